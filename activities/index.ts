@@ -1,0 +1,15 @@
+/**
+ * Toutes les activités du worker, construites à partir de leurs dépendances.
+ * Les workflows n'importent que le type `Activites` (aucun code d'activité dans le bac à sable).
+ */
+import { createCourrielActivities, type DependancesCourriel } from './courriel';
+
+export type DependancesActivites = DependancesCourriel;
+
+export function createActivities(deps: DependancesActivites) {
+  return {
+    ...createCourrielActivities(deps),
+  };
+}
+
+export type Activites = ReturnType<typeof createActivities>;

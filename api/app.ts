@@ -1,0 +1,164 @@
+/**
+ * L'application HTTP (express 5) : session du personnel, parcours, liens des partenaires, santé,
+ * codec de l'interface Temporal, document OpenAPI et documentation.
+ *
+ * Chaque entrée est analysée par zod ; chaque erreur est un `application/problem+json` en français
+ * (voir problemes.ts). Une entrée du client ne produit jamais de 500 : JSON mal formé → 400, route
+ * inconnue → 404, corps trop gros → 413.
+ */
+import express, { type ErrorRequestHandler, type Express, type NextFunction, type Request, type Response } from 'express';
+import { estDureeIso } from '../workflows/blocs/duree';
+import { exigerRoles, exigerSession, creerSessions, routesSession, type OptionsAuth } from './auth';
+import type { DependancesApi } from './dependances';
+import { rendreDocs } from './docs';
+import { envoyerPage, html } from './html';
+import { construireDocument } from './openapi';
+import { depuisTemporal, envoyerProbleme, Probleme, TYPES_PROBLEME } from './problemes';
+import { routesCodec } from './routes/codec';
+import { routesLiens } from './routes/liens';
+import { routesParcours } from './routes/parcours';
+import { routesSante } from './routes/sante';
+
+export type { DependancesApi, OptionsApi } from './dependances';
+
+const LIMITE_JSON = '100kb';
+const LIMITE_CODEC = '10mb';
+
+/** Chemin journalisable : sans jeton de lien ni paramètres de requête. */
+export const cheminMasque = (url: string): string => url.split('?')[0]!.replace(/^\/liens\/[^/]+/, '/liens/…');
+
+function enTetesSecurite(_req: Request, res: Response, next: NextFunction): void {
+  res.setHeader('X-Content-Type-Options', 'nosniff');
+  res.setHeader('X-Frame-Options', 'DENY');
+  res.setHeader('Referrer-Policy', 'no-referrer');
+  res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
+  next();
+}
+
+/** Un corps envoyé à l'API doit être du JSON : sinon 415 plutôt qu'un corps silencieusement vide. */
+function exigerJson(req: Request, _res: Response, next: NextFunction): void {
+  const aUnCorps = (req.headers['content-length'] !== undefined && req.headers['content-length'] !== '0') || req.headers['transfer-encoding'] !== undefined;
+  if (aUnCorps && !req.is(['application/json', 'application/*+json'])) {
+    throw new Probleme(415, 'Le corps de la requête doit être du JSON (en-tête « Content-Type: application/json »).', { type: TYPES_PROBLEME.contenu });
+  }
+  next();
+}
+
+/** Erreurs des lecteurs de corps (body-parser) → problèmes en français. */
+function problemeCorps(err: unknown): Probleme | undefined {
+  const type = (err as { type?: string })?.type;
+  switch (type) {
+    case 'entity.parse.failed':
+      return new Probleme(400, 'Le corps de la requête n’est pas du JSON valide.', { errors: [{ champ: '(corps)', message: 'JSON mal formé' }] });
+    case 'entity.too.large':
+      return new Probleme(413, 'Le corps de la requête est trop volumineux.');
+    case 'encoding.unsupported':
+    case 'charset.unsupported':
+      return new Probleme(415, 'Encodage du corps non pris en charge (UTF-8 attendu).', { type: TYPES_PROBLEME.contenu });
+    case 'request.aborted':
+    case 'request.size.invalid':
+    case 'stream.encoding.set':
+    case 'parameters.too.many':
+      return new Probleme(400, 'Le corps de la requête est incomplet ou invalide.');
+    default: {
+      // Autres erreurs « client » d'express (ex. encodage %XX invalide dans l'URL) : jamais une 500.
+      const status = (err as { status?: number; statusCode?: number })?.status ?? (err as { statusCode?: number })?.statusCode;
+      if (typeof status === 'number' && status >= 400 && status < 500) {
+        return new Probleme(status, status === 400 ? 'Requête mal formée (adresse ou paramètres illisibles).' : 'Requête refusée.');
+      }
+      return undefined;
+    }
+  }
+}
+
+export function creerApplication(deps: DependancesApi): Express {
+  const maintenant = deps.maintenant ?? (() => new Date());
+  const d: DependancesApi = { ...deps, maintenant };
+  if (!estDureeIso(deps.options.sessionTtl)) throw new Error(`creerApplication : sessionTtl invalide « ${deps.options.sessionTtl} » (durée ISO 8601 attendue, ex. PT8H)`);
+  const journal = deps.journal;
+  const sessions = creerSessions(deps.options.sessionTtl, maintenant);
+  const auth: OptionsAuth = {
+    annuaire: deps.annuaire,
+    sessions,
+    cookieSecurise: deps.options.publicBaseUrl.startsWith('https:'),
+    ttlSecondes: (expireLe) => Math.max(0, Math.round((expireLe.getTime() - maintenant().getTime()) / 1000)),
+  };
+  const document = construireDocument({ registre: deps.registre, publicBaseUrl: deps.options.publicBaseUrl, catalogue: deps.catalogue });
+  const documentJson = JSON.stringify(document);
+  const pageDocs = rendreDocs(document, { temporalUiUrl: deps.options.temporalUiUrl, mailInboxUrl: deps.options.mailInboxUrl });
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+  app.use(enTetesSecurite);
+
+  // Journal des requêtes : ni corps, ni jeton, ni paramètres.
+  app.use((req, res, next) => {
+    const debut = process.hrtime.bigint();
+    res.on('finish', () => {
+      const dureeMs = Number(process.hrtime.bigint() - debut) / 1e6;
+      const niveau = res.statusCode >= 500 ? 'error' : req.path === '/health' ? 'debug' : 'info';
+      journal[niveau]({ methode: req.method, chemin: cheminMasque(req.originalUrl), statut: res.statusCode, dureeMs: Math.round(dureeMs), compte: req.personne?.id }, 'requête');
+    });
+    next();
+  });
+
+  // Corps : JSON pour l'API et le codec, formulaire pour les liens.
+  app.use('/api', exigerJson, express.json({ limit: LIMITE_JSON, type: ['application/json', 'application/*+json'] }));
+  app.use('/codec', exigerJson, express.json({ limit: LIMITE_CODEC, type: ['application/json', 'application/*+json'] }));
+  app.use('/liens', express.urlencoded({ extended: false, limit: '20kb', parameterLimit: 20 }));
+
+  // ---- Public ------------------------------------------------------------------------------
+  app.use(routesSession({ ...auth, maintenant }));
+  app.use(routesSante(d));
+  app.use(routesLiens(d));
+
+  app.get('/openapi.json', (_req, res) => {
+    res.type('application/json; charset=utf-8').send(documentJson);
+  });
+  app.get('/docs', (_req, res) => {
+    envoyerPage(res, 200, { titre: 'Documentation de l’API — Prévention des expulsions', contenu: pageDocs, large: true });
+  });
+  app.get('/', (_req, res) => {
+    envoyerPage(res, 200, {
+      titre: 'Prévention des expulsions — API',
+      contenu: html`<h1>Plateforme des parcours de prévention des expulsions</h1>
+<p>Ce service expose l’API de la plateforme et les pages de réponse des partenaires.</p>
+<ul>
+<li><a href="/docs">Documentation de l’API</a> (et le <a href="/openapi.json">document OpenAPI</a>)</li>
+<li><a href="/health">État du service</a></li>
+${deps.options.temporalUiUrl ? html`<li><a href="${deps.options.temporalUiUrl}">Interface Temporal</a> (parcours en cours, historiques)</li>` : ''}
+${deps.options.mailInboxUrl ? html`<li><a href="${deps.options.mailInboxUrl}">Boîte de réception de démonstration</a> (courriels envoyés aux partenaires)</li>` : ''}
+</ul>`,
+    });
+  });
+
+  // ---- Personnel connecté ------------------------------------------------------------------
+  app.use(routesCodec(d, [exigerSession(auth), exigerRoles('admin', 'coordinateur')]));
+  app.use('/api', exigerSession(auth));
+  app.use(routesParcours(d));
+
+  // ---- Route inconnue ----------------------------------------------------------------------
+  app.use((req, res) => {
+    envoyerProbleme(res, new Probleme(404, `Aucune ressource ${req.method} ${cheminMasque(req.path)}.`));
+  });
+
+  const gestionnaire: ErrorRequestHandler = (err, req, res, _next) => {
+    const p = err instanceof Probleme ? err : (problemeCorps(err) ?? depuisTemporal(err));
+    if (res.headersSent) {
+      journal.error({ err, chemin: cheminMasque(req.originalUrl) }, 'erreur après l’envoi de la réponse');
+      res.end();
+      return;
+    }
+    if (p) {
+      if (p.status >= 500) journal.warn({ err: p.cause ?? err, chemin: cheminMasque(req.originalUrl) }, p.detail);
+      else if (p.cause !== undefined) journal.info({ err: p.cause, chemin: cheminMasque(req.originalUrl) }, p.detail);
+      envoyerProbleme(res, p);
+      return;
+    }
+    journal.error({ err, chemin: cheminMasque(req.originalUrl) }, 'erreur interne');
+    envoyerProbleme(res, new Probleme(500, 'Une erreur interne est survenue. Elle a été journalisée ; réessayez plus tard.', { type: TYPES_PROBLEME.interne }));
+  };
+  app.use(gestionnaire);
+  return app;
+}

@@ -1,0 +1,42 @@
+/** Les dépendances de l'API (injectées par api/main.ts, le lanceur de dev ou les tests). */
+import type { Client } from '@temporalio/client';
+import type { PayloadCodec } from '@temporalio/common';
+import type { Logger } from 'pino';
+import type { Catalogue } from '../programmes/catalogue';
+import type { Annuaire } from '../personnel/annuaire';
+import type { SigneurDeLiens } from '../securite/liens';
+import type { RegistreParcours } from './registre';
+
+export interface OptionsApi {
+  /** URL publique de l'API (liens, document OpenAPI, cookie `Secure` si https). */
+  publicBaseUrl: string;
+  /** Durée de vie d'une session (ISO 8601, ex. PT8H). */
+  sessionTtl: string;
+  /** Interface Temporal (liens dans /docs et la page d'accueil). */
+  temporalUiUrl?: string;
+  /** Boîte de réception du mail catcher (installation de démonstration). */
+  mailInboxUrl?: string;
+  /** Origine autorisée (CORS avec cookies) pour le serveur de codec : celle de l'interface Temporal. */
+  codecCorsOrigin?: string;
+}
+
+export interface DependancesApi {
+  /** Client Temporal déjà construit avec le data converter chiffré. */
+  client: Client;
+  taskQueue: string;
+  catalogue: Catalogue;
+  annuaire: Annuaire;
+  signeur: SigneurDeLiens;
+  registre: RegistreParcours;
+  /** Transport nodemailer : seul `verify()` sert (/health). */
+  transport: { verify(): Promise<unknown> };
+  /**
+   * Le codec du data converter du client (chiffrement des payloads), pour /codec/*.
+   * Par défaut : les `payloadCodecs` du data converter du client, appliqués en chaîne.
+   */
+  codec?: PayloadCodec;
+  options: OptionsApi;
+  journal: Logger;
+  /** Horloge (sessions, expiration des liens) ; `() => new Date()` par défaut. */
+  maintenant?: () => Date;
+}

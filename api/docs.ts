@@ -1,0 +1,172 @@
+/**
+ * /docs : une page HTML en français rendue côté serveur à partir du document OpenAPI (routes,
+ * descriptions, champs, exemples, réponses), sans script ni ressource externe.
+ */
+import { brut, html, type Brut } from './html';
+import type { DocumentOpenApi, SchemaJson } from './openapi';
+
+const METHODES = ['get', 'post', 'put', 'patch', 'delete'] as const;
+
+function resoudre(doc: DocumentOpenApi, s: SchemaJson | undefined): SchemaJson | undefined {
+  if (!s) return s;
+  if (typeof s.$ref === 'string') {
+    const m = /^#\/components\/schemas\/(.+)$/.exec(s.$ref);
+    return m ? doc.components.schemas[m[1]!] : undefined;
+  }
+  return s;
+}
+
+function libelleType(doc: DocumentOpenApi, s0: SchemaJson | undefined): string {
+  const s = resoudre(doc, s0);
+  if (!s) return '—';
+  if (Array.isArray(s.enum)) return `une valeur parmi : ${s.enum.map((v: unknown) => `« ${String(v)} »`).join(', ')}`;
+  if (s.const !== undefined) return `« ${String(s.const)} »`;
+  const variantes = s.oneOf ?? s.anyOf;
+  if (Array.isArray(variantes)) return variantes.map((v: SchemaJson) => resoudre(doc, v)?.title ?? libelleType(doc, v)).join(' ou ');
+  switch (s.type) {
+    case 'string':
+      return s.format === 'date-time' ? 'date et heure (ISO 8601)' : s.format === 'email' ? 'adresse électronique' : 'texte';
+    case 'integer':
+      return 'entier';
+    case 'number':
+      return 'nombre';
+    case 'boolean':
+      return 'booléen';
+    case 'array':
+      return `liste de ${libelleType(doc, s.items)}`;
+    case 'object':
+      return 'objet';
+    default:
+      return 'valeur libre';
+  }
+}
+
+function contraintes(s: SchemaJson): string {
+  const c: string[] = [];
+  if (s.minLength !== undefined && s.maxLength !== undefined) c.push(`${s.minLength} à ${s.maxLength} caractères`);
+  else if (s.minLength !== undefined) c.push(`${s.minLength} caractère(s) au moins`);
+  else if (s.maxLength !== undefined) c.push(`${s.maxLength} caractères au plus`);
+  if (s.minimum !== undefined) c.push(`minimum ${s.minimum}`);
+  if (s.maximum !== undefined) c.push(`maximum ${s.maximum}`);
+  if (s.pattern) c.push(`format : ${s.pattern}`);
+  if (s.default !== undefined) c.push(`par défaut : ${JSON.stringify(s.default)}`);
+  return c.join(' ; ');
+}
+
+interface Ligne {
+  champ: string;
+  type: string;
+  requis: boolean;
+  description: string;
+  exemple?: string;
+}
+
+function lignes(doc: DocumentOpenApi, s0: SchemaJson | undefined, prefixe = '', profondeur = 0): Ligne[] {
+  const s = resoudre(doc, s0);
+  if (!s || s.type !== 'object' || !s.properties || profondeur > 3) return [];
+  const requis = new Set<string>(Array.isArray(s.required) ? s.required : []);
+  const r: Ligne[] = [];
+  for (const [nom, p0] of Object.entries<SchemaJson>(s.properties)) {
+    const p = resoudre(doc, p0) ?? {};
+    const champ = prefixe ? `${prefixe}.${nom}` : nom;
+    const exemple = p.example ?? (Array.isArray(p.examples) ? p.examples[0] : undefined);
+    r.push({
+      champ,
+      type: libelleType(doc, p0),
+      requis: requis.has(nom),
+      description: [p.description ?? p0.description, contraintes(p)].filter(Boolean).join(' — '),
+      exemple: exemple === undefined ? undefined : typeof exemple === 'string' ? exemple : JSON.stringify(exemple),
+    });
+    if (p.type === 'object' && p.properties) r.push(...lignes(doc, p, champ, profondeur + 1));
+  }
+  return r;
+}
+
+function tableChamps(doc: DocumentOpenApi, schema: SchemaJson | undefined, legende: string): Brut | '' {
+  const l = lignes(doc, schema);
+  if (!l.length) return '';
+  return html`<table>
+<caption class="aide">${legende}</caption>
+<thead><tr><th scope="col">Champ</th><th scope="col">Type</th><th scope="col">Obligatoire</th><th scope="col">Description</th><th scope="col">Exemple</th></tr></thead>
+<tbody>${l.map(
+    (x) => html`<tr><td><code>${x.champ}</code></td><td>${x.type}</td><td>${x.requis ? 'oui' : 'non'}</td><td>${x.description}</td><td>${x.exemple !== undefined ? html`<code>${x.exemple}</code>` : ''}</td></tr>`,
+  )}</tbody>
+</table>`;
+}
+
+const ancre = (methode: string, chemin: string) => `${methode}-${chemin}`.replace(/[^A-Za-z0-9]+/g, '-').replace(/-+$/, '').toLowerCase();
+
+function securite(op: SchemaJson, doc: DocumentOpenApi): string {
+  const s = (op.security ?? doc.security) as Array<Record<string, string[]>>;
+  if (!s.length) return 'aucune (accès public)';
+  return 'session du personnel : en-tête « Authorization: Bearer <jeton> » ou cookie « session »';
+}
+
+function operation(doc: DocumentOpenApi, chemin: string, methode: string, op: SchemaJson): Brut {
+  const parametres = (op.parameters ?? []) as SchemaJson[];
+  const corps = op.requestBody?.content as Record<string, SchemaJson> | undefined;
+  const [typeCorps, contenu] = corps ? Object.entries(corps)[0]! : [undefined, undefined];
+  const schemaCorps = contenu?.schema as SchemaJson | undefined;
+  const exemples: Array<{ titre: string; valeur: unknown }> = contenu?.examples
+    ? Object.values<SchemaJson>(contenu.examples).map((e) => ({ titre: e.summary ?? 'Exemple', valeur: e.value }))
+    : contenu?.example !== undefined
+      ? [{ titre: 'Exemple', valeur: contenu.example }]
+      : [];
+  const variantes = ((resoudre(doc, schemaCorps)?.oneOf ?? []) as SchemaJson[]).map((v) => resoudre(doc, v)).filter(Boolean) as SchemaJson[];
+  const donnees = resoudre(doc, schemaCorps)?.properties?.donnees?.oneOf as SchemaJson[] | undefined;
+  const id = ancre(methode, chemin);
+  return html`<section aria-labelledby="${id}">
+<h3 id="${id}"><span class="methode ${methode.toUpperCase()}">${methode.toUpperCase()}</span><code>${chemin}</code></h3>
+<p><strong>${op.summary ?? ''}</strong></p>
+${op.description ? html`<p>${op.description}</p>` : ''}
+<p class="aide">Authentification : ${securite(op, doc)}.</p>
+${parametres.length
+    ? html`<table><caption class="aide">Paramètres</caption><thead><tr><th scope="col">Nom</th><th scope="col">Où</th><th scope="col">Type</th><th scope="col">Description</th></tr></thead><tbody>${parametres.map(
+        (p) => html`<tr><td><code>${p.name}</code></td><td>${p.in === 'path' ? 'chemin' : p.in === 'query' ? 'requête' : p.in}</td><td>${libelleType(doc, p.schema)}</td><td>${p.description ?? ''}${p.example !== undefined ? html` (ex. <code>${String(p.example)}</code>)` : ''}</td></tr>`,
+      )}</tbody></table>`
+    : ''}
+${typeCorps ? html`<p>Corps : <code>${typeCorps}</code></p>` : ''}
+${variantes.length ? variantes.map((v) => html`<h4>${v.title ?? 'Variante'}</h4>${tableChamps(doc, v, 'Champs du corps')}`) : tableChamps(doc, schemaCorps, 'Champs du corps')}
+${donnees?.length ? donnees.map((d) => html`<h4>${resoudre(doc, d)?.title ?? 'Données'}</h4>${tableChamps(doc, d, 'Champs de « donnees »')}`) : ''}
+${exemples.map((e) => html`<p>${e.titre} :</p><pre><code>${JSON.stringify(e.valeur, null, 2)}</code></pre>`)}
+<table><caption class="aide">Réponses</caption><thead><tr><th scope="col">Code</th><th scope="col">Signification</th></tr></thead><tbody>${Object.entries<SchemaJson>(op.responses ?? {}).map(([code, r]) => {
+    const rr = typeof r.$ref === 'string' ? doc.components.responses[r.$ref.split('/').pop()!] : r;
+    return html`<tr><td>${code}</td><td>${rr?.description ?? ''}</td></tr>`;
+  })}</tbody></table>
+</section>`;
+}
+
+export function rendreDocs(doc: DocumentOpenApi, liens: { temporalUiUrl?: string; mailInboxUrl?: string } = {}): Brut {
+  const parTag = new Map<string, Array<{ chemin: string; methode: string; op: SchemaJson }>>();
+  for (const [chemin, item] of Object.entries(doc.paths)) {
+    for (const methode of METHODES) {
+      const op = item[methode];
+      if (!op) continue;
+      const tag = (op.tags?.[0] as string) ?? 'Autres';
+      parTag.set(tag, [...(parTag.get(tag) ?? []), { chemin, methode, op }]);
+    }
+  }
+  const tags = doc.tags.filter((t) => parTag.has(t.name));
+  const exempleProbleme = JSON.stringify(doc.components.responses.RequeteInvalide?.content?.['application/problem+json']?.example ?? {}, null, 2);
+  return html`<h1>${doc.info.title}</h1>
+<p>${doc.info.description}</p>
+<p>Version ${doc.info.version} — document OpenAPI ${doc.openapi} : <a href="/openapi.json">/openapi.json</a>${liens.temporalUiUrl ? html` — <a href="${liens.temporalUiUrl}">interface Temporal</a>` : ''}${liens.mailInboxUrl ? html` — <a href="${liens.mailInboxUrl}">boîte de réception de démonstration</a>` : ''}.</p>
+<nav class="sommaire" aria-label="Sommaire">
+<h2>Sommaire</h2>
+<ul>${tags.map((t) => html`<li><a href="#tag-${t.name.replace(/[^A-Za-z]+/g, '-').toLowerCase()}">${t.name}</a><ul>${parTag.get(t.name)!.map(
+    (o) => html`<li><a href="#${ancre(o.methode, o.chemin)}">${o.methode.toUpperCase()} ${o.chemin}</a></li>`,
+  )}</ul></li>`)}</ul>
+</nav>
+<h2>Principes</h2>
+<ul>
+<li><strong>Connexion</strong> : <code>POST /api/session</code> renvoie un jeton à présenter dans l’en-tête <code>Authorization: Bearer &lt;jeton&gt;</code> ; un cookie <code>session</code> (HttpOnly, SameSite=Lax) est aussi posé pour le navigateur.</li>
+<li><strong>Droits</strong> : l’administration voit tout ; la coordination voit et pilote les parcours de ses programmes ; un travailleur social ne voit et n’enregistre que sur les ménages qui lui sont affectés.</li>
+<li><strong>Idempotence</strong> : chaque message porte un <code>requestId</code> ; renvoyé avec le même identifiant, il n’est appliqué qu’une fois.</li>
+<li><strong>Erreurs</strong> : format <code>application/problem+json</code>, en français ; une erreur de saisie nomme le champ et la raison.</li>
+</ul>
+<pre><code>${exempleProbleme}</code></pre>
+${tags.map(
+    (t) => html`<h2 id="tag-${t.name.replace(/[^A-Za-z]+/g, '-').toLowerCase()}">${t.name}</h2><p>${t.description}</p>${parTag.get(t.name)!.map((o) => operation(doc, o.chemin, o.methode, o.op))}`,
+  )}
+${brut('')}`;
+}

@@ -1,0 +1,152 @@
+/**
+ * L'API en production (`npm run api`) : lit la configuration, assemble les services, se connecte à
+ * Temporal (client avec le data converter chiffré) et écoute sur PORT. Arrêt propre sur SIGINT et
+ * SIGTERM ; une configuration invalide affiche la raison et quitte avec le code 1.
+ *
+ * `demarrerApi` sert aussi au lanceur de développement (dev/start.ts), dans le même processus.
+ */
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { realpathSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Client, Connection } from '@temporalio/client';
+import type { Logger } from 'pino';
+import { ErreurConfiguration, lireConfig, optionsTemporal, type Config } from '../config/env';
+import { creerJournal } from '../config/journalisation';
+import { assembler, type Services } from '../config/services';
+import { creerApplication } from './app';
+import type { RegistreParcours } from './registre';
+import { REGISTRE } from './registre-produit';
+
+export interface OptionsDemarrage {
+  /** Registre des parcours (par défaut : celui du produit). */
+  registre?: RegistreParcours;
+  journal?: Logger;
+  /** Port d'écoute (par défaut config.PORT ; 0 = port libre). */
+  port?: number;
+  /** Adresse d'écoute (par défaut : toutes les interfaces). */
+  hote?: string;
+  /** Un client Temporal déjà connecté (sinon l'API ouvre et ferme sa propre connexion). */
+  client?: Client;
+  /** Origine autorisée pour le codec (par défaut : celle de TEMPORAL_UI_URL). */
+  codecCorsOrigin?: string;
+  /** Surcharge de MAIL_INBOX_URL / TEMPORAL_UI_URL (lanceur de dev). */
+  mailInboxUrl?: string;
+  temporalUiUrl?: string;
+}
+
+export interface ApiDemarree {
+  /** URL locale d'écoute (http://localhost:<port>). */
+  url: string;
+  port: number;
+  server: Server;
+  close(): Promise<void>;
+}
+
+const origineDe = (url: string | undefined): string | undefined => {
+  if (!url) return undefined;
+  try {
+    return new URL(url).origin;
+  } catch {
+    return undefined;
+  }
+};
+
+/** Démarre l'API dans ce processus et renvoie son URL et de quoi l'arrêter. */
+export async function demarrerApi(config: Config, services: Services, opts: OptionsDemarrage = {}): Promise<ApiDemarree> {
+  const journal = opts.journal ?? creerJournal(config.LOG_LEVEL, 'api');
+  let connexionPropre: Connection | undefined;
+  let client = opts.client;
+  if (!client) {
+    const { connectionOptions, namespace } = optionsTemporal(config);
+    connexionPropre = await Connection.connect(connectionOptions);
+    client = new Client({ connection: connexionPropre, namespace, dataConverter: services.dataConverter });
+  }
+  const temporalUiUrl = opts.temporalUiUrl ?? config.TEMPORAL_UI_URL;
+  const app = creerApplication({
+    client,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    catalogue: services.catalogue,
+    annuaire: services.annuaire,
+    signeur: services.signeur,
+    registre: opts.registre ?? REGISTRE,
+    transport: services.transport,
+    codec: services.dataConverter.payloadCodecs[0],
+    options: {
+      publicBaseUrl: config.PUBLIC_BASE_URL,
+      sessionTtl: config.SESSION_TTL,
+      temporalUiUrl,
+      mailInboxUrl: opts.mailInboxUrl ?? config.MAIL_INBOX_URL,
+      codecCorsOrigin: opts.codecCorsOrigin ?? origineDe(temporalUiUrl),
+    },
+    journal,
+  });
+  const port = opts.port ?? config.PORT;
+  const server = await new Promise<Server>((ok, ko) => {
+    const s = opts.hote ? app.listen(port, opts.hote) : app.listen(port);
+    s.once('listening', () => ok(s));
+    s.once('error', ko);
+  });
+  const portReel = (server.address() as AddressInfo).port;
+  let fermeture: Promise<void> | undefined;
+  return {
+    url: `http://localhost:${portReel}`,
+    port: portReel,
+    server,
+    close() {
+      fermeture ??= (async () => {
+        const fermee = new Promise<void>((ok) => server.close(() => ok()));
+        server.closeIdleConnections();
+        const delai = setTimeout(() => server.closeAllConnections(), 5000);
+        await fermee;
+        clearTimeout(delai);
+        if (connexionPropre) await connexionPropre.close();
+      })();
+      return fermeture;
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  const config = lireConfig();
+  const journal = creerJournal(config.LOG_LEVEL, 'api');
+  const services = await assembler(config);
+  const api = await demarrerApi(config, services, { journal });
+  console.log(`API des parcours à l’écoute sur ${api.url} (adresse publique : ${config.PUBLIC_BASE_URL}, documentation : ${config.PUBLIC_BASE_URL.replace(/\/$/, '')}/docs)`);
+  let arret = false;
+  const arreter = (signal: string) => {
+    if (arret) return;
+    arret = true;
+    console.log(`Signal ${signal} reçu : arrêt de l’API…`);
+    api
+      .close()
+      .then(() => services.transport.close())
+      .then(
+        () => process.exit(0),
+        (e) => {
+          console.error('Arrêt de l’API incomplet :', e instanceof Error ? e.message : e);
+          process.exit(1);
+        },
+      );
+  };
+  process.once('SIGINT', () => arreter('SIGINT'));
+  process.once('SIGTERM', () => arreter('SIGTERM'));
+}
+
+function estPointDEntree(): boolean {
+  if (!process.argv[1]) return false;
+  try {
+    return realpathSync(fileURLToPath(import.meta.url)) === realpathSync(resolve(process.argv[1]));
+  } catch {
+    return false;
+  }
+}
+
+if (estPointDEntree()) {
+  main().catch((e) => {
+    if (e instanceof ErreurConfiguration) console.error(e.message);
+    else console.error('L’API n’a pas pu démarrer :', e instanceof Error ? e.message : e);
+    process.exit(1);
+  });
+}

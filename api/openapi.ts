@@ -1,0 +1,414 @@
+/**
+ * Le document OpenAPI 3.1 de l'API, construit à partir des MÊMES schémas zod que ceux qui valident
+ * les requêtes (z.toJSONSchema, draft 2020-12), y compris les schémas de lancement et de messages
+ * du registre des parcours, avec des exemples en français.
+ */
+import { z } from 'zod';
+import '../config/zod-fr';
+import { affectationSchema, clotureAnticipeeSchema, requestIdSchema } from '../domain/schemas';
+import { LIBELLES_TYPE_PARCOURS, type TypeParcours } from '../domain/vocabulaire';
+import type { Catalogue } from '../programmes/catalogue';
+import { connexionSchema } from './auth';
+import type { DefinitionMessage, RegistreParcours } from './registre';
+import {
+  etatSchema,
+  filtresListeSchema,
+  lancementReponseSchema,
+  lancementSchema,
+  payloadsSchema,
+  problemeSchema,
+  quiSuisJeSchema,
+  reponseMessageSchema,
+  resumeParcoursSchema,
+  santeSchema,
+  sessionSchema,
+} from './schemas-api';
+
+export type SchemaJson = Record<string, any>;
+
+export interface DocumentOpenApi {
+  openapi: '3.1.0';
+  info: { title: string; version: string; description: string };
+  servers: Array<{ url: string; description?: string }>;
+  tags: Array<{ name: string; description: string }>;
+  paths: Record<string, Record<string, SchemaJson>>;
+  components: { schemas: Record<string, SchemaJson>; responses: Record<string, SchemaJson>; securitySchemes: Record<string, SchemaJson> };
+  security: Array<Record<string, string[]>>;
+}
+
+/** JSON Schema (2020-12) d'un schéma zod, sans la clé `$schema` (interdite dans un composant). */
+export function versJsonSchema(schema: z.ZodType, io: 'input' | 'output' = 'input'): SchemaJson {
+  const { $schema: _ignore, ...reste } = z.toJSONSchema(schema, { target: 'draft-2020-12', io, unrepresentable: 'any' }) as SchemaJson;
+  return reste;
+}
+
+/** Un exemple construit à partir des `example` / `examples` / `default` / `enum` d'un JSON Schema. */
+export function exempleDepuisSchema(s: SchemaJson | undefined, profondeur = 0): unknown {
+  if (!s || profondeur > 6) return undefined;
+  if (s.example !== undefined) return s.example;
+  if (Array.isArray(s.examples) && s.examples.length) return s.examples[0];
+  if (s.default !== undefined) return s.default;
+  if (s.const !== undefined) return s.const;
+  if (Array.isArray(s.enum) && s.enum.length) return s.enum[0];
+  const variantes = s.oneOf ?? s.anyOf;
+  if (Array.isArray(variantes) && variantes.length) return exempleDepuisSchema(variantes[0], profondeur + 1);
+  if (s.type === 'object' && s.properties) {
+    const o: Record<string, unknown> = {};
+    const requis = new Set<string>(Array.isArray(s.required) ? s.required : []);
+    for (const [k, v] of Object.entries<SchemaJson>(s.properties)) {
+      // Un champ facultatif n'apparaît dans l'exemple que s'il a son propre exemple.
+      if (!requis.has(k) && v.example === undefined && v.examples === undefined && v.default === undefined) continue;
+      const e = exempleDepuisSchema(v, profondeur + 1);
+      if (e !== undefined) o[k] = e;
+    }
+    return o;
+  }
+  if (s.type === 'array') {
+    const e = exempleDepuisSchema(s.items, profondeur + 1);
+    return e === undefined ? [] : [e];
+  }
+  if (s.type === 'boolean') return false;
+  if (s.type === 'integer' || s.type === 'number') return s.minimum ?? 1;
+  if (s.type === 'string') return s.format === 'date-time' ? '2026-03-12T09:00:00.000Z' : 'texte';
+  return undefined;
+}
+
+const EXEMPLE_REQUEST_ID = '7f3c2a4e-5b1d-4c1e-9a0f-3e2d1c0b9a88';
+
+const EXEMPLES_PROBLEMES = {
+  400: { type: '/problemes/requete-invalide', title: 'Requête invalide', status: 400, detail: 'Champ « menage.reference » : référence de dossier : 2 à 40 caractères (lettres, chiffres, - et _), sans donnée personnelle', errors: [{ champ: 'menage.reference', message: 'référence de dossier : 2 à 40 caractères (lettres, chiffres, - et _), sans donnée personnelle' }] },
+  401: { type: '/problemes/session-expiree', title: 'Authentification requise', status: 401, detail: 'Votre session a expiré, reconnectez-vous.' },
+  403: { type: '/problemes/acces-refuse', title: 'Accès refusé', status: 403, detail: 'Ce ménage ne vous est pas affecté.' },
+  404: { type: '/problemes/introuvable', title: 'Introuvable', status: 404, detail: 'Aucun parcours « loiret-ahu--LL-2026-0042 ».' },
+  409: { type: '/problemes/message-refuse', title: 'Conflit', status: 409, detail: 'La visite ne peut plus être enregistrée : le parcours est à l’étape « Validation du plan par le département ».' },
+  503: { type: '/problemes/service-indisponible', title: 'Service indisponible', status: 503, detail: 'Le moteur de parcours (Temporal) est momentanément indisponible. Réessayez dans quelques instants.' },
+} as const;
+
+const REPONSES_PROBLEMES: Record<string, { code: keyof typeof EXEMPLES_PROBLEMES; description: string }> = {
+  RequeteInvalide: { code: 400, description: 'Requête invalide : chaque champ fautif est nommé avec la raison (JSON mal formé compris).' },
+  NonConnecte: { code: 401, description: 'Non connecté, ou session expirée.' },
+  Interdit: { code: 403, description: 'Action non autorisée pour ce compte (rôle, programme ou ménage non affecté).' },
+  Introuvable: { code: 404, description: 'Parcours (ou message) introuvable.' },
+  Conflit: { code: 409, description: 'Parcours déjà existant, ou message refusé à l’étape courante (la raison est dans « detail »).' },
+  Indisponible: { code: 503, description: 'Temporal momentanément indisponible : réessayer avec le même requestId.' },
+};
+
+const ref = (nom: string) => ({ $ref: `#/components/schemas/${nom}` });
+const reponse = (nom: keyof typeof REPONSES_PROBLEMES) => ({ $ref: `#/components/responses/${nom}` });
+const json = (schema: SchemaJson, example?: unknown) => ({ 'application/json': { schema, ...(example !== undefined ? { example } : {}) } });
+const SECURITE_PERSONNEL: Array<Record<string, string[]>> = [{ bearer: [] }, { cookie: [] }];
+
+const nomComposant = (...parties: string[]) =>
+  parties
+    .join('_')
+    .replace(/[^A-Za-z0-9_]+/g, '_')
+    .replace(/_+(.)/g, (_m, c: string) => `_${c}`);
+
+export interface OptionsDocument {
+  registre: RegistreParcours;
+  publicBaseUrl: string;
+  catalogue?: Catalogue;
+  version?: string;
+}
+
+export function construireDocument(o: OptionsDocument): DocumentOpenApi {
+  const schemas: Record<string, SchemaJson> = {
+    Probleme: versJsonSchema(problemeSchema, 'output'),
+    Connexion: versJsonSchema(connexionSchema),
+    Session: versJsonSchema(sessionSchema, 'output'),
+    SessionCourante: versJsonSchema(quiSuisJeSchema, 'output'),
+    EtatParcours: versJsonSchema(etatSchema, 'output'),
+    ResumeParcours: versJsonSchema(resumeParcoursSchema, 'output'),
+    ParcoursLance: versJsonSchema(lancementReponseSchema, 'output'),
+    MessageApplique: versJsonSchema(reponseMessageSchema, 'output'),
+    Affectation: versJsonSchema(affectationSchema),
+    ClotureAnticipee: versJsonSchema(clotureAnticipeeSchema),
+    Sante: versJsonSchema(santeSchema, 'output'),
+    Payloads: versJsonSchema(payloadsSchema),
+  };
+
+  const lancement = versJsonSchema(lancementSchema);
+  schemas.Menage = lancement.properties.menage;
+  lancement.properties.menage = ref('Menage');
+  const exempleMenage = exempleDepuisSchema(schemas.Menage);
+
+  // ---- Registre : données de lancement et messages, par type de parcours -------------------
+  const types = Object.keys(o.registre) as TypeParcours[];
+  const variantesDonnees: SchemaJson[] = [];
+  const exemplesLancement: Record<string, { summary: string; value: unknown }> = {};
+  const messages = new Map<string, Array<{ type: TypeParcours; def: DefinitionMessage }>>();
+  for (const type of types) {
+    const def = o.registre[type]!;
+    const nom = nomComposant('Donnees', type);
+    const js = versJsonSchema(def.schemaLancement);
+    schemas[nom] = { ...js, title: `Données de lancement — ${LIBELLES_TYPE_PARCOURS[type]}` };
+    variantesDonnees.push(ref(nom));
+    const programme = o.catalogue?.tous().find((p) => p.typeParcours === type);
+    exemplesLancement[type] = {
+      summary: `${LIBELLES_TYPE_PARCOURS[type]}${programme ? ` (${programme.nom})` : ''}`,
+      value: {
+        programmeId: programme?.id ?? 'loiret-ahu',
+        menage: exempleMenage,
+        travailleurSocial: 'ts.martin',
+        donnees: def.exempleLancement ?? exempleDepuisSchema(js),
+      },
+    };
+    for (const [nomMessage, m] of Object.entries(def.messages)) {
+      messages.set(nomMessage, [...(messages.get(nomMessage) ?? []), { type, def: m }]);
+    }
+  }
+
+  if (variantesDonnees.length) {
+    lancement.properties.donnees = {
+      description: 'Données propres au type de parcours du programme choisi',
+      oneOf: variantesDonnees,
+    };
+  }
+  schemas.Lancement = lancement;
+
+  const problemes = (...noms: Array<keyof typeof REPONSES_PROBLEMES>) => Object.fromEntries(noms.map((n) => [String(REPONSES_PROBLEMES[n]!.code), reponse(n)]));
+  const paramId = {
+    name: 'id',
+    in: 'path',
+    required: true,
+    description: 'Identifiant du parcours : « programme--référence du dossier »',
+    schema: { type: 'string', pattern: '^[a-z0-9-]{3,60}--[A-Za-z0-9][A-Za-z0-9_-]{1,39}$' },
+    example: 'loiret-ahu--LL-2026-0042',
+  };
+  const paramToken = { name: 'token', in: 'path', required: true, description: 'Jeton signé reçu par courriel', schema: { type: 'string' } };
+
+  const filtres = versJsonSchema(filtresListeSchema);
+  const parametresListe = Object.entries<SchemaJson>(filtres.properties ?? {}).map(([name, s]) => ({
+    name,
+    in: 'query',
+    required: false,
+    description: s.description,
+    schema: s,
+    ...(s.example !== undefined ? { example: s.example } : {}),
+  }));
+
+  const paths: DocumentOpenApi['paths'] = {
+    '/api/session': {
+      post: {
+        tags: ['Session'],
+        summary: 'Se connecter',
+        description: 'Vérifie l’identifiant et le mot de passe, ouvre une session et renvoie son jeton. Pose aussi un cookie « session » (HttpOnly, SameSite=Lax).',
+        security: [],
+        requestBody: { required: true, content: json(ref('Connexion'), { identifiant: 'coord.loiret', motDePasse: 'coord-demo' }) },
+        responses: {
+          '200': { description: 'Session ouverte', content: json(ref('Session'), { jeton: 'q0Zb3kS9…', expireLe: '2026-03-12T18:30:00.000Z', personne: { id: 'coord.loiret', nom: 'Claire Coordination (AHU)', role: 'coordinateur', programmes: ['loiret-ahu'] } }) },
+          '400': reponse('RequeteInvalide'),
+          '401': { description: 'Identifiant ou mot de passe incorrect.', content: { 'application/problem+json': { schema: ref('Probleme'), example: { type: '/problemes/authentification-requise', title: 'Authentification requise', status: 401, detail: 'Identifiant ou mot de passe incorrect.' } } } },
+          '429': { description: 'Trop de tentatives pour cet identifiant.', content: { 'application/problem+json': { schema: ref('Probleme') } } },
+        },
+      },
+      get: {
+        tags: ['Session'],
+        summary: 'Qui suis-je ?',
+        description: 'La personne connectée et l’expiration de sa session.',
+        security: SECURITE_PERSONNEL,
+        responses: { '200': { description: 'Session courante', content: json(ref('SessionCourante')) }, ...problemes('NonConnecte') },
+      },
+      delete: {
+        tags: ['Session'],
+        summary: 'Se déconnecter',
+        description: 'Ferme la session et efface le cookie.',
+        security: [],
+        responses: { '204': { description: 'Session fermée' } },
+      },
+    },
+    '/api/parcours': {
+      post: {
+        tags: ['Parcours'],
+        summary: 'Lancer un parcours',
+        description:
+          'Lance le parcours d’un ménage dans un programme (coordination du programme ou admin). L’identifiant du parcours est « programme--référence » : un second lancement pour le même ménage dans le même programme est refusé (409). Les « donnees » sont validées par le schéma de lancement du type de parcours du programme.',
+        security: SECURITE_PERSONNEL,
+        requestBody: {
+          required: true,
+          content: { 'application/json': { schema: ref('Lancement'), ...(Object.keys(exemplesLancement).length ? { examples: exemplesLancement } : {}) } },
+        },
+        responses: {
+          '201': { description: 'Parcours lancé ; son état initial', content: json(ref('ParcoursLance')) },
+          ...problemes('RequeteInvalide', 'NonConnecte', 'Interdit', 'Conflit', 'Indisponible'),
+        },
+      },
+      get: {
+        tags: ['Parcours'],
+        summary: 'Lister les parcours',
+        description:
+          'Les parcours visibles par la personne connectée (admin : tous ; coordination : ses programmes ; travailleur social : les ménages qui lui sont affectés), filtrés, les parcours en retard d’abord puis par prochaine échéance.',
+        security: SECURITE_PERSONNEL,
+        parameters: parametresListe,
+        responses: {
+          '200': {
+            description: 'Parcours',
+            content: json({ type: 'array', items: ref('ResumeParcours') }, [
+              { workflowId: 'loiret-ahu--LL-2026-0042', reference: 'LL-2026-0042', programme: 'loiret-ahu', typeParcours: 'prevention_precontentieuse', etape: 'aller_vers', travailleurSocial: 'ts.martin', prochaineEcheance: '2026-03-12T09:00:00.000Z', enRetard: true, cloture: false, statut: 'en_cours' },
+            ]),
+          },
+          ...problemes('RequeteInvalide', 'NonConnecte', 'Interdit', 'Indisponible'),
+        },
+      },
+    },
+    '/api/parcours/{id}': {
+      get: {
+        tags: ['Parcours'],
+        summary: 'État d’un parcours',
+        description: 'Étape, échéances, demandes de validation, journal et détails, filtrés pour la personne connectée.',
+        security: SECURITE_PERSONNEL,
+        parameters: [paramId],
+        responses: { '200': { description: 'État du parcours', content: json(ref('EtatParcours')) }, ...problemes('RequeteInvalide', 'NonConnecte', 'Interdit', 'Introuvable', 'Indisponible') },
+      },
+    },
+    '/api/parcours/{id}/affectation': {
+      post: {
+        tags: ['Parcours'],
+        summary: 'Affecter un travailleur social',
+        description: 'Affecte (ou réaffecte) le travailleur social du ménage. Coordination du programme ou admin.',
+        security: SECURITE_PERSONNEL,
+        parameters: [paramId],
+        requestBody: { required: true, content: json(ref('Affectation'), { requestId: EXEMPLE_REQUEST_ID, travailleurSocial: 'ts.martin' }) },
+        responses: { '200': { description: 'Affectation enregistrée', content: json(ref('MessageApplique')) }, ...problemes('RequeteInvalide', 'NonConnecte', 'Interdit', 'Introuvable', 'Conflit', 'Indisponible') },
+      },
+    },
+    '/api/parcours/{id}/cloture': {
+      post: {
+        tags: ['Parcours'],
+        summary: 'Clore un parcours avant son terme',
+        description: 'Clôture anticipée, avec un motif. Coordination du programme ou admin. 409 si le parcours ne le permet pas (encore).',
+        security: SECURITE_PERSONNEL,
+        parameters: [paramId],
+        requestBody: { required: true, content: json(ref('ClotureAnticipee'), { requestId: EXEMPLE_REQUEST_ID, motif: 'Le ménage a quitté le logement' }) },
+        responses: { '200': { description: 'Parcours clôturé', content: json(ref('MessageApplique')) }, ...problemes('RequeteInvalide', 'NonConnecte', 'Interdit', 'Introuvable', 'Conflit', 'Indisponible') },
+      },
+    },
+  };
+
+  for (const [nomMessage, defs] of [...messages.entries()].sort(([a], [b]) => a.localeCompare(b))) {
+    const variantes = defs.map(({ type, def }) => {
+      const nom = nomComposant('Message', type, nomMessage);
+      schemas[nom] = { ...versJsonSchema(def.schema.safeExtend({ requestId: requestIdSchema })), title: `${def.libelle} (${LIBELLES_TYPE_PARCOURS[type]})` };
+      return { type, def, nom };
+    });
+    const premier = variantes[0]!;
+    const exemple = { requestId: EXEMPLE_REQUEST_ID, ...(premier.def.exemple ?? (exempleDepuisSchema(versJsonSchema(premier.def.schema)) as object)) };
+    const roles = [...new Set(defs.flatMap((d) => d.def.roles))];
+    paths[`/api/parcours/{id}/messages/${nomMessage}`] = {
+      post: {
+        tags: ['Messages'],
+        summary: premier.def.libelle,
+        description: [
+          `Message « ${nomMessage} » (${variantes.map((v) => LIBELLES_TYPE_PARCOURS[v.type]).join(', ')}).`,
+          `Peut l’envoyer : ${roles.map((r) => ({ admin: 'admin', coordinateur: 'coordination du programme', travailleur_social: 'le travailleur social affecté au ménage' })[r]).join(', ')}.`,
+          'Le « requestId » rend l’envoi idempotent : renvoyé avec le même identifiant, le message n’est appliqué qu’une fois. 409 si l’étape courante du parcours le refuse (raison en français dans « detail »).',
+        ].join(' '),
+        'x-roles': roles,
+        security: SECURITE_PERSONNEL,
+        parameters: [paramId],
+        requestBody: { required: true, content: json(variantes.length === 1 ? ref(premier.nom) : { oneOf: variantes.map((v) => ref(v.nom)) }, exemple) },
+        responses: { '200': { description: 'Message appliqué : résultat et nouvel état', content: json(ref('MessageApplique')) }, ...problemes('RequeteInvalide', 'NonConnecte', 'Interdit', 'Introuvable', 'Conflit', 'Indisponible') },
+      },
+    };
+  }
+
+  Object.assign(paths, {
+    '/liens/{token}': {
+      get: {
+        tags: ['Liens des partenaires'],
+        summary: 'Page de réponse à une demande de validation',
+        description: 'Page HTML (sans compte) ouverte depuis le lien signé reçu par courriel : objet, éléments pour décider, échéance et formulaire. 400 si le lien est altéré, 410 s’il a expiré.',
+        security: [],
+        parameters: [paramToken],
+        responses: { '200': { description: 'Page HTML', content: { 'text/html': { schema: { type: 'string' } } } }, '400': { description: 'Lien non valide (page HTML)' }, '404': { description: 'Dossier ou demande introuvable (page HTML)' }, '410': { description: 'Lien expiré (page HTML)' } },
+      },
+      post: {
+        tags: ['Liens des partenaires'],
+        summary: 'Répondre à une demande de validation',
+        description: 'Formulaire (application/x-www-form-urlencoded) : décision « approuve » ou « refuse », commentaire facultatif. Une seconde réponse est refusée (409).',
+        security: [],
+        parameters: [paramToken],
+        requestBody: {
+          required: true,
+          content: {
+            'application/x-www-form-urlencoded': {
+              schema: { type: 'object', required: ['decision'], properties: { decision: { type: 'string', enum: ['approuve', 'refuse'] }, commentaire: { type: 'string', maxLength: 2000 } } },
+              example: { decision: 'approuve', commentaire: 'Accord du service FSL pour une mesure ASLL de 6 mois.' },
+            },
+          },
+        },
+        responses: { '200': { description: 'Confirmation (page HTML)' }, '400': { description: 'Lien ou formulaire non valide (page HTML)' }, '409': { description: 'Demande déjà traitée ou close (page HTML)' }, '410': { description: 'Lien expiré (page HTML)' } },
+      },
+    },
+    '/health': {
+      get: {
+        tags: ['Exploitation'],
+        summary: 'Santé du service',
+        description: 'Temporal et serveur SMTP joignables ? 200 si les deux répondent, 503 sinon.',
+        security: [],
+        responses: { '200': { description: 'Tout fonctionne', content: json(ref('Sante'), { temporal: 'ok', smtp: 'ok' }) }, '503': { description: 'Au moins un service indisponible', content: json(ref('Sante'), { temporal: 'ok', smtp: 'indisponible' }) } },
+      },
+    },
+    '/codec/decode': {
+      post: {
+        tags: ['Exploitation'],
+        summary: 'Déchiffrer des payloads (interface Temporal)',
+        description: 'Serveur de codec pour l’interface Temporal (admin et coordination seulement). CORS avec cookies pour l’origine de l’interface Temporal.',
+        security: SECURITE_PERSONNEL,
+        requestBody: { required: true, content: json(ref('Payloads')) },
+        responses: { '200': { description: 'Payloads déchiffrés', content: json(ref('Payloads')) }, ...problemes('RequeteInvalide', 'NonConnecte', 'Interdit') },
+      },
+    },
+    '/codec/encode': {
+      post: {
+        tags: ['Exploitation'],
+        summary: 'Chiffrer des payloads (interface Temporal)',
+        description: 'Chiffre des payloads avec la clé active (admin et coordination seulement).',
+        security: SECURITE_PERSONNEL,
+        requestBody: { required: true, content: json(ref('Payloads')) },
+        responses: { '200': { description: 'Payloads chiffrés', content: json(ref('Payloads')) }, ...problemes('RequeteInvalide', 'NonConnecte', 'Interdit') },
+      },
+    },
+    '/openapi.json': {
+      get: { tags: ['Exploitation'], summary: 'Ce document (OpenAPI 3.1)', security: [], responses: { '200': { description: 'Document OpenAPI', content: { 'application/json': { schema: { type: 'object' } } } } } },
+    },
+    '/docs': {
+      get: { tags: ['Exploitation'], summary: 'Documentation lisible (HTML)', security: [], responses: { '200': { description: 'Page HTML', content: { 'text/html': { schema: { type: 'string' } } } } } },
+    },
+  });
+
+  const responses = Object.fromEntries(
+    Object.entries(REPONSES_PROBLEMES).map(([nom, r]) => [
+      nom,
+      { description: r.description, content: { 'application/problem+json': { schema: ref('Probleme'), example: EXEMPLES_PROBLEMES[r.code] } } },
+    ]),
+  );
+
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Parcours de prévention des expulsions — API',
+      version: o.version ?? '0.1.0',
+      description:
+        'API de la plateforme d’orchestration des partenariats de prévention des expulsions locatives. Chaque parcours de ménage est un workflow Temporal durable. Toutes les erreurs sont au format « application/problem+json » (RFC 9457), en français. Aucune donnée personnelle ne figure dans les identifiants de parcours.',
+    },
+    servers: [{ url: o.publicBaseUrl, description: 'Cette installation' }],
+    tags: [
+      { name: 'Session', description: 'Connexion du personnel (coordination, travailleurs sociaux, administration)' },
+      { name: 'Parcours', description: 'Lancement, liste, état, affectation et clôture des parcours des ménages' },
+      { name: 'Messages', description: 'Ce que le personnel enregistre dans un parcours (idempotent par requestId)' },
+      { name: 'Liens des partenaires', description: 'Pages ouvertes par les partenaires (sans compte) depuis un lien signé' },
+      { name: 'Exploitation', description: 'Santé, codec de l’interface Temporal, documentation' },
+    ],
+    paths,
+    components: {
+      schemas,
+      responses,
+      securitySchemes: {
+        bearer: { type: 'http', scheme: 'bearer', description: 'Jeton renvoyé par POST /api/session' },
+        cookie: { type: 'apiKey', in: 'cookie', name: 'session', description: 'Cookie posé par POST /api/session (HttpOnly, SameSite=Lax)' },
+      },
+    },
+    security: SECURITE_PERSONNEL,
+  };
+}

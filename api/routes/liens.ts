@@ -1,0 +1,206 @@
+/**
+ * Les pages des liens signés envoyés aux partenaires (qui n'ont pas de compte).
+ *
+ * GET  /liens/:token : vérifie le lien (signature, expiration), puis montre la demande visée —
+ *      objet, aperçu, échéance — et un formulaire (approuver / refuser + commentaire). Rien d'autre
+ *      du parcours n'est montré (ni journal, ni ce que le ménage a confié).
+ * POST /liens/:token : vérifie de nouveau, puis envoie la réponse au parcours (mise à jour
+ *      `repondreValidation`, requestId et updateId = « lien-<jti> ») ; le parcours refuse une
+ *      seconde réponse ou une réponse hors délai, avec une raison affichée telle quelle.
+ *
+ * Le lien ne peut agir que sur son parcours, sa demande et son rôle : ils sont dans le jeton signé.
+ * Une page d'erreur ne change jamais rien.
+ */
+import { Router, type Request, type Response } from 'express';
+import { z } from 'zod';
+import '../../config/zod-fr';
+import { WorkflowNotFoundError } from '@temporalio/common';
+import { repondreValidationUpdate, etatQuery } from '../../domain/messages';
+import { reponseValidationSchema } from '../../domain/schemas';
+import { LIBELLES_ROLES, ROLES_PARTENAIRES, type EtatParcours, type RolePartenaire } from '../../domain/vocabulaire';
+import { dateEnFrancais } from '../../workflows/blocs/duree';
+import type { DependancesApi } from '../dependances';
+import { envoyerPage, html, type Brut } from '../html';
+import { depuisTemporal, raisonRefus } from '../problemes';
+import { apercuDemande, type ApercuDemande } from '../visibilite';
+
+const roleSchema = z.enum(ROLES_PARTENAIRES);
+
+const formatParis = new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'full', timeStyle: 'short' });
+const dateHeure = (iso: string) => formatParis.format(new Date(iso));
+
+const ACTIONS_PRISES_EN_CHARGE = new Set(['validation']);
+
+function enTetesLien(res: Response): void {
+  // Le jeton est dans l'URL : ni cache, ni référent, ni indexation.
+  res.setHeader('Cache-Control', 'no-store');
+  res.setHeader('Referrer-Policy', 'no-referrer');
+  res.setHeader('X-Robots-Tag', 'noindex, nofollow');
+}
+
+function pageMessage(res: Response, status: number, titre: string, classe: 'erreur' | 'alerte' | 'succes' | 'encadre', corps: Brut): void {
+  enTetesLien(res);
+  envoyerPage(res, status, {
+    titre: `${titre} — Prévention des expulsions`,
+    contenu: html`<h1>${titre}</h1>
+<div class="${classe}" role="${classe === 'erreur' || classe === 'alerte' ? 'alert' : 'status'}">${corps}</div>
+<p class="aide">Pour toute question, répondez au courriel qui vous a transmis ce lien ou contactez l’opérateur du dispositif.</p>`,
+  });
+}
+
+function lienInvalide(res: Response, status: number, message: string): void {
+  pageMessage(res, status, status === 410 ? 'Lien expiré' : 'Lien non valide', status === 410 ? 'alerte' : 'erreur', html`<p>${message}</p>
+<p>Aucune réponse n’a été enregistrée.</p>`);
+}
+
+function formulaire(res: Response, status: number, token: string, etat: EtatParcours, d: ApercuDemande, erreur?: string): void {
+  enTetesLien(res);
+  const role = LIBELLES_ROLES[d.role] ?? d.role;
+  envoyerPage(res, status, {
+    titre: `${erreur ? 'Erreur : ' : ''}${d.objet} — Prévention des expulsions`,
+    contenu: html`<h1>${d.objet}</h1>
+<p>Demande adressée à : <strong>${role}</strong></p>
+<dl class="infos">
+  <dt>Dispositif</dt><dd>${etat.programme.nom}</dd>
+  <dt>Dossier</dt><dd>${etat.reference}</dd>
+  <dt>Réponse attendue avant le</dt><dd>${dateHeure(d.echeance)}</dd>
+</dl>
+<h2>Éléments pour décider</h2>
+${d.apercu.length ? html`<ul>${d.apercu.map((l) => html`<li>${l}</li>`)}</ul>` : html`<p>Aucun élément complémentaire.</p>`}
+${erreur ? html`<div class="erreur" role="alert" id="erreur-formulaire"><p>${erreur}</p></div>` : ''}
+<form method="post" action="/liens/${token}" novalidate>
+  <fieldset${erreur ? html` aria-describedby="erreur-formulaire"` : ''}>
+    <legend>Votre décision (obligatoire)</legend>
+    <div class="choix"><input type="radio" id="decision-approuve" name="decision" value="approuve" required><label for="decision-approuve">J’approuve</label></div>
+    <div class="choix"><input type="radio" id="decision-refuse" name="decision" value="refuse" required><label for="decision-refuse">Je refuse</label></div>
+  </fieldset>
+  <label for="commentaire">Commentaire (facultatif, obligatoire en pratique pour motiver un refus)</label>
+  <p class="aide" id="aide-commentaire">2 000 caractères au plus. Il sera transmis à l’équipe qui accompagne le ménage.</p>
+  <textarea id="commentaire" name="commentaire" maxlength="2000" aria-describedby="aide-commentaire"></textarea>
+  <p><button type="submit">Envoyer ma réponse</button></p>
+</form>
+<p class="aide">Ce lien vous est personnel et ne sert qu’une fois. Il expire à la date indiquée ci-dessus.</p>`,
+  });
+}
+
+function dejaTraitee(res: Response, status: number, d: ApercuDemande): void {
+  if (d.statut === 'approuvee' || d.statut === 'refusee') {
+    pageMessage(res, status, 'Cette demande a déjà reçu une réponse', 'encadre', html`<p>Une réponse a déjà été enregistrée${d.reponduLe ? html` le ${dateHeure(d.reponduLe)}` : ''} pour la demande « ${d.objet} ».</p>
+<p>Ce lien ne peut plus être utilisé. Rien n’a été modifié.</p>`);
+    return;
+  }
+  pageMessage(res, status, 'Cette demande est close', 'alerte', html`<p>La demande « ${d.objet} » est close depuis le ${dateEnFrancais(d.echeance)} : il n’est plus possible d’y répondre par ce lien.</p>
+<p>Rien n’a été modifié. Si une décision reste nécessaire, l’opérateur du dispositif vous recontactera.</p>`);
+}
+
+export function routesLiens(deps: DependancesApi): Router {
+  const r = Router();
+  const maintenant = deps.maintenant ?? (() => new Date());
+
+  /** Vérifie le lien et charge la demande ; envoie lui-même la page d'erreur et renvoie undefined sinon. */
+  async function ouvrir(req: Request, res: Response) {
+    const token = String(req.params.token ?? '');
+    const v = deps.signeur.verifier(token, maintenant());
+    if (!v.ok) {
+      lienInvalide(res, v.raison === 'expire' ? 410 : 400, v.message);
+      return undefined;
+    }
+    if (!ACTIONS_PRISES_EN_CHARGE.has(v.claims.action)) {
+      lienInvalide(res, 400, 'Ce type de lien n’est pas encore pris en charge par la plateforme. Contactez l’opérateur du dispositif.');
+      return undefined;
+    }
+    const role = roleSchema.safeParse(v.claims.role);
+    if (!role.success) {
+      lienInvalide(res, 400, 'Ce lien n’est pas valide : le partenaire qu’il désigne est inconnu.');
+      return undefined;
+    }
+    const handle = deps.client.workflow.getHandle(v.claims.workflowId);
+    let etat: EtatParcours;
+    try {
+      etat = await handle.query(etatQuery);
+    } catch (e) {
+      if (e instanceof WorkflowNotFoundError) {
+        pageMessage(res, 404, 'Dossier introuvable', 'erreur', html`<p>Le dossier visé par ce lien n’existe pas ou n’est plus disponible.</p><p>Aucune réponse n’a été enregistrée.</p>`);
+        return undefined;
+      }
+      deps.journal.error({ err: e }, 'lien : lecture du parcours impossible');
+      pageMessage(res, 503, 'Service momentanément indisponible', 'erreur', html`<p>Votre demande ne peut pas être traitée pour le moment. Réessayez dans quelques minutes avec le même lien.</p>`);
+      return undefined;
+    }
+    const demande = apercuDemande(etat, v.claims.demandeId);
+    if (!demande) {
+      pageMessage(res, 404, 'Demande introuvable', 'erreur', html`<p>Ce lien ne correspond à aucune demande de ce dossier.</p><p>Aucune réponse n’a été enregistrée.</p>`);
+      return undefined;
+    }
+    if (demande.role !== role.data) {
+      pageMessage(res, 403, 'Lien non valide pour cette demande', 'erreur', html`<p>Ce lien ne correspond pas au partenaire sollicité pour cette demande.</p><p>Aucune réponse n’a été enregistrée.</p>`);
+      return undefined;
+    }
+    return { token, v, role: role.data as RolePartenaire, handle, etat, demande };
+  }
+
+  r.get('/liens/:token', async (req, res) => {
+    const o = await ouvrir(req, res);
+    if (!o) return;
+    if (o.demande.statut !== 'en_attente' || o.etat.cloture) {
+      dejaTraitee(res, 200, o.etat.cloture && o.demande.statut === 'en_attente' ? { ...o.demande, statut: 'expiree' } : o.demande);
+      return;
+    }
+    formulaire(res, 200, o.token, o.etat, o.demande);
+  });
+
+  r.post('/liens/:token', async (req, res) => {
+    const o = await ouvrir(req, res);
+    if (!o) return;
+    if (o.demande.statut !== 'en_attente') {
+      dejaTraitee(res, 409, o.demande);
+      return;
+    }
+    const corps = reponseValidationSchema.safeParse({
+      decision: req.body?.decision,
+      commentaire: typeof req.body?.commentaire === 'string' && req.body.commentaire.trim() !== '' ? req.body.commentaire : undefined,
+    });
+    if (!corps.success) {
+      const i = corps.error.issues[0]!;
+      const message = i.path[0] === 'decision' ? 'Choisissez « J’approuve » ou « Je refuse ».' : `Commentaire : ${i.message}`;
+      formulaire(res, 400, o.token, o.etat, o.demande, message);
+      return;
+    }
+    const requestId = `lien-${o.v.jti}`;
+    try {
+      await o.handle.executeUpdate(repondreValidationUpdate, {
+        args: [
+          {
+            requestId,
+            par: `partenaire:${o.role}`,
+            demandeId: o.demande.id,
+            role: o.role,
+            decision: corps.data.decision,
+            commentaire: corps.data.commentaire,
+          },
+        ],
+        updateId: requestId,
+      });
+    } catch (e) {
+      const raison = raisonRefus(e);
+      if (raison !== undefined) {
+        pageMessage(res, 409, 'Réponse non enregistrée', 'alerte', html`<p>${raison}</p><p>Rien n’a été modifié.</p>`);
+        return;
+      }
+      const p = depuisTemporal(e);
+      if (p && p.status < 500) {
+        pageMessage(res, p.status, 'Réponse non enregistrée', 'alerte', html`<p>${p.detail}</p><p>Rien n’a été modifié.</p>`);
+        return;
+      }
+      deps.journal.error({ err: e, workflowId: o.v.claims.workflowId }, 'lien : envoi de la réponse impossible');
+      pageMessage(res, 503, 'Service momentanément indisponible', 'erreur', html`<p>Votre réponse n’a pas pu être enregistrée pour le moment. Réessayez dans quelques minutes avec le même lien : elle ne sera pas enregistrée deux fois.</p>`);
+      return;
+    }
+    deps.journal.info({ workflowId: o.v.claims.workflowId, demandeId: o.demande.id, role: o.role }, 'réponse de partenaire enregistrée');
+    const approuve = corps.data.decision === 'approuve';
+    pageMessage(res, 200, 'Votre réponse a bien été enregistrée', 'succes', html`<p>Merci. Votre décision sur la demande « ${o.demande.objet} » a été enregistrée : <strong>${approuve ? 'demande approuvée' : 'demande refusée'}</strong>.</p>
+<p>L’équipe qui accompagne le ménage en est informée. Vous pouvez fermer cette page.</p>`);
+  });
+
+  return r;
+}

@@ -1,0 +1,306 @@
+/**
+ * Les parcours des ménages : lancement, liste (visibilité Temporal), état, affectation,
+ * clôture anticipée et messages du personnel (mises à jour Temporal idempotentes par requestId).
+ */
+import { Router, type Request } from 'express';
+import type { Client, WorkflowExecutionInfo, WorkflowHandle } from '@temporalio/client';
+import { WorkflowNotFoundError, type SearchAttributePair } from '@temporalio/common';
+import { SA } from '../../domain/attributs-recherche';
+import { affecterUpdate, cloreAnticipeUpdate, etatQuery } from '../../domain/messages';
+import { affectationSchema, clotureAnticipeeSchema, requestIdSchema } from '../../domain/schemas';
+import { LIBELLES_TYPE_PARCOURS, TYPES_PARCOURS, type EtatParcours } from '../../domain/vocabulaire';
+import type { Personne } from '../../personnel/annuaire';
+import {
+  exigerRoles,
+  personneDe,
+  raisonRefusLecture,
+  raisonRefusMessage,
+  raisonRefusPilotage,
+  suitProgramme,
+} from '../auth';
+import type { DependancesApi } from '../dependances';
+import { analyser, depuisTemporal, interdit, introuvable, invalide, Probleme, TYPES_PROBLEME } from '../problemes';
+import {
+  filtresListeSchema,
+  lancementSchema,
+  nomMessageSchema,
+  referenceDe,
+  STATUTS_EXECUTION,
+  workflowIdDe,
+  workflowIdSchema,
+} from '../schemas-api';
+import { filtrerEtat, type Lecteur } from '../visibilite';
+
+/** Nombre maximal de parcours renvoyés par la liste (triée en mémoire). */
+export const LIMITE_LISTE = 2000;
+
+export const lecteurPersonnel = (p: Personne): Lecteur => ({ type: 'personnel', role: p.role, id: p.id });
+
+const attendre = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Interroge `etat` ; avec `patience`, réessaie brièvement tant que la première tâche n'a pas tourné. */
+export async function lireEtat(handle: WorkflowHandle, patienceMs = 0): Promise<EtatParcours> {
+  const fin = Date.now() + patienceMs;
+  let pause = 50;
+  for (;;) {
+    try {
+      return await handle.query(etatQuery);
+    } catch (e) {
+      if (e instanceof WorkflowNotFoundError || Date.now() + pause > fin) throw e;
+      await attendre(pause);
+      pause = Math.min(pause * 2, 500);
+    }
+  }
+}
+
+/** Valeur de requête de visibilité : validée en amont par zod, échappée ici par prudence. */
+export const litteral = (v: string): string => `'${v.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+
+/**
+ * Construit la requête de visibilité (fonction pure) : portée imposée par le rôle du lecteur, puis
+ * filtres ; `null` si le lecteur ne peut rien voir.
+ */
+export function requeteListe(personne: Personne, filtres: ReturnType<typeof filtresListeSchema.parse>): string | null {
+  const clauses: string[] = [`${SA.typeParcours.name} IN (${TYPES_PARCOURS.map(litteral).join(', ')})`];
+  if (personne.role === 'coordinateur') {
+    if (personne.programmes.length === 0) return null;
+    clauses.push(`${SA.programme.name} IN (${personne.programmes.map(litteral).join(', ')})`);
+  } else if (personne.role === 'travailleur_social') {
+    clauses.push(`${SA.travailleurSocial.name} = ${litteral(personne.id)}`);
+  }
+  if (filtres.programme) clauses.push(`${SA.programme.name} = ${litteral(filtres.programme)}`);
+  if (filtres.type) clauses.push(`${SA.typeParcours.name} = ${litteral(filtres.type)}`);
+  if (filtres.etape) clauses.push(`${SA.etape.name} = ${litteral(filtres.etape)}`);
+  if (filtres.travailleurSocial) clauses.push(`${SA.travailleurSocial.name} = ${litteral(filtres.travailleurSocial)}`);
+  if (filtres.enRetard !== undefined) clauses.push(`${SA.enRetard.name} = ${filtres.enRetard}`);
+  if (filtres.cloture !== undefined) clauses.push(`${SA.cloture.name} = ${filtres.cloture}`);
+  return clauses.join(' AND ');
+}
+
+const STATUTS: Record<string, (typeof STATUTS_EXECUTION)[number]> = {
+  RUNNING: 'en_cours',
+  COMPLETED: 'termine',
+  FAILED: 'en_echec',
+  CANCELLED: 'annule',
+  TERMINATED: 'interrompu',
+  TIMED_OUT: 'expire',
+  CONTINUED_AS_NEW: 'continue',
+};
+
+export interface ResumeParcours {
+  workflowId: string;
+  reference: string;
+  programme: string;
+  typeParcours: string;
+  etape?: string;
+  travailleurSocial?: string;
+  prochaineEcheance?: string;
+  enRetard: boolean;
+  cloture: boolean;
+  statut: (typeof STATUTS_EXECUTION)[number];
+}
+
+export function resume(info: WorkflowExecutionInfo): ResumeParcours {
+  const sa = info.typedSearchAttributes;
+  const programme = sa.get(SA.programme) ?? '';
+  const prochaine = sa.get(SA.prochaineEcheance);
+  return {
+    workflowId: info.workflowId,
+    reference: referenceDe(info.workflowId, programme || undefined),
+    programme,
+    typeParcours: sa.get(SA.typeParcours) ?? '',
+    etape: sa.get(SA.etape),
+    travailleurSocial: sa.get(SA.travailleurSocial),
+    prochaineEcheance: prochaine ? new Date(prochaine).toISOString() : undefined,
+    enRetard: sa.get(SA.enRetard) ?? false,
+    cloture: sa.get(SA.cloture) ?? false,
+    statut: STATUTS[info.status.name] ?? 'inconnu',
+  };
+}
+
+/** En retard d'abord, puis par prochaine échéance (les parcours sans échéance à la fin). */
+export function trierParcours(l: ResumeParcours[]): ResumeParcours[] {
+  return [...l].sort((a, b) => {
+    if (a.enRetard !== b.enRetard) return a.enRetard ? -1 : 1;
+    if (a.prochaineEcheance !== b.prochaineEcheance) {
+      if (!a.prochaineEcheance) return 1;
+      if (!b.prochaineEcheance) return -1;
+      return a.prochaineEcheance.localeCompare(b.prochaineEcheance);
+    }
+    return a.workflowId.localeCompare(b.workflowId);
+  });
+}
+
+function verifierTravailleurSocial(deps: DependancesApi, id: string, programmeId: string, champ: string): void {
+  const ts = deps.annuaire.trouver(id);
+  if (!ts) throw invalide(champ, `compte inconnu : « ${id} »`);
+  if (ts.role !== 'travailleur_social') throw invalide(champ, `« ${id} » n’est pas un compte de travailleur social`);
+  if (!ts.programmes.includes(programmeId)) throw invalide(champ, `« ${id} » ne suit pas le programme « ${programmeId} »`);
+}
+
+export function routesParcours(deps: DependancesApi): Router {
+  const r = Router();
+  const client: Client = deps.client;
+
+  /** Le parcours demandé, son état et la personne, avec les contrôles communs (400, 404). */
+  async function charger(req: Request) {
+    const personne = personneDe(req);
+    const workflowId = analyser(workflowIdSchema, req.params.id, 'id');
+    const handle = client.workflow.getHandle(workflowId);
+    let etat: EtatParcours;
+    try {
+      etat = await lireEtat(handle);
+    } catch (e) {
+      if (e instanceof WorkflowNotFoundError) throw introuvable(`Aucun parcours « ${workflowId} ».`);
+      throw depuisTemporal(e) ?? e;
+    }
+    return { personne, workflowId, handle, etat };
+  }
+
+  async function executer<R>(f: () => Promise<R>): Promise<R> {
+    try {
+      return await f();
+    } catch (e) {
+      throw depuisTemporal(e) ?? e;
+    }
+  }
+
+  // ---- Lancement --------------------------------------------------------------------------
+  r.post('/api/parcours', exigerRoles('coordinateur', 'admin'), async (req, res) => {
+    const personne = personneDe(req);
+    const corps = analyser(lancementSchema, req.body);
+    const programme = deps.catalogue.trouver(corps.programmeId);
+    if (!programme) throw invalide('programmeId', `programme inconnu : « ${corps.programmeId} »`);
+    if (!suitProgramme(personne, programme.id)) throw interdit(`Vous ne coordonnez pas le programme « ${programme.nom} ».`);
+    const definition = deps.registre[programme.typeParcours];
+    if (!definition) {
+      throw invalide('programmeId', `le parcours « ${LIBELLES_TYPE_PARCOURS[programme.typeParcours]} » n’est pas encore disponible sur cette plateforme`);
+    }
+    if (corps.travailleurSocial) verifierTravailleurSocial(deps, corps.travailleurSocial, programme.id, 'travailleurSocial');
+    const donnees = analyser(definition.schemaLancement, corps.donnees ?? {}, 'donnees');
+    const workflowId = workflowIdDe(programme.id, corps.menage.reference);
+    const entree = definition.construireEntree({
+      programme: structuredClone(programme),
+      menage: corps.menage,
+      coordinateur: personne.id,
+      travailleurSocial: corps.travailleurSocial,
+      donnees,
+    });
+    const attributs: SearchAttributePair[] = [
+      { key: SA.programme, value: programme.id },
+      { key: SA.typeParcours, value: programme.typeParcours },
+      { key: SA.etape, value: 'orientation' },
+      { key: SA.cloture, value: false },
+      ...(corps.travailleurSocial ? [{ key: SA.travailleurSocial, value: corps.travailleurSocial } as SearchAttributePair] : []),
+    ];
+    const handle = await executer(() =>
+      client.workflow.start(definition.workflowType, {
+        taskQueue: deps.taskQueue,
+        workflowId,
+        args: [entree],
+        workflowIdConflictPolicy: 'FAIL',
+        // Un parcours en cours ou terminé normalement n'est jamais remplacé ; seul un parcours
+        // en échec, interrompu ou annulé peut être relancé sous le même identifiant.
+        workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
+        typedSearchAttributes: attributs,
+      }),
+    );
+    deps.journal.info({ workflowId, programme: programme.id, par: personne.id }, 'parcours lancé');
+    // Le parcours est lancé : même si son état n'est pas encore lisible, c'est un 201 (un nouvel
+    // essai donnerait 409). L'état pourra être relu par GET /api/parcours/:id.
+    let etat: EtatParcours | null = null;
+    try {
+      etat = filtrerEtat(await lireEtat(handle, 10_000), lecteurPersonnel(personne));
+    } catch (e) {
+      deps.journal.warn({ err: e, workflowId }, 'parcours lancé mais état illisible pour le moment');
+    }
+    res.status(201).location(`/api/parcours/${encodeURIComponent(workflowId)}`).json({ workflowId, etat });
+  });
+
+  // ---- Liste ------------------------------------------------------------------------------
+  r.get('/api/parcours', async (req, res) => {
+    const personne = personneDe(req);
+    const filtres = analyser(filtresListeSchema, req.query);
+    if (filtres.programme && personne.role === 'coordinateur' && !suitProgramme(personne, filtres.programme)) {
+      throw interdit(`Vous ne coordonnez pas le programme « ${filtres.programme} ».`);
+    }
+    const query = requeteListe(personne, filtres);
+    if (query === null) {
+      res.json([]);
+      return;
+    }
+    const liste: ResumeParcours[] = [];
+    await executer(async () => {
+      for await (const info of client.workflow.list({ query, pageSize: 500 })) {
+        liste.push(resume(info));
+        if (liste.length >= LIMITE_LISTE) break;
+      }
+    });
+    res.setHeader('Cache-Control', 'no-store');
+    res.json(trierParcours(liste));
+  });
+
+  // ---- État -------------------------------------------------------------------------------
+  r.get('/api/parcours/:id', async (req, res) => {
+    const { personne, etat } = await charger(req);
+    const refus = raisonRefusLecture(personne, etat);
+    if (refus) throw interdit(refus);
+    res.setHeader('Cache-Control', 'no-store');
+    res.json(filtrerEtat(etat, lecteurPersonnel(personne)));
+  });
+
+  // ---- Affectation ------------------------------------------------------------------------
+  r.post('/api/parcours/:id/affectation', exigerRoles('coordinateur', 'admin'), async (req, res) => {
+    const { personne, handle, etat } = await charger(req);
+    const refus = raisonRefusPilotage(personne, etat);
+    if (refus) throw interdit(refus);
+    const corps = analyser(affectationSchema, req.body);
+    verifierTravailleurSocial(deps, corps.travailleurSocial, etat.programme.id, 'travailleurSocial');
+    const resultat = await executer(() =>
+      handle.executeUpdate(affecterUpdate, { args: [{ ...corps, par: personne.id }], updateId: corps.requestId }),
+    );
+    const nouvelEtat = await executer(() => lireEtat(handle));
+    res.json({ resultat, etat: filtrerEtat(nouvelEtat, lecteurPersonnel(personne)) });
+  });
+
+  // ---- Clôture anticipée ------------------------------------------------------------------
+  r.post('/api/parcours/:id/cloture', exigerRoles('coordinateur', 'admin'), async (req, res) => {
+    const { personne, handle, etat } = await charger(req);
+    const refus = raisonRefusPilotage(personne, etat);
+    if (refus) throw interdit(refus);
+    const corps = analyser(clotureAnticipeeSchema, req.body);
+    const resultat = await executer(async () => {
+      try {
+        return await handle.executeUpdate(cloreAnticipeUpdate, { args: [{ ...corps, par: personne.id }], updateId: corps.requestId });
+      } catch (e) {
+        const p = depuisTemporal(e);
+        if (p?.opts.type === TYPES_PROBLEME.indisponible) {
+          throw new Probleme(409, 'La clôture anticipée n’est pas (encore) possible pour ce type de parcours.', { type: TYPES_PROBLEME.indisponible });
+        }
+        throw e;
+      }
+    });
+    const nouvelEtat = await executer(() => lireEtat(handle));
+    res.json({ resultat, etat: filtrerEtat(nouvelEtat, lecteurPersonnel(personne)) });
+  });
+
+  // ---- Messages du personnel --------------------------------------------------------------
+  r.post('/api/parcours/:id/messages/:nom', async (req, res) => {
+    const { personne, handle, etat } = await charger(req);
+    const nom = analyser(nomMessageSchema, req.params.nom, 'nom');
+    const definition = deps.registre[etat.typeParcours];
+    const message = definition && Object.hasOwn(definition.messages, nom) ? definition.messages[nom] : undefined;
+    if (!message) throw introuvable(`Message inconnu pour ce parcours : « ${nom} ».`);
+    const refus = raisonRefusMessage(personne, message.roles, etat);
+    if (refus) throw interdit(refus);
+    const corps = analyser(message.schema.safeExtend({ requestId: requestIdSchema }), req.body) as Record<string, unknown> & { requestId: string };
+    const resultat = await executer(() =>
+      handle.executeUpdate(message.update, { args: [{ ...corps, requestId: corps.requestId, par: personne.id }], updateId: corps.requestId }),
+    );
+    deps.journal.info({ workflowId: etat.workflowId, message: nom, par: personne.id }, 'message appliqué');
+    const nouvelEtat = await executer(() => lireEtat(handle));
+    res.json({ resultat, etat: filtrerEtat(nouvelEtat, lecteurPersonnel(personne)) });
+  });
+
+  return r;
+}

@@ -1,0 +1,206 @@
+/**
+ * Schémas zod propres à l'API : corps et paramètres des routes, et schémas des réponses (utilisés
+ * pour le document OpenAPI). Les schémas métier (ménage, affectation, clôture…) viennent de
+ * domain/schemas.ts et les données de lancement / messages de chaque parcours du registre.
+ */
+import { z } from 'zod';
+import '../config/zod-fr';
+import {
+  ISSUES_CLOTURE,
+  ROLES_PARTENAIRES,
+  ROLES_PERSONNEL,
+  TYPES_PARCOURS,
+} from '../domain/vocabulaire';
+import { menageSchema } from '../domain/schemas';
+
+export const idProgrammeSchema = z
+  .string()
+  .regex(/^[a-z0-9-]{3,60}$/, 'identifiant de programme : minuscules, chiffres et tirets')
+  .meta({ description: 'Identifiant du programme (preset)', example: 'loiret-ahu' });
+
+export const idCompteSchema = z
+  .string()
+  .regex(/^[a-z0-9._-]{2,40}$/, 'identifiant de compte invalide')
+  .meta({ description: 'Identifiant d’un compte du personnel', example: 'ts.martin' });
+
+export const SEPARATEUR_ID = '--';
+
+/** Identifiant de workflow d'un parcours : `<programme>--<référence du dossier>` (sans donnée personnelle). */
+export const workflowIdSchema = z
+  .string()
+  .max(110)
+  .regex(/^[a-z0-9-]{3,60}--[A-Za-z0-9][A-Za-z0-9_-]{1,39}$/, 'identifiant de parcours attendu sous la forme « programme--référence »')
+  .meta({ description: 'Identifiant du parcours : programme et référence du dossier', example: 'loiret-ahu--LL-2026-0042' });
+
+export const workflowIdDe = (programmeId: string, reference: string) => `${programmeId}${SEPARATEUR_ID}${reference}`;
+
+/** La référence du dossier, lue dans l'identifiant du parcours. */
+export function referenceDe(workflowId: string, programmeId?: string): string {
+  if (programmeId && workflowId.startsWith(`${programmeId}${SEPARATEUR_ID}`)) return workflowId.slice(programmeId.length + SEPARATEUR_ID.length);
+  const i = workflowId.indexOf(SEPARATEUR_ID);
+  return i >= 0 ? workflowId.slice(i + SEPARATEUR_ID.length) : workflowId;
+}
+
+export const nomMessageSchema = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{0,60}$/, 'nom de message : minuscules, chiffres et tirets')
+  .meta({ example: 'visite-faite' });
+
+export const lancementSchema = z
+  .object({
+    programmeId: idProgrammeSchema,
+    menage: menageSchema,
+    travailleurSocial: idCompteSchema.optional().meta({ description: 'Travailleur social affecté dès le lancement (facultatif)' }),
+    donnees: z
+      .record(z.string(), z.unknown(), { error: 'objet attendu (données de lancement du parcours)' })
+      .optional()
+      .meta({ description: 'Données propres au type de parcours du programme (voir les schémas de lancement du registre)' }),
+  })
+  .strict()
+  .meta({ title: 'Lancement d’un parcours' });
+
+const booleenRequete = z
+  .enum(['true', 'false', '1', '0', 'oui', 'non'], { error: 'booléen attendu : true ou false' })
+  .transform((v) => v === 'true' || v === '1' || v === 'oui');
+
+export const filtresListeSchema = z
+  .object({
+    programme: idProgrammeSchema.optional(),
+    type: z.enum(TYPES_PARCOURS).optional().meta({ description: 'Type de parcours' }),
+    etape: z
+      .string()
+      .regex(/^[a-z0-9_]{1,60}$/, 'étape : minuscules, chiffres et _')
+      .optional()
+      .meta({ description: 'Étape courante', example: 'aller_vers' }),
+    travailleurSocial: idCompteSchema.optional(),
+    enRetard: booleenRequete.optional().meta({ description: 'Seulement les parcours avec une échéance dépassée (true) ou sans (false)' }),
+    cloture: booleenRequete.optional().meta({ description: 'Seulement les parcours clôturés (true) ou ouverts (false)' }),
+  })
+  .strict();
+
+// ---------------------------------------------------------------------------------------------
+// Réponses (documentation OpenAPI)
+
+export const personnePubliqueSchema = z.object({
+  id: idCompteSchema,
+  nom: z.string().meta({ example: 'Claire Coordination (AHU)' }),
+  role: z.enum(ROLES_PERSONNEL),
+  programmes: z.array(z.string()).meta({ example: ['loiret-ahu'] }),
+});
+
+export const sessionSchema = z
+  .object({
+    jeton: z.string().meta({ description: 'Jeton à présenter en « Authorization: Bearer … » (ou le cookie « session »)', example: 'q0Zb3…' }),
+    expireLe: z.iso.datetime().meta({ example: '2026-03-12T18:30:00.000Z' }),
+    personne: personnePubliqueSchema,
+  })
+  .meta({ title: 'Session ouverte' });
+
+export const quiSuisJeSchema = sessionSchema.omit({ jeton: true }).meta({ title: 'Session courante' });
+
+export const erreurChampSchema = z.object({
+  champ: z.string().meta({ example: 'menage.reference' }),
+  message: z.string().meta({ example: 'référence de dossier : 2 à 40 caractères (lettres, chiffres, - et _), sans donnée personnelle' }),
+});
+
+export const problemeSchema = z
+  .object({
+    type: z.string().meta({ example: '/problemes/requete-invalide' }),
+    title: z.string().meta({ example: 'Requête invalide' }),
+    status: z.number().int().meta({ example: 400 }),
+    detail: z.string().meta({ example: 'Champ « menage.reference » : référence de dossier : 2 à 40 caractères (lettres, chiffres, - et _), sans donnée personnelle' }),
+    errors: z.array(erreurChampSchema).optional(),
+  })
+  .meta({ title: 'Problème (RFC 9457)', description: 'Toutes les erreurs de l’API, en français' });
+
+const acteurSchema = z.object({
+  type: z.enum(['systeme', 'personnel', 'partenaire']),
+  id: z.string().optional(),
+  role: z.string().optional(),
+});
+
+export const etatSchema = z
+  .object({
+    workflowId: workflowIdSchema,
+    typeParcours: z.enum(TYPES_PARCOURS),
+    programme: z.object({ id: z.string(), version: z.number().int(), nom: z.string() }),
+    reference: z.string().meta({ example: 'LL-2026-0042' }),
+    etape: z.string().meta({ example: 'aller_vers' }),
+    libelleEtape: z.string().meta({ example: 'Aller vers le ménage' }),
+    travailleurSocial: z.string().optional(),
+    coordinateur: z.string().optional(),
+    cloture: z.object({ issue: z.enum(ISSUES_CLOTURE), motif: z.string().optional(), le: z.iso.datetime() }).optional(),
+    echeances: z.array(
+      z.object({
+        id: z.string(),
+        libelle: z.string().meta({ example: 'Première visite à domicile' }),
+        due: z.iso.datetime(),
+        statut: z.enum(['en_cours', 'tenue', 'depassee', 'annulee']),
+        responsable: z.string(),
+      }),
+    ),
+    demandes: z.array(
+      z.object({
+        id: z.string(),
+        role: z.enum(ROLES_PARTENAIRES),
+        objet: z.string().meta({ example: 'Validation du plan d’aide avec une mesure ASLL' }),
+        envoyeeLe: z.iso.datetime(),
+        echeance: z.iso.datetime(),
+        statut: z.enum(['en_attente', 'approuvee', 'refusee', 'expiree']),
+        decision: z
+          .object({ decision: z.enum(['approuve', 'refuse']), commentaire: z.string().optional(), par: z.string(), le: z.iso.datetime() })
+          .optional(),
+      }),
+    ),
+    journal: z.array(
+      z.object({
+        seq: z.number().int(),
+        date: z.iso.datetime(),
+        type: z.string().meta({ example: 'visite' }),
+        acteur: acteurSchema,
+        resume: z.string().meta({ example: 'Visite à domicile : ménage rencontré' }),
+        visibilite: z.enum(['partenaires', 'equipe']),
+      }),
+    ),
+    details: z.record(z.string(), z.unknown()),
+    detailsConfidentiels: z.record(z.string(), z.unknown()).meta({ description: 'Ce que le ménage a confié : jamais montré aux partenaires' }),
+  })
+  .meta({ title: 'État d’un parcours' });
+
+export const STATUTS_EXECUTION = ['en_cours', 'termine', 'en_echec', 'annule', 'interrompu', 'expire', 'continue', 'inconnu'] as const;
+
+export const resumeParcoursSchema = z
+  .object({
+    workflowId: workflowIdSchema,
+    reference: z.string().meta({ example: 'LL-2026-0042' }),
+    programme: z.string().meta({ example: 'loiret-ahu' }),
+    typeParcours: z.string().meta({ example: 'prevention_precontentieuse' }),
+    etape: z.string().optional().meta({ example: 'aller_vers' }),
+    travailleurSocial: z.string().optional().meta({ example: 'ts.martin' }),
+    prochaineEcheance: z.iso.datetime().optional(),
+    enRetard: z.boolean(),
+    cloture: z.boolean(),
+    statut: z.enum(STATUTS_EXECUTION).meta({ description: 'État de l’exécution Temporal', example: 'en_cours' }),
+  })
+  .meta({ title: 'Parcours (liste)' });
+
+export const lancementReponseSchema = z.object({ workflowId: workflowIdSchema, etat: etatSchema }).meta({ title: 'Parcours lancé' });
+export const reponseMessageSchema = z
+  .object({ resultat: z.unknown().meta({ description: 'Résultat renvoyé par le parcours' }), etat: etatSchema })
+  .meta({ title: 'Message appliqué' });
+
+export const santeSchema = z
+  .object({
+    temporal: z.enum(['ok', 'indisponible']),
+    smtp: z.enum(['ok', 'indisponible']),
+  })
+  .meta({ title: 'Santé', example: { temporal: 'ok', smtp: 'ok' } });
+
+const base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, 'base64 attendu');
+export const payloadJsonSchema = z.object({
+  metadata: z.record(z.string(), base64).optional().meta({ example: { encoding: 'anNvbi9wbGFpbg==' } }),
+  data: base64.optional().meta({ example: 'eyJtZXNzYWdlIjoiYm9uam91ciJ9' }),
+});
+export const payloadsSchema = z
+  .object({ payloads: z.array(payloadJsonSchema).max(10_000) })
+  .meta({ title: 'Payloads (protocole « codec server » de Temporal)' });

@@ -1,0 +1,73 @@
+/**
+ * Configuration : uniquement des variables d'environnement, lues avec zod au démarrage.
+ * Une valeur invalide arrête le démarrage avec le nom de la variable et la raison.
+ * La connexion Temporal suit les noms de @temporalio/envconfig (TEMPORAL_ADDRESS,
+ * TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_TLS*, et un fichier de profils TOML si fourni).
+ */
+import { existsSync } from 'node:fs';
+import { loadClientConnectConfig } from '@temporalio/envconfig';
+import { z } from 'zod';
+import './zod-fr';
+import { estDureeIso } from '../workflows/blocs/duree';
+
+const booleen = z
+  .enum(['true', 'false', '1', '0', 'oui', 'non', ''])
+  .transform((v) => v === 'true' || v === '1' || v === 'oui');
+const fichier = z.string().refine((p) => existsSync(p), { message: 'fichier introuvable' });
+
+export const configSchema = z.object({
+  TEMPORAL_ADDRESS: z.string().regex(/^[^\s:]+:\d{1,5}$/, 'hôte:port attendu (ex. localhost:7233)').default('localhost:7233'),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TEMPORAL_API_KEY: z.string().min(1).optional(),
+  TEMPORAL_TLS: booleen.optional(),
+  TEMPORAL_TLS_CLIENT_CERT_PATH: fichier.optional(),
+  TEMPORAL_TLS_CLIENT_KEY_PATH: fichier.optional(),
+  TEMPORAL_TLS_SERVER_CA_CERT_PATH: fichier.optional(),
+  TEMPORAL_TLS_SERVER_NAME: z.string().min(1).optional(),
+  TEMPORAL_TASK_QUEUE: z.string().min(1).default('parcours-menages'),
+  SMTP_URL: z.url({ protocol: /^smtps?$/, error: 'URL smtp:// ou smtps:// attendue' }).default('smtp://localhost:1025'),
+  MAIL_FROM: z
+    .string()
+    .regex(/^(.*<)?[^@\s<>]+@[^@\s<>]+>?$/, 'adresse d’expéditeur attendue (ex. « Nom <adresse@domaine> »)')
+    .default('Prévention des expulsions <ne-pas-repondre@prevention-expulsions.local>'),
+  PUBLIC_BASE_URL: z.url({ protocol: /^https?$/, error: 'URL http(s) attendue' }).default('http://localhost:3000'),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  LINK_SIGNING_KEYS: z.string({ error: 'variable obligatoire (clés de signature des liens : « kid:base64,… »)' }).min(1),
+  PAYLOAD_ENCRYPTION_KEYS: z.string({ error: 'variable obligatoire (clés AES-256 : « kid:base64,… »)' }).min(1),
+  PROGRAMMES_DIR: z.string().min(1).optional(),
+  STAFF_ACCOUNTS_FILE: fichier.optional(),
+  DEMO_ACCOUNTS: booleen.default(false),
+  SESSION_TTL: z.string().refine(estDureeIso, 'durée ISO 8601 attendue (ex. PT8H)').default('PT8H'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  TEMPORAL_UI_URL: z.url().optional(),
+  MAIL_INBOX_URL: z.url().optional(),
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+export class ErreurConfiguration extends Error {}
+
+/** Lit et valide la configuration ; lève une ErreurConfiguration qui nomme chaque variable fautive. */
+export function lireConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const valeurs = Object.fromEntries(
+    Object.keys(configSchema.shape)
+      .filter((k) => env[k] !== undefined && env[k] !== '')
+      .map((k) => [k, env[k]]),
+  );
+  const r = configSchema.safeParse(valeurs);
+  if (!r.success) {
+    const lignes = r.error.issues.map((i) => `- ${i.path.join('.')} : ${i.message}`);
+    throw new ErreurConfiguration(`Configuration invalide :\n${lignes.join('\n')}`);
+  }
+  return r.data;
+}
+
+/** Options de connexion Temporal, via @temporalio/envconfig (profils TOML et variables TEMPORAL_*). */
+export function optionsTemporal(config: Config, env: NodeJS.ProcessEnv = process.env) {
+  const vars: Record<string, string> = {};
+  for (const [k, v] of Object.entries(env)) if (k.startsWith('TEMPORAL_') && v) vars[k] = v;
+  vars.TEMPORAL_ADDRESS = config.TEMPORAL_ADDRESS;
+  vars.TEMPORAL_NAMESPACE = config.TEMPORAL_NAMESPACE;
+  const { connectionOptions, namespace } = loadClientConnectConfig({ configSource: undefined, overrideEnvVars: vars });
+  return { connectionOptions, namespace: namespace ?? config.TEMPORAL_NAMESPACE };
+}

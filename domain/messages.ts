@@ -1,0 +1,37 @@
+/**
+ * Les messages sont des contrats : requêtes et mises à jour communes à tous les parcours,
+ * définies une fois ici (module sans effet de bord) et importées par les workflows et l'API.
+ * Chaque message d'une personne porte un `requestId` : il n'est appliqué qu'une fois, même envoyé
+ * deux fois (le second envoi renvoie le résultat du premier).
+ */
+import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import type { DecisionPartenaire, DemandeValidation, EtatParcours, RolePartenaire } from './vocabulaire';
+
+/** Ce que tout message d'une personne porte. `par` est l'identifiant du compte (ou du rôle partenaire). */
+export interface Enveloppe {
+  requestId: string;
+  par: string;
+}
+
+export const etatQuery = defineQuery<EtatParcours>('etat');
+
+export interface ReponseValidation extends Enveloppe {
+  demandeId: string;
+  role: RolePartenaire;
+  decision: DecisionPartenaire;
+  commentaire?: string;
+}
+/** Réponse d'un partenaire à une demande de validation, reçue par son lien signé. */
+export const repondreValidationUpdate = defineUpdate<DemandeValidation, [ReponseValidation]>('repondreValidation');
+
+export interface Affectation extends Enveloppe {
+  travailleurSocial: string;
+}
+/** Le coordinateur affecte (ou réaffecte) le travailleur social du ménage. */
+export const affecterUpdate = defineUpdate<{ travailleurSocial: string }, [Affectation]>('affecterTravailleurSocial');
+
+export interface ClotureAnticipee extends Enveloppe {
+  motif: string;
+}
+/** Le coordinateur clôt le parcours avant son terme, avec un motif. */
+export const cloreAnticipeUpdate = defineUpdate<{ etape: string }, [ClotureAnticipee]>('cloreAnticipe');

@@ -1,0 +1,222 @@
+/**
+ * Le vocabulaire du domaine, typé une seule fois (voir ../shared/journeys.md, « Vocabulary »).
+ * Ce module est importé par les workflows, les activités et l'API : il ne contient que des types
+ * et des constantes, aucun effet de bord, aucune dépendance (pas de zod : les schémas de bordure
+ * sont dans domain/schemas.ts).
+ */
+
+export const TYPES_PARCOURS = [
+  'prevention_precontentieuse',
+  'iml_bail_glissant',
+  'protocole_post_resiliation',
+] as const;
+export type TypeParcours = (typeof TYPES_PARCOURS)[number];
+
+export const LIBELLES_TYPE_PARCOURS: Record<TypeParcours, string> = {
+  prevention_precontentieuse: 'Prévention précontentieuse',
+  iml_bail_glissant: 'IML sortie de structure, bail glissant',
+  protocole_post_resiliation: 'Protocole post-résiliation',
+};
+
+/** Les partenaires, sans compte : ils agissent par courriel et liens signés. */
+export const ROLES_PARTENAIRES = [
+  'bailleur',
+  'departement',
+  'siao',
+  'ddets',
+  'ccapex',
+  'pdalpd',
+  'services_sociaux',
+  'caf',
+  'prefecture',
+  'operateur',
+] as const;
+export type RolePartenaire = (typeof ROLES_PARTENAIRES)[number];
+
+export const LIBELLES_ROLES: Record<RolePartenaire, string> = {
+  bailleur: 'Bailleur',
+  departement: 'Département (service social, FSL, ASLL)',
+  siao: 'SIAO',
+  ddets: 'DDETS',
+  ccapex: 'CCAPEX',
+  pdalpd: 'PDALPD',
+  services_sociaux: 'Services sociaux',
+  caf: 'CAF',
+  prefecture: 'Préfecture',
+  operateur: 'Opérateur du dispositif',
+};
+
+/** Les personnes qui ont un compte. */
+export const ROLES_PERSONNEL = ['coordinateur', 'travailleur_social', 'admin'] as const;
+export type RolePersonnel = (typeof ROLES_PERSONNEL)[number];
+
+export const COMPOSITIONS_MENAGE = [
+  'personne_seule',
+  'couple',
+  'couple_avec_enfants',
+  'famille_monoparentale',
+  'autre',
+] as const;
+export type CompositionMenage = (typeof COMPOSITIONS_MENAGE)[number];
+
+/**
+ * Le ménage. `reference` est un identifiant de dossier sans donnée personnelle (il sert dans les
+ * identifiants de workflow et les attributs de recherche, jamais chiffrés) ; tout le reste est
+ * personnel et ne circule que chiffré.
+ */
+export interface Menage {
+  reference: string;
+  nom: string;
+  composition: CompositionMenage;
+  adresse: string;
+  telephone?: string;
+  courriel?: string;
+  /** Le ménage accepte de recevoir des courriels (sinon : courrier seulement). */
+  accepteCourriel: boolean;
+}
+
+export interface Partenaire {
+  nom: string;
+  courriel: string;
+}
+
+/** Durées ISO 8601 (P3W, P1M, PT48H…), converties en millisecondes par workflows/blocs/duree.ts. */
+export type DureeIso = string;
+
+export interface RegleEligibilite {
+  /** Pas de garantie (ni FSL, ni Loca-Pass, ni Visale). */
+  sansGarantie?: boolean;
+  /** Nombre minimal de loyers mensuels impayés. */
+  impayesMinimumMois?: number;
+  /** Délai maximal entre le début du bail (attribution) et l'orientation. */
+  ancienneteBailMax?: DureeIso;
+  /** Le bailleur n'a pas réussi à entrer en contact avec le ménage. */
+  sansContactBailleur?: boolean;
+}
+
+/** Un programme : la configuration d'un territoire pour un type de parcours (un « preset »). */
+export interface Programme {
+  id: string;
+  version: number;
+  nom: string;
+  territoire: string;
+  typeParcours: TypeParcours;
+  operateur: Partenaire & { type: 'ccas' | 'association' | 'bailleur' };
+  partenaires: Partial<Record<RolePartenaire, Partenaire>>;
+  /** Délais nommés (ISO 8601) : chaque parcours lit ceux dont il a besoin. */
+  delais: Record<string, DureeIso>;
+  /** Séries de jalons (ISO 8601 depuis le début du suivi) : bilans, points mensuels… */
+  jalons: Record<string, DureeIso[]>;
+  /** Quotas : mesures actives à la fois, situations par an, file active… */
+  quotas: Record<string, number>;
+  eligibilite: RegleEligibilite;
+  /** Étapes optionnelles activées (comité de suivi, veille active, entretien tripartite…). */
+  options: Record<string, boolean>;
+  /** Rappels d'une demande de validation : intervalles depuis l'envoi. */
+  rappelsValidation: DureeIso[];
+  source?: string;
+}
+
+/** Qui voit un événement du journal : tous les intervenants, ou l'équipe sociale seulement. */
+export type Visibilite = 'partenaires' | 'equipe';
+
+export interface Acteur {
+  type: 'systeme' | 'personnel' | 'partenaire';
+  id?: string;
+  role?: RolePersonnel | RolePartenaire;
+}
+
+/** Un événement du journal (la « timeline ») d'un parcours. */
+export interface EvenementJournal {
+  seq: number;
+  date: string;
+  type: string;
+  acteur: Acteur;
+  resume: string;
+  visibilite: Visibilite;
+}
+
+export type StatutEcheance = 'en_cours' | 'tenue' | 'depassee' | 'annulee';
+
+/** Une échéance suivie : une date due, un rappel avant, une alerte après. */
+export interface Echeance {
+  id: string;
+  libelle: string;
+  due: string;
+  statut: StatutEcheance;
+  responsable: 'travailleur_social' | 'coordinateur' | RolePartenaire;
+}
+
+export type DecisionPartenaire = 'approuve' | 'refuse';
+
+export interface DemandeValidation {
+  id: string;
+  role: RolePartenaire;
+  objet: string;
+  envoyeeLe: string;
+  echeance: string;
+  statut: 'en_attente' | 'approuvee' | 'refusee' | 'expiree';
+  decision?: {
+    decision: DecisionPartenaire;
+    commentaire?: string;
+    par: string;
+    le: string;
+  };
+}
+
+/** Issues de clôture (journeys.md, parcours 1, étape 11) et des autres parcours. */
+export const ISSUES_CLOTURE = [
+  'situation_stabilisee',
+  'plan_apurement_respecte',
+  'orientation_droit_commun',
+  'relogement_ou_mutation',
+  'menage_met_fin',
+  'contact_impossible',
+  'refus',
+  'depart_du_logement',
+  'non_eligible',
+  'glissement_du_bail',
+  'fin_avec_orientation',
+  'refus_siao',
+  'nouveau_bail_signe',
+  'orientation_hebergement',
+  'cloture_anticipee',
+] as const;
+export type IssueCloture = (typeof ISSUES_CLOTURE)[number];
+
+export const LIBELLES_ISSUES: Record<IssueCloture, string> = {
+  situation_stabilisee: 'Situation stabilisée',
+  plan_apurement_respecte: "Plan d'apurement respecté",
+  orientation_droit_commun: 'Orientation vers le droit commun',
+  relogement_ou_mutation: 'Relogement ou mutation',
+  menage_met_fin: 'Le ménage met fin à l’accompagnement',
+  contact_impossible: 'Contact impossible',
+  refus: 'Refus du ménage',
+  depart_du_logement: 'Départ du logement',
+  non_eligible: 'Non éligible',
+  glissement_du_bail: 'Glissement du bail',
+  fin_avec_orientation: 'Fin de mesure avec orientation',
+  refus_siao: 'Candidature refusée par le SIAO',
+  nouveau_bail_signe: 'Nouveau bail signé',
+  orientation_hebergement: 'Orientation hébergement / logement adapté',
+  cloture_anticipee: 'Clôture anticipée',
+};
+
+/** L'état d'un parcours tel que le renvoie la requête `etat` (avant filtrage par lecteur). */
+export interface EtatParcours {
+  workflowId: string;
+  typeParcours: TypeParcours;
+  programme: { id: string; version: number; nom: string };
+  reference: string;
+  etape: string;
+  libelleEtape: string;
+  travailleurSocial?: string;
+  coordinateur?: string;
+  cloture?: { issue: IssueCloture; motif?: string; le: string };
+  echeances: Echeance[];
+  demandes: DemandeValidation[];
+  journal: EvenementJournal[];
+  /** Données propres au parcours (plan, bilans…), déjà réparties par visibilité. */
+  details: Record<string, unknown>;
+  detailsConfidentiels: Record<string, unknown>;
+}

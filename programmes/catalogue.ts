@@ -1,0 +1,112 @@
+/**
+ * Le catalogue des programmes : les presets livrés (programmes/presets/*.json), plus ceux d'un
+ * territoire (PROGRAMMES_DIR) qui ajoutent ou remplacent un programme du même `id`.
+ * Chaque fichier est validé au chargement : un fichier invalide arrête le démarrage avec le
+ * fichier, le champ et la raison.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { ROLES_PARTENAIRES, TYPES_PARCOURS, type Programme, type TypeParcours } from '../domain/vocabulaire';
+import { estDureeIso } from '../workflows/blocs/duree';
+
+export const DOSSIER_PRESETS = fileURLToPath(new URL('./presets', import.meta.url));
+
+const dureeIso = z.string().refine(estDureeIso, { message: 'durée ISO 8601 attendue (ex. P3W, P1M, P7D)' });
+const partenaire = z.object({ nom: z.string().min(1), courriel: z.email('adresse électronique invalide') }).strict();
+
+/** Délais indispensables à chaque type de parcours. */
+export const DELAIS_REQUIS: Record<TypeParcours, string[]> = {
+  prevention_precontentieuse: ['diagnostic', 'planAide', 'validationDepartement', 'informationPartenaires', 'rappelAvant', 'suivi'],
+  iml_bail_glissant: ['validationSiao', 'glissement', 'prolongationMax', 'prolongation', 'rappelAvant'],
+  protocole_post_resiliation: ['dureeMax', 'avenantMax', 'nouveauBail', 'bilan', 'rappelAvant', 'paiement'],
+};
+
+export const programmeSchema = z
+  .object({
+    id: z.string().regex(/^[a-z0-9-]{3,60}$/, 'identifiant : minuscules, chiffres et tirets'),
+    version: z.number().int().positive(),
+    nom: z.string().min(3),
+    territoire: z.string().min(2),
+    typeParcours: z.enum(TYPES_PARCOURS),
+    operateur: partenaire.extend({ type: z.enum(['ccas', 'association', 'bailleur']) }),
+    partenaires: z.partialRecord(z.enum(ROLES_PARTENAIRES), partenaire),
+    delais: z.record(z.string(), dureeIso),
+    jalons: z.record(z.string(), z.array(dureeIso)).default({}),
+    quotas: z.record(z.string(), z.number().nonnegative()).default({}),
+    eligibilite: z
+      .object({
+        sansGarantie: z.boolean().optional(),
+        impayesMinimumMois: z.number().nonnegative().optional(),
+        ancienneteBailMax: dureeIso.optional(),
+        sansContactBailleur: z.boolean().optional(),
+      })
+      .strict()
+      .default({}),
+    options: z.record(z.string(), z.boolean()).default({}),
+    rappelsValidation: z.array(dureeIso).default([]),
+    source: z.string().optional(),
+  })
+  .strict()
+  .superRefine((p, ctx) => {
+    for (const d of DELAIS_REQUIS[p.typeParcours]) {
+      if (!p.delais[d]) ctx.addIssue({ code: 'custom', path: ['delais', d], message: `délai requis pour un parcours ${p.typeParcours}` });
+    }
+    if (p.typeParcours === 'iml_bail_glissant' && !(p.quotas.mesuresActives! > 0)) {
+      ctx.addIssue({ code: 'custom', path: ['quotas', 'mesuresActives'], message: 'nombre de mesures actives requis (agrément DDETS)' });
+    }
+    const roles: Record<TypeParcours, string[]> = {
+      prevention_precontentieuse: ['bailleur'],
+      iml_bail_glissant: ['bailleur', 'siao', 'ddets'],
+      protocole_post_resiliation: ['bailleur', 'ccapex', 'prefecture'],
+    };
+    for (const r of roles[p.typeParcours]) {
+      if (!p.partenaires[r as keyof typeof p.partenaires]) ctx.addIssue({ code: 'custom', path: ['partenaires', r], message: 'partenaire requis pour ce type de parcours' });
+    }
+  });
+
+export class ErreurProgramme extends Error {}
+
+export function lireProgramme(fichier: string, contenu: string): Programme {
+  let brut: unknown;
+  try {
+    brut = JSON.parse(contenu);
+  } catch (e) {
+    throw new ErreurProgramme(`Programme ${fichier} : JSON invalide (${(e as Error).message})`);
+  }
+  const r = programmeSchema.safeParse(brut);
+  if (!r.success) {
+    const i = r.error.issues[0]!;
+    throw new ErreurProgramme(`Programme ${fichier} : champ « ${i.path.join('.') || '(racine)'} » : ${i.message}`);
+  }
+  if (basename(fichier, '.json') !== r.data.id) {
+    throw new ErreurProgramme(`Programme ${fichier} : champ « id » : « ${r.data.id} » doit correspondre au nom du fichier`);
+  }
+  return r.data as Programme;
+}
+
+function lireDossier(dossier: string): Programme[] {
+  let fichiers: string[];
+  try {
+    fichiers = readdirSync(dossier).filter((f) => f.endsWith('.json')).sort();
+  } catch (e) {
+    throw new ErreurProgramme(`PROGRAMMES_DIR : dossier illisible ${dossier} (${(e as Error).message})`);
+  }
+  return fichiers.map((f) => lireProgramme(join(dossier, f), readFileSync(join(dossier, f), 'utf8')));
+}
+
+export interface Catalogue {
+  trouver(id: string): Programme | undefined;
+  tous(): Programme[];
+}
+
+export function chargerCatalogue(dossierTerritoire?: string): Catalogue {
+  const programmes = new Map<string, Programme>();
+  for (const p of lireDossier(DOSSIER_PRESETS)) programmes.set(p.id, p);
+  if (dossierTerritoire) for (const p of lireDossier(dossierTerritoire)) programmes.set(p.id, p);
+  return {
+    trouver: (id) => programmes.get(id),
+    tous: () => [...programmes.values()],
+  };
+}

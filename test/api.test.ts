@@ -1,0 +1,696 @@
+/**
+ * L'API de bout en bout sur le banc à saut de temps : vrai serveur Temporal de test, vrai worker
+ * (workflow d'essai `essaiBlocs`), vrai SMTP (mail catcher), application express sur un port libre,
+ * appels par `fetch`.
+ */
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { pino } from 'pino';
+import { creerApplication } from '../api/app';
+import type { DependancesApi } from '../api/dependances';
+import type { RegistreParcours } from '../api/registre';
+import { apercuDemande, filtrerEtat } from '../api/visibilite';
+import type { EtatParcours } from '../domain/vocabulaire';
+import { creerAnnuaire, type Personne } from '../personnel/annuaire';
+import { hashPassword } from '../securite/mots-de-passe';
+import { CATALOGUE, PERSONNEL, SIGNEUR, menageEssai, monterBanc, requete, type Banc } from './outils/environnement';
+import { visiteFaiteUpdate, type EntreeEssai } from './workflows/essai-blocs';
+
+const PROGRAMME = 'loiret-ahu';
+const ORIGINE_UI = 'http://localhost:8233';
+
+const REGISTRE_ESSAI: RegistreParcours = {
+  prevention_precontentieuse: {
+    typeParcours: 'prevention_precontentieuse',
+    workflowType: 'essaiBlocs',
+    schemaLancement: z.object({
+      delaiVisite: z.string().regex(/^P/, 'durée ISO 8601 attendue').default('P3W').meta({ example: 'P3W' }),
+      delaiValidation: z.string().regex(/^P/, 'durée ISO 8601 attendue').default('P1W').meta({ example: 'P1W' }),
+    }),
+    exempleLancement: { delaiVisite: 'P3W', delaiValidation: 'P1W' },
+    construireEntree: (c): EntreeEssai => ({
+      programme: c.programme,
+      menage: c.menage,
+      travailleurSocial: c.travailleurSocial,
+      ...(c.donnees as { delaiVisite: string; delaiValidation: string }),
+    }),
+    messages: {
+      'visite-faite': {
+        update: visiteFaiteUpdate,
+        schema: z.object({ note: z.string().trim().min(1, 'note de visite requise').meta({ example: 'Ménage rencontré à domicile, accord pour un rendez-vous budget.' }) }),
+        roles: ['travailleur_social'],
+        libelle: 'Visite à domicile faite',
+      },
+    },
+  },
+};
+
+const MOTS_DE_PASSE: Record<string, string> = {
+  'coord.essai': 'coordination-essai',
+  'ts.alice': 'alice-essai',
+  'ts.bruno': 'bruno-essai',
+  'coord.autre': 'autre-essai',
+  'admin.essai': 'admin-essai',
+};
+
+let banc: Banc;
+let serveur: Server;
+let url: string;
+let decalageMs = 0;
+const maintenant = () => new Date(Date.now() + decalageMs);
+
+async function annuaireEssai() {
+  const base: Personne[] = [
+    ...PERSONNEL,
+    { id: 'coord.autre', nom: 'Coordination Besançon', courriel: 'autre@essai.example', role: 'coordinateur', programmes: ['besancon-ccas'], motDePasse: '' },
+    { id: 'admin.essai', nom: 'Administration', courriel: 'admin@essai.example', role: 'admin', programmes: [], motDePasse: '' },
+  ];
+  return creerAnnuaire(await Promise.all(base.map(async (p) => ({ ...p, motDePasse: await hashPassword(MOTS_DE_PASSE[p.id]!) }))));
+}
+
+function dependances(b: Banc, surcharges: Partial<DependancesApi> = {}): DependancesApi {
+  return {
+    client: b.env.client,
+    taskQueue: b.taskQueue,
+    catalogue: CATALOGUE,
+    annuaire: creerAnnuaire([]),
+    signeur: SIGNEUR,
+    registre: REGISTRE_ESSAI,
+    transport: b.dependances.transport,
+    options: { publicBaseUrl: 'http://localhost:3999', sessionTtl: 'PT8H', codecCorsOrigin: ORIGINE_UI, temporalUiUrl: ORIGINE_UI },
+    journal: pino({ level: 'silent' }),
+    maintenant,
+    ...surcharges,
+  };
+}
+
+async function ecouter(app: ReturnType<typeof creerApplication>): Promise<{ serveur: Server; url: string }> {
+  const s = await new Promise<Server>((ok) => {
+    const x = app.listen(0, '127.0.0.1', () => ok(x));
+  });
+  return { serveur: s, url: `http://127.0.0.1:${(s.address() as AddressInfo).port}` };
+}
+
+interface Reponse {
+  status: number;
+  headers: Headers;
+  texte: string;
+  json: any;
+}
+
+async function appel(
+  methode: string,
+  chemin: string,
+  o: { jeton?: string; corps?: unknown; brut?: string; entetes?: Record<string, string>; base?: string } = {},
+): Promise<Reponse> {
+  const entetes: Record<string, string> = { ...o.entetes };
+  if (o.jeton) entetes.authorization = `Bearer ${o.jeton}`;
+  let body: string | undefined;
+  if (o.brut !== undefined) body = o.brut;
+  else if (o.corps !== undefined) {
+    body = JSON.stringify(o.corps);
+    entetes['content-type'] ??= 'application/json';
+  }
+  const r = await fetch(`${o.base ?? url}${chemin}`, { method: methode, headers: entetes, body, redirect: 'manual' });
+  const texte = await r.text();
+  let json: any;
+  try {
+    json = JSON.parse(texte);
+  } catch {
+    json = undefined;
+  }
+  return { status: r.status, headers: r.headers, texte, json };
+}
+
+const jetons: Record<string, string> = {};
+async function connecter(id: string): Promise<string> {
+  if (jetons[id]) return jetons[id]!;
+  const r = await appel('POST', '/api/session', { corps: { identifiant: id, motDePasse: MOTS_DE_PASSE[id] } });
+  expect(r.status).toBe(200);
+  jetons[id] = r.json.jeton;
+  return r.json.jeton;
+}
+
+function formulaire(champs: Record<string, string>) {
+  return { brut: new URLSearchParams(champs).toString(), entetes: { 'content-type': 'application/x-www-form-urlencoded' } };
+}
+
+async function lancer(o: { travailleurSocial?: string; reference?: string; donnees?: Record<string, string> } = {}) {
+  const coord = await connecter('coord.essai');
+  const menage = menageEssai(o.reference);
+  const r = await appel('POST', '/api/parcours', {
+    jeton: coord,
+    corps: { programmeId: PROGRAMME, menage, travailleurSocial: o.travailleurSocial, donnees: o.donnees ?? { delaiVisite: 'P3W', delaiValidation: 'P1W' } },
+  });
+  expect(r.status, r.texte).toBe(201);
+  return { workflowId: r.json.workflowId as string, etat: r.json.etat as EtatParcours, menage };
+}
+
+async function etatDe(workflowId: string): Promise<EtatParcours> {
+  const r = await appel('GET', `/api/parcours/${workflowId}`, { jeton: await connecter('admin.essai') });
+  expect(r.status, r.texte).toBe(200);
+  return r.json;
+}
+
+async function attendreEtat(workflowId: string, pred: (e: EtatParcours) => boolean, delaiMs = 20_000): Promise<EtatParcours> {
+  const fin = Date.now() + delaiMs;
+  for (;;) {
+    const e = await etatDe(workflowId);
+    if (pred(e)) return e;
+    if (Date.now() > fin) throw new Error(`état attendu non atteint : ${JSON.stringify({ etape: e.etape, demandes: e.demandes })}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+const estProbleme = (r: Reponse, status: number) => {
+  expect(r.status, r.texte).toBe(status);
+  expect(r.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+  expect(r.json).toMatchObject({ status, type: expect.any(String), title: expect.any(String), detail: expect.any(String) });
+};
+
+beforeAll(async () => {
+  banc = await monterBanc();
+  const app = creerApplication(dependances(banc, { annuaire: await annuaireEssai() }));
+  ({ serveur, url } = await ecouter(app));
+});
+
+afterAll(async () => {
+  serveur?.closeAllConnections();
+  await new Promise((r) => serveur?.close(r));
+  await banc?.fermer();
+});
+
+// ---------------------------------------------------------------------------------------------
+describe('session', () => {
+  it('connecte avec le bon mot de passe : jeton, personne et cookie HttpOnly SameSite=Lax', async () => {
+    const r = await appel('POST', '/api/session', { corps: { identifiant: 'coord.essai', motDePasse: 'coordination-essai' } });
+    expect(r.status).toBe(200);
+    expect(r.json.jeton).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(new Date(r.json.expireLe).getTime()).toBeGreaterThan(Date.now() + 7 * 3600_000);
+    expect(r.json.personne).toEqual({ id: 'coord.essai', nom: 'Coordinatrice Essai', role: 'coordinateur', programmes: expect.arrayContaining([PROGRAMME]) });
+    expect(r.json.personne.motDePasse).toBeUndefined();
+    const cookie = r.headers.get('set-cookie')!;
+    expect(cookie).toContain(`session=${r.json.jeton}`);
+    expect(cookie).toMatch(/HttpOnly/);
+    expect(cookie).toMatch(/SameSite=Lax/);
+
+    const parJeton = await appel('GET', '/api/session', { jeton: r.json.jeton });
+    expect(parJeton.status).toBe(200);
+    expect(parJeton.json.personne.id).toBe('coord.essai');
+    const parCookie = await appel('GET', '/api/session', { entetes: { cookie: `autre=1; session=${r.json.jeton}` } });
+    expect(parCookie.status).toBe(200);
+  });
+
+  it('refuse un mauvais mot de passe ou un compte inconnu (401 en français)', async () => {
+    for (const corps of [{ identifiant: 'coord.essai', motDePasse: 'faux' }, { identifiant: 'personne', motDePasse: 'faux' }]) {
+      const r = await appel('POST', '/api/session', { corps });
+      estProbleme(r, 401);
+      expect(r.json.detail).toBe('Identifiant ou mot de passe incorrect.');
+      expect(r.headers.get('set-cookie')).toBeNull();
+    }
+  });
+
+  it('exige une session sur l’API ; une session expirée est refusée en français', async () => {
+    estProbleme(await appel('GET', '/api/parcours/loiret-ahu--X1'), 401);
+    const r = await appel('POST', '/api/session', { corps: { identifiant: 'ts.alice', motDePasse: 'alice-essai' } });
+    decalageMs = 9 * 3600_000;
+    try {
+      const expiree = await appel('GET', '/api/session', { jeton: r.json.jeton });
+      estProbleme(expiree, 401);
+      expect(expiree.json.detail).toBe('Votre session a expiré, reconnectez-vous.');
+    } finally {
+      decalageMs = 0;
+    }
+  });
+
+  it('déconnecte (DELETE) : le jeton ne sert plus', async () => {
+    const r = await appel('POST', '/api/session', { corps: { identifiant: 'ts.bruno', motDePasse: 'bruno-essai' } });
+    const d = await appel('DELETE', '/api/session', { jeton: r.json.jeton });
+    expect(d.status).toBe(204);
+    expect(d.headers.get('set-cookie')).toMatch(/Max-Age=0/);
+    estProbleme(await appel('GET', '/api/session', { jeton: r.json.jeton }), 401);
+  });
+
+  it('400 en français sur un corps de connexion incomplet', async () => {
+    const r = await appel('POST', '/api/session', { corps: { identifiant: 'coord.essai' } });
+    estProbleme(r, 400);
+    expect(r.json.errors).toEqual([{ champ: 'motDePasse', message: 'champ obligatoire' }]);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+describe('parcours : lancement et erreurs', () => {
+  it('lance un parcours (201) puis refuse le doublon (409)', async () => {
+    const coord = await connecter('coord.essai');
+    const menage = menageEssai();
+    const corps = { programmeId: PROGRAMME, menage, travailleurSocial: 'ts.alice', donnees: { delaiVisite: 'P3W', delaiValidation: 'P1W' } };
+    const r = await appel('POST', '/api/parcours', { jeton: coord, corps });
+    expect(r.status, r.texte).toBe(201);
+    expect(r.json.workflowId).toBe(`${PROGRAMME}--${menage.reference}`);
+    expect(r.headers.get('location')).toBe(`/api/parcours/${r.json.workflowId}`);
+    expect(r.json.etat).toMatchObject({ workflowId: r.json.workflowId, reference: menage.reference, programme: { id: PROGRAMME }, travailleurSocial: 'ts.alice', etape: 'aller_vers' });
+
+    const desc = await banc.env.client.workflow.getHandle(r.json.workflowId).describe();
+    expect(desc.typedSearchAttributes.getAll().map((p) => p.key.name)).toEqual(expect.arrayContaining(['Programme', 'TypeParcours', 'Etape', 'TravailleurSocial', 'Cloture']));
+
+    const doublon = await appel('POST', '/api/parcours', { jeton: coord, corps });
+    estProbleme(doublon, 409);
+    expect(doublon.json.detail).toBe('Un parcours existe déjà pour ce ménage dans ce programme.');
+  });
+
+  it('400 qui nomme le champ fautif (ménage, programme, données de lancement, champ inconnu)', async () => {
+    const coord = await connecter('coord.essai');
+    const ref = await appel('POST', '/api/parcours', { jeton: coord, corps: { programmeId: PROGRAMME, menage: { ...menageEssai(), reference: 'Mme Dupont' } } });
+    estProbleme(ref, 400);
+    expect(ref.json.errors).toEqual([{ champ: 'menage.reference', message: expect.stringContaining('référence de dossier') }]);
+    expect(ref.json.detail).toContain('menage.reference');
+
+    const prog = await appel('POST', '/api/parcours', { jeton: coord, corps: { programmeId: 'nulle-part', menage: menageEssai() } });
+    estProbleme(prog, 400);
+    expect(prog.json.errors[0].champ).toBe('programmeId');
+    expect(prog.json.detail).toContain('programme inconnu');
+
+    const donnees = await appel('POST', '/api/parcours', { jeton: coord, corps: { programmeId: PROGRAMME, menage: menageEssai(), donnees: { delaiVisite: 'trois semaines' } } });
+    estProbleme(donnees, 400);
+    expect(donnees.json.errors).toEqual([{ champ: 'donnees.delaiVisite', message: 'durée ISO 8601 attendue' }]);
+
+    const inconnu = await appel('POST', '/api/parcours', { jeton: coord, corps: { programmeId: PROGRAMME, menage: menageEssai(), urgence: true } });
+    estProbleme(inconnu, 400);
+    expect(inconnu.json.detail).toContain('urgence');
+
+    const ts = await appel('POST', '/api/parcours', { jeton: coord, corps: { programmeId: PROGRAMME, menage: menageEssai(), travailleurSocial: 'ts.inconnu' } });
+    estProbleme(ts, 400);
+    expect(ts.json.errors[0]).toEqual({ champ: 'travailleurSocial', message: 'compte inconnu : « ts.inconnu »' });
+  });
+
+  it('JSON mal formé → 400 en français ; autre type de contenu → 415 ; route inconnue → 404', async () => {
+    const coord = await connecter('coord.essai');
+    const r = await appel('POST', '/api/parcours', { jeton: coord, brut: '{"programmeId": "loiret-ahu",', entetes: { 'content-type': 'application/json' } });
+    estProbleme(r, 400);
+    expect(r.json.detail).toBe('Le corps de la requête n’est pas du JSON valide.');
+
+    const texte = await appel('POST', '/api/parcours', { jeton: coord, brut: 'programmeId=loiret-ahu', entetes: { 'content-type': 'text/plain' } });
+    estProbleme(texte, 415);
+
+    const route = await appel('GET', '/api/rien-ici', { jeton: coord });
+    estProbleme(route, 404);
+    const hors = await appel('GET', '/nulle/part');
+    estProbleme(hors, 404);
+  });
+
+  it('entrées hostiles : jamais de 500', async () => {
+    const coord = await connecter('coord.essai');
+    const cas: Array<[string, string, Parameters<typeof appel>[2]]> = [
+      ['GET', '/liens/%E0%A4%A', {}],
+      ['GET', '/api/parcours/%E0%A4%A', { jeton: coord }],
+      ['POST', '/api/parcours', { jeton: coord, brut: '[]', entetes: { 'content-type': 'application/json' } }],
+      ['POST', '/api/parcours', { jeton: coord, brut: '"texte"', entetes: { 'content-type': 'application/json' } }],
+      ['POST', '/api/parcours', { jeton: coord, brut: 'null', entetes: { 'content-type': 'application/json' } }],
+      ['POST', '/api/parcours', { jeton: coord, brut: JSON.stringify({ programmeId: 'loiret-ahu', menage: { nom: 'x'.repeat(200_000) } }), entetes: { 'content-type': 'application/json' } }],
+      ['POST', '/api/parcours', { jeton: coord, brut: '{}', entetes: { 'content-type': 'application/json; charset=latin9' } }],
+      ['POST', '/api/parcours', { jeton: coord, corps: { programmeId: ['loiret-ahu'], menage: 'x', donnees: [] } }],
+      ['POST', '/api/session', { brut: 'identifiant=a', entetes: { 'content-type': 'application/x-www-form-urlencoded' } }],
+      ['POST', '/api/session', { corps: { identifiant: 'coord.essai', motDePasse: 'x'.repeat(5000) } }],
+      ['POST', '/liens/abc', { brut: 'decision=approuve', entetes: { 'content-type': 'application/x-www-form-urlencoded' } }],
+      ['GET', '/api/parcours?programme[$ne]=x', { jeton: coord }],
+      ['DELETE', '/api/parcours', { jeton: coord }],
+      ['GET', '/api/session', { entetes: { authorization: 'Bearer ' + 'x'.repeat(5000) } }],
+      ['POST', '/codec/decode', { jeton: coord, corps: { payloads: [{ data: '***' }] } }],
+    ];
+    for (const [methode, chemin, o] of cas) {
+      const r = await appel(methode, chemin, o);
+      expect(r.status, `${methode} ${chemin} → ${r.texte.slice(0, 200)}`).toBeGreaterThanOrEqual(400);
+      expect(r.status, `${methode} ${chemin} → ${r.texte.slice(0, 200)}`).toBeLessThan(500);
+    }
+  });
+
+  it('parcours inconnu → 404 ; identifiant mal formé → 400', async () => {
+    const admin = await connecter('admin.essai');
+    const r = await appel('GET', `/api/parcours/${PROGRAMME}--INCONNU-1`, { jeton: admin });
+    estProbleme(r, 404);
+    expect(r.json.detail).toContain('Aucun parcours');
+    const m = await appel('POST', `/api/parcours/${PROGRAMME}--INCONNU-1/messages/visite-faite`, { jeton: await connecter('ts.alice'), corps: { requestId: requete(), note: 'x' } });
+    estProbleme(m, 404);
+    const id = await appel('GET', `/api/parcours/${encodeURIComponent("x' OR 1=1")}`, { jeton: admin });
+    estProbleme(id, 400);
+    expect(id.json.errors[0].champ).toBe('id');
+  });
+
+  it('rôles : un travailleur social ne lance pas ; une coordination d’un autre programme ne voit pas', async () => {
+    const ts = await appel('POST', '/api/parcours', { jeton: await connecter('ts.alice'), corps: { programmeId: PROGRAMME, menage: menageEssai() } });
+    estProbleme(ts, 403);
+    const autreLance = await appel('POST', '/api/parcours', { jeton: await connecter('coord.autre'), corps: { programmeId: PROGRAMME, menage: menageEssai() } });
+    estProbleme(autreLance, 403);
+    const { workflowId } = await lancer({ travailleurSocial: 'ts.alice' });
+    const autreLit = await appel('GET', `/api/parcours/${workflowId}`, { jeton: await connecter('coord.autre') });
+    estProbleme(autreLit, 403);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+describe('parcours : messages, affectation, clôture, liens', () => {
+  let workflowId: string;
+  let reference: string;
+  let nomMenage: string;
+  let visite: string;
+
+  beforeAll(async () => {
+    const l = await lancer({ travailleurSocial: 'ts.alice' });
+    workflowId = l.workflowId;
+    reference = l.menage.reference;
+    nomMenage = l.menage.nom;
+  });
+
+  it('un travailleur social ne voit ni n’écrit sur un ménage qui ne lui est pas affecté (403)', async () => {
+    const bruno = await connecter('ts.bruno');
+    const lire = await appel('GET', `/api/parcours/${workflowId}`, { jeton: bruno });
+    estProbleme(lire, 403);
+    expect(lire.json.detail).toBe('Ce ménage ne vous est pas affecté.');
+    const ecrire = await appel('POST', `/api/parcours/${workflowId}/messages/visite-faite`, { jeton: bruno, corps: { requestId: requete(), note: 'Visite' } });
+    estProbleme(ecrire, 403);
+    expect(ecrire.json.detail).toBe('Ce ménage ne vous est pas affecté.');
+    const coord = await appel('POST', `/api/parcours/${workflowId}/messages/visite-faite`, { jeton: await connecter('coord.essai'), corps: { requestId: requete(), note: 'Visite' } });
+    estProbleme(coord, 403);
+    const alice = await appel('GET', `/api/parcours/${workflowId}`, { jeton: await connecter('ts.alice') });
+    expect(alice.status).toBe(200);
+    expect(alice.json.etape).toBe('aller_vers');
+  });
+
+  it('message inconnu → 404 ; corps invalide → 400 qui nomme le champ', async () => {
+    const alice = await connecter('ts.alice');
+    const inconnu = await appel('POST', `/api/parcours/${workflowId}/messages/rien`, { jeton: alice, corps: { requestId: requete() } });
+    estProbleme(inconnu, 404);
+    expect(inconnu.json.detail).toContain('Message inconnu');
+    const sansNote = await appel('POST', `/api/parcours/${workflowId}/messages/visite-faite`, { jeton: alice, corps: { requestId: requete() } });
+    estProbleme(sansNote, 400);
+    expect(sansNote.json.errors).toEqual([{ champ: 'note', message: 'champ obligatoire' }]);
+    const sansId = await appel('POST', `/api/parcours/${workflowId}/messages/visite-faite`, { jeton: alice, corps: { note: 'ok' } });
+    estProbleme(sansId, 400);
+    expect(sansId.json.errors[0].champ).toBe('requestId');
+  });
+
+  it('le même requestId envoyé deux fois n’est appliqué qu’une fois', async () => {
+    const alice = await connecter('ts.alice');
+    visite = requete();
+    const corps = { requestId: visite, note: 'Ménage rencontré à domicile' };
+    const un = await appel('POST', `/api/parcours/${workflowId}/messages/visite-faite`, { jeton: alice, corps });
+    expect(un.status, un.texte).toBe(200);
+    expect(un.json.resultat).toEqual({ compte: 1 });
+    const deux = await appel('POST', `/api/parcours/${workflowId}/messages/visite-faite`, { jeton: alice, corps });
+    expect(deux.status, deux.texte).toBe(200);
+    expect(deux.json.resultat).toEqual({ compte: 1 });
+    expect(deux.json.etat.journal.filter((e: { type: string }) => e.type === 'visite')).toHaveLength(1);
+    expect(deux.json.etat.journal.find((e: { type: string }) => e.type === 'visite').acteur.id).toBe('ts.alice');
+  });
+
+  it('un message refusé par l’étape courante → 409 avec la raison, rien ne change', async () => {
+    const avant = await attendreEtat(workflowId, (e) => e.etape === 'validation' && e.demandes.length === 1);
+    const alice = await connecter('ts.alice');
+    const r = await appel('POST', `/api/parcours/${workflowId}/messages/visite-faite`, { jeton: alice, corps: { requestId: requete(), note: 'Deuxième visite' } });
+    estProbleme(r, 409);
+    expect(r.json.detail).toBe('La visite ne peut plus être enregistrée : le parcours est à l’étape « Validation du plan par le département ».');
+    const apres = await etatDe(workflowId);
+    expect(apres.journal.filter((e) => e.type === 'visite')).toHaveLength(1);
+    expect(apres.etape).toBe(avant.etape);
+    // Le premier requestId reste idempotent même après le changement d'étape.
+    const rejoue = await appel('POST', `/api/parcours/${workflowId}/messages/visite-faite`, { jeton: alice, corps: { requestId: visite, note: 'Ménage rencontré à domicile' } });
+    expect(rejoue.status, rejoue.texte).toBe(200);
+    expect(rejoue.json.resultat).toEqual({ compte: 1 });
+  });
+
+  describe('lien de validation envoyé au département', () => {
+    let token: string;
+    let demandeId: string;
+
+    beforeAll(async () => {
+      const courriel = await banc.courriels.waitFor((m) => m.sujet.includes(reference) && m.texte.includes('/liens/'), { timeoutMs: 20_000 });
+      const m = /http:\/\/localhost:3999\/liens\/([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)/.exec(courriel.texte);
+      expect(m, courriel.texte).not.toBeNull();
+      token = m![1]!;
+      demandeId = (await etatDe(workflowId)).demandes[0]!.id;
+    });
+
+    it('la page montre l’objet, l’aperçu et l’échéance, jamais le nom du ménage ni le journal', async () => {
+      const r = await appel('GET', `/liens/${token}`);
+      expect(r.status).toBe(200);
+      expect(r.headers.get('content-type')).toMatch(/^text\/html/);
+      expect(r.headers.get('cache-control')).toBe('no-store');
+      expect(r.headers.get('referrer-policy')).toBe('no-referrer');
+      expect(r.texte).toContain('<html lang="fr">');
+      expect(r.texte).toContain('<main');
+      expect(r.texte).toContain('Validation du plan d’aide avec une mesure ASLL');
+      expect(r.texte).toContain('Mesure recommandée : ASLL de 6 mois.');
+      expect(r.texte).toContain('Plan d’apurement proposé : 50 € par mois.');
+      expect(r.texte).toContain('Réponse attendue avant le');
+      expect(r.texte).toMatch(/<label for="decision-approuve">/);
+      expect(r.texte).toContain(`action="/liens/${token}"`);
+      expect(r.texte).not.toContain(nomMenage);
+      expect(r.texte).not.toContain('Lefébure');
+      expect(r.texte).not.toContain('Tilleuls');
+      expect(r.texte).not.toContain('Visite à domicile');
+      expect(r.texte).not.toMatch(/<script/i);
+    });
+
+    it('lien altéré → 400 ; lien expiré → 410 ; rien ne change', async () => {
+      const [h, p, s] = token.split('.') as [string, string, string];
+      const altere = `${h}.${p}.${s.slice(0, -2)}${s.endsWith('AA') ? 'BB' : 'AA'}`;
+      const r1 = await appel('GET', `/liens/${altere}`);
+      expect(r1.status).toBe(400);
+      expect(r1.texte).toContain('Ce lien n&#39;est pas valide');
+      const r1b = await appel('POST', `/liens/${altere}`, formulaire({ decision: 'approuve' }));
+      expect(r1b.status).toBe(400);
+
+      const expire = SIGNEUR.signer({ workflowId, demandeId, role: 'departement', action: 'validation' }, new Date(Date.now() - 60_000));
+      const r2 = await appel('GET', `/liens/${expire}`);
+      expect(r2.status).toBe(410);
+      expect(r2.texte).toContain('Ce lien a expiré le');
+      const r2b = await appel('POST', `/liens/${expire}`, formulaire({ decision: 'approuve' }));
+      expect(r2b.status).toBe(410);
+      expect((await etatDe(workflowId)).demandes[0]!.statut).toBe('en_attente');
+    });
+
+    it('un lien ne peut viser ni un autre parcours, ni une autre demande, ni un autre partenaire', async () => {
+      const futur = new Date(Date.now() + 3600_000);
+      const autre = await lancer();
+      const autreParcours = SIGNEUR.signer({ workflowId: autre.workflowId, demandeId, role: 'departement', action: 'validation' }, futur);
+      const r1 = await appel('POST', `/liens/${autreParcours}`, formulaire({ decision: 'approuve' }));
+      expect(r1.status).toBe(404);
+      expect(r1.texte).toContain('Demande introuvable');
+
+      const autreDemande = SIGNEUR.signer({ workflowId, demandeId: 'une-autre-demande', role: 'departement', action: 'validation' }, futur);
+      expect((await appel('GET', `/liens/${autreDemande}`)).status).toBe(404);
+
+      const autreRole = SIGNEUR.signer({ workflowId, demandeId, role: 'bailleur', action: 'validation' }, futur);
+      const r3 = await appel('POST', `/liens/${autreRole}`, formulaire({ decision: 'approuve' }));
+      expect(r3.status).toBe(403);
+      expect(r3.texte).toContain('ne correspond pas au partenaire');
+
+      const inexistant = SIGNEUR.signer({ workflowId: `${PROGRAMME}--NEANT-1`, demandeId, role: 'departement', action: 'validation' }, futur);
+      expect((await appel('GET', `/liens/${inexistant}`)).status).toBe(404);
+      expect((await etatDe(workflowId)).demandes[0]!.statut).toBe('en_attente');
+    });
+
+    it('formulaire incomplet → 400, la page est rendue de nouveau avec l’erreur', async () => {
+      const r = await appel('POST', `/liens/${token}`, formulaire({ commentaire: 'sans décision' }));
+      expect(r.status).toBe(400);
+      expect(r.texte).toContain('role="alert"');
+      expect(r.texte).toContain('Choisissez « J’approuve » ou « Je refuse ».');
+      expect((await etatDe(workflowId)).demandes[0]!.statut).toBe('en_attente');
+    });
+
+    it('approuver → confirmation et demande approuvée ; une seconde réponse est refusée (« déjà »)', async () => {
+      const r = await appel('POST', `/liens/${token}`, formulaire({ decision: 'approuve', commentaire: 'Accord FSL pour 6 mois.' }));
+      expect(r.status, r.texte).toBe(200);
+      expect(r.texte).toContain('Votre réponse a bien été enregistrée');
+      expect(r.texte).toContain('demande approuvée');
+      const etat = await etatDe(workflowId);
+      expect(etat.demandes[0]).toMatchObject({ statut: 'approuvee', decision: { decision: 'approuve', commentaire: 'Accord FSL pour 6 mois.', par: 'partenaire:departement' } });
+
+      const encore = await appel('POST', `/liens/${token}`, formulaire({ decision: 'refuse', commentaire: 'finalement non' }));
+      expect(encore.status).toBe(409);
+      expect(encore.texte).toContain('Cette demande a déjà reçu une réponse');
+      const apres = await etatDe(workflowId);
+      expect(apres.demandes[0]).toEqual(etat.demandes[0]);
+
+      const page = await appel('GET', `/liens/${token}`);
+      expect(page.status).toBe(200);
+      expect(page.texte).toContain('Cette demande a déjà reçu une réponse');
+      expect(page.texte).not.toContain('<form');
+    });
+  });
+
+  it('affectation : la coordination réaffecte, le nouveau travailleur social voit le ménage', async () => {
+    const coord = await connecter('coord.essai');
+    const { workflowId: id } = await lancer({ travailleurSocial: 'ts.alice' });
+    const mauvais = await appel('POST', `/api/parcours/${id}/affectation`, { jeton: coord, corps: { requestId: requete(), travailleurSocial: 'coord.autre' } });
+    estProbleme(mauvais, 400);
+    expect(mauvais.json.errors[0].champ).toBe('travailleurSocial');
+    const parTs = await appel('POST', `/api/parcours/${id}/affectation`, { jeton: await connecter('ts.alice'), corps: { requestId: requete(), travailleurSocial: 'ts.bruno' } });
+    estProbleme(parTs, 403);
+
+    const r = await appel('POST', `/api/parcours/${id}/affectation`, { jeton: coord, corps: { requestId: requete(), travailleurSocial: 'ts.bruno' } });
+    expect(r.status, r.texte).toBe(200);
+    expect(r.json.resultat).toEqual({ travailleurSocial: 'ts.bruno' });
+    expect(r.json.etat.travailleurSocial).toBe('ts.bruno');
+    expect((await appel('GET', `/api/parcours/${id}`, { jeton: await connecter('ts.bruno') })).status).toBe(200);
+    estProbleme(await appel('GET', `/api/parcours/${id}`, { jeton: await connecter('ts.alice') }), 403);
+  });
+
+  it('clôture anticipée non implémentée par le workflow → 409 en français', async () => {
+    const r = await appel('POST', `/api/parcours/${workflowId}/cloture`, { jeton: await connecter('coord.essai'), corps: { requestId: requete(), motif: 'Le ménage a quitté le logement' } });
+    estProbleme(r, 409);
+    expect(r.json.detail).toBe('La clôture anticipée n’est pas (encore) possible pour ce type de parcours.');
+    const court = await appel('POST', `/api/parcours/${workflowId}/cloture`, { jeton: await connecter('coord.essai'), corps: { requestId: requete(), motif: 'x' } });
+    estProbleme(court, 400);
+    expect(court.json.errors[0].champ).toBe('motif');
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+describe('demande close (le temps passe)', () => {
+  // Le délai de réponse (2 s) s'écoule en temps réel : `banc.env.sleep()` fait ici planter par
+  // intermittence le serveur à saut de temps (« invalid history builder state for action »), puis
+  // bloque tout le banc.
+  it('sans réponse à l’échéance, la page du lien dit « Cette demande est close » et rien ne change', async () => {
+    const { workflowId, menage } = await lancer({ travailleurSocial: 'ts.alice', donnees: { delaiVisite: 'P3W', delaiValidation: 'PT2S' } });
+    const v = await appel('POST', `/api/parcours/${workflowId}/messages/visite-faite`, { jeton: await connecter('ts.alice'), corps: { requestId: requete(), note: 'Rencontre' } });
+    expect(v.status, v.texte).toBe(200);
+    const courriel = await banc.courriels.waitFor((m) => m.sujet.includes(menage.reference) && m.texte.includes('/liens/'), { timeoutMs: 20_000 });
+    const envoye = /\/liens\/([A-Za-z0-9_.-]+)/.exec(courriel.texte)![1]!;
+    const etat = await attendreEtat(workflowId, (e) => e.demandes[0]?.statut === 'expiree' && e.journal.some((j) => j.type === 'validation_expiree'));
+
+    // Le lien envoyé a expiré avec la demande : 410.
+    expect((await appel('GET', `/liens/${envoye}`)).status).toBe(410);
+    // Un lien encore valide (signé plus long que la demande) tombe sur une demande close.
+    const token = SIGNEUR.signer({ workflowId, demandeId: etat.demandes[0]!.id, role: 'departement', action: 'validation' }, new Date(Date.now() + 3600_000));
+    const page = await appel('GET', `/liens/${token}`);
+    expect(page.status).toBe(200);
+    expect(page.texte).toContain('Cette demande est close');
+    expect(page.texte).not.toContain('<form');
+    const post = await appel('POST', `/liens/${token}`, formulaire({ decision: 'approuve' }));
+    expect(post.status).toBe(409);
+    expect(post.texte).toContain('Cette demande est close');
+    expect((await etatDe(workflowId)).demandes).toEqual(etat.demandes);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+describe('visibilité (fonctions pures)', () => {
+  const etat = {
+    workflowId: 'loiret-ahu--AB-1', typeParcours: 'prevention_precontentieuse', programme: { id: 'loiret-ahu', version: 1, nom: 'AHU' }, reference: 'AB-1',
+    etape: 'validation', libelleEtape: 'Validation', echeances: [],
+    demandes: [
+      { id: 'd1', role: 'departement', objet: 'Validation ASLL', envoyeeLe: '2026-01-01T00:00:00.000Z', echeance: '2026-01-08T00:00:00.000Z', statut: 'en_attente', apercu: ['ASLL 6 mois'] },
+      { id: 'd2', role: 'siao', objet: 'Candidature', envoyeeLe: '2026-01-01T00:00:00.000Z', echeance: '2026-01-08T00:00:00.000Z', statut: 'en_attente', apercu: [] },
+    ],
+    journal: [
+      { seq: 1, date: '2026-01-01T00:00:00.000Z', type: 'ouverture', acteur: { type: 'systeme' }, resume: 'Parcours ouvert', visibilite: 'partenaires' },
+      { seq: 2, date: '2026-01-02T00:00:00.000Z', type: 'diagnostic', acteur: { type: 'personnel', id: 'ts.alice' }, resume: 'Dettes de jeu', visibilite: 'equipe' },
+    ],
+    details: { plan: 'apurement 50 €' },
+    detailsConfidentiels: { menage: { nom: 'Mme Lefébure' }, diagnostic: 'Dettes de jeu' },
+  } as unknown as EtatParcours;
+
+  it('le personnel voit tout ; un partenaire ni le confidentiel, ni le journal d’équipe, ni les demandes des autres', () => {
+    expect(filtrerEtat(etat, { type: 'personnel', role: 'travailleur_social', id: 'ts.alice' })).toEqual(etat);
+    const vu = filtrerEtat(etat, { type: 'partenaire', role: 'departement' });
+    expect(vu.detailsConfidentiels).toEqual({});
+    expect(vu.journal.map((e) => e.seq)).toEqual([1]);
+    expect(vu.demandes.map((d) => d.id)).toEqual(['d1']);
+    expect(JSON.stringify(vu)).not.toMatch(/Lefébure|Dettes de jeu/);
+    expect(etat.detailsConfidentiels).toHaveProperty('diagnostic'); // l'original n'est pas modifié
+  });
+
+  it('une page de lien ne reçoit que la demande visée', () => {
+    expect(apercuDemande(etat, 'd1')).toEqual({ id: 'd1', role: 'departement', objet: 'Validation ASLL', apercu: ['ASLL 6 mois'], echeance: '2026-01-08T00:00:00.000Z', statut: 'en_attente' });
+    expect(apercuDemande(etat, 'inconnue')).toBeUndefined();
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+describe('exploitation', () => {
+  it('/health : Temporal et SMTP joignables → 200 ; SMTP en panne → 503', async () => {
+    const r = await appel('GET', '/health');
+    expect(r.status).toBe(200);
+    expect(r.json).toEqual({ temporal: 'ok', smtp: 'ok' });
+
+    const panne = creerApplication(dependances(banc, { transport: { verify: () => Promise.reject(new Error('refusé')) } }));
+    const s = await ecouter(panne);
+    try {
+      const p = await appel('GET', '/health', { base: s.url });
+      expect(p.status).toBe(503);
+      expect(p.json).toEqual({ temporal: 'ok', smtp: 'indisponible' });
+    } finally {
+      s.serveur.close();
+    }
+  });
+
+  it('/openapi.json : OpenAPI 3.1, chemins, schémas du registre, exemples en français, problem+json, sécurité', async () => {
+    const r = await appel('GET', '/openapi.json');
+    expect(r.status).toBe(200);
+    const doc = r.json;
+    expect(doc.openapi).toBe('3.1.0');
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(['/api/session', '/api/parcours', '/api/parcours/{id}', '/api/parcours/{id}/affectation', '/api/parcours/{id}/cloture', '/api/parcours/{id}/messages/visite-faite', '/liens/{token}', '/health', '/codec/decode']),
+    );
+    expect(doc.components.securitySchemes).toMatchObject({ bearer: { type: 'http', scheme: 'bearer' }, cookie: { type: 'apiKey', in: 'cookie', name: 'session' } });
+    expect(doc.components.schemas.Donnees_prevention_precontentieuse.properties.delaiVisite).toMatchObject({ type: 'string', example: 'P3W' });
+    expect(doc.components.schemas.Menage.properties.reference.example).toBe('LL-2026-0042');
+    const lancement = doc.paths['/api/parcours'].post;
+    expect(lancement.requestBody.content['application/json'].examples.prevention_precontentieuse.value).toMatchObject({
+      programmeId: expect.any(String),
+      menage: { adresse: '12 rue des Tilleuls, 45000 Orléans' },
+      donnees: { delaiVisite: 'P3W' },
+    });
+    expect(doc.components.responses.RequeteInvalide.content['application/problem+json'].schema.$ref).toBe('#/components/schemas/Probleme');
+    expect(lancement.responses['409'].$ref).toBe('#/components/responses/Conflit');
+    const message = doc.paths['/api/parcours/{id}/messages/visite-faite'].post;
+    expect(message.requestBody.content['application/json'].example).toMatchObject({ note: 'Ménage rencontré à domicile, accord pour un rendez-vous budget.', requestId: expect.any(String) });
+    expect(message['x-roles']).toEqual(['travailleur_social']);
+    expect(doc.components.schemas.Message_prevention_precontentieuse_visite_faite.required).toEqual(expect.arrayContaining(['note', 'requestId']));
+    expect(JSON.stringify(doc)).not.toContain('$schema');
+  });
+
+  it('/docs : page HTML en français rendue côté serveur, sans ressource externe', async () => {
+    const r = await appel('GET', '/docs');
+    expect(r.status).toBe(200);
+    expect(r.texte).toContain('<html lang="fr">');
+    expect(r.texte).toContain('Lancer un parcours');
+    expect(r.texte).toContain('/api/parcours/{id}/messages/visite-faite');
+    expect(r.texte).toContain('delaiVisite');
+    expect(r.texte).toContain('Orléans');
+    expect(r.texte).not.toMatch(/<script|https?:\/\/cdn/i);
+  });
+
+  it('codec : réservé à l’encadrement, CORS pour l’interface Temporal, aller-retour chiffré', async () => {
+    const clair = { payloads: [{ metadata: { encoding: Buffer.from('json/plain').toString('base64') }, data: Buffer.from('{"nom":"Mme Lefébure"}').toString('base64') }] };
+    estProbleme(await appel('POST', '/codec/decode', { corps: clair }), 401);
+    estProbleme(await appel('POST', '/codec/encode', { jeton: await connecter('ts.alice'), corps: clair }), 403);
+
+    const pre = await fetch(`${url}/codec/decode`, { method: 'OPTIONS', headers: { origin: ORIGINE_UI, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type,x-namespace' } });
+    expect(pre.status).toBe(204);
+    expect(pre.headers.get('access-control-allow-origin')).toBe(ORIGINE_UI);
+    expect(pre.headers.get('access-control-allow-credentials')).toBe('true');
+    const ailleurs = await fetch(`${url}/codec/decode`, { method: 'OPTIONS', headers: { origin: 'https://malveillant.example' } });
+    expect(ailleurs.headers.get('access-control-allow-origin')).toBeNull();
+
+    const coord = await connecter('coord.essai');
+    const chiffre = await appel('POST', '/codec/encode', { jeton: coord, corps: clair, entetes: { origin: ORIGINE_UI } });
+    expect(chiffre.status, chiffre.texte).toBe(200);
+    expect(chiffre.headers.get('access-control-allow-origin')).toBe(ORIGINE_UI);
+    expect(Buffer.from(chiffre.json.payloads[0].metadata.encoding, 'base64').toString()).toBe('binary/encrypted');
+    expect(Buffer.from(chiffre.json.payloads[0].data, 'base64').toString('latin1')).not.toContain('Lefébure');
+    const dechiffre = await appel('POST', '/codec/decode', { jeton: coord, corps: chiffre.json });
+    expect(dechiffre.status).toBe(200);
+    expect(dechiffre.json).toEqual(clair);
+
+    // Par cookie aussi (l'interface Temporal envoie les cookies), et un payload altéré → 400.
+    const parCookie = await appel('POST', '/codec/decode', { corps: chiffre.json, entetes: { cookie: `session=${coord}` } });
+    expect(parCookie.status).toBe(200);
+    const altere = structuredClone(chiffre.json);
+    altere.payloads[0].data = Buffer.from('nimportequoi-nimportequoi-nimportequoi').toString('base64');
+    estProbleme(await appel('POST', '/codec/decode', { jeton: coord, corps: altere }), 400);
+  });
+});

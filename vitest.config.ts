@@ -1,0 +1,13 @@
+import { defineConfig } from 'vitest/config';
+
+// Le pool « forks » est obligatoire : les threads cassent le pont natif de Temporal.
+export default defineConfig({
+  test: {
+    pool: 'forks',
+    include: ['test/**/*.test.ts'],
+    testTimeout: 120_000,
+    hookTimeout: 180_000,
+    fileParallelism: true,
+    maxWorkers: 2,
+  },
+});

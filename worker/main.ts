@@ -1,0 +1,50 @@
+/**
+ * Le worker en production (`npm run worker`) : se connecte au Temporal et au SMTP donnés par
+ * l'environnement et exécute les parcours.
+ */
+import { NativeConnection, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
+import { lireConfig, optionsTemporal, ErreurConfiguration } from '../config/env';
+import { creerJournal } from '../config/journalisation';
+import { assembler } from '../config/services';
+import { creerWorker } from './creer-worker';
+
+async function main() {
+  const config = lireConfig();
+  const journal = creerJournal(config.LOG_LEVEL, 'worker');
+  Runtime.install({
+    logger: {
+      log: (level, message, meta) => journal[level.toLowerCase() as 'info'](meta ?? {}, message),
+      trace: (m, meta) => journal.trace(meta ?? {}, m),
+      debug: (m, meta) => journal.debug(meta ?? {}, m),
+      info: (m, meta) => journal.info(meta ?? {}, m),
+      warn: (m, meta) => journal.warn(meta ?? {}, m),
+      error: (m, meta) => journal.error(meta ?? {}, m),
+    },
+    telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} } },
+  });
+  const services = await assembler(config);
+  const { connectionOptions, namespace } = optionsTemporal(config);
+  const connection = await NativeConnection.connect(connectionOptions);
+  const worker = await creerWorker({
+    connection,
+    namespace,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    dataConverter: services.dataConverter,
+    dependances: {
+      transport: services.transport,
+      expediteur: config.MAIL_FROM,
+      annuaire: services.annuaire,
+      signeur: services.signeur,
+      baseUrl: config.PUBLIC_BASE_URL,
+    },
+  });
+  journal.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, namespace }, 'worker démarré');
+  await worker.run();
+  await connection.close();
+}
+
+main().catch((e) => {
+  if (e instanceof ErreurConfiguration) console.error(e.message);
+  else console.error('Le worker s’est arrêté sur une erreur :', e instanceof Error ? e.message : e);
+  process.exit(1);
+});

@@ -1,0 +1,108 @@
+/**
+ * Échéances : une date due nommée que le parcours suit, avec un rappel avant (au responsable) et
+ * une alerte après (au coordinateur). Visibles dans l'état du parcours et dans les attributs de
+ * recherche (ProchaineEcheance, EnRetard).
+ */
+import { sleep } from '@temporalio/workflow';
+import type { Echeance } from '../../domain/vocabulaire';
+import { ajouterDuree, dateEnFrancais, retirerDuree } from './duree';
+import type { Parcours } from './parcours';
+
+export interface DefinitionEcheance {
+  id: string;
+  libelle: string;
+  /** Délai ISO 8601 à partir de maintenant (ou `due` explicite). */
+  delai?: string;
+  due?: Date;
+  responsable: Echeance['responsable'];
+  /** Rappel au responsable avant l'échéance (ISO 8601, ex. P3D) ; aucun si absent. */
+  rappelAvant?: string;
+  /** Alerter le coordinateur quand l'échéance passe (par défaut : oui). */
+  alerter?: boolean;
+}
+
+export interface EcheanceSuivie {
+  readonly echeance: Echeance;
+  readonly depassee: boolean;
+  /** Résolue quand l'échéance passe (jamais si elle est tenue ou annulée avant). */
+  readonly passee: Promise<void>;
+}
+
+export class Echeances {
+  readonly liste: Echeance[] = [];
+  constructor(private readonly parcours: Parcours) {}
+
+  suivre(def: DefinitionEcheance): EcheanceSuivie {
+    const maintenant = new Date();
+    const due = def.due ?? ajouterDuree(maintenant, def.delai ?? 'PT0S');
+    const existante = this.liste.find((e) => e.id === def.id && e.statut === 'en_cours');
+    if (existante) this.annuler(def.id);
+    const echeance: Echeance = { id: def.id, libelle: def.libelle, due: due.toISOString(), statut: 'en_cours', responsable: def.responsable };
+    this.liste.push(echeance);
+    this.parcours.journal.noter('echeance_ouverte', `Échéance « ${def.libelle} » fixée au ${dateEnFrancais(due)}`, { visibilite: 'equipe' });
+
+    let signalerPassage!: () => void;
+    const passee = new Promise<void>((r) => (signalerPassage = r));
+    // Les minuteurs ne sont jamais annulés (voir attente.ts) : à chaque réveil, l'échéance
+    // vérifie qu'elle est toujours en cours.
+    const enCours = () => echeance.statut === 'en_cours';
+    void (async () => {
+      if (def.rappelAvant) {
+        const quand = retirerDuree(due, def.rappelAvant);
+        if (quand.getTime() > Date.now()) {
+          await sleep(quand.getTime() - Date.now());
+          if (!enCours()) return;
+          await this.parcours.rappeler(echeance);
+        }
+      }
+      if (due.getTime() > Date.now()) await sleep(due.getTime() - Date.now());
+      if (!enCours()) return;
+      echeance.statut = 'depassee';
+      this.parcours.journal.noter('echeance_depassee', `Échéance dépassée : « ${def.libelle} » (due le ${dateEnFrancais(due)})`, { visibilite: 'equipe' });
+      this.parcours.publierAttributs();
+      signalerPassage();
+      if (def.alerter !== false) await this.parcours.alerterCoordination(echeance);
+    })();
+    this.parcours.publierAttributs();
+    return {
+      echeance,
+      get depassee() {
+        return echeance.statut === 'depassee';
+      },
+      passee,
+    };
+  }
+
+  /** L'attendu est arrivé : l'échéance est tenue (même en retard), ses minuteurs s'arrêtent. */
+  tenir(id: string): void {
+    const e = this.enCours(id) ?? this.liste.find((x) => x.id === id && x.statut === 'depassee');
+    if (!e) return;
+    const enRetard = e.statut === 'depassee';
+    e.statut = 'tenue';
+    this.parcours.journal.noter('echeance_tenue', `Échéance « ${e.libelle} » tenue${enRetard ? ' (en retard)' : ''}`, { visibilite: 'equipe' });
+    this.parcours.publierAttributs();
+  }
+
+  annuler(id: string): void {
+    for (const e of this.liste) {
+      if (e.id === id && (e.statut === 'en_cours' || e.statut === 'depassee')) e.statut = 'annulee';
+    }
+    this.parcours.publierAttributs();
+  }
+
+  annulerToutes(): void {
+    for (const e of this.liste) if (e.statut === 'en_cours' || e.statut === 'depassee') this.annuler(e.id);
+  }
+
+  enCours(id: string): Echeance | undefined {
+    return this.liste.find((e) => e.id === id && e.statut === 'en_cours');
+  }
+
+  prochaine(): Echeance | undefined {
+    return this.liste.filter((e) => e.statut === 'en_cours').sort((a, b) => a.due.localeCompare(b.due))[0];
+  }
+
+  enRetard(): boolean {
+    return this.liste.some((e) => e.statut === 'depassee');
+  }
+}

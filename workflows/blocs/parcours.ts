@@ -1,0 +1,233 @@
+/**
+ * Le socle d'un parcours de ménage : programme figé au lancement, étape courante, journal,
+ * échéances, demandes de validation, messages idempotents et requête d'état. Chaque parcours
+ * (prévention, IML, protocole) ouvre le sien et y raconte ses étapes.
+ */
+import {
+  ApplicationFailure,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { UpdateDefinition } from '@temporalio/common';
+import { SA } from '../../domain/attributs-recherche';
+import {
+  affecterUpdate,
+  etatQuery,
+  repondreValidationUpdate,
+  type Enveloppe,
+} from '../../domain/messages';
+import type {
+  Acteur,
+  DemandeValidation,
+  EtatParcours,
+  IssueCloture,
+  Programme,
+  TypeParcours,
+} from '../../domain/vocabulaire';
+import { LIBELLES_ISSUES } from '../../domain/vocabulaire';
+import { dateEnFrancais } from './duree';
+import { Echeances } from './echeances';
+import { Journal } from './journal';
+import { notifier } from './notification';
+import { enregistrerReponse, validerReponse } from './validation';
+
+export interface OuvertureParcours {
+  typeParcours: TypeParcours;
+  programme: Programme;
+  reference: string;
+  etape: string;
+  libelleEtape: string;
+  coordinateur?: string;
+  travailleurSocial?: string;
+}
+
+/** Refus d'un message : une raison en français que l'interface peut montrer telle quelle. */
+export function refuser(raison: string): never {
+  throw ApplicationFailure.create({ message: raison, type: 'MessageRefuse', nonRetryable: true });
+}
+
+export class Parcours {
+  readonly journal = new Journal();
+  readonly echeances: Echeances;
+  readonly demandes: DemandeValidation[] = [];
+  /** Résultats des messages déjà appliqués, par requestId. */
+  private readonly traites = new Map<string, unknown>();
+  private readonly enCours = new Map<string, Promise<unknown>>();
+  etape: string;
+  libelleEtape: string;
+  travailleurSocial?: string;
+  coordinateur?: string;
+  cloture?: EtatParcours['cloture'];
+  /** Ce que tous les intervenants peuvent voir (bailleur compris). */
+  readonly details: Record<string, unknown> = {};
+  /** Ce que le ménage a confié : jamais montré au bailleur ni aux autres partenaires. */
+  readonly detailsConfidentiels: Record<string, unknown> = {};
+
+  constructor(readonly ouverture: OuvertureParcours) {
+    this.echeances = new Echeances(this);
+    this.etape = ouverture.etape;
+    this.libelleEtape = ouverture.libelleEtape;
+    this.travailleurSocial = ouverture.travailleurSocial;
+    this.coordinateur = ouverture.coordinateur;
+  }
+
+  get programme(): Programme {
+    return this.ouverture.programme;
+  }
+
+  get workflowId(): string {
+    return workflowInfo().workflowId;
+  }
+
+  /** Installe la requête d'état et les messages communs, publie les attributs de recherche. */
+  ouvrir(): this {
+    setHandler(etatQuery, () => this.etat());
+    this.message(repondreValidationUpdate, {
+      valider: (r) => validerReponse(this, r),
+      appliquer: (r) => enregistrerReponse(this, r),
+    });
+    this.message(affecterUpdate, {
+      valider: (a) => {
+        if (this.cloture) return 'Le parcours est clos : il ne peut plus être réaffecté.';
+        if (!/^[a-z0-9._-]{2,40}$/.test(a.travailleurSocial)) return 'Identifiant de travailleur social invalide.';
+        return undefined;
+      },
+      appliquer: (a) => {
+        const avant = this.travailleurSocial;
+        this.travailleurSocial = a.travailleurSocial;
+        this.journal.noter(
+          'affectation',
+          avant ? `Ménage réaffecté de ${avant} à ${a.travailleurSocial}` : `Ménage affecté à ${a.travailleurSocial}`,
+          { acteur: { type: 'personnel', id: a.par, role: 'coordinateur' }, visibilite: 'equipe' },
+        );
+        this.publierAttributs();
+        return { travailleurSocial: a.travailleurSocial };
+      },
+    });
+    this.journal.noter('ouverture', `Parcours ouvert (programme ${this.programme.nom}, version ${this.programme.version})`);
+    this.publierAttributs();
+    return this;
+  }
+
+  /**
+   * Déclare un message d'une personne : validé de façon synchrone (refus motivé sinon),
+   * appliqué une seule fois par requestId (un second envoi renvoie le premier résultat).
+   */
+  message<A extends Enveloppe, R>(
+    def: UpdateDefinition<R, [A]>,
+    spec: { valider?: (a: A) => string | undefined; appliquer: (a: A) => R | Promise<R> },
+  ): void {
+    setHandler(
+      def,
+      async (a: A): Promise<R> => {
+        if (this.traites.has(a.requestId)) return this.traites.get(a.requestId) as R;
+        const deja = this.enCours.get(a.requestId);
+        if (deja) return (await deja) as R;
+        const p = Promise.resolve(spec.appliquer(a));
+        this.enCours.set(a.requestId, p);
+        try {
+          const r = await p;
+          this.traites.set(a.requestId, r);
+          return r;
+        } finally {
+          this.enCours.delete(a.requestId);
+        }
+      },
+      {
+        validator: (a: A) => {
+          if (!a || typeof a.requestId !== 'string' || a.requestId.length < 1 || a.requestId.length > 100) {
+            refuser('Message sans identifiant de requête (requestId).');
+          }
+          if (typeof a.par !== 'string' || a.par.length < 1) refuser('Message sans auteur.');
+          if (this.traites.has(a.requestId) || this.enCours.has(a.requestId)) return;
+          const raison = spec.valider?.(a);
+          if (raison) refuser(raison);
+        },
+      },
+    );
+  }
+
+  changerEtape(etape: string, libelle: string, acteur?: Acteur): void {
+    this.etape = etape;
+    this.libelleEtape = libelle;
+    this.journal.noter('etape', `Étape : ${libelle}`, { acteur });
+    this.publierAttributs();
+  }
+
+  async clore(issue: IssueCloture, motif?: string, acteur?: Acteur): Promise<void> {
+    this.echeances.annulerToutes();
+    for (const d of this.demandes) if (d.statut === 'en_attente') d.statut = 'expiree';
+    this.cloture = { issue, motif, le: new Date().toISOString() };
+    this.etape = 'cloture';
+    this.libelleEtape = `Clôturé : ${LIBELLES_ISSUES[issue]}`;
+    this.journal.noter('cloture', `Parcours clôturé : ${LIBELLES_ISSUES[issue]}${motif ? ` (${motif})` : ''}`, { acteur });
+    this.publierAttributs();
+  }
+
+  /** Rappel au responsable d'une échéance qui approche. */
+  async rappeler(e: { libelle: string; due: string; responsable: string }): Promise<void> {
+    const destinataire =
+      e.responsable === 'travailleur_social' && this.travailleurSocial
+        ? { personnel: this.travailleurSocial }
+        : e.responsable === 'travailleur_social' || e.responsable === 'coordinateur'
+          ? { coordination: true as const }
+          : { role: e.responsable as never };
+    await notifier(this, {
+      a: destinataire,
+      sujet: `Rappel : ${e.libelle} avant le ${dateEnFrancais(e.due)} (dossier ${this.ouverture.reference})`,
+      paragraphes: [
+        `L’échéance « ${e.libelle} » du dossier ${this.ouverture.reference} (${this.programme.nom}) arrive le ${dateEnFrancais(e.due)}.`,
+        'Merci d’enregistrer ce qui a été fait dans la plateforme avant cette date.',
+      ],
+      type: 'rappel',
+    });
+  }
+
+  /** Alerte au coordinateur quand une échéance est dépassée. */
+  async alerterCoordination(e: { libelle: string; due: string }): Promise<void> {
+    await notifier(this, {
+      a: { coordination: true },
+      sujet: `Échéance dépassée : ${e.libelle} (dossier ${this.ouverture.reference})`,
+      paragraphes: [
+        `L’échéance « ${e.libelle} » du dossier ${this.ouverture.reference} (${this.programme.nom}) est dépassée depuis le ${dateEnFrancais(e.due)}.`,
+        this.travailleurSocial
+          ? `Le travailleur social en charge est ${this.travailleurSocial}.`
+          : 'Aucun travailleur social n’est encore affecté à ce ménage.',
+      ],
+      type: 'alerte',
+    });
+  }
+
+  publierAttributs(): void {
+    const prochaine = this.echeances.prochaine();
+    upsertSearchAttributes({
+      [SA.programme.name]: [this.programme.id],
+      [SA.typeParcours.name]: [this.ouverture.typeParcours],
+      [SA.etape.name]: [this.etape],
+      [SA.travailleurSocial.name]: this.travailleurSocial ? [this.travailleurSocial] : [],
+      [SA.prochaineEcheance.name]: prochaine && !this.cloture ? [new Date(prochaine.due)] : [],
+      [SA.enRetard.name]: [!this.cloture && this.echeances.enRetard()],
+      [SA.cloture.name]: [!!this.cloture],
+    });
+  }
+
+  etat(): EtatParcours {
+    return {
+      workflowId: this.workflowId,
+      typeParcours: this.ouverture.typeParcours,
+      programme: { id: this.programme.id, version: this.programme.version, nom: this.programme.nom },
+      reference: this.ouverture.reference,
+      etape: this.etape,
+      libelleEtape: this.libelleEtape,
+      travailleurSocial: this.travailleurSocial,
+      coordinateur: this.coordinateur,
+      cloture: this.cloture,
+      echeances: this.echeances.liste,
+      demandes: this.demandes,
+      journal: this.journal.evenements,
+      details: this.details,
+      detailsConfidentiels: this.detailsConfidentiels,
+    };
+  }
+}

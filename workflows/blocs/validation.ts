@@ -1,0 +1,134 @@
+/**
+ * Demande de validation : un partenaire reçoit un lien signé (lié au parcours, à la demande et à
+ * son rôle, expirant à l'échéance, à usage unique), des rappels aux intervalles du programme, et
+ * le coordinateur est alerté si l'échéance passe sans réponse. La décision (qui, quand, quoi,
+ * commentaire) est enregistrée ; une seconde réponse, ou une réponse après clôture, est refusée.
+ */
+import { uuid4 } from '@temporalio/workflow';
+import { attendreJusqua } from './attente';
+import type { ReponseValidation } from '../../domain/messages';
+import type { DemandeValidation, RolePartenaire } from '../../domain/vocabulaire';
+import { LIBELLES_ROLES } from '../../domain/vocabulaire';
+import { activites } from './activites';
+import { ajouterDuree, dateEnFrancais } from './duree';
+import { cleIdempotence, destinataire, notifier } from './notification';
+import type { Parcours } from './parcours';
+
+export interface DemandeValidationDef {
+  role: RolePartenaire;
+  /** Ce qu'il faut décider, en une ligne (« Validation du plan d'aide avec mesure ASLL »). */
+  objet: string;
+  /** Ce que le partenaire peut voir pour décider : rien de ce que le ménage a confié. */
+  apercu: string[];
+  /** Délai de réponse (ISO 8601). */
+  delai: string;
+  /** Rappels depuis l'envoi (ISO 8601) ; par défaut ceux du programme. */
+  rappels?: string[];
+  action?: 'validation' | 'rechute' | 'paiement';
+}
+
+export interface DemandeEnCours extends DemandeValidation {
+  apercu: string[];
+}
+
+export async function demanderValidation(parcours: Parcours, def: DemandeValidationDef): Promise<DemandeValidation> {
+  const envoyeeLe = new Date();
+  const echeance = ajouterDuree(envoyeeLe, def.delai);
+  const demande: DemandeEnCours = {
+    id: uuid4(),
+    role: def.role,
+    objet: def.objet,
+    apercu: def.apercu,
+    envoyeeLe: envoyeeLe.toISOString(),
+    echeance: echeance.toISOString(),
+    statut: 'en_attente',
+  };
+  parcours.demandes.push(demande);
+  const dest = destinataire(parcours, { role: def.role });
+  if (!dest) {
+    demande.statut = 'expiree';
+    parcours.journal.noter('validation_impossible', `Demande « ${def.objet} » impossible : aucun ${LIBELLES_ROLES[def.role]} dans le programme`);
+    await parcours.alerterCoordination({ libelle: `${def.objet} (aucun destinataire)`, due: demande.echeance });
+    return demande;
+  }
+  const envoyer = (rappel: boolean) =>
+    activites.envoyerLienSigne({
+      cle: cleIdempotence(),
+      workflowId: parcours.workflowId,
+      demandeId: demande.id,
+      role: def.role,
+      action: def.action ?? 'validation',
+      destinataire: dest.d,
+      sujet: `${rappel ? 'Rappel — ' : ''}${def.objet} (dossier ${parcours.ouverture.reference})`,
+      paragraphes: [
+        rappel
+          ? `Nous n’avons pas encore reçu votre réponse à la demande suivante, attendue avant le ${dateEnFrancais(echeance)}.`
+          : `Votre décision est attendue avant le ${dateEnFrancais(echeance)} sur la demande suivante.`,
+        def.objet,
+        ...def.apercu,
+        'Le lien ci-dessous vous est personnel ; il ne sert qu’une fois et expire à cette date.',
+      ],
+      libelleLien: 'Répondre à la demande',
+      expireLe: demande.echeance,
+      signature: parcours.programme.operateur.nom,
+    });
+
+  await envoyer(false);
+  parcours.journal.noter('validation_demandee', `Demande envoyée à ${dest.libelle} : « ${def.objet} », réponse attendue avant le ${dateEnFrancais(echeance)}`);
+  parcours.echeances.suivre({ id: `validation:${demande.id}`, libelle: `Réponse de ${LIBELLES_ROLES[def.role]} : ${def.objet}`, due: echeance, responsable: def.role, alerter: false });
+
+  const rappels = (def.rappels ?? parcours.programme.rappelsValidation)
+    .map((r) => ajouterDuree(envoyeeLe, r))
+    .filter((d) => d.getTime() < echeance.getTime())
+    .sort((a, b) => a.getTime() - b.getTime());
+  for (const quand of rappels) {
+    const repondu = await attendreJusqua(() => demande.statut !== 'en_attente', quand);
+    if (repondu) break;
+    await envoyer(true);
+    parcours.journal.noter('validation_rappel', `Rappel envoyé à ${dest.libelle} : « ${def.objet} »`);
+  }
+  const repondu = await attendreJusqua(() => demande.statut !== 'en_attente', echeance);
+  if (!repondu) {
+    demande.statut = 'expiree';
+    parcours.echeances.annuler(`validation:${demande.id}`);
+    parcours.journal.noter('validation_expiree', `Sans réponse de ${dest.libelle} à l’échéance : « ${def.objet} »`);
+    await notifier(parcours, {
+      a: { coordination: true },
+      sujet: `Sans réponse : ${def.objet} (dossier ${parcours.ouverture.reference})`,
+      paragraphes: [
+        `${dest.libelle} n’a pas répondu à la demande « ${def.objet} » avant le ${dateEnFrancais(echeance)}.`,
+        'Merci de reprendre contact avec ce partenaire. Le lien qui lui avait été envoyé n’est plus valable.',
+      ],
+      type: 'escalade',
+    });
+  }
+  return demande;
+}
+
+/** Validateur synchrone de la réponse d'un partenaire (voir Parcours.ouvrir). */
+export function validerReponse(parcours: Parcours, r: ReponseValidation): string | undefined {
+  const d = parcours.demandes.find((x) => x.id === r.demandeId);
+  if (!d) return 'Cette demande n’existe pas pour ce parcours.';
+  if (d.role !== r.role) return 'Ce lien ne correspond pas au partenaire sollicité pour cette demande.';
+  if (r.decision !== 'approuve' && r.decision !== 'refuse') return 'Décision invalide : « approuve » ou « refuse » attendu.';
+  if (r.commentaire !== undefined && (typeof r.commentaire !== 'string' || r.commentaire.length > 2000)) return 'Commentaire trop long (2 000 caractères au plus).';
+  if (d.statut === 'approuvee' || d.statut === 'refusee') {
+    return `Une réponse a déjà été enregistrée pour cette demande le ${dateEnFrancais(d.decision!.le)}.`;
+  }
+  if (d.statut === 'expiree') return `Cette demande est close depuis le ${dateEnFrancais(d.echeance)} : il n’est plus possible d’y répondre.`;
+  if (parcours.cloture) return 'Ce parcours est clôturé : il n’est plus possible de répondre.';
+  return undefined;
+}
+
+export function enregistrerReponse(parcours: Parcours, r: ReponseValidation): DemandeValidation {
+  const d = parcours.demandes.find((x) => x.id === r.demandeId)!;
+  d.statut = r.decision === 'approuve' ? 'approuvee' : 'refusee';
+  d.decision = { decision: r.decision, commentaire: r.commentaire, par: r.par, le: new Date().toISOString() };
+  parcours.echeances.tenir(`validation:${d.id}`);
+  parcours.journal.noter(
+    'decision_partenaire',
+    `${LIBELLES_ROLES[d.role]} : « ${d.objet} » ${r.decision === 'approuve' ? 'approuvée' : 'refusée'}${r.commentaire ? ` — ${r.commentaire}` : ''}`,
+    { acteur: { type: 'partenaire', role: d.role, id: r.par } },
+  );
+  return d;
+}
