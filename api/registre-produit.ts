@@ -1,8 +1,7 @@
-/**
- * Le registre des parcours du produit, vu par l'API : un type de parcours → son workflow, ses
- * données de lancement et ses messages (voir api/registre.ts). Vide pour l'instant : les parcours
- * (prévention précontentieuse d'abord) y seront ajoutés au fur et à mesure.
- */
+/** Le registre des parcours du produit (un par type de parcours, ajouté à chaque parcours livré). */
+import { PARCOURS_PREVENTION } from './parcours-prevention';
 import type { RegistreParcours } from './registre';
 
-export const REGISTRE: RegistreParcours = {};
+export const REGISTRE: RegistreParcours = {
+  prevention_precontentieuse: PARCOURS_PREVENTION,
+};

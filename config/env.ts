@@ -68,6 +68,7 @@ export function optionsTemporal(config: Config, env: NodeJS.ProcessEnv = process
   for (const [k, v] of Object.entries(env)) if (k.startsWith('TEMPORAL_') && v) vars[k] = v;
   vars.TEMPORAL_ADDRESS = config.TEMPORAL_ADDRESS;
   vars.TEMPORAL_NAMESPACE = config.TEMPORAL_NAMESPACE;
+  if (config.TEMPORAL_TLS !== undefined) vars.TEMPORAL_TLS = String(config.TEMPORAL_TLS);
   const { connectionOptions, namespace } = loadClientConnectConfig({ configSource: undefined, overrideEnvVars: vars });
   return { connectionOptions, namespace: namespace ?? config.TEMPORAL_NAMESPACE };
 }

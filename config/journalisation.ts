@@ -18,6 +18,7 @@ export function creerJournal(niveau: string, nom: string): Logger {
         ...CHAMPS_MASQUES,
         ...CHAMPS_MASQUES.map((c) => `*.${c}`),
         ...CHAMPS_MASQUES.map((c) => `*.*.${c}`),
+        ...CHAMPS_MASQUES.map((c) => `*.*.*.${c}`),
         'req.headers.authorization',
         'req.headers.cookie',
       ],

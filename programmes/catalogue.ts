@@ -8,6 +8,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import '../config/zod-fr';
 import { ROLES_PARTENAIRES, TYPES_PARCOURS, type Programme, type TypeParcours } from '../domain/vocabulaire';
 import { estDureeIso } from '../workflows/blocs/duree';
 

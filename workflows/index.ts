@@ -1,2 +1,2 @@
 /** Les workflows des parcours de ménage (un fichier par parcours). */
-export {};
+export { preventionPrecontentieuse } from './prevention-precontentieuse';

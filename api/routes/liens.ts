@@ -29,7 +29,7 @@ const roleSchema = z.enum(ROLES_PARTENAIRES);
 const formatParis = new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'full', timeStyle: 'short' });
 const dateHeure = (iso: string) => formatParis.format(new Date(iso));
 
-const ACTIONS_PRISES_EN_CHARGE = new Set(['validation']);
+const ACTIONS_PRISES_EN_CHARGE = new Set(['validation', 'rechute']);
 
 function enTetesLien(res: Response): void {
   // Le jeton est dans l'URL : ni cache, ni référent, ni indexation.

@@ -26,24 +26,23 @@ export function estDureeIso(iso: string): boolean {
   return lireDuree(iso) !== undefined;
 }
 
-export function ajouterDuree(date: Date, iso: string): Date {
+export function ajouterDuree(date: Date, iso: string, signe: 1 | -1 = 1): Date {
   const d = lireDuree(iso);
   if (!d) throw new Error(`Durée ISO 8601 invalide : « ${iso} »`);
   const r = new Date(date.getTime());
   if (d.annees || d.mois) {
     const jour = r.getUTCDate();
     r.setUTCDate(1);
-    r.setUTCMonth(r.getUTCMonth() + d.mois + 12 * d.annees);
+    r.setUTCMonth(r.getUTCMonth() + signe * (d.mois + 12 * d.annees));
     const dernier = new Date(Date.UTC(r.getUTCFullYear(), r.getUTCMonth() + 1, 0)).getUTCDate();
     r.setUTCDate(Math.min(jour, dernier));
   }
   const ms = ((((d.semaines * 7 + d.jours) * 24 + d.heures) * 60 + d.minutes) * 60 + d.secondes) * 1000;
-  return new Date(r.getTime() + ms);
+  return new Date(r.getTime() + signe * ms);
 }
 
 export function retirerDuree(date: Date, iso: string): Date {
-  const avant = ajouterDuree(date, iso).getTime() - date.getTime();
-  return new Date(date.getTime() - avant);
+  return ajouterDuree(date, iso, -1);
 }
 
 /** Comparaison de deux durées (à partir d'une même date) : négatif si a < b. */

@@ -5,6 +5,7 @@
  */
 import {
   ApplicationFailure,
+  condition,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
@@ -13,6 +14,7 @@ import type { UpdateDefinition } from '@temporalio/common';
 import { SA } from '../../domain/attributs-recherche';
 import {
   affecterUpdate,
+  cloreAnticipeUpdate,
   etatQuery,
   repondreValidationUpdate,
   type Enveloppe,
@@ -27,6 +29,7 @@ import type {
 } from '../../domain/vocabulaire';
 import { LIBELLES_ISSUES } from '../../domain/vocabulaire';
 import { dateEnFrancais } from './duree';
+import { attendre } from './attente';
 import { Echeances } from './echeances';
 import { Journal } from './journal';
 import { notifier } from './notification';
@@ -40,6 +43,20 @@ export interface OuvertureParcours {
   libelleEtape: string;
   coordinateur?: string;
   travailleurSocial?: string;
+}
+
+/** Comment un parcours se termine : l'issue, son motif, qui l'a décidée. */
+export interface Fin {
+  issue: IssueCloture;
+  motif?: string;
+  acteur?: Acteur;
+}
+
+/** Levée quand une clôture est demandée en cours de route : le déroulé s'arrête là. */
+export class Interruption extends Error {
+  constructor(readonly fin: Fin) {
+    super(fin.motif ?? fin.issue);
+  }
 }
 
 /** Refus d'un message : une raison en français que l'interface peut montrer telle quelle. */
@@ -59,6 +76,7 @@ export class Parcours {
   travailleurSocial?: string;
   coordinateur?: string;
   cloture?: EtatParcours['cloture'];
+  private interruption?: Interruption;
   /** Ce que tous les intervenants peuvent voir (bailleur compris). */
   readonly details: Record<string, unknown> = {};
   /** Ce que le ménage a confié : jamais montré au bailleur ni aux autres partenaires. */
@@ -105,6 +123,17 @@ export class Parcours {
         return { travailleurSocial: a.travailleurSocial };
       },
     });
+    this.message(cloreAnticipeUpdate, {
+      valider: (c) => {
+        if (this.cloture || this.interruption) return 'Le parcours est déjà clôturé.';
+        if (typeof c.motif !== 'string' || c.motif.trim().length < 3) return 'Motif de clôture requis.';
+        return undefined;
+      },
+      appliquer: (c) => {
+        this.interrompre({ issue: 'cloture_anticipee', motif: c.motif, acteur: { type: 'personnel', id: c.par, role: 'coordinateur' } });
+        return { etape: 'cloture' };
+      },
+    });
     this.journal.noter('ouverture', `Parcours ouvert (programme ${this.programme.nom}, version ${this.programme.version})`);
     this.publierAttributs();
     return this;
@@ -146,6 +175,40 @@ export class Parcours {
         },
       },
     );
+  }
+
+  /**
+   * Attend que `fn` soit vraie (au plus `ms` millisecondes) ; lève Interruption si le coordinateur
+   * clôt le parcours entre-temps. Renvoie faux si le délai est passé.
+   */
+  async attendre(fn: () => boolean, ms = Number.POSITIVE_INFINITY): Promise<boolean> {
+    const ok = Number.isFinite(ms)
+      ? await attendre(() => fn() || !!this.interruption, ms)
+      : await condition(() => fn() || !!this.interruption).then(() => true);
+    if (this.interruption) throw this.interruption;
+    return ok && fn();
+  }
+
+  /** Demande l'arrêt du déroulé (clôture anticipée, clôture décidée par le travailleur social). */
+  interrompre(fin: Fin): void {
+    this.interruption ??= new Interruption(fin);
+  }
+
+  get interrompu(): boolean {
+    return !!this.interruption || !!this.cloture;
+  }
+
+  /**
+   * Déroule les étapes du parcours jusqu'à leur fin, ou jusqu'à une interruption (clôture
+   * anticipée par le coordinateur, clôture décidée en cours de route). Renvoie la fin.
+   */
+  async derouler(etapes: () => Promise<Fin>): Promise<Fin> {
+    try {
+      return await etapes();
+    } catch (e) {
+      if (e instanceof Interruption) return e.fin;
+      throw e;
+    }
   }
 
   changerEtape(etape: string, libelle: string, acteur?: Acteur): void {

@@ -25,6 +25,8 @@ export interface DemandeValidationDef {
   /** Rappels depuis l'envoi (ISO 8601) ; par défaut ceux du programme. */
   rappels?: string[];
   action?: 'validation' | 'rechute' | 'paiement';
+  /** Alerter la coordination si l'échéance passe sans réponse (par défaut : oui). */
+  escalade?: boolean;
 }
 
 export interface DemandeEnCours extends DemandeValidation {
@@ -92,6 +94,7 @@ export async function demanderValidation(parcours: Parcours, def: DemandeValidat
     demande.statut = 'expiree';
     parcours.echeances.annuler(`validation:${demande.id}`);
     parcours.journal.noter('validation_expiree', `Sans réponse de ${dest.libelle} à l’échéance : « ${def.objet} »`);
+    if (def.escalade === false) return demande;
     await notifier(parcours, {
       a: { coordination: true },
       sujet: `Sans réponse : ${def.objet} (dossier ${parcours.ouverture.reference})`,
@@ -116,7 +119,6 @@ export function validerReponse(parcours: Parcours, r: ReponseValidation): string
     return `Une réponse a déjà été enregistrée pour cette demande le ${dateEnFrancais(d.decision!.le)}.`;
   }
   if (d.statut === 'expiree') return `Cette demande est close depuis le ${dateEnFrancais(d.echeance)} : il n’est plus possible d’y répondre.`;
-  if (parcours.cloture) return 'Ce parcours est clôturé : il n’est plus possible de répondre.';
   return undefined;
 }
 

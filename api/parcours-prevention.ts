@@ -1,0 +1,133 @@
+/**
+ * L'API du parcours « prévention précontentieuse » : données de lancement et messages du
+ * travailleur social, validés par zod, avec des exemples en français pour l'OpenAPI.
+ */
+import { z } from 'zod';
+import '../config/zod-fr';
+import {
+  ACTIONS_PLAN,
+  bilanUpdate,
+  CANAUX_CONTACT,
+  cloturerUpdate,
+  CRENEAUX,
+  diagnosticUpdate,
+  GARANTIES,
+  ISSUES_PREVENTION,
+  ISSUES_TENTATIVE,
+  ORIENTATIONS_PLAN,
+  passageDroitCommunUpdate,
+  planAideUpdate,
+  REPRISES_PAIEMENT,
+  tentativeContactUpdate,
+  type EntreePrevention,
+} from '../domain/prevention';
+import type { DefinitionParcours } from './registre';
+
+export const situationSchema = z
+  .object({
+    impayesMois: z.number().int().min(0).max(120).meta({ description: 'Nombre de loyers mensuels impayés', example: 2 }),
+    montantDette: z.number().min(0).meta({ description: 'Montant de la dette locative (€)', example: 812.4 }),
+    debutBail: z.iso.date('date AAAA-MM-JJ attendue').meta({ example: '2026-07-01' }),
+    garantie: z.enum(GARANTIES).meta({ example: 'aucune' }),
+    dejaTente: z.string().trim().max(1000).default('').meta({ example: 'Deux relances écrites, un appel sans réponse' }),
+    contactBailleur: z.boolean().meta({ description: 'Le bailleur a-t-il pu joindre le ménage ?', example: false }),
+    suiviParServiceSocial: z.boolean().meta({ description: 'Un service social suit-il déjà le ménage ?', example: false }),
+    isole: z.boolean().optional(),
+  })
+  .strict();
+
+const tentativeSchema = z.object({
+  canal: z.enum(CANAUX_CONTACT),
+  creneau: z.enum(CRENEAUX),
+  issue: z.enum(ISSUES_TENTATIVE),
+  note: z.string().trim().max(2000).optional(),
+});
+const diagnosticSchema = z.object({
+  origineDette: z.string().trim().min(1).max(2000),
+  droits: z.string().trim().max(2000).default(''),
+  budget: z.string().trim().max(2000).default(''),
+  adequationLogement: z.string().trim().max(2000).default(''),
+  notes: z.string().trim().max(4000).optional(),
+  termine: z.boolean(),
+  carnetDeRoute: z.array(z.string().trim().min(1).max(300)).max(30).optional(),
+});
+const planSchema = z.object({
+  actions: z.array(z.enum(ACTIONS_PLAN)).min(1, 'au moins une action'),
+  orientations: z.array(z.enum(ORIENTATIONS_PLAN)).default([]),
+  planApurement: z.object({ mensualite: z.number().positive(), dureeMois: z.number().int().min(1).max(120) }).optional(),
+  demandeMutation: z.boolean().optional(),
+});
+const bilanSchema = z.object({
+  reprisePaiement: z.enum(REPRISES_PAIEMENT),
+  planRespecte: z.boolean(),
+  demarches: z.array(z.string().trim().min(1).max(300)).max(30).default([]),
+  notes: z.string().trim().max(4000).optional(),
+});
+const passageSchema = z.object({
+  service: z.string().trim().min(2).max(200),
+  entretienTripartite: z.boolean().default(false),
+});
+const clotureSchema = z.object({
+  issue: z.enum(ISSUES_PREVENTION as [string, ...string[]]),
+  motif: z.string().trim().max(500).optional(),
+});
+
+export const PARCOURS_PREVENTION: DefinitionParcours = {
+  typeParcours: 'prevention_precontentieuse',
+  workflowType: 'preventionPrecontentieuse',
+  schemaLancement: z.object({ situation: situationSchema }),
+  exempleLancement: {
+    situation: { impayesMois: 2, montantDette: 812.4, debutBail: '2026-07-01', garantie: 'aucune', dejaTente: 'Deux relances écrites', contactBailleur: false, suiviParServiceSocial: false },
+  },
+  construireEntree: (c): EntreePrevention => ({
+    programme: c.programme,
+    menage: c.menage,
+    coordinateur: c.coordinateur,
+    travailleurSocial: c.travailleurSocial,
+    situation: (c.donnees as { situation: EntreePrevention['situation'] }).situation,
+  }),
+  messages: {
+    'tentative-contact': {
+      update: tentativeContactUpdate as never,
+      schema: tentativeSchema,
+      roles: ['travailleur_social'],
+      libelle: 'Tentative de contact (canal, créneau, issue)',
+      exemple: { canal: 'visite_domicile', creneau: 'soir', issue: 'absent', note: 'Voisin présent, avis de passage laissé' },
+    },
+    diagnostic: {
+      update: diagnosticUpdate as never,
+      schema: diagnosticSchema,
+      roles: ['travailleur_social'],
+      libelle: 'Entretien de diagnostic (confidentiel)',
+      exemple: { origineDette: 'Perte d’emploi en mai', droits: 'APL à réviser', budget: 'Reste à vivre faible', adequationLogement: 'Logement adapté', termine: true, carnetDeRoute: ['Dossier FSL', 'RDV CAF'] },
+    },
+    'plan-aide': {
+      update: planAideUpdate as never,
+      schema: planSchema,
+      roles: ['travailleur_social'],
+      libelle: 'Plan d’aide contractualisé',
+      exemple: { actions: ['plan_apurement', 'fsl'], orientations: ['asll'], planApurement: { mensualite: 50, dureeMois: 16 } },
+    },
+    bilan: {
+      update: bilanUpdate as never,
+      schema: bilanSchema,
+      roles: ['travailleur_social'],
+      libelle: 'Bilan ou point de suivi',
+      exemple: { reprisePaiement: 'partielle', planRespecte: true, demarches: ['Dossier FSL déposé'] },
+    },
+    'passage-droit-commun': {
+      update: passageDroitCommunUpdate as never,
+      schema: passageSchema,
+      roles: ['travailleur_social'],
+      libelle: 'Passage au droit commun',
+      exemple: { service: 'Maison du Département — service social', entretienTripartite: true },
+    },
+    cloture: {
+      update: cloturerUpdate as never,
+      schema: clotureSchema,
+      roles: ['travailleur_social'],
+      libelle: 'Clôture du parcours avec son issue',
+      exemple: { issue: 'situation_stabilisee', motif: 'Loyer courant repris, dette soldée' },
+    },
+  },
+};

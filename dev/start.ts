@@ -1,0 +1,761 @@
+/**
+ * Installation embarquée : UNE commande démarre tout le système (`npm start`).
+ *
+ *  1. clés locales : `<DATA_DIR>/cles-locales.env`, générées une fois puis relues (dev/cles-locales.ts) ;
+ *  2. serveur de développement Temporal (CLI `.temporal/bin/temporal`), état dans
+ *     `<DATA_DIR>/temporal.sqlite`, attributs de recherche enregistrés au démarrage ;
+ *  3. mail catcher dans ce processus (SMTP + boîte de réception web) ;
+ *  4. worker et API en processus enfants, leurs sorties préfixées [worker] / [api] ;
+ *  5. un récapitulatif (adresses, comptes de démonstration) ;
+ *  6. Ctrl-C arrête tout, dans l'ordre : API et worker, mail catcher, puis Temporal (SIGTERM, pour
+ *     que SQLite soit proprement refermé). Si un service tombe, les autres sont arrêtés (code 1).
+ *
+ * Les parcours survivent à un redémarrage : état dans temporal.sqlite, clés dans cles-locales.env.
+ *
+ * Variables (toutes facultatives) : DATA_DIR (défaut .data), PORT (3000), TEMPORAL_PORT (7233),
+ * TEMPORAL_UI_PORT (8233), SMTP_PORT (1025), MAIL_INBOX_PORT (1080), LOG_LEVEL (warn),
+ * TEMPORAL_CLI_PATH (binaire du CLI Temporal), TEMPORAL_ADDRESS (un Temporal déjà lancé : s'il
+ * répond, aucun serveur n'est démarré), et toutes celles de config/env.ts (LINK_SIGNING_KEYS et
+ * PAYLOAD_ENCRYPTION_KEYS définies dans l'environnement l'emportent sur le fichier de clés).
+ *
+ * Chaque enfant est lancé dans son propre groupe de processus : Ctrl-C n'atteint que ce lanceur,
+ * qui arrête les services dans l'ordre voulu, et tue le groupe entier (aucun orphelin). Si le
+ * lanceur lui-même est tué brutalement, le lancement suivant retrouve les processus restés
+ * (`<DATA_DIR>/lanceur.json`) et les arrête avant de démarrer.
+ */
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, type WriteStream } from 'node:fs';
+import net from 'node:net';
+import { join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Connection } from '@temporalio/client';
+import proto from '@temporalio/proto';
+import { ErreurConfiguration, lireConfig, optionsTemporal, type Config } from '../config/env';
+import { DECLARATIONS_ATTRIBUTS } from '../domain/attributs-recherche';
+import { COMPTES_DEMO } from '../personnel/demo';
+import { assurerClesLocales, ErreurClesLocales, type ClesLocales } from './cles-locales';
+import { startMailCatcher, type MailCatcher } from './mail-catcher';
+
+const { temporal } = proto;
+const racine = fileURLToPath(new URL('..', import.meta.url));
+const WINDOWS = process.platform === 'win32';
+
+const DELAI_TEMPORAL_MS = 60_000;
+const DELAI_API_MS = 90_000;
+/** Le premier démarrage du worker empaquette les workflows (webpack) : cela peut être long. */
+const DELAI_WORKER_MS = 180_000;
+const DELAI_UI_MS = 20_000;
+/** Arrêt : délai de grâce après SIGTERM avant SIGKILL. */
+const GRACE_APPLICATION_MS = 5_000;
+const GRACE_TEMPORAL_MS = 10_000;
+const LIGNES_GARDEES = 40;
+
+/** Erreur de démarrage attendue : seul son message est affiché (pas de pile). */
+class ErreurDemarrage extends Error {}
+/** Le démarrage a été interrompu (Ctrl-C ou panne d'un service) : l'arrêt est déjà en cours. */
+class Interrompu extends Error {}
+
+// ---------------------------------------------------------------------------
+// Affichage
+// ---------------------------------------------------------------------------
+
+const couleurs = process.stdout.isTTY && !process.env.NO_COLOR;
+const teinte = (code: number) => (s: string) => (couleurs ? `\x1b[${code}m${s}\x1b[0m` : s);
+const gras = teinte(1);
+const gris = teinte(90);
+const rouge = teinte(31);
+const vert = teinte(32);
+const COULEUR_PREFIXE: Record<string, (s: string) => string> = { worker: teinte(36), api: teinte(35), temporal: teinte(33) };
+
+const info = (msg: string) => console.log(msg);
+const erreur = (msg: string) => console.error(rouge(msg));
+
+const NIVEAUX_PINO: Record<number, string> = { 10: 'trace', 20: 'debug', 30: 'info', 40: 'ATTENTION', 50: 'ERREUR', 60: 'FATAL' };
+
+/** Rend une ligne de journal pino (JSON) lisible ; laisse les autres lignes telles quelles. */
+function lisible(ligne: string): string {
+  if (!ligne.startsWith('{')) return ligne;
+  try {
+    const o = JSON.parse(ligne) as Record<string, unknown>;
+    if (typeof o.level !== 'number' || typeof o.msg !== 'string') return ligne;
+    const { level, msg, time: _t, pid: _p, hostname: _h, name: _n, ...reste } = o;
+    const details = Object.keys(reste).length ? ' ' + gris(JSON.stringify(reste)) : '';
+    return `${NIVEAUX_PINO[level as number] ?? level} ${msg}${details}`;
+  } catch {
+    return ligne;
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Paramètres
+// ---------------------------------------------------------------------------
+
+function lirePort(nom: string, defaut: number): number {
+  const brut = process.env[nom]?.trim();
+  if (!brut) return defaut;
+  const n = Number(brut);
+  if (!Number.isInteger(n) || n < 1 || n > 65535) {
+    throw new ErreurDemarrage(`${nom} invalide : « ${brut} » (entier entre 1 et 65535 attendu).`);
+  }
+  return n;
+}
+
+const affichageChemin = (p: string) => {
+  const r = relative(process.cwd(), p);
+  return r && !r.startsWith('..') ? r : p;
+};
+
+// ---------------------------------------------------------------------------
+// Processus enfants
+// ---------------------------------------------------------------------------
+
+interface Enfant {
+  nom: 'temporal' | 'worker' | 'api';
+  libelle: string;
+  proc: ChildProcess;
+  pid: number;
+  /** Dernières lignes de sortie (pour expliquer une panne). */
+  lignes: string[];
+  termine: Promise<void>;
+  sortie?: { code: number | null; signal: NodeJS.Signals | null };
+  debut: number;
+}
+
+const enfants: Enfant[] = [];
+let catcher: MailCatcher | undefined;
+let arretEnCours = false;
+let arret: Promise<void> | undefined;
+let etatFichier: string | undefined;
+
+function signalerGroupe(pid: number, signal: NodeJS.Signals): void {
+  try {
+    if (WINDOWS) process.kill(pid, signal);
+    else process.kill(-pid, signal);
+  } catch {
+    /* déjà terminé */
+  }
+}
+
+function groupeVivant(pid: number): boolean {
+  try {
+    process.kill(WINDOWS ? pid : -pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function lancerEnfant(
+  nom: Enfant['nom'],
+  libelle: string,
+  commande: string,
+  args: string[],
+  opts: { env: NodeJS.ProcessEnv; afficher: boolean; journal?: WriteStream },
+): Enfant {
+  if (arretEnCours) throw new Interrompu();
+  const proc = spawn(commande, args, {
+    cwd: racine,
+    env: opts.env,
+    // Propre groupe de processus : Ctrl-C (envoyé au groupe du terminal) n'atteint que le lanceur.
+    detached: !WINDOWS,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    windowsHide: true,
+  });
+  proc.on('error', () => undefined); // détaillée plus bas ; évite une exception non interceptée
+  if (proc.pid === undefined) {
+    // L'erreur (ENOENT, EACCES…) arrive de façon asynchrone ; le pid absent suffit à conclure.
+    throw new ErreurDemarrage(`Impossible de lancer ${libelle} : ${commande}`);
+  }
+  const prefixe = (COULEUR_PREFIXE[nom] ?? ((s: string) => s))(`[${nom}]`);
+  const enfant: Enfant = {
+    nom,
+    libelle,
+    proc,
+    pid: proc.pid,
+    lignes: [],
+    debut: Date.now(),
+    termine: new Promise<void>((ok) => {
+      proc.once('exit', (code, signal) => {
+        enfant.sortie = { code, signal };
+        ok();
+      });
+    }),
+  };
+  const lecteur = (flux: NodeJS.ReadableStream, versErreur: boolean) => {
+    let reste = '';
+    flux.setEncoding('utf8');
+    flux.on('data', (morceau: string) => {
+      opts.journal?.write(morceau);
+      const lignes = (reste + morceau).split(/\r?\n/);
+      reste = lignes.pop() ?? '';
+      for (const l of lignes) traiter(l, versErreur);
+    });
+    flux.on('end', () => {
+      if (reste) traiter(reste, versErreur);
+      reste = '';
+    });
+  };
+  const traiter = (ligne: string, versErreur: boolean) => {
+    if (ligne.trim() === '') return;
+    enfant.lignes.push(ligne);
+    if (enfant.lignes.length > LIGNES_GARDEES) enfant.lignes.shift();
+    if (opts.afficher) (versErreur ? process.stderr : process.stdout).write(`${prefixe} ${lisible(ligne)}\n`);
+  };
+  lecteur(proc.stdout!, false);
+  lecteur(proc.stderr!, true);
+  proc.on('error', (e) => enfant.lignes.push(`(erreur du processus : ${e.message})`));
+  const fluxFermes = new Promise<void>((ok) => proc.once('close', () => ok()));
+  proc.once('exit', (code, signal) => {
+    if (arretEnCours) return;
+    // Laisser arriver les dernières lignes de sortie avant d'expliquer la panne.
+    void Promise.race([fluxFermes, pause(500)]).then(() => surPanne(enfant, code, signal));
+  });
+  enfants.push(enfant);
+  enregistrerEtat();
+  return enfant;
+}
+
+const descriptionSortie = (s: Enfant['sortie']) =>
+  !s ? 'toujours en cours' : s.signal ? `tué par le signal ${s.signal}` : `code de sortie ${s.code}`;
+
+function dernieresLignes(e: Enfant): string {
+  if (e.lignes.length === 0) return '  (aucune sortie)';
+  return e.lignes.map((l) => `  ${l}`).join('\n');
+}
+
+function surPanne(e: Enfant, code: number | null, signal: NodeJS.Signals | null): void {
+  if (arretEnCours) return;
+  erreur(`\n✗ ${e.libelle} s’est arrêté de façon inattendue (${descriptionSortie({ code, signal })}). Dernières lignes de sa sortie :`);
+  console.error(dernieresLignes(e));
+  erreur('Arrêt des autres services…');
+  void toutArreter().finally(() => process.exit(1));
+}
+
+async function arreterEnfant(e: Enfant, graceMs: number): Promise<void> {
+  if (!e.sortie) {
+    signalerGroupe(e.pid, 'SIGTERM');
+    const arrete = await Promise.race([e.termine.then(() => true), pause(graceMs).then(() => false)]);
+    if (!arrete) {
+      info(`${e.libelle} ne s’est pas arrêté en ${graceMs / 1000} s : arrêt forcé (SIGKILL).`);
+      signalerGroupe(e.pid, 'SIGKILL');
+      await Promise.race([e.termine, pause(3_000)]);
+    }
+  }
+  // Un éventuel descendant resté dans le groupe n'a plus de raison d'être.
+  if (groupeVivant(e.pid)) signalerGroupe(e.pid, 'SIGKILL');
+}
+
+/** Arrête tout, dans l'ordre : API et worker, mail catcher, Temporal. Idempotent. */
+function toutArreter(): Promise<void> {
+  arretEnCours = true;
+  arret ??= (async () => {
+    const applications = enfants.filter((e) => e.nom !== 'temporal');
+    await Promise.all(applications.map((e) => arreterEnfant(e, GRACE_APPLICATION_MS)));
+    if (catcher) await catcher.close().catch(() => undefined);
+    for (const e of enfants.filter((x) => x.nom === 'temporal')) await arreterEnfant(e, GRACE_TEMPORAL_MS);
+    effacerEtat();
+  })();
+  return arret;
+}
+
+// Filets de sécurité : ne jamais laisser d'enfant derrière soi.
+process.on('exit', () => {
+  for (const e of enfants) if (!e.sortie) signalerGroupe(e.pid, 'SIGTERM');
+});
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+  process.on(signal, () => {
+    if (arretEnCours) {
+      // tsx relaie aussi le signal : un doublon ne doit pas écourter l'arrêt en cours.
+      return;
+    }
+    info(`\n${signal === 'SIGINT' ? 'Ctrl-C' : signal} reçu : arrêt de l’API et du worker, du mail catcher, puis de Temporal…`);
+    void toutArreter().then(
+      () => {
+        info(vert('Tout est arrêté.'));
+        process.exit(0);
+      },
+      (e) => {
+        erreur(`Arrêt incomplet : ${e instanceof Error ? e.message : String(e)}`);
+        process.exit(1);
+      },
+    );
+  });
+}
+process.on('uncaughtException', (e) => echec(e));
+process.on('unhandledRejection', (e) => echec(e));
+
+function echec(e: unknown): void {
+  if (e instanceof Interrompu) return;
+  if (e instanceof ErreurDemarrage || e instanceof ErreurConfiguration || e instanceof ErreurClesLocales) erreur(`\n✗ ${e.message}`);
+  else erreur(`\n✗ Erreur inattendue du lanceur : ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+  if (arretEnCours) return;
+  void toutArreter().finally(() => process.exit(1));
+}
+
+// ---------------------------------------------------------------------------
+// État du lancement (verrou du dossier de données, processus restés d'un lancement tué)
+// ---------------------------------------------------------------------------
+
+interface EtatLancement {
+  lanceur: number;
+  enfants: Array<{ nom: string; pid: number; signature: string }>;
+}
+
+const SIGNATURES: Record<Enfant['nom'], string> = { temporal: 'start-dev', worker: 'worker/main.ts', api: 'api/main.ts' };
+
+function ligneDeCommande(pid: number): string | undefined {
+  try {
+    if (process.platform === 'linux') return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
+    return execFileSync('ps', ['-o', 'args=', '-p', String(pid)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function enregistrerEtat(): void {
+  if (!etatFichier) return;
+  const etat: EtatLancement = {
+    lanceur: process.pid,
+    enfants: enfants.filter((e) => !e.sortie).map((e) => ({ nom: e.nom, pid: e.pid, signature: SIGNATURES[e.nom] })),
+  };
+  try {
+    writeFileSync(etatFichier, JSON.stringify(etat, null, 2) + '\n');
+  } catch {
+    /* sans conséquence pour ce lancement */
+  }
+}
+
+function effacerEtat(): void {
+  if (etatFichier) rmSync(etatFichier, { force: true });
+}
+
+/** Refuse un second lancement sur le même dossier ; arrête les processus laissés par un lancement tué. */
+async function reprendreLancementPrecedent(fichier: string): Promise<void> {
+  if (!existsSync(fichier)) return;
+  let etat: EtatLancement;
+  try {
+    etat = JSON.parse(readFileSync(fichier, 'utf8')) as EtatLancement;
+  } catch {
+    return;
+  }
+  if (etat.lanceur !== process.pid && ligneDeCommande(etat.lanceur)?.includes('dev/start')) {
+    throw new ErreurDemarrage(
+      `Un autre lancement (pid ${etat.lanceur}) utilise déjà le dossier de données ${affichageChemin(resolve(fichier, '..'))}. ` +
+        'Arrêtez-le d’abord (Ctrl-C dans son terminal), ou choisissez un autre dossier avec DATA_DIR.',
+    );
+  }
+  for (const e of etat.enfants ?? []) {
+    const commande = ligneDeCommande(e.pid);
+    if (!commande || !commande.includes(e.signature)) continue;
+    info(`Processus resté d’un lancement précédent : ${e.nom} (pid ${e.pid}) ; arrêt…`);
+    signalerGroupe(e.pid, 'SIGTERM');
+    const fin = Date.now() + GRACE_TEMPORAL_MS;
+    while (ligneDeCommande(e.pid) && Date.now() < fin) await pause(200);
+    if (ligneDeCommande(e.pid)) signalerGroupe(e.pid, 'SIGKILL');
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Attentes
+// ---------------------------------------------------------------------------
+
+const pause = (ms: number) => new Promise<void>((ok) => setTimeout(ok, ms).unref());
+
+function verifierPasInterrompu(): void {
+  if (arretEnCours) throw new Interrompu();
+}
+
+/** Le port est-il libre, en local comme sur toutes les interfaces ? */
+async function portLibre(port: number): Promise<boolean> {
+  const essayer = (host: string) =>
+    new Promise<boolean | 'sans-objet'>((ok) => {
+      const s = net.createServer();
+      s.unref();
+      s.once('error', (e: NodeJS.ErrnoException) => ok(e.code === 'EADDRINUSE' || e.code === 'EACCES' ? false : 'sans-objet'));
+      s.listen({ port, host, exclusive: true }, () => s.close(() => ok(true)));
+    });
+  for (const host of ['127.0.0.1', '::', '0.0.0.0']) {
+    if ((await essayer(host)) === false) return false;
+  }
+  return true;
+}
+
+async function verifierPorts(ports: Array<{ port: number; role: string; variable: string }>): Promise<void> {
+  const vus = new Map<number, string>();
+  for (const p of ports) {
+    const autre = vus.get(p.port);
+    if (autre) throw new ErreurDemarrage(`Le port ${p.port} est demandé deux fois (${autre} et ${p.role}) : changez ${p.variable}.`);
+    vus.set(p.port, p.role);
+  }
+  const occupes: string[] = [];
+  for (const p of ports) if (!(await portLibre(p.port))) occupes.push(`  - ${p.port} (${p.role}) : ${p.variable}=…`);
+  if (occupes.length) {
+    throw new ErreurDemarrage(
+      `Port(s) déjà utilisé(s) :\n${occupes.join('\n')}\n` +
+        'Un autre « npm start » tourne peut-être encore : arrêtez-le, ou choisissez d’autres ports avec les variables indiquées.' +
+        (ports.some((p) => p.variable === 'TEMPORAL_PORT')
+          ? '\nSi c’est un serveur Temporal déjà lancé que vous voulez utiliser : TEMPORAL_ADDRESS=localhost:<port> npm start.'
+          : ''),
+    );
+  }
+}
+
+/** Connexion à Temporal, ou undefined si le serveur ne répond pas dans le délai. */
+async function connecterTemporal(config: Config, delaiMs: number): Promise<Connection | undefined> {
+  const { connectionOptions } = optionsTemporal(config);
+  const connexion = Connection.lazy({ ...connectionOptions, connectTimeout: delaiMs });
+  try {
+    await connexion.ensureConnected();
+    return connexion;
+  } catch {
+    await connexion.close().catch(() => undefined);
+    return undefined;
+  }
+}
+
+function tcpOuvert(hote: string, port: number): Promise<boolean> {
+  return new Promise((ok) => {
+    const s = net.connect({ host: hote, port });
+    const fin = (v: boolean) => {
+      s.destroy();
+      ok(v);
+    };
+    s.setTimeout(1_000, () => fin(false));
+    s.once('connect', () => fin(true));
+    s.once('error', () => fin(false));
+  });
+}
+
+async function demarrerTemporal(o: {
+  cli: string;
+  dossier: string;
+  port: number;
+  portUi: number;
+  namespace: string;
+  config: Config;
+}): Promise<{ enfant: Enfant; connexion: Connection }> {
+  if (!existsSync(o.cli)) {
+    throw new ErreurDemarrage(
+      `CLI Temporal introuvable : ${o.cli}.\nLancez « npm start » (il l’installe), ou « bash scripts/install-temporal.sh », ` +
+        'ou indiquez un binaire existant avec TEMPORAL_CLI_PATH.',
+    );
+  }
+  const base = join(o.dossier, 'temporal.sqlite');
+  const args = [
+    'server', 'start-dev',
+    '--db-filename', base,
+    '--ip', '127.0.0.1',
+    '--port', String(o.port),
+    '--ui-port', String(o.portUi),
+    '--namespace', o.namespace,
+    '--log-level', 'warn',
+    ...DECLARATIONS_ATTRIBUTS.flatMap((a) => ['--search-attribute', `${a.nom}=${a.type}`]),
+  ];
+  // Le CLI lit aussi des variables TEMPORAL_* (adresse, profils…) : elles ne concernent pas le serveur.
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('TEMPORAL_')));
+  const journalFichier = join(o.dossier, 'temporal.log');
+  const journal = createWriteStream(journalFichier, { flags: 'w' });
+  journal.on('error', () => undefined);
+  info(`Temporal : démarrage du serveur de développement sur localhost:${o.port} (état : ${affichageChemin(base)})…`);
+  const enfant = lancerEnfant('temporal', 'Le serveur Temporal', o.cli, args, { env, afficher: false, journal });
+
+  const limite = Date.now() + DELAI_TEMPORAL_MS;
+  const echecDemarrage = (pourquoi: string) =>
+    new ErreurDemarrage(
+      `Le serveur Temporal ${pourquoi}. Dernières lignes de sa sortie (journal complet : ${affichageChemin(journalFichier)}) :\n` +
+        dernieresLignes(enfant),
+    );
+  while (Date.now() < limite) {
+    verifierPasInterrompu();
+    if (enfant.sortie) throw echecDemarrage(`s’est arrêté au démarrage (${descriptionSortie(enfant.sortie)})`);
+    if (await tcpOuvert('127.0.0.1', o.port)) {
+      const connexion = await connecterTemporal(o.config, 2_000);
+      if (connexion) {
+        try {
+          await connexion.withDeadline(Date.now() + 2_000, () =>
+            connexion.workflowService.describeNamespace({ namespace: o.namespace }),
+          );
+          return { enfant, connexion };
+        } catch {
+          await connexion.close().catch(() => undefined);
+        }
+      }
+    }
+    await pause(250);
+  }
+  throw echecDemarrage(`ne répond pas après ${DELAI_TEMPORAL_MS / 1000} s`);
+}
+
+/** Vérifie (et complète au besoin) les attributs de recherche des parcours. */
+async function assurerAttributsRecherche(connexion: Connection, namespace: string): Promise<void> {
+  const types = temporal.api.enums.v1.IndexedValueType;
+  const attendu = { Keyword: types.INDEXED_VALUE_TYPE_KEYWORD, Datetime: types.INDEXED_VALUE_TYPE_DATETIME, Bool: types.INDEXED_VALUE_TYPE_BOOL };
+  try {
+    const r = await connexion.withDeadline(Date.now() + 5_000, () => connexion.operatorService.listSearchAttributes({ namespace }));
+    const existants = r.customAttributes ?? {};
+    const manquants = DECLARATIONS_ATTRIBUTS.filter((a) => existants[a.nom] === undefined);
+    if (manquants.length === 0) return;
+    info(`Temporal : enregistrement des attributs de recherche ${manquants.map((a) => a.nom).join(', ')}…`);
+    await connexion.withDeadline(Date.now() + 10_000, () =>
+      connexion.operatorService.addSearchAttributes({
+        namespace,
+        searchAttributes: Object.fromEntries(manquants.map((a) => [a.nom, attendu[a.type]])),
+      }),
+    );
+  } catch (e) {
+    info(
+      `Attention : attributs de recherche non vérifiés (${(e as Error).message}). ` +
+        'Les listes de parcours en dépendent : enregistrez-les sur ce Temporal (voir domain/attributs-recherche.ts).',
+    );
+  }
+}
+
+async function attendreApi(api: Enfant, url: string): Promise<void> {
+  const limite = Date.now() + DELAI_API_MS;
+  let dernier = 'aucune réponse';
+  while (Date.now() < limite) {
+    verifierPasInterrompu();
+    try {
+      const r = await fetch(`${url}/health`, { signal: AbortSignal.timeout(5_000) });
+      const corps = await r.text();
+      if (r.status === 200) return;
+      dernier = `HTTP ${r.status} ${corps.slice(0, 200)}`;
+    } catch (e) {
+      dernier = (e as Error).message;
+    }
+    await pause(300);
+  }
+  throw new ErreurDemarrage(
+    `L’API ne répond pas correctement sur ${url}/health après ${DELAI_API_MS / 1000} s (${dernier}). Dernières lignes :\n${dernieresLignes(api)}`,
+  );
+}
+
+async function attendreWorker(worker: Enfant, connexion: Connection, namespace: string, file: string): Promise<void> {
+  const limite = Date.now() + DELAI_WORKER_MS;
+  while (Date.now() < limite) {
+    verifierPasInterrompu();
+    try {
+      const r = await connexion.withDeadline(Date.now() + 5_000, () =>
+        connexion.workflowService.describeTaskQueue({
+          namespace,
+          taskQueue: { name: file },
+          taskQueueType: temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
+        }),
+      );
+      const actif = (r.pollers ?? []).some((p) => {
+        if (p.identity?.startsWith(`${worker.pid}@`)) return true;
+        const vu = p.lastAccessTime?.seconds ? Number(p.lastAccessTime.seconds) * 1000 : 0;
+        return vu >= worker.debut - 1_000;
+      });
+      if (actif) return;
+    } catch {
+      /* on réessaie */
+    }
+    await pause(500);
+  }
+  throw new ErreurDemarrage(
+    `Le worker n’interroge toujours pas la file « ${file} » après ${DELAI_WORKER_MS / 1000} s. Dernières lignes :\n${dernieresLignes(worker)}`,
+  );
+}
+
+async function attendreUi(url: string): Promise<boolean> {
+  const limite = Date.now() + DELAI_UI_MS;
+  while (Date.now() < limite) {
+    verifierPasInterrompu();
+    try {
+      const r = await fetch(url, { signal: AbortSignal.timeout(3_000) });
+      await r.arrayBuffer();
+      if (r.ok) return true;
+    } catch {
+      /* pas encore prêt */
+    }
+    await pause(300);
+  }
+  return false;
+}
+
+// ---------------------------------------------------------------------------
+// Récapitulatif
+// ---------------------------------------------------------------------------
+
+const LIBELLES_ROLES: Record<string, string> = {
+  admin: 'administration',
+  coordinateur: 'coordination',
+  travailleur_social: 'travail social',
+};
+
+function recapitulatif(o: {
+  appUrl: string;
+  inboxUrl: string;
+  temporalUiUrl?: string;
+  temporalExterne?: string;
+  demo: boolean;
+  dossier: string;
+  cles: ClesLocales;
+}): string {
+  const base = o.appUrl.replace(/\/$/, '');
+  const ligne = (etiquette: string, valeur: string) => `  ${etiquette.padEnd(26)}${valeur}`;
+  const trait = '─'.repeat(72);
+  const l: string[] = [
+    '',
+    trait,
+    gras('  Prévention des expulsions : tout est démarré.'),
+    '',
+    ligne('Application web', gras(base)),
+    ligne('Documentation de l’API', `${base}/docs`),
+    ligne('Boîte de réception', `${o.inboxUrl}  ${gris('(courriels envoyés ; rien ne part vraiment)')}`),
+  ];
+  if (o.temporalUiUrl) l.push(ligne('Interface Temporal', o.temporalUiUrl));
+  else if (o.temporalExterne) l.push(ligne('Temporal', `${o.temporalExterne} ${gris('(déjà lancé, non géré ici)')}`));
+  if (o.demo) {
+    const largeurId = Math.max(...COMPTES_DEMO.map((c) => c.id.length)) + 2;
+    const largeurMdp = Math.max(...COMPTES_DEMO.map((c) => c.motDePasse.length)) + 2;
+    l.push('', '  Comptes de démonstration (identifiant / mot de passe / rôle) :');
+    for (const c of COMPTES_DEMO) {
+      l.push(`    ${c.id.padEnd(largeurId)}${c.motDePasse.padEnd(largeurMdp)}${LIBELLES_ROLES[c.role] ?? c.role}`);
+    }
+  }
+  const sourceCles = Object.values(o.cles.origine).every((x) => x === 'environnement')
+    ? 'clés : variables d’environnement'
+    : `clés : ${affichageChemin(o.cles.fichier)}`;
+  l.push(
+    '',
+    gris(`  Données conservées entre deux lancements : ${affichageChemin(o.dossier)} (parcours : temporal.sqlite ; ${sourceCles})`),
+    '',
+    gras('  Ctrl-C pour tout arrêter.'),
+    trait,
+    '',
+  );
+  return l.join('\n');
+}
+
+// ---------------------------------------------------------------------------
+// Démarrage
+// ---------------------------------------------------------------------------
+
+async function main(): Promise<void> {
+  const dossier = resolve(process.env.DATA_DIR?.trim() || join(racine, '.data'));
+  const port = lirePort('PORT', 3000);
+  const portTemporal = lirePort('TEMPORAL_PORT', 7233);
+  const portUi = lirePort('TEMPORAL_UI_PORT', 8233);
+  const portSmtp = lirePort('SMTP_PORT', 1025);
+  const portBoite = lirePort('MAIL_INBOX_PORT', 1080);
+  const adresseExplicite = process.env.TEMPORAL_ADDRESS?.trim() || undefined;
+  const cli = process.env.TEMPORAL_CLI_PATH?.trim() || join(racine, '.temporal', 'bin', WINDOWS ? 'temporal.exe' : 'temporal');
+
+  info(gras('Prévention des expulsions : démarrage de l’installation embarquée…'));
+  mkdirSync(dossier, { recursive: true, mode: 0o700 });
+  const fichierEtat = join(dossier, 'lanceur.json');
+  await reprendreLancementPrecedent(fichierEtat);
+  etatFichier = fichierEtat;
+  enregistrerEtat();
+
+  // 1. Clés locales.
+  const cles = assurerClesLocales(dossier);
+  for (const r of cles.remarques) info(r);
+  if (cles.cree) info(`Clés locales générées : ${affichageChemin(cles.fichier)} (à conserver : sans elles, les parcours enregistrés sont illisibles).`);
+  else if (Object.values(cles.origine).includes('fichier')) info(`Clés locales : ${affichageChemin(cles.fichier)}`);
+
+  const appUrl = process.env.PUBLIC_BASE_URL?.trim() || `http://localhost:${port}`;
+  const inboxUrl = `http://localhost:${portBoite}`;
+  const temporalUiUrl = adresseExplicite ? process.env.TEMPORAL_UI_URL?.trim() || undefined : `http://localhost:${portUi}`;
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    TEMPORAL_ADDRESS: adresseExplicite ?? `localhost:${portTemporal}`,
+    SMTP_URL: `smtp://localhost:${portSmtp}`,
+    PUBLIC_BASE_URL: appUrl,
+    PORT: String(port),
+    DEMO_ACCOUNTS: process.env.DEMO_ACCOUNTS?.trim() || 'true',
+    MAIL_INBOX_URL: inboxUrl,
+    LOG_LEVEL: process.env.LOG_LEVEL?.trim() || 'warn',
+    ...cles.valeurs,
+  };
+  if (temporalUiUrl) env.TEMPORAL_UI_URL = temporalUiUrl;
+  else delete env.TEMPORAL_UI_URL;
+  // Configuration validée ici, avant de lancer quoi que ce soit (mêmes règles que le worker et l'API).
+  const config = lireConfig(env);
+  const namespace = config.TEMPORAL_NAMESPACE;
+
+  await verifierPorts([
+    ...(adresseExplicite
+      ? []
+      : [
+          { port: portTemporal, role: 'serveur Temporal', variable: 'TEMPORAL_PORT' },
+          { port: portUi, role: 'interface Temporal', variable: 'TEMPORAL_UI_PORT' },
+        ]),
+    { port, role: 'API et application web', variable: 'PORT' },
+    { port: portSmtp, role: 'SMTP du mail catcher', variable: 'SMTP_PORT' },
+    { port: portBoite, role: 'boîte de réception', variable: 'MAIL_INBOX_PORT' },
+  ]);
+  verifierPasInterrompu();
+
+  // 2. Temporal.
+  let connexion: Connection;
+  if (adresseExplicite) {
+    info(`Temporal : connexion au serveur déjà lancé (TEMPORAL_ADDRESS=${adresseExplicite})…`);
+    const c = await connecterTemporal(config, 5_000);
+    if (!c) {
+      throw new ErreurDemarrage(
+        `Aucun serveur Temporal ne répond à TEMPORAL_ADDRESS=${adresseExplicite}. Lancez-le, ou retirez TEMPORAL_ADDRESS ` +
+          'pour que « npm start » démarre son propre serveur de développement.',
+      );
+    }
+    connexion = c;
+  } else {
+    ({ connexion } = await demarrerTemporal({ cli, dossier, port: portTemporal, portUi, namespace, config }));
+  }
+  try {
+    verifierPasInterrompu();
+    await assurerAttributsRecherche(connexion, namespace);
+    info('Temporal prêt.');
+
+    // 3. Mail catcher, dans ce processus.
+    verifierPasInterrompu();
+    try {
+      catcher = await startMailCatcher({ smtpPort: portSmtp, httpPort: portBoite, host: '127.0.0.1' });
+    } catch (e) {
+      const err = e as NodeJS.ErrnoException;
+      throw new ErreurDemarrage(
+        err.code === 'EADDRINUSE'
+          ? `Le mail catcher ne peut pas écouter : port déjà utilisé (${err.message}). Changez SMTP_PORT ou MAIL_INBOX_PORT.`
+          : `Le mail catcher n’a pas pu démarrer : ${err.message}`,
+      );
+    }
+    if (arretEnCours) {
+      await catcher.close();
+      throw new Interrompu();
+    }
+
+    // 4. Worker et API.
+    info('Worker et API : démarrage (le premier lancement du worker empaquette les workflows, cela peut prendre une minute)…');
+    const node = (script: string) => ['--import', 'tsx', script];
+    const worker = lancerEnfant('worker', 'Le worker', process.execPath, node('worker/main.ts'), { env, afficher: true });
+    const api = lancerEnfant('api', 'L’API', process.execPath, node('api/main.ts'), { env, afficher: true });
+    await Promise.all([
+      attendreApi(api, `http://localhost:${port}`),
+      attendreWorker(worker, connexion, namespace, config.TEMPORAL_TASK_QUEUE),
+    ]);
+    if (temporalUiUrl && !adresseExplicite && !(await attendreUi(temporalUiUrl))) {
+      info(`Attention : l’interface Temporal ne répond pas encore sur ${temporalUiUrl}.`);
+    }
+    verifierPasInterrompu();
+  } finally {
+    await connexion.close().catch(() => undefined);
+  }
+
+  // 5. Récapitulatif.
+  const demo = config.DEMO_ACCOUNTS && !config.STAFF_ACCOUNTS_FILE;
+  info(
+    recapitulatif({
+      appUrl,
+      inboxUrl,
+      temporalUiUrl,
+      temporalExterne: adresseExplicite,
+      demo,
+      dossier,
+      cles,
+    }),
+  );
+}
+
+main().catch(echec);

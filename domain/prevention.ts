@@ -1,0 +1,109 @@
+/**
+ * Parcours 1 — prévention précontentieuse : les types et les messages (contrats partagés par le
+ * workflow et l'API). Voir ../shared/journeys.md, « Journey 1 ».
+ */
+import { defineUpdate } from '@temporalio/workflow';
+import type { Enveloppe } from './messages';
+import type { IssueCloture, Menage, Programme } from './vocabulaire';
+
+export const GARANTIES = ['aucune', 'fsl', 'loca_pass', 'visale'] as const;
+export type Garantie = (typeof GARANTIES)[number];
+
+/** Ce que le coordinateur renseigne à l'orientation (étape 1). */
+export interface SituationOrientation {
+  /** Loyers mensuels impayés et montant de la dette (€). */
+  impayesMois: number;
+  montantDette: number;
+  debutBail: string; // date ISO (AAAA-MM-JJ)
+  garantie: Garantie;
+  /** Ce que le bailleur a déjà tenté (relances, visites…). */
+  dejaTente: string;
+  /** Le bailleur a-t-il pu joindre le ménage ? */
+  contactBailleur: boolean;
+  /** Un service social suit-il déjà le ménage ? */
+  suiviParServiceSocial: boolean;
+  /** Ménage isolé (priorité du CCAS de Besançon). */
+  isole?: boolean;
+}
+
+export interface EntreePrevention {
+  programme: Programme;
+  menage: Menage;
+  coordinateur: string;
+  travailleurSocial?: string;
+  situation: SituationOrientation;
+  /** Parcours précédent quand celui-ci est ouvert par une rechute pendant la veille active. */
+  parcoursPrecedent?: string;
+}
+
+export const CANAUX_CONTACT = ['courrier', 'telephone', 'visite_domicile', 'rendez_vous_bureau', 'courriel'] as const;
+export const CRENEAUX = ['matin', 'apres_midi', 'soir', 'week_end'] as const;
+export const ISSUES_TENTATIVE = ['joint', 'absent', 'refus', 'injoignable', 'adresse_erronee'] as const;
+
+export interface TentativeContact extends Enveloppe {
+  canal: (typeof CANAUX_CONTACT)[number];
+  creneau: (typeof CRENEAUX)[number];
+  issue: (typeof ISSUES_TENTATIVE)[number];
+  /** Note interne (confidentielle). */
+  note?: string;
+}
+
+export interface EntretienDiagnostic extends Enveloppe {
+  /** Éléments confiés par le ménage : jamais montrés au bailleur. */
+  origineDette: string;
+  droits: string;
+  budget: string;
+  adequationLogement: string;
+  notes?: string;
+  /** Le diagnostic est terminé : il se conclut par un carnet de route. */
+  termine: boolean;
+  carnetDeRoute?: string[];
+}
+
+export const ACTIONS_PLAN = ['ouverture_droits', 'budget', 'plan_apurement', 'fsl', 'surendettement', 'demande_mutation', 'sante', 'emploi'] as const;
+export const ORIENTATIONS_PLAN = ['asll', 'conseillere_sociale_bailleur', 'pass_assistance', 'services_sociaux_specialises', 'professionnels_sante'] as const;
+
+export interface PlanAide extends Enveloppe {
+  actions: (typeof ACTIONS_PLAN)[number][];
+  orientations: (typeof ORIENTATIONS_PLAN)[number][];
+  /** Plan d'apurement convenu avec le bailleur (communiqué au bailleur). */
+  planApurement?: { mensualite: number; dureeMois: number };
+  /** Demande de mutation (communiquée au bailleur). */
+  demandeMutation?: boolean;
+}
+
+export const REPRISES_PAIEMENT = ['totale', 'partielle', 'aucune'] as const;
+export interface Bilan extends Enveloppe {
+  reprisePaiement: (typeof REPRISES_PAIEMENT)[number];
+  planRespecte: boolean;
+  demarches: string[];
+  notes?: string;
+}
+
+export interface PassageDroitCommun extends Enveloppe {
+  service: string;
+  entretienTripartite: boolean;
+}
+
+export interface Cloture extends Enveloppe {
+  issue: IssueCloture;
+  motif?: string;
+}
+
+export const ISSUES_PREVENTION: IssueCloture[] = [
+  'situation_stabilisee',
+  'plan_apurement_respecte',
+  'orientation_droit_commun',
+  'relogement_ou_mutation',
+  'menage_met_fin',
+  'contact_impossible',
+  'refus',
+  'depart_du_logement',
+];
+
+export const tentativeContactUpdate = defineUpdate<{ etape: string }, [TentativeContact]>('tentativeContact');
+export const diagnosticUpdate = defineUpdate<{ etape: string }, [EntretienDiagnostic]>('diagnostic');
+export const planAideUpdate = defineUpdate<{ etape: string }, [PlanAide]>('planAide');
+export const bilanUpdate = defineUpdate<{ etape: string }, [Bilan]>('bilan');
+export const passageDroitCommunUpdate = defineUpdate<{ etape: string }, [PassageDroitCommun]>('passageDroitCommun');
+export const cloturerUpdate = defineUpdate<{ etape: string }, [Cloture]>('cloturer');

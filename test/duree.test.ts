@@ -1,0 +1,157 @@
+import { describe, expect, it } from 'vitest';
+import {
+  ajouterDuree,
+  comparerDurees,
+  dateEnFrancais,
+  dureeEnFrancais,
+  estDureeIso,
+  lireDuree,
+  retirerDuree,
+} from '../workflows/blocs/duree';
+
+const utc = (iso: string) => new Date(iso);
+const jour = (d: Date) => d.toISOString().slice(0, 10);
+
+describe('lireDuree / estDureeIso', () => {
+  it('lit chaque composante d’une durée ISO 8601', () => {
+    expect(lireDuree('P3W')).toEqual({ annees: 0, mois: 0, semaines: 3, jours: 0, heures: 0, minutes: 0, secondes: 0 });
+    expect(lireDuree('P1M')).toEqual({ annees: 0, mois: 1, semaines: 0, jours: 0, heures: 0, minutes: 0, secondes: 0 });
+    expect(lireDuree('PT48H')).toEqual({ annees: 0, mois: 0, semaines: 0, jours: 0, heures: 48, minutes: 0, secondes: 0 });
+    expect(lireDuree('P1Y2M10DT2H30M')).toEqual({ annees: 1, mois: 2, semaines: 0, jours: 10, heures: 2, minutes: 30, secondes: 0 });
+    expect(lireDuree('PT1M')).toEqual({ annees: 0, mois: 0, semaines: 0, jours: 0, heures: 0, minutes: 1, secondes: 0 });
+    expect(lireDuree('PT15S')?.secondes).toBe(15);
+  });
+
+  it.each(['P3W', 'P1M', 'P7D', 'P1Y2M10DT2H30M', 'PT48H', 'P2Y', 'PT8H'])('accepte %s', (iso) => {
+    expect(estDureeIso(iso)).toBe(true);
+    expect(lireDuree(iso)).toBeDefined();
+  });
+
+  it.each(['', 'P', 'PT', '3W', 'P1.5M', 'P1MT', 'p1m', 'P-1D', 'P1M ', ' P1M', '3 semaines', 'P1H', 'PT1D', 'P1W1Y'])(
+    'refuse « %s »',
+    (iso) => {
+      expect(estDureeIso(iso)).toBe(false);
+      expect(lireDuree(iso)).toBeUndefined();
+    },
+  );
+});
+
+describe('ajouterDuree', () => {
+  it('suit le calendrier : un mois après le 31 janvier est la fin février', () => {
+    expect(jour(ajouterDuree(utc('2027-01-31T10:00:00Z'), 'P1M'))).toBe('2027-02-28');
+  });
+
+  it('année bissextile : un mois après le 31 janvier 2028 est le 29 février', () => {
+    expect(jour(ajouterDuree(utc('2028-01-31T10:00:00Z'), 'P1M'))).toBe('2028-02-29');
+    expect(jour(ajouterDuree(utc('2028-02-29T10:00:00Z'), 'P1Y'))).toBe('2029-02-28');
+    expect(jour(ajouterDuree(utc('2028-02-29T10:00:00Z'), 'P4Y'))).toBe('2032-02-29');
+  });
+
+  it('garde le jour du mois quand il existe, et l’heure', () => {
+    expect(ajouterDuree(utc('2027-03-15T09:45:00Z'), 'P1M').toISOString()).toBe('2027-04-15T09:45:00.000Z');
+    expect(jour(ajouterDuree(utc('2027-03-31T10:00:00Z'), 'P1M'))).toBe('2027-04-30');
+    expect(jour(ajouterDuree(utc('2027-11-30T10:00:00Z'), 'P3M'))).toBe('2028-02-29');
+  });
+
+  it('passe l’année : P2M depuis novembre, P1Y2M', () => {
+    expect(jour(ajouterDuree(utc('2027-11-15T10:00:00Z'), 'P2M'))).toBe('2028-01-15');
+    expect(jour(ajouterDuree(utc('2027-01-10T10:00:00Z'), 'P1Y2M'))).toBe('2028-03-10');
+    expect(jour(ajouterDuree(utc('2027-01-10T10:00:00Z'), 'P2Y'))).toBe('2029-01-10');
+  });
+
+  it('semaines, jours, heures et minutes en temps exact', () => {
+    const depart = utc('2027-02-25T10:00:00Z');
+    expect(ajouterDuree(depart, 'P3W').toISOString()).toBe('2027-03-18T10:00:00.000Z');
+    expect(ajouterDuree(depart, 'P7D').toISOString()).toBe('2027-03-04T10:00:00.000Z');
+    expect(ajouterDuree(depart, 'PT48H').toISOString()).toBe('2027-02-27T10:00:00.000Z');
+    expect(ajouterDuree(depart, 'PT2H30M').toISOString()).toBe('2027-02-25T12:30:00.000Z');
+    expect(ajouterDuree(depart, 'PT90S').toISOString()).toBe('2027-02-25T10:01:30.000Z');
+  });
+
+  it('applique les mois avant les jours (P1M10D depuis le 31 janvier)', () => {
+    expect(jour(ajouterDuree(utc('2027-01-31T10:00:00Z'), 'P1M10D'))).toBe('2027-03-10');
+  });
+
+  it('ne modifie pas la date reçue', () => {
+    const d = utc('2027-01-31T10:00:00Z');
+    ajouterDuree(d, 'P1M');
+    expect(d.toISOString()).toBe('2027-01-31T10:00:00.000Z');
+  });
+
+  it('lève une erreur en français pour une durée invalide', () => {
+    expect(() => ajouterDuree(utc('2027-01-01T00:00:00Z'), '3 semaines')).toThrow(/Durée ISO 8601 invalide : « 3 semaines »/);
+  });
+});
+
+describe('retirerDuree', () => {
+  it('retire des jours, des semaines et des heures', () => {
+    expect(retirerDuree(utc('2027-03-18T10:00:00Z'), 'P3W').toISOString()).toBe('2027-02-25T10:00:00.000Z');
+    expect(retirerDuree(utc('2027-03-04T10:00:00Z'), 'P5D').toISOString()).toBe('2027-02-27T10:00:00.000Z');
+    expect(retirerDuree(utc('2027-03-01T01:00:00Z'), 'PT2H').toISOString()).toBe('2027-02-28T23:00:00.000Z');
+  });
+
+  it('est l’inverse de ajouterDuree pour des jours', () => {
+    const d = utc('2027-06-10T08:00:00Z');
+    expect(ajouterDuree(retirerDuree(d, 'P10D'), 'P10D').toISOString()).toBe(d.toISOString());
+  });
+
+  it('retire des mois selon le calendrier (un mois avant le 15 mars = 15 février)', () => {
+    expect(jour(retirerDuree(utc('2027-03-15T10:00:00Z'), 'P1M'))).toBe('2027-02-15');
+    expect(jour(retirerDuree(utc('2027-05-20T10:00:00Z'), 'P2M'))).toBe('2027-03-20');
+  });
+
+  it('lève une erreur pour une durée invalide', () => {
+    expect(() => retirerDuree(utc('2027-01-01T00:00:00Z'), 'P')).toThrow(/Durée ISO 8601 invalide/);
+  });
+});
+
+describe('comparerDurees', () => {
+  it('ordonne des durées exprimées dans des unités différentes', () => {
+    expect(comparerDurees('P3W', 'P1M')).toBeLessThan(0);
+    expect(comparerDurees('P1Y', 'P11M')).toBeGreaterThan(0);
+    expect(comparerDurees('P7D', 'P1W')).toBe(0);
+    expect(comparerDurees('PT48H', 'P2D')).toBe(0);
+  });
+});
+
+describe('dureeEnFrancais', () => {
+  it.each([
+    ['P3W', '3 semaines'],
+    ['P1W', '1 semaine'],
+    ['P1M', '1 mois'],
+    ['P6M', '6 mois'],
+    ['P1Y', '1 an'],
+    ['P2Y', '2 ans'],
+    ['P1Y2M', '1 an et 2 mois'],
+    ['P7D', '7 jours'],
+    ['P1D', '1 jour'],
+    ['PT48H', '48 heures'],
+    ['PT1H', '1 heure'],
+    ['PT30M', '30 minutes'],
+  ])('%s → « %s »', (iso, attendu) => {
+    expect(dureeEnFrancais(iso)).toBe(attendu);
+  });
+
+  it('rend telle quelle une valeur qui n’est pas une durée', () => {
+    expect(dureeEnFrancais('bientôt')).toBe('bientôt');
+  });
+});
+
+describe('dateEnFrancais', () => {
+  it('écrit la date en toutes lettres', () => {
+    expect(dateEnFrancais(utc('2027-03-12T10:00:00Z'))).toBe('12 mars 2027');
+    expect(dateEnFrancais(utc('2027-08-15T09:00:00Z'))).toBe('15 août 2027');
+    expect(dateEnFrancais(utc('2027-02-03T09:00:00Z'))).toBe('3 février 2027');
+    expect(dateEnFrancais(utc('2027-12-24T09:00:00Z'))).toBe('24 décembre 2027');
+  });
+
+  it('accepte une date ISO en chaîne', () => {
+    expect(dateEnFrancais('2027-07-14T09:00:00.000Z')).toBe('14 juillet 2027');
+  });
+
+  it('donne le jour à Paris : 23 h 30 UTC en hiver est déjà le lendemain', () => {
+    expect(dateEnFrancais(utc('2027-01-31T23:30:00Z'))).toBe('1 février 2027');
+    expect(dateEnFrancais(utc('2027-12-31T23:30:00Z'))).toBe('1 janvier 2028');
+    expect(dateEnFrancais(utc('2027-01-31T22:30:00Z'))).toBe('31 janvier 2027');
+  });
+});

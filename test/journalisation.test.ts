@@ -1,0 +1,133 @@
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+
+/**
+ * creerJournal construit pino sans destination : pino écrit alors directement sur le descripteur 1
+ * (sonic-boom, fs.writeSync), sans passer par process.stdout.write. On remplace donc `pino` par le
+ * vrai pino, appelé avec les options de creerJournal, mais écrivant dans un tampon du test.
+ */
+const capture = vi.hoisted(() => ({ lignes: [] as string[], options: [] as Record<string, unknown>[] }));
+
+vi.mock('pino', async (importOriginal) => {
+  const original = await importOriginal<typeof import('pino')>();
+  const pinoCapture = ((options: Record<string, unknown>) => {
+    capture.options.push(options);
+    return original.pino(options as never, { write: (ligne: string) => void capture.lignes.push(ligne) });
+  }) as unknown as typeof original.pino;
+  return { ...original, pino: pinoCapture, default: pinoCapture };
+});
+
+const { creerJournal, CHAMPS_MASQUES } = await import('../config/journalisation');
+
+const MASQUE = '[masqué]';
+const SECRETS = {
+  nom: 'Dupont-Sentinelle',
+  courriel: 'famille.sentinelle@exemple.fr',
+  telephone: '06 12 34 56 78',
+  adresse: '12 rue des Sentinelles',
+  menage: { reference: 'MEN-SENTINELLE', composition: 'famille_monoparentale' },
+};
+const CHAMPS = Object.keys(SECRETS) as (keyof typeof SECRETS)[];
+const VALEURS_SECRETES = ['Dupont-Sentinelle', 'famille.sentinelle@exemple.fr', '06 12 34 56 78', '12 rue des Sentinelles', 'MEN-SENTINELLE'];
+
+function sortie(): string {
+  return capture.lignes.join('');
+}
+function derniereLigne(): Record<string, any> {
+  expect(capture.lignes.length).toBeGreaterThan(0);
+  return JSON.parse(capture.lignes.at(-1)!);
+}
+function aucunSecret() {
+  const texte = sortie();
+  for (const v of VALEURS_SECRETES) expect(texte).not.toContain(v);
+}
+
+beforeEach(() => {
+  capture.lignes.length = 0;
+});
+
+describe('creerJournal', () => {
+  it('écrit du JSON avec le nom du processus, au niveau demandé', () => {
+    const journal = creerJournal('warn', 'worker');
+    journal.info({ workflowId: 'wf-1' }, 'ignoré');
+    expect(capture.lignes).toHaveLength(0);
+    journal.warn({ workflowId: 'wf-2' }, 'retenu');
+    const l = derniereLigne();
+    expect(l).toMatchObject({ name: 'worker', msg: 'retenu', workflowId: 'wf-2', level: 40 });
+  });
+
+  it('laisse passer les champs techniques', () => {
+    creerJournal('info', 'api').info({ workflowId: 'wf-3', programme: 'loiret-ahu', par: 'coord.loiret' }, 'parcours lancé');
+    expect(derniereLigne()).toMatchObject({ workflowId: 'wf-3', programme: 'loiret-ahu', par: 'coord.loiret' });
+  });
+
+  it('masque les champs personnels à la racine', () => {
+    creerJournal('info', 'api').info({ ...SECRETS, workflowId: 'wf-4' }, 'racine');
+    const l = derniereLigne();
+    for (const c of CHAMPS) expect(l[c], c).toBe(MASQUE);
+    expect(l.workflowId).toBe('wf-4');
+    aucunSecret();
+  });
+
+  it('masque les champs personnels à un niveau de profondeur', () => {
+    creerJournal('info', 'api').info({ parcours: { ...SECRETS, etape: 'aller_vers' } }, 'un niveau');
+    const l = derniereLigne();
+    for (const c of CHAMPS) expect(l.parcours[c], c).toBe(MASQUE);
+    expect(l.parcours.etape).toBe('aller_vers');
+    aucunSecret();
+  });
+
+  it('masque les champs personnels à deux niveaux de profondeur', () => {
+    creerJournal('info', 'worker').info({ activite: { entree: { ...SECRETS, programme: 'besancon-ccas' } } }, 'deux niveaux');
+    const l = derniereLigne();
+    for (const c of CHAMPS) expect(l.activite.entree[c], c).toBe(MASQUE);
+    expect(l.activite.entree.programme).toBe('besancon-ccas');
+    aucunSecret();
+  });
+
+  it('masque le ménage entier, pas seulement ses sous-champs', () => {
+    creerJournal('info', 'api').info({ ouverture: { menage: { nom: 'Martin-Sentinelle', courriel: 'm@exemple.fr' } } }, 'ménage');
+    expect(derniereLigne().ouverture.menage).toBe(MASQUE);
+    expect(sortie()).not.toContain('Martin-Sentinelle');
+  });
+
+  it('masque les éléments d’une liste au premier niveau', () => {
+    creerJournal('info', 'api').info({ personnes: [{ nom: 'Dupont-Sentinelle', id: 'p1' }] }, 'liste');
+    const l = derniereLigne();
+    expect(l.personnes[0].nom).toBe(MASQUE);
+    expect(l.personnes[0].id).toBe('p1');
+    aucunSecret();
+  });
+
+  it('ne modifie pas l’objet journalisé', () => {
+    const objet = { parcours: { nom: 'Dupont-Sentinelle' } };
+    creerJournal('info', 'api').info(objet, 'intact');
+    expect(objet.parcours.nom).toBe('Dupont-Sentinelle');
+  });
+
+  it('masque aussi mots de passe, jetons et en-têtes d’authentification', () => {
+    creerJournal('info', 'api').info(
+      { motDePasse: 'mdp-sentinelle', lien: { token: 'jeton-sentinelle' }, req: { headers: { authorization: 'Bearer sentinelle', cookie: 'session=sentinelle' } } },
+      'secrets',
+    );
+    const l = derniereLigne();
+    expect(l.motDePasse).toBe(MASQUE);
+    expect(l.lien.token).toBe(MASQUE);
+    expect(l.req.headers.authorization).toBe(MASQUE);
+    expect(l.req.headers.cookie).toBe(MASQUE);
+    expect(sortie()).not.toMatch(/sentinelle/);
+  });
+
+  it('masque chacun des champs listés dans CHAMPS_MASQUES', () => {
+    const objet = Object.fromEntries(CHAMPS_MASQUES.map((c) => [c, `valeur-${c}-sentinelle`]));
+    creerJournal('info', 'api').info({ a: objet }, 'tous');
+    const l = derniereLigne();
+    for (const c of CHAMPS_MASQUES) expect(l.a[c], c).toBe(MASQUE);
+    expect(sortie()).not.toMatch(/sentinelle/);
+  });
+
+  it('construit pino avec la censure « [masqué] »', () => {
+    creerJournal('info', 'api');
+    const options = capture.options.at(-1) as { redact?: { censor?: unknown } };
+    expect(options.redact?.censor).toBe(MASQUE);
+  });
+});

@@ -1,0 +1,309 @@
+/**
+ * Parcours « prévention précontentieuse » sur le serveur à saut de temps : chaque preset de
+ * bout en bout, chaque délai qui expire, la confidentialité de ce que le ménage a confié.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { WorkflowHandle } from '@temporalio/client';
+import { etatQuery, repondreValidationUpdate } from '../domain/messages';
+import {
+  bilanUpdate,
+  cloturerUpdate,
+  diagnosticUpdate,
+  passageDroitCommunUpdate,
+  planAideUpdate,
+  tentativeContactUpdate,
+  type EntreePrevention,
+  type SituationOrientation,
+} from '../domain/prevention';
+import type { EtatParcours } from '../domain/vocabulaire';
+import { motifNonEligible } from '../workflows/prevention-precontentieuse';
+import { CATALOGUE, menageEssai, monterBanc, requete, terminer, type Banc } from './outils/environnement';
+import type { CourrielRecu } from '../dev/mail-catcher';
+
+let banc: Banc;
+beforeAll(async () => {
+  banc = await monterBanc();
+});
+afterAll(async () => banc?.fermer());
+
+const CONFIDENTIEL = ['Perte d’emploi', 'dépression', 'Lefébure', 'Tilleuls', 'séparation', 'Voisin bruyant'];
+
+let maintenant = Date.now();
+const situation = (s: Partial<SituationOrientation> = {}): SituationOrientation => ({
+  impayesMois: 2,
+  montantDette: 812,
+  debutBail: new Date(maintenant - 90 * 86_400_000).toISOString().slice(0, 10),
+  garantie: 'aucune',
+  dejaTente: 'Relances',
+  contactBailleur: false,
+  suiviParServiceSocial: false,
+  ...s,
+});
+
+async function lancer(programmeId: string, s: Partial<SituationOrientation> = {}) {
+  const programme = CATALOGUE.trouver(programmeId)!;
+  maintenant = await banc.env.currentTimeMs(); // l'horloge du serveur a avancé avec les tests précédents
+  const menage = menageEssai();
+  const entree: EntreePrevention = { programme, menage, coordinateur: 'coord.essai', travailleurSocial: 'ts.alice', situation: situation(s) };
+  const handle = await banc.env.client.workflow.start('preventionPrecontentieuse', {
+    taskQueue: banc.taskQueue,
+    workflowId: `${programmeId}--${menage.reference}`,
+    args: [entree],
+  });
+  return { handle, menage, programme, ref: menage.reference };
+}
+
+async function jusqua(handle: WorkflowHandle, predicat: (e: EtatParcours) => boolean, ms = 15_000): Promise<EtatParcours> {
+  const fin = Date.now() + ms;
+  for (;;) {
+    const e = await handle.query(etatQuery);
+    if (predicat(e)) return e;
+    if (Date.now() > fin) throw new Error(`État attendu jamais atteint ; étape : ${e.etape}, journal : ${e.journal.map((x) => x.type).join(', ')}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+const etape = (handle: WorkflowHandle, nom: string) => jusqua(handle, (e) => e.etape === nom);
+/** Attend que le workflow soit au repos (aucune tâche ni activité en cours) avant d'avancer le temps. */
+async function repos(handle: WorkflowHandle) {
+  const fin = Date.now() + 15_000;
+  while (Date.now() < fin) {
+    const d = await handle.describe();
+    if (!d.raw.pendingActivities?.length && !d.raw.pendingWorkflowTask) return;
+    await new Promise((r) => setTimeout(r, 30));
+  }
+}
+async function avancer(handle: WorkflowHandle, duree: string) {
+  await repos(handle);
+  await banc.env.sleep(duree);
+  await repos(handle);
+}
+const msg = <T extends object>(par = 'ts.alice') => (x: T) => ({ requestId: requete(), par, ...x });
+const dossier = (ref: string) => (m: CourrielRecu) => m.sujet.includes(ref);
+const bailleurDe = (programmeId: string) => CATALOGUE.trouver(programmeId)!.partenaires.bailleur!.courriel;
+function courrielsBailleur(programmeId: string, ref: string) {
+  return banc.courriels.messages().filter((m) => m.a.includes(bailleurDe(programmeId)) && dossier(ref)(m));
+}
+function sansConfidentiel(courriels: CourrielRecu[]) {
+  for (const m of courriels) for (const secret of CONFIDENTIEL) {
+    expect(m.texte).not.toContain(secret);
+    expect(m.html ?? '').not.toContain(secret);
+  }
+}
+
+async function contactEtDiagnostic(handle: WorkflowHandle) {
+  await etape(handle, 'aller_vers');
+  await handle.executeUpdate(tentativeContactUpdate, { args: [msg()({ canal: 'visite_domicile' as const, creneau: 'apres_midi' as const, issue: 'joint' as const, note: 'Voisin bruyant, séparation récente' })] });
+  await etape(handle, 'diagnostic');
+  await handle.executeUpdate(diagnosticUpdate, {
+    args: [msg()({ origineDette: 'Perte d’emploi en mai', droits: 'APL', budget: 'Serré', adequationLogement: 'Adapté', notes: 'dépression signalée', termine: true, carnetDeRoute: ['Dossier FSL', 'RDV CAF'] })],
+  });
+  await etape(handle, 'plan_aide');
+}
+
+describe('loiret-ahu', () => {
+  it('éligibilité : refuse avec la raison une garantie, moins de 2 loyers, un bail de plus de 6 mois', async () => {
+    const p = CATALOGUE.trouver('loiret-ahu')!;
+    const maintenant = new Date('2026-11-22T10:00:00Z');
+    expect(motifNonEligible(p, situation({ garantie: 'fsl' }), maintenant)).toContain('garantie (fsl)');
+    expect(motifNonEligible(p, situation({ impayesMois: 1 }), maintenant)).toContain('moins de 2 loyers impayés (1)');
+    expect(motifNonEligible(p, situation({ debutBail: '2026-03-01' }), maintenant)).toContain('bail commencé il y a plus de 6 mois');
+    expect(motifNonEligible(p, situation({ debutBail: '2026-07-01' }), maintenant)).toBeUndefined();
+
+    const { handle } = await lancer('loiret-ahu', { garantie: 'loca_pass' });
+    const fin = await jusqua(handle, (e) => !!e.cloture);
+    expect(fin.cloture).toMatchObject({ issue: 'non_eligible', motif: 'le ménage bénéficie d’une garantie (loca_pass)' });
+  });
+
+  it('aucun contact dans le mois : le bailleur est prévenu qu’il peut engager la procédure, clôture « contact impossible »', async () => {
+    const { handle, ref } = await lancer('loiret-ahu');
+    await etape(handle, 'aller_vers');
+    await handle.executeUpdate(tentativeContactUpdate, { args: [msg()({ canal: 'telephone' as const, creneau: 'matin' as const, issue: 'injoignable' as const })] });
+    await avancer(handle, '25 days');
+    expect(banc.courriels.messages().some((m) => m.sujet.startsWith('Rappel : Premier contact') && dossier(ref)(m) && m.a.includes('alice@essai.example'))).toBe(true);
+    expect(courrielsBailleur('loiret-ahu', ref).some((m) => m.sujet.startsWith('Contact impossible'))).toBe(false);
+    await avancer(handle, '7 days');
+    const avis = await banc.courriels.waitFor((m) => m.a.includes(bailleurDe('loiret-ahu')) && m.sujet.startsWith('Contact impossible') && dossier(ref)(m));
+    expect(avis.texte).toContain('engager la procédure précontentieuse');
+    expect(avis.texte).toContain('1 à ce jour');
+    const etat = await jusqua(handle, (e) => !!e.cloture);
+    expect(etat.cloture!.issue).toBe('contact_impossible');
+    sansConfidentiel(courrielsBailleur('loiret-ahu', ref));
+  });
+
+  it('de l’orientation à la clôture : contact, diagnostic, plan, bilans, passage au droit commun avec entretien tripartite', async () => {
+    const { handle, ref } = await lancer('loiret-ahu');
+    await contactEtDiagnostic(handle);
+    await handle.executeUpdate(planAideUpdate, { args: [msg()({ actions: ['plan_apurement' as const, 'fsl' as const], orientations: [], planApurement: { mensualite: 50, dureeMois: 16 } })] });
+    await etape(handle, 'suivi');
+    for (const role of ['ccapex', 'pdalpd', 'services_sociaux', 'bailleur'] as const) {
+      const adresse = CATALOGUE.trouver('loiret-ahu')!.partenaires[role]!.courriel;
+      await banc.courriels.waitFor((m) => m.a.includes(adresse) && m.sujet === `Plan d’aide engagé (dossier ${ref})`);
+    }
+    await avancer(handle, '91 days');
+    await jusqua(handle, (e) => e.echeances.some((x) => x.id === 'bilan:P3M' && x.statut === 'en_cours'));
+    await handle.executeUpdate(bilanUpdate, { args: [msg()({ reprisePaiement: 'partielle' as const, planRespecte: true, demarches: ['FSL déposé'], notes: 'dépression' })] });
+    await banc.courriels.waitFor((m) => m.a.includes(bailleurDe('loiret-ahu')) && m.sujet.startsWith('Bilan à 3 mois') && dossier(ref)(m));
+    await avancer(handle, '92 days');
+    await jusqua(handle, (e) => e.echeances.some((x) => x.id === 'bilan:P6M' && x.statut === 'en_cours'));
+    await handle.executeUpdate(bilanUpdate, { args: [msg()({ reprisePaiement: 'totale' as const, planRespecte: true, demarches: [] })] });
+    await handle.executeUpdate(passageDroitCommunUpdate, { args: [msg()({ service: 'Maison du Département', entretienTripartite: true })] });
+    await etape(handle, 'passage_droit_commun');
+    const relais = await banc.courriels.waitFor((m) => m.sujet.startsWith('Passage de relais') && dossier(ref)(m));
+    expect(relais.texte).toContain('entretien commun');
+    await handle.executeUpdate(cloturerUpdate, { args: [msg()({ issue: 'orientation_droit_commun' as const })] });
+    const etat = await jusqua(handle, (e) => !!e.cloture);
+    expect(etat.cloture!.issue).toBe('orientation_droit_commun');
+    expect(etat.details.ficheCloture).toMatchObject({ issue: 'orientation_droit_commun', bilans: [{ jalon: 'Bilan à 3 mois', reprisePaiement: 'partielle' }, { jalon: 'Bilan à 6 mois', reprisePaiement: 'totale' }] });
+    await banc.courriels.waitFor((m) => m.a.includes(bailleurDe('loiret-ahu')) && m.sujet.startsWith('Fin de l’accompagnement') && dossier(ref)(m));
+    const bailleur = courrielsBailleur('loiret-ahu', ref);
+    expect(bailleur.length).toBeGreaterThanOrEqual(4);
+    sansConfidentiel(bailleur);
+  });
+
+  it('un message hors étape est refusé avec sa raison, le même message deux fois est appliqué une fois', async () => {
+    const { handle } = await lancer('loiret-ahu');
+    await etape(handle, 'aller_vers');
+    const err = await handle.executeUpdate(bilanUpdate, { args: [msg()({ reprisePaiement: 'totale' as const, planRespecte: true, demarches: [] })] }).catch((e) => e);
+    expect(err.cause?.message).toBe('Ce message n’est pas attendu à l’étape « Aller vers le ménage ».');
+    const t = msg()({ canal: 'telephone' as const, creneau: 'soir' as const, issue: 'injoignable' as const });
+    await handle.executeUpdate(tentativeContactUpdate, { args: [t] });
+    await handle.executeUpdate(tentativeContactUpdate, { args: [t] });
+    const etat = await handle.query(etatQuery);
+    expect(etat.details.tentatives).toBe(1);
+    expect(etat.journal.filter((e) => e.type === 'tentative_contact')).toHaveLength(1);
+    await terminer(handle);
+  });
+});
+
+describe('besancon-ccas', () => {
+  it('visite dans les 3 semaines, seconde visite à un autre horaire après une absence, ASLL validée par le département, partenaires informés', async () => {
+    const { handle, ref } = await lancer('besancon-ccas');
+    await etape(handle, 'aller_vers');
+    await handle.executeUpdate(tentativeContactUpdate, { args: [msg()({ canal: 'visite_domicile' as const, creneau: 'matin' as const, issue: 'absent' as const })] });
+    await jusqua(handle, (e) => e.echeances.some((x) => x.id === 'seconde_visite' && x.statut === 'en_cours'));
+    const memeCreneau = await handle
+      .executeUpdate(tentativeContactUpdate, { args: [msg()({ canal: 'visite_domicile' as const, creneau: 'matin' as const, issue: 'joint' as const })] })
+      .catch((e) => e);
+    expect(memeCreneau.cause?.message).toBe('La seconde visite doit avoir lieu à un autre moment que la première (créneau « matin »).');
+    await handle.executeUpdate(tentativeContactUpdate, { args: [msg()({ canal: 'visite_domicile' as const, creneau: 'soir' as const, issue: 'joint' as const })] });
+    await etape(handle, 'diagnostic');
+    await handle.executeUpdate(diagnosticUpdate, { args: [msg()({ origineDette: 'Perte d’emploi', droits: '', budget: '', adequationLogement: '', termine: true, carnetDeRoute: ['FSL'] })] });
+    await etape(handle, 'plan_aide');
+    await handle.executeUpdate(planAideUpdate, { args: [msg()({ actions: ['plan_apurement' as const], orientations: ['asll' as const], planApurement: { mensualite: 40, dureeMois: 20 } })] });
+    await etape(handle, 'validation_departement');
+    const demande = await banc.courriels.waitFor((m) => m.a.includes('asll@doubs.example') && dossier(ref)(m));
+    sansConfidentiel([demande]);
+    // Refus du département : le plan revient en révision avec le motif.
+    let etat = await handle.query(etatQuery);
+    await handle.executeUpdate(repondreValidationUpdate, { args: [{ requestId: requete(), par: 'partenaire:departement', demandeId: etat.demandes.at(-1)!.id, role: 'departement', decision: 'refuse', commentaire: 'Préciser le budget' }] });
+    etat = await etape(handle, 'revision_plan');
+    expect(etat.details.revision).toMatchObject({ motif: 'Préciser le budget' });
+    await banc.courriels.waitFor((m) => m.sujet.startsWith('Plan d’aide à revoir') && m.a.includes('alice@essai.example') && m.texte.includes('Préciser le budget'));
+    await handle.executeUpdate(planAideUpdate, { args: [msg()({ actions: ['plan_apurement' as const, 'budget' as const], orientations: ['asll' as const], planApurement: { mensualite: 40, dureeMois: 20 } })] });
+    await etape(handle, 'validation_departement');
+    etat = await jusqua(handle, (e) => e.demandes.length === 2);
+    await handle.executeUpdate(repondreValidationUpdate, { args: [{ requestId: requete(), par: 'partenaire:departement', demandeId: etat.demandes[1]!.id, role: 'departement', decision: 'approuve' }] });
+    etat = await etape(handle, 'suivi');
+    expect(etat.echeances.find((x) => x.id === 'information_partenaires')!.statut).toBe('tenue');
+    for (const a of ['ccapex@doubs.example', 'pdalpd@doubs.example', 'sss-besancon@doubs.example', bailleurDe('besancon-ccas')]) {
+      await banc.courriels.waitFor((m) => m.a.includes(a) && m.sujet === `Plan d’aide engagé (dossier ${ref})`);
+    }
+    sansConfidentiel(courrielsBailleur('besancon-ccas', ref));
+    await terminer(handle);
+  });
+
+  it('première visite non faite en 3 semaines : rappel avant, alerte au coordinateur après', async () => {
+    const { handle, ref } = await lancer('besancon-ccas');
+    await etape(handle, 'aller_vers');
+    await avancer(handle, '22 days');
+    await banc.courriels.waitFor((m) => m.sujet.startsWith('Rappel : Première visite à domicile') && dossier(ref)(m));
+    await banc.courriels.waitFor((m) => m.sujet.startsWith('Échéance dépassée : Première visite à domicile') && m.a.includes('coordination@essai.example') && dossier(ref)(m));
+    expect((await handle.describe()).searchAttributes.EnRetard).toEqual([true]);
+    await terminer(handle);
+  });
+
+  it('diagnostic non tenu dans les 3 semaines puis plan non signé la semaine suivante : alertes', async () => {
+    const { handle, ref } = await lancer('besancon-ccas');
+    await etape(handle, 'aller_vers');
+    await handle.executeUpdate(tentativeContactUpdate, { args: [msg()({ canal: 'visite_domicile' as const, creneau: 'matin' as const, issue: 'joint' as const })] });
+    await etape(handle, 'diagnostic');
+    await avancer(handle, '22 days');
+    await banc.courriels.waitFor((m) => m.sujet.startsWith('Échéance dépassée : Diagnostic') && dossier(ref)(m));
+    await handle.executeUpdate(diagnosticUpdate, { args: [msg()({ origineDette: 'x', droits: '', budget: '', adequationLogement: '', termine: true, carnetDeRoute: ['FSL'] })] });
+    await etape(handle, 'plan_aide');
+    await avancer(handle, '8 days');
+    await banc.courriels.waitFor((m) => m.sujet.startsWith('Échéance dépassée : Plan d’aide contractualisé') && dossier(ref)(m));
+    await terminer(handle);
+  });
+
+  it('département sans réponse : rappels, escalade au coordinateur, plan renvoyé en révision', async () => {
+    const { handle, ref } = await lancer('besancon-ccas');
+    await contactEtDiagnostic(handle);
+    await handle.executeUpdate(planAideUpdate, { args: [msg()({ actions: ['fsl' as const], orientations: ['asll' as const] })] });
+    await etape(handle, 'validation_departement');
+    await avancer(handle, '8 days');
+    await banc.courriels.waitFor((m) => m.sujet.startsWith('Rappel — Validation du plan') && dossier(ref)(m));
+    await banc.courriels.waitFor((m) => m.sujet.startsWith('Sans réponse : Validation du plan') && m.a.includes('coordination@essai.example') && dossier(ref)(m));
+    const etat = await etape(handle, 'revision_plan');
+    expect(etat.details.revision).toMatchObject({ motif: 'sans réponse du département dans le délai' });
+    await terminer(handle);
+  });
+});
+
+describe('toulouse-declic', () => {
+  it('points mensuels et bilans à 3 et 6 mois ; un bilan non saisi alerte la coordination ; le ménage met fin', async () => {
+    const { handle, ref } = await lancer('toulouse-declic');
+    await contactEtDiagnostic(handle);
+    await handle.executeUpdate(planAideUpdate, { args: [msg()({ actions: ['budget' as const], orientations: [] })] });
+    await etape(handle, 'suivi');
+    await avancer(handle, '31 days');
+    await jusqua(handle, (e) => e.echeances.some((x) => x.id === 'bilan:P1M' && x.statut === 'en_cours'));
+    await banc.courriels.waitFor((m) => m.sujet.startsWith('Point de suivi à 1 mois à saisir') && dossier(ref)(m));
+    // Point non saisi dans les 2 semaines : alerte au coordinateur.
+    await avancer(handle, '15 days');
+    await banc.courriels.waitFor((m) => m.sujet.startsWith('Échéance dépassée : Point de suivi à 1 mois') && m.a.includes('coordination@essai.example') && dossier(ref)(m));
+    await handle.executeUpdate(bilanUpdate, { args: [msg()({ reprisePaiement: 'aucune' as const, planRespecte: false, demarches: [] })] });
+    for (const [j, duree] of [['P2M', '15 days'], ['P3M', '31 days']] as const) {
+      await avancer(handle, duree);
+      await jusqua(handle, (e) => e.echeances.some((x) => x.id === `bilan:${j}` && x.statut === 'en_cours'));
+      await handle.executeUpdate(bilanUpdate, { args: [msg()({ reprisePaiement: 'partielle' as const, planRespecte: true, demarches: [] })] });
+    }
+    await banc.courriels.waitFor((m) => m.sujet.startsWith('Bilan à 3 mois') && m.a.includes(bailleurDe('toulouse-declic')) && dossier(ref)(m));
+    await handle.executeUpdate(cloturerUpdate, { args: [msg()({ issue: 'menage_met_fin' as const, motif: 'Le ménage souhaite arrêter' })] });
+    const etat = await jusqua(handle, (e) => !!e.cloture);
+    expect(etat.cloture!.issue).toBe('menage_met_fin');
+    expect((etat.details.bilans as unknown[]).length).toBe(3);
+    sansConfidentiel(courrielsBailleur('toulouse-declic', ref));
+  });
+});
+
+describe('reims-april', () => {
+  it('comité de suivi (ménage déjà suivi : le service social est alerté), contact, clôture puis veille active : une rechute ouvre un parcours lié', async () => {
+    const { handle, ref } = await lancer('reims-april', { suiviParServiceSocial: true });
+    await etape(handle, 'comite_de_suivi');
+    await banc.courriels.waitFor((m) => m.sujet.startsWith('Ménage déjà suivi') && m.a.includes('cas-reims@marne.example') && dossier(ref)(m));
+    let etat = await jusqua(handle, (e) => e.demandes.length === 1);
+    await handle.executeUpdate(repondreValidationUpdate, { args: [{ requestId: requete(), par: 'partenaire:services_sociaux', demandeId: etat.demandes[0]!.id, role: 'services_sociaux', decision: 'approuve' }] });
+    await etape(handle, 'aller_vers');
+    for (const creneau of ['matin', 'soir', 'week_end'] as const) {
+      await handle.executeUpdate(tentativeContactUpdate, { args: [msg()({ canal: 'visite_domicile' as const, creneau, issue: 'absent' as const })] });
+    }
+    await handle.executeUpdate(tentativeContactUpdate, { args: [msg()({ canal: 'visite_domicile' as const, creneau: 'soir' as const, issue: 'joint' as const })] });
+    await etape(handle, 'diagnostic');
+    await handle.executeUpdate(diagnosticUpdate, { args: [msg()({ origineDette: 'x', droits: '', budget: '', adequationLogement: '', termine: true, carnetDeRoute: ['FSL'] })] });
+    await etape(handle, 'plan_aide');
+    await handle.executeUpdate(planAideUpdate, { args: [msg()({ actions: ['plan_apurement' as const], orientations: [], planApurement: { mensualite: 30, dureeMois: 12 } })] });
+    await etape(handle, 'suivi');
+    await handle.executeUpdate(cloturerUpdate, { args: [msg()({ issue: 'plan_apurement_respecte' as const })] });
+    etat = await jusqua(handle, (e) => !!e.cloture && e.demandes.length === 2);
+    const lien = await banc.courriels.waitFor((m) => m.a.includes(bailleurDe('reims-april')) && m.sujet.startsWith('Veille active') && dossier(ref)(m));
+    expect(lien.texte).toMatch(/\/liens\//);
+    await handle.executeUpdate(repondreValidationUpdate, { args: [{ requestId: requete(), par: 'partenaire:bailleur', demandeId: etat.demandes[1]!.id, role: 'bailleur', decision: 'approuve' }] });
+    const final = await handle.result();
+    expect(final.details.parcoursSuivant).toMatch(new RegExp(`^reims-april--${ref}--rechute-`));
+    const suite = banc.env.client.workflow.getHandle(final.details.parcoursSuivant as string);
+    const etatSuite = await jusqua(suite, (e) => e.etape === 'comite_de_suivi' || e.etape === 'aller_vers');
+    expect(etatSuite.details.parcoursPrecedent).toBe(handle.workflowId);
+    await terminer(suite);
+  });
+});

@@ -1,0 +1,422 @@
+/**
+ * Parcours 1 — prévention précontentieuse (../shared/journeys.md, « Journey 1 »).
+ * Rencontrer le ménage le plus tôt possible après le constat de la dette, avant que le bailleur
+ * n'aille au tribunal, construire un plan avec lui et le passer aux bons dispositifs.
+ * Presets : besancon-ccas, loiret-ahu, reims-april, toulouse-declic.
+ */
+import { startChild, ParentClosePolicy } from '@temporalio/workflow';
+import {
+  bilanUpdate,
+  cloturerUpdate,
+  diagnosticUpdate,
+  ISSUES_PREVENTION,
+  passageDroitCommunUpdate,
+  planAideUpdate,
+  tentativeContactUpdate,
+  type Bilan,
+  type EntreePrevention,
+  type PlanAide,
+  type SituationOrientation,
+  type TentativeContact,
+} from '../domain/prevention';
+import { LIBELLES_ISSUES, type Acteur, type EtatParcours, type Programme } from '../domain/vocabulaire';
+import { ajouterDuree, dateEnFrancais, dureeEnFrancais } from './blocs/duree';
+import { notifier } from './blocs/notification';
+import { Parcours, type Fin } from './blocs/parcours';
+import { demanderValidation } from './blocs/validation';
+
+const LIBELLES_REPRISE = { totale: 'reprise totale', partielle: 'reprise partielle', aucune: 'pas de reprise' } as const;
+
+export async function preventionPrecontentieuse(e: EntreePrevention): Promise<EtatParcours> {
+  const { programme, menage } = e;
+  const d = programme.delais;
+  const p = new Parcours({
+    typeParcours: 'prevention_precontentieuse',
+    programme,
+    reference: menage.reference,
+    etape: 'orientation',
+    libelleEtape: 'Orientation',
+    coordinateur: e.coordinateur,
+    travailleurSocial: e.travailleurSocial,
+  }).ouvrir();
+  p.detailsConfidentiels.menage = menage;
+  p.details.situation = { impayesMois: e.situation.impayesMois, montantDette: e.situation.montantDette, garantie: e.situation.garantie };
+  if (e.parcoursPrecedent) p.details.parcoursPrecedent = e.parcoursPrecedent;
+  const ts = (par: string): Acteur => ({ type: 'personnel', id: par, role: 'travailleur_social' });
+
+  // Ce que le travailleur social enregistre, étape par étape.
+  const tentatives: TentativeContact[] = [];
+  let diagnosticTermine = false;
+  let plan: PlanAide | undefined;
+  let bilanAttendu: string | undefined;
+  const bilans: Array<Omit<Bilan, 'notes' | 'requestId' | 'par'> & { jalon: string }> = [];
+  let passage = false;
+  p.details.tentatives = 0;
+
+  const enEtape = (...etapes: string[]) => (etapes.includes(p.etape) ? undefined : `Ce message n’est pas attendu à l’étape « ${p.libelleEtape} ».`);
+
+  p.message(tentativeContactUpdate, {
+    valider: (t) => {
+      const refus = enEtape('aller_vers');
+      if (refus) return refus;
+      const absente = [...tentatives].reverse().find((x) => x.canal === 'visite_domicile' && x.issue === 'absent');
+      if (programme.delais.secondeVisite && absente && t.canal === 'visite_domicile' && t.creneau === absente.creneau) {
+        return `La seconde visite doit avoir lieu à un autre moment que la première (créneau « ${absente.creneau} »).`;
+      }
+      return undefined;
+    },
+    appliquer: (t) => {
+      tentatives.push(t);
+      p.details.tentatives = tentatives.length;
+      p.journal.noter('tentative_contact', `Tentative de contact (${t.canal}, ${t.creneau}) : ${t.issue}`, { acteur: ts(t.par), visibilite: 'equipe' });
+      if (t.note) (p.detailsConfidentiels.notesContact ??= [] as string[]) && (p.detailsConfidentiels.notesContact as string[]).push(t.note);
+      return { etape: p.etape };
+    },
+  });
+  p.message(diagnosticUpdate, {
+    valider: (x) => enEtape('diagnostic') ?? (x.termine && !(x.carnetDeRoute?.length) ? 'Le diagnostic se conclut par un carnet de route (au moins une démarche).' : undefined),
+    appliquer: (x) => {
+      const entretiens = ((p.detailsConfidentiels.diagnostic ??= []) as unknown[]);
+      entretiens.push({ origineDette: x.origineDette, droits: x.droits, budget: x.budget, adequationLogement: x.adequationLogement, notes: x.notes, le: new Date().toISOString() });
+      if (x.termine) {
+        diagnosticTermine = true;
+        p.detailsConfidentiels.carnetDeRoute = x.carnetDeRoute;
+      }
+      p.journal.noter('diagnostic', x.termine ? 'Diagnostic terminé : carnet de route remis' : 'Entretien de diagnostic', { acteur: ts(x.par), visibilite: 'equipe' });
+      return { etape: p.etape };
+    },
+  });
+  p.message(planAideUpdate, {
+    valider: (x) => enEtape('plan_aide', 'revision_plan') ?? (x.actions.length === 0 ? 'Le plan d’aide comporte au moins une action.' : undefined),
+    appliquer: (x) => {
+      plan = x;
+      p.journal.noter('plan_aide', 'Plan d’aide contractualisé avec le ménage', { acteur: ts(x.par) });
+      return { etape: p.etape };
+    },
+  });
+  p.message(bilanUpdate, {
+    valider: () => enEtape('suivi') ?? (bilanAttendu ? undefined : 'Aucun bilan n’est attendu pour le moment.'),
+    appliquer: (x) => {
+      bilans.push({ jalon: bilanAttendu!, reprisePaiement: x.reprisePaiement, planRespecte: x.planRespecte, demarches: x.demarches });
+      if (x.notes) ((p.detailsConfidentiels.notesBilans ??= []) as string[]).push(x.notes);
+      p.details.bilans = bilans.map((b) => ({ jalon: b.jalon, reprisePaiement: b.reprisePaiement, planRespecte: b.planRespecte }));
+      p.journal.noter('bilan', `${bilanAttendu} : ${LIBELLES_REPRISE[x.reprisePaiement]}, plan d’apurement ${x.planRespecte ? 'respecté' : 'non respecté'}`, { acteur: ts(x.par) });
+      bilanAttendu = undefined;
+      return { etape: p.etape };
+    },
+  });
+  p.message(passageDroitCommunUpdate, {
+    valider: () => enEtape('suivi'),
+    appliquer: (x) => {
+      passage = true;
+      p.details.passageDroitCommun = { service: x.service, entretienTripartite: x.entretienTripartite };
+      p.journal.noter('passage_droit_commun', `Passage au droit commun : ${x.service}${x.entretienTripartite ? ' (entretien tripartite demandé)' : ''}`, { acteur: ts(x.par) });
+      return { etape: p.etape };
+    },
+  });
+  p.message(cloturerUpdate, {
+    valider: (x) => {
+      if (p.interrompu) return 'Le parcours est déjà clôturé.';
+      if (!ISSUES_PREVENTION.includes(x.issue)) return `Issue de clôture inconnue pour ce parcours : « ${x.issue} ».`;
+      if (p.etape === 'orientation' || p.etape === 'comite_de_suivi') return 'Le parcours n’a pas encore commencé : utilisez la clôture anticipée du coordinateur.';
+      return undefined;
+    },
+    appliquer: (x) => {
+      p.interrompre({ issue: x.issue, motif: x.motif, acteur: ts(x.par) });
+      return { etape: 'cloture' };
+    },
+  });
+
+  const fin = await p.derouler(async (): Promise<Fin> => {
+    // 1. Orientation : les règles d'éligibilité du programme.
+    const refus = motifNonEligible(programme, e.situation, new Date());
+    if (refus) {
+      await notifier(p, {
+        a: { coordination: true },
+        sujet: `Orientation refusée (dossier ${menage.reference})`,
+        paragraphes: [`Le ménage orienté (dossier ${menage.reference}) ne correspond pas aux critères du dispositif ${programme.nom} : ${refus}.`],
+      });
+      return { issue: 'non_eligible', motif: refus };
+    }
+
+    // 2. Comité de suivi : le ménage est-il déjà suivi ailleurs ?
+    if (programme.options.comiteDeSuivi) {
+      p.changerEtape('comite_de_suivi', 'Comité de suivi');
+      if (e.situation.suiviParServiceSocial) {
+        await notifier(p, {
+          a: { role: 'services_sociaux' },
+          sujet: `Ménage déjà suivi : orientation vers ${programme.operateur.nom} (dossier ${menage.reference})`,
+          paragraphes: [
+            `Le bailleur a signalé une dette locative pour un ménage que votre service suit déjà (dossier ${menage.reference}).`,
+            'Le comité de suivi va décider de la poursuite par l’association ou du maintien de votre accompagnement.',
+          ],
+        });
+      }
+      const comite = await demanderValidation(p, {
+        role: 'services_sociaux',
+        objet: 'Comité de suivi : engager l’accompagnement préventif',
+        apercu: [
+          `Dossier ${menage.reference} : ${e.situation.impayesMois} mois d’impayés.`,
+          e.situation.suiviParServiceSocial ? 'Le bailleur indique qu’un service social suit déjà le ménage.' : 'Aucun suivi social connu du bailleur.',
+          'Approuver : l’association engage l’accompagnement. Refuser : le suivi existant continue.',
+        ],
+        delai: d.comiteDeSuivi ?? 'P2W',
+      });
+      if (comite.statut === 'refusee') return { issue: 'orientation_droit_commun', motif: `Comité de suivi : ${comite.decision?.commentaire ?? 'suivi existant maintenu'}` };
+    }
+
+    // 3. Lettre d'information au ménage.
+    p.changerEtape('information_menage', 'Lettre d’information au ménage');
+    p.details.lettreInformation = { le: new Date().toISOString() };
+    p.journal.noter('lettre_information', 'Lettre d’information au ménage prête à imprimer (orientation, indépendance de l’association, confidentialité)');
+    if (menage.accepteCourriel && menage.courriel) {
+      await notifier(p, {
+        a: { adresse: { nom: menage.nom, courriel: menage.courriel } },
+        sujet: `${programme.operateur.nom} : un accompagnement vous est proposé`,
+        paragraphes: paragraphesLettreInformation(programme),
+      });
+    }
+
+    // 4. Aller vers : tentatives de contact jusqu'au contact ou au délai.
+    p.changerEtape('aller_vers', 'Aller vers le ménage');
+    const visite = d.premiereVisite
+      ? p.echeances.suivre({ id: 'premiere_visite', libelle: 'Première visite à domicile', delai: d.premiereVisite, rappelAvant: d.rappelAvant, responsable: 'travailleur_social' })
+      : undefined;
+    const contact = d.contact
+      ? p.echeances.suivre({ id: 'contact', libelle: 'Premier contact avec le ménage', delai: d.contact, rappelAvant: d.rappelAvant, responsable: 'travailleur_social' })
+      : undefined;
+    let vues = 0;
+    for (;;) {
+      await p.attendre(() => tentatives.length > vues || !!(contact?.depassee && programme.options.clotureSansContact));
+      const t = tentatives[vues];
+      if (!t) {
+        // Pas de contact dans le délai : le bailleur peut engager la procédure (loiret-ahu).
+        await notifier(p, {
+          a: { role: 'bailleur' },
+          sujet: `Contact impossible avec le ménage (dossier ${menage.reference})`,
+          paragraphes: [
+            `Malgré nos tentatives (${tentatives.length} à ce jour), nous n’avons pas pu entrer en contact avec le ménage du dossier ${menage.reference} dans le délai de ${dureeEnFrancais(d.contact!)} suivant l’orientation.`,
+            'Vous pouvez, si vous le jugez nécessaire, engager la procédure précontentieuse. Nous vous informerons si le ménage reprend contact.',
+          ],
+          visibilite: 'partenaires',
+        });
+        return { issue: 'contact_impossible', motif: `Aucun contact dans le délai de ${dureeEnFrancais(d.contact!)}` };
+      }
+      vues += 1;
+      if (t.canal === 'visite_domicile') {
+        p.echeances.tenir('premiere_visite');
+        if (t.issue === 'absent' && d.secondeVisite && !p.echeances.enCours('seconde_visite') && !tentatives.slice(0, vues - 1).some((x) => x.canal === 'visite_domicile' && x.issue === 'absent')) {
+          p.echeances.suivre({ id: 'seconde_visite', libelle: 'Seconde visite à un autre horaire', delai: d.secondeVisite, rappelAvant: 'P2D', responsable: 'travailleur_social' });
+        } else if (p.echeances.enCours('seconde_visite')) {
+          p.echeances.tenir('seconde_visite');
+        }
+      }
+      if (t.issue === 'joint') break;
+      if (t.issue === 'refus') return { issue: 'refus', motif: 'Le ménage refuse l’accompagnement' };
+    }
+    if (visite?.echeance.statut === 'en_cours') p.echeances.annuler('premiere_visite');
+    p.echeances.tenir('contact');
+    p.echeances.annuler('seconde_visite');
+    p.details.contactEtabliLe = new Date().toISOString();
+    p.details.delaiPremierContactJours = Math.round((Date.now() - new Date(p.journal.evenements[0]!.date).getTime()) / 86_400_000);
+    p.journal.noter('contact_etabli', 'Contact établi avec le ménage');
+    await notifier(p, {
+      a: { role: 'bailleur' },
+      sujet: `Contact établi avec le ménage (dossier ${menage.reference})`,
+      paragraphes: [`Nous avons pu rencontrer le ménage du dossier ${menage.reference}. Un diagnostic de sa situation est en cours ; nous vous tiendrons informés des engagements qui vous concernent.`],
+      visibilite: 'partenaires',
+    });
+
+    // 5. Diagnostic (un ou plusieurs entretiens), conclu par un carnet de route.
+    p.changerEtape('diagnostic', 'Diagnostic');
+    p.echeances.suivre({ id: 'diagnostic', libelle: 'Diagnostic et carnet de route', delai: d.diagnostic, rappelAvant: d.rappelAvant, responsable: 'travailleur_social' });
+    await p.attendre(() => diagnosticTermine);
+    p.echeances.tenir('diagnostic');
+
+    // 6. Plan d'aide contractualisé ; 7. validation par le département si une ASLL est préconisée.
+    p.changerEtape('plan_aide', 'Plan d’aide');
+    for (;;) {
+      p.echeances.suivre({ id: 'plan_aide', libelle: 'Plan d’aide contractualisé', delai: d.planAide, rappelAvant: 'P2D', responsable: 'travailleur_social' });
+      await p.attendre(() => plan !== undefined);
+      p.echeances.tenir('plan_aide');
+      p.details.plan = resumePlan(plan!);
+      if (!plan!.orientations.includes('asll')) break;
+      p.changerEtape('validation_departement', 'Validation du plan par le département (ASLL)');
+      const validation = await demanderValidation(p, {
+        role: 'departement',
+        objet: 'Validation du plan d’aide avec une mesure ASLL',
+        apercu: [
+          `Dossier ${menage.reference} — ${programme.nom}.`,
+          `Actions prévues : ${plan!.actions.join(', ')}.`,
+          `Orientations : ${plan!.orientations.join(', ')}.`,
+          plan!.planApurement ? `Plan d’apurement : ${plan!.planApurement.mensualite} € par mois pendant ${plan!.planApurement.dureeMois} mois.` : 'Pas de plan d’apurement à ce stade.',
+        ],
+        delai: d.validationDepartement,
+      });
+      if (validation.statut === 'approuvee') break;
+      const motif = validation.statut === 'refusee' ? validation.decision?.commentaire || 'sans motif précisé' : 'sans réponse du département dans le délai';
+      p.details.revision = { motif, le: new Date().toISOString() };
+      plan = undefined;
+      p.changerEtape('revision_plan', 'Révision du plan d’aide');
+      if (p.travailleurSocial) {
+        await notifier(p, {
+          a: { personnel: p.travailleurSocial },
+          sujet: `Plan d’aide à revoir (dossier ${menage.reference})`,
+          paragraphes: [`Le plan d’aide n’a pas été validé par le département : ${motif}.`, 'Merci de le revoir avec le ménage et de l’enregistrer à nouveau.'],
+        });
+      }
+    }
+
+    // 8. Information des partenaires dans le délai du programme.
+    p.changerEtape('information_partenaires', 'Information des partenaires');
+    p.echeances.suivre({ id: 'information_partenaires', libelle: 'Information des partenaires', delai: d.informationPartenaires, responsable: 'coordinateur' });
+    const resume = resumePourPartenaires(plan!, menage.reference);
+    for (const role of ['ccapex', 'pdalpd', 'services_sociaux', 'bailleur'] as const) {
+      if (!programme.partenaires[role]) continue;
+      await notifier(p, { a: { role }, sujet: `Plan d’aide engagé (dossier ${menage.reference})`, paragraphes: resume, visibilite: 'partenaires' });
+    }
+    p.echeances.tenir('information_partenaires');
+
+    // 9. Suivi : points mensuels et bilans aux jalons du programme.
+    p.changerEtape('suivi', 'Suivi du plan');
+    const debutSuivi = new Date();
+    p.echeances.suivre({ id: 'fin_suivi', libelle: 'Fin de la durée de suivi prévue : passage au droit commun ou clôture', due: ajouterDuree(debutSuivi, d.suivi), rappelAvant: d.rappelAvant, responsable: 'travailleur_social' });
+    for (const jalon of jalonsDeSuivi(programme)) {
+      const quand = ajouterDuree(debutSuivi, jalon.offset);
+      await p.attendre(() => passage, quand.getTime() - Date.now());
+      if (passage) break;
+      bilanAttendu = jalon.libelle;
+      const id = `bilan:${jalon.offset}`;
+      p.echeances.suivre({ id, libelle: jalon.libelle, delai: d.saisieBilan ?? 'P2W', rappelAvant: 'P3D', responsable: 'travailleur_social' });
+      if (p.travailleurSocial) {
+        await notifier(p, {
+          a: { personnel: p.travailleurSocial },
+          sujet: `${jalon.libelle} à saisir (dossier ${menage.reference})`,
+          paragraphes: [`Le ${jalon.libelle.toLowerCase()} du dossier ${menage.reference} est à enregistrer avant le ${dateEnFrancais(ajouterDuree(new Date(), d.saisieBilan ?? 'P2W'))} : reprise du paiement, respect du plan d’apurement, démarches réalisées.`],
+        });
+      }
+      await p.attendre(() => bilanAttendu === undefined || passage);
+      if (bilanAttendu !== undefined) break;
+      p.echeances.tenir(id);
+      const b = bilans[bilans.length - 1]!;
+      await notifier(p, {
+        a: { role: 'bailleur' },
+        sujet: `${b.jalon} (dossier ${menage.reference})`,
+        paragraphes: [
+          `${b.jalon} de l’accompagnement du ménage (dossier ${menage.reference}) :`,
+          `Reprise du paiement du loyer : ${LIBELLES_REPRISE[b.reprisePaiement]}.`,
+          `Plan d’apurement : ${b.planRespecte ? 'respecté' : 'non respecté'}.`,
+        ],
+        visibilite: 'partenaires',
+      });
+    }
+    bilanAttendu = undefined;
+
+    // 10. Passage au droit commun, avec un entretien tripartite si le ménage le souhaite.
+    await p.attendre(() => passage);
+    p.echeances.tenir('fin_suivi');
+    const pdc = p.details.passageDroitCommun as { service: string; entretienTripartite: boolean };
+    p.changerEtape('passage_droit_commun', 'Passage au droit commun');
+    await notifier(p, {
+      a: { role: 'services_sociaux' },
+      sujet: `Passage de relais : ménage accompagné (dossier ${menage.reference})`,
+      paragraphes: [
+        `Nous vous proposons de prendre le relais de l’accompagnement du ménage (dossier ${menage.reference}) : ${pdc.service}.`,
+        pdc.entretienTripartite ? 'Le ménage souhaite un entretien commun pour ce passage de relais : nous vous contacterons pour en fixer la date.' : 'Le ménage prendra directement contact avec votre service.',
+      ],
+    });
+    // 11. La clôture est décidée par le travailleur social (message « cloturer »).
+    await p.attendre(() => false);
+    return { issue: 'orientation_droit_commun' };
+  });
+
+  // 11. Clôture : issue, fiche de clôture, information du bailleur et de la CCAPEX.
+  await p.clore(fin.issue, fin.motif, fin.acteur);
+  p.details.ficheCloture = { issue: fin.issue, libelle: LIBELLES_ISSUES[fin.issue], motif: fin.motif, le: new Date().toISOString(), bilans: p.details.bilans ?? [] };
+  if (fin.issue !== 'non_eligible' && fin.issue !== 'contact_impossible') {
+    for (const role of ['bailleur', 'ccapex'] as const) {
+      if (!programme.partenaires[role]) continue;
+      await notifier(p, {
+        a: { role },
+        sujet: `Fin de l’accompagnement : ${LIBELLES_ISSUES[fin.issue]} (dossier ${menage.reference})`,
+        paragraphes: [`L’accompagnement du ménage (dossier ${menage.reference}) est clôturé : ${LIBELLES_ISSUES[fin.issue].toLowerCase()}.`, 'La fiche de clôture est disponible auprès de l’opérateur.'],
+        visibilite: 'partenaires',
+      });
+    }
+  }
+
+  // 12. Veille active : le bailleur peut signaler une rechute, qui ouvre un nouveau parcours lié.
+  if (programme.options.veilleActive && d.veilleActive && !['non_eligible', 'contact_impossible', 'refus'].includes(fin.issue)) {
+    p.libelleEtape = `Clôturé (${LIBELLES_ISSUES[fin.issue]}) — veille active`;
+    const rechute = await demanderValidation(p, {
+      role: 'bailleur',
+      action: 'rechute',
+      objet: 'Veille active : signaler une rechute',
+      apercu: [
+        `Pendant ${dureeEnFrancais(d.veilleActive)}, si le ménage du dossier ${menage.reference} connaît de nouveaux impayés, signalez-le par ce lien : un nouvel accompagnement sera ouvert.`,
+        'Choisissez « J’approuve » pour signaler une rechute.',
+      ],
+      delai: d.veilleActive,
+      rappels: [],
+      escalade: false,
+    });
+    if (rechute.statut === 'approuvee') {
+      const suite = `${programme.id}--${menage.reference}--rechute-${new Date().toISOString().slice(0, 10)}`;
+      await startChild(preventionPrecontentieuse, {
+        workflowId: suite,
+        args: [{ ...e, parcoursPrecedent: p.workflowId }],
+        parentClosePolicy: ParentClosePolicy.ABANDON,
+      });
+      p.details.parcoursSuivant = suite;
+      p.journal.noter('rechute', `Rechute signalée par le bailleur : nouveau parcours ouvert (${suite})`);
+    }
+  }
+  return p.etat();
+}
+
+/** Les règles d'éligibilité du programme (loiret-ahu : sans garantie, 2 loyers, 6 mois). */
+export function motifNonEligible(programme: Programme, s: SituationOrientation, orienteLe: Date): string | undefined {
+  const r = programme.eligibilite;
+  const motifs: string[] = [];
+  if (r.sansGarantie && s.garantie !== 'aucune') motifs.push(`le ménage bénéficie d’une garantie (${s.garantie})`);
+  if (r.impayesMinimumMois !== undefined && s.impayesMois < r.impayesMinimumMois) motifs.push(`moins de ${r.impayesMinimumMois} loyers impayés (${s.impayesMois})`);
+  if (r.ancienneteBailMax && ajouterDuree(new Date(s.debutBail), r.ancienneteBailMax).getTime() < orienteLe.getTime()) {
+    motifs.push(`bail commencé il y a plus de ${dureeEnFrancais(r.ancienneteBailMax)} (le ${dateEnFrancais(s.debutBail)})`);
+  }
+  if (r.sansContactBailleur && s.contactBailleur) motifs.push('le bailleur est en contact avec le ménage');
+  return motifs.length ? motifs.join(' ; ') : undefined;
+}
+
+function jalonsDeSuivi(programme: Programme): Array<{ offset: string; libelle: string }> {
+  const j = [
+    ...(programme.jalons.pointsSuivi ?? []).map((o) => ({ offset: o, libelle: `Point de suivi à ${dureeEnFrancais(o)}` })),
+    ...(programme.jalons.bilans ?? []).map((o) => ({ offset: o, libelle: `Bilan à ${dureeEnFrancais(o)}` })),
+  ];
+  const t0 = new Date(0);
+  return j.sort((a, b) => ajouterDuree(t0, a.offset).getTime() - ajouterDuree(t0, b.offset).getTime());
+}
+
+function resumePlan(plan: PlanAide) {
+  return { actions: plan.actions, orientations: plan.orientations, planApurement: plan.planApurement, demandeMutation: !!plan.demandeMutation };
+}
+
+/** Ce que les partenaires (bailleur compris) peuvent savoir du plan : les engagements, pas le diagnostic. */
+function resumePourPartenaires(plan: PlanAide, reference: string): string[] {
+  return [
+    `Un plan d’aide a été contractualisé avec le ménage du dossier ${reference}.`,
+    plan.planApurement
+      ? `Plan d’apurement proposé : ${plan.planApurement.mensualite} € par mois pendant ${plan.planApurement.dureeMois} mois.`
+      : 'Aucun plan d’apurement n’est proposé à ce stade.',
+    plan.demandeMutation ? 'Une demande de mutation sera déposée.' : 'Aucune demande de mutation.',
+    'Le détail de la situation du ménage reste confidentiel.',
+  ];
+}
+
+export function paragraphesLettreInformation(programme: Programme): string[] {
+  return [
+    `Votre bailleur nous a fait part de difficultés dans le paiement de votre loyer. ${programme.operateur.nom} vous propose un accompagnement gratuit pour trouver avec vous des solutions.`,
+    'Notre intervention est indépendante de votre bailleur : elle a lieu dans votre intérêt, pour éviter que votre situation ne se dégrade.',
+    'Ce que vous nous confiez reste confidentiel : rien n’est transmis à votre bailleur sans votre accord, en dehors des engagements que vous prendrez avec lui.',
+    `Nous allons prendre contact avec vous par téléphone, par courrier ou en passant à votre domicile. Vous pouvez aussi nous joindre directement : ${programme.operateur.courriel}.`,
+  ];
+}
