@@ -7,7 +7,8 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, type Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { temporal } from '@temporalio/proto';
+import { createRequire } from 'node:module';
+import type * as proto from '@temporalio/proto';
 import nodemailer from 'nodemailer';
 import { DECLARATIONS_ATTRIBUTS } from '../../domain/attributs-recherche';
 import { chargerCatalogue } from '../../programmes/catalogue';
@@ -19,6 +20,9 @@ import { createSigneurDeLiens } from '../../securite/liens';
 import { creerWorker } from '../../worker/creer-worker';
 import { startMailCatcher, type MailCatcher } from '../../dev/mail-catcher';
 import type { DependancesActivites } from '../../activities';
+
+// @temporalio/proto est en CommonJS : ses exports nommés n'existent pas sous l'ESM de Node.
+const { temporal } = createRequire(import.meta.url)('@temporalio/proto') as typeof proto;
 
 const racine = fileURLToPath(new URL('../..', import.meta.url));
 export const CHEMIN_CLI = process.env.TEMPORAL_CLI_PATH ?? `${racine}.temporal/bin/temporal`;
@@ -55,7 +59,8 @@ export async function serveurDeveloppement(): Promise<TestWorkflowEnvironment> {
   });
 }
 
-export const CLES_CHIFFREMENT = parseKeyRing(generateKeyRingValue('aes256', 'essai1'), { name: 'PAYLOAD_ENCRYPTION_KEYS', kind: 'aes256' });
+/** Clé fixe, propre aux tests : les historiques enregistrés pour le rejeu sont chiffrés avec elle. */
+export const CLES_CHIFFREMENT = parseKeyRing(`essai1:${Buffer.alloc(32, 7).toString('base64')}`, { name: 'PAYLOAD_ENCRYPTION_KEYS', kind: 'aes256' });
 export const CLES_LIENS = parseKeyRing(generateKeyRingValue('hmac', 'essai1'), { name: 'LINK_SIGNING_KEYS', kind: 'hmac' });
 export const DATA_CONVERTER = createDataConverter(CLES_CHIFFREMENT, { failureConverterPath: CHEMIN_CONVERTISSEUR_ECHECS });
 export const SIGNEUR = createSigneurDeLiens(CLES_LIENS);

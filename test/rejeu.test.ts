@@ -1,0 +1,67 @@
+/**
+ * Rejeu : les historiques enregistrés (test/historiques/*.json) doivent se rejouer sur le code
+ * actuel des workflows. Un changement qui casserait les parcours en cours (des mois de vie) doit
+ * passer par patched(). Pour enregistrer un nouvel historique de référence :
+ * `ENREGISTRER_HISTORIQUES=1 npx vitest run test/rejeu.test.ts` (les anciens restent).
+ */
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { Worker } from '@temporalio/worker';
+import { temporal } from '@temporalio/proto';
+import { etatQuery } from '../domain/messages';
+import { cloturerUpdate, diagnosticUpdate, planAideUpdate, tentativeContactUpdate } from '../domain/prevention';
+import { CATALOGUE, DATA_CONVERTER, menageEssai, monterBanc, paquetWorkflows, requete } from './outils/environnement';
+
+const dossier = fileURLToPath(new URL('./historiques/', import.meta.url));
+
+async function attendreEtape(handle: { query: Function }, etape: string) {
+  for (let i = 0; i < 300; i++) {
+    if ((await handle.query(etatQuery)).etape === etape) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`étape ${etape} jamais atteinte`);
+}
+
+describe.runIf(process.env.ENREGISTRER_HISTORIQUES === '1')('enregistrement', () => {
+  it('enregistre un parcours loiret-ahu de l’orientation à la clôture', async () => {
+    const banc = await monterBanc();
+    try {
+      const menage = menageEssai('REJEU-1');
+      const maintenant = await banc.env.currentTimeMs();
+      const handle = await banc.env.client.workflow.start('preventionPrecontentieuse', {
+        taskQueue: banc.taskQueue,
+        workflowId: `loiret-ahu--${menage.reference}`,
+        args: [{ programme: CATALOGUE.trouver('loiret-ahu')!, menage, coordinateur: 'coord.essai', travailleurSocial: 'ts.alice', situation: { impayesMois: 3, montantDette: 1200, debutBail: new Date(maintenant - 60 * 86_400_000).toISOString().slice(0, 10), garantie: 'aucune', dejaTente: '', contactBailleur: false, suiviParServiceSocial: false } }],
+      });
+      const m = <T extends object>(x: T) => ({ requestId: requete(), par: 'ts.alice', ...x });
+      await attendreEtape(handle, 'aller_vers');
+      await handle.executeUpdate(tentativeContactUpdate, { args: [m({ canal: 'telephone' as const, creneau: 'soir' as const, issue: 'joint' as const })] });
+      await attendreEtape(handle, 'diagnostic');
+      await handle.executeUpdate(diagnosticUpdate, { args: [m({ origineDette: 'x', droits: '', budget: '', adequationLogement: '', termine: true, carnetDeRoute: ['FSL'] })] });
+      await attendreEtape(handle, 'plan_aide');
+      await handle.executeUpdate(planAideUpdate, { args: [m({ actions: ['fsl' as const], orientations: [] })] });
+      await attendreEtape(handle, 'suivi');
+      await handle.executeUpdate(cloturerUpdate, { args: [m({ issue: 'situation_stabilisee' as const })] });
+      await handle.result();
+      const h = temporal.api.history.v1.History.fromObject(await handle.fetchHistory());
+      const objet = temporal.api.history.v1.History.toObject(h, { longs: String, enums: String, bytes: String, defaults: false });
+      writeFileSync(`${dossier}prevention-loiret-v1.json`, JSON.stringify(objet));
+    } finally {
+      await banc.fermer();
+    }
+  });
+});
+
+describe('rejeu des historiques enregistrés', () => {
+  const fichiers = existsSync(dossier) ? readdirSync(dossier).filter((f) => f.endsWith('.json')) : [];
+  it('il y a au moins un historique de référence', () => {
+    expect(fichiers.length).toBeGreaterThan(0);
+  });
+  for (const f of fichiers) {
+    it(`${f} se rejoue sans non-déterminisme`, async () => {
+      const historique = temporal.api.history.v1.History.fromObject(JSON.parse(readFileSync(`${dossier}${f}`, 'utf8')));
+      await Worker.runReplayHistory({ workflowBundle: await paquetWorkflows(), dataConverter: DATA_CONVERTER }, historique, f);
+    });
+  }
+});
