@@ -538,10 +538,12 @@ describe('parcours : messages, affectation, clôture, liens', () => {
     estProbleme(await appel('GET', `/api/parcours/${id}`, { jeton: await connecter('ts.alice') }), 403);
   });
 
-  it('clôture anticipée non implémentée par le workflow → 409 en français', async () => {
+  it('clôture anticipée par le coordinateur, une seconde fois refusée (409 en français)', async () => {
     const r = await appel('POST', `/api/parcours/${workflowId}/cloture`, { jeton: await connecter('coord.essai'), corps: { requestId: requete(), motif: 'Le ménage a quitté le logement' } });
-    estProbleme(r, 409);
-    expect(r.json.detail).toBe('La clôture anticipée n’est pas (encore) possible pour ce type de parcours.');
+    expect(r.status, r.texte).toBe(200);
+    const encore = await appel('POST', `/api/parcours/${workflowId}/cloture`, { jeton: await connecter('coord.essai'), corps: { requestId: requete(), motif: 'Encore' } });
+    estProbleme(encore, 409);
+    expect(encore.json.detail).toBe('Le parcours est déjà clôturé.');
     const court = await appel('POST', `/api/parcours/${workflowId}/cloture`, { jeton: await connecter('coord.essai'), corps: { requestId: requete(), motif: 'x' } });
     estProbleme(court, 400);
     expect(court.json.errors[0].champ).toBe('motif');

@@ -7,7 +7,7 @@ import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { etatQuery, repondreValidationUpdate } from '../domain/messages';
 import { SA } from '../domain/attributs-recherche';
 import type { Programme } from '../domain/vocabulaire';
-import { CATALOGUE, SIGNEUR, terminer, menageEssai, monterBanc, requete, type Banc } from './outils/environnement';
+import { CATALOGUE, SIGNEUR, avancer, repos, terminer, menageEssai, monterBanc, requete, type Banc } from './outils/environnement';
 import { visiteFaiteUpdate, type EntreeEssai } from './workflows/essai-blocs';
 
 let banc: Banc;
@@ -18,11 +18,11 @@ beforeAll(async () => {
 });
 afterAll(async () => banc?.fermer());
 
-async function lancer(e: Partial<EntreeEssai> = {}) {
+async function lancer(e: Partial<EntreeEssai> = {}, b: Banc = banc) {
   const menage = menageEssai();
   const entree: EntreeEssai = { programme, menage, travailleurSocial: 'ts.alice', delaiVisite: 'P3W', rappelAvant: 'P3D', delaiValidation: 'P1W', ...e };
-  const handle = await banc.env.client.workflow.start('essaiBlocs', {
-    taskQueue: banc.taskQueue,
+  const handle = await b.env.client.workflow.start('essaiBlocs', {
+    taskQueue: b.taskQueue,
     workflowId: `essai--${menage.reference}`,
     args: [entree],
   });
@@ -67,7 +67,7 @@ describe('notification', () => {
         args: [{ programme, menage, travailleurSocial: 'ts.alice', delaiVisite: 'P3W', delaiValidation: 'P1W' } satisfies EntreeEssai],
       });
       await b.courriels.waitFor(dossier(menage.reference));
-      await b.env.sleep('1 minute'); // laisse passer la reprise de l’activité
+      await avancer(b, h, '1 minute'); // laisse passer la reprise de l’activité
       await h.query(etatQuery); // l’activité reprise a abouti : le workflow a avancé
       const etat = await waitFor(async () => {
         const e = await h.query(etatQuery);
@@ -111,12 +111,12 @@ describe('échéance', () => {
     expect(desc.typedSearchAttributes.get(SA.prochaineEcheance)?.toISOString()).toBe(visite.due);
     expect(desc.searchAttributes.Etape).toEqual(['aller_vers']);
 
-    await banc.env.sleep('433h'); // 3 semaines - 3 jours : le rappel part
+    await avancer(banc, handle, '433h'); // 3 semaines - 3 jours : le rappel part
     const rappel = await banc.courriels.waitFor((m) => m.sujet.startsWith('Rappel : Première visite') && dossier(menage.reference)(m));
     expect(rappel.a).toEqual(['alice@essai.example']);
     expect(banc.courriels.messages().some((m) => m.sujet.startsWith('Échéance dépassée') && dossier(menage.reference)(m))).toBe(false);
 
-    await banc.env.sleep('3 days');
+    await avancer(banc, handle, '3 days');
     const alerte = await banc.courriels.waitFor((m) => m.sujet.startsWith('Échéance dépassée : Première visite') && dossier(menage.reference)(m));
     expect(alerte.a).toEqual(['coordination@essai.example']);
     const apres = await handle.query(etatQuery);
@@ -128,9 +128,9 @@ describe('échéance', () => {
   it('tenue à temps : ni alerte ni retard', async () => {
     const { handle, menage } = await lancer();
     await banc.courriels.waitFor(dossier(menage.reference));
-    await banc.env.sleep('1 hour');
+    await avancer(banc, handle, '1 hour');
     await handle.executeUpdate(visiteFaiteUpdate, { args: [{ requestId: requete(), par: 'ts.alice', note: 'Ménage rencontré' }] });
-    await banc.env.sleep('20 days');
+    await avancer(banc, handle, '20 days');
     const etat = await handle.query(etatQuery);
     expect(etat.echeances.find((e) => e.id === 'visite')!.statut).toBe('tenue');
     expect(banc.courriels.messages().some((m) => m.sujet.includes('Première visite') && dossier(menage.reference)(m))).toBe(false);
@@ -171,11 +171,12 @@ describe('messages', () => {
 });
 
 describe('demande de validation', () => {
-  async function jusquALaDemande() {
-    const l = await lancer();
-    await banc.courriels.waitFor(dossier(l.menage.reference));
+  async function jusquALaDemande(b: Banc = banc) {
+    const l = await lancer({}, b);
+    await b.courriels.waitFor(dossier(l.menage.reference));
+    await repos(l.handle);
     await l.handle.executeUpdate(visiteFaiteUpdate, { args: [{ requestId: requete(), par: 'ts.alice', note: 'Visite' }] });
-    const courriel = await banc.courriels.waitFor((m) => m.a.includes(programme.partenaires.departement!.courriel) && dossier(l.menage.reference)(m));
+    const courriel = await b.courriels.waitFor((m) => m.a.includes(programme.partenaires.departement!.courriel) && dossier(l.menage.reference)(m));
     const etat = await l.handle.query(etatQuery);
     return { ...l, courriel, demande: etat.demandes[0]! };
   }
@@ -214,23 +215,29 @@ describe('demande de validation', () => {
   });
 
   it('rappels aux intervalles du programme, puis escalade à la coordination, puis réponse tardive refusée', async () => {
-    const { handle, menage } = await jusquALaDemande();
-    await banc.env.sleep('49h');
-    await banc.courriels.waitFor((m) => m.sujet.startsWith('Rappel — Validation du plan') && dossier(menage.reference)(m));
-    await banc.env.sleep('2 days');
-    await waitFor(async () => (banc.courriels.messages().filter((m) => m.sujet.startsWith('Rappel — Validation') && dossier(menage.reference)(m)).length === 2 ? true : undefined));
-    expect(banc.courriels.messages().some((m) => m.sujet.startsWith('Sans réponse') && dossier(menage.reference)(m))).toBe(false);
-    await banc.env.sleep('3 days');
-    const escalade = await banc.courriels.waitFor((m) => m.sujet.startsWith('Sans réponse : Validation du plan') && dossier(menage.reference)(m));
-    expect(escalade.a).toEqual(['coordination@essai.example']);
-    const etat = await handle.query(etatQuery);
-    expect(etat.demandes[0]!.statut).toBe('expiree');
-    expect(etat.journal.some((e) => e.type === 'validation_expiree')).toBe(true);
-    const tardive = await handle
-      .executeUpdate(repondreValidationUpdate, { args: [{ requestId: requete(), par: 'partenaire:departement', demandeId: etat.demandes[0]!.id, role: 'departement', decision: 'approuve' }] })
-      .catch((e) => e);
-    expect(tardive.cause.message).toMatch(/^Cette demande est close depuis le /);
-    await terminer(handle);
+    // Un banc à part : ce test avance l'horloge de plusieurs jours, sans autre parcours autour.
+    const banc = await monterBanc();
+    try {
+      const { handle, menage } = await jusquALaDemande(banc);
+      await avancer(banc, handle, '49h');
+      await banc.courriels.waitFor((m) => m.sujet.startsWith('Rappel — Validation du plan') && dossier(menage.reference)(m));
+      await avancer(banc, handle, '2 days');
+      await waitFor(async () => (banc.courriels.messages().filter((m) => m.sujet.startsWith('Rappel — Validation') && dossier(menage.reference)(m)).length === 2 ? true : undefined));
+      expect(banc.courriels.messages().some((m) => m.sujet.startsWith('Sans réponse') && dossier(menage.reference)(m))).toBe(false);
+      await avancer(banc, handle, '3 days');
+      const escalade = await banc.courriels.waitFor((m) => m.sujet.startsWith('Sans réponse : Validation du plan') && dossier(menage.reference)(m));
+      expect(escalade.a).toEqual(['coordination@essai.example']);
+      const etat = await handle.query(etatQuery);
+      expect(etat.demandes[0]!.statut).toBe('expiree');
+      expect(etat.journal.some((e) => e.type === 'validation_expiree')).toBe(true);
+      const tardive = await handle
+        .executeUpdate(repondreValidationUpdate, { args: [{ requestId: requete(), par: 'partenaire:departement', demandeId: etat.demandes[0]!.id, role: 'departement', decision: 'approuve' }] })
+        .catch((e) => e);
+      expect(tardive.cause.message).toMatch(/^Cette demande est close depuis le /);
+      await terminer(handle);
+    } finally {
+      await banc.fermer();
+    }
   });
 });
 

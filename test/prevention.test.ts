@@ -17,7 +17,7 @@ import {
 } from '../domain/prevention';
 import type { EtatParcours } from '../domain/vocabulaire';
 import { motifNonEligible } from '../workflows/prevention-precontentieuse';
-import { CATALOGUE, menageEssai, monterBanc, requete, terminer, type Banc } from './outils/environnement';
+import { CATALOGUE, avancer as avancerBanc, menageEssai, monterBanc, requete, terminer, type Banc } from './outils/environnement';
 import type { CourrielRecu } from '../dev/mail-catcher';
 
 let banc: Banc;
@@ -63,20 +63,7 @@ async function jusqua(handle: WorkflowHandle, predicat: (e: EtatParcours) => boo
   }
 }
 const etape = (handle: WorkflowHandle, nom: string) => jusqua(handle, (e) => e.etape === nom);
-/** Attend que le workflow soit au repos (aucune tâche ni activité en cours) avant d'avancer le temps. */
-async function repos(handle: WorkflowHandle) {
-  const fin = Date.now() + 15_000;
-  while (Date.now() < fin) {
-    const d = await handle.describe();
-    if (!d.raw.pendingActivities?.length && !d.raw.pendingWorkflowTask) return;
-    await new Promise((r) => setTimeout(r, 30));
-  }
-}
-async function avancer(handle: WorkflowHandle, duree: string) {
-  await repos(handle);
-  await banc.env.sleep(duree);
-  await repos(handle);
-}
+const avancer = (handle: WorkflowHandle, duree: string) => avancerBanc(banc, handle, duree);
 const msg = <T extends object>(par = 'ts.alice') => (x: T) => ({ requestId: requete(), par, ...x });
 const dossier = (ref: string) => (m: CourrielRecu) => m.sujet.includes(ref);
 const bailleurDe = (programmeId: string) => CATALOGUE.trouver(programmeId)!.partenaires.bailleur!.courriel;

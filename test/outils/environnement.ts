@@ -160,3 +160,25 @@ export async function terminer(handle: {
   }
   await handle.terminate();
 }
+
+type HandleDecrit = { describe(): Promise<{ raw: { pendingActivities?: unknown[] | null; pendingWorkflowTask?: unknown } }> };
+
+/** Attend que le workflow soit au repos (aucune tâche de workflow ni activité en cours). */
+export async function repos(handle: HandleDecrit, ms = 15_000): Promise<void> {
+  const fin = Date.now() + ms;
+  while (Date.now() < fin) {
+    const d = await handle.describe();
+    if (!d.raw.pendingActivities?.length && !d.raw.pendingWorkflowTask) return;
+    await new Promise((r) => setTimeout(r, 30));
+  }
+}
+
+/**
+ * Avance l'horloge du serveur à saut de temps, le workflow étant au repos avant et après : un
+ * message envoyé pendant qu'une tâche est encore en cours fait bloquer ce serveur.
+ */
+export async function avancer(banc: { env: { sleep(d: string | number): Promise<void> } }, handle: HandleDecrit, duree: string | number): Promise<void> {
+  await repos(handle);
+  await banc.env.sleep(duree);
+  await repos(handle);
+}
