@@ -112,6 +112,8 @@ const affichageChemin = (p: string) => {
 interface Enfant {
   nom: 'temporal' | 'worker' | 'api';
   libelle: string;
+  /** Accord : « arrêté » / « arrêtée ». */
+  arrete: string;
   proc: ChildProcess;
   pid: number;
   /** Dernières lignes de sortie (pour expliquer une panne). */
@@ -170,6 +172,7 @@ function lancerEnfant(
   const enfant: Enfant = {
     nom,
     libelle,
+    arrete: nom === 'api' ? 'arrêtée' : 'arrêté',
     proc,
     pid: proc.pid,
     lignes: [],
@@ -225,7 +228,7 @@ function dernieresLignes(e: Enfant): string {
 
 function surPanne(e: Enfant, code: number | null, signal: NodeJS.Signals | null): void {
   if (arretEnCours) return;
-  erreur(`\n✗ ${e.libelle} s’est arrêté de façon inattendue (${descriptionSortie({ code, signal })}). Dernières lignes de sa sortie :`);
+  erreur(`\n✗ ${e.libelle} s’est ${e.arrete} de façon inattendue (${descriptionSortie({ code, signal })}). Dernières lignes de sa sortie :`);
   console.error(dernieresLignes(e));
   erreur('Arrêt des autres services…');
   void toutArreter().finally(() => process.exit(1));
@@ -236,7 +239,7 @@ async function arreterEnfant(e: Enfant, graceMs: number): Promise<void> {
     signalerGroupe(e.pid, 'SIGTERM');
     const arrete = await Promise.race([e.termine.then(() => true), pause(graceMs).then(() => false)]);
     if (!arrete) {
-      info(`${e.libelle} ne s’est pas arrêté en ${graceMs / 1000} s : arrêt forcé (SIGKILL).`);
+      info(`${e.libelle} ne s’est pas ${e.arrete} en ${graceMs / 1000} s : arrêt forcé (SIGKILL).`);
       signalerGroupe(e.pid, 'SIGKILL');
       await Promise.race([e.termine, pause(3_000)]);
     }
@@ -262,12 +265,20 @@ function toutArreter(): Promise<void> {
 process.on('exit', () => {
   for (const e of enfants) if (!e.sortie) signalerGroupe(e.pid, 'SIGTERM');
 });
+let premierSignal = 0;
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
   process.on(signal, () => {
     if (arretEnCours) {
-      // tsx relaie aussi le signal : un doublon ne doit pas écourter l'arrêt en cours.
+      // tsx (et npm) relaient aussi le signal : un doublon immédiat ne doit pas écourter l'arrêt.
+      // Un second Ctrl-C volontaire, lui, force l'arrêt.
+      if (premierSignal && Date.now() - premierSignal > 1_500) {
+        info('Second signal : arrêt forcé (SIGKILL).');
+        for (const e of enfants) if (!e.sortie) signalerGroupe(e.pid, 'SIGKILL');
+        process.exit(130);
+      }
       return;
     }
+    premierSignal = Date.now();
     info(`\n${signal === 'SIGINT' ? 'Ctrl-C' : signal} reçu : arrêt de l’API et du worker, du mail catcher, puis de Temporal…`);
     void toutArreter().then(
       () => {
@@ -344,22 +355,25 @@ async function reprendreLancementPrecedent(fichier: string): Promise<void> {
         'Arrêtez-le d’abord (Ctrl-C dans son terminal), ou choisissez un autre dossier avec DATA_DIR.',
     );
   }
-  for (const e of etat.enfants ?? []) {
-    const commande = ligneDeCommande(e.pid);
-    if (!commande || !commande.includes(e.signature)) continue;
-    info(`Processus resté d’un lancement précédent : ${e.nom} (pid ${e.pid}) ; arrêt…`);
+  const restes = (etat.enfants ?? []).filter((e) => ligneDeCommande(e.pid)?.includes(e.signature));
+  // Même ordre qu'un arrêt normal : l'API et le worker, puis Temporal.
+  const arreter = async (e: EtatLancement['enfants'][number], graceMs: number) => {
+    info(`Processus resté d’un lancement interrompu : ${e.nom} (pid ${e.pid}) ; arrêt…`);
     signalerGroupe(e.pid, 'SIGTERM');
-    const fin = Date.now() + GRACE_TEMPORAL_MS;
+    const fin = Date.now() + graceMs;
+    // Un processus zombie a une ligne de commande vide : il est bien terminé.
     while (ligneDeCommande(e.pid) && Date.now() < fin) await pause(200);
     if (ligneDeCommande(e.pid)) signalerGroupe(e.pid, 'SIGKILL');
-  }
+  };
+  await Promise.all(restes.filter((e) => e.nom !== 'temporal').map((e) => arreter(e, GRACE_APPLICATION_MS)));
+  for (const e of restes.filter((x) => x.nom === 'temporal')) await arreter(e, GRACE_TEMPORAL_MS);
 }
 
 // ---------------------------------------------------------------------------
 // Attentes
 // ---------------------------------------------------------------------------
 
-const pause = (ms: number) => new Promise<void>((ok) => setTimeout(ok, ms).unref());
+const pause = (ms: number) => new Promise<void>((ok) => setTimeout(ok, ms));
 
 function verifierPasInterrompu(): void {
   if (arretEnCours) throw new Interrompu();
@@ -370,7 +384,6 @@ async function portLibre(port: number): Promise<boolean> {
   const essayer = (host: string) =>
     new Promise<boolean | 'sans-objet'>((ok) => {
       const s = net.createServer();
-      s.unref();
       s.once('error', (e: NodeJS.ErrnoException) => ok(e.code === 'EADDRINUSE' || e.code === 'EACCES' ? false : 'sans-objet'));
       s.listen({ port, host, exclusive: true }, () => s.close(() => ok(true)));
     });
@@ -542,12 +555,9 @@ async function attendreWorker(worker: Enfant, connexion: Connection, namespace: 
           taskQueueType: temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
         }),
       );
-      const actif = (r.pollers ?? []).some((p) => {
-        if (p.identity?.startsWith(`${worker.pid}@`)) return true;
-        const vu = p.lastAccessTime?.seconds ? Number(p.lastAccessTime.seconds) * 1000 : 0;
-        return vu >= worker.debut - 1_000;
-      });
-      if (actif) return;
+      // Identité par défaut d'un worker du SDK : « pid@hôte » ; un autre worker sur la même file
+      // (Temporal partagé) ne doit pas faire croire que le nôtre est prêt.
+      if ((r.pollers ?? []).some((p) => p.identity?.startsWith(`${worker.pid}@`))) return;
     } catch {
       /* on réessaie */
     }
