@@ -113,7 +113,7 @@ async function main(): Promise<void> {
   const journal = creerJournal(config.LOG_LEVEL, 'api');
   const services = await assembler(config);
   const api = await demarrerApi(config, services, { journal });
-  console.log(`API des parcours à l’écoute sur ${api.url} (adresse publique : ${config.PUBLIC_BASE_URL}, documentation : ${config.PUBLIC_BASE_URL.replace(/\/$/, '')}/docs)`);
+  console.log(`API des parcours à l’écoute sur ${api.url} (URL publique : ${config.PUBLIC_BASE_URL}, documentation : ${config.PUBLIC_BASE_URL.replace(/\/$/, '')}/docs)`);
   let arret = false;
   const arreter = (signal: string) => {
     if (arret) return;
