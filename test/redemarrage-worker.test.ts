@@ -1,0 +1,104 @@
+/**
+ * Intégration sur le serveur de développement Temporal (le vrai serveur) : un redémarrage du
+ * worker au milieu d'un parcours ne perd rien — l'état, le journal, les échéances et les messages
+ * déjà appliqués sont là, et le parcours continue avec le nouveau worker.
+ */
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import nodemailer from 'nodemailer';
+import type { Worker } from '@temporalio/worker';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { etatQuery } from '../domain/messages';
+import { diagnosticUpdate, planAideUpdate, tentativeContactUpdate, type EntreePrevention } from '../domain/prevention';
+import type { EtatParcours } from '../domain/vocabulaire';
+import { startMailCatcher, type MailCatcher } from '../dev/mail-catcher';
+import { creerAnnuaire } from '../personnel/annuaire';
+import { creerWorker } from '../worker/creer-worker';
+import { CATALOGUE, DATA_CONVERTER, PERSONNEL, SIGNEUR, menageEssai, paquetWorkflows, requete, serveurDeveloppement } from './outils/environnement';
+
+let env: TestWorkflowEnvironment;
+let courriels: MailCatcher;
+const taskQueue = `redemarrage-${Math.random().toString(36).slice(2, 8)}`;
+
+beforeAll(async () => {
+  env = await serveurDeveloppement();
+  courriels = await startMailCatcher({ smtpPort: 0, httpPort: 0, quiet: true });
+});
+afterAll(async () => {
+  await courriels?.close();
+  await env?.teardown();
+});
+
+async function demarrerWorker(): Promise<{ worker: Worker; course: Promise<void> }> {
+  const worker = await creerWorker({
+    connection: env.nativeConnection,
+    namespace: env.namespace ?? 'default',
+    taskQueue,
+    dataConverter: DATA_CONVERTER,
+    workflowBundle: await paquetWorkflows(),
+    dependances: {
+      transport: nodemailer.createTransport({ host: '127.0.0.1', port: courriels.smtpPort, secure: false, ignoreTLS: true }),
+      expediteur: 'Prévention des expulsions <ne-pas-repondre@essai.example>',
+      annuaire: creerAnnuaire(PERSONNEL),
+      signeur: SIGNEUR,
+      baseUrl: 'http://localhost:3999',
+    },
+  });
+  return { worker, course: worker.run() };
+}
+
+async function jusqua(handle: { query: (q: typeof etatQuery) => Promise<EtatParcours> }, p: (e: EtatParcours) => boolean): Promise<EtatParcours> {
+  const fin = Date.now() + 20_000;
+  for (;;) {
+    const e = await handle.query(etatQuery);
+    if (p(e)) return e;
+    if (Date.now() > fin) throw new Error(`état attendu jamais atteint (étape ${e.etape})`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+it('un parcours loiret-ahu continue sans rien perdre après l’arrêt et le redémarrage du worker', async () => {
+  const premier = await demarrerWorker();
+  const menage = menageEssai();
+  const entree: EntreePrevention = {
+    programme: CATALOGUE.trouver('loiret-ahu')!,
+    menage,
+    coordinateur: 'coord.essai',
+    travailleurSocial: 'ts.alice',
+    situation: { impayesMois: 2, montantDette: 700, debutBail: new Date(Date.now() - 60 * 86_400_000).toISOString().slice(0, 10), garantie: 'aucune', dejaTente: '', contactBailleur: false, suiviParServiceSocial: false },
+  };
+  const handle = await env.client.workflow.start('preventionPrecontentieuse', { taskQueue, workflowId: `loiret-ahu--${menage.reference}`, args: [entree] });
+  const m = <T extends object>(x: T) => ({ requestId: requete(), par: 'ts.alice', ...x });
+  await jusqua(handle, (e) => e.etape === 'aller_vers');
+  const tentative = m({ canal: 'telephone' as const, creneau: 'soir' as const, issue: 'injoignable' as const });
+  await handle.executeUpdate(tentativeContactUpdate, { args: [tentative], updateId: tentative.requestId });
+  const avant = await handle.query(etatQuery);
+
+  // Arrêt du worker : le parcours attend, rien ne tourne.
+  premier.worker.shutdown();
+  await premier.course;
+
+  const second = await demarrerWorker();
+  try {
+    const apres = await jusqua(handle, () => true);
+    expect(apres.journal).toEqual(avant.journal);
+    expect(apres.echeances).toEqual(avant.echeances);
+    expect(apres.details.tentatives).toBe(1);
+    // Le même message renvoyé après le redémarrage n'est pas appliqué deux fois.
+    await handle.executeUpdate(tentativeContactUpdate, { args: [tentative], updateId: tentative.requestId });
+    expect((await handle.query(etatQuery)).details.tentatives).toBe(1);
+    // Le parcours continue avec le nouveau worker.
+    await handle.executeUpdate(tentativeContactUpdate, { args: [m({ canal: 'visite_domicile' as const, creneau: 'week_end' as const, issue: 'joint' as const })] });
+    await jusqua(handle, (e) => e.etape === 'diagnostic');
+    await handle.executeUpdate(diagnosticUpdate, { args: [m({ origineDette: 'x', droits: '', budget: '', adequationLogement: '', termine: true, carnetDeRoute: ['FSL'] })] });
+    await jusqua(handle, (e) => e.etape === 'plan_aide');
+    await handle.executeUpdate(planAideUpdate, { args: [m({ actions: ['fsl' as const], orientations: [] })] });
+    const suivi = await jusqua(handle, (e) => e.etape === 'suivi');
+    expect(suivi.details.tentatives).toBe(2);
+    await courriels.waitFor((c) => c.sujet === `Plan d’aide engagé (dossier ${menage.reference})` && c.a.includes(entree.programme.partenaires.bailleur!.courriel));
+    await courriels.waitFor((c) => c.sujet === `Contact établi avec le ménage (dossier ${menage.reference})`);
+    await handle.terminate();
+  } finally {
+    second.worker.shutdown();
+    await second.course;
+  }
+});
