@@ -10,6 +10,12 @@ export function echapperHtml(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 }
 
+function piedDePage(c: ContenuCourriel): string {
+  return c.lien
+    ? 'Message envoyé par la plateforme de prévention des expulsions. Merci de ne pas transférer ce courriel : le lien qu’il contient vous est personnel.'
+    : 'Message envoyé par la plateforme de prévention des expulsions.';
+}
+
 export function rendreCourriel(c: ContenuCourriel): { texte: string; html: string } {
   const texte = [
     'Bonjour,',
@@ -20,7 +26,7 @@ export function rendreCourriel(c: ContenuCourriel): { texte: string; html: strin
     c.signature,
     '',
     '—',
-    'Message envoyé par la plateforme de prévention des expulsions. Merci de ne pas transférer ce courriel : le lien qu’il contient vous est personnel.',
+    piedDePage(c),
   ].join('\n');
   const html = `<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>${echapperHtml(c.sujet)}</title></head>
 <body style="font-family:Arial,Helvetica,sans-serif;color:#1e1e1e;line-height:1.5;max-width:640px">
@@ -28,7 +34,7 @@ export function rendreCourriel(c: ContenuCourriel): { texte: string; html: strin
 ${c.paragraphes.map((p) => `<p>${echapperHtml(p)}</p>`).join('\n')}
 ${c.lien ? `<p><a href="${echapperHtml(c.lien.url)}" style="display:inline-block;background:#000091;color:#fff;padding:10px 16px;text-decoration:none;border-radius:4px">${echapperHtml(c.lien.libelle)}</a></p>` : ''}
 <p>Cordialement,<br>${echapperHtml(c.signature)}</p>
-<hr><p style="font-size:12px;color:#555">Message envoyé par la plateforme de prévention des expulsions. Merci de ne pas transférer ce courriel : le lien qu’il contient vous est personnel.</p>
+<hr><p style="font-size:12px;color:#555">${echapperHtml(piedDePage(c))}</p>
 </body></html>`;
   return { texte, html };
 }

@@ -46,7 +46,7 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === '1')('enregistrement', ()
       await handle.result();
       const h = temporal.api.history.v1.History.fromObject(await handle.fetchHistory());
       const objet = temporal.api.history.v1.History.toObject(h, { longs: String, enums: String, bytes: String, defaults: false });
-      writeFileSync(`${dossier}prevention-loiret-v1.json`, JSON.stringify(objet));
+      writeFileSync(`${dossier}prevention-loiret-v2.json`, JSON.stringify(objet)); // v1 : avant l’accusé d’orientation au bailleur (patched)
     } finally {
       await banc.fermer();
     }

@@ -4,7 +4,7 @@
  * n'aille au tribunal, construire un plan avec lui et le passer aux bons dispositifs.
  * Presets : besancon-ccas, loiret-ahu, reims-april, toulouse-declic.
  */
-import { startChild, ParentClosePolicy } from '@temporalio/workflow';
+import { patched, startChild, ParentClosePolicy } from '@temporalio/workflow';
 import {
   bilanUpdate,
   cloturerUpdate,
@@ -165,8 +165,19 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
       if (comite.statut === 'refusee') return { issue: 'orientation_droit_commun', motif: `Comité de suivi : ${comite.decision?.commentaire ?? 'suivi existant maintenu'}` };
     }
 
-    // 3. Lettre d'information au ménage.
+    // 3. Lettre d'information au ménage ; le bailleur sait que l'orientation est prise en compte.
     p.changerEtape('information_menage', 'Lettre d’information au ménage');
+    if (patched('accuse-orientation-bailleur')) {
+      await notifier(p, {
+        a: { role: 'bailleur' },
+        sujet: `Orientation reçue (dossier ${menage.reference})`,
+        paragraphes: [
+          `Nous avons bien reçu l’orientation du ménage (dossier ${menage.reference}). Un courrier l’informe de notre intervention ; nous allons prendre contact avec lui.`,
+          d.contact ? `Nous vous tiendrons informés du premier contact, au plus tard dans ${dureeEnFrancais(d.contact)}.` : 'Nous vous tiendrons informés du premier contact.',
+        ],
+        visibilite: 'partenaires',
+      });
+    }
     p.details.lettreInformation = { le: new Date().toISOString() };
     p.journal.noter('lettre_information', 'Lettre d’information au ménage prête à imprimer (orientation, indépendance de l’association, confidentialité)');
     if (menage.accepteCourriel && menage.courriel) {
