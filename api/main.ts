@@ -112,7 +112,7 @@ async function main(): Promise<void> {
   const config = lireConfig();
   const journal = creerJournal(config.LOG_LEVEL, 'api');
   const services = await assembler(config);
-  const api = await demarrerApi(config, services, { journal });
+  const api = await demarrerApi(config, services, { journal, hote: config.API_HOST });
   console.log(`API des parcours à l’écoute sur ${api.url} (URL publique : ${config.PUBLIC_BASE_URL}, documentation : ${config.PUBLIC_BASE_URL.replace(/\/$/, '')}/docs)`);
   let arret = false;
   const arreter = (signal: string) => {

@@ -676,6 +676,8 @@ async function main(): Promise<void> {
     PUBLIC_BASE_URL: appUrl,
     PORT: String(port),
     DEMO_ACCOUNTS: process.env.DEMO_ACCOUNTS?.trim() || 'true',
+    // Comptes de démonstration aux mots de passe connus : l'API n'écoute que sur cette machine.
+    API_HOST: process.env.API_HOST?.trim() || '127.0.0.1',
     MAIL_INBOX_URL: inboxUrl,
     LOG_LEVEL: process.env.LOG_LEVEL?.trim() || 'warn',
     ...cles.valeurs,
