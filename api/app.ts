@@ -15,6 +15,7 @@ import { envoyerPage, html } from './html';
 import { construireDocument } from './openapi';
 import { depuisTemporal, envoyerProbleme, Probleme, TYPES_PROBLEME } from './problemes';
 import { routesCodec } from './routes/codec';
+import { routesDocuments } from './routes/documents';
 import { routesLiens } from './routes/liens';
 import { routesParcours } from './routes/parcours';
 import { routesSante } from './routes/sante';
@@ -137,6 +138,7 @@ ${deps.options.mailInboxUrl ? html`<li><a href="${deps.options.mailInboxUrl}">Bo
   app.use(routesCodec(d, [exigerSession(auth), exigerRoles('admin', 'coordinateur')]));
   app.use('/api', exigerSession(auth));
   app.use(routesParcours(d));
+  app.use(routesDocuments(d));
 
   // ---- Route inconnue ----------------------------------------------------------------------
   app.use((req, res) => {

@@ -261,6 +261,26 @@ export function construireDocument(o: OptionsDocument): DocumentOpenApi {
         responses: { '200': { description: 'État du parcours', content: json(ref('EtatParcours')) }, ...problemes('RequeteInvalide', 'NonConnecte', 'Interdit', 'Introuvable', 'Indisponible') },
       },
     },
+    '/api/parcours/{id}/documents/lettre-information': {
+      get: {
+        tags: ['Documents'],
+        summary: 'Lettre d’information au ménage (HTML imprimable)',
+        description: 'La lettre qui annonce au ménage l’orientation, l’indépendance de l’association et la confidentialité de ce qu’il confie (parcours de prévention précontentieuse).',
+        security: SECURITE_PERSONNEL,
+        parameters: [paramId],
+        responses: { '200': { description: 'Lettre prête à imprimer', content: { 'text/html': { schema: { type: 'string' } } } }, ...problemes('NonConnecte', 'Interdit', 'Introuvable') },
+      },
+    },
+    '/api/parcours/{id}/documents/fiche-cloture': {
+      get: {
+        tags: ['Documents'],
+        summary: 'Fiche de clôture (HTML imprimable)',
+        description: 'Issue, motif, date et bilans d’un parcours clôturé, sans donnée confiée par le ménage.',
+        security: SECURITE_PERSONNEL,
+        parameters: [paramId],
+        responses: { '200': { description: 'Fiche de clôture', content: { 'text/html': { schema: { type: 'string' } } } }, ...problemes('NonConnecte', 'Interdit', 'Introuvable') },
+      },
+    },
     '/api/parcours/{id}/affectation': {
       post: {
         tags: ['Parcours'],

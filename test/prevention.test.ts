@@ -289,7 +289,7 @@ describe('reims-april', () => {
     expect(lien.texte).toMatch(/\/liens\//);
     await handle.executeUpdate(repondreValidationUpdate, { args: [{ requestId: requete(), par: 'partenaire:bailleur', demandeId: etat.demandes[1]!.id, role: 'bailleur', decision: 'approuve' }] });
     const final = await handle.result();
-    expect(final.details.parcoursSuivant).toMatch(new RegExp(`^reims-april--${ref}--rechute-`));
+    expect(final.details.parcoursSuivant).toMatch(new RegExp(`^reims-april--${ref}-R\\d{6}$`));
     const suite = banc.env.client.workflow.getHandle(final.details.parcoursSuivant as string);
     const etatSuite = await jusqua(suite, (e) => e.etape === 'comite_de_suivi' || e.etape === 'aller_vers');
     expect(etatSuite.details.parcoursPrecedent).toBe(handle.workflowId);

@@ -365,14 +365,18 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
       objet: 'Veille active : signaler une rechute',
       apercu: [
         `Pendant ${dureeEnFrancais(d.veilleActive)}, si le ménage du dossier ${menage.reference} connaît de nouveaux impayés, signalez-le par ce lien : un nouvel accompagnement sera ouvert.`,
-        'Choisissez « J’approuve » pour signaler une rechute.',
       ],
+      libelleLien: 'Signaler une rechute',
       delai: d.veilleActive,
       rappels: [],
       escalade: false,
     });
     if (rechute.statut === 'approuvee') {
-      const suite = `${programme.id}--${menage.reference}--rechute-${new Date().toISOString().slice(0, 10)}`;
+      const jour = new Date().toISOString().slice(2, 10).replace(/-/g, '');
+      // L'identifiant tient dans la forme « programme--référence » (40 caractères au plus après « -- »).
+      const suite = patched('identifiant-rechute-court')
+        ? `${programme.id}--${menage.reference.slice(0, 32)}-R${jour}`
+        : `${programme.id}--${menage.reference}--rechute-${new Date().toISOString().slice(0, 10)}`;
       await startChild(preventionPrecontentieuse, {
         workflowId: suite,
         args: [{ ...e, parcoursPrecedent: p.workflowId }],

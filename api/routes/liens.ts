@@ -8,6 +8,11 @@
  *      `repondreValidation`, requestId et updateId = « lien-<jti> ») ; le parcours refuse une
  *      seconde réponse ou une réponse hors délai, avec une raison affichée telle quelle.
  *
+ * Un lien d'action « rechute » (veille active après la clôture, parcours de prévention) a sa
+ * propre page : une explication, un seul bouton « Signaler une rechute » et un commentaire
+ * facultatif ; il envoie la décision « approuve », qui ouvre un nouvel accompagnement. Le parcours
+ * est alors clôturé : c'est attendu, seule la demande (en attente ou non) compte.
+ *
  * Le lien ne peut agir que sur son parcours, sa demande et son rôle : ils sont dans le jeton signé.
  * Une page d'erreur ne change jamais rien.
  */
@@ -83,7 +88,48 @@ ${erreur ? html`<div class="erreur" role="alert" id="erreur-formulaire"><p>${err
   });
 }
 
-function dejaTraitee(res: Response, status: number, d: ApercuDemande): void {
+/** Lignes de l'aperçu qui décrivent le formulaire générique (« Choisissez « J’approuve »… ») : inutiles ici. */
+const ligneDuFormulaireGenerique = (l: string) => /J’approuve|J'approuve|Je refuse/.test(l);
+
+/** La page d'un lien de veille active : signaler une rechute (un seul bouton). */
+function formulaireRechute(res: Response, status: number, token: string, etat: EtatParcours, d: ApercuDemande, erreur?: string): void {
+  enTetesLien(res);
+  const apercu = d.apercu.filter((l) => !ligneDuFormulaireGenerique(l));
+  envoyerPage(res, status, {
+    titre: `${erreur ? 'Erreur : ' : ''}${d.objet} — Prévention des expulsions`,
+    contenu: html`<h1>${d.objet}</h1>
+<p>Lien adressé à : <strong>${LIBELLES_ROLES[d.role] ?? d.role}</strong></p>
+<dl class="infos">
+  <dt>Dispositif</dt><dd>${etat.programme.nom}</dd>
+  <dt>Dossier</dt><dd>${etat.reference}</dd>
+  <dt>Veille active jusqu’au</dt><dd>${dateHeure(d.echeance)}</dd>
+</dl>
+<h2>De quoi s’agit-il ?</h2>
+<p>L’accompagnement de ce ménage est terminé. Pendant la veille active, si le ménage connaît de nouveaux impayés de loyer, vous pouvez le signaler ici : l’opérateur ouvre alors un nouvel accompagnement, sans nouvelle orientation à faire.</p>
+${apercu.length ? html`<ul>${apercu.map((l) => html`<li>${l}</li>`)}</ul>` : ''}
+<p>N’utilisez ce lien que s’il y a une rechute : en l’absence de signalement, la veille prend fin d’elle-même à la date indiquée ci-dessus.</p>
+${erreur ? html`<div class="erreur" role="alert" id="erreur-formulaire"><p>${erreur}</p></div>` : ''}
+<form method="post" action="/liens/${token}" novalidate>
+  <label for="commentaire">Commentaire (facultatif)</label>
+  <p class="aide" id="aide-commentaire">Par exemple : nombre de loyers impayés, montant, date du dernier paiement. 2 000 caractères au plus. Il sera transmis à l’équipe qui accompagnera le ménage.</p>
+  <textarea id="commentaire" name="commentaire" maxlength="2000" aria-describedby="aide-commentaire${erreur ? ' erreur-formulaire' : ''}"></textarea>
+  <p><button type="submit">Signaler une rechute</button></p>
+</form>
+<p class="aide">Ce lien vous est personnel et ne sert qu’une fois. Il expire à la fin de la veille active.</p>`,
+  });
+}
+
+function dejaTraitee(res: Response, status: number, d: ApercuDemande, action?: string): void {
+  if (action === 'rechute' && d.statut !== 'refusee') {
+    if (d.statut === 'approuvee') {
+      pageMessage(res, status, 'Une rechute a déjà été signalée', 'encadre', html`<p>Une rechute a déjà été signalée${d.reponduLe ? html` le ${dateHeure(d.reponduLe)}` : ''} pour ce dossier : un nouvel accompagnement a été ouvert.</p>
+<p>Ce lien ne peut plus être utilisé. Rien n’a été modifié.</p>`);
+      return;
+    }
+    pageMessage(res, status, 'La veille active est terminée', 'alerte', html`<p>La veille active de ce dossier est terminée depuis le ${dateEnFrancais(d.echeance)} : il n’est plus possible de signaler une rechute par ce lien.</p>
+<p>Rien n’a été modifié. Si le ménage connaît de nouveaux impayés, contactez l’opérateur du dispositif pour une nouvelle orientation.</p>`);
+    return;
+  }
   if (d.statut === 'approuvee' || d.statut === 'refusee') {
     pageMessage(res, status, 'Cette demande a déjà reçu une réponse', 'encadre', html`<p>Une réponse a déjà été enregistrée${d.reponduLe ? html` le ${dateHeure(d.reponduLe)}` : ''} pour la demande « ${d.objet} ».</p>
 <p>Ce lien ne peut plus être utilisé. Rien n’a été modifié.</p>`);
@@ -142,6 +188,12 @@ export function routesLiens(deps: DependancesApi): Router {
   r.get('/liens/:token', async (req, res) => {
     const o = await ouvrir(req, res);
     if (!o) return;
+    if (o.v.claims.action === 'rechute') {
+      // La veille active suit la clôture : seule la demande compte.
+      if (o.demande.statut !== 'en_attente') dejaTraitee(res, 200, o.demande, 'rechute');
+      else formulaireRechute(res, 200, o.token, o.etat, o.demande);
+      return;
+    }
     if (o.demande.statut !== 'en_attente' || o.etat.cloture) {
       dejaTraitee(res, 200, o.etat.cloture && o.demande.statut === 'en_attente' ? { ...o.demande, statut: 'expiree' } : o.demande);
       return;
@@ -152,18 +204,20 @@ export function routesLiens(deps: DependancesApi): Router {
   r.post('/liens/:token', async (req, res) => {
     const o = await ouvrir(req, res);
     if (!o) return;
+    const rechute = o.v.claims.action === 'rechute';
     if (o.demande.statut !== 'en_attente') {
-      dejaTraitee(res, 409, o.demande);
+      dejaTraitee(res, 409, o.demande, o.v.claims.action);
       return;
     }
     const corps = reponseValidationSchema.safeParse({
-      decision: req.body?.decision,
+      // Un lien de veille active ne sert qu'à signaler une rechute : la décision est « approuve ».
+      decision: rechute ? 'approuve' : req.body?.decision,
       commentaire: typeof req.body?.commentaire === 'string' && req.body.commentaire.trim() !== '' ? req.body.commentaire : undefined,
     });
     if (!corps.success) {
       const i = corps.error.issues[0]!;
       const message = i.path[0] === 'decision' ? 'Choisissez « J’approuve » ou « Je refuse ».' : `Commentaire : ${i.message}`;
-      formulaire(res, 400, o.token, o.etat, o.demande, message);
+      (rechute ? formulaireRechute : formulaire)(res, 400, o.token, o.etat, o.demande, message);
       return;
     }
     const requestId = `lien-${o.v.jti}`;
@@ -197,6 +251,11 @@ export function routesLiens(deps: DependancesApi): Router {
       return;
     }
     deps.journal.info({ workflowId: o.v.claims.workflowId, demandeId: o.demande.id, role: o.role }, 'réponse de partenaire enregistrée');
+    if (rechute) {
+      pageMessage(res, 200, 'Rechute signalée', 'succes', html`<p>Merci. La rechute est signalée : un nouvel accompagnement est ouvert.</p>
+<p>L’opérateur du dispositif reprend contact avec le ménage et vous tiendra informé des engagements qui vous concernent. Vous pouvez fermer cette page.</p>`);
+      return;
+    }
     const approuve = corps.data.decision === 'approuve';
     pageMessage(res, 200, 'Votre réponse a bien été enregistrée', 'succes', html`<p>Merci. Votre décision sur la demande « ${o.demande.objet} » a été enregistrée : <strong>${approuve ? 'demande approuvée' : 'demande refusée'}</strong>.</p>
 <p>L’équipe qui accompagne le ménage en est informée. Vous pouvez fermer cette page.</p>`);

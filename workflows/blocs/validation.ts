@@ -25,6 +25,8 @@ export interface DemandeValidationDef {
   /** Rappels depuis l'envoi (ISO 8601) ; par défaut ceux du programme. */
   rappels?: string[];
   action?: 'validation' | 'rechute' | 'paiement';
+  /** Libellé du bouton du courriel (par défaut « Répondre à la demande »). */
+  libelleLien?: string;
   /** Alerter la coordination si l'échéance passe sans réponse (par défaut : oui). */
   escalade?: boolean;
 }
@@ -70,7 +72,7 @@ export async function demanderValidation(parcours: Parcours, def: DemandeValidat
         ...def.apercu,
         'Le lien ci-dessous vous est personnel ; il ne sert qu’une fois et expire à cette date.',
       ],
-      libelleLien: 'Répondre à la demande',
+      libelleLien: def.libelleLien ?? 'Répondre à la demande',
       expireLe: demande.echeance,
       signature: parcours.programme.operateur.nom,
     });

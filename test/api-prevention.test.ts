@@ -1,0 +1,418 @@
+/**
+ * Le parcours « prévention précontentieuse » par l'API du produit (registre `REGISTRE`), sur le
+ * banc à saut de temps : vrai serveur Temporal de test, vrai worker, vrai SMTP (mail catcher),
+ * application express sur un port libre, appels par `fetch`.
+ *
+ * Lancement, doublon, inéligibilité, messages du travailleur social (refus hors étape, autre
+ * travailleur social), documents imprimables (lettre au ménage, fiche de clôture), confidentialité
+ * des courriels au bailleur, lien de veille active (signaler une rechute).
+ */
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pino } from 'pino';
+import { creerApplication } from '../api/app';
+import { contenuFicheCloture, lireFicheCloture } from '../api/documents/fiche-cloture';
+import { contenuLettreInformation, lignesAdresse } from '../api/documents/lettre-information';
+import type { DependancesApi } from '../api/dependances';
+import { REGISTRE } from '../api/registre-produit';
+import { etatQuery } from '../domain/messages';
+import type { EtatParcours } from '../domain/vocabulaire';
+import { creerAnnuaire } from '../personnel/annuaire';
+import { hashPassword } from '../securite/mots-de-passe';
+import type { CourrielRecu } from '../dev/mail-catcher';
+import { CATALOGUE, PERSONNEL, SIGNEUR, menageEssai, monterBanc, repos, requete, terminer, type Banc } from './outils/environnement';
+
+const MOT_DE_PASSE = 'mot-de-passe-essai';
+/** Ce que le bailleur ne doit jamais recevoir : identité, coordonnées, ce que le ménage a confié. */
+const CONFIDENTIEL = ['Lefébure', 'Josiane', '06 12 34 56 78', 'Tilleuls', 'josiane.lefebure', 'Perte d’emploi', 'dépression', 'Voisin bruyant', 'séparation'];
+const LIEN = /http:\/\/localhost:3999\/liens\/([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)/;
+
+let banc: Banc;
+let serveur: Server;
+let url: string;
+
+beforeAll(async () => {
+  banc = await monterBanc();
+  const annuaire = creerAnnuaire(await Promise.all(PERSONNEL.map(async (p) => ({ ...p, motDePasse: await hashPassword(MOT_DE_PASSE) }))));
+  const deps: DependancesApi = {
+    client: banc.env.client,
+    taskQueue: banc.taskQueue,
+    catalogue: CATALOGUE,
+    annuaire,
+    signeur: SIGNEUR,
+    registre: REGISTRE,
+    transport: banc.dependances.transport,
+    options: { publicBaseUrl: 'http://localhost:3999', sessionTtl: 'PT8H' },
+    journal: pino({ level: 'silent' }),
+  };
+  const app = creerApplication(deps);
+  serveur = await new Promise<Server>((ok) => {
+    const s = app.listen(0, '127.0.0.1', () => ok(s));
+  });
+  url = `http://127.0.0.1:${(serveur.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+  await new Promise((ok) => serveur?.close(ok));
+  await banc?.fermer();
+});
+
+interface Reponse {
+  status: number;
+  headers: Headers;
+  texte: string;
+  json: any;
+}
+
+async function appel(methode: string, chemin: string, o: { jeton?: string; corps?: unknown; formulaire?: Record<string, string> } = {}): Promise<Reponse> {
+  const entetes: Record<string, string> = {};
+  if (o.jeton) entetes.authorization = `Bearer ${o.jeton}`;
+  let body: string | undefined;
+  if (o.formulaire) {
+    body = new URLSearchParams(o.formulaire).toString();
+    entetes['content-type'] = 'application/x-www-form-urlencoded';
+  } else if (o.corps !== undefined) {
+    body = JSON.stringify(o.corps);
+    entetes['content-type'] = 'application/json';
+  }
+  const r = await fetch(`${url}${chemin}`, { method: methode, headers: entetes, body, redirect: 'manual' });
+  const texte = await r.text();
+  let json: any;
+  try {
+    json = JSON.parse(texte);
+  } catch {
+    json = undefined;
+  }
+  return { status: r.status, headers: r.headers, texte, json };
+}
+
+const jetons: Record<string, string> = {};
+async function connecter(id: string): Promise<string> {
+  if (!jetons[id]) {
+    const r = await appel('POST', '/api/session', { corps: { identifiant: id, motDePasse: MOT_DE_PASSE } });
+    expect(r.status, r.texte).toBe(200);
+    jetons[id] = r.json.jeton;
+  }
+  return jetons[id]!;
+}
+
+function estProbleme(r: Reponse, status: number) {
+  expect(r.status, r.texte).toBe(status);
+  expect(r.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+  expect(r.json).toMatchObject({ status, type: expect.any(String), title: expect.any(String), detail: expect.any(String) });
+}
+
+const handleDe = (workflowId: string) => banc.env.client.workflow.getHandle(workflowId);
+
+async function attendreEtat(workflowId: string, predicat: (e: EtatParcours) => boolean, ms = 20_000): Promise<EtatParcours> {
+  const fin = Date.now() + ms;
+  for (;;) {
+    const e = await handleDe(workflowId).query(etatQuery);
+    if (predicat(e)) return e;
+    if (Date.now() > fin) throw new Error(`État attendu jamais atteint ; étape : ${e.etape}, journal : ${e.journal.map((x) => x.type).join(', ')}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Début du bail : ~60 jours avant l'horloge du serveur de test (qui avance plus vite que la nôtre). */
+async function situation(s: Record<string, unknown> = {}) {
+  const maintenant = await banc.env.currentTimeMs();
+  return {
+    impayesMois: 2,
+    montantDette: 812.4,
+    debutBail: new Date(maintenant - 60 * 86_400_000).toISOString().slice(0, 10),
+    garantie: 'aucune',
+    dejaTente: 'Deux relances écrites',
+    contactBailleur: false,
+    suiviParServiceSocial: false,
+    ...s,
+  };
+}
+
+async function lancer(programmeId: string, s: Record<string, unknown> = {}) {
+  const menage = menageEssai();
+  const corps = { programmeId, travailleurSocial: 'ts.alice', menage, donnees: { situation: await situation(s) } };
+  const r = await appel('POST', '/api/parcours', { jeton: await connecter('coord.essai'), corps });
+  expect(r.status, r.texte).toBe(201);
+  return { workflowId: r.json.workflowId as string, menage, corps, reponse: r };
+}
+
+const message = async (workflowId: string, nom: string, corps: Record<string, unknown>, qui = 'ts.alice') =>
+  appel('POST', `/api/parcours/${workflowId}/messages/${nom}`, { jeton: await connecter(qui), corps: { requestId: requete(), ...corps } });
+
+const bailleurDe = (programmeId: string) => CATALOGUE.trouver(programmeId)!.partenaires.bailleur!.courriel;
+const courrielsBailleur = (programmeId: string, reference: string) =>
+  banc.courriels.messages().filter((m) => m.a.includes(bailleurDe(programmeId)) && m.sujet.includes(reference));
+
+function sansConfidentiel(courriels: CourrielRecu[]) {
+  for (const m of courriels) {
+    for (const secret of CONFIDENTIEL) {
+      expect(m.sujet, m.sujet).not.toContain(secret);
+      expect(m.texte, m.sujet).not.toContain(secret);
+      expect(m.html ?? '', m.sujet).not.toContain(secret);
+    }
+  }
+}
+
+function lienDe(m: CourrielRecu): string {
+  const x = LIEN.exec(m.texte);
+  expect(x, m.texte).not.toBeNull();
+  return x![1]!;
+}
+
+// ---------------------------------------------------------------------------------------------
+describe('loiret-ahu par l’API', () => {
+  let workflowId: string;
+  let reference: string;
+
+  beforeAll(async () => {
+    const l = await lancer('loiret-ahu');
+    workflowId = l.workflowId;
+    reference = l.menage.reference;
+    expect(workflowId).toBe(`loiret-ahu--${reference}`);
+    expect(l.reponse.headers.get('location')).toBe(`/api/parcours/${workflowId}`);
+  });
+
+  it('le lancement par la coordination ; un second lancement pour le même ménage → 409 en français', async () => {
+    const etat = await attendreEtat(workflowId, (e) => e.etape === 'aller_vers');
+    expect(etat.details.situation).toMatchObject({ impayesMois: 2, garantie: 'aucune' });
+    const doublon = await appel('POST', '/api/parcours', {
+      jeton: await connecter('coord.essai'),
+      corps: { programmeId: 'loiret-ahu', travailleurSocial: 'ts.alice', menage: menageEssai(reference), donnees: { situation: await situation() } },
+    });
+    estProbleme(doublon, 409);
+    expect(doublon.json.detail).toBe('Un parcours existe déjà pour ce ménage dans ce programme.');
+  });
+
+  it('un ménage non éligible (garantie FSL) est clôturé « non éligible », la raison est visible ; pas de lettre, une fiche de clôture', async () => {
+    const { workflowId: id } = await lancer('loiret-ahu', { garantie: 'fsl' });
+    await attendreEtat(id, (e) => !!e.cloture && !!e.details.ficheCloture);
+    const r = await appel('GET', `/api/parcours/${id}`, { jeton: await connecter('coord.essai') });
+    expect(r.status, r.texte).toBe(200);
+    expect(r.json.cloture).toMatchObject({ issue: 'non_eligible', motif: 'le ménage bénéficie d’une garantie (fsl)' });
+    expect(r.json.etape).toBe('cloture');
+
+    const lettre = await appel('GET', `/api/parcours/${id}/documents/lettre-information`, { jeton: await connecter('coord.essai') });
+    estProbleme(lettre, 404);
+    expect(lettre.json.detail).toContain('Aucune lettre d’information n’a été préparée');
+
+    const fiche = await appel('GET', `/api/parcours/${id}/documents/fiche-cloture`, { jeton: await connecter('ts.alice') });
+    expect(fiche.status, fiche.texte).toBe(200);
+    expect(fiche.texte).toContain('<html lang="fr">');
+    expect(fiche.texte).toContain('Fiche de clôture — dossier');
+    expect(fiche.texte).toContain('<dd>Non éligible</dd>');
+    expect(fiche.texte).toContain('le ménage bénéficie d’une garantie (fsl)');
+    expect(fiche.texte).toContain('Aucun bilan n’a été enregistré.');
+    expect(fiche.texte).not.toContain('Lefébure');
+  });
+
+  it('un message hors étape (bilan pendant « aller vers ») → 409 avec la raison ; un autre travailleur social → 403', async () => {
+    await attendreEtat(workflowId, (e) => e.etape === 'aller_vers');
+    const bilan = await message(workflowId, 'bilan', { reprisePaiement: 'totale', planRespecte: true, demarches: [] });
+    estProbleme(bilan, 409);
+    expect(bilan.json.detail).toBe('Ce message n’est pas attendu à l’étape « Aller vers le ménage ».');
+
+    const bruno = await message(workflowId, 'tentative-contact', { canal: 'telephone', creneau: 'soir', issue: 'joint' }, 'ts.bruno');
+    estProbleme(bruno, 403);
+    expect(bruno.json.detail).toBe('Ce ménage ne vous est pas affecté.');
+    estProbleme(await appel('GET', `/api/parcours/${workflowId}`, { jeton: await connecter('ts.bruno') }), 403);
+    estProbleme(await appel('GET', `/api/parcours/${workflowId}/documents/lettre-information`, { jeton: await connecter('ts.bruno') }), 403);
+    expect((await handleDe(workflowId).query(etatQuery)).details.tentatives).toBe(0);
+  });
+
+  it('la lettre d’information : imprimable, en français, adressée au ménage par son nom et son adresse', async () => {
+    for (const qui of ['coord.essai', 'ts.alice']) {
+      const r = await appel('GET', `/api/parcours/${workflowId}/documents/lettre-information`, { jeton: await connecter(qui) });
+      expect(r.status, r.texte).toBe(200);
+      expect(r.headers.get('content-type')).toMatch(/^text\/html/);
+      expect(r.headers.get('cache-control')).toBe('no-store');
+      expect(r.texte).toContain('<html lang="fr">');
+      expect(r.texte).toMatch(/<main[ >]/);
+      expect(r.texte).toContain('@media print');
+      expect(r.texte).not.toMatch(/<script|https?:\/\/(?!localhost)/i);
+      expect(r.texte).toContain('Mme Josiane Lefébure<br>12 rue des Tilleuls<br>45000 Orléans');
+      expect(r.texte).toContain('<h1 id="objet-lettre">Objet : un accompagnement vous est proposé</h1>');
+      expect(r.texte).toContain('<h2>Pour nous joindre</h2>');
+      expect(r.texte).toContain('Madame, Monsieur,');
+      expect(r.texte).toContain('Notre intervention est indépendante de votre bailleur');
+      expect(r.texte).toContain('AHU — Association pour l’accompagnement et l’hébergement urbain');
+      expect(r.texte).toContain('prevention@ahu.example');
+      expect(r.texte).toContain('Personne chargée de votre accompagnement : Alice Travailleuse');
+      expect(r.texte).toContain(`dossier ${reference}`);
+      expect(r.texte).toMatch(/<p class="date">Le \d{1,2}(er)? [a-zéû]+ \d{4}<\/p>/);
+      expect(r.texte).not.toContain('06 12 34 56 78');
+    }
+    // Documents : 404 pour un parcours non clôturé ou inconnu, 401 sans session.
+    const fiche = await appel('GET', `/api/parcours/${workflowId}/documents/fiche-cloture`, { jeton: await connecter('coord.essai') });
+    estProbleme(fiche, 404);
+    expect(fiche.json.detail).toBe('Ce parcours n’est pas clôturé : la fiche de clôture n’existe pas encore.');
+    estProbleme(await appel('GET', '/api/parcours/loiret-ahu--INCONNU-1/documents/lettre-information', { jeton: await connecter('coord.essai') }), 404);
+    estProbleme(await appel('GET', `/api/parcours/${workflowId}/documents/lettre-information`), 401);
+    estProbleme(await appel('GET', `/api/parcours/${workflowId}/documents/autre-chose`, { jeton: await connecter('coord.essai') }), 404);
+  });
+
+  it('le travailleur social affecté enregistre ses tentatives de contact, le parcours avance ; le bailleur ne reçoit rien de confidentiel', async () => {
+    const une = await message(workflowId, 'tentative-contact', { canal: 'telephone', creneau: 'soir', issue: 'injoignable', note: 'Voisin bruyant, séparation récente' });
+    expect(une.status, une.texte).toBe(200);
+    expect(une.json.resultat).toEqual({ etape: 'aller_vers' });
+    expect(une.json.etat.details.tentatives).toBe(1);
+    expect(une.json.etat.journal.some((e: { type: string }) => e.type === 'tentative_contact')).toBe(true);
+
+    const deux = await message(workflowId, 'tentative-contact', { canal: 'visite_domicile', creneau: 'apres_midi', issue: 'joint' });
+    expect(deux.status, deux.texte).toBe(200);
+    await attendreEtat(workflowId, (e) => e.etape === 'diagnostic');
+    const lu = await appel('GET', `/api/parcours/${workflowId}`, { jeton: await connecter('ts.alice') });
+    expect(lu.json).toMatchObject({ etape: 'diagnostic', details: { tentatives: 2, contactEtabliLe: expect.any(String) } });
+
+    const diag = await message(workflowId, 'diagnostic', {
+      origineDette: 'Perte d’emploi en mai',
+      droits: 'APL à réviser',
+      budget: 'Reste à vivre faible',
+      adequationLogement: 'Adapté',
+      notes: 'dépression signalée',
+      termine: true,
+      carnetDeRoute: ['Dossier FSL', 'RDV CAF'],
+    });
+    expect(diag.status, diag.texte).toBe(200);
+    await attendreEtat(workflowId, (e) => e.etape === 'plan_aide');
+    const plan = await message(workflowId, 'plan-aide', { actions: ['plan_apurement', 'fsl'], orientations: [], planApurement: { mensualite: 50, dureeMois: 16 } });
+    expect(plan.status, plan.texte).toBe(200);
+    await attendreEtat(workflowId, (e) => e.etape === 'suivi');
+
+    await banc.courriels.waitFor((m) => m.a.includes(bailleurDe('loiret-ahu')) && m.sujet === `Contact établi avec le ménage (dossier ${reference})`);
+    await banc.courriels.waitFor((m) => m.a.includes(bailleurDe('loiret-ahu')) && m.sujet === `Plan d’aide engagé (dossier ${reference})`);
+    const bailleur = courrielsBailleur('loiret-ahu', reference);
+    expect(bailleur.length).toBeGreaterThanOrEqual(2);
+    sansConfidentiel(bailleur);
+    // Le ménage, lui, a reçu la lettre d'information par courriel (il l'accepte).
+    await banc.courriels.waitFor((m) => m.a.includes('josiane.lefebure@exemple.fr') && m.texte.includes('Notre intervention est indépendante de votre bailleur'));
+
+    await terminer(handleDe(workflowId));
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+describe('reims-april par l’API : comité de suivi, clôture, veille active', () => {
+  it('le bailleur signale une rechute par son lien de veille active : page dédiée, confirmation, nouveau parcours lié', async () => {
+    const { workflowId, menage } = await lancer('reims-april');
+    const reference = menage.reference;
+    const coord = await connecter('coord.essai');
+
+    // Comité de suivi : le service social répond par son lien (page de validation habituelle).
+    await attendreEtat(workflowId, (e) => e.etape === 'comite_de_suivi' && e.demandes.length === 1);
+    const comite = await banc.courriels.waitFor((m) => m.a.includes('cas-reims@marne.example') && m.sujet.startsWith('Comité de suivi') && m.sujet.includes(reference), { timeoutMs: 20_000 });
+    const jetonComite = lienDe(comite);
+    const pageComite = await appel('GET', `/liens/${jetonComite}`);
+    expect(pageComite.status).toBe(200);
+    expect(pageComite.texte).toContain('<label for="decision-approuve">J’approuve</label>');
+    expect(pageComite.texte).not.toContain('Signaler une rechute');
+    const accord = await appel('POST', `/liens/${jetonComite}`, { formulaire: { decision: 'approuve', commentaire: 'L’association engage l’accompagnement.' } });
+    expect(accord.status, accord.texte).toBe(200);
+    expect(accord.texte).toContain('demande approuvée');
+
+    // Contact, diagnostic, plan : par les messages du travailleur social.
+    await attendreEtat(workflowId, (e) => e.etape === 'aller_vers');
+    expect((await message(workflowId, 'tentative-contact', { canal: 'visite_domicile', creneau: 'soir', issue: 'joint', note: 'Voisin bruyant' })).status).toBe(200);
+    await attendreEtat(workflowId, (e) => e.etape === 'diagnostic');
+    expect((await message(workflowId, 'diagnostic', { origineDette: 'Perte d’emploi', notes: 'dépression', termine: true, carnetDeRoute: ['FSL'] })).status).toBe(200);
+    await attendreEtat(workflowId, (e) => e.etape === 'plan_aide');
+    expect((await message(workflowId, 'plan-aide', { actions: ['plan_apurement'], planApurement: { mensualite: 30, dureeMois: 12 } })).status).toBe(200);
+    await attendreEtat(workflowId, (e) => e.etape === 'suivi');
+    const cloture = await message(workflowId, 'cloture', { issue: 'plan_apurement_respecte', motif: 'Dette soldée, loyer courant repris' });
+    expect(cloture.status, cloture.texte).toBe(200);
+    await attendreEtat(workflowId, (e) => !!e.cloture && e.demandes.length === 2);
+
+    // La fiche de clôture est disponible.
+    const fiche = await appel('GET', `/api/parcours/${workflowId}/documents/fiche-cloture`, { jeton: coord });
+    expect(fiche.status, fiche.texte).toBe(200);
+    expect(fiche.texte).toContain('<dd>Plan d&#39;apurement respecté</dd>');
+    expect(fiche.texte).toContain('Dette soldée, loyer courant repris');
+    expect(fiche.texte).toContain('@media print');
+
+    // Le lien de veille active envoyé au bailleur : une page dédiée.
+    const veille = await banc.courriels.waitFor((m) => m.a.includes(bailleurDe('reims-april')) && m.sujet.startsWith('Veille active') && m.sujet.includes(reference), { timeoutMs: 20_000 });
+    const jeton = lienDe(veille);
+    expect(SIGNEUR.verifier(jeton, new Date())).toMatchObject({ ok: true, claims: { action: 'rechute', role: 'bailleur' } });
+    const page = await appel('GET', `/liens/${jeton}`);
+    expect(page.status, page.texte).toBe(200);
+    expect(page.headers.get('cache-control')).toBe('no-store');
+    expect(page.texte).toContain('<html lang="fr">');
+    expect(page.texte).toContain('<h1>Veille active : signaler une rechute</h1>');
+    expect(page.texte).toContain('<button type="submit">Signaler une rechute</button>');
+    expect(page.texte).toContain('<label for="commentaire">Commentaire (facultatif)</label>');
+    expect(page.texte).toContain('un nouvel accompagnement sera ouvert');
+    expect(page.texte).toContain('Veille active jusqu’au');
+    expect(page.texte).not.toContain('type="radio"');
+    expect(page.texte).not.toContain('J’approuve');
+    expect(page.texte).not.toContain('Je refuse');
+    expect(page.texte).not.toContain('Cette demande est close');
+    for (const secret of CONFIDENTIEL) expect(page.texte).not.toContain(secret);
+
+    // Signaler la rechute : confirmation, décision « approuve », nouveau parcours lié.
+    const post = await appel('POST', `/liens/${jeton}`, { formulaire: { commentaire: 'Deux loyers impayés depuis mars' } });
+    expect(post.status, post.texte).toBe(200);
+    expect(post.texte).toContain('La rechute est signalée : un nouvel accompagnement est ouvert.');
+    let etat = await attendreEtat(workflowId, (e) => typeof e.details.parcoursSuivant === 'string');
+    expect(etat.demandes[1]).toMatchObject({ statut: 'approuvee', decision: { decision: 'approuve', commentaire: 'Deux loyers impayés depuis mars', par: 'partenaire:bailleur' } });
+    const lu = await appel('GET', `/api/parcours/${workflowId}`, { jeton: coord });
+    expect(lu.status, lu.texte).toBe(200);
+    expect(lu.json.details.parcoursSuivant).toMatch(new RegExp(`^reims-april--${reference}-R\\d{6}$`));
+    etat = lu.json;
+
+    // Le même lien ne sert qu'une fois.
+    const encore = await appel('GET', `/liens/${jeton}`);
+    expect(encore.status).toBe(200);
+    expect(encore.texte).toContain('Une rechute a déjà été signalée');
+    expect(encore.texte).not.toContain('<form');
+    const repost = await appel('POST', `/liens/${jeton}`, { formulaire: { commentaire: 'encore' } });
+    expect(repost.status).toBe(409);
+    expect(repost.texte).toContain('Une rechute a déjà été signalée');
+
+    // Le bailleur n'a rien reçu de confidentiel.
+    const bailleur = courrielsBailleur('reims-april', reference);
+    expect(bailleur.length).toBeGreaterThanOrEqual(3);
+    sansConfidentiel(bailleur);
+
+    // Le nouveau parcours, lié au précédent, est terminé au repos.
+    const suite = handleDe(etat.details.parcoursSuivant as string);
+    const etatSuite = await attendreEtat(suite.workflowId, (e) => e.etape === 'comite_de_suivi' && e.demandes.length === 1);
+    expect(etatSuite.details.parcoursPrecedent).toBe(workflowId);
+    await repos(suite);
+    await terminer(suite);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+describe('documents (rendu, fonctions pures)', () => {
+  it('la lettre échappe les données du ménage, date au « 1er », adresse sur plusieurs lignes', () => {
+    const programme = CATALOGUE.trouver('loiret-ahu')!;
+    const rendu = contenuLettreInformation({
+      programme,
+      menage: { nom: 'M. <b>Traoré</b> & Mme "Diallo"', adresse: 'Bât. A, 12 rue des Tilleuls, 45000 Orléans' },
+      reference: 'LL-1',
+      le: '2026-03-01T10:00:00.000Z',
+    }).valeur;
+    expect(rendu).toContain('M. &lt;b&gt;Traoré&lt;/b&gt; &amp; Mme &quot;Diallo&quot;<br>Bât. A<br>12 rue des Tilleuls<br>45000 Orléans');
+    expect(rendu).toContain('<p class="date">Le 1er mars 2026</p>');
+    expect(rendu).not.toContain('Personne chargée de votre accompagnement');
+    expect(lignesAdresse(' 3 place du Marché ,\n 25000 Besançon ')).toEqual(['3 place du Marché', '25000 Besançon']);
+  });
+
+  it('la fiche de clôture : bilans en tableau, motif absent « Non précisé », état incomplet ignoré', () => {
+    const etat = {
+      workflowId: 'loiret-ahu--AB-1', typeParcours: 'prevention_precontentieuse', programme: { id: 'loiret-ahu', version: 1, nom: 'AHU' }, reference: 'AB-1',
+      etape: 'cloture', libelleEtape: 'Clôturé', echeances: [], demandes: [], journal: [],
+      cloture: { issue: 'situation_stabilisee', le: '2026-06-12T10:00:00.000Z' },
+      details: { ficheCloture: { issue: 'situation_stabilisee', libelle: 'Situation stabilisée', le: '2026-06-12T10:00:00.000Z', bilans: [{ jalon: 'Bilan à 3 mois', reprisePaiement: 'partielle', planRespecte: false }] } },
+      detailsConfidentiels: {},
+    } as unknown as EtatParcours;
+    const fiche = lireFicheCloture(etat)!;
+    const rendu = contenuFicheCloture(etat, fiche, 'Alice Travailleuse').valeur;
+    expect(rendu).toContain('<dd>Situation stabilisée</dd>');
+    expect(rendu).toContain('<dd>Non précisé</dd>');
+    expect(rendu).toContain('<dd>12 juin 2026</dd>');
+    expect(rendu).toContain('<th scope="row">Bilan à 3 mois</th><td>Reprise partielle</td><td>Non respecté</td>');
+    expect(lireFicheCloture({ ...etat, details: { ficheCloture: { issue: 1 } } } as unknown as EtatParcours)).toBeUndefined();
+  });
+});
