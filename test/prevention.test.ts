@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WorkflowHandle } from '@temporalio/client';
-import { etatQuery, repondreValidationUpdate } from '../domain/messages';
+import { cloreAnticipeUpdate, etatQuery, repondreValidationUpdate } from '../domain/messages';
 import {
   bilanUpdate,
   cloturerUpdate,
@@ -197,8 +197,29 @@ describe('besancon-ccas', () => {
     for (const a of ['ccapex@doubs.example', 'pdalpd@doubs.example', 'sss-besancon@doubs.example', bailleurDe('besancon-ccas')]) {
       await banc.courriels.waitFor((m) => m.a.includes(a) && m.sujet === `Plan d’aide engagé (dossier ${ref})`);
     }
+    // Suivi jusqu'au bilan à 6 mois, passage au droit commun, clôture et fiche de clôture.
+    await avancer(handle, '183 days');
+    await jusqua(handle, (e) => e.echeances.some((x) => x.id === 'bilan:P6M' && x.statut === 'en_cours'));
+    await handle.executeUpdate(bilanUpdate, { args: [msg()({ reprisePaiement: 'totale' as const, planRespecte: true, demarches: ['ASLL engagée'] })] });
+    await handle.executeUpdate(passageDroitCommunUpdate, { args: [msg()({ service: 'Service social départemental', entretienTripartite: false })] });
+    await etape(handle, 'passage_droit_commun');
+    await handle.executeUpdate(cloturerUpdate, { args: [msg()({ issue: 'situation_stabilisee' as const, motif: 'Loyer courant repris' })] });
+    const fin = await jusqua(handle, (e) => !!e.cloture);
+    expect(fin.details.ficheCloture).toMatchObject({ issue: 'situation_stabilisee', motif: 'Loyer courant repris' });
+    await banc.courriels.waitFor((m) => m.a.includes('ccapex@doubs.example') && m.sujet.startsWith('Fin de l’accompagnement : Situation stabilisée') && dossier(ref)(m));
     sansConfidentiel(courrielsBailleur('besancon-ccas', ref));
-    await terminer(handle);
+  });
+
+  it('clôture anticipée par le coordinateur, avec son motif, à n’importe quelle étape', async () => {
+    const { handle, ref } = await lancer('besancon-ccas');
+    await etape(handle, 'aller_vers');
+    await handle.executeUpdate(cloreAnticipeUpdate, { args: [{ requestId: requete(), par: 'coord.essai', motif: 'Le ménage a quitté le logement' }] });
+    const etat = await jusqua(handle, (e) => !!e.cloture);
+    expect(etat.cloture).toMatchObject({ issue: 'cloture_anticipee', motif: 'Le ménage a quitté le logement' });
+    expect(etat.echeances.every((x) => x.statut !== 'en_cours')).toBe(true);
+    const refus = await handle.executeUpdate(cloreAnticipeUpdate, { args: [{ requestId: requete(), par: 'coord.essai', motif: 'Encore' }] }).catch((e) => e);
+    expect(refus.cause?.message).toBe('Le parcours est déjà clôturé.');
+    await banc.courriels.waitFor((m) => m.a.includes(bailleurDe('besancon-ccas')) && m.sujet.startsWith('Fin de l’accompagnement : Clôture anticipée') && dossier(ref)(m));
   });
 
   it('première visite non faite en 3 semaines : rappel avant, alerte au coordinateur après', async () => {
