@@ -3,12 +3,14 @@
  * Les workflows n'importent que le type `Activites` (aucun code d'activité dans le bac à sable).
  */
 import { createCourrielActivities, type DependancesCourriel } from './courriel';
+import { createFileImlActivities, type DependancesFileIml } from './file-iml';
 
-export type DependancesActivites = DependancesCourriel;
+export type DependancesActivites = DependancesCourriel & DependancesFileIml;
 
 export function createActivities(deps: DependancesActivites) {
   return {
     ...createCourrielActivities(deps),
+    ...createFileImlActivities(deps),
   };
 }
 

@@ -30,6 +30,7 @@ export const workflowIdSchema = z
   .string()
   .max(110)
   .regex(/^[a-z0-9-]{3,60}--[A-Za-z0-9][A-Za-z0-9_-]{1,39}$/, 'identifiant de parcours attendu sous la forme « programme--référence »')
+  .refine((id) => !id.startsWith('file-iml--'), 'la file d’attente IML n’est pas un parcours : voir /api/programmes/{id}/file-iml')
   .meta({ description: 'Identifiant du parcours : programme et référence du dossier', example: 'loiret-ahu--LL-2026-0042' });
 
 export const workflowIdDe = (programmeId: string, reference: string) => `${programmeId}${SEPARATEUR_ID}${reference}`;

@@ -1,2 +1,5 @@
 /** Les workflows des parcours de ménage (un fichier par parcours). */
 export { preventionPrecontentieuse } from './prevention-precontentieuse';
+export { imlBailGlissant } from './iml-bail-glissant';
+export { fileIml } from './file-iml';
+export { protocolePostResiliation } from './protocole-post-resiliation';

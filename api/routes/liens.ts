@@ -13,6 +13,12 @@
  * facultatif ; il envoie la décision « approuve », qui ouvre un nouvel accompagnement. Le parcours
  * est alors clôturé : c'est attendu, seule la demande (en attente ou non) compte.
  *
+ * Un lien d'action « paiement » (protocole post-résiliation : chaque mois, le bailleur indique si
+ * l'indemnité d'occupation et la mensualité du plan d'apurement sont reçues) a sa page : « Paiement
+ * reçu » (décision « approuve ») ou « Paiement non reçu » (« refuse »), le montant reçu s'il diffère
+ * du montant attendu et un commentaire ; le montant voyage dans le commentaire, sous la forme fixée
+ * par domain/protocole.ts. Un lien dont le mois a entre-temps été enregistré par l'équipe est clos.
+ *
  * Le lien ne peut agir que sur son parcours, sa demande et son rôle : ils sont dans le jeton signé.
  * Une page d'erreur ne change jamais rien.
  */
@@ -21,11 +27,12 @@ import { z } from 'zod';
 import '../../config/zod-fr';
 import { WorkflowNotFoundError } from '@temporalio/common';
 import { repondreValidationUpdate, etatQuery } from '../../domain/messages';
+import { commentairePaiement } from '../../domain/protocole';
 import { reponseValidationSchema } from '../../domain/schemas';
 import { LIBELLES_ROLES, ROLES_PARTENAIRES, type EtatParcours, type RolePartenaire } from '../../domain/vocabulaire';
 import { dateEnFrancais } from '../../workflows/blocs/duree';
 import type { DependancesApi } from '../dependances';
-import { envoyerPage, html, type Brut } from '../html';
+import { brut, envoyerPage, html, type Brut } from '../html';
 import { depuisTemporal, raisonRefus } from '../problemes';
 import { apercuDemande, type ApercuDemande } from '../visibilite';
 
@@ -34,7 +41,7 @@ const roleSchema = z.enum(ROLES_PARTENAIRES);
 const formatParis = new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'full', timeStyle: 'short' });
 const dateHeure = (iso: string) => formatParis.format(new Date(iso));
 
-const ACTIONS_PRISES_EN_CHARGE = new Set(['validation', 'rechute']);
+const ACTIONS_PRISES_EN_CHARGE = new Set(['validation', 'rechute', 'paiement']);
 
 function enTetesLien(res: Response): void {
   // Le jeton est dans l'URL : ni cache, ni référent, ni indexation.
@@ -119,7 +126,58 @@ ${erreur ? html`<div class="erreur" role="alert" id="erreur-formulaire"><p>${err
   });
 }
 
+/** La page d'un lien de paiement mensuel : reçu ou non, montant reçu, commentaire. */
+function formulairePaiement(res: Response, status: number, token: string, etat: EtatParcours, d: ApercuDemande, erreur?: string, saisie: { decision?: string; montant?: string; commentaire?: string } = {}): void {
+  enTetesLien(res);
+  const coche = (v: string) => (saisie.decision === v ? brut(' checked') : '');
+  envoyerPage(res, status, {
+    titre: `${erreur ? 'Erreur : ' : ''}${d.objet} — Prévention des expulsions`,
+    contenu: html`<h1>${d.objet}</h1>
+<p>Demande adressée à : <strong>${LIBELLES_ROLES[d.role] ?? d.role}</strong></p>
+<dl class="infos">
+  <dt>Dispositif</dt><dd>${etat.programme.nom}</dd>
+  <dt>Dossier</dt><dd>${etat.reference}</dd>
+  <dt>Réponse attendue avant le</dt><dd>${dateHeure(d.echeance)}</dd>
+</dl>
+${d.apercu.length ? html`<ul>${d.apercu.map((l) => html`<li>${l}</li>`)}</ul>` : ''}
+${erreur ? html`<div class="erreur" role="alert" id="erreur-formulaire"><p>${erreur}</p></div>` : ''}
+<form method="post" action="/liens/${token}" novalidate>
+  <fieldset${erreur ? html` aria-describedby="erreur-formulaire"` : ''}>
+    <legend>Le paiement de ce mois (obligatoire)</legend>
+    <div class="choix"><input type="radio" id="decision-approuve" name="decision" value="approuve" required${coche('approuve')}><label for="decision-approuve">Paiement reçu</label></div>
+    <div class="choix"><input type="radio" id="decision-refuse" name="decision" value="refuse" required${coche('refuse')}><label for="decision-refuse">Paiement non reçu ou incomplet</label></div>
+  </fieldset>
+  <label for="montant">Montant reçu en euros (facultatif)</label>
+  <p class="aide" id="aide-montant">À indiquer s’il diffère du montant attendu, par exemple 300 ou 412,50.</p>
+  <input type="text" id="montant" name="montant" inputmode="decimal" autocomplete="off" value="${saisie.montant ?? ''}" aria-describedby="aide-montant">
+  <label for="commentaire">Commentaire (facultatif)</label>
+  <p class="aide" id="aide-commentaire">Par exemple : date du versement, échéancier convenu. 1 500 caractères au plus. Il sera transmis à l’équipe qui accompagne le ménage.</p>
+  <textarea id="commentaire" name="commentaire" maxlength="1500" aria-describedby="aide-commentaire">${saisie.commentaire ?? ''}</textarea>
+  <p><button type="submit">Envoyer ma réponse</button></p>
+</form>
+<p class="aide">Ce lien vous est personnel et ne sert qu’une fois. Il expire à la date indiquée ci-dessus.</p>`,
+  });
+}
+
+/** Le montant saisi sur la page de paiement (« 412,50 », « 1 250 ») ; undefined si vide, NaN si illisible. */
+function lireMontantSaisi(v: unknown): number | undefined {
+  if (typeof v !== 'string') return undefined;
+  const t = v.replace(/[\s\u00a0\u202f€]/g, '');
+  if (t === '') return undefined;
+  return /^\d{1,6}(?:[.,]\d{1,2})?$/.test(t) ? Number(t.replace(',', '.')) : Number.NaN;
+}
+
 function dejaTraitee(res: Response, status: number, d: ApercuDemande, action?: string): void {
+  if (action === 'paiement') {
+    if (d.statut === 'approuvee' || d.statut === 'refusee') {
+      pageMessage(res, status, 'Ce paiement a déjà été indiqué', 'encadre', html`<p>Votre réponse sur « ${d.objet} » a déjà été enregistrée${d.reponduLe ? html` le ${dateHeure(d.reponduLe)}` : ''}.</p>
+<p>Ce lien ne peut plus être utilisé. Rien n’a été modifié. Pour corriger un paiement, contactez l’opérateur du dispositif.</p>`);
+      return;
+    }
+    pageMessage(res, status, 'Ce lien n’est plus utilisable', 'alerte', html`<p>Le paiement visé (« ${d.objet} ») a déjà été enregistré par l’équipe qui accompagne le ménage, ou le délai de réponse est passé, ou le protocole a pris fin.</p>
+<p>Rien n’a été modifié. Pour signaler un paiement, contactez l’opérateur du dispositif.</p>`);
+    return;
+  }
   if (action === 'rechute' && d.statut !== 'refusee') {
     if (d.statut === 'approuvee') {
       pageMessage(res, status, 'Une rechute a déjà été signalée', 'encadre', html`<p>Une rechute a déjà été signalée${d.reponduLe ? html` le ${dateHeure(d.reponduLe)}` : ''} pour ce dossier : un nouvel accompagnement a été ouvert.</p>
@@ -195,29 +253,55 @@ export function routesLiens(deps: DependancesApi): Router {
       return;
     }
     if (o.demande.statut !== 'en_attente' || o.etat.cloture) {
-      dejaTraitee(res, 200, o.etat.cloture && o.demande.statut === 'en_attente' ? { ...o.demande, statut: 'expiree' } : o.demande);
+      dejaTraitee(res, 200, o.etat.cloture && o.demande.statut === 'en_attente' ? { ...o.demande, statut: 'expiree' } : o.demande, o.v.claims.action);
       return;
     }
-    formulaire(res, 200, o.token, o.etat, o.demande);
+    (o.v.claims.action === 'paiement' ? formulairePaiement : formulaire)(res, 200, o.token, o.etat, o.demande);
   });
 
   r.post('/liens/:token', async (req, res) => {
     const o = await ouvrir(req, res);
     if (!o) return;
     const rechute = o.v.claims.action === 'rechute';
+    const paiement = o.v.claims.action === 'paiement';
     if (o.demande.statut !== 'en_attente') {
       dejaTraitee(res, 409, o.demande, o.v.claims.action);
       return;
     }
+    let decision: unknown = rechute ? 'approuve' : req.body?.decision;
+    let commentaire: unknown = req.body?.commentaire;
+    if (paiement) {
+      const saisie = {
+        decision: typeof req.body?.decision === 'string' ? req.body.decision : undefined,
+        montant: typeof req.body?.montant === 'string' ? req.body.montant.slice(0, 30) : undefined,
+        commentaire: typeof req.body?.commentaire === 'string' ? req.body.commentaire.slice(0, 2000) : undefined,
+      };
+      const montant = lireMontantSaisi(req.body?.montant);
+      const texte = typeof req.body?.commentaire === 'string' ? req.body.commentaire : '';
+      const erreur =
+        saisie.decision !== 'approuve' && saisie.decision !== 'refuse'
+          ? 'Indiquez si le paiement a été reçu.'
+          : Number.isNaN(montant)
+            ? 'Montant reçu : un nombre en euros, par exemple 300 ou 412,50.'
+            : texte.trim().length > 1500
+              ? 'Commentaire : 1 500 caractères au plus.'
+              : undefined;
+      if (erreur) {
+        formulairePaiement(res, 400, o.token, o.etat, o.demande, erreur, saisie);
+        return;
+      }
+      decision = saisie.decision;
+      commentaire = commentairePaiement(montant, texte);
+    }
     const corps = reponseValidationSchema.safeParse({
       // Un lien de veille active ne sert qu'à signaler une rechute : la décision est « approuve ».
-      decision: rechute ? 'approuve' : req.body?.decision,
-      commentaire: typeof req.body?.commentaire === 'string' && req.body.commentaire.trim() !== '' ? req.body.commentaire : undefined,
+      decision,
+      commentaire: typeof commentaire === 'string' && commentaire.trim() !== '' ? commentaire : undefined,
     });
     if (!corps.success) {
       const i = corps.error.issues[0]!;
       const message = i.path[0] === 'decision' ? 'Choisissez « J’approuve » ou « Je refuse ».' : `Commentaire : ${i.message}`;
-      (rechute ? formulaireRechute : formulaire)(res, 400, o.token, o.etat, o.demande, message);
+      (rechute ? formulaireRechute : paiement ? formulairePaiement : formulaire)(res, 400, o.token, o.etat, o.demande, message);
       return;
     }
     const requestId = `lien-${o.v.jti}`;
@@ -257,6 +341,11 @@ export function routesLiens(deps: DependancesApi): Router {
       return;
     }
     const approuve = corps.data.decision === 'approuve';
+    if (paiement) {
+      pageMessage(res, 200, 'Votre réponse a bien été enregistrée', 'succes', html`<p>Merci. Pour « ${o.demande.objet} », vous avez indiqué : <strong>${approuve ? 'paiement reçu' : 'paiement non reçu ou incomplet'}</strong>${corps.data.commentaire ? html` (${corps.data.commentaire})` : ''}.</p>
+<p>L’équipe qui accompagne le ménage en est informée. Vous pouvez fermer cette page.</p>`);
+      return;
+    }
     pageMessage(res, 200, 'Votre réponse a bien été enregistrée', 'succes', html`<p>Merci. Votre décision sur la demande « ${o.demande.objet} » a été enregistrée : <strong>${approuve ? 'demande approuvée' : 'demande refusée'}</strong>.</p>
 <p>L’équipe qui accompagne le ménage en est informée. Vous pouvez fermer cette page.</p>`);
   });

@@ -14,7 +14,7 @@ export type A =
   | { role: RolePartenaire }
   | { personnel: string }
   | { coordination: true }
-  | { adresse: { nom: string; courriel: string } };
+  | { adresse: { nom: string; courriel: string }; libelle?: string };
 
 export interface Notification {
   a: A;
@@ -34,7 +34,7 @@ export function destinataire(parcours: Parcours, a: A): { d: Destinataire; libel
   }
   if ('personnel' in a) return { d: { type: 'personnel', id: a.personnel }, libelle: a.personnel };
   if ('coordination' in a) return { d: { type: 'coordination', programmeId: parcours.programme.id }, libelle: 'coordination' };
-  return { d: { type: 'adresse', ...a.adresse }, libelle: 'le ménage' };
+  return { d: { type: 'adresse', ...a.adresse }, libelle: a.libelle ?? 'le ménage' };
 }
 
 export function cleIdempotence(): string {

@@ -4,6 +4,7 @@
  * (prévention, IML, protocole) ouvre le sien et y raconte ses étapes.
  */
 import {
+  allHandlersFinished,
   ApplicationFailure,
   condition,
   setHandler,
@@ -22,7 +23,9 @@ import {
 import type {
   Acteur,
   DemandeValidation,
+  Echeance,
   EtatParcours,
+  EvenementJournal,
   IssueCloture,
   Programme,
   TypeParcours,
@@ -30,7 +33,7 @@ import type {
 import { LIBELLES_ISSUES } from '../../domain/vocabulaire';
 import { dateEnFrancais } from './duree';
 import { attendre } from './attente';
-import { Echeances } from './echeances';
+import { Echeances, type DefinitionEcheance, type EcheanceSuivie } from './echeances';
 import { Journal } from './journal';
 import { notifier } from './notification';
 import { enregistrerReponse, validerReponse } from './validation';
@@ -64,9 +67,39 @@ export function refuser(raison: string): never {
   throw ApplicationFailure.create({ message: raison, type: 'MessageRefuse', nonRetryable: true });
 }
 
+/**
+ * Ce qu'une exécution transmet à la suivante quand un parcours de plusieurs années continue en une
+ * nouvelle exécution (continue-as-new) pour borner son historique : tout l'état du socle. Pris à
+ * un point stable (`pointStable`), rendu par `ouvrir(reprise)`.
+ */
+export interface InstantaneParcours {
+  etape: string;
+  libelleEtape: string;
+  travailleurSocial?: string;
+  coordinateur?: string;
+  journal: EvenementJournal[];
+  /** Toutes les échéances ; celles en cours gardent de quoi réarmer leur rappel et leur alerte. */
+  echeances: Array<Echeance & { rappelAvant?: string; alerter?: boolean }>;
+  demandes: DemandeValidation[];
+  details: Record<string, unknown>;
+  detailsConfidentiels: Record<string, unknown>;
+  /** Messages déjà appliqués (requestId, résultat) : renvoyé après la reprise, un message reste sans effet. */
+  traites: Array<[string, unknown]>;
+}
+
+/** Les échéances du socle, qui retiennent leur rappel et leur alerte pour les réarmer après une reprise. */
+class EcheancesDuParcours extends Echeances {
+  readonly reglages = new Map<string, { rappelAvant?: string; alerter?: boolean }>();
+
+  override suivre(def: DefinitionEcheance): EcheanceSuivie {
+    this.reglages.set(def.id, { rappelAvant: def.rappelAvant, alerter: def.alerter });
+    return super.suivre(def);
+  }
+}
+
 export class Parcours {
   readonly journal = new Journal();
-  readonly echeances: Echeances;
+  readonly echeances: EcheancesDuParcours;
   readonly demandes: DemandeValidation[] = [];
   /** Résultats des messages déjà appliqués, par requestId. */
   private readonly traites = new Map<string, unknown>();
@@ -83,7 +116,7 @@ export class Parcours {
   readonly detailsConfidentiels: Record<string, unknown> = {};
 
   constructor(readonly ouverture: OuvertureParcours) {
-    this.echeances = new Echeances(this);
+    this.echeances = new EcheancesDuParcours(this);
     this.etape = ouverture.etape;
     this.libelleEtape = ouverture.libelleEtape;
     this.travailleurSocial = ouverture.travailleurSocial;
@@ -98,8 +131,13 @@ export class Parcours {
     return workflowInfo().workflowId;
   }
 
-  /** Installe la requête d'état et les messages communs, publie les attributs de recherche. */
-  ouvrir(): this {
+  /**
+   * Installe la requête d'état et les messages communs, publie les attributs de recherche. Avec
+   * `reprise` (l'instantané de l'exécution précédente, après un continue-as-new), l'état est rendu
+   * avant d'installer les messages : un message déjà appliqué avant la reprise ne l'est pas deux fois.
+   */
+  ouvrir(reprise?: InstantaneParcours): this {
+    if (reprise) this.restaurer(reprise);
     setHandler(etatQuery, () => this.etat());
     this.message(repondreValidationUpdate, {
       valider: (r) => validerReponse(this, r),
@@ -134,9 +172,61 @@ export class Parcours {
         return { etape: 'cloture' };
       },
     });
-    this.journal.noter('ouverture', `Parcours ouvert (programme ${this.programme.nom}, version ${this.programme.version})`);
+    if (!reprise) this.journal.noter('ouverture', `Parcours ouvert (programme ${this.programme.nom}, version ${this.programme.version})`);
     this.publierAttributs();
     return this;
+  }
+
+  /**
+   * Vrai quand l'état peut passer à une nouvelle exécution sans rien perdre : aucun message en
+   * cours d'application, aucune demande de validation en attente (son déroulé — rappels, échéance,
+   * escalade — vit dans cette exécution), parcours ni clos ni interrompu.
+   */
+  get pointStable(): boolean {
+    return (
+      !this.cloture &&
+      !this.interruption &&
+      this.enCours.size === 0 &&
+      allHandlersFinished() &&
+      this.demandes.every((d) => d.statut !== 'en_attente')
+    );
+  }
+
+  /** L'état complet du socle, à passer à `continueAsNew` (voir `InstantaneParcours`). */
+  instantane(): InstantaneParcours {
+    if (!this.pointStable) throw new Error('Instantané du parcours demandé hors d’un point stable (message en cours ou demande en attente).');
+    const copie = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
+    return {
+      etape: this.etape,
+      libelleEtape: this.libelleEtape,
+      travailleurSocial: this.travailleurSocial,
+      coordinateur: this.coordinateur,
+      journal: copie(this.journal.evenements),
+      echeances: this.echeances.liste.map((e) => ({ ...copie(e), ...(e.statut === 'en_cours' ? this.echeances.reglages.get(e.id) : {}) })),
+      demandes: copie(this.demandes),
+      details: copie(this.details),
+      detailsConfidentiels: copie(this.detailsConfidentiels),
+      traites: copie([...this.traites.entries()]),
+    };
+  }
+
+  /** Rend l'état d'une exécution précédente ; les échéances en cours retrouvent leurs minuteurs. */
+  private restaurer(r: InstantaneParcours): void {
+    this.etape = r.etape;
+    this.libelleEtape = r.libelleEtape;
+    this.travailleurSocial = r.travailleurSocial;
+    this.coordinateur = r.coordinateur;
+    for (const [id, resultat] of r.traites) this.traites.set(id, resultat);
+    this.demandes.push(...r.demandes);
+    Object.assign(this.details, r.details);
+    Object.assign(this.detailsConfidentiels, r.detailsConfidentiels);
+    for (const { rappelAvant, alerter, ...e } of r.echeances) {
+      // Un rappel déjà passé n'est pas renvoyé : `suivre` ne réarme que ce qui reste à venir.
+      if (e.statut === 'en_cours') this.echeances.suivre({ id: e.id, libelle: e.libelle, due: new Date(e.due), responsable: e.responsable, rappelAvant, alerter });
+      else this.echeances.liste.push(e);
+    }
+    // Le journal est rendu tel quel, sans les « échéance fixée » du réarmement.
+    this.journal.evenements.splice(0, this.journal.evenements.length, ...r.journal);
   }
 
   /**

@@ -1,0 +1,188 @@
+/**
+ * L'API du parcours « IML sortie de structure, bail glissant » : données de lancement (la
+ * candidature) et messages du travailleur social et de la coordination, validés par zod, avec des
+ * exemples en français pour l'OpenAPI. Les règles d'étape (message hors étape, prolongation
+ * au-delà de 18 mois…) sont tenues par le workflow, qui refuse avec sa raison.
+ */
+import { z } from 'zod';
+import '../config/zod-fr';
+import {
+  AXES_ACCOMPAGNEMENT,
+  bilanMesureUpdate,
+  candidatureUpdate,
+  conditionsGlissementUpdate,
+  decisionSiaoUpdate,
+  DECISIONS_BILAN,
+  DECISIONS_GLISSEMENT,
+  DISPOSITIFS_ORIENTATION,
+  finMesureUpdate,
+  FREINS_SORTIE,
+  ISSUES_FIN_MESURE,
+  logementUpdate,
+  loyerUpdate,
+  NATURES_ACCOMPAGNEMENT,
+  PAIEMENTS_LOYER,
+  rendezVousUpdate,
+  SITUATIONS_MENAGE,
+  STATUTS_LOYER,
+  STRUCTURES_HEBERGEMENT,
+  TYPES_BAILLEUR,
+  TYPOLOGIES,
+  type Candidature,
+  type EntreeIml,
+} from '../domain/iml';
+import type { DefinitionParcours } from './registre';
+
+const date = (description: string, example: string) => z.iso.date('date AAAA-MM-JJ attendue').meta({ description, example });
+
+export const candidatureSchema = z
+  .object({
+    structure: z.enum(STRUCTURES_HEBERGEMENT).meta({ description: 'Structure où le ménage est hébergé par l’opérateur', example: 'chrs' }),
+    hebergeDepuis: date('Entrée dans la structure', '2026-02-15').optional(),
+    pretASortir: z.literal(true, { error: 'le ménage doit être jugé « prêt à sortir » vers le logement' }).meta({ description: 'Le ménage est jugé prêt à sortir', example: true }),
+    budgetTravaille: z.literal(true, { error: 'la question du budget doit avoir été travaillée en amont' }).meta({ description: 'Le budget a été travaillé en amont', example: true }),
+    typologieRecherchee: z.enum(TYPOLOGIES).optional().meta({ example: 'T2' }),
+    secteurs: z.array(z.string().trim().min(2).max(80)).max(10).optional().meta({ example: ['Concarneau', 'Trégunc'] }),
+    ressourcesMensuelles: z.number().min(0).max(20_000).optional().meta({ description: 'Ressources mensuelles du ménage (€), confidentiel', example: 980 }),
+    notes: z.string().trim().max(4000).optional().meta({ description: 'Confidentiel : jamais transmis aux partenaires' }),
+  })
+  .strict();
+
+const orientationSchema = z.object({
+  dispositif: z.enum(DISPOSITIFS_ORIENTATION).meta({ example: 'residence_sociale' }),
+  precision: z.string().trim().max(300).optional().meta({ example: 'Résidence sociale de Quimper' }),
+});
+
+const decisionSiaoSchema = z.object({
+  decision: z.enum(['validee', 'refusee']),
+  motif: z.string().trim().max(1000).optional(),
+});
+const logementSchema = z.object({
+  bailleur: z.object({
+    type: z.enum(TYPES_BAILLEUR),
+    nom: z.string().trim().min(2).max(120),
+    courriel: z.email('adresse électronique invalide').optional().meta({ description: 'Adresse du bailleur du logement (sinon celle du bailleur du programme)' }),
+    conventionne: z.boolean().meta({ description: 'Le bailleur a conventionné avec l’opérateur pour l’IML' }),
+  }),
+  adresse: z.string().trim().min(5).max(300).meta({ description: 'Adresse du logement (confidentielle)' }),
+  typologie: z.enum(TYPOLOGIES),
+  loyerMensuel: z.number().positive().max(5000).optional(),
+  debutBailPrincipal: date('Début du bail principal (bailleur → opérateur)', '2027-03-01'),
+  debutSousLocation: date('Début de la sous-location (opérateur → ménage) : part de la mesure', '2027-03-01'),
+});
+const rendezVousSchema = z.object({
+  nature: z.enum(NATURES_ACCOMPAGNEMENT),
+  le: date('Date du rendez-vous ou de la visite', '2027-04-12').optional(),
+  axes: z.array(z.enum(AXES_ACCOMPAGNEMENT)).max(AXES_ACCOMPAGNEMENT.length).default([]),
+  note: z.string().trim().max(4000).optional().meta({ description: 'Confidentiel' }),
+});
+const loyerSchema = z.object({
+  mois: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'mois attendu au format AAAA-MM').meta({ example: '2027-04' }),
+  statut: z.enum(STATUTS_LOYER),
+  montantPaye: z.number().min(0).max(5000).optional(),
+});
+const bilanMesureSchema = z.object({
+  paiementLoyer: z.enum(PAIEMENTS_LOYER),
+  situation: z.enum(SITUATIONS_MENAGE),
+  bailleurPresent: z.boolean(),
+  menagePresent: z.boolean(),
+  decision: z.enum(DECISIONS_BILAN).optional().meta({ description: 'Au bilan à 6 mois seulement : poursuivre 6 mois ou faire glisser le bail' }),
+  axes: z.array(z.enum(AXES_ACCOMPAGNEMENT)).max(AXES_ACCOMPAGNEMENT.length).optional(),
+  freins: z.array(z.enum(FREINS_SORTIE)).max(FREINS_SORTIE.length).optional().meta({ description: 'Freins à la sortie (confidentiel, bilan d’activité)' }),
+  notes: z.string().trim().max(4000).optional().meta({ description: 'Confidentiel' }),
+});
+const conditionsGlissementSchema = z.object({
+  loyerPayeRegulierement: z.boolean(),
+  situationStable: z.boolean(),
+  decision: z.enum(DECISIONS_GLISSEMENT),
+  motif: z.string().trim().max(1000).optional().meta({ description: 'Obligatoire pour une prolongation ou une fin avec orientation (confidentiel)' }),
+  dureeMois: z.number().int().min(1).max(12).optional().meta({ description: 'Durée de la prolongation (par défaut celle du programme)' }),
+  orientation: orientationSchema.optional(),
+  notes: z.string().trim().max(4000).optional(),
+});
+const finMesureSchema = z.object({
+  issue: z.enum(ISSUES_FIN_MESURE),
+  motif: z.string().trim().min(3, 'motif requis').max(1000),
+  orientation: orientationSchema.optional(),
+});
+
+export const PARCOURS_IML: DefinitionParcours = {
+  typeParcours: 'iml_bail_glissant',
+  workflowType: 'imlBailGlissant',
+  schemaLancement: z.object({ candidature: candidatureSchema.optional().meta({ description: 'La candidature, si elle est complète ; sinon le message « candidature »' }) }),
+  exempleLancement: {
+    candidature: { structure: 'chrs', hebergeDepuis: '2026-02-15', pretASortir: true, budgetTravaille: true, typologieRecherchee: 'T2', secteurs: ['Concarneau'] },
+  },
+  construireEntree: (c): EntreeIml => ({
+    programme: c.programme,
+    menage: c.menage,
+    coordinateur: c.coordinateur,
+    travailleurSocial: c.travailleurSocial,
+    candidature: (c.donnees as { candidature?: Candidature }).candidature,
+  }),
+  messages: {
+    candidature: {
+      update: candidatureUpdate as never,
+      schema: candidatureSchema,
+      roles: ['travailleur_social', 'coordinateur'],
+      libelle: 'Candidature du ménage hébergé (structure, prêt à sortir, budget travaillé)',
+      exemple: { structure: 'alt', pretASortir: true, budgetTravaille: true, typologieRecherchee: 'T1bis', secteurs: ['Concarneau', 'Rosporden'] },
+    },
+    'decision-siao': {
+      update: decisionSiaoUpdate as never,
+      schema: decisionSiaoSchema,
+      roles: ['coordinateur'],
+      libelle: 'Décision de la commission SIAO obtenue hors du lien (après une demande restée sans réponse)',
+      exemple: { decision: 'validee', motif: 'Validée en commission du 14 avril' },
+    },
+    logement: {
+      update: logementUpdate as never,
+      schema: logementSchema,
+      roles: ['travailleur_social', 'coordinateur'],
+      libelle: 'Logement trouvé : bail principal et sous-location',
+      exemple: {
+        bailleur: { type: 'public', nom: 'Finistère Habitat', conventionne: true },
+        adresse: '4 impasse des Mouettes, 29900 Concarneau',
+        typologie: 'T2',
+        loyerMensuel: 385,
+        debutBailPrincipal: '2027-03-01',
+        debutSousLocation: '2027-03-01',
+      },
+    },
+    'rendez-vous': {
+      update: rendezVousUpdate as never,
+      schema: rendezVousSchema,
+      roles: ['travailleur_social'],
+      libelle: 'Rendez-vous, visite à domicile ou lien avec un partenaire',
+      exemple: { nature: 'visite_domicile', le: '2027-04-12', axes: ['budget', 'savoir_habiter'], note: 'Installation réussie, premier budget tenu' },
+    },
+    loyer: {
+      update: loyerUpdate as never,
+      schema: loyerSchema,
+      roles: ['travailleur_social', 'coordinateur'],
+      libelle: 'Loyer du mois constaté par la gestion locative (payé, partiel, impayé)',
+      exemple: { mois: '2027-04', statut: 'paye' },
+    },
+    'bilan-mesure': {
+      update: bilanMesureUpdate as never,
+      schema: bilanMesureSchema,
+      roles: ['travailleur_social'],
+      libelle: 'Bilan de mesure (à 6 mois avec le bailleur et le ménage, et sa décision ; à 10 mois)',
+      exemple: { paiementLoyer: 'regulier', situation: 'stable', bailleurPresent: true, menagePresent: true, decision: 'poursuivre', axes: ['budget'] },
+    },
+    'conditions-glissement': {
+      update: conditionsGlissementUpdate as never,
+      schema: conditionsGlissementSchema,
+      roles: ['travailleur_social'],
+      libelle: 'Conditions du glissement évaluées : glissement, prolongation motivée ou fin avec orientation',
+      exemple: { loyerPayeRegulierement: true, situationStable: true, decision: 'glissement' },
+    },
+    'fin-mesure': {
+      update: finMesureUpdate as never,
+      schema: finMesureSchema,
+      roles: ['travailleur_social', 'coordinateur'],
+      libelle: 'Fin de la mesure avant le glissement (orientation, départ du logement, le ménage met fin)',
+      exemple: { issue: 'fin_avec_orientation', motif: 'Besoin d’un cadre plus accompagné', orientation: { dispositif: 'pension_de_famille' } },
+    },
+  },
+};

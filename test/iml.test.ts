@@ -1,0 +1,644 @@
+/**
+ * Parcours « IML sortie de structure, bail glissant » (concarneau-iml) sur le serveur à saut de
+ * temps : candidature, validation SIAO (refus, silence), file des mesures agréées sous quota,
+ * logement, loyers, bilans à 6 et 10 mois avec leur fiche-bilan à la DDETS, glissement à 12 mois,
+ * glissement anticipé, prolongation bornée à 18 mois, fin avec orientation, confidentialité.
+ *
+ * Chaque test a sa copie du programme (identifiant propre) : sa file de mesures est à lui seul.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WorkflowNotFoundError, type WorkflowHandle } from '@temporalio/client';
+import { SA } from '../domain/attributs-recherche';
+import { etatQuery, cloreAnticipeUpdate, repondreValidationUpdate } from '../domain/messages';
+import {
+  bilanMesureUpdate,
+  candidatureUpdate,
+  conditionsGlissementUpdate,
+  decisionSiaoUpdate,
+  demanderPlaceSignal,
+  fileImlQuery,
+  finMesureUpdate,
+  idFileIml,
+  libererPlaceSignal,
+  logementUpdate,
+  loyerUpdate,
+  rendezVousUpdate,
+  type BilanMesure,
+  type Candidature,
+  type ConditionsGlissement,
+  type EntreeIml,
+  type EtatFileIml,
+  type Logement,
+} from '../domain/iml';
+import type { EtatParcours, Programme } from '../domain/vocabulaire';
+import { creerAnnuaire } from '../personnel/annuaire';
+import { impayesConsecutifs, motifCandidature } from '../workflows/iml-bail-glissant';
+import type { CourrielRecu } from '../dev/mail-catcher';
+import { PARCOURS_IML } from '../api/parcours-iml';
+import { CATALOGUE, PERSONNEL, menageEssai, monterBanc, repos, requete, terminer, type Banc } from './outils/environnement';
+
+const BASE = CATALOGUE.trouver('concarneau-iml')!;
+const NOMS = ['glissement', 'anticipe', 'prolongation', 'orientation', 'plafond', 'refus-siao', 'siao-muet', 'quota', 'loyers', 'etapes'] as const;
+const idDe = (nom: (typeof NOMS)[number]) => `concarneau-iml-${nom}`;
+function programme(nom: (typeof NOMS)[number], modifier?: (p: Programme) => void): Programme {
+  const p = structuredClone(BASE);
+  p.id = idDe(nom);
+  modifier?.(p);
+  return p;
+}
+
+let banc: Banc;
+beforeAll(async () => {
+  // La coordination et les travailleurs sociaux d'essai suivent aussi les copies du programme.
+  const annuaire = creerAnnuaire(PERSONNEL.map((p) => ({ ...p, programmes: [...p.programmes, ...NOMS.map(idDe)] })));
+  banc = await monterBanc({ dependances: { annuaire } });
+});
+afterAll(async () => banc?.fermer());
+
+const SIAO = BASE.partenaires.siao!.courriel;
+const DDETS = BASE.partenaires.ddets!.courriel;
+const BAILLEUR_PROGRAMME = BASE.partenaires.bailleur!.courriel;
+const BAILLEUR_LOGEMENT = 'agence@opac-cornouaille.example';
+const COORDINATION = 'coordination@essai.example';
+const TS = 'alice@essai.example';
+/** Ce que le ménage a confié, et ce qui le désigne : jamais dans un courriel à un partenaire. */
+const SECRETS = ['Lefébure', 'Josiane', 'Tilleuls', '06 12 34 56 78', 'josiane.lefebure', 'Mouettes', 'violences conjugales', 'addiction', 'cure prévue', 'dette de jeu'];
+
+const CANDIDATURE: Candidature = {
+  structure: 'chrs',
+  hebergeDepuis: '2026-02-15',
+  pretASortir: true,
+  budgetTravaille: true,
+  typologieRecherchee: 'T2',
+  secteurs: ['Concarneau'],
+  ressourcesMensuelles: 980,
+  notes: 'Sortie de violences conjugales, suivi addiction en cours',
+};
+
+/**
+ * `tacheMax` : délai d'une tâche de workflow. Le worker des essais n'a pas de cache : une requête
+ * reçue pendant qu'une tâche du même parcours est en cours est perdue, et reprise seulement après
+ * ce délai (10 s par défaut). Les essais à plusieurs parcours concurrents le raccourcissent.
+ */
+async function lancer(p: Programme, o: { candidature?: Candidature | null; tacheMax?: string } = {}) {
+  const menage = menageEssai();
+  const entree: EntreeIml = {
+    programme: p,
+    menage,
+    coordinateur: 'coord.essai',
+    travailleurSocial: 'ts.alice',
+    candidature: o.candidature === null ? undefined : (o.candidature ?? CANDIDATURE),
+  };
+  const handle = await banc.env.client.workflow.start('imlBailGlissant', {
+    taskQueue: banc.taskQueue,
+    workflowId: `${p.id}--${menage.reference}`,
+    args: [entree],
+    ...(o.tacheMax ? { workflowTaskTimeout: o.tacheMax } : {}),
+  });
+  return { handle, ref: menage.reference };
+}
+
+async function jusqua(handle: WorkflowHandle, predicat: (e: EtatParcours) => boolean, ms = 25_000): Promise<EtatParcours> {
+  const fin = Date.now() + ms;
+  for (;;) {
+    await repos(handle); // voir auRepos : pas de requête pendant une tâche du parcours
+    const e = await handle.query(etatQuery);
+    if (predicat(e)) return e;
+    if (Date.now() > fin) throw new Error(`État attendu jamais atteint ; étape : ${e.etape}, journal : ${e.journal.map((x) => x.type).join(', ')}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+const etape = (handle: WorkflowHandle, nom: string) => jusqua(handle, (e) => e.etape === nom);
+const msg = <T extends object>(x: T, par = 'ts.alice') => ({ requestId: requete(), par, ...x });
+const dossier = (ref: string) => (m: CourrielRecu) => m.sujet.includes(ref);
+const recu = (a: string, ref: string, debutSujet: string) =>
+  banc.courriels.waitFor((m) => m.a.includes(a) && dossier(ref)(m) && m.sujet.startsWith(debutSujet), { timeoutMs: 25_000 });
+const refus = (p: Promise<unknown>) => p.then(() => undefined, (e) => e?.cause?.message as string);
+
+/** Avance l'horloge, les parcours donnés (mesures, file) étant au repos avant et après. */
+async function avancer(handles: WorkflowHandle[], duree: string) {
+  for (const h of handles) await repos(h);
+  await banc.env.sleep(duree);
+  for (const h of handles) await repos(h);
+}
+
+/** Attend qu'un parcours soit terminé de lui-même (ses dernières activités comprises). */
+async function fini(handle: WorkflowHandle, ms = 15_000) {
+  const fin = Date.now() + ms;
+  while ((await handle.describe()).status.name === 'RUNNING') {
+    if (Date.now() > fin) throw new Error(`${handle.workflowId} ne se termine pas`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Clôture anticipée par la coordination, jusqu'à la fin du parcours (la place est rendue). */
+async function clore(handle: WorkflowHandle) {
+  await handle.executeUpdate(cloreAnticipeUpdate, { args: [msg({ motif: 'Fin de l’essai' }, 'coord.essai')] });
+  await fini(handle);
+}
+
+/** La file d'un programme, au repos et vide, est arrêtée (elle ne se termine jamais d'elle-même). */
+async function arreterFile(p: Programme) {
+  await jusquaFile(p, (f) => f.actives.length === 0 && f.file.length === 0);
+  await auRepos(fileDe(p));
+  await terminer(fileDe(p));
+}
+
+/** L'étape d'un parcours lue dans ses attributs de recherche (sans tâche de workflow). */
+async function etapeSA(handle: WorkflowHandle, nom: string, ms = 15_000) {
+  const fin = Date.now() + ms;
+  for (;;) {
+    const etape = (await handle.describe()).typedSearchAttributes.get(SA.etape);
+    if (etape === nom) return;
+    if (Date.now() > fin) throw new Error(`${handle.workflowId} : étape ${etape}, ${nom} attendue`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/**
+ * Attend qu'un parcours soit au repos et le reste un instant (historique inchangé) : le worker des
+ * essais n'a pas de cache, et une requête reçue pendant une tâche du même parcours est perdue
+ * (reprise seulement au délai de la tâche).
+ */
+async function auRepos(handle: WorkflowHandle, ms = 15_000) {
+  const fin = Date.now() + ms;
+  let avant = -1;
+  while (Date.now() < fin) {
+    const d = await handle.describe();
+    const calme = !d.raw.pendingActivities?.length && !d.raw.pendingWorkflowTask;
+    if (calme && d.historyLength === avant) return;
+    avant = calme ? d.historyLength : -1;
+    await new Promise((r) => setTimeout(r, 150));
+  }
+}
+
+const fileDe = (p: Programme) => banc.env.client.workflow.getHandle(idFileIml(p.id));
+const etatFile = (p: Programme): Promise<EtatFileIml> => fileDe(p).query(fileImlQuery);
+async function jusquaFile(p: Programme, predicat: (f: EtatFileIml) => boolean, ms = 15_000): Promise<EtatFileIml> {
+  const fin = Date.now() + ms;
+  for (;;) {
+    await auRepos(fileDe(p)).catch(() => undefined);
+    const f = await etatFile(p).catch(() => undefined);
+    if (f) {
+      expect(f.actives.length).toBeLessThanOrEqual(f.quota); // jamais plus de mesures actives que le quota
+      if (predicat(f)) return f;
+    }
+    if (Date.now() > fin) throw new Error(`File attendue jamais atteinte : ${JSON.stringify(f)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function repondreSiao(handle: WorkflowHandle, decision: 'approuve' | 'refuse', commentaire?: string) {
+  const e = await jusqua(handle, (x) => x.demandes.some((d) => d.role === 'siao' && d.statut === 'en_attente'));
+  const demande = e.demandes.find((d) => d.role === 'siao' && d.statut === 'en_attente')!;
+  await handle.executeUpdate(repondreValidationUpdate, { args: [{ requestId: requete(), par: 'partenaire:siao', demandeId: demande.id, role: 'siao', decision, commentaire }] });
+}
+
+async function aujourdhui(): Promise<string> {
+  return new Date(await banc.env.currentTimeMs()).toISOString().slice(0, 10);
+}
+const moisPlus = (date: string, n: number) => {
+  const d = new Date(`${date.slice(0, 7)}-01T00:00:00Z`);
+  d.setUTCMonth(d.getUTCMonth() + n);
+  return d.toISOString().slice(0, 7);
+};
+
+function logement(debut: string, o: Partial<Logement> = {}) {
+  return msg({
+    bailleur: { type: 'public' as const, nom: 'OPAC de Quimper Cornouaille', courriel: BAILLEUR_LOGEMENT, conventionne: true },
+    adresse: '4 impasse des Mouettes, 29900 Concarneau',
+    typologie: 'T2' as const,
+    loyerMensuel: 385,
+    debutBailPrincipal: debut,
+    debutSousLocation: debut,
+    ...o,
+  });
+}
+const bilan = (x: Partial<BilanMesure> = {}) =>
+  msg({ paiementLoyer: 'regulier' as const, situation: 'stable' as const, bailleurPresent: true, menagePresent: true, axes: ['budget' as const], notes: 'Rechute addiction évoquée, dette de jeu', ...x });
+const conditions = (x: Partial<ConditionsGlissement> = {}) => msg({ loyerPayeRegulierement: true, situationStable: true, decision: 'glissement' as const, ...x });
+
+/** Lancement, validation SIAO, place, logement : la sous-location commence aujourd'hui. */
+async function jusquALaSousLocation(p: Programme) {
+  const { handle, ref } = await lancer(p);
+  await repondreSiao(handle, 'approuve');
+  await etape(handle, 'recherche_logement');
+  const debut = await aujourdhui();
+  await handle.executeUpdate(logementUpdate, { args: [logement(debut)] });
+  await etape(handle, 'sous_location');
+  return { handle, ref, debut };
+}
+
+/** Bilans à 6 mois (poursuite) et 10 mois, puis le terme des 12 mois : conditions à évaluer. */
+async function jusquAuTerme(handle: WorkflowHandle) {
+  await avancer([handle], '184 days');
+  await etape(handle, 'bilan_mesure');
+  await handle.executeUpdate(bilanMesureUpdate, { args: [bilan({ decision: 'poursuivre' })] });
+  await etape(handle, 'sous_location');
+  await avancer([handle], '124 days');
+  await etape(handle, 'bilan_mesure');
+  await handle.executeUpdate(bilanMesureUpdate, { args: [bilan({ bailleurPresent: false })] });
+  await etape(handle, 'sous_location');
+  await avancer([handle], '60 days');
+  return etape(handle, 'evaluation_glissement');
+}
+
+function sansSecret(courriels: CourrielRecu[]) {
+  expect(courriels.length).toBeGreaterThan(0);
+  for (const m of courriels) {
+    for (const s of SECRETS) {
+      expect(m.texte, `« ${s} » dans « ${m.sujet} »`).not.toContain(s);
+      expect(m.html ?? '').not.toContain(s);
+    }
+  }
+}
+const courrielsPartenaires = (ref: string) =>
+  banc.courriels.messages().filter((m) => dossier(ref)(m) && [SIAO, DDETS, BAILLEUR_PROGRAMME, BAILLEUR_LOGEMENT].some((a) => m.a.includes(a)));
+
+describe('règles', () => {
+  it('candidature : structure de l’opérateur, prêt à sortir, budget travaillé ; impayés consécutifs', () => {
+    expect(motifCandidature(CANDIDATURE)).toBeUndefined();
+    expect(motifCandidature({ ...CANDIDATURE, pretASortir: false, budgetTravaille: false })).toBe(
+      'Le ménage doit être jugé « prêt à sortir » vers le logement ; la question du budget doit avoir été travaillée en amont avec le ménage.',
+    );
+    expect(motifCandidature({ ...CANDIDATURE, structure: 'hotel' as never })).toContain('Structure d’hébergement inconnue');
+    const l = (x: Record<string, 'paye' | 'partiel' | 'impaye'>) => new Map(Object.entries(x));
+    expect(impayesConsecutifs(l({ '2027-01': 'impaye', '2027-02': 'impaye', '2027-03': 'impaye' }))).toBe(3);
+    expect(impayesConsecutifs(l({ '2027-01': 'impaye', '2027-02': 'partiel', '2027-03': 'impaye' }))).toBe(1);
+    expect(impayesConsecutifs(l({ '2026-12': 'impaye', '2027-01': 'impaye' }))).toBe(2);
+    expect(impayesConsecutifs(l({ '2026-11': 'impaye', '2027-01': 'impaye' }))).toBe(1); // décembre non constaté
+  });
+});
+
+describe('API du parcours', () => {
+  it('les exemples de lancement et de messages respectent leurs schémas ; une candidature non prête est refusée à la bordure', () => {
+    expect(PARCOURS_IML.schemaLancement.safeParse(PARCOURS_IML.exempleLancement).success).toBe(true);
+    for (const [nom, m] of Object.entries(PARCOURS_IML.messages)) expect(m.schema.safeParse(m.exemple).success, nom).toBe(true);
+    const r = PARCOURS_IML.messages.candidature!.schema.safeParse({ structure: 'chrs', pretASortir: false, budgetTravaille: true });
+    expect(r.success).toBe(false);
+    expect(r.error!.issues[0]!.message).toBe('le ménage doit être jugé « prêt à sortir » vers le logement');
+  });
+});
+
+describe('concarneau-iml', () => {
+  it('glissement à 12 mois : SIAO, place, logement, bilans à 6 et 10 mois avec fiche-bilan à la DDETS, le ménage devient locataire en titre', async () => {
+    const p = programme('glissement');
+    const { handle, ref } = await lancer(p);
+    await etape(handle, 'validation_siao');
+    const demande = await recu(SIAO, ref, 'Validation d’une candidature en intermédiation locative');
+    expect(demande.texte).toContain('prêt à sortir');
+    expect(demande.texte).toMatch(/\/liens\//);
+    await repondreSiao(handle, 'approuve');
+    await etape(handle, 'recherche_logement');
+    expect((await jusquaFile(p, (f) => f.actives.length === 1)).actives.map((a) => a.mesure)).toEqual([handle.workflowId]);
+    await recu(TS, ref, 'Mesure IML accordée');
+
+    const debut = await aujourdhui();
+    expect(await refus(handle.executeUpdate(logementUpdate, { args: [logement(debut, { bailleur: { type: 'prive', nom: 'M. Le Goff', conventionne: false } })] }))).toBe(
+      'Le bailleur doit avoir conventionné avec CCAS de Concarneau — gestion locative adaptée pour l’intermédiation locative (bail glissant).',
+    );
+    await handle.executeUpdate(logementUpdate, { args: [logement(debut)] });
+    await etape(handle, 'sous_location');
+    await recu(BAILLEUR_LOGEMENT, ref, 'Sous-location en bail glissant : début de la mesure');
+    await handle.executeUpdate(rendezVousUpdate, { args: [msg({ nature: 'visite_domicile' as const, axes: ['savoir_habiter' as const], note: 'Cauchemars, violences conjugales passées' })] });
+    await handle.executeUpdate(loyerUpdate, { args: [msg({ mois: debut.slice(0, 7), statut: 'paye' as const })] });
+
+    // Bilan à 6 mois, avec le bailleur et le ménage, et sa décision.
+    await avancer([handle], '184 days');
+    await etape(handle, 'bilan_mesure');
+    await recu(TS, ref, 'Bilan de mesure à 6 mois à tenir');
+    expect(await refus(handle.executeUpdate(bilanMesureUpdate, { args: [bilan()] }))).toBe(
+      'Le bilan de mesure à 6 mois se conclut par une décision : poursuivre la mesure 6 mois, ou faire glisser le bail.',
+    );
+    expect(await refus(handle.executeUpdate(bilanMesureUpdate, { args: [bilan({ decision: 'poursuivre', bailleurPresent: false })] }))).toMatch(/se tient en présence du bailleur et du ménage/);
+    await handle.executeUpdate(bilanMesureUpdate, { args: [bilan({ decision: 'poursuivre' })] });
+    const fiche6 = await recu(DDETS, ref, 'Fiche-bilan IML : bilan de mesure à 6 mois');
+    expect(fiche6.texte).toContain('en présence du bailleur et du ménage');
+    expect(fiche6.texte).toContain('Paiement du loyer : régulier (1 mois payés');
+    expect(fiche6.texte).toContain('Décision : poursuite de la mesure pendant 6 mois.');
+    expect(fiche6.texte).toContain('famille monoparentale, sorti de CHRS');
+    await recu(BAILLEUR_LOGEMENT, ref, 'Bilan de mesure à 6 mois : la mesure est poursuivie 6 mois');
+
+    // Bilan à 10 mois : pas de décision ; les conditions du glissement s'évaluent au terme.
+    await etape(handle, 'sous_location');
+    expect(await refus(handle.executeUpdate(conditionsGlissementUpdate, { args: [conditions()] }))).toMatch(/^Les conditions du glissement s’évaluent au terme de la mesure \(le /);
+    await avancer([handle], '124 days');
+    await etape(handle, 'bilan_mesure');
+    expect(await refus(handle.executeUpdate(bilanMesureUpdate, { args: [bilan({ decision: 'glissement' })] }))).toMatch(/se prend au bilan à 6 mois/);
+    await handle.executeUpdate(bilanMesureUpdate, { args: [bilan({ bailleurPresent: false })] });
+    const fiche10 = await recu(DDETS, ref, 'Fiche-bilan IML : bilan de mesure à 10 mois');
+    expect(fiche10.texte).not.toContain('Décision :');
+
+    // 12 mois : conditions réunies, le bail glisse.
+    await avancer([handle], '60 days');
+    await etape(handle, 'evaluation_glissement');
+    await recu(TS, ref, 'Conditions du glissement à évaluer');
+    expect(await refus(handle.executeUpdate(conditionsGlissementUpdate, { args: [conditions({ situationStable: false })] }))).toMatch(/^Le glissement suppose un loyer payé régulièrement/);
+    await handle.executeUpdate(conditionsGlissementUpdate, { args: [conditions()] });
+    const etat = await jusqua(handle, (e) => !!e.cloture);
+    expect(etat.cloture!.issue).toBe('glissement_du_bail');
+    expect(etat.details.glissement).toMatchObject({ moisDeSousLocation: 12, anticipe: false });
+    expect((etat.details.bilans as unknown[]).length).toBe(2);
+    expect(etat.details.ficheCloture).toMatchObject({ issue: 'glissement_du_bail', prolongations: 0 });
+    const glisse = await recu(BAILLEUR_LOGEMENT, ref, 'Glissement du bail : le ménage devient locataire en titre');
+    expect(glisse.texte).toContain('locataire en titre');
+    await recu(DDETS, ref, 'Fin de mesure IML : glissement du bail');
+    await recu(SIAO, ref, 'Fin de mesure IML : glissement du bail');
+    await banc.courriels.waitFor((m) => m.a.includes('josiane.lefebure@exemple.fr') && m.sujet === 'Vous devenez locataire en titre de votre logement');
+    const f = await jusquaFile(p, (x) => x.actives.length === 0);
+    expect(f.compteurs).toMatchObject({ demandes: 1, accordees: 1, liberees: 1 });
+
+    // Confidentialité : rien de ce que le ménage a confié, ni de ce qui le désigne.
+    sansSecret(courrielsPartenaires(ref));
+    const partenaire = etat.journal.filter((e) => e.visibilite === 'partenaires').map((e) => e.resume).join('\n');
+    for (const s of SECRETS) expect(partenaire).not.toContain(s);
+    await fini(handle);
+    await arreterFile(p);
+  });
+
+  it('glissement anticipé décidé au bilan à 6 mois', async () => {
+    const p = programme('anticipe');
+    const { handle, ref } = await jusquALaSousLocation(p);
+    await avancer([handle], '184 days');
+    await etape(handle, 'bilan_mesure');
+    expect(await refus(handle.executeUpdate(bilanMesureUpdate, { args: [bilan({ decision: 'glissement', paiementLoyer: 'irregulier' })] }))).toBe(
+      'Le glissement suppose un loyer payé régulièrement et une situation stabilisée : sinon, la mesure est poursuivie.',
+    );
+    await handle.executeUpdate(bilanMesureUpdate, { args: [bilan({ decision: 'glissement' })] });
+    const etat = await jusqua(handle, (e) => !!e.cloture);
+    expect(etat.cloture!.issue).toBe('glissement_du_bail');
+    expect(etat.details.glissement).toMatchObject({ moisDeSousLocation: 6, anticipe: true });
+    expect((await recu(DDETS, ref, 'Fiche-bilan IML : bilan de mesure à 6 mois')).texte).toContain('Décision : glissement du bail sans attendre le terme de la mesure.');
+    await recu(BAILLEUR_LOGEMENT, ref, 'Bilan de mesure à 6 mois : le bail glisse au profit du ménage');
+    expect((await recu(DDETS, ref, 'Fin de mesure IML : glissement du bail')).texte).toContain('décidé au bilan à 6 mois');
+    expect(banc.courriels.messages().some((m) => dossier(ref)(m) && m.sujet.includes('10 mois'))).toBe(false);
+    await fini(handle);
+    await arreterFile(p);
+  });
+
+  it('prolongation motivée puis glissement à son terme', async () => {
+    const p = programme('prolongation');
+    const { handle, ref } = await jusquALaSousLocation(p);
+    await jusquAuTerme(handle);
+    expect(await refus(handle.executeUpdate(conditionsGlissementUpdate, { args: [conditions({ loyerPayeRegulierement: false })] }))).toBe(
+      'Le glissement suppose un loyer payé régulièrement et une situation stabilisée : choisissez une prolongation motivée ou une fin avec orientation.',
+    );
+    expect(await refus(handle.executeUpdate(conditionsGlissementUpdate, { args: [conditions({ loyerPayeRegulierement: false, decision: 'prolongation' })] }))).toBe(
+      'Une prolongation doit être motivée (10 caractères au moins).',
+    );
+    await handle.executeUpdate(conditionsGlissementUpdate, {
+      args: [conditions({ loyerPayeRegulierement: false, decision: 'prolongation', dureeMois: 4, motif: 'Reprise de la dette de jeu, plan en cours' })],
+    });
+    const prolongee = await etape(handle, 'prolongation');
+    expect(prolongee.details.prolongations).toEqual([expect.objectContaining({ mois: 4 })]);
+    const avis = await recu(BAILLEUR_LOGEMENT, ref, 'Mesure IML prolongée jusqu’au');
+    expect(avis.texte).toContain('prolongée de 4 mois');
+    await recu(DDETS, ref, 'Mesure IML prolongée jusqu’au');
+    expect(await refus(handle.executeUpdate(conditionsGlissementUpdate, { args: [conditions({ decision: 'prolongation', motif: 'Encore un peu de temps' })] }))).toMatch(/^Une prolongation court déjà jusqu’au /);
+
+    await avancer([handle], '124 days');
+    await etape(handle, 'evaluation_glissement');
+    await handle.executeUpdate(conditionsGlissementUpdate, { args: [conditions()] });
+    const etat = await jusqua(handle, (e) => !!e.cloture);
+    expect(etat.cloture!.issue).toBe('glissement_du_bail');
+    expect(etat.details.glissement).toMatchObject({ moisDeSousLocation: 16, anticipe: false });
+    expect(etat.details.ficheCloture).toMatchObject({ prolongations: 1 });
+    sansSecret(courrielsPartenaires(ref));
+    await fini(handle);
+    await arreterFile(p);
+  });
+
+  it('prolongation puis fin de mesure avec orientation : partenaires informés sans rien de confidentiel', async () => {
+    const p = programme('orientation');
+    const { handle, ref } = await jusquALaSousLocation(p);
+    await jusquAuTerme(handle);
+    await handle.executeUpdate(conditionsGlissementUpdate, { args: [conditions({ situationStable: false, decision: 'prolongation', motif: 'Rechute addiction, cure prévue' })] });
+    await etape(handle, 'prolongation');
+    await avancer([handle], '185 days');
+    await etape(handle, 'evaluation_glissement');
+    expect(await refus(handle.executeUpdate(conditionsGlissementUpdate, { args: [conditions({ situationStable: false, decision: 'fin_avec_orientation', motif: 'Besoin d’un cadre plus soutenant' })] }))).toBe(
+      'Une fin de mesure avec orientation précise le dispositif vers lequel le ménage est orienté.',
+    );
+    await handle.executeUpdate(conditionsGlissementUpdate, {
+      args: [conditions({ situationStable: false, decision: 'fin_avec_orientation', motif: 'Besoin d’un cadre plus soutenant après la cure', orientation: { dispositif: 'pension_de_famille', precision: 'Maison relais de Concarneau' } })],
+    });
+    const etat = await jusqua(handle, (e) => !!e.cloture);
+    expect(etat.cloture).toMatchObject({ issue: 'fin_avec_orientation', motif: 'Orientation : pension de famille' });
+    expect(etat.details.orientation).toEqual({ dispositif: 'pension_de_famille' });
+    expect((await recu(BAILLEUR_LOGEMENT, ref, 'Fin de la mesure IML sans glissement du bail')).texte).toContain('revient vers vous');
+    expect((await recu(SIAO, ref, 'Fin de mesure IML : fin de mesure avec orientation')).texte).toContain('Le ménage est orienté vers : pension de famille.');
+    expect((await recu(DDETS, ref, 'Fin de mesure IML : fin de mesure avec orientation')).texte).toContain('après 18 mois de sous-location');
+    sansSecret(courrielsPartenaires(ref));
+    for (const m of courrielsPartenaires(ref)) expect(m.texte).not.toContain('Maison relais');
+    await fini(handle);
+    await arreterFile(p);
+  });
+
+  it('une prolongation au-delà de 18 mois de sous-location est refusée avec sa raison', async () => {
+    const p = programme('plafond');
+    const { handle } = await jusquALaSousLocation(p);
+    await jusquAuTerme(handle);
+    const motif = 'Dossier de surendettement en cours d’examen';
+    expect(await refus(handle.executeUpdate(conditionsGlissementUpdate, { args: [conditions({ decision: 'prolongation', dureeMois: 7, motif })] }))).toMatch(
+      /^Une prolongation de 7 mois irait jusqu’au .+, au-delà de 18 mois de sous-location \(le .+\) : choisissez une prolongation plus courte, le glissement ou une fin avec orientation\.$/,
+    );
+    await handle.executeUpdate(conditionsGlissementUpdate, { args: [conditions({ decision: 'prolongation', motif })] }); // 6 mois (programme)
+    await etape(handle, 'prolongation');
+    await avancer([handle], '185 days');
+    await etape(handle, 'evaluation_glissement');
+    expect(await refus(handle.executeUpdate(conditionsGlissementUpdate, { args: [conditions({ decision: 'prolongation', dureeMois: 1, motif })] }))).toMatch(
+      /^La durée maximale de 18 mois de sous-location est atteinte \(le .+\) : plus de prolongation possible\./,
+    );
+    await handle.executeUpdate(conditionsGlissementUpdate, { args: [conditions()] });
+    const etat = await jusqua(handle, (e) => !!e.cloture);
+    expect(etat.details.glissement).toMatchObject({ moisDeSousLocation: 18 });
+    await fini(handle);
+    await arreterFile(p);
+  });
+
+  it('refus du SIAO : le parcours se clôt avec le motif, aucune place n’est demandée', async () => {
+    const p = programme('refus-siao');
+    const { handle, ref } = await lancer(p);
+    await repondreSiao(handle, 'refuse', 'Orientation vers une pension de famille plus adaptée');
+    const etat = await jusqua(handle, (e) => !!e.cloture);
+    expect(etat.cloture).toMatchObject({ issue: 'refus_siao', motif: 'Orientation vers une pension de famille plus adaptée' });
+    expect((await recu(TS, ref, 'Candidature IML refusée par le SIAO')).texte).toContain('Orientation vers une pension de famille plus adaptée');
+    await expect(fileDe(p).describe()).rejects.toBeInstanceOf(WorkflowNotFoundError);
+  });
+
+  it('SIAO sans réponse : rappels, escalade, puis la coordination enregistre la décision de la commission', async () => {
+    const p = programme('siao-muet');
+    const { handle, ref } = await lancer(p);
+    await etape(handle, 'validation_siao');
+    expect(await refus(handle.executeUpdate(decisionSiaoUpdate, { args: [msg({ decision: 'validee' as const }, 'coord.essai')] }))).toBe(
+      'Ce message n’est pas attendu à l’étape « Validation de la candidature par la commission SIAO ».',
+    );
+    await avancer([handle], '8 days');
+    await recu(SIAO, ref, 'Rappel — Validation d’une candidature');
+    await avancer([handle], '7 days');
+    await banc.courriels.waitFor(() => banc.courriels.messages().filter((m) => m.a.includes(SIAO) && dossier(ref)(m) && m.sujet.startsWith('Rappel —')).length === 2);
+    await avancer([handle], '17 days');
+    const escalade = await recu(COORDINATION, ref, 'Sans réponse : Validation d’une candidature');
+    expect(escalade.texte).toContain('n’a pas répondu');
+    let etat = await etape(handle, 'decision_siao');
+    expect(etat.demandes[0]!.statut).toBe('expiree');
+    const tardive = await refus(
+      handle.executeUpdate(repondreValidationUpdate, { args: [{ requestId: requete(), par: 'partenaire:siao', demandeId: etat.demandes[0]!.id, role: 'siao', decision: 'approuve' }] }),
+    );
+    expect(tardive).toMatch(/^Cette demande est close depuis le /);
+    expect(await refus(handle.executeUpdate(decisionSiaoUpdate, { args: [msg({ decision: 'refusee' as const }, 'coord.essai')] }))).toBe('Le motif du refus de la commission SIAO est requis.');
+    await handle.executeUpdate(decisionSiaoUpdate, { args: [msg({ decision: 'validee' as const, motif: 'Validée en commission du 14' }, 'coord.essai')] });
+    etat = await etape(handle, 'recherche_logement');
+    expect(etat.details.validationSiao).toMatchObject({ par: 'coordination (décision de la commission)' });
+    expect(etat.echeances.find((x) => x.id === 'decision_siao')!.statut).toBe('tenue');
+    await clore(handle);
+    await arreterFile(p);
+  });
+
+  it('loyers impayés : alerte à la coordination au 2e mois impayé consécutif, une fois par série ; le glissement est alors refusé', async () => {
+    const p = programme('loyers');
+    const { handle, ref, debut } = await lancer(p).then(async ({ handle, ref }) => {
+      await repondreSiao(handle, 'approuve');
+      await etape(handle, 'recherche_logement');
+      expect(await refus(handle.executeUpdate(loyerUpdate, { args: [msg({ mois: '2027-01', statut: 'paye' as const })] }))).toBe(
+        'Ce message n’est pas attendu à l’étape « Recherche du logement (bail principal et sous-location) ».',
+      );
+      const debut = await aujourdhui();
+      await handle.executeUpdate(logementUpdate, { args: [logement(debut)] });
+      await etape(handle, 'sous_location');
+      return { handle, ref, debut };
+    });
+    const loyer = (n: number, statut: 'paye' | 'partiel' | 'impaye') => handle.executeUpdate(loyerUpdate, { args: [msg({ mois: moisPlus(debut, n), statut })] });
+    expect(await refus(loyer(-1, 'paye'))).toBe(`Le loyer de ${moisPlus(debut, -1)} est antérieur au début de la sous-location (${debut.slice(0, 7)}).`);
+    expect(await refus(loyer(1, 'paye'))).toBe(`Le loyer de ${moisPlus(debut, 1)} n’est pas encore échu.`);
+    await avancer([handle], '184 days');
+    await etape(handle, 'bilan_mesure');
+    await loyer(0, 'paye');
+    expect((await loyer(1, 'impaye')).impayesConsecutifs).toBe(1);
+    await loyer(2, 'partiel');
+    await loyer(3, 'impaye');
+    expect((await loyer(4, 'impaye')).impayesConsecutifs).toBe(2);
+    const alerte = await recu(COORDINATION, ref, 'Loyers impayés : 2 mois consécutifs');
+    expect(alerte.texte).toContain(`jusqu’à ${moisPlus(debut, 4)}`);
+    expect((await loyer(5, 'impaye')).impayesConsecutifs).toBe(3);
+    expect(await refus(handle.executeUpdate(bilanMesureUpdate, { args: [bilan({ decision: 'glissement' })] }))).toBe(
+      'Le loyer est impayé depuis 3 mois consécutifs : le glissement n’est pas possible en l’état.',
+    );
+    await repos(handle);
+    expect(banc.courriels.messages().filter((m) => dossier(ref)(m) && m.sujet.startsWith('Loyers impayés'))).toHaveLength(1);
+    const etat = await handle.query(etatQuery);
+    expect(etat.details.loyers).toEqual({ payes: 1, partiels: 1, impayes: 4, impayesConsecutifs: 3 });
+    await clore(handle);
+    await arreterFile(p);
+  });
+
+  it('candidature complétée par message ; messages hors étape refusés ; un même message appliqué une fois', async () => {
+    const p = programme('etapes');
+    const { handle } = await lancer(p, { candidature: null });
+    await etape(handle, 'candidature');
+    expect(await refus(handle.executeUpdate(bilanMesureUpdate, { args: [bilan()] }))).toBe('Aucun bilan de mesure n’est attendu pour le moment.');
+    expect(await refus(handle.executeUpdate(logementUpdate, { args: [logement(await aujourdhui())] }))).toBe('Ce message n’est pas attendu à l’étape « Candidature du ménage hébergé ».');
+    expect(await refus(handle.executeUpdate(candidatureUpdate, { args: [msg({ ...CANDIDATURE, pretASortir: false })] }))).toBe('Le ménage doit être jugé « prêt à sortir » vers le logement.');
+    const c = msg({ ...CANDIDATURE, structure: 'pension_de_famille' as const });
+    await handle.executeUpdate(candidatureUpdate, { args: [c] });
+    await handle.executeUpdate(candidatureUpdate, { args: [c] });
+    const etat = await etape(handle, 'validation_siao');
+    expect(etat.journal.filter((e) => e.type === 'candidature')).toHaveLength(1);
+    expect(etat.details.candidature).toMatchObject({ structure: 'pension_de_famille' });
+    expect(etat.detailsConfidentiels.candidature).toMatchObject({ ressourcesMensuelles: 980 });
+    expect(await refus(handle.executeUpdate(finMesureUpdate, { args: [msg({ issue: 'menage_met_fin' as const, motif: 'Départ' })] }))).toBe(
+      'Ce message n’est pas attendu à l’étape « Validation de la candidature par la commission SIAO ».',
+    );
+    await clore(handle);
+
+    // Lancée avec une candidature non recevable : clôture « non éligible » avec la raison.
+    const { handle: h2 } = await lancer(p, { candidature: { ...CANDIDATURE, budgetTravaille: false } });
+    const fin = await jusqua(h2, (e) => !!e.cloture);
+    expect(fin.cloture).toMatchObject({ issue: 'non_eligible', motif: 'La question du budget doit avoir été travaillée en amont avec le ménage.' });
+  });
+  it('quota : 3 places pour 5 candidatures validées ensemble ; jamais plus de 3 mesures actives, file dans l’ordre, chacun démarre à son tour', async () => {
+    const p = programme('quota', (x) => (x.quotas.mesuresActives = 3));
+    // Le coordinateur est démarré d'avance avec un historique court : il continue en nouvelle
+    // exécution (continue-as-new) au milieu du test, sans rien perdre.
+    await banc.env.client.workflow.start('fileIml', {
+      taskQueue: banc.taskQueue,
+      workflowId: idFileIml(p.id),
+      args: [{ programmeId: p.id, quota: 3, versionProgramme: p.version, seuilHistorique: 40 }],
+      workflowTaskTimeout: '2s',
+    });
+    const mesures = await Promise.all([1, 2, 3, 4, 5].map(() => lancer(p, { tacheMax: '2s' })));
+    await Promise.all(mesures.map((m) => repondreSiao(m.handle, 'approuve')));
+    let f = await jusquaFile(p, (x) => x.actives.length === 3 && x.file.length === 2);
+    expect(f.compteurs.demandes).toBe(5);
+    const actives = new Set(f.actives.map((a) => a.mesure));
+    for (const m of mesures) await etapeSA(m.handle, actives.has(m.handle.workflowId) ? 'recherche_logement' : 'file_attente');
+    expect(f.file.map((x) => x.rang)).toEqual([1, 2]);
+    expect(f.file[0]!.depuis <= f.file[1]!.depuis).toBe(true);
+    const [premier, second] = f.file.map((x) => x.mesure) as [string, string];
+    const handleDe = (id: string) => mesures.find((m) => m.handle.workflowId === id)!.handle;
+
+    // Un signal reçu deux fois ne compte pas deux fois.
+    const active = f.actives[0]!;
+    const client = banc.env.client.workflow;
+    const depart = { taskQueue: banc.taskQueue, workflowId: idFileIml(p.id), args: [{ programmeId: p.id, quota: 3, versionProgramme: p.version }] };
+    const demande = (x: { mesure: string; execution: string; reference: string; depuis: string }) =>
+      client.signalWithStart('fileIml', { ...depart, signal: demanderPlaceSignal, signalArgs: [{ mesure: x.mesure, execution: x.execution, reference: x.reference, demandeeLe: x.depuis, quota: 3, versionProgramme: p.version }] });
+    await demande({ ...active, depuis: active.demandeeLe });
+    await demande(f.file[0]!);
+    f = await jusquaFile(p, () => true);
+    expect(f.actives).toHaveLength(3);
+    expect(f.file.map((x) => x.mesure)).toEqual([premier, second]);
+    expect(f.compteurs.demandes).toBe(5);
+
+    // Une mesure se termine : la première de la file démarre, la seconde attend encore.
+    const h1 = handleDe(active.mesure);
+    await h1.executeUpdate(finMesureUpdate, { args: [msg({ issue: 'menage_met_fin' as const, motif: 'Le ménage a trouvé un logement seul' })] });
+    await fini(h1);
+    await etapeSA(handleDe(premier), 'recherche_logement');
+    f = await jusquaFile(p, (x) => x.actives.some((a) => a.mesure === premier));
+    expect(f.actives).toHaveLength(3);
+    expect(f.file.map((x) => [x.mesure, x.rang])).toEqual([[second, 1]]);
+    await etapeSA(handleDe(second), 'file_attente');
+
+    // Une sixième candidature validée plus tard se place derrière.
+    const sixieme = await lancer(p, { tacheMax: '2s' });
+    await repondreSiao(sixieme.handle, 'approuve');
+    await etapeSA(sixieme.handle, 'file_attente');
+    f = await jusquaFile(p, (x) => x.file.length === 2);
+    expect(f.file.map((x) => x.mesure)).toEqual([second, sixieme.handle.workflowId]);
+
+    // Un libererPlace rejoué, une demande tardive d'une mesure terminée : ignorés.
+    const h1Execution = (await h1.describe()).runId;
+    await client.signalWithStart('fileIml', { ...depart, signal: libererPlaceSignal, signalArgs: [{ mesure: h1.workflowId, execution: h1Execution, motif: 'menage_met_fin' }] });
+    await demande({ mesure: h1.workflowId, execution: h1Execution, reference: active.reference, depuis: active.demandeeLe });
+    f = await jusquaFile(p, () => true);
+    expect(f.actives).toHaveLength(3);
+    expect(f.file).toHaveLength(2);
+
+    // Une autre mesure se termine : la seconde démarre à son tour.
+    const h2 = handleDe(f.actives.find((a) => a.mesure !== premier)!.mesure);
+    await h2.executeUpdate(finMesureUpdate, { args: [msg({ issue: 'fin_avec_orientation' as const, motif: 'Relogement en résidence sociale', orientation: { dispositif: 'residence_sociale' as const } })] });
+    await fini(h2);
+    await etapeSA(handleDe(second), 'recherche_logement');
+    f = await jusquaFile(p, (x) => x.actives.some((a) => a.mesure === second));
+    expect(f.file.map((x) => [x.mesure, x.rang])).toEqual([[sixieme.handle.workflowId, 1]]);
+
+    // Clôture anticipée d'une candidature en file : elle en sort, le SIAO est informé.
+    await clore(sixieme.handle);
+    expect((await recu(SIAO, sixieme.ref, 'Fin de mesure IML : clôture anticipée')).texte).toContain('retirée de la file d’attente');
+    f = await jusquaFile(p, (x) => x.file.length === 0);
+    expect(f.actives).toHaveLength(3);
+    expect(f.compteurs).toMatchObject({ demandes: 6, accordees: 5, liberees: 2, retirees: 1 });
+    expect(f.execution).toBeGreaterThan(1); // continue-as-new : actives et file ont été reprises
+
+    // Du côté des mesures : trois en cours avec une place, jamais plus.
+    const ouvertes = mesures.filter((m) => !(m.handle === h1 || m.handle === h2));
+    expect(ouvertes.map((m) => m.handle.workflowId).sort()).toEqual(f.actives.map((a) => a.mesure).sort());
+    for (const m of ouvertes) {
+      await repos(m.handle);
+      expect((await m.handle.query(etatQuery)).details.place).toBeDefined();
+      await clore(m.handle);
+    }
+    await arreterFile(p);
+  });
+});

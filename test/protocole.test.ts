@@ -1,0 +1,560 @@
+/**
+ * Parcours « protocole post-résiliation » (reims-april-protocole) sur le serveur à saut de temps :
+ * protocole respecté puis nouveau bail ; nouveau bail en retard (rappels, escalade) ; rupture
+ * après des manquements répétés ; rupture pendant la trêve hivernale ; avenants dans et hors du
+ * cadre légal ; clôture en échec refusée sans orientation ; 5 ans de protocole en plusieurs
+ * exécutions (continue-as-new) sans rien perdre ; liens de paiement mensuels par courriel (vrai
+ * SMTP), réponses par la mise à jour ou par la page du lien ; rejeu d'un historique enregistré.
+ *
+ * Le temps ne bouge qu'avec `avancer`, le parcours au repos. L'horloge du serveur avance avec les
+ * tests : chaque date est calculée depuis `banc.env.currentTimeMs()`.
+ */
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pino } from 'pino';
+import type { WorkflowHandle } from '@temporalio/client';
+import { Worker } from '@temporalio/worker';
+import { temporal } from '@temporalio/proto';
+import { creerApplication } from '../api/app';
+import type { DependancesApi } from '../api/dependances';
+import { PARCOURS_PROTOCOLE } from '../api/parcours-protocole';
+import { REGISTRE } from '../api/registre-produit';
+import { cloreAnticipeUpdate, etatQuery, repondreValidationUpdate } from '../domain/messages';
+import {
+  accompagnementUpdate,
+  avenantUpdate,
+  cloturerProtocoleUpdate,
+  commentairePaiement,
+  lireMontantPaiement,
+  nouveauBailUpdate,
+  orientationUpdate,
+  paiementUpdate,
+  ruptureUpdate,
+  signatureProtocoleUpdate,
+  type SignatureProtocole,
+} from '../domain/protocole';
+import type { EtatParcours } from '../domain/vocabulaire';
+import { creerAnnuaire } from '../personnel/annuaire';
+import { ajouterDuree } from '../workflows/blocs/duree';
+import { moisEnFrancais, phraseTreve, treveHivernale, type EntreeExecutionProtocole } from '../workflows/protocole-post-resiliation';
+import type { CourrielRecu } from '../dev/mail-catcher';
+import {
+  CATALOGUE,
+  DATA_CONVERTER,
+  PERSONNEL,
+  SIGNEUR,
+  avancer as avancerBanc,
+  menageEssai,
+  monterBanc,
+  paquetWorkflows,
+  repos,
+  requete,
+  terminer,
+  type Banc,
+} from './outils/environnement';
+
+const PROGRAMME = CATALOGUE.trouver('reims-april-protocole')!;
+const BAILLEUR = PROGRAMME.partenaires.bailleur!.courriel;
+const CCAPEX = PROGRAMME.partenaires.ccapex!.courriel;
+const PREFECTURE = PROGRAMME.partenaires.prefecture!.courriel;
+const CAF = PROGRAMME.partenaires.caf!.courriel;
+const COORDINATION = 'coordination@essai.example';
+const TS = 'alice@essai.example';
+/** Ce qui désigne le ménage et ce qu'il a confié : jamais dans un courriel ni une page du bailleur. */
+const SECRETS = ['Lefébure', 'Josiane', 'Tilleuls', '06 12 34 56 78', 'josiane.lefebure', 'dépression', 'séparation', 'Foyer Saint-Jean', 'dette de jeu'];
+const LIEN = /http:\/\/localhost:3999\/liens\/([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)/;
+const historiques = fileURLToPath(new URL('./historiques/', import.meta.url));
+
+let banc: Banc;
+let serveur: Server;
+let url: string;
+
+beforeAll(async () => {
+  banc = await monterBanc();
+  const deps: DependancesApi = {
+    client: banc.env.client,
+    taskQueue: banc.taskQueue,
+    catalogue: CATALOGUE,
+    annuaire: creerAnnuaire(PERSONNEL),
+    signeur: SIGNEUR,
+    registre: { ...REGISTRE, protocole_post_resiliation: PARCOURS_PROTOCOLE },
+    transport: banc.dependances.transport,
+    options: { publicBaseUrl: 'http://localhost:3999', sessionTtl: 'PT8H' },
+    journal: pino({ level: 'silent' }),
+  };
+  const app = creerApplication(deps);
+  serveur = await new Promise<Server>((ok) => {
+    const s = app.listen(0, '127.0.0.1', () => ok(s));
+  });
+  url = `http://127.0.0.1:${(serveur.address() as AddressInfo).port}`;
+});
+afterAll(async () => {
+  await new Promise((ok) => serveur?.close(ok));
+  await banc?.fermer();
+});
+
+// ---- Outils ------------------------------------------------------------------------------------
+
+const maintenant = async () => new Date(await banc.env.currentTimeMs());
+const jourDe = (d: Date) => d.toISOString().slice(0, 10);
+
+async function lancer(o: { reference?: string; moisParExecution?: number } = {}) {
+  const menage = menageEssai(o.reference);
+  const entree: EntreeExecutionProtocole = {
+    programme: PROGRAMME,
+    menage,
+    coordinateur: 'coord.essai',
+    travailleurSocial: 'ts.alice',
+    resiliation: { jugementDu: jourDe(new Date((await banc.env.currentTimeMs()) - 40 * 86_400_000)), juridiction: 'Tribunal judiciaire de Reims', detteLocative: 2400 },
+    ...(o.moisParExecution ? { moisParExecution: o.moisParExecution } : {}),
+  };
+  const handle = await banc.env.client.workflow.start('protocolePostResiliation', {
+    taskQueue: banc.taskQueue,
+    workflowId: `reims-april-protocole--${menage.reference}`,
+    args: [entree],
+  });
+  return { handle, ref: menage.reference };
+}
+
+async function jusqua(handle: WorkflowHandle, predicat: (e: EtatParcours) => boolean, ms = 20_000): Promise<EtatParcours> {
+  const fin = Date.now() + ms;
+  for (;;) {
+    const e = await handle.query(etatQuery);
+    if (predicat(e)) return e;
+    if (Date.now() > fin) throw new Error(`État attendu jamais atteint ; étape : ${e.etape}, journal : ${e.journal.slice(-8).map((x) => x.resume).join(' | ')}`);
+    await new Promise((r) => setTimeout(r, 40));
+  }
+}
+const etape = (handle: WorkflowHandle, nom: string) => jusqua(handle, (e) => e.etape === nom);
+const msg = <T extends object>(x: T, par = 'ts.alice') => ({ requestId: requete(), par, ...x });
+const refus = (p: Promise<unknown>) => p.then(() => 'accepté', (e) => String(e?.cause?.message ?? e?.message));
+const dossier = (ref: string) => (m: CourrielRecu) => m.sujet.includes(`(dossier ${ref})`);
+const courrielsA = (adresse: string, ref: string) => banc.courriels.messages().filter((m) => m.a.includes(adresse) && dossier(ref)(m));
+const attendreCourriel = (adresse: string, ref: string, debutSujet: string) =>
+  banc.courriels.waitFor((m) => m.a.includes(adresse) && dossier(ref)(m) && m.sujet.startsWith(debutSujet), { timeoutMs: 20_000 });
+function sansSecret(courriels: Array<{ sujet?: string; texte: string; html?: string | null }>) {
+  for (const m of courriels) for (const s of SECRETS) {
+    expect(m.texte, m.sujet).not.toContain(s);
+    expect(m.html ?? '', m.sujet).not.toContain(s);
+  }
+}
+
+async function signer(handle: WorkflowHandle, x: Partial<SignatureProtocole> = {}) {
+  const aujourdhui = jourDe(await maintenant());
+  return handle.executeUpdate(signatureProtocoleUpdate, {
+    args: [msg({ signeLe: aujourdhui, debut: aujourdhui, dureeMois: 6, indemniteOccupation: 420, planApurement: { dette: 2400, mensualite: 100 }, signataires: { bailleur: true, occupant: true }, ...x })],
+  });
+}
+
+/** Avance jusqu'au moment où le paiement du mois suivant est demandé au bailleur ; renvoie sa demande. */
+async function jusquauLienDuMois(handle: WorkflowHandle) {
+  const avant = await handle.query(etatQuery);
+  const pr = avant.details.protocole as { debut: string };
+  const k = (avant.details.paiements as { moisRegles: number }).moisRegles;
+  const verification = ajouterDuree(new Date(`${pr.debut}T00:00:00Z`), `P${k + 1}M`).getTime();
+  const ms = verification - (await banc.env.currentTimeMs()) + 60_000;
+  if (ms > 0) await avancerBanc(banc, handle, ms);
+  const mois = ajouterDuree(new Date(`${pr.debut}T00:00:00Z`), `P${k}M`).toISOString().slice(0, 7);
+  const etat = await jusqua(handle, (e) => e.demandes.some((d) => d.statut === 'en_attente' && d.objet.startsWith(`Paiement de ${moisEnFrancais(mois)}`)));
+  return { demande: etat.demandes.find((d) => d.statut === 'en_attente' && d.objet.startsWith('Paiement de'))!, mois, k };
+}
+
+async function repondre(handle: WorkflowHandle, demandeId: string, decision: 'approuve' | 'refuse', commentaire?: string, requestId = requete()) {
+  return handle.executeUpdate(repondreValidationUpdate, { args: [{ requestId, par: 'partenaire:bailleur', demandeId, role: 'bailleur', decision, commentaire }] });
+}
+
+/**
+ * Attend la nouvelle exécution (continue-as-new) puis son repos. Sur le serveur à saut de temps,
+ * une requête reçue pendant la tâche qui se termine par un continue-as-new est perdue (sa tâche
+ * arrive sur l'exécution close) et bloque le serveur ; `describe` ne montre pas les tâches de
+ * workflow en cours : on attend donc que l'identifiant d'exécution change avant d'interroger.
+ */
+async function reprise(handle: WorkflowHandle, avant: string): Promise<string> {
+  const fin = Date.now() + 20_000;
+  for (;;) {
+    const d = await handle.describe();
+    if (d.runId !== avant) {
+      await repos(handle);
+      return d.runId;
+    }
+    if (Date.now() > fin) throw new Error('Aucune nouvelle exécution (continue-as-new)');
+    await new Promise((r) => setTimeout(r, 30));
+  }
+}
+
+/** Un mois du protocole : le lien arrive, le bailleur répond par la mise à jour, le mois est réglé. */
+async function moisPaye(handle: WorkflowHandle, decision: 'approuve' | 'refuse' = 'approuve', commentaire?: string, o: { reprise?: boolean } = {}) {
+  const { demande, k } = await jusquauLienDuMois(handle);
+  const avant = (await handle.describe()).runId;
+  await repondre(handle, demande.id, decision, commentaire);
+  if (o.reprise) await reprise(handle, avant);
+  else await repos(handle);
+  return jusqua(handle, (e) => (e.details.paiements as { moisRegles: number }).moisRegles === k + 1);
+}
+
+async function appel(methode: 'GET' | 'POST', chemin: string, formulaire?: Record<string, string>) {
+  const r = await fetch(`${url}${chemin}`, {
+    method: methode,
+    headers: formulaire ? { 'content-type': 'application/x-www-form-urlencoded' } : {},
+    body: formulaire ? new URLSearchParams(formulaire).toString() : undefined,
+  });
+  return { status: r.status, texte: await r.text() };
+}
+function jetonDe(m: CourrielRecu): string {
+  const x = LIEN.exec(m.texte);
+  expect(x, m.texte).not.toBeNull();
+  return x![1]!;
+}
+
+// ---- Les règles ---------------------------------------------------------------------------------
+
+describe('règles', () => {
+  it('trêve hivernale : du 1er novembre au 31 mars, jusqu’au 31 mars suivant', () => {
+    expect(treveHivernale(new Date('2026-11-20T10:00:00Z'))).toEqual({ enCours: true, jusquau: '2027-03-31' });
+    expect(treveHivernale(new Date('2027-02-03T10:00:00Z'))).toEqual({ enCours: true, jusquau: '2027-03-31' });
+    expect(treveHivernale(new Date('2027-04-01T10:00:00Z'))).toEqual({ enCours: false, prochaine: '2027-11-01' });
+    expect(treveHivernale(new Date('2027-10-31T23:30:00Z'))).toMatchObject({ enCours: true }); // minuit passé à Paris
+    expect(phraseTreve(new Date('2026-12-01T10:00:00Z'), 'La rupture')).toContain('aucune expulsion avant le 31 mars 2027');
+  });
+  it('le montant reçu voyage dans le commentaire de la réponse au lien', () => {
+    expect(commentairePaiement(412.5, 'Versé le 5')).toBe('Montant reçu : 412,50 € — Versé le 5');
+    expect(commentairePaiement(300)).toBe('Montant reçu : 300 €');
+    expect(commentairePaiement(undefined, ' rien ')).toBe('rien');
+    expect(lireMontantPaiement('Montant reçu : 412,50 € — Versé le 5')).toBe(412.5);
+    expect(lireMontantPaiement('Montant reçu : 300 €')).toBe(300);
+    expect(lireMontantPaiement('Reçu 300 €')).toBeUndefined();
+  });
+});
+
+// ---- Les parcours --------------------------------------------------------------------------------
+
+describe('protocole post-résiliation', () => {
+  it('protocole respecté sur toute sa durée (liens mensuels par courriel, page du lien), bilans au bailleur, puis nouveau bail signé', async () => {
+    const { handle, ref } = await lancer();
+    await etape(handle, 'signature_protocole');
+    await attendreCourriel(TS, ref, 'Protocole de cohésion sociale à préparer');
+
+    // Plus de 2 ans : refusé avec la raison ; une seule signature : refusé.
+    expect(await refus(signer(handle, { dureeMois: 25 }))).toBe(
+      'Un protocole de cohésion sociale dure 2 ans au plus (CCH, art. L353-15-2) : 25 mois demandés. Signez-le pour 2 ans au plus ; un avenant pourra le prolonger de 3 ans au plus si le plan d’apurement est renégocié.',
+    );
+    expect(await refus(signer(handle, { signataires: { bailleur: true, occupant: false } }))).toContain('les deux signatures sont requises');
+    await signer(handle, { dureeMois: 4 });
+    let etat = await etape(handle, 'suivi_protocole');
+    expect(etat.details.protocole).toMatchObject({ dureeTotaleMois: 4, indemniteOccupation: 420, planApurement: { dette: 2400, mensualite: 100 } });
+    for (const [a, sujet] of [[CCAPEX, 'Protocole de cohésion sociale signé'], [PREFECTURE, 'Protocole de cohésion sociale signé : expulsion suspendue'], [CAF, 'Protocole de cohésion sociale signé : reprise de l’aide au logement'], [BAILLEUR, 'Protocole enregistré']] as const) {
+      await attendreCourriel(a, ref, sujet);
+    }
+    await handle.executeUpdate(accompagnementUpdate, { args: [msg({ nature: 'visite_domicile' as const, note: 'Séparation récente, dépression : suivi CMP' })] });
+
+    // Mois 1 : le lien arrive par courriel ; le bailleur répond par la page du lien.
+    const { mois } = await jusquauLienDuMois(handle);
+    const courriel = await attendreCourriel(BAILLEUR, ref, `Paiement de ${moisEnFrancais(mois)}`);
+    expect(courriel.texte).toContain('Montant attendu : 520 € (indemnité d’occupation 420 €, plan d’apurement 100 €).');
+    const jeton = jetonDe(courriel);
+    expect(SIGNEUR.verifier(jeton, new Date(await banc.env.currentTimeMs()))).toMatchObject({ ok: true, claims: { action: 'paiement', role: 'bailleur' } });
+    const page = await appel('GET', `/liens/${jeton}`);
+    expect(page.status, page.texte).toBe(200);
+    expect(page.texte).toContain('<label for="decision-approuve">Paiement reçu</label>');
+    expect(page.texte).toContain('<label for="montant">Montant reçu en euros (facultatif)</label>');
+    sansSecret([page]);
+    const illisible = await appel('POST', `/liens/${jeton}`, { decision: 'approuve', montant: 'cinq cents' });
+    expect(illisible.status).toBe(400);
+    expect(illisible.texte).toContain('Montant reçu : un nombre en euros');
+    const post = await appel('POST', `/liens/${jeton}`, { decision: 'approuve', montant: '520', commentaire: 'Virement du 3' });
+    expect(post.status, post.texte).toBe(200);
+    expect(post.texte).toContain('paiement reçu');
+    etat = await jusqua(handle, (e) => (e.details.paiements as { moisRegles: number }).moisRegles === 1);
+    expect(etat.demandes[0]).toMatchObject({ statut: 'approuvee', decision: { commentaire: 'Montant reçu : 520 € — Virement du 3' } });
+    expect((await appel('GET', `/liens/${jeton}`)).texte).toContain('Ce paiement a déjà été indiqué');
+    expect((await appel('POST', `/liens/${jeton}`, { decision: 'refuse' })).status).toBe(409);
+
+    // Mois 2 et 3 par la mise à jour ; au 3e mois, le bilan au bailleur.
+    await moisPaye(handle);
+    await moisPaye(handle);
+    const bilan = await attendreCourriel(BAILLEUR, ref, 'Bilan du protocole');
+    expect(bilan.texte).toContain('3 mois payés, 0 manqués ; 1560 € reçus sur 1560 € attendus.');
+    expect(bilan.texte).toContain('Plan d’apurement : reste dû 2100 €.');
+    expect(bilan.texte).toContain('1 visites à domicile');
+
+    // Mois 4 : le terme, protocole respecté → nouveau bail dans les 3 mois.
+    await moisPaye(handle);
+    etat = await etape(handle, 'nouveau_bail');
+    const avis = await attendreCourriel(BAILLEUR, ref, 'Protocole respecté : nouveau bail à signer avant le');
+    expect(avis.texte).toContain('un délai de 3 mois au plus');
+    await attendreCourriel(PREFECTURE, ref, 'Protocole respecté');
+    etat = await jusqua(handle, (e) => e.echeances.some((x) => x.id === 'nouveau_bail'));
+    expect(etat.echeances.find((x) => x.id === 'nouveau_bail')).toMatchObject({ statut: 'en_cours', responsable: 'bailleur' });
+    expect(await refus(handle.executeUpdate(cloturerProtocoleUpdate, { args: [msg({ issue: 'orientation_hebergement' as const })] }))).toContain('Pas de sortie sèche');
+    await handle.executeUpdate(nouveauBailUpdate, { args: [msg({ signeLe: jourDe(await maintenant()) })] });
+    etat = await jusqua(handle, (e) => !!e.cloture);
+    expect(etat.cloture).toMatchObject({ issue: 'nouveau_bail_signe' });
+    expect(etat.details.paiements).toMatchObject({ payes: 4, impayes: 0, montantRecu: 2080 });
+    await attendreCourriel(CAF, ref, 'Nouveau bail signé : fin du protocole');
+    await attendreCourriel(CCAPEX, ref, 'Nouveau bail signé : fin du protocole');
+    sansSecret(courrielsA(BAILLEUR, ref));
+    expect(courrielsA(BAILLEUR, ref).length).toBeGreaterThanOrEqual(8);
+  });
+
+  it('nouveau bail non signé dans les 3 mois : rappels au bailleur, escalade à la coordination, signature tardive', async () => {
+    const { handle, ref } = await lancer();
+    await etape(handle, 'signature_protocole');
+    await signer(handle, { dureeMois: 1 });
+    await moisPaye(handle);
+    await etape(handle, 'nouveau_bail');
+    await avancerBanc(banc, handle, '32 days');
+    await attendreCourriel(BAILLEUR, ref, 'Rappel — nouveau bail à signer avant le');
+    await avancerBanc(banc, handle, '30 days');
+    await jusqua(handle, () => courrielsA(BAILLEUR, ref).filter((m) => m.sujet.startsWith('Rappel — nouveau bail')).length === 2);
+    expect(courrielsA(COORDINATION, ref).some((m) => m.sujet.startsWith('Nouveau bail non signé'))).toBe(false);
+    await avancerBanc(banc, handle, '31 days');
+    const escalade = await attendreCourriel(COORDINATION, ref, 'Nouveau bail non signé dans le délai de 3 mois');
+    expect(escalade.texte).toContain('Le bailleur a reçu 2 rappels.');
+    await attendreCourriel(BAILLEUR, ref, 'Délai dépassé : nouveau bail à signer');
+    let etat = await jusqua(handle, (e) => e.echeances.some((x) => x.id === 'nouveau_bail' && x.statut === 'depassee'));
+    expect((await handle.describe()).searchAttributes.EnRetard).toEqual([true]);
+    await handle.executeUpdate(nouveauBailUpdate, { args: [msg({ signeLe: jourDe(await maintenant()) }, 'coord.essai')] });
+    etat = await jusqua(handle, (e) => !!e.cloture);
+    expect(etat.cloture!.issue).toBe('nouveau_bail_signe');
+    expect(etat.journal.some((x) => x.resume === 'Échéance « Nouveau bail signé par le bailleur » tenue (en retard)')).toBe(true);
+  });
+
+  it('rupture après des manquements répétés : le travailleur social à chaque manquement, la coordination et le bailleur au 2e ; le bailleur constate la rupture par son lien ; orientation exigée avant la clôture', async () => {
+    const { handle, ref } = await lancer();
+    await etape(handle, 'signature_protocole');
+    await signer(handle, { dureeMois: 12 });
+    await etape(handle, 'suivi_protocole');
+    await handle.executeUpdate(accompagnementUpdate, { args: [msg({ nature: 'rendez_vous' as const, note: 'Dette de jeu évoquée' })] });
+    let etat = await moisPaye(handle, 'refuse');
+    await attendreCourriel(TS, ref, 'Paiement manqué');
+    expect(courrielsA(COORDINATION, ref).some((m) => m.sujet.startsWith('Manquements répétés'))).toBe(false);
+    etat = await moisPaye(handle, 'refuse', commentairePaiement(100, 'Versement partiel'));
+    expect(etat.details.paiements).toMatchObject({ impayes: 2, impayesConsecutifs: 2, montantRecu: 100 });
+    await attendreCourriel(COORDINATION, ref, 'Manquements répétés au protocole : 2 mois impayés');
+    const lien = await attendreCourriel(BAILLEUR, ref, 'Manquements répétés au protocole : 2 mois impayés — constater la rupture ?');
+    expect(lien.texte).toMatch(LIEN);
+    etat = await jusqua(handle, (e) => e.demandes.some((d) => d.statut === 'en_attente' && d.objet.startsWith('Manquements répétés')));
+    const manquements = etat.demandes.find((d) => d.objet.startsWith('Manquements répétés'))!;
+
+    // Le bailleur constate la rupture : CCAPEX et préfecture informées, trêve hivernale dite.
+    await repondre(handle, manquements.id, 'approuve', 'Aucun versement depuis deux mois');
+    etat = await etape(handle, 'rupture');
+    const phrase = phraseTreve(await maintenant(), 'La rupture');
+    for (const a of [CCAPEX, PREFECTURE, BAILLEUR]) {
+      const avis = await attendreCourriel(a, ref, 'Rupture du protocole de cohésion sociale');
+      expect(avis.texte).toContain('Aucun versement depuis deux mois');
+      expect(avis.texte).toContain(phrase);
+      expect(avis.texte).toContain('pas de sortie sèche');
+    }
+    expect(etat.details.rupture).toMatchObject({ par: 'bailleur', motif: 'Aucun versement depuis deux mois' });
+    await attendreCourriel(TS, ref, 'Rupture du protocole : orientation du ménage à enregistrer');
+
+    // Clôture en échec : refusée sans orientation, acceptée après.
+    expect(await refus(handle.executeUpdate(cloturerProtocoleUpdate, { args: [msg({ issue: 'orientation_hebergement' as const })] }))).toBe(
+      'Le maintien dans le logement a échoué : enregistrez d’abord l’orientation du ménage vers un hébergement, une résidence sociale ou un logement adapté. Pas de sortie sèche.',
+    );
+    expect(await refus(handle.executeUpdate(avenantUpdate, { args: [msg({ signeLe: jourDe(await maintenant()), prolongationMois: 6, planApurement: { dette: 2000, mensualite: 80 } })] }))).toContain('n’est pas attendu');
+    await handle.executeUpdate(orientationUpdate, { args: [msg({ dispositif: 'residence_sociale' as const, precision: 'Foyer Saint-Jean' })] });
+    await handle.executeUpdate(cloturerProtocoleUpdate, { args: [msg({ issue: 'orientation_hebergement' as const, motif: 'Place obtenue' })] });
+    etat = await jusqua(handle, (e) => !!e.cloture);
+    expect(etat.cloture).toMatchObject({ issue: 'orientation_hebergement', motif: 'Orientation : résidence sociale' });
+    expect(etat.echeances.every((x) => x.statut !== 'en_cours')).toBe(true);
+    const fin = await attendreCourriel(CCAPEX, ref, 'Fin de l’accompagnement : Orientation hébergement');
+    expect(fin.texte).toContain('Le ménage est orienté vers : résidence sociale.');
+    const finBailleur = await attendreCourriel(BAILLEUR, ref, 'Fin de l’accompagnement');
+    expect(finBailleur.texte).not.toContain('résidence sociale');
+    sansSecret(courrielsA(BAILLEUR, ref));
+  });
+
+  it('rupture pendant la trêve hivernale : aucune expulsion avant le 31 mars, dit à la CCAPEX, à la préfecture et au bailleur', async () => {
+    // L'horloge du serveur est amenée en hiver (20 novembre), avant de lancer le parcours.
+    const t = await maintenant();
+    if (!treveHivernale(t).enCours) {
+      const hiver = new Date(Date.UTC(t.getUTCFullYear(), 10, 20, 10));
+      await banc.env.sleep(hiver.getTime() - t.getTime());
+    }
+    const { handle, ref } = await lancer();
+    await etape(handle, 'signature_protocole');
+    await signer(handle, { dureeMois: 24 });
+    await etape(handle, 'suivi_protocole');
+    const treve = treveHivernale(await maintenant());
+    expect(treve.enCours).toBe(true);
+    const annee = (treve as { jusquau: string }).jusquau.slice(0, 4);
+    // La coordination enregistre la décision du bailleur.
+    await handle.executeUpdate(ruptureUpdate, { args: [msg({ motif: 'Refus de payer' }, 'coord.essai')] });
+    const etat = await etape(handle, 'rupture');
+    expect(etat.details.rupture).toMatchObject({ par: 'coordination', treveHivernale: { jusquau: `${annee}-03-31` } });
+    for (const a of [CCAPEX, PREFECTURE, BAILLEUR, TS]) {
+      const avis = await banc.courriels.waitFor((m) => m.a.includes(a) && dossier(ref)(m) && m.sujet.includes('Rupture du protocole'), { timeoutMs: 20_000 });
+      expect(avis.texte).toContain(`pendant la trêve hivernale (du 1er novembre au 31 mars) : aucune expulsion avant le 31 mars ${annee}`);
+    }
+    expect(await refus(handle.executeUpdate(ruptureUpdate, { args: [msg({ motif: 'Encore' })] }))).toContain('n’est pas attendu');
+    // Terminé seulement au repos : après le dernier courriel, l'échéance d'orientation est posée.
+    await jusqua(handle, (e) => e.echeances.some((x) => x.id === 'orientation' && x.statut === 'en_cours'));
+    await terminer(handle);
+  });
+
+  it('avenant : prolongation dans le cadre légal (3 ans au plus après 2 ans), refusée avec la raison au-delà', async () => {
+    const { handle, ref } = await lancer();
+    await etape(handle, 'signature_protocole');
+    expect(await refus(handle.executeUpdate(avenantUpdate, { args: [msg({ signeLe: jourDe(await maintenant()), prolongationMois: 6, planApurement: { dette: 2000, mensualite: 80 } })] }))).toContain('n’est pas attendu');
+    await signer(handle, { dureeMois: 24 });
+    let etat = await etape(handle, 'suivi_protocole');
+    const debut = (etat.details.protocole as { debut: string }).debut;
+    const aujourdhui = jourDe(await maintenant());
+    const avenant = (prolongationMois: number, x: object = {}) =>
+      handle.executeUpdate(avenantUpdate, { args: [msg({ signeLe: aujourdhui, prolongationMois, planApurement: { dette: 2200, mensualite: 40 }, ...x })] });
+    expect(await refus(avenant(37))).toMatch(/^Un avenant prolonge le protocole de 3 ans au plus en tout, après ses 2 ans au plus \(CCH, art\. L353-15-2\) : avec 37 mois de plus, .* Prolongation possible : 36 mois au plus\.$/);
+    expect(await refus(avenant(12, { planApurement: undefined }))).toContain('renégociation du plan d’apurement');
+    const r = await avenant(24);
+    expect(r.terme).toBe(ajouterDuree(new Date(`${debut}T00:00:00Z`), 'P48M').toISOString().slice(0, 10));
+    expect(await refus(avenant(13))).toContain('Prolongation possible : 12 mois au plus.');
+    await avenant(12, { indemniteOccupation: 430 });
+    etat = await handle.query(etatQuery);
+    expect(etat.details.protocole).toMatchObject({ dureeInitialeMois: 24, dureeTotaleMois: 60, indemniteOccupation: 430, planApurement: { mensualite: 40 } });
+    expect(await refus(avenant(1))).toContain('Plus aucune prolongation n’est possible.');
+    for (const a of [BAILLEUR, CCAPEX, PREFECTURE]) await attendreCourriel(a, ref, 'Avenant au protocole : prolongation jusqu’au');
+    expect(etat.journal.filter((x) => x.type === 'avenant')).toHaveLength(2);
+    // Clôture en échec sans orientation : refusée, à toute étape.
+    expect(await refus(handle.executeUpdate(cloturerProtocoleUpdate, { args: [msg({ issue: 'orientation_hebergement' as const })] }))).toContain('Pas de sortie sèche');
+    await terminer(handle);
+  });
+
+  it('5 ans de protocole (2 ans + 3 ans d’avenant), un mois après l’autre : continue-as-new sans rien perdre', async () => {
+    // Une nouvelle exécution tous les N mois réglés (12 par défaut ; 6 ici, pour un test plus court).
+    const N = 6;
+    const { handle, ref } = await lancer({ moisParExecution: N });
+    await etape(handle, 'signature_protocole');
+    await signer(handle, { dureeMois: 24, planApurement: { dette: 3000, mensualite: 50 } });
+    await etape(handle, 'suivi_protocole');
+    await handle.executeUpdate(avenantUpdate, { args: [msg({ signeLe: jourDe(await maintenant()), prolongationMois: 36, planApurement: { dette: 3000, mensualite: 50 } })] });
+    const executions = new Set<string>();
+    const premier = (await handle.describe()).runId;
+    executions.add(premier);
+    const visite = msg({ nature: 'visite_domicile' as const, note: 'Séparation : point budget' });
+    let avantReprise: EtatParcours | undefined;
+    for (let k = 0; k < 60; k++) {
+      if (k === N - 1) {
+        // Au dernier mois de l'exécution 1 : une visite, dont l'échéance suivante court au-delà de la reprise.
+        await avancerBanc(banc, handle, '10 days');
+        await handle.executeUpdate(accompagnementUpdate, { args: [visite] });
+        avantReprise = await handle.query(etatQuery);
+      }
+      const { demande, mois } = await jusquauLienDuMois(handle);
+      if (k === 0 || k === 59) await attendreCourriel(BAILLEUR, ref, `Paiement de ${moisEnFrancais(mois)}`);
+      const avant = (await handle.describe()).runId;
+      await repondre(handle, demande.id, 'approuve');
+      // Tous les N mois réglés (sauf au terme), le parcours continue en une nouvelle exécution.
+      if ((k + 1) % N === 0 && k + 1 < 60) executions.add(await reprise(handle, avant));
+      else await repos(handle);
+      await jusqua(handle, (e) => (e.details.paiements as { moisRegles: number }).moisRegles === k + 1 || e.etape === 'nouveau_bail');
+      if (k === N - 1) {
+        // Le N-ième mois réglé : nouvelle exécution. Rien n'est perdu, le même message n'est pas rejoué.
+        const apres = await jusqua(handle, (e) => e.etape === 'suivi_protocole');
+        expect(executions.size).toBe(2);
+        expect(apres.journal.slice(0, avantReprise!.journal.length)).toEqual(avantReprise!.journal);
+        expect(apres.journal.map((x) => x.seq)).toEqual(apres.journal.map((_, i) => i + 1));
+        expect(apres.demandes.slice(0, avantReprise!.demandes.length).map((d) => d.id)).toEqual(avantReprise!.demandes.map((d) => d.id));
+        const echeance = avantReprise!.echeances.find((x) => x.id === 'visite' && x.statut === 'en_cours')!;
+        expect(apres.echeances.filter((x) => x.id === 'visite' && x.statut === 'en_cours')).toEqual([echeance]);
+        expect(await handle.executeUpdate(accompagnementUpdate, { args: [visite] })).toEqual({ etape: 'suivi_protocole' });
+        const encore = await handle.query(etatQuery);
+        expect(encore.journal.filter((x) => x.type === 'accompagnement')).toHaveLength(1);
+        expect(encore.details.accompagnement).toMatchObject({ visite_domicile: 1 });
+        // Une réponse à un lien d'avant la reprise reste refusée.
+        expect(await refus(repondre(handle, avantReprise!.demandes.at(-1)!.id, 'refuse'))).toContain('Une réponse a déjà été enregistrée');
+      }
+      if (k === N) {
+        // L'échéance de visite, réarmée dans la nouvelle exécution, est passée : la coordination est alertée.
+        const e = await handle.query(etatQuery);
+        expect(e.echeances.find((x) => x.id === 'visite' && x.due === avantReprise!.echeances.find((y) => y.id === 'visite' && y.statut === 'en_cours')!.due)!.statut).toBe('depassee');
+      }
+    }
+    const etat = await etape(handle, 'nouveau_bail');
+    expect(executions.size).toBe(60 / N);
+    expect(etat.details.paiements).toMatchObject({ moisRegles: 60, payes: 60, impayes: 0, nonRenseignes: 0 });
+    expect(etat.journal.filter((x) => x.type === 'paiement')).toHaveLength(60);
+    expect(etat.journal.filter((x) => x.type === 'ouverture')).toHaveLength(1);
+    expect(etat.journal.map((x) => x.seq)).toEqual(etat.journal.map((_, i) => i + 1));
+    expect(etat.demandes.filter((d) => d.objet.startsWith('Paiement de'))).toHaveLength(60);
+    expect((etat.details.bilans as unknown[]).length).toBe(20);
+    expect(etat.details.protocole).toMatchObject({ detteRestante: 0 });
+    const historique = await handle.fetchHistory();
+    expect(historique.events!.length).toBeLessThan(800);
+    await handle.executeUpdate(nouveauBailUpdate, { args: [msg({ signeLe: jourDe(await maintenant()) })] });
+    const fin = await handle.result();
+    expect(fin.cloture!.issue).toBe('nouveau_bail_signe');
+    sansSecret(courrielsA(BAILLEUR, ref));
+  }, 240_000);
+
+  it('un message de l’équipe règle le mois : le lien au bailleur est clos ; clôture anticipée par la coordination', async () => {
+    const { handle, ref } = await lancer();
+    await etape(handle, 'signature_protocole');
+    await signer(handle, { dureeMois: 6 });
+    const { demande, mois } = await jusquauLienDuMois(handle);
+    const courriel = await attendreCourriel(BAILLEUR, ref, `Paiement de ${moisEnFrancais(mois)}`);
+    expect(await refus(handle.executeUpdate(paiementUpdate, { args: [msg({ mois: '2000-01', statut: 'paye' as const })] }))).toBe('Le mois 2000-01 n’est pas un mois du protocole.');
+    const r = await handle.executeUpdate(paiementUpdate, { args: [msg({ mois, statut: 'impaye' as const, montant: 200, commentaire: 'Dette de jeu' })] });
+    expect(r).toEqual({ etape: 'suivi_protocole', impayesConsecutifs: 1 });
+    const etat = await jusqua(handle, (e) => e.demandes.find((d) => d.id === demande.id)!.statut === 'expiree');
+    expect(etat.details.paiements).toMatchObject({ moisRegles: 1, impayes: 1, montantRecu: 200 });
+    expect(etat.echeances.filter((x) => x.id === `validation:${demande.id}`).every((x) => x.statut === 'annulee')).toBe(true);
+    const page = await appel('GET', `/liens/${jetonDe(courriel)}`);
+    expect(page.texte).toContain('Ce lien n’est plus utilisable');
+    await attendreCourriel(TS, ref, 'Paiement manqué');
+    await handle.executeUpdate(cloreAnticipeUpdate, { args: [{ requestId: requete(), par: 'coord.essai', motif: 'Le ménage a quitté le logement' }] });
+    const fin = await jusqua(handle, (e) => !!e.cloture);
+    expect(fin.cloture!.issue).toBe('cloture_anticipee');
+    const avis = await attendreCourriel(PREFECTURE, ref, 'Fin de l’accompagnement : Clôture anticipée');
+    expect(avis.texte).toContain('La fin du protocole intervient');
+    sansSecret(courrielsA(BAILLEUR, ref));
+  });
+});
+
+// ---- Rejeu ----------------------------------------------------------------------------------------
+
+describe.runIf(process.env.ENREGISTRER_HISTORIQUES === '1')('enregistrement', () => {
+  it('enregistre un protocole de 3 mois en deux exécutions (continue-as-new) jusqu’au nouveau bail', async () => {
+    const { handle } = await lancer({ reference: 'REJEU-PROTOCOLE-1', moisParExecution: 2 });
+    await etape(handle, 'signature_protocole');
+    await signer(handle, { dureeMois: 3 });
+    await etape(handle, 'suivi_protocole');
+    await handle.executeUpdate(accompagnementUpdate, { args: [msg({ nature: 'visite_domicile' as const })] });
+    const premiere = (await handle.describe()).runId;
+    await moisPaye(handle);
+    await moisPaye(handle, 'refuse', commentairePaiement(300), { reprise: true });
+    const { demande } = await jusquauLienDuMois(handle);
+    expect((await handle.describe()).runId).not.toBe(premiere);
+    await repondre(handle, demande.id, 'approuve');
+    await repos(handle);
+    await etape(handle, 'terme_non_respecte');
+    const etat = await handle.query(etatQuery);
+    const manque = (etat.details.paiements as { mois: Array<{ mois: string; statut: string }> }).mois.find((x) => x.statut === 'impaye')!.mois;
+    await handle.executeUpdate(paiementUpdate, { args: [msg({ mois: manque, statut: 'paye' as const })] });
+    await etape(handle, 'nouveau_bail');
+    await handle.executeUpdate(nouveauBailUpdate, { args: [msg({ signeLe: jourDe(await maintenant()) })] });
+    await handle.result();
+    const ecrire = async (h: WorkflowHandle, fichier: string) => {
+      const objet = temporal.api.history.v1.History.toObject(temporal.api.history.v1.History.fromObject(await h.fetchHistory()), { longs: String, enums: String, bytes: String, defaults: false });
+      writeFileSync(`${historiques}${fichier}`, JSON.stringify(objet));
+    };
+    await ecrire(banc.env.client.workflow.getHandle(handle.workflowId, premiere), 'protocole-v1.json'); // première exécution, jusqu’au continue-as-new
+    await ecrire(handle, 'protocole-v1-suite.json'); // la suivante, de la reprise à la clôture
+  });
+});
+
+describe('rejeu des historiques du protocole', () => {
+  const fichiers = existsSync(historiques) ? readdirSync(historiques).filter((f) => f.startsWith('protocole-') && f.endsWith('.json')) : [];
+  it('les deux exécutions sont enregistrées', () => {
+    expect(fichiers).toEqual(expect.arrayContaining(['protocole-v1.json', 'protocole-v1-suite.json']));
+  });
+  for (const f of fichiers) {
+    it(`${f} se rejoue sans non-déterminisme`, async () => {
+      const historique = temporal.api.history.v1.History.fromObject(JSON.parse(readFileSync(`${historiques}${f}`, 'utf8')));
+      await Worker.runReplayHistory({ workflowBundle: await paquetWorkflows(), dataConverter: DATA_CONVERTER }, historique, f);
+    });
+  }
+});
