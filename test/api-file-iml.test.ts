@@ -2,45 +2,29 @@
  * API : la file d'attente IML d'un programme (mesures actives et ménages en attente avec leur rang),
  * réservée aux coordinateurs du programme ; la file n'est pas un parcours.
  */
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { pino } from 'pino';
-import { creerApplication } from '../api/app';
-import { REGISTRE } from '../api/registre-produit';
 import type { EntreeFileIml } from '../domain/iml';
 import { creerAnnuaire } from '../personnel/annuaire';
 import { hashPassword } from '../securite/mots-de-passe';
-import { CATALOGUE, PERSONNEL, SIGNEUR, monterBanc, terminer, type Banc } from './outils/environnement';
+import { demarrerApiEssai, type ApiEssai } from './outils/api';
+import { PERSONNEL, monterBanc, terminer, type Banc } from './outils/environnement';
 
 let banc: Banc;
-let serveur: Server;
-let url: string;
+let api: ApiEssai;
 
 beforeAll(async () => {
   banc = await monterBanc();
   const personnes = [...PERSONNEL, { id: 'coord.ailleurs', nom: 'Coordination Loiret', courriel: 'c@essai.example', role: 'coordinateur' as const, programmes: ['loiret-ahu'], motDePasse: '' }];
   const annuaire = creerAnnuaire(await Promise.all(personnes.map(async (p) => ({ ...p, motDePasse: await hashPassword('mdp-essai') }))));
-  const app = creerApplication({
-    client: banc.env.client, taskQueue: banc.taskQueue, catalogue: CATALOGUE, annuaire, signeur: SIGNEUR, registre: REGISTRE,
-    transport: banc.dependances.transport, options: { publicBaseUrl: 'http://localhost:3999', sessionTtl: 'PT8H' }, journal: pino({ level: 'silent' }),
-  });
-  serveur = await new Promise<Server>((ok) => { const s = app.listen(0, '127.0.0.1', () => ok(s)); });
-  url = `http://127.0.0.1:${(serveur.address() as AddressInfo).port}`;
+  api = await demarrerApiEssai(banc, { annuaire });
 });
 afterAll(async () => {
-  await new Promise((ok) => serveur?.close(ok));
+  await api?.fermer();
   await banc?.fermer();
 });
 
-async function jeton(identifiant: string): Promise<string> {
-  const r = await fetch(`${url}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ identifiant, motDePasse: 'mdp-essai' }) });
-  return ((await r.json()) as { jeton: string }).jeton;
-}
-const lire = async (chemin: string, j: string) => {
-  const r = await fetch(`${url}${chemin}`, { headers: { authorization: `Bearer ${j}` } });
-  return { status: r.status, json: (await r.json()) as any };
-};
+const jeton = async (identifiant: string): Promise<string> => (await api.appel('POST', '/api/session', { corps: { identifiant, motDePasse: 'mdp-essai' } })).json.jeton;
+const lire = (chemin: string, j: string) => api.appel('GET', chemin, { jeton: j });
 
 it('avant toute candidature validée : toutes les places sont libres ; accès réservé au programme ; autres programmes sans file', async () => {
   const coord = await jeton('coord.essai');

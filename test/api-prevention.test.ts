@@ -7,20 +7,15 @@
  * travailleur social), documents imprimables (lettre au ménage, fiche de clôture), confidentialité
  * des courriels au bailleur, lien de veille active (signaler une rechute).
  */
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pino } from 'pino';
-import { creerApplication } from '../api/app';
 import { contenuFicheCloture, lireFicheCloture } from '../api/documents/fiche-cloture';
 import { contenuLettreInformation, lignesAdresse } from '../api/documents/lettre-information';
-import type { DependancesApi } from '../api/dependances';
-import { REGISTRE } from '../api/registre-produit';
 import { etatQuery } from '../domain/messages';
 import type { EtatParcours } from '../domain/vocabulaire';
 import { creerAnnuaire } from '../personnel/annuaire';
 import { hashPassword } from '../securite/mots-de-passe';
 import type { CourrielRecu } from '../dev/mail-catcher';
+import { demarrerApiEssai, type ApiEssai, type Reponse } from './outils/api';
 import { CATALOGUE, PERSONNEL, SIGNEUR, menageEssai, monterBanc, repos, requete, terminer, type Banc } from './outils/environnement';
 
 const MOT_DE_PASSE = 'mot-de-passe-essai';
@@ -29,63 +24,20 @@ const CONFIDENTIEL = ['Lefébure', 'Josiane', '06 12 34 56 78', 'Tilleuls', 'jos
 const LIEN = /http:\/\/localhost:3999\/liens\/([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)/;
 
 let banc: Banc;
-let serveur: Server;
-let url: string;
+let api: ApiEssai;
 
 beforeAll(async () => {
   banc = await monterBanc();
   const annuaire = creerAnnuaire(await Promise.all(PERSONNEL.map(async (p) => ({ ...p, motDePasse: await hashPassword(MOT_DE_PASSE) }))));
-  const deps: DependancesApi = {
-    client: banc.env.client,
-    taskQueue: banc.taskQueue,
-    catalogue: CATALOGUE,
-    annuaire,
-    signeur: SIGNEUR,
-    registre: REGISTRE,
-    transport: banc.dependances.transport,
-    options: { publicBaseUrl: 'http://localhost:3999', sessionTtl: 'PT8H' },
-    journal: pino({ level: 'silent' }),
-  };
-  const app = creerApplication(deps);
-  serveur = await new Promise<Server>((ok) => {
-    const s = app.listen(0, '127.0.0.1', () => ok(s));
-  });
-  url = `http://127.0.0.1:${(serveur.address() as AddressInfo).port}`;
+  api = await demarrerApiEssai(banc, { annuaire });
 });
 
 afterAll(async () => {
-  await new Promise((ok) => serveur?.close(ok));
+  await api?.fermer();
   await banc?.fermer();
 });
 
-interface Reponse {
-  status: number;
-  headers: Headers;
-  texte: string;
-  json: any;
-}
-
-async function appel(methode: string, chemin: string, o: { jeton?: string; corps?: unknown; formulaire?: Record<string, string> } = {}): Promise<Reponse> {
-  const entetes: Record<string, string> = {};
-  if (o.jeton) entetes.authorization = `Bearer ${o.jeton}`;
-  let body: string | undefined;
-  if (o.formulaire) {
-    body = new URLSearchParams(o.formulaire).toString();
-    entetes['content-type'] = 'application/x-www-form-urlencoded';
-  } else if (o.corps !== undefined) {
-    body = JSON.stringify(o.corps);
-    entetes['content-type'] = 'application/json';
-  }
-  const r = await fetch(`${url}${chemin}`, { method: methode, headers: entetes, body, redirect: 'manual' });
-  const texte = await r.text();
-  let json: any;
-  try {
-    json = JSON.parse(texte);
-  } catch {
-    json = undefined;
-  }
-  return { status: r.status, headers: r.headers, texte, json };
-}
+const appel: ApiEssai['appel'] = (...a) => api.appel(...a);
 
 const jetons: Record<string, string> = {};
 async function connecter(id: string): Promise<string> {

@@ -9,19 +9,13 @@
  * Le temps ne bouge qu'avec `avancer`, le parcours au repos. L'horloge du serveur avance avec les
  * tests : chaque date est calculée depuis `banc.env.currentTimeMs()`.
  */
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pino } from 'pino';
 import type { WorkflowHandle } from '@temporalio/client';
 import { Worker } from '@temporalio/worker';
 import { temporal } from '@temporalio/proto';
-import { creerApplication } from '../api/app';
-import type { DependancesApi } from '../api/dependances';
-import { PARCOURS_PROTOCOLE } from '../api/parcours-protocole';
-import { REGISTRE } from '../api/registre-produit';
+import { demarrerApiEssai, type ApiEssai } from './outils/api';
 import { cloreAnticipeUpdate, etatQuery, repondreValidationUpdate } from '../domain/messages';
 import {
   accompagnementUpdate,
@@ -37,7 +31,6 @@ import {
   type SignatureProtocole,
 } from '../domain/protocole';
 import type { EtatParcours } from '../domain/vocabulaire';
-import { creerAnnuaire } from '../personnel/annuaire';
 import { ajouterDuree } from '../workflows/blocs/duree';
 import { moisEnFrancais, phraseTreve, treveHivernale, type EntreeExecutionProtocole } from '../workflows/protocole-post-resiliation';
 import type { CourrielRecu } from '../dev/mail-catcher';
@@ -69,30 +62,14 @@ const LIEN = /http:\/\/localhost:3999\/liens\/([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[
 const historiques = fileURLToPath(new URL('./historiques/', import.meta.url));
 
 let banc: Banc;
-let serveur: Server;
-let url: string;
+let api: ApiEssai;
 
 beforeAll(async () => {
   banc = await monterBanc();
-  const deps: DependancesApi = {
-    client: banc.env.client,
-    taskQueue: banc.taskQueue,
-    catalogue: CATALOGUE,
-    annuaire: creerAnnuaire(PERSONNEL),
-    signeur: SIGNEUR,
-    registre: { ...REGISTRE, protocole_post_resiliation: PARCOURS_PROTOCOLE },
-    transport: banc.dependances.transport,
-    options: { publicBaseUrl: 'http://localhost:3999', sessionTtl: 'PT8H' },
-    journal: pino({ level: 'silent' }),
-  };
-  const app = creerApplication(deps);
-  serveur = await new Promise<Server>((ok) => {
-    const s = app.listen(0, '127.0.0.1', () => ok(s));
-  });
-  url = `http://127.0.0.1:${(serveur.address() as AddressInfo).port}`;
+  api = await demarrerApiEssai(banc);
 });
 afterAll(async () => {
-  await new Promise((ok) => serveur?.close(ok));
+  await api?.fermer();
   await banc?.fermer();
 });
 
@@ -195,14 +172,7 @@ async function moisPaye(handle: WorkflowHandle, decision: 'approuve' | 'refuse' 
   return jusqua(handle, (e) => (e.details.paiements as { moisRegles: number }).moisRegles === k + 1);
 }
 
-async function appel(methode: 'GET' | 'POST', chemin: string, formulaire?: Record<string, string>) {
-  const r = await fetch(`${url}${chemin}`, {
-    method: methode,
-    headers: formulaire ? { 'content-type': 'application/x-www-form-urlencoded' } : {},
-    body: formulaire ? new URLSearchParams(formulaire).toString() : undefined,
-  });
-  return { status: r.status, texte: await r.text() };
-}
+const appel = (methode: 'GET' | 'POST', chemin: string, formulaire?: Record<string, string>) => api.appel(methode, chemin, { formulaire });
 function jetonDe(m: CourrielRecu): string {
   const x = LIEN.exec(m.texte);
   expect(x, m.texte).not.toBeNull();

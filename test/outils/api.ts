@@ -1,0 +1,68 @@
+/**
+ * Outils des tests d'API : l'application réelle (registre du produit) branchée sur un banc
+ * (serveur Temporal, SMTP), à l'écoute sur un port libre, et un client HTTP minimal.
+ */
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { pino } from 'pino';
+import { creerApplication } from '../../api/app';
+import { REGISTRE } from '../../api/registre-produit';
+import type { RegistreParcours } from '../../api/registre';
+import { creerAnnuaire, type Annuaire } from '../../personnel/annuaire';
+import { CATALOGUE, PERSONNEL, SIGNEUR, type Banc } from './environnement';
+
+export interface Reponse {
+  status: number;
+  headers: Headers;
+  texte: string;
+  json: any;
+}
+
+export interface ApiEssai {
+  url: string;
+  appel(methode: string, chemin: string, o?: { jeton?: string; corps?: unknown; formulaire?: Record<string, string> }): Promise<Reponse>;
+  fermer(): Promise<void>;
+}
+
+export async function demarrerApiEssai(banc: Banc, o: { annuaire?: Annuaire; registre?: RegistreParcours } = {}): Promise<ApiEssai> {
+  const app = creerApplication({
+    client: banc.env.client,
+    taskQueue: banc.taskQueue,
+    catalogue: CATALOGUE,
+    annuaire: o.annuaire ?? creerAnnuaire(PERSONNEL),
+    signeur: SIGNEUR,
+    registre: o.registre ?? REGISTRE,
+    transport: banc.dependances.transport,
+    options: { publicBaseUrl: 'http://localhost:3999', sessionTtl: 'PT8H' },
+    journal: pino({ level: 'silent' }),
+  });
+  const serveur = await new Promise<Server>((ok) => {
+    const s = app.listen(0, '127.0.0.1', () => ok(s));
+  });
+  const url = `http://127.0.0.1:${(serveur.address() as AddressInfo).port}`;
+  return {
+    url,
+    async appel(methode, chemin, opts = {}) {
+      const entetes: Record<string, string> = {};
+      if (opts.jeton) entetes.authorization = `Bearer ${opts.jeton}`;
+      let body: string | undefined;
+      if (opts.formulaire) {
+        body = new URLSearchParams(opts.formulaire).toString();
+        entetes['content-type'] = 'application/x-www-form-urlencoded';
+      } else if (opts.corps !== undefined) {
+        body = JSON.stringify(opts.corps);
+        entetes['content-type'] = 'application/json';
+      }
+      const r = await fetch(`${url}${chemin}`, { method: methode, headers: entetes, body, redirect: 'manual' });
+      const texte = await r.text();
+      let json: any;
+      try {
+        json = JSON.parse(texte);
+      } catch {
+        json = undefined;
+      }
+      return { status: r.status, headers: r.headers, texte, json };
+    },
+    fermer: () => new Promise<void>((ok) => serveur.close(() => ok())),
+  };
+}
