@@ -287,7 +287,50 @@ describe('toulouse-declic', () => {
   });
 });
 
+describe('loiret-ahu — fin de la durée de suivi', () => {
+  it('durée de suivi dépassée sans passage au droit commun : rappel puis alerte au coordinateur, l’échéance est tenue au passage', async () => {
+    const { handle, ref } = await lancer('loiret-ahu');
+    await contactEtDiagnostic(handle);
+    await handle.executeUpdate(planAideUpdate, { args: [msg()({ actions: ['budget' as const], orientations: [] })] });
+    await etape(handle, 'suivi');
+    for (const [jalon, duree] of [['P3M', '93 days'], ['P6M', '92 days']] as const) {
+      await avancer(handle, duree);
+      await jusqua(handle, (e) => e.echeances.some((x) => x.id === `bilan:${jalon}` && x.statut === 'en_cours'));
+      await handle.executeUpdate(bilanUpdate, { args: [msg()({ reprisePaiement: 'totale' as const, planRespecte: true, demarches: [] })] });
+    }
+    await banc.courriels.waitFor((m) => m.sujet.startsWith('Rappel : Fin de la durée de suivi prévue') && dossier(ref)(m));
+    await avancer(handle, '5 days');
+    await banc.courriels.waitFor((m) => m.sujet.startsWith('Échéance dépassée : Fin de la durée de suivi prévue') && m.a.includes('coordination@essai.example') && dossier(ref)(m));
+    let etat = await jusqua(handle, (e) => e.echeances.some((x) => x.id === 'fin_suivi' && x.statut === 'depassee'));
+    expect(etat.etape).toBe('suivi');
+    await handle.executeUpdate(passageDroitCommunUpdate, { args: [msg()({ service: 'CCAS de secteur', entretienTripartite: true })] });
+    etat = await etape(handle, 'passage_droit_commun');
+    expect(etat.echeances.find((x) => x.id === 'fin_suivi')!.statut).not.toBe('en_cours');
+    await handle.executeUpdate(cloturerUpdate, { args: [msg()({ issue: 'orientation_droit_commun' as const })] });
+    etat = await jusqua(handle, (e) => !!e.cloture);
+    expect(etat.cloture!.issue).toBe('orientation_droit_commun');
+  });
+});
+
 describe('reims-april', () => {
+  it('veille active sans rechute : le lien expire au bout de 6 mois et le parcours se termine sans parcours lié', async () => {
+    const { handle, ref } = await lancer('reims-april');
+    await etape(handle, 'comite_de_suivi');
+    let etat = await jusqua(handle, (e) => e.demandes.length === 1);
+    await handle.executeUpdate(repondreValidationUpdate, { args: [{ requestId: requete(), par: 'partenaire:services_sociaux', demandeId: etat.demandes[0]!.id, role: 'services_sociaux', decision: 'approuve' }] });
+    await contactEtDiagnostic(handle);
+    await handle.executeUpdate(planAideUpdate, { args: [msg()({ actions: ['budget' as const], orientations: [] })] });
+    await etape(handle, 'suivi');
+    await handle.executeUpdate(cloturerUpdate, { args: [msg()({ issue: 'situation_stabilisee' as const })] });
+    etat = await jusqua(handle, (e) => !!e.cloture && e.demandes.length === 2 && e.demandes[1]!.statut === 'en_attente');
+    await banc.courriels.waitFor((m) => m.sujet.startsWith('Veille active') && dossier(ref)(m));
+    await avancer(handle, '185 days');
+    etat = await jusqua(handle, (e) => e.demandes[1]!.statut === 'expiree');
+    const desc = await handle.describe();
+    expect(desc.status.name).toBe('COMPLETED');
+    expect(etat.details.parcoursSuivant).toBeUndefined();
+    expect(etat.cloture!.issue).toBe('situation_stabilisee');
+  });
   it('comité de suivi (ménage déjà suivi : le service social est alerté), contact, clôture puis veille active : une rechute ouvre un parcours lié', async () => {
     const { handle, ref } = await lancer('reims-april', { suiviParServiceSocial: true });
     await etape(handle, 'comite_de_suivi');
