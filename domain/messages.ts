@@ -20,6 +20,8 @@ export interface ReponseValidation extends Enveloppe {
   role: RolePartenaire;
   decision: DecisionPartenaire;
   commentaire?: string;
+  /** Montant reçu en euros, quand la demande est un paiement (lien de paiement mensuel du protocole). */
+  montant?: number;
 }
 /** Réponse d'un partenaire à une demande de validation, reçue par son lien signé. */
 export const repondreValidationUpdate = defineUpdate<DemandeValidation, [ReponseValidation]>('repondreValidation');

@@ -155,8 +155,9 @@ export const nouveauBailUpdate = defineUpdate<{ etape: string }, [NouveauBail]>(
 export const cloturerProtocoleUpdate = defineUpdate<{ etape: string }, [CloturerProtocole]>('cloturerProtocole');
 
 // ---- La réponse du bailleur au lien de paiement du mois ----------------------------------------
-// Le lien répond par la demande de validation commune (approuve = payé, refuse = manqué) ; le
-// montant reçu voyage dans le commentaire, sous cette forme fixée ici (page du lien → workflow).
+// Le lien répond par la demande de validation commune (approuve = payé, refuse = manqué), avec le
+// montant reçu dans son champ `montant`. Les premières réponses le portaient dans le commentaire,
+// sous la forme ci-dessous : le workflow sait encore la lire (parcours lancés avant le changement).
 
 const MONTANT = /^Montant reçu : (\d+(?:[.,]\d{1,2})?) €(?: — |$)/;
 

@@ -45,4 +45,5 @@ export const clotureAnticipeeSchema = z.object({
 export const reponseValidationSchema = z.object({
   decision: z.enum(['approuve', 'refuse'], { error: 'choisissez « approuve » ou « refuse »' }),
   commentaire: z.string().trim().max(2000).optional(),
+  montant: z.number().nonnegative('montant positif attendu').max(100_000, '100 000 € au plus').optional(),
 });

@@ -159,6 +159,8 @@ export interface DemandeValidation {
   decision?: {
     decision: DecisionPartenaire;
     commentaire?: string;
+    /** Montant reçu (€) indiqué par le partenaire sur un lien de paiement. */
+    montant?: number;
     par: string;
     le: string;
   };

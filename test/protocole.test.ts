@@ -238,7 +238,7 @@ describe('protocole post-résiliation', () => {
     expect(post.status, post.texte).toBe(200);
     expect(post.texte).toContain('paiement reçu');
     etat = await jusqua(handle, (e) => (e.details.paiements as { moisRegles: number }).moisRegles === 1);
-    expect(etat.demandes[0]).toMatchObject({ statut: 'approuvee', decision: { commentaire: 'Montant reçu : 520 € — Virement du 3' } });
+    expect(etat.demandes[0]).toMatchObject({ statut: 'approuvee', decision: { commentaire: 'Virement du 3', montant: 520 } });
     expect((await appel('GET', `/liens/${jeton}`)).texte).toContain('Ce paiement a déjà été indiqué');
     expect((await appel('POST', `/liens/${jeton}`, { decision: 'refuse' })).status).toBe(409);
 
@@ -301,6 +301,7 @@ describe('protocole post-résiliation', () => {
     let etat = await moisPaye(handle, 'refuse');
     await attendreCourriel(TS, ref, 'Paiement manqué');
     expect(courrielsA(COORDINATION, ref).some((m) => m.sujet.startsWith('Manquements répétés'))).toBe(false);
+    // Réponse à l'ancienne (montant dans le commentaire, parcours lancés avant le champ `montant`) : encore lue.
     etat = await moisPaye(handle, 'refuse', commentairePaiement(100, 'Versement partiel'));
     expect(etat.details.paiements).toMatchObject({ impayes: 2, impayesConsecutifs: 2, montantRecu: 100 });
     await attendreCourriel(COORDINATION, ref, 'Manquements répétés au protocole : 2 mois impayés');
@@ -475,7 +476,10 @@ describe('protocole post-résiliation', () => {
     const page = await appel('GET', `/liens/${jetonDe(courriel)}`);
     expect(page.texte).toContain('Ce lien n’est plus utilisable');
     await attendreCourriel(TS, ref, 'Paiement manqué');
-    await handle.executeUpdate(cloreAnticipeUpdate, { args: [{ requestId: requete(), par: 'coord.essai', motif: 'Le ménage a quitté le logement' }] });
+    const clore = () => handle.executeUpdate(cloreAnticipeUpdate, { args: [{ requestId: requete(), par: 'coord.essai', motif: 'Le ménage part en résidence sociale' }] });
+    expect(await refus(clore())).toContain('enregistrez d’abord son orientation');
+    await handle.executeUpdate(orientationUpdate, { args: [msg({ dispositif: 'residence_sociale' as const })] });
+    await clore();
     const fin = await jusqua(handle, (e) => !!e.cloture);
     expect(fin.cloture!.issue).toBe('cloture_anticipee');
     const avis = await attendreCourriel(PREFECTURE, ref, 'Fin de l’accompagnement : Clôture anticipée');

@@ -343,6 +343,12 @@ export async function protocolePostResiliation(e: EntreeExecutionProtocole): Pro
       return { etape: p.etape, terme: terme().toISOString().slice(0, 10) };
     },
   });
+  // Le ménage occupe le logement sans bail : pas de clôture, même anticipée, sans orientation.
+  p.exigerAvantClotureAnticipee(() =>
+    s.orientation || s.nouveauBail
+      ? undefined
+      : 'Le ménage occupe le logement sans bail : enregistrez d’abord son orientation (hébergement, résidence sociale ou logement adapté) avant de clore le parcours. Pas de sortie sèche.',
+  );
   p.message(orientationUpdate, {
     valider: (x) =>
       (p.interrompu ? 'Le parcours est clôturé.' : undefined) ??
@@ -506,7 +512,8 @@ export async function protocolePostResiliation(e: EntreeExecutionProtocole): Pro
       await enregistrerPaiement({
         mois,
         statut: paye ? 'paye' : 'impaye',
-        montant: lireMontantPaiement(r.decision?.commentaire),
+        // Le montant a son champ ; les réponses antérieures le portaient dans le commentaire.
+        montant: r.decision?.montant ?? lireMontantPaiement(r.decision?.commentaire),
         source: 'bailleur',
         acteur: { type: 'partenaire', role: 'bailleur', id: r.decision?.par },
       });

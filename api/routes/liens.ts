@@ -16,8 +16,8 @@
  * Un lien d'action « paiement » (protocole post-résiliation : chaque mois, le bailleur indique si
  * l'indemnité d'occupation et la mensualité du plan d'apurement sont reçues) a sa page : « Paiement
  * reçu » (décision « approuve ») ou « Paiement non reçu » (« refuse »), le montant reçu s'il diffère
- * du montant attendu et un commentaire ; le montant voyage dans le commentaire, sous la forme fixée
- * par domain/protocole.ts. Un lien dont le mois a entre-temps été enregistré par l'équipe est clos.
+ * du montant attendu et un commentaire ; le montant a son propre champ dans la réponse. Un lien
+ * dont le mois a entre-temps été enregistré par l'équipe est clos.
  *
  * Le lien ne peut agir que sur son parcours, sa demande et son rôle : ils sont dans le jeton signé.
  * Une page d'erreur ne change jamais rien.
@@ -27,7 +27,6 @@ import { z } from 'zod';
 import '../../config/zod-fr';
 import { WorkflowNotFoundError } from '@temporalio/common';
 import { repondreValidationUpdate, etatQuery } from '../../domain/messages';
-import { commentairePaiement } from '../../domain/protocole';
 import { reponseValidationSchema } from '../../domain/schemas';
 import { LIBELLES_ROLES, ROLES_PARTENAIRES, type EtatParcours, type RolePartenaire } from '../../domain/vocabulaire';
 import { dateEnFrancais } from '../../workflows/blocs/duree';
@@ -268,20 +267,22 @@ export function routesLiens(deps: DependancesApi): Router {
       dejaTraitee(res, 409, o.demande, o.v.claims.action);
       return;
     }
+    let montantRecu: number | undefined;
     let decision: unknown = rechute ? 'approuve' : req.body?.decision;
     let commentaire: unknown = req.body?.commentaire;
+    let montant: number | undefined;
     if (paiement) {
       const saisie = {
         decision: typeof req.body?.decision === 'string' ? req.body.decision : undefined,
         montant: typeof req.body?.montant === 'string' ? req.body.montant.slice(0, 30) : undefined,
         commentaire: typeof req.body?.commentaire === 'string' ? req.body.commentaire.slice(0, 2000) : undefined,
       };
-      const montant = lireMontantSaisi(req.body?.montant);
+      const saisi = lireMontantSaisi(req.body?.montant);
       const texte = typeof req.body?.commentaire === 'string' ? req.body.commentaire : '';
       const erreur =
         saisie.decision !== 'approuve' && saisie.decision !== 'refuse'
           ? 'Indiquez si le paiement a été reçu.'
-          : Number.isNaN(montant)
+          : Number.isNaN(saisi)
             ? 'Montant reçu : un nombre en euros, par exemple 300 ou 412,50.'
             : texte.trim().length > 1500
               ? 'Commentaire : 1 500 caractères au plus.'
@@ -291,12 +292,14 @@ export function routesLiens(deps: DependancesApi): Router {
         return;
       }
       decision = saisie.decision;
-      commentaire = commentairePaiement(montant, texte);
+      commentaire = texte;
+      montant = saisi;
     }
     const corps = reponseValidationSchema.safeParse({
       // Un lien de veille active ne sert qu'à signaler une rechute : la décision est « approuve ».
       decision,
       commentaire: typeof commentaire === 'string' && commentaire.trim() !== '' ? commentaire : undefined,
+      montant,
     });
     if (!corps.success) {
       const i = corps.error.issues[0]!;
@@ -315,6 +318,7 @@ export function routesLiens(deps: DependancesApi): Router {
             role: o.role,
             decision: corps.data.decision,
             commentaire: corps.data.commentaire,
+            montant: corps.data.montant,
           },
         ],
         updateId: requestId,

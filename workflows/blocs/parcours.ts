@@ -110,6 +110,8 @@ export class Parcours {
   coordinateur?: string;
   cloture?: EtatParcours['cloture'];
   private interruption?: Interruption;
+  /** Condition propre au parcours pour une clôture anticipée (ex. : pas de sortie sèche). */
+  private conditionClotureAnticipee?: () => string | undefined;
   /** Ce que tous les intervenants peuvent voir (bailleur compris). */
   readonly details: Record<string, unknown> = {};
   /** Ce que le ménage a confié : jamais montré au bailleur ni aux autres partenaires. */
@@ -165,7 +167,7 @@ export class Parcours {
       valider: (c) => {
         if (this.cloture || this.interruption) return 'Le parcours est déjà clôturé.';
         if (typeof c.motif !== 'string' || c.motif.trim().length < 3) return 'Motif de clôture requis.';
-        return undefined;
+        return this.conditionClotureAnticipee?.();
       },
       appliquer: (c) => {
         this.interrompre({ issue: 'cloture_anticipee', motif: c.motif, acteur: { type: 'personnel', id: c.par, role: 'coordinateur' } });
@@ -277,6 +279,14 @@ export class Parcours {
       : await condition(() => fn() || !!this.interruption).then(() => true);
     if (this.interruption) throw this.interruption;
     return ok && fn();
+  }
+
+  /**
+   * Ce que le parcours exige avant une clôture anticipée par le coordinateur : la fonction renvoie
+   * la raison du refus, ou undefined quand la clôture est possible.
+   */
+  exigerAvantClotureAnticipee(condition: () => string | undefined): void {
+    this.conditionClotureAnticipee = condition;
   }
 
   /** Demande l'arrêt du déroulé (clôture anticipée, clôture décidée par le travailleur social). */

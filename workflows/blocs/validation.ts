@@ -117,6 +117,9 @@ export function validerReponse(parcours: Parcours, r: ReponseValidation): string
   if (d.role !== r.role) return 'Ce lien ne correspond pas au partenaire sollicité pour cette demande.';
   if (r.decision !== 'approuve' && r.decision !== 'refuse') return 'Décision invalide : « approuve » ou « refuse » attendu.';
   if (r.commentaire !== undefined && (typeof r.commentaire !== 'string' || r.commentaire.length > 2000)) return 'Commentaire trop long (2 000 caractères au plus).';
+  if (r.montant !== undefined && !(typeof r.montant === 'number' && Number.isFinite(r.montant) && r.montant >= 0 && r.montant <= 100_000)) {
+    return 'Montant invalide : un nombre d’euros positif (100 000 € au plus).';
+  }
   if (d.statut === 'approuvee' || d.statut === 'refusee') {
     return `Une réponse a déjà été enregistrée pour cette demande le ${dateEnFrancais(d.decision!.le)}.`;
   }
@@ -127,7 +130,7 @@ export function validerReponse(parcours: Parcours, r: ReponseValidation): string
 export function enregistrerReponse(parcours: Parcours, r: ReponseValidation): DemandeValidation {
   const d = parcours.demandes.find((x) => x.id === r.demandeId)!;
   d.statut = r.decision === 'approuve' ? 'approuvee' : 'refusee';
-  d.decision = { decision: r.decision, commentaire: r.commentaire, par: r.par, le: new Date().toISOString() };
+  d.decision = { decision: r.decision, commentaire: r.commentaire, ...(r.montant !== undefined ? { montant: r.montant } : {}), par: r.par, le: new Date().toISOString() };
   parcours.echeances.tenir(`validation:${d.id}`);
   parcours.journal.noter(
     'decision_partenaire',
