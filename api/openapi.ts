@@ -15,6 +15,7 @@ import {
   filtresListeSchema,
   lancementReponseSchema,
   lancementSchema,
+  liberationPlaceSchema,
   payloadsSchema,
   problemeSchema,
   quiSuisJeSchema,
@@ -165,6 +166,7 @@ export function construireDocument(o: OptionsDocument): DocumentOpenApi {
     };
   }
   schemas.Lancement = lancement;
+  schemas.LiberationPlace = versJsonSchema(liberationPlaceSchema);
 
   const problemes = (...noms: Array<keyof typeof REPONSES_PROBLEMES>) => Object.fromEntries(noms.map((n) => [String(REPONSES_PROBLEMES[n]!.code), reponse(n)]));
   const paramId = {
@@ -175,6 +177,7 @@ export function construireDocument(o: OptionsDocument): DocumentOpenApi {
     schema: { type: 'string', pattern: '^[a-z0-9-]{3,60}--[A-Za-z0-9][A-Za-z0-9_-]{1,39}$' },
     example: 'loiret-ahu--LL-2026-0042',
   };
+  const paramProgramme = { name: 'programme', in: 'path', required: true, description: 'Identifiant du programme', schema: { type: 'string' }, example: 'concarneau-iml' };
   const paramToken = { name: 'token', in: 'path', required: true, description: 'Jeton signé reçu par courriel', schema: { type: 'string' } };
 
   const filtres = versJsonSchema(filtresListeSchema);
@@ -279,6 +282,27 @@ export function construireDocument(o: OptionsDocument): DocumentOpenApi {
         security: SECURITE_PERSONNEL,
         parameters: [paramId],
         responses: { '200': { description: 'Fiche de clôture', content: { 'text/html': { schema: { type: 'string' } } } }, ...problemes('NonConnecte', 'Interdit', 'Introuvable') },
+      },
+    },
+    '/api/programmes/{programme}/file-iml': {
+      get: {
+        tags: ['File IML'],
+        summary: 'Mesures actives et file d’attente d’un programme IML',
+        description: 'Quota de mesures agréées, places libres, mesures actives et ménages en attente avec leur rang (référence du dossier seulement). Coordination du programme ou admin.',
+        security: SECURITE_PERSONNEL,
+        parameters: [paramProgramme],
+        responses: { '200': { description: 'La file du programme', content: { 'application/json': { schema: { type: 'object' } } } }, ...problemes('RequeteInvalide', 'NonConnecte', 'Interdit', 'Introuvable', 'Indisponible') },
+      },
+    },
+    '/api/programmes/{programme}/file-iml/liberer': {
+      post: {
+        tags: ['File IML'],
+        summary: 'Rendre la place d’une mesure arrêtée sans sa fin',
+        description: 'Pour une mesure dont le workflow a été arrêté de force, est en échec ou a disparu : sa place (ou son rang) est rendue et la mesure suivante de la file démarre. 409 si la mesure tourne encore (sa fin rend la place d’elle-même).',
+        security: SECURITE_PERSONNEL,
+        parameters: [paramProgramme],
+        requestBody: { required: true, content: json(ref('LiberationPlace'), { mesure: 'concarneau-iml--CON-2026-0007', motif: 'Mesure arrêtée par erreur' }) },
+        responses: { '202': { description: 'Place rendue', content: { 'application/json': { schema: { type: 'object' } } } }, ...problemes('RequeteInvalide', 'NonConnecte', 'Interdit', 'Introuvable', 'Conflit', 'Indisponible') },
       },
     },
     '/api/parcours/{id}/affectation': {
@@ -416,6 +440,7 @@ export function construireDocument(o: OptionsDocument): DocumentOpenApi {
     tags: [
       { name: 'Session', description: 'Connexion du personnel (coordination, travailleurs sociaux, administration)' },
       { name: 'Parcours', description: 'Lancement, liste, état, affectation et clôture des parcours des ménages' },
+      { name: 'File IML', description: 'Quota de mesures IML d’un programme : mesures actives, file d’attente, places rendues' },
       { name: 'Messages', description: 'Ce que le personnel enregistre dans un parcours (idempotent par requestId)' },
       { name: 'Liens des partenaires', description: 'Pages ouvertes par les partenaires (sans compte) depuis un lien signé' },
       { name: 'Exploitation', description: 'Santé, codec de l’interface Temporal, documentation' },

@@ -18,6 +18,14 @@ export const idProgrammeSchema = z
   .regex(/^[a-z0-9-]{3,60}$/, 'identifiant de programme : minuscules, chiffres et tirets')
   .meta({ description: 'Identifiant du programme (preset)', example: 'loiret-ahu' });
 
+/** Rendre la place d'une mesure IML arrêtée sans sa fin (route de la file IML). */
+export const liberationPlaceSchema = z
+  .object({
+    mesure: z.string().trim().min(3).max(140).meta({ example: 'concarneau-iml--CON-2026-0007' }),
+    motif: z.string().trim().min(3, 'motif requis (3 caractères au moins)').max(500).meta({ example: 'Mesure arrêtée par erreur dans Temporal' }),
+  })
+  .meta({ title: 'Libération de place', description: 'La mesure (identifiant de parcours) dont la place est rendue, et pourquoi' });
+
 export const idCompteSchema = z
   .string()
   .regex(/^[a-z0-9._-]{2,40}$/, 'identifiant de compte invalide')

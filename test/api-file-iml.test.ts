@@ -3,11 +3,11 @@
  * réservée aux coordinateurs du programme ; la file n'est pas un parcours.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { EntreeFileIml } from '../domain/iml';
+import type { EntreeFileIml, EntreeIml } from '../domain/iml';
 import { creerAnnuaire } from '../personnel/annuaire';
 import { hashPassword } from '../securite/mots-de-passe';
 import { demarrerApiEssai, type ApiEssai } from './outils/api';
-import { PERSONNEL, monterBanc, terminer, type Banc } from './outils/environnement';
+import { CATALOGUE, PERSONNEL, menageEssai, monterBanc, terminer, type Banc } from './outils/environnement';
 
 let banc: Banc;
 let api: ApiEssai;
@@ -63,4 +63,48 @@ it('montre les mesures actives et la file avec le rang de chaque ménage ; la fi
   const commeParcours = await lire('/api/parcours/file-iml--concarneau-iml', coord);
   expect(commeParcours.status).toBe(400);
   await terminer(handle);
+});
+
+it('rend la place d’une mesure arrêtée sans sa fin (la suivante de la file la prend) ; refuse pour une mesure en cours', async () => {
+  const programme = CATALOGUE.trouver('concarneau-iml')!;
+  const enCours = await banc.env.client.workflow.start('imlBailGlissant', {
+    taskQueue: banc.taskQueue,
+    workflowId: 'concarneau-iml--M-RUN',
+    args: [{ programme, menage: menageEssai(), coordinateur: 'coord.essai' } satisfies EntreeIml],
+  });
+  const depuis = new Date(await banc.env.currentTimeMs()).toISOString();
+  const actives = [...Array.from({ length: 9 }, (_, i) => `M-${i}`), 'M-RUN'].map((ref, i) => ({ mesure: `concarneau-iml--${ref}`, execution: `x${i}`, reference: ref, depuis, demandeeLe: depuis }));
+  const entree: EntreeFileIml = {
+    programmeId: 'concarneau-iml', quota: 10, versionProgramme: 1, actives,
+    file: [{ mesure: 'concarneau-iml--M-ONZE', execution: 'x11', reference: 'M-ONZE', depuis }],
+    compteurs: { demandes: 11, accordees: 10, liberees: 0, retirees: 0 },
+  };
+  const file = await banc.env.client.workflow.start('fileIml', { taskQueue: banc.taskQueue, workflowId: 'file-iml--concarneau-iml', args: [entree] });
+  const coord = await jeton('coord.essai');
+  const liberer = (corps: unknown, j = coord) => api.appel('POST', '/api/programmes/concarneau-iml/file-iml/liberer', { jeton: j, corps });
+
+  const enMarche = await liberer({ mesure: 'concarneau-iml--M-RUN', motif: 'Essai' });
+  expect(enMarche.status).toBe(409);
+  expect(enMarche.json.detail).toContain('Cette mesure est en cours');
+  expect((await liberer({ mesure: 'concarneau-iml--M-INCONNUE', motif: 'Essai' })).status).toBe(404);
+  const sansMotif = await liberer({ mesure: 'concarneau-iml--M-3' });
+  expect(sansMotif.status).toBe(400);
+  expect(sansMotif.json.errors[0].champ).toBe('motif');
+  expect((await liberer({ mesure: 'concarneau-iml--M-3', motif: 'Essai' }, await jeton('ts.alice'))).status).toBe(403);
+
+  // M-3 n'existe pas (arrêtée puis purgée) : sa place est rendue, M-ONZE la reçoit… mais a disparu elle aussi.
+  const rendue = await liberer({ mesure: 'concarneau-iml--M-3', motif: 'Mesure arrêtée de force par erreur' });
+  expect(rendue.status, rendue.texte).toBe(202);
+  expect(rendue.json).toMatchObject({ mesure: 'concarneau-iml--M-3', statutMesure: 'INTROUVABLE' });
+  let etat = (await lire('/api/programmes/concarneau-iml/file-iml', coord)).json;
+  for (let i = 0; i < 50 && etat.compteurs.liberees === 0; i++) {
+    await new Promise((ok) => setTimeout(ok, 100));
+    etat = (await lire('/api/programmes/concarneau-iml/file-iml', coord)).json;
+  }
+  expect(etat.actives.map((m: { reference: string }) => m.reference)).not.toContain('M-3');
+  expect(etat.compteurs).toMatchObject({ liberees: 1, retirees: 1 });
+  expect(etat.file).toEqual([]);
+  expect(etat.placesLibres).toBe(1);
+  await terminer(enCours);
+  await terminer(file);
 });

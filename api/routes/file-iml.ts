@@ -1,36 +1,80 @@
 /**
  * La file d'attente IML d'un programme (quota de mesures agréées par la DDETS) : mesures actives
  * et ménages en attente avec leur rang, pour les coordinateurs du programme.
+ *
+ * POST /api/programmes/:id/file-iml/liberer {mesure, motif} : rend la place (ou le rang) d'une
+ * mesure arrêtée sans être passée par sa fin (workflow terminé de force, en échec, disparu) ; une
+ * mesure qui tourne encore garde sa place (409) : on la termine par son parcours (« fin de mesure »).
  */
 import { Router } from 'express';
 import { WorkflowNotFoundError } from '@temporalio/common';
-import { z } from 'zod';
-import { fileImlQuery, type EtatFileIml } from '../../domain/iml';
+import { fileImlQuery, idFileIml, libererPlaceSignal, type EtatFileIml } from '../../domain/iml';
+import type { Programme } from '../../domain/vocabulaire';
 import { exigerRoles, personneDe, suitProgramme } from '../auth';
 import type { DependancesApi } from '../dependances';
-import { analyser, depuisTemporal, interdit, introuvable } from '../problemes';
-
-const programmeIdSchema = z.string().regex(/^[a-z0-9-]{3,60}$/, 'identifiant de programme invalide');
+import { idProgrammeSchema, liberationPlaceSchema } from '../schemas-api';
+import { analyser, depuisTemporal, interdit, introuvable, Probleme, TYPES_PROBLEME } from '../problemes';
 
 export function routesFileIml(deps: DependancesApi): Router {
   const r = Router();
-  r.get('/api/programmes/:id/file-iml', exigerRoles('coordinateur', 'admin'), async (req, res) => {
-    const personne = personneDe(req);
-    const id = analyser(programmeIdSchema, req.params.id, 'id');
+
+  function programmeIml(req: { params: Record<string, unknown> }, personne: Parameters<typeof suitProgramme>[0]): Programme {
+    const id = analyser(idProgrammeSchema, req.params.id, 'id');
     const programme = deps.catalogue.trouver(id);
     if (!programme) throw introuvable(`Aucun programme « ${id} ».`);
     if (programme.typeParcours !== 'iml_bail_glissant') throw introuvable(`Le programme « ${programme.nom} » n’a pas de file d’attente IML.`);
     if (!suitProgramme(personne, id)) throw interdit('Ce programme ne fait pas partie des vôtres.');
-    let etat: EtatFileIml;
+    return programme;
+  }
+
+  async function lireFile(programme: Programme): Promise<EtatFileIml> {
     try {
-      etat = await deps.client.workflow.getHandle(`file-iml--${id}`).query(fileImlQuery);
+      return await deps.client.workflow.getHandle(idFileIml(programme.id)).query(fileImlQuery);
     } catch (e) {
       if (!(e instanceof WorkflowNotFoundError)) throw depuisTemporal(e) ?? e;
       // Aucune candidature validée pour l'instant : toutes les places sont libres.
       const quota = programme.quotas.mesuresActives ?? 0;
-      etat = { programmeId: id, quota, versionProgramme: programme.version, placesLibres: quota, actives: [], file: [], compteurs: { demandes: 0, accordees: 0, liberees: 0, retirees: 0 }, execution: 0 };
+      return { programmeId: programme.id, quota, versionProgramme: programme.version, placesLibres: quota, actives: [], file: [], compteurs: { demandes: 0, accordees: 0, liberees: 0, retirees: 0 }, execution: 0 };
     }
-    res.json(etat);
+  }
+
+  r.get('/api/programmes/:id/file-iml', exigerRoles('coordinateur', 'admin'), async (req, res) => {
+    res.json(await lireFile(programmeIml(req, personneDe(req))));
+  });
+
+  r.post('/api/programmes/:id/file-iml/liberer', exigerRoles('coordinateur', 'admin'), async (req, res) => {
+    const personne = personneDe(req);
+    const programme = programmeIml(req, personne);
+    const corps = analyser(liberationPlaceSchema, req.body);
+    const file = await lireFile(programme);
+    const tenue = file.actives.find((m) => m.mesure === corps.mesure) ?? file.file.find((m) => m.mesure === corps.mesure);
+    if (!tenue) throw introuvable(`La mesure « ${corps.mesure} » n’occupe ni place ni rang dans la file de ${programme.nom}.`);
+    let statut: string;
+    try {
+      statut = (await deps.client.workflow.getHandle(corps.mesure).describe()).status.name;
+    } catch (e) {
+      if (!(e instanceof WorkflowNotFoundError)) throw depuisTemporal(e) ?? e;
+      statut = 'INTROUVABLE';
+    }
+    if (statut === 'RUNNING') {
+      throw new Probleme(409, 'Cette mesure est en cours : sa place sera rendue à sa fin. Pour l’arrêter, enregistrez la fin de mesure (ou clôturez le parcours) depuis sa page.', { type: TYPES_PROBLEME.refuse });
+    }
+    await deps.client.workflow.getHandle(idFileIml(programme.id)).signal(libererPlaceSignal, {
+      mesure: tenue.mesure,
+      execution: tenue.execution,
+      motif: `Place libérée par ${personne.id} (mesure ${LIBELLES_STATUTS[statut] ?? statut.toLowerCase()}) : ${corps.motif}`,
+    });
+    res.status(202).json({ mesure: tenue.mesure, statutMesure: statut, message: 'La place est rendue : la mesure suivante de la file démarre à son tour.' });
   });
   return r;
 }
+
+const LIBELLES_STATUTS: Record<string, string> = {
+  TERMINATED: 'arrêtée de force',
+  FAILED: 'en échec',
+  TIMED_OUT: 'hors délai',
+  CANCELLED: 'annulée',
+  COMPLETED: 'terminée',
+  CONTINUED_AS_NEW: 'continuée',
+  INTROUVABLE: 'introuvable',
+};
