@@ -16,7 +16,7 @@ import { construireDocument } from './openapi';
 import { depuisTemporal, envoyerProbleme, Probleme, TYPES_PROBLEME } from './problemes';
 import { routesCodec } from './routes/codec';
 import { routesDocuments } from './routes/documents';
-import { routesFileIml } from './routes/file-iml';
+import { routesProgrammes } from './routes/programmes';
 import { routesLiens } from './routes/liens';
 import { routesParcours } from './routes/parcours';
 import { routesSante } from './routes/sante';
@@ -140,7 +140,7 @@ ${deps.options.mailInboxUrl ? html`<li><a href="${deps.options.mailInboxUrl}">Bo
   app.use('/api', exigerSession(auth));
   app.use(routesParcours(d));
   app.use(routesDocuments(d));
-  app.use(routesFileIml(d));
+  app.use(routesProgrammes(d));
 
   // ---- Route inconnue ----------------------------------------------------------------------
   app.use((req, res) => {

@@ -284,6 +284,15 @@ export function construireDocument(o: OptionsDocument): DocumentOpenApi {
         responses: { '200': { description: 'Fiche de clôture', content: { 'text/html': { schema: { type: 'string' } } } }, ...problemes('NonConnecte', 'Interdit', 'Introuvable') },
       },
     },
+    '/api/programmes': {
+      get: {
+        tags: ['File IML'],
+        summary: 'Programmes suivis, avec leurs parcours ouverts et, pour l’IML, le quota et la file',
+        description: 'Tous les programmes pour l’admin, les siens pour une coordination : parcours ouverts, parcours en retard ; pour un programme IML, quota de mesures, mesures actives, ménages en attente, places libres.',
+        security: SECURITE_PERSONNEL,
+        responses: { '200': { description: 'Les programmes', content: { 'application/json': { schema: { type: 'array', items: { type: 'object' } } } } }, ...problemes('NonConnecte', 'Interdit', 'Indisponible') },
+      },
+    },
     '/api/programmes/{programme}/file-iml': {
       get: {
         tags: ['File IML'],
@@ -440,7 +449,7 @@ export function construireDocument(o: OptionsDocument): DocumentOpenApi {
     tags: [
       { name: 'Session', description: 'Connexion du personnel (coordination, travailleurs sociaux, administration)' },
       { name: 'Parcours', description: 'Lancement, liste, état, affectation et clôture des parcours des ménages' },
-      { name: 'File IML', description: 'Quota de mesures IML d’un programme : mesures actives, file d’attente, places rendues' },
+      { name: 'File IML', description: 'Programmes suivis ; quota de mesures IML d’un programme : mesures actives, file d’attente, places rendues' },
       { name: 'Messages', description: 'Ce que le personnel enregistre dans un parcours (idempotent par requestId)' },
       { name: 'Liens des partenaires', description: 'Pages ouvertes par les partenaires (sans compte) depuis un lien signé' },
       { name: 'Exploitation', description: 'Santé, codec de l’interface Temporal, documentation' },

@@ -162,6 +162,28 @@ describe('liste des parcours (visibilité)', () => {
     expect(l[4].prochaineEcheance).toBeUndefined();
   });
 
+  it('programmes : parcours ouverts et en retard par programme ; pour l’IML, quota, mesures actives et file ; réservé à la coordination', async () => {
+    const admin = await connecter('admin.essai');
+    const fin = Date.now() + 20_000;
+    let l: any[] = [];
+    for (;;) {
+      const r = await appel('GET', '/api/programmes', admin);
+      expect(r.status, r.texte).toBe(200);
+      l = r.json;
+      const loiret = l.find((p) => p.id === 'loiret-ahu');
+      if ((loiret?.parcoursOuverts === 3 && loiret?.parcoursEnRetard === 1) || Date.now() > fin) break;
+      await new Promise((ok) => setTimeout(ok, 200));
+    }
+    expect(l.map((p) => p.id).sort()).toEqual(CATALOGUE.tous().map((p) => p.id).sort());
+    expect(l.find((p) => p.id === 'loiret-ahu')).toMatchObject({ parcoursOuverts: 3, parcoursEnRetard: 1, typeParcours: 'prevention_precontentieuse' });
+    expect(l.find((p) => p.id === 'besancon-ccas')).toMatchObject({ parcoursOuverts: 1, parcoursEnRetard: 0 });
+    expect(l.find((p) => p.id === 'loiret-ahu').fileIml).toBeUndefined();
+    expect(l.find((p) => p.id === 'concarneau-iml')).toMatchObject({ parcoursOuverts: 0, fileIml: { quota: 10, actives: 0, enAttente: 0, placesLibres: 10 } });
+    const besancon = (await appel('GET', '/api/programmes', await connecter('coord.besancon'))).json;
+    expect(besancon.map((p: { id: string }) => p.id)).toEqual(['besancon-ccas']);
+    expect((await appel('GET', '/api/programmes', await connecter('ts.alice'))).status).toBe(403);
+  });
+
   it('filtres : programme, travailleur social, clôture, retard, étape, type', async () => {
     const admin = await connecter('admin.essai');
     const ids = async (q: string, n: number) => filtrer(await lister(admin, q, (x) => filtrer(x).length === n)).map((p) => p.workflowId);

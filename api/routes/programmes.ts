@@ -1,4 +1,10 @@
 /**
+ * Les programmes de la personne connectée et, pour les programmes IML, la file d'attente.
+ *
+ * GET /api/programmes : les programmes suivis (tous pour l'admin, les siens pour une coordination),
+ * avec le nombre de parcours ouverts et en retard ; pour l'IML, le quota, les mesures actives et
+ * les ménages en attente.
+ *
  * La file d'attente IML d'un programme (quota de mesures agréées par la DDETS) : mesures actives
  * et ménages en attente avec leur rang, pour les coordinateurs du programme.
  *
@@ -8,14 +14,17 @@
  */
 import { Router } from 'express';
 import { WorkflowNotFoundError } from '@temporalio/common';
+import { SA } from '../../domain/attributs-recherche';
+import { LIBELLES_TYPE_PARCOURS } from '../../domain/vocabulaire';
 import { fileImlQuery, idFileIml, libererPlaceSignal, type EtatFileIml } from '../../domain/iml';
 import type { Programme } from '../../domain/vocabulaire';
 import { exigerRoles, personneDe, suitProgramme } from '../auth';
 import type { DependancesApi } from '../dependances';
 import { idProgrammeSchema, liberationPlaceSchema } from '../schemas-api';
+import { litteral } from './parcours';
 import { analyser, depuisTemporal, interdit, introuvable, Probleme, TYPES_PROBLEME } from '../problemes';
 
-export function routesFileIml(deps: DependancesApi): Router {
+export function routesProgrammes(deps: DependancesApi): Router {
   const r = Router();
 
   function programmeIml(req: { params: Record<string, unknown> }, personne: Parameters<typeof suitProgramme>[0]): Programme {
@@ -37,6 +46,36 @@ export function routesFileIml(deps: DependancesApi): Router {
       return { programmeId: programme.id, quota, versionProgramme: programme.version, placesLibres: quota, actives: [], file: [], compteurs: { demandes: 0, accordees: 0, liberees: 0, retirees: 0 }, execution: 0 };
     }
   }
+
+  r.get('/api/programmes', exigerRoles('coordinateur', 'admin'), async (req, res) => {
+    const personne = personneDe(req);
+    const programmes = deps.catalogue.tous().filter((p) => suitProgramme(personne, p.id));
+    const compter = async (query: string) => {
+      try {
+        return (await deps.client.workflow.count(query)).count;
+      } catch (e) {
+        throw depuisTemporal(e) ?? e;
+      }
+    };
+    const resultat = [];
+    for (const p of programmes) {
+      const base = `${SA.programme.name} = ${litteral(p.id)} AND ${SA.cloture.name} = false AND ExecutionStatus = 'Running'`;
+      const [ouverts, enRetard] = await Promise.all([compter(base), compter(`${base} AND ${SA.enRetard.name} = true`)]);
+      const file = p.typeParcours === 'iml_bail_glissant' ? await lireFile(p) : undefined;
+      resultat.push({
+        id: p.id,
+        nom: p.nom,
+        version: p.version,
+        typeParcours: p.typeParcours,
+        libelleTypeParcours: LIBELLES_TYPE_PARCOURS[p.typeParcours],
+        parcoursOuverts: ouverts,
+        parcoursEnRetard: enRetard,
+        ...(file ? { fileIml: { quota: file.quota, actives: file.actives.length, enAttente: file.file.length, placesLibres: file.placesLibres } } : {}),
+      });
+    }
+    res.setHeader('Cache-Control', 'no-store');
+    res.json(resultat);
+  });
 
   r.get('/api/programmes/:id/file-iml', exigerRoles('coordinateur', 'admin'), async (req, res) => {
     res.json(await lireFile(programmeIml(req, personneDe(req))));
