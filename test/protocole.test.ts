@@ -32,7 +32,7 @@ import {
 } from '../domain/protocole';
 import type { EtatParcours } from '../domain/vocabulaire';
 import { ajouterDuree } from '../workflows/blocs/duree';
-import { moisEnFrancais, phraseTreve, treveHivernale, type EntreeExecutionProtocole } from '../workflows/protocole-post-resiliation';
+import { deMois, moisEnFrancais, phraseTreve, treveHivernale, type EntreeExecutionProtocole } from '../workflows/protocole-post-resiliation';
 import type { CourrielRecu } from '../dev/mail-catcher';
 import {
   CATALOGUE,
@@ -135,8 +135,8 @@ async function jusquauLienDuMois(handle: WorkflowHandle) {
   const ms = verification - (await banc.env.currentTimeMs()) + 60_000;
   if (ms > 0) await avancerBanc(banc, handle, ms);
   const mois = ajouterDuree(new Date(`${pr.debut}T00:00:00Z`), `P${k}M`).toISOString().slice(0, 7);
-  const etat = await jusqua(handle, (e) => e.demandes.some((d) => d.statut === 'en_attente' && d.objet.startsWith(`Paiement de ${moisEnFrancais(mois)}`)));
-  return { demande: etat.demandes.find((d) => d.statut === 'en_attente' && d.objet.startsWith('Paiement de'))!, mois, k };
+  const etat = await jusqua(handle, (e) => e.demandes.some((d) => d.statut === 'en_attente' && d.objet.startsWith(`Paiement ${deMois(mois)}`)));
+  return { demande: etat.demandes.find((d) => d.statut === 'en_attente' && d.objet.startsWith(`Paiement ${deMois(mois)}`))!, mois, k };
 }
 
 async function repondre(handle: WorkflowHandle, demandeId: string, decision: 'approuve' | 'refuse', commentaire?: string, requestId = requete()) {
@@ -222,7 +222,7 @@ describe('protocole post-résiliation', () => {
 
     // Mois 1 : le lien arrive par courriel ; le bailleur répond par la page du lien.
     const { mois } = await jusquauLienDuMois(handle);
-    const courriel = await attendreCourriel(BAILLEUR, ref, `Paiement de ${moisEnFrancais(mois)}`);
+    const courriel = await attendreCourriel(BAILLEUR, ref, `Paiement ${deMois(mois)}`);
     expect(courriel.texte).toContain('Montant attendu : 520 € (indemnité d’occupation 420 €, plan d’apurement 100 €).');
     const jeton = jetonDe(courriel);
     expect(SIGNEUR.verifier(jeton, new Date(await banc.env.currentTimeMs()))).toMatchObject({ ok: true, claims: { action: 'paiement', role: 'bailleur' } });
@@ -415,7 +415,7 @@ describe('protocole post-résiliation', () => {
         avantReprise = await handle.query(etatQuery);
       }
       const { demande, mois } = await jusquauLienDuMois(handle);
-      if (k === 0 || k === 59) await attendreCourriel(BAILLEUR, ref, `Paiement de ${moisEnFrancais(mois)}`);
+      if (k === 0 || k === 59) await attendreCourriel(BAILLEUR, ref, `Paiement ${deMois(mois)}`);
       const avant = (await handle.describe()).runId;
       await repondre(handle, demande.id, 'approuve');
       // Tous les N mois réglés (sauf au terme), le parcours continue en une nouvelle exécution.
@@ -450,7 +450,7 @@ describe('protocole post-résiliation', () => {
     expect(etat.journal.filter((x) => x.type === 'paiement')).toHaveLength(60);
     expect(etat.journal.filter((x) => x.type === 'ouverture')).toHaveLength(1);
     expect(etat.journal.map((x) => x.seq)).toEqual(etat.journal.map((_, i) => i + 1));
-    expect(etat.demandes.filter((d) => d.objet.startsWith('Paiement de'))).toHaveLength(60);
+    expect(etat.demandes.filter((d) => d.objet.startsWith('Paiement '))).toHaveLength(60);
     expect((etat.details.bilans as unknown[]).length).toBe(20);
     expect(etat.details.protocole).toMatchObject({ detteRestante: 0 });
     const historique = await handle.fetchHistory();
@@ -466,7 +466,7 @@ describe('protocole post-résiliation', () => {
     await etape(handle, 'signature_protocole');
     await signer(handle, { dureeMois: 6 });
     const { demande, mois } = await jusquauLienDuMois(handle);
-    const courriel = await attendreCourriel(BAILLEUR, ref, `Paiement de ${moisEnFrancais(mois)}`);
+    const courriel = await attendreCourriel(BAILLEUR, ref, `Paiement ${deMois(mois)}`);
     expect(await refus(handle.executeUpdate(paiementUpdate, { args: [msg({ mois: '2000-01', statut: 'paye' as const })] }))).toBe('Le mois 2000-01 n’est pas un mois du protocole.');
     const r = await handle.executeUpdate(paiementUpdate, { args: [msg({ mois, statut: 'impaye' as const, montant: 200, commentaire: 'Dette de jeu' })] });
     expect(r).toEqual({ etape: 'suivi_protocole', impayesConsecutifs: 1 });

@@ -207,8 +207,8 @@ export async function protocolePostResiliation(e: EntreeExecutionProtocole): Pro
     p.journal.noter(
       'paiement',
       x.statut === 'non_renseigne'
-        ? `Paiement de ${moisEnFrancais(x.mois)} non renseigné : sans réponse du bailleur dans le délai`
-        : `Paiement de ${moisEnFrancais(x.mois)} ${x.statut === 'paye' ? 'reçu' : 'manqué'} : ${euros(montant)} sur ${euros(attendu.total)}${qui}${correction}`,
+        ? `Paiement ${deMois(x.mois)} non renseigné : sans réponse du bailleur dans le délai`
+        : `Paiement ${deMois(x.mois)} ${x.statut === 'paye' ? 'reçu' : 'manqué'} : ${euros(montant)} sur ${euros(attendu.total)}${qui}${correction}`,
       { acteur: x.acteur },
     );
     if (x.statut === 'paye' && n === 0) s.alerteImpayes = false;
@@ -218,7 +218,7 @@ export async function protocolePostResiliation(e: EntreeExecutionProtocole): Pro
       a: auTravailleurSocial(),
       sujet: `Paiement manqué : ${moisEnFrancais(x.mois)} (dossier ${ref})`,
       paragraphes: [
-        `Le paiement de ${moisEnFrancais(x.mois)} prévu par le protocole du dossier ${ref} n’a pas été reçu (${euros(montant)} sur ${euros(attendu.total)}).`,
+        `Le paiement ${deMois(x.mois)} prévu par le protocole du dossier ${ref} n’a pas été reçu (${euros(montant)} sur ${euros(attendu.total)}).`,
         n > 1 ? `C’est le ${n}e mois manqué de suite.` : 'C’est le premier mois manqué de suite.',
         'Un point avec le ménage est à prévoir rapidement : budget, FSL, renégociation du plan d’apurement si besoin.',
       ],
@@ -495,9 +495,9 @@ export async function protocolePostResiliation(e: EntreeExecutionProtocole): Pro
     const lien = lancerDemande({
       role: 'bailleur',
       action: 'paiement',
-      objet: `Paiement de ${moisEnFrancais(mois)} : indemnité d’occupation et plan d’apurement`,
+      objet: `Paiement ${deMois(mois)} : indemnité d’occupation et plan d’apurement`,
       apercu: [
-        `Protocole de cohésion sociale du dossier ${ref} : mois de ${moisEnFrancais(mois)} (${k + 1}e mois sur ${dureeTotaleMois()}).`,
+        `Protocole de cohésion sociale du dossier ${ref} : mois ${deMois(mois)} (${k + 1}e mois sur ${dureeTotaleMois()}).`,
         `Montant attendu : ${euros(attendu.total)} (indemnité d’occupation ${euros(attendu.indemnite)}${attendu.apurement ? `, plan d’apurement ${euros(attendu.apurement)}` : ''}).`,
         'Indiquez si ce paiement a été reçu ; s’il ne l’a été qu’en partie, indiquez le montant reçu.',
       ],
@@ -767,7 +767,7 @@ function motifMoisDe(mois: string, debut: string, dureeMois: number, maintenant:
   if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(mois)) return 'Mois attendu au format AAAA-MM.';
   const k = moisEntre(debut.slice(0, 7), mois);
   if (k < 0 || k >= dureeMois) return `Le mois ${mois} n’est pas un mois du protocole.`;
-  if (ajouterDuree(jour(debut), `P${k}M`).getTime() > maintenant.getTime()) return `Le mois de ${moisEnFrancais(mois)} n’a pas encore commencé.`;
+  if (ajouterDuree(jour(debut), `P${k}M`).getTime() > maintenant.getTime()) return `Le mois ${deMois(mois)} n’a pas encore commencé.`;
   return undefined;
 }
 
@@ -796,6 +796,12 @@ const MOIS = ['janvier', 'février', 'mars', 'avril', 'mai', 'juin', 'juillet', 
 /** « mai 2026 » pour « 2026-05 ». */
 export function moisEnFrancais(mois: string): string {
   return `${MOIS[Number(mois.slice(5, 7)) - 1]} ${mois.slice(0, 4)}`;
+}
+
+/** « de mars 2027 », « d’octobre 2026 » (élision devant avril, août, octobre). */
+export function deMois(mois: string): string {
+  const m = moisEnFrancais(mois);
+  return /^[aeiouyâéèêô]/.test(m) ? `d’${m}` : `de ${m}`;
 }
 
 /** « 412,50 € », « 650 € ». */
