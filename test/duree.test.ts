@@ -3,6 +3,7 @@ import {
   ajouterDuree,
   comparerDurees,
   dateEnFrancais,
+  heureDeParis,
   dureeEnFrancais,
   estDureeIso,
   lireDuree,
@@ -149,9 +150,21 @@ describe('dateEnFrancais', () => {
     expect(dateEnFrancais('2027-07-14T09:00:00.000Z')).toBe('14 juillet 2027');
   });
 
-  it('donne le jour à Paris : 23 h 30 UTC en hiver est déjà le lendemain', () => {
-    expect(dateEnFrancais(utc('2027-01-31T23:30:00Z'))).toBe('1 février 2027');
-    expect(dateEnFrancais(utc('2027-12-31T23:30:00Z'))).toBe('1 janvier 2028');
+  it('donne le jour à Paris : 23 h 30 UTC en hiver est déjà le lendemain ; « 1er » du mois', () => {
+    expect(dateEnFrancais(utc('2027-01-31T23:30:00Z'))).toBe('1er février 2027');
+    expect(dateEnFrancais(utc('2027-12-31T23:30:00Z'))).toBe('1er janvier 2028');
     expect(dateEnFrancais(utc('2027-01-31T22:30:00Z'))).toBe('31 janvier 2027');
+    expect(dateEnFrancais('2027-03-01')).toBe('1er mars 2027');
+  });
+
+  it('suit l’heure d’été (UTC+2 du dernier dimanche de mars au dernier dimanche d’octobre)', () => {
+    expect(dateEnFrancais(utc('2027-07-14T22:30:00Z'))).toBe('15 juillet 2027'); // 0 h 30 à Paris
+    expect(dateEnFrancais(utc('2027-07-14T21:30:00Z'))).toBe('14 juillet 2027');
+    // 2027 : heure d'été le dimanche 28 mars à 1 h UTC, heure d'hiver le dimanche 31 octobre à 1 h UTC.
+    expect(heureDeParis(utc('2027-03-28T00:59:00Z')).toISOString()).toBe('2027-03-28T01:59:00.000Z');
+    expect(heureDeParis(utc('2027-03-28T01:00:00Z')).toISOString()).toBe('2027-03-28T03:00:00.000Z');
+    expect(heureDeParis(utc('2027-10-31T00:59:00Z')).toISOString()).toBe('2027-10-31T02:59:00.000Z');
+    expect(heureDeParis(utc('2027-10-31T01:00:00Z')).toISOString()).toBe('2027-10-31T02:00:00.000Z');
+    expect(dateEnFrancais(utc('2027-10-30T22:30:00Z'))).toBe('31 octobre 2027');
   });
 });

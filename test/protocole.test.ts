@@ -248,7 +248,7 @@ describe('protocole post-résiliation', () => {
     const bilan = await attendreCourriel(BAILLEUR, ref, 'Bilan du protocole');
     expect(bilan.texte).toContain('3 mois payés, 0 manqués ; 1560 € reçus sur 1560 € attendus.');
     expect(bilan.texte).toContain('Plan d’apurement : reste dû 2100 €.');
-    expect(bilan.texte).toContain('1 visites à domicile');
+    expect(bilan.texte).toContain('1 visite à domicile, 0 rendez-vous, 0 médiation avec vous.');
 
     // Mois 4 : le terme, protocole respecté → nouveau bail dans les 3 mois.
     await moisPaye(handle);

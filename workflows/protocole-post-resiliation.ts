@@ -37,7 +37,7 @@ import {
   type StatutPaiement,
 } from '../domain/protocole';
 import { LIBELLES_ISSUES, type Acteur, type DemandeValidation, type EtatParcours, type Programme } from '../domain/vocabulaire';
-import { ajouterDuree, dateEnFrancais, dureeEnFrancais } from './blocs/duree';
+import { ajouterDuree, heureDeParis, dateEnFrancais, dureeEnFrancais } from './blocs/duree';
 import { notifier, type A } from './blocs/notification';
 import { Parcours, type Fin, type InstantaneParcours } from './blocs/parcours';
 import { demanderValidation, type DemandeValidationDef } from './blocs/validation';
@@ -537,7 +537,7 @@ export async function protocolePostResiliation(e: EntreeExecutionProtocole): Pro
         `Bilan du protocole de cohésion sociale du dossier ${ref} après ${s.moisRegles} mois sur ${dureeTotaleMois()} :`,
         `Paiements : ${pa.payes} mois payés, ${pa.impayes} manqués${pa.nonRenseignes ? `, ${pa.nonRenseignes} non renseignés` : ''} ; ${euros(pa.montantRecu)} reçus sur ${euros(pa.montantAttendu)} attendus.`,
         `Plan d’apurement : reste dû ${euros(detteRestante())}.`,
-        `Intermédiation et accompagnement renforcé : ${a.visite_domicile} visites à domicile, ${a.rendez_vous} rendez-vous, ${a.mediation_bailleur} médiations avec vous.`,
+        `Intermédiation et accompagnement renforcé : ${nombre(a.visite_domicile, 'visite à domicile', 'visites à domicile')}, ${nombre(a.rendez_vous, 'rendez-vous', 'rendez-vous')}, ${nombre(a.mediation_bailleur, 'médiation avec vous', 'médiations avec vous')}.`,
         `Terme du protocole : ${dateEnFrancais(terme())}.`,
         'Ce que le ménage confie à l’association reste confidentiel : ce bilan n’en contient rien.',
       ],
@@ -771,9 +771,12 @@ function motifMoisDe(mois: string, debut: string, dureeMois: number, maintenant:
   return undefined;
 }
 
-/** La trêve hivernale (du 1er novembre au 31 mars) à une date, à l'heure de Paris (approchée). */
+/** « 0 visite à domicile », « 1 visite à domicile », « 3 visites à domicile ». */
+const nombre = (n: number, un: string, plusieurs: string) => `${n} ${n > 1 ? plusieurs : un}`;
+
+/** La trêve hivernale (du 1er novembre au 31 mars) à une date, à l'heure de Paris. */
 export function treveHivernale(date: Date): { enCours: true; jusquau: string } | { enCours: false; prochaine: string } {
-  const paris = new Date(date.getTime() + 60 * 60 * 1000);
+  const paris = heureDeParis(date);
   const annee = paris.getUTCFullYear();
   const mois = paris.getUTCMonth();
   if (mois >= 10) return { enCours: true, jusquau: `${annee + 1}-03-31` };

@@ -52,11 +52,29 @@ export function comparerDurees(a: string, b: string, depuis = new Date(0)): numb
 
 const MOIS = ['janvier', 'février', 'mars', 'avril', 'mai', 'juin', 'juillet', 'août', 'septembre', 'octobre', 'novembre', 'décembre'];
 
-/** « 12 mars 2027 » (heure de Paris approchée par UTC+1 : suffisant pour une date du jour). */
+/** Le dernier dimanche d'un mois (0-11) d'une année, à 1 h UTC : les changements d'heure en Europe. */
+function dernierDimancheUtc(annee: number, mois: number): number {
+  const dernierJour = new Date(Date.UTC(annee, mois + 1, 0, 1));
+  return dernierJour.getTime() - dernierJour.getUTCDay() * 86_400_000;
+}
+
+/**
+ * L'heure de Paris d'un instant, sous forme d'une Date dont les champs UTC sont ceux de Paris :
+ * UTC+2 du dernier dimanche de mars au dernier dimanche d'octobre (1 h UTC), UTC+1 sinon.
+ * Calcul pur (sans base de fuseaux) : les workflows l'utilisent et doivent rester déterministes.
+ */
+export function heureDeParis(date: Date | string): Date {
+  const t = new Date(typeof date === 'string' ? date : date.getTime()).getTime();
+  const annee = new Date(t).getUTCFullYear();
+  const ete = t >= dernierDimancheUtc(annee, 2) && t < dernierDimancheUtc(annee, 9);
+  return new Date(t + (ete ? 2 : 1) * 3_600_000);
+}
+
+/** « 12 mars 2027 », « 1er avril 2027 » : le jour à Paris. */
 export function dateEnFrancais(date: Date | string): string {
-  const d = new Date(typeof date === 'string' ? date : date.getTime());
-  const paris = new Date(d.getTime() + 60 * 60 * 1000);
-  return `${paris.getUTCDate()} ${MOIS[paris.getUTCMonth()]} ${paris.getUTCFullYear()}`;
+  const paris = heureDeParis(date);
+  const jour = paris.getUTCDate();
+  return `${jour === 1 ? '1er' : jour} ${MOIS[paris.getUTCMonth()]} ${paris.getUTCFullYear()}`;
 }
 
 /** « 3 semaines », « 1 mois », « 7 jours »… pour les courriels. */
