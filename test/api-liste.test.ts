@@ -2,18 +2,15 @@
  * La liste des parcours (visibilité Temporal) : elle demande le serveur de développement (le
  * serveur à saut de temps ne sait pas lister). Filtres, portée par rôle, tri « en retard d'abord ».
  */
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { pino } from 'pino';
 import { SA } from '../domain/attributs-recherche';
-import { creerApplication } from '../api/app';
 import type { RegistreParcours } from '../api/registre';
 import { requeteListe } from '../api/routes/parcours';
 import { creerAnnuaire, type Personne } from '../personnel/annuaire';
 import { hashPassword } from '../securite/mots-de-passe';
-import { CATALOGUE, PERSONNEL, SIGNEUR, menageEssai, monterBanc, type Banc } from './outils/environnement';
+import { demarrerApiEssai, type ApiEssai } from './outils/api';
+import { CATALOGUE, PERSONNEL, menageEssai, monterBanc, type Banc } from './outils/environnement';
 import { visiteFaiteUpdate, type EntreeEssai } from './workflows/essai-blocs';
 
 const REGISTRE_ESSAI: RegistreParcours = {
@@ -36,18 +33,11 @@ const REGISTRE_ESSAI: RegistreParcours = {
 const MOT_DE_PASSE = 'mot-de-passe-essai';
 
 let banc: Banc;
-let serveur: Server;
-let url: string;
+let api: ApiEssai;
 const jetons: Record<string, string> = {};
 
 async function appel(methode: string, chemin: string, jeton?: string, corps?: unknown) {
-  const r = await fetch(`${url}${chemin}`, {
-    method: methode,
-    headers: { ...(jeton ? { authorization: `Bearer ${jeton}` } : {}), ...(corps ? { 'content-type': 'application/json' } : {}) },
-    body: corps ? JSON.stringify(corps) : undefined,
-  });
-  const texte = await r.text();
-  return { status: r.status, texte, json: texte ? JSON.parse(texte) : undefined };
+  return api.appel(methode, chemin, { jeton, corps });
 }
 
 async function connecter(id: string) {
@@ -97,21 +87,7 @@ beforeAll(async () => {
     { id: 'admin.essai', nom: 'Administration', courriel: 'a@essai.example', role: 'admin', programmes: [], motDePasse: '' },
   ];
   const empreinte = await hashPassword(MOT_DE_PASSE);
-  const app = creerApplication({
-    client: banc.env.client,
-    taskQueue: banc.taskQueue,
-    catalogue: CATALOGUE,
-    annuaire: creerAnnuaire(personnes.map((p) => ({ ...p, motDePasse: empreinte }))),
-    signeur: SIGNEUR,
-    registre: REGISTRE_ESSAI,
-    transport: banc.dependances.transport,
-    options: { publicBaseUrl: 'http://localhost:3999', sessionTtl: 'PT8H' },
-    journal: pino({ level: 'silent' }),
-  });
-  serveur = await new Promise<Server>((ok) => {
-    const s = app.listen(0, '127.0.0.1', () => ok(s));
-  });
-  url = `http://127.0.0.1:${(serveur.address() as AddressInfo).port}`;
+  api = await demarrerApiEssai(banc, { annuaire: creerAnnuaire(personnes.map((p) => ({ ...p, motDePasse: empreinte }))), registre: REGISTRE_ESSAI });
 
   [A, B, C, D] = await Promise.all([
     lancer('loiret-ahu', 'ts.alice', 'P3W'),
@@ -137,8 +113,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  serveur?.closeAllConnections();
-  await new Promise((r) => serveur?.close(r));
+  await api?.fermer();
   await banc?.env.client.workflow.getHandle(E).terminate('fin du test').catch(() => undefined);
   await banc?.fermer();
 });

@@ -3,19 +3,16 @@
  * (workflow d'essai `essaiBlocs`), vrai SMTP (mail catcher), application express sur un port libre,
  * appels par `fetch`.
  */
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { pino } from 'pino';
-import { creerApplication } from '../api/app';
-import type { DependancesApi } from '../api/dependances';
 import type { RegistreParcours } from '../api/registre';
 import { apercuDemande, filtrerEtat } from '../api/visibilite';
 import type { EtatParcours } from '../domain/vocabulaire';
-import { creerAnnuaire, type Personne } from '../personnel/annuaire';
 import { hashPassword } from '../securite/mots-de-passe';
-import { CATALOGUE, PERSONNEL, SIGNEUR, menageEssai, monterBanc, requete, type Banc } from './outils/environnement';
+import type { DependancesApi } from '../api/dependances';
+import { creerAnnuaire, type Annuaire, type Personne } from '../personnel/annuaire';
+import { demarrerApiEssai, type ApiEssai, type OptionsAppel, type Reponse } from './outils/api';
+import { PERSONNEL, SIGNEUR, menageEssai, monterBanc, requete, type Banc } from './outils/environnement';
 import { visiteFaiteUpdate, type EntreeEssai } from './workflows/essai-blocs';
 
 const PROGRAMME = 'loiret-ahu';
@@ -56,8 +53,6 @@ const MOTS_DE_PASSE: Record<string, string> = {
 };
 
 let banc: Banc;
-let serveur: Server;
-let url: string;
 let decalageMs = 0;
 const maintenant = () => new Date(Date.now() + decalageMs);
 
@@ -70,59 +65,22 @@ async function annuaireEssai() {
   return creerAnnuaire(await Promise.all(base.map(async (p) => ({ ...p, motDePasse: await hashPassword(MOTS_DE_PASSE[p.id]!) }))));
 }
 
-function dependances(b: Banc, surcharges: Partial<DependancesApi> = {}): DependancesApi {
-  return {
-    client: b.env.client,
-    taskQueue: b.taskQueue,
-    catalogue: CATALOGUE,
-    annuaire: creerAnnuaire([]),
-    signeur: SIGNEUR,
+let api: ApiEssai;
+
+/** L'application d'essai : registre d'essai, horloge décalable, codec ouvert à l'interface Temporal. */
+function demarrer(b: Banc, annuaire: Annuaire, surcharges: Partial<DependancesApi> = {}): Promise<ApiEssai> {
+  return demarrerApiEssai(b, {
+    annuaire,
     registre: REGISTRE_ESSAI,
-    transport: b.dependances.transport,
-    options: { publicBaseUrl: 'http://localhost:3999', sessionTtl: 'PT8H', codecCorsOrigin: ORIGINE_UI, temporalUiUrl: ORIGINE_UI },
-    journal: pino({ level: 'silent' }),
-    maintenant,
-    ...surcharges,
-  };
-}
-
-async function ecouter(app: ReturnType<typeof creerApplication>): Promise<{ serveur: Server; url: string }> {
-  const s = await new Promise<Server>((ok) => {
-    const x = app.listen(0, '127.0.0.1', () => ok(x));
+    surcharges: {
+      options: { publicBaseUrl: 'http://localhost:3999', sessionTtl: 'PT8H', codecCorsOrigin: ORIGINE_UI, temporalUiUrl: ORIGINE_UI },
+      maintenant,
+      ...surcharges,
+    },
   });
-  return { serveur: s, url: `http://127.0.0.1:${(s.address() as AddressInfo).port}` };
 }
 
-interface Reponse {
-  status: number;
-  headers: Headers;
-  texte: string;
-  json: any;
-}
-
-async function appel(
-  methode: string,
-  chemin: string,
-  o: { jeton?: string; corps?: unknown; brut?: string; entetes?: Record<string, string>; base?: string } = {},
-): Promise<Reponse> {
-  const entetes: Record<string, string> = { ...o.entetes };
-  if (o.jeton) entetes.authorization = `Bearer ${o.jeton}`;
-  let body: string | undefined;
-  if (o.brut !== undefined) body = o.brut;
-  else if (o.corps !== undefined) {
-    body = JSON.stringify(o.corps);
-    entetes['content-type'] ??= 'application/json';
-  }
-  const r = await fetch(`${o.base ?? url}${chemin}`, { method: methode, headers: entetes, body, redirect: 'manual' });
-  const texte = await r.text();
-  let json: any;
-  try {
-    json = JSON.parse(texte);
-  } catch {
-    json = undefined;
-  }
-  return { status: r.status, headers: r.headers, texte, json };
-}
+const appel = (methode: string, chemin: string, o: OptionsAppel = {}): Promise<Reponse> => api.appel(methode, chemin, o);
 
 const jetons: Record<string, string> = {};
 async function connecter(id: string): Promise<string> {
@@ -133,9 +91,7 @@ async function connecter(id: string): Promise<string> {
   return r.json.jeton;
 }
 
-function formulaire(champs: Record<string, string>) {
-  return { brut: new URLSearchParams(champs).toString(), entetes: { 'content-type': 'application/x-www-form-urlencoded' } };
-}
+const formulaire = (champs: Record<string, string>): OptionsAppel => ({ formulaire: champs });
 
 async function lancer(o: { travailleurSocial?: string; reference?: string; donnees?: Record<string, string> } = {}) {
   const coord = await connecter('coord.essai');
@@ -172,13 +128,11 @@ const estProbleme = (r: Reponse, status: number) => {
 
 beforeAll(async () => {
   banc = await monterBanc();
-  const app = creerApplication(dependances(banc, { annuaire: await annuaireEssai() }));
-  ({ serveur, url } = await ecouter(app));
+  api = await demarrer(banc, await annuaireEssai());
 });
 
 afterAll(async () => {
-  serveur?.closeAllConnections();
-  await new Promise((r) => serveur?.close(r));
+  await api?.fermer();
   await banc?.fermer();
 });
 
@@ -618,14 +572,13 @@ describe('exploitation', () => {
     expect(r.status).toBe(200);
     expect(r.json).toEqual({ temporal: 'ok', smtp: 'ok' });
 
-    const panne = creerApplication(dependances(banc, { transport: { verify: () => Promise.reject(new Error('refusé')) } }));
-    const s = await ecouter(panne);
+    const panne = await demarrer(banc, creerAnnuaire([]), { transport: { verify: () => Promise.reject(new Error('refusé')) } as never });
     try {
-      const p = await appel('GET', '/health', { base: s.url });
+      const p = await panne.appel('GET', '/health');
       expect(p.status).toBe(503);
       expect(p.json).toEqual({ temporal: 'ok', smtp: 'indisponible' });
     } finally {
-      s.serveur.close();
+      await panne.fermer();
     }
   });
 
@@ -671,11 +624,11 @@ describe('exploitation', () => {
     estProbleme(await appel('POST', '/codec/decode', { corps: clair }), 401);
     estProbleme(await appel('POST', '/codec/encode', { jeton: await connecter('ts.alice'), corps: clair }), 403);
 
-    const pre = await fetch(`${url}/codec/decode`, { method: 'OPTIONS', headers: { origin: ORIGINE_UI, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type,x-namespace' } });
+    const pre = await fetch(`${api.url}/codec/decode`, { method: 'OPTIONS', headers: { origin: ORIGINE_UI, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type,x-namespace' } });
     expect(pre.status).toBe(204);
     expect(pre.headers.get('access-control-allow-origin')).toBe(ORIGINE_UI);
     expect(pre.headers.get('access-control-allow-credentials')).toBe('true');
-    const ailleurs = await fetch(`${url}/codec/decode`, { method: 'OPTIONS', headers: { origin: 'https://malveillant.example' } });
+    const ailleurs = await fetch(`${api.url}/codec/decode`, { method: 'OPTIONS', headers: { origin: 'https://malveillant.example' } });
     expect(ailleurs.headers.get('access-control-allow-origin')).toBeNull();
 
     const coord = await connecter('coord.essai');

@@ -7,6 +7,7 @@ import type { Server } from 'node:http';
 import { pino } from 'pino';
 import { creerApplication } from '../../api/app';
 import { REGISTRE } from '../../api/registre-produit';
+import type { DependancesApi } from '../../api/dependances';
 import type { RegistreParcours } from '../../api/registre';
 import { creerAnnuaire, type Annuaire } from '../../personnel/annuaire';
 import { CATALOGUE, PERSONNEL, SIGNEUR, type Banc } from './environnement';
@@ -18,13 +19,31 @@ export interface Reponse {
   json: any;
 }
 
+export interface OptionsAppel {
+  jeton?: string;
+  /** Corps JSON. */
+  corps?: unknown;
+  /** Corps de formulaire (application/x-www-form-urlencoded). */
+  formulaire?: Record<string, string>;
+  /** Corps brut, envoyé tel quel (avec `entetes`). */
+  brut?: string;
+  entetes?: Record<string, string>;
+}
+
 export interface ApiEssai {
   url: string;
-  appel(methode: string, chemin: string, o?: { jeton?: string; corps?: unknown; formulaire?: Record<string, string> }): Promise<Reponse>;
+  appel(methode: string, chemin: string, o?: OptionsAppel): Promise<Reponse>;
   fermer(): Promise<void>;
 }
 
-export async function demarrerApiEssai(banc: Banc, o: { annuaire?: Annuaire; registre?: RegistreParcours } = {}): Promise<ApiEssai> {
+/**
+ * L'application sur un port libre. `surcharges` remplace des dépendances (horloge, transport SMTP
+ * en panne, options…).
+ */
+export async function demarrerApiEssai(
+  banc: Banc,
+  o: { annuaire?: Annuaire; registre?: RegistreParcours; surcharges?: Partial<DependancesApi> } = {},
+): Promise<ApiEssai> {
   const app = creerApplication({
     client: banc.env.client,
     taskQueue: banc.taskQueue,
@@ -35,6 +54,7 @@ export async function demarrerApiEssai(banc: Banc, o: { annuaire?: Annuaire; reg
     transport: banc.dependances.transport,
     options: { publicBaseUrl: 'http://localhost:3999', sessionTtl: 'PT8H' },
     journal: pino({ level: 'silent' }),
+    ...o.surcharges,
   });
   const serveur = await new Promise<Server>((ok) => {
     const s = app.listen(0, '127.0.0.1', () => ok(s));
@@ -43,15 +63,17 @@ export async function demarrerApiEssai(banc: Banc, o: { annuaire?: Annuaire; reg
   return {
     url,
     async appel(methode, chemin, opts = {}) {
-      const entetes: Record<string, string> = {};
+      const entetes: Record<string, string> = { ...opts.entetes };
       if (opts.jeton) entetes.authorization = `Bearer ${opts.jeton}`;
       let body: string | undefined;
-      if (opts.formulaire) {
+      if (opts.brut !== undefined) {
+        body = opts.brut;
+      } else if (opts.formulaire) {
         body = new URLSearchParams(opts.formulaire).toString();
         entetes['content-type'] = 'application/x-www-form-urlencoded';
       } else if (opts.corps !== undefined) {
         body = JSON.stringify(opts.corps);
-        entetes['content-type'] = 'application/json';
+        entetes['content-type'] ??= 'application/json';
       }
       const r = await fetch(`${url}${chemin}`, { method: methode, headers: entetes, body, redirect: 'manual' });
       const texte = await r.text();
@@ -63,6 +85,10 @@ export async function demarrerApiEssai(banc: Banc, o: { annuaire?: Annuaire; reg
       }
       return { status: r.status, headers: r.headers, texte, json };
     },
-    fermer: () => new Promise<void>((ok) => serveur.close(() => ok())),
+    fermer: () =>
+      new Promise<void>((ok) => {
+        serveur.closeAllConnections();
+        serveur.close(() => ok());
+      }),
   };
 }
