@@ -152,8 +152,11 @@ export function genererPdf(d: DocumentImprimable): Promise<Buffer> {
   } else {
     doc.font('Helvetica').fontSize(9).fillColor(GRIS).text(versWinAnsi(`${d.auteur} — prévention des expulsions locatives`), MARGE, MARGE).fillColor('black');
     doc.moveDown(0.8);
-    doc.font('Helvetica-Bold').fontSize(16).fillColor(BLEU).text(versWinAnsi(d.intitule), MARGE, doc.y, { width: doc.page.width - 2 * MARGE }).fillColor('black');
-    doc.moveDown(0.8);
+    // « … — dossier RÉF » : la référence sur sa propre ligne (jamais coupée à un tiret).
+    const m = /^(.*) — dossier (.+)$/.exec(d.intitule);
+    doc.font('Helvetica-Bold').fontSize(16).fillColor(BLEU).text(versWinAnsi(m ? m[1]! : d.intitule), MARGE, doc.y, { width: doc.page.width - 2 * MARGE });
+    if (m) doc.fontSize(12).text(versWinAnsi(`Dossier ${m[2]}`), MARGE, doc.y + 2, { width: doc.page.width - 2 * MARGE });
+    doc.fillColor('black').moveDown(0.8);
   }
 
   for (const b of d.blocs) {

@@ -123,7 +123,7 @@ describe('documents en PDF, relus', () => {
 
   it('la fiche de clôture de chaque parcours : issue, motif, date, ce qui est propre au parcours ; rien de confidentiel', async () => {
     const prevention = await pdfDe('fiche-cloture', PREVENTION, 'partenaires');
-    for (const t of ['Fiche de clôture — dossier DOC-1', 'Issue de l’accompagnement', "Plan d'apurement respecté", 'Dette soldée, loyer courant repris', '12 septembre 2026', 'Bilans', 'Reprise partielle', 'Prévention précontentieuse']) {
+    for (const t of ['Fiche de clôture', 'Dossier DOC-1', 'Issue de l’accompagnement', "Plan d'apurement respecté", 'Dette soldée, loyer courant repris', '12 septembre 2026', 'Bilans', 'Reprise partielle', 'Prévention précontentieuse']) {
       expect(prevention.texte).toContain(t);
     }
     sansSecret(prevention.texte);
@@ -138,7 +138,7 @@ describe('documents en PDF, relus', () => {
   it('le résumé du protocole : dates, durée, indemnité, plan d’apurement, avenants, paiements ; la version des partenaires ne désigne pas l’occupant', async () => {
     const partenaires = await pdfDe('resume-protocole', PROTOCOLE, 'partenaires');
     for (const t of [
-      'Résumé du protocole de cohésion sociale — dossier DOC-1',
+      'Résumé du protocole de cohésion sociale Dossier DOC-1',
       'Le protocole de cohésion sociale',
       'Bail résilié par jugement du 20 novembre 2025',
       'Tribunal judiciaire de Reims',
@@ -216,7 +216,7 @@ describe('l’activité de courriel joint les documents en PDF (vrai SMTP)', () 
     const pj = piecesJointesMime(m.brut);
     expect(pj.map((x) => [x.filename, x.contentType])).toEqual([['resume-protocole-DOC-1.pdf', 'application/pdf']]);
     const { plat: texte } = await lirePdf(pj[0]!.contenu);
-    expect(texte).toContain('Résumé du protocole de cohésion sociale — dossier DOC-1');
+    expect(texte).toContain('Résumé du protocole de cohésion sociale Dossier DOC-1');
     expect(texte).toContain('Plan d’apurement');
     sansSecret(texte);
     sansSecret(m.texte);
