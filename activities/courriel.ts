@@ -8,8 +8,8 @@ import { createHash } from 'node:crypto';
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Transporter } from 'nodemailer';
 import { z } from 'zod';
-import { DocumentIndisponible, DOCUMENTS, genererPdf, LECTEURS, LIBELLES_DOCUMENTS, preparerDocument, type SourceDocument } from '../documents';
-import { ROLES_PARTENAIRES } from '../domain/vocabulaire';
+import { DocumentIndisponible, DOCUMENTS, genererPdf, LECTEURS, LIBELLES_DOCUMENTS, preparerDocument, type Lecteur, type NomDocument, type SourceDocument } from '../documents';
+import { ROLES_PARTENAIRES, type EtatParcours } from '../domain/vocabulaire';
 import type { Annuaire } from '../personnel/annuaire';
 import { rendreCourriel } from './mise-en-page';
 
@@ -43,7 +43,13 @@ export const pieceJointeSchema = z.object({
     .loose(),
   programme: z.object({ id: z.string(), nom: z.string(), operateur: z.object({ nom: z.string(), courriel: z.string() }).loose() }).loose(),
 });
-export type PieceJointe = z.input<typeof pieceJointeSchema>;
+export interface PieceJointe {
+  document: NomDocument;
+  lecteur: Lecteur;
+  jalon?: string;
+  etat: EtatParcours;
+  programme: { id: string; nom: string; operateur: { nom: string; courriel: string } };
+}
 
 export const courrielSchema = z.object({
   /** Clé d'idempotence : identique d'une tentative à l'autre, unique par envoi. */
@@ -56,7 +62,7 @@ export const courrielSchema = z.object({
   /** Documents à joindre en PDF (fiche-bilan, fiche de clôture, résumé du protocole, lettre). */
   piecesJointes: z.array(pieceJointeSchema).max(4).optional(),
 });
-export type Courriel = z.input<typeof courrielSchema>;
+export type Courriel = Omit<z.input<typeof courrielSchema>, 'piecesJointes'> & { piecesJointes?: PieceJointe[] };
 
 export const demandeValidationSchema = z.object({
   cle: z.string().min(8),
