@@ -136,8 +136,9 @@ export function createCourrielActivities(deps: DependancesCourriel) {
   }
 
   /**
-   * Les PDF à joindre. Un document qui ne peut pas être préparé (état incomplet) n'empêche pas
-   * le courriel de partir : il part sans lui, et l'avertissement ne nomme que le document.
+   * Les PDF à joindre. Un document qui ne peut pas être préparé (état incomplet, erreur de rendu)
+   * n'empêche pas le courriel de partir : il part sans lui, et l'avertissement ne nomme que le
+   * document et le parcours (jamais de donnée personnelle).
    */
   async function documentsJoints(pieces: z.output<typeof pieceJointeSchema>[]) {
     const joints: Array<{ filename: string; content: Buffer; contentType: string; intitule: string }> = [];
@@ -154,8 +155,10 @@ export function createCourrielActivities(deps: DependancesCourriel) {
         const d = preparerDocument(pj.document, source, pj.lecteur);
         joints.push({ filename: `${d.fichier}.pdf`, content: await genererPdf(d), contentType: 'application/pdf', intitule: LIBELLES_DOCUMENTS[pj.document] });
       } catch (e) {
-        if (!(e instanceof DocumentIndisponible)) throw e;
-        avertir(`Document « ${pj.document} » non joint : état du parcours incomplet`, { document: pj.document, workflowId: pj.etat.workflowId });
+        // Le courriel compte plus que sa pièce jointe : il part, l'anomalie est journalisée (le
+        // nom de l'erreur seulement pour une erreur imprévue : son message pourrait citer l'état).
+        const raison = e instanceof DocumentIndisponible ? 'état du parcours incomplet' : `erreur de génération (${e instanceof Error ? e.name : 'inconnue'})`;
+        avertir(`Document « ${pj.document} » non joint : ${raison}`, { document: pj.document, workflowId: pj.etat.workflowId });
       }
     }
     return joints;

@@ -226,7 +226,8 @@ describe('protocole post-résiliation : le résumé du protocole au bailleur et 
 });
 
 describe('IML bail glissant : la fiche-bilan à la DDETS, la fiche de clôture aux partenaires', () => {
-  it('après le bilan à 6 mois, la DDETS reçoit la fiche-bilan non nominative en PDF ; à la fin de la mesure, la fiche de clôture', async () => {
+  /** Lancement, SIAO, place, logement, puis six mois de sous-location : le bilan à 6 mois est attendu. */
+  async function jusquAuBilanA6Mois() {
     const programme = CATALOGUE.trouver('concarneau-iml')!;
     const menage = menageEssai();
     const entree: EntreeIml = {
@@ -253,6 +254,11 @@ describe('IML bail glissant : la fiche-bilan à la DDETS, la fiche de clôture a
     await banc.env.sleep('184 days');
     for (const h of [handle, file]) await repos(h);
     await jusqua(handle, (x) => x.etape === 'bilan_mesure');
+    return { handle, file, menage, programme };
+  }
+
+  it('après le bilan à 6 mois, la DDETS reçoit la fiche-bilan non nominative en PDF ; à la fin de la mesure, la fiche de clôture', async () => {
+    const { handle, file, menage, programme } = await jusquAuBilanA6Mois();
     await handle.executeUpdate(bilanMesureUpdate, {
       args: [msg({ paiementLoyer: 'regulier' as const, situation: 'stable' as const, bailleurPresent: true, menagePresent: true, decision: 'poursuivre' as const, axes: ['budget' as const], notes: 'dette de jeu évoquée', freins: ['dette' as const] })],
     });
@@ -289,6 +295,31 @@ describe('IML bail glissant : la fiche-bilan à la DDETS, la fiche de clôture a
     }
     const auBailleur = await recu(programme.partenaires.bailleur!.courriel, menage.reference, 'Fin de la mesure IML sans glissement du bail');
     sansSecret(await pdfJoint(auBailleur, `fiche-cloture-${menage.reference}.pdf`), 'la fiche de clôture du bailleur');
+    const fin = Date.now() + 15_000;
+    while ((await handle.describe()).status.name === 'RUNNING' && Date.now() < fin) await new Promise((r) => setTimeout(r, 50));
+    await repos(file);
+    await terminer(file);
+  });
+
+  it('glissement décidé au bilan à 6 mois : la fiche de clôture est jointe dès l’annonce du glissement au bailleur, à la DDETS et au SIAO', async () => {
+    const { handle, file, menage, programme } = await jusquAuBilanA6Mois();
+    await handle.executeUpdate(bilanMesureUpdate, {
+      args: [msg({ paiementLoyer: 'regulier' as const, situation: 'stable' as const, bailleurPresent: true, menagePresent: true, decision: 'glissement' as const, notes: 'dette de jeu soldée' })],
+    });
+    const bilan = await recu(programme.partenaires.ddets!.courriel, menage.reference, 'Fiche-bilan IML : bilan de mesure à 6 mois');
+    expect(await pdfJoint(bilan, `fiche-bilan-${menage.reference}-P6M.pdf`)).toContain('glissement du bail sans attendre le terme de la mesure');
+    for (const [a, sujet] of [
+      [programme.partenaires.bailleur!.courriel, 'Glissement du bail : le ménage devient locataire en titre'],
+      [programme.partenaires.ddets!.courriel, 'Fin de mesure IML : glissement du bail'],
+      [programme.partenaires.siao!.courriel, 'Fin de mesure IML : glissement du bail'],
+    ] as const) {
+      const m = await recu(a, menage.reference, sujet);
+      const fiche = await pdfJoint(m, `fiche-cloture-${menage.reference}.pdf`);
+      for (const t of ['Fiche de clôture', 'Issue Glissement du bail', 'Bail glissé au profit du ménage après 6 mois de sous-location', 'Durée de sous-location 6 mois', 'Bilan à 6 mois']) expect(fiche, a).toContain(t);
+      sansSecret(fiche, `la fiche de clôture de ${a}`);
+    }
+    const etat = await jusqua(handle, (x) => !!x.cloture);
+    expect(etat.details.ficheCloture).toMatchObject({ issue: 'glissement_du_bail', dureeSousLocationMois: 6 });
     const fin = Date.now() + 15_000;
     while ((await handle.describe()).status.name === 'RUNNING' && Date.now() < fin) await new Promise((r) => setTimeout(r, 50));
     await repos(file);
