@@ -8,7 +8,8 @@ import { createHash } from 'node:crypto';
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Transporter } from 'nodemailer';
 import { z } from 'zod';
-import { ROLES_PARTENAIRES } from '../domain/vocabulaire';
+import { DocumentIndisponible, DOCUMENTS, genererPdf, LECTEURS, LIBELLES_DOCUMENTS, preparerDocument, type Lecteur, type NomDocument, type SourceDocument } from '../documents';
+import { ROLES_PARTENAIRES, type EtatParcours } from '../domain/vocabulaire';
 import type { Annuaire } from '../personnel/annuaire';
 import { rendreCourriel } from './mise-en-page';
 
@@ -19,6 +20,37 @@ export const destinataireSchema = z.discriminatedUnion('type', [
 ]);
 export type Destinataire = z.infer<typeof destinataireSchema>;
 
+/**
+ * Un document joint en PDF, construit par l'activité : le document, son lecteur (la version
+ * `partenaires` ne contient jamais rien de ce que le ménage a confié) et ce qu'il faut pour le
+ * construire — l'état du parcours au moment de l'envoi et son programme (les entrées d'activités
+ * sont chiffrées par le codec ; rien de cela n'est journalisé).
+ */
+export const pieceJointeSchema = z.object({
+  document: z.enum(DOCUMENTS),
+  lecteur: z.enum(LECTEURS),
+  jalon: z.string().max(20).optional(),
+  etat: z
+    .object({
+      workflowId: z.string().min(1),
+      typeParcours: z.string().min(1),
+      programme: z.object({ id: z.string(), version: z.number(), nom: z.string() }),
+      reference: z.string().min(1),
+      travailleurSocial: z.string().optional(),
+      details: z.record(z.string(), z.unknown()),
+      detailsConfidentiels: z.record(z.string(), z.unknown()).default({}),
+    })
+    .loose(),
+  programme: z.object({ id: z.string(), nom: z.string(), operateur: z.object({ nom: z.string(), courriel: z.string() }).loose() }).loose(),
+});
+export interface PieceJointe {
+  document: NomDocument;
+  lecteur: Lecteur;
+  jalon?: string;
+  etat: EtatParcours;
+  programme: { id: string; nom: string; operateur: { nom: string; courriel: string } };
+}
+
 export const courrielSchema = z.object({
   /** Clé d'idempotence : identique d'une tentative à l'autre, unique par envoi. */
   cle: z.string().min(8),
@@ -27,8 +59,10 @@ export const courrielSchema = z.object({
   paragraphes: z.array(z.string()).min(1),
   lien: z.object({ libelle: z.string().min(1), url: z.url() }).optional(),
   signature: z.string().min(1),
+  /** Documents à joindre en PDF (fiche-bilan, fiche de clôture, résumé du protocole, lettre). */
+  piecesJointes: z.array(pieceJointeSchema).max(4).optional(),
 });
-export type Courriel = z.infer<typeof courrielSchema>;
+export type Courriel = Omit<z.input<typeof courrielSchema>, 'piecesJointes'> & { piecesJointes?: PieceJointe[] };
 
 export const demandeValidationSchema = z.object({
   cle: z.string().min(8),
@@ -64,6 +98,15 @@ export interface DependancesCourriel {
   apresEnvoi?: (cle: string) => void;
 }
 
+/** Avertissement dans le journal de l'activité (hors activité : sur la console). */
+function avertir(message: string, attributs: Record<string, unknown>): void {
+  try {
+    Context.current().log.warn(message, attributs);
+  } catch {
+    console.warn(message, attributs);
+  }
+}
+
 export function parserEntree<T>(schema: z.ZodType<T>, entree: unknown, activite: string): T {
   const r = schema.safeParse(entree);
   if (!r.success) {
@@ -92,11 +135,41 @@ export function createCourrielActivities(deps: DependancesCourriel) {
     return c.map((p) => ({ nom: p.nom, courriel: p.courriel }));
   }
 
-  async function envoyer(c: Courriel): Promise<{ messageId: string; envoye: boolean }> {
+  /**
+   * Les PDF à joindre. Un document qui ne peut pas être préparé (état incomplet, erreur de rendu)
+   * n'empêche pas le courriel de partir : il part sans lui, et l'avertissement ne nomme que le
+   * document et le parcours (jamais de donnée personnelle).
+   */
+  async function documentsJoints(pieces: z.output<typeof pieceJointeSchema>[]) {
+    const joints: Array<{ filename: string; content: Buffer; contentType: string; intitule: string }> = [];
+    for (const pj of pieces) {
+      // La version des partenaires est construite sans rien de confidentiel, quoi qu'on lui passe.
+      const etat = pj.lecteur === 'partenaires' ? { ...pj.etat, detailsConfidentiels: {} } : pj.etat;
+      const source: SourceDocument = {
+        etat: etat as unknown as SourceDocument['etat'],
+        programme: pj.programme as unknown as SourceDocument['programme'],
+        contact: etat.travailleurSocial ? (deps.annuaire.trouver(etat.travailleurSocial)?.nom ?? undefined) : undefined,
+        jalon: pj.jalon,
+      };
+      try {
+        const d = preparerDocument(pj.document, source, pj.lecteur);
+        joints.push({ filename: `${d.fichier}.pdf`, content: await genererPdf(d), contentType: 'application/pdf', intitule: LIBELLES_DOCUMENTS[pj.document] });
+      } catch (e) {
+        // Le courriel compte plus que sa pièce jointe : il part, l'anomalie est journalisée (le
+        // nom de l'erreur seulement pour une erreur imprévue : son message pourrait citer l'état).
+        const raison = e instanceof DocumentIndisponible ? 'état du parcours incomplet' : `erreur de génération (${e instanceof Error ? e.name : 'inconnue'})`;
+        avertir(`Document « ${pj.document} » non joint : ${raison}`, { document: pj.document, workflowId: pj.etat.workflowId });
+      }
+    }
+    return joints;
+  }
+
+  async function envoyer(c: z.output<typeof courrielSchema>): Promise<{ messageId: string; envoye: boolean; piecesJointes: string[] }> {
     const messageId = `<${createHash('sha256').update(c.cle).digest('hex').slice(0, 40)}@${domaine}>`;
-    if (dejaEnvoyes.has(c.cle)) return { messageId, envoye: false };
+    if (dejaEnvoyes.has(c.cle)) return { messageId, envoye: false, piecesJointes: [] };
     const a = adresses(c.destinataire);
-    const { texte, html } = rendreCourriel(c);
+    const joints = await documentsJoints(c.piecesJointes ?? []);
+    const { texte, html } = rendreCourriel({ ...c, piecesJointes: joints.map((j) => j.intitule) });
     await deps.transport.sendMail({
       from: deps.expediteur,
       to: a.map((x) => ({ name: x.nom, address: x.courriel })),
@@ -105,18 +178,22 @@ export function createCourrielActivities(deps: DependancesCourriel) {
       html,
       messageId,
       headers: { 'X-Idempotency-Key': c.cle },
+      ...(joints.length ? { attachments: joints.map(({ filename, content, contentType }) => ({ filename, content, contentType })) } : {}),
     });
     dejaEnvoyes.add(c.cle);
     deps.apresEnvoi?.(c.cle);
-    return { messageId, envoye: true };
+    return { messageId, envoye: true, piecesJointes: joints.map((j) => j.filename) };
   }
 
   return {
-    /** Envoie un courriel en français (texte et HTML) à un partenaire, au personnel ou au ménage. */
-    async envoyerCourriel(entree: Courriel): Promise<{ messageId: string }> {
+    /**
+     * Envoie un courriel en français (texte et HTML) à un partenaire, au personnel ou au ménage,
+     * avec, s'il y en a, ses documents joints en PDF (renvoie leurs noms de fichier).
+     */
+    async envoyerCourriel(entree: Courriel): Promise<{ messageId: string; piecesJointes?: string[] }> {
       const c = parserEntree(courrielSchema, entree, 'envoyerCourriel');
-      const { messageId } = await envoyer(c);
-      return { messageId };
+      const { messageId, piecesJointes } = await envoyer(c);
+      return c.piecesJointes?.length ? { messageId, piecesJointes } : { messageId };
     },
 
     /** Envoie à un partenaire un lien signé, lié au parcours, à la demande et au rôle, qui expire. */

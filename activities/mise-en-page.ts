@@ -4,10 +4,18 @@ export interface ContenuCourriel {
   paragraphes: string[];
   lien?: { libelle: string; url: string };
   signature: string;
+  /** Intitulés des documents joints (PDF), annoncés dans le corps du courriel. */
+  piecesJointes?: string[];
 }
 
 export function echapperHtml(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+}
+
+function annoncePiecesJointes(c: ContenuCourriel): string | undefined {
+  const p = c.piecesJointes ?? [];
+  if (!p.length) return undefined;
+  return p.length === 1 ? `Document joint (PDF) : ${p[0]}.` : `Documents joints (PDF) : ${p.join(' ; ')}.`;
 }
 
 function piedDePage(c: ContenuCourriel): string {
@@ -21,6 +29,7 @@ export function rendreCourriel(c: ContenuCourriel): { texte: string; html: strin
     'Bonjour,',
     '',
     ...c.paragraphes.flatMap((p) => [p, '']),
+    ...(annoncePiecesJointes(c) ? [annoncePiecesJointes(c)!, ''] : []),
     ...(c.lien ? [`${c.lien.libelle} : ${c.lien.url}`, ''] : []),
     'Cordialement,',
     c.signature,
@@ -32,6 +41,7 @@ export function rendreCourriel(c: ContenuCourriel): { texte: string; html: strin
 <body style="font-family:Arial,Helvetica,sans-serif;color:#1e1e1e;line-height:1.5;max-width:640px">
 <p>Bonjour,</p>
 ${c.paragraphes.map((p) => `<p>${echapperHtml(p)}</p>`).join('\n')}
+${annoncePiecesJointes(c) ? `<p><em>${echapperHtml(annoncePiecesJointes(c)!)}</em></p>` : ''}
 ${c.lien ? `<p><a href="${echapperHtml(c.lien.url)}" style="display:inline-block;background:#000091;color:#fff;padding:10px 16px;text-decoration:none;border-radius:4px">${echapperHtml(c.lien.libelle)}</a></p>` : ''}
 <p>Cordialement,<br>${echapperHtml(c.signature)}</p>
 <hr><p style="font-size:12px;color:#555">${echapperHtml(piedDePage(c))}</p>

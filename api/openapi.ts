@@ -264,26 +264,7 @@ export function construireDocument(o: OptionsDocument): DocumentOpenApi {
         responses: { '200': { description: 'État du parcours', content: json(ref('EtatParcours')) }, ...problemes('RequeteInvalide', 'NonConnecte', 'Interdit', 'Introuvable', 'Indisponible') },
       },
     },
-    '/api/parcours/{id}/documents/lettre-information': {
-      get: {
-        tags: ['Documents'],
-        summary: 'Lettre d’information au ménage (HTML imprimable)',
-        description: 'La lettre qui annonce au ménage l’orientation, l’indépendance de l’association et la confidentialité de ce qu’il confie (parcours de prévention précontentieuse).',
-        security: SECURITE_PERSONNEL,
-        parameters: [paramId],
-        responses: { '200': { description: 'Lettre prête à imprimer', content: { 'text/html': { schema: { type: 'string' } } } }, ...problemes('NonConnecte', 'Interdit', 'Introuvable') },
-      },
-    },
-    '/api/parcours/{id}/documents/fiche-cloture': {
-      get: {
-        tags: ['Documents'],
-        summary: 'Fiche de clôture (HTML imprimable)',
-        description: 'Issue, motif, date et bilans d’un parcours clôturé, sans donnée confiée par le ménage.',
-        security: SECURITE_PERSONNEL,
-        parameters: [paramId],
-        responses: { '200': { description: 'Fiche de clôture', content: { 'text/html': { schema: { type: 'string' } } } }, ...problemes('NonConnecte', 'Interdit', 'Introuvable') },
-      },
-    },
+    ...cheminsDocuments(paramId, problemes('RequeteInvalide', 'NonConnecte', 'Interdit', 'Introuvable')),
     '/api/programmes': {
       get: {
         tags: ['File IML'],
@@ -465,4 +446,41 @@ export function construireDocument(o: OptionsDocument): DocumentOpenApi {
     },
     security: SECURITE_PERSONNEL,
   };
+}
+
+/** Les documents d'un parcours : chacun en HTML imprimable et en PDF (`.pdf`), au même contenu. */
+function cheminsDocuments(paramId: unknown, erreurs: Record<string, unknown>): Record<string, unknown> {
+  const version = {
+    name: 'version',
+    in: 'query',
+    required: false,
+    description: '« partenaires » : la version adressée au bailleur et à la CCAPEX (la référence du dossier, rien de ce que le ménage a confié) ; « equipe » (par défaut) : celle du dossier.',
+    schema: { type: 'string', enum: ['equipe', 'partenaires'] },
+  };
+  const jalon = { name: 'jalon', in: 'query', required: false, description: 'Le jalon du bilan (ISO 8601, ex. P6M) ; par défaut le dernier bilan tenu.', schema: { type: 'string', example: 'P6M' } };
+  const documents: Array<[string, string, string, unknown[]]> = [
+    ['lettre-information', 'Lettre d’information au ménage', 'La lettre qui annonce au ménage l’orientation, l’indépendance de l’association et la confidentialité de ce qu’il confie (parcours de prévention précontentieuse), à son nom et à son adresse.', []],
+    ['fiche-bilan', 'Fiche-bilan de mesure (IML)', 'La fiche-bilan adressée à la DDETS après chaque bilan de mesure (6 et 10 mois) : non nominative, sans rien de ce que le ménage a confié.', [jalon]],
+    ['fiche-cloture', 'Fiche de clôture', 'Issue, motif, date et bilans d’un parcours clôturé (tous les parcours), sans donnée confiée par le ménage.', []],
+    ['resume-protocole', 'Résumé du protocole', 'Dates, durée, indemnité d’occupation, plan d’apurement, avenants et paiements du protocole de cohésion sociale.', [version]],
+  ];
+  const chemins: Record<string, unknown> = {};
+  for (const [nom, titre, description, parametres] of documents) {
+    for (const pdf of [false, true]) {
+      chemins[`/api/parcours/{id}/documents/${nom}${pdf ? '.pdf' : ''}`] = {
+        get: {
+          tags: ['Documents'],
+          summary: `${titre} (${pdf ? 'PDF' : 'HTML imprimable'})`,
+          description,
+          security: SECURITE_PERSONNEL,
+          parameters: [paramId, ...parametres],
+          responses: {
+            '200': { description: titre, content: pdf ? { 'application/pdf': { schema: { type: 'string', format: 'binary' } } } : { 'text/html': { schema: { type: 'string' } } } },
+            ...erreurs,
+          },
+        },
+      };
+    }
+  }
+  return chemins;
 }

@@ -390,6 +390,8 @@ interface Accumulateur {
   textes: string[];
   htmls: string[];
   attachments: PieceJointeMime[];
+  /** Les octets décodés de chaque pièce jointe (même ordre que `attachments`). */
+  contenus: Buffer[];
 }
 
 function decouperMultipart(body: string, boundary: string): string[] {
@@ -427,11 +429,12 @@ function parcourir(entite: Entite, acc: Accumulateur, typeParDefaut: string): vo
     const parties = decouperMultipart(entite.body, ct.params.boundary);
     if (type === 'multipart/alternative') {
       // On ne garde qu'une variante de chaque sorte (la première trouvée pour chaque sorte).
-      const sous: Accumulateur = { textes: [], htmls: [], attachments: [] };
+      const sous: Accumulateur = { textes: [], htmls: [], attachments: [], contenus: [] };
       for (const p of parties) parcourir(analyserEntite(p), sous, defautEnfant);
       if (sous.textes.length) acc.textes.push(sous.textes[0]!);
       if (sous.htmls.length) acc.htmls.push(sous.htmls[0]!);
       acc.attachments.push(...sous.attachments);
+      acc.contenus.push(...sous.contenus);
     } else {
       for (const p of parties) parcourir(analyserEntite(p), acc, defautEnfant);
     }
@@ -448,6 +451,7 @@ function parcourir(entite: Entite, acc: Accumulateur, typeParDefaut: string): vo
     return;
   }
   acc.attachments.push({ filename, contentType: type, size: bytes.length });
+  acc.contenus.push(bytes);
 }
 
 /** Décode un message MIME complet (octets bruts ou chaîne). */
@@ -461,11 +465,19 @@ export function analyserMime(raw: string | Uint8Array): MessageMime {
   // Message non multipart : le dernier saut de ligne précède le « . » final de SMTP,
   // il ne fait pas partie du contenu (en multipart, il appartient à la limite).
   if (racine.body.endsWith('\n')) racine.body = racine.body.slice(0, -1);
-  const acc: Accumulateur = { textes: [], htmls: [], attachments: [] };
+  const acc: Accumulateur = { textes: [], htmls: [], attachments: [], contenus: [] };
   parcourir(racine, acc, 'text/plain; charset=us-ascii');
   const html = acc.htmls.length ? acc.htmls.join('\n') : null;
   const text = acc.textes.length ? acc.textes.join('\n') : html !== null ? htmlVersTexte(html) : '';
   return { headers, text, html, attachments: acc.attachments };
+}
+
+/** Les pièces jointes d'un message MIME avec leur contenu décodé (octets). */
+export function piecesJointesMime(raw: string | Uint8Array): Array<PieceJointeMime & { contenu: Buffer }> {
+  const racine = analyserEntite(versBinaire(raw));
+  const acc: Accumulateur = { textes: [], htmls: [], attachments: [], contenus: [] };
+  parcourir(racine, acc, 'text/plain; charset=us-ascii');
+  return acc.attachments.map((a, i) => ({ ...a, contenu: acc.contenus[i]! }));
 }
 
 /** Valeur brute (non décodée) d'un en-tête du message, pour l'analyse d'adresses. */

@@ -271,6 +271,18 @@ export async function imlBailGlissant(e: EntreeIml): Promise<EtatParcours> {
     },
   });
 
+  /** La fiche de clôture (details.ficheCloture), non nominative, jointe aux courriels de fin de mesure. */
+  const ficheDeCloture = (f: Fin) => ({
+    issue: f.issue,
+    libelle: LIBELLES_ISSUES[f.issue],
+    motif: f.motif,
+    le: new Date().toISOString(),
+    orientation: orientation ? orientation.dispositif : undefined,
+    dureeSousLocationMois: debut ? moisEntre(debut, new Date()) : undefined,
+    bilans: fiches.map((x) => ({ jalon: x.jalon, paiementLoyer: x.paiementLoyer, situation: x.situation, decision: x.decision })),
+    prolongations: prolongations.length,
+  });
+
   /** Une attente qui cède à la clôture anticipée (la demande de validation, elle, court jusqu'à son terme). */
   const pendant = <T>(promesse: Promise<T>): Promise<T> => Promise.race([promesse, p.attendre(() => false).then(() => promesse)]);
 
@@ -402,6 +414,7 @@ export async function imlBailGlissant(e: EntreeIml): Promise<EtatParcours> {
         paragraphes: paragraphesFicheBilan(e, c, fiche, logement!, debut, programme.operateur.nom),
         type: 'fiche_bilan',
         visibilite: 'partenaires',
+        joindre: [{ document: 'fiche-bilan', jalon }],
       });
       if (avecDecision) {
         await notifier(p, {
@@ -470,6 +483,9 @@ export async function imlBailGlissant(e: EntreeIml): Promise<EtatParcours> {
     const le = new Date();
     const mois = moisEntre(debut, le);
     p.details.glissement = { le: le.toISOString(), moisDeSousLocation: mois, anticipe: glissementAnticipe };
+    const finGlissement: Fin = { issue: 'glissement_du_bail', motif: `Bail glissé au profit du ménage après ${mois} mois de sous-location` };
+    // La fiche de clôture est jointe dès l'annonce du glissement, qui clôt la mesure.
+    const ficheGlissement = [{ document: 'fiche-cloture' as const, complements: { ficheCloture: ficheDeCloture(finGlissement) } }];
     await notifier(p, {
       a: auBailleur(),
       sujet: `Glissement du bail : le ménage devient locataire en titre (dossier ${ref})`,
@@ -478,6 +494,7 @@ export async function imlBailGlissant(e: EntreeIml): Promise<EtatParcours> {
         `Le bail glisse au profit du ménage, qui devient locataire en titre : merci d’établir le bail à son nom et de mettre fin au bail principal consenti à ${programme.operateur.nom}. La sous-location aura duré ${mois} mois.`,
       ],
       visibilite: 'partenaires',
+      joindre: ficheGlissement,
     });
     for (const role of ['ddets', 'siao'] as const) {
       await notifier(p, {
@@ -488,6 +505,7 @@ export async function imlBailGlissant(e: EntreeIml): Promise<EtatParcours> {
           'La place de la mesure est libérée pour le ménage suivant.',
         ],
         visibilite: 'partenaires',
+        joindre: ficheGlissement,
       });
     }
     if (menage.accepteCourriel && menage.courriel) {
@@ -500,21 +518,12 @@ export async function imlBailGlissant(e: EntreeIml): Promise<EtatParcours> {
         ],
       });
     }
-    return { issue: 'glissement_du_bail', motif: `Bail glissé au profit du ménage après ${mois} mois de sous-location` };
+    return finGlissement;
   });
 
   await p.clore(fin.issue, fin.motif, fin.acteur);
 
-  p.details.ficheCloture = {
-    issue: fin.issue,
-    libelle: LIBELLES_ISSUES[fin.issue],
-    motif: fin.motif,
-    le: new Date().toISOString(),
-    orientation: orientation ? orientation.dispositif : undefined,
-    dureeSousLocationMois: debut ? moisEntre(debut, new Date()) : undefined,
-    bilans: fiches.map((f) => ({ jalon: f.jalon, paiementLoyer: f.paiementLoyer, situation: f.situation, decision: f.decision })),
-    prolongations: prolongations.length,
-  };
+  p.details.ficheCloture = ficheDeCloture(fin);
   if (orientation) p.details.orientation = { dispositif: orientation.dispositif };
 
   // La place (ou le rang dans la file) est rendue : la mesure suivante démarre d'elle-même.
@@ -547,6 +556,7 @@ export async function imlBailGlissant(e: EntreeIml): Promise<EtatParcours> {
           `${programme.operateur.nom}, locataire en titre du bail principal, revient vers vous pour la suite à donner au logement.`,
         ],
         visibilite: 'partenaires',
+        joindre: [{ document: 'fiche-cloture' }],
       });
     }
     for (const role of place ? (['ddets', 'siao'] as const) : (['siao'] as const)) {
@@ -561,6 +571,7 @@ export async function imlBailGlissant(e: EntreeIml): Promise<EtatParcours> {
           ...(place ? ['La place de la mesure est libérée pour le ménage suivant.'] : []),
         ],
         visibilite: 'partenaires',
+        joindre: [{ document: 'fiche-cloture' }],
       });
     }
   }

@@ -185,6 +185,7 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
         a: { adresse: { nom: menage.nom, courriel: menage.courriel } },
         sujet: `${programme.operateur.nom} : un accompagnement vous est proposé`,
         paragraphes: paragraphesLettreInformation(programme),
+        joindre: [{ document: 'lettre-information' }],
       });
     }
 
@@ -350,8 +351,9 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
       await notifier(p, {
         a: { role },
         sujet: `Fin de l’accompagnement : ${LIBELLES_ISSUES[fin.issue]} (dossier ${menage.reference})`,
-        paragraphes: [`L’accompagnement du ménage (dossier ${menage.reference}) est clôturé : ${LIBELLES_ISSUES[fin.issue].toLowerCase()}.`, 'La fiche de clôture est disponible auprès de l’opérateur.'],
+        paragraphes: [`L’accompagnement du ménage (dossier ${menage.reference}) est clôturé : ${LIBELLES_ISSUES[fin.issue].toLowerCase()}.`, 'La fiche de clôture est jointe à ce courriel.'],
         visibilite: 'partenaires',
+        joindre: [{ document: 'fiche-cloture' }],
       });
     }
   }

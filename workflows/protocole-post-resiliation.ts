@@ -338,6 +338,7 @@ export async function protocolePostResiliation(e: EntreeExecutionProtocole): Pro
             `Indemnité d’occupation : ${euros(s.protocole!.indemniteOccupation)} par mois. L’association poursuit l’intermédiation et l’accompagnement renforcé.`,
           ],
           visibilite: 'partenaires',
+          ...(role !== 'prefecture' ? { joindre: [{ document: 'resume-protocole' as const }] } : {}),
         });
       }
       return { etape: p.etape, terme: terme().toISOString().slice(0, 10) };
@@ -448,7 +449,11 @@ export async function protocolePostResiliation(e: EntreeExecutionProtocole): Pro
         ],
       },
     ];
-    for (const x of partenaires) await notifier(p, { a: { role: x.role }, sujet: x.sujet, paragraphes: x.paragraphes, visibilite: 'partenaires' });
+    // Le résumé du protocole (PDF) est joint pour le bailleur et la CCAPEX.
+    for (const x of partenaires) {
+      const resume = x.role === 'bailleur' || x.role === 'ccapex';
+      await notifier(p, { a: { role: x.role }, sujet: x.sujet, paragraphes: x.paragraphes, visibilite: 'partenaires', ...(resume ? { joindre: [{ document: 'resume-protocole' as const }] } : {}) });
+    }
     s.prochainBilan = ajouterDuree(debut(), d.bilan!).toISOString();
     if (d.visite) p.echeances.suivre({ id: 'visite', libelle: 'Visite à domicile (accompagnement renforcé)', delai: d.visite, rappelAvant: d.rappelAvant, responsable: 'travailleur_social' });
     // 2. Intermédiation et accompagnement renforcé : les visites sont enregistrées (message).
@@ -691,7 +696,7 @@ export async function protocolePostResiliation(e: EntreeExecutionProtocole): Pro
     };
     for (const role of ['bailleur', 'ccapex', 'prefecture', 'caf'] as const) {
       if (!programme.partenaires[role]) continue;
-      await notifier(p, { a: { role }, sujet: `Nouveau bail signé : fin du protocole (dossier ${ref})`, paragraphes: paragraphes[role], visibilite: 'partenaires' });
+      await notifier(p, { a: { role }, sujet: `Nouveau bail signé : fin du protocole (dossier ${ref})`, paragraphes: paragraphes[role], visibilite: 'partenaires', ...(role !== 'caf' ? { joindre: [{ document: 'fiche-cloture' as const }] } : {}) });
     }
   } else {
     const orientation = s.orientation ? `Le ménage est orienté vers : ${LIBELLES_DISPOSITIFS[s.orientation.dispositif]}.` : undefined;
@@ -707,6 +712,7 @@ export async function protocolePostResiliation(e: EntreeExecutionProtocole): Pro
           ...(s.protocole && !s.rupture ? [phraseTreve(new Date(), 'La fin du protocole')] : []),
         ],
         visibilite: 'partenaires',
+        joindre: [{ document: 'fiche-cloture' }],
       });
     }
   }

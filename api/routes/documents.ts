@@ -1,32 +1,40 @@
 /**
- * Les documents imprimables d'un parcours, pour le personnel qui peut lire ce parcours (mêmes
- * règles que GET /api/parcours/:id) :
+ * Les documents d'un parcours, pour le personnel qui peut lire ce parcours (mêmes règles que
+ * GET /api/parcours/:id : coordination du programme, travailleur social affecté, administration).
+ * Chaque document existe en HTML imprimable et en PDF (`.pdf`), au même contenu
+ * (documents/ : un modèle par document, filtré selon son lecteur) :
  *
- * GET /api/parcours/:id/documents/lettre-information : la lettre d'information au ménage
- *     (prévention précontentieuse, dès l'étape 3), adressée au ménage par son nom et son adresse,
- *     imprimée par l'opérateur et envoyée par courrier.
- * GET /api/parcours/:id/documents/fiche-cloture : la fiche de clôture (parcours clôturé).
+ * GET /api/parcours/:id/documents/lettre-information[.pdf] : la lettre d'information au ménage
+ *     (prévention précontentieuse, dès l'étape 3), à son nom et à son adresse.
+ * GET /api/parcours/:id/documents/fiche-bilan[.pdf]?jalon=P6M : la fiche-bilan de mesure IML
+ *     adressée à la DDETS (non nominative) ; par défaut, celle du dernier bilan tenu.
+ * GET /api/parcours/:id/documents/fiche-cloture[.pdf] : la fiche de clôture (tout parcours clôturé).
+ * GET /api/parcours/:id/documents/resume-protocole[.pdf]?version=partenaires : le résumé du
+ *     protocole ; `version=partenaires` donne la version adressée au bailleur et à la CCAPEX (la
+ *     référence du dossier, rien de ce que le ménage a confié), `equipe` (par défaut) celle du dossier.
  *
  * 404 (problème en français) quand le document n'existe pas pour ce parcours : autre type de
- * parcours, lettre pas encore préparée, parcours non clôturé.
+ * parcours, lettre pas encore préparée, aucun bilan tenu, parcours non clôturé, protocole non signé.
  */
-import { Router, type Request } from 'express';
+import { Router, type Request, type Response } from 'express';
 import { WorkflowNotFoundError } from '@temporalio/common';
 import { z } from 'zod';
+import { DocumentIndisponible, DOCUMENTS, genererPdf, preparerDocument, type DocumentImprimable, type Lecteur, type NomDocument } from '../../documents';
 import type { EtatParcours, Programme } from '../../domain/vocabulaire';
 import { personneDe, raisonRefusLecture } from '../auth';
 import type { DependancesApi } from '../dependances';
-import { contenuFicheCloture, lireFicheCloture } from '../documents/fiche-cloture';
 import { envoyerDocument } from '../documents/gabarit';
-import { contenuLettreInformation } from '../documents/lettre-information';
+import { contenuDocument } from '../documents/rendu';
 import { html } from '../html';
 import { analyser, depuisTemporal, interdit, introuvable, Probleme } from '../problemes';
 import { workflowIdSchema } from '../schemas-api';
 import { lireEtat } from './parcours';
 
-const TYPE_PREVENTION = 'prevention_precontentieuse';
-
-const menageLettreSchema = z.object({ nom: z.string().min(1), adresse: z.string().min(1) });
+const FICHIER = new RegExp(`^(${DOCUMENTS.join('|')})(\\.pdf)?$`);
+const requeteSchema = z.object({
+  version: z.enum(['equipe', 'partenaires'], { error: 'version attendue : « equipe » ou « partenaires »' }).default('equipe'),
+  jalon: z.string().regex(/^P[0-9A-Z]{1,10}$/, 'jalon attendu au format ISO 8601 (ex. P6M)').optional(),
+});
 
 export function routesDocuments(deps: DependancesApi): Router {
   const r = Router();
@@ -55,39 +63,42 @@ export function routesDocuments(deps: DependancesApi): Router {
     return programme;
   }
 
-  r.get('/api/parcours/:id/documents/lettre-information', async (req, res) => {
-    const etat = await charger(req);
-    if (etat.typeParcours !== TYPE_PREVENTION) throw introuvable('Ce parcours n’a pas de lettre d’information au ménage.');
-    const lettre = etat.details.lettreInformation as { le?: unknown } | undefined;
-    if (!lettre || typeof lettre.le !== 'string') {
-      throw introuvable(
-        etat.cloture
-          ? 'Aucune lettre d’information n’a été préparée pour ce parcours (clôturé avant l’information du ménage).'
-          : 'La lettre d’information n’est pas encore prête : elle est préparée après l’orientation (et le comité de suivi, s’il y en a un).',
-      );
-    }
-    const menage = menageLettreSchema.safeParse(etat.detailsConfidentiels.menage);
-    if (!menage.success) throw introuvable('Les coordonnées du ménage sont introuvables dans ce parcours.');
-    envoyerDocument(res, {
-      titre: `Lettre d’information — dossier ${etat.reference}`,
-      classe: 'lettre',
-      consignes: html`<p><strong>Lettre d’information au ménage — dossier ${etat.reference}.</strong></p>
-<p>Imprimez ce document (Ctrl+P ou Cmd+P) et envoyez-le par courrier au ménage. Ces consignes ne sont pas imprimées.</p>`,
-      contenu: contenuLettreInformation({ programme: programmeDe(etat), menage: menage.data, reference: etat.reference, le: lettre.le, contact: nomDe(etat.travailleurSocial) }),
-    });
-  });
+  function consignes(d: DocumentImprimable, nom: NomDocument, req: Request) {
+    const pdf = `${nom}.pdf${req.url.includes('?') ? req.url.slice(req.url.indexOf('?')) : ''}`;
+    return d.genre === 'lettre'
+      ? html`<p><strong>${d.titre.replace(' — ', ' au ménage — ')}.</strong></p>
+<p>Imprimez ce document (Ctrl+P ou Cmd+P) et envoyez-le par courrier au ménage. Ces consignes ne sont pas imprimées. <a href="${pdf}">Version PDF</a>.</p>`
+      : html`<p><strong>${d.titre}.</strong> Imprimez ce document (Ctrl+P ou Cmd+P) pour le dossier. Ces consignes ne sont pas imprimées. <a href="${pdf}">Version PDF</a>.</p>`;
+  }
 
-  r.get('/api/parcours/:id/documents/fiche-cloture', async (req, res) => {
+  async function envoyerPdf(res: Response, d: DocumentImprimable): Promise<void> {
+    const pdf = await genererPdf(d);
+    res
+      .status(200)
+      .setHeader('Cache-Control', 'no-store')
+      .setHeader('X-Robots-Tag', 'noindex, nofollow')
+      .setHeader('X-Content-Type-Options', 'nosniff')
+      .setHeader('Content-Disposition', `inline; filename="${d.fichier}.pdf"`)
+      .type('application/pdf')
+      .send(pdf);
+  }
+
+  r.get('/api/parcours/:id/documents/:fichier', async (req, res) => {
+    const m = FICHIER.exec(req.params.fichier);
+    if (!m) throw introuvable(`Document inconnu : « ${req.params.fichier} ». Documents : ${DOCUMENTS.join(', ')} (HTML, ou PDF avec « .pdf »).`);
+    const nom = m[1] as NomDocument;
+    const q = analyser(requeteSchema, req.query);
     const etat = await charger(req);
-    if (etat.typeParcours !== TYPE_PREVENTION) throw introuvable('La fiche de clôture n’est pas (encore) disponible pour ce type de parcours.');
-    const fiche = lireFicheCloture(etat);
-    if (!etat.cloture || !fiche) throw introuvable('Ce parcours n’est pas clôturé : la fiche de clôture n’existe pas encore.');
-    envoyerDocument(res, {
-      titre: `Fiche de clôture — dossier ${etat.reference}`,
-      classe: 'fiche',
-      consignes: html`<p><strong>Fiche de clôture — dossier ${etat.reference}.</strong> Imprimez ce document (Ctrl+P ou Cmd+P) pour le dossier. Ces consignes ne sont pas imprimées.</p>`,
-      contenu: contenuFicheCloture(etat, fiche, nomDe(etat.travailleurSocial)),
-    });
+    const lecteur: Lecteur = nom === 'lettre-information' ? 'menage' : q.version;
+    let d: DocumentImprimable;
+    try {
+      d = preparerDocument(nom, { etat, programme: programmeDe(etat), contact: nomDe(etat.travailleurSocial), jalon: q.jalon }, lecteur);
+    } catch (e) {
+      if (e instanceof DocumentIndisponible) throw introuvable(e.message);
+      throw e;
+    }
+    if (m[2]) return envoyerPdf(res, d);
+    envoyerDocument(res, { titre: d.titre, classe: d.genre, consignes: consignes(d, nom, req), contenu: contenuDocument(d) });
   });
 
   return r;

@@ -6,7 +6,8 @@
 import { uuid4, workflowInfo } from '@temporalio/workflow';
 import type { RolePartenaire, Visibilite } from '../../domain/vocabulaire';
 import { LIBELLES_ROLES } from '../../domain/vocabulaire';
-import type { Destinataire } from '../../activities/courriel';
+import type { Destinataire, PieceJointe } from '../../activities/courriel';
+import type { Lecteur, NomDocument } from '../../documents/modele';
 import { activites } from './activites';
 import type { Parcours } from './parcours';
 
@@ -24,6 +25,47 @@ export interface Notification {
   type?: string;
   /** Visibilité de l'entrée du journal (le sujet y figure). */
   visibilite?: Visibilite;
+  /**
+   * Documents à joindre en PDF, construits par l'activité depuis l'état du parcours à cet instant.
+   * Lecteur par défaut : le ménage pour sa lettre, l'équipe pour le personnel, sinon les
+   * partenaires (version sans rien de confidentiel).
+   */
+  joindre?: Array<PieceAJoindre>;
+}
+
+export interface PieceAJoindre {
+  document: NomDocument;
+  /** Fiche-bilan : le jalon du bilan. */
+  jalon?: string;
+  lecteur?: Lecteur;
+  /** Éléments ajoutés aux `details` de l'état pour ce document (la fiche de clôture d'un glissement, annoncé avant la clôture). */
+  complements?: Record<string, unknown>;
+}
+
+/** Le lecteur d'un document selon son destinataire. */
+function lecteurPour(a: A, document: NomDocument): Lecteur {
+  if (document === 'lettre-information') return 'menage';
+  return 'personnel' in a || 'coordination' in a ? 'equipe' : 'partenaires';
+}
+
+/**
+ * Ce que l'activité reçoit pour construire un document : l'état du parcours sans journal ni
+ * échéances (inutiles aux documents), et sans rien de confidentiel pour un partenaire ; pour le
+ * ménage, ses seules coordonnées.
+ */
+export function pieceJointe(parcours: Parcours, j: PieceAJoindre & { lecteur: Lecteur }): PieceJointe {
+  const etat = parcours.etat();
+  const menage = parcours.detailsConfidentiels.menage as { nom?: string; adresse?: string } | undefined;
+  const detailsConfidentiels =
+    j.lecteur === 'equipe' ? etat.detailsConfidentiels : j.lecteur === 'menage' && menage ? { menage: { nom: menage.nom, adresse: menage.adresse } } : {};
+  const p = parcours.programme;
+  return {
+    document: j.document,
+    lecteur: j.lecteur,
+    ...(j.jalon ? { jalon: j.jalon } : {}),
+    etat: { ...etat, details: { ...etat.details, ...j.complements }, journal: [], echeances: [], demandes: [], detailsConfidentiels },
+    programme: { id: p.id, nom: p.nom, operateur: { nom: p.operateur.nom, courriel: p.operateur.courriel } },
+  };
 }
 
 export function destinataire(parcours: Parcours, a: A): { d: Destinataire; libelle: string } | undefined {
@@ -47,12 +89,15 @@ export async function notifier(parcours: Parcours, n: Notification): Promise<voi
     parcours.journal.noter('courriel_impossible', `Courriel non envoyé (« ${n.sujet} ») : aucun destinataire configuré pour ce rôle dans le programme`, { visibilite: 'equipe' });
     return;
   }
-  await activites.envoyerCourriel({
+  const piecesJointes = (n.joindre ?? []).map((j) => pieceJointe(parcours, { ...j, lecteur: j.lecteur ?? lecteurPour(n.a, j.document) }));
+  const r = await activites.envoyerCourriel({
     cle: cleIdempotence(),
     destinataire: dest.d,
     sujet: n.sujet,
     paragraphes: n.paragraphes,
     signature: parcours.programme.operateur.nom,
+    ...(piecesJointes.length ? { piecesJointes } : {}),
   });
-  parcours.journal.noter(n.type ?? 'courriel', `Courriel à ${dest.libelle} : « ${n.sujet} »`, { visibilite: n.visibilite ?? 'equipe' });
+  const joints = r?.piecesJointes?.length ? ` (joint : ${r.piecesJointes.join(', ')})` : '';
+  parcours.journal.noter(n.type ?? 'courriel', `Courriel à ${dest.libelle} : « ${n.sujet} »${joints}`, { visibilite: n.visibilite ?? 'equipe' });
 }

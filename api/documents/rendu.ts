@@ -1,0 +1,53 @@
+/**
+ * Le rendu HTML imprimable d'un document (documents/) : le même contenu que le PDF, en HTML
+ * accessible (titres, listes de définitions, tableaux avec en-têtes), dans le gabarit.ts.
+ */
+import type { Bloc, DocumentImprimable } from '../../documents/modele';
+import { html, type Brut } from '../html';
+
+const avecSauts = (lignes: string[]): Brut => html`${lignes.map((l, i) => (i ? html`<br>${l}` : html`${l}`))}`;
+
+function bloc(b: Bloc): Brut {
+  switch (b.type) {
+    case 'titre':
+      return html`<h2>${b.texte}</h2>`;
+    case 'paragraphe':
+      return html`<p>${b.texte}</p>`;
+    case 'note':
+      return html`<p class="aide">${b.texte}</p>`;
+    case 'signature':
+      return html`<p class="signature">${b.texte}</p>`;
+    case 'liste':
+      return html`<ul>
+${b.elements.map((e) => html`<li>${e}</li>\n`)}</ul>`;
+    case 'infos':
+      return html`<dl class="infos">
+${b.lignes.map(([t, v]) => html`  <dt>${t}</dt><dd>${v}</dd>\n`)}</dl>`;
+    case 'tableau':
+      if (!b.lignes.length) return html`<p>${b.vide}</p>`;
+      return html`<table>
+<caption class="visuellement-masque">${b.legende}</caption>
+<thead><tr>${b.colonnes.map((c) => html`<th scope="col">${c}</th>`)}</tr></thead>
+<tbody>
+${b.lignes.map((l) => html`<tr>${l.map((c, i) => (i === 0 ? html`<th scope="row">${c}</th>` : html`<td>${c}</td>`))}</tr>\n`)}</tbody>
+</table>`;
+  }
+}
+
+/** Le contenu (l'<article>) d'un document, à placer dans `pageDocument`. */
+export function contenuDocument(d: DocumentImprimable): Brut {
+  const blocs = html`${d.blocs.map((b) => html`${bloc(b)}\n`)}`;
+  if (d.lettre) {
+    const l = d.lettre;
+    return html`<article class="lettre" aria-labelledby="objet-lettre">
+<p class="expediteur"><strong>${l.expediteur[0]}</strong><br>${avecSauts(l.expediteur.slice(1))}</p>
+<p class="destinataire"><span class="visuellement-masque">Destinataire : </span>${avecSauts(l.destinataire)}</p>
+<p class="date">${l.date}</p>
+<p>${l.reference}</p>
+<h1 id="objet-lettre">${d.intitule}</h1>
+${blocs}</article>`;
+  }
+  return html`<article class="fiche" aria-labelledby="titre-fiche">
+<h1 id="titre-fiche">${d.intitule}</h1>
+${blocs}</article>`;
+}

@@ -1,0 +1,328 @@
+/**
+ * Les documents en PDF dans les parcours, de bout en bout (serveur Temporal à saut de temps, vrai
+ * worker, vrai SMTP, API réelle) : chaque parcours joint ses documents aux courriels des
+ * destinataires qui y ont droit, et le personnel autorisé les télécharge.
+ *
+ *  - prévention : la lettre d'information jointe au courriel du ménage ; la fiche de clôture au
+ *    bailleur à la clôture ;
+ *  - IML : la fiche-bilan (non nominative) à la DDETS après le bilan à 6 mois ; la fiche de clôture
+ *    aux partenaires à la fin de la mesure ;
+ *  - protocole : le résumé du protocole au bailleur et à la CCAPEX à la signature.
+ *
+ * Chaque PDF reçu est relu (pdfjs-dist) : titres en français, rien de confidentiel dans ceux des
+ * partenaires. Téléchargement : 200 en PDF pour la coordination et le travailleur social affecté,
+ * 403 pour un autre travailleur social.
+ */
+import type { WorkflowHandle } from '@temporalio/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { piecesJointesMime } from '../dev/mime';
+import type { CourrielRecu } from '../dev/mail-catcher';
+import { bilanMesureUpdate, idFileIml, logementUpdate, type EntreeIml } from '../domain/iml';
+import { cloreAnticipeUpdate, etatQuery, repondreValidationUpdate } from '../domain/messages';
+import { signatureProtocoleUpdate } from '../domain/protocole';
+import type { EtatParcours } from '../domain/vocabulaire';
+import { creerAnnuaire } from '../personnel/annuaire';
+import { hashPassword } from '../securite/mots-de-passe';
+import type { EntreeExecutionProtocole } from '../workflows/protocole-post-resiliation';
+import { demarrerApiEssai, type ApiEssai } from './outils/api';
+import { CATALOGUE, PERSONNEL, menageEssai, monterBanc, repos, requete, terminer, type Banc } from './outils/environnement';
+import { estPdf, lirePdf } from './outils/pdf';
+
+const MOT_DE_PASSE = 'mot-de-passe-essai';
+/** Ce que le ménage a confié, et ce qui le désigne. */
+const SECRETS = ['Lefébure', 'Josiane', 'Tilleuls', '06 12 34 56 78', 'josiane.lefebure', 'Mouettes', 'violences conjugales', 'dette de jeu', 'SECRET-4412'];
+
+let banc: Banc;
+let api: ApiEssai;
+beforeAll(async () => {
+  banc = await monterBanc();
+  const annuaire = creerAnnuaire(await Promise.all(PERSONNEL.map(async (p) => ({ ...p, motDePasse: await hashPassword(MOT_DE_PASSE) }))));
+  api = await demarrerApiEssai(banc, { annuaire });
+});
+afterAll(async () => {
+  await api?.fermer();
+  await banc?.fermer();
+});
+
+const jetons: Record<string, string> = {};
+async function connecter(id: string): Promise<string> {
+  if (!jetons[id]) {
+    const r = await api.appel('POST', '/api/session', { corps: { identifiant: id, motDePasse: MOT_DE_PASSE } });
+    expect(r.status, r.texte).toBe(200);
+    jetons[id] = r.json.jeton;
+  }
+  return jetons[id]!;
+}
+
+/** Télécharge un document en PDF (octets), avec le statut et les en-têtes. */
+async function telecharger(chemin: string, qui: string) {
+  const r = await fetch(`${api.url}${chemin}`, { headers: { authorization: `Bearer ${await connecter(qui)}` } });
+  return { status: r.status, type: r.headers.get('content-type'), disposition: r.headers.get('content-disposition'), cache: r.headers.get('cache-control'), octets: Buffer.from(await r.arrayBuffer()) };
+}
+
+async function jusqua(handle: WorkflowHandle, predicat: (e: EtatParcours) => boolean, ms = 25_000): Promise<EtatParcours> {
+  const fin = Date.now() + ms;
+  for (;;) {
+    await repos(handle);
+    const e = await handle.query(etatQuery);
+    if (predicat(e)) return e;
+    if (Date.now() > fin) throw new Error(`État attendu jamais atteint ; étape : ${e.etape}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+const msg = <T extends object>(x: T, par = 'ts.alice') => ({ requestId: requete(), par, ...x });
+/** Attend la fin d'un parcours qui se termine de lui-même, sinon le termine au repos. */
+async function finir(handle: WorkflowHandle, ms = 5_000) {
+  const fin = Date.now() + ms;
+  while (Date.now() < fin) {
+    if ((await handle.describe()).status.name !== 'RUNNING') return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  await terminer(handle);
+}
+const recu = (a: string, ref: string, debutSujet: string) =>
+  banc.courriels.waitFor((m) => m.a.includes(a) && m.sujet.includes(ref) && m.sujet.startsWith(debutSujet), { timeoutMs: 25_000 });
+
+/** Le PDF joint (un seul attendu), relu. */
+async function pdfJoint(m: CourrielRecu, fichier: string) {
+  const pj = piecesJointesMime(m.brut);
+  expect(pj.map((x) => [x.filename, x.contentType]), m.sujet).toEqual([[fichier, 'application/pdf']]);
+  expect(estPdf(pj[0]!.contenu)).toBe(true);
+  return (await lirePdf(pj[0]!.contenu)).plat;
+}
+
+function sansSecret(texte: string, ou: string) {
+  for (const s of SECRETS) expect(texte, `« ${s} » dans ${ou}`).not.toContain(s);
+}
+
+describe('prévention précontentieuse : lettre au ménage, fiche de clôture au bailleur', () => {
+  it('la lettre est jointe au courriel du ménage ; la fiche de clôture à celui du bailleur ; téléchargements réservés', async () => {
+    const programme = CATALOGUE.trouver('loiret-ahu')!;
+    const menage = menageEssai();
+    const maintenant = await banc.env.currentTimeMs();
+    const r = await api.appel('POST', '/api/parcours', {
+      jeton: await connecter('coord.essai'),
+      corps: {
+        programmeId: 'loiret-ahu',
+        travailleurSocial: 'ts.alice',
+        menage,
+        donnees: { situation: { impayesMois: 2, montantDette: 812.4, debutBail: new Date(maintenant - 60 * 86_400_000).toISOString().slice(0, 10), garantie: 'aucune', dejaTente: 'Relances', contactBailleur: false, suiviParServiceSocial: false } },
+      },
+    });
+    expect(r.status, r.texte).toBe(201);
+    const id = r.json.workflowId as string;
+    const handle = banc.env.client.workflow.getHandle(id);
+
+    // La lettre d'information, jointe au courriel du ménage : à son nom et à son adresse.
+    const auMenage = await banc.courriels.waitFor((m) => m.a.includes(menage.courriel) && m.sujet.endsWith('un accompagnement vous est proposé'), { timeoutMs: 25_000 });
+    expect(auMenage.texte).toContain('Document joint (PDF) : Lettre d’information au ménage.');
+    const lettre = await pdfJoint(auMenage, `lettre-information-${menage.reference}.pdf`);
+    for (const t of ['Objet : un accompagnement vous est proposé', 'Madame, Monsieur,', 'Pour nous joindre', 'Mme Josiane Lefébure', '12 rue des Tilleuls', programme.operateur.nom]) expect(lettre).toContain(t);
+    expect(lettre).not.toContain('06 12 34 56 78');
+
+    // Un message confidentiel, puis la clôture anticipée par la coordination.
+    await jusqua(handle, (e) => e.etape === 'aller_vers');
+    const tentative = await api.appel('POST', `/api/parcours/${id}/messages/tentative-contact`, {
+      jeton: await connecter('ts.alice'),
+      corps: { requestId: requete(), canal: 'telephone', creneau: 'soir', issue: 'injoignable', note: 'SECRET-4412 : violences conjugales' },
+    });
+    expect(tentative.status, tentative.texte).toBe(200);
+    const cloture = await api.appel('POST', `/api/parcours/${id}/cloture`, { jeton: await connecter('coord.essai'), corps: { requestId: requete(), motif: 'Le ménage a quitté le logement' } });
+    expect(cloture.status, cloture.texte).toBe(200);
+
+    const auBailleur = await recu(programme.partenaires.bailleur!.courriel, menage.reference, 'Fin de l’accompagnement');
+    expect(auBailleur.texte).toContain('La fiche de clôture est jointe à ce courriel.');
+    const fiche = await pdfJoint(auBailleur, `fiche-cloture-${menage.reference}.pdf`);
+    for (const t of ['Fiche de clôture', `Dossier ${menage.reference}`, 'Issue de l’accompagnement', 'Clôture anticipée', 'Le ménage a quitté le logement', 'Aucun bilan n’a été enregistré.']) expect(fiche).toContain(t);
+    sansSecret(fiche, 'la fiche de clôture du bailleur');
+    sansSecret(auBailleur.texte, 'le courriel au bailleur');
+    await jusqua(handle, (e) => !!e.cloture);
+
+    // Téléchargements : coordination et travailleur social affecté ; pas un autre travailleur social.
+    for (const qui of ['coord.essai', 'ts.alice']) {
+      const pdf = await telecharger(`/api/parcours/${id}/documents/lettre-information.pdf`, qui);
+      expect(pdf.status).toBe(200);
+      expect(pdf.type).toBe('application/pdf');
+      expect(pdf.cache).toBe('no-store');
+      expect(pdf.disposition).toBe(`inline; filename="lettre-information-${menage.reference}.pdf"`);
+      expect((await lirePdf(pdf.octets)).plat).toContain('Objet : un accompagnement vous est proposé');
+    }
+    const fichePdf = await telecharger(`/api/parcours/${id}/documents/fiche-cloture.pdf`, 'ts.alice');
+    expect(fichePdf.status).toBe(200);
+    expect((await lirePdf(fichePdf.octets)).plat).toContain('Fiche de clôture');
+    for (const doc of ['lettre-information.pdf', 'fiche-cloture.pdf', 'fiche-cloture']) {
+      const refus = await api.appel('GET', `/api/parcours/${id}/documents/${doc}`, { jeton: await connecter('ts.bruno') });
+      expect(refus.status, doc).toBe(403);
+      expect(refus.json.detail).toBe('Ce ménage ne vous est pas affecté.');
+    }
+    const sansSession = await fetch(`${api.url}/api/parcours/${id}/documents/fiche-cloture.pdf`);
+    expect(sansSession.status).toBe(401);
+    // Pas de fiche-bilan ni de résumé de protocole pour ce parcours ; document inconnu.
+    for (const [doc, raison] of [
+      ['fiche-bilan.pdf', 'La fiche-bilan de mesure n’existe que pour une mesure IML (bail glissant).'],
+      ['resume-protocole.pdf', 'Le résumé du protocole n’existe que pour un parcours « protocole post-résiliation ».'],
+      ['fiche-cloture.docx', 'Document inconnu : « fiche-cloture.docx ». Documents : lettre-information, fiche-bilan, fiche-cloture, resume-protocole (HTML, ou PDF avec « .pdf »).'],
+    ]) {
+      const x = await api.appel('GET', `/api/parcours/${id}/documents/${doc}`, { jeton: await connecter('coord.essai') });
+      expect(x.status, doc).toBe(404);
+      expect(x.json.detail).toBe(raison);
+    }
+    await finir(handle);
+  });
+});
+
+describe('protocole post-résiliation : le résumé du protocole au bailleur et à la CCAPEX', () => {
+  it('à la signature, le résumé (version des partenaires) est joint ; la préfecture et la CAF ne le reçoivent pas ; téléchargement par version', async () => {
+    const programme = CATALOGUE.trouver('reims-april-protocole')!;
+    const menage = menageEssai();
+    const aujourdhui = new Date(await banc.env.currentTimeMs()).toISOString().slice(0, 10);
+    const entree: EntreeExecutionProtocole = {
+      programme,
+      menage,
+      coordinateur: 'coord.essai',
+      travailleurSocial: 'ts.alice',
+      resiliation: { jugementDu: new Date((await banc.env.currentTimeMs()) - 40 * 86_400_000).toISOString().slice(0, 10), juridiction: 'Tribunal judiciaire de Reims', detteLocative: 2400 },
+    };
+    const handle = await banc.env.client.workflow.start('protocolePostResiliation', { taskQueue: banc.taskQueue, workflowId: `reims-april-protocole--${menage.reference}`, args: [entree] });
+    await jusqua(handle, (e) => e.etape === 'signature_protocole');
+    await handle.executeUpdate(signatureProtocoleUpdate, {
+      args: [msg({ signeLe: aujourdhui, debut: aujourdhui, dureeMois: 6, indemniteOccupation: 420, planApurement: { dette: 2400, mensualite: 100 }, signataires: { bailleur: true, occupant: true } })],
+    });
+    const bailleur = await recu(programme.partenaires.bailleur!.courriel, menage.reference, 'Protocole enregistré');
+    const ccapex = await recu(programme.partenaires.ccapex!.courriel, menage.reference, 'Protocole de cohésion sociale signé');
+    for (const m of [bailleur, ccapex]) {
+      const resume = await pdfJoint(m, `resume-protocole-${menage.reference}.pdf`);
+      for (const t of ['Résumé du protocole de cohésion sociale', `Dossier ${menage.reference}`, 'Le protocole de cohésion sociale', 'Durée initiale 6 mois', 'Indemnité d’occupation 420 € par mois', 'Plan d’apurement', 'Dette à rembourser 2 400 €', 'Mensualité 100 € par mois', 'Aucun avenant.', 'Paiements']) {
+        expect(resume, m.sujet).toContain(t);
+      }
+      sansSecret(resume, `le résumé joint à « ${m.sujet} »`);
+      expect(resume).not.toContain('Occupant');
+    }
+    for (const role of ['prefecture', 'caf'] as const) {
+      const m = await recu(programme.partenaires[role]!.courriel, menage.reference, 'Protocole de cohésion sociale signé');
+      expect(piecesJointesMime(m.brut), role).toEqual([]);
+    }
+    await repos(handle);
+
+    const partenaires = await telecharger(`/api/parcours/${handle.workflowId}/documents/resume-protocole.pdf?version=partenaires`, 'coord.essai');
+    expect(partenaires.status).toBe(200);
+    expect(partenaires.disposition).toBe(`inline; filename="resume-protocole-${menage.reference}.pdf"`);
+    const texteP = (await lirePdf(partenaires.octets)).plat;
+    sansSecret(texteP, 'le résumé téléchargé (partenaires)');
+    const equipe = await telecharger(`/api/parcours/${handle.workflowId}/documents/resume-protocole.pdf`, 'ts.alice');
+    expect(equipe.status).toBe(200);
+    expect(equipe.disposition).toBe(`inline; filename="resume-protocole-${menage.reference}-equipe.pdf"`);
+    expect((await lirePdf(equipe.octets)).plat).toContain('Mme Josiane Lefébure');
+    expect((await telecharger(`/api/parcours/${handle.workflowId}/documents/resume-protocole.pdf`, 'ts.bruno')).status).toBe(403);
+    const html = await api.appel('GET', `/api/parcours/${handle.workflowId}/documents/resume-protocole?version=partenaires`, { jeton: await connecter('coord.essai') });
+    expect(html.status).toBe(200);
+    expect(html.texte).toContain('<h2>Plan d’apurement</h2>');
+    expect(html.texte).toContain('<a href="resume-protocole.pdf?version=partenaires">Version PDF</a>');
+    sansSecret(html.texte, 'le résumé HTML (partenaires)');
+    const mauvaiseVersion = await api.appel('GET', `/api/parcours/${handle.workflowId}/documents/resume-protocole.pdf?version=bailleur`, { jeton: await connecter('coord.essai') });
+    expect(mauvaiseVersion.status).toBe(400);
+    await terminer(handle);
+  });
+});
+
+describe('IML bail glissant : la fiche-bilan à la DDETS, la fiche de clôture aux partenaires', () => {
+  /** Lancement, SIAO, place, logement, puis six mois de sous-location : le bilan à 6 mois est attendu. */
+  async function jusquAuBilanA6Mois() {
+    const programme = CATALOGUE.trouver('concarneau-iml')!;
+    const menage = menageEssai();
+    const entree: EntreeIml = {
+      programme,
+      menage,
+      coordinateur: 'coord.essai',
+      travailleurSocial: 'ts.alice',
+      candidature: { structure: 'chrs', pretASortir: true, budgetTravaille: true, typologieRecherchee: 'T2', secteurs: ['Concarneau'], ressourcesMensuelles: 980, notes: 'SECRET-4412 : violences conjugales' },
+    };
+    const handle = await banc.env.client.workflow.start('imlBailGlissant', { taskQueue: banc.taskQueue, workflowId: `concarneau-iml--${menage.reference}`, args: [entree] });
+    const file = banc.env.client.workflow.getHandle(idFileIml(programme.id));
+    const e = await jusqua(handle, (x) => x.demandes.some((d) => d.role === 'siao' && d.statut === 'en_attente'));
+    const demande = e.demandes.find((d) => d.role === 'siao')!;
+    await handle.executeUpdate(repondreValidationUpdate, { args: [{ requestId: requete(), par: 'partenaire:siao', demandeId: demande.id, role: 'siao', decision: 'approuve' }] });
+    await jusqua(handle, (x) => x.etape === 'recherche_logement');
+    const debut = new Date(await banc.env.currentTimeMs()).toISOString().slice(0, 10);
+    await handle.executeUpdate(logementUpdate, {
+      args: [msg({ bailleur: { type: 'public' as const, nom: 'OPAC de Quimper Cornouaille', conventionne: true }, adresse: '4 impasse des Mouettes, 29900 Concarneau', typologie: 'T2' as const, loyerMensuel: 385, debutBailPrincipal: debut, debutSousLocation: debut })],
+    });
+    await jusqua(handle, (x) => x.etape === 'sous_location');
+
+    // Six mois plus tard : le bilan, tenu avec le bailleur et le ménage.
+    for (const h of [handle, file]) await repos(h);
+    await banc.env.sleep('184 days');
+    for (const h of [handle, file]) await repos(h);
+    await jusqua(handle, (x) => x.etape === 'bilan_mesure');
+    return { handle, file, menage, programme };
+  }
+
+  it('après le bilan à 6 mois, la DDETS reçoit la fiche-bilan non nominative en PDF ; à la fin de la mesure, la fiche de clôture', async () => {
+    const { handle, file, menage, programme } = await jusquAuBilanA6Mois();
+    await handle.executeUpdate(bilanMesureUpdate, {
+      args: [msg({ paiementLoyer: 'regulier' as const, situation: 'stable' as const, bailleurPresent: true, menagePresent: true, decision: 'poursuivre' as const, axes: ['budget' as const], notes: 'dette de jeu évoquée', freins: ['dette' as const] })],
+    });
+    const ddets = await recu(programme.partenaires.ddets!.courriel, menage.reference, 'Fiche-bilan IML : bilan de mesure à 6 mois');
+    expect(ddets.texte).toContain('Document joint (PDF) : Fiche-bilan de mesure.');
+    const fiche = await pdfJoint(ddets, `fiche-bilan-${menage.reference}-P6M.pdf`);
+    for (const t of ['Fiche-bilan de mesure — bilan de mesure à 6 mois', `Dossier ${menage.reference}`, 'Le bilan', 'Le bailleur et le ménage', 'poursuite de la mesure pendant 6 mois', 'La mesure', 'famille monoparentale', 'CHRS', 'Paiement du loyer', 'Situation du ménage et accompagnement social', 'stabilisée', 'Fiche non nominative']) {
+      expect(fiche).toContain(t);
+    }
+    sansSecret(fiche, 'la fiche-bilan de la DDETS');
+    expect(fiche).not.toContain('980');
+    await jusqua(handle, (x) => x.etape === 'sous_location');
+
+    // Téléchargement de la fiche-bilan (PDF et HTML) ; refusé à un autre travailleur social.
+    const pdf = await telecharger(`/api/parcours/${handle.workflowId}/documents/fiche-bilan.pdf?jalon=P6M`, 'coord.essai');
+    expect(pdf.status).toBe(200);
+    expect((await lirePdf(pdf.octets)).plat).toContain('Fiche-bilan de mesure — bilan de mesure à 6 mois');
+    const html = await api.appel('GET', `/api/parcours/${handle.workflowId}/documents/fiche-bilan`, { jeton: await connecter('ts.alice') });
+    expect(html.status).toBe(200);
+    expect(html.texte).toContain('<h1 id="titre-fiche">Fiche-bilan de mesure — bilan de mesure à 6 mois</h1>');
+    sansSecret(html.texte, 'la fiche-bilan HTML');
+    expect((await telecharger(`/api/parcours/${handle.workflowId}/documents/fiche-bilan.pdf`, 'ts.bruno')).status).toBe(403);
+    const absent = await api.appel('GET', `/api/parcours/${handle.workflowId}/documents/fiche-bilan.pdf?jalon=P10M`, { jeton: await connecter('coord.essai') });
+    expect(absent.status).toBe(404);
+    expect(absent.json.detail).toBe('Aucun bilan de mesure « P10M » dans ce parcours (bilans tenus : P6M).');
+
+    // Fin de la mesure (clôture anticipée) : la fiche de clôture aux partenaires, sans rien de confidentiel.
+    await handle.executeUpdate(cloreAnticipeUpdate, { args: [msg({ motif: 'Fin de l’essai des documents' }, 'coord.essai')] });
+    for (const a of [programme.partenaires.ddets!.courriel, programme.partenaires.siao!.courriel]) {
+      const m = await recu(a, menage.reference, 'Fin de mesure IML');
+      const cloture = await pdfJoint(m, `fiche-cloture-${menage.reference}.pdf`);
+      for (const t of ['Fiche de clôture', 'IML sortie de structure — bail glissant', 'Clôture anticipée', 'Bilans de mesure', 'Bilan à 6 mois']) expect(cloture, a).toContain(t);
+      sansSecret(cloture, `la fiche de clôture de ${a}`);
+    }
+    const auBailleur = await recu(programme.partenaires.bailleur!.courriel, menage.reference, 'Fin de la mesure IML sans glissement du bail');
+    sansSecret(await pdfJoint(auBailleur, `fiche-cloture-${menage.reference}.pdf`), 'la fiche de clôture du bailleur');
+    const fin = Date.now() + 15_000;
+    while ((await handle.describe()).status.name === 'RUNNING' && Date.now() < fin) await new Promise((r) => setTimeout(r, 50));
+    await repos(file);
+    await terminer(file);
+  });
+
+  it('glissement décidé au bilan à 6 mois : la fiche de clôture est jointe dès l’annonce du glissement au bailleur, à la DDETS et au SIAO', async () => {
+    const { handle, file, menage, programme } = await jusquAuBilanA6Mois();
+    await handle.executeUpdate(bilanMesureUpdate, {
+      args: [msg({ paiementLoyer: 'regulier' as const, situation: 'stable' as const, bailleurPresent: true, menagePresent: true, decision: 'glissement' as const, notes: 'dette de jeu soldée' })],
+    });
+    const bilan = await recu(programme.partenaires.ddets!.courriel, menage.reference, 'Fiche-bilan IML : bilan de mesure à 6 mois');
+    expect(await pdfJoint(bilan, `fiche-bilan-${menage.reference}-P6M.pdf`)).toContain('glissement du bail sans attendre le terme de la mesure');
+    for (const [a, sujet] of [
+      [programme.partenaires.bailleur!.courriel, 'Glissement du bail : le ménage devient locataire en titre'],
+      [programme.partenaires.ddets!.courriel, 'Fin de mesure IML : glissement du bail'],
+      [programme.partenaires.siao!.courriel, 'Fin de mesure IML : glissement du bail'],
+    ] as const) {
+      const m = await recu(a, menage.reference, sujet);
+      const fiche = await pdfJoint(m, `fiche-cloture-${menage.reference}.pdf`);
+      for (const t of ['Fiche de clôture', 'Issue Glissement du bail', 'Bail glissé au profit du ménage après 6 mois de sous-location', 'Durée de sous-location 6 mois', 'Bilan à 6 mois']) expect(fiche, a).toContain(t);
+      sansSecret(fiche, `la fiche de clôture de ${a}`);
+    }
+    const etat = await jusqua(handle, (x) => !!x.cloture);
+    expect(etat.details.ficheCloture).toMatchObject({ issue: 'glissement_du_bail', dureeSousLocationMois: 6 });
+    const fin = Date.now() + 15_000;
+    while ((await handle.describe()).status.name === 'RUNNING' && Date.now() < fin) await new Promise((r) => setTimeout(r, 50));
+    await repos(file);
+    await terminer(file);
+  });
+});
