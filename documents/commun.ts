@@ -6,7 +6,7 @@ import { DocumentIndisponible, type Lecteur, type SourceDocument } from './model
 export { dateEnFrancais, dureeEnFrancais };
 
 /** « 1er mars 2026 », « 12 mars 2026 ». */
-export const dateLettre = (iso: string): string => dateEnFrancais(iso).replace(/^1 /, '1er ');
+export const dateLettre = (iso: string): string => dateEnFrancais(iso);
 
 /** L'adresse sur plusieurs lignes (fenêtre d'enveloppe) : une ligne par segment séparé par une virgule. */
 export const lignesAdresse = (adresse: string): string[] =>

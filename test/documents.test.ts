@@ -149,7 +149,7 @@ describe('documents en PDF, relus', () => {
       'Mensualité 1 234,56 € par mois',
       'Dette restante 2 975,94 €',
       'Avenants',
-      '1 décembre 2027 12 mois',
+      '1er décembre 2027 12 mois',
       'Paiements',
       'Montant reçu 1 647,06 € sur 3 294,12 € attendus',
       'mars 2026 Impayé 0 € 1 647,06 €',
