@@ -84,7 +84,7 @@ function champ(cle: string, schema: z.ZodType, nom: string): Champ {
       if (d.format === 'email') return { ...base, genre: 'texte', typeHtml: 'email' };
       if (cle === 'telephone') return { ...base, genre: 'texte', typeHtml: 'tel' };
       if (cle === 'mois') return { ...base, genre: 'texte', aide: aide ?? 'Au format AAAA-MM, par exemple 2027-04.' };
-      const max = str.maxLength ?? Infinity;
+      const max = str.maxLength ?? 0;
       return { ...base, genre: max > 300 ? 'zone' : 'texte' };
     }
     default:
@@ -148,6 +148,35 @@ function valeurDe(c: Champ, corps: Corps): unknown {
   }
 }
 
+/** L'inverse : un objet (ex. l'exemple du registre) → les valeurs du formulaire, pour le pré-remplir. */
+export function valeursDe(champs: Champ[], objet: Record<string, unknown> | undefined): Corps {
+  const r: Corps = {};
+  for (const c of champs) {
+    const v = objet?.[c.nom.split('.').pop()!];
+    if (v === undefined || v === null) continue;
+    switch (c.genre) {
+      case 'groupe':
+        Object.assign(r, valeursDe(c.enfants!, v as Record<string, unknown>));
+        break;
+      case 'booleen':
+        r[c.nom] = v ? 'oui' : 'non';
+        break;
+      case 'case':
+        if (v === true) r[c.nom] = 'oui';
+        break;
+      case 'choixMultiples':
+        r[c.nom] = (v as unknown[]).map(String);
+        break;
+      case 'lignes':
+        r[c.nom] = (v as unknown[]).map(String).join('\n');
+        break;
+      default:
+        r[c.nom] = String(v);
+    }
+  }
+  return r;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Erreurs de l'API → champs
 
@@ -157,18 +186,34 @@ function valeurDe(c: Champ, corps: Corps): unknown {
  * rendues en tête du formulaire.
  */
 export function rangerErreurs(champs: Champ[], erreurs: Array<{ champ: string; message: string }>): { parChamp: Record<string, string>; autres: string[] } {
-  const noms = new Set<string>();
-  const parcourir = (l: Champ[]) => l.forEach((c) => (noms.add(c.nom), c.enfants && parcourir(c.enfants)));
+  const parNom = new Map<string, Champ>();
+  const parcourir = (l: Champ[]) => l.forEach((c) => (parNom.set(c.nom, c), c.enfants && parcourir(c.enfants)));
+  const noms = { has: (n: string) => parNom.has(n) };
   parcourir(champs);
   const parChamp: Record<string, string> = {};
   const autres: string[] = [];
   for (const e of erreurs) {
     let n = e.champ;
     while (n && !noms.has(n)) n = n.includes('.') ? n.slice(0, n.lastIndexOf('.')) : '';
-    if (n) parChamp[n] = parChamp[n] ? `${parChamp[n]} ; ${e.message}` : e.message;
+    const c = n ? parNom.get(n) : undefined;
+    const message = c ? pourLeFormulaire(c, e.message) : e.message;
+    if (n) parChamp[n] = parChamp[n] ? `${parChamp[n]} ; ${message}` : message;
     else autres.push(e.message);
   }
   return { parChamp, autres };
+}
+
+/**
+ * Les messages de type de zod (« Option invalide : une valeur parmi "a"|"b" attendue », « nombre
+ * attendu, chaîne de caractères reçu ») dits pour une personne devant un formulaire ; les messages
+ * propres aux schémas (« référence de dossier : 2 à 40 caractères… ») passent tels quels.
+ */
+function pourLeFormulaire(c: Champ, message: string): string {
+  if ((c.genre === 'choix' || c.genre === 'choixMultiples') && /^Option invalide/i.test(message)) return 'choisissez une valeur dans la liste';
+  if (c.genre === 'booleen' && /bool/i.test(message)) return 'choisissez « Oui » ou « Non »';
+  if (c.genre === 'nombre' && /nombre attendu/i.test(message)) return 'nombre attendu (par exemple 12 ou 812,40)';
+  if (c.genre === 'date' && /date|invalide/i.test(message) && !/obligatoire/.test(message)) return 'date attendue (jour, mois, année)';
+  return message;
 }
 
 // ---------------------------------------------------------------------------------------------
