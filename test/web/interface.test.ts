@@ -261,4 +261,56 @@ describe('l’interface web dans Chromium', () => {
     await coord.goto(`${ui.url}/parcours`);
     expect(new URL(coord.url()).pathname).toBe('/connexion');
   });
+  it('les autres parcours : lancement IML (file d’attente sur la page), formulaire du protocole ; un ménage non affecté reste fermé', async () => {
+    const page = await nouvellePage();
+    await connecter(page, 'coord.essai');
+    await page.goto(`${ui.url}/parcours/nouveau/reims-april-protocole`);
+    expect(await page.locator('#lancement-donnees-resiliation-jugementDu').count()).toBe(1);
+    await sansViolation(page, '22-lancer-protocole');
+    await page.goto(`${ui.url}/parcours/nouveau/concarneau-iml`);
+    await sansViolation(page, '23-lancer-iml');
+    const ref = reference('IML');
+    await page.locator('#lancement-travailleurSocial').selectOption('ts.alice');
+    await page.locator('#lancement-menage-reference').fill(ref);
+    await page.locator('#lancement-menage-nom').fill('M. Yann Le Goff');
+    await page.locator('#lancement-menage-composition').selectOption('personne_seule');
+    await page.locator('#lancement-menage-adresse').fill('CHRS de Concarneau, 29900 Concarneau');
+    await page.getByRole('button', { name: 'Lancer le parcours' }).click();
+    await page.waitForLoadState();
+    expect(new URL(page.url()).pathname).toBe(`/parcours/concarneau-iml--${ref}`);
+    await attendreTexte(page, /Étape\s+Candidature/);
+    expect(await page.locator('details.action > summary').allInnerTexts()).toEqual([
+      'Candidature du ménage hébergé (structure, prêt à sortir, budget travaillé)',
+      'Réaffecter le ménage',
+      'Clore le parcours avant son terme',
+    ]);
+    await expect(page.locator('h2', { hasText: 'Mesures actives et file d’attente du programme' }).count()).resolves.toBe(1);
+    await sansViolation(page, '24-parcours-iml');
+    // Réaffecter, puis clore avant le terme (motif obligatoire, dit en français).
+    await page.locator('#action-affectation > summary').click();
+    await page.locator('#affectation-ts').selectOption('ts.bruno');
+    await page.getByRole('button', { name: 'Affecter' }).click();
+    await page.waitForLoadState();
+    await expect(page.locator('[role=status]').innerText()).resolves.toContain('Affectation');
+    expect(await page.locator('dl.infos').first().innerText()).toContain('Bruno Travailleur');
+    await page.locator('#action-cloture-anticipee > summary').click();
+    await page.getByRole('button', { name: 'Clore le parcours' }).click();
+    await page.waitForLoadState();
+    await expect(page.locator('#cloture-motif-erreur').innerText()).resolves.toBe('motif requis (3 caractères au moins)');
+    await sansViolation(page, '25-cloture-motif-manquant');
+    await page.locator('#cloture-motif').fill('Le ménage a trouvé un logement par ses propres moyens.');
+    await page.getByRole('button', { name: 'Clore le parcours' }).click();
+    await page.waitForLoadState();
+    await attendreTexte(page, 'Clôture anticipée');
+    await expect(page.locator('h1 .badge').innerText()).resolves.toBe('Clôturé');
+    expect(await page.locator('details.action').count()).toBe(0);
+
+    const bruno = await nouvellePage(360);
+    await connecter(bruno, 'ts.bruno');
+    const r = await bruno.goto(`${ui.url}/parcours/loiret-ahu--${refLoiret}`);
+    expect(r?.status()).toBe(403);
+    await expect(bruno.locator('[role=alert]').innerText()).resolves.toContain('Ce ménage ne vous est pas affecté.');
+    expect(await bruno.locator('body').innerText()).not.toContain('Lefébure');
+    await sansViolation(bruno, '26-acces-refuse-360');
+  });
 });
