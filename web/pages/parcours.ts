@@ -18,7 +18,9 @@ import {
   LIBELLES_STATUT_DEMANDE,
   LIBELLES_STATUT_ECHEANCE,
   LIBELLES_TYPE_PARCOURS,
+  LIBELLES_CHAMPS,
   LIBELLES_VALEURS,
+  humaniser,
   libelleValeur,
 } from '../libelles';
 import { estCoordination, nomDe, travailleursSociaux, type Contexte } from './commun';
@@ -116,6 +118,33 @@ function sectionDemandes(etat: EtatParcours): Brut {
   )}</tbody></table></div>`;
 }
 
+/** Une valeur des détails du parcours, lisible (dates, oui/non, libellés, listes). */
+function valeurLisible(v: unknown, profondeur = 0): Brut {
+  if (v === null || v === undefined || v === '') return html`—`;
+  if (typeof v === 'boolean') return html`${v ? 'Oui' : 'Non'}`;
+  if (typeof v === 'number') return html`${v.toLocaleString('fr-FR')}`;
+  if (typeof v === 'string') {
+    if (/^\d{4}-\d{2}-\d{2}(T[\d:.]+Z?)?$/.test(v)) return html`${dateFr(v)}`;
+    return html`${LIBELLES_VALEURS[v] ?? v}`;
+  }
+  if (Array.isArray(v)) {
+    if (!v.length) return html`aucun`;
+    if (v.every((x) => typeof x !== 'object' || x === null)) return html`${v.map((x) => valeurLisible(x, profondeur + 1).valeur).join(', ')}`;
+    return html`<ul>${v.map((x) => html`<li>${valeurLisible(x, profondeur + 1)}</li>`)}</ul>`;
+  }
+  if (typeof v === 'object' && profondeur < 3) {
+    const entrees = Object.entries(v as Record<string, unknown>).filter(([, x]) => x !== undefined);
+    return html`<dl class="infos">${entrees.map(([k, x]) => html`<dt>${LIBELLES_CHAMPS[k] ?? humaniser(k)}</dt><dd>${valeurLisible(x, profondeur + 1)}</dd>`)}</dl>`;
+  }
+  return html`${JSON.stringify(v)}`;
+}
+
+function sectionDetails(etat: EtatParcours): Brut {
+  const entrees = Object.entries(etat.details).filter(([, v]) => v !== undefined);
+  if (!entrees.length) return brut('');
+  return html`<h2>Informations du dossier</h2><p class="aide">Ce que les partenaires concernés peuvent aussi connaître.</p>${valeurLisible(etat.details)}`;
+}
+
 function sectionJournal(etat: EtatParcours): Brut {
   const l = [...etat.journal].reverse();
   return html`<h2>Journal du parcours</h2><p class="aide">Du plus récent au plus ancien.</p><ol class="journal">${l.map(
@@ -153,6 +182,7 @@ ${sectionCoordination(ctx, etat, o.retour)}
 ${sectionEcheances(etat)}
 ${sectionDemandes(etat)}
 ${o.fileIml ? sectionFileIml(ctx, o.fileIml, etat.workflowId) : ''}
+${sectionDetails(etat)}
 ${sectionMenage(etat)}
 ${sectionJournal(etat)}`;
 }
