@@ -226,6 +226,26 @@ describe('l’interface web dans Chromium', () => {
     expect(await coord.locator('body').innerText()).toContain('Accord du service, bonne continuation.');
     await sansViolation(coord, '16-parcours-decision-partenaire');
 
+    // La travailleuse sociale clôt le parcours (situation stabilisée) : la veille active envoie au
+    // bailleur un lien pour signaler une rechute ; sa page a la même présentation.
+    const ts = await nouvellePage(360);
+    await connecter(ts, 'ts.alice');
+    await ts.goto(`${ui.url}/parcours/reims-april--${ref}`);
+    await ts.locator('#action-cloture > summary').click();
+    await ts.locator('#m-cloture-issue').selectOption('situation_stabilisee');
+    await ts.locator('#m-cloture-motif').fill('Loyer courant repris');
+    await ts.locator('#action-cloture').getByRole('button', { name: 'Enregistrer' }).click();
+    await ts.waitForLoadState();
+    await attendreTexte(ts, 'veille active');
+    expect(await defileHorizontalement(ts)).toBe(false);
+    const bailleur = CATALOGUE.trouver('reims-april')!.partenaires.bailleur!.courriel;
+    const veille = await banc.courriels.waitFor((m) => m.a.includes(bailleur) && m.sujet.includes(ref) && /\/liens\//.test(m.texte), { timeoutMs: 20_000 });
+    const lienRechute = /https?:\/\/127\.0\.0\.1:\d+\/liens\/[A-Za-z0-9_.-]+/.exec(veille.texte)![0];
+    await p.goto(lienRechute);
+    await expect(p.locator('h1').innerText()).resolves.toContain('rechute');
+    expect(await p.locator('body').innerText()).not.toContain('Lefébure');
+    await sansViolation(p, '16b-partenaire-rechute');
+
     // Un lien modifié, puis un lien expiré.
     await p.goto(`${lien!.slice(0, -2)}xx`);
     await expect(p.locator('h1').innerText()).resolves.toBe('Lien non valide');
