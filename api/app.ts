@@ -20,7 +20,7 @@ import { routesFileIml } from './routes/file-iml';
 import { routesLiens } from './routes/liens';
 import { routesParcours } from './routes/parcours';
 import { routesSante } from './routes/sante';
-import { routesWeb } from '../web/routes';
+import { pageIntrouvable, routesWeb } from '../web/routes';
 
 export type { DependancesApi, OptionsApi } from './dependances';
 
@@ -133,6 +133,7 @@ export function creerApplication(deps: DependancesApi): Express {
   app.use(routesFileIml(d));
 
   // ---- Route inconnue ----------------------------------------------------------------------
+  app.use(pageIntrouvable);
   app.use((req, res) => {
     envoyerProbleme(res, new Probleme(404, `Aucune ressource ${req.method} ${cheminMasque(req.path)}.`));
   });

@@ -185,7 +185,11 @@ export function valeursDe(champs: Champ[], objet: Record<string, unknown> | unde
  * (« carnetDeRoute.0 » → « carnetDeRoute ») ; celles qui ne correspondent à aucun champ sont
  * rendues en tête du formulaire.
  */
-export function rangerErreurs(champs: Champ[], erreurs: Array<{ champ: string; message: string }>): { parChamp: Record<string, string>; autres: string[] } {
+export function rangerErreurs(
+  champs: Champ[],
+  erreurs: Array<{ champ: string; message: string }>,
+  saisie?: Corps,
+): { parChamp: Record<string, string>; autres: string[] } {
   const parNom = new Map<string, Champ>();
   const parcourir = (l: Champ[]) => l.forEach((c) => (parNom.set(c.nom, c), c.enfants && parcourir(c.enfants)));
   const noms = { has: (n: string) => parNom.has(n) };
@@ -196,7 +200,8 @@ export function rangerErreurs(champs: Champ[], erreurs: Array<{ champ: string; m
     let n = e.champ;
     while (n && !noms.has(n)) n = n.includes('.') ? n.slice(0, n.lastIndexOf('.')) : '';
     const c = n ? parNom.get(n) : undefined;
-    const message = c ? pourLeFormulaire(c, e.message) : e.message;
+    const vide = c !== undefined && saisie !== undefined && c.genre !== 'groupe' && liste(saisie[c.nom]).every((x) => x.trim() === '');
+    const message = c ? (vide && c.requis && c.genre !== 'choixMultiples' ? 'champ obligatoire' : pourLeFormulaire(c, e.message)) : e.message;
     if (n) parChamp[n] = parChamp[n] ? `${parChamp[n]} ; ${message}` : message;
     else autres.push(e.message);
   }

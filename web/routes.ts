@@ -208,7 +208,7 @@ export function routesWeb(deps: DependancesApi, auth: OptionsAuth & { maintenant
             if (x instanceof Probleme) erreurs.push(...erreursDe(x));
           }
         }
-        const { parChamp, autres } = rangerErreurs([c.travailleur, ...c.menage, ...c.donnees], erreurs);
+        const { parChamp, autres } = rangerErreurs([c.travailleur, ...c.menage, ...c.donnees], erreurs, saisie);
         envoyer(res, ctx, e.status, `Lancer un parcours : ${programme.nom}`, pageLancement(ctx, programme, { valeurs: saisie, erreurs: parChamp, autres }), false);
       }
     }),
@@ -250,7 +250,7 @@ export function routesWeb(deps: DependancesApi, auth: OptionsAuth & { maintenant
       await action();
     } catch (e) {
       if (!(e instanceof Probleme) || e.status >= 500 || e.status === 403 || e.status === 404) throw e;
-      const { parChamp, autres } = rangerErreurs(champs, erreursDe(e));
+      const { parChamp, autres } = rangerErreurs(champs, erreursDe(e), req.body as Corps);
       const refus = e.status === 409;
       await rendreParcours(req, res, e.status, {
         formulaire: nomFormulaire,
@@ -328,6 +328,15 @@ export function routesWeb(deps: DependancesApi, auth: OptionsAuth & { maintenant
   );
 
   return r;
+}
+
+/**
+ * Route inconnue demandée par un navigateur (Accept: text/html, hors /api et /codec) : une page
+ * « introuvable » en français plutôt que du JSON. À monter juste avant le 404 de l'API.
+ */
+export function pageIntrouvable(req: Request, res: Response, next: NextFunction): void {
+  if (req.method !== 'GET' || /^\/(api|codec)(\/|$)/.test(req.path) || req.accepts(['json', 'html']) !== 'html') return next();
+  pageErreur(res, undefined, 404, 'Cette page n’existe pas. Vérifiez l’adresse, ou repartez de la liste des parcours.');
 }
 
 /** Les erreurs par champ d'un problème de l'API (ou son détail, sans champ). */

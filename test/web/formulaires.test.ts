@@ -47,6 +47,12 @@ describe('formulaires tirés des schémas zod', () => {
     expect(parChamp['menage.reference']).toBe('champ obligatoire');
     expect(parChamp['menage.composition']).toBe('choisissez une valeur dans la liste');
     expect(autres).toEqual(['autre']);
+    // Une date laissée vide : « champ obligatoire », pas « date attendue ».
+    const situation = champsDe(REGISTRE.prevention_precontentieuse!.schemaLancement);
+    const vide = rangerErreurs(situation, [{ champ: 'situation.debutBail', message: 'date AAAA-MM-JJ attendue' }], { 'situation.debutBail': '' });
+    expect(vide.parChamp['situation.debutBail']).toBe('champ obligatoire');
+    const fausse = rangerErreurs(situation, [{ champ: 'situation.debutBail', message: 'date AAAA-MM-JJ attendue' }], { 'situation.debutBail': '31/02' });
+    expect(fausse.parChamp['situation.debutBail']).toBe('date attendue (jour, mois, année)');
     const rendu = rendreChamps(champs, 'f', { erreurs: parChamp }).valeur;
     expect(rendu).toContain('<p class="message-erreur" id="f-menage-reference-erreur">champ obligatoire</p>');
     expect(rendu).toContain('<input type="text" id="f-menage-reference" name="menage.reference" value="" aria-describedby="f-menage-reference-aide f-menage-reference-erreur" aria-invalid="true"');
