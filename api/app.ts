@@ -133,7 +133,7 @@ export function creerApplication(deps: DependancesApi): Express {
   app.use(routesFileIml(d));
 
   // ---- Route inconnue ----------------------------------------------------------------------
-  app.use(pageIntrouvable);
+  app.use(pageIntrouvable(d, auth));
   app.use((req, res) => {
     envoyerProbleme(res, new Probleme(404, `Aucune ressource ${req.method} ${cheminMasque(req.path)}.`));
   });

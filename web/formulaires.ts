@@ -201,7 +201,7 @@ export function rangerErreurs(
     while (n && !noms.has(n)) n = n.includes('.') ? n.slice(0, n.lastIndexOf('.')) : '';
     const c = n ? parNom.get(n) : undefined;
     const vide = c !== undefined && saisie !== undefined && c.genre !== 'groupe' && liste(saisie[c.nom]).every((x) => x.trim() === '');
-    const message = c ? (vide && c.requis && c.genre !== 'choixMultiples' ? 'champ obligatoire' : pourLeFormulaire(c, e.message)) : e.message;
+    const message = c ? (vide && c.requis && c.genre !== 'choixMultiples' && /attendu|invalide|obligatoire/i.test(e.message) ? 'champ obligatoire' : pourLeFormulaire(c, e.message)) : e.message;
     if (n) parChamp[n] = parChamp[n] ? `${parChamp[n]} ; ${message}` : message;
     else autres.push(e.message);
   }

@@ -39,7 +39,7 @@ import { pageFileIml } from './pages/file-iml';
 import { champsLancement, pageChoixProgramme, pageLancement } from './pages/lancement';
 import { pageParcours, type RetourFormulaire } from './pages/parcours';
 import { pageTableau, type Filtres } from './pages/tableau';
-import { csrfValide, exigerSessionWeb, lireSession, origineAcceptee, retourSur } from './session';
+import { csrfValide, exigerSessionWeb, jetonCsrf, lireSession, origineAcceptee, retourSur } from './session';
 
 const CLES_FILTRES = ['programme', 'type', 'etape', 'travailleurSocial', 'enRetard', 'cloture'] as const;
 const attendre = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -334,9 +334,13 @@ export function routesWeb(deps: DependancesApi, auth: OptionsAuth & { maintenant
  * Route inconnue demandée par un navigateur (Accept: text/html, hors /api et /codec) : une page
  * « introuvable » en français plutôt que du JSON. À monter juste avant le 404 de l'API.
  */
-export function pageIntrouvable(req: Request, res: Response, next: NextFunction): void {
-  if (req.method !== 'GET' || /^\/(api|codec)(\/|$)/.test(req.path) || req.accepts(['json', 'html']) !== 'html') return next();
-  pageErreur(res, undefined, 404, 'Cette page n’existe pas. Vérifiez l’adresse, ou repartez de la liste des parcours.');
+export function pageIntrouvable(deps: DependancesApi, auth: OptionsAuth) {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    if (req.method !== 'GET' || /^\/(api|codec)(\/|$)/.test(req.path) || req.accepts(['json', 'html']) !== 'html') return next();
+    const s = lireSession(auth, req);
+    const ctx = s && s !== 'expiree' ? { deps, personne: s.personne, csrf: jetonCsrf(s.jeton), chemin: req.path } : undefined;
+    pageErreur(res, ctx, 404, 'Cette page n’existe pas. Vérifiez l’adresse, ou repartez de la liste des parcours.');
+  };
 }
 
 /** Les erreurs par champ d'un problème de l'API (ou son détail, sans champ). */

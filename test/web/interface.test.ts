@@ -275,6 +275,10 @@ describe('l’interface web dans Chromium', () => {
     const r = await coord.goto(`${ui.url}/parcours/loiret-ahu--INEXISTANT-1`);
     expect(r?.status()).toBe(404);
     await sansViolation(coord, '21-parcours-introuvable');
+    const inconnue = await coord.goto(`${ui.url}/une-page-qui-n-existe-pas`);
+    expect(inconnue?.status()).toBe(404);
+    await expect(coord.locator('h1').innerText()).resolves.toBe('Page introuvable');
+    await sansViolation(coord, '21b-page-inconnue');
     await coord.getByRole('button', { name: 'Se déconnecter' }).click();
     await coord.waitForLoadState();
     await expect(coord.locator('[role=status]').innerText()).resolves.toBe('Vous êtes déconnecté.');
