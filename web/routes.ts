@@ -244,7 +244,6 @@ export function routesWeb(deps: DependancesApi, auth: OptionsAuth & { maintenant
    * de saisie (400) à côté des champs.
    */
   async function agir(req: Request, res: Response, nomFormulaire: string, champs: Champ[], action: () => Promise<unknown>): Promise<void> {
-    const ctx = contexte(req);
     const { handle, etat: avant } = await chargerParcours(deps, req.params.id);
     try {
       await action();
@@ -267,7 +266,6 @@ export function routesWeb(deps: DependancesApi, auth: OptionsAuth & { maintenant
       if (!e || e.etape !== avant.etape || e.cloture) break;
       await attendre(100);
     }
-    void ctx;
     res.redirect(303, `/parcours/${encodeURIComponent(avant.workflowId)}?fait=${encodeURIComponent(nomFormulaire)}`);
   }
 

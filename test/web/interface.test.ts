@@ -279,6 +279,12 @@ describe('l’interface web dans Chromium', () => {
     expect(inconnue?.status()).toBe(404);
     await expect(coord.locator('h1').innerText()).resolves.toBe('Page introuvable');
     await sansViolation(coord, '21b-page-inconnue');
+    // Un POST sans le jeton anti-CSRF de la session est refusé, même avec le cookie.
+    const sansJeton = await coord.request.post(`${ui.url}/parcours/loiret-ahu--${refLoiret}/cloture`, { form: { motif: 'Clôture forgée par un autre site', requestId: 'csrf-1' }, maxRedirects: 0 });
+    expect(sansJeton.status()).toBe(403);
+    expect(await sansJeton.text()).toContain('Ce formulaire a expiré ou ne vient pas de cette application.');
+    await coord.goto(`${ui.url}/parcours/loiret-ahu--${refLoiret}`);
+    await expect(coord.locator('h1 .badge').innerText()).resolves.toBe('En cours');
     await coord.getByRole('button', { name: 'Se déconnecter' }).click();
     await coord.waitForLoadState();
     await expect(coord.locator('[role=status]').innerText()).resolves.toBe('Vous êtes déconnecté.');
