@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 /**
  * L'interface web dans un vrai navigateur (Chromium de Debian, playwright-core), sur le serveur
  * Temporal de développement (le tableau de bord liste les parcours : le serveur à saut de temps ne
@@ -105,8 +106,17 @@ describe('l’interface web dans Chromium', () => {
     await connecter(coord, 'coord.essai', 'pas-le-bon');
     await expect(coord.locator('[role=alert]').innerText()).resolves.toContain('Identifiant ou mot de passe incorrect.');
     await sansViolation(coord, '02-connexion-erreur');
-    await connecter(coord, 'coord.essai');
-    expect(new URL(coord.url()).pathname).toBe('/parcours');
+    // Au clavier seulement : le lien d'évitement d'abord, puis identifiant, mot de passe, Entrée.
+    await coord.goto(`${ui.url}/connexion`);
+    await coord.keyboard.press('Tab');
+    expect(await coord.evaluate(() => document.activeElement?.textContent)).toBe('Aller au contenu');
+    await coord.locator('#identifiant').focus();
+    await coord.keyboard.type('coord.essai');
+    await coord.keyboard.press('Tab');
+    expect(await coord.evaluate(() => document.activeElement?.id)).toBe('motDePasse');
+    await coord.keyboard.type(MOT_DE_PASSE);
+    await coord.keyboard.press('Enter');
+    await coord.waitForURL(`${ui.url}/parcours`);
     await expect(coord.locator('h1').innerText()).resolves.toBe('Tableau de bord des parcours');
     // Les outils des opérateurs : la boîte de réception et l'interface Temporal.
     await expect(coord.getByRole('link', { name: 'Boîte de réception de démonstration' }).getAttribute('href')).resolves.toBe(banc.courriels.inboxUrl);
@@ -160,7 +170,10 @@ describe('l’interface web dans Chromium', () => {
     // À l'étape « aller vers », seule la tentative de contact (et la clôture) sont proposées.
     const actions = await ts.locator('details.action > summary').allInnerTexts();
     expect(actions).toEqual(['Tentative de contact (canal, créneau, issue)', 'Clôture du parcours avec son issue']);
-    await ts.locator('#action-tentative-contact > summary').click();
+    // Le formulaire s'ouvre au clavier (Entrée sur son résumé).
+    await ts.locator('#action-tentative-contact > summary').focus();
+    await ts.keyboard.press('Enter');
+    expect(await ts.locator('#action-tentative-contact').getAttribute('open')).not.toBeNull();
     expect(await defileHorizontalement(ts)).toBe(false);
     await sansViolation(ts, '10-parcours-ts-360');
     await ts.locator('#m-tentative-contact-canal').selectOption('telephone');
