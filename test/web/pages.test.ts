@@ -84,4 +84,16 @@ describe('page d’un parcours', () => {
     expect(clos).not.toContain('<details class="action"');
     expect(clos).toContain('Le parcours est clôturé');
   });
+  it('protocole en cours : « paiement constaté », accompagnement, avenant… avec des champs libellés en français', () => {
+    const protocole: EtatParcours = { ...etat, workflowId: 'reims-april-protocole--P-1', typeParcours: 'protocole_post_resiliation', programme: { id: 'reims-april-protocole', version: 1, nom: 'Reims' }, etape: 'suivi_protocole', libelleEtape: 'Protocole en cours', echeances: [], details: {} };
+    const h = pageParcours(ctx('ts.alice'), protocole).valeur;
+    expect([...h.matchAll(/<details class="action" id="action-([a-z-]+)"/g)].map((m) => m[1])).toEqual(['accompagnement', 'paiement', 'avenant', 'orientation', 'cloture']);
+    expect(h).toContain('<label for="m-paiement-mois">Mois (AAAA-MM)');
+    expect(h).toContain('<option value="paye">Payé</option>');
+    expect(h).toMatch(/<label for="m-paiement-montant">Montant reçu \(€\)/);
+    // Chaque champ rendu a son libellé associé.
+    const ids = [...h.matchAll(/<(?:input|select|textarea) (?:type="[a-z]+" )?(?:inputmode="[a-z]+" )?id="([^"]+)"/g)].map((m) => m[1]!);
+    expect(ids.length).toBeGreaterThan(10);
+    for (const id of ids) expect(h, id).toContain(`for="${id}"`);
+  });
 });
