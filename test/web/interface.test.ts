@@ -16,7 +16,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { creerAnnuaire } from '../../personnel/annuaire';
 import { hashPassword } from '../../securite/mots-de-passe';
-import { CATALOGUE, PERSONNEL, monterBanc, type Banc } from '../outils/environnement';
+import { etatQuery } from '../../domain/messages';
+import { CATALOGUE, PERSONNEL, SIGNEUR, monterBanc, type Banc } from '../outils/environnement';
 import { capturer, defileHorizontalement, demarrerInterface, lancerNavigateur, portLibre, verifierAxe, type InterfaceEssai } from '../outils/navigateur';
 
 const MOT_DE_PASSE = 'mot-de-passe-essai';
@@ -222,6 +223,16 @@ describe('l’interface web dans Chromium', () => {
     expect(await p.getByRole('button', { name: 'Se déconnecter' }).count()).toBe(0);
     expect(await p.locator('body').innerText()).not.toContain('Lefébure');
     await sansViolation(p, '13-partenaire-validation');
+    // Le formulaire du paiement mensuel (protocole) a le même gabarit ; un mois de protocole
+    // demande du temps simulé : on examine ici son formulaire sur la demande en attente, avec un
+    // jeton « paiement » signé par la clé des essais (la page ne montre que la demande visée).
+    const etatComite = await banc.env.client.workflow.getHandle(`reims-april--${ref}`).query(etatQuery);
+    const demande = etatComite.demandes.find((d) => d.statut === 'en_attente')!;
+    const jetonPaiement = SIGNEUR.signer({ workflowId: `reims-april--${ref}`, demandeId: demande.id, role: demande.role, action: 'paiement' }, new Date(Date.now() + 86_400_000));
+    await p.goto(`${ui.url}/liens/${jetonPaiement}`);
+    expect(await p.locator('input[name=montant]').count()).toBe(1);
+    await sansViolation(p, '13b-partenaire-formulaire-paiement');
+    await p.goto(lien!);
     await p.locator('#decision-approuve').check();
     await p.locator('#commentaire').fill('Accord du service, bonne continuation.');
     await p.getByRole('button', { name: 'Envoyer ma réponse' }).click();
