@@ -11,7 +11,7 @@ import { estDureeIso } from '../workflows/blocs/duree';
 import { exigerRoles, exigerSession, creerSessions, routesSession, type OptionsAuth } from './auth';
 import type { DependancesApi } from './dependances';
 import { rendreDocs } from './docs';
-import { envoyerPage, html } from './html';
+import { envoyerPage } from './html';
 import { construireDocument } from './openapi';
 import { depuisTemporal, envoyerProbleme, Probleme, TYPES_PROBLEME } from './problemes';
 import { routesCodec } from './routes/codec';
@@ -20,6 +20,7 @@ import { routesProgrammes } from './routes/programmes';
 import { routesLiens } from './routes/liens';
 import { routesParcours } from './routes/parcours';
 import { routesSante } from './routes/sante';
+import { pageIntrouvable, routesWeb } from '../web/routes';
 
 export type { DependancesApi, OptionsApi } from './dependances';
 
@@ -121,19 +122,8 @@ export function creerApplication(deps: DependancesApi): Express {
   app.get('/docs', (_req, res) => {
     envoyerPage(res, 200, { titre: 'Documentation de l’API — Prévention des expulsions', contenu: pageDocs, large: true });
   });
-  app.get('/', (_req, res) => {
-    envoyerPage(res, 200, {
-      titre: 'Prévention des expulsions — API',
-      contenu: html`<h1>Plateforme des parcours de prévention des expulsions</h1>
-<p>Ce service expose l’API de la plateforme et les pages de réponse des partenaires.</p>
-<ul>
-<li><a href="/docs">Documentation de l’API</a> (et le <a href="/openapi.json">document OpenAPI</a>)</li>
-<li><a href="/health">État du service</a></li>
-${deps.options.temporalUiUrl ? html`<li><a href="${deps.options.temporalUiUrl}">Interface Temporal</a> (parcours en cours, historiques)</li>` : ''}
-${deps.options.mailInboxUrl ? html`<li><a href="${deps.options.mailInboxUrl}">Boîte de réception de démonstration</a> (courriels envoyés aux partenaires)</li>` : ''}
-</ul>`,
-    });
-  });
+  // L'interface web du personnel (pages HTML, sa propre redirection vers /connexion) ; « / » y mène.
+  app.use(routesWeb(d, { ...auth, maintenant }));
 
   // ---- Personnel connecté ------------------------------------------------------------------
   app.use(routesCodec(d, [exigerSession(auth), exigerRoles('admin', 'coordinateur')]));
@@ -143,6 +133,7 @@ ${deps.options.mailInboxUrl ? html`<li><a href="${deps.options.mailInboxUrl}">Bo
   app.use(routesProgrammes(d));
 
   // ---- Route inconnue ----------------------------------------------------------------------
+  app.use(pageIntrouvable(d, auth));
   app.use((req, res) => {
     envoyerProbleme(res, new Probleme(404, `Aucune ressource ${req.method} ${cheminMasque(req.path)}.`));
   });

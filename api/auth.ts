@@ -215,7 +215,7 @@ export function raisonRefusMessage(
 // Routes de session
 
 /** Limite simple des échecs de connexion (10 par identifiant et par quart d'heure). */
-function creerLimiteur(maintenant: () => Date, max = 10, fenetreMs = 15 * 60_000) {
+export function creerLimiteur(maintenant: () => Date, max = 10, fenetreMs = 15 * 60_000) {
   const echecs = new Map<string, number[]>();
   return {
     bloque(id: string): boolean {
@@ -238,30 +238,41 @@ function creerLimiteur(maintenant: () => Date, max = 10, fenetreMs = 15 * 60_000
 /** Empreinte factice : vérifier même quand le compte n'existe pas (temps de réponse comparable). */
 const EMPREINTE_FACTICE = `scrypt$16384$8$1$${Buffer.alloc(16, 1).toString('base64')}$${Buffer.alloc(64, 2).toString('base64')}`;
 
+/** L'en-tête Set-Cookie de la session (HttpOnly, SameSite=Lax, Secure en https). */
+export const cookieSession = (o: Pick<OptionsAuth, 'cookieSecurise'>, valeur: string, maxAge: number): string =>
+  [
+    `${NOM_COOKIE}=${valeur}`,
+    'Path=/',
+    'HttpOnly',
+    'SameSite=Lax',
+    `Max-Age=${maxAge}`,
+    ...(o.cookieSecurise ? ['Secure'] : []),
+  ].join('; ');
+
+/**
+ * Vérifie identifiant et mot de passe (corps analysé par `connexionSchema`) et ouvre une session ;
+ * lève 400, 401 ou 429 en français. Partagé par POST /api/session et le formulaire /connexion.
+ */
+export async function ouvrirSession(o: OptionsAuth, limiteur: ReturnType<typeof creerLimiteur>, corpsBrut: unknown) {
+  const { identifiant, motDePasse } = analyser(connexionSchema, corpsBrut);
+  if (limiteur.bloque(identifiant)) throw new Probleme(429, MESSAGES_AUTH.tentatives);
+  const personne = o.annuaire.trouver(identifiant);
+  const ok = await verifyPassword(motDePasse, personne?.motDePasse ?? EMPREINTE_FACTICE);
+  if (!personne || !ok) {
+    limiteur.echec(identifiant);
+    throw new Probleme(401, MESSAGES_AUTH.identifiants, { type: TYPES_PROBLEME.authentification });
+  }
+  limiteur.reussite(identifiant);
+  return { personne, ...o.sessions.ouvrir(personne) };
+}
+
 export function routesSession(o: OptionsAuth & { maintenant: () => Date }): Router {
   const r = Router();
   const limiteur = creerLimiteur(o.maintenant);
-  const cookie = (valeur: string, maxAge: number) =>
-    [
-      `${NOM_COOKIE}=${valeur}`,
-      'Path=/',
-      'HttpOnly',
-      'SameSite=Lax',
-      `Max-Age=${maxAge}`,
-      ...(o.cookieSecurise ? ['Secure'] : []),
-    ].join('; ');
+  const cookie = (valeur: string, maxAge: number) => cookieSession(o, valeur, maxAge);
 
   r.post('/api/session', async (req, res) => {
-    const { identifiant, motDePasse } = analyser(connexionSchema, req.body);
-    if (limiteur.bloque(identifiant)) throw new Probleme(429, MESSAGES_AUTH.tentatives);
-    const personne = o.annuaire.trouver(identifiant);
-    const ok = await verifyPassword(motDePasse, personne?.motDePasse ?? EMPREINTE_FACTICE);
-    if (!personne || !ok) {
-      limiteur.echec(identifiant);
-      throw new Probleme(401, MESSAGES_AUTH.identifiants, { type: TYPES_PROBLEME.authentification });
-    }
-    limiteur.reussite(identifiant);
-    const { jeton, expireLe } = o.sessions.ouvrir(personne);
+    const { personne, jeton, expireLe } = await ouvrirSession(o, limiteur, req.body);
     res.setHeader('Set-Cookie', cookie(jeton, o.ttlSecondes(expireLe)));
     res.setHeader('Cache-Control', 'no-store');
     res.status(200).json({ jeton, expireLe: expireLe.toISOString(), personne: publique(personne) });

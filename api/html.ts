@@ -47,7 +47,7 @@ h1 { font-size: 1.6rem; line-height: 1.25; margin-top: 0; color: #000091; }
 h2 { font-size: 1.25rem; margin-top: 2rem; }
 h3 { font-size: 1.05rem; margin-bottom: .25rem; }
 a { color: #000091; }
-a:focus, button:focus, input:focus, textarea:focus, summary:focus { outline: 3px solid #0a76f6; outline-offset: 2px; }
+a:focus, button:focus, input:focus, select:focus, textarea:focus, summary:focus { outline: 3px solid #0a76f6; outline-offset: 2px; }
 .encadre { border-left: 4px solid #000091; background: #f0f0ff; padding: .75rem 1rem; margin: 1rem 0; }
 .alerte { border-left: 4px solid #b34000; background: #fff4ec; padding: .75rem 1rem; margin: 1rem 0; }
 .erreur { border-left: 4px solid #ce0500; background: #ffe9e9; padding: .75rem 1rem; margin: 1rem 0; }
@@ -74,13 +74,89 @@ th { background: #eeeeee; }
 .GET { background: #18753c; } .POST { background: #000091; } .DELETE { background: #ce0500; } .PUT, .PATCH { background: #716043; }
 nav.sommaire ul { columns: 2; }
 footer { max-width: 64rem; margin: 0 auto 2rem; padding: 0 1.5rem; color: #3a3a3a; font-size: .9rem; }
+.evitement { position: absolute; left: -999px; top: 0; background: #fff; color: #000091; padding: .5rem 1rem; z-index: 10; }
+.evitement:focus { left: .5rem; top: .5rem; }
+header.bandeau { display: flex; flex-wrap: wrap; align-items: center; gap: .5rem 1.25rem; }
+header.bandeau a { color: #fff; }
+header.bandeau a:focus, header.bandeau button:focus { outline-color: #fff; }
+nav.principale ul { display: flex; flex-wrap: wrap; gap: .25rem 1rem; list-style: none; margin: 0; padding: 0; }
+nav.principale a[aria-current=page] { font-weight: 700; text-decoration-thickness: 3px; }
+.compte { margin-left: auto; display: flex; flex-wrap: wrap; align-items: center; gap: .5rem; }
+.compte form { margin: 0; }
+.compte button { background: #fff; color: #000091; padding: .3rem .8rem; }
+.compte button:hover { background: #e3e3fd; }
+.outils { background: #e3e3fd; padding: .4rem 1.25rem; font-size: .95rem; }
+.outils ul { display: flex; flex-wrap: wrap; gap: .25rem 1.25rem; list-style: none; margin: 0; padding: 0; }
+input[type=text], input[type=password], input[type=number], input[type=date], input[type=email], input[type=tel], input[type=month], select {
+  font: inherit; width: 100%; max-width: 100%; padding: .45rem .5rem; border: 1px solid #3a3a3a; border-radius: .25rem; background: #fff; color: #161616; }
+input[type=checkbox] { width: 1.15rem; height: 1.15rem; vertical-align: middle; }
+.champ { margin: .75rem 0; }
+.champ.en-erreur input, .champ.en-erreur select, .champ.en-erreur textarea { border: 2px solid #ce0500; }
+.message-erreur { color: #ce0500; font-weight: 600; margin: .25rem 0; }
+.boutons { display: flex; flex-wrap: wrap; gap: .5rem; margin-top: 1rem; }
+button.secondaire { background: #fff; color: #000091; border: 1px solid #000091; }
+.badge { display: inline-block; border-radius: .2rem; padding: 0 .4rem; font-size: .9rem; font-weight: 700; }
+.badge.retard { background: #ce0500; color: #fff; }
+.badge.clos { background: #3a3a3a; color: #fff; }
+.badge.ouvert { background: #18753c; color: #fff; }
+tr.en-retard td { background: #fff4f4; }
+.defilement { overflow-x: auto; }
+.filtres { display: grid; grid-template-columns: repeat(auto-fill, minmax(12rem, 1fr)); gap: 0 1rem; }
+ul.cartes { list-style: none; padding: 0; margin: 0; }
+ul.cartes li { border: 1px solid #cecece; border-left: 4px solid #000091; border-radius: .25rem; padding: .6rem .8rem; margin: .6rem 0; }
+ul.cartes li.en-retard { border-left-color: #ce0500; }
+ul.cartes p { margin: .15rem 0; }
+ol.journal { list-style: none; padding: 0; }
+ol.journal li { border-left: 3px solid #cecece; padding: .25rem .75rem; margin: .4rem 0; }
+ol.journal time { color: #3a3a3a; font-size: .95rem; }
+details.action { border: 1px solid #929292; border-radius: .25rem; margin: .6rem 0; }
+details.action > summary { cursor: pointer; padding: .6rem .8rem; font-weight: 700; color: #000091; }
+details.action > form, details.action > div { padding: 0 .8rem .8rem; }
+@media (max-width: 40rem) {
+  main { margin: 0; padding: 1rem; border: 0; border-radius: 0; }
+  dl.infos { grid-template-columns: 1fr; }
+  dl.infos dd { margin-bottom: .4rem; }
+  button { width: 100%; }
+  .compte button { width: auto; }
+}
 `;
+
+/** L'en-tête du personnel connecté : navigation, nom, déconnexion, outils des opérateurs. */
+export interface Navigation {
+  personne: { nom: string; libelleRole: string };
+  /** Jeton anti-CSRF du formulaire de déconnexion. */
+  jetonCsrf: string;
+  liens: Array<{ href: string; libelle: string; actif?: boolean }>;
+  /** Boîte de réception de démonstration, interface Temporal (si configurées). */
+  mailInboxUrl?: string;
+  temporalUiUrl?: string;
+}
 
 export interface OptionsPage {
   titre: string;
   contenu: Brut;
   large?: boolean;
   bandeau?: string;
+  /** Pages du personnel connecté : en-tête avec navigation (pages des partenaires : sans). */
+  navigation?: Navigation;
+}
+
+function entete(o: OptionsPage): string {
+  const titre = echapper(o.bandeau ?? 'Prévention des expulsions locatives');
+  const n = o.navigation;
+  if (!n) return `<header class="bandeau"><p>${titre}</p></header>`;
+  const liens = n.liens
+    .map((l) => `<li><a href="${echapper(l.href)}"${l.actif ? ' aria-current="page"' : ''}>${echapper(l.libelle)}</a></li>`)
+    .join('');
+  const outils = [
+    n.mailInboxUrl ? `<li><a href="${echapper(n.mailInboxUrl)}">Boîte de réception de démonstration</a></li>` : '',
+    n.temporalUiUrl ? `<li><a href="${echapper(n.temporalUiUrl)}">Interface Temporal (opérateurs)</a></li>` : '',
+  ].join('');
+  return `<header class="bandeau"><p>${titre}</p>
+<nav class="principale" aria-label="Navigation principale"><ul>${liens}</ul></nav>
+<div class="compte"><span>${echapper(n.personne.nom)} (${echapper(n.personne.libelleRole)})</span>
+<form method="post" action="/deconnexion"><input type="hidden" name="csrf" value="${echapper(n.jetonCsrf)}"><button type="submit">Se déconnecter</button></form></div>
+</header>${outils ? `<nav class="outils" aria-label="Outils des opérateurs"><ul>${outils}</ul></nav>` : ''}`;
 }
 
 export function page(o: OptionsPage): string {
@@ -94,7 +170,8 @@ export function page(o: OptionsPage): string {
 <style>${STYLE}</style>
 </head>
 <body>
-<header class="bandeau"><p>${echapper(o.bandeau ?? 'Prévention des expulsions locatives')}</p></header>
+<a class="evitement" href="#contenu">Aller au contenu</a>
+${entete(o)}
 <main id="contenu"${o.large ? ' class="large"' : ''}>
 ${o.contenu.valeur}
 </main>

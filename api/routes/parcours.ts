@@ -2,8 +2,8 @@
  * Les parcours des ménages : lancement, liste (visibilité Temporal), état, affectation,
  * clôture anticipée et messages du personnel (mises à jour Temporal idempotentes par requestId).
  */
-import { Router, type Request } from 'express';
-import type { Client, WorkflowExecutionInfo, WorkflowHandle } from '@temporalio/client';
+import { Router } from 'express';
+import type { WorkflowExecutionInfo, WorkflowHandle } from '@temporalio/client';
 import { WorkflowNotFoundError, type SearchAttributePair } from '@temporalio/common';
 import { SA } from '../../domain/attributs-recherche';
 import { affecterUpdate, cloreAnticipeUpdate, etatQuery } from '../../domain/messages';
@@ -138,168 +138,194 @@ function verifierTravailleurSocial(deps: DependancesApi, id: string, programmeId
   if (!ts.programmes.includes(programmeId)) throw invalide(champ, `« ${id} » ne suit pas le programme « ${programmeId} »`);
 }
 
+/** Exécute un appel Temporal ; traduit ses erreurs en problèmes HTTP en français. */
+export async function executer<R>(f: () => Promise<R>): Promise<R> {
+  try {
+    return await f();
+  } catch (e) {
+    throw depuisTemporal(e) ?? e;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Les opérations sur les parcours, partagées par l'API JSON et l'interface web (api/ et web/) :
+// mêmes contrôles d'accès, mêmes schémas, mêmes erreurs (Probleme en français).
+
+/** Le parcours demandé et son état (400 si l'identifiant est invalide, 404 s'il n'existe pas). */
+export async function chargerParcours(deps: DependancesApi, idBrut: unknown) {
+  const workflowId = analyser(workflowIdSchema, idBrut, 'id');
+  const handle = deps.client.workflow.getHandle(workflowId);
+  let etat: EtatParcours;
+  try {
+    etat = await lireEtat(handle);
+  } catch (e) {
+    if (e instanceof WorkflowNotFoundError) throw introuvable(`Aucun parcours « ${workflowId} ».`);
+    throw depuisTemporal(e) ?? e;
+  }
+  return { workflowId, handle, etat };
+}
+
+/** L'état d'un parcours pour cette personne (403 si elle ne peut pas le voir). */
+export async function lireParcoursPour(deps: DependancesApi, personne: Personne, idBrut: unknown) {
+  const c = await chargerParcours(deps, idBrut);
+  const refus = raisonRefusLecture(personne, c.etat);
+  if (refus) throw interdit(refus);
+  return { ...c, etat: filtrerEtat(c.etat, lecteurPersonnel(personne)) };
+}
+
+/** Lance un parcours (coordination du programme ou admin) ; `corpsBrut` suit `lancementSchema`. */
+export async function lancerParcours(deps: DependancesApi, personne: Personne, corpsBrut: unknown): Promise<{ workflowId: string; etat: EtatParcours | null }> {
+  if (personne.role !== 'coordinateur' && personne.role !== 'admin') throw interdit('Votre rôle ne permet pas cette action.');
+  const corps = analyser(lancementSchema, corpsBrut);
+  const programme = deps.catalogue.trouver(corps.programmeId);
+  if (!programme) throw invalide('programmeId', `programme inconnu : « ${corps.programmeId} »`);
+  if (!suitProgramme(personne, programme.id)) throw interdit(`Vous ne coordonnez pas le programme « ${programme.nom} ».`);
+  const definition = deps.registre[programme.typeParcours];
+  if (!definition) {
+    throw invalide('programmeId', `le parcours « ${LIBELLES_TYPE_PARCOURS[programme.typeParcours]} » n’est pas encore disponible sur cette plateforme`);
+  }
+  if (corps.travailleurSocial) verifierTravailleurSocial(deps, corps.travailleurSocial, programme.id, 'travailleurSocial');
+  const donnees = analyser(definition.schemaLancement, corps.donnees ?? {}, 'donnees');
+  const workflowId = workflowIdDe(programme.id, corps.menage.reference);
+  const entree = definition.construireEntree({
+    programme: structuredClone(programme),
+    menage: corps.menage,
+    coordinateur: personne.id,
+    travailleurSocial: corps.travailleurSocial,
+    donnees,
+  });
+  const attributs: SearchAttributePair[] = [
+    { key: SA.programme, value: programme.id },
+    { key: SA.typeParcours, value: programme.typeParcours },
+    { key: SA.etape, value: 'orientation' },
+    { key: SA.cloture, value: false },
+    ...(corps.travailleurSocial ? [{ key: SA.travailleurSocial, value: corps.travailleurSocial } as SearchAttributePair] : []),
+  ];
+  const handle = await executer(() =>
+    deps.client.workflow.start(definition.workflowType, {
+      taskQueue: deps.taskQueue,
+      workflowId,
+      args: [entree],
+      workflowIdConflictPolicy: 'FAIL',
+      // Un parcours en cours ou terminé normalement n'est jamais remplacé ; seul un parcours
+      // en échec, interrompu ou annulé peut être relancé sous le même identifiant.
+      workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
+      typedSearchAttributes: attributs,
+    }),
+  );
+  deps.journal.info({ workflowId, programme: programme.id, par: personne.id }, 'parcours lancé');
+  // Le parcours est lancé : même si son état n'est pas encore lisible, c'est un succès (un nouvel
+  // essai donnerait 409). L'état pourra être relu ensuite.
+  let etat: EtatParcours | null = null;
+  try {
+    etat = filtrerEtat(await lireEtat(handle, 10_000), lecteurPersonnel(personne));
+  } catch (e) {
+    deps.journal.warn({ err: e, workflowId }, 'parcours lancé mais état illisible pour le moment');
+  }
+  return { workflowId, etat };
+}
+
+/** Les parcours visibles par cette personne, filtrés, en retard d'abord (visibilité Temporal). */
+export async function listerParcours(deps: DependancesApi, personne: Personne, filtresBruts: unknown): Promise<ResumeParcours[]> {
+  const filtres = analyser(filtresListeSchema, filtresBruts);
+  if (filtres.programme && personne.role === 'coordinateur' && !suitProgramme(personne, filtres.programme)) {
+    throw interdit(`Vous ne coordonnez pas le programme « ${filtres.programme} ».`);
+  }
+  const query = requeteListe(personne, filtres);
+  if (query === null) return [];
+  const liste: ResumeParcours[] = [];
+  await executer(async () => {
+    for await (const info of deps.client.workflow.list({ query, pageSize: 500 })) {
+      liste.push(resume(info));
+      if (liste.length >= LIMITE_LISTE) break;
+    }
+  });
+  return trierParcours(liste);
+}
+
+/** Affecte (ou réaffecte) le travailleur social ; `corpsBrut` suit `affectationSchema`. */
+export async function affecterParcours(deps: DependancesApi, personne: Personne, idBrut: unknown, corpsBrut: unknown) {
+  if (personne.role !== 'coordinateur' && personne.role !== 'admin') throw interdit('Votre rôle ne permet pas cette action.');
+  const { handle, etat } = await chargerParcours(deps, idBrut);
+  const refus = raisonRefusPilotage(personne, etat);
+  if (refus) throw interdit(refus);
+  const corps = analyser(affectationSchema, corpsBrut);
+  verifierTravailleurSocial(deps, corps.travailleurSocial, etat.programme.id, 'travailleurSocial');
+  const resultat = await executer(() => handle.executeUpdate(affecterUpdate, { args: [{ ...corps, par: personne.id }], updateId: corps.requestId }));
+  const nouvelEtat = await executer(() => lireEtat(handle));
+  return { resultat, etat: filtrerEtat(nouvelEtat, lecteurPersonnel(personne)) };
+}
+
+/** Clôture anticipée par la coordination ; `corpsBrut` suit `clotureAnticipeeSchema`. */
+export async function cloreParcours(deps: DependancesApi, personne: Personne, idBrut: unknown, corpsBrut: unknown) {
+  if (personne.role !== 'coordinateur' && personne.role !== 'admin') throw interdit('Votre rôle ne permet pas cette action.');
+  const { handle, etat } = await chargerParcours(deps, idBrut);
+  const refus = raisonRefusPilotage(personne, etat);
+  if (refus) throw interdit(refus);
+  const corps = analyser(clotureAnticipeeSchema, corpsBrut);
+  const resultat = await executer(async () => {
+    try {
+      return await handle.executeUpdate(cloreAnticipeUpdate, { args: [{ ...corps, par: personne.id }], updateId: corps.requestId });
+    } catch (e) {
+      const p = depuisTemporal(e);
+      if (p?.opts.type === TYPES_PROBLEME.indisponible) {
+        throw new Probleme(409, 'La clôture anticipée n’est pas (encore) possible pour ce type de parcours.', { type: TYPES_PROBLEME.indisponible });
+      }
+      throw e;
+    }
+  });
+  const nouvelEtat = await executer(() => lireEtat(handle));
+  return { resultat, etat: filtrerEtat(nouvelEtat, lecteurPersonnel(personne)) };
+}
+
+/** Un message du personnel (registre du parcours) ; `corpsBrut` suit son schéma plus `requestId`. */
+export async function envoyerMessage(deps: DependancesApi, personne: Personne, idBrut: unknown, nomBrut: unknown, corpsBrut: unknown) {
+  const { handle, etat } = await chargerParcours(deps, idBrut);
+  const nom = analyser(nomMessageSchema, nomBrut, 'nom');
+  const definition = deps.registre[etat.typeParcours];
+  const message = definition && Object.hasOwn(definition.messages, nom) ? definition.messages[nom] : undefined;
+  if (!message) throw introuvable(`Message inconnu pour ce parcours : « ${nom} ».`);
+  const refus = raisonRefusMessage(personne, message.roles, etat);
+  if (refus) throw interdit(refus);
+  const corps = analyser(message.schema.safeExtend({ requestId: requestIdSchema }), corpsBrut) as Record<string, unknown> & { requestId: string };
+  const resultat = await executer(() =>
+    handle.executeUpdate(message.update, { args: [{ ...corps, requestId: corps.requestId, par: personne.id }], updateId: corps.requestId }),
+  );
+  deps.journal.info({ workflowId: etat.workflowId, message: nom, par: personne.id }, 'message appliqué');
+  const nouvelEtat = await executer(() => lireEtat(handle));
+  return { resultat, etat: filtrerEtat(nouvelEtat, lecteurPersonnel(personne)) };
+}
+
 export function routesParcours(deps: DependancesApi): Router {
   const r = Router();
-  const client: Client = deps.client;
 
-  /** Le parcours demandé, son état et la personne, avec les contrôles communs (400, 404). */
-  async function charger(req: Request) {
-    const personne = personneDe(req);
-    const workflowId = analyser(workflowIdSchema, req.params.id, 'id');
-    const handle = client.workflow.getHandle(workflowId);
-    let etat: EtatParcours;
-    try {
-      etat = await lireEtat(handle);
-    } catch (e) {
-      if (e instanceof WorkflowNotFoundError) throw introuvable(`Aucun parcours « ${workflowId} ».`);
-      throw depuisTemporal(e) ?? e;
-    }
-    return { personne, workflowId, handle, etat };
-  }
-
-  async function executer<R>(f: () => Promise<R>): Promise<R> {
-    try {
-      return await f();
-    } catch (e) {
-      throw depuisTemporal(e) ?? e;
-    }
-  }
-
-  // ---- Lancement --------------------------------------------------------------------------
   r.post('/api/parcours', exigerRoles('coordinateur', 'admin'), async (req, res) => {
-    const personne = personneDe(req);
-    const corps = analyser(lancementSchema, req.body);
-    const programme = deps.catalogue.trouver(corps.programmeId);
-    if (!programme) throw invalide('programmeId', `programme inconnu : « ${corps.programmeId} »`);
-    if (!suitProgramme(personne, programme.id)) throw interdit(`Vous ne coordonnez pas le programme « ${programme.nom} ».`);
-    const definition = deps.registre[programme.typeParcours];
-    if (!definition) {
-      throw invalide('programmeId', `le parcours « ${LIBELLES_TYPE_PARCOURS[programme.typeParcours]} » n’est pas encore disponible sur cette plateforme`);
-    }
-    if (corps.travailleurSocial) verifierTravailleurSocial(deps, corps.travailleurSocial, programme.id, 'travailleurSocial');
-    const donnees = analyser(definition.schemaLancement, corps.donnees ?? {}, 'donnees');
-    const workflowId = workflowIdDe(programme.id, corps.menage.reference);
-    const entree = definition.construireEntree({
-      programme: structuredClone(programme),
-      menage: corps.menage,
-      coordinateur: personne.id,
-      travailleurSocial: corps.travailleurSocial,
-      donnees,
-    });
-    const attributs: SearchAttributePair[] = [
-      { key: SA.programme, value: programme.id },
-      { key: SA.typeParcours, value: programme.typeParcours },
-      { key: SA.etape, value: 'orientation' },
-      { key: SA.cloture, value: false },
-      ...(corps.travailleurSocial ? [{ key: SA.travailleurSocial, value: corps.travailleurSocial } as SearchAttributePair] : []),
-    ];
-    const handle = await executer(() =>
-      client.workflow.start(definition.workflowType, {
-        taskQueue: deps.taskQueue,
-        workflowId,
-        args: [entree],
-        workflowIdConflictPolicy: 'FAIL',
-        // Un parcours en cours ou terminé normalement n'est jamais remplacé ; seul un parcours
-        // en échec, interrompu ou annulé peut être relancé sous le même identifiant.
-        workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
-        typedSearchAttributes: attributs,
-      }),
-    );
-    deps.journal.info({ workflowId, programme: programme.id, par: personne.id }, 'parcours lancé');
-    // Le parcours est lancé : même si son état n'est pas encore lisible, c'est un 201 (un nouvel
-    // essai donnerait 409). L'état pourra être relu par GET /api/parcours/:id.
-    let etat: EtatParcours | null = null;
-    try {
-      etat = filtrerEtat(await lireEtat(handle, 10_000), lecteurPersonnel(personne));
-    } catch (e) {
-      deps.journal.warn({ err: e, workflowId }, 'parcours lancé mais état illisible pour le moment');
-    }
+    const { workflowId, etat } = await lancerParcours(deps, personneDe(req), req.body);
     res.status(201).location(`/api/parcours/${encodeURIComponent(workflowId)}`).json({ workflowId, etat });
   });
 
-  // ---- Liste ------------------------------------------------------------------------------
   r.get('/api/parcours', async (req, res) => {
-    const personne = personneDe(req);
-    const filtres = analyser(filtresListeSchema, req.query);
-    if (filtres.programme && personne.role === 'coordinateur' && !suitProgramme(personne, filtres.programme)) {
-      throw interdit(`Vous ne coordonnez pas le programme « ${filtres.programme} ».`);
-    }
-    const query = requeteListe(personne, filtres);
-    if (query === null) {
-      res.json([]);
-      return;
-    }
-    const liste: ResumeParcours[] = [];
-    await executer(async () => {
-      for await (const info of client.workflow.list({ query, pageSize: 500 })) {
-        liste.push(resume(info));
-        if (liste.length >= LIMITE_LISTE) break;
-      }
-    });
+    const liste = await listerParcours(deps, personneDe(req), req.query);
     res.setHeader('Cache-Control', 'no-store');
-    res.json(trierParcours(liste));
+    res.json(liste);
   });
 
-  // ---- État -------------------------------------------------------------------------------
   r.get('/api/parcours/:id', async (req, res) => {
-    const { personne, etat } = await charger(req);
-    const refus = raisonRefusLecture(personne, etat);
-    if (refus) throw interdit(refus);
+    const { etat } = await lireParcoursPour(deps, personneDe(req), req.params.id);
     res.setHeader('Cache-Control', 'no-store');
-    res.json(filtrerEtat(etat, lecteurPersonnel(personne)));
+    res.json(etat);
   });
 
-  // ---- Affectation ------------------------------------------------------------------------
   r.post('/api/parcours/:id/affectation', exigerRoles('coordinateur', 'admin'), async (req, res) => {
-    const { personne, handle, etat } = await charger(req);
-    const refus = raisonRefusPilotage(personne, etat);
-    if (refus) throw interdit(refus);
-    const corps = analyser(affectationSchema, req.body);
-    verifierTravailleurSocial(deps, corps.travailleurSocial, etat.programme.id, 'travailleurSocial');
-    const resultat = await executer(() =>
-      handle.executeUpdate(affecterUpdate, { args: [{ ...corps, par: personne.id }], updateId: corps.requestId }),
-    );
-    const nouvelEtat = await executer(() => lireEtat(handle));
-    res.json({ resultat, etat: filtrerEtat(nouvelEtat, lecteurPersonnel(personne)) });
+    res.json(await affecterParcours(deps, personneDe(req), req.params.id, req.body));
   });
 
-  // ---- Clôture anticipée ------------------------------------------------------------------
   r.post('/api/parcours/:id/cloture', exigerRoles('coordinateur', 'admin'), async (req, res) => {
-    const { personne, handle, etat } = await charger(req);
-    const refus = raisonRefusPilotage(personne, etat);
-    if (refus) throw interdit(refus);
-    const corps = analyser(clotureAnticipeeSchema, req.body);
-    const resultat = await executer(async () => {
-      try {
-        return await handle.executeUpdate(cloreAnticipeUpdate, { args: [{ ...corps, par: personne.id }], updateId: corps.requestId });
-      } catch (e) {
-        const p = depuisTemporal(e);
-        if (p?.opts.type === TYPES_PROBLEME.indisponible) {
-          throw new Probleme(409, 'La clôture anticipée n’est pas (encore) possible pour ce type de parcours.', { type: TYPES_PROBLEME.indisponible });
-        }
-        throw e;
-      }
-    });
-    const nouvelEtat = await executer(() => lireEtat(handle));
-    res.json({ resultat, etat: filtrerEtat(nouvelEtat, lecteurPersonnel(personne)) });
+    res.json(await cloreParcours(deps, personneDe(req), req.params.id, req.body));
   });
 
-  // ---- Messages du personnel --------------------------------------------------------------
   r.post('/api/parcours/:id/messages/:nom', async (req, res) => {
-    const { personne, handle, etat } = await charger(req);
-    const nom = analyser(nomMessageSchema, req.params.nom, 'nom');
-    const definition = deps.registre[etat.typeParcours];
-    const message = definition && Object.hasOwn(definition.messages, nom) ? definition.messages[nom] : undefined;
-    if (!message) throw introuvable(`Message inconnu pour ce parcours : « ${nom} ».`);
-    const refus = raisonRefusMessage(personne, message.roles, etat);
-    if (refus) throw interdit(refus);
-    const corps = analyser(message.schema.safeExtend({ requestId: requestIdSchema }), req.body) as Record<string, unknown> & { requestId: string };
-    const resultat = await executer(() =>
-      handle.executeUpdate(message.update, { args: [{ ...corps, requestId: corps.requestId, par: personne.id }], updateId: corps.requestId }),
-    );
-    deps.journal.info({ workflowId: etat.workflowId, message: nom, par: personne.id }, 'message appliqué');
-    const nouvelEtat = await executer(() => lireEtat(handle));
-    res.json({ resultat, etat: filtrerEtat(nouvelEtat, lecteurPersonnel(personne)) });
+    res.json(await envoyerMessage(deps, personneDe(req), req.params.id, req.params.nom, req.body));
   });
 
   return r;

@@ -20,32 +20,40 @@ import { fileImlQuery, idFileIml, libererPlaceSignal, type EtatFileIml } from '.
 import type { Programme } from '../../domain/vocabulaire';
 import { exigerRoles, personneDe, suitProgramme } from '../auth';
 import type { DependancesApi } from '../dependances';
+import type { Personne } from '../../personnel/annuaire';
 import { idProgrammeSchema, liberationPlaceSchema } from '../schemas-api';
 import { litteral } from './parcours';
 import { analyser, depuisTemporal, interdit, introuvable, Probleme, TYPES_PROBLEME } from '../problemes';
 
+/** L'état de la file IML d'un programme, pour cette personne (coordination du programme ou admin). */
+export async function lireFileIml(deps: DependancesApi, personne: Personne, idBrut: unknown): Promise<EtatFileIml> {
+  if (personne.role !== 'coordinateur' && personne.role !== 'admin') throw interdit('Votre rôle ne permet pas cette action.');
+  const programme = programmeIml(deps, idBrut, personne);
+  return lireFile(deps, programme);
+}
+
+function programmeIml(deps: DependancesApi, idBrut: unknown, personne: Personne): Programme {
+  const id = analyser(idProgrammeSchema, idBrut, 'id');
+  const programme = deps.catalogue.trouver(id);
+  if (!programme) throw introuvable(`Aucun programme « ${id} ».`);
+  if (programme.typeParcours !== 'iml_bail_glissant') throw introuvable(`Le programme « ${programme.nom} » n’a pas de file d’attente IML.`);
+  if (!suitProgramme(personne, id)) throw interdit('Ce programme ne fait pas partie des vôtres.');
+  return programme;
+}
+
+async function lireFile(deps: DependancesApi, programme: Programme): Promise<EtatFileIml> {
+  try {
+    return await deps.client.workflow.getHandle(idFileIml(programme.id)).query(fileImlQuery);
+  } catch (e) {
+    if (!(e instanceof WorkflowNotFoundError)) throw depuisTemporal(e) ?? e;
+    // Aucune candidature validée pour l'instant : toutes les places sont libres.
+    const quota = programme.quotas.mesuresActives ?? 0;
+    return { programmeId: programme.id, quota, versionProgramme: programme.version, placesLibres: quota, actives: [], file: [], compteurs: { demandes: 0, accordees: 0, liberees: 0, retirees: 0 }, execution: 0 };
+  }
+}
+
 export function routesProgrammes(deps: DependancesApi): Router {
   const r = Router();
-
-  function programmeIml(req: { params: Record<string, unknown> }, personne: Parameters<typeof suitProgramme>[0]): Programme {
-    const id = analyser(idProgrammeSchema, req.params.id, 'id');
-    const programme = deps.catalogue.trouver(id);
-    if (!programme) throw introuvable(`Aucun programme « ${id} ».`);
-    if (programme.typeParcours !== 'iml_bail_glissant') throw introuvable(`Le programme « ${programme.nom} » n’a pas de file d’attente IML.`);
-    if (!suitProgramme(personne, id)) throw interdit('Ce programme ne fait pas partie des vôtres.');
-    return programme;
-  }
-
-  async function lireFile(programme: Programme): Promise<EtatFileIml> {
-    try {
-      return await deps.client.workflow.getHandle(idFileIml(programme.id)).query(fileImlQuery);
-    } catch (e) {
-      if (!(e instanceof WorkflowNotFoundError)) throw depuisTemporal(e) ?? e;
-      // Aucune candidature validée pour l'instant : toutes les places sont libres.
-      const quota = programme.quotas.mesuresActives ?? 0;
-      return { programmeId: programme.id, quota, versionProgramme: programme.version, placesLibres: quota, actives: [], file: [], compteurs: { demandes: 0, accordees: 0, liberees: 0, retirees: 0 }, execution: 0 };
-    }
-  }
 
   r.get('/api/programmes', exigerRoles('coordinateur', 'admin'), async (req, res) => {
     const personne = personneDe(req);
@@ -61,7 +69,7 @@ export function routesProgrammes(deps: DependancesApi): Router {
     for (const p of programmes) {
       const base = `${SA.programme.name} = ${litteral(p.id)} AND ${SA.cloture.name} = false AND ExecutionStatus = 'Running'`;
       const [ouverts, enRetard] = await Promise.all([compter(base), compter(`${base} AND ${SA.enRetard.name} = true`)]);
-      const file = p.typeParcours === 'iml_bail_glissant' ? await lireFile(p) : undefined;
+      const file = p.typeParcours === 'iml_bail_glissant' ? await lireFile(deps, p) : undefined;
       resultat.push({
         id: p.id,
         nom: p.nom,
@@ -78,14 +86,14 @@ export function routesProgrammes(deps: DependancesApi): Router {
   });
 
   r.get('/api/programmes/:id/file-iml', exigerRoles('coordinateur', 'admin'), async (req, res) => {
-    res.json(await lireFile(programmeIml(req, personneDe(req))));
+    res.json(await lireFileIml(deps, personneDe(req), req.params.id));
   });
 
   r.post('/api/programmes/:id/file-iml/liberer', exigerRoles('coordinateur', 'admin'), async (req, res) => {
     const personne = personneDe(req);
-    const programme = programmeIml(req, personne);
+    const programme = programmeIml(deps, req.params.id, personne);
     const corps = analyser(liberationPlaceSchema, req.body);
-    const file = await lireFile(programme);
+    const file = await lireFile(deps, programme);
     const tenue = file.actives.find((m) => m.mesure === corps.mesure) ?? file.file.find((m) => m.mesure === corps.mesure);
     if (!tenue) throw introuvable(`La mesure « ${corps.mesure} » n’occupe ni place ni rang dans la file de ${programme.nom}.`);
     let statut: string;

@@ -1,0 +1,70 @@
+/**
+ * Ce que l'étape courante d'un parcours permet au personnel d'envoyer : pour chaque type de
+ * parcours, étape → noms des messages (les noms d'URL du registre de l'API, ex.
+ * « tentative-contact »). L'interface n'affiche que ces formulaires-là.
+ *
+ * Ce n'est qu'un guide pour l'affichage : l'autorité reste le validateur synchrone de chaque
+ * mise à jour dans workflows/*.ts, qui refuse un message hors étape avec sa raison en français
+ * (et peut refuser un message listé ici : « aucun bilan n'est attendu pour le moment »…).
+ * test/actions.test.ts vérifie cette table contre les workflows.
+ *
+ * Module sans dépendance ni effet de bord (importable partout).
+ */
+import type { TypeParcours } from './vocabulaire';
+
+/** Les étapes où un parcours est encore en cours (ni orientation en attente, ni clôturé). */
+const PREVENTION_EN_COURS = ['information_menage', 'aller_vers', 'diagnostic', 'plan_aide', 'validation_departement', 'revision_plan', 'information_partenaires', 'suivi', 'passage_droit_commun'];
+const IML_EN_MESURE = ['sous_location', 'bilan_mesure', 'evaluation_glissement', 'prolongation'];
+const IML_OUVERT = ['candidature', 'validation_siao', 'decision_siao', 'file_attente', 'recherche_logement', ...IML_EN_MESURE, 'glissement'];
+const PROTOCOLE_OUVERT = ['signature_protocole', 'suivi_protocole', 'terme_non_respecte', 'nouveau_bail', 'rupture'];
+
+/** Par type de parcours : message → étapes où il est attendu. */
+const ETAPES_DES_MESSAGES: Record<TypeParcours, Record<string, readonly string[]>> = {
+  prevention_precontentieuse: {
+    'tentative-contact': ['aller_vers'],
+    diagnostic: ['diagnostic'],
+    'plan-aide': ['plan_aide', 'revision_plan'],
+    bilan: ['suivi'],
+    'passage-droit-commun': ['suivi'],
+    cloture: PREVENTION_EN_COURS,
+  },
+  iml_bail_glissant: {
+    candidature: ['candidature'],
+    'decision-siao': ['decision_siao'],
+    logement: ['recherche_logement'],
+    'rendez-vous': ['recherche_logement', ...IML_EN_MESURE],
+    loyer: IML_EN_MESURE,
+    'bilan-mesure': ['bilan_mesure'],
+    'conditions-glissement': ['evaluation_glissement', 'prolongation'],
+    'fin-mesure': ['recherche_logement', ...IML_EN_MESURE],
+  },
+  protocole_post_resiliation: {
+    'signature-protocole': ['signature_protocole'],
+    accompagnement: PROTOCOLE_OUVERT,
+    paiement: ['suivi_protocole', 'terme_non_respecte'],
+    rupture: ['suivi_protocole', 'terme_non_respecte'],
+    avenant: ['suivi_protocole', 'terme_non_respecte'],
+    orientation: PROTOCOLE_OUVERT,
+    'nouveau-bail': ['nouveau_bail'],
+    cloture: PROTOCOLE_OUVERT,
+  },
+};
+
+/** Les étapes connues d'un type de parcours (pour les filtres de l'interface). */
+export const ETAPES_CONNUES: Record<TypeParcours, readonly string[]> = {
+  prevention_precontentieuse: ['orientation', 'comite_de_suivi', ...PREVENTION_EN_COURS, 'cloture'],
+  iml_bail_glissant: [...IML_OUVERT, 'cloture'],
+  protocole_post_resiliation: [...PROTOCOLE_OUVERT, 'cloture'],
+};
+
+/** Les messages que l'étape permet, dans l'ordre du registre ; aucun pour un parcours clôturé. */
+export function messagesPermis(type: TypeParcours, etape: string, cloture = false): string[] {
+  if (cloture || etape === 'cloture') return [];
+  const table = ETAPES_DES_MESSAGES[type] ?? {};
+  return Object.entries(table)
+    .filter(([, etapes]) => etapes.includes(etape))
+    .map(([nom]) => nom);
+}
+
+/** Tous les messages connus de la table pour un type de parcours. */
+export const messagesDuType = (type: TypeParcours): string[] => Object.keys(ETAPES_DES_MESSAGES[type] ?? {});

@@ -1,0 +1,71 @@
+/**
+ * Les formulaires tirés des schémas de l'API (web/formulaires.ts) : chaque schéma du registre
+ * (lancement et messages) devient des champs ; l'exemple de l'API, saisi dans le formulaire, est
+ * relu à l'identique par le même schéma ; les erreurs de l'API sont rangées sous leur champ.
+ */
+import { describe, expect, it } from 'vitest';
+import { analyser, Probleme } from '../../api/problemes';
+import { REGISTRE } from '../../api/registre-produit';
+import { menageSchema } from '../../domain/schemas';
+import { champsDe, lireSaisie, rangerErreurs, rendreChamps, valeursDe } from '../../web/formulaires';
+
+describe('formulaires tirés des schémas zod', () => {
+  for (const [type, d] of Object.entries(REGISTRE)) {
+    it(`${type} : lancement et messages, aller-retour de l’exemple par le formulaire`, () => {
+      const cas = [
+        { nom: 'lancement', schema: d!.schemaLancement, exemple: d!.exempleLancement },
+        ...Object.entries(d!.messages).map(([nom, m]) => ({ nom, schema: m.schema, exemple: m.exemple })),
+      ];
+      for (const c of cas) {
+        const champs = champsDe(c.schema);
+        expect(champs.length, c.nom).toBeGreaterThan(0);
+        // Chaque champ a un libellé français (jamais vide) et le rendu a un <label> ou une <legend> par champ.
+        const rendu = rendreChamps(champs, 'essai').valeur;
+        for (const ch of champs) {
+          expect(ch.libelle.trim(), `${c.nom}.${ch.nom}`).not.toBe('');
+          expect(rendu).toContain(`name="${ch.genre === 'groupe' ? (ch.enfants![0]!.nom) : ch.nom}"`);
+        }
+        if (!c.exemple) continue;
+        const relu = lireSaisie(champs, valeursDe(champs, c.exemple));
+        expect(c.schema.parse(relu), c.nom).toEqual(c.schema.parse(c.exemple));
+      }
+    });
+  }
+
+  it('la saisie vide et les erreurs de l’API : « champ obligatoire » sous le bon champ', () => {
+    const champs = champsDe(menageSchema, 'menage');
+    const saisie = lireSaisie(champs, { 'menage.reference': '  ', 'menage.nom': 'Mme Martin', 'menage.accepteCourriel': 'non' });
+    expect(saisie).toEqual({ nom: 'Mme Martin', accepteCourriel: false });
+    let p: Probleme | undefined;
+    try {
+      analyser(menageSchema, saisie, 'menage');
+    } catch (e) {
+      p = e as Probleme;
+    }
+    expect(p).toBeInstanceOf(Probleme);
+    const { parChamp, autres } = rangerErreurs(champs, [...p!.opts.errors!, { champ: 'carnet.0', message: 'autre' }]);
+    expect(parChamp['menage.reference']).toBe('champ obligatoire');
+    expect(parChamp['menage.composition']).toBe('choisissez une valeur dans la liste');
+    expect(autres).toEqual(['autre']);
+    // Une date laissée vide : « champ obligatoire », pas « date attendue ».
+    const situation = champsDe(REGISTRE.prevention_precontentieuse!.schemaLancement);
+    const vide = rangerErreurs(situation, [{ champ: 'situation.debutBail', message: 'date AAAA-MM-JJ attendue' }], { 'situation.debutBail': '' });
+    expect(vide.parChamp['situation.debutBail']).toBe('champ obligatoire');
+    const fausse = rangerErreurs(situation, [{ champ: 'situation.debutBail', message: 'date AAAA-MM-JJ attendue' }], { 'situation.debutBail': '31/02' });
+    expect(fausse.parChamp['situation.debutBail']).toBe('date attendue (jour, mois, année)');
+    const rendu = rendreChamps(champs, 'f', { erreurs: parChamp }).valeur;
+    expect(rendu).toContain('<p class="message-erreur" id="f-menage-reference-erreur">champ obligatoire</p>');
+    expect(rendu).toContain('<input type="text" id="f-menage-reference" name="menage.reference" value="" aria-describedby="f-menage-reference-aide f-menage-reference-erreur" aria-invalid="true"');
+  });
+
+  it('nombres à la française, cases, listes de lignes, choix multiples', () => {
+    const plan = champsDe(REGISTRE.prevention_precontentieuse!.messages['plan-aide']!.schema);
+    const relu = lireSaisie(plan, { actions: ['fsl', 'budget'], 'planApurement.mensualite': '50,5', 'planApurement.dureeMois': '16' });
+    expect(relu).toEqual({ actions: ['fsl', 'budget'], planApurement: { mensualite: 50.5, dureeMois: 16 } });
+    const diag = champsDe(REGISTRE.prevention_precontentieuse!.messages.diagnostic!.schema);
+    expect(lireSaisie(diag, { origineDette: 'x', termine: 'oui', carnetDeRoute: 'Dossier FSL\r\n\r\n RDV CAF ' })).toEqual({ origineDette: 'x', termine: true, carnetDeRoute: ['Dossier FSL', 'RDV CAF'] });
+    // Un nombre illisible reste une chaîne : le schéma dit pourquoi, en français.
+    const n = lireSaisie(plan, { actions: 'fsl', 'planApurement.mensualite': 'beaucoup', 'planApurement.dureeMois': '2' });
+    expect(() => analyser(REGISTRE.prevention_precontentieuse!.messages['plan-aide']!.schema, n)).toThrow(/planApurement\.mensualite/);
+  });
+});

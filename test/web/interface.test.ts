@@ -1,0 +1,370 @@
+/// <reference lib="dom" />
+/**
+ * L'interface web dans un vrai navigateur (Chromium de Debian, playwright-core), sur le serveur
+ * Temporal de développement (le tableau de bord liste les parcours : le serveur à saut de temps ne
+ * sait pas lister), avec un vrai worker et un vrai SMTP (mail catcher et sa boîte web).
+ *
+ * Une coordinatrice se connecte (mauvais mot de passe d'abord) et lance un parcours ; une
+ * travailleuse sociale, sur un écran de 360 pixels, enregistre une tentative de contact et voit le
+ * parcours avancer ; un message refusé à l'étape courante montre la raison du workflow ; un
+ * partenaire ouvre le lien de validation depuis la boîte de réception, approuve, et la
+ * coordination voit la décision ; un lien expiré ou modifié a sa page ; une session expire.
+ * axe-core sur chaque page : aucune violation « serious » ou « critical ». Captures d'écran dans
+ * test-artifacts/ecrans/.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { creerAnnuaire } from '../../personnel/annuaire';
+import { hashPassword } from '../../securite/mots-de-passe';
+import { etatQuery } from '../../domain/messages';
+import { CATALOGUE, PERSONNEL, SIGNEUR, monterBanc, type Banc } from '../outils/environnement';
+import { capturer, defileHorizontalement, demarrerInterface, lancerNavigateur, portLibre, verifierAxe, type InterfaceEssai } from '../outils/navigateur';
+
+const MOT_DE_PASSE = 'mot-de-passe-essai';
+const reference = (prefixe: string) => `${prefixe}-${Math.random().toString(36).slice(2, 8).toUpperCase()}`;
+
+let banc: Banc;
+let ui: InterfaceEssai;
+let navigateur: Browser;
+const contextes: BrowserContext[] = [];
+
+beforeAll(async () => {
+  const port = await portLibre();
+  banc = await monterBanc({ serveur: 'developpement', dependances: { baseUrl: `http://127.0.0.1:${port}` } });
+  const annuaire = creerAnnuaire(await Promise.all(PERSONNEL.map(async (p) => ({ ...p, motDePasse: await hashPassword(MOT_DE_PASSE) }))));
+  ui = await demarrerInterface(banc, annuaire, port);
+  navigateur = await lancerNavigateur();
+});
+
+afterAll(async () => {
+  for (const c of contextes) await c.close().catch(() => undefined);
+  await navigateur?.close();
+  await ui?.fermer();
+  await banc?.fermer();
+});
+
+async function nouvellePage(largeur = 1280): Promise<Page> {
+  // bypassCSP : pour injecter axe-core ; les pages, elles, n'ont aucun script.
+  const c = await navigateur.newContext({ viewport: { width: largeur, height: largeur < 500 ? 740 : 900 }, bypassCSP: true, locale: 'fr-FR' });
+  contextes.push(c);
+  return c.newPage();
+}
+
+async function sansViolation(page: Page, nom: string) {
+  await capturer(page, nom);
+  expect(await verifierAxe(page), `axe : ${nom}`).toEqual([]);
+}
+
+async function connecter(page: Page, identifiant: string, motDePasse = MOT_DE_PASSE) {
+  await page.goto(`${ui.url}/connexion`);
+  await page.locator('#identifiant').fill(identifiant);
+  await page.locator('#motDePasse').fill(motDePasse);
+  await page.getByRole('button', { name: 'Se connecter' }).click();
+  await page.waitForLoadState();
+}
+
+/** Recharge la page jusqu'à ce que `texte` y apparaisse (visibilité Temporal, étape suivante). */
+async function attendreTexte(page: Page, texte: string | RegExp, ms = 20_000) {
+  const fin = Date.now() + ms;
+  for (;;) {
+    const corps = await page.locator('body').innerText();
+    if (typeof texte === 'string' ? corps.includes(texte) : texte.test(corps)) return;
+    if (Date.now() > fin) throw new Error(`Texte jamais affiché : ${texte}\n${corps.slice(0, 2000)}`);
+    await page.waitForTimeout(300);
+    await page.reload();
+  }
+}
+
+/** Début du bail : deux mois avant aujourd'hui (éligible : bail de moins de 6 mois). */
+const debutBail = () => new Date(Date.now() - 60 * 86_400_000).toISOString().slice(0, 10);
+
+async function lancerParLeFormulaire(page: Page, programmeId: string, ref: string) {
+  await page.goto(`${ui.url}/parcours/nouveau/${programmeId}`);
+  await page.locator('#lancement-travailleurSocial').selectOption('ts.alice');
+  await page.locator('#lancement-menage-reference').fill(ref);
+  await page.locator('#lancement-menage-nom').fill('Mme Josiane Lefébure');
+  await page.locator('#lancement-menage-composition').selectOption('famille_monoparentale');
+  await page.locator('#lancement-menage-adresse').fill('12 rue des Tilleuls, 45000 Orléans');
+  await page.locator('#lancement-donnees-situation-impayesMois').fill('2');
+  await page.locator('#lancement-donnees-situation-montantDette').fill('812,40');
+  await page.locator('#lancement-donnees-situation-debutBail').fill(debutBail());
+  await page.locator('#lancement-donnees-situation-garantie').selectOption('aucune');
+  await page.locator('#lancement-donnees-situation-contactBailleur').selectOption('non');
+  await page.locator('#lancement-donnees-situation-suiviParServiceSocial').selectOption('non');
+  await page.getByRole('button', { name: 'Lancer le parcours' }).click();
+  await page.waitForLoadState();
+}
+
+describe('l’interface web dans Chromium', () => {
+  let coord: Page;
+  const refLoiret = reference('WEB');
+
+  it('connexion : un mauvais mot de passe est dit en français ; la page est accessible', async () => {
+    coord = await nouvellePage();
+    await coord.goto(`${ui.url}/`);
+    expect(new URL(coord.url()).pathname).toBe('/connexion');
+    await sansViolation(coord, '01-connexion');
+    await connecter(coord, 'coord.essai', 'pas-le-bon');
+    await expect(coord.locator('[role=alert]').innerText()).resolves.toContain('Identifiant ou mot de passe incorrect.');
+    await sansViolation(coord, '02-connexion-erreur');
+    // Au clavier seulement : le lien d'évitement d'abord, puis identifiant, mot de passe, Entrée.
+    await coord.goto(`${ui.url}/connexion`);
+    await coord.keyboard.press('Tab');
+    expect(await coord.evaluate(() => document.activeElement?.textContent)).toBe('Aller au contenu');
+    await coord.locator('#identifiant').focus();
+    await coord.keyboard.type('coord.essai');
+    await coord.keyboard.press('Tab');
+    expect(await coord.evaluate(() => document.activeElement?.id)).toBe('motDePasse');
+    await coord.keyboard.type(MOT_DE_PASSE);
+    await coord.keyboard.press('Enter');
+    await coord.waitForURL(`${ui.url}/parcours`);
+    await expect(coord.locator('h1').innerText()).resolves.toBe('Tableau de bord des parcours');
+    // Les outils des opérateurs : la boîte de réception et l'interface Temporal.
+    await expect(coord.getByRole('link', { name: 'Boîte de réception de démonstration' }).getAttribute('href')).resolves.toBe(banc.courriels.inboxUrl);
+    await expect(coord.getByRole('link', { name: /Interface Temporal/ }).count()).resolves.toBe(1);
+    await sansViolation(coord, '03-tableau-de-bord-vide');
+  });
+
+  it('la coordination lance un parcours : erreurs en français à côté des champs, puis la page du parcours', async () => {
+    await coord.goto(`${ui.url}/parcours/nouveau`);
+    await sansViolation(coord, '04-lancer-choix-programme');
+    await coord.getByRole('link', { name: CATALOGUE.trouver('loiret-ahu')!.nom }).click();
+    await coord.waitForLoadState();
+    await sansViolation(coord, '05-lancer-formulaire');
+    // Un formulaire vide : les messages des schémas de l'API, à côté de chaque champ.
+    await coord.getByRole('button', { name: 'Lancer le parcours' }).click();
+    await coord.waitForLoadState();
+    expect(await coord.locator('#lancement-menage-reference-erreur').innerText()).toBe('champ obligatoire');
+    expect(await coord.locator('#lancement-menage-reference').getAttribute('aria-invalid')).toBe('true');
+    expect(await coord.locator('#lancement-donnees-situation-garantie-erreur').count()).toBe(1);
+    await coord.locator('#lancement-menage-reference').fill('avec espace');
+    await coord.getByRole('button', { name: 'Lancer le parcours' }).click();
+    await coord.waitForLoadState();
+    expect(await coord.locator('#lancement-menage-reference-erreur').innerText()).toContain('référence de dossier');
+    await sansViolation(coord, '06-lancer-erreurs');
+
+    await lancerParLeFormulaire(coord, 'loiret-ahu', refLoiret);
+    expect(new URL(coord.url()).pathname).toBe(`/parcours/loiret-ahu--${refLoiret}`);
+    await expect(coord.locator('h1').innerText()).resolves.toContain(`Dossier ${refLoiret}`);
+    await expect(coord.locator('[role=status]').innerText()).resolves.toContain('Lancement du parcours');
+    await attendreTexte(coord, 'Aller vers le ménage');
+    await expect(coord.locator('#etape-courante').innerText()).resolves.toBe('Aller vers le ménage');
+    await sansViolation(coord, '07-parcours-coordination');
+    // Le tableau de bord le liste (visibilité Temporal, à peine différée).
+    await coord.goto(`${ui.url}/parcours`);
+    await attendreTexte(coord, refLoiret);
+    await sansViolation(coord, '08-tableau-de-bord');
+    // Un second lancement pour le même ménage : le conflit en français.
+    await lancerParLeFormulaire(coord, 'loiret-ahu', refLoiret);
+    await expect(coord.locator('[role=alert]').first().innerText()).resolves.toContain('Un parcours existe déjà pour ce ménage dans ce programme.');
+  });
+
+  it('la travailleuse sociale, sur 360 pixels, enregistre une tentative de contact et voit le parcours avancer', async () => {
+    const ts = await nouvellePage(360);
+    await connecter(ts, 'ts.alice');
+    await expect(ts.locator('h1').innerText()).resolves.toBe('Mes ménages');
+    await attendreTexte(ts, refLoiret);
+    expect(await defileHorizontalement(ts)).toBe(false);
+    await sansViolation(ts, '09-mes-menages-360');
+    await ts.getByRole('link', { name: refLoiret }).click();
+    await ts.waitForLoadState();
+    // À l'étape « aller vers », seule la tentative de contact (et la clôture) sont proposées.
+    const actions = await ts.locator('details.action > summary').allInnerTexts();
+    expect(actions).toEqual(['Tentative de contact (canal, créneau, issue)', 'Clôture du parcours avec son issue']);
+    // Le formulaire s'ouvre au clavier (Entrée sur son résumé).
+    await ts.locator('#action-tentative-contact > summary').focus();
+    await ts.keyboard.press('Enter');
+    expect(await ts.locator('#action-tentative-contact').getAttribute('open')).not.toBeNull();
+    expect(await defileHorizontalement(ts)).toBe(false);
+    await sansViolation(ts, '10-parcours-ts-360');
+    await ts.locator('#m-tentative-contact-canal').selectOption('telephone');
+    await ts.locator('#m-tentative-contact-creneau').selectOption('soir');
+    await ts.locator('#m-tentative-contact-issue').selectOption('joint');
+    await ts.locator('#action-tentative-contact').getByRole('button', { name: 'Enregistrer' }).click();
+    await ts.waitForLoadState();
+    await expect(ts.locator('[role=status]').innerText()).resolves.toContain('Tentative de contact');
+    await attendreTexte(ts, /Étape\s+Diagnostic/);
+    expect(await ts.locator('details.action > summary').allInnerTexts()).toContain('Entretien de diagnostic (confidentiel)');
+    expect(await defileHorizontalement(ts)).toBe(false);
+    await sansViolation(ts, '11-parcours-ts-diagnostic-360');
+
+    // Un message que le workflow refuse à cette étape : sa raison, en français.
+    await ts.locator('#action-diagnostic > summary').click();
+    await ts.locator('#m-diagnostic-origineDette').fill('Perte d’emploi');
+    await ts.locator('#m-diagnostic-termine').selectOption('oui');
+    await ts.locator('#action-diagnostic').getByRole('button', { name: 'Enregistrer' }).click();
+    await ts.waitForLoadState();
+    const alerte = await ts.locator('[role=alert]').first().innerText();
+    expect(alerte).toContain('Message refusé par le parcours');
+    expect(alerte).toContain('Le diagnostic se conclut par un carnet de route (au moins une démarche).');
+    expect(await ts.locator('#action-diagnostic').getAttribute('open')).not.toBeNull();
+    await expect(ts.locator('#m-diagnostic-origineDette').inputValue()).resolves.toBe('Perte d’emploi');
+    expect(await defileHorizontalement(ts)).toBe(false);
+    await sansViolation(ts, '12-message-refuse-360');
+  });
+
+  it('un partenaire ouvre le lien de la boîte de réception, approuve ; la coordination voit la décision ; lien expiré ou modifié', async () => {
+    const ref = reference('COMITE');
+    await lancerParLeFormulaire(coord, 'reims-april', ref);
+    await attendreTexte(coord, 'Comité de suivi');
+    const partenaire = CATALOGUE.trouver('reims-april')!.partenaires.services_sociaux!.courriel;
+    const courriel = await banc.courriels.waitFor((m) => m.a.includes(partenaire) && m.sujet.includes(ref) && /\/liens\//.test(m.texte), { timeoutMs: 20_000 });
+
+    const p = await nouvellePage();
+    await p.goto(banc.courriels.inboxUrl);
+    await p.locator(`a[href="/messages/${encodeURIComponent(courriel.id)}"]`).click();
+    await p.waitForLoadState();
+    const texte = await p.locator('pre').first().innerText();
+    const lien = /https?:\/\/127\.0\.0\.1:\d+\/liens\/[A-Za-z0-9_.-]+/.exec(texte)?.[0];
+    expect(lien, texte).toBeDefined();
+    await p.goto(lien!);
+    await expect(p.locator('h1').innerText()).resolves.toContain('Comité de suivi');
+    // Le partenaire ne voit ni l'en-tête du personnel, ni le ménage.
+    expect(await p.getByRole('button', { name: 'Se déconnecter' }).count()).toBe(0);
+    expect(await p.locator('body').innerText()).not.toContain('Lefébure');
+    await sansViolation(p, '13-partenaire-validation');
+    // Le formulaire du paiement mensuel (protocole) a le même gabarit ; un mois de protocole
+    // demande du temps simulé : on examine ici son formulaire sur la demande en attente, avec un
+    // jeton « paiement » signé par la clé des essais (la page ne montre que la demande visée).
+    const etatComite = await banc.env.client.workflow.getHandle(`reims-april--${ref}`).query(etatQuery);
+    const demande = etatComite.demandes.find((d) => d.statut === 'en_attente')!;
+    const jetonPaiement = SIGNEUR.signer({ workflowId: `reims-april--${ref}`, demandeId: demande.id, role: demande.role, action: 'paiement' }, new Date(Date.now() + 86_400_000));
+    await p.goto(`${ui.url}/liens/${jetonPaiement}`);
+    expect(await p.locator('input[name=montant]').count()).toBe(1);
+    await sansViolation(p, '13b-partenaire-formulaire-paiement');
+    await p.goto(lien!);
+    await p.locator('#decision-approuve').check();
+    await p.locator('#commentaire').fill('Accord du service, bonne continuation.');
+    await p.getByRole('button', { name: 'Envoyer ma réponse' }).click();
+    await p.waitForLoadState();
+    await expect(p.locator('h1').innerText()).resolves.toBe('Votre réponse a bien été enregistrée');
+    await sansViolation(p, '14-partenaire-confirmation');
+    // Le même lien une seconde fois : déjà utilisé.
+    await p.goto(lien!);
+    await expect(p.locator('main').innerText()).resolves.toMatch(/déjà/);
+    await sansViolation(p, '15-partenaire-lien-utilise');
+
+    // La coordination voit la décision.
+    await coord.goto(`${ui.url}/parcours/reims-april--${ref}`);
+    await attendreTexte(coord, 'Approuvée');
+    expect(await coord.locator('body').innerText()).toContain('Accord du service, bonne continuation.');
+    await sansViolation(coord, '16-parcours-decision-partenaire');
+
+    // La travailleuse sociale clôt le parcours (situation stabilisée) : la veille active envoie au
+    // bailleur un lien pour signaler une rechute ; sa page a la même présentation.
+    const ts = await nouvellePage(360);
+    await connecter(ts, 'ts.alice');
+    await ts.goto(`${ui.url}/parcours/reims-april--${ref}`);
+    await ts.locator('#action-cloture > summary').click();
+    await ts.locator('#m-cloture-issue').selectOption('situation_stabilisee');
+    await ts.locator('#m-cloture-motif').fill('Loyer courant repris');
+    await ts.locator('#action-cloture').getByRole('button', { name: 'Enregistrer' }).click();
+    await ts.waitForLoadState();
+    await attendreTexte(ts, 'veille active');
+    expect(await defileHorizontalement(ts)).toBe(false);
+    const bailleur = CATALOGUE.trouver('reims-april')!.partenaires.bailleur!.courriel;
+    const veille = await banc.courriels.waitFor((m) => m.a.includes(bailleur) && m.sujet.includes(ref) && /\/liens\//.test(m.texte), { timeoutMs: 20_000 });
+    const lienRechute = /https?:\/\/127\.0\.0\.1:\d+\/liens\/[A-Za-z0-9_.-]+/.exec(veille.texte)![0];
+    await p.goto(lienRechute);
+    await expect(p.locator('h1').innerText()).resolves.toContain('rechute');
+    expect(await p.locator('body').innerText()).not.toContain('Lefébure');
+    await sansViolation(p, '16b-partenaire-rechute');
+
+    // Un lien modifié, puis un lien expiré.
+    await p.goto(`${lien!.slice(0, -2)}xx`);
+    await expect(p.locator('h1').innerText()).resolves.toBe('Lien non valide');
+    await sansViolation(p, '17-lien-modifie');
+    ui.decaler(400 * 86_400_000);
+    try {
+      const r = await p.goto(lien!);
+      expect(r?.status()).toBe(410);
+      await expect(p.locator('h1').innerText()).resolves.toBe('Lien expiré');
+      await expect(p.locator('main').innerText()).resolves.toContain('Ce lien a expiré le');
+      await sansViolation(p, '18-lien-expire');
+      // La session de la coordination a expiré elle aussi (8 heures).
+      await coord.goto(`${ui.url}/parcours`);
+      expect(new URL(coord.url()).pathname).toBe('/connexion');
+      await expect(coord.locator('[role=status]').innerText()).resolves.toContain('Votre session a expiré, reconnectez-vous.');
+      await sansViolation(coord, '19-session-expiree');
+    } finally {
+      ui.decaler(0);
+    }
+  });
+
+  it('file IML, page introuvable, déconnexion', async () => {
+    await connecter(coord, 'coord.essai');
+    await coord.goto(`${ui.url}/programmes/concarneau-iml/file-iml`);
+    await expect(coord.locator('h1').innerText()).resolves.toContain('File d’attente IML');
+    await sansViolation(coord, '20-file-iml');
+    const r = await coord.goto(`${ui.url}/parcours/loiret-ahu--INEXISTANT-1`);
+    expect(r?.status()).toBe(404);
+    await sansViolation(coord, '21-parcours-introuvable');
+    const inconnue = await coord.goto(`${ui.url}/une-page-qui-n-existe-pas`);
+    expect(inconnue?.status()).toBe(404);
+    await expect(coord.locator('h1').innerText()).resolves.toBe('Page introuvable');
+    await sansViolation(coord, '21b-page-inconnue');
+    // Un POST sans le jeton anti-CSRF de la session est refusé, même avec le cookie.
+    const sansJeton = await coord.request.post(`${ui.url}/parcours/loiret-ahu--${refLoiret}/cloture`, { form: { motif: 'Clôture forgée par un autre site', requestId: 'csrf-1' }, maxRedirects: 0 });
+    expect(sansJeton.status()).toBe(403);
+    expect(await sansJeton.text()).toContain('Ce formulaire a expiré ou ne vient pas de cette application.');
+    await coord.goto(`${ui.url}/parcours/loiret-ahu--${refLoiret}`);
+    await expect(coord.locator('h1 .badge').innerText()).resolves.toBe('En cours');
+    await coord.getByRole('button', { name: 'Se déconnecter' }).click();
+    await coord.waitForLoadState();
+    await expect(coord.locator('[role=status]').innerText()).resolves.toBe('Vous êtes déconnecté.');
+    await coord.goto(`${ui.url}/parcours`);
+    expect(new URL(coord.url()).pathname).toBe('/connexion');
+  });
+  it('les autres parcours : lancement IML (file d’attente sur la page), formulaire du protocole ; un ménage non affecté reste fermé', async () => {
+    const page = await nouvellePage();
+    await connecter(page, 'coord.essai');
+    await page.goto(`${ui.url}/parcours/nouveau/reims-april-protocole`);
+    expect(await page.locator('#lancement-donnees-resiliation-jugementDu').count()).toBe(1);
+    await sansViolation(page, '22-lancer-protocole');
+    await page.goto(`${ui.url}/parcours/nouveau/concarneau-iml`);
+    await sansViolation(page, '23-lancer-iml');
+    const ref = reference('IML');
+    await page.locator('#lancement-travailleurSocial').selectOption('ts.alice');
+    await page.locator('#lancement-menage-reference').fill(ref);
+    await page.locator('#lancement-menage-nom').fill('M. Yann Le Goff');
+    await page.locator('#lancement-menage-composition').selectOption('personne_seule');
+    await page.locator('#lancement-menage-adresse').fill('CHRS de Concarneau, 29900 Concarneau');
+    await page.getByRole('button', { name: 'Lancer le parcours' }).click();
+    await page.waitForLoadState();
+    expect(new URL(page.url()).pathname).toBe(`/parcours/concarneau-iml--${ref}`);
+    await attendreTexte(page, /Étape\s+Candidature/);
+    expect(await page.locator('details.action > summary').allInnerTexts()).toEqual([
+      'Candidature du ménage hébergé (structure, prêt à sortir, budget travaillé)',
+      'Réaffecter le ménage',
+      'Clore le parcours avant son terme',
+    ]);
+    await expect(page.locator('h2', { hasText: 'Mesures actives et file d’attente du programme' }).count()).resolves.toBe(1);
+    await sansViolation(page, '24-parcours-iml');
+    // Réaffecter, puis clore avant le terme (motif obligatoire, dit en français).
+    await page.locator('#action-affectation > summary').click();
+    await page.locator('#affectation-ts').selectOption('ts.bruno');
+    await page.getByRole('button', { name: 'Affecter' }).click();
+    await page.waitForLoadState();
+    await expect(page.locator('[role=status]').innerText()).resolves.toContain('Affectation');
+    expect(await page.locator('dl.infos').first().innerText()).toContain('Bruno Travailleur');
+    await page.locator('#action-cloture-anticipee > summary').click();
+    await page.getByRole('button', { name: 'Clore le parcours' }).click();
+    await page.waitForLoadState();
+    await expect(page.locator('#cloture-motif-erreur').innerText()).resolves.toBe('motif requis (3 caractères au moins)');
+    await sansViolation(page, '25-cloture-motif-manquant');
+    await page.locator('#cloture-motif').fill('Le ménage a trouvé un logement par ses propres moyens.');
+    await page.getByRole('button', { name: 'Clore le parcours' }).click();
+    await page.waitForLoadState();
+    await attendreTexte(page, 'Clôture anticipée');
+    await expect(page.locator('h1 .badge').innerText()).resolves.toBe('Clôturé');
+    expect(await page.locator('details.action').count()).toBe(0);
+
+    const bruno = await nouvellePage(360);
+    await connecter(bruno, 'ts.bruno');
+    const r = await bruno.goto(`${ui.url}/parcours/loiret-ahu--${refLoiret}`);
+    expect(r?.status()).toBe(403);
+    await expect(bruno.locator('[role=alert]').innerText()).resolves.toContain('Ce ménage ne vous est pas affecté.');
+    expect(await bruno.locator('body').innerText()).not.toContain('Lefébure');
+    await sansViolation(bruno, '26-acces-refuse-360');
+  });
+});

@@ -1,0 +1,99 @@
+/**
+ * Les pages rendues sans navigateur : le tableau de bord marque et met en tête les parcours en
+ * retard ; la page d'un parcours ne propose que les actions de l'étape, selon le rôle.
+ */
+import { describe, expect, it } from 'vitest';
+import type { DependancesApi } from '../../api/dependances';
+import { REGISTRE } from '../../api/registre-produit';
+import { trierParcours, type ResumeParcours } from '../../api/routes/parcours';
+import type { EtatParcours } from '../../domain/vocabulaire';
+import { creerAnnuaire } from '../../personnel/annuaire';
+import type { Contexte } from '../../web/pages/commun';
+import { pageParcours } from '../../web/pages/parcours';
+import { pageTableau } from '../../web/pages/tableau';
+import { CATALOGUE, PERSONNEL } from '../outils/environnement';
+
+const annuaire = creerAnnuaire(PERSONNEL);
+const deps = { catalogue: CATALOGUE, annuaire, registre: REGISTRE, options: { publicBaseUrl: 'http://x', sessionTtl: 'PT8H' } } as unknown as DependancesApi;
+const ctx = (id: string): Contexte => ({ deps, personne: annuaire.trouver(id)!, csrf: 'jeton-csrf', chemin: '/parcours' });
+
+const resume = (ref: string, o: Partial<ResumeParcours>): ResumeParcours => ({
+  workflowId: `loiret-ahu--${ref}`,
+  reference: ref,
+  programme: 'loiret-ahu',
+  typeParcours: 'prevention_precontentieuse',
+  etape: 'aller_vers',
+  travailleurSocial: 'ts.alice',
+  enRetard: false,
+  cloture: false,
+  statut: 'en_cours',
+  ...o,
+});
+
+describe('tableau de bord', () => {
+  it('les parcours en retard d’abord, visiblement marqués (texte, pas seulement la couleur)', () => {
+    const liste = trierParcours([
+      resume('A-TOT', { prochaineEcheance: '2026-01-10T00:00:00.000Z' }),
+      resume('B-RETARD', { prochaineEcheance: '2026-03-01T00:00:00.000Z', enRetard: true }),
+      resume('C-SANS', {}),
+    ]);
+    const h = pageTableau(ctx('coord.essai'), liste, { cloture: 'false' }).valeur;
+    const ordre = ['B-RETARD', 'A-TOT', 'C-SANS'].map((r) => h.indexOf(`>${r}</a>`));
+    expect(ordre.every((x, i) => x > 0 && (i === 0 || x > ordre[i - 1]!))).toBe(true);
+    expect(h).toContain('dont <strong>1 en retard</strong>');
+    expect(h).toMatch(/<tr class="en-retard">\s*<th scope="row"><a href="\/parcours\/loiret-ahu--B-RETARD">B-RETARD<\/a> <span class="badge retard">En retard<\/span>/);
+    expect(h).toContain('<td>Alice Travailleuse</td>');
+    expect(h).toContain('<td>Aller vers le ménage</td>');
+    // Les filtres : chacun a son libellé.
+    for (const f of ['programme', 'type', 'etape', 'travailleurSocial', 'enRetard', 'cloture']) expect(h).toContain(`<label for="filtre-${f}">`);
+  });
+
+  it('« mes ménages » pour le travail social : des cartes, sans filtres de coordination', () => {
+    const h = pageTableau(ctx('ts.alice'), [resume('D-TS', { enRetard: true })], { cloture: 'false' }).valeur;
+    expect(h).toContain('<h1>Mes ménages</h1>');
+    expect(h).toContain('<li class="en-retard">');
+    expect(h).not.toContain('filtre-travailleurSocial');
+  });
+});
+
+describe('page d’un parcours', () => {
+  const etat: EtatParcours = {
+    workflowId: 'loiret-ahu--E-1',
+    typeParcours: 'prevention_precontentieuse',
+    programme: { id: 'loiret-ahu', version: 1, nom: 'Loiret' },
+    reference: 'E-1',
+    etape: 'aller_vers',
+    libelleEtape: 'Aller vers le ménage',
+    travailleurSocial: 'ts.alice',
+    coordinateur: 'coord.essai',
+    echeances: [{ id: 'contact', libelle: 'Premier contact', due: '2026-01-01T00:00:00.000Z', statut: 'depassee', responsable: 'travailleur_social' }],
+    demandes: [],
+    journal: [],
+    details: { situation: { impayesMois: 2, garantie: 'aucune' } },
+    detailsConfidentiels: {},
+  };
+
+  it('le travail social voit les actions de l’étape, et seulement elles ; la coordination voit affectation et clôture', () => {
+    const ts = pageParcours(ctx('ts.alice'), etat).valeur;
+    expect([...ts.matchAll(/<details class="action" id="action-([a-z-]+)"/g)].map((m) => m[1])).toEqual(['tentative-contact', 'cloture']);
+    expect(ts).toContain('<span class="badge retard">Dépassée</span>');
+    expect(ts).toContain('<dt>Loyers impayés (nombre de mois)</dt><dd>2</dd>');
+    const coord = pageParcours(ctx('coord.essai'), etat).valeur;
+    expect([...coord.matchAll(/<details class="action" id="action-([a-z-]+)"/g)].map((m) => m[1])).toEqual(['affectation', 'cloture-anticipee']);
+    const clos = pageParcours(ctx('ts.alice'), { ...etat, etape: 'cloture', cloture: { issue: 'refus', le: '2026-02-01T00:00:00.000Z' } }).valeur;
+    expect(clos).not.toContain('<details class="action"');
+    expect(clos).toContain('Le parcours est clôturé');
+  });
+  it('protocole en cours : « paiement constaté », accompagnement, avenant… avec des champs libellés en français', () => {
+    const protocole: EtatParcours = { ...etat, workflowId: 'reims-april-protocole--P-1', typeParcours: 'protocole_post_resiliation', programme: { id: 'reims-april-protocole', version: 1, nom: 'Reims' }, etape: 'suivi_protocole', libelleEtape: 'Protocole en cours', echeances: [], details: {} };
+    const h = pageParcours(ctx('ts.alice'), protocole).valeur;
+    expect([...h.matchAll(/<details class="action" id="action-([a-z-]+)"/g)].map((m) => m[1])).toEqual(['accompagnement', 'paiement', 'avenant', 'orientation', 'cloture']);
+    expect(h).toContain('<label for="m-paiement-mois">Mois (AAAA-MM)');
+    expect(h).toContain('<option value="paye">Payé</option>');
+    expect(h).toMatch(/<label for="m-paiement-montant">Montant reçu \(€\)/);
+    // Chaque champ rendu a son libellé associé.
+    const ids = [...h.matchAll(/<(?:input|select|textarea) (?:type="[a-z]+" )?(?:inputmode="[a-z]+" )?id="([^"]+)"/g)].map((m) => m[1]!);
+    expect(ids.length).toBeGreaterThan(10);
+    for (const id of ids) expect(h, id).toContain(`for="${id}"`);
+  });
+});

@@ -1,0 +1,286 @@
+/**
+ * Des schémas zod de l'API (registre des parcours : `schemaLancement`, schémas des messages ;
+ * ménage) aux formulaires HTML, et retour : les champs sont décrits depuis les schémas, la saisie
+ * est remise dans la forme attendue par ces mêmes schémas, et les erreurs de l'API (champ →
+ * message, en français) sont placées à côté de chaque champ.
+ *
+ * Les noms des champs sont les chemins de l'objet attendu (« menage.reference »,
+ * « donnees.situation.impayesMois », « planApurement.mensualite ») : ce sont aussi les noms que
+ * les erreurs de l'API donnent (`Probleme.opts.errors[].champ`).
+ */
+import { z } from 'zod';
+import { brut, echapper, html, type Brut } from '../api/html';
+import { humaniser, LIBELLES_CHAMPS, libelleValeur } from './libelles';
+
+export type GenreChamp = 'texte' | 'zone' | 'nombre' | 'date' | 'booleen' | 'case' | 'choix' | 'choixMultiples' | 'lignes' | 'groupe';
+
+export interface Champ {
+  nom: string;
+  libelle: string;
+  aide?: string;
+  requis: boolean;
+  genre: GenreChamp;
+  options?: Array<{ valeur: string; libelle: string }>;
+  entier?: boolean;
+  enfants?: Champ[];
+  /** Pour « texte » : type HTML (email, tel, month). */
+  typeHtml?: string;
+}
+
+type Def = { type: string; [k: string]: any };
+const defDe = (s: z.ZodType): Def => (s as any)._zod.def as Def;
+const metaDe = (s: z.ZodType): { description?: string } | undefined => z.globalRegistry.get(s) as { description?: string } | undefined;
+
+/** Décrit les champs d'un objet zod (récursif) ; `prefixe` : chemin de l'objet dans le corps. */
+export function champsDe(schema: z.ZodType, prefixe = ''): Champ[] {
+  const def = defDe(schema);
+  if (def.type !== 'object') throw new Error(`champsDe : objet zod attendu (reçu ${def.type})`);
+  return Object.entries(def.shape as Record<string, z.ZodType>).map(([cle, s]) => champ(cle, s, prefixe ? `${prefixe}.${cle}` : cle));
+}
+
+function champ(cle: string, schema: z.ZodType, nom: string): Champ {
+  let s = schema;
+  let requis = true;
+  let description = metaDe(s)?.description;
+  // Déballe optional / default / nullable / pipe, en gardant la première description trouvée.
+  for (;;) {
+    const d = defDe(s);
+    if (d.type === 'optional' || d.type === 'default' || d.type === 'nullable' || d.type === 'prefault') {
+      requis = false;
+      s = d.innerType;
+    } else if (d.type === 'pipe') {
+      s = d.in;
+    } else break;
+    description ??= metaDe(s)?.description;
+  }
+  const d = defDe(s);
+  const cheminLibelle = nom.split('.').slice(-2).join('.');
+  const libelle = LIBELLES_CHAMPS[cheminLibelle] ?? LIBELLES_CHAMPS[nom] ?? LIBELLES_CHAMPS[cle] ?? description ?? humaniser(cle);
+  const aide = description && description !== libelle ? description : undefined;
+  const base = { nom, libelle, aide, requis };
+  switch (d.type) {
+    case 'object':
+      return { ...base, genre: 'groupe', enfants: champsDe(s, nom) };
+    case 'boolean':
+      return { ...base, genre: 'booleen' };
+    case 'literal':
+      return { ...base, genre: 'case' };
+    case 'enum':
+      return { ...base, genre: 'choix', options: Object.values(d.entries as Record<string, string>).map((v) => ({ valeur: v, libelle: libelleValeur(v) })) };
+    case 'number': {
+      const n = s as z.ZodNumber;
+      return { ...base, genre: 'nombre', entier: n.isInt === true };
+    }
+    case 'array': {
+      const e = defDe(d.element);
+      if (e.type === 'enum') {
+        return { ...base, genre: 'choixMultiples', options: Object.values(e.entries as Record<string, string>).map((v) => ({ valeur: v, libelle: libelleValeur(v) })) };
+      }
+      return { ...base, genre: 'lignes' };
+    }
+    case 'string': {
+      const str = s as z.ZodString;
+      if (d.format === 'date') return { ...base, genre: 'date' };
+      if (d.format === 'email') return { ...base, genre: 'texte', typeHtml: 'email' };
+      if (cle === 'telephone') return { ...base, genre: 'texte', typeHtml: 'tel' };
+      if (cle === 'mois') return { ...base, genre: 'texte', aide: aide ?? 'Au format AAAA-MM, par exemple 2027-04.' };
+      const max = str.maxLength ?? 0;
+      return { ...base, genre: max > 300 ? 'zone' : 'texte' };
+    }
+    default:
+      return { ...base, genre: 'texte' };
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Saisie → objet attendu par le schéma
+
+export type Corps = Record<string, string | string[] | undefined>;
+
+const premier = (v: string | string[] | undefined): string => (Array.isArray(v) ? (v[0] ?? '') : (v ?? ''));
+const liste = (v: string | string[] | undefined): string[] => (Array.isArray(v) ? v : v ? [v] : []);
+
+/** Remet la saisie d'un formulaire (clés « a.b.c ») dans la forme de l'objet du schéma. */
+export function lireSaisie(champs: Champ[], corps: Corps): Record<string, unknown> {
+  const r: Record<string, unknown> = {};
+  for (const c of champs) {
+    const cle = c.nom.split('.').pop()!;
+    const v = valeurDe(c, corps);
+    if (v !== undefined) r[cle] = v;
+  }
+  return r;
+}
+
+function valeurDe(c: Champ, corps: Corps): unknown {
+  const brute = corps[c.nom];
+  switch (c.genre) {
+    case 'groupe': {
+      const o = lireSaisie(c.enfants!, corps);
+      return Object.keys(o).length || c.requis ? o : undefined;
+    }
+    case 'booleen': {
+      const v = premier(brute);
+      return v === 'oui' ? true : v === 'non' ? false : undefined;
+    }
+    case 'case':
+      return premier(brute) === 'oui' ? true : undefined;
+    case 'nombre': {
+      const v = premier(brute).trim().replace(/\s/g, '').replace(',', '.');
+      if (v === '') return undefined;
+      const n = Number(v);
+      return Number.isFinite(n) ? n : premier(brute);
+    }
+    case 'choixMultiples': {
+      const l = liste(brute).filter((x) => x !== '');
+      return l.length || c.requis ? l : undefined;
+    }
+    case 'lignes': {
+      const l = premier(brute)
+        .split(/\r?\n/)
+        .map((x) => x.trim())
+        .filter((x) => x !== '');
+      return l.length || c.requis ? l : undefined;
+    }
+    default: {
+      const v = premier(brute).trim();
+      return v === '' ? undefined : v;
+    }
+  }
+}
+
+/** L'inverse : un objet (ex. l'exemple du registre) → les valeurs du formulaire, pour le pré-remplir. */
+export function valeursDe(champs: Champ[], objet: Record<string, unknown> | undefined): Corps {
+  const r: Corps = {};
+  for (const c of champs) {
+    const v = objet?.[c.nom.split('.').pop()!];
+    if (v === undefined || v === null) continue;
+    switch (c.genre) {
+      case 'groupe':
+        Object.assign(r, valeursDe(c.enfants!, v as Record<string, unknown>));
+        break;
+      case 'booleen':
+        r[c.nom] = v ? 'oui' : 'non';
+        break;
+      case 'case':
+        if (v === true) r[c.nom] = 'oui';
+        break;
+      case 'choixMultiples':
+        r[c.nom] = (v as unknown[]).map(String);
+        break;
+      case 'lignes':
+        r[c.nom] = (v as unknown[]).map(String).join('\n');
+        break;
+      default:
+        r[c.nom] = String(v);
+    }
+  }
+  return r;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Erreurs de l'API → champs
+
+/**
+ * Range les erreurs (champ → message) sous le champ du formulaire le plus proche
+ * (« carnetDeRoute.0 » → « carnetDeRoute ») ; celles qui ne correspondent à aucun champ sont
+ * rendues en tête du formulaire.
+ */
+export function rangerErreurs(
+  champs: Champ[],
+  erreurs: Array<{ champ: string; message: string }>,
+  saisie?: Corps,
+): { parChamp: Record<string, string>; autres: string[] } {
+  const parNom = new Map<string, Champ>();
+  const parcourir = (l: Champ[]) => l.forEach((c) => (parNom.set(c.nom, c), c.enfants && parcourir(c.enfants)));
+  const noms = { has: (n: string) => parNom.has(n) };
+  parcourir(champs);
+  const parChamp: Record<string, string> = {};
+  const autres: string[] = [];
+  for (const e of erreurs) {
+    let n = e.champ;
+    while (n && !noms.has(n)) n = n.includes('.') ? n.slice(0, n.lastIndexOf('.')) : '';
+    const c = n ? parNom.get(n) : undefined;
+    const vide = c !== undefined && saisie !== undefined && c.genre !== 'groupe' && liste(saisie[c.nom]).every((x) => x.trim() === '');
+    const message = c ? (vide && c.requis && c.genre !== 'choixMultiples' && /attendu|invalide|obligatoire/i.test(e.message) ? 'champ obligatoire' : pourLeFormulaire(c, e.message)) : e.message;
+    if (n) parChamp[n] = parChamp[n] ? `${parChamp[n]} ; ${message}` : message;
+    else autres.push(e.message);
+  }
+  return { parChamp, autres };
+}
+
+/**
+ * Les messages de type de zod (« Option invalide : une valeur parmi "a"|"b" attendue », « nombre
+ * attendu, chaîne de caractères reçu ») dits pour une personne devant un formulaire ; les messages
+ * propres aux schémas (« référence de dossier : 2 à 40 caractères… ») passent tels quels.
+ */
+function pourLeFormulaire(c: Champ, message: string): string {
+  if ((c.genre === 'choix' || c.genre === 'choixMultiples') && /^Option invalide/i.test(message)) return 'choisissez une valeur dans la liste';
+  if (c.genre === 'booleen' && /bool/i.test(message)) return 'choisissez « Oui » ou « Non »';
+  if (c.genre === 'nombre' && /nombre attendu/i.test(message)) return 'nombre attendu (par exemple 12 ou 812,40)';
+  if (c.genre === 'date' && /date|invalide/i.test(message) && !/obligatoire/.test(message)) return 'date attendue (jour, mois, année)';
+  return message;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rendu
+
+export interface EtatFormulaire {
+  valeurs?: Corps;
+  erreurs?: Record<string, string>;
+}
+
+const idDe = (prefixeId: string, nom: string) => `${prefixeId}-${nom.replace(/[^A-Za-z0-9]+/g, '-')}`;
+
+/** Les champs d'un formulaire ; `prefixeId` rend les id uniques quand une page a plusieurs formulaires. */
+export function rendreChamps(champs: Champ[], prefixeId: string, e: EtatFormulaire = {}): Brut {
+  return brut(champs.map((c) => rendreChamp(c, prefixeId, e).valeur).join('\n'));
+}
+
+function rendreChamp(c: Champ, prefixeId: string, e: EtatFormulaire): Brut {
+  const id = idDe(prefixeId, c.nom);
+  const erreur = e.erreurs?.[c.nom];
+  const idErreur = `${id}-erreur`;
+  const idAide = `${id}-aide`;
+  const decrit = [c.aide ? idAide : '', erreur ? idErreur : ''].filter(Boolean).join(' ');
+  const aria = brut(`${decrit ? ` aria-describedby="${decrit}"` : ''}${erreur ? ' aria-invalid="true"' : ''}${c.requis ? ' aria-required="true"' : ''}`);
+  const mention = c.requis ? html` <span class="aide">(obligatoire)</span>` : html` <span class="aide">(facultatif)</span>`;
+  const aide = c.aide ? html`<p class="aide" id="${idAide}">${c.aide}</p>` : '';
+  const msg = erreur ? html`<p class="message-erreur" id="${idErreur}">${erreur}</p>` : '';
+  const valeur = e.valeurs?.[c.nom];
+  const v = premier(valeur);
+  const classe = erreur ? 'champ en-erreur' : 'champ';
+  switch (c.genre) {
+    case 'groupe':
+      return html`<fieldset id="${id}"><legend>${c.libelle}${c.requis ? '' : ' (facultatif)'}</legend>${aide}${msg}${rendreChamps(c.enfants!, prefixeId, e)}</fieldset>`;
+    case 'booleen':
+    case 'choix': {
+      const options = c.genre === 'booleen' ? [{ valeur: 'oui', libelle: 'Oui' }, { valeur: 'non', libelle: 'Non' }] : c.options!;
+      return html`<div class="${classe}"><label for="${id}">${c.libelle}${mention}</label>${aide}${msg}
+<select id="${id}" name="${c.nom}"${aria}><option value="">— choisir —</option>${options.map((o) => html`<option value="${o.valeur}"${o.valeur === v ? brut(' selected') : ''}>${o.libelle}</option>`)}</select></div>`;
+    }
+    case 'case':
+      return html`<div class="${classe} choix"><input type="checkbox" id="${id}" name="${c.nom}" value="oui"${v === 'oui' ? brut(' checked') : ''}${aria}><label for="${id}">${c.libelle}</label>${aide}${msg}</div>`;
+    case 'choixMultiples': {
+      const coches = new Set(liste(valeur));
+      return html`<fieldset id="${id}" class="${classe}"${decrit ? brut(` aria-describedby="${decrit}"`) : ''}><legend>${c.libelle}${c.requis ? '' : ' (facultatif)'}</legend>${aide}${msg}
+${c.options!.map((o, i) => html`<div class="choix"><input type="checkbox" id="${id}-${i}" name="${c.nom}" value="${o.valeur}"${coches.has(o.valeur) ? brut(' checked') : ''}><label for="${id}-${i}">${o.libelle}</label></div>`)}</fieldset>`;
+    }
+    case 'zone':
+    case 'lignes':
+      return html`<div class="${classe}"><label for="${id}">${c.libelle}${mention}</label>${aide}${msg}<textarea id="${id}" name="${c.nom}"${aria}>${v}</textarea></div>`;
+    case 'nombre':
+      return html`<div class="${classe}"><label for="${id}">${c.libelle}${mention}</label>${aide}${msg}<input type="text" inputmode="${c.entier ? 'numeric' : 'decimal'}" id="${id}" name="${c.nom}" value="${v}"${aria}></div>`;
+    case 'date':
+      return html`<div class="${classe}"><label for="${id}">${c.libelle}${mention}</label>${aide}${msg}<input type="date" id="${id}" name="${c.nom}" value="${v}"${aria}></div>`;
+    default:
+      return html`<div class="${classe}"><label for="${id}">${c.libelle}${mention}</label>${aide}${msg}<input type="${c.typeHtml ?? 'text'}" id="${id}" name="${c.nom}" value="${v}"${c.typeHtml === 'email' ? brut(' autocomplete="off"') : ''}${aria}></div>`;
+  }
+}
+
+/** Le résumé des erreurs en tête de formulaire (annoncé aux lecteurs d'écran). */
+export function resumeErreurs(titre: string, messages: string[]): Brut {
+  if (!messages.length) return brut('');
+  return html`<div class="erreur" role="alert"><p><strong>${titre}</strong></p>${messages.length === 1 ? html`<p>${messages[0]}</p>` : html`<ul>${messages.map((m) => html`<li>${m}</li>`)}</ul>`}</div>`;
+}
+
+export { echapper };

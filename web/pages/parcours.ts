@@ -1,0 +1,188 @@
+/**
+ * La page d'un parcours : état, ménage, échéances, décisions des partenaires, journal ; les
+ * actions que l'étape courante permet à la personne (formulaires courts, utilisables sur un écran
+ * de 360 pixels) ; pour la coordination : affectation et clôture anticipée ; pour l'IML : les
+ * mesures actives et la file d'attente du programme.
+ */
+import { randomUUID } from 'node:crypto';
+import { brut, html, type Brut } from '../../api/html';
+import { raisonRefusPilotage } from '../../api/auth';
+import { messagesPermis } from '../../domain/actions';
+import type { EtatFileIml } from '../../domain/iml';
+import type { EtatParcours, Menage } from '../../domain/vocabulaire';
+import { champsDe, rendreChamps, resumeErreurs, type Corps } from '../formulaires';
+import {
+  dateFr,
+  dateHeureFr,
+  LIBELLES_ROLES,
+  LIBELLES_STATUT_DEMANDE,
+  LIBELLES_STATUT_ECHEANCE,
+  LIBELLES_TYPE_PARCOURS,
+  LIBELLES_CHAMPS,
+  LIBELLES_VALEURS,
+  humaniser,
+  libelleValeur,
+} from '../libelles';
+import { estCoordination, nomDe, travailleursSociaux, type Contexte } from './commun';
+import { sectionFileIml } from './file-iml';
+
+/** Le retour d'un formulaire de la page : erreurs de saisie, refus du parcours, saisie à remettre. */
+export interface RetourFormulaire {
+  formulaire: string;
+  titre: string;
+  messages: string[];
+  erreurs?: Record<string, string>;
+  valeurs?: Corps;
+}
+
+export interface OptionsPageParcours {
+  fait?: string;
+  retour?: RetourFormulaire;
+  fileIml?: EtatFileIml;
+}
+
+const idPage = (etat: EtatParcours) => `/parcours/${encodeURIComponent(etat.workflowId)}`;
+
+/** Les messages du registre que cette personne peut envoyer à cette étape. */
+export function actionsPermises(ctx: Contexte, etat: EtatParcours): string[] {
+  const definition = ctx.deps.registre[etat.typeParcours];
+  if (!definition) return [];
+  return messagesPermis(etat.typeParcours, etat.etape, !!etat.cloture).filter((nom) => definition.messages[nom]?.roles.includes(ctx.personne.role));
+}
+
+function formulaireMessage(ctx: Contexte, etat: EtatParcours, nom: string, retour?: RetourFormulaire): Brut {
+  const def = ctx.deps.registre[etat.typeParcours]!.messages[nom]!;
+  const champs = champsDe(def.schema);
+  const r = retour?.formulaire === nom ? retour : undefined;
+  return html`<details class="action" id="action-${nom}"${r ? brut(' open') : ''}>
+<summary>${def.libelle}</summary>
+<form method="post" action="${idPage(etat)}/messages/${nom}" novalidate>
+${r ? resumeErreurs(r.titre, r.messages) : ''}
+<input type="hidden" name="csrf" value="${ctx.csrf}">
+<input type="hidden" name="requestId" value="${randomUUID()}">
+${rendreChamps(champs, `m-${nom}`, { valeurs: r?.valeurs, erreurs: r?.erreurs })}
+<div class="boutons"><button type="submit">Enregistrer</button></div>
+</form></details>`;
+}
+
+function sectionCoordination(ctx: Contexte, etat: EtatParcours, retour?: RetourFormulaire): Brut {
+  if (!estCoordination(ctx.personne) || raisonRefusPilotage(ctx.personne, etat) || etat.cloture) return brut('');
+  const ts = travailleursSociaux(ctx.deps, etat.programme.id);
+  const rA = retour?.formulaire === 'affectation' ? retour : undefined;
+  const rC = retour?.formulaire === 'cloture-anticipee' ? retour : undefined;
+  return html`<h2>Coordination</h2>
+<details class="action" id="action-affectation"${rA ? brut(' open') : ''}><summary>${etat.travailleurSocial ? 'Réaffecter le ménage' : 'Affecter le ménage'}</summary>
+<form method="post" action="${idPage(etat)}/affectation" novalidate>${rA ? resumeErreurs(rA.titre, rA.messages) : ''}
+<input type="hidden" name="csrf" value="${ctx.csrf}"><input type="hidden" name="requestId" value="${randomUUID()}">
+<div class="champ"><label for="affectation-ts">Travailleur social</label>
+<select id="affectation-ts" name="travailleurSocial" aria-required="true"><option value="">— choisir —</option>${ts.map(
+    (p) => html`<option value="${p.id}"${p.id === etat.travailleurSocial ? brut(' selected') : ''}>${p.nom}</option>`,
+  )}</select></div>
+<div class="boutons"><button type="submit">Affecter</button></div></form></details>
+<details class="action" id="action-cloture-anticipee"${rC ? brut(' open') : ''}><summary>Clore le parcours avant son terme</summary>
+<form method="post" action="${idPage(etat)}/cloture" novalidate>${rC ? resumeErreurs(rC.titre, rC.messages) : ''}
+<input type="hidden" name="csrf" value="${ctx.csrf}"><input type="hidden" name="requestId" value="${randomUUID()}">
+<div class="champ${rC?.erreurs?.motif ? ' en-erreur' : ''}"><label for="cloture-motif">Motif de la clôture <span class="aide">(obligatoire)</span></label>
+${rC?.erreurs?.motif ? html`<p class="message-erreur" id="cloture-motif-erreur">${rC.erreurs.motif}</p>` : ''}
+<textarea id="cloture-motif" name="motif" aria-required="true"${rC?.erreurs?.motif ? brut(' aria-invalid="true" aria-describedby="cloture-motif-erreur"') : ''}>${rC?.valeurs?.motif ?? ''}</textarea></div>
+<div class="boutons"><button type="submit" class="secondaire">Clore le parcours</button></div></form></details>`;
+}
+
+function sectionMenage(etat: EtatParcours): Brut {
+  const m = etat.detailsConfidentiels.menage as Partial<Menage> | undefined;
+  if (!m) return brut('');
+  return html`<h2>Le ménage <span class="aide">(confidentiel)</span></h2><dl class="infos">
+<dt>Nom</dt><dd>${m.nom ?? '—'}</dd>
+<dt>Composition</dt><dd>${m.composition ? libelleValeur(m.composition) : '—'}</dd>
+<dt>Adresse</dt><dd>${m.adresse ?? '—'}</dd>
+${m.telephone ? html`<dt>Téléphone</dt><dd><a href="tel:${m.telephone.replace(/[^0-9+]/g, '')}">${m.telephone}</a></dd>` : ''}
+${m.courriel ? html`<dt>Courriel</dt><dd>${m.courriel}${m.accepteCourriel ? '' : ' (n’accepte pas les courriels)'}</dd>` : ''}
+</dl>`;
+}
+
+function sectionEcheances(etat: EtatParcours): Brut {
+  if (!etat.echeances.length) return html`<h2>Échéances</h2><p>Aucune échéance pour le moment.</p>`;
+  const l = [...etat.echeances].sort((a, b) => a.due.localeCompare(b.due));
+  return html`<h2>Échéances</h2><div class="defilement" tabindex="0" role="region" aria-label="Échéances (tableau défilant)"><table><thead><tr><th scope="col">Échéance</th><th scope="col">Date</th><th scope="col">Statut</th><th scope="col">Responsable</th></tr></thead><tbody>${l.map(
+    (e) => html`<tr${e.statut === 'depassee' ? brut(' class="en-retard"') : ''}><td>${e.libelle}</td><td>${dateFr(e.due)}</td>
+<td>${e.statut === 'depassee' ? html`<span class="badge retard">Dépassée</span>` : LIBELLES_STATUT_ECHEANCE[e.statut] ?? e.statut}</td>
+<td>${e.responsable === 'travailleur_social' ? 'Travailleur social' : e.responsable === 'coordinateur' ? 'Coordination' : (LIBELLES_ROLES[e.responsable] ?? e.responsable)}</td></tr>`,
+  )}</tbody></table></div>`;
+}
+
+function sectionDemandes(etat: EtatParcours): Brut {
+  if (!etat.demandes.length) return html`<h2>Décisions des partenaires</h2><p>Aucune demande de validation envoyée.</p>`;
+  return html`<h2>Décisions des partenaires</h2><div class="defilement" tabindex="0" role="region" aria-label="Décisions des partenaires (tableau défilant)"><table><thead><tr><th scope="col">Demande</th><th scope="col">Partenaire</th><th scope="col">Envoyée le</th><th scope="col">Réponse attendue avant le</th><th scope="col">Décision</th></tr></thead><tbody>${etat.demandes.map(
+    (d) => html`<tr><td>${d.objet}</td><td>${LIBELLES_ROLES[d.role] ?? d.role}</td><td>${dateFr(d.envoyeeLe)}</td><td>${dateFr(d.echeance)}</td>
+<td><strong>${LIBELLES_STATUT_DEMANDE[d.statut] ?? d.statut}</strong>${d.decision ? html` le ${dateHeureFr(d.decision.le)}${d.decision.commentaire ? html` : « ${d.decision.commentaire} »` : ''}` : ''}</td></tr>`,
+  )}</tbody></table></div>`;
+}
+
+/** Une valeur des détails du parcours, lisible (dates, oui/non, libellés, listes). */
+function valeurLisible(v: unknown, profondeur = 0): Brut {
+  if (v === null || v === undefined || v === '') return html`—`;
+  if (typeof v === 'boolean') return html`${v ? 'Oui' : 'Non'}`;
+  if (typeof v === 'number') return html`${v.toLocaleString('fr-FR')}`;
+  if (typeof v === 'string') {
+    if (/^\d{4}-\d{2}-\d{2}(T[\d:.]+Z?)?$/.test(v)) return html`${dateFr(v)}`;
+    return html`${LIBELLES_VALEURS[v] ?? v}`;
+  }
+  if (Array.isArray(v)) {
+    if (!v.length) return html`aucun`;
+    if (v.every((x) => typeof x !== 'object' || x === null)) return html`${v.map((x) => valeurLisible(x, profondeur + 1).valeur).join(', ')}`;
+    return html`<ul>${v.map((x) => html`<li>${valeurLisible(x, profondeur + 1)}</li>`)}</ul>`;
+  }
+  if (typeof v === 'object' && profondeur < 3) {
+    const entrees = Object.entries(v as Record<string, unknown>).filter(([, x]) => x !== undefined);
+    return html`<dl class="infos">${entrees.map(([k, x]) => html`<dt>${LIBELLES_CHAMPS[k] ?? humaniser(k)}</dt><dd>${valeurLisible(x, profondeur + 1)}</dd>`)}</dl>`;
+  }
+  return html`${JSON.stringify(v)}`;
+}
+
+function sectionDetails(etat: EtatParcours): Brut {
+  const entrees = Object.entries(etat.details).filter(([, v]) => v !== undefined);
+  if (!entrees.length) return brut('');
+  return html`<h2>Informations du dossier</h2><p class="aide">Ce que les partenaires concernés peuvent aussi connaître.</p>${valeurLisible(etat.details)}`;
+}
+
+function sectionJournal(etat: EtatParcours): Brut {
+  const l = [...etat.journal].reverse();
+  return html`<h2>Journal du parcours</h2><p class="aide">Du plus récent au plus ancien.</p><ol class="journal">${l.map(
+    (e) => html`<li><time datetime="${e.date}">${dateHeureFr(e.date)}</time> — ${e.resume}${e.visibilite === 'equipe' ? html` <span class="aide">(équipe seulement)</span>` : ''}</li>`,
+  )}</ol>`;
+}
+
+export function pageParcours(ctx: Contexte, etat: EtatParcours, o: OptionsPageParcours = {}): Brut {
+  const definition = ctx.deps.registre[etat.typeParcours];
+  const actions = actionsPermises(ctx, etat);
+  const fait = o.fait && definition?.messages[o.fait] ? definition.messages[o.fait]!.libelle : o.fait === 'affectation' ? 'Affectation' : o.fait === 'cloture-anticipee' ? 'Clôture anticipée' : o.fait === 'lancement' ? 'Lancement du parcours' : undefined;
+  const documents =
+    etat.typeParcours === 'prevention_precontentieuse'
+      ? html`<p>Documents à imprimer : <a href="/api/parcours/${encodeURIComponent(etat.workflowId)}/documents/lettre-information">lettre d’information au ménage</a>${etat.cloture ? html` — <a href="/api/parcours/${encodeURIComponent(etat.workflowId)}/documents/fiche-cloture">fiche de clôture</a>` : ''}</p>`
+      : '';
+  return html`<p><a href="/parcours">← ${estCoordination(ctx.personne) ? 'Tableau de bord' : 'Mes ménages'}</a></p>
+<h1>Dossier ${etat.reference} ${etat.cloture ? html`<span class="badge clos">Clôturé</span>` : html`<span class="badge ouvert">En cours</span>`}</h1>
+${fait ? html`<div class="succes" role="status"><p>Enregistré : ${fait}.</p><p>Étape actuelle : <strong>${etat.libelleEtape}</strong>.</p></div>` : ''}
+${o.retour && !o.retour.formulaire ? resumeErreurs(o.retour.titre, o.retour.messages) : ''}
+${o.retour?.formulaire ? html`<div class="erreur" role="alert"><p><strong>${o.retour.titre}</strong></p>${o.retour.messages.map((m) => html`<p>${m}</p>`)}</div>` : ''}
+<dl class="infos">
+<dt>Étape</dt><dd id="etape-courante">${etat.libelleEtape}</dd>
+<dt>Parcours</dt><dd>${LIBELLES_TYPE_PARCOURS[etat.typeParcours]}</dd>
+<dt>Programme</dt><dd>${etat.programme.nom} (version ${etat.programme.version})</dd>
+<dt>Travailleur social</dt><dd>${etat.travailleurSocial ? nomDe(ctx.deps, etat.travailleurSocial) : html`<em>non affecté</em>`}</dd>
+<dt>Coordination</dt><dd>${nomDe(ctx.deps, etat.coordinateur)}</dd>
+${etat.cloture ? html`<dt>Clôture</dt><dd>${LIBELLES_VALEURS[etat.cloture.issue] ?? etat.cloture.issue}${etat.cloture.motif ? html` : ${etat.cloture.motif}` : ''} (le ${dateFr(etat.cloture.le)})</dd>` : ''}
+</dl>
+${documents}
+<h2>À faire à cette étape</h2>
+${actions.length
+  ? html`<p class="aide">Seules les actions attendues à l’étape « ${etat.libelleEtape} » sont proposées.</p>${actions.map((nom) => formulaireMessage(ctx, etat, nom, o.retour))}`
+  : html`<p>${etat.cloture ? 'Le parcours est clôturé : plus aucune action n’est attendue.' : 'Aucune action n’est attendue de votre part à cette étape.'}</p>`}
+${sectionCoordination(ctx, etat, o.retour)}
+${sectionEcheances(etat)}
+${sectionDemandes(etat)}
+${o.fileIml ? sectionFileIml(ctx, o.fileIml, etat.workflowId) : ''}
+${sectionDetails(etat)}
+${sectionMenage(etat)}
+${sectionJournal(etat)}`;
+}

@@ -1,0 +1,347 @@
+/**
+ * L'interface web du personnel, en français, rendue côté serveur (pas de script, pas de
+ * ressource externe, formulaires HTML classiques : POST puis redirection).
+ *
+ * Les pages appellent Temporal par les mêmes opérations que l'API JSON (api/routes/parcours.ts :
+ * lancer, lister, lire, affecter, clore, envoyer un message ; api/routes/programmes.ts) : mêmes
+ * règles d'accès (api/auth.ts), même visibilité (api/visibilite.ts), mêmes schémas zod et mêmes
+ * messages d'erreur en français. Session : le cookie `session` de l'API ; CSRF : voir session.ts.
+ *
+ * GET  /connexion, POST /connexion, POST /deconnexion
+ * GET  /parcours                      tableau de bord (coordination) ou « mes ménages » (travail social)
+ * GET  /parcours/nouveau[/:programme] lancer un parcours ; POST /parcours/nouveau/:programme
+ * GET  /parcours/:id                  la page du parcours
+ * POST /parcours/:id/messages/:nom | /affectation | /cloture
+ * GET  /programmes/:id/file-iml       mesures actives et file d'attente IML
+ */
+import express, { Router, type NextFunction, type Request, type Response } from 'express';
+import { cookieSession, creerLimiteur, MESSAGES_AUTH, ouvrirSession, suitProgramme, type OptionsAuth } from '../api/auth';
+import type { DependancesApi } from '../api/dependances';
+import { envoyerPage, html } from '../api/html';
+import { analyser, depuisTemporal, Probleme, type ErreurChamp } from '../api/problemes';
+import { lireFileIml } from '../api/routes/programmes';
+import {
+  affecterParcours,
+  chargerParcours,
+  cloreParcours,
+  envoyerMessage,
+  lancerParcours,
+  lireEtat,
+  lireParcoursPour,
+  listerParcours,
+} from '../api/routes/parcours';
+import type { EtatFileIml } from '../domain/iml';
+import type { EtatParcours } from '../domain/vocabulaire';
+import { champsDe, lireSaisie, rangerErreurs, type Champ, type Corps } from './formulaires';
+import { envoyer, estCoordination, pageErreur, type Contexte } from './pages/commun';
+import { pageConnexion } from './pages/connexion';
+import { pageFileIml } from './pages/file-iml';
+import { champsLancement, pageChoixProgramme, pageLancement } from './pages/lancement';
+import { pageParcours, type RetourFormulaire } from './pages/parcours';
+import { pageTableau, type Filtres } from './pages/tableau';
+import { csrfValide, exigerSessionWeb, jetonCsrf, lireSession, origineAcceptee, retourSur } from './session';
+
+const CLES_FILTRES = ['programme', 'type', 'etape', 'travailleurSocial', 'enRetard', 'cloture'] as const;
+const attendre = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+type Gestionnaire = (req: Request, res: Response) => Promise<void> | void;
+
+export function routesWeb(deps: DependancesApi, auth: OptionsAuth & { maintenant: () => Date }): Router {
+  const r = Router();
+  const limiteur = creerLimiteur(auth.maintenant);
+  const formulaire = express.urlencoded({ extended: false, limit: '50kb', parameterLimit: 300 });
+  const session = exigerSessionWeb(auth);
+  const contexte = (req: Request): Contexte => ({ deps, personne: req.personne!, csrf: req.csrf!, chemin: req.path });
+
+  /** Les erreurs deviennent des pages (jamais du JSON) : 403, 404, 503… en français. */
+  const page =
+    (f: Gestionnaire) =>
+    async (req: Request, res: Response): Promise<void> => {
+      try {
+        await f(req, res);
+      } catch (e) {
+        const p = depuisTemporal(e);
+        const ctx = req.personne && req.csrf ? contexte(req) : undefined;
+        if (p && p.status < 500) return pageErreur(res, ctx, p.status, p.detail);
+        deps.journal[p ? 'warn' : 'error']({ err: e, chemin: req.path }, 'interface : erreur');
+        pageErreur(res, ctx, p?.status ?? 500, p?.detail ?? 'Une erreur interne est survenue. Elle a été journalisée ; réessayez plus tard.');
+      }
+    };
+
+  /** Tout POST de l'interface : même origine et jeton anti-CSRF de la session. */
+  const csrf = (req: Request, res: Response, next: NextFunction): void => {
+    if (!origineAcceptee(req) || !csrfValide(req.jetonSession ?? '', req.body?.csrf)) {
+      pageErreur(res, contexte(req), 403, 'Ce formulaire a expiré ou ne vient pas de cette application. Rechargez la page et recommencez.');
+      return;
+    }
+    next();
+  };
+
+  // ---- Connexion ------------------------------------------------------------------------------
+  r.get('/', (req, res) => {
+    const s = lireSession(auth, req);
+    res.redirect(303, s && s !== 'expiree' ? '/parcours' : '/connexion');
+  });
+
+  const liensPublics = () =>
+    html`<p class="aide">Aussi : <a href="/docs">documentation de l’API</a>, <a href="/health">état du service</a>${deps.options.mailInboxUrl ? html`, <a href="${deps.options.mailInboxUrl}">boîte de réception de démonstration</a>` : ''}${deps.options.temporalUiUrl ? html`, <a href="${deps.options.temporalUiUrl}">interface Temporal (opérateurs)</a>` : ''}.</p>`;
+  const connexion = (res: Response, status: number, o: Parameters<typeof pageConnexion>[0]) =>
+    envoyerPage(res, status, { titre: 'Connexion — Prévention des expulsions', contenu: html`${pageConnexion(o)}${liensPublics()}` });
+
+  r.get('/connexion', (req, res) => {
+    const retour = retourSur(req.query.retour);
+    const s = lireSession(auth, req);
+    if (s && s !== 'expiree') return res.redirect(303, retour);
+    res.setHeader('Cache-Control', 'no-store');
+    const info = req.query.expiree !== undefined || s === 'expiree' ? MESSAGES_AUTH.expiree : req.query.deconnecte !== undefined ? 'Vous êtes déconnecté.' : undefined;
+    connexion(res, 200, { info, retour });
+  });
+
+  r.post('/connexion', formulaire, async (req, res) => {
+    const retour = retourSur(req.body?.retour);
+    const identifiant = typeof req.body?.identifiant === 'string' ? req.body.identifiant.slice(0, 100) : '';
+    if (!origineAcceptee(req)) return connexion(res, 403, { erreur: 'Ce formulaire ne vient pas de cette application.', retour, identifiant });
+    try {
+      const { jeton, expireLe } = await ouvrirSession(auth, limiteur, { identifiant: req.body?.identifiant, motDePasse: req.body?.motDePasse });
+      res.setHeader('Set-Cookie', cookieSession(auth, jeton, auth.ttlSecondes(expireLe)));
+      res.redirect(303, retour);
+    } catch (e) {
+      if (!(e instanceof Probleme)) throw e;
+      const erreur = e.status === 400 ? 'Saisissez votre identifiant et votre mot de passe.' : e.detail;
+      connexion(res, e.status, { erreur, retour, identifiant });
+    }
+  });
+
+  r.post('/deconnexion', formulaire, (req, res) => {
+    const s = lireSession(auth, req);
+    if (s && s !== 'expiree') {
+      if (!origineAcceptee(req) || !csrfValide(s.jeton, req.body?.csrf)) {
+        res.redirect(303, '/parcours');
+        return;
+      }
+      auth.sessions.fermer(s.jeton);
+    }
+    res.setHeader('Set-Cookie', cookieSession(auth, '', 0));
+    res.redirect(303, '/connexion?deconnecte=1');
+  });
+
+  // ---- Tableau de bord / mes ménages --------------------------------------------------------------
+  r.get(
+    '/parcours',
+    session,
+    page(async (req, res) => {
+      const ctx = contexte(req);
+      const filtres: Filtres = {};
+      for (const k of CLES_FILTRES) {
+        const v = req.query[k];
+        if (typeof v === 'string' && v !== '') filtres[k] = v.slice(0, 100);
+      }
+      if (req.query.cloture === undefined) filtres.cloture = 'false';
+      if (!estCoordination(ctx.personne)) for (const k of CLES_FILTRES) if (k !== 'cloture') delete filtres[k];
+      try {
+        const liste = await listerParcours(deps, ctx.personne, filtres);
+        envoyer(res, ctx, 200, estCoordination(ctx.personne) ? 'Tableau de bord' : 'Mes ménages', pageTableau(ctx, liste, filtres));
+      } catch (e) {
+        if (!(e instanceof Probleme) || e.status >= 500) throw e;
+        envoyer(res, ctx, e.status, 'Tableau de bord', pageTableau(ctx, [], filtres, e.detail));
+      }
+    }),
+  );
+
+  // ---- Lancement ------------------------------------------------------------------------------
+  const programmeLancable = (ctx: Contexte, id: unknown) => {
+    if (!estCoordination(ctx.personne)) throw new Probleme(403, 'Seule la coordination lance des parcours.');
+    const programme = typeof id === 'string' ? deps.catalogue.trouver(id) : undefined;
+    if (!programme || !deps.registre[programme.typeParcours]) throw new Probleme(404, 'Programme inconnu.');
+    if (!suitProgramme(ctx.personne, programme.id)) throw new Probleme(403, `Vous ne coordonnez pas le programme « ${programme.nom} ».`);
+    return programme;
+  };
+
+  r.get(
+    '/parcours/nouveau',
+    session,
+    page((req, res) => {
+      const ctx = contexte(req);
+      if (!estCoordination(ctx.personne)) throw new Probleme(403, 'Seule la coordination lance des parcours.');
+      envoyer(res, ctx, 200, 'Lancer un parcours', pageChoixProgramme(ctx), false);
+    }),
+  );
+
+  r.get(
+    '/parcours/nouveau/:programme',
+    session,
+    page((req, res) => {
+      const ctx = contexte(req);
+      const programme = programmeLancable(ctx, req.params.programme);
+      envoyer(res, ctx, 200, `Lancer un parcours : ${programme.nom}`, pageLancement(ctx, programme), false);
+    }),
+  );
+
+  r.post(
+    '/parcours/nouveau/:programme',
+    session,
+    formulaire,
+    csrf,
+    page(async (req, res) => {
+      const ctx = contexte(req);
+      const programme = programmeLancable(ctx, req.params.programme);
+      const c = champsLancement(ctx, programme);
+      const saisie = req.body as Corps;
+      const corps = {
+        programmeId: programme.id,
+        ...lireSaisie([c.travailleur], saisie),
+        menage: lireSaisie(c.menage, saisie),
+        donnees: lireSaisie(c.donnees, saisie),
+      };
+      try {
+        const { workflowId } = await lancerParcours(deps, ctx.personne, corps);
+        res.redirect(303, `/parcours/${encodeURIComponent(workflowId)}?fait=lancement`);
+      } catch (e) {
+        if (!(e instanceof Probleme) || e.status >= 500 || e.status === 403) throw e;
+        // L'API s'arrête au premier objet invalide : les données du parcours sont vérifiées aussi,
+        // par le même schéma, pour tout signaler d'un coup.
+        const erreurs = [...erreursDe(e)];
+        if (e.status === 400 && !erreurs.some((x) => x.champ.startsWith('donnees'))) {
+          try {
+            analyser(deps.registre[programme.typeParcours]!.schemaLancement, corps.donnees, 'donnees');
+          } catch (x) {
+            if (x instanceof Probleme) erreurs.push(...erreursDe(x));
+          }
+        }
+        const { parChamp, autres } = rangerErreurs([c.travailleur, ...c.menage, ...c.donnees], erreurs, saisie);
+        envoyer(res, ctx, e.status, `Lancer un parcours : ${programme.nom}`, pageLancement(ctx, programme, { valeurs: saisie, erreurs: parChamp, autres }), false);
+      }
+    }),
+  );
+
+  // ---- La page d'un parcours --------------------------------------------------------------------
+  async function fileImlDe(ctx: Contexte, etat: EtatParcours): Promise<EtatFileIml | undefined> {
+    if (etat.typeParcours !== 'iml_bail_glissant' || !estCoordination(ctx.personne)) return undefined;
+    try {
+      return await lireFileIml(deps, ctx.personne, etat.programme.id);
+    } catch (e) {
+      deps.journal.warn({ err: e }, 'interface : file IML illisible');
+      return undefined;
+    }
+  }
+
+  async function rendreParcours(req: Request, res: Response, status: number, retour?: RetourFormulaire): Promise<void> {
+    const ctx = contexte(req);
+    const { etat } = await lireParcoursPour(deps, ctx.personne, req.params.id);
+    const fait = typeof req.query.fait === 'string' && !retour ? req.query.fait : undefined;
+    envoyer(res, ctx, status, `Dossier ${etat.reference}`, pageParcours(ctx, etat, { fait, retour, fileIml: await fileImlDe(ctx, etat) }));
+  }
+
+  r.get(
+    '/parcours/:id',
+    session,
+    page((req, res) => rendreParcours(req, res, 200)),
+  );
+
+  /**
+   * Exécute une action de la page (message, affectation, clôture) : redirection vers la page du
+   * parcours si elle est appliquée ; sinon la page, avec la raison du refus (409) ou les erreurs
+   * de saisie (400) à côté des champs.
+   */
+  async function agir(req: Request, res: Response, nomFormulaire: string, champs: Champ[], action: () => Promise<unknown>): Promise<void> {
+    const { handle, etat: avant } = await chargerParcours(deps, req.params.id);
+    try {
+      await action();
+    } catch (e) {
+      if (!(e instanceof Probleme) || e.status >= 500 || e.status === 403 || e.status === 404) throw e;
+      const { parChamp, autres } = rangerErreurs(champs, erreursDe(e), req.body as Corps);
+      const refus = e.status === 409;
+      await rendreParcours(req, res, e.status, {
+        formulaire: nomFormulaire,
+        titre: refus ? 'Message refusé par le parcours :' : 'Le message n’a pas été enregistré :',
+        messages: refus ? [e.detail] : autres.length ? autres : ['Corrigez les champs signalés.'],
+        erreurs: parChamp,
+        valeurs: req.body as Corps,
+      });
+      return;
+    }
+    // Laisse au parcours le temps de passer à l'étape suivante (au plus une seconde).
+    for (let i = 0; i < 10; i++) {
+      const e = await lireEtat(handle).catch(() => undefined);
+      if (!e || e.etape !== avant.etape || e.cloture) break;
+      await attendre(100);
+    }
+    res.redirect(303, `/parcours/${encodeURIComponent(avant.workflowId)}?fait=${encodeURIComponent(nomFormulaire)}`);
+  }
+
+  r.post(
+    '/parcours/:id/messages/:nom',
+    session,
+    formulaire,
+    csrf,
+    page(async (req, res) => {
+      const ctx = contexte(req);
+      const { etat } = await lireParcoursPour(deps, ctx.personne, req.params.id);
+      const nom = String(req.params.nom);
+      const def = deps.registre[etat.typeParcours]?.messages;
+      const message = def && Object.hasOwn(def, nom) ? def[nom] : undefined;
+      if (!message) throw new Probleme(404, `Action inconnue pour ce parcours : « ${nom} ».`);
+      const champs = champsDe(message.schema);
+      const corps = { ...lireSaisie(champs, req.body as Corps), requestId: req.body?.requestId };
+      await agir(req, res, nom, champs, () => envoyerMessage(deps, ctx.personne, req.params.id, nom, corps));
+    }),
+  );
+
+  const champAffectation: Champ = { nom: 'travailleurSocial', libelle: 'Travailleur social', requis: true, genre: 'choix' };
+  r.post(
+    '/parcours/:id/affectation',
+    session,
+    formulaire,
+    csrf,
+    page(async (req, res) => {
+      const ctx = contexte(req);
+      const corps = { requestId: req.body?.requestId, travailleurSocial: req.body?.travailleurSocial || undefined };
+      await agir(req, res, 'affectation', [champAffectation], () => affecterParcours(deps, ctx.personne, req.params.id, corps));
+    }),
+  );
+
+  const champMotif: Champ = { nom: 'motif', libelle: 'Motif', requis: true, genre: 'zone' };
+  r.post(
+    '/parcours/:id/cloture',
+    session,
+    formulaire,
+    csrf,
+    page(async (req, res) => {
+      const ctx = contexte(req);
+      const corps = { requestId: req.body?.requestId, motif: typeof req.body?.motif === 'string' ? req.body.motif : undefined };
+      await agir(req, res, 'cloture-anticipee', [champMotif], () => cloreParcours(deps, ctx.personne, req.params.id, corps));
+    }),
+  );
+
+  // ---- File IML ---------------------------------------------------------------------------------
+  r.get(
+    '/programmes/:id/file-iml',
+    session,
+    page(async (req, res) => {
+      const ctx = contexte(req);
+      const f = await lireFileIml(deps, ctx.personne, req.params.id);
+      const nom = deps.catalogue.trouver(f.programmeId)?.nom ?? f.programmeId;
+      envoyer(res, ctx, 200, `File d’attente IML : ${nom}`, pageFileIml(ctx, nom, f));
+    }),
+  );
+
+  return r;
+}
+
+/**
+ * Route inconnue demandée par un navigateur (Accept: text/html, hors /api et /codec) : une page
+ * « introuvable » en français plutôt que du JSON. À monter juste avant le 404 de l'API.
+ */
+export function pageIntrouvable(deps: DependancesApi, auth: OptionsAuth) {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    if (req.method !== 'GET' || /^\/(api|codec)(\/|$)/.test(req.path) || req.accepts(['json', 'html']) !== 'html') return next();
+    const s = lireSession(auth, req);
+    const ctx = s && s !== 'expiree' ? { deps, personne: s.personne, csrf: jetonCsrf(s.jeton), chemin: req.path } : undefined;
+    pageErreur(res, ctx, 404, 'Cette page n’existe pas. Vérifiez l’adresse, ou repartez de la liste des parcours.');
+  };
+}
+
+/** Les erreurs par champ d'un problème de l'API (ou son détail, sans champ). */
+function erreursDe(p: Probleme): ErreurChamp[] {
+  return p.opts.errors?.length ? p.opts.errors : [{ champ: '', message: p.detail }];
+}
