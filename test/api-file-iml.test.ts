@@ -97,7 +97,7 @@ it('rend la place d’une mesure arrêtée sans sa fin (la suivante de la file l
   expect(rendue.status, rendue.texte).toBe(202);
   expect(rendue.json).toMatchObject({ mesure: 'concarneau-iml--M-3', statutMesure: 'INTROUVABLE' });
   let etat = (await lire('/api/programmes/concarneau-iml/file-iml', coord)).json;
-  for (let i = 0; i < 50 && etat.compteurs.liberees === 0; i++) {
+  for (let i = 0; i < 100 && (etat.compteurs.liberees === 0 || etat.compteurs.retirees === 0); i++) {
     await new Promise((ok) => setTimeout(ok, 100));
     etat = (await lire('/api/programmes/concarneau-iml/file-iml', coord)).json;
   }
