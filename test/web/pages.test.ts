@@ -84,6 +84,27 @@ describe('page d’un parcours', () => {
     expect(clos).not.toContain('<details class="action"');
     expect(clos).toContain('Le parcours est clôturé');
   });
+
+  it('les documents disponibles à l’étape, à ouvrir ou en PDF : la lettre dès l’orientation, la fiche de clôture une fois clos', () => {
+    const base = `/api/parcours/${encodeURIComponent(etat.workflowId)}/documents/`;
+    expect(pageParcours(ctx('ts.alice'), etat).valeur).not.toContain('lettre-information'); // pas encore préparée
+    const informe: EtatParcours = {
+      ...etat,
+      details: { ...etat.details, lettreInformation: { le: '2026-01-02T09:00:00.000Z' } },
+      detailsConfidentiels: { menage: { nom: 'Mme Essai', adresse: '1 rue du Port, 45000 Orléans' } },
+    };
+    const ouvert = pageParcours(ctx('ts.alice'), informe).valeur;
+    expect(ouvert).toContain(`<a href="${base}lettre-information.pdf" download>PDF</a>`);
+    expect(ouvert).not.toContain('fiche-cloture');
+    const clos = pageParcours(ctx('coord.essai'), {
+      ...informe,
+      etape: 'cloture',
+      cloture: { issue: 'refus', le: '2026-02-01T00:00:00.000Z' },
+      details: { ...informe.details, ficheCloture: { issue: 'refus', libelle: 'Refus du ménage', le: '2026-02-01T00:00:00.000Z', bilans: [] } },
+    }).valeur;
+    expect(clos).toContain(`<a href="${base}fiche-cloture.pdf" download>PDF</a>`);
+    expect(clos).toContain(`<a href="${base}fiche-cloture">ouvrir</a>`);
+  });
   it('protocole en cours : « paiement constaté », accompagnement, avenant… avec des champs libellés en français', () => {
     const protocole: EtatParcours = { ...etat, workflowId: 'reims-april-protocole--P-1', typeParcours: 'protocole_post_resiliation', programme: { id: 'reims-april-protocole', version: 1, nom: 'Reims' }, etape: 'suivi_protocole', libelleEtape: 'Protocole en cours', echeances: [], details: {} };
     const h = pageParcours(ctx('ts.alice'), protocole).valeur;

@@ -8,6 +8,9 @@ import { randomUUID } from 'node:crypto';
 import { brut, html, type Brut } from '../../api/html';
 import { raisonRefusPilotage } from '../../api/auth';
 import { messagesPermis } from '../../domain/actions';
+import { DOCUMENTS, DocumentIndisponible, LIBELLES_DOCUMENTS, preparerDocument, type NomDocument } from '../../documents';
+import { jalonsFichesBilan } from '../../documents/fiche-bilan';
+import { dureeEnFrancais } from '../../workflows/blocs/duree';
 import type { EtatFileIml } from '../../domain/iml';
 import type { EtatParcours, Menage } from '../../domain/vocabulaire';
 import { champsDe, rendreChamps, resumeErreurs, type Corps } from '../formulaires';
@@ -152,14 +155,40 @@ function sectionJournal(etat: EtatParcours): Brut {
   )}</ol>`;
 }
 
+/**
+ * Les documents du parcours disponibles à cette étape (lettre, fiches-bilan, fiche de clôture,
+ * résumé du protocole), à ouvrir (HTML imprimable) ou à télécharger en PDF.
+ */
+function sectionDocuments(ctx: Contexte, etat: EtatParcours): Brut | '' {
+  const programme = ctx.deps.catalogue.trouver(etat.programme.id);
+  if (!programme) return '';
+  const base = `/api/parcours/${encodeURIComponent(etat.workflowId)}/documents/`;
+  const liens: Brut[] = [];
+  const ajouter = (nom: NomDocument, libelle: string, requete = '') => {
+    liens.push(html`<li>${libelle} : <a href="${base}${nom}${requete}">ouvrir</a> · <a href="${base}${nom}.pdf${requete}" download>PDF</a></li>`);
+  };
+  for (const nom of DOCUMENTS) {
+    if (nom === 'fiche-bilan') {
+      for (const jalon of jalonsFichesBilan({ etat })) ajouter(nom, `${LIBELLES_DOCUMENTS[nom]} à ${dureeEnFrancais(jalon)}`, `?jalon=${encodeURIComponent(jalon)}`);
+      continue;
+    }
+    try {
+      preparerDocument(nom, { etat, programme }, nom === 'lettre-information' ? 'menage' : 'equipe');
+    } catch (e) {
+      if (e instanceof DocumentIndisponible) continue;
+      throw e;
+    }
+    ajouter(nom, LIBELLES_DOCUMENTS[nom]);
+    if (nom === 'resume-protocole') ajouter(nom, `${LIBELLES_DOCUMENTS[nom]} (version adressée aux partenaires)`, '?version=partenaires');
+  }
+  return liens.length ? html`<h2>Documents</h2><ul class="documents">${liens}</ul>` : '';
+}
+
 export function pageParcours(ctx: Contexte, etat: EtatParcours, o: OptionsPageParcours = {}): Brut {
   const definition = ctx.deps.registre[etat.typeParcours];
   const actions = actionsPermises(ctx, etat);
   const fait = o.fait && definition?.messages[o.fait] ? definition.messages[o.fait]!.libelle : o.fait === 'affectation' ? 'Affectation' : o.fait === 'cloture-anticipee' ? 'Clôture anticipée' : o.fait === 'lancement' ? 'Lancement du parcours' : undefined;
-  const documents =
-    etat.typeParcours === 'prevention_precontentieuse'
-      ? html`<p>Documents à imprimer : <a href="/api/parcours/${encodeURIComponent(etat.workflowId)}/documents/lettre-information">lettre d’information au ménage</a>${etat.cloture ? html` — <a href="/api/parcours/${encodeURIComponent(etat.workflowId)}/documents/fiche-cloture">fiche de clôture</a>` : ''}</p>`
-      : '';
+  const documents = sectionDocuments(ctx, etat);
   return html`<p><a href="/parcours">← ${estCoordination(ctx.personne) ? 'Tableau de bord' : 'Mes ménages'}</a></p>
 <h1>Dossier ${etat.reference} ${etat.cloture ? html`<span class="badge clos">Clôturé</span>` : html`<span class="badge ouvert">En cours</span>`}</h1>
 ${fait ? html`<div class="succes" role="status"><p>Enregistré : ${fait}.</p><p>Étape actuelle : <strong>${etat.libelleEtape}</strong>.</p></div>` : ''}
@@ -173,12 +202,12 @@ ${o.retour?.formulaire ? html`<div class="erreur" role="alert"><p><strong>${o.re
 <dt>Coordination</dt><dd>${nomDe(ctx.deps, etat.coordinateur)}</dd>
 ${etat.cloture ? html`<dt>Clôture</dt><dd>${LIBELLES_VALEURS[etat.cloture.issue] ?? etat.cloture.issue}${etat.cloture.motif ? html` : ${etat.cloture.motif}` : ''} (le ${dateFr(etat.cloture.le)})</dd>` : ''}
 </dl>
-${documents}
 <h2>À faire à cette étape</h2>
 ${actions.length
   ? html`<p class="aide">Seules les actions attendues à l’étape « ${etat.libelleEtape} » sont proposées.</p>${actions.map((nom) => formulaireMessage(ctx, etat, nom, o.retour))}`
   : html`<p>${etat.cloture ? 'Le parcours est clôturé : plus aucune action n’est attendue.' : 'Aucune action n’est attendue de votre part à cette étape.'}</p>`}
 ${sectionCoordination(ctx, etat, o.retour)}
+${documents}
 ${sectionEcheances(etat)}
 ${sectionDemandes(etat)}
 ${o.fileIml ? sectionFileIml(ctx, o.fileIml, etat.workflowId) : ''}
