@@ -17,6 +17,7 @@ import { depuisTemporal, envoyerProbleme, Probleme, TYPES_PROBLEME } from './pro
 import { routesCodec } from './routes/codec';
 import { routesDocuments } from './routes/documents';
 import { routesFileIml } from './routes/file-iml';
+import { routesIndicateurs } from './routes/indicateurs';
 import { routesLiens } from './routes/liens';
 import { routesParcours } from './routes/parcours';
 import { routesSante } from './routes/sante';
@@ -141,6 +142,7 @@ ${deps.options.mailInboxUrl ? html`<li><a href="${deps.options.mailInboxUrl}">Bo
   app.use(routesParcours(d));
   app.use(routesDocuments(d));
   app.use(routesFileIml(d));
+  app.use(routesIndicateurs(d, exigerSession(auth)));
 
   // ---- Route inconnue ----------------------------------------------------------------------
   app.use((req, res) => {

@@ -564,6 +564,7 @@ export async function imlBailGlissant(e: EntreeIml): Promise<EtatParcours> {
       });
     }
   }
+  await p.indicateursConsignes();
   return p.etat();
 }
 
