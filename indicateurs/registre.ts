@@ -7,11 +7,12 @@
  *   retard, plus ancienne, n'écrase jamais une fiche plus récente ;
  * - rien en mémoire : un registre ouvert sur le même dossier après un redémarrage relit les mêmes fiches.
  */
+import { readFileSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { FicheIndicateurs } from '../domain/indicateurs';
-import { consignationSchema, type Consignation } from './schema';
+import type { Consignation } from './schema';
 
 export const DOSSIER_PAR_DEFAUT = '.data/indicateurs';
 
@@ -64,13 +65,7 @@ export class RegistreIndicateurs {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       throw e;
     }
-    try {
-      const brut = JSON.parse(texte) as { version?: unknown; fiche?: unknown };
-      const r = consignationSchema.safeParse({ version: brut.version, fiche: brut.fiche });
-      return r.success ? r.data : undefined;
-    } catch {
-      return undefined; // fichier illisible : la prochaine consignation le remplace
-    }
+    return lireConsignation(texte);
   }
 
   /** La fiche consignée d'un parcours, avec sa version. */
@@ -91,15 +86,36 @@ export class RegistreIndicateurs {
     }
     const fiches: FicheIndicateurs[] = [];
     let illisibles = 0;
-    // Lectures par lots : assez de parallélisme pour le disque, sans épuiser les descripteurs.
-    const LOT = 256;
+    // Lectures synchrones par lots (de petits fichiers : 5 à 8 fois plus rapide que des lectures
+    // asynchrones), en rendant la main à la boucle d'événements entre deux lots.
+    const LOT = 500;
     for (let i = 0; i < noms.length; i += LOT) {
-      const lus = await Promise.all(noms.slice(i, i + LOT).map((n) => this.lireFichier(join(dossier, n)).catch(() => undefined)));
-      for (const c of lus) {
+      for (const n of noms.slice(i, i + LOT)) {
+        let texte: string | undefined;
+        try {
+          texte = readFileSync(join(dossier, n), 'utf8');
+        } catch {
+          texte = undefined; // supprimé entre-temps
+        }
+        const c = texte === undefined ? undefined : lireConsignation(texte);
         if (c) fiches.push(c.fiche);
         else illisibles += 1;
       }
+      await new Promise((ok) => setImmediate(ok));
     }
     return { fiches, illisibles };
+  }
+}
+
+/** Une fiche relue : contrôle de forme seulement (elle a été validée par zod avant d'être écrite). */
+function lireConsignation(texte: string): Consignation | undefined {
+  try {
+    const brut = JSON.parse(texte) as { version?: unknown; fiche?: FicheIndicateurs };
+    const f = brut.fiche;
+    if (typeof brut.version !== 'number' || !f || typeof f !== 'object' || typeof f.workflowId !== 'string' || typeof f.reference !== 'string') return undefined;
+    if (typeof f.programme?.id !== 'string' || typeof f.reperageLe !== 'string' || typeof f.typeParcours !== 'string') return undefined;
+    return { version: brut.version, fiche: f };
+  } catch {
+    return undefined; // fichier illisible : la prochaine consignation le remplace
   }
 }
