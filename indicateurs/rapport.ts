@@ -41,7 +41,8 @@ export type TypeRapport = (typeof TYPES_RAPPORT)[number];
 
 const nombre = new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 1 });
 const pourcent = new Intl.NumberFormat('fr-FR', { style: 'percent', maximumFractionDigits: 0 });
-const dateFr = (iso: string) => new Intl.DateTimeFormat('fr-FR', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(`${iso.slice(0, 10)}T00:00:00Z`));
+const dateFr = (iso: string) =>
+  new Intl.DateTimeFormat('fr-FR', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(`${iso.slice(0, 10)}T00:00:00Z`)).replace(/^1 /, '1er ');
 
 /** Une valeur lisible (nombre, jours, mois, part). */
 export function formaterValeur(l: Pick<LigneRapport, 'valeur' | 'unite'>): string {
