@@ -53,7 +53,13 @@ async function main() {
     console.log(`${N} parcours écrits en ${(tEcriture / 1000).toFixed(1)} s dans ${dossier}`);
     console.log(`répartition : ${[...parProgramme].map(([p, n]) => `${p} ${n}`).join(', ')}`);
 
-    for (const [programme, types] of [['loiret-ahu', 'prévention'], ['concarneau-iml', 'IML'], ['reims-april-protocole', 'protocole']] as const) {
+    // Cas limite : les 10 000 parcours dans un seul programme (issues mêlées).
+    const limite = etatsSynthetiques(N, [{ id: 'programme-limite', typeParcours: 'prevention_precontentieuse' }], { graine: 11 });
+    for (let i = 0; i < limite.length; i += LOT) {
+      await Promise.all(limite.slice(i, i + LOT).map((e, k) => ecrivain.consigner({ fiche: ficheDepuisEtat(e), version: i + k + 1 })));
+    }
+
+    for (const [programme, types] of [['loiret-ahu', 'prévention'], ['concarneau-iml', 'IML'], ['reims-april-protocole', 'protocole'], ['programme-limite', 'cas limite : tous les parcours dans un programme']] as const) {
       const lecture: number[] = [];
       const total: number[] = [];
       let dernier = 0;
