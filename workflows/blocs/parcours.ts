@@ -378,6 +378,7 @@ export class Parcours {
    * et avant un continue-as-new (une activité en vol serait abandonnée).
    */
   async indicateursConsignes(): Promise<void> {
+    this.ficheAPublier = true; // recalculée : publiée seulement si elle a changé
     this.publierFiche();
     await this.envoisFiche;
   }
