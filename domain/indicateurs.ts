@@ -35,8 +35,6 @@ export interface FicheIndicateurs {
   reference: string;
   typeParcours: TypeParcours;
   programme: { id: string; version: number };
-  /** L'étape courante (identifiant, pas de libellé). */
-  etape: string;
   /** Repérage : ouverture du parcours (orientation par le bailleur, candidature, résiliation signalée). */
   reperageLe: string;
   /** Orientation effective : prévention = éligible et informé ; IML = candidature validée par le SIAO ; protocole = résiliation enregistrée. */
@@ -106,7 +104,6 @@ export function ficheDepuisEtat(etat: EtatParcours): FicheIndicateurs {
     reference: etat.reference,
     typeParcours: etat.typeParcours,
     programme: { id: etat.programme.id, version: etat.programme.version },
-    etape: etat.etape,
     reperageLe,
   };
   if (etat.cloture) {
@@ -192,7 +189,8 @@ function iml(etat: EtatParcours, f: FicheIndicateurs): void {
     f.orienteLe = valideeLe;
   }
   if (f.cloture?.issue === 'refus_siao') x.refusSiaoLe = f.cloture.le;
-  const demandee = iso(place?.demandeeLe) ?? iso(premier(j, 'place_demandee')?.date);
+  // La place est demandée dès la validation (étape « file_attente ») ; le journal le note après l'envoi.
+  const demandee = iso(place?.demandeeLe) ?? iso(premier(j, 'place_demandee')?.date) ?? (etat.etape === 'file_attente' ? valideeLe : undefined);
   if (demandee) x.entreeFileLe = demandee;
   const accordee = iso(place?.accordeeLe);
   if (accordee) {

@@ -130,7 +130,11 @@ class Collecte {
   }
 }
 
-export function calculerIndicateurs(fiches: readonly FicheIndicateurs[], programmeId: string, periode: Periode): Indicateurs {
+/**
+ * Les indicateurs d'un programme sur une période. `typeParcours` (celui du programme) choisit
+ * l'entonnoir quand aucune fiche ne le dit encore.
+ */
+export function calculerIndicateurs(fiches: readonly FicheIndicateurs[], programmeId: string, periode: Periode, typeParcours?: TypeParcours): Indicateurs {
   const debut = Date.parse(`${periode.du}T00:00:00.000Z`);
   const fin = Date.parse(`${periode.au}T00:00:00.000Z`) + JOUR_MS - 1;
   if (Number.isNaN(debut) || Number.isNaN(fin) || fin < debut) throw new RangeError(`Période invalide : du ${periode.du} au ${periode.au}.`);
@@ -260,7 +264,7 @@ export function calculerIndicateurs(fiches: readonly FicheIndicateurs[], program
   const resultat: Omit<Indicateurs, 'entonnoir'> = {
     programmeId,
     periode: { ...periode },
-    typesParcours: [...types].sort(),
+    typesParcours: types.size ? [...types].sort() : typeParcours ? [typeParcours] : [],
     fichesLues: lues,
     situations: { reperees: reperees.compte(), orientees: orientees.compte(), traitees: traitees.compte() },
     contacts: {

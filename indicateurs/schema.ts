@@ -15,7 +15,6 @@ export const ficheIndicateursSchema = z.strictObject({
   reference: z.string().min(1).max(100),
   typeParcours: z.enum(TYPES_PARCOURS),
   programme: z.strictObject({ id: z.string().regex(/^[a-z0-9-]{2,60}$/), version: z.number().int().positive() }),
-  etape: z.string().min(1).max(60),
   reperageLe: date,
   orienteLe: date.optional(),
   traiteLe: date.optional(),

@@ -186,6 +186,10 @@ describe('calcul par programme et période', () => {
     expect(x.iml.prolongations.nombre).toBe(0); // décidée en 2025
     expect(x.iml.dureeMois).toMatchObject({ mediane: 12, min: 6, max: 18 });
     expect(x.iml.obstacles).toEqual([{ obstacle: 'dette', compte: { nombre: 1, references: ['IA-1'] } }]);
+    // Une mesure publiée dès l'entrée en file (avant que le journal ne note la demande de place).
+    const IML_E = IML('IE-5', [j(1, '2026-03-01', 'ouverture')], { validationSiao: { le: '2026-03-10T10:00:00.000Z' } }, { etape: 'file_attente' });
+    const z = calculerIndicateurs(fiches([IML_C, IML_E]), 'concarneau-iml', ANNEE_2026);
+    expect(z.iml.file.enAttenteAuTerme.references).toEqual(['IC-3', 'IE-5']);
     const y2025 = calculerIndicateurs(fiches([IML_A, IML_B, IML_C, IML_D]), 'concarneau-iml', { du: '2025-01-01', au: '2025-12-31' });
     expect(y2025.iml.prolongations.references).toEqual(['IB-2']);
     expect(y2025.iml.file.attenteJours).toMatchObject({ mediane: 0, max: 0 });

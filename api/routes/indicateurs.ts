@@ -77,7 +77,7 @@ export function routesIndicateurs(deps: DependancesApi & { registreIndicateurs?:
     const q = analyser(requeteIndicateursSchema, { ...req.query }, 'requête');
     const periode = periodeDe(q, maintenant());
     const { fiches } = await registre.fichesDuProgramme(programme.id);
-    const indicateurs = calculerIndicateurs(fiches, programme.id, { du: periode.du, au: periode.au });
+    const indicateurs = calculerIndicateurs(fiches, programme.id, { du: periode.du, au: periode.au }, programme.typeParcours);
     return { programme, indicateurs, q, type: periode.type };
   }
 
