@@ -67,6 +67,10 @@ export interface FicheIndicateurs {
     finMesureLe?: string;
     /** Freins relevés aux bilans (catégories seulement, jamais les notes). */
     obstacles: string[];
+    /** Profil du ménage (catégories) : composition, structure d'hébergement d'origine. */
+    profil?: { composition?: string; structure?: string };
+    /** Accompagnement social (comptes et axes travaillés), pour le bilan d'activité annuel. */
+    accompagnement?: { rendezVous: number; visitesDomicile: number; liensPartenaires: number; axes: string[] };
   };
   protocole?: {
     signeLe?: string;
@@ -215,6 +219,21 @@ function iml(etat: EtatParcours, f: FicheIndicateurs): void {
   const freins = new Set<string>();
   for (const b of liste(etat.detailsConfidentiels?.bilans)) for (const fr of liste(obj(b)?.freins)) if (typeof fr === 'string' && /^[a-z_]{2,40}$/.test(fr)) freins.add(fr);
   x.obstacles = [...freins].sort();
+  const categorie = (v: unknown) => (typeof v === 'string' && /^[a-z_]{2,40}$/.test(v) ? v : undefined);
+  const candidature = obj(d.candidature);
+  const composition = categorie(candidature?.composition);
+  const structure = categorie(candidature?.structure);
+  if (composition || structure) x.profil = { ...(composition ? { composition } : {}), ...(structure ? { structure } : {}) };
+  const acc = obj(d.accompagnement);
+  if (acc) {
+    const n = (v: unknown) => (typeof v === 'number' && Number.isInteger(v) && v >= 0 ? v : 0);
+    x.accompagnement = {
+      rendezVous: n(acc.rendezVous),
+      visitesDomicile: n(acc.visitesDomicile),
+      liensPartenaires: n(acc.liensPartenaires),
+      axes: liste(acc.axes).map(categorie).filter((a): a is string => !!a).sort(),
+    };
+  }
   f.iml = x;
   const orientation = etat.cloture?.issue === 'fin_avec_orientation' ? obj(d.orientation) : undefined;
   if (orientation?.dispositif === 'droit_commun' && f.cloture) f.orientationDroitCommun = { le: f.cloture.le };

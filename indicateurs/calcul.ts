@@ -73,6 +73,10 @@ export interface Indicateurs {
     mesuresTerminees: Compte;
     dureeMois: Statistiques;
     obstacles: Array<{ obstacle: string; compte: Compte }>;
+    /** Ménages suivis (mesures actives) par composition et par structure d'origine. */
+    profils: { composition: Array<{ valeur: string; compte: Compte }>; structure: Array<{ valeur: string; compte: Compte }> };
+    /** Accompagnement des ménages suivis : totaux (à ce jour) et axes travaillés. */
+    accompagnement: { rendezVous: number; visitesDomicile: number; liensPartenaires: number; axes: Array<{ valeur: string; compte: Compte }> };
   };
   protocoles: {
     signes: Compte;
@@ -163,6 +167,14 @@ export function calculerIndicateurs(fiches: readonly FicheIndicateurs[], program
   const gTotal = c(), g6 = c(), g12 = c(), gP = c(), prolong = c(), terminees = c();
   const durees: number[] = [];
   const obstacles = new Map<string, Collecte>();
+  const compositions = new Map<string, Collecte>();
+  const structures = new Map<string, Collecte>();
+  const axes = new Map<string, Collecte>();
+  const accompagnement = { rendezVous: 0, visitesDomicile: 0, liensPartenaires: 0 };
+  const ajouterA = (m: Map<string, Collecte>, cle: string, f: FicheIndicateurs) => {
+    if (!m.has(cle)) m.set(cle, c());
+    m.get(cle)!.ajouter(f);
+  };
   const pSignes = c(), pActifs = c(), pRespectes = c(), pRompus = c(), pAvenants = c(), pBaux = c();
   const delaisBail: number[] = [];
   const tranches = TRANCHES_DELAI.map(([libelle, de, a]) => ({ libelle, de, a, nombre: 0 }));
@@ -227,9 +239,14 @@ export function calculerIndicateurs(fiches: readonly FicheIndicateurs[], program
       const finMesure = i.glissement?.le ?? i.finMesureLe;
       if (actifSur(i.debutMesureLe, finMesure)) {
         actives.ajouter(f);
-        for (const o of i.obstacles) {
-          if (!obstacles.has(o)) obstacles.set(o, c());
-          obstacles.get(o)!.ajouter(f);
+        for (const o of i.obstacles) ajouterA(obstacles, o, f);
+        if (i.profil?.composition) ajouterA(compositions, i.profil.composition, f);
+        if (i.profil?.structure) ajouterA(structures, i.profil.structure, f);
+        if (i.accompagnement) {
+          accompagnement.rendezVous += i.accompagnement.rendezVous;
+          accompagnement.visitesDomicile += i.accompagnement.visitesDomicile;
+          accompagnement.liensPartenaires += i.accompagnement.liensPartenaires;
+          for (const a of i.accompagnement.axes) ajouterA(axes, a, f);
         }
       }
       if (i.glissement && dans(i.glissement.le)) {
@@ -297,7 +314,9 @@ export function calculerIndicateurs(fiches: readonly FicheIndicateurs[], program
       prolongations: prolong.compte(),
       mesuresTerminees: terminees.compte(),
       dureeMois: statistiques(durees),
-      obstacles: [...obstacles.entries()].sort((a, b) => b[1].total - a[1].total || a[0].localeCompare(b[0])).map(([obstacle, x]) => ({ obstacle, compte: x.compte() })),
+      obstacles: parValeur(obstacles).map(({ valeur, compte }) => ({ obstacle: valeur, compte })),
+      profils: { composition: parValeur(compositions), structure: parValeur(structures) },
+      accompagnement: { ...accompagnement, axes: parValeur(axes) },
     },
     protocoles: {
       signes: pSignes.compte(),
@@ -310,6 +329,11 @@ export function calculerIndicateurs(fiches: readonly FicheIndicateurs[], program
     },
   };
   return { ...resultat, entonnoir: entonnoir(resultat) };
+}
+
+/** Les comptes d'une répartition, du plus fréquent au moins fréquent. */
+function parValeur(m: Map<string, Collecte>): Array<{ valeur: string; compte: Compte }> {
+  return [...m.entries()].sort((a, b) => b[1].total - a[1].total || a[0].localeCompare(b[0])).map(([valeur, x]) => ({ valeur, compte: x.compte() }));
 }
 
 /** L'entonnoir du repérage à l'issue, selon le type de parcours du programme. */

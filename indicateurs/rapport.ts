@@ -7,6 +7,7 @@
  */
 import PDFDocument from 'pdfkit';
 import { html, type Brut } from '../api/html';
+import { LIBELLES_AXES, LIBELLES_COMPOSITIONS, LIBELLES_STRUCTURES } from '../domain/iml';
 import { LIBELLES_TYPE_PARCOURS, type Programme, type TypeParcours } from '../domain/vocabulaire';
 import { LIBELLES_OBSTACLES, sansReferences, type Compte, type Indicateurs, type Statistiques } from './calcul';
 
@@ -137,6 +138,17 @@ function lignesDe(ind: Indicateurs) {
         c('iml', 'mesures_terminees', 'Mesures terminées', ind.iml.mesuresTerminees),
         ...s('iml', 'duree_sous_location', 'Durée de sous-location', ind.iml.dureeMois, 'mois'),
         ...ind.iml.obstacles.map((o) => c('iml_freins', `frein_${o.obstacle}`, `Frein relevé : ${LIBELLES_OBSTACLES[o.obstacle] ?? o.obstacle}`, o.compte)),
+      ],
+    },
+    {
+      titre: 'Ménages suivis : profils et accompagnement social',
+      lignes: [
+        ...ind.iml.profils.composition.map((x) => c('iml_profils', `composition_${x.valeur}`, `Composition : ${(LIBELLES_COMPOSITIONS as Record<string, string>)[x.valeur] ?? x.valeur}`, x.compte)),
+        ...ind.iml.profils.structure.map((x) => c('iml_profils', `structure_${x.valeur}`, `Sortis de : ${(LIBELLES_STRUCTURES as Record<string, string>)[x.valeur] ?? x.valeur}`, x.compte)),
+        { famille: 'iml_accompagnement', cle: 'rendez_vous', libelle: 'Rendez-vous (ménages suivis, depuis le début de leur mesure)', valeur: ind.iml.accompagnement.rendezVous, unite: 'nombre' },
+        { famille: 'iml_accompagnement', cle: 'visites_domicile', libelle: 'Visites à domicile', valeur: ind.iml.accompagnement.visitesDomicile, unite: 'nombre' },
+        { famille: 'iml_accompagnement', cle: 'liens_partenaires', libelle: 'Liens avec des partenaires', valeur: ind.iml.accompagnement.liensPartenaires, unite: 'nombre' },
+        ...ind.iml.accompagnement.axes.map((x) => c('iml_accompagnement', `axe_${x.valeur}`, `Axe travaillé : ${(LIBELLES_AXES as Record<string, string>)[x.valeur] ?? x.valeur}`, x.compte)),
       ],
     },
   ];

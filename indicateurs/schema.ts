@@ -41,6 +41,10 @@ export const ficheIndicateursSchema = z.strictObject({
       dureeMois: z.number().int().min(0).max(600).optional(),
       finMesureLe: date.optional(),
       obstacles: z.array(z.string().regex(/^[a-z_]{2,40}$/)).max(20),
+      profil: z.strictObject({ composition: z.string().regex(/^[a-z_]{2,40}$/).optional(), structure: z.string().regex(/^[a-z_]{2,40}$/).optional() }).optional(),
+      accompagnement: z
+        .strictObject({ rendezVous: z.number().int().min(0), visitesDomicile: z.number().int().min(0), liensPartenaires: z.number().int().min(0), axes: z.array(z.string().regex(/^[a-z_]{2,40}$/)).max(20) })
+        .optional(),
     })
     .optional(),
   protocole: z

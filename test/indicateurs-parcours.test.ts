@@ -13,7 +13,7 @@ import type { WorkflowHandle } from '@temporalio/client';
 import { pino } from 'pino';
 import { creerApplication } from '../api/app';
 import { REGISTRE } from '../api/registre-produit';
-import { logementUpdate, bilanMesureUpdate, type EntreeIml } from '../domain/iml';
+import { bilanMesureUpdate, logementUpdate, rendezVousUpdate, type EntreeIml } from '../domain/iml';
 import { cloreAnticipeUpdate, etatQuery, repondreValidationUpdate } from '../domain/messages';
 import { bilanUpdate, cloturerUpdate, diagnosticUpdate, passageDroitCommunUpdate, planAideUpdate, tentativeContactUpdate, type EntreePrevention } from '../domain/prevention';
 import { cloturerProtocoleUpdate, nouveauBailUpdate, orientationUpdate, signatureProtocoleUpdate } from '../domain/protocole';
@@ -214,6 +214,7 @@ describe('indicateurs de parcours menés à des issues connues', () => {
       args: [msg({ bailleur: { type: 'public' as const, nom: 'OPAC', courriel: 'agence@opac.example', conventionne: true }, adresse: '4 impasse des Mouettes', typologie: 'T2' as const, debutBailPrincipal: aujourdhui, debutSousLocation: aujourdhui })],
     });
     await etape(h, 'sous_location');
+    await h.executeUpdate(rendezVousUpdate, { args: [msg({ nature: 'visite_domicile' as const, axes: ['budget' as const], note: 'dette de jeu évoquée' })] });
     await avancer(h, '184 days');
     await etape(h, 'bilan_mesure');
     await h.executeUpdate(bilanMesureUpdate, { args: [msg({ paiementLoyer: 'regulier' as const, situation: 'stable' as const, bailleurPresent: true, menagePresent: true, decision: 'glissement' as const, freins: ['dette' as const], notes: 'dette de jeu' })] });
@@ -298,6 +299,9 @@ describe('indicateurs de parcours menés à des issues connues', () => {
     expect(iml.iml.prolongations.nombre).toBe(0);
     expect(iml.iml.dureeMois.mediane).toBe(6);
     expect(iml.iml.obstacles).toEqual([{ obstacle: 'dette', compte: { nombre: 1, references: [refs.iml] } }]);
+    expect(iml.iml.profils.structure).toEqual([{ valeur: 'chrs', compte: { nombre: 1, references: [refs.iml] } }]);
+    expect(iml.iml.profils.composition.map((x) => x.valeur)).toEqual(['famille_monoparentale']);
+    expect(iml.iml.accompagnement).toMatchObject({ visitesDomicile: 1, rendezVous: 0, axes: [{ valeur: 'budget', compte: { nombre: 1, references: [refs.iml] } }] });
     expect(iml.echecs.parMotif.map((x) => x.issue)).toEqual(['refus_siao']);
 
     const pr = await calcul(registre, 'reims-april-protocole');

@@ -93,6 +93,8 @@ const IML_A = IML('IA-1', [j(1, '2025-10-01', 'ouverture'), j(2, '2025-10-10', '
   place: { demandeeLe: '2025-10-10T10:00:00.000Z', accordeeLe: '2025-10-10T10:00:00.000Z', attenteJours: 0 },
   mesure: { debut: '2025-11-01T00:00:00.000Z' },
   glissement: { le: '2026-05-03T10:00:00.000Z', moisDeSousLocation: 6, anticipe: true },
+  candidature: { structure: 'chrs', composition: 'famille_monoparentale' },
+  accompagnement: { rendezVous: 3, visitesDomicile: 1, liensPartenaires: 0, axes: ['budget', 'acces_droits'] },
 }, { cloture: { issue: 'glissement_du_bail', le: '2026-05-03T10:00:00.000Z' }, detailsConfidentiels: { bilans: [{ jalon: 'P6M', notes: 'dette de jeu', freins: ['dette'] }] } });
 const IML_B = IML('IB-2', [j(1, '2024-09-01', 'ouverture'), j(2, '2024-09-10', 'place_demandee')], {
   validationSiao: { le: '2024-09-10T10:00:00.000Z' },
@@ -186,6 +188,10 @@ describe('calcul par programme et période', () => {
     expect(x.iml.prolongations.nombre).toBe(0); // décidée en 2025
     expect(x.iml.dureeMois).toMatchObject({ mediane: 12, min: 6, max: 18 });
     expect(x.iml.obstacles).toEqual([{ obstacle: 'dette', compte: { nombre: 1, references: ['IA-1'] } }]);
+    // Bilan d'activité annuel : profils et accompagnement des ménages suivis.
+    expect(x.iml.profils).toEqual({ composition: [{ valeur: 'famille_monoparentale', compte: { nombre: 1, references: ['IA-1'] } }], structure: [{ valeur: 'chrs', compte: { nombre: 1, references: ['IA-1'] } }] });
+    expect(x.iml.accompagnement).toMatchObject({ rendezVous: 3, visitesDomicile: 1, liensPartenaires: 0 });
+    expect(x.iml.accompagnement.axes.map((a) => a.valeur)).toEqual(['acces_droits', 'budget']);
     // Une mesure publiée dès l'entrée en file (avant que le journal ne note la demande de place).
     const IML_E = IML('IE-5', [j(1, '2026-03-01', 'ouverture')], { validationSiao: { le: '2026-03-10T10:00:00.000Z' } }, { etape: 'file_attente' });
     const z = calculerIndicateurs(fiches([IML_C, IML_E]), 'concarneau-iml', ANNEE_2026);
