@@ -16,6 +16,7 @@ import { COLONNES_CSV, construireRapport, indicateursCsv, rapportHtml, rapportPd
 import { ficheIndicateursSchema } from '../indicateurs/schema';
 import { etatsSynthetiques } from '../indicateurs/synthese';
 import { CATALOGUE } from './outils/environnement';
+import { periodeDe, requeteIndicateursSchema } from '../api/routes/indicateurs';
 
 const j = (seq: number, date: string, type: string): EvenementJournal => ({ seq, date: `${date}T10:00:00.000Z`, type, acteur: { type: 'systeme' }, resume: type, visibilite: 'partenaires' });
 const PERSONNEL_SECRET = { menage: { nom: 'Mme Josiane Lefébure', adresse: '12 rue des Tilleuls' }, diagnostic: [{ origineDette: 'Perte d’emploi' }] };
@@ -307,6 +308,24 @@ describe('rapports', () => {
     const t2 = await texte(await rapportPdf(construireRapport(ind, programme, { type: '12-mois', pourPartenaires: true })));
     expect(t2).toContain('Situations repérées');
     expect(t2).not.toMatch(/PA-1|PB-2|PC-3|PD-4/);
+  });
+});
+
+describe('période demandée à l’API', () => {
+  const maintenant = new Date('2026-11-22T10:00:00Z');
+  it('6 mois, 12 mois, rapport annuel (année civile), ou du/au', () => {
+    expect(periodeDe({ periode: '6-mois' }, maintenant)).toEqual({ du: '2026-05-23', au: '2026-11-22', type: '6-mois' });
+    expect(periodeDe({}, maintenant)).toMatchObject({ du: '2025-11-23', au: '2026-11-22' });
+    expect(periodeDe({ periode: 'annuel-iml', annee: '2025' }, maintenant)).toEqual({ du: '2025-01-01', au: '2025-12-31', type: 'annuel-iml' });
+    expect(periodeDe({ periode: 'annuel-iml' }, maintenant)).toEqual({ du: '2026-01-01', au: '2026-11-22', type: 'annuel-iml' });
+    expect(periodeDe({ du: '2026-01-01', au: '2026-03-31', periode: '6-mois' }, maintenant)).toEqual({ du: '2026-01-01', au: '2026-03-31', type: '6-mois' });
+  });
+  it('refuse une date inexistante, une borne seule, un paramètre inconnu (messages en français)', () => {
+    const erreurs = (q: unknown) => requeteIndicateursSchema.safeParse(q).error?.issues.map((i) => i.message) ?? [];
+    expect(erreurs({ du: '2026-02-30', au: '2026-03-01' })).toContain('date inexistante');
+    expect(erreurs({ du: '2026-02-01' })).toContain('donnez « du » et « au » ensemble');
+    expect(erreurs({ periode: 'trimestre' })[0]).toContain('6-mois, 12-mois, annuel-iml');
+    expect(requeteIndicateursSchema.safeParse({ programme: 'x' }).success).toBe(false);
   });
 });
 
