@@ -34,7 +34,9 @@ let debut: string;
 const handles: WorkflowHandle[] = [];
 
 beforeAll(async () => {
-  const annuaire = creerAnnuaire(await Promise.all(PERSONNEL.map(async (p) => ({ ...p, motDePasse: await hashPassword(MOT_DE_PASSE) }))));
+  const autre = { ...PERSONNEL[0]!, id: 'coord.autre', nom: 'Coordination Loiret', courriel: 'coord.autre@essai.example', programmes: ['loiret-ahu'] };
+  const admin = { ...PERSONNEL[0]!, id: 'admin.essai', nom: 'Administration', courriel: 'admin@essai.example', role: 'admin' as const, programmes: [] };
+  const annuaire = creerAnnuaire(await Promise.all([...PERSONNEL, autre, admin].map(async (p) => ({ ...p, motDePasse: await hashPassword(MOT_DE_PASSE) }))));
   banc = await monterBanc({ dependances: { annuaire } });
   const app = creerApplication({
     client: banc.env.client,
@@ -353,6 +355,12 @@ describe('indicateurs de parcours menés à des issues connues', () => {
         expect(r.status, chemin).toBe(403);
         expect(JSON.parse(r.corps.toString()).detail).toContain('réservés à la coordination du programme');
       }
+      // Une coordinatrice d'un autre programme : refusée ; l'administration : acceptée.
+      const autre = await appel('coord.autre', `/api/programmes/besancon-ccas/indicateurs?${q()}`);
+      expect(autre.status).toBe(403);
+      expect(JSON.parse(autre.corps.toString()).detail).toBe('Vous ne coordonnez pas ce programme : ses indicateurs ne vous sont pas accessibles.');
+      expect((await appel('coord.autre', `/api/programmes/loiret-ahu/indicateurs?${q()}`)).status).toBe(200);
+      expect((await appel('admin.essai', `/api/programmes/besancon-ccas/indicateurs?${q()}`)).status).toBe(200);
       const mauvais = await appel('coord.essai', `/api/programmes/besancon-ccas/indicateurs?du=${periode.au}&au=${periode.du}`);
       expect(mauvais.status).toBe(400);
       expect(JSON.parse(mauvais.corps.toString()).detail).toContain('la date de début doit précéder la date de fin');

@@ -290,6 +290,23 @@ describe('rapports', () => {
     expect(partenaires).not.toMatch(/PA-1|PB-2|PC-3|PD-4/);
   });
 
+  it('page HTML accessible (axe-core, WCAG 2 A et AA) dans Chromium', async () => {
+    const { chromium } = await import('playwright-core');
+    const { createRequire } = await import('node:module');
+    const { page: gabarit } = await import('../api/html');
+    const navigateur = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium' });
+    try {
+      const onglet = await navigateur.newPage();
+      const r = construireRapport(ind, programme, { type: '6-mois' });
+      await onglet.setContent(gabarit({ titre: r.titre, contenu: rapportHtml(r, { pdf: '/x.pdf', csv: '/x.csv', partenaires: '/x' }), large: true }));
+      await onglet.addScriptTag({ path: createRequire(import.meta.url).resolve('axe-core/axe.min.js') });
+      const resultat = await onglet.evaluate(() => (globalThis as unknown as { axe: { run(o: unknown): Promise<{ violations: Array<{ id: string; help: string }> }> } }).axe.run({ runOnly: ['wcag2a', 'wcag2aa'] }));
+      expect(resultat.violations.map((v) => `${v.id} : ${v.help}`)).toEqual([]);
+    } finally {
+      await navigateur.close();
+    }
+  }, 30_000);
+
   it('PDF : lisible, avec les chiffres ; sans référence pour les partenaires ; Helvetica sans caractère hors WinAnsi', async () => {
     expect(texteWinAnsi('1\u202f234 € → ok’')).toBe('1 234 € -> ok’');
     const texte = async (b: Buffer) => {
