@@ -18,7 +18,7 @@ COPY . .
 
 # Le code appartient à root et n'est que lisible par l'utilisateur d'exécution ; seul .data
 # (données locales éventuelles) lui est accessible en écriture.
-RUN mkdir -p /app/.data && chown node:node /app/.data
+RUN mkdir -p /app/.data/indicateurs && chown -R node:node /app/.data
 
 USER node
 

@@ -4,13 +4,15 @@
  */
 import { createCourrielActivities, type DependancesCourriel } from './courriel';
 import { createFileImlActivities, type DependancesFileIml } from './file-iml';
+import { createIndicateursActivities, type DependancesIndicateurs } from './indicateurs';
 
-export type DependancesActivites = DependancesCourriel & DependancesFileIml;
+export type DependancesActivites = DependancesCourriel & DependancesFileIml & DependancesIndicateurs;
 
 export function createActivities(deps: DependancesActivites) {
   return {
     ...createCourrielActivities(deps),
     ...createFileImlActivities(deps),
+    ...createIndicateursActivities(deps),
   };
 }
 

@@ -17,6 +17,7 @@ import { depuisTemporal, envoyerProbleme, Probleme, TYPES_PROBLEME } from './pro
 import { routesCodec } from './routes/codec';
 import { routesDocuments } from './routes/documents';
 import { routesProgrammes } from './routes/programmes';
+import { routesIndicateurs } from './routes/indicateurs';
 import { routesLiens } from './routes/liens';
 import { routesParcours } from './routes/parcours';
 import { routesSante } from './routes/sante';
@@ -131,6 +132,7 @@ export function creerApplication(deps: DependancesApi): Express {
   app.use(routesParcours(d));
   app.use(routesDocuments(d));
   app.use(routesProgrammes(d));
+  app.use(routesIndicateurs(d, exigerSession(auth)));
 
   // ---- Route inconnue ----------------------------------------------------------------------
   app.use(pageIntrouvable(d, auth));

@@ -6,6 +6,7 @@ import type { Catalogue } from '../programmes/catalogue';
 import type { Annuaire } from '../personnel/annuaire';
 import type { SigneurDeLiens } from '../securite/liens';
 import type { RegistreParcours } from './registre';
+import type { RegistreIndicateurs } from '../indicateurs/registre';
 
 export interface OptionsApi {
   /** URL publique de l'API (liens, document OpenAPI, cookie `Secure` si https). */
@@ -37,6 +38,8 @@ export interface DependancesApi {
   codec?: PayloadCodec;
   options: OptionsApi;
   journal: Logger;
+  /** Les fiches d'indicateurs écrites par le worker (INDICATEURS_DIR) ; `.data/indicateurs` par défaut. */
+  registreIndicateurs?: RegistreIndicateurs;
   /** Horloge (sessions, expiration des liens) ; `() => new Date()` par défaut. */
   maintenant?: () => Date;
 }

@@ -18,6 +18,7 @@ import { assembler, type Services } from '../config/services';
 import { creerApplication } from './app';
 import type { RegistreParcours } from './registre';
 import { REGISTRE } from './registre-produit';
+import { RegistreIndicateurs } from '../indicateurs/registre';
 
 export interface OptionsDemarrage {
   /** Registre des parcours (par défaut : celui du produit). */
@@ -71,6 +72,7 @@ export async function demarrerApi(config: Config, services: Services, opts: Opti
     annuaire: services.annuaire,
     signeur: services.signeur,
     registre: opts.registre ?? REGISTRE,
+    registreIndicateurs: new RegistreIndicateurs(config.INDICATEURS_DIR),
     transport: services.transport,
     codec: services.dataConverter.payloadCodecs[0],
     options: {

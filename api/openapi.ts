@@ -374,6 +374,7 @@ export function construireDocument(o: OptionsDocument): DocumentOpenApi {
         responses: { '200': { description: 'Confirmation (page HTML)' }, '400': { description: 'Lien ou formulaire non valide (page HTML)' }, '409': { description: 'Demande déjà traitée ou close (page HTML)' }, '410': { description: 'Lien expiré (page HTML)' } },
       },
     },
+    ...cheminsIndicateurs(problemes),
     '/health': {
       get: {
         tags: ['Exploitation'],
@@ -483,4 +484,29 @@ function cheminsDocuments(paramId: unknown, erreurs: Record<string, unknown>): R
     }
   }
   return chemins;
+}
+
+/** Les indicateurs et rapports d'évaluation d'un programme (api/routes/indicateurs.ts). */
+function cheminsIndicateurs(problemes: (...noms: Array<keyof typeof REPONSES_PROBLEMES>) => Record<string, unknown>): DocumentOpenApi['paths'] {
+  const id = { name: 'id', in: 'path', required: true, description: 'Identifiant du programme', schema: { type: 'string', pattern: '^[a-z0-9-]{2,60}$' }, example: 'loiret-ahu' };
+  const jour = (name: string, description: string) => ({ name, in: 'query', required: false, description, schema: { type: 'string', format: 'date' }, example: name === 'du' ? '2026-01-01' : '2026-06-30' });
+  const periode = { name: 'periode', in: 'query', required: false, description: '6-mois, 12-mois (défaut) ou annuel-iml (avec annee=AAAA) ; remplacé par du/au', schema: { type: 'string', enum: ['6-mois', '12-mois', 'annuel-iml'] } };
+  const pour = { name: 'pour', in: 'query', required: false, description: 'partenaires : agrégats seulement, aucune référence de dossier', schema: { type: 'string', enum: ['partenaires'] } };
+  const params = [id, jour('du', 'Début de la période (inclus)'), jour('au', 'Fin de la période (incluse)'), periode, { name: 'annee', in: 'query', required: false, schema: { type: 'string', pattern: '^\\d{4}$' } }, pour];
+  const commun = { tags: ['Indicateurs'], security: SECURITE_PERSONNEL, parameters: params, 'x-roles': ['coordinateur', 'admin'] };
+  const erreurs = problemes('RequeteInvalide', 'NonConnecte', 'Interdit', 'Introuvable');
+  return {
+    '/api/programmes/{id}/indicateurs': {
+      get: { ...commun, summary: 'Indicateurs d’un programme sur une période', description: 'Calculés à partir des parcours : chaque compte avec les références des dossiers (coordination du programme, admin). 403 pour un travailleur social.', responses: { '200': { description: 'Indicateurs', content: { 'application/json': { schema: { type: 'object' } } } }, ...erreurs } },
+    },
+    '/api/programmes/{id}/indicateurs.csv': {
+      get: { ...commun, summary: 'Indicateurs en CSV', description: 'Séparateur « ; », UTF-8 avec BOM. Colonnes : programme;du;au;famille;indicateur;libelle;valeur;unite;references.', responses: { '200': { description: 'CSV', content: { 'text/csv': { schema: { type: 'string' } } } }, ...erreurs } },
+    },
+    '/programmes/{id}/evaluation': {
+      get: { ...commun, summary: 'Rapport d’évaluation (page HTML)', description: 'Évaluation à 6 ou 12 mois, rapport d’activité annuel IML : entonnoir du repérage à l’issue, délai du premier contact, tableaux.', responses: { '200': { description: 'Page HTML', content: { 'text/html': { schema: { type: 'string' } } } }, ...erreurs } },
+    },
+    '/programmes/{id}/evaluation.pdf': {
+      get: { ...commun, summary: 'Rapport d’évaluation (PDF)', responses: { '200': { description: 'PDF', content: { 'application/pdf': { schema: { type: 'string', format: 'binary' } } } }, ...erreurs } },
+    },
+  };
 }

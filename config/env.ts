@@ -37,6 +37,8 @@ export const configSchema = z.object({
   LINK_SIGNING_KEYS: z.string({ error: 'variable obligatoire (clés de signature des liens : « kid:base64,… »)' }).min(1),
   PAYLOAD_ENCRYPTION_KEYS: z.string({ error: 'variable obligatoire (clés AES-256 : « kid:base64,… »)' }).min(1),
   PROGRAMMES_DIR: z.string().min(1).optional(),
+  /** Dossier des fiches d'indicateurs (partagé par le worker qui les écrit et l'API qui les lit). */
+  INDICATEURS_DIR: z.string().min(1).default('.data/indicateurs'),
   STAFF_ACCOUNTS_FILE: fichier.optional(),
   DEMO_ACCOUNTS: booleen.default(false),
   SESSION_TTL: z.string().refine(estDureeIso, 'durée ISO 8601 attendue (ex. PT8H)').default('PT8H'),

@@ -680,6 +680,8 @@ async function main(): Promise<void> {
     API_HOST: process.env.API_HOST?.trim() || '127.0.0.1',
     MAIL_INBOX_URL: inboxUrl,
     LOG_LEVEL: process.env.LOG_LEVEL?.trim() || 'warn',
+    // Fiches d'indicateurs avec le reste de l'état (survivent au redémarrage de tout le système).
+    INDICATEURS_DIR: process.env.INDICATEURS_DIR?.trim() || join(dossier, 'indicateurs'),
     ...cles.valeurs,
   };
   if (temporalUiUrl) env.TEMPORAL_UI_URL = temporalUiUrl;

@@ -3,6 +3,9 @@
  * worker au milieu d'un parcours ne perd rien — l'état, le journal, les échéances et les messages
  * déjà appliqués sont là, et le parcours continue avec le nouveau worker.
  */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import nodemailer from 'nodemailer';
 import type { Worker } from '@temporalio/worker';
@@ -13,6 +16,7 @@ import type { EtatParcours } from '../domain/vocabulaire';
 import { startMailCatcher, type MailCatcher } from '../dev/mail-catcher';
 import { creerAnnuaire } from '../personnel/annuaire';
 import { creerWorker } from '../worker/creer-worker';
+import { RegistreIndicateurs } from '../indicateurs/registre';
 import { CATALOGUE, DATA_CONVERTER, PERSONNEL, SIGNEUR, menageEssai, paquetWorkflows, requete, serveurDeveloppement } from './outils/environnement';
 
 let env: TestWorkflowEnvironment;
@@ -28,6 +32,9 @@ afterAll(async () => {
   await env?.teardown();
 });
 
+/** Les fiches d'indicateurs dans un dossier temporaire, le même pour les deux workers. */
+const registreIndicateurs = new RegistreIndicateurs(mkdtempSync(join(tmpdir(), 'indicateurs-redemarrage-')));
+
 async function demarrerWorker(): Promise<{ worker: Worker; course: Promise<void> }> {
   const worker = await creerWorker({
     connection: env.nativeConnection,
@@ -41,6 +48,7 @@ async function demarrerWorker(): Promise<{ worker: Worker; course: Promise<void>
       annuaire: creerAnnuaire(PERSONNEL),
       signeur: SIGNEUR,
       baseUrl: 'http://localhost:3999',
+      registreIndicateurs,
     },
   });
   return { worker, course: worker.run() };

@@ -47,7 +47,8 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === '1')('enregistrement', ()
       await handle.result();
       const h = temporal.api.history.v1.History.fromObject(await handle.fetchHistory());
       const objet = temporal.api.history.v1.History.toObject(h, { longs: String, enums: String, bytes: String, defaults: false });
-      writeFileSync(`${dossier}prevention-loiret-v2.json`, JSON.stringify(objet)); // v1 : avant l’accusé d’orientation au bailleur (patched)
+      // v1 : avant l’accusé d’orientation au bailleur (patched) ; v2 : avant les fiches d’indicateurs (patched('fiche-indicateurs')).
+      writeFileSync(`${dossier}prevention-loiret-v3.json`, JSON.stringify(objet));
     } finally {
       await banc.fermer();
     }
@@ -90,11 +91,11 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === '1' || process.env.ENREGI
       // Pas de handle.result() : il libère le saut de temps, et la file (sans minuteur) serait
       // emportée jusqu'à son délai d'exécution par défaut sur le serveur de test.
       for (let i = 0; i < 300 && (await handle.describe()).status.name === 'RUNNING'; i++) await new Promise((r) => setTimeout(r, 50));
-      ecrireHistorique('iml-concarneau-v1.json', await handle.fetchHistory());
+      ecrireHistorique('iml-concarneau-v2.json', await handle.fetchHistory()); // v1 : avant les fiches d’indicateurs
       const file = banc.env.client.workflow.getHandle(idFileIml(programme.id));
       for (let i = 0; i < 300 && (await file.query(fileImlQuery)).compteurs.liberees < 1; i++) await new Promise((r) => setTimeout(r, 50));
       await repos(file);
-      ecrireHistorique('file-iml-concarneau-v1.json', await file.fetchHistory());
+      ecrireHistorique('file-iml-concarneau-v2.json', await file.fetchHistory());
       await terminer(file);
     } finally {
       await banc.fermer();

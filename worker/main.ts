@@ -7,6 +7,7 @@ import { lireConfig, optionsTemporal, ErreurConfiguration } from '../config/env'
 import { creerJournal } from '../config/journalisation';
 import { assembler } from '../config/services';
 import { creerWorker } from './creer-worker';
+import { RegistreIndicateurs } from '../indicateurs/registre';
 
 async function main() {
   const config = lireConfig();
@@ -36,6 +37,7 @@ async function main() {
       annuaire: services.annuaire,
       signeur: services.signeur,
       baseUrl: config.PUBLIC_BASE_URL,
+      registreIndicateurs: new RegistreIndicateurs(config.INDICATEURS_DIR),
     },
   });
   journal.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, namespace }, 'worker démarré');

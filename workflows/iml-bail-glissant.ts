@@ -575,6 +575,7 @@ export async function imlBailGlissant(e: EntreeIml): Promise<EtatParcours> {
       });
     }
   }
+  await p.indicateursConsignes();
   return p.etat();
 }
 

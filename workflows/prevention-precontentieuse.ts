@@ -388,6 +388,7 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
       p.journal.noter('rechute', `Rechute signalée par le bailleur : nouveau parcours ouvert (${suite})`);
     }
   }
+  await p.indicateursConsignes();
   return p.etat();
 }
 

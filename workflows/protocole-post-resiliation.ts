@@ -479,6 +479,8 @@ export async function protocolePostResiliation(e: EntreeExecutionProtocole): Pro
       // Historique borné : à un point stable, le parcours continue en une nouvelle exécution.
       moisDansCetteExecution += 1;
       const longue = workflowInfo().continueAsNewSuggested || moisDansCetteExecution >= (e.moisParExecution ?? MOIS_PAR_EXECUTION);
+      // La dernière fiche d'indicateurs est consignée avant de passer à l'exécution suivante.
+      if (longue && s.moisRegles < dureeTotaleMois() && p.pointStable) await p.indicateursConsignes();
       if (longue && s.moisRegles < dureeTotaleMois() && p.pointStable) {
         await continueAsNew<typeof protocolePostResiliation>({
           programme,
@@ -556,6 +558,7 @@ export async function protocolePostResiliation(e: EntreeExecutionProtocole): Pro
     p.changerEtape('nouveau_bail', 'Protocole respecté : nouveau bail à signer');
     const avant = ajouterDuree(new Date(), d.nouveauBail!);
     p.details.nouveauBailAttenduAvant = avant.toISOString();
+    p.details.protocoleRespecteLe = new Date().toISOString(); // indicateurs : date du respect, point de départ du délai du nouveau bail
     const respecte = `Le protocole de cohésion sociale du dossier ${ref} est arrivé à son terme le ${dateEnFrancais(terme())} et a été respecté : ${dureeTotaleMois()} mois d’indemnité d’occupation et de plan d’apurement payés.`;
     const delai = `Le bailleur signe avec l’occupant un nouveau bail dans un délai de ${dureeEnFrancais(d.nouveauBail!)} au plus (CCH, art. L353-15-2), soit avant le ${dateEnFrancais(avant)}.`;
     await notifier(p, {
@@ -716,6 +719,7 @@ export async function protocolePostResiliation(e: EntreeExecutionProtocole): Pro
       });
     }
   }
+  await p.indicateursConsignes();
   return p.etat();
 }
 

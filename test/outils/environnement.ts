@@ -3,7 +3,9 @@
  * binaires du projet, attributs de recherche enregistrés, worker réel avec chiffrement, et un vrai
  * serveur SMTP (le mail catcher) qui reçoit les courriels.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, type Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
@@ -20,6 +22,7 @@ import { createSigneurDeLiens } from '../../securite/liens';
 import { creerWorker } from '../../worker/creer-worker';
 import { startMailCatcher, type MailCatcher } from '../../dev/mail-catcher';
 import type { DependancesActivites } from '../../activities';
+import { RegistreIndicateurs } from '../../indicateurs/registre';
 
 // @temporalio/proto est en CommonJS : ses exports nommés n'existent pas sous l'ESM de Node.
 const { temporal } = createRequire(import.meta.url)('@temporalio/proto') as typeof proto;
@@ -102,6 +105,8 @@ export async function monterBanc(
     annuaire: creerAnnuaire(PERSONNEL),
     signeur: SIGNEUR,
     baseUrl: BASE_URL,
+    // Les fiches d'indicateurs de chaque banc dans un dossier temporaire (jamais dans .data/).
+    registreIndicateurs: new RegistreIndicateurs(mkdtempSync(join(tmpdir(), 'indicateurs-essai-'))),
     ...opts.dependances,
   };
   const worker = await creerWorker({

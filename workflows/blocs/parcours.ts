@@ -7,12 +7,16 @@ import {
   allHandlersFinished,
   ApplicationFailure,
   condition,
+  patched,
+  proxyActivities,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { UpdateDefinition } from '@temporalio/common';
+import type { Activites } from '../../activities';
 import { SA } from '../../domain/attributs-recherche';
+import { ficheDepuisEtat } from '../../domain/indicateurs';
 import {
   affecterUpdate,
   cloreAnticipeUpdate,
@@ -37,6 +41,15 @@ import { Echeances, type DefinitionEcheance, type EcheanceSuivie } from './echea
 import { Journal } from './journal';
 import { notifier } from './notification';
 import { enregistrerReponse, validerReponse } from './validation';
+
+/**
+ * La consignation des fiches d'indicateurs : une écriture de fichier, rejouée un temps si le
+ * dossier est indisponible ; au-delà, la fiche suivante (plus récente) la remplacera.
+ */
+const indicateurs = proxyActivities<Pick<Activites, 'consignerIndicateurs'>>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes', maximumAttempts: 20, nonRetryableErrorTypes: ['EntreeInvalide'] },
+});
 
 export interface OuvertureParcours {
   typeParcours: TypeParcours;
@@ -116,6 +129,11 @@ export class Parcours {
   readonly details: Record<string, unknown> = {};
   /** Ce que le ménage a confié : jamais montré au bailleur ni aux autres partenaires. */
   readonly detailsConfidentiels: Record<string, unknown> = {};
+  /** Fiche d'indicateurs : publication prévue, dernière fiche consignée, envois (jamais rejetés). */
+  private ficheAPublier = false;
+  private derniereFiche?: string;
+  private versionFiche = 0;
+  private envoisFiche: Promise<void> = Promise.resolve();
 
   constructor(readonly ouverture: OuvertureParcours) {
     this.echeances = new EcheancesDuParcours(this);
@@ -174,6 +192,7 @@ export class Parcours {
         return { etape: 'cloture' };
       },
     });
+    void this.boucleIndicateurs();
     if (!reprise) this.journal.noter('ouverture', `Parcours ouvert (programme ${this.programme.nom}, version ${this.programme.version})`);
     this.publierAttributs();
     return this;
@@ -250,6 +269,7 @@ export class Parcours {
         try {
           const r = await p;
           this.traites.set(a.requestId, r);
+          this.indicateursChanges();
           return r;
         } finally {
           this.enCours.delete(a.requestId);
@@ -328,6 +348,51 @@ export class Parcours {
     this.publierAttributs();
   }
 
+  /**
+   * La fiche d'indicateurs du parcours (domain/indicateurs.ts) a peut-être changé : elle sera
+   * recalculée en fin de tâche (après le code en cours, qui complète souvent les détails de l'étape,
+   * et après la réponse d'un message) et consignée par l'activité `consignerIndicateurs` si elle
+   * diffère de la dernière consignée.
+   */
+  indicateursChanges(): void {
+    this.ficheAPublier = true;
+  }
+
+  /** Publie la fiche quand elle a pu changer. Une attente sans minuteur : aucune commande tant que rien ne change. */
+  private async boucleIndicateurs(): Promise<void> {
+    for (;;) {
+      await condition(() => this.ficheAPublier);
+      this.publierFiche();
+    }
+  }
+
+  private publierFiche(): void {
+    if (!this.ficheAPublier) return;
+    this.ficheAPublier = false;
+    if (!patched('fiche-indicateurs')) return;
+    const fiche = ficheDepuisEtat(this.etat());
+    const json = JSON.stringify(fiche);
+    if (json === this.derniereFiche) return;
+    this.derniereFiche = json;
+    // Version croissante, même d'une exécution à la suivante (continue-as-new) : l'heure du workflow.
+    this.versionFiche = Math.max(this.versionFiche + 1, Date.now() * 1000);
+    const entree = { fiche, version: this.versionFiche };
+    this.envoisFiche = this.envoisFiche.then(() => indicateurs.consignerIndicateurs(entree)).then(
+      () => undefined,
+      () => undefined,
+    );
+  }
+
+  /**
+   * Attend que la dernière fiche d'indicateurs soit consignée : à appeler avant la fin du workflow
+   * et avant un continue-as-new (une activité en vol serait abandonnée).
+   */
+  async indicateursConsignes(): Promise<void> {
+    this.ficheAPublier = true; // recalculée : publiée seulement si elle a changé
+    this.publierFiche();
+    await this.envoisFiche;
+  }
+
   /** Rappel au responsable d'une échéance qui approche. */
   async rappeler(e: { libelle: string; due: string; responsable: string }): Promise<void> {
     const destinataire =
@@ -363,6 +428,7 @@ export class Parcours {
   }
 
   publierAttributs(): void {
+    this.indicateursChanges();
     const prochaine = this.echeances.prochaine();
     upsertSearchAttributes({
       [SA.programme.name]: [this.programme.id],

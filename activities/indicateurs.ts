@@ -1,0 +1,23 @@
+/**
+ * L'activité qui consigne la fiche d'indicateurs d'un parcours (domain/indicateurs.ts) dans le
+ * registre (indicateurs/registre.ts). Appelée par le socle des parcours quand la fiche change ;
+ * rejouée après une panne, elle est sans effet si une version plus récente est déjà consignée.
+ */
+import { consignationSchema, type Consignation } from '../indicateurs/schema';
+import { RegistreIndicateurs } from '../indicateurs/registre';
+import { parserEntree } from './courriel';
+
+export interface DependancesIndicateurs {
+  /** Le registre des fiches ; par défaut `.data/indicateurs` (voir INDICATEURS_DIR). */
+  registreIndicateurs?: RegistreIndicateurs;
+}
+
+export function createIndicateursActivities(deps: DependancesIndicateurs = {}) {
+  const registre = deps.registreIndicateurs ?? new RegistreIndicateurs();
+  return {
+    async consignerIndicateurs(entree: Consignation): Promise<{ resultat: 'ecrite' | 'ignoree' }> {
+      const c = parserEntree(consignationSchema, entree, 'consignerIndicateurs') as Consignation;
+      return { resultat: await registre.consigner(c) };
+    },
+  };
+}

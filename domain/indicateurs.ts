@@ -1,0 +1,279 @@
+/**
+ * La fiche d'indicateurs d'un parcours (../shared/journeys.md, « Indicators ») : ce que les rapports
+ * d'évaluation à 6 et 12 mois comptent, tiré de l'état du parcours lui-même, sans re-saisie.
+ *
+ * Une fiche par parcours, **sans donnée personnelle** : ni nom, ni adresse, ni ce que le ménage a
+ * confié ; seulement la référence du dossier (déjà dans l'identifiant de workflow), des dates, des
+ * faits et des catégories. Le workflow la publie (workflows/blocs/parcours.ts, activité
+ * `consignerIndicateurs`) quand elle change ; indicateurs/calcul.ts les agrège par programme et période.
+ *
+ * Ce module est pur (ni zod, ni entrée-sortie) : il est importé par le code des workflows.
+ *
+ * ATTENTION — c'est du code de workflow : le socle ne publie la fiche que si elle a changé, donc
+ * `ficheDepuisEtat` décide des commandes (activités) du parcours. Toute modification qui peut
+ * changer le résultat (un champ en plus ou en moins, une autre règle) casse le rejeu des parcours en
+ * cours : la garder derrière un nouveau `patched('fiche-indicateurs-v2')` dans
+ * workflows/blocs/parcours.ts, avec l'ancienne fonction pour les parcours commencés avant
+ * (test/rejeu.test.ts le vérifie sur les historiques qui contiennent des fiches).
+ */
+import type { EtatParcours, EvenementJournal, IssueCloture, TypeParcours } from './vocabulaire';
+
+export const REPRISES = ['totale', 'partielle', 'aucune'] as const;
+export type Reprise = (typeof REPRISES)[number];
+
+/** Les issues qui comptent comme un échec de l'accompagnement (les « échecs et leurs raisons »). */
+export const ISSUES_ECHEC: readonly IssueCloture[] = [
+  'contact_impossible',
+  'refus',
+  'menage_met_fin',
+  'depart_du_logement',
+  'non_eligible',
+  'refus_siao',
+  'fin_avec_orientation',
+  'orientation_hebergement',
+  'cloture_anticipee',
+];
+
+/** Quand le bail a glissé : au bilan à 6 mois, au terme des 12 mois, ou après une prolongation. */
+export type MomentGlissement = '6_mois' | '12_mois' | 'apres_prolongation';
+
+export interface FicheIndicateurs {
+  workflowId: string;
+  reference: string;
+  typeParcours: TypeParcours;
+  programme: { id: string; version: number };
+  /** Repérage : ouverture du parcours (orientation par le bailleur, candidature, résiliation signalée). */
+  reperageLe: string;
+  /** Orientation effective : prévention = éligible et informé ; IML = candidature validée par le SIAO ; protocole = résiliation enregistrée. */
+  orienteLe?: string;
+  /** Traitement engagé : prévention = plan d'aide contractualisé ; IML = mesure démarrée ; protocole = protocole signé. */
+  traiteLe?: string;
+  /** Premier contact établi (prévention) : délai depuis l'orientation, et s'il tient dans le délai du programme. */
+  contact?: { etabliLe: string; delaiJours: number; dansLeDelai?: boolean; tentatives: number };
+  planAide?: { le: string };
+  asll?: { demandeeLe: string; decision?: 'validee' | 'refusee' | 'sans_reponse'; decideeLe?: string };
+  planApurement?: { fixeLe: string; respecte?: boolean; constateLe?: string };
+  /** Reprise du paiement du loyer au dernier bilan. */
+  reprisePaiement?: { valeur: Reprise; le: string };
+  mutation?: { demandeeLe: string };
+  relogement?: { le: string };
+  orientationDroitCommun?: { le: string };
+  cloture?: { le: string; issue: IssueCloture; echec: boolean };
+  iml?: {
+    candidatureLe: string;
+    valideeSiaoLe?: string;
+    refusSiaoLe?: string;
+    entreeFileLe?: string;
+    placeAccordeeLe?: string;
+    attenteJours?: number;
+    debutMesureLe?: string;
+    glissement?: { le: string; moment: MomentGlissement };
+    prolongations: string[];
+    /** Durée de sous-location (mois entiers) à la fin de la mesure. */
+    dureeMois?: number;
+    finMesureLe?: string;
+    /** Freins relevés aux bilans (catégories seulement, jamais les notes). */
+    obstacles: string[];
+    /** Profil du ménage (catégories) : composition, structure d'hébergement d'origine. */
+    profil?: { composition?: string; structure?: string };
+    /** Accompagnement social (comptes et axes travaillés), pour le bilan d'activité annuel. */
+    accompagnement?: { rendezVous: number; visitesDomicile: number; liensPartenaires: number; axes: string[] };
+  };
+  protocole?: {
+    signeLe?: string;
+    terme?: string;
+    respecteLe?: string;
+    rompuLe?: string;
+    avenants: string[];
+    nouveauBail?: { signeLe: string; delaiJours?: number };
+    finLe?: string;
+  };
+}
+
+const JOUR_MS = 86_400_000;
+const obj = (v: unknown): Record<string, unknown> | undefined => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined);
+const str = (v: unknown): string | undefined => (typeof v === 'string' && v.length > 0 ? v : undefined);
+const liste = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+/** Une date (AAAA-MM-JJ ou ISO) en ISO complet. */
+const iso = (v: unknown): string | undefined => {
+  const s = str(v);
+  if (!s) return undefined;
+  const t = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(s) ? `${s}T00:00:00.000Z` : s);
+  return Number.isNaN(t) ? undefined : new Date(t).toISOString();
+};
+const jours = (de: string, a: string) => Math.round((Date.parse(a) - Date.parse(de)) / JOUR_MS);
+const premier = (journal: EvenementJournal[], type: string) => journal.find((e) => e.type === type);
+const dernier = (journal: EvenementJournal[], type: string) => [...journal].reverse().find((e) => e.type === type);
+const tous = (journal: EvenementJournal[], type: string) => journal.filter((e) => e.type === type);
+
+/** La fiche d'indicateurs d'un parcours, tirée de son état (fonction pure, sans donnée personnelle). */
+export function ficheDepuisEtat(etat: EtatParcours): FicheIndicateurs {
+  const j = etat.journal ?? [];
+  const reperageLe = iso(premier(j, 'ouverture')?.date) ?? iso(j[0]?.date) ?? new Date(0).toISOString();
+  const fiche: FicheIndicateurs = {
+    workflowId: etat.workflowId,
+    reference: etat.reference,
+    typeParcours: etat.typeParcours,
+    programme: { id: etat.programme.id, version: etat.programme.version },
+    reperageLe,
+  };
+  if (etat.cloture) {
+    fiche.cloture = { le: iso(etat.cloture.le) ?? reperageLe, issue: etat.cloture.issue, echec: ISSUES_ECHEC.includes(etat.cloture.issue) };
+    if (etat.cloture.issue === 'relogement_ou_mutation') fiche.relogement = { le: fiche.cloture.le };
+  }
+  if (etat.typeParcours === 'prevention_precontentieuse') prevention(etat, fiche);
+  else if (etat.typeParcours === 'iml_bail_glissant') iml(etat, fiche);
+  else if (etat.typeParcours === 'protocole_post_resiliation') protocole(etat, fiche);
+  return fiche;
+}
+
+function prevention(etat: EtatParcours, f: FicheIndicateurs): void {
+  const j = etat.journal ?? [];
+  const d = etat.details ?? {};
+  f.orienteLe = iso(obj(d.lettreInformation)?.le);
+  const contactLe = iso(d.contactEtabliLe);
+  if (contactLe) {
+    // Le délai du programme : l'échéance « premier contact », sinon « première visite ».
+    const echeance = etat.echeances.find((e) => e.id === 'contact') ?? etat.echeances.find((e) => e.id === 'premiere_visite');
+    const due = iso(echeance?.due);
+    f.contact = {
+      etabliLe: contactLe,
+      delaiJours: jours(f.reperageLe, contactLe),
+      tentatives: tous(j, 'tentative_contact').length,
+      ...(due ? { dansLeDelai: Date.parse(contactLe) <= Date.parse(due) } : {}),
+    };
+  }
+  const plans = tous(j, 'plan_aide');
+  if (plans.length) {
+    f.planAide = { le: iso(plans[0]!.date)! };
+    f.traiteLe = f.planAide.le;
+  }
+  const plan = obj(d.plan);
+  if (plan && plans.length) {
+    const le = iso(plans[plans.length - 1]!.date)!;
+    if (obj(plan.planApurement)) f.planApurement = { fixeLe: le };
+    if (plan.demandeMutation === true) f.mutation = { demandeeLe: le };
+  }
+  // ASLL : la demande de validation au département (la dernière, après une révision du plan).
+  const asll = [...(etat.demandes ?? [])].reverse().find((x) => x.role === 'departement' && /ASLL/i.test(x.objet));
+  if (asll) {
+    const decision = asll.statut === 'approuvee' ? 'validee' : asll.statut === 'refusee' ? 'refusee' : asll.statut === 'expiree' ? 'sans_reponse' : undefined;
+    f.asll = { demandeeLe: iso(asll.envoyeeLe) ?? f.reperageLe };
+    if (decision) {
+      f.asll.decision = decision;
+      const le = decision === 'sans_reponse' ? iso(asll.echeance) : iso(asll.decision?.le);
+      if (le) f.asll.decideeLe = le;
+    }
+  }
+  // Bilans : reprise du paiement et respect du plan d'apurement au dernier bilan.
+  const bilans = liste(d.bilans).map(obj).filter((x): x is Record<string, unknown> => !!x);
+  const datesBilans = tous(j, 'bilan');
+  const b = bilans[bilans.length - 1];
+  const bLe = iso(datesBilans[datesBilans.length - 1]?.date);
+  if (b && bLe) {
+    const r = b.reprisePaiement;
+    if (r === 'totale' || r === 'partielle' || r === 'aucune') f.reprisePaiement = { valeur: r, le: bLe };
+    if (f.planApurement && typeof b.planRespecte === 'boolean') Object.assign(f.planApurement, { respecte: b.planRespecte, constateLe: bLe });
+  }
+  if (f.planApurement && etat.cloture?.issue === 'plan_apurement_respecte') Object.assign(f.planApurement, { respecte: true, constateLe: f.cloture!.le });
+  const pdc = premier(j, 'passage_droit_commun');
+  if (pdc) f.orientationDroitCommun = { le: iso(pdc.date)! };
+  else if (etat.cloture?.issue === 'orientation_droit_commun') f.orientationDroitCommun = { le: f.cloture!.le };
+}
+
+function iml(etat: EtatParcours, f: FicheIndicateurs): void {
+  const j = etat.journal ?? [];
+  const d = etat.details ?? {};
+  const place = obj(d.place);
+  const mesure = obj(d.mesure);
+  const glissement = obj(d.glissement);
+  const prolongations = liste(d.prolongations).map((x) => iso(obj(x)?.decideeLe)).filter((x): x is string => !!x);
+  const fin = f.cloture && f.cloture.issue !== 'refus_siao' && f.cloture.issue !== 'non_eligible' ? f.cloture.le : undefined;
+  const x: NonNullable<FicheIndicateurs['iml']> = {
+    candidatureLe: iso(premier(j, 'candidature')?.date) ?? f.reperageLe,
+    prolongations,
+    obstacles: [],
+  };
+  const valideeLe = iso(obj(d.validationSiao)?.le);
+  if (valideeLe) {
+    x.valideeSiaoLe = valideeLe;
+    f.orienteLe = valideeLe;
+  }
+  if (f.cloture?.issue === 'refus_siao') x.refusSiaoLe = f.cloture.le;
+  // La place est demandée dès la validation (étape « file_attente ») ; le journal le note après l'envoi.
+  const demandee = iso(place?.demandeeLe) ?? iso(premier(j, 'place_demandee')?.date) ?? (etat.etape === 'file_attente' ? valideeLe : undefined);
+  if (demandee) x.entreeFileLe = demandee;
+  const accordee = iso(place?.accordeeLe);
+  if (accordee) {
+    x.placeAccordeeLe = accordee;
+    x.attenteJours = typeof place?.attenteJours === 'number' ? place.attenteJours : jours(demandee ?? accordee, accordee);
+  }
+  const debut = iso(mesure?.debut);
+  if (debut) {
+    x.debutMesureLe = debut;
+    f.traiteLe = debut;
+  }
+  const gLe = iso(glissement?.le);
+  if (gLe) {
+    x.glissement = { le: gLe, moment: glissement?.anticipe === true ? '6_mois' : prolongations.length ? 'apres_prolongation' : '12_mois' };
+    if (typeof glissement?.moisDeSousLocation === 'number') x.dureeMois = glissement.moisDeSousLocation;
+  }
+  if (debut && fin) {
+    x.finMesureLe = fin;
+    x.dureeMois ??= moisEntre(debut, fin);
+  }
+  // Les freins sont notés par l'équipe avec les bilans : on n'en garde que les catégories.
+  const freins = new Set<string>();
+  for (const b of liste(etat.detailsConfidentiels?.bilans)) for (const fr of liste(obj(b)?.freins)) if (typeof fr === 'string' && /^[a-z_]{2,40}$/.test(fr)) freins.add(fr);
+  x.obstacles = [...freins].sort();
+  const categorie = (v: unknown) => (typeof v === 'string' && /^[a-z_]{2,40}$/.test(v) ? v : undefined);
+  const candidature = obj(d.candidature);
+  const composition = categorie(candidature?.composition);
+  const structure = categorie(candidature?.structure);
+  if (composition || structure) x.profil = { ...(composition ? { composition } : {}), ...(structure ? { structure } : {}) };
+  const acc = obj(d.accompagnement);
+  if (acc) {
+    const n = (v: unknown) => (typeof v === 'number' && Number.isInteger(v) && v >= 0 ? v : 0);
+    x.accompagnement = {
+      rendezVous: n(acc.rendezVous),
+      visitesDomicile: n(acc.visitesDomicile),
+      liensPartenaires: n(acc.liensPartenaires),
+      axes: liste(acc.axes).map(categorie).filter((a): a is string => !!a).sort(),
+    };
+  }
+  f.iml = x;
+  const orientation = etat.cloture?.issue === 'fin_avec_orientation' ? obj(d.orientation) : undefined;
+  if (orientation?.dispositif === 'droit_commun' && f.cloture) f.orientationDroitCommun = { le: f.cloture.le };
+}
+
+function protocole(etat: EtatParcours, f: FicheIndicateurs): void {
+  const d = etat.details ?? {};
+  const pr = obj(d.protocole);
+  f.orienteLe = iso(premier(etat.journal ?? [], 'resiliation')?.date) ?? f.reperageLe;
+  const x: NonNullable<FicheIndicateurs['protocole']> = {
+    avenants: liste(pr?.avenants).map((a) => iso(obj(a)?.signeLe)).filter((a): a is string => !!a),
+  };
+  const signe = iso(pr?.signeLe);
+  if (signe) {
+    x.signeLe = signe;
+    f.traiteLe = signe;
+  }
+  const terme = iso(pr?.terme);
+  if (terme) x.terme = terme;
+  const respecte = iso(d.protocoleRespecteLe);
+  if (respecte) x.respecteLe = respecte;
+  const rupture = iso(obj(d.rupture)?.decideeLe);
+  if (rupture) x.rompuLe = rupture;
+  const bail = iso(obj(d.nouveauBail)?.signeLe);
+  if (bail) x.nouveauBail = { signeLe: bail, ...(respecte ? { delaiJours: Math.max(0, jours(respecte, bail)) } : {}) };
+  if (f.cloture) x.finLe = f.cloture.le;
+  f.protocole = x;
+}
+
+/** Mois entiers écoulés de a à b (dates ISO). */
+function moisEntre(a: string, b: string): number {
+  const x = new Date(a);
+  const y = new Date(b);
+  const m = (y.getUTCFullYear() - x.getUTCFullYear()) * 12 + (y.getUTCMonth() - x.getUTCMonth());
+  return Math.max(0, y.getUTCDate() < x.getUTCDate() ? m - 1 : m);
+}

@@ -1,0 +1,408 @@
+/**
+ * Les rapports d'évaluation (6 mois, 12 mois, rapport d'activité annuel IML) tirés des indicateurs
+ * (indicateurs/calcul.ts) : un modèle commun, rendu en page HTML (graphiques SVG en ligne : entonnoir
+ * du repérage à l'issue, distribution du délai de premier contact), en PDF (pdfkit) et en CSV.
+ *
+ * La version « pour les partenaires » ne contient que des agrégats : aucune référence de dossier.
+ */
+import PDFDocument from 'pdfkit';
+import { html, type Brut } from '../api/html';
+import { LIBELLES_AXES, LIBELLES_COMPOSITIONS, LIBELLES_STRUCTURES } from '../domain/iml';
+import { LIBELLES_TYPE_PARCOURS, type Programme, type TypeParcours } from '../domain/vocabulaire';
+import { LIBELLES_OBSTACLES, sansReferences, type Compte, type Indicateurs, type Statistiques } from './calcul';
+
+export interface LigneRapport {
+  /** Famille d'indicateurs (colonne « famille » du CSV). */
+  famille: string;
+  /** Identifiant stable de l'indicateur (colonne « indicateur » du CSV). */
+  cle: string;
+  libelle: string;
+  valeur: number | null;
+  unite: 'nombre' | 'jours' | 'mois' | 'part';
+  references?: string[];
+}
+
+export interface SectionRapport {
+  titre: string;
+  lignes: LigneRapport[];
+}
+
+export interface Rapport {
+  titre: string;
+  programme: { id: string; nom: string; territoire: string; typeParcours: TypeParcours };
+  libellePeriode: string;
+  genereLe: string;
+  pourPartenaires: boolean;
+  indicateurs: Indicateurs;
+  sections: SectionRapport[];
+}
+
+export const TYPES_RAPPORT = ['6-mois', '12-mois', 'annuel-iml'] as const;
+export type TypeRapport = (typeof TYPES_RAPPORT)[number];
+
+const nombre = new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 1 });
+const pourcent = new Intl.NumberFormat('fr-FR', { style: 'percent', maximumFractionDigits: 0 });
+const dateFr = (iso: string) =>
+  new Intl.DateTimeFormat('fr-FR', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(`${iso.slice(0, 10)}T00:00:00Z`)).replace(/^1 /, '1er ');
+
+/** Une valeur lisible (nombre, jours, mois, part). */
+export function formaterValeur(l: Pick<LigneRapport, 'valeur' | 'unite'>): string {
+  if (l.valeur === null) return '—';
+  switch (l.unite) {
+    case 'part':
+      return pourcent.format(l.valeur);
+    case 'jours':
+      return `${nombre.format(l.valeur)} j`;
+    case 'mois':
+      return `${nombre.format(l.valeur)} mois`;
+    default:
+      return nombre.format(l.valeur);
+  }
+}
+
+function lignesDe(ind: Indicateurs) {
+  const c = (famille: string, cle: string, libelle: string, x: Compte): LigneRapport => ({ famille, cle, libelle, valeur: x.nombre, unite: 'nombre', ...(x.references ? { references: x.references } : {}) });
+  const s = (famille: string, cle: string, libelle: string, x: Statistiques, unite: 'jours' | 'mois'): LigneRapport[] => [
+    { famille, cle: `${cle}_median`, libelle: `${libelle} : médiane`, valeur: x.mediane, unite },
+    { famille, cle: `${cle}_moyen`, libelle: `${libelle} : moyenne`, valeur: x.moyenne, unite },
+    { famille, cle: `${cle}_max`, libelle: `${libelle} : maximum`, valeur: x.max, unite },
+  ];
+  const commun: SectionRapport[] = [
+    {
+      titre: 'Situations',
+      lignes: [
+        c('situations', 'reperees', 'Situations repérées', ind.situations.reperees),
+        c('situations', 'orientees', 'Situations orientées', ind.situations.orientees),
+        c('situations', 'traitees', 'Situations traitées', ind.situations.traitees),
+      ],
+    },
+  ];
+  const prevention: SectionRapport[] = [
+    {
+      titre: 'Contact avec le ménage',
+      lignes: [
+        c('contacts', 'etablis', 'Contacts établis', ind.contacts.etablis),
+        ...s('contacts', 'delai_premier_contact', 'Délai du premier contact', ind.contacts.delaiJours, 'jours'),
+        c('contacts', 'dans_le_delai', 'Contacts établis dans le délai du programme', ind.contacts.dansLeDelai),
+        { famille: 'contacts', cle: 'part_dans_le_delai', libelle: 'Part des contacts établis dans le délai du programme', valeur: ind.contacts.partDansLeDelai, unite: 'part' },
+      ],
+    },
+    {
+      titre: 'Plans d’aide, ASLL, plans d’apurement',
+      lignes: [
+        c('plans', 'plans_aide', 'Plans d’aide contractualisés', ind.plansAide),
+        c('asll', 'asll_demandees', 'ASLL demandées', ind.asll.demandees),
+        c('asll', 'asll_validees', 'ASLL validées par le département', ind.asll.validees),
+        c('asll', 'asll_refusees', 'ASLL refusées', ind.asll.refusees),
+        c('asll', 'asll_sans_reponse', 'ASLL sans réponse dans le délai', ind.asll.sansReponse),
+        c('apurement', 'plans_apurement_fixes', 'Plans d’apurement fixés', ind.plansApurement.fixes),
+        c('apurement', 'plans_apurement_respectes', 'Plans d’apurement respectés (dernier bilan)', ind.plansApurement.respectes),
+        c('apurement', 'plans_apurement_non_respectes', 'Plans d’apurement non respectés (dernier bilan)', ind.plansApurement.nonRespectes),
+      ],
+    },
+    {
+      titre: 'Reprise du paiement, mutations, droit commun',
+      lignes: [
+        c('reprise', 'reprise_totale', 'Reprise totale du paiement du loyer (dernier bilan)', ind.reprisePaiement.totale),
+        c('reprise', 'reprise_partielle', 'Reprise partielle', ind.reprisePaiement.partielle),
+        c('reprise', 'reprise_aucune', 'Pas de reprise', ind.reprisePaiement.aucune),
+        c('mutations', 'mutations_demandees', 'Demandes de mutation', ind.mutations.demandees),
+        c('mutations', 'relogements', 'Relogements ou mutations obtenus', ind.mutations.relogements),
+        c('droit_commun', 'orientations_droit_commun', 'Orientations vers le droit commun', ind.orientationsDroitCommun),
+      ],
+    },
+  ];
+  const iml: SectionRapport[] = [
+    {
+      titre: 'Mesures IML et file d’attente',
+      lignes: [
+        c('iml', 'candidatures', 'Candidatures', ind.iml.candidatures),
+        c('iml', 'validations_siao', 'Candidatures validées par le SIAO', ind.iml.validationsSiao),
+        c('iml', 'refus_siao', 'Candidatures refusées par le SIAO', ind.iml.refusSiao),
+        c('iml', 'mesures_actives', 'Mesures actives sur la période', ind.iml.mesuresActives),
+        c('iml', 'mesures_demarrees', 'Mesures démarrées', ind.iml.mesuresDemarrees),
+        c('iml', 'entrees_file', 'Entrées dans la file d’attente', ind.iml.file.entrees),
+        c('iml', 'places_accordees', 'Places accordées', ind.iml.file.placesAccordees),
+        c('iml', 'en_attente_fin_periode', 'Ménages en attente au dernier jour', ind.iml.file.enAttenteAuTerme),
+        ...s('iml', 'attente', 'Attente d’une place', ind.iml.file.attenteJours, 'jours'),
+      ],
+    },
+    {
+      titre: 'Glissements, prolongations, durées, freins',
+      lignes: [
+        c('iml', 'glissements', 'Baux glissés', ind.iml.glissements.total),
+        c('iml', 'glissements_6_mois', 'Glissements au bilan à 6 mois', ind.iml.glissements.a6Mois),
+        c('iml', 'glissements_12_mois', 'Glissements à 12 mois', ind.iml.glissements.a12Mois),
+        c('iml', 'glissements_apres_prolongation', 'Glissements après prolongation', ind.iml.glissements.apresProlongation),
+        c('iml', 'prolongations', 'Prolongations décidées', ind.iml.prolongations),
+        c('iml', 'mesures_terminees', 'Mesures terminées', ind.iml.mesuresTerminees),
+        ...s('iml', 'duree_sous_location', 'Durée de sous-location', ind.iml.dureeMois, 'mois'),
+        ...ind.iml.obstacles.map((o) => c('iml_freins', `frein_${o.obstacle}`, `Frein relevé : ${LIBELLES_OBSTACLES[o.obstacle] ?? o.obstacle}`, o.compte)),
+      ],
+    },
+    {
+      titre: 'Ménages suivis : profils et accompagnement social',
+      lignes: [
+        ...ind.iml.profils.composition.map((x) => c('iml_profils', `composition_${x.valeur}`, `Composition : ${(LIBELLES_COMPOSITIONS as Record<string, string>)[x.valeur] ?? x.valeur}`, x.compte)),
+        ...ind.iml.profils.structure.map((x) => c('iml_profils', `structure_${x.valeur}`, `Sortis de : ${(LIBELLES_STRUCTURES as Record<string, string>)[x.valeur] ?? x.valeur}`, x.compte)),
+        { famille: 'iml_accompagnement', cle: 'rendez_vous', libelle: 'Rendez-vous (ménages suivis, depuis le début de leur mesure)', valeur: ind.iml.accompagnement.rendezVous, unite: 'nombre' },
+        { famille: 'iml_accompagnement', cle: 'visites_domicile', libelle: 'Visites à domicile', valeur: ind.iml.accompagnement.visitesDomicile, unite: 'nombre' },
+        { famille: 'iml_accompagnement', cle: 'liens_partenaires', libelle: 'Liens avec des partenaires', valeur: ind.iml.accompagnement.liensPartenaires, unite: 'nombre' },
+        ...ind.iml.accompagnement.axes.map((x) => c('iml_accompagnement', `axe_${x.valeur}`, `Axe travaillé : ${(LIBELLES_AXES as Record<string, string>)[x.valeur] ?? x.valeur}`, x.compte)),
+      ],
+    },
+  ];
+  const protocole: SectionRapport[] = [
+    {
+      titre: 'Protocoles de cohésion sociale',
+      lignes: [
+        c('protocoles', 'signes', 'Protocoles signés', ind.protocoles.signes),
+        c('protocoles', 'actifs', 'Protocoles actifs sur la période', ind.protocoles.actifs),
+        c('protocoles', 'respectes', 'Protocoles respectés', ind.protocoles.respectes),
+        c('protocoles', 'rompus', 'Protocoles rompus', ind.protocoles.rompus),
+        c('protocoles', 'avenants', 'Avenants signés', ind.protocoles.avenants),
+        c('protocoles', 'nouveaux_baux', 'Nouveaux baux signés', ind.protocoles.nouveauxBaux),
+        ...s('protocoles', 'delai_nouveau_bail', 'Délai de signature du nouveau bail', ind.protocoles.delaiNouveauBailJours, 'jours'),
+      ],
+    },
+  ];
+  const issues: SectionRapport[] = [
+    {
+      titre: 'Issues et échecs',
+      lignes: [
+        c('clotures', 'clotures', 'Parcours clôturés', ind.clotures.total),
+        ...ind.clotures.parIssue.map((x) => c('clotures', `issue_${x.issue}`, `Issue : ${x.libelle}`, x.compte)),
+        c('echecs', 'echecs', 'Échecs', ind.echecs.total),
+        ...ind.echecs.parMotif.map((x) => c('echecs', `echec_${x.issue}`, `Échec : ${x.libelle}`, x.compte)),
+      ],
+    },
+  ];
+  return { commun, prevention, iml, protocole, issues };
+}
+
+/** Les sections du rapport pour les types de parcours du programme (toutes si aucun n'est connu). */
+export function sectionsIndicateurs(ind: Indicateurs, types: TypeParcours[]): SectionRapport[] {
+  const l = lignesDe(ind);
+  const t = types.length ? types : (['prevention_precontentieuse', 'iml_bail_glissant', 'protocole_post_resiliation'] as TypeParcours[]);
+  return [
+    ...l.commun,
+    ...(t.includes('prevention_precontentieuse') ? l.prevention : []),
+    ...(t.includes('iml_bail_glissant') ? l.iml : []),
+    ...(t.includes('protocole_post_resiliation') ? l.protocole : []),
+    ...l.issues,
+  ];
+}
+
+export function construireRapport(
+  indicateurs: Indicateurs,
+  programme: Programme,
+  o: { type?: TypeRapport; pourPartenaires?: boolean; genereLe?: Date } = {},
+): Rapport {
+  const ind = o.pourPartenaires ? sansReferences(indicateurs) : indicateurs;
+  const titre =
+    o.type === 'annuel-iml'
+      ? `Rapport d’activité annuel — ${programme.nom}`
+      : o.type === '12-mois'
+        ? `Évaluation à 12 mois — ${programme.nom}`
+        : o.type === '6-mois'
+          ? `Évaluation à 6 mois — ${programme.nom}`
+          : `Indicateurs — ${programme.nom}`;
+  return {
+    titre,
+    programme: { id: programme.id, nom: programme.nom, territoire: programme.territoire, typeParcours: programme.typeParcours },
+    libellePeriode: `du ${dateFr(ind.periode.du)} au ${dateFr(ind.periode.au)}`,
+    genereLe: (o.genereLe ?? new Date()).toISOString(),
+    pourPartenaires: !!o.pourPartenaires,
+    indicateurs: ind,
+    sections: sectionsIndicateurs(ind, [programme.typeParcours]),
+  };
+}
+
+// ---- CSV ---------------------------------------------------------------------------------------
+
+/**
+ * Les colonnes du CSV (séparateur « ; », UTF-8 avec BOM pour Excel en français) :
+ * programme ; du ; au ; famille ; indicateur ; libelle ; valeur ; unite ; references
+ * - `valeur` : nombre avec un point décimal (vide si non calculable) ; une part est entre 0 et 1 ;
+ * - `unite` : nombre, jours, mois ou part ;
+ * - `references` : les références des dossiers derrière le compte, séparées par des espaces.
+ */
+export const COLONNES_CSV = ['programme', 'du', 'au', 'famille', 'indicateur', 'libelle', 'valeur', 'unite', 'references'] as const;
+
+const celluleCsv = (v: string) => (/[;"\n\r]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+
+export function indicateursCsv(ind: Indicateurs, types: TypeParcours[]): string {
+  const lignes = [COLONNES_CSV.join(';')];
+  for (const s of sectionsIndicateurs(ind, types)) {
+    for (const l of s.lignes) {
+      lignes.push(
+        [ind.programmeId, ind.periode.du, ind.periode.au, l.famille, l.cle, l.libelle, l.valeur === null ? '' : String(l.valeur), l.unite, (l.references ?? []).join(' ')]
+          .map(celluleCsv)
+          .join(';'),
+      );
+    }
+  }
+  return `\uFEFF${lignes.join('\r\n')}\r\n`;
+}
+
+// ---- Graphiques SVG ----------------------------------------------------------------------------
+
+const BLEU = '#000091';
+
+/** L'entonnoir (barres horizontales centrées, de la plus large à la plus étroite). */
+export function svgEntonnoir(e: Indicateurs['entonnoir']): Brut {
+  const largeur = 640;
+  const hauteurBarre = 34;
+  const max = Math.max(1, ...e.map((x) => x.nombre));
+  const h = e.length * (hauteurBarre + 10) + 10;
+  const barres = e.map((x, i) => {
+    const w = Math.max(2, Math.round((x.nombre / max) * 360));
+    const y = 10 + i * (hauteurBarre + 10);
+    return html`<g><rect x="${260 + (360 - w) / 2}" y="${y}" width="${w}" height="${hauteurBarre}" fill="${BLEU}" opacity="${1 - i * 0.12}"></rect>
+<text x="250" y="${y + hauteurBarre / 2 + 5}" text-anchor="end" font-size="14" fill="#161616">${x.libelle}</text>
+<text x="${440}" y="${y + hauteurBarre / 2 + 5}" text-anchor="middle" font-size="14" font-weight="700" fill="${x.nombre / max > 0.15 ? '#ffffff' : '#161616'}">${nombre.format(x.nombre)}</text></g>`;
+  });
+  const resume = e.map((x) => `${x.libelle} : ${x.nombre}`).join(', ');
+  return html`<svg role="img" aria-labelledby="titre-entonnoir" viewBox="0 0 ${largeur} ${h}" width="100%" style="max-width:${largeur}px" xmlns="http://www.w3.org/2000/svg"><title id="titre-entonnoir">Entonnoir du repérage à l’issue : ${resume}</title>${barres}</svg>`;
+}
+
+/** L'histogramme du délai de premier contact. */
+export function svgHistogramme(t: Indicateurs['contacts']['distribution']): Brut {
+  const largeur = 640;
+  const haut = 220;
+  const max = Math.max(1, ...t.map((x) => x.nombre));
+  const pas = (largeur - 40) / t.length;
+  const barres = t.map((x, i) => {
+    const hb = Math.round((x.nombre / max) * (haut - 70));
+    const xg = 30 + i * pas + 6;
+    return html`<g><rect x="${xg}" y="${haut - 40 - hb}" width="${pas - 12}" height="${hb}" fill="${BLEU}"></rect>
+<text x="${xg + (pas - 12) / 2}" y="${haut - 46 - hb}" text-anchor="middle" font-size="13" font-weight="700" fill="#161616">${x.nombre}</text>
+<text x="${xg + (pas - 12) / 2}" y="${haut - 20}" text-anchor="middle" font-size="11" fill="#161616">${x.libelle}</text></g>`;
+  });
+  const resume = t.map((x) => `${x.libelle} : ${x.nombre}`).join(', ');
+  return html`<svg role="img" aria-labelledby="titre-histogramme" viewBox="0 0 ${largeur} ${haut}" width="100%" style="max-width:${largeur}px" xmlns="http://www.w3.org/2000/svg"><title id="titre-histogramme">Délai du premier contact : ${resume}</title><line x1="30" y1="${haut - 40}" x2="${largeur - 10}" y2="${haut - 40}" stroke="#3a3a3a"></line>${barres}</svg>`;
+}
+
+// ---- Page HTML ---------------------------------------------------------------------------------
+
+export function rapportHtml(r: Rapport, liens: { pdf?: string; csv?: string; partenaires?: string } = {}): Brut {
+  const ind = r.indicateurs;
+  const sections = r.sections.map(
+    (s) => html`<h2>${s.titre}</h2>
+<table><thead><tr><th scope="col">Indicateur</th><th scope="col">Valeur</th>${r.pourPartenaires ? '' : html`<th scope="col">Dossiers</th>`}</tr></thead><tbody>
+${s.lignes.map(
+  (l) => html`<tr><td>${l.libelle}</td><td>${formaterValeur(l)}</td>${r.pourPartenaires ? '' : html`<td>${l.references?.length ? html`<details><summary>${l.references.length} dossier${l.references.length > 1 ? 's' : ''}</summary><p>${l.references.join(', ')}</p></details>` : '—'}</td>`}</tr>`,
+)}
+</tbody></table>`,
+  );
+  const prevention = r.programme.typeParcours === 'prevention_precontentieuse';
+  return html`<h1>${r.titre}</h1>
+<p class="encadre">${LIBELLES_TYPE_PARCOURS[r.programme.typeParcours]} — ${r.programme.territoire}. Période ${r.libellePeriode}. Calculé le ${dateFr(r.genereLe)} à partir des parcours eux-mêmes (${ind.fichesLues} parcours du programme).${r.pourPartenaires ? ' Version pour les partenaires : chiffres agrégés, sans aucun dossier nominatif ni référence.' : ''}</p>
+${liens.pdf || liens.csv || liens.partenaires ? html`<p>${liens.pdf ? html`<a href="${liens.pdf}">Télécharger le PDF</a>` : ''}${liens.csv ? html` · <a href="${liens.csv}">Indicateurs en CSV</a>` : ''}${liens.partenaires ? html` · <a href="${liens.partenaires}">Version pour les partenaires</a>` : ''}</p>` : ''}
+<h2>Du repérage à l’issue</h2>
+${svgEntonnoir(ind.entonnoir)}
+${prevention ? html`<h2>Délai du premier contact</h2>
+<p>Médiane : ${formaterValeur({ valeur: ind.contacts.delaiJours.mediane, unite: 'jours' })} ; dans le délai du programme : ${formaterValeur({ valeur: ind.contacts.partDansLeDelai, unite: 'part' })}.</p>
+${svgHistogramme(ind.contacts.distribution)}` : ''}
+${sections}`;
+}
+
+// ---- PDF ---------------------------------------------------------------------------------------
+
+/** Les caractères que l'encodage WinAnsi des polices standard (Helvetica) sait écrire, en plus du Latin-1. */
+const WIN_ANSI = new Set('€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ');
+const REMPLACEMENTS: Record<string, string> = { '\u202f': ' ', '\u2009': ' ', '\u2007': ' ', '\u2011': '-', '\u2010': '-', '→': '->', '≤': '<=', '≥': '>=', '\u2026': '…' };
+
+/** Un texte que Helvetica (WinAnsi) peut écrire : espaces fines, flèches… remplacées. */
+export function texteWinAnsi(s: string): string {
+  let r = '';
+  for (const ch of s) {
+    const c = REMPLACEMENTS[ch] ?? ch;
+    const code = c.codePointAt(0)!;
+    r += c.length > 1 || code < 0x100 || WIN_ANSI.has(c) ? c : '?';
+  }
+  return r;
+}
+
+export function rapportPdf(r: Rapport): Promise<Buffer> {
+  const doc = new PDFDocument({ size: 'A4', margin: 50, info: { Title: texteWinAnsi(r.titre), Author: 'Plateforme des parcours de prévention des expulsions' } });
+  const morceaux: Buffer[] = [];
+  doc.on('data', (b: Buffer) => morceaux.push(b));
+  const fini = new Promise<Buffer>((ok, ko) => {
+    doc.on('end', () => ok(Buffer.concat(morceaux)));
+    doc.on('error', ko);
+  });
+  const t = texteWinAnsi;
+  const ind = r.indicateurs;
+  const largeur = doc.page.width - 100;
+  const place = (h: number) => {
+    if (doc.y + h > doc.page.height - 60) doc.addPage();
+  };
+
+  doc.font('Helvetica-Bold').fontSize(17).fillColor(BLEU).text(t(r.titre));
+  doc.moveDown(0.4).font('Helvetica').fontSize(10).fillColor('#161616');
+  doc.text(t(`${LIBELLES_TYPE_PARCOURS[r.programme.typeParcours]} — ${r.programme.territoire}. Période ${r.libellePeriode}.`));
+  doc.text(t(`Calculé le ${dateFr(r.genereLe)} à partir des parcours eux-mêmes (${ind.fichesLues} parcours du programme).`));
+  if (r.pourPartenaires) doc.text(t('Version pour les partenaires : chiffres agrégés, sans aucun dossier nominatif ni référence.'));
+
+  // Entonnoir.
+  doc.moveDown(1).font('Helvetica-Bold').fontSize(13).fillColor(BLEU).text(t('Du repérage à l’issue'));
+  const maxE = Math.max(1, ...ind.entonnoir.map((x) => x.nombre));
+  place(ind.entonnoir.length * 26 + 10);
+  let y = doc.y + 6;
+  for (const [i, x] of ind.entonnoir.entries()) {
+    const w = Math.max(2, (x.nombre / maxE) * 260);
+    doc.font('Helvetica').fontSize(9).fillColor('#161616').text(t(x.libelle), 50, y + 6, { width: 170, align: 'right' });
+    doc.rect(230 + (260 - w) / 2, y, w, 20).fillOpacity(1 - i * 0.12).fill(BLEU).fillOpacity(1);
+    doc.font('Helvetica-Bold').fontSize(10).fillColor('#161616').text(t(nombre.format(x.nombre)), 500, y + 5, { width: 45 });
+    y += 26;
+  }
+  doc.x = 50;
+  doc.y = y + 6;
+
+  // Histogramme du délai de premier contact.
+  if (r.programme.typeParcours === 'prevention_precontentieuse') {
+    place(190);
+    doc.font('Helvetica-Bold').fontSize(13).fillColor(BLEU).text(t('Délai du premier contact'), 50);
+    doc.font('Helvetica').fontSize(10).fillColor('#161616').text(
+      t(`Médiane : ${formaterValeur({ valeur: ind.contacts.delaiJours.mediane, unite: 'jours' })} ; dans le délai du programme : ${formaterValeur({ valeur: ind.contacts.partDansLeDelai, unite: 'part' })}.`),
+    );
+    const d = ind.contacts.distribution;
+    const maxH = Math.max(1, ...d.map((x) => x.nombre));
+    const base = doc.y + 120;
+    const pas = largeur / d.length;
+    for (const [i, x] of d.entries()) {
+      const hb = (x.nombre / maxH) * 95;
+      const xg = 50 + i * pas + 6;
+      doc.rect(xg, base - hb, pas - 12, hb).fill(BLEU);
+      doc.font('Helvetica-Bold').fontSize(9).fillColor('#161616').text(String(x.nombre), xg, base - hb - 12, { width: pas - 12, align: 'center' });
+      doc.font('Helvetica').fontSize(8).text(t(x.libelle), xg - 4, base + 4, { width: pas - 4, align: 'center' });
+    }
+    doc.moveTo(50, base).lineTo(50 + largeur, base).strokeColor('#3a3a3a').stroke();
+    doc.x = 50;
+    doc.y = base + 30;
+  }
+
+  // Tableaux.
+  for (const s of r.sections) {
+    place(50);
+    doc.moveDown(0.6).font('Helvetica-Bold').fontSize(12).fillColor(BLEU).text(t(s.titre), 50);
+    doc.moveDown(0.2);
+    for (const l of s.lignes) {
+      const refs = !r.pourPartenaires && l.references?.length ? l.references.join(', ') : '';
+      const hRefs = refs ? doc.font('Helvetica').fontSize(7.5).heightOfString(t(refs), { width: largeur - 20 }) : 0;
+      place(16 + hRefs);
+      const y0 = doc.y;
+      doc.font('Helvetica').fontSize(9.5).fillColor('#161616').text(t(l.libelle), 50, y0, { width: largeur - 90 });
+      const y1 = doc.y;
+      doc.font('Helvetica-Bold').text(t(formaterValeur(l)), 50 + largeur - 85, y0, { width: 85, align: 'right' });
+      doc.y = Math.max(y1, doc.y);
+      if (refs) doc.font('Helvetica').fontSize(7.5).fillColor('#3a3a3a').text(t(`Dossiers : ${refs}`), 60, doc.y, { width: largeur - 20 });
+      doc.moveTo(50, doc.y + 2).lineTo(50 + largeur, doc.y + 2).strokeColor('#dddddd').stroke();
+      doc.y += 4;
+    }
+  }
+  doc.end();
+  return fini;
+}
+

@@ -1,0 +1,392 @@
+/**
+ * Indicateurs tirés de vrais parcours, sur le serveur à saut de temps : des parcours menés à des
+ * issues connues (prévention, IML, protocole) publient leur fiche (activité `consignerIndicateurs`) ;
+ * le registre les garde ; le calcul donne chaque famille d'indicateurs avec ses dossiers ; un
+ * registre neuf sur le même dossier (redémarrage) donne le même résultat ; l'API les sert à la
+ * coordination (JSON, CSV, page, PDF), refuse les travailleurs sociaux, et la version des
+ * partenaires ne montre aucune référence.
+ */
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { WorkflowHandle } from '@temporalio/client';
+import { pino } from 'pino';
+import { creerApplication } from '../api/app';
+import { REGISTRE } from '../api/registre-produit';
+import { bilanMesureUpdate, logementUpdate, rendezVousUpdate, type EntreeIml } from '../domain/iml';
+import { cloreAnticipeUpdate, etatQuery, repondreValidationUpdate } from '../domain/messages';
+import { bilanUpdate, cloturerUpdate, diagnosticUpdate, passageDroitCommunUpdate, planAideUpdate, tentativeContactUpdate, type EntreePrevention } from '../domain/prevention';
+import { cloturerProtocoleUpdate, nouveauBailUpdate, orientationUpdate, signatureProtocoleUpdate } from '../domain/protocole';
+import type { EtatParcours } from '../domain/vocabulaire';
+import { calculerIndicateurs, type Indicateurs } from '../indicateurs/calcul';
+import { RegistreIndicateurs } from '../indicateurs/registre';
+import { creerAnnuaire } from '../personnel/annuaire';
+import { hashPassword } from '../securite/mots-de-passe';
+import { ajouterDuree } from '../workflows/blocs/duree';
+import type { EntreeExecutionProtocole } from '../workflows/protocole-post-resiliation';
+import { CATALOGUE, PERSONNEL, SIGNEUR, avancer as avancerBanc, menageEssai, monterBanc, repos, requete, terminer, type Banc } from './outils/environnement';
+
+const MOT_DE_PASSE = 'mot-de-passe-essai';
+let banc: Banc;
+let serveur: Server;
+let url: string;
+let debut: string;
+const handles: WorkflowHandle[] = [];
+
+beforeAll(async () => {
+  const autre = { ...PERSONNEL[0]!, id: 'coord.autre', nom: 'Coordination Loiret', courriel: 'coord.autre@essai.example', programmes: ['loiret-ahu'] };
+  const admin = { ...PERSONNEL[0]!, id: 'admin.essai', nom: 'Administration', courriel: 'admin@essai.example', role: 'admin' as const, programmes: [] };
+  const annuaire = creerAnnuaire(await Promise.all([...PERSONNEL, autre, admin].map(async (p) => ({ ...p, motDePasse: await hashPassword(MOT_DE_PASSE) }))));
+  banc = await monterBanc({ dependances: { annuaire } });
+  const app = creerApplication({
+    client: banc.env.client,
+    taskQueue: banc.taskQueue,
+    catalogue: CATALOGUE,
+    annuaire,
+    signeur: SIGNEUR,
+    registre: REGISTRE,
+    registreIndicateurs: banc.dependances.registreIndicateurs,
+    transport: banc.dependances.transport,
+    options: { publicBaseUrl: 'http://localhost:3999', sessionTtl: 'PT8H' },
+    journal: pino({ level: 'silent' }),
+  });
+  serveur = await new Promise<Server>((ok) => {
+    const s = app.listen(0, '127.0.0.1', () => ok(s));
+  });
+  url = `http://127.0.0.1:${(serveur.address() as AddressInfo).port}`;
+  debut = jour(await banc.env.currentTimeMs());
+});
+afterAll(async () => {
+  for (const h of handles) {
+    const d = await h.describe().catch(() => undefined);
+    if (d?.status.name === 'RUNNING') await terminer(h);
+  }
+  await new Promise<void>((ok) => (serveur ? serveur.close(() => ok()) : ok()));
+  await banc?.fermer();
+});
+
+const jour = (t: number | Date) => new Date(t).toISOString().slice(0, 10);
+const msg = <T extends object>(x: T, par = 'ts.alice') => ({ requestId: requete(), par, ...x });
+
+async function jusqua(handle: WorkflowHandle, predicat: (e: EtatParcours) => boolean, ms = 25_000): Promise<EtatParcours> {
+  const fin = Date.now() + ms;
+  for (;;) {
+    await repos(handle);
+    const e = await handle.query(etatQuery);
+    if (predicat(e)) return e;
+    if (Date.now() > fin) throw new Error(`État attendu jamais atteint ; étape : ${e.etape}, journal : ${e.journal.map((x) => x.type).join(', ')}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+const etape = (h: WorkflowHandle, nom: string) => jusqua(h, (e) => e.etape === nom);
+const avancer = (h: WorkflowHandle, duree: string | number) => avancerBanc(banc, h, duree);
+async function termine(h: WorkflowHandle, ms = 20_000) {
+  const fin = Date.now() + ms;
+  while ((await h.describe()).status.name === 'RUNNING') {
+    if (Date.now() > fin) throw new Error(`${h.workflowId} ne se termine pas`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+async function repondre(h: WorkflowHandle, role: 'departement' | 'siao' | 'bailleur', decision: 'approuve' | 'refuse', commentaire?: string, objet?: string) {
+  const e = await jusqua(h, (x) => x.demandes.some((d) => d.role === role && d.statut === 'en_attente' && (!objet || d.objet.startsWith(objet))));
+  const d = e.demandes.find((x) => x.role === role && x.statut === 'en_attente' && (!objet || x.objet.startsWith(objet)))!;
+  await h.executeUpdate(repondreValidationUpdate, { args: [{ requestId: requete(), par: `partenaire:${role}`, demandeId: d.id, role, decision, commentaire }] });
+}
+
+// ---- Les parcours, menés à des issues connues --------------------------------------------------
+
+async function lancerPrevention(programmeId: string): Promise<{ h: WorkflowHandle; ref: string }> {
+  const programme = CATALOGUE.trouver(programmeId)!;
+  const maintenant = await banc.env.currentTimeMs();
+  const menage = menageEssai();
+  const entree: EntreePrevention = {
+    programme,
+    menage,
+    coordinateur: 'coord.essai',
+    travailleurSocial: 'ts.alice',
+    situation: { impayesMois: 2, montantDette: 812, debutBail: jour(maintenant - 90 * 86_400_000), garantie: 'aucune', dejaTente: 'Relances', contactBailleur: false, suiviParServiceSocial: false },
+  };
+  const h = await banc.env.client.workflow.start('preventionPrecontentieuse', { taskQueue: banc.taskQueue, workflowId: `${programmeId}--${menage.reference}`, args: [entree] });
+  handles.push(h);
+  return { h, ref: menage.reference };
+}
+
+async function jusquAuPlan(h: WorkflowHandle, plan: { orientations: Array<'asll'>; mutation: boolean }) {
+  await etape(h, 'aller_vers');
+  await h.executeUpdate(tentativeContactUpdate, { args: [msg({ canal: 'visite_domicile' as const, creneau: 'apres_midi' as const, issue: 'joint' as const, note: 'Séparation récente' })] });
+  await etape(h, 'diagnostic');
+  await h.executeUpdate(diagnosticUpdate, { args: [msg({ origineDette: 'Perte d’emploi', droits: 'APL', budget: 'Serré', adequationLogement: 'Adapté', termine: true, carnetDeRoute: ['FSL'] })] });
+  await etape(h, 'plan_aide');
+  await h.executeUpdate(planAideUpdate, { args: [msg({ actions: ['plan_apurement' as const], orientations: plan.orientations, planApurement: { mensualite: 40, dureeMois: 20 }, demandeMutation: plan.mutation })] });
+}
+
+const refs: Record<string, string> = {};
+
+async function protocole(dureeMois: number): Promise<{ h: WorkflowHandle; ref: string }> {
+  const programme = CATALOGUE.trouver('reims-april-protocole')!;
+  const menage = menageEssai();
+  const maintenant = await banc.env.currentTimeMs();
+  const entree: EntreeExecutionProtocole = {
+    programme,
+    menage,
+    coordinateur: 'coord.essai',
+    travailleurSocial: 'ts.alice',
+    resiliation: { jugementDu: jour(maintenant - 40 * 86_400_000), juridiction: 'Tribunal judiciaire de Reims', detteLocative: 2400 },
+  };
+  const h = await banc.env.client.workflow.start('protocolePostResiliation', { taskQueue: banc.taskQueue, workflowId: `reims-april-protocole--${menage.reference}`, args: [entree] });
+  handles.push(h);
+  await etape(h, 'signature_protocole');
+  const aujourdhui = jour(await banc.env.currentTimeMs());
+  await h.executeUpdate(signatureProtocoleUpdate, {
+    args: [msg({ signeLe: aujourdhui, debut: aujourdhui, dureeMois, indemniteOccupation: 420, planApurement: { dette: 2400, mensualite: 100 }, signataires: { bailleur: true, occupant: true } })],
+  });
+  await etape(h, 'suivi_protocole');
+  return { h, ref: menage.reference };
+}
+
+/** Le mois suivant : le lien de paiement arrive, le bailleur répond. */
+async function moisDuProtocole(h: WorkflowHandle, decision: 'approuve' | 'refuse') {
+  const avant = await h.query(etatQuery);
+  const pr = avant.details.protocole as { debut: string };
+  const k = (avant.details.paiements as { moisRegles: number }).moisRegles;
+  const ms = ajouterDuree(new Date(`${pr.debut}T00:00:00Z`), `P${k + 1}M`).getTime() - (await banc.env.currentTimeMs()) + 60_000;
+  if (ms > 0) await avancer(h, ms);
+  await repondre(h, 'bailleur', decision, undefined, 'Paiement de');
+  await jusqua(h, (e) => (e.details.paiements as { moisRegles: number }).moisRegles === k + 1);
+}
+
+describe('indicateurs de parcours menés à des issues connues', () => {
+  it('prévention (loiret-ahu) : aucun contact dans le mois → échec « contact impossible »', async () => {
+    const { h, ref } = await lancerPrevention('loiret-ahu');
+    refs.loiret = ref;
+    await etape(h, 'aller_vers');
+    await h.executeUpdate(tentativeContactUpdate, { args: [msg({ canal: 'telephone' as const, creneau: 'matin' as const, issue: 'injoignable' as const })] });
+    await avancer(h, '32 days');
+    await termine(h);
+  });
+
+  it('prévention (besancon-ccas) : ASLL refusée par le département, puis clôture anticipée', async () => {
+    const { h, ref } = await lancerPrevention('besancon-ccas');
+    refs.besanconB = ref;
+    await jusquAuPlan(h, { orientations: ['asll'], mutation: false });
+    await etape(h, 'validation_departement');
+    await repondre(h, 'departement', 'refuse', 'Préciser le budget');
+    await etape(h, 'revision_plan');
+    await h.executeUpdate(cloreAnticipeUpdate, { args: [msg({ motif: 'Le ménage a déménagé' }, 'coord.essai')] });
+    await termine(h);
+  });
+
+  it('prévention (besancon-ccas) : ASLL validée, plan d’apurement respecté, reprise partielle, mutation, droit commun, relogement', async () => {
+    const { h, ref } = await lancerPrevention('besancon-ccas');
+    refs.besanconA = ref;
+    await jusquAuPlan(h, { orientations: ['asll'], mutation: true });
+    await etape(h, 'validation_departement');
+    await repondre(h, 'departement', 'approuve');
+    await etape(h, 'suivi');
+    await avancer(h, '183 days');
+    await jusqua(h, (e) => e.echeances.some((x) => x.id === 'bilan:P6M' && x.statut === 'en_cours'));
+    await h.executeUpdate(bilanUpdate, { args: [msg({ reprisePaiement: 'partielle' as const, planRespecte: true, demarches: ['ASLL engagée'] })] });
+    await h.executeUpdate(passageDroitCommunUpdate, { args: [msg({ service: 'Service social départemental', entretienTripartite: false })] });
+    await etape(h, 'passage_droit_commun');
+    await h.executeUpdate(cloturerUpdate, { args: [msg({ issue: 'relogement_ou_mutation' as const, motif: 'Mutation obtenue' })] });
+    await termine(h);
+  });
+
+  it('IML (concarneau-iml) : refus du SIAO ; une mesure qui glisse au bilan à 6 mois, un frein relevé', async () => {
+    const programme = CATALOGUE.trouver('concarneau-iml')!;
+    const lancer = async () => {
+      const menage = menageEssai();
+      const entree: EntreeIml = { programme, menage, coordinateur: 'coord.essai', travailleurSocial: 'ts.alice', candidature: { structure: 'chrs', pretASortir: true, budgetTravaille: true, typologieRecherchee: 'T2' } };
+      const h = await banc.env.client.workflow.start('imlBailGlissant', { taskQueue: banc.taskQueue, workflowId: `concarneau-iml--${menage.reference}`, args: [entree] });
+      handles.push(h);
+      return { h, ref: menage.reference };
+    };
+    const refuse = await lancer();
+    refs.imlRefus = refuse.ref;
+    await repondre(refuse.h, 'siao', 'refuse', 'Dossier incomplet');
+    await termine(refuse.h);
+
+    const { h, ref } = await lancer();
+    refs.iml = ref;
+    await repondre(h, 'siao', 'approuve');
+    await etape(h, 'recherche_logement');
+    const aujourdhui = jour(await banc.env.currentTimeMs());
+    await h.executeUpdate(logementUpdate, {
+      args: [msg({ bailleur: { type: 'public' as const, nom: 'OPAC', courriel: 'agence@opac.example', conventionne: true }, adresse: '4 impasse des Mouettes', typologie: 'T2' as const, debutBailPrincipal: aujourdhui, debutSousLocation: aujourdhui })],
+    });
+    await etape(h, 'sous_location');
+    await h.executeUpdate(rendezVousUpdate, { args: [msg({ nature: 'visite_domicile' as const, axes: ['budget' as const], note: 'dette de jeu évoquée' })] });
+    await avancer(h, '184 days');
+    await etape(h, 'bilan_mesure');
+    await h.executeUpdate(bilanMesureUpdate, { args: [msg({ paiementLoyer: 'regulier' as const, situation: 'stable' as const, bailleurPresent: true, menagePresent: true, decision: 'glissement' as const, freins: ['dette' as const], notes: 'dette de jeu' })] });
+    await termine(h);
+    const file = banc.env.client.workflow.getHandle('file-iml--concarneau-iml');
+    handles.push(file);
+  });
+
+  it('protocole (reims-april-protocole) : respecté puis nouveau bail ; rompu après deux mois impayés, orientation', async () => {
+    const respecte = await protocole(3);
+    refs.protocoleRespecte = respecte.ref;
+    for (let i = 0; i < 3; i++) await moisDuProtocole(respecte.h, 'approuve');
+    await etape(respecte.h, 'nouveau_bail');
+    await avancer(respecte.h, '10 days');
+    await respecte.h.executeUpdate(nouveauBailUpdate, { args: [msg({ signeLe: jour(await banc.env.currentTimeMs()) })] });
+    await termine(respecte.h);
+
+    const rompu = await protocole(12);
+    refs.protocoleRompu = rompu.ref;
+    await moisDuProtocole(rompu.h, 'refuse');
+    await moisDuProtocole(rompu.h, 'refuse');
+    await repondre(rompu.h, 'bailleur', 'approuve', 'Aucun versement depuis deux mois', 'Manquements répétés');
+    await etape(rompu.h, 'rupture');
+    await rompu.h.executeUpdate(orientationUpdate, { args: [msg({ dispositif: 'residence_sociale' as const })] });
+    await rompu.h.executeUpdate(cloturerProtocoleUpdate, { args: [msg({ issue: 'orientation_hebergement' as const, motif: 'Place obtenue' })] });
+    await termine(rompu.h);
+  });
+
+  let periode: { du: string; au: string };
+  const calcul = async (registre: RegistreIndicateurs, programmeId: string): Promise<Indicateurs> =>
+    calculerIndicateurs((await registre.fichesDuProgramme(programmeId)).fiches, programmeId, periode);
+
+  it('le registre a la fiche de chaque parcours ; chaque famille d’indicateurs est juste, avec ses dossiers', async () => {
+    periode = { du: debut, au: jour(await banc.env.currentTimeMs()) };
+    const registre = banc.dependances.registreIndicateurs!;
+    // Aucune donnée personnelle dans les fichiers.
+    for (const p of ['loiret-ahu', 'besancon-ccas', 'concarneau-iml', 'reims-april-protocole']) {
+      for (const f of (await registre.fichesDuProgramme(p)).fiches) expect(JSON.stringify(f)).not.toMatch(/Lefébure|Tilleuls|Mouettes|dette de jeu|Perte d’emploi|Séparation/);
+    }
+
+    const loiret = await calcul(registre, 'loiret-ahu');
+    expect(loiret.situations.reperees.references).toEqual([refs.loiret]);
+    expect(loiret.situations.orientees.references).toEqual([refs.loiret]);
+    expect(loiret.contacts.etablis.nombre).toBe(0);
+    expect(loiret.echecs.parMotif).toEqual([{ issue: 'contact_impossible', libelle: 'Contact impossible', compte: { nombre: 1, references: [refs.loiret] } }]);
+
+    const b = await calcul(registre, 'besancon-ccas');
+    const deux = [refs.besanconA, refs.besanconB].sort();
+    expect(b.situations.reperees.references).toEqual(deux);
+    expect(b.situations.orientees.references).toEqual(deux);
+    expect(b.situations.traitees.references).toEqual(deux);
+    expect(b.contacts.etablis.references).toEqual(deux);
+    expect(b.contacts.delaiJours.mediane).toBe(0);
+    expect(b.contacts.partDansLeDelai).toBe(1);
+    expect(b.contacts.distribution[0]!.nombre).toBe(2);
+    expect(b.plansAide.references).toEqual(deux);
+    expect(b.asll.demandees.references).toEqual(deux);
+    expect(b.asll.validees.references).toEqual([refs.besanconA]);
+    expect(b.asll.refusees.references).toEqual([refs.besanconB]);
+    expect(b.plansApurement.fixes.references).toEqual(deux);
+    expect(b.plansApurement.respectes.references).toEqual([refs.besanconA]);
+    expect(b.reprisePaiement.partielle.references).toEqual([refs.besanconA]);
+    expect(b.reprisePaiement.totale.nombre + b.reprisePaiement.aucune.nombre).toBe(0);
+    expect(b.mutations.demandees.references).toEqual([refs.besanconA]);
+    expect(b.mutations.relogements.references).toEqual([refs.besanconA]);
+    expect(b.orientationsDroitCommun.references).toEqual([refs.besanconA]);
+    expect(b.clotures.total.nombre).toBe(2);
+    expect(b.echecs.parMotif).toEqual([{ issue: 'cloture_anticipee', libelle: 'Clôture anticipée', compte: { nombre: 1, references: [refs.besanconB] } }]);
+    expect(b.entonnoir.map((x) => x.nombre)).toEqual([2, 2, 2, 2, 1]);
+
+    const iml = await calcul(registre, 'concarneau-iml');
+    expect(iml.iml.candidatures.nombre).toBe(2);
+    expect(iml.iml.validationsSiao.references).toEqual([refs.iml]);
+    expect(iml.iml.refusSiao.references).toEqual([refs.imlRefus]);
+    expect(iml.iml.file.entrees.references).toEqual([refs.iml]);
+    expect(iml.iml.file.placesAccordees.references).toEqual([refs.iml]);
+    expect(iml.iml.file.attenteJours.max).toBe(0);
+    expect(iml.iml.file.enAttenteAuTerme.nombre).toBe(0);
+    expect(iml.iml.mesuresActives.references).toEqual([refs.iml]);
+    expect(iml.iml.glissements.a6Mois.references).toEqual([refs.iml]);
+    expect(iml.iml.glissements.a12Mois.nombre).toBe(0);
+    expect(iml.iml.prolongations.nombre).toBe(0);
+    expect(iml.iml.dureeMois.mediane).toBe(6);
+    expect(iml.iml.obstacles).toEqual([{ obstacle: 'dette', compte: { nombre: 1, references: [refs.iml] } }]);
+    expect(iml.iml.profils.structure).toEqual([{ valeur: 'chrs', compte: { nombre: 1, references: [refs.iml] } }]);
+    expect(iml.iml.profils.composition.map((x) => x.valeur)).toEqual(['famille_monoparentale']);
+    expect(iml.iml.accompagnement).toMatchObject({ visitesDomicile: 1, rendezVous: 0, axes: [{ valeur: 'budget', compte: { nombre: 1, references: [refs.iml] } }] });
+    expect(iml.echecs.parMotif.map((x) => x.issue)).toEqual(['refus_siao']);
+
+    const pr = await calcul(registre, 'reims-april-protocole');
+    const deuxP = [refs.protocoleRespecte, refs.protocoleRompu].sort();
+    expect(pr.protocoles.signes.references).toEqual(deuxP);
+    expect(pr.protocoles.actifs.references).toEqual(deuxP);
+    expect(pr.protocoles.respectes.references).toEqual([refs.protocoleRespecte]);
+    expect(pr.protocoles.rompus.references).toEqual([refs.protocoleRompu]);
+    expect(pr.protocoles.nouveauxBaux.references).toEqual([refs.protocoleRespecte]);
+    expect(pr.protocoles.delaiNouveauBailJours.mediane).toBeGreaterThanOrEqual(10);
+    expect(pr.protocoles.delaiNouveauBailJours.mediane).toBeLessThanOrEqual(11);
+    expect(pr.echecs.parMotif.map((x) => x.issue)).toEqual(['orientation_hebergement']);
+  });
+
+  it('après un redémarrage (un registre neuf sur le même dossier), les mêmes indicateurs', async () => {
+    const avant = banc.dependances.registreIndicateurs!;
+    const apres = new RegistreIndicateurs(avant.dossier);
+    for (const p of ['loiret-ahu', 'besancon-ccas', 'concarneau-iml', 'reims-april-protocole']) {
+      expect(await calcul(apres, p)).toEqual(await calcul(avant, p));
+    }
+  });
+
+  describe('API', () => {
+    const jetons: Record<string, string> = {};
+    async function appel(qui: string, chemin: string) {
+      if (!jetons[qui]) {
+        const r = await fetch(`${url}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ identifiant: qui, motDePasse: MOT_DE_PASSE }) });
+        jetons[qui] = ((await r.json()) as { jeton: string }).jeton;
+      }
+      const r = await fetch(`${url}${chemin}`, { headers: { authorization: `Bearer ${jetons[qui]}` } });
+      return { status: r.status, type: r.headers.get('content-type') ?? '', corps: Buffer.from(await r.arrayBuffer()) };
+    }
+    const q = () => `du=${periode.du}&au=${periode.au}`;
+
+    it('la coordination lit les indicateurs (JSON, CSV) ; un travailleur social est refusé (403, en français)', async () => {
+      const json = await appel('coord.essai', `/api/programmes/besancon-ccas/indicateurs?${q()}`);
+      expect(json.status).toBe(200);
+      const x = JSON.parse(json.corps.toString()) as Indicateurs;
+      expect(x.asll.validees.references).toEqual([refs.besanconA]);
+      const csv = await appel('coord.essai', `/api/programmes/besancon-ccas/indicateurs.csv?${q()}`);
+      expect(csv.status).toBe(200);
+      expect(csv.type).toContain('text/csv');
+      const lignes = csv.corps.toString('utf8').replace(/^\uFEFF/, '').trimEnd().split('\r\n');
+      expect(lignes[0]).toBe('programme;du;au;famille;indicateur;libelle;valeur;unite;references');
+      expect(lignes.find((l) => l.includes(';asll_validees;'))).toBe(`besancon-ccas;${periode.du};${periode.au};asll;asll_validees;ASLL validées par le département;1;nombre;${refs.besanconA}`);
+
+      for (const chemin of [`/api/programmes/besancon-ccas/indicateurs?${q()}`, `/api/programmes/besancon-ccas/indicateurs.csv?${q()}`, `/programmes/besancon-ccas/evaluation?periode=6-mois`, `/programmes/besancon-ccas/evaluation.pdf?periode=6-mois`]) {
+        const r = await appel('ts.alice', chemin);
+        expect(r.status, chemin).toBe(403);
+        expect(JSON.parse(r.corps.toString()).detail).toContain('réservés à la coordination du programme');
+      }
+      // Une coordinatrice d'un autre programme : refusée ; l'administration : acceptée.
+      const autre = await appel('coord.autre', `/api/programmes/besancon-ccas/indicateurs?${q()}`);
+      expect(autre.status).toBe(403);
+      expect(JSON.parse(autre.corps.toString()).detail).toBe('Vous ne coordonnez pas ce programme : ses indicateurs ne vous sont pas accessibles.');
+      expect((await appel('coord.autre', `/api/programmes/loiret-ahu/indicateurs?${q()}`)).status).toBe(200);
+      expect((await appel('admin.essai', `/api/programmes/besancon-ccas/indicateurs?${q()}`)).status).toBe(200);
+      const mauvais = await appel('coord.essai', `/api/programmes/besancon-ccas/indicateurs?du=${periode.au}&au=${periode.du}`);
+      expect(mauvais.status).toBe(400);
+      expect(JSON.parse(mauvais.corps.toString()).detail).toContain('la date de début doit précéder la date de fin');
+      expect((await appel('coord.essai', '/api/programmes/inconnu/indicateurs')).status).toBe(404);
+    });
+
+    it('page d’évaluation et PDF ; la version des partenaires n’a que des agrégats', async () => {
+      const page = await appel('coord.essai', `/programmes/besancon-ccas/evaluation?periode=12-mois&${q()}`);
+      expect(page.status).toBe(200);
+      const html = page.corps.toString();
+      expect(html).toContain('Évaluation à 12 mois');
+      expect(html).toContain('aria-labelledby="titre-entonnoir"');
+      expect(html).toContain('aria-labelledby="titre-histogramme"');
+      expect(html).toContain(refs.besanconA!);
+      const partenaires = await appel('coord.essai', `/programmes/besancon-ccas/evaluation?periode=12-mois&${q()}&pour=partenaires`);
+      expect(partenaires.corps.toString()).not.toContain(refs.besanconA!);
+      expect(partenaires.corps.toString()).not.toContain(refs.besanconB!);
+      const pdf = await appel('coord.essai', `/programmes/besancon-ccas/evaluation.pdf?periode=12-mois&${q()}&pour=partenaires`);
+      expect(pdf.status).toBe(200);
+      expect(pdf.type).toContain('application/pdf');
+      const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs');
+      const doc = await pdfjs.getDocument({ data: new Uint8Array(pdf.corps), verbosity: 0 }).promise;
+      let texte = '';
+      for (let i = 1; i <= doc.numPages; i++) texte += (await (await doc.getPage(i)).getTextContent()).items.map((x) => ('str' in x ? x.str : '')).join(' ');
+      expect(texte).toContain('ASLL validées par le département');
+      expect(texte).not.toContain(refs.besanconA!);
+    });
+  });
+});

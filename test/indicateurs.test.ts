@@ -1,0 +1,348 @@
+/**
+ * Indicateurs, sans serveur : la fiche tirée de l'état d'un parcours (sans donnée personnelle), le
+ * calcul par programme et période (chaque famille, avec ses références), le registre (versions,
+ * écriture atomique, relecture après redémarrage), le CSV (colonnes), la page HTML (graphiques) et
+ * le PDF (texte extrait), avec la version des partenaires sans aucune référence.
+ */
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ficheDepuisEtat } from '../domain/indicateurs';
+import type { EtatParcours, EvenementJournal } from '../domain/vocabulaire';
+import { calculerIndicateurs, sansReferences } from '../indicateurs/calcul';
+import { RegistreIndicateurs } from '../indicateurs/registre';
+import { COLONNES_CSV, construireRapport, indicateursCsv, rapportHtml, rapportPdf, texteWinAnsi } from '../indicateurs/rapport';
+import { ficheIndicateursSchema } from '../indicateurs/schema';
+import { etatsSynthetiques } from '../indicateurs/synthese';
+import { CATALOGUE } from './outils/environnement';
+import { periodeDe, requeteIndicateursSchema } from '../api/routes/indicateurs';
+
+const j = (seq: number, date: string, type: string): EvenementJournal => ({ seq, date: `${date}T10:00:00.000Z`, type, acteur: { type: 'systeme' }, resume: type, visibilite: 'partenaires' });
+const PERSONNEL_SECRET = { menage: { nom: 'Mme Josiane Lefébure', adresse: '12 rue des Tilleuls' }, diagnostic: [{ origineDette: 'Perte d’emploi' }] };
+
+function etat(x: Partial<EtatParcours> & Pick<EtatParcours, 'reference' | 'typeParcours' | 'journal'>, programmeId: string): EtatParcours {
+  return {
+    workflowId: `${programmeId}--${x.reference}`,
+    programme: { id: programmeId, version: 1, nom: programmeId },
+    etape: 'suivi',
+    libelleEtape: 'Suivi',
+    echeances: [],
+    demandes: [],
+    details: {},
+    detailsConfidentiels: PERSONNEL_SECRET,
+    ...x,
+  };
+}
+
+/** Prévention : ASLL validée, plan d'apurement respecté, reprise partielle, mutation, relogement. */
+const PREV_A = etat(
+  {
+    reference: 'PA-1',
+    typeParcours: 'prevention_precontentieuse',
+    journal: [j(1, '2026-01-05', 'ouverture'), j(2, '2026-01-06', 'lettre_information'), j(3, '2026-01-12', 'tentative_contact'), j(4, '2026-01-15', 'tentative_contact'), j(5, '2026-01-15', 'contact_etabli'), j(6, '2026-02-10', 'plan_aide'), j(7, '2026-05-10', 'bilan'), j(8, '2026-06-01', 'passage_droit_commun'), j(9, '2026-06-20', 'cloture')],
+    echeances: [{ id: 'contact', libelle: 'Premier contact', due: '2026-02-06T10:00:00.000Z', statut: 'tenue', responsable: 'travailleur_social' }],
+    demandes: [{ id: 'd1', role: 'departement', objet: 'Validation du plan d’aide avec une mesure ASLL', envoyeeLe: '2026-02-10T11:00:00.000Z', echeance: '2026-02-17T11:00:00.000Z', statut: 'approuvee', decision: { decision: 'approuve', par: 'dpt', le: '2026-02-12T09:00:00.000Z' } }],
+    details: {
+      lettreInformation: { le: '2026-01-06T10:00:00.000Z' },
+      contactEtabliLe: '2026-01-15T10:00:00.000Z',
+      plan: { actions: ['plan_apurement'], orientations: ['asll'], planApurement: { mensualite: 40, dureeMois: 20 }, demandeMutation: true },
+      bilans: [{ jalon: 'Bilan à 3 mois', reprisePaiement: 'partielle', planRespecte: true }],
+      passageDroitCommun: { service: 'CCAS', entretienTripartite: false },
+    },
+    cloture: { issue: 'relogement_ou_mutation', le: '2026-06-20T10:00:00.000Z' },
+  },
+  'besancon-ccas',
+);
+/** Prévention : contact après le délai, ASLL refusée, plan non respecté, pas de reprise ; en cours. */
+const PREV_B = etat(
+  {
+    reference: 'PB-2',
+    typeParcours: 'prevention_precontentieuse',
+    journal: [j(1, '2026-02-01', 'ouverture'), j(2, '2026-02-01', 'lettre_information'), j(3, '2026-03-20', 'contact_etabli'), j(4, '2026-04-01', 'plan_aide'), j(5, '2026-07-01', 'bilan')],
+    echeances: [{ id: 'premiere_visite', libelle: 'Première visite', due: '2026-02-22T10:00:00.000Z', statut: 'depassee', responsable: 'travailleur_social' }],
+    demandes: [{ id: 'd2', role: 'departement', objet: 'Validation du plan d’aide avec une mesure ASLL', envoyeeLe: '2026-04-01T11:00:00.000Z', echeance: '2026-04-08T11:00:00.000Z', statut: 'refusee', decision: { decision: 'refuse', par: 'dpt', le: '2026-04-03T09:00:00.000Z' } }],
+    details: {
+      lettreInformation: { le: '2026-02-01T10:00:00.000Z' },
+      contactEtabliLe: '2026-03-20T10:00:00.000Z',
+      plan: { actions: ['plan_apurement'], orientations: ['asll'], planApurement: { mensualite: 40, dureeMois: 20 }, demandeMutation: false },
+      bilans: [{ jalon: 'Bilan à 3 mois', reprisePaiement: 'aucune', planRespecte: false }],
+    },
+  },
+  'besancon-ccas',
+);
+/** Prévention : non éligible, et contact impossible (échecs). */
+const PREV_C = etat({ reference: 'PC-3', typeParcours: 'prevention_precontentieuse', journal: [j(1, '2026-03-01', 'ouverture'), j(2, '2026-03-01', 'cloture')], cloture: { issue: 'non_eligible', le: '2026-03-01T10:00:00.000Z' } }, 'besancon-ccas');
+const PREV_D = etat(
+  {
+    reference: 'PD-4',
+    typeParcours: 'prevention_precontentieuse',
+    journal: [j(1, '2026-03-02', 'ouverture'), j(2, '2026-03-02', 'lettre_information'), j(3, '2026-04-03', 'cloture')],
+    details: { lettreInformation: { le: '2026-03-02T10:00:00.000Z' } },
+    cloture: { issue: 'contact_impossible', le: '2026-04-03T10:00:00.000Z' },
+  },
+  'besancon-ccas',
+);
+/** Hors période (repéré en 2025) : ne compte pas dans les faits datés de 2026. */
+const PREV_E = etat({ reference: 'PE-5', typeParcours: 'prevention_precontentieuse', journal: [j(1, '2025-06-01', 'ouverture')] }, 'besancon-ccas');
+
+/** IML : glissement à 6 mois (frein « dette »), glissement après prolongation, en attente, refus SIAO. */
+const IML = (reference: string, journal: EvenementJournal[], details: Record<string, unknown>, x: Partial<EtatParcours> = {}) =>
+  etat({ reference, typeParcours: 'iml_bail_glissant', journal, details, ...x }, 'concarneau-iml');
+const IML_A = IML('IA-1', [j(1, '2025-10-01', 'ouverture'), j(2, '2025-10-10', 'place_demandee')], {
+  validationSiao: { le: '2025-10-10T10:00:00.000Z' },
+  place: { demandeeLe: '2025-10-10T10:00:00.000Z', accordeeLe: '2025-10-10T10:00:00.000Z', attenteJours: 0 },
+  mesure: { debut: '2025-11-01T00:00:00.000Z' },
+  glissement: { le: '2026-05-03T10:00:00.000Z', moisDeSousLocation: 6, anticipe: true },
+  candidature: { structure: 'chrs', composition: 'famille_monoparentale' },
+  accompagnement: { rendezVous: 3, visitesDomicile: 1, liensPartenaires: 0, axes: ['budget', 'acces_droits'] },
+}, { cloture: { issue: 'glissement_du_bail', le: '2026-05-03T10:00:00.000Z' }, detailsConfidentiels: { bilans: [{ jalon: 'P6M', notes: 'dette de jeu', freins: ['dette'] }] } });
+const IML_B = IML('IB-2', [j(1, '2024-09-01', 'ouverture'), j(2, '2024-09-10', 'place_demandee')], {
+  validationSiao: { le: '2024-09-10T10:00:00.000Z' },
+  place: { demandeeLe: '2024-09-10T10:00:00.000Z', accordeeLe: '2024-10-20T10:00:00.000Z', attenteJours: 40 },
+  mesure: { debut: '2024-11-01T00:00:00.000Z' },
+  prolongations: [{ decideeLe: '2025-11-01T10:00:00.000Z', mois: 6 }],
+  glissement: { le: '2026-05-02T10:00:00.000Z', moisDeSousLocation: 18, anticipe: false },
+}, { cloture: { issue: 'glissement_du_bail', le: '2026-05-02T10:00:00.000Z' } });
+const IML_C = IML('IC-3', [j(1, '2026-01-10', 'ouverture'), j(2, '2026-01-20', 'place_demandee')], { validationSiao: { le: '2026-01-20T10:00:00.000Z' } }, { etape: 'file_attente' });
+const IML_D = IML('ID-4', [j(1, '2026-02-01', 'ouverture'), j(2, '2026-02-15', 'cloture')], {}, { cloture: { issue: 'refus_siao', le: '2026-02-15T10:00:00.000Z' } });
+
+/** Protocoles : respecté puis nouveau bail 20 jours après ; rompu ; avenant. */
+const PROTO = (reference: string, details: Record<string, unknown>, x: Partial<EtatParcours> = {}) =>
+  etat({ reference, typeParcours: 'protocole_post_resiliation', journal: [j(1, '2025-03-01', 'ouverture'), j(2, '2025-03-01', 'resiliation')], details, ...x }, 'reims-april-protocole');
+const PROTO_A = PROTO('RA-1', { protocole: { signeLe: '2025-03-20', terme: '2026-03-20', avenants: [] }, protocoleRespecteLe: '2026-03-21T10:00:00.000Z', nouveauBail: { signeLe: '2026-04-10' } }, { cloture: { issue: 'nouveau_bail_signe', le: '2026-04-10T10:00:00.000Z' } });
+const PROTO_B = PROTO('RB-2', { protocole: { signeLe: '2025-04-01', terme: '2027-04-01', avenants: [{ signeLe: '2026-02-01', prolongationMois: 12 }] }, rupture: { decideeLe: '2026-06-01' } }, { cloture: { issue: 'orientation_hebergement', le: '2026-06-20T10:00:00.000Z' } });
+const PROTO_C = PROTO('RC-3', { protocole: { signeLe: '2026-01-05', terme: '2028-01-05', avenants: [] } });
+
+const ANNEE_2026 = { du: '2026-01-01', au: '2026-12-31' };
+const fiches = (etats: EtatParcours[]) => etats.map(ficheDepuisEtat);
+
+describe('fiche d’un parcours', () => {
+  it('ne garde ni nom, ni adresse, ni ce que le ménage a confié ; son schéma strict l’accepte', () => {
+    for (const e of [PREV_A, PREV_B, PREV_C, PREV_D, IML_A, IML_B, IML_C, IML_D, PROTO_A, PROTO_B, PROTO_C, ...etatsSynthetiques(300, CATALOGUE.tous().map((p) => ({ id: p.id, typeParcours: p.typeParcours })))]) {
+      const f = ficheDepuisEtat(e);
+      const texte = JSON.stringify(f);
+      for (const secret of ['Lefébure', 'Tilleuls', 'Perte d’emploi', 'dette de jeu']) expect(texte).not.toContain(secret);
+      expect(ficheIndicateursSchema.safeParse(f).error).toBeUndefined();
+    }
+    expect(ficheIndicateursSchema.safeParse({ ...ficheDepuisEtat(PREV_A), nom: 'Lefébure' }).success).toBe(false);
+  });
+
+  it('tire de l’état les faits de chaque famille', () => {
+    expect(ficheDepuisEtat(PREV_A)).toMatchObject({
+      orienteLe: '2026-01-06T10:00:00.000Z',
+      traiteLe: '2026-02-10T10:00:00.000Z',
+      contact: { delaiJours: 10, dansLeDelai: true, tentatives: 2 },
+      asll: { decision: 'validee', decideeLe: '2026-02-12T09:00:00.000Z' },
+      planApurement: { respecte: true },
+      reprisePaiement: { valeur: 'partielle' },
+      mutation: {},
+      relogement: { le: '2026-06-20T10:00:00.000Z' },
+      orientationDroitCommun: { le: '2026-06-01T10:00:00.000Z' },
+      cloture: { issue: 'relogement_ou_mutation', echec: false },
+    });
+    expect(ficheDepuisEtat(PREV_B).contact).toMatchObject({ delaiJours: 47, dansLeDelai: false });
+    expect(ficheDepuisEtat(IML_A).iml).toMatchObject({ glissement: { moment: '6_mois' }, dureeMois: 6, obstacles: ['dette'], attenteJours: 0 });
+    expect(ficheDepuisEtat(IML_B).iml).toMatchObject({ glissement: { moment: 'apres_prolongation' }, prolongations: ['2025-11-01T10:00:00.000Z'] });
+    expect(ficheDepuisEtat(PROTO_A).protocole).toMatchObject({ respecteLe: '2026-03-21T10:00:00.000Z', nouveauBail: { delaiJours: 20 } });
+  });
+});
+
+describe('calcul par programme et période', () => {
+  it('prévention : repérage, contact et délai, plans, ASLL, apurement, reprise, mutations, droit commun, échecs — avec les références', () => {
+    const x = calculerIndicateurs(fiches([PREV_A, PREV_B, PREV_C, PREV_D, PREV_E, IML_A]), 'besancon-ccas', ANNEE_2026);
+    expect(x.fichesLues).toBe(5);
+    expect(x.situations.reperees).toEqual({ nombre: 4, references: ['PA-1', 'PB-2', 'PC-3', 'PD-4'] });
+    expect(x.situations.orientees).toEqual({ nombre: 3, references: ['PA-1', 'PB-2', 'PD-4'] });
+    expect(x.situations.traitees).toEqual({ nombre: 2, references: ['PA-1', 'PB-2'] });
+    expect(x.contacts.etablis.nombre).toBe(2);
+    expect(x.contacts.delaiJours).toEqual({ mediane: 28.5, moyenne: 28.5, min: 10, max: 47 });
+    expect(x.contacts.partDansLeDelai).toBe(0.5);
+    expect(x.contacts.dansLeDelai.references).toEqual(['PA-1']);
+    expect(x.contacts.distribution.map((t) => t.nombre)).toEqual([0, 1, 0, 0, 1, 0]);
+    expect(x.plansAide.nombre).toBe(2);
+    expect(x.asll).toMatchObject({ demandees: { nombre: 2 }, validees: { nombre: 1, references: ['PA-1'] }, refusees: { nombre: 1, references: ['PB-2'] } });
+    expect(x.plansApurement).toMatchObject({ fixes: { nombre: 2 }, respectes: { references: ['PA-1'] }, nonRespectes: { references: ['PB-2'] } });
+    expect(x.reprisePaiement).toMatchObject({ totale: { nombre: 0 }, partielle: { references: ['PA-1'] }, aucune: { references: ['PB-2'] } });
+    expect(x.mutations).toMatchObject({ demandees: { references: ['PA-1'] }, relogements: { references: ['PA-1'] } });
+    expect(x.orientationsDroitCommun.references).toEqual(['PA-1']);
+    expect(x.echecs.total).toEqual({ nombre: 2, references: ['PC-3', 'PD-4'] });
+    expect(x.echecs.parMotif.map((m) => [m.issue, m.compte.nombre])).toEqual([
+      ['contact_impossible', 1],
+      ['non_eligible', 1],
+    ]);
+    expect(x.entonnoir.map((e) => e.nombre)).toEqual([4, 3, 2, 2, 1]);
+    // Une période plus courte : seuls les faits datés dedans.
+    const mars = calculerIndicateurs(fiches([PREV_A, PREV_B, PREV_C, PREV_D]), 'besancon-ccas', { du: '2026-03-01', au: '2026-03-31' });
+    expect(mars.situations.reperees.references).toEqual(['PC-3', 'PD-4']);
+    expect(mars.contacts.etablis.references).toEqual(['PB-2']);
+    expect(mars.plansAide.nombre).toBe(0);
+  });
+
+  it('IML : mesures actives, file et attentes, glissements à 6 / 12 mois et après prolongation, durées, freins', () => {
+    const x = calculerIndicateurs(fiches([IML_A, IML_B, IML_C, IML_D]), 'concarneau-iml', ANNEE_2026);
+    expect(x.iml.mesuresActives).toEqual({ nombre: 2, references: ['IA-1', 'IB-2'] });
+    expect(x.iml.file.entrees.references).toEqual(['IC-3']);
+    expect(x.iml.file.enAttenteAuTerme.references).toEqual(['IC-3']);
+    expect(x.iml.refusSiao.references).toEqual(['ID-4']);
+    expect(x.iml.glissements).toMatchObject({ total: { nombre: 2 }, a6Mois: { references: ['IA-1'] }, a12Mois: { nombre: 0 }, apresProlongation: { references: ['IB-2'] } });
+    expect(x.iml.prolongations.nombre).toBe(0); // décidée en 2025
+    expect(x.iml.dureeMois).toMatchObject({ mediane: 12, min: 6, max: 18 });
+    expect(x.iml.obstacles).toEqual([{ obstacle: 'dette', compte: { nombre: 1, references: ['IA-1'] } }]);
+    // Bilan d'activité annuel : profils et accompagnement des ménages suivis.
+    expect(x.iml.profils).toEqual({ composition: [{ valeur: 'famille_monoparentale', compte: { nombre: 1, references: ['IA-1'] } }], structure: [{ valeur: 'chrs', compte: { nombre: 1, references: ['IA-1'] } }] });
+    expect(x.iml.accompagnement).toMatchObject({ rendezVous: 3, visitesDomicile: 1, liensPartenaires: 0 });
+    expect(x.iml.accompagnement.axes.map((a) => a.valeur)).toEqual(['acces_droits', 'budget']);
+    // Une mesure publiée dès l'entrée en file (avant que le journal ne note la demande de place).
+    const IML_E = IML('IE-5', [j(1, '2026-03-01', 'ouverture')], { validationSiao: { le: '2026-03-10T10:00:00.000Z' } }, { etape: 'file_attente' });
+    const z = calculerIndicateurs(fiches([IML_C, IML_E]), 'concarneau-iml', ANNEE_2026);
+    expect(z.iml.file.enAttenteAuTerme.references).toEqual(['IC-3', 'IE-5']);
+    const y2025 = calculerIndicateurs(fiches([IML_A, IML_B, IML_C, IML_D]), 'concarneau-iml', { du: '2025-01-01', au: '2025-12-31' });
+    expect(y2025.iml.prolongations.references).toEqual(['IB-2']);
+    expect(y2025.iml.file.attenteJours).toMatchObject({ mediane: 0, max: 0 });
+    expect(y2025.iml.mesuresDemarrees.references).toEqual(['IA-1']);
+  });
+
+  it('protocoles : actifs, respectés, rompus, avenants, nouveaux baux et leur délai', () => {
+    const x = calculerIndicateurs(fiches([PROTO_A, PROTO_B, PROTO_C]), 'reims-april-protocole', ANNEE_2026);
+    expect(x.protocoles).toMatchObject({
+      signes: { references: ['RC-3'] },
+      actifs: { nombre: 3 },
+      respectes: { references: ['RA-1'] },
+      rompus: { references: ['RB-2'] },
+      avenants: { references: ['RB-2'] },
+      nouveauxBaux: { references: ['RA-1'] },
+      delaiNouveauBailJours: { mediane: 20 },
+    });
+    expect(x.echecs.parMotif.map((m) => m.issue)).toEqual(['orientation_hebergement']);
+  });
+
+  it('la version des partenaires ne contient aucune référence', () => {
+    const x = sansReferences(calculerIndicateurs(fiches([PREV_A, PREV_B]), 'besancon-ccas', ANNEE_2026));
+    expect(JSON.stringify(x)).not.toMatch(/PA-1|PB-2|references/);
+    expect(x.situations.reperees.nombre).toBe(2);
+  });
+
+  it('refuse une période à l’envers', () => {
+    expect(() => calculerIndicateurs([], 'x', { du: '2026-02-01', au: '2026-01-01' })).toThrow('Période invalide');
+  });
+});
+
+describe('registre des fiches', () => {
+  it('une version plus ancienne n’écrase jamais la plus récente ; un autre registre sur le même dossier (redémarrage) relit les mêmes fiches', async () => {
+    const dossier = mkdtempSync(join(tmpdir(), 'indicateurs-unitaire-'));
+    const r = new RegistreIndicateurs(dossier);
+    const avant = ficheDepuisEtat({ ...PREV_B, cloture: undefined });
+    const apres = ficheDepuisEtat({ ...PREV_B, etape: 'cloture', cloture: { issue: 'menage_met_fin', le: '2026-08-01T10:00:00.000Z' } });
+    expect(await r.consigner({ fiche: avant, version: 10 })).toBe('ecrite');
+    expect(await r.consigner({ fiche: apres, version: 20 })).toBe('ecrite');
+    expect(await r.consigner({ fiche: avant, version: 15 })).toBe('ignoree');
+    // Deux consignations concurrentes du même parcours : la plus récente gagne.
+    await Promise.all([r.consigner({ fiche: avant, version: 30 }), r.consigner({ fiche: apres, version: 31 })]);
+    expect((await r.lire('besancon-ccas', PREV_B.workflowId))!.version).toBe(31);
+    for (const e of [PREV_A, PREV_C, PREV_D]) await r.consigner({ fiche: ficheDepuisEtat(e), version: 1 });
+    // Aucun fichier temporaire ne reste ; un fichier abîmé est ignoré, pas fatal.
+    expect(readdirSync(join(dossier, 'besancon-ccas')).filter((n) => !n.endsWith('.json'))).toEqual([]);
+    writeFileSync(join(dossier, 'besancon-ccas', 'abime.json'), '{"version": 3, "fiche": ');
+    const redemarre = new RegistreIndicateurs(dossier);
+    const { fiches: lues, illisibles } = await redemarre.fichesDuProgramme('besancon-ccas');
+    expect(illisibles).toBe(1);
+    expect(lues.map((f) => f.reference).sort()).toEqual(['PA-1', 'PB-2', 'PC-3', 'PD-4']);
+    expect(lues.find((f) => f.reference === 'PB-2')!.cloture?.issue).toBe('menage_met_fin');
+    const x1 = calculerIndicateurs((await r.fichesDuProgramme('besancon-ccas')).fiches, 'besancon-ccas', ANNEE_2026);
+    const x2 = calculerIndicateurs(lues, 'besancon-ccas', ANNEE_2026);
+    expect(x2).toEqual(x1);
+    expect(x2.echecs.total.references).toEqual(['PB-2', 'PC-3', 'PD-4']);
+    expect(await redemarre.fichesDuProgramme('inconnu')).toEqual({ fiches: [], illisibles: 0 });
+  });
+});
+
+describe('rapports', () => {
+  const programme = CATALOGUE.trouver('besancon-ccas')!;
+  const ind = calculerIndicateurs(fiches([PREV_A, PREV_B, PREV_C, PREV_D]), 'besancon-ccas', ANNEE_2026);
+
+  it('CSV : BOM UTF-8, séparateur « ; », colonnes documentées, une ligne par indicateur avec ses références', () => {
+    const csv = indicateursCsv(ind, ['prevention_precontentieuse']);
+    expect(csv.startsWith('\uFEFF')).toBe(true);
+    const lignes = csv.slice(1).trimEnd().split('\r\n');
+    expect(lignes[0]).toBe('programme;du;au;famille;indicateur;libelle;valeur;unite;references');
+    expect(COLONNES_CSV).toHaveLength(9);
+    const parCle = new Map(lignes.slice(1).map((l) => l.split(';')).map((c) => [c[4], c]));
+    for (const c of parCle.values()) expect(c).toHaveLength(9);
+    expect(parCle.get('reperees')).toEqual(['besancon-ccas', '2026-01-01', '2026-12-31', 'situations', 'reperees', 'Situations repérées', '4', 'nombre', 'PA-1 PB-2 PC-3 PD-4']);
+    expect(parCle.get('asll_validees')!.slice(6)).toEqual(['1', 'nombre', 'PA-1']);
+    expect(parCle.get('part_dans_le_delai')!.slice(6)).toEqual(['0.5', 'part', '']);
+    expect(parCle.get('delai_premier_contact_median')!.slice(6, 8)).toEqual(['28.5', 'jours']);
+    expect(parCle.get('echec_contact_impossible')!.slice(6)).toEqual(['1', 'nombre', 'PD-4']);
+    for (const cle of ['orientees', 'traitees', 'etablis', 'plans_aide', 'asll_demandees', 'asll_refusees', 'plans_apurement_fixes', 'plans_apurement_respectes', 'reprise_totale', 'reprise_partielle', 'reprise_aucune', 'mutations_demandees', 'relogements', 'orientations_droit_commun', 'echecs']) {
+      expect(parCle.has(cle), cle).toBe(true);
+    }
+  });
+
+  it('page HTML : entonnoir et histogramme en SVG ; la version des partenaires n’a aucune référence', () => {
+    const complet = rapportHtml(construireRapport(ind, programme, { type: '6-mois' })).valeur;
+    expect(complet).toContain('Évaluation à 6 mois — ');
+    expect(complet).toMatch(/<svg role="img" aria-labelledby="titre-entonnoir"/);
+    expect(complet).toMatch(/<svg role="img" aria-labelledby="titre-histogramme"/);
+    expect(complet).toContain('PA-1');
+    const partenaires = rapportHtml(construireRapport(ind, programme, { type: '6-mois', pourPartenaires: true })).valeur;
+    expect(partenaires).toContain('Version pour les partenaires');
+    expect(partenaires).not.toMatch(/PA-1|PB-2|PC-3|PD-4/);
+  });
+
+  it('page HTML accessible (axe-core, WCAG 2 A et AA) dans Chromium', async () => {
+    const { chromium } = await import('playwright-core');
+    const { createRequire } = await import('node:module');
+    const { page: gabarit } = await import('../api/html');
+    const navigateur = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium' });
+    try {
+      const onglet = await navigateur.newPage();
+      const r = construireRapport(ind, programme, { type: '6-mois' });
+      await onglet.setContent(gabarit({ titre: r.titre, contenu: rapportHtml(r, { pdf: '/x.pdf', csv: '/x.csv', partenaires: '/x' }), large: true }));
+      await onglet.addScriptTag({ path: createRequire(import.meta.url).resolve('axe-core/axe.min.js') });
+      const resultat = await onglet.evaluate(() => (globalThis as unknown as { axe: { run(o: unknown): Promise<{ violations: Array<{ id: string; help: string }> }> } }).axe.run({ runOnly: ['wcag2a', 'wcag2aa'] }));
+      expect(resultat.violations.map((v) => `${v.id} : ${v.help}`)).toEqual([]);
+    } finally {
+      await navigateur.close();
+    }
+  }, 30_000);
+
+  it('PDF : lisible, avec les chiffres ; sans référence pour les partenaires ; Helvetica sans caractère hors WinAnsi', async () => {
+    expect(texteWinAnsi('1\u202f234 € → ok’')).toBe('1 234 € -> ok’');
+    const texte = async (b: Buffer) => {
+      const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs');
+      const doc = await pdfjs.getDocument({ data: new Uint8Array(b), useSystemFonts: false, verbosity: 0 }).promise;
+      let t = '';
+      for (let i = 1; i <= doc.numPages; i++) t += (await (await doc.getPage(i)).getTextContent()).items.map((x) => ('str' in x ? x.str : '')).join(' ') + '\n';
+      return t;
+    };
+    const complet = await rapportPdf(construireRapport(ind, programme, { type: '12-mois' }));
+    expect(complet.subarray(0, 5).toString()).toBe('%PDF-');
+    const t1 = await texte(complet);
+    expect(t1).toContain('Évaluation à 12 mois');
+    expect(t1).toContain('Situations repérées');
+    expect(t1).toContain('PA-1');
+    const t2 = await texte(await rapportPdf(construireRapport(ind, programme, { type: '12-mois', pourPartenaires: true })));
+    expect(t2).toContain('Situations repérées');
+    expect(t2).not.toMatch(/PA-1|PB-2|PC-3|PD-4/);
+  });
+});
+
+describe('période demandée à l’API', () => {
+  const maintenant = new Date('2026-11-22T10:00:00Z');
+  it('6 mois, 12 mois, rapport annuel (année civile), ou du/au', () => {
+    expect(periodeDe({ periode: '6-mois' }, maintenant)).toEqual({ du: '2026-05-23', au: '2026-11-22', type: '6-mois' });
+    expect(periodeDe({}, maintenant)).toMatchObject({ du: '2025-11-23', au: '2026-11-22' });
+    expect(periodeDe({ periode: 'annuel-iml', annee: '2025' }, maintenant)).toEqual({ du: '2025-01-01', au: '2025-12-31', type: 'annuel-iml' });
+    expect(periodeDe({ periode: 'annuel-iml' }, maintenant)).toEqual({ du: '2026-01-01', au: '2026-11-22', type: 'annuel-iml' });
+    expect(periodeDe({ du: '2026-01-01', au: '2026-03-31', periode: '6-mois' }, maintenant)).toEqual({ du: '2026-01-01', au: '2026-03-31', type: '6-mois' });
+  });
+  it('refuse une date inexistante, une borne seule, un paramètre inconnu (messages en français)', () => {
+    const erreurs = (q: unknown) => requeteIndicateursSchema.safeParse(q).error?.issues.map((i) => i.message) ?? [];
+    expect(erreurs({ du: '2026-02-30', au: '2026-03-01' })).toContain('date inexistante');
+    expect(erreurs({ du: '2026-02-01' })).toContain('donnez « du » et « au » ensemble');
+    expect(erreurs({ periode: 'trimestre' })[0]).toContain('6-mois, 12-mois, annuel-iml');
+    expect(requeteIndicateursSchema.safeParse({ programme: 'x' }).success).toBe(false);
+  });
+});
+
