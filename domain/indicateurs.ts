@@ -9,12 +9,9 @@
  *
  * Ce module est pur (ni zod, ni entrée-sortie) : il est importé par le code des workflows.
  *
- * ATTENTION — c'est du code de workflow : le socle ne publie la fiche que si elle a changé, donc
- * `ficheDepuisEtat` décide des commandes (activités) du parcours. Toute modification qui peut
- * changer le résultat (un champ en plus ou en moins, une autre règle) casse le rejeu des parcours en
- * cours : la garder derrière un nouveau `patched('fiche-indicateurs-v2')` dans
- * workflows/blocs/parcours.ts, avec l'ancienne fonction pour les parcours commencés avant
- * (test/rejeu.test.ts le vérifie sur les historiques qui contiennent des fiches).
+ * La définition peut évoluer sans casser les parcours en cours : le socle décide d'une consignation
+ * sur l'état du parcours (son empreinte), jamais sur la fiche ; `ficheDepuisEtat` ne fait que
+ * remplir l'entrée de l'activité. Elle doit rester déterministe (aucune horloge, aucun hasard).
  */
 import type { EtatParcours, EvenementJournal, IssueCloture, TypeParcours } from './vocabulaire';
 

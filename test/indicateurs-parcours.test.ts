@@ -152,7 +152,7 @@ async function moisDuProtocole(h: WorkflowHandle, decision: 'approuve' | 'refuse
   const k = (avant.details.paiements as { moisRegles: number }).moisRegles;
   const ms = ajouterDuree(new Date(`${pr.debut}T00:00:00Z`), `P${k + 1}M`).getTime() - (await banc.env.currentTimeMs()) + 60_000;
   if (ms > 0) await avancer(h, ms);
-  await repondre(h, 'bailleur', decision, undefined, 'Paiement de');
+  await repondre(h, 'bailleur', decision, undefined, 'Paiement ');
   await jusqua(h, (e) => (e.details.paiements as { moisRegles: number }).moisRegles === k + 1);
 }
 

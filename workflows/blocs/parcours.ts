@@ -131,7 +131,8 @@ export class Parcours {
   readonly detailsConfidentiels: Record<string, unknown> = {};
   /** Fiche d'indicateurs : publication prévue, dernière fiche consignée, envois (jamais rejetés). */
   private ficheAPublier = false;
-  private derniereFiche?: string;
+  /** Empreinte de l'état à la dernière fiche consignée (voir `empreinteIndicateurs`). */
+  private derniereEmpreinte?: string;
   private versionFiche = 0;
   private envoisFiche: Promise<void> = Promise.resolve();
 
@@ -366,14 +367,31 @@ export class Parcours {
     }
   }
 
+  /**
+   * Ce qui décide d'une nouvelle consignation : l'état du parcours (étape, journal, demandes,
+   * détails, clôture), jamais la fiche elle-même. Ainsi la définition des indicateurs
+   * (`ficheDepuisEtat`) peut évoluer sans changer les commandes d'un parcours en cours : seule
+   * l'entrée de l'activité change, ce que le rejeu tolère.
+   */
+  private empreinteIndicateurs(): string {
+    return JSON.stringify([
+      this.etape,
+      this.journal.evenements.length,
+      this.demandes.map((d) => d.statut),
+      this.cloture?.issue ?? null,
+      this.travailleurSocial ?? null,
+      this.details,
+    ]);
+  }
+
   private publierFiche(): void {
     if (!this.ficheAPublier) return;
     this.ficheAPublier = false;
     if (!patched('fiche-indicateurs')) return;
+    const empreinte = this.empreinteIndicateurs();
+    if (empreinte === this.derniereEmpreinte) return;
+    this.derniereEmpreinte = empreinte;
     const fiche = ficheDepuisEtat(this.etat());
-    const json = JSON.stringify(fiche);
-    if (json === this.derniereFiche) return;
-    this.derniereFiche = json;
     // Version croissante, même d'une exécution à la suivante (continue-as-new) : l'heure du workflow.
     this.versionFiche = Math.max(this.versionFiche + 1, Date.now() * 1000);
     const entree = { fiche, version: this.versionFiche };
