@@ -132,7 +132,7 @@ export function creerApplication(deps: DependancesApi): Express {
   app.use(routesParcours(d));
   app.use(routesDocuments(d));
   app.use(routesProgrammes(d));
-  app.use(routesIndicateurs(d, exigerSession(auth)));
+  app.use(routesIndicateurs(d));
 
   // ---- Route inconnue ----------------------------------------------------------------------
   app.use(pageIntrouvable(d, auth));

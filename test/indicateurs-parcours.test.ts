@@ -350,10 +350,17 @@ describe('indicateurs de parcours menés à des issues connues', () => {
       expect(lignes[0]).toBe('programme;du;au;famille;indicateur;libelle;valeur;unite;references');
       expect(lignes.find((l) => l.includes(';asll_validees;'))).toBe(`besancon-ccas;${periode.du};${periode.au};asll;asll_validees;ASLL validées par le département;1;nombre;${refs.besanconA}`);
 
-      for (const chemin of [`/api/programmes/besancon-ccas/indicateurs?${q()}`, `/api/programmes/besancon-ccas/indicateurs.csv?${q()}`, `/programmes/besancon-ccas/evaluation?periode=6-mois`, `/programmes/besancon-ccas/evaluation.pdf?periode=6-mois`]) {
+      for (const chemin of [`/api/programmes/besancon-ccas/indicateurs?${q()}`, `/api/programmes/besancon-ccas/indicateurs.csv?${q()}`]) {
         const r = await appel('ts.alice', chemin);
         expect(r.status, chemin).toBe(403);
         expect(JSON.parse(r.corps.toString()).detail).toContain('réservés à la coordination du programme');
+      }
+      // Les pages de l'interface : une page d'erreur en français.
+      for (const chemin of ['/evaluations', `/programmes/besancon-ccas/evaluation?periode=6-mois`, `/programmes/besancon-ccas/evaluation.pdf?periode=6-mois`]) {
+        const r = await appel('ts.alice', chemin);
+        expect(r.status, chemin).toBe(403);
+        expect(r.type, chemin).toContain('text/html');
+        expect(r.corps.toString(), chemin).toContain('réservés à la coordination du programme');
       }
       // Une coordinatrice d'un autre programme : refusée ; l'administration : acceptée.
       const autre = await appel('coord.autre', `/api/programmes/besancon-ccas/indicateurs?${q()}`);
@@ -375,6 +382,12 @@ describe('indicateurs de parcours menés à des issues connues', () => {
       expect(html).toContain('aria-labelledby="titre-entonnoir"');
       expect(html).toContain('aria-labelledby="titre-histogramme"');
       expect(html).toContain(refs.besanconA!);
+      expect(html).toContain('<a href="/evaluations">'); // dans l'interface : en-tête et navigation du personnel
+      expect(html).toContain('Se déconnecter');
+      const liste = await appel('coord.essai', '/evaluations');
+      expect(liste.status).toBe(200);
+      expect(liste.corps.toString()).toContain('/programmes/besancon-ccas/evaluation?periode=6-mois');
+      expect(liste.corps.toString()).toContain('/programmes/concarneau-iml/evaluation?periode=annuel-iml');
       const partenaires = await appel('coord.essai', `/programmes/besancon-ccas/evaluation?periode=12-mois&${q()}&pour=partenaires`);
       expect(partenaires.corps.toString()).not.toContain(refs.besanconA!);
       expect(partenaires.corps.toString()).not.toContain(refs.besanconB!);

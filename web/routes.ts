@@ -13,13 +13,17 @@
  * GET  /parcours/:id                  la page du parcours
  * POST /parcours/:id/messages/:nom | /affectation | /cloture
  * GET  /programmes/:id/file-iml       mesures actives et file d'attente IML
+ * GET  /evaluations                   les rapports d'évaluation des programmes de la personne
+ * GET  /programmes/:id/evaluation[.pdf]?periode=6-mois|12-mois|annuel-iml[&pour=partenaires]
  */
 import express, { Router, type NextFunction, type Request, type Response } from 'express';
 import { cookieSession, creerLimiteur, MESSAGES_AUTH, ouvrirSession, suitProgramme, type OptionsAuth } from '../api/auth';
 import type { DependancesApi } from '../api/dependances';
 import { envoyerPage, html } from '../api/html';
 import { analyser, depuisTemporal, Probleme, type ErreurChamp } from '../api/problemes';
+import { evaluer, pdfEvaluation, rapportDe } from '../api/routes/indicateurs';
 import { lireFileIml } from '../api/routes/programmes';
+import { rapportHtml } from '../indicateurs/rapport';
 import {
   affecterParcours,
   chargerParcours,
@@ -35,6 +39,7 @@ import type { EtatParcours } from '../domain/vocabulaire';
 import { champsDe, lireSaisie, rangerErreurs, type Champ, type Corps } from './formulaires';
 import { envoyer, estCoordination, pageErreur, type Contexte } from './pages/commun';
 import { pageConnexion } from './pages/connexion';
+import { pageEvaluations } from './pages/evaluations';
 import { pageFileIml } from './pages/file-iml';
 import { champsLancement, pageChoixProgramme, pageLancement } from './pages/lancement';
 import { pageParcours, type RetourFormulaire } from './pages/parcours';
@@ -322,6 +327,54 @@ export function routesWeb(deps: DependancesApi, auth: OptionsAuth & { maintenant
       const f = await lireFileIml(deps, ctx.personne, req.params.id);
       const nom = deps.catalogue.trouver(f.programmeId)?.nom ?? f.programmeId;
       envoyer(res, ctx, 200, `File d’attente IML : ${nom}`, pageFileIml(ctx, nom, f));
+    }),
+  );
+
+  // ---- Évaluations (indicateurs/, api/routes/indicateurs.ts) ----------------------------------
+  const maintenant = () => (deps.maintenant ?? (() => new Date()))();
+  r.get(
+    '/evaluations',
+    session,
+    page(async (req, res) => {
+      const ctx = contexte(req);
+      if (!estCoordination(ctx.personne)) throw new Probleme(403, 'Les indicateurs et les rapports d’évaluation sont réservés à la coordination du programme et à l’administration.');
+      envoyer(res, ctx, 200, 'Évaluations des programmes', pageEvaluations(ctx, maintenant().getUTCFullYear()));
+    }),
+  );
+
+  const suffixe = (req: Request, ajout: Record<string, string> = {}) => {
+    const s = new URLSearchParams({ ...(req.query as Record<string, string>), ...ajout }).toString();
+    return s ? `?${s}` : '';
+  };
+  r.get(
+    '/programmes/:id/evaluation',
+    session,
+    page(async (req, res) => {
+      const ctx = contexte(req);
+      const e = await evaluer(deps, ctx.personne, req.params.id, req.query);
+      const rapport = rapportDe(e, maintenant());
+      const base = `/programmes/${e.programme.id}/evaluation`;
+      const partenaires = e.q.pour === 'partenaires';
+      envoyer(
+        res,
+        ctx,
+        200,
+        rapport.titre,
+        html`<p><a href="/evaluations">← Évaluations des programmes</a></p>${rapportHtml(rapport, {
+          pdf: `${base}.pdf${suffixe(req)}`,
+          csv: partenaires ? undefined : `/api/programmes/${e.programme.id}/indicateurs.csv${suffixe(req)}`,
+          partenaires: partenaires ? undefined : `${base}${suffixe(req, { pour: 'partenaires' })}`,
+        })}`,
+      );
+    }),
+  );
+  r.get(
+    '/programmes/:id/evaluation.pdf',
+    session,
+    page(async (req, res) => {
+      const e = await evaluer(deps, contexte(req).personne, req.params.id, req.query);
+      const { pdf, nomFichier } = await pdfEvaluation(e, maintenant());
+      res.type('application/pdf').setHeader('Content-Disposition', `inline; filename="${nomFichier}"`).send(pdf);
     }),
   );
 

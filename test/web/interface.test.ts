@@ -296,6 +296,16 @@ describe('l’interface web dans Chromium', () => {
     await coord.goto(`${ui.url}/programmes/concarneau-iml/file-iml`);
     await expect(coord.locator('h1').innerText()).resolves.toContain('File d’attente IML');
     await sansViolation(coord, '20-file-iml');
+    // Évaluations : la liste des rapports, puis le rapport à 12 mois d'un programme (graphiques).
+    await coord.getByRole('link', { name: 'Évaluations', exact: true }).click();
+    await coord.waitForLoadState();
+    await expect(coord.locator('h1').innerText()).resolves.toBe('Évaluations des programmes');
+    await sansViolation(coord, '20b-evaluations');
+    await coord.locator('a[href="/programmes/loiret-ahu/evaluation?periode=12-mois"]').click();
+    await coord.waitForLoadState();
+    await expect(coord.locator('h1').innerText()).resolves.toContain('Évaluation à 12 mois');
+    await expect(coord.locator('svg').count()).resolves.toBeGreaterThanOrEqual(2);
+    await sansViolation(coord, '20c-evaluation-12-mois');
     const r = await coord.goto(`${ui.url}/parcours/loiret-ahu--INEXISTANT-1`);
     expect(r?.status()).toBe(404);
     await sansViolation(coord, '21-parcours-introuvable');

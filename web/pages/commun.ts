@@ -28,6 +28,7 @@ export function navigation(ctx: Contexte): Navigation {
         ...programmesDe(ctx)
           .filter((p) => p.typeParcours === 'iml_bail_glissant')
           .map((p) => ({ href: `/programmes/${p.id}/file-iml`, libelle: `File IML (${p.territoire})` })),
+        { href: '/evaluations', libelle: 'Évaluations' },
       ]
     : [{ href: '/parcours', libelle: 'Mes ménages' }];
   return {
