@@ -459,7 +459,7 @@ describe('protocole post-résiliation', () => {
     const fin = await handle.result();
     expect(fin.cloture!.issue).toBe('nouveau_bail_signe');
     sansSecret(courrielsA(BAILLEUR, ref));
-  }, 240_000);
+  }, 420_000);
 
   it('un message de l’équipe règle le mois : le lien au bailleur est clos ; clôture anticipée par la coordination', async () => {
     const { handle, ref } = await lancer();

@@ -8,7 +8,7 @@ import {
   ApplicationFailure,
   condition,
   patched,
-  proxyActivities,
+  proxyLocalActivities,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
@@ -43,12 +43,15 @@ import { notifier } from './notification';
 import { enregistrerReponse, validerReponse } from './validation';
 
 /**
- * La consignation des fiches d'indicateurs : une écriture de fichier, rejouée un temps si le
- * dossier est indisponible ; au-delà, la fiche suivante (plus récente) la remplacera.
+ * La consignation des fiches d'indicateurs : une écriture de fichier, en activité locale (un
+ * marqueur dans l'historique, sans aller-retour par le serveur : un protocole de 5 ans en consigne
+ * des centaines). Rejouée quelques fois si le dossier est indisponible ; au-delà, la fiche suivante
+ * (plus récente) la remplacera.
  */
-const indicateurs = proxyActivities<Pick<Activites, 'consignerIndicateurs'>>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes', maximumAttempts: 20, nonRetryableErrorTypes: ['EntreeInvalide'] },
+const indicateurs = proxyLocalActivities<Pick<Activites, 'consignerIndicateurs'>>({
+  startToCloseTimeout: '10 seconds',
+  localRetryThreshold: '10 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 6, nonRetryableErrorTypes: ['EntreeInvalide'] },
 });
 
 export interface OuvertureParcours {
