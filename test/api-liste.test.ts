@@ -124,7 +124,8 @@ describe('liste des parcours (visibilité)', () => {
     const l = filtrer(
       await lister(admin, '', (x) => {
         const n = filtrer(x);
-        return n.length === 5 && n.some((p) => p.workflowId === C && p.enRetard) && n.every((p) => p.workflowId === E || p.etape === 'aller_vers');
+        // Chaque parcours ouvert a son échéance publiée (après l'accusé au bailleur : une tâche de plus).
+        return n.length === 5 && n.some((p) => p.workflowId === C && p.enRetard) && n.every((p) => p.workflowId === E || (p.etape === 'aller_vers' && (p.workflowId === C || p.prochaineEcheance)));
       }),
     );
     expect(l.map((p) => p.workflowId)).toEqual([C, B, D, A, E]);

@@ -8,7 +8,7 @@ import {
   ApplicationFailure,
   condition,
   patched,
-  proxyLocalActivities,
+  proxyActivities,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
@@ -43,16 +43,16 @@ import { notifier } from './notification';
 import { enregistrerReponse, validerReponse } from './validation';
 
 /**
- * La consignation des fiches d'indicateurs : une écriture de fichier, en activité locale (un
- * marqueur dans l'historique, sans aller-retour par le serveur : un protocole de 5 ans en consigne
- * des centaines). Rejouée quelques fois si le dossier est indisponible ; au-delà, la fiche suivante
- * (plus récente) la remplacera.
+ * La consignation des fiches d'indicateurs : une écriture de fichier, rejouée un temps si le
+ * dossier est indisponible ; au-delà, la fiche suivante (plus récente) la remplacera.
  */
-const indicateurs = proxyLocalActivities<Pick<Activites, 'consignerIndicateurs'>>({
-  startToCloseTimeout: '10 seconds',
-  localRetryThreshold: '10 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 6, nonRetryableErrorTypes: ['EntreeInvalide'] },
+const indicateurs = proxyActivities<Pick<Activites, 'consignerIndicateurs'>>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes', maximumAttempts: 20, nonRetryableErrorTypes: ['EntreeInvalide'] },
 });
+
+/** Entrées du journal sans effet sur les indicateurs (les courriels) : elles ne font pas consigner la fiche. */
+const SANS_EFFET_SUR_LES_INDICATEURS = new Set(['courriel', 'rappel', 'alerte', 'escalade', 'validation_rappel']);
 
 export interface OuvertureParcours {
   typeParcours: TypeParcours;
@@ -379,7 +379,7 @@ export class Parcours {
   private empreinteIndicateurs(): string {
     return JSON.stringify([
       this.etape,
-      this.journal.evenements.length,
+      this.journal.evenements.reduce((n, e) => (SANS_EFFET_SUR_LES_INDICATEURS.has(e.type) ? n : n + 1), 0),
       this.demandes.map((d) => d.statut),
       this.cloture?.issue ?? null,
       this.travailleurSocial ?? null,
