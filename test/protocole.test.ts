@@ -395,8 +395,8 @@ describe('protocole post-résiliation', () => {
   });
 
   it('5 ans de protocole (2 ans + 3 ans d’avenant), un mois après l’autre : continue-as-new sans rien perdre', async () => {
-    // Une nouvelle exécution tous les N mois réglés (12 par défaut ; 6 ici, pour un test plus court).
-    const N = 6;
+    // Une nouvelle exécution tous les N mois réglés (12 par défaut ; 2 ici : des historiques courts, rejoués vite par le worker sans cache des essais).
+    const N = 2;
     const { handle, ref } = await lancer({ moisParExecution: N });
     await etape(handle, 'signature_protocole');
     await signer(handle, { dureeMois: 24, planApurement: { dette: 3000, mensualite: 50 } });
