@@ -96,6 +96,7 @@ async function lancer(o: { reference?: string; moisParExecution?: number } = {})
   return { handle, ref: menage.reference };
 }
 
+
 async function jusqua(handle: WorkflowHandle, predicat: (e: EtatParcours) => boolean, ms = 20_000): Promise<EtatParcours> {
   const fin = Date.now() + ms;
   for (;;) {
@@ -202,6 +203,33 @@ describe('règles', () => {
 // ---- Les parcours --------------------------------------------------------------------------------
 
 describe('protocole post-résiliation', () => {
+  // En premier : il fait passer un mois, sans les protocoles des autres tests encore en cours.
+  it('un message de l’équipe règle le mois : le lien au bailleur est clos ; clôture anticipée par la coordination', async () => {
+    const { handle, ref } = await lancer();
+    await etape(handle, 'signature_protocole');
+    await signer(handle, { dureeMois: 6 });
+    const { demande, mois } = await jusquauLienDuMois(handle);
+    const courriel = await attendreCourriel(BAILLEUR, ref, `Paiement ${deMois(mois)}`);
+    expect(await refus(handle.executeUpdate(paiementUpdate, { args: [msg({ mois: '2000-01', statut: 'paye' as const })] }))).toBe('Le mois 2000-01 n’est pas un mois du protocole.');
+    const r = await handle.executeUpdate(paiementUpdate, { args: [msg({ mois, statut: 'impaye' as const, montant: 200, commentaire: 'Dette de jeu' })] });
+    expect(r).toEqual({ etape: 'suivi_protocole', impayesConsecutifs: 1 });
+    const etat = await jusqua(handle, (e) => e.demandes.find((d) => d.id === demande.id)!.statut === 'expiree');
+    expect(etat.details.paiements).toMatchObject({ moisRegles: 1, impayes: 1, montantRecu: 200 });
+    expect(etat.echeances.filter((x) => x.id === `validation:${demande.id}`).every((x) => x.statut === 'annulee')).toBe(true);
+    const page = await appel('GET', `/liens/${jetonDe(courriel)}`);
+    expect(page.texte).toContain('Ce lien n’est plus utilisable');
+    await attendreCourriel(TS, ref, 'Paiement manqué');
+    const clore = () => handle.executeUpdate(cloreAnticipeUpdate, { args: [{ requestId: requete(), par: 'coord.essai', motif: 'Le ménage part en résidence sociale' }] });
+    expect(await refus(clore())).toContain('enregistrez d’abord son orientation');
+    await handle.executeUpdate(orientationUpdate, { args: [msg({ dispositif: 'residence_sociale' as const })] });
+    await clore();
+    const fin = await jusqua(handle, (e) => !!e.cloture);
+    expect(fin.cloture!.issue).toBe('cloture_anticipee');
+    const avis = await attendreCourriel(PREFECTURE, ref, 'Fin de l’accompagnement : Clôture anticipée');
+    expect(avis.texte).toContain('La fin du protocole intervient');
+    sansSecret(courrielsA(BAILLEUR, ref));
+  });
+
   it('protocole respecté sur toute sa durée (liens mensuels par courriel, page du lien), bilans au bailleur, puis nouveau bail signé', async () => {
     const { handle, ref } = await lancer();
     await etape(handle, 'signature_protocole');
@@ -394,7 +422,21 @@ describe('protocole post-résiliation', () => {
     await terminer(handle);
   });
 
+
   it('5 ans de protocole (2 ans + 3 ans d’avenant), un mois après l’autre : continue-as-new sans rien perdre', async () => {
+    // Un banc à lui : les protocoles des autres tests, encore en cours, vivraient sinon aussi ces
+    // 60 mois (chaque tâche rejouant un historique toujours plus long sur le worker sans cache).
+    const bancCommun = banc;
+    banc = await monterBanc();
+    try {
+      await cinqAns();
+    } finally {
+      await banc.fermer();
+      banc = bancCommun;
+    }
+  }, 420_000);
+
+  async function cinqAns() {
     // Une nouvelle exécution tous les N mois réglés (12 par défaut ; 2 ici : des historiques courts, rejoués vite par le worker sans cache des essais).
     const N = 2;
     const { handle, ref } = await lancer({ moisParExecution: N });
@@ -459,33 +501,8 @@ describe('protocole post-résiliation', () => {
     const fin = await handle.result();
     expect(fin.cloture!.issue).toBe('nouveau_bail_signe');
     sansSecret(courrielsA(BAILLEUR, ref));
-  }, 420_000);
+  }
 
-  it('un message de l’équipe règle le mois : le lien au bailleur est clos ; clôture anticipée par la coordination', async () => {
-    const { handle, ref } = await lancer();
-    await etape(handle, 'signature_protocole');
-    await signer(handle, { dureeMois: 6 });
-    const { demande, mois } = await jusquauLienDuMois(handle);
-    const courriel = await attendreCourriel(BAILLEUR, ref, `Paiement ${deMois(mois)}`);
-    expect(await refus(handle.executeUpdate(paiementUpdate, { args: [msg({ mois: '2000-01', statut: 'paye' as const })] }))).toBe('Le mois 2000-01 n’est pas un mois du protocole.');
-    const r = await handle.executeUpdate(paiementUpdate, { args: [msg({ mois, statut: 'impaye' as const, montant: 200, commentaire: 'Dette de jeu' })] });
-    expect(r).toEqual({ etape: 'suivi_protocole', impayesConsecutifs: 1 });
-    const etat = await jusqua(handle, (e) => e.demandes.find((d) => d.id === demande.id)!.statut === 'expiree');
-    expect(etat.details.paiements).toMatchObject({ moisRegles: 1, impayes: 1, montantRecu: 200 });
-    expect(etat.echeances.filter((x) => x.id === `validation:${demande.id}`).every((x) => x.statut === 'annulee')).toBe(true);
-    const page = await appel('GET', `/liens/${jetonDe(courriel)}`);
-    expect(page.texte).toContain('Ce lien n’est plus utilisable');
-    await attendreCourriel(TS, ref, 'Paiement manqué');
-    const clore = () => handle.executeUpdate(cloreAnticipeUpdate, { args: [{ requestId: requete(), par: 'coord.essai', motif: 'Le ménage part en résidence sociale' }] });
-    expect(await refus(clore())).toContain('enregistrez d’abord son orientation');
-    await handle.executeUpdate(orientationUpdate, { args: [msg({ dispositif: 'residence_sociale' as const })] });
-    await clore();
-    const fin = await jusqua(handle, (e) => !!e.cloture);
-    expect(fin.cloture!.issue).toBe('cloture_anticipee');
-    const avis = await attendreCourriel(PREFECTURE, ref, 'Fin de l’accompagnement : Clôture anticipée');
-    expect(avis.texte).toContain('La fin du protocole intervient');
-    sansSecret(courrielsA(BAILLEUR, ref));
-  });
 });
 
 // ---- Rejeu ----------------------------------------------------------------------------------------
