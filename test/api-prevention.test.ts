@@ -12,11 +12,9 @@ import { contenuFicheCloture, lireFicheCloture } from '../api/documents/fiche-cl
 import { contenuLettreInformation, lignesAdresse } from '../api/documents/lettre-information';
 import { etatQuery } from '../domain/messages';
 import type { EtatParcours } from '../domain/vocabulaire';
-import { creerAnnuaire } from '../personnel/annuaire';
-import { hashPassword } from '../securite/mots-de-passe';
 import type { CourrielRecu } from '../dev/mail-catcher';
-import { demarrerApiEssai, type ApiEssai, type Reponse } from './outils/api';
-import { CATALOGUE, PERSONNEL, SIGNEUR, menageEssai, monterBanc, repos, requete, terminer, type Banc } from './outils/environnement';
+import { annuaireEssai, demarrerApiEssai, type ApiEssai, type Reponse } from './outils/api';
+import { CATALOGUE, SIGNEUR, menageEssai, monterBanc, repos, requete, terminer, type Banc } from './outils/environnement';
 
 const MOT_DE_PASSE = 'mot-de-passe-essai';
 /** Ce que le bailleur ne doit jamais recevoir : identité, coordonnées, ce que le ménage a confié. */
@@ -28,8 +26,7 @@ let api: ApiEssai;
 
 beforeAll(async () => {
   banc = await monterBanc();
-  const annuaire = creerAnnuaire(await Promise.all(PERSONNEL.map(async (p) => ({ ...p, motDePasse: await hashPassword(MOT_DE_PASSE) }))));
-  api = await demarrerApiEssai(banc, { annuaire });
+  api = await demarrerApiEssai(banc, { annuaire: await annuaireEssai(MOT_DE_PASSE) });
 });
 
 afterAll(async () => {

@@ -21,11 +21,9 @@ import { bilanMesureUpdate, idFileIml, logementUpdate, type EntreeIml } from '..
 import { cloreAnticipeUpdate, etatQuery, repondreValidationUpdate } from '../domain/messages';
 import { signatureProtocoleUpdate } from '../domain/protocole';
 import type { EtatParcours } from '../domain/vocabulaire';
-import { creerAnnuaire } from '../personnel/annuaire';
-import { hashPassword } from '../securite/mots-de-passe';
 import type { EntreeExecutionProtocole } from '../workflows/protocole-post-resiliation';
-import { demarrerApiEssai, type ApiEssai } from './outils/api';
-import { CATALOGUE, PERSONNEL, menageEssai, monterBanc, repos, requete, terminer, type Banc } from './outils/environnement';
+import { annuaireEssai, demarrerApiEssai, type ApiEssai } from './outils/api';
+import { CATALOGUE, menageEssai, monterBanc, repos, requete, terminer, type Banc } from './outils/environnement';
 import { estPdf, lirePdf } from './outils/pdf';
 
 const MOT_DE_PASSE = 'mot-de-passe-essai';
@@ -36,8 +34,7 @@ let banc: Banc;
 let api: ApiEssai;
 beforeAll(async () => {
   banc = await monterBanc();
-  const annuaire = creerAnnuaire(await Promise.all(PERSONNEL.map(async (p) => ({ ...p, motDePasse: await hashPassword(MOT_DE_PASSE) }))));
-  api = await demarrerApiEssai(banc, { annuaire });
+  api = await demarrerApiEssai(banc, { annuaire: await annuaireEssai(MOT_DE_PASSE) });
 });
 afterAll(async () => {
   await api?.fermer();

@@ -6,13 +6,8 @@
  * coordination (JSON, CSV, page, PDF), refuse les travailleurs sociaux, et la version des
  * partenaires ne montre aucune référence.
  */
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WorkflowHandle } from '@temporalio/client';
-import { pino } from 'pino';
-import { creerApplication } from '../api/app';
-import { REGISTRE } from '../api/registre-produit';
 import { bilanMesureUpdate, logementUpdate, rendezVousUpdate, type EntreeIml } from '../domain/iml';
 import { cloreAnticipeUpdate, etatQuery, repondreValidationUpdate } from '../domain/messages';
 import { bilanUpdate, cloturerUpdate, diagnosticUpdate, passageDroitCommunUpdate, planAideUpdate, tentativeContactUpdate, type EntreePrevention } from '../domain/prevention';
@@ -20,15 +15,14 @@ import { cloturerProtocoleUpdate, nouveauBailUpdate, orientationUpdate, signatur
 import type { EtatParcours } from '../domain/vocabulaire';
 import { calculerIndicateurs, type Indicateurs } from '../indicateurs/calcul';
 import { RegistreIndicateurs } from '../indicateurs/registre';
-import { creerAnnuaire } from '../personnel/annuaire';
-import { hashPassword } from '../securite/mots-de-passe';
 import { ajouterDuree } from '../workflows/blocs/duree';
 import type { EntreeExecutionProtocole } from '../workflows/protocole-post-resiliation';
-import { CATALOGUE, PERSONNEL, SIGNEUR, avancer as avancerBanc, menageEssai, monterBanc, repos, requete, terminer, type Banc } from './outils/environnement';
+import { annuaireEssai, demarrerApiEssai, type ApiEssai } from './outils/api';
+import { CATALOGUE, PERSONNEL, avancer as avancerBanc, menageEssai, monterBanc, repos, requete, terminer, type Banc } from './outils/environnement';
 
 const MOT_DE_PASSE = 'mot-de-passe-essai';
 let banc: Banc;
-let serveur: Server;
+let api: ApiEssai;
 let url: string;
 let debut: string;
 const handles: WorkflowHandle[] = [];
@@ -36,24 +30,10 @@ const handles: WorkflowHandle[] = [];
 beforeAll(async () => {
   const autre = { ...PERSONNEL[0]!, id: 'coord.autre', nom: 'Coordination Loiret', courriel: 'coord.autre@essai.example', programmes: ['loiret-ahu'] };
   const admin = { ...PERSONNEL[0]!, id: 'admin.essai', nom: 'Administration', courriel: 'admin@essai.example', role: 'admin' as const, programmes: [] };
-  const annuaire = creerAnnuaire(await Promise.all([...PERSONNEL, autre, admin].map(async (p) => ({ ...p, motDePasse: await hashPassword(MOT_DE_PASSE) }))));
+  const annuaire = await annuaireEssai(MOT_DE_PASSE, [autre, admin]);
   banc = await monterBanc({ dependances: { annuaire } });
-  const app = creerApplication({
-    client: banc.env.client,
-    taskQueue: banc.taskQueue,
-    catalogue: CATALOGUE,
-    annuaire,
-    signeur: SIGNEUR,
-    registre: REGISTRE,
-    registreIndicateurs: banc.dependances.registreIndicateurs,
-    transport: banc.dependances.transport,
-    options: { publicBaseUrl: 'http://localhost:3999', sessionTtl: 'PT8H' },
-    journal: pino({ level: 'silent' }),
-  });
-  serveur = await new Promise<Server>((ok) => {
-    const s = app.listen(0, '127.0.0.1', () => ok(s));
-  });
-  url = `http://127.0.0.1:${(serveur.address() as AddressInfo).port}`;
+  api = await demarrerApiEssai(banc, { annuaire });
+  url = api.url;
   debut = jour(await banc.env.currentTimeMs());
 });
 afterAll(async () => {
@@ -61,7 +41,7 @@ afterAll(async () => {
     const d = await h.describe().catch(() => undefined);
     if (d?.status.name === 'RUNNING') await terminer(h);
   }
-  await new Promise<void>((ok) => (serveur ? serveur.close(() => ok()) : ok()));
+  await api?.fermer();
   await banc?.fermer();
 });
 

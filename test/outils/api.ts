@@ -9,7 +9,8 @@ import { creerApplication } from '../../api/app';
 import { REGISTRE } from '../../api/registre-produit';
 import type { DependancesApi } from '../../api/dependances';
 import type { RegistreParcours } from '../../api/registre';
-import { creerAnnuaire, type Annuaire } from '../../personnel/annuaire';
+import { creerAnnuaire, type Annuaire, type Personne } from '../../personnel/annuaire';
+import { hashPassword } from '../../securite/mots-de-passe';
 import { CATALOGUE, PERSONNEL, SIGNEUR, type Banc } from './environnement';
 
 export interface Reponse {
@@ -17,6 +18,11 @@ export interface Reponse {
   headers: Headers;
   texte: string;
   json: any;
+}
+
+/** Un annuaire d'essai : le personnel des essais (et `autres`), tous avec le même mot de passe. */
+export async function annuaireEssai(motDePasse: string, autres: Personne[] = []): Promise<Annuaire> {
+  return creerAnnuaire(await Promise.all([...PERSONNEL, ...autres].map(async (p) => ({ ...p, motDePasse: await hashPassword(motDePasse) }))));
 }
 
 export interface OptionsAppel {
