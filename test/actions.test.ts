@@ -8,21 +8,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { REGISTRE } from '../api/registre-produit';
 import { messagesDuType, messagesPermis } from '../domain/actions';
-import { etatQuery } from '../domain/messages';
 import type { EtatParcours, TypeParcours } from '../domain/vocabulaire';
-import { CATALOGUE, menageEssai, monterBanc, repos, requete, terminer, type Banc } from './outils/environnement';
+import { CATALOGUE, jusqua, menageEssai, monterBanc, requete, type Banc } from './outils/environnement';
 
 let banc: Banc;
-const lances: WorkflowHandle[] = [];
 
 beforeAll(async () => {
   banc = await monterBanc();
 });
 
-afterAll(async () => {
-  for (const h of lances) await terminer(h).catch(() => undefined);
-  await banc?.fermer();
-});
+afterAll(async () => banc?.fermer());
 
 const jour = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
@@ -35,23 +30,13 @@ async function lancer(programmeId: string, donnees: (maintenant: number) => Reco
     menage,
     coordinateur: 'coord.essai',
     travailleurSocial: 'ts.alice',
-    donnees: donnees(await banc.env.currentTimeMs()),
+    // Le parcours démarre à l'heure réelle : ses dates (début du bail, jugement) se comptent d'ici.
+    donnees: donnees(Date.now()),
   });
-  const handle = await banc.env.client.workflow.start(definition.workflowType, { taskQueue: banc.taskQueue, workflowId: `${programmeId}--${menage.reference}`, args: [entree] });
-  lances.push(handle);
-  return handle;
+  return banc.env.client.workflow.start(definition.workflowType, { taskQueue: banc.taskQueue, workflowId: `${programmeId}--${menage.reference}`, args: [entree] });
 }
 
-async function etape(handle: WorkflowHandle, attendue: string): Promise<EtatParcours> {
-  const fin = Date.now() + 20_000;
-  for (;;) {
-    await repos(handle);
-    const e = await handle.query(etatQuery);
-    if (e.etape === attendue) return e;
-    if (Date.now() > fin) throw new Error(`étape « ${attendue} » jamais atteinte (étape : ${e.etape})`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+const etape = (handle: WorkflowHandle, attendue: string): Promise<EtatParcours> => jusqua(handle, (e) => e.etape === attendue, `étape « ${attendue} »`);
 
 /** Envoie l'exemple du registre pour ce message ; renvoie la raison du refus, ou undefined s'il est accepté. */
 async function envoyer(handle: WorkflowHandle, type: TypeParcours, nom: string, surcharge: Record<string, unknown> = {}): Promise<string | undefined> {
@@ -98,7 +83,6 @@ describe('la table des actions par étape, contre les workflows', () => {
     expect(messagesPermis(type, diag.etape)).toEqual(['diagnostic', 'cloture']);
     await horsTableRefuses(h, type, diag);
     expect(await envoyer(h, type, 'diagnostic', { termine: false })).toBeUndefined();
-    await repos(h);
   });
 
   it('IML : à « candidature », tout message de mesure est refusé', async () => {
@@ -107,7 +91,6 @@ describe('la table des actions par étape, contre les workflows', () => {
     const e = await etape(h, 'candidature');
     expect(messagesPermis(type, e.etape)).toEqual(['candidature']);
     await horsTableRefuses(h, type, e);
-    await repos(h);
   });
 
   it('protocole : à « signature du protocole », paiement, rupture, avenant et nouveau bail sont refusés', async () => {
@@ -117,6 +100,5 @@ describe('la table des actions par étape, contre les workflows', () => {
     expect(messagesPermis(type, e.etape).sort()).toEqual(['accompagnement', 'cloture', 'orientation', 'signature-protocole']);
     await horsTableRefuses(h, type, e);
     expect(await envoyer(h, type, 'accompagnement', { nature: 'visite_domicile', le: undefined })).toBeUndefined();
-    await repos(h);
   });
 });

@@ -2,12 +2,13 @@
  * API : la file d'attente IML d'un programme (mesures actives et ménages en attente avec leur rang),
  * réservée aux coordinateurs du programme ; la file n'est pas un parcours.
  */
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { EntreeFileIml, EntreeIml } from '../domain/iml';
+import { afterAll, beforeAll, beforeEach, expect, it, vi } from 'vitest';
+import { WorkflowNotFoundError } from '@temporalio/client';
+import { idFileIml, type EntreeFileIml, type EntreeIml } from '../domain/iml';
 import { creerAnnuaire } from '../personnel/annuaire';
 import { hashPassword } from '../securite/mots-de-passe';
 import { demarrerApiEssai, type ApiEssai } from './outils/api';
-import { CATALOGUE, PERSONNEL, menageEssai, monterBanc, terminer, type Banc } from './outils/environnement';
+import { CATALOGUE, PERSONNEL, menageEssai, monterBanc, type Banc } from './outils/environnement';
 
 let banc: Banc;
 let api: ApiEssai;
@@ -21,6 +22,33 @@ beforeAll(async () => {
 afterAll(async () => {
   await api?.fermer();
   await banc?.fermer();
+});
+
+const FILE = idFileIml('concarneau-iml');
+
+/**
+ * Chaque test part d'un programme sans file : celle qu'un autre test a démarrée (et arrêtée) est
+ * effacée, jusqu'à ce que le serveur ne la connaisse plus.
+ */
+beforeEach(async () => {
+  await banc.env.connection.workflowService
+    .deleteWorkflowExecution({ namespace: banc.env.namespace ?? 'default', workflowExecution: { workflowId: FILE } })
+    .catch((e: unknown) => {
+      if (!(e instanceof Error && /not found/i.test(e.message))) throw e;
+    });
+  await vi.waitFor(
+    async () => {
+      const connue = await banc.env.client.workflow.getHandle(FILE).describe().then(
+        () => true,
+        (e: unknown) => {
+          if (e instanceof WorkflowNotFoundError) return false;
+          throw e;
+        },
+      );
+      if (connue) throw new Error(`${FILE} : toujours connue du serveur après son effacement`);
+    },
+    { timeout: 15_000, interval: 50 },
+  );
 });
 
 const jeton = async (identifiant: string): Promise<string> => (await api.appel('POST', '/api/session', { corps: { identifiant, motDePasse: 'mdp-essai' } })).json.jeton;
@@ -42,44 +70,47 @@ it('avant toute candidature validée : toutes les places sont libres ; accès r�
 });
 
 it('montre les mesures actives et la file avec le rang de chaque ménage ; la file n’est pas lisible comme un parcours', async () => {
-  const depuis = new Date(await banc.env.currentTimeMs()).toISOString();
+  // La file garde l'horloge réelle (rien ne l'avance) : ses dates sont celles d'aujourd'hui.
+  const depuis = new Date().toISOString();
   const actives = Array.from({ length: 10 }, (_, i) => ({ mesure: `concarneau-iml--M-${i}`, execution: `x${i}`, reference: `M-${i}`, depuis, demandeeLe: depuis }));
   const entree: EntreeFileIml = {
     programmeId: 'concarneau-iml', quota: 10, versionProgramme: 1, actives,
     file: [{ mesure: 'concarneau-iml--M-ONZE', execution: 'x11', reference: 'M-ONZE', depuis }],
     compteurs: { demandes: 11, accordees: 10, liberees: 0, retirees: 0 },
   };
-  const handle = await banc.env.client.workflow.start('fileIml', { taskQueue: banc.taskQueue, workflowId: 'file-iml--concarneau-iml', args: [entree] });
+  await banc.env.client.workflow.start('fileIml', { taskQueue: banc.taskQueue, workflowId: FILE, args: [entree] });
   const coord = await jeton('coord.essai');
-  let r = await lire('/api/programmes/concarneau-iml/file-iml', coord);
-  for (let i = 0; i < 50 && r.status !== 200; i++) {
-    await new Promise((ok) => setTimeout(ok, 100));
-    r = await lire('/api/programmes/concarneau-iml/file-iml', coord);
-  }
-  expect(r.status).toBe(200);
+  // La file répond dès sa première tâche faite.
+  const r = await vi.waitFor(
+    async () => {
+      const x = await lire('/api/programmes/concarneau-iml/file-iml', coord);
+      if (x.status !== 200 || x.json.execution === 0) throw new Error(`file pas encore lisible : ${x.status} ${x.texte}`);
+      return x;
+    },
+    { timeout: 15_000, interval: 50 },
+  );
   expect(r.json.placesLibres).toBe(0);
   expect(r.json.actives).toHaveLength(10);
   expect(r.json.file).toEqual([expect.objectContaining({ reference: 'M-ONZE', rang: 1 })]);
   const commeParcours = await lire('/api/parcours/file-iml--concarneau-iml', coord);
   expect(commeParcours.status).toBe(400);
-  await terminer(handle);
 });
 
 it('rend la place d’une mesure arrêtée sans sa fin (la suivante de la file la prend) ; refuse pour une mesure en cours', async () => {
   const programme = CATALOGUE.trouver('concarneau-iml')!;
-  const enCours = await banc.env.client.workflow.start('imlBailGlissant', {
+  await banc.env.client.workflow.start('imlBailGlissant', {
     taskQueue: banc.taskQueue,
     workflowId: 'concarneau-iml--M-RUN',
     args: [{ programme, menage: menageEssai(), coordinateur: 'coord.essai' } satisfies EntreeIml],
   });
-  const depuis = new Date(await banc.env.currentTimeMs()).toISOString();
+  const depuis = new Date().toISOString(); // l'horloge de la file, que rien n'avance
   const actives = [...Array.from({ length: 9 }, (_, i) => `M-${i}`), 'M-RUN'].map((ref, i) => ({ mesure: `concarneau-iml--${ref}`, execution: `x${i}`, reference: ref, depuis, demandeeLe: depuis }));
   const entree: EntreeFileIml = {
     programmeId: 'concarneau-iml', quota: 10, versionProgramme: 1, actives,
     file: [{ mesure: 'concarneau-iml--M-ONZE', execution: 'x11', reference: 'M-ONZE', depuis }],
     compteurs: { demandes: 11, accordees: 10, liberees: 0, retirees: 0 },
   };
-  const file = await banc.env.client.workflow.start('fileIml', { taskQueue: banc.taskQueue, workflowId: 'file-iml--concarneau-iml', args: [entree] });
+  await banc.env.client.workflow.start('fileIml', { taskQueue: banc.taskQueue, workflowId: FILE, args: [entree] });
   const coord = await jeton('coord.essai');
   const liberer = (corps: unknown, j = coord) => api.appel('POST', '/api/programmes/concarneau-iml/file-iml/liberer', { jeton: j, corps });
 
@@ -96,15 +127,16 @@ it('rend la place d’une mesure arrêtée sans sa fin (la suivante de la file l
   const rendue = await liberer({ mesure: 'concarneau-iml--M-3', motif: 'Mesure arrêtée de force par erreur' });
   expect(rendue.status, rendue.texte).toBe(202);
   expect(rendue.json).toMatchObject({ mesure: 'concarneau-iml--M-3', statutMesure: 'INTROUVABLE' });
-  let etat = (await lire('/api/programmes/concarneau-iml/file-iml', coord)).json;
-  for (let i = 0; i < 100 && (etat.compteurs.liberees === 0 || etat.compteurs.retirees === 0); i++) {
-    await new Promise((ok) => setTimeout(ok, 100));
-    etat = (await lire('/api/programmes/concarneau-iml/file-iml', coord)).json;
-  }
+  const etat = await vi.waitFor(
+    async () => {
+      const x = (await lire('/api/programmes/concarneau-iml/file-iml', coord)).json;
+      if (!(x.compteurs.liberees > 0 && x.compteurs.retirees > 0)) throw new Error(`place de M-3 pas encore rendue : ${JSON.stringify(x.compteurs)}`);
+      return x;
+    },
+    { timeout: 15_000, interval: 50 },
+  );
   expect(etat.actives.map((m: { reference: string }) => m.reference)).not.toContain('M-3');
   expect(etat.compteurs).toMatchObject({ liberees: 1, retirees: 1 });
   expect(etat.file).toEqual([]);
   expect(etat.placesLibres).toBe(1);
-  await terminer(enCours);
-  await terminer(file);
 });

@@ -1,8 +1,8 @@
 /**
- * La liste des parcours (visibilité Temporal) : elle demande le serveur de développement (le
- * serveur à saut de temps ne sait pas lister). Filtres, portée par rôle, tri « en retard d'abord ».
+ * La liste des parcours (visibilité Temporal, sur le vrai serveur) : filtres, portée par rôle, tri
+ * « en retard d'abord ». Un des parcours passe son échéance : son horloge seule avance.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { SA } from '../domain/attributs-recherche';
 import type { RegistreParcours } from '../api/registre';
@@ -10,7 +10,7 @@ import { requeteListe } from '../api/routes/parcours';
 import { creerAnnuaire, type Personne } from '../personnel/annuaire';
 import { hashPassword } from '../securite/mots-de-passe';
 import { demarrerApiEssai, type ApiEssai } from './outils/api';
-import { CATALOGUE, PERSONNEL, menageEssai, monterBanc, type Banc } from './outils/environnement';
+import { CATALOGUE, PERSONNEL, apres, avancerJusqua, echeanceSuivie, menageEssai, monterBanc, type Banc } from './outils/environnement';
 import { visiteFaiteUpdate, type EntreeEssai } from './workflows/essai-blocs';
 
 const REGISTRE_ESSAI: RegistreParcours = {
@@ -60,27 +60,32 @@ async function lancer(programmeId: string, travailleurSocial: string | undefined
   return r.json.workflowId as string;
 }
 
+/** Ce qu'une liste dit de nos parcours, pour les messages d'erreur. */
+const resume = (l: any[]) => JSON.stringify(filtrer(l).map((p) => ({ id: p.workflowId, etape: p.etape, enRetard: p.enRetard, prochaineEcheance: p.prochaineEcheance })));
+
 /** La visibilité est à cohérence différée : on réessaie jusqu'à obtenir ce qu'on attend. */
 async function lister(jeton: string, requete: string, attendu: (l: any[]) => boolean, delaiMs = 20_000) {
-  const fin = Date.now() + delaiMs;
-  for (;;) {
-    const r = await appel('GET', `/api/parcours${requete}`, jeton);
-    expect(r.status, r.texte).toBe(200);
-    if (attendu(r.json) || Date.now() > fin) return r.json as any[];
-    await new Promise((ok) => setTimeout(ok, 200));
-  }
+  return vi.waitFor(
+    async () => {
+      const r = await appel('GET', `/api/parcours${requete}`, jeton);
+      expect(r.status, r.texte).toBe(200);
+      if (!attendu(r.json)) throw new Error(`GET /api/parcours${requete} : liste attendue jamais obtenue ; nos parcours : ${resume(r.json)}`);
+      return r.json as any[];
+    },
+    { timeout: delaiMs, interval: 200 },
+  );
 }
 
 let A: string; // loiret, alice, visite dans 3 semaines
 let B: string; // loiret, bruno, visite dans 1 semaine
-let C: string; // loiret, alice, visite dans 1 seconde → en retard
+let C: string; // loiret, alice, visite dans 1 jour, que son horloge dépasse → en retard
 let D: string; // besançon, sans travailleur social, visite dans 2 semaines
 let E: string; // enregistrement clos (démarré sans worker, attributs « clôturé »)
 const nos = () => new Set([A, B, C, D, E]);
 const filtrer = (l: any[]) => l.filter((p) => nos().has(p.workflowId));
 
 beforeAll(async () => {
-  banc = await monterBanc({ serveur: 'developpement' });
+  banc = await monterBanc();
   const personnes: Personne[] = [
     ...PERSONNEL,
     { id: 'coord.besancon', nom: 'Coordination Besançon', courriel: 'b@essai.example', role: 'coordinateur', programmes: ['besancon-ccas'], motDePasse: '' },
@@ -92,9 +97,13 @@ beforeAll(async () => {
   [A, B, C, D] = await Promise.all([
     lancer('loiret-ahu', 'ts.alice', 'P3W'),
     lancer('loiret-ahu', 'ts.bruno', 'P1W'),
-    lancer('loiret-ahu', 'ts.alice', 'PT1S'),
+    lancer('loiret-ahu', 'ts.alice', 'P1D'),
     lancer('besancon-ccas', undefined, 'P2W'),
   ]);
+  // C passe l'échéance de sa visite (son horloge seule avance).
+  const c = banc.env.client.workflow.getHandle(C);
+  await avancerJusqua(banc, c, apres((await echeanceSuivie(c, 'visite')).due));
+  await echeanceSuivie(c, 'visite', 'depassee');
   const ref = menageEssai().reference;
   E = `loiret-ahu--${ref}`;
   await banc.env.client.workflow.start('essaiBlocs', {
@@ -114,7 +123,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await api?.fermer();
-  await banc?.env.client.workflow.getHandle(E).terminate('fin du test').catch(() => undefined);
   await banc?.fermer();
 });
 
@@ -140,16 +148,16 @@ describe('liste des parcours (visibilité)', () => {
 
   it('programmes : parcours ouverts et en retard par programme ; pour l’IML, quota, mesures actives et file ; réservé à la coordination', async () => {
     const admin = await connecter('admin.essai');
-    const fin = Date.now() + 20_000;
-    let l: any[] = [];
-    for (;;) {
-      const r = await appel('GET', '/api/programmes', admin);
-      expect(r.status, r.texte).toBe(200);
-      l = r.json;
-      const loiret = l.find((p) => p.id === 'loiret-ahu');
-      if ((loiret?.parcoursOuverts === 3 && loiret?.parcoursEnRetard === 1) || Date.now() > fin) break;
-      await new Promise((ok) => setTimeout(ok, 200));
-    }
+    const l: any[] = await vi.waitFor(
+      async () => {
+        const r = await appel('GET', '/api/programmes', admin);
+        expect(r.status, r.texte).toBe(200);
+        const loiret = r.json.find((p: { id: string }) => p.id === 'loiret-ahu');
+        if (!(loiret?.parcoursOuverts === 3 && loiret?.parcoursEnRetard === 1)) throw new Error(`loiret-ahu : 3 parcours ouverts dont 1 en retard attendus ; reçu ${JSON.stringify(loiret)}`);
+        return r.json;
+      },
+      { timeout: 20_000, interval: 200 },
+    );
     expect(l.map((p) => p.id).sort()).toEqual(CATALOGUE.tous().map((p) => p.id).sort());
     expect(l.find((p) => p.id === 'loiret-ahu')).toMatchObject({ parcoursOuverts: 3, parcoursEnRetard: 1, typeParcours: 'prevention_precontentieuse' });
     expect(l.find((p) => p.id === 'besancon-ccas')).toMatchObject({ parcoursOuverts: 1, parcoursEnRetard: 0 });

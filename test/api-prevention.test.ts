@@ -1,7 +1,7 @@
 /**
- * Le parcours « prévention précontentieuse » par l'API du produit (registre `REGISTRE`), sur le
- * banc à saut de temps : vrai serveur Temporal de test, vrai worker, vrai SMTP (mail catcher),
- * application express sur un port libre, appels par `fetch`.
+ * Le parcours « prévention précontentieuse » par l'API du produit (registre `REGISTRE`) : vrai
+ * serveur Temporal, vrai worker, vrai SMTP (mail catcher), application express sur un port libre,
+ * appels par `fetch`.
  *
  * Lancement, doublon, inéligibilité, messages du travailleur social (refus hors étape, autre
  * travailleur social), documents imprimables (lettre au ménage, fiche de clôture), confidentialité
@@ -14,7 +14,7 @@ import { etatQuery } from '../domain/messages';
 import type { EtatParcours } from '../domain/vocabulaire';
 import type { CourrielRecu } from '../dev/mail-catcher';
 import { annuaireEssai, demarrerApiEssai, type ApiEssai, type Reponse } from './outils/api';
-import { CATALOGUE, SIGNEUR, menageEssai, monterBanc, repos, requete, terminer, type Banc } from './outils/environnement';
+import { CATALOGUE, SIGNEUR, heureDuParcours, jusqua, menageEssai, monterBanc, requete, type Banc } from './outils/environnement';
 
 const MOT_DE_PASSE = 'mot-de-passe-essai';
 /** Ce que le bailleur ne doit jamais recevoir : identité, coordonnées, ce que le ménage a confié. */
@@ -54,23 +54,15 @@ function estProbleme(r: Reponse, status: number) {
 
 const handleDe = (workflowId: string) => banc.env.client.workflow.getHandle(workflowId);
 
-async function attendreEtat(workflowId: string, predicat: (e: EtatParcours) => boolean, ms = 20_000): Promise<EtatParcours> {
-  const fin = Date.now() + ms;
-  for (;;) {
-    const e = await handleDe(workflowId).query(etatQuery);
-    if (predicat(e)) return e;
-    if (Date.now() > fin) throw new Error(`État attendu jamais atteint ; étape : ${e.etape}, journal : ${e.journal.map((x) => x.type).join(', ')}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+const attendreEtat = (workflowId: string, predicat: (e: EtatParcours) => boolean, attendu: string) => jusqua(handleDe(workflowId), predicat, attendu);
+const etape = (workflowId: string, nom: string) => attendreEtat(workflowId, (e) => e.etape === nom, `étape « ${nom} »`);
 
-/** Début du bail : ~60 jours avant l'horloge du serveur de test (qui avance plus vite que la nôtre). */
-async function situation(s: Record<string, unknown> = {}) {
-  const maintenant = await banc.env.currentTimeMs();
+/** Début du bail : 60 jours avant le lancement (les parcours démarrent à l'heure réelle). */
+function situation(s: Record<string, unknown> = {}) {
   return {
     impayesMois: 2,
     montantDette: 812.4,
-    debutBail: new Date(maintenant - 60 * 86_400_000).toISOString().slice(0, 10),
+    debutBail: new Date(Date.now() - 60 * 86_400_000).toISOString().slice(0, 10),
     garantie: 'aucune',
     dejaTente: 'Deux relances écrites',
     contactBailleur: false,
@@ -81,7 +73,7 @@ async function situation(s: Record<string, unknown> = {}) {
 
 async function lancer(programmeId: string, s: Record<string, unknown> = {}) {
   const menage = menageEssai();
-  const corps = { programmeId, travailleurSocial: 'ts.alice', menage, donnees: { situation: await situation(s) } };
+  const corps = { programmeId, travailleurSocial: 'ts.alice', menage, donnees: { situation: situation(s) } };
   const r = await appel('POST', '/api/parcours', { jeton: await connecter('coord.essai'), corps });
   expect(r.status, r.texte).toBe(201);
   return { workflowId: r.json.workflowId as string, menage, corps, reponse: r };
@@ -112,6 +104,7 @@ function lienDe(m: CourrielRecu): string {
 
 // ---------------------------------------------------------------------------------------------
 describe('loiret-ahu par l’API', () => {
+  // Un parcours à l'étape « aller vers », pour les tests qui ne le font pas avancer.
   let workflowId: string;
   let reference: string;
 
@@ -124,11 +117,11 @@ describe('loiret-ahu par l’API', () => {
   });
 
   it('le lancement par la coordination ; un second lancement pour le même ménage → 409 en français', async () => {
-    const etat = await attendreEtat(workflowId, (e) => e.etape === 'aller_vers');
+    const etat = await etape(workflowId, 'aller_vers');
     expect(etat.details.situation).toMatchObject({ impayesMois: 2, garantie: 'aucune' });
     const doublon = await appel('POST', '/api/parcours', {
       jeton: await connecter('coord.essai'),
-      corps: { programmeId: 'loiret-ahu', travailleurSocial: 'ts.alice', menage: menageEssai(reference), donnees: { situation: await situation() } },
+      corps: { programmeId: 'loiret-ahu', travailleurSocial: 'ts.alice', menage: menageEssai(reference), donnees: { situation: situation() } },
     });
     estProbleme(doublon, 409);
     expect(doublon.json.detail).toBe('Un parcours existe déjà pour ce ménage dans ce programme.');
@@ -136,7 +129,7 @@ describe('loiret-ahu par l’API', () => {
 
   it('un ménage non éligible (garantie FSL) est clôturé « non éligible », la raison est visible ; pas de lettre, une fiche de clôture', async () => {
     const { workflowId: id } = await lancer('loiret-ahu', { garantie: 'fsl' });
-    await attendreEtat(id, (e) => !!e.cloture && !!e.details.ficheCloture);
+    await attendreEtat(id, (e) => !!e.cloture && !!e.details.ficheCloture, 'clôture et fiche de clôture');
     const r = await appel('GET', `/api/parcours/${id}`, { jeton: await connecter('coord.essai') });
     expect(r.status, r.texte).toBe(200);
     expect(r.json.cloture).toMatchObject({ issue: 'non_eligible', motif: 'le ménage bénéficie d’une garantie (fsl)' });
@@ -157,7 +150,7 @@ describe('loiret-ahu par l’API', () => {
   });
 
   it('un message hors étape (bilan pendant « aller vers ») → 409 avec la raison ; un autre travailleur social → 403', async () => {
-    await attendreEtat(workflowId, (e) => e.etape === 'aller_vers');
+    await etape(workflowId, 'aller_vers');
     const bilan = await message(workflowId, 'bilan', { reprisePaiement: 'totale', planRespecte: true, demarches: [] });
     estProbleme(bilan, 409);
     expect(bilan.json.detail).toBe('Ce message n’est pas attendu à l’étape « Aller vers le ménage ».');
@@ -171,6 +164,7 @@ describe('loiret-ahu par l’API', () => {
   });
 
   it('la lettre d’information : imprimable, en français, adressée au ménage par son nom et son adresse', async () => {
+    await etape(workflowId, 'aller_vers'); // la lettre est prête avant
     for (const qui of ['coord.essai', 'ts.alice']) {
       const r = await appel('GET', `/api/parcours/${workflowId}/documents/lettre-information`, { jeton: await connecter(qui) });
       expect(r.status, r.texte).toBe(200);
@@ -202,6 +196,9 @@ describe('loiret-ahu par l’API', () => {
   });
 
   it('le travailleur social affecté enregistre ses tentatives de contact, le parcours avance ; le bailleur ne reçoit rien de confidentiel', async () => {
+    const { workflowId, menage } = await lancer('loiret-ahu');
+    const reference = menage.reference;
+    await etape(workflowId, 'aller_vers');
     const une = await message(workflowId, 'tentative-contact', { canal: 'telephone', creneau: 'soir', issue: 'injoignable', note: 'Voisin bruyant, séparation récente' });
     expect(une.status, une.texte).toBe(200);
     expect(une.json.resultat).toEqual({ etape: 'aller_vers' });
@@ -210,7 +207,7 @@ describe('loiret-ahu par l’API', () => {
 
     const deux = await message(workflowId, 'tentative-contact', { canal: 'visite_domicile', creneau: 'apres_midi', issue: 'joint' });
     expect(deux.status, deux.texte).toBe(200);
-    await attendreEtat(workflowId, (e) => e.etape === 'diagnostic');
+    await etape(workflowId, 'diagnostic');
     const lu = await appel('GET', `/api/parcours/${workflowId}`, { jeton: await connecter('ts.alice') });
     expect(lu.json).toMatchObject({ etape: 'diagnostic', details: { tentatives: 2, contactEtabliLe: expect.any(String) } });
 
@@ -224,10 +221,10 @@ describe('loiret-ahu par l’API', () => {
       carnetDeRoute: ['Dossier FSL', 'RDV CAF'],
     });
     expect(diag.status, diag.texte).toBe(200);
-    await attendreEtat(workflowId, (e) => e.etape === 'plan_aide');
+    await etape(workflowId, 'plan_aide');
     const plan = await message(workflowId, 'plan-aide', { actions: ['plan_apurement', 'fsl'], orientations: [], planApurement: { mensualite: 50, dureeMois: 16 } });
     expect(plan.status, plan.texte).toBe(200);
-    await attendreEtat(workflowId, (e) => e.etape === 'suivi');
+    await etape(workflowId, 'suivi');
 
     await banc.courriels.waitFor((m) => m.a.includes(bailleurDe('loiret-ahu')) && m.sujet === `Contact établi avec le ménage (dossier ${reference})`);
     await banc.courriels.waitFor((m) => m.a.includes(bailleurDe('loiret-ahu')) && m.sujet === `Plan d’aide engagé (dossier ${reference})`);
@@ -236,8 +233,6 @@ describe('loiret-ahu par l’API', () => {
     sansConfidentiel(bailleur);
     // Le ménage, lui, a reçu la lettre d'information par courriel (il l'accepte).
     await banc.courriels.waitFor((m) => m.a.includes('josiane.lefebure@exemple.fr') && m.texte.includes('Notre intervention est indépendante de votre bailleur'));
-
-    await terminer(handleDe(workflowId));
   });
 });
 
@@ -249,7 +244,7 @@ describe('reims-april par l’API : comité de suivi, clôture, veille active', 
     const coord = await connecter('coord.essai');
 
     // Comité de suivi : le service social répond par son lien (page de validation habituelle).
-    await attendreEtat(workflowId, (e) => e.etape === 'comite_de_suivi' && e.demandes.length === 1);
+    await attendreEtat(workflowId, (e) => e.etape === 'comite_de_suivi' && e.demandes.length === 1, 'demande au comité de suivi');
     const comite = await banc.courriels.waitFor((m) => m.a.includes('cas-reims@marne.example') && m.sujet.startsWith('Comité de suivi') && m.sujet.includes(reference), { timeoutMs: 20_000 });
     const jetonComite = lienDe(comite);
     const pageComite = await appel('GET', `/liens/${jetonComite}`);
@@ -261,16 +256,16 @@ describe('reims-april par l’API : comité de suivi, clôture, veille active', 
     expect(accord.texte).toContain('demande approuvée');
 
     // Contact, diagnostic, plan : par les messages du travailleur social.
-    await attendreEtat(workflowId, (e) => e.etape === 'aller_vers');
+    await etape(workflowId, 'aller_vers');
     expect((await message(workflowId, 'tentative-contact', { canal: 'visite_domicile', creneau: 'soir', issue: 'joint', note: 'Voisin bruyant' })).status).toBe(200);
-    await attendreEtat(workflowId, (e) => e.etape === 'diagnostic');
+    await etape(workflowId, 'diagnostic');
     expect((await message(workflowId, 'diagnostic', { origineDette: 'Perte d’emploi', notes: 'dépression', termine: true, carnetDeRoute: ['FSL'] })).status).toBe(200);
-    await attendreEtat(workflowId, (e) => e.etape === 'plan_aide');
+    await etape(workflowId, 'plan_aide');
     expect((await message(workflowId, 'plan-aide', { actions: ['plan_apurement'], planApurement: { mensualite: 30, dureeMois: 12 } })).status).toBe(200);
-    await attendreEtat(workflowId, (e) => e.etape === 'suivi');
+    await etape(workflowId, 'suivi');
     const cloture = await message(workflowId, 'cloture', { issue: 'plan_apurement_respecte', motif: 'Dette soldée, loyer courant repris' });
     expect(cloture.status, cloture.texte).toBe(200);
-    await attendreEtat(workflowId, (e) => !!e.cloture && e.demandes.length === 2);
+    await attendreEtat(workflowId, (e) => !!e.cloture && e.demandes.length === 2, 'clôture et lien de veille active');
 
     // La fiche de clôture est disponible.
     const fiche = await appel('GET', `/api/parcours/${workflowId}/documents/fiche-cloture`, { jeton: coord });
@@ -282,7 +277,7 @@ describe('reims-april par l’API : comité de suivi, clôture, veille active', 
     // Le lien de veille active envoyé au bailleur : une page dédiée.
     const veille = await banc.courriels.waitFor((m) => m.a.includes(bailleurDe('reims-april')) && m.sujet.startsWith('Veille active') && m.sujet.includes(reference), { timeoutMs: 20_000 });
     const jeton = lienDe(veille);
-    expect(SIGNEUR.verifier(jeton, new Date())).toMatchObject({ ok: true, claims: { action: 'rechute', role: 'bailleur' } });
+    expect(SIGNEUR.verifier(jeton, await heureDuParcours(handleDe(workflowId)))).toMatchObject({ ok: true, claims: { action: 'rechute', role: 'bailleur' } });
     const page = await appel('GET', `/liens/${jeton}`);
     expect(page.status, page.texte).toBe(200);
     expect(page.headers.get('cache-control')).toBe('no-store');
@@ -302,7 +297,7 @@ describe('reims-april par l’API : comité de suivi, clôture, veille active', 
     const post = await appel('POST', `/liens/${jeton}`, { formulaire: { commentaire: 'Deux loyers impayés depuis mars' } });
     expect(post.status, post.texte).toBe(200);
     expect(post.texte).toContain('La rechute est signalée : un nouvel accompagnement est ouvert.');
-    let etat = await attendreEtat(workflowId, (e) => typeof e.details.parcoursSuivant === 'string');
+    let etat = await attendreEtat(workflowId, (e) => typeof e.details.parcoursSuivant === 'string', 'parcours suivant ouvert');
     expect(etat.demandes[1]).toMatchObject({ statut: 'approuvee', decision: { decision: 'approuve', commentaire: 'Deux loyers impayés depuis mars', par: 'partenaire:bailleur' } });
     const lu = await appel('GET', `/api/parcours/${workflowId}`, { jeton: coord });
     expect(lu.status, lu.texte).toBe(200);
@@ -323,12 +318,10 @@ describe('reims-april par l’API : comité de suivi, clôture, veille active', 
     expect(bailleur.length).toBeGreaterThanOrEqual(3);
     sansConfidentiel(bailleur);
 
-    // Le nouveau parcours, lié au précédent, est terminé au repos.
+    // Le nouveau parcours, lié au précédent, attend le comité de suivi.
     const suite = handleDe(etat.details.parcoursSuivant as string);
-    const etatSuite = await attendreEtat(suite.workflowId, (e) => e.etape === 'comite_de_suivi' && e.demandes.length === 1);
+    const etatSuite = await attendreEtat(suite.workflowId, (e) => e.etape === 'comite_de_suivi' && e.demandes.length === 1, 'demande au comité de suivi du nouveau parcours');
     expect(etatSuite.details.parcoursPrecedent).toBe(workflowId);
-    await repos(suite);
-    await terminer(suite);
   });
 });
 

@@ -1,7 +1,7 @@
 /**
- * L'API de bout en bout sur le banc à saut de temps : vrai serveur Temporal de test, vrai worker
+ * L'API de bout en bout : vrai serveur Temporal (saut de temps par parcours), vrai worker
  * (workflow d'essai `essaiBlocs`), vrai SMTP (mail catcher), application express sur un port libre,
- * appels par `fetch`.
+ * appels par `fetch`. Chaque test a ses propres parcours : l'ordre des tests n'importe pas.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -11,8 +11,8 @@ import type { EtatParcours } from '../domain/vocabulaire';
 import { hashPassword } from '../securite/mots-de-passe';
 import type { DependancesApi } from '../api/dependances';
 import { creerAnnuaire, type Annuaire, type Personne } from '../personnel/annuaire';
-import { demarrerApiEssai, type ApiEssai, type OptionsAppel, type Reponse } from './outils/api';
-import { PERSONNEL, SIGNEUR, menageEssai, monterBanc, requete, type Banc } from './outils/environnement';
+import { demarrerApiEssai, horlogeDuParcours, type ApiEssai, type OptionsAppel, type Reponse } from './outils/api';
+import { PERSONNEL, SIGNEUR, apres, avancerJusqua, heureDuParcours, jusqua, menageEssai, monterBanc, requete, type Banc } from './outils/environnement';
 import { visiteFaiteUpdate, type EntreeEssai } from './workflows/essai-blocs';
 
 const PROGRAMME = 'loiret-ahu';
@@ -53,8 +53,7 @@ const MOTS_DE_PASSE: Record<string, string> = {
 };
 
 let banc: Banc;
-let decalageMs = 0;
-const maintenant = () => new Date(Date.now() + decalageMs);
+let annuaire: Annuaire;
 
 async function annuaireEssai() {
   const base: Personne[] = [
@@ -67,14 +66,16 @@ async function annuaireEssai() {
 
 let api: ApiEssai;
 
-/** L'application d'essai : registre d'essai, horloge décalable, codec ouvert à l'interface Temporal. */
+/**
+ * L'application d'essai : registre d'essai, codec ouvert à l'interface Temporal ; à l'heure réelle,
+ * ou à celle que donne `surcharges.maintenant` (l'heure d'un parcours, la fin d'une session).
+ */
 function demarrer(b: Banc, annuaire: Annuaire, surcharges: Partial<DependancesApi> = {}): Promise<ApiEssai> {
   return demarrerApiEssai(b, {
     annuaire,
     registre: REGISTRE_ESSAI,
     surcharges: {
       options: { publicBaseUrl: 'http://localhost:3999', sessionTtl: 'PT8H', codecCorsOrigin: ORIGINE_UI, temporalUiUrl: ORIGINE_UI },
-      maintenant,
       ...surcharges,
     },
   });
@@ -110,14 +111,27 @@ async function etatDe(workflowId: string): Promise<EtatParcours> {
   return r.json;
 }
 
-async function attendreEtat(workflowId: string, pred: (e: EtatParcours) => boolean, delaiMs = 20_000): Promise<EtatParcours> {
-  const fin = Date.now() + delaiMs;
-  for (;;) {
-    const e = await etatDe(workflowId);
-    if (pred(e)) return e;
-    if (Date.now() > fin) throw new Error(`état attendu non atteint : ${JSON.stringify({ etape: e.etape, demandes: e.demandes })}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+const handleDe = (workflowId: string) => banc.env.client.workflow.getHandle(workflowId);
+const attendreEtat = (workflowId: string, pred: (e: EtatParcours) => boolean, attendu: string) => jusqua(handleDe(workflowId), pred, attendu);
+const LIEN = /http:\/\/localhost:3999\/liens\/([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)/;
+
+/** Un parcours dont la visite est enregistrée (requestId `visite`) : il passe à la validation par le département. */
+async function parcoursApresVisite() {
+  const l = await lancer({ travailleurSocial: 'ts.alice' });
+  const visite = requete();
+  const r = await appel('POST', `/api/parcours/${l.workflowId}/messages/visite-faite`, { jeton: await connecter('ts.alice'), corps: { requestId: visite, note: 'Ménage rencontré à domicile' } });
+  expect(r.status, r.texte).toBe(200);
+  return { ...l, visite };
+}
+
+/** Un parcours en attente de la validation du département, et le jeton du lien qui lui a été envoyé. */
+async function parcoursAvecLien() {
+  const l = await parcoursApresVisite();
+  const courriel = await banc.courriels.waitFor((m) => m.sujet.includes(l.menage.reference) && m.texte.includes('/liens/'), { timeoutMs: 20_000 });
+  const m = LIEN.exec(courriel.texte);
+  expect(m, courriel.texte).not.toBeNull();
+  const etat = await attendreEtat(l.workflowId, (e) => e.etape === 'validation' && e.demandes.length === 1, 'demande de validation au département');
+  return { ...l, token: m![1]!, demande: etat.demandes[0]! };
 }
 
 const estProbleme = (r: Reponse, status: number) => {
@@ -128,7 +142,8 @@ const estProbleme = (r: Reponse, status: number) => {
 
 beforeAll(async () => {
   banc = await monterBanc();
-  api = await demarrer(banc, await annuaireEssai());
+  annuaire = await annuaireEssai();
+  api = await demarrer(banc, annuaire);
 });
 
 afterAll(async () => {
@@ -168,14 +183,20 @@ describe('session', () => {
 
   it('exige une session sur l’API ; une session expirée est refusée en français', async () => {
     estProbleme(await appel('GET', '/api/parcours/loiret-ahu--X1'), 401);
-    const r = await appel('POST', '/api/session', { corps: { identifiant: 'ts.alice', motDePasse: 'alice-essai' } });
-    decalageMs = 9 * 3600_000;
+    // Une application à elle, dont l'horloge va jusqu'à la fin de la session qu'elle a ouverte.
+    let heure: Date | undefined;
+    const horlogeReglee = await demarrer(banc, annuaire, { maintenant: () => heure ?? new Date() });
     try {
-      const expiree = await appel('GET', '/api/session', { jeton: r.json.jeton });
+      const r = await horlogeReglee.appel('POST', '/api/session', { corps: { identifiant: 'ts.alice', motDePasse: 'alice-essai' } });
+      expect(r.status, r.texte).toBe(200);
+      heure = apres(r.json.expireLe, -1);
+      expect((await horlogeReglee.appel('GET', '/api/session', { jeton: r.json.jeton })).status).toBe(200);
+      heure = new Date(r.json.expireLe);
+      const expiree = await horlogeReglee.appel('GET', '/api/session', { jeton: r.json.jeton });
       estProbleme(expiree, 401);
       expect(expiree.json.detail).toBe('Votre session a expiré, reconnectez-vous.');
     } finally {
-      decalageMs = 0;
+      await horlogeReglee.fermer();
     }
   });
 
@@ -305,19 +326,8 @@ describe('parcours : lancement et erreurs', () => {
 
 // ---------------------------------------------------------------------------------------------
 describe('parcours : messages, affectation, clôture, liens', () => {
-  let workflowId: string;
-  let reference: string;
-  let nomMenage: string;
-  let visite: string;
-
-  beforeAll(async () => {
-    const l = await lancer({ travailleurSocial: 'ts.alice' });
-    workflowId = l.workflowId;
-    reference = l.menage.reference;
-    nomMenage = l.menage.nom;
-  });
-
   it('un travailleur social ne voit ni n’écrit sur un ménage qui ne lui est pas affecté (403)', async () => {
+    const { workflowId } = await lancer({ travailleurSocial: 'ts.alice' });
     const bruno = await connecter('ts.bruno');
     const lire = await appel('GET', `/api/parcours/${workflowId}`, { jeton: bruno });
     estProbleme(lire, 403);
@@ -330,9 +340,11 @@ describe('parcours : messages, affectation, clôture, liens', () => {
     const alice = await appel('GET', `/api/parcours/${workflowId}`, { jeton: await connecter('ts.alice') });
     expect(alice.status).toBe(200);
     expect(alice.json.etape).toBe('aller_vers');
+    expect(alice.json.journal.some((e: { type: string }) => e.type === 'visite')).toBe(false);
   });
 
   it('message inconnu → 404 ; corps invalide → 400 qui nomme le champ', async () => {
+    const { workflowId } = await lancer({ travailleurSocial: 'ts.alice' });
     const alice = await connecter('ts.alice');
     const inconnu = await appel('POST', `/api/parcours/${workflowId}/messages/rien`, { jeton: alice, corps: { requestId: requete() } });
     estProbleme(inconnu, 404);
@@ -346,9 +358,9 @@ describe('parcours : messages, affectation, clôture, liens', () => {
   });
 
   it('le même requestId envoyé deux fois n’est appliqué qu’une fois', async () => {
+    const { workflowId } = await lancer({ travailleurSocial: 'ts.alice' });
     const alice = await connecter('ts.alice');
-    visite = requete();
-    const corps = { requestId: visite, note: 'Ménage rencontré à domicile' };
+    const corps = { requestId: requete(), note: 'Ménage rencontré à domicile' };
     const un = await appel('POST', `/api/parcours/${workflowId}/messages/visite-faite`, { jeton: alice, corps });
     expect(un.status, un.texte).toBe(200);
     expect(un.json.resultat).toEqual({ compte: 1 });
@@ -360,7 +372,8 @@ describe('parcours : messages, affectation, clôture, liens', () => {
   });
 
   it('un message refusé par l’étape courante → 409 avec la raison, rien ne change', async () => {
-    const avant = await attendreEtat(workflowId, (e) => e.etape === 'validation' && e.demandes.length === 1);
+    const { workflowId, visite } = await parcoursApresVisite();
+    const avant = await attendreEtat(workflowId, (e) => e.etape === 'validation' && e.demandes.length === 1, 'demande de validation au département');
     const alice = await connecter('ts.alice');
     const r = await appel('POST', `/api/parcours/${workflowId}/messages/visite-faite`, { jeton: alice, corps: { requestId: requete(), note: 'Deuxième visite' } });
     estProbleme(r, 409);
@@ -375,15 +388,18 @@ describe('parcours : messages, affectation, clôture, liens', () => {
   });
 
   describe('lien de validation envoyé au département', () => {
+    // Un parcours en attente de la décision, pour les tests qui n'y répondent pas.
+    let workflowId: string;
+    let nomMenage: string;
     let token: string;
     let demandeId: string;
 
     beforeAll(async () => {
-      const courriel = await banc.courriels.waitFor((m) => m.sujet.includes(reference) && m.texte.includes('/liens/'), { timeoutMs: 20_000 });
-      const m = /http:\/\/localhost:3999\/liens\/([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)/.exec(courriel.texte);
-      expect(m, courriel.texte).not.toBeNull();
-      token = m![1]!;
-      demandeId = (await etatDe(workflowId)).demandes[0]!.id;
+      const l = await parcoursAvecLien();
+      workflowId = l.workflowId;
+      nomMenage = l.menage.nom;
+      token = l.token;
+      demandeId = l.demande.id;
     });
 
     it('la page montre l’objet, l’aperçu et l’échéance, jamais le nom du ménage ni le journal', async () => {
@@ -455,6 +471,7 @@ describe('parcours : messages, affectation, clôture, liens', () => {
     });
 
     it('approuver → confirmation et demande approuvée ; une seconde réponse est refusée (« déjà »)', async () => {
+      const { workflowId, token } = await parcoursAvecLien();
       const r = await appel('POST', `/liens/${token}`, formulaire({ decision: 'approuve', commentaire: 'Accord FSL pour 6 mois.' }));
       expect(r.status, r.texte).toBe(200);
       expect(r.texte).toContain('Votre réponse a bien été enregistrée');
@@ -493,6 +510,7 @@ describe('parcours : messages, affectation, clôture, liens', () => {
   });
 
   it('clôture anticipée par le coordinateur, une seconde fois refusée (409 en français)', async () => {
+    const { workflowId } = await lancer({ travailleurSocial: 'ts.alice' });
     const r = await appel('POST', `/api/parcours/${workflowId}/cloture`, { jeton: await connecter('coord.essai'), corps: { requestId: requete(), motif: 'Le ménage a quitté le logement' } });
     expect(r.status, r.texte).toBe(200);
     const encore = await appel('POST', `/api/parcours/${workflowId}/cloture`, { jeton: await connecter('coord.essai'), corps: { requestId: requete(), motif: 'Encore' } });
@@ -506,28 +524,29 @@ describe('parcours : messages, affectation, clôture, liens', () => {
 
 // ---------------------------------------------------------------------------------------------
 describe('demande close (le temps passe)', () => {
-  // Le délai de réponse (2 s) s'écoule en temps réel : `banc.env.sleep()` fait ici planter par
-  // intermittence le serveur à saut de temps (« invalid history builder state for action »), puis
-  // bloque tout le banc.
   it('sans réponse à l’échéance, la page du lien dit « Cette demande est close » et rien ne change', async () => {
-    const { workflowId, menage } = await lancer({ travailleurSocial: 'ts.alice', donnees: { delaiVisite: 'P3W', delaiValidation: 'PT2S' } });
-    const v = await appel('POST', `/api/parcours/${workflowId}/messages/visite-faite`, { jeton: await connecter('ts.alice'), corps: { requestId: requete(), note: 'Rencontre' } });
-    expect(v.status, v.texte).toBe(200);
-    const courriel = await banc.courriels.waitFor((m) => m.sujet.includes(menage.reference) && m.texte.includes('/liens/'), { timeoutMs: 20_000 });
-    const envoye = /\/liens\/([A-Za-z0-9_.-]+)/.exec(courriel.texte)![1]!;
-    const etat = await attendreEtat(workflowId, (e) => e.demandes[0]?.statut === 'expiree' && e.journal.some((j) => j.type === 'validation_expiree'));
+    const { workflowId, token: envoye, demande } = await parcoursAvecLien();
+    const handle = handleDe(workflowId);
+    // Le parcours passe l'échéance de la demande.
+    await avancerJusqua(banc, handle, apres(demande.echeance));
+    const etat = await attendreEtat(workflowId, (e) => e.demandes[0]?.statut === 'expiree' && e.journal.some((j) => j.type === 'validation_expiree'), 'demande expirée');
 
-    // Le lien envoyé a expiré avec la demande : 410.
-    expect((await appel('GET', `/liens/${envoye}`)).status).toBe(410);
-    // Un lien encore valide (signé plus long que la demande) tombe sur une demande close.
-    const token = SIGNEUR.signer({ workflowId, demandeId: etat.demandes[0]!.id, role: 'departement', action: 'validation' }, new Date(Date.now() + 3600_000));
-    const page = await appel('GET', `/liens/${token}`);
-    expect(page.status).toBe(200);
-    expect(page.texte).toContain('Cette demande est close');
-    expect(page.texte).not.toContain('<form');
-    const post = await appel('POST', `/liens/${token}`, formulaire({ decision: 'approuve' }));
-    expect(post.status).toBe(409);
-    expect(post.texte).toContain('Cette demande est close');
+    // L'application à l'heure du parcours : le lien envoyé a expiré avec la demande (410).
+    const aLHeure = await demarrer(banc, annuaire, { maintenant: await horlogeDuParcours(handle) });
+    try {
+      expect((await aLHeure.appel('GET', `/liens/${envoye}`)).status).toBe(410);
+      // Un lien encore valide (signé plus long que la demande) tombe sur une demande close.
+      const token = SIGNEUR.signer({ workflowId, demandeId: etat.demandes[0]!.id, role: 'departement', action: 'validation' }, apres(await heureDuParcours(handle), 60));
+      const page = await aLHeure.appel('GET', `/liens/${token}`);
+      expect(page.status).toBe(200);
+      expect(page.texte).toContain('Cette demande est close');
+      expect(page.texte).not.toContain('<form');
+      const post = await aLHeure.appel('POST', `/liens/${token}`, formulaire({ decision: 'approuve' }));
+      expect(post.status).toBe(409);
+      expect(post.texte).toContain('Cette demande est close');
+    } finally {
+      await aLHeure.fermer();
+    }
     expect((await etatDe(workflowId)).demandes).toEqual(etat.demandes);
   });
 });

@@ -1,17 +1,20 @@
 /**
- * Les blocs communs (notification, échéance, demande de validation, journal, messages) sur le
- * serveur Temporal à saut de temps, avec un vrai serveur SMTP et un vrai worker.
+ * Les blocs communs (notification, échéance, demande de validation, journal, messages) sur le vrai
+ * serveur Temporal (saut de temps par parcours), avec un vrai serveur SMTP et un vrai worker.
+ * Le temps avance parcours par parcours, jusqu'aux dates que le parcours a lui-même fixées.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { etatQuery, repondreValidationUpdate } from '../domain/messages';
 import { SA } from '../domain/attributs-recherche';
 import type { Programme } from '../domain/vocabulaire';
-import { CATALOGUE, SIGNEUR, avancer, repos, terminer, menageEssai, monterBanc, requete, type Banc } from './outils/environnement';
+import { ajouterDuree, retirerDuree } from '../workflows/blocs/duree';
+import { CATALOGUE, SIGNEUR, apres, avancerJusqua, echeanceSuivie, heureDuParcours, jusqua, menageEssai, monterBanc, requete, type Banc } from './outils/environnement';
 import { visiteFaiteUpdate, type EntreeEssai } from './workflows/essai-blocs';
 
 let banc: Banc;
 const programme: Programme = { ...CATALOGUE.trouver('besancon-ccas')!, rappelsValidation: ['P2D', 'P4D'] };
+const RAPPEL_AVANT = 'P3D';
 
 beforeAll(async () => {
   banc = await monterBanc();
@@ -20,7 +23,7 @@ afterAll(async () => banc?.fermer());
 
 async function lancer(e: Partial<EntreeEssai> = {}, b: Banc = banc) {
   const menage = menageEssai();
-  const entree: EntreeEssai = { programme, menage, travailleurSocial: 'ts.alice', delaiVisite: 'P3W', rappelAvant: 'P3D', delaiValidation: 'P1W', ...e };
+  const entree: EntreeEssai = { programme, menage, travailleurSocial: 'ts.alice', delaiVisite: 'P3W', rappelAvant: RAPPEL_AVANT, delaiValidation: 'P1W', ...e };
   const handle = await b.env.client.workflow.start('essaiBlocs', {
     taskQueue: b.taskQueue,
     workflowId: `essai--${menage.reference}`,
@@ -31,12 +34,28 @@ async function lancer(e: Partial<EntreeEssai> = {}, b: Banc = banc) {
 
 const pour = (adresse: string) => (m: { a: string[] }) => m.a.includes(adresse);
 const dossier = (ref: string) => (m: { sujet: string }) => m.sujet.includes(ref);
+/** Avance l'horloge du parcours juste après une date qu'il a lui-même fixée. */
+const avancerApres = (handle: WorkflowHandle, date: Date | string, b: Banc = banc) => avancerJusqua(b, handle, apres(date));
+
+/** La prochaine reprise prévue de l'activité en échec du parcours (sa date, sur l'horloge du parcours). */
+async function repriseDActivite(handle: WorkflowHandle): Promise<Date> {
+  type EnAttente = { attempt?: number; nextAttemptScheduleTime?: { seconds?: unknown; nanos?: number | null } | null };
+  return vi.waitFor(
+    async () => {
+      const enAttente = ((await handle.describe()).raw.pendingActivities ?? []) as EnAttente[];
+      const t = enAttente.find((a) => (a.attempt ?? 0) >= 2 && a.nextAttemptScheduleTime)?.nextAttemptScheduleTime;
+      if (!t) throw new Error(`${handle.workflowId} : aucune activité en attente de reprise (${JSON.stringify(enAttente)})`);
+      return new Date(Number(t.seconds) * 1000 + Math.floor((t.nanos ?? 0) / 1e6));
+    },
+    { timeout: 15_000, interval: 25 },
+  );
+}
 
 describe('notification', () => {
   it('envoie au bailleur un courriel en français, texte et HTML, noté au journal', async () => {
     const { handle, menage } = await lancer();
     const m = await banc.courriels.waitFor((x) => pour(programme.partenaires.bailleur!.courriel)(x) && dossier(menage.reference)(x));
-    await attendreEtape(handle, 'aller_vers');
+    await echeanceSuivie(handle, 'visite'); // le courriel est noté au journal avant l'échéance
     expect(m.sujet).toBe(`Orientation du dossier ${menage.reference} vers l’accompagnement`);
     expect(m.texte).toContain('Bonjour,');
     expect(m.texte).toContain('Cordialement,');
@@ -44,7 +63,6 @@ describe('notification', () => {
     expect(m.messageId).toMatch(/^<[0-9a-f]{40}@essai\.example>$/);
     const etat = await handle.query(etatQuery);
     expect(etat.journal.some((e) => e.type === 'courriel' && e.resume.includes('Bailleur') && e.visibilite === 'equipe')).toBe(true);
-    await terminer(handle);
   });
 
   it('une nouvelle tentative de l’activité n’envoie pas deux fois', async () => {
@@ -67,74 +85,57 @@ describe('notification', () => {
         args: [{ programme, menage, travailleurSocial: 'ts.alice', delaiVisite: 'P3W', delaiValidation: 'P1W' } satisfies EntreeEssai],
       });
       await b.courriels.waitFor(dossier(menage.reference));
-      await avancer(b, h, '1 minute'); // laisse passer la reprise de l’activité
-      await h.query(etatQuery); // l’activité reprise a abouti : le workflow a avancé
-      const etat = await waitFor(async () => {
-        const e = await h.query(etatQuery);
-        return e.journal.some((x) => x.type === 'courriel') ? e : undefined;
-      });
+      // L'envoi a échoué après coup : le parcours avance jusqu'à la reprise prévue de l'activité.
+      await avancerApres(h, await repriseDActivite(h), b);
+      const etat = await jusqua(h, (e) => e.journal.some((x) => x.type === 'courriel'), 'courriel noté au journal après la reprise');
       expect(etat.journal.filter((x) => x.type === 'courriel')).toHaveLength(1);
       expect(echecs.size).toBeGreaterThanOrEqual(1);
       const recus = b.courriels.messages().filter(dossier(menage.reference));
       expect(recus).toHaveLength(1);
-      await terminer(h);
     } finally {
       await b.fermer();
     }
   });
 });
 
-/** Attend que le workflow ait noté l'échéance de visite (le courriel part avant). */
-async function attendreEtape(handle: { query: (q: typeof etatQuery) => Promise<{ echeances: { id: string }[] }> }, _etape: string) {
-  await waitFor(async () => ((await handle.query(etatQuery)).echeances.some((e) => e.id === 'visite') ? true : undefined));
-}
-
-async function waitFor<T>(f: () => Promise<T | undefined>, ms = 10_000): Promise<T> {
-  const fin = Date.now() + ms;
-  for (;;) {
-    const r = await f();
-    if (r !== undefined) return r;
-    if (Date.now() > fin) throw new Error('condition jamais remplie');
-    await new Promise((ok) => setTimeout(ok, 100));
-  }
-}
-
 describe('échéance', () => {
   it('rappelle le travailleur social avant, alerte la coordination après, et le montre dans l’état et les attributs', async () => {
     const { handle, menage } = await lancer();
     await banc.courriels.waitFor(dossier(menage.reference));
-    await attendreEtape(handle, 'aller_vers');
-    const avant = await handle.query(etatQuery);
-    const visite = avant.echeances.find((e) => e.id === 'visite')!;
+    const visite = await echeanceSuivie(handle, 'visite');
     expect(visite.statut).toBe('en_cours');
+    expect(new Date(visite.due).toISOString()).toBe(ajouterDuree(new Date((await handle.query(etatQuery)).journal.find((e) => e.type === 'echeance_ouverte')!.date), 'P3W').toISOString());
     const desc = await handle.describe();
     expect(desc.typedSearchAttributes.get(SA.prochaineEcheance)?.toISOString()).toBe(visite.due);
     expect(desc.searchAttributes.Etape).toEqual(['aller_vers']);
 
-    await avancer(banc, handle, '433h'); // 3 semaines - 3 jours : le rappel part
+    await avancerApres(handle, retirerDuree(new Date(visite.due), RAPPEL_AVANT)); // le rappel part
     const rappel = await banc.courriels.waitFor((m) => m.sujet.startsWith('Rappel : Première visite') && dossier(menage.reference)(m));
     expect(rappel.a).toEqual(['alice@essai.example']);
     expect(banc.courriels.messages().some((m) => m.sujet.startsWith('Échéance dépassée') && dossier(menage.reference)(m))).toBe(false);
+    expect((await handle.query(etatQuery)).echeances.find((e) => e.id === 'visite')!.statut).toBe('en_cours');
 
-    await avancer(banc, handle, '3 days');
+    await avancerApres(handle, visite.due);
     const alerte = await banc.courriels.waitFor((m) => m.sujet.startsWith('Échéance dépassée : Première visite') && dossier(menage.reference)(m));
     expect(alerte.a).toEqual(['coordination@essai.example']);
-    const apres = await handle.query(etatQuery);
-    expect(apres.echeances.find((e) => e.id === 'visite')!.statut).toBe('depassee');
-    expect((await handle.describe()).searchAttributes.EnRetard).toEqual([true]);
-    await terminer(handle);
+    const etat = await handle.query(etatQuery);
+    expect(etat.echeances.find((e) => e.id === 'visite')!.statut).toBe('depassee');
+    await vi.waitFor(async () => expect((await handle.describe()).searchAttributes.EnRetard).toEqual([true]));
   });
 
   it('tenue à temps : ni alerte ni retard', async () => {
     const { handle, menage } = await lancer();
     await banc.courriels.waitFor(dossier(menage.reference));
-    await avancer(banc, handle, '1 hour');
+    const visite = await echeanceSuivie(handle, 'visite');
+    // La visite est faite une heure avant le rappel ; puis le parcours passe la date due.
+    await avancerJusqua(banc, handle, apres(retirerDuree(new Date(visite.due), RAPPEL_AVANT), -60));
     await handle.executeUpdate(visiteFaiteUpdate, { args: [{ requestId: requete(), par: 'ts.alice', note: 'Ménage rencontré' }] });
-    await avancer(banc, handle, '20 days');
+    await avancerApres(handle, visite.due);
     const etat = await handle.query(etatQuery);
     expect(etat.echeances.find((e) => e.id === 'visite')!.statut).toBe('tenue');
+    expect(etat.journal.some((e) => e.type === 'echeance_depassee')).toBe(false);
     expect(banc.courriels.messages().some((m) => m.sujet.includes('Première visite') && dossier(menage.reference)(m))).toBe(false);
-    await terminer(handle);
+    expect((await handle.describe()).searchAttributes.EnRetard).toEqual([false]);
   });
 });
 
@@ -149,35 +150,32 @@ describe('messages', () => {
     expect(b).toEqual({ compte: 1 });
     const etat = await handle.query(etatQuery);
     expect(etat.journal.filter((e) => e.type === 'visite')).toHaveLength(1);
-    await terminer(handle);
   });
 
   it('un message hors étape est refusé avec sa raison et ne change rien', async () => {
     const { handle, menage } = await lancer();
     await banc.courriels.waitFor(dossier(menage.reference));
     await handle.executeUpdate(visiteFaiteUpdate, { args: [{ requestId: requete(), par: 'ts.alice', note: 'Visite' }] });
-    await waitFor(async () => ((await handle.query(etatQuery)).journal.some((e) => e.type === 'validation_demandee') ? true : undefined));
-    const avant = await handle.query(etatQuery);
+    const avant = await jusqua(handle, (e) => e.journal.some((x) => x.type === 'validation_demandee'), 'demande de validation envoyée');
     const err = await handle
       .executeUpdate(visiteFaiteUpdate, { args: [{ requestId: requete(), par: 'ts.alice', note: 'Encore' }] })
       .catch((e) => e);
     expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
     expect(err.cause.message).toBe('La visite ne peut plus être enregistrée : le parcours est à l’étape « Validation du plan par le département ».');
     expect(err.cause.type).toBe('MessageRefuse');
-    const apres = await handle.query(etatQuery);
-    expect(apres.journal).toEqual(avant.journal);
-    await terminer(handle);
+    const etat = await handle.query(etatQuery);
+    expect(etat.journal).toEqual(avant.journal);
   });
 });
 
 describe('demande de validation', () => {
-  async function jusquALaDemande(b: Banc = banc) {
-    const l = await lancer({}, b);
-    await b.courriels.waitFor(dossier(l.menage.reference));
-    await repos(l.handle);
+  async function jusquALaDemande() {
+    const l = await lancer();
+    await banc.courriels.waitFor(dossier(l.menage.reference));
+    await echeanceSuivie(l.handle, 'visite');
     await l.handle.executeUpdate(visiteFaiteUpdate, { args: [{ requestId: requete(), par: 'ts.alice', note: 'Visite' }] });
-    const courriel = await b.courriels.waitFor((m) => m.a.includes(programme.partenaires.departement!.courriel) && dossier(l.menage.reference)(m));
-    const etat = await l.handle.query(etatQuery);
+    const courriel = await banc.courriels.waitFor((m) => m.a.includes(programme.partenaires.departement!.courriel) && dossier(l.menage.reference)(m));
+    const etat = await jusqua(l.handle, (e) => e.journal.some((x) => x.type === 'validation_demandee'), 'demande de validation notée');
     return { ...l, courriel, demande: etat.demandes[0]! };
   }
 
@@ -187,8 +185,10 @@ describe('demande de validation', () => {
     expect(courriel.texte).toContain('Mesure recommandée : ASLL de 6 mois.');
     expect(courriel.texte).not.toContain(menage.nom);
     const token = /\/liens\/([A-Za-z0-9._-]+)/.exec(courriel.texte)![1]!;
-    const v = SIGNEUR.verifier(token, new Date());
+    const v = SIGNEUR.verifier(token, await heureDuParcours(handle));
     expect(v).toMatchObject({ ok: true, claims: { workflowId: handle.workflowId, demandeId: demande.id, role: 'departement', action: 'validation' } });
+    // Le lien expire avec la demande.
+    expect(SIGNEUR.verifier(token, apres(demande.echeance))).toMatchObject({ ok: false, raison: 'expire' });
 
     const r = await handle.executeUpdate(repondreValidationUpdate, {
       args: [{ requestId: requete(), par: 'partenaire:departement', demandeId: demande.id, role: 'departement', decision: 'approuve', commentaire: 'Accord pour 6 mois' }],
@@ -211,33 +211,34 @@ describe('demande de validation', () => {
     const etat = await handle.query(etatQuery);
     expect(etat.demandes[0]!.statut).toBe('approuvee');
     expect(etat.journal.filter((e) => e.type === 'decision_partenaire')).toHaveLength(1);
-    await terminer(handle);
   });
 
   it('rappels aux intervalles du programme, puis escalade à la coordination, puis réponse tardive refusée', async () => {
-    // Un banc à part : ce test avance l'horloge de plusieurs jours, sans autre parcours autour.
-    const banc = await monterBanc();
-    try {
-      const { handle, menage } = await jusquALaDemande(banc);
-      await avancer(banc, handle, '49h');
-      await banc.courriels.waitFor((m) => m.sujet.startsWith('Rappel — Validation du plan') && dossier(menage.reference)(m));
-      await avancer(banc, handle, '2 days');
-      await waitFor(async () => (banc.courriels.messages().filter((m) => m.sujet.startsWith('Rappel — Validation') && dossier(menage.reference)(m)).length === 2 ? true : undefined));
-      expect(banc.courriels.messages().some((m) => m.sujet.startsWith('Sans réponse') && dossier(menage.reference)(m))).toBe(false);
-      await avancer(banc, handle, '3 days');
-      const escalade = await banc.courriels.waitFor((m) => m.sujet.startsWith('Sans réponse : Validation du plan') && dossier(menage.reference)(m));
-      expect(escalade.a).toEqual(['coordination@essai.example']);
-      const etat = await handle.query(etatQuery);
-      expect(etat.demandes[0]!.statut).toBe('expiree');
-      expect(etat.journal.some((e) => e.type === 'validation_expiree')).toBe(true);
-      const tardive = await handle
-        .executeUpdate(repondreValidationUpdate, { args: [{ requestId: requete(), par: 'partenaire:departement', demandeId: etat.demandes[0]!.id, role: 'departement', decision: 'approuve' }] })
-        .catch((e) => e);
-      expect(tardive.cause.message).toMatch(/^Cette demande est close depuis le /);
-      await terminer(handle);
-    } finally {
-      await banc.fermer();
-    }
+    const { handle, menage, demande } = await jusquALaDemande();
+    const rappels = () => banc.courriels.messages().filter((m) => m.sujet.startsWith('Rappel — Validation du plan') && dossier(menage.reference)(m));
+    const [premier, second] = programme.rappelsValidation.map((r) => ajouterDuree(new Date(demande.envoyeeLe), r)) as [Date, Date];
+    expect(premier.getTime()).toBeLessThan(second.getTime());
+    expect(second.getTime()).toBeLessThan(new Date(demande.echeance).getTime());
+
+    await avancerJusqua(banc, handle, apres(premier, -60));
+    expect(rappels()).toHaveLength(0);
+    await avancerApres(handle, premier);
+    await vi.waitFor(() => expect(rappels()).toHaveLength(1));
+    await avancerApres(handle, second);
+    await vi.waitFor(() => expect(rappels()).toHaveLength(2));
+    expect(banc.courriels.messages().some((m) => m.sujet.startsWith('Sans réponse') && dossier(menage.reference)(m))).toBe(false);
+    expect((await handle.query(etatQuery)).demandes[0]!.statut).toBe('en_attente');
+
+    await avancerApres(handle, demande.echeance);
+    const escalade = await banc.courriels.waitFor((m) => m.sujet.startsWith('Sans réponse : Validation du plan') && dossier(menage.reference)(m));
+    expect(escalade.a).toEqual(['coordination@essai.example']);
+    const etat = await jusqua(handle, (e) => e.journal.some((x) => x.type === 'validation_expiree'), 'demande expirée');
+    expect(etat.demandes[0]!.statut).toBe('expiree');
+    expect(rappels()).toHaveLength(2);
+    const tardive = await handle
+      .executeUpdate(repondreValidationUpdate, { args: [{ requestId: requete(), par: 'partenaire:departement', demandeId: etat.demandes[0]!.id, role: 'departement', decision: 'approuve' }] })
+      .catch((e) => e);
+    expect(tardive.cause.message).toMatch(/^Cette demande est close depuis le /);
   });
 });
 
@@ -259,6 +260,5 @@ describe('protection des données', () => {
       for (const forme of encodes(secret)) expect(brut).not.toContain(forme);
     }
     expect(brut).toContain(Buffer.from('binary/encrypted').toString('base64'));
-    await terminer(handle);
   });
 });

@@ -1,7 +1,7 @@
 /**
- * Les documents en PDF dans les parcours, de bout en bout (serveur Temporal à saut de temps, vrai
- * worker, vrai SMTP, API réelle) : chaque parcours joint ses documents aux courriels des
- * destinataires qui y ont droit, et le personnel autorisé les télécharge.
+ * Les documents en PDF dans les parcours, de bout en bout (vrai serveur Temporal avec le saut de
+ * temps par parcours, vrai worker, vrai SMTP, API réelle) : chaque parcours joint ses documents
+ * aux courriels des destinataires qui y ont droit, et le personnel autorisé les télécharge.
  *
  *  - prévention : la lettre d'information jointe au courriel du ménage ; la fiche de clôture au
  *    bailleur à la clôture ;
@@ -13,17 +13,16 @@
  * partenaires. Téléchargement : 200 en PDF pour la coordination et le travailleur social affecté,
  * 403 pour un autre travailleur social.
  */
-import type { WorkflowHandle } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { piecesJointesMime } from '../dev/mime';
 import type { CourrielRecu } from '../dev/mail-catcher';
-import { bilanMesureUpdate, idFileIml, logementUpdate, type EntreeIml } from '../domain/iml';
-import { cloreAnticipeUpdate, etatQuery, repondreValidationUpdate } from '../domain/messages';
+import { bilanMesureUpdate, logementUpdate, type EntreeIml } from '../domain/iml';
+import { cloreAnticipeUpdate, repondreValidationUpdate } from '../domain/messages';
 import { signatureProtocoleUpdate } from '../domain/protocole';
-import type { EtatParcours } from '../domain/vocabulaire';
+import { ajouterDuree, heureDeParis } from '../workflows/blocs/duree';
 import type { EntreeExecutionProtocole } from '../workflows/protocole-post-resiliation';
 import { annuaireEssai, demarrerApiEssai, type ApiEssai } from './outils/api';
-import { CATALOGUE, menageEssai, monterBanc, repos, requete, terminer, type Banc } from './outils/environnement';
+import { CATALOGUE, apres, avancerJusqua, echeanceSuivie, heureDuParcours, jusqua, menageEssai, monterBanc, requete, type Banc } from './outils/environnement';
 import { estPdf, lirePdf } from './outils/pdf';
 
 const MOT_DE_PASSE = 'mot-de-passe-essai';
@@ -57,26 +56,11 @@ async function telecharger(chemin: string, qui: string) {
   return { status: r.status, type: r.headers.get('content-type'), disposition: r.headers.get('content-disposition'), cache: r.headers.get('cache-control'), octets: Buffer.from(await r.arrayBuffer()) };
 }
 
-async function jusqua(handle: WorkflowHandle, predicat: (e: EtatParcours) => boolean, ms = 25_000): Promise<EtatParcours> {
-  const fin = Date.now() + ms;
-  for (;;) {
-    await repos(handle);
-    const e = await handle.query(etatQuery);
-    if (predicat(e)) return e;
-    if (Date.now() > fin) throw new Error(`État attendu jamais atteint ; étape : ${e.etape}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 const msg = <T extends object>(x: T, par = 'ts.alice') => ({ requestId: requete(), par, ...x });
-/** Attend la fin d'un parcours qui se termine de lui-même, sinon le termine au repos. */
-async function finir(handle: WorkflowHandle, ms = 5_000) {
-  const fin = Date.now() + ms;
-  while (Date.now() < fin) {
-    if ((await handle.describe()).status.name !== 'RUNNING') return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  await terminer(handle);
-}
+/** Le jour (AAAA-MM-JJ) d'un instant. */
+const jour = (d: Date | number) => new Date(d).toISOString().slice(0, 10);
+/** Le jour à Paris (AAAA-MM-JJ) d'un instant : « aujourd'hui » pour les personnes qui saisissent. */
+const jourDeParis = (d: Date) => heureDeParis(d).toISOString().slice(0, 10);
 const recu = (a: string, ref: string, debutSujet: string) =>
   banc.courriels.waitFor((m) => m.a.includes(a) && m.sujet.includes(ref) && m.sujet.startsWith(debutSujet), { timeoutMs: 25_000 });
 
@@ -96,7 +80,8 @@ describe('prévention précontentieuse : lettre au ménage, fiche de clôture au
   it('la lettre est jointe au courriel du ménage ; la fiche de clôture à celui du bailleur ; téléchargements réservés', async () => {
     const programme = CATALOGUE.trouver('loiret-ahu')!;
     const menage = menageEssai();
-    const maintenant = await banc.env.currentTimeMs();
+    // Le parcours n'existe pas encore : son horloge, au lancement, est l'heure réelle.
+    const maintenant = Date.now();
     const r = await api.appel('POST', '/api/parcours', {
       jeton: await connecter('coord.essai'),
       corps: {
@@ -118,7 +103,7 @@ describe('prévention précontentieuse : lettre au ménage, fiche de clôture au
     expect(lettre).not.toContain('06 12 34 56 78');
 
     // Un message confidentiel, puis la clôture anticipée par la coordination.
-    await jusqua(handle, (e) => e.etape === 'aller_vers');
+    await jusqua(handle, (e) => e.etape === 'aller_vers', 'étape « aller_vers »');
     const tentative = await api.appel('POST', `/api/parcours/${id}/messages/tentative-contact`, {
       jeton: await connecter('ts.alice'),
       corps: { requestId: requete(), canal: 'telephone', creneau: 'soir', issue: 'injoignable', note: 'SECRET-4412 : violences conjugales' },
@@ -133,7 +118,7 @@ describe('prévention précontentieuse : lettre au ménage, fiche de clôture au
     for (const t of ['Fiche de clôture', `Dossier ${menage.reference}`, 'Issue de l’accompagnement', 'Clôture anticipée', 'Le ménage a quitté le logement', 'Aucun bilan n’a été enregistré.']) expect(fiche).toContain(t);
     sansSecret(fiche, 'la fiche de clôture du bailleur');
     sansSecret(auBailleur.texte, 'le courriel au bailleur');
-    await jusqua(handle, (e) => !!e.cloture);
+    await jusqua(handle, (e) => !!e.cloture, 'clôture');
 
     // Téléchargements : coordination et travailleur social affecté ; pas un autre travailleur social.
     for (const qui of ['coord.essai', 'ts.alice']) {
@@ -164,7 +149,6 @@ describe('prévention précontentieuse : lettre au ménage, fiche de clôture au
       expect(x.status, doc).toBe(404);
       expect(x.json.detail).toBe(raison);
     }
-    await finir(handle);
   });
 });
 
@@ -172,16 +156,17 @@ describe('protocole post-résiliation : le résumé du protocole au bailleur et 
   it('à la signature, le résumé (version des partenaires) est joint ; la préfecture et la CAF ne le reçoivent pas ; téléchargement par version', async () => {
     const programme = CATALOGUE.trouver('reims-april-protocole')!;
     const menage = menageEssai();
-    const aujourdhui = new Date(await banc.env.currentTimeMs()).toISOString().slice(0, 10);
     const entree: EntreeExecutionProtocole = {
       programme,
       menage,
       coordinateur: 'coord.essai',
       travailleurSocial: 'ts.alice',
-      resiliation: { jugementDu: new Date((await banc.env.currentTimeMs()) - 40 * 86_400_000).toISOString().slice(0, 10), juridiction: 'Tribunal judiciaire de Reims', detteLocative: 2400 },
+      // Le parcours n'existe pas encore : son horloge, au lancement, est l'heure réelle.
+      resiliation: { jugementDu: jour(Date.now() - 40 * 86_400_000), juridiction: 'Tribunal judiciaire de Reims', detteLocative: 2400 },
     };
     const handle = await banc.env.client.workflow.start('protocolePostResiliation', { taskQueue: banc.taskQueue, workflowId: `reims-april-protocole--${menage.reference}`, args: [entree] });
-    await jusqua(handle, (e) => e.etape === 'signature_protocole');
+    await jusqua(handle, (e) => e.etape === 'signature_protocole', 'étape « signature_protocole »');
+    const aujourdhui = jourDeParis(await heureDuParcours(handle));
     await handle.executeUpdate(signatureProtocoleUpdate, {
       args: [msg({ signeLe: aujourdhui, debut: aujourdhui, dureeMois: 6, indemniteOccupation: 420, planApurement: { dette: 2400, mensualite: 100 }, signataires: { bailleur: true, occupant: true } })],
     });
@@ -199,7 +184,6 @@ describe('protocole post-résiliation : le résumé du protocole au bailleur et 
       const m = await recu(programme.partenaires[role]!.courriel, menage.reference, 'Protocole de cohésion sociale signé');
       expect(piecesJointesMime(m.brut), role).toEqual([]);
     }
-    await repos(handle);
 
     const partenaires = await telecharger(`/api/parcours/${handle.workflowId}/documents/resume-protocole.pdf?version=partenaires`, 'coord.essai');
     expect(partenaires.status).toBe(200);
@@ -218,12 +202,11 @@ describe('protocole post-résiliation : le résumé du protocole au bailleur et 
     sansSecret(html.texte, 'le résumé HTML (partenaires)');
     const mauvaiseVersion = await api.appel('GET', `/api/parcours/${handle.workflowId}/documents/resume-protocole.pdf?version=bailleur`, { jeton: await connecter('coord.essai') });
     expect(mauvaiseVersion.status).toBe(400);
-    await terminer(handle);
   });
 });
 
 describe('IML bail glissant : la fiche-bilan à la DDETS, la fiche de clôture aux partenaires', () => {
-  /** Lancement, SIAO, place, logement, puis six mois de sous-location : le bilan à 6 mois est attendu. */
+  /** Lancement, SIAO, place, logement, puis le jalon du premier bilan (6 mois de sous-location) : le bilan est attendu. */
   async function jusquAuBilanA6Mois() {
     const programme = CATALOGUE.trouver('concarneau-iml')!;
     const menage = menageEssai();
@@ -235,27 +218,27 @@ describe('IML bail glissant : la fiche-bilan à la DDETS, la fiche de clôture a
       candidature: { structure: 'chrs', pretASortir: true, budgetTravaille: true, typologieRecherchee: 'T2', secteurs: ['Concarneau'], ressourcesMensuelles: 980, notes: 'SECRET-4412 : violences conjugales' },
     };
     const handle = await banc.env.client.workflow.start('imlBailGlissant', { taskQueue: banc.taskQueue, workflowId: `concarneau-iml--${menage.reference}`, args: [entree] });
-    const file = banc.env.client.workflow.getHandle(idFileIml(programme.id));
-    const e = await jusqua(handle, (x) => x.demandes.some((d) => d.role === 'siao' && d.statut === 'en_attente'));
+    const e = await jusqua(handle, (x) => x.demandes.some((d) => d.role === 'siao' && d.statut === 'en_attente'), 'demande au SIAO en attente');
     const demande = e.demandes.find((d) => d.role === 'siao')!;
     await handle.executeUpdate(repondreValidationUpdate, { args: [{ requestId: requete(), par: 'partenaire:siao', demandeId: demande.id, role: 'siao', decision: 'approuve' }] });
-    await jusqua(handle, (x) => x.etape === 'recherche_logement');
-    const debut = new Date(await banc.env.currentTimeMs()).toISOString().slice(0, 10);
+    await jusqua(handle, (x) => x.etape === 'recherche_logement', 'étape « recherche_logement »');
+    const debut = jourDeParis(await heureDuParcours(handle));
     await handle.executeUpdate(logementUpdate, {
       args: [msg({ bailleur: { type: 'public' as const, nom: 'OPAC de Quimper Cornouaille', conventionne: true }, adresse: '4 impasse des Mouettes, 29900 Concarneau', typologie: 'T2' as const, loyerMensuel: 385, debutBailPrincipal: debut, debutSousLocation: debut })],
     });
-    await jusqua(handle, (x) => x.etape === 'sous_location');
+    const { details } = await jusqua(handle, (x) => x.etape === 'sous_location' && !!x.details.mesure, 'étape « sous_location »');
 
-    // Six mois plus tard : le bilan, tenu avec le bailleur et le ménage.
-    for (const h of [handle, file]) await repos(h);
-    await banc.env.sleep('184 days');
-    for (const h of [handle, file]) await repos(h);
-    await jusqua(handle, (x) => x.etape === 'bilan_mesure');
-    return { handle, file, menage, programme };
+    // Au jalon du premier bilan (6 mois après le début de la sous-location fixé par le parcours) :
+    // le bilan, tenu avec le bailleur et le ménage.
+    const jalon = programme.jalons.bilans![0]!;
+    await avancerJusqua(banc, handle, apres(ajouterDuree(new Date((details.mesure as { debut: string }).debut), jalon)));
+    await echeanceSuivie(handle, `bilan:${jalon}`);
+    await jusqua(handle, (x) => x.etape === 'bilan_mesure', 'étape « bilan_mesure »');
+    return { handle, menage, programme };
   }
 
   it('après le bilan à 6 mois, la DDETS reçoit la fiche-bilan non nominative en PDF ; à la fin de la mesure, la fiche de clôture', async () => {
-    const { handle, file, menage, programme } = await jusquAuBilanA6Mois();
+    const { handle, menage, programme } = await jusquAuBilanA6Mois();
     await handle.executeUpdate(bilanMesureUpdate, {
       args: [msg({ paiementLoyer: 'regulier' as const, situation: 'stable' as const, bailleurPresent: true, menagePresent: true, decision: 'poursuivre' as const, axes: ['budget' as const], notes: 'dette de jeu évoquée', freins: ['dette' as const] })],
     });
@@ -267,7 +250,7 @@ describe('IML bail glissant : la fiche-bilan à la DDETS, la fiche de clôture a
     }
     sansSecret(fiche, 'la fiche-bilan de la DDETS');
     expect(fiche).not.toContain('980');
-    await jusqua(handle, (x) => x.etape === 'sous_location');
+    await jusqua(handle, (x) => x.etape === 'sous_location', 'étape « sous_location »');
 
     // Téléchargement de la fiche-bilan (PDF et HTML) ; refusé à un autre travailleur social.
     const pdf = await telecharger(`/api/parcours/${handle.workflowId}/documents/fiche-bilan.pdf?jalon=P6M`, 'coord.essai');
@@ -292,14 +275,10 @@ describe('IML bail glissant : la fiche-bilan à la DDETS, la fiche de clôture a
     }
     const auBailleur = await recu(programme.partenaires.bailleur!.courriel, menage.reference, 'Fin de la mesure IML sans glissement du bail');
     sansSecret(await pdfJoint(auBailleur, `fiche-cloture-${menage.reference}.pdf`), 'la fiche de clôture du bailleur');
-    const fin = Date.now() + 15_000;
-    while ((await handle.describe()).status.name === 'RUNNING' && Date.now() < fin) await new Promise((r) => setTimeout(r, 50));
-    await repos(file);
-    await terminer(file);
   });
 
   it('glissement décidé au bilan à 6 mois : la fiche de clôture est jointe dès l’annonce du glissement au bailleur, à la DDETS et au SIAO', async () => {
-    const { handle, file, menage, programme } = await jusquAuBilanA6Mois();
+    const { handle, menage, programme } = await jusquAuBilanA6Mois();
     await handle.executeUpdate(bilanMesureUpdate, {
       args: [msg({ paiementLoyer: 'regulier' as const, situation: 'stable' as const, bailleurPresent: true, menagePresent: true, decision: 'glissement' as const, notes: 'dette de jeu soldée' })],
     });
@@ -315,11 +294,7 @@ describe('IML bail glissant : la fiche-bilan à la DDETS, la fiche de clôture a
       for (const t of ['Fiche de clôture', 'Issue Glissement du bail', 'Bail glissé au profit du ménage après 6 mois de sous-location', 'Durée de sous-location 6 mois', 'Bilan à 6 mois']) expect(fiche, a).toContain(t);
       sansSecret(fiche, `la fiche de clôture de ${a}`);
     }
-    const etat = await jusqua(handle, (x) => !!x.cloture);
+    const etat = await jusqua(handle, (x) => !!x.cloture, 'clôture');
     expect(etat.details.ficheCloture).toMatchObject({ issue: 'glissement_du_bail', dureeSousLocationMois: 6 });
-    const fin = Date.now() + 15_000;
-    while ((await handle.describe()).status.name === 'RUNNING' && Date.now() < fin) await new Promise((r) => setTimeout(r, 50));
-    await repos(file);
-    await terminer(file);
   });
 });

@@ -3,12 +3,15 @@ import {
   ajouterDuree,
   comparerDurees,
   dateEnFrancais,
+  depuisHeureDeParis,
   heureDeParis,
   dureeEnFrancais,
   estDureeIso,
   lireDuree,
   retirerDuree,
 } from '../workflows/blocs/duree';
+import { treveHivernale } from '../workflows/protocole-post-resiliation';
+import { moisEntre, motifLoyer } from '../workflows/iml-bail-glissant';
 
 const utc = (iso: string) => new Date(iso);
 const jour = (d: Date) => d.toISOString().slice(0, 10);
@@ -48,8 +51,8 @@ describe('ajouterDuree', () => {
     expect(jour(ajouterDuree(utc('2028-02-29T10:00:00Z'), 'P4Y'))).toBe('2032-02-29');
   });
 
-  it('garde le jour du mois quand il existe, et l’heure', () => {
-    expect(ajouterDuree(utc('2027-03-15T09:45:00Z'), 'P1M').toISOString()).toBe('2027-04-15T09:45:00.000Z');
+  it('garde le jour du mois quand il existe, et l’heure de Paris (15 mars 10 h 45 → 15 avril 10 h 45, passé à l’heure d’été)', () => {
+    expect(ajouterDuree(utc('2027-03-15T09:45:00Z'), 'P1M').toISOString()).toBe('2027-04-15T08:45:00.000Z');
     expect(jour(ajouterDuree(utc('2027-03-31T10:00:00Z'), 'P1M'))).toBe('2027-04-30');
     expect(jour(ajouterDuree(utc('2027-11-30T10:00:00Z'), 'P3M'))).toBe('2028-02-29');
   });
@@ -60,7 +63,7 @@ describe('ajouterDuree', () => {
     expect(jour(ajouterDuree(utc('2027-01-10T10:00:00Z'), 'P2Y'))).toBe('2029-01-10');
   });
 
-  it('semaines, jours, heures et minutes en temps exact', () => {
+  it('semaines, jours (hors changement d’heure), heures et minutes en temps exact', () => {
     const depart = utc('2027-02-25T10:00:00Z');
     expect(ajouterDuree(depart, 'P3W').toISOString()).toBe('2027-03-18T10:00:00.000Z');
     expect(ajouterDuree(depart, 'P7D').toISOString()).toBe('2027-03-04T10:00:00.000Z');
@@ -166,5 +169,80 @@ describe('dateEnFrancais', () => {
     expect(heureDeParis(utc('2027-10-31T00:59:00Z')).toISOString()).toBe('2027-10-31T02:59:00.000Z');
     expect(heureDeParis(utc('2027-10-31T01:00:00Z')).toISOString()).toBe('2027-10-31T02:00:00.000Z');
     expect(dateEnFrancais(utc('2027-10-30T22:30:00Z'))).toBe('31 octobre 2027');
+  });
+});
+
+/**
+ * Les délais des programmes à des dates données : fins de mois, année bissextile, fin d'année,
+ * changements d'heure à Paris (derniers dimanches de mars et d'octobre), bornes de la trêve
+ * hivernale. Chaque cas dit dans son nom la date qu'il utilise.
+ */
+describe('délais à des dates données (heure de Paris)', () => {
+  const paris = (d: Date) => heureDeParis(d).toISOString().slice(0, 16).replace('T', ' ');
+  it.each([
+    ['31 janvier 2027 10:00', '2027-01-31T09:00:00Z', 'P1M', '2027-02-28 10:00'],
+    ['28 février 2027 10:00', '2027-02-28T09:00:00Z', 'P1M', '2027-03-28 10:00'],
+    ['29 février 2028 10:00', '2028-02-29T09:00:00Z', 'P1M', '2028-03-29 10:00'],
+    ['30 avril 2027 10:00', '2027-04-30T08:00:00Z', 'P1M', '2027-05-30 10:00'],
+    ['31 mai 2027 10:00', '2027-05-31T08:00:00Z', 'P1M', '2027-06-30 10:00'],
+    ['31 décembre 2026 10:00', '2026-12-31T09:00:00Z', 'P1M', '2027-01-31 10:00'],
+    ['31 décembre 2026 23:30', '2026-12-31T22:30:00Z', 'P1W', '2027-01-07 23:30'],
+    ['31 décembre 2026 10:00', '2026-12-31T09:00:00Z', 'P2M', '2027-02-28 10:00'],
+    ['samedi 27 mars 2027 23:30, veille du passage à l’heure d’été', '2027-03-27T22:30:00Z', 'P1D', '2027-03-28 23:30'],
+    ['samedi 27 mars 2027 23:30, veille du passage à l’heure d’été', '2027-03-27T22:30:00Z', 'P1W', '2027-04-03 23:30'],
+    ['dimanche 28 mars 2027 01:30, une heure avant le passage', '2027-03-28T00:30:00Z', 'PT2H', '2027-03-28 04:30'],
+    ['samedi 30 octobre 2027 23:30, veille du retour à l’heure d’hiver', '2027-10-30T21:30:00Z', 'P1D', '2027-10-31 23:30'],
+    ['samedi 30 octobre 2027 23:30, veille du retour à l’heure d’hiver', '2027-10-30T21:30:00Z', 'P3W', '2027-11-20 23:30'],
+    ['dimanche 25 octobre 2026 01:30, avant le retour à l’heure d’hiver', '2026-10-24T23:30:00Z', 'PT2H', '2026-10-25 02:30'],
+  ])('%s + %s', (_nom, depart, duree, attendu) => {
+    const fin = ajouterDuree(new Date(depart), duree);
+    expect(paris(fin)).toBe(attendu);
+    // Le chemin inverse ramène au départ (hors jours raccourcis par la fin de mois).
+    if (!/M|Y/.test(duree.replace(/T.*$/, ''))) expect(retirerDuree(fin, duree).toISOString()).toBe(new Date(depart).toISOString());
+  });
+
+  it.each([
+    ['samedi 27 mars 2027 23:30 (heure d’hiver), le dimanche 28 mars 2027 à 3 h passe à l’heure d’été', '2027-03-27T22:30:00Z', 'P7D', '3 avril 2027'],
+    ['samedi 30 octobre 2027 23:30 (heure d’été)', '2027-10-30T21:30:00Z', 'P7D', '6 novembre 2027'],
+    ['31 décembre 2026 23:30', '2026-12-31T22:30:00Z', 'P1M', '31 janvier 2027'],
+  ])('la date annoncée dans les courriels : %s + %s → %s', (_nom, depart, duree, attendu) => {
+    expect(dateEnFrancais(ajouterDuree(new Date(depart), duree))).toBe(attendu);
+  });
+
+  it('une heure qui n’existe pas à Paris (28 mars 2027, 2 h 30) devient 3 h 30 ; une heure vécue deux fois (31 octobre 2027, 2 h 30), la première', () => {
+    expect(new Date(depuisHeureDeParis(Date.parse('2027-03-28T02:30:00Z'))).toISOString()).toBe('2027-03-28T01:30:00.000Z');
+    expect(new Date(depuisHeureDeParis(Date.parse('2027-10-31T02:30:00Z'))).toISOString()).toBe('2027-10-31T00:30:00.000Z');
+  });
+
+  it.each([
+    ['31 octobre 2026 23:59 à Paris', '2026-10-31T22:59:00Z', { enCours: false, prochaine: '2026-11-01' }],
+    ['1er novembre 2026 00:00 à Paris (23:00 UTC la veille)', '2026-10-31T23:00:00Z', { enCours: true, jusquau: '2027-03-31' }],
+    ['31 décembre 2026 23:30 à Paris', '2026-12-31T22:30:00Z', { enCours: true, jusquau: '2027-03-31' }],
+    ['1er janvier 2027 à Paris', '2027-01-01T09:00:00Z', { enCours: true, jusquau: '2027-03-31' }],
+    ['31 mars 2027 23:59 à Paris (heure d’été)', '2027-03-31T21:59:00Z', { enCours: true, jusquau: '2027-03-31' }],
+    ['1er avril 2027 00:00 à Paris (22:00 UTC la veille)', '2027-03-31T22:00:00Z', { enCours: false, prochaine: '2027-11-01' }],
+  ])('trêve hivernale le %s', (_nom, instant, attendu) => {
+    expect(treveHivernale(new Date(instant))).toEqual(attendu);
+  });
+});
+
+describe('mois de sous-location et loyers échus (IML) à des dates données', () => {
+  const minuitParis = (j: string) => new Date(depuisHeureDeParis(Date.parse(`${j}T00:00:00Z`)));
+  it.each([
+    ['2 décembre 2026 → 2 juin 2027 (heure d’été entre-temps)', '2026-12-02', '2027-06-02', 6],
+    ['2 décembre 2026 → 1er juin 2027', '2026-12-02', '2027-06-01', 5],
+    ['31 octobre 2027 → 30 avril 2028 (mois court)', '2027-10-31', '2028-04-30', 6],
+    ['29 février 2028 → 28 février 2029', '2028-02-29', '2029-02-28', 12],
+    ['31 décembre 2026 → 31 décembre 2027', '2026-12-31', '2027-12-31', 12],
+    ['15 mars 2027 → 14 mars 2027 (avant le début)', '2027-03-15', '2027-03-14', 0],
+  ])('%s : %i mois', (_nom, a, b, n) => {
+    expect(moisEntre(minuitParis(a), minuitParis(b))).toBe(n);
+  });
+
+  it('le loyer de janvier 2028 est échu le 1er janvier 2028 à 0 h 30 à Paris (31 décembre 23 h 30 UTC)', () => {
+    const debut = minuitParis('2027-10-01');
+    expect(motifLoyer('2028-01', debut, new Date('2027-12-31T23:30:00Z'))).toBeUndefined();
+    expect(motifLoyer('2028-02', debut, new Date('2027-12-31T23:30:00Z'))).toBe('Le loyer de 2028-02 n’est pas encore échu.');
+    expect(motifLoyer('2027-09', debut, new Date('2027-12-31T23:30:00Z'))).toContain('antérieur au début');
   });
 });

@@ -1,12 +1,16 @@
 /**
- * Parcours « IML sortie de structure, bail glissant » (concarneau-iml) sur le serveur à saut de
- * temps : candidature, validation SIAO (refus, silence), file des mesures agréées sous quota,
- * logement, loyers, bilans à 6 et 10 mois avec leur fiche-bilan à la DDETS, glissement à 12 mois,
- * glissement anticipé, prolongation bornée à 18 mois, fin avec orientation, confidentialité.
+ * Parcours « IML sortie de structure, bail glissant » (concarneau-iml) sur le vrai serveur Temporal,
+ * avec le saut de temps par parcours : candidature, validation SIAO (refus, silence), file des
+ * mesures agréées sous quota, logement, loyers, bilans à 6 et 10 mois avec leur fiche-bilan à la
+ * DDETS, glissement à 12 mois, glissement anticipé, prolongation bornée à 18 mois, fin avec
+ * orientation, confidentialité.
  *
  * Chaque test a sa copie du programme (identifiant propre) : sa file de mesures est à lui seul.
+ * Le temps n'avance que pour la mesure d'un test, jusqu'aux dates qu'elle a fixées elle-même (début
+ * de la sous-location, jalons des bilans, terme, fin de prolongation, rappels du SIAO) ; la file du
+ * programme (`file-iml--…`) garde son horloge.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { WorkflowNotFoundError, type WorkflowHandle } from '@temporalio/client';
 import { SA } from '../domain/attributs-recherche';
 import { etatQuery, cloreAnticipeUpdate, repondreValidationUpdate } from '../domain/messages';
@@ -33,11 +37,14 @@ import {
 import type { EtatParcours, Programme } from '../domain/vocabulaire';
 import { creerAnnuaire } from '../personnel/annuaire';
 import { impayesConsecutifs, motifCandidature } from '../workflows/iml-bail-glissant';
+import { ajouterDuree, heureDeParis } from '../workflows/blocs/duree';
 import type { CourrielRecu } from '../dev/mail-catcher';
 import { PARCOURS_IML } from '../api/parcours-iml';
-import { CATALOGUE, PERSONNEL, menageEssai, monterBanc, repos, requete, terminer, type Banc } from './outils/environnement';
+import { CATALOGUE, PERSONNEL, apres, avancerJusqua, echeanceSuivie, heureDuParcours, jusqua as jusquaEtat, menageEssai, monterBanc, repos, requete, type Banc } from './outils/environnement';
 
 const BASE = CATALOGUE.trouver('concarneau-iml')!;
+/** Les jalons des bilans de mesure du programme (P6M, avec décision ; P10M). */
+const [BILAN_DECISION, BILAN_TERME] = BASE.jalons.bilans! as [string, string];
 const NOMS = ['glissement', 'anticipe', 'prolongation', 'orientation', 'plafond', 'refus-siao', 'siao-muet', 'quota', 'loyers', 'etapes'] as const;
 const idDe = (nom: (typeof NOMS)[number]) => `concarneau-iml-${nom}`;
 function programme(nom: (typeof NOMS)[number], modifier?: (p: Programme) => void): Programme {
@@ -75,12 +82,7 @@ const CANDIDATURE: Candidature = {
   notes: 'Sortie de violences conjugales, suivi addiction en cours',
 };
 
-/**
- * `tacheMax` : délai d'une tâche de workflow. Le worker des essais n'a pas de cache : une requête
- * reçue pendant qu'une tâche du même parcours est en cours est perdue, et reprise seulement après
- * ce délai (10 s par défaut). Les essais à plusieurs parcours concurrents le raccourcissent.
- */
-async function lancer(p: Programme, o: { candidature?: Candidature | null; tacheMax?: string } = {}) {
+async function lancer(p: Programme, o: { candidature?: Candidature | null } = {}) {
   const menage = menageEssai();
   const entree: EntreeIml = {
     programme: p,
@@ -93,42 +95,58 @@ async function lancer(p: Programme, o: { candidature?: Candidature | null; tache
     taskQueue: banc.taskQueue,
     workflowId: `${p.id}--${menage.reference}`,
     args: [entree],
-    ...(o.tacheMax ? { workflowTaskTimeout: o.tacheMax } : {}),
   });
   return { handle, ref: menage.reference };
 }
 
-async function jusqua(handle: WorkflowHandle, predicat: (e: EtatParcours) => boolean, ms = 25_000): Promise<EtatParcours> {
-  const fin = Date.now() + ms;
-  for (;;) {
-    await repos(handle); // voir auRepos : pas de requête pendant une tâche du parcours
-    const e = await handle.query(etatQuery);
-    if (predicat(e)) return e;
-    if (Date.now() > fin) throw new Error(`État attendu jamais atteint ; étape : ${e.etape}, journal : ${e.journal.map((x) => x.type).join(', ')}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-const etape = (handle: WorkflowHandle, nom: string) => jusqua(handle, (e) => e.etape === nom);
+const jusqua = (handle: WorkflowHandle, predicat: (e: EtatParcours) => boolean, attendu?: string) => jusquaEtat(handle, predicat, attendu);
+const etape = (handle: WorkflowHandle, nom: string) => jusquaEtat(handle, (e) => e.etape === nom, `étape « ${nom} »`);
+const cloture = (handle: WorkflowHandle) => jusquaEtat(handle, (e) => !!e.cloture, 'clôture');
 const msg = <T extends object>(x: T, par = 'ts.alice') => ({ requestId: requete(), par, ...x });
 const dossier = (ref: string) => (m: CourrielRecu) => m.sujet.includes(ref);
 const recu = (a: string, ref: string, debutSujet: string) =>
   banc.courriels.waitFor((m) => m.a.includes(a) && dossier(ref)(m) && m.sujet.startsWith(debutSujet), { timeoutMs: 25_000 });
 const refus = (p: Promise<unknown>) => p.then(() => undefined, (e) => e?.cause?.message as string);
 
-/** Avance l'horloge, les parcours donnés (mesures, file) étant au repos avant et après. */
-async function avancer(handles: WorkflowHandle[], duree: string) {
-  for (const h of handles) await repos(h);
-  await banc.env.sleep(duree);
-  for (const h of handles) await repos(h);
+// ---- Le temps de la mesure : les dates qu'elle a fixées elle-même ---------------------------------
+
+/** Aujourd'hui pour ce parcours : le jour à Paris de son heure à lui (AAAA-MM-JJ). */
+const aujourdhui = async (handle: WorkflowHandle) => heureDeParis(await heureDuParcours(handle)).toISOString().slice(0, 10);
+/** Avance l'horloge du parcours (lui seul) juste après une date. */
+const avancerApres = (handle: WorkflowHandle, date: Date | string) => avancerJusqua(banc, handle, apres(date));
+
+interface DatesMesure {
+  debut: string;
+  glissementPrevuLe: string;
+  limite: string;
+}
+/** Les dates de la mesure, telles que le parcours les a fixées au début de la sous-location. */
+async function datesMesure(handle: WorkflowHandle): Promise<DatesMesure> {
+  return (await jusqua(handle, (e) => !!e.details.mesure, 'dates de la mesure')).details.mesure as DatesMesure;
+}
+/** Juste après le jalon (P6M, P10M) compté depuis le début de la sous-location : le bilan est attendu. */
+async function jusquAuBilan(handle: WorkflowHandle, jalon: string) {
+  await avancerApres(handle, ajouterDuree(new Date((await datesMesure(handle)).debut), jalon));
+  await echeanceSuivie(handle, `bilan:${jalon}`);
+  return etape(handle, 'bilan_mesure');
+}
+/** Juste après le terme de la mesure (12 mois, puis fin de la dernière prolongation) : les conditions sont à évaluer. */
+async function jusquAuTermeFixe(handle: WorkflowHandle) {
+  const e = await handle.query(etatQuery);
+  const prolongations = (e.details.prolongations ?? []) as Array<{ jusquau: string }>;
+  await avancerApres(handle, prolongations.at(-1)?.jusquau ?? (await datesMesure(handle)).glissementPrevuLe);
+  return etape(handle, 'evaluation_glissement');
 }
 
 /** Attend qu'un parcours soit terminé de lui-même (ses dernières activités comprises). */
-async function fini(handle: WorkflowHandle, ms = 15_000) {
-  const fin = Date.now() + ms;
-  while ((await handle.describe()).status.name === 'RUNNING') {
-    if (Date.now() > fin) throw new Error(`${handle.workflowId} ne se termine pas`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+async function fini(handle: WorkflowHandle, ms = 30_000) {
+  await vi.waitFor(
+    async () => {
+      const d = await handle.describe();
+      if (d.status.name === 'RUNNING') throw new Error(`${handle.workflowId} ne se termine pas (${d.raw.pendingActivities?.length ?? 0} activité(s) en cours)`);
+    },
+    { timeout: ms, interval: 50 },
+  );
 }
 
 /** Clôture anticipée par la coordination, jusqu'à la fin du parcours (la place est rendue). */
@@ -137,66 +155,58 @@ async function clore(handle: WorkflowHandle) {
   await fini(handle);
 }
 
-/** La file d'un programme, au repos et vide, est arrêtée (elle ne se termine jamais d'elle-même). */
-async function arreterFile(p: Programme) {
-  await jusquaFile(p, (f) => f.actives.length === 0 && f.file.length === 0);
-  await auRepos(fileDe(p));
-  await terminer(fileDe(p));
-}
-
 /** L'étape d'un parcours lue dans ses attributs de recherche (sans tâche de workflow). */
 async function etapeSA(handle: WorkflowHandle, nom: string, ms = 15_000) {
-  const fin = Date.now() + ms;
-  for (;;) {
-    const etape = (await handle.describe()).typedSearchAttributes.get(SA.etape);
-    if (etape === nom) return;
-    if (Date.now() > fin) throw new Error(`${handle.workflowId} : étape ${etape}, ${nom} attendue`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-/**
- * Attend qu'un parcours soit au repos et le reste un instant (historique inchangé) : le worker des
- * essais n'a pas de cache, et une requête reçue pendant une tâche du même parcours est perdue
- * (reprise seulement au délai de la tâche).
- */
-async function auRepos(handle: WorkflowHandle, ms = 15_000) {
-  const fin = Date.now() + ms;
-  let avant = -1;
-  while (Date.now() < fin) {
-    const d = await handle.describe();
-    const calme = !d.raw.pendingActivities?.length && !d.raw.pendingWorkflowTask;
-    if (calme && d.historyLength === avant) return;
-    avant = calme ? d.historyLength : -1;
-    await new Promise((r) => setTimeout(r, 150));
-  }
+  await vi.waitFor(
+    async () => {
+      const x = (await handle.describe()).typedSearchAttributes.get(SA.etape);
+      if (x !== nom) throw new Error(`${handle.workflowId} : étape ${x} dans les attributs de recherche, ${nom} attendue`);
+    },
+    { timeout: ms, interval: 50 },
+  );
 }
 
 const fileDe = (p: Programme) => banc.env.client.workflow.getHandle(idFileIml(p.id));
 const etatFile = (p: Programme): Promise<EtatFileIml> => fileDe(p).query(fileImlQuery);
-async function jusquaFile(p: Programme, predicat: (f: EtatFileIml) => boolean, ms = 15_000): Promise<EtatFileIml> {
-  const fin = Date.now() + ms;
-  for (;;) {
-    await auRepos(fileDe(p)).catch(() => undefined);
-    const f = await etatFile(p).catch(() => undefined);
-    if (f) {
-      expect(f.actives.length).toBeLessThanOrEqual(f.quota); // jamais plus de mesures actives que le quota
-      if (predicat(f)) return f;
-    }
-    if (Date.now() > fin) throw new Error(`File attendue jamais atteinte : ${JSON.stringify(f)}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+/** Attend que la file du programme vérifie `predicat` ; jamais plus de mesures actives que le quota, à aucune lecture. */
+async function jusquaFile(p: Programme, predicat: (f: EtatFileIml) => boolean, attendu = 'état de la file attendu', ms = 30_000): Promise<EtatFileIml> {
+  let auDela: EtatFileIml | undefined;
+  const f = await vi.waitFor(
+    async () => {
+      const x = await etatFile(p);
+      if (x.actives.length > x.quota) auDela ??= x;
+      if (!predicat(x)) throw new Error(`${idFileIml(p.id)} : ${attendu} jamais atteint ; file : ${JSON.stringify({ actives: x.actives.map((a) => a.mesure), file: x.file.map((m) => m.mesure), compteurs: x.compteurs })}`);
+      return x;
+    },
+    { timeout: ms, interval: 50 },
+  );
+  expect(auDela, 'plus de mesures actives que le quota').toBeUndefined();
+  return f;
 }
+/**
+ * La file du programme démarrée à l'heure de la mesure, qui a avancé seule : en production, une
+ * seule horloge, et la place ne peut pas être accordée avant la validation de la candidature.
+ */
+async function fileAlHeureDe(p: Programme, handle: WorkflowHandle) {
+  await banc.env.client.workflow.start('fileIml', {
+    taskQueue: banc.taskQueue,
+    workflowId: idFileIml(p.id),
+    args: [{ programmeId: p.id, quota: p.quotas.mesuresActives ?? 1, versionProgramme: p.version }],
+  });
+  await avancerJusqua(banc, fileDe(p), await heureDuParcours(handle));
+}
+/** Toutes les places du programme rendues, plus personne en file. */
+const placesRendues = (p: Programme) => jusquaFile(p, (f) => f.actives.length === 0 && f.file.length === 0, 'file vide (places rendues)');
 
+async function demandeSiao(handle: WorkflowHandle) {
+  const e = await jusqua(handle, (x) => x.demandes.some((d) => d.role === 'siao' && d.statut === 'en_attente'), 'demande au SIAO en attente');
+  return e.demandes.find((d) => d.role === 'siao' && d.statut === 'en_attente')!;
+}
 async function repondreSiao(handle: WorkflowHandle, decision: 'approuve' | 'refuse', commentaire?: string) {
-  const e = await jusqua(handle, (x) => x.demandes.some((d) => d.role === 'siao' && d.statut === 'en_attente'));
-  const demande = e.demandes.find((d) => d.role === 'siao' && d.statut === 'en_attente')!;
+  const demande = await demandeSiao(handle);
   await handle.executeUpdate(repondreValidationUpdate, { args: [{ requestId: requete(), par: 'partenaire:siao', demandeId: demande.id, role: 'siao', decision, commentaire }] });
 }
 
-async function aujourdhui(): Promise<string> {
-  return new Date(await banc.env.currentTimeMs()).toISOString().slice(0, 10);
-}
 const moisPlus = (date: string, n: number) => {
   const d = new Date(`${date.slice(0, 7)}-01T00:00:00Z`);
   d.setUTCMonth(d.getUTCMonth() + n);
@@ -218,12 +228,12 @@ const bilan = (x: Partial<BilanMesure> = {}) =>
   msg({ paiementLoyer: 'regulier' as const, situation: 'stable' as const, bailleurPresent: true, menagePresent: true, axes: ['budget' as const], notes: 'Rechute addiction évoquée, dette de jeu', ...x });
 const conditions = (x: Partial<ConditionsGlissement> = {}) => msg({ loyerPayeRegulierement: true, situationStable: true, decision: 'glissement' as const, ...x });
 
-/** Lancement, validation SIAO, place, logement : la sous-location commence aujourd'hui. */
+/** Lancement, validation SIAO, place, logement : la sous-location commence le jour même (du parcours). */
 async function jusquALaSousLocation(p: Programme) {
   const { handle, ref } = await lancer(p);
   await repondreSiao(handle, 'approuve');
   await etape(handle, 'recherche_logement');
-  const debut = await aujourdhui();
+  const debut = await aujourdhui(handle);
   await handle.executeUpdate(logementUpdate, { args: [logement(debut)] });
   await etape(handle, 'sous_location');
   return { handle, ref, debut };
@@ -231,16 +241,13 @@ async function jusquALaSousLocation(p: Programme) {
 
 /** Bilans à 6 mois (poursuite) et 10 mois, puis le terme des 12 mois : conditions à évaluer. */
 async function jusquAuTerme(handle: WorkflowHandle) {
-  await avancer([handle], '184 days');
-  await etape(handle, 'bilan_mesure');
+  await jusquAuBilan(handle, BILAN_DECISION);
   await handle.executeUpdate(bilanMesureUpdate, { args: [bilan({ decision: 'poursuivre' })] });
   await etape(handle, 'sous_location');
-  await avancer([handle], '124 days');
-  await etape(handle, 'bilan_mesure');
+  await jusquAuBilan(handle, BILAN_TERME);
   await handle.executeUpdate(bilanMesureUpdate, { args: [bilan({ bailleurPresent: false })] });
   await etape(handle, 'sous_location');
-  await avancer([handle], '60 days');
-  return etape(handle, 'evaluation_glissement');
+  return jusquAuTermeFixe(handle);
 }
 
 function sansSecret(courriels: CourrielRecu[]) {
@@ -293,7 +300,7 @@ describe('concarneau-iml', () => {
     expect((await jusquaFile(p, (f) => f.actives.length === 1)).actives.map((a) => a.mesure)).toEqual([handle.workflowId]);
     await recu(TS, ref, 'Mesure IML accordée');
 
-    const debut = await aujourdhui();
+    const debut = await aujourdhui(handle);
     expect(await refus(handle.executeUpdate(logementUpdate, { args: [logement(debut, { bailleur: { type: 'prive', nom: 'M. Le Goff', conventionne: false } })] }))).toBe(
       'Le bailleur doit avoir conventionné avec CCAS de Concarneau — gestion locative adaptée pour l’intermédiation locative (bail glissant).',
     );
@@ -304,8 +311,7 @@ describe('concarneau-iml', () => {
     await handle.executeUpdate(loyerUpdate, { args: [msg({ mois: debut.slice(0, 7), statut: 'paye' as const })] });
 
     // Bilan à 6 mois, avec le bailleur et le ménage, et sa décision.
-    await avancer([handle], '184 days');
-    await etape(handle, 'bilan_mesure');
+    await jusquAuBilan(handle, BILAN_DECISION);
     await recu(TS, ref, 'Bilan de mesure à 6 mois à tenir');
     expect(await refus(handle.executeUpdate(bilanMesureUpdate, { args: [bilan()] }))).toBe(
       'Le bilan de mesure à 6 mois se conclut par une décision : poursuivre la mesure 6 mois, ou faire glisser le bail.',
@@ -322,20 +328,18 @@ describe('concarneau-iml', () => {
     // Bilan à 10 mois : pas de décision ; les conditions du glissement s'évaluent au terme.
     await etape(handle, 'sous_location');
     expect(await refus(handle.executeUpdate(conditionsGlissementUpdate, { args: [conditions()] }))).toMatch(/^Les conditions du glissement s’évaluent au terme de la mesure \(le /);
-    await avancer([handle], '124 days');
-    await etape(handle, 'bilan_mesure');
+    await jusquAuBilan(handle, BILAN_TERME);
     expect(await refus(handle.executeUpdate(bilanMesureUpdate, { args: [bilan({ decision: 'glissement' })] }))).toMatch(/se prend au bilan à 6 mois/);
     await handle.executeUpdate(bilanMesureUpdate, { args: [bilan({ bailleurPresent: false })] });
     const fiche10 = await recu(DDETS, ref, 'Fiche-bilan IML : bilan de mesure à 10 mois');
     expect(fiche10.texte).not.toContain('Décision :');
 
     // 12 mois : conditions réunies, le bail glisse.
-    await avancer([handle], '60 days');
-    await etape(handle, 'evaluation_glissement');
+    await jusquAuTermeFixe(handle);
     await recu(TS, ref, 'Conditions du glissement à évaluer');
     expect(await refus(handle.executeUpdate(conditionsGlissementUpdate, { args: [conditions({ situationStable: false })] }))).toMatch(/^Le glissement suppose un loyer payé régulièrement/);
     await handle.executeUpdate(conditionsGlissementUpdate, { args: [conditions()] });
-    const etat = await jusqua(handle, (e) => !!e.cloture);
+    const etat = await cloture(handle);
     expect(etat.cloture!.issue).toBe('glissement_du_bail');
     expect(etat.details.glissement).toMatchObject({ moisDeSousLocation: 12, anticipe: false });
     expect((etat.details.bilans as unknown[]).length).toBe(2);
@@ -353,19 +357,18 @@ describe('concarneau-iml', () => {
     const partenaire = etat.journal.filter((e) => e.visibilite === 'partenaires').map((e) => e.resume).join('\n');
     for (const s of SECRETS) expect(partenaire).not.toContain(s);
     await fini(handle);
-    await arreterFile(p);
+    await placesRendues(p);
   });
 
   it('glissement anticipé décidé au bilan à 6 mois', async () => {
     const p = programme('anticipe');
     const { handle, ref } = await jusquALaSousLocation(p);
-    await avancer([handle], '184 days');
-    await etape(handle, 'bilan_mesure');
+    await jusquAuBilan(handle, BILAN_DECISION);
     expect(await refus(handle.executeUpdate(bilanMesureUpdate, { args: [bilan({ decision: 'glissement', paiementLoyer: 'irregulier' })] }))).toBe(
       'Le glissement suppose un loyer payé régulièrement et une situation stabilisée : sinon, la mesure est poursuivie.',
     );
     await handle.executeUpdate(bilanMesureUpdate, { args: [bilan({ decision: 'glissement' })] });
-    const etat = await jusqua(handle, (e) => !!e.cloture);
+    const etat = await cloture(handle);
     expect(etat.cloture!.issue).toBe('glissement_du_bail');
     expect(etat.details.glissement).toMatchObject({ moisDeSousLocation: 6, anticipe: true });
     expect((await recu(DDETS, ref, 'Fiche-bilan IML : bilan de mesure à 6 mois')).texte).toContain('Décision : glissement du bail sans attendre le terme de la mesure.');
@@ -373,7 +376,7 @@ describe('concarneau-iml', () => {
     expect((await recu(DDETS, ref, 'Fin de mesure IML : glissement du bail')).texte).toContain('décidé au bilan à 6 mois');
     expect(banc.courriels.messages().some((m) => dossier(ref)(m) && m.sujet.includes('10 mois'))).toBe(false);
     await fini(handle);
-    await arreterFile(p);
+    await placesRendues(p);
   });
 
   it('prolongation motivée puis glissement à son terme', async () => {
@@ -396,16 +399,15 @@ describe('concarneau-iml', () => {
     await recu(DDETS, ref, 'Mesure IML prolongée jusqu’au');
     expect(await refus(handle.executeUpdate(conditionsGlissementUpdate, { args: [conditions({ decision: 'prolongation', motif: 'Encore un peu de temps' })] }))).toMatch(/^Une prolongation court déjà jusqu’au /);
 
-    await avancer([handle], '124 days');
-    await etape(handle, 'evaluation_glissement');
+    await jusquAuTermeFixe(handle);
     await handle.executeUpdate(conditionsGlissementUpdate, { args: [conditions()] });
-    const etat = await jusqua(handle, (e) => !!e.cloture);
+    const etat = await cloture(handle);
     expect(etat.cloture!.issue).toBe('glissement_du_bail');
     expect(etat.details.glissement).toMatchObject({ moisDeSousLocation: 16, anticipe: false });
     expect(etat.details.ficheCloture).toMatchObject({ prolongations: 1 });
     sansSecret(courrielsPartenaires(ref));
     await fini(handle);
-    await arreterFile(p);
+    await placesRendues(p);
   });
 
   it('prolongation puis fin de mesure avec orientation : partenaires informés sans rien de confidentiel', async () => {
@@ -414,15 +416,14 @@ describe('concarneau-iml', () => {
     await jusquAuTerme(handle);
     await handle.executeUpdate(conditionsGlissementUpdate, { args: [conditions({ situationStable: false, decision: 'prolongation', motif: 'Rechute addiction, cure prévue' })] });
     await etape(handle, 'prolongation');
-    await avancer([handle], '185 days');
-    await etape(handle, 'evaluation_glissement');
+    await jusquAuTermeFixe(handle);
     expect(await refus(handle.executeUpdate(conditionsGlissementUpdate, { args: [conditions({ situationStable: false, decision: 'fin_avec_orientation', motif: 'Besoin d’un cadre plus soutenant' })] }))).toBe(
       'Une fin de mesure avec orientation précise le dispositif vers lequel le ménage est orienté.',
     );
     await handle.executeUpdate(conditionsGlissementUpdate, {
       args: [conditions({ situationStable: false, decision: 'fin_avec_orientation', motif: 'Besoin d’un cadre plus soutenant après la cure', orientation: { dispositif: 'pension_de_famille', precision: 'Maison relais de Concarneau' } })],
     });
-    const etat = await jusqua(handle, (e) => !!e.cloture);
+    const etat = await cloture(handle);
     expect(etat.cloture).toMatchObject({ issue: 'fin_avec_orientation', motif: 'Orientation : pension de famille' });
     expect(etat.details.orientation).toEqual({ dispositif: 'pension_de_famille' });
     expect((await recu(BAILLEUR_LOGEMENT, ref, 'Fin de la mesure IML sans glissement du bail')).texte).toContain('revient vers vous');
@@ -431,7 +432,7 @@ describe('concarneau-iml', () => {
     sansSecret(courrielsPartenaires(ref));
     for (const m of courrielsPartenaires(ref)) expect(m.texte).not.toContain('Maison relais');
     await fini(handle);
-    await arreterFile(p);
+    await placesRendues(p);
   });
 
   it('une prolongation au-delà de 18 mois de sous-location est refusée avec sa raison', async () => {
@@ -444,23 +445,22 @@ describe('concarneau-iml', () => {
     );
     await handle.executeUpdate(conditionsGlissementUpdate, { args: [conditions({ decision: 'prolongation', motif })] }); // 6 mois (programme)
     await etape(handle, 'prolongation');
-    await avancer([handle], '185 days');
-    await etape(handle, 'evaluation_glissement');
+    await jusquAuTermeFixe(handle);
     expect(await refus(handle.executeUpdate(conditionsGlissementUpdate, { args: [conditions({ decision: 'prolongation', dureeMois: 1, motif })] }))).toMatch(
       /^La durée maximale de 18 mois de sous-location est atteinte \(le .+\) : plus de prolongation possible\./,
     );
     await handle.executeUpdate(conditionsGlissementUpdate, { args: [conditions()] });
-    const etat = await jusqua(handle, (e) => !!e.cloture);
+    const etat = await cloture(handle);
     expect(etat.details.glissement).toMatchObject({ moisDeSousLocation: 18 });
     await fini(handle);
-    await arreterFile(p);
+    await placesRendues(p);
   });
 
   it('refus du SIAO : le parcours se clôt avec le motif, aucune place n’est demandée', async () => {
     const p = programme('refus-siao');
     const { handle, ref } = await lancer(p);
     await repondreSiao(handle, 'refuse', 'Orientation vers une pension de famille plus adaptée');
-    const etat = await jusqua(handle, (e) => !!e.cloture);
+    const etat = await cloture(handle);
     expect(etat.cloture).toMatchObject({ issue: 'refus_siao', motif: 'Orientation vers une pension de famille plus adaptée' });
     expect((await recu(TS, ref, 'Candidature IML refusée par le SIAO')).texte).toContain('Orientation vers une pension de famille plus adaptée');
     await expect(fileDe(p).describe()).rejects.toBeInstanceOf(WorkflowNotFoundError);
@@ -473,11 +473,16 @@ describe('concarneau-iml', () => {
     expect(await refus(handle.executeUpdate(decisionSiaoUpdate, { args: [msg({ decision: 'validee' as const }, 'coord.essai')] }))).toBe(
       'Ce message n’est pas attendu à l’étape « Validation de la candidature par la commission SIAO ».',
     );
-    await avancer([handle], '8 days');
+    // Les rappels aux intervalles du programme depuis l'envoi de la demande, puis son échéance.
+    const demande = await demandeSiao(handle);
+    const [rappel1, rappel2] = BASE.rappelsValidation.map((r) => ajouterDuree(new Date(demande.envoyeeLe), r)) as [Date, Date];
+    const rappelsSiao = () => banc.courriels.messages().filter((m) => m.a.includes(SIAO) && dossier(ref)(m) && m.sujet.startsWith('Rappel —'));
+    expect(rappelsSiao()).toHaveLength(0);
+    await avancerApres(handle, rappel1);
     await recu(SIAO, ref, 'Rappel — Validation d’une candidature');
-    await avancer([handle], '7 days');
-    await banc.courriels.waitFor(() => banc.courriels.messages().filter((m) => m.a.includes(SIAO) && dossier(ref)(m) && m.sujet.startsWith('Rappel —')).length === 2);
-    await avancer([handle], '17 days');
+    await avancerApres(handle, rappel2);
+    await vi.waitFor(() => expect(rappelsSiao()).toHaveLength(2));
+    await avancerApres(handle, demande.echeance);
     const escalade = await recu(COORDINATION, ref, 'Sans réponse : Validation d’une candidature');
     expect(escalade.texte).toContain('n’a pas répondu');
     let etat = await etape(handle, 'decision_siao');
@@ -487,12 +492,13 @@ describe('concarneau-iml', () => {
     );
     expect(tardive).toMatch(/^Cette demande est close depuis le /);
     expect(await refus(handle.executeUpdate(decisionSiaoUpdate, { args: [msg({ decision: 'refusee' as const }, 'coord.essai')] }))).toBe('Le motif du refus de la commission SIAO est requis.');
+    await fileAlHeureDe(p, handle);
     await handle.executeUpdate(decisionSiaoUpdate, { args: [msg({ decision: 'validee' as const, motif: 'Validée en commission du 14' }, 'coord.essai')] });
     etat = await etape(handle, 'recherche_logement');
     expect(etat.details.validationSiao).toMatchObject({ par: 'coordination (décision de la commission)' });
     expect(etat.echeances.find((x) => x.id === 'decision_siao')!.statut).toBe('tenue');
     await clore(handle);
-    await arreterFile(p);
+    await placesRendues(p);
   });
 
   it('loyers impayés : alerte à la coordination au 2e mois impayé consécutif, une fois par série ; le glissement est alors refusé', async () => {
@@ -503,7 +509,7 @@ describe('concarneau-iml', () => {
       expect(await refus(handle.executeUpdate(loyerUpdate, { args: [msg({ mois: '2027-01', statut: 'paye' as const })] }))).toBe(
         'Ce message n’est pas attendu à l’étape « Recherche du logement (bail principal et sous-location) ».',
       );
-      const debut = await aujourdhui();
+      const debut = await aujourdhui(handle);
       await handle.executeUpdate(logementUpdate, { args: [logement(debut)] });
       await etape(handle, 'sous_location');
       return { handle, ref, debut };
@@ -511,8 +517,7 @@ describe('concarneau-iml', () => {
     const loyer = (n: number, statut: 'paye' | 'partiel' | 'impaye') => handle.executeUpdate(loyerUpdate, { args: [msg({ mois: moisPlus(debut, n), statut })] });
     expect(await refus(loyer(-1, 'paye'))).toBe(`Le loyer de ${moisPlus(debut, -1)} est antérieur au début de la sous-location (${debut.slice(0, 7)}).`);
     expect(await refus(loyer(1, 'paye'))).toBe(`Le loyer de ${moisPlus(debut, 1)} n’est pas encore échu.`);
-    await avancer([handle], '184 days');
-    await etape(handle, 'bilan_mesure');
+    await jusquAuBilan(handle, BILAN_DECISION);
     await loyer(0, 'paye');
     expect((await loyer(1, 'impaye')).impayesConsecutifs).toBe(1);
     await loyer(2, 'partiel');
@@ -529,7 +534,7 @@ describe('concarneau-iml', () => {
     const etat = await handle.query(etatQuery);
     expect(etat.details.loyers).toEqual({ payes: 1, partiels: 1, impayes: 4, impayesConsecutifs: 3 });
     await clore(handle);
-    await arreterFile(p);
+    await placesRendues(p);
   });
 
   it('candidature complétée par message ; messages hors étape refusés ; un même message appliqué une fois', async () => {
@@ -537,7 +542,7 @@ describe('concarneau-iml', () => {
     const { handle } = await lancer(p, { candidature: null });
     await etape(handle, 'candidature');
     expect(await refus(handle.executeUpdate(bilanMesureUpdate, { args: [bilan()] }))).toBe('Aucun bilan de mesure n’est attendu pour le moment.');
-    expect(await refus(handle.executeUpdate(logementUpdate, { args: [logement(await aujourdhui())] }))).toBe('Ce message n’est pas attendu à l’étape « Candidature du ménage hébergé ».');
+    expect(await refus(handle.executeUpdate(logementUpdate, { args: [logement(await aujourdhui(handle))] }))).toBe('Ce message n’est pas attendu à l’étape « Candidature du ménage hébergé ».');
     expect(await refus(handle.executeUpdate(candidatureUpdate, { args: [msg({ ...CANDIDATURE, pretASortir: false })] }))).toBe('Le ménage doit être jugé « prêt à sortir » vers le logement.');
     const c = msg({ ...CANDIDATURE, structure: 'pension_de_famille' as const });
     await handle.executeUpdate(candidatureUpdate, { args: [c] });
@@ -553,7 +558,7 @@ describe('concarneau-iml', () => {
 
     // Lancée avec une candidature non recevable : clôture « non éligible » avec la raison.
     const { handle: h2 } = await lancer(p, { candidature: { ...CANDIDATURE, budgetTravaille: false } });
-    const fin = await jusqua(h2, (e) => !!e.cloture);
+    const fin = await cloture(h2);
     expect(fin.cloture).toMatchObject({ issue: 'non_eligible', motif: 'La question du budget doit avoir été travaillée en amont avec le ménage.' });
   });
   it('quota : 3 places pour 5 candidatures validées ensemble ; jamais plus de 3 mesures actives, file dans l’ordre, chacun démarre à son tour', async () => {
@@ -564,9 +569,8 @@ describe('concarneau-iml', () => {
       taskQueue: banc.taskQueue,
       workflowId: idFileIml(p.id),
       args: [{ programmeId: p.id, quota: 3, versionProgramme: p.version, seuilHistorique: 40 }],
-      workflowTaskTimeout: '2s',
     });
-    const mesures = await Promise.all([1, 2, 3, 4, 5].map(() => lancer(p, { tacheMax: '2s' })));
+    const mesures = await Promise.all([1, 2, 3, 4, 5].map(() => lancer(p)));
     await Promise.all(mesures.map((m) => repondreSiao(m.handle, 'approuve')));
     let f = await jusquaFile(p, (x) => x.actives.length === 3 && x.file.length === 2);
     expect(f.compteurs.demandes).toBe(5);
@@ -585,6 +589,7 @@ describe('concarneau-iml', () => {
       client.signalWithStart('fileIml', { ...depart, signal: demanderPlaceSignal, signalArgs: [{ mesure: x.mesure, execution: x.execution, reference: x.reference, demandeeLe: x.depuis, quota: 3, versionProgramme: p.version }] });
     await demande({ ...active, depuis: active.demandeeLe });
     await demande(f.file[0]!);
+    await repos(fileDe(p)); // les deux signaux appliqués
     f = await jusquaFile(p, () => true);
     expect(f.actives).toHaveLength(3);
     expect(f.file.map((x) => x.mesure)).toEqual([premier, second]);
@@ -601,7 +606,7 @@ describe('concarneau-iml', () => {
     await etapeSA(handleDe(second), 'file_attente');
 
     // Une sixième candidature validée plus tard se place derrière.
-    const sixieme = await lancer(p, { tacheMax: '2s' });
+    const sixieme = await lancer(p);
     await repondreSiao(sixieme.handle, 'approuve');
     await etapeSA(sixieme.handle, 'file_attente');
     f = await jusquaFile(p, (x) => x.file.length === 2);
@@ -611,6 +616,7 @@ describe('concarneau-iml', () => {
     const h1Execution = (await h1.describe()).runId;
     await client.signalWithStart('fileIml', { ...depart, signal: libererPlaceSignal, signalArgs: [{ mesure: h1.workflowId, execution: h1Execution, motif: 'menage_met_fin' }] });
     await demande({ mesure: h1.workflowId, execution: h1Execution, reference: active.reference, depuis: active.demandeeLe });
+    await repos(fileDe(p)); // les deux signaux appliqués
     f = await jusquaFile(p, () => true);
     expect(f.actives).toHaveLength(3);
     expect(f.file).toHaveLength(2);
@@ -635,10 +641,9 @@ describe('concarneau-iml', () => {
     const ouvertes = mesures.filter((m) => !(m.handle === h1 || m.handle === h2));
     expect(ouvertes.map((m) => m.handle.workflowId).sort()).toEqual(f.actives.map((a) => a.mesure).sort());
     for (const m of ouvertes) {
-      await repos(m.handle);
       expect((await m.handle.query(etatQuery)).details.place).toBeDefined();
       await clore(m.handle);
     }
-    await arreterFile(p);
+    await placesRendues(p);
   });
 });

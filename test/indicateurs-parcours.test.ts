@@ -1,31 +1,34 @@
 /**
- * Indicateurs tirés de vrais parcours, sur le serveur à saut de temps : des parcours menés à des
- * issues connues (prévention, IML, protocole) publient leur fiche (activité `consignerIndicateurs`) ;
- * le registre les garde ; le calcul donne chaque famille d'indicateurs avec ses dossiers ; un
- * registre neuf sur le même dossier (redémarrage) donne le même résultat ; l'API les sert à la
- * coordination (JSON, CSV, page, PDF), refuse les travailleurs sociaux, et la version des
- * partenaires ne montre aucune référence.
+ * Indicateurs tirés de vrais parcours, sur le vrai serveur Temporal avec le saut de temps par
+ * parcours : des parcours menés à des issues connues (prévention, IML, protocole) publient leur fiche
+ * (activité `consignerIndicateurs`) ; le registre les garde ; le calcul donne chaque famille
+ * d'indicateurs avec ses dossiers ; un registre neuf sur le même dossier (redémarrage) donne le même
+ * résultat ; l'API les sert à la coordination (JSON, CSV, page, PDF), refuse les travailleurs
+ * sociaux, et la version des partenaires ne montre aucune référence.
+ *
+ * Chaque parcours est mené une fois, par le premier test qui en a besoin (les tests des indicateurs
+ * attendent tous les parcours) : l'ordre des tests est libre. Chaque parcours a sa propre horloge,
+ * avancée jusqu'aux dates qu'il a fixées lui-même ; la période des indicateurs va du premier jour
+ * de ces parcours au dernier.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { WorkflowHandle } from '@temporalio/client';
 import { bilanMesureUpdate, logementUpdate, rendezVousUpdate, type EntreeIml } from '../domain/iml';
 import { cloreAnticipeUpdate, etatQuery, repondreValidationUpdate } from '../domain/messages';
 import { bilanUpdate, cloturerUpdate, diagnosticUpdate, passageDroitCommunUpdate, planAideUpdate, tentativeContactUpdate, type EntreePrevention } from '../domain/prevention';
 import { cloturerProtocoleUpdate, nouveauBailUpdate, orientationUpdate, signatureProtocoleUpdate } from '../domain/protocole';
 import type { EtatParcours } from '../domain/vocabulaire';
-import { calculerIndicateurs, type Indicateurs } from '../indicateurs/calcul';
+import { calculerIndicateurs, type Indicateurs, type Periode } from '../indicateurs/calcul';
 import { RegistreIndicateurs } from '../indicateurs/registre';
-import { ajouterDuree } from '../workflows/blocs/duree';
+import { ajouterDuree, depuisHeureDeParis, heureDeParis } from '../workflows/blocs/duree';
 import type { EntreeExecutionProtocole } from '../workflows/protocole-post-resiliation';
 import { annuaireEssai, demarrerApiEssai, type ApiEssai } from './outils/api';
-import { CATALOGUE, PERSONNEL, avancer as avancerBanc, menageEssai, monterBanc, repos, requete, terminer, type Banc } from './outils/environnement';
+import { CATALOGUE, PERSONNEL, apres, avancerJusqua, echeanceSuivie, heureDuParcours, jusqua as jusquaEtat, menageEssai, monterBanc, requete, type Banc } from './outils/environnement';
 
 const MOT_DE_PASSE = 'mot-de-passe-essai';
 let banc: Banc;
 let api: ApiEssai;
 let url: string;
-let debut: string;
-const handles: WorkflowHandle[] = [];
 
 beforeAll(async () => {
   const autre = { ...PERSONNEL[0]!, id: 'coord.autre', nom: 'Coordination Loiret', courriel: 'coord.autre@essai.example', programmes: ['loiret-ahu'] };
@@ -34,51 +37,58 @@ beforeAll(async () => {
   banc = await monterBanc({ dependances: { annuaire } });
   api = await demarrerApiEssai(banc, { annuaire });
   url = api.url;
-  debut = jour(await banc.env.currentTimeMs());
 });
 afterAll(async () => {
-  for (const h of handles) {
-    const d = await h.describe().catch(() => undefined);
-    if (d?.status.name === 'RUNNING') await terminer(h);
-  }
   await api?.fermer();
   await banc?.fermer();
 });
 
-const jour = (t: number | Date) => new Date(t).toISOString().slice(0, 10);
+const jour = (t: number | Date | string) => new Date(t).toISOString().slice(0, 10);
+/** Le jour à Paris (AAAA-MM-JJ) d'un instant : « aujourd'hui » pour les personnes qui saisissent. */
+const jourDeParis = (d: Date) => heureDeParis(d).toISOString().slice(0, 10);
 const msg = <T extends object>(x: T, par = 'ts.alice') => ({ requestId: requete(), par, ...x });
 
-async function jusqua(handle: WorkflowHandle, predicat: (e: EtatParcours) => boolean, ms = 25_000): Promise<EtatParcours> {
-  const fin = Date.now() + ms;
-  for (;;) {
-    await repos(handle);
-    const e = await handle.query(etatQuery);
-    if (predicat(e)) return e;
-    if (Date.now() > fin) throw new Error(`État attendu jamais atteint ; étape : ${e.etape}, journal : ${e.journal.map((x) => x.type).join(', ')}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-const etape = (h: WorkflowHandle, nom: string) => jusqua(h, (e) => e.etape === nom);
-const avancer = (h: WorkflowHandle, duree: string | number) => avancerBanc(banc, h, duree);
-async function termine(h: WorkflowHandle, ms = 20_000) {
-  const fin = Date.now() + ms;
-  while ((await h.describe()).status.name === 'RUNNING') {
-    if (Date.now() > fin) throw new Error(`${h.workflowId} ne se termine pas`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+const jusqua = (h: WorkflowHandle, predicat: (e: EtatParcours) => boolean, attendu?: string) => jusquaEtat(h, predicat, attendu);
+const etape = (h: WorkflowHandle, nom: string) => jusquaEtat(h, (e) => e.etape === nom, `étape « ${nom} »`);
+/** Avance l'horloge du parcours (lui seul) juste après une date qu'il a fixée. */
+const avancerApres = (h: WorkflowHandle, date: Date | string) => avancerJusqua(banc, h, apres(date));
+/** Le parcours s'est terminé de lui-même : sa fiche d'indicateurs (dernière activité) est consignée. */
+async function termine(h: WorkflowHandle): Promise<EtatParcours> {
+  await vi.waitFor(
+    async () => {
+      const d = await h.describe();
+      if (d.status.name === 'RUNNING') throw new Error(`${h.workflowId} ne se termine pas (étape « ${(await h.query(etatQuery)).etape} », ${d.raw.pendingActivities?.length ?? 0} activité(s) en cours)`);
+    },
+    { timeout: 30_000, interval: 50 },
+  );
+  return (await h.result()) as EtatParcours;
 }
 
 async function repondre(h: WorkflowHandle, role: 'departement' | 'siao' | 'bailleur', decision: 'approuve' | 'refuse', commentaire?: string, objet?: string) {
-  const e = await jusqua(h, (x) => x.demandes.some((d) => d.role === role && d.statut === 'en_attente' && (!objet || d.objet.startsWith(objet))));
-  const d = e.demandes.find((x) => x.role === role && x.statut === 'en_attente' && (!objet || x.objet.startsWith(objet)))!;
+  const attendue = (x: EtatParcours['demandes'][number]) => x.role === role && x.statut === 'en_attente' && (!objet || x.objet.startsWith(objet));
+  const e = await jusqua(h, (x) => x.demandes.some(attendue), `demande ${objet ?? ''} au partenaire ${role} en attente`);
+  const d = e.demandes.find(attendue)!;
   await h.executeUpdate(repondreValidationUpdate, { args: [{ requestId: requete(), par: `partenaire:${role}`, demandeId: d.id, role, decision, commentaire }] });
 }
 
 // ---- Les parcours, menés à des issues connues --------------------------------------------------
 
-async function lancerPrevention(programmeId: string): Promise<{ h: WorkflowHandle; ref: string }> {
+/** Un dossier mené à son issue : sa référence, et le parcours (ses dates font la période). */
+interface Dossier {
+  ref: string;
+  h: WorkflowHandle;
+}
+
+/** Une fonction qui ne s'exécute qu'une fois : le même résultat pour chaque test qui l'attend. */
+function une<T>(f: () => Promise<T>): () => Promise<T> {
+  let p: Promise<T> | undefined;
+  return () => (p ??= f());
+}
+
+async function lancerPrevention(programmeId: string): Promise<Dossier> {
   const programme = CATALOGUE.trouver(programmeId)!;
-  const maintenant = await banc.env.currentTimeMs();
+  // Le parcours n'existe pas encore : son horloge, au lancement, est l'heure réelle.
+  const maintenant = Date.now();
   const menage = menageEssai();
   const entree: EntreePrevention = {
     programme,
@@ -88,7 +98,6 @@ async function lancerPrevention(programmeId: string): Promise<{ h: WorkflowHandl
     situation: { impayesMois: 2, montantDette: 812, debutBail: jour(maintenant - 90 * 86_400_000), garantie: 'aucune', dejaTente: 'Relances', contactBailleur: false, suiviParServiceSocial: false },
   };
   const h = await banc.env.client.workflow.start('preventionPrecontentieuse', { taskQueue: banc.taskQueue, workflowId: `${programmeId}--${menage.reference}`, args: [entree] });
-  handles.push(h);
   return { h, ref: menage.reference };
 }
 
@@ -101,23 +110,20 @@ async function jusquAuPlan(h: WorkflowHandle, plan: { orientations: Array<'asll'
   await h.executeUpdate(planAideUpdate, { args: [msg({ actions: ['plan_apurement' as const], orientations: plan.orientations, planApurement: { mensualite: 40, dureeMois: 20 }, demandeMutation: plan.mutation })] });
 }
 
-const refs: Record<string, string> = {};
-
-async function protocole(dureeMois: number): Promise<{ h: WorkflowHandle; ref: string }> {
+async function protocole(dureeMois: number): Promise<Dossier> {
   const programme = CATALOGUE.trouver('reims-april-protocole')!;
   const menage = menageEssai();
-  const maintenant = await banc.env.currentTimeMs();
   const entree: EntreeExecutionProtocole = {
     programme,
     menage,
     coordinateur: 'coord.essai',
     travailleurSocial: 'ts.alice',
-    resiliation: { jugementDu: jour(maintenant - 40 * 86_400_000), juridiction: 'Tribunal judiciaire de Reims', detteLocative: 2400 },
+    // Le parcours n'existe pas encore : son horloge, au lancement, est l'heure réelle.
+    resiliation: { jugementDu: jour(Date.now() - 40 * 86_400_000), juridiction: 'Tribunal judiciaire de Reims', detteLocative: 2400 },
   };
   const h = await banc.env.client.workflow.start('protocolePostResiliation', { taskQueue: banc.taskQueue, workflowId: `reims-april-protocole--${menage.reference}`, args: [entree] });
-  handles.push(h);
   await etape(h, 'signature_protocole');
-  const aujourdhui = jour(await banc.env.currentTimeMs());
+  const aujourdhui = jourDeParis(await heureDuParcours(h));
   await h.executeUpdate(signatureProtocoleUpdate, {
     args: [msg({ signeLe: aujourdhui, debut: aujourdhui, dureeMois, indemniteOccupation: 420, planApurement: { dette: 2400, mensualite: 100 }, signataires: { bailleur: true, occupant: true } })],
   });
@@ -125,112 +131,159 @@ async function protocole(dureeMois: number): Promise<{ h: WorkflowHandle; ref: s
   return { h, ref: menage.reference };
 }
 
-/** Le mois suivant : le lien de paiement arrive, le bailleur répond. */
+/**
+ * Le mois suivant du protocole : le parcours demande le paiement du mois au bailleur `paiement`
+ * après le début de ce mois (son calendrier : le jour de début du protocole, minuit à Paris, plus
+ * k mois) ; le bailleur répond.
+ */
 async function moisDuProtocole(h: WorkflowHandle, decision: 'approuve' | 'refuse') {
+  const delais = CATALOGUE.trouver('reims-april-protocole')!.delais;
   const avant = await h.query(etatQuery);
   const pr = avant.details.protocole as { debut: string };
   const k = (avant.details.paiements as { moisRegles: number }).moisRegles;
-  const ms = ajouterDuree(new Date(`${pr.debut}T00:00:00Z`), `P${k + 1}M`).getTime() - (await banc.env.currentTimeMs()) + 60_000;
-  if (ms > 0) await avancer(h, ms);
+  const debutDuMois = ajouterDuree(new Date(depuisHeureDeParis(Date.parse(`${pr.debut}T00:00:00.000Z`))), `P${k}M`);
+  await avancerApres(h, ajouterDuree(debutDuMois, delais.paiement!));
   await repondre(h, 'bailleur', decision, undefined, 'Paiement ');
-  await jusqua(h, (e) => (e.details.paiements as { moisRegles: number }).moisRegles === k + 1);
+  await jusqua(h, (e) => (e.details.paiements as { moisRegles: number }).moisRegles === k + 1, `mois ${k + 1} du protocole réglé`);
 }
 
-describe('indicateurs de parcours menés à des issues connues', () => {
-  it('prévention (loiret-ahu) : aucun contact dans le mois → échec « contact impossible »', async () => {
-    const { h, ref } = await lancerPrevention('loiret-ahu');
-    refs.loiret = ref;
-    await etape(h, 'aller_vers');
-    await h.executeUpdate(tentativeContactUpdate, { args: [msg({ canal: 'telephone' as const, creneau: 'matin' as const, issue: 'injoignable' as const })] });
-    await avancer(h, '32 days');
-    await termine(h);
-  });
+const PARCOURS = {
+  /** loiret-ahu : aucun contact dans le délai → échec « contact impossible ». */
+  loiret: une(async (): Promise<Record<string, Dossier>> => {
+    const d = await lancerPrevention('loiret-ahu');
+    await etape(d.h, 'aller_vers');
+    await d.h.executeUpdate(tentativeContactUpdate, { args: [msg({ canal: 'telephone' as const, creneau: 'matin' as const, issue: 'injoignable' as const })] });
+    await avancerApres(d.h, (await echeanceSuivie(d.h, 'contact')).due);
+    expect((await termine(d.h)).cloture?.issue).toBe('contact_impossible');
+    return { loiret: d };
+  }),
 
-  it('prévention (besancon-ccas) : ASLL refusée par le département, puis clôture anticipée', async () => {
-    const { h, ref } = await lancerPrevention('besancon-ccas');
-    refs.besanconB = ref;
-    await jusquAuPlan(h, { orientations: ['asll'], mutation: false });
-    await etape(h, 'validation_departement');
-    await repondre(h, 'departement', 'refuse', 'Préciser le budget');
-    await etape(h, 'revision_plan');
-    await h.executeUpdate(cloreAnticipeUpdate, { args: [msg({ motif: 'Le ménage a déménagé' }, 'coord.essai')] });
-    await termine(h);
-  });
+  /** besancon-ccas : ASLL refusée par le département, puis clôture anticipée. */
+  besanconB: une(async (): Promise<Record<string, Dossier>> => {
+    const d = await lancerPrevention('besancon-ccas');
+    await jusquAuPlan(d.h, { orientations: ['asll'], mutation: false });
+    await etape(d.h, 'validation_departement');
+    await repondre(d.h, 'departement', 'refuse', 'Préciser le budget');
+    await etape(d.h, 'revision_plan');
+    await d.h.executeUpdate(cloreAnticipeUpdate, { args: [msg({ motif: 'Le ménage a déménagé' }, 'coord.essai')] });
+    expect((await termine(d.h)).cloture?.issue).toBe('cloture_anticipee');
+    return { besanconB: d };
+  }),
 
-  it('prévention (besancon-ccas) : ASLL validée, plan d’apurement respecté, reprise partielle, mutation, droit commun, relogement', async () => {
-    const { h, ref } = await lancerPrevention('besancon-ccas');
-    refs.besanconA = ref;
-    await jusquAuPlan(h, { orientations: ['asll'], mutation: true });
-    await etape(h, 'validation_departement');
-    await repondre(h, 'departement', 'approuve');
-    await etape(h, 'suivi');
-    await avancer(h, '183 days');
-    await jusqua(h, (e) => e.echeances.some((x) => x.id === 'bilan:P6M' && x.statut === 'en_cours'));
-    await h.executeUpdate(bilanUpdate, { args: [msg({ reprisePaiement: 'partielle' as const, planRespecte: true, demarches: ['ASLL engagée'] })] });
-    await h.executeUpdate(passageDroitCommunUpdate, { args: [msg({ service: 'Service social départemental', entretienTripartite: false })] });
-    await etape(h, 'passage_droit_commun');
-    await h.executeUpdate(cloturerUpdate, { args: [msg({ issue: 'relogement_ou_mutation' as const, motif: 'Mutation obtenue' })] });
-    await termine(h);
-  });
+  /** besancon-ccas : ASLL validée, bilan à 6 mois (plan respecté, reprise partielle), mutation, droit commun, relogement. */
+  besanconA: une(async (): Promise<Record<string, Dossier>> => {
+    const d = await lancerPrevention('besancon-ccas');
+    await jusquAuPlan(d.h, { orientations: ['asll'], mutation: true });
+    await etape(d.h, 'validation_departement');
+    await repondre(d.h, 'departement', 'approuve');
+    await etape(d.h, 'suivi');
+    // Le premier jalon de bilan, compté depuis le début du suivi (au plus tard maintenant pour le parcours).
+    const debutSuivi = await heureDuParcours(d.h);
+    const jalon = CATALOGUE.trouver('besancon-ccas')!.jalons.bilans![0]!;
+    await avancerApres(d.h, ajouterDuree(debutSuivi, jalon));
+    await echeanceSuivie(d.h, `bilan:${jalon}`);
+    await d.h.executeUpdate(bilanUpdate, { args: [msg({ reprisePaiement: 'partielle' as const, planRespecte: true, demarches: ['ASLL engagée'] })] });
+    await d.h.executeUpdate(passageDroitCommunUpdate, { args: [msg({ service: 'Service social départemental', entretienTripartite: false })] });
+    await etape(d.h, 'passage_droit_commun');
+    await d.h.executeUpdate(cloturerUpdate, { args: [msg({ issue: 'relogement_ou_mutation' as const, motif: 'Mutation obtenue' })] });
+    expect((await termine(d.h)).cloture?.issue).toBe('relogement_ou_mutation');
+    return { besanconA: d };
+  }),
 
-  it('IML (concarneau-iml) : refus du SIAO ; une mesure qui glisse au bilan à 6 mois, un frein relevé', async () => {
+  /** concarneau-iml : refus du SIAO ; une mesure qui glisse au bilan à 6 mois, un frein relevé. */
+  iml: une(async (): Promise<Record<string, Dossier>> => {
     const programme = CATALOGUE.trouver('concarneau-iml')!;
-    const lancer = async () => {
+    const lancer = async (): Promise<Dossier> => {
       const menage = menageEssai();
       const entree: EntreeIml = { programme, menage, coordinateur: 'coord.essai', travailleurSocial: 'ts.alice', candidature: { structure: 'chrs', pretASortir: true, budgetTravaille: true, typologieRecherchee: 'T2' } };
       const h = await banc.env.client.workflow.start('imlBailGlissant', { taskQueue: banc.taskQueue, workflowId: `concarneau-iml--${menage.reference}`, args: [entree] });
-      handles.push(h);
       return { h, ref: menage.reference };
     };
     const refuse = await lancer();
-    refs.imlRefus = refuse.ref;
     await repondre(refuse.h, 'siao', 'refuse', 'Dossier incomplet');
-    await termine(refuse.h);
+    expect((await termine(refuse.h)).cloture?.issue).toBe('refus_siao');
 
-    const { h, ref } = await lancer();
-    refs.iml = ref;
-    await repondre(h, 'siao', 'approuve');
-    await etape(h, 'recherche_logement');
-    const aujourdhui = jour(await banc.env.currentTimeMs());
-    await h.executeUpdate(logementUpdate, {
+    const d = await lancer();
+    await repondre(d.h, 'siao', 'approuve');
+    await etape(d.h, 'recherche_logement');
+    const aujourdhui = jourDeParis(await heureDuParcours(d.h));
+    await d.h.executeUpdate(logementUpdate, {
       args: [msg({ bailleur: { type: 'public' as const, nom: 'OPAC', courriel: 'agence@opac.example', conventionne: true }, adresse: '4 impasse des Mouettes', typologie: 'T2' as const, debutBailPrincipal: aujourdhui, debutSousLocation: aujourdhui })],
     });
-    await etape(h, 'sous_location');
-    await h.executeUpdate(rendezVousUpdate, { args: [msg({ nature: 'visite_domicile' as const, axes: ['budget' as const], note: 'dette de jeu évoquée' })] });
-    await avancer(h, '184 days');
-    await etape(h, 'bilan_mesure');
-    await h.executeUpdate(bilanMesureUpdate, { args: [msg({ paiementLoyer: 'regulier' as const, situation: 'stable' as const, bailleurPresent: true, menagePresent: true, decision: 'glissement' as const, freins: ['dette' as const], notes: 'dette de jeu' })] });
-    await termine(h);
-    const file = banc.env.client.workflow.getHandle('file-iml--concarneau-iml');
-    handles.push(file);
-  });
+    const { details } = await jusqua(d.h, (e) => e.etape === 'sous_location' && !!e.details.mesure, 'étape « sous_location »');
+    await d.h.executeUpdate(rendezVousUpdate, { args: [msg({ nature: 'visite_domicile' as const, axes: ['budget' as const], note: 'dette de jeu évoquée' })] });
+    // Le premier bilan, au jalon compté depuis le début de la sous-location fixé par le parcours.
+    const jalon = programme.jalons.bilans![0]!;
+    await avancerApres(d.h, ajouterDuree(new Date((details.mesure as { debut: string }).debut), jalon));
+    await echeanceSuivie(d.h, `bilan:${jalon}`);
+    await etape(d.h, 'bilan_mesure');
+    await d.h.executeUpdate(bilanMesureUpdate, { args: [msg({ paiementLoyer: 'regulier' as const, situation: 'stable' as const, bailleurPresent: true, menagePresent: true, decision: 'glissement' as const, freins: ['dette' as const], notes: 'dette de jeu' })] });
+    expect((await termine(d.h)).cloture?.issue).toBe('glissement_du_bail');
+    return { imlRefus: refuse, iml: d };
+  }),
 
-  it('protocole (reims-april-protocole) : respecté puis nouveau bail ; rompu après deux mois impayés, orientation', async () => {
+  /** reims-april-protocole : respecté puis nouveau bail ; rompu après deux mois impayés, orientation. */
+  protocoles: une(async (): Promise<Record<string, Dossier>> => {
     const respecte = await protocole(3);
-    refs.protocoleRespecte = respecte.ref;
     for (let i = 0; i < 3; i++) await moisDuProtocole(respecte.h, 'approuve');
-    await etape(respecte.h, 'nouveau_bail');
-    await avancer(respecte.h, '10 days');
-    await respecte.h.executeUpdate(nouveauBailUpdate, { args: [msg({ signeLe: jour(await banc.env.currentTimeMs()) })] });
-    await termine(respecte.h);
+    const { details } = await etape(respecte.h, 'nouveau_bail');
+    // Le bailleur signe le nouveau bail 10 jours après le respect du protocole.
+    await avancerJusqua(banc, respecte.h, ajouterDuree(new Date(details.protocoleRespecteLe as string), 'P10D'));
+    await respecte.h.executeUpdate(nouveauBailUpdate, { args: [msg({ signeLe: jourDeParis(await heureDuParcours(respecte.h)) })] });
+    expect((await termine(respecte.h)).cloture?.issue).toBe('nouveau_bail_signe');
 
     const rompu = await protocole(12);
-    refs.protocoleRompu = rompu.ref;
     await moisDuProtocole(rompu.h, 'refuse');
     await moisDuProtocole(rompu.h, 'refuse');
     await repondre(rompu.h, 'bailleur', 'approuve', 'Aucun versement depuis deux mois', 'Manquements répétés');
     await etape(rompu.h, 'rupture');
     await rompu.h.executeUpdate(orientationUpdate, { args: [msg({ dispositif: 'residence_sociale' as const })] });
     await rompu.h.executeUpdate(cloturerProtocoleUpdate, { args: [msg({ issue: 'orientation_hebergement' as const, motif: 'Place obtenue' })] });
-    await termine(rompu.h);
+    expect((await termine(rompu.h)).cloture?.issue).toBe('orientation_hebergement');
+    return { protocoleRespecte: respecte, protocoleRompu: rompu };
+  }),
+};
+
+const refs: Record<string, string> = {};
+let periode: Periode;
+/**
+ * Tous les parcours menés (en parallèle pour ceux qu'aucun test n'a encore menés : chacun a son
+ * horloge) ; la période va du premier jour du premier parcours au jour de la dernière clôture.
+ */
+const tousLesParcours = une(async () => {
+  const dossiers = Object.assign({}, ...(await Promise.all(Object.values(PARCOURS).map((f) => f())))) as Record<string, Dossier>;
+  const etats = await Promise.all(Object.values(dossiers).map((d) => d.h.query(etatQuery)));
+  for (const [cle, d] of Object.entries(dossiers)) refs[cle] = d.ref;
+  const jours = (l: string[]) => l.map((x) => jour(x)).sort();
+  periode = { du: jours(etats.map((e) => e.journal[0]!.date))[0]!, au: jours(etats.map((e) => e.cloture!.le)).at(-1)! };
+});
+
+describe('indicateurs de parcours menés à des issues connues', () => {
+  it('prévention (loiret-ahu) : aucun contact dans le mois → échec « contact impossible »', async () => {
+    await PARCOURS.loiret();
   });
 
-  let periode: { du: string; au: string };
+  it('prévention (besancon-ccas) : ASLL refusée par le département, puis clôture anticipée', async () => {
+    await PARCOURS.besanconB();
+  });
+
+  it('prévention (besancon-ccas) : ASLL validée, plan d’apurement respecté, reprise partielle, mutation, droit commun, relogement', async () => {
+    await PARCOURS.besanconA();
+  });
+
+  it('IML (concarneau-iml) : refus du SIAO ; une mesure qui glisse au bilan à 6 mois, un frein relevé', async () => {
+    await PARCOURS.iml();
+  });
+
+  it('protocole (reims-april-protocole) : respecté puis nouveau bail ; rompu après deux mois impayés, orientation', async () => {
+    await PARCOURS.protocoles();
+  });
+
   const calcul = async (registre: RegistreIndicateurs, programmeId: string): Promise<Indicateurs> =>
     calculerIndicateurs((await registre.fichesDuProgramme(programmeId)).fiches, programmeId, periode);
 
   it('le registre a la fiche de chaque parcours ; chaque famille d’indicateurs est juste, avec ses dossiers', async () => {
-    periode = { du: debut, au: jour(await banc.env.currentTimeMs()) };
+    await tousLesParcours();
     const registre = banc.dependances.registreIndicateurs!;
     // Aucune donnée personnelle dans les fichiers.
     for (const p of ['loiret-ahu', 'besancon-ccas', 'concarneau-iml', 'reims-april-protocole']) {
@@ -299,6 +352,7 @@ describe('indicateurs de parcours menés à des issues connues', () => {
   });
 
   it('après un redémarrage (un registre neuf sur le même dossier), les mêmes indicateurs', async () => {
+    await tousLesParcours();
     const avant = banc.dependances.registreIndicateurs!;
     const apres = new RegistreIndicateurs(avant.dossier);
     for (const p of ['loiret-ahu', 'besancon-ccas', 'concarneau-iml', 'reims-april-protocole']) {
@@ -319,6 +373,7 @@ describe('indicateurs de parcours menés à des issues connues', () => {
     const q = () => `du=${periode.du}&au=${periode.au}`;
 
     it('la coordination lit les indicateurs (JSON, CSV) ; un travailleur social est refusé (403, en français)', async () => {
+      await tousLesParcours();
       const json = await appel('coord.essai', `/api/programmes/besancon-ccas/indicateurs?${q()}`);
       expect(json.status).toBe(200);
       const x = JSON.parse(json.corps.toString()) as Indicateurs;
@@ -355,6 +410,7 @@ describe('indicateurs de parcours menés à des issues connues', () => {
     });
 
     it('page d’évaluation et PDF ; la version des partenaires n’a que des agrégats', async () => {
+      await tousLesParcours();
       const page = await appel('coord.essai', `/programmes/besancon-ccas/evaluation?periode=12-mois&${q()}`);
       expect(page.status).toBe(200);
       const html = page.corps.toString();

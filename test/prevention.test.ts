@@ -1,5 +1,5 @@
 /**
- * Parcours « prévention précontentieuse » sur le serveur à saut de temps : chaque preset de
+ * Parcours « prévention précontentieuse » sur le vrai serveur Temporal (saut de temps par workflow) : chaque preset de
  * bout en bout, chaque délai qui expire, la confidentialité de ce que le ménage a confié.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,7 +17,8 @@ import {
 } from '../domain/prevention';
 import type { EtatParcours } from '../domain/vocabulaire';
 import { motifNonEligible } from '../workflows/prevention-precontentieuse';
-import { CATALOGUE, avancer as avancerBanc, menageEssai, monterBanc, requete, terminer, type Banc } from './outils/environnement';
+import { ajouterDuree, dateEnFrancais, heureDeParis, retirerDuree } from '../workflows/blocs/duree';
+import { CATALOGUE, apres, avancerJusqua, demarrerLe, prochain, echeanceSuivie, heureDuParcours, jusqua as jusquaEtat, menageEssai, monterBanc, requete, terminer, type Banc } from './outils/environnement';
 import type { CourrielRecu } from '../dev/mail-catcher';
 
 let banc: Banc;
@@ -28,7 +29,7 @@ afterAll(async () => banc?.fermer());
 
 const CONFIDENTIEL = ['Perte d’emploi', 'dépression', 'Lefébure', 'Tilleuls', 'séparation', 'Voisin bruyant'];
 
-let maintenant = Date.now();
+const maintenant = Date.now();
 const situation = (s: Partial<SituationOrientation> = {}): SituationOrientation => ({
   impayesMois: 2,
   montantDette: 812,
@@ -42,7 +43,6 @@ const situation = (s: Partial<SituationOrientation> = {}): SituationOrientation 
 
 async function lancer(programmeId: string, s: Partial<SituationOrientation> = {}) {
   const programme = CATALOGUE.trouver(programmeId)!;
-  maintenant = await banc.env.currentTimeMs(); // l'horloge du serveur a avancé avec les tests précédents
   const menage = menageEssai();
   const entree: EntreePrevention = { programme, menage, coordinateur: 'coord.essai', travailleurSocial: 'ts.alice', situation: situation(s) };
   const handle = await banc.env.client.workflow.start('preventionPrecontentieuse', {
@@ -53,17 +53,21 @@ async function lancer(programmeId: string, s: Partial<SituationOrientation> = {}
   return { handle, menage, programme, ref: menage.reference };
 }
 
-async function jusqua(handle: WorkflowHandle, predicat: (e: EtatParcours) => boolean, ms = 15_000): Promise<EtatParcours> {
-  const fin = Date.now() + ms;
-  for (;;) {
-    const e = await handle.query(etatQuery);
-    if (predicat(e)) return e;
-    if (Date.now() > fin) throw new Error(`État attendu jamais atteint ; étape : ${e.etape}, journal : ${e.journal.map((x) => x.type).join(', ')}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+const jusqua = (handle: WorkflowHandle, predicat: (e: EtatParcours) => boolean) => jusquaEtat(handle, predicat);
+const etape = (handle: WorkflowHandle, nom: string) => jusquaEtat(handle, (e) => e.etape === nom, `étape « ${nom} »`);
+/** Avance l'horloge du parcours juste après une date qu'il a lui-même fixée. */
+const avancerApres = (handle: WorkflowHandle, date: Date | string) => avancerJusqua(banc, handle, apres(date));
+/** Avance jusqu'au lendemain de l'échéance `id` (en cours) du parcours, et la renvoie. */
+async function depasser(handle: WorkflowHandle, id: string) {
+  const e = await echeanceSuivie(handle, id);
+  await avancerApres(handle, e.due);
+  return e;
 }
-const etape = (handle: WorkflowHandle, nom: string) => jusqua(handle, (e) => e.etape === nom);
-const avancer = (handle: WorkflowHandle, duree: string) => avancerBanc(banc, handle, duree);
+/** Avance jusqu'à ce que le jalon de bilan `jalon` (P3M…) soit ouvert. */
+async function jusquAuBilan(handle: WorkflowHandle, jalon: string, debutSuivi: Date) {
+  await avancerApres(handle, ajouterDuree(debutSuivi, jalon));
+  return echeanceSuivie(handle, `bilan:${jalon}`);
+}
 const msg = <T extends object>(par = 'ts.alice') => (x: T) => ({ requestId: requete(), par, ...x });
 const dossier = (ref: string) => (m: CourrielRecu) => m.sujet.includes(ref);
 const bailleurDe = (programmeId: string) => CATALOGUE.trouver(programmeId)!.partenaires.bailleur!.courriel;
@@ -101,14 +105,15 @@ describe('loiret-ahu', () => {
     expect(fin.cloture).toMatchObject({ issue: 'non_eligible', motif: 'le ménage bénéficie d’une garantie (loca_pass)' });
   });
 
-  it('aucun contact dans le mois : le bailleur est prévenu qu’il peut engager la procédure, clôture « contact impossible »', async () => {
-    const { handle, ref } = await lancer('loiret-ahu');
+  it('aucun contact dans le mois (échéance calculée par le parcours, rappel 5 jours avant) : le bailleur est prévenu qu’il peut engager la procédure, clôture « contact impossible »', async () => {
+    const { handle, ref, programme } = await lancer('loiret-ahu');
     await etape(handle, 'aller_vers');
     await handle.executeUpdate(tentativeContactUpdate, { args: [msg()({ canal: 'telephone' as const, creneau: 'matin' as const, issue: 'injoignable' as const })] });
-    await avancer(handle, '25 days');
+    const contact = await echeanceSuivie(handle, 'contact');
+    await avancerApres(handle, retirerDuree(new Date(contact.due), programme.delais.rappelAvant!));
     expect(banc.courriels.messages().some((m) => m.sujet.startsWith('Rappel : Premier contact') && dossier(ref)(m) && m.a.includes('alice@essai.example'))).toBe(true);
     expect(courrielsBailleur('loiret-ahu', ref).some((m) => m.sujet.startsWith('Contact impossible'))).toBe(false);
-    await avancer(handle, '7 days');
+    await avancerApres(handle, contact.due);
     const avis = await banc.courriels.waitFor((m) => m.a.includes(bailleurDe('loiret-ahu')) && m.sujet.startsWith('Contact impossible') && dossier(ref)(m));
     expect(avis.texte).toContain('engager la procédure précontentieuse');
     expect(avis.texte).toContain('1 à ce jour');
@@ -124,16 +129,15 @@ describe('loiret-ahu', () => {
     await contactEtDiagnostic(handle);
     await handle.executeUpdate(planAideUpdate, { args: [msg()({ actions: ['plan_apurement' as const, 'fsl' as const], orientations: [], planApurement: { mensualite: 50, dureeMois: 16 } })] });
     await etape(handle, 'suivi');
+    const debutSuivi = await heureDuParcours(handle);
     for (const role of ['ccapex', 'pdalpd', 'services_sociaux', 'bailleur'] as const) {
       const adresse = CATALOGUE.trouver('loiret-ahu')!.partenaires[role]!.courriel;
       await banc.courriels.waitFor((m) => m.a.includes(adresse) && m.sujet === `Plan d’aide engagé (dossier ${ref})`);
     }
-    await avancer(handle, '91 days');
-    await jusqua(handle, (e) => e.echeances.some((x) => x.id === 'bilan:P3M' && x.statut === 'en_cours'));
+    await jusquAuBilan(handle, 'P3M', debutSuivi);
     await handle.executeUpdate(bilanUpdate, { args: [msg()({ reprisePaiement: 'partielle' as const, planRespecte: true, demarches: ['FSL déposé'], notes: 'dépression' })] });
     await banc.courriels.waitFor((m) => m.a.includes(bailleurDe('loiret-ahu')) && m.sujet.startsWith('Bilan à 3 mois') && dossier(ref)(m));
-    await avancer(handle, '92 days');
-    await jusqua(handle, (e) => e.echeances.some((x) => x.id === 'bilan:P6M' && x.statut === 'en_cours'));
+    await jusquAuBilan(handle, 'P6M', debutSuivi);
     await handle.executeUpdate(bilanUpdate, { args: [msg()({ reprisePaiement: 'totale' as const, planRespecte: true, demarches: [] })] });
     await handle.executeUpdate(passageDroitCommunUpdate, { args: [msg()({ service: 'Maison du Département', entretienTripartite: true })] });
     await etape(handle, 'passage_droit_commun');
@@ -193,13 +197,13 @@ describe('besancon-ccas', () => {
     etat = await jusqua(handle, (e) => e.demandes.length === 2);
     await handle.executeUpdate(repondreValidationUpdate, { args: [{ requestId: requete(), par: 'partenaire:departement', demandeId: etat.demandes[1]!.id, role: 'departement', decision: 'approuve' }] });
     etat = await etape(handle, 'suivi');
+    const debutSuivi = await heureDuParcours(handle);
     expect(etat.echeances.find((x) => x.id === 'information_partenaires')!.statut).toBe('tenue');
     for (const a of ['ccapex@doubs.example', 'pdalpd@doubs.example', 'sss-besancon@doubs.example', bailleurDe('besancon-ccas')]) {
       await banc.courriels.waitFor((m) => m.a.includes(a) && m.sujet === `Plan d’aide engagé (dossier ${ref})`);
     }
     // Suivi jusqu'au bilan à 6 mois, passage au droit commun, clôture et fiche de clôture.
-    await avancer(handle, '183 days');
-    await jusqua(handle, (e) => e.echeances.some((x) => x.id === 'bilan:P6M' && x.statut === 'en_cours'));
+    await jusquAuBilan(handle, 'P6M', debutSuivi);
     await handle.executeUpdate(bilanUpdate, { args: [msg()({ reprisePaiement: 'totale' as const, planRespecte: true, demarches: ['ASLL engagée'] })] });
     await handle.executeUpdate(passageDroitCommunUpdate, { args: [msg()({ service: 'Service social départemental', entretienTripartite: false })] });
     await etape(handle, 'passage_droit_commun');
@@ -225,7 +229,7 @@ describe('besancon-ccas', () => {
   it('première visite non faite en 3 semaines : rappel avant, alerte au coordinateur après', async () => {
     const { handle, ref } = await lancer('besancon-ccas');
     await etape(handle, 'aller_vers');
-    await avancer(handle, '22 days');
+    await depasser(handle, 'premiere_visite');
     await banc.courriels.waitFor((m) => m.sujet.startsWith('Rappel : Première visite à domicile') && dossier(ref)(m));
     await banc.courriels.waitFor((m) => m.sujet.startsWith('Échéance dépassée : Première visite à domicile') && m.a.includes('coordination@essai.example') && dossier(ref)(m));
     expect((await handle.describe()).searchAttributes.EnRetard).toEqual([true]);
@@ -237,11 +241,11 @@ describe('besancon-ccas', () => {
     await etape(handle, 'aller_vers');
     await handle.executeUpdate(tentativeContactUpdate, { args: [msg()({ canal: 'visite_domicile' as const, creneau: 'matin' as const, issue: 'joint' as const })] });
     await etape(handle, 'diagnostic');
-    await avancer(handle, '22 days');
+    await depasser(handle, 'diagnostic');
     await banc.courriels.waitFor((m) => m.sujet.startsWith('Échéance dépassée : Diagnostic') && dossier(ref)(m));
     await handle.executeUpdate(diagnosticUpdate, { args: [msg()({ origineDette: 'x', droits: '', budget: '', adequationLogement: '', termine: true, carnetDeRoute: ['FSL'] })] });
     await etape(handle, 'plan_aide');
-    await avancer(handle, '8 days');
+    await depasser(handle, 'plan_aide');
     await banc.courriels.waitFor((m) => m.sujet.startsWith('Échéance dépassée : Plan d’aide contractualisé') && dossier(ref)(m));
     await terminer(handle);
   });
@@ -251,7 +255,8 @@ describe('besancon-ccas', () => {
     await contactEtDiagnostic(handle);
     await handle.executeUpdate(planAideUpdate, { args: [msg()({ actions: ['fsl' as const], orientations: ['asll' as const] })] });
     await etape(handle, 'validation_departement');
-    await avancer(handle, '8 days');
+    const demande = (await jusqua(handle, (e) => e.demandes.length === 1)).demandes[0]!;
+    await depasser(handle, `validation:${demande.id}`);
     await banc.courriels.waitFor((m) => m.sujet.startsWith('Rappel — Validation du plan') && dossier(ref)(m));
     await banc.courriels.waitFor((m) => m.sujet.startsWith('Sans réponse : Validation du plan') && m.a.includes('coordination@essai.example') && dossier(ref)(m));
     const etat = await etape(handle, 'revision_plan');
@@ -266,16 +271,15 @@ describe('toulouse-declic', () => {
     await contactEtDiagnostic(handle);
     await handle.executeUpdate(planAideUpdate, { args: [msg()({ actions: ['budget' as const], orientations: [] })] });
     await etape(handle, 'suivi');
-    await avancer(handle, '31 days');
-    await jusqua(handle, (e) => e.echeances.some((x) => x.id === 'bilan:P1M' && x.statut === 'en_cours'));
+    const debutSuivi = await heureDuParcours(handle);
+    await jusquAuBilan(handle, 'P1M', debutSuivi);
     await banc.courriels.waitFor((m) => m.sujet.startsWith('Point de suivi à 1 mois à saisir') && dossier(ref)(m));
     // Point non saisi dans les 2 semaines : alerte au coordinateur.
-    await avancer(handle, '15 days');
+    await depasser(handle, 'bilan:P1M');
     await banc.courriels.waitFor((m) => m.sujet.startsWith('Échéance dépassée : Point de suivi à 1 mois') && m.a.includes('coordination@essai.example') && dossier(ref)(m));
     await handle.executeUpdate(bilanUpdate, { args: [msg()({ reprisePaiement: 'aucune' as const, planRespecte: false, demarches: [] })] });
-    for (const [j, duree] of [['P2M', '15 days'], ['P3M', '31 days']] as const) {
-      await avancer(handle, duree);
-      await jusqua(handle, (e) => e.echeances.some((x) => x.id === `bilan:${j}` && x.statut === 'en_cours'));
+    for (const j of ['P2M', 'P3M']) {
+      await jusquAuBilan(handle, j, debutSuivi);
       await handle.executeUpdate(bilanUpdate, { args: [msg()({ reprisePaiement: 'partielle' as const, planRespecte: true, demarches: [] })] });
     }
     await banc.courriels.waitFor((m) => m.sujet.startsWith('Bilan à 3 mois') && m.a.includes(bailleurDe('toulouse-declic')) && dossier(ref)(m));
@@ -287,19 +291,61 @@ describe('toulouse-declic', () => {
   });
 });
 
+/**
+ * Des parcours lancés à des dates données (les prochaines occurrences, pour passer tous les jours) :
+ * le délai d'un mois suit le calendrier de Paris à travers la fin du mois et le changement d'heure.
+ */
+describe('loiret-ahu — délai de premier contact à des dates données', () => {
+  const fmt = (d: Date) => dateEnFrancais(d);
+  const cas = [
+    { depart: prochain(31, 1), nom: '31 janvier → fin février' },
+    { depart: prochain(31, 3), nom: '31 mars (heure d’été) → 30 avril' },
+    { depart: prochain(28, 2, 23, 30), nom: '28 février 23 h 30 → 28 mars 23 h 30, après le passage à l’heure d’été' },
+    { depart: prochain(30, 11), nom: '30 novembre → 30 décembre, rappel le 25 décembre' },
+    { depart: prochain(31, 12), nom: '31 décembre → 31 janvier de l’année suivante' },
+  ];
+  it.each(cas.map((c) => [`${c.nom} (lancé le ${fmt(c.depart)})`, c.depart] as const))('%s', async (_nom, depart) => {
+    const programme = CATALOGUE.trouver('loiret-ahu')!;
+    const menage = menageEssai();
+    const bail = new Date(depart.getTime() - 60 * 86_400_000).toISOString().slice(0, 10);
+    const entree: EntreePrevention = { programme, menage, coordinateur: 'coord.essai', travailleurSocial: 'ts.alice', situation: situation({ debutBail: bail }) };
+    const handle = await demarrerLe(banc, depart, 'preventionPrecontentieuse', { taskQueue: banc.taskQueue, workflowId: `loiret-ahu--${menage.reference}`, args: [entree] });
+    const contact = await echeanceSuivie(handle, 'contact');
+    // L'échéance : le même jour du mois suivant à la même heure de Paris (ou le dernier jour du mois).
+    const paris = heureDeParis(depart);
+    const dernier = new Date(Date.UTC(paris.getUTCFullYear(), paris.getUTCMonth() + 2, 0)).getUTCDate();
+    const attendu = new Date(Date.UTC(paris.getUTCFullYear(), paris.getUTCMonth() + 1, Math.min(paris.getUTCDate(), dernier), paris.getUTCHours(), paris.getUTCMinutes()));
+    expect(heureDeParis(contact.due).toISOString().slice(0, 16)).toBe(attendu.toISOString().slice(0, 16));
+    // Le rappel part 5 jours avant, pas avant ; l'avis au bailleur à l'échéance, pas avant.
+    const rappel = retirerDuree(new Date(contact.due), programme.delais.rappelAvant!);
+    await avancerJusqua(banc, handle, new Date(rappel.getTime() - 60_000));
+    const dossierDe = (m: CourrielRecu) => m.sujet.includes(menage.reference);
+    expect(banc.courriels.messages().some((m) => dossierDe(m) && m.sujet.startsWith('Rappel : Premier contact'))).toBe(false);
+    await avancerApres(handle, rappel);
+    const r = await banc.courriels.waitFor((m) => dossierDe(m) && m.sujet.startsWith('Rappel : Premier contact'));
+    expect(r.texte).toContain(fmt(new Date(contact.due)));
+    await avancerJusqua(banc, handle, new Date(new Date(contact.due).getTime() - 60_000));
+    expect(banc.courriels.messages().some((m) => dossierDe(m) && m.sujet.startsWith('Contact impossible'))).toBe(false);
+    await avancerApres(handle, contact.due);
+    await banc.courriels.waitFor((m) => dossierDe(m) && m.sujet.startsWith('Contact impossible') && m.a.includes(bailleurDe('loiret-ahu')));
+    expect((await jusqua(handle, (e) => !!e.cloture)).cloture!.issue).toBe('contact_impossible');
+  });
+});
+
 describe('loiret-ahu — fin de la durée de suivi', () => {
   it('durée de suivi dépassée sans passage au droit commun : rappel puis alerte au coordinateur, l’échéance est tenue au passage', async () => {
     const { handle, ref } = await lancer('loiret-ahu');
     await contactEtDiagnostic(handle);
     await handle.executeUpdate(planAideUpdate, { args: [msg()({ actions: ['budget' as const], orientations: [] })] });
     await etape(handle, 'suivi');
-    for (const [jalon, duree] of [['P3M', '93 days'], ['P6M', '92 days']] as const) {
-      await avancer(handle, duree);
-      await jusqua(handle, (e) => e.echeances.some((x) => x.id === `bilan:${jalon}` && x.statut === 'en_cours'));
+    const debutSuivi = await heureDuParcours(handle);
+    const finSuivi = await echeanceSuivie(handle, 'fin_suivi');
+    for (const jalon of ['P3M', 'P6M']) {
+      await jusquAuBilan(handle, jalon, debutSuivi);
       await handle.executeUpdate(bilanUpdate, { args: [msg()({ reprisePaiement: 'totale' as const, planRespecte: true, demarches: [] })] });
     }
     await banc.courriels.waitFor((m) => m.sujet.startsWith('Rappel : Fin de la durée de suivi prévue') && dossier(ref)(m));
-    await avancer(handle, '5 days');
+    await avancerApres(handle, finSuivi.due);
     await banc.courriels.waitFor((m) => m.sujet.startsWith('Échéance dépassée : Fin de la durée de suivi prévue') && m.a.includes('coordination@essai.example') && dossier(ref)(m));
     let etat = await jusqua(handle, (e) => e.echeances.some((x) => x.id === 'fin_suivi' && x.statut === 'depassee'));
     expect(etat.etape).toBe('suivi');
@@ -324,7 +370,7 @@ describe('reims-april', () => {
     await handle.executeUpdate(cloturerUpdate, { args: [msg()({ issue: 'situation_stabilisee' as const })] });
     etat = await jusqua(handle, (e) => !!e.cloture && e.demandes.length === 2 && e.demandes[1]!.statut === 'en_attente');
     await banc.courriels.waitFor((m) => m.sujet.startsWith('Veille active') && dossier(ref)(m));
-    await avancer(handle, '185 days');
+    await depasser(handle, `validation:${etat.demandes[1]!.id}`);
     etat = await jusqua(handle, (e) => e.demandes[1]!.statut === 'expiree');
     const desc = await handle.describe();
     expect(desc.status.name).toBe('COMPLETED');

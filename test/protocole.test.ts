@@ -1,17 +1,19 @@
 /**
- * Parcours « protocole post-résiliation » (reims-april-protocole) sur le serveur à saut de temps :
+ * Parcours « protocole post-résiliation » (reims-april-protocole) sur le vrai serveur Temporal :
  * protocole respecté puis nouveau bail ; nouveau bail en retard (rappels, escalade) ; rupture
  * après des manquements répétés ; rupture pendant la trêve hivernale ; avenants dans et hors du
  * cadre légal ; clôture en échec refusée sans orientation ; 5 ans de protocole en plusieurs
  * exécutions (continue-as-new) sans rien perdre ; liens de paiement mensuels par courriel (vrai
  * SMTP), réponses par la mise à jour ou par la page du lien ; rejeu d'un historique enregistré.
  *
- * Le temps ne bouge qu'avec `avancer`, le parcours au repos. L'horloge du serveur avance avec les
- * tests : chaque date est calculée depuis `banc.env.currentTimeMs()`.
+ * Chaque parcours a sa propre horloge (saut de temps par workflow) : un test l'avance
+ * (`avancerJusqua`) jusqu'aux dates que le parcours fixe lui-même — début du protocole et délais
+ * du programme, échéances suivies — calculées depuis son heure (`heureDuParcours`). Les tests
+ * sont indépendants les uns des autres et de la date du jour.
  */
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { WorkflowHandle } from '@temporalio/client';
 import { Worker } from '@temporalio/worker';
 import { temporal } from '@temporalio/proto';
@@ -31,25 +33,29 @@ import {
   type SignatureProtocole,
 } from '../domain/protocole';
 import type { EtatParcours } from '../domain/vocabulaire';
-import { ajouterDuree } from '../workflows/blocs/duree';
-import { deMois, moisEnFrancais, phraseTreve, treveHivernale, type EntreeExecutionProtocole } from '../workflows/protocole-post-resiliation';
+import { ajouterDuree, depuisHeureDeParis, heureDeParis, retirerDuree } from '../workflows/blocs/duree';
+import { deMois, phraseTreve, treveHivernale, type EntreeExecutionProtocole } from '../workflows/protocole-post-resiliation';
 import type { CourrielRecu } from '../dev/mail-catcher';
 import {
   CATALOGUE,
   DATA_CONVERTER,
-  PERSONNEL,
   SIGNEUR,
-  avancer as avancerBanc,
+  apres,
+  avancerJusqua,
+  echeanceSuivie,
+  heureDuParcours,
+  jusqua,
   menageEssai,
   monterBanc,
   paquetWorkflows,
-  repos,
+  prochain,
   requete,
   terminer,
   type Banc,
 } from './outils/environnement';
 
 const PROGRAMME = CATALOGUE.trouver('reims-april-protocole')!;
+const DELAIS = PROGRAMME.delais;
 const BAILLEUR = PROGRAMME.partenaires.bailleur!.courriel;
 const CCAPEX = PROGRAMME.partenaires.ccapex!.courriel;
 const PREFECTURE = PROGRAMME.partenaires.prefecture!.courriel;
@@ -75,8 +81,30 @@ afterAll(async () => {
 
 // ---- Outils ------------------------------------------------------------------------------------
 
-const maintenant = async () => new Date(await banc.env.currentTimeMs());
-const jourDe = (d: Date) => d.toISOString().slice(0, 10);
+/** Le jour (AAAA-MM-JJ) d'un instant à Paris. */
+const jourDe = (d: Date) => heureDeParis(d).toISOString().slice(0, 10);
+/** Aujourd'hui pour le parcours (AAAA-MM-JJ à Paris, comme il le lit) : les dates des messages. */
+const aujourdhui = async (handle: WorkflowHandle) => jourDe(await heureDuParcours(handle));
+/** Le début d'un protocole (AAAA-MM-JJ), comme le parcours le lit : minuit à Paris ce jour-là. */
+const jour = (s: string) => new Date(depuisHeureDeParis(Date.parse(`${s}T00:00:00.000Z`)));
+/** Le jour `n` mois après `j` (AAAA-MM-JJ), au calendrier : le 31 janvier + 1 mois = fin février. */
+function moisApres(j: string, n: number): string {
+  const d = new Date(Date.UTC(Number(j.slice(0, 4)), Number(j.slice(5, 7)) - 1 + n, 1));
+  const dernier = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 0)).getUTCDate();
+  d.setUTCDate(Math.min(Number(j.slice(8, 10)), dernier));
+  return d.toISOString().slice(0, 10);
+}
+/**
+ * Quand le parcours demande au bailleur le paiement du mois k (0 pour le premier) : le délai
+ * `paiement` du programme après le début de ce mois (son minuteur).
+ */
+const verificationDuMois = (debut: string, k: number) => ajouterDuree(ajouterDuree(jour(debut), `P${k}M`), DELAIS.paiement!);
+/** Le prochain 1er novembre à 10 h, heure de Paris, après `date` : le premier jour de la trêve hivernale suivante. */
+function premierJourDeTreve(date: Date): Date {
+  const t = treveHivernale(date);
+  const annee = Number(t.enCours ? t.jusquau.slice(0, 4) : t.prochaine.slice(0, 4));
+  return new Date(depuisHeureDeParis(Date.UTC(annee, 10, 1, 10)));
+}
 
 async function lancer(o: { reference?: string; moisParExecution?: number } = {}) {
   const menage = menageEssai(o.reference);
@@ -85,7 +113,8 @@ async function lancer(o: { reference?: string; moisParExecution?: number } = {})
     menage,
     coordinateur: 'coord.essai',
     travailleurSocial: 'ts.alice',
-    resiliation: { jugementDu: jourDe(new Date((await banc.env.currentTimeMs()) - 40 * 86_400_000)), juridiction: 'Tribunal judiciaire de Reims', detteLocative: 2400 },
+    // Le parcours n'existe pas encore : son horloge partira de l'heure réelle.
+    resiliation: { jugementDu: jourDe(retirerDuree(new Date(), 'P40D')), juridiction: 'Tribunal judiciaire de Reims', detteLocative: 2400 },
     ...(o.moisParExecution ? { moisParExecution: o.moisParExecution } : {}),
   };
   const handle = await banc.env.client.workflow.start('protocolePostResiliation', {
@@ -96,17 +125,8 @@ async function lancer(o: { reference?: string; moisParExecution?: number } = {})
   return { handle, ref: menage.reference };
 }
 
-
-async function jusqua(handle: WorkflowHandle, predicat: (e: EtatParcours) => boolean, ms = 20_000): Promise<EtatParcours> {
-  const fin = Date.now() + ms;
-  for (;;) {
-    const e = await handle.query(etatQuery);
-    if (predicat(e)) return e;
-    if (Date.now() > fin) throw new Error(`État attendu jamais atteint ; étape : ${e.etape}, journal : ${e.journal.slice(-8).map((x) => x.resume).join(' | ')}`);
-    await new Promise((r) => setTimeout(r, 40));
-  }
-}
-const etape = (handle: WorkflowHandle, nom: string) => jusqua(handle, (e) => e.etape === nom);
+const etape = (handle: WorkflowHandle, nom: string) => jusqua(handle, (e) => e.etape === nom, `étape « ${nom} »`);
+const moisRegles = (e: EtatParcours) => (e.details.paiements as { moisRegles: number }).moisRegles;
 const msg = <T extends object>(x: T, par = 'ts.alice') => ({ requestId: requete(), par, ...x });
 const refus = (p: Promise<unknown>) => p.then(() => 'accepté', (e) => String(e?.cause?.message ?? e?.message));
 const dossier = (ref: string) => (m: CourrielRecu) => m.sujet.includes(`(dossier ${ref})`);
@@ -121,46 +141,41 @@ function sansSecret(courriels: Array<{ sujet?: string; texte: string; html?: str
 }
 
 async function signer(handle: WorkflowHandle, x: Partial<SignatureProtocole> = {}) {
-  const aujourdhui = jourDe(await maintenant());
+  const le = await aujourdhui(handle);
   return handle.executeUpdate(signatureProtocoleUpdate, {
-    args: [msg({ signeLe: aujourdhui, debut: aujourdhui, dureeMois: 6, indemniteOccupation: 420, planApurement: { dette: 2400, mensualite: 100 }, signataires: { bailleur: true, occupant: true }, ...x })],
+    args: [msg({ signeLe: le, debut: le, dureeMois: 6, indemniteOccupation: 420, planApurement: { dette: 2400, mensualite: 100 }, signataires: { bailleur: true, occupant: true }, ...x })],
   });
 }
 
-/** Avance jusqu'au moment où le paiement du mois suivant est demandé au bailleur ; renvoie sa demande. */
+/**
+ * Avance le parcours jusqu'à la demande de paiement du mois suivant au bailleur ; renvoie cette
+ * demande, le mois (AAAA-MM : le k-ième mois du calendrier depuis le début du protocole) et k.
+ */
 async function jusquauLienDuMois(handle: WorkflowHandle) {
   const avant = await handle.query(etatQuery);
-  const pr = avant.details.protocole as { debut: string };
-  const k = (avant.details.paiements as { moisRegles: number }).moisRegles;
-  const verification = ajouterDuree(new Date(`${pr.debut}T00:00:00Z`), `P${k + 1}M`).getTime();
-  const ms = verification - (await banc.env.currentTimeMs()) + 60_000;
-  if (ms > 0) await avancerBanc(banc, handle, ms);
-  const mois = ajouterDuree(new Date(`${pr.debut}T00:00:00Z`), `P${k}M`).toISOString().slice(0, 7);
-  const etat = await jusqua(handle, (e) => e.demandes.some((d) => d.statut === 'en_attente' && d.objet.startsWith(`Paiement ${deMois(mois)}`)));
-  return { demande: etat.demandes.find((d) => d.statut === 'en_attente' && d.objet.startsWith(`Paiement ${deMois(mois)}`))!, mois, k };
+  const debut = (avant.details.protocole as { debut: string }).debut;
+  const k = moisRegles(avant);
+  await avancerJusqua(banc, handle, apres(verificationDuMois(debut, k)));
+  const mois = moisApres(debut, k).slice(0, 7);
+  const demandee = (d: EtatParcours['demandes'][number]) => d.statut === 'en_attente' && d.objet.startsWith(`Paiement ${deMois(mois)}`);
+  const etat = await jusqua(handle, (e) => e.demandes.some(demandee), `demande de paiement ${deMois(mois)} (${k + 1}e mois du protocole)`);
+  return { demande: etat.demandes.find(demandee)!, mois, k };
 }
 
 async function repondre(handle: WorkflowHandle, demandeId: string, decision: 'approuve' | 'refuse', commentaire?: string, requestId = requete()) {
   return handle.executeUpdate(repondreValidationUpdate, { args: [{ requestId, par: 'partenaire:bailleur', demandeId, role: 'bailleur', decision, commentaire }] });
 }
 
-/**
- * Attend la nouvelle exécution (continue-as-new) puis son repos. Sur le serveur à saut de temps,
- * une requête reçue pendant la tâche qui se termine par un continue-as-new est perdue (sa tâche
- * arrive sur l'exécution close) et bloque le serveur ; `describe` ne montre pas les tâches de
- * workflow en cours : on attend donc que l'identifiant d'exécution change avant d'interroger.
- */
+/** Attend la nouvelle exécution du parcours (continue-as-new) après `avant` ; renvoie son identifiant. */
 async function reprise(handle: WorkflowHandle, avant: string): Promise<string> {
-  const fin = Date.now() + 20_000;
-  for (;;) {
-    const d = await handle.describe();
-    if (d.runId !== avant) {
-      await repos(handle);
-      return d.runId;
-    }
-    if (Date.now() > fin) throw new Error('Aucune nouvelle exécution (continue-as-new)');
-    await new Promise((r) => setTimeout(r, 30));
-  }
+  return vi.waitFor(
+    async () => {
+      const { runId } = await handle.describe();
+      if (runId === avant) throw new Error(`${handle.workflowId} : aucune nouvelle exécution (continue-as-new) après ${avant}`);
+      return runId;
+    },
+    { timeout: 30_000, interval: 30 },
+  );
 }
 
 /** Un mois du protocole : le lien arrive, le bailleur répond par la mise à jour, le mois est réglé. */
@@ -169,8 +184,7 @@ async function moisPaye(handle: WorkflowHandle, decision: 'approuve' | 'refuse' 
   const avant = (await handle.describe()).runId;
   await repondre(handle, demande.id, decision, commentaire);
   if (o.reprise) await reprise(handle, avant);
-  else await repos(handle);
-  return jusqua(handle, (e) => (e.details.paiements as { moisRegles: number }).moisRegles === k + 1);
+  return jusqua(handle, (e) => moisRegles(e) === k + 1, `${k + 1} mois réglés`);
 }
 
 const appel = (methode: 'GET' | 'POST', chemin: string, formulaire?: Record<string, string>) => api.appel(methode, chemin, { formulaire });
@@ -202,8 +216,36 @@ describe('règles', () => {
 
 // ---- Les parcours --------------------------------------------------------------------------------
 
+/**
+ * Le calendrier d'un protocole commencé à des dates données (les prochaines occurrences) : chaque
+ * mois a son lien de paiement, au bon mois, à travers le changement d'heure, la fin de février et
+ * la fin d'année ; le bilan de 3 mois part au contrôle du 3e mois.
+ */
+describe('calendrier du protocole à des dates données', () => {
+  const cas = [
+    ['1er mars, passage à l’heure d’été pendant le 1er mois', prochain(1, 3, 9)],
+    ['30 décembre, fin d’année puis février raccourci', prochain(30, 12, 9)],
+    ['31 octobre, retour à l’heure d’hiver et entrée dans la trêve', prochain(31, 10, 9)],
+  ] as const;
+  it.each(cas.map(([nom, date]) => [`commencé le ${jourDe(date)} (${nom})`, date] as const))('%s : un lien par mois, au bon mois ; bilan au 3e mois', async (_nom, date) => {
+    const { handle, ref } = await lancer();
+    await avancerJusqua(banc, handle, date);
+    await signer(handle, { dureeMois: 4 });
+    const debut = jourDe(date);
+    for (let k = 0; k < 4; k++) {
+      const { mois } = await jusquauLienDuMois(handle);
+      expect(mois).toBe(moisApres(debut, k).slice(0, 7));
+      const etat = await moisPaye(handle);
+      expect((etat.details.paiements as { moisRegles: number }).moisRegles).toBe(k + 1);
+      const bilans = courrielsA(BAILLEUR, ref).filter((m) => m.sujet.startsWith('Bilan du protocole'));
+      if (k < 2) expect(bilans, `aucun bilan après ${k + 1} mois`).toHaveLength(0);
+      else await attendreCourriel(BAILLEUR, ref, 'Bilan du protocole');
+    }
+    await terminer(handle);
+  });
+});
+
 describe('protocole post-résiliation', () => {
-  // En premier : il fait passer un mois, sans les protocoles des autres tests encore en cours.
   it('un message de l’équipe règle le mois : le lien au bailleur est clos ; clôture anticipée par la coordination', async () => {
     const { handle, ref } = await lancer();
     await etape(handle, 'signature_protocole');
@@ -253,7 +295,7 @@ describe('protocole post-résiliation', () => {
     const courriel = await attendreCourriel(BAILLEUR, ref, `Paiement ${deMois(mois)}`);
     expect(courriel.texte).toContain('Montant attendu : 520 € (indemnité d’occupation 420 €, plan d’apurement 100 €).');
     const jeton = jetonDe(courriel);
-    expect(SIGNEUR.verifier(jeton, new Date(await banc.env.currentTimeMs()))).toMatchObject({ ok: true, claims: { action: 'paiement', role: 'bailleur' } });
+    expect(SIGNEUR.verifier(jeton, await heureDuParcours(handle))).toMatchObject({ ok: true, claims: { action: 'paiement', role: 'bailleur' } });
     const page = await appel('GET', `/liens/${jeton}`);
     expect(page.status, page.texte).toBe(200);
     expect(page.texte).toContain('<label for="decision-approuve">Paiement reçu</label>');
@@ -265,7 +307,7 @@ describe('protocole post-résiliation', () => {
     const post = await appel('POST', `/liens/${jeton}`, { decision: 'approuve', montant: '520', commentaire: 'Virement du 3' });
     expect(post.status, post.texte).toBe(200);
     expect(post.texte).toContain('paiement reçu');
-    etat = await jusqua(handle, (e) => (e.details.paiements as { moisRegles: number }).moisRegles === 1);
+    etat = await jusqua(handle, (e) => moisRegles(e) === 1, 'premier mois réglé');
     expect(etat.demandes[0]).toMatchObject({ statut: 'approuvee', decision: { commentaire: 'Virement du 3', montant: 520 } });
     expect((await appel('GET', `/liens/${jeton}`)).texte).toContain('Ce paiement a déjà été indiqué');
     expect((await appel('POST', `/liens/${jeton}`, { decision: 'refuse' })).status).toBe(409);
@@ -287,7 +329,7 @@ describe('protocole post-résiliation', () => {
     etat = await jusqua(handle, (e) => e.echeances.some((x) => x.id === 'nouveau_bail'));
     expect(etat.echeances.find((x) => x.id === 'nouveau_bail')).toMatchObject({ statut: 'en_cours', responsable: 'bailleur' });
     expect(await refus(handle.executeUpdate(cloturerProtocoleUpdate, { args: [msg({ issue: 'orientation_hebergement' as const })] }))).toContain('Pas de sortie sèche');
-    await handle.executeUpdate(nouveauBailUpdate, { args: [msg({ signeLe: jourDe(await maintenant()) })] });
+    await handle.executeUpdate(nouveauBailUpdate, { args: [msg({ signeLe: await aujourdhui(handle) })] });
     etat = await jusqua(handle, (e) => !!e.cloture);
     expect(etat.cloture).toMatchObject({ issue: 'nouveau_bail_signe' });
     expect(etat.details.paiements).toMatchObject({ payes: 4, impayes: 0, montantRecu: 2080 });
@@ -302,19 +344,25 @@ describe('protocole post-résiliation', () => {
     await etape(handle, 'signature_protocole');
     await signer(handle, { dureeMois: 1 });
     await moisPaye(handle);
-    await etape(handle, 'nouveau_bail');
-    await avancerBanc(banc, handle, '32 days');
-    await attendreCourriel(BAILLEUR, ref, 'Rappel — nouveau bail à signer avant le');
-    await avancerBanc(banc, handle, '30 days');
-    await jusqua(handle, () => courrielsA(BAILLEUR, ref).filter((m) => m.sujet.startsWith('Rappel — nouveau bail')).length === 2);
+    const respecte = await etape(handle, 'nouveau_bail');
+    // Le délai court du respect du protocole ; les rappels aux intervalles du programme (1 et 2 mois).
+    const depuis = new Date(respecte.details.protocoleRespecteLe as string);
+    const echeance = await echeanceSuivie(handle, 'nouveau_bail');
+    expect(echeance.due).toBe(ajouterDuree(depuis, DELAIS.nouveauBail!).toISOString());
+    const [rappel1, rappel2] = PROGRAMME.rappelsValidation.map((r) => ajouterDuree(depuis, r));
+    const rappels = () => courrielsA(BAILLEUR, ref).filter((m) => m.sujet.startsWith('Rappel — nouveau bail à signer avant le'));
+    await avancerJusqua(banc, handle, apres(rappel1!));
+    await expect.poll(() => rappels().length, { timeout: 20_000 }).toBe(1);
+    await avancerJusqua(banc, handle, apres(rappel2!));
+    await expect.poll(() => rappels().length, { timeout: 20_000 }).toBe(2);
     expect(courrielsA(COORDINATION, ref).some((m) => m.sujet.startsWith('Nouveau bail non signé'))).toBe(false);
-    await avancerBanc(banc, handle, '31 days');
+    await avancerJusqua(banc, handle, apres(echeance.due));
     const escalade = await attendreCourriel(COORDINATION, ref, 'Nouveau bail non signé dans le délai de 3 mois');
     expect(escalade.texte).toContain('Le bailleur a reçu 2 rappels.');
     await attendreCourriel(BAILLEUR, ref, 'Délai dépassé : nouveau bail à signer');
     let etat = await jusqua(handle, (e) => e.echeances.some((x) => x.id === 'nouveau_bail' && x.statut === 'depassee'));
     expect((await handle.describe()).searchAttributes.EnRetard).toEqual([true]);
-    await handle.executeUpdate(nouveauBailUpdate, { args: [msg({ signeLe: jourDe(await maintenant()) }, 'coord.essai')] });
+    await handle.executeUpdate(nouveauBailUpdate, { args: [msg({ signeLe: await aujourdhui(handle) }, 'coord.essai')] });
     etat = await jusqua(handle, (e) => !!e.cloture);
     expect(etat.cloture!.issue).toBe('nouveau_bail_signe');
     expect(etat.journal.some((x) => x.resume === 'Échéance « Nouveau bail signé par le bailleur » tenue (en retard)')).toBe(true);
@@ -341,7 +389,8 @@ describe('protocole post-résiliation', () => {
     // Le bailleur constate la rupture : CCAPEX et préfecture informées, trêve hivernale dite.
     await repondre(handle, manquements.id, 'approuve', 'Aucun versement depuis deux mois');
     etat = await etape(handle, 'rupture');
-    const phrase = phraseTreve(await maintenant(), 'La rupture');
+    // La trêve hivernale, ou non, au moment de la rupture pour le parcours.
+    const phrase = phraseTreve(new Date(etat.journal.find((x) => x.type === 'rupture')!.date), 'La rupture');
     for (const a of [CCAPEX, PREFECTURE, BAILLEUR]) {
       const avis = await attendreCourriel(a, ref, 'Rupture du protocole de cohésion sociale');
       expect(avis.texte).toContain('Aucun versement depuis deux mois');
@@ -355,7 +404,7 @@ describe('protocole post-résiliation', () => {
     expect(await refus(handle.executeUpdate(cloturerProtocoleUpdate, { args: [msg({ issue: 'orientation_hebergement' as const })] }))).toBe(
       'Le maintien dans le logement a échoué : enregistrez d’abord l’orientation du ménage vers un hébergement, une résidence sociale ou un logement adapté. Pas de sortie sèche.',
     );
-    expect(await refus(handle.executeUpdate(avenantUpdate, { args: [msg({ signeLe: jourDe(await maintenant()), prolongationMois: 6, planApurement: { dette: 2000, mensualite: 80 } })] }))).toContain('n’est pas attendu');
+    expect(await refus(handle.executeUpdate(avenantUpdate, { args: [msg({ signeLe: await aujourdhui(handle), prolongationMois: 6, planApurement: { dette: 2000, mensualite: 80 } })] }))).toContain('n’est pas attendu');
     await handle.executeUpdate(orientationUpdate, { args: [msg({ dispositif: 'residence_sociale' as const, precision: 'Foyer Saint-Jean' })] });
     await handle.executeUpdate(cloturerProtocoleUpdate, { args: [msg({ issue: 'orientation_hebergement' as const, motif: 'Place obtenue' })] });
     etat = await jusqua(handle, (e) => !!e.cloture);
@@ -368,20 +417,18 @@ describe('protocole post-résiliation', () => {
     sansSecret(courrielsA(BAILLEUR, ref));
   });
 
-  it('rupture pendant la trêve hivernale : aucune expulsion avant le 31 mars, dit à la CCAPEX, à la préfecture et au bailleur', async () => {
-    // L'horloge du serveur est amenée en hiver (20 novembre), avant de lancer le parcours.
-    const t = await maintenant();
-    if (!treveHivernale(t).enCours) {
-      const hiver = new Date(Date.UTC(t.getUTCFullYear(), 10, 20, 10));
-      await banc.env.sleep(hiver.getTime() - t.getTime());
-    }
+  it('rupture le 1er novembre ou après : trêve hivernale, aucune expulsion avant le 31 mars suivant, dit à la CCAPEX, à la préfecture et au bailleur', async () => {
     const { handle, ref } = await lancer();
     await etape(handle, 'signature_protocole');
+    // Le parcours est amené au prochain 1er novembre, 10 h à Paris : le protocole est signé ce jour-là.
+    const premierNovembre = premierJourDeTreve(await heureDuParcours(handle));
+    await avancerJusqua(banc, handle, premierNovembre);
     await signer(handle, { dureeMois: 24 });
     await etape(handle, 'suivi_protocole');
-    const treve = treveHivernale(await maintenant());
+    const treve = treveHivernale(await heureDuParcours(handle));
     expect(treve.enCours).toBe(true);
     const annee = (treve as { jusquau: string }).jusquau.slice(0, 4);
+    expect(Number(annee)).toBe(premierNovembre.getUTCFullYear() + 1);
     // La coordination enregistre la décision du bailleur.
     await handle.executeUpdate(ruptureUpdate, { args: [msg({ motif: 'Refus de payer' }, 'coord.essai')] });
     const etat = await etape(handle, 'rupture');
@@ -391,25 +438,25 @@ describe('protocole post-résiliation', () => {
       expect(avis.texte).toContain(`pendant la trêve hivernale (du 1er novembre au 31 mars) : aucune expulsion avant le 31 mars ${annee}`);
     }
     expect(await refus(handle.executeUpdate(ruptureUpdate, { args: [msg({ motif: 'Encore' })] }))).toContain('n’est pas attendu');
-    // Terminé seulement au repos : après le dernier courriel, l'échéance d'orientation est posée.
-    await jusqua(handle, (e) => e.echeances.some((x) => x.id === 'orientation' && x.statut === 'en_cours'));
+    // Après les courriels, l'orientation du ménage est attendue.
+    await echeanceSuivie(handle, 'orientation');
     await terminer(handle);
   });
 
   it('avenant : prolongation dans le cadre légal (3 ans au plus après 2 ans), refusée avec la raison au-delà', async () => {
     const { handle, ref } = await lancer();
     await etape(handle, 'signature_protocole');
-    expect(await refus(handle.executeUpdate(avenantUpdate, { args: [msg({ signeLe: jourDe(await maintenant()), prolongationMois: 6, planApurement: { dette: 2000, mensualite: 80 } })] }))).toContain('n’est pas attendu');
+    expect(await refus(handle.executeUpdate(avenantUpdate, { args: [msg({ signeLe: await aujourdhui(handle), prolongationMois: 6, planApurement: { dette: 2000, mensualite: 80 } })] }))).toContain('n’est pas attendu');
     await signer(handle, { dureeMois: 24 });
     let etat = await etape(handle, 'suivi_protocole');
     const debut = (etat.details.protocole as { debut: string }).debut;
-    const aujourdhui = jourDe(await maintenant());
+    const signeLe = await aujourdhui(handle);
     const avenant = (prolongationMois: number, x: object = {}) =>
-      handle.executeUpdate(avenantUpdate, { args: [msg({ signeLe: aujourdhui, prolongationMois, planApurement: { dette: 2200, mensualite: 40 }, ...x })] });
+      handle.executeUpdate(avenantUpdate, { args: [msg({ signeLe, prolongationMois, planApurement: { dette: 2200, mensualite: 40 }, ...x })] });
     expect(await refus(avenant(37))).toMatch(/^Un avenant prolonge le protocole de 3 ans au plus en tout, après ses 2 ans au plus \(CCH, art\. L353-15-2\) : avec 37 mois de plus, .* Prolongation possible : 36 mois au plus\.$/);
     expect(await refus(avenant(12, { planApurement: undefined }))).toContain('renégociation du plan d’apurement');
     const r = await avenant(24);
-    expect(r.terme).toBe(ajouterDuree(new Date(`${debut}T00:00:00Z`), 'P48M').toISOString().slice(0, 10));
+    expect(r.terme).toBe(moisApres(debut, 48));
     expect(await refus(avenant(13))).toContain('Prolongation possible : 12 mois au plus.');
     await avenant(12, { indemniteOccupation: 430 });
     etat = await handle.query(etatQuery);
@@ -422,39 +469,31 @@ describe('protocole post-résiliation', () => {
     await terminer(handle);
   });
 
-
+  // 60 mois, chacun une avance de l'horloge du parcours, et 29 reprises : plus que le délai par défaut.
   it('5 ans de protocole (2 ans + 3 ans d’avenant), un mois après l’autre : continue-as-new sans rien perdre', async () => {
-    // Un banc à lui : les protocoles des autres tests, encore en cours, vivraient sinon aussi ces
-    // 60 mois (chaque tâche rejouant un historique toujours plus long sur le worker sans cache).
-    const bancCommun = banc;
-    banc = await monterBanc();
-    try {
-      await cinqAns();
-    } finally {
-      await banc.fermer();
-      banc = bancCommun;
-    }
-  }, 420_000);
-
-  async function cinqAns() {
-    // Une nouvelle exécution tous les N mois réglés (12 par défaut ; 2 ici : des historiques courts, rejoués vite par le worker sans cache des essais).
+    // Une nouvelle exécution tous les N mois réglés (12 par défaut ; 2 ici : 30 exécutions, l'état passe 29 fois de l'une à la suivante).
     const N = 2;
     const { handle, ref } = await lancer({ moisParExecution: N });
     await etape(handle, 'signature_protocole');
     await signer(handle, { dureeMois: 24, planApurement: { dette: 3000, mensualite: 50 } });
     await etape(handle, 'suivi_protocole');
-    await handle.executeUpdate(avenantUpdate, { args: [msg({ signeLe: jourDe(await maintenant()), prolongationMois: 36, planApurement: { dette: 3000, mensualite: 50 } })] });
+    await handle.executeUpdate(avenantUpdate, { args: [msg({ signeLe: await aujourdhui(handle), prolongationMois: 36, planApurement: { dette: 3000, mensualite: 50 } })] });
     const executions = new Set<string>();
     const premier = (await handle.describe()).runId;
     executions.add(premier);
     const visite = msg({ nature: 'visite_domicile' as const, note: 'Séparation : point budget' });
     let avantReprise: EtatParcours | undefined;
+    const debut = ((await handle.query(etatQuery)).details.protocole as { debut: string }).debut;
     for (let k = 0; k < 60; k++) {
       if (k === N - 1) {
-        // Au dernier mois de l'exécution 1 : une visite, dont l'échéance suivante court au-delà de la reprise.
-        await avancerBanc(banc, handle, '10 days');
+        // Au dernier mois de l'exécution 1, 10 jours après son début : une visite, dont l'échéance
+        // suivante (un mois plus tard) tombe après la reprise et avant le paiement du mois d'après.
+        await avancerJusqua(banc, handle, ajouterDuree(jour(debut), `P${N - 1}M10D`));
         await handle.executeUpdate(accompagnementUpdate, { args: [visite] });
         avantReprise = await handle.query(etatQuery);
+        const due = new Date(avantReprise.echeances.find((x) => x.id === 'visite' && x.statut === 'en_cours')!.due);
+        expect(due.getTime()).toBeGreaterThan(verificationDuMois(debut, N - 1).getTime());
+        expect(due.getTime()).toBeLessThan(verificationDuMois(debut, N).getTime());
       }
       const { demande, mois } = await jusquauLienDuMois(handle);
       if (k === 0 || k === 59) await attendreCourriel(BAILLEUR, ref, `Paiement ${deMois(mois)}`);
@@ -462,17 +501,16 @@ describe('protocole post-résiliation', () => {
       await repondre(handle, demande.id, 'approuve');
       // Tous les N mois réglés (sauf au terme), le parcours continue en une nouvelle exécution.
       if ((k + 1) % N === 0 && k + 1 < 60) executions.add(await reprise(handle, avant));
-      else await repos(handle);
-      await jusqua(handle, (e) => (e.details.paiements as { moisRegles: number }).moisRegles === k + 1 || e.etape === 'nouveau_bail');
+      await jusqua(handle, (e) => moisRegles(e) === k + 1 || e.etape === 'nouveau_bail', `${k + 1} mois réglés`);
       if (k === N - 1) {
         // Le N-ième mois réglé : nouvelle exécution. Rien n'est perdu, le même message n'est pas rejoué.
-        const apres = await jusqua(handle, (e) => e.etape === 'suivi_protocole');
+        const repris = await jusqua(handle, (e) => e.etape === 'suivi_protocole');
         expect(executions.size).toBe(2);
-        expect(apres.journal.slice(0, avantReprise!.journal.length)).toEqual(avantReprise!.journal);
-        expect(apres.journal.map((x) => x.seq)).toEqual(apres.journal.map((_, i) => i + 1));
-        expect(apres.demandes.slice(0, avantReprise!.demandes.length).map((d) => d.id)).toEqual(avantReprise!.demandes.map((d) => d.id));
+        expect(repris.journal.slice(0, avantReprise!.journal.length)).toEqual(avantReprise!.journal);
+        expect(repris.journal.map((x) => x.seq)).toEqual(repris.journal.map((_, i) => i + 1));
+        expect(repris.demandes.slice(0, avantReprise!.demandes.length).map((d) => d.id)).toEqual(avantReprise!.demandes.map((d) => d.id));
         const echeance = avantReprise!.echeances.find((x) => x.id === 'visite' && x.statut === 'en_cours')!;
-        expect(apres.echeances.filter((x) => x.id === 'visite' && x.statut === 'en_cours')).toEqual([echeance]);
+        expect(repris.echeances.filter((x) => x.id === 'visite' && x.statut === 'en_cours')).toEqual([echeance]);
         expect(await handle.executeUpdate(accompagnementUpdate, { args: [visite] })).toEqual({ etape: 'suivi_protocole' });
         const encore = await handle.query(etatQuery);
         expect(encore.journal.filter((x) => x.type === 'accompagnement')).toHaveLength(1);
@@ -497,17 +535,17 @@ describe('protocole post-résiliation', () => {
     expect(etat.details.protocole).toMatchObject({ detteRestante: 0 });
     const historique = await handle.fetchHistory();
     expect(historique.events!.length).toBeLessThan(800);
-    await handle.executeUpdate(nouveauBailUpdate, { args: [msg({ signeLe: jourDe(await maintenant()) })] });
+    await handle.executeUpdate(nouveauBailUpdate, { args: [msg({ signeLe: await aujourdhui(handle) })] });
     const fin = await handle.result();
     expect(fin.cloture!.issue).toBe('nouveau_bail_signe');
     sansSecret(courrielsA(BAILLEUR, ref));
-  }
-
+  }, 300_000);
 });
 
 // ---- Rejeu ----------------------------------------------------------------------------------------
 
 describe.runIf(process.env.ENREGISTRER_HISTORIQUES === '1')('enregistrement', () => {
+  // v1 : avant les minuteurs annulés et le calendrier de Paris ; v2 : depuis.
   it('enregistre un protocole de 3 mois en deux exécutions (continue-as-new) jusqu’au nouveau bail', async () => {
     const { handle } = await lancer({ reference: 'REJEU-PROTOCOLE-1', moisParExecution: 2 });
     await etape(handle, 'signature_protocole');
@@ -520,20 +558,19 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === '1')('enregistrement', ()
     const { demande } = await jusquauLienDuMois(handle);
     expect((await handle.describe()).runId).not.toBe(premiere);
     await repondre(handle, demande.id, 'approuve');
-    await repos(handle);
     await etape(handle, 'terme_non_respecte');
     const etat = await handle.query(etatQuery);
     const manque = (etat.details.paiements as { mois: Array<{ mois: string; statut: string }> }).mois.find((x) => x.statut === 'impaye')!.mois;
     await handle.executeUpdate(paiementUpdate, { args: [msg({ mois: manque, statut: 'paye' as const })] });
     await etape(handle, 'nouveau_bail');
-    await handle.executeUpdate(nouveauBailUpdate, { args: [msg({ signeLe: jourDe(await maintenant()) })] });
+    await handle.executeUpdate(nouveauBailUpdate, { args: [msg({ signeLe: await aujourdhui(handle) })] });
     await handle.result();
     const ecrire = async (h: WorkflowHandle, fichier: string) => {
       const objet = temporal.api.history.v1.History.toObject(temporal.api.history.v1.History.fromObject(await h.fetchHistory()), { longs: String, enums: String, bytes: String, defaults: false });
       writeFileSync(`${historiques}${fichier}`, JSON.stringify(objet));
     };
-    await ecrire(banc.env.client.workflow.getHandle(handle.workflowId, premiere), 'protocole-v1.json'); // première exécution, jusqu’au continue-as-new
-    await ecrire(handle, 'protocole-v1-suite.json'); // la suivante, de la reprise à la clôture
+    await ecrire(banc.env.client.workflow.getHandle(handle.workflowId, premiere), 'protocole-v2.json'); // première exécution, jusqu’au continue-as-new
+    await ecrire(handle, 'protocole-v2-suite.json'); // la suivante, de la reprise à la clôture
   });
 });
 

@@ -1,5 +1,5 @@
 /**
- * Intégration sur le serveur de développement Temporal (le vrai serveur) : un redémarrage du
+ * Intégration sur le vrai serveur Temporal (serveur de développement du CLI) : un redémarrage du
  * worker au milieu d'un parcours ne perd rien — l'état, le journal, les échéances et les messages
  * déjà appliqués sont là, et le parcours continue avec le nouveau worker.
  */
@@ -12,19 +12,18 @@ import type { Worker } from '@temporalio/worker';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { etatQuery } from '../domain/messages';
 import { diagnosticUpdate, planAideUpdate, tentativeContactUpdate, type EntreePrevention } from '../domain/prevention';
-import type { EtatParcours } from '../domain/vocabulaire';
 import { startMailCatcher, type MailCatcher } from '../dev/mail-catcher';
 import { creerAnnuaire } from '../personnel/annuaire';
 import { creerWorker } from '../worker/creer-worker';
 import { RegistreIndicateurs } from '../indicateurs/registre';
-import { CATALOGUE, DATA_CONVERTER, PERSONNEL, SIGNEUR, menageEssai, paquetWorkflows, requete, serveurDeveloppement } from './outils/environnement';
+import { CATALOGUE, DATA_CONVERTER, PERSONNEL, SIGNEUR, jusqua, menageEssai, paquetWorkflows, requete, serveurTemporal } from './outils/environnement';
 
 let env: TestWorkflowEnvironment;
 let courriels: MailCatcher;
 const taskQueue = `redemarrage-${Math.random().toString(36).slice(2, 8)}`;
 
 beforeAll(async () => {
-  env = await serveurDeveloppement();
+  env = await serveurTemporal();
   courriels = await startMailCatcher({ smtpPort: 0, httpPort: 0, quiet: true });
 });
 afterAll(async () => {
@@ -54,15 +53,7 @@ async function demarrerWorker(): Promise<{ worker: Worker; course: Promise<void>
   return { worker, course: worker.run() };
 }
 
-async function jusqua(handle: { query: (q: typeof etatQuery) => Promise<EtatParcours> }, p: (e: EtatParcours) => boolean): Promise<EtatParcours> {
-  const fin = Date.now() + 20_000;
-  for (;;) {
-    const e = await handle.query(etatQuery);
-    if (p(e)) return e;
-    if (Date.now() > fin) throw new Error(`état attendu jamais atteint (étape ${e.etape})`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const etape = (handle: Parameters<typeof jusqua>[0], nom: string) => jusqua(handle, (e) => e.etape === nom, `étape « ${nom} »`);
 
 it('un parcours loiret-ahu continue sans rien perdre après l’arrêt et le redémarrage du worker', async () => {
   const premier = await demarrerWorker();
@@ -76,7 +67,7 @@ it('un parcours loiret-ahu continue sans rien perdre après l’arrêt et le red
   };
   const handle = await env.client.workflow.start('preventionPrecontentieuse', { taskQueue, workflowId: `loiret-ahu--${menage.reference}`, args: [entree] });
   const m = <T extends object>(x: T) => ({ requestId: requete(), par: 'ts.alice', ...x });
-  await jusqua(handle, (e) => e.etape === 'aller_vers');
+  await etape(handle, 'aller_vers');
   const tentative = m({ canal: 'telephone' as const, creneau: 'soir' as const, issue: 'injoignable' as const });
   await handle.executeUpdate(tentativeContactUpdate, { args: [tentative], updateId: tentative.requestId });
   const avant = await handle.query(etatQuery);
@@ -87,7 +78,7 @@ it('un parcours loiret-ahu continue sans rien perdre après l’arrêt et le red
 
   const second = await demarrerWorker();
   try {
-    const apres = await jusqua(handle, () => true);
+    const apres = await jusqua(handle, () => true, 'réponse du nouveau worker');
     expect(apres.journal).toEqual(avant.journal);
     expect(apres.echeances).toEqual(avant.echeances);
     expect(apres.details.tentatives).toBe(1);
@@ -96,15 +87,14 @@ it('un parcours loiret-ahu continue sans rien perdre après l’arrêt et le red
     expect((await handle.query(etatQuery)).details.tentatives).toBe(1);
     // Le parcours continue avec le nouveau worker.
     await handle.executeUpdate(tentativeContactUpdate, { args: [m({ canal: 'visite_domicile' as const, creneau: 'week_end' as const, issue: 'joint' as const })] });
-    await jusqua(handle, (e) => e.etape === 'diagnostic');
+    await etape(handle, 'diagnostic');
     await handle.executeUpdate(diagnosticUpdate, { args: [m({ origineDette: 'x', droits: '', budget: '', adequationLogement: '', termine: true, carnetDeRoute: ['FSL'] })] });
-    await jusqua(handle, (e) => e.etape === 'plan_aide');
+    await etape(handle, 'plan_aide');
     await handle.executeUpdate(planAideUpdate, { args: [m({ actions: ['fsl' as const], orientations: [] })] });
-    const suivi = await jusqua(handle, (e) => e.etape === 'suivi');
+    const suivi = await etape(handle, 'suivi');
     expect(suivi.details.tentatives).toBe(2);
     await courriels.waitFor((c) => c.sujet === `Plan d’aide engagé (dossier ${menage.reference})` && c.a.includes(entree.programme.partenaires.bailleur!.courriel));
     await courriels.waitFor((c) => c.sujet === `Contact établi avec le ménage (dossier ${menage.reference})`);
-    await handle.terminate();
   } finally {
     second.worker.shutdown();
     await second.course;

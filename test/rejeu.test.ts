@@ -2,64 +2,89 @@
  * Rejeu : les historiques enregistrés (test/historiques/*.json) doivent se rejouer sur le code
  * actuel des workflows. Un changement qui casserait les parcours en cours (des mois de vie) doit
  * passer par patched(). Pour enregistrer un nouvel historique de référence :
- * `ENREGISTRER_HISTORIQUES=1 npx vitest run test/rejeu.test.ts` (les anciens restent).
+ * `ENREGISTRER_HISTORIQUES=1 npx vitest run test/rejeu.test.ts` (les anciens restent ; changer
+ * d'abord le numéro de version du fichier écrit).
  */
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { Worker } from '@temporalio/worker';
 import { temporal } from '@temporalio/proto';
-import { etatQuery, repondreValidationUpdate } from '../domain/messages';
+import type { WorkflowHandle } from '@temporalio/client';
+import { repondreValidationUpdate } from '../domain/messages';
 import { cloturerUpdate, diagnosticUpdate, planAideUpdate, tentativeContactUpdate } from '../domain/prevention';
 import { bilanMesureUpdate, fileImlQuery, idFileIml, logementUpdate, loyerUpdate, rendezVousUpdate } from '../domain/iml';
-import { CATALOGUE, DATA_CONVERTER, avancer, menageEssai, monterBanc, paquetWorkflows, repos, requete, terminer } from './outils/environnement';
+import { ajouterDuree, retirerDuree } from '../workflows/blocs/duree';
+import { CATALOGUE, DATA_CONVERTER, apres, avancerJusqua, echeanceSuivie, heureDuParcours, jusqua, menageEssai, monterBanc, paquetWorkflows, repos, requete } from './outils/environnement';
 
 const dossier = fileURLToPath(new URL('./historiques/', import.meta.url));
 
-async function attendreEtape(handle: { query: Function }, etape: string) {
-  for (let i = 0; i < 300; i++) {
-    if ((await handle.query(etatQuery)).etape === etape) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`étape ${etape} jamais atteinte`);
+const etape = (handle: WorkflowHandle, nom: string) => jusqua(handle, (e) => e.etape === nom, `étape « ${nom} »`);
+
+/** Un historique sous sa forme JSON (celle des fichiers de test/historiques/). */
+interface Historique {
+  events?: Array<{ eventType?: string; markerRecordedEventAttributes?: { markerName?: string; details?: Record<string, { payloads?: { data?: string }[] }> } }>;
+}
+
+function enObjet(historique: unknown): Historique {
+  const h = temporal.api.history.v1.History.fromObject(historique as never);
+  return temporal.api.history.v1.History.toObject(h, { longs: String, enums: String, bytes: String, defaults: false }) as Historique;
+}
+
+function ecrireHistorique(fichier: string, historique: unknown) {
+  writeFileSync(`${dossier}${fichier}`, JSON.stringify(enObjet(historique)));
+}
+
+/** Les identifiants des patched() notés dans un historique (marqueurs « core_patch »). */
+function patchsNotes(h: Historique): string[] {
+  return (h.events ?? []).flatMap((e) => {
+    const m = e.markerRecordedEventAttributes;
+    if (!m || m.markerName !== 'core_patch') return [];
+    return (m.details?.['patch-data']?.payloads ?? []).map((x) => (JSON.parse(Buffer.from(x.data ?? '', 'base64').toString('utf8')) as { id?: string }).id ?? '');
+  });
 }
 
 describe.runIf(process.env.ENREGISTRER_HISTORIQUES === '1')('enregistrement', () => {
   it('enregistre un parcours loiret-ahu de l’orientation à la clôture', async () => {
     const banc = await monterBanc();
     try {
+      const programme = CATALOGUE.trouver('loiret-ahu')!;
       const menage = menageEssai('REJEU-1');
-      const maintenant = await banc.env.currentTimeMs();
       const handle = await banc.env.client.workflow.start('preventionPrecontentieuse', {
         taskQueue: banc.taskQueue,
         workflowId: `loiret-ahu--${menage.reference}`,
-        args: [{ programme: CATALOGUE.trouver('loiret-ahu')!, menage, coordinateur: 'coord.essai', travailleurSocial: 'ts.alice', situation: { impayesMois: 3, montantDette: 1200, debutBail: new Date(maintenant - 60 * 86_400_000).toISOString().slice(0, 10), garantie: 'aucune', dejaTente: '', contactBailleur: false, suiviParServiceSocial: false } }],
+        // Le parcours démarre à l'heure réelle : le bail a commencé 60 jours avant.
+        args: [{ programme, menage, coordinateur: 'coord.essai', travailleurSocial: 'ts.alice', situation: { impayesMois: 3, montantDette: 1200, debutBail: new Date(Date.now() - 60 * 86_400_000).toISOString().slice(0, 10), garantie: 'aucune', dejaTente: '', contactBailleur: false, suiviParServiceSocial: false } }],
       });
       const m = <T extends object>(x: T) => ({ requestId: requete(), par: 'ts.alice', ...x });
-      await attendreEtape(handle, 'aller_vers');
+      await etape(handle, 'aller_vers');
+      // Le temps passe jusqu'au rappel du premier contact ; le contact est noté avant son délai.
+      const contact = await echeanceSuivie(handle, 'contact');
+      await avancerJusqua(banc, handle, apres(retirerDuree(new Date(contact.due), programme.delais.rappelAvant!)));
+      await jusqua(handle, (e) => e.journal.some((x) => x.type === 'rappel'), 'rappel du premier contact');
       await handle.executeUpdate(tentativeContactUpdate, { args: [m({ canal: 'telephone' as const, creneau: 'soir' as const, issue: 'joint' as const })] });
-      await attendreEtape(handle, 'diagnostic');
+      await etape(handle, 'diagnostic');
       await handle.executeUpdate(diagnosticUpdate, { args: [m({ origineDette: 'x', droits: '', budget: '', adequationLogement: '', termine: true, carnetDeRoute: ['FSL'] })] });
-      await attendreEtape(handle, 'plan_aide');
+      await etape(handle, 'plan_aide');
       await handle.executeUpdate(planAideUpdate, { args: [m({ actions: ['fsl' as const], orientations: [] })] });
-      await attendreEtape(handle, 'suivi');
+      await etape(handle, 'suivi');
+      await repos(handle);
+      // La clôture arrive avant le premier bilan : son minuteur est annulé.
       await handle.executeUpdate(cloturerUpdate, { args: [m({ issue: 'situation_stabilisee' as const })] });
       await handle.result();
-      const h = temporal.api.history.v1.History.fromObject(await handle.fetchHistory());
-      const objet = temporal.api.history.v1.History.toObject(h, { longs: String, enums: String, bytes: String, defaults: false });
-      // v1 : avant l’accusé d’orientation au bailleur (patched) ; v2 : avant les fiches d’indicateurs (patched('fiche-indicateurs')).
-      writeFileSync(`${dossier}prevention-loiret-v3.json`, JSON.stringify(objet));
+      const historique = enObjet(await handle.fetchHistory());
+      const types = (historique.events ?? []).map((e) => String(e.eventType));
+      expect(types).toContain('EVENT_TYPE_TIMER_FIRED');
+      expect(types).toContain('EVENT_TYPE_TIMER_CANCELED');
+      expect(patchsNotes(historique)).toContain('minuteurs-annules');
+      // v1 : avant l’accusé d’orientation au bailleur (patched) ; v2 : avant les fiches d’indicateurs
+      // (patched('fiche-indicateurs')) ; v3 : avant l’annulation des minuteurs (patched('minuteurs-annules')).
+      writeFileSync(`${dossier}prevention-loiret-v4.json`, JSON.stringify(historique));
     } finally {
       await banc.fermer();
     }
   });
 });
-
-function ecrireHistorique(fichier: string, historique: unknown) {
-  const h = temporal.api.history.v1.History.fromObject(historique as never);
-  const objet = temporal.api.history.v1.History.toObject(h, { longs: String, enums: String, bytes: String, defaults: false });
-  writeFileSync(`${dossier}${fichier}`, JSON.stringify(objet));
-}
 
 // `ENREGISTRER_HISTORIQUES=iml` n'enregistre que les historiques IML (mesure et file du programme).
 describe.runIf(process.env.ENREGISTRER_HISTORIQUES === '1' || process.env.ENREGISTRER_HISTORIQUES === 'iml')('enregistrement IML', () => {
@@ -74,29 +99,34 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === '1' || process.env.ENREGI
         args: [{ programme, menage, coordinateur: 'coord.essai', travailleurSocial: 'ts.alice', candidature: { structure: 'alt', pretASortir: true, budgetTravaille: true, typologieRecherchee: 'T1bis' } }],
       });
       const m = <T extends object>(x: T) => ({ requestId: requete(), par: 'ts.alice', ...x });
-      for (let i = 0; i < 300 && !(await handle.query(etatQuery)).demandes.length; i++) await new Promise((r) => setTimeout(r, 50));
-      const demande = (await handle.query(etatQuery)).demandes[0]!;
+      const demande = (await jusqua(handle, (e) => e.demandes.length > 0, 'demande au SIAO')).demandes[0]!;
       await handle.executeUpdate(repondreValidationUpdate, { args: [{ requestId: requete(), par: 'partenaire:siao', demandeId: demande.id, role: 'siao', decision: 'approuve' }] });
-      await attendreEtape(handle, 'recherche_logement');
-      const debut = new Date(await banc.env.currentTimeMs()).toISOString().slice(0, 10);
+      await etape(handle, 'recherche_logement');
+      const debut = (await heureDuParcours(handle)).toISOString().slice(0, 10);
       await handle.executeUpdate(logementUpdate, {
         args: [m({ bailleur: { type: 'public' as const, nom: 'Finistère Habitat', conventionne: true }, adresse: '1 rue du Port, 29900 Concarneau', typologie: 'T1bis' as const, debutBailPrincipal: debut, debutSousLocation: debut })],
       });
-      await attendreEtape(handle, 'sous_location');
+      const mesure = (await etape(handle, 'sous_location')).details.mesure as { debut: string };
       await handle.executeUpdate(rendezVousUpdate, { args: [m({ nature: 'visite_domicile' as const, axes: ['budget' as const] })] });
       await handle.executeUpdate(loyerUpdate, { args: [m({ mois: debut.slice(0, 7), statut: 'paye' as const })] });
-      await avancer(banc, handle, '184 days');
-      await attendreEtape(handle, 'bilan_mesure');
+      // Jusqu'au premier bilan de la mesure (P6M après le début de la sous-location).
+      const premierBilan = [...programme.jalons.bilans!].sort((a, b) => ajouterDuree(new Date(0), a).getTime() - ajouterDuree(new Date(0), b).getTime())[0]!;
+      await avancerJusqua(banc, handle, apres(ajouterDuree(new Date(mesure.debut), premierBilan)));
+      await etape(handle, 'bilan_mesure');
       await handle.executeUpdate(bilanMesureUpdate, { args: [m({ paiementLoyer: 'regulier' as const, situation: 'stable' as const, bailleurPresent: true, menagePresent: true, decision: 'glissement' as const })] });
-      // Pas de handle.result() : il libère le saut de temps, et la file (sans minuteur) serait
-      // emportée jusqu'à son délai d'exécution par défaut sur le serveur de test.
-      for (let i = 0; i < 300 && (await handle.describe()).status.name === 'RUNNING'; i++) await new Promise((r) => setTimeout(r, 50));
-      ecrireHistorique('iml-concarneau-v2.json', await handle.fetchHistory()); // v1 : avant les fiches d’indicateurs
+      await handle.result();
+      // v1 : avant les fiches d’indicateurs ; v2 : avant l’annulation des minuteurs.
+      ecrireHistorique('iml-concarneau-v3.json', await handle.fetchHistory());
       const file = banc.env.client.workflow.getHandle(idFileIml(programme.id));
-      for (let i = 0; i < 300 && (await file.query(fileImlQuery)).compteurs.liberees < 1; i++) await new Promise((r) => setTimeout(r, 50));
+      await vi.waitFor(
+        async () => {
+          const f = await file.query(fileImlQuery);
+          if (f.compteurs.liberees < 1) throw new Error(`file IML : aucune place libérée (${JSON.stringify(f.compteurs)})`);
+        },
+        { timeout: 30_000, interval: 50 },
+      );
       await repos(file);
-      ecrireHistorique('file-iml-concarneau-v2.json', await file.fetchHistory());
-      await terminer(file);
+      ecrireHistorique('file-iml-concarneau-v3.json', await file.fetchHistory());
     } finally {
       await banc.fermer();
     }

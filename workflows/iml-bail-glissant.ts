@@ -36,7 +36,7 @@ import {
 } from '../domain/iml';
 import { LIBELLES_ISSUES, type Acteur, type EtatParcours } from '../domain/vocabulaire';
 import { activites } from './blocs/activites';
-import { ajouterDuree, dateEnFrancais, dureeEnFrancais, lireDuree } from './blocs/duree';
+import { ajouterDuree, dateEnFrancais, depuisHeureDeParis, dureeEnFrancais, heureDeParis, lireDuree } from './blocs/duree';
 import { notifier, type A } from './blocs/notification';
 import { Parcours, type Fin } from './blocs/parcours';
 import { demanderValidation } from './blocs/validation';
@@ -118,7 +118,17 @@ export async function imlBailGlissant(e: EntreeIml): Promise<EtatParcours> {
       ? { adresse: { nom: logement.bailleur.nom, courriel: logement.bailleur.courriel }, libelle: `le bailleur (${logement.bailleur.nom})` }
       : { role: 'bailleur' };
   /** Jusqu'où irait une prolongation de `mois` mois décidée au terme en cours. */
-  const finProlongation = (mois: number) => ajouterDuree(termeMesure!, `P${mois}M`);
+  /**
+   * La fin d'une prolongation de `mois` mois, comptée depuis le début de la sous-location (durée de la
+   * mesure et prolongations déjà décidées comprises) : une mesure commencée un 29 février garde ses
+   * 16 mois après 12 + 4, sans perdre un jour à chaque fin de mois courte.
+   */
+  const finProlongation = (mois: number) => {
+    const g = lireDuree(d.glissement!);
+    const enMois = g && !g.semaines && !g.jours && !g.heures && !g.minutes && !g.secondes;
+    const deja = prolongations.reduce((n, x) => n + x.mois, 0);
+    return enMois ? ajouterDuree(debut!, `P${g.annees * 12 + g.mois + deja + mois}M`) : ajouterDuree(termeMesure!, `P${mois}M`);
+  };
   const moisProlongation = (x: ConditionsGlissement) => x.dureeMois ?? (lireDuree(d.prolongation ?? 'P6M')?.mois || 6);
 
   // ---- Les messages des personnes ----------------------------------------------------------
@@ -167,7 +177,7 @@ export async function imlBailGlissant(e: EntreeIml): Promise<EtatParcours> {
       else accompagnement.liensPartenaires += 1;
       for (const a of x.axes) if (!accompagnement.axes.includes(a)) accompagnement.axes.push(a);
       p.details.accompagnement = { ...accompagnement, axes: [...accompagnement.axes] };
-      if (x.note) ((p.detailsConfidentiels.notesAccompagnement ??= []) as unknown[]).push({ le: x.le ?? new Date().toISOString().slice(0, 10), nature: x.nature, note: x.note });
+      if (x.note) ((p.detailsConfidentiels.notesAccompagnement ??= []) as unknown[]).push({ le: x.le ?? jourDeParis(new Date()), nature: x.nature, note: x.note });
       const nature = { rendez_vous: 'Rendez-vous', visite_domicile: 'Visite à domicile', lien_partenaire: 'Lien avec un partenaire' }[x.nature];
       p.journal.noter('accompagnement', `${nature}${x.axes.length ? ` (${x.axes.map((a) => LIBELLES_AXES[a]).join(', ')})` : ''}`, { acteur: ts(x.par), visibilite: 'equipe' });
       return { etape: p.etape };
@@ -608,9 +618,9 @@ export function motifLogement(x: Logement, operateur: string, maintenant: Date):
 /** Un loyer constaté : un mois de la sous-location, déjà échu. */
 export function motifLoyer(mois: string, debut: Date, maintenant: Date): string | undefined {
   if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(mois)) return 'Mois attendu au format AAAA-MM.';
-  const premier = debut.toISOString().slice(0, 7);
+  const premier = jourDeParis(debut).slice(0, 7);
   if (mois < premier) return `Le loyer de ${mois} est antérieur au début de la sous-location (${premier}).`;
-  if (mois > maintenant.toISOString().slice(0, 7)) return `Le loyer de ${mois} n’est pas encore échu.`;
+  if (mois > jourDeParis(maintenant).slice(0, 7)) return `Le loyer de ${mois} n’est pas encore échu.`;
   return undefined;
 }
 
@@ -635,14 +645,27 @@ function estDate(s: string): boolean {
   return /^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(Date.parse(`${s}T00:00:00Z`));
 }
 
+/** Minuit à Paris d'un jour AAAA-MM-JJ : la mesure suit les jours de Paris. */
 function jour(s: string): Date {
-  return new Date(`${s}T00:00:00.000Z`);
+  return new Date(depuisHeureDeParis(Date.parse(`${s}T00:00:00.000Z`)));
 }
 
-/** Mois entiers écoulés de a à b. */
-function moisEntre(a: Date, b: Date): number {
-  const m = (b.getUTCFullYear() - a.getUTCFullYear()) * 12 + (b.getUTCMonth() - a.getUTCMonth());
-  return b.getUTCDate() < a.getUTCDate() ? m - 1 : m;
+/** Le jour (AAAA-MM-JJ) d'un instant à Paris. */
+function jourDeParis(d: Date): string {
+  return heureDeParis(d).toISOString().slice(0, 10);
+}
+
+/**
+ * Mois entiers écoulés de a à b, au calendrier des délais (`ajouterDuree`) : le plus grand n tel que
+ * a + n mois ≤ b (6 mois après le 31 octobre, c'est le 30 avril).
+ */
+export function moisEntre(a: Date, b: Date): number {
+  const pa = heureDeParis(a);
+  const pb = heureDeParis(b);
+  let n = Math.max(0, (pb.getUTCFullYear() - pa.getUTCFullYear()) * 12 + (pb.getUTCMonth() - pa.getUTCMonth()));
+  while (n > 0 && ajouterDuree(a, `P${n}M`).getTime() > b.getTime()) n -= 1;
+  while (ajouterDuree(a, `P${n + 1}M`).getTime() <= b.getTime()) n += 1;
+  return n;
 }
 
 function jalonsBilans(e: EntreeIml): string[] {

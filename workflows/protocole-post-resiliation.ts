@@ -11,7 +11,7 @@
  * (continue-as-new) qui reçoit tout son état (socle : journal, échéances, demandes, détails,
  * messages déjà appliqués ; protocole : paiements, avenants, bilans). L'historique reste borné.
  */
-import { continueAsNew, workflowInfo } from '@temporalio/workflow';
+import { continueAsNew, patched, workflowInfo } from '@temporalio/workflow';
 import {
   accompagnementUpdate,
   avenantUpdate,
@@ -37,7 +37,7 @@ import {
   type StatutPaiement,
 } from '../domain/protocole';
 import { LIBELLES_ISSUES, type Acteur, type DemandeValidation, type EtatParcours, type Programme } from '../domain/vocabulaire';
-import { ajouterDuree, heureDeParis, dateEnFrancais, dureeEnFrancais } from './blocs/duree';
+import { ajouterDuree, heureDeParis, dateEnFrancais, depuisHeureDeParis, dureeEnFrancais } from './blocs/duree';
 import { notifier, type A } from './blocs/notification';
 import { Parcours, type Fin, type InstantaneParcours } from './blocs/parcours';
 import { demanderValidation, type DemandeValidationDef } from './blocs/validation';
@@ -108,14 +108,14 @@ export async function protocolePostResiliation(e: EntreeExecutionProtocole): Pro
   const personnel = (par: string, role: 'coordinateur' | 'travailleur_social' = 'travailleur_social'): Acteur => ({ type: 'personnel', id: par, role });
   const auTravailleurSocial = (): A => (p.travailleurSocial ? { personnel: p.travailleurSocial } : { coordination: true });
   const enEtape = (...etapes: string[]) => (etapes.includes(p.etape) ? undefined : `Ce message n’est pas attendu à l’étape « ${p.libelleEtape} ».`);
-  const aujourdhui = () => new Date().toISOString().slice(0, 10);
+  const aujourdhui = () => jourDeParis(new Date());
 
   // ---- Le calendrier du protocole : un mois d'indemnité et d'apurement après l'autre ------------
   const debut = () => jour(s.protocole!.debut);
   const dureeTotaleMois = () => s.protocole!.dureeMois + s.avenants.reduce((n, a) => n + a.prolongationMois, 0);
   const debutDuMois = (k: number) => ajouterDuree(debut(), `P${k}M`);
   const terme = () => debutDuMois(dureeTotaleMois());
-  const moisNumero = (k: number) => debutDuMois(k).toISOString().slice(0, 7);
+  const moisNumero = (k: number) => jourDeParis(debutDuMois(k)).slice(0, 7);
   const paiementDe = (mois: string) => s.paiements.find((x) => x.mois === mois);
   const detteRestante = () => {
     const plan = s.plan!;
@@ -146,7 +146,7 @@ export async function protocolePostResiliation(e: EntreeExecutionProtocole): Pro
       debut: s.protocole.debut,
       dureeInitialeMois: s.protocole.dureeMois,
       dureeTotaleMois: dureeTotaleMois(),
-      terme: terme().toISOString().slice(0, 10),
+      terme: jourDeParis(terme()),
       indemniteOccupation: s.protocole.indemniteOccupation,
       planApurement: { dette: s.plan!.dette, mensualite: s.plan!.mensualite, depuis: s.plan!.depuis },
       detteRestante: detteRestante(),
@@ -341,7 +341,7 @@ export async function protocolePostResiliation(e: EntreeExecutionProtocole): Pro
           ...(role !== 'prefecture' ? { joindre: [{ document: 'resume-protocole' as const }] } : {}),
         });
       }
-      return { etape: p.etape, terme: terme().toISOString().slice(0, 10) };
+      return { etape: p.etape, terme: jourDeParis(terme()) };
     },
   });
   // Le ménage occupe le logement sans bail : pas de clôture, même anticipée, sans orientation.
@@ -462,6 +462,16 @@ export async function protocolePostResiliation(e: EntreeExecutionProtocole): Pro
 
   let moisDansCetteExecution = 0;
 
+  /**
+   * Le bilan est dû au contrôle du mois où tombe sa date : un protocole commencé un 30 décembre a son
+   * bilan de 3 mois au contrôle du 28 mars, pas un mois plus tard (les mois courts décalent les
+   * contrôles mensuels de quelques jours). Les parcours commencés avant gardent la règle à l'instant.
+   */
+  const bilanDu = () =>
+    patched('bilan-au-mois-du-controle')
+      ? jourDeParis(new Date()).slice(0, 7) >= jourDeParis(new Date(s.prochainBilan!)).slice(0, 7)
+      : Date.now() >= new Date(s.prochainBilan!).getTime();
+
   /** 3–4. Chaque mois, le paiement ; périodiquement, un bilan au bailleur ; jusqu'au terme ou à la rupture. */
   async function suiviMensuel(): Promise<'terme' | 'rupture'> {
     for (;;) {
@@ -475,7 +485,7 @@ export async function protocolePostResiliation(e: EntreeExecutionProtocole): Pro
       if (s.rupture) return 'rupture';
       s.moisRegles = k + 1;
       publier();
-      if (Date.now() >= new Date(s.prochainBilan!).getTime()) await envoyerBilan();
+      if (bilanDu()) await envoyerBilan();
       // Historique borné : à un point stable, le parcours continue en une nouvelle exécution.
       moisDansCetteExecution += 1;
       const longue = workflowInfo().continueAsNewSuggested || moisDansCetteExecution >= (e.moisParExecution ?? MOIS_PAR_EXECUTION);
@@ -730,7 +740,7 @@ export function motifSignature(x: SignatureProtocole, programme: Programme, main
   const d = programme.delais;
   if (!x.signataires?.bailleur || !x.signataires?.occupant) return 'Le protocole est signé par le bailleur et par l’occupant : les deux signatures sont requises.';
   if (!estDate(x.signeLe) || !estDate(x.debut)) return 'Dates attendues au format AAAA-MM-JJ.';
-  const aujourdhui = maintenant.toISOString().slice(0, 10);
+  const aujourdhui = jourDeParis(maintenant);
   if (x.signeLe > aujourdhui) return 'La date de signature ne peut pas être dans le futur.';
   const ecart = jour(x.debut).getTime() - maintenant.getTime();
   if (ecart < -31 * 86_400_000 || ecart > 92 * 86_400_000) {
@@ -754,7 +764,7 @@ function motifPlan(plan: PlanApurement | undefined): string | undefined {
 export function motifAvenant(x: Avenant, s: Pick<EtatProtocole, 'protocole' | 'avenants'>, programme: Programme, maintenant: Date): string | undefined {
   const d = programme.delais;
   if (!Number.isInteger(x.prolongationMois) || x.prolongationMois < 1) return 'Durée de la prolongation invalide (en mois, 1 au moins).';
-  if (!estDate(x.signeLe) || x.signeLe > maintenant.toISOString().slice(0, 10)) return 'Date de signature de l’avenant attendue au format AAAA-MM-JJ, au plus tard aujourd’hui.';
+  if (!estDate(x.signeLe) || x.signeLe > jourDeParis(maintenant)) return 'Date de signature de l’avenant attendue au format AAAA-MM-JJ, au plus tard aujourd’hui.';
   if (motifPlan(x.planApurement)) return 'Un avenant accompagne la renégociation du plan d’apurement : indiquez la dette restante et la nouvelle mensualité.';
   if (x.indemniteOccupation !== undefined && !(x.indemniteOccupation > 0)) return 'Indemnité d’occupation invalide.';
   const pr = s.protocole!;
@@ -833,6 +843,12 @@ function estDate(s: string): boolean {
   return typeof s === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(Date.parse(`${s}T00:00:00Z`));
 }
 
+/** Minuit à Paris d'un jour AAAA-MM-JJ : le calendrier du protocole suit les jours de Paris. */
 function jour(s: string): Date {
-  return new Date(`${s}T00:00:00.000Z`);
+  return new Date(depuisHeureDeParis(Date.parse(`${s}T00:00:00.000Z`)));
+}
+
+/** Le jour (AAAA-MM-JJ) d'un instant à Paris. */
+function jourDeParis(d: Date): string {
+  return heureDeParis(d).toISOString().slice(0, 10);
 }

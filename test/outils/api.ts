@@ -11,7 +11,7 @@ import type { DependancesApi } from '../../api/dependances';
 import type { RegistreParcours } from '../../api/registre';
 import { creerAnnuaire, type Annuaire, type Personne } from '../../personnel/annuaire';
 import { hashPassword } from '../../securite/mots-de-passe';
-import { CATALOGUE, PERSONNEL, SIGNEUR, type Banc } from './environnement';
+import { CATALOGUE, PERSONNEL, SIGNEUR, heureDuParcours, type Banc, type HandleDecrit } from './environnement';
 
 export interface Reponse {
   status: number;
@@ -98,4 +98,15 @@ export async function demarrerApiEssai(
         serveur.close(() => ok());
       }),
   };
+}
+
+/**
+ * L'horloge d'un parcours, à donner à l'application (`surcharges: { maintenant }`) quand l'heure
+ * compte (expiration des liens, sessions) : l'heure du parcours au moment de l'appel
+ * (`heureDuParcours`, en avance de tout ce que `avancer` lui a fait sauter), qui suit ensuite
+ * l'horloge réelle. À reprendre après chaque avance.
+ */
+export async function horlogeDuParcours(handle: HandleDecrit): Promise<() => Date> {
+  const decalage = (await heureDuParcours(handle)).getTime() - Date.now();
+  return () => new Date(Date.now() + decalage);
 }

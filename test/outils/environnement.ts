@@ -1,5 +1,5 @@
 /**
- * Outils de test : serveur Temporal à saut de temps (ou serveur de développement) lancé depuis les
+ * Outils de test : le vrai serveur Temporal (serveur de développement du CLI, saut de temps par workflow) lancé depuis les
  * binaires du projet, attributs de recherche enregistrés, worker réel avec chiffrement, et un vrai
  * serveur SMTP (le mail catcher) qui reçoit les courriels.
  */
@@ -9,6 +9,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, type Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { msToNumber, type Duration } from '@temporalio/common';
+import { vi } from 'vitest';
+import type { WorkflowHandle } from '@temporalio/client';
+import { etatQuery } from '../../domain/messages';
+import { depuisHeureDeParis } from '../../workflows/blocs/duree';
+import type { Echeance, EtatParcours } from '../../domain/vocabulaire';
 import { createRequire } from 'node:module';
 import type * as proto from '@temporalio/proto';
 import nodemailer from 'nodemailer';
@@ -19,7 +25,7 @@ import { generateKeyRingValue, parseKeyRing } from '../../securite/cles';
 import { createDataConverter } from '../../securite/codec';
 import { CHEMIN_CONVERTISSEUR_ECHECS } from '../../securite/convertisseur-echecs-chemin';
 import { createSigneurDeLiens } from '../../securite/liens';
-import { creerWorker } from '../../worker/creer-worker';
+import { creerWorker, type OptionsWorker } from '../../worker/creer-worker';
 import { startMailCatcher, type MailCatcher } from '../../dev/mail-catcher';
 import type { DependancesActivites } from '../../activities';
 import { RegistreIndicateurs } from '../../indicateurs/registre';
@@ -29,34 +35,33 @@ const { temporal } = createRequire(import.meta.url)('@temporalio/proto') as type
 
 const racine = fileURLToPath(new URL('../..', import.meta.url));
 export const CHEMIN_CLI = process.env.TEMPORAL_CLI_PATH ?? `${racine}.temporal/bin/temporal`;
-export const CHEMIN_SERVEUR_TEST = process.env.TEMPORAL_TEST_SERVER_PATH ?? `${racine}.temporal/bin/temporal-test-server`;
 
 function verifierBinaire(chemin: string) {
   if (!existsSync(chemin)) throw new Error(`Binaire Temporal absent : ${chemin}. Lancez « npm test » (il installe les binaires) ou scripts/install-temporal.sh.`);
 }
 
-export async function serveurAcceleres(): Promise<TestWorkflowEnvironment> {
-  verifierBinaire(CHEMIN_SERVEUR_TEST);
-  const env = await TestWorkflowEnvironment.createTimeSkipping({
-    server: { executable: { type: 'existing-path', path: CHEMIN_SERVEUR_TEST } },
-    client: { dataConverter: DATA_CONVERTER },
-  });
-  const types = temporal.api.enums.v1.IndexedValueType;
-  const correspondance = { Keyword: types.INDEXED_VALUE_TYPE_KEYWORD, Datetime: types.INDEXED_VALUE_TYPE_DATETIME, Bool: types.INDEXED_VALUE_TYPE_BOOL };
-  await env.connection.operatorService.addSearchAttributes({
-    namespace: env.namespace ?? 'default',
-    searchAttributes: Object.fromEntries(DECLARATIONS_ATTRIBUTS.map((a) => [a.nom, correspondance[a.type]])),
-  });
-  return env;
-}
+/**
+ * Réglages du serveur de développement pour les tests :
+ * - le saut de temps par workflow (`frontend.WorkflowTimeSkippingEnabled`, fonction expérimentale
+ *   du serveur 1.32) : un test avance l'horloge d'un seul parcours (`avancer`) ;
+ * - `history.timerProcessorMaxTimeShift` à 10 ms au lieu d'une seconde : chaque minuteur sauté
+ *   se déclenche aussitôt (mesuré ici : environ 1 s par minuteur sauté sinon).
+ */
+export const REGLAGES_SERVEUR_ESSAI = [
+  '--dynamic-config-value', 'frontend.WorkflowTimeSkippingEnabled=true',
+  '--dynamic-config-value', 'history.timerProcessorMaxTimeShift="10ms"',
+  // Une nouvelle exécution (continue-as-new) démarre aussitôt, sans la seconde d'attente par défaut.
+  '--dynamic-config-value', 'history.workflowIdReuseMinimalInterval="0s"',
+];
 
-export async function serveurDeveloppement(): Promise<TestWorkflowEnvironment> {
+/** Le vrai serveur Temporal (serveur de développement du CLI), avec le saut de temps par workflow. */
+export async function serveurTemporal(): Promise<TestWorkflowEnvironment> {
   verifierBinaire(CHEMIN_CLI);
   return TestWorkflowEnvironment.createLocal({
     server: {
       executable: { type: 'existing-path', path: CHEMIN_CLI },
       searchAttributes: DECLARATIONS_ATTRIBUTS.map((a) => ({ name: a.nom, type: a.type.toUpperCase() as never })),
-      extraArgs: ['--log-level', 'error'],
+      extraArgs: ['--log-level', 'error', ...REGLAGES_SERVEUR_ESSAI],
     },
     client: { dataConverter: DATA_CONVERTER },
   });
@@ -92,11 +97,9 @@ export interface Banc {
   fermer(): Promise<void>;
 }
 
-/** Un banc complet : serveur Temporal, mail catcher, worker réel (workflows du produit + essais). */
-export async function monterBanc(
-  opts: { serveur?: 'acceleres' | 'developpement'; dependances?: Partial<DependancesActivites> } = {},
-): Promise<Banc> {
-  const env = opts.serveur === 'developpement' ? await serveurDeveloppement() : await serveurAcceleres();
+/** Un banc complet : vrai serveur Temporal, mail catcher, worker réel (workflows du produit + essais). */
+export async function monterBanc(opts: { dependances?: Partial<DependancesActivites>; reglages?: OptionsWorker['reglages'] } = {}): Promise<Banc> {
+  const env = await serveurTemporal();
   const courriels = await startMailCatcher({ smtpPort: 0, httpPort: 0, quiet: true });
   const taskQueue = `essai-${Math.random().toString(36).slice(2, 8)}`;
   const dependances: DependancesActivites = {
@@ -116,7 +119,7 @@ export async function monterBanc(
     dataConverter: DATA_CONVERTER,
     dependances,
     workflowBundle: await paquetWorkflows(),
-    reglages: { maxCachedWorkflows: 0 },
+    reglages: opts.reglages ?? {},
   });
   const course = worker.run();
   return {
@@ -149,41 +152,154 @@ export function menageEssai(reference = `M-${Math.random().toString(36).slice(2,
 let compteur = 0;
 export const requete = () => `req-${Date.now()}-${++compteur}`;
 
-/**
- * Termine un workflow d'essai sans laisser d'activité en vol : sur le serveur à saut de temps, une
- * activité ou une tâche de workflow terminée après son workflow garde le verrou du temps et plus rien n'avance ensuite.
- */
-export async function terminer(handle: {
-  describe(): Promise<{ raw: { pendingActivities?: unknown[] | null; pendingWorkflowTask?: unknown } }>;
-  terminate(): Promise<unknown>;
-}) {
-  const fin = Date.now() + 10_000;
-  while (Date.now() < fin) {
-    const d = await handle.describe();
-    if (!d.raw.pendingActivities?.length && !d.raw.pendingWorkflowTask) break;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  await handle.terminate();
+/** Ce que les outils ci-dessous demandent d'un parcours : son identifiant et `describe`. */
+export interface HandleDecrit {
+  workflowId: string;
+  describe(): Promise<{ status: { name: string }; raw: { pendingActivities?: unknown[] | null; pendingWorkflowTask?: unknown; workflowExtendedInfo?: unknown } }>;
 }
 
-type HandleDecrit = { describe(): Promise<{ raw: { pendingActivities?: unknown[] | null; pendingWorkflowTask?: unknown } }> };
+/** Arrête un parcours d'essai (s'il tourne encore). */
+export async function terminer(handle: { terminate(raison?: string): Promise<unknown> }): Promise<void> {
+  await handle.terminate('fin du test').catch((e: unknown) => {
+    if (!(e instanceof Error && /not found|already completed/i.test(e.message))) throw e;
+  });
+}
 
-/** Attend que le workflow soit au repos (aucune tâche de workflow ni activité en cours). */
-export async function repos(handle: HandleDecrit, ms = 15_000): Promise<void> {
-  const fin = Date.now() + ms;
-  while (Date.now() < fin) {
-    const d = await handle.describe();
-    if (!d.raw.pendingActivities?.length && !d.raw.pendingWorkflowTask) return;
-    await new Promise((r) => setTimeout(r, 30));
-  }
+/** Ce qu'un describe dit du travail en cours d'un parcours, pour les messages d'erreur. */
+function enCours(d: Awaited<ReturnType<HandleDecrit['describe']>>): string {
+  const activites = d.raw.pendingActivities?.length ?? 0;
+  return `statut ${d.status.name}, ${activites} activité(s) en cours${d.raw.pendingWorkflowTask ? ', une tâche de workflow en cours' : ''}`;
+}
+
+const auRepos = (d: Awaited<ReturnType<HandleDecrit['describe']>>) =>
+  d.status.name !== 'RUNNING' || (!d.raw.pendingActivities?.length && !d.raw.pendingWorkflowTask);
+
+/** Attend que le parcours soit au repos (aucune tâche de workflow ni activité en cours), ou fini. */
+export async function repos(handle: HandleDecrit, ms = 30_000): Promise<void> {
+  await vi.waitFor(
+    async () => {
+      const d = await handle.describe();
+      if (!auRepos(d)) throw new Error(`${handle.workflowId} n'est pas au repos après ${ms} ms : ${enCours(d)}`);
+    },
+    { timeout: ms, interval: 25 },
+  );
+}
+
+interface InfoSautDeTemps {
+  currentTime?: { seconds?: unknown; nanos?: number | null } | null;
+  /** Le serveur 1.32 coupe `enabled` quand l'avance demandée (`fastForwardConfig.id`) est atteinte. */
+  effectiveConfig?: { enabled?: boolean | null; fastForwardConfig?: { id?: string | null } | null } | null;
+}
+const infoSaut = (d: Awaited<ReturnType<HandleDecrit['describe']>>) =>
+  (d.raw.workflowExtendedInfo as { timeSkippingInfo?: InfoSautDeTemps } | undefined)?.timeSkippingInfo ?? undefined;
+const versDate = (t: { seconds?: unknown; nanos?: number | null }) => new Date(Number(t.seconds) * 1000 + Math.floor((t.nanos ?? 0) / 1e6));
+
+/**
+ * L'heure du parcours : celle du serveur pour ce workflow, en avance sur l'horloge réelle de tout
+ * ce que `avancer` lui a fait sauter. C'est elle que le parcours lit (`Date.now()` du workflow).
+ */
+export async function heureDuParcours(handle: HandleDecrit): Promise<Date> {
+  const info = infoSaut(await handle.describe());
+  return info?.currentTime ? versDate(info.currentTime) : new Date();
+}
+
+const enMs = (duree: string | number) => (typeof duree === 'number' ? duree : msToNumber(duree as Duration));
+
+/**
+ * Avance l'horloge d'un seul parcours de `duree` (« 3 weeks », « 25 days », ou des ms) sur le vrai
+ * serveur : ses minuteurs échus se déclenchent dans l'ordre, ses activités s'exécutent à leur date,
+ * les autres parcours ne bougent pas. Revient quand l'heure visée est atteinte et le parcours au
+ * repos (ou fini).
+ */
+export async function avancer(banc: Pick<Banc, 'env'>, handle: HandleDecrit, duree: string | number, ms = 120_000): Promise<void> {
+  const duree_ms = enMs(duree);
+  if (!(duree_ms > 0)) throw new Error(`Durée à avancer invalide : ${duree}`);
+  const id = `avance-${Date.now()}-${++compteur}`;
+  await banc.env.connection.workflowService.updateWorkflowExecutionOptions({
+    namespace: banc.env.namespace ?? 'default',
+    workflowExecution: { workflowId: handle.workflowId },
+    workflowExecutionOptions: {
+      timeSkippingConfig: {
+        enabled: true,
+        // Les enfants d'un parcours (rechute) gardent l'heure réelle : ils ont leurs propres avances.
+        disablePropagation: true,
+        maxSessionSkipCount: 100_000,
+        fastForwardConfig: { id, duration: { seconds: Math.floor(duree_ms / 1000), nanos: (duree_ms % 1000) * 1e6 } },
+      },
+    },
+    updateMask: { paths: ['time_skipping_config'] },
+  } as never);
+  await vi.waitFor(
+    async () => {
+      const d = await handle.describe();
+      if (d.status.name !== 'RUNNING') return;
+      const config = infoSaut(d)?.effectiveConfig;
+      const atteinte = config?.fastForwardConfig?.id === id && !config.enabled;
+      if (!atteinte || !auRepos(d)) {
+        const ou = infoSaut(d)?.currentTime ? versDate(infoSaut(d)!.currentTime!).toISOString() : 'inconnue';
+        throw new Error(`${handle.workflowId} : avance de ${duree} ${atteinte ? 'atteinte, parcours pas au repos' : 'pas encore atteinte'} (heure du parcours ${ou}, ${enCours(d)})`);
+      }
+    },
+    { timeout: ms, interval: 25 },
+  );
+}
+
+/** Avance l'horloge d'un parcours jusqu'à une date (sans effet si elle est déjà passée pour lui). */
+export async function avancerJusqua(banc: Pick<Banc, 'env'>, handle: HandleDecrit, date: Date | string): Promise<void> {
+  const cible = new Date(date).getTime();
+  const ecart = cible - (await heureDuParcours(handle)).getTime();
+  if (ecart > 0) await avancer(banc, handle, ecart);
 }
 
 /**
- * Avance l'horloge du serveur à saut de temps, le workflow étant au repos avant et après : un
- * message envoyé pendant qu'une tâche est encore en cours fait bloquer ce serveur.
+ * Attend que l'état du parcours vérifie `predicat` (requêtes répétées) ; sinon l'erreur dit ce qui
+ * était attendu, l'étape et le journal.
  */
-export async function avancer(banc: { env: { sleep(d: string | number): Promise<void> } }, handle: HandleDecrit, duree: string | number): Promise<void> {
-  await repos(handle);
-  await banc.env.sleep(duree);
-  await repos(handle);
+export async function jusqua(handle: { workflowId: string; query: WorkflowHandle['query'] }, predicat: (e: EtatParcours) => boolean, attendu = 'état attendu', ms = 30_000): Promise<EtatParcours> {
+  return vi.waitFor(
+    async () => {
+      const e = await handle.query(etatQuery);
+      if (!predicat(e)) throw new Error(`${handle.workflowId} : ${attendu} jamais atteint ; étape « ${e.etape} », journal : ${e.journal.map((x) => x.type).join(', ')}`);
+      return e;
+    },
+    { timeout: ms, interval: 30 },
+  );
+}
+
+/** Attend que le parcours suive l'échéance `id` avec ce statut, et la renvoie (sa date `due` dit quand avancer). */
+export async function echeanceSuivie(handle: { workflowId: string; query: WorkflowHandle['query'] }, id: string, statut: Echeance['statut'] = 'en_cours'): Promise<Echeance> {
+  const e = await jusqua(handle, (x) => x.echeances.some((y) => y.id === id && y.statut === statut), `échéance « ${id} » ${statut}`);
+  return e.echeances.find((y) => y.id === id && y.statut === statut)!;
+}
+
+/** Une date plus quelques minutes : pour avancer juste après une échéance. */
+export const apres = (date: Date | string, minutes = 1) => new Date(new Date(date).getTime() + minutes * 60_000);
+
+/**
+ * Démarre un parcours à une date donnée de son horloge (dans le futur) : le workflow est créé avec
+ * un départ différé (`startDelay`) puis avancé jusqu'à cette date ; sa première tâche y voit
+ * `Date.now()` égal à la date (à quelques millisecondes près). Les délais d'un parcours lancé un
+ * 31 janvier ou la veille d'un changement d'heure se testent ainsi sur le vrai serveur.
+ */
+export async function demarrerLe(
+  banc: Pick<Banc, 'env'>,
+  date: Date,
+  type: string,
+  options: { taskQueue: string; workflowId: string; args: unknown[] },
+): Promise<WorkflowHandle> {
+  const delai = date.getTime() - Date.now();
+  if (delai < 1000) throw new Error(`demarrerLe : la date doit être dans le futur (${date.toISOString()})`);
+  const handle = await banc.env.client.workflow.start(type, { ...options, startDelay: delai } as never);
+  await avancer(banc, handle, delai);
+  return handle;
+}
+
+/** Le prochain (jour, mois) à une heure de Paris, après aujourd'hui : « le prochain 31 janvier à 10 h ». */
+export function prochain(jour: number, mois: number, heure = 10, minute = 0, apresLe = new Date()): Date {
+  for (let annee = apresLe.getUTCFullYear(); ; annee++) {
+    const local = Date.UTC(annee, mois - 1, jour, heure, minute);
+    if (new Date(local).getUTCDate() !== jour) continue; // 29 février d'une année non bissextile
+    const t = new Date(depuisHeureDeParis(local));
+    if (t.getTime() > apresLe.getTime() + 86_400_000) return t;
+  }
 }

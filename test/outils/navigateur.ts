@@ -39,8 +39,12 @@ export function portLibre(): Promise<number> {
 
 export interface InterfaceEssai {
   url: string;
-  /** Décale l'horloge de l'application (sessions, expiration des liens). */
-  decaler(ms: number): void;
+  /**
+   * Règle l'horloge de l'application (sessions, expiration des liens) : elle est à `heure` (une date
+   * que le parcours a fixée, l'échéance d'une demande…) puis avance au rythme de l'horloge réelle.
+   * Sans argument : l'heure réelle.
+   */
+  reglerHorloge(heure?: Date | string): void;
   fermer(): Promise<void>;
 }
 
@@ -64,8 +68,8 @@ export async function demarrerInterface(banc: Banc, annuaire: Annuaire, port: nu
   });
   return {
     url: `http://127.0.0.1:${port}`,
-    decaler: (ms) => {
-      decalage = ms;
+    reglerHorloge: (heure) => {
+      decalage = heure === undefined ? 0 : new Date(heure).getTime() - Date.now();
     },
     fermer: () =>
       new Promise<void>((ok) => {

@@ -1,8 +1,8 @@
 /// <reference lib="dom" />
 /**
- * L'interface web dans un vrai navigateur (Chromium de Debian, playwright-core), sur le serveur
- * Temporal de développement (le tableau de bord liste les parcours : le serveur à saut de temps ne
- * sait pas lister), avec un vrai worker et un vrai SMTP (mail catcher et sa boîte web).
+ * L'interface web dans un vrai navigateur (Chromium de Debian, playwright-core), sur le vrai serveur
+ * Temporal (le tableau de bord liste les parcours), avec un vrai worker et un vrai SMTP (mail
+ * catcher et sa boîte web). Chaque test ouvre ses pages et se connecte : l'ordre n'importe pas.
  *
  * Une coordinatrice se connecte (mauvais mot de passe d'abord) et lance un parcours ; une
  * travailleuse sociale, sur un écran de 360 pixels, enregistre une tentative de contact et voit le
@@ -12,12 +12,12 @@
  * axe-core sur chaque page : aucune violation « serious » ou « critical ». Captures d'écran dans
  * test-artifacts/ecrans/.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { creerAnnuaire } from '../../personnel/annuaire';
 import { hashPassword } from '../../securite/mots-de-passe';
 import { etatQuery } from '../../domain/messages';
-import { CATALOGUE, PERSONNEL, SIGNEUR, monterBanc, type Banc } from '../outils/environnement';
+import { CATALOGUE, PERSONNEL, SIGNEUR, apres, jusqua, monterBanc, type Banc } from '../outils/environnement';
 import { capturer, defileHorizontalement, demarrerInterface, lancerNavigateur, portLibre, verifierAxe, type InterfaceEssai } from '../outils/navigateur';
 
 const MOT_DE_PASSE = 'mot-de-passe-essai';
@@ -30,7 +30,7 @@ const contextes: BrowserContext[] = [];
 
 beforeAll(async () => {
   const port = await portLibre();
-  banc = await monterBanc({ serveur: 'developpement', dependances: { baseUrl: `http://127.0.0.1:${port}` } });
+  banc = await monterBanc({ dependances: { baseUrl: `http://127.0.0.1:${port}` } });
   const annuaire = creerAnnuaire(await Promise.all(PERSONNEL.map(async (p) => ({ ...p, motDePasse: await hashPassword(MOT_DE_PASSE) }))));
   ui = await demarrerInterface(banc, annuaire, port);
   navigateur = await lancerNavigateur();
@@ -63,16 +63,24 @@ async function connecter(page: Page, identifiant: string, motDePasse = MOT_DE_PA
   await page.waitForLoadState();
 }
 
+/** Une page connectée (un contexte de navigateur à elle : ses cookies, sa session). */
+async function pageConnectee(identifiant: string, largeur = 1280): Promise<Page> {
+  const page = await nouvellePage(largeur);
+  await connecter(page, identifiant);
+  return page;
+}
+
 /** Recharge la page jusqu'à ce que `texte` y apparaisse (visibilité Temporal, étape suivante). */
 async function attendreTexte(page: Page, texte: string | RegExp, ms = 20_000) {
-  const fin = Date.now() + ms;
-  for (;;) {
-    const corps = await page.locator('body').innerText();
-    if (typeof texte === 'string' ? corps.includes(texte) : texte.test(corps)) return;
-    if (Date.now() > fin) throw new Error(`Texte jamais affiché : ${texte}\n${corps.slice(0, 2000)}`);
-    await page.waitForTimeout(300);
-    await page.reload();
-  }
+  await vi.waitFor(
+    async () => {
+      const corps = await page.locator('body').innerText();
+      if (typeof texte === 'string' ? corps.includes(texte) : texte.test(corps)) return;
+      await page.reload();
+      throw new Error(`Texte jamais affiché : ${texte}\n${corps.slice(0, 2000)}`);
+    },
+    { timeout: ms, interval: 300 },
+  );
 }
 
 /** Début du bail : deux mois avant aujourd'hui (éligible : bail de moins de 6 mois). */
@@ -95,12 +103,21 @@ async function lancerParLeFormulaire(page: Page, programmeId: string, ref: strin
   await page.waitForLoadState();
 }
 
-describe('l’interface web dans Chromium', () => {
-  let coord: Page;
-  const refLoiret = reference('WEB');
+/** Un parcours loiret-ahu affecté à Alice, lancé par le formulaire (une fois pour les tests qui le demandent). */
+let parcoursDAlice: Promise<string> | undefined;
+function refParcoursDAlice(): Promise<string> {
+  parcoursDAlice ??= (async () => {
+    const ref = reference('WEB');
+    await lancerParLeFormulaire(await pageConnectee('coord.essai'), 'loiret-ahu', ref);
+    await jusqua(banc.env.client.workflow.getHandle(`loiret-ahu--${ref}`), (e) => e.etape === 'aller_vers', 'étape « aller vers »');
+    return ref;
+  })();
+  return parcoursDAlice;
+}
 
+describe('l’interface web dans Chromium', () => {
   it('connexion : un mauvais mot de passe est dit en français ; la page est accessible', async () => {
-    coord = await nouvellePage();
+    const coord = await nouvellePage();
     await coord.goto(`${ui.url}/`);
     expect(new URL(coord.url()).pathname).toBe('/connexion');
     await sansViolation(coord, '01-connexion');
@@ -126,6 +143,8 @@ describe('l’interface web dans Chromium', () => {
   });
 
   it('la coordination lance un parcours : erreurs en français à côté des champs, puis la page du parcours', async () => {
+    const coord = await pageConnectee('coord.essai');
+    const refLoiret = reference('WEB');
     await coord.goto(`${ui.url}/parcours/nouveau`);
     await sansViolation(coord, '04-lancer-choix-programme');
     await coord.getByRole('link', { name: CATALOGUE.trouver('loiret-ahu')!.nom }).click();
@@ -160,6 +179,7 @@ describe('l’interface web dans Chromium', () => {
   });
 
   it('la travailleuse sociale, sur 360 pixels, enregistre une tentative de contact et voit le parcours avancer', async () => {
+    const refLoiret = await refParcoursDAlice();
     const ts = await nouvellePage(360);
     await connecter(ts, 'ts.alice');
     await expect(ts.locator('h1').innerText()).resolves.toBe('Mes ménages');
@@ -204,6 +224,7 @@ describe('l’interface web dans Chromium', () => {
   });
 
   it('un partenaire ouvre le lien de la boîte de réception, approuve ; la coordination voit la décision ; lien expiré ou modifié', async () => {
+    const coord = await pageConnectee('coord.essai');
     const ref = reference('COMITE');
     await lancerParLeFormulaire(coord, 'reims-april', ref);
     await attendreTexte(coord, 'Comité de suivi');
@@ -228,7 +249,7 @@ describe('l’interface web dans Chromium', () => {
     // jeton « paiement » signé par la clé des essais (la page ne montre que la demande visée).
     const etatComite = await banc.env.client.workflow.getHandle(`reims-april--${ref}`).query(etatQuery);
     const demande = etatComite.demandes.find((d) => d.statut === 'en_attente')!;
-    const jetonPaiement = SIGNEUR.signer({ workflowId: `reims-april--${ref}`, demandeId: demande.id, role: demande.role, action: 'paiement' }, new Date(Date.now() + 86_400_000));
+    const jetonPaiement = SIGNEUR.signer({ workflowId: `reims-april--${ref}`, demandeId: demande.id, role: demande.role, action: 'paiement' }, new Date(demande.echeance));
     await p.goto(`${ui.url}/liens/${jetonPaiement}`);
     expect(await p.locator('input[name=montant]').count()).toBe(1);
     await sansViolation(p, '13b-partenaire-formulaire-paiement');
@@ -274,7 +295,9 @@ describe('l’interface web dans Chromium', () => {
     await p.goto(`${lien!.slice(0, -2)}xx`);
     await expect(p.locator('h1').innerText()).resolves.toBe('Lien non valide');
     await sansViolation(p, '17-lien-modifie');
-    ui.decaler(400 * 86_400_000);
+    // L'application passe l'échéance de la demande, à laquelle le lien expire (bien après les
+    // 8 heures d'une session).
+    ui.reglerHorloge(apres(demande.echeance));
     try {
       const r = await p.goto(lien!);
       expect(r?.status()).toBe(410);
@@ -287,12 +310,13 @@ describe('l’interface web dans Chromium', () => {
       await expect(coord.locator('[role=status]').innerText()).resolves.toContain('Votre session a expiré, reconnectez-vous.');
       await sansViolation(coord, '19-session-expiree');
     } finally {
-      ui.decaler(0);
+      ui.reglerHorloge();
     }
   });
 
   it('file IML, page introuvable, déconnexion', async () => {
-    await connecter(coord, 'coord.essai');
+    const refLoiret = await refParcoursDAlice();
+    const coord = await pageConnectee('coord.essai');
     await coord.goto(`${ui.url}/programmes/concarneau-iml/file-iml`);
     await expect(coord.locator('h1').innerText()).resolves.toContain('File d’attente IML');
     await sansViolation(coord, '20-file-iml');
@@ -326,6 +350,7 @@ describe('l’interface web dans Chromium', () => {
     expect(new URL(coord.url()).pathname).toBe('/connexion');
   });
   it('les autres parcours : lancement IML (file d’attente sur la page), formulaire du protocole ; un ménage non affecté reste fermé', async () => {
+    const refLoiret = await refParcoursDAlice();
     const page = await nouvellePage();
     await connecter(page, 'coord.essai');
     await page.goto(`${ui.url}/parcours/nouveau/reims-april-protocole`);

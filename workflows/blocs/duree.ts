@@ -26,19 +26,28 @@ export function estDureeIso(iso: string): boolean {
   return lireDuree(iso) !== undefined;
 }
 
+/**
+ * Ajoute une durée à un instant. Les années, mois, semaines et jours suivent le calendrier de Paris :
+ * l'échéance tombe à la même heure de Paris, changement d'heure compris (7 jours après un samedi
+ * 23 h 30 avant le passage à l'heure d'été est un samedi 23 h 30, pas un dimanche 0 h 30). Les
+ * heures, minutes et secondes sont du temps exact.
+ */
 export function ajouterDuree(date: Date, iso: string, signe: 1 | -1 = 1): Date {
   const d = lireDuree(iso);
   if (!d) throw new Error(`Durée ISO 8601 invalide : « ${iso} »`);
-  const r = new Date(date.getTime());
-  if (d.annees || d.mois) {
-    const jour = r.getUTCDate();
-    r.setUTCDate(1);
-    r.setUTCMonth(r.getUTCMonth() + signe * (d.mois + 12 * d.annees));
-    const dernier = new Date(Date.UTC(r.getUTCFullYear(), r.getUTCMonth() + 1, 0)).getUTCDate();
-    r.setUTCDate(Math.min(jour, dernier));
+  let t = date.getTime();
+  if (d.annees || d.mois || d.semaines || d.jours) {
+    const r = heureDeParis(date);
+    if (d.annees || d.mois) {
+      const jour = r.getUTCDate();
+      r.setUTCDate(1);
+      r.setUTCMonth(r.getUTCMonth() + signe * (d.mois + 12 * d.annees));
+      const dernier = new Date(Date.UTC(r.getUTCFullYear(), r.getUTCMonth() + 1, 0)).getUTCDate();
+      r.setUTCDate(Math.min(jour, dernier));
+    }
+    t = depuisHeureDeParis(r.getTime() + signe * (d.semaines * 7 + d.jours) * 86_400_000);
   }
-  const ms = ((((d.semaines * 7 + d.jours) * 24 + d.heures) * 60 + d.minutes) * 60 + d.secondes) * 1000;
-  return new Date(r.getTime() + signe * ms);
+  return new Date(t + signe * ((d.heures * 60 + d.minutes) * 60 + d.secondes) * 1000);
 }
 
 export function retirerDuree(date: Date, iso: string): Date {
@@ -68,6 +77,19 @@ export function heureDeParis(date: Date | string): Date {
   const annee = new Date(t).getUTCFullYear();
   const ete = t >= dernierDimancheUtc(annee, 2) && t < dernierDimancheUtc(annee, 9);
   return new Date(t + (ete ? 2 : 1) * 3_600_000);
+}
+
+/**
+ * L'instant dont l'heure de Paris est `local` (une heure de Paris écrite dans les champs UTC, comme
+ * `heureDeParis` la rend). Une heure qui n'existe pas (entre 2 h et 3 h le jour du passage à l'heure
+ * d'été) devient l'instant d'une heure plus tard ; une heure vécue deux fois (fin octobre), la première.
+ */
+export function depuisHeureDeParis(local: number): number {
+  for (const decalage of [2, 1]) {
+    const t = local - decalage * 3_600_000;
+    if (heureDeParis(new Date(t)).getTime() === local) return t;
+  }
+  return local - 3_600_000;
 }
 
 /** « 12 mars 2027 », « 1er avril 2027 » : le jour à Paris. */

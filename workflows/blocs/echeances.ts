@@ -3,10 +3,10 @@
  * une alerte après (au coordinateur). Visibles dans l'état du parcours et dans les attributs de
  * recherche (ProchaineEcheance, EnRetard).
  */
-import { sleep } from '@temporalio/workflow';
 import type { Echeance } from '../../domain/vocabulaire';
 import { ajouterDuree, dateEnFrancais, retirerDuree } from './duree';
 import type { Parcours } from './parcours';
+import { attendre } from './attente';
 
 export interface DefinitionEcheance {
   id: string;
@@ -43,19 +43,19 @@ export class Echeances {
 
     let signalerPassage!: () => void;
     const passee = new Promise<void>((r) => (signalerPassage = r));
-    // Les minuteurs ne sont jamais annulés (voir attente.ts) : à chaque réveil, l'échéance
-    // vérifie qu'elle est toujours en cours.
+    // Une échéance tenue ou annulée arrête ses minuteurs (voir attente.ts ; les parcours commencés
+    // avant `minuteurs-annules` laissent courir les leurs et vérifient au réveil).
     const enCours = () => echeance.statut === 'en_cours';
+    const finie = () => !enCours();
     void (async () => {
       if (def.rappelAvant) {
         const quand = retirerDuree(due, def.rappelAvant);
         if (quand.getTime() > Date.now()) {
-          await sleep(quand.getTime() - Date.now());
-          if (!enCours()) return;
+          if (await attendre(finie, quand.getTime() - Date.now())) return;
           await this.parcours.rappeler(echeance);
         }
       }
-      if (due.getTime() > Date.now()) await sleep(due.getTime() - Date.now());
+      if (due.getTime() > Date.now() && (await attendre(finie, due.getTime() - Date.now()))) return;
       if (!enCours()) return;
       echeance.statut = 'depassee';
       this.parcours.journal.noter('echeance_depassee', `Échéance dépassée : « ${def.libelle} » (due le ${dateEnFrancais(due)})`, { visibilite: 'equipe' });
