@@ -8,7 +8,7 @@
  */
 import express, { type ErrorRequestHandler, type Express, type NextFunction, type Request, type Response } from 'express';
 import { estDureeIso } from '../workflows/blocs/duree';
-import { exigerRoles, exigerSession, creerSessions, routesSession, type OptionsAuth } from './auth';
+import { creerLimiteur, exigerRoles, exigerSession, creerSessions, routesSession, type OptionsAuth } from './auth';
 import type { DependancesApi } from './dependances';
 import { rendreDocs } from './docs';
 import { envoyerPage } from './html';
@@ -80,10 +80,11 @@ export function creerApplication(deps: DependancesApi): Express {
   const d: DependancesApi = { ...deps, maintenant };
   if (!estDureeIso(deps.options.sessionTtl)) throw new Error(`creerApplication : sessionTtl invalide « ${deps.options.sessionTtl} » (durée ISO 8601 attendue, ex. PT8H)`);
   const journal = deps.journal;
-  const sessions = creerSessions(deps.options.sessionTtl, maintenant);
+  const sessions = creerSessions(deps.base, deps.options.sessionTtl, maintenant);
   const auth: OptionsAuth = {
     annuaire: deps.annuaire,
     sessions,
+    limiteur: creerLimiteur(deps.base, maintenant),
     cookieSecurise: deps.options.publicBaseUrl.startsWith('https:'),
     ttlSecondes: (expireLe) => Math.max(0, Math.round((expireLe.getTime() - maintenant().getTime()) / 1000)),
   };

@@ -1,14 +1,15 @@
 /**
  * Authentification du personnel et règles d'accès aux parcours.
  *
- * - POST /api/session {identifiant, motDePasse} : vérifie l'empreinte scrypt, ouvre une session en
- *   mémoire (jeton aléatoire de 32 octets, expiration = SESSION_TTL), renvoie le jeton ET pose un
- *   cookie `session` HttpOnly SameSite=Lax ;
+ * - POST /api/session {identifiant, motDePasse} : vérifie l'empreinte scrypt, ouvre une session dans
+ *   le système d'enregistrement (jeton aléatoire de 32 octets, expiration = SESSION_TTL), renvoie le
+ *   jeton ET pose un cookie `session` HttpOnly SameSite=Lax ;
  * - GET /api/session : qui suis-je ; DELETE /api/session : déconnexion ;
  * - le jeton est accepté en `Authorization: Bearer <jeton>` ou dans le cookie.
  *
- * Les sessions vivent en mémoire du processus : un redémarrage de l'API déconnecte tout le monde.
- * Seule l'empreinte SHA-256 du jeton est gardée (une fuite de la mémoire ne donne pas de jeton).
+ * Les sessions et les échecs de connexion sont dans PostgreSQL (tables `sessions`,
+ * `echecs_connexion`) : plusieurs processus d'API et l'interface web partagent les mêmes, et un
+ * redémarrage ne déconnecte personne. Seule l'empreinte SHA-256 du jeton est gardée.
  *
  * Règles : l'admin voit tout ; un coordinateur voit et agit sur les parcours de ses programmes ;
  * un travailleur social ne voit et n'écrit que sur les ménages qui lui sont affectés.
@@ -22,6 +23,7 @@ import type { Annuaire, Personne } from '../personnel/annuaire';
 import { verifyPassword } from '../securite/mots-de-passe';
 import { ajouterDuree } from '../workflows/blocs/duree';
 import { analyser, interdit, nonConnecte, Probleme, TYPES_PROBLEME } from './problemes';
+import type { BaseDeDonnees } from '../base';
 
 export const NOM_COOKIE = 'session';
 
@@ -49,49 +51,43 @@ export interface PersonnePublique {
 
 export const publique = (p: Personne): PersonnePublique => ({ id: p.id, nom: p.nom, role: p.role, programmes: [...p.programmes] });
 
-interface Session {
-  personneId: string;
-  expireLe: Date;
-}
-
 export interface Sessions {
-  ouvrir(personne: Personne): { jeton: string; expireLe: Date };
+  ouvrir(personne: Personne): Promise<{ jeton: string; expireLe: Date }>;
   /** La session du jeton, `expiree` si elle a expiré, undefined si inconnue. */
-  lire(jeton: string): { personneId: string; expireLe: Date } | 'expiree' | undefined;
-  fermer(jeton: string): void;
-  taille(): number;
+  lire(jeton: string): Promise<{ personneId: string; expireLe: Date } | 'expiree' | undefined>;
+  fermer(jeton: string): Promise<void>;
 }
 
 const empreinte = (jeton: string) => createHash('sha256').update(jeton, 'utf8').digest('base64url');
 
-export function creerSessions(ttl: string, maintenant: () => Date): Sessions {
-  const sessions = new Map<string, Session>();
-  const purger = () => {
-    const t = maintenant().getTime();
-    for (const [cle, s] of sessions) if (s.expireLe.getTime() <= t) sessions.delete(cle);
-  };
+/** Les sessions du personnel dans le système d'enregistrement, partagées par tous les processus. */
+export function creerSessions(db: BaseDeDonnees, ttl: string, maintenant: () => Date): Sessions {
+  let dernierePurgeMs = 0;
   return {
-    ouvrir(personne) {
-      if (sessions.size > 1000) purger();
+    async ouvrir(personne) {
+      const t = maintenant();
+      if (t.getTime() - dernierePurgeMs > 60_000) {
+        dernierePurgeMs = t.getTime();
+        await db.deleteFrom('sessions').where('expire_le', '<=', t).execute();
+      }
       const jeton = randomBytes(32).toString('base64url');
-      const expireLe = ajouterDuree(maintenant(), ttl);
-      sessions.set(empreinte(jeton), { personneId: personne.id, expireLe });
+      const expireLe = ajouterDuree(t, ttl);
+      await db.insertInto('sessions').values({ empreinte: empreinte(jeton), personne_id: personne.id, expire_le: expireLe }).execute();
       return { jeton, expireLe };
     },
-    lire(jeton) {
+    async lire(jeton) {
       const cle = empreinte(jeton);
-      const s = sessions.get(cle);
+      const s = await db.selectFrom('sessions').select(['personne_id', 'expire_le']).where('empreinte', '=', cle).executeTakeFirst();
       if (!s) return undefined;
-      if (s.expireLe.getTime() <= maintenant().getTime()) {
-        sessions.delete(cle);
+      if (s.expire_le.getTime() <= maintenant().getTime()) {
+        await db.deleteFrom('sessions').where('empreinte', '=', cle).execute();
         return 'expiree';
       }
-      return s;
+      return { personneId: s.personne_id, expireLe: s.expire_le };
     },
-    fermer(jeton) {
-      sessions.delete(empreinte(jeton));
+    async fermer(jeton) {
+      await db.deleteFrom('sessions').where('empreinte', '=', empreinte(jeton)).execute();
     },
-    taille: () => sessions.size,
   };
 }
 
@@ -139,6 +135,7 @@ declare module 'express-serve-static-core' {
 export interface OptionsAuth {
   annuaire: Annuaire;
   sessions: Sessions;
+  limiteur: Limiteur;
   /** Cookie `Secure` si l'API est servie en https. */
   cookieSecurise: boolean;
   ttlSecondes: (expireLe: Date) => number;
@@ -146,17 +143,17 @@ export interface OptionsAuth {
 
 /** Rattache `req.personne` si un jeton valide est présenté ; lève 401 sinon (session expirée comprise). */
 export function exigerSession(o: OptionsAuth): RequestHandler {
-  return (req: Request, _res: Response, next: NextFunction) => {
+  return async (req: Request, _res: Response, next: NextFunction) => {
     const candidats = jetonsDe(req);
     if (!candidats.length) throw nonConnecte();
     // L'interface Temporal peut envoyer son propre jeton Bearer avec notre cookie : le premier
     // jeton valide l'emporte.
     for (const jeton of candidats) {
-      const s = o.sessions.lire(jeton);
+      const s = await o.sessions.lire(jeton);
       if (!s || s === 'expiree') continue;
       const personne = o.annuaire.trouver(s.personneId);
       if (!personne) {
-        o.sessions.fermer(jeton);
+        await o.sessions.fermer(jeton);
         continue;
       }
       req.personne = personne;
@@ -214,23 +211,45 @@ export function raisonRefusMessage(
 // ---------------------------------------------------------------------------------------------
 // Routes de session
 
-/** Limite simple des échecs de connexion (10 par identifiant et par quart d'heure). */
-export function creerLimiteur(maintenant: () => Date, max = 10, fenetreMs = 15 * 60_000) {
-  const echecs = new Map<string, number[]>();
+/**
+ * Limite des échecs de connexion, partagée par l'API et le formulaire de l'interface et par tous
+ * les processus (table `echecs_connexion`) : 10 échecs par identifiant et 30 par adresse du client
+ * sur un quart d'heure, puis 429 jusqu'à ce que les plus anciens sortent de la fenêtre.
+ */
+export interface Limiteur {
+  bloque(identifiant: string, adresse: string): Promise<boolean>;
+  echec(identifiant: string, adresse: string): Promise<void>;
+  reussite(identifiant: string): Promise<void>;
+}
+
+export function creerLimiteur(db: BaseDeDonnees, maintenant: () => Date, o: { parIdentifiant?: number; parAdresse?: number; fenetreMs?: number } = {}): Limiteur {
+  const parIdentifiant = o.parIdentifiant ?? 10;
+  const parAdresse = o.parAdresse ?? 30;
+  const fenetreMs = o.fenetreMs ?? 15 * 60_000;
+  const cles = (identifiant: string, adresse: string) => [`identifiant:${identifiant.toLowerCase()}`, `adresse:${adresse}`];
   return {
-    bloque(id: string): boolean {
-      const t = maintenant().getTime();
-      const l = (echecs.get(id) ?? []).filter((x) => t - x < fenetreMs);
-      if (l.length) echecs.set(id, l);
-      else echecs.delete(id);
-      return l.length >= max;
+    async bloque(identifiant, adresse) {
+      const depuis = new Date(maintenant().getTime() - fenetreMs);
+      const [ci, ca] = cles(identifiant, adresse);
+      const r = await db
+        .selectFrom('echecs_connexion')
+        .select((eb) => [
+          eb.fn.countAll<string>().filterWhere('cle', '=', ci!).as('identifiant'),
+          eb.fn.countAll<string>().filterWhere('cle', '=', ca!).as('adresse'),
+        ])
+        .where('cle', 'in', [ci!, ca!])
+        .where('le', '>', depuis)
+        .executeTakeFirstOrThrow();
+      return Number(r.identifiant) >= parIdentifiant || Number(r.adresse) >= parAdresse;
     },
-    echec(id: string) {
-      if (echecs.size > 10_000) echecs.clear();
-      echecs.set(id, [...(echecs.get(id) ?? []), maintenant().getTime()]);
+    async echec(identifiant, adresse) {
+      const t = maintenant();
+      await db.insertInto('echecs_connexion').values(cles(identifiant, adresse).map((cle) => ({ cle, le: t }))).execute();
+      // Les échecs sortis de la fenêtre ne servent plus.
+      await db.deleteFrom('echecs_connexion').where('le', '<', new Date(t.getTime() - fenetreMs)).execute();
     },
-    reussite(id: string) {
-      echecs.delete(id);
+    async reussite(identifiant) {
+      await db.deleteFrom('echecs_connexion').where('cle', '=', `identifiant:${identifiant.toLowerCase()}`).execute();
     },
   };
 }
@@ -253,39 +272,41 @@ export const cookieSession = (o: Pick<OptionsAuth, 'cookieSecurise'>, valeur: st
  * Vérifie identifiant et mot de passe (corps analysé par `connexionSchema`) et ouvre une session ;
  * lève 400, 401 ou 429 en français. Partagé par POST /api/session et le formulaire /connexion.
  */
-export async function ouvrirSession(o: OptionsAuth, limiteur: ReturnType<typeof creerLimiteur>, corpsBrut: unknown) {
+export async function ouvrirSession(o: OptionsAuth, adresse: string, corpsBrut: unknown) {
   const { identifiant, motDePasse } = analyser(connexionSchema, corpsBrut);
-  if (limiteur.bloque(identifiant)) throw new Probleme(429, MESSAGES_AUTH.tentatives);
+  if (await o.limiteur.bloque(identifiant, adresse)) throw new Probleme(429, MESSAGES_AUTH.tentatives);
   const personne = o.annuaire.trouver(identifiant);
   const ok = await verifyPassword(motDePasse, personne?.motDePasse ?? EMPREINTE_FACTICE);
   if (!personne || !ok) {
-    limiteur.echec(identifiant);
+    await o.limiteur.echec(identifiant, adresse);
     throw new Probleme(401, MESSAGES_AUTH.identifiants, { type: TYPES_PROBLEME.authentification });
   }
-  limiteur.reussite(identifiant);
-  return { personne, ...o.sessions.ouvrir(personne) };
+  await o.limiteur.reussite(identifiant);
+  return { personne, ...(await o.sessions.ouvrir(personne)) };
 }
+
+/** L'adresse du client pour la limite des connexions (celle que donne express, `trust proxy` compris). */
+export const adresseClient = (req: Request): string => req.ip ?? req.socket.remoteAddress ?? 'inconnue';
 
 export function routesSession(o: OptionsAuth & { maintenant: () => Date }): Router {
   const r = Router();
-  const limiteur = creerLimiteur(o.maintenant);
   const cookie = (valeur: string, maxAge: number) => cookieSession(o, valeur, maxAge);
 
   r.post('/api/session', async (req, res) => {
-    const { personne, jeton, expireLe } = await ouvrirSession(o, limiteur, req.body);
+    const { personne, jeton, expireLe } = await ouvrirSession(o, adresseClient(req), req.body);
     res.setHeader('Set-Cookie', cookie(jeton, o.ttlSecondes(expireLe)));
     res.setHeader('Cache-Control', 'no-store');
     res.status(200).json({ jeton, expireLe: expireLe.toISOString(), personne: publique(personne) });
   });
 
-  r.get('/api/session', exigerSession(o), (req, res) => {
-    const s = o.sessions.lire(req.jetonSession!);
+  r.get('/api/session', exigerSession(o), async (req, res) => {
+    const s = await o.sessions.lire(req.jetonSession!);
     res.setHeader('Cache-Control', 'no-store');
     res.json({ expireLe: s && s !== 'expiree' ? s.expireLe.toISOString() : undefined, personne: publique(personneDe(req)) });
   });
 
-  r.delete('/api/session', (req, res) => {
-    for (const jeton of jetonsDe(req)) o.sessions.fermer(jeton);
+  r.delete('/api/session', async (req, res) => {
+    for (const jeton of jetonsDe(req)) await o.sessions.fermer(jeton);
     res.setHeader('Set-Cookie', cookie('', 0));
     res.status(204).end();
   });

@@ -19,6 +19,7 @@ import { creerApplication } from './app';
 import type { RegistreParcours } from './registre';
 import { REGISTRE } from './registre-produit';
 import { RegistreIndicateurs } from '../indicateurs/registre';
+import { migrer, ouvrirBase } from '../base';
 
 export interface OptionsDemarrage {
   /** Registre des parcours (par défaut : celui du produit). */
@@ -65,7 +66,11 @@ export async function demarrerApi(config: Config, services: Services, opts: Opti
     client = new Client({ connection: connexionPropre, namespace, dataConverter: services.dataConverter });
   }
   const temporalUiUrl = opts.temporalUiUrl ?? config.TEMPORAL_UI_URL;
+  if (!config.DATABASE_URL) throw new ErreurConfiguration('Configuration invalide :\n- DATABASE_URL : variable obligatoire (le système d’enregistrement PostgreSQL de l’API)');
+  const base = ouvrirBase(config.DATABASE_URL, { surErreur: (e) => journal.warn({ err: e.message }, 'connexion à la base perdue') });
+  await migrer(base);
   const app = creerApplication({
+    base,
     client,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     catalogue: services.catalogue,
@@ -104,6 +109,7 @@ export async function demarrerApi(config: Config, services: Services, opts: Opti
         await fermee;
         clearTimeout(delai);
         if (connexionPropre) await connexionPropre.close();
+        await base.destroy();
       })();
       return fermeture;
     },

@@ -381,7 +381,7 @@ export function construireDocument(o: OptionsDocument): DocumentOpenApi {
         summary: 'Santé du service',
         description: 'Temporal et serveur SMTP joignables ? 200 si les deux répondent, 503 sinon.',
         security: [],
-        responses: { '200': { description: 'Tout fonctionne', content: json(ref('Sante'), { temporal: 'ok', smtp: 'ok' }) }, '503': { description: 'Au moins un service indisponible', content: json(ref('Sante'), { temporal: 'ok', smtp: 'indisponible' }) } },
+        responses: { '200': { description: 'Tout fonctionne', content: json(ref('Sante'), { temporal: 'ok', base: 'ok', smtp: 'ok' }) }, '503': { description: 'Au moins un service indisponible', content: json(ref('Sante'), { temporal: 'ok', base: 'ok', smtp: 'indisponible' }) } },
       },
     },
     '/codec/decode': {

@@ -201,9 +201,10 @@ export const reponseMessageSchema = z
 export const santeSchema = z
   .object({
     temporal: z.enum(['ok', 'indisponible']),
+    base: z.enum(['ok', 'indisponible']),
     smtp: z.enum(['ok', 'indisponible']),
   })
-  .meta({ title: 'Santé', example: { temporal: 'ok', smtp: 'ok' } });
+  .meta({ title: 'Santé', example: { temporal: 'ok', base: 'ok', smtp: 'ok' } });
 
 const base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, 'base64 attendu');
 export const payloadJsonSchema = z.object({

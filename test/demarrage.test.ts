@@ -156,10 +156,12 @@ const DELAI_TEST_MS = DELAI_PRET_MS + 60_000;
 describe.skipIf(process.platform === 'win32')('lanceur embarqué (npx tsx dev/start.ts)', () => {
   let dossier: string;
   let env: NodeJS.ProcessEnv;
-  let ports: { api: number; temporal: number; ui: number; smtp: number; boite: number };
+  let ports: { api: number; temporal: number; ui: number; smtp: number; boite: number; postgres: number };
   const lancements: Lancement[] = [];
   const lances: Processus[] = [];
   let contenuCles = '';
+  /** Ouverte au premier lancement : elle vaut encore au second (sessions dans PostgreSQL, .data/postgres). */
+  let jetonSession = '';
   const idParcours = `essai-persistance-${Date.now()}`;
 
   const lire = async (chemin: string) => {
@@ -179,13 +181,13 @@ describe.skipIf(process.platform === 'win32')('lanceur embarqué (npx tsx dev/st
       throw new Error(`CLI Temporal absent : ${CLI}. Lancez « npm test » (il l’installe) ou scripts/install-temporal.sh.`);
     }
     dossier = mkdtempSync(join(tmpdir(), 'demarrage-'));
-    const [api, temporal, ui, smtp, boite] = await portsAuHasard(5);
-    ports = { api: api!, temporal: temporal!, ui: ui!, smtp: smtp!, boite: boite! };
+    const [api, temporal, ui, smtp, boite, postgres] = await portsAuHasard(6);
+    ports = { api: api!, temporal: temporal!, ui: ui!, smtp: smtp!, boite: boite!, postgres: postgres! };
     env = { ...process.env };
     for (const k of Object.keys(env)) {
       if (k.startsWith('TEMPORAL_') && k !== 'TEMPORAL_CLI_PATH') delete env[k];
     }
-    for (const k of ['LINK_SIGNING_KEYS', 'PAYLOAD_ENCRYPTION_KEYS', 'PUBLIC_BASE_URL', 'SMTP_URL', 'MAIL_INBOX_URL', 'STAFF_ACCOUNTS_FILE', 'DEMO_ACCOUNTS', 'LOG_LEVEL']) {
+    for (const k of ['DATABASE_URL', 'LINK_SIGNING_KEYS', 'PAYLOAD_ENCRYPTION_KEYS', 'PUBLIC_BASE_URL', 'SMTP_URL', 'MAIL_INBOX_URL', 'STAFF_ACCOUNTS_FILE', 'DEMO_ACCOUNTS', 'LOG_LEVEL']) {
       delete env[k];
     }
     Object.assign(env, {
@@ -195,6 +197,7 @@ describe.skipIf(process.platform === 'win32')('lanceur embarqué (npx tsx dev/st
       TEMPORAL_UI_PORT: String(ports.ui),
       SMTP_PORT: String(ports.smtp),
       MAIL_INBOX_PORT: String(ports.boite),
+      POSTGRES_PORT: String(ports.postgres),
       NO_COLOR: '1',
     });
   });
@@ -244,7 +247,7 @@ describe.skipIf(process.platform === 'win32')('lanceur embarqué (npx tsx dev/st
 
     const sante = await lire('/health');
     expect(sante.status).toBe(200);
-    expect(JSON.parse(sante.texte)).toEqual({ temporal: 'ok', smtp: 'ok' });
+    expect(JSON.parse(sante.texte)).toEqual({ temporal: 'ok', base: 'ok', smtp: 'ok' });
     expect((await lire('/docs')).status).toBe(200);
 
     const boite = await fetch(`http://localhost:${ports.boite}/`, { signal: AbortSignal.timeout(10_000) });
@@ -264,6 +267,7 @@ describe.skipIf(process.platform === 'win32')('lanceur embarqué (npx tsx dev/st
     const corps = (await session.json()) as { jeton?: string; personne?: { id: string; role: string } };
     expect(corps.jeton).toEqual(expect.any(String));
     expect(corps.personne).toMatchObject({ id: 'coord.loiret', role: 'coordinateur' });
+    jetonSession = corps.jeton!;
 
     // Clés locales : générées une fois, lisibles par le seul utilisateur.
     const fichierCles = join(dossier, NOM_FICHIER_CLES);
@@ -304,7 +308,7 @@ describe.skipIf(process.platform === 'win32')('lanceur embarqué (npx tsx dev/st
     expect(existsSync(join(dossier, 'temporal.sqlite'))).toBe(true);
   }, DELAI_TEST_MS);
 
-  it('un second lancement réutilise les clés et retrouve les parcours', async () => {
+  it('un second lancement réutilise les clés et retrouve les parcours et les sessions (PostgreSQL dans le dossier d’état)', async () => {
     const l = lancer(env);
     lancements.push(l);
     await attendrePret(l);
@@ -314,6 +318,8 @@ describe.skipIf(process.platform === 'win32')('lanceur embarqué (npx tsx dev/st
 
     const sante = await lire('/health');
     expect(sante.status).toBe(200);
+    const session = await fetch(`http://localhost:${ports.api}/api/session`, { headers: { authorization: `Bearer ${jetonSession}` }, signal: AbortSignal.timeout(10_000) });
+    expect(session.status, 'la session ouverte avant le redémarrage vaut encore').toBe(200);
 
     const { connection, client } = await clientChiffre();
     try {

@@ -17,7 +17,7 @@
  * GET  /programmes/:id/evaluation[.pdf]?periode=6-mois|12-mois|annuel-iml[&pour=partenaires]
  */
 import express, { Router, type NextFunction, type Request, type Response } from 'express';
-import { cookieSession, creerLimiteur, MESSAGES_AUTH, ouvrirSession, suitProgramme, type OptionsAuth } from '../api/auth';
+import { adresseClient, cookieSession, MESSAGES_AUTH, ouvrirSession, suitProgramme, type OptionsAuth } from '../api/auth';
 import type { DependancesApi } from '../api/dependances';
 import { envoyerPage, html } from '../api/html';
 import { analyser, depuisTemporal, Probleme, type ErreurChamp } from '../api/problemes';
@@ -53,7 +53,6 @@ type Gestionnaire = (req: Request, res: Response) => Promise<void> | void;
 
 export function routesWeb(deps: DependancesApi, auth: OptionsAuth & { maintenant: () => Date }): Router {
   const r = Router();
-  const limiteur = creerLimiteur(auth.maintenant);
   const formulaire = express.urlencoded({ extended: false, limit: '50kb', parameterLimit: 300 });
   const session = exigerSessionWeb(auth);
   const contexte = (req: Request): Contexte => ({ deps, personne: req.personne!, csrf: req.csrf!, chemin: req.path });
@@ -83,8 +82,8 @@ export function routesWeb(deps: DependancesApi, auth: OptionsAuth & { maintenant
   };
 
   // ---- Connexion ------------------------------------------------------------------------------
-  r.get('/', (req, res) => {
-    const s = lireSession(auth, req);
+  r.get('/', async (req, res) => {
+    const s = await lireSession(auth, req);
     res.redirect(303, s && s !== 'expiree' ? '/parcours' : '/connexion');
   });
 
@@ -93,9 +92,9 @@ export function routesWeb(deps: DependancesApi, auth: OptionsAuth & { maintenant
   const connexion = (res: Response, status: number, o: Parameters<typeof pageConnexion>[0]) =>
     envoyerPage(res, status, { titre: 'Connexion — Prévention des expulsions', contenu: html`${pageConnexion(o)}${liensPublics()}` });
 
-  r.get('/connexion', (req, res) => {
+  r.get('/connexion', async (req, res) => {
     const retour = retourSur(req.query.retour);
-    const s = lireSession(auth, req);
+    const s = await lireSession(auth, req);
     if (s && s !== 'expiree') return res.redirect(303, retour);
     res.setHeader('Cache-Control', 'no-store');
     const info = req.query.expiree !== undefined || s === 'expiree' ? MESSAGES_AUTH.expiree : req.query.deconnecte !== undefined ? 'Vous êtes déconnecté.' : undefined;
@@ -107,7 +106,7 @@ export function routesWeb(deps: DependancesApi, auth: OptionsAuth & { maintenant
     const identifiant = typeof req.body?.identifiant === 'string' ? req.body.identifiant.slice(0, 100) : '';
     if (!origineAcceptee(req)) return connexion(res, 403, { erreur: 'Ce formulaire ne vient pas de cette application.', retour, identifiant });
     try {
-      const { jeton, expireLe } = await ouvrirSession(auth, limiteur, { identifiant: req.body?.identifiant, motDePasse: req.body?.motDePasse });
+      const { jeton, expireLe } = await ouvrirSession(auth, adresseClient(req), { identifiant: req.body?.identifiant, motDePasse: req.body?.motDePasse });
       res.setHeader('Set-Cookie', cookieSession(auth, jeton, auth.ttlSecondes(expireLe)));
       res.redirect(303, retour);
     } catch (e) {
@@ -117,14 +116,14 @@ export function routesWeb(deps: DependancesApi, auth: OptionsAuth & { maintenant
     }
   });
 
-  r.post('/deconnexion', formulaire, (req, res) => {
-    const s = lireSession(auth, req);
+  r.post('/deconnexion', formulaire, async (req, res) => {
+    const s = await lireSession(auth, req);
     if (s && s !== 'expiree') {
       if (!origineAcceptee(req) || !csrfValide(s.jeton, req.body?.csrf)) {
         res.redirect(303, '/parcours');
         return;
       }
-      auth.sessions.fermer(s.jeton);
+      await auth.sessions.fermer(s.jeton);
     }
     res.setHeader('Set-Cookie', cookieSession(auth, '', 0));
     res.redirect(303, '/connexion?deconnecte=1');
@@ -386,9 +385,9 @@ export function routesWeb(deps: DependancesApi, auth: OptionsAuth & { maintenant
  * « introuvable » en français plutôt que du JSON. À monter juste avant le 404 de l'API.
  */
 export function pageIntrouvable(deps: DependancesApi, auth: OptionsAuth) {
-  return (req: Request, res: Response, next: NextFunction): void => {
+  return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
     if (req.method !== 'GET' || /^\/(api|codec)(\/|$)/.test(req.path) || req.accepts(['json', 'html']) !== 'html') return next();
-    const s = lireSession(auth, req);
+    const s = await lireSession(auth, req);
     const ctx = s && s !== 'expiree' ? { deps, personne: s.personne, csrf: jetonCsrf(s.jeton), chemin: req.path } : undefined;
     pageErreur(res, ctx, 404, 'Cette page n’existe pas. Vérifiez l’adresse, ou repartez de la liste des parcours.');
   };

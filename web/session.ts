@@ -26,10 +26,10 @@ export function csrfValide(jetonSession: string, recu: unknown): boolean {
 export type LectureSession = { personne: Personne; jeton: string } | 'expiree' | undefined;
 
 /** La personne connectée (cookie ou Bearer), « expiree » si sa session a expiré, undefined sinon. */
-export function lireSession(o: OptionsAuth, req: Request): LectureSession {
+export async function lireSession(o: OptionsAuth, req: Request): Promise<LectureSession> {
   let expiree = false;
   for (const jeton of jetonsDe(req)) {
-    const s = o.sessions.lire(jeton);
+    const s = await o.sessions.lire(jeton);
     if (s === 'expiree') {
       expiree = true;
       continue;
@@ -50,8 +50,8 @@ declare module 'express-serve-static-core' {
 
 /** Exige une session ; redirige vers /connexion (en disant si elle a expiré) sinon. */
 export function exigerSessionWeb(o: OptionsAuth) {
-  return (req: Request, res: Response, next: NextFunction): void => {
-    const s = lireSession(o, req);
+  return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
+    const s = await lireSession(o, req);
     if (!s || s === 'expiree') {
       const retour = req.method === 'GET' ? req.originalUrl : '/parcours';
       const params = new URLSearchParams({ ...(s === 'expiree' ? { expiree: '1' } : {}), retour });

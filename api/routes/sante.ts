@@ -1,8 +1,9 @@
 /**
- * /health : Temporal (GetSystemInfo) et SMTP (transport.verify()), chacun avec un délai maximal.
+ * /health : Temporal (GetSystemInfo), la base (SELECT 1) et SMTP (transport.verify()), chacun avec un délai maximal.
  * 200 si tout va bien, 503 sinon. Aucune information sensible (ni adresse, ni message d'erreur).
  */
 import { Router } from 'express';
+import { sql } from 'kysely';
 import type { DependancesApi } from '../dependances';
 
 export const DELAI_SANTE_MS = 3000;
@@ -19,7 +20,7 @@ export function routesSante(deps: DependancesApi): Router {
   const r = Router();
   r.get('/health', async (_req, res) => {
     const connexion = deps.client.connection;
-    const [temporal, smtp] = await Promise.all([
+    const [temporal, base, smtp] = await Promise.all([
       avecDelai(
         connexion.withDeadline(Date.now() + DELAI_SANTE_MS, () => connexion.workflowService.getSystemInfo({})),
         DELAI_SANTE_MS + 500,
@@ -27,6 +28,13 @@ export function routesSante(deps: DependancesApi): Router {
         () => 'ok' as const,
         (e) => {
           deps.journal.warn({ err: (e as Error)?.message }, 'santé : Temporal indisponible');
+          return 'indisponible' as const;
+        },
+      ),
+      avecDelai(sql`SELECT 1`.execute(deps.base), DELAI_SANTE_MS).then(
+        () => 'ok' as const,
+        (e) => {
+          deps.journal.warn({ err: (e as Error)?.message }, 'santé : base de données indisponible');
           return 'indisponible' as const;
         },
       ),
@@ -39,7 +47,7 @@ export function routesSante(deps: DependancesApi): Router {
       ),
     ]);
     res.setHeader('Cache-Control', 'no-store');
-    res.status(temporal === 'ok' && smtp === 'ok' ? 200 : 503).json({ temporal, smtp });
+    res.status(temporal === 'ok' && base === 'ok' && smtp === 'ok' ? 200 : 503).json({ temporal, base, smtp });
   });
   return r;
 }

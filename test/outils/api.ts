@@ -2,6 +2,7 @@
  * Outils des tests d'API : l'application réelle (registre du produit) branchée sur un banc
  * (serveur Temporal, SMTP), à l'écoute sur un port libre, et un client HTTP minimal.
  */
+import { baseEssai } from './base';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { pino } from 'pino';
@@ -51,6 +52,7 @@ export async function demarrerApiEssai(
   o: { annuaire?: Annuaire; registre?: RegistreParcours; surcharges?: Partial<DependancesApi> } = {},
 ): Promise<ApiEssai> {
   const app = creerApplication({
+    base: (await baseEssai()).db,
     client: banc.env.client,
     taskQueue: banc.taskQueue,
     catalogue: CATALOGUE,

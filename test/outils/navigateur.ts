@@ -4,6 +4,7 @@
  * téléchargement de navigateur), vérification axe-core, captures d'écran, et l'application réelle
  * à l'écoute sur un port choisi avant le banc (les liens des courriels pointent vers elle).
  */
+import { baseEssai } from './base';
 import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer, type AddressInfo, type Server } from 'node:net';
@@ -51,6 +52,7 @@ export interface InterfaceEssai {
 export async function demarrerInterface(banc: Banc, annuaire: Annuaire, port: number): Promise<InterfaceEssai> {
   let decalage = 0;
   const app = creerApplication({
+    base: (await baseEssai()).db,
     client: banc.env.client,
     taskQueue: banc.taskQueue,
     catalogue: CATALOGUE,

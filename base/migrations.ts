@@ -1,0 +1,33 @@
+/**
+ * Les migrations versionnées du système d'enregistrement, appliquées au démarrage (API, worker,
+ * lanceur de l'installation embarquée) par le migrateur de kysely, dans l'ordre de leur nom. Une
+ * migration livrée ne change plus : on en ajoute une nouvelle.
+ */
+import { sql, type Kysely } from 'kysely';
+import type { Migration } from 'kysely/migration';
+
+export const MIGRATIONS: Record<string, Migration> = {
+  '0001-sessions-et-connexions': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('sessions')
+        .addColumn('empreinte', 'text', (c) => c.primaryKey())
+        .addColumn('personne_id', 'text', (c) => c.notNull())
+        .addColumn('expire_le', 'timestamptz', (c) => c.notNull())
+        .addColumn('cree_le', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+        .execute();
+      await db.schema.createIndex('sessions_expire_le').on('sessions').column('expire_le').execute();
+      await db.schema
+        .createTable('echecs_connexion')
+        .addColumn('id', 'bigserial', (c) => c.primaryKey())
+        .addColumn('cle', 'text', (c) => c.notNull())
+        .addColumn('le', 'timestamptz', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('echecs_connexion_cle_le').on('echecs_connexion').columns(['cle', 'le']).execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.dropTable('echecs_connexion').execute();
+      await db.schema.dropTable('sessions').execute();
+    },
+  },
+};

@@ -1,0 +1,80 @@
+/**
+ * Ce que plusieurs processus d'API partagent par le système d'enregistrement (PostgreSQL) : deux
+ * applications sur la même base, sans rien en commun en mémoire. Une session ouverte sur l'une vaut
+ * sur l'autre ; les échecs de connexion comptent ensemble pour l'API et le formulaire de connexion,
+ * par identifiant et par adresse du client.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { annuaireEssai, demarrerApiEssai, type ApiEssai } from './outils/api';
+import { baseEssai } from './outils/base';
+import { monterBanc, type Banc } from './outils/environnement';
+
+const MOT_DE_PASSE = 'le-bon-mot-de-passe';
+let banc: Banc;
+let a: ApiEssai;
+let b: ApiEssai;
+
+beforeAll(async () => {
+  banc = await monterBanc();
+  const annuaire = await annuaireEssai(MOT_DE_PASSE);
+  a = await demarrerApiEssai(banc, { annuaire });
+  b = await demarrerApiEssai(banc, { annuaire });
+});
+afterAll(async () => {
+  await a?.fermer();
+  await b?.fermer();
+  await banc?.fermer();
+});
+
+const connexion = (api: ApiEssai, identifiant: string, motDePasse = MOT_DE_PASSE) => api.appel('POST', '/api/session', { corps: { identifiant, motDePasse } });
+
+describe('sessions', () => {
+  it('une session ouverte sur une API vaut sur l’autre ; fermée sur l’autre, elle ne vaut plus nulle part', async () => {
+    const r = await connexion(a, 'coord.essai');
+    expect(r.status).toBe(200);
+    const jeton = r.json.jeton as string;
+    const surB = await b.appel('GET', '/api/session', { jeton });
+    expect(surB.status).toBe(200);
+    expect(surB.json.personne.id).toBe('coord.essai');
+    // Le cookie aussi, sur les pages de l'interface.
+    const page = await b.appel('GET', '/parcours', { entetes: { cookie: `session=${jeton}`, accept: 'text/html' } });
+    expect(page.status).toBe(200);
+    expect(await b.appel('DELETE', '/api/session', { jeton }).then((x) => x.status)).toBe(204);
+    const apres = await a.appel('GET', '/api/session', { jeton });
+    expect(apres.status).toBe(401);
+  });
+
+  it('la base ne garde que l’empreinte du jeton, jamais le jeton', async () => {
+    const r = await connexion(b, 'ts.alice');
+    const { db } = await baseEssai();
+    const lignes = await db.selectFrom('sessions').selectAll().where('personne_id', '=', 'ts.alice').execute();
+    expect(lignes.length).toBeGreaterThanOrEqual(1);
+    for (const l of lignes) expect(l.empreinte).not.toBe(r.json.jeton);
+  });
+});
+
+describe('limite des échecs de connexion', () => {
+  // Chaque cas part d'un compteur vide (tous les appels viennent de 127.0.0.1).
+  beforeEach(async () => {
+    await (await baseEssai()).db.deleteFrom('echecs_connexion').execute();
+  });
+
+  it('10 échecs sur l’API pour un identifiant : le formulaire de l’autre API refuse aussi, même avec le bon mot de passe', async () => {
+    for (let i = 0; i < 10; i++) expect((await connexion(i % 2 ? a : b, 'ts.bruno', 'faux')).status).toBe(401);
+    const api = await connexion(a, 'ts.bruno');
+    expect(api.status).toBe(429);
+    expect(api.json.detail).toBe('Trop de tentatives de connexion pour cet identifiant. Réessayez dans quelques minutes.');
+    const formulaire = await b.appel('POST', '/connexion', { formulaire: { identifiant: 'ts.bruno', motDePasse: MOT_DE_PASSE, retour: '/parcours' } });
+    expect(formulaire.status).toBe(429);
+    expect(formulaire.texte).toContain('Trop de tentatives de connexion');
+    // Un autre identifiant n'est pas touché.
+    expect((await connexion(b, 'coord.essai')).status).toBe(200);
+  });
+
+  it('30 échecs d’une même adresse sur des identifiants différents : cette adresse est arrêtée, pour tous les comptes', async () => {
+    for (let i = 0; i < 30; i++) expect((await connexion(i % 2 ? a : b, `inconnu.${i}`, 'faux')).status).toBe(401);
+    expect((await connexion(a, 'coord.essai')).status).toBe(429);
+    expect((await connexion(a, 'inconnu.31', 'faux')).status).toBe(429);
+    expect((await b.appel('POST', '/connexion', { formulaire: { identifiant: 'coord.essai', motDePasse: MOT_DE_PASSE, retour: '/parcours' } })).status).toBe(429);
+  });
+});

@@ -1,0 +1,37 @@
+/**
+ * Une base PostgreSQL neuve et migrée pour un fichier de test, sur le serveur de la suite
+ * (test/outils/postgres-global.ts).
+ */
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { inject } from 'vitest';
+import { migrer, ouvrirBase, type BaseDeDonnees } from '../../base';
+
+export interface BaseEssai {
+  url: string;
+  db: BaseDeDonnees;
+  fermer(): Promise<void>;
+}
+
+export async function creerBaseEssai(): Promise<BaseEssai> {
+  const admin = inject('postgres').url;
+  const nom = `essai_${process.pid}_${randomBytes(4).toString('hex')}`;
+  const client = new pg.Client({ connectionString: admin });
+  await client.connect();
+  try {
+    await client.query(`CREATE DATABASE ${nom}`);
+  } finally {
+    await client.end();
+  }
+  const url = admin.replace(/\/postgres$/, `/${nom}`);
+  const db = ouvrirBase(url, { max: 5 });
+  await migrer(db);
+  return { url, db, fermer: () => db.destroy() };
+}
+
+let partagee: Promise<BaseEssai> | undefined;
+/** La base du fichier de test courant (créée au premier appel). */
+export function baseEssai(): Promise<BaseEssai> {
+  partagee ??= creerBaseEssai();
+  return partagee;
+}
