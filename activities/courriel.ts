@@ -4,6 +4,7 @@
  * et valident leurs entrées avec zod. Une nouvelle tentative n'envoie jamais deux fois : le
  * Message-ID est dérivé de la clé d'idempotence et les clés déjà envoyées sont retenues.
  */
+import type { BaseDeDonnees } from '../base';
 import { createHash } from 'node:crypto';
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Transporter } from 'nodemailer';
@@ -83,6 +84,7 @@ export interface SigneurLiens {
   signer(
     claims: { workflowId: string; demandeId: string; role: string; action: string },
     expiresAt: Date,
+    jti?: string,
   ): string;
 }
 
@@ -92,9 +94,9 @@ export interface DependancesCourriel {
   annuaire: Annuaire;
   signeur: SigneurLiens;
   baseUrl: string;
-  /** Clés déjà envoyées par ce processus (une nouvelle tentative ne renvoie pas). */
-  dejaEnvoyes?: Set<string>;
-  /** Pour les tests : appelé après chaque envoi réussi (peut échouer pour simuler une panne). */
+  /** Le système d'enregistrement : la boîte d'envoi (table `courriels`), partagée par tous les workers. */
+  base: BaseDeDonnees;
+  /** Pour les tests : appelé après chaque envoi enregistré (peut échouer pour simuler une panne). */
   apresEnvoi?: (cle: string) => void;
 }
 
@@ -120,7 +122,6 @@ export function parserEntree<T>(schema: z.ZodType<T>, entree: unknown, activite:
 }
 
 export function createCourrielActivities(deps: DependancesCourriel) {
-  const dejaEnvoyes = deps.dejaEnvoyes ?? new Set<string>();
   const domaine = deps.expediteur.replace(/^.*@/, '').replace(/>.*$/, '') || 'parcours.local';
 
   function adresses(d: Destinataire): Array<{ nom: string; courriel: string }> {
@@ -166,23 +167,31 @@ export function createCourrielActivities(deps: DependancesCourriel) {
 
   async function envoyer(c: z.output<typeof courrielSchema>): Promise<{ messageId: string; envoye: boolean; piecesJointes: string[] }> {
     const messageId = `<${createHash('sha256').update(c.cle).digest('hex').slice(0, 40)}@${domaine}>`;
-    if (dejaEnvoyes.has(c.cle)) return { messageId, envoye: false, piecesJointes: [] };
-    const a = adresses(c.destinataire);
-    const joints = await documentsJoints(c.piecesJointes ?? []);
-    const { texte, html } = rendreCourriel({ ...c, piecesJointes: joints.map((j) => j.intitule) });
-    await deps.transport.sendMail({
-      from: deps.expediteur,
-      to: a.map((x) => ({ name: x.nom, address: x.courriel })),
-      subject: c.sujet,
-      text: texte,
-      html,
-      messageId,
-      headers: { 'X-Idempotency-Key': c.cle },
-      ...(joints.length ? { attachments: joints.map(({ filename, content, contentType }) => ({ filename, content, contentType })) } : {}),
+    // La boîte d'envoi : la ligne du courriel est verrouillée pendant l'envoi. Une autre tentative
+    // (ce worker ou un autre) attend, puis voit le courriel envoyé et ne le renvoie pas.
+    const r = await deps.base.transaction().execute(async (tx) => {
+      await tx.insertInto('courriels').values({ cle: c.cle, message_id: messageId }).onConflict((oc) => oc.column('cle').doNothing()).execute();
+      const ligne = await tx.selectFrom('courriels').select(['envoye_le']).where('cle', '=', c.cle).forUpdate().executeTakeFirstOrThrow();
+      if (ligne.envoye_le) return { envoye: false, piecesJointes: [] as string[] };
+      await tx.updateTable('courriels').set((eb) => ({ tentatives: eb('tentatives', '+', 1) })).where('cle', '=', c.cle).execute();
+      const a = adresses(c.destinataire);
+      const joints = await documentsJoints(c.piecesJointes ?? []);
+      const { texte, html } = rendreCourriel({ ...c, piecesJointes: joints.map((j) => j.intitule) });
+      await deps.transport.sendMail({
+        from: deps.expediteur,
+        to: a.map((x) => ({ name: x.nom, address: x.courriel })),
+        subject: c.sujet,
+        text: texte,
+        html,
+        messageId,
+        headers: { 'X-Idempotency-Key': c.cle },
+        ...(joints.length ? { attachments: joints.map(({ filename, content, contentType }) => ({ filename, content, contentType })) } : {}),
+      });
+      await tx.updateTable('courriels').set({ envoye_le: new Date() }).where('cle', '=', c.cle).execute();
+      return { envoye: true, piecesJointes: joints.map((j) => j.filename) };
     });
-    dejaEnvoyes.add(c.cle);
-    deps.apresEnvoi?.(c.cle);
-    return { messageId, envoye: true, piecesJointes: joints.map((j) => j.filename) };
+    if (r.envoye) deps.apresEnvoi?.(c.cle);
+    return { messageId, ...r };
   }
 
   return {
@@ -199,9 +208,11 @@ export function createCourrielActivities(deps: DependancesCourriel) {
     /** Envoie à un partenaire un lien signé, lié au parcours, à la demande et au rôle, qui expire. */
     async envoyerLienSigne(entree: DemandeValidationCourriel): Promise<{ messageId: string }> {
       const d = parserEntree(demandeValidationSchema, entree, 'envoyerLienSigne');
+      // Le même lien à chaque tentative : son identifiant (jti) vient de la clé du courriel.
       const token = deps.signeur.signer(
         { workflowId: d.workflowId, demandeId: d.demandeId, role: d.role, action: d.action },
         new Date(d.expireLe),
+        createHash('sha256').update(`lien:${d.cle}`).digest().subarray(0, 16).toString('base64url'),
       );
       const url = `${deps.baseUrl.replace(/\/$/, '')}/liens/${token}`;
       const heartbeat = Context.current();

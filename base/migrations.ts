@@ -30,4 +30,19 @@ export const MIGRATIONS: Record<string, Migration> = {
       await db.schema.dropTable('sessions').execute();
     },
   },
+  '0002-boite-d-envoi': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('courriels')
+        .addColumn('cle', 'text', (c) => c.primaryKey())
+        .addColumn('message_id', 'text', (c) => c.notNull())
+        .addColumn('cree_le', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+        .addColumn('envoye_le', 'timestamptz')
+        .addColumn('tentatives', 'integer', (c) => c.notNull().defaultTo(0))
+        .execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.dropTable('courriels').execute();
+    },
+  },
 };

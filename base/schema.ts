@@ -19,7 +19,21 @@ export interface TableEchecsConnexion {
   le: Date;
 }
 
+/**
+ * La boîte d'envoi : un courriel par clé d'idempotence (celle que le workflow donne), envoyé une fois
+ * même quand deux workers reprennent la même activité. Rien de personnel : ni destinataire, ni
+ * contenu (le contenu se reconstruit à l'identique depuis l'entrée de l'activité).
+ */
+export interface TableCourriels {
+  cle: string;
+  message_id: string;
+  cree_le: ColumnType<Date, Date | undefined, never>;
+  envoye_le: Date | null;
+  tentatives: ColumnType<number, number | undefined, number>;
+}
+
 export interface Base {
   sessions: TableSessions;
   echecs_connexion: TableEchecsConnexion;
+  courriels: TableCourriels;
 }

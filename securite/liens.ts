@@ -29,7 +29,8 @@ export type VerificationLien =
   | { ok: false; raison: RaisonRefusLien; message: string };
 
 export interface SigneurDeLiens {
-  signer(claims: LienClaims, expiresAt: Date): string;
+  /** `jti` : l'identifiant du lien ; le même jti donne le même lien (aléatoire par défaut). */
+  signer(claims: LienClaims, expiresAt: Date, jti?: string): string;
   verifier(token: string, now: Date): VerificationLien;
 }
 
@@ -101,7 +102,7 @@ export function createSigneurDeLiens(ring: KeyRing): SigneurDeLiens {
   });
 
   return {
-    signer(claims, expiresAt) {
+    signer(claims, expiresAt, jti) {
       verifierClaims(claims);
       const ms = expiresAt instanceof Date ? expiresAt.getTime() : NaN;
       if (!Number.isFinite(ms)) {
@@ -114,7 +115,7 @@ export function createSigneurDeLiens(ring: KeyRing): SigneurDeLiens {
         role: claims.role,
         action: claims.action,
         exp: Math.floor(ms / 1000),
-        jti: randomBytes(16).toString('base64url'),
+        jti: jti ?? randomBytes(16).toString('base64url'),
       });
       const signe = `${header}.${payload}`;
       return `${signe}.${signature(activeKey, signe)}`;

@@ -4,6 +4,7 @@
  * de ce que le ménage a confié dans les versions adressées aux partenaires. L'activité de courriel
  * joint les PDF : un vrai serveur SMTP (le mail catcher) les reçoit.
  */
+import { baseEssai } from './outils/base';
 import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCourrielActivities, type PieceJointe } from '../activities/courriel';
@@ -190,6 +191,7 @@ describe('l’activité de courriel joint les documents en PDF (vrai SMTP)', () 
   beforeAll(async () => {
     boite = await startMailCatcher({ smtpPort: 0, httpPort: 0, quiet: true });
     activites = createCourrielActivities({
+      base: (await baseEssai()).db,
       transport: nodemailer.createTransport({ host: '127.0.0.1', port: boite.smtpPort, secure: false, ignoreTLS: true }),
       expediteur: 'Prévention des expulsions <ne-pas-repondre@essai.example>',
       annuaire: creerAnnuaire(PERSONNEL),

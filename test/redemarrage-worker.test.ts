@@ -3,6 +3,7 @@
  * worker au milieu d'un parcours ne perd rien — l'état, le journal, les échéances et les messages
  * déjà appliqués sont là, et le parcours continue avec le nouveau worker.
  */
+import { baseEssai } from './outils/base';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -42,6 +43,7 @@ async function demarrerWorker(): Promise<{ worker: Worker; course: Promise<void>
     dataConverter: DATA_CONVERTER,
     workflowBundle: await paquetWorkflows(),
     dependances: {
+      base: (await baseEssai()).db,
       transport: nodemailer.createTransport({ host: '127.0.0.1', port: courriels.smtpPort, secure: false, ignoreTLS: true }),
       expediteur: 'Prévention des expulsions <ne-pas-repondre@essai.example>',
       annuaire: creerAnnuaire(PERSONNEL),

@@ -7,6 +7,7 @@ import { lireConfig, optionsTemporal, ErreurConfiguration } from '../config/env'
 import { creerJournal } from '../config/journalisation';
 import { assembler } from '../config/services';
 import { creerWorker } from './creer-worker';
+import { migrer, ouvrirBase } from '../base';
 import { RegistreIndicateurs } from '../indicateurs/registre';
 
 async function main() {
@@ -26,12 +27,16 @@ async function main() {
   const services = await assembler(config);
   const { connectionOptions, namespace } = optionsTemporal(config);
   const connection = await NativeConnection.connect(connectionOptions);
+  if (!config.DATABASE_URL) throw new ErreurConfiguration('Configuration invalide :\n- DATABASE_URL : variable obligatoire (le système d’enregistrement PostgreSQL : boîte d’envoi des courriels)');
+  const base = ouvrirBase(config.DATABASE_URL, { surErreur: (e) => journal.warn({ err: e.message }, 'connexion à la base perdue') });
+  await migrer(base);
   const worker = await creerWorker({
     connection,
     namespace,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     dataConverter: services.dataConverter,
     dependances: {
+      base,
       transport: services.transport,
       expediteur: config.MAIL_FROM,
       annuaire: services.annuaire,
@@ -43,6 +48,7 @@ async function main() {
   journal.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, namespace }, 'worker démarré');
   await worker.run();
   await connection.close();
+  await base.destroy();
 }
 
 main().catch((e) => {

@@ -14,6 +14,7 @@ import { vi } from 'vitest';
 import type { WorkflowHandle } from '@temporalio/client';
 import { etatQuery } from '../../domain/messages';
 import { depuisHeureDeParis } from '../../workflows/blocs/duree';
+import { baseEssai } from './base';
 import type { Echeance, EtatParcours } from '../../domain/vocabulaire';
 import { createRequire } from 'node:module';
 import type * as proto from '@temporalio/proto';
@@ -103,6 +104,7 @@ export async function monterBanc(opts: { dependances?: Partial<DependancesActivi
   const courriels = await startMailCatcher({ smtpPort: 0, httpPort: 0, quiet: true });
   const taskQueue = `essai-${Math.random().toString(36).slice(2, 8)}`;
   const dependances: DependancesActivites = {
+    base: (await baseEssai()).db,
     transport: nodemailer.createTransport({ host: '127.0.0.1', port: courriels.smtpPort, secure: false, ignoreTLS: true }),
     expediteur: 'Prévention des expulsions <ne-pas-repondre@essai.example>',
     annuaire: creerAnnuaire(PERSONNEL),

@@ -1,0 +1,119 @@
+/**
+ * La boîte d'envoi du système d'enregistrement (table `courriels`) : deux workers qui reprennent la
+ * même activité envoient le courriel une fois ; un lien signé est le même à chaque tentative.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import nodemailer from 'nodemailer';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { createCourrielActivities, type DependancesCourriel } from '../activities/courriel';
+import { creerAnnuaire } from '../personnel/annuaire';
+import { startMailCatcher, type MailCatcher } from '../dev/mail-catcher';
+import { baseEssai, creerBaseEssai, type BaseEssai } from './outils/base';
+import { PERSONNEL, SIGNEUR } from './outils/environnement';
+
+let boite: MailCatcher;
+let base: BaseEssai;
+const deps = (o: Partial<DependancesCourriel> = {}): DependancesCourriel => ({
+  base: base.db,
+  transport: nodemailer.createTransport({ host: '127.0.0.1', port: boite.smtpPort, secure: false, ignoreTLS: true }),
+  expediteur: 'Prévention des expulsions <ne-pas-repondre@essai.example>',
+  annuaire: creerAnnuaire(PERSONNEL),
+  signeur: SIGNEUR,
+  baseUrl: 'http://localhost:3999',
+  ...o,
+});
+
+beforeAll(async () => {
+  boite = await startMailCatcher({ smtpPort: 0, httpPort: 0, quiet: true });
+  base = await baseEssai();
+});
+afterAll(async () => boite?.close());
+
+const courriel = (cle: string) => ({
+  cle,
+  destinataire: { type: 'adresse' as const, nom: 'Bailleur', courriel: 'bailleur@essai.example' },
+  sujet: `Orientation reçue (dossier ${cle})`,
+  paragraphes: ['Le ménage est orienté vers l’accompagnement.'],
+  signature: 'AHU',
+});
+const EXPIRE_LE = new Date(Date.now() + 14 * 86_400_000).toISOString();
+const lien = (cle: string) => ({
+  cle,
+  workflowId: 'loiret-ahu--BOITE-1',
+  demandeId: 'd1',
+  role: 'departement' as const,
+  destinataire: { type: 'adresse' as const, nom: 'Département', courriel: 'fsl@essai.example' },
+  sujet: `Validation du plan (dossier ${cle})`,
+  paragraphes: ['Votre décision est attendue.'],
+  libelleLien: 'Répondre',
+  expireLe: EXPIRE_LE,
+  signature: 'AHU',
+});
+const recus = (cle: string) => boite.messages().filter((m) => m.sujet.includes(cle));
+const jetonDe = (texte: string) => /\/liens\/([A-Za-z0-9._-]+)/.exec(texte)![1]!;
+
+describe('boîte d’envoi', () => {
+  it('deux workers exécutent la même activité en même temps : un seul courriel, le même Message-ID, enregistré une fois', async () => {
+    const a = createCourrielActivities(deps());
+    const b = createCourrielActivities(deps());
+    const [ra, rb] = await Promise.all([a.envoyerCourriel(courriel('BOITE-DOUBLE')), b.envoyerCourriel(courriel('BOITE-DOUBLE'))]);
+    expect(ra.messageId).toBe(rb.messageId);
+    await boite.waitFor((m) => m.sujet.includes('BOITE-DOUBLE'));
+    // Une troisième tentative, plus tard, ne renvoie rien non plus.
+    await createCourrielActivities(deps()).envoyerCourriel(courriel('BOITE-DOUBLE'));
+    expect(recus('BOITE-DOUBLE')).toHaveLength(1);
+    const lignes = await base.db.selectFrom('courriels').selectAll().where('cle', '=', 'BOITE-DOUBLE').execute();
+    expect(lignes).toHaveLength(1);
+    expect(lignes[0]!.envoye_le).toBeInstanceOf(Date);
+    expect(lignes[0]!.tentatives).toBe(1);
+  });
+
+  it('le worker tombe juste après l’envoi enregistré : la reprise par un autre worker ne renvoie pas', async () => {
+    const a = createCourrielActivities(
+      deps({
+        apresEnvoi: () => {
+          throw new Error('worker arrêté après l’envoi');
+        },
+      }),
+    );
+    await expect(a.envoyerCourriel(courriel('BOITE-PANNE'))).rejects.toThrow('worker arrêté');
+    await createCourrielActivities(deps()).envoyerCourriel(courriel('BOITE-PANNE'));
+    await boite.waitFor((m) => m.sujet.includes('BOITE-PANNE'));
+    expect(recus('BOITE-PANNE')).toHaveLength(1);
+  });
+
+  it('SMTP en panne à la première tentative : rien n’est marqué envoyé, la reprise envoie une fois', async () => {
+    const enPanne = createCourrielActivities(deps({ transport: nodemailer.createTransport({ host: '127.0.0.1', port: 1, secure: false, ignoreTLS: true, connectionTimeout: 500 }) }));
+    await expect(enPanne.envoyerCourriel(courriel('BOITE-SMTP'))).rejects.toThrow();
+    const ligne = await base.db.selectFrom('courriels').selectAll().where('cle', '=', 'BOITE-SMTP').executeTakeFirst();
+    expect(ligne?.envoye_le ?? null).toBeNull();
+    await createCourrielActivities(deps()).envoyerCourriel(courriel('BOITE-SMTP'));
+    await boite.waitFor((m) => m.sujet.includes('BOITE-SMTP'));
+    expect(recus('BOITE-SMTP')).toHaveLength(1);
+  });
+
+  it('un lien signé est le même à chaque tentative (son identifiant vient de la clé du courriel)', async () => {
+    const env = new MockActivityEnvironment();
+    await env.run(createCourrielActivities(deps()).envoyerLienSigne, lien('BOITE-LIEN'));
+    const premier = jetonDe((await boite.waitFor((m) => m.sujet.includes('BOITE-LIEN'))).texte);
+    // Une tentative qui n'aurait pas vu la première (autre base : rien n'y est enregistré) produit le même lien.
+    const autre = await creerBaseEssai();
+    try {
+      const boite2 = await startMailCatcher({ smtpPort: 0, httpPort: 0, quiet: true });
+      try {
+        const transport = nodemailer.createTransport({ host: '127.0.0.1', port: boite2.smtpPort, secure: false, ignoreTLS: true });
+        await env.run(createCourrielActivities(deps({ base: autre.db, transport })).envoyerLienSigne, lien('BOITE-LIEN'));
+        const second = jetonDe((await boite2.waitFor((m) => m.sujet.includes('BOITE-LIEN'))).texte);
+        expect(second).toBe(premier);
+        expect(SIGNEUR.verifier(premier, new Date())).toMatchObject({ ok: true, claims: { demandeId: 'd1', role: 'departement' } });
+      } finally {
+        await boite2.close();
+      }
+    } finally {
+      await autre.fermer();
+    }
+    // Une autre demande a un autre lien.
+    await env.run(createCourrielActivities(deps()).envoyerLienSigne, lien('BOITE-LIEN-2'));
+    expect(jetonDe((await boite.waitFor((m) => m.sujet.includes('BOITE-LIEN-2'))).texte)).not.toBe(premier);
+  });
+});
