@@ -6,14 +6,15 @@
 import { consignationSchema, type Consignation } from '../indicateurs/schema';
 import { RegistreIndicateurs } from '../indicateurs/registre';
 import { parserEntree } from './courriel';
+import type { BaseDeDonnees } from '../base';
 
 export interface DependancesIndicateurs {
-  /** Le registre des fiches ; par défaut `.data/indicateurs` (voir INDICATEURS_DIR). */
-  registreIndicateurs?: RegistreIndicateurs;
+  /** Le système d'enregistrement (table `fiches_indicateurs`). */
+  base: BaseDeDonnees;
 }
 
-export function createIndicateursActivities(deps: DependancesIndicateurs = {}) {
-  const registre = deps.registreIndicateurs ?? new RegistreIndicateurs();
+export function createIndicateursActivities(deps: DependancesIndicateurs) {
+  const registre = new RegistreIndicateurs(deps.base);
   return {
     async consignerIndicateurs(entree: Consignation): Promise<{ resultat: 'ecrite' | 'ignoree' }> {
       const c = parserEntree(consignationSchema, entree, 'consignerIndicateurs') as Consignation;

@@ -6,7 +6,6 @@ import type { Catalogue } from '../programmes/catalogue';
 import type { Annuaire } from '../personnel/annuaire';
 import type { SigneurDeLiens } from '../securite/liens';
 import type { RegistreParcours } from './registre';
-import type { RegistreIndicateurs } from '../indicateurs/registre';
 import type { BaseDeDonnees } from '../base';
 
 export interface OptionsApi {
@@ -41,8 +40,6 @@ export interface DependancesApi {
   codec?: PayloadCodec;
   options: OptionsApi;
   journal: Logger;
-  /** Les fiches d'indicateurs écrites par le worker (INDICATEURS_DIR) ; `.data/indicateurs` par défaut. */
-  registreIndicateurs?: RegistreIndicateurs;
   /** Horloge (sessions, expiration des liens) ; `() => new Date()` par défaut. */
   maintenant?: () => Date;
 }

@@ -18,7 +18,6 @@ import { assembler, type Services } from '../config/services';
 import { creerApplication } from './app';
 import type { RegistreParcours } from './registre';
 import { REGISTRE } from './registre-produit';
-import { RegistreIndicateurs } from '../indicateurs/registre';
 import { migrer, ouvrirBase } from '../base';
 
 export interface OptionsDemarrage {
@@ -77,7 +76,6 @@ export async function demarrerApi(config: Config, services: Services, opts: Opti
     annuaire: services.annuaire,
     signeur: services.signeur,
     registre: opts.registre ?? REGISTRE,
-    registreIndicateurs: new RegistreIndicateurs(config.INDICATEURS_DIR),
     transport: services.transport,
     codec: services.dataConverter.payloadCodecs[0],
     options: {

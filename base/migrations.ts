@@ -45,4 +45,20 @@ export const MIGRATIONS: Record<string, Migration> = {
       await db.schema.dropTable('courriels').execute();
     },
   },
+  '0003-fiches-indicateurs': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('fiches_indicateurs')
+        .addColumn('workflow_id', 'text', (c) => c.primaryKey())
+        .addColumn('programme_id', 'text', (c) => c.notNull())
+        .addColumn('version', 'bigint', (c) => c.notNull())
+        .addColumn('fiche', 'jsonb', (c) => c.notNull())
+        .addColumn('consignee_le', 'timestamptz', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('fiches_indicateurs_programme').on('fiches_indicateurs').column('programme_id').execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.dropTable('fiches_indicateurs').execute();
+    },
+  },
 };

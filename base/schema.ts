@@ -32,8 +32,20 @@ export interface TableCourriels {
   tentatives: ColumnType<number, number | undefined, number>;
 }
 
+/** La fiche d'indicateurs d'un parcours (domain/indicateurs.ts), sans donnée personnelle. */
+export interface TableFichesIndicateurs {
+  workflow_id: string;
+  programme_id: string;
+  /** bigint : relu en chaîne par pg (Number() : les versions restent sous 2^53). */
+  version: ColumnType<string, number, number>;
+  /** JSON (jsonb) : écrit sous forme de texte JSON, relu comme un objet. */
+  fiche: ColumnType<unknown, string, string>;
+  consignee_le: Date;
+}
+
 export interface Base {
   sessions: TableSessions;
   echecs_connexion: TableEchecsConnexion;
   courriels: TableCourriels;
+  fiches_indicateurs: TableFichesIndicateurs;
 }

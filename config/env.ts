@@ -39,8 +39,6 @@ export const configSchema = z.object({
   /** Le système d'enregistrement (PostgreSQL de l'application, pas celui de Temporal). */
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'URL PostgreSQL attendue (postgres://utilisateur:mot-de-passe@hôte:5432/base)' }).optional(),
   PROGRAMMES_DIR: z.string().min(1).optional(),
-  /** Dossier des fiches d'indicateurs (partagé par le worker qui les écrit et l'API qui les lit). */
-  INDICATEURS_DIR: z.string().min(1).default('.data/indicateurs'),
   STAFF_ACCOUNTS_FILE: fichier.optional(),
   DEMO_ACCOUNTS: booleen.default(false),
   SESSION_TTL: z.string().refine(estDureeIso, 'durée ISO 8601 attendue (ex. PT8H)').default('PT8H'),

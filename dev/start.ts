@@ -715,8 +715,6 @@ async function main(): Promise<void> {
     API_HOST: process.env.API_HOST?.trim() || '127.0.0.1',
     MAIL_INBOX_URL: inboxUrl,
     LOG_LEVEL: process.env.LOG_LEVEL?.trim() || 'warn',
-    // Fiches d'indicateurs avec le reste de l'état (survivent au redémarrage de tout le système).
-    INDICATEURS_DIR: process.env.INDICATEURS_DIR?.trim() || join(dossier, 'indicateurs'),
     ...cles.valeurs,
     // Le système d'enregistrement : PostgreSQL embarqué (données dans .data/postgres), ou DATABASE_URL.
     DATABASE_URL: baseExplicite ?? `postgres://parcours:${encodeURIComponent(MOT_DE_PASSE_POSTGRES_LOCAL)}@127.0.0.1:${portPostgres}/parcours`,

@@ -1,13 +1,17 @@
 /**
  * Banc de mesure des indicateurs (pas un test chronométré) : 10 000 parcours de types et d'issues
  * mêlés (états synthétiques de la forme des workflows → `ficheDepuisEtat` → le même écrivain que
- * l'activité, indicateurs/registre.ts) dans un dossier temporaire, puis le calcul à froid (lecture
- * des fichiers + agrégation) des indicateurs d'un programme, plusieurs fois ; la médiane est affichée.
+ * l'activité, indicateurs/registre.ts) dans un PostgreSQL embarqué temporaire, puis le calcul à
+ * froid (lecture des fiches par une nouvelle connexion + agrégation) des indicateurs d'un
+ * programme, plusieurs fois ; la médiane est affichée.
  *
  *   npm run bench:indicateurs            # 10 000 parcours, 7 mesures
  *   npm run bench:indicateurs -- 20000   # autre volume
  */
 import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { demarrerPostgresEmbarque } from '../base/embarquee';
+import { migrer, ouvrirBase } from '../base';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ficheDepuisEtat } from '../domain/indicateurs';
@@ -39,10 +43,19 @@ const mediane = (v: number[]) => {
 
 async function main() {
   const dossier = await mkdtemp(join(tmpdir(), 'bench-indicateurs-'));
+  const port = await new Promise<number>((ok) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const p = (s.address() as { port: number }).port;
+      s.close(() => ok(p));
+    });
+  });
+  const serveur = await demarrerPostgresEmbarque({ dossier, port, motDePasse: 'banc', essais: true });
+  const base = ouvrirBase(serveur.url);
   try {
+    await migrer(base);
     const t0 = performance.now();
     const etats = etatsSynthetiques(N, PROGRAMMES, { graine: 7 });
-    const ecrivain = new RegistreIndicateurs(dossier);
+    const ecrivain = new RegistreIndicateurs(base);
     const LOT = 200;
     for (let i = 0; i < etats.length; i += LOT) {
       await Promise.all(etats.slice(i, i + LOT).map((e, k) => ecrivain.consigner({ fiche: ficheDepuisEtat(e), version: i + k + 1 })));
@@ -50,7 +63,7 @@ async function main() {
     const tEcriture = performance.now() - t0;
     const parProgramme = new Map<string, number>();
     for (const e of etats) parProgramme.set(e.programme.id, (parProgramme.get(e.programme.id) ?? 0) + 1);
-    console.log(`${N} parcours écrits en ${(tEcriture / 1000).toFixed(1)} s dans ${dossier}`);
+    console.log(`${N} parcours écrits en ${(tEcriture / 1000).toFixed(1)} s (PostgreSQL embarqué)`);
     console.log(`répartition : ${[...parProgramme].map(([p, n]) => `${p} ${n}`).join(', ')}`);
 
     // Cas limite : les 10 000 parcours dans un seul programme (issues mêlées).
@@ -64,11 +77,13 @@ async function main() {
       const total: number[] = [];
       let dernier = 0;
       for (let m = 0; m < MESURES; m++) {
-        // À froid : un nouveau registre (rien en mémoire), lecture de tous les fichiers du programme.
-        const registre = new RegistreIndicateurs(dossier);
+        // À froid : une nouvelle connexion et un nouveau registre (rien en mémoire côté processus).
+        const connexion = ouvrirBase(serveur.url, { max: 1 });
+        const registre = new RegistreIndicateurs(connexion);
         const a = performance.now();
         const { fiches } = await registre.fichesDuProgramme(programme);
         const b = performance.now();
+        await connexion.destroy();
         const ind = calculerIndicateurs(fiches, programme, { du: '2025-01-01', au: '2026-12-31' });
         const c = performance.now();
         lecture.push(b - a);
@@ -81,6 +96,8 @@ async function main() {
       );
     }
   } finally {
+    await base.destroy();
+    await serveur.arreter();
     await rm(dossier, { recursive: true, force: true });
   }
 }

@@ -11,7 +11,9 @@
  * avancée jusqu'aux dates qu'il a fixées lui-même ; la période des indicateurs va du premier jour
  * de ces parcours au dernier.
  */
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { baseEssai } from './outils/base';
+import { ouvrirBase } from '../base';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished, vi } from 'vitest';
 import type { WorkflowHandle } from '@temporalio/client';
 import { bilanMesureUpdate, logementUpdate, rendezVousUpdate, type EntreeIml } from '../domain/iml';
 import { cloreAnticipeUpdate, etatQuery, repondreValidationUpdate } from '../domain/messages';
@@ -284,8 +286,8 @@ describe('indicateurs de parcours menés à des issues connues', () => {
 
   it('le registre a la fiche de chaque parcours ; chaque famille d’indicateurs est juste, avec ses dossiers', async () => {
     await tousLesParcours();
-    const registre = banc.dependances.registreIndicateurs!;
-    // Aucune donnée personnelle dans les fichiers.
+    const registre = new RegistreIndicateurs((await baseEssai()).db);
+    // Aucune donnée personnelle dans les fiches.
     for (const p of ['loiret-ahu', 'besancon-ccas', 'concarneau-iml', 'reims-april-protocole']) {
       for (const f of (await registre.fichesDuProgramme(p)).fiches) expect(JSON.stringify(f)).not.toMatch(/Lefébure|Tilleuls|Mouettes|dette de jeu|Perte d’emploi|Séparation/);
     }
@@ -351,10 +353,13 @@ describe('indicateurs de parcours menés à des issues connues', () => {
     expect(pr.echecs.parMotif.map((x) => x.issue)).toEqual(['orientation_hebergement']);
   });
 
-  it('après un redémarrage (un registre neuf sur le même dossier), les mêmes indicateurs', async () => {
+  it('après un redémarrage (un registre neuf sur une nouvelle connexion à la même base), les mêmes indicateurs', async () => {
     await tousLesParcours();
-    const avant = banc.dependances.registreIndicateurs!;
-    const apres = new RegistreIndicateurs(avant.dossier);
+    const { db, url } = await baseEssai();
+    const avant = new RegistreIndicateurs(db);
+    const autreConnexion = ouvrirBase(url, { max: 1 });
+    onTestFinished(() => autreConnexion.destroy());
+    const apres = new RegistreIndicateurs(autreConnexion);
     for (const p of ['loiret-ahu', 'besancon-ccas', 'concarneau-iml', 'reims-april-protocole']) {
       expect(await calcul(apres, p)).toEqual(await calcul(avant, p));
     }

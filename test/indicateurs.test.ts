@@ -4,7 +4,10 @@
  * écriture atomique, relecture après redémarrage), le CSV (colonnes), la page HTML (graphiques) et
  * le PDF (texte extrait), avec la version des partenaires sans aucune référence.
  */
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { baseEssai, creerBaseEssai } from './outils/base';
+import { importerFichesIndicateurs } from '../indicateurs/import';
+import { ouvrirBase } from '../base';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -228,32 +231,38 @@ describe('calcul par programme et période', () => {
   });
 });
 
-describe('registre des fiches', () => {
-  it('une version plus ancienne n’écrase jamais la plus récente ; un autre registre sur le même dossier (redémarrage) relit les mêmes fiches', async () => {
-    const dossier = mkdtempSync(join(tmpdir(), 'indicateurs-unitaire-'));
-    const r = new RegistreIndicateurs(dossier);
+describe('registre des fiches (PostgreSQL)', () => {
+  it('une version plus ancienne n’écrase jamais la plus récente ; un registre sur une autre connexion (redémarrage, autre processus) relit les mêmes fiches', async () => {
+    const { db, url } = await baseEssai();
+    const r = new RegistreIndicateurs(db);
     const avant = ficheDepuisEtat({ ...PREV_B, cloture: undefined });
     const apres = ficheDepuisEtat({ ...PREV_B, etape: 'cloture', cloture: { issue: 'menage_met_fin', le: '2026-08-01T10:00:00.000Z' } });
     expect(await r.consigner({ fiche: avant, version: 10 })).toBe('ecrite');
     expect(await r.consigner({ fiche: apres, version: 20 })).toBe('ecrite');
     expect(await r.consigner({ fiche: avant, version: 15 })).toBe('ignoree');
-    // Deux consignations concurrentes du même parcours : la plus récente gagne.
-    await Promise.all([r.consigner({ fiche: avant, version: 30 }), r.consigner({ fiche: apres, version: 31 })]);
+    expect(await r.consigner({ fiche: apres, version: 20 })).toBe('ignoree');
+    // Deux consignations concurrentes du même parcours : la plus récente gagne, dans les deux ordres.
+    await Promise.all([r.consigner({ fiche: apres, version: 31 }), r.consigner({ fiche: avant, version: 30 })]);
     expect((await r.lire('besancon-ccas', PREV_B.workflowId))!.version).toBe(31);
+    // Versions réelles (microsecondes depuis 1970, au-delà de 2^31) relues à l'identique.
+    const grande = Date.now() * 1000;
+    expect(await r.consigner({ fiche: apres, version: grande })).toBe('ecrite');
+    expect((await r.lire('besancon-ccas', PREV_B.workflowId))!.version).toBe(grande);
     for (const e of [PREV_A, PREV_C, PREV_D]) await r.consigner({ fiche: ficheDepuisEtat(e), version: 1 });
-    // Aucun fichier temporaire ne reste ; un fichier abîmé est ignoré, pas fatal.
-    expect(readdirSync(join(dossier, 'besancon-ccas')).filter((n) => !n.endsWith('.json'))).toEqual([]);
-    writeFileSync(join(dossier, 'besancon-ccas', 'abime.json'), '{"version": 3, "fiche": ');
-    const redemarre = new RegistreIndicateurs(dossier);
-    const { fiches: lues, illisibles } = await redemarre.fichesDuProgramme('besancon-ccas');
-    expect(illisibles).toBe(1);
-    expect(lues.map((f) => f.reference).sort()).toEqual(['PA-1', 'PB-2', 'PC-3', 'PD-4']);
-    expect(lues.find((f) => f.reference === 'PB-2')!.cloture?.issue).toBe('menage_met_fin');
-    const x1 = calculerIndicateurs((await r.fichesDuProgramme('besancon-ccas')).fiches, 'besancon-ccas', ANNEE_2026);
-    const x2 = calculerIndicateurs(lues, 'besancon-ccas', ANNEE_2026);
-    expect(x2).toEqual(x1);
-    expect(x2.echecs.total.references).toEqual(['PB-2', 'PC-3', 'PD-4']);
-    expect(await redemarre.fichesDuProgramme('inconnu')).toEqual({ fiches: [], illisibles: 0 });
+    const autre = ouvrirBase(url, { max: 1 });
+    try {
+      const redemarre = new RegistreIndicateurs(autre);
+      const { fiches: lues } = await redemarre.fichesDuProgramme('besancon-ccas');
+      expect(lues.map((f) => f.reference).sort()).toEqual(['PA-1', 'PB-2', 'PC-3', 'PD-4']);
+      expect(lues.find((f) => f.reference === 'PB-2')!.cloture?.issue).toBe('menage_met_fin');
+      const x1 = calculerIndicateurs((await r.fichesDuProgramme('besancon-ccas')).fiches, 'besancon-ccas', ANNEE_2026);
+      const x2 = calculerIndicateurs(lues, 'besancon-ccas', ANNEE_2026);
+      expect(x2).toEqual(x1);
+      expect(x2.echecs.total.references).toEqual(['PB-2', 'PC-3', 'PD-4']);
+      expect(await redemarre.fichesDuProgramme('inconnu')).toEqual({ fiches: [] });
+    } finally {
+      await autre.destroy();
+    }
   });
 });
 
@@ -346,3 +355,30 @@ describe('période demandée à l’API', () => {
   });
 });
 
+
+describe('import unique de l’ancien registre en fichiers', () => {
+  it('importe les fiches valides, explique les fichiers refusés, et un second import ne change rien', async () => {
+    const dossier = mkdtempSync(join(tmpdir(), 'import-indicateurs-'));
+    mkdirSync(join(dossier, 'besancon-ccas'));
+    const fiche = (e: typeof PREV_A) => ficheDepuisEtat(e);
+    writeFileSync(join(dossier, 'besancon-ccas', 'a.json'), JSON.stringify({ version: 5, consigneeLe: '2026-06-01T10:00:00.000Z', fiche: fiche(PREV_A) }));
+    writeFileSync(join(dossier, 'besancon-ccas', 'c.json'), JSON.stringify({ version: 7, consigneeLe: '2026-06-01T10:00:00.000Z', fiche: fiche(PREV_C) }));
+    writeFileSync(join(dossier, 'besancon-ccas', 'abime.json'), '{"version": 3, "fiche": ');
+    writeFileSync(join(dossier, 'besancon-ccas', 'sans-version.json'), JSON.stringify({ fiche: fiche(PREV_D) }));
+    const { db } = await creerBaseEssai();
+    try {
+      const registre = new RegistreIndicateurs(db);
+      const b1 = await importerFichesIndicateurs(dossier, registre);
+      expect(b1).toMatchObject({ lus: 4, importes: 2, dejaPresents: 0 });
+      expect(b1.refuses).toEqual([
+        { fichier: 'besancon-ccas/abime.json', raison: 'fichier JSON illisible' },
+        { fichier: 'besancon-ccas/sans-version.json', raison: expect.stringContaining('champ version') },
+      ]);
+      const b2 = await importerFichesIndicateurs(dossier, registre);
+      expect(b2).toMatchObject({ lus: 4, importes: 0, dejaPresents: 2 });
+      expect((await registre.fichesDuProgramme('besancon-ccas')).fiches.map((f) => f.reference).sort()).toEqual(['PA-1', 'PC-3']);
+    } finally {
+      await db.destroy();
+    }
+  });
+});

@@ -33,7 +33,6 @@ afterAll(async () => {
 });
 
 /** Les fiches d'indicateurs dans un dossier temporaire, le même pour les deux workers. */
-const registreIndicateurs = new RegistreIndicateurs(mkdtempSync(join(tmpdir(), 'indicateurs-redemarrage-')));
 
 async function demarrerWorker(): Promise<{ worker: Worker; course: Promise<void> }> {
   const worker = await creerWorker({
@@ -49,7 +48,6 @@ async function demarrerWorker(): Promise<{ worker: Worker; course: Promise<void>
       annuaire: creerAnnuaire(PERSONNEL),
       signeur: SIGNEUR,
       baseUrl: 'http://localhost:3999',
-      registreIndicateurs,
     },
   });
   return { worker, course: worker.run() };

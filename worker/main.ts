@@ -8,7 +8,6 @@ import { creerJournal } from '../config/journalisation';
 import { assembler } from '../config/services';
 import { creerWorker } from './creer-worker';
 import { migrer, ouvrirBase } from '../base';
-import { RegistreIndicateurs } from '../indicateurs/registre';
 
 async function main() {
   const config = lireConfig();
@@ -42,7 +41,6 @@ async function main() {
       annuaire: services.annuaire,
       signeur: services.signeur,
       baseUrl: config.PUBLIC_BASE_URL,
-      registreIndicateurs: new RegistreIndicateurs(config.INDICATEURS_DIR),
     },
   });
   journal.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, namespace }, 'worker démarré');

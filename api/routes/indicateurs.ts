@@ -56,10 +56,9 @@ export function periodeDe(q: RequeteIndicateurs, maintenant: Date): { du: string
   return { du: iso(moinsMois(maintenant, mois)), au: iso(maintenant), type: q.periode };
 }
 
-/** Le registre des fiches : celui des dépendances, sinon celui d'INDICATEURS_DIR (ou .data/indicateurs). */
-export function registreIndicateursDe(deps: DependancesApi & { registreIndicateurs?: RegistreIndicateurs }): RegistreIndicateurs {
-  deps.registreIndicateurs ??= new RegistreIndicateurs();
-  return deps.registreIndicateurs;
+/** Le registre des fiches, dans le système d'enregistrement. */
+export function registreIndicateursDe(deps: DependancesApi): RegistreIndicateurs {
+  return new RegistreIndicateurs(deps.base);
 }
 
 /** Le programme demandé, si la personne peut en lire les indicateurs (403, 404 en français sinon). */
@@ -101,7 +100,7 @@ export async function pdfEvaluation(e: Evaluation, maintenant: Date): Promise<{ 
 }
 
 /** Les routes JSON et CSV (sous /api, session exigée) ; la page et le PDF sont dans l'interface (web/). */
-export function routesIndicateurs(deps: DependancesApi & { registreIndicateurs?: RegistreIndicateurs }): Router {
+export function routesIndicateurs(deps: DependancesApi): Router {
   const r = Router();
   const calculer = (req: Request) => evaluer(deps, personneDe(req), req.params.id, req.query);
 

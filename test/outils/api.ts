@@ -62,7 +62,6 @@ export async function demarrerApiEssai(
     transport: banc.dependances.transport,
     options: { publicBaseUrl: 'http://localhost:3999', sessionTtl: 'PT8H' },
     journal: pino({ level: 'silent' }),
-    registreIndicateurs: banc.dependances.registreIndicateurs,
     ...o.surcharges,
   });
   const serveur = await new Promise<Server>((ok) => {

@@ -29,7 +29,6 @@ import { createSigneurDeLiens } from '../../securite/liens';
 import { creerWorker, type OptionsWorker } from '../../worker/creer-worker';
 import { startMailCatcher, type MailCatcher } from '../../dev/mail-catcher';
 import type { DependancesActivites } from '../../activities';
-import { RegistreIndicateurs } from '../../indicateurs/registre';
 
 // @temporalio/proto est en CommonJS : ses exports nommés n'existent pas sous l'ESM de Node.
 const { temporal } = createRequire(import.meta.url)('@temporalio/proto') as typeof proto;
@@ -110,8 +109,6 @@ export async function monterBanc(opts: { dependances?: Partial<DependancesActivi
     annuaire: creerAnnuaire(PERSONNEL),
     signeur: SIGNEUR,
     baseUrl: BASE_URL,
-    // Les fiches d'indicateurs de chaque banc dans un dossier temporaire (jamais dans .data/).
-    registreIndicateurs: new RegistreIndicateurs(mkdtempSync(join(tmpdir(), 'indicateurs-essai-'))),
     ...opts.dependances,
   };
   const worker = await creerWorker({

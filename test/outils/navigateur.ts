@@ -63,7 +63,6 @@ export async function demarrerInterface(banc: Banc, annuaire: Annuaire, port: nu
     options: { publicBaseUrl: `http://127.0.0.1:${port}`, sessionTtl: 'PT8H', mailInboxUrl: banc.courriels.inboxUrl, temporalUiUrl: 'http://127.0.0.1:8233' },
     journal: pino({ level: 'silent' }),
     maintenant: () => new Date(Date.now() + decalage),
-    registreIndicateurs: banc.dependances.registreIndicateurs,
   });
   const serveur = await new Promise<ServeurHttp>((ok) => {
     const s = app.listen(port, '127.0.0.1', () => ok(s));
