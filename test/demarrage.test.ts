@@ -20,7 +20,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { lireFichierEnv, NOM_FICHIER_CLES } from '../dev/cles-locales';
 import { parseKeyRing } from '../securite/cles';
 import { createDataConverter, ENCODING_CHIFFRE, METADATA_ENCODING_KEY } from '../securite/codec';
@@ -55,12 +55,23 @@ function lancer(env: NodeJS.ProcessEnv): Lancement {
 }
 
 async function attendrePret(l: Lancement): Promise<void> {
-  const limite = Date.now() + DELAI_PRET_MS;
-  while (!l.sortie().includes(PRET)) {
-    if (l.termine()) throw new Error(`Le lanceur s’est arrêté avant d’être prêt. Sortie :\n${l.sortie()}`);
-    if (Date.now() > limite) throw new Error(`Le lanceur n’est pas prêt après ${DELAI_PRET_MS / 1000} s. Sortie :\n${l.sortie()}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
+  let arrete = false;
+  await vi
+    .waitFor(
+      () => {
+        if (l.sortie().includes(PRET)) return;
+        if (l.termine()) {
+          arrete = true;
+          return;
+        }
+        throw new Error('pas encore prêt');
+      },
+      { timeout: DELAI_PRET_MS, interval: 200 },
+    )
+    .catch(() => {
+      throw new Error(`Le lanceur n’est pas prêt après ${DELAI_PRET_MS / 1000} s. Sortie :\n${l.sortie()}`);
+    });
+  if (arrete) throw new Error(`Le lanceur s’est arrêté avant d’être prêt. Sortie :\n${l.sortie()}`);
 }
 
 /**
