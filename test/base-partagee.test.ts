@@ -5,7 +5,7 @@
  * par identifiant et par adresse du client.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { annuaireEssai, demarrerApiEssai, type ApiEssai } from './outils/api';
+import { deuxApiEssai, type ApiEssai } from './outils/api';
 import { baseEssai } from './outils/base';
 import { monterBanc, type Banc } from './outils/environnement';
 
@@ -13,16 +13,15 @@ const MOT_DE_PASSE = 'le-bon-mot-de-passe';
 let banc: Banc;
 let a: ApiEssai;
 let b: ApiEssai;
+let deux: Awaited<ReturnType<typeof deuxApiEssai>>;
 
 beforeAll(async () => {
   banc = await monterBanc();
-  const annuaire = await annuaireEssai(MOT_DE_PASSE);
-  a = await demarrerApiEssai(banc, { annuaire });
-  b = await demarrerApiEssai(banc, { annuaire });
+  deux = await deuxApiEssai(banc, MOT_DE_PASSE);
+  ({ a, b } = deux);
 });
 afterAll(async () => {
-  await a?.fermer();
-  await b?.fermer();
+  await deux?.fermer();
   await banc?.fermer();
 });
 

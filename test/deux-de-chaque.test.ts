@@ -9,7 +9,7 @@ import { NativeConnection, type Worker } from '@temporalio/worker';
 import { creerWorker } from '../worker/creer-worker';
 import { creerAnnuaire } from '../personnel/annuaire';
 import { RegistreIndicateurs } from '../indicateurs/registre';
-import { annuaireEssai, demarrerApiEssai, type ApiEssai } from './outils/api';
+import { deuxApiEssai, type ApiEssai } from './outils/api';
 import { baseEssai } from './outils/base';
 import { CATALOGUE, DATA_CONVERTER, PERSONNEL, SIGNEUR, jusqua, menageEssai, monterBanc, paquetWorkflows, requete, type Banc } from './outils/environnement';
 
@@ -19,6 +19,7 @@ let second: { worker: Worker; course: Promise<void> };
 let connexion: NativeConnection;
 let a: ApiEssai;
 let b: ApiEssai;
+let deux: Awaited<ReturnType<typeof deuxApiEssai>>;
 
 /** Courriels envoyés par chaque worker (la somme doit être le nombre de courriels reçus). */
 const envois = { premier: 0, second: 0 };
@@ -42,13 +43,11 @@ beforeAll(async () => {
     },
   });
   second = { worker, course: worker.run() };
-  const annuaire = await annuaireEssai(MOT_DE_PASSE);
-  a = await demarrerApiEssai(banc, { annuaire });
-  b = await demarrerApiEssai(banc, { annuaire });
+  deux = await deuxApiEssai(banc, MOT_DE_PASSE);
+  ({ a, b } = deux);
 });
 afterAll(async () => {
-  await a?.fermer();
-  await b?.fermer();
+  await deux?.fermer();
   second?.worker.shutdown();
   await second?.course.catch(() => undefined);
   await connexion?.close();

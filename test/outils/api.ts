@@ -111,3 +111,11 @@ export async function horlogeDuParcours(handle: HandleDecrit): Promise<() => Dat
   const decalage = (await heureDuParcours(handle)).getTime() - Date.now();
   return () => new Date(Date.now() + decalage);
 }
+
+/** Deux applications sur le même banc et la même base (deux « processus » d'API), un mot de passe commun. */
+export async function deuxApiEssai(banc: Banc, motDePasse: string): Promise<{ a: ApiEssai; b: ApiEssai; fermer(): Promise<void> }> {
+  const annuaire = await annuaireEssai(motDePasse);
+  const a = await demarrerApiEssai(banc, { annuaire });
+  const b = await demarrerApiEssai(banc, { annuaire });
+  return { a, b, fermer: async () => void (await Promise.all([a.fermer(), b.fermer()])) };
+}
