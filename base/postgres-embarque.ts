@@ -2,7 +2,8 @@
  * Le processus du PostgreSQL embarqué de `npm start` (lancé par dev/start.ts comme le worker et
  * l'API, dans son propre groupe de processus) : démarre le serveur sur POSTGRES_DATA_DIR et
  * POSTGRES_PORT, crée la base `parcours`, écrit « PostgreSQL prêt » et attend. SIGTERM ou SIGINT
- * l'arrêtent proprement.
+ * l'arrêtent proprement. Sert aussi à la suite de tests (POSTGRES_ESSAIS=1 : sans fsync, non
+ * persistant).
  */
 import { demarrerPostgresEmbarque } from './embarquee';
 
@@ -14,7 +15,7 @@ if (!dossier || !Number.isInteger(port) || !motDePasse) {
   process.exit(1);
 }
 try {
-  const serveur = await demarrerPostgresEmbarque({ dossier, port, motDePasse, journal: (m) => process.env.POSTGRES_TRACE && console.error(m.trim()) });
+  const serveur = await demarrerPostgresEmbarque({ dossier, port, motDePasse, essais: process.env.POSTGRES_ESSAIS === '1', journal: (m) => process.env.POSTGRES_TRACE && console.error(m.trim()) });
   let arret = false;
   const arreter = () => {
     if (arret) return;

@@ -97,10 +97,21 @@ export async function verifierAxe(page: Page): Promise<ViolationAxe[]> {
   return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
 }
 
-/** Capture d'écran pleine page dans test-artifacts/ecrans/<nom>.png (ignoré par git). */
+/**
+ * Capture d'écran pleine page dans test-artifacts/ecrans/<nom>.png (ignoré par git). Chromium refuse
+ * parfois une capture pleine page sur une machine chargée (« Unable to capture screenshot ») : une
+ * seconde tentative, puis la partie visible seulement — la capture est une pièce du dossier de test,
+ * pas une vérification.
+ */
 export async function capturer(page: Page, nom: string): Promise<void> {
   mkdirSync(DOSSIER_ECRANS, { recursive: true });
-  await page.screenshot({ path: `${DOSSIER_ECRANS}${nom}.png`, fullPage: true });
+  const chemin = `${DOSSIER_ECRANS}${nom}.png`;
+  try {
+    await page.screenshot({ path: chemin, fullPage: true });
+  } catch {
+    await page.waitForLoadState('load');
+    await page.screenshot({ path: chemin, fullPage: true }).catch(() => page.screenshot({ path: chemin }));
+  }
 }
 
 /** Vrai si la page défile horizontalement (formulaire trop large pour l'écran). */
