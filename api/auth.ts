@@ -33,6 +33,7 @@ export const MESSAGES_AUTH = {
   nonAffecte: 'Ce ménage ne vous est pas affecté.',
   horsProgramme: 'Vous ne suivez pas le programme de ce parcours.',
   tentatives: 'Trop de tentatives de connexion pour cet identifiant. Réessayez dans quelques minutes.',
+  tentativesAdresse: 'Trop de tentatives de connexion depuis votre poste. Réessayez dans quelques minutes.',
 } as const;
 
 export const connexionSchema = z
@@ -217,7 +218,8 @@ export function raisonRefusMessage(
  * sur un quart d'heure, puis 429 jusqu'à ce que les plus anciens sortent de la fenêtre.
  */
 export interface Limiteur {
-  bloque(identifiant: string, adresse: string): Promise<boolean>;
+  /** Ce qui bloque une nouvelle tentative (l'identifiant ou l'adresse), undefined si rien. */
+  bloque(identifiant: string, adresse: string): Promise<'identifiant' | 'adresse' | undefined>;
   echec(identifiant: string, adresse: string): Promise<void>;
   reussite(identifiant: string): Promise<void>;
 }
@@ -240,7 +242,8 @@ export function creerLimiteur(db: BaseDeDonnees, maintenant: () => Date, o: { pa
         .where('cle', 'in', [ci!, ca!])
         .where('le', '>', depuis)
         .executeTakeFirstOrThrow();
-      return Number(r.identifiant) >= parIdentifiant || Number(r.adresse) >= parAdresse;
+      if (Number(r.identifiant) >= parIdentifiant) return 'identifiant';
+      return Number(r.adresse) >= parAdresse ? 'adresse' : undefined;
     },
     async echec(identifiant, adresse) {
       const t = maintenant();
@@ -274,7 +277,8 @@ export const cookieSession = (o: Pick<OptionsAuth, 'cookieSecurise'>, valeur: st
  */
 export async function ouvrirSession(o: OptionsAuth, adresse: string, corpsBrut: unknown) {
   const { identifiant, motDePasse } = analyser(connexionSchema, corpsBrut);
-  if (await o.limiteur.bloque(identifiant, adresse)) throw new Probleme(429, MESSAGES_AUTH.tentatives);
+  const blocage = await o.limiteur.bloque(identifiant, adresse);
+  if (blocage) throw new Probleme(429, blocage === 'identifiant' ? MESSAGES_AUTH.tentatives : MESSAGES_AUTH.tentativesAdresse);
   const personne = o.annuaire.trouver(identifiant);
   const ok = await verifyPassword(motDePasse, personne?.motDePasse ?? EMPREINTE_FACTICE);
   if (!personne || !ok) {

@@ -19,6 +19,31 @@ export function ouvrirBase(url: string, o: { max?: number; surErreur?: (e: Error
   return new Kysely<Base>({ dialect: new PostgresDialect({ pool }) });
 }
 
+/**
+ * Attend qu'un serveur PostgreSQL accepte une connexion à `url` (au plus `delaiMs`). `continuer` est
+ * appelé avant chaque essai : il lève une erreur pour abandonner (processus du serveur arrêté…).
+ * Renvoie la dernière erreur vue si le délai est dépassé, undefined dès que la base répond.
+ */
+export async function attendreBase(url: string, o: { delaiMs: number; continuer?: () => void }): Promise<string | undefined> {
+  const limite = Date.now() + o.delaiMs;
+  let derniere = 'aucune réponse';
+  while (Date.now() < limite) {
+    o.continuer?.();
+    const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2_000 });
+    client.on('error', () => undefined);
+    try {
+      await client.connect();
+      await client.end();
+      return undefined;
+    } catch (e) {
+      derniere = (e as Error).message;
+      await client.end().catch(() => undefined);
+    }
+    await new Promise((ok) => setTimeout(ok, 200));
+  }
+  return derniere;
+}
+
 /** Applique les migrations qui manquent ; lève une erreur en français qui nomme celle qui a échoué. */
 export async function migrer(db: BaseDeDonnees): Promise<MigrationResultSet> {
   const migrateur = new Migrator({ db, provider: { getMigrations: async () => MIGRATIONS }, migrationTableName: 'migrations', migrationLockTableName: 'migrations_verrou' });

@@ -37,7 +37,7 @@ import { DECLARATIONS_ATTRIBUTS } from '../domain/attributs-recherche';
 import { COMPTES_DEMO } from '../personnel/demo';
 import { assurerClesLocales, ErreurClesLocales, type ClesLocales } from './cles-locales';
 import { startMailCatcher, type MailCatcher } from './mail-catcher';
-import pg from 'pg';
+import { attendreBase } from '../base';
 
 const { temporal } = proto;
 const racine = fileURLToPath(new URL('..', import.meta.url));
@@ -531,24 +531,15 @@ async function assurerAttributsRecherche(connexion: Connection, namespace: strin
 
 /** Attend que PostgreSQL accepte une connexion à la base de l'application. */
 async function attendrePostgres(enfant: Enfant, url: string): Promise<void> {
-  const limite = Date.now() + 60_000;
-  let dernier = 'aucune réponse';
-  while (Date.now() < limite) {
-    verifierPasInterrompu();
-    if (enfant.sortie) break;
-    const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2_000 });
-    client.on('error', () => undefined);
-    try {
-      await client.connect();
-      await client.end();
-      return;
-    } catch (e) {
-      dernier = (e as Error).message;
-      await client.end().catch(() => undefined);
-    }
-    await pause(200);
-  }
-  throw new ErreurDemarrage(`PostgreSQL ne répond pas (${dernier}). Dernières lignes :\n${dernieresLignes(enfant)}`);
+  const arrete = () => new ErreurDemarrage(`PostgreSQL s’est arrêté au démarrage. Dernières lignes :\n${dernieresLignes(enfant)}`);
+  const erreur = await attendreBase(url, {
+    delaiMs: 60_000,
+    continuer: () => {
+      verifierPasInterrompu();
+      if (enfant.sortie) throw arrete();
+    },
+  });
+  if (erreur) throw new ErreurDemarrage(`PostgreSQL ne répond pas après 60 s (${erreur}). Dernières lignes :\n${dernieresLignes(enfant)}`);
 }
 
 async function attendreApi(api: Enfant, url: string): Promise<void> {

@@ -72,7 +72,9 @@ describe('limite des échecs de connexion', () => {
 
   it('30 échecs d’une même adresse sur des identifiants différents : cette adresse est arrêtée, pour tous les comptes', async () => {
     for (let i = 0; i < 30; i++) expect((await connexion(i % 2 ? a : b, `inconnu.${i}`, 'faux')).status).toBe(401);
-    expect((await connexion(a, 'coord.essai')).status).toBe(429);
+    const refus = await connexion(a, 'coord.essai');
+    expect(refus.status).toBe(429);
+    expect(refus.json.detail).toBe('Trop de tentatives de connexion depuis votre poste. Réessayez dans quelques minutes.');
     expect((await connexion(a, 'inconnu.31', 'faux')).status).toBe(429);
     expect((await b.appel('POST', '/connexion', { formulaire: { identifiant: 'coord.essai', motDePasse: MOT_DE_PASSE, retour: '/parcours' } })).status).toBe(429);
   });

@@ -4,6 +4,8 @@ import {
   comparerDurees,
   dateEnFrancais,
   depuisHeureDeParis,
+  jourDeParis,
+  minuitDeParis,
   heureDeParis,
   dureeEnFrancais,
   estDureeIso,
@@ -227,7 +229,7 @@ describe('délais à des dates données (heure de Paris)', () => {
 });
 
 describe('mois de sous-location et loyers échus (IML) à des dates données', () => {
-  const minuitParis = (j: string) => new Date(depuisHeureDeParis(Date.parse(`${j}T00:00:00Z`)));
+  const minuitParis = minuitDeParis;
   it.each([
     ['2 décembre 2026 → 2 juin 2027 (heure d’été entre-temps)', '2026-12-02', '2027-06-02', 6],
     ['2 décembre 2026 → 1er juin 2027', '2026-12-02', '2027-06-01', 5],
@@ -244,5 +246,20 @@ describe('mois de sous-location et loyers échus (IML) à des dates données', (
     expect(motifLoyer('2028-01', debut, new Date('2027-12-31T23:30:00Z'))).toBeUndefined();
     expect(motifLoyer('2028-02', debut, new Date('2027-12-31T23:30:00Z'))).toBe('Le loyer de 2028-02 n’est pas encore échu.');
     expect(motifLoyer('2027-09', debut, new Date('2027-12-31T23:30:00Z'))).toContain('antérieur au début');
+  });
+});
+
+describe('jours de Paris (dates AAAA-MM-JJ des protocoles et des mesures)', () => {
+  it.each([
+    ['1er mars 2027 (heure d’hiver)', '2027-03-01', '2027-02-28T23:00:00.000Z'],
+    ['1er avril 2027 (heure d’été)', '2027-04-01', '2027-03-31T22:00:00.000Z'],
+    ['28 mars 2027, jour du passage à l’heure d’été', '2027-03-28', '2027-03-27T23:00:00.000Z'],
+    ['1er janvier 2027', '2027-01-01', '2026-12-31T23:00:00.000Z'],
+  ])('minuit à Paris le %s', (_nom, jour, attendu) => {
+    expect(minuitDeParis(jour).toISOString()).toBe(attendu);
+    expect(jourDeParis(minuitDeParis(jour))).toBe(jour);
+  });
+  it('le jour à Paris du 31 décembre 2026 à 23 h 30 UTC est le 1er janvier 2027', () => {
+    expect(jourDeParis(new Date('2026-12-31T23:30:00Z'))).toBe('2027-01-01');
   });
 });

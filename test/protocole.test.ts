@@ -33,7 +33,7 @@ import {
   type SignatureProtocole,
 } from '../domain/protocole';
 import type { EtatParcours } from '../domain/vocabulaire';
-import { ajouterDuree, depuisHeureDeParis, heureDeParis, retirerDuree } from '../workflows/blocs/duree';
+import { ajouterDuree, depuisHeureDeParis, jourDeParis, minuitDeParis, retirerDuree } from '../workflows/blocs/duree';
 import { deMois, phraseTreve, treveHivernale, type EntreeExecutionProtocole } from '../workflows/protocole-post-resiliation';
 import type { CourrielRecu } from '../dev/mail-catcher';
 import {
@@ -81,12 +81,11 @@ afterAll(async () => {
 
 // ---- Outils ------------------------------------------------------------------------------------
 
-/** Le jour (AAAA-MM-JJ) d'un instant à Paris. */
-const jourDe = (d: Date) => heureDeParis(d).toISOString().slice(0, 10);
+const jourDe = jourDeParis;
 /** Aujourd'hui pour le parcours (AAAA-MM-JJ à Paris, comme il le lit) : les dates des messages. */
 const aujourdhui = async (handle: WorkflowHandle) => jourDe(await heureDuParcours(handle));
 /** Le début d'un protocole (AAAA-MM-JJ), comme le parcours le lit : minuit à Paris ce jour-là. */
-const jour = (s: string) => new Date(depuisHeureDeParis(Date.parse(`${s}T00:00:00.000Z`)));
+const jour = minuitDeParis;
 /** Le jour `n` mois après `j` (AAAA-MM-JJ), au calendrier : le 31 janvier + 1 mois = fin février. */
 function moisApres(j: string, n: number): string {
   const d = new Date(Date.UTC(Number(j.slice(0, 4)), Number(j.slice(5, 7)) - 1 + n, 1));

@@ -36,7 +36,7 @@ import {
 } from '../domain/iml';
 import { LIBELLES_ISSUES, type Acteur, type EtatParcours } from '../domain/vocabulaire';
 import { activites } from './blocs/activites';
-import { ajouterDuree, dateEnFrancais, depuisHeureDeParis, dureeEnFrancais, heureDeParis, lireDuree } from './blocs/duree';
+import { ajouterDuree, dateEnFrancais, dureeEnFrancais, heureDeParis, jourDeParis, lireDuree, minuitDeParis } from './blocs/duree';
 import { notifier, type A } from './blocs/notification';
 import { Parcours, type Fin } from './blocs/parcours';
 import { demanderValidation } from './blocs/validation';
@@ -364,7 +364,7 @@ export async function imlBailGlissant(e: EntreeIml): Promise<EtatParcours> {
     }
     await p.attendre(() => logement !== undefined);
     p.echeances.tenir('logement');
-    debut = jour(logement!.debutSousLocation);
+    debut = minuitDeParis(logement!.debutSousLocation);
     termeMesure = ajouterDuree(debut, d.glissement!);
     limite = ajouterDuree(debut, d.prolongationMax!);
     p.details.mesure = { debut: debut.toISOString(), glissementPrevuLe: termeMesure.toISOString(), limite: limite.toISOString() };
@@ -610,7 +610,7 @@ export function motifLogement(x: Logement, operateur: string, maintenant: Date):
   if (!x.bailleur?.conventionne) return `Le bailleur doit avoir conventionné avec ${operateur} pour l’intermédiation locative (bail glissant).`;
   if (!estDate(x.debutBailPrincipal) || !estDate(x.debutSousLocation)) return 'Dates du bail principal et de la sous-location attendues au format AAAA-MM-JJ.';
   if (x.debutSousLocation < x.debutBailPrincipal) return 'La sous-location ne peut pas commencer avant le bail principal.';
-  const ecart = Math.abs(jour(x.debutSousLocation).getTime() - maintenant.getTime());
+  const ecart = Math.abs(minuitDeParis(x.debutSousLocation).getTime() - maintenant.getTime());
   if (ecart > 92 * 86_400_000) return 'La date de début de la sous-location doit être à moins de 3 mois d’aujourd’hui : elle fait partir l’horloge de la mesure.';
   return undefined;
 }
@@ -645,15 +645,6 @@ function estDate(s: string): boolean {
   return /^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(Date.parse(`${s}T00:00:00Z`));
 }
 
-/** Minuit à Paris d'un jour AAAA-MM-JJ : la mesure suit les jours de Paris. */
-function jour(s: string): Date {
-  return new Date(depuisHeureDeParis(Date.parse(`${s}T00:00:00.000Z`)));
-}
-
-/** Le jour (AAAA-MM-JJ) d'un instant à Paris. */
-function jourDeParis(d: Date): string {
-  return heureDeParis(d).toISOString().slice(0, 10);
-}
 
 /**
  * Mois entiers écoulés de a à b, au calendrier des délais (`ajouterDuree`) : le plus grand n tel que

@@ -37,7 +37,7 @@ import {
   type StatutPaiement,
 } from '../domain/protocole';
 import { LIBELLES_ISSUES, type Acteur, type DemandeValidation, type EtatParcours, type Programme } from '../domain/vocabulaire';
-import { ajouterDuree, heureDeParis, dateEnFrancais, depuisHeureDeParis, dureeEnFrancais } from './blocs/duree';
+import { ajouterDuree, heureDeParis, dateEnFrancais, dureeEnFrancais, jourDeParis, minuitDeParis } from './blocs/duree';
 import { notifier, type A } from './blocs/notification';
 import { Parcours, type Fin, type InstantaneParcours } from './blocs/parcours';
 import { demanderValidation, type DemandeValidationDef } from './blocs/validation';
@@ -111,7 +111,7 @@ export async function protocolePostResiliation(e: EntreeExecutionProtocole): Pro
   const aujourdhui = () => jourDeParis(new Date());
 
   // ---- Le calendrier du protocole : un mois d'indemnité et d'apurement après l'autre ------------
-  const debut = () => jour(s.protocole!.debut);
+  const debut = () => minuitDeParis(s.protocole!.debut);
   const dureeTotaleMois = () => s.protocole!.dureeMois + s.avenants.reduce((n, a) => n + a.prolongationMois, 0);
   const debutDuMois = (k: number) => ajouterDuree(debut(), `P${k}M`);
   const terme = () => debutDuMois(dureeTotaleMois());
@@ -742,12 +742,12 @@ export function motifSignature(x: SignatureProtocole, programme: Programme, main
   if (!estDate(x.signeLe) || !estDate(x.debut)) return 'Dates attendues au format AAAA-MM-JJ.';
   const aujourdhui = jourDeParis(maintenant);
   if (x.signeLe > aujourdhui) return 'La date de signature ne peut pas être dans le futur.';
-  const ecart = jour(x.debut).getTime() - maintenant.getTime();
+  const ecart = minuitDeParis(x.debut).getTime() - maintenant.getTime();
   if (ecart < -31 * 86_400_000 || ecart > 92 * 86_400_000) {
     return 'Le protocole doit commencer entre un mois avant et trois mois après aujourd’hui : son premier mois fait partir le calendrier des paiements.';
   }
   if (!Number.isInteger(x.dureeMois) || x.dureeMois < 1) return 'Durée du protocole invalide (en mois, 1 au moins).';
-  const debut = jour(x.debut);
+  const debut = minuitDeParis(x.debut);
   if (ajouterDuree(debut, `P${x.dureeMois}M`).getTime() > ajouterDuree(debut, d.dureeMax!).getTime()) {
     return `Un protocole de cohésion sociale dure ${dureeEnFrancais(d.dureeMax!)} au plus (CCH, art. L353-15-2) : ${x.dureeMois} mois demandés. Signez-le pour ${dureeEnFrancais(d.dureeMax!)} au plus ; un avenant pourra le prolonger de ${dureeEnFrancais(d.avenantMax!)} au plus si le plan d’apurement est renégocié.`;
   }
@@ -768,9 +768,9 @@ export function motifAvenant(x: Avenant, s: Pick<EtatProtocole, 'protocole' | 'a
   if (motifPlan(x.planApurement)) return 'Un avenant accompagne la renégociation du plan d’apurement : indiquez la dette restante et la nouvelle mensualité.';
   if (x.indemniteOccupation !== undefined && !(x.indemniteOccupation > 0)) return 'Indemnité d’occupation invalide.';
   const pr = s.protocole!;
-  const termeInitial = ajouterDuree(jour(pr.debut), `P${pr.dureeMois}M`);
+  const termeInitial = ajouterDuree(minuitDeParis(pr.debut), `P${pr.dureeMois}M`);
   const limite = ajouterDuree(termeInitial, d.avenantMax!);
-  const limiteTotale = ajouterDuree(ajouterDuree(jour(pr.debut), d.dureeMax!), d.avenantMax!);
+  const limiteTotale = ajouterDuree(ajouterDuree(minuitDeParis(pr.debut), d.dureeMax!), d.avenantMax!);
   const deja = s.avenants.reduce((n, a) => n + a.prolongationMois, 0);
   const prolongation = deja + x.prolongationMois;
   const fin = ajouterDuree(termeInitial, `P${prolongation}M`);
@@ -787,7 +787,7 @@ function motifMoisDe(mois: string, debut: string, dureeMois: number, maintenant:
   if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(mois)) return 'Mois attendu au format AAAA-MM.';
   const k = moisEntre(debut.slice(0, 7), mois);
   if (k < 0 || k >= dureeMois) return `Le mois ${mois} n’est pas un mois du protocole.`;
-  if (ajouterDuree(jour(debut), `P${k}M`).getTime() > maintenant.getTime()) return `Le mois ${deMois(mois)} n’a pas encore commencé.`;
+  if (ajouterDuree(minuitDeParis(debut), `P${k}M`).getTime() > maintenant.getTime()) return `Le mois ${deMois(mois)} n’a pas encore commencé.`;
   return undefined;
 }
 
@@ -843,12 +843,4 @@ function estDate(s: string): boolean {
   return typeof s === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(Date.parse(`${s}T00:00:00Z`));
 }
 
-/** Minuit à Paris d'un jour AAAA-MM-JJ : le calendrier du protocole suit les jours de Paris. */
-function jour(s: string): Date {
-  return new Date(depuisHeureDeParis(Date.parse(`${s}T00:00:00.000Z`)));
-}
 
-/** Le jour (AAAA-MM-JJ) d'un instant à Paris. */
-function jourDeParis(d: Date): string {
-  return heureDeParis(d).toISOString().slice(0, 10);
-}

@@ -13,7 +13,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
+import { attendreBase } from '../../base';
 import type { TestProject } from 'vitest/node';
 
 declare module 'vitest' {
@@ -48,21 +48,13 @@ export default async function miseEnPlace(projet: TestProject) {
   enfant.stderr.on('data', (d: Buffer) => (sortie += d.toString()));
   const fini = new Promise<void>((ok) => enfant.once('exit', () => ok()));
   const url = `postgres://parcours:${motDePasse}@127.0.0.1:${port}/postgres`;
-  const limite = Date.now() + 60_000;
-  for (;;) {
-    if (enfant.exitCode !== null) throw new Error(`PostgreSQL des tests arrêté au démarrage :\n${sortie}`);
-    const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2_000 });
-    client.on('error', () => undefined);
-    try {
-      await client.connect();
-      await client.end();
-      break;
-    } catch (e) {
-      await client.end().catch(() => undefined);
-      if (Date.now() > limite) throw new Error(`PostgreSQL des tests ne répond pas après 60 s (${(e as Error).message}) :\n${sortie}`);
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  }
+  const erreur = await attendreBase(url, {
+    delaiMs: 60_000,
+    continuer: () => {
+      if (enfant.exitCode !== null) throw new Error(`PostgreSQL des tests arrêté au démarrage :\n${sortie}`);
+    },
+  });
+  if (erreur) throw new Error(`PostgreSQL des tests ne répond pas après 60 s (${erreur}) :\n${sortie}`);
   projet.provide('postgres', { url });
   return async () => {
     enfant.kill('SIGTERM');

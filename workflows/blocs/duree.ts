@@ -92,6 +92,16 @@ export function depuisHeureDeParis(local: number): number {
   return local - 3_600_000;
 }
 
+/** Minuit à Paris d'un jour AAAA-MM-JJ : le début des délais qui partent d'une date (protocole, mesure IML). */
+export function minuitDeParis(jour: string): Date {
+  return new Date(depuisHeureDeParis(Date.parse(`${jour}T00:00:00.000Z`)));
+}
+
+/** Le jour (AAAA-MM-JJ) d'un instant à Paris. */
+export function jourDeParis(date: Date | string): string {
+  return heureDeParis(date).toISOString().slice(0, 10);
+}
+
 /** « 12 mars 2027 », « 1er avril 2027 » : le jour à Paris. */
 export function dateEnFrancais(date: Date | string): string {
   const paris = heureDeParis(date);
