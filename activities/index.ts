@@ -5,14 +5,16 @@
 import { createCourrielActivities, type DependancesCourriel } from './courriel';
 import { createFileImlActivities, type DependancesFileIml } from './file-iml';
 import { createIndicateursActivities, type DependancesIndicateurs } from './indicateurs';
+import { createDossiersActivities, type DependancesDossiers } from './dossiers';
 
-export type DependancesActivites = DependancesCourriel & DependancesFileIml & DependancesIndicateurs;
+export type DependancesActivites = DependancesCourriel & DependancesFileIml & DependancesIndicateurs & DependancesDossiers;
 
 export function createActivities(deps: DependancesActivites) {
   return {
     ...createCourrielActivities(deps),
     ...createFileImlActivities(deps),
     ...createIndicateursActivities(deps),
+    ...createDossiersActivities(deps),
   };
 }
 

@@ -7,6 +7,7 @@ import type { Annuaire } from '../personnel/annuaire';
 import type { SigneurDeLiens } from '../securite/liens';
 import type { RegistreParcours } from './registre';
 import type { BaseDeDonnees } from '../base';
+import type { Coffre } from '../securite/coffre';
 
 export interface OptionsApi {
   /** URL publique de l'API (liens, document OpenAPI, cookie `Secure` si https). */
@@ -24,6 +25,8 @@ export interface OptionsApi {
 export interface DependancesApi {
   /** Le système d'enregistrement (PostgreSQL, migré) : sessions, limite des connexions… */
   base: BaseDeDonnees;
+  /** Le chiffrement au repos des dossiers (trousseau des payloads). */
+  coffre: Coffre;
   /** Client Temporal déjà construit avec le data converter chiffré. */
   client: Client;
   taskQueue: string;

@@ -70,6 +70,7 @@ export async function demarrerApi(config: Config, services: Services, opts: Opti
   await migrer(base);
   const app = creerApplication({
     base,
+    coffre: services.coffre,
     client,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     catalogue: services.catalogue,

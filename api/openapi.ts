@@ -240,14 +240,18 @@ export function construireDocument(o: OptionsDocument): DocumentOpenApi {
         tags: ['Parcours'],
         summary: 'Lister les parcours',
         description:
-          'Les parcours visibles par la personne connectée (admin : tous ; coordination : ses programmes ; travailleur social : les ménages qui lui sont affectés), filtrés, les parcours en retard d’abord puis par prochaine échéance.',
+          'Les parcours visibles par la personne connectée (admin : tous ; coordination : ses programmes ; travailleur social : les ménages qui lui sont affectés), filtrés, les parcours en retard d’abord puis par prochaine échéance. Lue dans le système d’enregistrement : le nom du ménage, la recherche par nom ou par référence, une page à la fois (le nombre total dans l’en-tête `X-Total-Count`, les pages voisines dans `Link`).',
         security: SECURITE_PERSONNEL,
         parameters: parametresListe,
         responses: {
           '200': {
-            description: 'Parcours',
+            description: 'Une page de parcours',
+            headers: {
+              'X-Total-Count': { description: 'Nombre total de parcours trouvés (toutes pages)', schema: { type: 'integer' } },
+              Link: { description: 'Pages suivante et précédente (rel="next", rel="prev")', schema: { type: 'string' } },
+            },
             content: json({ type: 'array', items: ref('ResumeParcours') }, [
-              { workflowId: 'loiret-ahu--LL-2026-0042', reference: 'LL-2026-0042', programme: 'loiret-ahu', typeParcours: 'prevention_precontentieuse', etape: 'aller_vers', travailleurSocial: 'ts.martin', prochaineEcheance: '2026-03-12T09:00:00.000Z', enRetard: true, cloture: false, statut: 'en_cours' },
+              { workflowId: 'loiret-ahu--LL-2026-0042', reference: 'LL-2026-0042', nom: 'Famille Dupont', programme: 'loiret-ahu', typeParcours: 'prevention_precontentieuse', etape: 'aller_vers', libelleEtape: 'Aller vers le ménage', travailleurSocial: 'ts.martin', prochaineEcheance: '2026-03-12T09:00:00.000Z', libelleEcheance: 'Premier contact avec le ménage', enRetard: true, cloture: false, statut: 'en_cours' },
             ]),
           },
           ...problemes('RequeteInvalide', 'NonConnecte', 'Interdit', 'Indisponible'),

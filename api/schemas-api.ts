@@ -84,6 +84,20 @@ export const filtresListeSchema = z
     travailleurSocial: idCompteSchema.optional(),
     enRetard: booleenRequete.optional().meta({ description: 'Seulement les parcours avec une échéance dépassée (true) ou sans (false)' }),
     cloture: booleenRequete.optional().meta({ description: 'Seulement les parcours clôturés (true) ou ouverts (false)' }),
+    recherche: z
+      .string()
+      .trim()
+      .max(100, 'recherche : 100 caractères au plus')
+      .optional()
+      .meta({ description: 'Début d’un mot du nom du ménage (3 lettres au moins) ou début de la référence du dossier', example: 'Dupo' }),
+    page: z.coerce.number({ error: 'page : un nombre entier attendu' }).int('page : un nombre entier attendu').min(1, 'page : 1 au moins').max(100_000).default(1).meta({ description: 'Numéro de page (1 pour la première)', example: 1 }),
+    taille: z.coerce
+      .number({ error: 'taille : un nombre entier attendu' })
+      .int('taille : un nombre entier attendu')
+      .min(1, 'taille : 1 au moins')
+      .max(200, 'taille : 200 au plus')
+      .default(50)
+      .meta({ description: 'Nombre de parcours par page (50 par défaut, 200 au plus)', example: 50 }),
   })
   .strict();
 
@@ -184,12 +198,15 @@ export const resumeParcoursSchema = z
     reference: z.string().meta({ example: 'LL-2026-0042' }),
     programme: z.string().meta({ example: 'loiret-ahu' }),
     typeParcours: z.string().meta({ example: 'prevention_precontentieuse' }),
-    etape: z.string().optional().meta({ example: 'aller_vers' }),
+    nom: z.string().optional().meta({ description: 'Nom du ménage', example: 'Famille Dupont' }),
+    etape: z.string().meta({ example: 'aller_vers' }),
+    libelleEtape: z.string().meta({ example: 'Aller vers le ménage' }),
     travailleurSocial: z.string().optional().meta({ example: 'ts.martin' }),
-    prochaineEcheance: z.iso.datetime().optional(),
+    prochaineEcheance: z.iso.datetime().optional().meta({ description: 'La plus proche échéance encore ouverte (dépassée ou à venir)' }),
+    libelleEcheance: z.string().optional().meta({ example: 'Premier contact avec le ménage' }),
     enRetard: z.boolean(),
     cloture: z.boolean(),
-    statut: z.enum(STATUTS_EXECUTION).meta({ description: 'État de l’exécution Temporal', example: 'en_cours' }),
+    statut: z.enum(['en_cours', 'termine']).meta({ description: 'Parcours en cours ou terminé', example: 'en_cours' }),
   })
   .meta({ title: 'Parcours (liste)' });
 

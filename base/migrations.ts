@@ -61,4 +61,52 @@ export const MIGRATIONS: Record<string, Migration> = {
       await db.schema.dropTable('fiches_indicateurs').execute();
     },
   },
+  '0004-dossiers': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('dossiers')
+        .addColumn('workflow_id', 'text', (c) => c.primaryKey())
+        .addColumn('programme_id', 'text', (c) => c.notNull())
+        .addColumn('type_parcours', 'text', (c) => c.notNull())
+        .addColumn('reference', 'text', (c) => c.notNull())
+        .addColumn('etape', 'text', (c) => c.notNull())
+        .addColumn('libelle_etape', 'text', (c) => c.notNull())
+        .addColumn('travailleur_social', 'text')
+        .addColumn('coordinateur', 'text')
+        .addColumn('echeance', 'timestamptz')
+        .addColumn('libelle_echeance', 'text')
+        .addColumn('echeance_depassee', 'boolean', (c) => c.notNull().defaultTo(false))
+        .addColumn('clos', 'boolean', (c) => c.notNull().defaultTo(false))
+        .addColumn('issue', 'text')
+        .addColumn('ouvert_le', 'timestamptz', (c) => c.notNull())
+        .addColumn('clos_le', 'timestamptz')
+        .addColumn('version', 'bigint', (c) => c.notNull())
+        .addColumn('consigne_le', 'timestamptz', (c) => c.notNull())
+        .addColumn('nom_chiffre', 'bytea')
+        .addColumn('index_nom', sql`text[]`, (c) => c.notNull().defaultTo(sql`'{}'`))
+        .addColumn('etat_chiffre', 'bytea', (c) => c.notNull())
+        .addColumn('confidentiel_chiffre', 'bytea', (c) => c.notNull())
+        .execute();
+      // La liste d'un programme : en cours d'abord, par échéance (les dépassées en tête).
+      await sql`create index dossiers_programme_echeance on dossiers (programme_id, clos, echeance nulls last, workflow_id)`.execute(db);
+      await sql`create index dossiers_travailleur_echeance on dossiers (travailleur_social, clos, echeance nulls last, workflow_id)`.execute(db);
+      await sql`create index dossiers_index_nom on dossiers using gin (index_nom)`.execute(db);
+      await sql`create index dossiers_reference on dossiers (lower(reference) text_pattern_ops)`.execute(db);
+      await sql`create index dossiers_clos_le on dossiers (clos_le) where clos`.execute(db);
+      await db.schema
+        .createTable('journal_dossiers')
+        .addColumn('workflow_id', 'text', (c) => c.notNull().references('dossiers.workflow_id').onDelete('cascade'))
+        .addColumn('seq', 'integer', (c) => c.notNull())
+        .addColumn('le', 'timestamptz', (c) => c.notNull())
+        .addColumn('type', 'text', (c) => c.notNull())
+        .addColumn('visibilite', 'text', (c) => c.notNull())
+        .addColumn('contenu_chiffre', 'bytea', (c) => c.notNull())
+        .addPrimaryKeyConstraint('journal_dossiers_pk', ['workflow_id', 'seq'])
+        .execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.dropTable('journal_dossiers').execute();
+      await db.schema.dropTable('dossiers').execute();
+    },
+  },
 };

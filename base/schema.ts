@@ -43,7 +43,50 @@ export interface TableFichesIndicateurs {
   consignee_le: Date;
 }
 
+/**
+ * Le dossier d'un ménage : ce qu'il faut pour le lister, le trouver et le garder après la fin de son
+ * parcours. En clair : ce qui n'est pas personnel (programme, référence, étape, échéance). Chiffré
+ * (securite/coffre.ts) : le nom, l'état (décisions, échéances, détails) et, à part, ce que le ménage
+ * a confié (jamais déchiffré pour un partenaire).
+ */
+export interface TableDossiers {
+  workflow_id: string;
+  programme_id: string;
+  type_parcours: string;
+  reference: string;
+  etape: string;
+  libelle_etape: string;
+  travailleur_social: string | null;
+  coordinateur: string | null;
+  /** La plus proche échéance encore ouverte (dépassée ou à venir) : l'ordre des listes. */
+  echeance: Date | null;
+  libelle_echeance: string | null;
+  echeance_depassee: boolean;
+  clos: boolean;
+  issue: string | null;
+  ouvert_le: Date;
+  clos_le: Date | null;
+  version: ColumnType<string, number, number>;
+  consigne_le: Date;
+  nom_chiffre: Buffer | null;
+  index_nom: string[];
+  etat_chiffre: Buffer;
+  confidentiel_chiffre: Buffer;
+}
+
+/** Le journal d'un dossier : une ligne par événement (`seq` : son numéro dans le parcours), écrite une fois. */
+export interface TableJournalDossiers {
+  workflow_id: string;
+  seq: number;
+  le: Date;
+  type: string;
+  visibilite: string;
+  contenu_chiffre: Buffer;
+}
+
 export interface Base {
+  dossiers: TableDossiers;
+  journal_dossiers: TableJournalDossiers;
   sessions: TableSessions;
   echecs_connexion: TableEchecsConnexion;
   courriels: TableCourriels;

@@ -8,6 +8,7 @@ import { chargerCatalogue, type Catalogue } from '../programmes/catalogue';
 import { chargerAnnuaireFichier, creerAnnuaire, type Annuaire } from '../personnel/annuaire';
 import { comptesDemo } from '../personnel/demo';
 import { parseKeyRing } from '../securite/cles';
+import { Coffre } from '../securite/coffre';
 import { createDataConverter, type DataConverterChiffre } from '../securite/codec';
 import { createSigneurDeLiens, type SigneurDeLiens } from '../securite/liens';
 import { ErreurConfiguration, type Config } from './env';
@@ -19,6 +20,8 @@ export interface Services {
   signeur: SigneurDeLiens;
   dataConverter: DataConverterChiffre;
   transport: Transporter;
+  /** Le chiffrement au repos du système d'enregistrement (même trousseau que les payloads). */
+  coffre: Coffre;
 }
 
 export async function assembler(config: Config): Promise<Services> {
@@ -40,5 +43,6 @@ export async function assembler(config: Config): Promise<Services> {
     signeur: createSigneurDeLiens(anneauLiens),
     dataConverter: createDataConverter(anneauChiffrement, { failureConverterPath: CHEMIN_CONVERTISSEUR_ECHECS }),
     transport: nodemailer.createTransport(config.SMTP_URL),
+    coffre: new Coffre(anneauChiffrement),
   };
 }

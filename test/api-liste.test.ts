@@ -1,16 +1,20 @@
 /**
- * La liste des parcours (visibilité Temporal, sur le vrai serveur) : filtres, portée par rôle, tri
- * « en retard d'abord ». Un des parcours passe son échéance : son horloge seule avance.
+ * La liste des parcours, lue dans le système d'enregistrement (les dossiers que les parcours
+ * consignent sur le vrai serveur) : nom du ménage, recherche par nom ou référence, filtres, portée
+ * par rôle, tri « en retard d'abord », pages. Un des parcours passe son échéance : son horloge seule
+ * avance.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
-import { SA } from '../domain/attributs-recherche';
+import { ficheDepuisEtat } from '../domain/indicateurs';
+import type { EtatParcours } from '../domain/vocabulaire';
+import { RegistreDossiers } from '../dossiers/registre';
 import type { RegistreParcours } from '../api/registre';
-import { requeteListe } from '../api/routes/parcours';
 import { creerAnnuaire, type Personne } from '../personnel/annuaire';
 import { hashPassword } from '../securite/mots-de-passe';
 import { demarrerApiEssai, type ApiEssai } from './outils/api';
-import { CATALOGUE, PERSONNEL, apres, avancerJusqua, echeanceSuivie, menageEssai, monterBanc, type Banc } from './outils/environnement';
+import { baseEssai } from './outils/base';
+import { CATALOGUE, COFFRE, PERSONNEL, apres, avancerJusqua, echeanceSuivie, menageEssai, monterBanc, type Banc } from './outils/environnement';
 import { visiteFaiteUpdate, type EntreeEssai } from './workflows/essai-blocs';
 
 const REGISTRE_ESSAI: RegistreParcours = {
@@ -49,10 +53,10 @@ async function connecter(id: string) {
   return jetons[id]!;
 }
 
-async function lancer(programmeId: string, travailleurSocial: string | undefined, delaiVisite: string) {
+async function lancer(programmeId: string, travailleurSocial: string | undefined, delaiVisite: string, nom: string, reference?: string) {
   const r = await appel('POST', '/api/parcours', await connecter('admin.essai'), {
     programmeId,
-    menage: menageEssai(),
+    menage: { ...menageEssai(reference), nom },
     travailleurSocial,
     donnees: { delaiVisite, delaiValidation: 'P1W' },
   });
@@ -63,7 +67,7 @@ async function lancer(programmeId: string, travailleurSocial: string | undefined
 /** Ce qu'une liste dit de nos parcours, pour les messages d'erreur. */
 const resume = (l: any[]) => JSON.stringify(filtrer(l).map((p) => ({ id: p.workflowId, etape: p.etape, enRetard: p.enRetard, prochaineEcheance: p.prochaineEcheance })));
 
-/** La visibilité est à cohérence différée : on réessaie jusqu'à obtenir ce qu'on attend. */
+/** Les dossiers sont consignés par une activité après chaque changement : on réessaie jusqu'à obtenir ce qu'on attend. */
 async function lister(jeton: string, requete: string, attendu: (l: any[]) => boolean, delaiMs = 20_000) {
   return vi.waitFor(
     async () => {
@@ -80,7 +84,7 @@ let A: string; // loiret, alice, visite dans 3 semaines
 let B: string; // loiret, bruno, visite dans 1 semaine
 let C: string; // loiret, alice, visite dans 1 jour, que son horloge dépasse → en retard
 let D: string; // besançon, sans travailleur social, visite dans 2 semaines
-let E: string; // enregistrement clos (démarré sans worker, attributs « clôturé »)
+let E: string; // dossier clos, consigné comme un parcours terminé (et déjà oublié de Temporal)
 const nos = () => new Set([A, B, C, D, E]);
 const filtrer = (l: any[]) => l.filter((p) => nos().has(p.workflowId));
 
@@ -94,11 +98,12 @@ beforeAll(async () => {
   const empreinte = await hashPassword(MOT_DE_PASSE);
   api = await demarrerApiEssai(banc, { annuaire: creerAnnuaire(personnes.map((p) => ({ ...p, motDePasse: empreinte }))), registre: REGISTRE_ESSAI });
 
+  const suffixe = Math.random().toString(36).slice(2, 6).toUpperCase();
   [A, B, C, D] = await Promise.all([
-    lancer('loiret-ahu', 'ts.alice', 'P3W'),
-    lancer('loiret-ahu', 'ts.bruno', 'P1W'),
-    lancer('loiret-ahu', 'ts.alice', 'P1D'),
-    lancer('besancon-ccas', undefined, 'P2W'),
+    lancer('loiret-ahu', 'ts.alice', 'P3W', 'M. Étienne Lefèvre'),
+    lancer('loiret-ahu', 'ts.bruno', 'P1W', 'Famille Nguyen-Durand', `ORL-${suffixe}-1`),
+    lancer('loiret-ahu', 'ts.alice', 'P1D', 'Mme Durandal'),
+    lancer('besancon-ccas', undefined, 'P2W', 'M. Lefebvre'),
   ]);
   // C passe l'échéance de sa visite (son horloge seule avance).
   const c = banc.env.client.workflow.getHandle(C);
@@ -106,19 +111,23 @@ beforeAll(async () => {
   await echeanceSuivie(c, 'visite', 'depassee');
   const ref = menageEssai().reference;
   E = `loiret-ahu--${ref}`;
-  await banc.env.client.workflow.start('essaiBlocs', {
-    taskQueue: `${banc.taskQueue}-sans-worker`,
+  const ouvert = '2026-01-05T09:00:00.000Z';
+  const etatE: EtatParcours = {
     workflowId: E,
-    args: [{}],
-    typedSearchAttributes: [
-      { key: SA.programme, value: 'loiret-ahu' },
-      { key: SA.typeParcours, value: 'prevention_precontentieuse' },
-      { key: SA.etape, value: 'cloture' },
-      { key: SA.travailleurSocial, value: 'ts.alice' },
-      { key: SA.cloture, value: true },
-      { key: SA.enRetard, value: false },
-    ],
-  });
+    typeParcours: 'prevention_precontentieuse',
+    programme: { id: 'loiret-ahu', version: 1, nom: 'Loiret' },
+    reference: ref,
+    etape: 'cloture',
+    libelleEtape: 'Clôturé : sortie du dispositif',
+    travailleurSocial: 'ts.alice',
+    cloture: { issue: 'cloture_anticipee', motif: 'Déménagement', le: '2026-02-01T09:00:00.000Z' },
+    echeances: [],
+    demandes: [],
+    journal: [{ seq: 1, date: ouvert, type: 'ouverture', acteur: { type: 'systeme' }, resume: 'Parcours ouvert', visibilite: 'partenaires' }],
+    details: {},
+    detailsConfidentiels: { menage: { ...menageEssai(ref), nom: 'Mme Lefèvre-Martin' } },
+  };
+  await new RegistreDossiers((await baseEssai()).db, COFFRE).consigner({ etat: etatE, journalDepuis: 1, fiche: ficheDepuisEtat(etatE), version: 1 });
 });
 
 afterAll(async () => {
@@ -126,7 +135,7 @@ afterAll(async () => {
   await banc?.fermer();
 });
 
-describe('liste des parcours (visibilité)', () => {
+describe('liste des parcours (système d’enregistrement)', () => {
   it('admin : tous, en retard d’abord puis par prochaine échéance', async () => {
     const admin = await connecter('admin.essai');
     const l = filtrer(
@@ -138,11 +147,12 @@ describe('liste des parcours (visibilité)', () => {
     );
     expect(l.map((p) => p.workflowId)).toEqual([C, B, D, A, E]);
     const c = l[0];
-    expect(c).toMatchObject({ workflowId: C, programme: 'loiret-ahu', typeParcours: 'prevention_precontentieuse', travailleurSocial: 'ts.alice', enRetard: true, cloture: false, statut: 'en_cours' });
+    expect(c).toMatchObject({ workflowId: C, nom: 'Mme Durandal', programme: 'loiret-ahu', typeParcours: 'prevention_precontentieuse', travailleurSocial: 'ts.alice', enRetard: true, cloture: false, statut: 'en_cours' });
+    expect(c.libelleEcheance).toBe('Première visite à domicile');
     expect(c.reference).toBe(C.slice('loiret-ahu--'.length));
     const b = l[1];
     expect(new Date(b.prochaineEcheance).getTime()).toBeLessThan(new Date(l[3].prochaineEcheance).getTime());
-    expect(l[4]).toMatchObject({ workflowId: E, cloture: true, etape: 'cloture' });
+    expect(l[4]).toMatchObject({ workflowId: E, nom: 'Mme Lefèvre-Martin', cloture: true, etape: 'cloture', statut: 'termine' });
     expect(l[4].prochaineEcheance).toBeUndefined();
   });
 
@@ -207,12 +217,45 @@ describe('liste des parcours (visibilité)', () => {
     expect(r4.status).toBe(400);
   });
 
-  it('requeteListe échappe et borne la requête de visibilité', () => {
-    const ts = { id: 'ts.alice', nom: '', courriel: '', role: 'travailleur_social', programmes: [], motDePasse: '' } as Personne;
-    expect(requeteListe(ts, { cloture: false })).toBe(
-      "TypeParcours IN ('prevention_precontentieuse', 'iml_bail_glissant', 'protocole_post_resiliation') AND TravailleurSocial = 'ts.alice' AND Cloture = false",
-    );
-    const coordVide = { ...ts, role: 'coordinateur' } as Personne;
-    expect(requeteListe(coordVide, {})).toBeNull();
+  it('recherche par début de mot du nom (sans accents ni casse) ou de la référence, dans la portée de chacun', async () => {
+    const admin = await connecter('admin.essai');
+    const ids = async (jeton: string, q: string, n: number) =>
+      filtrer(await lister(jeton, `?recherche=${encodeURIComponent(q)}`, (x) => filtrer(x).length === n)).map((p) => p.workflowId);
+    const lefe = await ids(admin, 'lefe', 3);
+    expect(new Set(lefe)).toEqual(new Set([A, D, E]));
+    expect(await ids(admin, 'LEFÈVRE', 2)).toEqual([A, E]);
+    expect(await ids(admin, 'durand', 2)).toEqual([C, B]);
+    expect(await ids(admin, 'nguyen dur', 1)).toEqual([B]);
+    expect(await ids(admin, 'étienne lefèvre', 1)).toEqual([A]);
+    const refB = B.slice('loiret-ahu--'.length);
+    expect(await ids(admin, refB.slice(0, 6).toLowerCase(), 1)).toEqual([B]);
+    // Une coordination ne trouve que dans ses programmes, un travailleur social que ses ménages.
+    expect(await ids(await connecter('coord.besancon'), 'lefe', 1)).toEqual([D]);
+    expect(await ids(await connecter('ts.alice'), 'durand', 1)).toEqual([C]);
+    // Rien de trouvé : une liste vide, pas une erreur ; trop long : 400 en français.
+    expect(filtrer((await appel('GET', '/api/parcours?recherche=zzzz', admin)).json)).toEqual([]);
+    const long = await appel('GET', `/api/parcours?recherche=${'a'.repeat(101)}`, admin);
+    expect(long.status).toBe(400);
+    expect(long.json.errors[0]).toEqual({ champ: 'recherche', message: 'recherche : 100 caractères au plus' });
+  });
+
+  it('pages : taille, total dans X-Total-Count, pages voisines dans Link ; aucune coupure silencieuse', async () => {
+    const admin = await connecter('admin.essai');
+    await lister(admin, '', (x) => filtrer(x).length === 5);
+    const p1 = await appel('GET', '/api/parcours?taille=2', admin);
+    expect(p1.status).toBe(200);
+    expect(p1.headers.get('x-total-count')).toBe('5');
+    expect(p1.json.map((p: any) => p.workflowId)).toEqual([C, B]);
+    expect(p1.headers.get('link')).toBe('</api/parcours?taille=2&page=2>; rel="next"');
+    const p3 = await appel('GET', '/api/parcours?taille=2&page=3', admin);
+    expect(p3.json.map((p: any) => p.workflowId)).toEqual([E]);
+    expect(p3.headers.get('link')).toBe('</api/parcours?taille=2&page=2>; rel="prev"');
+    const p2 = await appel('GET', '/api/parcours?taille=2&page=2', admin);
+    expect(p2.json.map((p: any) => p.workflowId)).toEqual([D, A]);
+    expect(p2.headers.get('link')).toContain('rel="next"');
+    expect(p2.headers.get('link')).toContain('rel="prev"');
+    const mauvaise = await appel('GET', '/api/parcours?taille=500', admin);
+    expect(mauvaise.status).toBe(400);
+    expect(mauvaise.json.errors[0]).toEqual({ champ: 'taille', message: 'taille : 200 au plus' });
   });
 });

@@ -544,7 +544,7 @@ describe('protocole post-résiliation', () => {
 // ---- Rejeu ----------------------------------------------------------------------------------------
 
 describe.runIf(process.env.ENREGISTRER_HISTORIQUES === '1')('enregistrement', () => {
-  // v1 : avant les minuteurs annulés et le calendrier de Paris ; v2 : depuis.
+  // v1 : avant les minuteurs annulés et le calendrier de Paris ; v2 : avant les dossiers du système d’enregistrement ; v3 : depuis.
   it('enregistre un protocole de 3 mois en deux exécutions (continue-as-new) jusqu’au nouveau bail', async () => {
     const { handle } = await lancer({ reference: 'REJEU-PROTOCOLE-1', moisParExecution: 2 });
     await etape(handle, 'signature_protocole');
@@ -568,8 +568,8 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === '1')('enregistrement', ()
       const objet = temporal.api.history.v1.History.toObject(temporal.api.history.v1.History.fromObject(await h.fetchHistory()), { longs: String, enums: String, bytes: String, defaults: false });
       writeFileSync(`${historiques}${fichier}`, JSON.stringify(objet));
     };
-    await ecrire(banc.env.client.workflow.getHandle(handle.workflowId, premiere), 'protocole-v2.json'); // première exécution, jusqu’au continue-as-new
-    await ecrire(handle, 'protocole-v2-suite.json'); // la suivante, de la reprise à la clôture
+    await ecrire(banc.env.client.workflow.getHandle(handle.workflowId, premiere), 'protocole-v3.json'); // première exécution, jusqu’au continue-as-new
+    await ecrire(handle, 'protocole-v3-suite.json'); // la suivante, de la reprise à la clôture
   });
 });
 

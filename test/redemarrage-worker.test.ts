@@ -17,7 +17,7 @@ import { startMailCatcher, type MailCatcher } from '../dev/mail-catcher';
 import { creerAnnuaire } from '../personnel/annuaire';
 import { creerWorker } from '../worker/creer-worker';
 import { RegistreIndicateurs } from '../indicateurs/registre';
-import { CATALOGUE, DATA_CONVERTER, PERSONNEL, SIGNEUR, jusqua, menageEssai, paquetWorkflows, requete, serveurTemporal } from './outils/environnement';
+import { CATALOGUE, DATA_CONVERTER, PERSONNEL, SIGNEUR, COFFRE, jusqua, menageEssai, paquetWorkflows, requete, serveurTemporal } from './outils/environnement';
 
 let env: TestWorkflowEnvironment;
 let courriels: MailCatcher;
@@ -43,6 +43,7 @@ async function demarrerWorker(): Promise<{ worker: Worker; course: Promise<void>
     workflowBundle: await paquetWorkflows(),
     dependances: {
       base: (await baseEssai()).db,
+      coffre: COFFRE,
       transport: nodemailer.createTransport({ host: '127.0.0.1', port: courriels.smtpPort, secure: false, ignoreTLS: true }),
       expediteur: 'Prévention des expulsions <ne-pas-repondre@essai.example>',
       annuaire: creerAnnuaire(PERSONNEL),

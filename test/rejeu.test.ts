@@ -78,8 +78,9 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === '1')('enregistrement', ()
       expect(types).toContain('EVENT_TYPE_TIMER_CANCELED');
       expect(patchsNotes(historique)).toContain('minuteurs-annules');
       // v1 : avant l’accusé d’orientation au bailleur (patched) ; v2 : avant les fiches d’indicateurs
-      // (patched('fiche-indicateurs')) ; v3 : avant l’annulation des minuteurs (patched('minuteurs-annules')).
-      writeFileSync(`${dossier}prevention-loiret-v4.json`, JSON.stringify(historique));
+      // (patched('fiche-indicateurs')) ; v3 : avant l’annulation des minuteurs (patched('minuteurs-annules')) ;
+      // v4 : avant les dossiers du système d’enregistrement (patched('dossier-consigne')).
+      writeFileSync(`${dossier}prevention-loiret-v5.json`, JSON.stringify(historique));
     } finally {
       await banc.fermer();
     }
@@ -115,8 +116,8 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === '1' || process.env.ENREGI
       await etape(handle, 'bilan_mesure');
       await handle.executeUpdate(bilanMesureUpdate, { args: [m({ paiementLoyer: 'regulier' as const, situation: 'stable' as const, bailleurPresent: true, menagePresent: true, decision: 'glissement' as const })] });
       await handle.result();
-      // v1 : avant les fiches d’indicateurs ; v2 : avant l’annulation des minuteurs.
-      ecrireHistorique('iml-concarneau-v3.json', await handle.fetchHistory());
+      // v1 : avant les fiches d’indicateurs ; v2 : avant l’annulation des minuteurs ; v3 : avant les dossiers.
+      ecrireHistorique('iml-concarneau-v4.json', await handle.fetchHistory());
       const file = banc.env.client.workflow.getHandle(idFileIml(programme.id));
       await vi.waitFor(
         async () => {
@@ -126,7 +127,7 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === '1' || process.env.ENREGI
         { timeout: 30_000, interval: 50 },
       );
       await repos(file);
-      ecrireHistorique('file-iml-concarneau-v3.json', await file.fetchHistory());
+      ecrireHistorique('file-iml-concarneau-v4.json', await file.fetchHistory());
     } finally {
       await banc.fermer();
     }

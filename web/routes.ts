@@ -46,7 +46,7 @@ import { pageParcours, type RetourFormulaire } from './pages/parcours';
 import { pageTableau, type Filtres } from './pages/tableau';
 import { csrfValide, exigerSessionWeb, jetonCsrf, lireSession, origineAcceptee, retourSur } from './session';
 
-const CLES_FILTRES = ['programme', 'type', 'etape', 'travailleurSocial', 'enRetard', 'cloture'] as const;
+const CLES_FILTRES = ['programme', 'type', 'etape', 'travailleurSocial', 'enRetard', 'cloture', 'recherche', 'page'] as const;
 const attendre = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 type Gestionnaire = (req: Request, res: Response) => Promise<void> | void;
@@ -141,13 +141,13 @@ export function routesWeb(deps: DependancesApi, auth: OptionsAuth & { maintenant
         if (typeof v === 'string' && v !== '') filtres[k] = v.slice(0, 100);
       }
       if (req.query.cloture === undefined) filtres.cloture = 'false';
-      if (!estCoordination(ctx.personne)) for (const k of CLES_FILTRES) if (k !== 'cloture') delete filtres[k];
+      if (!estCoordination(ctx.personne)) for (const k of CLES_FILTRES) if (k !== 'cloture' && k !== 'recherche' && k !== 'page') delete filtres[k];
       try {
         const liste = await listerParcours(deps, ctx.personne, filtres);
         envoyer(res, ctx, 200, estCoordination(ctx.personne) ? 'Tableau de bord' : 'Mes ménages', pageTableau(ctx, liste, filtres));
       } catch (e) {
         if (!(e instanceof Probleme) || e.status >= 500) throw e;
-        envoyer(res, ctx, e.status, 'Tableau de bord', pageTableau(ctx, [], filtres, e.detail));
+        envoyer(res, ctx, e.status, 'Tableau de bord', pageTableau(ctx, undefined, filtres, e.detail));
       }
     }),
   );

@@ -36,6 +36,7 @@ async function main() {
     dataConverter: services.dataConverter,
     dependances: {
       base,
+      coffre: services.coffre,
       transport: services.transport,
       expediteur: config.MAIL_FROM,
       annuaire: services.annuaire,

@@ -3,8 +3,9 @@
  * clôture anticipée et messages du personnel (mises à jour Temporal idempotentes par requestId).
  */
 import { Router } from 'express';
-import type { WorkflowExecutionInfo, WorkflowHandle } from '@temporalio/client';
+import type { WorkflowHandle } from '@temporalio/client';
 import { WorkflowNotFoundError, type SearchAttributePair } from '@temporalio/common';
+import { RegistreDossiers, type PageDossiers, type Portee, type ResumeDossier } from '../../dossiers/registre';
 import { SA } from '../../domain/attributs-recherche';
 import { affecterUpdate, cloreAnticipeUpdate, etatQuery } from '../../domain/messages';
 import { affectationSchema, clotureAnticipeeSchema, requestIdSchema } from '../../domain/schemas';
@@ -31,9 +32,6 @@ import {
 } from '../schemas-api';
 import { filtrerEtat, type Lecteur } from '../visibilite';
 
-/** Nombre maximal de parcours renvoyés par la liste (triée en mémoire). */
-export const LIMITE_LISTE = 2000;
-
 export const lecteurPersonnel = (p: Personne): Lecteur => ({ type: 'personnel', role: p.role, id: p.id });
 
 const attendre = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -53,83 +51,22 @@ export async function lireEtat(handle: WorkflowHandle, patienceMs = 0): Promise<
   }
 }
 
-/** Valeur de requête de visibilité : validée en amont par zod, échappée ici par prudence. */
-export const litteral = (v: string): string => `'${v.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
-
-/**
- * Construit la requête de visibilité (fonction pure) : portée imposée par le rôle du lecteur, puis
- * filtres ; `null` si le lecteur ne peut rien voir.
- */
-export function requeteListe(personne: Personne, filtres: ReturnType<typeof filtresListeSchema.parse>): string | null {
-  const clauses: string[] = [`${SA.typeParcours.name} IN (${TYPES_PARCOURS.map(litteral).join(', ')})`];
-  if (personne.role === 'coordinateur') {
-    if (personne.programmes.length === 0) return null;
-    clauses.push(`${SA.programme.name} IN (${personne.programmes.map(litteral).join(', ')})`);
-  } else if (personne.role === 'travailleur_social') {
-    clauses.push(`${SA.travailleurSocial.name} = ${litteral(personne.id)}`);
-  }
-  if (filtres.programme) clauses.push(`${SA.programme.name} = ${litteral(filtres.programme)}`);
-  if (filtres.type) clauses.push(`${SA.typeParcours.name} = ${litteral(filtres.type)}`);
-  if (filtres.etape) clauses.push(`${SA.etape.name} = ${litteral(filtres.etape)}`);
-  if (filtres.travailleurSocial) clauses.push(`${SA.travailleurSocial.name} = ${litteral(filtres.travailleurSocial)}`);
-  if (filtres.enRetard !== undefined) clauses.push(`${SA.enRetard.name} = ${filtres.enRetard}`);
-  if (filtres.cloture !== undefined) clauses.push(`${SA.cloture.name} = ${filtres.cloture}`);
-  return clauses.join(' AND ');
+/** Le registre des dossiers (système d'enregistrement), un par jeu de dépendances. */
+const registres = new WeakMap<DependancesApi, RegistreDossiers>();
+export function dossiersDe(deps: DependancesApi): RegistreDossiers {
+  let r = registres.get(deps);
+  if (!r) registres.set(deps, (r = new RegistreDossiers(deps.base, deps.coffre)));
+  return r;
 }
 
-const STATUTS: Record<string, (typeof STATUTS_EXECUTION)[number]> = {
-  RUNNING: 'en_cours',
-  COMPLETED: 'termine',
-  FAILED: 'en_echec',
-  CANCELLED: 'annule',
-  TERMINATED: 'interrompu',
-  TIMED_OUT: 'expire',
-  CONTINUED_AS_NEW: 'continue',
-};
-
-export interface ResumeParcours {
-  workflowId: string;
-  reference: string;
-  programme: string;
-  typeParcours: string;
-  etape?: string;
-  travailleurSocial?: string;
-  prochaineEcheance?: string;
-  enRetard: boolean;
-  cloture: boolean;
-  statut: (typeof STATUTS_EXECUTION)[number];
+/** Ce qu'une personne du personnel peut voir dans une liste (la portée de son rôle). */
+export function porteeDe(personne: Personne): Portee {
+  if (personne.role === 'admin') return { tous: true };
+  if (personne.role === 'coordinateur') return { programmes: personne.programmes };
+  return { travailleurSocial: personne.id };
 }
 
-export function resume(info: WorkflowExecutionInfo): ResumeParcours {
-  const sa = info.typedSearchAttributes;
-  const programme = sa.get(SA.programme) ?? '';
-  const prochaine = sa.get(SA.prochaineEcheance);
-  return {
-    workflowId: info.workflowId,
-    reference: referenceDe(info.workflowId, programme || undefined),
-    programme,
-    typeParcours: sa.get(SA.typeParcours) ?? '',
-    etape: sa.get(SA.etape),
-    travailleurSocial: sa.get(SA.travailleurSocial),
-    prochaineEcheance: prochaine ? new Date(prochaine).toISOString() : undefined,
-    enRetard: sa.get(SA.enRetard) ?? false,
-    cloture: sa.get(SA.cloture) ?? false,
-    statut: STATUTS[info.status.name] ?? 'inconnu',
-  };
-}
-
-/** En retard d'abord, puis par prochaine échéance (les parcours sans échéance à la fin). */
-export function trierParcours(l: ResumeParcours[]): ResumeParcours[] {
-  return [...l].sort((a, b) => {
-    if (a.enRetard !== b.enRetard) return a.enRetard ? -1 : 1;
-    if (a.prochaineEcheance !== b.prochaineEcheance) {
-      if (!a.prochaineEcheance) return 1;
-      if (!b.prochaineEcheance) return -1;
-      return a.prochaineEcheance.localeCompare(b.prochaineEcheance);
-    }
-    return a.workflowId.localeCompare(b.workflowId);
-  });
-}
+export type ResumeParcours = ResumeDossier;
 
 function verifierTravailleurSocial(deps: DependancesApi, id: string, programmeId: string, champ: string): void {
   const ts = deps.annuaire.trouver(id);
@@ -151,15 +88,26 @@ export async function executer<R>(f: () => Promise<R>): Promise<R> {
 // Les opérations sur les parcours, partagées par l'API JSON et l'interface web (api/ et web/) :
 // mêmes contrôles d'accès, mêmes schémas, mêmes erreurs (Probleme en français).
 
-/** Le parcours demandé et son état (400 si l'identifiant est invalide, 404 s'il n'existe pas). */
+/**
+ * Le parcours demandé et son état (400 si l'identifiant est invalide, 404 s'il n'existe pas). Un
+ * parcours clos se lit dans son dossier (système d'enregistrement), même quand Temporal l'a oublié ;
+ * un parcours en cours, auprès de son workflow (l'état le plus frais).
+ */
 export async function chargerParcours(deps: DependancesApi, idBrut: unknown) {
   const workflowId = analyser(workflowIdSchema, idBrut, 'id');
   const handle = deps.client.workflow.getHandle(workflowId);
+  const dossiers = dossiersDe(deps);
+  const depuisDossier = async () => {
+    const etat = await dossiers.lire(workflowId, { confidentiel: true });
+    if (!etat) throw introuvable(`Aucun parcours « ${workflowId} ».`);
+    return { workflowId, handle, etat };
+  };
+  if (await dossiers.estClos(workflowId)) return depuisDossier();
   let etat: EtatParcours;
   try {
     etat = await lireEtat(handle);
   } catch (e) {
-    if (e instanceof WorkflowNotFoundError) throw introuvable(`Aucun parcours « ${workflowId} ».`);
+    if (e instanceof WorkflowNotFoundError) return depuisDossier();
     throw depuisTemporal(e) ?? e;
   }
   return { workflowId, handle, etat };
@@ -225,22 +173,16 @@ export async function lancerParcours(deps: DependancesApi, personne: Personne, c
   return { workflowId, etat };
 }
 
-/** Les parcours visibles par cette personne, filtrés, en retard d'abord (visibilité Temporal). */
-export async function listerParcours(deps: DependancesApi, personne: Personne, filtresBruts: unknown): Promise<ResumeParcours[]> {
-  const filtres = analyser(filtresListeSchema, filtresBruts);
+/**
+ * Une page des parcours visibles par cette personne (système d'enregistrement), filtrés, cherchés
+ * par nom ou référence, les retards d'abord puis par prochaine échéance ; avec le total.
+ */
+export async function listerParcours(deps: DependancesApi, personne: Personne, filtresBruts: unknown): Promise<PageDossiers> {
+  const { page, taille, ...filtres } = analyser(filtresListeSchema, filtresBruts);
   if (filtres.programme && personne.role === 'coordinateur' && !suitProgramme(personne, filtres.programme)) {
     throw interdit(`Vous ne coordonnez pas le programme « ${filtres.programme} ».`);
   }
-  const query = requeteListe(personne, filtres);
-  if (query === null) return [];
-  const liste: ResumeParcours[] = [];
-  await executer(async () => {
-    for await (const info of deps.client.workflow.list({ query, pageSize: 500 })) {
-      liste.push(resume(info));
-      if (liste.length >= LIMITE_LISTE) break;
-    }
-  });
-  return trierParcours(liste);
+  return dossiersDe(deps).lister(porteeDe(personne), filtres, { page, taille }, deps.maintenant?.() ?? new Date());
 }
 
 /** Affecte (ou réaffecte) le travailleur social ; `corpsBrut` suit `affectationSchema`. */
@@ -305,9 +247,21 @@ export function routesParcours(deps: DependancesApi): Router {
   });
 
   r.get('/api/parcours', async (req, res) => {
-    const liste = await listerParcours(deps, personneDe(req), req.query);
+    const p = await listerParcours(deps, personneDe(req), req.query);
+    const lien = (page: number) => {
+      const q = new URLSearchParams(req.query as Record<string, string>);
+      q.set('page', String(page));
+      q.set('taille', String(p.taille));
+      return `</api/parcours?${q.toString()}>`;
+    };
+    const liens = [
+      ...(p.page * p.taille < p.total ? [`${lien(p.page + 1)}; rel="next"`] : []),
+      ...(p.page > 1 ? [`${lien(p.page - 1)}; rel="prev"`] : []),
+    ];
     res.setHeader('Cache-Control', 'no-store');
-    res.json(liste);
+    res.setHeader('X-Total-Count', String(p.total));
+    if (liens.length) res.setHeader('Link', liens.join(', '));
+    res.json(p.elements);
   });
 
   r.get('/api/parcours/:id', async (req, res) => {

@@ -22,7 +22,7 @@ import { exigerRoles, personneDe, suitProgramme } from '../auth';
 import type { DependancesApi } from '../dependances';
 import type { Personne } from '../../personnel/annuaire';
 import { idProgrammeSchema, liberationPlaceSchema } from '../schemas-api';
-import { litteral } from './parcours';
+import { dossiersDe } from './parcours';
 import { analyser, depuisTemporal, interdit, introuvable, Probleme, TYPES_PROBLEME } from '../problemes';
 
 /** L'état de la file IML d'un programme, pour cette personne (coordination du programme ou admin). */
@@ -58,17 +58,9 @@ export function routesProgrammes(deps: DependancesApi): Router {
   r.get('/api/programmes', exigerRoles('coordinateur', 'admin'), async (req, res) => {
     const personne = personneDe(req);
     const programmes = deps.catalogue.tous().filter((p) => suitProgramme(personne, p.id));
-    const compter = async (query: string) => {
-      try {
-        return (await deps.client.workflow.count(query)).count;
-      } catch (e) {
-        throw depuisTemporal(e) ?? e;
-      }
-    };
     const resultat = [];
     for (const p of programmes) {
-      const base = `${SA.programme.name} = ${litteral(p.id)} AND ${SA.cloture.name} = false AND ExecutionStatus = 'Running'`;
-      const [ouverts, enRetard] = await Promise.all([compter(base), compter(`${base} AND ${SA.enRetard.name} = true`)]);
+      const { ouverts, enRetard } = await dossiersDe(deps).compter(p.id, deps.maintenant?.() ?? new Date());
       const file = p.typeParcours === 'iml_bail_glissant' ? await lireFile(deps, p) : undefined;
       resultat.push({
         id: p.id,

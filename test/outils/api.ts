@@ -12,7 +12,7 @@ import type { DependancesApi } from '../../api/dependances';
 import type { RegistreParcours } from '../../api/registre';
 import { creerAnnuaire, type Annuaire, type Personne } from '../../personnel/annuaire';
 import { hashPassword } from '../../securite/mots-de-passe';
-import { CATALOGUE, PERSONNEL, SIGNEUR, heureDuParcours, type Banc, type HandleDecrit } from './environnement';
+import { CATALOGUE, COFFRE, PERSONNEL, SIGNEUR, heureDuParcours, type Banc, type HandleDecrit } from './environnement';
 
 export interface Reponse {
   status: number;
@@ -53,6 +53,7 @@ export async function demarrerApiEssai(
 ): Promise<ApiEssai> {
   const app = creerApplication({
     base: (await baseEssai()).db,
+    coffre: COFFRE,
     client: banc.env.client,
     taskQueue: banc.taskQueue,
     catalogue: CATALOGUE,

@@ -24,6 +24,7 @@ import { chargerCatalogue } from '../../programmes/catalogue';
 import { creerAnnuaire, type Personne } from '../../personnel/annuaire';
 import { generateKeyRingValue, parseKeyRing } from '../../securite/cles';
 import { createDataConverter } from '../../securite/codec';
+import { Coffre } from '../../securite/coffre';
 import { CHEMIN_CONVERTISSEUR_ECHECS } from '../../securite/convertisseur-echecs-chemin';
 import { createSigneurDeLiens } from '../../securite/liens';
 import { creerWorker, type OptionsWorker } from '../../worker/creer-worker';
@@ -72,6 +73,7 @@ export const CLES_CHIFFREMENT = parseKeyRing(`essai1:${Buffer.alloc(32, 7).toStr
 export const CLES_LIENS = parseKeyRing(generateKeyRingValue('hmac', 'essai1'), { name: 'LINK_SIGNING_KEYS', kind: 'hmac' });
 export const DATA_CONVERTER = createDataConverter(CLES_CHIFFREMENT, { failureConverterPath: CHEMIN_CONVERTISSEUR_ECHECS });
 export const SIGNEUR = createSigneurDeLiens(CLES_LIENS);
+export const COFFRE = new Coffre(CLES_CHIFFREMENT);
 export const CATALOGUE = chargerCatalogue();
 export const BASE_URL = 'http://localhost:3999';
 
@@ -104,6 +106,7 @@ export async function monterBanc(opts: { dependances?: Partial<DependancesActivi
   const taskQueue = `essai-${Math.random().toString(36).slice(2, 8)}`;
   const dependances: DependancesActivites = {
     base: (await baseEssai()).db,
+    coffre: COFFRE,
     transport: nodemailer.createTransport({ host: '127.0.0.1', port: courriels.smtpPort, secure: false, ignoreTLS: true }),
     expediteur: 'Prévention des expulsions <ne-pas-repondre@essai.example>',
     annuaire: creerAnnuaire(PERSONNEL),

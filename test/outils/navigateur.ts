@@ -14,7 +14,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { creerApplication } from '../../api/app';
 import { REGISTRE } from '../../api/registre-produit';
 import type { Annuaire } from '../../personnel/annuaire';
-import { CATALOGUE, SIGNEUR, type Banc } from './environnement';
+import { CATALOGUE, COFFRE, SIGNEUR, type Banc } from './environnement';
 
 const require = createRequire(import.meta.url);
 export const DOSSIER_ECRANS = new URL('../../test-artifacts/ecrans/', import.meta.url).pathname;
@@ -53,6 +53,7 @@ export async function demarrerInterface(banc: Banc, annuaire: Annuaire, port: nu
   let decalage = 0;
   const app = creerApplication({
     base: (await baseEssai()).db,
+    coffre: COFFRE,
     client: banc.env.client,
     taskQueue: banc.taskQueue,
     catalogue: CATALOGUE,

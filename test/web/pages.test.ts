@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import type { DependancesApi } from '../../api/dependances';
 import { REGISTRE } from '../../api/registre-produit';
-import { trierParcours, type ResumeParcours } from '../../api/routes/parcours';
+import type { ResumeParcours } from '../../api/routes/parcours';
 import type { EtatParcours } from '../../domain/vocabulaire';
 import { creerAnnuaire } from '../../personnel/annuaire';
 import type { Contexte } from '../../web/pages/commun';
@@ -23,6 +23,7 @@ const resume = (ref: string, o: Partial<ResumeParcours>): ResumeParcours => ({
   programme: 'loiret-ahu',
   typeParcours: 'prevention_precontentieuse',
   etape: 'aller_vers',
+  libelleEtape: 'Aller vers le ménage',
   travailleurSocial: 'ts.alice',
   enRetard: false,
   cloture: false,
@@ -31,25 +32,29 @@ const resume = (ref: string, o: Partial<ResumeParcours>): ResumeParcours => ({
 });
 
 describe('tableau de bord', () => {
-  it('les parcours en retard d’abord, visiblement marqués (texte, pas seulement la couleur)', () => {
-    const liste = trierParcours([
+  it('les parcours dans l’ordre reçu, nommés, les retards visiblement marqués (texte, pas seulement la couleur), les pages voisines', () => {
+    const elements = [
+      resume('B-RETARD', { nom: 'Mme Durand', prochaineEcheance: '2026-01-01T00:00:00.000Z', libelleEcheance: 'Premier contact', enRetard: true }),
       resume('A-TOT', { prochaineEcheance: '2026-01-10T00:00:00.000Z' }),
-      resume('B-RETARD', { prochaineEcheance: '2026-03-01T00:00:00.000Z', enRetard: true }),
       resume('C-SANS', {}),
-    ]);
-    const h = pageTableau(ctx('coord.essai'), liste, { cloture: 'false' }).valeur;
-    const ordre = ['B-RETARD', 'A-TOT', 'C-SANS'].map((r) => h.indexOf(`>${r}</a>`));
+    ];
+    const h = pageTableau(ctx('coord.essai'), { elements, total: 53, page: 1, taille: 50 }, { cloture: 'false', recherche: 'dur' }).valeur;
+    const ordre = ['B-RETARD', 'A-TOT', 'C-SANS'].map((r) => h.indexOf(r));
     expect(ordre.every((x, i) => x > 0 && (i === 0 || x > ordre[i - 1]!))).toBe(true);
-    expect(h).toContain('dont <strong>1 en retard</strong>');
-    expect(h).toMatch(/<tr class="en-retard">\s*<th scope="row"><a href="\/parcours\/loiret-ahu--B-RETARD">B-RETARD<\/a> <span class="badge retard">En retard<\/span>/);
+    expect(h).toContain('53 parcours ; sur cette page, <strong>1 en retard</strong>');
+    expect(h).toMatch(/<tr class="en-retard">\s*<th scope="row"><a href="\/parcours\/loiret-ahu--B-RETARD">Mme Durand<\/a> <span class="aide">\(B-RETARD\)<\/span> <span class="badge retard">En retard<\/span>/);
+    expect(h).toContain('Premier contact');
+    expect(h).toContain('Page 1 sur 2');
+    expect(h).toContain('<a href="/parcours?cloture=false&amp;recherche=dur&amp;page=2" rel="next">Page suivante</a>');
+    expect(h).toContain('value="dur"');
     expect(h).toContain('<td>Alice Travailleuse</td>');
     expect(h).toContain('<td>Aller vers le ménage</td>');
     // Les filtres : chacun a son libellé.
-    for (const f of ['programme', 'type', 'etape', 'travailleurSocial', 'enRetard', 'cloture']) expect(h).toContain(`<label for="filtre-${f}">`);
+    for (const f of ['recherche', 'programme', 'type', 'etape', 'travailleurSocial', 'enRetard', 'cloture']) expect(h).toContain(`<label for="filtre-${f}">`);
   });
 
   it('« mes ménages » pour le travail social : des cartes, sans filtres de coordination', () => {
-    const h = pageTableau(ctx('ts.alice'), [resume('D-TS', { enRetard: true })], { cloture: 'false' }).valeur;
+    const h = pageTableau(ctx('ts.alice'), { elements: [resume('D-TS', { enRetard: true })], total: 1, page: 1, taille: 50 }, { cloture: 'false' }).valeur;
     expect(h).toContain('<h1>Mes ménages</h1>');
     expect(h).toContain('<li class="en-retard">');
     expect(h).not.toContain('filtre-travailleurSocial');

@@ -3,13 +3,16 @@
  * et « mes ménages » du travailleur social (triés par prochaine échéance, lisibles sur un téléphone).
  */
 import type { ResumeParcours } from '../../api/routes/parcours';
+import type { PageDossiers } from '../../dossiers/registre';
 import { brut, html, type Brut } from '../../api/html';
 import { ETAPES_CONNUES } from '../../domain/actions';
 import { TYPES_PARCOURS, type TypeParcours } from '../../domain/vocabulaire';
 import { dateFr, libelleEtape, LIBELLES_TYPE_PARCOURS } from '../libelles';
 import { estCoordination, nomDe, programmesDe, travailleursSociaux, type Contexte } from './commun';
 
-export type Filtres = Partial<Record<'programme' | 'type' | 'etape' | 'travailleurSocial' | 'enRetard' | 'cloture', string>>;
+export type Filtres = Partial<Record<'programme' | 'type' | 'etape' | 'travailleurSocial' | 'enRetard' | 'cloture' | 'recherche' | 'page', string>>;
+
+const PAGE_VIDE: PageDossiers = { elements: [], total: 0, page: 1, taille: 50 };
 
 const lienParcours = (p: ResumeParcours) => `/parcours/${encodeURIComponent(p.workflowId)}`;
 const typeDe = (t: string) => LIBELLES_TYPE_PARCOURS[t as TypeParcours] ?? t;
@@ -25,19 +28,45 @@ function choix(id: string, libelle: string, options: Array<[string, string]>, va
   )}</select></div>`;
 }
 
-export function pageTableau(ctx: Contexte, liste: ResumeParcours[], filtres: Filtres, erreur?: string): Brut {
+/** Le ménage tel que la liste le nomme : son nom, et la référence du dossier. */
+function menage(p: ResumeParcours): Brut {
+  return p.nom ? html`<a href="${lienParcours(p)}">${p.nom}</a> <span class="aide">(${p.reference})</span>` : html`<a href="${lienParcours(p)}">${p.reference}</a>`;
+}
+
+/** Les pages voisines, en gardant les filtres. */
+function pagination(page: PageDossiers, filtres: Filtres): Brut {
+  const pages = Math.max(1, Math.ceil(page.total / page.taille));
+  if (pages <= 1) return brut('');
+  const lien = (n: number) => {
+    const q = new URLSearchParams(Object.entries(filtres).filter(([k, v]) => k !== 'page' && v !== undefined) as Array<[string, string]>);
+    q.set('page', String(n));
+    return `/parcours?${q.toString()}`;
+  };
+  return html`<nav class="pagination" aria-label="Pages de la liste"><p>Page ${page.page} sur ${pages}
+${page.page > 1 ? html` — <a href="${lien(page.page - 1)}" rel="prev">Page précédente</a>` : ''}
+${page.page < pages ? html` — <a href="${lien(page.page + 1)}" rel="next">Page suivante</a>` : ''}</p></nav>`;
+}
+
+function champRecherche(filtres: Filtres): Brut {
+  return html`<div class="champ"><label for="filtre-recherche">Nom du ménage ou référence <span class="aide">(début d’un mot, 3 lettres au moins)</span></label>
+<input type="search" id="filtre-recherche" name="recherche" value="${filtres.recherche ?? ''}" maxlength="100" autocomplete="off"></div>`;
+}
+
+export function pageTableau(ctx: Contexte, resultat: PageDossiers = PAGE_VIDE, filtres: Filtres, erreur?: string): Brut {
   const nomProgramme = (id: string) => ctx.deps.catalogue.trouver(id)?.nom ?? id;
-  if (!estCoordination(ctx.personne)) return pageMesMenages(ctx, liste, filtres, erreur);
+  if (!estCoordination(ctx.personne)) return pageMesMenages(ctx, resultat, filtres, erreur);
+  const liste = resultat.elements;
   const programmes = programmesDe(ctx);
   const etapes = [...new Set(TYPES_PARCOURS.flatMap((t) => ETAPES_CONNUES[t]))];
   const ts = [...new Map(programmes.flatMap((p) => travailleursSociaux(ctx.deps, p.id)).map((p) => [p.id, p])).values()];
   const enRetard = liste.filter((p) => p.enRetard && !p.cloture).length;
   return html`<h1>Tableau de bord des parcours</h1>
-<p>${liste.length} parcours${enRetard ? html`, dont <strong>${enRetard} en retard</strong> (en tête de liste)` : ''}.
+<p>${resultat.total} parcours${enRetard ? html` ; sur cette page, <strong>${enRetard} en retard</strong> (en tête de liste)` : ''}.
 <a href="/parcours/nouveau">Lancer un parcours</a></p>
 <form method="get" action="/parcours" aria-label="Filtres">
 <fieldset><legend>Filtrer les parcours</legend>
 <div class="filtres">
+${champRecherche(filtres)}
 ${choix('programme', 'Programme', [['', 'Tous mes programmes'], ...programmes.map((p): [string, string] => [p.id, p.nom])], filtres.programme)}
 ${choix('type', 'Type de parcours', [['', 'Tous'], ...TYPES_PARCOURS.map((t): [string, string] => [t, LIBELLES_TYPE_PARCOURS[t]])], filtres.type)}
 ${choix('etape', 'Étape', [['', 'Toutes'], ...etapes.map((e): [string, string] => [e, libelleEtape(e)])], filtres.etape)}
@@ -52,30 +81,35 @@ ${liste.length === 0
   ? html`<p class="encadre">Aucun parcours ne correspond à ces filtres.</p>`
   : html`<div class="defilement" tabindex="0" role="region" aria-label="Liste des parcours (tableau défilant)"><table>
 <caption class="aide">Parcours des ménages, en retard d’abord puis par prochaine échéance</caption>
-<thead><tr><th scope="col">Ménage (référence)</th><th scope="col">Parcours</th><th scope="col">Programme</th><th scope="col">Étape</th><th scope="col">Travailleur social</th><th scope="col">Prochaine échéance</th></tr></thead>
+<thead><tr><th scope="col">Ménage (référence du dossier)</th><th scope="col">Parcours</th><th scope="col">Programme</th><th scope="col">Étape</th><th scope="col">Travailleur social</th><th scope="col">Prochaine échéance</th></tr></thead>
 <tbody>${liste.map(
       (p) => html`<tr${p.enRetard && !p.cloture ? brut(' class="en-retard"') : ''}>
-<th scope="row"><a href="${lienParcours(p)}">${p.reference}</a> ${marque(p)}</th>
+<th scope="row">${menage(p)} ${marque(p)}</th>
 <td>${typeDe(p.typeParcours)}</td><td>${nomProgramme(p.programme)}</td><td>${libelleEtape(p.etape)}</td>
 <td>${p.travailleurSocial ? nomDe(ctx.deps, p.travailleurSocial) : html`<em>non affecté</em>`}</td>
-<td>${p.prochaineEcheance ? dateFr(p.prochaineEcheance) : '—'}</td></tr>`,
-    )}</tbody></table></div>`}`;
+<td>${p.prochaineEcheance ? html`${dateFr(p.prochaineEcheance)}${p.libelleEcheance ? html`<br><span class="aide">${p.libelleEcheance}</span>` : ''}` : '—'}</td></tr>`,
+    )}</tbody></table></div>
+${pagination(resultat, filtres)}`}`;
 }
 
-function pageMesMenages(ctx: Contexte, liste: ResumeParcours[], filtres: Filtres, erreur?: string): Brut {
+function pageMesMenages(ctx: Contexte, resultat: PageDossiers, filtres: Filtres, erreur?: string): Brut {
   const nomProgramme = (id: string) => ctx.deps.catalogue.trouver(id)?.nom ?? id;
   const clos = filtres.cloture === 'true';
+  const liste = resultat.elements;
   return html`<h1>Mes ménages</h1>
-<p>${clos ? 'Parcours clôturés' : 'Parcours en cours'}, triés par prochaine échéance (les retards d’abord).
+<p>${resultat.total} ${clos ? 'parcours clôturés' : 'parcours en cours'}, triés par prochaine échéance (les retards d’abord).
 ${clos ? html`<a href="/parcours">Voir les parcours en cours</a>` : html`<a href="/parcours?cloture=true">Voir les parcours clôturés</a>`}</p>
+<form method="get" action="/parcours" role="search" aria-label="Chercher un ménage">${clos ? html`<input type="hidden" name="cloture" value="true">` : ''}
+${champRecherche(filtres)}<div class="boutons"><button type="submit">Chercher</button>${filtres.recherche ? html` <a href="/parcours${clos ? '?cloture=true' : ''}">Tous mes ménages</a>` : ''}</div></form>
 ${erreur ? html`<div class="erreur" role="alert"><p>${erreur}</p></div>` : ''}
 ${liste.length === 0
-  ? html`<p class="encadre">Aucun ménage ${clos ? 'clôturé' : 'en cours'} ne vous est affecté.</p>`
+  ? html`<p class="encadre">${filtres.recherche ? `Aucun de vos ménages ne répond à « ${filtres.recherche} ».` : `Aucun ménage ${clos ? 'clôturé' : 'en cours'} ne vous est affecté.`}</p>`
   : html`<ul class="cartes">${liste.map(
       (p) => html`<li${p.enRetard && !p.cloture ? brut(' class="en-retard"') : ''}>
-<p><a href="${lienParcours(p)}"><strong>${p.reference}</strong></a> ${marque(p)}</p>
+<p><strong>${menage(p)}</strong> ${marque(p)}</p>
 <p>${typeDe(p.typeParcours)} — ${nomProgramme(p.programme)}</p>
 <p>Étape : ${libelleEtape(p.etape)}</p>
-<p>Prochaine échéance : ${p.prochaineEcheance ? dateFr(p.prochaineEcheance) : 'aucune'}</p></li>`,
-    )}</ul>`}`;
+<p>Prochaine échéance : ${p.prochaineEcheance ? `${dateFr(p.prochaineEcheance)}${p.libelleEcheance ? ` (${p.libelleEcheance})` : ''}` : 'aucune'}</p></li>`,
+    )}</ul>
+${pagination(resultat, filtres)}`}`;
 }

@@ -46,7 +46,7 @@ import { enregistrerReponse, validerReponse } from './validation';
  * La consignation des fiches d'indicateurs : une écriture de fichier, rejouée un temps si le
  * dossier est indisponible ; au-delà, la fiche suivante (plus récente) la remplacera.
  */
-const indicateurs = proxyActivities<Pick<Activites, 'consignerIndicateurs'>>({
+const indicateurs = proxyActivities<Pick<Activites, 'consignerIndicateurs' | 'consignerDossier'>>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes', maximumAttempts: 20, nonRetryableErrorTypes: ['EntreeInvalide'] },
 });
@@ -138,6 +138,9 @@ export class Parcours {
   private derniereEmpreinte?: string;
   private versionFiche = 0;
   private envoisFiche: Promise<void> = Promise.resolve();
+  /** Empreinte de l'état au dernier dossier consigné, et le premier événement du journal pas encore consigné. */
+  private derniereEmpreinteDossier?: string;
+  private journalConsigneJusqua = 0;
 
   constructor(readonly ouverture: OuvertureParcours) {
     this.echeances = new EcheancesDuParcours(this);
@@ -391,6 +394,10 @@ export class Parcours {
     if (!this.ficheAPublier) return;
     this.ficheAPublier = false;
     if (!patched('fiche-indicateurs')) return;
+    if (patched('dossier-consigne')) {
+      this.publierDossier();
+      return;
+    }
     const empreinte = this.empreinteIndicateurs();
     if (empreinte === this.derniereEmpreinte) return;
     this.derniereEmpreinte = empreinte;
@@ -400,6 +407,34 @@ export class Parcours {
     const entree = { fiche, version: this.versionFiche };
     this.envoisFiche = this.envoisFiche.then(() => indicateurs.consignerIndicateurs(entree)).then(
       () => undefined,
+      () => undefined,
+    );
+  }
+
+  /**
+   * Consigne le dossier du ménage (état, journal, et la fiche d'indicateurs du même instant) dans le
+   * système d'enregistrement quand l'état a changé : une activité, une transaction. Le journal n'envoie
+   * que les événements pas encore consignés ; un envoi en échec est repris par le suivant.
+   */
+  private publierDossier(): void {
+    const etat = this.etat();
+    const { journal, ...reste } = etat;
+    const empreinte = JSON.stringify([reste, journal.length]);
+    if (empreinte === this.derniereEmpreinteDossier) return;
+    this.derniereEmpreinteDossier = empreinte;
+    this.versionFiche = Math.max(this.versionFiche + 1, Date.now() * 1000);
+    const depuis = this.journalConsigneJusqua;
+    const entree = {
+      etat: JSON.parse(JSON.stringify({ ...reste, journal: journal.slice(depuis) })) as EtatParcours,
+      journalDepuis: depuis + 1,
+      fiche: ficheDepuisEtat(etat),
+      version: this.versionFiche,
+    };
+    const jusqua = journal.length;
+    this.envoisFiche = this.envoisFiche.then(() => indicateurs.consignerDossier(entree)).then(
+      () => {
+        this.journalConsigneJusqua = Math.max(this.journalConsigneJusqua, jusqua);
+      },
       () => undefined,
     );
   }

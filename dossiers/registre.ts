@@ -1,0 +1,268 @@
+/**
+ * Les dossiers des ménages dans le système d'enregistrement (tables `dossiers` et
+ * `journal_dossiers`) : écrits par les parcours (activité `consignerDossier`), lus par l'API et les
+ * pages, gardés après la fin du parcours et au-delà de la rétention de Temporal.
+ *
+ * - chaque consignation porte une version croissante : une tentative rejouée en retard n'écrase
+ *   jamais un état plus récent ; chaque événement du journal est écrit une fois (clé : parcours,
+ *   numéro) ;
+ * - le nom, l'état et les confidences sont chiffrés (securite/coffre.ts), le nom cherchable par son
+ *   index aveugle ; ce qui sert à lister et trier (programme, étape, échéance) reste en clair ;
+ * - la fiche d'indicateurs du même instant est consignée dans la même transaction.
+ */
+import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
+import type { Base, BaseDeDonnees } from '../base';
+import type { EtatParcours, EvenementJournal, Menage } from '../domain/vocabulaire';
+import { RegistreIndicateurs } from '../indicateurs/registre';
+import type { Coffre } from '../securite/coffre';
+import type { ConsignationDossier } from './schema';
+
+/** Qui peut voir quels dossiers dans une liste (la portée de son rôle). */
+export type Portee = { tous: true } | { programmes: string[] } | { travailleurSocial: string };
+
+export interface FiltresDossiers {
+  programme?: string;
+  type?: string;
+  etape?: string;
+  travailleurSocial?: string;
+  enRetard?: boolean;
+  cloture?: boolean;
+  /** Début d'un mot du nom du ménage, ou début de la référence du dossier. */
+  recherche?: string;
+}
+
+export interface ResumeDossier {
+  workflowId: string;
+  reference: string;
+  /** Le nom du ménage (pour le personnel qui suit le dossier). */
+  nom?: string;
+  programme: string;
+  typeParcours: string;
+  etape: string;
+  libelleEtape: string;
+  travailleurSocial?: string;
+  prochaineEcheance?: string;
+  libelleEcheance?: string;
+  enRetard: boolean;
+  cloture: boolean;
+  statut: 'en_cours' | 'termine';
+}
+
+export interface PageDossiers {
+  elements: ResumeDossier[];
+  total: number;
+  page: number;
+  taille: number;
+}
+
+/** Contextes du chiffrement : une valeur ne se déchiffre que dans sa ligne et sa colonne. */
+const ctx = {
+  nom: (id: string) => `nom:${id}`,
+  etat: (id: string) => `etat:${id}`,
+  confidentiel: (id: string) => `confidentiel:${id}`,
+  journal: (id: string, seq: number) => `journal:${id}:${seq}`,
+};
+
+/** La plus proche échéance encore ouverte (dépassée ou à venir). */
+function echeanceOuverte(etat: ConsignationDossier['etat']) {
+  return etat.echeances.filter((e) => e.statut === 'en_cours' || e.statut === 'depassee').sort((a, b) => a.due.localeCompare(b.due))[0];
+}
+
+export class RegistreDossiers {
+  constructor(
+    private readonly db: BaseDeDonnees,
+    private readonly coffre: Coffre,
+  ) {}
+
+  /** Consigne l'état d'un parcours ; sans effet (« ignore ») sur le dossier si une version plus récente ou égale est déjà là. */
+  async consigner(c: ConsignationDossier): Promise<'ecrit' | 'ignore'> {
+    const { etat } = c;
+    const id = etat.workflowId;
+    const { journal, detailsConfidentiels, ...partage } = etat;
+    const menage = detailsConfidentiels.menage as Partial<Menage> | undefined;
+    const prochaine = echeanceOuverte(etat);
+    const premier = journal.find((e) => e.seq === 1);
+    return this.db.transaction().execute(async (trx) => {
+      const ecrit = await trx
+        .insertInto('dossiers')
+        .values({
+          workflow_id: id,
+          programme_id: etat.programme.id,
+          type_parcours: etat.typeParcours,
+          reference: etat.reference,
+          etape: etat.etape,
+          libelle_etape: etat.libelleEtape,
+          travailleur_social: etat.travailleurSocial ?? null,
+          coordinateur: etat.coordinateur ?? null,
+          echeance: prochaine ? new Date(prochaine.due) : null,
+          libelle_echeance: prochaine?.libelle ?? null,
+          echeance_depassee: etat.echeances.some((e) => e.statut === 'depassee'),
+          clos: !!etat.cloture,
+          issue: etat.cloture?.issue ?? null,
+          ouvert_le: premier ? new Date(premier.date) : new Date(c.fiche.reperageLe),
+          clos_le: etat.cloture ? new Date(etat.cloture.le) : null,
+          version: c.version,
+          consigne_le: new Date(),
+          nom_chiffre: typeof menage?.nom === 'string' ? this.coffre.chiffrer(menage.nom, ctx.nom(id)) : null,
+          index_nom: typeof menage?.nom === 'string' ? this.coffre.indexDuNom(menage.nom) : [],
+          etat_chiffre: this.coffre.chiffrer(partage, ctx.etat(id)),
+          confidentiel_chiffre: this.coffre.chiffrer(detailsConfidentiels, ctx.confidentiel(id)),
+        })
+        .onConflict((oc) =>
+          oc
+            .column('workflow_id')
+            .doUpdateSet((eb) => ({
+              programme_id: eb.ref('excluded.programme_id'),
+              type_parcours: eb.ref('excluded.type_parcours'),
+              reference: eb.ref('excluded.reference'),
+              etape: eb.ref('excluded.etape'),
+              libelle_etape: eb.ref('excluded.libelle_etape'),
+              travailleur_social: eb.ref('excluded.travailleur_social'),
+              coordinateur: eb.ref('excluded.coordinateur'),
+              echeance: eb.ref('excluded.echeance'),
+              libelle_echeance: eb.ref('excluded.libelle_echeance'),
+              echeance_depassee: eb.ref('excluded.echeance_depassee'),
+              clos: eb.ref('excluded.clos'),
+              issue: eb.ref('excluded.issue'),
+              clos_le: eb.ref('excluded.clos_le'),
+              version: eb.ref('excluded.version'),
+              consigne_le: eb.ref('excluded.consigne_le'),
+              nom_chiffre: eb.ref('excluded.nom_chiffre'),
+              index_nom: eb.ref('excluded.index_nom'),
+              etat_chiffre: eb.ref('excluded.etat_chiffre'),
+              confidentiel_chiffre: eb.ref('excluded.confidentiel_chiffre'),
+            }))
+            .whereRef('dossiers.version', '<', 'excluded.version'),
+        )
+        .returning('workflow_id')
+        .executeTakeFirst();
+      // Le journal n'est qu'ajouté : un événement déjà consigné (tentative rejouée) ne l'est pas deux fois.
+      if (journal.length) {
+        await trx
+          .insertInto('journal_dossiers')
+          .values(
+            journal.map((e) => ({
+              workflow_id: id,
+              seq: e.seq,
+              le: new Date(e.date),
+              type: e.type,
+              visibilite: e.visibilite,
+              contenu_chiffre: this.coffre.chiffrer(e, ctx.journal(id, e.seq)),
+            })),
+          )
+          .onConflict((oc) => oc.columns(['workflow_id', 'seq']).doNothing())
+          .execute();
+      }
+      await new RegistreIndicateurs(trx).consigner({ fiche: c.fiche, version: c.version });
+      return ecrit ? 'ecrit' : 'ignore';
+    });
+  }
+
+  /**
+   * Le dossier complet d'un parcours, tel que le parcours l'a consigné en dernier. Sans
+   * `confidentiel`, ni les confidences du ménage ni les événements réservés à l'équipe ne sont même
+   * déchiffrés.
+   */
+  async lire(workflowId: string, o: { confidentiel: boolean }): Promise<EtatParcours | undefined> {
+    const ligne = await this.db
+      .selectFrom('dossiers')
+      .select(['etat_chiffre', 'confidentiel_chiffre'])
+      .where('workflow_id', '=', workflowId)
+      .executeTakeFirst();
+    if (!ligne) return undefined;
+    let q = this.db.selectFrom('journal_dossiers').select(['seq', 'contenu_chiffre']).where('workflow_id', '=', workflowId);
+    if (!o.confidentiel) q = q.where('visibilite', '=', 'partenaires');
+    const journal = await q.orderBy('seq').execute();
+    const partage = this.coffre.dechiffrer<Omit<EtatParcours, 'journal' | 'detailsConfidentiels'>>(ligne.etat_chiffre, ctx.etat(workflowId));
+    return {
+      ...partage,
+      journal: journal.map((j) => this.coffre.dechiffrer<EvenementJournal>(j.contenu_chiffre, ctx.journal(workflowId, j.seq))),
+      detailsConfidentiels: o.confidentiel ? this.coffre.dechiffrer<Record<string, unknown>>(ligne.confidentiel_chiffre, ctx.confidentiel(workflowId)) : {},
+    };
+  }
+
+  /** Vrai si le dossier est consigné clos (son état ne changera plus). */
+  async estClos(workflowId: string): Promise<boolean | undefined> {
+    const l = await this.db.selectFrom('dossiers').select('clos').where('workflow_id', '=', workflowId).executeTakeFirst();
+    return l?.clos;
+  }
+
+  /** Les parcours ouverts d'un programme, et combien ont une échéance dépassée. */
+  async compter(programmeId: string, maintenant = new Date()): Promise<{ ouverts: number; enRetard: number }> {
+    const r = await this.db
+      .selectFrom('dossiers')
+      .select((eb) => [
+        eb.fn.countAll<string>().as('ouverts'),
+        eb.fn.countAll<string>().filterWhere(eb.or([eb('echeance_depassee', '=', true), eb('echeance', '<', maintenant)])).as('en_retard'),
+      ])
+      .where('programme_id', '=', programmeId)
+      .where('clos', '=', false)
+      .executeTakeFirstOrThrow();
+    return { ouverts: Number(r.ouverts), enRetard: Number(r.en_retard) };
+  }
+
+  /**
+   * Une page de dossiers visibles dans cette portée, filtrés : échéances dépassées d'abord, puis par
+   * prochaine échéance, les dossiers sans échéance à la fin. Le total compte tous les dossiers
+   * trouvés : rien n'est coupé sans le dire.
+   */
+  async lister(portee: Portee, f: FiltresDossiers, page: { page: number; taille: number }, maintenant = new Date()): Promise<PageDossiers> {
+    const filtre = (eb: ExpressionBuilder<Base, 'dossiers'>) => {
+      const c: Expression<SqlBool>[] = [];
+      if ('programmes' in portee) c.push(eb('programme_id', 'in', portee.programmes.length ? portee.programmes : ['']));
+      if ('travailleurSocial' in portee) c.push(eb('travailleur_social', '=', portee.travailleurSocial));
+      if (f.programme) c.push(eb('programme_id', '=', f.programme));
+      if (f.type) c.push(eb('type_parcours', '=', f.type));
+      if (f.etape) c.push(eb('etape', '=', f.etape));
+      if (f.travailleurSocial) c.push(eb('travailleur_social', '=', f.travailleurSocial));
+      if (f.cloture !== undefined) c.push(eb('clos', '=', f.cloture));
+      const enRetard = eb.and([eb('clos', '=', false), eb.or([eb('echeance_depassee', '=', true), eb('echeance', '<', maintenant)])]);
+      if (f.enRetard === true) c.push(enRetard);
+      if (f.enRetard === false) c.push(eb.not(enRetard));
+      const recherche = f.recherche?.trim();
+      if (recherche) {
+        const mots = this.coffre.requeteNom(recherche);
+        const parNom = mots.length ? eb.and(mots.map((empreintes) => sql<SqlBool>`index_nom && ${sql.val(empreintes)}::text[]`)) : sql<SqlBool>`false`;
+        const motif = recherche.toLowerCase().replace(/[\\%_]/g, (x) => `\\${x}`) + '%';
+        c.push(eb.or([parNom, sql<SqlBool>`lower(reference) like ${motif}`]));
+      }
+      return eb.and(c);
+    };
+    const [lignes, total] = await Promise.all([
+      this.db
+        .selectFrom('dossiers')
+        .select(['workflow_id', 'reference', 'programme_id', 'type_parcours', 'etape', 'libelle_etape', 'travailleur_social', 'echeance', 'libelle_echeance', 'echeance_depassee', 'clos', 'nom_chiffre'])
+        .where(filtre)
+        .orderBy(sql`echeance asc nulls last`)
+        .orderBy('workflow_id')
+        .limit(page.taille)
+        .offset((page.page - 1) * page.taille)
+        .execute(),
+      this.db
+        .selectFrom('dossiers')
+        .select((eb) => eb.fn.countAll<string>().as('n'))
+        .where(filtre)
+        .executeTakeFirstOrThrow(),
+    ]);
+    return {
+      elements: lignes.map((l) => ({
+        workflowId: l.workflow_id,
+        reference: l.reference,
+        ...(l.nom_chiffre ? { nom: this.coffre.dechiffrer<string>(l.nom_chiffre, ctx.nom(l.workflow_id)) } : {}),
+        programme: l.programme_id,
+        typeParcours: l.type_parcours,
+        etape: l.etape,
+        libelleEtape: l.libelle_etape,
+        ...(l.travailleur_social ? { travailleurSocial: l.travailleur_social } : {}),
+        ...(l.echeance ? { prochaineEcheance: l.echeance.toISOString() } : {}),
+        ...(l.libelle_echeance ? { libelleEcheance: l.libelle_echeance } : {}),
+        enRetard: !l.clos && (l.echeance_depassee || (!!l.echeance && l.echeance < maintenant)),
+        cloture: l.clos,
+        statut: l.clos ? 'termine' : 'en_cours',
+      })),
+      total: Number(total.n),
+      page: page.page,
+      taille: page.taille,
+    };
+  }
+}

@@ -1,0 +1,215 @@
+/**
+ * Le dossier d'un ménage dans le système d'enregistrement (PostgreSQL réel) :
+ * - un parcours réel le consigne à chaque changement ; clos puis effacé de Temporal, il reste
+ *   lisible en entier par ceux qui y ont droit (journal, décisions, identité) ;
+ * - rien de personnel en clair dans la base ; une valeur chiffrée déplacée ne se déchiffre pas ;
+ *   la rotation des clés garde lisibles et cherchables les dossiers écrits avec l'ancienne clé ;
+ * - une consignation rejouée ou en retard n'écrit rien deux fois et n'écrase rien de plus récent ;
+ *   une entrée invalide est refusée sans rien écrire.
+ */
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { sql } from 'kysely';
+import { ApplicationFailure } from '@temporalio/common';
+import { createDossiersActivities } from '../activities/dossiers';
+import { NOM_COOKIE } from '../api/auth';
+import { ficheDepuisEtat } from '../domain/indicateurs';
+import type { EtatParcours } from '../domain/vocabulaire';
+import { RegistreDossiers } from '../dossiers/registre';
+import { generateKeyRingValue, parseKeyRing } from '../securite/cles';
+import { Coffre } from '../securite/coffre';
+import { annuaireEssai, demarrerApiEssai, type ApiEssai } from './outils/api';
+import { baseEssai } from './outils/base';
+import { COFFRE, jusqua, menageEssai, monterBanc, type Banc } from './outils/environnement';
+
+const MOT_DE_PASSE = 'mot-de-passe-essai';
+
+let banc: Banc;
+let api: ApiEssai;
+const jetons: Record<string, string> = {};
+
+beforeAll(async () => {
+  banc = await monterBanc();
+  api = await demarrerApiEssai(banc, { annuaire: await annuaireEssai(MOT_DE_PASSE) });
+});
+
+afterAll(async () => {
+  await api?.fermer();
+  await banc?.fermer();
+});
+
+async function connecter(id: string): Promise<string> {
+  if (!jetons[id]) {
+    const r = await api.appel('POST', '/api/session', { corps: { identifiant: id, motDePasse: MOT_DE_PASSE } });
+    expect(r.status, r.texte).toBe(200);
+    jetons[id] = r.json.jeton;
+  }
+  return jetons[id]!;
+}
+
+function etatEssai(workflowId: string, o: Partial<EtatParcours> = {}): EtatParcours {
+  const reference = workflowId.split('--')[1]!;
+  return {
+    workflowId,
+    typeParcours: 'prevention_precontentieuse',
+    programme: { id: 'loiret-ahu', version: 1, nom: 'Loiret' },
+    reference,
+    etape: 'aller_vers',
+    libelleEtape: 'Aller vers le ménage',
+    travailleurSocial: 'ts.alice',
+    echeances: [],
+    demandes: [],
+    journal: [{ seq: 1, date: '2026-03-01T08:00:00.000Z', type: 'ouverture', acteur: { type: 'systeme' }, resume: 'Parcours ouvert', visibilite: 'partenaires' }],
+    details: {},
+    detailsConfidentiels: { menage: { ...menageEssai(reference), nom: 'Mme Héloïse Dubreuil' }, difficultes: 'Perte d’emploi, séparation' },
+    ...o,
+  };
+}
+
+const consignation = (etat: EtatParcours, version: number, journalDepuis = 1) => ({ etat, journalDepuis, fiche: ficheDepuisEtat(etat), version });
+
+describe('dossier d’un parcours réel', () => {
+  it('clos puis effacé de Temporal : toujours lisible en entier par la coordination et le travailleur social, listé, cherchable par nom', async () => {
+    const menage = { ...menageEssai(), nom: 'Mme Apolline Vasseur' };
+    const coord = await connecter('coord.essai');
+    const lance = await api.appel('POST', '/api/parcours', {
+      jeton: coord,
+      corps: {
+        programmeId: 'loiret-ahu',
+        travailleurSocial: 'ts.alice',
+        menage,
+        donnees: {
+          situation: {
+            impayesMois: 2,
+            montantDette: 812.4,
+            debutBail: new Date(Date.now() - 60 * 86_400_000).toISOString().slice(0, 10),
+            garantie: 'aucune',
+            dejaTente: 'Deux relances écrites',
+            contactBailleur: false,
+            suiviParServiceSocial: false,
+          },
+        },
+      },
+    });
+    expect(lance.status, lance.texte).toBe(201);
+    const id = lance.json.workflowId as string;
+    const handle = banc.env.client.workflow.getHandle(id);
+    await jusqua(handle, (e) => e.etape === 'aller_vers', 'étape « aller vers »');
+
+    // Ouvert : listé par son nom et trouvé par un début de mot, sans accents ni casse.
+    await vi.waitFor(
+      async () => {
+        const r = await api.appel('GET', '/api/parcours?recherche=VASS', { jeton: coord });
+        expect(r.json.map((p: { workflowId: string; nom?: string }) => [p.workflowId, p.nom])).toEqual([[id, 'Mme Apolline Vasseur']]);
+      },
+      { timeout: 20_000, interval: 200 },
+    );
+
+    const clos = await api.appel('POST', `/api/parcours/${id}/cloture`, { jeton: coord, corps: { requestId: 'cloture-1', motif: 'Le ménage a déménagé' } });
+    expect(clos.status, clos.texte).toBe(200);
+    await handle.result();
+    const db = (await baseEssai()).db;
+    await vi.waitFor(async () => expect((await db.selectFrom('dossiers').select('clos').where('workflow_id', '=', id).executeTakeFirst())?.clos).toBe(true), { timeout: 10_000 });
+    const avant = (await api.appel('GET', `/api/parcours/${id}`, { jeton: coord })).json as EtatParcours;
+
+    // Temporal oublie le parcours (fin de sa rétention) : le dossier reste.
+    await banc.env.client.workflowService.deleteWorkflowExecution({ namespace: banc.env.namespace ?? 'default', workflowExecution: { workflowId: id } });
+    await vi.waitFor(async () => expect(await handle.describe().then((d) => 'present ' + d.status.name, (e) => 'efface ' + String(e))).toMatch(/^efface/), { timeout: 90_000, interval: 500 });
+
+    const lu = await api.appel('GET', `/api/parcours/${id}`, { jeton: coord });
+    expect(lu.status, lu.texte).toBe(200);
+    const etat = lu.json as EtatParcours;
+    expect(etat).toEqual(avant);
+    expect(etat).toMatchObject({ etape: 'cloture', cloture: { issue: 'cloture_anticipee', motif: 'Le ménage a déménagé' } });
+    expect((etat.detailsConfidentiels.menage as { nom: string }).nom).toBe('Mme Apolline Vasseur');
+    expect(etat.journal.map((e) => e.seq)).toEqual(etat.journal.map((_, i) => i + 1));
+    expect(etat.journal.some((e) => e.type === 'cloture')).toBe(true);
+    expect(etat.journal.some((e) => e.type === 'courriel')).toBe(true);
+    // Le travailleur social affecté le lit aussi ; un travailleur social d'un autre ménage, non.
+    expect((await api.appel('GET', `/api/parcours/${id}`, { jeton: await connecter('ts.alice') })).status).toBe(200);
+    expect((await api.appel('GET', `/api/parcours/${id}`, { jeton: await connecter('ts.bruno') })).status).toBe(403);
+    // Et la page web du dossier s'affiche, avec le nom.
+    const page = await api.appel('GET', `/parcours/${id}`, { entetes: { cookie: await cookieDe('coord.essai') } });
+    expect(page.status).toBe(200);
+    expect(page.texte).toContain('Mme Apolline Vasseur');
+    const clotures = await api.appel('GET', '/api/parcours?cloture=true&recherche=apolline', { jeton: coord });
+    expect(clotures.json.map((p: { workflowId: string }) => p.workflowId)).toEqual([id]);
+
+    // Rien de personnel en clair dans la base (identité, coordonnées, motif, journal).
+    const brut = await sql<{ t: string }>`select d::text || coalesce((select string_agg(j::text, '') from journal_dossiers j where j.workflow_id = d.workflow_id), '') as t from dossiers d where d.workflow_id = ${id}`.execute(db);
+    const texte = Buffer.from(brut.rows[0]!.t).toString('utf8');
+    for (const secret of ['Vasseur', 'Apolline', '06 12 34 56 78', 'Tilleuls', 'déménagé']) expect(texte).not.toContain(secret);
+    const hex = texte.toLowerCase();
+    for (const secret of ['Vasseur', 'Tilleuls']) expect(hex).not.toContain(Buffer.from(secret).toString('hex'));
+  });
+});
+
+/** La session web : le même jeton que l'API, dans le cookie de session. */
+const cookieDe = async (id: string) => `${NOM_COOKIE}=${await connecter(id)}`;
+
+describe('registre des dossiers', () => {
+  it('une consignation rejouée ou plus ancienne n’écrit rien deux fois et n’écrase rien de plus récent', async () => {
+    const db = (await baseEssai()).db;
+    const registre = new RegistreDossiers(db, COFFRE);
+    const id = 'loiret-ahu--IDEM-1';
+    const e1 = etatEssai(id);
+    expect(await registre.consigner(consignation(e1, 10))).toBe('ecrit');
+    expect(await registre.consigner(consignation(e1, 10))).toBe('ignore');
+    const e2 = etatEssai(id, {
+      etape: 'diagnostic',
+      libelleEtape: 'Diagnostic',
+      journal: [...e1.journal, { seq: 2, date: '2026-03-02T08:00:00.000Z', type: 'contact', acteur: { type: 'personnel', id: 'ts.alice' }, resume: 'Ménage joint', visibilite: 'equipe' }],
+    });
+    // Le journal ne transmet que ce qui n'est pas encore consigné.
+    expect(await registre.consigner(consignation({ ...e2, journal: e2.journal.slice(1) }, 20, 2))).toBe('ecrit');
+    // Une tentative en retard (version 15, état ancien) : le dossier garde la version 20.
+    expect(await registre.consigner(consignation(e1, 15))).toBe('ignore');
+    const lu = await registre.lire(id, { confidentiel: true });
+    expect(lu?.etape).toBe('diagnostic');
+    expect(lu?.journal.map((e) => e.seq)).toEqual([1, 2]);
+    const n = await db.selectFrom('journal_dossiers').select((eb) => eb.fn.countAll<string>().as('n')).where('workflow_id', '=', id).executeTakeFirstOrThrow();
+    expect(Number(n.n)).toBe(2);
+    // La fiche d'indicateurs du même instant, consignée dans la même transaction.
+    const fiche = await db.selectFrom('fiches_indicateurs').select('version').where('workflow_id', '=', id).executeTakeFirstOrThrow();
+    expect(Number(fiche.version)).toBe(20);
+    // Sans droit aux confidences : ni les confidences ni les événements réservés à l'équipe.
+    const partenaire = await registre.lire(id, { confidentiel: false });
+    expect(partenaire?.detailsConfidentiels).toEqual({});
+    expect(partenaire?.journal.map((e) => e.seq)).toEqual([1]);
+  });
+
+  it('l’activité refuse une entrée invalide sans rien écrire, avec un message qui nomme le champ', async () => {
+    const db = (await baseEssai()).db;
+    const { consignerDossier } = createDossiersActivities({ base: db, coffre: COFFRE });
+    const e = etatEssai('loiret-ahu--INVALIDE-1');
+    const err = await consignerDossier({ ...consignation(e, 1), etat: { ...e, etape: 'Étape ; DROP TABLE' } }).catch((x: unknown) => x);
+    expect(err).toBeInstanceOf(ApplicationFailure);
+    expect((err as ApplicationFailure).type).toBe('EntreeInvalide');
+    expect((err as Error).message).toContain('etat.etape');
+    expect(await db.selectFrom('dossiers').select('workflow_id').where('workflow_id', '=', e.workflowId).executeTakeFirst()).toBeUndefined();
+  });
+
+  it('rotation des clés : les dossiers écrits avec l’ancienne clé restent lisibles et cherchables ; une valeur déplacée ne se déchiffre pas', async () => {
+    const db = (await baseEssai()).db;
+    const ancienne = generateKeyRingValue('aes256', 'ancienne');
+    const avant = new Coffre(parseKeyRing(ancienne, { name: 'PAYLOAD_ENCRYPTION_KEYS', kind: 'aes256' }));
+    const apres = new Coffre(parseKeyRing(`${generateKeyRingValue('aes256', 'nouvelle')},${ancienne}`, { name: 'PAYLOAD_ENCRYPTION_KEYS', kind: 'aes256' }));
+    const ancien = etatEssai('besancon-ccas--ROT-1', { programme: { id: 'besancon-ccas', version: 1, nom: 'Besançon' } });
+    const nouveau = etatEssai('besancon-ccas--ROT-2', { programme: { id: 'besancon-ccas', version: 1, nom: 'Besançon' }, detailsConfidentiels: { menage: { ...menageEssai('ROT-2'), nom: 'M. Dubreuil' } } });
+    await new RegistreDossiers(db, avant).consigner(consignation(ancien, 1));
+    await new RegistreDossiers(db, apres).consigner(consignation(nouveau, 1));
+    const registre = new RegistreDossiers(db, apres);
+    const page = await registre.lister({ programmes: ['besancon-ccas'] }, { recherche: 'dubreuil' }, { page: 1, taille: 10 });
+    expect(page.elements.map((p) => [p.workflowId, p.nom])).toEqual([
+      ['besancon-ccas--ROT-1', 'Mme Héloïse Dubreuil'],
+      ['besancon-ccas--ROT-2', 'M. Dubreuil'],
+    ]);
+    expect(page.total).toBe(2);
+    expect((await registre.lire('besancon-ccas--ROT-1', { confidentiel: true }))?.detailsConfidentiels.difficultes).toBe('Perte d’emploi, séparation');
+    // L'ancienne clé retirée trop tôt : une erreur qui le dit, pas une donnée fausse.
+    const sansAncienne = new RegistreDossiers(db, new Coffre(parseKeyRing(generateKeyRingValue('aes256', 'nouvelle'), { name: 'PAYLOAD_ENCRYPTION_KEYS', kind: 'aes256' })));
+    await expect(sansAncienne.lire('besancon-ccas--ROT-1', { confidentiel: true })).rejects.toThrow(/clé « ancienne », absente du trousseau/);
+    // L'état chiffré d'un dossier recopié sur un autre : refusé.
+    await sql`update dossiers set etat_chiffre = (select etat_chiffre from dossiers where workflow_id = 'besancon-ccas--ROT-2') where workflow_id = 'besancon-ccas--ROT-1'`.execute(db);
+    await expect(new RegistreDossiers(db, apres).lire('besancon-ccas--ROT-1', { confidentiel: false })).rejects.toThrow(/altérée ou déplacée/);
+  });
+});
