@@ -6,8 +6,9 @@ import { createCourrielActivities, type DependancesCourriel } from './courriel';
 import { createFileImlActivities, type DependancesFileIml } from './file-iml';
 import { createIndicateursActivities, type DependancesIndicateurs } from './indicateurs';
 import { createDossiersActivities, type DependancesDossiers } from './dossiers';
+import { createRetentionActivities, type DependancesRetention } from './retention';
 
-export type DependancesActivites = DependancesCourriel & DependancesFileIml & DependancesIndicateurs & DependancesDossiers;
+export type DependancesActivites = DependancesCourriel & DependancesFileIml & DependancesIndicateurs & DependancesDossiers & DependancesRetention;
 
 export function createActivities(deps: DependancesActivites) {
   return {
@@ -15,6 +16,7 @@ export function createActivities(deps: DependancesActivites) {
     ...createFileImlActivities(deps),
     ...createIndicateursActivities(deps),
     ...createDossiersActivities(deps),
+    ...createRetentionActivities(deps),
   };
 }
 

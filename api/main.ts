@@ -16,6 +16,7 @@ import { ErreurConfiguration, lireConfig, optionsTemporal, type Config } from '.
 import { creerJournal } from '../config/journalisation';
 import { assembler, type Services } from '../config/services';
 import { creerApplication } from './app';
+import { ID_PLANIFICATION_EFFACEMENT, installerPlanificationEffacement } from '../dossiers/planification';
 import type { RegistreParcours } from './registre';
 import { REGISTRE } from './registre-produit';
 import { migrer, ouvrirBase } from '../base';
@@ -88,6 +89,12 @@ export async function demarrerApi(config: Config, services: Services, opts: Opti
     },
     journal,
   });
+  // L'effacement nocturne des dossiers échus : une planification Temporal, installée (ou remise à jour)
+  // par chaque API ; un échec ici n'empêche pas l'API de servir, il est dit dans le journal.
+  installerPlanificationEffacement(client, config.TEMPORAL_TASK_QUEUE).then(
+    (r) => journal.info({ planification: ID_PLANIFICATION_EFFACEMENT, resultat: r }, 'planification de l’effacement des dossiers échus installée'),
+    (e: unknown) => journal.warn({ err: e instanceof Error ? e.message : String(e) }, 'planification de l’effacement des dossiers échus non installée'),
+  );
   const port = opts.port ?? config.PORT;
   const server = await new Promise<Server>((ok, ko) => {
     const s = opts.hote ? app.listen(port, opts.hote) : app.listen(port);

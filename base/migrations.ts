@@ -109,4 +109,20 @@ export const MIGRATIONS: Record<string, Migration> = {
       await db.schema.dropTable('dossiers').execute();
     },
   },
+  '0005-effacements-dossiers': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('effacements_dossiers')
+        .addColumn('id', 'bigserial', (c) => c.primaryKey())
+        .addColumn('le', 'timestamptz', (c) => c.notNull())
+        .addColumn('programme_id', 'text', (c) => c.notNull())
+        .addColumn('conservation', 'text', (c) => c.notNull())
+        .addColumn('clos_avant', 'timestamptz', (c) => c.notNull())
+        .addColumn('nombre', 'integer', (c) => c.notNull())
+        .execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.dropTable('effacements_dossiers').execute();
+    },
+  },
 };

@@ -84,7 +84,18 @@ export interface TableJournalDossiers {
   contenu_chiffre: Buffer;
 }
 
+/** La trace d'un effacement de dossiers échus : combien, de quel programme, clos avant quand. Rien de personnel. */
+export interface TableEffacementsDossiers {
+  id: Generated<string>;
+  le: Date;
+  programme_id: string;
+  conservation: string;
+  clos_avant: Date;
+  nombre: number;
+}
+
 export interface Base {
+  effacements_dossiers: TableEffacementsDossiers;
   dossiers: TableDossiers;
   journal_dossiers: TableJournalDossiers;
   sessions: TableSessions;

@@ -114,6 +114,8 @@ export interface Programme {
   options: Record<string, boolean>;
   /** Rappels d'une demande de validation : intervalles depuis l'envoi. */
   rappelsValidation: DureeIso[];
+  /** Durée de conservation d'un dossier clos, depuis sa clôture (2 ans par défaut : dossiers/retention.ts). */
+  conservationDossier?: DureeIso;
   source?: string;
 }
 

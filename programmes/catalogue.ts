@@ -47,6 +47,7 @@ export const programmeSchema = z
       .default({}),
     options: z.record(z.string(), z.boolean()).default({}),
     rappelsValidation: z.array(dureeIso).default([]),
+    conservationDossier: dureeIso.optional(),
     source: z.string().optional(),
   })
   .strict()

@@ -44,6 +44,7 @@ async function demarrerWorker(): Promise<{ worker: Worker; course: Promise<void>
     dependances: {
       base: (await baseEssai()).db,
       coffre: COFFRE,
+      catalogue: CATALOGUE,
       transport: nodemailer.createTransport({ host: '127.0.0.1', port: courriels.smtpPort, secure: false, ignoreTLS: true }),
       expediteur: 'Prévention des expulsions <ne-pas-repondre@essai.example>',
       annuaire: creerAnnuaire(PERSONNEL),

@@ -37,6 +37,7 @@ async function main() {
     dependances: {
       base,
       coffre: services.coffre,
+      catalogue: services.catalogue,
       transport: services.transport,
       expediteur: config.MAIL_FROM,
       annuaire: services.annuaire,

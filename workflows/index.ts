@@ -3,3 +3,4 @@ export { preventionPrecontentieuse } from './prevention-precontentieuse';
 export { imlBailGlissant } from './iml-bail-glissant';
 export { fileIml } from './file-iml';
 export { protocolePostResiliation } from './protocole-post-resiliation';
+export { effacementDossiers } from './effacement-dossiers';

@@ -102,7 +102,15 @@ export async function chargerParcours(deps: DependancesApi, idBrut: unknown) {
     if (!etat) throw introuvable(`Aucun parcours « ${workflowId} ».`);
     return { workflowId, handle, etat };
   };
-  if (await dossiers.estClos(workflowId)) return depuisDossier();
+  // Clos et terminé : le dossier a son dernier état (consigné avant la fin du workflow), sans rejouer
+  // l'historique. Clos mais encore en veille (veille active, rechute) : le workflow a le plus frais.
+  if (await dossiers.estClos(workflowId)) {
+    const enCours = await handle.describe().then(
+      (d) => d.status.name === 'RUNNING',
+      () => false,
+    );
+    if (!enCours) return depuisDossier();
+  }
   let etat: EtatParcours;
   try {
     etat = await lireEtat(handle);

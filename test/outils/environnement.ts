@@ -107,6 +107,7 @@ export async function monterBanc(opts: { dependances?: Partial<DependancesActivi
   const dependances: DependancesActivites = {
     base: (await baseEssai()).db,
     coffre: COFFRE,
+    catalogue: CATALOGUE,
     transport: nodemailer.createTransport({ host: '127.0.0.1', port: courriels.smtpPort, secure: false, ignoreTLS: true }),
     expediteur: 'Prévention des expulsions <ne-pas-repondre@essai.example>',
     annuaire: creerAnnuaire(PERSONNEL),

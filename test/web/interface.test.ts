@@ -169,7 +169,7 @@ describe('l’interface web dans Chromium', () => {
     await attendreTexte(coord, 'Aller vers le ménage');
     await expect(coord.locator('#etape-courante').innerText()).resolves.toBe('Aller vers le ménage');
     await sansViolation(coord, '07-parcours-coordination');
-    // Le tableau de bord le liste (visibilité Temporal, à peine différée).
+    // Le tableau de bord le liste (son dossier, consigné à peine après le lancement).
     await coord.goto(`${ui.url}/parcours`);
     await attendreTexte(coord, refLoiret);
     await sansViolation(coord, '08-tableau-de-bord');
@@ -186,7 +186,8 @@ describe('l’interface web dans Chromium', () => {
     await attendreTexte(ts, refLoiret);
     expect(await defileHorizontalement(ts)).toBe(false);
     await sansViolation(ts, '09-mes-menages-360');
-    await ts.getByRole('link', { name: refLoiret }).click();
+    // Le ménage est nommé dans la liste, sa référence à côté : le lien mène à son dossier.
+    await ts.locator(`a[href="/parcours/loiret-ahu--${refLoiret}"]`).click();
     await ts.waitForLoadState();
     // À l'étape « aller vers », seule la tentative de contact (et la clôture) sont proposées.
     const actions = await ts.locator('details.action > summary').allInnerTexts();

@@ -1,0 +1,123 @@
+/**
+ * La conservation des dossiers clos : la planification Temporal (réelle) lance l'effacement, qui
+ * efface les dossiers clos depuis plus longtemps que la durée de leur programme (2 ans par défaut,
+ * référentiel CNIL), garde les autres, et consigne ce qu'il a effacé sans rien de personnel.
+ */
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { sql } from 'kysely';
+import { ficheDepuisEtat } from '../domain/indicateurs';
+import type { EtatParcours } from '../domain/vocabulaire';
+import { ID_PLANIFICATION_EFFACEMENT, installerPlanificationEffacement } from '../dossiers/planification';
+import { RegistreDossiers } from '../dossiers/registre';
+import { CONSERVATION_PAR_DEFAUT, effacerDossiersEchus } from '../dossiers/retention';
+import { baseEssai } from './outils/base';
+import { CATALOGUE, COFFRE, menageEssai, monterBanc, type Banc } from './outils/environnement';
+
+const JOUR = 86_400_000;
+let banc: Banc;
+
+beforeAll(async () => {
+  banc = await monterBanc();
+});
+
+afterAll(async () => {
+  await banc?.fermer();
+});
+
+/** Un dossier consigné ; clos `closIlYa` millisecondes avant maintenant (ou ouvert). */
+async function dossier(programme: string, reference: string, closIlYa?: number): Promise<string> {
+  const workflowId = `${programme}--${reference}`;
+  const le = new Date(Date.now() - (closIlYa ?? 0) - 30 * JOUR).toISOString();
+  const etat: EtatParcours = {
+    workflowId,
+    typeParcours: 'prevention_precontentieuse',
+    programme: { id: programme, version: 1, nom: programme },
+    reference,
+    etape: closIlYa === undefined ? 'aller_vers' : 'cloture',
+    libelleEtape: closIlYa === undefined ? 'Aller vers le ménage' : 'Clôturé',
+    ...(closIlYa === undefined ? {} : { cloture: { issue: 'cloture_anticipee' as const, motif: 'Déménagement', le: new Date(Date.now() - closIlYa).toISOString() } }),
+    echeances: [],
+    demandes: [],
+    journal: [{ seq: 1, date: le, type: 'ouverture', acteur: { type: 'systeme' }, resume: 'Parcours ouvert', visibilite: 'partenaires' }],
+    details: {},
+    detailsConfidentiels: { menage: { ...menageEssai(reference), nom: `Mme Effacée ${reference}` } },
+  };
+  await new RegistreDossiers((await baseEssai()).db, COFFRE).consigner({ etat, journalDepuis: 1, fiche: ficheDepuisEtat(etat), version: 1 });
+  return workflowId;
+}
+
+async function presents(ids: string[]): Promise<string[]> {
+  const l = await (await baseEssai()).db.selectFrom('dossiers').select('workflow_id').where('workflow_id', 'in', ids).execute();
+  return l.map((x) => x.workflow_id).sort();
+}
+
+describe('conservation des dossiers clos', () => {
+  it('la planification nocturne efface les dossiers clos depuis plus de 2 ans, garde les autres, et consigne l’effacement sans donnée personnelle', async () => {
+    expect(CONSERVATION_PAR_DEFAUT).toBe('P2Y');
+    const vieux = await dossier('loiret-ahu', 'RET-VIEUX', 2 * 366 * JOUR + JOUR);
+    const recent = await dossier('loiret-ahu', 'RET-RECENT', 700 * JOUR);
+    const ouvert = await dossier('loiret-ahu', 'RET-OUVERT');
+    const autre = await dossier('besancon-ccas', 'RET-AUTRE', 3 * 366 * JOUR);
+    // Le journal du dossier effacé part avec lui.
+    const db = (await baseEssai()).db;
+    expect((await db.selectFrom('journal_dossiers').select('seq').where('workflow_id', '=', vieux).execute()).length).toBe(1);
+
+    expect(await installerPlanificationEffacement(banc.env.client, banc.taskQueue)).toBe('creee');
+    expect(await installerPlanificationEffacement(banc.env.client, banc.taskQueue)).toBe('a_jour');
+    const planif = banc.env.client.schedule.getHandle(ID_PLANIFICATION_EFFACEMENT);
+    const description = await planif.describe();
+    expect(description.spec.timezone).toBe('Europe/Paris');
+    expect(description.spec.calendars?.[0]).toMatchObject({ hour: [{ start: 3, end: 3, step: 1 }], minute: [{ start: 15, end: 15, step: 1 }] });
+
+    // Sans attendre 3 h 15 : la planification est déclenchée maintenant, comme elle le serait la nuit.
+    await planif.trigger();
+    const idExecution = await vi.waitFor(
+      async () => {
+        const a = (await planif.describe()).info.recentActions[0];
+        if (!a) throw new Error('la planification n’a encore rien lancé');
+        return a.action.workflow.workflowId;
+      },
+      { timeout: 20_000, interval: 200 },
+    );
+    const bilan = await banc.env.client.workflow.getHandle(idExecution).result();
+    expect(bilan).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ programme: 'loiret-ahu', conservation: 'P2Y', nombre: 1 }),
+        expect.objectContaining({ programme: 'besancon-ccas', conservation: 'P2Y', nombre: 1 }),
+      ]),
+    );
+    expect(await presents([vieux, recent, ouvert, autre])).toEqual([ouvert, recent].sort());
+    expect((await db.selectFrom('journal_dossiers').select('seq').where('workflow_id', '=', vieux).execute()).length).toBe(0);
+    // Les fiches d'indicateurs (sans donnée personnelle) restent pour les bilans.
+    expect(await db.selectFrom('fiches_indicateurs').select('workflow_id').where('workflow_id', '=', vieux).executeTakeFirst()).toBeDefined();
+
+    const traces = await db.selectFrom('effacements_dossiers').selectAll().orderBy('programme_id').execute();
+    expect(traces.map((t) => [t.programme_id, t.nombre, t.conservation])).toEqual([
+      ['besancon-ccas', 1, 'P2Y'],
+      ['loiret-ahu', 1, 'P2Y'],
+    ]);
+    const texte = JSON.stringify((await sql`select * from effacements_dossiers`.execute(db)).rows);
+    expect(texte).not.toMatch(/Effacée|RET-VIEUX|RET-AUTRE/);
+
+    // Relancé : rien de plus à effacer, rien de plus consigné.
+    expect(await effacerDossiersEchus(db, CATALOGUE)).toEqual([]);
+    expect((await db.selectFrom('effacements_dossiers').select('id').execute()).length).toBe(2);
+  });
+
+  it('chaque programme peut fixer sa propre durée ; le 29 février et les fins de mois comptent au calendrier', async () => {
+    const db = (await baseEssai()).db;
+    const court = await dossier('reims-april-protocole', 'RET-COURT', 200 * JOUR);
+    const garde = await dossier('reims-april-protocole', 'RET-GARDE', 150 * JOUR);
+    const catalogue = { trouver: (id: string) => (id === 'reims-april-protocole' ? { ...CATALOGUE.trouver(id)!, conservationDossier: 'P6M' } : CATALOGUE.trouver(id)) };
+    const bilan = await effacerDossiersEchus(db, catalogue);
+    expect(bilan).toEqual([expect.objectContaining({ programme: 'reims-april-protocole', conservation: 'P6M', nombre: 1 })]);
+    expect(await presents([court, garde])).toEqual([garde]);
+    // La limite se compte au calendrier de Paris : 2 ans avant le 1er mars 2028, c'est le 1er mars 2026.
+    const a = await dossier('concarneau-iml', 'RET-BORD-A', 0);
+    await db.updateTable('dossiers').set({ clos_le: new Date('2026-02-28T22:59:00.000Z') }).where('workflow_id', '=', a).execute();
+    const b = await dossier('concarneau-iml', 'RET-BORD-B', 0);
+    await db.updateTable('dossiers').set({ clos_le: new Date('2026-02-28T23:01:00.000Z') }).where('workflow_id', '=', b).execute();
+    await effacerDossiersEchus(db, CATALOGUE, new Date('2028-02-29T23:00:00.000Z'));
+    expect(await presents([a, b])).toEqual([b]);
+  });
+});
