@@ -11,13 +11,15 @@ import type { Transporter } from 'nodemailer';
 import { z } from 'zod';
 import { DocumentIndisponible, DOCUMENTS, genererPdf, LECTEURS, LIBELLES_DOCUMENTS, preparerDocument, type Lecteur, type NomDocument, type SourceDocument } from '../documents';
 import { ROLES_PARTENAIRES, type EtatParcours } from '../domain/vocabulaire';
-import type { Annuaire } from '../personnel/annuaire';
+import { LecturesAnnuaire } from '../personnel/annuaire-base';
 import { rendreCourriel } from './mise-en-page';
 
 export const destinataireSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('adresse'), nom: z.string().min(1), courriel: z.email() }),
   z.object({ type: z.literal('personnel'), id: z.string().min(1) }),
   z.object({ type: z.literal('coordination'), programmeId: z.string().min(1) }),
+  /** Un partenaire du programme : ses contacts lus dans l'annuaire à l'envoi, sinon l'adresse de repli (celle du programme au lancement). */
+  z.object({ type: z.literal('partenaire'), programmeId: z.string().min(1), role: z.enum(ROLES_PARTENAIRES), repli: z.object({ nom: z.string().min(1), courriel: z.email() }) }),
 ]);
 export type Destinataire = z.infer<typeof destinataireSchema>;
 
@@ -91,10 +93,12 @@ export interface SigneurLiens {
 export interface DependancesCourriel {
   transport: Transporter;
   expediteur: string;
-  annuaire: Annuaire;
   signeur: SigneurLiens;
   baseUrl: string;
-  /** Le système d'enregistrement : la boîte d'envoi (table `courriels`), partagée par tous les workers. */
+  /**
+   * Le système d'enregistrement : la boîte d'envoi (table `courriels`), partagée par tous les
+   * workers, et l'annuaire (personnel, partenaires) lu au moment d'envoyer.
+   */
   base: BaseDeDonnees;
   /** Pour les tests : appelé après chaque envoi enregistré (peut échouer pour simuler une panne). */
   apresEnvoi?: (cle: string) => void;
@@ -124,14 +128,20 @@ export function parserEntree<T>(schema: z.ZodType<T>, entree: unknown, activite:
 export function createCourrielActivities(deps: DependancesCourriel) {
   const domaine = deps.expediteur.replace(/^.*@/, '').replace(/>.*$/, '') || 'parcours.local';
 
-  function adresses(d: Destinataire): Array<{ nom: string; courriel: string }> {
+  const annuaire = new LecturesAnnuaire(deps.base);
+
+  async function adresses(d: Destinataire): Promise<Array<{ nom: string; courriel: string }>> {
     if (d.type === 'adresse') return [{ nom: d.nom, courriel: d.courriel }];
+    if (d.type === 'partenaire') {
+      const contacts = await annuaire.contacts(d.programmeId, d.role);
+      return contacts.length ? contacts : [d.repli];
+    }
     if (d.type === 'personnel') {
-      const p = deps.annuaire.trouver(d.id);
+      const p = await annuaire.personne(d.id);
       if (!p) throw ApplicationFailure.nonRetryable(`Compte inconnu : ${d.id}`, 'DestinataireInconnu');
       return [{ nom: p.nom, courriel: p.courriel }];
     }
-    const c = deps.annuaire.coordinateurs(d.programmeId);
+    const c = await annuaire.coordinateurs(d.programmeId);
     if (c.length === 0) throw ApplicationFailure.nonRetryable(`Aucun coordinateur pour le programme ${d.programmeId}`, 'DestinataireInconnu');
     return c.map((p) => ({ nom: p.nom, courriel: p.courriel }));
   }
@@ -149,7 +159,7 @@ export function createCourrielActivities(deps: DependancesCourriel) {
       const source: SourceDocument = {
         etat: etat as unknown as SourceDocument['etat'],
         programme: pj.programme as unknown as SourceDocument['programme'],
-        contact: etat.travailleurSocial ? (deps.annuaire.trouver(etat.travailleurSocial)?.nom ?? undefined) : undefined,
+        contact: etat.travailleurSocial ? ((await annuaire.personne(etat.travailleurSocial))?.nom ?? undefined) : undefined,
         jalon: pj.jalon,
       };
       try {
@@ -174,7 +184,7 @@ export function createCourrielActivities(deps: DependancesCourriel) {
       const ligne = await tx.selectFrom('courriels').select(['envoye_le']).where('cle', '=', c.cle).forUpdate().executeTakeFirstOrThrow();
       if (ligne.envoye_le) return { envoye: false, piecesJointes: [] as string[] };
       await tx.updateTable('courriels').set((eb) => ({ tentatives: eb('tentatives', '+', 1) })).where('cle', '=', c.cle).execute();
-      const a = adresses(c.destinataire);
+      const a = await adresses(c.destinataire);
       const joints = await documentsJoints(c.piecesJointes ?? []);
       const { texte, html } = rendreCourriel({ ...c, piecesJointes: joints.map((j) => j.intitule) });
       await deps.transport.sendMail({

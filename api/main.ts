@@ -16,6 +16,7 @@ import { ErreurConfiguration, lireConfig, optionsTemporal, type Config } from '.
 import { creerJournal } from '../config/journalisation';
 import { assembler, type Services } from '../config/services';
 import { creerApplication } from './app';
+import { AnnuaireEnBase, importerPartenaires, importerPersonnel } from '../personnel/annuaire-base';
 import { ID_PLANIFICATION_EFFACEMENT, installerPlanificationEffacement } from '../dossiers/planification';
 import type { RegistreParcours } from './registre';
 import { REGISTRE } from './registre-produit';
@@ -69,13 +70,18 @@ export async function demarrerApi(config: Config, services: Services, opts: Opti
   if (!config.DATABASE_URL) throw new ErreurConfiguration('Configuration invalide :\n- DATABASE_URL : variable obligatoire (le système d’enregistrement PostgreSQL de l’API)');
   const base = ouvrirBase(config.DATABASE_URL, { surErreur: (e) => journal.warn({ err: e.message }, 'connexion à la base perdue') });
   await migrer(base);
+  // Les comptes (fichier ou démonstration) qui manquent à l'annuaire, puis l'annuaire de la base,
+  // relu toutes les 30 secondes : un compte ajouté ou désactivé vaut pour toutes les API.
+  await importerPersonnel(base, services.annuaire.tous());
+  await importerPartenaires(base, services.catalogue.tous());
+  const annuaire = await AnnuaireEnBase.ouvrir(base, { surErreur: (e) => journal.warn({ err: e.message }, 'annuaire du personnel non relu') });
   const app = creerApplication({
     base,
     coffre: services.coffre,
     client,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     catalogue: services.catalogue,
-    annuaire: services.annuaire,
+    annuaire,
     signeur: services.signeur,
     registre: opts.registre ?? REGISTRE,
     transport: services.transport,
@@ -115,6 +121,7 @@ export async function demarrerApi(config: Config, services: Services, opts: Opti
         await fermee;
         clearTimeout(delai);
         if (connexionPropre) await connexionPropre.close();
+        annuaire.fermer();
         await base.destroy();
       })();
       return fermeture;

@@ -125,4 +125,34 @@ export const MIGRATIONS: Record<string, Migration> = {
       await db.schema.dropTable('effacements_dossiers').execute();
     },
   },
+  '0006-annuaires': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('personnels')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('nom', 'text', (c) => c.notNull())
+        .addColumn('courriel', 'text', (c) => c.notNull())
+        .addColumn('role', 'text', (c) => c.notNull())
+        .addColumn('programmes', sql`text[]`, (c) => c.notNull().defaultTo(sql`'{}'`))
+        .addColumn('mot_de_passe', 'text', (c) => c.notNull())
+        .addColumn('actif', 'boolean', (c) => c.notNull().defaultTo(true))
+        .addColumn('modifie_le', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+        .execute();
+      await db.schema
+        .createTable('contacts_partenaires')
+        .addColumn('id', 'bigserial', (c) => c.primaryKey())
+        .addColumn('programme_id', 'text', (c) => c.notNull())
+        .addColumn('role', 'text', (c) => c.notNull())
+        .addColumn('nom', 'text', (c) => c.notNull())
+        .addColumn('courriel', 'text', (c) => c.notNull())
+        .addColumn('actif', 'boolean', (c) => c.notNull().defaultTo(true))
+        .addColumn('modifie_le', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+        .addUniqueConstraint('contacts_partenaires_unique', ['programme_id', 'role', 'courriel'])
+        .execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.dropTable('contacts_partenaires').execute();
+      await db.schema.dropTable('personnels').execute();
+    },
+  },
 };

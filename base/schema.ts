@@ -94,7 +94,32 @@ export interface TableEffacementsDossiers {
   nombre: number;
 }
 
+/** Les comptes du personnel (mot de passe : empreinte scrypt). */
+export interface TablePersonnels {
+  id: string;
+  nom: string;
+  courriel: string;
+  role: string;
+  programmes: string[];
+  mot_de_passe: string;
+  actif: ColumnType<boolean, boolean | undefined, boolean>;
+  modifie_le: ColumnType<Date, Date | undefined, Date>;
+}
+
+/** L'annuaire des partenaires : les contacts de chaque rôle (bailleur, département…) d'un programme, plusieurs par rôle. */
+export interface TableContactsPartenaires {
+  id: Generated<string>;
+  programme_id: string;
+  role: string;
+  nom: string;
+  courriel: string;
+  actif: ColumnType<boolean, boolean | undefined, boolean>;
+  modifie_le: ColumnType<Date, Date | undefined, Date>;
+}
+
 export interface Base {
+  personnels: TablePersonnels;
+  contacts_partenaires: TableContactsPartenaires;
   effacements_dossiers: TableEffacementsDossiers;
   dossiers: TableDossiers;
   journal_dossiers: TableJournalDossiers;

@@ -9,7 +9,7 @@ import { createCourrielActivities, type DependancesCourriel } from '../activitie
 import { creerAnnuaire } from '../personnel/annuaire';
 import { startMailCatcher, type MailCatcher } from '../dev/mail-catcher';
 import { baseEssai, creerBaseEssai, type BaseEssai } from './outils/base';
-import { PERSONNEL, SIGNEUR } from './outils/environnement';
+import { PERSONNEL, SIGNEUR, inscrireAnnuaire } from './outils/environnement';
 
 let boite: MailCatcher;
 let base: BaseEssai;
@@ -17,7 +17,6 @@ const deps = (o: Partial<DependancesCourriel> = {}): DependancesCourriel => ({
   base: base.db,
   transport: nodemailer.createTransport({ host: '127.0.0.1', port: boite.smtpPort, secure: false, ignoreTLS: true }),
   expediteur: 'Prévention des expulsions <ne-pas-repondre@essai.example>',
-  annuaire: creerAnnuaire(PERSONNEL),
   signeur: SIGNEUR,
   baseUrl: 'http://localhost:3999',
   ...o,
@@ -26,6 +25,7 @@ const deps = (o: Partial<DependancesCourriel> = {}): DependancesCourriel => ({
 beforeAll(async () => {
   boite = await startMailCatcher({ smtpPort: 0, httpPort: 0, quiet: true });
   base = await baseEssai();
+  await inscrireAnnuaire(base.db);
 });
 afterAll(async () => boite?.close());
 
@@ -115,5 +115,44 @@ describe('boîte d’envoi', () => {
     // Une autre demande a un autre lien.
     await env.run(createCourrielActivities(deps()).envoyerLienSigne, lien('BOITE-LIEN-2'));
     expect(jetonDe((await boite.waitFor((m) => m.sujet.includes('BOITE-LIEN-2'))).texte)).not.toBe(premier);
+  });
+});
+
+describe('annuaire lu au moment d’envoyer', () => {
+  const auBailleur = (cle: string) => ({
+    ...courriel(cle),
+    destinataire: { type: 'partenaire' as const, programmeId: 'annuaire-essai', role: 'bailleur' as const, repli: { nom: 'Bailleur (adresse du lancement)', courriel: 'ancien-bailleur@essai.example' } },
+  });
+
+  it('un partenaire : tous ses contacts actifs ; un contact changé en cours de parcours reçoit les courriels suivants ; sans contact, l’adresse de repli', async () => {
+    const a = createCourrielActivities(deps());
+    await a.envoyerCourriel(auBailleur('ANNU-REPLI'));
+    expect((await boite.waitFor((m) => m.sujet.includes('ANNU-REPLI'))).a).toEqual(['ancien-bailleur@essai.example']);
+
+    await base.db
+      .insertInto('contacts_partenaires')
+      .values([
+        { programme_id: 'annuaire-essai', role: 'bailleur', nom: 'Service proximité', courriel: 'proximite@bailleur.example' },
+        { programme_id: 'annuaire-essai', role: 'bailleur', nom: 'Service recouvrement', courriel: 'recouvrement@bailleur.example' },
+      ])
+      .execute();
+    await a.envoyerCourriel(auBailleur('ANNU-DEUX'));
+    expect((await boite.waitFor((m) => m.sujet.includes('ANNU-DEUX'))).a.sort()).toEqual(['proximite@bailleur.example', 'recouvrement@bailleur.example']);
+
+    // La chargée de recouvrement change d'adresse ; la proximité n'est plus destinataire.
+    await base.db.updateTable('contacts_partenaires').set({ courriel: 'nouvelle.adresse@bailleur.example', modifie_le: new Date() }).where('courriel', '=', 'recouvrement@bailleur.example').execute();
+    await base.db.updateTable('contacts_partenaires').set({ actif: false, modifie_le: new Date() }).where('courriel', '=', 'proximite@bailleur.example').execute();
+    await a.envoyerCourriel(auBailleur('ANNU-CHANGE'));
+    expect((await boite.waitFor((m) => m.sujet.includes('ANNU-CHANGE'))).a).toEqual(['nouvelle.adresse@bailleur.example']);
+  });
+
+  it('le personnel : l’adresse du compte à l’envoi ; un compte désactivé ou inconnu ne reçoit rien et le dit', async () => {
+    const a = createCourrielActivities(deps());
+    await base.db.updateTable('personnels').set({ courriel: 'alice.nouvelle@essai.example' }).where('id', '=', 'ts.alice').execute();
+    await a.envoyerCourriel({ ...courriel('ANNU-TS-1'), destinataire: { type: 'personnel', id: 'ts.alice' } });
+    expect((await boite.waitFor((m) => m.sujet.includes('ANNU-TS-1'))).a).toEqual(['alice.nouvelle@essai.example']);
+    await base.db.updateTable('personnels').set({ actif: false }).where('id', '=', 'ts.bruno').execute();
+    await expect(a.envoyerCourriel({ ...courriel('ANNU-INACTIF'), destinataire: { type: 'personnel', id: 'ts.bruno' } })).rejects.toThrow('Compte inconnu : ts.bruno');
+    expect(recus('ANNU-INACTIF')).toHaveLength(0);
   });
 });

@@ -1,62 +1,160 @@
 /**
- * Deux de chaque : deux workers sur la même file de tâches et deux API, sur un seul Temporal et une
- * seule base PostgreSQL. Un parcours mené tour à tour par les deux API reçoit chaque message une
- * fois, envoie chaque courriel une fois, et sa fiche d'indicateurs est consignée une fois, à jour.
+ * Deux de chaque, en vrais processus : deux workers (`worker/main.ts`) sur la même file de tâches et
+ * deux API (`api/main.ts`), lancés comme en production, sur un seul serveur Temporal et une seule base
+ * PostgreSQL. Une session ouverte sur une API sert sur l'autre ; les échecs de connexion comptent
+ * pour les deux ; un parcours mené tour à tour par les deux API reçoit chaque message une fois,
+ * envoie chaque courriel une fois, et sa fiche d'indicateurs et son dossier sont consignés une fois,
+ * à jour, lisibles des deux côtés.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import nodemailer from 'nodemailer';
-import { NativeConnection, type Worker } from '@temporalio/worker';
-import { creerWorker } from '../worker/creer-worker';
-import { creerAnnuaire } from '../personnel/annuaire';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { RegistreIndicateurs } from '../indicateurs/registre';
-import { deuxApiEssai, type ApiEssai } from './outils/api';
-import { baseEssai } from './outils/base';
-import { CATALOGUE, DATA_CONVERTER, PERSONNEL, SIGNEUR, jusqua, menageEssai, monterBanc, paquetWorkflows, requete, type Banc } from './outils/environnement';
+import { startMailCatcher, type MailCatcher } from '../dev/mail-catcher';
+import { generateKeyRingValue } from '../securite/cles';
+import { hashPassword } from '../securite/mots-de-passe';
+import { creerBaseEssai, type BaseEssai } from './outils/base';
+import { CATALOGUE, PERSONNEL, TEXTE_CLES_CHIFFREMENT, jusqua, menageEssai, requete, serveurTemporal } from './outils/environnement';
 
+const racine = fileURLToPath(new URL('..', import.meta.url));
 const MOT_DE_PASSE = 'deux-de-chaque';
-let banc: Banc;
-let second: { worker: Worker; course: Promise<void> };
-let connexion: NativeConnection;
-let a: ApiEssai;
-let b: ApiEssai;
-let deux: Awaited<ReturnType<typeof deuxApiEssai>>;
 
-/** Courriels envoyés par chaque worker (la somme doit être le nombre de courriels reçus). */
-const envois = { premier: 0, second: 0 };
+interface Processus {
+  nom: string;
+  proc: ChildProcess;
+  sortie: () => string;
+}
+
+interface ApiProcessus {
+  url: string;
+  appel(methode: string, chemin: string, o?: { jeton?: string; corps?: unknown }): Promise<{ status: number; texte: string; json: any; headers: Headers }>;
+}
+
+let env: TestWorkflowEnvironment;
+let courriels: MailCatcher;
+let base: BaseEssai;
+const processus: Processus[] = [];
+let a: ApiProcessus;
+let b: ApiProcessus;
+
+async function portLibre(): Promise<number> {
+  const s = net.createServer();
+  await new Promise<void>((ok) => s.listen(0, '127.0.0.1', ok));
+  const port = (s.address() as net.AddressInfo).port;
+  await new Promise<void>((ok) => s.close(() => ok()));
+  return port;
+}
+
+function lancer(nom: string, script: string, variables: Record<string, string>): Processus {
+  const proc = spawn(process.execPath, ['--import', 'tsx', script], { cwd: racine, env: { ...process.env, ...variables }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let texte = '';
+  proc.stdout!.setEncoding('utf8').on('data', (d: string) => (texte += d));
+  proc.stderr!.setEncoding('utf8').on('data', (d: string) => (texte += d));
+  const p = { nom, proc, sortie: () => texte };
+  processus.push(p);
+  return p;
+}
+
+/** Attend que le processus écrive `marque` ; s'il s'arrête avant, l'erreur montre sa sortie. */
+async function attendreSortie(p: Processus, marque: string, delaiMs = 180_000): Promise<void> {
+  await vi.waitFor(
+    () => {
+      if (p.proc.exitCode !== null) throw new Error(`${p.nom} s’est arrêté (code ${p.proc.exitCode}) :\n${p.sortie().slice(-3000)}`);
+      if (!p.sortie().includes(marque)) throw new Error(`${p.nom} : « ${marque} » attendu ; sortie :\n${p.sortie().slice(-2000)}`);
+    },
+    { timeout: delaiMs, interval: 250 },
+  );
+}
+
+function clientApi(url: string): ApiProcessus {
+  return {
+    url,
+    async appel(methode, chemin, o = {}) {
+      const r = await fetch(`${url}${chemin}`, {
+        method: methode,
+        headers: { ...(o.jeton ? { authorization: `Bearer ${o.jeton}` } : {}), ...(o.corps !== undefined ? { 'content-type': 'application/json' } : {}) },
+        body: o.corps !== undefined ? JSON.stringify(o.corps) : undefined,
+      });
+      const texte = await r.text();
+      let json: unknown;
+      try {
+        json = JSON.parse(texte);
+      } catch {
+        json = undefined;
+      }
+      return { status: r.status, texte, json, headers: r.headers };
+    },
+  };
+}
 
 beforeAll(async () => {
-  banc = await monterBanc({ dependances: { apresEnvoi: () => void (envois.premier += 1) } });
-  // Un second worker, sur la même file et la même base, avec sa propre connexion SMTP.
-  connexion = await NativeConnection.connect({ address: banc.env.address });
-  const worker = await creerWorker({
-    connection: connexion,
-    namespace: banc.env.namespace ?? 'default',
-    taskQueue: banc.taskQueue,
-    dataConverter: DATA_CONVERTER,
-    workflowBundle: await paquetWorkflows(),
-    dependances: {
-      ...banc.dependances,
-      transport: nodemailer.createTransport({ host: '127.0.0.1', port: banc.courriels.smtpPort, secure: false, ignoreTLS: true }),
-      annuaire: creerAnnuaire(PERSONNEL),
-      signeur: SIGNEUR,
-      apresEnvoi: () => void (envois.second += 1),
-    },
-  });
-  second = { worker, course: worker.run() };
-  deux = await deuxApiEssai(banc, MOT_DE_PASSE);
-  ({ a, b } = deux);
-});
+  [env, courriels, base] = await Promise.all([serveurTemporal(), startMailCatcher({ smtpPort: 0, httpPort: 0, quiet: true }), creerBaseEssai()]);
+  const dossier = mkdtempSync(join(tmpdir(), 'deux-de-chaque-'));
+  const comptes = join(dossier, 'comptes.json');
+  const empreinte = await hashPassword(MOT_DE_PASSE);
+  writeFileSync(comptes, JSON.stringify(PERSONNEL.map((p) => ({ ...p, motDePasse: empreinte }))));
+  const [portA, portB] = [await portLibre(), await portLibre()];
+  const commun = {
+    TEMPORAL_ADDRESS: env.address,
+    TEMPORAL_TASK_QUEUE: `deux-${Math.random().toString(36).slice(2, 8)}`,
+    SMTP_URL: `smtp://127.0.0.1:${courriels.smtpPort}`,
+    DATABASE_URL: base.url,
+    LINK_SIGNING_KEYS: generateKeyRingValue('hmac', 'deux'),
+    PAYLOAD_ENCRYPTION_KEYS: TEXTE_CLES_CHIFFREMENT,
+    STAFF_ACCOUNTS_FILE: comptes,
+    PUBLIC_BASE_URL: 'http://localhost:3999',
+    LOG_LEVEL: 'info',
+  };
+  const workers = [lancer('worker 1', 'worker/main.ts', commun), lancer('worker 2', 'worker/main.ts', commun)];
+  const apis = [lancer('API 1', 'api/main.ts', { ...commun, PORT: String(portA), API_HOST: '127.0.0.1' }), lancer('API 2', 'api/main.ts', { ...commun, PORT: String(portB), API_HOST: '127.0.0.1' })];
+  await Promise.all([...workers.map((w) => attendreSortie(w, 'worker démarré')), ...apis.map((x) => attendreSortie(x, 'API des parcours à l’écoute sur'))]);
+  a = clientApi(`http://127.0.0.1:${portA}`);
+  b = clientApi(`http://127.0.0.1:${portB}`);
+  for (const api of [a, b]) await vi.waitFor(async () => expect((await api.appel('GET', '/health')).status).toBe(200), { timeout: 30_000, interval: 250 });
+}, 240_000);
+
 afterAll(async () => {
-  await deux?.fermer();
-  second?.worker.shutdown();
-  await second?.course.catch(() => undefined);
-  await connexion?.close();
-  await banc?.fermer();
+  await Promise.all(
+    processus.map(
+      (p) =>
+        new Promise<void>((ok) => {
+          if (p.proc.exitCode !== null) return ok();
+          p.proc.once('exit', () => ok());
+          p.proc.kill('SIGTERM');
+          setTimeout(() => p.proc.kill('SIGKILL'), 10_000).unref();
+        }),
+    ),
+  );
+  await courriels?.close();
+  await env?.teardown();
+  await base?.fermer();
 });
 
-const jeton = async (api: ApiEssai, identifiant: string) => (await api.appel('POST', '/api/session', { corps: { identifiant, motDePasse: MOT_DE_PASSE } })).json.jeton as string;
+const jeton = async (api: ApiProcessus, identifiant: string) => {
+  const r = await api.appel('POST', '/api/session', { corps: { identifiant, motDePasse: MOT_DE_PASSE } });
+  expect(r.status, r.texte).toBe(200);
+  return r.json.jeton as string;
+};
 
-describe('deux workers et deux API', () => {
+describe('deux workers et deux API, en processus', () => {
+  it('une session ouverte sur une API sert sur l’autre ; les échecs de connexion comptent pour les deux', async () => {
+    const t = await jeton(a, 'ts.bruno');
+    const surB = await b.appel('GET', '/api/session', { jeton: t });
+    expect(surB.status, surB.texte).toBe(200);
+    expect(surB.json.personne.id).toBe('ts.bruno');
+    // 10 échecs pour un identifiant, répartis sur les deux API : le suivant est refusé par l'une comme par l'autre.
+    for (let i = 0; i < 10; i++) {
+      const r = await (i % 2 ? a : b).appel('POST', '/api/session', { corps: { identifiant: 'coord.inconnue', motDePasse: 'faux' } });
+      expect(r.status).toBe(401);
+    }
+    for (const api of [a, b]) expect((await api.appel('POST', '/api/session', { corps: { identifiant: 'coord.inconnue', motDePasse: 'faux' } })).status).toBe(429);
+  });
+
   it('un parcours loiret-ahu mené par les deux API : chaque étape, chaque courriel et la fiche d’indicateurs une fois', async () => {
     const menage = menageEssai();
     // La session ouverte sur A sert aussi sur B.
@@ -73,9 +171,9 @@ describe('deux workers et deux API', () => {
     });
     expect(lancement.status, lancement.texte).toBe(201);
     const id = lancement.json.workflowId as string;
-    const handle = banc.env.client.workflow.getHandle(id);
+    const handle = env.client.workflow.getHandle(id);
     const etape = (nom: string) => jusqua(handle, (e) => e.etape === nom, `étape « ${nom} »`);
-    const envoyer = async (api: ApiEssai, qui: string, nom: string, corps: Record<string, unknown>) => {
+    const envoyer = async (api: ApiProcessus, qui: string, nom: string, corps: Record<string, unknown>) => {
       const r = await api.appel('POST', `/api/parcours/${id}/messages/${nom}`, { jeton: qui, corps: { requestId: requete(), ...corps } });
       expect(r.status, `${nom} : ${r.texte}`).toBe(200);
       return r;
@@ -99,23 +197,29 @@ describe('deux workers et deux API', () => {
 
     // Chaque courriel du parcours une fois (le Message-ID vient de la clé d'idempotence).
     const bailleur = CATALOGUE.trouver('loiret-ahu')!.partenaires.bailleur!.courriel;
-    await banc.courriels.waitFor((m) => m.a.includes(bailleur) && m.sujet.startsWith('Fin de l’accompagnement') && m.sujet.includes(menage.reference));
+    await courriels.waitFor((m) => m.a.includes(bailleur) && m.sujet.startsWith('Fin de l’accompagnement') && m.sujet.includes(menage.reference));
     await expect
       .poll(async () => (await handle.describe()).raw.pendingActivities?.length ?? 0, { message: 'activités du parcours encore en cours' })
       .toBe(0);
     // Ce banc ne sert qu'à ce parcours : tout ce que le catcher a reçu vient de lui.
-    const recus = banc.courriels.messages();
+    const recus = courriels.messages();
     const ids = recus.map((m) => m.messageId);
     expect(recus.length).toBeGreaterThanOrEqual(4);
     expect(new Set(ids).size, `courriels reçus : ${recus.map((m) => m.sujet).join(' | ')}`).toBe(ids.length);
-    const { db } = await baseEssai();
+    const { db } = base;
     const envoyes = await db.selectFrom('courriels').select(['message_id', 'tentatives']).where('message_id', 'in', ids).execute();
     expect(envoyes).toHaveLength(ids.length);
     expect(envoyes.every((c) => c.tentatives === 1)).toBe(true);
-    expect(envois.premier + envois.second, `envois : premier worker ${envois.premier}, second ${envois.second}`).toBe(ids.length);
 
     // La fiche d'indicateurs, une ligne, à jour (clôture comprise), lue par les deux API.
     await expect.poll(async () => (await new RegistreIndicateurs(db).lire('loiret-ahu', id))?.fiche.cloture?.issue, { message: 'fiche d’indicateurs avec la clôture' }).toBe('situation_stabilisee');
+    // Le dossier, clos, nommé et trouvé par son nom sur les deux API.
+    for (const api of [a, b]) {
+      await vi.waitFor(async () => {
+        const l = await api.appel('GET', `/api/parcours?cloture=true&recherche=${encodeURIComponent(menage.nom)}`, { jeton: coordination });
+        expect(l.json.map((p: { workflowId: string; nom: string }) => [p.workflowId, p.nom])).toEqual([[id, menage.nom]]);
+      });
+    }
     const lignes = await db.selectFrom('fiches_indicateurs').select('workflow_id').where('workflow_id', '=', id).execute();
     expect(lignes).toHaveLength(1);
     const du = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);

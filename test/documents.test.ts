@@ -14,7 +14,7 @@ import { DocumentIndisponible, genererPdf, preparerDocument, versWinAnsi, type L
 import type { EtatParcours } from '../domain/vocabulaire';
 import { creerAnnuaire } from '../personnel/annuaire';
 import { lirePdf, estPdf } from './outils/pdf';
-import { CATALOGUE, PERSONNEL, SIGNEUR } from './outils/environnement';
+import { CATALOGUE, PERSONNEL, SIGNEUR, inscrireAnnuaire } from './outils/environnement';
 
 /** Ce que le ménage a confié, et ce qui le désigne : jamais dans un document adressé à un partenaire. */
 const SECRETS = ['Lefébure', 'Josiane', 'Tilleuls', '06 12 34 56 78', 'josiane.lefebure', 'Mouettes', 'violences conjugales', 'dette de jeu', 'SECRET-7731', '980'];
@@ -190,11 +190,12 @@ describe('l’activité de courriel joint les documents en PDF (vrai SMTP)', () 
   let activites: ReturnType<typeof createCourrielActivities>;
   beforeAll(async () => {
     boite = await startMailCatcher({ smtpPort: 0, httpPort: 0, quiet: true });
+    const db = (await baseEssai()).db;
+    await inscrireAnnuaire(db);
     activites = createCourrielActivities({
-      base: (await baseEssai()).db,
+      base: db,
       transport: nodemailer.createTransport({ host: '127.0.0.1', port: boite.smtpPort, secure: false, ignoreTLS: true }),
       expediteur: 'Prévention des expulsions <ne-pas-repondre@essai.example>',
-      annuaire: creerAnnuaire(PERSONNEL),
       signeur: SIGNEUR,
       baseUrl: 'http://localhost:3999',
     });

@@ -57,8 +57,7 @@ function programme(nom: (typeof NOMS)[number], modifier?: (p: Programme) => void
 let banc: Banc;
 beforeAll(async () => {
   // La coordination et les travailleurs sociaux d'essai suivent aussi les copies du programme.
-  const annuaire = creerAnnuaire(PERSONNEL.map((p) => ({ ...p, programmes: [...p.programmes, ...NOMS.map(idDe)] })));
-  banc = await monterBanc({ dependances: { annuaire } });
+  banc = await monterBanc({ personnel: PERSONNEL.map((p) => ({ ...p, programmes: [...p.programmes, ...NOMS.map(idDe)] })) });
 });
 afterAll(async () => banc?.fermer());
 

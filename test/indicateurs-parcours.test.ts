@@ -36,7 +36,7 @@ beforeAll(async () => {
   const autre = { ...PERSONNEL[0]!, id: 'coord.autre', nom: 'Coordination Loiret', courriel: 'coord.autre@essai.example', programmes: ['loiret-ahu'] };
   const admin = { ...PERSONNEL[0]!, id: 'admin.essai', nom: 'Administration', courriel: 'admin@essai.example', role: 'admin' as const, programmes: [] };
   const annuaire = await annuaireEssai(MOT_DE_PASSE, [autre, admin]);
-  banc = await monterBanc({ dependances: { annuaire } });
+  banc = await monterBanc({ personnel: annuaire.tous() });
   api = await demarrerApiEssai(banc, { annuaire });
   url = api.url;
 });

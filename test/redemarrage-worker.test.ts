@@ -47,7 +47,6 @@ async function demarrerWorker(): Promise<{ worker: Worker; course: Promise<void>
       catalogue: CATALOGUE,
       transport: nodemailer.createTransport({ host: '127.0.0.1', port: courriels.smtpPort, secure: false, ignoreTLS: true }),
       expediteur: 'Prévention des expulsions <ne-pas-repondre@essai.example>',
-      annuaire: creerAnnuaire(PERSONNEL),
       signeur: SIGNEUR,
       baseUrl: 'http://localhost:3999',
     },

@@ -8,6 +8,7 @@ import { creerJournal } from '../config/journalisation';
 import { assembler } from '../config/services';
 import { creerWorker } from './creer-worker';
 import { migrer, ouvrirBase } from '../base';
+import { importerPartenaires, importerPersonnel } from '../personnel/annuaire-base';
 
 async function main() {
   const config = lireConfig();
@@ -29,6 +30,9 @@ async function main() {
   if (!config.DATABASE_URL) throw new ErreurConfiguration('Configuration invalide :\n- DATABASE_URL : variable obligatoire (le système d’enregistrement PostgreSQL : boîte d’envoi des courriels)');
   const base = ouvrirBase(config.DATABASE_URL, { surErreur: (e) => journal.warn({ err: e.message }, 'connexion à la base perdue') });
   await migrer(base);
+  // Les comptes et les partenaires des presets qui manquent à l'annuaire du système d'enregistrement.
+  await importerPersonnel(base, services.annuaire.tous());
+  await importerPartenaires(base, services.catalogue.tous());
   const worker = await creerWorker({
     connection,
     namespace,
@@ -40,7 +44,6 @@ async function main() {
       catalogue: services.catalogue,
       transport: services.transport,
       expediteur: config.MAIL_FROM,
-      annuaire: services.annuaire,
       signeur: services.signeur,
       baseUrl: config.PUBLIC_BASE_URL,
     },

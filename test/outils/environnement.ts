@@ -15,6 +15,8 @@ import type { WorkflowHandle } from '@temporalio/client';
 import { etatQuery } from '../../domain/messages';
 import { depuisHeureDeParis } from '../../workflows/blocs/duree';
 import { baseEssai } from './base';
+import type { BaseDeDonnees } from '../../base';
+import { importerPartenaires } from '../../personnel/annuaire-base';
 import type { Echeance, EtatParcours } from '../../domain/vocabulaire';
 import { createRequire } from 'node:module';
 import type * as proto from '@temporalio/proto';
@@ -69,7 +71,8 @@ export async function serveurTemporal(): Promise<TestWorkflowEnvironment> {
 }
 
 /** Clé fixe, propre aux tests : les historiques enregistrés pour le rejeu sont chiffrés avec elle. */
-export const CLES_CHIFFREMENT = parseKeyRing(`essai1:${Buffer.alloc(32, 7).toString('base64')}`, { name: 'PAYLOAD_ENCRYPTION_KEYS', kind: 'aes256' });
+export const TEXTE_CLES_CHIFFREMENT = `essai1:${Buffer.alloc(32, 7).toString('base64')}`;
+export const CLES_CHIFFREMENT = parseKeyRing(TEXTE_CLES_CHIFFREMENT, { name: 'PAYLOAD_ENCRYPTION_KEYS', kind: 'aes256' });
 export const CLES_LIENS = parseKeyRing(generateKeyRingValue('hmac', 'essai1'), { name: 'LINK_SIGNING_KEYS', kind: 'hmac' });
 export const DATA_CONVERTER = createDataConverter(CLES_CHIFFREMENT, { failureConverterPath: CHEMIN_CONVERTISSEUR_ECHECS });
 export const SIGNEUR = createSigneurDeLiens(CLES_LIENS);
@@ -100,17 +103,37 @@ export interface Banc {
 }
 
 /** Un banc complet : vrai serveur Temporal, mail catcher, worker réel (workflows du produit + essais). */
-export async function monterBanc(opts: { dependances?: Partial<DependancesActivites>; reglages?: OptionsWorker['reglages'] } = {}): Promise<Banc> {
+/**
+ * Le personnel d'essai dans l'annuaire de la base du fichier (remplace un compte de même identifiant),
+ * et les partenaires des presets : ce que les activités lisent au moment d'envoyer.
+ */
+async function baseInscrite(personnel?: Personne[]): Promise<BaseDeDonnees> {
+  const db = (await baseEssai()).db;
+  await inscrireAnnuaire(db, personnel);
+  return db;
+}
+
+export async function inscrireAnnuaire(db: BaseDeDonnees, personnes: Personne[] = PERSONNEL): Promise<void> {
+  await db
+    .insertInto('personnels')
+    .values(personnes.map((p) => ({ id: p.id, nom: p.nom, courriel: p.courriel, role: p.role, programmes: p.programmes, mot_de_passe: p.motDePasse || 'scrypt$essai' })))
+    .onConflict((oc) => oc.column('id').doUpdateSet((eb) => ({ nom: eb.ref('excluded.nom'), courriel: eb.ref('excluded.courriel'), role: eb.ref('excluded.role'), programmes: eb.ref('excluded.programmes') })))
+    .execute();
+  await importerPartenaires(db, CATALOGUE.tous());
+}
+
+export async function monterBanc(
+  opts: { dependances?: Partial<DependancesActivites>; reglages?: OptionsWorker['reglages']; personnel?: Personne[] } = {},
+): Promise<Banc> {
   const env = await serveurTemporal();
   const courriels = await startMailCatcher({ smtpPort: 0, httpPort: 0, quiet: true });
   const taskQueue = `essai-${Math.random().toString(36).slice(2, 8)}`;
   const dependances: DependancesActivites = {
-    base: (await baseEssai()).db,
+    base: await baseInscrite(opts.personnel),
     coffre: COFFRE,
     catalogue: CATALOGUE,
     transport: nodemailer.createTransport({ host: '127.0.0.1', port: courriels.smtpPort, secure: false, ignoreTLS: true }),
     expediteur: 'Prévention des expulsions <ne-pas-repondre@essai.example>',
-    annuaire: creerAnnuaire(PERSONNEL),
     signeur: SIGNEUR,
     baseUrl: BASE_URL,
     ...opts.dependances,

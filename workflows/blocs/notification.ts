@@ -72,7 +72,12 @@ export function destinataire(parcours: Parcours, a: A): { d: Destinataire; libel
   if ('role' in a) {
     const p = parcours.programme.partenaires[a.role];
     if (!p) return undefined;
-    return { d: { type: 'adresse', nom: p.nom, courriel: p.courriel }, libelle: `${LIBELLES_ROLES[a.role]} (${p.nom})` };
+    // Les contacts du rôle sont lus dans l'annuaire au moment d'envoyer ; l'adresse du programme au
+    // lancement ne sert que de repli (annuaire vide pour ce rôle).
+    return {
+      d: { type: 'partenaire', programmeId: parcours.programme.id, role: a.role, repli: { nom: p.nom, courriel: p.courriel } },
+      libelle: `${LIBELLES_ROLES[a.role]} (${p.nom})`,
+    };
   }
   if ('personnel' in a) return { d: { type: 'personnel', id: a.personnel }, libelle: a.personnel };
   if ('coordination' in a) return { d: { type: 'coordination', programmeId: parcours.programme.id }, libelle: 'coordination' };

@@ -1,0 +1,126 @@
+/**
+ * Le personnel et les partenaires dans le système d'enregistrement (tables `personnels` et
+ * `contacts_partenaires`), partagés par toutes les API et tous les workers.
+ *
+ * - les comptes du fichier STAFF_ACCOUNTS_FILE (ou de démonstration) et les partenaires des presets
+ *   sont importés au démarrage s'ils manquent : ce qui est déjà en base n'est jamais écrasé ;
+ * - les activités lisent les adresses au moment d'envoyer : un contact changé en cours de parcours
+ *   reçoit les courriels suivants ;
+ * - l'API garde une copie des comptes, relue toutes les 30 secondes (`AnnuaireEnBase`).
+ */
+import type { BaseDeDonnees } from '../base';
+import type { Programme, RolePartenaire, RolePersonnel } from '../domain/vocabulaire';
+import type { Annuaire, Personne } from './annuaire';
+import { creerAnnuaire } from './annuaire';
+
+export interface Contact {
+  nom: string;
+  courriel: string;
+}
+
+/** Ajoute les comptes qui manquent ; renvoie combien ont été ajoutés. */
+export async function importerPersonnel(db: BaseDeDonnees, personnes: Personne[]): Promise<number> {
+  if (!personnes.length) return 0;
+  const r = await db
+    .insertInto('personnels')
+    .values(personnes.map((p) => ({ id: p.id, nom: p.nom, courriel: p.courriel, role: p.role, programmes: p.programmes, mot_de_passe: p.motDePasse })))
+    .onConflict((oc) => oc.column('id').doNothing())
+    .returning('id')
+    .execute();
+  return r.length;
+}
+
+/** Ajoute les contacts des partenaires des programmes qui manquent à l'annuaire. */
+export async function importerPartenaires(db: BaseDeDonnees, programmes: Programme[]): Promise<number> {
+  const lignes = programmes.flatMap((p) =>
+    Object.entries(p.partenaires).flatMap(([role, c]) => (c ? [{ programme_id: p.id, role, nom: c.nom, courriel: c.courriel }] : [])),
+  );
+  if (!lignes.length) return 0;
+  const r = await db
+    .insertInto('contacts_partenaires')
+    .values(lignes)
+    .onConflict((oc) => oc.columns(['programme_id', 'role', 'courriel']).doNothing())
+    .returning('id')
+    .execute();
+  return r.length;
+}
+
+const versPersonne = (l: { id: string; nom: string; courriel: string; role: string; programmes: string[]; mot_de_passe: string }): Personne => ({
+  id: l.id,
+  nom: l.nom,
+  courriel: l.courriel,
+  role: l.role as RolePersonnel,
+  programmes: l.programmes,
+  motDePasse: l.mot_de_passe,
+});
+
+/** Les lectures de l'annuaire au moment d'un envoi. */
+export class LecturesAnnuaire {
+  constructor(private readonly db: BaseDeDonnees) {}
+
+  async personne(id: string): Promise<Personne | undefined> {
+    const l = await this.db.selectFrom('personnels').selectAll().where('id', '=', id).where('actif', '=', true).executeTakeFirst();
+    return l ? versPersonne(l) : undefined;
+  }
+
+  async coordinateurs(programmeId: string): Promise<Personne[]> {
+    const l = await this.db
+      .selectFrom('personnels')
+      .selectAll()
+      .where('role', '=', 'coordinateur')
+      .where('actif', '=', true)
+      .where((eb) => eb(eb.val(programmeId), '=', eb.fn.any('programmes')))
+      .orderBy('id')
+      .execute();
+    return l.map(versPersonne);
+  }
+
+  /** Les contacts actifs d'un rôle de partenaire dans un programme (vide si l'annuaire n'en a pas). */
+  async contacts(programmeId: string, role: RolePartenaire): Promise<Contact[]> {
+    return this.db
+      .selectFrom('contacts_partenaires')
+      .select(['nom', 'courriel'])
+      .where('programme_id', '=', programmeId)
+      .where('role', '=', role)
+      .where('actif', '=', true)
+      .orderBy('id')
+      .execute();
+  }
+}
+
+/** L'annuaire du personnel de l'API : une copie des comptes actifs, relue à intervalle régulier. */
+export class AnnuaireEnBase implements Annuaire {
+  private courant: Annuaire = creerAnnuaire([]);
+  private minuterie?: NodeJS.Timeout;
+
+  private constructor(private readonly db: BaseDeDonnees) {}
+
+  static async ouvrir(db: BaseDeDonnees, o: { rafraichirMs?: number; surErreur?: (e: Error) => void } = {}): Promise<AnnuaireEnBase> {
+    const a = new AnnuaireEnBase(db);
+    await a.rafraichir();
+    a.minuterie = setInterval(() => void a.rafraichir().catch((e: Error) => o.surErreur?.(e)), o.rafraichirMs ?? 30_000);
+    a.minuterie.unref();
+    return a;
+  }
+
+  async rafraichir(): Promise<void> {
+    const l = await this.db.selectFrom('personnels').selectAll().where('actif', '=', true).orderBy('id').execute();
+    this.courant = creerAnnuaire(l.map(versPersonne));
+  }
+
+  fermer(): void {
+    clearInterval(this.minuterie);
+  }
+
+  trouver(id: string): Personne | undefined {
+    return this.courant.trouver(id);
+  }
+
+  coordinateurs(programmeId: string): Personne[] {
+    return this.courant.coordinateurs(programmeId);
+  }
+
+  tous(): Personne[] {
+    return this.courant.tous();
+  }
+}
