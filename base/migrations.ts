@@ -155,4 +155,19 @@ export const MIGRATIONS: Record<string, Migration> = {
       await db.schema.dropTable('personnels').execute();
     },
   },
+  '0007-fiches-indicateurs-periode': {
+    async up(db: Kysely<unknown>) {
+      // Le premier et le dernier fait d'une fiche, et sa clôture : un rapport ne lit que les fiches de sa
+      // période. Les fiches déjà consignées (valeurs nulles) sont lues pour toute période.
+      await db.schema
+        .alterTable('fiches_indicateurs')
+        .addColumn('premier_le', 'timestamptz')
+        .addColumn('dernier_le', 'timestamptz')
+        .addColumn('close', 'boolean')
+        .execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.alterTable('fiches_indicateurs').dropColumn('premier_le').dropColumn('dernier_le').dropColumn('close').execute();
+    },
+  },
 };

@@ -41,6 +41,10 @@ export interface TableFichesIndicateurs {
   /** JSON (jsonb) : écrit sous forme de texte JSON, relu comme un objet. */
   fiche: ColumnType<unknown, string, string>;
   consignee_le: Date;
+  /** La première et la dernière date de la fiche, et sa clôture (null : fiche d'avant, lue pour toute période). */
+  premier_le: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  dernier_le: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  close: ColumnType<boolean | null, boolean | null | undefined, boolean | null>;
 }
 
 /**

@@ -31,7 +31,8 @@ export const configSchema = z.object({
     .regex(/^(.*<)?[^@\s<>]+@[^@\s<>]+>?$/, 'adresse d’expéditeur attendue (ex. « Nom <adresse@domaine> »)')
     .default('Prévention des expulsions <ne-pas-repondre@prevention-expulsions.local>'),
   PUBLIC_BASE_URL: z.url({ protocol: /^https?$/, error: 'URL http(s) attendue' }).default('http://localhost:3000'),
-  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  /** Port d'écoute de l'API ; 0 : un port libre choisi par le système (affiché au démarrage). */
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   /** Interface d'écoute de l'API (toutes par défaut, pour un conteneur ; 127.0.0.1 en local). */
   API_HOST: z.string().min(1).optional(),
   LINK_SIGNING_KEYS: z.string({ error: 'variable obligatoire (clés de signature des liens : « kid:base64,… »)' }).min(1),

@@ -181,6 +181,13 @@ export class RegistreDossiers {
     };
   }
 
+  /** Les noms des ménages de ces parcours (pour le personnel qui y a droit), par identifiant. */
+  async noms(workflowIds: string[]): Promise<Map<string, string>> {
+    if (!workflowIds.length) return new Map();
+    const l = await this.db.selectFrom('dossiers').select(['workflow_id', 'nom_chiffre']).where('workflow_id', 'in', workflowIds).execute();
+    return new Map(l.flatMap((x) => (x.nom_chiffre ? [[x.workflow_id, this.coffre.dechiffrer<string>(x.nom_chiffre, ctx.nom(x.workflow_id))] as [string, string]] : [])));
+  }
+
   /** Vrai si le dossier est consigné clos (son état ne changera plus). */
   async estClos(workflowId: string): Promise<boolean | undefined> {
     const l = await this.db.selectFrom('dossiers').select('clos').where('workflow_id', '=', workflowId).executeTakeFirst();

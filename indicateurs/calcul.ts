@@ -41,7 +41,7 @@ export interface Indicateurs {
   periode: Periode;
   /** Types des parcours trouvés pour ce programme. */
   typesParcours: TypeParcours[];
-  /** Nombre de fiches du programme lues (toutes périodes). */
+  /** Nombre de fiches du programme lues (celles que la période concerne, ou toutes). */
   fichesLues: number;
   situations: { reperees: Compte; orientees: Compte; traitees: Compte };
   contacts: {

@@ -297,7 +297,7 @@ ${s.lignes.map(
   );
   const prevention = r.programme.typeParcours === 'prevention_precontentieuse';
   return html`<h1>${r.titre}</h1>
-<p class="encadre">${LIBELLES_TYPE_PARCOURS[r.programme.typeParcours]} — ${r.programme.territoire}. Période ${r.libellePeriode}. Calculé le ${dateFr(r.genereLe)} à partir des parcours eux-mêmes (${ind.fichesLues} parcours du programme).${r.pourPartenaires ? ' Version pour les partenaires : chiffres agrégés, sans aucun dossier nominatif ni référence.' : ''}</p>
+<p class="encadre">${LIBELLES_TYPE_PARCOURS[r.programme.typeParcours]} — ${r.programme.territoire}. Période ${r.libellePeriode}. Calculé le ${dateFr(r.genereLe)} à partir des parcours eux-mêmes (${ind.fichesLues} parcours du programme concernés par la période).${r.pourPartenaires ? ' Version pour les partenaires : chiffres agrégés, sans aucun dossier nominatif ni référence.' : ''}</p>
 ${liens.pdf || liens.csv || liens.partenaires ? html`<p>${liens.pdf ? html`<a href="${liens.pdf}">Télécharger le PDF</a>` : ''}${liens.csv ? html` · <a href="${liens.csv}">Indicateurs en CSV</a>` : ''}${liens.partenaires ? html` · <a href="${liens.partenaires}">Version pour les partenaires</a>` : ''}</p>` : ''}
 <h2>Du repérage à l’issue</h2>
 ${svgEntonnoir(ind.entonnoir)}
@@ -342,7 +342,7 @@ export function rapportPdf(r: Rapport): Promise<Buffer> {
   doc.font('Helvetica-Bold').fontSize(17).fillColor(BLEU).text(t(r.titre));
   doc.moveDown(0.4).font('Helvetica').fontSize(10).fillColor('#161616');
   doc.text(t(`${LIBELLES_TYPE_PARCOURS[r.programme.typeParcours]} — ${r.programme.territoire}. Période ${r.libellePeriode}.`));
-  doc.text(t(`Calculé le ${dateFr(r.genereLe)} à partir des parcours eux-mêmes (${ind.fichesLues} parcours du programme).`));
+  doc.text(t(`Calculé le ${dateFr(r.genereLe)} à partir des parcours eux-mêmes (${ind.fichesLues} parcours du programme concernés par la période).`));
   if (r.pourPartenaires) doc.text(t('Version pour les partenaires : chiffres agrégés, sans aucun dossier nominatif ni référence.'));
 
   // Entonnoir.

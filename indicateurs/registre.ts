@@ -15,14 +15,41 @@ import type { FicheIndicateurs } from '../domain/indicateurs';
 import type { BaseDeDonnees } from '../base';
 import type { Consignation } from './schema';
 
+/** La première et la dernière des dates (ISO 8601) d'une fiche : l'étendue de ses faits. */
+export function etendueDesFaits(fiche: unknown): { premier: Date | null; dernier: Date | null } {
+  let min: string | undefined;
+  let max: string | undefined;
+  const parcourir = (v: unknown): void => {
+    if (typeof v === 'string') {
+      if (/^\d{4}-\d{2}-\d{2}T/.test(v)) {
+        if (!min || v < min) min = v;
+        if (!max || v > max) max = v;
+      }
+    } else if (Array.isArray(v)) v.forEach(parcourir);
+    else if (v && typeof v === 'object') Object.values(v).forEach(parcourir);
+  };
+  parcourir(fiche);
+  return { premier: min ? new Date(min) : null, dernier: max ? new Date(max) : null };
+}
+
 export class RegistreIndicateurs {
   constructor(private readonly db: BaseDeDonnees) {}
 
   /** Consigne une fiche ; sans effet (« ignoree ») si le registre a déjà une version plus récente ou égale. */
   async consigner(c: Consignation): Promise<'ecrite' | 'ignoree'> {
+    const { premier, dernier } = etendueDesFaits(c.fiche);
     const ecrite = await this.db
       .insertInto('fiches_indicateurs')
-      .values({ workflow_id: c.fiche.workflowId, programme_id: c.fiche.programme.id, version: c.version, fiche: JSON.stringify(c.fiche), consignee_le: new Date() })
+      .values({
+        workflow_id: c.fiche.workflowId,
+        programme_id: c.fiche.programme.id,
+        version: c.version,
+        fiche: JSON.stringify(c.fiche),
+        consignee_le: new Date(),
+        premier_le: premier,
+        dernier_le: dernier,
+        close: !!c.fiche.cloture,
+      })
       .onConflict((oc) =>
         oc
           .column('workflow_id')
@@ -31,6 +58,9 @@ export class RegistreIndicateurs {
             version: eb.ref('excluded.version'),
             fiche: eb.ref('excluded.fiche'),
             consignee_le: eb.ref('excluded.consignee_le'),
+            premier_le: eb.ref('excluded.premier_le'),
+            dernier_le: eb.ref('excluded.dernier_le'),
+            close: eb.ref('excluded.close'),
           }))
           .whereRef('fiches_indicateurs.version', '<', 'excluded.version'),
       )
@@ -45,9 +75,24 @@ export class RegistreIndicateurs {
     return l ? { version: Number(l.version), fiche: l.fiche as FicheIndicateurs } : undefined;
   }
 
-  /** Toutes les fiches d'un programme. */
-  async fichesDuProgramme(programmeId: string): Promise<{ fiches: FicheIndicateurs[] }> {
-    const lignes = await this.db.selectFrom('fiches_indicateurs').select('fiche').where('programme_id', '=', programmeId).execute();
+  /**
+   * Les fiches d'un programme ; avec une période (journées UTC, bornes comprises), seulement celles
+   * dont un fait ou un état la touche : commencées avant sa fin, et encore ouvertes ou finies après son
+   * début. Le calcul donne le même résultat qu'avec toutes les fiches (test/indicateurs.test.ts).
+   */
+  async fichesDuProgramme(programmeId: string, periode?: { du: string; au: string }): Promise<{ fiches: FicheIndicateurs[] }> {
+    let q = this.db.selectFrom('fiches_indicateurs').select('fiche').where('programme_id', '=', programmeId);
+    if (periode) {
+      const debut = new Date(`${periode.du}T00:00:00.000Z`);
+      const fin = new Date(Date.parse(`${periode.au}T00:00:00.000Z`) + 86_400_000);
+      q = q.where((eb) =>
+        eb.or([
+          eb('premier_le', 'is', null),
+          eb.and([eb('premier_le', '<', fin), eb.or([eb('close', '=', false), eb('dernier_le', '>=', debut)])]),
+        ]),
+      );
+    }
+    const lignes = await q.execute();
     return { fiches: lignes.map((l) => l.fiche as FicheIndicateurs) };
   }
 }

@@ -98,7 +98,7 @@ describe('lireConfig : valeurs par défaut', () => {
 describe('lireConfig : une valeur invalide arrête le démarrage avec la variable et la raison', () => {
   it.each([
     ['PORT', 'abc', /nombre attendu/],
-    ['PORT', '0', /Trop petit/],
+    ['PORT', '-1', /Trop petit/],
     ['PORT', '70000', /Trop grand/],
     ['PORT', '80.5', /entier/],
     ['SMTP_URL', 'http://x', /URL smtp:\/\/ ou smtps:\/\/ attendue/],

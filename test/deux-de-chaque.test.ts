@@ -8,7 +8,6 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -41,14 +40,6 @@ let base: BaseEssai;
 const processus: Processus[] = [];
 let a: ApiProcessus;
 let b: ApiProcessus;
-
-async function portLibre(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((ok) => s.listen(0, '127.0.0.1', ok));
-  const port = (s.address() as net.AddressInfo).port;
-  await new Promise<void>((ok) => s.close(() => ok()));
-  return port;
-}
 
 function lancer(nom: string, script: string, variables: Record<string, string>): Processus {
   const proc = spawn(process.execPath, ['--import', 'tsx', script], { cwd: racine, env: { ...process.env, ...variables }, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -98,7 +89,6 @@ beforeAll(async () => {
   const comptes = join(dossier, 'comptes.json');
   const empreinte = await hashPassword(MOT_DE_PASSE);
   writeFileSync(comptes, JSON.stringify(PERSONNEL.map((p) => ({ ...p, motDePasse: empreinte }))));
-  const [portA, portB] = [await portLibre(), await portLibre()];
   const commun = {
     TEMPORAL_ADDRESS: env.address,
     TEMPORAL_TASK_QUEUE: `deux-${Math.random().toString(36).slice(2, 8)}`,
@@ -111,10 +101,12 @@ beforeAll(async () => {
     LOG_LEVEL: 'info',
   };
   const workers = [lancer('worker 1', 'worker/main.ts', commun), lancer('worker 2', 'worker/main.ts', commun)];
-  const apis = [lancer('API 1', 'api/main.ts', { ...commun, PORT: String(portA), API_HOST: '127.0.0.1' }), lancer('API 2', 'api/main.ts', { ...commun, PORT: String(portB), API_HOST: '127.0.0.1' })];
+  // PORT=0 : chaque API prend un port libre et l'affiche (aucune course avec les autres tests pour un port).
+  const apis = [lancer('API 1', 'api/main.ts', { ...commun, PORT: '0', API_HOST: '127.0.0.1' }), lancer('API 2', 'api/main.ts', { ...commun, PORT: '0', API_HOST: '127.0.0.1' })];
   await Promise.all([...workers.map((w) => attendreSortie(w, 'worker démarré')), ...apis.map((x) => attendreSortie(x, 'API des parcours à l’écoute sur'))]);
-  a = clientApi(`http://127.0.0.1:${portA}`);
-  b = clientApi(`http://127.0.0.1:${portB}`);
+  const port = (p: Processus) => /à l’écoute sur http:\/\/localhost:(\d+)/.exec(p.sortie())![1];
+  a = clientApi(`http://127.0.0.1:${port(apis[0]!)}`);
+  b = clientApi(`http://127.0.0.1:${port(apis[1]!)}`);
   for (const api of [a, b]) await vi.waitFor(async () => expect((await api.appel('GET', '/health')).status).toBe(200), { timeout: 30_000, interval: 250 });
 }, 240_000);
 

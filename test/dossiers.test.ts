@@ -15,6 +15,7 @@ import { NOM_COOKIE } from '../api/auth';
 import { ficheDepuisEtat } from '../domain/indicateurs';
 import type { EtatParcours } from '../domain/vocabulaire';
 import { RegistreDossiers } from '../dossiers/registre';
+import { importerDossiersEnCours } from '../dossiers/import';
 import { generateKeyRingValue, parseKeyRing } from '../securite/cles';
 import { Coffre } from '../securite/coffre';
 import { annuaireEssai, demarrerApiEssai, type ApiEssai } from './outils/api';
@@ -145,6 +146,46 @@ describe('dossier d’un parcours réel', () => {
 
 /** La session web : le même jeton que l'API, dans le cookie de session. */
 const cookieDe = async (id: string) => `${NOM_COOKIE}=${await connecter(id)}`;
+
+describe('import des parcours en cours', () => {
+  it('un parcours lancé avant le système d’enregistrement (sans dossier) est importé avec son journal ; un second import ne change rien', async () => {
+    const coord = await connecter('coord.essai');
+    const menage = { ...menageEssai(), nom: 'M. Octave Importé' };
+    const lance = await api.appel('POST', '/api/parcours', {
+      jeton: coord,
+      corps: {
+        programmeId: 'besancon-ccas',
+        travailleurSocial: 'ts.alice',
+        menage,
+        donnees: { situation: { impayesMois: 2, montantDette: 500, debutBail: new Date(Date.now() - 60 * 86_400_000).toISOString().slice(0, 10), garantie: 'aucune', contactBailleur: false, suiviParServiceSocial: false } },
+      },
+    });
+    expect(lance.status, lance.texte).toBe(201);
+    const id = lance.json.workflowId as string;
+    const handle = banc.env.client.workflow.getHandle(id);
+    const etat = await jusqua(handle, (e) => e.etape === 'aller_vers', 'étape « aller vers »');
+    const db = (await baseEssai()).db;
+    await vi.waitFor(async () => expect(await db.selectFrom('dossiers').select('workflow_id').where('workflow_id', '=', id).executeTakeFirst()).toBeDefined());
+    // Comme un parcours d'avant : ni dossier ni journal en base.
+    await db.deleteFrom('dossiers').where('workflow_id', '=', id).execute();
+    const registre = new RegistreDossiers(db, COFFRE);
+    const bilan = await vi.waitFor(
+      async () => {
+        const b = await importerDossiersEnCours(banc.env.client, registre);
+        if (b.importes < 1) throw new Error(`rien d’importé (visibilité en retard ?) : ${JSON.stringify(b)}`);
+        return b;
+      },
+      { timeout: 20_000, interval: 500 },
+    );
+    expect(bilan.illisibles).toEqual([]);
+    const lu = await registre.lire(id, { confidentiel: true });
+    expect(lu?.journal.length).toBeGreaterThanOrEqual(etat.journal.length);
+    expect((lu?.detailsConfidentiels.menage as { nom: string }).nom).toBe('M. Octave Importé');
+    const second = await importerDossiersEnCours(banc.env.client, registre);
+    expect(second.importes).toBe(0);
+    expect(second.dejaPresents).toBe(second.lus);
+  });
+});
 
 describe('registre des dossiers', () => {
   it('une consignation rejouée ou plus ancienne n’écrit rien deux fois et n’écrase rien de plus récent', async () => {

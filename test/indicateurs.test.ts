@@ -266,6 +266,43 @@ describe('registre des fiches (PostgreSQL)', () => {
   });
 });
 
+describe('lecture des seules fiches de la période', () => {
+  it('donne les mêmes indicateurs que toutes les fiches, pour une année, un mois, un jour, un 29 février, une fin d’année', async () => {
+    const { db } = await creerBaseEssai();
+    try {
+      const r = new RegistreIndicateurs(db);
+      const programmes = CATALOGUE.tous().map((p) => ({ id: p.id, typeParcours: p.typeParcours }));
+      const etats = etatsSynthetiques(600, programmes, { graine: 17, depuis: new Date('2023-06-01T08:00:00Z'), etendueJours: 900 });
+      for (const [i, e] of etats.entries()) await r.consigner({ fiche: ficheDepuisEtat(e), version: i + 1 });
+      // Une fiche d'avant la migration (sans étendue) : lue pour toute période.
+      await db.updateTable('fiches_indicateurs').set({ premier_le: null, dernier_le: null, close: null }).where('workflow_id', '=', etats[0]!.workflowId).execute();
+      const periodes = [
+        { du: '2024-01-01', au: '2024-12-31' },
+        { du: '2024-02-01', au: '2024-02-29' },
+        { du: '2024-02-29', au: '2024-02-29' },
+        { du: '2024-12-31', au: '2025-01-01' },
+        { du: '2025-03-30', au: '2025-10-26' },
+        { du: '2026-06-01', au: '2026-12-31' },
+      ];
+      for (const p of programmes) {
+        const toutes = (await r.fichesDuProgramme(p.id)).fiches;
+        for (const periode of periodes) {
+          const lues = (await r.fichesDuProgramme(p.id, periode)).fiches;
+          const { fichesLues: _a, ...attendu } = calculerIndicateurs(toutes, p.id, periode, p.typeParcours);
+          const { fichesLues, ...obtenu } = calculerIndicateurs(lues, p.id, periode, p.typeParcours);
+          expect(obtenu, `${p.id} du ${periode.du} au ${periode.au}`).toEqual(attendu);
+          expect(fichesLues).toBeLessThanOrEqual(toutes.length);
+        }
+      }
+      // La période filtre vraiment : un mois lit bien moins de fiches que toutes.
+      const loiret = await r.fichesDuProgramme('loiret-ahu', { du: '2024-02-01', au: '2024-02-29' });
+      expect(loiret.fiches.length).toBeLessThan((await r.fichesDuProgramme('loiret-ahu')).fiches.length / 2);
+    } finally {
+      await db.destroy();
+    }
+  });
+});
+
 describe('rapports', () => {
   const programme = CATALOGUE.trouver('besancon-ccas')!;
   const ind = calculerIndicateurs(fiches([PREV_A, PREV_B, PREV_C, PREV_D]), 'besancon-ccas', ANNEE_2026);

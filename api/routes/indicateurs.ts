@@ -83,7 +83,7 @@ export async function evaluer(deps: DependancesApi, personne: Personne, idBrut: 
   const programme = programmeAutorise(deps, personne, idBrut);
   const q = analyser(requeteIndicateursSchema, { ...(requete as object) }, 'requête');
   const periode = periodeDe(q, (deps.maintenant ?? (() => new Date()))());
-  const { fiches } = await registreIndicateursDe(deps).fichesDuProgramme(programme.id);
+  const { fiches } = await registreIndicateursDe(deps).fichesDuProgramme(programme.id, { du: periode.du, au: periode.au });
   const indicateurs = calculerIndicateurs(fiches, programme.id, { du: periode.du, au: periode.au }, programme.typeParcours);
   return { programme, indicateurs, q, type: periode.type };
 }

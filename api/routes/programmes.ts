@@ -29,7 +29,11 @@ import { analyser, depuisTemporal, interdit, introuvable, Probleme, TYPES_PROBLE
 export async function lireFileIml(deps: DependancesApi, personne: Personne, idBrut: unknown): Promise<EtatFileIml> {
   if (personne.role !== 'coordinateur' && personne.role !== 'admin') throw interdit('Votre rôle ne permet pas cette action.');
   const programme = programmeIml(deps, idBrut, personne);
-  return lireFile(deps, programme);
+  const f = await lireFile(deps, programme);
+  // Les ménages nommés (leurs dossiers), pour la coordination du programme.
+  const noms = await dossiersDe(deps).noms([...f.actives, ...f.file].map((m) => m.mesure));
+  const nommer = <T extends { mesure: string }>(m: T): T & { nom?: string } => (noms.has(m.mesure) ? { ...m, nom: noms.get(m.mesure) } : m);
+  return { ...f, actives: f.actives.map(nommer), file: f.file.map(nommer) };
 }
 
 function programmeIml(deps: DependancesApi, idBrut: unknown, personne: Personne): Programme {

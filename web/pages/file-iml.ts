@@ -4,8 +4,10 @@ import type { EtatFileIml } from '../../domain/iml';
 import { dateFr } from '../libelles';
 import type { Contexte } from './commun';
 
-const lien = (mesure: string, reference: string, courant?: string) =>
-  mesure === courant ? html`<strong>${reference} (ce dossier)</strong>` : html`<a href="/parcours/${encodeURIComponent(mesure)}">${reference}</a>`;
+const lien = (m: { mesure: string; reference: string; nom?: string }, courant?: string) => {
+  const nom = m.nom ? html`${m.nom} <span class="aide">(${m.reference})</span>` : html`${m.reference}`;
+  return m.mesure === courant ? html`<strong>${nom} — ce dossier</strong>` : html`<a href="/parcours/${encodeURIComponent(m.mesure)}">${nom}</a>`;
+};
 
 export function sectionFileIml(_ctx: Contexte, f: EtatFileIml, courant?: string, niveau: 'h2' | 'h1' = 'h2'): Brut {
   const titre = niveau === 'h1' ? brut('') : html`<h2>Mesures actives et file d’attente du programme</h2>`;
@@ -13,14 +15,14 @@ export function sectionFileIml(_ctx: Contexte, f: EtatFileIml, courant?: string,
 <p>${f.quota} mesures agréées : <strong>${f.actives.length} active${f.actives.length > 1 ? 's' : ''}</strong>, ${f.placesLibres} place${f.placesLibres > 1 ? 's' : ''} libre${f.placesLibres > 1 ? 's' : ''}, <strong>${f.file.length} ménage${f.file.length > 1 ? 's' : ''} en attente</strong>.</p>
 <h3>Mesures actives</h3>
 ${f.actives.length
-  ? html`<div class="defilement" tabindex="0" role="region" aria-label="Mesures actives (tableau défilant)"><table><thead><tr><th scope="col">Dossier</th><th scope="col">Place accordée le</th><th scope="col">Candidature validée le</th></tr></thead><tbody>${f.actives.map(
-      (m) => html`<tr><td>${lien(m.mesure, m.reference, courant)}</td><td>${dateFr(m.depuis)}</td><td>${dateFr(m.demandeeLe)}</td></tr>`,
+  ? html`<div class="defilement" tabindex="0" role="region" aria-label="Mesures actives (tableau défilant)"><table><thead><tr><th scope="col">Ménage (dossier)</th><th scope="col">Place accordée le</th><th scope="col">Candidature validée le</th></tr></thead><tbody>${f.actives.map(
+      (m) => html`<tr><td>${lien(m, courant)}</td><td>${dateFr(m.depuis)}</td><td>${dateFr(m.demandeeLe)}</td></tr>`,
     )}</tbody></table></div>`
   : html`<p>Aucune mesure active.</p>`}
 <h3>File d’attente</h3>
 ${f.file.length
-  ? html`<div class="defilement" tabindex="0" role="region" aria-label="File d’attente (tableau défilant)"><table><thead><tr><th scope="col">Rang</th><th scope="col">Dossier</th><th scope="col">En attente depuis le</th></tr></thead><tbody>${f.file.map(
-      (m) => html`<tr><td>${m.rang}</td><td>${lien(m.mesure, m.reference, courant)}</td><td>${dateFr(m.depuis)}</td></tr>`,
+  ? html`<div class="defilement" tabindex="0" role="region" aria-label="File d’attente (tableau défilant)"><table><thead><tr><th scope="col">Rang</th><th scope="col">Ménage (dossier)</th><th scope="col">En attente depuis le</th></tr></thead><tbody>${f.file.map(
+      (m) => html`<tr><td>${m.rang}</td><td>${lien(m, courant)}</td><td>${dateFr(m.depuis)}</td></tr>`,
     )}</tbody></table></div>`
   : html`<p>Personne n’attend de place.</p>`}`;
 }
