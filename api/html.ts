@@ -87,7 +87,7 @@ nav.principale a[aria-current=page] { font-weight: 700; text-decoration-thicknes
 .compte button:hover { background: #e3e3fd; }
 .outils { background: #e3e3fd; padding: .4rem 1.25rem; font-size: .95rem; }
 .outils ul { display: flex; flex-wrap: wrap; gap: .25rem 1.25rem; list-style: none; margin: 0; padding: 0; }
-input[type=text], input[type=password], input[type=number], input[type=date], input[type=email], input[type=tel], input[type=month], select {
+input[type=text], input[type=password], input[type=number], input[type=date], input[type=email], input[type=tel], input[type=month], input[type=search], select {
   font: inherit; width: 100%; max-width: 100%; padding: .45rem .5rem; border: 1px solid #3a3a3a; border-radius: .25rem; background: #fff; color: #161616; }
 input[type=checkbox] { width: 1.15rem; height: 1.15rem; vertical-align: middle; }
 .champ { margin: .75rem 0; }

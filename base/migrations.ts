@@ -170,4 +170,20 @@ export const MIGRATIONS: Record<string, Migration> = {
       await db.schema.alterTable('fiches_indicateurs').dropColumn('premier_le').dropColumn('dernier_le').dropColumn('close').execute();
     },
   },
+  '0008-consultations-dossiers': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('consultations_dossiers')
+        .addColumn('id', 'bigserial', (c) => c.primaryKey())
+        .addColumn('le', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+        .addColumn('personne_id', 'text', (c) => c.notNull())
+        .addColumn('workflow_id', 'text', (c) => c.notNull())
+        .addColumn('objet', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('consultations_dossiers_workflow').on('consultations_dossiers').columns(['workflow_id', 'le']).execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.dropTable('consultations_dossiers').execute();
+    },
+  },
 };

@@ -121,7 +121,17 @@ export interface TableContactsPartenaires {
   modifie_le: ColumnType<Date, Date | undefined, Date>;
 }
 
+/** Qui a lu quel dossier (contenu confidentiel compris), quand, et quoi (le dossier, un document). */
+export interface TableConsultationsDossiers {
+  id: Generated<string>;
+  le: ColumnType<Date, Date | undefined, never>;
+  personne_id: string;
+  workflow_id: string;
+  objet: string;
+}
+
 export interface Base {
+  consultations_dossiers: TableConsultationsDossiers;
   personnels: TablePersonnels;
   contacts_partenaires: TableContactsPartenaires;
   effacements_dossiers: TableEffacementsDossiers;

@@ -188,6 +188,20 @@ export class RegistreDossiers {
     return new Map(l.flatMap((x) => (x.nom_chiffre ? [[x.workflow_id, this.coffre.dechiffrer<string>(x.nom_chiffre, ctx.nom(x.workflow_id))] as [string, string]] : [])));
   }
 
+  /**
+   * Trace une lecture du dossier par une personne du personnel (ce que le ménage a confié compris) :
+   * le dossier entier (`dossier`) ou un document (`document:<nom>`).
+   */
+  async noterConsultation(personneId: string, workflowId: string, objet: string): Promise<void> {
+    await this.db.insertInto('consultations_dossiers').values({ personne_id: personneId, workflow_id: workflowId, objet }).execute();
+  }
+
+  /** Les consultations d'un dossier, des plus récentes aux plus anciennes. */
+  async consultations(workflowId: string): Promise<Array<{ le: Date; personneId: string; objet: string }>> {
+    const l = await this.db.selectFrom('consultations_dossiers').select(['le', 'personne_id', 'objet']).where('workflow_id', '=', workflowId).orderBy('le', 'desc').orderBy('id', 'desc').execute();
+    return l.map((x) => ({ le: x.le, personneId: x.personne_id, objet: x.objet }));
+  }
+
   /** Vrai si le dossier est consigné clos (son état ne changera plus). */
   async estClos(workflowId: string): Promise<boolean | undefined> {
     const l = await this.db.selectFrom('dossiers').select('clos').where('workflow_id', '=', workflowId).executeTakeFirst();

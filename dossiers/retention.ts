@@ -40,6 +40,8 @@ export async function effacerDossiersEchus(db: BaseDeDonnees, catalogue: Pick<Ca
         .returning('workflow_id')
         .execute();
       if (effaces.length) {
+        // Les traces de consultation des dossiers effacés partent avec eux.
+        await trx.deleteFrom('consultations_dossiers').where('workflow_id', 'in', effaces.map((e) => e.workflow_id)).execute();
         await trx
           .insertInto('effacements_dossiers')
           .values({ le: maintenant, programme_id: programme, conservation, clos_avant: closAvant, nombre: effaces.length })

@@ -6,10 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import nodemailer from 'nodemailer';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createCourrielActivities, type DependancesCourriel } from '../activities/courriel';
-import { creerAnnuaire } from '../personnel/annuaire';
 import { startMailCatcher, type MailCatcher } from '../dev/mail-catcher';
 import { baseEssai, creerBaseEssai, type BaseEssai } from './outils/base';
-import { PERSONNEL, SIGNEUR, inscrireAnnuaire } from './outils/environnement';
+import { SIGNEUR, inscrireAnnuaire } from './outils/environnement';
 
 let boite: MailCatcher;
 let base: BaseEssai;

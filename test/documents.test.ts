@@ -12,9 +12,8 @@ import { startMailCatcher, type MailCatcher } from '../dev/mail-catcher';
 import { piecesJointesMime } from '../dev/mime';
 import { DocumentIndisponible, genererPdf, preparerDocument, versWinAnsi, type Lecteur, type NomDocument, type SourceDocument } from '../documents';
 import type { EtatParcours } from '../domain/vocabulaire';
-import { creerAnnuaire } from '../personnel/annuaire';
 import { lirePdf, estPdf } from './outils/pdf';
-import { CATALOGUE, PERSONNEL, SIGNEUR, inscrireAnnuaire } from './outils/environnement';
+import { CATALOGUE, SIGNEUR, inscrireAnnuaire } from './outils/environnement';
 
 /** Ce que le ménage a confié, et ce qui le désigne : jamais dans un document adressé à un partenaire. */
 const SECRETS = ['Lefébure', 'Josiane', 'Tilleuls', '06 12 34 56 78', 'josiane.lefebure', 'Mouettes', 'violences conjugales', 'dette de jeu', 'SECRET-7731', '980'];

@@ -132,6 +132,15 @@ describe('dossier d’un parcours réel', () => {
     const page = await api.appel('GET', `/parcours/${id}`, { entetes: { cookie: await cookieDe('coord.essai') } });
     expect(page.status).toBe(200);
     expect(page.texte).toContain('Mme Apolline Vasseur');
+    // Les documents aussi se font depuis le dossier.
+    const fiche = await api.appel('GET', `/api/parcours/${id}/documents/fiche-cloture`, { jeton: coord });
+    expect(fiche.status, fiche.texte.slice(0, 300)).toBe(200);
+    // Chaque lecture du dossier par le personnel est tracée (qui, quoi) ; un refus ne l'est pas.
+    const consultations = await new RegistreDossiers(db, COFFRE).consultations(id);
+    expect(consultations.map((c) => `${c.personneId} ${c.objet}`)).toEqual(
+      expect.arrayContaining(['coord.essai dossier', 'ts.alice dossier', 'coord.essai document:fiche-cloture']),
+    );
+    expect(consultations.some((c) => c.personneId === 'ts.bruno')).toBe(false);
     const clotures = await api.appel('GET', '/api/parcours?cloture=true&recherche=apolline', { jeton: coord });
     expect(clotures.json.map((p: { workflowId: string }) => p.workflowId)).toEqual([id]);
 

@@ -35,7 +35,6 @@ import {
   type Logement,
 } from '../domain/iml';
 import type { EtatParcours, Programme } from '../domain/vocabulaire';
-import { creerAnnuaire } from '../personnel/annuaire';
 import { impayesConsecutifs, motifCandidature } from '../workflows/iml-bail-glissant';
 import { ajouterDuree, heureDeParis } from '../workflows/blocs/duree';
 import type { CourrielRecu } from '../dev/mail-catcher';

@@ -17,7 +17,6 @@
  * parcours, lettre pas encore préparée, aucun bilan tenu, parcours non clôturé, protocole non signé.
  */
 import { Router, type Request, type Response } from 'express';
-import { WorkflowNotFoundError } from '@temporalio/common';
 import { z } from 'zod';
 import { DocumentIndisponible, DOCUMENTS, genererPdf, preparerDocument, type DocumentImprimable, type Lecteur, type NomDocument } from '../../documents';
 import type { EtatParcours, Programme } from '../../domain/vocabulaire';
@@ -26,9 +25,8 @@ import type { DependancesApi } from '../dependances';
 import { envoyerDocument } from '../documents/gabarit';
 import { contenuDocument } from '../documents/rendu';
 import { html } from '../html';
-import { analyser, depuisTemporal, interdit, introuvable, Probleme } from '../problemes';
-import { workflowIdSchema } from '../schemas-api';
-import { lireEtat } from './parcours';
+import { analyser, interdit, introuvable, Probleme } from '../problemes';
+import { chargerParcours, dossiersDe } from './parcours';
 
 const FICHIER = new RegExp(`^(${DOCUMENTS.join('|')})(\\.pdf)?$`);
 const requeteSchema = z.object({
@@ -40,18 +38,13 @@ export function routesDocuments(deps: DependancesApi): Router {
   const r = Router();
 
   /** Le parcours demandé et son état, lisible par la personne connectée (400, 403, 404). */
-  async function charger(req: Request): Promise<EtatParcours> {
+  async function charger(req: Request, document: string): Promise<EtatParcours> {
     const personne = personneDe(req);
-    const workflowId = analyser(workflowIdSchema, req.params.id, 'id');
-    let etat: EtatParcours;
-    try {
-      etat = await lireEtat(deps.client.workflow.getHandle(workflowId));
-    } catch (e) {
-      if (e instanceof WorkflowNotFoundError) throw introuvable(`Aucun parcours « ${workflowId} ».`);
-      throw depuisTemporal(e) ?? e;
-    }
+    // Le dossier d'un parcours clos se lit dans le système d'enregistrement, même oublié de Temporal.
+    const { etat } = await chargerParcours(deps, req.params.id);
     const refus = raisonRefusLecture(personne, etat);
     if (refus) throw interdit(refus);
+    await dossiersDe(deps).noterConsultation(personne.id, etat.workflowId, `document:${document}`);
     return etat;
   }
 
@@ -88,7 +81,7 @@ export function routesDocuments(deps: DependancesApi): Router {
     if (!m) throw introuvable(`Document inconnu : « ${req.params.fichier} ». Documents : ${DOCUMENTS.join(', ')} (HTML, ou PDF avec « .pdf »).`);
     const nom = m[1] as NomDocument;
     const q = analyser(requeteSchema, req.query);
-    const etat = await charger(req);
+    const etat = await charger(req, nom);
     const lecteur: Lecteur = nom === 'lettre-information' ? 'menage' : q.version;
     let d: DocumentImprimable;
     try {

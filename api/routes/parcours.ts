@@ -9,7 +9,7 @@ import { RegistreDossiers, type PageDossiers, type Portee, type ResumeDossier } 
 import { SA } from '../../domain/attributs-recherche';
 import { affecterUpdate, cloreAnticipeUpdate, etatQuery } from '../../domain/messages';
 import { affectationSchema, clotureAnticipeeSchema, requestIdSchema } from '../../domain/schemas';
-import { LIBELLES_TYPE_PARCOURS, TYPES_PARCOURS, type EtatParcours } from '../../domain/vocabulaire';
+import { LIBELLES_TYPE_PARCOURS, type EtatParcours } from '../../domain/vocabulaire';
 import type { Personne } from '../../personnel/annuaire';
 import {
   exigerRoles,
@@ -25,8 +25,6 @@ import {
   filtresListeSchema,
   lancementSchema,
   nomMessageSchema,
-  referenceDe,
-  STATUTS_EXECUTION,
   workflowIdDe,
   workflowIdSchema,
 } from '../schemas-api';
@@ -126,6 +124,8 @@ export async function lireParcoursPour(deps: DependancesApi, personne: Personne,
   const c = await chargerParcours(deps, idBrut);
   const refus = raisonRefusLecture(personne, c.etat);
   if (refus) throw interdit(refus);
+  // Le personnel lit tout le dossier, confidences comprises : chaque lecture est tracée.
+  await dossiersDe(deps).noterConsultation(personne.id, c.workflowId, 'dossier');
   return { ...c, etat: filtrerEtat(c.etat, lecteurPersonnel(personne)) };
 }
 

@@ -14,7 +14,6 @@
  */
 import { Router } from 'express';
 import { WorkflowNotFoundError } from '@temporalio/common';
-import { SA } from '../../domain/attributs-recherche';
 import { LIBELLES_TYPE_PARCOURS } from '../../domain/vocabulaire';
 import { fileImlQuery, idFileIml, libererPlaceSignal, type EtatFileIml } from '../../domain/iml';
 import type { Programme } from '../../domain/vocabulaire';
