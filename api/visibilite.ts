@@ -38,6 +38,8 @@ export interface ApercuDemande {
   statut: DemandeValidation['statut'];
   /** Date de la réponse, si elle a été donnée (pas l'auteur ni le commentaire). */
   reponduLe?: string;
+  /** Date de la clôture du parcours qui a fermé la demande. */
+  closeParClotureLe?: string;
 }
 
 /** Ce qu'une page de lien signé peut montrer d'une demande, et rien d'autre. */
@@ -52,5 +54,6 @@ export function apercuDemande(etat: EtatParcours, demandeId: string): ApercuDema
     echeance: d.echeance,
     statut: d.statut,
     ...(d.decision?.le ? { reponduLe: d.decision.le } : {}),
+    ...(d.closeParClotureLe ? { closeParClotureLe: d.closeParClotureLe } : {}),
   };
 }

@@ -158,6 +158,8 @@ export interface DemandeValidation {
   envoyeeLe: string;
   echeance: string;
   statut: 'en_attente' | 'approuvee' | 'refusee' | 'expiree';
+  /** Date de la clôture du parcours qui a fermé la demande encore en attente (son lien le dit). */
+  closeParClotureLe?: string;
   decision?: {
     decision: DecisionPartenaire;
     commentaire?: string;

@@ -44,7 +44,7 @@ import { CATALOGUE, PERSONNEL, apres, avancerJusqua, echeanceSuivie, heureDuParc
 const BASE = CATALOGUE.trouver('concarneau-iml')!;
 /** Les jalons des bilans de mesure du programme (P6M, avec décision ; P10M). */
 const [BILAN_DECISION, BILAN_TERME] = BASE.jalons.bilans! as [string, string];
-const NOMS = ['glissement', 'anticipe', 'prolongation', 'orientation', 'plafond', 'refus-siao', 'siao-muet', 'quota', 'loyers', 'etapes'] as const;
+const NOMS = ['glissement', 'anticipe', 'prolongation', 'orientation', 'plafond', 'refus-siao', 'siao-muet', 'quota', 'loyers', 'etapes', 'cloture-siao'] as const;
 const idDe = (nom: (typeof NOMS)[number]) => `concarneau-iml-${nom}`;
 function programme(nom: (typeof NOMS)[number], modifier?: (p: Programme) => void): Programme {
   const p = structuredClone(BASE);
@@ -461,6 +461,26 @@ describe('concarneau-iml', () => {
     const etat = await cloture(handle);
     expect(etat.cloture).toMatchObject({ issue: 'refus_siao', motif: 'Orientation vers une pension de famille plus adaptée' });
     expect((await recu(TS, ref, 'Candidature IML refusée par le SIAO')).texte).toContain('Orientation vers une pension de famille plus adaptée');
+    await expect(fileDe(p).describe()).rejects.toBeInstanceOf(WorkflowNotFoundError);
+  });
+
+  it('clôture anticipée pendant la validation du SIAO : effet immédiat, la demande est close, la réponse tardive refusée, aucune place demandée', async () => {
+    const p = programme('cloture-siao');
+    const { handle } = await lancer(p);
+    await etape(handle, 'validation_siao');
+    const demande = await demandeSiao(handle);
+    const r = await handle.executeUpdate(cloreAnticipeUpdate, { args: [{ requestId: requete(), par: 'coord.essai', motif: 'Le ménage a trouvé un logement seul' }] });
+    expect(r).toMatchObject({ etape: 'cloture', cloture: { issue: 'cloture_anticipee' } });
+    const etat = await handle.query(etatQuery);
+    expect(etat.etape).toBe('cloture');
+    expect(etat.demandes.find((d) => d.id === demande.id)).toMatchObject({ statut: 'expiree', closeParClotureLe: etat.cloture!.le });
+    // Le parcours IML se termine à sa clôture : une réponse tardive ne trouve plus rien à décider.
+    const tardive = await handle.executeUpdate(repondreValidationUpdate, { args: [{ requestId: requete(), par: 'partenaire:siao', demandeId: demande.id, role: 'siao', decision: 'approuve' }] }).then(
+      () => 'acceptée',
+      (e: Error) => e,
+    );
+    expect(tardive).toBeInstanceOf(Error);
+    expect((await handle.query(etatQuery)).demandes.find((d) => d.id === demande.id)!.decision).toBeUndefined();
     await expect(fileDe(p).describe()).rejects.toBeInstanceOf(WorkflowNotFoundError);
   });
 

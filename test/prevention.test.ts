@@ -226,6 +226,36 @@ describe('besancon-ccas', () => {
     await banc.courriels.waitFor((m) => m.a.includes(bailleurDe('besancon-ccas')) && m.sujet.startsWith('Fin de l’accompagnement : Clôture anticipée') && dossier(ref)(m));
   });
 
+  it('clôture anticipée pendant la validation du département : effet immédiat, la réponse le dit, la demande est close et son lien refusé', async () => {
+    const { handle, ref } = await lancer('besancon-ccas');
+    await etape(handle, 'aller_vers');
+    await handle.executeUpdate(tentativeContactUpdate, { args: [msg()({ canal: 'visite_domicile' as const, creneau: 'matin' as const, issue: 'joint' as const })] });
+    await etape(handle, 'diagnostic');
+    await handle.executeUpdate(diagnosticUpdate, { args: [msg()({ origineDette: 'Perte d’emploi', droits: '', budget: '', adequationLogement: '', termine: true, carnetDeRoute: ['FSL'] })] });
+    await etape(handle, 'plan_aide');
+    await handle.executeUpdate(planAideUpdate, { args: [msg()({ actions: ['plan_apurement' as const], orientations: ['asll' as const], planApurement: { mensualite: 40, dureeMois: 20 } })] });
+    await etape(handle, 'validation_departement');
+    const demande = (await jusqua(handle, (e) => e.demandes.some((d) => d.statut === 'en_attente'))).demandes.find((d) => d.statut === 'en_attente')!;
+    // La clôture prend effet tout de suite, pendant l'attente de la décision ; la réponse le dit.
+    const r = await handle.executeUpdate(cloreAnticipeUpdate, { args: [{ requestId: requete(), par: 'coord.essai', motif: 'Le ménage a quitté le logement' }] });
+    expect(r).toMatchObject({ etape: 'cloture', cloture: { issue: 'cloture_anticipee', motif: 'Le ménage a quitté le logement' } });
+    const etat = await handle.query(etatQuery);
+    expect(etat.etape).toBe('cloture');
+    const close = etat.demandes.find((d) => d.id === demande.id)!;
+    expect(close).toMatchObject({ statut: 'expiree', closeParClotureLe: etat.cloture!.le });
+    expect(close.decision).toBeUndefined();
+    // Le département répond ensuite par son lien : refusé, avec la raison ; rien n'est enregistré.
+    const tardive = await handle
+      .executeUpdate(repondreValidationUpdate, { args: [{ requestId: requete(), par: 'partenaire:departement', demandeId: demande.id, role: 'departement', decision: 'approuve' }] })
+      .catch((e) => e);
+    expect(tardive.cause?.message).toMatch(/^L’accompagnement de ce ménage a été clôturé le .* : cette demande n’attend plus de réponse\.$/);
+    expect((await handle.query(etatQuery)).demandes.find((d) => d.id === demande.id)!.decision).toBeUndefined();
+    await banc.courriels.waitFor((m) => m.sujet.startsWith('Fin de l’accompagnement : Clôture anticipée') && dossier(ref)(m));
+    // Ni rappel ni escalade de la demande close, même au-delà de son échéance.
+    await avancerJusqua(banc, handle, apres(demande.echeance, 2 * 24 * 60));
+    expect(banc.courriels.messages().filter((m) => dossier(ref)(m) && /^(Rappel —|Sans réponse)/.test(m.sujet))).toEqual([]);
+  });
+
   it('première visite non faite en 3 semaines : rappel avant, alerte au coordinateur après', async () => {
     const { handle, ref } = await lancer('besancon-ccas');
     await etape(handle, 'aller_vers');

@@ -271,6 +271,23 @@ describe('protocole post-résiliation', () => {
     sansSecret(courrielsA(BAILLEUR, ref));
   });
 
+  it('clôture anticipée pendant qu’un paiement est demandé au bailleur : effet immédiat, demande close, son lien le dit', async () => {
+    const { handle, ref } = await lancer();
+    await etape(handle, 'signature_protocole');
+    await signer(handle, { dureeMois: 6 });
+    const { demande, mois } = await jusquauLienDuMois(handle);
+    const courriel = await attendreCourriel(BAILLEUR, ref, `Paiement ${deMois(mois)}`);
+    await handle.executeUpdate(orientationUpdate, { args: [msg({ dispositif: 'residence_sociale' as const })] });
+    const r = await handle.executeUpdate(cloreAnticipeUpdate, { args: [{ requestId: requete(), par: 'coord.essai', motif: 'Le ménage part en résidence sociale' }] });
+    expect(r).toMatchObject({ etape: 'cloture', cloture: { issue: 'cloture_anticipee' } });
+    const etat = await handle.query(etatQuery).catch(() => undefined);
+    if (etat) expect(etat.demandes.find((d) => d.id === demande.id)).toMatchObject({ statut: 'expiree', closeParClotureLe: etat.cloture!.le });
+    // Le lien du mois ne sert plus : sa page le dit, un envoi ne change rien.
+    const page = await appel('GET', `/liens/${jetonDe(courriel)}`);
+    expect(page.texte).toContain('Ce lien n’est plus utilisable');
+    expect(await refus(repondre(handle, demande.id, 'approuve', 'Montant reçu : 300 €'))).not.toBe('accepté');
+  });
+
   it('protocole respecté sur toute sa durée (liens mensuels par courriel, page du lien), bilans au bailleur, puis nouveau bail signé', async () => {
     const { handle, ref } = await lancer();
     await etape(handle, 'signature_protocole');

@@ -11,7 +11,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { Worker } from '@temporalio/worker';
 import { temporal } from '@temporalio/proto';
 import type { WorkflowHandle } from '@temporalio/client';
-import { repondreValidationUpdate } from '../domain/messages';
+import { cloreAnticipeUpdate, repondreValidationUpdate } from '../domain/messages';
 import { cloturerUpdate, diagnosticUpdate, planAideUpdate, tentativeContactUpdate } from '../domain/prevention';
 import { bilanMesureUpdate, fileImlQuery, idFileIml, logementUpdate, loyerUpdate, rendezVousUpdate } from '../domain/iml';
 import { ajouterDuree, retirerDuree } from '../workflows/blocs/duree';
@@ -81,6 +81,38 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === '1')('enregistrement', ()
       // (patched('fiche-indicateurs')) ; v3 : avant l’annulation des minuteurs (patched('minuteurs-annules')) ;
       // v4 : avant les dossiers du système d’enregistrement (patched('dossier-consigne')).
       writeFileSync(`${dossier}prevention-loiret-v5.json`, JSON.stringify(historique));
+    } finally {
+      await banc.fermer();
+    }
+  });
+});
+
+// `ENREGISTRER_HISTORIQUES=cloture` : une clôture anticipée pendant une demande de validation.
+describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'cloture')('enregistrement de la clôture pendant une validation', () => {
+  it('enregistre un parcours besancon-ccas clos par la coordination pendant la validation du département', async () => {
+    const banc = await monterBanc();
+    try {
+      const programme = CATALOGUE.trouver('besancon-ccas')!;
+      const menage = menageEssai('REJEU-CLOT');
+      const handle = await banc.env.client.workflow.start('preventionPrecontentieuse', {
+        taskQueue: banc.taskQueue,
+        workflowId: `besancon-ccas--${menage.reference}`,
+        args: [{ programme, menage, coordinateur: 'coord.essai', travailleurSocial: 'ts.alice', situation: { impayesMois: 3, montantDette: 1200, debutBail: new Date(Date.now() - 60 * 86_400_000).toISOString().slice(0, 10), garantie: 'aucune', dejaTente: '', contactBailleur: false, suiviParServiceSocial: false } }],
+      });
+      const m = <T extends object>(x: T) => ({ requestId: requete(), par: 'ts.alice', ...x });
+      await etape(handle, 'aller_vers');
+      await handle.executeUpdate(tentativeContactUpdate, { args: [m({ canal: 'visite_domicile' as const, creneau: 'matin' as const, issue: 'joint' as const })] });
+      await etape(handle, 'diagnostic');
+      await handle.executeUpdate(diagnosticUpdate, { args: [m({ origineDette: 'x', droits: '', budget: '', adequationLogement: '', termine: true, carnetDeRoute: ['FSL'] })] });
+      await etape(handle, 'plan_aide');
+      await handle.executeUpdate(planAideUpdate, { args: [m({ actions: ['plan_apurement' as const], orientations: ['asll' as const], planApurement: { mensualite: 40, dureeMois: 20 } })] });
+      await etape(handle, 'validation_departement');
+      await jusqua(handle, (e) => e.demandes.some((d) => d.statut === 'en_attente'), 'demande au département');
+      await handle.executeUpdate(cloreAnticipeUpdate, { args: [{ requestId: requete(), par: 'coord.essai', motif: 'Déménagement' }] });
+      await handle.result();
+      const historique = enObjet(await handle.fetchHistory());
+      expect(patchsNotes(historique)).toEqual(expect.arrayContaining(['cloture-pendant-validation', 'cloture-attendue']));
+      writeFileSync(`${dossier}prevention-cloture-en-validation-v1.json`, JSON.stringify(historique));
     } finally {
       await banc.fermer();
     }

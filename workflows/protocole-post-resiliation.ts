@@ -39,7 +39,7 @@ import {
 import { LIBELLES_ISSUES, type Acteur, type DemandeValidation, type EtatParcours, type Programme } from '../domain/vocabulaire';
 import { ajouterDuree, heureDeParis, dateEnFrancais, dureeEnFrancais, jourDeParis, minuitDeParis } from './blocs/duree';
 import { notifier, type A } from './blocs/notification';
-import { Parcours, type Fin, type InstantaneParcours } from './blocs/parcours';
+import { Interruption, Parcours, type Fin, type InstantaneParcours } from './blocs/parcours';
 import { demanderValidation, type DemandeValidationDef } from './blocs/validation';
 
 /** Mois réglés par exécution avant de continuer en une nouvelle (si le serveur ne l'a pas suggéré avant). */
@@ -167,9 +167,14 @@ export async function protocolePostResiliation(e: EntreeExecutionProtocole): Pro
 
   /** Une demande au bailleur (lien signé), suivie en arrière-plan ; close si elle n'a plus d'objet. */
   function lancerDemande(def: DemandeValidationDef): { demande: DemandeValidation; fin: Promise<DemandeValidation> } {
-    const fin = demanderValidation(p, def);
+    // En arrière-plan : une clôture demandée l'arrête (Interruption), le déroulé principal la voit de son côté.
+    const fin = demanderValidation(p, def).catch((e: unknown) => {
+      if (e instanceof Interruption) return demande;
+      throw e;
+    });
     // La demande est ajoutée au parcours avant le premier envoi (blocs/validation.ts).
-    return { demande: p.demandes[p.demandes.length - 1]!, fin };
+    const demande = p.demandes[p.demandes.length - 1]!;
+    return { demande, fin };
   }
   async function fermerDemande(x: { demande: DemandeValidation; fin: Promise<DemandeValidation> }, raison: string): Promise<void> {
     if (x.demande.statut === 'en_attente') {

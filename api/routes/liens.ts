@@ -25,14 +25,15 @@
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import '../../config/zod-fr';
-import { WorkflowNotFoundError } from '@temporalio/common';
-import { repondreValidationUpdate, etatQuery } from '../../domain/messages';
+import { repondreValidationUpdate } from '../../domain/messages';
 import { reponseValidationSchema } from '../../domain/schemas';
 import { LIBELLES_ROLES, ROLES_PARTENAIRES, type EtatParcours, type RolePartenaire } from '../../domain/vocabulaire';
 import { dateEnFrancais } from '../../workflows/blocs/duree';
 import type { DependancesApi } from '../dependances';
 import { brut, envoyerPage, html, type Brut } from '../html';
-import { depuisTemporal, raisonRefus } from '../problemes';
+import { depuisTemporal, Probleme, raisonRefus } from '../problemes';
+import { chargerParcours } from './parcours';
+import type { WorkflowHandle } from '@temporalio/client';
 import { apercuDemande, type ApercuDemande } from '../visibilite';
 
 const roleSchema = z.enum(ROLES_PARTENAIRES);
@@ -192,6 +193,11 @@ function dejaTraitee(res: Response, status: number, d: ApercuDemande, action?: s
 <p>Ce lien ne peut plus être utilisé. Rien n’a été modifié.</p>`);
     return;
   }
+  if (d.closeParClotureLe) {
+    pageMessage(res, status, 'Cette demande est close', 'alerte', html`<p>L’accompagnement de ce ménage a été clôturé le ${dateEnFrancais(d.closeParClotureLe)} : la demande « ${d.objet} » n’attend plus de réponse.</p>
+<p>Rien n’a été modifié. Pour toute question, contactez l’opérateur du dispositif.</p>`);
+    return;
+  }
   pageMessage(res, status, 'Cette demande est close', 'alerte', html`<p>La demande « ${d.objet} » est close depuis le ${dateEnFrancais(d.echeance)} : il n’est plus possible d’y répondre par ce lien.</p>
 <p>Rien n’a été modifié. Si une décision reste nécessaire, l’opérateur du dispositif vous recontactera.</p>`);
 }
@@ -217,12 +223,13 @@ export function routesLiens(deps: DependancesApi): Router {
       lienInvalide(res, 400, 'Ce lien n’est pas valide : le partenaire qu’il désigne est inconnu.');
       return undefined;
     }
-    const handle = deps.client.workflow.getHandle(v.claims.workflowId);
+    let handle: WorkflowHandle;
     let etat: EtatParcours;
     try {
-      etat = await handle.query(etatQuery);
+      // Un parcours clos se lit dans son dossier (sans ce que le ménage a confié), même oublié de Temporal.
+      ({ handle, etat } = await chargerParcours(deps, v.claims.workflowId, { confidentiel: false }));
     } catch (e) {
-      if (e instanceof WorkflowNotFoundError) {
+      if (e instanceof Probleme && (e.status === 404 || e.status === 400)) {
         pageMessage(res, 404, 'Dossier introuvable', 'erreur', html`<p>Le dossier visé par ce lien n’existe pas ou n’est plus disponible.</p><p>Aucune réponse n’a été enregistrée.</p>`);
         return undefined;
       }

@@ -91,12 +91,12 @@ export async function executer<R>(f: () => Promise<R>): Promise<R> {
  * parcours clos se lit dans son dossier (système d'enregistrement), même quand Temporal l'a oublié ;
  * un parcours en cours, auprès de son workflow (l'état le plus frais).
  */
-export async function chargerParcours(deps: DependancesApi, idBrut: unknown) {
+export async function chargerParcours(deps: DependancesApi, idBrut: unknown, o: { confidentiel?: boolean } = {}) {
   const workflowId = analyser(workflowIdSchema, idBrut, 'id');
   const handle = deps.client.workflow.getHandle(workflowId);
   const dossiers = dossiersDe(deps);
   const depuisDossier = async () => {
-    const etat = await dossiers.lire(workflowId, { confidentiel: true });
+    const etat = await dossiers.lire(workflowId, { confidentiel: o.confidentiel ?? true });
     if (!etat) throw introuvable(`Aucun parcours « ${workflowId} ».`);
     return { workflowId, handle, etat };
   };

@@ -36,7 +36,7 @@ import type {
 } from '../../domain/vocabulaire';
 import { LIBELLES_ISSUES } from '../../domain/vocabulaire';
 import { dateEnFrancais } from './duree';
-import { attendre } from './attente';
+import { attendre, attendreJusqua } from './attente';
 import { Echeances, type DefinitionEcheance, type EcheanceSuivie } from './echeances';
 import { Journal } from './journal';
 import { notifier } from './notification';
@@ -194,8 +194,14 @@ export class Parcours {
         if (typeof c.motif !== 'string' || c.motif.trim().length < 3) return 'Motif de clôture requis.';
         return this.conditionClotureAnticipee?.();
       },
-      appliquer: (c) => {
+      appliquer: async (c) => {
         this.interrompre({ issue: 'cloture_anticipee', motif: c.motif, acteur: { type: 'personnel', id: c.par, role: 'coordinateur' } });
+        // La réponse dit ce qui s'est passé : le parcours attend la clôture effective (quelle que
+        // soit l'attente en cours : validation, contact, bilans, paiements).
+        if (patched('cloture-attendue')) {
+          await condition(() => !!this.cloture, '1 minute');
+          return this.cloture ? { etape: 'cloture', cloture: this.cloture } : { etape: this.etape, clotureDemandee: true };
+        }
         return { etape: 'cloture' };
       },
     });
@@ -309,6 +315,21 @@ export class Parcours {
   }
 
   /**
+   * Attend que `fn` soit vraie jusqu'à `quand` ; lève Interruption si une clôture est demandée
+   * entre-temps. Renvoie faux si la date est passée.
+   */
+  async attendreJusqua(fn: () => boolean, quand: Date): Promise<boolean> {
+    const ok = await attendreJusqua(() => fn() || !!this.interruption, quand);
+    if (this.interruption) throw this.interruption;
+    return ok && fn();
+  }
+
+  /** Une clôture est demandée et pas encore faite : plus rien ne doit être décidé d'ici là. */
+  get clotureEnCours(): boolean {
+    return !!this.interruption && !this.cloture;
+  }
+
+  /**
    * Ce que le parcours exige avant une clôture anticipée par le coordinateur : la fonction renvoie
    * la raison du refus, ou undefined quand la clôture est possible.
    */
@@ -347,8 +368,13 @@ export class Parcours {
 
   async clore(issue: IssueCloture, motif?: string, acteur?: Acteur): Promise<void> {
     this.echeances.annulerToutes();
-    for (const d of this.demandes) if (d.statut === 'en_attente') d.statut = 'expiree';
-    this.cloture = { issue, motif, le: new Date().toISOString() };
+    const le = new Date().toISOString();
+    for (const d of this.demandes) {
+      if (d.statut !== 'en_attente') continue;
+      d.statut = 'expiree';
+      d.closeParClotureLe = le;
+    }
+    this.cloture = { issue, motif, le };
     this.etape = 'cloture';
     this.libelleEtape = `Clôturé : ${LIBELLES_ISSUES[issue]}`;
     this.journal.noter('cloture', `Parcours clôturé : ${LIBELLES_ISSUES[issue]}${motif ? ` (${motif})` : ''}`, { acteur });

@@ -4,7 +4,7 @@
  * le coordinateur est alerté si l'échéance passe sans réponse. La décision (qui, quand, quoi,
  * commentaire) est enregistrée ; une seconde réponse, ou une réponse après clôture, est refusée.
  */
-import { uuid4 } from '@temporalio/workflow';
+import { patched, uuid4 } from '@temporalio/workflow';
 import { attendreJusqua } from './attente';
 import type { ReponseValidation } from '../../domain/messages';
 import type { DemandeValidation, RolePartenaire } from '../../domain/vocabulaire';
@@ -48,6 +48,11 @@ export async function demanderValidation(parcours: Parcours, def: DemandeValidat
     statut: 'en_attente',
   };
   parcours.demandes.push(demande);
+  // Une demande faite avant la clôture s'arrête dès qu'une clôture est demandée (Interruption) ; une
+  // demande de la veille active, faite après la clôture, court jusqu'à son échéance.
+  const suivreCloture = !parcours.cloture && patched('cloture-pendant-validation');
+  const attendreReponse = (quand: Date) =>
+    suivreCloture ? parcours.attendreJusqua(() => demande.statut !== 'en_attente', quand) : attendreJusqua(() => demande.statut !== 'en_attente', quand);
   const dest = destinataire(parcours, { role: def.role });
   if (!dest) {
     demande.statut = 'expiree';
@@ -86,12 +91,12 @@ export async function demanderValidation(parcours: Parcours, def: DemandeValidat
     .filter((d) => d.getTime() < echeance.getTime())
     .sort((a, b) => a.getTime() - b.getTime());
   for (const quand of rappels) {
-    const repondu = await attendreJusqua(() => demande.statut !== 'en_attente', quand);
+    const repondu = await attendreReponse(quand);
     if (repondu) break;
     await envoyer(true);
     parcours.journal.noter('validation_rappel', `Rappel envoyé à ${dest.libelle} : « ${def.objet} »`);
   }
-  const repondu = await attendreJusqua(() => demande.statut !== 'en_attente', echeance);
+  const repondu = await attendreReponse(echeance);
   if (!repondu) {
     demande.statut = 'expiree';
     parcours.echeances.annuler(`validation:${demande.id}`);
@@ -115,6 +120,8 @@ export function validerReponse(parcours: Parcours, r: ReponseValidation): string
   const d = parcours.demandes.find((x) => x.id === r.demandeId);
   if (!d) return 'Cette demande n’existe pas pour ce parcours.';
   if (d.role !== r.role) return 'Ce lien ne correspond pas au partenaire sollicité pour cette demande.';
+  if (d.statut === 'en_attente' && parcours.clotureEnCours) return 'L’accompagnement de ce ménage vient d’être clôturé : cette demande n’attend plus de réponse.';
+  if (d.closeParClotureLe) return `L’accompagnement de ce ménage a été clôturé le ${dateEnFrancais(d.closeParClotureLe)} : cette demande n’attend plus de réponse.`;
   if (r.decision !== 'approuve' && r.decision !== 'refuse') return 'Décision invalide : « approuve » ou « refuse » attendu.';
   if (r.commentaire !== undefined && (typeof r.commentaire !== 'string' || r.commentaire.length > 2000)) return 'Commentaire trop long (2 000 caractères au plus).';
   if (r.montant !== undefined && !(typeof r.montant === 'number' && Number.isFinite(r.montant) && r.montant >= 0 && r.montant <= 100_000)) {
