@@ -128,7 +128,7 @@ export function creerApplication(deps: DependancesApi): Express {
   app.use(routesWeb(d, { ...auth, maintenant }));
 
   // ---- Personnel connecté ------------------------------------------------------------------
-  app.use(routesCodec(d, [exigerSession(auth), exigerRoles('admin', 'coordinateur')]));
+  app.use(routesCodec(d, [exigerSession(auth)]));
   app.use('/api', exigerSession(auth));
   app.use(routesParcours(d));
   app.use(routesDocuments(d));

@@ -186,4 +186,20 @@ export const MIGRATIONS: Record<string, Migration> = {
       await db.schema.dropTable('consultations_dossiers').execute();
     },
   },
+  '0009-dechiffrements-codec': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('dechiffrements_codec')
+        .addColumn('id', 'bigserial', (c) => c.primaryKey())
+        .addColumn('le', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+        .addColumn('personne_id', 'text', (c) => c.notNull())
+        .addColumn('sens', 'text', (c) => c.notNull())
+        .addColumn('nombre', 'integer', (c) => c.notNull())
+        .addColumn('espace_de_noms', 'text')
+        .execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.dropTable('dechiffrements_codec').execute();
+    },
+  },
 };

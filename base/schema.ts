@@ -130,7 +130,18 @@ export interface TableConsultationsDossiers {
   objet: string;
 }
 
+/** Chaque appel au codec (interface Temporal) : qui, quand, combien de charges, dans quel sens. */
+export interface TableDechiffrementsCodec {
+  id: Generated<string>;
+  le: ColumnType<Date, Date | undefined, never>;
+  personne_id: string;
+  sens: string;
+  nombre: number;
+  espace_de_noms: string | null;
+}
+
 export interface Base {
+  dechiffrements_codec: TableDechiffrementsCodec;
   consultations_dossiers: TableConsultationsDossiers;
   personnels: TablePersonnels;
   contacts_partenaires: TableContactsPartenaires;

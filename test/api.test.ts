@@ -12,6 +12,7 @@ import { hashPassword } from '../securite/mots-de-passe';
 import type { DependancesApi } from '../api/dependances';
 import { creerAnnuaire, type Annuaire, type Personne } from '../personnel/annuaire';
 import { demarrerApiEssai, horlogeDuParcours, type ApiEssai, type OptionsAppel, type Reponse } from './outils/api';
+import { baseEssai } from './outils/base';
 import { PERSONNEL, SIGNEUR, apres, avancerJusqua, heureDuParcours, jusqua, menageEssai, monterBanc, requete, type Banc } from './outils/environnement';
 import { visiteFaiteUpdate, type EntreeEssai } from './workflows/essai-blocs';
 
@@ -638,10 +639,14 @@ describe('exploitation', () => {
     expect(r.texte).not.toMatch(/<script|https?:\/\/cdn/i);
   });
 
-  it('codec : réservé à l’encadrement, CORS pour l’interface Temporal, aller-retour chiffré', async () => {
+  it('codec : réservé à l’administration, chaque appel tracé, CORS pour l’interface Temporal, aller-retour chiffré', async () => {
     const clair = { payloads: [{ metadata: { encoding: Buffer.from('json/plain').toString('base64') }, data: Buffer.from('{"nom":"Mme Lefébure"}').toString('base64') }] };
     estProbleme(await appel('POST', '/codec/decode', { corps: clair }), 401);
     estProbleme(await appel('POST', '/codec/encode', { jeton: await connecter('ts.alice'), corps: clair }), 403);
+    // La coordination d'un programme ne déchiffre rien : le codec ne sait pas de quel programme vient une charge.
+    const refusCoord = await appel('POST', '/codec/decode', { jeton: await connecter('coord.essai'), corps: clair });
+    estProbleme(refusCoord, 403);
+    expect(refusCoord.json.detail).toBe('Le déchiffrement des données dans l’interface Temporal est réservé à l’administration. Pour lire un dossier, ouvrez-le dans l’application.');
 
     const pre = await fetch(`${api.url}/codec/decode`, { method: 'OPTIONS', headers: { origin: ORIGINE_UI, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type,x-namespace' } });
     expect(pre.status).toBe(204);
@@ -650,7 +655,9 @@ describe('exploitation', () => {
     const ailleurs = await fetch(`${api.url}/codec/decode`, { method: 'OPTIONS', headers: { origin: 'https://malveillant.example' } });
     expect(ailleurs.headers.get('access-control-allow-origin')).toBeNull();
 
-    const coord = await connecter('coord.essai');
+    const coord = await connecter('admin.essai');
+    const db = (await baseEssai()).db;
+    const avant = (await db.selectFrom('dechiffrements_codec').select('id').execute()).length;
     const chiffre = await appel('POST', '/codec/encode', { jeton: coord, corps: clair, entetes: { origin: ORIGINE_UI } });
     expect(chiffre.status, chiffre.texte).toBe(200);
     expect(chiffre.headers.get('access-control-allow-origin')).toBe(ORIGINE_UI);
@@ -659,6 +666,13 @@ describe('exploitation', () => {
     const dechiffre = await appel('POST', '/codec/decode', { jeton: coord, corps: chiffre.json });
     expect(dechiffre.status).toBe(200);
     expect(dechiffre.json).toEqual(clair);
+    const traces = await db.selectFrom('dechiffrements_codec').selectAll().orderBy('id').execute();
+    expect(traces.slice(avant).map((t) => [t.personne_id, t.sens, t.nombre])).toEqual([
+      ['admin.essai', 'encode', 1],
+      ['admin.essai', 'decode', 1],
+    ]);
+    // Rien du contenu dans la trace.
+    expect(JSON.stringify(traces)).not.toContain('Lefébure');
 
     // Par cookie aussi (l'interface Temporal envoie les cookies), et un payload altéré → 400.
     const parCookie = await appel('POST', '/codec/decode', { corps: chiffre.json, entetes: { cookie: `session=${coord}` } });

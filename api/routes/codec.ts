@@ -2,14 +2,18 @@
  * Serveur de codec pour l'interface Temporal (protocole « codec server ») :
  * POST /codec/encode et /codec/decode, corps `{ payloads: [{ metadata: { clé: base64 }, data: base64 }] }`.
  *
- * Les payloads déchiffrés contiennent les données personnelles des ménages : l'accès est réservé au
- * personnel d'encadrement (admin, coordination), par jeton Bearer ou cookie de session. Le CORS (avec
- * cookies) n'est ouvert qu'à l'origine de l'interface Temporal (`codecCorsOrigin`).
+ * Les payloads déchiffrés contiennent les données personnelles des ménages, et le protocole ne dit
+ * pas à quel parcours (donc à quel programme) ils appartiennent : l'accès est réservé à
+ * l'administration, par jeton Bearer ou cookie de session, et chaque appel est tracé (qui, quand,
+ * combien de charges : table `dechiffrements_codec`). La coordination lit ses dossiers dans
+ * l'application. Le CORS (avec cookies) n'est ouvert qu'à l'origine de l'interface Temporal
+ * (`codecCorsOrigin`).
  */
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import type { Payload, PayloadCodec } from '@temporalio/common';
 import type { DependancesApi } from '../dependances';
-import { analyser, Probleme } from '../problemes';
+import { personneDe } from '../auth';
+import { analyser, interdit, Probleme } from '../problemes';
 import { payloadsSchema } from '../schemas-api';
 
 /** Les codecs du data converter du client, appliqués comme le SDK (encodage du dernier au premier). */
@@ -72,7 +76,16 @@ export function routesCodec(deps: DependancesApi, garde: Array<(req: Request, re
   r.use('/codec', corsCodec(deps.options.codecCorsOrigin));
   for (const sens of ['encode', 'decode'] as const) {
     r.post(`/codec/${sens}`, ...garde, async (req, res) => {
+      const personne = personneDe(req);
+      if (personne.role !== 'admin') {
+        throw interdit('Le déchiffrement des données dans l’interface Temporal est réservé à l’administration. Pour lire un dossier, ouvrez-le dans l’application.');
+      }
       const corps = analyser(payloadsSchema, req.body);
+      const espace = req.headers['x-namespace'];
+      await deps.base
+        .insertInto('dechiffrements_codec')
+        .values({ personne_id: personne.id, sens, nombre: corps.payloads.length, espace_de_noms: typeof espace === 'string' ? espace.slice(0, 200) : null })
+        .execute();
       let resultat: Payload[];
       try {
         resultat = await codec[sens](payloadsDepuisJson(corps));
