@@ -105,6 +105,7 @@ export const invalide = (champ: string, message: string) =>
 export function envoyerProbleme(res: Response, p: Probleme): void {
   const corps = p.corps();
   if (p.status === 401) res.setHeader('WWW-Authenticate', 'Bearer realm="parcours", charset="UTF-8"');
+  if (p.status === 503) res.setHeader('Retry-After', '10');
   res.status(p.status).type('application/problem+json').send(JSON.stringify(corps));
 }
 

@@ -220,8 +220,9 @@ export const santeSchema = z
     temporal: z.enum(['ok', 'indisponible']),
     base: z.enum(['ok', 'indisponible']),
     smtp: z.enum(['ok', 'indisponible']),
+    workers: z.enum(['ok', 'aucun', 'indisponible']).meta({ description: 'Un worker au moins traite les parcours (« aucun » : les actions répondent 503)' }),
   })
-  .meta({ title: 'Santé', example: { temporal: 'ok', base: 'ok', smtp: 'ok' } });
+  .meta({ title: 'Santé', example: { temporal: 'ok', base: 'ok', smtp: 'ok', workers: 'ok' } });
 
 const base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, 'base64 attendu');
 export const payloadJsonSchema = z.object({

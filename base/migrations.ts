@@ -202,4 +202,19 @@ export const MIGRATIONS: Record<string, Migration> = {
       await db.schema.dropTable('dechiffrements_codec').execute();
     },
   },
+  '0010-workers': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('workers')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('file', 'text', (c) => c.notNull())
+        .addColumn('demarre_le', 'timestamptz', (c) => c.notNull())
+        .addColumn('vu_le', 'timestamptz', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('workers_file_vu_le').on('workers').columns(['file', 'vu_le']).execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.dropTable('workers').execute();
+    },
+  },
 };

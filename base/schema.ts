@@ -140,7 +140,16 @@ export interface TableDechiffrementsCodec {
   espace_de_noms: string | null;
 }
 
+/** Les workers en marche, par file de tâches : chacun se signale toutes les 5 secondes. */
+export interface TableWorkers {
+  id: string;
+  file: string;
+  demarre_le: Date;
+  vu_le: Date;
+}
+
 export interface Base {
+  workers: TableWorkers;
   dechiffrements_codec: TableDechiffrementsCodec;
   consultations_dossiers: TableConsultationsDossiers;
   personnels: TablePersonnels;

@@ -44,7 +44,8 @@ const racine = fileURLToPath(new URL('..', import.meta.url));
 const WINDOWS = process.platform === 'win32';
 
 const DELAI_TEMPORAL_MS = 60_000;
-const DELAI_API_MS = 90_000;
+// /health ne répond 200 qu’une fois un worker présent : le même délai que le worker.
+const DELAI_API_MS = 180_000;
 /** Le premier démarrage du worker empaquette les workflows (webpack) : cela peut être long. */
 const DELAI_WORKER_MS = 180_000;
 const DELAI_UI_MS = 20_000;

@@ -493,6 +493,25 @@ describe('parcours : messages, affectation, clôture, liens', () => {
     });
   });
 
+  it('20 réponses contradictoires en même temps par un même lien : une décision enregistrée, et chaque page la dit', async () => {
+    const { workflowId, token } = await parcoursAvecLien();
+    const reponses = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => appel('POST', `/liens/${token}`, formulaire(i % 2 ? { decision: 'refuse', commentaire: 'Non' } : { decision: 'approuve', commentaire: 'Oui' }))),
+    );
+    const etat = await etatDe(workflowId);
+    const retenue = etat.demandes[0]!.decision!;
+    expect(['approuve', 'refuse']).toContain(retenue.decision);
+    const attendu = retenue.decision === 'approuve' ? 'demande approuvée' : 'demande refusée';
+    const contraire = retenue.decision === 'approuve' ? 'demande refusée' : 'demande approuvée';
+    for (const r of reponses) {
+      // Succès (la même réponse, rejouée) ou « déjà répondu » : jamais la décision qui n'a pas été enregistrée.
+      expect([200, 409], r.texte.slice(0, 300)).toContain(r.status);
+      expect(r.texte).not.toContain(contraire);
+      if (r.status === 200) expect(r.texte).toContain(attendu);
+    }
+    expect(reponses.filter((r) => r.status === 200).length).toBeGreaterThanOrEqual(1);
+  });
+
   it('affectation : la coordination réaffecte, le nouveau travailleur social voit le ménage', async () => {
     const coord = await connecter('coord.essai');
     const { workflowId: id } = await lancer({ travailleurSocial: 'ts.alice' });
@@ -590,13 +609,13 @@ describe('exploitation', () => {
   it('/health : Temporal et SMTP joignables → 200 ; SMTP en panne → 503', async () => {
     const r = await appel('GET', '/health');
     expect(r.status).toBe(200);
-    expect(r.json).toEqual({ temporal: 'ok', base: 'ok', smtp: 'ok' });
+    expect(r.json).toEqual({ temporal: 'ok', base: 'ok', smtp: 'ok', workers: 'ok' });
 
     const panne = await demarrer(banc, creerAnnuaire([]), { transport: { verify: () => Promise.reject(new Error('refusé')) } as never });
     try {
       const p = await panne.appel('GET', '/health');
       expect(p.status).toBe(503);
-      expect(p.json).toEqual({ temporal: 'ok', base: 'ok', smtp: 'indisponible' });
+      expect(p.json).toEqual({ temporal: 'ok', base: 'ok', smtp: 'indisponible', workers: 'ok' });
     } finally {
       await panne.fermer();
     }

@@ -258,7 +258,7 @@ describe.skipIf(process.platform === 'win32')('lanceur embarqué (npx tsx dev/st
 
     const sante = await lire('/health');
     expect(sante.status).toBe(200);
-    expect(JSON.parse(sante.texte)).toEqual({ temporal: 'ok', base: 'ok', smtp: 'ok' });
+    expect(JSON.parse(sante.texte)).toEqual({ temporal: 'ok', base: 'ok', smtp: 'ok', workers: 'ok' });
     expect((await lire('/docs')).status).toBe(200);
 
     const boite = await fetch(`http://localhost:${ports.boite}/`, { signal: AbortSignal.timeout(10_000) });

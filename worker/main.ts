@@ -7,6 +7,7 @@ import { lireConfig, optionsTemporal, ErreurConfiguration } from '../config/env'
 import { creerJournal } from '../config/journalisation';
 import { assembler } from '../config/services';
 import { creerWorker } from './creer-worker';
+import { signalerPresence } from './presence';
 import { migrer, ouvrirBase } from '../base';
 import { importerPartenaires, importerPersonnel } from '../personnel/annuaire-base';
 
@@ -48,8 +49,15 @@ async function main() {
       baseUrl: config.PUBLIC_BASE_URL,
     },
   });
+  // Présence signalée dans la base pendant que le worker tourne : l'API répond 503 tout de suite sans worker.
+  const course = worker.run();
+  const presence = await signalerPresence(base, config.TEMPORAL_TASK_QUEUE, (e) => journal.warn({ err: e.message }, 'présence du worker non signalée'));
   journal.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, namespace }, 'worker démarré');
-  await worker.run();
+  try {
+    await course;
+  } finally {
+    await presence.arreter();
+  }
   await connection.close();
   await base.destroy();
 }

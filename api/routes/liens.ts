@@ -27,12 +27,13 @@ import { z } from 'zod';
 import '../../config/zod-fr';
 import { repondreValidationUpdate } from '../../domain/messages';
 import { reponseValidationSchema } from '../../domain/schemas';
-import { LIBELLES_ROLES, ROLES_PARTENAIRES, type EtatParcours, type RolePartenaire } from '../../domain/vocabulaire';
+import { LIBELLES_ROLES, ROLES_PARTENAIRES, type DemandeValidation, type EtatParcours, type RolePartenaire } from '../../domain/vocabulaire';
 import { dateEnFrancais } from '../../workflows/blocs/duree';
 import type { DependancesApi } from '../dependances';
 import { brut, envoyerPage, html, type Brut } from '../html';
 import { depuisTemporal, Probleme, raisonRefus } from '../problemes';
 import { chargerParcours } from './parcours';
+import { workersPresents } from '../../worker/presence';
 import type { WorkflowHandle } from '@temporalio/client';
 import { apercuDemande, type ApercuDemande } from '../visibilite';
 
@@ -315,8 +316,16 @@ export function routesLiens(deps: DependancesApi): Router {
       return;
     }
     const requestId = `lien-${o.v.jti}`;
+    if ((await workersPresents(deps.base, deps.taskQueue)) === 0) {
+      res.setHeader('Retry-After', '60');
+      pageMessage(res, 503, 'Service momentanément indisponible', 'erreur', html`<p>Votre réponse n’a pas pu être enregistrée pour le moment. Réessayez dans quelques minutes avec le même lien : il reste valable.</p>`);
+      return;
+    }
+    let enregistree: DemandeValidation;
     try {
-      await o.handle.executeUpdate(repondreValidationUpdate, {
+      // Le résultat est la décision enregistrée : la première réponse de ce lien, même si d'autres
+      // envois (double clic, plusieurs onglets, réponses contradictoires) arrivent en même temps.
+      enregistree = await o.handle.executeUpdate(repondreValidationUpdate, {
         args: [
           {
             requestId,
@@ -351,13 +360,17 @@ export function routesLiens(deps: DependancesApi): Router {
 <p>L’opérateur du dispositif reprend contact avec le ménage et vous tiendra informé des engagements qui vous concernent. Vous pouvez fermer cette page.</p>`);
       return;
     }
-    const approuve = corps.data.decision === 'approuve';
+    // La page dit ce qui a été enregistré, pas ce que ce formulaire-ci demandait.
+    const retenue = enregistree.decision ?? { decision: corps.data.decision, commentaire: corps.data.commentaire };
+    const approuve = retenue.decision === 'approuve';
+    const autre = retenue.decision !== corps.data.decision || (retenue.commentaire ?? '') !== (corps.data.commentaire ?? '');
+    const avertissement = autre ? html`<p>Une réponse venait déjà d’être envoyée par ce lien : c’est elle qui est enregistrée, celle-ci ne l’est pas.</p>` : '';
     if (paiement) {
-      pageMessage(res, 200, 'Votre réponse a bien été enregistrée', 'succes', html`<p>Merci. Pour « ${o.demande.objet} », vous avez indiqué : <strong>${approuve ? 'paiement reçu' : 'paiement non reçu ou incomplet'}</strong>${corps.data.commentaire ? html` (${corps.data.commentaire})` : ''}.</p>
+      pageMessage(res, 200, 'Votre réponse a bien été enregistrée', 'succes', html`${avertissement}<p>Merci. Pour « ${o.demande.objet} », la réponse enregistrée est : <strong>${approuve ? 'paiement reçu' : 'paiement non reçu ou incomplet'}</strong>${retenue.commentaire ? html` (${retenue.commentaire})` : ''}.</p>
 <p>L’équipe qui accompagne le ménage en est informée. Vous pouvez fermer cette page.</p>`);
       return;
     }
-    pageMessage(res, 200, 'Votre réponse a bien été enregistrée', 'succes', html`<p>Merci. Votre décision sur la demande « ${o.demande.objet} » a été enregistrée : <strong>${approuve ? 'demande approuvée' : 'demande refusée'}</strong>.</p>
+    pageMessage(res, 200, 'Votre réponse a bien été enregistrée', 'succes', html`${avertissement}<p>Merci. La décision enregistrée sur la demande « ${o.demande.objet} » est : <strong>${approuve ? 'demande approuvée' : 'demande refusée'}</strong>.</p>
 <p>L’équipe qui accompagne le ménage en est informée. Vous pouvez fermer cette page.</p>`);
   });
 

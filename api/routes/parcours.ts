@@ -5,6 +5,7 @@
 import { Router } from 'express';
 import type { WorkflowHandle } from '@temporalio/client';
 import { WorkflowNotFoundError, type SearchAttributePair } from '@temporalio/common';
+import { workersPresents } from '../../worker/presence';
 import { RegistreDossiers, type PageDossiers, type Portee, type ResumeDossier } from '../../dossiers/registre';
 import { SA } from '../../domain/attributs-recherche';
 import { affecterUpdate, cloreAnticipeUpdate, etatQuery } from '../../domain/messages';
@@ -55,6 +56,18 @@ export function dossiersDe(deps: DependancesApi): RegistreDossiers {
   let r = registres.get(deps);
   if (!r) registres.set(deps, (r = new RegistreDossiers(deps.base, deps.coffre)));
   return r;
+}
+
+/**
+ * Refuse tout de suite (503, avec Retry-After) une action qu'aucun worker ne traiterait : sans
+ * worker, Temporal ne le dirait qu'au bout de ~30 s. Rien n'est enregistré ; le même appel, avec le
+ * même identifiant de requête, pourra être refait.
+ */
+export async function exigerWorker(deps: DependancesApi): Promise<void> {
+  if ((await workersPresents(deps.base, deps.taskQueue)) > 0) return;
+  throw new Probleme(503, 'Le service des parcours est momentanément indisponible : aucun moteur ne traite les parcours en ce moment. Rien n’a été enregistré ; réessayez dans quelques instants.', {
+    type: TYPES_PROBLEME.service,
+  });
 }
 
 /** Ce qu'une personne du personnel peut voir dans une liste (la portée de son rôle). */
@@ -109,6 +122,11 @@ export async function chargerParcours(deps: DependancesApi, idBrut: unknown, o: 
     );
     if (!enCours) return depuisDossier();
   }
+  // Sans worker, la requête à un parcours en cours attendrait ~30 s : son dossier répond (dernier état consigné).
+  if ((await workersPresents(deps.base, deps.taskQueue)) === 0) {
+    if (await dossiers.estClos(workflowId).then((c) => c !== undefined)) return depuisDossier();
+    await exigerWorker(deps);
+  }
   let etat: EtatParcours;
   try {
     etat = await lireEtat(handle);
@@ -133,6 +151,7 @@ export async function lireParcoursPour(deps: DependancesApi, personne: Personne,
 export async function lancerParcours(deps: DependancesApi, personne: Personne, corpsBrut: unknown): Promise<{ workflowId: string; etat: EtatParcours | null }> {
   if (personne.role !== 'coordinateur' && personne.role !== 'admin') throw interdit('Votre rôle ne permet pas cette action.');
   const corps = analyser(lancementSchema, corpsBrut);
+  await exigerWorker(deps);
   const programme = deps.catalogue.trouver(corps.programmeId);
   if (!programme) throw invalide('programmeId', `programme inconnu : « ${corps.programmeId} »`);
   if (!suitProgramme(personne, programme.id)) throw interdit(`Vous ne coordonnez pas le programme « ${programme.nom} ».`);
@@ -200,6 +219,7 @@ export async function affecterParcours(deps: DependancesApi, personne: Personne,
   const refus = raisonRefusPilotage(personne, etat);
   if (refus) throw interdit(refus);
   const corps = analyser(affectationSchema, corpsBrut);
+  await exigerWorker(deps);
   verifierTravailleurSocial(deps, corps.travailleurSocial, etat.programme.id, 'travailleurSocial');
   const resultat = await executer(() => handle.executeUpdate(affecterUpdate, { args: [{ ...corps, par: personne.id }], updateId: corps.requestId }));
   const nouvelEtat = await executer(() => lireEtat(handle));
@@ -213,6 +233,7 @@ export async function cloreParcours(deps: DependancesApi, personne: Personne, id
   const refus = raisonRefusPilotage(personne, etat);
   if (refus) throw interdit(refus);
   const corps = analyser(clotureAnticipeeSchema, corpsBrut);
+  await exigerWorker(deps);
   const resultat = await executer(async () => {
     try {
       return await handle.executeUpdate(cloreAnticipeUpdate, { args: [{ ...corps, par: personne.id }], updateId: corps.requestId });
@@ -238,6 +259,7 @@ export async function envoyerMessage(deps: DependancesApi, personne: Personne, i
   const refus = raisonRefusMessage(personne, message.roles, etat);
   if (refus) throw interdit(refus);
   const corps = analyser(message.schema.safeExtend({ requestId: requestIdSchema }), corpsBrut) as Record<string, unknown> & { requestId: string };
+  await exigerWorker(deps);
   const resultat = await executer(() =>
     handle.executeUpdate(message.update, { args: [{ ...corps, requestId: corps.requestId, par: personne.id }], updateId: corps.requestId }),
   );

@@ -1,9 +1,11 @@
 /**
- * /health : Temporal (GetSystemInfo), la base (SELECT 1) et SMTP (transport.verify()), chacun avec un délai maximal.
+ * /health : Temporal (GetSystemInfo), la base (SELECT 1), SMTP (transport.verify()) et la présence d'un
+ * worker sur la file des parcours (table `workers`), chacun avec un délai maximal.
  * 200 si tout va bien, 503 sinon. Aucune information sensible (ni adresse, ni message d'erreur).
  */
 import { Router } from 'express';
 import { sql } from 'kysely';
+import { workersPresents } from '../../worker/presence';
 import type { DependancesApi } from '../dependances';
 
 export const DELAI_SANTE_MS = 3000;
@@ -20,7 +22,7 @@ export function routesSante(deps: DependancesApi): Router {
   const r = Router();
   r.get('/health', async (_req, res) => {
     const connexion = deps.client.connection;
-    const [temporal, base, smtp] = await Promise.all([
+    const [temporal, base, smtp, workers] = await Promise.all([
       avecDelai(
         connexion.withDeadline(Date.now() + DELAI_SANTE_MS, () => connexion.workflowService.getSystemInfo({})),
         DELAI_SANTE_MS + 500,
@@ -45,9 +47,14 @@ export function routesSante(deps: DependancesApi): Router {
           return 'indisponible' as const;
         },
       ),
+      // Un worker au moins s'est signalé récemment sur la file des parcours (worker/presence.ts).
+      avecDelai(workersPresents(deps.base, deps.taskQueue), DELAI_SANTE_MS).then(
+        (n) => (n > 0 ? ('ok' as const) : ('aucun' as const)),
+        () => 'indisponible' as const,
+      ),
     ]);
     res.setHeader('Cache-Control', 'no-store');
-    res.status(temporal === 'ok' && base === 'ok' && smtp === 'ok' ? 200 : 503).json({ temporal, base, smtp });
+    res.status(temporal === 'ok' && base === 'ok' && smtp === 'ok' && workers === 'ok' ? 200 : 503).json({ temporal, base, smtp, workers });
   });
   return r;
 }

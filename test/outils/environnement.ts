@@ -30,6 +30,7 @@ import { Coffre } from '../../securite/coffre';
 import { CHEMIN_CONVERTISSEUR_ECHECS } from '../../securite/convertisseur-echecs-chemin';
 import { createSigneurDeLiens } from '../../securite/liens';
 import { creerWorker, type OptionsWorker } from '../../worker/creer-worker';
+import { signalerPresence } from '../../worker/presence';
 import { startMailCatcher, type MailCatcher } from '../../dev/mail-catcher';
 import type { DependancesActivites } from '../../activities';
 
@@ -99,6 +100,8 @@ export interface Banc {
   worker: Worker;
   taskQueue: string;
   dependances: DependancesActivites;
+  /** Arrête le worker du banc (comme un arrêt propre : il ne se signale plus). */
+  arreterWorker(): Promise<void>;
   fermer(): Promise<void>;
 }
 
@@ -148,15 +151,22 @@ export async function monterBanc(
     reglages: opts.reglages ?? {},
   });
   const course = worker.run();
+  const presence = await signalerPresence(dependances.base, taskQueue);
   return {
     env,
     courriels,
     worker,
     taskQueue,
     dependances,
-    async fermer() {
-      worker.shutdown();
+    async arreterWorker() {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
       await course.catch(() => undefined);
+      await presence.arreter();
+    },
+    async fermer() {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await course.catch(() => undefined);
+      await presence.arreter();
       await courriels.close();
       await env.teardown();
     },

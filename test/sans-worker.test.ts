@@ -1,0 +1,72 @@
+/**
+ * Sans worker (arrêté pendant que l'API sert) : les actions répondent 503 en moins de 2 s, en
+ * français, avec Retry-After, sans rien enregistrer ; la lecture d'un parcours répond depuis son
+ * dossier ; /health le dit. (Sans cela, Temporal ne répond « aucun worker » qu'au bout de ~30 s.)
+ */
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { annuaireEssai, demarrerApiEssai, type ApiEssai } from './outils/api';
+import { baseEssai } from './outils/base';
+import { jusqua, menageEssai, monterBanc, requete, type Banc } from './outils/environnement';
+
+const MOT_DE_PASSE = 'sans-worker';
+let banc: Banc;
+let api: ApiEssai;
+
+beforeAll(async () => {
+  banc = await monterBanc();
+  api = await demarrerApiEssai(banc, { annuaire: await annuaireEssai(MOT_DE_PASSE) });
+});
+afterAll(async () => {
+  await api?.fermer();
+  await banc?.fermer();
+});
+
+const jeton = async (id: string) => (await api.appel('POST', '/api/session', { corps: { identifiant: id, motDePasse: MOT_DE_PASSE } })).json.jeton as string;
+const situation = () => ({ impayesMois: 2, montantDette: 800, debutBail: new Date(Date.now() - 60 * 86_400_000).toISOString().slice(0, 10), garantie: 'aucune', contactBailleur: false, suiviParServiceSocial: false });
+
+describe('worker arrêté', () => {
+  it('actions : 503 en moins de 2 s avec Retry-After, rien d’enregistré ; lecture depuis le dossier ; /health le dit', async () => {
+    const coord = await jeton('coord.essai');
+    const ts = await jeton('ts.alice');
+    const menage = menageEssai();
+    const lance = await api.appel('POST', '/api/parcours', { jeton: coord, corps: { programmeId: 'loiret-ahu', travailleurSocial: 'ts.alice', menage, donnees: { situation: situation() } } });
+    expect(lance.status, lance.texte).toBe(201);
+    const id = lance.json.workflowId as string;
+    await jusqua(banc.env.client.workflow.getHandle(id), (e) => e.etape === 'aller_vers', 'aller vers');
+    const db = (await baseEssai()).db;
+    await vi.waitFor(async () => expect((await db.selectFrom('dossiers').select('etape').where('workflow_id', '=', id).executeTakeFirst())?.etape).toBe('aller_vers'));
+
+    await banc.arreterWorker();
+
+    const chrono = async (f: () => Promise<{ status: number; headers: Headers; json: any; texte: string }>) => {
+      const t = performance.now();
+      const r = await f();
+      return { r, ms: performance.now() - t };
+    };
+    const message = await chrono(() => api.appel('POST', `/api/parcours/${id}/messages/tentative-contact`, { jeton: ts, corps: { requestId: requete(), canal: 'telephone', creneau: 'soir', issue: 'joint' } }));
+    expect(message.r.status, message.r.texte).toBe(503);
+    expect(message.ms).toBeLessThan(2_000);
+    expect(message.r.headers.get('retry-after')).toBe('10');
+    expect(message.r.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(message.r.json.detail).toBe('Le service des parcours est momentanément indisponible : aucun moteur ne traite les parcours en ce moment. Rien n’a été enregistré ; réessayez dans quelques instants.');
+
+    const autre = await chrono(() => api.appel('POST', '/api/parcours', { jeton: coord, corps: { programmeId: 'loiret-ahu', menage: menageEssai(), donnees: { situation: situation() } } }));
+    expect(autre.r.status).toBe(503);
+    expect(autre.ms).toBeLessThan(2_000);
+    const cloture = await chrono(() => api.appel('POST', `/api/parcours/${id}/cloture`, { jeton: coord, corps: { requestId: requete(), motif: 'Essai sans worker' } }));
+    expect(cloture.r.status).toBe(503);
+    expect(cloture.ms).toBeLessThan(2_000);
+
+    // La lecture répond depuis le dossier (dernier état consigné), vite.
+    const lu = await chrono(() => api.appel('GET', `/api/parcours/${id}`, { jeton: coord }));
+    expect(lu.r.status, lu.r.texte).toBe(200);
+    expect(lu.ms).toBeLessThan(2_000);
+    expect(lu.r.json.etape).toBe('aller_vers');
+
+    const sante = await api.appel('GET', '/health');
+    expect(sante.status).toBe(503);
+    expect(sante.json).toMatchObject({ workers: 'aucun' });
+    // Rien d'enregistré : le parcours est toujours à la même étape, aucun autre parcours lancé.
+    expect(await db.selectFrom('dossiers').select('workflow_id').execute()).toHaveLength(1);
+  });
+});
