@@ -12,11 +12,13 @@ import { z } from 'zod';
 import { DocumentIndisponible, DOCUMENTS, genererPdf, LECTEURS, LIBELLES_DOCUMENTS, preparerDocument, type Lecteur, type NomDocument, type SourceDocument } from '../documents';
 import { ROLES_PARTENAIRES, type EtatParcours } from '../domain/vocabulaire';
 import { LecturesAnnuaire } from '../personnel/annuaire-base';
+import type { Catalogue } from '../programmes/catalogue';
 import { rendreCourriel } from './mise-en-page';
 
 export const destinataireSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('adresse'), nom: z.string().min(1), courriel: z.email() }),
-  z.object({ type: z.literal('personnel'), id: z.string().min(1) }),
+  /** Un compte du personnel ; `programmeId` désigne le repli si le compte n'existe plus. */
+  z.object({ type: z.literal('personnel'), id: z.string().min(1), programmeId: z.string().min(1).optional() }),
   z.object({ type: z.literal('coordination'), programmeId: z.string().min(1) }),
   /** Un partenaire du programme : ses contacts lus dans l'annuaire à l'envoi, sinon l'adresse de repli (celle du programme au lancement). */
   z.object({ type: z.literal('partenaire'), programmeId: z.string().min(1), role: z.enum(ROLES_PARTENAIRES), repli: z.object({ nom: z.string().min(1), courriel: z.email() }) }),
@@ -100,6 +102,8 @@ export interface DependancesCourriel {
    * workers, et l'annuaire (personnel, partenaires) lu au moment d'envoyer.
    */
   base: BaseDeDonnees;
+  /** Les programmes : l'opérateur d'un programme reçoit ce qui n'a plus de destinataire. */
+  catalogue?: Pick<Catalogue, 'trouver'>;
   /** Pour les tests : appelé après chaque envoi enregistré (peut échouer pour simuler une panne). */
   apresEnvoi?: (cle: string) => void;
 }
@@ -130,20 +134,35 @@ export function createCourrielActivities(deps: DependancesCourriel) {
 
   const annuaire = new LecturesAnnuaire(deps.base);
 
-  async function adresses(d: Destinataire): Promise<Array<{ nom: string; courriel: string }>> {
-    if (d.type === 'adresse') return [{ nom: d.nom, courriel: d.courriel }];
+  /**
+   * Les adresses d'un destinataire, lues à l'envoi. Un compte disparu ou un programme sans
+   * coordination ne fait jamais échouer le parcours : le courriel va à la coordination du programme,
+   * sinon à son opérateur, et aux administrateurs, avec la raison (`repli`), qui le disent en tête.
+   */
+  async function adresses(d: Destinataire): Promise<{ a: Array<{ nom: string; courriel: string }>; repli?: string }> {
+    if (d.type === 'adresse') return { a: [{ nom: d.nom, courriel: d.courriel }] };
     if (d.type === 'partenaire') {
       const contacts = await annuaire.contacts(d.programmeId, d.role);
-      return contacts.length ? contacts : [d.repli];
+      return { a: contacts.length ? contacts : [d.repli] };
     }
     if (d.type === 'personnel') {
       const p = await annuaire.personne(d.id);
-      if (!p) throw ApplicationFailure.nonRetryable(`Compte inconnu : ${d.id}`, 'DestinataireInconnu');
-      return [{ nom: p.nom, courriel: p.courriel }];
+      if (p) return { a: [{ nom: p.nom, courriel: p.courriel }] };
+      return replier(d.programmeId, `le compte « ${d.id} » n’existe plus ou est désactivé`, true);
     }
     const c = await annuaire.coordinateurs(d.programmeId);
-    if (c.length === 0) throw ApplicationFailure.nonRetryable(`Aucun coordinateur pour le programme ${d.programmeId}`, 'DestinataireInconnu');
-    return c.map((p) => ({ nom: p.nom, courriel: p.courriel }));
+    if (c.length) return { a: c.map((p) => ({ nom: p.nom, courriel: p.courriel })) };
+    return replier(d.programmeId, `aucun compte de coordination n’est actif pour ce programme`, false);
+  }
+
+  async function replier(programmeId: string | undefined, raison: string, coordination: boolean) {
+    const a: Array<{ nom: string; courriel: string }> = [];
+    if (programmeId && coordination) a.push(...(await annuaire.coordinateurs(programmeId)).map((p) => ({ nom: p.nom, courriel: p.courriel })));
+    const operateur = programmeId ? deps.catalogue?.trouver(programmeId)?.operateur : undefined;
+    if (!a.length && operateur) a.push({ nom: operateur.nom, courriel: operateur.courriel });
+    a.push(...(await annuaire.administrateurs()).map((p) => ({ nom: p.nom, courriel: p.courriel })));
+    avertir(`Courriel redirigé : ${raison}`, { programmeId, destinataires: a.length });
+    return { a: [...new Map(a.map((x) => [x.courriel, x])).values()], repli: raison };
   }
 
   /**
@@ -175,7 +194,7 @@ export function createCourrielActivities(deps: DependancesCourriel) {
     return joints;
   }
 
-  async function envoyer(c: z.output<typeof courrielSchema>): Promise<{ messageId: string; envoye: boolean; piecesJointes: string[] }> {
+  async function envoyer(c: z.output<typeof courrielSchema>): Promise<{ messageId: string; envoye: boolean; piecesJointes: string[]; repli?: string; nonEnvoye?: boolean }> {
     const messageId = `<${createHash('sha256').update(c.cle).digest('hex').slice(0, 40)}@${domaine}>`;
     // La boîte d'envoi : la ligne du courriel est verrouillée pendant l'envoi. Une autre tentative
     // (ce worker ou un autre) attend, puis voit le courriel envoyé et ne le renvoie pas.
@@ -184,9 +203,16 @@ export function createCourrielActivities(deps: DependancesCourriel) {
       const ligne = await tx.selectFrom('courriels').select(['envoye_le']).where('cle', '=', c.cle).forUpdate().executeTakeFirstOrThrow();
       if (ligne.envoye_le) return { envoye: false, piecesJointes: [] as string[] };
       await tx.updateTable('courriels').set((eb) => ({ tentatives: eb('tentatives', '+', 1) })).where('cle', '=', c.cle).execute();
-      const a = await adresses(c.destinataire);
+      const { a, repli } = await adresses(c.destinataire);
+      if (!a.length) {
+        // Personne à qui l'adresser (ni opérateur ni administrateur) : le parcours continue, c'est noté.
+        avertir('Courriel non envoyé : aucun destinataire, même de repli', { cle: c.cle });
+        await tx.updateTable('courriels').set({ envoye_le: new Date() }).where('cle', '=', c.cle).execute();
+        return { envoye: false, piecesJointes: [] as string[], repli: repli ?? 'aucun destinataire', nonEnvoye: true };
+      }
       const joints = await documentsJoints(c.piecesJointes ?? []);
-      const { texte, html } = rendreCourriel({ ...c, piecesJointes: joints.map((j) => j.intitule) });
+      const paragraphes = repli ? [`Ce message ne trouvait pas son destinataire (${repli}) : il vous est adressé à sa place. Merci de corriger l’annuaire.`, ...c.paragraphes] : c.paragraphes;
+      const { texte, html } = rendreCourriel({ ...c, paragraphes, piecesJointes: joints.map((j) => j.intitule) });
       await deps.transport.sendMail({
         from: deps.expediteur,
         to: a.map((x) => ({ name: x.nom, address: x.courriel })),
@@ -198,7 +224,7 @@ export function createCourrielActivities(deps: DependancesCourriel) {
         ...(joints.length ? { attachments: joints.map(({ filename, content, contentType }) => ({ filename, content, contentType })) } : {}),
       });
       await tx.updateTable('courriels').set({ envoye_le: new Date() }).where('cle', '=', c.cle).execute();
-      return { envoye: true, piecesJointes: joints.map((j) => j.filename) };
+      return { envoye: true, piecesJointes: joints.map((j) => j.filename), ...(repli ? { repli } : {}) };
     });
     if (r.envoye) deps.apresEnvoi?.(c.cle);
     return { messageId, ...r };
@@ -209,10 +235,10 @@ export function createCourrielActivities(deps: DependancesCourriel) {
      * Envoie un courriel en français (texte et HTML) à un partenaire, au personnel ou au ménage,
      * avec, s'il y en a, ses documents joints en PDF (renvoie leurs noms de fichier).
      */
-    async envoyerCourriel(entree: Courriel): Promise<{ messageId: string; piecesJointes?: string[] }> {
+    async envoyerCourriel(entree: Courriel): Promise<{ messageId: string; piecesJointes?: string[]; repli?: string }> {
       const c = parserEntree(courrielSchema, entree, 'envoyerCourriel');
-      const { messageId, piecesJointes } = await envoyer(c);
-      return c.piecesJointes?.length ? { messageId, piecesJointes } : { messageId };
+      const { messageId, piecesJointes, repli } = await envoyer(c);
+      return { messageId, ...(c.piecesJointes?.length ? { piecesJointes } : {}), ...(repli ? { repli } : {}) };
     },
 
     /** Envoie à un partenaire un lien signé, lié au parcours, à la demande et au rôle, qui expire. */

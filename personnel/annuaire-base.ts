@@ -75,6 +75,12 @@ export class LecturesAnnuaire {
     return l.map(versPersonne);
   }
 
+  /** Les administrateurs actifs (destinataires de repli). */
+  async administrateurs(): Promise<Personne[]> {
+    const l = await this.db.selectFrom('personnels').selectAll().where('role', '=', 'admin').where('actif', '=', true).orderBy('id').execute();
+    return l.map(versPersonne);
+  }
+
   /** Les contacts actifs d'un rôle de partenaire dans un programme (vide si l'annuaire n'en a pas). */
   async contacts(programmeId: string, role: RolePartenaire): Promise<Contact[]> {
     return this.db

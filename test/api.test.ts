@@ -372,6 +372,28 @@ describe('parcours : messages, affectation, clôture, liens', () => {
     expect(deux.json.etat.journal.find((e: { type: string }) => e.type === 'visite').acteur.id).toBe('ts.alice');
   });
 
+  it('un requestId réutilisé pour un autre contenu ou un autre message → 409 avec la raison, rien d’appliqué', async () => {
+    const { workflowId } = await lancer({ travailleurSocial: 'ts.alice' });
+    const alice = await connecter('ts.alice');
+    const requestId = requete();
+    const un = await appel('POST', `/api/parcours/${workflowId}/messages/visite-faite`, { jeton: alice, corps: { requestId, note: 'Ménage rencontré' } });
+    expect(un.status, un.texte).toBe(200);
+    const RAISON = 'Cet identifiant de requête (requestId) a déjà servi pour un autre message ou un autre contenu : rien n’a été appliqué. Utilisez un nouvel identifiant pour une nouvelle action.';
+    const autreContenu = await appel('POST', `/api/parcours/${workflowId}/messages/visite-faite`, { jeton: alice, corps: { requestId, note: 'Une autre note' } });
+    estProbleme(autreContenu, 409);
+    expect(autreContenu.json.detail).toBe(RAISON);
+    const autreMessage = await appel('POST', `/api/parcours/${workflowId}/affectation`, { jeton: await connecter('coord.essai'), corps: { requestId, travailleurSocial: 'ts.bruno' } });
+    estProbleme(autreMessage, 409);
+    expect(autreMessage.json.detail).toBe(RAISON);
+    const etat = await etatDe(workflowId);
+    expect(etat.travailleurSocial).toBe('ts.alice');
+    expect(etat.journal.filter((e) => e.type === 'visite').map((e) => e.acteur.id)).toEqual(['ts.alice']);
+    // Le même message, même contenu (champs dans un autre ordre) : le premier résultat, sans rien appliquer de plus.
+    const encore = await appel('POST', `/api/parcours/${workflowId}/messages/visite-faite`, { jeton: alice, corps: { note: 'Ménage rencontré', requestId } });
+    expect(encore.status, encore.texte).toBe(200);
+    expect(encore.json.resultat).toEqual({ compte: 1 });
+  });
+
   it('un message refusé par l’étape courante → 409 avec la raison, rien ne change', async () => {
     const { workflowId, visite } = await parcoursApresVisite();
     const avant = await attendreEtat(workflowId, (e) => e.etape === 'validation' && e.demandes.length === 1, 'demande de validation au département');

@@ -8,7 +8,7 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { createCourrielActivities, type DependancesCourriel } from '../activities/courriel';
 import { startMailCatcher, type MailCatcher } from '../dev/mail-catcher';
 import { baseEssai, creerBaseEssai, type BaseEssai } from './outils/base';
-import { SIGNEUR, inscrireAnnuaire } from './outils/environnement';
+import { CATALOGUE, SIGNEUR, inscrireAnnuaire } from './outils/environnement';
 
 let boite: MailCatcher;
 let base: BaseEssai;
@@ -145,13 +145,33 @@ describe('annuaire lu au moment d’envoyer', () => {
     expect((await boite.waitFor((m) => m.sujet.includes('ANNU-CHANGE'))).a).toEqual(['nouvelle.adresse@bailleur.example']);
   });
 
-  it('le personnel : l’adresse du compte à l’envoi ; un compte désactivé ou inconnu ne reçoit rien et le dit', async () => {
-    const a = createCourrielActivities(deps());
+  it('le personnel : l’adresse du compte à l’envoi ; un compte désactivé ou disparu : le courriel va à la coordination (ou à l’opérateur) et aux administrateurs, qui en sont avertis ; jamais d’échec', async () => {
+    const a = createCourrielActivities(deps({ catalogue: CATALOGUE }));
     await base.db.updateTable('personnels').set({ courriel: 'alice.nouvelle@essai.example' }).where('id', '=', 'ts.alice').execute();
     await a.envoyerCourriel({ ...courriel('ANNU-TS-1'), destinataire: { type: 'personnel', id: 'ts.alice' } });
     expect((await boite.waitFor((m) => m.sujet.includes('ANNU-TS-1'))).a).toEqual(['alice.nouvelle@essai.example']);
+
+    await base.db.insertInto('personnels').values({ id: 'admin.repli', nom: 'Administration', courriel: 'admin.repli@essai.example', role: 'admin', programmes: [], mot_de_passe: 'scrypt$x' }).execute();
     await base.db.updateTable('personnels').set({ actif: false }).where('id', '=', 'ts.bruno').execute();
-    await expect(a.envoyerCourriel({ ...courriel('ANNU-INACTIF'), destinataire: { type: 'personnel', id: 'ts.bruno' } })).rejects.toThrow('Compte inconnu : ts.bruno');
-    expect(recus('ANNU-INACTIF')).toHaveLength(0);
+    const r = await a.envoyerCourriel({ ...courriel('ANNU-INACTIF'), destinataire: { type: 'personnel', id: 'ts.bruno', programmeId: 'loiret-ahu' } });
+    expect(r.repli).toBe('le compte « ts.bruno » n’existe plus ou est désactivé');
+    const redirige = await boite.waitFor((m) => m.sujet.includes('ANNU-INACTIF'));
+    expect(redirige.a.sort()).toEqual(['admin.repli@essai.example', 'coordination@essai.example']);
+    expect(redirige.texte).toContain('Ce message ne trouvait pas son destinataire (le compte « ts.bruno » n’existe plus ou est désactivé) : il vous est adressé à sa place. Merci de corriger l’annuaire.');
+
+    // Un programme sans coordination : l'opérateur du programme et les administrateurs.
+    await base.db.updateTable('personnels').set({ actif: false }).where('id', '=', 'coord.essai').execute();
+    try {
+      await a.envoyerCourriel({ ...courriel('ANNU-SANS-COORD'), destinataire: { type: 'coordination', programmeId: 'besancon-ccas' } });
+      const operateur = CATALOGUE.trouver('besancon-ccas')!.operateur.courriel;
+      expect((await boite.waitFor((m) => m.sujet.includes('ANNU-SANS-COORD'))).a.sort()).toEqual(['admin.repli@essai.example', operateur].sort());
+      // Personne du tout (programme inconnu, aucun administrateur) : pas d'envoi, pas d'échec non plus.
+      await base.db.updateTable('personnels').set({ actif: false }).where('id', '=', 'admin.repli').execute();
+      const rien = await a.envoyerCourriel({ ...courriel('ANNU-PERSONNE'), destinataire: { type: 'coordination', programmeId: 'programme-disparu' } });
+      expect(rien.repli).toBe('aucun compte de coordination n’est actif pour ce programme');
+      expect(recus('ANNU-PERSONNE')).toHaveLength(0);
+    } finally {
+      await base.db.updateTable('personnels').set({ actif: true }).where('id', 'in', ['coord.essai', 'ts.bruno']).execute();
+    }
   });
 });

@@ -20,7 +20,7 @@ import { generateKeyRingValue, parseKeyRing } from '../securite/cles';
 import { Coffre } from '../securite/coffre';
 import { annuaireEssai, demarrerApiEssai, type ApiEssai } from './outils/api';
 import { baseEssai } from './outils/base';
-import { COFFRE, jusqua, menageEssai, monterBanc, type Banc } from './outils/environnement';
+import { COFFRE, jusqua, menageEssai, monterBanc, repos, type Banc } from './outils/environnement';
 
 const MOT_DE_PASSE = 'mot-de-passe-essai';
 
@@ -175,7 +175,8 @@ describe('import des parcours en cours', () => {
     const etat = await jusqua(handle, (e) => e.etape === 'aller_vers', 'étape « aller vers »');
     const db = (await baseEssai()).db;
     await vi.waitFor(async () => expect(await db.selectFrom('dossiers').select('workflow_id').where('workflow_id', '=', id).executeTakeFirst()).toBeDefined());
-    // Comme un parcours d'avant : ni dossier ni journal en base.
+    // Au repos (plus rien à consigner avant des semaines), puis comme un parcours d'avant : ni dossier ni journal en base.
+    await repos(handle);
     await db.deleteFrom('dossiers').where('workflow_id', '=', id).execute();
     const registre = new RegistreDossiers(db, COFFRE);
     const bilan = await vi.waitFor(

@@ -2,7 +2,9 @@
  * Les parcours des ménages : lancement, liste (visibilité Temporal), état, affectation,
  * clôture anticipée et messages du personnel (mises à jour Temporal idempotentes par requestId).
  */
+import { createHash } from 'node:crypto';
 import { Router } from 'express';
+import { empreinteMessage } from '../../domain/empreinte';
 import type { WorkflowHandle } from '@temporalio/client';
 import { WorkflowNotFoundError, type SearchAttributePair } from '@temporalio/common';
 import { workersPresents } from '../../worker/presence';
@@ -68,6 +70,15 @@ export async function exigerWorker(deps: DependancesApi): Promise<void> {
   throw new Probleme(503, 'Le service des parcours est momentanément indisponible : aucun moteur ne traite les parcours en ce moment. Rien n’a été enregistré ; réessayez dans quelques instants.', {
     type: TYPES_PROBLEME.service,
   });
+}
+
+/**
+ * L'identifiant de la mise à jour Temporal d'un message : son requestId et l'empreinte du message.
+ * Temporal rend le résultat d'une mise à jour déjà faite sous le même identifiant sans rien vérifier :
+ * un autre message envoyé sous le même requestId doit donc arriver jusqu'au parcours, qui le refuse.
+ */
+export function idMiseAJour(nom: string, message: { requestId: string }): string {
+  return `${message.requestId}:${createHash('sha256').update(empreinteMessage(nom, message)).digest('base64url').slice(0, 16)}`;
 }
 
 /** Ce qu'une personne du personnel peut voir dans une liste (la portée de son rôle). */
@@ -221,7 +232,8 @@ export async function affecterParcours(deps: DependancesApi, personne: Personne,
   const corps = analyser(affectationSchema, corpsBrut);
   await exigerWorker(deps);
   verifierTravailleurSocial(deps, corps.travailleurSocial, etat.programme.id, 'travailleurSocial');
-  const resultat = await executer(() => handle.executeUpdate(affecterUpdate, { args: [{ ...corps, par: personne.id }], updateId: corps.requestId }));
+  const m = { ...corps, par: personne.id };
+  const resultat = await executer(() => handle.executeUpdate(affecterUpdate, { args: [m], updateId: idMiseAJour(affecterUpdate.name, m) }));
   const nouvelEtat = await executer(() => lireEtat(handle));
   return { resultat, etat: filtrerEtat(nouvelEtat, lecteurPersonnel(personne)) };
 }
@@ -236,7 +248,8 @@ export async function cloreParcours(deps: DependancesApi, personne: Personne, id
   await exigerWorker(deps);
   const resultat = await executer(async () => {
     try {
-      return await handle.executeUpdate(cloreAnticipeUpdate, { args: [{ ...corps, par: personne.id }], updateId: corps.requestId });
+      const m = { ...corps, par: personne.id };
+      return await handle.executeUpdate(cloreAnticipeUpdate, { args: [m], updateId: idMiseAJour(cloreAnticipeUpdate.name, m) });
     } catch (e) {
       const p = depuisTemporal(e);
       if (p?.opts.type === TYPES_PROBLEME.indisponible) {
@@ -260,8 +273,9 @@ export async function envoyerMessage(deps: DependancesApi, personne: Personne, i
   if (refus) throw interdit(refus);
   const corps = analyser(message.schema.safeExtend({ requestId: requestIdSchema }), corpsBrut) as Record<string, unknown> & { requestId: string };
   await exigerWorker(deps);
+  const m = { ...corps, requestId: corps.requestId, par: personne.id };
   const resultat = await executer(() =>
-    handle.executeUpdate(message.update, { args: [{ ...corps, requestId: corps.requestId, par: personne.id }], updateId: corps.requestId }),
+    handle.executeUpdate(message.update, { args: [m], updateId: idMiseAJour(message.update.name, m) }),
   );
   deps.journal.info({ workflowId: etat.workflowId, message: nom, par: personne.id }, 'message appliqué');
   const nouvelEtat = await executer(() => lireEtat(handle));

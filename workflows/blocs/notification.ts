@@ -79,7 +79,7 @@ export function destinataire(parcours: Parcours, a: A): { d: Destinataire; libel
       libelle: `${LIBELLES_ROLES[a.role]} (${p.nom})`,
     };
   }
-  if ('personnel' in a) return { d: { type: 'personnel', id: a.personnel }, libelle: a.personnel };
+  if ('personnel' in a) return { d: { type: 'personnel', id: a.personnel, programmeId: parcours.programme.id }, libelle: a.personnel };
   if ('coordination' in a) return { d: { type: 'coordination', programmeId: parcours.programme.id }, libelle: 'coordination' };
   return { d: { type: 'adresse', ...a.adresse }, libelle: a.libelle ?? 'le ménage' };
 }
@@ -104,5 +104,6 @@ export async function notifier(parcours: Parcours, n: Notification): Promise<voi
     ...(piecesJointes.length ? { piecesJointes } : {}),
   });
   const joints = r?.piecesJointes?.length ? ` (joint : ${r.piecesJointes.join(', ')})` : '';
-  parcours.journal.noter(n.type ?? 'courriel', `Courriel à ${dest.libelle} : « ${n.sujet} »${joints}`, { visibilite: n.visibilite ?? 'equipe' });
+  const repli = r?.repli ? ` — redirigé : ${r.repli}` : '';
+  parcours.journal.noter(n.type ?? 'courriel', `Courriel à ${dest.libelle} : « ${n.sujet} »${joints}${repli}`, { visibilite: n.visibilite ?? 'equipe' });
 }

@@ -35,6 +35,7 @@ import type {
   TypeParcours,
 } from '../../domain/vocabulaire';
 import { LIBELLES_ISSUES } from '../../domain/vocabulaire';
+import { empreinteMessage } from '../../domain/empreinte';
 import { dateEnFrancais } from './duree';
 import { attendre, attendreJusqua } from './attente';
 import { Echeances, type DefinitionEcheance, type EcheanceSuivie } from './echeances';
@@ -101,6 +102,8 @@ export interface InstantaneParcours {
   detailsConfidentiels: Record<string, unknown>;
   /** Messages déjà appliqués (requestId, résultat) : renvoyé après la reprise, un message reste sans effet. */
   traites: Array<[string, unknown]>;
+  /** L'empreinte (message et contenu) de chaque requestId appliqué : un autre message sous le même identifiant est refusé. */
+  empreintes?: Array<[string, string]>;
 }
 
 /** Les échéances du socle, qui retiennent leur rappel et leur alerte pour les réarmer après une reprise. */
@@ -119,6 +122,7 @@ export class Parcours {
   readonly demandes: DemandeValidation[] = [];
   /** Résultats des messages déjà appliqués, par requestId. */
   private readonly traites = new Map<string, unknown>();
+  private readonly empreintes = new Map<string, string>();
   private readonly enCours = new Map<string, Promise<unknown>>();
   etape: string;
   libelleEtape: string;
@@ -241,6 +245,7 @@ export class Parcours {
       details: copie(this.details),
       detailsConfidentiels: copie(this.detailsConfidentiels),
       traites: copie([...this.traites.entries()]),
+      empreintes: [...this.empreintes.entries()],
     };
   }
 
@@ -251,6 +256,7 @@ export class Parcours {
     this.travailleurSocial = r.travailleurSocial;
     this.coordinateur = r.coordinateur;
     for (const [id, resultat] of r.traites) this.traites.set(id, resultat);
+    for (const [id, empreinte] of r.empreintes ?? []) this.empreintes.set(id, empreinte);
     this.demandes.push(...r.demandes);
     Object.assign(this.details, r.details);
     Object.assign(this.detailsConfidentiels, r.detailsConfidentiels);
@@ -277,6 +283,7 @@ export class Parcours {
         if (this.traites.has(a.requestId)) return this.traites.get(a.requestId) as R;
         const deja = this.enCours.get(a.requestId);
         if (deja) return (await deja) as R;
+        this.empreintes.set(a.requestId, empreinteMessage(def.name, a));
         const p = Promise.resolve(spec.appliquer(a));
         this.enCours.set(a.requestId, p);
         try {
@@ -294,7 +301,14 @@ export class Parcours {
             refuser('Message sans identifiant de requête (requestId).');
           }
           if (typeof a.par !== 'string' || a.par.length < 1) refuser('Message sans auteur.');
-          if (this.traites.has(a.requestId) || this.enCours.has(a.requestId)) return;
+          if (this.traites.has(a.requestId) || this.enCours.has(a.requestId)) {
+            // Le même identifiant pour un autre message ou un autre contenu : rien n'a été appliqué pour celui-ci.
+            const deja = this.empreintes.get(a.requestId);
+            if (deja !== undefined && deja !== empreinteMessage(def.name, a)) {
+              refuser('Cet identifiant de requête (requestId) a déjà servi pour un autre message ou un autre contenu : rien n’a été appliqué. Utilisez un nouvel identifiant pour une nouvelle action.');
+            }
+            return;
+          }
           const raison = spec.valider?.(a);
           if (raison) refuser(raison);
         },
