@@ -34,6 +34,7 @@ export const MESSAGES_AUTH = {
   horsProgramme: 'Vous ne suivez pas le programme de ce parcours.',
   tentatives: 'Trop de tentatives de connexion pour cet identifiant. Réessayez dans quelques minutes.',
   tentativesAdresse: 'Trop de tentatives de connexion depuis votre poste. Réessayez dans quelques minutes.',
+  delai: (secondes: number) => `Plusieurs essais ont échoué pour cet identifiant : attendez ${secondes} seconde${secondes > 1 ? 's' : ''} avant de réessayer.`,
 } as const;
 
 export const connexionSchema = z
@@ -217,17 +218,30 @@ export function raisonRefusMessage(
  * les processus (table `echecs_connexion`) : 10 échecs par identifiant et 30 par adresse du client
  * sur un quart d'heure, puis 429 jusqu'à ce que les plus anciens sortent de la fenêtre.
  */
+/** Ce qui bloque une tentative : trop d'échecs (identifiant, adresse) ou le délai progressif, et combien de secondes attendre. */
+export type Blocage = { raison: 'identifiant' | 'adresse' | 'delai'; attenteS: number };
+
 export interface Limiteur {
-  /** Ce qui bloque une nouvelle tentative (l'identifiant ou l'adresse), undefined si rien. */
-  bloque(identifiant: string, adresse: string): Promise<'identifiant' | 'adresse' | undefined>;
+  /** Ce qui bloque une nouvelle tentative, undefined si rien. */
+  bloque(identifiant: string, adresse: string): Promise<Blocage | undefined>;
   echec(identifiant: string, adresse: string): Promise<void>;
   reussite(identifiant: string): Promise<void>;
 }
 
-export function creerLimiteur(db: BaseDeDonnees, maintenant: () => Date, o: { parIdentifiant?: number; parAdresse?: number; fenetreMs?: number } = {}): Limiteur {
+/**
+ * La limite des connexions, partagée par toutes les API (table `echecs_connexion`) : 10 échecs par
+ * identifiant et 30 par adresse sur 15 minutes, puis 429 ; et, dès le 3e échec d'un identifiant, un
+ * délai progressif avant l'essai suivant (1 s, 2 s, 4 s… 60 s au plus), qui ralentit qui devine.
+ */
+export function creerLimiteur(
+  db: BaseDeDonnees,
+  maintenant: () => Date,
+  o: { parIdentifiant?: number; parAdresse?: number; fenetreMs?: number; delaiDes?: number } = {},
+): Limiteur {
   const parIdentifiant = o.parIdentifiant ?? 10;
   const parAdresse = o.parAdresse ?? 30;
   const fenetreMs = o.fenetreMs ?? 15 * 60_000;
+  const delaiDes = o.delaiDes ?? 3;
   const cles = (identifiant: string, adresse: string) => [`identifiant:${identifiant.toLowerCase()}`, `adresse:${adresse}`];
   return {
     async bloque(identifiant, adresse) {
@@ -238,12 +252,20 @@ export function creerLimiteur(db: BaseDeDonnees, maintenant: () => Date, o: { pa
         .select((eb) => [
           eb.fn.countAll<string>().filterWhere('cle', '=', ci!).as('identifiant'),
           eb.fn.countAll<string>().filterWhere('cle', '=', ca!).as('adresse'),
+          eb.fn.max('le').filterWhere('cle', '=', ci!).as('dernier'),
         ])
         .where('cle', 'in', [ci!, ca!])
         .where('le', '>', depuis)
         .executeTakeFirstOrThrow();
-      if (Number(r.identifiant) >= parIdentifiant) return 'identifiant';
-      return Number(r.adresse) >= parAdresse ? 'adresse' : undefined;
+      const n = Number(r.identifiant);
+      const t = maintenant().getTime();
+      if (n >= parIdentifiant) return { raison: 'identifiant', attenteS: Math.max(1, Math.ceil((fenetreMs - (t - new Date(r.dernier as Date).getTime())) / 1000)) };
+      if (Number(r.adresse) >= parAdresse) return { raison: 'adresse', attenteS: Math.ceil(fenetreMs / 1000) };
+      if (n >= delaiDes && r.dernier) {
+        const attenteMs = Math.min(2 ** (n - delaiDes), 60) * 1000 - (t - new Date(r.dernier as Date).getTime());
+        if (attenteMs > 0) return { raison: 'delai', attenteS: Math.ceil(attenteMs / 1000) };
+      }
+      return undefined;
     },
     async echec(identifiant, adresse) {
       const t = maintenant();
@@ -278,7 +300,10 @@ export const cookieSession = (o: Pick<OptionsAuth, 'cookieSecurise'>, valeur: st
 export async function ouvrirSession(o: OptionsAuth, adresse: string, corpsBrut: unknown) {
   const { identifiant, motDePasse } = analyser(connexionSchema, corpsBrut);
   const blocage = await o.limiteur.bloque(identifiant, adresse);
-  if (blocage) throw new Probleme(429, blocage === 'identifiant' ? MESSAGES_AUTH.tentatives : MESSAGES_AUTH.tentativesAdresse);
+  if (blocage) {
+    const message = blocage.raison === 'identifiant' ? MESSAGES_AUTH.tentatives : blocage.raison === 'adresse' ? MESSAGES_AUTH.tentativesAdresse : MESSAGES_AUTH.delai(blocage.attenteS);
+    throw new Probleme(429, message, { retryAfter: blocage.attenteS });
+  }
   const personne = o.annuaire.trouver(identifiant);
   const ok = await verifyPassword(motDePasse, personne?.motDePasse ?? EMPREINTE_FACTICE);
   if (!personne || !ok) {

@@ -63,7 +63,7 @@ export class Probleme extends Error {
   constructor(
     readonly status: number,
     readonly detail: string,
-    readonly opts: { type?: string; title?: string; errors?: ErreurChamp[]; cause?: unknown } = {},
+    readonly opts: { type?: string; title?: string; errors?: ErreurChamp[]; cause?: unknown; /** En-tête Retry-After (secondes). */ retryAfter?: number } = {},
   ) {
     super(detail, opts.cause !== undefined ? { cause: opts.cause } : undefined);
     this.name = 'Probleme';
@@ -105,7 +105,8 @@ export const invalide = (champ: string, message: string) =>
 export function envoyerProbleme(res: Response, p: Probleme): void {
   const corps = p.corps();
   if (p.status === 401) res.setHeader('WWW-Authenticate', 'Bearer realm="parcours", charset="UTF-8"');
-  if (p.status === 503) res.setHeader('Retry-After', '10');
+  if (p.opts.retryAfter !== undefined) res.setHeader('Retry-After', String(p.opts.retryAfter));
+  else if (p.status === 503) res.setHeader('Retry-After', '10');
   res.status(p.status).type('application/problem+json').send(JSON.stringify(corps));
 }
 

@@ -11,12 +11,18 @@ export const referenceSchema = z
   .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{1,39}$/, 'référence de dossier : 2 à 40 caractères (lettres, chiffres, - et _), sans donnée personnelle')
   .meta({ description: 'Référence du dossier, sans donnée personnelle (elle apparaît dans les identifiants)', example: 'LL-2026-0042' });
 
+/** Caractères de contrôle (retour à la ligne, NUL…) et commandes d'inversion du sens d'écriture (Unicode bidi). */
+const CARACTERES_INTERDITS = /[\p{Cc}\u200E\u200F\u202A-\u202E\u2066-\u2069]/u;
+
+/** Le refus d'une ligne de texte (nom, adresse) avec un caractère de contrôle ou une inversion du sens d'écriture. */
+const uneLigne = (champ: string) => [(v: string) => !CARACTERES_INTERDITS.test(v), `${champ} : une seule ligne, sans caractère de contrôle ni d’inversion du sens d’écriture`] as const;
+
 export const menageSchema = z
   .object({
     reference: referenceSchema,
-    nom: z.string().trim().min(1, 'nom du ménage requis').max(120).meta({ example: 'M. et Mme Traoré' }),
+    nom: z.string().trim().min(1, 'nom du ménage requis').max(120).refine(...uneLigne('nom')).meta({ example: 'M. et Mme Traoré' }),
     composition: z.enum(COMPOSITIONS_MENAGE).meta({ example: 'famille_monoparentale' }),
-    adresse: z.string().trim().min(5, 'adresse du logement requise').max(300).meta({ example: '12 rue des Tilleuls, 45000 Orléans' }),
+    adresse: z.string().trim().min(5, 'adresse du logement requise').max(300).refine(...uneLigne('adresse')).meta({ example: '12 rue des Tilleuls, 45000 Orléans' }),
     telephone: z.string().regex(/^[0-9 +().-]{6,20}$/, 'numéro de téléphone invalide').optional(),
     courriel: z.email('adresse électronique invalide').optional(),
     accepteCourriel: z.boolean().default(false).meta({ description: 'Le ménage accepte de recevoir des courriels' }),

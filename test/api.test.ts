@@ -259,6 +259,17 @@ describe('parcours : lancement et erreurs', () => {
     const ts = await appel('POST', '/api/parcours', { jeton: coord, corps: { programmeId: PROGRAMME, menage: menageEssai(), travailleurSocial: 'ts.inconnu' } });
     estProbleme(ts, 400);
     expect(ts.json.errors[0]).toEqual({ champ: 'travailleurSocial', message: 'compte inconnu : « ts.inconnu »' });
+    // Caractères de contrôle (CR, LF, NUL) et inversion du sens d'écriture : refusés dans le nom et l'adresse.
+    for (const [champ, valeur] of [
+      ['nom', 'Mme Dupont\r\nBcc: x@y'],
+      ['nom', 'Mme Du\u0000pont'],
+      ['nom', 'Mme \u202Etnopud'],
+      ['adresse', '12 rue des Lilas\n45000 Orléans'],
+    ] as const) {
+      const r = await appel('POST', '/api/parcours', { jeton: coord, corps: { programmeId: PROGRAMME, menage: { ...menageEssai(), [champ]: valeur } } });
+      estProbleme(r, 400);
+      expect(r.json.errors).toEqual([{ champ: `menage.${champ}`, message: `${champ} : une seule ligne, sans caractère de contrôle ni d’inversion du sens d’écriture` }]);
+    }
   });
 
   it('JSON mal formé → 400 en français ; autre type de contenu → 415 ; route inconnue → 404', async () => {

@@ -15,9 +15,13 @@ let a: ApiEssai;
 let b: ApiEssai;
 let deux: Awaited<ReturnType<typeof deuxApiEssai>>;
 
+/** L'horloge des deux API (la même) : les essais avancent le temps au lieu de l'attendre. */
+let decalageMs = 0;
+const avancer = (ms: number) => void (decalageMs += ms);
+
 beforeAll(async () => {
   banc = await monterBanc();
-  deux = await deuxApiEssai(banc, MOT_DE_PASSE);
+  deux = await deuxApiEssai(banc, MOT_DE_PASSE, { maintenant: () => new Date(Date.now() + decalageMs) });
   ({ a, b } = deux);
 });
 afterAll(async () => {
@@ -58,8 +62,30 @@ describe('limite des échecs de connexion', () => {
     await (await baseEssai()).db.deleteFrom('echecs_connexion').execute();
   });
 
+  it('délai progressif dès le 3e échec d’un identifiant, sur les deux API : 1 s, puis 2 s, puis 4 s…, avec Retry-After', async () => {
+    for (let i = 0; i < 3; i++) expect((await connexion(i % 2 ? a : b, 'ts.alice', 'faux')).status).toBe(401);
+    for (const [attente, api] of [[1, a], [2, b], [4, a]] as const) {
+      const trop = await connexion(api, 'ts.alice');
+      expect(trop.status).toBe(429);
+      expect(trop.headers.get('retry-after')).toBe(String(attente));
+      expect(trop.json.detail).toBe(`Plusieurs essais ont échoué pour cet identifiant : attendez ${attente} seconde${attente > 1 ? 's' : ''} avant de réessayer.`);
+      // Le formulaire de l'autre API est tenu au même délai.
+      expect((await (api === a ? b : a).appel('POST', '/connexion', { formulaire: { identifiant: 'ts.alice', motDePasse: 'faux', retour: '/parcours' } })).status).toBe(429);
+      avancer(attente * 1000);
+      expect((await connexion(api, 'ts.alice', 'faux')).status).toBe(401);
+    }
+    avancer(8000);
+    // Le bon mot de passe, le délai passé : la session s'ouvre et le compteur repart de zéro.
+    expect((await connexion(b, 'ts.alice')).status).toBe(200);
+    expect((await connexion(a, 'ts.alice', 'faux')).status).toBe(401);
+    expect((await connexion(a, 'ts.alice', 'faux')).status).toBe(401);
+  });
+
   it('10 échecs sur l’API pour un identifiant : le formulaire de l’autre API refuse aussi, même avec le bon mot de passe', async () => {
-    for (let i = 0; i < 10; i++) expect((await connexion(i % 2 ? a : b, 'ts.bruno', 'faux')).status).toBe(401);
+    for (let i = 0; i < 10; i++) {
+      expect((await connexion(i % 2 ? a : b, 'ts.bruno', 'faux')).status).toBe(401);
+      avancer(61_000); // au-delà du délai progressif, dans la fenêtre de 15 minutes
+    }
     const api = await connexion(a, 'ts.bruno');
     expect(api.status).toBe(429);
     expect(api.json.detail).toBe('Trop de tentatives de connexion pour cet identifiant. Réessayez dans quelques minutes.');

@@ -412,6 +412,18 @@ describe('indicateurs de parcours menés à des issues connues', () => {
       expect(mauvais.status).toBe(400);
       expect(JSON.parse(mauvais.corps.toString()).detail).toContain('la date de début doit précéder la date de fin');
       expect((await appel('coord.essai', '/api/programmes/inconnu/indicateurs')).status).toBe(404);
+      // Une année qui n'a pas commencé : 400 en français partout (JSON, CSV, page, PDF), jamais 500.
+      const prochaine = new Date().getUTCFullYear() + 1;
+      for (const chemin of [
+        `/api/programmes/concarneau-iml/indicateurs?periode=annuel-iml&annee=${prochaine}`,
+        `/api/programmes/concarneau-iml/indicateurs.csv?periode=annuel-iml&annee=${prochaine}`,
+        `/programmes/concarneau-iml/evaluation?periode=annuel-iml&annee=${prochaine}`,
+        `/programmes/concarneau-iml/evaluation.pdf?periode=annuel-iml&annee=${prochaine}`,
+      ]) {
+        const r = await appel('coord.essai', chemin);
+        expect(r.status, chemin).toBe(400);
+        expect(r.corps.toString(), chemin).toContain(`l’année ${prochaine} n’a pas encore commencé`);
+      }
     });
 
     it('page d’évaluation et PDF ; la version des partenaires n’a que des agrégats', async () => {

@@ -381,6 +381,9 @@ describe('période demandée à l’API', () => {
     expect(periodeDe({}, maintenant)).toMatchObject({ du: '2025-11-23', au: '2026-11-22' });
     expect(periodeDe({ periode: 'annuel-iml', annee: '2025' }, maintenant)).toEqual({ du: '2025-01-01', au: '2025-12-31', type: 'annuel-iml' });
     expect(periodeDe({ periode: 'annuel-iml' }, maintenant)).toEqual({ du: '2026-01-01', au: '2026-11-22', type: 'annuel-iml' });
+    // Une année pas encore commencée : une erreur du client (400 en français), jamais une erreur du serveur.
+    expect(() => periodeDe({ periode: 'annuel-iml', annee: '2027' }, maintenant)).toThrow('Champ « annee » : l’année 2027 n’a pas encore commencé : choisissez 2026 ou une année passée');
+    expect(periodeDe({ periode: 'annuel-iml', annee: '2027' }, new Date('2027-01-01T00:00:00Z'))).toEqual({ du: '2027-01-01', au: '2027-01-01', type: 'annuel-iml' });
     expect(periodeDe({ du: '2026-01-01', au: '2026-03-31', periode: '6-mois' }, maintenant)).toEqual({ du: '2026-01-01', au: '2026-03-31', type: '6-mois' });
   });
   it('refuse une date inexistante, une borne seule, un paramètre inconnu (messages en français)', () => {

@@ -19,7 +19,7 @@ import { construireRapport, indicateursCsv, rapportHtml, rapportPdf, TYPES_RAPPO
 import type { Personne } from '../../personnel/annuaire';
 import { personneDe } from '../auth';
 import type { DependancesApi } from '../dependances';
-import { analyser, interdit, introuvable } from '../problemes';
+import { analyser, interdit, introuvable, invalide } from '../problemes';
 
 const jour = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'date attendue au format AAAA-MM-JJ').refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), 'date inexistante');
 
@@ -49,6 +49,9 @@ export function periodeDe(q: RequeteIndicateurs, maintenant: Date): { du: string
   if (q.du && q.au) return { du: q.du, au: q.au, type: q.periode };
   if (q.periode === 'annuel-iml') {
     const annee = q.annee ?? String(maintenant.getUTCFullYear());
+    if (Number(annee) > maintenant.getUTCFullYear()) {
+      throw invalide('annee', `l’année ${annee} n’a pas encore commencé : choisissez ${maintenant.getUTCFullYear()} ou une année passée`);
+    }
     const fin = `${annee}-12-31`;
     return { du: `${annee}-01-01`, au: fin < iso(maintenant) ? fin : iso(maintenant), type: 'annuel-iml' };
   }
