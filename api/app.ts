@@ -135,6 +135,21 @@ export function creerApplication(deps: DependancesApi): Express {
   app.use(routesProgrammes(d));
   app.use(routesIndicateurs(d));
 
+  // ---- Méthode non prévue sur un chemin documenté : 405 avec les méthodes permises (Allow) ---------
+  const chemins = Object.entries(document.paths).map(([modele, ops]) => ({
+    motif: new RegExp(`^${modele.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{[^}]+\}/g, '[^/]+')}$`),
+    methodes: Object.keys(ops as object).filter((m) => ['get', 'post', 'put', 'patch', 'delete'].includes(m)),
+  }));
+  app.use((req, res, next) => {
+    const chemin = chemins.find((c) => c.motif.test(req.path));
+    if (!chemin) return next();
+    const permises = chemin.methodes.map((m) => m.toUpperCase());
+    if (permises.includes('GET')) permises.push('HEAD');
+    if (permises.includes(req.method) || req.method === 'OPTIONS') return next();
+    res.setHeader('Allow', permises.join(', '));
+    envoyerProbleme(res, new Probleme(405, `La méthode ${req.method} n’est pas permise sur ${cheminMasque(req.path)} (permises : ${permises.join(', ')}).`));
+  });
+
   // ---- Route inconnue ----------------------------------------------------------------------
   app.use(pageIntrouvable(d, auth));
   app.use((req, res) => {

@@ -3,6 +3,7 @@
  * les requêtes (z.toJSONSchema, draft 2020-12), y compris les schémas de lancement et de messages
  * du registre des parcours, avec des exemples en français.
  */
+import { FORME_JETON } from './routes/liens';
 import { z } from 'zod';
 import '../config/zod-fr';
 import { affectationSchema, clotureAnticipeeSchema, requestIdSchema } from '../domain/schemas';
@@ -159,13 +160,26 @@ export function construireDocument(o: OptionsDocument): DocumentOpenApi {
     }
   }
 
-  if (variantesDonnees.length) {
-    lancement.properties.donnees = {
-      description: 'Données propres au type de parcours du programme choisi',
-      oneOf: variantesDonnees,
-    };
+  // Un lancement par type de parcours : les programmes de ce type et leurs données (des variantes
+  // exclusives, que le programme choisi départage).
+  const variantesLancement = types.flatMap((type) => {
+    const ids = o.catalogue?.tous().filter((p) => p.typeParcours === type).map((p) => p.id) ?? [];
+    if (!ids.length) return [];
+    return [
+      {
+        ...lancement,
+        title: `Lancement — ${LIBELLES_TYPE_PARCOURS[type]}`,
+        properties: { ...lancement.properties, programmeId: { ...lancement.properties.programmeId, enum: ids }, donnees: ref(nomComposant('Donnees', type)) },
+        required: [...new Set([...(lancement.required ?? []), 'donnees'])],
+      },
+    ];
+  });
+  if (variantesLancement.length) {
+    schemas.Lancement = { title: 'Lancement d’un parcours', description: 'Le programme choisi décide des données attendues', oneOf: variantesLancement };
+  } else {
+    if (variantesDonnees.length) lancement.properties.donnees = { description: 'Données propres au type de parcours du programme choisi', oneOf: variantesDonnees };
+    schemas.Lancement = lancement;
   }
-  schemas.Lancement = lancement;
   schemas.LiberationPlace = versJsonSchema(liberationPlaceSchema);
 
   const problemes = (...noms: Array<keyof typeof REPONSES_PROBLEMES>) => Object.fromEntries(noms.map((n) => [String(REPONSES_PROBLEMES[n]!.code), reponse(n)]));
@@ -178,7 +192,7 @@ export function construireDocument(o: OptionsDocument): DocumentOpenApi {
     example: 'loiret-ahu--LL-2026-0042',
   };
   const paramProgramme = { name: 'programme', in: 'path', required: true, description: 'Identifiant du programme', schema: { type: 'string' }, example: 'concarneau-iml' };
-  const paramToken = { name: 'token', in: 'path', required: true, description: 'Jeton signé reçu par courriel', schema: { type: 'string' } };
+  const paramToken = { name: 'token', in: 'path', required: true, description: 'Jeton signé reçu par courriel (trois segments base64url)', schema: { type: 'string', pattern: FORME_JETON.source, maxLength: 2048 } };
 
   const filtres = versJsonSchema(filtresListeSchema);
   const parametresListe = Object.entries<SchemaJson>(filtres.properties ?? {}).map(([name, s]) => ({
@@ -358,7 +372,7 @@ export function construireDocument(o: OptionsDocument): DocumentOpenApi {
         description: 'Page HTML (sans compte) ouverte depuis le lien signé reçu par courriel : objet, éléments pour décider, échéance et formulaire. 400 si le lien est altéré, 410 s’il a expiré.',
         security: [],
         parameters: [paramToken],
-        responses: { '200': { description: 'Page HTML', content: { 'text/html': { schema: { type: 'string' } } } }, '400': { description: 'Lien non valide (page HTML)' }, '404': { description: 'Dossier ou demande introuvable (page HTML)' }, '410': { description: 'Lien expiré (page HTML)' } },
+        responses: { '200': { description: 'Page HTML', content: { 'text/html': { schema: { type: 'string' } } } }, '400': { description: 'Ce n’est pas un lien de la plateforme (page HTML)' }, '403': { description: 'Lien altéré ou signé par une clé inconnue (page HTML)' }, '404': { description: 'Dossier ou demande introuvable (page HTML)' }, '410': { description: 'Lien expiré (page HTML)' } },
       },
       post: {
         tags: ['Liens des partenaires'],
@@ -375,7 +389,7 @@ export function construireDocument(o: OptionsDocument): DocumentOpenApi {
             },
           },
         },
-        responses: { '200': { description: 'Confirmation (page HTML)' }, '400': { description: 'Lien ou formulaire non valide (page HTML)' }, '409': { description: 'Demande déjà traitée ou close (page HTML)' }, '410': { description: 'Lien expiré (page HTML)' } },
+        responses: { '200': { description: 'Confirmation (page HTML)' }, '400': { description: 'Lien ou formulaire non valide (page HTML)' }, '403': { description: 'Lien altéré ou signé par une clé inconnue (page HTML)' }, '404': { description: 'Dossier ou demande introuvable (page HTML)' }, '409': { description: 'Demande déjà traitée ou close (page HTML)' }, '410': { description: 'Lien expiré (page HTML)' }, '503': { description: 'Service momentanément indisponible (page HTML)' } },
       },
     },
     ...cheminsIndicateurs(problemes),
@@ -496,9 +510,24 @@ function cheminsIndicateurs(problemes: (...noms: Array<keyof typeof REPONSES_PRO
   const jour = (name: string, description: string) => ({ name, in: 'query', required: false, description, schema: { type: 'string', format: 'date' }, example: name === 'du' ? '2026-01-01' : '2026-06-30' });
   const periode = { name: 'periode', in: 'query', required: false, description: '6-mois, 12-mois (défaut) ou annuel-iml (avec annee=AAAA) ; remplacé par du/au', schema: { type: 'string', enum: ['6-mois', '12-mois', 'annuel-iml'] } };
   const pour = { name: 'pour', in: 'query', required: false, description: 'partenaires : agrégats seulement, aucune référence de dossier', schema: { type: 'string', enum: ['partenaires'] } };
-  const params = [id, jour('du', 'Début de la période (inclus)'), jour('au', 'Fin de la période (incluse)'), periode, { name: 'annee', in: 'query', required: false, schema: { type: 'string', pattern: '^\\d{4}$' } }, pour];
+  const params = [
+    id,
+    jour('du', 'Début de la période (inclus), à donner avec « au » (400 sinon)'),
+    jour('au', 'Fin de la période (incluse), à donner avec « du », et pas avant lui (400 sinon)'),
+    periode,
+    { name: 'annee', in: 'query', required: false, description: 'Année du rapport annuel IML (pas une année future : 400)', schema: { type: 'string', pattern: '^\\d{4}$' } },
+    pour,
+  ];
   const commun = { tags: ['Indicateurs'], security: SECURITE_PERSONNEL, parameters: params, 'x-roles': ['coordinateur', 'admin'] };
   const erreurs = problemes('RequeteInvalide', 'NonConnecte', 'Interdit', 'Introuvable');
+  // Les pages de l'interface répondent leurs erreurs en pages HTML (en français), pas en JSON.
+  const page = (description: string) => ({ description, content: { 'text/html': { schema: { type: 'string' } } } });
+  const erreursPages = {
+    '303': { description: 'Sans session : redirection vers la page de connexion' },
+    '400': page('Requête invalide (page HTML)'),
+    '403': page('Accès refusé (page HTML)'),
+    '404': page('Programme introuvable (page HTML)'),
+  };
   return {
     '/api/programmes/{id}/indicateurs': {
       get: { ...commun, summary: 'Indicateurs d’un programme sur une période', description: 'Calculés à partir des parcours : chaque compte avec les références des dossiers (coordination du programme, admin). 403 pour un travailleur social.', responses: { '200': { description: 'Indicateurs', content: { 'application/json': { schema: { type: 'object' } } } }, ...erreurs } },
@@ -507,10 +536,10 @@ function cheminsIndicateurs(problemes: (...noms: Array<keyof typeof REPONSES_PRO
       get: { ...commun, summary: 'Indicateurs en CSV', description: 'Séparateur « ; », UTF-8 avec BOM. Colonnes : programme;du;au;famille;indicateur;libelle;valeur;unite;references.', responses: { '200': { description: 'CSV', content: { 'text/csv': { schema: { type: 'string' } } } }, ...erreurs } },
     },
     '/programmes/{id}/evaluation': {
-      get: { ...commun, summary: 'Rapport d’évaluation (page HTML)', description: 'Évaluation à 6 ou 12 mois, rapport d’activité annuel IML : entonnoir du repérage à l’issue, délai du premier contact, tableaux.', responses: { '200': { description: 'Page HTML', content: { 'text/html': { schema: { type: 'string' } } } }, ...erreurs } },
+      get: { ...commun, summary: 'Rapport d’évaluation (page HTML)', description: 'Évaluation à 6 ou 12 mois, rapport d’activité annuel IML : entonnoir du repérage à l’issue, délai du premier contact, tableaux.', responses: { '200': { description: 'Page HTML', content: { 'text/html': { schema: { type: 'string' } } } }, ...erreursPages } },
     },
     '/programmes/{id}/evaluation.pdf': {
-      get: { ...commun, summary: 'Rapport d’évaluation (PDF)', responses: { '200': { description: 'PDF', content: { 'application/pdf': { schema: { type: 'string', format: 'binary' } } } }, ...erreurs } },
+      get: { ...commun, summary: 'Rapport d’évaluation (PDF)', responses: { '200': { description: 'PDF', content: { 'application/pdf': { schema: { type: 'string', format: 'binary' } } } }, ...erreursPages } },
     },
   };
 }

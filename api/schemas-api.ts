@@ -170,8 +170,10 @@ export const etatSchema = z
         envoyeeLe: z.iso.datetime(),
         echeance: z.iso.datetime(),
         statut: z.enum(['en_attente', 'approuvee', 'refusee', 'expiree']),
+        apercu: z.array(z.string()).optional().meta({ description: 'Ce que le partenaire voit pour décider (rien de confidentiel)' }),
+        closeParClotureLe: z.iso.datetime().optional().meta({ description: 'Demande fermée par la clôture du parcours, à cette date' }),
         decision: z
-          .object({ decision: z.enum(['approuve', 'refuse']), commentaire: z.string().optional(), par: z.string(), le: z.iso.datetime() })
+          .object({ decision: z.enum(['approuve', 'refuse']), commentaire: z.string().optional(), montant: z.number().optional(), par: z.string(), le: z.iso.datetime() })
           .optional(),
       }),
     ),

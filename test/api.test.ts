@@ -457,14 +457,17 @@ describe('parcours : messages, affectation, clôture, liens', () => {
       expect(r.texte).not.toMatch(/<script/i);
     });
 
-    it('lien altéré → 400 ; lien expiré → 410 ; rien ne change', async () => {
+    it('lien altéré → 403 ; pas un lien → 400 ; lien expiré → 410 ; rien ne change', async () => {
       const [h, p, s] = token.split('.') as [string, string, string];
       const altere = `${h}.${p}.${s.slice(0, -2)}${s.endsWith('AA') ? 'BB' : 'AA'}`;
       const r1 = await appel('GET', `/liens/${altere}`);
-      expect(r1.status).toBe(400);
+      expect(r1.status).toBe(403);
       expect(r1.texte).toContain('Ce lien n&#39;est pas valide');
       const r1b = await appel('POST', `/liens/${altere}`, formulaire({ decision: 'approuve' }));
-      expect(r1b.status).toBe(400);
+      expect(r1b.status).toBe(403);
+      const pasUnLien = await appel('GET', '/liens/0');
+      expect(pasUnLien.status).toBe(400);
+      expect(pasUnLien.texte).toContain('Lien non valide');
 
       const expire = SIGNEUR.signer({ workflowId, demandeId, role: 'departement', action: 'validation' }, new Date(Date.now() - 60_000));
       const r2 = await appel('GET', `/liens/${expire}`);
@@ -652,6 +655,17 @@ describe('exploitation', () => {
     } finally {
       await panne.fermer();
     }
+  });
+
+  it('méthode non prévue sur un chemin documenté → 405 en problem+json, avec les méthodes permises', async () => {
+    const jeton = await connecter('coord.essai');
+    const r = await appel('DELETE', '/api/parcours', { jeton });
+    expect(r.status).toBe(405);
+    expect(r.headers.get('allow')).toBe('POST, GET, HEAD');
+    expect(r.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(r.json.detail).toBe('La méthode DELETE n’est pas permise sur /api/parcours (permises : POST, GET, HEAD).');
+    expect((await appel('PUT', '/health')).status).toBe(405);
+    expect((await appel('GET', '/chemin/inconnu', { jeton })).status).toBe(404);
   });
 
   it('/openapi.json : OpenAPI 3.1, chemins, schémas du registre, exemples en français, problem+json, sécurité', async () => {

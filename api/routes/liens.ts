@@ -61,6 +61,9 @@ function pageMessage(res: Response, status: number, titre: string, classe: 'erre
   });
 }
 
+/** La forme d'un jeton de lien : trois segments base64url (en-tête, contenu, signature). */
+export const FORME_JETON = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+
 function lienInvalide(res: Response, status: number, message: string): void {
   pageMessage(res, status, status === 410 ? 'Lien expiré' : 'Lien non valide', status === 410 ? 'alerte' : 'erreur', html`<p>${message}</p>
 <p>Aucune réponse n’a été enregistrée.</p>`);
@@ -212,7 +215,8 @@ export function routesLiens(deps: DependancesApi): Router {
     const token = String(req.params.token ?? '');
     const v = deps.signeur.verifier(token, maintenant());
     if (!v.ok) {
-      lienInvalide(res, v.raison === 'expire' ? 410 : 400, v.message);
+      // 410 : expiré ; 400 : ce n'est pas un jeton (forme) ; 403 : un jeton bien formé mais faux (signature, clé).
+      lienInvalide(res, v.raison === 'expire' ? 410 : FORME_JETON.test(token) ? 403 : 400, v.message);
       return undefined;
     }
     if (!ACTIONS_PRISES_EN_CHARGE.has(v.claims.action)) {

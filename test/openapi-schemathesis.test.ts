@@ -1,0 +1,81 @@
+/**
+ * L'API éprouvée contre son propre document OpenAPI par schemathesis (PyPI, installé par
+ * scripts/install-schemathesis.sh) : exemples, couverture des schémas, requêtes générées et
+ * enchaînements, avec un compte d'administration. Aucune erreur 5xx, aucune réponse hors du
+ * document (statut, type de contenu, schéma), 405 pour une méthode non prévue. Une requête conforme
+ * au document mais refusée pour une raison qu'il ne peut pas exprimer (compte inconnu, période à
+ * l'envers) reçoit un 400 documenté : ce contrôle-là (positive_data_acceptance) est écarté.
+ *
+ * La fermeture de session (DELETE /api/session) est exclue : elle déconnecterait le compte d'essai.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { annuaireEssai, demarrerApiEssai, type ApiEssai } from './outils/api';
+import { PERSONNEL, menageEssai, monterBanc, type Banc } from './outils/environnement';
+
+const ST = fileURLToPath(new URL('../.schemathesis/venv/bin/st', import.meta.url));
+const MOT_DE_PASSE = 'schemathesis-essai';
+let banc: Banc;
+let api: ApiEssai;
+
+beforeAll(async () => {
+  banc = await monterBanc();
+  const admin = { ...PERSONNEL[0]!, id: 'admin.essai', nom: 'Administration', courriel: 'admin@essai.example', role: 'admin' as const, programmes: [] };
+  api = await demarrerApiEssai(banc, { annuaire: await annuaireEssai(MOT_DE_PASSE, [admin]) });
+});
+afterAll(async () => {
+  await api?.fermer();
+  await banc?.fermer();
+});
+
+describe('document OpenAPI', () => {
+  it('schemathesis : aucune 5xx, aucune réponse hors du document', async () => {
+    expect(existsSync(ST), `schemathesis absent (${ST}) : lancer bash scripts/install-schemathesis.sh`).toBe(true);
+    const jeton = (await api.appel('POST', '/api/session', { corps: { identifiant: 'admin.essai', motDePasse: MOT_DE_PASSE } })).json.jeton as string;
+    // Un parcours existant, pour que les opérations sur un parcours ne répondent pas toutes 404.
+    const lance = await api.appel('POST', '/api/parcours', {
+      jeton,
+      corps: {
+        programmeId: 'loiret-ahu',
+        menage: menageEssai('LL-2026-0042'),
+        donnees: { situation: { impayesMois: 2, montantDette: 812, debutBail: new Date(Date.now() - 60 * 86_400_000).toISOString().slice(0, 10), garantie: 'aucune', contactBailleur: false, suiviParServiceSocial: false } },
+      },
+    });
+    expect(lance.status, lance.texte).toBe(201);
+    const args = [
+      'run',
+      `${api.url}/openapi.json`,
+      '--url',
+      api.url,
+      '-H',
+      `Authorization: Bearer ${jeton}`,
+      '--exclude-path',
+      '/api/session',
+      '--max-examples',
+      '8',
+      '--workers',
+      '1',
+      '--seed',
+      '20261202',
+      '--request-timeout',
+      '30',
+      // Une requête conforme au document peut être refusée pour une raison qu'il ne peut pas dire (compte
+      // inconnu, période à l'envers, année future) : 400 documenté, en français ; ce n'est pas un écart.
+      '--exclude-checks',
+      'positive_data_acceptance',
+      '--no-color',
+    ];
+    const { code, sortie } = await new Promise<{ code: number | null; sortie: string }>((ok) => {
+      const p = spawn(ST, args, { env: { ...process.env, SCHEMATHESIS_HOOKS: '' } });
+      let texte = '';
+      p.stdout.setEncoding('utf8').on('data', (d: string) => (texte += d));
+      p.stderr.setEncoding('utf8').on('data', (d: string) => (texte += d));
+      p.on('exit', (c) => ok({ code: c, sortie: texte }));
+    });
+    const echecs = sortie.indexOf('FAILURES');
+    expect(code, echecs >= 0 ? sortie.slice(echecs, echecs + 12_000) : sortie.slice(-6000)).toBe(0);
+    expect(sortie).not.toMatch(/Server error|ST001|Undocumented HTTP status/);
+  }, 400_000);
+});
