@@ -83,6 +83,8 @@ const EXEMPLES_PROBLEMES = {
   403: { type: '/problemes/acces-refuse', title: 'Accès refusé', status: 403, detail: 'Ce ménage ne vous est pas affecté.' },
   404: { type: '/problemes/introuvable', title: 'Introuvable', status: 404, detail: 'Aucun parcours « loiret-ahu--LL-2026-0042 ».' },
   409: { type: '/problemes/message-refuse', title: 'Conflit', status: 409, detail: 'La visite ne peut plus être enregistrée : le parcours est à l’étape « Validation du plan par le département ».' },
+  415: { type: '/problemes/type-de-contenu', title: 'Type de contenu non pris en charge', status: 415, detail: 'Le corps de la requête doit être du JSON (en-tête « Content-Type: application/json »).' },
+  429: { type: '/problemes/trop-de-tentatives', title: 'Trop de requêtes', status: 429, detail: 'Plusieurs essais ont échoué pour cet identifiant : attendez 2 secondes avant de réessayer.' },
   503: { type: '/problemes/service-indisponible', title: 'Service indisponible', status: 503, detail: 'Le moteur de parcours (Temporal) est momentanément indisponible. Réessayez dans quelques instants.' },
 } as const;
 
@@ -92,7 +94,9 @@ const REPONSES_PROBLEMES: Record<string, { code: keyof typeof EXEMPLES_PROBLEMES
   Interdit: { code: 403, description: 'Action non autorisée pour ce compte (rôle, programme ou ménage non affecté).' },
   Introuvable: { code: 404, description: 'Parcours (ou message) introuvable.' },
   Conflit: { code: 409, description: 'Parcours déjà existant, ou message refusé à l’étape courante (la raison est dans « detail »).' },
-  Indisponible: { code: 503, description: 'Temporal momentanément indisponible : réessayer avec le même requestId.' },
+  Indisponible: { code: 503, description: 'Service momentanément indisponible (Temporal, ou aucun worker) : réessayer avec le même requestId après le délai de l’en-tête Retry-After.' },
+  TypeContenu: { code: 415, description: 'Le corps doit être du JSON (Content-Type: application/json), en UTF-8.' },
+  TropDeTentatives: { code: 429, description: 'Trop d’échecs de connexion (identifiant ou adresse), ou délai progressif en cours : attendre le délai de l’en-tête Retry-After.' },
 };
 
 const ref = (nom: string) => ({ $ref: `#/components/schemas/${nom}` });
@@ -436,6 +440,17 @@ export function construireDocument(o: OptionsDocument): DocumentOpenApi {
       { description: r.description, content: { 'application/problem+json': { schema: ref('Probleme'), example: EXEMPLES_PROBLEMES[r.code] } } },
     ]),
   );
+
+  // Ce que toute opération peut répondre et que chaque chemin ne redit pas : 415 pour un corps JSON
+  // envoyé sous un autre type, 503 (avec Retry-After) pour ce qui passe par le moteur de parcours.
+  for (const [chemin, ops] of Object.entries(paths)) {
+    for (const [methode, op] of Object.entries(ops as Record<string, { requestBody?: { content?: Record<string, unknown> }; responses?: Record<string, unknown> }>)) {
+      if (!op.responses) continue;
+      if (op.requestBody?.content?.['application/json'] && !op.responses['415']) op.responses['415'] = reponse('TypeContenu');
+      if (chemin.startsWith('/api/parcours') && methode === 'post' && !op.responses['503']) op.responses['503'] = reponse('Indisponible');
+      if (chemin === '/api/session' && methode === 'post' && !op.responses['429']) op.responses['429'] = reponse('TropDeTentatives');
+    }
+  }
 
   return {
     openapi: '3.1.0',

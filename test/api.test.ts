@@ -672,6 +672,13 @@ describe('exploitation', () => {
     const r = await appel('GET', '/openapi.json');
     expect(r.status).toBe(200);
     const doc = r.json;
+    // Ce que l'API répond vraiment est documenté : 415 pour un corps JSON, 503 (Retry-After) pour les actions, 429 à la connexion.
+    expect(doc.paths['/api/parcours'].post.responses['415']).toEqual({ $ref: '#/components/responses/TypeContenu' });
+    expect(doc.paths['/api/parcours/{id}/cloture'].post.responses['503']).toEqual({ $ref: '#/components/responses/Indisponible' });
+    expect(doc.paths['/api/session'].post.responses['429'].description).toContain('Trop de tentatives');
+    expect(doc.components.schemas.Lancement.oneOf.map((v: { properties: { programmeId: { enum: string[] } } }) => v.properties.programmeId.enum).flat().sort()).toEqual(
+      expect.arrayContaining(['besancon-ccas', 'loiret-ahu']),
+    );
     expect(doc.openapi).toBe('3.1.0');
     expect(Object.keys(doc.paths)).toEqual(
       expect.arrayContaining(['/api/session', '/api/parcours', '/api/parcours/{id}', '/api/parcours/{id}/affectation', '/api/parcours/{id}/cloture', '/api/parcours/{id}/messages/visite-faite', '/liens/{token}', '/health', '/codec/decode']),
