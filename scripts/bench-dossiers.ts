@@ -12,42 +12,23 @@
  *   npm run bench:dossiers              # 100 000 dossiers
  *   npm run bench:dossiers -- 20000     # autre volume
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { migrer, ouvrirBase } from '../base';
-import { demarrerPostgresEmbarque } from '../base/embarquee';
 import { ficheDepuisEtat } from '../domain/indicateurs';
-import type { TypeParcours } from '../domain/vocabulaire';
 import { RegistreDossiers, type Portee } from '../dossiers/registre';
 import { calculerIndicateurs } from '../indicateurs/calcul';
 import { RegistreIndicateurs } from '../indicateurs/registre';
 import { aleatoire, etatsSynthetiques } from '../indicateurs/synthese';
 import { generateKeyRingValue, parseKeyRing } from '../securite/cles';
 import { Coffre } from '../securite/coffre';
+import { ouvrirBase } from '../base';
+import { avecPostgresTemporaire, PROGRAMMES_BANC, quantile } from './banc-commun';
 
 const N = Number(process.argv[2] ?? 100_000);
 const REPETITIONS = 200;
 const JOUR = 86_400_000;
 
-const PROGRAMMES: Array<{ id: string; typeParcours: TypeParcours }> = [
-  { id: 'loiret-ahu', typeParcours: 'prevention_precontentieuse' },
-  { id: 'besancon-ccas', typeParcours: 'prevention_precontentieuse' },
-  { id: 'loiret-ahu', typeParcours: 'prevention_precontentieuse' },
-  { id: 'concarneau-iml', typeParcours: 'iml_bail_glissant' },
-  { id: 'reims-april-protocole', typeParcours: 'protocole_post_resiliation' },
-  { id: 'toulouse-declic', typeParcours: 'prevention_precontentieuse' },
-  { id: 'reims-april', typeParcours: 'prevention_precontentieuse' },
-  { id: 'loiret-ahu', typeParcours: 'prevention_precontentieuse' },
-];
 const NOMS = ['Martin', 'Bernard', 'Dubois', 'Thomas', 'Robert', 'Richard', 'Petit', 'Durand', 'Leroy', 'Moreau', 'Simon', 'Laurent', 'Lefèvre', 'Michel', 'Garcia', 'David', 'Bertrand', 'Roux', 'Vincent', 'Fournier', 'Morel', 'Girard', 'André', 'Lefebvre', 'Mercier', 'Dupont', 'Lambert', 'Bonnet', 'François', 'Martinez', 'Nguyen', 'Benali', 'Diallo', 'Traoré', 'Mendes', 'Kowalski'];
 const PRENOMS = ['Marie', 'Nathalie', 'Isabelle', 'Sylvie', 'Catherine', 'Karim', 'Fatou', 'Jean', 'Pierre', 'Sophie', 'Amina', 'Julien', 'Chantal', 'Mohamed', 'Léa'];
 
-const quantile = (v: number[], q: number) => {
-  const s = [...v].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor(q * s.length))]!;
-};
 
 async function mesurer(nom: string, objectifMs: number, n: number, f: (i: number) => Promise<unknown>): Promise<void> {
   for (let i = 0; i < 5; i++) await f(i); // échauffement
@@ -62,22 +43,12 @@ async function mesurer(nom: string, objectifMs: number, n: number, f: (i: number
 }
 
 async function main() {
-  const dossier = await mkdtemp(join(tmpdir(), 'bench-dossiers-'));
-  const port = await new Promise<number>((ok) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const p = (s.address() as { port: number }).port;
-      s.close(() => ok(p));
-    });
-  });
-  const serveur = await demarrerPostgresEmbarque({ dossier, port, motDePasse: 'banc', essais: true });
-  const base = ouvrirBase(serveur.url, { max: 16 });
-  const coffre = new Coffre(parseKeyRing(generateKeyRingValue('aes256', 'banc'), { name: 'PAYLOAD_ENCRYPTION_KEYS', kind: 'aes256' }));
-  const registre = new RegistreDossiers(base, coffre);
-  try {
-    await migrer(base);
+  await avecPostgresTemporaire('bench-dossiers', async ({ url, base }) => {
+    const coffre = new Coffre(parseKeyRing(generateKeyRingValue('aes256', 'banc'), { name: 'PAYLOAD_ENCRYPTION_KEYS', kind: 'aes256' }));
+    const registre = new RegistreDossiers(base, coffre);
     const hasard = aleatoire(3);
     const maintenant = Date.now();
-    const etats = etatsSynthetiques(N, PROGRAMMES, { graine: 5 });
+    const etats = etatsSynthetiques(N, PROGRAMMES_BANC, { graine: 5 });
     for (const [i, e] of etats.entries()) {
       const nom = `${PRENOMS[Math.floor(hasard() * PRENOMS.length)]} ${NOMS[Math.floor(hasard() * NOMS.length)]}${hasard() < 0.2 ? `-${NOMS[Math.floor(hasard() * NOMS.length)]}` : ''}`;
       e.detailsConfidentiels = { menage: { reference: e.reference, nom, adresse: `${i % 200} rue du Banc`, composition: 'personne_seule', accepteCourriel: false } };
@@ -114,16 +85,12 @@ async function main() {
 
     const an = { du: new Date(maintenant - 365 * JOUR).toISOString().slice(0, 10), au: new Date(maintenant).toISOString().slice(0, 10) };
     await mesurer('indicateurs d’un programme sur un an (loiret-ahu, à froid)', 1000, 7, async () => {
-      const connexion = ouvrirBase(serveur.url, { max: 1 });
+      const connexion = ouvrirBase(url, { max: 1 });
       const { fiches } = await new RegistreIndicateurs(connexion).fichesDuProgramme('loiret-ahu', an);
       await connexion.destroy();
       return calculerIndicateurs(fiches, 'loiret-ahu', an);
     });
-  } finally {
-    await base.destroy();
-    await serveur.arreter();
-    await rm(dossier, { recursive: true, force: true });
-  }
+  });
 }
 
 main().catch((e) => {

@@ -8,53 +8,23 @@
  *   npm run bench:indicateurs            # 10 000 parcours, 7 mesures
  *   npm run bench:indicateurs -- 20000   # autre volume
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
-import { demarrerPostgresEmbarque } from '../base/embarquee';
-import { migrer, ouvrirBase } from '../base';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { ouvrirBase } from '../base';
+import { avecPostgresTemporaire, mediane, PROGRAMMES_BANC } from './banc-commun';
 import { ficheDepuisEtat } from '../domain/indicateurs';
 import { calculerIndicateurs } from '../indicateurs/calcul';
 import { RegistreIndicateurs } from '../indicateurs/registre';
 import { etatsSynthetiques } from '../indicateurs/synthese';
-import type { TypeParcours } from '../domain/vocabulaire';
 
 const N = Number(process.argv[2] ?? 10_000);
 const MESURES = 7;
 const SEUIL_MS = 2000;
 
-// Un gros programme de prévention (la moitié des parcours) et cinq autres, de tous les types.
-const PROGRAMMES: Array<{ id: string; typeParcours: TypeParcours }> = [
-  { id: 'loiret-ahu', typeParcours: 'prevention_precontentieuse' },
-  { id: 'besancon-ccas', typeParcours: 'prevention_precontentieuse' },
-  { id: 'loiret-ahu', typeParcours: 'prevention_precontentieuse' },
-  { id: 'concarneau-iml', typeParcours: 'iml_bail_glissant' },
-  { id: 'loiret-ahu', typeParcours: 'prevention_precontentieuse' },
-  { id: 'reims-april-protocole', typeParcours: 'protocole_post_resiliation' },
-  { id: 'loiret-ahu', typeParcours: 'prevention_precontentieuse' },
-  { id: 'toulouse-declic', typeParcours: 'prevention_precontentieuse' },
-];
 
-const mediane = (v: number[]) => {
-  const s = [...v].sort((a, b) => a - b);
-  return s.length % 2 ? s[s.length >> 1]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
 
 async function main() {
-  const dossier = await mkdtemp(join(tmpdir(), 'bench-indicateurs-'));
-  const port = await new Promise<number>((ok) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const p = (s.address() as { port: number }).port;
-      s.close(() => ok(p));
-    });
-  });
-  const serveur = await demarrerPostgresEmbarque({ dossier, port, motDePasse: 'banc', essais: true });
-  const base = ouvrirBase(serveur.url);
-  try {
-    await migrer(base);
+  await avecPostgresTemporaire('bench-indicateurs', async ({ url, base }) => {
     const t0 = performance.now();
-    const etats = etatsSynthetiques(N, PROGRAMMES, { graine: 7 });
+    const etats = etatsSynthetiques(N, PROGRAMMES_BANC, { graine: 7 });
     const ecrivain = new RegistreIndicateurs(base);
     const LOT = 200;
     for (let i = 0; i < etats.length; i += LOT) {
@@ -78,7 +48,7 @@ async function main() {
       let dernier = 0;
       for (let m = 0; m < MESURES; m++) {
         // À froid : une nouvelle connexion et un nouveau registre (rien en mémoire côté processus).
-        const connexion = ouvrirBase(serveur.url, { max: 1 });
+        const connexion = ouvrirBase(url, { max: 1 });
         const registre = new RegistreIndicateurs(connexion);
         const a = performance.now();
         const { fiches } = await registre.fichesDuProgramme(programme);
@@ -95,11 +65,7 @@ async function main() {
         `${programme} (${types}, ${dernier} parcours) : calcul des indicateurs en ${med.toFixed(0)} ms (médiane de ${MESURES}, lecture ${mediane(lecture).toFixed(0)} ms ; min ${Math.min(...total).toFixed(0)}, max ${Math.max(...total).toFixed(0)} ms) ${med < SEUIL_MS ? '— sous les 2 s' : '— AU-DESSUS DES 2 s'}`,
       );
     }
-  } finally {
-    await base.destroy();
-    await serveur.arreter();
-    await rm(dossier, { recursive: true, force: true });
-  }
+  });
 }
 
 main().catch((e) => {

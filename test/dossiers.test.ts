@@ -7,7 +7,7 @@
  * - une consignation rejouée ou en retard n'écrit rien deux fois et n'écrase rien de plus récent ;
  *   une entrée invalide est refusée sans rien écrire.
  */
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { sql } from 'kysely';
 import { ApplicationFailure } from '@temporalio/common';
 import { createDossiersActivities } from '../activities/dossiers';
@@ -18,34 +18,12 @@ import { RegistreDossiers } from '../dossiers/registre';
 import { importerDossiersEnCours } from '../dossiers/import';
 import { generateKeyRingValue, parseKeyRing } from '../securite/cles';
 import { Coffre } from '../securite/coffre';
-import { annuaireEssai, demarrerApiEssai, type ApiEssai } from './outils/api';
+import { bancAvecApi } from './outils/api';
 import { baseEssai } from './outils/base';
-import { COFFRE, jusqua, menageEssai, monterBanc, repos, type Banc } from './outils/environnement';
+import { COFFRE, jusqua, menageEssai, repos, situationPrevention } from './outils/environnement';
 
-const MOT_DE_PASSE = 'mot-de-passe-essai';
-
-let banc: Banc;
-let api: ApiEssai;
-const jetons: Record<string, string> = {};
-
-beforeAll(async () => {
-  banc = await monterBanc();
-  api = await demarrerApiEssai(banc, { annuaire: await annuaireEssai(MOT_DE_PASSE) });
-});
-
-afterAll(async () => {
-  await api?.fermer();
-  await banc?.fermer();
-});
-
-async function connecter(id: string): Promise<string> {
-  if (!jetons[id]) {
-    const r = await api.appel('POST', '/api/session', { corps: { identifiant: id, motDePasse: MOT_DE_PASSE } });
-    expect(r.status, r.texte).toBe(200);
-    jetons[id] = r.json.jeton;
-  }
-  return jetons[id]!;
-}
+const essai = bancAvecApi('mot-de-passe-essai');
+const connecter = (id: string) => essai.connecter(id);
 
 function etatEssai(workflowId: string, o: Partial<EtatParcours> = {}): EtatParcours {
   const reference = workflowId.split('--')[1]!;
@@ -72,51 +50,43 @@ describe('dossier d’un parcours réel', () => {
   it('clos puis effacé de Temporal : toujours lisible en entier par la coordination et le travailleur social, listé, cherchable par nom', async () => {
     const menage = { ...menageEssai(), nom: 'Mme Apolline Vasseur' };
     const coord = await connecter('coord.essai');
-    const lance = await api.appel('POST', '/api/parcours', {
+    const lance = await essai.api.appel('POST', '/api/parcours', {
       jeton: coord,
       corps: {
         programmeId: 'loiret-ahu',
         travailleurSocial: 'ts.alice',
         menage,
         donnees: {
-          situation: {
-            impayesMois: 2,
-            montantDette: 812.4,
-            debutBail: new Date(Date.now() - 60 * 86_400_000).toISOString().slice(0, 10),
-            garantie: 'aucune',
-            dejaTente: 'Deux relances écrites',
-            contactBailleur: false,
-            suiviParServiceSocial: false,
-          },
+          situation: situationPrevention(),
         },
       },
     });
     expect(lance.status, lance.texte).toBe(201);
     const id = lance.json.workflowId as string;
-    const handle = banc.env.client.workflow.getHandle(id);
+    const handle = essai.banc.env.client.workflow.getHandle(id);
     await jusqua(handle, (e) => e.etape === 'aller_vers', 'étape « aller vers »');
 
     // Ouvert : listé par son nom et trouvé par un début de mot, sans accents ni casse.
     await vi.waitFor(
       async () => {
-        const r = await api.appel('GET', '/api/parcours?recherche=VASS', { jeton: coord });
+        const r = await essai.api.appel('GET', '/api/parcours?recherche=VASS', { jeton: coord });
         expect(r.json.map((p: { workflowId: string; nom?: string }) => [p.workflowId, p.nom])).toEqual([[id, 'Mme Apolline Vasseur']]);
       },
       { timeout: 20_000, interval: 200 },
     );
 
-    const clos = await api.appel('POST', `/api/parcours/${id}/cloture`, { jeton: coord, corps: { requestId: 'cloture-1', motif: 'Le ménage a déménagé' } });
+    const clos = await essai.api.appel('POST', `/api/parcours/${id}/cloture`, { jeton: coord, corps: { requestId: 'cloture-1', motif: 'Le ménage a déménagé' } });
     expect(clos.status, clos.texte).toBe(200);
     await handle.result();
     const db = (await baseEssai()).db;
     await vi.waitFor(async () => expect((await db.selectFrom('dossiers').select('clos').where('workflow_id', '=', id).executeTakeFirst())?.clos).toBe(true), { timeout: 10_000 });
-    const avant = (await api.appel('GET', `/api/parcours/${id}`, { jeton: coord })).json as EtatParcours;
+    const avant = (await essai.api.appel('GET', `/api/parcours/${id}`, { jeton: coord })).json as EtatParcours;
 
     // Temporal oublie le parcours (fin de sa rétention) : le dossier reste.
-    await banc.env.client.workflowService.deleteWorkflowExecution({ namespace: banc.env.namespace ?? 'default', workflowExecution: { workflowId: id } });
+    await essai.banc.env.client.workflowService.deleteWorkflowExecution({ namespace: essai.banc.env.namespace ?? 'default', workflowExecution: { workflowId: id } });
     await vi.waitFor(async () => expect(await handle.describe().then((d) => 'present ' + d.status.name, (e) => 'efface ' + String(e))).toMatch(/^efface/), { timeout: 90_000, interval: 500 });
 
-    const lu = await api.appel('GET', `/api/parcours/${id}`, { jeton: coord });
+    const lu = await essai.api.appel('GET', `/api/parcours/${id}`, { jeton: coord });
     expect(lu.status, lu.texte).toBe(200);
     const etat = lu.json as EtatParcours;
     expect(etat).toEqual(avant);
@@ -125,15 +95,19 @@ describe('dossier d’un parcours réel', () => {
     expect(etat.journal.map((e) => e.seq)).toEqual(etat.journal.map((_, i) => i + 1));
     expect(etat.journal.some((e) => e.type === 'cloture')).toBe(true);
     expect(etat.journal.some((e) => e.type === 'courriel')).toBe(true);
+    // 200 lectures en parallèle d'un parcours clos : toutes servies par son dossier, aucune n'attend Temporal.
+    const lectures = await Promise.all(Array.from({ length: 200 }, () => essai.api.appel('GET', `/api/parcours/${id}`, { jeton: coord })));
+    expect(lectures.map((r) => r.status)).toEqual(Array.from({ length: 200 }, () => 200));
+    expect(new Set(lectures.map((r) => r.json.etape))).toEqual(new Set(['cloture']));
     // Le travailleur social affecté le lit aussi ; un travailleur social d'un autre ménage, non.
-    expect((await api.appel('GET', `/api/parcours/${id}`, { jeton: await connecter('ts.alice') })).status).toBe(200);
-    expect((await api.appel('GET', `/api/parcours/${id}`, { jeton: await connecter('ts.bruno') })).status).toBe(403);
+    expect((await essai.api.appel('GET', `/api/parcours/${id}`, { jeton: await connecter('ts.alice') })).status).toBe(200);
+    expect((await essai.api.appel('GET', `/api/parcours/${id}`, { jeton: await connecter('ts.bruno') })).status).toBe(403);
     // Et la page web du dossier s'affiche, avec le nom.
-    const page = await api.appel('GET', `/parcours/${id}`, { entetes: { cookie: await cookieDe('coord.essai') } });
+    const page = await essai.api.appel('GET', `/parcours/${id}`, { entetes: { cookie: await cookieDe('coord.essai') } });
     expect(page.status).toBe(200);
     expect(page.texte).toContain('Mme Apolline Vasseur');
     // Les documents aussi se font depuis le dossier.
-    const fiche = await api.appel('GET', `/api/parcours/${id}/documents/fiche-cloture`, { jeton: coord });
+    const fiche = await essai.api.appel('GET', `/api/parcours/${id}/documents/fiche-cloture`, { jeton: coord });
     expect(fiche.status, fiche.texte.slice(0, 300)).toBe(200);
     // Chaque lecture du dossier par le personnel est tracée (qui, quoi) ; un refus ne l'est pas.
     const consultations = await new RegistreDossiers(db, COFFRE).consultations(id);
@@ -141,7 +115,7 @@ describe('dossier d’un parcours réel', () => {
       expect.arrayContaining(['coord.essai dossier', 'ts.alice dossier', 'coord.essai document:fiche-cloture']),
     );
     expect(consultations.some((c) => c.personneId === 'ts.bruno')).toBe(false);
-    const clotures = await api.appel('GET', '/api/parcours?cloture=true&recherche=apolline', { jeton: coord });
+    const clotures = await essai.api.appel('GET', '/api/parcours?cloture=true&recherche=apolline', { jeton: coord });
     expect(clotures.json.map((p: { workflowId: string }) => p.workflowId)).toEqual([id]);
 
     // Rien de personnel en clair dans la base (identité, coordonnées, motif, journal).
@@ -160,18 +134,18 @@ describe('import des parcours en cours', () => {
   it('un parcours lancé avant le système d’enregistrement (sans dossier) est importé avec son journal ; un second import ne change rien', async () => {
     const coord = await connecter('coord.essai');
     const menage = { ...menageEssai(), nom: 'M. Octave Importé' };
-    const lance = await api.appel('POST', '/api/parcours', {
+    const lance = await essai.api.appel('POST', '/api/parcours', {
       jeton: coord,
       corps: {
         programmeId: 'besancon-ccas',
         travailleurSocial: 'ts.alice',
         menage,
-        donnees: { situation: { impayesMois: 2, montantDette: 500, debutBail: new Date(Date.now() - 60 * 86_400_000).toISOString().slice(0, 10), garantie: 'aucune', contactBailleur: false, suiviParServiceSocial: false } },
+        donnees: { situation: situationPrevention({ montantDette: 500 }) },
       },
     });
     expect(lance.status, lance.texte).toBe(201);
     const id = lance.json.workflowId as string;
-    const handle = banc.env.client.workflow.getHandle(id);
+    const handle = essai.banc.env.client.workflow.getHandle(id);
     const etat = await jusqua(handle, (e) => e.etape === 'aller_vers', 'étape « aller vers »');
     const db = (await baseEssai()).db;
     await vi.waitFor(async () => expect(await db.selectFrom('dossiers').select('workflow_id').where('workflow_id', '=', id).executeTakeFirst()).toBeDefined());
@@ -181,7 +155,7 @@ describe('import des parcours en cours', () => {
     const registre = new RegistreDossiers(db, COFFRE);
     const bilan = await vi.waitFor(
       async () => {
-        const b = await importerDossiersEnCours(banc.env.client, registre);
+        const b = await importerDossiersEnCours(essai.banc.env.client, registre);
         if (b.importes < 1) throw new Error(`rien d’importé (visibilité en retard ?) : ${JSON.stringify(b)}`);
         return b;
       },
@@ -191,7 +165,7 @@ describe('import des parcours en cours', () => {
     const lu = await registre.lire(id, { confidentiel: true });
     expect(lu?.journal.length).toBeGreaterThanOrEqual(etat.journal.length);
     expect((lu?.detailsConfidentiels.menage as { nom: string }).nom).toBe('M. Octave Importé');
-    const second = await importerDossiersEnCours(banc.env.client, registre);
+    const second = await importerDossiersEnCours(essai.banc.env.client, registre);
     expect(second.importes).toBe(0);
     expect(second.dejaPresents).toBe(second.lus);
   });

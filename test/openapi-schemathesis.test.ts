@@ -11,36 +11,26 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { annuaireEssai, demarrerApiEssai, type ApiEssai } from './outils/api';
-import { PERSONNEL, menageEssai, monterBanc, type Banc } from './outils/environnement';
+import { describe, expect, it } from 'vitest';
+import { bancAvecApi } from './outils/api';
+import { PERSONNEL, menageEssai, situationPrevention } from './outils/environnement';
 
 const ST = fileURLToPath(new URL('../.schemathesis/venv/bin/st', import.meta.url));
-const MOT_DE_PASSE = 'schemathesis-essai';
-let banc: Banc;
-let api: ApiEssai;
-
-beforeAll(async () => {
-  banc = await monterBanc();
-  const admin = { ...PERSONNEL[0]!, id: 'admin.essai', nom: 'Administration', courriel: 'admin@essai.example', role: 'admin' as const, programmes: [] };
-  api = await demarrerApiEssai(banc, { annuaire: await annuaireEssai(MOT_DE_PASSE, [admin]) });
-});
-afterAll(async () => {
-  await api?.fermer();
-  await banc?.fermer();
-});
+const ADMIN = { ...PERSONNEL[0]!, id: 'admin.essai', nom: 'Administration', courriel: 'admin@essai.example', role: 'admin' as const, programmes: [] };
+const essai = bancAvecApi('schemathesis-essai', { autres: [ADMIN] });
 
 describe('document OpenAPI', () => {
   it('schemathesis : aucune 5xx, aucune réponse hors du document', async () => {
     expect(existsSync(ST), `schemathesis absent (${ST}) : lancer bash scripts/install-schemathesis.sh`).toBe(true);
-    const jeton = (await api.appel('POST', '/api/session', { corps: { identifiant: 'admin.essai', motDePasse: MOT_DE_PASSE } })).json.jeton as string;
+    const { api } = essai;
+    const jeton = await essai.connecter('admin.essai');
     // Un parcours existant, pour que les opérations sur un parcours ne répondent pas toutes 404.
     const lance = await api.appel('POST', '/api/parcours', {
       jeton,
       corps: {
         programmeId: 'loiret-ahu',
         menage: menageEssai('LL-2026-0042'),
-        donnees: { situation: { impayesMois: 2, montantDette: 812, debutBail: new Date(Date.now() - 60 * 86_400_000).toISOString().slice(0, 10), garantie: 'aucune', contactBailleur: false, suiviParServiceSocial: false } },
+        donnees: { situation: situationPrevention() },
       },
     });
     expect(lance.status, lance.texte).toBe(201);

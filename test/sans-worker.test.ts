@@ -3,29 +3,17 @@
  * français, avec Retry-After, sans rien enregistrer ; la lecture d'un parcours répond depuis son
  * dossier ; /health le dit. (Sans cela, Temporal ne répond « aucun worker » qu'au bout de ~30 s.)
  */
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { annuaireEssai, demarrerApiEssai, type ApiEssai } from './outils/api';
+import { describe, expect, it, vi } from 'vitest';
+import { bancAvecApi } from './outils/api';
 import { baseEssai } from './outils/base';
-import { jusqua, menageEssai, monterBanc, requete, type Banc } from './outils/environnement';
+import { jusqua, menageEssai, requete, situationPrevention as situation } from './outils/environnement';
 
-const MOT_DE_PASSE = 'sans-worker';
-let banc: Banc;
-let api: ApiEssai;
-
-beforeAll(async () => {
-  banc = await monterBanc();
-  api = await demarrerApiEssai(banc, { annuaire: await annuaireEssai(MOT_DE_PASSE) });
-});
-afterAll(async () => {
-  await api?.fermer();
-  await banc?.fermer();
-});
-
-const jeton = async (id: string) => (await api.appel('POST', '/api/session', { corps: { identifiant: id, motDePasse: MOT_DE_PASSE } })).json.jeton as string;
-const situation = () => ({ impayesMois: 2, montantDette: 800, debutBail: new Date(Date.now() - 60 * 86_400_000).toISOString().slice(0, 10), garantie: 'aucune', contactBailleur: false, suiviParServiceSocial: false });
+const essai = bancAvecApi('sans-worker');
+const jeton = (id: string) => essai.connecter(id);
 
 describe('worker arrêté', () => {
   it('actions : 503 en moins de 2 s avec Retry-After, rien d’enregistré ; lecture depuis le dossier ; /health le dit', async () => {
+    const { api, banc } = essai;
     const coord = await jeton('coord.essai');
     const ts = await jeton('ts.alice');
     const menage = menageEssai();

@@ -12,7 +12,8 @@ import type { DependancesApi } from '../../api/dependances';
 import type { RegistreParcours } from '../../api/registre';
 import { creerAnnuaire, type Annuaire, type Personne } from '../../personnel/annuaire';
 import { hashPassword } from '../../securite/mots-de-passe';
-import { CATALOGUE, COFFRE, PERSONNEL, SIGNEUR, heureDuParcours, type Banc, type HandleDecrit } from './environnement';
+import { afterAll, beforeAll } from 'vitest';
+import { CATALOGUE, COFFRE, PERSONNEL, SIGNEUR, heureDuParcours, monterBanc, type Banc, type HandleDecrit } from './environnement';
 
 export interface Reponse {
   status: number;
@@ -119,4 +120,39 @@ export async function deuxApiEssai(banc: Banc, motDePasse: string, surcharges: P
   const a = await demarrerApiEssai(banc, { annuaire, surcharges });
   const b = await demarrerApiEssai(banc, { annuaire, surcharges });
   return { a, b, fermer: async () => void (await Promise.all([a.fermer(), b.fermer()])) };
+}
+
+/**
+ * Un fichier de test avec son banc et son API : monte les deux avant les tests, les arrête après, et
+ * ouvre (une fois par compte) les sessions du personnel d'essai, tous avec `motDePasse`.
+ */
+export function bancAvecApi(motDePasse: string, o: { autres?: Personne[] } = {}) {
+  let banc: Banc | undefined;
+  let api: ApiEssai | undefined;
+  const jetons = new Map<string, string>();
+  beforeAll(async () => {
+    banc = await monterBanc();
+    api = await demarrerApiEssai(banc, { annuaire: await annuaireEssai(motDePasse, o.autres) });
+  });
+  afterAll(async () => {
+    await api?.fermer();
+    await banc?.fermer();
+  });
+  return {
+    get banc(): Banc {
+      return banc!;
+    },
+    get api(): ApiEssai {
+      return api!;
+    },
+    /** Le jeton de session du compte (ouverte au premier appel). */
+    async connecter(id: string): Promise<string> {
+      if (!jetons.has(id)) {
+        const r = await api!.appel('POST', '/api/session', { corps: { identifiant: id, motDePasse } });
+        if (r.status !== 200) throw new Error(`connexion de ${id} impossible : ${r.status} ${r.texte}`);
+        jetons.set(id, r.json.jeton as string);
+      }
+      return jetons.get(id)!;
+    },
+  };
 }

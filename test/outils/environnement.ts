@@ -185,6 +185,20 @@ export function menageEssai(reference = `M-${Math.random().toString(36).slice(2,
   };
 }
 
+/** La situation d'un ménage orienté en prévention (éligible partout) : bail de 60 jours, 2 mois d'impayés. */
+export function situationPrevention(s: Record<string, unknown> = {}) {
+  return {
+    impayesMois: 2,
+    montantDette: 812.4,
+    debutBail: new Date(Date.now() - 60 * 86_400_000).toISOString().slice(0, 10),
+    garantie: 'aucune',
+    dejaTente: 'Deux relances écrites',
+    contactBailleur: false,
+    suiviParServiceSocial: false,
+    ...s,
+  };
+}
+
 let compteur = 0;
 export const requete = () => `req-${Date.now()}-${++compteur}`;
 
