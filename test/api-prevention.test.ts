@@ -14,7 +14,7 @@ import { etatQuery } from '../domain/messages';
 import type { EtatParcours } from '../domain/vocabulaire';
 import type { CourrielRecu } from '../dev/mail-catcher';
 import { annuaireEssai, demarrerApiEssai, type ApiEssai, type Reponse } from './outils/api';
-import { CATALOGUE, SIGNEUR, heureDuParcours, jusqua, menageEssai, monterBanc, requete, type Banc } from './outils/environnement';
+import { CATALOGUE, SIGNEUR, heureDuParcours, jusqua, menageEssai, monterBanc, requete, situationPrevention, type Banc } from './outils/environnement';
 
 const MOT_DE_PASSE = 'mot-de-passe-essai';
 /** Ce que le bailleur ne doit jamais recevoir : identité, coordonnées, ce que le ménage a confié. */
@@ -58,18 +58,7 @@ const attendreEtat = (workflowId: string, predicat: (e: EtatParcours) => boolean
 const etape = (workflowId: string, nom: string) => attendreEtat(workflowId, (e) => e.etape === nom, `étape « ${nom} »`);
 
 /** Début du bail : 60 jours avant le lancement (les parcours démarrent à l'heure réelle). */
-function situation(s: Record<string, unknown> = {}) {
-  return {
-    impayesMois: 2,
-    montantDette: 812.4,
-    debutBail: new Date(Date.now() - 60 * 86_400_000).toISOString().slice(0, 10),
-    garantie: 'aucune',
-    dejaTente: 'Deux relances écrites',
-    contactBailleur: false,
-    suiviParServiceSocial: false,
-    ...s,
-  };
-}
+const situation = situationPrevention;
 
 async function lancer(programmeId: string, s: Record<string, unknown> = {}) {
   const menage = menageEssai();
