@@ -137,7 +137,23 @@ const carteErreurs: z.core.$ZodErrorMap = (iss) => {
 };
 
 /** Analyse une entrée avec zod ou lève un 400 en français. */
+/** NUL et commandes d'inversion du sens d'écriture : refusés dans tout texte reçu (les retours à la ligne restent permis). */
+const CARACTERES_REFUSES = /[\u0000\u202A-\u202E\u2066-\u2069]/;
+
+/** Le chemin du premier texte qui contient un caractère refusé, s'il y en a un. */
+function texteRefuse(v: unknown, chemin: PropertyKey[] = [], profondeur = 0): PropertyKey[] | undefined {
+  if (typeof v === 'string') return CARACTERES_REFUSES.test(v) ? chemin : undefined;
+  if (profondeur > 20 || !v || typeof v !== 'object') return undefined;
+  for (const [k, x] of Object.entries(v)) {
+    const c = texteRefuse(x, [...chemin, Array.isArray(v) ? Number(k) : k], profondeur + 1);
+    if (c) return c;
+  }
+  return undefined;
+}
+
 export function analyser<S extends z.ZodType>(schema: S, valeur: unknown, prefixe?: string): z.output<S> {
+  const refus = texteRefuse(valeur);
+  if (refus) throw invalide(nomChamp(prefixe, refus), 'caractère nul ou d’inversion du sens d’écriture interdit');
   const r = schema.safeParse(valeur, { error: carteErreurs });
   if (!r.success) throw depuisZod(r.error, prefixe);
   return r.data;

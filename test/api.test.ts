@@ -260,16 +260,23 @@ describe('parcours : lancement et erreurs', () => {
     estProbleme(ts, 400);
     expect(ts.json.errors[0]).toEqual({ champ: 'travailleurSocial', message: 'compte inconnu : « ts.inconnu »' });
     // Caractères de contrôle (CR, LF, NUL) et inversion du sens d'écriture : refusés dans le nom et l'adresse.
-    for (const [champ, valeur] of [
-      ['nom', 'Mme Dupont\r\nBcc: x@y'],
-      ['nom', 'Mme Du\u0000pont'],
-      ['nom', 'Mme \u202Etnopud'],
-      ['adresse', '12 rue des Lilas\n45000 Orléans'],
+    const uneLigne = (champ: string) => `${champ} : une seule ligne, sans caractère de contrôle ni d’inversion du sens d’écriture`;
+    const interdit = 'caractère nul ou d’inversion du sens d’écriture interdit';
+    for (const [champ, valeur, message] of [
+      ['nom', 'Mme Dupont\r\nBcc: x@y', uneLigne('nom')],
+      ['nom', 'Mme Du\u0000pont', interdit],
+      ['nom', 'Mme \u202Etnopud', interdit],
+      ['adresse', '12 rue des Lilas\n45000 Orléans', uneLigne('adresse')],
     ] as const) {
       const r = await appel('POST', '/api/parcours', { jeton: coord, corps: { programmeId: PROGRAMME, menage: { ...menageEssai(), [champ]: valeur } } });
       estProbleme(r, 400);
-      expect(r.json.errors).toEqual([{ champ: `menage.${champ}`, message: `${champ} : une seule ligne, sans caractère de contrôle ni d’inversion du sens d’écriture` }]);
+      expect(r.json.errors).toEqual([{ champ: `menage.${champ}`, message }]);
     }
+    // Dans tout texte reçu (un motif, un commentaire) : NUL et inversion du sens d'écriture refusés.
+    const { workflowId: existant } = await lancer();
+    const motif = await appel('POST', `/api/parcours/${existant}/cloture`, { jeton: coord, corps: { requestId: requete(), motif: 'Départ\u202E du ménage' } });
+    estProbleme(motif, 400);
+    expect(motif.json.errors).toEqual([{ champ: 'motif', message: interdit }]);
   });
 
   it('JSON mal formé → 400 en français ; autre type de contenu → 415 ; route inconnue → 404', async () => {
