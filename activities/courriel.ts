@@ -132,14 +132,15 @@ export function parserEntree<T>(schema: z.ZodType<T>, entree: unknown, activite:
 export function createCourrielActivities(deps: DependancesCourriel) {
   const domaine = deps.expediteur.replace(/^.*@/, '').replace(/>.*$/, '') || 'parcours.local';
 
-  const annuaire = new LecturesAnnuaire(deps.base);
+  // L'annuaire se lit dans la transaction de la boîte d'envoi (même connexion) : lire à côté, sur une
+  // autre connexion du pool, bloquerait quand toutes les connexions tiennent déjà un envoi en cours.
 
   /**
    * Les adresses d'un destinataire, lues à l'envoi. Un compte disparu ou un programme sans
    * coordination ne fait jamais échouer le parcours : le courriel va à la coordination du programme,
    * sinon à son opérateur, et aux administrateurs, avec la raison (`repli`), qui le disent en tête.
    */
-  async function adresses(d: Destinataire): Promise<{ a: Array<{ nom: string; courriel: string }>; repli?: string }> {
+  async function adresses(annuaire: LecturesAnnuaire, d: Destinataire): Promise<{ a: Array<{ nom: string; courriel: string }>; repli?: string }> {
     if (d.type === 'adresse') return { a: [{ nom: d.nom, courriel: d.courriel }] };
     if (d.type === 'partenaire') {
       const contacts = await annuaire.contacts(d.programmeId, d.role);
@@ -148,14 +149,14 @@ export function createCourrielActivities(deps: DependancesCourriel) {
     if (d.type === 'personnel') {
       const p = await annuaire.personne(d.id);
       if (p) return { a: [{ nom: p.nom, courriel: p.courriel }] };
-      return replier(d.programmeId, `le compte « ${d.id} » n’existe plus ou est désactivé`, true);
+      return replier(annuaire, d.programmeId, `le compte « ${d.id} » n’existe plus ou est désactivé`, true);
     }
     const c = await annuaire.coordinateurs(d.programmeId);
     if (c.length) return { a: c.map((p) => ({ nom: p.nom, courriel: p.courriel })) };
-    return replier(d.programmeId, `aucun compte de coordination n’est actif pour ce programme`, false);
+    return replier(annuaire, d.programmeId, `aucun compte de coordination n’est actif pour ce programme`, false);
   }
 
-  async function replier(programmeId: string | undefined, raison: string, coordination: boolean) {
+  async function replier(annuaire: LecturesAnnuaire, programmeId: string | undefined, raison: string, coordination: boolean) {
     const a: Array<{ nom: string; courriel: string }> = [];
     if (programmeId && coordination) a.push(...(await annuaire.coordinateurs(programmeId)).map((p) => ({ nom: p.nom, courriel: p.courriel })));
     const operateur = programmeId ? deps.catalogue?.trouver(programmeId)?.operateur : undefined;
@@ -170,7 +171,7 @@ export function createCourrielActivities(deps: DependancesCourriel) {
    * n'empêche pas le courriel de partir : il part sans lui, et l'avertissement ne nomme que le
    * document et le parcours (jamais de donnée personnelle).
    */
-  async function documentsJoints(pieces: z.output<typeof pieceJointeSchema>[]) {
+  async function documentsJoints(annuaire: LecturesAnnuaire, pieces: z.output<typeof pieceJointeSchema>[]) {
     const joints: Array<{ filename: string; content: Buffer; contentType: string; intitule: string }> = [];
     for (const pj of pieces) {
       // La version des partenaires est construite sans rien de confidentiel, quoi qu'on lui passe.
@@ -203,14 +204,15 @@ export function createCourrielActivities(deps: DependancesCourriel) {
       const ligne = await tx.selectFrom('courriels').select(['envoye_le']).where('cle', '=', c.cle).forUpdate().executeTakeFirstOrThrow();
       if (ligne.envoye_le) return { envoye: false, piecesJointes: [] as string[] };
       await tx.updateTable('courriels').set((eb) => ({ tentatives: eb('tentatives', '+', 1) })).where('cle', '=', c.cle).execute();
-      const { a, repli } = await adresses(c.destinataire);
+      const annuaire = new LecturesAnnuaire(tx);
+      const { a, repli } = await adresses(annuaire, c.destinataire);
       if (!a.length) {
         // Personne à qui l'adresser (ni opérateur ni administrateur) : le parcours continue, c'est noté.
         avertir('Courriel non envoyé : aucun destinataire, même de repli', { cle: c.cle });
         await tx.updateTable('courriels').set({ envoye_le: new Date() }).where('cle', '=', c.cle).execute();
         return { envoye: false, piecesJointes: [] as string[], repli: repli ?? 'aucun destinataire', nonEnvoye: true };
       }
-      const joints = await documentsJoints(c.piecesJointes ?? []);
+      const joints = await documentsJoints(annuaire, c.piecesJointes ?? []);
       const paragraphes = repli ? [`Ce message ne trouvait pas son destinataire (${repli}) : il vous est adressé à sa place. Merci de corriger l’annuaire.`, ...c.paragraphes] : c.paragraphes;
       const { texte, html } = rendreCourriel({ ...c, paragraphes, piecesJointes: joints.map((j) => j.intitule) });
       await deps.transport.sendMail({
