@@ -18,6 +18,14 @@ export interface BilanImportDossiers {
   illisibles: Array<{ workflowId: string; raison: string }>;
 }
 
+/** Ce qu'on peut dire d'un échec d'import sans risquer de citer une donnée du ménage. */
+function raisonSansDonnee(e: unknown): string {
+  const nom = e instanceof Error ? e.name : 'erreur inconnue';
+  if (nom === 'WorkflowNotFoundError') return 'parcours introuvable dans Temporal';
+  if (nom === 'QueryNotRegisteredError' || nom === 'ServiceError') return 'état illisible (worker arrêté ou requête refusée)';
+  return `échec (${nom})`;
+}
+
 export async function importerDossiersEnCours(client: Client, registre: RegistreDossiers, progression?: (n: number) => void): Promise<BilanImportDossiers> {
   const bilan: BilanImportDossiers = { lus: 0, importes: 0, dejaPresents: 0, illisibles: [] };
   const query = `${SA.typeParcours.name} IN (${TYPES_PARCOURS.map((t) => `'${t}'`).join(', ')}) AND ExecutionStatus = 'Running'`;
@@ -29,8 +37,10 @@ export async function importerDossiersEnCours(client: Client, registre: Registre
       if (r === 'ecrit') bilan.importes += 1;
       else bilan.dejaPresents += 1;
     } catch (e) {
-      // Un parcours illisible (worker arrêté, état invalide) est nommé, les autres sont importés.
-      bilan.illisibles.push({ workflowId: info.workflowId, raison: e instanceof Error ? e.message.slice(0, 200) : String(e) });
+      // Un parcours illisible (worker arrêté, état invalide) est nommé, les autres sont importés. La
+      // raison affichée ne reprend jamais le message d'une erreur quelconque (il pourrait citer l'état du
+      // ménage) : seulement son genre, ou le champ refusé d'une entrée invalide.
+      bilan.illisibles.push({ workflowId: info.workflowId, raison: raisonSansDonnee(e) });
     }
     if (bilan.lus % 100 === 0) progression?.(bilan.lus);
   }

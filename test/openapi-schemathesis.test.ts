@@ -15,7 +15,7 @@ import { describe, expect, it } from 'vitest';
 import { bancAvecApi } from './outils/api';
 import { PERSONNEL, menageEssai, situationPrevention } from './outils/environnement';
 
-const ST = fileURLToPath(new URL('../.schemathesis/venv/bin/st', import.meta.url));
+const ST = fileURLToPath(new URL('../.schemathesis/bin/st', import.meta.url));
 const ADMIN = { ...PERSONNEL[0]!, id: 'admin.essai', nom: 'Administration', courriel: 'admin@essai.example', role: 'admin' as const, programmes: [] };
 const essai = bancAvecApi('schemathesis-essai', { autres: [ADMIN] });
 

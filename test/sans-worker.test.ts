@@ -54,6 +54,13 @@ describe('worker arrêté', () => {
     const sante = await api.appel('GET', '/health');
     expect(sante.status).toBe(503);
     expect(sante.json).toMatchObject({ workers: 'aucun' });
+    // Un worker tué net ne s'efface pas : au-delà de 20 s sans signe de vie, il ne compte plus.
+    await db.insertInto('workers').values({ id: 'tue-net', file: banc.taskQueue, demarre_le: new Date(Date.now() - 3_600_000), vu_le: new Date(Date.now() - 21_000) }).execute();
+    expect((await api.appel('POST', `/api/parcours/${id}/cloture`, { jeton: coord, corps: { requestId: requete(), motif: 'Essai' } })).status).toBe(503);
+    // Signalé il y a 5 s : il compte (l'action n'est plus refusée d'office).
+    await db.updateTable('workers').set({ vu_le: new Date(Date.now() - 5_000) }).where('id', '=', 'tue-net').execute();
+    expect((await api.appel('GET', '/health')).json.workers).toBe('ok');
+    await db.deleteFrom('workers').where('id', '=', 'tue-net').execute();
     // Rien d'enregistré : le parcours est toujours à la même étape, aucun autre parcours lancé.
     expect(await db.selectFrom('dossiers').select('workflow_id').execute()).toHaveLength(1);
   });
