@@ -12,6 +12,7 @@ import { z } from 'zod';
 import { DocumentIndisponible, DOCUMENTS, genererPdf, LECTEURS, LIBELLES_DOCUMENTS, preparerDocument, type Lecteur, type NomDocument, type SourceDocument } from '../documents';
 import { ROLES_PARTENAIRES, type EtatParcours } from '../domain/vocabulaire';
 import { LecturesAnnuaire } from '../personnel/annuaire-base';
+import { jourDeParis, paragrapheRemplacement, remplacementDuJour } from '../personnel/absences';
 import type { Catalogue } from '../programmes/catalogue';
 import { rendreCourriel } from './mise-en-page';
 
@@ -106,6 +107,10 @@ export interface DependancesCourriel {
   catalogue?: Pick<Catalogue, 'trouver'>;
   /** Pour les tests : appelé après chaque envoi enregistré (peut échouer pour simuler une panne). */
   apresEnvoi?: (cle: string) => void;
+  /** Pour les tests : appelé quand le serveur SMTP a accepté le message, avant de l'enregistrer envoyé. */
+  apresAcceptation?: (cle: string) => void;
+  /** Au-delà, un envoi commencé et jamais confirmé est « incertain » (90 s : plus que le délai d'une tentative). */
+  bailEnvoiMs?: number;
 }
 
 /** Avertissement dans le journal de l'activité (hors activité : sur la console). */
@@ -114,6 +119,25 @@ function avertir(message: string, attributs: Record<string, unknown>): void {
     Context.current().log.warn(message, attributs);
   } catch {
     console.warn(message, attributs);
+  }
+}
+
+const BAIL_ENVOI_MS = 90_000;
+
+function heartbeatSiActivite(): void {
+  try {
+    Context.current().heartbeat();
+  } catch {
+    // Hors activité (essais) : rien à signaler.
+  }
+}
+
+/** Le parcours de l'activité en cours (hors activité : aucun). */
+function parcoursCourant(): string | undefined {
+  try {
+    return Context.current().info.workflowExecution?.workflowId;
+  } catch {
+    return undefined;
   }
 }
 
@@ -140,14 +164,18 @@ export function createCourrielActivities(deps: DependancesCourriel) {
    * coordination ne fait jamais échouer le parcours : le courriel va à la coordination du programme,
    * sinon à son opérateur, et aux administrateurs, avec la raison (`repli`), qui le disent en tête.
    */
-  async function adresses(annuaire: LecturesAnnuaire, d: Destinataire): Promise<{ a: Array<{ nom: string; courriel: string }>; repli?: string }> {
+  async function adresses(annuaire: LecturesAnnuaire, d: Destinataire, tx: BaseDeDonnees): Promise<{ a: Array<{ nom: string; courriel: string }>; repli?: string; remplacement?: string }> {
     if (d.type === 'adresse') return { a: [{ nom: d.nom, courriel: d.courriel }] };
     if (d.type === 'partenaire') {
-      const contacts = await annuaire.contacts(d.programmeId, d.role);
+      // « Le bailleur » d'un parcours est celui qu'il nomme (choisi au lancement, changé avec une trace).
+      const contacts = await annuaire.contacts(d.programmeId, d.role, parcoursCourant());
       return { a: contacts.length ? contacts : [d.repli] };
     }
     if (d.type === 'personnel') {
       const p = await annuaire.personne(d.id);
+      // Absente ce jour-là (jour de Paris) : le courriel va à qui la remplace, qui en est averti en tête.
+      const r = p ? await remplacementDuJour(tx, p.id, jourDeParis(new Date())) : undefined;
+      if (r) return { a: [{ nom: r.absence.nomRemplacant, courriel: r.courriel }], remplacement: paragrapheRemplacement(p!.nom, r.absence.du, r.absence.au) };
       if (p) return { a: [{ nom: p.nom, courriel: p.courriel }] };
       return replier(annuaire, d.programmeId, `le compte « ${d.id} » n’existe plus ou est désactivé`, true);
     }
@@ -195,41 +223,84 @@ export function createCourrielActivities(deps: DependancesCourriel) {
     return joints;
   }
 
-  async function envoyer(c: z.output<typeof courrielSchema>): Promise<{ messageId: string; envoye: boolean; piecesJointes: string[]; repli?: string; nonEnvoye?: boolean }> {
+  /**
+   * L'envoi en deux temps (la boîte d'envoi, table `courriels`) :
+   * 1. une courte transaction réserve l'envoi : « commencé le » est enregistré AVANT de parler au
+   *    serveur SMTP (les adresses sont lues dans cette même transaction) ;
+   * 2. le courriel part ; 3. « envoyé le » est enregistré.
+   * Un échec SMTP efface la réservation : la reprise renvoie. Une autre tentative qui trouve l'envoi
+   * commencé attend sa fin ; si rien n'est confirmé au-delà du bail (le worker est mort pendant
+   * l'envoi, après ou avant que le serveur ait accepté le message), le courriel est marqué
+   * « incertain » et n'est JAMAIS renvoyé : au plus un courriel (les rappels de la demande portent le
+   * même lien), et l'incertitude est journalisée.
+   */
+  async function envoyer(c: z.output<typeof courrielSchema>): Promise<{ messageId: string; envoye: boolean; piecesJointes: string[]; repli?: string; nonEnvoye?: boolean; incertain?: boolean }> {
     const messageId = `<${createHash('sha256').update(c.cle).digest('hex').slice(0, 40)}@${domaine}>`;
-    // La boîte d'envoi : la ligne du courriel est verrouillée pendant l'envoi. Une autre tentative
-    // (ce worker ou un autre) attend, puis voit le courriel envoyé et ne le renvoie pas.
-    const r = await deps.base.transaction().execute(async (tx) => {
-      await tx.insertInto('courriels').values({ cle: c.cle, message_id: messageId }).onConflict((oc) => oc.column('cle').doNothing()).execute();
-      const ligne = await tx.selectFrom('courriels').select(['envoye_le']).where('cle', '=', c.cle).forUpdate().executeTakeFirstOrThrow();
-      if (ligne.envoye_le) return { envoye: false, piecesJointes: [] as string[] };
-      await tx.updateTable('courriels').set((eb) => ({ tentatives: eb('tentatives', '+', 1) })).where('cle', '=', c.cle).execute();
-      const annuaire = new LecturesAnnuaire(tx);
-      const { a, repli } = await adresses(annuaire, c.destinataire);
-      if (!a.length) {
-        // Personne à qui l'adresser (ni opérateur ni administrateur) : le parcours continue, c'est noté.
-        avertir('Courriel non envoyé : aucun destinataire, même de repli', { cle: c.cle });
-        await tx.updateTable('courriels').set({ envoye_le: new Date() }).where('cle', '=', c.cle).execute();
-        return { envoye: false, piecesJointes: [] as string[], repli: repli ?? 'aucun destinataire', nonEnvoye: true };
-      }
-      const joints = await documentsJoints(annuaire, c.piecesJointes ?? []);
-      const paragraphes = repli ? [`Ce message ne trouvait pas son destinataire (${repli}) : il vous est adressé à sa place. Merci de corriger l’annuaire.`, ...c.paragraphes] : c.paragraphes;
-      const { texte, html } = rendreCourriel({ ...c, paragraphes, piecesJointes: joints.map((j) => j.intitule) });
-      await deps.transport.sendMail({
-        from: deps.expediteur,
-        to: a.map((x) => ({ name: x.nom, address: x.courriel })),
-        subject: c.sujet,
-        text: texte,
-        html,
-        messageId,
-        headers: { 'X-Idempotency-Key': c.cle },
-        ...(joints.length ? { attachments: joints.map(({ filename, content, contentType }) => ({ filename, content, contentType })) } : {}),
+    const bail = deps.bailEnvoiMs ?? BAIL_ENVOI_MS;
+    for (;;) {
+      const reserve = await deps.base.transaction().execute(async (tx) => {
+        await tx.insertInto('courriels').values({ cle: c.cle, message_id: messageId }).onConflict((oc) => oc.column('cle').doNothing()).execute();
+        const ligne = await tx.selectFrom('courriels').select(['envoye_le', 'envoi_commence_le']).where('cle', '=', c.cle).forUpdate().executeTakeFirstOrThrow();
+        if (ligne.envoye_le) return { etat: 'deja' as const };
+        if (ligne.envoi_commence_le) {
+          if (Date.now() - ligne.envoi_commence_le.getTime() < bail) return { etat: 'en_cours' as const };
+          await tx.updateTable('courriels').set({ envoye_le: new Date(), incertain: true }).where('cle', '=', c.cle).execute();
+          return { etat: 'incertain' as const };
+        }
+        const annuaire = new LecturesAnnuaire(tx);
+        const { a, repli, remplacement } = await adresses(annuaire, c.destinataire, tx);
+        if (!a.length) {
+          // Personne à qui l'adresser (ni opérateur ni administrateur) : le parcours continue, c'est noté.
+          await tx.updateTable('courriels').set({ envoye_le: new Date(), tentatives: (eb) => eb('tentatives', '+', 1) }).where('cle', '=', c.cle).execute();
+          return { etat: 'sans_destinataire' as const, repli };
+        }
+        const joints = await documentsJoints(annuaire, c.piecesJointes ?? []);
+        await tx.updateTable('courriels').set({ envoi_commence_le: new Date(), tentatives: (eb) => eb('tentatives', '+', 1) }).where('cle', '=', c.cle).execute();
+        return { etat: 'a_envoyer' as const, a, repli, remplacement, joints };
       });
-      await tx.updateTable('courriels').set({ envoye_le: new Date() }).where('cle', '=', c.cle).execute();
-      return { envoye: true, piecesJointes: joints.map((j) => j.filename), ...(repli ? { repli } : {}) };
-    });
-    if (r.envoye) deps.apresEnvoi?.(c.cle);
-    return { messageId, ...r };
+      if (reserve.etat === 'deja') return { messageId, envoye: false, piecesJointes: [] };
+      if (reserve.etat === 'en_cours') {
+        // Une autre tentative (ce worker ou un autre) envoie en ce moment : attendre qu'elle confirme.
+        heartbeatSiActivite();
+        await new Promise((r) => setTimeout(r, Math.min(500, bail / 4)));
+        continue;
+      }
+      if (reserve.etat === 'incertain') {
+        avertir('Courriel incertain : une tentative précédente est morte pendant l’envoi ; il n’est pas renvoyé (au plus une fois)', { cle: c.cle });
+        return { messageId, envoye: false, piecesJointes: [], incertain: true };
+      }
+      if (reserve.etat === 'sans_destinataire') {
+        avertir('Courriel non envoyé : aucun destinataire, même de repli', { cle: c.cle });
+        return { messageId, envoye: false, piecesJointes: [], repli: reserve.repli ?? 'aucun destinataire', nonEnvoye: true };
+      }
+      const { a, repli, remplacement, joints } = reserve;
+      const paragraphes = [
+        ...(remplacement ? [remplacement] : []),
+        ...(repli ? [`Ce message ne trouvait pas son destinataire (${repli}) : il vous est adressé à sa place. Merci de corriger l’annuaire.`] : []),
+        ...c.paragraphes,
+      ];
+      const { texte, html } = rendreCourriel({ ...c, paragraphes, piecesJointes: joints.map((j) => j.intitule) });
+      try {
+        await deps.transport.sendMail({
+          from: deps.expediteur,
+          to: a.map((x) => ({ name: x.nom, address: x.courriel })),
+          subject: c.sujet,
+          text: texte,
+          html,
+          messageId,
+          headers: { 'X-Idempotency-Key': c.cle },
+          ...(joints.length ? { attachments: joints.map(({ filename, content, contentType }) => ({ filename, content, contentType })) } : {}),
+        });
+      } catch (e) {
+        // Refusé ou injoignable : rien n'est parti, la reprise renverra.
+        await deps.base.updateTable('courriels').set({ envoi_commence_le: null }).where('cle', '=', c.cle).where('envoye_le', 'is', null).execute();
+        throw e;
+      }
+      deps.apresAcceptation?.(c.cle);
+      await deps.base.updateTable('courriels').set({ envoye_le: new Date() }).where('cle', '=', c.cle).execute();
+      deps.apresEnvoi?.(c.cle);
+      return { messageId, envoye: true, piecesJointes: joints.map((j) => j.filename), ...(repli ? { repli } : {}) };
+    }
   }
 
   return {

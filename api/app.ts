@@ -15,13 +15,18 @@ import { envoyerPage } from './html';
 import { construireDocument } from './openapi';
 import { depuisTemporal, envoyerProbleme, Probleme, TYPES_PROBLEME } from './problemes';
 import { routesCodec } from './routes/codec';
+import { corpsListeCommission, routesCommissions } from './routes/commissions';
 import { routesDocuments } from './routes/documents';
+import { routesOrganisations } from './routes/organisations';
+import { routesOrientationPublique, routesOrientations } from './routes/orientations';
 import { routesProgrammes } from './routes/programmes';
 import { routesIndicateurs } from './routes/indicateurs';
 import { routesLiens } from './routes/liens';
 import { routesParcours } from './routes/parcours';
+import { routesPersonnel } from './routes/personnel';
 import { routesSante } from './routes/sante';
 import { pageIntrouvable, routesWeb } from '../web/routes';
+import { routesWebPersonnel } from '../web/routes-personnel';
 
 export type { DependancesApi, OptionsApi } from './dependances';
 
@@ -40,7 +45,8 @@ function enTetesSecurite(_req: Request, res: Response, next: NextFunction): void
 }
 
 /** Un corps envoyé à l'API doit être du JSON : sinon 415 plutôt qu'un corps silencieusement vide. */
-function exigerJson(req: Request, _res: Response, next: NextFunction): void {
+function exigerJson(req: Request, res: Response, next: NextFunction): void {
+  if (res.locals.corpsLu) return next();
   const aUnCorps = (req.headers['content-length'] !== undefined && req.headers['content-length'] !== '0') || req.headers['transfer-encoding'] !== undefined;
   if (aUnCorps && !req.is(['application/json', 'application/*+json'])) {
     throw new Probleme(415, 'Le corps de la requête doit être du JSON (en-tête « Content-Type: application/json »).', { type: TYPES_PROBLEME.contenu });
@@ -108,15 +114,19 @@ export function creerApplication(deps: DependancesApi): Express {
     next();
   });
 
-  // Corps : JSON pour l'API et le codec, formulaire pour les liens.
+  // Corps : JSON pour l'API et le codec, formulaire pour les liens ; les listes de la commission
+  // (un fichier, multipart ou JSON jusqu'à 3 Mo) sont lues après le contrôle de la session.
+  app.use(corpsListeCommission(exigerSession(auth)));
   app.use('/api', exigerJson, express.json({ limit: LIMITE_JSON, type: ['application/json', 'application/*+json'] }));
   app.use('/codec', exigerJson, express.json({ limit: LIMITE_CODEC, type: ['application/json', 'application/*+json'] }));
   app.use('/liens', express.urlencoded({ extended: false, limit: '20kb', parameterLimit: 20 }));
+  app.use('/orientation', express.urlencoded({ extended: false, limit: '30kb', parameterLimit: 60 }));
 
   // ---- Public ------------------------------------------------------------------------------
   app.use(routesSession({ ...auth, maintenant }));
   app.use(routesSante(d));
   app.use(routesLiens(d));
+  app.use(routesOrientationPublique(d));
 
   app.get('/openapi.json', (_req, res) => {
     res.type('application/json; charset=utf-8').send(documentJson);
@@ -126,6 +136,8 @@ export function creerApplication(deps: DependancesApi): Express {
   });
   // L'interface web du personnel (pages HTML, sa propre redirection vers /connexion) ; « / » y mène.
   app.use(routesWeb(d, { ...auth, maintenant }));
+  // Le personnel et les invitations (page publique /invitation/:jeton comprise).
+  app.use(routesWebPersonnel(d, auth));
 
   // ---- Personnel connecté ------------------------------------------------------------------
   app.use(routesCodec(d, [exigerSession(auth)]));
@@ -133,7 +145,11 @@ export function creerApplication(deps: DependancesApi): Express {
   app.use(routesParcours(d));
   app.use(routesDocuments(d));
   app.use(routesProgrammes(d));
+  app.use(routesOrganisations(d));
+  app.use(routesOrientations(d));
   app.use(routesIndicateurs(d));
+  app.use(routesPersonnel(d));
+  app.use(routesCommissions(d));
 
   // ---- Méthode non prévue sur un chemin documenté : 405 avec les méthodes permises (Allow) ---------
   const chemins = Object.entries(document.paths).map(([modele, ops]) => ({

@@ -54,8 +54,9 @@ export interface PersonnePublique {
 export const publique = (p: Personne): PersonnePublique => ({ id: p.id, nom: p.nom, role: p.role, programmes: [...p.programmes] });
 
 export interface Sessions {
-  ouvrir(personne: Personne): Promise<{ jeton: string; expireLe: Date }>;
-  /** La session du jeton, `expiree` si elle a expiré, undefined si inconnue. */
+  /** Ouvre une session ; undefined si le compte est désactivé dans la base (une autre API l'a peut-être encore en mémoire). */
+  ouvrir(personne: Personne): Promise<{ jeton: string; expireLe: Date } | undefined>;
+  /** La session du jeton, `expiree` si elle a expiré, undefined si inconnue ou si son compte est désactivé. */
   lire(jeton: string): Promise<{ personneId: string; expireLe: Date } | 'expiree' | undefined>;
   fermer(jeton: string): Promise<void>;
 }
@@ -74,13 +75,27 @@ export function creerSessions(db: BaseDeDonnees, ttl: string, maintenant: () => 
       }
       const jeton = randomBytes(32).toString('base64url');
       const expireLe = ajouterDuree(t, ttl);
+      // Un compte désactivé dans la base n'ouvre plus de session, même sur une API qui le garde
+      // encore dans son annuaire (relu toutes les 30 s).
+      const desactive = await db.selectFrom('personnels').select('id').where('id', '=', personne.id).where('actif', '=', false).executeTakeFirst();
+      if (desactive) return undefined;
       await db.insertInto('sessions').values({ empreinte: empreinte(jeton), personne_id: personne.id, expire_le: expireLe }).execute();
       return { jeton, expireLe };
     },
     async lire(jeton) {
       const cle = empreinte(jeton);
-      const s = await db.selectFrom('sessions').select(['personne_id', 'expire_le']).where('empreinte', '=', cle).executeTakeFirst();
+      const s = await db
+        .selectFrom('sessions as s')
+        .leftJoin('personnels as p', 'p.id', 's.personne_id')
+        .select(['s.personne_id', 's.expire_le', 'p.actif'])
+        .where('s.empreinte', '=', cle)
+        .executeTakeFirst();
       if (!s) return undefined;
+      // Compte désactivé (par une autre API) : la session ne vaut plus, aussitôt.
+      if (s.actif === false) {
+        await db.deleteFrom('sessions').where('empreinte', '=', cle).execute();
+        return undefined;
+      }
       if (s.expire_le.getTime() <= maintenant().getTime()) {
         await db.deleteFrom('sessions').where('empreinte', '=', cle).execute();
         return 'expiree';
@@ -310,8 +325,13 @@ export async function ouvrirSession(o: OptionsAuth, adresse: string, corpsBrut: 
     await o.limiteur.echec(identifiant, adresse);
     throw new Probleme(401, MESSAGES_AUTH.identifiants, { type: TYPES_PROBLEME.authentification });
   }
+  const session = await o.sessions.ouvrir(personne);
+  if (!session) {
+    await o.limiteur.echec(identifiant, adresse);
+    throw new Probleme(401, MESSAGES_AUTH.identifiants, { type: TYPES_PROBLEME.authentification });
+  }
   await o.limiteur.reussite(identifiant);
-  return { personne, ...(await o.sessions.ouvrir(personne)) };
+  return { personne, ...session };
 }
 
 /** L'adresse du client pour la limite des connexions (celle que donne express, `trust proxy` compris). */

@@ -1,5 +1,6 @@
 /** Les dépendances de l'API (injectées par api/main.ts, le lanceur de dev ou les tests). */
 import type { Client } from '@temporalio/client';
+import type { Transporter } from 'nodemailer';
 import type { PayloadCodec } from '@temporalio/common';
 import type { Logger } from 'pino';
 import type { Catalogue } from '../programmes/catalogue';
@@ -34,8 +35,10 @@ export interface DependancesApi {
   annuaire: Annuaire;
   signeur: SigneurDeLiens;
   registre: RegistreParcours;
-  /** Transport nodemailer : seul `verify()` sert (/health). */
-  transport: { verify(): Promise<unknown> };
+  /** Transport nodemailer : `verify()` pour /health, `sendMail()` pour les courriels de l'API (api/courrier.ts). */
+  transport: Pick<Transporter, 'verify' | 'sendMail'>;
+  /** L'expéditeur des courriels (MAIL_FROM). */
+  expediteur?: string;
   /**
    * Le codec du data converter du client (chiffrement des payloads), pour /codec/*.
    * Par défaut : les `payloadCodecs` du data converter du client, appliqués en chaîne.

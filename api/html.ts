@@ -49,6 +49,7 @@ h3 { font-size: 1.05rem; margin-bottom: .25rem; }
 a { color: #000091; }
 a:focus, button:focus, input:focus, select:focus, textarea:focus, summary:focus { outline: 3px solid #0a76f6; outline-offset: 2px; }
 .encadre { border-left: 4px solid #000091; background: #f0f0ff; padding: .75rem 1rem; margin: 1rem 0; }
+.en-ligne { display: inline; }
 .alerte { border-left: 4px solid #b34000; background: #fff4ec; padding: .75rem 1rem; margin: 1rem 0; }
 .erreur { border-left: 4px solid #ce0500; background: #ffe9e9; padding: .75rem 1rem; margin: 1rem 0; }
 .succes { border-left: 4px solid #18753c; background: #e8f6ec; padding: .75rem 1rem; margin: 1rem 0; }

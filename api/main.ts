@@ -85,6 +85,7 @@ export async function demarrerApi(config: Config, services: Services, opts: Opti
     signeur: services.signeur,
     registre: opts.registre ?? REGISTRE,
     transport: services.transport,
+    expediteur: config.MAIL_FROM,
     codec: services.dataConverter.payloadCodecs[0],
     options: {
       publicBaseUrl: config.PUBLIC_BASE_URL,

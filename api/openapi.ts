@@ -9,14 +9,24 @@ import '../config/zod-fr';
 import { affectationSchema, clotureAnticipeeSchema, requestIdSchema } from '../domain/schemas';
 import { LIBELLES_TYPE_PARCOURS, type TypeParcours } from '../domain/vocabulaire';
 import type { Catalogue } from '../programmes/catalogue';
+import { decisionOrientationSchema, orientationSortieSchema } from '../orientations/schema';
 import { connexionSchema } from './auth';
+import { cheminsPersonnel, schemasPersonnel, TAG_PERSONNEL } from './openapi-personnel';
 import type { DefinitionMessage, RegistreParcours } from './registre';
 import {
   etatSchema,
   filtresListeSchema,
   lancementReponseSchema,
   lancementSchema,
+  annuaireSchema,
+  bailleurParcoursSchema,
+  changementBailleurSchema,
+  contactSchema,
   liberationPlaceSchema,
+  modificationOrganisationSchema,
+  nouveauContactSchema,
+  nouvelleOrganisationSchema,
+  organisationSchema,
   payloadsSchema,
   problemeSchema,
   quiSuisJeSchema,
@@ -25,6 +35,7 @@ import {
   santeSchema,
   sessionSchema,
 } from './schemas-api';
+import { apercuCommissionSchema, importCommissionSchema, importsCommissionSchema, listeCommissionSchema } from './schemas-commission';
 
 export type SchemaJson = Record<string, any>;
 
@@ -83,6 +94,7 @@ const EXEMPLES_PROBLEMES = {
   403: { type: '/problemes/acces-refuse', title: 'Accès refusé', status: 403, detail: 'Ce ménage ne vous est pas affecté.' },
   404: { type: '/problemes/introuvable', title: 'Introuvable', status: 404, detail: 'Aucun parcours « loiret-ahu--LL-2026-0042 ».' },
   409: { type: '/problemes/message-refuse', title: 'Conflit', status: 409, detail: 'La visite ne peut plus être enregistrée : le parcours est à l’étape « Validation du plan par le département ».' },
+  413: { type: '/problemes/requete-trop-volumineuse', title: 'Requête trop volumineuse', status: 413, detail: 'Le fichier est trop volumineux : 2 Mo au plus pour une liste de commission.' },
   415: { type: '/problemes/type-de-contenu', title: 'Type de contenu non pris en charge', status: 415, detail: 'Le corps de la requête doit être du JSON (en-tête « Content-Type: application/json »).' },
   429: { type: '/problemes/trop-de-tentatives', title: 'Trop de requêtes', status: 429, detail: 'Plusieurs essais ont échoué pour cet identifiant : attendez 2 secondes avant de réessayer.' },
   503: { type: '/problemes/service-indisponible', title: 'Service indisponible', status: 503, detail: 'Le moteur de parcours (Temporal) est momentanément indisponible. Réessayez dans quelques instants.' },
@@ -95,6 +107,7 @@ const REPONSES_PROBLEMES: Record<string, { code: keyof typeof EXEMPLES_PROBLEMES
   Introuvable: { code: 404, description: 'Parcours (ou message) introuvable.' },
   Conflit: { code: 409, description: 'Parcours déjà existant, ou message refusé à l’étape courante (la raison est dans « detail »).' },
   Indisponible: { code: 503, description: 'Service momentanément indisponible (Temporal, ou aucun worker) : réessayer avec le même requestId après le délai de l’en-tête Retry-After.' },
+  TropVolumineux: { code: 413, description: 'Corps ou fichier trop volumineux.' },
   TypeContenu: { code: 415, description: 'Le corps doit être du JSON (Content-Type: application/json), en UTF-8.' },
   TropDeTentatives: { code: 429, description: 'Trop d’échecs de connexion (identifiant ou adresse), ou délai progressif en cours : attendre le délai de l’en-tête Retry-After.' },
 };
@@ -185,6 +198,21 @@ export function construireDocument(o: OptionsDocument): DocumentOpenApi {
     schemas.Lancement = lancement;
   }
   schemas.LiberationPlace = versJsonSchema(liberationPlaceSchema);
+  schemas.NouvelleOrganisation = versJsonSchema(nouvelleOrganisationSchema);
+  schemas.ModificationOrganisation = versJsonSchema(modificationOrganisationSchema);
+  schemas.NouveauContact = versJsonSchema(nouveauContactSchema);
+  schemas.ChangementBailleur = versJsonSchema(changementBailleurSchema);
+  schemas.Organisation = versJsonSchema(organisationSchema, 'output');
+  schemas.Contact = versJsonSchema(contactSchema, 'output');
+  schemas.Annuaire = versJsonSchema(annuaireSchema, 'output');
+  schemas.BailleurParcours = versJsonSchema(bailleurParcoursSchema, 'output');
+  Object.assign(schemas, schemasPersonnel());
+  schemas.ListeCommission = versJsonSchema(listeCommissionSchema);
+  schemas.ApercuCommission = versJsonSchema(apercuCommissionSchema, 'output');
+  schemas.ImportCommission = versJsonSchema(importCommissionSchema, 'output');
+  schemas.ImportsCommission = versJsonSchema(importsCommissionSchema, 'output');
+  schemas.DecisionOrientation = versJsonSchema(decisionOrientationSchema);
+  schemas.Orientation = versJsonSchema(orientationSortieSchema, 'output');
 
   const problemes = (...noms: Array<keyof typeof REPONSES_PROBLEMES>) => Object.fromEntries(noms.map((n) => [String(REPONSES_PROBLEMES[n]!.code), reponse(n)]));
   const paramId = {
@@ -195,6 +223,7 @@ export function construireDocument(o: OptionsDocument): DocumentOpenApi {
     schema: { type: 'string', pattern: '^[a-z0-9-]{3,60}--[A-Za-z0-9][A-Za-z0-9_-]{1,39}$' },
     example: 'loiret-ahu--LL-2026-0042',
   };
+  const paramOrganisation = { name: 'organisation', in: 'path', required: true, description: 'Identifiant de l’organisation (voir l’annuaire du programme)', schema: { type: 'string', pattern: '^[a-z0-9-]{3,60}--[a-z0-9-]{2,60}$' }, example: 'reims-april--bailleur-plurial-novilia' };
   const paramProgramme = { name: 'programme', in: 'path', required: true, description: 'Identifiant du programme', schema: { type: 'string' }, example: 'concarneau-iml' };
   const paramToken = { name: 'token', in: 'path', required: true, description: 'Jeton signé reçu par courriel (trois segments base64url)', schema: { type: 'string', pattern: FORME_JETON.source, maxLength: 2048 } };
 
@@ -317,6 +346,134 @@ export function construireDocument(o: OptionsDocument): DocumentOpenApi {
         responses: { '202': { description: 'Place rendue', content: { 'application/json': { schema: { type: 'object' } } } }, ...problemes('RequeteInvalide', 'NonConnecte', 'Interdit', 'Introuvable', 'Conflit', 'Indisponible') },
       },
     },
+    '/api/programmes/{programme}/annuaire': {
+      get: {
+        operationId: 'lireAnnuaire',
+        tags: ['Annuaire des partenaires'],
+        summary: 'L’annuaire des partenaires d’un programme',
+        description: 'Organisations (bailleurs, département, SIAO…), leurs services et contacts ; pour chaque bailleur, sa file active. Pour le personnel du programme.',
+        security: SECURITE_PERSONNEL,
+        parameters: [paramProgramme],
+        responses: { '200': { description: 'L’annuaire', content: json(ref('Annuaire')) }, ...problemes('RequeteInvalide', 'NonConnecte', 'Interdit', 'Introuvable') },
+      },
+    },
+    '/api/programmes/{programme}/organisations': {
+      post: {
+        operationId: 'creerOrganisation',
+        tags: ['Annuaire des partenaires'],
+        summary: 'Ajouter une organisation (un bailleur, un service social…)',
+        description: 'Admin ou coordination du programme. Un bailleur ajouté peut être choisi au lancement d’un parcours ; ses contacts reçoivent les courriels destinés au bailleur de ses ménages.',
+        security: SECURITE_PERSONNEL,
+        parameters: [paramProgramme],
+        requestBody: { required: true, content: json(ref('NouvelleOrganisation'), { type: 'bailleur_prive', nom: 'SCI Les Tilleuls', contacts: [{ nom: 'Paul Garnier', courriel: 'gestion@sci-tilleuls.example' }] }) },
+        responses: { '201': { description: 'Organisation ajoutée', content: json(ref('Organisation')) }, ...problemes('RequeteInvalide', 'NonConnecte', 'Interdit', 'Introuvable', 'TypeContenu') },
+      },
+    },
+    '/api/organisations/{organisation}': {
+      patch: {
+        operationId: 'modifierOrganisation',
+        tags: ['Annuaire des partenaires'],
+        summary: 'Renommer une organisation, changer sa file active, la désactiver',
+        security: SECURITE_PERSONNEL,
+        parameters: [paramOrganisation],
+        requestBody: { required: true, content: json(ref('ModificationOrganisation'), { quotaFileActive: 25 }) },
+        responses: { '200': { description: 'Organisation modifiée', content: json(ref('Organisation')) }, ...problemes('RequeteInvalide', 'NonConnecte', 'Interdit', 'Introuvable', 'TypeContenu') },
+      },
+    },
+    '/api/organisations/{organisation}/contacts': {
+      post: {
+        operationId: 'ajouterContact',
+        tags: ['Annuaire des partenaires'],
+        summary: 'Ajouter un contact (il reçoit les courriels suivants aussitôt)',
+        security: SECURITE_PERSONNEL,
+        parameters: [paramOrganisation],
+        requestBody: { required: true, content: json(ref('NouveauContact'), { nom: 'Sandrine Morel', courriel: 's.morel@plurial-novilia.example', service: 'recouvrement' }) },
+        responses: { '201': { description: 'Contact ajouté (ou réactivé)', content: json(ref('Contact')) }, ...problemes('RequeteInvalide', 'NonConnecte', 'Interdit', 'Introuvable', 'TypeContenu') },
+      },
+    },
+    '/api/organisations/{organisation}/contacts/{contact}': {
+      delete: {
+        operationId: 'retirerContact',
+        tags: ['Annuaire des partenaires'],
+        summary: 'Retirer un contact (il ne reçoit plus rien ; la trace reste)',
+        security: SECURITE_PERSONNEL,
+        parameters: [paramOrganisation, { name: 'contact', in: 'path', required: true, description: 'Identifiant du contact', schema: { type: 'string', pattern: '^\\d{1,18}$' } }],
+        responses: { '204': { description: 'Contact retiré' }, ...problemes('RequeteInvalide', 'NonConnecte', 'Interdit', 'Introuvable', 'TypeContenu') },
+      },
+    },
+    '/api/organisations/{organisation}/liens-orientation': {
+      post: {
+        operationId: 'envoyerLienOrientation',
+        tags: ['Annuaire des partenaires'],
+        summary: 'Envoyer aux contacts d’une organisation un lien de fiche d’orientation',
+        description: 'Programmes de prévention précontentieuse. Le lien signé sert une fois et expire après 30 jours ; la fiche remplie arrive dans les orientations reçues du programme. 409 si l’organisation n’a aucun contact actif.',
+        security: SECURITE_PERSONNEL,
+        parameters: [paramOrganisation],
+        responses: {
+          '201': { description: 'Lien envoyé', content: json({ type: 'object', required: ['organisation', 'envoyeA', 'expireLe'], properties: { organisation: { type: 'string' }, envoyeA: { type: 'integer' }, expireLe: { type: 'string', format: 'date-time' } } }) },
+          ...problemes('RequeteInvalide', 'NonConnecte', 'Interdit', 'Introuvable', 'Conflit', 'TypeContenu'),
+        },
+      },
+    },
+    '/api/programmes/{programme}/orientations': {
+      get: {
+        operationId: 'listerOrientations',
+        tags: ['Orientations'],
+        summary: 'Les orientations reçues des partenaires, leur éligibilité expliquée',
+        security: SECURITE_PERSONNEL,
+        parameters: [paramProgramme],
+        responses: { '200': { description: 'Orientations, les plus récentes d’abord', content: json({ type: 'array', items: ref('Orientation') }) }, ...problemes('RequeteInvalide', 'NonConnecte', 'Interdit', 'Introuvable', 'Conflit') },
+      },
+    },
+    '/api/orientations/{orientation}/decision': {
+      post: {
+        operationId: 'deciderOrientation',
+        tags: ['Orientations'],
+        summary: 'Accepter (le parcours démarre) ou refuser (motif renvoyé au partenaire) une orientation',
+        description: 'Accepter lance le parcours du ménage (le bailleur qui oriente devient son bailleur, sauf choix contraire) ; « orienté par » reste attaché au dossier. Refuser envoie le motif à la personne qui a orienté. 409 si l’orientation est déjà traitée.',
+        security: SECURITE_PERSONNEL,
+        parameters: [{ name: 'orientation', in: 'path', required: true, description: 'Identifiant de l’orientation', schema: { type: 'string', format: 'uuid' } }],
+        requestBody: { required: true, content: json(ref('DecisionOrientation'), { decision: 'accepter', travailleurSocial: 'ts.martin' }) },
+        responses: { '200': { description: 'Orientation traitée', content: json(ref('Orientation')) }, ...problemes('RequeteInvalide', 'NonConnecte', 'Interdit', 'Introuvable', 'Conflit', 'Indisponible', 'TypeContenu') },
+      },
+    },
+    '/orientation/{token}': {
+      get: {
+        tags: ['Liens des partenaires'],
+        summary: 'Fiche d’orientation (page HTML, sans compte)',
+        security: [],
+        parameters: [paramToken],
+        responses: { '200': { description: 'Page HTML', content: { 'text/html': { schema: { type: 'string' } } } }, '400': { description: 'Lien non valide (page HTML)' }, '403': { description: 'Lien altéré (page HTML)' }, '404': { description: 'Lien inconnu (page HTML)' }, '431': { description: 'Adresse trop longue (lien mal copié)' }, '410': { description: 'Lien expiré (page HTML)' } },
+      },
+      post: {
+        tags: ['Liens des partenaires'],
+        summary: 'Envoyer la fiche d’orientation (formulaire HTML)',
+        security: [],
+        parameters: [paramToken],
+        requestBody: { required: true, content: { 'application/x-www-form-urlencoded': { schema: { type: 'object' } } } },
+        responses: { '201': { description: 'Fiche transmise (page HTML)' }, '400': { description: 'Saisie à corriger (page HTML)' }, '403': { description: 'Lien altéré (page HTML)' }, '404': { description: 'Lien inconnu (page HTML)' }, '409': { description: 'Lien déjà utilisé (page HTML)' }, '431': { description: 'Adresse trop longue (lien mal copié)' }, '410': { description: 'Lien expiré (page HTML)' }, '413': { description: 'Formulaire trop volumineux' }, '415': { description: 'Type de contenu non pris en charge' } },
+      },
+    },
+    '/api/parcours/{id}/bailleur': {
+      get: {
+        operationId: 'lireBailleurParcours',
+        tags: ['Parcours'],
+        summary: 'Le bailleur du ménage et l’historique de ses changements',
+        security: SECURITE_PERSONNEL,
+        parameters: [paramId],
+        responses: { '200': { description: 'Bailleur du parcours', content: json(ref('BailleurParcours')) }, ...problemes('RequeteInvalide', 'NonConnecte', 'Interdit', 'Introuvable', 'Indisponible') },
+      },
+      put: {
+        operationId: 'changerBailleurParcours',
+        tags: ['Parcours'],
+        summary: 'Changer le bailleur du ménage (avec le motif)',
+        description: 'Coordination du programme. Les courriels suivants destinés au bailleur vont aux contacts du nouveau bailleur ; le changement est tracé. 409 si c’est déjà son bailleur.',
+        security: SECURITE_PERSONNEL,
+        parameters: [paramId],
+        requestBody: { required: true, content: json(ref('ChangementBailleur'), { bailleur: 'reims-april--bailleur-plurial-novilia', motif: 'Mutation du ménage dans le parc de Plurial Novilia' }) },
+        responses: { '200': { description: 'Bailleur changé', content: json(ref('BailleurParcours')) }, ...problemes('RequeteInvalide', 'NonConnecte', 'Interdit', 'Introuvable', 'Conflit', 'Indisponible', 'TypeContenu') },
+      },
+    },
     '/api/parcours/{id}/affectation': {
       post: {
         tags: ['Parcours'],
@@ -376,7 +533,7 @@ export function construireDocument(o: OptionsDocument): DocumentOpenApi {
         description: 'Page HTML (sans compte) ouverte depuis le lien signé reçu par courriel : objet, éléments pour décider, échéance et formulaire. 400 si le lien est altéré, 410 s’il a expiré.',
         security: [],
         parameters: [paramToken],
-        responses: { '200': { description: 'Page HTML', content: { 'text/html': { schema: { type: 'string' } } } }, '400': { description: 'Ce n’est pas un lien de la plateforme (page HTML)' }, '403': { description: 'Lien altéré ou signé par une clé inconnue (page HTML)' }, '404': { description: 'Dossier ou demande introuvable (page HTML)' }, '410': { description: 'Lien expiré (page HTML)' } },
+        responses: { '200': { description: 'Page HTML', content: { 'text/html': { schema: { type: 'string' } } } }, '400': { description: 'Ce n’est pas un lien de la plateforme (page HTML)' }, '403': { description: 'Lien altéré ou signé par une clé inconnue (page HTML)' }, '404': { description: 'Dossier ou demande introuvable (page HTML)' }, '431': { description: 'Adresse trop longue (lien mal copié)' }, '410': { description: 'Lien expiré (page HTML)' } },
       },
       post: {
         tags: ['Liens des partenaires'],
@@ -393,10 +550,12 @@ export function construireDocument(o: OptionsDocument): DocumentOpenApi {
             },
           },
         },
-        responses: { '200': { description: 'Confirmation (page HTML)' }, '400': { description: 'Lien ou formulaire non valide (page HTML)' }, '403': { description: 'Lien altéré ou signé par une clé inconnue (page HTML)' }, '404': { description: 'Dossier ou demande introuvable (page HTML)' }, '409': { description: 'Demande déjà traitée ou close (page HTML)' }, '410': { description: 'Lien expiré (page HTML)' }, '503': { description: 'Service momentanément indisponible (page HTML)' } },
+        responses: { '200': { description: 'Confirmation (page HTML)' }, '400': { description: 'Lien ou formulaire non valide (page HTML)' }, '403': { description: 'Lien altéré ou signé par une clé inconnue (page HTML)' }, '404': { description: 'Dossier ou demande introuvable (page HTML)' }, '409': { description: 'Demande déjà traitée ou close (page HTML)' }, '431': { description: 'Adresse trop longue (lien mal copié)' }, '410': { description: 'Lien expiré (page HTML)' }, '503': { description: 'Service momentanément indisponible (page HTML)' } },
       },
     },
     ...cheminsIndicateurs(problemes),
+    ...cheminsPersonnel(problemes),
+    ...cheminsCommissions(problemes, paramProgramme),
     '/health': {
       get: {
         tags: ['Exploitation'],
@@ -466,7 +625,11 @@ export function construireDocument(o: OptionsDocument): DocumentOpenApi {
       { name: 'Parcours', description: 'Lancement, liste, état, affectation et clôture des parcours des ménages' },
       { name: 'File IML', description: 'Programmes suivis ; quota de mesures IML d’un programme : mesures actives, file d’attente, places rendues' },
       { name: 'Messages', description: 'Ce que le personnel enregistre dans un parcours (idempotent par requestId)' },
+      { name: 'Commission impayés', description: 'Listes de la commission impayés : aperçu d’une liste (CSV ou XLSX), import des ménages désignés, trace des imports' },
+      { name: 'Annuaire des partenaires', description: 'Organisations partenaires de chaque programme (bailleurs, département, SIAO…), leurs services et contacts' },
+      { name: 'Orientations', description: 'Ménages orientés par les partenaires (fiche d’orientation par lien signé), acceptés ou refusés par la coordination' },
       { name: 'Liens des partenaires', description: 'Pages ouvertes par les partenaires (sans compte) depuis un lien signé' },
+      TAG_PERSONNEL,
       { name: 'Exploitation', description: 'Santé, codec de l’interface Temporal, documentation' },
     ],
     paths,
@@ -555,6 +718,72 @@ function cheminsIndicateurs(problemes: (...noms: Array<keyof typeof REPONSES_PRO
     },
     '/programmes/{id}/evaluation.pdf': {
       get: { ...commun, summary: 'Rapport d’évaluation (PDF)', responses: { '200': { description: 'PDF', content: { 'application/pdf': { schema: { type: 'string', format: 'binary' } } } }, ...erreursPages } },
+    },
+  };
+}
+
+/** Les listes de la commission impayés (api/routes/commissions.ts). */
+function cheminsCommissions(problemes: (...noms: Array<keyof typeof REPONSES_PROBLEMES>) => Record<string, unknown>, paramProgramme: unknown): DocumentOpenApi['paths'] {
+  const exempleCsv = 'Référence;Nom du ménage;Composition;Adresse;Mois d’impayés;Montant de la dette;Début du bail;Garantie;Suivi par un service social\nGBH-2026-0101;M. Martin;personne seule;4 rue de Vesoul, 25000 Besançon;3;1 250,40;01/02/2024;aucune;non\n';
+  const corps = {
+    required: true,
+    content: {
+      'application/json': { schema: ref('ListeCommission'), example: { fichier: Buffer.from(exempleCsv, 'utf8').toString('base64'), nomFichier: 'commission-2026-11-18.csv', dateSeance: '2026-11-18' } },
+      'multipart/form-data': {
+        schema: {
+          type: 'object',
+          required: ['fichier'],
+          properties: {
+            fichier: { type: 'string', format: 'binary', description: 'La liste : CSV (« ; » ou « , », UTF-8 ou Windows-1252) ou XLSX, 2 Mo au plus' },
+            dateSeance: { type: 'string', format: 'date', description: 'Le jour de la séance : la date de désignation des lignes qui n’en ont pas' },
+          },
+        },
+        encoding: { fichier: { contentType: 'text/csv, application/vnd.openxmlformats-officedocument.spreadsheetml.sheet, application/octet-stream' } },
+      },
+    },
+  };
+  const colonnes =
+    'Une ligne d’en-têtes (parmi les 10 premières), puis une ligne par ménage. Colonnes (accents, casse et quelques synonymes indifférents) : Référence, Nom du ménage, Composition, Adresse, Téléphone, Courriel, Accepte les courriels, Bailleur (le nom à l’annuaire ; obligatoire si le programme a plusieurs bailleurs), Mois d’impayés, Montant de la dette (virgule décimale), Début du bail, Garantie, Contact avec le bailleur, Suivi par un service social (oui/non), Déjà tenté, Date de désignation (ou « dateSeance » pour toute la liste). Dates jj/mm/aaaa, AAAA-MM-JJ ou dates du tableur.';
+  const commun = { tags: ['Commission impayés'], security: SECURITE_PERSONNEL, parameters: [paramProgramme], 'x-roles': ['coordinateur', 'admin'] };
+  const paramImport = { name: 'import', in: 'path', required: true, description: 'Identifiant de l’import', schema: { type: 'string', format: 'uuid' } };
+  return {
+    '/api/programmes/{programme}/commissions/apercu': {
+      post: {
+        ...commun,
+        operationId: 'apercuListeCommission',
+        summary: 'Aperçu d’une liste de la commission impayés (rien n’est lancé)',
+        description: `${colonnes} Chaque ligne est vérifiée par les schémas du lancement d’un parcours : « a_lancer », « deja_lance » (le parcours « programme--référence » existe) ou « erreur » (chaque erreur nomme la colonne comme le fichier l’écrit ; la ligne est celle du tableur). Les règles d’éligibilité du programme donnent des avertissements. 400 si le fichier est illisible ou qu’une colonne obligatoire manque ; 409 si le programme ne reçoit pas de listes de commission.`,
+        requestBody: corps,
+        responses: { '200': { description: 'L’aperçu, ligne par ligne', content: json(ref('ApercuCommission')) }, ...problemes('RequeteInvalide', 'NonConnecte', 'Interdit', 'Introuvable', 'Conflit', 'TropVolumineux', 'TypeContenu') },
+      },
+    },
+    '/api/programmes/{programme}/commissions': {
+      post: {
+        ...commun,
+        operationId: 'importerListeCommission',
+        summary: 'Importer une liste de la commission impayés : lancer les ménages désignés',
+        description: `${colonnes} Les lignes valides sont lancées ensemble (les délais du programme courent depuis la date de désignation) ; les lignes en erreur sont rapportées, à corriger puis renvoyer. Un ménage déjà lancé (même référence) ne l’est pas deux fois : renvoyer le même fichier ne crée rien. Rien n’est lancé si aucune ligne n’est valide (400) ou si la file active d’un bailleur ne peut pas recevoir toute la liste (409). Une panne en cours de route répond 503 : la trace dit ce qui est lancé, le même fichier renvoyé termine l’import.`,
+        requestBody: corps,
+        responses: {
+          '201': { description: 'L’import : chaque ligne lancée, déjà lancée ou rejetée', headers: { Location: { description: 'La trace de l’import', schema: { type: 'string' } } }, content: json(ref('ImportCommission')) },
+          ...problemes('RequeteInvalide', 'NonConnecte', 'Interdit', 'Introuvable', 'Conflit', 'TropVolumineux', 'TypeContenu', 'Indisponible'),
+        },
+      },
+      get: {
+        ...commun,
+        operationId: 'listerImportsCommission',
+        summary: 'Les imports de listes de la commission d’un programme (les plus récents d’abord)',
+        responses: { '200': { description: 'Les imports', content: json(ref('ImportsCommission')) }, ...problemes('RequeteInvalide', 'NonConnecte', 'Interdit', 'Introuvable', 'Conflit') },
+      },
+    },
+    '/api/programmes/{programme}/commissions/{import}': {
+      get: {
+        ...commun,
+        operationId: 'lireImportCommission',
+        summary: 'La trace d’un import : qui, quand, l’empreinte du fichier, ce qu’est devenue chaque ligne (sans nom ni adresse)',
+        parameters: [paramProgramme, paramImport],
+        responses: { '200': { description: 'L’import', content: json(ref('ImportCommission')) }, ...problemes('RequeteInvalide', 'NonConnecte', 'Interdit', 'Introuvable', 'Conflit') },
+      },
     },
   };
 }

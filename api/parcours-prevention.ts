@@ -21,6 +21,7 @@ import {
   tentativeContactUpdate,
   type EntreePrevention,
 } from '../domain/prevention';
+import { jourDeParis } from '../workflows/blocs/duree';
 import type { DefinitionParcours } from './registre';
 
 export const situationSchema = z
@@ -72,10 +73,20 @@ const clotureSchema = z.object({
   motif: z.string().trim().max(500).optional(),
 });
 
+/**
+ * Le jour où la commission impayés a désigné le ménage : les délais d'« aller vers » en partent. Pas
+ * dans le futur (jour de Paris) ; une désignation plus ancienne que le délai donne une échéance déjà
+ * dépassée, ce n'est pas une erreur.
+ */
+export const designationSchema = z.iso
+  .date('date AAAA-MM-JJ attendue')
+  .refine((jour) => jour <= jourDeParis(new Date()), 'la date de désignation ne peut pas être dans le futur')
+  .meta({ description: 'Jour de la désignation par la commission impayés : les délais du programme courent depuis cette date (par défaut : depuis le lancement)', example: '2026-11-18' });
+
 export const PARCOURS_PREVENTION: DefinitionParcours = {
   typeParcours: 'prevention_precontentieuse',
   workflowType: 'preventionPrecontentieuse',
-  schemaLancement: z.object({ situation: situationSchema }),
+  schemaLancement: z.object({ situation: situationSchema, designeLe: designationSchema.optional() }),
   exempleLancement: {
     situation: { impayesMois: 2, montantDette: 812.4, debutBail: '2026-07-01', garantie: 'aucune', dejaTente: 'Deux relances écrites', contactBailleur: false, suiviParServiceSocial: false },
   },
@@ -85,6 +96,7 @@ export const PARCOURS_PREVENTION: DefinitionParcours = {
     coordinateur: c.coordinateur,
     travailleurSocial: c.travailleurSocial,
     situation: (c.donnees as { situation: EntreePrevention['situation'] }).situation,
+    ...((c.donnees as { designeLe?: string }).designeLe ? { designeLe: (c.donnees as { designeLe: string }).designeLe } : {}),
   }),
   messages: {
     'tentative-contact': {

@@ -9,9 +9,10 @@ import {
   ISSUES_CLOTURE,
   ROLES_PARTENAIRES,
   ROLES_PERSONNEL,
+  TYPES_ORGANISATION,
   TYPES_PARCOURS,
 } from '../domain/vocabulaire';
-import { menageSchema } from '../domain/schemas';
+import { ligneTexte, menageSchema } from '../domain/schemas';
 
 export const idProgrammeSchema = z
   .string()
@@ -55,11 +56,18 @@ export const nomMessageSchema = z
   .regex(/^[a-z0-9][a-z0-9-]{0,60}$/, 'nom de message : minuscules, chiffres et tirets')
   .meta({ example: 'visite-faite' });
 
+/** L'identifiant d'une organisation de l'annuaire (« programme--nom »). */
+export const idOrganisationSchema = z.string().regex(/^[a-z0-9-]{3,60}--[a-z0-9-]{2,60}$/, 'identifiant d’organisation de l’annuaire attendu (ex. reims-april--bailleur-plurial-novilia)');
+
 export const lancementSchema = z
   .object({
     programmeId: idProgrammeSchema,
     menage: menageSchema,
     travailleurSocial: idCompteSchema.optional().meta({ description: 'Travailleur social affecté dès le lancement (facultatif)' }),
+    bailleur: idOrganisationSchema.optional().meta({
+      description: 'Le bailleur du ménage (une organisation de l’annuaire du programme, voir GET /api/programmes/{id}/annuaire) ; obligatoire si le programme en a plusieurs',
+      example: 'reims-april--bailleur-plurial-novilia',
+    }),
     donnees: z
       .record(z.string(), z.unknown(), { error: 'objet attendu (données de lancement du parcours)' })
       .optional()
@@ -234,3 +242,68 @@ export const payloadJsonSchema = z.object({
 export const payloadsSchema = z
   .object({ payloads: z.array(payloadJsonSchema).max(10_000) })
   .meta({ title: 'Payloads (protocole « codec server » de Temporal)' });
+
+// ---- L'annuaire des partenaires et le bailleur d'un parcours --------------------------------------
+
+const contactEntreeSchema = z
+  .object({
+    nom: ligneTexte('nom', 2, 120).meta({ example: 'Sandrine Morel' }),
+    courriel: z.email('adresse électronique invalide').max(254).meta({ example: 's.morel@plurial-novilia.example' }),
+    service: ligneTexte('service', 2, 80).optional().meta({ description: 'Le service (proximité, recouvrement, contentieux, action sociale…)', example: 'recouvrement' }),
+  })
+  .strict()
+  .meta({ title: 'Contact d’un partenaire' });
+export const nouveauContactSchema = contactEntreeSchema;
+
+const quotaSchema = z.number().int('nombre entier attendu').min(1, 'au moins 1 ménage').max(10_000).nullable();
+
+export const nouvelleOrganisationSchema = z
+  .object({
+    type: z.enum(TYPES_ORGANISATION, { error: 'choisissez le type d’organisation (bailleur social, bailleur privé, CCAS, association, département…)' }).meta({ example: 'bailleur_social' }),
+    nom: ligneTexte('nom', 2, 120).meta({ example: 'Plurial Novilia — pôle recouvrement' }),
+    quotaFileActive: quotaSchema.optional().meta({ description: 'File active maximale (ménages suivis à la fois) pour un bailleur ; absent : sans limite', example: 20 }),
+    contacts: z.array(contactEntreeSchema).max(20).optional(),
+  })
+  .strict()
+  .meta({ title: 'Nouvelle organisation de l’annuaire' });
+
+export const modificationOrganisationSchema = z
+  .object({
+    nom: ligneTexte('nom', 2, 120).optional(),
+    quotaFileActive: quotaSchema.optional(),
+    actif: z.boolean().optional().meta({ description: 'false : l’organisation ne peut plus être choisie ; ses parcours en cours gardent leurs contacts tant qu’elle n’est pas remplacée' }),
+  })
+  .strict()
+  .refine((m) => Object.keys(m).length > 0, 'indiquez au moins un changement (nom, quotaFileActive ou actif)')
+  .meta({ title: 'Modification d’une organisation' });
+
+export const changementBailleurSchema = z
+  .object({
+    bailleur: idOrganisationSchema,
+    motif: ligneTexte('motif', 3, 500).meta({ example: 'Mutation du ménage dans le parc de Plurial Novilia' }),
+  })
+  .strict()
+  .meta({ title: 'Changement du bailleur d’un parcours' });
+
+const contactSortieSchema = z.object({ id: z.string(), nom: z.string(), courriel: z.string(), service: z.string().nullable(), actif: z.boolean() });
+export const organisationSchema = z
+  .object({
+    id: z.string(),
+    programmeId: z.string(),
+    type: z.enum(TYPES_ORGANISATION),
+    libelleType: z.string(),
+    nom: z.string(),
+    quotaFileActive: z.number().int().nullable(),
+    actif: z.boolean(),
+    parcoursOuverts: z.number().int().optional().meta({ description: 'Bailleurs : parcours ouverts dont il est le bailleur (sa file active)' }),
+    contacts: z.array(contactSortieSchema),
+  })
+  .meta({ title: 'Organisation de l’annuaire' });
+export const contactSchema = contactSortieSchema.meta({ title: 'Contact' });
+export const annuaireSchema = z.object({ programmeId: z.string(), organisations: z.array(organisationSchema) }).meta({ title: 'Annuaire d’un programme' });
+export const bailleurParcoursSchema = z
+  .object({
+    bailleur: z.object({ id: z.string(), nom: z.string(), type: z.enum(TYPES_ORGANISATION) }).optional(),
+    historique: z.array(z.object({ ancien: z.string().nullable(), nouveau: z.string(), par: z.string(), motif: z.string(), le: z.iso.datetime() })),
+  })
+  .meta({ title: 'Bailleur d’un parcours' });

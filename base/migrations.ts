@@ -217,4 +217,168 @@ export const MIGRATIONS: Record<string, Migration> = {
       await db.schema.dropTable('workers').execute();
     },
   },
+  '0011-organisations': {
+    async up(db: Kysely<unknown>) {
+      // L'annuaire des partenaires par organisation (bailleurs, département, SIAO…), leurs services et
+      // contacts ; le bailleur de chaque parcours, et la trace de chaque changement.
+      await db.schema
+        .createTable('organisations')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('programme_id', 'text', (c) => c.notNull())
+        .addColumn('type', 'text', (c) => c.notNull())
+        .addColumn('nom', 'text', (c) => c.notNull())
+        .addColumn('quota_file_active', 'integer')
+        .addColumn('actif', 'boolean', (c) => c.notNull().defaultTo(true))
+        .addColumn('cree_le', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+        .addColumn('modifie_le', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+        .execute();
+      await db.schema.createIndex('organisations_programme').on('organisations').columns(['programme_id', 'type']).execute();
+      await db.schema.alterTable('contacts_partenaires').addColumn('organisation_id', 'text').addColumn('service', 'text').execute();
+      // Les contacts déjà inscrits : chacun rejoint l'organisation de son rôle dans son programme.
+      await sql`insert into organisations (id, programme_id, type, nom)
+        select distinct on (programme_id, role) programme_id || '--' || role, programme_id,
+          case role when 'bailleur' then 'bailleur_social' when 'services_sociaux' then 'service_social' else role end, nom
+        from contacts_partenaires order by programme_id, role, id
+        on conflict (id) do nothing`.execute(db);
+      await sql`update contacts_partenaires set organisation_id = programme_id || '--' || role where organisation_id is null`.execute(db);
+      await db.schema
+        .createTable('bailleurs_parcours')
+        .addColumn('workflow_id', 'text', (c) => c.primaryKey())
+        .addColumn('programme_id', 'text', (c) => c.notNull())
+        .addColumn('organisation_id', 'text', (c) => c.notNull())
+        .addColumn('choisi_par', 'text', (c) => c.notNull())
+        .addColumn('choisi_le', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+        .execute();
+      await db.schema.createIndex('bailleurs_parcours_organisation').on('bailleurs_parcours').columns(['organisation_id']).execute();
+      await db.schema
+        .createTable('changements_bailleur')
+        .addColumn('id', 'bigserial', (c) => c.primaryKey())
+        .addColumn('workflow_id', 'text', (c) => c.notNull())
+        .addColumn('ancien', 'text')
+        .addColumn('nouveau', 'text', (c) => c.notNull())
+        .addColumn('par', 'text', (c) => c.notNull())
+        .addColumn('motif', 'text', (c) => c.notNull())
+        .addColumn('le', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+        .execute();
+      await db.schema.createIndex('changements_bailleur_workflow').on('changements_bailleur').columns(['workflow_id', 'le']).execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.dropTable('changements_bailleur').execute();
+      await db.schema.dropTable('bailleurs_parcours').execute();
+      await db.schema.alterTable('contacts_partenaires').dropColumn('organisation_id').dropColumn('service').execute();
+      await db.schema.dropTable('organisations').execute();
+    },
+  },
+  '0012-invitations-et-absences': {
+    async up(db: Kysely<unknown>) {
+      // Les invitations du personnel : l'empreinte SHA-256 du jeton seulement ; un lien sert une fois,
+      // expire, et une nouvelle invitation annule la précédente.
+      await db.schema
+        .createTable('invitations_personnel')
+        .addColumn('empreinte', 'text', (c) => c.primaryKey())
+        .addColumn('personne_id', 'text', (c) => c.notNull())
+        .addColumn('expire_le', 'timestamptz', (c) => c.notNull())
+        .addColumn('cree_par', 'text', (c) => c.notNull())
+        .addColumn('cree_le', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+        .addColumn('utilisee_le', 'timestamptz')
+        .addColumn('annulee_le', 'timestamptz')
+        .execute();
+      await db.schema.createIndex('invitations_personnel_personne').on('invitations_personnel').columns(['personne_id', 'cree_le']).execute();
+      // Les absences du personnel (jours de Paris, bornes comprises) et qui assure le remplacement.
+      await db.schema
+        .createTable('absences')
+        .addColumn('id', 'bigserial', (c) => c.primaryKey())
+        .addColumn('personne_id', 'text', (c) => c.notNull())
+        .addColumn('du', 'date', (c) => c.notNull())
+        .addColumn('au', 'date', (c) => c.notNull())
+        .addColumn('remplacant_id', 'text', (c) => c.notNull())
+        .addColumn('cree_par', 'text', (c) => c.notNull())
+        .addColumn('cree_le', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+        .addColumn('annulee_par', 'text')
+        .addColumn('annulee_le', 'timestamptz')
+        .addCheckConstraint('absences_dates', sql`au >= du`)
+        .execute();
+      await sql`create index absences_personne_au on absences (personne_id, au) where annulee_le is null`.execute(db);
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.dropTable('absences').execute();
+      await db.schema.dropTable('invitations_personnel').execute();
+    },
+  },
+  '0013-orientations': {
+    async up(db: Kysely<unknown>) {
+      // Les liens d'orientation envoyés aux partenaires (un seul usage) et les fiches d'orientation reçues.
+      await db.schema
+        .createTable('liens_orientation')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('organisation_id', 'text', (c) => c.notNull())
+        .addColumn('programme_id', 'text', (c) => c.notNull())
+        .addColumn('cree_par', 'text', (c) => c.notNull())
+        .addColumn('cree_le', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+        .addColumn('expire_le', 'timestamptz', (c) => c.notNull())
+        .addColumn('utilise_le', 'timestamptz')
+        .execute();
+      await db.schema
+        .createTable('orientations')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('programme_id', 'text', (c) => c.notNull())
+        .addColumn('organisation_id', 'text', (c) => c.notNull())
+        .addColumn('lien_id', 'text', (c) => c.unique())
+        .addColumn('reference', 'text', (c) => c.notNull())
+        .addColumn('fiche_chiffree', 'bytea', (c) => c.notNull())
+        .addColumn('statut', 'text', (c) => c.notNull().defaultTo('recue'))
+        .addColumn('recue_le', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+        .addColumn('traitee_par', 'text')
+        .addColumn('traitee_le', 'timestamptz')
+        .addColumn('motif_refus', 'text')
+        .addColumn('workflow_id', 'text')
+        .execute();
+      await db.schema.createIndex('orientations_programme').on('orientations').columns(['programme_id', 'statut', 'recue_le']).execute();
+      await db.schema.createIndex('orientations_workflow').on('orientations').column('workflow_id').execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.dropTable('orientations').execute();
+      await db.schema.dropTable('liens_orientation').execute();
+    },
+  },
+  '0014-imports-commission': {
+    async up(db: Kysely<unknown>) {
+      // La trace de chaque import d'une liste de la commission impayés : le fichier (son empreinte),
+      // qui, quand, et ce qu'est devenue chaque ligne (référence du dossier, parcours, erreurs) ; aucun
+      // nom ni adresse.
+      await db.schema
+        .createTable('imports_commission')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('programme_id', 'text', (c) => c.notNull())
+        .addColumn('empreinte', 'text', (c) => c.notNull())
+        .addColumn('format', 'text', (c) => c.notNull())
+        .addColumn('date_seance', 'text')
+        .addColumn('par', 'text', (c) => c.notNull())
+        .addColumn('cree_le', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+        .addColumn('termine_le', 'timestamptz')
+        .addColumn('statut', 'text', (c) => c.notNull())
+        .addColumn('lignes_total', 'integer', (c) => c.notNull())
+        .addColumn('lancees', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('deja_lancees', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('rejetees', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('lignes', 'jsonb', (c) => c.notNull().defaultTo(sql`'[]'::jsonb`))
+        .execute();
+      await db.schema.createIndex('imports_commission_programme').on('imports_commission').columns(['programme_id', 'cree_le']).execute();
+      await db.schema.createIndex('imports_commission_empreinte').on('imports_commission').columns(['programme_id', 'empreinte']).execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.dropTable('imports_commission').execute();
+    },
+  },
+  '0015-courriels-envoi-commence': {
+    async up(db: Kysely<unknown>) {
+      // L'envoi en deux temps : « commencé » est enregistré avant de parler au serveur SMTP. Une tentative
+      // qui trouve un envoi commencé et jamais confirmé (le worker est mort pendant l'envoi) ne renvoie pas :
+      // le courriel est marqué « incertain » (au plus une fois, jamais deux).
+      await db.schema.alterTable('courriels').addColumn('envoi_commence_le', 'timestamptz').addColumn('incertain', 'boolean', (c) => c.notNull().defaultTo(false)).execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.alterTable('courriels').dropColumn('envoi_commence_le').dropColumn('incertain').execute();
+    },
+  },
 };

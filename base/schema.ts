@@ -30,6 +30,10 @@ export interface TableCourriels {
   cree_le: ColumnType<Date, Date | undefined, never>;
   envoye_le: Date | null;
   tentatives: ColumnType<number, number | undefined, number>;
+  /** Début du dernier envoi (0015) : posé avant de parler au serveur SMTP, effacé si l'envoi échoue. */
+  envoi_commence_le: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  /** Un envoi interrompu par la mort du worker : peut-être parti, jamais renvoyé. */
+  incertain: ColumnType<boolean, boolean | undefined, boolean>;
 }
 
 /** La fiche d'indicateurs d'un parcours (domain/indicateurs.ts), sans donnée personnelle. */
@@ -119,6 +123,40 @@ export interface TableContactsPartenaires {
   courriel: string;
   actif: ColumnType<boolean, boolean | undefined, boolean>;
   modifie_le: ColumnType<Date, Date | undefined, Date>;
+  /** L'organisation du contact (0011) ; son service (proximité, recouvrement, contentieux…). */
+  organisation_id: ColumnType<string | null, string | null | undefined, string | null>;
+  service: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
+/** Une organisation partenaire d'un programme (bailleur social, département, SIAO…). */
+export interface TableOrganisations {
+  id: string;
+  programme_id: string;
+  type: string;
+  nom: string;
+  quota_file_active: ColumnType<number | null, number | null | undefined, number | null>;
+  actif: ColumnType<boolean, boolean | undefined, boolean>;
+  cree_le: ColumnType<Date, Date | undefined, never>;
+  modifie_le: ColumnType<Date, Date | undefined, Date>;
+}
+
+/** Le bailleur d'un parcours (choisi au lancement, changé avec une trace). */
+export interface TableBailleursParcours {
+  workflow_id: string;
+  programme_id: string;
+  organisation_id: string;
+  choisi_par: string;
+  choisi_le: ColumnType<Date, Date | undefined, Date>;
+}
+
+export interface TableChangementsBailleur {
+  id: Generated<string>;
+  workflow_id: string;
+  ancien: string | null;
+  nouveau: string;
+  par: string;
+  motif: string;
+  le: ColumnType<Date, Date | undefined, never>;
 }
 
 /** Qui a lu quel dossier (contenu confidentiel compris), quand, et quoi (le dossier, un document). */
@@ -148,7 +186,96 @@ export interface TableWorkers {
   vu_le: Date;
 }
 
+/**
+ * Une invitation d'un compte du personnel (0012) : l'empreinte SHA-256 du jeton envoyé par courriel,
+ * valable 7 jours, une fois ; une nouvelle invitation du même compte annule la précédente.
+ */
+export interface TableInvitationsPersonnel {
+  empreinte: string;
+  personne_id: string;
+  expire_le: Date;
+  cree_par: string;
+  cree_le: ColumnType<Date, Date | undefined, never>;
+  utilisee_le: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  annulee_le: ColumnType<Date | null, Date | null | undefined, Date | null>;
+}
+
+/**
+ * Une absence du personnel (0012) : du … au … (jours de Paris, bornes comprises), et qui la remplace.
+ * Les jours (`date`) se lisent en texte (« 2027-03-14 ») : `du::text`.
+ */
+export interface TableAbsences {
+  id: Generated<string>;
+  personne_id: string;
+  du: ColumnType<Date, string, string>;
+  au: ColumnType<Date, string, string>;
+  remplacant_id: string;
+  cree_par: string;
+  cree_le: ColumnType<Date, Date | undefined, never>;
+  annulee_par: ColumnType<string | null, string | null | undefined, string | null>;
+  annulee_le: ColumnType<Date | null, Date | null | undefined, Date | null>;
+}
+
+/** Un lien d'orientation envoyé aux contacts d'une organisation (un seul usage). */
+export interface TableLiensOrientation {
+  id: string;
+  organisation_id: string;
+  programme_id: string;
+  cree_par: string;
+  cree_le: ColumnType<Date, Date | undefined, never>;
+  expire_le: Date;
+  utilise_le: ColumnType<Date | null, Date | null | undefined, Date | null>;
+}
+
+/** Une fiche d'orientation reçue d'un partenaire (chiffrée : elle nomme le ménage). */
+export interface TableOrientations {
+  id: string;
+  programme_id: string;
+  organisation_id: string;
+  lien_id: string | null;
+  reference: string;
+  fiche_chiffree: Buffer;
+  statut: ColumnType<string, string | undefined, string>;
+  recue_le: ColumnType<Date, Date | undefined, never>;
+  traitee_par: ColumnType<string | null, string | null | undefined, string | null>;
+  traitee_le: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  motif_refus: ColumnType<string | null, string | null | undefined, string | null>;
+  workflow_id: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
+/**
+ * Un import d'une liste de la commission impayés (0014) : l'empreinte SHA-256 du fichier, qui, quand,
+ * les comptes, et chaque ligne (numéro, référence du dossier, parcours, statut, erreurs) ; rien de
+ * personnel (ni nom, ni adresse, ni coordonnées).
+ */
+export interface TableImportsCommission {
+  id: string;
+  programme_id: string;
+  empreinte: string;
+  format: string;
+  /** Le jour de la séance (AAAA-MM-JJ), s'il a été donné à l'import. */
+  date_seance: string | null;
+  par: string;
+  cree_le: ColumnType<Date, Date | undefined, never>;
+  termine_le: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  statut: string;
+  lignes_total: number;
+  lancees: ColumnType<number, number | undefined, number>;
+  deja_lancees: ColumnType<number, number | undefined, number>;
+  rejetees: ColumnType<number, number | undefined, number>;
+  /** JSON (jsonb) : écrit sous forme de texte JSON, relu comme un tableau. */
+  lignes: ColumnType<unknown, string | undefined, string>;
+}
+
 export interface Base {
+  imports_commission: TableImportsCommission;
+  liens_orientation: TableLiensOrientation;
+  orientations: TableOrientations;
+  invitations_personnel: TableInvitationsPersonnel;
+  absences: TableAbsences;
+  organisations: TableOrganisations;
+  bailleurs_parcours: TableBailleursParcours;
+  changements_bailleur: TableChangementsBailleur;
   workers: TableWorkers;
   dechiffrements_codec: TableDechiffrementsCodec;
   consultations_dossiers: TableConsultationsDossiers;

@@ -132,6 +132,13 @@ let catcher: MailCatcher | undefined;
 /** Le mot de passe de la base embarquée : elle n'écoute que sur 127.0.0.1 (démonstration locale). */
 const MOT_DE_PASSE_POSTGRES_LOCAL = 'parcours-local';
 let arretEnCours = false;
+/**
+ * Une fois tout démarré, un worker qui meurt (tué, plantage) est relancé : les parcours reprennent où
+ * ils en étaient (Temporal rejoue leurs activités inachevées ; la boîte d'envoi ne renvoie rien). Au-delà
+ * de 3 morts en 5 minutes, tout s'arrête avec ses dernières lignes.
+ */
+const relances = new Map<Enfant['nom'], () => Enfant>();
+const mortsRecentes: number[] = [];
 let arret: Promise<void> | undefined;
 let etatFichier: string | undefined;
 
@@ -234,6 +241,17 @@ function dernieresLignes(e: Enfant): string {
 
 function surPanne(e: Enfant, code: number | null, signal: NodeJS.Signals | null): void {
   if (arretEnCours) return;
+  const relancer = relances.get(e.nom);
+  const maintenant = Date.now();
+  while (mortsRecentes.length && maintenant - mortsRecentes[0]! > 5 * 60_000) mortsRecentes.shift();
+  if (relancer && mortsRecentes.length < 3) {
+    mortsRecentes.push(maintenant);
+    const i = enfants.indexOf(e);
+    if (i >= 0) enfants.splice(i, 1);
+    info(`\n⚠ ${e.libelle} s’est ${e.arrete} (${descriptionSortie({ code, signal })}) : il est relancé. Les parcours reprennent là où ils en étaient ; rien n’est perdu ni envoyé deux fois.`);
+    relancer();
+    return;
+  }
   erreur(`\n✗ ${e.libelle} s’est ${e.arrete} de façon inattendue (${descriptionSortie({ code, signal })}). Dernières lignes de sa sortie :`);
   console.error(dernieresLignes(e));
   erreur('Arrêt des autres services…');
@@ -783,12 +801,14 @@ async function main(): Promise<void> {
     // 5. Worker et API.
     info('Worker et API : démarrage (le premier lancement du worker empaquette les workflows, cela peut prendre une minute)…');
     const node = (script: string) => ['--import', 'tsx', script];
-    const worker = lancerEnfant('worker', 'Le worker', process.execPath, node('worker/main.ts'), { env, afficher: true });
+    const lancerWorker = () => lancerEnfant('worker', 'Le worker', process.execPath, node('worker/main.ts'), { env, afficher: true });
+    const worker = lancerWorker();
     const api = lancerEnfant('api', 'L’API', process.execPath, node('api/main.ts'), { env, afficher: true });
     await Promise.all([
       attendreApi(api, `http://localhost:${port}`),
       attendreWorker(worker, connexion, namespace, config.TEMPORAL_TASK_QUEUE),
     ]);
+    relances.set('worker', lancerWorker);
     if (temporalUiUrl && !adresseExplicite && !(await attendreUi(temporalUiUrl))) {
       info(`Attention : l’interface Temporal ne répond pas encore sur ${temporalUiUrl}.`);
     }

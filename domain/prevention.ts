@@ -3,6 +3,7 @@
  * workflow et l'API). Voir ../shared/journeys.md, « Journey 1 ».
  */
 import { defineUpdate } from '@temporalio/workflow';
+import { ajouterDuree, dateEnFrancais, dureeEnFrancais } from '../workflows/blocs/duree';
 import type { Enveloppe } from './messages';
 import type { IssueCloture, Menage, Programme } from './vocabulaire';
 
@@ -34,6 +35,11 @@ export interface EntreePrevention {
   situation: SituationOrientation;
   /** Parcours précédent quand celui-ci est ouvert par une rechute pendant la veille active. */
   parcoursPrecedent?: string;
+  /**
+   * Jour (AAAA-MM-JJ) où la commission impayés a désigné le ménage (besancon-ccas) : les délais
+   * d'« aller vers » courent depuis ce jour-là (minuit, heure de Paris), pas depuis le lancement.
+   */
+  designeLe?: string;
 }
 
 export const CANAUX_CONTACT = ['courrier', 'telephone', 'visite_domicile', 'rendez_vous_bureau', 'courriel'] as const;
@@ -107,3 +113,16 @@ export const planAideUpdate = defineUpdate<{ etape: string }, [PlanAide]>('planA
 export const bilanUpdate = defineUpdate<{ etape: string }, [Bilan]>('bilan');
 export const passageDroitCommunUpdate = defineUpdate<{ etape: string }, [PassageDroitCommun]>('passageDroitCommun');
 export const cloturerUpdate = defineUpdate<{ etape: string }, [Cloture]>('cloturer');
+
+/** Les règles d'éligibilité du programme (loiret-ahu : sans garantie, 2 loyers, 6 mois). */
+export function motifNonEligible(programme: Programme, s: SituationOrientation, orienteLe: Date): string | undefined {
+  const r = programme.eligibilite;
+  const motifs: string[] = [];
+  if (r.sansGarantie && s.garantie !== 'aucune') motifs.push(`le ménage bénéficie d’une garantie (${s.garantie})`);
+  if (r.impayesMinimumMois !== undefined && s.impayesMois < r.impayesMinimumMois) motifs.push(`moins de ${r.impayesMinimumMois} loyers impayés (${s.impayesMois})`);
+  if (r.ancienneteBailMax && ajouterDuree(new Date(s.debutBail), r.ancienneteBailMax).getTime() < orienteLe.getTime()) {
+    motifs.push(`bail commencé il y a plus de ${dureeEnFrancais(r.ancienneteBailMax)} (le ${dateEnFrancais(s.debutBail)})`);
+  }
+  if (r.sansContactBailleur && s.contactBailleur) motifs.push('le bailleur est en contact avec le ménage');
+  return motifs.length ? motifs.join(' ; ') : undefined;
+}

@@ -17,6 +17,10 @@ const CARACTERES_INTERDITS = /[\p{Cc}\u200E\u200F\u202A-\u202E\u2066-\u2069]/u;
 /** Le refus d'une ligne de texte (nom, adresse) avec un caractère de contrôle ou une inversion du sens d'écriture. */
 const uneLigne = (champ: string) => [(v: string) => !CARACTERES_INTERDITS.test(v), `${champ} : une seule ligne, sans caractère de contrôle ni d’inversion du sens d’écriture`] as const;
 
+/** Une ligne de texte (nom, service, motif) : bornée, sans caractère de contrôle. */
+export const ligneTexte = (champ: string, min: number, max: number) =>
+  z.string().trim().min(min, `${champ} : ${min} caractère${min > 1 ? 's' : ''} au moins`).max(max, `${champ} : ${max} caractères au plus`).refine(...uneLigne(champ));
+
 export const menageSchema = z
   .object({
     reference: referenceSchema,

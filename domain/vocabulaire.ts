@@ -46,6 +46,57 @@ export const LIBELLES_ROLES: Record<RolePartenaire, string> = {
   operateur: 'Opérateur du dispositif',
 };
 
+/** Les organisations de l'annuaire d'un programme, dans les mots du terrain. */
+export const TYPES_ORGANISATION = [
+  'bailleur_social',
+  'bailleur_prive',
+  'ccas',
+  'association',
+  'departement',
+  'siao',
+  'ddets',
+  'ccapex',
+  'caf',
+  'prefecture',
+  'service_social',
+  'sante',
+  'autre',
+] as const;
+export type TypeOrganisation = (typeof TYPES_ORGANISATION)[number];
+
+export const LIBELLES_TYPE_ORGANISATION: Record<TypeOrganisation, string> = {
+  bailleur_social: 'Bailleur social',
+  bailleur_prive: 'Bailleur privé',
+  ccas: 'CCAS',
+  association: 'Association',
+  departement: 'Département',
+  siao: 'SIAO',
+  ddets: 'DDETS',
+  ccapex: 'CCAPEX',
+  caf: 'CAF',
+  prefecture: 'Préfecture',
+  service_social: 'Service social',
+  sante: 'Santé',
+  autre: 'Autre partenaire',
+};
+
+/** Les organisations qui peuvent être « le bailleur » d'un parcours. */
+export const TYPES_BAILLEUR: readonly TypeOrganisation[] = ['bailleur_social', 'bailleur_prive'];
+
+/** Le type d'organisation d'un rôle de partenaire des programmes (presets). */
+export const TYPE_ORGANISATION_DU_ROLE: Record<RolePartenaire, TypeOrganisation> = {
+  bailleur: 'bailleur_social',
+  departement: 'departement',
+  siao: 'siao',
+  ddets: 'ddets',
+  ccapex: 'ccapex',
+  pdalpd: 'autre',
+  services_sociaux: 'service_social',
+  caf: 'caf',
+  prefecture: 'prefecture',
+  operateur: 'autre',
+};
+
 /** Les personnes qui ont un compte. */
 export const ROLES_PERSONNEL = ['coordinateur', 'travailleur_social', 'admin'] as const;
 export type RolePersonnel = (typeof ROLES_PERSONNEL)[number];
@@ -73,6 +124,13 @@ export interface Menage {
   courriel?: string;
   /** Le ménage accepte de recevoir des courriels (sinon : courrier seulement). */
   accepteCourriel: boolean;
+}
+
+export interface BailleurPreset extends Partenaire {
+  /** Identifiant court, unique dans le programme (minuscules, chiffres, tirets). */
+  id: string;
+  type: 'bailleur_social' | 'bailleur_prive';
+  service?: string;
 }
 
 export interface Partenaire {
@@ -103,6 +161,11 @@ export interface Programme {
   typeParcours: TypeParcours;
   operateur: Partenaire & { type: 'ccas' | 'association' | 'bailleur' };
   partenaires: Partial<Record<RolePartenaire, Partenaire>>;
+  /**
+   * Les autres bailleurs du programme (le premier est `partenaires.bailleur`) : APRIL travaille avec
+   * trois bailleurs, Concarneau avec plusieurs bailleurs conventionnés. Inscrits à l'annuaire.
+   */
+  bailleurs?: BailleurPreset[];
   /** Délais nommés (ISO 8601) : chaque parcours lit ceux dont il a besoin. */
   delais: Record<string, DureeIso>;
   /** Séries de jalons (ISO 8601 depuis le début du suivi) : bilans, points mensuels… */

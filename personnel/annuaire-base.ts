@@ -9,9 +9,10 @@
  * - l'API garde une copie des comptes, relue toutes les 30 secondes (`AnnuaireEnBase`).
  */
 import type { BaseDeDonnees } from '../base';
-import type { Programme, RolePartenaire, RolePersonnel } from '../domain/vocabulaire';
+import type { RolePartenaire, RolePersonnel } from '../domain/vocabulaire';
 import type { Annuaire, Personne } from './annuaire';
 import { creerAnnuaire } from './annuaire';
+import { organisationDuRole } from './organisations';
 
 export interface Contact {
   nom: string;
@@ -30,20 +31,7 @@ export async function importerPersonnel(db: BaseDeDonnees, personnes: Personne[]
   return r.length;
 }
 
-/** Ajoute les contacts des partenaires des programmes qui manquent à l'annuaire. */
-export async function importerPartenaires(db: BaseDeDonnees, programmes: Programme[]): Promise<number> {
-  const lignes = programmes.flatMap((p) =>
-    Object.entries(p.partenaires).flatMap(([role, c]) => (c ? [{ programme_id: p.id, role, nom: c.nom, courriel: c.courriel }] : [])),
-  );
-  if (!lignes.length) return 0;
-  const r = await db
-    .insertInto('contacts_partenaires')
-    .values(lignes)
-    .onConflict((oc) => oc.columns(['programme_id', 'role', 'courriel']).doNothing())
-    .returning('id')
-    .execute();
-  return r.length;
-}
+export { importerPartenaires } from './organisations';
 
 const versPersonne = (l: { id: string; nom: string; courriel: string; role: string; programmes: string[]; mot_de_passe: string }): Personne => ({
   id: l.id,
@@ -81,15 +69,48 @@ export class LecturesAnnuaire {
     return l.map(versPersonne);
   }
 
-  /** Les contacts actifs d'un rôle de partenaire dans un programme (vide si l'annuaire n'en a pas). */
-  async contacts(programmeId: string, role: RolePartenaire): Promise<Contact[]> {
+  /**
+   * Les contacts actifs d'un rôle de partenaire dans un programme : ceux de l'organisation de ce
+   * rôle (vide si l'annuaire n'en a pas). Pour « le bailleur », ceux du bailleur du parcours s'il en a un.
+   */
+  async contacts(programmeId: string, role: RolePartenaire, workflowId?: string): Promise<Contact[]> {
+    if (role === 'bailleur' && workflowId) {
+      // Un parcours ouvert par la veille active (« …-R260312 ») garde le bailleur du parcours d'origine.
+      const ids = [workflowId, workflowId.replace(/(-R\d{6})+$/, '')];
+      const b = await this.db
+        .selectFrom('bailleurs_parcours')
+        .select(['organisation_id', 'workflow_id'])
+        .where('workflow_id', 'in', [...new Set(ids)])
+        .execute();
+      const choisi = b.find((x) => x.workflow_id === workflowId) ?? b[0];
+      if (choisi) return this.contactsOrganisation(choisi.organisation_id);
+    }
+    // L'organisation du rôle dans le programme, et les contacts inscrits avant l'annuaire par organisation.
     return this.db
-      .selectFrom('contacts_partenaires')
-      .select(['nom', 'courriel'])
-      .where('programme_id', '=', programmeId)
-      .where('role', '=', role)
-      .where('actif', '=', true)
-      .orderBy('id')
+      .selectFrom('contacts_partenaires as c')
+      .leftJoin('organisations as o', 'o.id', 'c.organisation_id')
+      .select(['c.nom', 'c.courriel'])
+      .where('c.actif', '=', true)
+      .where((eb) =>
+        eb.or([
+          eb.and([eb('c.organisation_id', '=', organisationDuRole(programmeId, role)), eb('o.actif', '=', true)]),
+          eb.and([eb('c.organisation_id', 'is', null), eb('c.programme_id', '=', programmeId), eb('c.role', '=', role)]),
+        ]),
+      )
+      .orderBy('c.id')
+      .execute();
+  }
+
+  /** Les contacts actifs d'une organisation active. */
+  async contactsOrganisation(organisationId: string): Promise<Contact[]> {
+    return this.db
+      .selectFrom('contacts_partenaires as c')
+      .innerJoin('organisations as o', 'o.id', 'c.organisation_id')
+      .select(['c.nom', 'c.courriel'])
+      .where('c.organisation_id', '=', organisationId)
+      .where('c.actif', '=', true)
+      .where('o.actif', '=', true)
+      .orderBy('c.id')
       .execute();
   }
 }

@@ -31,6 +31,8 @@ export interface Annuaire {
   trouver(id: string): Personne | undefined;
   coordinateurs(programmeId: string): Personne[];
   tous(): Personne[];
+  /** Relit les comptes (annuaire de la base) : un changement fait par cette API vaut aussitôt pour elle. */
+  rafraichir?(): Promise<void>;
 }
 
 export function creerAnnuaire(personnes: Personne[]): Annuaire {

@@ -33,6 +33,15 @@ export const programmeSchema = z
     typeParcours: z.enum(TYPES_PARCOURS),
     operateur: partenaire.extend({ type: z.enum(['ccas', 'association', 'bailleur']) }),
     partenaires: z.partialRecord(z.enum(ROLES_PARTENAIRES), partenaire),
+    bailleurs: z
+      .array(
+        partenaire.extend({
+          id: z.string().regex(/^[a-z0-9-]{2,40}$/, 'identifiant : minuscules, chiffres et tirets'),
+          type: z.enum(['bailleur_social', 'bailleur_prive']).default('bailleur_social'),
+          service: z.string().min(1).optional(),
+        }),
+      )
+      .optional(),
     delais: z.record(z.string(), dureeIso),
     jalons: z.record(z.string(), z.array(dureeIso)).default({}),
     quotas: z.record(z.string(), z.number().nonnegative()).default({}),

@@ -62,7 +62,8 @@ const situation = situationPrevention;
 
 async function lancer(programmeId: string, s: Record<string, unknown> = {}) {
   const menage = menageEssai();
-  const corps = { programmeId, travailleurSocial: 'ts.alice', menage, donnees: { situation: situation(s) } };
+  // APRIL travaille avec trois bailleurs : ces essais suivent les ménages de Reims Habitat, son bailleur de référence.
+  const corps = { programmeId, travailleurSocial: 'ts.alice', menage, ...(programmeId === 'reims-april' ? { bailleur: 'reims-april--bailleur' } : {}), donnees: { situation: situation(s) } };
   const r = await appel('POST', '/api/parcours', { jeton: await connecter('coord.essai'), corps });
   expect(r.status, r.texte).toBe(201);
   return { workflowId: r.json.workflowId as string, menage, corps, reponse: r };

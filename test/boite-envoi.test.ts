@@ -81,6 +81,29 @@ describe('boîte d’envoi', () => {
     expect(recus('BOITE-PANNE')).toHaveLength(1);
   });
 
+  it('le worker meurt entre l’acceptation par le serveur SMTP et l’enregistrement : la reprise ne renvoie pas (un courriel, un lien), l’envoi est noté incertain', async () => {
+    const env = new MockActivityEnvironment();
+    const mort = createCourrielActivities(
+      deps({
+        apresAcceptation: () => {
+          throw new Error('worker tué pendant l’envoi');
+        },
+      }),
+    );
+    await expect(env.run(mort.envoyerLienSigne, lien('BOITE-CRASH'))).rejects.toThrow('worker tué');
+    await boite.waitFor((m) => m.sujet.includes('BOITE-CRASH'));
+    // La reprise, pendant le bail de l'envoi commencé, attend ; au-delà, elle ne renvoie rien.
+    const reprise = await env.run(createCourrielActivities(deps({ bailEnvoiMs: 400 })).envoyerLienSigne, lien('BOITE-CRASH'));
+    expect((reprise as { messageId: string }).messageId).toMatch(/^<[0-9a-f]{40}@/);
+    expect(recus('BOITE-CRASH')).toHaveLength(1);
+    const [ligne] = await base.db.selectFrom('courriels').selectAll().where('cle', '=', 'BOITE-CRASH').execute();
+    expect(ligne).toMatchObject({ incertain: true, tentatives: 1 });
+    expect(ligne!.envoye_le).toBeInstanceOf(Date);
+    // Une tentative de plus, bien plus tard : toujours rien.
+    await env.run(createCourrielActivities(deps()).envoyerLienSigne, lien('BOITE-CRASH'));
+    expect(recus('BOITE-CRASH')).toHaveLength(1);
+  });
+
   it('SMTP en panne à la première tentative : rien n’est marqué envoyé, la reprise envoie une fois', async () => {
     const enPanne = createCourrielActivities(deps({ transport: nodemailer.createTransport({ host: '127.0.0.1', port: 1, secure: false, ignoreTLS: true, connectionTimeout: 500 }) }));
     await expect(enPanne.envoyerCourriel(courriel('BOITE-SMTP'))).rejects.toThrow();

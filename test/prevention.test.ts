@@ -16,7 +16,7 @@ import {
   type SituationOrientation,
 } from '../domain/prevention';
 import type { EtatParcours } from '../domain/vocabulaire';
-import { motifNonEligible } from '../workflows/prevention-precontentieuse';
+import { motifNonEligible } from '../domain/prevention';
 import { ajouterDuree, dateEnFrancais, heureDeParis, retirerDuree } from '../workflows/blocs/duree';
 import { CATALOGUE, apres, avancerJusqua, demarrerLe, prochain, echeanceSuivie, heureDuParcours, jusqua as jusquaEtat, menageEssai, monterBanc, requete, terminer, type Banc } from './outils/environnement';
 import type { CourrielRecu } from '../dev/mail-catcher';

@@ -119,6 +119,35 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'cloture')('enregistremen
   });
 });
 
+// `ENREGISTRER_HISTORIQUES=designation` : un ménage désigné par la commission impayés, les délais depuis la désignation.
+describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'designation')('enregistrement d’un ménage désigné par la commission', () => {
+  it('enregistre un parcours besancon-ccas désigné 10 jours avant son lancement, jusqu’à la première visite dépassée puis le refus du ménage', async () => {
+    const banc = await monterBanc();
+    try {
+      const programme = CATALOGUE.trouver('besancon-ccas')!;
+      const menage = menageEssai('REJEU-DESIGNATION');
+      const designeLe = new Date(Date.now() - 10 * 86_400_000).toISOString().slice(0, 10);
+      const handle = await banc.env.client.workflow.start('preventionPrecontentieuse', {
+        taskQueue: banc.taskQueue,
+        workflowId: `besancon-ccas--${menage.reference}`,
+        args: [{ programme, menage, coordinateur: 'coord.essai', travailleurSocial: 'ts.alice', designeLe, situation: { impayesMois: 3, montantDette: 1200, debutBail: new Date(Date.now() - 400 * 86_400_000).toISOString().slice(0, 10), garantie: 'aucune', dejaTente: '', contactBailleur: false, suiviParServiceSocial: false } }],
+      });
+      await etape(handle, 'aller_vers');
+      const visite = await echeanceSuivie(handle, 'premiere_visite');
+      await avancerJusqua(banc, handle, apres(visite.due));
+      await echeanceSuivie(handle, 'premiere_visite', 'depassee');
+      await repos(handle);
+      await handle.executeUpdate(tentativeContactUpdate, { args: [{ requestId: requete(), par: 'ts.alice', canal: 'visite_domicile' as const, creneau: 'soir' as const, issue: 'refus' as const }] });
+      await handle.result();
+      const historique = enObjet(await handle.fetchHistory());
+      expect(patchsNotes(historique)).toContain('delais-depuis-designation');
+      writeFileSync(`${dossier}prevention-designation-v1.json`, JSON.stringify(historique));
+    } finally {
+      await banc.fermer();
+    }
+  });
+});
+
 // `ENREGISTRER_HISTORIQUES=iml` n'enregistre que les historiques IML (mesure et file du programme).
 describe.runIf(process.env.ENREGISTRER_HISTORIQUES === '1' || process.env.ENREGISTRER_HISTORIQUES === 'iml')('enregistrement IML', () => {
   it('enregistre une mesure concarneau-iml (SIAO, place, logement, loyer, bilan à 6 mois, glissement anticipé) et la file du programme', async () => {

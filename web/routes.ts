@@ -13,6 +13,8 @@
  * GET  /parcours/:id                  la page du parcours
  * POST /parcours/:id/messages/:nom | /affectation | /cloture
  * GET  /programmes/:id/file-iml       mesures actives et file d'attente IML
+ * GET  /programmes/:id/commission     liste de la commission impayés : envoi, POST …/apercu (aperçu),
+ *                                     POST …/commission (import), GET …/commission/:import (compte rendu)
  * GET  /evaluations                   les rapports d'évaluation des programmes de la personne
  * GET  /programmes/:id/evaluation[.pdf]?periode=6-mois|12-mois|annuel-iml[&pour=partenaires]
  */
@@ -20,12 +22,19 @@ import express, { Router, type NextFunction, type Request, type Response } from 
 import { adresseClient, cookieSession, MESSAGES_AUTH, ouvrirSession, suitProgramme, type OptionsAuth } from '../api/auth';
 import type { DependancesApi } from '../api/dependances';
 import { envoyerPage, html } from '../api/html';
-import { analyser, depuisTemporal, Probleme, type ErreurChamp } from '../api/problemes';
+import { analyser, depuisTemporal, Probleme, TYPES_PROBLEME, type ErreurChamp } from '../api/problemes';
 import { evaluer, pdfEvaluation, rapportDe } from '../api/routes/indicateurs';
+import { deciderOrientation, envoyerLienOrientation, listerOrientations, orientationsDe } from '../api/routes/orientations';
+import { ajouterContact, changerBailleurParcours, creerOrganisation, lireAnnuaire, retirerContact } from '../api/routes/organisations';
 import { lireFileIml } from '../api/routes/programmes';
+import { lireAbsences } from '../api/routes/personnel';
 import { rapportHtml } from '../indicateurs/rapport';
+import { apercuCommission, importerCommission, importsDe, lireEnvoiMultipart, lireImportCommission, listeDeLaRequete, programmeCommission } from '../api/routes/commissions';
+import { COLONNES } from '../commissions/colonnes';
+import { pageApercuCommission, pageEnvoiCommission, pageImportCommission } from './pages/commission';
 import {
   affecterParcours,
+  annuaireDe,
   chargerParcours,
   cloreParcours,
   envoyerMessage,
@@ -35,9 +44,13 @@ import {
   listerParcours,
 } from '../api/routes/parcours';
 import type { EtatFileIml } from '../domain/iml';
-import type { EtatParcours } from '../domain/vocabulaire';
+import { motifNonEligible, type SituationOrientation } from '../domain/prevention';
+import type { EtatParcours, Programme } from '../domain/vocabulaire';
+import { dateFr } from './libelles';
 import { champsDe, lireSaisie, rangerErreurs, type Champ, type Corps } from './formulaires';
 import { envoyer, estCoordination, pageErreur, type Contexte } from './pages/commun';
+import { pageAnnuaire, pageChoixAnnuaire, type RetourAnnuaire } from './pages/annuaire';
+import { pageOrientations, type RetourOrientation } from './pages/orientations';
 import { pageConnexion } from './pages/connexion';
 import { pageEvaluations } from './pages/evaluations';
 import { pageFileIml } from './pages/file-iml';
@@ -48,6 +61,26 @@ import { csrfValide, exigerSessionWeb, jetonCsrf, lireSession, origineAcceptee, 
 
 const CLES_FILTRES = ['programme', 'type', 'etape', 'travailleurSocial', 'enRetard', 'cloture', 'recherche', 'page'] as const;
 const attendre = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Le motif de non-éligibilité d'une saisie valide (prévention précontentieuse), sinon rien. */
+function avertissementEligibilite(deps: DependancesApi, programme: Programme, donnees: unknown, maintenant: Date): string | undefined {
+  if (programme.typeParcours !== 'prevention_precontentieuse') return undefined;
+  const r = deps.registre[programme.typeParcours]!.schemaLancement.safeParse(donnees);
+  if (!r.success) return undefined;
+  const situation = (r.data as { situation?: SituationOrientation }).situation;
+  return situation ? motifNonEligible(programme, situation, maintenant) : undefined;
+}
+
+const LIBELLES_CHAMPS_ANNUAIRE: Record<string, string> = {
+  type: 'Type',
+  nom: 'Nom',
+  courriel: 'Adresse électronique',
+  service: 'Service',
+  quotaFileActive: 'File active maximale',
+  'contact.nom': 'Nom du contact',
+  'contact.courriel': 'Adresse électronique du contact',
+  'contact.service': 'Service du contact',
+};
 
 type Gestionnaire = (req: Request, res: Response) => Promise<void> | void;
 
@@ -144,7 +177,9 @@ export function routesWeb(deps: DependancesApi, auth: OptionsAuth & { maintenant
       if (!estCoordination(ctx.personne)) for (const k of CLES_FILTRES) if (k !== 'cloture' && k !== 'recherche' && k !== 'page') delete filtres[k];
       try {
         const liste = await listerParcours(deps, ctx.personne, filtres);
-        envoyer(res, ctx, 200, estCoordination(ctx.personne) ? 'Tableau de bord' : 'Mes ménages', pageTableau(ctx, liste, filtres));
+        // Les référents absents aujourd'hui (personnel de la coordination) : bandeau en tête.
+        const absences = estCoordination(ctx.personne) ? await lireAbsences(deps, ctx.personne) : [];
+        envoyer(res, ctx, 200, estCoordination(ctx.personne) ? 'Tableau de bord' : 'Mes ménages', pageTableau(ctx, liste, filtres, undefined, absences));
       } catch (e) {
         if (!(e instanceof Probleme) || e.status >= 500) throw e;
         envoyer(res, ctx, e.status, 'Tableau de bord', pageTableau(ctx, undefined, filtres, e.detail));
@@ -174,10 +209,11 @@ export function routesWeb(deps: DependancesApi, auth: OptionsAuth & { maintenant
   r.get(
     '/parcours/nouveau/:programme',
     session,
-    page((req, res) => {
+    page(async (req, res) => {
       const ctx = contexte(req);
       const programme = programmeLancable(ctx, req.params.programme);
-      envoyer(res, ctx, 200, `Lancer un parcours : ${programme.nom}`, pageLancement(ctx, programme), false);
+      const bailleurs = await annuaireDe(deps).lister(programme.id, { actives: true, type: 'bailleurs' });
+      envoyer(res, ctx, 200, `Lancer un parcours : ${programme.nom}`, pageLancement(ctx, programme, bailleurs), false);
     }),
   );
 
@@ -189,14 +225,21 @@ export function routesWeb(deps: DependancesApi, auth: OptionsAuth & { maintenant
     page(async (req, res) => {
       const ctx = contexte(req);
       const programme = programmeLancable(ctx, req.params.programme);
-      const c = champsLancement(ctx, programme);
+      const bailleurs = await annuaireDe(deps).lister(programme.id, { actives: true, type: 'bailleurs' });
+      const c = champsLancement(ctx, programme, bailleurs);
       const saisie = req.body as Corps;
       const corps = {
         programmeId: programme.id,
-        ...lireSaisie([c.travailleur], saisie),
+        ...lireSaisie(c.affectation, saisie),
         menage: lireSaisie(c.menage, saisie),
         donnees: lireSaisie(c.donnees, saisie),
       };
+      // Un ménage hors des règles du programme serait clos aussitôt : le formulaire le dit d'abord.
+      const nonEligible = saisie.confirmerNonEligible === 'oui' ? undefined : avertissementEligibilite(deps, programme, corps.donnees, auth.maintenant());
+      if (nonEligible) {
+        envoyer(res, ctx, 200, `Lancer un parcours : ${programme.nom}`, pageLancement(ctx, programme, bailleurs, { valeurs: saisie, nonEligible }), false);
+        return;
+      }
       try {
         const { workflowId } = await lancerParcours(deps, ctx.personne, corps);
         res.redirect(303, `/parcours/${encodeURIComponent(workflowId)}?fait=lancement`);
@@ -212,8 +255,8 @@ export function routesWeb(deps: DependancesApi, auth: OptionsAuth & { maintenant
             if (x instanceof Probleme) erreurs.push(...erreursDe(x));
           }
         }
-        const { parChamp, autres } = rangerErreurs([c.travailleur, ...c.menage, ...c.donnees], erreurs, saisie);
-        envoyer(res, ctx, e.status, `Lancer un parcours : ${programme.nom}`, pageLancement(ctx, programme, { valeurs: saisie, erreurs: parChamp, autres }), false);
+        const { parChamp, autres } = rangerErreurs([...c.affectation, ...c.menage, ...c.donnees], erreurs, saisie);
+        envoyer(res, ctx, e.status, `Lancer un parcours : ${programme.nom}`, pageLancement(ctx, programme, bailleurs, { valeurs: saisie, erreurs: parChamp, autres }), false);
       }
     }),
   );
@@ -233,7 +276,13 @@ export function routesWeb(deps: DependancesApi, auth: OptionsAuth & { maintenant
     const ctx = contexte(req);
     const { etat } = await lireParcoursPour(deps, ctx.personne, req.params.id);
     const fait = typeof req.query.fait === 'string' && !retour ? req.query.fait : undefined;
-    envoyer(res, ctx, status, `Dossier ${etat.reference}`, pageParcours(ctx, etat, { fait, retour, fileIml: await fileImlDe(ctx, etat) }));
+    const [bailleur, choix, orientation] = await Promise.all([
+      annuaireDe(deps).bailleurDuParcours(etat.workflowId),
+      estCoordination(ctx.personne) ? annuaireDe(deps).lister(etat.programme.id, { actives: true, type: 'bailleurs' }) : Promise.resolve([]),
+      orientationsDe(deps).duParcours(etat.workflowId),
+    ]);
+    const orientePar = orientation ? `${orientation.fiche.oriente.nom}, ${orientation.organisation.nom} (le ${dateFr(orientation.recueLe.toISOString())})` : undefined;
+    envoyer(res, ctx, status, `Dossier ${etat.reference}`, pageParcours(ctx, etat, { fait, retour, fileIml: await fileImlDe(ctx, etat), bailleur: { ...bailleur, choix }, orientePar }));
   }
 
   r.get(
@@ -247,7 +296,7 @@ export function routesWeb(deps: DependancesApi, auth: OptionsAuth & { maintenant
    * parcours si elle est appliquée ; sinon la page, avec la raison du refus (409) ou les erreurs
    * de saisie (400) à côté des champs.
    */
-  async function agir(req: Request, res: Response, nomFormulaire: string, champs: Champ[], action: () => Promise<unknown>): Promise<void> {
+  async function agir(req: Request, res: Response, nomFormulaire: string, champs: Champ[], action: () => Promise<unknown>, attendreEtape = true): Promise<void> {
     const { handle, etat: avant } = await chargerParcours(deps, req.params.id);
     try {
       await action();
@@ -257,7 +306,7 @@ export function routesWeb(deps: DependancesApi, auth: OptionsAuth & { maintenant
       const refus = e.status === 409;
       await rendreParcours(req, res, e.status, {
         formulaire: nomFormulaire,
-        titre: refus ? 'Message refusé par le parcours :' : 'Le message n’a pas été enregistré :',
+        titre: refus ? (nomFormulaire === 'bailleur' ? 'Changement refusé :' : 'Message refusé par le parcours :') : nomFormulaire === 'bailleur' ? 'Le changement de bailleur n’a pas été enregistré :' : 'Le message n’a pas été enregistré :',
         messages: refus ? [e.detail] : autres.length ? autres : ['Corrigez les champs signalés.'],
         erreurs: parChamp,
         valeurs: req.body as Corps,
@@ -265,7 +314,7 @@ export function routesWeb(deps: DependancesApi, auth: OptionsAuth & { maintenant
       return;
     }
     // Laisse au parcours le temps de passer à l'étape suivante (au plus une seconde).
-    for (let i = 0; i < 10; i++) {
+    for (let i = 0; attendreEtape && i < 10; i++) {
       const e = await lireEtat(handle).catch(() => undefined);
       if (!e || e.etape !== avant.etape || e.cloture) break;
       await attendre(100);
@@ -314,6 +363,247 @@ export function routesWeb(deps: DependancesApi, auth: OptionsAuth & { maintenant
       const ctx = contexte(req);
       const corps = { requestId: req.body?.requestId, motif: typeof req.body?.motif === 'string' ? req.body.motif : undefined };
       await agir(req, res, 'cloture-anticipee', [champMotif], () => cloreParcours(deps, ctx.personne, req.params.id, corps));
+    }),
+  );
+
+  r.post(
+    '/parcours/:id/bailleur',
+    session,
+    formulaire,
+    csrf,
+    page(async (req, res) => {
+      const ctx = contexte(req);
+      const corps = { bailleur: req.body?.bailleur || undefined, motif: typeof req.body?.motif === 'string' ? req.body.motif : undefined };
+      const champs: Champ[] = [{ nom: 'bailleur', libelle: 'Nouveau bailleur', requis: true, genre: 'choix' }, champMotif];
+      await agir(req, res, 'bailleur', champs, () => changerBailleurParcours(deps, ctx.personne, req.params.id, corps), false);
+    }),
+  );
+
+  // ---- L'annuaire des partenaires ---------------------------------------------------------------
+  r.get(
+    '/annuaire',
+    session,
+    page((req, res) => {
+      const ctx = contexte(req);
+      envoyer(res, ctx, 200, 'Annuaire des partenaires', pageChoixAnnuaire(ctx), false);
+    }),
+  );
+
+  async function rendreAnnuaire(req: Request, res: Response, idProgramme: string, status = 200, retour?: RetourAnnuaire): Promise<void> {
+    const ctx = contexte(req);
+    const a = await lireAnnuaire(deps, ctx.personne, idProgramme);
+    const programme = deps.catalogue.trouver(a.programmeId)!;
+    envoyer(res, ctx, status, `Annuaire : ${programme.nom}`, pageAnnuaire(ctx, programme, await annuaireDe(deps).lister(programme.id), retour));
+  }
+
+  r.get(
+    '/programmes/:id/annuaire',
+    session,
+    page((req, res) => rendreAnnuaire(req, res, String(req.params.id))),
+  );
+
+  /** Une action de l'annuaire : retour à la page, ou la page avec les erreurs en français (sans nom de champ technique). */
+  async function agirAnnuaire(req: Request, res: Response, idProgramme: string, formulaire: string, action: () => Promise<unknown>): Promise<void> {
+    try {
+      await action();
+    } catch (e) {
+      if (!(e instanceof Probleme) || e.status >= 500 || e.status === 403 || e.status === 404) throw e;
+      const messages = e.opts.errors?.length ? e.opts.errors.map((x) => `${LIBELLES_CHAMPS_ANNUAIRE[x.champ.replace(/^contacts\.0\./, 'contact.')] ?? 'Saisie'} : ${x.message}`) : [e.detail];
+      await rendreAnnuaire(req, res, idProgramme, e.status, { formulaire, messages, valeurs: Object.fromEntries(Object.entries(req.body ?? {}).filter(([, v]) => typeof v === 'string')) as Record<string, string> });
+      return;
+    }
+    res.redirect(303, `/programmes/${encodeURIComponent(idProgramme)}/annuaire`);
+  }
+
+  r.post(
+    '/programmes/:id/organisations',
+    session,
+    formulaire,
+    csrf,
+    page(async (req, res) => {
+      const ctx = contexte(req);
+      const b = req.body as Record<string, string | undefined>;
+      const quota = b.quotaFileActive?.trim();
+      const corps = {
+        type: b.type || undefined,
+        nom: b.nom,
+        ...(quota ? { quotaFileActive: /^\d+$/.test(quota) ? Number(quota) : quota } : {}),
+        ...(b.contactNom?.trim() || b.contactCourriel?.trim()
+          ? { contacts: [{ nom: b.contactNom ?? '', courriel: b.contactCourriel ?? '', ...(b.contactService?.trim() ? { service: b.contactService } : {}) }] }
+          : {}),
+      };
+      await agirAnnuaire(req, res, String(req.params.id), 'organisation', () => creerOrganisation(deps, ctx.personne, req.params.id, corps));
+    }),
+  );
+
+  r.post(
+    '/organisations/:id/contacts',
+    session,
+    formulaire,
+    csrf,
+    page(async (req, res) => {
+      const ctx = contexte(req);
+      const o = await annuaireDe(deps).trouver(String(req.params.id));
+      if (!o) throw new Probleme(404, 'Cette organisation n’existe pas dans l’annuaire.');
+      const b = req.body as Record<string, string | undefined>;
+      const corps = { nom: b.nom, courriel: b.courriel, ...(b.service?.trim() ? { service: b.service } : {}) };
+      await agirAnnuaire(req, res, o.programmeId, o.id, () => ajouterContact(deps, ctx.personne, o.id, corps));
+    }),
+  );
+
+  r.post(
+    '/organisations/:id/contacts/:contact/retrait',
+    session,
+    formulaire,
+    csrf,
+    page(async (req, res) => {
+      const ctx = contexte(req);
+      const o = await annuaireDe(deps).trouver(String(req.params.id));
+      if (!o) throw new Probleme(404, 'Cette organisation n’existe pas dans l’annuaire.');
+      await agirAnnuaire(req, res, o.programmeId, o.id, () => retirerContact(deps, ctx.personne, o.id, req.params.contact));
+    }),
+  );
+
+  // ---- Les orientations reçues des partenaires ---------------------------------------------------
+  async function rendreOrientations(req: Request, res: Response, idProgramme: string, status = 200, retour?: RetourOrientation): Promise<void> {
+    const ctx = contexte(req);
+    const orientations = await listerOrientations(deps, ctx.personne, idProgramme);
+    const programme = deps.catalogue.trouver(idProgramme)!;
+    const bailleurs = await annuaireDe(deps).lister(programme.id, { actives: true, type: 'bailleurs' });
+    envoyer(res, ctx, status, `Orientations reçues : ${programme.nom}`, pageOrientations(ctx, programme, orientations, bailleurs, retour));
+  }
+
+  r.get(
+    '/programmes/:id/orientations',
+    session,
+    page((req, res) => rendreOrientations(req, res, String(req.params.id))),
+  );
+
+  r.post(
+    '/orientations/:id/decision',
+    session,
+    formulaire,
+    csrf,
+    page(async (req, res) => {
+      const ctx = contexte(req);
+      const b = req.body as Record<string, string | undefined>;
+      const corps = b.decision === 'refuser' ? { decision: 'refuser', motif: b.motif ?? '' } : { decision: b.decision, ...(b.travailleurSocial ? { travailleurSocial: b.travailleurSocial } : {}), ...(b.bailleur ? { bailleur: b.bailleur } : {}) };
+      const id = String(req.params.id);
+      const avant = await orientationsDe(deps).trouver(id).catch(() => undefined);
+      if (!avant) throw new Probleme(404, 'Cette orientation n’existe pas.');
+      try {
+        const o = await deciderOrientation(deps, ctx.personne, id, corps);
+        res.redirect(303, o.workflowId ? `/parcours/${encodeURIComponent(o.workflowId)}?fait=lancement` : `/programmes/${encodeURIComponent(avant.programmeId)}/orientations`);
+      } catch (e) {
+        if (!(e instanceof Probleme) || e.status >= 500 || e.status === 403 || e.status === 404) throw e;
+        const messages = e.opts.errors?.length ? e.opts.errors.map((x) => (x.champ === 'motif' ? `Motif : ${x.message}` : x.message)) : [e.detail];
+        await rendreOrientations(req, res, avant.programmeId, e.status, { id, messages });
+      }
+    }),
+  );
+
+  r.post(
+    '/organisations/:id/lien-orientation',
+    session,
+    formulaire,
+    csrf,
+    page(async (req, res) => {
+      const ctx = contexte(req);
+      const o = await annuaireDe(deps).trouver(String(req.params.id));
+      if (!o) throw new Probleme(404, 'Cette organisation n’existe pas dans l’annuaire.');
+      await agirAnnuaire(req, res, o.programmeId, o.id, () => envoyerLienOrientation(deps, ctx.personne, o.id));
+    }),
+  );
+
+  // ---- Listes de la commission impayés (api/routes/commissions.ts) ----------------------------------
+  const envoiListe = lireEnvoiMultipart();
+  const formulaireListe = express.urlencoded({ extended: false, limit: '3mb', parameterLimit: 10 });
+  const CHAMPS_LISTE: Record<string, string> = { fichier: 'Fichier', dateSeance: 'Date de la séance', nomFichier: 'Nom du fichier' };
+  const majuscule = (t: string) => t.charAt(0).toUpperCase() + t.slice(1);
+  /** Les erreurs d'une liste, en phrases : « Fichier : … », « Ligne 4, colonne « Composition » : … ». */
+  const messagesListe = (e: Probleme) =>
+    e.opts.errors?.length ? e.opts.errors.map((x) => (x.champ === 'fichier' ? `${majuscule(x.message)}.` : `${CHAMPS_LISTE[x.champ] ?? majuscule(x.champ)} : ${x.message}`)) : [e.detail];
+  const corpsListe = (b: Record<string, unknown> | undefined) =>
+    Object.fromEntries(['fichier', 'nomFichier', 'dateSeance'].filter((k) => typeof b?.[k] === 'string' && b[k] !== '').map((k) => [k, b![k]]));
+
+  async function rendreEnvoiListe(req: Request, res: Response, status = 200, erreurs?: string[]): Promise<void> {
+    const ctx = contexte(req);
+    const programme = programmeCommission(deps, ctx.personne, req.params.id);
+    const imports = await importsDe(deps).lister(programme.id);
+    const dateSeance = typeof req.body?.dateSeance === 'string' ? req.body.dateSeance.slice(0, 10) : undefined;
+    envoyer(res, ctx, status, `Liste de la commission : ${programme.nom}`, pageEnvoiCommission(ctx, programme, { imports, erreurs, dateSeance }));
+  }
+
+  r.get(
+    '/programmes/:id/commission',
+    session,
+    page((req, res) => rendreEnvoiListe(req, res)),
+  );
+
+  r.get(
+    '/programmes/:id/commission/modele.csv',
+    session,
+    page((req, res) => {
+      programmeCommission(deps, contexte(req).personne, req.params.id);
+      res
+        .type('text/csv; charset=utf-8')
+        .setHeader('Content-Disposition', 'attachment; filename="modele-liste-commission.csv"')
+        .send(`\ufeff${COLONNES.map((c) => c.libelle).join(';')}\r\n`);
+    }),
+  );
+
+  r.get('/programmes/:id/commission/apercu', session, (req, res) => res.redirect(303, `/programmes/${encodeURIComponent(String(req.params.id))}/commission`));
+
+  r.post(
+    '/programmes/:id/commission/apercu',
+    session,
+    page(async (req, res) => {
+      const ctx = contexte(req);
+      // Les droits d'abord : le fichier n'est lu que pour la coordination du programme.
+      programmeCommission(deps, ctx.personne, req.params.id);
+      try {
+        await new Promise<void>((ok, ko) => envoiListe(req, res, (e?: unknown) => (e ? ko(e) : ok())));
+        if (!origineAcceptee(req) || !csrfValide(req.jetonSession ?? '', req.body?.csrf)) {
+          pageErreur(res, ctx, 403, 'Ce formulaire a expiré ou ne vient pas de cette application. Rechargez la page et recommencez.');
+          return;
+        }
+        const recu = listeDeLaRequete(req);
+        const a = await apercuCommission(deps, ctx.personne, req.params.id, recu);
+        res.setHeader('Cache-Control', 'no-store');
+        envoyer(res, ctx, 200, `Aperçu de la liste : ${a.programme.nom}`, pageApercuCommission(ctx, a, { fichierBase64: recu.contenu.toString('base64'), nomFichier: recu.nomFichier }));
+      } catch (e) {
+        if (!(e instanceof Probleme) || ![400, 413].includes(e.status)) throw e;
+        await rendreEnvoiListe(req, res, e.status, messagesListe(e));
+      }
+    }),
+  );
+
+  r.post(
+    '/programmes/:id/commission',
+    session,
+    formulaireListe,
+    csrf,
+    page(async (req, res) => {
+      const ctx = contexte(req);
+      try {
+        const i = await importerCommission(deps, ctx.personne, req.params.id, listeDeLaRequete(Object.assign(req, { body: corpsListe(req.body) })));
+        res.redirect(303, `/programmes/${encodeURIComponent(i.programmeId)}/commission/${i.id}`);
+      } catch (e) {
+        if (!(e instanceof Probleme) || ![400, 409].includes(e.status) || e.opts.type === TYPES_PROBLEME.indisponible) throw e;
+        await rendreEnvoiListe(req, res, e.status, [e.detail, ...(e.status === 400 && e.opts.errors?.length ? messagesListe(e) : [])]);
+      }
+    }),
+  );
+
+  r.get(
+    '/programmes/:id/commission/:import',
+    session,
+    page(async (req, res) => {
+      const ctx = contexte(req);
+      const i = await lireImportCommission(deps, ctx.personne, req.params.id, req.params.import);
+      const programme = deps.catalogue.trouver(i.programmeId)!;
+      res.setHeader('Cache-Control', 'no-store');
+      envoyer(res, ctx, 200, `Import de la liste de la commission : ${programme.nom}`, pageImportCommission(ctx, programme, i));
     }),
   );
 

@@ -19,8 +19,9 @@ import {
   type SituationOrientation,
   type TentativeContact,
 } from '../domain/prevention';
+import { motifNonEligible } from '../domain/prevention';
 import { LIBELLES_ISSUES, type Acteur, type EtatParcours, type Programme } from '../domain/vocabulaire';
-import { ajouterDuree, dateEnFrancais, dureeEnFrancais } from './blocs/duree';
+import { ajouterDuree, dateEnFrancais, dureeEnFrancais, minuitDeParis } from './blocs/duree';
 import { notifier } from './blocs/notification';
 import { Parcours, type Fin } from './blocs/parcours';
 import { demanderValidation } from './blocs/validation';
@@ -189,13 +190,21 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
       });
     }
 
-    // 4. Aller vers : tentatives de contact jusqu'au contact ou au délai.
+    // 4. Aller vers : tentatives de contact jusqu'au contact ou au délai. Un ménage désigné par la
+    // commission impayés : les délais courent depuis sa désignation (« dans les 3 semaines qui suivent
+    // sa désignation », besancon-ccas) ; une désignation ancienne donne une échéance déjà dépassée.
     p.changerEtape('aller_vers', 'Aller vers le ménage');
+    const designation = e.designeLe && patched('delais-depuis-designation') ? minuitDeParis(e.designeLe) : undefined;
+    if (designation) {
+      p.details.designeLe = e.designeLe;
+      p.journal.noter('designation', `Ménage désigné par la commission impayés le ${dateEnFrancais(designation)} : les délais courent depuis cette date`);
+    }
+    const delaiDepuisDesignation = (delai: string) => (designation ? { due: ajouterDuree(designation, delai) } : { delai });
     const visite = d.premiereVisite
-      ? p.echeances.suivre({ id: 'premiere_visite', libelle: 'Première visite à domicile', delai: d.premiereVisite, rappelAvant: d.rappelAvant, responsable: 'travailleur_social' })
+      ? p.echeances.suivre({ id: 'premiere_visite', libelle: 'Première visite à domicile', ...delaiDepuisDesignation(d.premiereVisite), rappelAvant: d.rappelAvant, responsable: 'travailleur_social' })
       : undefined;
     const contact = d.contact
-      ? p.echeances.suivre({ id: 'contact', libelle: 'Premier contact avec le ménage', delai: d.contact, rappelAvant: d.rappelAvant, responsable: 'travailleur_social' })
+      ? p.echeances.suivre({ id: 'contact', libelle: 'Premier contact avec le ménage', ...delaiDepuisDesignation(d.contact), rappelAvant: d.rappelAvant, responsable: 'travailleur_social' })
       : undefined;
     let vues = 0;
     for (;;) {
@@ -230,7 +239,7 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
     p.echeances.tenir('contact');
     p.echeances.annuler('seconde_visite');
     p.details.contactEtabliLe = new Date().toISOString();
-    p.details.delaiPremierContactJours = Math.round((Date.now() - new Date(p.journal.evenements[0]!.date).getTime()) / 86_400_000);
+    p.details.delaiPremierContactJours = Math.round((Date.now() - (designation ?? new Date(p.journal.evenements[0]!.date)).getTime()) / 86_400_000);
     p.journal.noter('contact_etabli', 'Contact établi avec le ménage');
     await notifier(p, {
       a: { role: 'bailleur' },
@@ -390,19 +399,6 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
   }
   await p.indicateursConsignes();
   return p.etat();
-}
-
-/** Les règles d'éligibilité du programme (loiret-ahu : sans garantie, 2 loyers, 6 mois). */
-export function motifNonEligible(programme: Programme, s: SituationOrientation, orienteLe: Date): string | undefined {
-  const r = programme.eligibilite;
-  const motifs: string[] = [];
-  if (r.sansGarantie && s.garantie !== 'aucune') motifs.push(`le ménage bénéficie d’une garantie (${s.garantie})`);
-  if (r.impayesMinimumMois !== undefined && s.impayesMois < r.impayesMinimumMois) motifs.push(`moins de ${r.impayesMinimumMois} loyers impayés (${s.impayesMois})`);
-  if (r.ancienneteBailMax && ajouterDuree(new Date(s.debutBail), r.ancienneteBailMax).getTime() < orienteLe.getTime()) {
-    motifs.push(`bail commencé il y a plus de ${dureeEnFrancais(r.ancienneteBailMax)} (le ${dateEnFrancais(s.debutBail)})`);
-  }
-  if (r.sansContactBailleur && s.contactBailleur) motifs.push('le bailleur est en contact avec le ménage');
-  return motifs.length ? motifs.join(' ; ') : undefined;
 }
 
 function jalonsDeSuivi(programme: Programme): Array<{ offset: string; libelle: string }> {

@@ -8,6 +8,7 @@ import { empreinteMessage } from '../../domain/empreinte';
 import type { WorkflowHandle } from '@temporalio/client';
 import { WorkflowNotFoundError, type SearchAttributePair } from '@temporalio/common';
 import { workersPresents } from '../../worker/presence';
+import { AnnuairePartenaires, RefusAnnuaire } from '../../personnel/organisations';
 import { RegistreDossiers, type PageDossiers, type Portee, type ResumeDossier } from '../../dossiers/registre';
 import { SA } from '../../domain/attributs-recherche';
 import { affecterUpdate, cloreAnticipeUpdate, etatQuery } from '../../domain/messages';
@@ -54,6 +55,24 @@ export async function lireEtat(handle: WorkflowHandle, patienceMs = 0): Promise<
 
 /** Le registre des dossiers (système d'enregistrement), un par jeu de dépendances. */
 const registres = new WeakMap<DependancesApi, RegistreDossiers>();
+const annuaires = new WeakMap<DependancesApi, AnnuairePartenaires>();
+export function annuaireDe(deps: DependancesApi): AnnuairePartenaires {
+  let a = annuaires.get(deps);
+  if (!a) annuaires.set(deps, (a = new AnnuairePartenaires(deps.base)));
+  return a;
+}
+
+/** Traduit un refus de l'annuaire (bailleur inconnu, file active complète…) en problème HTTP. */
+export async function depuisAnnuaire<T>(f: () => Promise<T>): Promise<T> {
+  try {
+    return await f();
+  } catch (e) {
+    if (!(e instanceof RefusAnnuaire)) throw e;
+    if (e.statut === 400) throw invalide(e.champ, e.message);
+    throw new Probleme(e.statut, `${e.message.charAt(0).toUpperCase()}${e.message.slice(1)}.`);
+  }
+}
+
 export function dossiersDe(deps: DependancesApi): RegistreDossiers {
   let r = registres.get(deps);
   if (!r) registres.set(deps, (r = new RegistreDossiers(deps.base, deps.coffre)));
@@ -173,6 +192,8 @@ export async function lancerParcours(deps: DependancesApi, personne: Personne, c
   if (corps.travailleurSocial) verifierTravailleurSocial(deps, corps.travailleurSocial, programme.id, 'travailleurSocial');
   const donnees = analyser(definition.schemaLancement, corps.donnees ?? {}, 'donnees');
   const workflowId = workflowIdDe(programme.id, corps.menage.reference);
+  // Le bailleur du ménage (sa file active comptée) : ses contacts recevront tout ce qui va « au bailleur ».
+  const bailleur = await depuisAnnuaire(() => annuaireDe(deps).choisirPourLancement(workflowId, programme.id, corps.bailleur, personne.id));
   const entree = definition.construireEntree({
     programme: structuredClone(programme),
     menage: corps.menage,
@@ -198,7 +219,10 @@ export async function lancerParcours(deps: DependancesApi, personne: Personne, c
       workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
       typedSearchAttributes: attributs,
     }),
-  );
+  ).catch(async (e: unknown) => {
+    if (bailleur.ajoute) await annuaireDe(deps).oublierLancement(workflowId);
+    throw e;
+  });
   deps.journal.info({ workflowId, programme: programme.id, par: personne.id }, 'parcours lancé');
   // Le parcours est lancé : même si son état n'est pas encore lisible, c'est un succès (un nouvel
   // essai donnerait 409). L'état pourra être relu ensuite.

@@ -88,6 +88,9 @@ const debutBail = () => new Date(Date.now() - 60 * 86_400_000).toISOString().sli
 
 async function lancerParLeFormulaire(page: Page, programmeId: string, ref: string) {
   await page.goto(`${ui.url}/parcours/nouveau/${programmeId}`);
+  // Un programme à plusieurs bailleurs (APRIL) : le bailleur du ménage se choisit.
+  const bailleur = page.locator('#lancement-bailleur');
+  if ((await bailleur.locator('option').count()) > 2) await bailleur.selectOption(`${programmeId}--bailleur`);
   await page.locator('#lancement-travailleurSocial').selectOption('ts.alice');
   await page.locator('#lancement-menage-reference').fill(ref);
   await page.locator('#lancement-menage-nom').fill('Mme Josiane Lefébure');
@@ -360,6 +363,7 @@ describe('l’interface web dans Chromium', () => {
     await page.goto(`${ui.url}/parcours/nouveau/concarneau-iml`);
     await sansViolation(page, '23-lancer-iml');
     const ref = reference('IML');
+    await page.locator('#lancement-bailleur').selectOption('concarneau-iml--bailleur-opac-quimper-cornouaille');
     await page.locator('#lancement-travailleurSocial').selectOption('ts.alice');
     await page.locator('#lancement-menage-reference').fill(ref);
     await page.locator('#lancement-menage-nom').fill('M. Yann Le Goff');
@@ -373,9 +377,43 @@ describe('l’interface web dans Chromium', () => {
       'Candidature du ménage hébergé (structure, prêt à sortir, budget travaillé)',
       'Réaffecter le ménage',
       'Clore le parcours avant son terme',
+      'Changer le bailleur du ménage',
     ]);
+    await expect(page.locator('#bailleur-du-menage').innerText()).resolves.toBe('Opac de Quimper Cornouaille — agence de Concarneau');
     await expect(page.locator('h2', { hasText: 'Mesures actives et file d’attente du programme' }).count()).resolves.toBe(1);
     await sansViolation(page, '24-parcours-iml');
+    // Changer de bailleur : le motif est exigé, puis le changement est tracé sur la page.
+    await page.locator('#action-bailleur > summary').click();
+    await page.locator('#bailleur-nouveau').selectOption('concarneau-iml--bailleur');
+    await page.getByRole('button', { name: 'Changer de bailleur' }).click();
+    await page.waitForLoadState();
+    await expect(page.locator('#action-bailleur [role=alert]').innerText()).resolves.toContain('Le changement de bailleur n’a pas été enregistré');
+    await expect(page.locator('#bailleur-motif-erreur').innerText()).resolves.toBe('motif : 3 caractères au moins');
+    await sansViolation(page, '24b-bailleur-motif-manquant');
+    await page.locator('#bailleur-motif').fill('Logement proposé par Finistère Habitat');
+    await page.getByRole('button', { name: 'Changer de bailleur' }).click();
+    await page.waitForLoadState();
+    await expect(page.locator('[role=status]').innerText()).resolves.toContain('Changement de bailleur');
+    await expect(page.locator('#bailleur-du-menage').innerText()).resolves.toBe('Finistère Habitat — agence de Concarneau');
+    await expect(page.locator('table', { hasText: 'Changements de bailleur' }).innerText()).resolves.toContain('Logement proposé par Finistère Habitat');
+    // L'annuaire du programme : ajouter un contact (erreur en français d'abord), sans nom de champ technique.
+    await page.goto(`${ui.url}/programmes/concarneau-iml/annuaire`);
+    await expect(page.locator('h1').innerText()).resolves.toBe(`Annuaire : ${CATALOGUE.trouver('concarneau-iml')!.nom}`);
+    await sansViolation(page, '24c-annuaire');
+    const carte = page.locator('section.organisation', { hasText: 'Opac de Quimper' });
+    await carte.locator('details > summary').click();
+    await carte.getByLabel('Nom').fill('Gaëlle Le Bihan');
+    await carte.getByLabel('Adresse électronique').fill('pas-une-adresse');
+    await carte.getByRole('button', { name: 'Ajouter le contact' }).click();
+    await page.waitForLoadState();
+    await expect(page.locator('[role=alert]').innerText()).resolves.toContain('Adresse électronique : adresse électronique invalide');
+    await sansViolation(page, '24d-annuaire-erreur');
+    const carte2 = page.locator('section.organisation', { hasText: 'Opac de Quimper' });
+    await carte2.getByLabel('Adresse électronique').fill('g.lebihan@opac-quimper.example');
+    await carte2.getByRole('button', { name: 'Ajouter le contact' }).click();
+    await page.waitForLoadState();
+    await expect(page.locator('section.organisation', { hasText: 'Opac de Quimper' }).innerText()).resolves.toContain('g.lebihan@opac-quimper.example');
+    await page.goto(`${ui.url}/parcours/concarneau-iml--${ref}`);
     // Réaffecter, puis clore avant le terme (motif obligatoire, dit en français).
     await page.locator('#action-affectation > summary').click();
     await page.locator('#affectation-ts').selectOption('ts.bruno');

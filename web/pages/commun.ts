@@ -28,7 +28,12 @@ export function navigation(ctx: Contexte): Navigation {
         ...programmesDe(ctx)
           .filter((p) => p.typeParcours === 'iml_bail_glissant')
           .map((p) => ({ href: `/programmes/${p.id}/file-iml`, libelle: `File IML (${p.territoire})` })),
+        ...programmesDe(ctx)
+          .filter((p) => p.options.designationCommissionImpayes)
+          .map((p) => ({ href: `/programmes/${p.id}/commission`, libelle: `Commission impayés (${p.territoire})` })),
         { href: '/evaluations', libelle: 'Évaluations' },
+        { href: '/annuaire', libelle: 'Annuaire' },
+        { href: '/personnel', libelle: 'Personnel' },
       ]
     : [{ href: '/parcours', libelle: 'Mes ménages' }];
   return {

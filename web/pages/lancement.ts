@@ -5,6 +5,8 @@
 import { brut, html, type Brut } from '../../api/html';
 import { menageSchema } from '../../domain/schemas';
 import type { Programme } from '../../domain/vocabulaire';
+import type { Organisation } from '../../personnel/organisations';
+import { dureeEnFrancais } from '../../workflows/blocs/duree';
 import { champsDe, rendreChamps, resumeErreurs, type Champ, type Corps, type EtatFormulaire } from '../formulaires';
 import { LIBELLES_TYPE_PARCOURS } from '../libelles';
 import { programmesDe, travailleursSociaux, type Contexte } from './commun';
@@ -19,35 +21,79 @@ ${programmes.length === 0
 }
 
 /** Les champs du formulaire de lancement d'un programme (noms = chemins du corps de POST /api/parcours). */
-export function champsLancement(ctx: Contexte, programme: Programme): { travailleur: Champ; menage: Champ[]; donnees: Champ[] } {
+export function champsLancement(ctx: Contexte, programme: Programme, bailleurs: Organisation[]): { affectation: Champ[]; menage: Champ[]; donnees: Champ[] } {
   const definition = ctx.deps.registre[programme.typeParcours]!;
+  const bailleur: Champ = {
+    nom: 'bailleur',
+    libelle: 'Bailleur du ménage',
+    aide:
+      bailleurs.length > 1
+        ? 'Les courriels destinés au bailleur iront à ses contacts seulement.'
+        : 'Le seul bailleur inscrit à l’annuaire du programme : il reçoit les courriels destinés au bailleur.',
+    requis: bailleurs.length > 1,
+    genre: 'choix',
+    options: bailleurs.map((b) => ({
+      valeur: b.id,
+      libelle: b.quotaFileActive != null ? `${b.nom} — ${b.parcoursOuverts ?? 0} ménages suivis sur ${b.quotaFileActive}` : b.nom,
+    })),
+  };
   return {
-    travailleur: {
+    affectation: [bailleur, {
       nom: 'travailleurSocial',
       libelle: 'Travailleur social affecté',
       aide: 'Vous pourrez aussi l’affecter plus tard.',
       requis: false,
       genre: 'choix',
       options: travailleursSociaux(ctx.deps, programme.id).map((p) => ({ valeur: p.id, libelle: p.nom })),
-    },
+    }],
     menage: champsDe(menageSchema, 'menage'),
     donnees: champsDe(definition.schemaLancement, 'donnees'),
   };
 }
 
-export function pageLancement(ctx: Contexte, programme: Programme, e: EtatFormulaire & { autres?: string[] } = {}): Brut {
-  const c = champsLancement(ctx, programme);
+/** Les règles d'éligibilité du programme, en phrases (vide : aucune règle). */
+export function reglesEligibilite(programme: Programme): string[] {
+  const r = programme.eligibilite;
+  return [
+    ...(r.sansGarantie ? ['le ménage n’a aucune garantie (ni FSL, ni Loca-Pass, ni Visale)'] : []),
+    ...(r.impayesMinimumMois !== undefined ? [`au moins ${r.impayesMinimumMois} loyers impayés`] : []),
+    ...(r.ancienneteBailMax ? [`bail commencé il y a moins de ${dureeEnFrancais(r.ancienneteBailMax)}`] : []),
+    ...(r.sansContactBailleur ? ['le bailleur n’est pas en contact avec le ménage'] : []),
+  ];
+}
+
+export function pageLancement(
+  ctx: Contexte,
+  programme: Programme,
+  bailleurs: Organisation[],
+  e: EtatFormulaire & { autres?: string[]; nonEligible?: string } = {},
+): Brut {
+  const c = champsLancement(ctx, programme, bailleurs);
   const valeurs: Corps = e.valeurs ?? {};
+  const regles = reglesEligibilite(programme);
   return html`<h1>Lancer un parcours : ${programme.nom}</h1>
 <p>${LIBELLES_TYPE_PARCOURS[programme.typeParcours]} — ${programme.territoire}. Les champs marqués « obligatoire » doivent être remplis.</p>
 ${resumeErreurs('Le parcours n’a pas été lancé :', [...(e.autres ?? []), ...(e.erreurs && Object.keys(e.erreurs).length ? ['Corrigez les champs signalés ci-dessous.'] : [])])}
+${regles.length
+  ? html`<section class="encadre" aria-labelledby="titre-eligibilite"><h2 id="titre-eligibilite">Qui peut être orienté vers ce programme</h2>
+<p>Un ménage qui ne remplit pas toutes ces conditions est clos aussitôt « non éligible », avec le motif :</p>
+<ul>${regles.map((x) => html`<li>${x}</li>`)}</ul></section>`
+  : brut('')}
+${e.nonEligible
+  ? html`<div class="alerte" role="alert"><h2>Ce ménage ne remplit pas les conditions du programme</h2>
+<p>${e.nonEligible}.</p>
+<p>Corrigez la saisie si c’est une erreur. Sinon, cochez « Lancer quand même » : le parcours sera clos aussitôt « non éligible », avec ce motif, et compté comme tel.</p></div>`
+  : brut('')}
 <form method="post" action="/parcours/nouveau/${programme.id}" novalidate>
 <input type="hidden" name="csrf" value="${ctx.csrf}">
-<fieldset><legend>Affectation</legend>${rendreChamps([c.travailleur], 'lancement', { valeurs, erreurs: e.erreurs })}</fieldset>
+<fieldset><legend>Affectation</legend>${rendreChamps(c.affectation, 'lancement', { valeurs, erreurs: e.erreurs })}</fieldset>
 <fieldset><legend>Le ménage</legend>
 <p class="aide">La référence du dossier apparaît dans les identifiants : aucune donnée personnelle (ni nom, ni adresse).</p>
 ${rendreChamps(c.menage, 'lancement', { valeurs, erreurs: e.erreurs })}</fieldset>
 ${c.donnees.length ? html`<fieldset><legend>${LIBELLES_TYPE_PARCOURS[programme.typeParcours]} : données de lancement</legend>${rendreChamps(c.donnees, 'lancement', { valeurs, erreurs: e.erreurs })}</fieldset>` : brut('')}
+${e.nonEligible
+  ? html`<p><label><input type="checkbox" name="confirmerNonEligible" value="oui"> Lancer quand même (le parcours sera clos « non éligible »)</label></p>`
+  : brut('')}
 <div class="boutons"><button type="submit">Lancer le parcours</button></div>
 </form>`;
 }

@@ -42,6 +42,15 @@ export interface OptionsPageParcours {
   fait?: string;
   retour?: RetourFormulaire;
   fileIml?: EtatFileIml;
+  /** Le bailleur du ménage, l'historique de ses changements et les bailleurs que la coordination peut choisir. */
+  bailleur?: BailleurDuParcours & { choix: Array<{ id: string; nom: string }> };
+  /** Qui a orienté le ménage (fiche d'orientation d'un partenaire), s'il a été orienté ainsi. */
+  orientePar?: string;
+}
+
+export interface BailleurDuParcours {
+  organisation?: { id: string; nom: string };
+  historique: Array<{ ancien: string | null; nouveau: string; par: string; motif: string; le: Date }>;
 }
 
 const idPage = (etat: EtatParcours) => `/parcours/${encodeURIComponent(etat.workflowId)}`;
@@ -89,6 +98,33 @@ function sectionCoordination(ctx: Contexte, etat: EtatParcours, retour?: RetourF
 ${rC?.erreurs?.motif ? html`<p class="message-erreur" id="cloture-motif-erreur">${rC.erreurs.motif}</p>` : ''}
 <textarea id="cloture-motif" name="motif" aria-required="true"${rC?.erreurs?.motif ? brut(' aria-invalid="true" aria-describedby="cloture-motif-erreur"') : ''}>${rC?.valeurs?.motif ?? ''}</textarea></div>
 <div class="boutons"><button type="submit" class="secondaire">Clore le parcours</button></div></form></details>`;
+}
+
+/** Le changement de bailleur (coordination), avec le motif, et l'historique des changements. */
+function sectionBailleur(ctx: Contexte, etat: EtatParcours, o: OptionsPageParcours): Brut {
+  const b = o.bailleur;
+  if (!b) return brut('');
+  const autres = b.choix.filter((x) => x.id !== b.organisation?.id);
+  const peutChanger = estCoordination(ctx.personne) && !raisonRefusPilotage(ctx.personne, etat) && !etat.cloture && autres.length > 0;
+  const r = o.retour?.formulaire === 'bailleur' ? o.retour : undefined;
+  const historique = b.historique.length
+    ? html`<table><caption>Changements de bailleur</caption><thead><tr><th scope="col">Date</th><th scope="col">Ancien</th><th scope="col">Nouveau</th><th scope="col">Par</th><th scope="col">Motif</th></tr></thead><tbody>${b.historique.map(
+        (h) => html`<tr><td>${dateFr(h.le.toISOString())}</td><td>${h.ancien ?? '—'}</td><td>${h.nouveau}</td><td>${nomDe(ctx.deps, h.par)}</td><td>${h.motif}</td></tr>`,
+      )}</tbody></table>`
+    : brut('');
+  if (!peutChanger) return historique;
+  return html`<details class="action" id="action-bailleur"${r ? brut(' open') : ''}><summary>Changer le bailleur du ménage</summary>
+<form method="post" action="${idPage(etat)}/bailleur" novalidate>${r ? resumeErreurs(r.titre, r.messages) : ''}
+<input type="hidden" name="csrf" value="${ctx.csrf}">
+<p class="aide">Les courriels suivants destinés au bailleur iront aux contacts du nouveau bailleur. Le changement est tracé.</p>
+<div class="champ${r?.erreurs?.bailleur ? ' en-erreur' : ''}"><label for="bailleur-nouveau">Nouveau bailleur <span class="aide">(obligatoire)</span></label>
+${r?.erreurs?.bailleur ? html`<p class="message-erreur" id="bailleur-nouveau-erreur">${r.erreurs.bailleur}</p>` : ''}
+<select id="bailleur-nouveau" name="bailleur" aria-required="true"${r?.erreurs?.bailleur ? brut(' aria-invalid="true" aria-describedby="bailleur-nouveau-erreur"') : ''}><option value="">— choisir —</option>${autres.map((x) => html`<option value="${x.id}"${r?.valeurs?.bailleur === x.id ? brut(' selected') : ''}>${x.nom}</option>`)}</select></div>
+<div class="champ${r?.erreurs?.motif ? ' en-erreur' : ''}"><label for="bailleur-motif">Motif du changement <span class="aide">(obligatoire)</span></label>
+${r?.erreurs?.motif ? html`<p class="message-erreur" id="bailleur-motif-erreur">${r.erreurs.motif}</p>` : ''}
+<textarea id="bailleur-motif" name="motif" aria-required="true"${r?.erreurs?.motif ? brut(' aria-invalid="true" aria-describedby="bailleur-motif-erreur"') : ''}>${r?.valeurs?.motif ?? ''}</textarea></div>
+<div class="boutons"><button type="submit" class="secondaire">Changer de bailleur</button></div></form></details>
+${historique}`;
 }
 
 function sectionMenage(etat: EtatParcours): Brut {
@@ -187,7 +223,7 @@ function sectionDocuments(ctx: Contexte, etat: EtatParcours): Brut | '' {
 export function pageParcours(ctx: Contexte, etat: EtatParcours, o: OptionsPageParcours = {}): Brut {
   const definition = ctx.deps.registre[etat.typeParcours];
   const actions = actionsPermises(ctx, etat);
-  const fait = o.fait && definition?.messages[o.fait] ? definition.messages[o.fait]!.libelle : o.fait === 'affectation' ? 'Affectation' : o.fait === 'cloture-anticipee' ? 'Clôture anticipée' : o.fait === 'lancement' ? 'Lancement du parcours' : undefined;
+  const fait = o.fait && definition?.messages[o.fait] ? definition.messages[o.fait]!.libelle : o.fait === 'affectation' ? 'Affectation' : o.fait === 'cloture-anticipee' ? 'Clôture anticipée' : o.fait === 'bailleur' ? 'Changement de bailleur' : o.fait === 'lancement' ? 'Lancement du parcours' : undefined;
   const documents = sectionDocuments(ctx, etat);
   return html`<p><a href="/parcours">← ${estCoordination(ctx.personne) ? 'Tableau de bord' : 'Mes ménages'}</a></p>
 <h1>Dossier ${etat.reference} ${etat.cloture ? html`<span class="badge clos">Clôturé</span>` : html`<span class="badge ouvert">En cours</span>`}</h1>
@@ -200,6 +236,8 @@ ${o.retour?.formulaire ? html`<div class="erreur" role="alert"><p><strong>${o.re
 <dt>Programme</dt><dd>${etat.programme.nom} (version ${etat.programme.version})</dd>
 <dt>Travailleur social</dt><dd>${etat.travailleurSocial ? nomDe(ctx.deps, etat.travailleurSocial) : html`<em>non affecté</em>`}</dd>
 <dt>Coordination</dt><dd>${nomDe(ctx.deps, etat.coordinateur)}</dd>
+${o.orientePar ? html`<dt>Orienté par</dt><dd id="oriente-par">${o.orientePar}</dd>` : ''}
+${o.bailleur ? html`<dt>Bailleur</dt><dd id="bailleur-du-menage">${o.bailleur.organisation?.nom ?? html`<em>celui du programme</em>`}</dd>` : ''}
 ${etat.cloture ? html`<dt>Clôture</dt><dd>${LIBELLES_VALEURS[etat.cloture.issue] ?? etat.cloture.issue}${etat.cloture.motif ? html` : ${etat.cloture.motif}` : ''} (le ${dateFr(etat.cloture.le)})</dd>` : ''}
 </dl>
 <h2>À faire à cette étape</h2>
@@ -207,6 +245,7 @@ ${actions.length
   ? html`<p class="aide">Seules les actions attendues à l’étape « ${etat.libelleEtape} » sont proposées.</p>${actions.map((nom) => formulaireMessage(ctx, etat, nom, o.retour))}`
   : html`<p>${etat.cloture ? 'Le parcours est clôturé : plus aucune action n’est attendue.' : 'Aucune action n’est attendue de votre part à cette étape.'}</p>`}
 ${sectionCoordination(ctx, etat, o.retour)}
+${sectionBailleur(ctx, etat, o)}
 ${documents}
 ${sectionEcheances(etat)}
 ${sectionDemandes(etat)}

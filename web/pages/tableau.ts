@@ -9,6 +9,7 @@ import { ETAPES_CONNUES } from '../../domain/actions';
 import { TYPES_PARCOURS, type TypeParcours } from '../../domain/vocabulaire';
 import { dateFr, libelleEtape, LIBELLES_TYPE_PARCOURS } from '../libelles';
 import { estCoordination, nomDe, programmesDe, travailleursSociaux, type Contexte } from './commun';
+import { bandeauAbsences, type AbsenceAffichee } from './personnel';
 
 export type Filtres = Partial<Record<'programme' | 'type' | 'etape' | 'travailleurSocial' | 'enRetard' | 'cloture' | 'recherche' | 'page', string>>;
 
@@ -52,7 +53,7 @@ function champRecherche(filtres: Filtres): Brut {
 <input type="search" id="filtre-recherche" name="recherche" value="${filtres.recherche ?? ''}" maxlength="100" autocomplete="off"></div>`;
 }
 
-export function pageTableau(ctx: Contexte, resultat: PageDossiers = PAGE_VIDE, filtres: Filtres, erreur?: string): Brut {
+export function pageTableau(ctx: Contexte, resultat: PageDossiers = PAGE_VIDE, filtres: Filtres, erreur?: string, absences: AbsenceAffichee[] = []): Brut {
   const nomProgramme = (id: string) => ctx.deps.catalogue.trouver(id)?.nom ?? id;
   if (!estCoordination(ctx.personne)) return pageMesMenages(ctx, resultat, filtres, erreur);
   const liste = resultat.elements;
@@ -63,6 +64,7 @@ export function pageTableau(ctx: Contexte, resultat: PageDossiers = PAGE_VIDE, f
   return html`<h1>Tableau de bord des parcours</h1>
 <p>${resultat.total} parcours${enRetard ? html` ; sur cette page, <strong>${enRetard} en retard</strong> (en tête de liste)` : ''}.
 <a href="/parcours/nouveau">Lancer un parcours</a></p>
+${bandeauAbsences(absences)}
 <form method="get" action="/parcours" aria-label="Filtres">
 <fieldset><legend>Filtrer les parcours</legend>
 <div class="filtres">

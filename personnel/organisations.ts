@@ -1,0 +1,309 @@
+/**
+ * L'annuaire des partenaires d'un programme, par organisation (tables `organisations` et
+ * `contacts_partenaires`), et le bailleur de chaque parcours (`bailleurs_parcours`, avec la trace
+ * de chaque changement dans `changements_bailleur`).
+ *
+ * - Les presets inscrivent, s'ils manquent, une organisation par rôle de partenaire
+ *   (« programme--rôle ») et les bailleurs supplémentaires (« programme--bailleur-xxx ») ;
+ *   ce qui est déjà en base (ajouté ou changé dans les pages) n'est jamais écrasé.
+ * - Un parcours nomme son bailleur : tout courriel « au bailleur » va aux contacts de ce bailleur-là.
+ * - Une file active par bailleur (APRIL : 20 ménages par bailleur) : un lancement au-delà est refusé.
+ */
+import { randomBytes } from 'node:crypto';
+import { sql } from 'kysely';
+import type { BaseDeDonnees } from '../base';
+import {
+  LIBELLES_TYPE_ORGANISATION,
+  TYPE_ORGANISATION_DU_ROLE,
+  TYPES_BAILLEUR,
+  type Programme,
+  type RolePartenaire,
+  type TypeOrganisation,
+} from '../domain/vocabulaire';
+
+export interface ContactOrganisation {
+  id: string;
+  nom: string;
+  courriel: string;
+  service: string | null;
+  actif: boolean;
+}
+
+export interface Organisation {
+  id: string;
+  programmeId: string;
+  type: TypeOrganisation;
+  nom: string;
+  quotaFileActive: number | null;
+  actif: boolean;
+  contacts: ContactOrganisation[];
+  /** Parcours ouverts dont elle est le bailleur (bailleurs seulement). */
+  parcoursOuverts?: number;
+}
+
+/** L'organisation d'un rôle de partenaire d'un programme (celle du preset). */
+export const organisationDuRole = (programmeId: string, role: RolePartenaire) => `${programmeId}--${role}`;
+
+export const estBailleur = (type: string) => (TYPES_BAILLEUR as readonly string[]).includes(type);
+
+/** Une refus métier (quota atteint, organisation inconnue…), en français, à montrer tel quel. */
+export class RefusAnnuaire extends Error {
+  constructor(
+    message: string,
+    readonly champ: string,
+    readonly statut: 400 | 404 | 409 = 400,
+  ) {
+    super(message);
+  }
+}
+
+/** Inscrit les organisations et les contacts des presets qui manquent ; renvoie combien de contacts ont été ajoutés. */
+export async function importerPartenaires(db: BaseDeDonnees, programmes: Programme[]): Promise<number> {
+  const organisations: Array<{ id: string; programme_id: string; type: string; nom: string; quota_file_active: number | null }> = [];
+  const contacts: Array<{ programme_id: string; role: string; nom: string; courriel: string; organisation_id: string; service: string | null }> = [];
+  for (const p of programmes) {
+    const quota = p.quotas.fileActiveParBailleur ?? null;
+    for (const [role, c] of Object.entries(p.partenaires) as Array<[RolePartenaire, { nom: string; courriel: string } | undefined]>) {
+      if (!c) continue;
+      const id = organisationDuRole(p.id, role);
+      const type = TYPE_ORGANISATION_DU_ROLE[role];
+      organisations.push({ id, programme_id: p.id, type, nom: c.nom, quota_file_active: estBailleur(type) ? quota : null });
+      contacts.push({ programme_id: p.id, role, nom: c.nom, courriel: c.courriel, organisation_id: id, service: null });
+    }
+    for (const b of p.bailleurs ?? []) {
+      const id = `${p.id}--bailleur-${b.id}`;
+      organisations.push({ id, programme_id: p.id, type: b.type, nom: b.nom, quota_file_active: quota });
+      contacts.push({ programme_id: p.id, role: 'bailleur', nom: b.nom, courriel: b.courriel, organisation_id: id, service: b.service ?? null });
+    }
+  }
+  if (!organisations.length) return 0;
+  await db.insertInto('organisations').values(organisations).onConflict((oc) => oc.column('id').doNothing()).execute();
+  const r = await db
+    .insertInto('contacts_partenaires')
+    .values(contacts)
+    .onConflict((oc) => oc.columns(['programme_id', 'role', 'courriel']).doNothing())
+    .returning('id')
+    .execute();
+  return r.length;
+}
+
+const identifiantNouveau = (programmeId: string, nom: string) => {
+  const racine = nom
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '')
+    .slice(0, 30);
+  return `${programmeId}--${racine || 'organisation'}-${randomBytes(3).toString('hex')}`;
+};
+
+/** Le rôle de partenaire des contacts d'une organisation (un bailleur reçoit ce qui va « au bailleur »). */
+function roleDuType(type: TypeOrganisation): string {
+  const trouve = (Object.entries(TYPE_ORGANISATION_DU_ROLE) as Array<[RolePartenaire, TypeOrganisation]>).find(([, t]) => t === type);
+  if (estBailleur(type)) return 'bailleur';
+  return trouve?.[0] ?? `autre:${type}`;
+}
+
+export interface NouvelleOrganisation {
+  type: TypeOrganisation;
+  nom: string;
+  quotaFileActive?: number | null;
+  contacts?: Array<{ nom: string; courriel: string; service?: string }>;
+}
+
+export class AnnuairePartenaires {
+  constructor(private readonly db: BaseDeDonnees) {}
+
+  /** Les organisations d'un programme avec leurs contacts (actifs d'abord) et, pour les bailleurs, leur file active. */
+  async lister(programmeId: string, o: { actives?: boolean; type?: 'bailleurs' } = {}): Promise<Organisation[]> {
+    let q = this.db.selectFrom('organisations').selectAll().where('programme_id', '=', programmeId);
+    if (o.actives) q = q.where('actif', '=', true);
+    if (o.type === 'bailleurs') q = q.where('type', 'in', [...TYPES_BAILLEUR]);
+    const lignes = await q.orderBy('actif', 'desc').orderBy('nom').execute();
+    if (!lignes.length) return [];
+    const ids = lignes.map((l) => l.id);
+    const [contacts, ouverts] = await Promise.all([
+      this.db
+        .selectFrom('contacts_partenaires')
+        .select(['id', 'nom', 'courriel', 'service', 'actif', 'organisation_id'])
+        .where('organisation_id', 'in', ids)
+        .orderBy('actif', 'desc')
+        .orderBy('id')
+        .execute(),
+      this.parcoursOuverts(ids),
+    ]);
+    return lignes.map((l) => ({
+      id: l.id,
+      programmeId: l.programme_id,
+      type: l.type as TypeOrganisation,
+      nom: l.nom,
+      quotaFileActive: l.quota_file_active,
+      actif: l.actif,
+      contacts: contacts.filter((c) => c.organisation_id === l.id).map(({ organisation_id: _o, ...c }) => c),
+      ...(estBailleur(l.type) ? { parcoursOuverts: ouverts.get(l.id) ?? 0 } : {}),
+    }));
+  }
+
+  async trouver(id: string): Promise<Organisation | undefined> {
+    const l = await this.db.selectFrom('organisations').select('programme_id').where('id', '=', id).executeTakeFirst();
+    if (!l) return undefined;
+    return (await this.lister(l.programme_id)).find((o) => o.id === id);
+  }
+
+  /** Les parcours ouverts de chaque bailleur (un parcours sans dossier encore consigné compte comme ouvert). */
+  private async parcoursOuverts(ids: string[], db: BaseDeDonnees = this.db): Promise<Map<string, number>> {
+    if (!ids.length) return new Map();
+    const r = await db
+      .selectFrom('bailleurs_parcours as b')
+      .leftJoin('dossiers as d', 'd.workflow_id', 'b.workflow_id')
+      .select(['b.organisation_id', (eb) => eb.fn.countAll<string>().as('n')])
+      .where('b.organisation_id', 'in', ids)
+      .where((eb) => eb.or([eb('d.clos', 'is', null), eb('d.clos', '=', false)]))
+      .groupBy('b.organisation_id')
+      .execute();
+    return new Map(r.map((x) => [x.organisation_id, Number(x.n)]));
+  }
+
+  async creer(programmeId: string, o: NouvelleOrganisation): Promise<Organisation> {
+    const id = identifiantNouveau(programmeId, o.nom);
+    const role = roleDuType(o.type);
+    await this.db.transaction().execute(async (tx) => {
+      await tx
+        .insertInto('organisations')
+        .values({ id, programme_id: programmeId, type: o.type, nom: o.nom, quota_file_active: o.quotaFileActive ?? null })
+        .execute();
+      if (o.contacts?.length) {
+        await tx
+          .insertInto('contacts_partenaires')
+          .values(o.contacts.map((c) => ({ programme_id: programmeId, role, nom: c.nom, courriel: c.courriel, service: c.service ?? null, organisation_id: id })))
+          .onConflict((oc) => oc.columns(['programme_id', 'role', 'courriel']).doUpdateSet({ organisation_id: id, nom: (eb) => eb.ref('excluded.nom'), actif: true }))
+          .execute();
+      }
+    });
+    return (await this.trouver(id))!;
+  }
+
+  async modifier(id: string, m: { nom?: string; quotaFileActive?: number | null; actif?: boolean }): Promise<Organisation> {
+    const r = await this.db
+      .updateTable('organisations')
+      .set({
+        ...(m.nom !== undefined ? { nom: m.nom } : {}),
+        ...(m.quotaFileActive !== undefined ? { quota_file_active: m.quotaFileActive } : {}),
+        ...(m.actif !== undefined ? { actif: m.actif } : {}),
+        modifie_le: new Date(),
+      })
+      .where('id', '=', id)
+      .executeTakeFirst();
+    if (!r.numUpdatedRows) throw new RefusAnnuaire('organisation introuvable', 'id', 404);
+    return (await this.trouver(id))!;
+  }
+
+  /** Ajoute (ou réactive) un contact ; les courriels suivants lui parviennent aussitôt. */
+  async ajouterContact(organisationId: string, c: { nom: string; courriel: string; service?: string }): Promise<ContactOrganisation> {
+    const org = await this.db.selectFrom('organisations').selectAll().where('id', '=', organisationId).executeTakeFirst();
+    if (!org) throw new RefusAnnuaire('organisation introuvable', 'id', 404);
+    const role = roleDuType(org.type as TypeOrganisation);
+    const l = await this.db
+      .insertInto('contacts_partenaires')
+      .values({ programme_id: org.programme_id, role, nom: c.nom, courriel: c.courriel, service: c.service ?? null, organisation_id: org.id })
+      .onConflict((oc) =>
+        oc.columns(['programme_id', 'role', 'courriel']).doUpdateSet({ organisation_id: org.id, nom: c.nom, service: c.service ?? null, actif: true, modifie_le: new Date() }),
+      )
+      .returning(['id', 'nom', 'courriel', 'service', 'actif'])
+      .executeTakeFirstOrThrow();
+    return l;
+  }
+
+  async desactiverContact(organisationId: string, contactId: string): Promise<void> {
+    const r = await this.db
+      .updateTable('contacts_partenaires')
+      .set({ actif: false, modifie_le: new Date() })
+      .where('id', '=', contactId)
+      .where('organisation_id', '=', organisationId)
+      .executeTakeFirst();
+    if (!r.numUpdatedRows) throw new RefusAnnuaire('contact introuvable dans cette organisation', 'contact', 404);
+  }
+
+  /**
+   * Le bailleur d'un nouveau parcours : celui choisi, ou le seul bailleur actif du programme.
+   * La file active est comptée sous un verrou par bailleur : deux lancements simultanés ne
+   * dépassent pas le quota. Un parcours qui a déjà son bailleur le garde (nouvel essai).
+   */
+  async choisirPourLancement(workflowId: string, programmeId: string, choisi: string | undefined, par: string): Promise<{ organisation: Organisation; ajoute: boolean }> {
+    const bailleurs = await this.lister(programmeId, { actives: true, type: 'bailleurs' });
+    let organisation: Organisation | undefined;
+    if (choisi) {
+      organisation = bailleurs.find((b) => b.id === choisi);
+      if (!organisation) throw new RefusAnnuaire(`bailleur inconnu ou inactif pour ce programme : choisissez parmi ${bailleurs.map((b) => `« ${b.nom} »`).join(', ') || '(aucun bailleur inscrit)'}`, 'bailleur');
+    } else if (bailleurs.length === 1) {
+      organisation = bailleurs[0];
+    } else if (bailleurs.length > 1) {
+      throw new RefusAnnuaire(`choisissez le bailleur du ménage parmi ${bailleurs.map((b) => `« ${b.nom} »`).join(', ')}`, 'bailleur');
+    } else {
+      throw new RefusAnnuaire('aucun bailleur actif n’est inscrit à l’annuaire de ce programme : ajoutez-le d’abord', 'bailleur');
+    }
+    const org = organisation!;
+    const ajoute = await this.db.transaction().execute(async (tx) => {
+      await sql`select pg_advisory_xact_lock(hashtext(${`file-active:${org.id}`}))`.execute(tx);
+      const existant = await tx.selectFrom('bailleurs_parcours').select('organisation_id').where('workflow_id', '=', workflowId).executeTakeFirst();
+      if (existant) return false;
+      if (org.quotaFileActive != null) {
+        const n = (await this.parcoursOuverts([org.id], tx)).get(org.id) ?? 0;
+        if (n >= org.quotaFileActive) {
+          throw new RefusAnnuaire(`la file active de « ${org.nom} » est complète (${n} ménages suivis pour ${org.quotaFileActive} places) : clôturez un parcours ou augmentez le quota`, 'bailleur', 409);
+        }
+      }
+      await tx.insertInto('bailleurs_parcours').values({ workflow_id: workflowId, programme_id: programmeId, organisation_id: org.id, choisi_par: par }).execute();
+      return true;
+    });
+    return { organisation: org, ajoute };
+  }
+
+  /** Annule le choix d'un lancement qui n'a pas abouti (le parcours n'a pas démarré). */
+  async oublierLancement(workflowId: string): Promise<void> {
+    await this.db.deleteFrom('bailleurs_parcours').where('workflow_id', '=', workflowId).execute();
+  }
+
+  /** Le bailleur d'un parcours et l'historique de ses changements. */
+  async bailleurDuParcours(workflowId: string): Promise<{ organisation?: { id: string; nom: string; type: TypeOrganisation }; historique: Array<{ ancien: string | null; nouveau: string; par: string; motif: string; le: Date }> }> {
+    const [b, historique] = await Promise.all([
+      this.db
+        .selectFrom('bailleurs_parcours as b')
+        .innerJoin('organisations as o', 'o.id', 'b.organisation_id')
+        .select(['o.id', 'o.nom', 'o.type'])
+        .where('b.workflow_id', '=', workflowId)
+        .executeTakeFirst(),
+      this.db
+        .selectFrom('changements_bailleur as c')
+        .leftJoin('organisations as a', 'a.id', 'c.ancien')
+        .innerJoin('organisations as n', 'n.id', 'c.nouveau')
+        .select(['a.nom as ancien', 'n.nom as nouveau', 'c.par', 'c.motif', 'c.le'])
+        .where('c.workflow_id', '=', workflowId)
+        .orderBy('c.le')
+        .orderBy('c.id')
+        .execute(),
+    ]);
+    return { ...(b ? { organisation: { id: b.id, nom: b.nom, type: b.type as TypeOrganisation } } : {}), historique };
+  }
+
+  /** Change le bailleur d'un parcours, avec le motif et l'auteur ; les courriels suivants vont au nouveau. */
+  async changerBailleur(workflowId: string, programmeId: string, nouveau: string, par: string, motif: string): Promise<void> {
+    const bailleurs = await this.lister(programmeId, { actives: true, type: 'bailleurs' });
+    const org = bailleurs.find((b) => b.id === nouveau);
+    if (!org) throw new RefusAnnuaire(`bailleur inconnu ou inactif pour ce programme : choisissez parmi ${bailleurs.map((b) => `« ${b.nom} »`).join(', ')}`, 'bailleur');
+    await this.db.transaction().execute(async (tx) => {
+      await sql`select pg_advisory_xact_lock(hashtext(${`file-active:${org.id}`}))`.execute(tx);
+      const avant = await tx.selectFrom('bailleurs_parcours').select('organisation_id').where('workflow_id', '=', workflowId).forUpdate().executeTakeFirst();
+      if (avant?.organisation_id === org.id) throw new RefusAnnuaire(`« ${org.nom} » est déjà le bailleur de ce ménage`, 'bailleur', 409);
+      await tx
+        .insertInto('bailleurs_parcours')
+        .values({ workflow_id: workflowId, programme_id: programmeId, organisation_id: org.id, choisi_par: par })
+        .onConflict((oc) => oc.column('workflow_id').doUpdateSet({ organisation_id: org.id, choisi_par: par, choisi_le: new Date() }))
+        .execute();
+      await tx.insertInto('changements_bailleur').values({ workflow_id: workflowId, ancien: avant?.organisation_id ?? null, nouveau: org.id, par, motif }).execute();
+    });
+  }
+}
+
+export const libelleOrganisation = (o: Pick<Organisation, 'type' | 'nom'>) => `${o.nom} (${LIBELLES_TYPE_ORGANISATION[o.type]})`;

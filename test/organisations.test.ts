@@ -1,0 +1,277 @@
+/**
+ * L'annuaire des partenaires par organisation et le bailleur de chaque parcours (issue 14, point 1),
+ * sur le vrai système : Temporal, worker, PostgreSQL, API et mail catcher.
+ * - un bailleur ajouté à l'annuaire est choisi au lancement : tout ce qui va « au bailleur » va à ses
+ *   contacts, et à eux seuls ; changé avec un motif, les courriels suivants vont au nouveau ;
+ * - un programme à plusieurs bailleurs (APRIL : trois) exige le choix ; la file active par bailleur
+ *   (20 chez APRIL) refuse un lancement de trop, y compris en parallèle ;
+ * - accès : lecture par le personnel du programme, changements par la coordination ; erreurs en français.
+ */
+import { describe, expect, it, vi } from 'vitest';
+import { CATALOGUE, menageEssai, situationPrevention } from './outils/environnement';
+import { bancAvecApi } from './outils/api';
+
+const essai = bancAvecApi('mot-de-passe-essai');
+const appel = (...a: Parameters<typeof essai.api.appel>) => essai.api.appel(...a);
+const coord = () => essai.connecter('coord.essai');
+
+async function lancer(programmeId: string, bailleur?: string) {
+  const menage = menageEssai();
+  const corps = { programmeId, travailleurSocial: 'ts.alice', menage, ...(bailleur ? { bailleur } : {}), donnees: { situation: situationPrevention() } };
+  return { menage, r: await appel('POST', '/api/parcours', { jeton: await coord(), corps }) };
+}
+
+const pour = (adresse: string, reference: string, sujet: string) => (m: { a: string[]; sujet: string }) => m.a.includes(adresse) && m.sujet.includes(reference) && m.sujet.startsWith(sujet);
+
+describe('annuaire des partenaires et bailleur du parcours', () => {
+  it('un bailleur privé ajouté à l’annuaire : choisi au lancement, il reçoit seul ce qui va au bailleur ; changé avec un motif, le suivant va au nouveau', async () => {
+    const jeton = await coord();
+    const loiret = CATALOGUE.trouver('loiret-ahu')!;
+    const parDefaut = loiret.partenaires.bailleur!.courriel;
+
+    const annuaire = await appel('GET', '/api/programmes/loiret-ahu/annuaire', { jeton });
+    expect(annuaire.status, annuaire.texte).toBe(200);
+    const bailleurs = annuaire.json.organisations.filter((o: { type: string }) => o.type.startsWith('bailleur'));
+    expect(bailleurs).toHaveLength(1);
+    expect(bailleurs[0]).toMatchObject({ id: 'loiret-ahu--bailleur', libelleType: 'Bailleur social', contacts: [{ courriel: parDefaut, actif: true }] });
+
+    const cree = await appel('POST', '/api/programmes/loiret-ahu/organisations', {
+      jeton,
+      corps: { type: 'bailleur_prive', nom: 'SCI Les Tilleuls', contacts: [{ nom: 'Paul Garnier', courriel: 'gestion@sci-tilleuls.example', service: 'gestion locative' }] },
+    });
+    expect(cree.status, cree.texte).toBe(201);
+    const sci = cree.json.id as string;
+    expect(cree.json).toMatchObject({ type: 'bailleur_prive', libelleType: 'Bailleur privé', parcoursOuverts: 0, contacts: [{ nom: 'Paul Garnier', service: 'gestion locative' }] });
+
+    // Deux bailleurs : le lancement doit nommer le sien.
+    const sansChoix = await lancer('loiret-ahu');
+    expect(sansChoix.r.status, sansChoix.r.texte).toBe(400);
+    expect(sansChoix.r.json.errors[0]).toMatchObject({ champ: 'bailleur' });
+    expect(sansChoix.r.json.detail).toContain('« SCI Les Tilleuls »');
+    const inconnu = await lancer('loiret-ahu', 'loiret-ahu--nulle-part');
+    expect(inconnu.r.status).toBe(400);
+    expect(inconnu.r.json.detail).toContain('bailleur inconnu ou inactif');
+
+    const { menage, r } = await lancer('loiret-ahu', sci);
+    expect(r.status, r.texte).toBe(201);
+    const id = r.json.workflowId as string;
+    await essai.banc.courriels.waitFor(pour('gestion@sci-tilleuls.example', menage.reference, 'Orientation reçue'), { timeoutMs: 20_000 });
+    expect(essai.banc.courriels.messages().filter((m) => m.a.includes(parDefaut) && m.sujet.includes(menage.reference))).toEqual([]);
+
+    const lu = await appel('GET', `/api/parcours/${id}/bailleur`, { jeton });
+    expect(lu.json).toEqual({ bailleur: { id: sci, nom: 'SCI Les Tilleuls', type: 'bailleur_prive' }, historique: [] });
+    const file = await appel('GET', '/api/programmes/loiret-ahu/annuaire', { jeton });
+    expect(file.json.organisations.find((o: { id: string }) => o.id === sci).parcoursOuverts).toBe(1);
+
+    // Changement de bailleur : refusé sans motif, à un travailleur social, vers le même ; tracé sinon.
+    const sansMotif = await appel('PUT', `/api/parcours/${id}/bailleur`, { jeton, corps: { bailleur: 'loiret-ahu--bailleur' } });
+    expect(sansMotif.status).toBe(400);
+    expect(sansMotif.json.errors[0].champ).toBe('motif');
+    const parTs = await appel('PUT', `/api/parcours/${id}/bailleur`, { jeton: await essai.connecter('ts.alice'), corps: { bailleur: 'loiret-ahu--bailleur', motif: 'Mutation' } });
+    expect(parTs.status).toBe(403);
+    const meme = await appel('PUT', `/api/parcours/${id}/bailleur`, { jeton, corps: { bailleur: sci, motif: 'Erreur' } });
+    expect(meme.status).toBe(409);
+    expect(meme.json.detail).toContain('déjà le bailleur');
+    const change = await appel('PUT', `/api/parcours/${id}/bailleur`, { jeton, corps: { bailleur: 'loiret-ahu--bailleur', motif: 'Logement repris par le bailleur social' } });
+    expect(change.status, change.texte).toBe(200);
+    expect(change.json.historique).toEqual([{ ancien: 'SCI Les Tilleuls', nouveau: loiret.partenaires.bailleur!.nom, par: 'coord.essai', motif: 'Logement repris par le bailleur social', le: expect.any(String) }]);
+
+    const contact = await appel('POST', `/api/parcours/${id}/messages/tentative-contact`, {
+      jeton: await essai.connecter('ts.alice'),
+      corps: { requestId: `contact-${menage.reference}`, canal: 'telephone', creneau: 'soir', issue: 'joint' },
+    });
+    expect(contact.status, contact.texte).toBe(200);
+    await essai.banc.courriels.waitFor(pour(parDefaut, menage.reference, 'Contact établi'), { timeoutMs: 20_000 });
+    expect(essai.banc.courriels.messages().filter(pour('gestion@sci-tilleuls.example', menage.reference, 'Contact établi'))).toEqual([]);
+
+    // Un contact ajouté reçoit les courriels suivants ; retiré, il n'en reçoit plus.
+    const ajoute = await appel('POST', `/api/organisations/${sci}/contacts`, { jeton, corps: { nom: 'Léa Roux', courriel: 'lea.roux@sci-tilleuls.example' } });
+    expect(ajoute.status, ajoute.texte).toBe(201);
+    const retire = await appel('DELETE', `/api/organisations/${sci}/contacts/${ajoute.json.id}`, { jeton });
+    expect(retire.status).toBe(204);
+    const apres = await appel('GET', '/api/programmes/loiret-ahu/annuaire', { jeton });
+    expect(apres.json.organisations.find((o: { id: string }) => o.id === sci).contacts.find((c: { id: string }) => c.id === ajoute.json.id).actif).toBe(false);
+
+    // Le bailleur désactivé ne peut plus être choisi ; le programme retrouve son bailleur unique.
+    const desactive = await appel('PATCH', `/api/organisations/${sci}`, { jeton, corps: { actif: false } });
+    expect(desactive.status, desactive.texte).toBe(200);
+    const seul = await lancer('loiret-ahu');
+    expect(seul.r.status, seul.r.texte).toBe(201);
+  });
+
+  it('APRIL : trois bailleurs, le choix est exigé ; la file active par bailleur refuse un lancement de trop, même en parallèle', async () => {
+    const jeton = await coord();
+    const annuaire = await appel('GET', '/api/programmes/reims-april/annuaire', { jeton });
+    const bailleurs = annuaire.json.organisations.filter((o: { parcoursOuverts?: number }) => o.parcoursOuverts !== undefined);
+    expect(bailleurs.map((b: { nom: string }) => b.nom).sort()).toEqual(['Le Foyer Rémois — service contentieux', 'Plurial Novilia — pôle recouvrement', 'Reims Habitat — service recouvrement']);
+    expect(bailleurs.every((b: { quotaFileActive: number }) => b.quotaFileActive === 20)).toBe(true);
+
+    const sansChoix = await lancer('reims-april');
+    expect(sansChoix.r.status).toBe(400);
+    expect(sansChoix.r.json.detail).toMatch(/choisissez le bailleur du ménage parmi .*Plurial Novilia/);
+
+    const plurial = 'reims-april--bailleur-plurial-novilia';
+    const quota = await appel('PATCH', `/api/organisations/${plurial}`, { jeton, corps: { quotaFileActive: 2 } });
+    expect(quota.status, quota.texte).toBe(200);
+    const lancements = await Promise.all([1, 2, 3, 4].map(() => lancer('reims-april', plurial)));
+    const statuts = lancements.map((l) => l.r.status).sort();
+    expect(statuts).toEqual([201, 201, 409, 409]);
+    const refus = lancements.find((l) => l.r.status === 409)!.r.json;
+    expect(refus.detail).toContain('La file active de « Plurial Novilia — pôle recouvrement » est complète (2 ménages suivis pour 2 places)');
+    // Rien n'est resté du lancement refusé : pas de parcours, pas de place prise.
+    const refuse = lancements.find((l) => l.r.status === 409)!;
+    expect((await appel('GET', `/api/parcours/reims-april--${refuse.menage.reference}`, { jeton })).status).toBe(404);
+
+    // Une place se libère à la clôture d'un parcours de ce bailleur.
+    const premier = lancements.find((l) => l.r.status === 201)!.r.json.workflowId as string;
+    const clos = await appel('POST', `/api/parcours/${premier}/cloture`, { jeton, corps: { requestId: `cloture-${premier}`, motif: 'Le ménage a quitté le logement' } });
+    expect(clos.status, clos.texte).toBe(200);
+    await vi.waitFor(
+      async () => {
+        const a = await appel('GET', '/api/programmes/reims-april/annuaire', { jeton });
+        expect(a.json.organisations.find((o: { id: string }) => o.id === plurial).parcoursOuverts).toBe(1);
+      },
+      { timeout: 20_000, interval: 200 },
+    );
+    expect((await lancer('reims-april', plurial)).r.status).toBe(201);
+  });
+
+  it('accès et saisies : le travailleur social lit, ne change rien ; erreurs en français qui nomment le champ', async () => {
+    const ts = await essai.connecter('ts.alice');
+    expect((await appel('GET', '/api/programmes/loiret-ahu/annuaire', { jeton: ts })).status).toBe(200);
+    const interdit = await appel('POST', '/api/programmes/loiret-ahu/organisations', { jeton: ts, corps: { type: 'ccas', nom: 'CCAS d’Orléans' } });
+    expect(interdit.status).toBe(403);
+    const jeton = await coord();
+    const mauvais = await appel('POST', '/api/programmes/loiret-ahu/organisations', { jeton, corps: { type: 'banque', nom: 'Banque', quotaFileActive: -1 } });
+    expect(mauvais.status).toBe(400);
+    expect(mauvais.json.detail).toMatch(/^2 champs invalides : « type » \(choisissez le type d’organisation/);
+    expect(mauvais.json.errors.map((e: { champ: string }) => e.champ)).toEqual(['type', 'quotaFileActive']);
+    const inverse = await appel('POST', '/api/programmes/loiret-ahu/organisations', { jeton, corps: { type: 'ccas', nom: 'X\u202Eevil' } });
+    expect(inverse.status).toBe(400);
+    expect(inverse.json.errors[0].champ).toBe('nom');
+    const courriel = await appel('POST', '/api/organisations/loiret-ahu--bailleur/contacts', { jeton, corps: { nom: 'Jean', courriel: 'pas-une-adresse' } });
+    expect(courriel.status).toBe(400);
+    expect(courriel.json.errors[0]).toMatchObject({ champ: 'courriel', message: 'adresse électronique invalide' });
+    expect((await appel('PATCH', '/api/organisations/loiret-ahu--nulle-part', { jeton, corps: { nom: 'Rien' } })).status).toBe(404);
+    expect((await appel('PATCH', '/api/organisations/loiret-ahu--bailleur', { jeton, corps: {} })).status).toBe(400);
+    const avant = await appel('GET', '/api/programmes/loiret-ahu/annuaire', { jeton });
+    expect(avant.json.organisations.some((o: { nom: string }) => o.nom.includes('evil'))).toBe(false);
+  });
+});
+
+describe('orientation d’un ménage par un partenaire (fiche par lien signé)', () => {
+  const fiche = (o: Record<string, string> = {}) => ({
+    'oriente.nom': 'Sandrine Morel',
+    'oriente.courriel': 's.morel@habitat45.example',
+    'oriente.service': 'recouvrement',
+    'menage.nom': 'Mme Aïcha Benali',
+    'menage.composition': 'famille_monoparentale',
+    'menage.adresse': '4 allée des Saules, 45100 Orléans',
+    'situation.impayesMois': '2',
+    'situation.montantDette': '1 240,50',
+    'situation.debutBail': new Date(Date.now() - 90 * 86_400_000).toISOString().slice(0, 10),
+    'situation.garantie': 'aucune',
+    'situation.dejaTente': 'Deux relances, un appel',
+    'situation.contactBailleur': 'non',
+    'situation.suiviParServiceSocial': 'non',
+    consentement: 'oui',
+    ...o,
+  });
+
+  const vus = new Set<string>();
+  const cheminDe = (texte: string) => new URL(/https?:\/\/\S+\/orientation\/[A-Za-z0-9_.-]+/.exec(texte)![0]).pathname;
+  async function lienPour(organisation: string, contact: string) {
+    const envoi = await appel('POST', `/api/organisations/${organisation}/liens-orientation`, { jeton: await coord() });
+    expect(envoi.status, envoi.texte).toBe(201);
+    const m = await essai.banc.courriels.waitFor((x) => x.a.includes(contact) && x.sujet.includes('orienter un ménage') && x.texte.includes('/orientation/') && !vus.has(cheminDe(x.texte)), { timeoutMs: 10_000 });
+    vus.add(cheminDe(m.texte));
+    return cheminDe(m.texte);
+  }
+
+  it('le bailleur oriente par son lien (un seul usage) ; la coordination voit l’éligibilité, accepte (parcours lancé, bailleur et « orienté par ») ou refuse (motif renvoyé)', async () => {
+    const jeton = await coord();
+    const cree = await appel('POST', '/api/programmes/loiret-ahu/organisations', {
+      jeton,
+      corps: { type: 'bailleur_social', nom: 'Habitat 45', contacts: [{ nom: 'Sandrine Morel', courriel: 'recouvrement@habitat45.example', service: 'recouvrement' }] },
+    });
+    expect(cree.status, cree.texte).toBe(201);
+    const habitat45 = cree.json.id as string;
+    const chemin = await lienPour(habitat45, 'recouvrement@habitat45.example');
+
+    const page = await appel('GET', chemin);
+    expect(page.status).toBe(200);
+    expect(page.texte).toContain('Fiche d’orientation');
+    expect(page.texte).toContain('Habitat 45 oriente un ménage');
+    expect(page.texte).not.toMatch(/oriente\.nom<|situation\.impayesMois</);
+
+    // Saisie incomplète : erreurs en français à côté des champs, rien d'enregistré, le lien sert encore.
+    const incomplete = await appel('POST', chemin, { formulaire: fiche({ 'oriente.courriel': 'pas-une-adresse', consentement: '' }) });
+    expect(incomplete.status).toBe(400);
+    expect(incomplete.texte).toContain('adresse électronique invalide');
+    expect(incomplete.texte).toContain('le ménage doit avoir été informé de cette orientation');
+    expect((await appel('GET', '/api/programmes/loiret-ahu/orientations', { jeton })).json).toEqual([]);
+
+    const envoyee = await appel('POST', chemin, { formulaire: fiche() });
+    expect(envoyee.status, envoyee.texte).toBe(201);
+    expect(envoyee.texte).toContain('Orientation transmise');
+    const encore = await appel('POST', chemin, { formulaire: fiche() });
+    expect(encore.status).toBe(409);
+    expect(encore.texte).toContain('ne sert qu’une fois');
+    await essai.banc.courriels.waitFor((x) => x.a.includes('coordination@essai.example') && x.sujet.startsWith('Nouvelle orientation reçue de Habitat 45'), { timeoutMs: 10_000 });
+
+    const liste = await appel('GET', '/api/programmes/loiret-ahu/orientations', { jeton });
+    expect(liste.status).toBe(200);
+    expect(liste.json).toHaveLength(1);
+    const recue = liste.json[0];
+    expect(recue).toMatchObject({
+      statut: 'recue',
+      nonEligible: null,
+      organisation: { id: habitat45, libelleType: 'Bailleur social' },
+      orientePar: { nom: 'Sandrine Morel', libelleService: 'Recouvrement' },
+      menage: { nom: 'Mme Aïcha Benali' },
+      situation: { montantDette: 1240.5 },
+    });
+    // Rien de lisible dans la base : la fiche est chiffrée.
+    const brut = await essai.banc.dependances.base.selectFrom('orientations').select('fiche_chiffree').execute();
+    expect(Buffer.concat(brut.map((b) => b.fiche_chiffree)).toString('latin1')).not.toContain('Benali');
+
+    const refusTs = await appel('POST', `/api/orientations/${recue.id}/decision`, { jeton: await essai.connecter('ts.alice'), corps: { decision: 'accepter' } });
+    expect(refusTs.status).toBe(403);
+    const acceptee = await appel('POST', `/api/orientations/${recue.id}/decision`, { jeton, corps: { decision: 'accepter', travailleurSocial: 'ts.alice' } });
+    expect(acceptee.status, acceptee.texte).toBe(200);
+    expect(acceptee.json).toMatchObject({ statut: 'acceptee', workflowId: `loiret-ahu--${recue.reference}`, traiteePar: 'coord.essai' });
+    const bailleur = await appel('GET', `/api/parcours/${acceptee.json.workflowId}/bailleur`, { jeton });
+    expect(bailleur.json.bailleur).toMatchObject({ id: habitat45, nom: 'Habitat 45' });
+    await essai.banc.courriels.waitFor((x) => x.a.includes('s.morel@habitat45.example') && x.sujet === `Orientation acceptée (dossier ${recue.reference})`, { timeoutMs: 10_000 });
+    await essai.banc.courriels.waitFor((x) => x.a.includes('recouvrement@habitat45.example') && x.sujet === `Orientation reçue (dossier ${recue.reference})`, { timeoutMs: 20_000 });
+    expect((await appel('POST', `/api/orientations/${recue.id}/decision`, { jeton, corps: { decision: 'refuser', motif: 'Doublon' } })).status).toBe(409);
+
+    // Une seconde orientation, refusée : le motif part à la personne qui a orienté.
+    const chemin2 = await lienPour(habitat45, 'recouvrement@habitat45.example');
+    expect((await appel('POST', chemin2, { formulaire: fiche({ 'menage.nom': 'M. Karim Haddad', 'oriente.courriel': 'j.petit@habitat45.example' }) })).status).toBe(201);
+    const seconde = (await appel('GET', '/api/programmes/loiret-ahu/orientations', { jeton })).json.find((o: { statut: string }) => o.statut === 'recue');
+    const sansMotif = await appel('POST', `/api/orientations/${seconde.id}/decision`, { jeton, corps: { decision: 'refuser' } });
+    expect(sansMotif.status).toBe(400);
+    const refusee = await appel('POST', `/api/orientations/${seconde.id}/decision`, { jeton, corps: { decision: 'refuser', motif: 'Ménage déjà accompagné par le service social du département' } });
+    expect(refusee.status, refusee.texte).toBe(200);
+    const m = await essai.banc.courriels.waitFor((x) => x.a.includes('j.petit@habitat45.example') && x.sujet.startsWith('Orientation non retenue'), { timeoutMs: 10_000 });
+    expect(m.texte).toContain('Motif : Ménage déjà accompagné par le service social du département');
+  });
+
+  it('liens : altéré → 403, d’une autre sorte (validation) → refusé, organisation sans contact → 409 en français', async () => {
+    const jeton = await coord();
+    const chemin = await lienPour('loiret-ahu--bailleur', CATALOGUE.trouver('loiret-ahu')!.partenaires.bailleur!.courriel);
+    expect((await appel('GET', `${chemin.slice(0, -3)}xyz`)).status).toBe(403);
+    const autre = essai.banc.dependances.signeur.signer({ workflowId: 'loiret-ahu--bailleur', demandeId: 'x', role: 'bailleur', action: 'validation' }, new Date(Date.now() + 3_600_000));
+    const r = await appel('GET', `/orientation/${autre}`);
+    expect(r.status).toBe(400);
+    expect(r.texte).toContain('Ce lien n’est pas un lien d’orientation');
+    const vide = await appel('POST', '/api/programmes/loiret-ahu/organisations', { jeton, corps: { type: 'ccas', nom: 'CCAS de Saran' } });
+    const sansContact = await appel('POST', `/api/organisations/${vide.json.id}/liens-orientation`, { jeton });
+    expect(sansContact.status).toBe(409);
+    expect(sansContact.json.detail).toBe('« CCAS de Saran » n’a aucun contact actif : ajoutez d’abord un contact dans l’annuaire.');
+    const iml = await appel('POST', '/api/organisations/concarneau-iml--bailleur/liens-orientation', { jeton });
+    expect(iml.status).toBe(409);
+    expect(iml.json.detail).toContain('ne reçoit pas de fiches d’orientation');
+  });
+});

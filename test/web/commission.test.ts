@@ -1,0 +1,117 @@
+/// <reference lib="dom" />
+/**
+ * La liste de la commission impayés dans un vrai navigateur (Chromium de Debian, playwright-core) :
+ * la coordination envoie le fichier de la séance, lit l'aperçu (la ligne fausse expliquée, rien de
+ * lancé), confirme, et lit le compte rendu (lancés, ligne rejetée). axe-core sur chaque page ; un
+ * travailleur social n'y a pas accès. Captures dans test-artifacts/ecrans/.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { creerAnnuaire } from '../../personnel/annuaire';
+import { hashPassword } from '../../securite/mots-de-passe';
+import { jourDeParis } from '../../workflows/blocs/duree';
+import { PERSONNEL, monterBanc, type Banc } from '../outils/environnement';
+import { capturer, demarrerInterface, lancerNavigateur, portLibre, verifierAxe, type InterfaceEssai } from '../outils/navigateur';
+
+const MOT_DE_PASSE = 'mot-de-passe-essai';
+
+let banc: Banc;
+let ui: InterfaceEssai;
+let navigateur: Browser;
+const contextes: BrowserContext[] = [];
+
+beforeAll(async () => {
+  const port = await portLibre();
+  banc = await monterBanc({ dependances: { baseUrl: `http://127.0.0.1:${port}` } });
+  const annuaire = creerAnnuaire(await Promise.all(PERSONNEL.map(async (p) => ({ ...p, motDePasse: await hashPassword(MOT_DE_PASSE) }))));
+  ui = await demarrerInterface(banc, annuaire, port);
+  navigateur = await lancerNavigateur();
+});
+
+afterAll(async () => {
+  for (const c of contextes) await c.close().catch(() => undefined);
+  await navigateur?.close();
+  await ui?.fermer();
+  await banc?.fermer();
+});
+
+async function pageConnectee(identifiant: string): Promise<Page> {
+  const c = await navigateur.newContext({ viewport: { width: 1280, height: 900 }, bypassCSP: true, locale: 'fr-FR' });
+  contextes.push(c);
+  const page = await c.newPage();
+  await page.goto(`${ui.url}/connexion`);
+  await page.locator('#identifiant').fill(identifiant);
+  await page.locator('#motDePasse').fill(MOT_DE_PASSE);
+  await page.getByRole('button', { name: 'Se connecter' }).click();
+  await page.waitForLoadState();
+  return page;
+}
+
+async function sansViolation(page: Page, nom: string) {
+  await capturer(page, nom);
+  expect(await verifierAxe(page), `axe : ${nom}`).toEqual([]);
+}
+
+describe('liste de la commission impayés (interface)', () => {
+  it('envoi du fichier → aperçu (la ligne fausse expliquée) → confirmation → compte rendu', async () => {
+    const serie = Math.random().toString(36).slice(2, 7).toUpperCase();
+    const designe = jourDeParis(new Date(Date.now() - 3 * 86_400_000)).split('-').reverse().join('/');
+    const ligne = (n: number, composition = 'personne seule') =>
+      `CB-${serie}-${n};Mme Roussel ${n};${composition};${n} rue Battant, 25000 Besançon;2;640,20;01/03/2024;aucune;non;${designe}`;
+    const csv = ['Référence;Nom du ménage;Composition;Adresse;Mois d’impayés;Montant de la dette;Début du bail;Garantie;Suivi par un service social;Date de désignation', ligne(1), ligne(2, 'Couple'), ligne(3, 'famile'), ligne(4)].join('\n');
+
+    const page = await pageConnectee('coord.essai');
+    await page.getByRole('link', { name: 'Commission impayés (Besançon (Doubs))' }).click();
+    await page.waitForLoadState();
+    expect(await page.locator('h1').innerText()).toMatch(/^Liste de la commission impayés : CCAS de Besançon/);
+    await sansViolation(page, 'commission-envoi');
+
+    await page.locator('#commission-fichier').setInputFiles({ name: 'seance.csv', mimeType: 'text/csv', buffer: Buffer.from(csv, 'utf8') });
+    await page.getByRole('button', { name: 'Voir l’aperçu' }).click();
+    await page.waitForLoadState();
+    const apercu = await page.locator('main').innerText();
+    expect(apercu).toContain('4 lignes lues');
+    expect(apercu).toContain('3 ménages à lancer');
+    expect(apercu).toContain('Rien n’a encore été lancé.');
+    expect(apercu).toMatch(/Ligne 4 \(CB-[A-Z0-9]+-3\) :\s*« Composition » : « famile » n’est pas une composition connue/);
+    expect(apercu).toContain('Mme Roussel 1');
+    await sansViolation(page, 'commission-apercu');
+
+    await page.getByRole('button', { name: 'Lancer 3 ménages' }).click();
+    await page.waitForLoadState();
+    expect(page.url()).toMatch(/\/programmes\/besancon-ccas\/commission\/[0-9a-f-]{36}$/);
+    const compteRendu = await page.locator('main').innerText();
+    expect(compteRendu).toContain('3 ménages lancés');
+    expect(compteRendu).toContain('1 ligne rejetée');
+    expect(compteRendu).toMatch(/Ligne 4 \(CB-[A-Z0-9]+-3\) :\s*« Composition »/);
+    await sansViolation(page, 'commission-compte-rendu');
+    // Le dossier lancé s'ouvre depuis le compte rendu.
+    await page.getByRole('link', { name: `CB-${serie}-1` }).click();
+    await page.waitForLoadState();
+    expect(await page.locator('h1').innerText()).toContain(`CB-${serie}-1`);
+
+    // La même liste renvoyée : rien à lancer, les trois déjà lancés.
+    await page.goto(`${ui.url}/programmes/besancon-ccas/commission`);
+    await page.locator('#commission-fichier').setInputFiles({ name: 'seance.csv', mimeType: 'text/csv', buffer: Buffer.from(csv, 'utf8') });
+    await page.getByRole('button', { name: 'Voir l’aperçu' }).click();
+    await page.waitForLoadState();
+    const encore = await page.locator('main').innerText();
+    expect(encore).toContain('0 ménage à lancer, 3 déjà lancés');
+    expect(encore).toContain('Aucun ménage à lancer dans cette liste.');
+  });
+
+  it('un fichier illisible : la page d’envoi le dit ; un travailleur social n’a pas accès', async () => {
+    const page = await pageConnectee('coord.essai');
+    await page.goto(`${ui.url}/programmes/besancon-ccas/commission`);
+    await page.locator('#commission-fichier').setInputFiles({ name: 'notes.csv', mimeType: 'text/csv', buffer: Buffer.from('bonjour\nrien à voir', 'utf8') });
+    await page.getByRole('button', { name: 'Voir l’aperçu' }).click();
+    await page.waitForLoadState();
+    expect(await page.locator('.erreur').innerText()).toMatch(/La liste n’a pas pu être lue :\s*Aucune ligne d’en-têtes reconnue/);
+    await sansViolation(page, 'commission-fichier-illisible');
+
+    const ts = await pageConnectee('ts.alice');
+    const r = await ts.goto(`${ui.url}/programmes/besancon-ccas/commission`);
+    expect(r?.status()).toBe(403);
+    expect(await ts.locator('main').innerText()).toContain('Les listes de la commission sont importées par la coordination du programme.');
+  });
+});

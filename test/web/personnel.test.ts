@@ -1,0 +1,135 @@
+/// <reference lib="dom" />
+/**
+ * Les pages du personnel dans un vrai navigateur (Chromium de Debian, playwright-core), axe-core sur
+ * chaque page : l'administration invite une travailleuse sociale depuis la page /personnel, celle-ci
+ * ouvre le lien reçu par courriel, se trompe de confirmation, choisit son mot de passe et se
+ * connecte ; la coordination déclare son absence et la voit en tête du tableau de bord.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { AnnuaireEnBase } from '../../personnel/annuaire-base';
+import { jourDeParis } from '../../personnel/absences';
+import { hashPassword } from '../../securite/mots-de-passe';
+import { monterBanc, type Banc } from '../outils/environnement';
+import { capturer, demarrerInterface, lancerNavigateur, portLibre, verifierAxe, type InterfaceEssai } from '../outils/navigateur';
+
+const MOT_DE_PASSE = 'mot-de-passe-essai';
+
+let banc: Banc;
+let ui: InterfaceEssai;
+let navigateur: Browser;
+let annuaire: AnnuaireEnBase;
+const contextes: BrowserContext[] = [];
+
+beforeAll(async () => {
+  const port = await portLibre();
+  banc = await monterBanc({ dependances: { baseUrl: `http://127.0.0.1:${port}` } });
+  const db = banc.dependances.base;
+  const empreinte = await hashPassword(MOT_DE_PASSE);
+  await db.updateTable('personnels').set({ mot_de_passe: empreinte }).execute();
+  await db.insertInto('personnels').values({ id: 'admin.essai', nom: 'Administration Essai', courriel: 'admin@essai.example', role: 'admin', programmes: [], mot_de_passe: empreinte }).execute();
+  annuaire = await AnnuaireEnBase.ouvrir(db, { rafraichirMs: 3_600_000 });
+  ui = await demarrerInterface(banc, annuaire, port);
+  navigateur = await lancerNavigateur();
+});
+
+afterAll(async () => {
+  for (const c of contextes) await c.close().catch(() => undefined);
+  await navigateur?.close();
+  await ui?.fermer();
+  annuaire?.fermer();
+  await banc?.fermer();
+});
+
+async function nouvellePage(largeur = 1280): Promise<Page> {
+  const c = await navigateur.newContext({ viewport: { width: largeur, height: 900 }, bypassCSP: true, locale: 'fr-FR' });
+  contextes.push(c);
+  return c.newPage();
+}
+
+async function sansViolation(page: Page, nom: string) {
+  await capturer(page, nom);
+  expect(await verifierAxe(page), `axe : ${nom}`).toEqual([]);
+}
+
+async function connecter(page: Page, identifiant: string, motDePasse = MOT_DE_PASSE) {
+  await page.goto(`${ui.url}/connexion`);
+  await page.locator('#identifiant').fill(identifiant);
+  await page.locator('#motDePasse').fill(motDePasse);
+  await page.getByRole('button', { name: 'Se connecter' }).click();
+  await page.waitForLoadState();
+}
+
+describe('pages du personnel', () => {
+  it('l’admin invite depuis la page ; la personne choisit son mot de passe depuis le courriel et se connecte ; la coordination déclare son absence', async () => {
+    const admin = await nouvellePage();
+    await connecter(admin, 'admin.essai');
+    await admin.getByRole('link', { name: 'Personnel', exact: true }).click();
+    await admin.waitForLoadState();
+    expect(await admin.locator('h1').innerText()).toBe('Personnel');
+    await sansViolation(admin, 'personnel-admin');
+
+    await admin.locator('#inv-id').fill('ts.nina');
+    await admin.locator('#inv-nom').fill('Nina Navigateur');
+    await admin.locator('#inv-courriel').fill('nina@essai.example');
+    await admin.locator('#inv-role').selectOption('travailleur_social');
+    await admin.locator('#inv-prog-loiret-ahu').check();
+    await admin.getByRole('button', { name: 'Inviter' }).click();
+    await admin.waitForLoadState();
+    await expect.poll(() => admin.locator('[role=status]').first().innerText()).toContain('Invitation de Nina Navigateur : le lien lui a été envoyé par courriel.');
+    await sansViolation(admin, 'personnel-invitation-envoyee');
+
+    const courriel = await banc.courriels.waitFor((m) => m.a.includes('nina@essai.example'));
+    const lien = /Choisir mon mot de passe : (\S+)/.exec(courriel.texte)![1]!;
+    expect(await admin.locator('code').innerText()).toBe(lien);
+
+    const nina = await nouvellePage(360);
+    await nina.goto(lien);
+    expect(await nina.locator('h1').innerText()).toBe('Choisir votre mot de passe');
+    await sansViolation(nina, 'invitation-formulaire');
+    await nina.locator('#motDePasse').fill('une phrase de Nina assez longue');
+    await nina.locator('#confirmation').fill('une phrase de Nina, autre');
+    await nina.getByRole('button', { name: 'Enregistrer mon mot de passe' }).click();
+    await nina.waitForLoadState();
+    expect(await nina.locator('#confirmation-erreur').innerText()).toBe('la confirmation ne reprend pas le mot de passe');
+    await sansViolation(nina, 'invitation-erreur');
+    await nina.locator('#motDePasse').fill('une phrase de Nina assez longue');
+    await nina.locator('#confirmation').fill('une phrase de Nina assez longue');
+    await nina.getByRole('button', { name: 'Enregistrer mon mot de passe' }).click();
+    await nina.waitForLoadState();
+    expect(await nina.locator('h1').innerText()).toBe('Mot de passe enregistré');
+    await sansViolation(nina, 'invitation-acceptee');
+    await nina.getByRole('link', { name: 'Se connecter' }).click();
+    await nina.locator('#identifiant').fill('ts.nina');
+    await nina.locator('#motDePasse').fill('une phrase de Nina assez longue');
+    await nina.getByRole('button', { name: 'Se connecter' }).click();
+    await nina.waitForLoadState();
+    expect(await nina.locator('h1').innerText()).toBe('Mes ménages');
+
+    // Le lien a servi : sa page le dit.
+    await nina.goto(lien);
+    expect(await nina.locator('[role=alert]').innerText()).toContain('Ce lien d’invitation a déjà servi');
+    await sansViolation(nina, 'invitation-deja-utilisee');
+
+    // La coordination déclare l'absence de Nina, remplacée par Alice ; le tableau de bord le dit.
+    const coord = await nouvellePage();
+    await connecter(coord, 'coord.essai');
+    await coord.goto(`${ui.url}/personnel`);
+    await sansViolation(coord, 'personnel-coordination');
+    await coord.locator('#abs-personne').selectOption('ts.nina');
+    await coord.locator('#abs-du').fill(jourDeParis(new Date()));
+    await coord.locator('#abs-au').fill(jourDeParis(new Date(Date.now() - 86_400_000)));
+    await coord.locator('#abs-remplacant').selectOption('ts.alice');
+    await coord.getByRole('button', { name: 'Déclarer l’absence' }).click();
+    await coord.waitForLoadState();
+    expect(await coord.locator('[role=alert]').innerText()).toContain('Dernier jour d’absence : la fin de l’absence ne peut pas précéder son début');
+    await sansViolation(coord, 'personnel-absence-erreur');
+    await coord.locator('#abs-au').fill(jourDeParis(new Date(Date.now() + 7 * 86_400_000)));
+    await coord.getByRole('button', { name: 'Déclarer l’absence' }).click();
+    await coord.waitForLoadState();
+    expect(await coord.locator('[role=status]').innerText()).toContain('L’absence est enregistrée');
+    await coord.goto(`${ui.url}/parcours`);
+    expect(await coord.getByRole('region', { name: 'Référents absents' }).innerText()).toContain('Nina Navigateur, jusqu’au');
+    await sansViolation(coord, 'tableau-referents-absents');
+  }, 120_000);
+});
