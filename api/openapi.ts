@@ -225,7 +225,7 @@ export function construireDocument(o: OptionsDocument): DocumentOpenApi {
   };
   const paramOrganisation = { name: 'organisation', in: 'path', required: true, description: 'Identifiant de l’organisation (voir l’annuaire du programme)', schema: { type: 'string', pattern: '^[a-z0-9-]{3,60}--[a-z0-9-]{2,60}$' }, example: 'reims-april--bailleur-plurial-novilia' };
   const paramProgramme = { name: 'programme', in: 'path', required: true, description: 'Identifiant du programme', schema: { type: 'string' }, example: 'concarneau-iml' };
-  const paramToken = { name: 'token', in: 'path', required: true, description: 'Jeton signé reçu par courriel (trois segments base64url)', schema: { type: 'string', pattern: FORME_JETON.source, maxLength: 2048 } };
+  const paramToken = { name: 'token', in: 'path', required: true, description: 'Jeton signé reçu par courriel (trois segments base64url)', schema: { type: 'string', pattern: FORME_JETON.source, maxLength: 1000 } };
 
   const filtres = versJsonSchema(filtresListeSchema);
   const parametresListe = Object.entries<SchemaJson>(filtres.properties ?? {}).map(([name, s]) => ({
