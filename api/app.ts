@@ -122,6 +122,30 @@ export function creerApplication(deps: DependancesApi): Express {
   app.use('/liens', express.urlencoded({ extended: false, limit: '20kb', parameterLimit: 20 }));
   app.use('/orientation', express.urlencoded({ extended: false, limit: '30kb', parameterLimit: 60 }));
 
+  // Le chemin le plus précis d'abord : « …/commissions/apercu » avant « …/commissions/{import} ».
+  const chemins = Object.entries(document.paths)
+    .map(([modele, ops]) => ({
+      motif: new RegExp(`^${modele.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{[^}]+\}/g, '[^/]+')}$`),
+      parametres: (modele.match(/\{/g) ?? []).length,
+      methodes: Object.keys(ops as object).filter((m) => ['get', 'post', 'put', 'patch', 'delete'].includes(m)),
+    }))
+    .sort((a, b) => a.parametres - b.parametres);
+  const permisesDe = (chemin: string): string[] | undefined => {
+    const c = chemins.find((x) => x.motif.test(chemin));
+    if (!c) return undefined;
+    const permises = c.methodes.map((m) => m.toUpperCase());
+    if (permises.includes('GET')) permises.push('HEAD');
+    return permises;
+  };
+  // OPTIONS (hors codec, qui a son propre CORS) : les méthodes du document, pas celles d'une route voisine.
+  app.use((req, res, next) => {
+    if (req.method !== 'OPTIONS' || req.path.startsWith('/codec')) return next();
+    const permises = permisesDe(req.path);
+    if (!permises) return next();
+    res.setHeader('Allow', permises.join(', '));
+    res.status(204).end();
+  });
+
   // ---- Public ------------------------------------------------------------------------------
   app.use(routesSession({ ...auth, maintenant }));
   app.use(routesSante(d));
@@ -152,15 +176,9 @@ export function creerApplication(deps: DependancesApi): Express {
   app.use(routesCommissions(d));
 
   // ---- Méthode non prévue sur un chemin documenté : 405 avec les méthodes permises (Allow) ---------
-  const chemins = Object.entries(document.paths).map(([modele, ops]) => ({
-    motif: new RegExp(`^${modele.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{[^}]+\}/g, '[^/]+')}$`),
-    methodes: Object.keys(ops as object).filter((m) => ['get', 'post', 'put', 'patch', 'delete'].includes(m)),
-  }));
   app.use((req, res, next) => {
-    const chemin = chemins.find((c) => c.motif.test(req.path));
-    if (!chemin) return next();
-    const permises = chemin.methodes.map((m) => m.toUpperCase());
-    if (permises.includes('GET')) permises.push('HEAD');
+    const permises = permisesDe(req.path);
+    if (!permises) return next();
     if (permises.includes(req.method) || req.method === 'OPTIONS') return next();
     res.setHeader('Allow', permises.join(', '));
     envoyerProbleme(res, new Probleme(405, `La méthode ${req.method} n’est pas permise sur ${cheminMasque(req.path)} (permises : ${permises.join(', ')}).`));

@@ -12,7 +12,7 @@ import {
   TYPES_ORGANISATION,
   TYPES_PARCOURS,
 } from '../domain/vocabulaire';
-import { ligneTexte, menageSchema } from '../domain/schemas';
+import { adresseCourrielSchema, ligneTexte, menageSchema } from '../domain/schemas';
 
 export const idProgrammeSchema = z
   .string()
@@ -248,7 +248,7 @@ export const payloadsSchema = z
 const contactEntreeSchema = z
   .object({
     nom: ligneTexte('nom', 2, 120).meta({ example: 'Sandrine Morel' }),
-    courriel: z.email('adresse électronique invalide').max(254).meta({ example: 's.morel@plurial-novilia.example' }),
+    courriel: adresseCourrielSchema.meta({ example: 's.morel@plurial-novilia.example' }),
     service: ligneTexte('service', 2, 80).optional().meta({ description: 'Le service (proximité, recouvrement, contentieux, action sociale…)', example: 'recouvrement' }),
   })
   .strict()

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import '../config/zod-fr';
-import { ligneTexte } from '../domain/schemas';
+import { adresseCourrielSchema, ligneTexte } from '../domain/schemas';
 import { ROLES_PERSONNEL, type RolePersonnel } from '../domain/vocabulaire';
 import { idProgrammeSchema } from './schemas-api';
 
@@ -30,11 +30,7 @@ const programmesSchema = z
   .meta({ description: 'Programmes suivis (coordination, travail social) ; ignorés pour l’administration, qui les voit tous', example: ['loiret-ahu'] });
 
 const nomSchema = ligneTexte('nom', 2, 120).meta({ example: 'Léa Lefebvre' });
-const courrielSchema = z
-  .email('adresse électronique invalide')
-  .max(254, 'adresse électronique : 254 caractères au plus')
-  .refine((v) => v.indexOf('@') <= 64, 'adresse électronique invalide : 64 caractères au plus avant « @ »')
-  .meta({ example: 'lea.lefebvre@ccas-orleans.example' });
+const courrielSchema = adresseCourrielSchema.meta({ example: 'lea.lefebvre@ccas-orleans.example' });
 
 const auMoinsUnProgramme = (c: { role?: RolePersonnel; programmes?: string[] }, ctx: z.RefinementCtx) => {
   if (c.role && c.role !== 'admin' && c.programmes !== undefined && c.programmes.length === 0) {

@@ -21,6 +21,12 @@ const uneLigne = (champ: string) => [(v: string) => !CARACTERES_INTERDITS.test(v
 export const ligneTexte = (champ: string, min: number, max: number) =>
   z.string().trim().min(min, `${champ} : ${min} caractère${min > 1 ? 's' : ''} au moins`).max(max, `${champ} : ${max} caractères au plus`).refine(...uneLigne(champ));
 
+/** Une adresse électronique dans les limites de la RFC 5321 (254 caractères, 64 avant « @ »). */
+export const adresseCourrielSchema = z
+  .email('adresse électronique invalide')
+  .max(254, 'adresse électronique : 254 caractères au plus')
+  .refine((v) => v.indexOf('@') <= 64, 'adresse électronique invalide : 64 caractères au plus avant « @ »');
+
 export const menageSchema = z
   .object({
     reference: referenceSchema,

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import '../config/zod-fr';
 import { situationSchema } from '../api/parcours-prevention';
-import { ligneTexte, menageSchema } from '../domain/schemas';
+import { adresseCourrielSchema, ligneTexte, menageSchema } from '../domain/schemas';
 
 export const SERVICES_ORIENTEURS = ['proximite', 'recouvrement', 'contentieux', 'action_sociale', 'service_social', 'autre'] as const;
 export type ServiceOrienteur = (typeof SERVICES_ORIENTEURS)[number];
@@ -25,7 +25,7 @@ export const ficheOrientationSchema = z
     oriente: z
       .object({
         nom: ligneTexte('nom', 2, 120).meta({ description: 'Votre nom', example: 'Sandrine Morel' }),
-        courriel: z.email('adresse électronique invalide').max(254).meta({ description: 'Votre adresse électronique (la réponse de la coordination y sera envoyée)', example: 's.morel@plurial-novilia.example' }),
+        courriel: adresseCourrielSchema.meta({ description: 'Votre adresse électronique (la réponse de la coordination y sera envoyée)', example: 's.morel@plurial-novilia.example' }),
         service: z.enum(SERVICES_ORIENTEURS, { error: 'choisissez votre service' }).meta({ description: 'Votre service' }),
       })
       .strict(),

@@ -673,6 +673,10 @@ describe('exploitation', () => {
     expect(r.json.detail).toBe('La méthode DELETE n’est pas permise sur /api/parcours (permises : POST, GET, HEAD).');
     expect((await appel('PUT', '/health')).status).toBe(405);
     expect((await appel('GET', '/chemin/inconnu', { jeton })).status).toBe(404);
+    // Le chemin le plus précis du document décide : « …/commissions/apercu » n'est pas un import.
+    const options = await appel('OPTIONS', '/api/programmes/besancon-ccas/commissions/apercu', { jeton });
+    expect(options.status).toBe(204);
+    expect(options.headers.get('allow')).toBe('POST');
   });
 
   it('/openapi.json : OpenAPI 3.1, chemins, schémas du registre, exemples en français, problem+json, sécurité', async () => {
