@@ -262,7 +262,11 @@ export const nouvelleOrganisationSchema = z
     type: z.enum(TYPES_ORGANISATION, { error: 'choisissez le type d’organisation (bailleur social, bailleur privé, CCAS, association, département…)' }).meta({ example: 'bailleur_social' }),
     nom: ligneTexte('nom', 2, 120).meta({ example: 'Plurial Novilia — pôle recouvrement' }),
     quotaFileActive: quotaSchema.optional().meta({ description: 'File active maximale (ménages suivis à la fois) pour un bailleur ; absent : sans limite', example: 20 }),
-    contacts: z.array(contactEntreeSchema).max(20).optional(),
+    contacts: z
+      .array(contactEntreeSchema)
+      .max(20)
+      .refine((l) => new Set(l.map((c) => c.courriel.toLowerCase())).size === l.length, 'la même adresse électronique figure deux fois')
+      .optional(),
   })
   .strict()
   .meta({ title: 'Nouvelle organisation de l’annuaire' });

@@ -173,10 +173,11 @@ export class AnnuairePartenaires {
         .insertInto('organisations')
         .values({ id, programme_id: programmeId, type: o.type, nom: o.nom, quota_file_active: o.quotaFileActive ?? null })
         .execute();
-      if (o.contacts?.length) {
+      const contacts = [...new Map((o.contacts ?? []).map((c) => [c.courriel.toLowerCase(), c])).values()];
+      if (contacts.length) {
         await tx
           .insertInto('contacts_partenaires')
-          .values(o.contacts.map((c) => ({ programme_id: programmeId, role, nom: c.nom, courriel: c.courriel, service: c.service ?? null, organisation_id: id })))
+          .values(contacts.map((c) => ({ programme_id: programmeId, role, nom: c.nom, courriel: c.courriel, service: c.service ?? null, organisation_id: id })))
           .onConflict((oc) => oc.columns(['programme_id', 'role', 'courriel']).doUpdateSet({ organisation_id: id, nom: (eb) => eb.ref('excluded.nom'), actif: true }))
           .execute();
       }

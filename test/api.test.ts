@@ -677,6 +677,9 @@ describe('exploitation', () => {
     const options = await appel('OPTIONS', '/api/programmes/besancon-ccas/commissions/apercu', { jeton });
     expect(options.status).toBe(204);
     expect(options.headers.get('allow')).toBe('POST');
+    const get = await appel('GET', '/api/programmes/besancon-ccas/commissions/apercu', { jeton });
+    expect(get.status).toBe(405);
+    expect(get.headers.get('allow')).toBe('POST');
   });
 
   it('/openapi.json : OpenAPI 3.1, chemins, schémas du registre, exemples en français, problem+json, sécurité', async () => {

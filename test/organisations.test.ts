@@ -152,6 +152,12 @@ describe('annuaire des partenaires et bailleur du parcours', () => {
     const courriel = await appel('POST', '/api/organisations/loiret-ahu--bailleur/contacts', { jeton, corps: { nom: 'Jean', courriel: 'pas-une-adresse' } });
     expect(courriel.status).toBe(400);
     expect(courriel.json.errors[0]).toMatchObject({ champ: 'courriel', message: 'adresse électronique invalide' });
+    const double = await appel('POST', '/api/programmes/loiret-ahu/organisations', {
+      jeton,
+      corps: { type: 'ccas', nom: 'CCAS de Fleury', contacts: [{ nom: 'Accueil', courriel: 'accueil@ccas-fleury.example' }, { nom: 'Direction', courriel: 'Accueil@ccas-fleury.example' }] },
+    });
+    expect(double.status).toBe(400);
+    expect(double.json.errors[0]).toMatchObject({ champ: 'contacts', message: 'la même adresse électronique figure deux fois' });
     expect((await appel('PATCH', '/api/organisations/loiret-ahu--nulle-part', { jeton, corps: { nom: 'Rien' } })).status).toBe(404);
     expect((await appel('PATCH', '/api/organisations/loiret-ahu--bailleur', { jeton, corps: {} })).status).toBe(400);
     const avant = await appel('GET', '/api/programmes/loiret-ahu/annuaire', { jeton });

@@ -340,7 +340,9 @@ export function routesCommissions(deps: DependancesApi): Router {
     res.json((await listerImportsCommission(deps, personneDe(req), req.params.id)).map(sortieImport));
   });
 
-  r.get('/api/programmes/:id/commissions/:import', coordination, async (req, res) => {
+  // « apercu » n'est pas un import : la méthode non prévue y reçoit 405 (plus loin, avec Allow).
+  const pasApercu = (req: { params: Record<string, string> }, _res: unknown, next: (r?: 'route') => void) => next(req.params.import === 'apercu' ? 'route' : undefined);
+  r.get('/api/programmes/:id/commissions/:import', pasApercu, coordination, async (req, res) => {
     res.setHeader('Cache-Control', 'no-store');
     res.json(sortieImport(await lireImportCommission(deps, personneDe(req), req.params.id, req.params.import)));
   });
