@@ -285,7 +285,7 @@ export async function importerCommission(deps: DependancesApi, personne: Personn
   if (panne !== undefined) {
     await registre.consigner(id, 'interrompu', lignes);
     const lancees = lignes.filter((l) => l.statut === 'lance').length;
-    deps.journal.warn({ err: panne, programme: programme.id, import: id }, 'import de la liste de la commission interrompu');
+    deps.journal.warn({ erreur: panne instanceof Error ? panne.name : 'inconnue', programme: programme.id, import: id }, 'import de la liste de la commission interrompu');
     throw new Probleme(
       503,
       `L’import s’est interrompu après ${lancees} lancement${lancees > 1 ? 's' : ''} : le moteur des parcours ne répond plus. Renvoyez le même fichier dans quelques instants : les ménages déjà lancés ne le seront pas deux fois.`,
