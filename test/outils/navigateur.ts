@@ -7,8 +7,8 @@
 import { baseEssai } from './base';
 import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { createServer, type AddressInfo, type Server } from 'node:net';
-import type { Server as ServeurHttp } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createServer as createHttpServer, type Server as ServeurHttp } from 'node:http';
 import { pino } from 'pino';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { creerApplication } from '../../api/app';
@@ -26,15 +26,22 @@ export function lancerNavigateur(): Promise<Browser> {
   });
 }
 
-/** Un port TCP libre sur 127.0.0.1 (à réserver avant de monter le banc). */
-export function portLibre(): Promise<number> {
+/**
+ * Un serveur HTTP déjà à l'écoute sur un port libre de 127.0.0.1, réservé avant de monter le banc
+ * (les liens des courriels pointent vers lui) et gardé ouvert : un port rendu puis repris plus tard
+ * pourrait entre-temps être pris par le serveur SMTP ou Temporal d'un autre fichier de tests, et
+ * Chromium recevrait leur bannière au lieu d'une réponse HTTP.
+ */
+export interface PortReserve {
+  port: number;
+  serveur: ServeurHttp;
+}
+
+export function reserverPort(): Promise<PortReserve> {
   return new Promise((ok, ko) => {
-    const s: Server = createServer();
-    s.once('error', ko);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as AddressInfo).port;
-      s.close(() => ok(port));
-    });
+    const serveur = createHttpServer();
+    serveur.once('error', ko);
+    serveur.listen(0, '127.0.0.1', () => ok({ port: (serveur.address() as AddressInfo).port, serveur }));
   });
 }
 
@@ -49,7 +56,7 @@ export interface InterfaceEssai {
   fermer(): Promise<void>;
 }
 
-export async function demarrerInterface(banc: Banc, annuaire: Annuaire, port: number): Promise<InterfaceEssai> {
+export async function demarrerInterface(banc: Banc, annuaire: Annuaire, { port, serveur }: PortReserve): Promise<InterfaceEssai> {
   let decalage = 0;
   const app = creerApplication({
     base: (await baseEssai()).db,
@@ -65,9 +72,7 @@ export async function demarrerInterface(banc: Banc, annuaire: Annuaire, port: nu
     journal: pino({ level: 'silent' }),
     maintenant: () => new Date(Date.now() + decalage),
   });
-  const serveur = await new Promise<ServeurHttp>((ok) => {
-    const s = app.listen(port, '127.0.0.1', () => ok(s));
-  });
+  serveur.on('request', app);
   return {
     url: `http://127.0.0.1:${port}`,
     reglerHorloge: (heure) => {
@@ -100,19 +105,31 @@ export async function verifierAxe(page: Page): Promise<ViolationAxe[]> {
 
 /**
  * Capture d'écran pleine page dans test-artifacts/ecrans/<nom>.png (ignoré par git). Chromium refuse
- * parfois une capture pleine page sur une machine chargée (« Unable to capture screenshot ») : une
- * seconde tentative, puis la partie visible seulement — la capture est une pièce du dossier de test,
- * pas une vérification.
+ * parfois une capture sur une machine chargée (« Unable to capture screenshot ») : une seconde
+ * tentative une fois la page chargée, puis la partie visible seulement, puis un avertissement — la
+ * capture est une pièce du dossier de test, pas une vérification (axe-core et les assertions le sont).
  */
 export async function capturer(page: Page, nom: string): Promise<void> {
   mkdirSync(DOSSIER_ECRANS, { recursive: true });
   const chemin = `${DOSSIER_ECRANS}${nom}.png`;
-  try {
-    await page.screenshot({ path: chemin, fullPage: true });
-  } catch {
-    await page.waitForLoadState('load');
-    await page.screenshot({ path: chemin, fullPage: true }).catch(() => page.screenshot({ path: chemin }));
+  const essais = [
+    () => page.screenshot({ path: chemin, fullPage: true }),
+    async () => {
+      await page.waitForLoadState('load');
+      await page.screenshot({ path: chemin, fullPage: true });
+    },
+    () => page.screenshot({ path: chemin }),
+  ];
+  let derniere: unknown;
+  for (const essai of essais) {
+    try {
+      await essai();
+      return;
+    } catch (erreur) {
+      derniere = erreur;
+    }
   }
+  console.warn(`capture « ${nom} » impossible : ${derniere instanceof Error ? derniere.message : String(derniere)}`);
 }
 
 /** Vrai si la page défile horizontalement (formulaire trop large pour l'écran). */

@@ -11,7 +11,7 @@ import { creerAnnuaire } from '../../personnel/annuaire';
 import { hashPassword } from '../../securite/mots-de-passe';
 import { jourDeParis } from '../../workflows/blocs/duree';
 import { PERSONNEL, monterBanc, type Banc } from '../outils/environnement';
-import { capturer, demarrerInterface, lancerNavigateur, portLibre, verifierAxe, type InterfaceEssai } from '../outils/navigateur';
+import { capturer, demarrerInterface, lancerNavigateur, reserverPort, verifierAxe, type InterfaceEssai } from '../outils/navigateur';
 
 const MOT_DE_PASSE = 'mot-de-passe-essai';
 
@@ -21,10 +21,10 @@ let navigateur: Browser;
 const contextes: BrowserContext[] = [];
 
 beforeAll(async () => {
-  const port = await portLibre();
-  banc = await monterBanc({ dependances: { baseUrl: `http://127.0.0.1:${port}` } });
+  const reserve = await reserverPort();
+  banc = await monterBanc({ dependances: { baseUrl: `http://127.0.0.1:${reserve.port}` } });
   const annuaire = creerAnnuaire(await Promise.all(PERSONNEL.map(async (p) => ({ ...p, motDePasse: await hashPassword(MOT_DE_PASSE) }))));
-  ui = await demarrerInterface(banc, annuaire, port);
+  ui = await demarrerInterface(banc, annuaire, reserve);
   navigateur = await lancerNavigateur();
 });
 

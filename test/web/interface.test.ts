@@ -18,7 +18,7 @@ import { creerAnnuaire } from '../../personnel/annuaire';
 import { hashPassword } from '../../securite/mots-de-passe';
 import { etatQuery } from '../../domain/messages';
 import { CATALOGUE, PERSONNEL, SIGNEUR, apres, jusqua, monterBanc, type Banc } from '../outils/environnement';
-import { capturer, defileHorizontalement, demarrerInterface, lancerNavigateur, portLibre, verifierAxe, type InterfaceEssai } from '../outils/navigateur';
+import { capturer, defileHorizontalement, demarrerInterface, lancerNavigateur, reserverPort, verifierAxe, type InterfaceEssai } from '../outils/navigateur';
 
 const MOT_DE_PASSE = 'mot-de-passe-essai';
 const reference = (prefixe: string) => `${prefixe}-${Math.random().toString(36).slice(2, 8).toUpperCase()}`;
@@ -29,10 +29,10 @@ let navigateur: Browser;
 const contextes: BrowserContext[] = [];
 
 beforeAll(async () => {
-  const port = await portLibre();
-  banc = await monterBanc({ dependances: { baseUrl: `http://127.0.0.1:${port}` } });
+  const reserve = await reserverPort();
+  banc = await monterBanc({ dependances: { baseUrl: `http://127.0.0.1:${reserve.port}` } });
   const annuaire = creerAnnuaire(await Promise.all(PERSONNEL.map(async (p) => ({ ...p, motDePasse: await hashPassword(MOT_DE_PASSE) }))));
-  ui = await demarrerInterface(banc, annuaire, port);
+  ui = await demarrerInterface(banc, annuaire, reserve);
   navigateur = await lancerNavigateur();
 });
 

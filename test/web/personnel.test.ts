@@ -11,7 +11,7 @@ import { AnnuaireEnBase } from '../../personnel/annuaire-base';
 import { jourDeParis } from '../../personnel/absences';
 import { hashPassword } from '../../securite/mots-de-passe';
 import { monterBanc, type Banc } from '../outils/environnement';
-import { capturer, demarrerInterface, lancerNavigateur, portLibre, verifierAxe, type InterfaceEssai } from '../outils/navigateur';
+import { capturer, demarrerInterface, lancerNavigateur, reserverPort, verifierAxe, type InterfaceEssai } from '../outils/navigateur';
 
 const MOT_DE_PASSE = 'mot-de-passe-essai';
 
@@ -22,14 +22,14 @@ let annuaire: AnnuaireEnBase;
 const contextes: BrowserContext[] = [];
 
 beforeAll(async () => {
-  const port = await portLibre();
-  banc = await monterBanc({ dependances: { baseUrl: `http://127.0.0.1:${port}` } });
+  const reserve = await reserverPort();
+  banc = await monterBanc({ dependances: { baseUrl: `http://127.0.0.1:${reserve.port}` } });
   const db = banc.dependances.base;
   const empreinte = await hashPassword(MOT_DE_PASSE);
   await db.updateTable('personnels').set({ mot_de_passe: empreinte }).execute();
   await db.insertInto('personnels').values({ id: 'admin.essai', nom: 'Administration Essai', courriel: 'admin@essai.example', role: 'admin', programmes: [], mot_de_passe: empreinte }).execute();
   annuaire = await AnnuaireEnBase.ouvrir(db, { rafraichirMs: 3_600_000 });
-  ui = await demarrerInterface(banc, annuaire, port);
+  ui = await demarrerInterface(banc, annuaire, reserve);
   navigateur = await lancerNavigateur();
 });
 
