@@ -92,6 +92,11 @@ input[type=text], input[type=password], input[type=number], input[type=date], in
   font: inherit; width: 100%; max-width: 100%; padding: .45rem .5rem; border: 1px solid #3a3a3a; border-radius: .25rem; background: #fff; color: #161616; }
 input[type=checkbox] { width: 1.15rem; height: 1.15rem; vertical-align: middle; }
 .champ { margin: .75rem 0; }
+fieldset.duree { display: flex; flex-wrap: wrap; align-items: center; gap: .5rem; margin: .5rem 0; padding: .5rem 1rem; }
+fieldset.duree legend { width: 100%; }
+fieldset.duree label { display: inline; margin: 0; font-weight: 400; }
+fieldset.duree input { width: 5rem; }
+fieldset.duree select { width: auto; }
 .champ.en-erreur input, .champ.en-erreur select, .champ.en-erreur textarea { border: 2px solid #ce0500; }
 .message-erreur { color: #ce0500; font-weight: 600; margin: .25rem 0; }
 .boutons { display: flex; flex-wrap: wrap; gap: .5rem; margin-top: 1rem; }

@@ -21,6 +21,7 @@ import { ID_PLANIFICATION_EFFACEMENT, installerPlanificationEffacement } from '.
 import type { RegistreParcours } from './registre';
 import { REGISTRE } from './registre-produit';
 import { migrer, ouvrirBase } from '../base';
+import { CatalogueEnBase } from '../programmes/versions';
 
 export interface OptionsDemarrage {
   /** Registre des parcours (par défaut : celui du produit). */
@@ -74,13 +75,15 @@ export async function demarrerApi(config: Config, services: Services, opts: Opti
   // relu toutes les 30 secondes : un compte ajouté ou désactivé vaut pour toutes les API.
   await importerPersonnel(base, services.annuaire.tous());
   await importerPartenaires(base, services.catalogue.tous());
+  // Les réglages des programmes : les fichiers entrent en base, la base l'emporte (versions changées dans les pages).
+  const catalogue = await CatalogueEnBase.ouvrir(base, services.catalogue, { surErreur: (e) => journal.warn({ err: e.message }, 'réglages des programmes non relus') });
   const annuaire = await AnnuaireEnBase.ouvrir(base, { surErreur: (e) => journal.warn({ err: e.message }, 'annuaire du personnel non relu') });
   const app = creerApplication({
     base,
     coffre: services.coffre,
     client,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
-    catalogue: services.catalogue,
+    catalogue,
     annuaire,
     signeur: services.signeur,
     registre: opts.registre ?? REGISTRE,
@@ -123,6 +126,7 @@ export async function demarrerApi(config: Config, services: Services, opts: Opti
         clearTimeout(delai);
         if (connexionPropre) await connexionPropre.close();
         annuaire.fermer();
+        catalogue.fermer();
         await base.destroy();
       })();
       return fermeture;

@@ -10,6 +10,7 @@ import { affectationSchema, clotureAnticipeeSchema, requestIdSchema } from '../d
 import { LIBELLES_TYPE_PARCOURS, type TypeParcours } from '../domain/vocabulaire';
 import type { Catalogue } from '../programmes/catalogue';
 import { decisionOrientationSchema, orientationSortieSchema } from '../orientations/schema';
+import { changementReglagesSchema, reglagesProgrammeSchema, versionEnregistreeSchema } from '../programmes/versions';
 import { connexionSchema } from './auth';
 import { cheminsPersonnel, schemasPersonnel, TAG_PERSONNEL } from './openapi-personnel';
 import type { DefinitionMessage, RegistreParcours } from './registre';
@@ -213,6 +214,9 @@ export function construireDocument(o: OptionsDocument): DocumentOpenApi {
   schemas.ImportsCommission = versJsonSchema(importsCommissionSchema, 'output');
   schemas.DecisionOrientation = versJsonSchema(decisionOrientationSchema);
   schemas.Orientation = versJsonSchema(orientationSortieSchema, 'output');
+  schemas.ChangementReglages = versJsonSchema(changementReglagesSchema);
+  schemas.ReglagesProgramme = versJsonSchema(reglagesProgrammeSchema, 'output');
+  schemas.VersionEnregistree = versJsonSchema(versionEnregistreeSchema, 'output');
 
   const problemes = (...noms: Array<keyof typeof REPONSES_PROBLEMES>) => Object.fromEntries(noms.map((n) => [String(REPONSES_PROBLEMES[n]!.code), reponse(n)]));
   const paramId = {
@@ -344,6 +348,27 @@ export function construireDocument(o: OptionsDocument): DocumentOpenApi {
         parameters: [paramProgramme],
         requestBody: { required: true, content: json(ref('LiberationPlace'), { mesure: 'concarneau-iml--CON-2026-0007', motif: 'Mesure arrêtée par erreur' }) },
         responses: { '202': { description: 'Place rendue', content: { 'application/json': { schema: { type: 'object' } } } }, ...problemes('RequeteInvalide', 'NonConnecte', 'Interdit', 'Introuvable', 'Conflit', 'Indisponible') },
+      },
+    },
+    '/api/programmes/{programme}/reglages': {
+      get: {
+        operationId: 'lireReglages',
+        tags: ['Programmes'],
+        summary: 'Les réglages d’un programme et leurs versions',
+        description: 'Délais, séries de bilans, options, quotas, règles d’éligibilité, rappels et conservation en vigueur ; l’historique des versions (qui, quand, pourquoi, ce qui a changé). Coordination du programme ou admin.',
+        security: SECURITE_PERSONNEL,
+        parameters: [paramProgramme],
+        responses: { '200': { description: 'Les réglages', content: json(ref('ReglagesProgramme')) }, ...problemes('RequeteInvalide', 'NonConnecte', 'Interdit', 'Introuvable', 'Indisponible') },
+      },
+      put: {
+        operationId: 'changerReglages',
+        tags: ['Programmes'],
+        summary: 'Changer les réglages : une nouvelle version du programme',
+        description: 'Seuls les réglages que le programme a déjà. `versionAttendue` est la version lue : 409 si le programme a changé depuis. Les parcours lancés ensuite suivent la nouvelle version ; ceux en cours gardent la leur.',
+        security: SECURITE_PERSONNEL,
+        parameters: [paramProgramme],
+        requestBody: { required: true, content: json(ref('ChangementReglages'), { versionAttendue: 1, motif: 'Délai de diagnostic allongé (comité de pilotage du 2 décembre)', delais: { diagnostic: 'P4W' } }) },
+        responses: { '200': { description: 'Version enregistrée', content: json(ref('VersionEnregistree')) }, ...problemes('RequeteInvalide', 'NonConnecte', 'Interdit', 'Introuvable', 'Conflit', 'TypeContenu', 'Indisponible') },
       },
     },
     '/api/programmes/{programme}/annuaire': {

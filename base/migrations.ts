@@ -381,4 +381,25 @@ export const MIGRATIONS: Record<string, Migration> = {
       await db.schema.alterTable('courriels').dropColumn('envoi_commence_le').dropColumn('incertain').execute();
     },
   },
+  '0016-versions-programme': {
+    async up(db: Kysely<unknown>) {
+      // Les réglages des programmes (délais, options, quotas, éligibilité) : une ligne par version. Les
+      // presets y entrent au démarrage ; chaque changement fait dans les pages en ajoute une (qui, quand,
+      // pourquoi). Un parcours garde la version avec laquelle il a été lancé (elle est dans son entrée).
+      await db.schema
+        .createTable('versions_programme')
+        .addColumn('programme_id', 'text', (c) => c.notNull())
+        .addColumn('version', 'integer', (c) => c.notNull())
+        .addColumn('definition', 'jsonb', (c) => c.notNull())
+        .addColumn('origine', 'text', (c) => c.notNull())
+        .addColumn('modifie_par', 'text')
+        .addColumn('motif', 'text')
+        .addColumn('cree_le', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+        .addPrimaryKeyConstraint('versions_programme_pk', ['programme_id', 'version'])
+        .execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.dropTable('versions_programme').execute();
+    },
+  },
 };

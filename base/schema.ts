@@ -267,7 +267,20 @@ export interface TableImportsCommission {
   lignes: ColumnType<unknown, string | undefined, string>;
 }
 
+export interface TableVersionsProgramme {
+  programme_id: string;
+  version: number;
+  /** JSON (jsonb) : écrit sous forme de texte JSON, relu comme un objet. */
+  definition: ColumnType<unknown, string, never>;
+  /** « fichier » (preset ou dossier du territoire) ou « reglages » (page des réglages, API). */
+  origine: string;
+  modifie_par: string | null;
+  motif: string | null;
+  cree_le: ColumnType<Date, Date | undefined, never>;
+}
+
 export interface Base {
+  versions_programme: TableVersionsProgramme;
   imports_commission: TableImportsCommission;
   liens_orientation: TableLiensOrientation;
   orientations: TableOrientations;

@@ -110,6 +110,8 @@ function lireDossier(dossier: string): Programme[] {
 export interface Catalogue {
   trouver(id: string): Programme | undefined;
   tous(): Programme[];
+  /** Relit les dernières versions (catalogue en base : programmes/versions.ts) ; rien pour les fichiers seuls. */
+  rafraichir?(): Promise<void>;
 }
 
 export function chargerCatalogue(dossierTerritoire?: string): Catalogue {

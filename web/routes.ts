@@ -15,6 +15,8 @@
  * GET  /programmes/:id/file-iml       mesures actives et file d'attente IML
  * GET  /programmes/:id/commission     liste de la commission impayés : envoi, POST …/apercu (aperçu),
  *                                     POST …/commission (import), GET …/commission/:import (compte rendu)
+ * GET  /programmes                    les programmes coordonnés et leurs pages
+ * GET  /programmes/:id/reglages       délais, options, quotas… ; POST : une nouvelle version
  * GET  /evaluations                   les rapports d'évaluation des programmes de la personne
  * GET  /programmes/:id/evaluation[.pdf]?periode=6-mois|12-mois|annuel-iml[&pour=partenaires]
  */
@@ -26,7 +28,7 @@ import { analyser, depuisTemporal, Probleme, TYPES_PROBLEME, type ErreurChamp } 
 import { evaluer, pdfEvaluation, rapportDe } from '../api/routes/indicateurs';
 import { deciderOrientation, envoyerLienOrientation, listerOrientations, orientationsDe } from '../api/routes/orientations';
 import { ajouterContact, changerBailleurParcours, creerOrganisation, lireAnnuaire, retirerContact } from '../api/routes/organisations';
-import { lireFileIml } from '../api/routes/programmes';
+import { changerReglages, lireFileIml, lireReglages } from '../api/routes/programmes';
 import { lireAbsences } from '../api/routes/personnel';
 import { rapportHtml } from '../indicateurs/rapport';
 import { apercuCommission, importerCommission, importsDe, lireEnvoiMultipart, lireImportCommission, listeDeLaRequete, programmeCommission } from '../api/routes/commissions';
@@ -51,6 +53,7 @@ import { champsDe, lireSaisie, rangerErreurs, type Champ, type Corps } from './f
 import { envoyer, estCoordination, pageErreur, type Contexte } from './pages/commun';
 import { pageAnnuaire, pageChoixAnnuaire, type RetourAnnuaire } from './pages/annuaire';
 import { pageOrientations, type RetourOrientation } from './pages/orientations';
+import { changementDuFormulaire, libelleChampReglage, pageProgrammes, pageReglages, type RetourReglages } from './pages/reglages';
 import { pageConnexion } from './pages/connexion';
 import { pageEvaluations } from './pages/evaluations';
 import { pageFileIml } from './pages/file-iml';
@@ -376,6 +379,52 @@ export function routesWeb(deps: DependancesApi, auth: OptionsAuth & { maintenant
       const corps = { bailleur: req.body?.bailleur || undefined, motif: typeof req.body?.motif === 'string' ? req.body.motif : undefined };
       const champs: Champ[] = [{ nom: 'bailleur', libelle: 'Nouveau bailleur', requis: true, genre: 'choix' }, champMotif];
       await agir(req, res, 'bailleur', champs, () => changerBailleurParcours(deps, ctx.personne, req.params.id, corps), false);
+    }),
+  );
+
+  // ---- Les programmes et leurs réglages (api/routes/programmes.ts, programmes/versions.ts) --------
+  r.get(
+    '/programmes',
+    session,
+    page((req, res) => {
+      const ctx = contexte(req);
+      if (!estCoordination(ctx.personne)) throw new Probleme(403, 'Votre rôle ne permet pas d’ouvrir cette page.');
+      envoyer(res, ctx, 200, 'Programmes', pageProgrammes(ctx), false);
+    }),
+  );
+
+  async function rendreReglages(req: Request, res: Response, status = 200, retour?: RetourReglages): Promise<void> {
+    const ctx = contexte(req);
+    const reglages = await lireReglages(deps, ctx.personne, req.params.id);
+    const version = typeof req.query.fait === 'string' && /^\d+$/.test(req.query.fait) ? Number(req.query.fait) : undefined;
+    const fait = version && version === reglages.programme.version ? `Version ${version} enregistrée : les parcours lancés à partir de maintenant la suivent ; les parcours en cours gardent la version avec laquelle ils ont été lancés.` : undefined;
+    envoyer(res, ctx, status, `Réglages : ${reglages.programme.nom}`, pageReglages(ctx, reglages, { retour, fait }));
+  }
+
+  r.get(
+    '/programmes/:id/reglages',
+    session,
+    page((req, res) => rendreReglages(req, res)),
+  );
+
+  r.post(
+    '/programmes/:id/reglages',
+    session,
+    formulaire,
+    csrf,
+    page(async (req, res) => {
+      const ctx = contexte(req);
+      const { programme } = await lireReglages(deps, ctx.personne, req.params.id);
+      const b = req.body as Record<string, string | undefined>;
+      try {
+        const v = await changerReglages(deps, ctx.personne, programme.id, changementDuFormulaire(programme, b));
+        res.redirect(303, `/programmes/${encodeURIComponent(programme.id)}/reglages?fait=${v.version}`);
+      } catch (e) {
+        if (!(e instanceof Probleme) || e.status >= 500 || e.status === 403 || e.status === 404) throw e;
+        const messages = e.opts.errors?.length ? [...new Set(e.opts.errors.map((x) => `${libelleChampReglage(x.champ)} : ${x.message}`))] : [e.detail];
+        const valeurs = Object.fromEntries(Object.entries(b).filter(([k, v]) => typeof v === 'string' && k !== 'csrf' && k !== 'versionAttendue')) as Record<string, string>;
+        await rendreReglages(req, res, e.status, { messages, valeurs });
+      }
     }),
   );
 

@@ -10,6 +10,7 @@ import { creerWorker } from './creer-worker';
 import { signalerPresence } from './presence';
 import { migrer, ouvrirBase } from '../base';
 import { importerPartenaires, importerPersonnel } from '../personnel/annuaire-base';
+import { CatalogueEnBase } from '../programmes/versions';
 
 async function main() {
   const config = lireConfig();
@@ -34,6 +35,8 @@ async function main() {
   // Les comptes et les partenaires des presets qui manquent à l'annuaire du système d'enregistrement.
   await importerPersonnel(base, services.annuaire.tous());
   await importerPartenaires(base, services.catalogue.tous());
+  // Les activités lisent les réglages en base (l'opérateur d'un programme, la durée de conservation).
+  const catalogue = await CatalogueEnBase.ouvrir(base, services.catalogue, { surErreur: (e) => journal.warn({ err: e.message }, 'réglages des programmes non relus') });
   const worker = await creerWorker({
     connection,
     namespace,
@@ -42,7 +45,7 @@ async function main() {
     dependances: {
       base,
       coffre: services.coffre,
-      catalogue: services.catalogue,
+      catalogue,
       transport: services.transport,
       expediteur: config.MAIL_FROM,
       signeur: services.signeur,

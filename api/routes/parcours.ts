@@ -182,6 +182,8 @@ export async function lancerParcours(deps: DependancesApi, personne: Personne, c
   if (personne.role !== 'coordinateur' && personne.role !== 'admin') throw interdit('Votre rôle ne permet pas cette action.');
   const corps = analyser(lancementSchema, corpsBrut);
   await exigerWorker(deps);
+  // La dernière version des réglages (changés peut-être par une autre API) : le parcours la garde ensuite.
+  await deps.catalogue.rafraichir?.();
   const programme = deps.catalogue.trouver(corps.programmeId);
   if (!programme) throw invalide('programmeId', `programme inconnu : « ${corps.programmeId} »`);
   if (!suitProgramme(personne, programme.id)) throw interdit(`Vous ne coordonnez pas le programme « ${programme.nom} ».`);

@@ -8,6 +8,11 @@
  * La file d'attente IML d'un programme (quota de mesures agréées par la DDETS) : mesures actives
  * et ménages en attente avec leur rang, pour les coordinateurs du programme.
  *
+ * GET /api/programmes/:id/reglages : les réglages en vigueur (délais, options, quotas, éligibilité…)
+ * et l'historique des versions ; PUT /api/programmes/:id/reglages {versionAttendue, motif, …} crée
+ * une version (programmes/versions.ts) : les parcours lancés ensuite la suivent, ceux en cours gardent
+ * la leur. Coordination du programme ou admin.
+ *
  * POST /api/programmes/:id/file-iml/liberer {mesure, motif} : rend la place (ou le rang) d'une
  * mesure arrêtée sans être passée par sa fin (workflow terminé de force, en échec, disparu) ; une
  * mesure qui tourne encore garde sa place (409) : on la termine par son parcours (« fin de mesure »).
@@ -23,6 +28,61 @@ import type { Personne } from '../../personnel/annuaire';
 import { idProgrammeSchema, liberationPlaceSchema } from '../schemas-api';
 import { dossiersDe } from './parcours';
 import { analyser, depuisTemporal, interdit, introuvable, Probleme, TYPES_PROBLEME } from '../problemes';
+import { CatalogueEnBase, changementReglagesSchema, RefusReglages, type VersionProgramme } from '../../programmes/versions';
+
+export interface ReglagesProgramme {
+  programme: Pick<Programme, 'id' | 'nom' | 'version' | 'typeParcours' | 'delais' | 'jalons' | 'options' | 'quotas' | 'eligibilite' | 'rappelsValidation' | 'conservationDossier'>;
+  versions: VersionProgramme[];
+}
+
+function catalogueModifiable(deps: DependancesApi): CatalogueEnBase {
+  if (!(deps.catalogue instanceof CatalogueEnBase)) throw new Probleme(503, 'Les réglages des programmes ne se changent pas sur cette installation (catalogue sans base de données).');
+  return deps.catalogue;
+}
+
+function programmeCoordonne(deps: DependancesApi, personne: Personne, idBrut: unknown): Programme {
+  if (personne.role !== 'coordinateur' && personne.role !== 'admin') throw interdit('Votre rôle ne permet pas cette action.');
+  const id = analyser(idProgrammeSchema, idBrut, 'id');
+  const programme = deps.catalogue.trouver(id);
+  if (!programme) throw introuvable(`Aucun programme « ${id} ».`);
+  if (!suitProgramme(personne, id)) throw interdit('Ce programme ne fait pas partie des vôtres.');
+  return programme;
+}
+
+/** Les réglages en vigueur d'un programme et ses versions. */
+export async function lireReglages(deps: DependancesApi, personne: Personne, idBrut: unknown): Promise<ReglagesProgramme> {
+  const catalogue = catalogueModifiable(deps);
+  await catalogue.rafraichir();
+  const p = programmeCoordonne(deps, personne, idBrut);
+  const { id, nom, version, typeParcours, delais, jalons, options, quotas, eligibilite, rappelsValidation, conservationDossier } = p;
+  return {
+    programme: { id, nom, version, typeParcours, delais, jalons, options, quotas, eligibilite, rappelsValidation, ...(conservationDossier ? { conservationDossier } : {}) },
+    versions: await catalogue.historique(id),
+  };
+}
+
+/** Une nouvelle version des réglages ; les erreurs en français, champ par champ. */
+export async function changerReglages(deps: DependancesApi, personne: Personne, idBrut: unknown, corpsBrut: unknown): Promise<{ version: number; changements: string[]; message: string }> {
+  const catalogue = catalogueModifiable(deps);
+  const p = programmeCoordonne(deps, personne, idBrut);
+  const corps = analyser(changementReglagesSchema, corpsBrut);
+  try {
+    const { programme, changements } = await catalogue.modifier(p.id, corps, personne.id);
+    const { ouverts } = await dossiersDe(deps).compter(p.id, deps.maintenant?.() ?? new Date());
+    deps.journal.info({ programme: p.id, version: programme.version, par: personne.id }, 'réglages du programme changés');
+    return {
+      version: programme.version,
+      changements,
+      message: `Version ${programme.version} enregistrée : les parcours lancés à partir de maintenant la suivent${ouverts ? ` ; ${ouverts === 1 ? 'le parcours en cours garde' : `les ${ouverts} parcours en cours gardent`} la version avec laquelle ${ouverts === 1 ? 'il a été lancé' : 'ils ont été lancés'}` : ''}.`,
+    };
+  } catch (e) {
+    if (!(e instanceof RefusReglages)) throw e;
+    throw new Probleme(e.status, e.message, {
+      ...(e.status === 409 ? { type: TYPES_PROBLEME.refuse } : {}),
+      ...(e.erreurs.length ? { errors: e.erreurs.map((x) => ({ champ: x.champ, message: x.message })) } : {}),
+    });
+  }
+}
 
 /** L'état de la file IML d'un programme, pour cette personne (coordination du programme ou admin). */
 export async function lireFileIml(deps: DependancesApi, personne: Personne, idBrut: unknown): Promise<EtatFileIml> {
@@ -78,6 +138,15 @@ export function routesProgrammes(deps: DependancesApi): Router {
     }
     res.setHeader('Cache-Control', 'no-store');
     res.json(resultat);
+  });
+
+  r.get('/api/programmes/:id/reglages', exigerRoles('coordinateur', 'admin'), async (req, res) => {
+    res.setHeader('Cache-Control', 'no-store');
+    res.json(await lireReglages(deps, personneDe(req), req.params.id));
+  });
+
+  r.put('/api/programmes/:id/reglages', exigerRoles('coordinateur', 'admin'), async (req, res) => {
+    res.json(await changerReglages(deps, personneDe(req), req.params.id, req.body));
   });
 
   r.get('/api/programmes/:id/file-iml', exigerRoles('coordinateur', 'admin'), async (req, res) => {

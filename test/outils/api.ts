@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { pino } from 'pino';
 import { creerApplication } from '../../api/app';
+import { CatalogueEnBase } from '../../programmes/versions';
 import { REGISTRE } from '../../api/registre-produit';
 import type { DependancesApi } from '../../api/dependances';
 import type { RegistreParcours } from '../../api/registre';
@@ -57,7 +58,7 @@ export async function demarrerApiEssai(
     coffre: COFFRE,
     client: banc.env.client,
     taskQueue: banc.taskQueue,
-    catalogue: CATALOGUE,
+    catalogue: await CatalogueEnBase.ouvrir((await baseEssai()).db, CATALOGUE, { rafraichirMs: 0 }),
     annuaire: o.annuaire ?? creerAnnuaire(PERSONNEL),
     signeur: SIGNEUR,
     registre: o.registre ?? REGISTRE,

@@ -12,6 +12,7 @@ import { createServer as createHttpServer, type Server as ServeurHttp } from 'no
 import { pino } from 'pino';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { creerApplication } from '../../api/app';
+import { CatalogueEnBase } from '../../programmes/versions';
 import { REGISTRE } from '../../api/registre-produit';
 import type { Annuaire } from '../../personnel/annuaire';
 import { CATALOGUE, COFFRE, SIGNEUR, type Banc } from './environnement';
@@ -63,7 +64,7 @@ export async function demarrerInterface(banc: Banc, annuaire: Annuaire, { port, 
     coffre: COFFRE,
     client: banc.env.client,
     taskQueue: banc.taskQueue,
-    catalogue: CATALOGUE,
+    catalogue: await CatalogueEnBase.ouvrir((await baseEssai()).db, CATALOGUE, { rafraichirMs: 0 }),
     annuaire,
     signeur: SIGNEUR,
     registre: REGISTRE,

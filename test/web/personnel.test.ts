@@ -132,4 +132,37 @@ describe('pages du personnel', () => {
     expect(await coord.getByRole('region', { name: 'Référents absents' }).innerText()).toContain('Nina Navigateur, jusqu’au');
     await sansViolation(coord, 'tableau-referents-absents');
   }, 120_000);
+  it('la coordination change un délai dans la page des réglages : erreurs en français, puis une nouvelle version et son historique', async () => {
+    const coord = await nouvellePage();
+    await connecter(coord, 'coord.essai');
+    await coord.getByRole('link', { name: 'Programmes', exact: true }).click();
+    await coord.waitForLoadState();
+    expect(await coord.locator('h1').innerText()).toBe('Programmes');
+    await sansViolation(coord, 'programmes');
+    await coord.goto(`${ui.url}/programmes/toulouse-declic/reglages`);
+    expect(await coord.locator('h1').innerText()).toMatch(/^Réglages : DÉCLIC/);
+    await sansViolation(coord, 'reglages');
+    // Une durée illisible et pas de motif : rien n'est enregistré, chaque erreur porte le libellé du réglage.
+    await coord.locator('#delais-diagnostic-n').fill('cinq');
+    await coord.getByRole('button', { name: 'Enregistrer la version 2' }).click();
+    await coord.waitForLoadState();
+    const erreurs = await coord.locator('[role=alert]').innerText();
+    expect(erreurs).toContain('Diagnostic social : durée invalide');
+    expect(erreurs).toContain('Pourquoi ce changement');
+    expect(erreurs).not.toMatch(/delais|diagnostic\b|motif/);
+    await sansViolation(coord, 'reglages-erreurs');
+    await coord.locator('#delais-diagnostic-n').fill('5');
+    await coord.locator('#delais-diagnostic-u').selectOption('semaines');
+    await coord.locator('#jalons-pointsSuivi').fill('1 mois, 2 mois, 3 mois');
+    await coord.locator('#motif').fill('Comité de pilotage de décembre');
+    await coord.getByRole('button', { name: 'Enregistrer la version 2' }).click();
+    await coord.waitForLoadState();
+    expect(await coord.locator('[role=status]').innerText()).toContain('Version 2 enregistrée');
+    const historique = await coord.locator('table').last().innerText();
+    expect(historique).toContain('Diagnostic social : 1 mois → 5 semaines');
+    expect(historique).toContain('1 mois, 2 mois, 4 mois, 5 mois → 1 mois, 2 mois, 3 mois');
+    expect(historique).toContain('Coordinatrice Essai');
+    expect(await coord.locator('#delais-diagnostic-n').inputValue()).toBe('5');
+    await sansViolation(coord, 'reglages-version-2');
+  }, 120_000);
 });

@@ -32,6 +32,7 @@ export function navigation(ctx: Contexte): Navigation {
           .filter((p) => p.options.designationCommissionImpayes)
           .map((p) => ({ href: `/programmes/${p.id}/commission`, libelle: `Commission impayés (${p.territoire})` })),
         { href: '/evaluations', libelle: 'Évaluations' },
+        { href: '/programmes', libelle: 'Programmes' },
         { href: '/annuaire', libelle: 'Annuaire' },
         { href: '/personnel', libelle: 'Personnel' },
       ]

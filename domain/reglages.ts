@@ -1,0 +1,104 @@
+/**
+ * Les réglages d'un programme dans les mots du terrain : chaque délai, option, quota et règle
+ * d'éligibilité a son libellé (la page des réglages, l'historique des versions, les erreurs). Une
+ * clé sans libellé ici s'affiche « Autre réglage » : jamais sa clé.
+ */
+
+export const LIBELLES_DELAIS: Record<string, string> = {
+  premiereVisite: 'Première visite à domicile (depuis la désignation)',
+  secondeVisite: 'Seconde visite après une première sans réponse',
+  contact: 'Prise de contact avec le ménage',
+  diagnostic: 'Diagnostic social',
+  planAide: 'Plan d’aide (après le diagnostic)',
+  validationDepartement: 'Validation de l’ASLL par le département',
+  informationPartenaires: 'Information des partenaires',
+  rappelAvant: 'Rappel avant une échéance',
+  pointSuivi: 'Intervalle entre deux points de suivi',
+  suivi: 'Durée de l’accompagnement',
+  saisieBilan: 'Saisie d’un bilan après sa date',
+  comiteDeSuivi: 'Réponse du comité de suivi',
+  veilleActive: 'Durée de la veille active',
+  validationSiao: 'Validation de la candidature par le SIAO',
+  glissement: 'Glissement du bail',
+  prolongationMax: 'Durée maximale avant glissement, prolongations comprises',
+  prolongation: 'Durée d’une prolongation',
+  rechercheLogement: 'Recherche d’un logement',
+  dureeMax: 'Durée maximale du protocole',
+  avenantMax: 'Durée maximale avec avenant',
+  nouveauBail: 'Signature du nouveau bail',
+  bilan: 'Intervalle entre deux bilans',
+  paiement: 'Échéance de paiement',
+  reponsePaiement: 'Réponse du bailleur sur un paiement',
+  visite: 'Visite de suivi',
+  reponseManquements: 'Réponse aux manquements signalés',
+  orientation: 'Orientation après la fin du protocole',
+};
+
+export const LIBELLES_JALONS: Record<string, string> = {
+  bilans: 'Bilans (depuis le début de l’accompagnement)',
+  pointsSuivi: 'Points de suivi mensuels (depuis le début de l’accompagnement)',
+};
+
+export const LIBELLES_OPTIONS: Record<string, string> = {
+  comiteDeSuivi: 'Comité de suivi avant l’accompagnement',
+  designationCommissionImpayes: 'Situations désignées par la commission impayés',
+  prioriteMenagesIsoles: 'Priorité aux ménages isolés',
+  veilleActive: 'Veille active après l’accompagnement',
+  entretienTripartite: 'Entretien tripartite avec le bailleur',
+  courrierAnnonce: 'Courrier annonçant la visite',
+  clotureSansContact: 'Clôture sans contact au terme du délai',
+  horairesSouples: 'Visites en soirée et le samedi',
+  etudeConjointeBailleur: 'Étude conjointe avec la conseillère sociale du bailleur',
+  rapportAnnuel: 'Rapport annuel à la DDETS',
+};
+
+export const LIBELLES_QUOTAS: Record<string, string> = {
+  mesuresActives: 'Mesures actives à la fois (agrément DDETS)',
+  loyersImpayesAvantAlerte: 'Loyers impayés avant alerte',
+  impayesAvantAlerte: 'Échéances impayées avant alerte',
+  situationsParAn: 'Situations par an',
+  coutParSituationEuros: 'Coût par situation (euros)',
+  fileActiveParBailleur: 'File active par bailleur (ménages)',
+  visitesMoyennesAvantContact: 'Visites en moyenne avant le contact',
+};
+
+export const LIBELLES_ELIGIBILITE: Record<string, string> = {
+  sansGarantie: 'Ménage sans garantie (FSL, Visale…)',
+  impayesMinimumMois: 'Impayés d’au moins (mois)',
+  ancienneteBailMax: 'Bail signé depuis moins de',
+  sansContactBailleur: 'Ménage sans contact avec le bailleur',
+};
+
+export const LIBELLE_RAPPELS_VALIDATION = 'Rappels d’une demande de validation (depuis l’envoi)';
+export const LIBELLE_CONSERVATION = 'Conservation d’un dossier clos';
+
+export const libelleReglage = (table: Record<string, string>, cle: string): string => table[cle] ?? 'Autre réglage';
+
+/** Les unités proposées pour un délai, de la plus petite à la plus grande. */
+export const UNITES_DUREE = [
+  { code: 'S', temps: true, un: 'seconde', plusieurs: 'secondes' },
+  { code: 'M', temps: true, un: 'minute', plusieurs: 'minutes' },
+  { code: 'H', temps: true, un: 'heure', plusieurs: 'heures' },
+  { code: 'D', temps: false, un: 'jour', plusieurs: 'jours' },
+  { code: 'W', temps: false, un: 'semaine', plusieurs: 'semaines' },
+  { code: 'M', temps: false, un: 'mois', plusieurs: 'mois' },
+  { code: 'Y', temps: false, un: 'an', plusieurs: 'ans' },
+] as const;
+
+export type UniteDuree = (typeof UNITES_DUREE)[number]['plusieurs'];
+
+/** « 3 » + « semaines » → « P3W » ; « 30 » + « secondes » → « PT30S ». */
+export function dureeIsoDe(nombre: number, unite: UniteDuree): string {
+  const u = UNITES_DUREE.find((x) => x.plusieurs === unite)!;
+  return u.temps ? `PT${nombre}${u.code}` : `P${nombre}${u.code}`;
+}
+
+/** « P3W » → 3 semaines ; undefined pour une durée composée (« P1M2D ») ou illisible. */
+export function nombreEtUnite(iso: string): { nombre: number; unite: UniteDuree } | undefined {
+  const m = /^P(?:(\d+)([YMWD])|T(\d+)([HMS]))$/.exec(iso);
+  if (!m) return undefined;
+  const temps = m[3] !== undefined;
+  const code = temps ? m[4] : m[2];
+  const u = UNITES_DUREE.find((x) => x.code === code && x.temps === temps)!;
+  return { nombre: Number(temps ? m[3] : m[1]), unite: u.plusieurs };
+}

@@ -1,0 +1,110 @@
+/**
+ * Les réglages d'un programme changés sans fichier ni redémarrage (issue 14, point 4), sur le vrai
+ * système : Temporal, worker, PostgreSQL et deux API.
+ * - chaque changement crée une version (qui, quand, pourquoi, ce qui a changé en français) ;
+ * - un parcours lancé avant garde sa version, un parcours lancé après suit la nouvelle, sur l'autre
+ *   API aussi (elle relit la base au lancement) ;
+ * - une version lue périmée (quelqu'un a changé entre-temps) : 409 ; un réglage que le programme n'a
+ *   pas, une durée nulle, un motif absent : 400 en français et rien ne change ; un travailleur social : 403.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { menageEssai, situationPrevention } from './outils/environnement';
+import { annuaireEssai, bancAvecApi, demarrerApiEssai, type ApiEssai } from './outils/api';
+import { appliquerChangement, decrireChangements } from '../programmes/versions';
+import { CATALOGUE } from './outils/environnement';
+import { changementDuFormulaire, lireSerie } from '../web/pages/reglages';
+
+const MOT_DE_PASSE = 'mot-de-passe-essai';
+const essai = bancAvecApi(MOT_DE_PASSE);
+let autreApi: ApiEssai;
+
+beforeAll(async () => {
+  // La seconde API est ouverte avant le changement : elle doit le voir sans redémarrer.
+  autreApi = await demarrerApiEssai(essai.banc, { annuaire: await annuaireEssai(MOT_DE_PASSE) });
+});
+afterAll(async () => {
+  await autreApi?.fermer();
+});
+
+async function lancer(api: ApiEssai, jeton: string) {
+  const corps = { programmeId: 'loiret-ahu', travailleurSocial: 'ts.alice', menage: menageEssai(), donnees: { situation: situationPrevention() } };
+  const r = await api.appel('POST', '/api/parcours', { jeton, corps });
+  expect(r.status, r.texte).toBe(201);
+  return r.json.workflowId as string;
+}
+
+async function programmeDuParcours(api: ApiEssai, jeton: string, id: string) {
+  const r = await api.appel('GET', `/api/parcours/${id}`, { jeton });
+  expect(r.status, r.texte).toBe(200);
+  return (r.json.etat ?? r.json).programme as { id: string; version: number };
+}
+
+describe('réglages des programmes', () => {
+  it('une nouvelle version par changement ; les parcours en cours gardent la leur ; l’autre API suit', async () => {
+    const jeton = await essai.connecter('coord.essai');
+    const lu = await essai.api.appel('GET', '/api/programmes/loiret-ahu/reglages', { jeton });
+    expect(lu.status, lu.texte).toBe(200);
+    expect(lu.json.programme).toMatchObject({ id: 'loiret-ahu', version: 1, delais: { diagnostic: 'P1M' } });
+    expect(lu.json.versions).toEqual([{ version: 1, origine: 'fichier', modifiePar: null, motif: null, creeLe: expect.any(String), changements: ['Version d’origine.'] }]);
+
+    const avant = await lancer(essai.api, jeton);
+
+    const change = await essai.api.appel('PUT', '/api/programmes/loiret-ahu/reglages', {
+      jeton,
+      corps: { versionAttendue: 1, motif: 'Comité de pilotage : diagnostic en six semaines', delais: { diagnostic: 'P6W' }, quotas: { situationsParAn: 25 } },
+    });
+    expect(change.status, change.texte).toBe(200);
+    expect(change.json.version).toBe(2);
+    expect(change.json.changements).toEqual(['Diagnostic social : 1 mois → 6 semaines', 'Situations par an : 20 → 25']);
+    expect(change.json.message).toContain('le parcours en cours garde la version avec laquelle il a été lancé');
+
+    // Une saisie partie de la version 1 ne l'écrase pas.
+    const perimee = await essai.api.appel('PUT', '/api/programmes/loiret-ahu/reglages', { jeton, corps: { versionAttendue: 1, motif: 'Autre changement', delais: { contact: 'P2M' } } });
+    expect(perimee.status).toBe(409);
+    expect(perimee.json.detail).toContain('rechargez la page');
+
+    // Les refus : rien ne change.
+    const inconnu = await essai.api.appel('PUT', '/api/programmes/loiret-ahu/reglages', { jeton, corps: { versionAttendue: 2, motif: 'Essai', delais: { visiteSurprise: 'P1W' } } });
+    expect(inconnu.status).toBe(400);
+    expect(inconnu.json.errors).toEqual([{ champ: 'delais.visiteSurprise', message: 'délai que ce programme n’a pas' }]);
+    const nul = await essai.api.appel('PUT', '/api/programmes/loiret-ahu/reglages', { jeton, corps: { versionAttendue: 2, motif: 'Essai', delais: { planAide: 'P0D' } } });
+    expect(nul.status).toBe(400);
+    expect(nul.json.errors[0]).toMatchObject({ champ: 'delais.planAide', message: 'une durée nulle ne laisse aucun délai' });
+    const sansMotif = await essai.api.appel('PUT', '/api/programmes/loiret-ahu/reglages', { jeton, corps: { versionAttendue: 2, delais: { planAide: 'P3W' } } });
+    expect(sansMotif.status).toBe(400);
+    expect(sansMotif.json.errors[0].champ).toBe('motif');
+    const rien = await essai.api.appel('PUT', '/api/programmes/loiret-ahu/reglages', { jeton, corps: { versionAttendue: 2, motif: 'Rien', delais: { diagnostic: 'P6W' } } });
+    expect(rien.status).toBe(400);
+    expect(rien.json.detail).toContain('Aucun réglage n’a changé');
+    const parTs = await essai.api.appel('PUT', '/api/programmes/loiret-ahu/reglages', { jeton: await essai.connecter('ts.alice'), corps: { versionAttendue: 2, motif: 'Essai', delais: { planAide: 'P3W' } } });
+    expect(parTs.status).toBe(403);
+
+    const historique = await autreApi.appel('GET', '/api/programmes/loiret-ahu/reglages', { jeton });
+    expect(historique.json.programme.version).toBe(2);
+    expect(historique.json.versions.map((v: { version: number }) => v.version)).toEqual([2, 1]);
+    expect(historique.json.versions[0]).toMatchObject({ origine: 'reglages', modifiePar: 'coord.essai', motif: 'Comité de pilotage : diagnostic en six semaines' });
+
+    // Lancé sur l'autre API, ouverte avant le changement : la version 2.
+    const apres = await lancer(autreApi, jeton);
+    expect(await programmeDuParcours(essai.api, jeton, apres)).toMatchObject({ id: 'loiret-ahu', version: 2 });
+    expect(await programmeDuParcours(essai.api, jeton, avant)).toMatchObject({ id: 'loiret-ahu', version: 1 });
+  });
+
+  it('le formulaire en mots du terrain donne le changement attendu ; une saisie illisible est refusée par le schéma', () => {
+    const p = CATALOGUE.trouver('toulouse-declic')!;
+    expect(lireSerie('1 mois, 2 mois ; 4 mois, 1 an')).toEqual(['P1M', 'P2M', 'P4M', 'P1Y']);
+    expect(lireSerie('')).toEqual([]);
+    const corps = changementDuFormulaire(p, {
+      versionAttendue: '1',
+      motif: 'Points de suivi resserrés',
+      'delais.diagnostic.nombre': '5',
+      'delais.diagnostic.unite': 'semaines',
+      'jalons.pointsSuivi': '1 mois, 2 mois, 3 mois',
+      'options.etudeConjointeBailleur': 'oui',
+    });
+    expect(corps).toMatchObject({ versionAttendue: 1, delais: { diagnostic: 'P5W' }, jalons: { pointsSuivi: ['P1M', 'P2M', 'P3M'] }, options: { etudeConjointeBailleur: true, comiteDeSuivi: false } });
+    const suivant = appliquerChangement(p, { versionAttendue: 1, motif: 'x', delais: { diagnostic: 'P5W' }, jalons: { pointsSuivi: ['P1M', 'P2M', 'P3M'] } });
+    expect(suivant.version).toBe(2);
+    expect(decrireChangements(p, suivant)).toEqual(['Diagnostic social : 1 mois → 5 semaines', 'Points de suivi mensuels (depuis le début de l’accompagnement) : 1 mois, 2 mois, 4 mois, 5 mois → 1 mois, 2 mois, 3 mois']);
+  });
+});
