@@ -18,7 +18,7 @@ import { routesCodec } from './routes/codec';
 import { corpsListeCommission, routesCommissions } from './routes/commissions';
 import { routesDocuments } from './routes/documents';
 import { routesOrganisations } from './routes/organisations';
-import { routesOrientationPublique, routesOrientations } from './routes/orientations';
+import { routesOrientationLogiciels, routesOrientationPublique, routesOrientations } from './routes/orientations';
 import { routesProgrammes } from './routes/programmes';
 import { routesIndicateurs } from './routes/indicateurs';
 import { routesLiens } from './routes/liens';
@@ -151,6 +151,7 @@ export function creerApplication(deps: DependancesApi): Express {
   app.use(routesSante(d));
   app.use(routesLiens(d));
   app.use(routesOrientationPublique(d));
+  app.use(routesOrientationLogiciels(d));
 
   app.get('/openapi.json', (_req, res) => {
     res.type('application/json; charset=utf-8').send(documentJson);

@@ -9,7 +9,7 @@ import '../config/zod-fr';
 import { affectationSchema, clotureAnticipeeSchema, requestIdSchema } from '../domain/schemas';
 import { LIBELLES_TYPE_PARCOURS, type TypeParcours } from '../domain/vocabulaire';
 import type { Catalogue } from '../programmes/catalogue';
-import { decisionOrientationSchema, orientationSortieSchema } from '../orientations/schema';
+import { decisionOrientationSchema, ficheOrientationSchema, orientationSortieSchema } from '../orientations/schema';
 import { changementReglagesSchema, reglagesProgrammeSchema, versionEnregistreeSchema } from '../programmes/versions';
 import { connexionSchema } from './auth';
 import { cheminsPersonnel, schemasPersonnel, TAG_PERSONNEL } from './openapi-personnel';
@@ -214,6 +214,12 @@ export function construireDocument(o: OptionsDocument): DocumentOpenApi {
   schemas.ImportsCommission = versJsonSchema(importsCommissionSchema, 'output');
   schemas.DecisionOrientation = versJsonSchema(decisionOrientationSchema);
   schemas.Orientation = versJsonSchema(orientationSortieSchema, 'output');
+  schemas.FicheOrientation = versJsonSchema(ficheOrientationSchema);
+  schemas.OrientationTransmise = {
+    type: 'object',
+    required: ['reference', 'statut', 'nonEligible', 'message'],
+    properties: { reference: { type: 'string' }, statut: { type: 'string', enum: ['recue'] }, nonEligible: { type: ['string', 'null'], description: 'Le critère du programme que le ménage ne semble pas remplir' }, message: { type: 'string' } },
+  };
   schemas.ChangementReglages = versJsonSchema(changementReglagesSchema);
   schemas.ReglagesProgramme = versJsonSchema(reglagesProgrammeSchema, 'output');
   schemas.VersionEnregistree = versJsonSchema(versionEnregistreeSchema, 'output');
@@ -227,7 +233,7 @@ export function construireDocument(o: OptionsDocument): DocumentOpenApi {
     schema: { type: 'string', pattern: '^[a-z0-9-]{3,60}--[A-Za-z0-9][A-Za-z0-9_-]{1,39}$' },
     example: 'loiret-ahu--LL-2026-0042',
   };
-  const paramOrganisation = { name: 'organisation', in: 'path', required: true, description: 'Identifiant de l’organisation (voir l’annuaire du programme)', schema: { type: 'string', pattern: '^[a-z0-9-]{3,60}--[a-z0-9-]{2,60}$' }, example: 'reims-april--bailleur-plurial-novilia' };
+  const paramOrganisation = { name: 'organisation', in: 'path', required: true, description: 'Identifiant de l’organisation (voir l’annuaire du programme)', schema: { type: 'string', pattern: '^[a-z0-9-]{3,60}--[a-z0-9_-]{2,60}$' }, example: 'reims-april--bailleur-plurial-novilia' };
   const paramProgramme = { name: 'programme', in: 'path', required: true, description: 'Identifiant du programme', schema: { type: 'string' }, example: 'concarneau-iml' };
   const paramToken = { name: 'token', in: 'path', required: true, description: 'Jeton signé reçu par courriel (trois segments base64url)', schema: { type: 'string', pattern: FORME_JETON.source, maxLength: 1000 } };
 
@@ -437,6 +443,72 @@ export function construireDocument(o: OptionsDocument): DocumentOpenApi {
         responses: {
           '201': { description: 'Lien envoyé', content: json({ type: 'object', required: ['organisation', 'envoyeA', 'expireLe'], properties: { organisation: { type: 'string' }, envoyeA: { type: 'integer' }, expireLe: { type: 'string', format: 'date-time' } } }) },
           ...problemes('RequeteInvalide', 'NonConnecte', 'Interdit', 'Introuvable', 'Conflit', 'TypeContenu'),
+        },
+      },
+    },
+    '/api/organisations/{organisation}/cles-api': {
+      get: {
+        operationId: 'listerClesApi',
+        tags: ['Orienter depuis le logiciel d’un partenaire'],
+        summary: 'Les clés d’accès actives du logiciel d’une organisation',
+        description: 'Coordination du programme ou admin. La clé elle-même n’est jamais rendue : seulement son identifiant et ses dates.',
+        security: SECURITE_PERSONNEL,
+        parameters: [paramOrganisation],
+        responses: {
+          '200': { description: 'Les clés', content: json({ type: 'array', items: { type: 'object', required: ['id', 'creePar', 'creeLe', 'utiliseeLe'], properties: { id: { type: 'string' }, creePar: { type: 'string' }, creeLe: { type: 'string', format: 'date-time' }, utiliseeLe: { type: ['string', 'null'], format: 'date-time' } } } }) },
+          ...problemes('RequeteInvalide', 'NonConnecte', 'Interdit', 'Introuvable'),
+        },
+      },
+      post: {
+        operationId: 'creerCleApi',
+        tags: ['Orienter depuis le logiciel d’un partenaire'],
+        summary: 'Créer une clé d’accès pour le logiciel d’une organisation',
+        description: 'Programmes de prévention précontentieuse. La clé est dans la réponse et nulle part ailleurs (seule son empreinte est gardée) : la transmettre par un canal sûr.',
+        security: SECURITE_PERSONNEL,
+        parameters: [paramOrganisation],
+        responses: {
+          '201': { description: 'Clé créée', content: json({ type: 'object', required: ['id', 'cle', 'organisation', 'message'], properties: { id: { type: 'string' }, cle: { type: 'string' }, organisation: { type: 'string' }, message: { type: 'string' } } }) },
+          ...problemes('RequeteInvalide', 'NonConnecte', 'Interdit', 'Introuvable', 'Conflit'),
+        },
+      },
+    },
+    '/api/organisations/{organisation}/cles-api/{cle}': {
+      delete: {
+        operationId: 'revoquerCleApi',
+        tags: ['Orienter depuis le logiciel d’un partenaire'],
+        summary: 'Révoquer une clé d’accès',
+        description: 'La clé ne sert plus, aussitôt, sur toutes les API.',
+        security: SECURITE_PERSONNEL,
+        parameters: [paramOrganisation, { name: 'cle', in: 'path', required: true, description: 'Identifiant de la clé (12 caractères hexadécimaux)', schema: { type: 'string', pattern: '^[0-9a-f]{12}$' } }],
+        responses: { '204': { description: 'Clé révoquée' }, ...problemes('NonConnecte', 'Interdit', 'Introuvable') },
+      },
+    },
+    '/api/partenaires/orientations': {
+      post: {
+        operationId: 'orienterDepuisUnLogiciel',
+        tags: ['Orienter depuis le logiciel d’un partenaire'],
+        summary: 'Envoyer une fiche d’orientation depuis le logiciel d’un partenaire',
+        description: 'La même fiche que la page d’orientation, en JSON (avec le consentement du ménage). L’organisation est celle de la clé. Avec « Idempotency-Key », un envoi répété rend l’orientation déjà reçue (200) au lieu d’en créer une autre. La réponse dit si le ménage semble hors des critères du programme (la coordination décide).',
+        security: [{ cleOrganisation: [] }],
+        parameters: [{ name: 'Idempotency-Key', in: 'header', required: false, description: 'Identifiant de l’envoi dans le logiciel (1 à 200 caractères visibles)', schema: { type: 'string', pattern: '^[\\x21-\\x7e]{1,200}$' } }],
+        requestBody: { required: true, content: json(ref('FicheOrientation')) },
+        responses: {
+          '201': { description: 'Orientation reçue', content: json(ref('OrientationTransmise')) },
+          '200': { description: 'Envoi déjà reçu (même Idempotency-Key)', content: json(ref('OrientationTransmise')) },
+          ...problemes('RequeteInvalide', 'NonConnecte', 'Conflit', 'TypeContenu', 'TropDeTentatives'),
+        },
+      },
+    },
+    '/api/partenaires/orientations/{reference}': {
+      get: {
+        operationId: 'suivreOrientationDepuisUnLogiciel',
+        tags: ['Orienter depuis le logiciel d’un partenaire'],
+        summary: 'Où en est une orientation envoyée par cette organisation',
+        security: [{ cleOrganisation: [] }],
+        parameters: [{ name: 'reference', in: 'path', required: true, description: 'Référence rendue à l’envoi', schema: { type: 'string', pattern: '^OR-\\d{4}-[0-9A-F]{6}$' }, example: 'OR-2612-7F3C0A' }],
+        responses: {
+          '200': { description: 'L’orientation', content: json({ type: 'object', required: ['reference', 'statut', 'recueLe'], properties: { reference: { type: 'string' }, statut: { type: 'string', enum: ['recue', 'acceptee', 'refusee'] }, recueLe: { type: 'string', format: 'date-time' }, traiteeLe: { type: 'string', format: 'date-time' }, motifRefus: { type: 'string' } } }) },
+          ...problemes('NonConnecte', 'Introuvable', 'TropDeTentatives'),
         },
       },
     },
@@ -653,6 +725,8 @@ export function construireDocument(o: OptionsDocument): DocumentOpenApi {
       { name: 'Commission impayés', description: 'Listes de la commission impayés : aperçu d’une liste (CSV ou XLSX), import des ménages désignés, trace des imports' },
       { name: 'Annuaire des partenaires', description: 'Organisations partenaires de chaque programme (bailleurs, département, SIAO…), leurs services et contacts' },
       { name: 'Orientations', description: 'Ménages orientés par les partenaires (fiche d’orientation par lien signé), acceptés ou refusés par la coordination' },
+      { name: 'Orienter depuis le logiciel d’un partenaire', description: 'Le logiciel d’un bailleur ou d’un service social envoie des fiches d’orientation avec la clé d’accès de son organisation (créée par la coordination dans l’annuaire)' },
+      { name: 'Programmes', description: 'Réglages des programmes (délais, options, quotas, éligibilité) et leurs versions' },
       { name: 'Liens des partenaires', description: 'Pages ouvertes par les partenaires (sans compte) depuis un lien signé' },
       TAG_PERSONNEL,
       { name: 'Exploitation', description: 'Santé, codec de l’interface Temporal, documentation' },
@@ -664,6 +738,7 @@ export function construireDocument(o: OptionsDocument): DocumentOpenApi {
       securitySchemes: {
         bearer: { type: 'http', scheme: 'bearer', description: 'Jeton renvoyé par POST /api/session' },
         cookie: { type: 'apiKey', in: 'cookie', name: 'session', description: 'Cookie posé par POST /api/session (HttpOnly, SameSite=Lax)' },
+        cleOrganisation: { type: 'http', scheme: 'bearer', description: 'Clé d’accès du logiciel d’une organisation partenaire (« orient_… »), créée par la coordination dans l’annuaire et montrée une fois' },
       },
     },
     security: SECURITE_PERSONNEL,

@@ -57,7 +57,7 @@ export const nomMessageSchema = z
   .meta({ example: 'visite-faite' });
 
 /** L'identifiant d'une organisation de l'annuaire (« programme--nom »). */
-export const idOrganisationSchema = z.string().regex(/^[a-z0-9-]{3,60}--[a-z0-9-]{2,60}$/, 'identifiant d’organisation de l’annuaire attendu (ex. reims-april--bailleur-plurial-novilia)');
+export const idOrganisationSchema = z.string().regex(/^[a-z0-9-]{3,60}--[a-z0-9_-]{2,60}$/, 'identifiant d’organisation de l’annuaire attendu (ex. reims-april--bailleur-plurial-novilia)');
 
 export const lancementSchema = z
   .object({

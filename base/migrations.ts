@@ -402,4 +402,29 @@ export const MIGRATIONS: Record<string, Migration> = {
       await db.schema.dropTable('versions_programme').execute();
     },
   },
+  '0018-cles-api-organisations': {
+    async up(db: Kysely<unknown>) {
+      // Les clés d'accès des logiciels des partenaires (un bailleur oriente depuis son outil) : seule
+      // l'empreinte du secret est gardée ; la clé se montre une fois, à sa création.
+      await db.schema
+        .createTable('cles_api_organisation')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('organisation_id', 'text', (c) => c.notNull())
+        .addColumn('empreinte', 'text', (c) => c.notNull().unique())
+        .addColumn('cree_par', 'text', (c) => c.notNull())
+        .addColumn('cree_le', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+        .addColumn('utilisee_le', 'timestamptz')
+        .addColumn('revoquee_le', 'timestamptz')
+        .execute();
+      await db.schema.createIndex('cles_api_organisation_org').on('cles_api_organisation').column('organisation_id').execute();
+      // Un envoi répété par le logiciel (même clé d'idempotence) ne crée pas une seconde orientation.
+      await db.schema.alterTable('orientations').addColumn('cle_idempotence', 'text').execute();
+      await db.schema.createIndex('orientations_idempotence').on('orientations').columns(['organisation_id', 'cle_idempotence']).unique().where(sql.ref('cle_idempotence'), 'is not', null).execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.dropIndex('orientations_idempotence').execute();
+      await db.schema.alterTable('orientations').dropColumn('cle_idempotence').execute();
+      await db.schema.dropTable('cles_api_organisation').execute();
+    },
+  },
 };

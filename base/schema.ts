@@ -241,6 +241,8 @@ export interface TableOrientations {
   traitee_le: ColumnType<Date | null, Date | null | undefined, Date | null>;
   motif_refus: ColumnType<string | null, string | null | undefined, string | null>;
   workflow_id: ColumnType<string | null, string | null | undefined, string | null>;
+  /** L'en-tête Idempotency-Key d'un envoi par le logiciel d'un partenaire (unique par organisation). */
+  cle_idempotence: ColumnType<string | null, string | null | undefined, never>;
 }
 
 /**
@@ -279,7 +281,19 @@ export interface TableVersionsProgramme {
   cree_le: ColumnType<Date, Date | undefined, never>;
 }
 
+export interface TableClesApiOrganisation {
+  id: string;
+  organisation_id: string;
+  /** SHA-256 du secret (base64url) : la clé elle-même n'est jamais gardée. */
+  empreinte: string;
+  cree_par: string;
+  cree_le: ColumnType<Date, Date | undefined, never>;
+  utilisee_le: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  revoquee_le: ColumnType<Date | null, Date | null | undefined, Date | null>;
+}
+
 export interface Base {
+  cles_api_organisation: TableClesApiOrganisation;
   versions_programme: TableVersionsProgramme;
   imports_commission: TableImportsCommission;
   liens_orientation: TableLiensOrientation;

@@ -4,7 +4,7 @@
  * ménage) ; la coordination l'accepte (le parcours démarre, « orienté par » reste attaché au
  * dossier) ou la refuse avec un motif renvoyé au partenaire.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { BaseDeDonnees } from '../base';
 import type { Coffre } from '../securite/coffre';
 import { RefusAnnuaire } from '../personnel/organisations';
@@ -69,6 +69,30 @@ export class Orientations {
         .execute();
       return { id, reference };
     });
+  }
+
+  /**
+   * Une fiche envoyée par le logiciel d'une organisation (clé d'accès). Avec une clé d'idempotence, un
+   * envoi répété rend l'orientation déjà reçue (`nouvelle: false`) au lieu d'en créer une seconde.
+   */
+  async recevoirDuLogiciel(organisationId: string, programmeId: string, fiche: FicheOrientation, cleIdempotence: string | undefined, maintenant: Date): Promise<{ id: string; reference: string; nouvelle: boolean }> {
+    const id = randomUUID();
+    const reference = nouvelleReference(maintenant);
+    const inseree = await this.db
+      .insertInto('orientations')
+      .values({ id, programme_id: programmeId, organisation_id: organisationId, reference, fiche_chiffree: this.coffre.chiffrer(fiche, contexte(id)), cle_idempotence: cleIdempotence ?? null })
+      .onConflict((oc) => oc.columns(['organisation_id', 'cle_idempotence']).where('cle_idempotence', 'is not', null).doNothing())
+      .returning(['id', 'reference'])
+      .executeTakeFirst();
+    if (inseree) return { ...inseree, nouvelle: true };
+    const deja = await this.db.selectFrom('orientations').select(['id', 'reference']).where('organisation_id', '=', organisationId).where('cle_idempotence', '=', cleIdempotence!).executeTakeFirstOrThrow();
+    return { ...deja, nouvelle: false };
+  }
+
+  /** Une orientation d'une organisation, par sa référence (ce que son logiciel connaît). */
+  async parReference(organisationId: string, reference: string): Promise<Orientation | undefined> {
+    const l = await this.requete().where('r.organisation_id', '=', organisationId).where('r.reference', '=', reference).executeTakeFirst();
+    return l ? this.lire(l) : undefined;
   }
 
   async lister(programmeId: string, o: { statut?: StatutOrientation } = {}): Promise<Orientation[]> {
@@ -153,5 +177,55 @@ export class Orientations {
       motifRefus: l.motif_refus,
       workflowId: l.workflow_id,
     };
+  }
+}
+
+// ---- Les clés d'accès des logiciels des partenaires ------------------------------------------------
+
+export interface CleApi {
+  id: string;
+  creePar: string;
+  creeLe: Date;
+  utiliseeLe: Date | null;
+}
+
+const PREFIXE_CLE = 'orient';
+const empreinte = (secret: string) => createHash('sha256').update(secret).digest('base64url');
+
+/**
+ * Une clé par logiciel : « orient_<id>_<secret> ». Seule l'empreinte SHA-256 du secret (256 bits
+ * aléatoires) est gardée ; la clé se montre une fois. Révoquée, elle ne sert plus, sur toutes les API.
+ */
+export class ClesApi {
+  constructor(private readonly db: BaseDeDonnees) {}
+
+  async creer(organisationId: string, par: string): Promise<{ id: string; cle: string }> {
+    const id = randomBytes(6).toString('hex');
+    const secret = randomBytes(32).toString('base64url');
+    await this.db.insertInto('cles_api_organisation').values({ id, organisation_id: organisationId, empreinte: empreinte(secret), cree_par: par }).execute();
+    return { id, cle: `${PREFIXE_CLE}_${id}_${secret}` };
+  }
+
+  async lister(organisationId: string): Promise<CleApi[]> {
+    const l = await this.db.selectFrom('cles_api_organisation').selectAll().where('organisation_id', '=', organisationId).where('revoquee_le', 'is', null).orderBy('cree_le').execute();
+    return l.map((c) => ({ id: c.id, creePar: c.cree_par, creeLe: c.cree_le, utiliseeLe: c.utilisee_le }));
+  }
+
+  async revoquer(organisationId: string, id: string, maintenant: Date): Promise<boolean> {
+    const r = await this.db.updateTable('cles_api_organisation').set({ revoquee_le: maintenant }).where('organisation_id', '=', organisationId).where('id', '=', id).where('revoquee_le', 'is', null).executeTakeFirst();
+    return Number(r.numUpdatedRows) === 1;
+  }
+
+  /** L'organisation d'une clé valable (et l'heure de son dernier usage notée), sinon rien. */
+  async verifier(cle: string, maintenant: Date): Promise<{ organisationId: string; cleId: string } | undefined> {
+    const m = new RegExp(`^${PREFIXE_CLE}_([0-9a-f]{12})_([A-Za-z0-9_-]{43})$`).exec(cle);
+    if (!m) return undefined;
+    const l = await this.db.selectFrom('cles_api_organisation').selectAll().where('id', '=', m[1]!).where('revoquee_le', 'is', null).executeTakeFirst();
+    if (!l) return undefined;
+    const attendue = Buffer.from(l.empreinte);
+    const recue = Buffer.from(empreinte(m[2]!));
+    if (attendue.length !== recue.length || !timingSafeEqual(attendue, recue)) return undefined;
+    await this.db.updateTable('cles_api_organisation').set({ utilisee_le: maintenant }).where('id', '=', l.id).execute();
+    return { organisationId: l.organisation_id, cleId: l.id };
   }
 }

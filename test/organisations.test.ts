@@ -281,3 +281,68 @@ describe('orientation d’un ménage par un partenaire (fiche par lien signé)',
     expect(iml.json.detail).toContain('ne reçoit pas de fiches d’orientation');
   });
 });
+
+describe('orientation depuis le logiciel d’un partenaire (clé d’accès de son organisation)', () => {
+  const ficheJson = () => {
+    const { reference: _r, ...menage } = menageEssai();
+    return { oriente: { nom: 'Karim Haddad', courriel: 'k.haddad@bailleur-declic.example', service: 'contentieux' }, menage, situation: situationPrevention(), consentement: true };
+  };
+
+  it('une clé créée par la coordination : fiches reçues (un envoi répété ne crée rien), suivies, refus motivé ; mauvaise clé ou clé révoquée : 401', async () => {
+    const jeton = await coord();
+    const organisation = 'toulouse-declic--bailleur';
+    const creee = await appel('POST', `/api/organisations/${organisation}/cles-api`, { jeton });
+    expect(creee.status, creee.texte).toBe(201);
+    const cle = creee.json.cle as string;
+    expect(cle).toMatch(/^orient_[0-9a-f]{12}_[A-Za-z0-9_-]{43}$/);
+    expect(creee.json.message).toContain('elle ne sera plus affichée');
+    const liste = await appel('GET', `/api/organisations/${organisation}/cles-api`, { jeton });
+    expect(liste.json).toEqual([{ id: creee.json.id, creePar: 'coord.essai', creeLe: expect.any(String), utiliseeLe: null }]);
+    expect(liste.texte).not.toContain(cle.slice(20));
+    const brut = await essai.banc.dependances.base.selectFrom('cles_api_organisation').selectAll().execute();
+    expect(JSON.stringify(brut)).not.toContain(cle.slice(20));
+    expect((await appel('POST', `/api/organisations/${organisation}/cles-api`, { jeton: await essai.connecter('ts.alice') })).status).toBe(403);
+
+    const envoyer = (o: { cle?: string; corps?: unknown; idempotence?: string }) =>
+      appel('POST', '/api/partenaires/orientations', { corps: o.corps ?? ficheJson(), entetes: { ...(o.cle ? { authorization: `Bearer ${o.cle}` } : {}), ...(o.idempotence ? { 'idempotency-key': o.idempotence } : {}) } });
+    const sansCle = await envoyer({});
+    expect(sansCle.status).toBe(401);
+    expect(sansCle.json.detail).toContain('Présentez la clé d’accès de votre organisation');
+    const fausse = await envoyer({ cle: `${cle.slice(0, -4)}AAAA` });
+    expect(fausse.status).toBe(401);
+    expect(fausse.json.detail).toContain('Clé d’accès inconnue');
+
+    const incomplete = await envoyer({ cle, corps: { ...ficheJson(), consentement: false } });
+    expect(incomplete.status).toBe(400);
+    expect(incomplete.json.errors).toEqual([{ champ: 'consentement', message: 'le ménage doit avoir été informé de cette orientation et l’avoir acceptée' }]);
+
+    const recue = await envoyer({ cle, idempotence: 'dossier-logiciel-8841' });
+    expect(recue.status, recue.texte).toBe(201);
+    expect(recue.json).toMatchObject({ statut: 'recue', nonEligible: null, reference: expect.stringMatching(/^OR-\d{4}-[0-9A-F]{6}$/) });
+    const repetee = await envoyer({ cle, idempotence: 'dossier-logiciel-8841' });
+    expect(repetee.status).toBe(200);
+    expect(repetee.json.reference).toBe(recue.json.reference);
+    await essai.banc.courriels.waitFor((x) => x.sujet.includes(`(dossier ${recue.json.reference})`) && x.sujet.startsWith('Nouvelle orientation reçue'), { timeoutMs: 10_000 });
+
+    const orientations = (await appel('GET', '/api/programmes/toulouse-declic/orientations', { jeton })).json as Array<{ id: string; reference: string; organisation: { id: string } }>;
+    const mienne = orientations.filter((o) => o.reference === recue.json.reference);
+    expect(mienne).toHaveLength(1);
+    expect(mienne[0]!.organisation.id).toBe(organisation);
+    expect(essai.banc.courriels.messages().filter((m) => m.sujet.includes(`(dossier ${recue.json.reference})`) && m.sujet.startsWith('Nouvelle orientation reçue'))).toHaveLength(1);
+
+    const suivie = await appel('GET', `/api/partenaires/orientations/${recue.json.reference}`, { entetes: { authorization: `Bearer ${cle}` } });
+    expect(suivie.json).toMatchObject({ reference: recue.json.reference, statut: 'recue' });
+    const refus = await appel('POST', `/api/orientations/${mienne[0]!.id}/decision`, { jeton, corps: { decision: 'refuser', motif: 'Ménage déjà suivi par la Maison des solidarités' } });
+    expect(refus.status, refus.texte).toBe(200);
+    const apres = await appel('GET', `/api/partenaires/orientations/${recue.json.reference}`, { entetes: { authorization: `Bearer ${cle}` } });
+    expect(apres.json).toMatchObject({ statut: 'refusee', motifRefus: 'Ménage déjà suivi par la Maison des solidarités' });
+    // Une autre organisation ne voit pas cette orientation.
+    const autre = await appel('POST', '/api/organisations/besancon-ccas--bailleur/cles-api', { jeton });
+    expect((await appel('GET', `/api/partenaires/orientations/${recue.json.reference}`, { entetes: { authorization: `Bearer ${autre.json.cle}` } })).status).toBe(404);
+
+    const revoquee = await appel('DELETE', `/api/organisations/${organisation}/cles-api/${creee.json.id}`, { jeton });
+    expect(revoquee.status).toBe(204);
+    expect((await envoyer({ cle })).status).toBe(401);
+    expect((await appel('GET', `/api/organisations/${organisation}/cles-api`, { jeton })).json).toEqual([]);
+  });
+});

@@ -26,8 +26,8 @@ import type { DependancesApi } from '../api/dependances';
 import { envoyerPage, html } from '../api/html';
 import { analyser, depuisTemporal, Probleme, TYPES_PROBLEME, type ErreurChamp } from '../api/problemes';
 import { evaluer, pdfEvaluation, rapportDe } from '../api/routes/indicateurs';
-import { deciderOrientation, envoyerLienOrientation, listerOrientations, orientationsDe } from '../api/routes/orientations';
-import { ajouterContact, changerBailleurParcours, creerOrganisation, lireAnnuaire, retirerContact } from '../api/routes/organisations';
+import { clesApiDe, creerCleApi, deciderOrientation, envoyerLienOrientation, listerOrientations, orientationsDe, revoquerCleApi } from '../api/routes/orientations';
+import { ajouterContact, changerBailleurParcours, creerOrganisation, lireAnnuaire, modifierOrganisation, retirerContact } from '../api/routes/organisations';
 import { changerReglages, lireFileIml, lireReglages } from '../api/routes/programmes';
 import { lireAbsences } from '../api/routes/personnel';
 import { rapportHtml } from '../indicateurs/rapport';
@@ -51,7 +51,7 @@ import type { EtatParcours, Programme } from '../domain/vocabulaire';
 import { dateFr } from './libelles';
 import { champsDe, lireSaisie, rangerErreurs, type Champ, type Corps } from './formulaires';
 import { envoyer, estCoordination, pageErreur, type Contexte } from './pages/commun';
-import { pageAnnuaire, pageChoixAnnuaire, type RetourAnnuaire } from './pages/annuaire';
+import { pageAnnuaire, pageChoixAnnuaire, type ClesParOrganisation, type InfoAnnuaire, type RetourAnnuaire } from './pages/annuaire';
 import { pageOrientations, type RetourOrientation } from './pages/orientations';
 import { changementDuFormulaire, libelleChampReglage, pageProgrammes, pageReglages, type RetourReglages } from './pages/reglages';
 import { pageConnexion } from './pages/connexion';
@@ -80,9 +80,20 @@ const LIBELLES_CHAMPS_ANNUAIRE: Record<string, string> = {
   courriel: 'Adresse électronique',
   service: 'Service',
   quotaFileActive: 'File active maximale',
+  actif: 'Active',
   'contact.nom': 'Nom du contact',
   'contact.courriel': 'Adresse électronique du contact',
   'contact.service': 'Service du contact',
+};
+
+/** Les confirmations de l'annuaire, après redirection (`?fait=…&org=…`). */
+const CONFIRMATIONS_ANNUAIRE: Record<string, (organisation: string) => string> = {
+  organisation: (o) => `${o} est ajoutée à l’annuaire.`,
+  contact: (o) => `Le contact est ajouté à ${o} : il reçoit les courriels suivants.`,
+  retrait: (o) => `Le contact est retiré de ${o} : il ne reçoit plus de courriel.`,
+  modifiee: (o) => `${o} : les changements sont enregistrés.`,
+  lien: (o) => `Le lien pour orienter un ménage est parti par courriel aux contacts de ${o} (valable 30 jours, un seul usage).`,
+  'cle-revoquee': (o) => `La clé du logiciel de ${o} est révoquée : elle ne sert plus.`,
 };
 
 type Gestionnaire = (req: Request, res: Response) => Promise<void> | void;
@@ -438,11 +449,19 @@ export function routesWeb(deps: DependancesApi, auth: OptionsAuth & { maintenant
     }),
   );
 
-  async function rendreAnnuaire(req: Request, res: Response, idProgramme: string, status = 200, retour?: RetourAnnuaire): Promise<void> {
+  async function rendreAnnuaire(req: Request, res: Response, idProgramme: string, status = 200, retour?: RetourAnnuaire, info?: InfoAnnuaire): Promise<void> {
     const ctx = contexte(req);
     const a = await lireAnnuaire(deps, ctx.personne, idProgramme);
     const programme = deps.catalogue.trouver(a.programmeId)!;
-    envoyer(res, ctx, status, `Annuaire : ${programme.nom}`, pageAnnuaire(ctx, programme, await annuaireDe(deps).lister(programme.id), retour));
+    const organisations = await annuaireDe(deps).lister(programme.id);
+    const cles: ClesParOrganisation = {};
+    if (estCoordination(ctx.personne) && programme.typeParcours === 'prevention_precontentieuse') {
+      for (const o of organisations) cles[o.id] = (await clesApiDe(deps).lister(o.id)).map((c) => ({ id: c.id, creeLe: c.creeLe.toISOString(), utiliseeLe: c.utiliseeLe?.toISOString() ?? null }));
+    }
+    const fait = typeof req.query.fait === 'string' ? CONFIRMATIONS_ANNUAIRE[req.query.fait] : undefined;
+    const nomOrg = typeof req.query.org === 'string' ? organisations.find((o) => o.id === req.query.org)?.nom : undefined;
+    const confirmation = info ?? (fait && nomOrg ? { message: fait(nomOrg) } : undefined);
+    envoyer(res, ctx, status, `Annuaire : ${programme.nom}`, pageAnnuaire(ctx, programme, organisations, retour, { info: confirmation, cles }));
   }
 
   r.get(
@@ -451,8 +470,11 @@ export function routesWeb(deps: DependancesApi, auth: OptionsAuth & { maintenant
     page((req, res) => rendreAnnuaire(req, res, String(req.params.id))),
   );
 
-  /** Une action de l'annuaire : retour à la page, ou la page avec les erreurs en français (sans nom de champ technique). */
-  async function agirAnnuaire(req: Request, res: Response, idProgramme: string, formulaire: string, action: () => Promise<unknown>): Promise<void> {
+  /**
+   * Une action de l'annuaire : retour à la page avec sa confirmation (`fait`), ou la page avec les
+   * erreurs en français (sans nom de champ technique).
+   */
+  async function agirAnnuaire(req: Request, res: Response, idProgramme: string, formulaire: string, action: () => Promise<unknown>, fait?: { quoi: keyof typeof CONFIRMATIONS_ANNUAIRE; org: string }): Promise<void> {
     try {
       await action();
     } catch (e) {
@@ -461,8 +483,58 @@ export function routesWeb(deps: DependancesApi, auth: OptionsAuth & { maintenant
       await rendreAnnuaire(req, res, idProgramme, e.status, { formulaire, messages, valeurs: Object.fromEntries(Object.entries(req.body ?? {}).filter(([, v]) => typeof v === 'string')) as Record<string, string> });
       return;
     }
-    res.redirect(303, `/programmes/${encodeURIComponent(idProgramme)}/annuaire`);
+    const suite = fait ? `?fait=${fait.quoi}&org=${encodeURIComponent(fait.org)}` : '';
+    res.redirect(303, `/programmes/${encodeURIComponent(idProgramme)}/annuaire${suite}`);
   }
+
+  r.post(
+    '/organisations/:id',
+    session,
+    formulaire,
+    csrf,
+    page(async (req, res) => {
+      const ctx = contexte(req);
+      const o = await annuaireDe(deps).trouver(String(req.params.id));
+      if (!o) throw new Probleme(404, 'Cette organisation n’existe pas dans l’annuaire.');
+      const b = req.body as Record<string, string | undefined>;
+      const quota = b.quotaFileActive?.trim();
+      const corps = {
+        ...(b.nom?.trim() && b.nom.trim() !== o.nom ? { nom: b.nom } : {}),
+        ...(b.quotaFileActive !== undefined ? { quotaFileActive: !quota ? null : /^\d+$/.test(quota) ? Number(quota) : quota } : {}),
+        actif: b.actif === 'oui',
+      };
+      await agirAnnuaire(req, res, o.programmeId, `modifier:${o.id}`, () => modifierOrganisation(deps, ctx.personne, o.id, corps), { quoi: 'modifiee', org: o.id });
+    }),
+  );
+
+  r.post(
+    '/organisations/:id/cles-api',
+    session,
+    formulaire,
+    csrf,
+    page(async (req, res) => {
+      const ctx = contexte(req);
+      const o = await annuaireDe(deps).trouver(String(req.params.id));
+      if (!o) throw new Probleme(404, 'Cette organisation n’existe pas dans l’annuaire.');
+      // La clé n'est montrée qu'une fois : la page est rendue ici, jamais mise dans une adresse.
+      const creee = await creerCleApi(deps, ctx.personne, o.id);
+      res.setHeader('Cache-Control', 'no-store');
+      await rendreAnnuaire(req, res, o.programmeId, 201, undefined, { message: creee.message, cle: creee.cle });
+    }),
+  );
+
+  r.post(
+    '/organisations/:id/cles-api/:cle/revocation',
+    session,
+    formulaire,
+    csrf,
+    page(async (req, res) => {
+      const ctx = contexte(req);
+      const o = await annuaireDe(deps).trouver(String(req.params.id));
+      if (!o) throw new Probleme(404, 'Cette organisation n’existe pas dans l’annuaire.');
+      await agirAnnuaire(req, res, o.programmeId, o.id, () => revoquerCleApi(deps, ctx.personne, o.id, req.params.cle), { quoi: 'cle-revoquee', org: o.id });
+    }),
+  );
 
   r.post(
     '/programmes/:id/organisations',
@@ -472,6 +544,7 @@ export function routesWeb(deps: DependancesApi, auth: OptionsAuth & { maintenant
     page(async (req, res) => {
       const ctx = contexte(req);
       const b = req.body as Record<string, string | undefined>;
+      let idCree = '';
       const quota = b.quotaFileActive?.trim();
       const corps = {
         type: b.type || undefined,
@@ -481,7 +554,10 @@ export function routesWeb(deps: DependancesApi, auth: OptionsAuth & { maintenant
           ? { contacts: [{ nom: b.contactNom ?? '', courriel: b.contactCourriel ?? '', ...(b.contactService?.trim() ? { service: b.contactService } : {}) }] }
           : {}),
       };
-      await agirAnnuaire(req, res, String(req.params.id), 'organisation', () => creerOrganisation(deps, ctx.personne, req.params.id, corps));
+      await agirAnnuaire(req, res, String(req.params.id), 'organisation', async () => {
+        const creee = await creerOrganisation(deps, ctx.personne, req.params.id, corps);
+        idCree = creee.id;
+      }, { quoi: 'organisation', get org() { return idCree; } });
     }),
   );
 
@@ -496,7 +572,7 @@ export function routesWeb(deps: DependancesApi, auth: OptionsAuth & { maintenant
       if (!o) throw new Probleme(404, 'Cette organisation n’existe pas dans l’annuaire.');
       const b = req.body as Record<string, string | undefined>;
       const corps = { nom: b.nom, courriel: b.courriel, ...(b.service?.trim() ? { service: b.service } : {}) };
-      await agirAnnuaire(req, res, o.programmeId, o.id, () => ajouterContact(deps, ctx.personne, o.id, corps));
+      await agirAnnuaire(req, res, o.programmeId, o.id, () => ajouterContact(deps, ctx.personne, o.id, corps), { quoi: 'contact', org: o.id });
     }),
   );
 
@@ -509,7 +585,7 @@ export function routesWeb(deps: DependancesApi, auth: OptionsAuth & { maintenant
       const ctx = contexte(req);
       const o = await annuaireDe(deps).trouver(String(req.params.id));
       if (!o) throw new Probleme(404, 'Cette organisation n’existe pas dans l’annuaire.');
-      await agirAnnuaire(req, res, o.programmeId, o.id, () => retirerContact(deps, ctx.personne, o.id, req.params.contact));
+      await agirAnnuaire(req, res, o.programmeId, o.id, () => retirerContact(deps, ctx.personne, o.id, req.params.contact), { quoi: 'retrait', org: o.id });
     }),
   );
 
@@ -560,7 +636,7 @@ export function routesWeb(deps: DependancesApi, auth: OptionsAuth & { maintenant
       const ctx = contexte(req);
       const o = await annuaireDe(deps).trouver(String(req.params.id));
       if (!o) throw new Probleme(404, 'Cette organisation n’existe pas dans l’annuaire.');
-      await agirAnnuaire(req, res, o.programmeId, o.id, () => envoyerLienOrientation(deps, ctx.personne, o.id));
+      await agirAnnuaire(req, res, o.programmeId, o.id, () => envoyerLienOrientation(deps, ctx.personne, o.id), { quoi: 'lien', org: o.id });
     }),
   );
 

@@ -8,17 +8,25 @@
  * POST /api/orientations/:id/decision                 {decision: accepter, travailleurSocial?, bailleur?}
  *      (le parcours démarre ; « orienté par » reste attaché au dossier) ou {decision: refuser, motif}
  *      (le motif est renvoyé par courriel à la personne qui a orienté)
+ *
+ * Le logiciel d'un partenaire (un bailleur oriente depuis son outil de gestion locative) :
+ * POST|GET /api/organisations/:id/cles-api, DELETE …/cles-api/:cle   la coordination crée (montrée
+ *      une fois), liste ou révoque la clé d'accès d'une organisation
+ * POST /api/partenaires/orientations                  la même fiche, en JSON, avec
+ *      `Authorization: Bearer <clé>` (et `Idempotency-Key` : un envoi répété ne crée rien de plus)
+ * GET  /api/partenaires/orientations/:reference       où en est une orientation de cette organisation
  */
 import { Router, type Request, type Response } from 'express';
 import { motifNonEligible } from '../../domain/prevention';
 import { LIBELLES_TYPE_ORGANISATION, type Programme, type TypeOrganisation } from '../../domain/vocabulaire';
-import { Orientations, type Orientation } from '../../orientations/registre';
+import { ClesApi, Orientations, type Orientation } from '../../orientations/registre';
 import { decisionOrientationSchema, ficheOrientationSchema, LIBELLES_SERVICES_ORIENTEURS } from '../../orientations/schema';
 import type { Personne } from '../../personnel/annuaire';
 import { estBailleur } from '../../personnel/organisations';
 import { LecturesAnnuaire } from '../../personnel/annuaire-base';
 import { champsDe, lireSaisie, rangerErreurs, rendreChamps, resumeErreurs, type Corps } from '../../web/formulaires';
-import { exigerRoles, personneDe, suitProgramme } from '../auth';
+import { adresseClient, creerLimiteur, exigerRoles, personneDe, suitProgramme } from '../auth';
+import type { Organisation } from '../../personnel/organisations';
 import { envoyerDepuisApi } from '../courrier';
 import type { DependancesApi } from '../dependances';
 import { envoyerPage, html, type Brut } from '../html';
@@ -147,6 +155,118 @@ export async function deciderOrientation(deps: DependancesApi, personne: Personn
   return versSortie(programme, (await orientationsDe(deps).trouver(r.id))!, deps.maintenant?.() ?? new Date());
 }
 
+/** La coordination du programme apprend l'arrivée d'une orientation (sans donnée personnelle dans le courriel). */
+async function annoncerOrientation(deps: DependancesApi, programme: Programme, organisation: Pick<Organisation, 'nom'>, recue: { id: string; reference: string }): Promise<void> {
+  const coordination = await new LecturesAnnuaire(deps.base).coordinateurs(programme.id);
+  await envoyerDepuisApi(deps, {
+    cle: `orientation-recue:${recue.id}`,
+    a: coordination.length ? coordination.map((p) => ({ nom: p.nom, courriel: p.courriel })) : [{ nom: programme.operateur.nom, courriel: programme.operateur.courriel }],
+    sujet: `Nouvelle orientation reçue de ${organisation.nom} (dossier ${recue.reference})`,
+    paragraphes: [`${organisation.nom} a orienté un ménage vers ${programme.nom}. Sa fiche vous attend dans la liste des orientations reçues, avec l’éligibilité déjà vérifiée.`],
+    lien: { libelle: 'Voir les orientations reçues', url: `${deps.options.publicBaseUrl.replace(/\/$/, '')}/programmes/${programme.id}/orientations` },
+    signature: 'La plateforme de prévention des expulsions',
+  });
+}
+
+// ---- Les clés d'accès des logiciels des partenaires --------------------------------------------
+
+const cles = new WeakMap<DependancesApi, ClesApi>();
+export function clesApiDe(deps: DependancesApi): ClesApi {
+  let c = cles.get(deps);
+  if (!c) cles.set(deps, (c = new ClesApi(deps.base)));
+  return c;
+}
+
+async function organisationPilotee(deps: DependancesApi, personne: Personne, idBrut: unknown): Promise<Organisation> {
+  const id = analyser(idOrganisationSchema, idBrut, 'id');
+  const o = await annuaireDe(deps).trouver(id);
+  if (!o) throw introuvable('Cette organisation n’existe pas dans l’annuaire.');
+  if (!suitProgramme(personne, o.programmeId)) throw interdit('Cette organisation appartient à un programme qui ne fait pas partie des vôtres.');
+  return o;
+}
+
+/** Crée une clé d'accès pour le logiciel d'une organisation ; la clé n'est montrée qu'ici. */
+export async function creerCleApi(deps: DependancesApi, personne: Personne, idBrut: unknown) {
+  const o = await organisationPilotee(deps, personne, idBrut);
+  const programme = programmePrevention(deps, o.programmeId);
+  if (!o.actif) throw new Probleme(409, `« ${o.nom} » est inactive : réactivez-la avant de lui donner une clé.`);
+  const { id, cle } = await clesApiDe(deps).creer(o.id, personne.id);
+  deps.journal.info({ organisation: o.id, cle: id, par: personne.id }, 'clé d’accès créée');
+  return {
+    id,
+    cle,
+    organisation: o.id,
+    message: `Clé créée pour le logiciel de ${o.nom} (${programme.nom}). Copiez-la maintenant et transmettez-la par un canal sûr : elle ne sera plus affichée.`,
+  };
+}
+
+export async function listerClesApi(deps: DependancesApi, personne: Personne, idBrut: unknown) {
+  const o = await organisationPilotee(deps, personne, idBrut);
+  return (await clesApiDe(deps).lister(o.id)).map((c) => ({ id: c.id, creePar: c.creePar, creeLe: c.creeLe.toISOString(), utiliseeLe: c.utiliseeLe?.toISOString() ?? null }));
+}
+
+export async function revoquerCleApi(deps: DependancesApi, personne: Personne, idBrut: unknown, cleBrute: unknown): Promise<void> {
+  const o = await organisationPilotee(deps, personne, idBrut);
+  const id = typeof cleBrute === 'string' && /^[0-9a-f]{12}$/.test(cleBrute) ? cleBrute : undefined;
+  if (!id || !(await clesApiDe(deps).revoquer(o.id, id, deps.maintenant?.() ?? new Date()))) throw introuvable('Cette clé n’existe pas ou est déjà révoquée.');
+  deps.journal.info({ organisation: o.id, cle: id, par: personne.id }, 'clé d’accès révoquée');
+}
+
+const FORME_IDEMPOTENCE = /^[\x21-\x7e]{1,200}$/;
+
+/** Les routes du logiciel d'un partenaire : authentifiées par la clé de son organisation, pas par une session. */
+export function routesOrientationLogiciels(deps: DependancesApi): Router {
+  const r = Router();
+  const maintenant = () => deps.maintenant?.() ?? new Date();
+  const limiteur = creerLimiteur(deps.base, maintenant);
+
+  /** L'organisation de la clé présentée ; 401 sinon, et une adresse qui se trompe trop est arrêtée (429). */
+  async function organisationDeLaCle(req: Request): Promise<{ organisation: Organisation; programme: Programme }> {
+    const adresse = adresseClient(req);
+    const identifiant = `cle-api:${adresse}`;
+    const blocage = await limiteur.bloque(identifiant, adresse);
+    if (blocage) throw new Probleme(429, 'Trop de clés refusées depuis cette adresse : réessayez plus tard.', { retryAfter: blocage.attenteS });
+    const m = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
+    const verifiee = m ? await clesApiDe(deps).verifier(m[1]!, maintenant()) : undefined;
+    const organisation = verifiee ? await annuaireDe(deps).trouver(verifiee.organisationId) : undefined;
+    if (!organisation || !organisation.actif) {
+      await limiteur.echec(identifiant, adresse);
+      throw new Probleme(401, m ? 'Clé d’accès inconnue, révoquée, ou organisation inactive : demandez une nouvelle clé à la coordination du dispositif.' : 'Présentez la clé d’accès de votre organisation : « Authorization: Bearer <clé> ».');
+    }
+    return { organisation, programme: programmePrevention(deps, organisation.programmeId) };
+  }
+
+  r.post('/api/partenaires/orientations', async (req, res) => {
+    const { organisation, programme } = await organisationDeLaCle(req);
+    const idempotence = req.headers['idempotency-key'];
+    if (idempotence !== undefined && (typeof idempotence !== 'string' || !FORME_IDEMPOTENCE.test(idempotence))) {
+      throw new Probleme(400, 'En-tête Idempotency-Key : 1 à 200 caractères visibles, sans espace.');
+    }
+    const fiche = analyser(ficheOrientationSchema, req.body);
+    const recue = await orientationsDe(deps).recevoirDuLogiciel(organisation.id, programme.id, fiche, idempotence, maintenant());
+    if (recue.nouvelle) await annoncerOrientation(deps, programme, organisation, recue);
+    deps.journal.info({ organisation: organisation.id, orientation: recue.id, nouvelle: recue.nouvelle }, 'orientation reçue d’un logiciel');
+    const nonEligible = motifNonEligible(programme, fiche.situation, maintenant()) ?? null;
+    res.status(recue.nouvelle ? 201 : 200).json({ reference: recue.reference, statut: 'recue', nonEligible, message: `Orientation transmise à la coordination de ${programme.nom} (dossier ${recue.reference}).` });
+  });
+
+  r.get('/api/partenaires/orientations/:reference', async (req, res) => {
+    const { organisation } = await organisationDeLaCle(req);
+    const reference = String(req.params.reference);
+    const o = /^OR-\d{4}-[0-9A-F]{6}$/.test(reference) ? await orientationsDe(deps).parReference(organisation.id, reference) : undefined;
+    if (!o) throw introuvable(`Aucune orientation « ${reference} » de ${organisation.nom}.`);
+    res.setHeader('Cache-Control', 'no-store');
+    res.json({
+      reference: o.reference,
+      statut: o.statut,
+      recueLe: o.recueLe.toISOString(),
+      ...(o.traiteeLe ? { traiteeLe: o.traiteeLe.toISOString() } : {}),
+      ...(o.motifRefus ? { motifRefus: o.motifRefus } : {}),
+    });
+  });
+  return r;
+}
+
 // ---- La page publique de la fiche d'orientation ------------------------------------------------
 
 function pagePublique(res: Response, status: number, titre: string, contenu: Brut): void {
@@ -234,16 +354,7 @@ ${rendreChamps([CHAMP_CONSENTEMENT], 'orientation', { valeurs: e.valeurs, erreur
       }
       throw e;
     }
-    // La coordination du programme apprend l'arrivée d'une orientation (sans donnée personnelle dans le courriel).
-    const coordination = await new LecturesAnnuaire(deps.base).coordinateurs(o.programme.id);
-    await envoyerDepuisApi(deps, {
-      cle: `orientation-recue:${recue.id}`,
-      a: coordination.length ? coordination.map((p) => ({ nom: p.nom, courriel: p.courriel })) : [{ nom: o.programme.operateur.nom, courriel: o.programme.operateur.courriel }],
-      sujet: `Nouvelle orientation reçue de ${o.organisation.nom} (dossier ${recue.reference})`,
-      paragraphes: [`${o.organisation.nom} a orienté un ménage vers ${o.programme.nom}. Sa fiche vous attend dans la liste des orientations reçues, avec l’éligibilité déjà vérifiée.`],
-      lien: { libelle: 'Voir les orientations reçues', url: `${deps.options.publicBaseUrl.replace(/\/$/, '')}/programmes/${o.programme.id}/orientations` },
-      signature: 'La plateforme de prévention des expulsions',
-    });
+    await annoncerOrientation(deps, o.programme, o.organisation, recue);
     pagePublique(
       res,
       201,
@@ -259,6 +370,17 @@ export function routesOrientations(deps: DependancesApi): Router {
   const pilotage = exigerRoles('coordinateur', 'admin');
   r.post('/api/organisations/:id/liens-orientation', pilotage, async (req, res) => {
     res.status(201).json(await envoyerLienOrientation(deps, personneDe(req), req.params.id));
+  });
+  r.post('/api/organisations/:id/cles-api', pilotage, async (req, res) => {
+    res.setHeader('Cache-Control', 'no-store');
+    res.status(201).json(await creerCleApi(deps, personneDe(req), req.params.id));
+  });
+  r.get('/api/organisations/:id/cles-api', pilotage, async (req, res) => {
+    res.json(await listerClesApi(deps, personneDe(req), req.params.id));
+  });
+  r.delete('/api/organisations/:id/cles-api/:cle', pilotage, async (req, res) => {
+    await revoquerCleApi(deps, personneDe(req), req.params.id, req.params.cle);
+    res.status(204).end();
   });
   r.get('/api/programmes/:id/orientations', pilotage, async (req, res) => {
     res.setHeader('Cache-Control', 'no-store');

@@ -165,4 +165,39 @@ describe('pages du personnel', () => {
     expect(await coord.locator('#delais-diagnostic-n').inputValue()).toBe('5');
     await sansViolation(coord, 'reglages-version-2');
   }, 120_000);
+  it('l’annuaire confirme chaque action : lien d’orientation envoyé, organisation modifiée, clé du logiciel montrée une fois puis révoquée', async () => {
+    const coord = await nouvellePage();
+    await connecter(coord, 'coord.essai');
+    await coord.goto(`${ui.url}/programmes/loiret-ahu/annuaire`);
+    const bailleur = coord.getByRole('region', { name: /LogemLoiret/ });
+    await bailleur.getByRole('button', { name: /Envoyer à .* un lien pour orienter un ménage/ }).click();
+    await coord.waitForLoadState();
+    expect(await coord.locator('[role=status]').innerText()).toContain('Le lien pour orienter un ménage est parti par courriel aux contacts de LogemLoiret');
+    await sansViolation(coord, 'annuaire-lien-envoye');
+
+    await bailleur.locator('summary', { hasText: 'Modifier' }).click();
+    await bailleur.getByLabel(/File active maximale/).fill('zéro');
+    await bailleur.getByRole('button', { name: /^Enregistrer / }).click();
+    await coord.waitForLoadState();
+    expect(await coord.locator('[role=alert]').innerText()).toContain('File active maximale :');
+    await sansViolation(coord, 'annuaire-modification-erreur');
+    await bailleur.getByLabel(/File active maximale/).fill('35');
+    await bailleur.getByRole('button', { name: /^Enregistrer / }).click();
+    await coord.waitForLoadState();
+    expect(await coord.locator('[role=status]').innerText()).toMatch(/LogemLoiret.* : les changements sont enregistrés\./);
+    expect(await bailleur.innerText()).toContain('pour 35 places');
+
+    await bailleur.locator('summary', { hasText: 'clés d’accès' }).click();
+    await bailleur.getByRole('button', { name: /Créer une clé pour le logiciel/ }).click();
+    await coord.waitForLoadState();
+    const cle = await coord.locator('[role=status] code').innerText();
+    expect(cle).toMatch(/^orient_[0-9a-f]{12}_/);
+    await sansViolation(coord, 'annuaire-cle-creee');
+    await coord.goto(`${ui.url}/programmes/loiret-ahu/annuaire`);
+    expect(await coord.content()).not.toContain(cle);
+    await bailleur.locator('summary', { hasText: 'clés d’accès (1)' }).click();
+    await bailleur.getByRole('button', { name: /Révoquer la clé/ }).click();
+    await coord.waitForLoadState();
+    expect(await coord.locator('[role=status]').innerText()).toContain('est révoquée');
+  }, 120_000);
 });
