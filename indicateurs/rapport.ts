@@ -33,6 +33,8 @@ export interface Rapport {
   libellePeriode: string;
   genereLe: string;
   pourPartenaires: boolean;
+  /** Le bailleur dont les ménages seuls sont comptés. */
+  bailleur?: string;
   indicateurs: Indicateurs;
   sections: SectionRapport[];
 }
@@ -196,7 +198,7 @@ export function sectionsIndicateurs(ind: Indicateurs, types: TypeParcours[]): Se
 export function construireRapport(
   indicateurs: Indicateurs,
   programme: Programme,
-  o: { type?: TypeRapport; pourPartenaires?: boolean; genereLe?: Date } = {},
+  o: { type?: TypeRapport; pourPartenaires?: boolean; genereLe?: Date; bailleur?: string } = {},
 ): Rapport {
   const ind = o.pourPartenaires ? sansReferences(indicateurs) : indicateurs;
   const titre =
@@ -208,7 +210,8 @@ export function construireRapport(
           ? `Évaluation à 6 mois — ${programme.nom}`
           : `Indicateurs — ${programme.nom}`;
   return {
-    titre,
+    titre: o.bailleur ? `${titre} — ménages de ${o.bailleur}` : titre,
+    ...(o.bailleur ? { bailleur: o.bailleur } : {}),
     programme: { id: programme.id, nom: programme.nom, territoire: programme.territoire, typeParcours: programme.typeParcours },
     libellePeriode: `du ${dateFr(ind.periode.du)} au ${dateFr(ind.periode.au)}`,
     genereLe: (o.genereLe ?? new Date()).toISOString(),
@@ -297,7 +300,7 @@ ${s.lignes.map(
   );
   const prevention = r.programme.typeParcours === 'prevention_precontentieuse';
   return html`<h1>${r.titre}</h1>
-<p class="encadre">${LIBELLES_TYPE_PARCOURS[r.programme.typeParcours]} — ${r.programme.territoire}. Période ${r.libellePeriode}. Calculé le ${dateFr(r.genereLe)} à partir des parcours eux-mêmes (${ind.fichesLues} parcours du programme concernés par la période).${r.pourPartenaires ? ' Version pour les partenaires : chiffres agrégés, sans aucun dossier nominatif ni référence.' : ''}</p>
+<p class="encadre">${LIBELLES_TYPE_PARCOURS[r.programme.typeParcours]} — ${r.programme.territoire}. Période ${r.libellePeriode}. Calculé le ${dateFr(r.genereLe)} à partir des parcours eux-mêmes (${ind.fichesLues} parcours du programme concernés par la période${r.bailleur ? `, ménages de ${r.bailleur} seulement` : ''}).${r.pourPartenaires ? ' Version pour les partenaires : chiffres agrégés, sans aucun dossier nominatif ni référence.' : ''}</p>
 ${liens.pdf || liens.csv || liens.partenaires ? html`<p>${liens.pdf ? html`<a href="${liens.pdf}">Télécharger le PDF</a>` : ''}${liens.csv ? html` · <a href="${liens.csv}">Indicateurs en CSV</a>` : ''}${liens.partenaires ? html` · <a href="${liens.partenaires}">Version pour les partenaires</a>` : ''}</p>` : ''}
 <h2>Du repérage à l’issue</h2>
 ${svgEntonnoir(ind.entonnoir)}

@@ -13,6 +13,7 @@
  */
 import type { FicheIndicateurs } from '../domain/indicateurs';
 import type { BaseDeDonnees } from '../base';
+import { sql } from 'kysely';
 import type { Consignation } from './schema';
 
 /** La première et la dernière des dates (ISO 8601) d'une fiche : l'étendue de ses faits. */
@@ -80,8 +81,16 @@ export class RegistreIndicateurs {
    * dont un fait ou un état la touche : commencées avant sa fin, et encore ouvertes ou finies après son
    * début. Le calcul donne le même résultat qu'avec toutes les fiches (test/indicateurs.test.ts).
    */
-  async fichesDuProgramme(programmeId: string, periode?: { du: string; au: string }): Promise<{ fiches: FicheIndicateurs[] }> {
+  /**
+   * Les fiches d'un programme, sur une période ; avec `bailleur`, seulement les ménages de ce bailleur
+   * (un parcours rouvert en veille active, « …-R260312 », garde le bailleur du parcours d'origine).
+   */
+  async fichesDuProgramme(programmeId: string, periode?: { du: string; au: string }, o: { bailleur?: string } = {}): Promise<{ fiches: FicheIndicateurs[] }> {
     let q = this.db.selectFrom('fiches_indicateurs').select('fiche').where('programme_id', '=', programmeId);
+    if (o.bailleur) {
+      const duBailleur = this.db.selectFrom('bailleurs_parcours').select('workflow_id').where('organisation_id', '=', o.bailleur);
+      q = q.where((eb) => eb.or([eb('workflow_id', 'in', duBailleur), eb(sql<string>`regexp_replace(workflow_id, '(-R[0-9]{6})+$', '')`, 'in', duBailleur)]));
+    }
     if (periode) {
       const debut = new Date(`${periode.du}T00:00:00.000Z`);
       const fin = new Date(Date.parse(`${periode.au}T00:00:00.000Z`) + 86_400_000);

@@ -134,6 +134,20 @@ describe('annuaire des partenaires et bailleur du parcours', () => {
       { timeout: 20_000, interval: 200 },
     );
     expect((await lancer('reims-april', plurial)).r.status).toBe(201);
+
+    // Les indicateurs par bailleur : chacun ses ménages seulement, et leur somme fait le programme.
+    const lues = async (bailleur?: string) => {
+      const r = await appel('GET', `/api/programmes/reims-april/indicateurs${bailleur ? `?bailleur=${bailleur}` : ''}`, { jeton });
+      expect(r.status, r.texte).toBe(200);
+      return r.json.fichesLues as number;
+    };
+    await vi.waitFor(async () => expect(await lues(plurial)).toBe(3), { timeout: 20_000, interval: 250 });
+    const autres = bailleurs.map((b: { id: string }) => b.id).filter((id: string) => id !== plurial);
+    expect(await Promise.all(autres.map((id: string) => lues(id)))).toEqual([0, 0]);
+    expect(await lues()).toBe(3);
+    const horsProgramme = await appel('GET', '/api/programmes/reims-april/indicateurs?bailleur=loiret-ahu--bailleur', { jeton });
+    expect(horsProgramme.status).toBe(400);
+    expect(horsProgramme.json.detail).toContain('n’est pas un bailleur de l’annuaire de');
   });
 
   it('accès et saisies : le travailleur social lit, ne change rien ; erreurs en français qui nomment le champ', async () => {

@@ -756,8 +756,10 @@ export function routesWeb(deps: DependancesApi, auth: OptionsAuth & { maintenant
     }),
   );
 
-  const suffixe = (req: Request, ajout: Record<string, string> = {}) => {
-    const s = new URLSearchParams({ ...(req.query as Record<string, string>), ...ajout }).toString();
+  const suffixe = (req: Request, ajout: Record<string, string> = {}, retirer: string[] = []) => {
+    const q = new URLSearchParams({ ...(req.query as Record<string, string>), ...ajout });
+    for (const cle of retirer) q.delete(cle);
+    const s = q.toString();
     return s ? `?${s}` : '';
   };
   r.get(
@@ -769,12 +771,20 @@ export function routesWeb(deps: DependancesApi, auth: OptionsAuth & { maintenant
       const rapport = rapportDe(e, maintenant());
       const base = `/programmes/${e.programme.id}/evaluation`;
       const partenaires = e.q.pour === 'partenaires';
+      // Le rapport de chaque bailleur : ses ménages seulement (à lui envoyer dans sa version « partenaires »).
+      const bailleurs = await annuaireDe(deps).lister(e.programme.id, { type: 'bailleurs' });
+      const parBailleur =
+        bailleurs.length > 1 || e.bailleur
+          ? html`<nav aria-label="Rapport par bailleur"><p>Le même rapport pour les ménages d’un bailleur : ${bailleurs.map(
+              (b, i) => html`${i ? ' · ' : ''}${b.id === e.bailleur?.id ? html`<strong>${b.nom}</strong>` : html`<a href="${base}${suffixe(req, { bailleur: b.id })}">${b.nom}</a>`}`,
+            )}${e.bailleur ? html` · <a href="${base}${suffixe(req, {}, ['bailleur'])}">tous les bailleurs</a>` : ''}.</p></nav>`
+          : '';
       envoyer(
         res,
         ctx,
         200,
         rapport.titre,
-        html`<p><a href="/evaluations">← Évaluations des programmes</a></p>${rapportHtml(rapport, {
+        html`<p><a href="/evaluations">← Évaluations des programmes</a></p>${parBailleur}${rapportHtml(rapport, {
           pdf: `${base}.pdf${suffixe(req)}`,
           csv: partenaires ? undefined : `/api/programmes/${e.programme.id}/indicateurs.csv${suffixe(req)}`,
           partenaires: partenaires ? undefined : `${base}${suffixe(req, { pour: 'partenaires' })}`,

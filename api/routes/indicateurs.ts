@@ -9,6 +9,7 @@
  *
  * `du`/`au` remplacent `periode` ; `annee=AAAA` choisit l'année du rapport annuel ; sans rien : les
  * 12 derniers mois. `pour=partenaires` : la version agrégée, sans aucune référence de dossier.
+ * `bailleur=<organisation>` : seulement les ménages de ce bailleur (le rapport qu'on lui envoie).
  */
 import { Router, type Request } from 'express';
 import { z } from 'zod';
@@ -20,6 +21,8 @@ import type { Personne } from '../../personnel/annuaire';
 import { personneDe } from '../auth';
 import type { DependancesApi } from '../dependances';
 import { analyser, interdit, introuvable, invalide } from '../problemes';
+import { estBailleur } from '../../personnel/organisations';
+import { annuaireDe } from './parcours';
 
 const jour = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'date attendue au format AAAA-MM-JJ').refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), 'date inexistante');
 
@@ -30,6 +33,7 @@ export const requeteIndicateursSchema = z
     periode: z.enum(TYPES_RAPPORT, { error: `période attendue : ${TYPES_RAPPORT.join(', ')}` }).optional(),
     annee: z.string().regex(/^\d{4}$/, 'année attendue (AAAA)').optional(),
     pour: z.enum(['partenaires'], { error: 'seule valeur possible : « partenaires »' }).optional(),
+    bailleur: z.string().regex(/^[a-z0-9-]{3,60}--[a-z0-9_-]{2,60}$/, 'bailleur de l’annuaire du programme attendu').optional(),
   })
   .refine((q) => (q.du === undefined) === (q.au === undefined), { message: 'donnez « du » et « au » ensemble', path: ['du'] })
   .refine((q) => !q.du || !q.au || q.du <= q.au, { message: 'la date de début doit précéder la date de fin', path: ['au'] })
@@ -79,6 +83,8 @@ export interface Evaluation {
   indicateurs: Indicateurs;
   q: RequeteIndicateurs;
   type?: TypeRapport;
+  /** Le bailleur dont les ménages seuls sont comptés. */
+  bailleur?: { id: string; nom: string };
 }
 
 /** Les indicateurs d'un programme pour la requête (période, version des partenaires), après contrôle d'accès. */
@@ -86,20 +92,27 @@ export async function evaluer(deps: DependancesApi, personne: Personne, idBrut: 
   const programme = programmeAutorise(deps, personne, idBrut);
   const q = analyser(requeteIndicateursSchema, { ...(requete as object) }, 'requête');
   const periode = periodeDe(q, (deps.maintenant ?? (() => new Date()))());
-  const { fiches } = await registreIndicateursDe(deps).fichesDuProgramme(programme.id, { du: periode.du, au: periode.au });
+  let bailleur: Evaluation['bailleur'];
+  if (q.bailleur) {
+    const o = await annuaireDe(deps).trouver(q.bailleur);
+    if (!o || o.programmeId !== programme.id || !estBailleur(o.type)) throw invalide('bailleur', `« ${q.bailleur} » n’est pas un bailleur de l’annuaire de ${programme.nom}`);
+    bailleur = { id: o.id, nom: o.nom };
+  }
+  const { fiches } = await registreIndicateursDe(deps).fichesDuProgramme(programme.id, { du: periode.du, au: periode.au }, { bailleur: bailleur?.id });
   const indicateurs = calculerIndicateurs(fiches, programme.id, { du: periode.du, au: periode.au }, programme.typeParcours);
-  return { programme, indicateurs, q, type: periode.type };
+  return { programme, indicateurs, q, type: periode.type, ...(bailleur ? { bailleur } : {}) };
 }
 
 /** Le rapport d'évaluation (page ou PDF) d'une évaluation. */
 export function rapportDe(e: Evaluation, maintenant: Date) {
-  return construireRapport(e.indicateurs, e.programme, { type: e.type, pourPartenaires: e.q.pour === 'partenaires', genereLe: maintenant });
+  return construireRapport(e.indicateurs, e.programme, { type: e.type, pourPartenaires: e.q.pour === 'partenaires', genereLe: maintenant, ...(e.bailleur ? { bailleur: e.bailleur.nom } : {}) });
 }
 
 /** Le PDF du rapport d'évaluation (nom de fichier compris). */
 export async function pdfEvaluation(e: Evaluation, maintenant: Date): Promise<{ pdf: Buffer; nomFichier: string }> {
   const pdf = await rapportPdf(rapportDe(e, maintenant));
-  return { pdf, nomFichier: `evaluation-${e.programme.id}-${e.indicateurs.periode.du}-${e.indicateurs.periode.au}${e.q.pour === 'partenaires' ? '-partenaires' : ''}.pdf` };
+  const suffixe = `${e.bailleur ? `-${e.bailleur.id.split('--')[1]}` : ''}${e.q.pour === 'partenaires' ? '-partenaires' : ''}`;
+  return { pdf, nomFichier: `evaluation-${e.programme.id}-${e.indicateurs.periode.du}-${e.indicateurs.periode.au}${suffixe}.pdf` };
 }
 
 /** Les routes JSON et CSV (sous /api, session exigée) ; la page et le PDF sont dans l'interface (web/). */
