@@ -480,7 +480,7 @@ export function construireDocument(o: OptionsDocument): DocumentOpenApi {
         description: 'La clé ne sert plus, aussitôt, sur toutes les API.',
         security: SECURITE_PERSONNEL,
         parameters: [paramOrganisation, { name: 'cle', in: 'path', required: true, description: 'Identifiant de la clé (12 caractères hexadécimaux)', schema: { type: 'string', pattern: '^[0-9a-f]{12}$' } }],
-        responses: { '204': { description: 'Clé révoquée' }, ...problemes('NonConnecte', 'Interdit', 'Introuvable') },
+        responses: { '204': { description: 'Clé révoquée' }, ...problemes('RequeteInvalide', 'NonConnecte', 'Interdit', 'Introuvable') },
       },
     },
     '/api/partenaires/orientations': {

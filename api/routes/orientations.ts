@@ -222,16 +222,18 @@ export function routesOrientationLogiciels(deps: DependancesApi): Router {
 
   /** L'organisation de la clé présentée ; 401 sinon, et une adresse qui se trompe trop est arrêtée (429). */
   async function organisationDeLaCle(req: Request): Promise<{ organisation: Organisation; programme: Programme }> {
+    const m = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
+    // Sans clé, rien à deviner : 401 tout de suite, sans compter d'échec.
+    if (!m) throw new Probleme(401, 'Présentez la clé d’accès de votre organisation : « Authorization: Bearer <clé> ».');
     const adresse = adresseClient(req);
     const identifiant = `cle-api:${adresse}`;
     const blocage = await limiteur.bloque(identifiant, adresse);
     if (blocage) throw new Probleme(429, 'Trop de clés refusées depuis cette adresse : réessayez plus tard.', { retryAfter: blocage.attenteS });
-    const m = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
-    const verifiee = m ? await clesApiDe(deps).verifier(m[1]!, maintenant()) : undefined;
+    const verifiee = await clesApiDe(deps).verifier(m[1]!, maintenant());
     const organisation = verifiee ? await annuaireDe(deps).trouver(verifiee.organisationId) : undefined;
     if (!organisation || !organisation.actif) {
       await limiteur.echec(identifiant, adresse);
-      throw new Probleme(401, m ? 'Clé d’accès inconnue, révoquée, ou organisation inactive : demandez une nouvelle clé à la coordination du dispositif.' : 'Présentez la clé d’accès de votre organisation : « Authorization: Bearer <clé> ».');
+      throw new Probleme(401, 'Clé d’accès inconnue, révoquée, ou organisation inactive : demandez une nouvelle clé à la coordination du dispositif.');
     }
     return { organisation, programme: programmePrevention(deps, organisation.programmeId) };
   }

@@ -400,15 +400,15 @@ describe('l’interface web dans Chromium', () => {
     await page.goto(`${ui.url}/programmes/concarneau-iml/annuaire`);
     await expect(page.locator('h1').innerText()).resolves.toBe(`Annuaire : ${CATALOGUE.trouver('concarneau-iml')!.nom}`);
     await sansViolation(page, '24c-annuaire');
-    const carte = page.locator('section.organisation', { hasText: 'Opac de Quimper' });
-    await carte.locator('details > summary').click();
+    const carte = page.locator('section.organisation', { hasText: 'Opac de Quimper' }).locator('details', { hasText: 'Ajouter un contact' });
+    await carte.locator('summary').click();
     await carte.getByLabel('Nom').fill('Gaëlle Le Bihan');
     await carte.getByLabel('Adresse électronique').fill('pas-une-adresse');
     await carte.getByRole('button', { name: 'Ajouter le contact' }).click();
     await page.waitForLoadState();
     await expect(page.locator('[role=alert]').innerText()).resolves.toContain('Adresse électronique : adresse électronique invalide');
     await sansViolation(page, '24d-annuaire-erreur');
-    const carte2 = page.locator('section.organisation', { hasText: 'Opac de Quimper' });
+    const carte2 = page.locator('section.organisation', { hasText: 'Opac de Quimper' }).locator('details', { hasText: 'Ajouter un contact' });
     await carte2.getByLabel('Adresse électronique').fill('g.lebihan@opac-quimper.example');
     await carte2.getByRole('button', { name: 'Ajouter le contact' }).click();
     await page.waitForLoadState();
