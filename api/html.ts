@@ -103,6 +103,7 @@ fieldset.duree select { width: auto; }
 button.secondaire { background: #fff; color: #000091; border: 1px solid #000091; }
 .badge { display: inline-block; border-radius: .2rem; padding: 0 .4rem; font-size: .9rem; font-weight: 700; }
 .badge.retard { background: #ce0500; color: #fff; }
+.badge.prioritaire { background: #6a3d9a; color: #fff; }
 .badge.clos { background: #3a3a3a; color: #fff; }
 .badge.ouvert { background: #18753c; color: #fff; }
 tr.en-retard td { background: #fff4f4; }

@@ -217,6 +217,8 @@ export const resumeParcoursSchema = z
     enRetard: z.boolean(),
     cloture: z.boolean(),
     statut: z.enum(['en_cours', 'termine']).meta({ description: 'Parcours en cours ou terminé', example: 'en_cours' }),
+    priorite: z.enum(['menage_isole']).optional().meta({ description: 'Ménage prioritaire pour son programme (Besançon : ménage isolé), en tête de liste tant qu’il est suivi' }),
+    libellePriorite: z.string().optional().meta({ example: 'Prioritaire : ménage isolé' }),
   })
   .meta({ title: 'Parcours (liste)' });
 

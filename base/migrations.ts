@@ -427,4 +427,20 @@ export const MIGRATIONS: Record<string, Migration> = {
       await db.schema.dropTable('cles_api_organisation').execute();
     },
   },
+  '0021-priorites-dossiers': {
+    async up(db: Kysely<unknown>) {
+      // Les ménages prioritaires d'un programme (Besançon : « prioritairement auprès des ménages dits
+      // isolés : ménages sans enfants, personnes seules »), notés au lancement : les listes les montrent d'abord.
+      await db.schema
+        .createTable('priorites_dossiers')
+        .addColumn('workflow_id', 'text', (c) => c.primaryKey())
+        .addColumn('programme_id', 'text', (c) => c.notNull())
+        .addColumn('motif', 'text', (c) => c.notNull())
+        .addColumn('cree_le', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+        .execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.dropTable('priorites_dossiers').execute();
+    },
+  },
 };

@@ -292,7 +292,16 @@ export interface TableClesApiOrganisation {
   revoquee_le: ColumnType<Date | null, Date | null | undefined, Date | null>;
 }
 
+export interface TablePrioritesDossiers {
+  workflow_id: string;
+  programme_id: string;
+  /** « menage_isole » : la raison de la priorité (libellé dans domain/prevention.ts). */
+  motif: string;
+  cree_le: ColumnType<Date, Date | undefined, never>;
+}
+
 export interface Base {
+  priorites_dossiers: TablePrioritesDossiers;
   cles_api_organisation: TableClesApiOrganisation;
   versions_programme: TableVersionsProgramme;
   imports_commission: TableImportsCommission;

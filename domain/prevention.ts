@@ -126,3 +126,14 @@ export function motifNonEligible(programme: Programme, s: SituationOrientation, 
   if (r.sansContactBailleur && s.contactBailleur) motifs.push('le bailleur est en contact avec le ménage');
   return motifs.length ? motifs.join(' ; ') : undefined;
 }
+/**
+ * La priorité d'un ménage dans un programme qui en donne une (besancon-ccas : « prioritairement
+ * auprès des ménages dits isolés : ménages sans enfants, personnes seules ») ; sinon rien.
+ */
+export function prioriteDuMenage(programme: Pick<Programme, 'options'>, menage: Pick<Menage, 'composition'>, s: Pick<SituationOrientation, 'isole'>): 'menage_isole' | undefined {
+  if (!programme.options.prioriteMenagesIsoles) return undefined;
+  return s.isole || menage.composition === 'personne_seule' || menage.composition === 'couple' ? 'menage_isole' : undefined;
+}
+
+export const LIBELLES_PRIORITE: Record<'menage_isole', string> = { menage_isole: 'Prioritaire : ménage isolé' };
+

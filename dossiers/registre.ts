@@ -46,6 +46,8 @@ export interface ResumeDossier {
   enRetard: boolean;
   cloture: boolean;
   statut: 'en_cours' | 'termine';
+  /** Prioritaire pour son programme (« menage_isole ») : en tête des listes tant qu'il est ouvert. */
+  priorite?: string;
 }
 
 export interface PageDossiers {
@@ -253,7 +255,10 @@ export class RegistreDossiers {
       this.db
         .selectFrom('dossiers')
         .select(['workflow_id', 'reference', 'programme_id', 'type_parcours', 'etape', 'libelle_etape', 'travailleur_social', 'echeance', 'libelle_echeance', 'echeance_depassee', 'clos', 'nom_chiffre'])
+        .select((eb) => eb.selectFrom('priorites_dossiers as p').select('p.motif').whereRef('p.workflow_id', '=', 'dossiers.workflow_id').as('priorite'))
         .where(filtre)
+        // Les ménages prioritaires encore suivis d'abord, puis par échéance.
+        .orderBy(sql`(not clos and exists (select 1 from priorites_dossiers p where p.workflow_id = dossiers.workflow_id)) desc`)
         .orderBy(sql`echeance asc nulls last`)
         .orderBy('workflow_id')
         .limit(page.taille)
@@ -280,6 +285,7 @@ export class RegistreDossiers {
         enRetard: !l.clos && (l.echeance_depassee || (!!l.echeance && l.echeance < maintenant)),
         cloture: l.clos,
         statut: l.clos ? 'termine' : 'en_cours',
+        ...(l.priorite && !l.clos ? { priorite: l.priorite } : {}),
       })),
       total: Number(total.n),
       page: page.page,

@@ -5,9 +5,10 @@
  * - un parcours lancé avant garde sa version, un parcours lancé après suit la nouvelle, sur l'autre
  *   API aussi (elle relit la base au lancement) ;
  * - une version lue périmée (quelqu'un a changé entre-temps) : 409 ; un réglage que le programme n'a
- *   pas, une durée nulle, un motif absent : 400 en français et rien ne change ; un travailleur social : 403.
+ *   pas, une durée nulle, un motif absent : 400 en français et rien ne change ; un travailleur social : 403 ;
+ * - une option de programme en action : la priorité aux ménages isolés de Besançon (en tête de liste).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { menageEssai, situationPrevention } from './outils/environnement';
 import { annuaireEssai, bancAvecApi, demarrerApiEssai, type ApiEssai } from './outils/api';
 import { appliquerChangement, decrireChangements } from '../programmes/versions';
@@ -88,6 +89,30 @@ describe('réglages des programmes', () => {
     const apres = await lancer(autreApi, jeton);
     expect(await programmeDuParcours(essai.api, jeton, apres)).toMatchObject({ id: 'loiret-ahu', version: 2 });
     expect(await programmeDuParcours(essai.api, jeton, avant)).toMatchObject({ id: 'loiret-ahu', version: 1 });
+  });
+
+  it('Besançon : les ménages isolés (personnes seules, couples sans enfants, ou dits isolés) en tête de liste ; ailleurs, pas de priorité', async () => {
+    const jeton = await essai.connecter('coord.essai');
+    const lancerMenage = async (programmeId: string, composition: string, isole?: boolean) => {
+      const menage = { ...menageEssai(), composition };
+      const corps = { programmeId, travailleurSocial: 'ts.alice', menage, donnees: { situation: situationPrevention(isole === undefined ? {} : { isole }) } };
+      const r = await essai.api.appel('POST', '/api/parcours', { jeton, corps });
+      expect(r.status, r.texte).toBe(201);
+      return r.json.workflowId as string;
+    };
+    const famille = await lancerMenage('besancon-ccas', 'famille_monoparentale');
+    const seule = await lancerMenage('besancon-ccas', 'personne_seule');
+    const diteIsolee = await lancerMenage('besancon-ccas', 'couple_avec_enfants', true);
+    const ailleurs = await lancerMenage('loiret-ahu', 'personne_seule');
+    const liste = async (programme: string) => (await essai.api.appel('GET', `/api/parcours?programme=${programme}`, { jeton })).json as Array<{ workflowId: string; priorite?: string; libellePriorite?: string }>;
+    await vi.waitFor(async () => expect((await liste('besancon-ccas')).map((p) => p.workflowId)).toHaveLength(3), { timeout: 20_000, interval: 250 });
+    const besancon = await liste('besancon-ccas');
+    expect(besancon.slice(0, 2).map((p) => p.workflowId).sort()).toEqual([seule, diteIsolee].sort());
+    expect(besancon[2]).toMatchObject({ workflowId: famille });
+    expect(besancon[2]!.priorite).toBeUndefined();
+    expect(besancon[0]).toMatchObject({ priorite: 'menage_isole', libellePriorite: 'Prioritaire : ménage isolé' });
+    await vi.waitFor(async () => expect((await liste('loiret-ahu')).some((p) => p.workflowId === ailleurs)).toBe(true), { timeout: 20_000, interval: 250 });
+    expect((await liste('loiret-ahu')).find((p) => p.workflowId === ailleurs)!.priorite).toBeUndefined();
   });
 
   it('le formulaire en mots du terrain donne le changement attendu ; une saisie illisible est refusée par le schéma', () => {

@@ -9,6 +9,7 @@ import type { WorkflowHandle } from '@temporalio/client';
 import { WorkflowNotFoundError, type SearchAttributePair } from '@temporalio/common';
 import { workersPresents } from '../../worker/presence';
 import { AnnuairePartenaires, RefusAnnuaire } from '../../personnel/organisations';
+import { LIBELLES_PRIORITE, prioriteDuMenage } from '../../domain/prevention';
 import { RegistreDossiers, type PageDossiers, type Portee, type ResumeDossier } from '../../dossiers/registre';
 import { SA } from '../../domain/attributs-recherche';
 import { affecterUpdate, cloreAnticipeUpdate, etatQuery } from '../../domain/messages';
@@ -226,6 +227,10 @@ export async function lancerParcours(deps: DependancesApi, personne: Personne, c
     throw e;
   });
   deps.journal.info({ workflowId, programme: programme.id, par: personne.id }, 'parcours lancé');
+  // Un ménage prioritaire pour ce programme (Besançon : ménage isolé) : les listes le montrent d'abord.
+  const situation = (donnees as { situation?: { isole?: boolean } }).situation;
+  const priorite = programme.typeParcours === 'prevention_precontentieuse' && situation ? prioriteDuMenage(programme, corps.menage, situation) : undefined;
+  if (priorite) await deps.base.insertInto('priorites_dossiers').values({ workflow_id: workflowId, programme_id: programme.id, motif: priorite }).onConflict((oc) => oc.column('workflow_id').doNothing()).execute();
   // Le parcours est lancé : même si son état n'est pas encore lisible, c'est un succès (un nouvel
   // essai donnerait 409). L'état pourra être relu ensuite.
   let etat: EtatParcours | null = null;
@@ -331,7 +336,7 @@ export function routesParcours(deps: DependancesApi): Router {
     res.setHeader('Cache-Control', 'no-store');
     res.setHeader('X-Total-Count', String(p.total));
     if (liens.length) res.setHeader('Link', liens.join(', '));
-    res.json(p.elements);
+    res.json(p.elements.map((e) => (e.priorite ? { ...e, libellePriorite: LIBELLES_PRIORITE[e.priorite as keyof typeof LIBELLES_PRIORITE] } : e)));
   });
 
   r.get('/api/parcours/:id', async (req, res) => {

@@ -2,6 +2,7 @@
  * Le tableau de bord de la coordination (parcours de ses programmes, filtres, en retard d'abord)
  * et « mes ménages » du travailleur social (triés par prochaine échéance, lisibles sur un téléphone).
  */
+import { LIBELLES_PRIORITE } from '../../domain/prevention';
 import type { ResumeParcours } from '../../api/routes/parcours';
 import type { PageDossiers } from '../../dossiers/registre';
 import { brut, html, type Brut } from '../../api/html';
@@ -20,7 +21,8 @@ const typeDe = (t: string) => LIBELLES_TYPE_PARCOURS[t as TypeParcours] ?? t;
 
 function marque(p: ResumeParcours): Brut {
   if (p.cloture || p.statut !== 'en_cours') return html`<span class="badge clos">Clôturé</span>`;
-  return p.enRetard ? html`<span class="badge retard">En retard</span>` : brut('');
+  const priorite = p.priorite ? html`<span class="badge prioritaire">${LIBELLES_PRIORITE[p.priorite as keyof typeof LIBELLES_PRIORITE]}</span> ` : '';
+  return html`${priorite}${p.enRetard ? html`<span class="badge retard">En retard</span>` : ''}`;
 }
 
 function choix(id: string, libelle: string, options: Array<[string, string]>, valeur: string | undefined): Brut {
@@ -62,7 +64,7 @@ export function pageTableau(ctx: Contexte, resultat: PageDossiers = PAGE_VIDE, f
   const ts = [...new Map(programmes.flatMap((p) => travailleursSociaux(ctx.deps, p.id)).map((p) => [p.id, p])).values()];
   const enRetard = liste.filter((p) => p.enRetard && !p.cloture).length;
   return html`<h1>Tableau de bord des parcours</h1>
-<p>${resultat.total} parcours${enRetard ? html` ; sur cette page, <strong>${enRetard} en retard</strong> (en tête de liste)` : ''}.
+<p>${resultat.total} parcours${enRetard ? html` ; sur cette page, <strong>${enRetard} en retard</strong>` : ''}. Les ménages prioritaires de leur programme viennent d’abord, puis les échéances les plus proches (les retards en premier).
 <a href="/parcours/nouveau">Lancer un parcours</a></p>
 ${bandeauAbsences(absences)}
 <form method="get" action="/parcours" aria-label="Filtres">
@@ -99,7 +101,7 @@ function pageMesMenages(ctx: Contexte, resultat: PageDossiers, filtres: Filtres,
   const clos = filtres.cloture === 'true';
   const liste = resultat.elements;
   return html`<h1>Mes ménages</h1>
-<p>${resultat.total} ${clos ? 'parcours clôturés' : 'parcours en cours'}, triés par prochaine échéance (les retards d’abord).
+<p>${resultat.total} ${clos ? 'parcours clôturés' : 'parcours en cours'}, triés par prochaine échéance (les ménages prioritaires de leur programme, puis les retards, d’abord).
 ${clos ? html`<a href="/parcours">Voir les parcours en cours</a>` : html`<a href="/parcours?cloture=true">Voir les parcours clôturés</a>`}</p>
 <form method="get" action="/parcours" role="search" aria-label="Chercher un ménage">${clos ? html`<input type="hidden" name="cloture" value="true">` : ''}
 ${champRecherche(filtres)}<div class="boutons"><button type="submit">Chercher</button>${filtres.recherche ? html` <a href="/parcours${clos ? '?cloture=true' : ''}">Tous mes ménages</a>` : ''}</div></form>
