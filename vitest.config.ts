@@ -1,4 +1,36 @@
 import { defineConfig } from 'vitest/config';
+import { BaseSequencer, type TestSpecification } from 'vitest/node';
+
+/**
+ * Les fichiers les plus longs d'abord (durées mesurées sur cette machine) : sur un clone neuf, sans
+ * cache de durées, vitest les classerait par taille et un petit fichier long (schemathesis) finirait
+ * seul en queue. Les autres suivent dans l'ordre de vitest.
+ */
+const LES_PLUS_LONGS = [
+  'openapi-schemathesis',
+  'web/interface',
+  'protocole',
+  'api',
+  'dossiers',
+  'prevention',
+  'indicateurs-parcours',
+  'web/personnel',
+  'demarrage',
+  'iml',
+  'web/commission',
+  'base-partagee',
+];
+
+class LesPlusLongsDabord extends BaseSequencer {
+  override async sort(fichiers: TestSpecification[]): Promise<TestSpecification[]> {
+    const tries = await super.sort(fichiers);
+    const rang = (f: TestSpecification) => {
+      const i = LES_PLUS_LONGS.findIndex((n) => f.moduleId.endsWith(`/test/${n}.test.ts`));
+      return i < 0 ? LES_PLUS_LONGS.length : i;
+    };
+    return tries.map((f, i) => ({ f, i })).sort((a, b) => rang(a.f) - rang(b.f) || a.i - b.i).map((x) => x.f);
+  }
+}
 
 // Le pool « forks » est obligatoire : les threads cassent le pont natif de Temporal.
 export default defineConfig({
@@ -11,5 +43,6 @@ export default defineConfig({
     hookTimeout: 180_000,
     fileParallelism: true,
     maxWorkers: 2,
+    sequence: { sequencer: LesPlusLongsDabord },
   },
 });
