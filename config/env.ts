@@ -44,6 +44,12 @@ export const configSchema = z.object({
   DEMO_ACCOUNTS: booleen.default(false),
   SESSION_TTL: z.string().refine(estDureeIso, 'durée ISO 8601 attendue (ex. PT8H)').default('PT8H'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /**
+   * Mémoire que le worker peut occuper (Mio) : le cache des parcours en est déduit (voir
+   * `parcoursEnCache`). Au-delà, les parcours les moins récents sortent du cache et sont rejoués
+   * depuis leur historique à leur prochain événement : rien n'est perdu, ils sont un peu plus lents.
+   */
+  WORKER_MEMOIRE_MIO: z.coerce.number({ error: 'nombre de mégaoctets attendu (ex. 1024)' }).int('nombre entier de mégaoctets').min(256, 'au moins 256 Mio').max(65_536, '64 Gio au plus').default(1024),
   TEMPORAL_UI_URL: z.url().optional(),
   MAIL_INBOX_URL: z.url().optional(),
 });

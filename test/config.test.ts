@@ -9,6 +9,7 @@ import { chargerAnnuaireFichier } from '../personnel/annuaire';
 import { COMPTES_DEMO } from '../personnel/demo';
 import { generateKeyRingValue } from '../securite/cles';
 import { hashPassword, verifyPassword } from '../securite/mots-de-passe';
+import { parcoursEnCache } from '../worker/creer-worker';
 
 const CLES = {
   LINK_SIGNING_KEYS: generateKeyRingValue('hmac', 'l1'),
@@ -115,6 +116,8 @@ describe('lireConfig : une valeur invalide arrête le démarrage avec la variabl
     ['TEMPORAL_TLS_CLIENT_CERT_PATH', '/introuvable/client.pem', /fichier introuvable/],
     ['TEMPORAL_TLS_SERVER_CA_CERT_PATH', '/introuvable/ca.pem', /fichier introuvable/],
     ['STAFF_ACCOUNTS_FILE', '/introuvable/comptes.json', /fichier introuvable/],
+    ['WORKER_MEMOIRE_MIO', 'beaucoup', /nombre de mégaoctets attendu/],
+    ['WORKER_MEMOIRE_MIO', '128', /au moins 256 Mio/],
   ])('%s=%s', (variable, valeur, raison) => {
     const message = erreurConfig({ ...CLES, [variable]: valeur });
     expect(message).toMatch(/^Configuration invalide :/);
@@ -313,5 +316,13 @@ describe('chargerAnnuaireFichier', () => {
     const e = await erreurAssemblage({ ...CLES, STAFF_ACCOUNTS_FILE: f });
     expect(e.message).toContain('STAFF_ACCOUNTS_FILE');
     expect(e.message).toContain('0.courriel');
+  });
+});
+
+describe('cache des parcours du worker (WORKER_MEMOIRE_MIO)', () => {
+  it('déduit de la mémoire : 1 810 parcours pour 1 Gio, jamais moins de 50', () => {
+    expect(parcoursEnCache(1024)).toBe(1810);
+    expect(parcoursEnCache(2048)).toBe(4370);
+    expect(parcoursEnCache(256)).toBe(50);
   });
 });

@@ -22,6 +22,16 @@ export interface OptionsWorker {
   reglages?: Partial<Pick<WorkerOptions, 'maxCachedWorkflows' | 'stickyQueueScheduleToStartTimeout'>>;
 }
 
+/**
+ * Le nombre de parcours gardés en mémoire par le worker, d'après son budget (WORKER_MEMOIRE_MIO) :
+ * environ 300 Mio pour le processus, ses bibliothèques et le code des workflows, puis 0,4 Mio par
+ * parcours en cache (0,34 Mio mesurés, et une marge). 1 024 Mio → 1 810 parcours ; 100 000 parcours
+ * ouverts tiennent donc dans 1 Gio : seuls les plus actifs restent en cache.
+ */
+export function parcoursEnCache(memoireMio: number): number {
+  return Math.max(50, Math.floor((memoireMio - 300) / 0.4));
+}
+
 export function creerWorker(o: OptionsWorker): Promise<Worker> {
   return Worker.create({
     connection: o.connection,

@@ -6,7 +6,7 @@ import { NativeConnection, Runtime, makeTelemetryFilterString } from '@temporali
 import { lireConfig, optionsTemporal, ErreurConfiguration } from '../config/env';
 import { creerJournal } from '../config/journalisation';
 import { assembler } from '../config/services';
-import { creerWorker } from './creer-worker';
+import { creerWorker, parcoursEnCache } from './creer-worker';
 import { signalerPresence } from './presence';
 import { migrer, ouvrirBase } from '../base';
 import { importerPartenaires, importerPersonnel } from '../personnel/annuaire-base';
@@ -41,6 +41,7 @@ async function main() {
     connection,
     namespace,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
+    reglages: { maxCachedWorkflows: parcoursEnCache(config.WORKER_MEMOIRE_MIO) },
     dataConverter: services.dataConverter,
     dependances: {
       base,
@@ -55,7 +56,7 @@ async function main() {
   // Présence signalée dans la base pendant que le worker tourne : l'API répond 503 tout de suite sans worker.
   const course = worker.run();
   const presence = await signalerPresence(base, config.TEMPORAL_TASK_QUEUE, (e) => journal.warn({ err: e.message }, 'présence du worker non signalée'));
-  journal.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, namespace }, 'worker démarré');
+  journal.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, namespace, parcoursEnCache: parcoursEnCache(config.WORKER_MEMOIRE_MIO) }, 'worker démarré');
   try {
     await course;
   } finally {
