@@ -447,7 +447,8 @@ describe('protocole post-résiliation', () => {
     expect(Number(annee)).toBe(premierNovembre.getUTCFullYear() + 1);
     // La coordination enregistre la décision du bailleur.
     await handle.executeUpdate(ruptureUpdate, { args: [msg({ motif: 'Refus de payer' }, 'coord.essai')] });
-    const etat = await etape(handle, 'rupture');
+    // Le message fait passer le parcours à la rupture ; le déroulé la consigne une fois partis les courriels de la signature.
+    const etat = await jusqua(handle, (e) => e.etape === 'rupture' && !!e.details.rupture, 'rupture consignée');
     expect(etat.details.rupture).toMatchObject({ par: 'coordination', treveHivernale: { jusquau: `${annee}-03-31` } });
     for (const a of [CCAPEX, PREFECTURE, BAILLEUR, TS]) {
       const avis = await banc.courriels.waitFor((m) => m.a.includes(a) && dossier(ref)(m) && m.sujet.includes('Rupture du protocole'), { timeoutMs: 20_000 });

@@ -12,9 +12,10 @@ import { Worker } from '@temporalio/worker';
 import { temporal } from '@temporalio/proto';
 import type { WorkflowHandle } from '@temporalio/client';
 import { cloreAnticipeUpdate, repondreValidationUpdate } from '../domain/messages';
-import { cloturerUpdate, diagnosticUpdate, planAideUpdate, tentativeContactUpdate } from '../domain/prevention';
-import { bilanMesureUpdate, fileImlQuery, idFileIml, logementUpdate, loyerUpdate, rendezVousUpdate } from '../domain/iml';
-import { ajouterDuree, retirerDuree } from '../workflows/blocs/duree';
+import { cloturerUpdate, diagnosticUpdate, passageDroitCommunUpdate, planAideUpdate, tentativeContactUpdate } from '../domain/prevention';
+import { bilanMesureUpdate, fileImlQuery, finMesureUpdate, idFileIml, logementUpdate, loyerUpdate, rendezVousUpdate } from '../domain/iml';
+import { cloturerProtocoleUpdate, orientationUpdate, paiementUpdate, ruptureUpdate, signatureProtocoleUpdate } from '../domain/protocole';
+import { ajouterDuree, jourDeParis, retirerDuree } from '../workflows/blocs/duree';
 import { CATALOGUE, DATA_CONVERTER, apres, avancerJusqua, echeanceSuivie, heureDuParcours, jusqua, menageEssai, monterBanc, paquetWorkflows, repos, requete } from './outils/environnement';
 
 const dossier = fileURLToPath(new URL('./historiques/', import.meta.url));
@@ -142,6 +143,90 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'designation')('enregistr
       const historique = enObjet(await handle.fetchHistory());
       expect(patchsNotes(historique)).toContain('delais-depuis-designation');
       writeFileSync(`${dossier}prevention-designation-v1.json`, JSON.stringify(historique));
+    } finally {
+      await banc.fermer();
+    }
+  });
+});
+
+// `ENREGISTRER_HISTORIQUES=etape-dans-le-message` : des messages envoyés sans pause, chacun faisant
+// passer le parcours à l'étape suivante dans sa mise à jour (patched('etape-dans-le-message')), les
+// courriels suivant dans le déroulé ; un parcours de chaque type, jusqu'à sa clôture.
+describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'etape-dans-le-message')('enregistrement des étapes prises par les messages', () => {
+  const m = <T extends object>(x: T, par = 'ts.alice') => ({ requestId: requete(), par, ...x });
+  const ecrire = async (handle: WorkflowHandle, fichier: string) => {
+    await handle.result();
+    const historique = enObjet(await handle.fetchHistory());
+    expect(patchsNotes(historique)).toContain('etape-dans-le-message');
+    writeFileSync(`${dossier}${fichier}`, JSON.stringify(historique));
+  };
+
+  it('enregistre un parcours loiret-ahu : contact, diagnostic, plan d’aide, passage au droit commun et clôture, sans pause', async () => {
+    const banc = await monterBanc();
+    try {
+      const programme = CATALOGUE.trouver('loiret-ahu')!;
+      const menage = menageEssai('REJEU-ENCHAINE');
+      const handle = await banc.env.client.workflow.start('preventionPrecontentieuse', {
+        taskQueue: banc.taskQueue,
+        workflowId: `loiret-ahu--${menage.reference}`,
+        args: [{ programme, menage, coordinateur: 'coord.essai', travailleurSocial: 'ts.alice', situation: { impayesMois: 3, montantDette: 1200, debutBail: new Date(Date.now() - 60 * 86_400_000).toISOString().slice(0, 10), garantie: 'aucune', dejaTente: '', contactBailleur: false, suiviParServiceSocial: false } }],
+      });
+      await etape(handle, 'aller_vers');
+      expect(await handle.executeUpdate(tentativeContactUpdate, { args: [m({ canal: 'telephone' as const, creneau: 'soir' as const, issue: 'joint' as const })] })).toEqual({ etape: 'diagnostic' });
+      expect(await handle.executeUpdate(diagnosticUpdate, { args: [m({ origineDette: 'x', droits: '', budget: '', adequationLogement: '', termine: true, carnetDeRoute: ['FSL'] })] })).toEqual({ etape: 'plan_aide' });
+      expect(await handle.executeUpdate(planAideUpdate, { args: [m({ actions: ['fsl' as const], orientations: [] })] })).toEqual({ etape: 'suivi' });
+      expect(await handle.executeUpdate(passageDroitCommunUpdate, { args: [m({ service: 'Maison du Département', entretienTripartite: false })] })).toEqual({ etape: 'passage_droit_commun' });
+      await handle.executeUpdate(cloturerUpdate, { args: [m({ issue: 'orientation_droit_commun' as const })] });
+      await ecrire(handle, 'prevention-etape-dans-le-message-v1.json');
+    } finally {
+      await banc.fermer();
+    }
+  });
+
+  it('enregistre une mesure concarneau-iml : logement, loyer, visite, fin de mesure, sans pause', async () => {
+    const banc = await monterBanc();
+    try {
+      const programme = CATALOGUE.trouver('concarneau-iml')!;
+      const menage = menageEssai('REJEU-IML-ENCHAINE');
+      const handle = await banc.env.client.workflow.start('imlBailGlissant', {
+        taskQueue: banc.taskQueue,
+        workflowId: `concarneau-iml--${menage.reference}`,
+        args: [{ programme, menage, coordinateur: 'coord.essai', travailleurSocial: 'ts.alice', candidature: { structure: 'alt', pretASortir: true, budgetTravaille: true, typologieRecherchee: 'T1bis' } }],
+      });
+      const demande = (await jusqua(handle, (e) => e.demandes.length > 0, 'demande au SIAO')).demandes[0]!;
+      await handle.executeUpdate(repondreValidationUpdate, { args: [{ requestId: requete(), par: 'partenaire:siao', demandeId: demande.id, role: 'siao', decision: 'approuve' }] });
+      await etape(handle, 'recherche_logement');
+      const jour = jourDeParis(await heureDuParcours(handle));
+      const logement = { bailleur: { type: 'public' as const, nom: 'Finistère Habitat', conventionne: true }, adresse: '1 rue du Port, 29900 Concarneau', typologie: 'T1bis' as const, debutBailPrincipal: jour, debutSousLocation: jour };
+      expect(await handle.executeUpdate(logementUpdate, { args: [m(logement)] })).toEqual({ etape: 'sous_location' });
+      await handle.executeUpdate(loyerUpdate, { args: [m({ mois: jour.slice(0, 7), statut: 'paye' as const })] });
+      await handle.executeUpdate(rendezVousUpdate, { args: [m({ nature: 'visite_domicile' as const, axes: ['budget' as const] })] });
+      await handle.executeUpdate(finMesureUpdate, { args: [m({ issue: 'depart_du_logement' as const, motif: 'Départ du logement' })] });
+      await ecrire(handle, 'iml-etape-dans-le-message-v1.json');
+    } finally {
+      await banc.fermer();
+    }
+  });
+
+  it('enregistre un protocole reims-april-protocole : signature, paiement, rupture, orientation, clôture, sans pause', async () => {
+    const banc = await monterBanc();
+    try {
+      const programme = CATALOGUE.trouver('reims-april-protocole')!;
+      const menage = menageEssai('REJEU-PROTOCOLE-ENCHAINE');
+      const handle = await banc.env.client.workflow.start('protocolePostResiliation', {
+        taskQueue: banc.taskQueue,
+        workflowId: `reims-april-protocole--${menage.reference}`,
+        args: [{ programme, menage, coordinateur: 'coord.essai', travailleurSocial: 'ts.alice', resiliation: { jugementDu: jourDeParis(new Date(Date.now() - 40 * 86_400_000)), detteLocative: 2400 } }],
+      });
+      await etape(handle, 'signature_protocole');
+      const jour = jourDeParis(await heureDuParcours(handle));
+      const signature = { signeLe: jour, debut: jour, dureeMois: 6, indemniteOccupation: 420, planApurement: { dette: 2400, mensualite: 100 }, signataires: { bailleur: true, occupant: true } };
+      expect(await handle.executeUpdate(signatureProtocoleUpdate, { args: [m(signature)] })).toEqual({ etape: 'suivi_protocole' });
+      await handle.executeUpdate(paiementUpdate, { args: [m({ mois: jour.slice(0, 7), statut: 'paye' as const })] });
+      expect(await handle.executeUpdate(ruptureUpdate, { args: [m({ motif: 'Le bailleur reprend le logement' }, 'coord.essai')] })).toEqual({ etape: 'rupture' });
+      await handle.executeUpdate(orientationUpdate, { args: [m({ dispositif: 'residence_sociale' as const })] });
+      await handle.executeUpdate(cloturerProtocoleUpdate, { args: [m({ issue: 'orientation_hebergement' as const })] });
+      await ecrire(handle, 'protocole-etape-dans-le-message-v1.json');
     } finally {
       await banc.fermer();
     }

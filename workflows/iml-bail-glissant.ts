@@ -44,6 +44,10 @@ import { demanderValidation } from './blocs/validation';
 /** Les étapes où la mesure court (le ménage est sous-locataire). */
 const EN_MESURE = ['sous_location', 'bilan_mesure', 'evaluation_glissement', 'prolongation'];
 
+const VALIDATION_SIAO = 'Validation de la candidature par la commission SIAO';
+const SOUS_LOCATION = 'Sous-location et accompagnement';
+const GLISSEMENT = 'Glissement du bail : le ménage devient locataire en titre';
+
 const PAIEMENTS = { regulier: 'régulier', irregulier: 'irrégulier', impayes: 'impayés' } as const;
 const SITUATIONS = { stable: 'stabilisée', fragile: 'fragile', degradee: 'dégradée' } as const;
 
@@ -80,6 +84,7 @@ export async function imlBailGlissant(e: EntreeIml): Promise<EtatParcours> {
   const ts = (par: string): Acteur => ({ type: 'personnel', id: par, role: 'travailleur_social' });
   const coordination = (par: string): Acteur => ({ type: 'personnel', id: par, role: 'coordinateur' });
   const auTravailleurSocial = (): A => (p.travailleurSocial ? { personnel: p.travailleurSocial } : { coordination: true });
+  const enFileAttente = `En attente d’une place (${quota} mesures agréées)`;
 
   // Ce que les personnes enregistrent, étape par étape.
   let candidature: Candidature | undefined = e.candidature;
@@ -138,6 +143,7 @@ export async function imlBailGlissant(e: EntreeIml): Promise<EtatParcours> {
       const { requestId: _r, par, ...x } = c;
       candidature = x;
       p.journal.noter('candidature', `Candidature enregistrée : ménage hébergé en ${LIBELLES_STRUCTURES[x.structure]}, prêt à sortir`, { acteur: ts(par) });
+      p.avancer('validation_siao', VALIDATION_SIAO);
       return { etape: p.etape };
     },
   });
@@ -149,7 +155,9 @@ export async function imlBailGlissant(e: EntreeIml): Promise<EtatParcours> {
     appliquer: (x) => {
       decisionSiao = x;
       p.journal.noter('decision_siao', `Décision de la commission SIAO enregistrée par la coordination : candidature ${x.decision}${x.motif ? ` (${x.motif})` : ''}`, { acteur: coordination(x.par) });
-      return { etape: p.etape };
+      // Validée, la candidature attend une place ; refusée, le parcours se clôt.
+      if (x.decision === 'validee') p.avancer('file_attente', enFileAttente);
+      return { etape: x.decision === 'refusee' ? 'cloture' : p.etape };
     },
   });
   p.message(logementUpdate, {
@@ -165,7 +173,13 @@ export async function imlBailGlissant(e: EntreeIml): Promise<EtatParcours> {
         debutSousLocation: x.debutSousLocation,
       };
       p.detailsConfidentiels.adresseLogement = x.adresse;
+      // Le début de la sous-location fait partir l'horloge de la mesure.
+      debut = minuitDeParis(x.debutSousLocation);
+      termeMesure = ajouterDuree(debut, d.glissement!);
+      limite = ajouterDuree(debut, d.prolongationMax!);
+      p.details.mesure = { debut: debut.toISOString(), glissementPrevuLe: termeMesure.toISOString(), limite: limite.toISOString() };
       p.journal.noter('logement', `Logement ${x.typologie} (bailleur ${x.bailleur.type === 'public' ? 'public' : 'privé'} conventionné) : bail principal le ${dateEnFrancais(x.debutBailPrincipal)}, sous-location le ${dateEnFrancais(x.debutSousLocation)}`, { acteur: ts(x.par) });
+      p.avancer('sous_location', SOUS_LOCATION);
       return { etape: p.etape };
     },
   });
@@ -229,6 +243,9 @@ export async function imlBailGlissant(e: EntreeIml): Promise<EtatParcours> {
       if (x.notes || x.freins?.length) ((p.detailsConfidentiels.bilans ??= []) as unknown[]).push({ jalon: bilanAttendu!.jalon, notes: x.notes, freins: x.freins ?? [] });
       p.journal.noter('bilan_mesure', `${bilanAttendu!.libelle} : loyer ${PAIEMENTS[x.paiementLoyer]}, situation ${SITUATIONS[x.situation]}${x.decision ? `, décision : ${x.decision === 'glissement' ? 'glissement du bail' : 'poursuite 6 mois'}` : ''}`, { acteur: ts(x.par) });
       bilanAttendu = undefined;
+      // Le bilan tenu, la sous-location continue, ou le bail glisse si c'est la décision.
+      if (x.decision === 'glissement') p.avancer('glissement', GLISSEMENT);
+      else p.avancer('sous_location', SOUS_LOCATION);
       return { etape: p.etape };
     },
   });
@@ -260,7 +277,10 @@ export async function imlBailGlissant(e: EntreeIml): Promise<EtatParcours> {
       const decision = { glissement: 'glissement du bail', prolongation: `prolongation de ${moisProlongation(x)} mois`, fin_avec_orientation: 'fin de mesure avec orientation' }[x.decision];
       p.journal.noter('conditions_glissement', `Conditions du glissement évaluées : loyer ${x.loyerPayeRegulierement ? 'payé régulièrement' : 'irrégulier'}, situation ${x.situationStable ? 'stable' : 'non stabilisée'} — ${decision}`, { acteur: ts(x.par) });
       if (x.motif || x.notes) ((p.detailsConfidentiels.evaluations ??= []) as unknown[]).push({ le: new Date().toISOString(), motif: x.motif, notes: x.notes, orientation: x.orientation });
-      return { etape: p.etape };
+      // Le bail glisse, la mesure est prolongée, ou elle prend fin avec l'orientation du ménage (clôture).
+      if (x.decision === 'glissement') p.avancer('glissement', GLISSEMENT);
+      else if (x.decision === 'prolongation') p.avancer('prolongation', `Prolongation motivée jusqu’au ${dateEnFrancais(finProlongation(moisProlongation(x)))}`);
+      return { etape: x.decision === 'fin_avec_orientation' ? 'cloture' : p.etape };
     },
   });
   p.message(finMesureUpdate, {
@@ -309,7 +329,7 @@ export async function imlBailGlissant(e: EntreeIml): Promise<EtatParcours> {
     p.detailsConfidentiels.candidature = { ressourcesMensuelles: c.ressourcesMensuelles, notes: c.notes };
 
     // 2. Validation de la candidature par la commission SIAO.
-    p.changerEtape('validation_siao', 'Validation de la candidature par la commission SIAO');
+    p.rejoindre('validation_siao', VALIDATION_SIAO);
     const siao = await pendant(
       demanderValidation(p, {
         role: 'siao',
@@ -335,7 +355,7 @@ export async function imlBailGlissant(e: EntreeIml): Promise<EtatParcours> {
 
     // 3. Quota : une des places agréées par la DDETS, sinon la file d'attente (premier arrivé,
     //    premier servi) ; la mesure démarre d'elle-même quand une place se libère.
-    p.changerEtape('file_attente', `En attente d’une place (${quota} mesures agréées)`);
+    p.rejoindre('file_attente', enFileAttente);
     placeDemandee = true;
     await activites.signalerFileIml({
       programmeId: programme.id,
@@ -364,10 +384,7 @@ export async function imlBailGlissant(e: EntreeIml): Promise<EtatParcours> {
     }
     await p.attendre(() => logement !== undefined);
     p.echeances.tenir('logement');
-    debut = minuitDeParis(logement!.debutSousLocation);
-    termeMesure = ajouterDuree(debut, d.glissement!);
-    limite = ajouterDuree(debut, d.prolongationMax!);
-    p.details.mesure = { debut: debut.toISOString(), glissementPrevuLe: termeMesure.toISOString(), limite: limite.toISOString() };
+    if (!debut || !termeMesure || !limite) throw new Error('Logement enregistré sans les dates de la mesure.');
     await notifier(p, {
       a: auBailleur(),
       sujet: `Sous-location en bail glissant : début de la mesure (dossier ${ref})`,
@@ -380,7 +397,7 @@ export async function imlBailGlissant(e: EntreeIml): Promise<EtatParcours> {
     });
 
     // 5–6. Sous-location : accompagnement et loyers (messages), bilans de mesure à 6 et 10 mois.
-    p.changerEtape('sous_location', 'Sous-location et accompagnement');
+    p.rejoindre('sous_location', SOUS_LOCATION);
     let glissementAnticipe = false;
     const jalons = jalonsBilans(e).filter((j) => ajouterDuree(debut!, j).getTime() < termeMesure!.getTime());
     for (const [i, jalon] of jalons.entries()) {
@@ -436,7 +453,7 @@ export async function imlBailGlissant(e: EntreeIml): Promise<EtatParcours> {
           visibilite: 'partenaires',
         });
       }
-      p.changerEtape('sous_location', 'Sous-location et accompagnement');
+      p.rejoindre('sous_location', SOUS_LOCATION);
       if (fiche.decision === 'glissement') {
         glissementAnticipe = true;
         break;
@@ -474,7 +491,7 @@ export async function imlBailGlissant(e: EntreeIml): Promise<EtatParcours> {
       termeMesure = finProlongation(mois);
       prolongations.push({ decideeLe: new Date().toISOString(), mois, jusquau: termeMesure.toISOString() });
       p.details.prolongations = prolongations;
-      p.changerEtape('prolongation', `Prolongation motivée jusqu’au ${dateEnFrancais(termeMesure)}`);
+      p.rejoindre('prolongation', `Prolongation motivée jusqu’au ${dateEnFrancais(termeMesure)}`);
       for (const a of [auBailleur(), { role: 'ddets' } as A]) {
         await notifier(p, {
           a,
@@ -489,7 +506,7 @@ export async function imlBailGlissant(e: EntreeIml): Promise<EtatParcours> {
     }
 
     // Glissement : le ménage devient locataire en titre ; bailleur, DDETS et SIAO sont informés.
-    p.changerEtape('glissement', 'Glissement du bail : le ménage devient locataire en titre');
+    p.rejoindre('glissement', GLISSEMENT);
     const le = new Date();
     const mois = moisEntre(debut, le);
     p.details.glissement = { le: le.toISOString(), moisDeSousLocation: mois, anticipe: glissementAnticipe };

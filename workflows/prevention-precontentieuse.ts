@@ -27,6 +27,7 @@ import { Parcours, type Fin } from './blocs/parcours';
 import { demanderValidation } from './blocs/validation';
 
 const LIBELLES_REPRISE = { totale: 'reprise totale', partielle: 'reprise partielle', aucune: 'pas de reprise' } as const;
+const VALIDATION_DEPARTEMENT = 'Validation du plan par le département (ASLL)';
 
 export async function preventionPrecontentieuse(e: EntreePrevention): Promise<EtatParcours> {
   const { programme, menage } = e;
@@ -71,7 +72,9 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
       p.details.tentatives = tentatives.length;
       p.journal.noter('tentative_contact', `Tentative de contact (${t.canal}, ${t.creneau}) : ${t.issue}`, { acteur: ts(t.par), visibilite: 'equipe' });
       if (t.note) (p.detailsConfidentiels.notesContact ??= [] as string[]) && (p.detailsConfidentiels.notesContact as string[]).push(t.note);
-      return { etape: p.etape };
+      // Le ménage joint, le diagnostic commence ; son refus clôt le parcours.
+      if (t.issue === 'joint') p.avancer('diagnostic', 'Diagnostic');
+      return { etape: t.issue === 'refus' ? 'cloture' : p.etape };
     },
   });
   p.message(diagnosticUpdate, {
@@ -84,6 +87,7 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
         p.detailsConfidentiels.carnetDeRoute = x.carnetDeRoute;
       }
       p.journal.noter('diagnostic', x.termine ? 'Diagnostic terminé : carnet de route remis' : 'Entretien de diagnostic', { acteur: ts(x.par), visibilite: 'equipe' });
+      if (x.termine) p.avancer('plan_aide', 'Plan d’aide');
       return { etape: p.etape };
     },
   });
@@ -92,6 +96,9 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
     appliquer: (x) => {
       plan = x;
       p.journal.noter('plan_aide', 'Plan d’aide contractualisé avec le ménage', { acteur: ts(x.par) });
+      // Une ASLL attend la validation du département ; sinon le suivi commence, les partenaires sont informés pendant ce temps.
+      if (x.orientations.includes('asll')) p.avancer('validation_departement', VALIDATION_DEPARTEMENT);
+      else p.avancer('suivi', 'Suivi du plan');
       return { etape: p.etape };
     },
   });
@@ -112,6 +119,7 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
       passage = true;
       p.details.passageDroitCommun = { service: x.service, entretienTripartite: x.entretienTripartite };
       p.journal.noter('passage_droit_commun', `Passage au droit commun : ${x.service}${x.entretienTripartite ? ' (entretien tripartite demandé)' : ''}`, { acteur: ts(x.par) });
+      p.avancer('passage_droit_commun', 'Passage au droit commun');
       return { etape: p.etape };
     },
   });
@@ -248,21 +256,22 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
       visibilite: 'partenaires',
     });
 
-    // 5. Diagnostic (un ou plusieurs entretiens), conclu par un carnet de route.
-    p.changerEtape('diagnostic', 'Diagnostic');
+    // 5. Diagnostic (un ou plusieurs entretiens), conclu par un carnet de route. Le contact noté y a
+    //    déjà fait passer le parcours (`avancer`) : le déroulé le rejoint après le courriel au bailleur.
+    p.rejoindre('diagnostic', 'Diagnostic');
     p.echeances.suivre({ id: 'diagnostic', libelle: 'Diagnostic et carnet de route', delai: d.diagnostic, rappelAvant: d.rappelAvant, responsable: 'travailleur_social' });
     await p.attendre(() => diagnosticTermine);
     p.echeances.tenir('diagnostic');
 
     // 6. Plan d'aide contractualisé ; 7. validation par le département si une ASLL est préconisée.
-    p.changerEtape('plan_aide', 'Plan d’aide');
+    p.rejoindre('plan_aide', 'Plan d’aide');
     for (;;) {
       p.echeances.suivre({ id: 'plan_aide', libelle: 'Plan d’aide contractualisé', delai: d.planAide, rappelAvant: 'P2D', responsable: 'travailleur_social' });
       await p.attendre(() => plan !== undefined);
       p.echeances.tenir('plan_aide');
       p.details.plan = resumePlan(plan!);
       if (!plan!.orientations.includes('asll')) break;
-      p.changerEtape('validation_departement', 'Validation du plan par le département (ASLL)');
+      p.rejoindre('validation_departement', VALIDATION_DEPARTEMENT);
       const validation = await demanderValidation(p, {
         role: 'departement',
         objet: 'Validation du plan d’aide avec une mesure ASLL',
@@ -288,8 +297,9 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
       }
     }
 
-    // 8. Information des partenaires dans le délai du programme.
-    p.changerEtape('information_partenaires', 'Information des partenaires');
+    // 8. Information des partenaires dans le délai du programme (un plan sans ASLL a déjà fait passer
+    //    le parcours au suivi : ils sont informés pendant ce temps).
+    p.rejoindre('information_partenaires', 'Information des partenaires');
     p.echeances.suivre({ id: 'information_partenaires', libelle: 'Information des partenaires', delai: d.informationPartenaires, responsable: 'coordinateur' });
     const resume = resumePourPartenaires(plan!, menage.reference);
     for (const role of ['ccapex', 'pdalpd', 'services_sociaux', 'bailleur'] as const) {
@@ -299,7 +309,7 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
     p.echeances.tenir('information_partenaires');
 
     // 9. Suivi : points mensuels et bilans aux jalons du programme.
-    p.changerEtape('suivi', 'Suivi du plan');
+    p.rejoindre('suivi', 'Suivi du plan');
     const debutSuivi = new Date();
     p.echeances.suivre({ id: 'fin_suivi', libelle: 'Fin de la durée de suivi prévue : passage au droit commun ou clôture', due: ajouterDuree(debutSuivi, d.suivi), rappelAvant: d.rappelAvant, responsable: 'travailleur_social' });
     for (const jalon of jalonsDeSuivi(programme)) {
@@ -337,7 +347,7 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
     await p.attendre(() => passage);
     p.echeances.tenir('fin_suivi');
     const pdc = p.details.passageDroitCommun as { service: string; entretienTripartite: boolean };
-    p.changerEtape('passage_droit_commun', 'Passage au droit commun');
+    p.rejoindre('passage_droit_commun', 'Passage au droit commun');
     await notifier(p, {
       a: { role: 'services_sociaux' },
       sujet: `Passage de relais : ménage accompagné (dossier ${menage.reference})`,

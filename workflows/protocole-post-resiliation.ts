@@ -42,6 +42,9 @@ import { notifier, type A } from './blocs/notification';
 import { Interruption, Parcours, type Fin, type InstantaneParcours } from './blocs/parcours';
 import { demanderValidation, type DemandeValidationDef } from './blocs/validation';
 
+const PROTOCOLE_EN_COURS = 'Protocole en cours : intermédiation et accompagnement renforcé';
+const PROTOCOLE_ROMPU = 'Protocole rompu : orientation du ménage (hébergement, résidence sociale, logement adapté)';
+
 /** Mois réglés par exécution avant de continuer en une nouvelle (si le serveur ne l'a pas suggéré avant). */
 export const MOIS_PAR_EXECUTION = 12;
 
@@ -281,6 +284,7 @@ export async function protocolePostResiliation(e: EntreeExecutionProtocole): Pro
         `Protocole signé le ${dateEnFrancais(x.signeLe)} par le bailleur et l’occupant : ${x.dureeMois} mois à partir du ${dateEnFrancais(x.debut)}, indemnité d’occupation ${euros(x.indemniteOccupation)} par mois, plan d’apurement ${euros(x.planApurement.mensualite)} par mois`,
         { acteur: personnel(x.par) },
       );
+      p.avancer('suivi_protocole', PROTOCOLE_EN_COURS);
       return { etape: p.etape };
     },
   });
@@ -322,6 +326,7 @@ export async function protocolePostResiliation(e: EntreeExecutionProtocole): Pro
       (x.decideeLe !== undefined && (!estDate(x.decideeLe) || x.decideeLe > aujourdhui()) ? 'Date de la décision attendue au format AAAA-MM-JJ, au plus tard aujourd’hui.' : undefined),
     appliquer: (x) => {
       s.rupture = { decideeLe: x.decideeLe ?? aujourdhui(), motif: x.motif.trim(), par: 'coordination', acteur: personnel(x.par, 'coordinateur') };
+      p.avancer('rupture', PROTOCOLE_ROMPU, s.rupture.acteur);
       return { etape: p.etape };
     },
   });
@@ -377,7 +382,8 @@ export async function protocolePostResiliation(e: EntreeExecutionProtocole): Pro
       s.nouveauBail = { signeLe: x.signeLe, dateEffet: x.dateEffet ?? x.signeLe, acteur: personnel(x.par) };
       p.details.nouveauBail = { signeLe: x.signeLe, dateEffet: s.nouveauBail.dateEffet };
       p.journal.noter('nouveau_bail', `Nouveau bail signé le ${dateEnFrancais(x.signeLe)}, à effet du ${dateEnFrancais(s.nouveauBail.dateEffet)}`, { acteur: personnel(x.par) });
-      return { etape: p.etape };
+      // Le nouveau bail signé clôt le parcours.
+      return { etape: 'cloture' };
     },
   });
   p.message(cloturerProtocoleUpdate, {
@@ -462,7 +468,7 @@ export async function protocolePostResiliation(e: EntreeExecutionProtocole): Pro
     s.prochainBilan = ajouterDuree(debut(), d.bilan!).toISOString();
     if (d.visite) p.echeances.suivre({ id: 'visite', libelle: 'Visite à domicile (accompagnement renforcé)', delai: d.visite, rappelAvant: d.rappelAvant, responsable: 'travailleur_social' });
     // 2. Intermédiation et accompagnement renforcé : les visites sont enregistrées (message).
-    p.changerEtape('suivi_protocole', 'Protocole en cours : intermédiation et accompagnement renforcé');
+    p.rejoindre('suivi_protocole', PROTOCOLE_EN_COURS);
   }
 
   let moisDansCetteExecution = 0;
@@ -628,7 +634,7 @@ export async function protocolePostResiliation(e: EntreeExecutionProtocole): Pro
   /** 5b. Rupture décidée par le bailleur : CCAPEX et préfecture informées, trêve hivernale dite. */
   async function rupture(): Promise<void> {
     const r = s.rupture!;
-    p.changerEtape('rupture', 'Protocole rompu : orientation du ménage (hébergement, résidence sociale, logement adapté)', r.acteur);
+    p.rejoindre('rupture', PROTOCOLE_ROMPU, r.acteur);
     if (demandeManquements) await fermerDemande(demandeManquements, 'protocole rompu');
     const treve = treveHivernale(new Date());
     p.details.rupture = { decideeLe: r.decideeLe, par: r.par, motif: r.motif, treveHivernale: treve.enCours ? { jusquau: treve.jusquau } : null };

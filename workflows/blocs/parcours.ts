@@ -130,6 +130,8 @@ export class Parcours {
   coordinateur?: string;
   cloture?: EtatParcours['cloture'];
   private interruption?: Interruption;
+  /** L'étape où un message a fait passer le parcours, tant que le déroulé ne l'a pas rejointe (`rejoindre`). */
+  private etapePrise?: string;
   /** Condition propre au parcours pour une clôture anticipée (ex. : pas de sortie sèche). */
   private conditionClotureAnticipee?: () => string | undefined;
   /** Ce que tous les intervenants peuvent voir (bailleur compris). */
@@ -218,13 +220,15 @@ export class Parcours {
   /**
    * Vrai quand l'état peut passer à une nouvelle exécution sans rien perdre : aucun message en
    * cours d'application, aucune demande de validation en attente (son déroulé — rappels, échéance,
-   * escalade — vit dans cette exécution), parcours ni clos ni interrompu.
+   * escalade — vit dans cette exécution), aucune étape prise par un message que le déroulé n'a pas
+   * encore rejointe, parcours ni clos ni interrompu.
    */
   get pointStable(): boolean {
     return (
       !this.cloture &&
       !this.interruption &&
       this.enCours.size === 0 &&
+      this.etapePrise === undefined &&
       allHandlersFinished() &&
       this.demandes.every((d) => d.statut !== 'en_attente')
     );
@@ -319,12 +323,15 @@ export class Parcours {
   /**
    * Attend que `fn` soit vraie (au plus `ms` millisecondes) ; lève Interruption si le coordinateur
    * clôt le parcours entre-temps. Renvoie faux si le délai est passé.
+   *
+   * Tant que le déroulé rattrape l'étape où un message a fait passer le parcours (`avancer`), ce
+   * qui est déjà arrivé n'est pas interrompu : les courriels de ces étapes partent avant la clôture.
    */
   async attendre(fn: () => boolean, ms = Number.POSITIVE_INFINITY): Promise<boolean> {
     const ok = Number.isFinite(ms)
       ? await attendre(() => fn() || !!this.interruption, ms)
       : await condition(() => fn() || !!this.interruption).then(() => true);
-    if (this.interruption) throw this.interruption;
+    if (this.interruption && !(this.etapePrise !== undefined && fn())) throw this.interruption;
     return ok && fn();
   }
 
@@ -373,11 +380,38 @@ export class Parcours {
     }
   }
 
+  /** Change l'étape ; décidé par le déroulé, ce changement l'emporte sur l'étape prise par un message (`avancer`). */
   changerEtape(etape: string, libelle: string, acteur?: Acteur): void {
+    this.etapePrise = undefined;
     this.etape = etape;
     this.libelleEtape = libelle;
     this.journal.noter('etape', `Étape : ${libelle}`, { acteur });
     this.publierAttributs();
+  }
+
+  /**
+   * Un message accepté est un pas fait : le message qui termine une étape fait passer le parcours à
+   * la suivante dans sa mise à jour même, avant tout courriel. Sa réponse porte la nouvelle étape, et
+   * le message que celle-ci attend est accepté aussitôt ; les courriels de l'étape terminée suivent
+   * dans le déroulé, qui rejoint ensuite l'étape prise (`rejoindre`).
+   *
+   * Avant `patched('etape-dans-le-message')`, le déroulé changeait d'étape après ces courriels : les
+   * messages appliqués ainsi gardent cet ordre au rejeu. Quand plus aucun parcours ne tourne sur
+   * l'ancien code : `deprecatePatch('etape-dans-le-message')`, puis retirer la condition.
+   */
+  avancer(etape: string, libelle: string, acteur?: Acteur): void {
+    if (!patched('etape-dans-le-message')) return;
+    this.changerEtape(etape, libelle, acteur);
+    this.etapePrise = etape;
+  }
+
+  /**
+   * Le déroulé passe à l'étape, sauf si un message y a déjà fait passer le parcours, ou plus loin
+   * (`avancer`) : il la rejoint alors sans la reprendre, ni les étapes d'entre-deux.
+   */
+  rejoindre(etape: string, libelle: string, acteur?: Acteur): void {
+    if (this.etapePrise === undefined) return this.changerEtape(etape, libelle, acteur);
+    if (this.etapePrise === etape) this.etapePrise = undefined;
   }
 
   async clore(issue: IssueCloture, motif?: string, acteur?: Acteur): Promise<void> {
