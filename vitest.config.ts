@@ -10,7 +10,6 @@ const LES_PLUS_LONGS = [
   'openapi-schemathesis',
   'web/interface',
   'protocole',
-  'api',
   'dossiers',
   'prevention',
   'indicateurs-parcours',
@@ -18,6 +17,7 @@ const LES_PLUS_LONGS = [
   'demarrage',
   'iml',
   'web/commission',
+  'web/telephone',
   'base-partagee',
 ];
 

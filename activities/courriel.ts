@@ -184,6 +184,12 @@ export function createCourrielActivities(deps: DependancesCourriel) {
     return replier(annuaire, d.programmeId, `aucun compte de coordination n’est actif pour ce programme`, false);
   }
 
+  /** L'opérateur du programme du courriel : celui du destinataire, sinon celui du parcours qui l'envoie (« programme--référence »). */
+  function operateurDu(d: Destinataire) {
+    const programmeId = ('programmeId' in d && d.programmeId) || parcoursCourant()?.split('--')[0];
+    return programmeId ? deps.catalogue?.trouver(programmeId)?.operateur : undefined;
+  }
+
   async function replier(annuaire: LecturesAnnuaire, programmeId: string | undefined, raison: string, coordination: boolean) {
     const a: Array<{ nom: string; courriel: string }> = [];
     if (programmeId && coordination) a.push(...(await annuaire.coordinateurs(programmeId)).map((p) => ({ nom: p.nom, courriel: p.courriel })));
@@ -204,9 +210,13 @@ export function createCourrielActivities(deps: DependancesCourriel) {
     for (const pj of pieces) {
       // La version des partenaires est construite sans rien de confidentiel, quoi qu'on lui passe.
       const etat = pj.lecteur === 'partenaires' ? { ...pj.etat, detailsConfidentiels: {} } : pj.etat;
+      // Les coordonnées de l'opérateur (téléphone, adresse) sont celles du catalogue au moment
+      // d'envoyer : le parcours ne transmet que son nom et son courriel.
+      const courant = deps.catalogue?.trouver(pj.programme.id)?.operateur;
+      const operateur = { ...pj.programme.operateur, ...(courant?.telephone ? { telephone: courant.telephone } : {}), ...(courant?.adresse ? { adresse: courant.adresse } : {}) };
       const source: SourceDocument = {
         etat: etat as unknown as SourceDocument['etat'],
-        programme: pj.programme as unknown as SourceDocument['programme'],
+        programme: { ...pj.programme, operateur } as unknown as SourceDocument['programme'],
         contact: etat.travailleurSocial ? ((await annuaire.personne(etat.travailleurSocial))?.nom ?? undefined) : undefined,
         jalon: pj.jalon,
       };
@@ -281,8 +291,11 @@ export function createCourrielActivities(deps: DependancesCourriel) {
       ];
       const { texte, html } = rendreCourriel({ ...c, paragraphes, piecesJointes: joints.map((j) => j.intitule) });
       try {
+        // Répondre joint l'opérateur du programme (l'expéditeur technique ne lit pas ses courriels).
+        const operateur = operateurDu(c.destinataire);
         await deps.transport.sendMail({
           from: deps.expediteur,
+          ...(operateur ? { replyTo: { name: operateur.nom, address: operateur.courriel } } : {}),
           to: a.map((x) => ({ name: x.nom, address: x.courriel })),
           subject: c.sujet,
           text: texte,

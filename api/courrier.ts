@@ -15,6 +15,8 @@ export interface CourrielApi {
   paragraphes: string[];
   lien?: { libelle: string; url: string };
   signature: string;
+  /** À qui répondre : l'opérateur du programme (l'expéditeur technique ne lit pas ses courriels). */
+  repondreA?: { nom: string; courriel: string };
 }
 
 /** Envoie (une seule fois par clé) ; renvoie false si le courriel était déjà parti ou n'a pas de destinataire. */
@@ -30,6 +32,7 @@ export async function envoyerDepuisApi(deps: Pick<DependancesApi, 'base' | 'tran
     const { texte, html } = rendreCourriel(c);
     await deps.transport.sendMail({
       from: expediteur,
+      ...(c.repondreA ? { replyTo: { name: c.repondreA.nom, address: c.repondreA.courriel } } : {}),
       to: c.a.map((x) => ({ name: x.nom, address: x.courriel })),
       subject: c.sujet,
       text: texte,

@@ -79,7 +79,7 @@ footer { max-width: 64rem; margin: 0 auto 2rem; padding: 0 1.5rem; color: #3a3a3
 .evitement:focus { left: .5rem; top: .5rem; }
 header.bandeau { display: flex; flex-wrap: wrap; align-items: center; gap: .5rem 1.25rem; }
 header.bandeau a { color: #fff; }
-header.bandeau a:focus, header.bandeau button:focus { outline-color: #fff; }
+header.bandeau a:focus, header.bandeau button:focus, header.bandeau summary:focus { outline-color: #fff; }
 nav.principale ul { display: flex; flex-wrap: wrap; gap: .25rem 1rem; list-style: none; margin: 0; padding: 0; }
 nav.principale a[aria-current=page] { font-weight: 700; text-decoration-thickness: 3px; }
 .compte { margin-left: auto; display: flex; flex-wrap: wrap; align-items: center; gap: .5rem; }
@@ -119,6 +119,43 @@ ol.journal time { color: #3a3a3a; font-size: .95rem; }
 details.action { border: 1px solid #929292; border-radius: .25rem; margin: .6rem 0; }
 details.action > summary { cursor: pointer; padding: .6rem .8rem; font-weight: 700; color: #000091; }
 details.action > form, details.action > div { padding: 0 .8rem .8rem; }
+header.bandeau details.menu { display: none; }
+details.menu > summary { cursor: pointer; list-style: none; font-weight: 700; border: 2px solid #fff; border-radius: .25rem; padding: .15rem .75rem; }
+details.menu > summary::-webkit-details-marker { display: none; }
+details.menu > summary::after { content: " ▾"; }
+details.menu[open] > summary::after { content: " ▴"; }
+details.menu ul { list-style: none; margin: .5rem 0 0; padding: 0; }
+details.menu li { border-top: 1px solid #6a6af4; }
+details.menu li a { display: block; padding: .55rem 0; }
+details.menu .compte-menu { border-top: 1px solid #6a6af4; padding-top: .5rem; display: flex; flex-wrap: wrap; align-items: center; gap: .5rem; }
+details.menu .compte-menu form { margin: 0; }
+details.menu .compte-menu button { width: auto; background: #fff; color: #000091; padding: .3rem .8rem; }
+/* Sous 600 pixels (téléphone) : l'en-tête tient sur une ligne ou deux, la navigation est dans « Menu ». */
+@media (max-width: 37.49rem) {
+  header.bandeau { padding: .4rem 1rem; gap: .25rem .75rem; align-items: flex-start; }
+  header.bandeau > p { flex: 1 1 0; min-width: 0; font-size: .95rem; line-height: 1.35; padding-top: .2rem; }
+  header.bandeau > nav.principale, header.bandeau > .compte, nav.outils { display: none; }
+  header.bandeau details.menu { display: block; flex: none; }
+  header.bandeau details.menu[open] { flex: 1 0 100%; margin-bottom: .5rem; }
+  header.bandeau details.menu[open] > summary { display: inline-block; }
+}
+/*
+ * Les tableaux des pages (web/pages/commun.ts, « tableau ») : sous 600 pixels, une carte par ligne,
+ * chaque valeur précédée de l'en-tête de sa colonne (data-label, déjà dit par le tableau aux lecteurs
+ * d'écran : texte de remplacement vide). Rien ne défile de côté.
+ */
+@media (max-width: 37.49rem) {
+  table.cartes, table.cartes tbody, table.cartes tr, table.cartes th, table.cartes td { display: block; width: 100%; }
+  table.cartes { margin: .25rem 0 1rem; }
+  table.cartes caption { display: block; text-align: left; }
+  table.cartes thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
+  table.cartes tr { border: 1px solid #cecece; border-left: 4px solid #000091; border-radius: .25rem; padding: .45rem .75rem; margin: .6rem 0; }
+  table.cartes tr.en-retard { border-left-color: #ce0500; background: #fff4f4; }
+  table.cartes th, table.cartes td, table.cartes tr.en-retard td { border: 0; padding: .1rem 0; background: none; overflow-wrap: anywhere; }
+  table.cartes th[scope=row] { font-size: 1.05rem; padding-bottom: .2rem; }
+  table.cartes td[data-label]::before { content: attr(data-label) "\\00a0: "; content: attr(data-label) "\\00a0: " / ""; font-weight: 700; }
+  .defilement { overflow-x: visible; }
+}
 @media (max-width: 40rem) {
   main { margin: 0; padding: 1rem; border: 0; border-radius: 0; }
   dl.infos { grid-template-columns: 1fr; }
@@ -159,10 +196,20 @@ function entete(o: OptionsPage): string {
     n.mailInboxUrl ? `<li><a href="${echapper(n.mailInboxUrl)}">Boîte de réception de démonstration</a></li>` : '',
     n.temporalUiUrl ? `<li><a href="${echapper(n.temporalUiUrl)}">Interface Temporal (opérateurs)</a></li>` : '',
   ].join('');
+  const personne = `<span>${echapper(n.personne.nom)} (${echapper(n.personne.libelleRole)})</span>`;
+  const deconnexion = `<form method="post" action="/deconnexion"><input type="hidden" name="csrf" value="${echapper(n.jetonCsrf)}"><button type="submit">Se déconnecter</button></form>`;
+  // Sur un téléphone (feuille de style, sous 600 pixels), la navigation, le compte et les outils
+  // passent dans « Menu » (sans script) ; l'un ou l'autre est masqué (display: none), jamais les deux
+  // présentés à la fois.
+  const menu = `<details class="menu"><summary>Menu</summary>
+<nav aria-label="Navigation principale"><ul>${liens}</ul></nav>
+<div class="compte-menu">${personne}${deconnexion}</div>${outils ? `
+<nav aria-label="Outils des opérateurs"><ul>${outils}</ul></nav>` : ''}</details>`;
   return `<header class="bandeau"><p>${titre}</p>
 <nav class="principale" aria-label="Navigation principale"><ul>${liens}</ul></nav>
-<div class="compte"><span>${echapper(n.personne.nom)} (${echapper(n.personne.libelleRole)})</span>
-<form method="post" action="/deconnexion"><input type="hidden" name="csrf" value="${echapper(n.jetonCsrf)}"><button type="submit">Se déconnecter</button></form></div>
+<div class="compte">${personne}
+${deconnexion}</div>
+${menu}
 </header>${outils ? `<nav class="outils" aria-label="Outils des opérateurs"><ul>${outils}</ul></nav>` : ''}`;
 }
 

@@ -657,9 +657,24 @@ export function construireDocument(o: OptionsDocument): DocumentOpenApi {
       get: {
         tags: ['Exploitation'],
         summary: 'Santé du service',
-        description: 'Temporal et serveur SMTP joignables ? 200 si les deux répondent, 503 sinon.',
+        description:
+          'Temporal, la base et le serveur SMTP répondent-ils, un worker traite-t-il les parcours (présence dans la base) et interroge-t-il la file dans Temporal ? 200 si tout va bien ; 503 sinon, y compris « degrade » (l’API répond et lit ses dossiers, mais les parcours n’avancent pas, par exemple pendant qu’un worker démarre). À ne pas utiliser comme sonde de vie de l’API : elle n’y peut rien si le worker manque.',
         security: [],
-        responses: { '200': { description: 'Tout fonctionne', content: json(ref('Sante'), { temporal: 'ok', base: 'ok', smtp: 'ok' }) }, '503': { description: 'Au moins un service indisponible', content: json(ref('Sante'), { temporal: 'ok', base: 'ok', smtp: 'indisponible' }) } },
+        responses: {
+          '200': { description: 'Tout fonctionne', content: json(ref('Sante'), { etat: 'ok', detail: 'Tout fonctionne.', temporal: 'ok', base: 'ok', smtp: 'ok', workers: 'ok', interrogation: 'ok' }) },
+          '503': {
+            description: 'Service dégradé (un worker manque ou n’interroge pas encore la file, Temporal ou SMTP injoignable) ou indisponible (la base ne répond pas)',
+            content: json(ref('Sante'), {
+              etat: 'degrade',
+              detail: 'Service dégradé : aucun worker n’interroge la file des parcours dans Temporal. Les dossiers restent lisibles ; les actions sur les parcours répondent 503 ou attendent.',
+              temporal: 'ok',
+              base: 'ok',
+              smtp: 'ok',
+              workers: 'ok',
+              interrogation: 'aucune',
+            }),
+          },
+        },
       },
     },
     '/codec/decode': {
@@ -754,9 +769,18 @@ function cheminsDocuments(paramId: unknown, erreurs: Record<string, unknown>): R
     description: '« partenaires » : la version adressée au bailleur et à la CCAPEX (la référence du dossier, rien de ce que le ménage a confié) ; « equipe » (par défaut) : celle du dossier.',
     schema: { type: 'string', enum: ['equipe', 'partenaires'] },
   };
+  const versionSuivi = {
+    ...version,
+    description: '« partenaires » : la version pour le référent du bailleur (étape, contact, engagements qui le concernent, bilans ; ni diagnostic, ni carnet de route, ni nom du ménage) ; « equipe » (par défaut) : celle du dossier.',
+  };
   const jalon = { name: 'jalon', in: 'query', required: false, description: 'Le jalon du bilan (ISO 8601, ex. P6M) ; par défaut le dernier bilan tenu.', schema: { type: 'string', example: 'P6M' } };
   const documents: Array<[string, string, string, unknown[]]> = [
     ['lettre-information', 'Lettre d’information au ménage', 'La lettre qui annonce au ménage l’orientation, l’indépendance de l’association et la confidentialité de ce qu’il confie (parcours de prévention précontentieuse), à son nom et à son adresse.', []],
+    ['fiche-orientation', 'Fiche d’orientation', 'Qui oriente le ménage, le ménage, sa situation locative et son accord (parcours de prévention précontentieuse) : la fiche du partenaire qui l’a orienté, sinon ce que le parcours a retenu à son ouverture. Version de l’équipe seulement (elle nomme le ménage).', []],
+    ['fiche-suivi-social', 'Fiche de suivi social', 'L’accompagnement du premier contact à la clôture (prévention précontentieuse) : diagnostic et carnet de route (version de l’équipe), plan d’aide, points de suivi et bilans, prochaines échéances.', [versionSuivi]],
+    ['plan-aide', 'Plan d’aide à signer', 'Le plan d’aide comme engagement réciproque entre le ménage et l’opérateur : actions, orientations, plan d’apurement, engagements de chacun, cadres de signature. Remis au ménage.', []],
+    ['carnet-de-route', 'Carnet de route du ménage', 'Les démarches du ménage (à cocher), son plan d’aide, ses rendez-vous passés et à venir et qui appeler, dès la fin du diagnostic. Remis au ménage.', []],
+    ['livret-iml', 'Livret sur le bail glissant', 'Ce que veulent dire intermédiation locative, sous-location et bail glissant, les étapes et les dates de la mesure, les engagements du ménage et qui appeler (parcours IML). Remis au ménage.', []],
     ['fiche-bilan', 'Fiche-bilan de mesure (IML)', 'La fiche-bilan adressée à la DDETS après chaque bilan de mesure (6 et 10 mois) : non nominative, sans rien de ce que le ménage a confié.', [jalon]],
     ['fiche-cloture', 'Fiche de clôture', 'Issue, motif, date et bilans d’un parcours clôturé (tous les parcours), sans donnée confiée par le ménage.', []],
     ['resume-protocole', 'Résumé du protocole', 'Dates, durée, indemnité d’occupation, plan d’apurement, avenants et paiements du protocole de cohésion sociale.', [version]],
@@ -786,7 +810,7 @@ function cheminsDocuments(paramId: unknown, erreurs: Record<string, unknown>): R
 function cheminsIndicateurs(problemes: (...noms: Array<keyof typeof REPONSES_PROBLEMES>) => Record<string, unknown>): DocumentOpenApi['paths'] {
   const id = { name: 'id', in: 'path', required: true, description: 'Identifiant du programme', schema: { type: 'string', pattern: '^[a-z0-9-]{2,60}$' }, example: 'loiret-ahu' };
   const jour = (name: string, description: string) => ({ name, in: 'query', required: false, description, schema: { type: 'string', format: 'date' }, example: name === 'du' ? '2026-01-01' : '2026-06-30' });
-  const periode = { name: 'periode', in: 'query', required: false, description: '6-mois, 12-mois (défaut) ou annuel-iml (avec annee=AAAA) ; remplacé par du/au', schema: { type: 'string', enum: ['6-mois', '12-mois', 'annuel-iml'] } };
+  const periode = { name: 'periode', in: 'query', required: false, description: '6-mois ou 12-mois : les 6 ou 12 premiers mois du programme, depuis son début (réglage « debut » du programme, sinon son premier parcours ; arrêtés à aujourd’hui si le terme n’est pas atteint) ; annuel-iml (avec annee=AAAA) ; sans periode : les 12 derniers mois ; remplacé par du/au', schema: { type: 'string', enum: ['6-mois', '12-mois', 'annuel-iml'] } };
   const pour = { name: 'pour', in: 'query', required: false, description: 'partenaires : agrégats seulement, aucune référence de dossier', schema: { type: 'string', enum: ['partenaires'] } };
   const params = [
     id,

@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import '../config/zod-fr';
+import { dateDebutSchema, dateFaitSchema, montantSchema } from '../domain/schemas';
 import {
   AXES_ACCOMPAGNEMENT,
   bilanMesureUpdate,
@@ -33,7 +34,10 @@ import {
 } from '../domain/iml';
 import type { DefinitionParcours } from './registre';
 
-const date = (description: string, example: string) => z.iso.date('date AAAA-MM-JJ attendue').meta({ description, example });
+/** Le jour d'un fait survenu (entrée dans la structure, rendez-vous) : pas dans le futur. */
+const date = (description: string, example: string) => dateFaitSchema().meta({ description, example });
+/** Le premier jour d'un bail ou de la sous-location : au plus 6 mois après aujourd'hui. */
+const debut = (quoi: string, description: string, example: string) => dateDebutSchema(quoi).meta({ description, example });
 
 export const candidatureSchema = z
   .object({
@@ -43,7 +47,7 @@ export const candidatureSchema = z
     budgetTravaille: z.literal(true, { error: 'la question du budget doit avoir été travaillée en amont' }).meta({ description: 'Le budget a été travaillé en amont', example: true }),
     typologieRecherchee: z.enum(TYPOLOGIES).optional().meta({ example: 'T2' }),
     secteurs: z.array(z.string().trim().min(2).max(80)).max(10).optional().meta({ example: ['Concarneau', 'Trégunc'] }),
-    ressourcesMensuelles: z.number().min(0).max(20_000).optional().meta({ description: 'Ressources mensuelles du ménage (€), confidentiel', example: 980 }),
+    ressourcesMensuelles: montantSchema({ max: 20_000 }).optional().meta({ description: 'Ressources mensuelles du ménage (€), confidentiel', example: 980 }),
     notes: z.string().trim().max(4000).optional().meta({ description: 'Confidentiel : jamais transmis aux partenaires' }),
   })
   .strict();
@@ -66,20 +70,20 @@ const logementSchema = z.object({
   }),
   adresse: z.string().trim().min(5).max(300).meta({ description: 'Adresse du logement (confidentielle)' }),
   typologie: z.enum(TYPOLOGIES),
-  loyerMensuel: z.number().positive().max(5000).optional(),
-  debutBailPrincipal: date('Début du bail principal (bailleur → opérateur)', '2027-03-01'),
-  debutSousLocation: date('Début de la sous-location (opérateur → ménage) : part de la mesure', '2027-03-01'),
+  loyerMensuel: montantSchema({ strict: true, max: 5000 }).optional(),
+  debutBailPrincipal: debut('le bail principal', 'Début du bail principal (bailleur → opérateur)', '2026-06-01'),
+  debutSousLocation: debut('la sous-location', 'Début de la sous-location (opérateur → ménage) : part de la mesure', '2026-06-01'),
 });
 const rendezVousSchema = z.object({
   nature: z.enum(NATURES_ACCOMPAGNEMENT),
-  le: date('Date du rendez-vous ou de la visite', '2027-04-12').optional(),
+  le: date('Date du rendez-vous ou de la visite', '2026-07-09').optional(),
   axes: z.array(z.enum(AXES_ACCOMPAGNEMENT)).max(AXES_ACCOMPAGNEMENT.length).default([]),
   note: z.string().trim().max(4000).optional().meta({ description: 'Confidentiel' }),
 });
 const loyerSchema = z.object({
-  mois: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'mois attendu au format AAAA-MM').meta({ example: '2027-04' }),
+  mois: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'mois attendu au format AAAA-MM').meta({ example: '2026-07' }),
   statut: z.enum(STATUTS_LOYER),
-  montantPaye: z.number().min(0).max(5000).optional(),
+  montantPaye: montantSchema({ max: 5000 }).optional(),
 });
 const bilanMesureSchema = z.object({
   paiementLoyer: z.enum(PAIEMENTS_LOYER),
@@ -145,8 +149,8 @@ export const PARCOURS_IML: DefinitionParcours = {
         adresse: '4 impasse des Mouettes, 29900 Concarneau',
         typologie: 'T2',
         loyerMensuel: 385,
-        debutBailPrincipal: '2027-03-01',
-        debutSousLocation: '2027-03-01',
+        debutBailPrincipal: '2026-06-01',
+        debutSousLocation: '2026-06-01',
       },
     },
     'rendez-vous': {
@@ -154,14 +158,14 @@ export const PARCOURS_IML: DefinitionParcours = {
       schema: rendezVousSchema,
       roles: ['travailleur_social'],
       libelle: 'Rendez-vous, visite à domicile ou lien avec un partenaire',
-      exemple: { nature: 'visite_domicile', le: '2027-04-12', axes: ['budget', 'savoir_habiter'], note: 'Installation réussie, premier budget tenu' },
+      exemple: { nature: 'visite_domicile', le: '2026-07-09', axes: ['budget', 'savoir_habiter'], note: 'Installation réussie, premier budget tenu' },
     },
     loyer: {
       update: loyerUpdate as never,
       schema: loyerSchema,
       roles: ['travailleur_social', 'coordinateur'],
       libelle: 'Loyer du mois constaté par la gestion locative (payé, partiel, impayé)',
-      exemple: { mois: '2027-04', statut: 'paye' },
+      exemple: { mois: '2026-07', statut: 'paye' },
     },
     'bilan-mesure': {
       update: bilanMesureUpdate as never,

@@ -18,22 +18,28 @@ import {
   passageDroitCommunUpdate,
   planAideUpdate,
   REPRISES_PAIEMENT,
+  STADES_PROCEDURE,
   tentativeContactUpdate,
   type EntreePrevention,
 } from '../domain/prevention';
 import { jourDeParis } from '../workflows/blocs/duree';
+import { dateDebutSchema, montantSchema } from '../domain/schemas';
 import type { DefinitionParcours } from './registre';
 
 export const situationSchema = z
   .object({
     impayesMois: z.number().int().min(0).max(120).meta({ description: 'Nombre de loyers mensuels impayés', example: 2 }),
-    montantDette: z.number().min(0).meta({ description: 'Montant de la dette locative (€)', example: 812.4 }),
-    debutBail: z.iso.date('date AAAA-MM-JJ attendue').meta({ example: '2026-07-01' }),
+    montantDette: montantSchema().meta({ description: 'Montant de la dette locative (€)', example: 812.4 }),
+    debutBail: dateDebutSchema('le bail').meta({ example: '2026-07-01' }),
     garantie: z.enum(GARANTIES).meta({ example: 'aucune' }),
     dejaTente: z.string().trim().max(1000).default('').meta({ example: 'Deux relances écrites, un appel sans réponse' }),
     contactBailleur: z.boolean().meta({ description: 'Le bailleur a-t-il pu joindre le ménage ?', example: false }),
     suiviParServiceSocial: z.boolean().meta({ description: 'Un service social suit-il déjà le ménage ?', example: false }),
     isole: z.boolean().optional(),
+    stadeProcedure: z
+      .enum(STADES_PROCEDURE, { error: `stade de la procédure attendu : ${STADES_PROCEDURE.join(', ')}` })
+      .optional()
+      .meta({ description: 'Où en est la procédure du bailleur quand le ménage est orienté (facultatif) : elle sert à compter les procédures évitées', example: 'commandement_de_payer' }),
   })
   .strict();
 
@@ -55,7 +61,7 @@ const diagnosticSchema = z.object({
 const planSchema = z.object({
   actions: z.array(z.enum(ACTIONS_PLAN)).min(1, 'au moins une action'),
   orientations: z.array(z.enum(ORIENTATIONS_PLAN)).default([]),
-  planApurement: z.object({ mensualite: z.number().positive(), dureeMois: z.number().int().min(1).max(120) }).optional(),
+  planApurement: z.object({ mensualite: montantSchema({ strict: true, max: 100_000 }), dureeMois: z.number().int().min(1).max(120) }).optional(),
   demandeMutation: z.boolean().optional(),
 });
 const bilanSchema = z.object({

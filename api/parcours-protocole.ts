@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import '../config/zod-fr';
+import { dateDebutSchema, dateFaitSchema, montantSchema } from '../domain/schemas';
 import {
   accompagnementUpdate,
   avenantUpdate,
@@ -25,8 +26,13 @@ import {
 } from '../domain/protocole';
 import type { DefinitionParcours } from './registre';
 
-const date = (description: string, example: string) => z.iso.date('date AAAA-MM-JJ attendue').meta({ description, example });
-const euros = (description: string, example: number) => z.number().min(0).max(1_000_000).meta({ description, example });
+/** Le jour d'un fait survenu (jugement, signature, visite, décision) : pas dans le futur. */
+const date = (description: string, example: string) => dateFaitSchema().meta({ description, example });
+/** Le premier jour du protocole ou d'un bail : au plus 6 mois après aujourd'hui. */
+const debut = (quoi: string, description: string, example: string) => dateDebutSchema(quoi).meta({ description, example });
+const euros = (description: string, example: number) => montantSchema().meta({ description, example });
+/** Une mensualité, une indemnité : supérieure à zéro, 100 000 € au plus. */
+const mensuel = () => montantSchema({ strict: true, max: 100_000 });
 
 export const resiliationSchema = z
   .object({
@@ -38,14 +44,14 @@ export const resiliationSchema = z
 
 const planApurementSchema = z.object({
   dette: euros('Dette à rembourser (€)', 3240),
-  mensualite: z.number().positive().max(100_000).meta({ description: 'Mensualité du plan d’apurement (€)', example: 135 }),
+  mensualite: mensuel().meta({ description: 'Mensualité du plan d’apurement (€)', example: 135 }),
 });
 
 const signatureSchema = z.object({
   signeLe: date('Date de signature du protocole', '2026-04-02'),
-  debut: date('Premier jour du protocole (premier mois d’indemnité d’occupation)', '2026-04-01'),
+  debut: debut('le protocole', 'Premier jour du protocole (premier mois d’indemnité d’occupation)', '2026-04-01'),
   dureeMois: z.number().int().min(1).max(120).meta({ description: 'Durée en mois : 24 au plus (le workflow refuse au-delà, avec la raison)', example: 24 }),
-  indemniteOccupation: z.number().positive().max(100_000).meta({ description: 'Indemnité d’occupation mensuelle (€)', example: 420 }),
+  indemniteOccupation: mensuel().meta({ description: 'Indemnité d’occupation mensuelle (€)', example: 420 }),
   planApurement: planApurementSchema,
   signataires: z.object({ bailleur: z.boolean(), occupant: z.boolean() }).meta({ description: 'Le protocole est signé par le bailleur et par l’occupant', example: { bailleur: true, occupant: true } }),
 });
@@ -65,18 +71,18 @@ const ruptureSchema = z.object({
   motif: z.string().trim().min(3, 'motif requis').max(1000).meta({ example: 'Trois mois d’indemnité impayés malgré les relances' }),
 });
 const avenantSchema = z.object({
-  signeLe: date('Date de signature de l’avenant', '2028-03-10'),
+  signeLe: date('Date de signature de l’avenant', '2026-09-10'),
   prolongationMois: z.number().int().min(1).max(60).meta({ description: 'Prolongation en mois : 36 au plus en tout (le workflow refuse au-delà, avec la raison)', example: 12 }),
   planApurement: planApurementSchema.meta({ description: 'Le plan d’apurement renégocié (dette restante, nouvelle mensualité)' }),
-  indemniteOccupation: z.number().positive().max(100_000).optional().meta({ description: 'Nouvelle indemnité d’occupation (€), si elle change' }),
+  indemniteOccupation: mensuel().optional().meta({ description: 'Nouvelle indemnité d’occupation (€), si elle change' }),
 });
 const orientationSchema = z.object({
   dispositif: z.enum(DISPOSITIFS_ORIENTATION).meta({ example: 'residence_sociale' }),
   precision: z.string().trim().max(300).optional().meta({ description: 'Structure, commune… (confidentiel)', example: 'Résidence sociale Croix-Rouge' }),
 });
 const nouveauBailSchema = z.object({
-  signeLe: date('Date de signature du nouveau bail', '2028-05-20'),
-  dateEffet: date('Prise d’effet du nouveau bail', '2028-06-01').optional(),
+  signeLe: date('Date de signature du nouveau bail', '2026-10-20'),
+  dateEffet: debut('le nouveau bail', 'Prise d’effet du nouveau bail', '2026-11-01').optional(),
 });
 const clotureSchema = z.object({
   issue: z.enum(ISSUES_PROTOCOLE),
@@ -136,7 +142,7 @@ export const PARCOURS_PROTOCOLE: DefinitionParcours = {
       schema: avenantSchema,
       roles: ['travailleur_social', 'coordinateur'],
       libelle: 'Avenant : prolongation du protocole avec un plan d’apurement renégocié (3 ans au plus en tout)',
-      exemple: { signeLe: '2028-03-10', prolongationMois: 12, planApurement: { dette: 1450, mensualite: 120 } },
+      exemple: { signeLe: '2026-09-10', prolongationMois: 12, planApurement: { dette: 1450, mensualite: 120 } },
     },
     orientation: {
       update: orientationUpdate as never,
@@ -150,7 +156,7 @@ export const PARCOURS_PROTOCOLE: DefinitionParcours = {
       schema: nouveauBailSchema,
       roles: ['travailleur_social', 'coordinateur'],
       libelle: 'Nouveau bail signé par le bailleur (clôt le parcours)',
-      exemple: { signeLe: '2028-05-20', dateEffet: '2028-06-01' },
+      exemple: { signeLe: '2026-10-20', dateEffet: '2026-11-01' },
     },
     cloture: {
       update: cloturerProtocoleUpdate as never,

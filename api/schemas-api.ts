@@ -229,12 +229,20 @@ export const reponseMessageSchema = z
 
 export const santeSchema = z
   .object({
+    etat: z.enum(['ok', 'degrade', 'indisponible']).meta({
+      description:
+        'Résumé : « ok » (HTTP 200) ; « degrade » : l’API répond et lit ses dossiers, mais les parcours n’avancent pas (aucun worker présent ou qui interroge la file, Temporal ou SMTP injoignable) ; « indisponible » : la base ne répond pas. HTTP 503 dans les deux derniers cas.',
+    }),
+    detail: z.string().meta({ description: 'Le résumé en une phrase, en français' }),
     temporal: z.enum(['ok', 'indisponible']),
     base: z.enum(['ok', 'indisponible']),
     smtp: z.enum(['ok', 'indisponible']),
-    workers: z.enum(['ok', 'aucun', 'indisponible']).meta({ description: 'Un worker au moins traite les parcours (« aucun » : les actions répondent 503)' }),
+    workers: z.enum(['ok', 'aucun', 'indisponible']).meta({ description: 'Un worker au moins s’est signalé dans la base il y a moins de 20 s (« aucun » : les actions répondent 503)' }),
+    interrogation: z
+      .enum(['ok', 'aucune', 'indisponible'])
+      .meta({ description: 'Temporal voit un worker interroger la file des parcours (DescribeTaskQueue : dernière interrogation il y a moins de 90 s) ; « aucune » : un worker qui démarre, ou branché ailleurs' }),
   })
-  .meta({ title: 'Santé', example: { temporal: 'ok', base: 'ok', smtp: 'ok', workers: 'ok' } });
+  .meta({ title: 'Santé', example: { etat: 'ok', detail: 'Tout fonctionne.', temporal: 'ok', base: 'ok', smtp: 'ok', workers: 'ok', interrogation: 'ok' } });
 
 const base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, 'base64 attendu');
 export const payloadJsonSchema = z.object({

@@ -1,6 +1,7 @@
 /**
- * « Mail catcher » embarqué : un vrai serveur SMTP (smtp-server) qui garde les
- * courriels en mémoire, plus une boîte de réception web pour les lire.
+ * « Mail catcher » embarqué : un vrai serveur SMTP (smtp-server) dont les courriels sont analysés par
+ * `mailparser` (en-têtes, corps texte et HTML, pièces jointes), plus une boîte de réception web pour
+ * les lire (dev/mail-inbox.ts).
  *
  * Utilisé par le lanceur de dev et par les tests qui doivent lire ce qu'un
  * vrai puits SMTP a reçu :
@@ -10,22 +11,45 @@
  *   const m = await catcher.waitFor((m) => m.a.includes('menage@exemple.fr'));
  *   await catcher.close();
  *
+ * Avec `dossier`, chaque courriel est aussi écrit sur disque (source `.eml` telle que reçue et
+ * `.json` de réception) et relu au démarrage suivant : la boîte survit à un redémarrage. Le lanceur
+ * de dev utilise `<DATA_DIR>/courriels` (`.data/`, ignoré par git). C'est un outil de
+ * développement, pas un système d'enregistrement : les 1 000 derniers courriels seulement.
+ *
  * Lancement direct : `npx tsx dev/mail-catcher.ts` (SMTP_PORT, défaut 1025 ;
- * MAIL_INBOX_PORT, défaut 1080 ; MAIL_CATCHER_HOST, défaut 127.0.0.1).
+ * MAIL_INBOX_PORT, défaut 1080 ; MAIL_CATCHER_HOST, défaut 127.0.0.1 ; MAIL_CATCHER_DIR, défaut
+ * `.data/courriels`, vide : en mémoire seulement).
  */
 import { randomUUID } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { Server as HttpServer } from 'node:http';
-import { pathToFileURL } from 'node:url';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { simpleParser, type AddressObject, type EmailAddress, type HeaderValue, type ParsedMail } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import type { SMTPServerSession } from 'smtp-server';
-import { analyserMime, enTeteBrut, extraireAdresses } from './mime';
 import { creerApplicationBoite } from './mail-inbox';
+
+export interface PieceJointeRecue {
+  /** Nom de fichier annoncé par le courriel (décodé : RFC 2231, RFC 2047), s'il y en a un. */
+  filename: string | null;
+  /** Type MIME, sans paramètres (ex. « application/pdf »). */
+  contentType: string;
+  /** Taille du contenu décodé, en octets. */
+  size: number;
+  /** Jeu de caractères déclaré (pièces jointes texte), s'il y en a un. */
+  charset: string | null;
+  /** « attachment », « inline »… selon le courriel ; null s'il ne dit rien. */
+  disposition: string | null;
+  /** Contenu décodé. Absent du JSON de la boîte (on le télécharge à l'adresse de la pièce jointe). */
+  contenu: Buffer;
+}
 
 export interface CourrielRecu {
   id: string;
   messageId: string | null;
-  /** En-tête From décodé, tel qu'écrit (ex. « Équipe Parcours <noreply@exemple.fr> »). */
+  /** En-tête From décodé (ex. « Équipe Parcours <noreply@exemple.fr> »). */
   de: string;
   /** Adresses nues de l'en-tête To (à défaut : destinataires de l'enveloppe SMTP). */
   a: string[];
@@ -34,10 +58,13 @@ export interface CourrielRecu {
   sujet: string;
   /** ISO 8601 : en-tête Date s'il est valide, sinon l'heure de réception. */
   date: string;
+  /** Corps texte ; dérivé du HTML par mailparser si le courriel n'a qu'une partie HTML. */
   texte: string;
   html: string | null;
   /** En-têtes (noms en minuscules), dépliés et décodés ; doublons joints par « , ». */
   enTetes: Record<string, string>;
+  /** Pièces jointes (et images intégrées), dans l'ordre du courriel. */
+  piecesJointes: PieceJointeRecue[];
   /** Source complète telle que reçue (décodée en UTF-8). */
   brut: string;
 }
@@ -48,6 +75,7 @@ export interface MailCatcher {
   inboxUrl: string;
   /** Copie des courriels reçus, du plus ancien au plus récent. */
   messages(): CourrielRecu[];
+  /** Vide la boîte (et son dossier, s'il y en a un). */
   clear(): void;
   /**
    * Premier courriel (dans l'ordre de réception) qui satisfait `pred`, déjà reçu
@@ -66,11 +94,18 @@ export interface OptionsMailCatcher {
   host?: string;
   /** N'écrit rien sur la console (défaut : false). */
   quiet?: boolean;
+  /**
+   * Dossier où garder les courriels entre deux lancements (créé au besoin, mode 0700). Sans lui,
+   * la boîte est en mémoire seulement.
+   */
+  dossier?: string;
 }
 
 const CAPACITE = 1000;
 const TAILLE_MAX = 25 * 1024 * 1024;
 const DELAI_ATTENTE_DEFAUT = 10_000;
+/** Fichiers d'un courriel dans le dossier : `<reçu le, ms sur 15 chiffres>-<id>.eml` et `.json`. */
+const NOM_FICHIER = /^(\d{15})-([0-9a-f-]{36})\.json$/;
 
 function hoteUrl(host: string): string {
   if (host === '0.0.0.0' || host === '') return '127.0.0.1';
@@ -78,30 +113,140 @@ function hoteUrl(host: string): string {
   return host.includes(':') ? `[${host}]` : host;
 }
 
-function construireCourriel(brut: Buffer, session: SMTPServerSession, recuLe: Date): CourrielRecu {
-  const mime = analyserMime(brut);
-  const h = mime.headers;
-  const enveloppe = session.envelope.rcptTo.map((r) => r.address);
-  const toBrut = enTeteBrut(brut, 'to');
-  const ccBrut = enTeteBrut(brut, 'cc');
-  const a = toBrut !== undefined ? extraireAdresses(toBrut) : [];
-  const dateEnTete = h['date'] ? new Date(h['date']) : null;
-  const mailFrom = session.envelope.mailFrom;
-  const messageId = h['message-id']?.trim();
+// ---------------------------------------------------------------------------
+// Analyse (mailparser)
+// ---------------------------------------------------------------------------
+
+/** Ce qui vient de l'enveloppe SMTP et de la réception, gardé à côté de la source. */
+interface Reception {
+  id: string;
+  recuLe: string;
+  enveloppe: { de: string | null; a: string[] };
+}
+
+function listeAdresses(v: AddressObject | AddressObject[] | undefined): EmailAddress[] {
+  const objets = v === undefined ? [] : Array.isArray(v) ? v : [v];
+  // Les groupes (« Groupe: a@x.fr, b@x.fr; ») sont remplacés par leurs membres.
+  const aplatir = (a: EmailAddress): EmailAddress[] => (a.group ? a.group.flatMap(aplatir) : [a]);
+  return objets.flatMap((o) => o.value.flatMap(aplatir));
+}
+
+const adressesNues = (v: AddressObject | AddressObject[] | undefined): string[] =>
+  listeAdresses(v)
+    .map((a) => a.address ?? '')
+    .filter((a) => a !== '');
+
+const estAdresses = (v: unknown): v is AddressObject => typeof v === 'object' && v !== null && 'value' in v && 'text' in v && Array.isArray((v as AddressObject).value);
+
+/** Une valeur d'en-tête analysée par mailparser, en texte ; `brute` (dépliée) pour les valeurs structurées. */
+function texteValeur(v: HeaderValue | undefined, brute: string): string {
+  if (typeof v === 'string') return v;
+  if (estAdresses(v)) return v.text;
+  return brute;
+}
+
+function enTetesTexte(mail: ParsedMail): Record<string, string> {
+  const enTetes: Record<string, string> = {};
+  const rangs = new Map<string, number>();
+  for (const { key, line } of mail.headerLines) {
+    const brute = line
+      .slice(line.indexOf(':') + 1)
+      .replace(/\r?\n[ \t]+/g, ' ')
+      .trim();
+    const analysee = mail.headers.get(key);
+    // Un en-tête répété est un tableau chez mailparser : l'occurrence de même rang.
+    const rang = rangs.get(key) ?? 0;
+    rangs.set(key, rang + 1);
+    const valeur = Array.isArray(analysee) ? texteValeur(analysee[rang] as HeaderValue | undefined, brute) : rang === 0 ? texteValeur(analysee, brute) : brute;
+    enTetes[key] = key in enTetes ? `${enTetes[key]}, ${valeur}` : valeur;
+  }
+  return enTetes;
+}
+
+function charsetDe(v: HeaderValue | undefined): string | null {
+  const params = typeof v === 'object' && v !== null && !Array.isArray(v) && 'params' in v ? (v.params as Record<string, string>) : undefined;
+  return params?.charset?.trim() || null;
+}
+
+async function analyser(brut: Buffer, r: Reception): Promise<CourrielRecu> {
+  const mail = await simpleParser(brut, { checksumAlgo: false, maxHtmlLengthToParse: 5_000_000 });
+  const de = listeAdresses(mail.from)
+    .map((x) => (x.name ? `${x.name} <${x.address ?? ''}>` : (x.address ?? '')))
+    .join(', ');
+  const a = adressesNues(mail.to);
+  const enTetes = enTetesTexte(mail);
+  // mailparser met l'heure courante à la place d'un en-tête Date illisible : l'heure de réception, alors.
+  const dateValide = enTetes['date'] !== undefined && !Number.isNaN(new Date(enTetes['date']).getTime());
+  const date = dateValide && mail.date && !Number.isNaN(mail.date.getTime()) ? mail.date.toISOString() : r.recuLe;
   return {
-    id: randomUUID(),
-    messageId: messageId ? messageId : null,
-    de: h['from'] ?? (mailFrom ? mailFrom.address : ''),
-    a: a.length > 0 ? a : enveloppe,
-    cc: ccBrut !== undefined ? extraireAdresses(ccBrut) : [],
-    sujet: h['subject'] ?? '',
-    date: dateEnTete && !Number.isNaN(dateEnTete.getTime()) ? dateEnTete.toISOString() : recuLe.toISOString(),
-    texte: mime.text,
-    html: mime.html,
-    enTetes: h,
+    id: r.id,
+    messageId: mail.messageId?.trim() || null,
+    de: de || (r.enveloppe.de ?? ''),
+    a: a.length > 0 ? a : r.enveloppe.a,
+    cc: adressesNues(mail.cc),
+    sujet: mail.subject ?? '',
+    date,
+    texte: (mail.text ?? '').replace(/\r\n?/g, '\n'),
+    html: typeof mail.html === 'string' ? mail.html : null,
+    enTetes,
+    piecesJointes: mail.attachments.map((p) => ({
+      filename: p.filename ?? null,
+      contentType: p.contentType,
+      charset: charsetDe(p.headers.get('content-type')),
+      size: p.size,
+      disposition: p.contentDisposition ?? null,
+      contenu: p.content,
+    })),
     brut: brut.toString('utf8'),
   };
 }
+
+// ---------------------------------------------------------------------------
+// Dossier (persistance entre deux lancements)
+// ---------------------------------------------------------------------------
+
+const nomDeBase = (r: Reception) => `${String(Date.parse(r.recuLe)).padStart(15, '0')}-${r.id}`;
+
+function ecrire(dossier: string, r: Reception, brut: Buffer): void {
+  const base = join(dossier, nomDeBase(r));
+  // La source d'abord, puis la fiche de réception (écrite à part et renommée : un courriel n'est
+  // relu que si sa fiche est complète).
+  writeFileSync(`${base}.eml`, brut, { mode: 0o600 });
+  writeFileSync(`${base}.json.tmp`, JSON.stringify(r) + '\n', { mode: 0o600 });
+  renameSync(`${base}.json.tmp`, `${base}.json`);
+}
+
+function effacer(dossier: string, r: Reception): void {
+  const base = join(dossier, nomDeBase(r));
+  for (const ext of ['.json', '.json.tmp', '.eml']) rmSync(`${base}${ext}`, { force: true });
+}
+
+/** Les courriels gardés dans le dossier, du plus ancien au plus récent (les illisibles sont signalés et laissés). */
+async function relire(dossier: string, log: (...a: unknown[]) => void): Promise<Array<{ courriel: CourrielRecu; reception: Reception }>> {
+  const fichiers = readdirSync(dossier);
+  const fiches = fichiers.filter((f) => NOM_FICHIER.test(f)).sort();
+  const gardees = new Set(fiches.slice(-CAPACITE).map((f) => f.replace(/\.json$/, '')));
+  // Au-delà de la capacité, ou sources sans fiche (arrêt brutal pendant l'écriture) : effacés.
+  for (const f of fichiers) {
+    const m = /^(\d{15}-[0-9a-f-]{36})\.(eml|json|json\.tmp)$/.exec(f);
+    if (m && !gardees.has(m[1]!)) rmSync(join(dossier, f), { force: true });
+  }
+  const relus: Array<{ courriel: CourrielRecu; reception: Reception }> = [];
+  for (const fiche of fiches.filter((f) => gardees.has(f.replace(/\.json$/, '')))) {
+    try {
+      const r = JSON.parse(readFileSync(join(dossier, fiche), 'utf8')) as Reception;
+      const brut = readFileSync(join(dossier, fiche.replace(/\.json$/, '.eml')));
+      relus.push({ courriel: await analyser(brut, r), reception: r });
+    } catch (e) {
+      log(`courriel gardé illisible, ignoré (${fiche}) :`, (e as Error).message);
+    }
+  }
+  return relus;
+}
+
+// ---------------------------------------------------------------------------
+// Le mail catcher
+// ---------------------------------------------------------------------------
 
 interface Attente {
   pred: (m: CourrielRecu) => boolean;
@@ -110,25 +255,69 @@ interface Attente {
   timer: NodeJS.Timeout;
 }
 
+/** Les boîtes ouvertes dans ce processus (voir `courrielParSource`). */
+const ouvertes = new Set<() => CourrielRecu[]>();
+
+/**
+ * Le courriel dont la source est `brut`, parmi ceux des mail catchers ouverts dans ce processus.
+ * Pour les tests qui n'ont gardé que la source d'un courriel reçu.
+ */
+export function courrielParSource(brut: string): CourrielRecu | undefined {
+  for (const messages of ouvertes) {
+    const m = messages().find((c) => c.brut === brut);
+    if (m) return m;
+  }
+  return undefined;
+}
+
 export async function startMailCatcher(opts: OptionsMailCatcher = {}): Promise<MailCatcher> {
   const host = opts.host ?? '127.0.0.1';
   const quiet = opts.quiet ?? false;
+  const dossier = opts.dossier;
   const log = (...args: unknown[]) => {
     if (!quiet) console.log('[mail-catcher]', ...args);
   };
 
-  let courriels: CourrielRecu[] = [];
+  let courriels: Array<{ courriel: CourrielRecu; reception: Reception }> = [];
   const attentes = new Set<Attente>();
   let ferme = false;
+
+  if (dossier) {
+    mkdirSync(dossier, { recursive: true, mode: 0o700 });
+    courriels = await relire(dossier, log);
+    if (courriels.length) log(`${courriels.length} courriel(s) relu(s) depuis ${dossier}`);
+  }
+  const liste = () => courriels.map((c) => c.courriel);
+  let dernierMs = courriels.reduce((max, c) => Math.max(max, Date.parse(c.reception.recuLe) || 0), 0);
 
   const terminerAttente = (att: Attente) => {
     clearTimeout(att.timer);
     attentes.delete(att);
   };
 
-  const recevoir = (c: CourrielRecu) => {
-    courriels.push(c);
-    if (courriels.length > CAPACITE) courriels.splice(0, courriels.length - CAPACITE);
+  const ecrireSurDisque = (r: Reception, brut: Buffer) => {
+    if (!dossier) return;
+    try {
+      ecrire(dossier, r, brut);
+    } catch (e) {
+      // La boîte garde le courriel en mémoire ; il manquera seulement après un redémarrage.
+      log(`courriel non enregistré dans ${dossier} :`, (e as Error).message);
+    }
+  };
+
+  const vider = () => {
+    const anciens = courriels;
+    courriels = [];
+    if (dossier) for (const c of anciens) effacer(dossier, c.reception);
+  };
+
+  const recevoir = (c: CourrielRecu, r: Reception, brut: Buffer) => {
+    ecrireSurDisque(r, brut);
+    courriels.push({ courriel: c, reception: r });
+    if (courriels.length > CAPACITE) {
+      const partis = courriels.splice(0, courriels.length - CAPACITE);
+      if (dossier) for (const p of partis) effacer(dossier, p.reception);
+    }
     log(`courriel reçu : « ${c.sujet} » de ${c.de} pour ${c.a.join(', ')}`);
     for (const att of [...attentes]) {
       let ok: boolean;
@@ -146,6 +335,9 @@ export async function startMailCatcher(opts: OptionsMailCatcher = {}): Promise<M
     }
   };
 
+  // Les courriels sont analysés l'un après l'autre : la boîte garde l'ordre de réception.
+  let file: Promise<void> = Promise.resolve();
+
   const smtp = new SMTPServer({
     secure: false,
     authOptional: true,
@@ -160,23 +352,36 @@ export async function startMailCatcher(opts: OptionsMailCatcher = {}): Promise<M
       // Toute authentification est acceptée.
       callback(null, { user: _auth.username ?? 'dev' });
     },
-    onData(stream, session, callback) {
+    onData(stream, session: SMTPServerSession, callback) {
       const morceaux: Buffer[] = [];
       stream.on('data', (d: Buffer) => morceaux.push(d));
       stream.on('error', (e: Error) => callback(e));
       stream.on('end', () => {
         if (stream.sizeExceeded) {
-          const err = Object.assign(new Error('Message trop volumineux'), { responseCode: 552 });
-          callback(err);
+          callback(Object.assign(new Error('Message trop volumineux'), { responseCode: 552 }));
           return;
         }
-        try {
-          recevoir(construireCourriel(Buffer.concat(morceaux), session, new Date()));
+        const brut = Buffer.concat(morceaux);
+        const mailFrom = session.envelope.mailFrom;
+        // Heures de réception strictement croissantes : l'ordre des fichiers est celui de la boîte.
+        dernierMs = Math.max(Date.now(), dernierMs + 1);
+        const r: Reception = {
+          id: randomUUID(),
+          recuLe: new Date(dernierMs).toISOString(),
+          enveloppe: { de: mailFrom ? mailFrom.address : null, a: session.envelope.rcptTo.map((x) => x.address) },
+        };
+        file = file.then(async () => {
+          let c: CourrielRecu;
+          try {
+            c = await analyser(brut, r);
+          } catch (e) {
+            log('courriel illisible :', e);
+            callback(Object.assign(new Error('Message illisible'), { responseCode: 554 }));
+            return;
+          }
+          recevoir(c, r, brut);
           callback();
-        } catch (e) {
-          log('courriel illisible :', e);
-          callback(Object.assign(new Error('Message illisible'), { responseCode: 554 }));
-        }
+        });
       });
     },
   });
@@ -202,12 +407,7 @@ export async function startMailCatcher(opts: OptionsMailCatcher = {}): Promise<M
       smtp.close(() => resolve());
     });
 
-  const boite = creerApplicationBoite({
-    messages: () => [...courriels],
-    clear: () => {
-      courriels = [];
-    },
-  });
+  const boite = creerApplicationBoite({ messages: liste, clear: vider });
 
   let http: HttpServer;
   try {
@@ -225,20 +425,19 @@ export async function startMailCatcher(opts: OptionsMailCatcher = {}): Promise<M
   const httpPort = (http.address() as AddressInfo).port;
   demarre = true;
   const inboxUrl = `http://${hoteUrl(host)}:${httpPort}/`;
+  ouvertes.add(liste);
 
   const catcher: MailCatcher = {
     smtpPort,
     httpPort,
     inboxUrl,
-    messages: () => [...courriels],
-    clear: () => {
-      courriels = [];
-    },
+    messages: liste,
+    clear: vider,
     waitFor(pred, waitOpts) {
       const timeoutMs = waitOpts?.timeoutMs ?? DELAI_ATTENTE_DEFAUT;
       if (ferme) return Promise.reject(new Error('mail-catcher fermé : impossible d’attendre un courriel'));
       try {
-        const deja = courriels.find(pred);
+        const deja = liste().find(pred);
         if (deja) return Promise.resolve(deja);
       } catch (e) {
         return Promise.reject(e);
@@ -250,7 +449,7 @@ export async function startMailCatcher(opts: OptionsMailCatcher = {}): Promise<M
           reject,
           timer: setTimeout(() => {
             attentes.delete(att);
-            const sujets = courriels.map((m) => `« ${m.sujet} » (à ${m.a.join(', ') || '?'})`);
+            const sujets = liste().map((m) => `« ${m.sujet} » (à ${m.a.join(', ') || '?'})`);
             reject(
               new Error(
                 `mail-catcher : aucun courriel correspondant reçu en ${timeoutMs} ms. ` +
@@ -278,6 +477,9 @@ export async function startMailCatcher(opts: OptionsMailCatcher = {}): Promise<M
           http.closeAllConnections();
         }),
       ]);
+      // Les courriels en cours d'analyse sont écrits (ou refusés) avant de rendre la main.
+      await file;
+      ouvertes.delete(liste);
     },
   };
 
@@ -308,6 +510,12 @@ const lanceDirectement = (() => {
   }
 })();
 
+function dossierEnv(): string | undefined {
+  const brut = process.env.MAIL_CATCHER_DIR;
+  if (brut === undefined) return fileURLToPath(new URL('../.data/courriels', import.meta.url));
+  return brut.trim() === '' ? undefined : brut.trim();
+}
+
 async function demarrerDepuisLaLigneDeCommande(): Promise<MailCatcher> {
   try {
     return await startMailCatcher({
@@ -315,6 +523,7 @@ async function demarrerDepuisLaLigneDeCommande(): Promise<MailCatcher> {
       httpPort: portEnv('MAIL_INBOX_PORT', 1080),
       host: process.env.MAIL_CATCHER_HOST || '127.0.0.1',
       quiet: false, // journalise chaque courriel reçu
+      dossier: dossierEnv(),
     });
   } catch (e) {
     const err = e as NodeJS.ErrnoException & { port?: number; address?: string };
@@ -333,9 +542,11 @@ async function demarrerDepuisLaLigneDeCommande(): Promise<MailCatcher> {
 if (lanceDirectement) {
   const catcher = await demarrerDepuisLaLigneDeCommande();
   const hote = hoteUrl(process.env.MAIL_CATCHER_HOST || '127.0.0.1');
+  const dossier = dossierEnv();
   console.log(`Mail catcher démarré.
   SMTP               : smtp://${hote}:${catcher.smtpPort} (sans TLS, authentification facultative)
   Boîte de réception : ${catcher.inboxUrl}
+  Courriels gardés   : ${dossier ?? 'en mémoire seulement'}
 Ctrl+C pour arrêter.`);
   let arret = false;
   const arreter = (signal: string) => {

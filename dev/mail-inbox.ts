@@ -1,20 +1,23 @@
 /**
  * Boîte de réception web du « mail catcher » de développement (express 5).
  *
- *  GET    /                      page HTML : liste des courriels, du plus récent au plus ancien
- *  GET    /messages/:id          page HTML : en-têtes, corps HTML (iframe sandbox srcdoc), corps texte
- *  GET    /messages/:id/brut     source brute (text/plain)
- *  POST   /vider                 vide la boîte puis redirige vers /
- *  GET    /api/messages          JSON : tableau de courriels (ordre de réception) sans `brut`
- *  GET    /api/messages/:id      JSON : un courriel avec `brut`
- *  DELETE /api/messages          vide la boîte (204)
+ *  GET    /                                  page HTML : liste des courriels, du plus récent au plus ancien
+ *  GET    /messages/:id                      page HTML : en-têtes, version HTML (iframe sandbox srcdoc, liens
+ *                                            ouverts dans un nouvel onglet), version texte (adresses en liens),
+ *                                            pièces jointes (liens de téléchargement)
+ *  GET    /messages/:id/pieces-jointes/:rang téléchargement d'une pièce jointe (rang 0, 1…) : son nom, son type
+ *  GET    /messages/:id/brut                 source brute (text/plain)
+ *  POST   /vider                             vide la boîte puis redirige vers /
+ *  GET    /api/messages                      JSON : tableau de courriels (ordre de réception) sans `brut`
+ *  GET    /api/messages/:id                  JSON : un courriel avec `brut`
+ *  DELETE /api/messages                      vide la boîte (204)
  *
+ * Dans le JSON, les pièces jointes n'ont pas leur contenu mais l'adresse où le télécharger (`url`).
  * Aucun JavaScript côté navigateur : tout fonctionne avec des liens et un formulaire.
  */
 import express from 'express';
 import type { Express, Response } from 'express';
-import type { CourrielRecu } from './mail-catcher';
-import { analyserMime } from './mime';
+import type { CourrielRecu, PieceJointeRecue } from './mail-catcher';
 
 export interface SourceCourriels {
   messages(): CourrielRecu[];
@@ -67,10 +70,12 @@ const STYLE = `
   dl.en-tetes { display: grid; grid-template-columns: max-content 1fr; gap: .25rem 1rem; margin: 0; }
   dl.en-tetes dt { font-weight: 600; }
   dl.en-tetes dd { margin: 0; word-break: break-word; }
-  pre { white-space: pre-wrap; word-break: break-word; background: #f4f4f4; border: 1px solid #ccc;
+  pre { white-space: pre-wrap; overflow-wrap: anywhere; background: #f4f4f4; border: 1px solid #ccc;
         padding: 1rem; border-radius: 4px; font-size: .95rem; }
+  ul.pieces li { margin-bottom: .25rem; }
   iframe { width: 100%; min-height: 30rem; border: 1px solid #ccc; border-radius: 4px; background: #fff; }
   .vide { color: #3a3a3a; font-style: italic; }
+  .aide { color: #3a3a3a; font-size: .9rem; margin: .25rem 0 0; }
   .sr-only { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 `;
 
@@ -123,9 +128,16 @@ function destinataires(m: CourrielRecu): string {
   return m.enTetes['to'] ?? m.a.join(', ');
 }
 
-function sansBrut(m: CourrielRecu): Omit<CourrielRecu, 'brut'> {
-  const { brut: _brut, ...reste } = m;
-  return reste;
+const adressePiece = (m: CourrielRecu, rang: number) => `/messages/${encodeURIComponent(m.id)}/pieces-jointes/${rang}`;
+
+/** Le courriel pour le JSON : les pièces jointes sans leur contenu (leur adresse de téléchargement). */
+function versJson(m: CourrielRecu, avecBrut: boolean) {
+  const { brut, piecesJointes, ...reste } = m;
+  return {
+    ...reste,
+    piecesJointes: piecesJointes.map(({ contenu: _contenu, ...p }, rang) => ({ ...p, url: adressePiece(m, rang) })),
+    ...(avecBrut ? { brut } : {}),
+  };
 }
 
 function pageListe(messages: CourrielRecu[]): string {
@@ -169,19 +181,52 @@ function formaterTaille(octets: number): string {
   return `${(octets / 1024 / 1024).toLocaleString('fr-FR', { maximumFractionDigits: 1 })} Mo`;
 }
 
+function nomPiece(p: PieceJointeRecue, rang: number): string {
+  return p.filename ?? `piece-jointe-${rang + 1}`;
+}
+
 function piecesJointes(m: CourrielRecu): string {
-  let pieces: ReturnType<typeof analyserMime>['attachments'];
-  try {
-    pieces = analyserMime(m.brut).attachments;
-  } catch {
-    pieces = [];
-  }
-  if (pieces.length === 0) return '<p class="vide">Aucune pièce jointe.</p>';
-  return `<ul>
-${pieces
-    .map((p) => `<li>${echapperHtml(p.filename ?? '(sans nom)')} — ${echapperHtml(p.contentType)}, ${echapperHtml(formaterTaille(p.size))}</li>`)
+  if (m.piecesJointes.length === 0) return '<p class="vide">Aucune pièce jointe.</p>';
+  return `<ul class="pieces">
+${m.piecesJointes
+    .map(
+      (p, rang) =>
+        `<li><a href="${echapperHtml(adressePiece(m, rang))}" download="${echapperHtml(nomPiece(p, rang))}">${echapperHtml(p.filename ?? '(sans nom)')}</a> — ${echapperHtml(p.contentType)}, ${echapperHtml(formaterTaille(p.size))}</li>`,
+    )
     .join('\n')}
 </ul>`;
+}
+
+/**
+ * Adresses web d'un texte brut : http(s)://… jusqu'au premier blanc ou chevron, sans la ponctuation
+ * finale (« voir https://x.fr/a. » : le point n'en fait pas partie).
+ */
+const URL_DANS_TEXTE = /\bhttps?:\/\/[^\s<>"]+/g;
+
+/** Le texte échappé, chaque adresse web devenue un lien (l'adresse entière, même très longue). */
+export function texteAvecLiens(texte: string): string {
+  let html = '';
+  let dernier = 0;
+  for (const m of texte.matchAll(URL_DANS_TEXTE)) {
+    const url = m[0].replace(/[.,;:!?)\]}»’'"]+$/u, '');
+    const debut = m.index ?? 0;
+    html += echapperHtml(texte.slice(dernier, debut)) + `<a href="${echapperHtml(url)}">${echapperHtml(url)}</a>`;
+    dernier = debut + url.length;
+  }
+  return html + echapperHtml(texte.slice(dernier));
+}
+
+/**
+ * Le HTML du courriel pour l'iframe : ses liens s'ouvrent dans un nouvel onglet (`<base target>`),
+ * hors du bac à sable, comme dans un client de messagerie.
+ */
+function htmlPourApercu(html: string): string {
+  const base = '<base target="_blank">';
+  const head = /<head(?:\s[^>]*)?>/i.exec(html);
+  if (head) return html.slice(0, head.index + head[0].length) + base + html.slice(head.index + head[0].length);
+  const doctype = /^\s*<!doctype[^>]*>/i.exec(html);
+  if (doctype) return doctype[0] + base + html.slice(doctype[0].length);
+  return base + html;
 }
 
 function pageMessage(m: CourrielRecu): string {
@@ -199,15 +244,17 @@ function pageMessage(m: CourrielRecu): string {
   const html =
     m.html === null
       ? '<p class="vide">Ce courriel n’a pas de version HTML.</p>'
-      : // sandbox vide : ni script, ni formulaire, ni navigation du parent, origine opaque.
-        `<iframe sandbox="" referrerpolicy="no-referrer" title="Version HTML du courriel : ${echapperHtml(sujetAffiche(m.sujet))}" srcdoc="${echapperHtml(m.html)}"></iframe>`;
+      : // Bac à sable : ni script, ni formulaire, ni navigation de cette page, origine opaque ; seuls
+        // les liens ouvrent un nouvel onglet, hors du bac à sable (la page visée fonctionne normalement).
+        `<iframe sandbox="allow-popups allow-popups-to-escape-sandbox" referrerpolicy="no-referrer" title="Version HTML du courriel : ${echapperHtml(sujetAffiche(m.sujet))}" srcdoc="${echapperHtml(htmlPourApercu(m.html))}"></iframe>
+<p class="aide">Les liens de la version HTML s’ouvrent dans un nouvel onglet.</p>`;
   return `<p><a href="/">← Retour à la boîte de réception</a></p>
 <h1>${echapperHtml(sujetAffiche(m.sujet))}</h1>
 ${dl(enTetesPrincipaux)}
 <h2 id="titre-html">Version HTML</h2>
 ${html}
 <h2 id="titre-texte">Version texte</h2>
-${m.texte === '' ? '<p class="vide">Ce courriel n’a pas de version texte.</p>' : `<pre>${echapperHtml(m.texte)}</pre>`}
+${m.texte === '' ? '<p class="vide">Ce courriel n’a pas de version texte.</p>' : `<pre class="texte">${texteAvecLiens(m.texte)}</pre>`}
 <h2>Pièces jointes</h2>
 ${piecesJointes(m)}
 <h2>Tous les en-têtes</h2>
@@ -234,6 +281,25 @@ export function creerApplicationBoite(source: SourceCourriels): Express {
     envoyerPage(res, 200, `${sujetAffiche(m.sujet)} — courriels de développement`, pageMessage(m));
   });
 
+  app.get('/messages/:id/pieces-jointes/:rang', (req, res) => {
+    const m = trouver(req.params.id);
+    const rang = /^\d{1,4}$/.test(req.params.rang) ? Number(req.params.rang) : -1;
+    const p = m?.piecesJointes[rang];
+    if (!m || !p) {
+      res.status(404).type('text/plain; charset=utf-8').send('Pièce jointe introuvable');
+      return;
+    }
+    // Content-Disposition « attachment » avec le nom encodé (RFC 6266 / 5987), puis le vrai type.
+    res.attachment(nomPiece(p, rang));
+    res.set({
+      'Content-Type': p.charset && /^[\w.:-]{1,40}$/.test(p.charset) ? `${p.contentType}; charset=${p.charset}` : p.contentType,
+      'X-Content-Type-Options': 'nosniff',
+      'Content-Security-Policy': "default-src 'none'; sandbox",
+      'Cache-Control': 'no-store',
+    });
+    res.send(p.contenu);
+  });
+
   app.get('/messages/:id/brut', (req, res) => {
     const m = trouver(req.params.id);
     if (!m) {
@@ -250,7 +316,7 @@ export function creerApplicationBoite(source: SourceCourriels): Express {
   });
 
   app.get('/api/messages', (_req, res) => {
-    res.json(source.messages().map(sansBrut));
+    res.json(source.messages().map((m) => versJson(m, false)));
   });
 
   app.get('/api/messages/:id', (req, res) => {
@@ -259,7 +325,7 @@ export function creerApplicationBoite(source: SourceCourriels): Express {
       res.status(404).json({ erreur: 'Courriel introuvable' });
       return;
     }
-    res.json(m);
+    res.json(versJson(m, true));
   });
 
   app.delete('/api/messages', (_req, res) => {

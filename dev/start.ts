@@ -6,13 +6,17 @@
  *     `<DATA_DIR>/postgres`, en processus enfant [postgres] ; DATABASE_URL désigne une base déjà lancée ;
  *     serveur de développement Temporal (CLI `.temporal/bin/temporal`), état dans
  *     `<DATA_DIR>/temporal.sqlite`, attributs de recherche enregistrés au démarrage ;
- *  3. mail catcher dans ce processus (SMTP + boîte de réception web) ;
+ *     l'interface Temporal embarquée fait déchiffrer les données par le codec de l'API
+ *     (`--ui-codec-endpoint <PUBLIC_BASE_URL>/codec`, réservé à l'administration) ;
+ *  3. mail catcher dans ce processus (SMTP + boîte de réception web), courriels gardés dans
+ *     `<DATA_DIR>/courriels` ;
  *  4. worker et API en processus enfants, leurs sorties préfixées [worker] / [api] ;
  *  5. un récapitulatif (adresses, comptes de démonstration) ;
  *  6. Ctrl-C arrête tout, dans l'ordre : API et worker, mail catcher, PostgreSQL, puis Temporal (SIGTERM, pour
  *     que SQLite soit proprement refermé). Si un service tombe, les autres sont arrêtés (code 1).
  *
- * Les parcours survivent à un redémarrage : état dans temporal.sqlite, clés dans cles-locales.env.
+ * Les parcours survivent à un redémarrage : état dans temporal.sqlite, clés dans cles-locales.env ;
+ * la boîte de réception aussi (courriels/).
  *
  * Variables (toutes facultatives) : DATA_DIR (défaut .data), PORT (3000), TEMPORAL_PORT (7233),
  * TEMPORAL_UI_PORT (8233), SMTP_PORT (1025), MAIL_INBOX_PORT (1080), POSTGRES_PORT (5433), LOG_LEVEL (warn),
@@ -44,7 +48,7 @@ const racine = fileURLToPath(new URL('..', import.meta.url));
 const WINDOWS = process.platform === 'win32';
 
 const DELAI_TEMPORAL_MS = 60_000;
-// /health ne répond 200 qu’une fois un worker présent : le même délai que le worker.
+// /health ne répond 200 qu’une fois un worker présent et qui interroge sa file : le même délai que le worker.
 const DELAI_API_MS = 180_000;
 /** Le premier démarrage du worker empaquette les workflows (webpack) : cela peut être long. */
 const DELAI_WORKER_MS = 180_000;
@@ -471,6 +475,8 @@ async function demarrerTemporal(o: {
   portUi: number;
   namespace: string;
   config: Config;
+  /** Le codec de l'API pour l'interface Temporal (POST <codec>/decode). */
+  codec: string;
 }): Promise<{ enfant: Enfant; connexion: Connection }> {
   if (!existsSync(o.cli)) {
     throw new ErreurDemarrage(
@@ -485,6 +491,9 @@ async function demarrerTemporal(o: {
     '--ip', '127.0.0.1',
     '--port', String(o.port),
     '--ui-port', String(o.portUi),
+    // L'interface fait déchiffrer les payloads par l'API. Le CLI ne règle pas « includeCredentials » :
+    // le navigateur n'envoie le cookie de session que si on le coche dans l'interface (README).
+    '--ui-codec-endpoint', o.codec,
     '--namespace', o.namespace,
     '--log-level', 'warn',
     ...DECLARATIONS_ATTRIBUTS.flatMap((a) => ['--search-attribute', `${a.nom}=${a.type}`]),
@@ -654,7 +663,13 @@ function recapitulatif(o: {
     ligne('Documentation de l’API', `${base}/docs`),
     ligne('Boîte de réception', `${o.inboxUrl}  ${gris('(courriels envoyés ; rien ne part vraiment)')}`),
   ];
-  if (o.temporalUiUrl) l.push(ligne('Interface Temporal', o.temporalUiUrl));
+  if (o.temporalUiUrl) {
+    l.push(ligne('Interface Temporal', o.temporalUiUrl));
+    if (!o.temporalExterne) {
+      l.push(ligne('', gris(`données déchiffrées par ${base}/codec pour un compte admin connecté : dans l’interface,`)));
+      l.push(ligne('', gris('« Codec Server », réglage du navigateur, cocher « Include cross-origin credentials » (README)')));
+    }
+  }
   else if (o.temporalExterne) l.push(ligne('Temporal', `${o.temporalExterne} ${gris('(déjà lancé, non géré ici)')}`));
   l.push(ligne('Base de données', o.base));
   if (o.demo) {
@@ -670,7 +685,7 @@ function recapitulatif(o: {
     : `clés : ${affichageChemin(o.cles.fichier)}`;
   l.push(
     '',
-    gris(`  Données conservées entre deux lancements : ${affichageChemin(o.dossier)} (parcours : temporal.sqlite ; ${sourceCles})`),
+    gris(`  Données conservées entre deux lancements : ${affichageChemin(o.dossier)} (parcours : temporal.sqlite ; courriels : courriels/ ; ${sourceCles})`),
     '',
     gras('  Ctrl-C pour tout arrêter.'),
     trait,
@@ -774,7 +789,7 @@ async function main(): Promise<void> {
     }
     connexion = c;
   } else {
-    ({ connexion } = await demarrerTemporal({ cli, dossier, port: portTemporal, portUi, namespace, config }));
+    ({ connexion } = await demarrerTemporal({ cli, dossier, port: portTemporal, portUi, namespace, config, codec: `${appUrl.replace(/\/$/, '')}/codec` }));
   }
   try {
     verifierPasInterrompu();
@@ -784,7 +799,7 @@ async function main(): Promise<void> {
     // 4. Mail catcher, dans ce processus.
     verifierPasInterrompu();
     try {
-      catcher = await startMailCatcher({ smtpPort: portSmtp, httpPort: portBoite, host: '127.0.0.1' });
+      catcher = await startMailCatcher({ smtpPort: portSmtp, httpPort: portBoite, host: '127.0.0.1', dossier: join(dossier, 'courriels') });
     } catch (e) {
       const err = e as NodeJS.ErrnoException;
       throw new ErreurDemarrage(

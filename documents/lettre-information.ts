@@ -8,7 +8,7 @@
  */
 import type { Programme } from '../domain/vocabulaire';
 import { paragraphesLettreInformation } from '../workflows/prevention-precontentieuse';
-import { dateLettre, exigerLecteur, exigerType, lignesAdresse, objet, texte } from './commun';
+import { dateLettre, exigerLecteur, exigerType, lignesAdresse, objet, pourNousJoindre, texte } from './commun';
 import { DocumentIndisponible, type DocumentImprimable, type Lecteur, type SourceDocument } from './modele';
 
 export interface DonneesLettre {
@@ -48,9 +48,10 @@ export function documentLettre(d: DonneesLettre): DocumentImprimable {
     genre: 'lettre',
     fichier: `lettre-information-${d.reference}`,
     auteur: op.nom,
+    operateur: { nom: op.nom, courriel: op.courriel, ...(op.telephone ? { telephone: op.telephone } : {}), ...(op.adresse ? { adresse: op.adresse } : {}) },
     lecteur: 'menage',
     lettre: {
-      expediteur: [op.nom, d.programme.nom, `Courriel : ${op.courriel}`],
+      expediteur: [op.nom, d.programme.nom, ...(op.adresse ? lignesAdresse(op.adresse) : []), ...(op.telephone ? [`Tél. ${op.telephone}`] : []), `Courriel : ${op.courriel}`],
       destinataire: [d.menage.nom, ...lignesAdresse(d.menage.adresse)],
       date: `Le ${dateLettre(d.le)}`,
       reference: `Référence à rappeler : dossier ${d.reference}`,
@@ -59,15 +60,7 @@ export function documentLettre(d: DonneesLettre): DocumentImprimable {
       { type: 'paragraphe', texte: 'Madame, Monsieur,' },
       ...paragraphesLettreInformation(d.programme as Programme).map((t) => ({ type: 'paragraphe' as const, texte: t })),
       { type: 'titre', texte: 'Pour nous joindre' },
-      {
-        type: 'liste',
-        elements: [
-          op.nom,
-          `Courriel : ${op.courriel}`,
-          ...(d.contact ? [`Personne chargée de votre accompagnement : ${d.contact}`] : []),
-          `Merci de rappeler la référence du dossier ${d.reference} dans vos échanges.`,
-        ],
-      },
+      { type: 'liste', elements: pourNousJoindre({ programme: d.programme, contact: d.contact }, d.reference) },
       { type: 'paragraphe', texte: 'Nous restons à votre disposition et vous prions d’agréer, Madame, Monsieur, l’expression de nos salutations distinguées.' },
       { type: 'signature', texte: op.nom },
     ],

@@ -7,13 +7,28 @@
  *
  * Ce module n'a pas de dépendance : les workflows peuvent en importer les types.
  */
-import type { EtatParcours, Programme } from '../domain/vocabulaire';
+import type { EtatParcours, Operateur, Programme } from '../domain/vocabulaire';
 
-export const DOCUMENTS = ['lettre-information', 'fiche-bilan', 'fiche-cloture', 'resume-protocole'] as const;
+export const DOCUMENTS = [
+  'lettre-information',
+  'fiche-orientation',
+  'fiche-suivi-social',
+  'plan-aide',
+  'carnet-de-route',
+  'livret-iml',
+  'fiche-bilan',
+  'fiche-cloture',
+  'resume-protocole',
+] as const;
 export type NomDocument = (typeof DOCUMENTS)[number];
 
 export const LIBELLES_DOCUMENTS: Record<NomDocument, string> = {
   'lettre-information': 'Lettre d’information au ménage',
+  'fiche-orientation': 'Fiche d’orientation',
+  'fiche-suivi-social': 'Fiche de suivi social',
+  'plan-aide': 'Plan d’aide à signer avec le ménage',
+  'carnet-de-route': 'Carnet de route du ménage',
+  'livret-iml': 'Livret d’information sur le bail glissant',
   'fiche-bilan': 'Fiche-bilan de mesure',
   'fiche-cloture': 'Fiche de clôture',
   'resume-protocole': 'Résumé du protocole',
@@ -29,14 +44,65 @@ export const LIBELLES_DOCUMENTS: Record<NomDocument, string> = {
 export const LECTEURS = ['equipe', 'partenaires', 'menage'] as const;
 export type Lecteur = (typeof LECTEURS)[number];
 
+/**
+ * Le lecteur de chaque document quand on ne le précise pas : le ménage pour ce qui lui est remis
+ * (lettre, plan d'aide à signer, carnet de route, livret), l'équipe pour le reste.
+ */
+export const LECTEUR_PAR_DEFAUT: Record<NomDocument, Lecteur> = {
+  'lettre-information': 'menage',
+  'fiche-orientation': 'equipe',
+  'fiche-suivi-social': 'equipe',
+  'plan-aide': 'menage',
+  'carnet-de-route': 'menage',
+  'livret-iml': 'menage',
+  'fiche-bilan': 'equipe',
+  'fiche-cloture': 'equipe',
+  'resume-protocole': 'equipe',
+};
+
+/**
+ * La fiche d'orientation reçue d'un partenaire (orientations/registre.ts), déchiffrée et mise en
+ * mots par l'appelant : le service qui oriente est déjà un libellé.
+ */
+export interface OrientationRecue {
+  organisation: string;
+  /** « Bailleur social », « Service social »… */
+  typeOrganisation?: string;
+  recueLe: string;
+  oriente: { nom: string; courriel: string; service: string };
+  menage: { nom: string; composition: string; adresse: string; telephone?: string; courriel?: string; accepteCourriel?: boolean };
+  situation: {
+    impayesMois: number;
+    montantDette: number;
+    debutBail: string;
+    garantie: string;
+    dejaTente?: string;
+    contactBailleur: boolean;
+    suiviParServiceSocial: boolean;
+    isole?: boolean;
+  };
+  consentement: boolean;
+  /** La décision de la coordination : qui l'a acceptée (nom) et quand. */
+  accepteePar?: string;
+  accepteeLe?: string;
+}
+
 /** Ce dont un document a besoin : l'état du parcours (requête `etat`) et son programme. */
 export interface SourceDocument {
   etat: EtatParcours;
-  programme: Pick<Programme, 'id' | 'nom' | 'operateur'>;
+  /**
+   * Le programme : son opérateur (coordonnées), et pour les documents qui annoncent des dates, les
+   * délais et jalons du programme (ceux de la version du parcours quand l'appelant les a).
+   */
+  programme: Pick<Programme, 'id' | 'nom' | 'operateur'> & Partial<Pick<Programme, 'delais' | 'jalons' | 'quotas'>>;
   /** Nom du travailleur social affecté (résolu dans l'annuaire), s'il y en a un. */
   contact?: string;
+  /** Nom de la personne de la coordination du parcours (résolu dans l'annuaire). */
+  coordination?: string;
   /** Fiche-bilan : le jalon du bilan (ex. « P6M ») ; par défaut le dernier bilan tenu. */
   jalon?: string;
+  /** Fiche d'orientation : celle du partenaire qui a orienté le ménage, si le parcours en vient. */
+  orientation?: OrientationRecue;
 }
 
 export type Bloc =
@@ -44,9 +110,13 @@ export type Bloc =
   | { type: 'paragraphe'; texte: string }
   | { type: 'infos'; lignes: Array<[string, string]> }
   | { type: 'tableau'; legende: string; colonnes: string[]; lignes: string[][]; vide: string }
-  | { type: 'liste'; elements: string[] }
+  | { type: 'liste'; elements: string[]; numerotee?: boolean }
   | { type: 'note'; texte: string }
-  | { type: 'signature'; texte: string };
+  | { type: 'signature'; texte: string }
+  /** Un tableau à remplir à la main : des lignes hautes, des cases vides. */
+  | { type: 'a-remplir'; legende: string; colonnes: string[]; lignes: string[][] }
+  /** Les cadres de signature d'un engagement : « Fait à …, le … », puis un cadre par signataire. */
+  | { type: 'signatures'; lieuEtDate: string; signataires: Array<{ qualite: string; nom?: string; mention?: string }> };
 
 /** L'en-tête d'une lettre : expéditeur, destinataire (fenêtre d'enveloppe), date, référence. */
 export interface EnTeteLettre {
@@ -67,6 +137,11 @@ export interface DocumentImprimable {
   fichier: string;
   /** L'émetteur (l'opérateur du programme). */
   auteur: string;
+  /**
+   * Les coordonnées de l'opérateur (adresse, téléphone, courriel), en pied de chaque page : chaque
+   * lettre et chaque document dit comment le rappeler et lui écrire.
+   */
+  operateur?: Pick<Operateur, 'nom' | 'courriel' | 'telephone' | 'adresse'>;
   lecteur: Lecteur;
   lettre?: EnTeteLettre;
   blocs: Bloc[];
@@ -75,4 +150,13 @@ export interface DocumentImprimable {
 /** Le document n'existe pas (encore) pour ce parcours : la raison, en français. */
 export class DocumentIndisponible extends Error {
   override readonly name = 'DocumentIndisponible';
+}
+
+/** Les lignes du pied de page : l'opérateur et son adresse, puis son téléphone et son courriel. */
+export function lignesCoordonnees(op: DocumentImprimable['operateur']): string[] {
+  if (!op) return [];
+  return [
+    [op.nom, op.adresse].filter(Boolean).join(' — '),
+    [op.telephone ? `Tél. ${op.telephone}` : '', op.courriel ? `Courriel : ${op.courriel}` : ''].filter(Boolean).join(' — '),
+  ].filter(Boolean);
 }

@@ -7,7 +7,7 @@
  * et garde les accents, les guillemets « », l'apostrophe typographique et le signe €.
  */
 import PDFDocument from 'pdfkit';
-import type { Bloc, DocumentImprimable } from './modele';
+import { lignesCoordonnees, type Bloc, type DocumentImprimable } from './modele';
 
 /** Les caractères de WinAnsiEncoding au-delà de Latin-1 (plage 0x80–0x9F). */
 const WINANSI_EXTRA = new Set('€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ');
@@ -110,12 +110,62 @@ function tableau(doc: Doc, b: Extract<Bloc, { type: 'tableau' }>): void {
   doc.moveDown(0.6);
 }
 
-function liste(doc: Doc, elements: string[]): void {
+/** Un tableau à remplir à la main : des lignes hautes et encadrées, pour écrire au stylo. */
+function aRemplir(doc: Doc, b: Extract<Bloc, { type: 'a-remplir' }>): void {
+  const largeur = doc.page.width - 2 * MARGE;
+  // La première colonne (l'intitulé) est plus large quand elle est remplie.
+  const premiere = b.lignes.some((l) => l[0]) ? largeur * 0.5 : largeur / b.colonnes.length;
+  const autres = b.colonnes.length > 1 ? (largeur - premiere) / (b.colonnes.length - 1) : 0;
+  const x = (i: number) => MARGE + (i === 0 ? 0 : premiere + (i - 1) * autres);
+  const w = (i: number) => (i === 0 ? premiere : autres);
+  const ligne = (cellules: string[], entete: boolean) => {
+    doc.font(entete ? 'Helvetica-Bold' : 'Helvetica').fontSize(9.5);
+    const h = Math.max(entete ? 0 : 26, ...cellules.map((c, i) => doc.heightOfString(versWinAnsi(c), { width: w(i) - 8 }) + 8));
+    place(doc, h);
+    const y = doc.y;
+    if (entete) doc.rect(MARGE, y, largeur, h).fill('#eeeeee').fillColor('black');
+    cellules.forEach((c, i) => {
+      doc.rect(x(i), y, w(i), h).lineWidth(0.5).strokeColor('#888888').stroke();
+      doc.fillColor('black').text(versWinAnsi(c), x(i) + 4, y + 4, { width: w(i) - 8 });
+    });
+    doc.y = y + h;
+  };
+  place(doc, 60);
+  ligne(b.colonnes, true);
+  for (const l of b.lignes) ligne(l, false);
+  doc.moveDown(0.6);
+}
+
+/** « Fait à …, le … », puis un cadre de signature par signataire, côte à côte. */
+function signatures(doc: Doc, b: Extract<Bloc, { type: 'signatures' }>): void {
+  const largeur = doc.page.width - 2 * MARGE;
+  const n = Math.max(b.signataires.length, 1);
+  const ecart = 16;
+  const w = (largeur - ecart * (n - 1)) / n;
+  place(doc, 170);
+  doc.moveDown(0.8);
+  paragraphe(doc, b.lieuEtDate);
+  const y = doc.y + 4;
+  // Les intitulés d'abord (le plus haut fixe le haut des cadres), puis des cadres alignés.
+  let haut = y;
+  b.signataires.forEach((sg, i) => {
+    const x = MARGE + i * (w + ecart);
+    doc.font('Helvetica-Bold').fontSize(10.5).fillColor('black').text(versWinAnsi(sg.qualite), x, y, { width: w });
+    if (sg.nom) doc.font('Helvetica').fontSize(10).text(versWinAnsi(sg.nom), x, doc.y, { width: w });
+    if (sg.mention) doc.font('Helvetica').fontSize(8.5).fillColor(GRIS).text(versWinAnsi(sg.mention), x, doc.y + 2, { width: w }).fillColor('black');
+    haut = Math.max(haut, doc.y + 4);
+  });
+  b.signataires.forEach((_, i) => doc.rect(MARGE + i * (w + ecart), haut, w, 80).lineWidth(0.75).strokeColor('#888888').stroke());
+  doc.y = haut + 90;
+  doc.x = MARGE;
+}
+
+function liste(doc: Doc, elements: string[], numerotee = false): void {
   doc.font('Helvetica').fontSize(10.5);
-  for (const e of elements) {
+  elements.forEach((e, i) => {
     place(doc, 16);
-    doc.text(versWinAnsi(`•  ${e}`), MARGE + 10, doc.y, { width: doc.page.width - 2 * MARGE - 10 });
-  }
+    doc.text(versWinAnsi(`${numerotee ? `${i + 1}.` : '•'}  ${e}`), MARGE + 10, doc.y, { width: doc.page.width - 2 * MARGE - 10 });
+  });
   doc.moveDown(0.5);
 }
 
@@ -164,25 +214,35 @@ export function genererPdf(d: DocumentImprimable): Promise<Buffer> {
     else if (b.type === 'paragraphe') paragraphe(doc, b.texte);
     else if (b.type === 'infos') infos(doc, b.lignes);
     else if (b.type === 'tableau') tableau(doc, b);
-    else if (b.type === 'liste') liste(doc, b.elements);
+    else if (b.type === 'liste') liste(doc, b.elements, b.numerotee);
     else if (b.type === 'note') paragraphe(doc, b.texte, { taille: 9, couleur: GRIS });
+    else if (b.type === 'a-remplir') aRemplir(doc, b);
+    else if (b.type === 'signatures') signatures(doc, b);
     else if (b.type === 'signature') {
       doc.moveDown(1);
       paragraphe(doc, b.texte, { gras: true });
     }
   }
 
-  // Pied de page : le document, la référence (jamais de nom), la page.
+  // Pied de page : les coordonnées de l'opérateur (de quoi le rappeler), puis le document, la
+  // référence (jamais de nom) et la page.
   const pages = doc.bufferedPageRange();
+  const largeur = doc.page.width - 2 * MARGE;
+  const coordonnees = lignesCoordonnees(d.operateur).map(versWinAnsi);
   for (let i = 0; i < pages.count; i++) {
     doc.switchToPage(pages.start + i);
     const bas = doc.page.margins.bottom;
     doc.page.margins.bottom = 0;
-    doc
-      .font('Helvetica')
-      .fontSize(8)
-      .fillColor(GRIS)
-      .text(versWinAnsi(`${d.titre} — page ${i + 1}/${pages.count}`), MARGE, doc.page.height - MARGE + 16, { width: doc.page.width - 2 * MARGE, align: 'center', lineBreak: false });
+    let y = doc.page.height - MARGE + (coordonnees.length ? 4 : 16);
+    doc.font('Helvetica').fillColor(GRIS);
+    for (const ligne of coordonnees) {
+      // Une ligne trop longue pour la page est écrite plus petite, jamais coupée.
+      let taille = 8;
+      while (taille > 6 && doc.fontSize(taille).widthOfString(ligne) > largeur) taille -= 0.5;
+      doc.fontSize(taille).text(ligne, MARGE, y, { width: largeur, align: 'center', lineBreak: false });
+      y += 10;
+    }
+    doc.fontSize(8).text(versWinAnsi(`${d.titre} — page ${i + 1}/${pages.count}`), MARGE, y + (coordonnees.length ? 2 : 0), { width: largeur, align: 'center', lineBreak: false });
     doc.page.margins.bottom = bas;
   }
   doc.end();

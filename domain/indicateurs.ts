@@ -13,6 +13,7 @@
  * sur l'état du parcours (son empreinte), jamais sur la fiche ; `ficheDepuisEtat` ne fait que
  * remplir l'entrée de l'activité. Elle doit rester déterministe (aucune horloge, aucun hasard).
  */
+import { STADES_PROCEDURE, type StadeProcedure } from './prevention';
 import type { EtatParcours, EvenementJournal, IssueCloture, TypeParcours } from './vocabulaire';
 
 export const REPRISES = ['totale', 'partielle', 'aucune'] as const;
@@ -31,6 +32,34 @@ export const ISSUES_ECHEC: readonly IssueCloture[] = [
   'cloture_anticipee',
 ];
 
+/**
+ * Les issues où le ménage reste dans son logement ou voit sa dette résorbée : la procédure en cours
+ * (ou à venir) n'a pas eu de suite — une « procédure évitée » (seeds 000, 001, 004). Le passage au
+ * droit commun ne compte qu'après un plan d'aide (sinon le programme n'a pas accompagné le ménage).
+ */
+export const ISSUES_MAINTIEN: readonly IssueCloture[] = ['situation_stabilisee', 'plan_apurement_respecte', 'orientation_droit_commun', 'nouveau_bail_signe'];
+
+/**
+ * Les tranches de ressources mensuelles des ménages (bilan d'activité IML, seed 003) : la fiche ne
+ * garde que la tranche, jamais le montant. Repères : RSA d'une personne seule, AAH, SMIC net.
+ */
+export const TRANCHES_RESSOURCES = [
+  ['moins_de_650', 0, 650, 'moins de 650 €'],
+  ['de_650_a_999', 650, 1000, 'de 650 à 999 €'],
+  ['de_1000_a_1399', 1000, 1400, 'de 1 000 à 1 399 €'],
+  ['de_1400_a_1799', 1400, 1800, 'de 1 400 à 1 799 €'],
+  ['1800_et_plus', 1800, null, '1 800 € et plus'],
+] as const;
+export type TrancheRessources = (typeof TRANCHES_RESSOURCES)[number][0];
+export const CLES_TRANCHES_RESSOURCES = TRANCHES_RESSOURCES.map(([cle]) => cle) as unknown as readonly [TrancheRessources, ...TrancheRessources[]];
+export const LIBELLES_TRANCHES_RESSOURCES = Object.fromEntries(TRANCHES_RESSOURCES.map(([cle, , , libelle]) => [cle, libelle])) as Record<TrancheRessources, string>;
+
+/** La tranche de ressources mensuelles (€) d'un ménage. */
+export function trancheRessources(euros: number): TrancheRessources | undefined {
+  if (!Number.isFinite(euros) || euros < 0) return undefined;
+  return TRANCHES_RESSOURCES.find(([, de, a]) => euros >= de && (a === null || euros < a))?.[0];
+}
+
 /** Quand le bail a glissé : au bilan à 6 mois, au terme des 12 mois, ou après une prolongation. */
 export type MomentGlissement = '6_mois' | '12_mois' | 'apres_prolongation';
 
@@ -45,6 +74,11 @@ export interface FicheIndicateurs {
   orienteLe?: string;
   /** Traitement engagé : prévention = plan d'aide contractualisé ; IML = mesure démarrée ; protocole = protocole signé. */
   traiteLe?: string;
+  /**
+   * Stade de la procédure d'expulsion à l'orientation (prévention : saisi au lancement ; protocole :
+   * toujours « jugement », le bail ayant été résilié par le tribunal).
+   */
+  stadeProcedure?: StadeProcedure;
   /** Premier contact établi (prévention) : délai depuis l'orientation, et s'il tient dans le délai du programme. */
   contact?: { etabliLe: string; delaiJours: number; dansLeDelai?: boolean; tentatives: number };
   planAide?: { le: string };
@@ -52,6 +86,8 @@ export interface FicheIndicateurs {
   planApurement?: { fixeLe: string; respecte?: boolean; constateLe?: string };
   /** Reprise du paiement du loyer au dernier bilan. */
   reprisePaiement?: { valeur: Reprise; le: string };
+  /** La reprise du paiement à chaque bilan, dans l'ordre : un rapport prend le dernier bilan de sa période. */
+  reprises?: Array<{ valeur: Reprise; le: string }>;
   mutation?: { demandeeLe: string };
   relogement?: { le: string };
   orientationDroitCommun?: { le: string };
@@ -73,6 +109,10 @@ export interface FicheIndicateurs {
     obstacles: string[];
     /** Profil du ménage (catégories) : composition, structure d'hébergement d'origine. */
     profil?: { composition?: string; structure?: string };
+    /** Tranche des ressources mensuelles déclarées à la candidature (jamais le montant). */
+    ressources?: TrancheRessources;
+    /** Mois passés dans la structure d'hébergement : à la candidature, et à la sortie (début de la sous-location). */
+    hebergement?: { moisALaCandidature?: number; moisALaSortie?: number };
     /** Accompagnement social (comptes et axes travaillés), pour le bilan d'activité annuel. */
     accompagnement?: { rendezVous: number; visitesDomicile: number; liensPartenaires: number; axes: string[] };
   };
@@ -128,6 +168,9 @@ function prevention(etat: EtatParcours, f: FicheIndicateurs): void {
   const j = etat.journal ?? [];
   const d = etat.details ?? {};
   f.orienteLe = iso(obj(d.lettreInformation)?.le);
+  // Le stade de la procédure, s'il a été saisi à l'orientation et recopié dans les détails du parcours.
+  const stade = obj(d.situation)?.stadeProcedure;
+  if (typeof stade === 'string' && (STADES_PROCEDURE as readonly string[]).includes(stade)) f.stadeProcedure = stade as StadeProcedure;
   const contactLe = iso(d.contactEtabliLe);
   if (contactLe) {
     // Le délai du programme : l'échéance « premier contact », sinon « première visite ».
@@ -172,6 +215,13 @@ function prevention(etat: EtatParcours, f: FicheIndicateurs): void {
     if (r === 'totale' || r === 'partielle' || r === 'aucune') f.reprisePaiement = { valeur: r, le: bLe };
     if (f.planApurement && typeof b.planRespecte === 'boolean') Object.assign(f.planApurement, { respecte: b.planRespecte, constateLe: bLe });
   }
+  // Chaque bilan avec sa date (le journal note chaque bilan enregistré : les deux listes vont de pair,
+  // alignées sur la fin si l'une est plus courte).
+  const decalage = datesBilans.length - bilans.length;
+  const reprises = bilans
+    .map((x, i) => ({ valeur: x.reprisePaiement, le: iso(datesBilans[i + decalage]?.date) }))
+    .filter((x): x is { valeur: Reprise; le: string } => !!x.le && (REPRISES as readonly unknown[]).includes(x.valeur));
+  if (reprises.length) f.reprises = reprises;
   if (f.planApurement && etat.cloture?.issue === 'plan_apurement_respecte') Object.assign(f.planApurement, { respecte: true, constateLe: f.cloture!.le });
   const pdc = premier(j, 'passage_droit_commun');
   if (pdc) f.orientationDroitCommun = { le: iso(pdc.date)! };
@@ -228,6 +278,16 @@ function iml(etat: EtatParcours, f: FicheIndicateurs): void {
   const composition = categorie(candidature?.composition);
   const structure = categorie(candidature?.structure);
   if (composition || structure) x.profil = { ...(composition ? { composition } : {}), ...(structure ? { structure } : {}) };
+  const ressources = obj(etat.detailsConfidentiels?.candidature)?.ressourcesMensuelles;
+  const tranche = typeof ressources === 'number' ? trancheRessources(ressources) : undefined;
+  if (tranche) x.ressources = tranche;
+  const hebergeDepuis = iso(candidature?.hebergeDepuis);
+  if (hebergeDepuis) {
+    const h: NonNullable<typeof x.hebergement> = {};
+    if (Date.parse(x.candidatureLe) >= Date.parse(hebergeDepuis)) h.moisALaCandidature = moisEntre(hebergeDepuis, x.candidatureLe);
+    if (debut && Date.parse(debut) >= Date.parse(hebergeDepuis)) h.moisALaSortie = moisEntre(hebergeDepuis, debut);
+    if (Object.keys(h).length) x.hebergement = h;
+  }
   const acc = obj(d.accompagnement);
   if (acc) {
     const n = (v: unknown) => (typeof v === 'number' && Number.isInteger(v) && v >= 0 ? v : 0);
@@ -247,6 +307,8 @@ function protocole(etat: EtatParcours, f: FicheIndicateurs): void {
   const d = etat.details ?? {};
   const pr = obj(d.protocole);
   f.orienteLe = iso(premier(etat.journal ?? [], 'resiliation')?.date) ?? f.reperageLe;
+  // Le bail a été résilié par un jugement : c'est le stade de la procédure à l'entrée.
+  f.stadeProcedure = 'jugement';
   const x: NonNullable<FicheIndicateurs['protocole']> = {
     avenants: liste(pr?.avenants).map((a) => iso(obj(a)?.signeLe)).filter((a): a is string => !!a),
   };

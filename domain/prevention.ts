@@ -10,6 +10,21 @@ import type { IssueCloture, Menage, Programme } from './vocabulaire';
 export const GARANTIES = ['aucune', 'fsl', 'loca_pass', 'visale'] as const;
 export type Garantie = (typeof GARANTIES)[number];
 
+/**
+ * Le stade de la procédure d'expulsion quand le ménage est orienté (loi du 27 juillet 2023 : le
+ * commandement de payer, puis l'assignation devant le juge, le jugement, le commandement de quitter
+ * les lieux). Les rapports comptent les procédures évitées selon ce stade.
+ */
+export const STADES_PROCEDURE = ['precontentieux', 'commandement_de_payer', 'assignation', 'jugement', 'commandement_de_quitter_les_lieux'] as const;
+export type StadeProcedure = (typeof STADES_PROCEDURE)[number];
+export const LIBELLES_STADES_PROCEDURE: Record<StadeProcedure, string> = {
+  precontentieux: 'Précontentieux (aucune procédure engagée)',
+  commandement_de_payer: 'Commandement de payer',
+  assignation: 'Assignation devant le tribunal',
+  jugement: 'Jugement rendu',
+  commandement_de_quitter_les_lieux: 'Commandement de quitter les lieux',
+};
+
 /** Ce que le coordinateur renseigne à l'orientation (étape 1). */
 export interface SituationOrientation {
   /** Loyers mensuels impayés et montant de la dette (€). */
@@ -25,6 +40,8 @@ export interface SituationOrientation {
   suiviParServiceSocial: boolean;
   /** Ménage isolé (priorité du CCAS de Besançon). */
   isole?: boolean;
+  /** Où en est la procédure du bailleur à l'orientation (facultatif). */
+  stadeProcedure?: StadeProcedure;
 }
 
 export interface EntreePrevention {
@@ -114,6 +131,17 @@ export const bilanUpdate = defineUpdate<{ etape: string }, [Bilan]>('bilan');
 export const passageDroitCommunUpdate = defineUpdate<{ etape: string }, [PassageDroitCommun]>('passageDroitCommun');
 export const cloturerUpdate = defineUpdate<{ etape: string }, [Cloture]>('cloturer');
 
+/**
+ * La priorité d'un ménage dans un programme qui en donne une (besancon-ccas : « prioritairement
+ * auprès des ménages dits isolés : ménages sans enfants, personnes seules ») ; sinon rien.
+ */
+export function prioriteDuMenage(programme: Pick<Programme, 'options'>, menage: Pick<Menage, 'composition'>, s: Pick<SituationOrientation, 'isole'>): 'menage_isole' | undefined {
+  if (!programme.options.prioriteMenagesIsoles) return undefined;
+  return s.isole || menage.composition === 'personne_seule' || menage.composition === 'couple' ? 'menage_isole' : undefined;
+}
+
+export const LIBELLES_PRIORITE: Record<'menage_isole', string> = { menage_isole: 'Prioritaire : ménage isolé' };
+
 /** Les règles d'éligibilité du programme (loiret-ahu : sans garantie, 2 loyers, 6 mois). */
 export function motifNonEligible(programme: Programme, s: SituationOrientation, orienteLe: Date): string | undefined {
   const r = programme.eligibilite;
@@ -126,14 +154,3 @@ export function motifNonEligible(programme: Programme, s: SituationOrientation, 
   if (r.sansContactBailleur && s.contactBailleur) motifs.push('le bailleur est en contact avec le ménage');
   return motifs.length ? motifs.join(' ; ') : undefined;
 }
-/**
- * La priorité d'un ménage dans un programme qui en donne une (besancon-ccas : « prioritairement
- * auprès des ménages dits isolés : ménages sans enfants, personnes seules ») ; sinon rien.
- */
-export function prioriteDuMenage(programme: Pick<Programme, 'options'>, menage: Pick<Menage, 'composition'>, s: Pick<SituationOrientation, 'isole'>): 'menage_isole' | undefined {
-  if (!programme.options.prioriteMenagesIsoles) return undefined;
-  return s.isole || menage.composition === 'personne_seule' || menage.composition === 'couple' ? 'menage_isole' : undefined;
-}
-
-export const LIBELLES_PRIORITE: Record<'menage_isole', string> = { menage_isole: 'Prioritaire : ménage isolé' };
-

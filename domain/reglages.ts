@@ -58,6 +58,8 @@ export const LIBELLES_QUOTAS: Record<string, string> = {
   impayesAvantAlerte: 'Échéances impayées avant alerte',
   situationsParAn: 'Situations par an',
   coutParSituationEuros: 'Coût par situation (euros)',
+  coutAnnuelEuros: 'Coût annuel du projet (euros)',
+  etpAccompagnement: 'Travailleurs sociaux sur l’action (ETP)',
   fileActiveParBailleur: 'File active par bailleur (ménages)',
   visitesMoyennesAvantContact: 'Visites en moyenne avant le contact',
 };

@@ -3,7 +3,8 @@
  * domain/vocabulaire.ts. Jamais importé par le code des workflows.
  */
 import { z } from 'zod';
-import '../config/zod-fr';
+import { nombreFr } from '../config/zod-fr';
+import { ajouterDuree, dateEnFrancais, jourDeParis } from '../workflows/blocs/duree';
 import { COMPOSITIONS_MENAGE, ISSUES_CLOTURE, type Menage } from './vocabulaire';
 
 export const referenceSchema = z
@@ -39,6 +40,62 @@ export const menageSchema = z
   })
   .strict() satisfies z.ZodType<Menage, unknown>;
 
+// ---------------------------------------------------------------------------------------------
+// Vraisemblance des dates et des montants. « Aujourd'hui » est le jour de Paris au moment de la
+// validation (calculé à chaque analyse, jamais au chargement du module) : un bail qui commence en
+// 2099, une dette négative ou d'un milliard sont refusés avec une phrase, à la bordure.
+
+/** Le plus ancien jour accepté pour une date saisie (bail, jugement, hébergement…). */
+export const JOUR_PLANCHER = '1950-01-01';
+/** Un bail (ou une sous-location, un protocole) peut commencer jusqu'à 6 mois après aujourd'hui. */
+export const DELAI_DEBUT_MAX = 'P6M';
+/** Une date passée peut être au plus demain (décalage horaire, saisie tardive le soir). */
+export const DELAI_FAIT_MAX = 'P1D';
+/** Un montant en euros : 1 000 000 € au plus (une dette, un loyer, une mensualité). */
+export const MONTANT_MAX = 1_000_000;
+
+/** Le jour de Paris (AAAA-MM-JJ) à `duree` (ISO 8601) d'aujourd'hui, à l'instant de la validation. */
+export const jourDans = (duree: string, maintenant = new Date()): string => jourDeParis(ajouterDuree(maintenant, duree));
+
+// `abort` : une date illisible n'est pas en plus « trop lointaine ».
+const dateIso = () => z.iso.date({ error: 'date AAAA-MM-JJ attendue', abort: true });
+const tropAncienne = (jour: string) => jour >= JOUR_PLANCHER;
+const MESSAGE_TROP_ANCIENNE = `date trop ancienne : le ${dateEnFrancais(JOUR_PLANCHER)} au plus tôt`;
+
+/**
+ * Le premier jour de quelque chose (« le bail », « la sous-location », « le protocole ») : pas avant
+ * 1950, pas plus de 6 mois après aujourd'hui.
+ */
+export const dateDebutSchema = (quoi: string) =>
+  dateIso()
+    .refine(tropAncienne, MESSAGE_TROP_ANCIENNE)
+    .superRefine((jour, ctx) => {
+      const limite = jourDans(DELAI_DEBUT_MAX);
+      if (jour > limite) ctx.addIssue({ code: 'custom', message: `date trop lointaine : ${quoi} ne peut pas commencer plus de 6 mois après aujourd’hui (le ${dateEnFrancais(limite)} au plus tard)` });
+    });
+
+/**
+ * Le jour d'un fait déjà survenu (contact, visite, jugement, signature, décision) : pas avant 1950, pas
+ * dans le futur (demain au plus tard, pour une saisie faite tard le soir ou d'un autre fuseau).
+ */
+export const dateFaitSchema = () =>
+  dateIso()
+    .refine(tropAncienne, MESSAGE_TROP_ANCIENNE)
+    .superRefine((jour, ctx) => {
+      const limite = jourDans(DELAI_FAIT_MAX);
+      if (jour > limite) ctx.addIssue({ code: 'custom', message: `date à venir : indiquez une date passée (le ${dateEnFrancais(limite)} au plus tard)` });
+    });
+
+/**
+ * Un montant en euros, positif ou nul (`strict` : supérieur à zéro), borné (`max`, 1 000 000 € par
+ * défaut).
+ */
+export const montantSchema = (o: { max?: number; strict?: boolean } = {}) => {
+  const max = o.max ?? MONTANT_MAX;
+  const n = z.number();
+  return (o.strict ? n.positive('le montant doit être supérieur à zéro') : n.min(0, 'le montant doit être positif ou nul')).max(max, `montant invraisemblable : ${nombreFr(max)} € au plus`);
+};
+
 export const requestIdSchema = z
   .string()
   .min(1)
@@ -61,5 +118,5 @@ export const clotureAnticipeeSchema = z.object({
 export const reponseValidationSchema = z.object({
   decision: z.enum(['approuve', 'refuse'], { error: 'choisissez « approuve » ou « refuse »' }),
   commentaire: z.string().trim().max(2000).optional(),
-  montant: z.number().nonnegative('montant positif attendu').max(100_000, '100 000 € au plus').optional(),
+  montant: montantSchema({ max: 100_000 }).optional(),
 });

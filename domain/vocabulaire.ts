@@ -138,6 +138,18 @@ export interface Partenaire {
   courriel: string;
 }
 
+/**
+ * L'opérateur d'un programme (CCAS, association, bailleur) : il signe les lettres et les documents,
+ * qui donnent au ménage et aux partenaires de quoi le rappeler et lui écrire.
+ */
+export interface Operateur extends Partenaire {
+  type: 'ccas' | 'association' | 'bailleur';
+  /** « 03 81 00 00 00 ». */
+  telephone?: string;
+  /** Adresse postale sur une ligne, segments séparés par des virgules : « 13 rue Mégevand, 25000 Besançon ». */
+  adresse?: string;
+}
+
 /** Durées ISO 8601 (P3W, P1M, PT48H…), converties en millisecondes par workflows/blocs/duree.ts. */
 export type DureeIso = string;
 
@@ -159,7 +171,9 @@ export interface Programme {
   nom: string;
   territoire: string;
   typeParcours: TypeParcours;
-  operateur: Partenaire & { type: 'ccas' | 'association' | 'bailleur' };
+  /** Premier jour du programme (AAAA-MM-JJ) : les évaluations à 6 et 12 mois en partent. */
+  debut?: string;
+  operateur: Operateur;
   partenaires: Partial<Record<RolePartenaire, Partenaire>>;
   /**
    * Les autres bailleurs du programme (le premier est `partenaires.bailleur`) : APRIL travaille avec

@@ -6,8 +6,12 @@
  * décision, bilan, clôture…). Les états (mesures IML actives, protocoles actifs, file d'attente) se
  * comptent sur la période : actifs à un moment de [du, au] ; en attente au dernier jour.
  * Chaque compte vient avec la liste des références de dossier qui le composent.
+ *
+ * Les moyens du programme (ses quotas : ETP, coût par situation, coût annuel, situations par an)
+ * donnent le coût par situation et la charge par travailleur social sur la période.
  */
-import { ISSUES_ECHEC, type FicheIndicateurs } from '../domain/indicateurs';
+import { ISSUES_ECHEC, ISSUES_MAINTIEN, type FicheIndicateurs } from '../domain/indicateurs';
+import { LIBELLES_STADES_PROCEDURE, STADES_PROCEDURE, type StadeProcedure } from '../domain/prevention';
 import { LIBELLES_ISSUES, type IssueCloture, type TypeParcours } from '../domain/vocabulaire';
 
 export interface Compte {
@@ -26,6 +30,15 @@ export interface Statistiques {
   moyenne: number | null;
   min: number | null;
   max: number | null;
+}
+
+/** Le stade de la procédure à l'orientation, ou « non renseigné ». */
+export type StadeOuInconnu = StadeProcedure | 'non_renseigne';
+export const LIBELLES_STADES: Record<StadeOuInconnu, string> = { ...LIBELLES_STADES_PROCEDURE, non_renseigne: 'Stade non renseigné' };
+
+/** Les quotas du programme qui servent aux indicateurs de moyens (programmes/presets/*.json). */
+export interface MoyensProgramme {
+  quotas?: Record<string, number>;
 }
 
 export interface TrancheHistogramme {
@@ -52,11 +65,61 @@ export interface Indicateurs {
     /** Part des contacts établis dans le délai du programme (0..1), parmi ceux dont le délai est connu. */
     partDansLeDelai: number | null;
     distribution: TrancheHistogramme[];
+    /** Tentatives de contact jusqu'au premier contact (celle qui aboutit comprise), pour les contacts établis. */
+    tentatives: Statistiques;
+    /** Le repère du programme : visites en moyenne avant le contact (quota `visitesMoyennesAvantContact`). */
+    repereVisitesAvantContact: number | null;
   };
   plansAide: Compte;
   asll: { demandees: Compte; validees: Compte; refusees: Compte; sansReponse: Compte };
   plansApurement: { fixes: Compte; respectes: Compte; nonRespectes: Compte };
-  reprisePaiement: { totale: Compte; partielle: Compte; aucune: Compte };
+  /**
+   * Reprise du paiement du loyer au dernier bilan de la période (chaque ménage une fois) : la part
+   * des ménages accompagnés qui ont repris le paiement, même partiellement (70 % pour APRIL, seed 004),
+   * parmi ceux dont un bilan de la période dit la reprise.
+   */
+  reprisePaiement: {
+    totale: Compte;
+    partielle: Compte;
+    aucune: Compte;
+    /** Reprise totale ou partielle. */
+    reprise: Compte;
+    /** Ménages dont un bilan de la période dit la reprise (la base des parts). */
+    connue: Compte;
+    part: number | null;
+    partTotale: number | null;
+  };
+  /**
+   * Procédures : le stade à l'orientation des situations repérées, et les procédures évitées —
+   * parcours clos dans la période avec le ménage maintenu dans son logement ou la dette résorbée
+   * (ISSUES_MAINTIEN), selon le stade où en était la procédure à l'orientation.
+   */
+  procedures: {
+    stadeOrientation: Array<{ stade: StadeOuInconnu; libelle: string; compte: Compte }>;
+    evitees: Compte;
+    eviteesParStade: Array<{ stade: StadeOuInconnu; libelle: string; compte: Compte }>;
+  };
+  /** Moyens : charge par travailleur social et coût par situation sur la période. */
+  moyens: {
+    /** Situations suivies à un moment de la période : orientées avant sa fin, pas closes avant son début. */
+    situationsSuivies: Compte;
+    /** ETP de travailleurs sociaux sur l'action (quota `etpAccompagnement`). */
+    etp: number | null;
+    situationsParEtp: number | null;
+    cout: {
+      /** Coût annuel du projet (quota `coutAnnuelEuros`). */
+      annuel: number | null;
+      /** Prix d'une situation fixé par la convention (quota `coutParSituationEuros`). */
+      parSituationConvention: number | null;
+      /** Situations prévues sur la période (quota `situationsParAn`, au prorata des jours). */
+      situationsPrevues: number | null;
+      /** Coût de la période : coût annuel au prorata des jours, sinon prix × situations prises en charge (orientées). */
+      periode: number | null;
+      /** Coût de la période par situation (suivie si coût annuel, prise en charge si prix par situation). */
+      parSituation: number | null;
+      base: 'cout_annuel' | 'prix_par_situation' | null;
+    };
+  };
   mutations: { demandees: Compte; relogements: Compte };
   orientationsDroitCommun: Compte;
   clotures: { total: Compte; parIssue: Array<{ issue: IssueCloture; libelle: string; compte: Compte }> };
@@ -73,8 +136,10 @@ export interface Indicateurs {
     mesuresTerminees: Compte;
     dureeMois: Statistiques;
     obstacles: Array<{ obstacle: string; compte: Compte }>;
-    /** Ménages suivis (mesures actives) par composition et par structure d'origine. */
-    profils: { composition: Array<{ valeur: string; compte: Compte }>; structure: Array<{ valeur: string; compte: Compte }> };
+    /** Ménages suivis (mesures actives) par composition, structure d'origine et tranche de ressources. */
+    profils: { composition: Array<{ valeur: string; compte: Compte }>; structure: Array<{ valeur: string; compte: Compte }>; ressources: Array<{ valeur: string; compte: Compte }> };
+    /** Temps passé en structure d'hébergement (mois) : à la candidature (candidatures de la période), à la sortie (mesures démarrées). */
+    hebergementMois: { aLaCandidature: Statistiques; aLaSortie: Statistiques };
     /** Accompagnement des ménages suivis : totaux (à ce jour) et axes travaillés. */
     accompagnement: { rendezVous: number; visitesDomicile: number; liensPartenaires: number; axes: Array<{ valeur: string; compte: Compte }> };
   };
@@ -128,6 +193,9 @@ class Collecte {
     if (n > 0) this.refs.add(f.reference);
     this.total += n;
   }
+  ajouterReference(reference: string): void {
+    this.refs.add(reference);
+  }
   total = 0;
   compte(): Compte {
     return { nombre: this.total, references: [...this.refs].sort() };
@@ -138,7 +206,7 @@ class Collecte {
  * Les indicateurs d'un programme sur une période. `typeParcours` (celui du programme) choisit
  * l'entonnoir quand aucune fiche ne le dit encore.
  */
-export function calculerIndicateurs(fiches: readonly FicheIndicateurs[], programmeId: string, periode: Periode, typeParcours?: TypeParcours): Indicateurs {
+export function calculerIndicateurs(fiches: readonly FicheIndicateurs[], programmeId: string, periode: Periode, typeParcours?: TypeParcours, moyens: MoyensProgramme = {}): Indicateurs {
   const debut = Date.parse(`${periode.du}T00:00:00.000Z`);
   const fin = Date.parse(`${periode.au}T00:00:00.000Z`) + JOUR_MS - 1;
   if (Number.isNaN(debut) || Number.isNaN(fin) || fin < debut) throw new RangeError(`Période invalide : du ${periode.du} au ${periode.au}.`);
@@ -154,10 +222,13 @@ export function calculerIndicateurs(fiches: readonly FicheIndicateurs[], program
   const reperees = c(), orientees = c(), traitees = c();
   const etablis = c(), dansLeDelai = c(), horsDelai = c();
   const delais: number[] = [];
+  const tentatives: number[] = [];
   const plansAide = c();
   const asllD = c(), asllV = c(), asllR = c(), asllS = c();
   const apF = c(), apR = c(), apN = c();
   const rpT = c(), rpP = c(), rpA = c();
+  const stades = new Map<StadeOuInconnu, Collecte>(), evitees = c(), eviteesParStade = new Map<StadeOuInconnu, Collecte>();
+  const suivies = c();
   const mutD = c(), relog = c(), odc = c();
   const clotTotal = c(), echecTotal = c();
   const parIssue = new Map<IssueCloture, Collecte>();
@@ -169,6 +240,8 @@ export function calculerIndicateurs(fiches: readonly FicheIndicateurs[], program
   const obstacles = new Map<string, Collecte>();
   const compositions = new Map<string, Collecte>();
   const structures = new Map<string, Collecte>();
+  const ressources = new Map<string, Collecte>();
+  const hebCandidature: number[] = [], hebSortie: number[] = [];
   const axes = new Map<string, Collecte>();
   const accompagnement = { rendezVous: 0, visitesDomicile: 0, liensPartenaires: 0 };
   const ajouterA = (m: Map<string, Collecte>, cle: string, f: FicheIndicateurs) => {
@@ -191,6 +264,7 @@ export function calculerIndicateurs(fiches: readonly FicheIndicateurs[], program
     if (f.contact && dans(f.contact.etabliLe)) {
       etablis.ajouter(f);
       delais.push(f.contact.delaiJours);
+      if (f.contact.tentatives > 0) tentatives.push(f.contact.tentatives);
       if (f.contact.dansLeDelai === true) dansLeDelai.ajouter(f);
       if (f.contact.dansLeDelai === false) horsDelai.ajouter(f);
       const t = tranches.find((x) => f.contact!.delaiJours >= x.de && (x.a === null || f.contact!.delaiJours < x.a));
@@ -212,7 +286,21 @@ export function calculerIndicateurs(fiches: readonly FicheIndicateurs[], program
         if (f.planApurement.respecte === false) apN.ajouter(f);
       }
     }
-    if (f.reprisePaiement && dans(f.reprisePaiement.le)) ({ totale: rpT, partielle: rpP, aucune: rpA })[f.reprisePaiement.valeur].ajouter(f);
+    // Le dernier bilan de la période (les fiches d'avant l'historique des bilans : le dernier bilan).
+    const reprise = (f.reprises ?? (f.reprisePaiement ? [f.reprisePaiement] : [])).filter((r) => dans(r.le)).at(-1);
+    if (reprise) ({ totale: rpT, partielle: rpP, aucune: rpA })[reprise.valeur].ajouter(f);
+    if (f.typeParcours !== 'iml_bail_glissant' && dans(f.reperageLe)) {
+      const stade: StadeOuInconnu = f.stadeProcedure ?? 'non_renseigne';
+      if (!stades.has(stade)) stades.set(stade, c());
+      stades.get(stade)!.ajouter(f);
+    }
+    if (f.cloture && dans(f.cloture.le) && ISSUES_MAINTIEN.includes(f.cloture.issue) && (f.cloture.issue !== 'orientation_droit_commun' || !!f.traiteLe)) {
+      evitees.ajouter(f);
+      const stade: StadeOuInconnu = f.stadeProcedure ?? 'non_renseigne';
+      if (!eviteesParStade.has(stade)) eviteesParStade.set(stade, c());
+      eviteesParStade.get(stade)!.ajouter(f);
+    }
+    if (avantFin(f.orienteLe) && (!f.cloture || Date.parse(f.cloture.le) >= debut)) suivies.ajouter(f);
     if (f.mutation && dans(f.mutation.demandeeLe)) mutD.ajouter(f);
     if (f.relogement && dans(f.relogement.le)) relog.ajouter(f);
     if (f.orientationDroitCommun && dans(f.orientationDroitCommun.le)) odc.ajouter(f);
@@ -225,7 +313,10 @@ export function calculerIndicateurs(fiches: readonly FicheIndicateurs[], program
     }
     const i = f.iml;
     if (i) {
-      if (dans(i.candidatureLe)) candidatures.ajouter(f);
+      if (dans(i.candidatureLe)) {
+        candidatures.ajouter(f);
+        if (typeof i.hebergement?.moisALaCandidature === 'number') hebCandidature.push(i.hebergement.moisALaCandidature);
+      }
       if (dans(i.valideeSiaoLe)) validSiao.ajouter(f);
       if (dans(i.refusSiaoLe)) refusSiao.ajouter(f);
       if (dans(i.entreeFileLe)) entreesFile.ajouter(f);
@@ -235,13 +326,17 @@ export function calculerIndicateurs(fiches: readonly FicheIndicateurs[], program
       }
       // En attente au dernier jour : entrée dans la file, pas encore de place, parcours pas clos.
       if (avantFin(i.entreeFileLe) && !avantFin(i.placeAccordeeLe) && !avantFin(f.cloture?.le)) enAttente.ajouter(f);
-      if (dans(i.debutMesureLe)) demarrees.ajouter(f);
+      if (dans(i.debutMesureLe)) {
+        demarrees.ajouter(f);
+        if (typeof i.hebergement?.moisALaSortie === 'number') hebSortie.push(i.hebergement.moisALaSortie);
+      }
       const finMesure = i.glissement?.le ?? i.finMesureLe;
       if (actifSur(i.debutMesureLe, finMesure)) {
         actives.ajouter(f);
         for (const o of i.obstacles) ajouterA(obstacles, o, f);
         if (i.profil?.composition) ajouterA(compositions, i.profil.composition, f);
         if (i.profil?.structure) ajouterA(structures, i.profil.structure, f);
+        if (i.ressources) ajouterA(ressources, i.ressources, f);
         if (i.accompagnement) {
           accompagnement.rendezVous += i.accompagnement.rendezVous;
           accompagnement.visitesDomicile += i.accompagnement.visitesDomicile;
@@ -276,6 +371,22 @@ export function calculerIndicateurs(fiches: readonly FicheIndicateurs[], program
   }
 
   const connus = dansLeDelai.total + horsDelai.total;
+  const part = (n: number, sur: number) => (sur ? Math.round((n / sur) * 1000) / 1000 : null);
+  const repris = fusion(rpT, rpP);
+  const repriseConnue = fusion(rpT, rpP, rpA);
+  const ordreStades: StadeOuInconnu[] = [...STADES_PROCEDURE, 'non_renseigne'];
+  const parStade = (m: Map<StadeOuInconnu, Collecte>) => ordreStades.map((stade) => ({ stade, libelle: LIBELLES_STADES[stade], compte: (m.get(stade) ?? c()).compte() }));
+  // Les moyens : quotas du programme, au prorata des jours de la période.
+  const q = moyens.quotas ?? {};
+  const quota = (cle: string) => (typeof q[cle] === 'number' && Number.isFinite(q[cle]) && q[cle]! > 0 ? q[cle]! : null);
+  const prorata = Math.round((fin + 1 - debut) / JOUR_MS) / 365;
+  const etp = quota('etpAccompagnement');
+  const coutAnnuel = quota('coutAnnuelEuros');
+  const prix = quota('coutParSituationEuros');
+  const parAn = quota('situationsParAn');
+  const base = coutAnnuel !== null ? 'cout_annuel' : prix !== null ? 'prix_par_situation' : null;
+  const coutPeriode = coutAnnuel !== null ? Math.round(coutAnnuel * prorata) : prix !== null ? prix * orientees.total : null;
+  const situationsDuCout = base === 'cout_annuel' ? suivies.total : orientees.total;
   const ordreIssues = (a: IssueCloture, b: IssueCloture) => LIBELLES_ISSUES[a].localeCompare(LIBELLES_ISSUES[b], 'fr');
   const issues = [...parIssue.keys()].sort(ordreIssues);
   const resultat: Omit<Indicateurs, 'entonnoir'> = {
@@ -291,11 +402,35 @@ export function calculerIndicateurs(fiches: readonly FicheIndicateurs[], program
       horsDelai: horsDelai.compte(),
       partDansLeDelai: connus ? Math.round((dansLeDelai.total / connus) * 1000) / 1000 : null,
       distribution: tranches,
+      tentatives: statistiques(tentatives),
+      repereVisitesAvantContact: quota('visitesMoyennesAvantContact'),
     },
     plansAide: plansAide.compte(),
     asll: { demandees: asllD.compte(), validees: asllV.compte(), refusees: asllR.compte(), sansReponse: asllS.compte() },
     plansApurement: { fixes: apF.compte(), respectes: apR.compte(), nonRespectes: apN.compte() },
-    reprisePaiement: { totale: rpT.compte(), partielle: rpP.compte(), aucune: rpA.compte() },
+    reprisePaiement: {
+      totale: rpT.compte(),
+      partielle: rpP.compte(),
+      aucune: rpA.compte(),
+      reprise: repris.compte(),
+      connue: repriseConnue.compte(),
+      part: part(repris.total, repriseConnue.total),
+      partTotale: part(rpT.total, repriseConnue.total),
+    },
+    procedures: { stadeOrientation: parStade(stades), evitees: evitees.compte(), eviteesParStade: parStade(eviteesParStade) },
+    moyens: {
+      situationsSuivies: suivies.compte(),
+      etp,
+      situationsParEtp: etp !== null ? Math.round((suivies.total / etp) * 10) / 10 : null,
+      cout: {
+        annuel: coutAnnuel,
+        parSituationConvention: prix,
+        situationsPrevues: parAn !== null ? Math.round(parAn * prorata * 10) / 10 : null,
+        periode: coutPeriode,
+        parSituation: coutPeriode !== null && situationsDuCout > 0 ? Math.round(coutPeriode / situationsDuCout) : null,
+        base,
+      },
+    },
     mutations: { demandees: mutD.compte(), relogements: relog.compte() },
     orientationsDroitCommun: odc.compte(),
     clotures: { total: clotTotal.compte(), parIssue: issues.map((issue) => ({ issue, libelle: LIBELLES_ISSUES[issue], compte: parIssue.get(issue)!.compte() })) },
@@ -315,7 +450,8 @@ export function calculerIndicateurs(fiches: readonly FicheIndicateurs[], program
       mesuresTerminees: terminees.compte(),
       dureeMois: statistiques(durees),
       obstacles: parValeur(obstacles).map(({ valeur, compte }) => ({ obstacle: valeur, compte })),
-      profils: { composition: parValeur(compositions), structure: parValeur(structures) },
+      profils: { composition: parValeur(compositions), structure: parValeur(structures), ressources: parValeur(ressources) },
+      hebergementMois: { aLaCandidature: statistiques(hebCandidature), aLaSortie: statistiques(hebSortie) },
       accompagnement: { ...accompagnement, axes: parValeur(axes) },
     },
     protocoles: {
@@ -329,6 +465,17 @@ export function calculerIndicateurs(fiches: readonly FicheIndicateurs[], program
     },
   };
   return { ...resultat, entonnoir: entonnoir(resultat) };
+}
+
+/** La réunion de comptes disjoints (chaque dossier n'est que dans l'un d'eux). */
+function fusion(...x: Collecte[]): Collecte {
+  const r = new Collecte();
+  for (const k of x) {
+    const { nombre, references } = k.compte();
+    r.total += nombre;
+    for (const ref of references ?? []) r.ajouterReference(ref);
+  }
+  return r;
 }
 
 /** Les comptes d'une répartition, du plus fréquent au moins fréquent. */

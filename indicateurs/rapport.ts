@@ -8,6 +8,7 @@
 import PDFDocument from 'pdfkit';
 import { html, type Brut } from '../api/html';
 import { LIBELLES_AXES, LIBELLES_COMPOSITIONS, LIBELLES_STRUCTURES } from '../domain/iml';
+import { LIBELLES_TRANCHES_RESSOURCES } from '../domain/indicateurs';
 import { LIBELLES_TYPE_PARCOURS, type Programme, type TypeParcours } from '../domain/vocabulaire';
 import { LIBELLES_OBSTACLES, sansReferences, type Compte, type Indicateurs, type Statistiques } from './calcul';
 
@@ -18,9 +19,12 @@ export interface LigneRapport {
   cle: string;
   libelle: string;
   valeur: number | null;
-  unite: 'nombre' | 'jours' | 'mois' | 'part';
+  unite: UniteRapport;
   references?: string[];
 }
+
+/** Les unités des valeurs (colonne « unite » du CSV). */
+export type UniteRapport = 'nombre' | 'jours' | 'mois' | 'part' | 'euros' | 'tentatives' | 'etp';
 
 export interface SectionRapport {
   titre: string;
@@ -35,6 +39,10 @@ export interface Rapport {
   pourPartenaires: boolean;
   /** Le bailleur dont les ménages seuls sont comptés. */
   bailleur?: string;
+  /** Ce qu'il faut savoir de la période (point de départ, évaluation en cours…), en phrases. */
+  notesPeriode: string[];
+  /** Les chiffres que les financeurs lisent d'abord (valeurs connues seulement). */
+  chiffresCles: LigneRapport[];
   indicateurs: Indicateurs;
   sections: SectionRapport[];
 }
@@ -44,15 +52,55 @@ export type TypeRapport = (typeof TYPES_RAPPORT)[number];
 
 const nombre = new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 1 });
 const pourcent = new Intl.NumberFormat('fr-FR', { style: 'percent', maximumFractionDigits: 0 });
+const euros = new Intl.NumberFormat('fr-FR', { style: 'currency', currency: 'EUR', maximumFractionDigits: 0 });
 const dateFr = (iso: string) =>
   new Intl.DateTimeFormat('fr-FR', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(`${iso.slice(0, 10)}T00:00:00Z`)).replace(/^1 /, '1er ');
 
-/** Une valeur lisible (nombre, jours, mois, part). */
+/**
+ * Une évaluation à 6 ou 12 mois comptée depuis le début du programme (seeds 000 à 004) : le jour de
+ * début (réglage du programme, sinon le premier parcours enregistré), le terme (veille du jour où
+ * les 6 ou 12 mois sont atteints), et si le terme ou le début sont encore à venir.
+ */
+export interface DepuisLeDebut {
+  mois: 6 | 12;
+  debut: string;
+  source: 'programme' | 'premier_parcours';
+  terme: string;
+  /** Les mois ne sont pas écoulés : la période s'arrête à aujourd'hui. */
+  enCours: boolean;
+  /** Le programme n'a pas encore commencé. */
+  aVenir: boolean;
+}
+
+/** Ce que le rapport dit de sa période, en phrases (page, PDF). */
+export function notesPeriode(p: { depuisLeDebut?: DepuisLeDebut; sansDebut?: { mois: number }; au: string }): string[] {
+  const notes: string[] = [];
+  const d = p.depuisLeDebut;
+  if (d) {
+    notes.push(
+      d.source === 'programme'
+        ? `Évaluation à ${d.mois} mois comptée depuis le début du programme, le ${dateFr(d.debut)}.`
+        : `Le début du programme n’est pas renseigné dans ses réglages : l’évaluation à ${d.mois} mois part du premier parcours enregistré pour ce programme, le ${dateFr(d.debut)}.`,
+    );
+    if (d.aVenir) notes.push(`Le programme commence le ${dateFr(d.debut)} : aucun parcours ne peut encore être compté sur cette période.`);
+    else if (d.enCours) notes.push(`Les ${d.mois} mois ne sont pas encore écoulés (terme le ${dateFr(d.terme)}) : chiffres arrêtés au ${dateFr(p.au)}.`);
+  }
+  if (p.sansDebut) notes.push(`Le début du programme n’est pas renseigné et aucun parcours n’est encore enregistré : la période couvre les ${p.sansDebut.mois} derniers mois.`);
+  return notes;
+}
+
+/** Une valeur lisible : « 70 % », « 3 450 € », « 4,2 tentatives », « 0,5 ETP », « 12 j ». */
 export function formaterValeur(l: Pick<LigneRapport, 'valeur' | 'unite'>): string {
   if (l.valeur === null) return '—';
   switch (l.unite) {
     case 'part':
       return pourcent.format(l.valeur);
+    case 'euros':
+      return euros.format(l.valeur);
+    case 'tentatives':
+      return `${nombre.format(l.valeur)} tentative${l.valeur >= 2 ? 's' : ''}`;
+    case 'etp':
+      return `${nombre.format(l.valeur)} ETP`;
     case 'jours':
       return `${nombre.format(l.valeur)} j`;
     case 'mois':
@@ -87,6 +135,12 @@ function lignesDe(ind: Indicateurs) {
         ...s('contacts', 'delai_premier_contact', 'Délai du premier contact', ind.contacts.delaiJours, 'jours'),
         c('contacts', 'dans_le_delai', 'Contacts établis dans le délai du programme', ind.contacts.dansLeDelai),
         { famille: 'contacts', cle: 'part_dans_le_delai', libelle: 'Part des contacts établis dans le délai du programme', valeur: ind.contacts.partDansLeDelai, unite: 'part' },
+        { famille: 'contacts', cle: 'tentatives_avant_contact_moyen', libelle: 'Tentatives jusqu’au premier contact (celle qui aboutit comprise) : moyenne', valeur: ind.contacts.tentatives.moyenne, unite: 'tentatives', ...refs(ind.contacts.etablis) },
+        { famille: 'contacts', cle: 'tentatives_avant_contact_median', libelle: 'Tentatives jusqu’au premier contact : médiane', valeur: ind.contacts.tentatives.mediane, unite: 'tentatives' },
+        { famille: 'contacts', cle: 'tentatives_avant_contact_max', libelle: 'Tentatives jusqu’au premier contact : maximum', valeur: ind.contacts.tentatives.max, unite: 'tentatives' },
+        ...(ind.contacts.repereVisitesAvantContact !== null
+          ? [{ famille: 'contacts', cle: 'repere_visites_avant_contact', libelle: 'Repère du programme : visites en moyenne avant le contact', valeur: ind.contacts.repereVisitesAvantContact, unite: 'tentatives' as const }]
+          : []),
       ],
     },
     {
@@ -105,12 +159,59 @@ function lignesDe(ind: Indicateurs) {
     {
       titre: 'Reprise du paiement, mutations, droit commun',
       lignes: [
-        c('reprise', 'reprise_totale', 'Reprise totale du paiement du loyer (dernier bilan)', ind.reprisePaiement.totale),
+        c('reprise', 'reprise_totale', 'Reprise totale du paiement du loyer (dernier bilan de la période)', ind.reprisePaiement.totale),
         c('reprise', 'reprise_partielle', 'Reprise partielle', ind.reprisePaiement.partielle),
         c('reprise', 'reprise_aucune', 'Pas de reprise', ind.reprisePaiement.aucune),
+        c('reprise', 'reprise_connue', 'Ménages accompagnés dont un bilan de la période dit la reprise', ind.reprisePaiement.connue),
+        { famille: 'reprise', cle: 'part_reprise', libelle: 'Part des ménages accompagnés ayant repris le paiement du loyer, même partiellement', valeur: ind.reprisePaiement.part, unite: 'part', ...refs(ind.reprisePaiement.reprise) },
+        { famille: 'reprise', cle: 'part_reprise_totale', libelle: 'Part des ménages revenus à un paiement complet du loyer', valeur: ind.reprisePaiement.partTotale, unite: 'part', ...refs(ind.reprisePaiement.totale) },
         c('mutations', 'mutations_demandees', 'Demandes de mutation', ind.mutations.demandees),
         c('mutations', 'relogements', 'Relogements ou mutations obtenus', ind.mutations.relogements),
         c('droit_commun', 'orientations_droit_commun', 'Orientations vers le droit commun', ind.orientationsDroitCommun),
+      ],
+    },
+  ];
+  const procedures: SectionRapport[] = [
+    {
+      titre: 'Procédures d’expulsion : stade à l’orientation et procédures évitées',
+      lignes: [
+        ...ind.procedures.stadeOrientation.map((x) => c('procedures', `stade_${x.stade}`, `Situations repérées au stade : ${x.libelle}`, x.compte)),
+        c('procedures', 'procedures_evitees', 'Procédures évitées (ménage maintenu dans son logement ou dette résorbée à la clôture)', ind.procedures.evitees),
+        ...ind.procedures.eviteesParStade.map((x) => c('procedures', `evitees_${x.stade}`, `Procédures évitées, stade à l’orientation : ${x.libelle}`, x.compte)),
+      ],
+    },
+  ];
+  const q = ind.moyens.cout;
+  const moyens: SectionRapport[] = [
+    {
+      titre: 'Moyens : charge par travailleur social et coût par situation',
+      lignes: [
+        c('moyens', 'situations_suivies', 'Situations suivies sur la période', ind.moyens.situationsSuivies),
+        { famille: 'moyens', cle: 'etp', libelle: 'Travailleurs sociaux sur l’action (réglage du programme)', valeur: ind.moyens.etp, unite: 'etp' },
+        { famille: 'moyens', cle: 'situations_par_etp', libelle: 'Situations suivies par ETP de travailleur social', valeur: ind.moyens.situationsParEtp, unite: 'nombre' },
+        ...(q.situationsPrevues !== null ? [{ famille: 'moyens', cle: 'situations_prevues', libelle: 'Situations prévues sur la période (au prorata des situations par an)', valeur: q.situationsPrevues, unite: 'nombre' as const }] : []),
+        ...(q.parSituationConvention !== null ? [{ famille: 'moyens', cle: 'cout_par_situation_convention', libelle: 'Coût d’une situation fixé par la convention', valeur: q.parSituationConvention, unite: 'euros' as const }] : []),
+        ...(q.annuel !== null ? [{ famille: 'moyens', cle: 'cout_annuel', libelle: 'Coût annuel du projet (réglage du programme)', valeur: q.annuel, unite: 'euros' as const }] : []),
+        {
+          famille: 'moyens',
+          cle: 'cout_periode',
+          libelle:
+            q.base === 'prix_par_situation'
+              ? 'Coût des situations prises en charge sur la période (prix de la convention × situations orientées)'
+              : q.base === 'cout_annuel'
+                ? 'Coût du projet sur la période (au prorata du coût annuel)'
+                : 'Coût de la période (ni coût annuel ni prix par situation dans les réglages du programme)',
+          valeur: q.periode,
+          unite: 'euros',
+        },
+        {
+          famille: 'moyens',
+          cle: 'cout_par_situation',
+          libelle: q.base === 'prix_par_situation' ? 'Coût par situation prise en charge' : q.base === 'cout_annuel' ? 'Coût par situation suivie sur la période' : 'Coût par situation',
+          valeur: q.parSituation,
+          unite: 'euros',
+          ...(q.base === 'prix_par_situation' ? refs(ind.situations.orientees) : q.base === 'cout_annuel' ? refs(ind.moyens.situationsSuivies) : {}),
+        },
       ],
     },
   ];
@@ -147,6 +248,9 @@ function lignesDe(ind: Indicateurs) {
       lignes: [
         ...ind.iml.profils.composition.map((x) => c('iml_profils', `composition_${x.valeur}`, `Composition : ${(LIBELLES_COMPOSITIONS as Record<string, string>)[x.valeur] ?? x.valeur}`, x.compte)),
         ...ind.iml.profils.structure.map((x) => c('iml_profils', `structure_${x.valeur}`, `Sortis de : ${(LIBELLES_STRUCTURES as Record<string, string>)[x.valeur] ?? x.valeur}`, x.compte)),
+        ...ind.iml.profils.ressources.map((x) => c('iml_profils', `ressources_${x.valeur}`, `Ressources mensuelles : ${(LIBELLES_TRANCHES_RESSOURCES as Record<string, string>)[x.valeur] ?? x.valeur}`, x.compte)),
+        ...s('iml_profils', 'hebergement_a_la_sortie', 'Temps passé en structure avant la sortie (mesures démarrées)', ind.iml.hebergementMois.aLaSortie, 'mois'),
+        ...s('iml_profils', 'hebergement_a_la_candidature', 'Temps passé en structure à la candidature', ind.iml.hebergementMois.aLaCandidature, 'mois'),
         { famille: 'iml_accompagnement', cle: 'rendez_vous', libelle: 'Rendez-vous (ménages suivis, depuis le début de leur mesure)', valeur: ind.iml.accompagnement.rendezVous, unite: 'nombre' },
         { famille: 'iml_accompagnement', cle: 'visites_domicile', libelle: 'Visites à domicile', valeur: ind.iml.accompagnement.visitesDomicile, unite: 'nombre' },
         { famille: 'iml_accompagnement', cle: 'liens_partenaires', libelle: 'Liens avec des partenaires', valeur: ind.iml.accompagnement.liensPartenaires, unite: 'nombre' },
@@ -179,7 +283,29 @@ function lignesDe(ind: Indicateurs) {
       ],
     },
   ];
-  return { commun, prevention, iml, protocole, issues };
+  return { commun, prevention, procedures, moyens, iml, protocole, issues };
+}
+
+/** Les références d'un compte, quand la version en a (jamais celle des partenaires). */
+const refs = (x: { references?: string[] }): { references?: string[] } => (x.references ? { references: x.references } : {});
+
+/** Les chiffres clés du type de parcours : ceux que les financeurs demandent (seeds 000 à 004). */
+function chiffresCles(ind: Indicateurs, type: TypeParcours): LigneRapport[] {
+  const l: LigneRapport[] = [];
+  const q = ind.moyens.cout;
+  if (type === 'prevention_precontentieuse') {
+    l.push({ famille: 'reprise', cle: 'part_reprise', libelle: 'Ménages accompagnés ayant repris le paiement du loyer, même partiellement', valeur: ind.reprisePaiement.part, unite: 'part' });
+    l.push({ famille: 'procedures', cle: 'procedures_evitees', libelle: 'Procédures évitées', valeur: ind.procedures.evitees.nombre, unite: 'nombre' });
+    l.push({ famille: 'contacts', cle: 'tentatives_avant_contact_moyen', libelle: 'Tentatives jusqu’au premier contact, en moyenne', valeur: ind.contacts.tentatives.moyenne, unite: 'tentatives' });
+  }
+  if (type === 'protocole_post_resiliation') l.push({ famille: 'procedures', cle: 'procedures_evitees', libelle: 'Expulsions évitées (nouveau bail signé)', valeur: ind.procedures.evitees.nombre, unite: 'nombre' });
+  if (type === 'iml_bail_glissant') {
+    l.push({ famille: 'iml', cle: 'glissements', libelle: 'Baux glissés', valeur: ind.iml.glissements.total.nombre, unite: 'nombre' });
+    l.push({ famille: 'iml_profils', cle: 'hebergement_a_la_sortie_moyen', libelle: 'Temps passé en structure avant la sortie, en moyenne', valeur: ind.iml.hebergementMois.aLaSortie.moyenne, unite: 'mois' });
+  }
+  if (q.parSituation !== null) l.push({ famille: 'moyens', cle: 'cout_par_situation', libelle: 'Coût par situation', valeur: q.parSituation, unite: 'euros' });
+  if (ind.moyens.situationsParEtp !== null) l.push({ famille: 'moyens', cle: 'situations_par_etp', libelle: 'Situations suivies par ETP de travailleur social', valeur: ind.moyens.situationsParEtp, unite: 'nombre' });
+  return l.filter((x) => x.valeur !== null);
 }
 
 /** Les sections du rapport pour les types de parcours du programme (toutes si aucun n'est connu). */
@@ -189,8 +315,10 @@ export function sectionsIndicateurs(ind: Indicateurs, types: TypeParcours[]): Se
   return [
     ...l.commun,
     ...(t.includes('prevention_precontentieuse') ? l.prevention : []),
+    ...(t.includes('prevention_precontentieuse') || t.includes('protocole_post_resiliation') ? l.procedures : []),
     ...(t.includes('iml_bail_glissant') ? l.iml : []),
     ...(t.includes('protocole_post_resiliation') ? l.protocole : []),
+    ...l.moyens,
     ...l.issues,
   ];
 }
@@ -198,7 +326,7 @@ export function sectionsIndicateurs(ind: Indicateurs, types: TypeParcours[]): Se
 export function construireRapport(
   indicateurs: Indicateurs,
   programme: Programme,
-  o: { type?: TypeRapport; pourPartenaires?: boolean; genereLe?: Date; bailleur?: string } = {},
+  o: { type?: TypeRapport; pourPartenaires?: boolean; genereLe?: Date; bailleur?: string; notesPeriode?: string[] } = {},
 ): Rapport {
   const ind = o.pourPartenaires ? sansReferences(indicateurs) : indicateurs;
   const titre =
@@ -216,6 +344,8 @@ export function construireRapport(
     libellePeriode: `du ${dateFr(ind.periode.du)} au ${dateFr(ind.periode.au)}`,
     genereLe: (o.genereLe ?? new Date()).toISOString(),
     pourPartenaires: !!o.pourPartenaires,
+    notesPeriode: o.notesPeriode ?? [],
+    chiffresCles: chiffresCles(ind, programme.typeParcours),
     indicateurs: ind,
     sections: sectionsIndicateurs(ind, [programme.typeParcours]),
   };
@@ -301,6 +431,9 @@ ${s.lignes.map(
   const prevention = r.programme.typeParcours === 'prevention_precontentieuse';
   return html`<h1>${r.titre}</h1>
 <p class="encadre">${LIBELLES_TYPE_PARCOURS[r.programme.typeParcours]} — ${r.programme.territoire}. Période ${r.libellePeriode}. Calculé le ${dateFr(r.genereLe)} à partir des parcours eux-mêmes (${ind.fichesLues} parcours du programme concernés par la période${r.bailleur ? `, ménages de ${r.bailleur} seulement` : ''}).${r.pourPartenaires ? ' Version pour les partenaires : chiffres agrégés, sans aucun dossier nominatif ni référence.' : ''}</p>
+${r.notesPeriode.map((n) => html`<p class="aide">${n}</p>`)}
+${r.chiffresCles.length ? html`<h2>Chiffres clés</h2>
+<ul class="chiffres-cles">${r.chiffresCles.map((l) => html`<li>${l.libelle} : <strong>${formaterValeur(l)}</strong></li>`)}</ul>` : ''}
 ${liens.pdf || liens.csv || liens.partenaires ? html`<p>${liens.pdf ? html`<a href="${liens.pdf}">Télécharger le PDF</a>` : ''}${liens.csv ? html` · <a href="${liens.csv}">Indicateurs en CSV</a>` : ''}${liens.partenaires ? html` · <a href="${liens.partenaires}">Version pour les partenaires</a>` : ''}</p>` : ''}
 <h2>Du repérage à l’issue</h2>
 ${svgEntonnoir(ind.entonnoir)}
@@ -347,6 +480,14 @@ export function rapportPdf(r: Rapport): Promise<Buffer> {
   doc.text(t(`${LIBELLES_TYPE_PARCOURS[r.programme.typeParcours]} — ${r.programme.territoire}. Période ${r.libellePeriode}.`));
   doc.text(t(`Calculé le ${dateFr(r.genereLe)} à partir des parcours eux-mêmes (${ind.fichesLues} parcours du programme concernés par la période).`));
   if (r.pourPartenaires) doc.text(t('Version pour les partenaires : chiffres agrégés, sans aucun dossier nominatif ni référence.'));
+  for (const n of r.notesPeriode) doc.moveDown(0.2).text(t(n));
+  if (r.chiffresCles.length) {
+    doc.moveDown(0.8).font('Helvetica-Bold').fontSize(13).fillColor(BLEU).text(t('Chiffres clés'));
+    doc.moveDown(0.2).fontSize(10).fillColor('#161616');
+    for (const l of r.chiffresCles) {
+      doc.font('Helvetica').text(t(`${l.libelle} : `), { continued: true }).font('Helvetica-Bold').text(t(formaterValeur(l)));
+    }
+  }
 
   // Entonnoir.
   doc.moveDown(1).font('Helvetica-Bold').fontSize(13).fillColor(BLEU).text(t('Du repérage à l’issue'));

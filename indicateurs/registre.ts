@@ -76,6 +76,17 @@ export class RegistreIndicateurs {
     return l ? { version: Number(l.version), fiche: l.fiche as FicheIndicateurs } : undefined;
   }
 
+  /** Le jour (AAAA-MM-JJ) du premier parcours repéré pour un programme : le début du programme à défaut de réglage. */
+  async premierReperage(programmeId: string): Promise<string | undefined> {
+    const l = await this.db
+      .selectFrom('fiches_indicateurs')
+      .select(sql<string | null>`min(fiche->>'reperageLe')`.as('premier'))
+      .where('programme_id', '=', programmeId)
+      .where(sql<string>`fiche->>'reperageLe'`, '>', '1970-01-02')
+      .executeTakeFirst();
+    return l?.premier ? l.premier.slice(0, 10) : undefined;
+  }
+
   /**
    * Les fiches d'un programme ; avec une période (journées UTC, bornes comprises), seulement celles
    * dont un fait ou un état la touche : commencées avant sa fin, et encore ouvertes ou finies après son

@@ -5,7 +5,8 @@
  */
 import { z } from 'zod';
 import { ISSUES_CLOTURE, TYPES_PARCOURS } from '../domain/vocabulaire';
-import type { FicheIndicateurs } from '../domain/indicateurs';
+import { CLES_TRANCHES_RESSOURCES, type FicheIndicateurs } from '../domain/indicateurs';
+import { STADES_PROCEDURE } from '../domain/prevention';
 
 const date = z.iso.datetime();
 const jours = z.number().int().min(0).max(100_000);
@@ -18,11 +19,13 @@ export const ficheIndicateursSchema = z.strictObject({
   reperageLe: date,
   orienteLe: date.optional(),
   traiteLe: date.optional(),
+  stadeProcedure: z.enum(STADES_PROCEDURE).optional(),
   contact: z.strictObject({ etabliLe: date, delaiJours: jours, dansLeDelai: z.boolean().optional(), tentatives: z.number().int().min(0) }).optional(),
   planAide: z.strictObject({ le: date }).optional(),
   asll: z.strictObject({ demandeeLe: date, decision: z.enum(['validee', 'refusee', 'sans_reponse']).optional(), decideeLe: date.optional() }).optional(),
   planApurement: z.strictObject({ fixeLe: date, respecte: z.boolean().optional(), constateLe: date.optional() }).optional(),
   reprisePaiement: z.strictObject({ valeur: z.enum(['totale', 'partielle', 'aucune']), le: date }).optional(),
+  reprises: z.array(z.strictObject({ valeur: z.enum(['totale', 'partielle', 'aucune']), le: date })).max(200).optional(),
   mutation: z.strictObject({ demandeeLe: date }).optional(),
   relogement: z.strictObject({ le: date }).optional(),
   orientationDroitCommun: z.strictObject({ le: date }).optional(),
@@ -42,6 +45,8 @@ export const ficheIndicateursSchema = z.strictObject({
       finMesureLe: date.optional(),
       obstacles: z.array(z.string().regex(/^[a-z_]{2,40}$/)).max(20),
       profil: z.strictObject({ composition: z.string().regex(/^[a-z_]{2,40}$/).optional(), structure: z.string().regex(/^[a-z_]{2,40}$/).optional() }).optional(),
+      ressources: z.enum(CLES_TRANCHES_RESSOURCES).optional(),
+      hebergement: z.strictObject({ moisALaCandidature: z.number().int().min(0).max(1200).optional(), moisALaSortie: z.number().int().min(0).max(1200).optional() }).optional(),
       accompagnement: z
         .strictObject({ rendezVous: z.number().int().min(0), visitesDomicile: z.number().int().min(0), liensPartenaires: z.number().int().min(0), axes: z.array(z.string().regex(/^[a-z_]{2,40}$/)).max(20) })
         .optional(),

@@ -3,6 +3,7 @@
  * échéances, demandes, clôture), pour le banc de mesure (scripts/bench-indicateurs.ts) et les tests
  * du calcul. Déterministes : même graine, mêmes parcours.
  */
+import { STADES_PROCEDURE } from '../domain/prevention';
 import type { EtatParcours, EvenementJournal, IssueCloture, TypeParcours } from '../domain/vocabulaire';
 
 const JOUR = 86_400_000;
@@ -70,6 +71,8 @@ export function etatPrevention(o: Options, n: number, x: () => number): EtatParc
   const r = new Recit(o.depuis.getTime() + Math.floor(x() * o.etendueJours) * JOUR);
   r.noter('ouverture');
   e.journal = r.journal;
+  // Le stade de la procédure à l'orientation (tiré du numéro, pour ne pas changer le tirage des autres faits).
+  e.details.situation = { impayesMois: 2 + (n % 4), montantDette: 400 + ((n * 97) % 3000), garantie: 'aucune', stadeProcedure: STADES_PROCEDURE[n % STADES_PROCEDURE.length] };
   if (x() < 0.08) {
     clore(e, r, 'non_eligible', 0);
     return e;
@@ -144,8 +147,10 @@ export function etatIml(o: Options, n: number, x: () => number): EtatParcours {
   const r = new Recit(o.depuis.getTime() + Math.floor(x() * o.etendueJours) * JOUR);
   r.noter('ouverture');
   e.journal = r.journal;
-  r.noter('candidature', 1);
-  e.details.candidature = { structure: 'alt' };
+  const candidatureLe = r.noter('candidature', 1);
+  // Hébergé depuis 1 à 24 mois, ressources de 500 à 2 000 € (tirés du numéro : le tirage des autres faits ne change pas).
+  e.details.candidature = { structure: 'alt', hebergeDepuis: new Date(Date.parse(candidatureLe) - 30 * (1 + (n % 24)) * JOUR).toISOString().slice(0, 10) };
+  e.detailsConfidentiels.candidature = { ressourcesMensuelles: 500 + ((n * 137) % 1500) };
   if (x() < 0.1) {
     clore(e, r, 'refus_siao', 14);
     return e;

@@ -17,6 +17,19 @@ export const DOSSIER_PRESETS = fileURLToPath(new URL('./presets', import.meta.ur
 const dureeIso = z.string().refine(estDureeIso, { message: 'durée ISO 8601 attendue (ex. P3W, P1M, P7D)' });
 const partenaire = z.object({ nom: z.string().min(1), courriel: z.email('adresse électronique invalide') }).strict();
 
+/** Un numéro de téléphone français : 10 chiffres (« 03 81 00 00 00 ») ou « +33 3 81 00 00 00 ». */
+export const telephoneFrancais = z
+  .string()
+  .trim()
+  .regex(/^(?:0[1-9]|\+33 ?[1-9])(?:[ .]?\d{2}){4}$/, 'numéro de téléphone à 10 chiffres attendu, par exemple « 03 81 00 00 00 »');
+/** Une adresse postale sur une ligne : numéro et voie, puis code postal et commune. */
+export const adressePostale = z
+  .string()
+  .trim()
+  .min(10, 'adresse postale trop courte : numéro et voie, code postal et commune')
+  .max(200, 'adresse postale trop longue (200 caractères au plus)')
+  .regex(/^[^\n\r]*\d{5} +\S[^\n\r]*$/, 'adresse postale attendue avec le code postal (5 chiffres) et la commune, par exemple « 13 rue Mégevand, 25000 Besançon »');
+
 /** Délais indispensables à chaque type de parcours. */
 export const DELAIS_REQUIS: Record<TypeParcours, string[]> = {
   prevention_precontentieuse: ['diagnostic', 'planAide', 'validationDepartement', 'informationPartenaires', 'rappelAvant', 'suivi'],
@@ -31,7 +44,13 @@ export const programmeSchema = z
     nom: z.string().min(3),
     territoire: z.string().min(2),
     typeParcours: z.enum(TYPES_PARCOURS),
-    operateur: partenaire.extend({ type: z.enum(['ccas', 'association', 'bailleur']) }),
+    /** Premier jour du programme : les évaluations à 6 et 12 mois en partent (sinon, du premier parcours). */
+    debut: z.iso.date('date de début du programme attendue au format AAAA-MM-JJ, par exemple « 2026-01-05 »').optional(),
+    operateur: partenaire.extend({
+      type: z.enum(['ccas', 'association', 'bailleur']),
+      telephone: telephoneFrancais.optional(),
+      adresse: adressePostale.optional(),
+    }),
     partenaires: z.partialRecord(z.enum(ROLES_PARTENAIRES), partenaire),
     bailleurs: z
       .array(

@@ -169,6 +169,32 @@ export function appliquerChangement(p: Programme, c: ChangementReglages): Progra
   return r.data as Programme;
 }
 
+/**
+ * Le téléphone et l'adresse de l'opérateur ne sont pas des réglages des pages : une version en base
+ * enregistrée avant qu'ils existent (même opérateur) prend ceux du fichier du programme, pour que
+ * chaque lettre et chaque document donnent de quoi rappeler l'opérateur.
+ */
+export function avecCoordonneesDuFichier(p: Programme, fichier: Programme | undefined): Programme {
+  const f = fichier?.operateur;
+  const op = p.operateur;
+  if (!f || f.nom !== op.nom) return p;
+  const manque = { ...(!op.telephone && f.telephone ? { telephone: f.telephone } : {}), ...(!op.adresse && f.adresse ? { adresse: f.adresse } : {}) };
+  return Object.keys(manque).length ? { ...p, operateur: { ...op, ...manque } } : p;
+}
+
+/**
+ * Le début du programme (les évaluations à 6 et 12 mois en partent) et les quotas ajoutés au fichier
+ * depuis (ETP, coût annuel) : une version en base enregistrée avant eux les prend du fichier du
+ * programme ; ce qui a été réglé dans les pages l'emporte toujours.
+ */
+export function completerDepuisFichier(p: Programme, fichier: Programme | undefined): Programme {
+  if (!fichier) return p;
+  const debut = p.debut === undefined && fichier.debut ? { debut: fichier.debut } : {};
+  const ajoutes = Object.entries(fichier.quotas ?? {}).filter(([cle]) => !(cle in (p.quotas ?? {})));
+  if (!Object.keys(debut).length && !ajoutes.length) return p;
+  return { ...p, ...debut, quotas: { ...Object.fromEntries(ajoutes), ...p.quotas } };
+}
+
 interface LigneVersion {
   programme_id: string;
   version: number;
@@ -222,7 +248,10 @@ export class CatalogueEnBase implements Catalogue {
       .execute();
     const suivants = new Map<string, Programme>();
     for (const p of this.fichiers.tous()) suivants.set(p.id, p);
-    for (const l of lignes) suivants.set(l.programme_id, l.definition as Programme);
+    for (const l of lignes) {
+      const fichier = suivants.get(l.programme_id);
+      suivants.set(l.programme_id, completerDepuisFichier(avecCoordonneesDuFichier(l.definition as Programme, fichier), fichier));
+    }
     this.courants = suivants;
   }
 

@@ -578,7 +578,7 @@ describe('parcours : messages, affectation, clôture, liens', () => {
     expect(r.status, r.texte).toBe(200);
     const encore = await appel('POST', `/api/parcours/${workflowId}/cloture`, { jeton: await connecter('coord.essai'), corps: { requestId: requete(), motif: 'Encore' } });
     estProbleme(encore, 409);
-    expect(encore.json.detail).toBe('Le parcours est déjà clôturé.');
+    expect(encore.json.detail).toBe('Ce parcours est terminé : il n’accepte plus de message.');
     const court = await appel('POST', `/api/parcours/${workflowId}/cloture`, { jeton: await connecter('coord.essai'), corps: { requestId: requete(), motif: 'x' } });
     estProbleme(court, 400);
     expect(court.json.errors[0].champ).toBe('motif');
@@ -649,16 +649,24 @@ describe('visibilité (fonctions pures)', () => {
 
 // ---------------------------------------------------------------------------------------------
 describe('exploitation', () => {
-  it('/health : Temporal et SMTP joignables → 200 ; SMTP en panne → 503', async () => {
+  it('/health : Temporal et SMTP joignables → 200 ; SMTP en panne → 503 « degrade »', async () => {
     const r = await appel('GET', '/health');
     expect(r.status).toBe(200);
-    expect(r.json).toEqual({ temporal: 'ok', base: 'ok', smtp: 'ok', workers: 'ok' });
+    expect(r.json).toEqual({ etat: 'ok', detail: 'Tout fonctionne.', temporal: 'ok', base: 'ok', smtp: 'ok', workers: 'ok', interrogation: 'ok' });
 
     const panne = await demarrer(banc, creerAnnuaire([]), { transport: { verify: () => Promise.reject(new Error('refusé')) } as never });
     try {
       const p = await panne.appel('GET', '/health');
       expect(p.status).toBe(503);
-      expect(p.json).toEqual({ temporal: 'ok', base: 'ok', smtp: 'indisponible', workers: 'ok' });
+      expect(p.json).toEqual({
+        etat: 'degrade',
+        detail: 'Service dégradé : le serveur SMTP ne répond pas (les courriels attendront). Les dossiers restent lisibles ; les actions sur les parcours répondent 503 ou attendent.',
+        temporal: 'ok',
+        base: 'ok',
+        smtp: 'indisponible',
+        workers: 'ok',
+        interrogation: 'ok',
+      });
     } finally {
       await panne.fermer();
     }

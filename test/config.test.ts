@@ -99,8 +99,9 @@ describe('lireConfig : valeurs par défaut', () => {
 describe('lireConfig : une valeur invalide arrête le démarrage avec la variable et la raison', () => {
   it.each([
     ['PORT', 'abc', /nombre attendu/],
-    ['PORT', '-1', /Trop petit/],
-    ['PORT', '70000', /Trop grand/],
+    // Des phrases (config/zod-fr.ts), pas « Trop petit : nombre doit être >=0 ».
+    ['PORT', '-1', /^- PORT : doit être positif ou nul$/],
+    ['PORT', '70000', /^- PORT : ne doit pas dépasser 65\s535$/],
     ['PORT', '80.5', /entier/],
     ['SMTP_URL', 'http://x', /URL smtp:\/\/ ou smtps:\/\/ attendue/],
     ['SMTP_URL', 'pas une url', /URL smtp:\/\/ ou smtps:\/\/ attendue/],

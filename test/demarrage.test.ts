@@ -3,23 +3,24 @@
  *
  *  - `npx tsx dev/start.ts` (sans l'installation de `npm start`) sur des ports libres et un
  *    DATA_DIR temporaire affiche les adresses ; /health répond 200 (Temporal et SMTP « ok »), la
- *    boîte de réception, l'interface Temporal et la documentation répondent, un compte de
- *    démonstration se connecte ;
+ *    boîte de réception, l'interface Temporal (codec de l'API réglé) et la documentation répondent,
+ *    un compte de démonstration se connecte ;
  *  - Ctrl-C (SIGINT au groupe de processus, comme un terminal) arrête tout en moins de 20 s :
  *    code 0, plus aucun processus lancé (serveur Temporal, worker, API), ports libérés ;
  *  - un second lancement sur le même DATA_DIR réutilise le fichier de clés (contenu identique,
  *    mode 0600) et retrouve un parcours démarré au premier lancement, dont le mémo chiffré se
- *    déchiffre encore.
+ *    déchiffre encore, et les courriels de la boîte de réception.
  *
  * Compter 30 à 90 s (premier empaquetage des workflows par le worker).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
+import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { lireFichierEnv, NOM_FICHIER_CLES } from '../dev/cles-locales';
 import { parseKeyRing } from '../securite/cles';
@@ -258,7 +259,7 @@ describe.skipIf(process.platform === 'win32')('lanceur embarqué (npx tsx dev/st
 
     const sante = await lire('/health');
     expect(sante.status).toBe(200);
-    expect(JSON.parse(sante.texte)).toEqual({ temporal: 'ok', base: 'ok', smtp: 'ok', workers: 'ok' });
+    expect(JSON.parse(sante.texte)).toEqual({ etat: 'ok', detail: 'Tout fonctionne.', temporal: 'ok', base: 'ok', smtp: 'ok', workers: 'ok', interrogation: 'ok' });
     expect((await lire('/docs')).status).toBe(200);
 
     const boite = await fetch(`http://localhost:${ports.boite}/`, { signal: AbortSignal.timeout(10_000) });
@@ -267,6 +268,16 @@ describe.skipIf(process.platform === 'win32')('lanceur embarqué (npx tsx dev/st
     const ui = await fetch(`http://localhost:${ports.ui}/`, { signal: AbortSignal.timeout(10_000) });
     expect(ui.status).toBe(200);
     await ui.arrayBuffer();
+    // L'interface Temporal fait déchiffrer les données par le codec de l'API (réservé à l'administration).
+    // Le CLI ne règle pas « includeCredentials » : à cocher dans l'interface (README).
+    const reglages = await fetch(`http://localhost:${ports.ui}/api/v1/settings`, { signal: AbortSignal.timeout(10_000) });
+    expect((await reglages.json()) as unknown).toMatchObject({ Codec: { Endpoint: `http://localhost:${ports.api}/codec`, IncludeCredentials: false } });
+
+    // Un courriel reçu par la boîte de réception : il y sera encore au second lancement.
+    await nodemailer
+      .createTransport({ host: '127.0.0.1', port: ports.smtp, secure: false, ignoreTLS: true })
+      .sendMail({ from: 'essai@exemple.fr', to: 'menage@exemple.fr', subject: 'Courriel d’avant le redémarrage', text: `Lien : http://localhost:${ports.api}/` });
+    expect(readdirSync(join(dossier, 'courriels')).filter((f) => f.endsWith('.eml'))).toHaveLength(1);
 
     const session = await fetch(`http://localhost:${ports.api}/api/session`, {
       method: 'POST',
@@ -329,6 +340,8 @@ describe.skipIf(process.platform === 'win32')('lanceur embarqué (npx tsx dev/st
 
     const sante = await lire('/health');
     expect(sante.status).toBe(200);
+    const boite = (await (await fetch(`http://localhost:${ports.boite}/api/messages`, { signal: AbortSignal.timeout(10_000) })).json()) as Array<{ sujet: string }>;
+    expect(boite.map((m) => m.sujet)).toEqual(['Courriel d’avant le redémarrage']);
     const session = await fetch(`http://localhost:${ports.api}/api/session`, { headers: { authorization: `Bearer ${jetonSession}` }, signal: AbortSignal.timeout(10_000) });
     expect(session.status, 'la session ouverte avant le redémarrage vaut encore').toBe(200);
 

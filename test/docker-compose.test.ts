@@ -137,12 +137,12 @@ describe('docker-compose.yml', () => {
 
   it('fusionne les variables de l’application dans worker et api, avec les bonnes commandes', () => {
     for (const [nom, commande] of [
-      ['worker', 'worker/main.ts'],
-      ['api', 'api/main.ts'],
+      ['worker', 'dist/worker.mjs'],
+      ['api', 'dist/api.mjs'],
     ] as const) {
       const s = service(nom);
       expect(s, nom).toMatch(/<<: \*app-environment/);
-      expect(s, nom).toContain(`command: ["npx", "tsx", "${commande}"]`);
+      expect(s, nom).toContain(`command: ["node", "${commande}"]`);
       expect(s, nom).toMatch(/^ {6}dockerfile: Dockerfile$/m);
     }
     expect(service('api')).toContain('"${BIND_ADDRESS:-127.0.0.1}:${PORT:-3000}:${PORT:-3000}"');
@@ -241,11 +241,19 @@ describe('deploy/.env.example', () => {
 });
 
 describe('Dockerfile et .dockerignore', () => {
-  it('construit sur node:20-bookworm-slim sans les dépendances de développement', () => {
+  it('construit en deux étapes sur la LTS active de Node : dist/ seul, sans dépendances de développement', () => {
     const dockerfile = lire('Dockerfile');
-    expect(dockerfile).toMatch(/^FROM node:20-bookworm-slim$/m);
-    expect(dockerfile).toMatch(/^RUN npm ci --omit=dev/m);
-    expect(dockerfile).toMatch(/^USER node$/m);
+    expect(dockerfile).toMatch(/^ARG NODE_VERSION=26$/m);
+    expect(dockerfile).toMatch(/^FROM node:\$\{NODE_VERSION\}-bookworm-slim AS construction$/m);
+    expect(dockerfile).toMatch(/^RUN npm run build$/m);
+    const execution = dockerfile.slice(dockerfile.lastIndexOf('FROM '));
+    expect(execution).toMatch(/^FROM node:\$\{NODE_VERSION\}-bookworm-slim$/m);
+    expect(execution).toMatch(/^RUN npm ci --omit=dev/m);
+    expect(execution).toMatch(/^COPY --from=construction \/app\/dist \.\/dist$/m);
+    expect(execution).not.toMatch(/^COPY \. \./m);
+    expect(execution).toMatch(/^USER node$/m);
+    expect(execution).toMatch(/^CMD \["node", "dist\/worker\.mjs"\]$/m);
+    expect(service('worker')).toContain('test: ["CMD", "node", "dist/sante-worker.mjs"]');
   });
 
   it('exclut les dossiers locaux et les secrets du contexte de construction', () => {

@@ -15,6 +15,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { piecesJointesMime } from '../dev/mime';
+import { bilanUpdate, diagnosticUpdate, planAideUpdate, tentativeContactUpdate } from '../domain/prevention';
+import { Orientations } from '../orientations/registre';
+import type { FicheOrientation } from '../orientations/schema';
+import { baseEssai } from './outils/base';
 import type { CourrielRecu } from '../dev/mail-catcher';
 import { bilanMesureUpdate, logementUpdate, type EntreeIml } from '../domain/iml';
 import { cloreAnticipeUpdate, repondreValidationUpdate } from '../domain/messages';
@@ -22,8 +26,8 @@ import { signatureProtocoleUpdate } from '../domain/protocole';
 import { ajouterDuree, heureDeParis } from '../workflows/blocs/duree';
 import type { EntreeExecutionProtocole } from '../workflows/protocole-post-resiliation';
 import { annuaireEssai, demarrerApiEssai, type ApiEssai } from './outils/api';
-import { CATALOGUE, apres, avancerJusqua, echeanceSuivie, heureDuParcours, jusqua, menageEssai, monterBanc, requete, type Banc } from './outils/environnement';
-import { estPdf, lirePdf } from './outils/pdf';
+import { CATALOGUE, COFFRE, apres, avancerJusqua, echeanceSuivie, heureDuParcours, jusqua, menageEssai, monterBanc, requete, type Banc } from './outils/environnement';
+import { estPdf, lirePdf, sansIdentifiant } from './outils/pdf';
 
 const MOT_DE_PASSE = 'mot-de-passe-essai';
 /** Ce que le ménage a confié, et ce qui le désigne. */
@@ -100,6 +104,9 @@ describe('prévention précontentieuse : lettre au ménage, fiche de clôture au
     expect(auMenage.texte).toContain('Document joint (PDF) : Lettre d’information au ménage.');
     const lettre = await pdfJoint(auMenage, `lettre-information-${menage.reference}.pdf`);
     for (const t of ['Objet : un accompagnement vous est proposé', 'Madame, Monsieur,', 'Pour nous joindre', 'Mme Josiane Lefébure', '12 rue des Tilleuls', programme.operateur.nom]) expect(lettre).toContain(t);
+    // De quoi rappeler l'opérateur : son téléphone et son adresse (pris au catalogue par l'activité).
+    for (const t of [`Par téléphone : ${programme.operateur.telephone}`, `Par courrier ou sur place : ${programme.operateur.adresse}`, `Tél. ${programme.operateur.telephone}`]) expect(lettre).toContain(t);
+    sansIdentifiant(lettre, 'la lettre d’information');
     expect(lettre).not.toContain('06 12 34 56 78');
 
     // Un message confidentiel, puis la clôture anticipée par la coordination.
@@ -143,12 +150,142 @@ describe('prévention précontentieuse : lettre au ménage, fiche de clôture au
     for (const [doc, raison] of [
       ['fiche-bilan.pdf', 'La fiche-bilan de mesure n’existe que pour une mesure IML (bail glissant).'],
       ['resume-protocole.pdf', 'Le résumé du protocole n’existe que pour un parcours « protocole post-résiliation ».'],
-      ['fiche-cloture.docx', 'Document inconnu : « fiche-cloture.docx ». Documents : lettre-information, fiche-bilan, fiche-cloture, resume-protocole (HTML, ou PDF avec « .pdf »).'],
+      ['fiche-cloture.docx', 'Document inconnu : « fiche-cloture.docx ». Documents : lettre-information, fiche-orientation, fiche-suivi-social, plan-aide, carnet-de-route, livret-iml, fiche-bilan, fiche-cloture, resume-protocole (HTML, ou PDF avec « .pdf »).'],
+      ['livret-iml.pdf', 'Le livret sur le bail glissant n’existe que pour une mesure d’intermédiation locative (bail glissant).'],
+      ['fiche-suivi-social.pdf', 'Aucune fiche de suivi social pour ce parcours : il a été clôturé avant le premier contact avec le ménage (voir la fiche de clôture).'],
+      ['carnet-de-route.pdf', 'Aucun carnet de route n’a été remis dans ce parcours (clôturé avant la fin du diagnostic).'],
+      ['plan-aide.pdf', 'Aucun plan d’aide n’a été contractualisé dans ce parcours.'],
     ]) {
       const x = await api.appel('GET', `/api/parcours/${id}/documents/${doc}`, { jeton: await connecter('coord.essai') });
       expect(x.status, doc).toBe(404);
       expect(x.json.detail).toBe(raison);
     }
+  });
+});
+
+describe('prévention (Déclic) : fiche d’orientation, fiche de suivi social, plan d’aide à signer, carnet de route', () => {
+  /** Le PDF téléchargé (200 attendu), relu à plat. */
+  async function lu(chemin: string, qui = 'ts.alice') {
+    const r = await telecharger(chemin, qui);
+    expect(r.status, chemin).toBe(200);
+    expect(r.type).toBe('application/pdf');
+    return (await lirePdf(r.octets)).plat;
+  }
+
+  it('un ménage orienté par le bailleur, suivi jusqu’au premier point de suivi : chaque document, relu, dit ce qu’il doit ; rien de confidentiel dans la version du bailleur', async () => {
+    const programme = CATALOGUE.trouver('toulouse-declic')!;
+    const op = programme.operateur;
+    const menage = menageEssai();
+    // Le bailleur oriente le ménage par son logiciel (la fiche, chiffrée, entre au registre) ; la coordination l'accepte.
+    const fiche: FicheOrientation = {
+      oriente: { nom: 'Sandrine Morel', courriel: 's.morel@tmh.example', service: 'contentieux' },
+      menage: { nom: menage.nom, composition: menage.composition, adresse: '12 rue des Tilleuls, 31200 Toulouse', telephone: menage.telephone, courriel: menage.courriel, accepteCourriel: true },
+      situation: { impayesMois: 3, montantDette: 812.4, debutBail: '2026-01-15', garantie: 'aucune', dejaTente: 'Deux relances écrites, une visite de la gardienne', contactBailleur: false, suiviParServiceSocial: false },
+      consentement: true,
+    };
+    const recue = await new Orientations((await baseEssai()).db, COFFRE).recevoirDuLogiciel('toulouse-declic--bailleur', 'toulouse-declic', fiche, undefined, new Date());
+    const accepte = await api.appel('POST', `/api/orientations/${recue.id}/decision`, { jeton: await connecter('coord.essai'), corps: { decision: 'accepter', travailleurSocial: 'ts.alice' } });
+    expect(accepte.status, accepte.texte).toBe(200);
+    const id = accepte.json.workflowId as string;
+    const ref = recue.reference;
+    const handle = banc.env.client.workflow.getHandle(id);
+
+    // La fiche d'orientation existe dès l'ouverture : celle du bailleur, réservée à l'équipe.
+    await jusqua(handle, (e) => e.etape === 'aller_vers', 'étape « aller_vers »');
+    const orientation = await lu(`/api/parcours/${id}/documents/fiche-orientation.pdf`, 'coord.essai');
+    for (const t of [
+      'Fiche d’orientation', `Dossier ${ref}`, 'Qui oriente', programme.partenaires.bailleur!.nom, 'Service Contentieux', 'Personne qui oriente Sandrine Morel',
+      'Mme Josiane Lefébure', 'Composition famille monoparentale', '12 rue des Tilleuls, 31200 Toulouse', 'Loyers impayés 3 mois', 'Dette locative 812,40 €',
+      'Début du bail 15 janvier 2026', 'Deux relances écrites, une visite de la gardienne', 'le bailleur n’arrive pas à joindre le ménage', 'Accord du ménage',
+      'Le ménage a été informé de cette orientation et l’a acceptée', 'Orientation acceptée le', 'par Coordinatrice Essai', `Tél. ${op.telephone}`, op.adresse!,
+    ]) {
+      expect(orientation, t).toContain(t);
+    }
+    sansIdentifiant(orientation, 'la fiche d’orientation');
+    const partenaires = await api.appel('GET', `/api/parcours/${id}/documents/fiche-orientation.pdf?version=partenaires`, { jeton: await connecter('coord.essai') });
+    expect(partenaires.status).toBe(404);
+    expect(partenaires.json.detail).toBe('Ce document (la fiche d’orientation) n’est pas préparé pour ce destinataire (les partenaires) ; il l’est pour l’équipe.');
+    // Avant le premier contact : ni fiche de suivi, ni carnet, ni plan (raisons en français).
+    for (const [doc, raison] of [
+      ['fiche-suivi-social.pdf', 'La fiche de suivi social commence au premier contact avec le ménage : aucun contact n’est encore établi.'],
+      ['carnet-de-route.pdf', 'Le carnet de route est remis au ménage à la fin du diagnostic : le diagnostic n’est pas encore terminé.'],
+      ['plan-aide', 'Le plan d’aide n’est pas encore enregistré : il est préparé après le diagnostic, avec le ménage.'],
+    ]) {
+      const x = await api.appel('GET', `/api/parcours/${id}/documents/${doc}`, { jeton: await connecter('ts.alice') });
+      expect(x.status, doc).toBe(404);
+      expect(x.json.detail).toBe(raison);
+    }
+
+    // Contact, deux entretiens de diagnostic (le second remet le carnet de route), plan d'aide : le suivi commence.
+    await handle.executeUpdate(tentativeContactUpdate, { args: [msg({ canal: 'visite_domicile' as const, creneau: 'soir' as const, issue: 'joint' as const, note: 'SECRET-4412' })] });
+    await jusqua(handle, (e) => e.etape === 'diagnostic', 'étape « diagnostic »');
+    await handle.executeUpdate(diagnosticUpdate, { args: [msg({ origineDette: 'Perte d’emploi en mars', droits: 'Aide au logement suspendue', budget: 'Reste à vivre insuffisant', adequationLogement: 'Logement adapté', notes: 'SECRET-4412 : violences conjugales', termine: false })] });
+    await handle.executeUpdate(diagnosticUpdate, {
+      args: [msg({ origineDette: 'Perte d’emploi en mars', droits: 'Dossier CAF à compléter', budget: 'Budget refait ensemble', adequationLogement: 'Logement adapté', termine: true, carnetDeRoute: ['Compléter le dossier d’aide au logement à la CAF', 'Déposer la demande d’aide au FSL'] })],
+    });
+    await jusqua(handle, (e) => e.etape === 'plan_aide', 'étape « plan_aide »');
+    await handle.executeUpdate(planAideUpdate, { args: [msg({ actions: ['plan_apurement' as const, 'fsl' as const, 'sante' as const], orientations: ['conseillere_sociale_bailleur' as const], planApurement: { mensualite: 45.5, dureeMois: 18 } })] });
+    const enSuivi = await jusqua(handle, (e) => e.etape === 'suivi', 'étape « suivi »');
+    const debutSuivi = enSuivi.journal.find((e) => e.type === 'etape' && e.resume.endsWith('Suivi du plan'))!.date;
+
+    const plan = await lu(`/api/parcours/${id}/documents/plan-aide.pdf`);
+    for (const t of [
+      'Plan d’aide : nos engagements réciproques', `Dossier ${ref}`, `Entre ${op.nom}`, 'Et Mme Josiane Lefébure', 'Votre travailleur social Alice Travailleuse',
+      'Rembourser la dette de loyer selon le plan d’apurement convenu avec votre bailleur.', 'Compléter le dossier d’aide au logement à la CAF',
+      'Vers qui nous vous orientons', 'Conseillère sociale du bailleur', '45,50 € par mois pendant 18 mois (819 € au total)', 'Vos engagements', 'Nos engagements',
+      'Ce qui est transmis à votre bailleur', `Par téléphone : ${op.telephone}`, 'Fait en deux exemplaires, à Toulouse, le', 'Le ménage Mme Josiane Lefébure', 'Le travailleur social Alice Travailleuse',
+    ]) {
+      expect(plan, t).toContain(t);
+    }
+    for (const t of ['Perte d’emploi', 'SECRET-4412', 'violences conjugales']) expect(plan).not.toContain(t);
+    sansIdentifiant(plan, 'le plan d’aide');
+    const planHtml = await api.appel('GET', `/api/parcours/${id}/documents/plan-aide`, { jeton: await connecter('ts.alice') });
+    expect(planHtml.status).toBe(200);
+    expect(planHtml.texte).toContain('en deux exemplaires (Ctrl+P ou Cmd+P), signés par le ménage et par vous');
+    expect(planHtml.texte).toContain('<section class="signatures" aria-label="Signatures">');
+    expect(planHtml.texte).toContain(`<footer class="coordonnees-operateur"><p>${op.nom} — ${op.adresse}<br>Tél. ${op.telephone} — Courriel : ${op.courriel}</p></footer>`);
+
+    // Le premier point de suivi (un mois après le début du suivi), enregistré avec une note confidentielle.
+    await avancerJusqua(banc, handle, apres(ajouterDuree(new Date(debutSuivi), 'P1M')));
+    await echeanceSuivie(handle, 'bilan:P1M');
+    await handle.executeUpdate(bilanUpdate, { args: [msg({ reprisePaiement: 'partielle' as const, planRespecte: true, demarches: ['Dossier CAF complété'], notes: 'dette de jeu évoquée' })] });
+    await jusqua(handle, (e) => Array.isArray(e.details.bilans) && e.details.bilans.length === 1, 'point de suivi enregistré');
+
+    const suivi = await lu(`/api/parcours/${id}/documents/fiche-suivi-social.pdf`);
+    for (const t of [
+      'Fiche de suivi social', `Dossier ${ref}`, 'Travailleur social Alice Travailleuse', 'Étape actuelle Suivi du plan', 'Dette locative à l’orientation 812,40 €', 'Tentatives de contact 1',
+      'Diagnostic (confidentiel)', 'Entretien 2', 'Origine de la dette Perte d’emploi en mars', 'Carnet de route remis au ménage', 'Déposer la demande d’aide au FSL',
+      'Plan d’apurement 45,50 € par mois pendant 18 mois (819 € au total)', 'Santé', 'Conseillère sociale du bailleur',
+      'Points de suivi et bilans', 'Point de suivi à 1 mois', 'Reprise partielle Respecté', 'Point de suivi à 2 mois prévu le', 'Bilan à 6 mois prévu le',
+    ]) {
+      expect(suivi, t).toContain(t);
+    }
+    expect(suivi).not.toContain('SECRET-4412');
+    expect(suivi).not.toContain('dette de jeu');
+    sansIdentifiant(suivi, 'la fiche de suivi (équipe)');
+    const bailleur = await lu(`/api/parcours/${id}/documents/fiche-suivi-social.pdf?version=partenaires`, 'coord.essai');
+    for (const t of ['Fiche de suivi social', 'Engagements qui concernent le bailleur', 'Plan d’apurement 45,50 € par mois pendant 18 mois', 'Point de suivi à 1 mois', 'Reprise partielle Respecté']) expect(bailleur, t).toContain(t);
+    sansSecret(bailleur, 'la fiche de suivi du bailleur');
+    for (const t of ['Diagnostic', 'Perte d’emploi', 'Carnet de route', 'CAF', 'FSL', 'Santé', 'Conseillère sociale']) expect(bailleur, t).not.toContain(t);
+    sansIdentifiant(bailleur, 'la fiche de suivi (bailleur)');
+
+    const carnet = await lu(`/api/parcours/${id}/documents/carnet-de-route.pdf`);
+    for (const t of [
+      'Votre carnet de route', `Dossier ${ref}`, 'Vos démarches', 'Compléter le dossier d’aide au logement à la CAF', 'Votre plan d’aide',
+      'Chaque mois : votre loyer, plus 45,50 € de remboursement de la dette, pendant 18 mois.', 'Vos rendez-vous passés', 'Premier contact avec nous',
+      'Premier entretien sur votre situation', 'Signature de votre plan d’aide', 'Point de suivi à 1 mois', 'Vos prochains rendez-vous', 'Point de suivi à 2 mois : vers le',
+      'Date et heure Lieu Avec qui', `Par téléphone : ${op.telephone}`,
+    ]) {
+      expect(carnet, t).toContain(t);
+    }
+    for (const t of ['SECRET-4412', 'dette de jeu', 'Perte d’emploi']) expect(carnet).not.toContain(t);
+    sansIdentifiant(carnet, 'le carnet de route');
+
+    // Réservés au personnel du parcours.
+    for (const doc of ['fiche-orientation.pdf', 'fiche-suivi-social.pdf', 'plan-aide.pdf', 'carnet-de-route']) {
+      expect((await api.appel('GET', `/api/parcours/${id}/documents/${doc}`, { jeton: await connecter('ts.bruno') })).status, doc).toBe(403);
+    }
+    await handle.terminate('fin de l’essai des documents');
   });
 });
 
@@ -261,6 +398,21 @@ describe('IML bail glissant : la fiche-bilan à la DDETS, la fiche de clôture a
     expect(html.texte).toContain('<h1 id="titre-fiche">Fiche-bilan de mesure — bilan de mesure à 6 mois</h1>');
     sansSecret(html.texte, 'la fiche-bilan HTML');
     expect((await telecharger(`/api/parcours/${handle.workflowId}/documents/fiche-bilan.pdf`, 'ts.bruno')).status).toBe(403);
+    // Le livret du ménage sur le bail glissant : ce que veut dire IML, les étapes, les dates de sa mesure, qui appeler.
+    const livret = await telecharger(`/api/parcours/${handle.workflowId}/documents/livret-iml.pdf`, 'ts.alice');
+    expect(livret.status).toBe(200);
+    expect(livret.disposition).toBe(`inline; filename="livret-bail-glissant-${menage.reference}.pdf"`);
+    const texteLivret = (await lirePdf(livret.octets)).plat;
+    for (const t of [
+      'Votre logement en bail glissant', `Dossier ${menage.reference}`, 'L’intermédiation locative, qu’est-ce que c’est ?', 'Le bail glissant', 'Au bout de 12 mois de sous-location',
+      'Les étapes', 'commission du SIAO', 'Nous disposons de 10 places agréées par l’État', 'Où en êtes-vous ?', 'Votre logement T2, loyer de 385 € par mois', 'Sous-location depuis le',
+      'Bilan à 6 mois tenu le', 'Bilan à 10 mois prévu vers le', 'Glissement du bail envisagé le', 'Qui appeler ?', `Par téléphone : ${programme.operateur.telephone}`, programme.operateur.adresse!,
+    ]) {
+      expect(texteLivret, t).toContain(t);
+    }
+    sansSecret(texteLivret, 'le livret du bail glissant');
+    expect(texteLivret).not.toContain('980');
+    sansIdentifiant(texteLivret, 'le livret du bail glissant');
     const absent = await api.appel('GET', `/api/parcours/${handle.workflowId}/documents/fiche-bilan.pdf?jalon=P10M`, { jeton: await connecter('coord.essai') });
     expect(absent.status).toBe(404);
     expect(absent.json.detail).toBe('Aucun bilan de mesure « P10M » dans ce parcours (bilans tenus : P6M).');

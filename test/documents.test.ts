@@ -12,7 +12,7 @@ import { startMailCatcher, type MailCatcher } from '../dev/mail-catcher';
 import { piecesJointesMime } from '../dev/mime';
 import { DocumentIndisponible, genererPdf, preparerDocument, versWinAnsi, type Lecteur, type NomDocument, type SourceDocument } from '../documents';
 import type { EtatParcours } from '../domain/vocabulaire';
-import { lirePdf, estPdf } from './outils/pdf';
+import { lirePdf, estPdf, sansIdentifiant } from './outils/pdf';
 import { CATALOGUE, SIGNEUR, inscrireAnnuaire } from './outils/environnement';
 
 /** Ce que le ménage a confié, et ce qui le désigne : jamais dans un document adressé à un partenaire. */
@@ -70,6 +70,42 @@ const PROTOCOLE = etat(
   },
   { motifCloture: 'SECRET-7731', notesAccompagnement: ['dette de jeu'] },
 );
+
+/** Un ménage de Toulouse en suivi : diagnostic, carnet de route, plan d'aide (ASLL validée), un point de suivi. */
+const SUIVI: EtatParcours = {
+  ...etat(
+    'prevention_precontentieuse',
+    'toulouse-declic',
+    {
+      situation: { impayesMois: 3, montantDette: 3450, garantie: 'aucune' },
+      lettreInformation: { le: '2026-10-26T09:00:00.000Z' },
+      tentatives: 3,
+      contactEtabliLe: '2026-11-04T10:00:00.000Z',
+      delaiPremierContactJours: 9,
+      plan: { actions: ['plan_apurement', 'fsl', 'sante'], orientations: ['asll'], planApurement: { mensualite: 143.75, dureeMois: 24 }, demandeMutation: true },
+      bilans: [{ jalon: 'Point de suivi à 1 mois', reprisePaiement: 'partielle', planRespecte: true }],
+    },
+    {
+      diagnostic: [
+        { origineDette: 'Perte d’emploi en septembre', droits: 'Aide au logement à rouvrir', budget: 'Reste à vivre de 812,40 € par mois', adequationLogement: 'T3 trop grand depuis le départ des enfants', notes: 'SECRET-7731 : violences conjugales', le: '2026-11-10T14:00:00.000Z' },
+        { origineDette: 'Perte d’emploi en septembre', droits: 'Demande FSL préparée', budget: 'Budget refait', adequationLogement: 'Mutation souhaitée', le: '2026-11-17T14:00:00.000Z' },
+      ],
+      carnetDeRoute: ['Rouvrir les droits à l’aide au logement auprès de la CAF', 'Déposer la demande d’aide au FSL', 'Prendre rendez-vous au centre médico-psychologique'],
+      notesBilans: ['dette de jeu'],
+    },
+  ),
+  coordinateur: 'coord.essai',
+  journal: [
+    { seq: 1, date: '2026-10-26T09:00:00.000Z', type: 'ouverture', acteur: { type: 'systeme' }, resume: 'Parcours ouvert', visibilite: 'partenaires' },
+    { seq: 2, date: '2026-11-24T10:00:00.000Z', type: 'plan_aide', acteur: { type: 'systeme' }, resume: 'Plan d’aide contractualisé avec le ménage', visibilite: 'partenaires' },
+    { seq: 3, date: '2026-12-02T09:00:00.000Z', type: 'etape', acteur: { type: 'systeme' }, resume: 'Étape : Suivi du plan', visibilite: 'partenaires' },
+    { seq: 4, date: '2027-01-04T15:00:00.000Z', type: 'bilan', acteur: { type: 'systeme' }, resume: 'Point de suivi à 1 mois : reprise partielle', visibilite: 'partenaires' },
+  ],
+  demandes: [{ id: 'd1', role: 'departement', objet: 'Validation du plan d’aide avec une mesure ASLL', envoyeeLe: '2026-11-24T10:00:00.000Z', echeance: '2026-12-08T10:00:00.000Z', statut: 'approuvee', decision: { decision: 'approuve', par: 'partenaire:departement', le: '2026-11-30T10:00:00.000Z' } }],
+  echeances: [{ id: 'bilan:P2M', libelle: 'Point de suivi à 2 mois', due: '2027-02-16T09:00:00.000Z', statut: 'en_cours', responsable: 'travailleur_social' }],
+  etape: 'suivi',
+  libelleEtape: 'Suivi du plan',
+};
 
 async function pdfDe(nom: NomDocument, e: EtatParcours, lecteur: Lecteur, o: Partial<SourceDocument> = {}) {
   const d = preparerDocument(nom, source(e, o), lecteur);
@@ -181,6 +217,259 @@ describe('documents en PDF, relus', () => {
     const d = preparerDocument('fiche-cloture', source({ ...PREVENTION, details: { ...PREVENTION.details, ficheCloture: { issue: 'cloture_anticipee', motif: 'Départ à Łódź — « déménagement » 🙂', le: '2026-05-01T10:00:00.000Z' } } }), 'equipe');
     const { plat } = await lirePdf(await genererPdf(d));
     expect(plat).toContain('Départ à Lódz — « déménagement » ?');
+  });
+});
+
+describe('les documents que les rapports de terrain nomment, relus en PDF', () => {
+  const declic = CATALOGUE.trouver('toulouse-declic')!;
+
+  it('chaque document porte, à chaque page, l’adresse et le téléphone de l’opérateur ; la lettre les donne pour le rappeler', async () => {
+    const lettre = await pdfDe('lettre-information', PREVENTION, 'menage');
+    const ahu = CATALOGUE.trouver('loiret-ahu')!.operateur;
+    expect(ahu.telephone).toBe('02 61 91 45 00');
+    for (const t of [`Par téléphone : ${ahu.telephone}`, `Par courrier ou sur place : ${ahu.adresse}`, `Tél. ${ahu.telephone}`, '12 rue Eugène Vignat', '45000 Orléans']) expect(lettre.texte).toContain(t);
+    for (const [nom, e, lecteur, o] of [
+      ['fiche-bilan', IML, 'partenaires', {}],
+      ['fiche-cloture', PROTOCOLE, 'partenaires', {}],
+      ['resume-protocole', PROTOCOLE, 'partenaires', {}],
+      ['fiche-suivi-social', SUIVI, 'equipe', {}],
+      ['plan-aide', SUIVI, 'menage', {}],
+      ['carnet-de-route', SUIVI, 'menage', {}],
+      ['fiche-orientation', SUIVI, 'equipe', {}],
+      ['livret-iml', IML, 'menage', {}],
+    ] as const) {
+      const { texte, pages, d } = await pdfDe(nom, e, lecteur, o);
+      const op = CATALOGUE.trouver(e.programme.id)!.operateur;
+      const telephones = texte.split(`Tél. ${op.telephone}`).length - 1;
+      expect(telephones, `${nom} : le téléphone en pied de chaque page`).toBeGreaterThanOrEqual(pages);
+      expect(texte, nom).toContain(`${op.nom} — ${op.adresse}`);
+      expect(d.operateur).toEqual({ nom: op.nom, courriel: op.courriel, telephone: op.telephone, adresse: op.adresse });
+      sansIdentifiant(texte, nom);
+    }
+  });
+
+  it('la fiche d’orientation d’un partenaire : qui oriente, le ménage, la situation, l’accord, la suite ; réservée à l’équipe', async () => {
+    const orientation = {
+      organisation: 'Toulouse Métropole Habitat',
+      typeOrganisation: 'Bailleur social',
+      recueLe: '2026-10-20T08:30:00.000Z',
+      oriente: { nom: 'Sandrine Morel', courriel: 's.morel@tmh.example', service: 'Recouvrement' },
+      menage: { nom: 'Mme Josiane Lefébure', composition: 'famille_monoparentale', adresse: '12 rue des Tilleuls, 31200 Toulouse', telephone: '06 12 34 56 78', courriel: 'josiane.lefebure@exemple.fr', accepteCourriel: false },
+      situation: { impayesMois: 3, montantDette: 3450, debutBail: '2026-05-01', garantie: 'loca_pass', dejaTente: 'Deux relances, une visite de la gardienne', contactBailleur: false, suiviParServiceSocial: true },
+      consentement: true,
+      accepteePar: 'Coordinatrice Essai',
+      accepteeLe: '2026-10-26T09:00:00.000Z',
+    };
+    const { texte, titre } = await pdfDe('fiche-orientation', SUIVI, 'equipe', { orientation });
+    expect(titre).toBe('Fiche d’orientation — dossier DOC-1');
+    for (const t of [
+      'Fiche d’orientation Dossier DOC-1',
+      'Qui oriente',
+      'Toulouse Métropole Habitat (bailleur social)',
+      'Service Recouvrement',
+      'Personne qui oriente Sandrine Morel',
+      'Fiche reçue le 20 octobre 2026',
+      'Le ménage',
+      'Mme Josiane Lefébure',
+      'Composition famille monoparentale',
+      '06 12 34 56 78',
+      '(courrier seulement)',
+      'La situation locative',
+      'Loyers impayés 3 mois',
+      'Dette locative 3 450 €',
+      'Début du bail 1er mai 2026',
+      'Garantie Loca-Pass',
+      'Deux relances, une visite de la gardienne',
+      'le bailleur n’arrive pas à joindre le ménage',
+      'un service social suit déjà le ménage',
+      'Accord du ménage',
+      'Le ménage a été informé de cette orientation et l’a acceptée',
+      'Orientation acceptée le 26 octobre 2026 par Coordinatrice Essai',
+      'Travailleur social Alice Travailleuse',
+      'Document confidentiel',
+    ]) {
+      expect(texte).toContain(t);
+    }
+    sansIdentifiant(texte, 'la fiche d’orientation');
+    // Sans fiche de partenaire : ce que le parcours a retenu à son ouverture.
+    const lance = await pdfDe('fiche-orientation', SUIVI, 'equipe', { coordination: 'Coordinatrice Essai' });
+    for (const t of ['enregistrée par la coordination du dispositif', 'Coordination Coordinatrice Essai', 'Parcours ouvert le 26 octobre 2026', 'Mme Josiane Lefébure', 'Dette locative 3 450 €', 'Garantie aucune garantie', 'lettre d’information du 26 octobre 2026']) {
+      expect(lance.texte).toContain(t);
+    }
+    sansIdentifiant(lance.texte, 'la fiche d’orientation (lancement)');
+    expect(() => preparerDocument('fiche-orientation', source(SUIVI), 'partenaires')).toThrow('Ce document (la fiche d’orientation) n’est pas préparé pour ce destinataire (les partenaires) ; il l’est pour l’équipe.');
+    expect(() => preparerDocument('fiche-orientation', source(IML), 'equipe')).toThrow(/n’existe que pour un parcours de prévention précontentieuse/);
+  });
+
+  it('la fiche de suivi social : diagnostic, carnet, plan, points de suivi et bilans pour l’équipe ; la version du bailleur sans rien de confidentiel', async () => {
+    const equipe = await pdfDe('fiche-suivi-social', SUIVI, 'equipe');
+    for (const t of [
+      'Fiche de suivi social Dossier DOC-1',
+      'Étape actuelle Suivi du plan',
+      'Contact établi le 4 novembre 2026',
+      'Tentatives de contact 3',
+      'Délai du premier contact 9 jours',
+      'Dette locative à l’orientation 3 450 €',
+      'Diagnostic (confidentiel)',
+      'Entretien 1 le 10 novembre 2026',
+      'Origine de la dette Perte d’emploi en septembre',
+      'Reste à vivre de 812,40 € par mois',
+      'Carnet de route remis au ménage',
+      'Déposer la demande d’aide au FSL',
+      'Contractualisé le 24 novembre 2026',
+      'Plan d’apurement 143,75 € par mois pendant 24 mois (3 450 € au total)',
+      'Mesure ASLL validée par le département le 30 novembre 2026',
+      'Accompagnement social lié au logement (ASLL)',
+      'Santé',
+      'Points de suivi et bilans',
+      'Point de suivi à 1 mois 4 janvier 2027 Reprise partielle Respecté',
+      'Point de suivi à 2 mois prévu le 2 février 2027',
+      'Bilan à 3 mois prévu le 2 mars 2027',
+      'Prochaines échéances',
+      'Point de suivi à 2 mois : avant le 16 février 2027',
+      'Version de l’équipe',
+    ]) {
+      expect(equipe.texte).toContain(t);
+    }
+    expect(equipe.texte).not.toContain('SECRET-7731'); // les notes libres restent au dossier
+    sansIdentifiant(equipe.texte, 'la fiche de suivi (équipe)');
+
+    const bailleur = await pdfDe('fiche-suivi-social', { ...SUIVI, detailsConfidentiels: {} }, 'partenaires');
+    for (const t of ['Engagements qui concernent le bailleur', 'Plan d’apurement 143,75 € par mois pendant 24 mois', 'Demande de mutation une demande sera déposée', 'Point de suivi à 1 mois 4 janvier 2027 Reprise partielle Respecté', 'Contact établi le 4 novembre 2026']) {
+      expect(bailleur.texte).toContain(t);
+    }
+    sansSecret(bailleur.texte);
+    for (const t of ['Diagnostic', 'Perte d’emploi', 'Carnet de route', 'FSL', 'Santé', 'ASLL', 'Garantie']) expect(bailleur.texte, t).not.toContain(t);
+    // Même si l'état confidentiel lui est passé, la version des partenaires ne le montre pas.
+    const avecConfidentiel = await pdfDe('fiche-suivi-social', SUIVI, 'partenaires');
+    sansSecret(avecConfidentiel.texte);
+    expect(avecConfidentiel.texte).not.toContain('Perte d’emploi');
+    sansIdentifiant(bailleur.texte, 'la fiche de suivi (bailleur)');
+    expect(bailleur.d.fichier).toBe('fiche-suivi-social-DOC-1-partenaires');
+
+    expect(() => preparerDocument('fiche-suivi-social', source({ ...SUIVI, details: { situation: SUIVI.details.situation } }), 'equipe')).toThrow(/aucun contact n’est encore établi/);
+    expect(() => preparerDocument('fiche-suivi-social', source(SUIVI), 'menage')).toThrow(DocumentIndisponible);
+  });
+
+  it('le plan d’aide à signer : engagements réciproques, remboursement, ce que sait le bailleur, cadres de signature', async () => {
+    const { texte, d } = await pdfDe('plan-aide', SUIVI, 'menage');
+    for (const t of [
+      'Plan d’aide : nos engagements réciproques Dossier DOC-1',
+      `Entre ${declic.operateur.nom}`,
+      'Et Mme Josiane Lefébure, 12 rue des Tilleuls, 45000 Orléans',
+      'Votre travailleur social Alice Travailleuse',
+      'Plan établi le 24 novembre 2026',
+      'Les actions prévues',
+      'Rembourser la dette de loyer selon le plan d’apurement convenu avec votre bailleur.',
+      'Déposer une demande d’aide au Fonds de solidarité pour le logement (FSL).',
+      'Les démarches de votre carnet de route',
+      'Prendre rendez-vous au centre médico-psychologique',
+      'Vers qui nous vous orientons',
+      'Accompagnement social lié au logement (ASLL), mesure du département : validée par le département le 30 novembre 2026.',
+      'Le remboursement de la dette',
+      '143,75 € par mois pendant 24 mois (3 450 € au total)',
+      'Une demande de mutation',
+      'Vos engagements',
+      'Venir aux rendez-vous',
+      'Nos engagements',
+      'des points de suivi réguliers, environ une fois par mois et des bilans à 3 mois et 6 mois, pendant 6 mois',
+      'Premier rendez-vous de suivi prévu vers le 2 février 2027',
+      'Ce qui est transmis à votre bailleur',
+      'Le détail de votre situation reste confidentiel',
+      `Par téléphone : ${declic.operateur.telephone}`,
+      'Fait en deux exemplaires, à Toulouse, le',
+      'Le ménage Mme Josiane Lefébure Signature précédée de la mention « lu et approuvé »',
+      `Le travailleur social Alice Travailleuse, pour ${declic.operateur.nom}`,
+    ]) {
+      expect(texte).toContain(t);
+    }
+    // Ni le diagnostic, ni les notes : seulement ce que le ménage signe.
+    for (const t of ['Perte d’emploi', 'SECRET-7731', 'dette de jeu', 'T3 trop grand']) expect(texte).not.toContain(t);
+    expect(d.blocs.some((b) => b.type === 'signatures')).toBe(true);
+    sansIdentifiant(texte, 'le plan d’aide');
+    expect(() => preparerDocument('plan-aide', source(SUIVI), 'partenaires')).toThrow(/n’est pas préparé pour ce destinataire/);
+    expect(() => preparerDocument('plan-aide', source(PREVENTION), 'menage')).toThrow(/Le plan d’aide n’est pas encore enregistré/);
+  });
+
+  it('le carnet de route du ménage : ses démarches à cocher, ses rendez-vous passés et à venir, qui appeler', async () => {
+    const { texte } = await pdfDe('carnet-de-route', SUIVI, 'menage');
+    for (const t of [
+      'Votre carnet de route Dossier DOC-1',
+      'Votre interlocuteur Alice Travailleuse',
+      'Vos démarches',
+      'Démarche Faite le Remarques',
+      'Rouvrir les droits à l’aide au logement auprès de la CAF',
+      'Votre plan d’aide',
+      'Chaque mois : votre loyer, plus 143,75 € de remboursement de la dette, pendant 24 mois.',
+      'Vos rendez-vous passés',
+      '4 novembre 2026 Premier contact avec nous',
+      '10 novembre 2026 Premier entretien sur votre situation',
+      '17 novembre 2026 Entretien sur votre situation',
+      '24 novembre 2026 Signature de votre plan d’aide',
+      '4 janvier 2027 Point de suivi à 1 mois',
+      'Vos prochains rendez-vous',
+      'Point de suivi à 2 mois : vers le 2 février 2027',
+      'Bilan à 6 mois : vers le 2 juin 2027',
+      'Date et heure Lieu Avec qui',
+      'Pour nous joindre',
+      `Par courrier ou sur place : ${declic.operateur.adresse}`,
+      'Ce carnet est à vous.',
+    ]) {
+      expect(texte).toContain(t);
+    }
+    for (const t of ['Perte d’emploi', 'SECRET-7731', 'dette de jeu']) expect(texte).not.toContain(t);
+    sansIdentifiant(texte, 'le carnet de route');
+    expect(() => preparerDocument('carnet-de-route', source(PREVENTION), 'menage')).toThrow(/carnet de route/);
+  });
+
+  it('le livret du bail glissant : IML, sous-location, glissement, étapes et dates de la mesure, engagements, qui appeler', async () => {
+    const concarneau = CATALOGUE.trouver('concarneau-iml')!;
+    const enCours: EtatParcours = { ...IML, etape: 'sous_location', libelleEtape: 'Sous-location et accompagnement', details: { ...IML.details, validationSiao: { le: '2025-11-12T10:00:00.000Z' }, bilans: [(IML.details.bilans as unknown[])[0]], ficheCloture: undefined } } as EtatParcours;
+    const { texte, titre } = await pdfDe('livret-iml', enCours, 'menage');
+    expect(titre).toBe('Livret sur le bail glissant — dossier DOC-1');
+    for (const t of [
+      'Votre logement en bail glissant Dossier DOC-1',
+      'L’intermédiation locative, qu’est-ce que c’est ?',
+      'Nous louons un logement à un bailleur (c’est le bail principal) et nous vous le sous-louons',
+      'Le bail glissant',
+      'Au bout de 12 mois de sous-location',
+      'il passe à votre nom. Vous devenez locataire en titre de votre logement, sans déménager.',
+      'prolongée de 6 mois, jusqu’à 18 mois au plus',
+      'Les étapes',
+      'commission du SIAO (service intégré d’accueil et d’orientation)',
+      'Nous disposons de 10 places agréées par l’État',
+      'Des bilans à 6 mois et 10 mois de sous-location. Le bilan à 6 mois a lieu avec le bailleur et vous',
+      'Où en êtes-vous ?',
+      'Étape actuelle Sous-location et accompagnement',
+      'Candidature validée le 12 novembre 2025',
+      'Votre logement T2, loyer de 385 € par mois',
+      'Sous-location depuis le 5 janvier 2026',
+      'Bilan à 6 mois tenu le 8 juillet 2026',
+      'Bilan à 10 mois prévu vers le 5 novembre 2026',
+      'Glissement du bail envisagé le 5 janvier 2027',
+      'Vos engagements',
+      'assurance habitation',
+      'Qui appeler ?',
+      `Par téléphone : ${concarneau.operateur.telephone}`,
+    ]) {
+      expect(texte).toContain(t);
+    }
+    for (const t of ['Mouettes', 'violences conjugales', 'dette de jeu', '980']) expect(texte).not.toContain(t);
+    sansIdentifiant(texte, 'le livret');
+    expect(() => preparerDocument('livret-iml', source(SUIVI), 'menage')).toThrow(/n’existe que pour une mesure d’intermédiation locative/);
+  });
+
+  it('un programme dont l’opérateur n’a ni téléphone ni adresse : les documents restent lisibles, sans ligne vide', async () => {
+    const sans = { ...CATALOGUE.trouver('toulouse-declic')!, operateur: { nom: 'Association essai', courriel: 'essai@asso.example', type: 'association' as const } };
+    const d = preparerDocument('carnet-de-route', { etat: SUIVI, programme: sans, contact: 'Alice Travailleuse' }, 'menage');
+    const { plat } = await lirePdf(await genererPdf(d));
+    expect(plat).toContain('Courriel : essai@asso.example');
+    expect(plat).toContain('Par courriel : essai@asso.example');
+    expect(plat).not.toContain('Par téléphone');
+    expect(plat).not.toContain('Tél.');
+    sansIdentifiant(plat);
+    const plan = preparerDocument('plan-aide', { etat: SUIVI, programme: sans }, 'menage');
+    expect(plan.blocs.find((b) => b.type === 'signatures')).toMatchObject({ lieuEtDate: 'Fait en deux exemplaires, à …………………………, le ……………………………' });
   });
 });
 

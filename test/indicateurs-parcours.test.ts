@@ -383,6 +383,11 @@ describe('indicateurs de parcours menés à des issues connues', () => {
       expect(json.status).toBe(200);
       const x = JSON.parse(json.corps.toString()) as Indicateurs;
       expect(x.asll.validees.references).toEqual([refs.besanconA]);
+      // Les chiffres des financeurs : reprise du paiement, tentatives jusqu'au contact, charge par ETP (0,5 ETP à Besançon).
+      expect(x.reprisePaiement).toMatchObject({ reprise: { references: [refs.besanconA] }, connue: { references: [refs.besanconA] }, part: 1 });
+      expect(x.contacts.tentatives).toMatchObject({ moyenne: 1, max: 1 });
+      expect(x.moyens).toMatchObject({ etp: 0.5, situationsSuivies: { references: [refs.besanconA, refs.besanconB].sort() }, situationsParEtp: 4 });
+      expect(x.procedures.evitees.nombre).toBe(0); // un relogement, une clôture anticipée
       const csv = await appel('coord.essai', `/api/programmes/besancon-ccas/indicateurs.csv?${q()}`);
       expect(csv.status).toBe(200);
       expect(csv.type).toContain('text/csv');
@@ -437,6 +442,10 @@ describe('indicateurs de parcours menés à des issues connues', () => {
       expect(html).toContain(refs.besanconA!);
       expect(html).toContain('<a href="/evaluations">'); // dans l'interface : en-tête et navigation du personnel
       expect(html).toContain('Se déconnecter');
+      // Sans du/au : l'évaluation à 6 mois part du début du programme (réglage du preset), quel que soit le jour.
+      const six = await appel('coord.essai', '/programmes/besancon-ccas/evaluation?periode=6-mois');
+      expect(six.status).toBe(200);
+      expect(six.corps.toString()).toContain('Évaluation à 6 mois comptée depuis le début du programme, le 5 janvier 2026.');
       const liste = await appel('coord.essai', '/evaluations');
       expect(liste.status).toBe(200);
       expect(liste.corps.toString()).toContain('/programmes/besancon-ccas/evaluation?periode=6-mois');

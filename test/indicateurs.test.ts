@@ -7,7 +7,7 @@
 import { baseEssai, creerBaseEssai } from './outils/base';
 import { importerFichesIndicateurs } from '../indicateurs/import';
 import { ouvrirBase } from '../base';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -15,7 +15,12 @@ import { ficheDepuisEtat } from '../domain/indicateurs';
 import type { EtatParcours, EvenementJournal } from '../domain/vocabulaire';
 import { calculerIndicateurs, sansReferences } from '../indicateurs/calcul';
 import { RegistreIndicateurs } from '../indicateurs/registre';
-import { COLONNES_CSV, construireRapport, indicateursCsv, rapportHtml, rapportPdf, texteWinAnsi } from '../indicateurs/rapport';
+import { COLONNES_CSV, construireRapport, formaterValeur, indicateursCsv, notesPeriode, rapportHtml, rapportPdf, texteWinAnsi } from '../indicateurs/rapport';
+import type { StadeProcedure } from '../domain/prevention';
+import type { IssueCloture } from '../domain/vocabulaire';
+import { DOSSIER_PRESETS, lireProgramme } from '../programmes/catalogue';
+import { completerDepuisFichier } from '../programmes/versions';
+import { readFileSync } from 'node:fs';
 import { ficheIndicateursSchema } from '../indicateurs/schema';
 import { etatsSynthetiques } from '../indicateurs/synthese';
 import { CATALOGUE } from './outils/environnement';
@@ -193,7 +198,7 @@ describe('calcul par programme et période', () => {
     expect(x.iml.dureeMois).toMatchObject({ mediane: 12, min: 6, max: 18 });
     expect(x.iml.obstacles).toEqual([{ obstacle: 'dette', compte: { nombre: 1, references: ['IA-1'] } }]);
     // Bilan d'activité annuel : profils et accompagnement des ménages suivis.
-    expect(x.iml.profils).toEqual({ composition: [{ valeur: 'famille_monoparentale', compte: { nombre: 1, references: ['IA-1'] } }], structure: [{ valeur: 'chrs', compte: { nombre: 1, references: ['IA-1'] } }] });
+    expect(x.iml.profils).toEqual({ composition: [{ valeur: 'famille_monoparentale', compte: { nombre: 1, references: ['IA-1'] } }], structure: [{ valeur: 'chrs', compte: { nombre: 1, references: ['IA-1'] } }], ressources: [] });
     expect(x.iml.accompagnement).toMatchObject({ rendezVous: 3, visitesDomicile: 1, liensPartenaires: 0 });
     expect(x.iml.accompagnement.axes.map((a) => a.valeur)).toEqual(['acces_droits', 'budget']);
     // Une mesure publiée dès l'entrée en file (avant que le journal ne note la demande de place).
@@ -377,7 +382,8 @@ describe('rapports', () => {
 describe('période demandée à l’API', () => {
   const maintenant = new Date('2026-11-22T10:00:00Z');
   it('6 mois, 12 mois, rapport annuel (année civile), ou du/au', () => {
-    expect(periodeDe({ periode: '6-mois' }, maintenant)).toEqual({ du: '2026-05-23', au: '2026-11-22', type: '6-mois' });
+    // Sans début connu (ni réglage, ni parcours) : les 6 derniers mois, et le rapport le dit.
+    expect(periodeDe({ periode: '6-mois' }, maintenant)).toEqual({ du: '2026-05-23', au: '2026-11-22', type: '6-mois', sansDebut: { mois: 6 } });
     expect(periodeDe({}, maintenant)).toMatchObject({ du: '2025-11-23', au: '2026-11-22' });
     expect(periodeDe({ periode: 'annuel-iml', annee: '2025' }, maintenant)).toEqual({ du: '2025-01-01', au: '2025-12-31', type: 'annuel-iml' });
     expect(periodeDe({ periode: 'annuel-iml' }, maintenant)).toEqual({ du: '2026-01-01', au: '2026-11-22', type: 'annuel-iml' });
@@ -417,6 +423,342 @@ describe('import unique de l’ancien registre en fichiers', () => {
       const b2 = await importerFichesIndicateurs(dossier, registre);
       expect(b2).toMatchObject({ lus: 4, importes: 0, dejaPresents: 2 });
       expect((await registre.fichesDuProgramme('besancon-ccas')).fiches.map((f) => f.reference).sort()).toEqual(['PA-1', 'PC-3']);
+    } finally {
+      await db.destroy();
+    }
+  });
+});
+
+
+// ---- Les chiffres que les programmes rendent à leurs financeurs --------------------------------
+
+/**
+ * Des parcours de prévention aux issues connues (APRIL, seed 004 : « 4 visites en moyenne avant le
+ * contact », « 70 % reprennent le paiement ») : chaque fait daté, le journal comme les workflows
+ * l'écrivent (une tentative par jour, le contact le jour de la dernière).
+ */
+function parcoursPrevention(
+  reference: string,
+  o: { stade?: StadeProcedure; ouverture: string; tentatives: number; contact: boolean; planLe?: string; bilans?: Array<[string, 'totale' | 'partielle' | 'aucune']>; cloture: [IssueCloture, string] },
+): EtatParcours {
+  const jour = (d: string, n: number) => new Date(Date.parse(`${d}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+  const journal: EvenementJournal[] = [j(1, o.ouverture, 'ouverture'), j(2, o.ouverture, 'lettre_information')];
+  for (let i = 1; i <= o.tentatives; i++) journal.push(j(journal.length + 1, jour(o.ouverture, i), 'tentative_contact'));
+  const contactLe = jour(o.ouverture, o.tentatives);
+  if (o.contact) journal.push(j(journal.length + 1, contactLe, 'contact_etabli'));
+  if (o.planLe) journal.push(j(journal.length + 1, o.planLe, 'plan_aide'));
+  for (const [le] of o.bilans ?? []) journal.push(j(journal.length + 1, le, 'bilan'));
+  journal.push(j(journal.length + 1, o.cloture[1], 'cloture'));
+  return etat(
+    {
+      reference,
+      typeParcours: 'prevention_precontentieuse',
+      journal,
+      details: {
+        situation: { impayesMois: 3, montantDette: 1200, garantie: 'aucune', ...(o.stade ? { stadeProcedure: o.stade } : {}) },
+        lettreInformation: { le: `${o.ouverture}T10:00:00.000Z` },
+        ...(o.contact ? { contactEtabliLe: `${contactLe}T10:00:00.000Z` } : {}),
+        ...(o.planLe ? { plan: { actions: ['budget'], orientations: [], demandeMutation: false } } : {}),
+        ...(o.bilans ? { bilans: o.bilans.map(([, r], i) => ({ jalon: `Bilan ${i + 1}`, reprisePaiement: r, planRespecte: true })) } : {}),
+      },
+      cloture: { issue: o.cloture[0], le: `${o.cloture[1]}T10:00:00.000Z` },
+    },
+    'reims-april',
+  );
+}
+
+const APRIL = [
+  parcoursPrevention('AP-1', { stade: 'commandement_de_payer', ouverture: '2026-01-12', tentatives: 4, contact: true, planLe: '2026-02-02', bilans: [['2026-05-04', 'partielle'], ['2026-08-03', 'totale']], cloture: ['situation_stabilisee', '2026-09-01'] }),
+  parcoursPrevention('AP-2', { stade: 'assignation', ouverture: '2026-02-02', tentatives: 5, contact: true, planLe: '2026-03-02', bilans: [['2026-06-01', 'aucune']], cloture: ['depart_du_logement', '2026-10-01'] }),
+  parcoursPrevention('AP-3', { stade: 'precontentieux', ouverture: '2026-02-16', tentatives: 3, contact: true, planLe: '2026-03-09', bilans: [['2026-06-08', 'partielle']], cloture: ['plan_apurement_respecte', '2026-06-30'] }),
+  // Passage au droit commun sans plan d'aide : le programme n'a pas accompagné, aucune procédure évitée à son actif.
+  parcoursPrevention('AP-4', { ouverture: '2026-03-02', tentatives: 5, contact: true, cloture: ['orientation_droit_commun', '2026-03-20'] }),
+  parcoursPrevention('AP-5', { stade: 'jugement', ouverture: '2026-03-16', tentatives: 4, contact: true, planLe: '2026-04-06', cloture: ['orientation_droit_commun', '2026-09-15'] }),
+  parcoursPrevention('AP-6', { stade: 'commandement_de_quitter_les_lieux', ouverture: '2026-04-01', tentatives: 2, contact: false, cloture: ['contact_impossible', '2026-05-04'] }),
+];
+/** Les évaluations d'un programme commencé le 5 janvier 2026. */
+const SIX_MOIS = { du: '2026-01-05', au: '2026-07-04' };
+const DOUZE_MOIS = { du: '2026-01-05', au: '2027-01-04' };
+
+/** IML (seed 003) : ressources et temps passé en structure, la fiche n'en gardant que des catégories et des mois. */
+const imlHeberge = (reference: string, o: { candidature: string; hebergeDepuis: string; debut?: string; ressources: number }) =>
+  IML(
+    reference,
+    [j(1, o.candidature, 'ouverture'), j(2, o.candidature, 'candidature')],
+    {
+      candidature: { structure: 'chrs', hebergeDepuis: o.hebergeDepuis, composition: 'personne_seule' },
+      validationSiao: { le: `${o.candidature}T12:00:00.000Z` },
+      ...(o.debut ? { place: { demandeeLe: `${o.candidature}T12:00:00.000Z`, accordeeLe: `${o.candidature}T12:00:00.000Z`, attenteJours: 0 }, mesure: { debut: `${o.debut}T00:00:00.000Z` } } : {}),
+    },
+    { detailsConfidentiels: { candidature: { ressourcesMensuelles: o.ressources, notes: 'dette de jeu' } }, ...(o.debut ? {} : { etape: 'file_attente' }) },
+  );
+const IML_H = [
+  imlHeberge('IH-1', { candidature: '2026-02-01', hebergeDepuis: '2025-05-01', debut: '2026-04-01', ressources: 742 }),
+  imlHeberge('IH-2', { candidature: '2026-03-01', hebergeDepuis: '2024-03-01', debut: '2026-05-15', ressources: 1450 }),
+  imlHeberge('IH-3', { candidature: '2026-04-01', hebergeDepuis: '2026-01-01', ressources: 520 }),
+];
+
+describe('chiffres rendus aux financeurs', () => {
+  it('la fiche garde le stade de la procédure à l’orientation, chaque bilan, la tranche de ressources et les mois en structure — jamais le montant', () => {
+    expect(ficheDepuisEtat(APRIL[0]!)).toMatchObject({
+      stadeProcedure: 'commandement_de_payer',
+      contact: { tentatives: 4 },
+      reprisePaiement: { valeur: 'totale', le: '2026-08-03T10:00:00.000Z' },
+      reprises: [
+        { valeur: 'partielle', le: '2026-05-04T10:00:00.000Z' },
+        { valeur: 'totale', le: '2026-08-03T10:00:00.000Z' },
+      ],
+    });
+    expect(ficheDepuisEtat(APRIL[3]!).stadeProcedure).toBeUndefined();
+    // Une valeur inconnue n'entre pas dans la fiche.
+    expect(ficheDepuisEtat({ ...APRIL[0]!, details: { ...APRIL[0]!.details, situation: { stadeProcedure: 'expulsion' } } }).stadeProcedure).toBeUndefined();
+    // Protocole : le bail a été résilié par un jugement.
+    expect(ficheDepuisEtat(PROTO_A).stadeProcedure).toBe('jugement');
+    expect(ficheDepuisEtat(IML_H[0]!).iml).toMatchObject({ ressources: 'de_650_a_999', hebergement: { moisALaCandidature: 9, moisALaSortie: 11 } });
+    expect(ficheDepuisEtat(IML_H[1]!).iml).toMatchObject({ ressources: 'de_1400_a_1799', hebergement: { moisALaCandidature: 24, moisALaSortie: 26 } });
+    expect(ficheDepuisEtat(IML_H[2]!).iml).toMatchObject({ ressources: 'moins_de_650', hebergement: { moisALaCandidature: 3 } });
+    expect(ficheDepuisEtat(IML_H[2]!).iml!.hebergement!.moisALaSortie).toBeUndefined();
+    for (const e of [...APRIL, ...IML_H]) {
+      const f = ficheDepuisEtat(e);
+      expect(ficheIndicateursSchema.safeParse(f).error).toBeUndefined();
+      expect(JSON.stringify(f)).not.toMatch(/742|1450|520|dette de jeu/);
+    }
+  });
+
+  it('stade de la procédure à l’orientation et procédures évitées (ménage maintenu ou dette résorbée), avec leurs dossiers', () => {
+    const x = calculerIndicateurs(fiches(APRIL), 'reims-april', DOUZE_MOIS);
+    expect(x.procedures.stadeOrientation.map((s) => [s.stade, s.compte.references])).toEqual([
+      ['precontentieux', ['AP-3']],
+      ['commandement_de_payer', ['AP-1']],
+      ['assignation', ['AP-2']],
+      ['jugement', ['AP-5']],
+      ['commandement_de_quitter_les_lieux', ['AP-6']],
+      ['non_renseigne', ['AP-4']],
+    ]);
+    expect(x.procedures.stadeOrientation.map((s) => s.libelle)).toContain('Commandement de quitter les lieux');
+    expect(x.procedures.evitees).toEqual({ nombre: 3, references: ['AP-1', 'AP-3', 'AP-5'] });
+    expect(x.procedures.eviteesParStade.filter((s) => s.compte.nombre).map((s) => [s.stade, s.compte.references])).toEqual([
+      ['precontentieux', ['AP-3']],
+      ['commandement_de_payer', ['AP-1']],
+      ['jugement', ['AP-5']],
+    ]);
+    // À 6 mois, seule la clôture du 30 juin est dans la période.
+    expect(calculerIndicateurs(fiches(APRIL), 'reims-april', SIX_MOIS).procedures.evitees.references).toEqual(['AP-3']);
+    // Protocole : le nouveau bail signé est une expulsion évitée, au stade du jugement.
+    const p = calculerIndicateurs(fiches([PROTO_A, PROTO_B, PROTO_C]), 'reims-april-protocole', ANNEE_2026);
+    expect(p.procedures.evitees.references).toEqual(['RA-1']);
+    expect(p.procedures.eviteesParStade.find((s) => s.stade === 'jugement')!.compte.references).toEqual(['RA-1']);
+    // L'IML n'a pas de procédure : aucun stade compté.
+    expect(calculerIndicateurs(fiches(IML_H), 'concarneau-iml', ANNEE_2026).procedures.stadeOrientation.every((s) => s.compte.nombre === 0)).toBe(true);
+  });
+
+  it('reprise du paiement au dernier bilan de la période : deux tiers des ménages accompagnés (seed 001), dont un tiers en totalité', () => {
+    const douze = calculerIndicateurs(fiches(APRIL), 'reims-april', DOUZE_MOIS);
+    expect(douze.reprisePaiement).toMatchObject({
+      totale: { references: ['AP-1'] },
+      partielle: { references: ['AP-3'] },
+      aucune: { references: ['AP-2'] },
+      reprise: { nombre: 2, references: ['AP-1', 'AP-3'] },
+      connue: { nombre: 3, references: ['AP-1', 'AP-2', 'AP-3'] },
+      part: 0.667,
+      partTotale: 0.333,
+    });
+    // À 6 mois, le bilan d'août n'a pas encore eu lieu : AP-1 en est à une reprise partielle.
+    const six = calculerIndicateurs(fiches(APRIL), 'reims-april', SIX_MOIS);
+    expect(six.reprisePaiement).toMatchObject({ totale: { nombre: 0 }, partielle: { references: ['AP-1', 'AP-3'] }, part: 0.667, partTotale: 0 });
+    // Sept ménages sur dix (seed 004) : 70 %.
+    const dix = Array.from({ length: 10 }, (_, i) =>
+      parcoursPrevention(`R-${i}`, { ouverture: '2026-02-02', tentatives: 1, contact: true, planLe: '2026-02-20', bilans: [['2026-05-20', i < 4 ? 'totale' : i < 7 ? 'partielle' : 'aucune']], cloture: ['situation_stabilisee', '2026-12-01'] }),
+    );
+    const r = calculerIndicateurs(fiches(dix), 'reims-april', DOUZE_MOIS).reprisePaiement;
+    expect([r.part, r.partTotale]).toEqual([0.7, 0.4]);
+    expect(formaterValeur({ valeur: r.part, unite: 'part' }).replace(/\s/g, ' ')).toBe('70 %');
+    // Aucun bilan : pas de part (et non 0 %).
+    expect(calculerIndicateurs(fiches([APRIL[5]!]), 'reims-april', DOUZE_MOIS).reprisePaiement.part).toBeNull();
+  });
+
+  it('tentatives jusqu’au premier contact : 4,2 en moyenne (celle qui aboutit comprise), le repère du programme à côté', () => {
+    const x = calculerIndicateurs(fiches(APRIL), 'reims-april', DOUZE_MOIS, 'prevention_precontentieuse', { quotas: { visitesMoyennesAvantContact: 4 } });
+    expect(x.contacts.etablis.references).toEqual(['AP-1', 'AP-2', 'AP-3', 'AP-4', 'AP-5']);
+    expect(x.contacts.tentatives).toEqual({ mediane: 4, moyenne: 4.2, min: 3, max: 5 });
+    expect(x.contacts.repereVisitesAvantContact).toBe(4);
+    expect(calculerIndicateurs(fiches(APRIL), 'reims-april', DOUZE_MOIS).contacts.repereVisitesAvantContact).toBeNull();
+  });
+
+  it('coût par situation : prix de la convention (400 €, seed 002) ou coût annuel au prorata ; situations par ETP (0,5 ETP, seed 000)', () => {
+    // Prix par situation : 400 € × situations prises en charge (orientées) ; 20 situations prévues par an.
+    const loiret = calculerIndicateurs(fiches(APRIL), 'reims-april', DOUZE_MOIS, undefined, { quotas: { coutParSituationEuros: 400, situationsParAn: 20 } });
+    expect(loiret.situations.orientees.nombre).toBe(6);
+    expect(loiret.moyens.cout).toEqual({ annuel: null, parSituationConvention: 400, situationsPrevues: 20, periode: 2400, parSituation: 400, base: 'prix_par_situation' });
+    // À 6 mois (181 jours) : 9,9 situations prévues.
+    expect(calculerIndicateurs(fiches(APRIL), 'reims-april', SIX_MOIS, undefined, { quotas: { coutParSituationEuros: 400, situationsParAn: 20 } }).moyens.cout.situationsPrevues).toBe(9.9);
+    // Coût annuel (APRIL : 143 741 € par an, 2 ETP) : au prorata des jours, par situation suivie.
+    const april = calculerIndicateurs(fiches(APRIL), 'reims-april', DOUZE_MOIS, undefined, { quotas: { coutAnnuelEuros: 143_741, etpAccompagnement: 2 } });
+    expect(april.moyens.situationsSuivies).toEqual({ nombre: 6, references: ['AP-1', 'AP-2', 'AP-3', 'AP-4', 'AP-5', 'AP-6'] });
+    expect(april.moyens).toMatchObject({ etp: 2, situationsParEtp: 3, cout: { annuel: 143_741, periode: 143_741, parSituation: 23_957, base: 'cout_annuel' } });
+    const six = calculerIndicateurs(fiches(APRIL), 'reims-april', SIX_MOIS, undefined, { quotas: { coutAnnuelEuros: 143_741 } });
+    expect(six.moyens.cout).toMatchObject({ periode: Math.round((143_741 * 181) / 365), parSituation: Math.round(Math.round((143_741 * 181) / 365) / 6) });
+    // Une situation close avant la période n'est plus suivie : du 1er juillet au 31 décembre, AP-3, AP-4 et AP-6 sont closes.
+    const second = calculerIndicateurs(fiches(APRIL), 'reims-april', { du: '2026-07-01', au: '2026-12-31' }, undefined, { quotas: { etpAccompagnement: 0.5 } });
+    expect(second.moyens.situationsSuivies.references).toEqual(['AP-1', 'AP-2', 'AP-5']);
+    expect(second.moyens.situationsParEtp).toBe(6);
+    // Sans les quotas : rien d'inventé.
+    expect(calculerIndicateurs(fiches(APRIL), 'reims-april', DOUZE_MOIS).moyens).toMatchObject({ etp: null, situationsParEtp: null, cout: { periode: null, parSituation: null, base: null } });
+  });
+
+  it('IML : ressources des ménages suivis (tranches) et temps passé en structure, à la candidature et à la sortie', () => {
+    const x = calculerIndicateurs(fiches(IML_H), 'concarneau-iml', ANNEE_2026);
+    expect(x.iml.profils.ressources).toEqual([
+      { valeur: 'de_1400_a_1799', compte: { nombre: 1, references: ['IH-2'] } },
+      { valeur: 'de_650_a_999', compte: { nombre: 1, references: ['IH-1'] } },
+    ]);
+    expect(x.iml.hebergementMois.aLaCandidature).toEqual({ mediane: 9, moyenne: 12, min: 3, max: 24 });
+    expect(x.iml.hebergementMois.aLaSortie).toEqual({ mediane: 18.5, moyenne: 18.5, min: 11, max: 26 });
+  });
+
+  it('formats français : « 70 % », « 3 450 € », « 4,2 tentatives », « 0,5 ETP »', () => {
+    const f = (valeur: number | null, unite: Parameters<typeof formaterValeur>[0]['unite']) => formaterValeur({ valeur, unite }).replace(/[\u202f\u00a0]/g, ' ');
+    expect(f(0.7, 'part')).toBe('70 %');
+    expect(f(0.667, 'part')).toBe('67 %');
+    expect(f(3450, 'euros')).toBe('3 450 €');
+    expect(f(143_741, 'euros')).toBe('143 741 €');
+    expect(f(4.2, 'tentatives')).toBe('4,2 tentatives');
+    expect(f(1, 'tentatives')).toBe('1 tentative');
+    expect(f(0.5, 'etp')).toBe('0,5 ETP');
+    expect(f(null, 'euros')).toBe('—');
+  });
+
+  describe('rapports (page, PDF, CSV)', () => {
+    const programme = { ...CATALOGUE.trouver('reims-april')!, quotas: { coutAnnuelEuros: 143_741, etpAccompagnement: 2, visitesMoyennesAvantContact: 4 } };
+    const ind = calculerIndicateurs(fiches(APRIL), 'reims-april', DOUZE_MOIS, 'prevention_precontentieuse', { quotas: programme.quotas });
+    const normal = (t: string) => t.replace(/[\u202f\u00a0]/g, ' ');
+
+    it('CSV : chaque nouveau chiffre, son unité et ses dossiers ; aucun pour les partenaires', () => {
+      const lignes = indicateursCsv(ind, ['prevention_precontentieuse']).slice(1).trimEnd().split('\r\n');
+      const parCle = new Map(lignes.slice(1).map((l) => l.split(';')).map((c) => [c[4], c]));
+      expect(parCle.get('part_reprise')!.slice(6)).toEqual(['0.667', 'part', 'AP-1 AP-3']);
+      expect(parCle.get('part_reprise_totale')!.slice(6)).toEqual(['0.333', 'part', 'AP-1']);
+      expect(parCle.get('tentatives_avant_contact_moyen')!.slice(6)).toEqual(['4.2', 'tentatives', 'AP-1 AP-2 AP-3 AP-4 AP-5']);
+      expect(parCle.get('repere_visites_avant_contact')!.slice(6, 8)).toEqual(['4', 'tentatives']);
+      expect(parCle.get('procedures_evitees')!.slice(3)).toEqual(['procedures', 'procedures_evitees', 'Procédures évitées (ménage maintenu dans son logement ou dette résorbée à la clôture)', '3', 'nombre', 'AP-1 AP-3 AP-5']);
+      expect(parCle.get('stade_assignation')!.slice(5)).toEqual(['Situations repérées au stade : Assignation devant le tribunal', '1', 'nombre', 'AP-2']);
+      expect(parCle.get('evitees_jugement')!.slice(6)).toEqual(['1', 'nombre', 'AP-5']);
+      expect(parCle.get('cout_par_situation')!.slice(6)).toEqual(['23957', 'euros', 'AP-1 AP-2 AP-3 AP-4 AP-5 AP-6']);
+      expect(parCle.get('cout_annuel')!.slice(6, 8)).toEqual(['143741', 'euros']);
+      expect(parCle.get('etp')!.slice(6, 8)).toEqual(['2', 'etp']);
+      expect(parCle.get('situations_par_etp')!.slice(6, 8)).toEqual(['3', 'nombre']);
+      const partenaires = indicateursCsv(sansReferences(ind), ['prevention_precontentieuse']);
+      expect(partenaires).not.toMatch(/AP-\d/);
+      expect(partenaires).toContain(';part_reprise;');
+    });
+
+    it('page HTML : chiffres clés et tableaux en français ; la version des partenaires sans référence', () => {
+      const notes = ['Évaluation à 12 mois comptée depuis le début du programme, le 5 janvier 2026.'];
+      const complet = normal(rapportHtml(construireRapport(ind, programme, { type: '12-mois', notesPeriode: notes })).valeur);
+      expect(complet).toContain('Évaluation à 12 mois comptée depuis le début du programme, le 5 janvier 2026.');
+      expect(complet).toContain('<h2>Chiffres clés</h2>');
+      expect(complet).toContain('Ménages accompagnés ayant repris le paiement du loyer, même partiellement : <strong>67 %</strong>');
+      expect(complet).toContain('Tentatives jusqu’au premier contact, en moyenne : <strong>4,2 tentatives</strong>');
+      expect(complet).toContain('Coût par situation : <strong>23 957 €</strong>');
+      expect(complet).toContain('<td>Coût annuel du projet (réglage du programme)</td><td>143 741 €</td>');
+      expect(complet).toContain('<td>Travailleurs sociaux sur l’action (réglage du programme)</td><td>2 ETP</td>');
+      expect(complet).toContain('Procédures évitées, stade à l’orientation : Commandement de payer');
+      expect(complet).toContain('AP-5');
+      const partenaires = normal(rapportHtml(construireRapport(ind, programme, { type: '12-mois', pourPartenaires: true, notesPeriode: notes })).valeur);
+      expect(partenaires).toContain('<strong>67 %</strong>');
+      expect(partenaires).toContain('Procédures évitées');
+      expect(partenaires).not.toMatch(/AP-\d/);
+    });
+
+    it('PDF : chiffres clés, procédures, reprise, moyens ; sans référence pour les partenaires', async () => {
+      const texte = async (b: Buffer) => {
+        const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs');
+        const doc = await pdfjs.getDocument({ data: new Uint8Array(b), useSystemFonts: false, verbosity: 0 }).promise;
+        let t = '';
+        for (let i = 1; i <= doc.numPages; i++) t += (await (await doc.getPage(i)).getTextContent()).items.map((x) => ('str' in x ? x.str : '')).join(' ') + '\n';
+        return t.replace(/\s+/g, ' ');
+      };
+      const notes = ['Le début du programme n’est pas renseigné dans ses réglages : l’évaluation à 12 mois part du premier parcours enregistré pour ce programme, le 12 janvier 2026.'];
+      const t1 = await texte(await rapportPdf(construireRapport(ind, programme, { type: '12-mois', notesPeriode: notes })));
+      for (const attendu of ['Chiffres clés', '67 %', '4,2 tentatives', '23 957 €', 'Procédures évitées', 'Commandement de quitter les lieux', 'premier parcours enregistré', 'AP-3']) expect(t1).toContain(attendu);
+      const t2 = await texte(await rapportPdf(construireRapport(ind, programme, { type: '12-mois', pourPartenaires: true })));
+      expect(t2).toContain('Procédures évitées');
+      expect(t2).not.toMatch(/AP-\d/);
+    });
+  });
+});
+
+describe('évaluations à 6 et 12 mois depuis le début du programme', () => {
+  const programme = { le: '2026-01-05', source: 'programme' as const };
+  const maintenant = new Date('2026-11-22T10:00:00Z');
+
+  it('du jour de début à la veille des 6 ou 12 mois ; arrêtée à aujourd’hui si le terme n’est pas atteint', () => {
+    expect(periodeDe({ periode: '6-mois' }, maintenant, programme)).toEqual({
+      du: '2026-01-05',
+      au: '2026-07-04',
+      type: '6-mois',
+      depuisLeDebut: { mois: 6, debut: '2026-01-05', source: 'programme', terme: '2026-07-04', enCours: false, aVenir: false },
+    });
+    expect(periodeDe({ periode: '12-mois' }, maintenant, programme)).toEqual({
+      du: '2026-01-05',
+      au: '2026-11-22',
+      type: '12-mois',
+      depuisLeDebut: { mois: 12, debut: '2026-01-05', source: 'programme', terme: '2027-01-04', enCours: true, aVenir: false },
+    });
+    // Un an plus tard, la même évaluation couvre toujours les mêmes jours.
+    expect(periodeDe({ periode: '12-mois' }, new Date('2028-03-01T10:00:00Z'), programme)).toMatchObject({ du: '2026-01-05', au: '2027-01-04' });
+    // Un programme qui n'a pas commencé : sa période entière, sans erreur.
+    expect(periodeDe({ periode: '6-mois' }, new Date('2025-12-01T10:00:00Z'), programme)).toMatchObject({ du: '2026-01-05', au: '2026-07-04', depuisLeDebut: { aVenir: true, enCours: false } });
+    // Fins de mois.
+    const terme = (le: string, periode: '6-mois' | '12-mois') => periodeDe({ periode }, new Date('2030-01-01T00:00:00Z'), { le, source: 'programme' }).au;
+    expect(terme('2025-08-31', '6-mois')).toBe('2026-02-28');
+    expect(terme('2026-01-01', '6-mois')).toBe('2026-06-30');
+    expect(terme('2026-03-01', '12-mois')).toBe('2027-02-28');
+    expect(terme('2024-02-29', '12-mois')).toBe('2025-02-28');
+    expect(terme('2027-08-31', '6-mois')).toBe('2028-02-29');
+    // du/au et le rapport annuel ne dépendent pas du début.
+    expect(periodeDe({ du: '2026-02-01', au: '2026-03-31', periode: '6-mois' }, maintenant, programme)).toEqual({ du: '2026-02-01', au: '2026-03-31', type: '6-mois' });
+    expect(periodeDe({ periode: 'annuel-iml', annee: '2025' }, maintenant, programme)).toEqual({ du: '2025-01-01', au: '2025-12-31', type: 'annuel-iml' });
+    expect(periodeDe({}, maintenant, programme)).toEqual({ du: '2025-11-23', au: '2026-11-22', type: undefined });
+  });
+
+  it('le rapport dit d’où part la période : le début du programme, ou à défaut son premier parcours', () => {
+    expect(notesPeriode(periodeDe({ periode: '6-mois' }, maintenant, programme))).toEqual(['Évaluation à 6 mois comptée depuis le début du programme, le 5 janvier 2026.']);
+    expect(notesPeriode(periodeDe({ periode: '12-mois' }, maintenant, { le: '2026-03-01', source: 'premier_parcours' }))).toEqual([
+      'Le début du programme n’est pas renseigné dans ses réglages : l’évaluation à 12 mois part du premier parcours enregistré pour ce programme, le 1er mars 2026.',
+      'Les 12 mois ne sont pas encore écoulés (terme le 28 février 2027) : chiffres arrêtés au 22 novembre 2026.',
+    ]);
+    expect(notesPeriode(periodeDe({ periode: '6-mois' }, new Date('2025-12-01T10:00:00Z'), programme))[1]).toBe('Le programme commence le 5 janvier 2026 : aucun parcours ne peut encore être compté sur cette période.');
+    expect(notesPeriode(periodeDe({ periode: '6-mois' }, maintenant))).toEqual(['Le début du programme n’est pas renseigné et aucun parcours n’est encore enregistré : la période couvre les 6 derniers mois.']);
+    expect(notesPeriode(periodeDe({ du: '2026-01-01', au: '2026-02-01' }, maintenant))).toEqual([]);
+  });
+
+  it('chaque preset a son début ; un début mal écrit est refusé en français ; une version en base sans début prend celui du fichier', () => {
+    for (const nom of readdirSync(DOSSIER_PRESETS).filter((n) => n.endsWith('.json'))) {
+      const p = lireProgramme(nom, readFileSync(join(DOSSIER_PRESETS, nom), 'utf8'));
+      expect(p.debut, nom).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    }
+    const brut = JSON.parse(readFileSync(join(DOSSIER_PRESETS, 'loiret-ahu.json'), 'utf8')) as Record<string, unknown>;
+    for (const debut of ['2026-13-01', '02/03/2026', '2026-02-30']) {
+      expect(() => lireProgramme('loiret-ahu.json', JSON.stringify({ ...brut, debut }))).toThrow('champ « debut » : date de début du programme attendue au format AAAA-MM-JJ, par exemple « 2026-01-05 »');
+    }
+    const { debut: _d, ...sansDebut } = brut;
+    expect(lireProgramme('loiret-ahu.json', JSON.stringify(sansDebut)).debut).toBeUndefined();
+    const fichier = CATALOGUE.trouver('reims-april')!;
+    const enBase = { ...fichier, debut: undefined, quotas: { fileActiveParBailleur: 25 } };
+    expect(completerDepuisFichier(enBase, fichier)).toMatchObject({ debut: fichier.debut, quotas: { ...fichier.quotas, fileActiveParBailleur: 25 } });
+    expect(completerDepuisFichier({ ...fichier, debut: '2024-01-01' }, fichier).debut).toBe('2024-01-01');
+  });
+
+  it('le premier parcours enregistré d’un programme (PostgreSQL)', async () => {
+    const { db } = await creerBaseEssai();
+    try {
+      const r = new RegistreIndicateurs(db);
+      expect(await r.premierReperage('reims-april')).toBeUndefined();
+      for (const [i, e] of [...APRIL].reverse().entries()) await r.consigner({ fiche: ficheDepuisEtat(e), version: i + 1 });
+      await r.consigner({ fiche: ficheDepuisEtat(PREV_E), version: 1 });
+      expect(await r.premierReperage('reims-april')).toBe('2026-01-12');
+      expect(await r.premierReperage('besancon-ccas')).toBe('2025-06-01');
     } finally {
       await db.destroy();
     }

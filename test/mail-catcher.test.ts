@@ -1,8 +1,14 @@
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import nodemailer from 'nodemailer';
+import { chromium, type Browser } from 'playwright-core';
 import { startMailCatcher } from '../dev/mail-catcher';
 import type { CourrielRecu, MailCatcher } from '../dev/mail-catcher';
-import { analyserMime, extraireAdresses } from '../dev/mime';
+import { piecesJointesMime } from '../dev/mime';
 
 const LIGNE_LONGUE =
   'Madame, Monsieur, votre dossier de prévention des expulsions locatives a été transmis à la commission ' +
@@ -84,14 +90,32 @@ describe('mail-catcher (SMTP réel + boîte web)', () => {
     expect(detail.texte).toBe(m.texte);
     expect((await fetch(`${catcher.inboxUrl}api/messages/inexistant`)).status).toBe(404);
 
-    // La page du courriel liste la pièce jointe décodée (nom RFC 2231 accentué, taille).
+    // La page du courriel liste la pièce jointe décodée (nom RFC 2231 accentué, taille), en lien de téléchargement.
+    const nom = 'relevé de situation détaillé — numéro 12345 pour la commission départementale.pdf';
     const pageCourriel = await (await fetch(`${catcher.inboxUrl}messages/${m.id}`)).text();
     expect(pageCourriel).toContain(
-      '<li>relevé de situation détaillé — numéro 12345 pour la commission départementale.pdf — application/pdf, 4,9 Ko</li>',
+      `<li><a href="/messages/${m.id}/pieces-jointes/0" download="${nom}">${nom}</a> — application/pdf, 4,9 Ko</li>`,
     );
+    // Le JSON donne l'adresse de la pièce jointe, pas son contenu.
+    expect(liste[0]!.piecesJointes).toEqual([
+      { filename: nom, contentType: 'application/pdf', charset: null, size: 5000, disposition: 'attachment', url: `/messages/${m.id}/pieces-jointes/0` },
+    ]);
+    expect(detail.piecesJointes).toEqual(liste[0]!.piecesJointes);
+
+    // Téléchargement : le nom (RFC 6266, UTF-8), le type, le contenu d'origine.
+    const piece = await fetch(`${catcher.inboxUrl}messages/${m.id}/pieces-jointes/0`);
+    expect(piece.status).toBe(200);
+    expect(piece.headers.get('content-type')).toBe('application/pdf');
+    expect(piece.headers.get('content-disposition')).toBe(
+      `attachment; filename="relev? de situation d?taill? ? num?ro 12345 pour la commission d?partementale.pdf"; filename*=UTF-8''${encodeURIComponent(nom)}`,
+    );
+    expect(Buffer.from(await piece.arrayBuffer()).equals(Buffer.alloc(5000, 0x25))).toBe(true);
+    for (const absent of [`messages/${m.id}/pieces-jointes/1`, `messages/${m.id}/pieces-jointes/x`, 'messages/inconnu/pieces-jointes/0']) {
+      expect((await fetch(`${catcher.inboxUrl}${absent}`)).status, absent).toBe(404);
+    }
   });
 
-  it('expose les pièces jointes décodées dans la source analysée', async () => {
+  it('expose les pièces jointes décodées ; un texte se télécharge avec son jeu de caractères', async () => {
     await transport().sendMail({
       from: 'noreply@exemple.fr',
       to: 'elodie@exemple.fr',
@@ -102,10 +126,41 @@ describe('mail-catcher (SMTP réel + boîte web)', () => {
     const m = await catcher.waitFor((c) => c.sujet === 'Pièce jointe', { timeoutMs: 5000 });
     expect(m.texte).toBe('Voir la pièce jointe.');
     expect(m.html).toBeNull();
-    const decode = analyserMime(m.brut);
-    expect(decode.attachments).toEqual([
-      { filename: 'attestation « CAF » été.txt', contentType: 'text/plain', size: Buffer.byteLength('contenu accentué é') },
-    ]);
+    const attendu = { filename: 'attestation « CAF » été.txt', contentType: 'text/plain', size: Buffer.byteLength('contenu accentué é') };
+    expect(m.piecesJointes).toEqual([{ ...attendu, charset: 'utf-8', disposition: 'attachment', contenu: Buffer.from('contenu accentué é') }]);
+    // L'ancienne aide des tests (d'après la source) lit la même analyse.
+    expect(piecesJointesMime(m.brut)).toEqual([{ ...attendu, contenu: Buffer.from('contenu accentué é') }]);
+    expect(() => piecesJointesMime('Subject: jamais reçu\r\n\r\nx')).toThrow(/aucun mail catcher ouvert/);
+
+    const piece = await fetch(`${catcher.inboxUrl}messages/${m.id}/pieces-jointes/0`);
+    expect(piece.headers.get('content-type')).toBe('text/plain; charset=utf-8');
+    expect(piece.headers.get('content-disposition')).toBe(
+      `attachment; filename="attestation ? CAF ? ?t?.txt"; filename*=UTF-8''${encodeURIComponent('attestation « CAF » été.txt')}`,
+    );
+    expect(piece.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(await piece.text()).toBe('contenu accentué é');
+  });
+
+  it('les adresses des courriels sont de vrais liens : l’adresse entière dans la version texte, nouvel onglet dans la version HTML', async () => {
+    const url = `https://parcours.exemple.fr/liens/${'a'.repeat(180)}.${'b'.repeat(43)}?jalon=P6M&version=partenaires`;
+    await transport().sendMail({
+      from: 'noreply@exemple.fr',
+      to: 'partenaire@exemple.fr',
+      subject: 'Validation demandée',
+      text: `Bonjour,\n\nRépondre à la demande : ${url}\n\nVoir aussi https://exemple.fr/aide.`,
+      html: `<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>x</title></head><body><p><a href="${url.replace(/&/g, '&amp;')}">Répondre à la demande</a></p></body></html>`,
+    });
+    const m = await catcher.waitFor((c) => c.sujet === 'Validation demandée', { timeoutMs: 5000 });
+    // nodemailer replie les lignes longues (quoted-printable) : mailparser rend l'adresse entière.
+    expect(m.brut).not.toContain(url);
+    expect(m.texte).toContain(`Répondre à la demande : ${url}\n`);
+    const page = await (await fetch(`${catcher.inboxUrl}messages/${m.id}`)).text();
+    const echappee = url.replace(/&/g, '&amp;');
+    expect(page).toContain(`Répondre à la demande : <a href="${echappee}">${echappee}</a>`);
+    // Sans la ponctuation qui la suit.
+    expect(page).toContain('Voir aussi <a href="https://exemple.fr/aide">https://exemple.fr/aide</a>.');
+    expect(page).toContain('<iframe sandbox="allow-popups allow-popups-to-escape-sandbox"');
+    expect(page).toContain('srcdoc="&lt;!doctype html&gt;&lt;html lang=&quot;fr&quot;&gt;&lt;head&gt;&lt;base target=&quot;_blank&quot;&gt;&lt;meta charset');
   });
 
   it('affiche la boîte de réception HTML en français, du plus récent au plus ancien, en échappant le HTML', async () => {
@@ -138,11 +193,12 @@ describe('mail-catcher (SMTP réel + boîte web)', () => {
     expect(html).toContain(`href="/messages/${alerte.id}"`);
     const page = await (await fetch(`${catcher.inboxUrl}messages/${alerte.id}`)).text();
     expect(page).not.toContain('<script>');
-    expect(page).toContain('<iframe sandbox=""');
+    // Le bac à sable n'autorise ni script ni formulaire ni origine propre : seulement l'ouverture des liens.
+    expect(page).toContain('<iframe sandbox="allow-popups allow-popups-to-escape-sandbox"');
     expect(page).toContain(
-      'srcdoc="&lt;p onclick=&quot;x()&quot;&gt;Bonjour &quot;toi&quot; &amp; &lt;script&gt;alert(2)&lt;/script&gt;&lt;/p&gt;"',
+      'srcdoc="&lt;base target=&quot;_blank&quot;&gt;&lt;p onclick=&quot;x()&quot;&gt;Bonjour &quot;toi&quot; &amp; &lt;script&gt;alert(2)&lt;/script&gt;&lt;/p&gt;"',
     );
-    expect(page).toContain('<pre');
+    expect(page).toContain('<pre class="texte">');
     expect(page).toContain('Corps &lt;script&gt;alert(1)&lt;/script&gt;');
     expect((await fetch(`${catcher.inboxUrl}messages/inconnu`)).status).toBe(404);
   });
@@ -173,13 +229,14 @@ describe('mail-catcher (SMTP réel + boîte web)', () => {
       html: '<html><head><title>T</title></head><body><p>Bonjour <b>à</b> tous&nbsp;!</p><p>Équipe &amp; partenaires</p></body></html>',
     });
     const texte = await catcher.waitFor((c) => c.sujet === 'Texte seul', { timeoutMs: 5000 });
-    expect(texte.texte).toBe('Ligne 1 — été\nLigne 2');
+    // Le saut de ligne qui précède la fin de DATA fait partie du corps d'un courriel à partie unique.
+    expect(texte.texte).toBe('Ligne 1 — été\nLigne 2\n');
     expect(texte.html).toBeNull();
     const html = await catcher.waitFor((c) => c.sujet === 'HTML seul', { timeoutMs: 5000 });
     expect(html.html).toBe(
-      '<html><head><title>T</title></head><body><p>Bonjour <b>à</b> tous&nbsp;!</p><p>Équipe &amp; partenaires</p></body></html>',
+      '<html><head><title>T</title></head><body><p>Bonjour <b>à</b> tous&nbsp;!</p><p>Équipe &amp; partenaires</p></body></html>\n',
     );
-    expect(html.texte).toBe('Bonjour à tous !\n\nÉquipe & partenaires');
+    expect(html.texte).toBe('Bonjour à tous\u00a0!\n\nÉquipe & partenaires'); // html-to-text garde l'espace insécable
   });
 
   it('accepte toute authentification SMTP', async () => {
@@ -213,41 +270,211 @@ describe('mail-catcher (SMTP réel + boîte web)', () => {
   });
 });
 
-describe('décodeur MIME', () => {
-  it('décode les mots encodés Q en iso-8859-1 et B en utf-8 coupés au milieu d’un caractère', () => {
-    const brut = [
-      'Subject: =?ISO-8859-1?Q?Pr=E9vention_des_expulsions_=E0_Lyon?= et =?utf-8?B?w6k=?=',
-      ' =?utf-8?B?w6nDqA==?=',
-      'From: =?utf-8?B?w4k=?=  =?utf-8?B?cXVpcGU=?= <e@x.fr>',
-      'Content-Type: text/plain; charset=iso-8859-1',
-      'Content-Transfer-Encoding: quoted-printable',
-      '',
-      'D=E9j=E0 re=E7u, cha=EEne tr=E8s long=',
-      'ue.',
-      '',
-    ].join('\r\n');
-    const m = analyserMime(brut);
-    expect(m.headers['subject']).toBe('Prévention des expulsions à Lyon et ééè');
-    expect(m.headers['from']).toBe('Équipe <e@x.fr>');
-    expect(m.text).toBe('Déjà reçu, chaîne très longue.');
+/** Envoie une source MIME telle quelle (écrite à la main : ce que nodemailer ne produit pas). */
+async function envoyerBrut(catcher: MailCatcher, brut: string | Buffer, a = 'b@exemple.fr') {
+  await nodemailer
+    .createTransport({ host: '127.0.0.1', port: catcher.smtpPort, secure: false, ignoreTLS: true })
+    .sendMail({ envelope: { from: 'a@exemple.fr', to: [a] }, raw: brut });
+}
+
+describe('analyse MIME (mailparser)', () => {
+  let catcher: MailCatcher;
+  beforeAll(async () => {
+    catcher = await startMailCatcher({ quiet: true });
+  });
+  afterAll(async () => {
+    await catcher?.close();
   });
 
-  it('décode un corps base64 latin1 et dérive le texte d’un message uniquement HTML', () => {
+  it('décode les mots encodés Q en iso-8859-1 et B en utf-8 coupés au milieu d’un caractère, le quoted-printable latin1', async () => {
+    await envoyerBrut(
+      catcher,
+      [
+        'Subject: =?ISO-8859-1?Q?Pr=E9vention_des_expulsions_=E0_Lyon?= et =?utf-8?B?w6k=?=',
+        ' =?utf-8?B?w6nDqA==?=',
+        'From: =?utf-8?B?w4k=?=  =?utf-8?B?cXVpcGU=?= <e@x.fr>',
+        'To: "Dupont, Marie" <marie@x.fr>, paul@y.fr (Paul), Groupe: a@b.fr, c@d.fr;, undisclosed-recipients:;',
+        'Date: Tue, 2 Dec 2025 10:15:00 +0100',
+        'Content-Type: text/plain; charset=iso-8859-1',
+        'Content-Transfer-Encoding: quoted-printable',
+        '',
+        'D=E9j=E0 re=E7u, cha=EEne tr=E8s long=',
+        'ue.',
+        '',
+      ].join('\r\n'),
+    );
+    const m = await catcher.waitFor((c) => c.sujet.startsWith('Prévention'), { timeoutMs: 5000 });
+    expect(m.sujet).toBe('Prévention des expulsions à Lyon et ééè');
+    expect(m.de).toBe('Équipe <e@x.fr>');
+    expect(m.a).toEqual(['marie@x.fr', 'paul@y.fr', 'a@b.fr', 'c@d.fr']);
+    expect(m.date).toBe('2025-12-02T09:15:00.000Z');
+    expect(m.texte).toBe('Déjà reçu, chaîne très longue.\n');
+    expect(m.enTetes['subject']).toBe(m.sujet);
+  });
+
+  it('lit un HTML en base64 latin1 ; lit un nom de pièce jointe RFC 2231 en plusieurs morceaux', async () => {
     const latin1 = Buffer.from('<html><head><style>p{}</style></head><body><p>Caf&eacute; cr&egrave;me</p><p>D&#233;j&#xE0; pay&eacute; &amp; sold&eacute;<br>Merci</p></body></html>', 'latin1').toString('base64');
-    const brut = `Content-Type: text/html; charset="ISO-8859-1"\r\nContent-Transfer-Encoding: base64\r\n\r\n${latin1}\r\n`;
-    const m = analyserMime(brut);
+    await envoyerBrut(
+      catcher,
+      [
+        'Subject: HTML latin1',
+        'Content-Type: multipart/mixed; boundary="limite"',
+        '',
+        '--limite',
+        'Content-Type: text/html; charset="ISO-8859-1"',
+        'Content-Transfer-Encoding: base64',
+        '',
+        latin1,
+        '--limite',
+        'Content-Type: application/octet-stream',
+        "Content-Disposition: attachment; filename*0*=utf-8''%C3%A9tat%20des%20;",
+        ' filename*1*=lieux%20%E2%80%94%20sign%C3%A9.pdf',
+        'Content-Transfer-Encoding: base64',
+        '',
+        Buffer.from('%PDF-1.4 essai').toString('base64'),
+        '--limite--',
+        '',
+      ].join('\r\n'),
+    );
+    const m = await catcher.waitFor((c) => c.sujet === 'HTML latin1', { timeoutMs: 5000 });
     expect(m.html).toContain('<p>Caf&eacute; cr&egrave;me</p>');
-    expect(m.text).toBe('Café crème\n\nDéjà payé & soldé\nMerci');
-    const brutUtf8 = `Content-Type: text/html; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n<p>Éléphant à l’école</p>\r\n`;
-    expect(analyserMime(Buffer.from(brutUtf8, 'utf8')).text).toBe('Éléphant à l’école');
+    // mailparser ne dérive le texte du HTML que pour un courriel HTML seul ou à côté d'un texte.
+    expect(m.texte).toBe('');
+    expect(m.a).toEqual(['b@exemple.fr']); // pas d'en-tête To : les destinataires de l'enveloppe
+    // Type deviné d'après l'extension quand le courriel dit seulement « application/octet-stream ».
+    expect(m.piecesJointes.map((p) => [p.filename, p.contentType, p.contenu.toString()])).toEqual([['état des lieux — signé.pdf', 'application/pdf', '%PDF-1.4 essai']]);
+  });
+});
+
+describe('boîte de réception gardée dans un dossier (redémarrage)', () => {
+  let dossier: string;
+  beforeAll(() => {
+    dossier = mkdtempSync(join(tmpdir(), 'courriels-'));
+  });
+  afterAll(() => {
+    rmSync(dossier, { recursive: true, force: true });
   });
 
-  it('extrait les adresses nues d’une liste RFC 5322', () => {
-    expect(extraireAdresses('"Dupont, Marie" <marie@x.fr>, paul@y.fr (Paul), Groupe: a@b.fr, c@d.fr;, undisclosed-recipients:;')).toEqual([
-      'marie@x.fr',
-      'paul@y.fr',
-      'a@b.fr',
-      'c@d.fr',
-    ]);
+  it('retrouve les courriels, leurs pièces jointes et leur ordre après un redémarrage ; « vider » les efface aussi du dossier', async () => {
+    const premier = await startMailCatcher({ quiet: true, dossier });
+    const t = nodemailer.createTransport({ host: '127.0.0.1', port: premier.smtpPort, secure: false, ignoreTLS: true });
+    await t.sendMail({ from: 'a@exemple.fr', to: 'b@exemple.fr', subject: 'Avant le redémarrage (1)', text: 'un' });
+    await t.sendMail({
+      from: 'a@exemple.fr',
+      to: 'b@exemple.fr',
+      subject: 'Avant le redémarrage (2)',
+      text: 'deux',
+      attachments: [{ filename: 'lettre d’information.pdf', content: Buffer.from('%PDF-1.7 lettre'), contentType: 'application/pdf' }],
+    });
+    const avant = premier.messages();
+    expect(avant.map((m) => m.sujet)).toEqual(['Avant le redémarrage (1)', 'Avant le redémarrage (2)']);
+    await premier.close();
+    // Sources telles que reçues, lisibles par le seul utilisateur.
+    const fichiers = readdirSync(dossier).sort();
+    expect(fichiers.filter((f) => f.endsWith('.eml'))).toHaveLength(2);
+    expect(fichiers.filter((f) => f.endsWith('.json'))).toHaveLength(2);
+    for (const f of fichiers) expect(statSync(join(dossier, f)).mode & 0o777, f).toBe(0o600);
+
+    const second = await startMailCatcher({ quiet: true, dossier });
+    try {
+      expect(second.messages()).toEqual(avant);
+      const [, deux] = second.messages();
+      expect((await second.waitFor((m) => m.sujet === 'Avant le redémarrage (2)', { timeoutMs: 100 })).id).toBe(deux!.id);
+      expect(await (await fetch(second.inboxUrl)).text()).toContain(`href="/messages/${deux!.id}"`);
+      const piece = await fetch(`${second.inboxUrl}messages/${deux!.id}/pieces-jointes/0`);
+      expect(piece.headers.get('content-type')).toBe('application/pdf');
+      expect(piece.headers.get('content-disposition')).toContain(`filename*=UTF-8''${encodeURIComponent('lettre d’information.pdf').replace(/'/g, '%27')}`);
+      expect(await piece.text()).toBe('%PDF-1.7 lettre');
+
+      // Un nouveau courriel vient après les anciens.
+      const t2 = nodemailer.createTransport({ host: '127.0.0.1', port: second.smtpPort, secure: false, ignoreTLS: true });
+      await t2.sendMail({ from: 'a@exemple.fr', to: 'b@exemple.fr', subject: 'Après le redémarrage', text: 'trois' });
+      expect(second.messages().map((m) => m.sujet)).toEqual(['Avant le redémarrage (1)', 'Avant le redémarrage (2)', 'Après le redémarrage']);
+      expect((await fetch(`${second.inboxUrl}vider`, { method: 'POST', redirect: 'manual' })).status).toBe(303);
+      expect(readdirSync(dossier)).toEqual([]);
+    } finally {
+      await second.close();
+    }
+    const troisieme = await startMailCatcher({ quiet: true, dossier });
+    expect(troisieme.messages()).toEqual([]);
+    await troisieme.close();
+    expect(existsSync(dossier)).toBe(true);
+  });
+});
+
+describe('dans un navigateur (Chromium)', () => {
+  let navigateur: Browser;
+  let catcher: MailCatcher;
+  let produit: Server;
+  let urlProduit: string;
+
+  beforeAll(async () => {
+    // La « page du produit » que vise le lien du courriel.
+    produit = createServer((req, res) => {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      res.end(`<!doctype html><html lang="fr"><head><title>Page du produit</title></head><body><p id="chemin">${new URL(req.url ?? '/', 'http://x').search}</p></body></html>`);
+    });
+    await new Promise<void>((ok) => produit.listen(0, '127.0.0.1', ok));
+    urlProduit = `http://127.0.0.1:${(produit.address() as AddressInfo).port}`;
+    catcher = await startMailCatcher({ quiet: true });
+    navigateur = await chromium.launch({
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+  });
+  afterAll(async () => {
+    await navigateur?.close();
+    await catcher?.close();
+    await new Promise((ok) => produit?.close(ok));
+  });
+
+  it('une personne clique le lien du courriel (texte puis HTML) et télécharge sa pièce jointe', async () => {
+    const jeton = `${'t'.repeat(200)}.${'s'.repeat(43)}`;
+    const lien = `${urlProduit}/liens/${jeton}?origine=courriel`;
+    await nodemailer.createTransport({ host: '127.0.0.1', port: catcher.smtpPort, secure: false, ignoreTLS: true }).sendMail({
+      from: 'noreply@exemple.fr',
+      to: 'bailleur@exemple.fr',
+      subject: 'Demande de validation',
+      text: `Bonjour,\n\nRépondre : ${lien}\n`,
+      html: `<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Demande</title></head><body><p><a href="${lien}">Répondre à la demande</a></p></body></html>`,
+      attachments: [{ filename: 'fiche de clôture — M-42.pdf', content: Buffer.from('%PDF-1.7 fiche'), contentType: 'application/pdf' }],
+    });
+    const m = await catcher.waitFor((c) => c.sujet === 'Demande de validation', { timeoutMs: 5000 });
+    const contexte = await navigateur.newContext({ acceptDownloads: true });
+    try {
+      const page = await contexte.newPage();
+      await page.goto(catcher.inboxUrl);
+      await page.getByRole('link', { name: 'Demande de validation' }).click();
+      await page.waitForURL(`${catcher.inboxUrl}messages/${m.id}`);
+
+      // Version texte : un lien ordinaire, l'adresse entière.
+      const lienTexte = page.locator('pre.texte a');
+      expect(await lienTexte.getAttribute('href')).toBe(lien);
+      await lienTexte.click();
+      await page.waitForURL(lien);
+      expect(await page.title()).toBe('Page du produit');
+      expect(await page.locator('#chemin').textContent()).toBe('?origine=courriel');
+      await page.goBack();
+
+      // Version HTML : le lien ouvre la page du produit dans un nouvel onglet, hors du bac à sable.
+      const [onglet] = await Promise.all([
+        contexte.waitForEvent('page'),
+        page.frameLocator('iframe').getByRole('link', { name: 'Répondre à la demande' }).click(),
+      ]);
+      await onglet.waitForLoadState();
+      expect(onglet.url()).toBe(lien);
+      expect(await onglet.title()).toBe('Page du produit');
+      // Hors du bac à sable : la page du produit a sa vraie origine (ses scripts, ses cookies fonctionneraient).
+      expect(await onglet.evaluate(() => window.origin)).toBe(urlProduit);
+
+      // Pièce jointe : téléchargée sous son nom, avec son contenu.
+      const [telechargement] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'fiche de clôture — M-42.pdf' }).click()]);
+      expect(telechargement.suggestedFilename()).toBe('fiche de clôture — M-42.pdf');
+      const chemin = await telechargement.path();
+      expect(chemin).not.toBeNull();
+      expect(readFileSync(chemin).toString()).toBe('%PDF-1.7 fiche');
+    } finally {
+      await contexte.close();
+    }
   });
 });

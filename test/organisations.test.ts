@@ -55,7 +55,9 @@ describe('annuaire des partenaires et bailleur du parcours', () => {
     const { menage, r } = await lancer('loiret-ahu', sci);
     expect(r.status, r.texte).toBe(201);
     const id = r.json.workflowId as string;
-    await essai.banc.courriels.waitFor(pour('gestion@sci-tilleuls.example', menage.reference, 'Orientation reçue'), { timeoutMs: 20_000 });
+    const recu = await essai.banc.courriels.waitFor(pour('gestion@sci-tilleuls.example', menage.reference, 'Orientation reçue'), { timeoutMs: 20_000 });
+    // Répondre joint l'opérateur du programme, pas l'expéditeur technique.
+    expect(recu.enTetes['reply-to']).toContain(loiret.operateur.courriel);
     expect(essai.banc.courriels.messages().filter((m) => m.a.includes(parDefaut) && m.sujet.includes(menage.reference))).toEqual([]);
 
     const lu = await appel('GET', `/api/parcours/${id}/bailleur`, { jeton });

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { chargerCatalogue, DOSSIER_PRESETS, ErreurProgramme, lireProgramme } from '../programmes/catalogue';
+import { avecCoordonneesDuFichier } from '../programmes/versions';
 
 const PRESETS = ['besancon-ccas', 'loiret-ahu', 'reims-april', 'toulouse-declic', 'concarneau-iml', 'reims-april-protocole'];
 
@@ -93,6 +94,28 @@ describe('presets livrés', () => {
     expect(Object.keys(r.partenaires)).toEqual(expect.arrayContaining(['bailleur', 'ccapex', 'prefecture']));
   });
 
+  it('chaque opérateur donne son téléphone et son adresse postale (lettres et documents)', () => {
+    for (const id of PRESETS) {
+      const { operateur } = p(id);
+      expect(operateur.telephone, id).toMatch(/^0[1-9](?: \d{2}){4}$/);
+      expect(operateur.adresse, id).toMatch(/\d{5} \S/);
+    }
+    expect(p('besancon-ccas').operateur).toMatchObject({ telephone: '03 53 01 25 00', adresse: '13 rue Mégevand, 25000 Besançon' });
+  });
+
+  it('une version en base enregistrée avant le téléphone et l’adresse de l’opérateur les prend au fichier (même opérateur seulement)', () => {
+    const fichier = p('besancon-ccas');
+    const ancienne = { ...fichier, version: 3, delais: { ...fichier.delais, diagnostic: 'P4W' }, operateur: { nom: fichier.operateur.nom, courriel: fichier.operateur.courriel, type: fichier.operateur.type } };
+    const lue = avecCoordonneesDuFichier(ancienne, fichier);
+    expect(lue.operateur).toEqual(fichier.operateur);
+    expect(lue.delais.diagnostic).toBe('P4W');
+    expect(lue.version).toBe(3);
+    const autre = { ...ancienne, operateur: { ...ancienne.operateur, nom: 'Autre opérateur' } };
+    expect(avecCoordonneesDuFichier(autre, fichier)).toBe(autre);
+    const aDeja = { ...ancienne, operateur: { ...ancienne.operateur, telephone: '03 81 11 22 33' } };
+    expect(avecCoordonneesDuFichier(aDeja, fichier).operateur).toMatchObject({ telephone: '03 81 11 22 33', adresse: fichier.operateur.adresse });
+  });
+
   it('les programmes sans comité de suivi ni veille active le disent', () => {
     expect(p('besancon-ccas').options.comiteDeSuivi).toBe(false);
     expect(p('loiret-ahu').options.veilleActive).toBe(false);
@@ -163,6 +186,21 @@ describe('lireProgramme : erreurs (fichier, champ, raison en français)', () => 
     const p = preset('loiret-ahu');
     p.operateur.courriel = 'prevention';
     expect(erreur(FICHIER, p).message).toContain('« operateur.courriel »');
+  });
+
+  it('téléphone et adresse postale de l’opérateur : facultatifs, vérifiés (format français, code postal et commune)', () => {
+    const p = preset('besancon-ccas');
+    for (const bon of ['03 81 00 00 00', '0381000000', '03.81.00.00.00', '+33 3 81 00 00 00']) {
+      expect(lireProgramme('besancon-ccas.json', JSON.stringify({ ...p, operateur: { ...p.operateur, telephone: bon } })).operateur.telephone).toBe(bon);
+    }
+    for (const mauvais of ['03 81 00 00', '12 34 56 78 90', 'appeler le standard']) {
+      const e = erreur('besancon-ccas.json', { ...p, operateur: { ...p.operateur, telephone: mauvais } });
+      expect(e.message).toBe('Programme besancon-ccas.json : champ « operateur.telephone » : numéro de téléphone à 10 chiffres attendu, par exemple « 03 81 00 00 00 »');
+    }
+    const sansCode = erreur('besancon-ccas.json', { ...p, operateur: { ...p.operateur, adresse: '13 rue Mégevand, Besançon' } });
+    expect(sansCode.message).toContain('« operateur.adresse » : adresse postale attendue avec le code postal (5 chiffres) et la commune');
+    const sansCoordonnees = { ...p, operateur: { nom: p.operateur.nom, courriel: p.operateur.courriel, type: p.operateur.type } };
+    expect(lireProgramme('besancon-ccas.json', JSON.stringify(sansCoordonnees)).operateur).not.toHaveProperty('telephone');
   });
 
   it('champ inconnu à la racine : nommé, raison en français', () => {

@@ -2,14 +2,62 @@
  * Sans worker (arrêté pendant que l'API sert) : les actions répondent 503 en moins de 2 s, en
  * français, avec Retry-After, sans rien enregistrer ; la lecture d'un parcours répond depuis son
  * dossier ; /health le dit. (Sans cela, Temporal ne répond « aucun worker » qu'au bout de ~30 s.)
+ *
+ * Un worker qui démarre se signale dans la base avant d'interroger sa file : /health attend que
+ * Temporal le voie interroger la file (« interrogation ») pour répondre 200.
  */
+import { Worker } from '@temporalio/worker';
 import { describe, expect, it, vi } from 'vitest';
-import { bancAvecApi } from './outils/api';
+import { signalerPresence } from '../worker/presence';
+import { bancAvecApi, demarrerApiEssai } from './outils/api';
 import { baseEssai } from './outils/base';
-import { jusqua, menageEssai, requete, situationPrevention as situation } from './outils/environnement';
+import { jusqua, menageEssai, paquetWorkflows, requete, situationPrevention as situation } from './outils/environnement';
 
 const essai = bancAvecApi('sans-worker');
 const jeton = (id: string) => essai.connecter(id);
+
+describe('/health et l’interrogation de la file', () => {
+  it('un worker signalé qui n’interroge pas encore sa file : 503 « degrade » ; dès qu’il l’interroge : 200', async () => {
+    const { api, banc } = essai;
+    // Le worker du banc interroge sa file : tout va bien.
+    await vi.waitFor(async () => expect((await api.appel('GET', '/health')).status).toBe(200), { timeout: 30_000, interval: 250 });
+    expect((await api.appel('GET', '/health')).json).toEqual({ etat: 'ok', detail: 'Tout fonctionne.', temporal: 'ok', base: 'ok', smtp: 'ok', workers: 'ok', interrogation: 'ok' });
+
+    // Une autre file : un worker s'y est signalé (comme au démarrage, avant sa première interrogation).
+    const file = `${banc.taskQueue}-demarrage`;
+    const presence = await signalerPresence((await baseEssai()).db, file);
+    const autre = await demarrerApiEssai(banc, { surcharges: { taskQueue: file } });
+    let worker: Worker | undefined;
+    let course: Promise<void> | undefined;
+    try {
+      const avant = await autre.appel('GET', '/health');
+      expect(avant.status).toBe(503);
+      expect(avant.headers.get('cache-control')).toBe('no-store');
+      expect(avant.json).toEqual({
+        etat: 'degrade',
+        detail: 'Service dégradé : aucun worker n’interroge la file des parcours dans Temporal. Les dossiers restent lisibles ; les actions sur les parcours répondent 503 ou attendent.',
+        temporal: 'ok',
+        base: 'ok',
+        smtp: 'ok',
+        workers: 'ok',
+        interrogation: 'aucune',
+      });
+
+      // Le worker se met à interroger la file : 200.
+      worker = await Worker.create({ connection: banc.env.nativeConnection, namespace: banc.env.namespace ?? 'default', taskQueue: file, workflowBundle: await paquetWorkflows() });
+      course = worker.run();
+      await vi.waitFor(async () => expect((await autre.appel('GET', '/health')).json.interrogation).toBe('ok'), { timeout: 20_000, interval: 250 });
+      const apres = await autre.appel('GET', '/health');
+      expect(apres.status).toBe(200);
+      expect(apres.json).toMatchObject({ etat: 'ok', workers: 'ok', interrogation: 'ok' });
+    } finally {
+      if (worker?.getState() === 'RUNNING') worker.shutdown();
+      await course?.catch(() => undefined);
+      await presence.arreter();
+      await autre.fermer();
+    }
+  });
+});
 
 describe('worker arrêté', () => {
   it('actions : 503 en moins de 2 s avec Retry-After, rien d’enregistré ; lecture depuis le dossier ; /health le dit', async () => {
@@ -53,7 +101,8 @@ describe('worker arrêté', () => {
 
     const sante = await api.appel('GET', '/health');
     expect(sante.status).toBe(503);
-    expect(sante.json).toMatchObject({ workers: 'aucun' });
+    expect(sante.json).toMatchObject({ etat: 'degrade', workers: 'aucun' });
+    expect(sante.json.detail).toBe('Service dégradé : aucun worker ne traite les parcours. Les dossiers restent lisibles ; les actions sur les parcours répondent 503 ou attendent.');
     // Un worker tué net ne s'efface pas : au-delà de 20 s sans signe de vie, il ne compte plus.
     await db.insertInto('workers').values({ id: 'tue-net', file: banc.taskQueue, demarre_le: new Date(Date.now() - 3_600_000), vu_le: new Date(Date.now() - 21_000) }).execute();
     expect((await api.appel('POST', `/api/parcours/${id}/cloture`, { jeton: coord, corps: { requestId: requete(), motif: 'Essai' } })).status).toBe(503);

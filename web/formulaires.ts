@@ -209,15 +209,16 @@ export function rangerErreurs(
 }
 
 /**
- * Les messages de type de zod (« Option invalide : une valeur parmi "a"|"b" attendue », « nombre
- * attendu, chaîne de caractères reçu ») dits pour une personne devant un formulaire ; les messages
+ * Les messages de type de zod (« Option invalide : une valeur parmi « a », « b » », « nombre
+ * attendu », config/zod-fr.ts) dits pour une personne devant un formulaire ; les messages
  * propres aux schémas (« référence de dossier : 2 à 40 caractères… ») passent tels quels.
  */
 function pourLeFormulaire(c: Champ, message: string): string {
   if ((c.genre === 'choix' || c.genre === 'choixMultiples') && /^Option invalide/i.test(message)) return 'choisissez une valeur dans la liste';
-  if (c.genre === 'booleen' && /bool/i.test(message)) return 'choisissez « Oui » ou « Non »';
+  if (c.genre === 'booleen' && /bool|oui ou non attendu/i.test(message)) return 'choisissez « Oui » ou « Non »';
   if (c.genre === 'nombre' && /nombre attendu/i.test(message)) return 'nombre attendu (par exemple 12 ou 812,40)';
-  if (c.genre === 'date' && /date|invalide/i.test(message) && !/obligatoire/.test(message)) return 'date attendue (jour, mois, année)';
+  // Une date illisible seulement : « date trop lointaine : le bail ne peut pas commencer… » passe tel quel.
+  if (c.genre === 'date' && /AAAA-MM-JJ|format|invalide/i.test(message) && !/obligatoire/.test(message)) return 'date attendue (jour, mois, année)';
   return message;
 }
 

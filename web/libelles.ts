@@ -4,6 +4,7 @@
  * (« visite_domicile » → « Visite domicile ») : lisible, jamais un identifiant brut.
  */
 import { LIBELLES_ISSUES, LIBELLES_ROLES, LIBELLES_TYPE_PARCOURS, type RolePersonnel } from '../domain/vocabulaire';
+import { LIBELLES_STADES_PROCEDURE } from '../domain/prevention';
 
 export const LIBELLES_CHAMPS: Record<string, string> = {
   // lancement
@@ -26,6 +27,7 @@ export const LIBELLES_CHAMPS: Record<string, string> = {
   contactBailleur: 'Le bailleur a-t-il pu joindre le ménage ?',
   suiviParServiceSocial: 'Un service social suit-il déjà le ménage ?',
   isole: 'Ménage isolé',
+  stadeProcedure: 'Stade de la procédure à l’orientation',
   resiliation: 'Résiliation du bail',
   jugementDu: 'Date du jugement de résiliation',
   juridiction: 'Juridiction',
@@ -169,6 +171,7 @@ export const LIBELLES_VALEURS: Record<string, string> = {
   hebergement: 'Hébergement',
   residence_sociale: 'Résidence sociale',
   logement_adapte: 'Logement adapté',
+  ...LIBELLES_STADES_PROCEDURE,
   ...LIBELLES_ISSUES,
 };
 

@@ -6,11 +6,16 @@ import { NativeConnection, Runtime, makeTelemetryFilterString } from '@temporali
 import { lireConfig, optionsTemporal, ErreurConfiguration } from '../config/env';
 import { creerJournal } from '../config/journalisation';
 import { assembler } from '../config/services';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { creerWorker, parcoursEnCache } from './creer-worker';
 import { signalerPresence } from './presence';
 import { migrer, ouvrirBase } from '../base';
 import { importerPartenaires, importerPersonnel } from '../personnel/annuaire-base';
 import { CatalogueEnBase } from '../programmes/versions';
+
+/** Le paquet des workflows construit par `npm run build`, à côté de dist/worker.mjs. */
+const PAQUET_WORKFLOWS = fileURLToPath(new URL('./workflows.js', import.meta.url));
 
 async function main() {
   const config = lireConfig();
@@ -42,6 +47,9 @@ async function main() {
     namespace,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     reglages: { maxCachedWorkflows: parcoursEnCache(config.WORKER_MEMOIRE_MIO) },
+    // Le paquet des workflows construit par `npm run build` (dist/workflows.js, à côté de dist/worker.mjs) ;
+    // lancé depuis les sources (tsx), le worker empaquette les workflows lui-même.
+    ...(existsSync(PAQUET_WORKFLOWS) ? { workflowBundle: { codePath: PAQUET_WORKFLOWS } } : {}),
     dataConverter: services.dataConverter,
     dependances: {
       base,

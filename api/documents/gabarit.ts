@@ -19,6 +19,13 @@ main.document { max-width: 46rem; }
 .lettre h1 { font-size: 1.2rem; color: #161616; }
 .lettre .signature { margin-top: 2rem; }
 .fiche h1 { font-size: 1.4rem; }
+table.a-remplir td { height: 2.2rem; border: 1px solid #888; }
+table.a-remplir th { border: 1px solid #888; }
+.signatures { margin-top: 2rem; break-inside: avoid; page-break-inside: avoid; }
+.signataires { display: flex; flex-wrap: wrap; gap: 1rem; }
+.signataire { flex: 1 1 14rem; display: flex; flex-direction: column; }
+.cadre-signature { height: 6rem; margin-top: auto; border: 1px solid #888; }
+.coordonnees-operateur { margin-top: 2rem; padding-top: .5rem; border-top: 1px solid #bbb; color: #555; font-size: .85rem; text-align: center; }
 @page { size: A4; margin: 2cm; }
 @media print {
   body { background: #fff; color: #000; font-size: 11pt; }

@@ -6,6 +6,16 @@
  *
  * GET /api/parcours/:id/documents/lettre-information[.pdf] : la lettre d'information au ménage
  *     (prévention précontentieuse, dès l'étape 3), à son nom et à son adresse.
+ * GET /api/parcours/:id/documents/fiche-orientation[.pdf] : la fiche d'orientation (prévention) :
+ *     celle du partenaire qui a orienté le ménage, sinon ce que le parcours a retenu à son ouverture.
+ * GET /api/parcours/:id/documents/fiche-suivi-social[.pdf]?version=partenaires : la fiche de suivi
+ *     social (prévention, dès le premier contact) ; `equipe` (par défaut) avec le diagnostic et le
+ *     carnet de route, `partenaires` pour le référent du bailleur (sans rien de confidentiel).
+ * GET /api/parcours/:id/documents/plan-aide[.pdf] : le plan d'aide à signer avec le ménage.
+ * GET /api/parcours/:id/documents/carnet-de-route[.pdf] : le carnet de route du ménage (ses
+ *     démarches et ses rendez-vous), dès la fin du diagnostic.
+ * GET /api/parcours/:id/documents/livret-iml[.pdf] : le livret du ménage sur l'intermédiation
+ *     locative et le bail glissant (parcours IML).
  * GET /api/parcours/:id/documents/fiche-bilan[.pdf]?jalon=P6M : la fiche-bilan de mesure IML
  *     adressée à la DDETS (non nominative) ; par défaut, celle du dernier bilan tenu.
  * GET /api/parcours/:id/documents/fiche-cloture[.pdf] : la fiche de clôture (tout parcours clôturé).
@@ -13,24 +23,30 @@
  *     protocole ; `version=partenaires` donne la version adressée au bailleur et à la CCAPEX (la
  *     référence du dossier, rien de ce que le ménage a confié), `equipe` (par défaut) celle du dossier.
  *
+ * Sans `version`, chaque document est préparé pour son lecteur habituel (le ménage pour ce qui lui
+ * est remis, l'équipe pour le reste) ; chaque page porte les coordonnées de l'opérateur.
+ *
  * 404 (problème en français) quand le document n'existe pas pour ce parcours : autre type de
- * parcours, lettre pas encore préparée, aucun bilan tenu, parcours non clôturé, protocole non signé.
+ * parcours, lettre pas encore préparée, aucun bilan tenu, parcours non clôturé, protocole non signé,
+ * version qui n'existe pas pour ce document.
  */
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
-import { DocumentIndisponible, DOCUMENTS, genererPdf, preparerDocument, type DocumentImprimable, type Lecteur, type NomDocument } from '../../documents';
-import type { EtatParcours, Programme } from '../../domain/vocabulaire';
+import { DocumentIndisponible, DOCUMENTS, genererPdf, LECTEUR_PAR_DEFAUT, preparerDocument, type DocumentImprimable, type Lecteur, type NomDocument, type OrientationRecue } from '../../documents';
+import { LIBELLES_TYPE_ORGANISATION, type EtatParcours, type Programme, type TypeOrganisation } from '../../domain/vocabulaire';
+import { LIBELLES_SERVICES_ORIENTEURS } from '../../orientations/schema';
 import { personneDe, raisonRefusLecture } from '../auth';
 import type { DependancesApi } from '../dependances';
 import { envoyerDocument } from '../documents/gabarit';
 import { contenuDocument } from '../documents/rendu';
 import { html } from '../html';
 import { analyser, interdit, introuvable, Probleme } from '../problemes';
+import { orientationsDe } from './orientations';
 import { chargerParcours, dossiersDe } from './parcours';
 
 const FICHIER = new RegExp(`^(${DOCUMENTS.join('|')})(\\.pdf)?$`);
 const requeteSchema = z.object({
-  version: z.enum(['equipe', 'partenaires'], { error: 'version attendue : « equipe » ou « partenaires »' }).default('equipe'),
+  version: z.enum(['equipe', 'partenaires'], { error: 'version attendue : « equipe » ou « partenaires »' }).optional(),
   jalon: z.string().regex(/^P[0-9A-Z]{1,10}$/, 'jalon attendu au format ISO 8601 (ex. P6M)').optional(),
 });
 
@@ -50,18 +66,52 @@ export function routesDocuments(deps: DependancesApi): Router {
 
   const nomDe = (id: string | undefined) => (id ? (deps.annuaire.trouver(id)?.nom ?? id) : undefined);
 
-  function programmeDe(etat: EtatParcours): Programme {
+  /**
+   * Le programme du parcours : ses délais et jalons sont ceux de la version avec laquelle il a été
+   * lancé (quand le catalogue garde les versions), les coordonnées de l'opérateur les plus récentes.
+   */
+  async function programmeDe(etat: EtatParcours): Promise<Programme> {
     const programme = deps.catalogue.trouver(etat.programme.id);
     if (!programme) throw new Probleme(503, `Le programme « ${etat.programme.nom} » n’est plus dans le catalogue : le document ne peut pas être préparé.`);
-    return programme;
+    const versions = deps.catalogue as { version?: (id: string, version: number) => Promise<Programme | undefined> };
+    if (programme.version === etat.programme.version || typeof versions.version !== 'function') return programme;
+    const duParcours = await versions.version(etat.programme.id, etat.programme.version).catch(() => undefined);
+    return duParcours ? { ...duParcours, operateur: programme.operateur } : programme;
+  }
+
+  /** La fiche d'orientation du partenaire qui a orienté le ménage, mise en mots, s'il y en a une. */
+  async function orientationDe(etat: EtatParcours): Promise<OrientationRecue | undefined> {
+    const o = await orientationsDe(deps).duParcours(etat.workflowId);
+    if (!o) return undefined;
+    const f = o.fiche;
+    return {
+      organisation: o.organisation.nom,
+      typeOrganisation: LIBELLES_TYPE_ORGANISATION[o.organisation.type as TypeOrganisation],
+      recueLe: o.recueLe.toISOString(),
+      oriente: { nom: f.oriente.nom, courriel: f.oriente.courriel, service: LIBELLES_SERVICES_ORIENTEURS[f.oriente.service] ?? 'service non précisé' },
+      menage: f.menage,
+      situation: f.situation,
+      consentement: f.consentement === true,
+      ...(o.traiteePar ? { accepteePar: nomDe(o.traiteePar) } : {}),
+      ...(o.traiteeLe ? { accepteeLe: o.traiteeLe.toISOString() } : {}),
+    };
   }
 
   function consignes(d: DocumentImprimable, nom: NomDocument, req: Request) {
     const pdf = `${nom}.pdf${req.url.includes('?') ? req.url.slice(req.url.indexOf('?')) : ''}`;
-    return d.genre === 'lettre'
-      ? html`<p><strong>${d.titre.replace(' — ', ' au ménage — ')}.</strong></p>
-<p>Imprimez ce document (Ctrl+P ou Cmd+P) et envoyez-le par courrier au ménage. Ces consignes ne sont pas imprimées. <a href="${pdf}">Version PDF</a>.</p>`
-      : html`<p><strong>${d.titre}.</strong> Imprimez ce document (Ctrl+P ou Cmd+P) pour le dossier. Ces consignes ne sont pas imprimées. <a href="${pdf}">Version PDF</a>.</p>`;
+    if (d.genre === 'lettre') {
+      return html`<p><strong>${d.titre.replace(' — ', ' au ménage — ')}.</strong></p>
+<p>Imprimez ce document (Ctrl+P ou Cmd+P) et envoyez-le par courrier au ménage. Ces consignes ne sont pas imprimées. <a href="${pdf}">Version PDF</a>.</p>`;
+    }
+    const usage =
+      nom === 'plan-aide'
+        ? 'Imprimez ce document en deux exemplaires (Ctrl+P ou Cmd+P), signés par le ménage et par vous : un pour le ménage, un pour le dossier.'
+        : d.lecteur === 'menage'
+          ? 'Imprimez ce document (Ctrl+P ou Cmd+P) et remettez-le au ménage.'
+          : d.lecteur === 'partenaires'
+            ? 'Imprimez ce document (Ctrl+P ou Cmd+P) pour les partenaires : il ne contient rien de ce que le ménage a confié.'
+            : 'Imprimez ce document (Ctrl+P ou Cmd+P) pour le dossier.';
+    return html`<p><strong>${d.titre}.</strong> ${usage} Ces consignes ne sont pas imprimées. <a href="${pdf}">Version PDF</a>.</p>`;
   }
 
   async function envoyerPdf(res: Response, d: DocumentImprimable): Promise<void> {
@@ -82,10 +132,16 @@ export function routesDocuments(deps: DependancesApi): Router {
     const nom = m[1] as NomDocument;
     const q = analyser(requeteSchema, req.query);
     const etat = await charger(req, nom);
-    const lecteur: Lecteur = nom === 'lettre-information' ? 'menage' : q.version;
+    const lecteur: Lecteur = q.version ?? LECTEUR_PAR_DEFAUT[nom];
+    const programme = await programmeDe(etat);
+    const orientation = nom === 'fiche-orientation' ? await orientationDe(etat) : undefined;
     let d: DocumentImprimable;
     try {
-      d = preparerDocument(nom, { etat, programme: programmeDe(etat), contact: nomDe(etat.travailleurSocial), jalon: q.jalon }, lecteur);
+      d = preparerDocument(
+        nom,
+        { etat, programme, contact: nomDe(etat.travailleurSocial), coordination: nomDe(etat.coordinateur), jalon: q.jalon, ...(orientation ? { orientation } : {}) },
+        lecteur,
+      );
     } catch (e) {
       if (e instanceof DocumentIndisponible) throw introuvable(e.message);
       throw e;

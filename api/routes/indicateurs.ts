@@ -7,8 +7,10 @@
  * GET /programmes/:id/evaluation?periode=6-mois|12-mois|annuel-iml    → page HTML (graphiques), dans web/
  * GET /programmes/:id/evaluation.pdf?periode=…                        → le même rapport en PDF, dans web/
  *
- * `du`/`au` remplacent `periode` ; `annee=AAAA` choisit l'année du rapport annuel ; sans rien : les
- * 12 derniers mois. `pour=partenaires` : la version agrégée, sans aucune référence de dossier.
+ * `periode=6-mois|12-mois` : les 6 ou 12 premiers mois du programme, depuis son début (`debut` du
+ * programme, sinon le premier parcours enregistré ; jusqu'à aujourd'hui si le terme n'est pas
+ * atteint). `du`/`au` remplacent `periode` ; `annee=AAAA` choisit l'année du rapport annuel ; sans
+ * rien : les 12 derniers mois. `pour=partenaires` : la version agrégée, sans aucune référence de dossier.
  * `bailleur=<organisation>` : seulement les ménages de ce bailleur (le rapport qu'on lui envoie).
  */
 import { Router, type Request } from 'express';
@@ -16,7 +18,7 @@ import { z } from 'zod';
 import type { Programme } from '../../domain/vocabulaire';
 import { calculerIndicateurs, sansReferences, type Indicateurs } from '../../indicateurs/calcul';
 import { RegistreIndicateurs } from '../../indicateurs/registre';
-import { construireRapport, indicateursCsv, rapportHtml, rapportPdf, TYPES_RAPPORT, type TypeRapport } from '../../indicateurs/rapport';
+import { construireRapport, indicateursCsv, notesPeriode, rapportPdf, TYPES_RAPPORT, type DepuisLeDebut, type TypeRapport } from '../../indicateurs/rapport';
 import type { Personne } from '../../personnel/annuaire';
 import { personneDe } from '../auth';
 import type { DependancesApi } from '../dependances';
@@ -48,8 +50,42 @@ function moinsMois(d: Date, mois: number): Date {
   return r;
 }
 
-/** La période demandée : du/au, ou 6 / 12 derniers mois, ou l'année civile du rapport annuel. */
-export function periodeDe(q: RequeteIndicateurs, maintenant: Date): { du: string; au: string; type?: TypeRapport } {
+/**
+ * Le dernier jour des `mois` premiers mois qui commencent le jour AAAA-MM-JJ : la veille du même
+ * quantième `mois` mois plus tard (5 janvier + 6 mois → 4 juillet) ; quand ce quantième n'existe pas,
+ * le dernier jour du mois (31 août + 6 mois → 28 février).
+ */
+function termeApres(jour: string, mois: number): string {
+  const d = new Date(`${jour}T00:00:00.000Z`);
+  const premierDuMois = Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + mois, 1);
+  const dernierDuMois = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + mois + 1, 0)).getUTCDate();
+  const lendemain = d.getUTCDate() <= dernierDuMois ? premierDuMois + (d.getUTCDate() - 1) * 86_400_000 : Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + mois + 1, 1);
+  return iso(new Date(lendemain - 86_400_000));
+}
+
+/** Le début d'un programme : son réglage `debut`, sinon le jour de son premier parcours. */
+export interface DebutProgramme {
+  le: string;
+  source: DepuisLeDebut['source'];
+}
+
+export interface PeriodeEvaluation {
+  du: string;
+  au: string;
+  type?: TypeRapport;
+  /** Évaluation à 6 ou 12 mois depuis le début du programme. */
+  depuisLeDebut?: DepuisLeDebut;
+  /** Évaluation à 6 ou 12 mois sans début connu : les derniers mois. */
+  sansDebut?: { mois: 6 | 12 };
+}
+
+/**
+ * La période demandée : du/au ; l'évaluation à 6 ou 12 mois depuis le début du programme (du jour
+ * de début à la veille des 6 ou 12 mois, arrêtée à aujourd'hui si ce terme n'est pas atteint ; les
+ * derniers mois si aucun début n'est connu) ; l'année civile du rapport annuel ; sans rien, les 12
+ * derniers mois.
+ */
+export function periodeDe(q: RequeteIndicateurs, maintenant: Date, debut?: DebutProgramme): PeriodeEvaluation {
   if (q.du && q.au) return { du: q.du, au: q.au, type: q.periode };
   if (q.periode === 'annuel-iml') {
     const annee = q.annee ?? String(maintenant.getUTCFullYear());
@@ -60,7 +96,14 @@ export function periodeDe(q: RequeteIndicateurs, maintenant: Date): { du: string
     return { du: `${annee}-01-01`, au: fin < iso(maintenant) ? fin : iso(maintenant), type: 'annuel-iml' };
   }
   const mois = q.periode === '6-mois' ? 6 : 12;
-  return { du: iso(moinsMois(maintenant, mois)), au: iso(maintenant), type: q.periode };
+  if (q.periode && debut) {
+    const aujourdhui = iso(maintenant);
+    const terme = termeApres(debut.le, mois);
+    const aVenir = debut.le > aujourdhui;
+    const enCours = !aVenir && terme > aujourdhui;
+    return { du: debut.le, au: enCours ? aujourdhui : terme, type: q.periode, depuisLeDebut: { mois, debut: debut.le, source: debut.source, terme, enCours, aVenir } };
+  }
+  return { du: iso(moinsMois(maintenant, mois)), au: iso(maintenant), type: q.periode, ...(q.periode ? { sansDebut: { mois } } : {}) };
 }
 
 /** Le registre des fiches, dans le système d'enregistrement. */
@@ -85,27 +128,39 @@ export interface Evaluation {
   type?: TypeRapport;
   /** Le bailleur dont les ménages seuls sont comptés. */
   bailleur?: { id: string; nom: string };
+  /** Ce que le rapport dit de sa période (début du programme, évaluation en cours…). */
+  notesPeriode: string[];
 }
 
 /** Les indicateurs d'un programme pour la requête (période, version des partenaires), après contrôle d'accès. */
 export async function evaluer(deps: DependancesApi, personne: Personne, idBrut: unknown, requete: unknown): Promise<Evaluation> {
   const programme = programmeAutorise(deps, personne, idBrut);
   const q = analyser(requeteIndicateursSchema, { ...(requete as object) }, 'requête');
-  const periode = periodeDe(q, (deps.maintenant ?? (() => new Date()))());
+  const registre = registreIndicateursDe(deps);
+  // Les évaluations à 6 et 12 mois partent du début du programme : son réglage, sinon son premier parcours.
+  let debut: DebutProgramme | undefined;
+  if (!(q.du && q.au) && (q.periode === '6-mois' || q.periode === '12-mois')) {
+    if (programme.debut) debut = { le: programme.debut, source: 'programme' };
+    else {
+      const premier = await registre.premierReperage(programme.id);
+      if (premier) debut = { le: premier, source: 'premier_parcours' };
+    }
+  }
+  const periode = periodeDe(q, (deps.maintenant ?? (() => new Date()))(), debut);
   let bailleur: Evaluation['bailleur'];
   if (q.bailleur) {
     const o = await annuaireDe(deps).trouver(q.bailleur);
     if (!o || o.programmeId !== programme.id || !estBailleur(o.type)) throw invalide('bailleur', `« ${q.bailleur} » n’est pas un bailleur de l’annuaire de ${programme.nom}`);
     bailleur = { id: o.id, nom: o.nom };
   }
-  const { fiches } = await registreIndicateursDe(deps).fichesDuProgramme(programme.id, { du: periode.du, au: periode.au }, { bailleur: bailleur?.id });
-  const indicateurs = calculerIndicateurs(fiches, programme.id, { du: periode.du, au: periode.au }, programme.typeParcours);
-  return { programme, indicateurs, q, type: periode.type, ...(bailleur ? { bailleur } : {}) };
+  const { fiches } = await registre.fichesDuProgramme(programme.id, { du: periode.du, au: periode.au }, { bailleur: bailleur?.id });
+  const indicateurs = calculerIndicateurs(fiches, programme.id, { du: periode.du, au: periode.au }, programme.typeParcours, { quotas: programme.quotas });
+  return { programme, indicateurs, q, type: periode.type, notesPeriode: notesPeriode(periode), ...(bailleur ? { bailleur } : {}) };
 }
 
 /** Le rapport d'évaluation (page ou PDF) d'une évaluation. */
 export function rapportDe(e: Evaluation, maintenant: Date) {
-  return construireRapport(e.indicateurs, e.programme, { type: e.type, pourPartenaires: e.q.pour === 'partenaires', genereLe: maintenant, ...(e.bailleur ? { bailleur: e.bailleur.nom } : {}) });
+  return construireRapport(e.indicateurs, e.programme, { type: e.type, pourPartenaires: e.q.pour === 'partenaires', genereLe: maintenant, notesPeriode: e.notesPeriode, ...(e.bailleur ? { bailleur: e.bailleur.nom } : {}) });
 }
 
 /** Le PDF du rapport d'évaluation (nom de fichier compris). */

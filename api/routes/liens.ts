@@ -315,7 +315,7 @@ export function routesLiens(deps: DependancesApi): Router {
     });
     if (!corps.success) {
       const i = corps.error.issues[0]!;
-      const message = i.path[0] === 'decision' ? 'Choisissez « J’approuve » ou « Je refuse ».' : `Commentaire : ${i.message}`;
+      const message = i.path[0] === 'decision' ? 'Choisissez « J’approuve » ou « Je refuse ».' : i.path[0] === 'montant' ? `Montant reçu : ${i.message}` : `Commentaire : ${i.message}`;
       (rechute ? formulaireRechute : paiement ? formulairePaiement : formulaire)(res, 400, o.token, o.etat, o.demande, message);
       return;
     }

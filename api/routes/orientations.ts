@@ -69,6 +69,7 @@ export async function envoyerLienOrientation(deps: DependancesApi, personne: Per
   const url = `${deps.options.publicBaseUrl.replace(/\/$/, '')}/orientation/${token}`;
   await envoyerDepuisApi(deps, {
     cle: `orientation-lien:${lienId}`,
+    repondreA: programme.operateur,
     a: contacts.map((c) => ({ nom: c.nom, courriel: c.courriel })),
     sujet: `${programme.nom} : orienter un ménage`,
     paragraphes: [
@@ -121,6 +122,7 @@ export async function deciderOrientation(deps: DependancesApi, personne: Personn
     if (!(await orientationsDe(deps).traiter(r.id, personne.id, { statut: 'refusee', motif: corps.motif }))) throw new Probleme(409, 'Cette orientation vient d’être traitée par une autre personne.');
     await envoyerDepuisApi(deps, {
       cle: `orientation-refus:${r.id}`,
+      repondreA: programme.operateur,
       a,
       sujet: `Orientation non retenue (dossier ${r.reference})`,
       paragraphes: [
@@ -143,6 +145,7 @@ export async function deciderOrientation(deps: DependancesApi, personne: Personn
     await orientationsDe(deps).traiter(r.id, personne.id, { statut: 'acceptee', workflowId: lance.workflowId });
     await envoyerDepuisApi(deps, {
       cle: `orientation-acceptee:${r.id}`,
+      repondreA: programme.operateur,
       a,
       sujet: `Orientation acceptée (dossier ${r.reference})`,
       paragraphes: [

@@ -1,7 +1,18 @@
 /**
- * /health : Temporal (GetSystemInfo), la base (SELECT 1), SMTP (transport.verify()) et la présence d'un
- * worker sur la file des parcours (table `workers`), chacun avec un délai maximal.
- * 200 si tout va bien, 503 sinon. Aucune information sensible (ni adresse, ni message d'erreur).
+ * /health : Temporal (GetSystemInfo), la base (SELECT 1), SMTP (transport.verify()), la présence d'un
+ * worker sur la file des parcours (table `workers`) et, dans Temporal, un worker qui interroge
+ * vraiment cette file (DescribeTaskQueue : un « poller » vu récemment), chacun avec un délai maximal.
+ *
+ * `etat` résume : « ok » ; « degrade » quand l'API répond et lit ses dossiers mais que les parcours
+ * n'avancent pas (aucun worker présent ou qui interroge la file, Temporal ou SMTP injoignable) ;
+ * « indisponible » quand la base ne répond pas (ni session ni dossier). `detail` le dit en français.
+ *
+ * Statut HTTP : 200 seulement si tout va bien, 503 sinon, « degrade » compris. /health répond à la
+ * question « cette installation peut-elle mener des parcours maintenant ? » : le lanceur de dev
+ * (dev/start.ts) et les tests attendent 200 avant de s'en servir, et sans worker les actions
+ * répondent elles-mêmes 503. Une sonde de vie (redémarrer l'API) ne doit pas s'en servir : l'API
+ * n'y peut rien si le worker manque (docker-compose.yml teste le port). Aucune information
+ * sensible (ni adresse, ni message d'erreur).
  */
 import { Router } from 'express';
 import { sql } from 'kysely';
@@ -9,6 +20,22 @@ import { workersPresents } from '../../worker/presence';
 import type { DependancesApi } from '../dependances';
 
 export const DELAI_SANTE_MS = 3000;
+/**
+ * Un worker inactif renouvelle son interrogation (long poll) environ toutes les minutes : Temporal
+ * date chaque poller de sa dernière interrogation. Au-delà de 90 s, il ne compte plus.
+ */
+export const INTERROGATION_RECENTE_MS = 90_000;
+
+type Composant = 'ok' | 'indisponible';
+export interface Sante {
+  etat: 'ok' | 'degrade' | 'indisponible';
+  detail: string;
+  temporal: Composant;
+  base: Composant;
+  smtp: Composant;
+  workers: 'ok' | 'aucun' | 'indisponible';
+  interrogation: 'ok' | 'aucune' | 'indisponible';
+}
 
 function avecDelai<T>(p: Promise<T>, ms: number): Promise<T> {
   let minuteur: NodeJS.Timeout | undefined;
@@ -18,11 +45,48 @@ function avecDelai<T>(p: Promise<T>, ms: number): Promise<T> {
   return Promise.race([p, delai]).finally(() => clearTimeout(minuteur));
 }
 
+/** Le moment (ms) d'un horodatage protobuf. */
+const enMs = (t: { seconds?: unknown; nanos?: number | null } | null | undefined) =>
+  t ? Number(t.seconds ?? 0) * 1000 + Math.floor((t.nanos ?? 0) / 1e6) : 0;
+
+/** Un worker a-t-il interrogé la file des tâches de workflow il y a moins de `INTERROGATION_RECENTE_MS` ? */
+export async function fileInterrogee(deps: Pick<DependancesApi, 'client' | 'taskQueue'>): Promise<boolean> {
+  const connexion = deps.client.connection;
+  const r = await connexion.withDeadline(Date.now() + DELAI_SANTE_MS, () =>
+    connexion.workflowService.describeTaskQueue({
+      namespace: deps.client.options.namespace,
+      taskQueue: { name: deps.taskQueue },
+      taskQueueType: 1, // TASK_QUEUE_TYPE_WORKFLOW : les tâches de workflow
+    }),
+  );
+  // Heure réelle (l'horloge de l'API peut être réglée par les tests) comparée à celle du serveur.
+  const maintenant = Date.now();
+  return (r.pollers ?? []).some((p) => maintenant - enMs(p.lastAccessTime) < INTERROGATION_RECENTE_MS);
+}
+
+function resumer(s: Omit<Sante, 'etat' | 'detail'>): Pick<Sante, 'etat' | 'detail'> {
+  if (s.base !== 'ok') {
+    return { etat: 'indisponible', detail: 'Service indisponible : la base de données ne répond pas (ni connexion ni dossier).' };
+  }
+  const manques: string[] = [];
+  if (s.temporal !== 'ok') manques.push('Temporal ne répond pas');
+  if (s.workers === 'aucun') manques.push('aucun worker ne traite les parcours');
+  else if (s.workers === 'indisponible') manques.push('la présence des workers n’a pas pu être lue');
+  else if (s.interrogation === 'aucune') manques.push('aucun worker n’interroge la file des parcours dans Temporal');
+  else if (s.interrogation === 'indisponible' && s.temporal === 'ok') manques.push('Temporal n’a pas décrit la file des parcours');
+  if (s.smtp !== 'ok') manques.push('le serveur SMTP ne répond pas (les courriels attendront)');
+  if (manques.length === 0) return { etat: 'ok', detail: 'Tout fonctionne.' };
+  return {
+    etat: 'degrade',
+    detail: `Service dégradé : ${manques.join(' ; ')}. Les dossiers restent lisibles ; les actions sur les parcours répondent 503 ou attendent.`,
+  };
+}
+
 export function routesSante(deps: DependancesApi): Router {
   const r = Router();
   r.get('/health', async (_req, res) => {
     const connexion = deps.client.connection;
-    const [temporal, base, smtp, workers] = await Promise.all([
+    const [temporal, base, smtp, workers, interrogation] = await Promise.all([
       avecDelai(
         connexion.withDeadline(Date.now() + DELAI_SANTE_MS, () => connexion.workflowService.getSystemInfo({})),
         DELAI_SANTE_MS + 500,
@@ -52,9 +116,19 @@ export function routesSante(deps: DependancesApi): Router {
         (n) => (n > 0 ? ('ok' as const) : ('aucun' as const)),
         () => 'indisponible' as const,
       ),
+      // …et Temporal le voit interroger la file (un worker qui démarre se signale avant d'interroger).
+      avecDelai(fileInterrogee(deps), DELAI_SANTE_MS + 500).then(
+        (oui) => (oui ? ('ok' as const) : ('aucune' as const)),
+        (e) => {
+          deps.journal.warn({ err: (e as Error)?.message }, 'santé : file des parcours non décrite par Temporal');
+          return 'indisponible' as const;
+        },
+      ),
     ]);
+    const composants = { temporal, base, smtp, workers, interrogation };
+    const sante: Sante = { ...resumer(composants), ...composants };
     res.setHeader('Cache-Control', 'no-store');
-    res.status(temporal === 'ok' && base === 'ok' && smtp === 'ok' && workers === 'ok' ? 200 : 503).json({ temporal, base, smtp, workers });
+    res.status(sante.etat === 'ok' ? 200 : 503).json(sante);
   });
   return r;
 }

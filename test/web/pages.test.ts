@@ -42,13 +42,14 @@ describe('tableau de bord', () => {
     const ordre = ['B-RETARD', 'A-TOT', 'C-SANS'].map((r) => h.indexOf(r));
     expect(ordre.every((x, i) => x > 0 && (i === 0 || x > ordre[i - 1]!))).toBe(true);
     expect(h).toContain('53 parcours ; sur cette page, <strong>1 en retard</strong>');
-    expect(h).toMatch(/<tr class="en-retard">\s*<th scope="row"><a href="\/parcours\/loiret-ahu--B-RETARD">Mme Durand<\/a> <span class="aide">\(B-RETARD\)<\/span> <span class="badge retard">En retard<\/span>/);
+    expect(h).toMatch(/<tr role="row" class="en-retard">\s*<th scope="row" role="rowheader"><a href="\/parcours\/loiret-ahu--B-RETARD">Mme Durand<\/a> <span class="aide">\(B-RETARD\)<\/span> <span class="badge retard">En retard<\/span>/);
     expect(h).toContain('Premier contact');
     expect(h).toContain('Page 1 sur 2');
     expect(h).toContain('<a href="/parcours?cloture=false&amp;recherche=dur&amp;page=2" rel="next">Page suivante</a>');
     expect(h).toContain('value="dur"');
-    expect(h).toContain('<td>Alice Travailleuse</td>');
-    expect(h).toContain('<td>Aller vers le ménage</td>');
+    // Chaque cellule porte l'en-tête de sa colonne : sur un téléphone, la ligne devient une carte.
+    expect(h).toContain('<td role="cell" data-label="Travailleur social">Alice Travailleuse</td>');
+    expect(h).toContain('<td role="cell" data-label="Étape">Aller vers le ménage</td>');
     // Les filtres : chacun a son libellé.
     for (const f of ['recherche', 'programme', 'type', 'etape', 'travailleurSocial', 'enRetard', 'cloture']) expect(h).toContain(`<label for="filtre-${f}">`);
   });
@@ -110,6 +111,26 @@ describe('page d’un parcours', () => {
     expect(clos).toContain(`<a href="${base}fiche-cloture.pdf" download>PDF</a>`);
     expect(clos).toContain(`<a href="${base}fiche-cloture">ouvrir</a>`);
   });
+  it('les documents que les rapports de terrain nomment, à leur étape : fiche d’orientation, fiche de suivi (et sa version du bailleur), plan d’aide, carnet de route ; livret pour l’IML', () => {
+    const base = `/api/parcours/${encodeURIComponent(etat.workflowId)}/documents/`;
+    const liens = (h: string) => [...h.matchAll(/<li>([^<]+) : <a href="[^"]+documents\/([a-z-]+)(\?[^"]*)?">ouvrir<\/a>/g)].map((m) => `${m[2]}${m[3] ?? ''}`);
+    // Dès l'orientation : la fiche d'orientation seulement.
+    expect(liens(pageParcours(ctx('ts.alice'), etat).valeur)).toEqual(['fiche-orientation']);
+    const enSuivi: EtatParcours = {
+      ...etat,
+      etape: 'suivi',
+      libelleEtape: 'Suivi du plan',
+      details: { ...etat.details, lettreInformation: { le: '2026-01-02T09:00:00.000Z' }, contactEtabliLe: '2026-01-10T09:00:00.000Z', plan: { actions: ['budget'], orientations: [] } },
+      detailsConfidentiels: { menage: { nom: 'Mme Essai', adresse: '1 rue du Port, 45000 Orléans' }, carnetDeRoute: ['Déposer la demande FSL'] },
+    };
+    const h = pageParcours(ctx('ts.alice'), enSuivi).valeur;
+    expect(liens(h)).toEqual(['lettre-information', 'fiche-orientation', 'fiche-suivi-social', 'fiche-suivi-social?version=partenaires', 'plan-aide', 'carnet-de-route']);
+    for (const t of ['Fiche d’orientation', 'Fiche de suivi social : ', 'Fiche de suivi social (version pour le référent du bailleur)', 'Plan d’aide à signer avec le ménage', 'Carnet de route du ménage']) expect(h).toContain(t);
+    expect(h).toContain(`<a href="${base}plan-aide.pdf" download>PDF</a>`);
+    const iml: EtatParcours = { ...etat, workflowId: 'concarneau-iml--I-1', typeParcours: 'iml_bail_glissant', programme: { id: 'concarneau-iml', version: 1, nom: 'Concarneau' }, etape: 'validation_siao', libelleEtape: 'Validation de la candidature par la commission SIAO', echeances: [], details: {} };
+    expect(liens(pageParcours(ctx('coord.essai'), iml).valeur)).toEqual(['livret-iml']);
+  });
+
   it('protocole en cours : « paiement constaté », accompagnement, avenant… avec des champs libellés en français', () => {
     const protocole: EtatParcours = { ...etat, workflowId: 'reims-april-protocole--P-1', typeParcours: 'protocole_post_resiliation', programme: { id: 'reims-april-protocole', version: 1, nom: 'Reims' }, etape: 'suivi_protocole', libelleEtape: 'Protocole en cours', echeances: [], details: {} };
     const h = pageParcours(ctx('ts.alice'), protocole).valeur;

@@ -8,7 +8,7 @@ import type { DemandeValidation, Menage, Programme } from '../../domain/vocabula
 import { attendre } from '../../workflows/blocs/attente';
 import { demanderValidation } from '../../workflows/blocs/validation';
 import { notifier } from '../../workflows/blocs/notification';
-import { Parcours } from '../../workflows/blocs/parcours';
+import { Interruption, Parcours } from '../../workflows/blocs/parcours';
 
 export interface EntreeEssai {
   programme: Programme;
@@ -51,7 +51,19 @@ export async function essaiBlocs(e: EntreeEssai): Promise<{ visite: 'tenue' | 'd
   });
 
   const visite = p.echeances.suivre({ id: 'visite', libelle: 'Première visite à domicile', delai: e.delaiVisite, rappelAvant: e.rappelAvant, responsable: 'travailleur_social' });
-  await condition(() => visites > 0 || visite.depassee);
+  // Comme les vrais parcours, l'attente du premier contact cède à une clôture anticipée : la
+  // clôture prend effet aussitôt (sinon la réponse de l'API l'attendrait une minute).
+  let fin: Interruption['fin'] | undefined;
+  try {
+    await p.attendre(() => visites > 0 || visite.depassee);
+  } catch (e) {
+    if (!(e instanceof Interruption)) throw e;
+    fin = e.fin;
+  }
+  if (fin) {
+    await p.clore(fin.issue, fin.motif, fin.acteur);
+    return { visite: 'depassee', demande: undefined as never, visites };
+  }
   const issueVisite = visites > 0 ? 'tenue' : 'depassee';
   if (issueVisite === 'depassee') await attendre(() => visites > 0, 24 * 3600 * 1000);
 

@@ -11,7 +11,7 @@ import type { Programme } from '../../domain/vocabulaire';
 import { dureeEnFrancais } from '../../workflows/blocs/duree';
 import { resumeErreurs } from '../formulaires';
 import { dateFr, dateHeureFr } from '../libelles';
-import { nomDe, type Contexte } from './commun';
+import { nomDe, tableau, type Contexte } from './commun';
 
 const pluriel = (n: number, un: string, plusieurs: string) => `${n} ${n > 1 ? plusieurs : un}`;
 const base = (p: Programme) => `/programmes/${p.id}/commission`;
@@ -39,9 +39,15 @@ ${resumeErreurs('La liste n’a pas pu être lue :', o.erreurs ?? [])}
 </form>
 <section aria-labelledby="titre-colonnes"><h2 id="titre-colonnes">Les colonnes de la liste</h2>
 <p>La première ligne nomme les colonnes (les accents, les majuscules et quelques variantes n’importent pas) ; les colonnes en plus sont ignorées. <a href="${base(programme)}/modele.csv">Télécharger le modèle (CSV)</a>.</p>
-<div class="defilement" tabindex="0" role="region" aria-label="Colonnes de la liste (tableau défilant)"><table><thead><tr><th scope="col">Colonne</th><th scope="col">Aussi reconnue sous</th><th scope="col">Contenu</th></tr></thead><tbody>${COLONNES.map(
-    (c) => html`<tr><th scope="row">${c.libelle}${c.requise ? html` <span class="aide">(obligatoire)</span>` : ''}</th><td>${c.synonymes.slice(0, 4).join(', ')}</td><td>${c.aide}</td></tr>`,
-  )}</tbody></table></div></section>
+${tableau({
+    region: 'Colonnes de la liste',
+    lignes: COLONNES,
+    colonnes: [
+      { titre: 'Colonne', nomme: true, valeur: (c) => html`${c.libelle}${c.requise ? html` <span class="aide">(obligatoire)</span>` : ''}` },
+      { titre: 'Aussi reconnue sous', valeur: (c) => c.synonymes.slice(0, 4).join(', ') },
+      { titre: 'Contenu', valeur: (c) => c.aide },
+    ],
+  })}</section>
 <section aria-labelledby="titre-imports"><h2 id="titre-imports">Imports précédents</h2>
 ${o.imports.length
   ? html`<ul>${o.imports.map(
@@ -71,9 +77,19 @@ ${fausses.length
 <p>Corrigez ${fausses.length > 1 ? 'ces lignes' : 'cette ligne'} dans le fichier puis importez-le à nouveau : les ménages déjà lancés ne le seront pas deux fois.</p>
 <ul>${fausses.map(({ l }) => html`<li><strong>Ligne ${l.ligne}</strong>${l.reference ? ` (${l.reference})` : ''} :${erreursLigne(l.erreurs)}</li>`)}</ul></div>`
   : brut('')}
-<div class="defilement" tabindex="0" role="region" aria-label="Lignes de la liste (tableau défilant)"><table><caption>Les lignes de la liste</caption><thead><tr><th scope="col">Ligne</th><th scope="col">Référence</th><th scope="col">Ménage</th><th scope="col">Bailleur</th><th scope="col">Désigné le</th><th scope="col">Statut</th></tr></thead><tbody>${statuts.map(
-    ({ l, statut }) => html`<tr><td>${l.ligne}</td><td>${l.reference ?? '—'}</td><td>${l.nom ?? '—'}</td><td>${l.bailleur?.nom ?? '—'}</td><td>${l.designeLe ? dateFr(l.designeLe) : '—'}</td><td><strong>${libelle[statut]}</strong>${erreursLigne(l.erreurs)}${avertissementsLigne(l.avertissements)}</td></tr>`,
-  )}</tbody></table></div>
+${tableau({
+    region: 'Lignes de la liste',
+    legende: 'Les lignes de la liste',
+    lignes: statuts,
+    colonnes: [
+      { titre: 'Ligne', valeur: ({ l }) => l.ligne },
+      { titre: 'Référence', valeur: ({ l }) => l.reference ?? '—' },
+      { titre: 'Ménage', valeur: ({ l }) => l.nom ?? '—' },
+      { titre: 'Bailleur', valeur: ({ l }) => l.bailleur?.nom ?? '—' },
+      { titre: 'Désigné le', valeur: ({ l }) => (l.designeLe ? dateFr(l.designeLe) : '—') },
+      { titre: 'Statut', valeur: ({ l, statut }) => html`<strong>${libelle[statut]}</strong>${erreursLigne(l.erreurs)}${avertissementsLigne(l.avertissements)}` },
+    ],
+  })}
 ${aLancer
   ? html`<form method="post" action="${base(programme)}" novalidate>
 <input type="hidden" name="csrf" value="${ctx.csrf}">
@@ -100,8 +116,15 @@ export function pageImportCommission(ctx: Contexte, programme: Programme, i: Imp
 ${rejetees.length
   ? html`<div class="alerte" role="alert"><h2>Lignes à corriger puis importer à nouveau</h2><ul>${rejetees.map((l) => html`<li><strong>Ligne ${l.ligne}</strong>${l.reference ? ` (${l.reference})` : ''} :${erreursLigne(l.erreurs)}</li>`)}</ul></div>`
   : brut('')}
-<div class="defilement" tabindex="0" role="region" aria-label="Lignes importées (tableau défilant)"><table><caption>Ce qu’est devenue chaque ligne</caption><thead><tr><th scope="col">Ligne</th><th scope="col">Dossier</th><th scope="col">Résultat</th></tr></thead><tbody>${i.lignes.map(
-    (l) => html`<tr><td>${l.ligne}</td><td>${lienParcours(l)}</td><td><strong>${LIBELLES_STATUT_LIGNE[l.statut]}</strong>${erreursLigne(l.erreurs)}${avertissementsLigne(l.avertissements)}</td></tr>`,
-  )}</tbody></table></div>
+${tableau({
+    region: 'Lignes importées',
+    legende: 'Ce qu’est devenue chaque ligne',
+    lignes: i.lignes,
+    colonnes: [
+      { titre: 'Ligne', valeur: (l) => l.ligne },
+      { titre: 'Dossier', valeur: (l) => lienParcours(l) },
+      { titre: 'Résultat', valeur: (l) => html`<strong>${LIBELLES_STATUT_LIGNE[l.statut]}</strong>${erreursLigne(l.erreurs)}${avertissementsLigne(l.avertissements)}` },
+    ],
+  })}
 <p><a href="/parcours?programme=${programme.id}">Voir les parcours du programme</a></p>`;
 }

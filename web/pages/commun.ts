@@ -63,3 +63,41 @@ export const nomDe = (deps: DependancesApi, id: string | undefined): string => (
 /** Les travailleurs sociaux d'un programme. */
 export const travailleursSociaux = (deps: DependancesApi, programmeId?: string): Personne[] =>
   deps.annuaire.tous().filter((p) => p.role === 'travailleur_social' && (!programmeId || p.programmes.includes(programmeId)));
+
+/** Une colonne d'un tableau des pages : son en-tête, et la valeur de chaque ligne. */
+export interface Colonne<T> {
+  titre: string;
+  valeur: (ligne: T) => unknown;
+  /** La cellule qui nomme la ligne (`<th scope="row">`) : le titre de sa carte sur un téléphone. */
+  nomme?: boolean;
+}
+
+/**
+ * Un tableau des pages, lisible sur un téléphone : chaque cellule porte l'en-tête de sa colonne
+ * (`data-label`) ; sous 600 pixels, la feuille de style (api/html.ts, `table.cartes`) fait de chaque
+ * ligne une carte où chaque valeur est précédée de cet en-tête, sans défilement de côté. Au-delà, un
+ * tableau ordinaire, dans une zone que l'on peut faire défiler au clavier (`region` : son nom).
+ * Les rôles ARIA explicites gardent le tableau pour les lecteurs d'écran qui l'oublient quand la
+ * feuille de style change l'affichage de ses cellules.
+ */
+export function tableau<T>(o: {
+  colonnes: Array<Colonne<T>>;
+  lignes: readonly T[];
+  /** Le nom de la zone défilante (« Échéances ») ; sans lui, pas de zone. */
+  region?: string;
+  legende?: Brut | string;
+  classeLegende?: string;
+  classeLigne?: (ligne: T) => string | undefined;
+}): Brut {
+  const cellule = (c: Colonne<T>, l: T) =>
+    c.nomme ? html`<th scope="row" role="rowheader">${c.valeur(l)}</th>` : html`<td role="cell" data-label="${c.titre}">${c.valeur(l)}</td>`;
+  const ligne = (l: T) => {
+    const classe = o.classeLigne?.(l);
+    return html`<tr role="row"${classe ? html` class="${classe}"` : ''}>${o.colonnes.map((c) => cellule(c, l))}</tr>`;
+  };
+  const legende = o.legende ? html`<caption${o.classeLegende ? html` class="${o.classeLegende}"` : ''}>${o.legende}</caption>` : '';
+  const table = html`<table class="cartes" role="table">${legende}
+<thead role="rowgroup"><tr role="row">${o.colonnes.map((c) => html`<th scope="col" role="columnheader">${c.titre}</th>`)}</tr></thead>
+<tbody role="rowgroup">${o.lignes.map(ligne)}</tbody></table>`;
+  return o.region ? html`<div class="defilement" tabindex="0" role="region" aria-label="${o.region} (tableau défilant)">${table}</div>` : table;
+}

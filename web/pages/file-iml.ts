@@ -2,7 +2,7 @@
 import { brut, html, type Brut } from '../../api/html';
 import type { EtatFileIml } from '../../domain/iml';
 import { dateFr } from '../libelles';
-import type { Contexte } from './commun';
+import { tableau, type Contexte } from './commun';
 
 const lien = (m: { mesure: string; reference: string; nom?: string }, courant?: string) => {
   const nom = m.nom ? html`${m.nom} <span class="aide">(${m.reference})</span>` : html`${m.reference}`;
@@ -15,15 +15,27 @@ export function sectionFileIml(_ctx: Contexte, f: EtatFileIml, courant?: string,
 <p>${f.quota} mesures agréées : <strong>${f.actives.length} active${f.actives.length > 1 ? 's' : ''}</strong>, ${f.placesLibres} place${f.placesLibres > 1 ? 's' : ''} libre${f.placesLibres > 1 ? 's' : ''}, <strong>${f.file.length} ménage${f.file.length > 1 ? 's' : ''} en attente</strong>.</p>
 <h3>Mesures actives</h3>
 ${f.actives.length
-  ? html`<div class="defilement" tabindex="0" role="region" aria-label="Mesures actives (tableau défilant)"><table><thead><tr><th scope="col">Ménage (dossier)</th><th scope="col">Place accordée le</th><th scope="col">Candidature validée le</th></tr></thead><tbody>${f.actives.map(
-      (m) => html`<tr><td>${lien(m, courant)}</td><td>${dateFr(m.depuis)}</td><td>${dateFr(m.demandeeLe)}</td></tr>`,
-    )}</tbody></table></div>`
+  ? tableau({
+      region: 'Mesures actives',
+      lignes: f.actives,
+      colonnes: [
+        { titre: 'Ménage (dossier)', nomme: true, valeur: (m) => lien(m, courant) },
+        { titre: 'Place accordée le', valeur: (m) => dateFr(m.depuis) },
+        { titre: 'Candidature validée le', valeur: (m) => dateFr(m.demandeeLe) },
+      ],
+    })
   : html`<p>Aucune mesure active.</p>`}
 <h3>File d’attente</h3>
 ${f.file.length
-  ? html`<div class="defilement" tabindex="0" role="region" aria-label="File d’attente (tableau défilant)"><table><thead><tr><th scope="col">Rang</th><th scope="col">Ménage (dossier)</th><th scope="col">En attente depuis le</th></tr></thead><tbody>${f.file.map(
-      (m) => html`<tr><td>${m.rang}</td><td>${lien(m, courant)}</td><td>${dateFr(m.depuis)}</td></tr>`,
-    )}</tbody></table></div>`
+  ? tableau({
+      region: 'File d’attente',
+      lignes: f.file,
+      colonnes: [
+        { titre: 'Rang', valeur: (m) => m.rang },
+        { titre: 'Ménage (dossier)', nomme: true, valeur: (m) => lien(m, courant) },
+        { titre: 'En attente depuis le', valeur: (m) => dateFr(m.depuis) },
+      ],
+    })
   : html`<p>Personne n’attend de place.</p>`}`;
 }
 

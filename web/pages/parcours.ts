@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { brut, html, type Brut } from '../../api/html';
 import { raisonRefusPilotage } from '../../api/auth';
 import { messagesPermis } from '../../domain/actions';
-import { DOCUMENTS, DocumentIndisponible, LIBELLES_DOCUMENTS, preparerDocument, type NomDocument } from '../../documents';
+import { DOCUMENTS, DocumentIndisponible, LECTEUR_PAR_DEFAUT, LIBELLES_DOCUMENTS, preparerDocument, type NomDocument } from '../../documents';
 import { jalonsFichesBilan } from '../../documents/fiche-bilan';
 import { dureeEnFrancais } from '../../workflows/blocs/duree';
 import type { EtatFileIml } from '../../domain/iml';
@@ -26,7 +26,7 @@ import {
   humaniser,
   libelleValeur,
 } from '../libelles';
-import { estCoordination, nomDe, travailleursSociaux, type Contexte } from './commun';
+import { estCoordination, nomDe, tableau, travailleursSociaux, type Contexte } from './commun';
 import { sectionFileIml } from './file-iml';
 
 /** Le retour d'un formulaire de la page : erreurs de saisie, refus du parcours, saisie à remettre. */
@@ -108,9 +108,17 @@ function sectionBailleur(ctx: Contexte, etat: EtatParcours, o: OptionsPageParcou
   const peutChanger = estCoordination(ctx.personne) && !raisonRefusPilotage(ctx.personne, etat) && !etat.cloture && autres.length > 0;
   const r = o.retour?.formulaire === 'bailleur' ? o.retour : undefined;
   const historique = b.historique.length
-    ? html`<table><caption>Changements de bailleur</caption><thead><tr><th scope="col">Date</th><th scope="col">Ancien</th><th scope="col">Nouveau</th><th scope="col">Par</th><th scope="col">Motif</th></tr></thead><tbody>${b.historique.map(
-        (h) => html`<tr><td>${dateFr(h.le.toISOString())}</td><td>${h.ancien ?? '—'}</td><td>${h.nouveau}</td><td>${nomDe(ctx.deps, h.par)}</td><td>${h.motif}</td></tr>`,
-      )}</tbody></table>`
+    ? tableau({
+        legende: 'Changements de bailleur',
+        lignes: b.historique,
+        colonnes: [
+          { titre: 'Date', valeur: (h) => dateFr(h.le.toISOString()) },
+          { titre: 'Ancien', valeur: (h) => h.ancien ?? '—' },
+          { titre: 'Nouveau', valeur: (h) => h.nouveau },
+          { titre: 'Par', valeur: (h) => nomDe(ctx.deps, h.par) },
+          { titre: 'Motif', valeur: (h) => h.motif },
+        ],
+      })
     : brut('');
   if (!peutChanger) return historique;
   return html`<details class="action" id="action-bailleur"${r ? brut(' open') : ''}><summary>Changer le bailleur du ménage</summary>
@@ -142,19 +150,39 @@ ${m.courriel ? html`<dt>Courriel</dt><dd>${m.courriel}${m.accepteCourriel ? '' :
 function sectionEcheances(etat: EtatParcours): Brut {
   if (!etat.echeances.length) return html`<h2>Échéances</h2><p>Aucune échéance pour le moment.</p>`;
   const l = [...etat.echeances].sort((a, b) => a.due.localeCompare(b.due));
-  return html`<h2>Échéances</h2><div class="defilement" tabindex="0" role="region" aria-label="Échéances (tableau défilant)"><table><thead><tr><th scope="col">Échéance</th><th scope="col">Date</th><th scope="col">Statut</th><th scope="col">Responsable</th></tr></thead><tbody>${l.map(
-    (e) => html`<tr${e.statut === 'depassee' ? brut(' class="en-retard"') : ''}><td>${e.libelle}</td><td>${dateFr(e.due)}</td>
-<td>${e.statut === 'depassee' ? html`<span class="badge retard">Dépassée</span>` : LIBELLES_STATUT_ECHEANCE[e.statut] ?? e.statut}</td>
-<td>${e.responsable === 'travailleur_social' ? 'Travailleur social' : e.responsable === 'coordinateur' ? 'Coordination' : (LIBELLES_ROLES[e.responsable] ?? e.responsable)}</td></tr>`,
-  )}</tbody></table></div>`;
+  return html`<h2>Échéances</h2>${tableau({
+    region: 'Échéances',
+    lignes: l,
+    classeLigne: (e) => (e.statut === 'depassee' ? 'en-retard' : undefined),
+    colonnes: [
+      { titre: 'Échéance', nomme: true, valeur: (e) => e.libelle },
+      { titre: 'Date', valeur: (e) => dateFr(e.due) },
+      { titre: 'Statut', valeur: (e) => (e.statut === 'depassee' ? html`<span class="badge retard">Dépassée</span>` : (LIBELLES_STATUT_ECHEANCE[e.statut] ?? e.statut)) },
+      {
+        titre: 'Responsable',
+        valeur: (e) => (e.responsable === 'travailleur_social' ? 'Travailleur social' : e.responsable === 'coordinateur' ? 'Coordination' : (LIBELLES_ROLES[e.responsable] ?? e.responsable)),
+      },
+    ],
+  })}`;
 }
 
 function sectionDemandes(etat: EtatParcours): Brut {
   if (!etat.demandes.length) return html`<h2>Décisions des partenaires</h2><p>Aucune demande de validation envoyée.</p>`;
-  return html`<h2>Décisions des partenaires</h2><div class="defilement" tabindex="0" role="region" aria-label="Décisions des partenaires (tableau défilant)"><table><thead><tr><th scope="col">Demande</th><th scope="col">Partenaire</th><th scope="col">Envoyée le</th><th scope="col">Réponse attendue avant le</th><th scope="col">Décision</th></tr></thead><tbody>${etat.demandes.map(
-    (d) => html`<tr><td>${d.objet}</td><td>${LIBELLES_ROLES[d.role] ?? d.role}</td><td>${dateFr(d.envoyeeLe)}</td><td>${dateFr(d.echeance)}</td>
-<td><strong>${LIBELLES_STATUT_DEMANDE[d.statut] ?? d.statut}</strong>${d.decision ? html` le ${dateHeureFr(d.decision.le)}${d.decision.commentaire ? html` : « ${d.decision.commentaire} »` : ''}` : ''}</td></tr>`,
-  )}</tbody></table></div>`;
+  return html`<h2>Décisions des partenaires</h2>${tableau({
+    region: 'Décisions des partenaires',
+    lignes: etat.demandes,
+    colonnes: [
+      { titre: 'Demande', nomme: true, valeur: (d) => d.objet },
+      { titre: 'Partenaire', valeur: (d) => LIBELLES_ROLES[d.role] ?? d.role },
+      { titre: 'Envoyée le', valeur: (d) => dateFr(d.envoyeeLe) },
+      { titre: 'Réponse attendue avant le', valeur: (d) => dateFr(d.echeance) },
+      {
+        titre: 'Décision',
+        valeur: (d) =>
+          html`<strong>${LIBELLES_STATUT_DEMANDE[d.statut] ?? d.statut}</strong>${d.decision ? html` le ${dateHeureFr(d.decision.le)}${d.decision.commentaire ? html` : « ${d.decision.commentaire} »` : ''}` : ''}`,
+      },
+    ],
+  })}`;
 }
 
 /** Une valeur des détails du parcours, lisible (dates, oui/non, libellés, listes). */
@@ -191,9 +219,18 @@ function sectionJournal(etat: EtatParcours): Brut {
   )}</ol>`;
 }
 
+/** Les documents qui existent aussi en version adressée aux partenaires (rien de confidentiel). */
+const VERSIONS_PARTENAIRES: Partial<Record<NomDocument, string>> = {
+  'resume-protocole': 'version adressée aux partenaires',
+  'fiche-suivi-social': 'version pour le référent du bailleur',
+};
+
 /**
- * Les documents du parcours disponibles à cette étape (lettre, fiches-bilan, fiche de clôture,
- * résumé du protocole), à ouvrir (HTML imprimable) ou à télécharger en PDF.
+ * Les documents du parcours disponibles à cette étape (lettre, fiche d'orientation, fiche de suivi
+ * social, plan d'aide à signer, carnet de route, livret du bail glissant, fiches-bilan, fiche de
+ * clôture, résumé du protocole), à ouvrir (HTML imprimable) ou à télécharger en PDF. La page est
+ * celle du personnel : il voit chaque document pour son lecteur habituel, et la version des
+ * partenaires quand elle existe.
  */
 function sectionDocuments(ctx: Contexte, etat: EtatParcours): Brut | '' {
   const programme = ctx.deps.catalogue.trouver(etat.programme.id);
@@ -209,13 +246,14 @@ function sectionDocuments(ctx: Contexte, etat: EtatParcours): Brut | '' {
       continue;
     }
     try {
-      preparerDocument(nom, { etat, programme }, nom === 'lettre-information' ? 'menage' : 'equipe');
+      preparerDocument(nom, { etat, programme }, LECTEUR_PAR_DEFAUT[nom]);
     } catch (e) {
       if (e instanceof DocumentIndisponible) continue;
       throw e;
     }
     ajouter(nom, LIBELLES_DOCUMENTS[nom]);
-    if (nom === 'resume-protocole') ajouter(nom, `${LIBELLES_DOCUMENTS[nom]} (version adressée aux partenaires)`, '?version=partenaires');
+    const partenaires = VERSIONS_PARTENAIRES[nom];
+    if (partenaires) ajouter(nom, `${LIBELLES_DOCUMENTS[nom]} (${partenaires})`, '?version=partenaires');
   }
   return liens.length ? html`<h2>Documents</h2><ul class="documents">${liens}</ul>` : '';
 }

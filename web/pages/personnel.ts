@@ -10,7 +10,7 @@ import { LIBELLES_ROLE_COMPTE } from '../../api/schemas-personnel';
 import { ROLES_PERSONNEL } from '../../domain/vocabulaire';
 import { resumeErreurs } from '../formulaires';
 import { dateFr, dateHeureFr } from '../libelles';
-import { programmesDe, type Contexte } from './commun';
+import { programmesDe, tableau, type Contexte } from './commun';
 
 export type CompteAffiche = Awaited<ReturnType<typeof listerComptes>>[number];
 export type AbsenceAffichee = ReturnType<typeof absenceEnJson>;
@@ -152,13 +152,21 @@ ${r.invitation
 <p>Lien d’invitation (affiché une seule fois, valable jusqu’au ${dateHeureFr(r.invitation.expireLe)}) :</p>
 <p><code>${r.invitation.lien}</code></p></div>`
   : ''}
-<div class="defilement" tabindex="0" role="region" aria-label="Comptes du personnel (tableau défilant)"><table>
-<caption class="aide">Comptes du personnel${admin ? '' : ' de vos programmes'}</caption>
-<thead><tr><th scope="col">Nom</th><th scope="col">Identifiant</th><th scope="col">Adresse électronique</th><th scope="col">Rôle</th><th scope="col">Programmes</th><th scope="col">État</th><th scope="col">Absence</th></tr></thead>
-<tbody>${comptes.map(
-    (c) => html`<tr><th scope="row">${c.nom}</th><td>${c.id}</td><td>${c.courriel}</td><td>${c.libelleRole}</td>
-<td>${c.role === 'admin' ? 'Tous' : programmesCourts(c.programmes)}</td><td>${etat(c)}</td><td>${absenceDe(c)}</td></tr>`,
-  )}</tbody></table></div>
+${tableau({
+    region: 'Comptes du personnel',
+    legende: `Comptes du personnel${admin ? '' : ' de vos programmes'}`,
+    classeLegende: 'aide',
+    lignes: comptes,
+    colonnes: [
+      { titre: 'Nom', nomme: true, valeur: (c) => c.nom },
+      { titre: 'Identifiant', valeur: (c) => c.id },
+      { titre: 'Adresse électronique', valeur: (c) => c.courriel },
+      { titre: 'Rôle', valeur: (c) => c.libelleRole },
+      { titre: 'Programmes', valeur: (c) => (c.role === 'admin' ? 'Tous' : programmesCourts(c.programmes)) },
+      { titre: 'État', valeur: (c) => etat(c) },
+      { titre: 'Absence', valeur: (c) => absenceDe(c) },
+    ],
+  })}
 ${sectionAbsences(ctx, comptes, absences, r.formulaire === 'absence' ? r : undefined)}
 ${admin
   ? html`${formulaireInvitation(ctx, r.formulaire === 'invitation' ? r : undefined)}

@@ -118,7 +118,7 @@ ${champDuree('conservationDossier', `${LIBELLE_CONSERVATION} (depuis sa clôture
 <div class="boutons"><button type="submit">Enregistrer la version ${p.version + 1}</button></div>
 </form>
 <h2>Historique des versions</h2>
-<table><thead><tr><th scope="col">Version</th><th scope="col">Le</th><th scope="col">Par</th><th scope="col">Motif</th><th scope="col">Ce qui a changé</th></tr></thead>
+<table class="cartes"><thead><tr><th scope="col">Version</th><th scope="col">Le</th><th scope="col">Par</th><th scope="col">Motif</th><th scope="col">Ce qui a changé</th></tr></thead>
 <tbody>${reglages.versions.map(
     (v) => html`<tr><td data-label="Version">${v.version}</td><td data-label="Le">${dateHeureFr(v.creeLe)}</td><td data-label="Par">${v.modifiePar ? nomDe(ctx.deps, v.modifiePar) : 'Fichier du programme'}</td><td data-label="Motif">${v.motif ?? '—'}</td>
 <td data-label="Ce qui a changé">${v.changements.length === 1 ? v.changements[0] : html`<ul>${v.changements.map((c) => html`<li>${c}</li>`)}</ul>`}</td></tr>`,

@@ -9,7 +9,7 @@ import { brut, html, type Brut } from '../../api/html';
 import { ETAPES_CONNUES } from '../../domain/actions';
 import { TYPES_PARCOURS, type TypeParcours } from '../../domain/vocabulaire';
 import { dateFr, libelleEtape, LIBELLES_TYPE_PARCOURS } from '../libelles';
-import { estCoordination, nomDe, programmesDe, travailleursSociaux, type Contexte } from './commun';
+import { estCoordination, nomDe, programmesDe, tableau, travailleursSociaux, type Contexte } from './commun';
 import { bandeauAbsences, type AbsenceAffichee } from './personnel';
 
 export type Filtres = Partial<Record<'programme' | 'type' | 'etape' | 'travailleurSocial' | 'enRetard' | 'cloture' | 'recherche' | 'page', string>>;
@@ -83,16 +83,24 @@ ${choix('cloture', 'État', [['false', 'Ouverts'], ['true', 'Clôturés'], ['', 
 ${erreur ? html`<div class="erreur" role="alert"><p>${erreur}</p></div>` : ''}
 ${liste.length === 0
   ? html`<p class="encadre">Aucun parcours ne correspond à ces filtres.</p>`
-  : html`<div class="defilement" tabindex="0" role="region" aria-label="Liste des parcours (tableau défilant)"><table>
-<caption class="aide">Parcours des ménages, en retard d’abord puis par prochaine échéance</caption>
-<thead><tr><th scope="col">Ménage (référence du dossier)</th><th scope="col">Parcours</th><th scope="col">Programme</th><th scope="col">Étape</th><th scope="col">Travailleur social</th><th scope="col">Prochaine échéance</th></tr></thead>
-<tbody>${liste.map(
-      (p) => html`<tr${p.enRetard && !p.cloture ? brut(' class="en-retard"') : ''}>
-<th scope="row">${menage(p)} ${marque(p)}</th>
-<td>${typeDe(p.typeParcours)}</td><td>${nomProgramme(p.programme)}</td><td>${libelleEtape(p.etape)}</td>
-<td>${p.travailleurSocial ? nomDe(ctx.deps, p.travailleurSocial) : html`<em>non affecté</em>`}</td>
-<td>${p.prochaineEcheance ? html`${dateFr(p.prochaineEcheance)}${p.libelleEcheance ? html`<br><span class="aide">${p.libelleEcheance}</span>` : ''}` : '—'}</td></tr>`,
-    )}</tbody></table></div>
+  : html`${tableau({
+      region: 'Liste des parcours',
+      legende: 'Parcours des ménages, en retard d’abord puis par prochaine échéance',
+      classeLegende: 'aide',
+      lignes: liste,
+      classeLigne: (p) => (p.enRetard && !p.cloture ? 'en-retard' : undefined),
+      colonnes: [
+        { titre: 'Ménage (référence du dossier)', nomme: true, valeur: (p) => html`${menage(p)} ${marque(p)}` },
+        { titre: 'Parcours', valeur: (p) => typeDe(p.typeParcours) },
+        { titre: 'Programme', valeur: (p) => nomProgramme(p.programme) },
+        { titre: 'Étape', valeur: (p) => libelleEtape(p.etape) },
+        { titre: 'Travailleur social', valeur: (p) => (p.travailleurSocial ? nomDe(ctx.deps, p.travailleurSocial) : html`<em>non affecté</em>`) },
+        {
+          titre: 'Prochaine échéance',
+          valeur: (p) => (p.prochaineEcheance ? html`${dateFr(p.prochaineEcheance)}${p.libelleEcheance ? html`<br><span class="aide">${p.libelleEcheance}</span>` : ''}` : '—'),
+        },
+      ],
+    })}
 ${pagination(resultat, filtres)}`}`;
 }
 

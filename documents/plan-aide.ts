@@ -1,0 +1,139 @@
+/**
+ * Le plan d'aide comme engagement signé (seeds/000, CCAS de Besançon : « une semaine après ce
+ * diagnostic le plan d'aide fait l'objet d'une contractualisation entre le CCAS et le ménage, le
+ * CCAS s'engageant sur le suivi de sa mise en œuvre » ; « droits et devoirs du locataire »).
+ *
+ * Remis au ménage, à son nom : les actions et orientations du plan, le plan d'apurement, ses
+ * engagements, ceux de l'opérateur, ce qui est transmis au bailleur, et les cadres de signature
+ * (le ménage, le travailleur social, le lieu et la date). Jamais adressé à un partenaire : le
+ * bailleur reçoit le résumé des engagements qui le concernent, pas ce document.
+ */
+import { communeDe, date, dureeEnFrancais, euros, exigerLecteur, exigerType, objet, pourNousJoindre, texte } from './commun';
+import { DocumentIndisponible, type Bloc, type DocumentImprimable, type Lecteur, type SourceDocument } from './modele';
+import { ACTIONS_PLAN_MENAGE, calendrierSuivi, lireCarnet, lirePlan, ORIENTATIONS_PLAN, texteApurement, validationDepartement } from './prevention';
+
+/** « un point de suivi chaque mois et des bilans à 3 mois et 6 mois ». */
+function rythme(s: SourceDocument): string | undefined {
+  const j = s.programme.jalons ?? {};
+  const points = j.pointsSuivi ?? [];
+  const bilans = (j.bilans ?? []).map(dureeEnFrancais);
+  const liste = (l: string[]) => (l.length > 1 ? `${l.slice(0, -1).join(', ')} et ${l[l.length - 1]}` : (l[0] ?? ''));
+  const parties = [
+    ...(points.length ? [points.length >= 3 ? 'des points de suivi réguliers, environ une fois par mois' : `des points de suivi à ${liste(points.map(dureeEnFrancais))}`] : []),
+    ...(bilans.length ? [`${bilans.length > 1 ? 'des bilans' : 'un bilan'} à ${liste(bilans)}`] : []),
+  ];
+  return parties.length ? parties.join(' et ') : undefined;
+}
+
+export function planAide(s: SourceDocument, lecteur: Lecteur): DocumentImprimable {
+  exigerType(s.etat, 'prevention_precontentieuse', 'Le plan d’aide à signer n’existe que pour un parcours de prévention précontentieuse.');
+  exigerLecteur(lecteur, ['menage', 'equipe'], 'Le plan d’aide à signer');
+  const { etat } = s;
+  const plan = lirePlan(etat);
+  if (!plan) {
+    throw new DocumentIndisponible(
+      etat.cloture ? 'Aucun plan d’aide n’a été contractualisé dans ce parcours.' : 'Le plan d’aide n’est pas encore enregistré : il est préparé après le diagnostic, avec le ménage.',
+    );
+  }
+  const op = s.programme.operateur;
+  const menage = objet(etat.detailsConfidentiels.menage);
+  const nom = texte(menage?.nom);
+  const carnet = lireCarnet(etat) ?? [];
+  const validation = plan.orientations.includes('asll') ? validationDepartement(etat) : undefined;
+  const frequence = rythme(s);
+  const suivi = s.programme.delais?.suivi;
+  const premier = calendrierSuivi(s).find((c) => !c.tenu && c.prevuLe);
+
+  const blocs: Bloc[] = [
+    {
+      type: 'infos',
+      lignes: [
+        ['Entre', op.nom],
+        ['Et', nom ? [nom, texte(menage?.adresse)].filter(Boolean).join(', ') : 'le ménage'],
+        ...(s.contact ? ([['Votre travailleur social', s.contact]] as Array<[string, string]>) : []),
+        ['Dossier', etat.reference],
+        ['Plan établi le', date(plan.le)],
+      ],
+    },
+    {
+      type: 'paragraphe',
+      texte: 'Ce plan d’aide a été construit avec vous, à la suite des entretiens sur votre situation. Il rappelle ce que vous vous engagez à faire pour payer votre loyer et rembourser votre dette, et l’accompagnement que nous nous engageons à vous apporter.',
+    },
+    { type: 'titre', texte: 'Les actions prévues' },
+    { type: 'liste', elements: plan.actions.map((a) => ACTIONS_PLAN_MENAGE[a] ?? 'Une démarche convenue avec votre travailleur social.') },
+    ...(carnet.length ? ([{ type: 'paragraphe', texte: 'Les démarches de votre carnet de route :' }, { type: 'liste', elements: carnet }] as Bloc[]) : []),
+  ];
+  if (plan.orientations.length) {
+    blocs.push(
+      { type: 'titre', texte: 'Vers qui nous vous orientons' },
+      {
+        type: 'liste',
+        elements: plan.orientations.map((o) =>
+          o === 'asll'
+            ? `${ORIENTATIONS_PLAN.asll}, mesure du département : ${validation ? `${validation.statut}${validation.le ? ` le ${date(validation.le)}` : ''}` : 'elle sera proposée à sa validation'}.`
+            : `${ORIENTATIONS_PLAN[o] ?? 'Un service spécialisé'}.`,
+        ),
+      },
+    );
+  }
+  if (plan.planApurement) {
+    blocs.push(
+      { type: 'titre', texte: 'Le remboursement de la dette' },
+      {
+        type: 'paragraphe',
+        texte: `En plus du loyer de chaque mois, vous remboursez votre dette de loyer à votre bailleur : ${texteApurement(plan.planApurement, euros)}.`,
+      },
+    );
+  }
+  if (plan.demandeMutation) {
+    blocs.push({ type: 'paragraphe', texte: 'Une demande de mutation vers un logement mieux adapté à votre situation sera déposée auprès de votre bailleur.' });
+  }
+  blocs.push(
+    { type: 'titre', texte: 'Vos engagements' },
+    {
+      type: 'liste',
+      elements: [
+        'Payer le loyer et les charges de chaque mois, même partiellement si vous ne pouvez pas tout payer, et nous le dire.',
+        ...(plan.planApurement ? ['Respecter le plan de remboursement de la dette ; en cas de difficulté, nous prévenir avant l’échéance.'] : []),
+        'Faire les démarches prévues ci-dessus, avec notre aide si vous le souhaitez.',
+        'Venir aux rendez-vous, ou nous prévenir pour en fixer un autre.',
+        'Nous dire tout changement de situation : ressources, famille, emploi, santé.',
+      ],
+    },
+    { type: 'titre', texte: 'Nos engagements' },
+    {
+      type: 'liste',
+      elements: [
+        'Vous accompagner dans chacune de ces démarches et suivre avec vous la mise en œuvre du plan.',
+        frequence ? `Faire le point avec vous : ${frequence}${suivi ? `, pendant ${dureeEnFrancais(suivi)}` : ''}.` : 'Faire le point avec vous régulièrement.',
+        ...(premier ? [`Premier rendez-vous de suivi prévu vers le ${date(premier.prevuLe)}.`] : []),
+        'Garder confidentiel ce que vous nous confiez.',
+      ],
+    },
+    { type: 'titre', texte: 'Ce qui est transmis à votre bailleur' },
+    {
+      type: 'paragraphe',
+      texte: `Votre bailleur apprend seulement les engagements qui le concernent : ${[plan.planApurement ? 'le plan de remboursement' : '', plan.demandeMutation ? 'la demande de mutation' : '', 'la reprise du paiement du loyer'].filter(Boolean).join(', ')}. Le détail de votre situation reste confidentiel.`,
+    },
+    { type: 'titre', texte: 'Pour nous joindre' },
+    { type: 'liste', elements: pourNousJoindre(s, etat.reference) },
+    {
+      type: 'signatures',
+      lieuEtDate: `Fait en deux exemplaires, à ${communeDe(op.adresse) ?? '…………………………'}, le ……………………………`,
+      signataires: [
+        { qualite: 'Le ménage', ...(nom ? { nom } : {}), mention: 'Signature précédée de la mention « lu et approuvé »' },
+        { qualite: 'Le travailleur social', nom: s.contact ? `${s.contact}, pour ${op.nom}` : `Pour ${op.nom}`, mention: 'Signature' },
+      ],
+    },
+  );
+  return {
+    nom: 'plan-aide',
+    titre: `Plan d’aide — dossier ${etat.reference}`,
+    intitule: `Plan d’aide : nos engagements réciproques — dossier ${etat.reference}`,
+    genre: 'fiche',
+    fichier: `plan-aide-${etat.reference}`,
+    auteur: op.nom,
+    lecteur,
+    blocs,
+  };
+}
