@@ -449,6 +449,13 @@ export function routesWeb(deps: DependancesApi, auth: OptionsAuth & { maintenant
     }),
   );
 
+  /** L'organisation de l'adresse (`:id`), sinon une page 404 en français. */
+  async function organisationDe(req: Request) {
+    const o = await annuaireDe(deps).trouver(String(req.params.id));
+    if (!o) throw new Probleme(404, 'Cette organisation n’existe pas dans l’annuaire.');
+    return o;
+  }
+
   async function rendreAnnuaire(req: Request, res: Response, idProgramme: string, status = 200, retour?: RetourAnnuaire, info?: InfoAnnuaire): Promise<void> {
     const ctx = contexte(req);
     const a = await lireAnnuaire(deps, ctx.personne, idProgramme);
@@ -494,8 +501,7 @@ export function routesWeb(deps: DependancesApi, auth: OptionsAuth & { maintenant
     csrf,
     page(async (req, res) => {
       const ctx = contexte(req);
-      const o = await annuaireDe(deps).trouver(String(req.params.id));
-      if (!o) throw new Probleme(404, 'Cette organisation n’existe pas dans l’annuaire.');
+      const o = await organisationDe(req);
       const b = req.body as Record<string, string | undefined>;
       const quota = b.quotaFileActive?.trim();
       const corps = {
@@ -514,8 +520,7 @@ export function routesWeb(deps: DependancesApi, auth: OptionsAuth & { maintenant
     csrf,
     page(async (req, res) => {
       const ctx = contexte(req);
-      const o = await annuaireDe(deps).trouver(String(req.params.id));
-      if (!o) throw new Probleme(404, 'Cette organisation n’existe pas dans l’annuaire.');
+      const o = await organisationDe(req);
       // La clé n'est montrée qu'une fois : la page est rendue ici, jamais mise dans une adresse.
       const creee = await creerCleApi(deps, ctx.personne, o.id);
       res.setHeader('Cache-Control', 'no-store');
@@ -530,8 +535,7 @@ export function routesWeb(deps: DependancesApi, auth: OptionsAuth & { maintenant
     csrf,
     page(async (req, res) => {
       const ctx = contexte(req);
-      const o = await annuaireDe(deps).trouver(String(req.params.id));
-      if (!o) throw new Probleme(404, 'Cette organisation n’existe pas dans l’annuaire.');
+      const o = await organisationDe(req);
       await agirAnnuaire(req, res, o.programmeId, o.id, () => revoquerCleApi(deps, ctx.personne, o.id, req.params.cle), { quoi: 'cle-revoquee', org: o.id });
     }),
   );
@@ -568,8 +572,7 @@ export function routesWeb(deps: DependancesApi, auth: OptionsAuth & { maintenant
     csrf,
     page(async (req, res) => {
       const ctx = contexte(req);
-      const o = await annuaireDe(deps).trouver(String(req.params.id));
-      if (!o) throw new Probleme(404, 'Cette organisation n’existe pas dans l’annuaire.');
+      const o = await organisationDe(req);
       const b = req.body as Record<string, string | undefined>;
       const corps = { nom: b.nom, courriel: b.courriel, ...(b.service?.trim() ? { service: b.service } : {}) };
       await agirAnnuaire(req, res, o.programmeId, o.id, () => ajouterContact(deps, ctx.personne, o.id, corps), { quoi: 'contact', org: o.id });
@@ -583,8 +586,7 @@ export function routesWeb(deps: DependancesApi, auth: OptionsAuth & { maintenant
     csrf,
     page(async (req, res) => {
       const ctx = contexte(req);
-      const o = await annuaireDe(deps).trouver(String(req.params.id));
-      if (!o) throw new Probleme(404, 'Cette organisation n’existe pas dans l’annuaire.');
+      const o = await organisationDe(req);
       await agirAnnuaire(req, res, o.programmeId, o.id, () => retirerContact(deps, ctx.personne, o.id, req.params.contact), { quoi: 'retrait', org: o.id });
     }),
   );
@@ -634,8 +636,7 @@ export function routesWeb(deps: DependancesApi, auth: OptionsAuth & { maintenant
     csrf,
     page(async (req, res) => {
       const ctx = contexte(req);
-      const o = await annuaireDe(deps).trouver(String(req.params.id));
-      if (!o) throw new Probleme(404, 'Cette organisation n’existe pas dans l’annuaire.');
+      const o = await organisationDe(req);
       await agirAnnuaire(req, res, o.programmeId, o.id, () => envoyerLienOrientation(deps, ctx.personne, o.id), { quoi: 'lien', org: o.id });
     }),
   );
