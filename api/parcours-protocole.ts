@@ -50,7 +50,7 @@ const planApurementSchema = z.object({
 const signatureSchema = z.object({
   signeLe: date('Date de signature du protocole', '2026-04-02'),
   debut: debut('le protocole', 'Premier jour du protocole (premier mois d’indemnité d’occupation)', '2026-04-01'),
-  dureeMois: z.number().int().min(1).max(120).meta({ description: 'Durée en mois : 24 au plus (le workflow refuse au-delà, avec la raison)', example: 24 }),
+  dureeMois: z.number().int().min(1).max(120).meta({ description: 'Durée en mois : 24 au plus (au-delà, la saisie est refusée avec sa raison)', example: 24 }),
   indemniteOccupation: mensuel().meta({ description: 'Indemnité d’occupation mensuelle (€)', example: 420 }),
   planApurement: planApurementSchema,
   signataires: z.object({ bailleur: z.boolean(), occupant: z.boolean() }).meta({ description: 'Le protocole est signé par le bailleur et par l’occupant', example: { bailleur: true, occupant: true } }),
@@ -72,7 +72,7 @@ const ruptureSchema = z.object({
 });
 const avenantSchema = z.object({
   signeLe: date('Date de signature de l’avenant', '2026-09-10'),
-  prolongationMois: z.number().int().min(1).max(60).meta({ description: 'Prolongation en mois : 36 au plus en tout (le workflow refuse au-delà, avec la raison)', example: 12 }),
+  prolongationMois: z.number().int().min(1).max(60).meta({ description: 'Prolongation en mois : 36 au plus en tout (au-delà, la saisie est refusée avec sa raison)', example: 12 }),
   planApurement: planApurementSchema.meta({ description: 'Le plan d’apurement renégocié (dette restante, nouvelle mensualité)' }),
   indemniteOccupation: mensuel().optional().meta({ description: 'Nouvelle indemnité d’occupation (€), si elle change' }),
 });

@@ -15,11 +15,8 @@ export const lignesAdresse = (adresse: string): string[] =>
     .map((l) => l.trim())
     .filter(Boolean);
 
-/** « 1 234,50 € » (espaces insécables des usages français). */
-export function euros(n: unknown): string {
-  if (typeof n !== 'number' || !Number.isFinite(n)) return 'non renseigné';
-  return new Intl.NumberFormat('fr-FR', { style: 'currency', currency: 'EUR', minimumFractionDigits: Number.isInteger(n) ? 0 : 2 }).format(n);
-}
+/** « 1 234,50 € » (espaces insécables des usages français) : le formateur unique, domain/libelles. */
+export { euros } from '../domain/libelles';
 
 export const nombre = (n: unknown): number => (typeof n === 'number' && Number.isFinite(n) ? n : 0);
 export const texte = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() ? v : undefined);
@@ -31,6 +28,7 @@ export const date = (v: unknown): string => (typeof v === 'string' && !Number.is
 
 /** « mars 2026 » pour « 2026-03 ». */
 export function moisEnFrancais(mois: string): string {
+  if (/^\d{4}-\d{2}-\d{2}/.test(mois)) mois = mois.slice(0, 7);
   return /^\d{4}-\d{2}$/.test(mois) ? dateEnFrancais(`${mois}-15`).replace(/^\d+ /, '') : mois;
 }
 

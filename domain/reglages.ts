@@ -47,6 +47,7 @@ export const LIBELLES_OPTIONS: Record<string, string> = {
   entretienTripartite: 'Entretien tripartite avec le bailleur',
   courrierAnnonce: 'Courrier annonçant la visite',
   clotureSansContact: 'Clôture sans contact au terme du délai',
+  refusNeClotPas: 'Un refus du ménage n’arrête pas la prise de contact (rencontre malgré les réticences)',
   horairesSouples: 'Visites en soirée et le samedi',
   etudeConjointeBailleur: 'Étude conjointe avec la conseillère sociale du bailleur',
   rapportAnnuel: 'Rapport annuel à la DDETS',

@@ -116,7 +116,7 @@ describe('loiret-ahu', () => {
     await avancerApres(handle, contact.due);
     const avis = await banc.courriels.waitFor((m) => m.a.includes(bailleurDe('loiret-ahu')) && m.sujet.startsWith('Contact impossible') && dossier(ref)(m));
     expect(avis.texte).toContain('engager la procédure précontentieuse');
-    expect(avis.texte).toContain('1 à ce jour');
+    expect(avis.texte).toContain('Malgré notre tentative, nous n’avons pas pu entrer en contact');
     const etat = await jusqua(handle, (e) => !!e.cloture);
     expect(etat.cloture!.issue).toBe('contact_impossible');
     sansConfidentiel(courrielsBailleur('loiret-ahu', ref));

@@ -309,7 +309,7 @@ describe('protocole post-résiliation', () => {
     // Mois 1 : le lien arrive par courriel ; le bailleur répond par la page du lien.
     const { mois } = await jusquauLienDuMois(handle);
     const courriel = await attendreCourriel(BAILLEUR, ref, `Paiement ${deMois(mois)}`);
-    expect(courriel.texte).toContain('Montant attendu : 520 € (indemnité d’occupation 420 €, plan d’apurement 100 €).');
+    expect(courriel.texte).toContain('Montant attendu : 520\u00a0€ (indemnité d’occupation 420\u00a0€, plan d’apurement 100\u00a0€).');
     const jeton = jetonDe(courriel);
     expect(SIGNEUR.verifier(jeton, await heureDuParcours(handle))).toMatchObject({ ok: true, claims: { action: 'paiement', role: 'bailleur' } });
     const page = await appel('GET', `/liens/${jeton}`);
@@ -332,8 +332,8 @@ describe('protocole post-résiliation', () => {
     await moisPaye(handle);
     await moisPaye(handle);
     const bilan = await attendreCourriel(BAILLEUR, ref, 'Bilan du protocole');
-    expect(bilan.texte).toContain('3 mois payés, 0 manqués ; 1560 € reçus sur 1560 € attendus.');
-    expect(bilan.texte).toContain('Plan d’apurement : reste dû 2100 €.');
+    expect(bilan.texte).toContain('3 mois payés, 0 manqués ; 1\u202f560\u00a0€ reçus sur 1\u202f560\u00a0€ attendus.');
+    expect(bilan.texte).toContain('Plan d’apurement : reste dû 2\u202f100\u00a0€.');
     expect(bilan.texte).toContain('1 visite à domicile, 0 rendez-vous, 0 médiation avec vous.');
 
     // Mois 4 : le terme, protocole respecté → nouveau bail dans les 3 mois.

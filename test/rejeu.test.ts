@@ -12,7 +12,7 @@ import { Worker } from '@temporalio/worker';
 import { temporal } from '@temporalio/proto';
 import type { WorkflowHandle } from '@temporalio/client';
 import { cloreAnticipeUpdate, repondreValidationUpdate } from '../domain/messages';
-import { cloturerUpdate, diagnosticUpdate, passageDroitCommunUpdate, planAideUpdate, tentativeContactUpdate } from '../domain/prevention';
+import { bilanUpdate, cloturerUpdate, diagnosticUpdate, passageDroitCommunUpdate, planAideUpdate, tentativeContactUpdate } from '../domain/prevention';
 import { bilanMesureUpdate, fileImlQuery, finMesureUpdate, idFileIml, logementUpdate, loyerUpdate, rendezVousUpdate } from '../domain/iml';
 import { cloturerProtocoleUpdate, orientationUpdate, paiementUpdate, ruptureUpdate, signatureProtocoleUpdate } from '../domain/protocole';
 import { ajouterDuree, jourDeParis, retirerDuree } from '../workflows/blocs/duree';
@@ -125,7 +125,8 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'designation')('enregistr
   it('enregistre un parcours besancon-ccas désigné 10 jours avant son lancement, jusqu’à la première visite dépassée puis le refus du ménage', async () => {
     const banc = await monterBanc();
     try {
-      const programme = CATALOGUE.trouver('besancon-ccas')!;
+      // Le refus du ménage clôt ce parcours (enregistré avant l'option refusNeClotPas du preset).
+      const programme = { ...CATALOGUE.trouver('besancon-ccas')!, options: { ...CATALOGUE.trouver('besancon-ccas')!.options, refusNeClotPas: false } };
       const menage = menageEssai('REJEU-DESIGNATION');
       const designeLe = new Date(Date.now() - 10 * 86_400_000).toISOString().slice(0, 10);
       const handle = await banc.env.client.workflow.start('preventionPrecontentieuse', {
@@ -227,6 +228,80 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'etape-dans-le-message')(
       await handle.executeUpdate(orientationUpdate, { args: [m({ dispositif: 'residence_sociale' as const })] });
       await handle.executeUpdate(cloturerProtocoleUpdate, { args: [m({ issue: 'orientation_hebergement' as const })] });
       await ecrire(handle, 'protocole-etape-dans-le-message-v1.json');
+    } finally {
+      await banc.fermer();
+    }
+  });
+});
+
+// `ENREGISTRER_HISTORIQUES=suivi-sans-blocage` : un point de suivi manqué qui ne fige pas la suite
+// (patched('suivi-sans-blocage')), les rappels lus dans les délais du programme
+// (patched('rappels-du-programme')) et un refus qui n'est qu'une tentative (patched('refus-ne-clot-pas')).
+describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'suivi-sans-blocage')('enregistrement du suivi sans blocage et du refus-tentative', () => {
+  const m = <T extends object>(x: T) => ({ requestId: requete(), par: 'ts.alice', ...x });
+  const situation = { impayesMois: 3, montantDette: 1200, debutBail: new Date(Date.now() - 60 * 86_400_000).toISOString().slice(0, 10), garantie: 'aucune', dejaTente: '', contactBailleur: false, suiviParServiceSocial: false, stadeProcedure: 'commandement_de_payer', isole: true };
+
+  it('enregistre un parcours toulouse-declic : point à 1 mois manqué, point à 2 mois ouvert, saisies en retard, clôture', async () => {
+    const banc = await monterBanc();
+    try {
+      const programme = CATALOGUE.trouver('toulouse-declic')!;
+      const menage = menageEssai('REJEU-SUIVI');
+      const handle = await banc.env.client.workflow.start('preventionPrecontentieuse', {
+        taskQueue: banc.taskQueue,
+        workflowId: `toulouse-declic--${menage.reference}`,
+        args: [{ programme, menage, coordinateur: 'coord.essai', travailleurSocial: 'ts.alice', situation }],
+      });
+      await etape(handle, 'aller_vers');
+      await handle.executeUpdate(tentativeContactUpdate, { args: [m({ canal: 'telephone' as const, creneau: 'soir' as const, issue: 'joint' as const })] });
+      await etape(handle, 'diagnostic');
+      await handle.executeUpdate(diagnosticUpdate, { args: [m({ origineDette: 'x', droits: '', budget: '', adequationLogement: '', termine: true, carnetDeRoute: ['FSL'] })] });
+      await etape(handle, 'plan_aide');
+      const plan = await echeanceSuivie(handle, 'plan_aide');
+      await avancerJusqua(banc, handle, apres(retirerDuree(new Date(plan.due), programme.delais.rappelAvant!)));
+      await jusqua(handle, (e) => e.journal.some((x) => x.type === 'rappel'), 'rappel du plan d’aide');
+      await handle.executeUpdate(planAideUpdate, { args: [m({ actions: ['budget' as const], orientations: [] })] });
+      await etape(handle, 'suivi');
+      const debutSuivi = await heureDuParcours(handle);
+      await avancerJusqua(banc, handle, apres(ajouterDuree(debutSuivi, 'P2M')));
+      await echeanceSuivie(handle, 'bilan:P2M');
+      await echeanceSuivie(handle, 'bilan:P1M', 'depassee');
+      await repos(handle);
+      await handle.executeUpdate(bilanUpdate, { args: [m({ reprisePaiement: 'aucune' as const, planRespecte: false, demarches: [] })] });
+      await handle.executeUpdate(bilanUpdate, { args: [m({ reprisePaiement: 'partielle' as const, planRespecte: true, demarches: [] })] });
+      await jusqua(handle, (e) => e.echeances.filter((x) => x.id.startsWith('bilan:') && x.statut === 'tenue').length === 2, 'deux points tenus');
+      await repos(handle);
+      await handle.executeUpdate(cloturerUpdate, { args: [m({ issue: 'menage_met_fin' as const })] });
+      await handle.result();
+      const historique = enObjet(await handle.fetchHistory());
+      expect(patchsNotes(historique)).toEqual(expect.arrayContaining(['suivi-sans-blocage', 'rappels-du-programme']));
+      writeFileSync(`${dossier}prevention-suivi-sans-blocage-v1.json`, JSON.stringify(historique));
+    } finally {
+      await banc.fermer();
+    }
+  });
+
+  it('enregistre un parcours besancon-ccas : refus du ménage noté comme une tentative, puis contact et clôture', async () => {
+    const banc = await monterBanc();
+    try {
+      const programme = CATALOGUE.trouver('besancon-ccas')!;
+      const menage = menageEssai('REJEU-REFUS');
+      const handle = await banc.env.client.workflow.start('preventionPrecontentieuse', {
+        taskQueue: banc.taskQueue,
+        workflowId: `besancon-ccas--${menage.reference}`,
+        args: [{ programme, menage, coordinateur: 'coord.essai', travailleurSocial: 'ts.alice', situation }],
+      });
+      await etape(handle, 'aller_vers');
+      await handle.executeUpdate(tentativeContactUpdate, { args: [m({ canal: 'visite_domicile' as const, creneau: 'matin' as const, issue: 'refus' as const })] });
+      await jusqua(handle, (e) => e.journal.some((x) => x.type === 'refus_tentative'), 'refus noté comme une tentative');
+      await repos(handle);
+      await handle.executeUpdate(tentativeContactUpdate, { args: [m({ canal: 'visite_domicile' as const, creneau: 'soir' as const, issue: 'joint' as const })] });
+      await etape(handle, 'diagnostic');
+      await repos(handle);
+      await handle.executeUpdate(cloturerUpdate, { args: [m({ issue: 'menage_met_fin' as const })] });
+      await handle.result();
+      const historique = enObjet(await handle.fetchHistory());
+      expect(patchsNotes(historique)).toContain('refus-ne-clot-pas');
+      writeFileSync(`${dossier}prevention-refus-tentative-v1.json`, JSON.stringify(historique));
     } finally {
       await banc.fermer();
     }

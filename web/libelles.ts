@@ -3,8 +3,10 @@
  * ne suffit pas), valeurs des énumérations, étapes, rôles. Un libellé absent est dérivé du nom
  * (« visite_domicile » → « Visite domicile ») : lisible, jamais un identifiant brut.
  */
-import { LIBELLES_ISSUES, LIBELLES_ROLES, LIBELLES_TYPE_PARCOURS, type RolePersonnel } from '../domain/vocabulaire';
-import { LIBELLES_STADES_PROCEDURE } from '../domain/prevention';
+import { LIBELLES_ROLES, LIBELLES_TYPE_PARCOURS, type RolePersonnel } from '../domain/vocabulaire';
+import { euros, humaniser, LIBELLES_VALEURS, libelleValeur } from '../domain/libelles';
+
+export { euros, humaniser, LIBELLES_VALEURS, libelleValeur };
 
 export const LIBELLES_CHAMPS: Record<string, string> = {
   // lancement
@@ -101,79 +103,85 @@ export const LIBELLES_CHAMPS: Record<string, string> = {
   decideeLe: 'Décision du bailleur le',
   prolongationMois: 'Prolongation (mois)',
   dateEffet: 'Prise d’effet',
-};
-
-export const LIBELLES_VALEURS: Record<string, string> = {
-  // compositions
-  personne_seule: 'Personne seule',
-  couple: 'Couple',
-  couple_avec_enfants: 'Couple avec enfants',
-  famille_monoparentale: 'Famille monoparentale',
-  autre: 'Autre',
-  // garanties
-  aucune: 'Aucune',
-  fsl: 'FSL',
-  loca_pass: 'Loca-Pass',
-  visale: 'Visale',
-  // contact
-  courrier: 'Courrier',
-  telephone: 'Téléphone',
-  visite_domicile: 'Visite à domicile',
-  rendez_vous_bureau: 'Rendez-vous au bureau',
-  courriel: 'Courriel',
-  matin: 'Matin',
-  apres_midi: 'Après-midi',
-  soir: 'Soir',
-  week_end: 'Week-end',
-  joint: 'Ménage joint',
-  absent: 'Absent',
-
-  injoignable: 'Injoignable',
-  adresse_erronee: 'Adresse erronée',
-  // plan
-  ouverture_droits: 'Ouverture de droits',
-  plan_apurement: 'Plan d’apurement',
-  surendettement: 'Dossier de surendettement',
-  demande_mutation: 'Demande de mutation',
-  sante: 'Santé',
-  emploi: 'Emploi',
-  asll: 'ASLL',
-  conseillere_sociale_bailleur: 'Conseillère sociale du bailleur',
-  pass_assistance: 'Pass assistance',
-  services_sociaux_specialises: 'Services sociaux spécialisés',
-  professionnels_sante: 'Professionnels de santé',
-  totale: 'Totale',
-  partielle: 'Partielle',
-  // IML
-  alt: 'ALT',
-  pension_de_famille: 'Pension de famille',
-  chrs: 'CHRS',
-  logement_urgence: 'Logement d’urgence',
-  public: 'Public',
-  prive: 'Privé',
-  rendez_vous: 'Rendez-vous',
-  lien_partenaire: 'Lien avec un partenaire',
-  mediation_bailleur: 'Médiation avec le bailleur',
-  paye: 'Payé',
-  partiel: 'Partiel',
-  impaye: 'Impayé',
-  regulier: 'Régulier',
-  irregulier: 'Irrégulier',
-  impayes: 'Impayés',
-  stable: 'Stable',
-  fragile: 'Fragile',
-  degradee: 'Dégradée',
-  poursuivre: 'Poursuivre 6 mois',
+  // détails publiés par les parcours (« Informations du dossier », fiches)
+  tentatives: 'Tentatives de contact',
+  contactEtabliLe: 'Contact établi le',
+  delaiPremierContactJours: 'Délai du premier contact (jours)',
+  lettreInformation: 'Lettre d’information au ménage',
+  plan: 'Plan d’aide',
+  revision: 'Révision du plan',
+  bilans: 'Bilans',
+  jalon: 'Échéance',
+  passageDroitCommun: 'Passage au droit commun',
+  ficheCloture: 'Clôture',
+  libelle: 'Issue retenue',
+  parcoursPrecedent: 'Parcours précédent',
+  parcoursSuivant: 'Parcours suivant',
+  protocole: 'Protocole de cohésion sociale',
+  dureeInitialeMois: 'Durée initiale (mois)',
+  dureeTotaleMois: 'Durée totale (mois)',
+  dureeSousLocationMois: 'Durée de la sous-location (mois)',
+  terme: 'Terme',
+  depuis: 'Depuis',
+  detteRestante: 'Dette restant due (€)',
+  avenants: 'Avenants',
+  paiements: 'Paiements',
+  moisRegles: 'Mois réglés',
+  payes: 'Mois payés',
+  partiels: 'Mois payés partiellement',
+  impayes: 'Mois impayés',
+  nonRenseignes: 'Mois non renseignés',
+  impayesConsecutifs: 'Impayés consécutifs (mois)',
+  montantRecu: 'Montant reçu (€)',
+  montantAttendu: 'Montant attendu (€)',
+  attendu: 'Montant attendu (€)',
+  accompagnement: 'Accompagnement',
+  rupture: 'Rupture du protocole',
+  par: 'Par',
+  treveHivernale: 'Trêve hivernale',
+  jusquau: 'Jusqu’au',
+  nouveauBail: 'Nouveau bail',
+  nouveauBailAttenduAvant: 'Nouveau bail attendu avant le',
+  protocoleRespecteLe: 'Protocole respecté le',
+  logement: 'Logement',
+  typeBailleur: 'Type de bailleur',
+  mesure: 'Mesure',
+  glissementPrevuLe: 'Glissement prévu le',
+  limite: 'Date limite',
+  loyers: 'Loyers',
+  validationSiao: 'Validation SIAO',
+  place: 'Place',
+  demandeeLe: 'Demandée le',
+  accordeeLe: 'Accordée le',
+  attenteJours: 'Attente (jours)',
+  evaluations: 'Évaluations',
+  prolongations: 'Prolongations',
   glissement: 'Glissement du bail',
-  prolongation: 'Prolongation motivée',
-  validee: 'Validée',
-  refusee: 'Refusée',
-  hebergement: 'Hébergement',
-  residence_sociale: 'Résidence sociale',
-  logement_adapte: 'Logement adapté',
-  ...LIBELLES_STADES_PROCEDURE,
-  ...LIBELLES_ISSUES,
+  moisDeSousLocation: 'Mois de sous-location',
+  anticipe: 'Anticipé ?',
+  composition: 'Composition du ménage',
 };
+
+/** Les champs dont la valeur est un montant en euros (affiché « 3 450 € »). */
+export const CHAMPS_MONTANTS = new Set([
+  'montantDette',
+  'detteLocative',
+  'ressourcesMensuelles',
+  'mensualite',
+  'dette',
+  'loyerMensuel',
+  'montantPaye',
+  'montant',
+  'indemniteOccupation',
+  'detteRestante',
+  'montantRecu',
+  'montantAttendu',
+  'attendu',
+]);
+
+/** Le libellé d'un champ : celui du vocabulaire, sinon celui de la valeur, sinon (dernier recours) son nom humanisé. */
+export const libelleChamp = (cle: string): string => LIBELLES_CHAMPS[cle] ?? LIBELLES_VALEURS[cle] ?? humaniser(cle);
+
 
 export const LIBELLES_ETAPES: Record<string, string> = {
   orientation: 'Orientation',
@@ -227,13 +235,6 @@ export const LIBELLES_STATUT_ECHEANCE: Record<string, string> = {
 
 export { LIBELLES_ROLES, LIBELLES_TYPE_PARCOURS };
 
-/** « visite_domicile » → « Visite domicile » ; « dureeMois » → « Duree mois ». */
-export function humaniser(id: string): string {
-  const mots = id.replace(/([a-z])([A-Z])/g, '$1 $2').replace(/[_-]+/g, ' ').toLowerCase().trim();
-  return mots.charAt(0).toUpperCase() + mots.slice(1);
-}
-
-export const libelleValeur = (v: string): string => LIBELLES_VALEURS[v] ?? humaniser(v);
 export const libelleEtape = (e: string | undefined): string => (e ? (LIBELLES_ETAPES[e] ?? humaniser(e)) : '—');
 
 const formatDate = new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'long' });

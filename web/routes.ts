@@ -320,7 +320,7 @@ export function routesWeb(deps: DependancesApi, auth: OptionsAuth & { maintenant
       const refus = e.status === 409;
       await rendreParcours(req, res, e.status, {
         formulaire: nomFormulaire,
-        titre: refus ? (nomFormulaire === 'bailleur' ? 'Changement refusé :' : 'Message refusé par le parcours :') : nomFormulaire === 'bailleur' ? 'Le changement de bailleur n’a pas été enregistré :' : 'Le message n’a pas été enregistré :',
+        titre: refus ? (nomFormulaire === 'bailleur' ? 'Changement refusé :' : 'Saisie refusée :') : nomFormulaire === 'bailleur' ? 'Le changement de bailleur n’a pas été enregistré :' : 'Le message n’a pas été enregistré :',
         messages: refus ? [e.detail] : autres.length ? autres : ['Corrigez les champs signalés.'],
         erreurs: parChamp,
         valeurs: req.body as Corps,

@@ -20,6 +20,7 @@ import {
   type TentativeContact,
 } from '../domain/prevention';
 import { motifNonEligible } from '../domain/prevention';
+import { euros, libelleValeurMinuscule, listeValeurs } from '../domain/libelles';
 import { LIBELLES_ISSUES, type Acteur, type EtatParcours, type Programme } from '../domain/vocabulaire';
 import { ajouterDuree, dateEnFrancais, dureeEnFrancais, minuitDeParis } from './blocs/duree';
 import { notifier } from './blocs/notification';
@@ -42,16 +43,32 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
     travailleurSocial: e.travailleurSocial,
   }).ouvrir();
   p.detailsConfidentiels.menage = menage;
-  p.details.situation = { impayesMois: e.situation.impayesMois, montantDette: e.situation.montantDette, garantie: e.situation.garantie };
+  // L'état seul (aucune commande) : le stade de la procédure et l'isolement servent aux chiffres des financeurs.
+  p.details.situation = {
+    impayesMois: e.situation.impayesMois,
+    montantDette: e.situation.montantDette,
+    garantie: e.situation.garantie,
+    ...(e.situation.stadeProcedure !== undefined ? { stadeProcedure: e.situation.stadeProcedure } : {}),
+    ...(e.situation.isole !== undefined ? { isole: e.situation.isole } : {}),
+  };
   if (e.parcoursPrecedent) p.details.parcoursPrecedent = e.parcoursPrecedent;
   const ts = (par: string): Acteur => ({ type: 'personnel', id: par, role: 'travailleur_social' });
+  // Le rappel avant une échéance : celui du programme (délai « rappelAvant »), l'ancienne valeur fixe sinon.
+  const rappel = (defaut: string) => (patched('rappels-du-programme') ? (d.rappelAvant ?? defaut) : defaut);
+  // Un refus du ménage au contact n'est qu'une tentative (besancon-ccas : « provoquer la rencontre
+  // malgré les réticences ») : le délai de contact décide.
+  const refusNeClotPas = !!programme.options.refusNeClotPas;
 
   // Ce que le travailleur social enregistre, étape par étape.
   const tentatives: TentativeContact[] = [];
   let diagnosticTermine = false;
   let plan: PlanAide | undefined;
   let bilanAttendu: string | undefined;
-  const bilans: Array<Omit<Bilan, 'notes' | 'requestId' | 'par'> & { jalon: string }> = [];
+  const bilans: Array<Omit<Bilan, 'notes' | 'requestId' | 'par'> & { jalon: string; id?: string }> = [];
+  // Suivi sans blocage (patched('suivi-sans-blocage')) : les points et bilans ouverts et pas encore saisis,
+  // du plus ancien au plus récent ; un bilan saisi complète le plus ancien.
+  let suiviSansBlocage = false;
+  const attendus: Array<{ id: string; libelle: string }> = [];
   let passage = false;
   p.details.tentatives = 0;
 
@@ -63,18 +80,18 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
       if (refus) return refus;
       const absente = [...tentatives].reverse().find((x) => x.canal === 'visite_domicile' && x.issue === 'absent');
       if (programme.delais.secondeVisite && absente && t.canal === 'visite_domicile' && t.creneau === absente.creneau) {
-        return `La seconde visite doit avoir lieu à un autre moment que la première (créneau « ${absente.creneau} »).`;
+        return `La seconde visite doit avoir lieu à un autre moment que la première (créneau « ${libelleValeurMinuscule(absente.creneau)} »).`;
       }
       return undefined;
     },
     appliquer: (t) => {
       tentatives.push(t);
       p.details.tentatives = tentatives.length;
-      p.journal.noter('tentative_contact', `Tentative de contact (${t.canal}, ${t.creneau}) : ${t.issue}`, { acteur: ts(t.par), visibilite: 'equipe' });
+      p.journal.noter('tentative_contact', `Tentative de contact (${libelleValeurMinuscule(t.canal)}, ${libelleValeurMinuscule(t.creneau)}) : ${libelleValeurMinuscule(t.issue)}`, { acteur: ts(t.par), visibilite: 'equipe' });
       if (t.note) (p.detailsConfidentiels.notesContact ??= [] as string[]) && (p.detailsConfidentiels.notesContact as string[]).push(t.note);
-      // Le ménage joint, le diagnostic commence ; son refus clôt le parcours.
+      // Le ménage joint, le diagnostic commence ; son refus clôt le parcours (sauf option refusNeClotPas).
       if (t.issue === 'joint') p.avancer('diagnostic', 'Diagnostic');
-      return { etape: t.issue === 'refus' ? 'cloture' : p.etape };
+      return { etape: t.issue === 'refus' && !refusNeClotPas ? 'cloture' : p.etape };
     },
   });
   p.message(diagnosticUpdate, {
@@ -103,9 +120,11 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
     },
   });
   p.message(bilanUpdate, {
-    valider: () => enEtape('suivi') ?? (bilanAttendu ? undefined : 'Aucun bilan n’est attendu pour le moment.'),
+    valider: () => enEtape('suivi') ?? (bilanAttendu || attendus.length ? undefined : 'Aucun bilan n’est attendu pour le moment.'),
     appliquer: (x) => {
-      bilans.push({ jalon: bilanAttendu!, reprisePaiement: x.reprisePaiement, planRespecte: x.planRespecte, demarches: x.demarches });
+      const attendu = suiviSansBlocage ? attendus.shift() : undefined;
+      if (attendu) bilanAttendu = attendu.libelle;
+      bilans.push({ jalon: bilanAttendu!, reprisePaiement: x.reprisePaiement, planRespecte: x.planRespecte, demarches: x.demarches, ...(attendu ? { id: attendu.id } : {}) });
       if (x.notes) ((p.detailsConfidentiels.notesBilans ??= []) as string[]).push(x.notes);
       p.details.bilans = bilans.map((b) => ({ jalon: b.jalon, reprisePaiement: b.reprisePaiement, planRespecte: b.planRespecte }));
       p.journal.noter('bilan', `${bilanAttendu} : ${LIBELLES_REPRISE[x.reprisePaiement]}, plan d’apurement ${x.planRespecte ? 'respecté' : 'non respecté'}`, { acteur: ts(x.par) });
@@ -224,7 +243,7 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
           a: { role: 'bailleur' },
           sujet: `Contact impossible avec le ménage (dossier ${menage.reference})`,
           paragraphes: [
-            `Malgré nos tentatives (${tentatives.length} à ce jour), nous n’avons pas pu entrer en contact avec le ménage du dossier ${menage.reference} dans le délai de ${dureeEnFrancais(d.contact!)} suivant l’orientation.`,
+            `${tentatives.length ? `Malgré ${tentatives.length > 1 ? `nos ${tentatives.length} tentatives` : 'notre tentative'}, nous` : 'Nous'} n’avons pas pu entrer en contact avec le ménage du dossier ${menage.reference} dans le délai de ${dureeEnFrancais(d.contact!)} suivant l’orientation.`,
             'Vous pouvez, si vous le jugez nécessaire, engager la procédure précontentieuse. Nous vous informerons si le ménage reprend contact.',
           ],
           visibilite: 'partenaires',
@@ -235,13 +254,16 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
       if (t.canal === 'visite_domicile') {
         p.echeances.tenir('premiere_visite');
         if (t.issue === 'absent' && d.secondeVisite && !p.echeances.enCours('seconde_visite') && !tentatives.slice(0, vues - 1).some((x) => x.canal === 'visite_domicile' && x.issue === 'absent')) {
-          p.echeances.suivre({ id: 'seconde_visite', libelle: 'Seconde visite à un autre horaire', delai: d.secondeVisite, rappelAvant: 'P2D', responsable: 'travailleur_social' });
+          p.echeances.suivre({ id: 'seconde_visite', libelle: 'Seconde visite à un autre horaire', delai: d.secondeVisite, rappelAvant: rappel('P2D'), responsable: 'travailleur_social' });
         } else if (p.echeances.enCours('seconde_visite')) {
           p.echeances.tenir('seconde_visite');
         }
       }
       if (t.issue === 'joint') break;
-      if (t.issue === 'refus') return { issue: 'refus', motif: 'Le ménage refuse l’accompagnement' };
+      if (t.issue === 'refus') {
+        if (!(refusNeClotPas && patched('refus-ne-clot-pas'))) return { issue: 'refus', motif: 'Le ménage refuse l’accompagnement' };
+        p.journal.noter('refus_tentative', 'Le ménage a refusé : c’est une tentative, la prise de contact continue jusqu’au délai du programme', { visibilite: 'equipe' });
+      }
     }
     if (visite?.echeance.statut === 'en_cours') p.echeances.annuler('premiere_visite');
     p.echeances.tenir('contact');
@@ -266,7 +288,7 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
     // 6. Plan d'aide contractualisé ; 7. validation par le département si une ASLL est préconisée.
     p.rejoindre('plan_aide', 'Plan d’aide');
     for (;;) {
-      p.echeances.suivre({ id: 'plan_aide', libelle: 'Plan d’aide contractualisé', delai: d.planAide, rappelAvant: 'P2D', responsable: 'travailleur_social' });
+      p.echeances.suivre({ id: 'plan_aide', libelle: 'Plan d’aide contractualisé', delai: d.planAide, rappelAvant: rappel('P2D'), responsable: 'travailleur_social' });
       await p.attendre(() => plan !== undefined);
       p.echeances.tenir('plan_aide');
       p.details.plan = resumePlan(plan!);
@@ -277,9 +299,9 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
         objet: 'Validation du plan d’aide avec une mesure ASLL',
         apercu: [
           `Dossier ${menage.reference} — ${programme.nom}.`,
-          `Actions prévues : ${plan!.actions.join(', ')}.`,
-          `Orientations : ${plan!.orientations.join(', ')}.`,
-          plan!.planApurement ? `Plan d’apurement : ${plan!.planApurement.mensualite} € par mois pendant ${plan!.planApurement.dureeMois} mois.` : 'Pas de plan d’apurement à ce stade.',
+          `Actions prévues : ${listeValeurs(plan!.actions)}.`,
+          `Orientations : ${listeValeurs(plan!.orientations)}.`,
+          plan!.planApurement ? `Plan d’apurement : ${euros(plan!.planApurement.mensualite)} par mois pendant ${plan!.planApurement.dureeMois} mois.` : 'Pas de plan d’apurement à ce stade.',
         ],
         delai: d.validationDepartement,
       });
@@ -312,13 +334,55 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
     p.rejoindre('suivi', 'Suivi du plan');
     const debutSuivi = new Date();
     p.echeances.suivre({ id: 'fin_suivi', libelle: 'Fin de la durée de suivi prévue : passage au droit commun ou clôture', due: ajouterDuree(debutSuivi, d.suivi), rappelAvant: d.rappelAvant, responsable: 'travailleur_social' });
-    for (const jalon of jalonsDeSuivi(programme)) {
+    // Un point ou un bilan non saisi ne fige plus la suite : il reste dû (échéance « dépassée »), les
+    // suivants arrivent à leur date ; un bilan saisi complète le plus ancien attendu.
+    if (patched('suivi-sans-blocage')) {
+      suiviSansBlocage = true;
+      const jalons = jalonsDeSuivi(programme);
+      let prochain = 0;
+      let traites = bilans.length;
+      for (;;) {
+        const jalon = jalons[prochain];
+        const quand = jalon ? ajouterDuree(debutSuivi, jalon.offset) : undefined;
+        await p.attendre(() => passage || bilans.length > traites, quand ? Math.max(quand.getTime() - Date.now(), 0) : undefined);
+        if (passage) break;
+        while (traites < bilans.length) {
+          const b = bilans[traites]!;
+          traites += 1;
+          if (b.id) p.echeances.tenir(b.id);
+          await notifier(p, {
+            a: { role: 'bailleur' },
+            sujet: `${b.jalon} (dossier ${menage.reference})`,
+            paragraphes: [
+              `${b.jalon} de l’accompagnement du ménage (dossier ${menage.reference}) :`,
+              `Reprise du paiement du loyer : ${LIBELLES_REPRISE[b.reprisePaiement]}.`,
+              `Plan d’apurement : ${b.planRespecte ? 'respecté' : 'non respecté'}.`,
+            ],
+            visibilite: 'partenaires',
+          });
+        }
+        if (passage) break;
+        if (!jalon || !quand || quand.getTime() > Date.now()) continue;
+        prochain += 1;
+        const id = `bilan:${jalon.offset}`;
+        attendus.push({ id, libelle: jalon.libelle });
+        p.echeances.suivre({ id, libelle: jalon.libelle, delai: d.saisieBilan ?? 'P2W', rappelAvant: rappel('P3D'), responsable: 'travailleur_social' });
+        if (p.travailleurSocial) {
+          await notifier(p, {
+            a: { personnel: p.travailleurSocial },
+            sujet: `${jalon.libelle} à saisir (dossier ${menage.reference})`,
+            paragraphes: [`Le ${jalon.libelle.toLowerCase()} du dossier ${menage.reference} est à enregistrer avant le ${dateEnFrancais(ajouterDuree(new Date(), d.saisieBilan ?? 'P2W'))} : reprise du paiement, respect du plan d’apurement, démarches réalisées.`],
+          });
+        }
+      }
+      attendus.length = 0;
+    } else for (const jalon of jalonsDeSuivi(programme)) {
       const quand = ajouterDuree(debutSuivi, jalon.offset);
       await p.attendre(() => passage, quand.getTime() - Date.now());
       if (passage) break;
       bilanAttendu = jalon.libelle;
       const id = `bilan:${jalon.offset}`;
-      p.echeances.suivre({ id, libelle: jalon.libelle, delai: d.saisieBilan ?? 'P2W', rappelAvant: 'P3D', responsable: 'travailleur_social' });
+      p.echeances.suivre({ id, libelle: jalon.libelle, delai: d.saisieBilan ?? 'P2W', rappelAvant: rappel('P3D'), responsable: 'travailleur_social' });
       if (p.travailleurSocial) {
         await notifier(p, {
           a: { personnel: p.travailleurSocial },
@@ -429,7 +493,7 @@ function resumePourPartenaires(plan: PlanAide, reference: string): string[] {
   return [
     `Un plan d’aide a été contractualisé avec le ménage du dossier ${reference}.`,
     plan.planApurement
-      ? `Plan d’apurement proposé : ${plan.planApurement.mensualite} € par mois pendant ${plan.planApurement.dureeMois} mois.`
+      ? `Plan d’apurement proposé : ${euros(plan.planApurement.mensualite)} par mois pendant ${plan.planApurement.dureeMois} mois.`
       : 'Aucun plan d’apurement n’est proposé à ce stade.',
     plan.demandeMutation ? 'Une demande de mutation sera déposée.' : 'Aucune demande de mutation.',
     'Le détail de la situation du ménage reste confidentiel.',

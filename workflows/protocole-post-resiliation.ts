@@ -37,6 +37,7 @@ import {
   type StatutPaiement,
 } from '../domain/protocole';
 import { LIBELLES_ISSUES, type Acteur, type DemandeValidation, type EtatParcours, type Programme } from '../domain/vocabulaire';
+import { euros as eurosFr } from '../domain/libelles';
 import { ajouterDuree, heureDeParis, dateEnFrancais, dureeEnFrancais, jourDeParis, minuitDeParis } from './blocs/duree';
 import { notifier, type A } from './blocs/notification';
 import { Interruption, Parcours, type Fin, type InstantaneParcours } from './blocs/parcours';
@@ -838,10 +839,8 @@ export function deMois(mois: string): string {
   return /^[aeiouyâéèêô]/.test(m) ? `d’${m}` : `de ${m}`;
 }
 
-/** « 412,50 € », « 650 € ». */
-export function euros(n: number): string {
-  return `${n.toFixed(2).replace('.', ',').replace(/,00$/, '')} €`;
-}
+/** « 412,50 € », « 3 450 € » : le formateur unique des montants (domain/libelles). */
+export const euros = (n: number): string => eurosFr(n);
 
 const arrondi = (n: number) => Math.round(n * 100) / 100;
 

@@ -219,7 +219,7 @@ describe('l’interface web dans Chromium', () => {
     await ts.locator('#action-diagnostic').getByRole('button', { name: 'Enregistrer' }).click();
     await ts.waitForLoadState();
     const alerte = await ts.locator('[role=alert]').first().innerText();
-    expect(alerte).toContain('Message refusé par le parcours');
+    expect(alerte).toContain('Saisie refusée');
     expect(alerte).toContain('Le diagnostic se conclut par un carnet de route (au moins une démarche).');
     expect(await ts.locator('#action-diagnostic').getAttribute('open')).not.toBeNull();
     await expect(ts.locator('#m-diagnostic-origineDette').inputValue()).resolves.toBe('Perte d’emploi');

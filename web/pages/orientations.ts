@@ -7,7 +7,7 @@ import type { versSortie } from '../../api/routes/orientations';
 import type { Programme } from '../../domain/vocabulaire';
 import type { Organisation } from '../../personnel/organisations';
 import { resumeErreurs } from '../formulaires';
-import { dateFr, libelleValeur } from '../libelles';
+import { dateFr, euros, libelleValeur } from '../libelles';
 import { travailleursSociaux, type Contexte } from './commun';
 
 type OrientationVue = ReturnType<typeof versSortie>;
@@ -17,7 +17,6 @@ export interface RetourOrientation {
   messages: string[];
 }
 
-const euros = new Intl.NumberFormat('fr-FR', { style: 'currency', currency: 'EUR' });
 
 function carte(ctx: Contexte, programme: Programme, o: OrientationVue, bailleurs: Organisation[], retour?: RetourOrientation): Brut {
   const s = o.situation as { impayesMois: number; montantDette: number; debutBail: string; garantie: string; suiviParServiceSocial: boolean; dejaTente?: string; stadeProcedure?: string };
@@ -27,7 +26,7 @@ function carte(ctx: Contexte, programme: Programme, o: OrientationVue, bailleurs
   return html`<section class="organisation" aria-labelledby="or-${o.id}">
 <h3 id="or-${o.id}">${m.nom} <span class="aide">— dossier ${o.reference}, reçue le ${dateFr(o.recueLe)} — ${statut}</span></h3>
 <p>Orienté par ${o.orientePar.nom} (${o.orientePar.libelleService}), ${o.organisation.nom} — <a href="mailto:${o.orientePar.courriel}">${o.orientePar.courriel}</a>.</p>
-<p>${libelleValeur(m.composition)}, ${m.adresse}. ${s.impayesMois} loyer${s.impayesMois > 1 ? 's' : ''} impayé${s.impayesMois > 1 ? 's' : ''} (${euros.format(s.montantDette)}), bail commencé le ${dateFr(s.debutBail)}, garantie : ${libelleValeur(s.garantie)}${s.stadeProcedure ? `, procédure : ${libelleValeur(s.stadeProcedure).toLowerCase()}` : ''}${s.suiviParServiceSocial ? ', déjà suivi par un service social' : ''}.${s.dejaTente ? html` Déjà tenté : ${s.dejaTente}.` : ''}</p>
+<p>${libelleValeur(m.composition)}, ${m.adresse}. ${s.impayesMois} loyer${s.impayesMois > 1 ? 's' : ''} impayé${s.impayesMois > 1 ? 's' : ''} (${euros(s.montantDette)}), bail commencé le ${dateFr(s.debutBail)}, garantie : ${libelleValeur(s.garantie)}${s.stadeProcedure ? `, procédure : ${libelleValeur(s.stadeProcedure).toLowerCase()}` : ''}${s.suiviParServiceSocial ? ', déjà suivi par un service social' : ''}.${s.dejaTente ? html` Déjà tenté : ${s.dejaTente}.` : ''}</p>
 ${o.nonEligible
   ? html`<p class="alerte">Ne remplit pas les conditions du programme : ${o.nonEligible}. Accepté, le parcours sera clos aussitôt « non éligible ».</p>`
   : html`<p class="encadre">Remplit les conditions du programme.</p>`}

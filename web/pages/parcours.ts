@@ -23,9 +23,12 @@ import {
   LIBELLES_TYPE_PARCOURS,
   LIBELLES_CHAMPS,
   LIBELLES_VALEURS,
-  humaniser,
+  CHAMPS_MONTANTS,
+  euros,
+  libelleChamp,
   libelleValeur,
 } from '../libelles';
+import { moisEnFrancais } from '../../documents/commun';
 import { estCoordination, nomDe, tableau, travailleursSociaux, type Contexte } from './commun';
 import { sectionFileIml } from './file-iml';
 
@@ -185,25 +188,27 @@ function sectionDemandes(etat: EtatParcours): Brut {
   })}`;
 }
 
-/** Une valeur des détails du parcours, lisible (dates, oui/non, libellés, listes). */
-function valeurLisible(v: unknown, profondeur = 0): Brut {
+/** Une valeur des détails du parcours, lisible (dates, mois, durées, montants, oui/non, libellés, listes). */
+function valeurLisible(v: unknown, profondeur = 0, cle = ''): Brut {
   if (v === null || v === undefined || v === '') return html`—`;
   if (typeof v === 'boolean') return html`${v ? 'Oui' : 'Non'}`;
-  if (typeof v === 'number') return html`${v.toLocaleString('fr-FR')}`;
+  if (typeof v === 'number') return html`${CHAMPS_MONTANTS.has(cle) ? euros(v) : v.toLocaleString('fr-FR')}`;
   if (typeof v === 'string') {
     if (/^\d{4}-\d{2}-\d{2}(T[\d:.]+Z?)?$/.test(v)) return html`${dateFr(v)}`;
-    return html`${LIBELLES_VALEURS[v] ?? v}`;
+    if (/^\d{4}-\d{2}$/.test(v)) return html`${moisEnFrancais(v)}`;
+    if (/^P(\d+[YMWD])+$/.test(v)) return html`${dureeEnFrancais(v)}`;
+    return html`${/^[a-z]+(_[a-z0-9]+)+$|^[a-z]+$/.test(v) ? libelleValeur(v) : v}`;
   }
   if (Array.isArray(v)) {
     if (!v.length) return html`aucun`;
-    if (v.every((x) => typeof x !== 'object' || x === null)) return html`${v.map((x) => valeurLisible(x, profondeur + 1).valeur).join(', ')}`;
-    return html`<ul>${v.map((x) => html`<li>${valeurLisible(x, profondeur + 1)}</li>`)}</ul>`;
+    if (v.every((x) => typeof x !== 'object' || x === null)) return html`${v.map((x) => valeurLisible(x, profondeur + 1, cle).valeur).join(', ')}`;
+    return html`<ul>${v.map((x) => html`<li>${valeurLisible(x, profondeur + 1, cle)}</li>`)}</ul>`;
   }
   if (typeof v === 'object' && profondeur < 3) {
     const entrees = Object.entries(v as Record<string, unknown>).filter(([, x]) => x !== undefined);
-    return html`<dl class="infos">${entrees.map(([k, x]) => html`<dt>${LIBELLES_CHAMPS[k] ?? humaniser(k)}</dt><dd>${valeurLisible(x, profondeur + 1)}</dd>`)}</dl>`;
+    return html`<dl class="infos">${entrees.map(([k, x]) => html`<dt>${CHAMPS_MONTANTS.has(k) ? libelleChamp(k).replace(/ \(€\)$/, '') : libelleChamp(k)}</dt><dd>${valeurLisible(x, profondeur + 1, k)}</dd>`)}</dl>`;
   }
-  return html`${JSON.stringify(v)}`;
+  return html`—`;
 }
 
 function sectionDetails(etat: EtatParcours): Brut {

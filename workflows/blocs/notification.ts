@@ -79,9 +79,16 @@ export function destinataire(parcours: Parcours, a: A): { d: Destinataire; libel
       libelle: `${LIBELLES_ROLES[a.role]} (${p.nom})`,
     };
   }
-  if ('personnel' in a) return { d: { type: 'personnel', id: a.personnel, programmeId: parcours.programme.id }, libelle: a.personnel };
-  if ('coordination' in a) return { d: { type: 'coordination', programmeId: parcours.programme.id }, libelle: 'coordination' };
+  if ('personnel' in a) return { d: { type: 'personnel', id: a.personnel, programmeId: parcours.programme.id }, libelle: 'le travailleur social' };
+  if ('coordination' in a) return { d: { type: 'coordination', programmeId: parcours.programme.id }, libelle: 'la coordination' };
   return { d: { type: 'adresse', ...a.adresse }, libelle: a.libelle ?? 'le ménage' };
+}
+
+/** « à » ou « de » devant un destinataire : « au ménage », « du travailleur social », « à la coordination ». */
+export function contracter(preposition: 'à' | 'de', libelle: string): string {
+  const m = /^(le|les) (.*)$/.exec(libelle);
+  if (!m) return `${preposition} ${libelle}`;
+  return `${preposition === 'à' ? (m[1] === 'le' ? 'au' : 'aux') : m[1] === 'le' ? 'du' : 'des'} ${m[2]}`;
 }
 
 export function cleIdempotence(): string {
@@ -105,5 +112,5 @@ export async function notifier(parcours: Parcours, n: Notification): Promise<voi
   });
   const joints = r?.piecesJointes?.length ? ` (joint : ${r.piecesJointes.join(', ')})` : '';
   const repli = r?.repli ? ` — redirigé : ${r.repli}` : '';
-  parcours.journal.noter(n.type ?? 'courriel', `Courriel à ${dest.libelle} : « ${n.sujet} »${joints}${repli}`, { visibilite: n.visibilite ?? 'equipe' });
+  parcours.journal.noter(n.type ?? 'courriel', `Courriel ${contracter('à', dest.libelle)} : « ${n.sujet} »${joints}${repli}`, { visibilite: n.visibilite ?? 'equipe' });
 }

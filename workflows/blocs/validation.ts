@@ -11,7 +11,7 @@ import type { DemandeValidation, RolePartenaire } from '../../domain/vocabulaire
 import { LIBELLES_ROLES } from '../../domain/vocabulaire';
 import { activites } from './activites';
 import { ajouterDuree, dateEnFrancais } from './duree';
-import { cleIdempotence, destinataire, notifier } from './notification';
+import { cleIdempotence, contracter, destinataire, notifier } from './notification';
 import type { Parcours } from './parcours';
 
 export interface DemandeValidationDef {
@@ -83,7 +83,7 @@ export async function demanderValidation(parcours: Parcours, def: DemandeValidat
     });
 
   await envoyer(false);
-  parcours.journal.noter('validation_demandee', `Demande envoyée à ${dest.libelle} : « ${def.objet} », réponse attendue avant le ${dateEnFrancais(echeance)}`);
+  parcours.journal.noter('validation_demandee', `Demande envoyée ${contracter('à', dest.libelle)} : « ${def.objet} », réponse attendue avant le ${dateEnFrancais(echeance)}`);
   parcours.echeances.suivre({ id: `validation:${demande.id}`, libelle: `Réponse de ${LIBELLES_ROLES[def.role]} : ${def.objet}`, due: echeance, responsable: def.role, alerter: false });
 
   const rappels = (def.rappels ?? parcours.programme.rappelsValidation)
@@ -94,19 +94,19 @@ export async function demanderValidation(parcours: Parcours, def: DemandeValidat
     const repondu = await attendreReponse(quand);
     if (repondu) break;
     await envoyer(true);
-    parcours.journal.noter('validation_rappel', `Rappel envoyé à ${dest.libelle} : « ${def.objet} »`);
+    parcours.journal.noter('validation_rappel', `Rappel envoyé ${contracter('à', dest.libelle)} : « ${def.objet} »`);
   }
   const repondu = await attendreReponse(echeance);
   if (!repondu) {
     demande.statut = 'expiree';
     parcours.echeances.annuler(`validation:${demande.id}`);
-    parcours.journal.noter('validation_expiree', `Sans réponse de ${dest.libelle} à l’échéance : « ${def.objet} »`);
+    parcours.journal.noter('validation_expiree', `Sans réponse ${contracter('de', dest.libelle)} à l’échéance : « ${def.objet} »`);
     if (def.escalade === false) return demande;
     await notifier(parcours, {
       a: { coordination: true },
       sujet: `Sans réponse : ${def.objet} (dossier ${parcours.ouverture.reference})`,
       paragraphes: [
-        `${dest.libelle} n’a pas répondu à la demande « ${def.objet} » avant le ${dateEnFrancais(echeance)}.`,
+        `${dest.libelle.charAt(0).toUpperCase()}${dest.libelle.slice(1)} n’a pas répondu à la demande « ${def.objet} » avant le ${dateEnFrancais(echeance)}.`,
         'Merci de reprendre contact avec ce partenaire. Le lien qui lui avait été envoyé n’est plus valable.',
       ],
       type: 'escalade',

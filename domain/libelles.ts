@@ -1,0 +1,106 @@
+/**
+ * Les libellés français des valeurs d'énumération (« visite_domicile » → « Visite à domicile ») et
+ * la mise en forme des montants : partagés par les pages (web/), les documents (documents/) et les
+ * textes des parcours (journal, courriels). Aucune dépendance hors domain/ : utilisable dans un workflow.
+ */
+import { LIBELLES_ISSUES } from './vocabulaire';
+import { LIBELLES_STADES_PROCEDURE } from './prevention';
+
+export const LIBELLES_VALEURS: Record<string, string> = {
+  // compositions
+  personne_seule: 'Personne seule',
+  couple: 'Couple',
+  couple_avec_enfants: 'Couple avec enfants',
+  famille_monoparentale: 'Famille monoparentale',
+  autre: 'Autre',
+  // garanties
+  aucune: 'Aucune',
+  fsl: 'FSL',
+  loca_pass: 'Loca-Pass',
+  visale: 'Visale',
+  // contact
+  courrier: 'Courrier',
+  telephone: 'Téléphone',
+  visite_domicile: 'Visite à domicile',
+  rendez_vous_bureau: 'Rendez-vous au bureau',
+  courriel: 'Courriel',
+  matin: 'Matin',
+  apres_midi: 'Après-midi',
+  soir: 'Soir',
+  week_end: 'Week-end',
+  joint: 'Ménage joint',
+  absent: 'Absent',
+
+  injoignable: 'Injoignable',
+  adresse_erronee: 'Adresse erronée',
+  // plan
+  ouverture_droits: 'Ouverture de droits',
+  plan_apurement: 'Plan d’apurement',
+  surendettement: 'Dossier de surendettement',
+  demande_mutation: 'Demande de mutation',
+  sante: 'Santé',
+  emploi: 'Emploi',
+  asll: 'ASLL',
+  conseillere_sociale_bailleur: 'Conseillère sociale du bailleur',
+  pass_assistance: 'Pass assistance',
+  services_sociaux_specialises: 'Services sociaux spécialisés',
+  professionnels_sante: 'Professionnels de santé',
+  totale: 'Totale',
+  partielle: 'Partielle',
+  // IML
+  alt: 'ALT',
+  pension_de_famille: 'Pension de famille',
+  chrs: 'CHRS',
+  logement_urgence: 'Logement d’urgence',
+  public: 'Public',
+  prive: 'Privé',
+  rendez_vous: 'Rendez-vous',
+  lien_partenaire: 'Lien avec un partenaire',
+  mediation_bailleur: 'Médiation avec le bailleur',
+  paye: 'Payé',
+  partiel: 'Partiel',
+  impaye: 'Impayé',
+  regulier: 'Régulier',
+  irregulier: 'Irrégulier',
+  impayes: 'Impayés',
+  stable: 'Stable',
+  fragile: 'Fragile',
+  degradee: 'Dégradée',
+  poursuivre: 'Poursuivre 6 mois',
+  glissement: 'Glissement du bail',
+  prolongation: 'Prolongation motivée',
+  validee: 'Validée',
+  refusee: 'Refusée',
+  hebergement: 'Hébergement',
+  residence_sociale: 'Résidence sociale',
+  logement_adapte: 'Logement adapté',
+  ...LIBELLES_STADES_PROCEDURE,
+  ...LIBELLES_ISSUES,
+};
+
+/**
+ * Dernier recours pour un identifiant sans libellé : « visite_domicile » → « Visite domicile ».
+ * Tout identifiant qui atteint une page a son libellé (LIBELLES_CHAMPS, LIBELLES_VALEURS) ; ce repli
+ * ne sert qu'à ne jamais montrer l'identifiant brut.
+ */
+export function humaniser(id: string): string {
+  const mots = id.replace(/([a-z])([A-Z])/g, '$1 $2').replace(/[_-]+/g, ' ').toLowerCase().trim();
+  return mots.charAt(0).toUpperCase() + mots.slice(1);
+}
+
+export const libelleValeur = (v: string): string => LIBELLES_VALEURS[v] ?? humaniser(v);
+
+/** Le libellé d'une valeur au fil d'une phrase : « visite à domicile », mais « FSL », « ASLL ». */
+export const libelleValeurMinuscule = (v: string): string => {
+  const l = libelleValeur(v);
+  return /^[A-ZÀ-Ý]{2,}\b/.test(l) ? l : l.charAt(0).toLowerCase() + l.slice(1);
+};
+
+/** Une liste de valeurs au fil d'une phrase : « ouverture de droits, plan d’apurement, FSL ». */
+export const listeValeurs = (vs: readonly string[]): string => (vs.length ? vs.map(libelleValeurMinuscule).join(', ') : 'aucune');
+
+/** Le seul format des montants : « 3 450 € », « 812,40 € », « 1 240,50 € » (espaces insécables). */
+export function euros(n: unknown): string {
+  if (typeof n !== 'number' || !Number.isFinite(n)) return 'non renseigné';
+  return new Intl.NumberFormat('fr-FR', { style: 'currency', currency: 'EUR', minimumFractionDigits: Number.isInteger(n) ? 0 : 2 }).format(n);
+}

@@ -1,0 +1,130 @@
+/**
+ * Règles du parcours « prévention précontentieuse » (issue 15), sur le vrai serveur Temporal (saut
+ * de temps par workflow) : la situation gardée dans l'état, un point de suivi manqué qui ne fige pas
+ * la suite, les rappels lus dans les délais du programme, un refus qui n'est qu'une tentative
+ * (besancon-ccas : « provoquer la rencontre malgré les réticences »).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { WorkflowHandle } from '@temporalio/client';
+import { bilanUpdate, cloturerUpdate, diagnosticUpdate, planAideUpdate, tentativeContactUpdate, type EntreePrevention, type SituationOrientation } from '../domain/prevention';
+import { ajouterDuree, retirerDuree } from '../workflows/blocs/duree';
+import { CATALOGUE, apres, avancerJusqua, echeanceSuivie, heureDuParcours, jusqua, menageEssai, monterBanc, requete, terminer, type Banc } from './outils/environnement';
+
+let banc: Banc;
+beforeAll(async () => {
+  banc = await monterBanc();
+});
+afterAll(async () => banc?.fermer());
+
+const situation = (s: Partial<SituationOrientation> = {}): SituationOrientation => ({
+  impayesMois: 2,
+  montantDette: 812,
+  debutBail: new Date(Date.now() - 90 * 86_400_000).toISOString().slice(0, 10),
+  garantie: 'aucune',
+  dejaTente: 'Relances',
+  contactBailleur: false,
+  suiviParServiceSocial: false,
+  ...s,
+});
+
+async function lancer(programmeId: string, s: Partial<SituationOrientation> = {}) {
+  const programme = CATALOGUE.trouver(programmeId)!;
+  const menage = menageEssai();
+  const entree: EntreePrevention = { programme, menage, coordinateur: 'coord.essai', travailleurSocial: 'ts.alice', situation: situation(s) };
+  const handle = await banc.env.client.workflow.start('preventionPrecontentieuse', { taskQueue: banc.taskQueue, workflowId: `${programmeId}--${menage.reference}`, args: [entree] });
+  return { handle, programme, ref: menage.reference };
+}
+
+const etape = (handle: WorkflowHandle, nom: string) => jusqua(handle, (e) => e.etape === nom, `étape « ${nom} »`);
+const msg = <T extends object>(x: T) => ({ requestId: requete(), par: 'ts.alice', ...x });
+const dossier = (ref: string) => (m: { sujet: string }) => m.sujet.includes(ref);
+
+async function jusquAuPlan(handle: WorkflowHandle) {
+  await etape(handle, 'aller_vers');
+  await handle.executeUpdate(tentativeContactUpdate, { args: [msg({ canal: 'visite_domicile' as const, creneau: 'matin' as const, issue: 'joint' as const })] });
+  await etape(handle, 'diagnostic');
+  await handle.executeUpdate(diagnosticUpdate, { args: [msg({ origineDette: 'x', droits: '', budget: '', adequationLogement: '', termine: true, carnetDeRoute: ['FSL'] })] });
+  await etape(handle, 'plan_aide');
+}
+
+describe('situation à l’orientation', () => {
+  it('le stade de la procédure et l’isolement du ménage restent dans l’état (chiffres des financeurs)', async () => {
+    const { handle } = await lancer('besancon-ccas', { stadeProcedure: 'commandement_de_payer', isole: true });
+    const etat = await etape(handle, 'aller_vers');
+    expect(etat.details.situation).toEqual({ impayesMois: 2, montantDette: 812, garantie: 'aucune', stadeProcedure: 'commandement_de_payer', isole: true });
+    await terminer(handle);
+  });
+});
+
+describe('toulouse-declic — un point de suivi manqué ne fige pas la suite', () => {
+  it('le point à 1 mois non saisi reste dû (« dépassée »), le point à 2 mois et le bilan à 3 mois arrivent à leur date ; un bilan saisi complète le plus ancien', async () => {
+    const { handle, ref } = await lancer('toulouse-declic');
+    await jusquAuPlan(handle);
+    await handle.executeUpdate(planAideUpdate, { args: [msg({ actions: ['budget' as const], orientations: [] })] });
+    await etape(handle, 'suivi');
+    const debutSuivi = await heureDuParcours(handle);
+    await avancerJusqua(banc, handle, apres(ajouterDuree(debutSuivi, 'P1M')));
+    const p1 = await echeanceSuivie(handle, 'bilan:P1M');
+    // Rien n'est saisi : au point à 2 mois, le point à 1 mois est dépassé et le suivant est ouvert.
+    await avancerJusqua(banc, handle, apres(ajouterDuree(debutSuivi, 'P2M')));
+    await echeanceSuivie(handle, 'bilan:P2M');
+    expect((await echeanceSuivie(handle, 'bilan:P1M', 'depassee')).due).toBe(p1.due);
+    await banc.courriels.waitFor((m) => m.sujet.startsWith('Point de suivi à 2 mois à saisir') && dossier(ref)(m));
+    await banc.courriels.waitFor((m) => m.sujet.startsWith('Échéance dépassée : Point de suivi à 1 mois') && dossier(ref)(m));
+    // Le point à 1 mois saisi en retard : il est tenu, le point à 2 mois reste attendu.
+    await handle.executeUpdate(bilanUpdate, { args: [msg({ reprisePaiement: 'aucune' as const, planRespecte: false, demarches: [] })] });
+    let etat = await jusqua(handle, (e) => e.echeances.some((x) => x.id === 'bilan:P1M' && x.statut === 'tenue'), 'point à 1 mois tenu');
+    expect(etat.echeances.find((x) => x.id === 'bilan:P2M')!.statut).toBe('en_cours');
+    expect(etat.details.bilans).toEqual([{ jalon: 'Point de suivi à 1 mois', reprisePaiement: 'aucune', planRespecte: false }]);
+    // Le point à 2 mois non saisi n'empêche pas le bilan à 3 mois.
+    await avancerJusqua(banc, handle, apres(ajouterDuree(debutSuivi, 'P3M')));
+    await echeanceSuivie(handle, 'bilan:P3M');
+    await echeanceSuivie(handle, 'bilan:P2M', 'depassee');
+    for (let i = 0; i < 2; i++) await handle.executeUpdate(bilanUpdate, { args: [msg({ reprisePaiement: 'partielle' as const, planRespecte: true, demarches: [] })] });
+    etat = await jusqua(handle, (e) => e.echeances.filter((x) => x.id.startsWith('bilan:') && x.statut === 'tenue').length === 3, 'trois jalons tenus');
+    expect((etat.details.bilans as Array<{ jalon: string }>).map((b) => b.jalon)).toEqual(['Point de suivi à 1 mois', 'Point de suivi à 2 mois', 'Bilan à 3 mois']);
+    await banc.courriels.waitFor((m) => m.sujet.startsWith('Bilan à 3 mois') && m.a.includes(CATALOGUE.trouver('toulouse-declic')!.partenaires.bailleur!.courriel) && dossier(ref)(m));
+    const rien = await handle.executeUpdate(bilanUpdate, { args: [msg({ reprisePaiement: 'totale' as const, planRespecte: true, demarches: [] })] }).catch((e) => e);
+    expect(rien.cause?.message).toBe('Aucun bilan n’est attendu pour le moment.');
+    await handle.executeUpdate(cloturerUpdate, { args: [msg({ issue: 'menage_met_fin' as const })] });
+    await jusqua(handle, (e) => !!e.cloture, 'clôture');
+  });
+});
+
+describe('besancon-ccas — rappels lus dans les délais du programme', () => {
+  it('le rappel du plan d’aide vient « rappelAvant » (3 jours) avant l’échéance, pas 2 jours', async () => {
+    const { handle, ref, programme } = await lancer('besancon-ccas');
+    expect(programme.delais.rappelAvant).toBe('P3D');
+    await jusquAuPlan(handle);
+    const plan = await echeanceSuivie(handle, 'plan_aide');
+    // Un peu moins de 3 jours avant l'échéance : l'ancien rappel fixe (2 jours) ne serait pas encore parti.
+    await avancerJusqua(banc, handle, apres(retirerDuree(new Date(plan.due), 'P3D'), 60));
+    await banc.courriels.waitFor((m) => m.sujet.startsWith('Rappel : Plan d’aide contractualisé') && dossier(ref)(m) && m.a.includes('alice@essai.example'));
+    await terminer(handle);
+  });
+});
+
+describe('besancon-ccas — un refus n’est qu’une tentative', () => {
+  it('le refus du ménage est noté comme une tentative, le parcours continue et le contact établi ensuite ouvre le diagnostic', async () => {
+    const { handle, programme } = await lancer('besancon-ccas');
+    expect(programme.options.refusNeClotPas).toBe(true);
+    await etape(handle, 'aller_vers');
+    const r = await handle.executeUpdate(tentativeContactUpdate, { args: [msg({ canal: 'visite_domicile' as const, creneau: 'matin' as const, issue: 'refus' as const })] });
+    expect(r).toEqual({ etape: 'aller_vers' });
+    const etat = await jusqua(handle, (e) => e.journal.some((x) => x.type === 'refus_tentative'), 'refus noté comme une tentative');
+    expect(etat.cloture).toBeUndefined();
+    expect(etat.details.tentatives).toBe(1);
+    await handle.executeUpdate(tentativeContactUpdate, { args: [msg({ canal: 'visite_domicile' as const, creneau: 'soir' as const, issue: 'joint' as const })] });
+    await etape(handle, 'diagnostic');
+    await terminer(handle);
+  });
+
+  it('sans l’option (loiret-ahu), le refus clôt toujours le parcours', async () => {
+    const { handle } = await lancer('loiret-ahu');
+    await etape(handle, 'aller_vers');
+    const r = await handle.executeUpdate(tentativeContactUpdate, { args: [msg({ canal: 'telephone' as const, creneau: 'matin' as const, issue: 'refus' as const })] });
+    expect(r).toEqual({ etape: 'cloture' });
+    const etat = await jusqua(handle, (e) => !!e.cloture, 'clôture');
+    expect(etat.cloture!.issue).toBe('refus');
+  });
+});
