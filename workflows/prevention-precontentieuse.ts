@@ -334,6 +334,28 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
     p.rejoindre('suivi', 'Suivi du plan');
     const debutSuivi = new Date();
     p.echeances.suivre({ id: 'fin_suivi', libelle: 'Fin de la durée de suivi prévue : passage au droit commun ou clôture', due: ajouterDuree(debutSuivi, d.suivi), rappelAvant: d.rappelAvant, responsable: 'travailleur_social' });
+    /** Un point ou un bilan à saisir : son échéance, et le courriel au travailleur social. */
+    const demanderBilan = async (id: string, libelle: string) => {
+      p.echeances.suivre({ id, libelle, delai: d.saisieBilan ?? 'P2W', rappelAvant: rappel('P3D'), responsable: 'travailleur_social' });
+      if (!p.travailleurSocial) return;
+      await notifier(p, {
+        a: { personnel: p.travailleurSocial },
+        sujet: `${libelle} à saisir (dossier ${menage.reference})`,
+        paragraphes: [`Le ${libelle.toLowerCase()} du dossier ${menage.reference} est à enregistrer avant le ${dateEnFrancais(ajouterDuree(new Date(), d.saisieBilan ?? 'P2W'))} : reprise du paiement, respect du plan d’apurement, démarches réalisées.`],
+      });
+    };
+    /** Le bailleur apprend ce que dit un bilan saisi (reprise du paiement, plan d'apurement). */
+    const informerBailleurDuBilan = (b: (typeof bilans)[number]) =>
+      notifier(p, {
+        a: { role: 'bailleur' },
+        sujet: `${b.jalon} (dossier ${menage.reference})`,
+        paragraphes: [
+          `${b.jalon} de l’accompagnement du ménage (dossier ${menage.reference}) :`,
+          `Reprise du paiement du loyer : ${LIBELLES_REPRISE[b.reprisePaiement]}.`,
+          `Plan d’apurement : ${b.planRespecte ? 'respecté' : 'non respecté'}.`,
+        ],
+        visibilite: 'partenaires',
+      });
     // Un point ou un bilan non saisi ne fige plus la suite : il reste dû (échéance « dépassée »), les
     // suivants arrivent à leur date ; un bilan saisi complète le plus ancien attendu.
     if (patched('suivi-sans-blocage')) {
@@ -350,30 +372,14 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
           const b = bilans[traites]!;
           traites += 1;
           if (b.id) p.echeances.tenir(b.id);
-          await notifier(p, {
-            a: { role: 'bailleur' },
-            sujet: `${b.jalon} (dossier ${menage.reference})`,
-            paragraphes: [
-              `${b.jalon} de l’accompagnement du ménage (dossier ${menage.reference}) :`,
-              `Reprise du paiement du loyer : ${LIBELLES_REPRISE[b.reprisePaiement]}.`,
-              `Plan d’apurement : ${b.planRespecte ? 'respecté' : 'non respecté'}.`,
-            ],
-            visibilite: 'partenaires',
-          });
+          await informerBailleurDuBilan(b);
         }
         if (passage) break;
         if (!jalon || !quand || quand.getTime() > Date.now()) continue;
         prochain += 1;
         const id = `bilan:${jalon.offset}`;
         attendus.push({ id, libelle: jalon.libelle });
-        p.echeances.suivre({ id, libelle: jalon.libelle, delai: d.saisieBilan ?? 'P2W', rappelAvant: rappel('P3D'), responsable: 'travailleur_social' });
-        if (p.travailleurSocial) {
-          await notifier(p, {
-            a: { personnel: p.travailleurSocial },
-            sujet: `${jalon.libelle} à saisir (dossier ${menage.reference})`,
-            paragraphes: [`Le ${jalon.libelle.toLowerCase()} du dossier ${menage.reference} est à enregistrer avant le ${dateEnFrancais(ajouterDuree(new Date(), d.saisieBilan ?? 'P2W'))} : reprise du paiement, respect du plan d’apurement, démarches réalisées.`],
-          });
-        }
+        await demanderBilan(id, jalon.libelle);
       }
       attendus.length = 0;
     } else for (const jalon of jalonsDeSuivi(programme)) {
@@ -382,28 +388,12 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
       if (passage) break;
       bilanAttendu = jalon.libelle;
       const id = `bilan:${jalon.offset}`;
-      p.echeances.suivre({ id, libelle: jalon.libelle, delai: d.saisieBilan ?? 'P2W', rappelAvant: rappel('P3D'), responsable: 'travailleur_social' });
-      if (p.travailleurSocial) {
-        await notifier(p, {
-          a: { personnel: p.travailleurSocial },
-          sujet: `${jalon.libelle} à saisir (dossier ${menage.reference})`,
-          paragraphes: [`Le ${jalon.libelle.toLowerCase()} du dossier ${menage.reference} est à enregistrer avant le ${dateEnFrancais(ajouterDuree(new Date(), d.saisieBilan ?? 'P2W'))} : reprise du paiement, respect du plan d’apurement, démarches réalisées.`],
-        });
-      }
+      await demanderBilan(id, jalon.libelle);
       await p.attendre(() => bilanAttendu === undefined || passage);
       if (bilanAttendu !== undefined) break;
       p.echeances.tenir(id);
       const b = bilans[bilans.length - 1]!;
-      await notifier(p, {
-        a: { role: 'bailleur' },
-        sujet: `${b.jalon} (dossier ${menage.reference})`,
-        paragraphes: [
-          `${b.jalon} de l’accompagnement du ménage (dossier ${menage.reference}) :`,
-          `Reprise du paiement du loyer : ${LIBELLES_REPRISE[b.reprisePaiement]}.`,
-          `Plan d’apurement : ${b.planRespecte ? 'respecté' : 'non respecté'}.`,
-        ],
-        visibilite: 'partenaires',
-      });
+      await informerBailleurDuBilan(b);
     }
     bilanAttendu = undefined;
 
