@@ -26,7 +26,8 @@ export type RaisonRefusLien = 'malforme' | 'signature' | 'cle_inconnue' | 'expir
 
 export type VerificationLien =
   | { ok: true; claims: LienClaims; jti: string; expiresAt: Date }
-  | { ok: false; raison: RaisonRefusLien; message: string };
+  /** `workflowId` : seulement pour un lien authentique mais expiré (sa page dit qui appeler). */
+  | { ok: false; raison: RaisonRefusLien; message: string; workflowId?: string };
 
 export interface SigneurDeLiens {
   /** `jti` : l'identifiant du lien ; le même jti donne le même lien (aléatoire par défaut). */
@@ -152,7 +153,7 @@ export function createSigneurDeLiens(ring: KeyRing): SigneurDeLiens {
         throw new Error('verifier : la date courante (now) est invalide');
       }
       if (now.getTime() >= expiresAt.getTime()) {
-        return { ok: false, raison: 'expire', message: messageLienExpire(expiresAt) };
+        return { ok: false, raison: 'expire', message: messageLienExpire(expiresAt), workflowId: payload.workflowId as string };
       }
 
       const claims: LienClaims = {

@@ -13,7 +13,7 @@ import type { DependancesApi } from '../api/dependances';
 import { creerAnnuaire, type Annuaire, type Personne } from '../personnel/annuaire';
 import { demarrerApiEssai, horlogeDuParcours, type ApiEssai, type OptionsAppel, type Reponse } from './outils/api';
 import { baseEssai } from './outils/base';
-import { PERSONNEL, SIGNEUR, apres, avancerJusqua, heureDuParcours, jusqua, menageEssai, monterBanc, requete, type Banc } from './outils/environnement';
+import { CATALOGUE, PERSONNEL, SIGNEUR, apres, avancerJusqua, heureDuParcours, jusqua, menageEssai, monterBanc, requete, type Banc } from './outils/environnement';
 import { visiteFaiteUpdate, type EntreeEssai } from './workflows/essai-blocs';
 
 const PROGRAMME = 'loiret-ahu';
@@ -457,6 +457,11 @@ describe('parcours : messages, affectation, clôture, liens', () => {
       expect(r.texte).toContain('Réponse attendue avant le');
       expect(r.texte).toMatch(/<label for="decision-approuve">/);
       expect(r.texte).toContain(`action="/liens/${token}"`);
+      // Qui appeler : l'opérateur du dispositif, nommé avec son téléphone et son adresse électronique.
+      const operateur = CATALOGUE.trouver(PROGRAMME)!.operateur;
+      expect(r.texte).toContain(`Pour toute question : ${operateur.nom}`);
+      expect(r.texte).toContain(`href="mailto:${operateur.courriel}"`);
+      if (operateur.telephone) expect(r.texte).toContain(operateur.telephone);
       expect(r.texte).not.toContain(nomMenage);
       expect(r.texte).not.toContain('Lefébure');
       expect(r.texte).not.toContain('Tilleuls');
@@ -480,6 +485,9 @@ describe('parcours : messages, affectation, clôture, liens', () => {
       const r2 = await appel('GET', `/liens/${expire}`);
       expect(r2.status).toBe(410);
       expect(r2.texte).toContain('Ce lien a expiré le');
+      // Un lien bien signé mais expiré dit quand même qui appeler ; un lien faux, non (rien n'est sûr de son contenu).
+      expect(r2.texte).toContain('Pour toute question :');
+      expect(r1.texte).toContain('répondez au courriel qui vous a transmis ce lien');
       const r2b = await appel('POST', `/liens/${expire}`, formulaire({ decision: 'approuve' }));
       expect(r2b.status).toBe(410);
       expect((await etatDe(workflowId)).demandes[0]!.statut).toBe('en_attente');

@@ -312,7 +312,7 @@ describe('liens signés', () => {
     const signeur = createSigneurDeLiens(hmac(H1));
     const token = signeur.signer(claims, expiration);
     const r = signeur.verifier(token, new Date('2025-03-12T13:30:00Z'));
-    expect(r).toEqual({ ok: false, raison: 'expire', message: 'Ce lien a expiré le 12 mars 2025 à 14:30.' });
+    expect(r).toEqual({ ok: false, raison: 'expire', message: 'Ce lien a expiré le 12 mars 2025 à 14:30.', workflowId: claims.workflowId });
     expect(signeur.verifier(token, new Date('2025-03-12T13:29:59Z')).ok).toBe(true);
     // Heure d'été et changement de jour à Paris.
     const ete = signeur.signer(claims, new Date('2025-07-01T22:05:00Z'));

@@ -27,7 +27,7 @@ import { z } from 'zod';
 import '../../config/zod-fr';
 import { repondreValidationUpdate } from '../../domain/messages';
 import { reponseValidationSchema } from '../../domain/schemas';
-import { LIBELLES_ROLES, ROLES_PARTENAIRES, type DemandeValidation, type EtatParcours, type RolePartenaire } from '../../domain/vocabulaire';
+import { LIBELLES_ROLES, ROLES_PARTENAIRES, type DemandeValidation, type EtatParcours, type Operateur, type RolePartenaire } from '../../domain/vocabulaire';
 import { dateEnFrancais } from '../../workflows/blocs/duree';
 import type { DependancesApi } from '../dependances';
 import { brut, envoyerPage, html, type Brut } from '../html';
@@ -57,8 +57,18 @@ function pageMessage(res: Response, status: number, titre: string, classe: 'erre
     titre: `${titre} — Prévention des expulsions`,
     contenu: html`<h1>${titre}</h1>
 <div class="${classe}" role="${classe === 'erreur' || classe === 'alerte' ? 'alert' : 'status'}">${corps}</div>
-<p class="aide">Pour toute question, répondez au courriel qui vous a transmis ce lien ou contactez l’opérateur du dispositif.</p>`,
+${pourJoindre(res)}`,
   });
+}
+
+/**
+ * Qui appeler : l'opérateur du dispositif du lien (nom, téléphone, adresse électronique), posé dans
+ * `res.locals.operateur` dès que le lien est vérifié ; sinon la phrase générale.
+ */
+function pourJoindre(res: Response): Brut {
+  const o = res.locals.operateur as Operateur | undefined;
+  if (!o) return html`<p class="aide">Pour toute question, répondez au courriel qui vous a transmis ce lien : votre réponse parvient à l’opérateur du dispositif.</p>`;
+  return html`<p class="aide">Pour toute question : ${o.nom}${o.telephone ? html`, <a href="tel:${o.telephone.replace(/[ .]/g, '')}">${o.telephone}</a>` : ''}, <a href="mailto:${o.courriel}">${o.courriel}</a> (ou répondez au courriel qui vous a transmis ce lien).</p>`;
 }
 
 /** La forme d'un jeton de lien : trois segments base64url (en-tête, contenu, signature). */
@@ -95,7 +105,8 @@ ${erreur ? html`<div class="erreur" role="alert" id="erreur-formulaire"><p>${err
   <textarea id="commentaire" name="commentaire" maxlength="2000" aria-describedby="aide-commentaire"></textarea>
   <p><button type="submit">Envoyer ma réponse</button></p>
 </form>
-<p class="aide">Ce lien vous est personnel et ne sert qu’une fois. Il expire à la date indiquée ci-dessus.</p>`,
+<p class="aide">Ce lien vous est personnel et ne sert qu’une fois. Il expire à la date indiquée ci-dessus.</p>
+${pourJoindre(res)}`,
   });
 }
 
@@ -126,7 +137,8 @@ ${erreur ? html`<div class="erreur" role="alert" id="erreur-formulaire"><p>${err
   <textarea id="commentaire" name="commentaire" maxlength="2000" aria-describedby="aide-commentaire${erreur ? ' erreur-formulaire' : ''}"></textarea>
   <p><button type="submit">Signaler une rechute</button></p>
 </form>
-<p class="aide">Ce lien vous est personnel et ne sert qu’une fois. Il expire à la fin de la veille active.</p>`,
+<p class="aide">Ce lien vous est personnel et ne sert qu’une fois. Il expire à la fin de la veille active.</p>
+${pourJoindre(res)}`,
   });
 }
 
@@ -159,7 +171,8 @@ ${erreur ? html`<div class="erreur" role="alert" id="erreur-formulaire"><p>${err
   <textarea id="commentaire" name="commentaire" maxlength="1500" aria-describedby="aide-commentaire">${saisie.commentaire ?? ''}</textarea>
   <p><button type="submit">Envoyer ma réponse</button></p>
 </form>
-<p class="aide">Ce lien vous est personnel et ne sert qu’une fois. Il expire à la date indiquée ci-dessus.</p>`,
+<p class="aide">Ce lien vous est personnel et ne sert qu’une fois. Il expire à la date indiquée ci-dessus.</p>
+${pourJoindre(res)}`,
   });
 }
 
@@ -214,6 +227,11 @@ export function routesLiens(deps: DependancesApi): Router {
   async function ouvrir(req: Request, res: Response) {
     const token = String(req.params.token ?? '');
     const v = deps.signeur.verifier(token, maintenant());
+    // Le dispositif du lien (« programme--référence ») : son opérateur est nommé sur chaque page, même
+    // quand le lien, authentique, a expiré ; un lien faux ne nomme personne.
+    const idParcours = v.ok ? v.claims.workflowId : v.workflowId;
+    const operateur = idParcours ? deps.catalogue.trouver(idParcours.split('--')[0] ?? '')?.operateur : undefined;
+    if (operateur) res.locals.operateur = operateur;
     if (!v.ok) {
       // 410 : expiré ; 400 : ce n'est pas un jeton (forme) ; 403 : un jeton bien formé mais faux (signature, clé).
       lienInvalide(res, v.raison === 'expire' ? 410 : FORME_JETON.test(token) ? 403 : 400, v.message);
