@@ -318,7 +318,8 @@ export async function startMailCatcher(opts: OptionsMailCatcher = {}): Promise<M
       const partis = courriels.splice(0, courriels.length - CAPACITE);
       if (dossier) for (const p of partis) effacer(dossier, p.reception);
     }
-    log(`courriel reçu : « ${c.sujet} » de ${c.de} pour ${c.a.join(', ')}`);
+    // Ni adresses ni objet dans le journal : ils peuvent nommer un ménage (sa boîte, son dossier).
+    log(`courriel reçu pour ${c.a.length} destinataire${c.a.length > 1 ? 's' : ''} (consultable dans la boîte de réception)`);
     for (const att of [...attentes]) {
       let ok: boolean;
       try {
