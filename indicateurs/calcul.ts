@@ -128,7 +128,10 @@ export interface Indicateurs {
     candidatures: Compte;
     validationsSiao: Compte;
     refusSiao: Compte;
+    /** Mesures qui ont tenu une place à un moment de la période (de l'accord de la place à la clôture). */
     mesuresActives: Compte;
+    /** Mesures qui tiennent une place au dernier jour de la période : ce que la file d'attente compte. */
+    mesuresActivesAuTerme: Compte;
     mesuresDemarrees: Compte;
     file: { entrees: Compte; placesAccordees: Compte; enAttenteAuTerme: Compte; attenteJours: Statistiques };
     glissements: { total: Compte; a6Mois: Compte; a12Mois: Compte; apresProlongation: Compte };
@@ -232,7 +235,7 @@ export function calculerIndicateurs(fiches: readonly FicheIndicateurs[], program
   const mutD = c(), relog = c(), odc = c();
   const clotTotal = c(), echecTotal = c();
   const parIssue = new Map<IssueCloture, Collecte>();
-  const candidatures = c(), validSiao = c(), refusSiao = c(), actives = c(), demarrees = c();
+  const candidatures = c(), validSiao = c(), refusSiao = c(), actives = c(), actuelles = c(), demarrees = c();
   const entreesFile = c(), accordees = c(), enAttente = c();
   const attentes: number[] = [];
   const gTotal = c(), g6 = c(), g12 = c(), gP = c(), prolong = c(), terminees = c();
@@ -331,7 +334,12 @@ export function calculerIndicateurs(fiches: readonly FicheIndicateurs[], program
         if (typeof i.hebergement?.moisALaSortie === 'number') hebSortie.push(i.hebergement.moisALaSortie);
       }
       const finMesure = i.glissement?.le ?? i.finMesureLe;
-      if (actifSur(i.debutMesureLe, finMesure)) {
+      // Une mesure tient sa place de l'accord de la place jusqu'à la clôture de son parcours, qui la
+      // rend : la règle même de la file d'attente du programme (workflows/file-iml.ts), pour que la
+      // file, la liste des programmes et les rapports disent le même nombre de mesures actives.
+      const tenueDepuis = i.placeAccordeeLe ?? i.debutMesureLe;
+      if (avantFin(tenueDepuis) && !avantFin(f.cloture?.le)) actuelles.ajouter(f);
+      if (actifSur(tenueDepuis, f.cloture?.le ?? finMesure)) {
         actives.ajouter(f);
         for (const o of i.obstacles) ajouterA(obstacles, o, f);
         if (i.profil?.composition) ajouterA(compositions, i.profil.composition, f);
@@ -443,6 +451,7 @@ export function calculerIndicateurs(fiches: readonly FicheIndicateurs[], program
       validationsSiao: validSiao.compte(),
       refusSiao: refusSiao.compte(),
       mesuresActives: actives.compte(),
+      mesuresActivesAuTerme: actuelles.compte(),
       mesuresDemarrees: demarrees.compte(),
       file: { entrees: entreesFile.compte(), placesAccordees: accordees.compte(), enAttenteAuTerme: enAttente.compte(), attenteJours: statistiques(attentes) },
       glissements: { total: gTotal.compte(), a6Mois: g6.compte(), a12Mois: g12.compte(), apresProlongation: gP.compte() },
