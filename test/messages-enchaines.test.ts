@@ -139,4 +139,35 @@ describe('des messages envoyés sans pause sont tous acceptés', () => {
       'Protocole rompu : orientation du ménage (hébergement, résidence sociale, logement adapté)',
     ]);
   });
+
+  it('protocole : un mois manqué, un avenant, la régularisation, puis la clôture ; les alertes partent après les réponses', async () => {
+    const programme = CATALOGUE.trouver('reims-april-protocole')!;
+    const jugement = jourDeParis(new Date(Date.now() - 40 * 86_400_000));
+    const { workflowId, ref } = await lancer(programme.id, { resiliation: { jugementDu: jugement, juridiction: 'Tribunal judiciaire de Reims', detteLocative: 2400 } });
+    await etape(workflowId, 'signature_protocole');
+    const jour = jourDeParis(new Date());
+    const mois = jour.slice(0, 7);
+    await enchainer(workflowId, [
+      ['signature-protocole', { signeLe: jour, debut: jour, dureeMois: 6, indemniteOccupation: 420, planApurement: { dette: 2400, mensualite: 100 }, signataires: { bailleur: true, occupant: true } }, 'suivi_protocole'],
+      ['paiement', { mois, statut: 'impaye', montant: 0 }, 'suivi_protocole'],
+      ['avenant', { signeLe: jour, prolongationMois: 6, planApurement: { dette: 2400, mensualite: 80 } }, 'suivi_protocole'],
+      ['paiement', { mois, statut: 'paye' }, 'suivi_protocole'],
+      ['rupture', { motif: 'Le bailleur reprend le logement' }, 'rupture', 'coord.essai'],
+      ['orientation', { dispositif: 'residence_sociale' }, 'rupture'],
+      ['cloture', { issue: 'orientation_hebergement' }, 'cloture'],
+    ]);
+
+    // Les courriels des messages déjà répondus partent tous, la clôture les attend.
+    const p = programme.partenaires;
+    await courriel(p.bailleur!.courriel, ref, 'Avenant au protocole');
+    await courriel(p.ccapex!.courriel, ref, 'Avenant au protocole');
+    const fin: EtatParcours = await handleDe(workflowId).result();
+    expect(fin.cloture!.issue).toBe('orientation_hebergement');
+    expect(fin.details.paiements).toMatchObject({ payes: 1, impayes: 0 });
+    await essai.banc.courriels.waitFor((m) => m.sujet.includes(ref) && m.sujet.startsWith('Paiement manqué'), { timeoutMs: 25_000 });
+    const alertes = essai.banc.courriels.messages().filter((m) => m.sujet.includes(ref) && m.sujet.startsWith('Paiement manqué'));
+    expect(alertes, 'une alerte au travailleur social pour le mois manqué').toHaveLength(1);
+    const journal = fin.journal.map((e) => e.type);
+    expect(journal.indexOf('avenant')).toBeLessThan(journal.indexOf('cloture'));
+  });
 });

@@ -486,6 +486,26 @@ describe('protocole post-résiliation', () => {
     await terminer(handle);
   });
 
+  it('au terme non respecté, un avenant relance le suivi dans sa réponse même ; ses courriels suivent', async () => {
+    const { handle, ref } = await lancer();
+    await etape(handle, 'signature_protocole');
+    await signer(handle, { dureeMois: 1 });
+    await moisPaye(handle, 'refuse');
+    await etape(handle, 'terme_non_respecte');
+    const r = await handle.executeUpdate(avenantUpdate, { args: [msg({ signeLe: await aujourdhui(handle), prolongationMois: 6, planApurement: { dette: 2000, mensualite: 80 } })] });
+    expect(r).toMatchObject({ etape: 'suivi_protocole' });
+    // Le message suivant de l'étape prise est accepté aussitôt.
+    await handle.executeUpdate(accompagnementUpdate, { args: [msg({ nature: 'visite_domicile' as const })] });
+    for (const a of [BAILLEUR, CCAPEX, PREFECTURE]) await attendreCourriel(a, ref, 'Avenant au protocole : prolongation jusqu’au');
+    const etat = await jusqua(handle, (e) => e.echeances.some((x) => x.id === 'visite' && x.statut === 'en_cours'), 'visite suivante prévue');
+    expect(etat.etape).toBe('suivi_protocole');
+    expect(etat.journal.filter((x) => x.type === 'etape').map((x) => x.resume).slice(-2)).toEqual([
+      'Étape : Terme du protocole : paiements à régulariser',
+      'Étape : Protocole prolongé par avenant : intermédiation et accompagnement renforcé',
+    ]);
+    await terminer(handle);
+  });
+
   // 60 mois, chacun une avance de l'horloge du parcours, et 29 reprises : plus que le délai par défaut.
   it('5 ans de protocole (2 ans + 3 ans d’avenant), un mois après l’autre : continue-as-new sans rien perdre', async () => {
     // Une nouvelle exécution tous les N mois réglés (12 par défaut ; 2 ici : 30 exécutions, l'état passe 29 fois de l'une à la suivante).

@@ -14,7 +14,7 @@ import type { WorkflowHandle } from '@temporalio/client';
 import { cloreAnticipeUpdate, repondreValidationUpdate } from '../domain/messages';
 import { bilanUpdate, cloturerUpdate, diagnosticUpdate, passageDroitCommunUpdate, planAideUpdate, tentativeContactUpdate } from '../domain/prevention';
 import { bilanMesureUpdate, fileImlQuery, finMesureUpdate, idFileIml, logementUpdate, loyerUpdate, rendezVousUpdate } from '../domain/iml';
-import { cloturerProtocoleUpdate, orientationUpdate, paiementUpdate, ruptureUpdate, signatureProtocoleUpdate } from '../domain/protocole';
+import { avenantUpdate, cloturerProtocoleUpdate, orientationUpdate, paiementUpdate, ruptureUpdate, signatureProtocoleUpdate } from '../domain/protocole';
 import { ajouterDuree, jourDeParis, retirerDuree } from '../workflows/blocs/duree';
 import { CATALOGUE, DATA_CONVERTER, apres, avancerJusqua, echeanceSuivie, heureDuParcours, jusqua, menageEssai, monterBanc, paquetWorkflows, repos, requete } from './outils/environnement';
 
@@ -366,4 +366,39 @@ describe('rejeu des historiques enregistrés', () => {
       await Worker.runReplayHistory({ workflowBundle: await paquetWorkflows(), dataConverter: DATA_CONVERTER }, historique, f);
     });
   }
+});
+
+// `ENREGISTRER_HISTORIQUES=courriels-apres-reponse` : les alertes d'un mois manqué et les courriels
+// d'un avenant partent après la réponse du message (patched('courriels-apres-reponse')), la clôture
+// les attend.
+describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'courriels-apres-reponse')('enregistrement des courriels après la réponse', () => {
+  it('enregistre un protocole : mois manqué, avenant, régularisation, rupture, orientation, clôture, sans pause', async () => {
+    const banc = await monterBanc();
+    try {
+      const m = <T extends object>(x: T, par = 'ts.alice') => ({ requestId: requete(), par, ...x });
+      const programme = CATALOGUE.trouver('reims-april-protocole')!;
+      const menage = menageEssai('REJEU-PROTOCOLE-AVENANT');
+      const handle = await banc.env.client.workflow.start('protocolePostResiliation', {
+        taskQueue: banc.taskQueue,
+        workflowId: `reims-april-protocole--${menage.reference}`,
+        args: [{ programme, menage, coordinateur: 'coord.essai', travailleurSocial: 'ts.alice', resiliation: { jugementDu: jourDeParis(new Date(Date.now() - 40 * 86_400_000)), detteLocative: 2400 } }],
+      });
+      await etape(handle, 'signature_protocole');
+      const jour = jourDeParis(await heureDuParcours(handle));
+      const signature = { signeLe: jour, debut: jour, dureeMois: 6, indemniteOccupation: 420, planApurement: { dette: 2400, mensualite: 100 }, signataires: { bailleur: true, occupant: true } };
+      await handle.executeUpdate(signatureProtocoleUpdate, { args: [m(signature)] });
+      await handle.executeUpdate(paiementUpdate, { args: [m({ mois: jour.slice(0, 7), statut: 'impaye' as const, montant: 0 })] });
+      await handle.executeUpdate(avenantUpdate, { args: [m({ signeLe: jour, prolongationMois: 6, planApurement: { dette: 2400, mensualite: 80 } })] });
+      await handle.executeUpdate(paiementUpdate, { args: [m({ mois: jour.slice(0, 7), statut: 'paye' as const })] });
+      await handle.executeUpdate(ruptureUpdate, { args: [m({ motif: 'Le bailleur reprend le logement' }, 'coord.essai')] });
+      await handle.executeUpdate(orientationUpdate, { args: [m({ dispositif: 'residence_sociale' as const })] });
+      await handle.executeUpdate(cloturerProtocoleUpdate, { args: [m({ issue: 'orientation_hebergement' as const })] });
+      await handle.result();
+      const historique = enObjet(await handle.fetchHistory());
+      expect(patchsNotes(historique)).toContain('courriels-apres-reponse');
+      writeFileSync(`${dossier}protocole-courriels-apres-reponse-v1.json`, JSON.stringify(historique));
+    } finally {
+      await banc.fermer();
+    }
+  });
 });

@@ -44,6 +44,7 @@ import { Interruption, Parcours, type Fin, type InstantaneParcours } from './blo
 import { demanderValidation, type DemandeValidationDef } from './blocs/validation';
 
 const PROTOCOLE_EN_COURS = 'Protocole en cours : intermédiation et accompagnement renforcé';
+const PROTOCOLE_PROLONGE = 'Protocole prolongé par avenant : intermédiation et accompagnement renforcé';
 const PROTOCOLE_ROMPU = 'Protocole rompu : orientation du ménage (hébergement, résidence sociale, logement adapté)';
 
 /** Mois réglés par exécution avant de continuer en une nouvelle (si le serveur ne l'a pas suggéré avant). */
@@ -222,26 +223,36 @@ export async function protocolePostResiliation(e: EntreeExecutionProtocole): Pro
     );
     if (x.statut === 'paye' && n === 0) s.alerteImpayes = false;
     if (x.statut !== 'impaye') return n;
+    // Des manquements répétés ne sont signalés qu'une fois, même si deux messages se suivent de près.
+    const repetes = n >= seuilImpayes && !s.alerteImpayes;
+    if (repetes) s.alerteImpayes = true;
+    // Un message de l'équipe est répondu aussitôt : les alertes suivent (`apresReponse`).
+    const alertes = () => alerterImpayes(x.mois, montant, attendu.total, n, repetes);
+    if (x.source === 'equipe') await p.apresReponse(alertes);
+    else await alertes();
+    return n;
+  }
+
+  async function alerterImpayes(mois: string, montant: number, total: number, n: number, repetes: boolean): Promise<void> {
     // 3. Un paiement manqué alerte le travailleur social…
     await notifier(p, {
       a: auTravailleurSocial(),
-      sujet: `Paiement manqué : ${moisEnFrancais(x.mois)} (dossier ${ref})`,
+      sujet: `Paiement manqué : ${moisEnFrancais(mois)} (dossier ${ref})`,
       paragraphes: [
-        `Le paiement ${deMois(x.mois)} prévu par le protocole du dossier ${ref} n’a pas été reçu (${euros(montant)} sur ${euros(attendu.total)}).`,
+        `Le paiement ${deMois(mois)} prévu par le protocole du dossier ${ref} n’a pas été reçu (${euros(montant)} sur ${euros(total)}).`,
         n > 1 ? `C’est le ${n}e mois manqué de suite.` : 'C’est le premier mois manqué de suite.',
         'Un point avec le ménage est à prévoir rapidement : budget, FSL, renégociation du plan d’apurement si besoin.',
       ],
       type: 'alerte',
     });
     // … et des manquements répétés alertent la coordination et le bailleur, qui peut constater la rupture.
-    if (n >= seuilImpayes && !s.alerteImpayes) {
-      s.alerteImpayes = true;
-      const mois = s.paiements.filter((y) => y.statut === 'impaye').slice(-n).map((y) => moisEnFrancais(y.mois));
+    if (repetes) {
+      const manques = s.paiements.filter((y) => y.statut === 'impaye').slice(-n).map((y) => moisEnFrancais(y.mois));
       await notifier(p, {
         a: { coordination: true },
         sujet: `Manquements répétés au protocole : ${n} mois impayés (dossier ${ref})`,
         paragraphes: [
-          `Le protocole du dossier ${ref} (${programme.nom}) n’est plus respecté : ${n} mois de suite sans paiement (${mois.join(', ')}).`,
+          `Le protocole du dossier ${ref} (${programme.nom}) n’est plus respecté : ${n} mois de suite sans paiement (${manques.join(', ')}).`,
           p.travailleurSocial ? `Le travailleur social en charge est ${p.travailleurSocial}.` : 'Aucun travailleur social n’est encore affecté à ce ménage.',
           'Le bailleur est alerté et peut constater la rupture du protocole. Préparez avec le ménage une renégociation du plan (avenant) ou, si le maintien n’est plus possible, son orientation.',
         ],
@@ -251,7 +262,7 @@ export async function protocolePostResiliation(e: EntreeExecutionProtocole): Pro
         role: 'bailleur',
         objet: `Manquements répétés au protocole : ${n} mois impayés — constater la rupture ?`,
         apercu: [
-          `Protocole de cohésion sociale du dossier ${ref} : ${n} mois de suite sans paiement (${mois.join(', ')}).`,
+          `Protocole de cohésion sociale du dossier ${ref} : ${n} mois de suite sans paiement (${manques.join(', ')}).`,
           'J’approuve : vous constatez la rupture du protocole. Le parcours passe à l’orientation du ménage (hébergement, résidence sociale ou logement adapté) ; la CCAPEX et la préfecture en sont informées.',
           'Je refuse : vous maintenez le protocole ; l’association poursuit l’accompagnement renforcé et revient vers vous.',
         ],
@@ -270,7 +281,6 @@ export async function protocolePostResiliation(e: EntreeExecutionProtocole): Pro
         }
       });
     }
-    return n;
   }
 
   // ---- Les messages des personnes ------------------------------------------------------------
@@ -340,21 +350,26 @@ export async function protocolePostResiliation(e: EntreeExecutionProtocole): Pro
       publier();
       const fin = dateEnFrancais(terme());
       p.journal.noter('avenant', `Avenant signé le ${dateEnFrancais(x.signeLe)} : protocole prolongé de ${x.prolongationMois} mois, jusqu’au ${fin} ; plan d’apurement renégocié (${euros(x.planApurement.mensualite)} par mois)`, { acteur: personnel(x.par) });
-      for (const role of ['bailleur', 'ccapex', 'prefecture'] as const) {
-        await notifier(p, {
-          a: { role },
-          sujet: `Avenant au protocole : prolongation jusqu’au ${fin} (dossier ${ref})`,
-          paragraphes: [
-            `Un avenant au protocole de cohésion sociale du dossier ${ref}, signé le ${dateEnFrancais(x.signeLe)}, prolonge le protocole de ${x.prolongationMois} mois, jusqu’au ${fin}, avec un plan d’apurement renégocié : dette de ${euros(x.planApurement.dette)}, ${euros(x.planApurement.mensualite)} par mois.`,
-            `Indemnité d’occupation : ${euros(s.protocole!.indemniteOccupation)} par mois. L’association poursuit l’intermédiation et l’accompagnement renforcé.`,
-          ],
-          visibilite: 'partenaires',
-          ...(role !== 'prefecture' ? { joindre: [{ document: 'resume-protocole' as const }] } : {}),
-        });
-      }
+      // Au terme non respecté, l'avenant relance le suivi dans sa réponse même ; les courriels suivent.
+      if (p.etape === 'terme_non_respecte' && patched('courriels-apres-reponse')) p.avancer('suivi_protocole', PROTOCOLE_PROLONGE);
+      await p.apresReponse(() => informerDeLAvenant(x, fin));
       return { etape: p.etape, terme: jourDeParis(terme()) };
     },
   });
+  async function informerDeLAvenant(x: Avenant, fin: string): Promise<void> {
+    for (const role of ['bailleur', 'ccapex', 'prefecture'] as const) {
+      await notifier(p, {
+        a: { role },
+        sujet: `Avenant au protocole : prolongation jusqu’au ${fin} (dossier ${ref})`,
+        paragraphes: [
+          `Un avenant au protocole de cohésion sociale du dossier ${ref}, signé le ${dateEnFrancais(x.signeLe)}, prolonge le protocole de ${x.prolongationMois} mois, jusqu’au ${fin}, avec un plan d’apurement renégocié : dette de ${euros(x.planApurement.dette)}, ${euros(x.planApurement.mensualite)} par mois.`,
+          `Indemnité d’occupation : ${euros(s.protocole!.indemniteOccupation)} par mois. L’association poursuit l’intermédiation et l’accompagnement renforcé.`,
+        ],
+        visibilite: 'partenaires',
+        ...(role !== 'prefecture' ? { joindre: [{ document: 'resume-protocole' as const }] } : {}),
+      });
+    }
+  }
   // Le ménage occupe le logement sans bail : pas de clôture, même anticipée, sans orientation.
   p.exigerAvantClotureAnticipee(() =>
     s.orientation || s.nouveauBail
@@ -504,6 +519,7 @@ export async function protocolePostResiliation(e: EntreeExecutionProtocole): Pro
       // La dernière fiche d'indicateurs est consignée avant de passer à l'exécution suivante.
       if (longue && s.moisRegles < dureeTotaleMois() && p.pointStable) await p.indicateursConsignes();
       if (longue && s.moisRegles < dureeTotaleMois() && p.pointStable) {
+        await p.suitesTerminees();
         await continueAsNew<typeof protocolePostResiliation>({
           programme,
           menage,
@@ -696,7 +712,7 @@ export async function protocolePostResiliation(e: EntreeExecutionProtocole): Pro
       await p.attendre(() => protocoleRespecte() || s.moisRegles < dureeTotaleMois() || s.rupture !== undefined);
       if (s.rupture) break;
       if (protocoleRespecte()) return await nouveauBail();
-      p.changerEtape('suivi_protocole', 'Protocole prolongé par avenant : intermédiation et accompagnement renforcé');
+      p.rejoindre('suivi_protocole', PROTOCOLE_PROLONGE);
     }
     // 5b. Rupture : orientation vers un hébergement, une résidence sociale ou un logement adapté,
     //     enregistrée avant la clôture (message « cloturer », refusé sans orientation).

@@ -124,6 +124,9 @@ export class Parcours {
   private readonly traites = new Map<string, unknown>();
   private readonly empreintes = new Map<string, string>();
   private readonly enCours = new Map<string, Promise<unknown>>();
+  /** Ce que des messages déjà répondus font encore (courriels…), attendu avant la clôture (`apresReponse`). */
+  private readonly suites = new Set<Promise<unknown>>();
+  private erreurSuite?: unknown;
   etape: string;
   libelleEtape: string;
   travailleurSocial?: string;
@@ -228,6 +231,7 @@ export class Parcours {
       !this.cloture &&
       !this.interruption &&
       this.enCours.size === 0 &&
+      this.suites.size === 0 &&
       this.etapePrise === undefined &&
       allHandlersFinished() &&
       this.demandes.every((d) => d.statut !== 'en_attente')
@@ -406,6 +410,29 @@ export class Parcours {
   }
 
   /**
+   * Ce qu'un message fait après avoir changé l'état (les courriels aux partenaires…) : depuis
+   * `patched('courriels-apres-reponse')`, la réponse du message n'attend pas ces envois, qui suivent
+   * aussitôt ; le parcours les attend avant sa clôture et n'est à un point stable qu'une fois faits.
+   * Avant, le message les attendait : les messages appliqués ainsi gardent cet ordre au rejeu.
+   */
+  async apresReponse(travail: () => Promise<unknown>): Promise<void> {
+    if (!patched('courriels-apres-reponse')) {
+      await travail();
+      return;
+    }
+    const t: Promise<unknown> = travail()
+      .catch((e: unknown) => void (this.erreurSuite ??= e))
+      .finally(() => this.suites.delete(t));
+    this.suites.add(t);
+  }
+
+  /** Les suites des messages répondus, terminées ; une erreur d'envoi remonte ici, au déroulé. */
+  async suitesTerminees(): Promise<void> {
+    while (this.suites.size) await Promise.all([...this.suites]);
+    if (this.erreurSuite !== undefined) throw this.erreurSuite;
+  }
+
+  /**
    * Le déroulé passe à l'étape, sauf si un message y a déjà fait passer le parcours, ou plus loin
    * (`avancer`) : il la rejoint alors sans la reprendre, ni les étapes d'entre-deux.
    */
@@ -415,6 +442,7 @@ export class Parcours {
   }
 
   async clore(issue: IssueCloture, motif?: string, acteur?: Acteur): Promise<void> {
+    await this.suitesTerminees();
     this.echeances.annulerToutes();
     const le = new Date().toISOString();
     for (const d of this.demandes) {
