@@ -181,8 +181,9 @@ export function estMessageInconnu(e: unknown): boolean {
 const CODES_INDISPONIBLE = new Set([1, 4, 8, 10, 14]);
 
 function grpcCode(e: unknown): number | undefined {
-  for (let x: any = e, i = 0; x && i < 4; x = x.cause, i++) {
-    if (typeof x.code === 'number') return x.code;
+  for (let x: unknown = e, i = 0; typeof x === 'object' && x !== null && i < 4; x = (x as { cause?: unknown }).cause, i++) {
+    const { code } = x as { code?: unknown };
+    if (typeof code === 'number') return code;
   }
   return undefined;
 }

@@ -69,7 +69,7 @@ export const declarationAbsenceSchema = z
       .meta({ description: 'Le compte qui reçoit, pendant l’absence, les courriels adressés à la personne absente', example: 'ts.durand' }),
   })
   .strict()
-  .refine((a) => a.au >= a.du, { path: ['au'], message: 'la fin de l’absence ne peut pas précéder son début' })
+  .refine((a) => a.au >= a.du, { path: ['au'], error: 'la fin de l’absence ne peut pas précéder son début' })
   .meta({ title: 'Déclaration d’absence' });
 
 export const absenceSchema = z
@@ -120,4 +120,4 @@ export const choixMotDePasseSchema = z
     motDePasse: z.string().min(12, 'mot de passe : 12 caractères au moins').max(200, 'mot de passe : 200 caractères au plus'),
     confirmation: z.string().max(200, 'confirmation : 200 caractères au plus'),
   })
-  .refine((m) => m.motDePasse === m.confirmation, { path: ['confirmation'], message: 'la confirmation ne reprend pas le mot de passe' });
+  .refine((m) => m.motDePasse === m.confirmation, { path: ['confirmation'], error: 'la confirmation ne reprend pas le mot de passe' });

@@ -13,7 +13,7 @@ import { estDureeIso } from '../workflows/blocs/duree';
 const booleen = z
   .enum(['true', 'false', '1', '0', 'oui', 'non', ''])
   .transform((v) => v === 'true' || v === '1' || v === 'oui');
-const fichier = z.string().refine((p) => existsSync(p), { message: 'fichier introuvable' });
+const fichier = z.string().refine((p) => existsSync(p), { error: 'fichier introuvable' });
 
 export const configSchema = z.object({
   TEMPORAL_ADDRESS: z.string().regex(/^[^\s:]+:\d{1,5}$/, 'hôte:port attendu (ex. localhost:7233)').default('localhost:7233'),

@@ -18,7 +18,7 @@ export interface BilanImport {
   refuses: Array<{ fichier: string; raison: string }>;
 }
 
-const fichierSchema = z.object({ version: z.number(), fiche: z.unknown() }).passthrough();
+const fichierSchema = z.looseObject({ version: z.number(), fiche: z.unknown() });
 
 export async function importerFichesIndicateurs(dossier: string, registre: RegistreIndicateurs, progression?: (n: number) => void): Promise<BilanImport> {
   const bilan: BilanImport = { lus: 0, importes: 0, dejaPresents: 0, refuses: [] };

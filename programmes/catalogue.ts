@@ -14,7 +14,7 @@ import { estDureeIso } from '../workflows/blocs/duree';
 
 export const DOSSIER_PRESETS = fileURLToPath(new URL('./presets', import.meta.url));
 
-const dureeIso = z.string().refine(estDureeIso, { message: 'durée ISO 8601 attendue (ex. P3W, P1M, P7D)' });
+const dureeIso = z.string().refine(estDureeIso, { error: 'durée ISO 8601 attendue (ex. P3W, P1M, P7D)' });
 const partenaire = z.object({ nom: z.string().min(1), courriel: z.email('adresse électronique invalide') }).strict();
 
 /** Un numéro de téléphone français : 10 chiffres (« 03 81 00 00 00 ») ou « +33 3 81 00 00 00 ». */

@@ -30,8 +30,8 @@ import { programmeSchema, type Catalogue } from './catalogue';
 
 const dureeIso = z
   .string()
-  .refine(estDureeIso, { message: 'durée invalide : un nombre et une unité (jours, semaines, mois…)', abort: true })
-  .refine((d) => /[1-9]/.test(d), { message: 'une durée nulle ne laisse aucun délai' });
+  .refine(estDureeIso, { error: 'durée invalide : un nombre et une unité (jours, semaines, mois…)', abort: true })
+  .refine((d) => /[1-9]/.test(d), { error: 'une durée nulle ne laisse aucun délai' });
 
 /** Un changement de réglages (page ou API) : seules les clés que le programme a déjà. */
 export const changementReglagesSchema = z

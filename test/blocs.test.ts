@@ -107,7 +107,7 @@ describe('échéance', () => {
     expect(new Date(visite.due).toISOString()).toBe(ajouterDuree(new Date((await handle.query(etatQuery)).journal.find((e) => e.type === 'echeance_ouverte')!.date), 'P3W').toISOString());
     const desc = await handle.describe();
     expect(desc.typedSearchAttributes.get(SA.prochaineEcheance)?.toISOString()).toBe(visite.due);
-    expect(desc.searchAttributes.Etape).toEqual(['aller_vers']);
+    expect(desc.typedSearchAttributes.get(SA.etape)).toBe('aller_vers');
 
     await avancerApres(handle, retirerDuree(new Date(visite.due), RAPPEL_AVANT)); // le rappel part
     const rappel = await banc.courriels.waitFor((m) => m.sujet.startsWith('Rappel : Première visite') && dossier(menage.reference)(m));
@@ -120,7 +120,7 @@ describe('échéance', () => {
     expect(alerte.a).toEqual(['coordination@essai.example']);
     const etat = await handle.query(etatQuery);
     expect(etat.echeances.find((e) => e.id === 'visite')!.statut).toBe('depassee');
-    await vi.waitFor(async () => expect((await handle.describe()).searchAttributes.EnRetard).toEqual([true]));
+    await vi.waitFor(async () => expect((await handle.describe()).typedSearchAttributes.get(SA.enRetard)).toBe(true));
   });
 
   it('tenue à temps : ni alerte ni retard', async () => {
@@ -135,7 +135,7 @@ describe('échéance', () => {
     expect(etat.echeances.find((e) => e.id === 'visite')!.statut).toBe('tenue');
     expect(etat.journal.some((e) => e.type === 'echeance_depassee')).toBe(false);
     expect(banc.courriels.messages().some((m) => m.sujet.includes('Première visite') && dossier(menage.reference)(m))).toBe(false);
-    expect((await handle.describe()).searchAttributes.EnRetard).toEqual([false]);
+    expect((await handle.describe()).typedSearchAttributes.get(SA.enRetard)).toBe(false);
   });
 });
 

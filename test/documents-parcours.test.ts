@@ -14,7 +14,6 @@
  * 403 pour un autre travailleur social.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { piecesJointesMime } from '../dev/mime';
 import { bilanUpdate, diagnosticUpdate, planAideUpdate, tentativeContactUpdate } from '../domain/prevention';
 import { Orientations } from '../orientations/registre';
 import type { FicheOrientation } from '../orientations/schema';
@@ -70,7 +69,7 @@ const recu = (a: string, ref: string, debutSujet: string) =>
 
 /** Le PDF joint (un seul attendu), relu. */
 async function pdfJoint(m: CourrielRecu, fichier: string) {
-  const pj = piecesJointesMime(m.brut);
+  const pj = m.piecesJointes;
   expect(pj.map((x) => [x.filename, x.contentType]), m.sujet).toEqual([[fichier, 'application/pdf']]);
   expect(estPdf(pj[0]!.contenu)).toBe(true);
   return (await lirePdf(pj[0]!.contenu)).plat;
@@ -319,7 +318,7 @@ describe('protocole post-résiliation : le résumé du protocole au bailleur et 
     }
     for (const role of ['prefecture', 'caf'] as const) {
       const m = await recu(programme.partenaires[role]!.courriel, menage.reference, 'Protocole de cohésion sociale signé');
-      expect(piecesJointesMime(m.brut), role).toEqual([]);
+      expect(m.piecesJointes, role).toEqual([]);
     }
 
     const partenaires = await telecharger(`/api/parcours/${handle.workflowId}/documents/resume-protocole.pdf?version=partenaires`, 'coord.essai');

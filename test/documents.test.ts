@@ -9,7 +9,6 @@ import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCourrielActivities, type PieceJointe } from '../activities/courriel';
 import { startMailCatcher, type MailCatcher } from '../dev/mail-catcher';
-import { piecesJointesMime } from '../dev/mime';
 import { DocumentIndisponible, genererPdf, preparerDocument, versWinAnsi, type Lecteur, type NomDocument, type SourceDocument } from '../documents';
 import type { EtatParcours } from '../domain/vocabulaire';
 import { lirePdf, estPdf, sansIdentifiant } from './outils/pdf';
@@ -504,7 +503,7 @@ describe('l’activité de courriel joint les documents en PDF (vrai SMTP)', () 
     });
     const m = await boite.waitFor((x) => x.sujet === 'Protocole enregistré (dossier DOC-1)');
     expect(m.texte).toContain('Document joint (PDF) : Résumé du protocole.');
-    const pj = piecesJointesMime(m.brut);
+    const pj = m.piecesJointes;
     expect(pj.map((x) => [x.filename, x.contentType])).toEqual([['resume-protocole-DOC-1.pdf', 'application/pdf']]);
     const { plat: texte } = await lirePdf(pj[0]!.contenu);
     expect(texte).toContain('Résumé du protocole de cohésion sociale Dossier DOC-1');
@@ -524,7 +523,7 @@ describe('l’activité de courriel joint les documents en PDF (vrai SMTP)', () 
     });
     expect(r.piecesJointes).toEqual([]);
     const m = await boite.waitFor((x) => x.sujet === 'Fiche-bilan absente (dossier DOC-1)');
-    expect(piecesJointesMime(m.brut)).toEqual([]);
+    expect(m.piecesJointes).toEqual([]);
     expect(m.texte).not.toContain('Document joint');
     await expect(
       activites.envoyerCourriel({

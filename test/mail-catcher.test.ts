@@ -8,7 +8,6 @@ import nodemailer from 'nodemailer';
 import { chromium, type Browser } from 'playwright-core';
 import { startMailCatcher } from '../dev/mail-catcher';
 import type { CourrielRecu, MailCatcher } from '../dev/mail-catcher';
-import { piecesJointesMime } from '../dev/mime';
 
 const LIGNE_LONGUE =
   'Madame, Monsieur, votre dossier de prévention des expulsions locatives a été transmis à la commission ' +
@@ -128,9 +127,6 @@ describe('mail-catcher (SMTP réel + boîte web)', () => {
     expect(m.html).toBeNull();
     const attendu = { filename: 'attestation « CAF » été.txt', contentType: 'text/plain', size: Buffer.byteLength('contenu accentué é') };
     expect(m.piecesJointes).toEqual([{ ...attendu, charset: 'utf-8', disposition: 'attachment', contenu: Buffer.from('contenu accentué é') }]);
-    // L'ancienne aide des tests (d'après la source) lit la même analyse.
-    expect(piecesJointesMime(m.brut)).toEqual([{ ...attendu, contenu: Buffer.from('contenu accentué é') }]);
-    expect(() => piecesJointesMime('Subject: jamais reçu\r\n\r\nx')).toThrow(/aucun mail catcher ouvert/);
 
     const piece = await fetch(`${catcher.inboxUrl}messages/${m.id}/pieces-jointes/0`);
     expect(piece.headers.get('content-type')).toBe('text/plain; charset=utf-8');

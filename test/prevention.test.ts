@@ -2,6 +2,7 @@
  * Parcours « prévention précontentieuse » sur le vrai serveur Temporal (saut de temps par workflow) : chaque preset de
  * bout en bout, chaque délai qui expire, la confidentialité de ce que le ménage a confié.
  */
+import { SA } from '../domain/attributs-recherche';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WorkflowHandle } from '@temporalio/client';
 import { cloreAnticipeUpdate, etatQuery, repondreValidationUpdate } from '../domain/messages';
@@ -262,7 +263,7 @@ describe('besancon-ccas', () => {
     await depasser(handle, 'premiere_visite');
     await banc.courriels.waitFor((m) => m.sujet.startsWith('Rappel : Première visite à domicile') && dossier(ref)(m));
     await banc.courriels.waitFor((m) => m.sujet.startsWith('Échéance dépassée : Première visite à domicile') && m.a.includes('coordination@essai.example') && dossier(ref)(m));
-    expect((await handle.describe()).searchAttributes.EnRetard).toEqual([true]);
+    expect((await handle.describe()).typedSearchAttributes.get(SA.enRetard)).toBe(true);
     await terminer(handle);
   });
 

@@ -11,6 +11,7 @@
  * du programme, échéances suivies — calculées depuis son heure (`heureDuParcours`). Les tests
  * sont indépendants les uns des autres et de la date du jour.
  */
+import { SA } from '../domain/attributs-recherche';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -377,7 +378,7 @@ describe('protocole post-résiliation', () => {
     expect(escalade.texte).toContain('Le bailleur a reçu 2 rappels.');
     await attendreCourriel(BAILLEUR, ref, 'Délai dépassé : nouveau bail à signer');
     let etat = await jusqua(handle, (e) => e.echeances.some((x) => x.id === 'nouveau_bail' && x.statut === 'depassee'));
-    expect((await handle.describe()).searchAttributes.EnRetard).toEqual([true]);
+    expect((await handle.describe()).typedSearchAttributes.get(SA.enRetard)).toBe(true);
     await handle.executeUpdate(nouveauBailUpdate, { args: [msg({ signeLe: await aujourdhui(handle) }, 'coord.essai')] });
     etat = await jusqua(handle, (e) => !!e.cloture);
     expect(etat.cloture!.issue).toBe('nouveau_bail_signe');

@@ -37,9 +37,9 @@ export const requeteIndicateursSchema = z
     pour: z.enum(['partenaires'], { error: 'seule valeur possible : « partenaires »' }).optional(),
     bailleur: z.string().regex(/^[a-z0-9-]{3,60}--[a-z0-9_-]{2,60}$/, 'bailleur de l’annuaire du programme attendu').optional(),
   })
-  .refine((q) => (q.du === undefined) === (q.au === undefined), { message: 'donnez « du » et « au » ensemble', path: ['du'] })
-  .refine((q) => !q.du || !q.au || q.du <= q.au, { message: 'la date de début doit précéder la date de fin', path: ['au'] })
-  .refine((q) => !q.du || !q.au || Date.parse(q.au) - Date.parse(q.du) <= 11 * 366 * 86_400_000, { message: 'période de 10 ans au plus', path: ['au'] });
+  .refine((q) => (q.du === undefined) === (q.au === undefined), { error: 'donnez « du » et « au » ensemble', path: ['du'] })
+  .refine((q) => !q.du || !q.au || q.du <= q.au, { error: 'la date de début doit précéder la date de fin', path: ['au'] })
+  .refine((q) => !q.du || !q.au || Date.parse(q.au) - Date.parse(q.du) <= 11 * 366 * 86_400_000, { error: 'période de 10 ans au plus', path: ['au'] });
 export type RequeteIndicateurs = z.output<typeof requeteIndicateursSchema>;
 
 const iso = (d: Date) => d.toISOString().slice(0, 10);
