@@ -1,13 +1,13 @@
 /**
  * La lettre d'information au ménage (parcours « prévention précontentieuse », étape 3) : imprimée
  * par l'opérateur et envoyée par courrier, ou jointe au courriel du ménage qui l'accepte. Le texte
- * est celui du parcours (`paragraphesLettreInformation`, fonction pure du workflow) ; s'y ajoutent
+ * est celui du parcours (`paragraphesLettreInformation`, courriers/prevention.ts, que le workflow emploie aussi) ; s'y ajoutent
  * l'en-tête, le destinataire, la date, le contact et la formule de politesse.
  *
  * Elle est adressée au ménage, à son nom et à son adresse : jamais à un partenaire.
  */
 import type { Programme } from '../domain/vocabulaire';
-import { paragraphesLettreInformation } from '../workflows/prevention-precontentieuse';
+import { paragraphesLettreInformation } from '../courriers/prevention';
 import { dateLettre, exigerLecteur, exigerType, lignesAdresse, objet, pourNousJoindre, texte } from './commun';
 import { DocumentIndisponible, type DocumentImprimable, type Lecteur, type SourceDocument } from './modele';
 
@@ -58,7 +58,7 @@ export function documentLettre(d: DonneesLettre): DocumentImprimable {
     },
     blocs: [
       { type: 'paragraphe', texte: 'Madame, Monsieur,' },
-      ...paragraphesLettreInformation(d.programme as Programme).map((t) => ({ type: 'paragraphe' as const, texte: t })),
+      ...paragraphesLettreInformation(d.programme).map((t) => ({ type: 'paragraphe' as const, texte: t })),
       { type: 'titre', texte: 'Pour nous joindre' },
       { type: 'liste', elements: pourNousJoindre({ programme: d.programme, contact: d.contact }, d.reference) },
       { type: 'paragraphe', texte: 'Nous restons à votre disposition et vous prions d’agréer, Madame, Monsieur, l’expression de nos salutations distinguées.' },

@@ -1,0 +1,246 @@
+/**
+ * Les courriers (courriers/) : chaque modèle de courriel des parcours IML et protocole, rendu avec
+ * des données d'exemple, se lit en français — ni mot de code, ni date ISO, ni montant sans mise en
+ * forme française — et dit les dates et les montants comme une personne les écrit. Un modèle ajouté
+ * sans exemple ici fait échouer le test. Fonctions pures : ni Temporal, ni base.
+ */
+import { describe, expect, it } from 'vitest';
+import { iml, prevention, protocole, type Courriel } from '../courriers';
+import { sansIdentifiant } from './outils/pdf';
+
+const ref = 'REF-2027-014';
+const programme = { nom: 'Intermédiation locative de Concarneau', operateur: { nom: 'CCAS de Concarneau', courriel: 'iml@ccas.example' } };
+const candidature = {
+  structure: 'chrs' as const,
+  hebergeDepuis: '2026-05-04',
+  pretASortir: true,
+  budgetTravaille: true,
+  typologieRecherchee: 'T3' as const,
+  secteurs: ['Concarneau'],
+};
+const fiche: iml.FicheBilan = {
+  jalon: 'P6M',
+  libelle: 'Bilan de mesure à 6 mois',
+  tenuLe: '2027-09-16T08:00:00.000Z',
+  paiementLoyer: 'regulier',
+  situation: 'stable',
+  bailleurPresent: true,
+  menagePresent: true,
+  decision: 'poursuivre',
+  loyers: { payes: 5, partiels: 1, impayes: 0 },
+  accompagnement: { rendezVous: 4, visitesDomicile: 2, liensPartenaires: 1, axes: ['budget', 'savoir_habiter'] },
+};
+const logement = {
+  debutBailPrincipal: '2027-03-01',
+  typologie: 'T3' as const,
+  bailleur: { type: 'public' as const, nom: 'Office public', conventionne: true },
+};
+
+/** Un exemple par modèle ; un modèle qui écrit à plusieurs rôles donne un courriel par rôle. */
+const exemplesIml: Record<string, () => Courriel | Record<string, Courriel> | string[]> = {
+  alerteImpayes: () => iml.alerteImpayes({ ref, programme, impayes: 2, jusqua: '2027-06', travailleurSocial: 'Alice Martin' }),
+  candidatureNonRecevable: () => iml.candidatureNonRecevable({ ref, refus: 'Le ménage doit être jugé « prêt à sortir » vers le logement.' }),
+  apercuCandidature: () => iml.apercuCandidature({ ref, programme, composition: 'couple', candidature, quota: 10 }),
+  placeAccordee: () => iml.placeAccordee({ ref, programme }),
+  debutDeMesure: () =>
+    iml.debutDeMesure({
+      ref,
+      programme,
+      logement,
+      debut: '2027-03-15',
+      premierBilan: 'P6M',
+      glissementPrevuLe: new Date('2028-03-15T00:00:00+01:00'),
+      dureeMax: 'P18M',
+    }),
+  bilanATenir: () => iml.bilanATenir({ ref, libelle: 'Bilan de mesure à 6 mois', avecDecision: true, glissementPrevuLe: '2028-03-15', avant: '2027-10-06' }),
+  ficheBilan: () => iml.ficheBilan({ ref, programme, composition: 'couple', structure: 'chrs', fiche, logement, debut: '2027-03-15' }),
+  decisionDuBilan: () => iml.decisionDuBilan({ ref, libelle: 'Bilan de mesure à 6 mois', glissement: false, glissementPrevuLe: '2028-03-15' }),
+  conditionsAEvaluer: () => iml.conditionsAEvaluer({ ref, terme: '2028-03-15', avant: '2028-04-05', limite: '2028-09-15' }),
+  prolongation: () => iml.prolongation({ ref, programme, mois: 4, jusquau: '2028-07-15' }),
+  glissementAuBailleur: () => iml.glissementAuBailleur({ ref, programme, mois: 12 }),
+  glissementAuxPartenaires: () => iml.glissementAuxPartenaires({ ref, programme, anticipe: true, structure: 'chrs', mois: 6 }),
+  glissementAuMenage: () => iml.glissementAuMenage({ programme }),
+  refusSiao: () => iml.refusSiao({ ref, motif: 'ressources insuffisantes pour le loyer visé' }),
+  finSansGlissementAuBailleur: () => iml.finSansGlissementAuBailleur({ ref, programme, le: '2027-10-20', issue: 'Départ du logement' }),
+  finSansGlissementAuxPartenaires: () =>
+    iml.finSansGlissementAuxPartenaires({
+      ref,
+      programme,
+      issue: 'Fin avec orientation',
+      placeAccordee: true,
+      moisDeSousLocation: 7,
+      orientation: 'Résidence sociale',
+    }),
+};
+
+const protocoleSigne = {
+  ref,
+  programme,
+  jugementDu: '2026-11-11',
+  protocole: { signeLe: '2027-02-20', debut: '2027-03-01', dureeMois: 24, indemniteOccupation: 412.5 },
+  terme: '2029-03-01',
+  plan: { dette: 3450, mensualite: 95 },
+  bilan: 'P3M',
+};
+const respecte: protocole.ProtocoleRespecte = { ref, programme, terme: '2029-03-01', dureeTotaleMois: 24, delai: 'P3M', avant: '2029-06-01' };
+const rupture: protocole.Rupture = {
+  ref,
+  programme,
+  decideeLe: '2027-12-02',
+  signeLe: '2027-02-20',
+  motif: 'trois mois impayés de suite',
+  le: new Date('2027-12-02T10:00:00Z'),
+};
+const exemplesProtocole: Record<string, () => Courriel | Record<string, Courriel> | string[]> = {
+  protocoleAPreparer: () => protocole.protocoleAPreparer({ ref, resiliation: { jugementDu: '2026-11-11', detteLocative: 3450 }, dureeMax: 'P2Y' }),
+  protocoleSigne: () => protocole.protocoleSigne(protocoleSigne),
+  demandeDePaiement: () => {
+    const l = protocole.demandeDePaiement({ ref, mois: '2027-04', rang: 2, dureeTotaleMois: 24, attendu: { total: 507.5, indemnite: 412.5, apurement: 95 } });
+    return { sujet: l.objet, paragraphes: l.apercu };
+  },
+  paiementManque: () => protocole.paiementManque({ ref, mois: '2027-04', montant: 200, attendu: 507.5, consecutifs: 2 }),
+  manquementsRepetes: () => protocole.manquementsRepetes({ ref, programme, manques: ['2027-03', '2027-04'] }),
+  constaterLaRupture: () => {
+    const l = protocole.constaterLaRupture({ ref, manques: ['2027-03', '2027-04'] });
+    return { sujet: l.objet, paragraphes: l.apercu };
+  },
+  avenant: () =>
+    protocole.avenant({
+      ref,
+      signeLe: '2029-02-10',
+      prolongationMois: 12,
+      jusquau: '2030-03-01',
+      plan: { dette: 1210.4, mensualite: 60 },
+      indemniteOccupation: 420,
+    }),
+  bilan: () =>
+    protocole.bilan({
+      ref,
+      le: '2027-06-02',
+      moisRegles: 3,
+      dureeTotaleMois: 24,
+      paiements: { payes: 2, impayes: 1, nonRenseignes: 0, montantRecu: 1015, montantAttendu: 1522.5 },
+      detteRestante: 3260,
+      accompagnement: { visite_domicile: 1, rendez_vous: 3, mediation_bailleur: 0 },
+      terme: '2029-03-01',
+    }),
+  termeARegulariserAuTravailleurSocial: () => protocole.termeARegulariserAuTravailleurSocial({ ref, terme: '2029-03-01', manquants: ['2028-08', '2028-10'] }),
+  termeARegulariserAuBailleur: () => protocole.termeARegulariserAuBailleur({ ref, programme, terme: '2029-03-01', manquants: ['2028-08'] }),
+  nouveauBailASigner: () => protocole.nouveauBailASigner(respecte),
+  nouveauBailAttendu: () => protocole.nouveauBailAttendu(respecte),
+  nouveauBailAEnregistrer: () => protocole.nouveauBailAEnregistrer(respecte),
+  rappelNouveauBail: () => protocole.rappelNouveauBail(respecte),
+  nouveauBailNonSigne: () => protocole.nouveauBailNonSigne({ ...respecte, rappels: 2 }),
+  delaiNouveauBailDepasse: () => protocole.delaiNouveauBailDepasse(respecte),
+  ruptureAuxPartenaires: () =>
+    Object.fromEntries((['ccapex', 'prefecture', 'bailleur', 'caf'] as const).map((r) => [r, protocole.ruptureAuxPartenaires(rupture, r)])),
+  ruptureAuTravailleurSocial: () => protocole.ruptureAuTravailleurSocial(rupture),
+  nouveauBailSigne: () =>
+    Object.fromEntries(
+      (['bailleur', 'ccapex', 'prefecture', 'caf'] as const).map((r) => [
+        r,
+        protocole.nouveauBailSigne({ ref, programme, signeLe: '2029-04-10', dateEffet: '2029-05-01' }, r),
+      ]),
+    ),
+  finDAccompagnement: () =>
+    Object.fromEntries(
+      (['bailleur', 'ccapex', 'prefecture'] as const).map((r) => [
+        r,
+        protocole.finDAccompagnement(
+          { ref, programme, issue: 'Orientation vers un hébergement', orientation: 'Résidence sociale', finDuProtocole: new Date('2027-07-01T10:00:00Z') },
+          r,
+        ),
+      ]),
+    ),
+};
+
+const modules = {
+  iml: { module: iml, exemples: exemplesIml, outils: [] as string[] },
+  protocole: { module: protocole, exemples: exemplesProtocole, outils: ['euros', 'moisEnFrancais', 'deMois', 'nombre', 'treveHivernale', 'phraseTreve'] },
+};
+
+/** Tous les courriels d'exemple, nommés « parcours.modele[.role] » (un aperçu de lien : son objet pour sujet). */
+function courriers(): Array<{ nom: string } & Courriel> {
+  return Object.entries(modules).flatMap(([parcours, m]) =>
+    Object.entries(m.exemples).flatMap(([modele, f]) => {
+      const r = f();
+      if (Array.isArray(r)) return [{ nom: `${parcours}.${modele}`, sujet: 'Aperçu pour la commission', paragraphes: r }];
+      if ('sujet' in r && typeof r.sujet === 'string') return [{ nom: `${parcours}.${modele}`, ...(r as Courriel) }];
+      return Object.entries(r as Record<string, Courriel>).map(([role, c]) => ({ nom: `${parcours}.${modele}.${role}`, ...c }));
+    }),
+  );
+}
+
+/** Identifiants (vérificateur partagé) et montants ou nombres sans mise en forme française. */
+function lisible(texte: string, ou: string): void {
+  sansIdentifiant(texte, ou);
+  for (const [motif, quoi] of [
+    [/(?<![\d\u00a0\u202f ])\d{4,}(?:,\d+)?[\s\u00a0\u202f]*€/, 'un montant sans séparateur de milliers'],
+    [/\d[.,]\d(?!\d)[\s\u00a0\u202f]*€/, 'un montant à un seul chiffre après la virgule'],
+    [/\d\.\d{1,2}\b/, 'un nombre à point décimal'],
+    [/\b\d{4}-\d{2}\b/, 'un mois écrit comme une clé (AAAA-MM)'],
+    [/ à le | de le | à les | de les /, 'une préposition non contractée'],
+    [/\bde [aeiouyâéèêô]/i, 'une élision manquante'],
+    [/\s[,.](?!\d)/, 'une espace avant une virgule ou un point'],
+  ] as const) {
+    expect(texte, `${quoi} dans ${ou} : « ${motif.exec(texte)?.[0]} »`).not.toMatch(motif);
+  }
+}
+
+describe('les courriers des parcours, en français', () => {
+  it('chaque modèle exporté a un exemple (un modèle ajouté sans exemple fait échouer le test)', () => {
+    for (const [parcours, module] of Object.entries(modules)) {
+      const modeles = Object.entries(module.module)
+        .filter(([nom, f]) => typeof f === 'function' && !module.outils.includes(nom))
+        .map(([nom]) => nom)
+        .sort();
+      expect(Object.keys(module.exemples).sort(), parcours).toEqual(modeles);
+    }
+  });
+
+  it('aucun mot de code, aucune date ISO, des montants à la française, dans chaque sujet et chaque paragraphe', () => {
+    for (const { nom, sujet, paragraphes } of courriers()) {
+      expect(sujet.trim().length, nom).toBeGreaterThan(10);
+      expect(paragraphes.length, nom).toBeGreaterThan(0);
+      lisible(sujet, `le sujet de « ${nom} »`);
+      for (const [i, p] of paragraphes.entries()) {
+        expect(p.trim(), `${nom}, paragraphe ${i + 1}`).toMatch(/^[A-ZÀÂÉÈÊÎÔÙÇ«0-9]/);
+        lisible(p, `« ${nom} », paragraphe ${i + 1}`);
+      }
+    }
+  });
+
+  it('les dates et les montants sont dits comme une personne les écrit', () => {
+    const texte = (nom: string) => {
+      const c = courriers().find((x) => x.nom === nom)!;
+      // Les espaces insécables (milliers, avant « € ») lues comme des espaces.
+      return [c.sujet, ...c.paragraphes].join('\n').replace(/[\u00a0\u202f]/g, ' ');
+    };
+    // Protocole : montants avec espace des milliers et virgule, mois et dates en toutes lettres, élision.
+    expect(texte('protocole.protocoleSigne.ccapex')).toContain(
+      'Indemnité d’occupation : 412,50 € par mois ; plan d’apurement : dette de 3 450 €, 95 € par mois.',
+    );
+    expect(texte('protocole.protocoleSigne.ccapex')).toMatch(/du 1er mars 2027 au 1er mars 2029\./);
+    expect(texte('protocole.paiementManque')).toContain(
+      'Le paiement d’avril 2027 prévu par le protocole du dossier REF-2027-014 n’a pas été reçu (200 € sur 507,50 €).',
+    );
+    expect(texte('protocole.demandeDePaiement')).toContain('mois d’avril 2027 (2e mois sur 24)');
+    expect(texte('protocole.manquementsRepetes')).toContain('(mars 2027, avril 2027)');
+    expect(texte('protocole.bilan')).toContain('1 visite à domicile, 3 rendez-vous, 0 médiation avec vous');
+    expect(texte('protocole.ruptureAuxPartenaires.prefecture')).toContain('aucune expulsion avant le 31 mars 2028');
+    expect(texte('protocole.nouveauBailNonSigne')).toContain('Le bailleur a reçu 2 rappels.');
+    // IML : dates en toutes lettres, durées dites en mois, la fiche-bilan sans rien de confié.
+    expect(texte('iml.debutDeMesure')).toContain('à compter du 15 mars 2027');
+    expect(texte('iml.debutDeMesure')).toContain('Un bilan est prévu au bout de 6 mois');
+    expect(texte('iml.debutDeMesure')).toContain('(au plus 18 mois)');
+    expect(texte('iml.ficheBilan')).toContain('Paiement du loyer : régulier (5 mois payés, 1 partiellement, 0 impayés constatés).');
+    expect(texte('iml.ficheBilan')).not.toContain('Le ménage a confié');
+    expect(texte('iml.prolongation')).toContain('prolongée de 4 mois, jusqu’au 15 juillet 2028');
+    expect(texte('iml.finSansGlissementAuxPartenaires')).toContain('après 7 mois de sous-location');
+    expect(texte('iml.alerteImpayes')).toContain('2 loyers impayés consécutifs (jusqu’au mois de juin 2027)');
+    // Prévention : la lettre d'information nomme l'opérateur et son adresse de contact.
+    expect(prevention.paragraphesLettreInformation({ operateur: { nom: 'CCAS d’essai', courriel: 'contact@ccas.example' } }).join(' ')).toContain(
+      'CCAS d’essai vous propose un accompagnement gratuit',
+    );
+  });
+});
