@@ -17,6 +17,7 @@ import { depuisTemporal, envoyerProbleme, Probleme, TYPES_PROBLEME } from './pro
 import { routesCodec } from './routes/codec';
 import { corpsListeCommission, routesCommissions } from './routes/commissions';
 import { routesDocuments } from './routes/documents';
+import { routesPartage } from './routes/partage';
 import { routesOrganisations } from './routes/organisations';
 import { routesOrientationLogiciels, routesOrientationPublique, routesOrientations } from './routes/orientations';
 import { routesProgrammes } from './routes/programmes';
@@ -169,6 +170,7 @@ export function creerApplication(deps: DependancesApi): Express {
   app.use('/api', exigerSession(auth));
   app.use(routesParcours(d));
   app.use(routesDocuments(d));
+  app.use(routesPartage(d));
   app.use(routesProgrammes(d));
   app.use(routesOrganisations(d));
   app.use(routesOrientations(d));

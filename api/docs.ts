@@ -112,8 +112,9 @@ function operation(doc: DocumentOpenApi, chemin: string, methode: string, op: Sc
     : contenu?.example !== undefined
       ? [{ titre: 'Exemple', valeur: contenu.example }]
       : [];
-  const variantes = ((resoudre(doc, schemaCorps)?.oneOf ?? []) as SchemaJson[]).map((v) => resoudre(doc, v)).filter(Boolean) as SchemaJson[];
-  const donnees = resoudre(doc, schemaCorps)?.properties?.donnees?.oneOf as SchemaJson[] | undefined;
+  const racine = resoudre(doc, schemaCorps);
+  const variantes = ((racine?.oneOf ?? racine?.anyOf ?? []) as SchemaJson[]).map((v) => resoudre(doc, v)).filter(Boolean) as SchemaJson[];
+  const donnees = (racine?.properties?.donnees?.oneOf ?? racine?.properties?.donnees?.anyOf) as SchemaJson[] | undefined;
   const id = ancre(methode, chemin);
   return html`<section aria-labelledby="${id}">
 <h3 id="${id}"><span class="methode ${methode.toUpperCase()}">${methode.toUpperCase()}</span><code>${chemin}</code></h3>

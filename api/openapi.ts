@@ -4,6 +4,7 @@
  * du registre des parcours, avec des exemples en français.
  */
 import { FORME_JETON } from './routes/liens';
+import { consentementPartageSchema, etatPartageSchema } from './schemas-partage';
 import { z } from 'zod';
 import '../config/zod-fr';
 import { affectationSchema, clotureAnticipeeSchema, requestIdSchema } from '../domain/schemas';
@@ -38,6 +39,12 @@ import {
 } from './schemas-api';
 import { apercuCommissionSchema, importCommissionSchema, importsCommissionSchema, listeCommissionSchema } from './schemas-commission';
 
+/**
+ * Un fragment de document JSON (schéma, opération) tel qu'écrit ici et lu par la page de
+ * documentation (api/docs.ts) : un objet JSON libre. Le seul `any` explicite hors des tests ; il
+ * partira quand le document sera produit par zod-to-openapi (issue 17), avec ses types.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- fragment JSON libre, voir ci-dessus
 export type SchemaJson = Record<string, any>;
 
 export interface DocumentOpenApi {
@@ -117,12 +124,21 @@ const ref = (nom: string) => ({ $ref: `#/components/schemas/${nom}` });
 const reponse = (nom: keyof typeof REPONSES_PROBLEMES) => ({ $ref: `#/components/responses/${nom}` });
 const json = (schema: SchemaJson, example?: unknown) => ({ 'application/json': { schema, ...(example !== undefined ? { example } : {}) } });
 const SECURITE_PERSONNEL: Array<Record<string, string[]>> = [{ bearer: [] }, { cookie: [] }];
+/** Une réponse en page HTML (pages publiques des liens et des fiches d'orientation). */
+const pageHtml = (description: string) => ({ description, content: { 'text/html': { schema: { type: 'string' } } } });
+/** Une page HTML, ou un problème JSON quand la requête est refusée avant la page (corps illisible). */
+const pageOuProbleme = (description: string) => ({ description, content: { 'text/html': { schema: { type: 'string' } }, 'application/problem+json': { schema: ref('Probleme') } } });
+/** Un problème JSON (erreurs communes : corps trop volumineux, type de contenu). */
+const probleme = (description: string) => ({ description, content: { 'application/problem+json': { schema: ref('Probleme') } } });
 
 const nomComposant = (...parties: string[]) =>
   parties
     .join('_')
     .replace(/[^A-Za-z0-9_]+/g, '_')
     .replace(/_+(.)/g, (_m, c: string) => `_${c}`);
+
+/** « tentative-contact » → « TentativeContact » (pour les operationId). */
+const enCamel = (nom: string) => nom.replace(/(^|[^A-Za-z0-9]+)([A-Za-z0-9])/g, (_m, _s: string, c: string) => c.toUpperCase());
 
 export interface OptionsDocument {
   registre: RegistreParcours;
@@ -178,24 +194,32 @@ export function construireDocument(o: OptionsDocument): DocumentOpenApi {
     }
   }
 
-  // Un lancement par type de parcours : les programmes de ce type et leurs données (des variantes
-  // exclusives, que le programme choisi départage).
+  // Un lancement par type de parcours : les programmes de ce type et leurs données. Les variantes
+  // s'excluent par le programme choisi (« programmeId », le discriminant).
+  const correspondance: Record<string, string> = {};
   const variantesLancement = types.flatMap((type) => {
     const ids = o.catalogue?.tous().filter((p) => p.typeParcours === type).map((p) => p.id) ?? [];
     if (!ids.length) return [];
-    return [
-      {
-        ...lancement,
-        title: `Lancement — ${LIBELLES_TYPE_PARCOURS[type]}`,
-        properties: { ...lancement.properties, programmeId: { ...lancement.properties.programmeId, enum: ids }, donnees: ref(nomComposant('Donnees', type)) },
-        required: [...new Set([...(lancement.required ?? []), 'donnees'])],
-      },
-    ];
+    const nom = nomComposant('Lancement', type);
+    schemas[nom] = {
+      ...lancement,
+      title: `Lancement — ${LIBELLES_TYPE_PARCOURS[type]}`,
+      properties: { ...lancement.properties, programmeId: { ...lancement.properties.programmeId, enum: ids, example: ids[0] }, donnees: ref(nomComposant('Donnees', type)) },
+      required: [...new Set([...(lancement.required ?? []), 'donnees'])],
+    };
+    for (const id of ids) correspondance[id] = ref(nom).$ref;
+    return [ref(nom)];
   });
   if (variantesLancement.length) {
-    schemas.Lancement = { title: 'Lancement d’un parcours', description: 'Le programme choisi décide des données attendues', oneOf: variantesLancement };
+    schemas.Lancement = {
+      title: 'Lancement d’un parcours',
+      description: 'Le programme choisi décide des données attendues',
+      oneOf: variantesLancement,
+      discriminator: { propertyName: 'programmeId', mapping: correspondance },
+    };
   } else {
-    if (variantesDonnees.length) lancement.properties.donnees = { description: 'Données propres au type de parcours du programme choisi', oneOf: variantesDonnees };
+    // Sans catalogue, rien ne départage les données : le corps suit au moins l'une des variantes.
+    if (variantesDonnees.length) lancement.properties.donnees = { description: 'Données propres au type de parcours du programme choisi', anyOf: variantesDonnees };
     schemas.Lancement = lancement;
   }
   schemas.LiberationPlace = versJsonSchema(liberationPlaceSchema);
@@ -207,6 +231,8 @@ export function construireDocument(o: OptionsDocument): DocumentOpenApi {
   schemas.Contact = versJsonSchema(contactSchema, 'output');
   schemas.Annuaire = versJsonSchema(annuaireSchema, 'output');
   schemas.BailleurParcours = versJsonSchema(bailleurParcoursSchema, 'output');
+  schemas.ConsentementPartage = versJsonSchema(consentementPartageSchema);
+  schemas.EtatPartage = versJsonSchema(etatPartageSchema, 'output');
   Object.assign(schemas, schemasPersonnel());
   schemas.ListeCommission = versJsonSchema(listeCommissionSchema);
   schemas.ApercuCommission = versJsonSchema(apercuCommissionSchema, 'output');
@@ -250,6 +276,7 @@ export function construireDocument(o: OptionsDocument): DocumentOpenApi {
   const paths: DocumentOpenApi['paths'] = {
     '/api/session': {
       post: {
+        operationId: 'ouvrirSession',
         tags: ['Session'],
         summary: 'Se connecter',
         description: 'Vérifie l’identifiant et le mot de passe, ouvre une session et renvoie son jeton. Pose aussi un cookie « session » (HttpOnly, SameSite=Lax).',
@@ -263,6 +290,7 @@ export function construireDocument(o: OptionsDocument): DocumentOpenApi {
         },
       },
       get: {
+        operationId: 'lireSession',
         tags: ['Session'],
         summary: 'Qui suis-je ?',
         description: 'La personne connectée et l’expiration de sa session.',
@@ -270,6 +298,7 @@ export function construireDocument(o: OptionsDocument): DocumentOpenApi {
         responses: { '200': { description: 'Session courante', content: json(ref('SessionCourante')) }, ...problemes('NonConnecte') },
       },
       delete: {
+        operationId: 'fermerSession',
         tags: ['Session'],
         summary: 'Se déconnecter',
         description: 'Ferme la session et efface le cookie.',
@@ -279,6 +308,7 @@ export function construireDocument(o: OptionsDocument): DocumentOpenApi {
     },
     '/api/parcours': {
       post: {
+        operationId: 'lancerParcours',
         tags: ['Parcours'],
         summary: 'Lancer un parcours',
         description:
@@ -294,6 +324,7 @@ export function construireDocument(o: OptionsDocument): DocumentOpenApi {
         },
       },
       get: {
+        operationId: 'listerParcours',
         tags: ['Parcours'],
         summary: 'Lister les parcours',
         description:
@@ -317,6 +348,7 @@ export function construireDocument(o: OptionsDocument): DocumentOpenApi {
     },
     '/api/parcours/{id}': {
       get: {
+        operationId: 'lireParcours',
         tags: ['Parcours'],
         summary: 'État d’un parcours',
         description: 'Étape, échéances, demandes de validation, journal et détails, filtrés pour la personne connectée.',
@@ -328,6 +360,7 @@ export function construireDocument(o: OptionsDocument): DocumentOpenApi {
     ...cheminsDocuments(paramId, problemes('RequeteInvalide', 'NonConnecte', 'Interdit', 'Introuvable')),
     '/api/programmes': {
       get: {
+        operationId: 'listerProgrammes',
         tags: ['File IML'],
         summary: 'Programmes suivis, avec leurs parcours ouverts et, pour l’IML, le quota et la file',
         description: 'Tous les programmes pour l’admin, les siens pour une coordination : parcours ouverts, parcours en retard ; pour un programme IML, quota de mesures, mesures actives, ménages en attente, places libres.',
@@ -337,6 +370,7 @@ export function construireDocument(o: OptionsDocument): DocumentOpenApi {
     },
     '/api/programmes/{programme}/file-iml': {
       get: {
+        operationId: 'lireFileIml',
         tags: ['File IML'],
         summary: 'Mesures actives et file d’attente d’un programme IML',
         description: 'Quota de mesures agréées, places libres, mesures actives et ménages en attente avec leur rang (référence du dossier seulement). Coordination du programme ou admin.',
@@ -347,6 +381,7 @@ export function construireDocument(o: OptionsDocument): DocumentOpenApi {
     },
     '/api/programmes/{programme}/file-iml/liberer': {
       post: {
+        operationId: 'libererPlaceIml',
         tags: ['File IML'],
         summary: 'Rendre la place d’une mesure arrêtée sans sa fin',
         description: 'Pour une mesure dont le workflow a été arrêté de force, est en échec ou a disparu : sa place (ou son rang) est rendue et la mesure suivante de la file démarre. 409 si la mesure tourne encore (sa fin rend la place d’elle-même).',
@@ -536,19 +571,21 @@ export function construireDocument(o: OptionsDocument): DocumentOpenApi {
     },
     '/orientation/{token}': {
       get: {
+        operationId: 'lireFormulaireOrientation',
         tags: ['Liens des partenaires'],
         summary: 'Fiche d’orientation (page HTML, sans compte)',
         security: [],
         parameters: [paramToken],
-        responses: { '200': { description: 'Page HTML', content: { 'text/html': { schema: { type: 'string' } } } }, '400': { description: 'Lien non valide (page HTML)' }, '403': { description: 'Lien altéré (page HTML)' }, '404': { description: 'Lien inconnu (page HTML)' }, '431': { description: 'Adresse trop longue (lien mal copié)' }, '410': { description: 'Lien expiré (page HTML)' } },
+        responses: { '200': { description: 'Page HTML', content: { 'text/html': { schema: { type: 'string' } } } }, '400': pageOuProbleme('Lien non valide (page HTML)'), '403': pageHtml('Lien altéré (page HTML)'), '404': pageHtml('Lien inconnu (page HTML)'), '431': { description: 'Adresse trop longue (lien mal copié)' }, '410': pageHtml('Lien expiré (page HTML)') },
       },
       post: {
+        operationId: 'transmettreOrientation',
         tags: ['Liens des partenaires'],
         summary: 'Envoyer la fiche d’orientation (formulaire HTML)',
         security: [],
         parameters: [paramToken],
         requestBody: { required: true, content: { 'application/x-www-form-urlencoded': { schema: { type: 'object' } } } },
-        responses: { '201': { description: 'Fiche transmise (page HTML)' }, '400': { description: 'Saisie à corriger (page HTML)' }, '403': { description: 'Lien altéré (page HTML)' }, '404': { description: 'Lien inconnu (page HTML)' }, '409': { description: 'Lien déjà utilisé (page HTML)' }, '431': { description: 'Adresse trop longue (lien mal copié)' }, '410': { description: 'Lien expiré (page HTML)' }, '413': { description: 'Formulaire trop volumineux' }, '415': { description: 'Type de contenu non pris en charge' } },
+        responses: { '201': pageHtml('Fiche transmise (page HTML)'), '400': pageOuProbleme('Saisie à corriger (page HTML)'), '403': pageHtml('Lien altéré (page HTML)'), '404': pageHtml('Lien inconnu (page HTML)'), '409': pageHtml('Lien déjà utilisé (page HTML)'), '431': { description: 'Adresse trop longue (lien mal copié)' }, '410': pageHtml('Lien expiré (page HTML)'), '413': probleme('Formulaire trop volumineux'), '415': probleme('Type de contenu non pris en charge') },
       },
     },
     '/api/parcours/{id}/bailleur': {
@@ -571,8 +608,39 @@ export function construireDocument(o: OptionsDocument): DocumentOpenApi {
         responses: { '200': { description: 'Bailleur changé', content: json(ref('BailleurParcours')) }, ...problemes('RequeteInvalide', 'NonConnecte', 'Interdit', 'Introuvable', 'Conflit', 'Indisponible', 'TypeContenu') },
       },
     },
+    '/api/parcours/{id}/consentement-partage': {
+      get: {
+        operationId: 'lireConsentementPartage',
+        tags: ['Parcours'],
+        summary: 'Le partage du diagnostic : réglage du programme et accord du ménage',
+        description: 'Coordination du programme, travailleur social affecté ou admin.',
+        security: SECURITE_PERSONNEL,
+        parameters: [paramId],
+        responses: { '200': { description: 'Réglage, accord en vigueur et historique', content: json(ref('EtatPartage')) }, ...problemes('RequeteInvalide', 'NonConnecte', 'Interdit', 'Introuvable', 'Indisponible') },
+      },
+      post: {
+        operationId: 'recueillirConsentementPartage',
+        tags: ['Parcours'],
+        summary: 'Enregistrer l’accord du ménage pour le partage de son diagnostic',
+        description: 'Pour des destinataires que le programme prévoit (Déclic : conseillère sociale et pôle recouvrement du bailleur). Qui l’a recueilli et quand sont gardés. 409 si le programme ne partage pas le diagnostic avec eux.',
+        security: SECURITE_PERSONNEL,
+        parameters: [paramId],
+        requestBody: { required: true, content: json(ref('ConsentementPartage'), { portee: ['conseillere_sociale_bailleur', 'recouvrement_bailleur'] }) },
+        responses: { '201': { description: 'Accord enregistré', content: json(ref('EtatPartage')) }, ...problemes('RequeteInvalide', 'NonConnecte', 'Interdit', 'Introuvable', 'Conflit', 'Indisponible', 'TypeContenu') },
+      },
+      delete: {
+        operationId: 'retirerConsentementPartage',
+        tags: ['Parcours'],
+        summary: 'Enregistrer le retrait de l’accord du ménage',
+        description: 'Le diagnostic ne part plus à personne à partir de maintenant. 409 s’il n’y a pas d’accord en vigueur.',
+        security: SECURITE_PERSONNEL,
+        parameters: [paramId],
+        responses: { '200': { description: 'Retrait enregistré', content: json(ref('EtatPartage')) }, ...problemes('RequeteInvalide', 'NonConnecte', 'Interdit', 'Introuvable', 'Conflit', 'Indisponible') },
+      },
+    },
     '/api/parcours/{id}/affectation': {
       post: {
+        operationId: 'affecterParcours',
         tags: ['Parcours'],
         summary: 'Affecter un travailleur social',
         description: 'Affecte (ou réaffecte) le travailleur social du ménage. Coordination du programme ou admin.',
@@ -584,6 +652,7 @@ export function construireDocument(o: OptionsDocument): DocumentOpenApi {
     },
     '/api/parcours/{id}/cloture': {
       post: {
+        operationId: 'cloreParcours',
         tags: ['Parcours'],
         summary: 'Clore un parcours avant son terme',
         description: 'Clôture anticipée, avec un motif. Coordination du programme ou admin. 409 si le parcours ne le permet pas (encore).',
@@ -606,6 +675,7 @@ export function construireDocument(o: OptionsDocument): DocumentOpenApi {
     const roles = [...new Set(defs.flatMap((d) => d.def.roles))];
     paths[`/api/parcours/{id}/messages/${nomMessage}`] = {
       post: {
+        operationId: `envoyer${enCamel(nomMessage)}`,
         tags: ['Messages'],
         summary: premier.def.libelle,
         description: [
@@ -616,7 +686,9 @@ export function construireDocument(o: OptionsDocument): DocumentOpenApi {
         'x-roles': roles,
         security: SECURITE_PERSONNEL,
         parameters: [paramId],
-        requestBody: { required: true, content: json(variantes.length === 1 ? ref(premier.nom) : { oneOf: variantes.map((v) => ref(v.nom)) }, exemple) },
+        // Le type du parcours (donc le schéma du corps) vient de l'identifiant dans le chemin, pas du corps :
+        // les variantes peuvent se recouvrir, d'où « anyOf » (le corps suit au moins l'une d'elles).
+        requestBody: { required: true, content: json(variantes.length === 1 ? ref(premier.nom) : { anyOf: variantes.map((v) => ref(v.nom)) }, exemple) },
         responses: { '200': { description: 'Message appliqué : résultat et nouvel état', content: json(ref('MessageApplique')) }, ...problemes('RequeteInvalide', 'NonConnecte', 'Interdit', 'Introuvable', 'Conflit', 'Indisponible') },
       },
     };
@@ -625,14 +697,16 @@ export function construireDocument(o: OptionsDocument): DocumentOpenApi {
   Object.assign(paths, {
     '/liens/{token}': {
       get: {
+        operationId: 'lirePageValidation',
         tags: ['Liens des partenaires'],
         summary: 'Page de réponse à une demande de validation',
         description: 'Page HTML (sans compte) ouverte depuis le lien signé reçu par courriel : objet, éléments pour décider, échéance et formulaire. 400 si le lien est altéré, 410 s’il a expiré.',
         security: [],
         parameters: [paramToken],
-        responses: { '200': { description: 'Page HTML', content: { 'text/html': { schema: { type: 'string' } } } }, '400': { description: 'Ce n’est pas un lien de la plateforme (page HTML)' }, '403': { description: 'Lien altéré ou signé par une clé inconnue (page HTML)' }, '404': { description: 'Dossier ou demande introuvable (page HTML)' }, '431': { description: 'Adresse trop longue (lien mal copié)' }, '410': { description: 'Lien expiré (page HTML)' } },
+        responses: { '200': { description: 'Page HTML', content: { 'text/html': { schema: { type: 'string' } } } }, '400': pageOuProbleme('Ce n’est pas un lien de la plateforme (page HTML)'), '403': pageHtml('Lien altéré ou signé par une clé inconnue (page HTML)'), '404': pageHtml('Dossier ou demande introuvable (page HTML)'), '431': { description: 'Adresse trop longue (lien mal copié)' }, '410': pageHtml('Lien expiré (page HTML)') },
       },
       post: {
+        operationId: 'repondreValidation',
         tags: ['Liens des partenaires'],
         summary: 'Répondre à une demande de validation',
         description: 'Formulaire (application/x-www-form-urlencoded) : décision « approuve » ou « refuse », commentaire facultatif. Une seconde réponse est refusée (409).',
@@ -647,7 +721,7 @@ export function construireDocument(o: OptionsDocument): DocumentOpenApi {
             },
           },
         },
-        responses: { '200': { description: 'Confirmation (page HTML)' }, '400': { description: 'Lien ou formulaire non valide (page HTML)' }, '403': { description: 'Lien altéré ou signé par une clé inconnue (page HTML)' }, '404': { description: 'Dossier ou demande introuvable (page HTML)' }, '409': { description: 'Demande déjà traitée ou close (page HTML)' }, '431': { description: 'Adresse trop longue (lien mal copié)' }, '410': { description: 'Lien expiré (page HTML)' }, '503': { description: 'Service momentanément indisponible (page HTML)' } },
+        responses: { '200': pageHtml('Confirmation (page HTML)'), '400': pageOuProbleme('Lien ou formulaire non valide (page HTML)'), '403': pageHtml('Lien altéré ou signé par une clé inconnue (page HTML)'), '404': pageHtml('Dossier ou demande introuvable (page HTML)'), '409': pageHtml('Demande déjà traitée ou close (page HTML)'), '431': { description: 'Adresse trop longue (lien mal copié)' }, '410': pageHtml('Lien expiré (page HTML)'), '503': pageHtml('Service momentanément indisponible (page HTML)') },
       },
     },
     ...cheminsIndicateurs(problemes),
@@ -655,6 +729,7 @@ export function construireDocument(o: OptionsDocument): DocumentOpenApi {
     ...cheminsCommissions(problemes, paramProgramme),
     '/health': {
       get: {
+        operationId: 'lireSante',
         tags: ['Exploitation'],
         summary: 'Santé du service',
         description:
@@ -679,6 +754,7 @@ export function construireDocument(o: OptionsDocument): DocumentOpenApi {
     },
     '/codec/decode': {
       post: {
+        operationId: 'decoderPayloads',
         tags: ['Exploitation'],
         summary: 'Déchiffrer des payloads (interface Temporal)',
         description: 'Serveur de codec pour l’interface Temporal (admin et coordination seulement). CORS avec cookies pour l’origine de l’interface Temporal.',
@@ -689,6 +765,7 @@ export function construireDocument(o: OptionsDocument): DocumentOpenApi {
     },
     '/codec/encode': {
       post: {
+        operationId: 'encoderPayloads',
         tags: ['Exploitation'],
         summary: 'Chiffrer des payloads (interface Temporal)',
         description: 'Chiffre des payloads avec la clé active (admin et coordination seulement).',
@@ -698,10 +775,10 @@ export function construireDocument(o: OptionsDocument): DocumentOpenApi {
       },
     },
     '/openapi.json': {
-      get: { tags: ['Exploitation'], summary: 'Ce document (OpenAPI 3.1)', security: [], responses: { '200': { description: 'Document OpenAPI', content: { 'application/json': { schema: { type: 'object' } } } } } },
+      get: { operationId: 'lireDocumentOpenApi', tags: ['Exploitation'], summary: 'Ce document (OpenAPI 3.1)', security: [], responses: { '200': { description: 'Document OpenAPI', content: { 'application/json': { schema: { type: 'object' } } } } } },
     },
     '/docs': {
-      get: { tags: ['Exploitation'], summary: 'Documentation lisible (HTML)', security: [], responses: { '200': { description: 'Page HTML', content: { 'text/html': { schema: { type: 'string' } } } } } },
+      get: { operationId: 'lireDocumentation', tags: ['Exploitation'], summary: 'Documentation lisible (HTML)', security: [], responses: { '200': { description: 'Page HTML', content: { 'text/html': { schema: { type: 'string' } } } } } },
     },
   });
 
@@ -773,11 +850,18 @@ function cheminsDocuments(paramId: unknown, erreurs: Record<string, unknown>): R
     ...version,
     description: '« partenaires » : la version pour le référent du bailleur (étape, contact, engagements qui le concernent, bilans ; ni diagnostic, ni carnet de route, ni nom du ménage) ; « equipe » (par défaut) : celle du dossier.',
   };
+  const destinataire = {
+    name: 'destinataire',
+    in: 'query',
+    required: false,
+    description: 'Avec « version=partenaires » : pour qui, chez le bailleur. Le diagnostic et le carnet de route y figurent si le programme les partage avec ce destinataire et que le ménage l’a accepté (Déclic) ; jamais sinon.',
+    schema: { type: 'string', enum: ['conseillere_sociale_bailleur', 'recouvrement_bailleur'] },
+  };
   const jalon = { name: 'jalon', in: 'query', required: false, description: 'Le jalon du bilan (ISO 8601, ex. P6M) ; par défaut le dernier bilan tenu.', schema: { type: 'string', example: 'P6M' } };
   const documents: Array<[string, string, string, unknown[]]> = [
     ['lettre-information', 'Lettre d’information au ménage', 'La lettre qui annonce au ménage l’orientation, l’indépendance de l’association et la confidentialité de ce qu’il confie (parcours de prévention précontentieuse), à son nom et à son adresse.', []],
     ['fiche-orientation', 'Fiche d’orientation', 'Qui oriente le ménage, le ménage, sa situation locative et son accord (parcours de prévention précontentieuse) : la fiche du partenaire qui l’a orienté, sinon ce que le parcours a retenu à son ouverture. Version de l’équipe seulement (elle nomme le ménage).', []],
-    ['fiche-suivi-social', 'Fiche de suivi social', 'L’accompagnement du premier contact à la clôture (prévention précontentieuse) : diagnostic et carnet de route (version de l’équipe), plan d’aide, points de suivi et bilans, prochaines échéances.', [versionSuivi]],
+    ['fiche-suivi-social', 'Fiche de suivi social', 'L’accompagnement du premier contact à la clôture (prévention précontentieuse) : diagnostic et carnet de route (version de l’équipe), plan d’aide, points de suivi et bilans, prochaines échéances.', [versionSuivi, destinataire]],
     ['plan-aide', 'Plan d’aide à signer', 'Le plan d’aide comme engagement réciproque entre le ménage et l’opérateur : actions, orientations, plan d’apurement, engagements de chacun, cadres de signature. Remis au ménage.', []],
     ['carnet-de-route', 'Carnet de route du ménage', 'Les démarches du ménage (à cocher), son plan d’aide, ses rendez-vous passés et à venir et qui appeler, dès la fin du diagnostic. Remis au ménage.', []],
     ['livret-iml', 'Livret sur le bail glissant', 'Ce que veulent dire intermédiation locative, sous-location et bail glissant, les étapes et les dates de la mesure, les engagements du ménage et qui appeler (parcours IML). Remis au ménage.', []],
@@ -790,6 +874,7 @@ function cheminsDocuments(paramId: unknown, erreurs: Record<string, unknown>): R
     for (const pdf of [false, true]) {
       chemins[`/api/parcours/{id}/documents/${nom}${pdf ? '.pdf' : ''}`] = {
         get: {
+          operationId: `lire${enCamel(nom)}${pdf ? 'Pdf' : ''}`,
           tags: ['Documents'],
           summary: `${titre} (${pdf ? 'PDF' : 'HTML imprimable'})`,
           description,
@@ -832,16 +917,16 @@ function cheminsIndicateurs(problemes: (...noms: Array<keyof typeof REPONSES_PRO
   };
   return {
     '/api/programmes/{id}/indicateurs': {
-      get: { ...commun, summary: 'Indicateurs d’un programme sur une période', description: 'Calculés à partir des parcours : chaque compte avec les références des dossiers (coordination du programme, admin). 403 pour un travailleur social.', responses: { '200': { description: 'Indicateurs', content: { 'application/json': { schema: { type: 'object' } } } }, ...erreurs } },
+      get: { operationId: 'lireIndicateurs', ...commun, summary: 'Indicateurs d’un programme sur une période', description: 'Calculés à partir des parcours : chaque compte avec les références des dossiers (coordination du programme, admin). 403 pour un travailleur social.', responses: { '200': { description: 'Indicateurs', content: { 'application/json': { schema: { type: 'object' } } } }, ...erreurs } },
     },
     '/api/programmes/{id}/indicateurs.csv': {
-      get: { ...commun, summary: 'Indicateurs en CSV', description: 'Séparateur « ; », UTF-8 avec BOM. Colonnes : programme;du;au;famille;indicateur;libelle;valeur;unite;references.', responses: { '200': { description: 'CSV', content: { 'text/csv': { schema: { type: 'string' } } } }, ...erreurs } },
+      get: { operationId: 'exporterIndicateursCsv', ...commun, summary: 'Indicateurs en CSV', description: 'Séparateur « ; », UTF-8 avec BOM. Colonnes : programme;du;au;famille;indicateur;libelle;valeur;unite;references.', responses: { '200': { description: 'CSV', content: { 'text/csv': { schema: { type: 'string' } } } }, ...erreurs } },
     },
     '/programmes/{id}/evaluation': {
-      get: { ...commun, summary: 'Rapport d’évaluation (page HTML)', description: 'Évaluation à 6 ou 12 mois, rapport d’activité annuel IML : entonnoir du repérage à l’issue, délai du premier contact, tableaux.', responses: { '200': { description: 'Page HTML', content: { 'text/html': { schema: { type: 'string' } } } }, ...erreursPages } },
+      get: { operationId: 'lireEvaluation', ...commun, summary: 'Rapport d’évaluation (page HTML)', description: 'Évaluation à 6 ou 12 mois, rapport d’activité annuel IML : entonnoir du repérage à l’issue, délai du premier contact, tableaux.', responses: { '200': { description: 'Page HTML', content: { 'text/html': { schema: { type: 'string' } } } }, ...erreursPages } },
     },
     '/programmes/{id}/evaluation.pdf': {
-      get: { ...commun, summary: 'Rapport d’évaluation (PDF)', responses: { '200': { description: 'PDF', content: { 'application/pdf': { schema: { type: 'string', format: 'binary' } } } }, ...erreursPages } },
+      get: { operationId: 'lireEvaluationPdf', ...commun, summary: 'Rapport d’évaluation (PDF)', responses: { '200': { description: 'PDF', content: { 'application/pdf': { schema: { type: 'string', format: 'binary' } } } }, ...erreursPages } },
     },
   };
 }

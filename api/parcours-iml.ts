@@ -32,7 +32,7 @@ import {
   type Candidature,
   type EntreeIml,
 } from '../domain/iml';
-import type { DefinitionParcours } from './registre';
+import { definirMessage, type DefinitionParcours } from './registre';
 
 /** Le jour d'un fait survenu (entrée dans la structure, rendez-vous) : pas dans le futur. */
 const date = (description: string, example: string) => dateFaitSchema().meta({ description, example });
@@ -125,22 +125,22 @@ export const PARCOURS_IML: DefinitionParcours = {
     candidature: (c.donnees as { candidature?: Candidature }).candidature,
   }),
   messages: {
-    candidature: {
-      update: candidatureUpdate as never,
+    candidature: definirMessage({
+      update: candidatureUpdate,
       schema: candidatureSchema,
       roles: ['travailleur_social', 'coordinateur'],
       libelle: 'Candidature du ménage hébergé (structure, prêt à sortir, budget travaillé)',
       exemple: { structure: 'alt', pretASortir: true, budgetTravaille: true, typologieRecherchee: 'T1bis', secteurs: ['Concarneau', 'Rosporden'] },
-    },
-    'decision-siao': {
-      update: decisionSiaoUpdate as never,
+    }),
+    'decision-siao': definirMessage({
+      update: decisionSiaoUpdate,
       schema: decisionSiaoSchema,
       roles: ['coordinateur'],
       libelle: 'Décision de la commission SIAO obtenue hors du lien (après une demande restée sans réponse)',
       exemple: { decision: 'validee', motif: 'Validée en commission du 14 avril' },
-    },
-    logement: {
-      update: logementUpdate as never,
+    }),
+    logement: definirMessage({
+      update: logementUpdate,
       schema: logementSchema,
       roles: ['travailleur_social', 'coordinateur'],
       libelle: 'Logement trouvé : bail principal et sous-location',
@@ -152,41 +152,41 @@ export const PARCOURS_IML: DefinitionParcours = {
         debutBailPrincipal: '2026-06-01',
         debutSousLocation: '2026-06-01',
       },
-    },
-    'rendez-vous': {
-      update: rendezVousUpdate as never,
+    }),
+    'rendez-vous': definirMessage({
+      update: rendezVousUpdate,
       schema: rendezVousSchema,
       roles: ['travailleur_social'],
       libelle: 'Rendez-vous, visite à domicile ou lien avec un partenaire',
       exemple: { nature: 'visite_domicile', le: '2026-07-09', axes: ['budget', 'savoir_habiter'], note: 'Installation réussie, premier budget tenu' },
-    },
-    loyer: {
-      update: loyerUpdate as never,
+    }),
+    loyer: definirMessage({
+      update: loyerUpdate,
       schema: loyerSchema,
       roles: ['travailleur_social', 'coordinateur'],
       libelle: 'Loyer du mois constaté par la gestion locative (payé, partiel, impayé)',
       exemple: { mois: '2026-07', statut: 'paye' },
-    },
-    'bilan-mesure': {
-      update: bilanMesureUpdate as never,
+    }),
+    'bilan-mesure': definirMessage({
+      update: bilanMesureUpdate,
       schema: bilanMesureSchema,
       roles: ['travailleur_social'],
       libelle: 'Bilan de mesure (à 6 mois avec le bailleur et le ménage, et sa décision ; à 10 mois)',
       exemple: { paiementLoyer: 'regulier', situation: 'stable', bailleurPresent: true, menagePresent: true, decision: 'poursuivre', axes: ['budget'] },
-    },
-    'conditions-glissement': {
-      update: conditionsGlissementUpdate as never,
+    }),
+    'conditions-glissement': definirMessage({
+      update: conditionsGlissementUpdate,
       schema: conditionsGlissementSchema,
       roles: ['travailleur_social'],
       libelle: 'Conditions du glissement évaluées : glissement, prolongation motivée ou fin avec orientation',
       exemple: { loyerPayeRegulierement: true, situationStable: true, decision: 'glissement' },
-    },
-    'fin-mesure': {
-      update: finMesureUpdate as never,
+    }),
+    'fin-mesure': definirMessage({
+      update: finMesureUpdate,
       schema: finMesureSchema,
       roles: ['travailleur_social', 'coordinateur'],
       libelle: 'Fin de la mesure avant le glissement (orientation, départ du logement, le ménage met fin)',
       exemple: { issue: 'fin_avec_orientation', motif: 'Besoin d’un cadre plus accompagné', orientation: { dispositif: 'pension_de_famille' } },
-    },
+    }),
   },
 };

@@ -24,7 +24,7 @@ import {
 } from '../domain/prevention';
 import { jourDeParis } from '../workflows/blocs/duree';
 import { dateDebutSchema, montantSchema } from '../domain/schemas';
-import type { DefinitionParcours } from './registre';
+import { definirMessage, type DefinitionParcours } from './registre';
 
 export const situationSchema = z
   .object({
@@ -36,6 +36,7 @@ export const situationSchema = z
     contactBailleur: z.boolean().meta({ description: 'Le bailleur a-t-il pu joindre le ménage ?', example: false }),
     suiviParServiceSocial: z.boolean().meta({ description: 'Un service social suit-il déjà le ménage ?', example: false }),
     isole: z.boolean().optional(),
+    gardeParServiceSocialDepartement: z.boolean().optional().meta({ description: 'Le service social du département accompagne déjà le ménage sur ses impayés et garde la situation (partage avec le CCAS)' }),
     stadeProcedure: z
       .enum(STADES_PROCEDURE, { error: `stade de la procédure attendu : ${STADES_PROCEDURE.join(', ')}` })
       .optional()
@@ -75,7 +76,7 @@ const passageSchema = z.object({
   entretienTripartite: z.boolean().default(false),
 });
 const clotureSchema = z.object({
-  issue: z.enum(ISSUES_PREVENTION as [string, ...string[]]),
+  issue: z.enum(ISSUES_PREVENTION),
   motif: z.string().trim().max(500).optional(),
 });
 
@@ -105,47 +106,47 @@ export const PARCOURS_PREVENTION: DefinitionParcours = {
     ...((c.donnees as { designeLe?: string }).designeLe ? { designeLe: (c.donnees as { designeLe: string }).designeLe } : {}),
   }),
   messages: {
-    'tentative-contact': {
-      update: tentativeContactUpdate as never,
+    'tentative-contact': definirMessage({
+      update: tentativeContactUpdate,
       schema: tentativeSchema,
       roles: ['travailleur_social'],
       libelle: 'Tentative de contact (canal, créneau, issue)',
       exemple: { canal: 'visite_domicile', creneau: 'soir', issue: 'absent', note: 'Voisin présent, avis de passage laissé' },
-    },
-    diagnostic: {
-      update: diagnosticUpdate as never,
+    }),
+    diagnostic: definirMessage({
+      update: diagnosticUpdate,
       schema: diagnosticSchema,
       roles: ['travailleur_social'],
       libelle: 'Entretien de diagnostic (confidentiel)',
       exemple: { origineDette: 'Perte d’emploi en mai', droits: 'APL à réviser', budget: 'Reste à vivre faible', adequationLogement: 'Logement adapté', termine: true, carnetDeRoute: ['Dossier FSL', 'RDV CAF'] },
-    },
-    'plan-aide': {
-      update: planAideUpdate as never,
+    }),
+    'plan-aide': definirMessage({
+      update: planAideUpdate,
       schema: planSchema,
       roles: ['travailleur_social'],
       libelle: 'Plan d’aide contractualisé',
       exemple: { actions: ['plan_apurement', 'fsl'], orientations: ['asll'], planApurement: { mensualite: 50, dureeMois: 16 } },
-    },
-    bilan: {
-      update: bilanUpdate as never,
+    }),
+    bilan: definirMessage({
+      update: bilanUpdate,
       schema: bilanSchema,
       roles: ['travailleur_social'],
       libelle: 'Bilan ou point de suivi',
       exemple: { reprisePaiement: 'partielle', planRespecte: true, demarches: ['Dossier FSL déposé'] },
-    },
-    'passage-droit-commun': {
-      update: passageDroitCommunUpdate as never,
+    }),
+    'passage-droit-commun': definirMessage({
+      update: passageDroitCommunUpdate,
       schema: passageSchema,
       roles: ['travailleur_social'],
       libelle: 'Passage au droit commun',
       exemple: { service: 'Maison du Département — service social', entretienTripartite: true },
-    },
-    cloture: {
-      update: cloturerUpdate as never,
+    }),
+    cloture: definirMessage({
+      update: cloturerUpdate,
       schema: clotureSchema,
       roles: ['travailleur_social'],
       libelle: 'Clôture du parcours avec son issue',
       exemple: { issue: 'situation_stabilisee', motif: 'Loyer courant repris, dette soldée' },
-    },
+    }),
   },
 };

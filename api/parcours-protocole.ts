@@ -24,7 +24,7 @@ import {
   type EntreeProtocole,
   type Resiliation,
 } from '../domain/protocole';
-import type { DefinitionParcours } from './registre';
+import { definirMessage, type DefinitionParcours } from './registre';
 
 /** Le jour d'un fait survenu (jugement, signature, visite, décision) : pas dans le futur. */
 const date = (description: string, example: string) => dateFaitSchema().meta({ description, example });
@@ -102,8 +102,8 @@ export const PARCOURS_PROTOCOLE: DefinitionParcours = {
     resiliation: (c.donnees as { resiliation: Resiliation }).resiliation,
   }),
   messages: {
-    'signature-protocole': {
-      update: signatureProtocoleUpdate as never,
+    'signature-protocole': definirMessage({
+      update: signatureProtocoleUpdate,
       schema: signatureSchema,
       roles: ['travailleur_social', 'coordinateur'],
       libelle: 'Protocole de cohésion sociale signé par le bailleur et l’occupant (2 ans au plus)',
@@ -115,55 +115,55 @@ export const PARCOURS_PROTOCOLE: DefinitionParcours = {
         planApurement: { dette: 3240, mensualite: 135 },
         signataires: { bailleur: true, occupant: true },
       },
-    },
-    accompagnement: {
-      update: accompagnementUpdate as never,
+    }),
+    accompagnement: definirMessage({
+      update: accompagnementUpdate,
       schema: accompagnementSchema,
       roles: ['travailleur_social'],
       libelle: 'Visite à domicile, rendez-vous, médiation avec le bailleur (accompagnement renforcé)',
       exemple: { nature: 'visite_domicile', le: '2026-05-14', note: 'Budget revu ensemble, dossier FSL en cours' },
-    },
-    paiement: {
-      update: paiementUpdate as never,
+    }),
+    paiement: definirMessage({
+      update: paiementUpdate,
       schema: paiementSchema,
       roles: ['travailleur_social', 'coordinateur'],
       libelle: 'Paiement d’un mois (indemnité d’occupation et plan d’apurement) constaté par l’équipe',
       exemple: { mois: '2026-05', statut: 'paye', montant: 555 },
-    },
-    rupture: {
-      update: ruptureUpdate as never,
+    }),
+    rupture: definirMessage({
+      update: ruptureUpdate,
       schema: ruptureSchema,
       roles: ['coordinateur'],
       libelle: 'Rupture du protocole décidée par le bailleur (enregistrée par la coordination)',
       exemple: { decideeLe: '2026-11-20', motif: 'Trois mois d’indemnité impayés malgré les relances' },
-    },
-    avenant: {
-      update: avenantUpdate as never,
+    }),
+    avenant: definirMessage({
+      update: avenantUpdate,
       schema: avenantSchema,
       roles: ['travailleur_social', 'coordinateur'],
       libelle: 'Avenant : prolongation du protocole avec un plan d’apurement renégocié (3 ans au plus en tout)',
       exemple: { signeLe: '2026-09-10', prolongationMois: 12, planApurement: { dette: 1450, mensualite: 120 } },
-    },
-    orientation: {
-      update: orientationUpdate as never,
+    }),
+    orientation: definirMessage({
+      update: orientationUpdate,
       schema: orientationSchema,
       roles: ['travailleur_social'],
       libelle: 'Orientation du ménage : hébergement, résidence sociale ou logement adapté',
       exemple: { dispositif: 'residence_sociale', precision: 'Résidence sociale Croix-Rouge' },
-    },
-    'nouveau-bail': {
-      update: nouveauBailUpdate as never,
+    }),
+    'nouveau-bail': definirMessage({
+      update: nouveauBailUpdate,
       schema: nouveauBailSchema,
       roles: ['travailleur_social', 'coordinateur'],
       libelle: 'Nouveau bail signé par le bailleur (clôt le parcours)',
       exemple: { signeLe: '2026-10-20', dateEffet: '2026-11-01' },
-    },
-    cloture: {
-      update: cloturerProtocoleUpdate as never,
+    }),
+    cloture: definirMessage({
+      update: cloturerProtocoleUpdate,
       schema: clotureSchema,
       roles: ['travailleur_social', 'coordinateur'],
       libelle: 'Clôture : orientation vers un hébergement (orientation enregistrée d’abord) ou relogement',
       exemple: { issue: 'orientation_hebergement', motif: 'Maintien impossible, place en résidence sociale obtenue' },
-    },
+    }),
   },
 };

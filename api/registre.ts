@@ -3,9 +3,14 @@
  * le schéma zod des données de lancement propres au parcours, la construction de l'entrée du
  * workflow, et les messages que le personnel peut envoyer (mise à jour, schéma, rôles autorisés).
  * Les formulaires de l'interface et le document OpenAPI sont construits à partir de ce registre.
+ *
+ * Un message se déclare par `definirMessage` : la mise à jour Temporal et le schéma zod y sont liés
+ * par leurs types, si bien qu'un schéma dont la sortie ne correspond pas à l'argument de la mise à
+ * jour (champ manquant, type différent, champ que le workflow ne connaît pas) fait échouer `tsc`.
  */
 import type { UpdateDefinition } from '@temporalio/common';
 import type { z } from 'zod';
+import type { Enveloppe } from '../domain/messages';
 import type { Menage, Programme, RolePersonnel, TypeParcours } from '../domain/vocabulaire';
 
 export interface ContexteLancement {
@@ -17,15 +22,50 @@ export interface ContexteLancement {
   donnees: unknown;
 }
 
+/**
+ * Un message du registre, tel que l'API, les formulaires et l'OpenAPI le lisent. Ne s'écrit pas à la
+ * main : `definirMessage` le construit après avoir vérifié que schéma et mise à jour s'accordent.
+ */
 export interface DefinitionMessage {
   /** La mise à jour Temporal (définie dans domain/, partagée avec le workflow). */
-  update: UpdateDefinition<unknown, [any]>;
+  readonly update: UpdateDefinition<unknown, [Enveloppe]>;
   /** Le corps attendu, sans requestId ni auteur (ajoutés par l'API). */
-  schema: z.ZodObject;
+  readonly schema: z.ZodObject;
   /** Qui peut l'envoyer (le travailleur social seulement sur les ménages qui lui sont affectés). */
-  roles: RolePersonnel[];
+  readonly roles: readonly RolePersonnel[];
+  readonly libelle: string;
+  readonly exemple?: Readonly<Record<string, unknown>>;
+  /** Marque posée par `definirMessage` : un objet écrit à la main n'est pas un message du registre. */
+  readonly verifie: true;
+}
+
+/** Les champs que l'API ajoute au corps validé : le workflow les reçoit avec lui. */
+type AjoutsApi = Enveloppe;
+
+/**
+ * Aucune contrainte si la sortie `O` du schéma, complétée de l'enveloppe, est exactement l'argument `A` de la mise
+ * à jour ; sinon une propriété obligatoire au nom explicite, que l'appel ne fournit pas (erreur tsc).
+ */
+export type Accord<O, A> = [O & AjoutsApi] extends [A]
+  ? [Exclude<keyof O, keyof A>] extends [never]
+    ? [Exclude<keyof A, keyof O | keyof AjoutsApi>] extends [never]
+      ? unknown
+      : { champsDuWorkflowAbsentsDuSchema: Exclude<keyof A, keyof O | keyof AjoutsApi> }
+    : { champsDuSchemaInconnusDuWorkflow: Exclude<keyof O, keyof A> }
+  : { schemaIncompatibleAvecLaMiseAJour: { attendu: Omit<A, keyof AjoutsApi>; produit: O } };
+
+export interface DeclarationMessage<S extends z.ZodObject, A extends Enveloppe, R> {
+  update: UpdateDefinition<R, [A]>;
+  schema: S;
+  roles: readonly RolePersonnel[];
   libelle: string;
-  exemple?: Record<string, unknown>;
+  exemple?: z.input<S>;
+}
+
+/** Lie une mise à jour Temporal et son schéma zod (vérifiés l'un contre l'autre à la compilation). */
+export function definirMessage<S extends z.ZodObject, A extends Enveloppe, R>(d: DeclarationMessage<S, A, R> & Accord<z.output<S>, A>): DefinitionMessage {
+  const { update, schema, roles, libelle, exemple } = d;
+  return { update, schema, roles, libelle, ...(exemple !== undefined ? { exemple } : {}), verifie: true };
 }
 
 export interface DefinitionParcours {

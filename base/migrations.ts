@@ -443,4 +443,54 @@ export const MIGRATIONS: Record<string, Migration> = {
       await db.schema.dropTable('priorites_dossiers').execute();
     },
   },
+  '0022-partage-diagnostic': {
+    async up(db: Kysely<unknown>) {
+      // L'accord du ménage pour que son diagnostic aille à des partenaires (réglage « partage du
+      // diagnostic » du programme) : qui l'a recueilli ou retiré, quand, pour qui. Le dernier
+      // enregistrement d'un parcours fait foi ; les précédents restent comme trace.
+      await db.schema
+        .createTable('consentements_partage_diagnostic')
+        .addColumn('id', 'bigserial', (c) => c.primaryKey())
+        .addColumn('workflow_id', 'text', (c) => c.notNull())
+        .addColumn('accorde', 'boolean', (c) => c.notNull())
+        .addColumn('portee', 'jsonb', (c) => c.notNull())
+        .addColumn('par', 'text', (c) => c.notNull())
+        .addColumn('le', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+        .execute();
+      await db.schema.createIndex('consentements_partage_diagnostic_parcours').on('consentements_partage_diagnostic').columns(['workflow_id', 'id']).execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.dropTable('consentements_partage_diagnostic').execute();
+    },
+  },
+  '0024-sms-consentements': {
+    async up(db: Kysely<unknown>) {
+      // Consentement du ménage par canal (courriel, SMS, courrier) : qui l'a noté et quand ; le dernier
+      // enregistrement d'un canal fait foi, les précédents restent comme trace. La coordonnée (numéro de
+      // portable pour les SMS, adresse pour les courriels) est chiffrée.
+      await db.schema
+        .createTable('consentements_menage')
+        .addColumn('id', 'bigserial', (c) => c.primaryKey())
+        .addColumn('workflow_id', 'text', (c) => c.notNull())
+        .addColumn('canal', 'text', (c) => c.notNull())
+        .addColumn('accorde', 'boolean', (c) => c.notNull())
+        .addColumn('coordonnee_chiffre', 'bytea')
+        .addColumn('par', 'text', (c) => c.notNull())
+        .addColumn('le', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+        .execute();
+      await db.schema.createIndex('consentements_menage_parcours').on('consentements_menage').columns(['workflow_id', 'canal', 'id']).execute();
+      // La boîte d'envoi des SMS, comme celle des courriels : une ligne par clé d'idempotence.
+      await db.schema
+        .createTable('sms')
+        .addColumn('cle', 'text', (c) => c.primaryKey())
+        .addColumn('cree_le', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+        .addColumn('envoye_le', 'timestamptz')
+        .addColumn('tentatives', 'integer', (c) => c.notNull().defaultTo(0))
+        .execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.dropTable('sms').execute();
+      await db.schema.dropTable('consentements_menage').execute();
+    },
+  },
 };

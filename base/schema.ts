@@ -300,7 +300,40 @@ export interface TablePrioritesDossiers {
   cree_le: ColumnType<Date, Date | undefined, never>;
 }
 
+/** L'accord du ménage pour le partage de son diagnostic (dossiers/consentements.ts) : le dernier fait foi. */
+export interface TableConsentementsPartageDiagnostic {
+  id: Generated<string>;
+  workflow_id: string;
+  accorde: boolean;
+  /** Les destinataires couverts (domain/partage.ts). */
+  portee: ColumnType<string[], string, string>;
+  par: string;
+  le: ColumnType<Date, Date | undefined, never>;
+}
+
+export interface TableConsentementsMenage {
+  id: Generated<string>;
+  workflow_id: string;
+  /** « courriel », « sms » ou « courrier ». */
+  canal: string;
+  accorde: boolean;
+  /** La coordonnée du canal (numéro de portable, adresse de courriel), chiffrée (securite/coffre.ts). */
+  coordonnee_chiffre: Buffer | null;
+  par: string;
+  le: ColumnType<Date, Date | undefined, never>;
+}
+
+export interface TableSms {
+  cle: string;
+  cree_le: ColumnType<Date, Date | undefined, never>;
+  envoye_le: Date | null;
+  tentatives: ColumnType<number, number | undefined, number>;
+}
+
 export interface Base {
+  consentements_menage: TableConsentementsMenage;
+  consentements_partage_diagnostic: TableConsentementsPartageDiagnostic;
+  sms: TableSms;
   priorites_dossiers: TablePrioritesDossiers;
   cles_api_organisation: TableClesApiOrganisation;
   versions_programme: TableVersionsProgramme;

@@ -147,7 +147,7 @@ export function ficheSuiviSocial(s: SourceDocument, lecteur: Lecteur): DocumentI
           : []),
       ],
     },
-    ...(equipe ? blocsDiagnostic(s) : []),
+    ...(equipe || s.diagnosticPartage ? blocsDiagnostic(s) : []),
     ...blocsPlan(s, lecteur),
     ...blocsSuivi(s),
   ];
@@ -173,7 +173,9 @@ export function ficheSuiviSocial(s: SourceDocument, lecteur: Lecteur): DocumentI
     type: 'note',
     texte: equipe
       ? 'Version de l’équipe : elle contient ce que le ménage a confié. Ne la transmettez pas au bailleur ; sa version ne contient ni le diagnostic ni le carnet de route.'
-      : 'Cette fiche désigne le dossier par sa référence. Ce que le ménage a confié à l’équipe reste confidentiel et n’y figure pas.',
+      : s.diagnosticPartage
+        ? `Version pour : ${s.diagnosticPartage.destinataire}. Le diagnostic et le carnet de route y figurent, comme le prévoit le programme${s.diagnosticPartage.accordLe ? `, avec l’accord du ménage recueilli le ${date(s.diagnosticPartage.accordLe)}` : ''}. Ne les transmettez à personne d’autre. Cette fiche désigne le dossier par sa référence.`
+        : 'Cette fiche désigne le dossier par sa référence. Ce que le ménage a confié à l’équipe reste confidentiel et n’y figure pas.',
   });
   return {
     nom: 'fiche-suivi-social',

@@ -103,6 +103,11 @@ export interface SourceDocument {
   jalon?: string;
   /** Fiche d'orientation : celle du partenaire qui a orienté le ménage, si le parcours en vient. */
   orientation?: OrientationRecue;
+  /**
+   * Version des partenaires : le diagnostic va à ce destinataire du bailleur (réglage du programme
+   * et accord du ménage vérifiés par l'appelant, api/visibilite.ts) ; absent : il n'y figure pas.
+   */
+  diagnosticPartage?: { destinataire: string; accordLe?: string };
 }
 
 export type Bloc =

@@ -19,6 +19,9 @@ export const ACTIONS_PLAN: Record<string, string> = {
   demande_mutation: 'Demande de mutation',
   sante: 'Santé',
   emploi: 'Emploi',
+  soutien_psychologique: 'Soutien psychologique (psychologue clinicienne)',
+  accompagnement_educatif: 'Accompagnement éducatif : économies au quotidien, hygiène, aménagement du logement',
+  mediation_environnement: 'Médiation avec l’environnement : recréer du lien social, rompre l’isolement',
 };
 
 /** Les mêmes actions, dites au ménage (le plan d'aide qu'il signe, son carnet de route). */
@@ -31,6 +34,9 @@ export const ACTIONS_PLAN_MENAGE: Record<string, string> = {
   demande_mutation: 'Demander à votre bailleur un logement mieux adapté à votre situation (mutation).',
   sante: 'Prendre soin de votre santé, avec les professionnels qui peuvent vous aider.',
   emploi: 'Avancer dans votre recherche d’emploi ou de formation.',
+  soutien_psychologique: 'Rencontrer, si vous le souhaitez, une psychologue (soutien gratuit et anonyme).',
+  accompagnement_educatif: 'Trouver ensemble des économies au quotidien et prendre soin de votre logement.',
+  mediation_environnement: 'Retisser des liens autour de vous pour ne pas rester seul face aux difficultés.',
 };
 
 /** Les orientations du plan d'aide (vers qui le ménage est accompagné). */
@@ -40,6 +46,7 @@ export const ORIENTATIONS_PLAN: Record<string, string> = {
   pass_assistance: 'Pass-Assistance',
   services_sociaux_specialises: 'Services sociaux spécialisés',
   professionnels_sante: 'Professionnels de santé',
+  reseau_sante_ville: 'Réseau santé ville (CMP, services infirmiers)',
 };
 
 export const GARANTIES: Record<string, string> = {

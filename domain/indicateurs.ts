@@ -80,7 +80,7 @@ export interface FicheIndicateurs {
    */
   stadeProcedure?: StadeProcedure;
   /** Premier contact établi (prévention) : délai depuis l'orientation, et s'il tient dans le délai du programme. */
-  contact?: { etabliLe: string; delaiJours: number; dansLeDelai?: boolean; tentatives: number };
+  contact?: { etabliLe: string; delaiJours: number; dansLeDelai?: boolean; tentatives: number; parCanal?: Record<string, number> };
   planAide?: { le: string };
   asll?: { demandeeLe: string; decision?: 'validee' | 'refusee' | 'sans_reponse'; decideeLe?: string };
   planApurement?: { fixeLe: string; respecte?: boolean; constateLe?: string };
@@ -180,6 +180,7 @@ function prevention(etat: EtatParcours, f: FicheIndicateurs): void {
       etabliLe: contactLe,
       delaiJours: jours(f.reperageLe, contactLe),
       tentatives: tous(j, 'tentative_contact').length,
+      ...(obj(d.tentativesParCanal) ? { parCanal: obj(d.tentativesParCanal) as Record<string, number> } : {}),
       ...(due ? { dansLeDelai: Date.parse(contactLe) <= Date.parse(due) } : {}),
     };
   }

@@ -38,6 +38,8 @@ export interface SituationOrientation {
   contactBailleur: boolean;
   /** Un service social suit-il déjà le ménage ? */
   suiviParServiceSocial: boolean;
+  /** Le service social du département accompagne déjà le ménage sur ses impayés et garde la situation (besancon-ccas). */
+  gardeParServiceSocialDepartement?: boolean;
   /** Ménage isolé (priorité du CCAS de Besançon). */
   isole?: boolean;
   /** Où en est la procédure du bailleur à l'orientation (facultatif). */
@@ -83,8 +85,8 @@ export interface EntretienDiagnostic extends Enveloppe {
   carnetDeRoute?: string[];
 }
 
-export const ACTIONS_PLAN = ['ouverture_droits', 'budget', 'plan_apurement', 'fsl', 'surendettement', 'demande_mutation', 'sante', 'emploi'] as const;
-export const ORIENTATIONS_PLAN = ['asll', 'conseillere_sociale_bailleur', 'pass_assistance', 'services_sociaux_specialises', 'professionnels_sante'] as const;
+export const ACTIONS_PLAN = ['ouverture_droits', 'budget', 'plan_apurement', 'fsl', 'surendettement', 'demande_mutation', 'sante', 'emploi', 'soutien_psychologique', 'accompagnement_educatif', 'mediation_environnement'] as const;
+export const ORIENTATIONS_PLAN = ['asll', 'conseillere_sociale_bailleur', 'pass_assistance', 'services_sociaux_specialises', 'professionnels_sante', 'reseau_sante_ville'] as const;
 
 export interface PlanAide extends Enveloppe {
   actions: (typeof ACTIONS_PLAN)[number][];

@@ -45,12 +45,12 @@ export const LIBELLES_OPTIONS: Record<string, string> = {
   prioriteMenagesIsoles: 'Priorité aux ménages isolés',
   veilleActive: 'Veille active après l’accompagnement',
   entretienTripartite: 'Entretien tripartite avec le bailleur',
-  courrierAnnonce: 'Courrier annonçant la visite',
   clotureSansContact: 'Clôture sans contact au terme du délai',
   refusNeClotPas: 'Un refus du ménage n’arrête pas la prise de contact (rencontre malgré les réticences)',
-  horairesSouples: 'Visites en soirée et le samedi',
-  etudeConjointeBailleur: 'Étude conjointe avec la conseillère sociale du bailleur',
-  rapportAnnuel: 'Rapport annuel à la DDETS',
+  validationDansLeDelaiDuPlan: 'Validation de l’ASLL par le département dans le délai du plan d’aide',
+  visiteMalgreContact: 'Visite à domicile même après un premier contact par téléphone ou courrier',
+  partageServiceSocialDepartement: 'Les situations déjà accompagnées par le service social du département restent chez lui',
+  etudeConjointeBailleur: 'Étude conjointe avec la conseillère sociale du bailleur (diagnostic mené ensemble, plan validé aux points réguliers avec le référent du bailleur)',
 };
 
 export const LIBELLES_QUOTAS: Record<string, string> = {
@@ -74,6 +74,8 @@ export const LIBELLES_ELIGIBILITE: Record<string, string> = {
 
 export const LIBELLE_RAPPELS_VALIDATION = 'Rappels d’une demande de validation (depuis l’envoi)';
 export const LIBELLE_CONSERVATION = 'Conservation d’un dossier clos';
+export const LIBELLE_PARTAGE_DIAGNOSTIC = 'Partage du diagnostic avec le bailleur';
+export const LIBELLE_CONSENTEMENT_REQUIS = 'Seulement avec l’accord du ménage, enregistré dans le dossier';
 
 export const libelleReglage = (table: Record<string, string>, cle: string): string => table[cle] ?? 'Autre réglage';
 

@@ -4,6 +4,7 @@
  * et des constantes, aucun effet de bord, aucune dépendance (pas de zod : les schémas de bordure
  * sont dans domain/schemas.ts).
  */
+import type { PartageDiagnostic } from './partage';
 
 export const TYPES_PARCOURS = [
   'prevention_precontentieuse',
@@ -193,6 +194,8 @@ export interface Programme {
   rappelsValidation: DureeIso[];
   /** Durée de conservation d'un dossier clos, depuis sa clôture (2 ans par défaut : dossiers/retention.ts). */
   conservationDossier?: DureeIso;
+  /** Qui, chez le bailleur, peut recevoir le diagnostic, et avec l'accord du ménage (domain/partage.ts) ; absent : personne. */
+  partageDiagnostic?: PartageDiagnostic;
   source?: string;
 }
 

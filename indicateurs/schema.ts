@@ -20,7 +20,7 @@ export const ficheIndicateursSchema = z.strictObject({
   orienteLe: date.optional(),
   traiteLe: date.optional(),
   stadeProcedure: z.enum(STADES_PROCEDURE).optional(),
-  contact: z.strictObject({ etabliLe: date, delaiJours: jours, dansLeDelai: z.boolean().optional(), tentatives: z.number().int().min(0) }).optional(),
+  contact: z.strictObject({ etabliLe: date, delaiJours: jours, dansLeDelai: z.boolean().optional(), tentatives: z.number().int().min(0), parCanal: z.record(z.string(), z.number().int().min(0)).optional() }).optional(),
   planAide: z.strictObject({ le: date }).optional(),
   asll: z.strictObject({ demandeeLe: date, decision: z.enum(['validee', 'refusee', 'sans_reponse']).optional(), decideeLe: date.optional() }).optional(),
   planApurement: z.strictObject({ fixeLe: date, respecte: z.boolean().optional(), constateLe: date.optional() }).optional(),

@@ -11,6 +11,7 @@ import { z } from 'zod';
 import '../config/zod-fr';
 import { ROLES_PARTENAIRES, TYPES_PARCOURS, type Programme, type TypeParcours } from '../domain/vocabulaire';
 import { estDureeIso } from '../workflows/blocs/duree';
+import { DESTINATAIRES_DIAGNOSTIC } from '../domain/partage';
 
 export const DOSSIER_PRESETS = fileURLToPath(new URL('./presets', import.meta.url));
 
@@ -36,6 +37,13 @@ export const DELAIS_REQUIS: Record<TypeParcours, string[]> = {
   iml_bail_glissant: ['validationSiao', 'glissement', 'prolongationMax', 'prolongation', 'rappelAvant'],
   protocole_post_resiliation: ['dureeMax', 'avenantMax', 'nouveauBail', 'bilan', 'rappelAvant', 'paiement'],
 };
+
+export const partageDiagnosticSchema = z
+  .object({
+    destinataires: z.array(z.enum(DESTINATAIRES_DIAGNOSTIC, { error: 'destinataire du diagnostic inconnu' })).max(DESTINATAIRES_DIAGNOSTIC.length),
+    consentementRequis: z.boolean().default(true),
+  })
+  .strict();
 
 export const programmeSchema = z
   .object({
@@ -76,6 +84,8 @@ export const programmeSchema = z
     options: z.record(z.string(), z.boolean()).default({}),
     rappelsValidation: z.array(dureeIso).default([]),
     conservationDossier: dureeIso.optional(),
+    /** Qui, chez le bailleur, peut recevoir le diagnostic (domain/partage.ts) ; absent : personne. */
+    partageDiagnostic: partageDiagnosticSchema.optional(),
     source: z.string().optional(),
   })
   .strict()

@@ -16,7 +16,9 @@ import '../config/zod-fr';
 import type { BaseDeDonnees } from '../base';
 import type { Programme } from '../domain/vocabulaire';
 import {
+  LIBELLE_CONSENTEMENT_REQUIS,
   LIBELLE_CONSERVATION,
+  LIBELLE_PARTAGE_DIAGNOSTIC,
   LIBELLE_RAPPELS_VALIDATION,
   LIBELLES_DELAIS,
   LIBELLES_ELIGIBILITE,
@@ -26,7 +28,8 @@ import {
   libelleReglage,
 } from '../domain/reglages';
 import { dureeEnFrancais, estDureeIso } from '../workflows/blocs/duree';
-import { programmeSchema, type Catalogue } from './catalogue';
+import { LIBELLES_DESTINATAIRES_DIAGNOSTIC, type PartageDiagnostic } from '../domain/partage';
+import { partageDiagnosticSchema, programmeSchema, type Catalogue } from './catalogue';
 
 const dureeIso = z
   .string()
@@ -53,6 +56,8 @@ export const changementReglagesSchema = z
       .optional(),
     rappelsValidation: z.array(dureeIso).max(10, '10 rappels au plus').optional(),
     conservationDossier: dureeIso.optional(),
+    /** Qui, chez le bailleur, peut recevoir le diagnostic (liste vide : personne). */
+    partageDiagnostic: partageDiagnosticSchema.optional(),
   })
   .strict();
 
@@ -72,6 +77,7 @@ export const reglagesProgrammeSchema = z.object({
     eligibilite: z.record(z.string(), z.union([z.boolean(), z.number(), z.string()])),
     rappelsValidation: z.array(z.string()),
     conservationDossier: z.string().optional(),
+    partageDiagnostic: z.object({ destinataires: z.array(z.string()), consentementRequis: z.boolean() }).optional(),
   }),
   versions: z.array(
     z.object({
@@ -111,6 +117,13 @@ const texteDuree = (iso: string | undefined) => (iso ? dureeEnFrancais(iso) : 'a
 const texteValeur = (v: unknown): string =>
   v === undefined ? 'non réglé' : typeof v === 'boolean' ? (v ? 'oui' : 'non') : typeof v === 'number' ? v.toLocaleString('fr-FR') : typeof v === 'string' ? texteDuree(v) : Array.isArray(v) ? (v.length ? v.map((x) => texteDuree(String(x))).join(', ') : 'aucun') : String(v);
 
+/** « Conseillère sociale du bailleur, Pôle recouvrement du bailleur (accord du ménage requis) » ; « personne ». */
+export function textePartage(p: PartageDiagnostic | undefined): string {
+  if (!p?.destinataires.length) return 'personne';
+  const qui = p.destinataires.map((d) => LIBELLES_DESTINATAIRES_DIAGNOSTIC[d]).join(', ');
+  return p.consentementRequis ? `${qui} (${LIBELLE_CONSENTEMENT_REQUIS.charAt(0).toLowerCase()}${LIBELLE_CONSENTEMENT_REQUIS.slice(1)})` : qui;
+}
+
 /** « Diagnostic social : 3 semaines → 4 semaines », pour chaque réglage qui diffère. */
 export function decrireChangements(avant: Programme | undefined, apres: Programme): string[] {
   if (!avant) return ['Version d’origine.'];
@@ -126,6 +139,9 @@ export function decrireChangements(avant: Programme | undefined, apres: Programm
   comparer(LIBELLES_QUOTAS, avant.quotas, apres.quotas);
   comparer(LIBELLES_ELIGIBILITE, avant.eligibilite as Record<string, unknown>, apres.eligibilite as Record<string, unknown>);
   comparer({ r: LIBELLE_RAPPELS_VALIDATION, c: LIBELLE_CONSERVATION }, { r: avant.rappelsValidation, c: avant.conservationDossier }, { r: apres.rappelsValidation, c: apres.conservationDossier });
+  if (textePartage(avant.partageDiagnostic) !== textePartage(apres.partageDiagnostic)) {
+    lignes.push(`${LIBELLE_PARTAGE_DIAGNOSTIC} : ${textePartage(avant.partageDiagnostic)} → ${textePartage(apres.partageDiagnostic)}`);
+  }
   if (!lignes.length && (avant.nom !== apres.nom || JSON.stringify(avant.partenaires) !== JSON.stringify(apres.partenaires))) lignes.push('Nom ou partenaires du fichier du programme.');
   return lignes;
 }
@@ -157,6 +173,7 @@ export function appliquerChangement(p: Programme, c: ChangementReglages): Progra
     eligibilite: { ...p.eligibilite, ...c.eligibilite },
     rappelsValidation: c.rappelsValidation ?? p.rappelsValidation,
     ...(c.conservationDossier ? { conservationDossier: c.conservationDossier } : {}),
+    ...(c.partageDiagnostic ? { partageDiagnostic: c.partageDiagnostic } : {}),
   };
   const r = programmeSchema.safeParse(suivant);
   if (!r.success) {

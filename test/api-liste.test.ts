@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { ficheDepuisEtat } from '../domain/indicateurs';
 import type { EtatParcours } from '../domain/vocabulaire';
 import { RegistreDossiers } from '../dossiers/registre';
-import type { RegistreParcours } from '../api/registre';
+import { definirMessage, type RegistreParcours } from '../api/registre';
 import { creerAnnuaire, type Personne } from '../personnel/annuaire';
 import { hashPassword } from '../securite/mots-de-passe';
 import { demarrerApiEssai, type ApiEssai } from './outils/api';
@@ -29,7 +29,7 @@ const REGISTRE_ESSAI: RegistreParcours = {
       ...(c.donnees as { delaiVisite: string; delaiValidation: string }),
     }),
     messages: {
-      'visite-faite': { update: visiteFaiteUpdate, schema: z.object({ note: z.string().min(1) }), roles: ['travailleur_social'], libelle: 'Visite à domicile faite' },
+      'visite-faite': definirMessage({ update: visiteFaiteUpdate, schema: z.object({ note: z.string().min(1) }), roles: ['travailleur_social'], libelle: 'Visite à domicile faite' }),
     },
   },
 };

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import type { RegistreParcours } from '../api/registre';
+import { definirMessage, type RegistreParcours } from '../api/registre';
 import { apercuDemande, filtrerEtat } from '../api/visibilite';
 import type { EtatParcours } from '../domain/vocabulaire';
 import { hashPassword } from '../securite/mots-de-passe';
@@ -35,12 +35,12 @@ const REGISTRE_ESSAI: RegistreParcours = {
       ...(c.donnees as { delaiVisite: string; delaiValidation: string }),
     }),
     messages: {
-      'visite-faite': {
+      'visite-faite': definirMessage({
         update: visiteFaiteUpdate,
         schema: z.object({ note: z.string().trim().min(1, 'note de visite requise').meta({ example: 'Ménage rencontré à domicile, accord pour un rendez-vous budget.' }) }),
         roles: ['travailleur_social'],
         libelle: 'Visite à domicile faite',
-      },
+      }),
     },
   },
 };
@@ -706,7 +706,7 @@ describe('exploitation', () => {
     expect(doc.paths['/api/parcours'].post.responses['415']).toEqual({ $ref: '#/components/responses/TypeContenu' });
     expect(doc.paths['/api/parcours/{id}/cloture'].post.responses['503']).toEqual({ $ref: '#/components/responses/Indisponible' });
     expect(doc.paths['/api/session'].post.responses['429'].description).toContain('Trop de tentatives');
-    expect(doc.components.schemas.Lancement.oneOf.map((v: { properties: { programmeId: { enum: string[] } } }) => v.properties.programmeId.enum).flat().sort()).toEqual(
+    expect(doc.components.schemas.Lancement.oneOf.map((v: { $ref: string }) => doc.components.schemas[v.$ref.split('/').pop()!].properties.programmeId.enum).flat().sort()).toEqual(
       expect.arrayContaining(['besancon-ccas', 'loiret-ahu']),
     );
     expect(doc.openapi).toBe('3.1.0');

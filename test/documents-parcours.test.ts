@@ -177,7 +177,7 @@ describe('prévention (Déclic) : fiche d’orientation, fiche de suivi social, 
     const menage = menageEssai();
     // Le bailleur oriente le ménage par son logiciel (la fiche, chiffrée, entre au registre) ; la coordination l'accepte.
     const fiche: FicheOrientation = {
-      oriente: { nom: 'Sandrine Morel', courriel: 's.morel@tmh.example', service: 'contentieux' },
+      oriente: { nom: 'Sandrine Morel', courriel: 's.morel@leschalets.example', service: 'contentieux' },
       menage: { nom: menage.nom, composition: menage.composition, adresse: '12 rue des Tilleuls, 31200 Toulouse', telephone: menage.telephone, courriel: menage.courriel, accepteCourriel: true },
       situation: { impayesMois: 3, montantDette: 812.4, debutBail: '2026-01-15', garantie: 'aucune', dejaTente: 'Deux relances écrites, une visite de la gardienne', contactBailleur: false, suiviParServiceSocial: false },
       consentement: true,

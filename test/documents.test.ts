@@ -249,10 +249,10 @@ describe('les documents que les rapports de terrain nomment, relus en PDF', () =
 
   it('la fiche d’orientation d’un partenaire : qui oriente, le ménage, la situation, l’accord, la suite ; réservée à l’équipe', async () => {
     const orientation = {
-      organisation: 'Toulouse Métropole Habitat',
+      organisation: 'SA HLM Les Chalets',
       typeOrganisation: 'Bailleur social',
       recueLe: '2026-10-20T08:30:00.000Z',
-      oriente: { nom: 'Sandrine Morel', courriel: 's.morel@tmh.example', service: 'Recouvrement' },
+      oriente: { nom: 'Sandrine Morel', courriel: 's.morel@leschalets.example', service: 'Recouvrement' },
       menage: { nom: 'Mme Josiane Lefébure', composition: 'famille_monoparentale', adresse: '12 rue des Tilleuls, 31200 Toulouse', telephone: '06 12 34 56 78', courriel: 'josiane.lefebure@exemple.fr', accepteCourriel: false },
       situation: { impayesMois: 3, montantDette: 3450, debutBail: '2026-05-01', garantie: 'loca_pass', dejaTente: 'Deux relances, une visite de la gardienne', contactBailleur: false, suiviParServiceSocial: true },
       consentement: true,
@@ -264,7 +264,7 @@ describe('les documents que les rapports de terrain nomment, relus en PDF', () =
     for (const t of [
       'Fiche d’orientation Dossier DOC-1',
       'Qui oriente',
-      'Toulouse Métropole Habitat (bailleur social)',
+      'SA HLM Les Chalets (bailleur social)',
       'Service Recouvrement',
       'Personne qui oriente Sandrine Morel',
       'Fiche reçue le 20 octobre 2026',

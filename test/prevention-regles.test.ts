@@ -6,7 +6,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WorkflowHandle } from '@temporalio/client';
-import { bilanUpdate, cloturerUpdate, diagnosticUpdate, planAideUpdate, tentativeContactUpdate, type EntreePrevention, type SituationOrientation } from '../domain/prevention';
+import { repondreValidationUpdate } from '../domain/messages';
+import type { EtatParcours } from '../domain/vocabulaire';
+import { LIBELLES_VALEURS } from '../domain/libelles';
+import { ACTIONS_PLAN as ACTIONS_EQUIPE, ACTIONS_PLAN_MENAGE, ORIENTATIONS_PLAN as ORIENTATIONS_DOCUMENTS } from '../documents/prevention';
+import { ACTIONS_PLAN, ORIENTATIONS_PLAN, bilanUpdate, cloturerUpdate, diagnosticUpdate, planAideUpdate, tentativeContactUpdate, type EntreePrevention, type SituationOrientation } from '../domain/prevention';
 import { ajouterDuree, retirerDuree } from '../workflows/blocs/duree';
 import { CATALOGUE, apres, avancerJusqua, echeanceSuivie, heureDuParcours, jusqua, menageEssai, monterBanc, requete, terminer, type Banc } from './outils/environnement';
 
@@ -126,5 +130,95 @@ describe('besancon-ccas — un refus n’est qu’une tentative', () => {
     expect(r).toEqual({ etape: 'cloture' });
     const etat = await jusqua(handle, (e) => !!e.cloture, 'clôture');
     expect(etat.cloture!.issue).toBe('refus');
+  });
+});
+
+describe('reims-april — comité de suivi : ménage déjà suivi', () => {
+  it('le refus du comité note par qui le ménage est suivi, prévient ce service, et le bailleur ne reçoit pas de lien de veille active', async () => {
+    const { handle, ref, programme } = await lancer('reims-april', { suiviParServiceSocial: true });
+    const suivant = programme.partenaires.services_sociaux!;
+    await etape(handle, 'comite_de_suivi');
+    const demande = await jusqua(handle, (e) => e.demandes.length === 1, 'demande au comité');
+    await handle.executeUpdate(repondreValidationUpdate, {
+      args: [{ requestId: requete(), par: 'partenaire:services_sociaux', demandeId: demande.demandes[0]!.id, role: 'services_sociaux', decision: 'refuse', commentaire: 'Suivi par Mme Durand, CCAS de Reims' }],
+    });
+    const final: EtatParcours = await handle.result();
+    expect(final.cloture!.issue).toBe('orientation_droit_commun');
+    expect(final.details.dejaSuivi).toMatchObject({ par: suivant.nom, precision: 'Suivi par Mme Durand, CCAS de Reims' });
+    expect(final.journal.some((x) => x.type === 'deja_suivi')).toBe(true);
+    const alerte = await banc.courriels.waitFor((m) => m.sujet.startsWith('Comité de suivi : le ménage reste suivi par votre service') && m.a.includes(suivant.courriel) && dossier(ref)(m));
+    expect(alerte.texte).toContain('Mme Durand');
+    // Jamais accompagné : aucune demande de veille active, aucun lien au bailleur.
+    expect(final.demandes).toHaveLength(1);
+    expect(final.journal.some((x) => x.resume.includes('Veille active'))).toBe(false);
+  });
+});
+
+describe('besancon-ccas — délais du rapport', () => {
+  it('le premier contact est attendu dans les 3 semaines ; l’ASLL est validée par le département dans le délai du plan, pas une semaine de plus', async () => {
+    const { handle, programme } = await lancer('besancon-ccas');
+    expect(programme.delais.contact).toBe('P3W');
+    await etape(handle, 'aller_vers');
+    const contact = await echeanceSuivie(handle, 'contact');
+    expect(contact.due).toBe((await echeanceSuivie(handle, 'premiere_visite')).due);
+    await jusquAuPlan(handle);
+    const plan = await echeanceSuivie(handle, 'plan_aide');
+    // Le plan enregistré 5 jours après le diagnostic : l'ancienne règle (une semaine depuis l'envoi) tomberait 5 jours trop tard.
+    await avancerJusqua(banc, handle, retirerDuree(new Date(plan.due), 'P2D'));
+    await handle.executeUpdate(planAideUpdate, { args: [msg({ actions: ['budget' as const], orientations: ['asll' as const] })] });
+    const etat = await jusqua(handle, (e) => e.etape === 'validation_departement' && e.demandes.length === 1, 'demande de validation ASLL');
+    expect(etat.demandes[0]!.echeance).toBe(plan.due);
+    expect(etat.echeances.find((x) => x.id === 'contact')!.statut).toBe('tenue');
+    await terminer(handle);
+  });
+});
+
+describe('besancon-ccas — la visite à domicile malgré un contact par téléphone', () => {
+  it('le ménage joint par téléphone, la visite reste attendue pendant le diagnostic, et la visite notée la tient', async () => {
+    const { handle, programme } = await lancer('besancon-ccas');
+    expect(programme.options.visiteMalgreContact).toBe(true);
+    await etape(handle, 'aller_vers');
+    await handle.executeUpdate(tentativeContactUpdate, { args: [msg({ canal: 'telephone' as const, creneau: 'matin' as const, issue: 'joint' as const })] });
+    let etat = await jusqua(handle, (e) => e.etape === 'diagnostic' && e.journal.some((x) => x.type === 'visite_attendue'), 'visite encore attendue');
+    expect(etat.echeances.find((x) => x.id === 'premiere_visite')!.statut).toBe('en_cours');
+    expect(etat.echeances.find((x) => x.id === 'contact')!.statut).toBe('tenue');
+    const r = await handle.executeUpdate(tentativeContactUpdate, { args: [msg({ canal: 'visite_domicile' as const, creneau: 'soir' as const, issue: 'joint' as const })] });
+    expect(r).toEqual({ etape: 'diagnostic' });
+    etat = await jusqua(handle, (e) => e.echeances.some((x) => x.id === 'premiere_visite' && x.statut === 'tenue'), 'visite tenue');
+    expect(etat.etape).toBe('diagnostic');
+    expect(etat.details.tentatives).toBe(2);
+    expect(etat.details.tentativesParCanal).toEqual({ telephone: 1, visite_domicile: 1 });
+    // Une fois faite, la visite n'est plus un message attendu au diagnostic.
+    const refus = await handle.executeUpdate(tentativeContactUpdate, { args: [msg({ canal: 'visite_domicile' as const, creneau: 'matin' as const, issue: 'joint' as const })] }).catch((e) => e);
+    expect(refus.cause?.message).toMatch(/n’est pas attendu/);
+    await terminer(handle);
+  });
+});
+
+describe('besancon-ccas — partage avec le service social du département', () => {
+  it('une situation qu’il accompagne déjà reste chez lui : clôture « orientation droit commun », service social informé, pas d’aller vers', async () => {
+    const { handle, ref, programme } = await lancer('besancon-ccas', { suiviParServiceSocial: true, gardeParServiceSocialDepartement: true });
+    const final: EtatParcours = await handle.result();
+    expect(final.cloture!.issue).toBe('orientation_droit_commun');
+    expect(final.details.orienteVers).toMatchObject({ service: programme.partenaires.services_sociaux!.nom });
+    expect(final.journal.some((x) => x.type === 'lettre_information' || x.type === 'echeance_ouverte')).toBe(false);
+    await banc.courriels.waitFor((m) => m.sujet.startsWith('Situation laissée à votre service') && m.a.includes(programme.partenaires.services_sociaux!.courriel) && dossier(ref)(m));
+    // Connue du service social sans accompagnement des impayés : le CCAS s'en charge.
+    const autre = await lancer('besancon-ccas', { suiviParServiceSocial: true });
+    await etape(autre.handle, 'aller_vers');
+    await terminer(autre.handle);
+  });
+});
+
+describe('toulouse-declic — axes d’accompagnement du plan', () => {
+  it('soutien psychologique, éducatif, médiation avec l’environnement et réseau santé ville sont dans le vocabulaire, avec leurs libellés', () => {
+    for (const a of ['soutien_psychologique', 'accompagnement_educatif', 'mediation_environnement'] as const) expect(ACTIONS_PLAN).toContain(a);
+    expect(ORIENTATIONS_PLAN).toContain('reseau_sante_ville');
+    for (const v of ['soutien_psychologique', 'accompagnement_educatif', 'mediation_environnement', 'reseau_sante_ville']) expect(LIBELLES_VALEURS[v], v).toBeTruthy();
+    for (const a of ACTIONS_PLAN) {
+      expect(ACTIONS_EQUIPE[a], a).toBeTruthy();
+      expect(ACTIONS_PLAN_MENAGE[a], a).toBeTruthy();
+    }
+    for (const o of ORIENTATIONS_PLAN) expect(ORIENTATIONS_DOCUMENTS[o], o).toBeTruthy();
   });
 });

@@ -128,8 +128,8 @@ describe('réglages des programmes', () => {
       'options.etudeConjointeBailleur': 'oui',
     });
     expect(corps).toMatchObject({ versionAttendue: 1, delais: { diagnostic: 'P5W' }, jalons: { pointsSuivi: ['P1M', 'P2M', 'P3M'] }, options: { etudeConjointeBailleur: true, comiteDeSuivi: false } });
-    const suivant = appliquerChangement(p, { versionAttendue: 1, motif: 'x', delais: { diagnostic: 'P5W' }, jalons: { pointsSuivi: ['P1M', 'P2M', 'P3M'] } });
-    expect(suivant.version).toBe(2);
+    const suivant = appliquerChangement(p, { versionAttendue: p.version, motif: 'x', delais: { diagnostic: 'P5W' }, jalons: { pointsSuivi: ['P1M', 'P2M', 'P3M'] } });
+    expect(suivant.version).toBe(p.version + 1);
     expect(decrireChangements(p, suivant)).toEqual(['Diagnostic social : 1 mois → 5 semaines', 'Points de suivi mensuels (depuis le début de l’accompagnement) : 1 mois, 2 mois, 4 mois, 5 mois → 1 mois, 2 mois, 3 mois']);
   });
 });

@@ -402,3 +402,68 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'courriels-apres-reponse'
     }
   });
 });
+
+// `ENREGISTRER_HISTORIQUES=regles-des-rapports` : les règles des rapports de terrain (issue 15) —
+// ménage déjà suivi au comité (patched('comite-deja-suivi')), situation laissée au service social
+// du département (patched('partage-service-social-departement')), visite à domicile malgré un
+// contact par téléphone (patched('visite-malgre-contact')) et ASLL validée dans le délai du plan
+// (patched('validation-asll-meme-delai')).
+describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'regles-des-rapports')('enregistrement des règles des rapports de terrain', () => {
+  const m = <T extends object>(x: T) => ({ requestId: requete(), par: 'ts.alice', ...x });
+  const situation = { impayesMois: 2, montantDette: 812, debutBail: new Date(Date.now() - 90 * 86_400_000).toISOString().slice(0, 10), garantie: 'aucune', dejaTente: '', contactBailleur: false, suiviParServiceSocial: true };
+  async function enregistrer(programmeId: string, reference: string, s: object, fichier: string, patchs: string[], mener: (h: WorkflowHandle) => Promise<void>) {
+    const banc = await monterBanc();
+    try {
+      const programme = CATALOGUE.trouver(programmeId)!;
+      const menage = menageEssai(reference);
+      const handle = await banc.env.client.workflow.start('preventionPrecontentieuse', {
+        taskQueue: banc.taskQueue,
+        workflowId: `${programmeId}--${menage.reference}`,
+        args: [{ programme, menage, coordinateur: 'coord.essai', travailleurSocial: 'ts.alice', situation: { ...situation, ...s } }],
+      });
+      await mener(handle);
+      await handle.result();
+      const historique = enObjet(await handle.fetchHistory());
+      expect(patchsNotes(historique)).toEqual(expect.arrayContaining(patchs));
+      writeFileSync(`${dossier}${fichier}`, JSON.stringify(historique));
+    } finally {
+      await banc.fermer();
+    }
+  }
+
+  it('enregistre un parcours reims-april : le comité de suivi trouve le ménage déjà suivi', async () => {
+    await enregistrer('reims-april', 'REJEU-DEJA-SUIVI', {}, 'prevention-comite-deja-suivi-v1.json', ['comite-deja-suivi'], async (handle) => {
+      const etat = await jusqua(handle, (e) => e.etape === 'comite_de_suivi' && e.demandes.length === 1, 'demande au comité');
+      await handle.executeUpdate(repondreValidationUpdate, {
+        args: [{ requestId: requete(), par: 'partenaire:services_sociaux', demandeId: etat.demandes[0]!.id, role: 'services_sociaux', decision: 'refuse', commentaire: 'Suivi existant' }],
+      });
+    });
+  });
+
+  it('enregistre un parcours besancon-ccas : situation laissée au service social du département', async () => {
+    await enregistrer('besancon-ccas', 'REJEU-SERVICE-SOCIAL', { gardeParServiceSocialDepartement: true }, 'prevention-service-social-departement-v1.json', ['partage-service-social-departement'], async () => {});
+  });
+
+  it('enregistre un parcours besancon-ccas : contact par téléphone, visite malgré tout, plan avec ASLL validé dans son délai, clôture', async () => {
+    await enregistrer(
+      'besancon-ccas',
+      'REJEU-VISITE-ASLL',
+      { suiviParServiceSocial: false },
+      'prevention-visite-et-asll-v1.json',
+      ['visite-malgre-contact', 'validation-asll-meme-delai'],
+      async (handle) => {
+        await etape(handle, 'aller_vers');
+        await handle.executeUpdate(tentativeContactUpdate, { args: [m({ canal: 'telephone' as const, creneau: 'matin' as const, issue: 'joint' as const })] });
+        await handle.executeUpdate(tentativeContactUpdate, { args: [m({ canal: 'visite_domicile' as const, creneau: 'soir' as const, issue: 'joint' as const })] });
+        await handle.executeUpdate(diagnosticUpdate, { args: [m({ origineDette: 'x', droits: '', budget: '', adequationLogement: '', termine: true, carnetDeRoute: ['FSL'] })] });
+        await handle.executeUpdate(planAideUpdate, { args: [m({ actions: ['budget' as const], orientations: ['asll' as const] })] });
+        const etat = await jusqua(handle, (e) => e.etape === 'validation_departement' && e.demandes.length === 1, 'demande de validation ASLL');
+        const d = etat.demandes[0]!;
+        await handle.executeUpdate(repondreValidationUpdate, { args: [{ requestId: requete(), par: `partenaire:${d.role}`, demandeId: d.id, role: d.role, decision: 'approuve' }] });
+        await etape(handle, 'suivi');
+        await repos(handle);
+        await handle.executeUpdate(cloturerUpdate, { args: [m({ issue: 'menage_met_fin' as const })] });
+      },
+    );
+  });
+});

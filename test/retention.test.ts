@@ -61,6 +61,10 @@ describe('conservation des dossiers clos', () => {
     // Le journal du dossier effacé part avec lui.
     const db = (await baseEssai()).db;
     expect((await db.selectFrom('journal_dossiers').select('seq').where('workflow_id', '=', vieux).execute()).length).toBe(1);
+    // Ses consentements (partage du diagnostic, SMS) aussi.
+    await db.insertInto('consentements_partage_diagnostic').values({ workflow_id: vieux, accorde: true, portee: JSON.stringify(['bailleur']), par: 'ts.alice' }).execute();
+    await db.insertInto('consentements_menage').values({ workflow_id: vieux, canal: 'sms', accorde: true, par: 'ts.alice' }).execute();
+    await db.insertInto('consentements_menage').values({ workflow_id: recent, canal: 'sms', accorde: true, par: 'ts.alice' }).execute();
 
     expect(await installerPlanificationEffacement(banc.env.client, banc.taskQueue)).toBe('creee');
     expect(await installerPlanificationEffacement(banc.env.client, banc.taskQueue)).toBe('a_jour');
@@ -88,6 +92,8 @@ describe('conservation des dossiers clos', () => {
     );
     expect(await presents([vieux, recent, ouvert, autre])).toEqual([ouvert, recent].sort());
     expect((await db.selectFrom('journal_dossiers').select('seq').where('workflow_id', '=', vieux).execute()).length).toBe(0);
+    expect(await db.selectFrom('consentements_partage_diagnostic').select('id').where('workflow_id', '=', vieux).execute()).toEqual([]);
+    expect((await db.selectFrom('consentements_menage').select('workflow_id').where('workflow_id', 'in', [vieux, recent]).execute()).map((c) => c.workflow_id)).toEqual([recent]);
     // Les fiches d'indicateurs (sans donnée personnelle) restent pour les bilans.
     expect(await db.selectFrom('fiches_indicateurs').select('workflow_id').where('workflow_id', '=', vieux).executeTakeFirst()).toBeDefined();
 

@@ -27,69 +27,56 @@ export interface Champ {
   typeHtml?: string;
 }
 
-type Def = { type: string; [k: string]: any };
-const defDe = (s: z.ZodType): Def => (s as any)._zod.def as Def;
-const metaDe = (s: z.ZodType): { description?: string } | undefined => z.globalRegistry.get(s) as { description?: string } | undefined;
+const metaDe = (s: z.core.$ZodType): { description?: string } | undefined => z.globalRegistry.get(s);
+/** Les valeurs d'une liste de choix (API publique de zod : `options`). */
+const optionsDe = (e: z.ZodEnum) => e.options.map((v) => ({ valeur: String(v), libelle: libelleValeur(String(v)) }));
 
-/** Décrit les champs d'un objet zod (récursif) ; `prefixe` : chemin de l'objet dans le corps. */
-export function champsDe(schema: z.ZodType, prefixe = ''): Champ[] {
-  const def = defDe(schema);
-  if (def.type !== 'object') throw new Error(`champsDe : objet zod attendu (reçu ${def.type})`);
-  return Object.entries(def.shape as Record<string, z.ZodType>).map(([cle, s]) => champ(cle, s, prefixe ? `${prefixe}.${cle}` : cle));
+/**
+ * Décrit les champs d'un objet zod (récursif) ; `prefixe` : chemin de l'objet dans le corps. Lit le
+ * schéma par l'API publique de zod 4 (classes, `shape`, `unwrap`, `options`, `element`, `format`…),
+ * jamais par ses données internes.
+ */
+export function champsDe(schema: z.core.$ZodType, prefixe = ''): Champ[] {
+  if (!(schema instanceof z.ZodObject)) throw new Error('champsDe : objet zod attendu');
+  return Object.entries(schema.shape).map(([cle, s]) => champ(cle, s, prefixe ? `${prefixe}.${cle}` : cle));
 }
 
-function champ(cle: string, schema: z.ZodType, nom: string): Champ {
+function champ(cle: string, schema: z.core.$ZodType, nom: string): Champ {
   let s = schema;
   let requis = true;
   let description = metaDe(s)?.description;
   // Déballe optional / default / nullable / pipe, en gardant la première description trouvée.
   for (;;) {
-    const d = defDe(s);
-    if (d.type === 'optional' || d.type === 'default' || d.type === 'nullable' || d.type === 'prefault') {
+    if (s instanceof z.ZodOptional || s instanceof z.ZodDefault || s instanceof z.ZodNullable || s instanceof z.ZodPrefault) {
       requis = false;
-      s = d.innerType;
-    } else if (d.type === 'pipe') {
-      s = d.in;
+      s = s.unwrap();
+    } else if (s instanceof z.ZodPipe) {
+      s = s.in;
     } else break;
     description ??= metaDe(s)?.description;
   }
-  const d = defDe(s);
   const cheminLibelle = nom.split('.').slice(-2).join('.');
   const libelle = LIBELLES_CHAMPS[cheminLibelle] ?? LIBELLES_CHAMPS[nom] ?? LIBELLES_CHAMPS[cle] ?? description ?? humaniser(cle);
   const aide = description && description !== libelle ? description : undefined;
   const base = { nom, libelle, aide, requis };
-  switch (d.type) {
-    case 'object':
-      return { ...base, genre: 'groupe', enfants: champsDe(s, nom) };
-    case 'boolean':
-      return { ...base, genre: 'booleen' };
-    case 'literal':
-      return { ...base, genre: 'case' };
-    case 'enum':
-      return { ...base, genre: 'choix', options: Object.values(d.entries as Record<string, string>).map((v) => ({ valeur: v, libelle: libelleValeur(v) })) };
-    case 'number': {
-      const n = s as z.ZodNumber;
-      return { ...base, genre: 'nombre', entier: n.isInt === true };
-    }
-    case 'array': {
-      const e = defDe(d.element);
-      if (e.type === 'enum') {
-        return { ...base, genre: 'choixMultiples', options: Object.values(e.entries as Record<string, string>).map((v) => ({ valeur: v, libelle: libelleValeur(v) })) };
-      }
-      return { ...base, genre: 'lignes' };
-    }
-    case 'string': {
-      const str = s as z.ZodString;
-      if (d.format === 'date') return { ...base, genre: 'date' };
-      if (d.format === 'email') return { ...base, genre: 'texte', typeHtml: 'email' };
-      if (cle === 'telephone') return { ...base, genre: 'texte', typeHtml: 'tel' };
-      if (cle === 'mois') return { ...base, genre: 'texte', aide: aide ?? 'Au format AAAA-MM, par exemple 2027-04.' };
-      const max = str.maxLength ?? 0;
-      return { ...base, genre: max > 300 ? 'zone' : 'texte' };
-    }
-    default:
-      return { ...base, genre: 'texte' };
+  if (s instanceof z.ZodObject) return { ...base, genre: 'groupe', enfants: champsDe(s, nom) };
+  if (s instanceof z.ZodBoolean) return { ...base, genre: 'booleen' };
+  if (s instanceof z.ZodLiteral) return { ...base, genre: 'case' };
+  if (s instanceof z.ZodEnum) return { ...base, genre: 'choix', options: optionsDe(s) };
+  if (s instanceof z.ZodNumber) return { ...base, genre: 'nombre', entier: /int/.test(s.format ?? '') };
+  if (s instanceof z.ZodArray) {
+    const e = s.element;
+    if (e instanceof z.ZodEnum) return { ...base, genre: 'choixMultiples', options: optionsDe(e) };
+    return { ...base, genre: 'lignes' };
   }
+  if (s instanceof z.ZodString || s instanceof z.ZodStringFormat) {
+    if (s.format === 'date') return { ...base, genre: 'date' };
+    if (s.format === 'email') return { ...base, genre: 'texte', typeHtml: 'email' };
+    if (cle === 'telephone') return { ...base, genre: 'texte', typeHtml: 'tel' };
+    if (cle === 'mois') return { ...base, genre: 'texte', aide: aide ?? 'Au format AAAA-MM, par exemple 2027-04.' };
+    return { ...base, genre: (s.maxLength ?? 0) > 300 ? 'zone' : 'texte' };
+  }
+  return { ...base, genre: 'texte' };
 }
 
 // ---------------------------------------------------------------------------------------------

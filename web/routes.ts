@@ -12,6 +12,7 @@
  * GET  /parcours/nouveau[/:programme] lancer un parcours ; POST /parcours/nouveau/:programme
  * GET  /parcours/:id                  la page du parcours
  * POST /parcours/:id/messages/:nom | /affectation | /cloture
+ * POST /parcours/:id/consentement-partage | /retrait-consentement-partage  l'accord du ménage (partage du diagnostic)
  * GET  /programmes/:id/file-iml       mesures actives et file d'attente IML
  * GET  /programmes/:id/commission     liste de la commission impayés : envoi, POST …/apercu (aperçu),
  *                                     POST …/commission (import), GET …/commission/:import (compte rendu)
@@ -39,6 +40,7 @@ import {
   annuaireDe,
   chargerParcours,
   cloreParcours,
+  dossiersDe,
   envoyerMessage,
   lancerParcours,
   lireEtat,
@@ -58,7 +60,8 @@ import { pageConnexion } from './pages/connexion';
 import { pageEvaluations } from './pages/evaluations';
 import { pageFileIml } from './pages/file-iml';
 import { champsLancement, pageChoixProgramme, pageLancement } from './pages/lancement';
-import { pageParcours, type RetourFormulaire } from './pages/parcours';
+import { aDesContenusConfidentiels, LECTURE_SUIVI_CONFIDENTIEL, pageParcours, type RetourFormulaire } from './pages/parcours';
+import { lireConsentementPartage, recueillirConsentementPartage, retirerConsentementPartage } from '../api/routes/partage';
 import { pageTableau, type Filtres } from './pages/tableau';
 import { csrfValide, exigerSessionWeb, jetonCsrf, lireSession, origineAcceptee, retourSur } from './session';
 
@@ -296,7 +299,10 @@ export function routesWeb(deps: DependancesApi, auth: OptionsAuth & { maintenant
       orientationsDe(deps).duParcours(etat.workflowId),
     ]);
     const orientePar = orientation ? `${orientation.fiche.oriente.nom}, ${orientation.organisation.nom} (le ${dateFr(orientation.recueLe.toISOString())})` : undefined;
-    envoyer(res, ctx, status, `Dossier ${etat.reference}`, pageParcours(ctx, etat, { fait, retour, fileIml: await fileImlDe(ctx, etat), bailleur: { ...bailleur, choix }, orientePar }));
+    const partage = await lireConsentementPartage(deps, ctx.personne, etat.workflowId);
+    // Le diagnostic, le carnet de route, le plan et les notes s'affichent : la lecture est tracée (qui, quand, quel parcours).
+    if (aDesContenusConfidentiels(etat)) await dossiersDe(deps).noterConsultation(ctx.personne.id, etat.workflowId, LECTURE_SUIVI_CONFIDENTIEL);
+    envoyer(res, ctx, status, `Dossier ${etat.reference}`, pageParcours(ctx, etat, { fait, retour, fileIml: await fileImlDe(ctx, etat), bailleur: { ...bailleur, choix }, orientePar, partage }));
   }
 
   r.get(
@@ -390,6 +396,31 @@ export function routesWeb(deps: DependancesApi, auth: OptionsAuth & { maintenant
       const corps = { bailleur: req.body?.bailleur || undefined, motif: typeof req.body?.motif === 'string' ? req.body.motif : undefined };
       const champs: Champ[] = [{ nom: 'bailleur', libelle: 'Nouveau bailleur', requis: true, genre: 'choix' }, champMotif];
       await agir(req, res, 'bailleur', champs, () => changerBailleurParcours(deps, ctx.personne, req.params.id, corps), false);
+    }),
+  );
+
+  // ---- L'accord du ménage pour le partage du diagnostic (api/routes/partage.ts) ------------------
+  r.post(
+    '/parcours/:id/consentement-partage',
+    session,
+    formulaire,
+    csrf,
+    page(async (req, res) => {
+      const ctx = contexte(req);
+      const brute = req.body?.portee;
+      const corps = { portee: (Array.isArray(brute) ? brute : brute ? [brute] : []).filter((x: unknown) => typeof x === 'string') };
+      const champs: Champ[] = [{ nom: 'portee', libelle: 'Destinataires du diagnostic', requis: true, genre: 'choix' }];
+      await agir(req, res, 'consentement-partage', champs, () => recueillirConsentementPartage(deps, ctx.personne, req.params.id, corps), false);
+    }),
+  );
+  r.post(
+    '/parcours/:id/retrait-consentement-partage',
+    session,
+    formulaire,
+    csrf,
+    page(async (req, res) => {
+      const ctx = contexte(req);
+      await agir(req, res, 'consentement-partage', [], () => retirerConsentementPartage(deps, ctx.personne, req.params.id), false);
     }),
   );
 

@@ -24,6 +24,7 @@ import { euros, libelleValeurMinuscule, listeValeurs } from '../domain/libelles'
 import { LIBELLES_ISSUES, type Acteur, type EtatParcours, type Programme } from '../domain/vocabulaire';
 import { ajouterDuree, dateEnFrancais, dureeEnFrancais, minuitDeParis } from './blocs/duree';
 import { notifier } from './blocs/notification';
+import { paragraphesLettreInformation } from '../courriers/prevention';
 import { Parcours, type Fin } from './blocs/parcours';
 import { demanderValidation } from './blocs/validation';
 
@@ -68,6 +69,10 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
   // Suivi sans blocage (patched('suivi-sans-blocage')) : les points et bilans ouverts et pas encore saisis,
   // du plus ancien au plus récent ; un bilan saisi complète le plus ancien.
   let suiviSansBlocage = false;
+  // Comité de suivi : ménage déjà suivi ailleurs, jamais accompagné ici (patched('comite-deja-suivi')).
+  let jamaisAccompagne = false;
+  // Visite à domicile malgré un premier contact par un autre canal (besancon-ccas, patched('visite-malgre-contact')).
+  let visiteAttendue = false;
   const attendus: Array<{ id: string; libelle: string }> = [];
   let passage = false;
   p.details.tentatives = 0;
@@ -76,6 +81,7 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
 
   p.message(tentativeContactUpdate, {
     valider: (t) => {
+      if (visiteAttendue && t.canal === 'visite_domicile') return p.interrompu || p.cloture ? 'Le parcours est déjà clôturé.' : undefined;
       const refus = enEtape('aller_vers');
       if (refus) return refus;
       const absente = [...tentatives].reverse().find((x) => x.canal === 'visite_domicile' && x.issue === 'absent');
@@ -87,6 +93,19 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
     appliquer: (t) => {
       tentatives.push(t);
       p.details.tentatives = tentatives.length;
+      // Les tentatives par canal (visite, téléphone, courrier…), que comptent les rapports (état seul).
+      const parCanal = (p.details.tentativesParCanal ??= {}) as Record<string, number>;
+      parCanal[t.canal] = (parCanal[t.canal] ?? 0) + 1;
+      if (visiteAttendue && t.canal === 'visite_domicile') {
+        // Contact déjà établi : la visite à domicile prévue (« malgré tout mise en œuvre »).
+        p.journal.noter('tentative_contact', `Visite à domicile (${libelleValeurMinuscule(t.creneau)}) : ${libelleValeurMinuscule(t.issue)}`, { acteur: ts(t.par), visibilite: 'equipe' });
+        if (t.issue !== 'absent') {
+          visiteAttendue = false;
+          p.details.visiteDomicileLe = new Date().toISOString();
+          p.echeances.tenir('premiere_visite');
+        }
+        return { etape: p.etape };
+      }
       p.journal.noter('tentative_contact', `Tentative de contact (${libelleValeurMinuscule(t.canal)}, ${libelleValeurMinuscule(t.creneau)}) : ${libelleValeurMinuscule(t.issue)}`, { acteur: ts(t.par), visibilite: 'equipe' });
       if (t.note) (p.detailsConfidentiels.notesContact ??= [] as string[]) && (p.detailsConfidentiels.notesContact as string[]).push(t.note);
       // Le ménage joint, le diagnostic commence ; son refus clôt le parcours (sauf option refusNeClotPas).
@@ -167,6 +186,27 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
       return { issue: 'non_eligible', motif: refus };
     }
 
+    // 1 bis. Partage avec le service social du département (besancon-ccas) : une situation qu'il
+    //    accompagne déjà sur les impayés reste chez lui ; il en est informé.
+    if (programme.options.partageServiceSocialDepartement && e.situation.gardeParServiceSocialDepartement && patched('partage-service-social-departement')) {
+      const service = programme.partenaires.services_sociaux ?? programme.partenaires.departement;
+      jamaisAccompagne = true;
+      p.details.orienteVers = { service: service?.nom ?? 'Service social du département', le: new Date().toISOString() };
+      p.journal.noter('orientation_service_social', `Situation déjà accompagnée par ${service?.nom ?? 'le service social du département'} : elle reste chez lui`);
+      if (service) {
+        await notifier(p, {
+          a: { role: programme.partenaires.services_sociaux ? 'services_sociaux' : 'departement' },
+          sujet: `Situation laissée à votre service (dossier ${menage.reference})`,
+          paragraphes: [
+            `Le ménage du dossier ${menage.reference} nous a été orienté pour une dette locative. Votre service l’accompagne déjà sur ses impayés : selon les modalités convenues entre nos services, ${programme.operateur.nom} n’intervient pas et la situation reste chez vous.`,
+            `Si vous souhaitez notre intervention, écrivez-nous : ${programme.operateur.courriel}.`,
+          ],
+          visibilite: 'partenaires',
+        });
+      }
+      return { issue: 'orientation_droit_commun', motif: 'Situation accompagnée par le service social du département' };
+    }
+
     // 2. Comité de suivi : le ménage est-il déjà suivi ailleurs ?
     if (programme.options.comiteDeSuivi) {
       p.changerEtape('comite_de_suivi', 'Comité de suivi');
@@ -190,7 +230,19 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
         ],
         delai: d.comiteDeSuivi ?? 'P2W',
       });
-      if (comite.statut === 'refusee') return { issue: 'orientation_droit_commun', motif: `Comité de suivi : ${comite.decision?.commentaire ?? 'suivi existant maintenu'}` };
+      if (comite.statut === 'refusee') {
+        // Ménage déjà suivi (reims-april, comité de suivi) : par qui, noté ; ce suivi-là est prévenu ;
+        // le ménage n'a jamais été accompagné par l'association (pas de veille active ensuite).
+        if (patched('comite-deja-suivi')) {
+          const suivant = programme.partenaires.services_sociaux;
+          const precision = comite.decision?.commentaire?.trim() || undefined;
+          jamaisAccompagne = true;
+          p.details.dejaSuivi = { par: suivant?.nom ?? 'Service social', ...(precision ? { precision } : {}), le: new Date().toISOString() };
+          p.journal.noter('deja_suivi', `Comité de suivi : le ménage reste suivi par ${suivant?.nom ?? 'le service social'}${precision ? ` (${precision})` : ''}`);
+          if (suivant) await notifier(p, { a: { role: 'services_sociaux' }, ...courrielDejaSuivi(programme, menage.reference, precision), visibilite: 'partenaires' });
+        }
+        return { issue: 'orientation_droit_commun', motif: `Comité de suivi : ${comite.decision?.commentaire ?? 'suivi existant maintenu'}` };
+      }
     }
 
     // 3. Lettre d'information au ménage ; le bailleur sait que l'orientation est prise en compte.
@@ -265,7 +317,12 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
         p.journal.noter('refus_tentative', 'Le ménage a refusé : c’est une tentative, la prise de contact continue jusqu’au délai du programme', { visibilite: 'equipe' });
       }
     }
-    if (visite?.echeance.statut === 'en_cours') p.echeances.annuler('premiere_visite');
+    if (visite?.echeance.statut === 'en_cours') {
+      if (programme.options.visiteMalgreContact && patched('visite-malgre-contact')) {
+        visiteAttendue = true;
+        p.journal.noter('visite_attendue', 'Contact établi sans visite : la visite à domicile reste prévue dans le délai', { visibilite: 'equipe' });
+      } else p.echeances.annuler('premiere_visite');
+    }
     p.echeances.tenir('contact');
     p.echeances.annuler('seconde_visite');
     p.details.contactEtabliLe = new Date().toISOString();
@@ -288,7 +345,7 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
     // 6. Plan d'aide contractualisé ; 7. validation par le département si une ASLL est préconisée.
     p.rejoindre('plan_aide', 'Plan d’aide');
     for (;;) {
-      p.echeances.suivre({ id: 'plan_aide', libelle: 'Plan d’aide contractualisé', delai: d.planAide, rappelAvant: rappel('P2D'), responsable: 'travailleur_social' });
+      const echeancePlan = p.echeances.suivre({ id: 'plan_aide', libelle: 'Plan d’aide contractualisé', delai: d.planAide, rappelAvant: rappel('P2D'), responsable: 'travailleur_social' });
       await p.attendre(() => plan !== undefined);
       p.echeances.tenir('plan_aide');
       p.details.plan = resumePlan(plan!);
@@ -304,6 +361,8 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
           plan!.planApurement ? `Plan d’apurement : ${euros(plan!.planApurement.mensualite)} par mois pendant ${plan!.planApurement.dureeMois} mois.` : 'Pas de plan d’apurement à ce stade.',
         ],
         delai: d.validationDepartement,
+        // « Dans le même délai le plan d'aide est validé » (besancon-ccas) : l'échéance du plan, pas une semaine de plus.
+        ...(programme.options.validationDansLeDelaiDuPlan && patched('validation-asll-meme-delai') ? { due: new Date(echeancePlan.echeance.due) } : {}),
       });
       if (validation.statut === 'approuvee') break;
       const motif = validation.statut === 'refusee' ? validation.decision?.commentaire || 'sans motif précisé' : 'sans réponse du département dans le délai';
@@ -432,7 +491,7 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
   }
 
   // 12. Veille active : le bailleur peut signaler une rechute, qui ouvre un nouveau parcours lié.
-  if (programme.options.veilleActive && d.veilleActive && !['non_eligible', 'contact_impossible', 'refus'].includes(fin.issue)) {
+  if (programme.options.veilleActive && d.veilleActive && !jamaisAccompagne && !['non_eligible', 'contact_impossible', 'refus'].includes(fin.issue)) {
     p.libelleEtape = `Clôturé (${LIBELLES_ISSUES[fin.issue]}) — veille active`;
     const rechute = await demanderValidation(p, {
       role: 'bailleur',
@@ -490,11 +549,17 @@ function resumePourPartenaires(plan: PlanAide, reference: string): string[] {
   ];
 }
 
-export function paragraphesLettreInformation(programme: Programme): string[] {
-  return [
-    `Votre bailleur nous a fait part de difficultés dans le paiement de votre loyer. ${programme.operateur.nom} vous propose un accompagnement gratuit pour trouver avec vous des solutions.`,
-    'Notre intervention est indépendante de votre bailleur : elle a lieu dans votre intérêt, pour éviter que votre situation ne se dégrade.',
-    'Ce que vous nous confiez reste confidentiel : rien n’est transmis à votre bailleur sans votre accord, en dehors des engagements que vous prendrez avec lui.',
-    `Nous allons prendre contact avec vous par téléphone, par courrier ou en passant à votre domicile. Vous pouvez aussi nous joindre directement : ${programme.operateur.courriel}.`,
-  ];
+/** Courriel au service qui suit déjà le ménage, quand le comité de suivi maintient son accompagnement. */
+export function courrielDejaSuivi(programme: Programme, reference: string, precision?: string): { sujet: string; paragraphes: string[] } {
+  return {
+    sujet: `Comité de suivi : le ménage reste suivi par votre service (dossier ${reference})`,
+    paragraphes: [
+      `Le comité de suivi a examiné la situation du ménage (dossier ${reference}), signalé par son bailleur pour une dette locative.`,
+      `Le ménage étant déjà suivi par votre service, ${programme.operateur.nom} n’engage pas d’accompagnement : nous vous laissons poursuivre le suivi, en tenant compte de cette dette.`,
+      ...(precision ? [`Précision du comité : ${precision}`] : []),
+      `Pour toute question : ${programme.operateur.courriel}.`,
+    ],
+  };
 }
+
+export { paragraphesLettreInformation } from '../courriers/prevention';

@@ -10,7 +10,9 @@
  *     celle du partenaire qui a orienté le ménage, sinon ce que le parcours a retenu à son ouverture.
  * GET /api/parcours/:id/documents/fiche-suivi-social[.pdf]?version=partenaires : la fiche de suivi
  *     social (prévention, dès le premier contact) ; `equipe` (par défaut) avec le diagnostic et le
- *     carnet de route, `partenaires` pour le référent du bailleur (sans rien de confidentiel).
+ *     carnet de route, `partenaires` pour le référent du bailleur (sans rien de confidentiel) ;
+ *     `&destinataire=conseillere_sociale_bailleur|recouvrement_bailleur` : le diagnostic et le carnet
+ *     de route y figurent si le programme les partage avec ce destinataire et que le ménage l'a accepté.
  * GET /api/parcours/:id/documents/plan-aide[.pdf] : le plan d'aide à signer avec le ménage.
  * GET /api/parcours/:id/documents/carnet-de-route[.pdf] : le carnet de route du ménage (ses
  *     démarches et ses rendez-vous), dès la fin du diagnostic.
@@ -35,6 +37,9 @@ import { z } from 'zod';
 import { DocumentIndisponible, DOCUMENTS, genererPdf, LECTEUR_PAR_DEFAUT, preparerDocument, type DocumentImprimable, type Lecteur, type NomDocument, type OrientationRecue } from '../../documents';
 import { LIBELLES_TYPE_ORGANISATION, type EtatParcours, type Programme, type TypeOrganisation } from '../../domain/vocabulaire';
 import { LIBELLES_SERVICES_ORIENTEURS } from '../../orientations/schema';
+import { DESTINATAIRES_DIAGNOSTIC, LIBELLES_DESTINATAIRES_DIAGNOSTIC, type DestinataireDiagnostic } from '../../domain/partage';
+import { ConsentementsPartage } from '../../dossiers/consentements';
+import { recoitDiagnostic } from '../visibilite';
 import { personneDe, raisonRefusLecture } from '../auth';
 import type { DependancesApi } from '../dependances';
 import { envoyerDocument } from '../documents/gabarit';
@@ -47,6 +52,8 @@ import { chargerParcours, dossiersDe } from './parcours';
 const FICHIER = new RegExp(`^(${DOCUMENTS.join('|')})(\\.pdf)?$`);
 const requeteSchema = z.object({
   version: z.enum(['equipe', 'partenaires'], { error: 'version attendue : « equipe » ou « partenaires »' }).optional(),
+  /** Version des partenaires : pour qui, chez le bailleur (le diagnostic y figure si le programme et le ménage le permettent). */
+  destinataire: z.enum(DESTINATAIRES_DIAGNOSTIC, { error: `destinataire attendu : ${DESTINATAIRES_DIAGNOSTIC.join(' ou ')}` }).optional(),
   jalon: z.string().regex(/^P[0-9A-Z]{1,10}$/, 'jalon attendu au format ISO 8601 (ex. P6M)').optional(),
 });
 
@@ -77,6 +84,16 @@ export function routesDocuments(deps: DependancesApi): Router {
     if (programme.version === etat.programme.version || typeof versions.version !== 'function') return programme;
     const duParcours = await versions.version(etat.programme.id, etat.programme.version).catch(() => undefined);
     return duParcours ? { ...duParcours, operateur: programme.operateur } : programme;
+  }
+
+  /**
+   * La version des partenaires pour un destinataire du bailleur : le diagnostic y figure si le
+   * programme (version du parcours) le partage avec lui et si le ménage l'a accepté (api/visibilite.ts).
+   */
+  async function partageDe(etat: EtatParcours, programme: Programme, destinataire: DestinataireDiagnostic) {
+    const consentement = await new ConsentementsPartage(deps.base).actuel(etat.workflowId);
+    if (!recoitDiagnostic({ type: 'partenaire', role: 'bailleur', destinataire }, { programme, consentement })) return undefined;
+    return { destinataire: LIBELLES_DESTINATAIRES_DIAGNOSTIC[destinataire], ...(consentement && programme.partageDiagnostic?.consentementRequis ? { accordLe: consentement.recueilliLe } : {}) };
   }
 
   /** La fiche d'orientation du partenaire qui a orienté le ménage, mise en mots, s'il y en a une. */
@@ -135,11 +152,12 @@ export function routesDocuments(deps: DependancesApi): Router {
     const lecteur: Lecteur = q.version ?? LECTEUR_PAR_DEFAUT[nom];
     const programme = await programmeDe(etat);
     const orientation = nom === 'fiche-orientation' ? await orientationDe(etat) : undefined;
+    const diagnosticPartage = lecteur === 'partenaires' && q.destinataire ? await partageDe(etat, programme, q.destinataire) : undefined;
     let d: DocumentImprimable;
     try {
       d = preparerDocument(
         nom,
-        { etat, programme, contact: nomDe(etat.travailleurSocial), coordination: nomDe(etat.coordinateur), jalon: q.jalon, ...(orientation ? { orientation } : {}) },
+        { etat, programme, contact: nomDe(etat.travailleurSocial), coordination: nomDe(etat.coordinateur), jalon: q.jalon, ...(orientation ? { orientation } : {}), ...(diagnosticPartage ? { diagnosticPartage } : {}) },
         lecteur,
       );
     } catch (e) {

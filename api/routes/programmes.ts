@@ -31,7 +31,7 @@ import { analyser, depuisTemporal, interdit, introuvable, Probleme, TYPES_PROBLE
 import { CatalogueEnBase, changementReglagesSchema, RefusReglages, type VersionProgramme } from '../../programmes/versions';
 
 export interface ReglagesProgramme {
-  programme: Pick<Programme, 'id' | 'nom' | 'version' | 'typeParcours' | 'delais' | 'jalons' | 'options' | 'quotas' | 'eligibilite' | 'rappelsValidation' | 'conservationDossier'>;
+  programme: Pick<Programme, 'id' | 'nom' | 'version' | 'typeParcours' | 'delais' | 'jalons' | 'options' | 'quotas' | 'eligibilite' | 'rappelsValidation' | 'conservationDossier' | 'partageDiagnostic'>;
   versions: VersionProgramme[];
 }
 
@@ -54,9 +54,9 @@ export async function lireReglages(deps: DependancesApi, personne: Personne, idB
   const catalogue = catalogueModifiable(deps);
   await catalogue.rafraichir();
   const p = programmeCoordonne(deps, personne, idBrut);
-  const { id, nom, version, typeParcours, delais, jalons, options, quotas, eligibilite, rappelsValidation, conservationDossier } = p;
+  const { id, nom, version, typeParcours, delais, jalons, options, quotas, eligibilite, rappelsValidation, conservationDossier, partageDiagnostic } = p;
   return {
-    programme: { id, nom, version, typeParcours, delais, jalons, options, quotas, eligibilite, rappelsValidation, ...(conservationDossier ? { conservationDossier } : {}) },
+    programme: { id, nom, version, typeParcours, delais, jalons, options, quotas, eligibilite, rappelsValidation, ...(conservationDossier ? { conservationDossier } : {}), ...(partageDiagnostic ? { partageDiagnostic } : {}) },
     versions: await catalogue.historique(id),
   };
 }

@@ -29,6 +29,10 @@ import {
   libelleValeur,
 } from '../libelles';
 import { moisEnFrancais } from '../../documents/commun';
+import { ACTIONS_PLAN, libelle as libelleDe, lireCarnet, lireEntretiens, lirePlan, ORIENTATIONS_PLAN, texteApurement } from '../../documents/prevention';
+import { DESTINATAIRES_DIAGNOSTIC, LIBELLES_DESTINATAIRES_DIAGNOSTIC, type DestinataireDiagnostic } from '../../domain/partage';
+import type { EtatPartage } from '../../api/routes/partage';
+import { recoitDiagnostic } from '../../api/visibilite';
 import { estCoordination, nomDe, tableau, travailleursSociaux, type Contexte } from './commun';
 import { sectionFileIml } from './file-iml';
 
@@ -49,6 +53,8 @@ export interface OptionsPageParcours {
   bailleur?: BailleurDuParcours & { choix: Array<{ id: string; nom: string }> };
   /** Qui a orienté le ménage (fiche d'orientation d'un partenaire), s'il a été orienté ainsi. */
   orientePar?: string;
+  /** Le partage du diagnostic : réglage du programme, accord du ménage et son historique. */
+  partage?: EtatPartage;
 }
 
 export interface BailleurDuParcours {
@@ -150,6 +156,102 @@ ${m.courriel ? html`<dt>Courriel</dt><dd>${m.courriel}${m.accepteCourriel ? '' :
 </dl>`;
 }
 
+/** Les notes que l'équipe a enregistrées dans le dossier (confidentielles), par nature. */
+const NOTES: Array<[string, string]> = [
+  ['notesContact', 'Notes des tentatives de contact'],
+  ['notesBilans', 'Notes des bilans'],
+  ['notesAccompagnement', 'Notes d’accompagnement'],
+  ['notesPaiements', 'Notes sur les paiements'],
+  ['bilans', 'Notes des bilans de mesure'],
+  ['evaluations', 'Évaluations'],
+];
+
+/** L'objet tracé dans les consultations du dossier quand la page montre le diagnostic, le carnet, le plan ou les notes. */
+export const LECTURE_SUIVI_CONFIDENTIEL = 'page:diagnostic-carnet-plan-notes';
+
+/** Vrai si le dossier contient un diagnostic, un carnet de route, un plan ou des notes : leur affichage est tracé. */
+export function aDesContenusConfidentiels(etat: EtatParcours): boolean {
+  const c = etat.detailsConfidentiels;
+  return lireEntretiens(etat).length > 0 || !!lireCarnet(etat)?.length || !!lirePlan(etat) || NOTES.some(([cle]) => Array.isArray(c[cle]) && (c[cle] as unknown[]).length > 0);
+}
+
+/**
+ * Le diagnostic, le carnet de route, le plan d'aide et les notes de l'équipe : la page n'est ouverte
+ * qu'à la coordination du programme et au travailleur social affecté (et à l'administration) ;
+ * chaque affichage est tracé dans le dossier (web/routes.ts).
+ */
+function sectionSuiviConfidentiel(ctx: Contexte, etat: EtatParcours): Brut {
+  if (!aDesContenusConfidentiels(etat)) return brut('');
+  const entretiens = lireEntretiens(etat);
+  const carnet = lireCarnet(etat);
+  const plan = lirePlan(etat);
+  const c = etat.detailsConfidentiels;
+  const conjointe = ctx.deps.catalogue.trouver(etat.programme.id)?.options.etudeConjointeBailleur;
+  const notes = NOTES.filter(([cle]) => Array.isArray(c[cle]) && (c[cle] as unknown[]).length > 0);
+  return html`<section id="suivi-confidentiel" aria-labelledby="titre-suivi-confidentiel">
+<h2 id="titre-suivi-confidentiel">Diagnostic, carnet de route, plan et notes <span class="aide">(confidentiel : chaque lecture est tracée)</span></h2>
+${conjointe ? html`<p class="aide">Étude conjointe : le diagnostic est mené avec la conseillère sociale du bailleur, et le plan est validé aux points réguliers avec le référent du bailleur.</p>` : ''}
+${entretiens.length
+  ? html`<h3>Diagnostic</h3>${entretiens.map(
+      (e, i) => html`<dl class="infos"><dt>Entretien ${i + 1}</dt><dd>${e.le ? dateFr(e.le) : 'date non renseignée'}</dd>
+<dt>Origine de la dette</dt><dd>${e.origineDette ?? 'non renseignée'}</dd><dt>Droits</dt><dd>${e.droits ?? 'non renseignés'}</dd>
+<dt>Budget</dt><dd>${e.budget ?? 'non renseigné'}</dd><dt>Adéquation du logement</dt><dd>${e.adequationLogement ?? 'non renseignée'}</dd>
+${notesEntretien(etat, i) ? html`<dt>Notes de l’entretien</dt><dd>${notesEntretien(etat, i)}</dd>` : ''}</dl>`,
+    )}`
+  : ''}
+${carnet?.length ? html`<h3>Carnet de route</h3><ul>${carnet.map((d) => html`<li>${d}</li>`)}</ul>` : ''}
+${plan
+  ? html`<h3>Plan d’aide</h3><dl class="infos"><dt>Enregistré le</dt><dd>${plan.le ? dateFr(plan.le) : '—'}</dd>
+<dt>Actions</dt><dd>${plan.actions.map((a) => libelleDe(ACTIONS_PLAN, a)).join(' ; ') || 'aucune'}</dd>
+<dt>Orientations</dt><dd>${plan.orientations.map((o) => libelleDe(ORIENTATIONS_PLAN, o)).join(' ; ') || 'aucune'}</dd>
+<dt>Plan d’apurement</dt><dd>${plan.planApurement ? texteApurement(plan.planApurement, euros) : 'aucun'}</dd>
+<dt>Demande de mutation</dt><dd>${plan.demandeMutation ? 'Oui' : 'Non'}</dd></dl>`
+  : ''}
+${notes.map(([cle, titre]) => html`<h3>${titre}</h3>${valeurLisible(c[cle])}`)}
+</section>`;
+}
+
+/** Les notes du travailleur social sur un entretien de diagnostic (jamais partagées). */
+function notesEntretien(etat: EtatParcours, i: number): string | undefined {
+  const d = etat.detailsConfidentiels.diagnostic;
+  const e = Array.isArray(d) ? (d[i] as { notes?: unknown } | undefined) : undefined;
+  return typeof e?.notes === 'string' && e.notes.trim() ? e.notes : undefined;
+}
+
+/** Le partage du diagnostic avec le bailleur (réglage du programme) et l'accord du ménage. */
+function sectionPartage(ctx: Contexte, etat: EtatParcours, o: OptionsPageParcours): Brut {
+  const p = o.partage;
+  if (!p?.reglage?.destinataires.length) return brut('');
+  const qui = (ds: readonly DestinataireDiagnostic[]) => ds.map((d) => LIBELLES_DESTINATAIRES_DIAGNOSTIC[d]).join(', ');
+  const c = p.consentement;
+  const enVigueur = c && !c.retireLe;
+  const r = o.retour?.formulaire === 'consentement-partage' ? o.retour : undefined;
+  const proposes = DESTINATAIRES_DIAGNOSTIC.filter((d) => p.reglage!.destinataires.includes(d));
+  return html`<section id="partage-diagnostic" aria-labelledby="titre-partage"><h2 id="titre-partage">Partage du diagnostic avec le bailleur</h2>
+<p>Le programme prévoit de partager le diagnostic et le carnet de route avec : ${qui(p.reglage.destinataires)}${p.reglage.consentementRequis ? ', seulement avec l’accord du ménage' : ''}.</p>
+<p id="accord-menage">${enVigueur
+    ? html`Accord du ménage en vigueur pour : ${qui(c.portee)} (recueilli par ${nomDe(ctx.deps, c.recueilliPar)} le ${dateHeureFr(c.recueilliLe)}).`
+    : c?.retireLe
+      ? html`Accord retiré par ${nomDe(ctx.deps, c.retirePar ?? '')} le ${dateHeureFr(c.retireLe)} : le diagnostic ne part plus.`
+      : p.reglage.consentementRequis
+        ? 'Aucun accord du ménage enregistré : le diagnostic ne part pas.'
+        : ''}</p>
+${etat.cloture
+  ? ''
+  : html`<details class="action" id="action-consentement-partage"${r ? brut(' open') : ''}><summary>${enVigueur ? 'Changer ou retirer l’accord du ménage' : 'Enregistrer l’accord du ménage'}</summary>
+<form method="post" action="${idPage(etat)}/consentement-partage" novalidate>${r ? resumeErreurs(r.titre, r.messages) : ''}
+<input type="hidden" name="csrf" value="${ctx.csrf}">
+<fieldset><legend>Le ménage accepte que son diagnostic aille à :</legend>
+${proposes.map((d) => html`<div class="choix"><input type="checkbox" id="portee-${d}" name="portee" value="${d}"${enVigueur && c.portee.includes(d) ? brut(' checked') : ''}><label for="portee-${d}">${LIBELLES_DESTINATAIRES_DIAGNOSTIC[d]}</label></div>`)}
+</fieldset>
+<div class="boutons"><button type="submit">Enregistrer l’accord</button></div></form>
+${enVigueur
+  ? html`<form method="post" action="${idPage(etat)}/retrait-consentement-partage" novalidate><input type="hidden" name="csrf" value="${ctx.csrf}">
+<div class="boutons"><button type="submit" class="secondaire">Le ménage retire son accord</button></div></form>`
+  : ''}</details>`}
+</section>`;
+}
+
 function sectionEcheances(etat: EtatParcours): Brut {
   if (!etat.echeances.length) return html`<h2>Échéances</h2><p>Aucune échéance pour le moment.</p>`;
   const l = [...etat.echeances].sort((a, b) => a.due.localeCompare(b.due));
@@ -237,7 +339,7 @@ const VERSIONS_PARTENAIRES: Partial<Record<NomDocument, string>> = {
  * celle du personnel : il voit chaque document pour son lecteur habituel, et la version des
  * partenaires quand elle existe.
  */
-function sectionDocuments(ctx: Contexte, etat: EtatParcours): Brut | '' {
+function sectionDocuments(ctx: Contexte, etat: EtatParcours, partage?: EtatPartage): Brut | '' {
   const programme = ctx.deps.catalogue.trouver(etat.programme.id);
   if (!programme) return '';
   const base = `/api/parcours/${encodeURIComponent(etat.workflowId)}/documents/`;
@@ -259,6 +361,14 @@ function sectionDocuments(ctx: Contexte, etat: EtatParcours): Brut | '' {
     ajouter(nom, LIBELLES_DOCUMENTS[nom]);
     const partenaires = VERSIONS_PARTENAIRES[nom];
     if (partenaires) ajouter(nom, `${LIBELLES_DOCUMENTS[nom]} (${partenaires})`, '?version=partenaires');
+    // Le diagnostic partagé (réglage du programme et accord du ménage) : une version par destinataire.
+    if (nom === 'fiche-suivi-social') {
+      for (const d of DESTINATAIRES_DIAGNOSTIC) {
+        if (recoitDiagnostic({ type: 'partenaire', role: 'bailleur', destinataire: d }, { programme: { partageDiagnostic: partage?.reglage }, consentement: partage?.consentement })) {
+          ajouter(nom, `${LIBELLES_DOCUMENTS[nom]} (version avec le diagnostic pour : ${LIBELLES_DESTINATAIRES_DIAGNOSTIC[d]})`, `?version=partenaires&destinataire=${d}`);
+        }
+      }
+    }
   }
   return liens.length ? html`<h2>Documents</h2><ul class="documents">${liens}</ul>` : '';
 }
@@ -267,7 +377,7 @@ export function pageParcours(ctx: Contexte, etat: EtatParcours, o: OptionsPagePa
   const definition = ctx.deps.registre[etat.typeParcours];
   const actions = actionsPermises(ctx, etat);
   const fait = o.fait && definition?.messages[o.fait] ? definition.messages[o.fait]!.libelle : o.fait === 'affectation' ? 'Affectation' : o.fait === 'cloture-anticipee' ? 'Clôture anticipée' : o.fait === 'bailleur' ? 'Changement de bailleur' : o.fait === 'lancement' ? 'Lancement du parcours' : undefined;
-  const documents = sectionDocuments(ctx, etat);
+  const documents = sectionDocuments(ctx, etat, o.partage);
   return html`<p><a href="/parcours">← ${estCoordination(ctx.personne) ? 'Tableau de bord' : 'Mes ménages'}</a></p>
 <h1>Dossier ${etat.reference} ${etat.cloture ? html`<span class="badge clos">Clôturé</span>` : html`<span class="badge ouvert">En cours</span>`}</h1>
 ${fait ? html`<div class="succes" role="status"><p>Enregistré : ${fait}.</p><p>Étape actuelle : <strong>${etat.libelleEtape}</strong>.</p></div>` : ''}
@@ -295,5 +405,7 @@ ${sectionDemandes(etat)}
 ${o.fileIml ? sectionFileIml(ctx, o.fileIml, etat.workflowId) : ''}
 ${sectionDetails(etat)}
 ${sectionMenage(etat)}
+${sectionSuiviConfidentiel(ctx, etat)}
+${sectionPartage(ctx, etat, o)}
 ${sectionJournal(etat)}`;
 }

@@ -6,8 +6,11 @@
  */
 import { brut, html, type Brut } from '../../api/html';
 import type { ReglagesProgramme } from '../../api/routes/programmes';
+import { DESTINATAIRES_DIAGNOSTIC, LIBELLES_DESTINATAIRES_DIAGNOSTIC } from '../../domain/partage';
 import {
+  LIBELLE_CONSENTEMENT_REQUIS,
   LIBELLE_CONSERVATION,
+  LIBELLE_PARTAGE_DIAGNOSTIC,
   LIBELLE_RAPPELS_VALIDATION,
   LIBELLES_DELAIS,
   LIBELLES_ELIGIBILITE,
@@ -112,6 +115,11 @@ ${e.ancienneteBailMax ? champDuree('eligibilite.ancienneteBailMax', LIBELLES_ELI
 ${caseACocher('eligibilite.sansContactBailleur', LIBELLES_ELIGIBILITE.sansContactBailleur!, !!e.sansContactBailleur, r)}`
   : ''}
 <h2>Données personnelles</h2>
+${prevention
+  ? html`<fieldset class="partage"><legend>${LIBELLE_PARTAGE_DIAGNOSTIC} <span class="aide">(ce que le ménage a confié ; rien de coché : le diagnostic ne quitte pas l’équipe)</span></legend>
+${DESTINATAIRES_DIAGNOSTIC.map((d) => caseACocher(`partageDiagnostic.${d}`, LIBELLES_DESTINATAIRES_DIAGNOSTIC[d], !!p.partageDiagnostic?.destinataires.includes(d), r))}
+${caseACocher('partageDiagnostic.consentementRequis', LIBELLE_CONSENTEMENT_REQUIS, p.partageDiagnostic?.consentementRequis ?? true, r)}</fieldset>`
+  : ''}
 ${champDuree('conservationDossier', `${LIBELLE_CONSERVATION} (depuis sa clôture)`, p.conservationDossier ?? CONSERVATION_PAR_DEFAUT, r)}
 <h2>Enregistrer</h2>
 <div class="champ"><label for="motif">Pourquoi ce changement ? <span class="aide">(obligatoire : il figure dans l’historique)</span></label><input type="text" id="motif" name="motif" value="${r?.valeurs.motif ?? ''}" aria-required="true"></div>
@@ -176,6 +184,14 @@ export function changementDuFormulaire(p: ReglagesProgramme['programme'], b: Rec
     ...(Object.keys(eligibilite).length ? { eligibilite } : {}),
     rappelsValidation: lireSerie(b.rappelsValidation ?? ''),
     ...(p.conservationDossier || conservation !== CONSERVATION_PAR_DEFAUT ? { conservationDossier: conservation } : {}),
+    ...(p.typeParcours === 'prevention_precontentieuse' && (p.partageDiagnostic || DESTINATAIRES_DIAGNOSTIC.some((d) => b[`partageDiagnostic.${d}`] === 'oui'))
+      ? {
+          partageDiagnostic: {
+            destinataires: DESTINATAIRES_DIAGNOSTIC.filter((d) => b[`partageDiagnostic.${d}`] === 'oui'),
+            consentementRequis: b['partageDiagnostic.consentementRequis'] === 'oui',
+          },
+        }
+      : {}),
   };
 }
 
@@ -197,6 +213,8 @@ export function libelleChampReglage(champ: string): string {
       return LIBELLE_RAPPELS_VALIDATION;
     case 'conservationDossier':
       return LIBELLE_CONSERVATION;
+    case 'partageDiagnostic':
+      return LIBELLE_PARTAGE_DIAGNOSTIC;
     case 'motif':
       return 'Pourquoi ce changement';
     default:

@@ -22,6 +22,8 @@ export interface DemandeValidationDef {
   apercu: string[];
   /** Délai de réponse (ISO 8601). */
   delai: string;
+  /** Échéance explicite (au lieu de « délai » depuis l'envoi), si elle est encore à venir. */
+  due?: Date;
   /** Rappels depuis l'envoi (ISO 8601) ; par défaut ceux du programme. */
   rappels?: string[];
   action?: 'validation' | 'rechute' | 'paiement';
@@ -37,7 +39,7 @@ export interface DemandeEnCours extends DemandeValidation {
 
 export async function demanderValidation(parcours: Parcours, def: DemandeValidationDef): Promise<DemandeValidation> {
   const envoyeeLe = new Date();
-  const echeance = ajouterDuree(envoyeeLe, def.delai);
+  const echeance = def.due && def.due.getTime() > envoyeeLe.getTime() ? def.due : ajouterDuree(envoyeeLe, def.delai);
   const demande: DemandeEnCours = {
     id: uuid4(),
     role: def.role,
