@@ -15,6 +15,8 @@ import { LecturesAnnuaire } from '../personnel/annuaire-base';
 import { jourDeParis, paragrapheRemplacement, remplacementDuJour } from '../personnel/absences';
 import type { Catalogue } from '../programmes/catalogue';
 import { rendreCourriel } from './mise-en-page';
+import type { Coffre } from '../securite/coffre';
+import { createSmsActivities, type FournisseurSms } from '../sms';
 
 export const destinataireSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('adresse'), nom: z.string().min(1), courriel: z.email() }),
@@ -109,6 +111,12 @@ export interface DependancesCourriel {
   apresEnvoi?: (cle: string) => void;
   /** Pour les tests : appelé quand le serveur SMTP a accepté le message, avant de l'enregistrer envoyé. */
   apresAcceptation?: (cle: string) => void;
+  /**
+   * SMS aux ménages qui l'ont accepté : un courriel adressé au ménage (destinataire « adresse », celle
+   * notée avec son consentement) part aussi en SMS court, sans détail, si le ménage du parcours a
+   * accepté les SMS et qu'un numéro est connu.
+   */
+  sms?: { fournisseur: FournisseurSms; coffre: Coffre };
   /** Au-delà, un envoi commencé et jamais confirmé est « incertain » (90 s : plus que le délai d'une tentative). */
   bailEnvoiMs?: number;
 }
@@ -154,6 +162,7 @@ export function parserEntree<T>(schema: z.ZodType<T>, entree: unknown, activite:
 }
 
 export function createCourrielActivities(deps: DependancesCourriel) {
+  const sms = deps.sms ? createSmsActivities({ base: deps.base, coffre: deps.sms.coffre, fournisseur: deps.sms.fournisseur }) : undefined;
   const domaine = deps.expediteur.replace(/^.*@/, '').replace(/>.*$/, '') || 'parcours.local';
 
   // L'annuaire se lit dans la transaction de la boîte d'envoi (même connexion) : lire à côté, sur une
@@ -324,6 +333,12 @@ export function createCourrielActivities(deps: DependancesCourriel) {
     async envoyerCourriel(entree: Courriel): Promise<{ messageId: string; piecesJointes?: string[]; repli?: string }> {
       const c = parserEntree(courrielSchema, entree, 'envoyerCourriel');
       const { messageId, piecesJointes, repli } = await envoyer(c);
+      // Le SMS se décide ici, pas dans les workflows : une nouvelle tentative renvoie le courriel
+      // (déjà envoyé : rien ne part) puis le SMS (boîte d'envoi `sms` : jamais deux fois).
+      const workflowId = parcoursCourant();
+      if (sms && workflowId && c.destinataire.type === 'adresse') {
+        await sms.envoyerSmsMenage({ cle: `${c.cle}:sms`, workflowId, modele: 'courriel', signature: c.signature.slice(0, 60), doubleCourrielA: c.destinataire.courriel });
+      }
       return { messageId, ...(c.piecesJointes?.length ? { piecesJointes } : {}), ...(repli ? { repli } : {}) };
     },
 

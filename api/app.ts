@@ -18,6 +18,7 @@ import { routesCodec } from './routes/codec';
 import { corpsListeCommission, routesCommissions } from './routes/commissions';
 import { routesDocuments } from './routes/documents';
 import { routesPartage } from './routes/partage';
+import { routesContactMenage } from './routes/contact-menage';
 import { routesOrganisations } from './routes/organisations';
 import { routesOrientationLogiciels, routesOrientationPublique, routesOrientations } from './routes/orientations';
 import { routesProgrammes } from './routes/programmes';
@@ -171,6 +172,7 @@ export function creerApplication(deps: DependancesApi): Express {
   app.use(routesParcours(d));
   app.use(routesDocuments(d));
   app.use(routesPartage(d));
+  app.use(routesContactMenage(d));
   app.use(routesProgrammes(d));
   app.use(routesOrganisations(d));
   app.use(routesOrientations(d));

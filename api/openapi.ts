@@ -5,6 +5,7 @@
  */
 import { FORME_JETON } from './routes/liens';
 import { consentementPartageSchema, etatPartageSchema } from './schemas-partage';
+import { contactMenageSchema, etatContactMenageSchema } from './schemas-contact';
 import { z } from 'zod';
 import '../config/zod-fr';
 import { affectationSchema, clotureAnticipeeSchema, requestIdSchema } from '../domain/schemas';
@@ -233,6 +234,8 @@ export function construireDocument(o: OptionsDocument): DocumentOpenApi {
   schemas.BailleurParcours = versJsonSchema(bailleurParcoursSchema, 'output');
   schemas.ConsentementPartage = versJsonSchema(consentementPartageSchema);
   schemas.EtatPartage = versJsonSchema(etatPartageSchema, 'output');
+  schemas.ContactMenage = versJsonSchema(contactMenageSchema);
+  schemas.EtatContactMenage = versJsonSchema(etatContactMenageSchema, 'output');
   Object.assign(schemas, schemasPersonnel());
   schemas.ListeCommission = versJsonSchema(listeCommissionSchema);
   schemas.ApercuCommission = versJsonSchema(apercuCommissionSchema, 'output');
@@ -606,6 +609,27 @@ export function construireDocument(o: OptionsDocument): DocumentOpenApi {
         parameters: [paramId],
         requestBody: { required: true, content: json(ref('ChangementBailleur'), { bailleur: 'reims-april--bailleur-plurial-novilia', motif: 'Mutation du ménage dans le parc de Plurial Novilia' }) },
         responses: { '200': { description: 'Bailleur changé', content: json(ref('BailleurParcours')) }, ...problemes('RequeteInvalide', 'NonConnecte', 'Interdit', 'Introuvable', 'Conflit', 'Indisponible', 'TypeContenu') },
+      },
+    },
+    '/api/parcours/{id}/contact-menage': {
+      get: {
+        operationId: 'lireContactMenage',
+        tags: ['Parcours'],
+        summary: 'Les moyens de contact que le ménage accepte (courriel, SMS)',
+        description: 'Coordination du programme, travailleur social affecté ou admin. Le portable est masqué.',
+        security: SECURITE_PERSONNEL,
+        parameters: [paramId],
+        responses: { '200': { description: 'Accord par moyen de contact, qui l’a noté et quand', content: json(ref('EtatContactMenage')) }, ...problemes('RequeteInvalide', 'NonConnecte', 'Interdit', 'Introuvable', 'Indisponible') },
+      },
+      post: {
+        operationId: 'enregistrerContactMenage',
+        tags: ['Parcours'],
+        summary: 'Noter l’accord du ménage pour les SMS, ou son retrait',
+        description: 'Avec son numéro de portable. Chaque courriel adressé au ménage part ensuite aussi en SMS court, sans détail. 409 si le parcours est clôturé.',
+        security: SECURITE_PERSONNEL,
+        parameters: [paramId],
+        requestBody: { required: true, content: json(ref('ContactMenage'), { canal: 'sms', accorde: true, telephone: '06 12 34 56 78' }) },
+        responses: { '201': { description: 'Accord noté', content: json(ref('EtatContactMenage')) }, ...problemes('RequeteInvalide', 'NonConnecte', 'Interdit', 'Introuvable', 'Conflit', 'Indisponible', 'TypeContenu') },
       },
     },
     '/api/parcours/{id}/consentement-partage': {

@@ -52,6 +52,15 @@ export const configSchema = z.object({
   WORKER_MEMOIRE_MIO: z.coerce.number({ error: 'nombre de mégaoctets attendu (ex. 1024)' }).int('nombre entier de mégaoctets').min(256, 'au moins 256 Mio').max(65_536, '64 Gio au plus').default(1024),
   TEMPORAL_UI_URL: z.url().optional(),
   MAIL_INBOX_URL: z.url().optional(),
+  /**
+   * SMS aux ménages qui l'ont accepté (sms/index.ts) : l'adresse du fournisseur HTTP (POST JSON
+   * `{ expediteur, destinataire, texte, reference }`), son jeton (en-tête Authorization: Bearer) et
+   * le nom d'expéditeur (11 caractères au plus). Sans SMS_URL, aucun SMS ne part.
+   */
+  SMS_URL: z.url({ protocol: /^https?$/, error: 'URL http(s) attendue' }).optional(),
+  SMS_JETON: z.string().min(1).optional(),
+  SMS_EXPEDITEUR: z.string().min(1).max(11, 'nom d’expéditeur de 11 caractères au plus').default('Parcours'),
+  SMS_INBOX_URL: z.url().optional(),
 });
 
 export type Config = z.infer<typeof configSchema>;

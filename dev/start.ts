@@ -41,6 +41,7 @@ import { DECLARATIONS_ATTRIBUTS } from '../domain/attributs-recherche';
 import { COMPTES_DEMO } from '../personnel/demo';
 import { assurerClesLocales, ErreurClesLocales, type ClesLocales } from './cles-locales';
 import { startMailCatcher, type MailCatcher } from './mail-catcher';
+import { startSmsCatcher, type SmsCatcher } from './sms-catcher';
 import { attendreBase } from '../base';
 
 const { temporal } = proto;
@@ -133,6 +134,7 @@ interface Enfant {
 
 const enfants: Enfant[] = [];
 let catcher: MailCatcher | undefined;
+let smsCatcher: SmsCatcher | undefined;
 /** Le mot de passe de la base embarquée : elle n'écoute que sur 127.0.0.1 (démonstration locale). */
 const MOT_DE_PASSE_POSTGRES_LOCAL = 'parcours-local';
 let arretEnCours = false;
@@ -283,6 +285,7 @@ function toutArreter(): Promise<void> {
     const applications = enfants.filter((e) => e.nom === 'api' || e.nom === 'worker');
     await Promise.all(applications.map((e) => arreterEnfant(e, GRACE_APPLICATION_MS)));
     if (catcher) await catcher.close().catch(() => undefined);
+    if (smsCatcher) await smsCatcher.close().catch(() => undefined);
     for (const e of enfants.filter((x) => x.nom === 'postgres')) await arreterEnfant(e, GRACE_APPLICATION_MS);
     for (const e of enfants.filter((x) => x.nom === 'temporal')) await arreterEnfant(e, GRACE_TEMPORAL_MS);
     effacerEtat();
@@ -644,6 +647,7 @@ const LIBELLES_ROLES: Record<string, string> = {
 function recapitulatif(o: {
   appUrl: string;
   inboxUrl: string;
+  smsInboxUrl?: string;
   temporalUiUrl?: string;
   temporalExterne?: string;
   demo: boolean;
@@ -662,6 +666,7 @@ function recapitulatif(o: {
     ligne('Application web', gras(base)),
     ligne('Documentation de l’API', `${base}/docs`),
     ligne('Boîte de réception', `${o.inboxUrl}  ${gris('(courriels envoyés ; rien ne part vraiment)')}`),
+    ...(o.smsInboxUrl ? [ligne('SMS reçus', `${o.smsInboxUrl}  ${gris('(SMS envoyés ; rien ne part vraiment)')}`)] : []),
   ];
   if (o.temporalUiUrl) {
     l.push(ligne('Interface Temporal', o.temporalUiUrl));
@@ -705,6 +710,7 @@ async function main(): Promise<void> {
   const portUi = lirePort('TEMPORAL_UI_PORT', 8233);
   const portSmtp = lirePort('SMTP_PORT', 1025);
   const portBoite = lirePort('MAIL_INBOX_PORT', 1080);
+  const portSms = lirePort('SMS_INBOX_PORT', 1090);
   const portPostgres = lirePort('POSTGRES_PORT', 5433);
   const baseExplicite = process.env.DATABASE_URL?.trim() || undefined;
   const adresseExplicite = process.env.TEMPORAL_ADDRESS?.trim() || undefined;
@@ -728,6 +734,9 @@ async function main(): Promise<void> {
 
   const appUrl = process.env.PUBLIC_BASE_URL?.trim() || `http://localhost:${port}`;
   const inboxUrl = `http://localhost:${portBoite}`;
+  // SMS : le récepteur local, sauf fournisseur donné par SMS_URL.
+  const smsExterne = process.env.SMS_URL?.trim() || undefined;
+  const smsInboxUrl = smsExterne ? undefined : `http://localhost:${portSms}/`;
   const temporalUiUrl = adresseExplicite ? process.env.TEMPORAL_UI_URL?.trim() || undefined : `http://localhost:${portUi}`;
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -739,6 +748,8 @@ async function main(): Promise<void> {
     // Comptes de démonstration aux mots de passe connus : l'API n'écoute que sur cette machine.
     API_HOST: process.env.API_HOST?.trim() || '127.0.0.1',
     MAIL_INBOX_URL: inboxUrl,
+    SMS_URL: smsExterne ?? `http://127.0.0.1:${portSms}/sms`,
+    ...(smsInboxUrl ? { SMS_INBOX_URL: smsInboxUrl } : {}),
     LOG_LEVEL: process.env.LOG_LEVEL?.trim() || 'warn',
     ...cles.valeurs,
     // Le système d'enregistrement : PostgreSQL embarqué (données dans .data/postgres), ou DATABASE_URL.
@@ -761,6 +772,7 @@ async function main(): Promise<void> {
     { port: portSmtp, role: 'SMTP du mail catcher', variable: 'SMTP_PORT' },
     ...(baseExplicite ? [] : [{ port: portPostgres, role: 'PostgreSQL embarqué', variable: 'POSTGRES_PORT' }]),
     { port: portBoite, role: 'boîte de réception', variable: 'MAIL_INBOX_PORT' },
+    ...(smsExterne ? [] : [{ port: portSms, role: 'boîte de réception des SMS', variable: 'SMS_INBOX_PORT' }]),
   ]);
   verifierPasInterrompu();
 
@@ -808,8 +820,16 @@ async function main(): Promise<void> {
           : `Le mail catcher n’a pas pu démarrer : ${err.message}`,
       );
     }
+    if (!smsExterne) {
+      try {
+        smsCatcher = await startSmsCatcher({ port: portSms, host: '127.0.0.1', quiet: true, dossier: join(dossier, 'sms') });
+      } catch (e) {
+        throw new ErreurDemarrage(`La boîte de réception des SMS n’a pas pu démarrer (${(e as Error).message}). Changez SMS_INBOX_PORT.`);
+      }
+    }
     if (arretEnCours) {
       await catcher.close();
+      await smsCatcher?.close();
       throw new Interrompu();
     }
 
@@ -838,6 +858,7 @@ async function main(): Promise<void> {
     recapitulatif({
       appUrl,
       inboxUrl,
+      smsInboxUrl,
       temporalUiUrl,
       temporalExterne: adresseExplicite,
       demo,

@@ -125,6 +125,8 @@ export interface Menage {
   courriel?: string;
   /** Le ménage accepte de recevoir des courriels (sinon : courrier seulement). */
   accepteCourriel: boolean;
+  /** Le ménage accepte les SMS à son portable (consentement noté dans le dossier, sms/index.ts). */
+  accepteSms?: boolean;
 }
 
 export interface BailleurPreset extends Partenaire {

@@ -19,6 +19,7 @@ export const LIBELLES_CHAMPS: Record<string, string> = {
   'menage.telephone': 'Téléphone',
   'menage.courriel': 'Adresse électronique',
   'menage.accepteCourriel': 'Le ménage accepte de recevoir des courriels',
+  'menage.accepteSms': 'Le ménage accepte de recevoir des SMS (portable)',
   situation: 'Situation à l’orientation',
   impayesMois: 'Loyers impayés (nombre de mois)',
   montantDette: 'Montant de la dette locative (€)',

@@ -13,6 +13,7 @@
  * GET  /parcours/:id                  la page du parcours
  * POST /parcours/:id/messages/:nom | /affectation | /cloture
  * POST /parcours/:id/consentement-partage | /retrait-consentement-partage  l'accord du ménage (partage du diagnostic)
+ * POST /parcours/:id/contact-menage                 les SMS au ménage : son accord (avec le portable) ou son retrait
  * GET  /programmes/:id/file-iml       mesures actives et file d'attente IML
  * GET  /programmes/:id/commission     liste de la commission impayés : envoi, POST …/apercu (aperçu),
  *                                     POST …/commission (import), GET …/commission/:import (compte rendu)
@@ -62,6 +63,7 @@ import { pageFileIml } from './pages/file-iml';
 import { champsLancement, pageChoixProgramme, pageLancement } from './pages/lancement';
 import { aDesContenusConfidentiels, LECTURE_SUIVI_CONFIDENTIEL, pageParcours, type RetourFormulaire } from './pages/parcours';
 import { lireConsentementPartage, recueillirConsentementPartage, retirerConsentementPartage } from '../api/routes/partage';
+import { enregistrerContactMenage, lireContactMenage } from '../api/routes/contact-menage';
 import { pageTableau, type Filtres } from './pages/tableau';
 import { csrfValide, exigerSessionWeb, jetonCsrf, lireSession, origineAcceptee, retourSur } from './session';
 
@@ -299,10 +301,10 @@ export function routesWeb(deps: DependancesApi, auth: OptionsAuth & { maintenant
       orientationsDe(deps).duParcours(etat.workflowId),
     ]);
     const orientePar = orientation ? `${orientation.fiche.oriente.nom}, ${orientation.organisation.nom} (le ${dateFr(orientation.recueLe.toISOString())})` : undefined;
-    const partage = await lireConsentementPartage(deps, ctx.personne, etat.workflowId);
+    const [partage, contact] = await Promise.all([lireConsentementPartage(deps, ctx.personne, etat.workflowId), lireContactMenage(deps, ctx.personne, etat.workflowId)]);
     // Le diagnostic, le carnet de route, le plan et les notes s'affichent : la lecture est tracée (qui, quand, quel parcours).
     if (aDesContenusConfidentiels(etat)) await dossiersDe(deps).noterConsultation(ctx.personne.id, etat.workflowId, LECTURE_SUIVI_CONFIDENTIEL);
-    envoyer(res, ctx, status, `Dossier ${etat.reference}`, pageParcours(ctx, etat, { fait, retour, fileIml: await fileImlDe(ctx, etat), bailleur: { ...bailleur, choix }, orientePar, partage }));
+    envoyer(res, ctx, status, `Dossier ${etat.reference}`, pageParcours(ctx, etat, { fait, retour, fileIml: await fileImlDe(ctx, etat), bailleur: { ...bailleur, choix }, orientePar, partage, contact }));
   }
 
   r.get(
@@ -396,6 +398,25 @@ export function routesWeb(deps: DependancesApi, auth: OptionsAuth & { maintenant
       const corps = { bailleur: req.body?.bailleur || undefined, motif: typeof req.body?.motif === 'string' ? req.body.motif : undefined };
       const champs: Champ[] = [{ nom: 'bailleur', libelle: 'Nouveau bailleur', requis: true, genre: 'choix' }, champMotif];
       await agir(req, res, 'bailleur', champs, () => changerBailleurParcours(deps, ctx.personne, req.params.id, corps), false);
+    }),
+  );
+
+  // ---- Les moyens de contact du ménage : les SMS (api/routes/contact-menage.ts) --------------------
+  r.post(
+    '/parcours/:id/contact-menage',
+    session,
+    formulaire,
+    csrf,
+    page(async (req, res) => {
+      const ctx = contexte(req);
+      const accorde = req.body?.accorde === 'oui' ? true : req.body?.accorde === 'non' ? false : undefined;
+      const telephone = typeof req.body?.telephone === 'string' && req.body.telephone.trim() ? req.body.telephone : undefined;
+      const corps = { canal: 'sms', accorde, ...(accorde && telephone ? { telephone } : {}) };
+      const champs: Champ[] = [
+        { nom: 'accorde', libelle: 'Le ménage accepte-t-il les SMS ?', requis: true, genre: 'choix' },
+        { nom: 'telephone', libelle: 'Numéro de portable', requis: false, genre: 'texte' },
+      ];
+      await agir(req, res, 'contact-menage', champs, () => enregistrerContactMenage(deps, ctx.personne, req.params.id, corps), false);
     }),
   );
 

@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { creerWorker, parcoursEnCache } from './creer-worker';
 import { signalerPresence } from './presence';
 import { migrer, ouvrirBase } from '../base';
+import { fournisseurHttp } from '../sms';
 import { importerPartenaires, importerPersonnel } from '../personnel/annuaire-base';
 import { CatalogueEnBase } from '../programmes/versions';
 
@@ -59,6 +60,7 @@ async function main() {
       expediteur: config.MAIL_FROM,
       signeur: services.signeur,
       baseUrl: config.PUBLIC_BASE_URL,
+      ...(config.SMS_URL ? { sms: { coffre: services.coffre, fournisseur: fournisseurHttp({ url: config.SMS_URL, jeton: config.SMS_JETON, expediteur: config.SMS_EXPEDITEUR }) } } : {}),
     },
   });
   // Présence signalée dans la base pendant que le worker tourne : l'API répond 503 tout de suite sans worker.

@@ -8,6 +8,7 @@ import { empreinteMessage } from '../../domain/empreinte';
 import type { WorkflowHandle } from '@temporalio/client';
 import { WorkflowNotFoundError, type SearchAttributePair } from '@temporalio/common';
 import { workersPresents } from '../../worker/presence';
+import { Consentements, consentementsDuMenage } from '../../sms';
 import { AnnuairePartenaires, RefusAnnuaire } from '../../personnel/organisations';
 import { LIBELLES_PRIORITE, prioriteDuMenage } from '../../domain/prevention';
 import { RegistreDossiers, type PageDossiers, type Portee, type ResumeDossier } from '../../dossiers/registre';
@@ -195,6 +196,8 @@ export async function lancerParcours(deps: DependancesApi, personne: Personne, c
   if (corps.travailleurSocial) verifierTravailleurSocial(deps, corps.travailleurSocial, programme.id, 'travailleurSocial');
   const donnees = analyser(definition.schemaLancement, corps.donnees ?? {}, 'donnees');
   const workflowId = workflowIdDe(programme.id, corps.menage.reference);
+  const contacts = consentementsDuMenage(corps.menage);
+  if (typeof contacts === 'string') throw invalide('menage.telephone', contacts);
   // Le bailleur du ménage (sa file active comptée) : ses contacts recevront tout ce qui va « au bailleur ».
   const bailleur = await depuisAnnuaire(() => annuaireDe(deps).choisirPourLancement(workflowId, programme.id, corps.bailleur, personne.id));
   const entree = definition.construireEntree({
@@ -211,6 +214,11 @@ export async function lancerParcours(deps: DependancesApi, personne: Personne, c
     { key: SA.cloture, value: false },
     ...(corps.travailleurSocial ? [{ key: SA.travailleurSocial, value: corps.travailleurSocial } as SearchAttributePair] : []),
   ];
+  // Ses consentements (courriel, SMS) notés dans le dossier avant le départ : le premier courriel du
+  // parcours (la lettre d'information) part déjà en SMS. Oubliés si le lancement n'a pas lieu.
+  const consentements = new Consentements(deps.base, deps.coffre);
+  const notes: string[] = [];
+  for (const c of contacts) notes.push(await consentements.enregistrer(workflowId, c, personne.id));
   const handle = await executer(() =>
     deps.client.workflow.start(definition.workflowType, {
       taskQueue: deps.taskQueue,
@@ -224,6 +232,7 @@ export async function lancerParcours(deps: DependancesApi, personne: Personne, c
     }),
   ).catch(async (e: unknown) => {
     if (bailleur.ajoute) await annuaireDe(deps).oublierLancement(workflowId);
+    await consentements.oublier(notes);
     throw e;
   });
   deps.journal.info({ workflowId, programme: programme.id, par: personne.id }, 'parcours lancé');

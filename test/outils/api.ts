@@ -14,6 +14,7 @@ import type { RegistreParcours } from '../../api/registre';
 import { creerAnnuaire, type Annuaire, type Personne } from '../../personnel/annuaire';
 import { hashPassword } from '../../securite/mots-de-passe';
 import { afterAll, beforeAll } from 'vitest';
+import type { DependancesActivites } from '../../activities';
 import { CATALOGUE, COFFRE, PERSONNEL, SIGNEUR, heureDuParcours, monterBanc, type Banc, type HandleDecrit } from './environnement';
 
 export interface Reponse {
@@ -127,12 +128,12 @@ export async function deuxApiEssai(banc: Banc, motDePasse: string, surcharges: P
  * Un fichier de test avec son banc et son API : monte les deux avant les tests, les arrête après, et
  * ouvre (une fois par compte) les sessions du personnel d'essai, tous avec `motDePasse`.
  */
-export function bancAvecApi(motDePasse: string, o: { autres?: Personne[] } = {}) {
+export function bancAvecApi(motDePasse: string, o: { autres?: Personne[]; dependances?: Partial<DependancesActivites> } = {}) {
   let banc: Banc | undefined;
   let api: ApiEssai | undefined;
   const jetons = new Map<string, string>();
   beforeAll(async () => {
-    banc = await monterBanc();
+    banc = await monterBanc(o.dependances ? { dependances: o.dependances } : {});
     api = await demarrerApiEssai(banc, { annuaire: await annuaireEssai(motDePasse, o.autres) });
   });
   afterAll(async () => {

@@ -32,6 +32,7 @@ import { moisEnFrancais } from '../../documents/commun';
 import { ACTIONS_PLAN, libelle as libelleDe, lireCarnet, lireEntretiens, lirePlan, ORIENTATIONS_PLAN, texteApurement } from '../../documents/prevention';
 import { DESTINATAIRES_DIAGNOSTIC, LIBELLES_DESTINATAIRES_DIAGNOSTIC, type DestinataireDiagnostic } from '../../domain/partage';
 import type { EtatPartage } from '../../api/routes/partage';
+import type { EtatContactMenage } from '../../api/routes/contact-menage';
 import { recoitDiagnostic } from '../../api/visibilite';
 import { estCoordination, nomDe, tableau, travailleursSociaux, type Contexte } from './commun';
 import { sectionFileIml } from './file-iml';
@@ -55,6 +56,8 @@ export interface OptionsPageParcours {
   orientePar?: string;
   /** Le partage du diagnostic : réglage du programme, accord du ménage et son historique. */
   partage?: EtatPartage;
+  /** Les moyens de contact que le ménage accepte (courriel, SMS). */
+  contact?: EtatContactMenage;
 }
 
 export interface BailleurDuParcours {
@@ -216,6 +219,34 @@ function notesEntretien(etat: EtatParcours, i: number): string | undefined {
   const d = etat.detailsConfidentiels.diagnostic;
   const e = Array.isArray(d) ? (d[i] as { notes?: unknown } | undefined) : undefined;
   return typeof e?.notes === 'string' && e.notes.trim() ? e.notes : undefined;
+}
+
+/** Les moyens de contact acceptés par le ménage : courriels (décidés à l'orientation) et SMS (changés ici). */
+function sectionContact(ctx: Contexte, etat: EtatParcours, o: OptionsPageParcours): Brut {
+  const c = o.contact;
+  if (!c) return brut('');
+  const r = o.retour?.formulaire === 'contact-menage' ? o.retour : undefined;
+  const note = (a: { accorde: boolean; par?: string; le?: string }, oui: string, non: string) =>
+    a.le ? html`${a.accorde ? oui : non} (noté par ${nomDe(ctx.deps, a.par ?? '')} le ${dateHeureFr(a.le)})` : non;
+  return html`<section id="contact-menage" aria-labelledby="titre-contact"><h2 id="titre-contact">Joindre le ménage</h2>
+<ul>
+<li>Courriels : ${note(c.courriel, 'acceptés', 'non acceptés')}.</li>
+<li id="accord-sms">SMS : ${note(c.sms, `acceptés, au ${c.telephone ?? 'portable noté'}`, 'non acceptés')}. Un SMS court, sans détail, double chaque courriel adressé au ménage.</li>
+</ul>
+${etat.cloture
+  ? ''
+  : html`<details class="action" id="action-contact-menage"${r ? brut(' open') : ''}><summary>${c.sms.accorde ? 'Changer le portable ou arrêter les SMS' : 'Noter que le ménage accepte les SMS'}</summary>
+<form method="post" action="${idPage(etat)}/contact-menage" novalidate>${r ? resumeErreurs(r.titre, r.messages) : ''}
+<input type="hidden" name="csrf" value="${ctx.csrf}">
+<fieldset><legend>Le ménage accepte-t-il les SMS ?</legend>
+<div class="choix"><input type="radio" id="sms-oui" name="accorde" value="oui" checked><label for="sms-oui">Oui, à ce numéro de portable</label></div>
+<div class="choix"><input type="radio" id="sms-non" name="accorde" value="non"><label for="sms-non">Non, plus de SMS</label></div>
+</fieldset>
+<div class="champ"><label for="contact-telephone">Numéro de portable</label>
+<input type="tel" id="contact-telephone" name="telephone" autocomplete="off" inputmode="tel" aria-describedby="aide-contact-telephone">
+<p class="aide" id="aide-contact-telephone">Par exemple 06 12 34 56 78. Inutile pour arrêter les SMS.</p></div>
+<div class="boutons"><button type="submit">Enregistrer</button></div></form></details>`}
+</section>`;
 }
 
 /** Le partage du diagnostic avec le bailleur (réglage du programme) et l'accord du ménage. */
@@ -406,6 +437,7 @@ ${o.fileIml ? sectionFileIml(ctx, o.fileIml, etat.workflowId) : ''}
 ${sectionDetails(etat)}
 ${sectionMenage(etat)}
 ${sectionSuiviConfidentiel(ctx, etat)}
+${sectionContact(ctx, etat, o)}
 ${sectionPartage(ctx, etat, o)}
 ${sectionJournal(etat)}`;
 }

@@ -1,0 +1,76 @@
+/**
+ * Les moyens de contact que le ménage accepte (courriel, SMS), notés dans le dossier (sms/index.ts,
+ * table consentements_menage) par le travailleur social affecté ou la coordination du programme.
+ * Recueillis d'abord à l'orientation (formulaire de lancement), changés ensuite ici.
+ *
+ * GET  /api/parcours/:id/contact-menage   ce que le ménage accepte, qui l'a noté et quand
+ * POST /api/parcours/:id/contact-menage   {canal: 'sms', accorde, telephone?} : l'accord aux SMS ou son retrait
+ *
+ * Les courriels se décident à l'orientation (le parcours garde ce choix) : ils ne se changent pas ici.
+ */
+import { Router } from 'express';
+import type { z } from 'zod';
+import type { EtatParcours, Menage } from '../../domain/vocabulaire';
+import type { Personne } from '../../personnel/annuaire';
+import { Consentements } from '../../sms';
+import { personneDe, raisonRefusLecture } from '../auth';
+import type { DependancesApi } from '../dependances';
+import { analyser, interdit, invalide, Probleme } from '../problemes';
+import { contactMenageSchema, type etatContactMenageSchema } from '../schemas-contact';
+import { chargerParcours } from './parcours';
+
+export type EtatContactMenage = z.output<typeof etatContactMenageSchema>;
+
+/** « +33 6 •• •• •• 78 » : assez pour reconnaître le numéro, pas pour le recopier d'une capture d'écran. */
+function masquer(t: string): string {
+  return t.startsWith('+33') && t.length === 12 ? `+33 ${t[3]} •• •• •• ${t.slice(-2)}` : `${t.slice(0, 3)} •• ${t.slice(-2)}`;
+}
+
+async function lire(deps: DependancesApi, workflowId: string): Promise<EtatContactMenage> {
+  const c = await new Consentements(deps.base, deps.coffre).lire(workflowId);
+  const accord = (a: { accorde: boolean; par?: string; le?: Date }) => ({ accorde: a.accorde, ...(a.par ? { par: a.par } : {}), ...(a.le ? { le: a.le.toISOString() } : {}) });
+  return { courriel: accord(c.courriel), sms: accord(c.sms), courrier: accord(c.courrier), ...(c.telephone ? { telephone: masquer(c.telephone) } : {}) };
+}
+
+async function autorise(deps: DependancesApi, personne: Personne, idBrut: unknown): Promise<EtatParcours> {
+  const { etat } = await chargerParcours(deps, idBrut);
+  const refus = raisonRefusLecture(personne, etat);
+  if (refus) throw interdit(refus);
+  return etat;
+}
+
+export async function lireContactMenage(deps: DependancesApi, personne: Personne, idBrut: unknown): Promise<EtatContactMenage> {
+  return lire(deps, (await autorise(deps, personne, idBrut)).workflowId);
+}
+
+/** Note l'accord (ou le refus) du ménage pour un moyen de contact. */
+export async function enregistrerContactMenage(deps: DependancesApi, personne: Personne, idBrut: unknown, corpsBrut: unknown): Promise<EtatContactMenage> {
+  const etat = await autorise(deps, personne, idBrut);
+  const corps = analyser(contactMenageSchema, corpsBrut);
+  if (etat.cloture) throw new Probleme(409, 'Le parcours est clôturé : plus aucun message ne part au ménage.');
+  const menage = etat.detailsConfidentiels.menage as Partial<Menage> | undefined;
+  const consentements = new Consentements(deps.base, deps.coffre);
+  {
+    if (corps.accorde && !corps.telephone) throw invalide('telephone', 'pour recevoir des SMS, le ménage doit donner un numéro de portable (par exemple 06 12 34 56 78)');
+    await consentements.enregistrer(etat.workflowId, { canal: 'sms', accorde: corps.accorde, ...(corps.accorde ? { telephone: corps.telephone } : {}) }, personne.id);
+    // Le SMS double les courriels adressés au ménage : son adresse acceptée à l'orientation est notée avec.
+    const c = await consentements.lire(etat.workflowId);
+    if (corps.accorde && !c.courriel.le && menage?.accepteCourriel && menage.courriel) {
+      await consentements.enregistrer(etat.workflowId, { canal: 'courriel', accorde: true, courriel: menage.courriel }, personne.id);
+    }
+  }
+  deps.journal.info({ workflowId: etat.workflowId, par: personne.id, canal: corps.canal, accorde: corps.accorde }, 'moyen de contact du ménage noté');
+  return lire(deps, etat.workflowId);
+}
+
+export function routesContactMenage(deps: DependancesApi): Router {
+  const r = Router();
+  r.get('/api/parcours/:id/contact-menage', async (req, res) => {
+    res.setHeader('Cache-Control', 'no-store');
+    res.json(await lireContactMenage(deps, personneDe(req), req.params.id));
+  });
+  r.post('/api/parcours/:id/contact-menage', async (req, res) => {
+    res.status(201).json(await enregistrerContactMenage(deps, personneDe(req), req.params.id, req.body));
+  });
+  return r;
+}

@@ -1,0 +1,23 @@
+/** Les schémas des moyens de contact acceptés par le ménage (api/routes/contact-menage.ts). */
+import { z } from 'zod';
+import '../config/zod-fr';
+import { telephoneSchema } from '../sms';
+
+export const contactMenageSchema = z
+  .object({
+    canal: z
+      .enum(['sms'], { error: 'seuls les SMS se changent ici (les courriels sont décidés à l’orientation)' })
+      .meta({ description: 'Le moyen de contact (les SMS ; les courriels sont décidés à l’orientation)', example: 'sms' }),
+    accorde: z.boolean({ error: 'accord du ménage attendu (oui ou non)' }).meta({ description: 'Le ménage accepte (true) ou refuse désormais (false) ce moyen de contact' }),
+    telephone: telephoneSchema.optional().meta({ description: 'Le numéro de portable, pour accepter les SMS', example: '06 12 34 56 78' }),
+  })
+  .strict();
+
+const accord = z.object({ accorde: z.boolean(), par: z.string().optional(), le: z.string().optional() });
+
+export const etatContactMenageSchema = z.object({
+  courriel: accord.meta({ description: 'Les courriels, à l’adresse du ménage' }),
+  sms: accord.meta({ description: 'Les SMS, au portable du ménage' }),
+  courrier: accord,
+  telephone: z.string().optional().meta({ description: 'Le portable noté pour les SMS (masqué sauf les deux derniers chiffres)', example: '+33 6 •• •• •• 78' }),
+});

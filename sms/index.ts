@@ -1,0 +1,196 @@
+/**
+ * SMS aux ménages qui l'ont accepté. Un fournisseur derrière une interface (`FournisseurSms`) :
+ * un fournisseur HTTP générique configuré par l'environnement (SMS_URL, SMS_JETON, SMS_EXPEDITEUR)
+ * — en local, le récepteur de SMS de dev/sms-catcher.ts parle le même format.
+ *
+ * Format du fournisseur HTTP (celui de la plupart des API SMS françaises, à adapter au besoin par un
+ * relais) : POST `SMS_URL`, en-tête `Authorization: Bearer <SMS_JETON>`, corps JSON
+ * `{ "expediteur": "...", "destinataire": "+33…", "texte": "...", "reference": "<clé>" }` ;
+ * toute réponse 2xx vaut acceptation. La référence est la clé d'idempotence : un fournisseur qui la
+ * retient n'envoie pas deux fois le même SMS.
+ *
+ * L'envoi passe par la boîte d'envoi `sms` (PostgreSQL) : une ligne par clé, un SMS déjà envoyé ne
+ * part pas une seconde fois. Le numéro n'est lu qu'au moment d'envoyer (chiffré dans
+ * `consentements_menage`) : il ne passe jamais par les historiques Temporal.
+ */
+import { z } from 'zod';
+import type { BaseDeDonnees } from '../base';
+import type { Coffre } from '../securite/coffre';
+
+export interface MessageSms {
+  /** Numéro au format international (+33…). */
+  destinataire: string;
+  texte: string;
+  /** Clé d'idempotence : identique d'une tentative à l'autre. */
+  cle: string;
+}
+
+export interface FournisseurSms {
+  envoyer(message: MessageSms): Promise<void>;
+}
+
+export const CANAUX = ['courriel', 'sms', 'courrier'] as const;
+export type Canal = (typeof CANAUX)[number];
+
+/** Un portable français ou international, normalisé en +33… */
+export const telephoneSchema = z
+  .string({ error: 'Numéro de téléphone attendu' })
+  .trim()
+  .transform((t) => t.replace(/[\s.-]/g, ''))
+  .transform((t) => (/^0[67]\d{8}$/.test(t) ? `+33${t.slice(1)}` : t))
+  .pipe(z.string().regex(/^\+\d{8,15}$/, { error: 'Numéro de portable invalide (ex. 06 12 34 56 78)' }));
+
+export const consentementSchema = z.object({
+  canal: z.enum(CANAUX, { error: 'Canal inconnu : courriel, sms ou courrier' }),
+  accorde: z.boolean({ error: 'Accord attendu (oui ou non)' }),
+  telephone: telephoneSchema.optional(),
+  courriel: z.email({ error: 'Adresse de courriel invalide' }).optional(),
+});
+export type Consentement = z.input<typeof consentementSchema>;
+
+export const configurationSmsSchema = z.object({
+  url: z.url({ error: 'SMS_URL : URL attendue' }),
+  jeton: z.string().default(''),
+  expediteur: z.string().min(1).max(11, { error: 'SMS_EXPEDITEUR : 11 caractères au plus' }).default('Parcours'),
+});
+
+/** Le fournisseur HTTP générique (voir l'en-tête du fichier). */
+export function fournisseurHttp(config: z.input<typeof configurationSmsSchema>, options: { delaiMs?: number } = {}): FournisseurSms {
+  const c = configurationSmsSchema.parse(config);
+  return {
+    async envoyer(m) {
+      const r = await fetch(c.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(c.jeton ? { authorization: `Bearer ${c.jeton}` } : {}) },
+        body: JSON.stringify({ expediteur: c.expediteur, destinataire: m.destinataire, texte: m.texte, reference: m.cle }),
+        signal: AbortSignal.timeout(options.delaiMs ?? 15_000),
+      });
+      if (!r.ok) throw new Error(`Le fournisseur de SMS a refusé l’envoi (HTTP ${r.status})`);
+    },
+  };
+}
+
+/**
+ * Les textes des SMS : courts, sans rien de confidentiel ni lien vers un document du dossier ;
+ * le détail est dans le courriel ou le courrier.
+ */
+export const MODELES_SMS = {
+  courriel: 'Bonjour, un courriel concernant votre accompagnement vous a été envoyé. {signature}',
+  rendez_vous: 'Bonjour, votre travailleur social souhaite faire le point avec vous. Il vous contactera prochainement. {signature}',
+  information: 'Bonjour, un courrier concernant votre accompagnement vous a été adressé. {signature}',
+  cloture: 'Bonjour, votre accompagnement est terminé. Merci de votre confiance. {signature}',
+} as const;
+export type ModeleSms = keyof typeof MODELES_SMS;
+
+export function texteSms(modele: ModeleSms, valeurs: { signature: string }): string {
+  return MODELES_SMS[modele].replace('{signature}', valeurs.signature).slice(0, 320);
+}
+
+const contexteCoordonnee = (workflowId: string, canal: Canal) => `consentements_menage/${workflowId}/${canal}`;
+
+/** Les consentements du ménage, dans le système d'enregistrement ; le dernier par canal fait foi. */
+export class Consentements {
+  constructor(
+    private readonly db: BaseDeDonnees,
+    private readonly coffre: Coffre,
+  ) {}
+
+  /** Note un consentement (ou son retrait) ; renvoie l'identifiant de la ligne. */
+  async enregistrer(workflowId: string, entree: Consentement, par: string): Promise<string> {
+    const c = consentementSchema.parse(entree);
+    if (c.canal === 'sms' && c.accorde && !c.telephone) throw new Error('Un numéro de portable est nécessaire pour accepter les SMS');
+    const coordonnee = c.canal === 'sms' ? c.telephone : c.canal === 'courriel' ? c.courriel?.toLowerCase() : undefined;
+    const ligne = await this.db
+      .insertInto('consentements_menage')
+      .values({
+        workflow_id: workflowId,
+        canal: c.canal,
+        accorde: c.accorde,
+        coordonnee_chiffre: coordonnee ? this.coffre.chiffrer(coordonnee, contexteCoordonnee(workflowId, c.canal)) : null,
+        par,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return String(ligne.id);
+  }
+
+  /** Retire des lignes notées pour un lancement qui n'a pas eu lieu (l'identifiant appartient à un autre parcours). */
+  async oublier(ids: string[]): Promise<void> {
+    if (ids.length) await this.db.deleteFrom('consentements_menage').where('id', 'in', ids).execute();
+  }
+
+  /** Le dernier état de chaque canal (non enregistré : pas d'accord). */
+  async lire(workflowId: string): Promise<Record<Canal, { accorde: boolean; par?: string; le?: Date }> & { telephone?: string; adresseCourriel?: string }> {
+    const lignes = await this.db.selectFrom('consentements_menage').selectAll().where('workflow_id', '=', workflowId).orderBy('id', 'asc').execute();
+    const r: Record<Canal, { accorde: boolean; par?: string; le?: Date }> & { telephone?: string; adresseCourriel?: string } = {
+      courriel: { accorde: false },
+      sms: { accorde: false },
+      courrier: { accorde: false },
+    };
+    for (const l of lignes) {
+      if (!(CANAUX as readonly string[]).includes(l.canal)) continue;
+      r[l.canal as Canal] = { accorde: l.accorde, par: l.par, le: l.le };
+      const coordonnee = l.coordonnee_chiffre ? this.coffre.dechiffrer<string>(l.coordonnee_chiffre, contexteCoordonnee(workflowId, l.canal as Canal)) : undefined;
+      if (l.canal === 'sms' && coordonnee) r.telephone = coordonnee;
+      if (l.canal === 'courriel' && coordonnee) r.adresseCourriel = coordonnee;
+    }
+    return r;
+  }
+}
+
+export const envoiSmsSchema = z.object({
+  cle: z.string().min(8),
+  workflowId: z.string().min(1),
+  modele: z.enum(Object.keys(MODELES_SMS) as [ModeleSms, ...ModeleSms[]]),
+  signature: z.string().min(1).max(60),
+  /** Le SMS double un courriel : il ne part que si ce courriel va à l'adresse du ménage notée avec son consentement. */
+  doubleCourrielA: z.email().optional(),
+});
+
+export interface DependancesSms {
+  base: BaseDeDonnees;
+  coffre: Coffre;
+  fournisseur: FournisseurSms;
+}
+
+/**
+ * Envoie un SMS au ménage s'il a accepté ce canal et qu'un numéro est connu ; sinon ne fait rien.
+ * Idempotent : la boîte d'envoi `sms` retient les clés envoyées.
+ */
+export function createSmsActivities(deps: DependancesSms) {
+  const consentements = new Consentements(deps.base, deps.coffre);
+  return {
+    async envoyerSmsMenage(entree: z.input<typeof envoiSmsSchema>): Promise<{ envoye: boolean; raison?: 'sans_consentement' | 'pas_au_menage' | 'deja_envoye' }> {
+      const e = envoiSmsSchema.parse(entree);
+      const c = await consentements.lire(e.workflowId);
+      if (!c.sms.accorde || !c.telephone) return { envoye: false, raison: 'sans_consentement' };
+      if (e.doubleCourrielA !== undefined && e.doubleCourrielA.toLowerCase() !== c.adresseCourriel) return { envoye: false, raison: 'pas_au_menage' };
+      return deps.base.transaction().execute(async (tx) => {
+        await tx.insertInto('sms').values({ cle: e.cle }).onConflict((oc) => oc.column('cle').doNothing()).execute();
+        // Verrou de la ligne : deux tentatives simultanées ne partent pas deux fois.
+        const ligne = await tx.selectFrom('sms').select(['envoye_le']).where('cle', '=', e.cle).forUpdate().executeTakeFirstOrThrow();
+        if (ligne.envoye_le) return { envoye: false, raison: 'deja_envoye' as const };
+        await tx.updateTable('sms').set((eb) => ({ tentatives: eb('tentatives', '+', 1) })).where('cle', '=', e.cle).execute();
+        await deps.fournisseur.envoyer({ destinataire: c.telephone!, texte: texteSms(e.modele, { signature: e.signature }), cle: e.cle });
+        await tx.updateTable('sms').set({ envoye_le: new Date() }).where('cle', '=', e.cle).execute();
+        return { envoye: true };
+      });
+    },
+  };
+}
+
+/**
+ * Les consentements recueillis à l'orientation (formulaire de lancement) : les courriels à l'adresse
+ * donnée, les SMS au portable donné. Une erreur en français si le ménage accepte les SMS sans numéro
+ * de portable valable.
+ */
+export function consentementsDuMenage(m: { telephone?: string; courriel?: string; accepteCourriel?: boolean; accepteSms?: boolean }): Consentement[] | string {
+  const l: Consentement[] = [];
+  if (m.accepteCourriel && m.courriel) l.push({ canal: 'courriel', accorde: true, courriel: m.courriel });
+  if (m.accepteSms) {
+    const t = telephoneSchema.safeParse(m.telephone ?? '');
+    if (!m.telephone || !t.success) return 'pour recevoir des SMS, le ménage doit donner un numéro de portable (par exemple 06 12 34 56 78)';
+    l.push({ canal: 'sms', accorde: true, telephone: t.data });
+  }
+  return l;
+}

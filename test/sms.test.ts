@@ -1,0 +1,127 @@
+/**
+ * SMS aux ménages : consentement par canal (numéro chiffré), boîte d'envoi idempotente, fournisseur
+ * HTTP générique, récepteur local (dev/sms-catcher.ts) et sa boîte de réception.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import nodemailer from 'nodemailer';
+import { createCourrielActivities } from '../activities/courriel';
+import { startMailCatcher, type MailCatcher } from '../dev/mail-catcher';
+import { SIGNEUR, inscrireAnnuaire } from './outils/environnement';
+import { startSmsCatcher, type SmsCatcher } from '../dev/sms-catcher';
+import { generateKeyRingValue, parseKeyRing } from '../securite/cles';
+import { Coffre } from '../securite/coffre';
+import { Consentements, createSmsActivities, fournisseurHttp, texteSms, type FournisseurSms } from '../sms';
+import { baseEssai, type BaseEssai } from './outils/base';
+
+let base: BaseEssai;
+let catcher: SmsCatcher;
+let dossier: string;
+let boite: MailCatcher;
+const coffre = new Coffre(parseKeyRing(generateKeyRingValue('aes256', 'essai-sms'), { name: 'PAYLOAD_ENCRYPTION_KEYS', kind: 'aes256' }));
+
+beforeAll(async () => {
+  base = await baseEssai();
+  dossier = mkdtempSync(join(tmpdir(), 'sms-'));
+  catcher = await startSmsCatcher({ port: 0, quiet: true, dossier });
+  boite = await startMailCatcher({ smtpPort: 0, httpPort: 0, quiet: true });
+  await inscrireAnnuaire(base.db);
+});
+
+afterAll(async () => {
+  await catcher?.close();
+  await boite?.close();
+  rmSync(dossier, { recursive: true, force: true });
+});
+
+describe('SMS au ménage', () => {
+  it('part seulement avec le consentement, une seule fois malgré les nouvelles tentatives, et se lit dans la boîte', async () => {
+    const consentements = new Consentements(base.db, coffre);
+    const http = fournisseurHttp({ url: catcher.url, jeton: 'jeton-essai', expediteur: 'Parcours' });
+    let panne: 'avant' | 'apres' | undefined;
+    const fournisseur: FournisseurSms = {
+      async envoyer(m) {
+        if (panne === 'avant') throw new Error('fournisseur injoignable');
+        await http.envoyer(m);
+        if (panne === 'apres') throw new Error('réponse perdue');
+      },
+    };
+    const { envoyerSmsMenage } = createSmsActivities({ base: base.db, coffre, fournisseur });
+    const env = new MockActivityEnvironment();
+    const envoyer = (e: Parameters<typeof envoyerSmsMenage>[0]) => env.run(envoyerSmsMenage, e) as ReturnType<typeof envoyerSmsMenage>;
+
+    // Sans consentement : rien ne part.
+    expect(await envoyer({ cle: 'sms-sans-consentement-1', workflowId: 'prog--SANS', modele: 'information' as const, signature: 'Le CCAS' })).toEqual({ envoye: false, raison: 'sans_consentement' });
+    await consentements.enregistrer('prog--REFUS', { canal: 'sms', accorde: false }, 'ts-1');
+    expect((await envoyer({ cle: 'sms-refus-0001', workflowId: 'prog--REFUS', modele: 'information' as const, signature: 'Le CCAS' })).envoye).toBe(false);
+
+    // Consentement noté (qui, quand), numéro chiffré au repos.
+    await consentements.enregistrer('prog--OUI', { canal: 'sms', accorde: true, telephone: '06 12 34 56 78' }, 'ts-1');
+    await consentements.enregistrer('prog--OUI', { canal: 'courriel', accorde: true }, 'ts-1');
+    const lu = await consentements.lire('prog--OUI');
+    expect(lu).toMatchObject({ telephone: '+33612345678', sms: { accorde: true, par: 'ts-1' }, courriel: { accorde: true }, courrier: { accorde: false } });
+    const brut = await base.db.selectFrom('consentements_menage').select('coordonnee_chiffre').where('workflow_id', '=', 'prog--OUI').where('canal', '=', 'sms').executeTakeFirstOrThrow();
+    expect(brut.coordonnee_chiffre!.toString('latin1')).not.toContain('612345678');
+
+    const entree = { cle: 'sms-oui-information-1', workflowId: 'prog--OUI', modele: 'information' as const, signature: 'Le CCAS' };
+    // 1re tentative : fournisseur injoignable ; 2e : accepté mais réponse perdue ; 3e : confirmée.
+    panne = 'avant';
+    await expect(envoyer(entree)).rejects.toThrow('injoignable');
+    panne = 'apres';
+    await expect(envoyer(entree)).rejects.toThrow('perdue');
+    panne = undefined;
+    expect(await envoyer(entree)).toEqual({ envoye: true });
+    expect(await envoyer(entree)).toEqual({ envoye: false, raison: 'deja_envoye' });
+
+    const recu = await catcher.waitFor((m) => m.reference === entree.cle);
+    expect(recu).toMatchObject({ destinataire: '+33612345678', expediteur: 'Parcours', texte: texteSms('information', { signature: 'Le CCAS' }) });
+    expect(catcher.messages().filter((m) => m.destinataire === '+33612345678')).toHaveLength(1);
+    expect(catcher.messages()).toHaveLength(1);
+    const ligne = await base.db.selectFrom('sms').selectAll().where('cle', '=', entree.cle).executeTakeFirstOrThrow();
+    expect(ligne.envoye_le).not.toBeNull();
+
+    // Retrait du consentement : plus rien ne part.
+    await consentements.enregistrer('prog--OUI', { canal: 'sms', accorde: false }, 'ts-2');
+    expect((await envoyer({ ...entree, cle: 'sms-oui-apres-retrait' })).envoye).toBe(false);
+
+    // La boîte de réception web le montre, et elle survit à un redémarrage (dossier).
+    const html = await (await fetch(catcher.inboxUrl)).text();
+    expect(html).toContain('+33612345678');
+    expect(html).toContain('un courrier concernant votre accompagnement');
+    await catcher.close();
+    catcher = await startSmsCatcher({ port: 0, quiet: true, dossier });
+    expect(catcher.messages().map((m) => m.reference)).toEqual([entree.cle]);
+
+    // Une requête mal formée est refusée avec un message en français.
+    const r = await fetch(catcher.url, { method: 'POST', body: JSON.stringify({ destinataire: '0612', texte: 'x', expediteur: 'P', reference: 'r' }) });
+    expect(r.status).toBe(400);
+    expect((await r.json()).erreur).toContain('Numéro');
+  });
+
+  it('un courriel au ménage part aussi en SMS s’il l’a accepté ; pas un courriel à un partenaire', async () => {
+    const consentements = new Consentements(base.db, coffre);
+    await consentements.enregistrer('prog--COURRIEL', { canal: 'courriel', accorde: true, courriel: 'Menage@essai.example' }, 'ts-1');
+    await consentements.enregistrer('prog--COURRIEL', { canal: 'sms', accorde: true, telephone: '07 98 76 54 32' }, 'ts-1');
+    const { envoyerCourriel } = createCourrielActivities({
+      base: base.db,
+      transport: nodemailer.createTransport({ host: '127.0.0.1', port: boite.smtpPort, secure: false, ignoreTLS: true }),
+      expediteur: 'Prévention des expulsions <ne-pas-repondre@essai.example>',
+      signeur: SIGNEUR,
+      baseUrl: 'http://localhost:3999',
+      sms: { coffre, fournisseur: fournisseurHttp({ url: catcher.url, expediteur: 'CCAS' }) },
+    });
+    const env = new MockActivityEnvironment({ workflowExecution: { workflowId: 'prog--COURRIEL', runId: 'r1' } });
+    const courriel = (cle: string, a: { nom: string; courriel: string }) => ({ cle, destinataire: { type: 'adresse' as const, ...a }, sujet: `Votre accompagnement (${cle})`, paragraphes: ['Bonjour.'], signature: 'Le CCAS' });
+    const auMenage = courriel('courriel-menage-0001', { nom: 'Ménage', courriel: 'menage@essai.example' });
+    await env.run(envoyerCourriel, auMenage);
+    await env.run(envoyerCourriel, auMenage);
+    await env.run(envoyerCourriel, courriel('courriel-bailleur-0001', { nom: 'Bailleur', courriel: 'bailleur@essai.example' }));
+    await boite.waitFor((m) => m.sujet.includes('courriel-bailleur-0001'));
+    const recu = await catcher.waitFor((m) => m.reference === 'courriel-menage-0001:sms');
+    expect(recu).toMatchObject({ destinataire: '+33798765432', expediteur: 'CCAS', texte: texteSms('courriel', { signature: 'Le CCAS' }) });
+    expect(catcher.messages().filter((m) => m.destinataire === '+33798765432')).toHaveLength(1);
+  });
+});
