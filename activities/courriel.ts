@@ -17,6 +17,8 @@ import type { Catalogue } from '../programmes/catalogue';
 import { rendreCourriel } from './mise-en-page';
 import type { Coffre } from '../securite/coffre';
 import { createSmsActivities, type FournisseurSms } from '../sms';
+import { DESTINATAIRES_DIAGNOSTIC, LIBELLES_DESTINATAIRES_DIAGNOSTIC, diagnosticPartageAvec, type DestinataireDiagnostic } from '../domain/partage';
+import { ConsentementsPartage } from '../dossiers/consentements';
 
 export const destinataireSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('adresse'), nom: z.string().min(1), courriel: z.email() }),
@@ -38,6 +40,8 @@ export const pieceJointeSchema = z.object({
   document: z.enum(DOCUMENTS),
   lecteur: z.enum(LECTEURS),
   jalon: z.string().max(20).optional(),
+  /** Version des partenaires avec le diagnostic pour ces destinataires du bailleur, si le dossier le permet à l'envoi. */
+  diagnosticPour: z.array(z.enum(DESTINATAIRES_DIAGNOSTIC)).max(DESTINATAIRES_DIAGNOSTIC.length).optional(),
   etat: z
     .object({
       workflowId: z.string().min(1),
@@ -55,6 +59,7 @@ export interface PieceJointe {
   document: NomDocument;
   lecteur: Lecteur;
   jalon?: string;
+  diagnosticPour?: DestinataireDiagnostic[];
   etat: EtatParcours;
   programme: { id: string; nom: string; operateur: { nom: string; courriel: string } };
 }
@@ -210,6 +215,21 @@ export function createCourrielActivities(deps: DependancesCourriel) {
   }
 
   /**
+   * Le diagnostic peut-il partir avec la fiche ? Le réglage du programme (catalogue courant) et
+   * l'accord du ménage en vigueur (dossier), pour au moins un des destinataires demandés.
+   */
+  async function diagnosticAutorise(pj: z.output<typeof pieceJointeSchema>): Promise<{ destinataire: string; accordLe?: string } | undefined> {
+    const programme = deps.catalogue?.trouver(pj.programme.id);
+    const consentement = await new ConsentementsPartage(deps.base).actuel(pj.etat.workflowId);
+    const pour = (pj.diagnosticPour ?? []).filter((d) => diagnosticPartageAvec(programme, consentement, d));
+    if (!pour.length) return undefined;
+    return {
+      destinataire: pour.map((d) => LIBELLES_DESTINATAIRES_DIAGNOSTIC[d]).join(', '),
+      ...(consentement && programme?.partageDiagnostic?.consentementRequis ? { accordLe: consentement.recueilliLe } : {}),
+    };
+  }
+
+  /**
    * Les PDF à joindre. Un document qui ne peut pas être préparé (état incomplet, erreur de rendu)
    * n'empêche pas le courriel de partir : il part sans lui, et l'avertissement ne nomme que le
    * document et le parcours (jamais de donnée personnelle).
@@ -217,8 +237,14 @@ export function createCourrielActivities(deps: DependancesCourriel) {
   async function documentsJoints(annuaire: LecturesAnnuaire, pieces: z.output<typeof pieceJointeSchema>[]) {
     const joints: Array<{ filename: string; content: Buffer; contentType: string; intitule: string }> = [];
     for (const pj of pieces) {
-      // La version des partenaires est construite sans rien de confidentiel, quoi qu'on lui passe.
-      const etat = pj.lecteur === 'partenaires' ? { ...pj.etat, detailsConfidentiels: {} } : pj.etat;
+      // La version des partenaires est construite sans rien de confidentiel, quoi qu'on lui passe ;
+      // sauf le diagnostic et le carnet de route (sans les notes), si le réglage du programme et
+      // l'accord du ménage, relus dans le dossier à cet instant, le permettent.
+      const partage = pj.lecteur === 'partenaires' && pj.diagnosticPour?.length ? await diagnosticAutorise(pj) : undefined;
+      const etat =
+        pj.lecteur === 'partenaires'
+          ? { ...pj.etat, detailsConfidentiels: partage ? { diagnostic: pj.etat.detailsConfidentiels.diagnostic, carnetDeRoute: pj.etat.detailsConfidentiels.carnetDeRoute } : {} }
+          : pj.etat;
       // Les coordonnées de l'opérateur (téléphone, adresse) sont celles du catalogue au moment
       // d'envoyer : le parcours ne transmet que son nom et son courriel.
       const courant = deps.catalogue?.trouver(pj.programme.id)?.operateur;
@@ -228,6 +254,7 @@ export function createCourrielActivities(deps: DependancesCourriel) {
         programme: { ...pj.programme, operateur } as unknown as SourceDocument['programme'],
         contact: etat.travailleurSocial ? ((await annuaire.personne(etat.travailleurSocial))?.nom ?? undefined) : undefined,
         jalon: pj.jalon,
+        ...(partage ? { diagnosticPartage: partage } : {}),
       };
       try {
         const d = preparerDocument(pj.document, source, pj.lecteur);

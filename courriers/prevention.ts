@@ -1,6 +1,7 @@
 /**
- * Courriers du parcours « prévention précontentieuse » partagés avec les documents : le texte de la
- * lettre d'information au ménage (jointe à son courriel et imprimée par l'opérateur).
+ * Courriers du parcours « prévention précontentieuse » : le texte de la lettre d'information au
+ * ménage (jointe à son courriel et imprimée par l'opérateur) et celui des courriels du partage du
+ * diagnostic avec le bailleur (réglage du programme, accord du ménage).
  */
 
 /** Les paragraphes de la lettre d'information au ménage (entre « Madame, Monsieur, » et « Pour nous joindre »). */
@@ -11,4 +12,29 @@ export function paragraphesLettreInformation(programme: { operateur: { nom: stri
     'Ce que vous nous confiez reste confidentiel : rien n’est transmis à votre bailleur sans votre accord, en dehors des engagements que vous prendrez avec lui.',
     `Nous allons prendre contact avec vous par téléphone, par courrier ou en passant à votre domicile. Vous pouvez aussi nous joindre directement : ${programme.operateur.courriel}.`,
   ];
+}
+
+/** Au bailleur : le diagnostic et le carnet de route partagés, avec l'accord du ménage (fiche de suivi social jointe). */
+export function diagnosticPartage(x: { ref: string; programme: { operateur: { nom: string; courriel: string } }; pour: string[] }): { sujet: string; paragraphes: string[] } {
+  return {
+    sujet: `Diagnostic partagé avec l’accord du ménage (dossier ${x.ref})`,
+    paragraphes: [
+      `Avec l’accord du ménage, ${x.programme.operateur.nom} vous transmet le diagnostic de sa situation et son carnet de route, dans la fiche de suivi social jointe (dossier ${x.ref}).`,
+      `Ils sont destinés à : ${x.pour.join(', ')}. Ils restent confidentiels : ne les transmettez à personne d’autre.`,
+      'Le ménage peut retirer son accord à tout moment : vous en serez informés.',
+      `Pour toute question : ${x.programme.operateur.courriel}.`,
+    ],
+  };
+}
+
+/** Au bailleur : le ménage a retiré son accord ; le diagnostic reçu ne sert plus. */
+export function accordPartageRetire(x: { ref: string; programme: { operateur: { nom: string; courriel: string } } }): { sujet: string; paragraphes: string[] } {
+  return {
+    sujet: `Accord du ménage retiré : diagnostic à ne plus utiliser (dossier ${x.ref})`,
+    paragraphes: [
+      `Le ménage du dossier ${x.ref} a retiré son accord au partage de son diagnostic.`,
+      'Merci de ne plus utiliser le diagnostic ni le carnet de route reçus, et de supprimer ces documents de vos dossiers. Les engagements pris avec vous (plan d’apurement) restent suivis comme avant.',
+      `Pour toute question : ${x.programme.operateur.courriel}.`,
+    ],
+  };
 }

@@ -9,6 +9,8 @@
  * vigueur (dossiers/consentements.ts), rien d'autre.
  */
 
+import { defineUpdate } from '@temporalio/workflow';
+
 /** Les destinataires possibles du diagnostic, chez le bailleur du ménage. */
 export const DESTINATAIRES_DIAGNOSTIC = ['conseillere_sociale_bailleur', 'recouvrement_bailleur'] as const;
 export type DestinataireDiagnostic = (typeof DESTINATAIRES_DIAGNOSTIC)[number];
@@ -44,3 +46,15 @@ export function diagnosticPartageAvec(
   if (!reglage.consentementRequis) return true;
   return !!consentement && !consentement.retireLe && consentement.portee.includes(destinataire);
 }
+
+/**
+ * Au parcours : l'accord du ménage (ou son retrait, `pour` vide) vient d'être noté dans le dossier.
+ * Le parcours envoie alors le diagnostic au bailleur, s'il est terminé (sinon dès qu'il le sera) ;
+ * l'activité d'envoi relit l'accord dans le dossier avant de joindre quoi que ce soit.
+ */
+export interface AccordPartageDiagnostic {
+  requestId: string;
+  par: string;
+  pour: DestinataireDiagnostic[];
+}
+export const accordPartageDiagnosticUpdate = defineUpdate<{ etape: string }, [AccordPartageDiagnostic]>('accordPartageDiagnostic');

@@ -154,8 +154,15 @@ const exemplesProtocole: Record<string, () => Courriel | Record<string, Courriel
     ),
 };
 
+const exemplesPrevention: Record<string, () => Courriel | Record<string, Courriel> | string[]> = {
+  paragraphesLettreInformation: () => prevention.paragraphesLettreInformation(programme),
+  diagnosticPartage: () => prevention.diagnosticPartage({ ref, programme, pour: ['Conseillère sociale du bailleur', 'Pôle recouvrement du bailleur'] }),
+  accordPartageRetire: () => prevention.accordPartageRetire({ ref, programme }),
+};
+
 const modules = {
   iml: { module: iml, exemples: exemplesIml, outils: [] as string[] },
+  prevention: { module: prevention, exemples: exemplesPrevention, outils: [] as string[] },
   protocole: { module: protocole, exemples: exemplesProtocole, outils: ['euros', 'moisEnFrancais', 'deMois', 'nombre', 'treveHivernale', 'phraseTreve'] },
 };
 
@@ -238,6 +245,9 @@ describe('les courriers des parcours, en français', () => {
     expect(texte('iml.prolongation')).toContain('prolongée de 4 mois, jusqu’au 15 juillet 2028');
     expect(texte('iml.finSansGlissementAuxPartenaires')).toContain('après 7 mois de sous-location');
     expect(texte('iml.alerteImpayes')).toContain('2 loyers impayés consécutifs (jusqu’au mois de juin 2027)');
+    // Prévention : le diagnostic partagé dit à qui il est destiné et comment joindre l'opérateur.
+    expect(texte('prevention.diagnosticPartage')).toContain('Ils sont destinés à : Conseillère sociale du bailleur, Pôle recouvrement du bailleur.');
+    expect(texte('prevention.accordPartageRetire')).toContain('Pour toute question : iml@ccas.example.');
     // Prévention : la lettre d'information nomme l'opérateur et son adresse de contact.
     expect(prevention.paragraphesLettreInformation({ operateur: { nom: 'CCAS d’essai', courriel: 'contact@ccas.example' } }).join(' ')).toContain(
       'CCAS d’essai vous propose un accompagnement gratuit',

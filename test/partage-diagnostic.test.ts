@@ -20,6 +20,7 @@ import { decrireChangements, appliquerChangement } from '../programmes/versions'
 import { changementDuFormulaire } from '../web/pages/reglages';
 import { LECTURE_SUIVI_CONFIDENTIEL } from '../web/pages/parcours';
 import { bancAvecApi } from './outils/api';
+import { lirePdf } from './outils/pdf';
 import { baseEssai } from './outils/base';
 import { CATALOGUE, COFFRE, jusqua, menageEssai, requete, situationPrevention } from './outils/environnement';
 
@@ -172,6 +173,16 @@ describe('de bout en bout : accord du ménage, documents des partenaires, page d
     return r.texte;
   };
 
+  /** Le courriel au bailleur qui porte le diagnostic d'un dossier, et le texte de sa fiche jointe. */
+  async function diagnosticRecu(id: string) {
+    const ref = id.replace(/^.*--/, '');
+    const m = await essai.banc.courriels.waitFor((x) => x.sujet === `Diagnostic partagé avec l’accord du ménage (dossier ${ref})`);
+    const pdf = m.piecesJointes.find((p) => p.contentType === 'application/pdf');
+    expect(pdf?.filename).toBe(`fiche-suivi-social-${ref}-partenaires.pdf`);
+    return { courriel: m, fiche: (await lirePdf(pdf!.contenu)).plat };
+  }
+  const sujetsDuDossier = (id: string) => essai.banc.courriels.messages().filter((m) => m.sujet.includes(`(dossier ${id.replace(/^.*--/, '')})`)).map((m) => m.sujet);
+
   it('Déclic : le diagnostic va à la conseillère sociale et au recouvrement une fois l’accord enregistré, plus après son retrait ; Loiret : jamais', async () => {
     const [declic, loiret] = await Promise.all([jusquAuCarnet('toulouse-declic'), jusquAuCarnet('loiret-ahu')]);
     const ts = await connecter('ts.alice');
@@ -195,6 +206,12 @@ describe('de bout en bout : accord du ménage, documents des partenaires, page d
       for (const t of ['Diagnostic (confidentiel)', DIAGNOSTIC, 'Déposer la demande d’aide au FSL', 'avec l’accord du ménage recueilli le'])
         expect(texte, d).toContain(t);
     }
+    // Le diagnostic terminé part au bailleur (sa conseillère sociale et son pôle recouvrement), par
+    // courriel, dans la fiche de suivi social : sans les notes du travailleur social ni le nom du ménage.
+    const recu = await diagnosticRecu(declic);
+    expect(recu.courriel.texte).toContain('Conseillère sociale du bailleur, Pôle recouvrement du bailleur');
+    for (const t of ['Diagnostic (confidentiel)', DIAGNOSTIC, 'Déposer la demande d’aide au FSL', 'avec l’accord du ménage recueilli le']) expect(recu.fiche).toContain(t);
+    for (const t of ['SECRET-7731', 'Lefébure', 'Joint après trois appels']) expect(recu.fiche).not.toContain(t);
     // La version du référent, sans destinataire, n'a toujours rien de confidentiel.
     const referent = await essai.api.appel('GET', `/api/parcours/${declic}/documents/fiche-suivi-social?version=partenaires`, { jeton: ts });
     expect(referent.texte).not.toContain(DIAGNOSTIC);
@@ -205,12 +222,50 @@ describe('de bout en bout : accord du ménage, documents des partenaires, page d
     expect(retrait.json.historique.map((h: { accorde: boolean; par: string }) => `${h.accorde} ${h.par}`)).toEqual(['true ts.alice', 'false ts.alice']);
     for (const d of destinataires) expect(await fiche(declic, d)).not.toContain(DIAGNOSTIC);
     expect((await essai.api.appel('DELETE', `/api/parcours/${declic}/consentement-partage`, { jeton: ts })).status).toBe(409);
+    // Le bailleur apprend le retrait ; le diagnostic n'est parti qu'une fois.
+    await essai.banc.courriels.waitFor((x) => x.sujet === `Accord du ménage retiré : diagnostic à ne plus utiliser (dossier ${declic.replace(/^.*--/, '')})`);
+    expect(sujetsDuDossier(declic).filter((s) => s.startsWith('Diagnostic partagé'))).toHaveLength(1);
 
     // Loiret : pas d'accord à recueillir, et rien ne part au bailleur.
     const refus = await essai.api.appel('POST', `/api/parcours/${loiret}/consentement-partage`, { jeton: ts, corps: { portee: destinataires } });
     expect(refus.status).toBe(409);
     expect(refus.json.detail).toBe('Ce programme ne partage le diagnostic avec aucun partenaire : il n’y a pas d’accord à recueillir.');
     for (const d of destinataires) expect(await fiche(loiret, d)).not.toContain(DIAGNOSTIC);
+    // Le parcours lui-même refuse un accord que son programme ne prévoit pas.
+    const { accordPartageDiagnosticUpdate } = await import('../domain/partage');
+    const direct = await essai.banc.env.client.workflow
+      .getHandle(loiret)
+      .executeUpdate(accordPartageDiagnosticUpdate, { args: [{ requestId: requete(), par: 'ts.alice', pour: ['conseillere_sociale_bailleur'] }] })
+      .catch((e: { cause?: { message?: string } }) => e);
+    expect((direct as { cause?: { message?: string } }).cause?.message).toBe('Ce programme ne partage le diagnostic avec aucun partenaire.');
+    expect(sujetsDuDossier(loiret).some((s) => s.startsWith('Diagnostic partagé'))).toBe(false);
+  });
+
+  it('Déclic : l’accord recueilli avant la fin du diagnostic, le diagnostic part au bailleur dès qu’il est terminé', async () => {
+    const coord = await connecter('coord.essai');
+    const ts = await connecter('ts.alice');
+    const r = await essai.api.appel('POST', '/api/parcours', {
+      jeton: coord,
+      corps: { programmeId: 'toulouse-declic', travailleurSocial: 'ts.alice', menage: { ...menageEssai(), nom: 'Mme Josiane Lefébure' }, donnees: { situation: situationPrevention() } },
+    });
+    expect(r.status, r.texte).toBe(201);
+    const id = r.json.workflowId as string;
+    await jusqua(essai.banc.env.client.workflow.getHandle(id), (e) => e.etape === 'aller_vers', 'étape « aller_vers »');
+    const appel = (chemin: string, corps: object) => essai.api.appel('POST', `/api/parcours/${id}/${chemin}`, { jeton: ts, corps });
+    expect((await appel('messages/tentative-contact', { requestId: requete(), canal: 'telephone', creneau: 'soir', issue: 'joint' })).status).toBe(200);
+    expect((await appel('consentement-partage', { portee: ['conseillere_sociale_bailleur'] })).status).toBe(201);
+    const entretien = { requestId: requete(), origineDette: DIAGNOSTIC, droits: 'x', budget: 'y', adequationLogement: 'z', notes: NOTE_SECRETE };
+    expect((await appel('messages/diagnostic', { ...entretien, termine: false })).status).toBe(200);
+    // Un entretien ne suffit pas : rien ne part tant que le diagnostic n'est pas terminé.
+    const etat = await jusqua(essai.banc.env.client.workflow.getHandle(id), (e) => e.journal.filter((x) => x.type === 'diagnostic').length === 1, 'premier entretien');
+    expect(etat.journal.some((x) => x.type === 'accord_partage_diagnostic')).toBe(true);
+    expect(sujetsDuDossier(id).some((s) => s.startsWith('Diagnostic partagé'))).toBe(false);
+    expect((await appel('messages/diagnostic', { ...entretien, requestId: requete(), termine: true, carnetDeRoute: ['Déposer la demande d’aide au FSL'] })).status).toBe(200);
+    const recu = await diagnosticRecu(id);
+    expect(recu.courriel.texte).toContain('Conseillère sociale du bailleur.');
+    expect(recu.fiche).toContain('Version pour : Conseillère sociale du bailleur.');
+    expect(recu.fiche).toContain(DIAGNOSTIC);
+    expect(recu.fiche).not.toContain('SECRET-7731');
   });
 
   it('la page du parcours : diagnostic, carnet, plan et notes pour la coordination et le travailleur social affecté, chaque lecture tracée ; pas pour un autre', async () => {

@@ -12,6 +12,7 @@ import { Worker } from '@temporalio/worker';
 import { temporal } from '@temporalio/proto';
 import type { WorkflowHandle } from '@temporalio/client';
 import { cloreAnticipeUpdate, repondreValidationUpdate } from '../domain/messages';
+import { accordPartageDiagnosticUpdate } from '../domain/partage';
 import { bilanUpdate, cloturerUpdate, diagnosticUpdate, passageDroitCommunUpdate, planAideUpdate, tentativeContactUpdate } from '../domain/prevention';
 import { bilanMesureUpdate, fileImlQuery, finMesureUpdate, idFileIml, logementUpdate, loyerUpdate, rendezVousUpdate } from '../domain/iml';
 import { avenantUpdate, cloturerProtocoleUpdate, orientationUpdate, paiementUpdate, ruptureUpdate, signatureProtocoleUpdate } from '../domain/protocole';
@@ -465,5 +466,36 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'regles-des-rapports')('e
         await handle.executeUpdate(cloturerUpdate, { args: [m({ issue: 'menage_met_fin' as const })] });
       },
     );
+  });
+});
+
+// `ENREGISTRER_HISTORIQUES=partage-diagnostic` : l'accord du ménage au partage de son diagnostic
+// (toulouse-declic), le diagnostic envoyé au bailleur une fois terminé, puis le retrait annoncé.
+describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'partage-diagnostic')('enregistrement du partage du diagnostic', () => {
+  it('enregistre un parcours toulouse-declic : contact, accord, diagnostic envoyé au bailleur, retrait, clôture', async () => {
+    const banc = await monterBanc();
+    try {
+      const m = <T extends object>(x: T) => ({ requestId: requete(), par: 'ts.alice', ...x });
+      const programme = CATALOGUE.trouver('toulouse-declic')!;
+      const menage = menageEssai('REJEU-PARTAGE');
+      const situation = { impayesMois: 2, montantDette: 812, debutBail: new Date(Date.now() - 90 * 86_400_000).toISOString().slice(0, 10), garantie: 'aucune', dejaTente: '', contactBailleur: false, suiviParServiceSocial: false };
+      const handle = await banc.env.client.workflow.start('preventionPrecontentieuse', {
+        taskQueue: banc.taskQueue,
+        workflowId: `toulouse-declic--${menage.reference}`,
+        args: [{ programme, menage, coordinateur: 'coord.essai', travailleurSocial: 'ts.alice', situation }],
+      });
+      await etape(handle, 'aller_vers');
+      await handle.executeUpdate(tentativeContactUpdate, { args: [m({ canal: 'telephone' as const, creneau: 'soir' as const, issue: 'joint' as const })] });
+      await handle.executeUpdate(accordPartageDiagnosticUpdate, { args: [m({ pour: ['conseillere_sociale_bailleur' as const, 'recouvrement_bailleur' as const] })] });
+      await handle.executeUpdate(diagnosticUpdate, { args: [m({ origineDette: 'x', droits: '', budget: '', adequationLogement: '', termine: true, carnetDeRoute: ['FSL'] })] });
+      await jusqua(handle, (e) => e.journal.some((x) => x.resume.includes('« Diagnostic partagé')), 'diagnostic envoyé au bailleur');
+      await handle.executeUpdate(accordPartageDiagnosticUpdate, { args: [m({ pour: [] })] });
+      await jusqua(handle, (e) => e.journal.some((x) => x.resume.includes('« Accord du ménage retiré')), 'retrait annoncé au bailleur');
+      await handle.executeUpdate(cloturerUpdate, { args: [m({ issue: 'menage_met_fin' as const })] });
+      await handle.result();
+      writeFileSync(`${dossier}prevention-partage-diagnostic-v1.json`, JSON.stringify(enObjet(await handle.fetchHistory())));
+    } finally {
+      await banc.fermer();
+    }
   });
 });

@@ -24,7 +24,8 @@ import { euros, libelleValeurMinuscule, listeValeurs } from '../domain/libelles'
 import { LIBELLES_ISSUES, type Acteur, type EtatParcours, type Programme } from '../domain/vocabulaire';
 import { ajouterDuree, dateEnFrancais, dureeEnFrancais, minuitDeParis } from './blocs/duree';
 import { notifier } from './blocs/notification';
-import { paragraphesLettreInformation } from '../courriers/prevention';
+import { accordPartageRetire, diagnosticPartage, paragraphesLettreInformation } from '../courriers/prevention';
+import { LIBELLES_DESTINATAIRES_DIAGNOSTIC, accordPartageDiagnosticUpdate, type DestinataireDiagnostic } from '../domain/partage';
 import { Parcours, type Fin } from './blocs/parcours';
 import { demanderValidation } from './blocs/validation';
 
@@ -121,9 +122,53 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
       if (x.termine) {
         diagnosticTermine = true;
         p.detailsConfidentiels.carnetDeRoute = x.carnetDeRoute;
+        // L'accord déjà noté : le diagnostic part au bailleur dès qu'il est terminé.
+        if (partagePour.length) void envoyerDiagnostic();
       }
       p.journal.noter('diagnostic', x.termine ? 'Diagnostic terminé : carnet de route remis' : 'Entretien de diagnostic', { acteur: ts(x.par), visibilite: 'equipe' });
       if (x.termine) p.avancer('plan_aide', 'Plan d’aide');
+      return { etape: p.etape };
+    },
+  });
+  // Partage du diagnostic avec le bailleur (réglage du programme, toulouse-declic) : l'accord du
+  // ménage, noté dans le dossier par l'API, arrive ici ; le diagnostic terminé part alors au bailleur
+  // (fiche de suivi social, sa version avec le diagnostic), et son retrait est annoncé.
+  let partagePour: DestinataireDiagnostic[] = [];
+  let diagnosticPartageEnvoye = false;
+  const envoyerDiagnostic = () =>
+    p.apresReponse(async () => {
+      diagnosticPartageEnvoye = true;
+      await notifier(p, {
+        a: { role: 'bailleur' },
+        ...diagnosticPartage({ ref: menage.reference, programme, pour: partagePour.map((x) => LIBELLES_DESTINATAIRES_DIAGNOSTIC[x]) }),
+        joindre: [{ document: 'fiche-suivi-social', lecteur: 'partenaires', diagnosticPour: [...partagePour] }],
+        visibilite: 'equipe',
+      });
+    });
+  p.message(accordPartageDiagnosticUpdate, {
+    valider: (x) =>
+      p.cloture || p.interrompu
+        ? 'Le parcours est clôturé : plus rien ne part au bailleur.'
+        : !programme.partageDiagnostic?.destinataires.length
+          ? 'Ce programme ne partage le diagnostic avec aucun partenaire.'
+          : x.pour.some((d) => !programme.partageDiagnostic!.destinataires.includes(d))
+            ? 'Le programme ne prévoit pas de partager le diagnostic avec ce destinataire.'
+            : undefined,
+    appliquer: (x) => {
+      partagePour = [...x.pour];
+      p.details.partageDiagnostic = partagePour.length ? { pour: partagePour, le: new Date().toISOString() } : undefined;
+      p.journal.noter(
+        'accord_partage_diagnostic',
+        partagePour.length
+          ? `Accord du ménage pour partager son diagnostic avec : ${partagePour.map((d) => LIBELLES_DESTINATAIRES_DIAGNOSTIC[d].toLowerCase()).join(', ')}`
+          : 'Le ménage a retiré son accord au partage de son diagnostic',
+        { acteur: ts(x.par), visibilite: 'equipe' },
+      );
+      if (partagePour.length && diagnosticTermine) void envoyerDiagnostic();
+      else if (!partagePour.length && diagnosticPartageEnvoye) {
+        diagnosticPartageEnvoye = false;
+        void p.apresReponse(() => notifier(p, { a: { role: 'bailleur' }, ...accordPartageRetire({ ref: menage.reference, programme }), visibilite: 'equipe' }));
+      }
       return { etape: p.etape };
     },
   });

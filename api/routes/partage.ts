@@ -7,16 +7,17 @@
  * POST   /api/parcours/:id/consentement-partage   {portee: [destinataires]} : l'accord du ménage (201)
  * DELETE /api/parcours/:id/consentement-partage   le retrait de l'accord (plus rien ne part ensuite)
  */
+import { randomUUID } from 'node:crypto';
 import { Router } from 'express';
 import { consentementPartageSchema } from '../schemas-partage';
-import { LIBELLES_DESTINATAIRES_DIAGNOSTIC, type ConsentementPartage, type PartageDiagnostic } from '../../domain/partage';
+import { LIBELLES_DESTINATAIRES_DIAGNOSTIC, accordPartageDiagnosticUpdate, type ConsentementPartage, type DestinataireDiagnostic, type PartageDiagnostic } from '../../domain/partage';
 import type { EtatParcours, Programme } from '../../domain/vocabulaire';
 import { ConsentementsPartage, type EnregistrementConsentement } from '../../dossiers/consentements';
 import type { Personne } from '../../personnel/annuaire';
 import { personneDe, raisonRefusLecture } from '../auth';
 import type { DependancesApi } from '../dependances';
 import { analyser, interdit, Probleme } from '../problemes';
-import { chargerParcours } from './parcours';
+import { chargerParcours, executer } from './parcours';
 
 export interface EtatPartage {
   reglage?: PartageDiagnostic;
@@ -43,6 +44,17 @@ async function lirePartage(deps: DependancesApi, etat: EtatParcours): Promise<Et
     ...(c ? { consentement: c } : {}),
     historique: historique.map((h) => ({ ...h, le: h.le.toISOString() })),
   };
+}
+
+/**
+ * Le parcours en cours apprend l'accord (ou son retrait) : il envoie le diagnostic terminé au
+ * bailleur, ou annonce le retrait. Clos : rien ne part plus. L'accord est déjà dans le dossier ;
+ * l'envoi le relit.
+ */
+async function informerParcours(deps: DependancesApi, personne: Personne, etat: EtatParcours, pour: DestinataireDiagnostic[]): Promise<void> {
+  if (etat.cloture || etat.typeParcours !== 'prevention_precontentieuse') return;
+  const handle = deps.client.workflow.getHandle(etat.workflowId);
+  await executer(() => handle.executeUpdate(accordPartageDiagnosticUpdate, { args: [{ requestId: `accord-partage-${randomUUID()}`, par: personne.id, pour }] }));
 }
 
 /** Le parcours, lisible par cette personne (coordination du programme, travailleur social affecté, admin). */
@@ -72,6 +84,7 @@ export async function recueillirConsentementPartage(deps: DependancesApi, person
     );
   }
   await consentementsDe(deps).recueillir(etat.workflowId, [...new Set(corps.portee)], personne.id);
+  await informerParcours(deps, personne, etat, [...new Set(corps.portee)]);
   deps.journal.info({ workflowId: etat.workflowId, par: personne.id, portee: corps.portee }, 'accord du ménage pour le partage du diagnostic enregistré');
   return lirePartage(deps, etat);
 }
@@ -82,6 +95,7 @@ export async function retirerConsentementPartage(deps: DependancesApi, personne:
   const c = await consentementsDe(deps).actuel(etat.workflowId);
   if (!c || c.retireLe) throw new Probleme(409, 'Aucun accord du ménage en vigueur : il n’y a rien à retirer.');
   await consentementsDe(deps).retirer(etat.workflowId, personne.id);
+  await informerParcours(deps, personne, etat, []);
   deps.journal.info({ workflowId: etat.workflowId, par: personne.id }, 'accord du ménage pour le partage du diagnostic retiré');
   return lirePartage(deps, etat);
 }

@@ -8,6 +8,7 @@ import type { RolePartenaire, Visibilite } from '../../domain/vocabulaire';
 import { LIBELLES_ROLES } from '../../domain/vocabulaire';
 import type { Destinataire, PieceJointe } from '../../activities/courriel';
 import type { Lecteur, NomDocument } from '../../documents/modele';
+import type { DestinataireDiagnostic } from '../../domain/partage';
 import { activites } from './activites';
 import type { Parcours } from './parcours';
 
@@ -40,6 +41,18 @@ export interface PieceAJoindre {
   lecteur?: Lecteur;
   /** Éléments ajoutés aux `details` de l'état pour ce document (la fiche de clôture d'un glissement, annoncé avant la clôture). */
   complements?: Record<string, unknown>;
+  /**
+   * Fiche de suivi social au bailleur : le diagnostic (sans les notes) et le carnet de route y
+   * figurent pour ces destinataires, si l'activité trouve, à l'envoi, le réglage du programme et
+   * l'accord du ménage dans le dossier (api/visibilite.ts) ; sinon la fiche part sans eux.
+   */
+  diagnosticPour?: DestinataireDiagnostic[];
+}
+
+/** Ce qu'un partenaire peut recevoir du diagnostic : les entretiens sans les notes du travailleur social, le carnet de route. */
+function diagnosticSansNotes(c: Record<string, unknown>): Record<string, unknown> {
+  const entretiens = Array.isArray(c.diagnostic) ? (c.diagnostic as Array<Record<string, unknown>>).map(({ notes: _notes, ...e }) => e) : undefined;
+  return { ...(entretiens ? { diagnostic: entretiens } : {}), ...(c.carnetDeRoute ? { carnetDeRoute: c.carnetDeRoute } : {}) };
 }
 
 /** Le lecteur d'un document selon son destinataire. */
@@ -57,12 +70,19 @@ export function pieceJointe(parcours: Parcours, j: PieceAJoindre & { lecteur: Le
   const etat = parcours.etat();
   const menage = parcours.detailsConfidentiels.menage as { nom?: string; adresse?: string } | undefined;
   const detailsConfidentiels =
-    j.lecteur === 'equipe' ? etat.detailsConfidentiels : j.lecteur === 'menage' && menage ? { menage: { nom: menage.nom, adresse: menage.adresse } } : {};
+    j.lecteur === 'equipe'
+      ? etat.detailsConfidentiels
+      : j.lecteur === 'menage' && menage
+        ? { menage: { nom: menage.nom, adresse: menage.adresse } }
+        : j.diagnosticPour?.length
+          ? diagnosticSansNotes(etat.detailsConfidentiels)
+          : {};
   const p = parcours.programme;
   return {
     document: j.document,
     lecteur: j.lecteur,
     ...(j.jalon ? { jalon: j.jalon } : {}),
+    ...(j.diagnosticPour?.length ? { diagnosticPour: j.diagnosticPour } : {}),
     etat: { ...etat, details: { ...etat.details, ...j.complements }, journal: [], echeances: [], demandes: [], detailsConfidentiels },
     programme: { id: p.id, nom: p.nom, operateur: { nom: p.operateur.nom, courriel: p.operateur.courriel } },
   };
