@@ -19,5 +19,5 @@ export const etatContactMenageSchema = z.object({
   courriel: accord.meta({ description: 'Les courriels, à l’adresse du ménage' }),
   sms: accord.meta({ description: 'Les SMS, au portable du ménage' }),
   courrier: accord,
-  telephone: z.string().optional().meta({ description: 'Le portable noté pour les SMS (masqué sauf les deux derniers chiffres)', example: '+33 6 •• •• •• 78' }),
+  telephone: z.string().optional().meta({ description: 'Le portable noté pour les SMS (masqué sauf les deux derniers chiffres)', example: '+33\u00a06\u00a0••\u00a0••\u00a0••\u00a078' }),
 });

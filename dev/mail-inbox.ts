@@ -76,6 +76,18 @@ const STYLE = `
   iframe { width: 100%; min-height: 30rem; border: 1px solid #ccc; border-radius: 4px; background: #fff; }
   .vide { color: #3a3a3a; font-style: italic; }
   .aide { color: #3a3a3a; font-size: .9rem; margin: .25rem 0 0; }
+  td, dl.en-tetes dd { overflow-wrap: anywhere; }
+  /* Sur un téléphone : chaque courriel devient une carte (date, de, à, sujet les uns sous les autres). */
+  @media (max-width: 600px) {
+    header.bandeau { padding: .5rem 1rem; }
+    main { padding: 1rem; }
+    table, tbody, tr, td { display: block; width: 100%; box-sizing: border-box; }
+    thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
+    tr { border: 1px solid #ccc; border-radius: 4px; margin-bottom: .75rem; padding: .25rem 0; }
+    td { border: 0; padding: .15rem .75rem; }
+    td[data-titre]::before { content: attr(data-titre) " : "; font-weight: 600; }
+    dl.en-tetes { grid-template-columns: 1fr; }
+  }
   .sr-only { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 `;
 
@@ -147,8 +159,8 @@ function pageListe(messages: CourrielRecu[]): string {
     .map(
       (m) => `<tr>
   <td class="date"><time datetime="${echapperHtml(m.date)}">${echapperHtml(formaterDate(m.date))}</time></td>
-  <td>${echapperHtml(m.de)}</td>
-  <td>${echapperHtml(destinataires(m))}</td>
+  <td data-titre="De">${echapperHtml(m.de)}</td>
+  <td data-titre="À">${echapperHtml(destinataires(m))}</td>
   <td><a href="/messages/${encodeURIComponent(m.id)}">${echapperHtml(sujetAffiche(m.sujet))}</a></td>
 </tr>`,
     )

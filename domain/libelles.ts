@@ -35,6 +35,7 @@ export const LIBELLES_VALEURS: Record<string, string> = {
   adresse_erronee: 'Adresse erronée',
   // plan
   ouverture_droits: 'Ouverture de droits',
+  budget: 'Travail sur le budget',
   plan_apurement: 'Plan d’apurement',
   surendettement: 'Dossier de surendettement',
   demande_mutation: 'Demande de mutation',

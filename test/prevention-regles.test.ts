@@ -215,6 +215,8 @@ describe('toulouse-declic — axes d’accompagnement du plan', () => {
     for (const a of ['soutien_psychologique', 'accompagnement_educatif', 'mediation_environnement'] as const) expect(ACTIONS_PLAN).toContain(a);
     expect(ORIENTATIONS_PLAN).toContain('reseau_sante_ville');
     for (const v of ['soutien_psychologique', 'accompagnement_educatif', 'mediation_environnement', 'reseau_sante_ville']) expect(LIBELLES_VALEURS[v], v).toBeTruthy();
+    // Chaque action et orientation a son libellé dans le vocabulaire commun (aperçus des demandes, journal).
+    for (const v of [...ACTIONS_PLAN, ...ORIENTATIONS_PLAN]) expect(LIBELLES_VALEURS[v], v).toBeTruthy();
     for (const a of ACTIONS_PLAN) {
       expect(ACTIONS_EQUIPE[a], a).toBeTruthy();
       expect(ACTIONS_PLAN_MENAGE[a], a).toBeTruthy();

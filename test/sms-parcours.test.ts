@@ -66,13 +66,13 @@ describe('SMS au ménage qui les accepte', () => {
     const ts = await essai.connecter('ts.alice');
     const lu = await essai.api.appel('GET', `/api/parcours/${id}/contact-menage`, { jeton: ts });
     expect(lu.status, lu.texte).toBe(200);
-    expect(lu.json).toMatchObject({ courriel: { accorde: true, par: 'coord.essai' }, sms: { accorde: true, par: 'coord.essai' }, telephone: '+33 6 •• •• •• 44' });
+    expect(lu.json).toMatchObject({ courriel: { accorde: true, par: 'coord.essai' }, sms: { accorde: true, par: 'coord.essai' }, telephone: '+33\u00a06\u00a0••\u00a0••\u00a0••\u00a044' });
     expect(lu.texte).not.toContain('611223344');
 
     const page = await essai.api.appel('GET', `/parcours/${encodeURIComponent(id)}`, { entetes: { cookie: `${NOM_COOKIE}=${ts}` } });
     expect(page.status).toBe(200);
     expect(page.texte).toContain('Joindre le ménage');
-    expect(page.texte).toMatch(/SMS : acceptés, au \+33 6 •• •• •• 44/);
+    expect(page.texte).toMatch(/SMS : acceptés, au \+33\u00a06\u00a0••\u00a0••\u00a0••\u00a044/);
 
     // Saisies fausses : refusées en français, rien de changé.
     const sansNumero = await essai.api.appel('POST', `/api/parcours/${id}/contact-menage`, { jeton: ts, corps: { canal: 'sms', accorde: true } });

@@ -23,7 +23,8 @@ export type EtatContactMenage = z.output<typeof etatContactMenageSchema>;
 
 /** « +33 6 •• •• •• 78 » : assez pour reconnaître le numéro, pas pour le recopier d'une capture d'écran. */
 function masquer(t: string): string {
-  return t.startsWith('+33') && t.length === 12 ? `+33 ${t[3]} •• •• •• ${t.slice(-2)}` : `${t.slice(0, 3)} •• ${t.slice(-2)}`;
+  // Espaces insécables : le numéro ne se coupe pas en fin de ligne.
+  return (t.startsWith('+33') && t.length === 12 ? `+33 ${t[3]} •• •• •• ${t.slice(-2)}` : `${t.slice(0, 3)} •• ${t.slice(-2)}`).replace(/ /g, '\u00a0');
 }
 
 async function lire(deps: DependancesApi, workflowId: string): Promise<EtatContactMenage> {
