@@ -10,13 +10,14 @@ import type { CompositionMenage, Menage, Programme } from './vocabulaire';
 // ---- Candidature -------------------------------------------------------------------------------
 
 /** Les structures d'où sortent les ménages hébergés par l'opérateur. */
-export const STRUCTURES_HEBERGEMENT = ['alt', 'pension_de_famille', 'chrs', 'logement_urgence'] as const;
+export const STRUCTURES_HEBERGEMENT = ['alt', 'pension_de_famille', 'chrs', 'logement_urgence', 'hotel'] as const;
 export type StructureHebergement = (typeof STRUCTURES_HEBERGEMENT)[number];
 export const LIBELLES_STRUCTURES: Record<StructureHebergement, string> = {
   alt: 'logement temporaire (ALT)',
   pension_de_famille: 'pension de famille',
   chrs: 'CHRS',
   logement_urgence: 'logement d’urgence',
+  hotel: 'hôtel (nuitées)',
 };
 
 export const TYPOLOGIES = ['T1', 'T1bis', 'T2', 'T3', 'T4', 'T5'] as const;

@@ -13,7 +13,7 @@
  * sur l'état du parcours (son empreinte), jamais sur la fiche ; `ficheDepuisEtat` ne fait que
  * remplir l'entrée de l'activité. Elle doit rester déterministe (aucune horloge, aucun hasard).
  */
-import { STADES_PROCEDURE, type StadeProcedure } from './prevention';
+import { CANAUX_CONTACT, STADES_PROCEDURE, type StadeProcedure } from './prevention';
 import type { EtatParcours, EvenementJournal, IssueCloture, TypeParcours } from './vocabulaire';
 
 export const REPRISES = ['totale', 'partielle', 'aucune'] as const;
@@ -128,6 +128,14 @@ export interface FicheIndicateurs {
 }
 
 const JOUR_MS = 86_400_000;
+
+/** Les tentatives par canal de l'état : les seuls canaux connus, des nombres entiers. */
+function parCanal(v: unknown): Record<string, number> | undefined {
+  const o = obj(v);
+  if (!o) return undefined;
+  const r = Object.fromEntries(Object.entries(o).filter(([k, n]) => (CANAUX_CONTACT as readonly string[]).includes(k) && typeof n === 'number' && Number.isInteger(n) && n >= 0)) as Record<string, number>;
+  return Object.keys(r).length ? r : undefined;
+}
 const obj = (v: unknown): Record<string, unknown> | undefined => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined);
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v.length > 0 ? v : undefined);
 const liste = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
@@ -180,7 +188,7 @@ function prevention(etat: EtatParcours, f: FicheIndicateurs): void {
       etabliLe: contactLe,
       delaiJours: jours(f.reperageLe, contactLe),
       tentatives: tous(j, 'tentative_contact').length,
-      ...(obj(d.tentativesParCanal) ? { parCanal: obj(d.tentativesParCanal) as Record<string, number> } : {}),
+      ...(parCanal(d.tentativesParCanal) ? { parCanal: parCanal(d.tentativesParCanal) } : {}),
       ...(due ? { dansLeDelai: Date.parse(contactLe) <= Date.parse(due) } : {}),
     };
   }

@@ -57,6 +57,7 @@ export const LIBELLES_VALEURS: Record<string, string> = {
   pension_de_famille: 'Pension de famille',
   chrs: 'CHRS',
   logement_urgence: 'Logement d’urgence',
+  hotel: 'Hôtel (nuitées)',
   public: 'Public',
   prive: 'Privé',
   rendez_vous: 'Rendez-vous',

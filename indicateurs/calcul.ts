@@ -67,6 +67,8 @@ export interface Indicateurs {
     distribution: TrancheHistogramme[];
     /** Tentatives de contact jusqu'au premier contact (celle qui aboutit comprise), pour les contacts établis. */
     tentatives: Statistiques;
+    /** Ces tentatives par canal (visite à domicile, téléphone, courrier…), pour les contacts établis de la période. */
+    tentativesParCanal: Array<{ valeur: string; compte: Compte }>;
     /** Le repère du programme : visites en moyenne avant le contact (quota `visitesMoyennesAvantContact`). */
     repereVisitesAvantContact: number | null;
   };
@@ -141,6 +143,11 @@ export interface Indicateurs {
     obstacles: Array<{ obstacle: string; compte: Compte }>;
     /** Ménages suivis (mesures actives) par composition, structure d'origine et tranche de ressources. */
     profils: { composition: Array<{ valeur: string; compte: Compte }>; structure: Array<{ valeur: string; compte: Compte }>; ressources: Array<{ valeur: string; compte: Compte }> };
+    /**
+     * Nuitées d'hôtel évitées (seeds/003 : « réduire les nuitées d'hôtel ») : pour chaque ménage venu
+     * de l'hôtel, une nuit par jour de sous-location compris dans la période (jusqu'à la clôture).
+     */
+    nuiteesHotelEvitees: Compte;
     /** Temps passé en structure d'hébergement (mois) : à la candidature (candidatures de la période), à la sortie (mesures démarrées). */
     hebergementMois: { aLaCandidature: Statistiques; aLaSortie: Statistiques };
     /** Accompagnement des ménages suivis : totaux (à ce jour) et axes travaillés. */
@@ -226,6 +233,7 @@ export function calculerIndicateurs(fiches: readonly FicheIndicateurs[], program
   const etablis = c(), dansLeDelai = c(), horsDelai = c();
   const delais: number[] = [];
   const tentatives: number[] = [];
+  const parCanal = new Map<string, Collecte>();
   const plansAide = c();
   const asllD = c(), asllV = c(), asllR = c(), asllS = c();
   const apF = c(), apR = c(), apN = c();
@@ -236,7 +244,7 @@ export function calculerIndicateurs(fiches: readonly FicheIndicateurs[], program
   const clotTotal = c(), echecTotal = c();
   const parIssue = new Map<IssueCloture, Collecte>();
   const candidatures = c(), validSiao = c(), refusSiao = c(), actives = c(), actuelles = c(), demarrees = c();
-  const entreesFile = c(), accordees = c(), enAttente = c();
+  const entreesFile = c(), accordees = c(), enAttente = c(), nuitees = c();
   const attentes: number[] = [];
   const gTotal = c(), g6 = c(), g12 = c(), gP = c(), prolong = c(), terminees = c();
   const durees: number[] = [];
@@ -268,6 +276,10 @@ export function calculerIndicateurs(fiches: readonly FicheIndicateurs[], program
       etablis.ajouter(f);
       delais.push(f.contact.delaiJours);
       if (f.contact.tentatives > 0) tentatives.push(f.contact.tentatives);
+      for (const [canal, n] of Object.entries(f.contact.parCanal ?? {})) {
+        if (!parCanal.has(canal)) parCanal.set(canal, c());
+        parCanal.get(canal)!.ajouter(f, n);
+      }
       if (f.contact.dansLeDelai === true) dansLeDelai.ajouter(f);
       if (f.contact.dansLeDelai === false) horsDelai.ajouter(f);
       const t = tranches.find((x) => f.contact!.delaiJours >= x.de && (x.a === null || f.contact!.delaiJours < x.a));
@@ -332,6 +344,11 @@ export function calculerIndicateurs(fiches: readonly FicheIndicateurs[], program
       if (dans(i.debutMesureLe)) {
         demarrees.ajouter(f);
         if (typeof i.hebergement?.moisALaSortie === 'number') hebSortie.push(i.hebergement.moisALaSortie);
+      }
+      if (i.profil?.structure === 'hotel' && i.debutMesureLe) {
+        const depuis = Math.max(Date.parse(i.debutMesureLe), debut);
+        const jusqua = Math.min(f.cloture ? Date.parse(f.cloture.le) : fin, fin);
+        nuitees.ajouter(f, Math.max(0, Math.floor((jusqua - depuis) / JOUR_MS)));
       }
       const finMesure = i.glissement?.le ?? i.finMesureLe;
       // Une mesure tient sa place de l'accord de la place jusqu'à la clôture de son parcours, qui la
@@ -411,6 +428,7 @@ export function calculerIndicateurs(fiches: readonly FicheIndicateurs[], program
       partDansLeDelai: connus ? Math.round((dansLeDelai.total / connus) * 1000) / 1000 : null,
       distribution: tranches,
       tentatives: statistiques(tentatives),
+      tentativesParCanal: parValeur(parCanal),
       repereVisitesAvantContact: quota('visitesMoyennesAvantContact'),
     },
     plansAide: plansAide.compte(),
@@ -460,6 +478,7 @@ export function calculerIndicateurs(fiches: readonly FicheIndicateurs[], program
       dureeMois: statistiques(durees),
       obstacles: parValeur(obstacles).map(({ valeur, compte }) => ({ obstacle: valeur, compte })),
       profils: { composition: parValeur(compositions), structure: parValeur(structures), ressources: parValeur(ressources) },
+      nuiteesHotelEvitees: nuitees.compte(),
       hebergementMois: { aLaCandidature: statistiques(hebCandidature), aLaSortie: statistiques(hebSortie) },
       accompagnement: { ...accompagnement, axes: parValeur(axes) },
     },

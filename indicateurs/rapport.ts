@@ -9,6 +9,7 @@ import PDFDocument from 'pdfkit';
 import { html, type Brut } from '../api/html';
 import { LIBELLES_AXES, LIBELLES_COMPOSITIONS, LIBELLES_STRUCTURES } from '../domain/iml';
 import { LIBELLES_TRANCHES_RESSOURCES } from '../domain/indicateurs';
+import { libelleValeurMinuscule } from '../domain/libelles';
 import { LIBELLES_TYPE_PARCOURS, type Programme, type TypeParcours } from '../domain/vocabulaire';
 import { LIBELLES_OBSTACLES, sansReferences, type Compte, type Indicateurs, type Statistiques } from './calcul';
 
@@ -138,6 +139,7 @@ function lignesDe(ind: Indicateurs) {
         { famille: 'contacts', cle: 'tentatives_avant_contact_moyen', libelle: 'Tentatives jusqu’au premier contact (celle qui aboutit comprise) : moyenne', valeur: ind.contacts.tentatives.moyenne, unite: 'tentatives', ...refs(ind.contacts.etablis) },
         { famille: 'contacts', cle: 'tentatives_avant_contact_median', libelle: 'Tentatives jusqu’au premier contact : médiane', valeur: ind.contacts.tentatives.mediane, unite: 'tentatives' },
         { famille: 'contacts', cle: 'tentatives_avant_contact_max', libelle: 'Tentatives jusqu’au premier contact : maximum', valeur: ind.contacts.tentatives.max, unite: 'tentatives' },
+        ...ind.contacts.tentativesParCanal.map((x) => c('contacts', `tentatives_${x.valeur}`, `Tentatives jusqu’au premier contact, par ce canal : ${libelleValeurMinuscule(x.valeur)}`, x.compte)),
         ...(ind.contacts.repereVisitesAvantContact !== null
           ? [{ famille: 'contacts', cle: 'repere_visites_avant_contact', libelle: 'Repère du programme : visites en moyenne avant le contact', valeur: ind.contacts.repereVisitesAvantContact, unite: 'tentatives' as const }]
           : []),
@@ -252,6 +254,7 @@ function lignesDe(ind: Indicateurs) {
         ...ind.iml.profils.ressources.map((x) => c('iml_profils', `ressources_${x.valeur}`, `Ressources mensuelles : ${(LIBELLES_TRANCHES_RESSOURCES as Record<string, string>)[x.valeur] ?? x.valeur}`, x.compte)),
         ...s('iml_profils', 'hebergement_a_la_sortie', 'Temps passé en structure avant la sortie (mesures démarrées)', ind.iml.hebergementMois.aLaSortie, 'mois'),
         ...s('iml_profils', 'hebergement_a_la_candidature', 'Temps passé en structure à la candidature', ind.iml.hebergementMois.aLaCandidature, 'mois'),
+        c('iml_profils', 'nuitees_hotel_evitees', 'Nuitées d’hôtel évitées (ménages venus de l’hôtel : une nuit par jour de sous-location sur la période)', ind.iml.nuiteesHotelEvitees),
         { famille: 'iml_accompagnement', cle: 'rendez_vous', libelle: 'Rendez-vous (ménages suivis, depuis le début de leur mesure)', valeur: ind.iml.accompagnement.rendezVous, unite: 'nombre' },
         { famille: 'iml_accompagnement', cle: 'visites_domicile', libelle: 'Visites à domicile', valeur: ind.iml.accompagnement.visitesDomicile, unite: 'nombre' },
         { famille: 'iml_accompagnement', cle: 'liens_partenaires', libelle: 'Liens avec des partenaires', valeur: ind.iml.accompagnement.liensPartenaires, unite: 'nombre' },
@@ -303,6 +306,7 @@ function chiffresCles(ind: Indicateurs, type: TypeParcours): LigneRapport[] {
   if (type === 'iml_bail_glissant') {
     l.push({ famille: 'iml', cle: 'glissements', libelle: 'Baux glissés', valeur: ind.iml.glissements.total.nombre, unite: 'nombre' });
     l.push({ famille: 'iml_profils', cle: 'hebergement_a_la_sortie_moyen', libelle: 'Temps passé en structure avant la sortie, en moyenne', valeur: ind.iml.hebergementMois.aLaSortie.moyenne, unite: 'mois' });
+    l.push({ famille: 'iml_profils', cle: 'nuitees_hotel_evitees', libelle: 'Nuitées d’hôtel évitées', valeur: ind.iml.nuiteesHotelEvitees.nombre, unite: 'nombre' });
   }
   if (q.parSituation !== null) l.push({ famille: 'moyens', cle: 'cout_par_situation', libelle: 'Coût par situation', valeur: q.parSituation, unite: 'euros' });
   if (ind.moyens.situationsParEtp !== null) l.push({ famille: 'moyens', cle: 'situations_par_etp', libelle: 'Situations suivies par ETP de travailleur social', valeur: ind.moyens.situationsParEtp, unite: 'nombre' });

@@ -481,16 +481,20 @@ const SIX_MOIS = { du: '2026-01-05', au: '2026-07-04' };
 const DOUZE_MOIS = { du: '2026-01-05', au: '2027-01-04' };
 
 /** IML (seed 003) : ressources et temps passé en structure, la fiche n'en gardant que des catégories et des mois. */
-const imlHeberge = (reference: string, o: { candidature: string; hebergeDepuis: string; debut?: string; ressources: number }) =>
+const imlHeberge = (reference: string, o: { candidature: string; hebergeDepuis: string; debut?: string; ressources: number; structure?: string; closLe?: string }) =>
   IML(
     reference,
     [j(1, o.candidature, 'ouverture'), j(2, o.candidature, 'candidature')],
     {
-      candidature: { structure: 'chrs', hebergeDepuis: o.hebergeDepuis, composition: 'personne_seule' },
+      candidature: { structure: o.structure ?? 'chrs', hebergeDepuis: o.hebergeDepuis, composition: 'personne_seule' },
       validationSiao: { le: `${o.candidature}T12:00:00.000Z` },
       ...(o.debut ? { place: { demandeeLe: `${o.candidature}T12:00:00.000Z`, accordeeLe: `${o.candidature}T12:00:00.000Z`, attenteJours: 0 }, mesure: { debut: `${o.debut}T00:00:00.000Z` } } : {}),
     },
-    { detailsConfidentiels: { candidature: { ressourcesMensuelles: o.ressources, notes: 'dette de jeu' } }, ...(o.debut ? {} : { etape: 'file_attente' }) },
+    {
+      detailsConfidentiels: { candidature: { ressourcesMensuelles: o.ressources, notes: 'dette de jeu' } },
+      ...(o.debut ? {} : { etape: 'file_attente' }),
+      ...(o.closLe ? { cloture: { issue: 'fin_avec_orientation' as const, le: `${o.closLe}T00:00:00.000Z` } } : {}),
+    },
   );
 const IML_H = [
   imlHeberge('IH-1', { candidature: '2026-02-01', hebergeDepuis: '2025-05-01', debut: '2026-04-01', ressources: 742 }),
@@ -614,6 +618,43 @@ describe('chiffres rendus aux financeurs', () => {
     ]);
     expect(x.iml.hebergementMois.aLaCandidature).toEqual({ mediane: 9, moyenne: 12, min: 3, max: 24 });
     expect(x.iml.hebergementMois.aLaSortie).toEqual({ mediane: 18.5, moyenne: 18.5, min: 11, max: 26 });
+    expect(x.iml.nuiteesHotelEvitees).toEqual({ nombre: 0, references: [] });
+  });
+
+  it('tentatives jusqu’au contact par canal (visite, téléphone…) : comptées sur les contacts établis, dites en français dans le rapport', () => {
+    const avecCanaux = (e: EtatParcours, parCanal: Record<string, unknown>) => ({ ...e, details: { ...e.details, tentativesParCanal: parCanal } });
+    const etats = [avecCanaux(APRIL[0]!, { visite_domicile: 3, telephone: 1, pigeon: 4 }), avecCanaux(APRIL[1]!, { visite_domicile: 2, telephone: 2.5 }), APRIL[2]!];
+    // Un canal inconnu ou un nombre non entier n'entre pas dans la fiche.
+    expect(ficheDepuisEtat(etats[0]!).contact!.parCanal).toEqual({ visite_domicile: 3, telephone: 1 });
+    expect(ficheDepuisEtat(etats[1]!).contact!.parCanal).toEqual({ visite_domicile: 2 });
+    const ind = calculerIndicateurs(fiches(etats), 'reims-april', DOUZE_MOIS);
+    expect(ind.contacts.tentativesParCanal).toEqual([
+      { valeur: 'visite_domicile', compte: { nombre: 5, references: ['AP-1', 'AP-2'] } },
+      { valeur: 'telephone', compte: { nombre: 1, references: ['AP-1'] } },
+    ]);
+    const lignes = construireRapport(ind, CATALOGUE.trouver('reims-april')!, { type: '12-mois' }).sections.flatMap((x) => x.lignes);
+    expect(lignes).toContainEqual(expect.objectContaining({ cle: 'tentatives_visite_domicile', libelle: 'Tentatives jusqu’au premier contact, par ce canal : visite à domicile', valeur: 5 }));
+  });
+
+  it('IML : nuitées d’hôtel évitées (seed 003), une nuit par jour de sous-location dans la période, jusqu’à la clôture', () => {
+    const hotel = [
+      // Du 1er novembre au 31 décembre : 60 nuits pleines dans l'année (la nuit du 31 est en cours).
+      imlHeberge('HO-1', { candidature: '2026-09-01', hebergeDepuis: '2026-06-01', debut: '2026-11-01', ressources: 700, structure: 'hotel' }),
+      // Sous-location du 1er au 11 mars, close ce jour-là : 10 nuits.
+      imlHeberge('HO-2', { candidature: '2026-01-15', hebergeDepuis: '2025-12-01', debut: '2026-03-01', ressources: 900, structure: 'hotel', closLe: '2026-03-11' }),
+      // Venu d'un CHRS : ne compte pas ; à l'hôtel sans place encore : non plus.
+      imlHeberge('HO-3', { candidature: '2026-02-01', hebergeDepuis: '2025-05-01', debut: '2026-04-01', ressources: 742 }),
+      imlHeberge('HO-4', { candidature: '2026-10-01', hebergeDepuis: '2026-09-01', ressources: 500, structure: 'hotel' }),
+    ];
+    const annee = calculerIndicateurs(fiches(hotel), 'concarneau-iml', ANNEE_2026);
+    expect(annee.iml.nuiteesHotelEvitees).toEqual({ nombre: 70, references: ['HO-1', 'HO-2'] });
+    // Le premier semestre : seules les 10 nuits de mars.
+    expect(calculerIndicateurs(fiches(hotel), 'concarneau-iml', { du: '2026-01-01', au: '2026-06-30' }).iml.nuiteesHotelEvitees).toEqual({ nombre: 10, references: ['HO-2'] });
+    // Dans le rapport annuel, avec ses dossiers, et parmi les chiffres clés.
+    const r = construireRapport(annee, CATALOGUE.trouver('concarneau-iml')!, { type: 'annuel-iml' });
+    expect(r.chiffresCles).toContainEqual(expect.objectContaining({ cle: 'nuitees_hotel_evitees', libelle: 'Nuitées d’hôtel évitées', valeur: 70 }));
+    expect(r.sections.flatMap((x) => x.lignes)).toContainEqual(expect.objectContaining({ cle: 'nuitees_hotel_evitees', valeur: 70, references: ['HO-1', 'HO-2'] }));
+    expect(indicateursCsv(annee, ['iml_bail_glissant'])).toMatch(/;nuitees_hotel_evitees;Nuitées d’hôtel évitées[^;]*;70;nombre;HO-1 HO-2/);
   });
 
   it('formats français : « 70 % », « 3 450 € », « 4,2 tentatives », « 0,5 ETP »', () => {
