@@ -22,7 +22,12 @@ export interface LigneRapport {
   valeur: number | null;
   unite: UniteRapport;
   references?: string[];
+  /** Chiffre clé non calculable : pourquoi, et ce qui le rendrait calculable. */
+  manque?: string;
 }
+
+/** Un chiffre clé : sa valeur, ou « non calculable » et pourquoi. */
+export const texteChiffreCle = (l: LigneRapport): string => (l.valeur === null ? `non calculable (${l.manque ?? 'pas de donnée sur la période'})` : formaterValeur(l));
 
 /** Les unités des valeurs (colonne « unite » du CSV). */
 export type UniteRapport = 'nombre' | 'jours' | 'mois' | 'part' | 'euros' | 'tentatives' | 'etp';
@@ -297,10 +302,14 @@ const refs = (x: { references?: string[] }): { references?: string[] } => (x.ref
 function chiffresCles(ind: Indicateurs, type: TypeParcours): LigneRapport[] {
   const l: LigneRapport[] = [];
   const q = ind.moyens.cout;
+  // Les chiffres que les rapports de prévention promettent (seeds 000 à 004) sont toujours dits ;
+  // faute de données, « non calculable » et pourquoi.
+  const toujours: LigneRapport[] = [];
   if (type === 'prevention_precontentieuse') {
-    l.push({ famille: 'reprise', cle: 'part_reprise', libelle: 'Ménages accompagnés ayant repris le paiement du loyer, même partiellement', valeur: ind.reprisePaiement.part, unite: 'part' });
-    l.push({ famille: 'procedures', cle: 'procedures_evitees', libelle: 'Procédures évitées', valeur: ind.procedures.evitees.nombre, unite: 'nombre' });
-    l.push({ famille: 'contacts', cle: 'tentatives_avant_contact_moyen', libelle: 'Tentatives jusqu’au premier contact, en moyenne', valeur: ind.contacts.tentatives.moyenne, unite: 'tentatives' });
+    toujours.push({ famille: 'reprise', cle: 'part_reprise', libelle: 'Ménages accompagnés ayant repris le paiement du loyer, même partiellement', valeur: ind.reprisePaiement.part, unite: 'part', manque: 'aucun bilan de la période ne dit encore la reprise du paiement' });
+    toujours.push({ famille: 'procedures', cle: 'procedures_evitees', libelle: 'Procédures évitées', valeur: ind.procedures.evitees.nombre, unite: 'nombre' });
+    toujours.push({ famille: 'contacts', cle: 'tentatives_avant_contact_moyen', libelle: 'Tentatives jusqu’au premier contact, en moyenne', valeur: ind.contacts.tentatives.moyenne, unite: 'tentatives', manque: 'aucun contact établi sur la période' });
+    toujours.push({ famille: 'moyens', cle: 'cout_par_situation', libelle: 'Coût par situation', valeur: q.parSituation, unite: 'euros', manque: 'coût annuel du projet ou coût par situation à saisir dans les réglages du programme' });
   }
   if (type === 'protocole_post_resiliation') l.push({ famille: 'procedures', cle: 'procedures_evitees', libelle: 'Expulsions évitées (nouveau bail signé)', valeur: ind.procedures.evitees.nombre, unite: 'nombre' });
   if (type === 'iml_bail_glissant') {
@@ -308,9 +317,9 @@ function chiffresCles(ind: Indicateurs, type: TypeParcours): LigneRapport[] {
     l.push({ famille: 'iml_profils', cle: 'hebergement_a_la_sortie_moyen', libelle: 'Temps passé en structure avant la sortie, en moyenne', valeur: ind.iml.hebergementMois.aLaSortie.moyenne, unite: 'mois' });
     l.push({ famille: 'iml_profils', cle: 'nuitees_hotel_evitees', libelle: 'Nuitées d’hôtel évitées', valeur: ind.iml.nuiteesHotelEvitees.nombre, unite: 'nombre' });
   }
-  if (q.parSituation !== null) l.push({ famille: 'moyens', cle: 'cout_par_situation', libelle: 'Coût par situation', valeur: q.parSituation, unite: 'euros' });
+  if (q.parSituation !== null && type !== 'prevention_precontentieuse') l.push({ famille: 'moyens', cle: 'cout_par_situation', libelle: 'Coût par situation', valeur: q.parSituation, unite: 'euros' });
   if (ind.moyens.situationsParEtp !== null) l.push({ famille: 'moyens', cle: 'situations_par_etp', libelle: 'Situations suivies par ETP de travailleur social', valeur: ind.moyens.situationsParEtp, unite: 'nombre' });
-  return l.filter((x) => x.valeur !== null);
+  return [...toujours, ...l.filter((x) => x.valeur !== null)];
 }
 
 /** Les sections du rapport pour les types de parcours du programme (toutes si aucun n'est connu). */
@@ -438,7 +447,7 @@ ${s.lignes.map(
 <p class="encadre">${LIBELLES_TYPE_PARCOURS[r.programme.typeParcours]} — ${r.programme.territoire}. Période ${r.libellePeriode}. Calculé le ${dateFr(r.genereLe)} à partir des parcours eux-mêmes (${ind.fichesLues} parcours du programme concernés par la période${r.bailleur ? `, ménages de ${r.bailleur} seulement` : ''}).${r.pourPartenaires ? ' Version pour les partenaires : chiffres agrégés, sans aucun dossier nominatif ni référence.' : ''}</p>
 ${r.notesPeriode.map((n) => html`<p class="aide">${n}</p>`)}
 ${r.chiffresCles.length ? html`<h2>Chiffres clés</h2>
-<ul class="chiffres-cles">${r.chiffresCles.map((l) => html`<li>${l.libelle} : <strong>${formaterValeur(l)}</strong></li>`)}</ul>` : ''}
+<ul class="chiffres-cles">${r.chiffresCles.map((l) => html`<li>${l.libelle} : <strong>${texteChiffreCle(l)}</strong></li>`)}</ul>` : ''}
 ${liens.pdf || liens.csv || liens.partenaires ? html`<p>${liens.pdf ? html`<a href="${liens.pdf}">Télécharger le PDF</a>` : ''}${liens.csv ? html` · <a href="${liens.csv}">Indicateurs en CSV</a>` : ''}${liens.partenaires ? html` · <a href="${liens.partenaires}">Version pour les partenaires</a>` : ''}</p>` : ''}
 <h2>Du repérage à l’issue</h2>
 ${svgEntonnoir(ind.entonnoir)}
@@ -490,7 +499,7 @@ export function rapportPdf(r: Rapport): Promise<Buffer> {
     doc.moveDown(0.8).font('Helvetica-Bold').fontSize(13).fillColor(BLEU).text(t('Chiffres clés'));
     doc.moveDown(0.2).fontSize(10).fillColor('#161616');
     for (const l of r.chiffresCles) {
-      doc.font('Helvetica').text(t(`${l.libelle} : `), { continued: true }).font('Helvetica-Bold').text(t(formaterValeur(l)));
+      doc.font('Helvetica').text(t(`${l.libelle} : `), { continued: true }).font('Helvetica-Bold').text(t(texteChiffreCle(l)));
     }
   }
 

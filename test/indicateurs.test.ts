@@ -15,7 +15,7 @@ import { ficheDepuisEtat } from '../domain/indicateurs';
 import type { EtatParcours, EvenementJournal } from '../domain/vocabulaire';
 import { calculerIndicateurs, sansReferences } from '../indicateurs/calcul';
 import { RegistreIndicateurs } from '../indicateurs/registre';
-import { COLONNES_CSV, construireRapport, formaterValeur, indicateursCsv, notesPeriode, rapportHtml, rapportPdf, texteWinAnsi } from '../indicateurs/rapport';
+import { COLONNES_CSV, construireRapport, formaterValeur, indicateursCsv, notesPeriode, rapportHtml, rapportPdf, texteChiffreCle, texteWinAnsi } from '../indicateurs/rapport';
 import type { StadeProcedure } from '../domain/prevention';
 import type { IssueCloture } from '../domain/vocabulaire';
 import { DOSSIER_PRESETS, lireProgramme } from '../programmes/catalogue';
@@ -634,6 +634,30 @@ describe('chiffres rendus aux financeurs', () => {
     ]);
     const lignes = construireRapport(ind, CATALOGUE.trouver('reims-april')!, { type: '12-mois' }).sections.flatMap((x) => x.lignes);
     expect(lignes).toContainEqual(expect.objectContaining({ cle: 'tentatives_visite_domicile', libelle: 'Tentatives jusqu’au premier contact, par ce canal : visite à domicile', valeur: 5 }));
+  });
+
+  it('besancon-ccas à 12 mois : procédures évitées, reprise, tentatives et coût par situation toujours dits ; faute de données, « non calculable » et pourquoi', () => {
+    const besancon = CATALOGUE.trouver('besancon-ccas')!;
+    const vide = construireRapport(calculerIndicateurs([], 'besancon-ccas', DOUZE_MOIS, 'prevention_precontentieuse', { quotas: besancon.quotas }), besancon, { type: '12-mois' });
+    expect(vide.chiffresCles.map((l) => `${l.libelle} : ${texteChiffreCle(l)}`.replace(/[\u202f\u00a0]/g, ' '))).toEqual([
+      'Ménages accompagnés ayant repris le paiement du loyer, même partiellement : non calculable (aucun bilan de la période ne dit encore la reprise du paiement)',
+      'Procédures évitées : 0',
+      'Tentatives jusqu’au premier contact, en moyenne : non calculable (aucun contact établi sur la période)',
+      'Coût par situation : non calculable (coût annuel du projet ou coût par situation à saisir dans les réglages du programme)',
+      'Situations suivies par ETP de travailleur social : 0',
+    ]);
+    // Des parcours menés et un coût annuel saisi : les quatre chiffres sont calculés.
+    const plein = construireRapport(calculerIndicateurs(fiches(APRIL), 'reims-april', DOUZE_MOIS, 'prevention_precontentieuse', { quotas: { ...besancon.quotas, coutAnnuelEuros: 30_000 } }), besancon, { type: '12-mois' });
+    const texte = plein.chiffresCles.map((l) => `${l.libelle} : ${texteChiffreCle(l)}`.replace(/[\u202f\u00a0]/g, ' '));
+    expect(texte).toEqual(
+      expect.arrayContaining([
+        'Ménages accompagnés ayant repris le paiement du loyer, même partiellement : 67 %',
+        'Procédures évitées : 3',
+        'Tentatives jusqu’au premier contact, en moyenne : 4,2 tentatives',
+        'Coût par situation : 5 000 €',
+      ]),
+    );
+    expect(rapportHtml(vide).valeur).toContain('non calculable (aucun contact établi sur la période)');
   });
 
   it('IML : nuitées d’hôtel évitées (seed 003), une nuit par jour de sous-location dans la période, jusqu’à la clôture', () => {
