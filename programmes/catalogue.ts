@@ -33,7 +33,8 @@ export const adressePostale = z
 
 /** Délais indispensables à chaque type de parcours. */
 export const DELAIS_REQUIS: Record<TypeParcours, string[]> = {
-  prevention_precontentieuse: ['diagnostic', 'planAide', 'validationDepartement', 'informationPartenaires', 'rappelAvant', 'suivi'],
+  // « suivi » (durée de l'accompagnement) est facultatif : APRIL accompagne « sans condition de durée ».
+  prevention_precontentieuse: ['diagnostic', 'planAide', 'validationDepartement', 'informationPartenaires', 'rappelAvant'],
   iml_bail_glissant: ['validationSiao', 'glissement', 'prolongationMax', 'prolongation', 'rappelAvant'],
   protocole_post_resiliation: ['dureeMax', 'avenantMax', 'nouveauBail', 'bilan', 'rappelAvant', 'paiement'],
 };

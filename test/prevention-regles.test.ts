@@ -224,3 +224,31 @@ describe('toulouse-declic — axes d’accompagnement du plan', () => {
     for (const o of ORIENTATIONS_PLAN) expect(ORIENTATIONS_DOCUMENTS[o], o).toBeTruthy();
   });
 });
+
+describe('fin du suivi prévue', () => {
+  it('besancon-ccas : pas avant le bilan à 12 mois et sa saisie (6 mois de suivi) ; reims-april, « sans condition de durée » : aucune', async () => {
+    const { handle, programme } = await lancer('besancon-ccas');
+    expect(programme.jalons.bilans).toEqual(['P6M', 'P12M']);
+    await jusquAuPlan(handle);
+    await handle.executeUpdate(planAideUpdate, { args: [msg({ actions: ['budget' as const], orientations: [] })] });
+    const etat = await jusqua(handle, (e) => e.etape === 'suivi' && e.echeances.some((x) => x.id === 'fin_suivi'), 'fin du suivi suivie');
+    const debutSuivi = new Date([...etat.journal].reverse().find((x) => x.type === 'etape' && x.resume.includes('Suivi du plan'))!.date);
+    const fin = etat.echeances.find((x) => x.id === 'fin_suivi')!;
+    // Le bilan à 12 mois puis ses 2 semaines de saisie, pas 6 mois.
+    expect(new Date(fin.due).getTime()).toBeGreaterThan(ajouterDuree(debutSuivi, 'P12M').getTime());
+    expect(new Date(fin.due).getTime()).toBeLessThanOrEqual(ajouterDuree(ajouterDuree(debutSuivi, 'P12M'), 'P2W').getTime() + 60_000);
+    await terminer(handle);
+
+    const april = await lancer('reims-april');
+    expect(april.programme.delais.suivi).toBeUndefined();
+    const comite = await jusqua(april.handle, (e) => e.etape === 'comite_de_suivi' && e.demandes.length === 1, 'demande au comité');
+    await april.handle.executeUpdate(repondreValidationUpdate, {
+      args: [{ requestId: requete(), par: 'partenaire:services_sociaux', demandeId: comite.demandes[0]!.id, role: 'services_sociaux', decision: 'approuve' }],
+    });
+    await jusquAuPlan(april.handle);
+    await april.handle.executeUpdate(planAideUpdate, { args: [msg({ actions: ['budget' as const], orientations: [] })] });
+    const suivi = await jusqua(april.handle, (e) => e.etape === 'suivi', 'étape « suivi »');
+    expect(suivi.echeances.some((x) => x.id === 'fin_suivi')).toBe(false);
+    await terminer(april.handle);
+  });
+});

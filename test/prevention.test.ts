@@ -375,6 +375,9 @@ describe('loiret-ahu — fin de la durée de suivi', () => {
       await jusquAuBilan(handle, jalon, debutSuivi);
       await handle.executeUpdate(bilanUpdate, { args: [msg()({ reprisePaiement: 'totale' as const, planRespecte: true, demarches: [] })] });
     }
+    // La fin prévue ne tombe pas avant la saisie du dernier bilan (6 mois) : 6 mois et 2 semaines.
+    expect(new Date(finSuivi.due).getTime()).toBeGreaterThan(ajouterDuree(debutSuivi, 'P6M').getTime());
+    await avancerApres(handle, retirerDuree(new Date(finSuivi.due), CATALOGUE.trouver('loiret-ahu')!.delais.rappelAvant!));
     await banc.courriels.waitFor((m) => m.sujet.startsWith('Rappel : Fin de la durée de suivi prévue') && dossier(ref)(m));
     await avancerApres(handle, finSuivi.due);
     await banc.courriels.waitFor((m) => m.sujet.startsWith('Échéance dépassée : Fin de la durée de suivi prévue') && m.a.includes('coordination@essai.example') && dossier(ref)(m));

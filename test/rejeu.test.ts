@@ -450,8 +450,9 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'regles-des-rapports')('e
       'besancon-ccas',
       'REJEU-VISITE-ASLL',
       { suiviParServiceSocial: false },
-      'prevention-visite-et-asll-v1.json',
-      ['visite-malgre-contact', 'validation-asll-meme-delai'],
+      // v1 : avant la fin du suivi après le dernier bilan ; v2 : avec (patched('fin-suivi-apres-bilans')).
+      'prevention-visite-et-asll-v2.json',
+      ['visite-malgre-contact', 'validation-asll-meme-delai', 'fin-suivi-apres-bilans'],
       async (handle) => {
         await etape(handle, 'aller_vers');
         await handle.executeUpdate(tentativeContactUpdate, { args: [m({ canal: 'telephone' as const, creneau: 'matin' as const, issue: 'joint' as const })] });

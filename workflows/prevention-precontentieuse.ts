@@ -437,7 +437,8 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
     // 9. Suivi : points mensuels et bilans aux jalons du programme.
     p.rejoindre('suivi', 'Suivi du plan');
     const debutSuivi = new Date();
-    p.echeances.suivre({ id: 'fin_suivi', libelle: 'Fin de la durée de suivi prévue : passage au droit commun ou clôture', due: ajouterDuree(debutSuivi, d.suivi), rappelAvant: d.rappelAvant, responsable: 'travailleur_social' });
+    const finSuivi = finDuSuivi(programme, debutSuivi);
+    if (finSuivi) p.echeances.suivre({ id: 'fin_suivi', libelle: 'Fin de la durée de suivi prévue : passage au droit commun ou clôture', due: finSuivi, rappelAvant: d.rappelAvant, responsable: 'travailleur_social' });
     /** Un point ou un bilan à saisir : son échéance, et le courriel au travailleur social. */
     const demanderBilan = async (id: string, libelle: string) => {
       p.echeances.suivre({ id, libelle, delai: d.saisieBilan ?? 'P2W', rappelAvant: rappel('P3D'), responsable: 'travailleur_social' });
@@ -567,6 +568,21 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
   }
   await p.indicateursConsignes();
   return p.etat();
+}
+
+/**
+ * La fin du suivi prévue : la durée du programme, mais jamais avant le dernier bilan et le délai de
+ * sa saisie (besancon-ccas : bilan à 12 mois pour 6 mois de suivi) ; aucune pour un accompagnement
+ * « sans condition de durée » (reims-april : pas de durée de suivi dans le programme).
+ */
+function finDuSuivi(programme: Programme, debut: Date): Date | undefined {
+  const d = programme.delais;
+  if (!d.suivi) return undefined;
+  const duree = ajouterDuree(debut, d.suivi);
+  if (!patched('fin-suivi-apres-bilans')) return duree;
+  const dernier = jalonsDeSuivi(programme).at(-1);
+  const apresDernierBilan = dernier ? ajouterDuree(ajouterDuree(debut, dernier.offset), d.saisieBilan ?? 'P2W') : undefined;
+  return apresDernierBilan && apresDernierBilan.getTime() > duree.getTime() ? apresDernierBilan : duree;
 }
 
 function jalonsDeSuivi(programme: Programme): Array<{ offset: string; libelle: string }> {
