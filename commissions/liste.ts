@@ -373,14 +373,22 @@ export function analyserListe(tableau: Tableau, ctx: ContexteListe): ListeAnalys
       const s = corps.donnees.situation as unknown as SituationOrientation;
       const motif = motifNonEligible(programme, s, ctx.maintenant);
       if (motif) avertissements.push(`hors des règles du programme (${motif}) : le parcours sera clos « non éligible » dès son lancement`);
+      // Les échéances qui courent depuis la désignation et seraient déjà passées : un avertissement par délai.
+      const depassees = new Map<string, string[]>();
       for (const [libelle, delai] of [
-        ['Première visite à domicile', programme.delais.premiereVisite],
         ['Premier contact avec le ménage', programme.delais.contact],
+        ['Première visite à domicile', programme.delais.premiereVisite],
       ] as const) {
         if (!delai || !designeLe) continue;
-        if (ajouterDuree(minuitDeParis(designeLe), delai).getTime() < ctx.maintenant.getTime()) {
-          avertissements.push(`désigné il y a plus de ${dureeEnFrancais(delai)} : l’échéance « ${libelle} » sera déjà dépassée au lancement`);
-        }
+        if (ajouterDuree(minuitDeParis(designeLe), delai).getTime() < ctx.maintenant.getTime()) depassees.set(delai, [...(depassees.get(delai) ?? []), libelle]);
+      }
+      for (const [delai, libelles] of depassees) {
+        const noms = libelles.map((x) => `« ${x} »`);
+        avertissements.push(
+          noms.length === 1
+            ? `désigné il y a plus de ${dureeEnFrancais(delai)} : l’échéance ${noms[0]} sera déjà dépassée au lancement`
+            : `désigné il y a plus de ${dureeEnFrancais(delai)} : les échéances ${noms.slice(0, -1).join(', ')} et ${noms.at(-1)} seront déjà dépassées au lancement`,
+        );
       }
       if (programme.options.prioriteMenagesIsoles && s.suiviParServiceSocial && menage.composition !== 'personne_seule') {
         avertissements.push('déjà suivi par un service social et non isolé : la situation reste en principe au service social du département (à confirmer avec lui)');

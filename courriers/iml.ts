@@ -42,7 +42,7 @@ export function alerteImpayes(x: { ref: string; programme: Prog; impayes: number
   return {
     sujet: `Loyers impayés : ${x.impayes} mois consécutifs (dossier ${x.ref})`,
     paragraphes: [
-      `La gestion locative constate ${x.impayes} loyers impayés consécutifs (jusqu’au mois de ${moisEnFrancais(x.jusqua)}) pour le logement sous-loué du dossier ${x.ref} (${x.programme.nom}).`,
+      `La gestion locative constate ${x.impayes} loyers impayés consécutifs (le dernier en ${moisEnFrancais(x.jusqua)}) pour le logement sous-loué du dossier ${x.ref} (${x.programme.nom}).`,
       x.travailleurSocial ? `Le travailleur social en charge est ${x.travailleurSocial}.` : 'Aucun travailleur social n’est encore affecté à ce ménage.',
       'Un point avec le ménage est à prévoir rapidement : budget, délais de paiement, FSL, dossier de surendettement si besoin.',
     ],

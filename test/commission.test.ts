@@ -314,7 +314,7 @@ describe('les délais courent depuis la désignation', () => {
     const fichier = csv([ligne(recent, enFrancais(jour(-10))), ligne(ancien, enFrancais(jour(-30))), ligne(futur, enFrancais(jour(2)))]);
     const apercu = await envoyerJson(APERCU, fichier);
     expect(apercu.json.lignes.map((l: { statut: string }) => l.statut)).toEqual(['a_lancer', 'a_lancer', 'erreur']);
-    expect(apercu.json.lignes[1].avertissements).toEqual(['désigné il y a plus de 3 semaines : l’échéance « Première visite à domicile » sera déjà dépassée au lancement']);
+    expect(apercu.json.lignes[1].avertissements).toEqual(['désigné il y a plus de 3 semaines : les échéances « Premier contact avec le ménage » et « Première visite à domicile » seront déjà dépassées au lancement']);
     expect(apercu.json.lignes[2].erreurs).toEqual([{ colonne: 'Désigné le', message: 'la date de désignation ne peut pas être dans le futur' }]);
     const imp = await envoyerJson(IMPORT, fichier);
     expect(imp.json.totaux).toMatchObject({ lancees: 2, rejetees: 1 });

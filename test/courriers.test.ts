@@ -244,7 +244,7 @@ describe('les courriers des parcours, en français', () => {
     expect(texte('iml.ficheBilan')).not.toContain('Le ménage a confié');
     expect(texte('iml.prolongation')).toContain('prolongée de 4 mois, jusqu’au 15 juillet 2028');
     expect(texte('iml.finSansGlissementAuxPartenaires')).toContain('après 7 mois de sous-location');
-    expect(texte('iml.alerteImpayes')).toContain('2 loyers impayés consécutifs (jusqu’au mois de juin 2027)');
+    expect(texte('iml.alerteImpayes')).toContain('2 loyers impayés consécutifs (le dernier en juin 2027)');
     // Prévention : le diagnostic partagé dit à qui il est destiné et comment joindre l'opérateur.
     expect(texte('prevention.diagnosticPartage')).toContain('Ils sont destinés à : Conseillère sociale du bailleur, Pôle recouvrement du bailleur.');
     expect(texte('prevention.accordPartageRetire')).toContain('Pour toute question : iml@ccas.example.');

@@ -37,6 +37,7 @@ import {
 import type { EtatParcours, Programme } from '../domain/vocabulaire';
 import { impayesConsecutifs, motifCandidature } from '../workflows/iml-bail-glissant';
 import { ajouterDuree, heureDeParis } from '../workflows/blocs/duree';
+import { moisEnFrancais } from '../documents/commun';
 import type { CourrielRecu } from '../dev/mail-catcher';
 import { PARCOURS_IML } from '../api/parcours-iml';
 import { CATALOGUE, PERSONNEL, apres, avancerJusqua, echeanceSuivie, heureDuParcours, jusqua as jusquaEtat, menageEssai, monterBanc, repos, requete, type Banc } from './outils/environnement';
@@ -266,7 +267,8 @@ describe('règles', () => {
     expect(motifCandidature({ ...CANDIDATURE, pretASortir: false, budgetTravaille: false })).toBe(
       'Le ménage doit être jugé « prêt à sortir » vers le logement ; la question du budget doit avoir été travaillée en amont avec le ménage.',
     );
-    expect(motifCandidature({ ...CANDIDATURE, structure: 'hotel' as never })).toContain('Structure d’hébergement inconnue');
+    expect(motifCandidature({ ...CANDIDATURE, structure: 'hotel' })).toBeUndefined();
+    expect(motifCandidature({ ...CANDIDATURE, structure: 'tente' as never })).toContain('Structure d’hébergement inconnue');
     const l = (x: Record<string, 'paye' | 'partiel' | 'impaye'>) => new Map(Object.entries(x));
     expect(impayesConsecutifs(l({ '2027-01': 'impaye', '2027-02': 'impaye', '2027-03': 'impaye' }))).toBe(3);
     expect(impayesConsecutifs(l({ '2027-01': 'impaye', '2027-02': 'partiel', '2027-03': 'impaye' }))).toBe(1);
@@ -542,7 +544,7 @@ describe('concarneau-iml', () => {
     await loyer(3, 'impaye');
     expect((await loyer(4, 'impaye')).impayesConsecutifs).toBe(2);
     const alerte = await recu(COORDINATION, ref, 'Loyers impayés : 2 mois consécutifs');
-    expect(alerte.texte).toContain(`jusqu’à ${moisPlus(debut, 4)}`);
+    expect(alerte.texte).toContain(`(le dernier en ${moisEnFrancais(moisPlus(debut, 4))})`);
     expect((await loyer(5, 'impaye')).impayesConsecutifs).toBe(3);
     expect(await refus(handle.executeUpdate(bilanMesureUpdate, { args: [bilan({ decision: 'glissement' })] }))).toBe(
       'Le loyer est impayé depuis 3 mois consécutifs : le glissement n’est pas possible en l’état.',

@@ -144,7 +144,7 @@ describe('pages du personnel', () => {
     await sansViolation(coord, 'reglages');
     // Une durée illisible et pas de motif : rien n'est enregistré, chaque erreur porte le libellé du réglage.
     await coord.locator('#delais-diagnostic-n').fill('cinq');
-    await coord.getByRole('button', { name: 'Enregistrer la version 2' }).click();
+    await coord.getByRole('button', { name: 'Enregistrer la version 3' }).click();
     await coord.waitForLoadState();
     const erreurs = await coord.locator('[role=alert]').innerText();
     expect(erreurs).toContain('Diagnostic social : durée invalide');
@@ -155,15 +155,15 @@ describe('pages du personnel', () => {
     await coord.locator('#delais-diagnostic-u').selectOption('semaines');
     await coord.locator('#jalons-pointsSuivi').fill('1 mois, 2 mois, 3 mois');
     await coord.locator('#motif').fill('Comité de pilotage de décembre');
-    await coord.getByRole('button', { name: 'Enregistrer la version 2' }).click();
+    await coord.getByRole('button', { name: 'Enregistrer la version 3' }).click();
     await coord.waitForLoadState();
-    expect(await coord.locator('[role=status]').innerText()).toContain('Version 2 enregistrée');
+    expect(await coord.locator('[role=status]').innerText()).toContain('Version 3 enregistrée');
     const historique = await coord.locator('table').last().innerText();
     expect(historique).toContain('Diagnostic social : 1 mois → 5 semaines');
     expect(historique).toContain('1 mois, 2 mois, 4 mois, 5 mois → 1 mois, 2 mois, 3 mois');
     expect(historique).toContain('Coordinatrice Essai');
     expect(await coord.locator('#delais-diagnostic-n').inputValue()).toBe('5');
-    await sansViolation(coord, 'reglages-version-2');
+    await sansViolation(coord, 'reglages-version-3');
   }, 120_000);
   it('l’annuaire confirme chaque action : lien d’orientation envoyé, organisation modifiée, clé du logiciel montrée une fois puis révoquée', async () => {
     const coord = await nouvellePage();
