@@ -34,6 +34,7 @@ import {
   problemeSchema,
   quiSuisJeSchema,
   reponseMessageSchema,
+  reponseActionSchema,
   resumeParcoursSchema,
   santeSchema,
   sessionSchema,
@@ -158,6 +159,7 @@ export function construireDocument(o: OptionsDocument): DocumentOpenApi {
     ResumeParcours: versJsonSchema(resumeParcoursSchema, 'output'),
     ParcoursLance: versJsonSchema(lancementReponseSchema, 'output'),
     MessageApplique: versJsonSchema(reponseMessageSchema, 'output'),
+    ActionAppliquee: versJsonSchema(reponseActionSchema, 'output'),
     Affectation: versJsonSchema(affectationSchema),
     ClotureAnticipee: versJsonSchema(clotureAnticipeeSchema),
     Sante: versJsonSchema(santeSchema, 'output'),
@@ -671,7 +673,7 @@ export function construireDocument(o: OptionsDocument): DocumentOpenApi {
         security: SECURITE_PERSONNEL,
         parameters: [paramId],
         requestBody: { required: true, content: json(ref('Affectation'), { requestId: EXEMPLE_REQUEST_ID, travailleurSocial: 'ts.martin' }) },
-        responses: { '200': { description: 'Affectation enregistrée', content: json(ref('MessageApplique')) }, ...problemes('RequeteInvalide', 'NonConnecte', 'Interdit', 'Introuvable', 'Conflit', 'Indisponible') },
+        responses: { '200': { description: 'Affectation enregistrée', content: json(ref('ActionAppliquee')) }, ...problemes('RequeteInvalide', 'NonConnecte', 'Interdit', 'Introuvable', 'Conflit', 'Indisponible') },
       },
     },
     '/api/parcours/{id}/cloture': {
@@ -683,7 +685,7 @@ export function construireDocument(o: OptionsDocument): DocumentOpenApi {
         security: SECURITE_PERSONNEL,
         parameters: [paramId],
         requestBody: { required: true, content: json(ref('ClotureAnticipee'), { requestId: EXEMPLE_REQUEST_ID, motif: 'Le ménage a quitté le logement' }) },
-        responses: { '200': { description: 'Parcours clôturé', content: json(ref('MessageApplique')) }, ...problemes('RequeteInvalide', 'NonConnecte', 'Interdit', 'Introuvable', 'Conflit', 'Indisponible') },
+        responses: { '200': { description: 'Parcours clôturé', content: json(ref('ActionAppliquee')) }, ...problemes('RequeteInvalide', 'NonConnecte', 'Interdit', 'Introuvable', 'Conflit', 'Indisponible') },
       },
     },
   };
@@ -713,7 +715,7 @@ export function construireDocument(o: OptionsDocument): DocumentOpenApi {
         // Le type du parcours (donc le schéma du corps) vient de l'identifiant dans le chemin, pas du corps :
         // les variantes peuvent se recouvrir, d'où « anyOf » (le corps suit au moins l'une d'elles).
         requestBody: { required: true, content: json(variantes.length === 1 ? ref(premier.nom) : { anyOf: variantes.map((v) => ref(v.nom)) }, exemple) },
-        responses: { '200': { description: 'Message appliqué : résultat et nouvel état', content: json(ref('MessageApplique')) }, ...problemes('RequeteInvalide', 'NonConnecte', 'Interdit', 'Introuvable', 'Conflit', 'Indisponible') },
+        responses: { '200': { description: 'Message appliqué : son résultat, l’étape où il laisse le parcours et les messages qu’elle permet', content: json(ref('MessageApplique')) }, ...problemes('RequeteInvalide', 'NonConnecte', 'Interdit', 'Introuvable', 'Conflit', 'Indisponible') },
       },
     };
   }

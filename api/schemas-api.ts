@@ -224,8 +224,20 @@ export const resumeParcoursSchema = z
 
 export const lancementReponseSchema = z.object({ workflowId: workflowIdSchema, etat: etatSchema }).meta({ title: 'Parcours lancé' });
 export const reponseMessageSchema = z
-  .object({ resultat: z.unknown().meta({ description: 'Résultat renvoyé par le parcours' }), etat: etatSchema })
+  .object({
+    resultat: z.unknown().meta({ description: 'Résultat renvoyé par le parcours' }),
+    etape: z.string().optional().meta({ description: 'L’étape où le message laisse le parcours (« cloture » : clôture demandée)', example: 'diagnostic' }),
+    libelleEtape: z.string().optional().meta({ example: 'Diagnostic' }),
+    messagesPermis: z
+      .array(z.string())
+      .optional()
+      .meta({ description: 'Les messages que cette étape permet (noms d’URL) ; l’état complet se lit par GET /api/parcours/{id}', example: ['diagnostic', 'cloture'] }),
+  })
   .meta({ title: 'Message appliqué' });
+/** Affectation et clôture anticipée : leur résultat et l'état du parcours relu ensuite. */
+export const reponseActionSchema = z
+  .object({ resultat: z.unknown().meta({ description: 'Résultat renvoyé par le parcours' }), etat: etatSchema })
+  .meta({ title: 'Action de la coordination appliquée' });
 
 export const santeSchema = z
   .object({

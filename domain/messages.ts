@@ -14,6 +14,11 @@ export interface Enveloppe {
 }
 
 export const etatQuery = defineQuery<EtatParcours>('etat');
+/**
+ * L'état du parcours au terme de sa première tâche, rendu au lancement : l'API l'envoie avec le
+ * démarrage (mise à jour avec démarrage, un seul aller-retour) au lieu d'interroger le parcours ensuite.
+ */
+export const etatInitialUpdate = defineUpdate<EtatParcours>('etatInitial');
 
 export interface ReponseValidation extends Enveloppe {
   demandeId: string;

@@ -50,6 +50,15 @@ export interface ResumeDossier {
   priorite?: string;
 }
 
+/** Ce qu'un dossier dit pour autoriser un message, sans rien déchiffrer (`RegistreDossiers.autorisation`). */
+export interface AutorisationDossier {
+  workflowId: string;
+  typeParcours: EtatParcours['typeParcours'];
+  programme: { id: string };
+  travailleurSocial?: string;
+  clos: boolean;
+}
+
 export interface PageDossiers {
   elements: ResumeDossier[];
   total: number;
@@ -202,6 +211,26 @@ export class RegistreDossiers {
   async consultations(workflowId: string): Promise<Array<{ le: Date; personneId: string; objet: string }>> {
     const l = await this.db.selectFrom('consultations_dossiers').select(['le', 'personne_id', 'objet']).where('workflow_id', '=', workflowId).orderBy('le', 'desc').orderBy('id', 'desc').execute();
     return l.map((x) => ({ le: x.le, personneId: x.personne_id, objet: x.objet }));
+  }
+
+  /**
+   * Ce qu'il faut pour autoriser un message (type de parcours, programme, travailleur social, clos),
+   * en une lecture d'index et sans rien déchiffrer ; undefined si le dossier n'est pas encore consigné.
+   */
+  async autorisation(workflowId: string): Promise<AutorisationDossier | undefined> {
+    const l = await this.db
+      .selectFrom('dossiers')
+      .select(['programme_id', 'type_parcours', 'travailleur_social', 'clos'])
+      .where('workflow_id', '=', workflowId)
+      .executeTakeFirst();
+    if (!l) return undefined;
+    return {
+      workflowId,
+      typeParcours: l.type_parcours as EtatParcours['typeParcours'],
+      programme: { id: l.programme_id },
+      ...(l.travailleur_social ? { travailleurSocial: l.travailleur_social } : {}),
+      clos: l.clos,
+    };
   }
 
   /** Vrai si le dossier est consigné clos (son état ne changera plus). */

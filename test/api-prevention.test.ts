@@ -191,9 +191,15 @@ describe('loiret-ahu par l’API', () => {
     await etape(workflowId, 'aller_vers');
     const une = await message(workflowId, 'tentative-contact', { canal: 'telephone', creneau: 'soir', issue: 'injoignable', note: 'Voisin bruyant, séparation récente' });
     expect(une.status, une.texte).toBe(200);
-    expect(une.json.resultat).toEqual({ etape: 'aller_vers' });
-    expect(une.json.etat.details.tentatives).toBe(1);
-    expect(une.json.etat.journal.some((e: { type: string }) => e.type === 'tentative_contact')).toBe(true);
+    // La réponse dit l'étape et ce qu'elle permet, sans relecture ; l'état complet se lit à part.
+    expect(une.json).toEqual({
+      resultat: { etape: 'aller_vers', libelleEtape: 'Aller vers le ménage', messagesPermis: ['tentative-contact', 'cloture'] },
+      etape: 'aller_vers',
+      libelleEtape: 'Aller vers le ménage',
+      messagesPermis: ['tentative-contact', 'cloture'],
+    });
+    const apresUne = await attendreEtat(workflowId, (e) => e.details.tentatives === 1, 'une tentative');
+    expect(apresUne.journal.some((e) => e.type === 'tentative_contact')).toBe(true);
 
     const deux = await message(workflowId, 'tentative-contact', { canal: 'visite_domicile', creneau: 'apres_midi', issue: 'joint' });
     expect(deux.status, deux.texte).toBe(200);

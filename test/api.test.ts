@@ -386,8 +386,9 @@ describe('parcours : messages, affectation, clôture, liens', () => {
     const deux = await appel('POST', `/api/parcours/${workflowId}/messages/visite-faite`, { jeton: alice, corps });
     expect(deux.status, deux.texte).toBe(200);
     expect(deux.json.resultat).toEqual({ compte: 1 });
-    expect(deux.json.etat.journal.filter((e: { type: string }) => e.type === 'visite')).toHaveLength(1);
-    expect(deux.json.etat.journal.find((e: { type: string }) => e.type === 'visite').acteur.id).toBe('ts.alice');
+    const etat = await etatDe(workflowId);
+    expect(etat.journal.filter((e) => e.type === 'visite')).toHaveLength(1);
+    expect(etat.journal.find((e) => e.type === 'visite')!.acteur.id).toBe('ts.alice');
   });
 
   it('un requestId réutilisé pour un autre contenu ou un autre message → 409 avec la raison, rien d’appliqué', async () => {

@@ -44,7 +44,10 @@ async function enchainer(workflowId: string, pas: Pas[]) {
     const r = await essai.api.appel('POST', `/api/parcours/${workflowId}/messages/${nom}`, { jeton: await essai.connecter(par), corps: { requestId: requete(), ...corps } });
     expect(r.status, `« ${nom} » : ${r.texte}`).toBe(200);
     expect(r.json.resultat.etape, `réponse à « ${nom} »`).toBe(attendue);
-    if (attendue !== 'cloture') expect((r.json.etat as EtatParcours).etape, `état renvoyé avec « ${nom} »`).toBe(attendue);
+    // La réponse dit aussi l'étape, son libellé et les messages qu'elle permet : rien à relire.
+    expect(r.json.etape, `étape renvoyée avec « ${nom} »`).toBe(attendue);
+    expect(r.json.libelleEtape, `libellé renvoyé avec « ${nom} »`).toEqual(expect.any(String));
+    expect(r.json.messagesPermis, `messages permis après « ${nom} »`).toEqual(attendue === 'cloture' ? [] : expect.any(Array));
   }
 }
 

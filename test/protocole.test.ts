@@ -254,7 +254,7 @@ describe('protocole post-résiliation', () => {
     const courriel = await attendreCourriel(BAILLEUR, ref, `Paiement ${deMois(mois)}`);
     expect(await refus(handle.executeUpdate(paiementUpdate, { args: [msg({ mois: '2000-01', statut: 'paye' as const })] }))).toBe('Le mois 2000-01 n’est pas un mois du protocole.');
     const r = await handle.executeUpdate(paiementUpdate, { args: [msg({ mois, statut: 'impaye' as const, montant: 200, commentaire: 'Dette de jeu' })] });
-    expect(r).toEqual({ etape: 'suivi_protocole', impayesConsecutifs: 1 });
+    expect(r).toMatchObject({ etape: 'suivi_protocole', impayesConsecutifs: 1 });
     const etat = await jusqua(handle, (e) => e.demandes.find((d) => d.id === demande.id)!.statut === 'expiree');
     expect(etat.details.paiements).toMatchObject({ moisRegles: 1, impayes: 1, montantRecu: 200 });
     expect(etat.echeances.filter((x) => x.id === `validation:${demande.id}`).every((x) => x.statut === 'annulee')).toBe(true);
@@ -549,7 +549,7 @@ describe('protocole post-résiliation', () => {
         expect(repris.demandes.slice(0, avantReprise!.demandes.length).map((d) => d.id)).toEqual(avantReprise!.demandes.map((d) => d.id));
         const echeance = avantReprise!.echeances.find((x) => x.id === 'visite' && x.statut === 'en_cours')!;
         expect(repris.echeances.filter((x) => x.id === 'visite' && x.statut === 'en_cours')).toEqual([echeance]);
-        expect(await handle.executeUpdate(accompagnementUpdate, { args: [visite] })).toEqual({ etape: 'suivi_protocole' });
+        expect(await handle.executeUpdate(accompagnementUpdate, { args: [visite] })).toMatchObject({ etape: 'suivi_protocole' });
         const encore = await handle.query(etatQuery);
         expect(encore.journal.filter((x) => x.type === 'accompagnement')).toHaveLength(1);
         expect(encore.details.accompagnement).toMatchObject({ visite_domicile: 1 });

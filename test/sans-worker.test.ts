@@ -9,6 +9,7 @@
 import { Worker } from '@temporalio/worker';
 import { describe, expect, it, vi } from 'vitest';
 import { signalerPresence } from '../worker/presence';
+import { oublierPresencesVues } from '../api/routes/parcours';
 import { bancAvecApi, demarrerApiEssai } from './outils/api';
 import { baseEssai } from './outils/base';
 import { jusqua, menageEssai, paquetWorkflows, requete, situationPrevention as situation } from './outils/environnement';
@@ -73,6 +74,8 @@ describe('worker arrêté', () => {
     await vi.waitFor(async () => expect((await db.selectFrom('dossiers').select('etape').where('workflow_id', '=', id).executeTakeFirst())?.etape).toBe('aller_vers'));
 
     await banc.arreterWorker();
+    // L'API garde une seconde au plus un worker vu présent (PRESENCE_EN_CACHE_MS) : comme si elle était passée.
+    oublierPresencesVues();
 
     const chrono = async (f: () => Promise<{ status: number; headers: Headers; json: any; texte: string }>) => {
       const t = performance.now();

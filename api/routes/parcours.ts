@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { Router } from 'express';
 import { empreinteMessage } from '../../domain/empreinte';
-import type { WorkflowHandle } from '@temporalio/client';
+import { WithStartWorkflowOperation, type WorkflowHandle } from '@temporalio/client';
 import { WorkflowNotFoundError, type SearchAttributePair } from '@temporalio/common';
 import { workersPresents } from '../../worker/presence';
 import { Consentements, consentementsDuMenage } from '../../sms';
@@ -13,7 +13,7 @@ import { AnnuairePartenaires, RefusAnnuaire } from '../../personnel/organisation
 import { LIBELLES_PRIORITE, prioriteDuMenage } from '../../domain/prevention';
 import { RegistreDossiers, type PageDossiers, type Portee, type ResumeDossier } from '../../dossiers/registre';
 import { SA } from '../../domain/attributs-recherche';
-import { affecterUpdate, cloreAnticipeUpdate, etatQuery } from '../../domain/messages';
+import { affecterUpdate, cloreAnticipeUpdate, etatInitialUpdate, etatQuery } from '../../domain/messages';
 import { affectationSchema, clotureAnticipeeSchema, requestIdSchema } from '../../domain/schemas';
 import { LIBELLES_TYPE_PARCOURS, type EtatParcours } from '../../domain/vocabulaire';
 import type { Personne } from '../../personnel/annuaire';
@@ -82,12 +82,31 @@ export function dossiersDe(deps: DependancesApi): RegistreDossiers {
 }
 
 /**
+ * Un worker vu présent le reste pour ce processus pendant une seconde au plus : les actions qui se
+ * suivent ne relisent pas la table `workers` à chaque fois (elle n'est écrite que toutes les 5 s).
+ * Une absence n'est jamais gardée : le premier appel après le retour d'un worker passe.
+ */
+export const PRESENCE_EN_CACHE_MS = 1_000;
+const presencesVues = new Map<string, number>();
+
+/** Oublie les présences gardées (un essai qui arrête son worker, comme si la seconde était passée). */
+export function oublierPresencesVues(): void {
+  presencesVues.clear();
+}
+
+/**
  * Refuse tout de suite (503, avec Retry-After) une action qu'aucun worker ne traiterait : sans
  * worker, Temporal ne le dirait qu'au bout de ~30 s. Rien n'est enregistré ; le même appel, avec le
  * même identifiant de requête, pourra être refait.
  */
 export async function exigerWorker(deps: DependancesApi): Promise<void> {
-  if ((await workersPresents(deps.base, deps.taskQueue)) > 0) return;
+  const vu = presencesVues.get(deps.taskQueue);
+  if (vu !== undefined && performance.now() - vu < PRESENCE_EN_CACHE_MS) return;
+  if ((await workersPresents(deps.base, deps.taskQueue)) > 0) {
+    presencesVues.set(deps.taskQueue, performance.now());
+    return;
+  }
+  presencesVues.delete(deps.taskQueue);
   throw new Probleme(503, 'Le service des parcours est momentanément indisponible : aucun moteur ne traite les parcours en ce moment. Rien n’a été enregistré ; réessayez dans quelques instants.', {
     type: TYPES_PROBLEME.service,
   });
@@ -219,21 +238,27 @@ export async function lancerParcours(deps: DependancesApi, personne: Personne, c
   const consentements = new Consentements(deps.base, deps.coffre);
   const notes: string[] = [];
   for (const c of contacts) notes.push(await consentements.enregistrer(workflowId, c, personne.id));
-  const handle = await executer(() =>
-    deps.client.workflow.start(definition.workflowType, {
-      taskQueue: deps.taskQueue,
-      workflowId,
-      args: [entree],
-      workflowIdConflictPolicy: 'FAIL',
-      // Un parcours en cours ou terminé normalement n'est jamais remplacé ; seul un parcours
-      // en échec, interrompu ou annulé peut être relancé sous le même identifiant.
-      workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
-      typedSearchAttributes: attributs,
-    }),
-  ).catch(async (e: unknown) => {
+  // Un seul aller-retour : le démarrage porte la mise à jour `etatInitial`, dont la réponse est
+  // l'état du parcours au terme de sa première tâche (sans requête ensuite).
+  const demarrage = new WithStartWorkflowOperation(definition.workflowType, {
+    taskQueue: deps.taskQueue,
+    workflowId,
+    args: [entree],
+    workflowIdConflictPolicy: 'FAIL',
+    // Un parcours en cours ou terminé normalement n'est jamais remplacé ; seul un parcours
+    // en échec, interrompu ou annulé peut être relancé sous le même identifiant.
+    workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
+    typedSearchAttributes: attributs,
+  });
+  const initial = await deps.client.workflow.executeUpdateWithStart(etatInitialUpdate, { startWorkflowOperation: demarrage }).then(
+    (e) => ({ etat: e as EtatParcours | undefined, erreur: undefined as unknown }),
+    (erreur: unknown) => ({ etat: undefined, erreur }),
+  );
+  const handle = await demarrage.workflowHandle().catch(async (e: unknown) => {
+    // Rien n'a démarré (doublon, Temporal injoignable…) : les notes du lancement sont oubliées.
     if (bailleur.ajoute) await annuaireDe(deps).oublierLancement(workflowId);
     await consentements.oublier(notes);
-    throw e;
+    throw depuisTemporal(initial.erreur ?? e) ?? initial.erreur ?? e;
   });
   deps.journal.info({ workflowId, programme: programme.id, par: personne.id }, 'parcours lancé');
   // Un ménage prioritaire pour ce programme (Besançon : ménage isolé) : les listes le montrent d'abord.
@@ -241,10 +266,11 @@ export async function lancerParcours(deps: DependancesApi, personne: Personne, c
   const priorite = programme.typeParcours === 'prevention_precontentieuse' && situation ? prioriteDuMenage(programme, corps.menage, situation) : undefined;
   if (priorite) await deps.base.insertInto('priorites_dossiers').values({ workflow_id: workflowId, programme_id: programme.id, motif: priorite }).onConflict((oc) => oc.column('workflow_id').doNothing()).execute();
   // Le parcours est lancé : même si son état n'est pas encore lisible, c'est un succès (un nouvel
-  // essai donnerait 409). L'état pourra être relu ensuite.
+  // essai donnerait 409). Sans réponse à la mise à jour (un worker d'avant `etatInitial`), l'état est
+  // demandé au parcours, comme avant ; il pourra sinon être relu ensuite.
   let etat: EtatParcours | null = null;
   try {
-    etat = filtrerEtat(await lireEtat(handle, 10_000), lecteurPersonnel(personne));
+    etat = filtrerEtat(initial.etat ?? (await lireEtat(handle, 10_000)), lecteurPersonnel(personne));
   } catch (e) {
     deps.journal.warn({ err: e, workflowId }, 'parcours lancé mais état illisible pour le moment');
   }
@@ -302,24 +328,62 @@ export async function cloreParcours(deps: DependancesApi, personne: Personne, id
   return { resultat, etat: filtrerEtat(nouvelEtat, lecteurPersonnel(personne)) };
 }
 
-/** Un message du personnel (registre du parcours) ; `corpsBrut` suit son schéma plus `requestId`. */
-export async function envoyerMessage(deps: DependancesApi, personne: Personne, idBrut: unknown, nomBrut: unknown, corpsBrut: unknown) {
-  const { handle, etat } = await chargerParcours(deps, idBrut);
+/**
+ * Ce qu'il faut pour autoriser un message : le dossier (système d'enregistrement, une lecture sans
+ * déchiffrement), ou l'état du parcours quand le dossier n'est pas encore consigné ou qu'il est clos
+ * (un parcours clos peut être terminé : `chargerParcours` le sait). Le dossier est consigné après
+ * chaque changement : un refus fondé sur lui (une affectation toute récente) est vérifié auprès du
+ * parcours avant d'être rendu.
+ */
+async function autorisationMessage(deps: DependancesApi, workflowId: string) {
+  const dossier = await dossiersDe(deps).autorisation(workflowId);
+  if (dossier && !dossier.clos) return { depuisDossier: true, etat: dossier };
+  return { depuisDossier: false, etat: (await chargerParcours(deps, workflowId)).etat };
+}
+
+/** Ce que l'API rend d'un message : son résultat, et l'étape où il laisse le parcours avec ce qu'elle permet. */
+export interface MessageApplique {
+  resultat: unknown;
+  etape?: string;
+  libelleEtape?: string;
+  messagesPermis?: string[];
+}
+
+/**
+ * Un message du personnel (registre du parcours) ; `corpsBrut` suit son schéma plus `requestId`. Un
+ * aller-retour avec Temporal : l'autorisation se lit dans le dossier, et la réponse de la mise à jour
+ * dit la nouvelle étape et les messages qu'elle permet (`Parcours.message`) ; rien n'est relu après.
+ */
+export async function envoyerMessage(deps: DependancesApi, personne: Personne, idBrut: unknown, nomBrut: unknown, corpsBrut: unknown): Promise<MessageApplique> {
+  const workflowId = analyser(workflowIdSchema, idBrut, 'id');
+  const autorisation = await autorisationMessage(deps, workflowId);
+  let etat = autorisation.etat;
   const nom = analyser(nomMessageSchema, nomBrut, 'nom');
   const definition = deps.registre[etat.typeParcours];
   const message = definition && Object.hasOwn(definition.messages, nom) ? definition.messages[nom] : undefined;
   if (!message) throw introuvable(`Message inconnu pour ce parcours : « ${nom} ».`);
-  const refus = raisonRefusMessage(personne, message.roles, etat);
+  // Les règles d'accès (api/auth.ts) ne lisent du programme que son identifiant.
+  const refuse = (e: Pick<EtatParcours, 'travailleurSocial'> & { programme: { id: string } }) =>
+    raisonRefusMessage(personne, message.roles, e as Pick<EtatParcours, 'programme' | 'travailleurSocial'>);
+  let refus = refuse(etat);
+  if (refus && autorisation.depuisDossier) {
+    ({ etat } = await chargerParcours(deps, workflowId));
+    refus = refuse(etat);
+  }
   if (refus) throw interdit(refus);
   const corps = analyser(message.schema.safeExtend({ requestId: requestIdSchema }), corpsBrut) as Record<string, unknown> & { requestId: string };
   await exigerWorker(deps);
   const m = { ...corps, requestId: corps.requestId, par: personne.id };
-  const resultat = await executer(() =>
-    handle.executeUpdate(message.update, { args: [m], updateId: idMiseAJour(message.update.name, m) }),
-  );
-  deps.journal.info({ workflowId: etat.workflowId, message: nom, par: personne.id }, 'message appliqué');
-  const nouvelEtat = await executer(() => lireEtat(handle));
-  return { resultat, etat: filtrerEtat(nouvelEtat, lecteurPersonnel(personne)) };
+  const handle = deps.client.workflow.getHandle(workflowId);
+  const resultat = await executer(() => handle.executeUpdate(message.update, { args: [m], updateId: idMiseAJour(message.update.name, m) }));
+  deps.journal.info({ workflowId, message: nom, par: personne.id }, 'message appliqué');
+  const r = (resultat && typeof resultat === 'object' ? resultat : {}) as { etape?: unknown; libelleEtape?: unknown; messagesPermis?: unknown };
+  return {
+    resultat,
+    ...(typeof r.etape === 'string' ? { etape: r.etape } : {}),
+    ...(typeof r.libelleEtape === 'string' ? { libelleEtape: r.libelleEtape } : {}),
+    ...(Array.isArray(r.messagesPermis) ? { messagesPermis: r.messagesPermis as string[] } : {}),
+  };
 }
 
 export function routesParcours(deps: DependancesApi): Router {

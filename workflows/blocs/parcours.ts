@@ -20,6 +20,7 @@ import { ficheDepuisEtat } from '../../domain/indicateurs';
 import {
   affecterUpdate,
   cloreAnticipeUpdate,
+  etatInitialUpdate,
   etatQuery,
   repondreValidationUpdate,
   type Enveloppe,
@@ -36,6 +37,7 @@ import type {
 } from '../../domain/vocabulaire';
 import { LIBELLES_ISSUES } from '../../domain/vocabulaire';
 import { empreinteMessage } from '../../domain/empreinte';
+import { messagesPermis } from '../../domain/actions';
 import { dateEnFrancais } from './duree';
 import { attendre, attendreJusqua } from './attente';
 import { Echeances, type DefinitionEcheance, type EcheanceSuivie } from './echeances';
@@ -175,6 +177,12 @@ export class Parcours {
   ouvrir(reprise?: InstantaneParcours): this {
     if (reprise) this.restaurer(reprise);
     setHandler(etatQuery, () => this.etat());
+    // Envoyée avec le démarrage : l'état une fois le déroulé arrivé à sa première attente (les
+    // conditions ne sont examinées qu'une fois le code de la tâche exécuté). Aucune commande.
+    setHandler(etatInitialUpdate, async () => {
+      await condition(() => true);
+      return this.etat();
+    });
     this.message(repondreValidationUpdate, {
       valider: (r) => validerReponse(this, r),
       appliquer: (r) => enregistrerReponse(this, r),
@@ -295,7 +303,7 @@ export class Parcours {
         const p = Promise.resolve(spec.appliquer(a));
         this.enCours.set(a.requestId, p);
         try {
-          const r = await p;
+          const r = this.avecEtape(await p);
           this.traites.set(a.requestId, r);
           this.indicateursChanges();
           return r;
@@ -322,6 +330,22 @@ export class Parcours {
         },
       },
     );
+  }
+
+  /**
+   * La réponse d'un message qui dit son étape (`{ etape }`) dit aussi son libellé et les messages
+   * que cette étape permet (domain/actions.ts) : l'appelant n'a rien à relire. Le résultat d'une mise
+   * à jour n'entre pas dans le déterminisme : un historique enregistré se rejoue tel quel.
+   */
+  private avecEtape<R>(r: R): R {
+    if (!r || typeof r !== 'object' || Array.isArray(r) || typeof (r as { etape?: unknown }).etape !== 'string') return r;
+    const etape = (r as unknown as { etape: string }).etape;
+    const close = etape === 'cloture' || !!this.cloture || !!this.interruption;
+    return {
+      ...r,
+      libelleEtape: etape === this.etape ? this.libelleEtape : etape === 'cloture' ? 'Clôture' : etape,
+      messagesPermis: messagesPermis(this.ouverture.typeParcours, etape, close),
+    };
   }
 
   /**
