@@ -28,7 +28,10 @@ class LesPlusLongsDabord extends BaseSequencer {
       const i = LES_PLUS_LONGS.findIndex((n) => f.moduleId.endsWith(`/test/${n}.test.ts`));
       return i < 0 ? LES_PLUS_LONGS.length : i;
     };
-    return tries.map((f, i) => ({ f, i })).sort((a, b) => rang(a.f) - rang(b.f) || a.i - b.i).map((x) => x.f);
+    return tries
+      .map((f, i) => ({ f, i }))
+      .sort((a, b) => rang(a.f) - rang(b.f) || a.i - b.i)
+      .map((x) => x.f);
   }
 }
 

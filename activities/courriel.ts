@@ -9,7 +9,17 @@ import { createHash } from 'node:crypto';
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Transporter } from 'nodemailer';
 import { z } from 'zod';
-import { DocumentIndisponible, DOCUMENTS, genererPdf, LECTEURS, LIBELLES_DOCUMENTS, preparerDocument, type Lecteur, type NomDocument, type SourceDocument } from '../documents';
+import {
+  DocumentIndisponible,
+  DOCUMENTS,
+  genererPdf,
+  LECTEURS,
+  LIBELLES_DOCUMENTS,
+  preparerDocument,
+  type Lecteur,
+  type NomDocument,
+  type SourceDocument,
+} from '../documents';
 import { ROLES_PARTENAIRES, type EtatParcours } from '../domain/vocabulaire';
 import { LecturesAnnuaire } from '../personnel/annuaire-base';
 import { jourDeParis, paragrapheRemplacement, remplacementDuJour } from '../personnel/absences';
@@ -26,7 +36,12 @@ export const destinataireSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('personnel'), id: z.string().min(1), programmeId: z.string().min(1).optional() }),
   z.object({ type: z.literal('coordination'), programmeId: z.string().min(1) }),
   /** Un partenaire du programme : ses contacts lus dans l'annuaire à l'envoi, sinon l'adresse de repli (celle du programme au lancement). */
-  z.object({ type: z.literal('partenaire'), programmeId: z.string().min(1), role: z.enum(ROLES_PARTENAIRES), repli: z.object({ nom: z.string().min(1), courriel: z.email() }) }),
+  z.object({
+    type: z.literal('partenaire'),
+    programmeId: z.string().min(1),
+    role: z.enum(ROLES_PARTENAIRES),
+    repli: z.object({ nom: z.string().min(1), courriel: z.email() }),
+  }),
 ]);
 export type Destinataire = z.infer<typeof destinataireSchema>;
 
@@ -93,11 +108,7 @@ export const demandeValidationSchema = z.object({
 export type DemandeValidationCourriel = z.input<typeof demandeValidationSchema>;
 
 export interface SigneurLiens {
-  signer(
-    claims: { workflowId: string; demandeId: string; role: string; action: string },
-    expiresAt: Date,
-    jti?: string,
-  ): string;
+  signer(claims: { workflowId: string; demandeId: string; role: string; action: string }, expiresAt: Date, jti?: string): string;
 }
 
 export interface DependancesCourriel {
@@ -158,10 +169,7 @@ export function parserEntree<T>(schema: z.ZodType<T>, entree: unknown, activite:
   const r = schema.safeParse(entree);
   if (!r.success) {
     const i = r.error.issues[0]!;
-    throw ApplicationFailure.nonRetryable(
-      `${activite} : entrée invalide, champ ${i.path.join('.') || '(racine)'} : ${i.message}`,
-      'EntreeInvalide',
-    );
+    throw ApplicationFailure.nonRetryable(`${activite} : entrée invalide, champ ${i.path.join('.') || '(racine)'} : ${i.message}`, 'EntreeInvalide');
   }
   return r.data;
 }
@@ -178,7 +186,11 @@ export function createCourrielActivities(deps: DependancesCourriel) {
    * coordination ne fait jamais échouer le parcours : le courriel va à la coordination du programme,
    * sinon à son opérateur, et aux administrateurs, avec la raison (`repli`), qui le disent en tête.
    */
-  async function adresses(annuaire: LecturesAnnuaire, d: Destinataire, tx: BaseDeDonnees): Promise<{ a: Array<{ nom: string; courriel: string }>; repli?: string; remplacement?: string }> {
+  async function adresses(
+    annuaire: LecturesAnnuaire,
+    d: Destinataire,
+    tx: BaseDeDonnees,
+  ): Promise<{ a: Array<{ nom: string; courriel: string }>; repli?: string; remplacement?: string }> {
     if (d.type === 'adresse') return { a: [{ nom: d.nom, courriel: d.courriel }] };
     if (d.type === 'partenaire') {
       // « Le bailleur » d'un parcours est celui qu'il nomme (choisi au lancement, changé avec une trace).
@@ -243,12 +255,21 @@ export function createCourrielActivities(deps: DependancesCourriel) {
       const partage = pj.lecteur === 'partenaires' && pj.diagnosticPour?.length ? await diagnosticAutorise(pj) : undefined;
       const etat =
         pj.lecteur === 'partenaires'
-          ? { ...pj.etat, detailsConfidentiels: partage ? { diagnostic: pj.etat.detailsConfidentiels.diagnostic, carnetDeRoute: pj.etat.detailsConfidentiels.carnetDeRoute } : {} }
+          ? {
+              ...pj.etat,
+              detailsConfidentiels: partage
+                ? { diagnostic: pj.etat.detailsConfidentiels.diagnostic, carnetDeRoute: pj.etat.detailsConfidentiels.carnetDeRoute }
+                : {},
+            }
           : pj.etat;
       // Les coordonnées de l'opérateur (téléphone, adresse) sont celles du catalogue au moment
       // d'envoyer : le parcours ne transmet que son nom et son courriel.
       const courant = deps.catalogue?.trouver(pj.programme.id)?.operateur;
-      const operateur = { ...pj.programme.operateur, ...(courant?.telephone ? { telephone: courant.telephone } : {}), ...(courant?.adresse ? { adresse: courant.adresse } : {}) };
+      const operateur = {
+        ...pj.programme.operateur,
+        ...(courant?.telephone ? { telephone: courant.telephone } : {}),
+        ...(courant?.adresse ? { adresse: courant.adresse } : {}),
+      };
       const source: SourceDocument = {
         etat: etat as unknown as SourceDocument['etat'],
         programme: { ...pj.programme, operateur } as unknown as SourceDocument['programme'],
@@ -280,13 +301,24 @@ export function createCourrielActivities(deps: DependancesCourriel) {
    * « incertain » et n'est JAMAIS renvoyé : au plus un courriel (les rappels de la demande portent le
    * même lien), et l'incertitude est journalisée.
    */
-  async function envoyer(c: z.output<typeof courrielSchema>): Promise<{ messageId: string; envoye: boolean; piecesJointes: string[]; repli?: string; nonEnvoye?: boolean; incertain?: boolean }> {
+  async function envoyer(
+    c: z.output<typeof courrielSchema>,
+  ): Promise<{ messageId: string; envoye: boolean; piecesJointes: string[]; repli?: string; nonEnvoye?: boolean; incertain?: boolean }> {
     const messageId = `<${createHash('sha256').update(c.cle).digest('hex').slice(0, 40)}@${domaine}>`;
     const bail = deps.bailEnvoiMs ?? BAIL_ENVOI_MS;
     for (;;) {
       const reserve = await deps.base.transaction().execute(async (tx) => {
-        await tx.insertInto('courriels').values({ cle: c.cle, message_id: messageId }).onConflict((oc) => oc.column('cle').doNothing()).execute();
-        const ligne = await tx.selectFrom('courriels').select(['envoye_le', 'envoi_commence_le']).where('cle', '=', c.cle).forUpdate().executeTakeFirstOrThrow();
+        await tx
+          .insertInto('courriels')
+          .values({ cle: c.cle, message_id: messageId })
+          .onConflict((oc) => oc.column('cle').doNothing())
+          .execute();
+        const ligne = await tx
+          .selectFrom('courriels')
+          .select(['envoye_le', 'envoi_commence_le'])
+          .where('cle', '=', c.cle)
+          .forUpdate()
+          .executeTakeFirstOrThrow();
         if (ligne.envoye_le) return { etat: 'deja' as const };
         if (ligne.envoi_commence_le) {
           if (Date.now() - ligne.envoi_commence_le.getTime() < bail) return { etat: 'en_cours' as const };
@@ -297,11 +329,19 @@ export function createCourrielActivities(deps: DependancesCourriel) {
         const { a, repli, remplacement } = await adresses(annuaire, c.destinataire, tx);
         if (!a.length) {
           // Personne à qui l'adresser (ni opérateur ni administrateur) : le parcours continue, c'est noté.
-          await tx.updateTable('courriels').set({ envoye_le: new Date(), tentatives: (eb) => eb('tentatives', '+', 1) }).where('cle', '=', c.cle).execute();
+          await tx
+            .updateTable('courriels')
+            .set({ envoye_le: new Date(), tentatives: (eb) => eb('tentatives', '+', 1) })
+            .where('cle', '=', c.cle)
+            .execute();
           return { etat: 'sans_destinataire' as const, repli };
         }
         const joints = await documentsJoints(annuaire, c.piecesJointes ?? []);
-        await tx.updateTable('courriels').set({ envoi_commence_le: new Date(), tentatives: (eb) => eb('tentatives', '+', 1) }).where('cle', '=', c.cle).execute();
+        await tx
+          .updateTable('courriels')
+          .set({ envoi_commence_le: new Date(), tentatives: (eb) => eb('tentatives', '+', 1) })
+          .where('cle', '=', c.cle)
+          .execute();
         return { etat: 'a_envoyer' as const, a, repli, remplacement, joints };
       });
       if (reserve.etat === 'deja') return { messageId, envoye: false, piecesJointes: [] };
@@ -364,7 +404,13 @@ export function createCourrielActivities(deps: DependancesCourriel) {
       // (déjà envoyé : rien ne part) puis le SMS (boîte d'envoi `sms` : jamais deux fois).
       const workflowId = parcoursCourant();
       if (sms && workflowId && c.destinataire.type === 'adresse') {
-        await sms.envoyerSmsMenage({ cle: `${c.cle}:sms`, workflowId, modele: 'courriel', signature: c.signature.slice(0, 60), doubleCourrielA: c.destinataire.courriel });
+        await sms.envoyerSmsMenage({
+          cle: `${c.cle}:sms`,
+          workflowId,
+          modele: 'courriel',
+          signature: c.signature.slice(0, 60),
+          doubleCourrielA: c.destinataire.courriel,
+        });
       }
       return { messageId, ...(c.piecesJointes?.length ? { piecesJointes } : {}), ...(repli ? { repli } : {}) };
     },

@@ -18,7 +18,16 @@ export interface DependancesFileIml {
 const mesure = { mesure: z.string().min(3).max(110), execution: z.string().min(1).max(100) };
 const commun = { programmeId: z.string().regex(/^[a-z0-9-]{3,60}$/), quota: z.number().int().positive(), versionProgramme: z.number().int().positive() };
 export const signalFileImlSchema = z.union([
-  z.object({ ...commun, demande: z.object({ ...mesure, reference: z.string().min(2).max(40), demandeeLe: z.iso.datetime(), quota: z.number().int().positive(), versionProgramme: z.number().int().positive() }) }),
+  z.object({
+    ...commun,
+    demande: z.object({
+      ...mesure,
+      reference: z.string().min(2).max(40),
+      demandeeLe: z.iso.datetime(),
+      quota: z.number().int().positive(),
+      versionProgramme: z.number().int().positive(),
+    }),
+  }),
   z.object({ ...commun, liberation: z.object({ ...mesure, motif: z.string().min(1).max(200) }) }),
 ]);
 

@@ -86,7 +86,8 @@ function problemeCorps(err: unknown): Probleme | undefined {
 export function creerApplication(deps: DependancesApi): Express {
   const maintenant = deps.maintenant ?? (() => new Date());
   const d: DependancesApi = { ...deps, maintenant };
-  if (!estDureeIso(deps.options.sessionTtl)) throw new Error(`creerApplication : sessionTtl invalide « ${deps.options.sessionTtl} » (durée ISO 8601 attendue, ex. PT8H)`);
+  if (!estDureeIso(deps.options.sessionTtl))
+    throw new Error(`creerApplication : sessionTtl invalide « ${deps.options.sessionTtl} » (durée ISO 8601 attendue, ex. PT8H)`);
   const journal = deps.journal;
   const sessions = creerSessions(deps.base, deps.options.sessionTtl, maintenant);
   const auth: OptionsAuth = {
@@ -111,7 +112,10 @@ export function creerApplication(deps: DependancesApi): Express {
     res.on('finish', () => {
       const dureeMs = Number(process.hrtime.bigint() - debut) / 1e6;
       const niveau = res.statusCode >= 500 ? 'error' : req.path === '/health' ? 'debug' : 'info';
-      journal[niveau]({ methode: req.method, chemin: cheminMasque(req.originalUrl), statut: res.statusCode, dureeMs: Math.round(dureeMs), compte: req.personne?.id }, 'requête');
+      journal[niveau](
+        { methode: req.method, chemin: cheminMasque(req.originalUrl), statut: res.statusCode, dureeMs: Math.round(dureeMs), compte: req.personne?.id },
+        'requête',
+      );
     });
     next();
   });

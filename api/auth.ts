@@ -79,7 +79,10 @@ export function creerSessions(db: BaseDeDonnees, ttl: string, maintenant: () => 
       // encore dans son annuaire (relu toutes les 30 s).
       const desactive = await db.selectFrom('personnels').select('id').where('id', '=', personne.id).where('actif', '=', false).executeTakeFirst();
       if (desactive) return undefined;
-      await db.insertInto('sessions').values({ empreinte: empreinte(jeton), personne_id: personne.id, expire_le: expireLe }).execute();
+      await db
+        .insertInto('sessions')
+        .values({ empreinte: empreinte(jeton), personne_id: personne.id, expire_le: expireLe })
+        .execute();
       return { jeton, expireLe };
     },
     async lire(jeton) {
@@ -198,8 +201,7 @@ export function exigerRoles(...roles: RolePersonnel[]): RequestHandler {
 // ---------------------------------------------------------------------------------------------
 // Règles d'accès (fonctions pures)
 
-export const suitProgramme = (p: Personne, programmeId: string): boolean =>
-  p.role === 'admin' || p.programmes.includes(programmeId);
+export const suitProgramme = (p: Personne, programmeId: string): boolean => p.role === 'admin' || p.programmes.includes(programmeId);
 
 /** Peut voir ce parcours ? (raison en français sinon) */
 export function raisonRefusLecture(p: Personne, etat: Pick<EtatParcours, 'programme' | 'travailleurSocial'>): string | undefined {
@@ -274,7 +276,8 @@ export function creerLimiteur(
         .executeTakeFirstOrThrow();
       const n = Number(r.identifiant);
       const t = maintenant().getTime();
-      if (n >= parIdentifiant) return { raison: 'identifiant', attenteS: Math.max(1, Math.ceil((fenetreMs - (t - new Date(r.dernier as Date).getTime())) / 1000)) };
+      if (n >= parIdentifiant)
+        return { raison: 'identifiant', attenteS: Math.max(1, Math.ceil((fenetreMs - (t - new Date(r.dernier as Date).getTime())) / 1000)) };
       if (Number(r.adresse) >= parAdresse) return { raison: 'adresse', attenteS: Math.ceil(fenetreMs / 1000) };
       if (n >= delaiDes && r.dernier) {
         const attenteMs = Math.min(2 ** (n - delaiDes), 60) * 1000 - (t - new Date(r.dernier as Date).getTime());
@@ -284,9 +287,15 @@ export function creerLimiteur(
     },
     async echec(identifiant, adresse) {
       const t = maintenant();
-      await db.insertInto('echecs_connexion').values(cles(identifiant, adresse).map((cle) => ({ cle, le: t }))).execute();
+      await db
+        .insertInto('echecs_connexion')
+        .values(cles(identifiant, adresse).map((cle) => ({ cle, le: t })))
+        .execute();
       // Les échecs sortis de la fenêtre ne servent plus.
-      await db.deleteFrom('echecs_connexion').where('le', '<', new Date(t.getTime() - fenetreMs)).execute();
+      await db
+        .deleteFrom('echecs_connexion')
+        .where('le', '<', new Date(t.getTime() - fenetreMs))
+        .execute();
     },
     async reussite(identifiant) {
       await db.deleteFrom('echecs_connexion').where('cle', '=', `identifiant:${identifiant.toLowerCase()}`).execute();
@@ -299,14 +308,7 @@ const EMPREINTE_FACTICE = `scrypt$16384$8$1$${Buffer.alloc(16, 1).toString('base
 
 /** L'en-tête Set-Cookie de la session (HttpOnly, SameSite=Lax, Secure en https). */
 export const cookieSession = (o: Pick<OptionsAuth, 'cookieSecurise'>, valeur: string, maxAge: number): string =>
-  [
-    `${NOM_COOKIE}=${valeur}`,
-    'Path=/',
-    'HttpOnly',
-    'SameSite=Lax',
-    `Max-Age=${maxAge}`,
-    ...(o.cookieSecurise ? ['Secure'] : []),
-  ].join('; ');
+  [`${NOM_COOKIE}=${valeur}`, 'Path=/', 'HttpOnly', 'SameSite=Lax', `Max-Age=${maxAge}`, ...(o.cookieSecurise ? ['Secure'] : [])].join('; ');
 
 /**
  * Vérifie identifiant et mot de passe (corps analysé par `connexionSchema`) et ouvre une session ;
@@ -316,7 +318,12 @@ export async function ouvrirSession(o: OptionsAuth, adresse: string, corpsBrut: 
   const { identifiant, motDePasse } = analyser(connexionSchema, corpsBrut);
   const blocage = await o.limiteur.bloque(identifiant, adresse);
   if (blocage) {
-    const message = blocage.raison === 'identifiant' ? MESSAGES_AUTH.tentatives : blocage.raison === 'adresse' ? MESSAGES_AUTH.tentativesAdresse : MESSAGES_AUTH.delai(blocage.attenteS);
+    const message =
+      blocage.raison === 'identifiant'
+        ? MESSAGES_AUTH.tentatives
+        : blocage.raison === 'adresse'
+          ? MESSAGES_AUTH.tentativesAdresse
+          : MESSAGES_AUTH.delai(blocage.attenteS);
     throw new Probleme(429, message, { retryAfter: blocage.attenteS });
   }
   const personne = o.annuaire.trouver(identifiant);

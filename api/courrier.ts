@@ -26,7 +26,11 @@ export async function envoyerDepuisApi(deps: Pick<DependancesApi, 'base' | 'tran
   const domaine = expediteur.replace(/^.*@/, '').replace(/>.*$/, '') || 'parcours.local';
   const messageId = `<${createHash('sha256').update(c.cle).digest('hex').slice(0, 40)}@${domaine}>`;
   return deps.base.transaction().execute(async (tx) => {
-    await tx.insertInto('courriels').values({ cle: c.cle, message_id: messageId }).onConflict((oc) => oc.column('cle').doNothing()).execute();
+    await tx
+      .insertInto('courriels')
+      .values({ cle: c.cle, message_id: messageId })
+      .onConflict((oc) => oc.column('cle').doNothing())
+      .execute();
     const ligne = await tx.selectFrom('courriels').select(['envoye_le']).where('cle', '=', c.cle).forUpdate().executeTakeFirstOrThrow();
     if (ligne.envoye_le) return false;
     const { texte, html } = rendreCourriel(c);

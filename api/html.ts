@@ -189,9 +189,7 @@ function entete(o: OptionsPage): string {
   const titre = echapper(o.bandeau ?? 'Prévention des expulsions locatives');
   const n = o.navigation;
   if (!n) return `<header class="bandeau"><p>${titre}</p></header>`;
-  const liens = n.liens
-    .map((l) => `<li><a href="${echapper(l.href)}"${l.actif ? ' aria-current="page"' : ''}>${echapper(l.libelle)}</a></li>`)
-    .join('');
+  const liens = n.liens.map((l) => `<li><a href="${echapper(l.href)}"${l.actif ? ' aria-current="page"' : ''}>${echapper(l.libelle)}</a></li>`).join('');
   const outils = [
     n.mailInboxUrl ? `<li><a href="${echapper(n.mailInboxUrl)}">Boîte de réception de démonstration</a></li>` : '',
     n.temporalUiUrl ? `<li><a href="${echapper(n.temporalUiUrl)}">Interface Temporal (opérateurs)</a></li>` : '',
@@ -203,8 +201,12 @@ function entete(o: OptionsPage): string {
   // présentés à la fois.
   const menu = `<details class="menu"><summary>Menu</summary>
 <nav aria-label="Navigation principale"><ul>${liens}</ul></nav>
-<div class="compte-menu">${personne}${deconnexion}</div>${outils ? `
-<nav aria-label="Outils des opérateurs"><ul>${outils}</ul></nav>` : ''}</details>`;
+<div class="compte-menu">${personne}${deconnexion}</div>${
+    outils
+      ? `
+<nav aria-label="Outils des opérateurs"><ul>${outils}</ul></nav>`
+      : ''
+  }</details>`;
   return `<header class="bandeau"><p>${titre}</p>
 <nav class="principale" aria-label="Navigation principale"><ul>${liens}</ul></nav>
 <div class="compte">${personne}
@@ -237,7 +239,10 @@ ${o.contenu.valeur}
 export function envoyerPage(res: Response, status: number, o: OptionsPage): void {
   res
     .status(status)
-    .setHeader('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+    .setHeader(
+      'Content-Security-Policy',
+      "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+    )
     .type('text/html; charset=utf-8')
     .send(page(o));
 }

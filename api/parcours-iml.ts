@@ -43,10 +43,18 @@ export const candidatureSchema = z
   .object({
     structure: z.enum(STRUCTURES_HEBERGEMENT).meta({ description: 'Structure où le ménage est hébergé par l’opérateur', example: 'chrs' }),
     hebergeDepuis: date('Entrée dans la structure', '2026-02-15').optional(),
-    pretASortir: z.literal(true, { error: 'le ménage doit être jugé « prêt à sortir » vers le logement' }).meta({ description: 'Le ménage est jugé prêt à sortir', example: true }),
-    budgetTravaille: z.literal(true, { error: 'la question du budget doit avoir été travaillée en amont' }).meta({ description: 'Le budget a été travaillé en amont', example: true }),
+    pretASortir: z
+      .literal(true, { error: 'le ménage doit être jugé « prêt à sortir » vers le logement' })
+      .meta({ description: 'Le ménage est jugé prêt à sortir', example: true }),
+    budgetTravaille: z
+      .literal(true, { error: 'la question du budget doit avoir été travaillée en amont' })
+      .meta({ description: 'Le budget a été travaillé en amont', example: true }),
     typologieRecherchee: z.enum(TYPOLOGIES).optional().meta({ example: 'T2' }),
-    secteurs: z.array(z.string().trim().min(2).max(80)).max(10).optional().meta({ example: ['Concarneau', 'Trégunc'] }),
+    secteurs: z
+      .array(z.string().trim().min(2).max(80))
+      .max(10)
+      .optional()
+      .meta({ example: ['Concarneau', 'Trégunc'] }),
     ressourcesMensuelles: montantSchema({ max: 20_000 }).optional().meta({ description: 'Ressources mensuelles du ménage (€), confidentiel', example: 980 }),
     notes: z.string().trim().max(4000).optional().meta({ description: 'Confidentiel : jamais transmis aux partenaires' }),
   })
@@ -65,7 +73,10 @@ const logementSchema = z.object({
   bailleur: z.object({
     type: z.enum(TYPES_BAILLEUR),
     nom: z.string().trim().min(2).max(120),
-    courriel: z.email('adresse électronique invalide').optional().meta({ description: 'Adresse du bailleur du logement (sinon celle du bailleur du programme)' }),
+    courriel: z
+      .email('adresse électronique invalide')
+      .optional()
+      .meta({ description: 'Adresse du bailleur du logement (sinon celle du bailleur du programme)' }),
     conventionne: z.boolean().meta({ description: 'Le bailleur a conventionné avec l’opérateur pour l’IML' }),
   }),
   adresse: z.string().trim().min(5).max(300).meta({ description: 'Adresse du logement (confidentielle)' }),
@@ -81,7 +92,10 @@ const rendezVousSchema = z.object({
   note: z.string().trim().max(4000).optional().meta({ description: 'Confidentiel' }),
 });
 const loyerSchema = z.object({
-  mois: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'mois attendu au format AAAA-MM').meta({ example: '2026-07' }),
+  mois: z
+    .string()
+    .regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'mois attendu au format AAAA-MM')
+    .meta({ example: '2026-07' }),
   statut: z.enum(STATUTS_LOYER),
   montantPaye: montantSchema({ max: 5000 }).optional(),
 });
@@ -113,9 +127,18 @@ const finMesureSchema = z.object({
 export const PARCOURS_IML: DefinitionParcours = {
   typeParcours: 'iml_bail_glissant',
   workflowType: 'imlBailGlissant',
-  schemaLancement: z.object({ candidature: candidatureSchema.optional().meta({ description: 'La candidature, si elle est complète ; sinon le message « candidature »' }) }),
+  schemaLancement: z.object({
+    candidature: candidatureSchema.optional().meta({ description: 'La candidature, si elle est complète ; sinon le message « candidature »' }),
+  }),
   exempleLancement: {
-    candidature: { structure: 'chrs', hebergeDepuis: '2026-02-15', pretASortir: true, budgetTravaille: true, typologieRecherchee: 'T2', secteurs: ['Concarneau'] },
+    candidature: {
+      structure: 'chrs',
+      hebergeDepuis: '2026-02-15',
+      pretASortir: true,
+      budgetTravaille: true,
+      typologieRecherchee: 'T2',
+      secteurs: ['Concarneau'],
+    },
   },
   construireEntree: (c): EntreeIml => ({
     programme: c.programme,

@@ -36,11 +36,17 @@ export const situationSchema = z
     contactBailleur: z.boolean().meta({ description: 'Le bailleur a-t-il pu joindre le ménage ?', example: false }),
     suiviParServiceSocial: z.boolean().meta({ description: 'Un service social suit-il déjà le ménage ?', example: false }),
     isole: z.boolean().optional(),
-    gardeParServiceSocialDepartement: z.boolean().optional().meta({ description: 'Le service social du département accompagne déjà le ménage sur ses impayés et garde la situation (partage avec le CCAS)' }),
+    gardeParServiceSocialDepartement: z
+      .boolean()
+      .optional()
+      .meta({ description: 'Le service social du département accompagne déjà le ménage sur ses impayés et garde la situation (partage avec le CCAS)' }),
     stadeProcedure: z
       .enum(STADES_PROCEDURE, { error: `stade de la procédure attendu : ${STADES_PROCEDURE.join(', ')}` })
       .optional()
-      .meta({ description: 'Où en est la procédure du bailleur quand le ménage est orienté (facultatif) : elle sert à compter les procédures évitées', example: 'commandement_de_payer' }),
+      .meta({
+        description: 'Où en est la procédure du bailleur quand le ménage est orienté (facultatif) : elle sert à compter les procédures évitées',
+        example: 'commandement_de_payer',
+      }),
   })
   .strict();
 
@@ -88,14 +94,25 @@ const clotureSchema = z.object({
 export const designationSchema = z.iso
   .date('date AAAA-MM-JJ attendue')
   .refine((jour) => jour <= jourDeParis(new Date()), 'la date de désignation ne peut pas être dans le futur')
-  .meta({ description: 'Jour de la désignation par la commission impayés : les délais du programme courent depuis cette date (par défaut : depuis le lancement)', example: '2026-11-18' });
+  .meta({
+    description: 'Jour de la désignation par la commission impayés : les délais du programme courent depuis cette date (par défaut : depuis le lancement)',
+    example: '2026-11-18',
+  });
 
 export const PARCOURS_PREVENTION: DefinitionParcours = {
   typeParcours: 'prevention_precontentieuse',
   workflowType: 'preventionPrecontentieuse',
   schemaLancement: z.object({ situation: situationSchema, designeLe: designationSchema.optional() }),
   exempleLancement: {
-    situation: { impayesMois: 2, montantDette: 812.4, debutBail: '2026-07-01', garantie: 'aucune', dejaTente: 'Deux relances écrites', contactBailleur: false, suiviParServiceSocial: false },
+    situation: {
+      impayesMois: 2,
+      montantDette: 812.4,
+      debutBail: '2026-07-01',
+      garantie: 'aucune',
+      dejaTente: 'Deux relances écrites',
+      contactBailleur: false,
+      suiviParServiceSocial: false,
+    },
   },
   construireEntree: (c): EntreePrevention => ({
     programme: c.programme,
@@ -118,7 +135,14 @@ export const PARCOURS_PREVENTION: DefinitionParcours = {
       schema: diagnosticSchema,
       roles: ['travailleur_social'],
       libelle: 'Entretien de diagnostic (confidentiel)',
-      exemple: { origineDette: 'Perte d’emploi en mai', droits: 'APL à réviser', budget: 'Reste à vivre faible', adequationLogement: 'Logement adapté', termine: true, carnetDeRoute: ['Dossier FSL', 'RDV CAF'] },
+      exemple: {
+        origineDette: 'Perte d’emploi en mai',
+        droits: 'APL à réviser',
+        budget: 'Reste à vivre faible',
+        adequationLogement: 'Logement adapté',
+        termine: true,
+        carnetDeRoute: ['Dossier FSL', 'RDV CAF'],
+      },
     }),
     'plan-aide': definirMessage({
       update: planAideUpdate,

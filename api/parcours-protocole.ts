@@ -53,7 +53,9 @@ const signatureSchema = z.object({
   dureeMois: z.number().int().min(1).max(120).meta({ description: 'Durée en mois : 24 au plus (au-delà, la saisie est refusée avec sa raison)', example: 24 }),
   indemniteOccupation: mensuel().meta({ description: 'Indemnité d’occupation mensuelle (€)', example: 420 }),
   planApurement: planApurementSchema,
-  signataires: z.object({ bailleur: z.boolean(), occupant: z.boolean() }).meta({ description: 'Le protocole est signé par le bailleur et par l’occupant', example: { bailleur: true, occupant: true } }),
+  signataires: z
+    .object({ bailleur: z.boolean(), occupant: z.boolean() })
+    .meta({ description: 'Le protocole est signé par le bailleur et par l’occupant', example: { bailleur: true, occupant: true } }),
 });
 const accompagnementSchema = z.object({
   nature: z.enum(NATURES_ACCOMPAGNEMENT).meta({ example: 'visite_domicile' }),
@@ -61,7 +63,10 @@ const accompagnementSchema = z.object({
   note: z.string().trim().max(4000).optional().meta({ description: 'Confidentiel : jamais transmis au bailleur' }),
 });
 const paiementSchema = z.object({
-  mois: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'mois attendu au format AAAA-MM').meta({ description: 'Mois du protocole', example: '2026-05' }),
+  mois: z
+    .string()
+    .regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'mois attendu au format AAAA-MM')
+    .meta({ description: 'Mois du protocole', example: '2026-05' }),
   statut: z.enum(STATUTS_PAIEMENT).meta({ example: 'paye' }),
   montant: euros('Montant reçu (€) ; par défaut le montant attendu si payé, 0 sinon', 555).optional(),
   commentaire: z.string().trim().max(2000).optional().meta({ description: 'Confidentiel' }),
@@ -72,7 +77,12 @@ const ruptureSchema = z.object({
 });
 const avenantSchema = z.object({
   signeLe: date('Date de signature de l’avenant', '2026-09-10'),
-  prolongationMois: z.number().int().min(1).max(60).meta({ description: 'Prolongation en mois : 36 au plus en tout (au-delà, la saisie est refusée avec sa raison)', example: 12 }),
+  prolongationMois: z
+    .number()
+    .int()
+    .min(1)
+    .max(60)
+    .meta({ description: 'Prolongation en mois : 36 au plus en tout (au-delà, la saisie est refusée avec sa raison)', example: 12 }),
   planApurement: planApurementSchema.meta({ description: 'Le plan d’apurement renégocié (dette restante, nouvelle mensualité)' }),
   indemniteOccupation: mensuel().optional().meta({ description: 'Nouvelle indemnité d’occupation (€), si elle change' }),
 });

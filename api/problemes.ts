@@ -82,25 +82,33 @@ export class Probleme extends Error {
 
 function typeParDefaut(status: number): string {
   switch (status) {
-    case 400: return TYPES_PROBLEME.invalide;
-    case 401: return TYPES_PROBLEME.authentification;
-    case 403: return TYPES_PROBLEME.interdit;
-    case 404: return TYPES_PROBLEME.introuvable;
-    case 409: return TYPES_PROBLEME.refuse;
-    case 413: return TYPES_PROBLEME.volumineux;
-    case 415: return TYPES_PROBLEME.contenu;
-    case 429: return TYPES_PROBLEME.tentatives;
-    case 503: return TYPES_PROBLEME.service;
-    default: return TYPES_PROBLEME.interne;
+    case 400:
+      return TYPES_PROBLEME.invalide;
+    case 401:
+      return TYPES_PROBLEME.authentification;
+    case 403:
+      return TYPES_PROBLEME.interdit;
+    case 404:
+      return TYPES_PROBLEME.introuvable;
+    case 409:
+      return TYPES_PROBLEME.refuse;
+    case 413:
+      return TYPES_PROBLEME.volumineux;
+    case 415:
+      return TYPES_PROBLEME.contenu;
+    case 429:
+      return TYPES_PROBLEME.tentatives;
+    case 503:
+      return TYPES_PROBLEME.service;
+    default:
+      return TYPES_PROBLEME.interne;
   }
 }
 
-export const nonConnecte = () =>
-  new Probleme(401, 'Vous devez vous connecter pour accéder à cette ressource.', { type: TYPES_PROBLEME.authentification });
+export const nonConnecte = () => new Probleme(401, 'Vous devez vous connecter pour accéder à cette ressource.', { type: TYPES_PROBLEME.authentification });
 export const interdit = (detail: string) => new Probleme(403, detail);
 export const introuvable = (detail: string) => new Probleme(404, detail);
-export const invalide = (champ: string, message: string) =>
-  new Probleme(400, `Champ « ${champ} » : ${message}`, { errors: [{ champ, message }] });
+export const invalide = (champ: string, message: string) => new Probleme(400, `Champ « ${champ} » : ${message}`, { errors: [{ champ, message }] });
 
 export function envoyerProbleme(res: Response, p: Probleme): void {
   const corps = p.corps();
@@ -222,7 +230,12 @@ export function depuisTemporal(e: unknown): Probleme | undefined {
   // le serveur, attribut de recherche absent…) est une erreur de configuration → 500 journalisée.
   const nom = (e as { name?: string })?.name;
   const code = grpcCode(e);
-  if ((nom === 'ServiceError' && (code === undefined || CODES_INDISPONIBLE.has(code))) || nom === 'TransportError' || nom === 'ConnectionError' || (code !== undefined && CODES_INDISPONIBLE.has(code))) {
+  if (
+    (nom === 'ServiceError' && (code === undefined || CODES_INDISPONIBLE.has(code))) ||
+    nom === 'TransportError' ||
+    nom === 'ConnectionError' ||
+    (code !== undefined && CODES_INDISPONIBLE.has(code))
+  ) {
     return new Probleme(503, 'Le moteur de parcours (Temporal) est momentanément indisponible. Réessayez dans quelques instants.', {
       type: TYPES_PROBLEME.service,
       cause: e,

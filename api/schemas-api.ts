@@ -5,13 +5,7 @@
  */
 import { z } from 'zod';
 import '../config/zod-fr';
-import {
-  ISSUES_CLOTURE,
-  ROLES_PARTENAIRES,
-  ROLES_PERSONNEL,
-  TYPES_ORGANISATION,
-  TYPES_PARCOURS,
-} from '../domain/vocabulaire';
+import { ISSUES_CLOTURE, ROLES_PARTENAIRES, ROLES_PERSONNEL, TYPES_ORGANISATION, TYPES_PARCOURS } from '../domain/vocabulaire';
 import { adresseCourrielSchema, ligneTexte, menageSchema } from '../domain/schemas';
 
 export const idProgrammeSchema = z
@@ -57,7 +51,9 @@ export const nomMessageSchema = z
   .meta({ example: 'visite-faite' });
 
 /** L'identifiant d'une organisation de l'annuaire (« programme--nom »). */
-export const idOrganisationSchema = z.string().regex(/^[a-z0-9-]{3,60}--[a-z0-9_-]{2,60}$/, 'identifiant d’organisation de l’annuaire attendu (ex. reims-april--bailleur-plurial-novilia)');
+export const idOrganisationSchema = z
+  .string()
+  .regex(/^[a-z0-9-]{3,60}--[a-z0-9_-]{2,60}$/, 'identifiant d’organisation de l’annuaire attendu (ex. reims-april--bailleur-plurial-novilia)');
 
 export const lancementSchema = z
   .object({
@@ -65,7 +61,8 @@ export const lancementSchema = z
     menage: menageSchema,
     travailleurSocial: idCompteSchema.optional().meta({ description: 'Travailleur social affecté dès le lancement (facultatif)' }),
     bailleur: idOrganisationSchema.optional().meta({
-      description: 'Le bailleur du ménage (une organisation de l’annuaire du programme, voir GET /api/programmes/{id}/annuaire) ; obligatoire si le programme en a plusieurs',
+      description:
+        'Le bailleur du ménage (une organisation de l’annuaire du programme, voir GET /api/programmes/{id}/annuaire) ; obligatoire si le programme en a plusieurs',
       example: 'reims-april--bailleur-plurial-novilia',
     }),
     donnees: z
@@ -98,7 +95,13 @@ export const filtresListeSchema = z
       .max(100, 'recherche : 100 caractères au plus')
       .optional()
       .meta({ description: 'Début d’un mot du nom du ménage (3 lettres au moins) ou début de la référence du dossier', example: 'Dupo' }),
-    page: z.coerce.number({ error: 'page : un nombre entier attendu' }).int('page : un nombre entier attendu').min(1, 'page : 1 au moins').max(100_000).default(1).meta({ description: 'Numéro de page (1 pour la première)', example: 1 }),
+    page: z.coerce
+      .number({ error: 'page : un nombre entier attendu' })
+      .int('page : un nombre entier attendu')
+      .min(1, 'page : 1 au moins')
+      .max(100_000)
+      .default(1)
+      .meta({ description: 'Numéro de page (1 pour la première)', example: 1 }),
     taille: z.coerce
       .number({ error: 'taille : un nombre entier attendu' })
       .int('taille : un nombre entier attendu')
@@ -139,7 +142,9 @@ export const problemeSchema = z
     type: z.string().meta({ example: '/problemes/requete-invalide' }),
     title: z.string().meta({ example: 'Requête invalide' }),
     status: z.number().int().meta({ example: 400 }),
-    detail: z.string().meta({ example: 'Champ « menage.reference » : référence de dossier : 2 à 40 caractères (lettres, chiffres, - et _), sans donnée personnelle' }),
+    detail: z
+      .string()
+      .meta({ example: 'Champ « menage.reference » : référence de dossier : 2 à 40 caractères (lettres, chiffres, - et _), sans donnée personnelle' }),
     errors: z.array(erreurChampSchema).optional(),
   })
   .meta({ title: 'Problème (RFC 9457)', description: 'Toutes les erreurs de l’API, en français' });
@@ -181,7 +186,13 @@ export const etatSchema = z
         apercu: z.array(z.string()).optional().meta({ description: 'Ce que le partenaire voit pour décider (rien de confidentiel)' }),
         closeParClotureLe: z.iso.datetime().optional().meta({ description: 'Demande fermée par la clôture du parcours, à cette date' }),
         decision: z
-          .object({ decision: z.enum(['approuve', 'refuse']), commentaire: z.string().optional(), montant: z.number().optional(), par: z.string(), le: z.iso.datetime() })
+          .object({
+            decision: z.enum(['approuve', 'refuse']),
+            commentaire: z.string().optional(),
+            montant: z.number().optional(),
+            par: z.string(),
+            le: z.iso.datetime(),
+          })
           .optional(),
       }),
     ),
@@ -217,7 +228,10 @@ export const resumeParcoursSchema = z
     enRetard: z.boolean(),
     cloture: z.boolean(),
     statut: z.enum(['en_cours', 'termine']).meta({ description: 'Parcours en cours ou terminé', example: 'en_cours' }),
-    priorite: z.enum(['menage_isole']).optional().meta({ description: 'Ménage prioritaire pour son programme (Besançon : ménage isolé), en tête de liste tant qu’il est suivi' }),
+    priorite: z
+      .enum(['menage_isole'])
+      .optional()
+      .meta({ description: 'Ménage prioritaire pour son programme (Besançon : ménage isolé), en tête de liste tant qu’il est suivi' }),
     libellePriorite: z.string().optional().meta({ example: 'Prioritaire : ménage isolé' }),
   })
   .meta({ title: 'Parcours (liste)' });
@@ -231,7 +245,10 @@ export const reponseMessageSchema = z
     messagesPermis: z
       .array(z.string())
       .optional()
-      .meta({ description: 'Les messages que cette étape permet (noms d’URL) ; l’état complet se lit par GET /api/parcours/{id}', example: ['diagnostic', 'cloture'] }),
+      .meta({
+        description: 'Les messages que cette étape permet (noms d’URL) ; l’état complet se lit par GET /api/parcours/{id}',
+        example: ['diagnostic', 'cloture'],
+      }),
   })
   .meta({ title: 'Message appliqué' });
 /** Affectation et clôture anticipée : leur résultat et l'état du parcours relu ensuite. */
@@ -249,16 +266,24 @@ export const santeSchema = z
     temporal: z.enum(['ok', 'indisponible']),
     base: z.enum(['ok', 'indisponible']),
     smtp: z.enum(['ok', 'indisponible']),
-    workers: z.enum(['ok', 'aucun', 'indisponible']).meta({ description: 'Un worker au moins s’est signalé dans la base il y a moins de 20 s (« aucun » : les actions répondent 503)' }),
+    workers: z
+      .enum(['ok', 'aucun', 'indisponible'])
+      .meta({ description: 'Un worker au moins s’est signalé dans la base il y a moins de 20 s (« aucun » : les actions répondent 503)' }),
     interrogation: z
       .enum(['ok', 'aucune', 'indisponible'])
-      .meta({ description: 'Temporal voit un worker interroger la file des parcours (DescribeTaskQueue : dernière interrogation il y a moins de 90 s) ; « aucune » : un worker qui démarre, ou branché ailleurs' }),
+      .meta({
+        description:
+          'Temporal voit un worker interroger la file des parcours (DescribeTaskQueue : dernière interrogation il y a moins de 90 s) ; « aucune » : un worker qui démarre, ou branché ailleurs',
+      }),
   })
   .meta({ title: 'Santé', example: { etat: 'ok', detail: 'Tout fonctionne.', temporal: 'ok', base: 'ok', smtp: 'ok', workers: 'ok', interrogation: 'ok' } });
 
 const base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, 'base64 attendu');
 export const payloadJsonSchema = z.object({
-  metadata: z.record(z.string(), base64).optional().meta({ example: { encoding: 'anNvbi9wbGFpbg==' } }),
+  metadata: z
+    .record(z.string(), base64)
+    .optional()
+    .meta({ example: { encoding: 'anNvbi9wbGFpbg==' } }),
   data: base64.optional().meta({ example: 'eyJtZXNzYWdlIjoiYm9uam91ciJ9' }),
 });
 export const payloadsSchema = z
@@ -271,7 +296,9 @@ const contactEntreeSchema = z
   .object({
     nom: ligneTexte('nom', 2, 120).meta({ example: 'Sandrine Morel' }),
     courriel: adresseCourrielSchema.meta({ example: 's.morel@plurial-novilia.example' }),
-    service: ligneTexte('service', 2, 80).optional().meta({ description: 'Le service (proximité, recouvrement, contentieux, action sociale…)', example: 'recouvrement' }),
+    service: ligneTexte('service', 2, 80)
+      .optional()
+      .meta({ description: 'Le service (proximité, recouvrement, contentieux, action sociale…)', example: 'recouvrement' }),
   })
   .strict()
   .meta({ title: 'Contact d’un partenaire' });
@@ -281,9 +308,13 @@ const quotaSchema = z.number().int('nombre entier attendu').min(1, 'au moins 1 m
 
 export const nouvelleOrganisationSchema = z
   .object({
-    type: z.enum(TYPES_ORGANISATION, { error: 'choisissez le type d’organisation (bailleur social, bailleur privé, CCAS, association, département…)' }).meta({ example: 'bailleur_social' }),
+    type: z
+      .enum(TYPES_ORGANISATION, { error: 'choisissez le type d’organisation (bailleur social, bailleur privé, CCAS, association, département…)' })
+      .meta({ example: 'bailleur_social' }),
     nom: ligneTexte('nom', 2, 120).meta({ example: 'Plurial Novilia — pôle recouvrement' }),
-    quotaFileActive: quotaSchema.optional().meta({ description: 'File active maximale (ménages suivis à la fois) pour un bailleur ; absent : sans limite', example: 20 }),
+    quotaFileActive: quotaSchema
+      .optional()
+      .meta({ description: 'File active maximale (ménages suivis à la fois) pour un bailleur ; absent : sans limite', example: 20 }),
     contacts: z
       .array(contactEntreeSchema)
       .max(20)
@@ -297,7 +328,12 @@ export const modificationOrganisationSchema = z
   .object({
     nom: ligneTexte('nom', 2, 120).optional(),
     quotaFileActive: quotaSchema.optional(),
-    actif: z.boolean().optional().meta({ description: 'false : l’organisation ne peut plus être choisie ; ses parcours en cours gardent leurs contacts tant qu’elle n’est pas remplacée' }),
+    actif: z
+      .boolean()
+      .optional()
+      .meta({
+        description: 'false : l’organisation ne peut plus être choisie ; ses parcours en cours gardent leurs contacts tant qu’elle n’est pas remplacée',
+      }),
   })
   .strict()
   .refine((m) => Object.keys(m).length > 0, 'indiquez au moins un changement (nom, quotaFileActive ou actif)')

@@ -33,7 +33,9 @@ export const listeCommissionSchema = z
 
 const erreurLigneSchema = z.object({
   colonne: z.string().meta({ description: 'L’en-tête de la colonne, tel que le fichier l’écrit', example: 'Composition' }),
-  message: z.string().meta({ example: '« famile » n’est pas une composition connue (personne seule, couple, couple avec enfants, famille monoparentale, autre)' }),
+  message: z
+    .string()
+    .meta({ example: '« famile » n’est pas une composition connue (personne seule, couple, couple avec enfants, famille monoparentale, autre)' }),
 });
 
 const precedentSchema = z.object({ id: z.string(), le: z.iso.datetime(), par: z.string() });
@@ -45,7 +47,13 @@ export const apercuCommissionSchema = z
     format: z.enum(['csv', 'xlsx']),
     dateSeance: z.iso.date().optional(),
     ligneEntetes: z.number().int().meta({ description: 'La ligne des en-têtes dans le tableur', example: 1 }),
-    colonnes: z.array(z.object({ entete: z.string(), colonne: z.string().meta({ description: 'La colonne reconnue (libellé du modèle)' }), lettre: z.string().meta({ example: 'A' }) })),
+    colonnes: z.array(
+      z.object({
+        entete: z.string(),
+        colonne: z.string().meta({ description: 'La colonne reconnue (libellé du modèle)' }),
+        lettre: z.string().meta({ example: 'A' }),
+      }),
+    ),
     colonnesIgnorees: z.array(z.string()).meta({ description: 'Les colonnes que l’import ne lit pas' }),
     lignes: z.array(
       z.object({
@@ -60,7 +68,13 @@ export const apercuCommissionSchema = z
         avertissements: z.array(z.string()),
       }),
     ),
-    totaux: z.object({ lignes: z.number().int(), aLancer: z.number().int(), dejaLancees: z.number().int(), erreurs: z.number().int(), avertissements: z.number().int() }),
+    totaux: z.object({
+      lignes: z.number().int(),
+      aLancer: z.number().int(),
+      dejaLancees: z.number().int(),
+      erreurs: z.number().int(),
+      avertissements: z.number().int(),
+    }),
     importsPrecedents: z.array(precedentSchema).meta({ description: 'Ce même fichier a déjà été importé (rien ne sera lancé deux fois)' }),
   })
   .meta({ title: 'Aperçu d’une liste de la commission' });

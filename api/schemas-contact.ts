@@ -8,7 +8,9 @@ export const contactMenageSchema = z
     canal: z
       .enum(['sms'], { error: 'seuls les SMS se changent ici (les courriels sont décidés à l’orientation)' })
       .meta({ description: 'Le moyen de contact (les SMS ; les courriels sont décidés à l’orientation)', example: 'sms' }),
-    accorde: z.boolean({ error: 'accord du ménage attendu (oui ou non)' }).meta({ description: 'Le ménage accepte (true) ou refuse désormais (false) ce moyen de contact' }),
+    accorde: z
+      .boolean({ error: 'accord du ménage attendu (oui ou non)' })
+      .meta({ description: 'Le ménage accepte (true) ou refuse désormais (false) ce moyen de contact' }),
     telephone: telephoneSchema.optional().meta({ description: 'Le numéro de portable, pour accepter les SMS', example: '06 12 34 56 78' }),
   })
   .strict();
@@ -19,5 +21,8 @@ export const etatContactMenageSchema = z.object({
   courriel: accord.meta({ description: 'Les courriels, à l’adresse du ménage' }),
   sms: accord.meta({ description: 'Les SMS, au portable du ménage' }),
   courrier: accord,
-  telephone: z.string().optional().meta({ description: 'Le portable noté pour les SMS (masqué sauf les deux derniers chiffres)', example: '+33\u00a06\u00a0••\u00a0••\u00a0••\u00a078' }),
+  telephone: z
+    .string()
+    .optional()
+    .meta({ description: 'Le portable noté pour les SMS (masqué sauf les deux derniers chiffres)', example: '+33\u00a06\u00a0••\u00a0••\u00a0••\u00a078' }),
 });

@@ -42,7 +42,10 @@ export const invitationCompteSchema = z
   .object({ id: idCompteNouveauSchema, nom: nomSchema, courriel: courrielSchema, role: roleSchema, programmes: programmesSchema.default([]) })
   .strict()
   .superRefine(auMoinsUnProgramme)
-  .meta({ title: 'Invitation d’un compte du personnel', description: 'Le compte est créé sans mot de passe : la personne choisit le sien depuis le lien reçu par courriel (valable 7 jours, une fois).' });
+  .meta({
+    title: 'Invitation d’un compte du personnel',
+    description: 'Le compte est créé sans mot de passe : la personne choisit le sien depuis le lien reçu par courriel (valable 7 jours, une fois).',
+  });
 
 export const modificationCompteSchema = z
   .object({
@@ -50,7 +53,10 @@ export const modificationCompteSchema = z
     courriel: courrielSchema.optional(),
     role: roleSchema.optional(),
     programmes: programmesSchema.optional(),
-    actif: z.boolean({ error: 'actif : true ou false' }).optional().meta({ description: 'false : le compte ne se connecte plus, ses sessions sont fermées et ses invitations annulées ; true : réactivé' }),
+    actif: z
+      .boolean({ error: 'actif : true ou false' })
+      .optional()
+      .meta({ description: 'false : le compte ne se connecte plus, ses sessions sont fermées et ses invitations annulées ; true : réactivé' }),
   })
   .strict()
   .superRefine(auMoinsUnProgramme)
@@ -82,7 +88,11 @@ export const absenceSchema = z
     remplacant: z.string(),
     nomRemplacant: z.string(),
     enCours: z.boolean().meta({ description: 'Vrai si l’absence couvre aujourd’hui (jour de Paris)' }),
-    menagesSuivis: z.number().int().optional().meta({ description: 'Parcours ouverts dont la personne absente est le référent (programmes de la personne qui lit)' }),
+    menagesSuivis: z
+      .number()
+      .int()
+      .optional()
+      .meta({ description: 'Parcours ouverts dont la personne absente est le référent (programmes de la personne qui lit)' }),
     declareePar: z.string(),
     declareeLe: z.iso.datetime(),
   })

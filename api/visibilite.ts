@@ -13,8 +13,7 @@ import { diagnosticPartageAvec, type ConsentementPartage, type DestinataireDiagn
 import type { DemandeValidation, EtatParcours, RolePartenaire, RolePersonnel } from '../domain/vocabulaire';
 
 export type Lecteur =
-  | { type: 'personnel'; role: RolePersonnel; id: string }
-  | { type: 'partenaire'; role: RolePartenaire; destinataire?: DestinataireDiagnostic };
+  { type: 'personnel'; role: RolePersonnel; id: string } | { type: 'partenaire'; role: RolePartenaire; destinataire?: DestinataireDiagnostic };
 
 /** Ce qui décide du partage du diagnostic : le programme du parcours et l'accord du ménage en vigueur. */
 export interface ContextePartage {
@@ -27,7 +26,9 @@ const CLES_PARTAGEABLES = ['diagnostic', 'carnetDeRoute'] as const;
 
 /** Les entretiens de diagnostic sans les notes libres du travailleur social (elles restent à l'équipe). */
 const sansNotes = (d: unknown): unknown =>
-  Array.isArray(d) ? d.map((e) => (e && typeof e === 'object' ? Object.fromEntries(Object.entries(copie(e) as Record<string, unknown>).filter(([k]) => k !== 'notes')) : e)) : copie(d);
+  Array.isArray(d)
+    ? d.map((e) => (e && typeof e === 'object' ? Object.fromEntries(Object.entries(copie(e) as Record<string, unknown>).filter(([k]) => k !== 'notes')) : e))
+    : copie(d);
 
 /** Ce partenaire reçoit-il le diagnostic (réglage du programme et accord du ménage) ? */
 export function recoitDiagnostic(lecteur: Lecteur, partage: ContextePartage | undefined): boolean {
@@ -45,7 +46,12 @@ export function filtrerEtat(etat: EtatParcours, lecteur: Lecteur, partage?: Cont
   if (lecteur.type === 'personnel') return copie(etat);
   const demandes = (etat.demandes as DemandeAvecApercu[]).filter((d) => d.role === lecteur.role);
   const partages = recoitDiagnostic(lecteur, partage)
-    ? Object.fromEntries(CLES_PARTAGEABLES.filter((k) => etat.detailsConfidentiels[k] !== undefined).map((k) => [k, k === 'diagnostic' ? sansNotes(etat.detailsConfidentiels[k]) : copie(etat.detailsConfidentiels[k])]))
+    ? Object.fromEntries(
+        CLES_PARTAGEABLES.filter((k) => etat.detailsConfidentiels[k] !== undefined).map((k) => [
+          k,
+          k === 'diagnostic' ? sansNotes(etat.detailsConfidentiels[k]) : copie(etat.detailsConfidentiels[k]),
+        ]),
+      )
     : {};
   return {
     ...copie(etat),

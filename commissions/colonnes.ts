@@ -39,25 +39,124 @@ export interface DefinitionColonne {
 }
 
 export const COLONNES: readonly DefinitionColonne[] = [
-  { cle: 'reference', libelle: 'Référence', requise: true, aide: 'La référence du dossier (lettres, chiffres, - et _), sans nom ni adresse : elle identifie le parcours.', synonymes: ['Référence dossier', 'Référence du dossier', 'Réf', 'Réf. dossier', 'N° dossier', 'N° de dossier', 'Numéro de dossier', 'Dossier'] },
-  { cle: 'nom', libelle: 'Nom du ménage', requise: true, personnelle: true, aide: 'Le nom du ménage (M. et Mme …).', synonymes: ['Nom', 'Ménage', 'Locataire', 'Nom du locataire', 'Nom prénom', 'Nom et prénom', 'Noms'] },
-  { cle: 'composition', libelle: 'Composition', requise: true, aide: 'Personne seule, couple, couple avec enfants, famille monoparentale ou autre.', synonymes: ['Composition du ménage', 'Composition familiale', 'Situation familiale'] },
+  {
+    cle: 'reference',
+    libelle: 'Référence',
+    requise: true,
+    aide: 'La référence du dossier (lettres, chiffres, - et _), sans nom ni adresse : elle identifie le parcours.',
+    synonymes: ['Référence dossier', 'Référence du dossier', 'Réf', 'Réf. dossier', 'N° dossier', 'N° de dossier', 'Numéro de dossier', 'Dossier'],
+  },
+  {
+    cle: 'nom',
+    libelle: 'Nom du ménage',
+    requise: true,
+    personnelle: true,
+    aide: 'Le nom du ménage (M. et Mme …).',
+    synonymes: ['Nom', 'Ménage', 'Locataire', 'Nom du locataire', 'Nom prénom', 'Nom et prénom', 'Noms'],
+  },
+  {
+    cle: 'composition',
+    libelle: 'Composition',
+    requise: true,
+    aide: 'Personne seule, couple, couple avec enfants, famille monoparentale ou autre.',
+    synonymes: ['Composition du ménage', 'Composition familiale', 'Situation familiale'],
+  },
   { cle: 'adresse', libelle: 'Adresse', requise: true, personnelle: true, aide: 'L’adresse du logement.', synonymes: ['Adresse du logement', 'Logement'] },
-  { cle: 'telephone', libelle: 'Téléphone', requise: false, personnelle: true, aide: 'Facultatif.', synonymes: ['Tél', 'Tel', 'Téléphone portable', 'Portable', 'Numéro de téléphone'] },
-  { cle: 'courriel', libelle: 'Courriel', requise: false, personnelle: true, aide: 'Facultatif.', synonymes: ['Email', 'E-mail', 'Mail', 'Adresse électronique', 'Adresse mail'] },
-  { cle: 'accepteCourriel', libelle: 'Accepte les courriels', requise: false, aide: 'Oui ou non (non si la colonne manque) : la lettre d’information part par courriel seulement si le ménage l’accepte.', synonymes: ['Accepte courriel', 'Accord courriel', 'Accepte les mails'] },
-  { cle: 'bailleur', libelle: 'Bailleur', requise: false, aide: 'Le nom du bailleur, tel qu’il figure à l’annuaire du programme (obligatoire si le programme en a plusieurs).', synonymes: ['Organisme', 'Bailleur social', 'Organisme bailleur'] },
-  { cle: 'impayesMois', libelle: 'Mois d’impayés', requise: true, aide: 'Le nombre de loyers mensuels impayés (nombre entier).', synonymes: ['Mois impayés', 'Nombre de mois d’impayés', 'Nb mois impayés', 'Impayés (mois)', 'Loyers impayés', 'Nombre de loyers impayés'] },
-  { cle: 'montantDette', libelle: 'Montant de la dette', requise: true, aide: 'En euros, virgule décimale (1 234,56).', synonymes: ['Montant dette', 'Dette', 'Dette locative', 'Montant de l’impayé', 'Montant impayé', 'Montant'] },
-  { cle: 'debutBail', libelle: 'Début du bail', requise: true, aide: 'Une date (jj/mm/aaaa).', synonymes: ['Début bail', 'Date début bail', 'Date de début du bail', 'Date d’entrée', 'Entrée dans les lieux', 'Date d’entrée dans les lieux'] },
+  {
+    cle: 'telephone',
+    libelle: 'Téléphone',
+    requise: false,
+    personnelle: true,
+    aide: 'Facultatif.',
+    synonymes: ['Tél', 'Tel', 'Téléphone portable', 'Portable', 'Numéro de téléphone'],
+  },
+  {
+    cle: 'courriel',
+    libelle: 'Courriel',
+    requise: false,
+    personnelle: true,
+    aide: 'Facultatif.',
+    synonymes: ['Email', 'E-mail', 'Mail', 'Adresse électronique', 'Adresse mail'],
+  },
+  {
+    cle: 'accepteCourriel',
+    libelle: 'Accepte les courriels',
+    requise: false,
+    aide: 'Oui ou non (non si la colonne manque) : la lettre d’information part par courriel seulement si le ménage l’accepte.',
+    synonymes: ['Accepte courriel', 'Accord courriel', 'Accepte les mails'],
+  },
+  {
+    cle: 'bailleur',
+    libelle: 'Bailleur',
+    requise: false,
+    aide: 'Le nom du bailleur, tel qu’il figure à l’annuaire du programme (obligatoire si le programme en a plusieurs).',
+    synonymes: ['Organisme', 'Bailleur social', 'Organisme bailleur'],
+  },
+  {
+    cle: 'impayesMois',
+    libelle: 'Mois d’impayés',
+    requise: true,
+    aide: 'Le nombre de loyers mensuels impayés (nombre entier).',
+    synonymes: ['Mois impayés', 'Nombre de mois d’impayés', 'Nb mois impayés', 'Impayés (mois)', 'Loyers impayés', 'Nombre de loyers impayés'],
+  },
+  {
+    cle: 'montantDette',
+    libelle: 'Montant de la dette',
+    requise: true,
+    aide: 'En euros, virgule décimale (1 234,56).',
+    synonymes: ['Montant dette', 'Dette', 'Dette locative', 'Montant de l’impayé', 'Montant impayé', 'Montant'],
+  },
+  {
+    cle: 'debutBail',
+    libelle: 'Début du bail',
+    requise: true,
+    aide: 'Une date (jj/mm/aaaa).',
+    synonymes: ['Début bail', 'Date début bail', 'Date de début du bail', 'Date d’entrée', 'Entrée dans les lieux', 'Date d’entrée dans les lieux'],
+  },
   { cle: 'garantie', libelle: 'Garantie', requise: true, aide: 'Aucune, FSL, Loca-Pass ou Visale.', synonymes: ['Garant', 'Garantie du bail'] },
-  { cle: 'contactBailleur', libelle: 'Contact avec le bailleur', requise: false, aide: 'Oui si le bailleur a pu joindre le ménage (non si la colonne manque : en commission, le bailleur a épuisé ses recours).', synonymes: ['Contact bailleur', 'Joint par le bailleur', 'Le bailleur a pu joindre le ménage'] },
-  { cle: 'suiviParServiceSocial', libelle: 'Suivi par un service social', requise: true, aide: 'Oui ou non.', synonymes: ['Suivi service social', 'Suivi social', 'Service social', 'Déjà suivi', 'Suivi par le service social'] },
-  { cle: 'dejaTente', libelle: 'Déjà tenté', requise: false, aide: 'Ce que le bailleur a déjà tenté (relances, visites) ; facultatif.', synonymes: ['Démarches déjà tentées', 'Démarches du bailleur', 'Actions du bailleur', 'Déjà tenté par le bailleur', 'Actions menées'] },
-  { cle: 'designeLe', libelle: 'Date de désignation', requise: false, aide: 'Le jour de la désignation par la commission (jj/mm/aaaa) ; vide : la date de la séance indiquée à l’import.', synonymes: ['Désigné le', 'Désignation', 'Date désignation', 'Date de la commission', 'Date de commission', 'Date de séance', 'Séance', 'Date de la séance'] },
+  {
+    cle: 'contactBailleur',
+    libelle: 'Contact avec le bailleur',
+    requise: false,
+    aide: 'Oui si le bailleur a pu joindre le ménage (non si la colonne manque : en commission, le bailleur a épuisé ses recours).',
+    synonymes: ['Contact bailleur', 'Joint par le bailleur', 'Le bailleur a pu joindre le ménage'],
+  },
+  {
+    cle: 'suiviParServiceSocial',
+    libelle: 'Suivi par un service social',
+    requise: true,
+    aide: 'Oui ou non.',
+    synonymes: ['Suivi service social', 'Suivi social', 'Service social', 'Déjà suivi', 'Suivi par le service social'],
+  },
+  {
+    cle: 'dejaTente',
+    libelle: 'Déjà tenté',
+    requise: false,
+    aide: 'Ce que le bailleur a déjà tenté (relances, visites) ; facultatif.',
+    synonymes: ['Démarches déjà tentées', 'Démarches du bailleur', 'Actions du bailleur', 'Déjà tenté par le bailleur', 'Actions menées'],
+  },
+  {
+    cle: 'designeLe',
+    libelle: 'Date de désignation',
+    requise: false,
+    aide: 'Le jour de la désignation par la commission (jj/mm/aaaa) ; vide : la date de la séance indiquée à l’import.',
+    synonymes: [
+      'Désigné le',
+      'Désignation',
+      'Date désignation',
+      'Date de la commission',
+      'Date de commission',
+      'Date de séance',
+      'Séance',
+      'Date de la séance',
+    ],
+  },
 ];
 
-export const COLONNE: Readonly<Record<CleColonne, DefinitionColonne>> = Object.fromEntries(COLONNES.map((c) => [c.cle, c])) as Record<CleColonne, DefinitionColonne>;
+export const COLONNE: Readonly<Record<CleColonne, DefinitionColonne>> = Object.fromEntries(COLONNES.map((c) => [c.cle, c])) as Record<
+  CleColonne,
+  DefinitionColonne
+>;
 
 /** Un texte comparable : minuscules, sans accents ni ponctuation, espaces simples. */
 export function normaliser(texte: string): string {
@@ -69,7 +168,9 @@ export function normaliser(texte: string): string {
     .trim();
 }
 
-const PAR_ENTETE = new Map<string, CleColonne>(COLONNES.flatMap((c) => [c.libelle, ...c.synonymes, c.cle].map((e) => [normaliser(e), c.cle] as [string, CleColonne])));
+const PAR_ENTETE = new Map<string, CleColonne>(
+  COLONNES.flatMap((c) => [c.libelle, ...c.synonymes, c.cle].map((e) => [normaliser(e), c.cle] as [string, CleColonne])),
+);
 
 /** La colonne qu'un en-tête désigne, s'il en désigne une. */
 export function colonneDeEntete(entete: string): CleColonne | undefined {

@@ -130,7 +130,8 @@ async function lireXlsx(contenu: Buffer): Promise<LigneTableau[]> {
   // La première feuille qui a des lignes (une liste peut commencer par une feuille vide).
   const feuille = classeur.worksheets.find((f) => f.actualRowCount > 0);
   if (!feuille) throw new FichierIllisible('le tableur ne contient aucune ligne');
-  if (feuille.actualRowCount > LIGNES_MAX + 20) throw new FichierIllisible(`le tableur compte ${feuille.actualRowCount} lignes : ${LIGNES_MAX} au plus par liste`);
+  if (feuille.actualRowCount > LIGNES_MAX + 20)
+    throw new FichierIllisible(`le tableur compte ${feuille.actualRowCount} lignes : ${LIGNES_MAX} au plus par liste`);
   const lignes: LigneTableau[] = [];
   feuille.eachRow({ includeEmpty: false }, (rang, numero) => {
     const cellules: Cellule[] = [];

@@ -159,10 +159,22 @@ export function lireComposition(c: Cellule): Conversion<CompositionMenage> {
   const t = normaliser(String(c));
   const v = COMPOSITIONS[t] ?? (COMPOSITIONS_MENAGE as readonly string[]).find((x) => normaliser(x) === t);
   if (v) return { valeur: v as CompositionMenage };
-  return { erreur: `« ${String(c).trim().slice(0, 40)} » n’est pas une composition connue (personne seule, couple, couple avec enfants, famille monoparentale, autre)` };
+  return {
+    erreur: `« ${String(c).trim().slice(0, 40)} » n’est pas une composition connue (personne seule, couple, couple avec enfants, famille monoparentale, autre)`,
+  };
 }
 
-const GARANTIES: Record<string, string> = { aucune: 'aucune', aucun: 'aucune', non: 'aucune', sans: 'aucune', neant: 'aucune', fsl: 'fsl', 'loca pass': 'loca_pass', locapass: 'loca_pass', visale: 'visale' };
+const GARANTIES: Record<string, string> = {
+  aucune: 'aucune',
+  aucun: 'aucune',
+  non: 'aucune',
+  sans: 'aucune',
+  neant: 'aucune',
+  fsl: 'fsl',
+  'loca pass': 'loca_pass',
+  locapass: 'loca_pass',
+  visale: 'visale',
+};
 export function lireGarantie(c: Cellule): Conversion<string> {
   if (c === null) return vide;
   const v = GARANTIES[normaliser(String(c))];
@@ -203,7 +215,10 @@ export function trouverBailleur(saisie: string, bailleurs: ContexteListe['baille
   const exacts = bailleurs.filter((b) => formesDuBailleur(b.nom).includes(n));
   const candidats = exacts.length ? exacts : bailleurs.filter((b) => n.length >= 3 && normaliser(b.nom).startsWith(n));
   if (candidats.length === 1) return { bailleur: candidats[0]! };
-  if (candidats.length > 1) return { erreur: `« ${saisie.slice(0, 60)} » désigne plusieurs bailleurs de l’annuaire (${candidats.map((b) => `« ${b.nom} »`).join(', ')}) : écrivez le nom complet` };
+  if (candidats.length > 1)
+    return {
+      erreur: `« ${saisie.slice(0, 60)} » désigne plusieurs bailleurs de l’annuaire (${candidats.map((b) => `« ${b.nom} »`).join(', ')}) : écrivez le nom complet`,
+    };
   return { erreur: `« ${saisie.slice(0, 60)} » n’est pas un bailleur de l’annuaire du programme${liste ? ` (${liste})` : ''}` };
 }
 
@@ -225,7 +240,9 @@ function trouverEntetes(tableau: Tableau): { ligne: number; colonnes: ListeAnaly
       }
       if (index.has(cle)) {
         const j = index.get(cle)!;
-        throw new FichierIllisible(`deux colonnes désignent « ${COLONNE[cle].libelle} » : « ${String(l.cellules[j])} » (colonne ${lettreColonne(j)}) et « ${entete} » (colonne ${lettreColonne(i)}) ; gardez-en une`);
+        throw new FichierIllisible(
+          `deux colonnes désignent « ${COLONNE[cle].libelle} » : « ${String(l.cellules[j])} » (colonne ${lettreColonne(j)}) et « ${entete} » (colonne ${lettreColonne(i)}) ; gardez-en une`,
+        );
       }
       index.set(cle, i);
       colonnes.push({ entete, cle, lettre: lettreColonne(i) });
@@ -233,7 +250,9 @@ function trouverEntetes(tableau: Tableau): { ligne: number; colonnes: ListeAnaly
     return { ligne: l.numero, colonnes, ignorees, index };
   }
   throw new FichierIllisible(
-    `aucune ligne d’en-têtes reconnue parmi les premières lignes : la liste doit commencer par une ligne qui nomme les colonnes (${COLONNES.filter((c) => c.requise)
+    `aucune ligne d’en-têtes reconnue parmi les premières lignes : la liste doit commencer par une ligne qui nomme les colonnes (${COLONNES.filter(
+      (c) => c.requise,
+    )
       .map((c) => `« ${c.libelle} »`)
       .join(', ')}…)`,
   );
@@ -274,7 +293,8 @@ export function analyserListe(tableau: Tableau, ctx: ContexteListe): ListeAnalys
       `colonne${manquantes.length > 1 ? 's' : ''} manquante${manquantes.length > 1 ? 's' : ''} : ${raisons.join(', ')}. En-têtes lus (ligne ${entetes.ligne}) : ${[...entetes.colonnes.map((c) => c.entete), ...entetes.ignorees].map((e) => `« ${e} »`).join(', ')}`,
     );
   }
-  const enteteDe = (cle: CleColonne) => entetes.colonnes.find((c) => c.cle === cle)?.entete ?? (cle === 'designeLe' ? 'Date de la séance' : COLONNE[cle].libelle);
+  const enteteDe = (cle: CleColonne) =>
+    entetes.colonnes.find((c) => c.cle === cle)?.entete ?? (cle === 'designeLe' ? 'Date de la séance' : COLONNE[cle].libelle);
   const vues = new Map<string, number>();
   const lignes: LigneAnalysee[] = [];
 
@@ -380,7 +400,8 @@ export function analyserListe(tableau: Tableau, ctx: ContexteListe): ListeAnalys
         ['Première visite à domicile', programme.delais.premiereVisite],
       ] as const) {
         if (!delai || !designeLe) continue;
-        if (ajouterDuree(minuitDeParis(designeLe), delai).getTime() < ctx.maintenant.getTime()) depassees.set(delai, [...(depassees.get(delai) ?? []), libelle]);
+        if (ajouterDuree(minuitDeParis(designeLe), delai).getTime() < ctx.maintenant.getTime())
+          depassees.set(delai, [...(depassees.get(delai) ?? []), libelle]);
       }
       for (const [delai, libelles] of depassees) {
         const noms = libelles.map((x) => `« ${x} »`);
@@ -391,7 +412,9 @@ export function analyserListe(tableau: Tableau, ctx: ContexteListe): ListeAnalys
         );
       }
       if (programme.options.prioriteMenagesIsoles && s.suiviParServiceSocial && menage.composition !== 'personne_seule') {
-        avertissements.push('déjà suivi par un service social et non isolé : la situation reste en principe au service social du département (à confirmer avec lui)');
+        avertissements.push(
+          'déjà suivi par un service social et non isolé : la situation reste en principe au service social du département (à confirmer avec lui)',
+        );
       }
     }
     lignes.push({

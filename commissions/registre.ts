@@ -47,7 +47,16 @@ export class RegistreImportsCommission {
     const id = randomUUID();
     await this.db
       .insertInto('imports_commission')
-      .values({ id, programme_id: i.programmeId, empreinte: i.empreinte, format: i.format, date_seance: i.dateSeance ?? null, par: i.par, statut: 'en_cours', lignes_total: i.lignes })
+      .values({
+        id,
+        programme_id: i.programmeId,
+        empreinte: i.empreinte,
+        format: i.format,
+        date_seance: i.dateSeance ?? null,
+        par: i.par,
+        statut: 'en_cours',
+        lignes_total: i.lignes,
+      })
       .execute();
     return id;
   }
@@ -78,7 +87,21 @@ export class RegistreImportsCommission {
   async lister(programmeId: string, limite = 50): Promise<Array<Omit<ImportCommission, 'lignes'>>> {
     const l = await this.db
       .selectFrom('imports_commission')
-      .select(['id', 'programme_id', 'empreinte', 'format', 'date_seance', 'par', 'cree_le', 'termine_le', 'statut', 'lignes_total', 'lancees', 'deja_lancees', 'rejetees'])
+      .select([
+        'id',
+        'programme_id',
+        'empreinte',
+        'format',
+        'date_seance',
+        'par',
+        'cree_le',
+        'termine_le',
+        'statut',
+        'lignes_total',
+        'lancees',
+        'deja_lancees',
+        'rejetees',
+      ])
       .where('programme_id', '=', programmeId)
       .orderBy('cree_le', 'desc')
       .limit(limite)

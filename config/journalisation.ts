@@ -5,8 +5,20 @@
 import { pino, type Logger } from 'pino';
 
 export const CHAMPS_MASQUES = [
-  'nom', 'courriel', 'email', 'telephone', 'adresse', 'menage', 'motDePasse', 'password',
-  'commentaire', 'notes', 'diagnostic', 'token', 'authorization', 'cookie',
+  'nom',
+  'courriel',
+  'email',
+  'telephone',
+  'adresse',
+  'menage',
+  'motDePasse',
+  'password',
+  'commentaire',
+  'notes',
+  'diagnostic',
+  'token',
+  'authorization',
+  'cookie',
 ];
 
 export function creerJournal(niveau: string, nom: string): Logger {

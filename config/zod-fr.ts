@@ -13,7 +13,16 @@ const francais = z.locales.fr().localeError;
 /** 1 000 000 ; 812,4 : un nombre écrit à la française. */
 export const nombreFr = (n: number | bigint): string => (typeof n === 'bigint' ? n.toString() : n.toLocaleString('fr-FR', { maximumFractionDigits: 2 }));
 
-const valeurFr = (v: unknown): string => (typeof v === 'string' ? `« ${v} »` : typeof v === 'number' || typeof v === 'bigint' ? nombreFr(v) : typeof v === 'boolean' ? (v ? 'vrai (true)' : 'faux (false)') : String(v));
+const valeurFr = (v: unknown): string =>
+  typeof v === 'string'
+    ? `« ${v} »`
+    : typeof v === 'number' || typeof v === 'bigint'
+      ? nombreFr(v)
+      : typeof v === 'boolean'
+        ? v
+          ? 'vrai (true)'
+          : 'faux (false)'
+        : String(v);
 
 const TYPES: Record<string, string> = {
   number: 'nombre attendu',
@@ -54,7 +63,8 @@ function message(iss: z.core.$ZodRawIssue): string | undefined {
         return iss.inclusive ? `doit être au moins égal à ${nombreFr(min)}` : `doit être supérieur à ${nombreFr(min)}`;
       }
       if (iss.origin === 'string') return Number(min) <= 1 ? 'champ obligatoire' : `${nombreFr(min)} caractères au moins`;
-      if (iss.origin === 'array' || iss.origin === 'set') return Number(min) <= 1 ? 'au moins un élément attendu' : `au moins ${nombreFr(min)} éléments attendus`;
+      if (iss.origin === 'array' || iss.origin === 'set')
+        return Number(min) <= 1 ? 'au moins un élément attendu' : `au moins ${nombreFr(min)} éléments attendus`;
       if (iss.origin === 'date') return `date trop ancienne : le ${dateFr(min)} au plus tôt`;
       return 'valeur trop petite';
     }

@@ -15,7 +15,10 @@ export function paragraphesLettreInformation(programme: { operateur: { nom: stri
 }
 
 /** Au bailleur : le diagnostic et le carnet de route partagés, avec l'accord du ménage (fiche de suivi social jointe). */
-export function diagnosticPartage(x: { ref: string; programme: { operateur: { nom: string; courriel: string } }; pour: string[] }): { sujet: string; paragraphes: string[] } {
+export function diagnosticPartage(x: { ref: string; programme: { operateur: { nom: string; courriel: string } }; pour: string[] }): {
+  sujet: string;
+  paragraphes: string[];
+} {
   return {
     sujet: `Diagnostic partagé avec l’accord du ménage (dossier ${x.ref})`,
     paragraphes: [

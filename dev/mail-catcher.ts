@@ -136,7 +136,8 @@ const adressesNues = (v: AddressObject | AddressObject[] | undefined): string[] 
     .map((a) => a.address ?? '')
     .filter((a) => a !== '');
 
-const estAdresses = (v: unknown): v is AddressObject => typeof v === 'object' && v !== null && 'value' in v && 'text' in v && Array.isArray((v as AddressObject).value);
+const estAdresses = (v: unknown): v is AddressObject =>
+  typeof v === 'object' && v !== null && 'value' in v && 'text' in v && Array.isArray((v as AddressObject).value);
 
 /** Une valeur d'en-tête analysée par mailparser, en texte ; `brute` (dépliée) pour les valeurs structurées. */
 function texteValeur(v: HeaderValue | undefined, brute: string): string {
@@ -454,9 +455,7 @@ export async function startMailCatcher(opts: OptionsMailCatcher = {}): Promise<M
             reject(
               new Error(
                 `mail-catcher : aucun courriel correspondant reçu en ${timeoutMs} ms. ` +
-                  (sujets.length
-                    ? `Courriels reçus jusqu'ici (${sujets.length}) : ${sujets.join(' ; ')}`
-                    : "Aucun courriel reçu jusqu'ici."),
+                  (sujets.length ? `Courriels reçus jusqu'ici (${sujets.length}) : ${sujets.join(' ; ')}` : "Aucun courriel reçu jusqu'ici."),
               ),
             );
           }, timeoutMs),

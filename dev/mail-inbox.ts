@@ -201,11 +201,11 @@ function piecesJointes(m: CourrielRecu): string {
   if (m.piecesJointes.length === 0) return '<p class="vide">Aucune pièce jointe.</p>';
   return `<ul class="pieces">
 ${m.piecesJointes
-    .map(
-      (p, rang) =>
-        `<li><a href="${echapperHtml(adressePiece(m, rang))}" download="${echapperHtml(nomPiece(p, rang))}">${echapperHtml(p.filename ?? '(sans nom)')}</a> — ${echapperHtml(p.contentType)}, ${echapperHtml(formaterTaille(p.size))}</li>`,
-    )
-    .join('\n')}
+  .map(
+    (p, rang) =>
+      `<li><a href="${echapperHtml(adressePiece(m, rang))}" download="${echapperHtml(nomPiece(p, rang))}">${echapperHtml(p.filename ?? '(sans nom)')}</a> — ${echapperHtml(p.contentType)}, ${echapperHtml(formaterTaille(p.size))}</li>`,
+  )
+  .join('\n')}
 </ul>`;
 }
 
@@ -287,7 +287,12 @@ export function creerApplicationBoite(source: SourceCourriels): Express {
   app.get('/messages/:id', (req, res) => {
     const m = trouver(req.params.id);
     if (!m) {
-      envoyerPage(res, 404, 'Courriel introuvable', `<h1>Courriel introuvable</h1><p>Ce courriel n’existe pas ou a été supprimé.</p><p><a href="/">Retour à la boîte de réception</a></p>`);
+      envoyerPage(
+        res,
+        404,
+        'Courriel introuvable',
+        `<h1>Courriel introuvable</h1><p>Ce courriel n’existe pas ou a été supprimé.</p><p><a href="/">Retour à la boîte de réception</a></p>`,
+      );
       return;
     }
     envoyerPage(res, 200, `${sujetAffiche(m.sujet)} — courriels de développement`, pageMessage(m));

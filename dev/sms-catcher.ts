@@ -66,7 +66,10 @@ function lireCorps(req: IncomingMessage): Promise<string> {
 function page(messages: SmsRecu[]): string {
   const lignes = [...messages]
     .reverse()
-    .map((m) => `<li><p class="meta">${echapper(new Date(m.recuLe).toLocaleString('fr-FR', { timeZone: 'Europe/Paris' }))} — de ${echapper(m.expediteur)} à ${echapper(m.destinataire)}</p><p class="texte">${echapper(m.texte)}</p></li>`)
+    .map(
+      (m) =>
+        `<li><p class="meta">${echapper(new Date(m.recuLe).toLocaleString('fr-FR', { timeZone: 'Europe/Paris' }))} — de ${echapper(m.expediteur)} à ${echapper(m.destinataire)}</p><p class="texte">${echapper(m.texte)}</p></li>`,
+    )
     .join('\n');
   return `<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>SMS reçus</title>
 <style>body{font-family:system-ui,sans-serif;max-width:46rem;margin:2rem auto;padding:0 1rem}li{list-style:none;border:1px solid #ccc;border-radius:.5rem;margin:.5rem 0;padding:.5rem 1rem}.meta{color:#555;font-size:.9rem;margin:0}.texte{margin:.3rem 0}</style></head>
@@ -79,7 +82,9 @@ export async function startSmsCatcher(options: { port?: number; host?: string; q
   const attentes = new Set<{ pred: (m: SmsRecu) => boolean; resolve: (m: SmsRecu) => void }>();
   if (options.dossier) {
     mkdirSync(options.dossier, { recursive: true, mode: 0o700 });
-    for (const f of readdirSync(options.dossier).filter((f) => f.endsWith('.json')).sort()) {
+    for (const f of readdirSync(options.dossier)
+      .filter((f) => f.endsWith('.json'))
+      .sort()) {
       try {
         boite.push(JSON.parse(readFileSync(join(options.dossier, f), 'utf8')) as SmsRecu);
       } catch {
@@ -113,12 +118,16 @@ export async function startSmsCatcher(options: { port?: number; host?: string; q
           }
           const r = requeteSchema.safeParse(json);
           if (!r.success) {
-            res.writeHead(400, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify({ erreur: r.error.issues[0]?.message ?? 'Requête invalide' }));
+            res
+              .writeHead(400, { 'content-type': 'application/json; charset=utf-8' })
+              .end(JSON.stringify({ erreur: r.error.issues[0]?.message ?? 'Requête invalide' }));
             return;
           }
           const deja = boite.find((m) => m.reference === r.data.reference);
           if (!deja) recevoir({ id: randomUUID(), ...r.data, recuLe: new Date().toISOString() });
-          res.writeHead(deja ? 200 : 201, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify({ reference: r.data.reference, deja: !!deja }));
+          res
+            .writeHead(deja ? 200 : 201, { 'content-type': 'application/json; charset=utf-8' })
+            .end(JSON.stringify({ reference: r.data.reference, deja: !!deja }));
         })
         .catch(() => res.writeHead(400).end());
       return;
@@ -128,7 +137,9 @@ export async function startSmsCatcher(options: { port?: number; host?: string; q
       return;
     }
     if (req.method === 'GET' && chemin === '/') {
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'" }).end(page(boite));
+      res
+        .writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'" })
+        .end(page(boite));
       return;
     }
     res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('Page introuvable');
@@ -160,9 +171,10 @@ export async function startSmsCatcher(options: { port?: number; host?: string; q
         attentes.add(a);
       });
     },
-    close: () => new Promise<void>((resolve) => {
-      serveur.closeAllConnections();
-      serveur.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        serveur.closeAllConnections();
+        serveur.close(() => resolve());
+      }),
   };
 }

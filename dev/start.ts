@@ -237,8 +237,7 @@ function lancerEnfant(
   return enfant;
 }
 
-const descriptionSortie = (s: Enfant['sortie']) =>
-  !s ? 'toujours en cours' : s.signal ? `tué par le signal ${s.signal}` : `code de sortie ${s.code}`;
+const descriptionSortie = (s: Enfant['sortie']) => (!s ? 'toujours en cours' : s.signal ? `tué par le signal ${s.signal}` : `code de sortie ${s.code}`);
 
 function dernieresLignes(e: Enfant): string {
   if (e.lignes.length === 0) return '  (aucune sortie)';
@@ -254,7 +253,9 @@ function surPanne(e: Enfant, code: number | null, signal: NodeJS.Signals | null)
     mortsRecentes.push(maintenant);
     const i = enfants.indexOf(e);
     if (i >= 0) enfants.splice(i, 1);
-    info(`\n⚠ ${e.libelle} s’est ${e.arrete} (${descriptionSortie({ code, signal })}) : il est relancé. Les parcours reprennent là où ils en étaient ; rien n’est perdu ni envoyé deux fois.`);
+    info(
+      `\n⚠ ${e.libelle} s’est ${e.arrete} (${descriptionSortie({ code, signal })}) : il est relancé. Les parcours reprennent là où ils en étaient ; rien n’est perdu ni envoyé deux fois.`,
+    );
     relancer();
     return;
   }
@@ -344,7 +345,12 @@ interface EtatLancement {
   enfants: Array<{ nom: string; pid: number; signature: string }>;
 }
 
-const SIGNATURES: Record<Enfant['nom'], string> = { temporal: 'start-dev', worker: 'worker/main.ts', api: 'api/main.ts', postgres: 'base/postgres-embarque.ts' };
+const SIGNATURES: Record<Enfant['nom'], string> = {
+  temporal: 'start-dev',
+  worker: 'worker/main.ts',
+  api: 'api/main.ts',
+  postgres: 'base/postgres-embarque.ts',
+};
 
 function ligneDeCommande(pid: number): string | undefined {
   try {
@@ -489,16 +495,24 @@ async function demarrerTemporal(o: {
   }
   const base = join(o.dossier, 'temporal.sqlite');
   const args = [
-    'server', 'start-dev',
-    '--db-filename', base,
-    '--ip', '127.0.0.1',
-    '--port', String(o.port),
-    '--ui-port', String(o.portUi),
+    'server',
+    'start-dev',
+    '--db-filename',
+    base,
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(o.port),
+    '--ui-port',
+    String(o.portUi),
     // L'interface fait déchiffrer les payloads par l'API. Le CLI ne règle pas « includeCredentials » :
     // le navigateur n'envoie le cookie de session que si on le coche dans l'interface (README).
-    '--ui-codec-endpoint', o.codec,
-    '--namespace', o.namespace,
-    '--log-level', 'warn',
+    '--ui-codec-endpoint',
+    o.codec,
+    '--namespace',
+    o.namespace,
+    '--log-level',
+    'warn',
     ...DECLARATIONS_ATTRIBUTS.flatMap((a) => ['--search-attribute', `${a.nom}=${a.type}`]),
   ];
   // Le CLI lit aussi des variables TEMPORAL_* (adresse, profils…) : elles ne concernent pas le serveur.
@@ -512,8 +526,7 @@ async function demarrerTemporal(o: {
   const limite = Date.now() + DELAI_TEMPORAL_MS;
   const echecDemarrage = (pourquoi: string) =>
     new ErreurDemarrage(
-      `Le serveur Temporal ${pourquoi}. Dernières lignes de sa sortie (journal complet : ${affichageChemin(journalFichier)}) :\n` +
-        dernieresLignes(enfant),
+      `Le serveur Temporal ${pourquoi}. Dernières lignes de sa sortie (journal complet : ${affichageChemin(journalFichier)}) :\n` + dernieresLignes(enfant),
     );
   while (Date.now() < limite) {
     verifierPasInterrompu();
@@ -522,9 +535,7 @@ async function demarrerTemporal(o: {
       const connexion = await connecterTemporal(o.config, 2_000);
       if (connexion) {
         try {
-          await connexion.withDeadline(Date.now() + 2_000, () =>
-            connexion.workflowService.describeNamespace({ namespace: o.namespace }),
-          );
+          await connexion.withDeadline(Date.now() + 2_000, () => connexion.workflowService.describeNamespace({ namespace: o.namespace }));
           return { enfant, connexion };
         } catch {
           await connexion.close().catch(() => undefined);
@@ -674,8 +685,7 @@ function recapitulatif(o: {
       l.push(ligne('', gris(`données déchiffrées par ${base}/codec pour un compte admin connecté : dans l’interface,`)));
       l.push(ligne('', gris('« Codec Server », réglage du navigateur, cocher « Include cross-origin credentials » (README)')));
     }
-  }
-  else if (o.temporalExterne) l.push(ligne('Temporal', `${o.temporalExterne} ${gris('(déjà lancé, non géré ici)')}`));
+  } else if (o.temporalExterne) l.push(ligne('Temporal', `${o.temporalExterne} ${gris('(déjà lancé, non géré ici)')}`));
   l.push(ligne('Base de données', o.base));
   if (o.demo) {
     const largeurId = Math.max(...COMPTES_DEMO.map((c) => c.id.length)) + 2;
@@ -839,10 +849,7 @@ async function main(): Promise<void> {
     const lancerWorker = () => lancerEnfant('worker', 'Le worker', process.execPath, node('worker/main.ts'), { env, afficher: true });
     const worker = lancerWorker();
     const api = lancerEnfant('api', 'L’API', process.execPath, node('api/main.ts'), { env, afficher: true });
-    await Promise.all([
-      attendreApi(api, `http://localhost:${port}`),
-      attendreWorker(worker, connexion, namespace, config.TEMPORAL_TASK_QUEUE),
-    ]);
+    await Promise.all([attendreApi(api, `http://localhost:${port}`), attendreWorker(worker, connexion, namespace, config.TEMPORAL_TASK_QUEUE)]);
     relances.set('worker', lancerWorker);
     if (temporalUiUrl && !adresseExplicite && !(await attendreUi(temporalUiUrl))) {
       info(`Attention : l’interface Temporal ne répond pas encore sur ${temporalUiUrl}.`);
@@ -864,7 +871,9 @@ async function main(): Promise<void> {
       demo,
       dossier,
       cles,
-      base: baseExplicite ? 'DATABASE_URL (déjà lancée, non gérée ici)' : `postgres://127.0.0.1:${portPostgres}/parcours (PostgreSQL embarqué, utilisateur parcours)`,
+      base: baseExplicite
+        ? 'DATABASE_URL (déjà lancée, non gérée ici)'
+        : `postgres://127.0.0.1:${portPostgres}/parcours (PostgreSQL embarqué, utilisateur parcours)`,
     }),
   );
 }

@@ -18,7 +18,9 @@ export function carnetDeRoute(s: SourceDocument, lecteur: Lecteur): DocumentImpr
   const carnet = lireCarnet(etat);
   if (!carnet) {
     throw new DocumentIndisponible(
-      etat.cloture ? 'Aucun carnet de route n’a été remis dans ce parcours (clôturé avant la fin du diagnostic).' : 'Le carnet de route est remis au ménage à la fin du diagnostic : le diagnostic n’est pas encore terminé.',
+      etat.cloture
+        ? 'Aucun carnet de route n’a été remis dans ce parcours (clôturé avant la fin du diagnostic).'
+        : 'Le carnet de route est remis au ménage à la fin du diagnostic : le diagnostic n’est pas encore terminé.',
     );
   }
   const op = s.programme.operateur;
@@ -37,14 +39,27 @@ export function carnetDeRoute(s: SourceDocument, lecteur: Lecteur): DocumentImpr
   const prevus = etat.cloture ? [] : calendrier.filter((c) => !c.tenu && c.prevuLe);
 
   const blocs: Bloc[] = [
-    { type: 'infos', lignes: [['Dossier', etat.reference], ['Accompagnement', op.nom], ...(s.contact ? ([['Votre interlocuteur', s.contact]] as Array<[string, string]>) : [])] },
+    {
+      type: 'infos',
+      lignes: [
+        ['Dossier', etat.reference],
+        ['Accompagnement', op.nom],
+        ...(s.contact ? ([['Votre interlocuteur', s.contact]] as Array<[string, string]>) : []),
+      ],
+    },
     {
       type: 'paragraphe',
-      texte: 'Ce carnet rassemble les démarches que vous avez choisies avec nous pour sortir des difficultés de loyer, et les rendez-vous de votre accompagnement. Gardez-le avec vos papiers, notez-y ce que vous avez fait et apportez-le à chaque rendez-vous.',
+      texte:
+        'Ce carnet rassemble les démarches que vous avez choisies avec nous pour sortir des difficultés de loyer, et les rendez-vous de votre accompagnement. Gardez-le avec vos papiers, notez-y ce que vous avez fait et apportez-le à chaque rendez-vous.',
     },
     { type: 'titre', texte: 'Vos démarches' },
     carnet.length
-      ? { type: 'a-remplir', legende: 'Vos démarches, à cocher quand elles sont faites', colonnes: ['Démarche', 'Faite le', 'Remarques'], lignes: carnet.map((d) => [d, '', '']) }
+      ? {
+          type: 'a-remplir',
+          legende: 'Vos démarches, à cocher quand elles sont faites',
+          colonnes: ['Démarche', 'Faite le', 'Remarques'],
+          lignes: carnet.map((d) => [d, '', '']),
+        }
       : { type: 'paragraphe', texte: 'Aucune démarche n’est notée pour le moment.' },
   ];
   if (plan) {
@@ -52,7 +67,12 @@ export function carnetDeRoute(s: SourceDocument, lecteur: Lecteur): DocumentImpr
       { type: 'titre', texte: 'Votre plan d’aide' },
       { type: 'liste', elements: plan.actions.map((a) => ACTIONS_PLAN_MENAGE[a] ?? 'Une démarche convenue avec votre travailleur social.') },
       ...(plan.planApurement
-        ? ([{ type: 'paragraphe', texte: `Chaque mois : votre loyer, plus ${euros(plan.planApurement.mensualite)} de remboursement de la dette, pendant ${plan.planApurement.dureeMois} mois.` }] as Bloc[])
+        ? ([
+            {
+              type: 'paragraphe',
+              texte: `Chaque mois : votre loyer, plus ${euros(plan.planApurement.mensualite)} de remboursement de la dette, pendant ${plan.planApurement.dureeMois} mois.`,
+            },
+          ] as Bloc[])
         : []),
     );
   }
@@ -68,11 +88,28 @@ export function carnetDeRoute(s: SourceDocument, lecteur: Lecteur): DocumentImpr
     { type: 'titre', texte: 'Vos prochains rendez-vous' },
     prevus.length
       ? { type: 'liste', elements: prevus.map((c) => `${c.libelle} : vers le ${date(c.prevuLe)} (nous vous proposerons une date)`) }
-      : { type: 'paragraphe', texte: plan ? 'Nous conviendrons ensemble des prochains rendez-vous.' : 'Les dates des points de suivi seront fixées avec votre plan d’aide.' },
-    { type: 'a-remplir', legende: 'Notez vos prochains rendez-vous', colonnes: ['Date et heure', 'Lieu', 'Avec qui'], lignes: [['', '', ''], ['', '', ''], ['', '', ''], ['', '', '']] },
+      : {
+          type: 'paragraphe',
+          texte: plan ? 'Nous conviendrons ensemble des prochains rendez-vous.' : 'Les dates des points de suivi seront fixées avec votre plan d’aide.',
+        },
+    {
+      type: 'a-remplir',
+      legende: 'Notez vos prochains rendez-vous',
+      colonnes: ['Date et heure', 'Lieu', 'Avec qui'],
+      lignes: [
+        ['', '', ''],
+        ['', '', ''],
+        ['', '', ''],
+        ['', '', ''],
+      ],
+    },
     { type: 'titre', texte: 'Pour nous joindre' },
     { type: 'liste', elements: pourNousJoindre(s, etat.reference) },
-    { type: 'note', texte: 'Ce carnet est à vous. Ce que vous nous confiez reste confidentiel : rien n’est transmis à votre bailleur sans votre accord, en dehors des engagements que vous prenez avec lui.' },
+    {
+      type: 'note',
+      texte:
+        'Ce carnet est à vous. Ce que vous nous confiez reste confidentiel : rien n’est transmis à votre bailleur sans votre accord, en dehors des engagements que vous prenez avec lui.',
+    },
   );
   return {
     nom: 'carnet-de-route',

@@ -20,7 +20,8 @@ export { euros } from '../domain/libelles';
 
 export const nombre = (n: unknown): number => (typeof n === 'number' && Number.isFinite(n) ? n : 0);
 export const texte = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() ? v : undefined);
-export const objet = (v: unknown): Record<string, unknown> | undefined => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined);
+export const objet = (v: unknown): Record<string, unknown> | undefined =>
+  v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
 export const tableau = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 
 /** Date (AAAA-MM-JJ ou ISO) en français, ou « non renseignée ». */
@@ -59,7 +60,10 @@ export function communeDe(adresse: string | undefined): string | undefined {
  * « Pour nous joindre » : l'opérateur, son téléphone, son adresse, son courriel, la personne qui
  * accompagne le ménage et la référence du dossier à rappeler.
  */
-export function pourNousJoindre(s: { programme: { operateur: Pick<Operateur, 'nom' | 'courriel' | 'telephone' | 'adresse'> }; contact?: string }, reference: string): string[] {
+export function pourNousJoindre(
+  s: { programme: { operateur: Pick<Operateur, 'nom' | 'courriel' | 'telephone' | 'adresse'> }; contact?: string },
+  reference: string,
+): string[] {
   const op = s.programme.operateur;
   return [
     op.nom,
@@ -76,7 +80,9 @@ export const mois = (n: unknown): string => `${nombre(n)} mois`;
 
 /** Les événements du journal d'un type donné, dans l'ordre (le journal peut être absent). */
 export function evenements(etat: EtatParcours, type: string): Array<{ date: string; resume: string }> {
-  return tableau(etat.journal).filter((e): e is EtatParcours['journal'][number] => !!objet(e) && (e as { type?: unknown }).type === type && typeof (e as { date?: unknown }).date === 'string');
+  return tableau(etat.journal).filter(
+    (e): e is EtatParcours['journal'][number] => !!objet(e) && (e as { type?: unknown }).type === type && typeof (e as { date?: unknown }).date === 'string',
+  );
 }
 
 /** Les lignes d'identification communes aux fiches : dispositif, dossier, opérateur. */

@@ -64,8 +64,11 @@ export function jalonsFichesBilan(s: Pick<SourceDocument, 'etat'>): string[] {
 
 export function ficheBilan(s: SourceDocument, lecteur: Lecteur): DocumentImprimable {
   exigerType(s.etat, 'iml_bail_glissant', 'La fiche-bilan de mesure n’existe que pour une mesure IML (bail glissant).');
-  const fiches = tableau(s.etat.details.bilans).map(lireFiche).filter((f): f is Fiche => !!f);
-  if (!fiches.length) throw new DocumentIndisponible('Aucun bilan de mesure n’a encore été tenu : la fiche-bilan est préparée après chaque bilan (6 et 10 mois).');
+  const fiches = tableau(s.etat.details.bilans)
+    .map(lireFiche)
+    .filter((f): f is Fiche => !!f);
+  if (!fiches.length)
+    throw new DocumentIndisponible('Aucun bilan de mesure n’a encore été tenu : la fiche-bilan est préparée après chaque bilan (6 et 10 mois).');
   const f = s.jalon ? fiches.find((x) => x.jalon === s.jalon) : fiches[fiches.length - 1];
   if (!f) throw new DocumentIndisponible(`Aucun bilan de mesure « ${s.jalon} » dans ce parcours (bilans tenus : ${fiches.map((x) => x.jalon).join(', ')}).`);
 
@@ -75,7 +78,14 @@ export function ficheBilan(s: SourceDocument, lecteur: Lecteur): DocumentImprima
   const mesure = objet(d.mesure);
   const composition = LIBELLES_COMPOSITIONS[texte(candidature?.composition) as keyof typeof LIBELLES_COMPOSITIONS];
   const structure = LIBELLES_STRUCTURES[texte(candidature?.structure) as keyof typeof LIBELLES_STRUCTURES];
-  const presence = f.bailleurPresent && f.menagePresent ? 'Le bailleur et le ménage' : f.menagePresent ? 'Le ménage' : f.bailleurPresent ? 'Le bailleur' : 'Ni le bailleur ni le ménage';
+  const presence =
+    f.bailleurPresent && f.menagePresent
+      ? 'Le bailleur et le ménage'
+      : f.menagePresent
+        ? 'Le ménage'
+        : f.bailleurPresent
+          ? 'Le bailleur'
+          : 'Ni le bailleur ni le ménage';
   const axes = f.accompagnement.axes.map((a) => LIBELLES_AXES[a as AxeAccompagnement] ?? a);
 
   const blocs: Bloc[] = [
@@ -98,7 +108,10 @@ export function ficheBilan(s: SourceDocument, lecteur: Lecteur): DocumentImprima
         ['Sorti de', structure ?? 'structure non renseignée'],
         ['Sous-location depuis le', date(mesure?.debut)],
         ['Glissement envisagé le', date(mesure?.glissementPrevuLe)],
-        ['Logement', `${texte(logement?.typologie) ?? 'typologie non renseignée'}, bailleur ${logement?.typeBailleur === 'prive' ? 'privé' : 'public'} conventionné`],
+        [
+          'Logement',
+          `${texte(logement?.typologie) ?? 'typologie non renseignée'}, bailleur ${logement?.typeBailleur === 'prive' ? 'privé' : 'public'} conventionné`,
+        ],
       ],
     },
     { type: 'titre', texte: 'Paiement du loyer' },
@@ -122,7 +135,8 @@ export function ficheBilan(s: SourceDocument, lecteur: Lecteur): DocumentImprima
     },
     {
       type: 'note',
-      texte: 'Fiche non nominative : le dossier est désigné par sa référence. Les éléments confiés par le ménage restent confidentiels : ils ne figurent pas dans cette fiche.',
+      texte:
+        'Fiche non nominative : le dossier est désigné par sa référence. Les éléments confiés par le ménage restent confidentiels : ils ne figurent pas dans cette fiche.',
     },
   ];
   return {
@@ -136,4 +150,3 @@ export function ficheBilan(s: SourceDocument, lecteur: Lecteur): DocumentImprima
     blocs,
   };
 }
-

@@ -34,21 +34,29 @@ export function lireFicheCloture(etat: EtatParcours): FicheCloture | undefined {
 }
 
 function blocsPrevention(f: FicheCloture): Bloc[] {
-  const bilans = tableau(f.bilans).map(objet).filter((b): b is Record<string, unknown> => !!b && typeof b.jalon === 'string');
+  const bilans = tableau(f.bilans)
+    .map(objet)
+    .filter((b): b is Record<string, unknown> => !!b && typeof b.jalon === 'string');
   return [
     { type: 'titre', texte: 'Bilans' },
     {
       type: 'tableau',
       legende: 'Bilans enregistrés pendant le suivi',
       colonnes: ['Jalon', 'Reprise du paiement du loyer', 'Plan d’apurement'],
-      lignes: bilans.map((b) => [String(b.jalon), LIBELLES_REPRISE[String(b.reprisePaiement)] ?? String(b.reprisePaiement ?? ''), b.planRespecte ? 'Respecté' : 'Non respecté']),
+      lignes: bilans.map((b) => [
+        String(b.jalon),
+        LIBELLES_REPRISE[String(b.reprisePaiement)] ?? String(b.reprisePaiement ?? ''),
+        b.planRespecte ? 'Respecté' : 'Non respecté',
+      ]),
       vide: 'Aucun bilan n’a été enregistré.',
     },
   ];
 }
 
 function blocsIml(f: FicheCloture): Bloc[] {
-  const bilans = tableau(f.bilans).map(objet).filter((b): b is Record<string, unknown> => !!b && typeof b.jalon === 'string');
+  const bilans = tableau(f.bilans)
+    .map(objet)
+    .filter((b): b is Record<string, unknown> => !!b && typeof b.jalon === 'string');
   const orientation = texte(f.orientation);
   return [
     { type: 'titre', texte: 'La mesure' },

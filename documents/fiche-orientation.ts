@@ -74,7 +74,12 @@ function depuisFiche(o: OrientationRecue): Bloc[] {
     { type: 'titre', texte: 'Suite donnée' },
     {
       type: 'infos',
-      lignes: [['Orientation acceptée', [o.accepteeLe ? `le ${date(o.accepteeLe)}` : '', o.accepteePar ? `par ${o.accepteePar}` : ''].filter(Boolean).join(' ') || 'oui']],
+      lignes: [
+        [
+          'Orientation acceptée',
+          [o.accepteeLe ? `le ${date(o.accepteeLe)}` : '', o.accepteePar ? `par ${o.accepteePar}` : ''].filter(Boolean).join(' ') || 'oui',
+        ],
+      ],
     },
   ];
 }
@@ -135,7 +140,8 @@ export function ficheOrientation(s: SourceDocument, lecteur: Lecteur): DocumentI
       ...(s.orientation ? depuisFiche(s.orientation) : depuisParcours(s)),
       {
         type: 'note',
-        texte: 'Document confidentiel : il nomme le ménage et décrit sa situation. Réservé à l’équipe qui l’accompagne ; ne le transmettez pas au bailleur ni aux partenaires.',
+        texte:
+          'Document confidentiel : il nomme le ménage et décrit sa situation. Réservé à l’équipe qui l’accompagne ; ne le transmettez pas au bailleur ni aux partenaires.',
       },
     ],
   };

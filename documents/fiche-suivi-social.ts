@@ -11,7 +11,19 @@
 import { LIBELLES_ISSUES, type IssueCloture } from '../domain/vocabulaire';
 import { date, euros, exigerType, identification, mois, nombre, objet, texte } from './commun';
 import { DocumentIndisponible, type Bloc, type DocumentImprimable, type Lecteur, type SourceDocument } from './modele';
-import { ACTIONS_PLAN, GARANTIES, calendrierSuivi, libelle, lireBilans, lireCarnet, lireEntretiens, lirePlan, ORIENTATIONS_PLAN, texteApurement, validationDepartement } from './prevention';
+import {
+  ACTIONS_PLAN,
+  GARANTIES,
+  calendrierSuivi,
+  libelle,
+  lireBilans,
+  lireCarnet,
+  lireEntretiens,
+  lirePlan,
+  ORIENTATIONS_PLAN,
+  texteApurement,
+  validationDepartement,
+} from './prevention';
 
 type Ligne = [string, string];
 
@@ -43,7 +55,12 @@ function blocsPlan(s: SourceDocument, lecteur: Lecteur): Bloc[] {
   if (!plan) {
     return [
       { type: 'titre', texte: 'Plan d’aide' },
-      { type: 'paragraphe', texte: revision ? `Le plan d’aide est en cours de révision (${texte(revision.motif) ?? 'motif non précisé'}).` : 'Le plan d’aide n’est pas encore contractualisé avec le ménage.' },
+      {
+        type: 'paragraphe',
+        texte: revision
+          ? `Le plan d’aide est en cours de révision (${texte(revision.motif) ?? 'motif non précisé'}).`
+          : 'Le plan d’aide n’est pas encore contractualisé avec le ménage.',
+      },
     ];
   }
   const apurement = plan.planApurement ? texteApurement(plan.planApurement, euros) : 'aucun à ce stade';
@@ -88,8 +105,15 @@ function blocsSuivi(s: SourceDocument): Bloc[] {
   const tenus = lireBilans(s.etat);
   // Les bilans enregistrés hors du calendrier du programme (un programme changé depuis) restent listés.
   const lignes = [
-    ...calendrier.map((c) => [c.libelle, c.tenu ? date(c.tenu.le) : c.prevuLe ? `prévu le ${date(c.prevuLe)}` : 'à venir', c.tenu?.reprise ?? '—', c.tenu ? (c.tenu.planRespecte ? 'Respecté' : 'Non respecté') : '—']),
-    ...tenus.filter((b) => !calendrier.some((c) => c.libelle === b.jalon)).map((b) => [b.jalon, date(b.le), b.reprise, b.planRespecte ? 'Respecté' : 'Non respecté']),
+    ...calendrier.map((c) => [
+      c.libelle,
+      c.tenu ? date(c.tenu.le) : c.prevuLe ? `prévu le ${date(c.prevuLe)}` : 'à venir',
+      c.tenu?.reprise ?? '—',
+      c.tenu ? (c.tenu.planRespecte ? 'Respecté' : 'Non respecté') : '—',
+    ]),
+    ...tenus
+      .filter((b) => !calendrier.some((c) => c.libelle === b.jalon))
+      .map((b) => [b.jalon, date(b.le), b.reprise, b.planRespecte ? 'Respecté' : 'Non respecté']),
   ];
   const echeances = s.etat.echeances.filter((e) => e.statut === 'en_cours' || e.statut === 'depassee');
   return [
@@ -110,7 +134,10 @@ function blocsSuivi(s: SourceDocument): Bloc[] {
 
 export function ficheSuiviSocial(s: SourceDocument, lecteur: Lecteur): DocumentImprimable {
   exigerType(s.etat, 'prevention_precontentieuse', 'La fiche de suivi social n’existe que pour un parcours de prévention précontentieuse.');
-  if (lecteur === 'menage') throw new DocumentIndisponible('La fiche de suivi social n’est pas préparée pour ce destinataire (le ménage reçoit son carnet de route et son plan d’aide).');
+  if (lecteur === 'menage')
+    throw new DocumentIndisponible(
+      'La fiche de suivi social n’est pas préparée pour ce destinataire (le ménage reçoit son carnet de route et son plan d’aide).',
+    );
   const { etat } = s;
   const contactLe = texte(etat.details.contactEtabliLe);
   if (!contactLe) {
@@ -166,7 +193,13 @@ export function ficheSuiviSocial(s: SourceDocument, lecteur: Lecteur): DocumentI
   if (cloture) {
     blocs.push(
       { type: 'titre', texte: 'Clôture' },
-      { type: 'infos', lignes: [['Issue', LIBELLES_ISSUES[cloture.issue as IssueCloture] ?? 'non renseignée'], ['Date de clôture', date(cloture.le)]] },
+      {
+        type: 'infos',
+        lignes: [
+          ['Issue', LIBELLES_ISSUES[cloture.issue as IssueCloture] ?? 'non renseignée'],
+          ['Date de clôture', date(cloture.le)],
+        ],
+      },
     );
   }
   blocs.push({

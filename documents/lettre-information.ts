@@ -51,7 +51,13 @@ export function documentLettre(d: DonneesLettre): DocumentImprimable {
     operateur: { nom: op.nom, courriel: op.courriel, ...(op.telephone ? { telephone: op.telephone } : {}), ...(op.adresse ? { adresse: op.adresse } : {}) },
     lecteur: 'menage',
     lettre: {
-      expediteur: [op.nom, d.programme.nom, ...(op.adresse ? lignesAdresse(op.adresse) : []), ...(op.telephone ? [`Tél. ${op.telephone}`] : []), `Courriel : ${op.courriel}`],
+      expediteur: [
+        op.nom,
+        d.programme.nom,
+        ...(op.adresse ? lignesAdresse(op.adresse) : []),
+        ...(op.telephone ? [`Tél. ${op.telephone}`] : []),
+        `Courriel : ${op.courriel}`,
+      ],
       destinataire: [d.menage.nom, ...lignesAdresse(d.menage.adresse)],
       date: `Le ${dateLettre(d.le)}`,
       reference: `Référence à rappeler : dossier ${d.reference}`,

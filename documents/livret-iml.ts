@@ -28,10 +28,17 @@ export function livretIml(s: SourceDocument, lecteur: Lecteur): DocumentImprimab
   const logement = objet(d.logement);
   const mesure = objet(d.mesure);
   const glisse = objet(d.glissement);
-  const tenus = tableau(d.bilans).map(objet).filter((b): b is Record<string, unknown> => !!b && typeof b.jalon === 'string');
+  const tenus = tableau(d.bilans)
+    .map(objet)
+    .filter((b): b is Record<string, unknown> => !!b && typeof b.jalon === 'string');
   const debut = texte(mesure?.debut);
 
-  const ouEnEst: Array<[string, string]> = [['Étape actuelle', etat.cloture ? `parcours terminé : ${(LIBELLES_ISSUES[etat.cloture.issue as IssueCloture] ?? 'clôturé').toLowerCase()}` : etat.libelleEtape]];
+  const ouEnEst: Array<[string, string]> = [
+    [
+      'Étape actuelle',
+      etat.cloture ? `parcours terminé : ${(LIBELLES_ISSUES[etat.cloture.issue as IssueCloture] ?? 'clôturé').toLowerCase()}` : etat.libelleEtape,
+    ],
+  ];
   if (siao) ouEnEst.push(['Candidature validée le', date(siao.le)]);
   if (logement) {
     const loyer = typeof logement.loyerMensuel === 'number' ? `, loyer de ${euros(logement.loyerMensuel)} par mois` : '';
@@ -41,7 +48,10 @@ export function livretIml(s: SourceDocument, lecteur: Lecteur): DocumentImprimab
     ouEnEst.push(['Sous-location depuis le', date(debut)]);
     for (const j of jalons) {
       const tenu = tenus.find((b) => b.jalon === j);
-      ouEnEst.push([`Bilan à ${dureeEnFrancais(j)}`, tenu ? `tenu le ${date(tenu.tenuLe)}` : `prévu vers le ${date(ajouterDuree(new Date(debut), j).toISOString())}`]);
+      ouEnEst.push([
+        `Bilan à ${dureeEnFrancais(j)}`,
+        tenu ? `tenu le ${date(tenu.tenuLe)}` : `prévu vers le ${date(ajouterDuree(new Date(debut), j).toISOString())}`,
+      ]);
     }
     ouEnEst.push(glisse ? ['Bail glissé à votre nom le', date(glisse.le)] : ['Glissement du bail envisagé le', date(mesure?.glissementPrevuLe)]);
   } else if (!etat.cloture) {
@@ -50,15 +60,24 @@ export function livretIml(s: SourceDocument, lecteur: Lecteur): DocumentImprimab
 
   const premierBilan = jalons[0] ? dureeEnFrancais(jalons[0]) : undefined;
   const blocs: Bloc[] = [
-    { type: 'infos', lignes: [['Dossier', etat.reference], ['Accompagnement', op.nom], ...(s.contact ? ([['Votre interlocuteur', s.contact]] as Array<[string, string]>) : [])] },
+    {
+      type: 'infos',
+      lignes: [
+        ['Dossier', etat.reference],
+        ['Accompagnement', op.nom],
+        ...(s.contact ? ([['Votre interlocuteur', s.contact]] as Array<[string, string]>) : []),
+      ],
+    },
     { type: 'titre', texte: 'L’intermédiation locative, qu’est-ce que c’est ?' },
     {
       type: 'paragraphe',
-      texte: 'Nous louons un logement à un bailleur (c’est le bail principal) et nous vous le sous-louons (c’est la sous-location). Vous vivez dans le logement comme chez vous ; chaque mois, vous nous payez votre loyer, et nous le réglons au bailleur.',
+      texte:
+        'Nous louons un logement à un bailleur (c’est le bail principal) et nous vous le sous-louons (c’est la sous-location). Vous vivez dans le logement comme chez vous ; chaque mois, vous nous payez votre loyer, et nous le réglons au bailleur.',
     },
     {
       type: 'paragraphe',
-      texte: 'Pendant toute la sous-location, un travailleur social de notre service vous accompagne : vos droits, votre budget, la vie dans le logement, les liens avec les autres services.',
+      texte:
+        'Pendant toute la sous-location, un travailleur social de notre service vous accompagne : vos droits, votre budget, la vie dans le logement, les liens avec les autres services.',
     },
     { type: 'titre', texte: 'Le bail glissant' },
     {
@@ -103,7 +122,8 @@ export function livretIml(s: SourceDocument, lecteur: Lecteur): DocumentImprimab
     { type: 'titre', texte: 'Qui appeler ?' },
     {
       type: 'paragraphe',
-      texte: 'Pendant la sous-location, c’est nous qui sommes locataires en titre : pour toute question sur le logement (réparation, charges, loyer), adressez-vous d’abord à nous.',
+      texte:
+        'Pendant la sous-location, c’est nous qui sommes locataires en titre : pour toute question sur le logement (réparation, charges, loyer), adressez-vous d’abord à nous.',
     },
     { type: 'liste', elements: pourNousJoindre(s, etat.reference) },
   ];

@@ -25,11 +25,11 @@ const REMPLACEMENTS: Record<string, string> = {
   '\u2264': '<=',
   '\u2265': '>=',
   '\u2713': 'oui',
-  'Ł': 'L',
-  'ł': 'l',
-  'Đ': 'D',
-  'đ': 'd',
-  'ı': 'i',
+  Ł: 'L',
+  ł: 'l',
+  Đ: 'D',
+  đ: 'd',
+  ı: 'i',
 };
 
 /** Un texte que Helvetica (WinAnsi) peut écrire tel quel. */
@@ -83,8 +83,14 @@ function infos(doc: Doc, lignes: Array<[string, string]>): void {
     const h = Math.max(doc.heightOfString(versWinAnsi(valeur), { width: largeur - gauche }), 14);
     place(doc, h + 4);
     const y = doc.y;
-    doc.font('Helvetica-Bold').fillColor(GRIS).text(versWinAnsi(terme), MARGE, y, { width: gauche - 10 });
-    doc.font('Helvetica').fillColor('black').text(versWinAnsi(valeur), MARGE + gauche, y, { width: largeur - gauche });
+    doc
+      .font('Helvetica-Bold')
+      .fillColor(GRIS)
+      .text(versWinAnsi(terme), MARGE, y, { width: gauche - 10 });
+    doc
+      .font('Helvetica')
+      .fillColor('black')
+      .text(versWinAnsi(valeur), MARGE + gauche, y, { width: largeur - gauche });
     doc.y = Math.max(doc.y, y + h) + 3;
   }
   doc.moveDown(0.3);
@@ -101,7 +107,12 @@ function tableau(doc: Doc, b: Extract<Bloc, { type: 'tableau' }>): void {
     const y = doc.y;
     if (gras) doc.rect(MARGE, y, largeur, h).fill('#eeeeee').fillColor('black');
     cellules.forEach((c, i) => doc.font(gras || i === 0 ? 'Helvetica-Bold' : 'Helvetica').text(versWinAnsi(c), MARGE + i * col + 4, y + 3, { width: col - 8 }));
-    doc.moveTo(MARGE, y + h).lineTo(MARGE + largeur, y + h).lineWidth(0.5).strokeColor('#bbbbbb').stroke();
+    doc
+      .moveTo(MARGE, y + h)
+      .lineTo(MARGE + largeur, y + h)
+      .lineWidth(0.5)
+      .strokeColor('#bbbbbb')
+      .stroke();
     doc.y = y + h;
   };
   place(doc, 60); // l'en-tête du tableau ne reste pas seul en bas de page
@@ -152,10 +163,22 @@ function signatures(doc: Doc, b: Extract<Bloc, { type: 'signatures' }>): void {
     const x = MARGE + i * (w + ecart);
     doc.font('Helvetica-Bold').fontSize(10.5).fillColor('black').text(versWinAnsi(sg.qualite), x, y, { width: w });
     if (sg.nom) doc.font('Helvetica').fontSize(10).text(versWinAnsi(sg.nom), x, doc.y, { width: w });
-    if (sg.mention) doc.font('Helvetica').fontSize(8.5).fillColor(GRIS).text(versWinAnsi(sg.mention), x, doc.y + 2, { width: w }).fillColor('black');
+    if (sg.mention)
+      doc
+        .font('Helvetica')
+        .fontSize(8.5)
+        .fillColor(GRIS)
+        .text(versWinAnsi(sg.mention), x, doc.y + 2, { width: w })
+        .fillColor('black');
     haut = Math.max(haut, doc.y + 4);
   });
-  b.signataires.forEach((_, i) => doc.rect(MARGE + i * (w + ecart), haut, w, 80).lineWidth(0.75).strokeColor('#888888').stroke());
+  b.signataires.forEach((_, i) =>
+    doc
+      .rect(MARGE + i * (w + ecart), haut, w, 80)
+      .lineWidth(0.75)
+      .strokeColor('#888888')
+      .stroke(),
+  );
   doc.y = haut + 90;
   doc.x = MARGE;
 }
@@ -188,7 +211,10 @@ export function genererPdf(d: DocumentImprimable): Promise<Buffer> {
 
   if (d.lettre) {
     const l = d.lettre;
-    doc.font('Helvetica-Bold').fontSize(10.5).text(versWinAnsi(l.expediteur[0] ?? ''), MARGE, MARGE);
+    doc
+      .font('Helvetica-Bold')
+      .fontSize(10.5)
+      .text(versWinAnsi(l.expediteur[0] ?? ''), MARGE, MARGE);
     doc.font('Helvetica').text(versWinAnsi(l.expediteur.slice(1).join('\n')));
     doc.moveDown(1.5);
     const x = doc.page.width / 2;
@@ -200,11 +226,20 @@ export function genererPdf(d: DocumentImprimable): Promise<Buffer> {
     doc.moveDown(0.5);
     doc.font('Helvetica-Bold').fontSize(12).text(versWinAnsi(d.intitule), MARGE, doc.y).moveDown(0.8);
   } else {
-    doc.font('Helvetica').fontSize(9).fillColor(GRIS).text(versWinAnsi(`${d.auteur} — prévention des expulsions locatives`), MARGE, MARGE).fillColor('black');
+    doc
+      .font('Helvetica')
+      .fontSize(9)
+      .fillColor(GRIS)
+      .text(versWinAnsi(`${d.auteur} — prévention des expulsions locatives`), MARGE, MARGE)
+      .fillColor('black');
     doc.moveDown(0.8);
     // « … — dossier RÉF » : la référence sur sa propre ligne (jamais coupée à un tiret).
     const m = /^(.*) — dossier (.+)$/.exec(d.intitule);
-    doc.font('Helvetica-Bold').fontSize(16).fillColor(BLEU).text(versWinAnsi(m ? m[1]! : d.intitule), MARGE, doc.y, { width: doc.page.width - 2 * MARGE });
+    doc
+      .font('Helvetica-Bold')
+      .fontSize(16)
+      .fillColor(BLEU)
+      .text(versWinAnsi(m ? m[1]! : d.intitule), MARGE, doc.y, { width: doc.page.width - 2 * MARGE });
     if (m) doc.fontSize(12).text(versWinAnsi(`Dossier ${m[2]}`), MARGE, doc.y + 2, { width: doc.page.width - 2 * MARGE });
     doc.fillColor('black').moveDown(0.8);
   }
@@ -242,7 +277,13 @@ export function genererPdf(d: DocumentImprimable): Promise<Buffer> {
       doc.fontSize(taille).text(ligne, MARGE, y, { width: largeur, align: 'center', lineBreak: false });
       y += 10;
     }
-    doc.fontSize(8).text(versWinAnsi(`${d.titre} — page ${i + 1}/${pages.count}`), MARGE, y + (coordonnees.length ? 2 : 0), { width: largeur, align: 'center', lineBreak: false });
+    doc
+      .fontSize(8)
+      .text(versWinAnsi(`${d.titre} — page ${i + 1}/${pages.count}`), MARGE, y + (coordonnees.length ? 2 : 0), {
+        width: largeur,
+        align: 'center',
+        lineBreak: false,
+      });
     doc.page.margins.bottom = bas;
   }
   doc.end();

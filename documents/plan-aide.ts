@@ -19,7 +19,9 @@ function rythme(s: SourceDocument): string | undefined {
   const bilans = (j.bilans ?? []).map(dureeEnFrancais);
   const liste = (l: string[]) => (l.length > 1 ? `${l.slice(0, -1).join(', ')} et ${l[l.length - 1]}` : (l[0] ?? ''));
   const parties = [
-    ...(points.length ? [points.length >= 3 ? 'des points de suivi réguliers, environ une fois par mois' : `des points de suivi à ${liste(points.map(dureeEnFrancais))}`] : []),
+    ...(points.length
+      ? [points.length >= 3 ? 'des points de suivi réguliers, environ une fois par mois' : `des points de suivi à ${liste(points.map(dureeEnFrancais))}`]
+      : []),
     ...(bilans.length ? [`${bilans.length > 1 ? 'des bilans' : 'un bilan'} à ${liste(bilans)}`] : []),
   ];
   return parties.length ? parties.join(' et ') : undefined;
@@ -32,7 +34,9 @@ export function planAide(s: SourceDocument, lecteur: Lecteur): DocumentImprimabl
   const plan = lirePlan(etat);
   if (!plan) {
     throw new DocumentIndisponible(
-      etat.cloture ? 'Aucun plan d’aide n’a été contractualisé dans ce parcours.' : 'Le plan d’aide n’est pas encore enregistré : il est préparé après le diagnostic, avec le ménage.',
+      etat.cloture
+        ? 'Aucun plan d’aide n’a été contractualisé dans ce parcours.'
+        : 'Le plan d’aide n’est pas encore enregistré : il est préparé après le diagnostic, avec le ménage.',
     );
   }
   const op = s.programme.operateur;
@@ -57,11 +61,17 @@ export function planAide(s: SourceDocument, lecteur: Lecteur): DocumentImprimabl
     },
     {
       type: 'paragraphe',
-      texte: 'Ce plan d’aide a été construit avec vous, à la suite des entretiens sur votre situation. Il rappelle ce que vous vous engagez à faire pour payer votre loyer et rembourser votre dette, et l’accompagnement que nous nous engageons à vous apporter.',
+      texte:
+        'Ce plan d’aide a été construit avec vous, à la suite des entretiens sur votre situation. Il rappelle ce que vous vous engagez à faire pour payer votre loyer et rembourser votre dette, et l’accompagnement que nous nous engageons à vous apporter.',
     },
     { type: 'titre', texte: 'Les actions prévues' },
     { type: 'liste', elements: plan.actions.map((a) => ACTIONS_PLAN_MENAGE[a] ?? 'Une démarche convenue avec votre travailleur social.') },
-    ...(carnet.length ? ([{ type: 'paragraphe', texte: 'Les démarches de votre carnet de route :' }, { type: 'liste', elements: carnet }] as Bloc[]) : []),
+    ...(carnet.length
+      ? ([
+          { type: 'paragraphe', texte: 'Les démarches de votre carnet de route :' },
+          { type: 'liste', elements: carnet },
+        ] as Bloc[])
+      : []),
   ];
   if (plan.orientations.length) {
     blocs.push(

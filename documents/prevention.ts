@@ -99,7 +99,13 @@ export function lireEntretiens(etat: EtatParcours): EntretienLu[] {
   return tableau(etat.detailsConfidentiels.diagnostic)
     .map(objet)
     .filter((e): e is Record<string, unknown> => !!e)
-    .map((e) => ({ le: texte(e.le), origineDette: texte(e.origineDette), droits: texte(e.droits), budget: texte(e.budget), adequationLogement: texte(e.adequationLogement) }));
+    .map((e) => ({
+      le: texte(e.le),
+      origineDette: texte(e.origineDette),
+      droits: texte(e.droits),
+      budget: texte(e.budget),
+      adequationLogement: texte(e.adequationLogement),
+    }));
 }
 
 /** Les démarches du carnet de route, remis au ménage à la fin du diagnostic. */
@@ -160,7 +166,10 @@ export function texteApurement(p: { mensualite: number; dureeMois: number }, eur
 
 /** Le département a-t-il validé l'ASLL ? La dernière demande qui lui a été faite. */
 export function validationDepartement(etat: EtatParcours): { statut: string; le?: string } | undefined {
-  const d = [...tableau(etat.demandes)].reverse().map(objet).find((x) => x?.role === 'departement');
+  const d = [...tableau(etat.demandes)]
+    .reverse()
+    .map(objet)
+    .find((x) => x?.role === 'departement');
   if (!d) return undefined;
   const statut = String(d.statut);
   const le = texte(objet(d.decision)?.le);

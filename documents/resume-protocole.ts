@@ -22,8 +22,12 @@ export function resumeProtocole(s: SourceDocument, lecteur: Lecteur): DocumentIm
   const plan = objet(pr.planApurement);
   const resiliation = objet(d.resiliation);
   const paiements = objet(d.paiements);
-  const avenants = tableau(pr.avenants).map(objet).filter((a): a is Record<string, unknown> => !!a);
-  const mois = tableau(paiements?.mois).map(objet).filter((m): m is Record<string, unknown> => !!m && typeof m.mois === 'string');
+  const avenants = tableau(pr.avenants)
+    .map(objet)
+    .filter((a): a is Record<string, unknown> => !!a);
+  const mois = tableau(paiements?.mois)
+    .map(objet)
+    .filter((m): m is Record<string, unknown> => !!m && typeof m.mois === 'string');
 
   const occupant: Bloc[] = [];
   if (lecteur === 'equipe') {

@@ -13,7 +13,17 @@
 import type { TypeParcours } from './vocabulaire';
 
 /** Les étapes où un parcours est encore en cours (ni orientation en attente, ni clôturé). */
-const PREVENTION_EN_COURS = ['information_menage', 'aller_vers', 'diagnostic', 'plan_aide', 'validation_departement', 'revision_plan', 'information_partenaires', 'suivi', 'passage_droit_commun'];
+const PREVENTION_EN_COURS = [
+  'information_menage',
+  'aller_vers',
+  'diagnostic',
+  'plan_aide',
+  'validation_departement',
+  'revision_plan',
+  'information_partenaires',
+  'suivi',
+  'passage_droit_commun',
+];
 const IML_EN_MESURE = ['sous_location', 'bilan_mesure', 'evaluation_glissement', 'prolongation'];
 const IML_OUVERT = ['candidature', 'validation_siao', 'decision_siao', 'file_attente', 'recherche_logement', ...IML_EN_MESURE, 'glissement'];
 const PROTOCOLE_OUVERT = ['signature_protocole', 'suivi_protocole', 'terme_non_respecte', 'nouveau_bail', 'rupture'];

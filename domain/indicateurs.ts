@@ -52,7 +52,10 @@ export const TRANCHES_RESSOURCES = [
 ] as const;
 export type TrancheRessources = (typeof TRANCHES_RESSOURCES)[number][0];
 export const CLES_TRANCHES_RESSOURCES = TRANCHES_RESSOURCES.map(([cle]) => cle) as unknown as readonly [TrancheRessources, ...TrancheRessources[]];
-export const LIBELLES_TRANCHES_RESSOURCES = Object.fromEntries(TRANCHES_RESSOURCES.map(([cle, , , libelle]) => [cle, libelle])) as Record<TrancheRessources, string>;
+export const LIBELLES_TRANCHES_RESSOURCES = Object.fromEntries(TRANCHES_RESSOURCES.map(([cle, , , libelle]) => [cle, libelle])) as Record<
+  TrancheRessources,
+  string
+>;
 
 /** La tranche de ressources mensuelles (€) d'un ménage. */
 export function trancheRessources(euros: number): TrancheRessources | undefined {
@@ -133,7 +136,9 @@ const JOUR_MS = 86_400_000;
 function parCanal(v: unknown): Record<string, number> | undefined {
   const o = obj(v);
   if (!o) return undefined;
-  const r = Object.fromEntries(Object.entries(o).filter(([k, n]) => (CANAUX_CONTACT as readonly string[]).includes(k) && typeof n === 'number' && Number.isInteger(n) && n >= 0)) as Record<string, number>;
+  const r = Object.fromEntries(
+    Object.entries(o).filter(([k, n]) => (CANAUX_CONTACT as readonly string[]).includes(k) && typeof n === 'number' && Number.isInteger(n) && n >= 0),
+  ) as Record<string, number>;
   return Object.keys(r).length ? r : undefined;
 }
 const obj = (v: unknown): Record<string, unknown> | undefined => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined);
@@ -215,7 +220,9 @@ function prevention(etat: EtatParcours, f: FicheIndicateurs): void {
     }
   }
   // Bilans : reprise du paiement et respect du plan d'apurement au dernier bilan.
-  const bilans = liste(d.bilans).map(obj).filter((x): x is Record<string, unknown> => !!x);
+  const bilans = liste(d.bilans)
+    .map(obj)
+    .filter((x): x is Record<string, unknown> => !!x);
   const datesBilans = tous(j, 'bilan');
   const b = bilans[bilans.length - 1];
   const bLe = iso(datesBilans[datesBilans.length - 1]?.date);
@@ -243,7 +250,9 @@ function iml(etat: EtatParcours, f: FicheIndicateurs): void {
   const place = obj(d.place);
   const mesure = obj(d.mesure);
   const glissement = obj(d.glissement);
-  const prolongations = liste(d.prolongations).map((x) => iso(obj(x)?.decideeLe)).filter((x): x is string => !!x);
+  const prolongations = liste(d.prolongations)
+    .map((x) => iso(obj(x)?.decideeLe))
+    .filter((x): x is string => !!x);
   const fin = f.cloture && f.cloture.issue !== 'refus_siao' && f.cloture.issue !== 'non_eligible' ? f.cloture.le : undefined;
   const x: NonNullable<FicheIndicateurs['iml']> = {
     candidatureLe: iso(premier(j, 'candidature')?.date) ?? f.reperageLe,
@@ -280,7 +289,8 @@ function iml(etat: EtatParcours, f: FicheIndicateurs): void {
   }
   // Les freins sont notés par l'équipe avec les bilans : on n'en garde que les catégories.
   const freins = new Set<string>();
-  for (const b of liste(etat.detailsConfidentiels?.bilans)) for (const fr of liste(obj(b)?.freins)) if (typeof fr === 'string' && /^[a-z_]{2,40}$/.test(fr)) freins.add(fr);
+  for (const b of liste(etat.detailsConfidentiels?.bilans))
+    for (const fr of liste(obj(b)?.freins)) if (typeof fr === 'string' && /^[a-z_]{2,40}$/.test(fr)) freins.add(fr);
   x.obstacles = [...freins].sort();
   const categorie = (v: unknown) => (typeof v === 'string' && /^[a-z_]{2,40}$/.test(v) ? v : undefined);
   const candidature = obj(d.candidature);
@@ -304,7 +314,10 @@ function iml(etat: EtatParcours, f: FicheIndicateurs): void {
       rendezVous: n(acc.rendezVous),
       visitesDomicile: n(acc.visitesDomicile),
       liensPartenaires: n(acc.liensPartenaires),
-      axes: liste(acc.axes).map(categorie).filter((a): a is string => !!a).sort(),
+      axes: liste(acc.axes)
+        .map(categorie)
+        .filter((a): a is string => !!a)
+        .sort(),
     };
   }
   f.iml = x;
@@ -319,7 +332,9 @@ function protocole(etat: EtatParcours, f: FicheIndicateurs): void {
   // Le bail a été résilié par un jugement : c'est le stade de la procédure à l'entrée.
   f.stadeProcedure = 'jugement';
   const x: NonNullable<FicheIndicateurs['protocole']> = {
-    avenants: liste(pr?.avenants).map((a) => iso(obj(a)?.signeLe)).filter((a): a is string => !!a),
+    avenants: liste(pr?.avenants)
+      .map((a) => iso(obj(a)?.signeLe))
+      .filter((a): a is string => !!a),
   };
   const signe = iso(pr?.signeLe);
   if (signe) {

@@ -90,7 +90,11 @@ export const LIBELLES_VALEURS: Record<string, string> = {
  * ne sert qu'à ne jamais montrer l'identifiant brut.
  */
 export function humaniser(id: string): string {
-  const mots = id.replace(/([a-z])([A-Z])/g, '$1 $2').replace(/[_-]+/g, ' ').toLowerCase().trim();
+  const mots = id
+    .replace(/([a-z])([A-Z])/g, '$1 $2')
+    .replace(/[_-]+/g, ' ')
+    .toLowerCase()
+    .trim();
   return mots.charAt(0).toUpperCase() + mots.slice(1);
 }
 

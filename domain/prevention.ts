@@ -85,8 +85,27 @@ export interface EntretienDiagnostic extends Enveloppe {
   carnetDeRoute?: string[];
 }
 
-export const ACTIONS_PLAN = ['ouverture_droits', 'budget', 'plan_apurement', 'fsl', 'surendettement', 'demande_mutation', 'sante', 'emploi', 'soutien_psychologique', 'accompagnement_educatif', 'mediation_environnement'] as const;
-export const ORIENTATIONS_PLAN = ['asll', 'conseillere_sociale_bailleur', 'pass_assistance', 'services_sociaux_specialises', 'professionnels_sante', 'reseau_sante_ville'] as const;
+export const ACTIONS_PLAN = [
+  'ouverture_droits',
+  'budget',
+  'plan_apurement',
+  'fsl',
+  'surendettement',
+  'demande_mutation',
+  'sante',
+  'emploi',
+  'soutien_psychologique',
+  'accompagnement_educatif',
+  'mediation_environnement',
+] as const;
+export const ORIENTATIONS_PLAN = [
+  'asll',
+  'conseillere_sociale_bailleur',
+  'pass_assistance',
+  'services_sociaux_specialises',
+  'professionnels_sante',
+  'reseau_sante_ville',
+] as const;
 
 export interface PlanAide extends Enveloppe {
   actions: (typeof ACTIONS_PLAN)[number][];
@@ -137,7 +156,11 @@ export const cloturerUpdate = defineUpdate<{ etape: string }, [Cloture]>('clotur
  * La priorité d'un ménage dans un programme qui en donne une (besancon-ccas : « prioritairement
  * auprès des ménages dits isolés : ménages sans enfants, personnes seules ») ; sinon rien.
  */
-export function prioriteDuMenage(programme: Pick<Programme, 'options'>, menage: Pick<Menage, 'composition'>, s: Pick<SituationOrientation, 'isole'>): 'menage_isole' | undefined {
+export function prioriteDuMenage(
+  programme: Pick<Programme, 'options'>,
+  menage: Pick<Menage, 'composition'>,
+  s: Pick<SituationOrientation, 'isole'>,
+): 'menage_isole' | undefined {
   if (!programme.options.prioriteMenagesIsoles) return undefined;
   return s.isole || menage.composition === 'personne_seule' || menage.composition === 'couple' ? 'menage_isole' : undefined;
 }
@@ -149,7 +172,8 @@ export function motifNonEligible(programme: Programme, s: SituationOrientation, 
   const r = programme.eligibilite;
   const motifs: string[] = [];
   if (r.sansGarantie && s.garantie !== 'aucune') motifs.push(`le ménage bénéficie d’une garantie (${s.garantie})`);
-  if (r.impayesMinimumMois !== undefined && s.impayesMois < r.impayesMinimumMois) motifs.push(`moins de ${r.impayesMinimumMois} loyers impayés (${s.impayesMois})`);
+  if (r.impayesMinimumMois !== undefined && s.impayesMois < r.impayesMinimumMois)
+    motifs.push(`moins de ${r.impayesMinimumMois} loyers impayés (${s.impayesMois})`);
   if (r.ancienneteBailMax && ajouterDuree(new Date(s.debutBail), r.ancienneteBailMax).getTime() < orienteLe.getTime()) {
     motifs.push(`bail commencé il y a plus de ${dureeEnFrancais(r.ancienneteBailMax)} (le ${dateEnFrancais(s.debutBail)})`);
   }

@@ -16,11 +16,17 @@ export const referenceSchema = z
 const CARACTERES_INTERDITS = /[\p{Cc}\u200E\u200F\u202A-\u202E\u2066-\u2069]/u;
 
 /** Le refus d'une ligne de texte (nom, adresse) avec un caractère de contrôle ou une inversion du sens d'écriture. */
-const uneLigne = (champ: string) => [(v: string) => !CARACTERES_INTERDITS.test(v), `${champ} : une seule ligne, sans caractère de contrôle ni d’inversion du sens d’écriture`] as const;
+const uneLigne = (champ: string) =>
+  [(v: string) => !CARACTERES_INTERDITS.test(v), `${champ} : une seule ligne, sans caractère de contrôle ni d’inversion du sens d’écriture`] as const;
 
 /** Une ligne de texte (nom, service, motif) : bornée, sans caractère de contrôle. */
 export const ligneTexte = (champ: string, min: number, max: number) =>
-  z.string().trim().min(min, `${champ} : ${min} caractère${min > 1 ? 's' : ''} au moins`).max(max, `${champ} : ${max} caractères au plus`).refine(...uneLigne(champ));
+  z
+    .string()
+    .trim()
+    .min(min, `${champ} : ${min} caractère${min > 1 ? 's' : ''} au moins`)
+    .max(max, `${champ} : ${max} caractères au plus`)
+    .refine(...uneLigne(champ));
 
 /** Une adresse électronique dans les limites de la RFC 5321 (254 caractères, 64 avant « @ »). */
 export const adresseCourrielSchema = z
@@ -31,16 +37,33 @@ export const adresseCourrielSchema = z
 export const menageSchema = z
   .object({
     reference: referenceSchema,
-    nom: z.string().trim().min(1, 'nom du ménage requis').max(120).refine(...uneLigne('nom')).meta({ example: 'M. et Mme Traoré' }),
+    nom: z
+      .string()
+      .trim()
+      .min(1, 'nom du ménage requis')
+      .max(120)
+      .refine(...uneLigne('nom'))
+      .meta({ example: 'M. et Mme Traoré' }),
     composition: z.enum(COMPOSITIONS_MENAGE).meta({ example: 'famille_monoparentale' }),
-    adresse: z.string().trim().min(5, 'adresse du logement requise').max(300).refine(...uneLigne('adresse')).meta({ example: '12 rue des Tilleuls, 45000 Orléans' }),
-    telephone: z.string().regex(/^[0-9 +().-]{6,20}$/, 'numéro de téléphone invalide').optional(),
+    adresse: z
+      .string()
+      .trim()
+      .min(5, 'adresse du logement requise')
+      .max(300)
+      .refine(...uneLigne('adresse'))
+      .meta({ example: '12 rue des Tilleuls, 45000 Orléans' }),
+    telephone: z
+      .string()
+      .regex(/^[0-9 +().-]{6,20}$/, 'numéro de téléphone invalide')
+      .optional(),
     courriel: z.email('adresse électronique invalide').optional(),
     accepteCourriel: z.boolean().default(false).meta({ description: 'Le ménage accepte de recevoir des courriels' }),
     accepteSms: z
       .boolean()
       .optional()
-      .meta({ description: 'Le ménage accepte de recevoir des SMS (à son numéro de portable) : un SMS court, sans détail, double chaque courriel qui lui est adressé' }),
+      .meta({
+        description: 'Le ménage accepte de recevoir des SMS (à son numéro de portable) : un SMS court, sans détail, double chaque courriel qui lui est adressé',
+      }),
   })
   .strict() satisfies z.ZodType<Menage, unknown>;
 
@@ -75,7 +98,11 @@ export const dateDebutSchema = (quoi: string) =>
     .refine(tropAncienne, MESSAGE_TROP_ANCIENNE)
     .superRefine((jour, ctx) => {
       const limite = jourDans(DELAI_DEBUT_MAX);
-      if (jour > limite) ctx.addIssue({ code: 'custom', message: `date trop lointaine : ${quoi} ne peut pas commencer plus de 6 mois après aujourd’hui (le ${dateEnFrancais(limite)} au plus tard)` });
+      if (jour > limite)
+        ctx.addIssue({
+          code: 'custom',
+          message: `date trop lointaine : ${quoi} ne peut pas commencer plus de 6 mois après aujourd’hui (le ${dateEnFrancais(limite)} au plus tard)`,
+        });
     });
 
 /**
@@ -97,7 +124,10 @@ export const dateFaitSchema = () =>
 export const montantSchema = (o: { max?: number; strict?: boolean } = {}) => {
   const max = o.max ?? MONTANT_MAX;
   const n = z.number();
-  return (o.strict ? n.positive('le montant doit être supérieur à zéro') : n.min(0, 'le montant doit être positif ou nul')).max(max, `montant invraisemblable : ${nombreFr(max)} € au plus`);
+  return (o.strict ? n.positive('le montant doit être supérieur à zéro') : n.min(0, 'le montant doit être positif ou nul')).max(
+    max,
+    `montant invraisemblable : ${nombreFr(max)} € au plus`,
+  );
 };
 
 export const requestIdSchema = z
@@ -105,13 +135,19 @@ export const requestIdSchema = z
   .min(1)
   .max(100)
   .regex(/^[A-Za-z0-9._:-]+$/, 'identifiant de requête : lettres, chiffres, . _ : -')
-  .meta({ description: 'Identifiant unique du message : un second envoi avec le même identifiant n’est pas appliqué deux fois', example: '7f3c2a4e-5b1d-4c1e-9a0f-3e2d1c0b9a88' });
+  .meta({
+    description: 'Identifiant unique du message : un second envoi avec le même identifiant n’est pas appliqué deux fois',
+    example: '7f3c2a4e-5b1d-4c1e-9a0f-3e2d1c0b9a88',
+  });
 
 export const issueClotureSchema = z.enum(ISSUES_CLOTURE);
 
 export const affectationSchema = z.object({
   requestId: requestIdSchema,
-  travailleurSocial: z.string().regex(/^[a-z0-9._-]{2,40}$/, 'identifiant de compte invalide').meta({ example: 'ts.martin' }),
+  travailleurSocial: z
+    .string()
+    .regex(/^[a-z0-9._-]{2,40}$/, 'identifiant de compte invalide')
+    .meta({ example: 'ts.martin' }),
 });
 
 export const clotureAnticipeeSchema = z.object({

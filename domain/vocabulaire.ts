@@ -6,11 +6,7 @@
  */
 import type { PartageDiagnostic } from './partage';
 
-export const TYPES_PARCOURS = [
-  'prevention_precontentieuse',
-  'iml_bail_glissant',
-  'protocole_post_resiliation',
-] as const;
+export const TYPES_PARCOURS = ['prevention_precontentieuse', 'iml_bail_glissant', 'protocole_post_resiliation'] as const;
 export type TypeParcours = (typeof TYPES_PARCOURS)[number];
 
 export const LIBELLES_TYPE_PARCOURS: Record<TypeParcours, string> = {
@@ -102,13 +98,7 @@ export const TYPE_ORGANISATION_DU_ROLE: Record<RolePartenaire, TypeOrganisation>
 export const ROLES_PERSONNEL = ['coordinateur', 'travailleur_social', 'admin'] as const;
 export type RolePersonnel = (typeof ROLES_PERSONNEL)[number];
 
-export const COMPOSITIONS_MENAGE = [
-  'personne_seule',
-  'couple',
-  'couple_avec_enfants',
-  'famille_monoparentale',
-  'autre',
-] as const;
+export const COMPOSITIONS_MENAGE = ['personne_seule', 'couple', 'couple_avec_enfants', 'famille_monoparentale', 'autre'] as const;
 export type CompositionMenage = (typeof COMPOSITIONS_MENAGE)[number];
 
 /**

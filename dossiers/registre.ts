@@ -196,7 +196,9 @@ export class RegistreDossiers {
   async noms(workflowIds: string[]): Promise<Map<string, string>> {
     if (!workflowIds.length) return new Map();
     const l = await this.db.selectFrom('dossiers').select(['workflow_id', 'nom_chiffre']).where('workflow_id', 'in', workflowIds).execute();
-    return new Map(l.flatMap((x) => (x.nom_chiffre ? [[x.workflow_id, this.coffre.dechiffrer<string>(x.nom_chiffre, ctx.nom(x.workflow_id))] as [string, string]] : [])));
+    return new Map(
+      l.flatMap((x) => (x.nom_chiffre ? [[x.workflow_id, this.coffre.dechiffrer<string>(x.nom_chiffre, ctx.nom(x.workflow_id))] as [string, string]] : [])),
+    );
   }
 
   /**
@@ -209,7 +211,13 @@ export class RegistreDossiers {
 
   /** Les consultations d'un dossier, des plus récentes aux plus anciennes. */
   async consultations(workflowId: string): Promise<Array<{ le: Date; personneId: string; objet: string }>> {
-    const l = await this.db.selectFrom('consultations_dossiers').select(['le', 'personne_id', 'objet']).where('workflow_id', '=', workflowId).orderBy('le', 'desc').orderBy('id', 'desc').execute();
+    const l = await this.db
+      .selectFrom('consultations_dossiers')
+      .select(['le', 'personne_id', 'objet'])
+      .where('workflow_id', '=', workflowId)
+      .orderBy('le', 'desc')
+      .orderBy('id', 'desc')
+      .execute();
     return l.map((x) => ({ le: x.le, personneId: x.personne_id, objet: x.objet }));
   }
 
@@ -245,7 +253,10 @@ export class RegistreDossiers {
       .selectFrom('dossiers')
       .select((eb) => [
         eb.fn.countAll<string>().as('ouverts'),
-        eb.fn.countAll<string>().filterWhere(eb.or([eb('echeance_depassee', '=', true), eb('echeance', '<', maintenant)])).as('en_retard'),
+        eb.fn
+          .countAll<string>()
+          .filterWhere(eb.or([eb('echeance_depassee', '=', true), eb('echeance', '<', maintenant)]))
+          .as('en_retard'),
       ])
       .where('programme_id', '=', programmeId)
       .where('clos', '=', false)
@@ -283,7 +294,20 @@ export class RegistreDossiers {
     const [lignes, total] = await Promise.all([
       this.db
         .selectFrom('dossiers')
-        .select(['workflow_id', 'reference', 'programme_id', 'type_parcours', 'etape', 'libelle_etape', 'travailleur_social', 'echeance', 'libelle_echeance', 'echeance_depassee', 'clos', 'nom_chiffre'])
+        .select([
+          'workflow_id',
+          'reference',
+          'programme_id',
+          'type_parcours',
+          'etape',
+          'libelle_etape',
+          'travailleur_social',
+          'echeance',
+          'libelle_echeance',
+          'echeance_depassee',
+          'clos',
+          'nom_chiffre',
+        ])
         .select((eb) => eb.selectFrom('priorites_dossiers as p').select('p.motif').whereRef('p.workflow_id', '=', 'dossiers.workflow_id').as('priorite'))
         .where(filtre)
         // Les ménages prioritaires encore suivis d'abord, puis par échéance.

@@ -41,9 +41,30 @@ export async function effacerDossiersEchus(db: BaseDeDonnees, catalogue: Pick<Ca
         .execute();
       if (effaces.length) {
         // Les traces de consultation des dossiers effacés partent avec eux.
-        await trx.deleteFrom('consultations_dossiers').where('workflow_id', 'in', effaces.map((e) => e.workflow_id)).execute();
-        await trx.deleteFrom('consentements_partage_diagnostic').where('workflow_id', 'in', effaces.map((e) => e.workflow_id)).execute();
-        await trx.deleteFrom('consentements_menage').where('workflow_id', 'in', effaces.map((e) => e.workflow_id)).execute();
+        await trx
+          .deleteFrom('consultations_dossiers')
+          .where(
+            'workflow_id',
+            'in',
+            effaces.map((e) => e.workflow_id),
+          )
+          .execute();
+        await trx
+          .deleteFrom('consentements_partage_diagnostic')
+          .where(
+            'workflow_id',
+            'in',
+            effaces.map((e) => e.workflow_id),
+          )
+          .execute();
+        await trx
+          .deleteFrom('consentements_menage')
+          .where(
+            'workflow_id',
+            'in',
+            effaces.map((e) => e.workflow_id),
+          )
+          .execute();
         await trx
           .insertInto('effacements_dossiers')
           .values({ le: maintenant, programme_id: programme, conservation, clos_avant: closAvant, nombre: effaces.length })

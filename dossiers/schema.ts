@@ -30,7 +30,17 @@ export const etatConsigneSchema = z.looseObject({
   travailleurSocial: z.string().max(60).optional(),
   coordinateur: z.string().max(60).optional(),
   cloture: z.looseObject({ issue: z.enum(ISSUES_CLOTURE), motif: texte(5_000).optional(), le: date }).optional(),
-  echeances: z.array(z.looseObject({ id: z.string().max(100), libelle: texte(300), due: date, statut: z.enum(['en_cours', 'tenue', 'depassee', 'annulee']), responsable: z.string().max(60) })).max(5_000),
+  echeances: z
+    .array(
+      z.looseObject({
+        id: z.string().max(100),
+        libelle: texte(300),
+        due: date,
+        statut: z.enum(['en_cours', 'tenue', 'depassee', 'annulee']),
+        responsable: z.string().max(60),
+      }),
+    )
+    .max(5_000),
   demandes: z.array(z.looseObject({ id: z.string().max(200) })).max(5_000),
   journal: z.array(evenementJournalSchema).max(20_000),
   details: z.record(z.string(), z.unknown()),

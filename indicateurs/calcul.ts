@@ -142,7 +142,11 @@ export interface Indicateurs {
     dureeMois: Statistiques;
     obstacles: Array<{ obstacle: string; compte: Compte }>;
     /** Ménages suivis (mesures actives) par composition, structure d'origine et tranche de ressources. */
-    profils: { composition: Array<{ valeur: string; compte: Compte }>; structure: Array<{ valeur: string; compte: Compte }>; ressources: Array<{ valeur: string; compte: Compte }> };
+    profils: {
+      composition: Array<{ valeur: string; compte: Compte }>;
+      structure: Array<{ valeur: string; compte: Compte }>;
+      ressources: Array<{ valeur: string; compte: Compte }>;
+    };
     /**
      * Nuitées d'hôtel évitées (seeds/003 : « réduire les nuitées d'hôtel ») : pour chaque ménage venu
      * de l'hôtel, une nuit par jour de sous-location compris dans la période (jusqu'à la clôture).
@@ -216,7 +220,13 @@ class Collecte {
  * Les indicateurs d'un programme sur une période. `typeParcours` (celui du programme) choisit
  * l'entonnoir quand aucune fiche ne le dit encore.
  */
-export function calculerIndicateurs(fiches: readonly FicheIndicateurs[], programmeId: string, periode: Periode, typeParcours?: TypeParcours, moyens: MoyensProgramme = {}): Indicateurs {
+export function calculerIndicateurs(
+  fiches: readonly FicheIndicateurs[],
+  programmeId: string,
+  periode: Periode,
+  typeParcours?: TypeParcours,
+  moyens: MoyensProgramme = {},
+): Indicateurs {
   const debut = Date.parse(`${periode.du}T00:00:00.000Z`);
   const fin = Date.parse(`${periode.au}T00:00:00.000Z`) + JOUR_MS - 1;
   if (Number.isNaN(debut) || Number.isNaN(fin) || fin < debut) throw new RangeError(`Période invalide : du ${periode.du} au ${periode.au}.`);
@@ -229,37 +239,72 @@ export function calculerIndicateurs(fiches: readonly FicheIndicateurs[], program
   const actifSur = (depuis: string | undefined, jusqua: string | undefined) => avantFin(depuis) && (!jusqua || Date.parse(jusqua) >= debut);
 
   const c = () => new Collecte();
-  const reperees = c(), orientees = c(), traitees = c();
-  const etablis = c(), dansLeDelai = c(), horsDelai = c();
+  const reperees = c(),
+    orientees = c(),
+    traitees = c();
+  const etablis = c(),
+    dansLeDelai = c(),
+    horsDelai = c();
   const delais: number[] = [];
   const tentatives: number[] = [];
   const parCanal = new Map<string, Collecte>();
   const plansAide = c();
-  const asllD = c(), asllV = c(), asllR = c(), asllS = c();
-  const apF = c(), apR = c(), apN = c();
-  const rpT = c(), rpP = c(), rpA = c();
-  const stades = new Map<StadeOuInconnu, Collecte>(), evitees = c(), eviteesParStade = new Map<StadeOuInconnu, Collecte>();
+  const asllD = c(),
+    asllV = c(),
+    asllR = c(),
+    asllS = c();
+  const apF = c(),
+    apR = c(),
+    apN = c();
+  const rpT = c(),
+    rpP = c(),
+    rpA = c();
+  const stades = new Map<StadeOuInconnu, Collecte>(),
+    evitees = c(),
+    eviteesParStade = new Map<StadeOuInconnu, Collecte>();
   const suivies = c();
-  const mutD = c(), relog = c(), odc = c();
-  const clotTotal = c(), echecTotal = c();
+  const mutD = c(),
+    relog = c(),
+    odc = c();
+  const clotTotal = c(),
+    echecTotal = c();
   const parIssue = new Map<IssueCloture, Collecte>();
-  const candidatures = c(), validSiao = c(), refusSiao = c(), actives = c(), actuelles = c(), demarrees = c();
-  const entreesFile = c(), accordees = c(), enAttente = c(), nuitees = c();
+  const candidatures = c(),
+    validSiao = c(),
+    refusSiao = c(),
+    actives = c(),
+    actuelles = c(),
+    demarrees = c();
+  const entreesFile = c(),
+    accordees = c(),
+    enAttente = c(),
+    nuitees = c();
   const attentes: number[] = [];
-  const gTotal = c(), g6 = c(), g12 = c(), gP = c(), prolong = c(), terminees = c();
+  const gTotal = c(),
+    g6 = c(),
+    g12 = c(),
+    gP = c(),
+    prolong = c(),
+    terminees = c();
   const durees: number[] = [];
   const obstacles = new Map<string, Collecte>();
   const compositions = new Map<string, Collecte>();
   const structures = new Map<string, Collecte>();
   const ressources = new Map<string, Collecte>();
-  const hebCandidature: number[] = [], hebSortie: number[] = [];
+  const hebCandidature: number[] = [],
+    hebSortie: number[] = [];
   const axes = new Map<string, Collecte>();
   const accompagnement = { rendezVous: 0, visitesDomicile: 0, liensPartenaires: 0 };
   const ajouterA = (m: Map<string, Collecte>, cle: string, f: FicheIndicateurs) => {
     if (!m.has(cle)) m.set(cle, c());
     m.get(cle)!.ajouter(f);
   };
-  const pSignes = c(), pActifs = c(), pRespectes = c(), pRompus = c(), pAvenants = c(), pBaux = c();
+  const pSignes = c(),
+    pActifs = c(),
+    pRespectes = c(),
+    pRompus = c(),
+    pAvenants = c(),
+    pBaux = c();
   const delaisBail: number[] = [];
   const tranches = TRANCHES_DELAI.map(([libelle, de, a]) => ({ libelle, de, a, nombre: 0 }));
   const types = new Set<TypeParcours>();
@@ -400,7 +445,8 @@ export function calculerIndicateurs(fiches: readonly FicheIndicateurs[], program
   const repris = fusion(rpT, rpP);
   const repriseConnue = fusion(rpT, rpP, rpA);
   const ordreStades: StadeOuInconnu[] = [...STADES_PROCEDURE, 'non_renseigne'];
-  const parStade = (m: Map<StadeOuInconnu, Collecte>) => ordreStades.map((stade) => ({ stade, libelle: LIBELLES_STADES[stade], compte: (m.get(stade) ?? c()).compte() }));
+  const parStade = (m: Map<StadeOuInconnu, Collecte>) =>
+    ordreStades.map((stade) => ({ stade, libelle: LIBELLES_STADES[stade], compte: (m.get(stade) ?? c()).compte() }));
   // Les moyens : quotas du programme, au prorata des jours de la période.
   const q = moyens.quotas ?? {};
   const quota = (cle: string) => (typeof q[cle] === 'number' && Number.isFinite(q[cle]) && q[cle]! > 0 ? q[cle]! : null);
@@ -459,10 +505,15 @@ export function calculerIndicateurs(fiches: readonly FicheIndicateurs[], program
     },
     mutations: { demandees: mutD.compte(), relogements: relog.compte() },
     orientationsDroitCommun: odc.compte(),
-    clotures: { total: clotTotal.compte(), parIssue: issues.map((issue) => ({ issue, libelle: LIBELLES_ISSUES[issue], compte: parIssue.get(issue)!.compte() })) },
+    clotures: {
+      total: clotTotal.compte(),
+      parIssue: issues.map((issue) => ({ issue, libelle: LIBELLES_ISSUES[issue], compte: parIssue.get(issue)!.compte() })),
+    },
     echecs: {
       total: echecTotal.compte(),
-      parMotif: issues.filter((x) => ISSUES_ECHEC.includes(x)).map((issue) => ({ issue, libelle: LIBELLES_ISSUES[issue], compte: parIssue.get(issue)!.compte() })),
+      parMotif: issues
+        .filter((x) => ISSUES_ECHEC.includes(x))
+        .map((issue) => ({ issue, libelle: LIBELLES_ISSUES[issue], compte: parIssue.get(issue)!.compte() })),
     },
     iml: {
       candidatures: candidatures.compte(),
@@ -514,7 +565,14 @@ function parValeur(m: Map<string, Collecte>): Array<{ valeur: string; compte: Co
 /** L'entonnoir du repérage à l'issue, selon le type de parcours du programme. */
 function entonnoir(x: Omit<Indicateurs, 'entonnoir'>): Indicateurs['entonnoir'] {
   const type = x.typesParcours[0] ?? 'prevention_precontentieuse';
-  const issuesPositives: IssueCloture[] = ['situation_stabilisee', 'plan_apurement_respecte', 'orientation_droit_commun', 'relogement_ou_mutation', 'glissement_du_bail', 'nouveau_bail_signe'];
+  const issuesPositives: IssueCloture[] = [
+    'situation_stabilisee',
+    'plan_apurement_respecte',
+    'orientation_droit_commun',
+    'relogement_ou_mutation',
+    'glissement_du_bail',
+    'nouveau_bail_signe',
+  ];
   const positives = x.clotures.parIssue.filter((i) => issuesPositives.includes(i.issue)).reduce((n, i) => n + i.compte.nombre, 0);
   if (type === 'iml_bail_glissant') {
     return [

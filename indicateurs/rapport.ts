@@ -27,7 +27,8 @@ export interface LigneRapport {
 }
 
 /** Un chiffre clé : sa valeur, ou « non calculable » et pourquoi. */
-export const texteChiffreCle = (l: LigneRapport): string => (l.valeur === null ? `non calculable (${l.manque ?? 'pas de donnée sur la période'})` : formaterValeur(l));
+export const texteChiffreCle = (l: LigneRapport): string =>
+  l.valeur === null ? `non calculable (${l.manque ?? 'pas de donnée sur la période'})` : formaterValeur(l);
 
 /** Les unités des valeurs (colonne « unite » du CSV). */
 export type UniteRapport = 'nombre' | 'jours' | 'mois' | 'part' | 'euros' | 'tentatives' | 'etp';
@@ -60,7 +61,9 @@ const nombre = new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 1 });
 const pourcent = new Intl.NumberFormat('fr-FR', { style: 'percent', maximumFractionDigits: 0 });
 const euros = new Intl.NumberFormat('fr-FR', { style: 'currency', currency: 'EUR', maximumFractionDigits: 0 });
 const dateFr = (iso: string) =>
-  new Intl.DateTimeFormat('fr-FR', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(`${iso.slice(0, 10)}T00:00:00Z`)).replace(/^1 /, '1er ');
+  new Intl.DateTimeFormat('fr-FR', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' })
+    .format(new Date(`${iso.slice(0, 10)}T00:00:00Z`))
+    .replace(/^1 /, '1er ');
 
 /**
  * Une évaluation à 6 ou 12 mois comptée depuis le début du programme (seeds 000 à 004) : le jour de
@@ -91,7 +94,10 @@ export function notesPeriode(p: { depuisLeDebut?: DepuisLeDebut; sansDebut?: { m
     if (d.aVenir) notes.push(`Le programme commence le ${dateFr(d.debut)} : aucun parcours ne peut encore être compté sur cette période.`);
     else if (d.enCours) notes.push(`Les ${d.mois} mois ne sont pas encore écoulés (terme le ${dateFr(d.terme)}) : chiffres arrêtés au ${dateFr(p.au)}.`);
   }
-  if (p.sansDebut) notes.push(`Le début du programme n’est pas renseigné et aucun parcours n’est encore enregistré : la période couvre les ${p.sansDebut.mois} derniers mois.`);
+  if (p.sansDebut)
+    notes.push(
+      `Le début du programme n’est pas renseigné et aucun parcours n’est encore enregistré : la période couvre les ${p.sansDebut.mois} derniers mois.`,
+    );
   return notes;
 }
 
@@ -117,7 +123,14 @@ export function formaterValeur(l: Pick<LigneRapport, 'valeur' | 'unite'>): strin
 }
 
 function lignesDe(ind: Indicateurs) {
-  const c = (famille: string, cle: string, libelle: string, x: Compte): LigneRapport => ({ famille, cle, libelle, valeur: x.nombre, unite: 'nombre', ...(x.references ? { references: x.references } : {}) });
+  const c = (famille: string, cle: string, libelle: string, x: Compte): LigneRapport => ({
+    famille,
+    cle,
+    libelle,
+    valeur: x.nombre,
+    unite: 'nombre',
+    ...(x.references ? { references: x.references } : {}),
+  });
   const s = (famille: string, cle: string, libelle: string, x: Statistiques, unite: 'jours' | 'mois'): LigneRapport[] => [
     { famille, cle: `${cle}_median`, libelle: `${libelle} : médiane`, valeur: x.mediane, unite },
     { famille, cle: `${cle}_moyen`, libelle: `${libelle} : moyenne`, valeur: x.moyenne, unite },
@@ -140,13 +153,48 @@ function lignesDe(ind: Indicateurs) {
         c('contacts', 'etablis', 'Contacts établis', ind.contacts.etablis),
         ...s('contacts', 'delai_premier_contact', 'Délai du premier contact', ind.contacts.delaiJours, 'jours'),
         c('contacts', 'dans_le_delai', 'Contacts établis dans le délai du programme', ind.contacts.dansLeDelai),
-        { famille: 'contacts', cle: 'part_dans_le_delai', libelle: 'Part des contacts établis dans le délai du programme', valeur: ind.contacts.partDansLeDelai, unite: 'part' },
-        { famille: 'contacts', cle: 'tentatives_avant_contact_moyen', libelle: 'Tentatives jusqu’au premier contact (celle qui aboutit comprise) : moyenne', valeur: ind.contacts.tentatives.moyenne, unite: 'tentatives', ...refs(ind.contacts.etablis) },
-        { famille: 'contacts', cle: 'tentatives_avant_contact_median', libelle: 'Tentatives jusqu’au premier contact : médiane', valeur: ind.contacts.tentatives.mediane, unite: 'tentatives' },
-        { famille: 'contacts', cle: 'tentatives_avant_contact_max', libelle: 'Tentatives jusqu’au premier contact : maximum', valeur: ind.contacts.tentatives.max, unite: 'tentatives' },
-        ...ind.contacts.tentativesParCanal.map((x) => c('contacts', `tentatives_${x.valeur}`, `Tentatives jusqu’au premier contact, par ce canal : ${libelleValeurMinuscule(x.valeur)}`, x.compte)),
+        {
+          famille: 'contacts',
+          cle: 'part_dans_le_delai',
+          libelle: 'Part des contacts établis dans le délai du programme',
+          valeur: ind.contacts.partDansLeDelai,
+          unite: 'part',
+        },
+        {
+          famille: 'contacts',
+          cle: 'tentatives_avant_contact_moyen',
+          libelle: 'Tentatives jusqu’au premier contact (celle qui aboutit comprise) : moyenne',
+          valeur: ind.contacts.tentatives.moyenne,
+          unite: 'tentatives',
+          ...refs(ind.contacts.etablis),
+        },
+        {
+          famille: 'contacts',
+          cle: 'tentatives_avant_contact_median',
+          libelle: 'Tentatives jusqu’au premier contact : médiane',
+          valeur: ind.contacts.tentatives.mediane,
+          unite: 'tentatives',
+        },
+        {
+          famille: 'contacts',
+          cle: 'tentatives_avant_contact_max',
+          libelle: 'Tentatives jusqu’au premier contact : maximum',
+          valeur: ind.contacts.tentatives.max,
+          unite: 'tentatives',
+        },
+        ...ind.contacts.tentativesParCanal.map((x) =>
+          c('contacts', `tentatives_${x.valeur}`, `Tentatives jusqu’au premier contact, par ce canal : ${libelleValeurMinuscule(x.valeur)}`, x.compte),
+        ),
         ...(ind.contacts.repereVisitesAvantContact !== null
-          ? [{ famille: 'contacts', cle: 'repere_visites_avant_contact', libelle: 'Repère du programme : visites en moyenne avant le contact', valeur: ind.contacts.repereVisitesAvantContact, unite: 'tentatives' as const }]
+          ? [
+              {
+                famille: 'contacts',
+                cle: 'repere_visites_avant_contact',
+                libelle: 'Repère du programme : visites en moyenne avant le contact',
+                valeur: ind.contacts.repereVisitesAvantContact,
+                unite: 'tentatives' as const,
+              },
+            ]
           : []),
       ],
     },
@@ -170,8 +218,22 @@ function lignesDe(ind: Indicateurs) {
         c('reprise', 'reprise_partielle', 'Reprise partielle', ind.reprisePaiement.partielle),
         c('reprise', 'reprise_aucune', 'Pas de reprise', ind.reprisePaiement.aucune),
         c('reprise', 'reprise_connue', 'Ménages accompagnés dont un bilan de la période dit la reprise', ind.reprisePaiement.connue),
-        { famille: 'reprise', cle: 'part_reprise', libelle: 'Part des ménages accompagnés ayant repris le paiement du loyer, même partiellement', valeur: ind.reprisePaiement.part, unite: 'part', ...refs(ind.reprisePaiement.reprise) },
-        { famille: 'reprise', cle: 'part_reprise_totale', libelle: 'Part des ménages revenus à un paiement complet du loyer', valeur: ind.reprisePaiement.partTotale, unite: 'part', ...refs(ind.reprisePaiement.totale) },
+        {
+          famille: 'reprise',
+          cle: 'part_reprise',
+          libelle: 'Part des ménages accompagnés ayant repris le paiement du loyer, même partiellement',
+          valeur: ind.reprisePaiement.part,
+          unite: 'part',
+          ...refs(ind.reprisePaiement.reprise),
+        },
+        {
+          famille: 'reprise',
+          cle: 'part_reprise_totale',
+          libelle: 'Part des ménages revenus à un paiement complet du loyer',
+          valeur: ind.reprisePaiement.partTotale,
+          unite: 'part',
+          ...refs(ind.reprisePaiement.totale),
+        },
         c('mutations', 'mutations_demandees', 'Demandes de mutation', ind.mutations.demandees),
         c('mutations', 'relogements', 'Relogements ou mutations obtenus', ind.mutations.relogements),
         c('droit_commun', 'orientations_droit_commun', 'Orientations vers le droit commun', ind.orientationsDroitCommun),
@@ -184,7 +246,9 @@ function lignesDe(ind: Indicateurs) {
       lignes: [
         ...ind.procedures.stadeOrientation.map((x) => c('procedures', `stade_${x.stade}`, `Situations repérées au stade : ${x.libelle}`, x.compte)),
         c('procedures', 'procedures_evitees', 'Procédures évitées (ménage maintenu dans son logement ou dette résorbée à la clôture)', ind.procedures.evitees),
-        ...ind.procedures.eviteesParStade.map((x) => c('procedures', `evitees_${x.stade}`, `Procédures évitées, stade à l’orientation : ${x.libelle}`, x.compte)),
+        ...ind.procedures.eviteesParStade.map((x) =>
+          c('procedures', `evitees_${x.stade}`, `Procédures évitées, stade à l’orientation : ${x.libelle}`, x.compte),
+        ),
       ],
     },
   ];
@@ -195,10 +259,38 @@ function lignesDe(ind: Indicateurs) {
       lignes: [
         c('moyens', 'situations_suivies', 'Situations suivies sur la période', ind.moyens.situationsSuivies),
         { famille: 'moyens', cle: 'etp', libelle: 'Travailleurs sociaux sur l’action (réglage du programme)', valeur: ind.moyens.etp, unite: 'etp' },
-        { famille: 'moyens', cle: 'situations_par_etp', libelle: 'Situations suivies par ETP de travailleur social', valeur: ind.moyens.situationsParEtp, unite: 'nombre' },
-        ...(q.situationsPrevues !== null ? [{ famille: 'moyens', cle: 'situations_prevues', libelle: 'Situations prévues sur la période (au prorata des situations par an)', valeur: q.situationsPrevues, unite: 'nombre' as const }] : []),
-        ...(q.parSituationConvention !== null ? [{ famille: 'moyens', cle: 'cout_par_situation_convention', libelle: 'Coût d’une situation fixé par la convention', valeur: q.parSituationConvention, unite: 'euros' as const }] : []),
-        ...(q.annuel !== null ? [{ famille: 'moyens', cle: 'cout_annuel', libelle: 'Coût annuel du projet (réglage du programme)', valeur: q.annuel, unite: 'euros' as const }] : []),
+        {
+          famille: 'moyens',
+          cle: 'situations_par_etp',
+          libelle: 'Situations suivies par ETP de travailleur social',
+          valeur: ind.moyens.situationsParEtp,
+          unite: 'nombre',
+        },
+        ...(q.situationsPrevues !== null
+          ? [
+              {
+                famille: 'moyens',
+                cle: 'situations_prevues',
+                libelle: 'Situations prévues sur la période (au prorata des situations par an)',
+                valeur: q.situationsPrevues,
+                unite: 'nombre' as const,
+              },
+            ]
+          : []),
+        ...(q.parSituationConvention !== null
+          ? [
+              {
+                famille: 'moyens',
+                cle: 'cout_par_situation_convention',
+                libelle: 'Coût d’une situation fixé par la convention',
+                valeur: q.parSituationConvention,
+                unite: 'euros' as const,
+              },
+            ]
+          : []),
+        ...(q.annuel !== null
+          ? [{ famille: 'moyens', cle: 'cout_annuel', libelle: 'Coût annuel du projet (réglage du programme)', valeur: q.annuel, unite: 'euros' as const }]
+          : []),
         {
           famille: 'moyens',
           cle: 'cout_periode',
@@ -214,7 +306,12 @@ function lignesDe(ind: Indicateurs) {
         {
           famille: 'moyens',
           cle: 'cout_par_situation',
-          libelle: q.base === 'prix_par_situation' ? 'Coût par situation prise en charge' : q.base === 'cout_annuel' ? 'Coût par situation suivie sur la période' : 'Coût par situation',
+          libelle:
+            q.base === 'prix_par_situation'
+              ? 'Coût par situation prise en charge'
+              : q.base === 'cout_annuel'
+                ? 'Coût par situation suivie sur la période'
+                : 'Coût par situation',
           valeur: q.parSituation,
           unite: 'euros',
           ...(q.base === 'prix_par_situation' ? refs(ind.situations.orientees) : q.base === 'cout_annuel' ? refs(ind.moyens.situationsSuivies) : {}),
@@ -254,16 +351,58 @@ function lignesDe(ind: Indicateurs) {
     {
       titre: 'Ménages suivis : profils et accompagnement social',
       lignes: [
-        ...ind.iml.profils.composition.map((x) => c('iml_profils', `composition_${x.valeur}`, `Composition : ${(LIBELLES_COMPOSITIONS as Record<string, string>)[x.valeur] ?? x.valeur}`, x.compte)),
-        ...ind.iml.profils.structure.map((x) => c('iml_profils', `structure_${x.valeur}`, `Sortis de : ${(LIBELLES_STRUCTURES as Record<string, string>)[x.valeur] ?? x.valeur}`, x.compte)),
-        ...ind.iml.profils.ressources.map((x) => c('iml_profils', `ressources_${x.valeur}`, `Ressources mensuelles : ${(LIBELLES_TRANCHES_RESSOURCES as Record<string, string>)[x.valeur] ?? x.valeur}`, x.compte)),
-        ...s('iml_profils', 'hebergement_a_la_sortie', 'Temps passé en structure avant la sortie (mesures démarrées)', ind.iml.hebergementMois.aLaSortie, 'mois'),
+        ...ind.iml.profils.composition.map((x) =>
+          c('iml_profils', `composition_${x.valeur}`, `Composition : ${(LIBELLES_COMPOSITIONS as Record<string, string>)[x.valeur] ?? x.valeur}`, x.compte),
+        ),
+        ...ind.iml.profils.structure.map((x) =>
+          c('iml_profils', `structure_${x.valeur}`, `Sortis de : ${(LIBELLES_STRUCTURES as Record<string, string>)[x.valeur] ?? x.valeur}`, x.compte),
+        ),
+        ...ind.iml.profils.ressources.map((x) =>
+          c(
+            'iml_profils',
+            `ressources_${x.valeur}`,
+            `Ressources mensuelles : ${(LIBELLES_TRANCHES_RESSOURCES as Record<string, string>)[x.valeur] ?? x.valeur}`,
+            x.compte,
+          ),
+        ),
+        ...s(
+          'iml_profils',
+          'hebergement_a_la_sortie',
+          'Temps passé en structure avant la sortie (mesures démarrées)',
+          ind.iml.hebergementMois.aLaSortie,
+          'mois',
+        ),
         ...s('iml_profils', 'hebergement_a_la_candidature', 'Temps passé en structure à la candidature', ind.iml.hebergementMois.aLaCandidature, 'mois'),
-        c('iml_profils', 'nuitees_hotel_evitees', 'Nuitées d’hôtel évitées (ménages venus de l’hôtel : une nuit par jour de sous-location sur la période)', ind.iml.nuiteesHotelEvitees),
-        { famille: 'iml_accompagnement', cle: 'rendez_vous', libelle: 'Rendez-vous (ménages suivis, depuis le début de leur mesure)', valeur: ind.iml.accompagnement.rendezVous, unite: 'nombre' },
-        { famille: 'iml_accompagnement', cle: 'visites_domicile', libelle: 'Visites à domicile', valeur: ind.iml.accompagnement.visitesDomicile, unite: 'nombre' },
-        { famille: 'iml_accompagnement', cle: 'liens_partenaires', libelle: 'Liens avec des partenaires', valeur: ind.iml.accompagnement.liensPartenaires, unite: 'nombre' },
-        ...ind.iml.accompagnement.axes.map((x) => c('iml_accompagnement', `axe_${x.valeur}`, `Axe travaillé : ${(LIBELLES_AXES as Record<string, string>)[x.valeur] ?? x.valeur}`, x.compte)),
+        c(
+          'iml_profils',
+          'nuitees_hotel_evitees',
+          'Nuitées d’hôtel évitées (ménages venus de l’hôtel : une nuit par jour de sous-location sur la période)',
+          ind.iml.nuiteesHotelEvitees,
+        ),
+        {
+          famille: 'iml_accompagnement',
+          cle: 'rendez_vous',
+          libelle: 'Rendez-vous (ménages suivis, depuis le début de leur mesure)',
+          valeur: ind.iml.accompagnement.rendezVous,
+          unite: 'nombre',
+        },
+        {
+          famille: 'iml_accompagnement',
+          cle: 'visites_domicile',
+          libelle: 'Visites à domicile',
+          valeur: ind.iml.accompagnement.visitesDomicile,
+          unite: 'nombre',
+        },
+        {
+          famille: 'iml_accompagnement',
+          cle: 'liens_partenaires',
+          libelle: 'Liens avec des partenaires',
+          valeur: ind.iml.accompagnement.liensPartenaires,
+          unite: 'nombre',
+        },
+        ...ind.iml.accompagnement.axes.map((x) =>
+          c('iml_accompagnement', `axe_${x.valeur}`, `Axe travaillé : ${(LIBELLES_AXES as Record<string, string>)[x.valeur] ?? x.valeur}`, x.compte),
+        ),
       ],
     },
   ];
@@ -306,19 +445,67 @@ function chiffresCles(ind: Indicateurs, type: TypeParcours): LigneRapport[] {
   // faute de données, « non calculable » et pourquoi.
   const toujours: LigneRapport[] = [];
   if (type === 'prevention_precontentieuse') {
-    toujours.push({ famille: 'reprise', cle: 'part_reprise', libelle: 'Ménages accompagnés ayant repris le paiement du loyer, même partiellement', valeur: ind.reprisePaiement.part, unite: 'part', manque: 'aucun bilan de la période ne dit encore la reprise du paiement' });
+    toujours.push({
+      famille: 'reprise',
+      cle: 'part_reprise',
+      libelle: 'Ménages accompagnés ayant repris le paiement du loyer, même partiellement',
+      valeur: ind.reprisePaiement.part,
+      unite: 'part',
+      manque: 'aucun bilan de la période ne dit encore la reprise du paiement',
+    });
     toujours.push({ famille: 'procedures', cle: 'procedures_evitees', libelle: 'Procédures évitées', valeur: ind.procedures.evitees.nombre, unite: 'nombre' });
-    toujours.push({ famille: 'contacts', cle: 'tentatives_avant_contact_moyen', libelle: 'Tentatives jusqu’au premier contact, en moyenne', valeur: ind.contacts.tentatives.moyenne, unite: 'tentatives', manque: 'aucun contact établi sur la période' });
-    toujours.push({ famille: 'moyens', cle: 'cout_par_situation', libelle: 'Coût par situation', valeur: q.parSituation, unite: 'euros', manque: 'coût annuel du projet ou coût par situation à saisir dans les réglages du programme' });
+    toujours.push({
+      famille: 'contacts',
+      cle: 'tentatives_avant_contact_moyen',
+      libelle: 'Tentatives jusqu’au premier contact, en moyenne',
+      valeur: ind.contacts.tentatives.moyenne,
+      unite: 'tentatives',
+      manque: 'aucun contact établi sur la période',
+    });
+    toujours.push({
+      famille: 'moyens',
+      cle: 'cout_par_situation',
+      libelle: 'Coût par situation',
+      valeur: q.parSituation,
+      unite: 'euros',
+      manque: 'coût annuel du projet ou coût par situation à saisir dans les réglages du programme',
+    });
   }
-  if (type === 'protocole_post_resiliation') l.push({ famille: 'procedures', cle: 'procedures_evitees', libelle: 'Expulsions évitées (nouveau bail signé)', valeur: ind.procedures.evitees.nombre, unite: 'nombre' });
+  if (type === 'protocole_post_resiliation')
+    l.push({
+      famille: 'procedures',
+      cle: 'procedures_evitees',
+      libelle: 'Expulsions évitées (nouveau bail signé)',
+      valeur: ind.procedures.evitees.nombre,
+      unite: 'nombre',
+    });
   if (type === 'iml_bail_glissant') {
     l.push({ famille: 'iml', cle: 'glissements', libelle: 'Baux glissés', valeur: ind.iml.glissements.total.nombre, unite: 'nombre' });
-    l.push({ famille: 'iml_profils', cle: 'hebergement_a_la_sortie_moyen', libelle: 'Temps passé en structure avant la sortie, en moyenne', valeur: ind.iml.hebergementMois.aLaSortie.moyenne, unite: 'mois' });
-    l.push({ famille: 'iml_profils', cle: 'nuitees_hotel_evitees', libelle: 'Nuitées d’hôtel évitées', valeur: ind.iml.nuiteesHotelEvitees.nombre, unite: 'nombre' });
+    l.push({
+      famille: 'iml_profils',
+      cle: 'hebergement_a_la_sortie_moyen',
+      libelle: 'Temps passé en structure avant la sortie, en moyenne',
+      valeur: ind.iml.hebergementMois.aLaSortie.moyenne,
+      unite: 'mois',
+    });
+    l.push({
+      famille: 'iml_profils',
+      cle: 'nuitees_hotel_evitees',
+      libelle: 'Nuitées d’hôtel évitées',
+      valeur: ind.iml.nuiteesHotelEvitees.nombre,
+      unite: 'nombre',
+    });
   }
-  if (q.parSituation !== null && type !== 'prevention_precontentieuse') l.push({ famille: 'moyens', cle: 'cout_par_situation', libelle: 'Coût par situation', valeur: q.parSituation, unite: 'euros' });
-  if (ind.moyens.situationsParEtp !== null) l.push({ famille: 'moyens', cle: 'situations_par_etp', libelle: 'Situations suivies par ETP de travailleur social', valeur: ind.moyens.situationsParEtp, unite: 'nombre' });
+  if (q.parSituation !== null && type !== 'prevention_precontentieuse')
+    l.push({ famille: 'moyens', cle: 'cout_par_situation', libelle: 'Coût par situation', valeur: q.parSituation, unite: 'euros' });
+  if (ind.moyens.situationsParEtp !== null)
+    l.push({
+      famille: 'moyens',
+      cle: 'situations_par_etp',
+      libelle: 'Situations suivies par ETP de travailleur social',
+      valeur: ind.moyens.situationsParEtp,
+      unite: 'nombre',
+    });
   return [...toujours, ...l.filter((x) => x.valeur !== null)];
 }
 
@@ -383,7 +570,17 @@ export function indicateursCsv(ind: Indicateurs, types: TypeParcours[]): string 
   for (const s of sectionsIndicateurs(ind, types)) {
     for (const l of s.lignes) {
       lignes.push(
-        [ind.programmeId, ind.periode.du, ind.periode.au, l.famille, l.cle, l.libelle, l.valeur === null ? '' : String(l.valeur), l.unite, (l.references ?? []).join(' ')]
+        [
+          ind.programmeId,
+          ind.periode.du,
+          ind.periode.au,
+          l.famille,
+          l.cle,
+          l.libelle,
+          l.valeur === null ? '' : String(l.valeur),
+          l.unite,
+          (l.references ?? []).join(' '),
+        ]
           .map(celluleCsv)
           .join(';'),
       );
@@ -405,12 +602,32 @@ export function svgEntonnoir(e: Indicateurs['entonnoir']): Brut {
   const barres = e.map((x, i) => {
     const w = Math.max(2, Math.round((x.nombre / max) * 360));
     const y = 10 + i * (hauteurBarre + 10);
-    return html`<g><rect x="${260 + (360 - w) / 2}" y="${y}" width="${w}" height="${hauteurBarre}" fill="${BLEU}" opacity="${1 - i * 0.12}"></rect>
-<text x="250" y="${y + hauteurBarre / 2 + 5}" text-anchor="end" font-size="14" fill="#161616">${x.libelle}</text>
-<text x="${440}" y="${y + hauteurBarre / 2 + 5}" text-anchor="middle" font-size="14" font-weight="700" fill="${x.nombre / max > 0.15 ? '#ffffff' : '#161616'}">${nombre.format(x.nombre)}</text></g>`;
+    return html`<g
+      ><rect x="${260 + (360 - w) / 2}" y="${y}" width="${w}" height="${hauteurBarre}" fill="${BLEU}" opacity="${1 - i * 0.12}"></rect>
+      <text x="250" y="${y + hauteurBarre / 2 + 5}" text-anchor="end" font-size="14" fill="#161616">${x.libelle}</text>
+      <text
+        x="${440}"
+        y="${y + hauteurBarre / 2 + 5}"
+        text-anchor="middle"
+        font-size="14"
+        font-weight="700"
+        fill="${x.nombre / max > 0.15 ? '#ffffff' : '#161616'}"
+        >${nombre.format(x.nombre)}</text
+      ></g
+    >`;
   });
   const resume = e.map((x) => `${x.libelle} : ${x.nombre}`).join(', ');
-  return html`<svg role="img" aria-labelledby="titre-entonnoir" viewBox="0 0 ${largeur} ${h}" width="100%" style="max-width:${largeur}px" xmlns="http://www.w3.org/2000/svg"><title id="titre-entonnoir">Entonnoir du repérage à l’issue : ${resume}</title>${barres}</svg>`;
+  return html`<svg
+    role="img"
+    aria-labelledby="titre-entonnoir"
+    viewBox="0 0 ${largeur} ${h}"
+    width="100%"
+    style="max-width:${largeur}px"
+    xmlns="http://www.w3.org/2000/svg"
+  >
+    <title id="titre-entonnoir">Entonnoir du repérage à l’issue : ${resume}</title>
+    ${barres}
+  </svg>`;
 }
 
 /** L'histogramme du délai de premier contact. */
@@ -422,12 +639,25 @@ export function svgHistogramme(t: Indicateurs['contacts']['distribution']): Brut
   const barres = t.map((x, i) => {
     const hb = Math.round((x.nombre / max) * (haut - 70));
     const xg = 30 + i * pas + 6;
-    return html`<g><rect x="${xg}" y="${haut - 40 - hb}" width="${pas - 12}" height="${hb}" fill="${BLEU}"></rect>
-<text x="${xg + (pas - 12) / 2}" y="${haut - 46 - hb}" text-anchor="middle" font-size="13" font-weight="700" fill="#161616">${x.nombre}</text>
-<text x="${xg + (pas - 12) / 2}" y="${haut - 20}" text-anchor="middle" font-size="11" fill="#161616">${x.libelle}</text></g>`;
+    return html`<g
+      ><rect x="${xg}" y="${haut - 40 - hb}" width="${pas - 12}" height="${hb}" fill="${BLEU}"></rect>
+      <text x="${xg + (pas - 12) / 2}" y="${haut - 46 - hb}" text-anchor="middle" font-size="13" font-weight="700" fill="#161616">${x.nombre}</text>
+      <text x="${xg + (pas - 12) / 2}" y="${haut - 20}" text-anchor="middle" font-size="11" fill="#161616">${x.libelle}</text></g
+    >`;
   });
   const resume = t.map((x) => `${x.libelle} : ${x.nombre}`).join(', ');
-  return html`<svg role="img" aria-labelledby="titre-histogramme" viewBox="0 0 ${largeur} ${haut}" width="100%" style="max-width:${largeur}px" xmlns="http://www.w3.org/2000/svg"><title id="titre-histogramme">Délai du premier contact : ${resume}</title><line x1="30" y1="${haut - 40}" x2="${largeur - 10}" y2="${haut - 40}" stroke="#3a3a3a"></line>${barres}</svg>`;
+  return html`<svg
+    role="img"
+    aria-labelledby="titre-histogramme"
+    viewBox="0 0 ${largeur} ${haut}"
+    width="100%"
+    style="max-width:${largeur}px"
+    xmlns="http://www.w3.org/2000/svg"
+  >
+    <title id="titre-histogramme">Délai du premier contact : ${resume}</title>
+    <line x1="30" y1="${haut - 40}" x2="${largeur - 10}" y2="${haut - 40}" stroke="#3a3a3a"></line>
+    ${barres}
+  </svg>`;
 }
 
 // ---- Page HTML ---------------------------------------------------------------------------------
@@ -435,33 +665,88 @@ export function svgHistogramme(t: Indicateurs['contacts']['distribution']): Brut
 export function rapportHtml(r: Rapport, liens: { pdf?: string; csv?: string; partenaires?: string } = {}): Brut {
   const ind = r.indicateurs;
   const sections = r.sections.map(
-    (s) => html`<h2>${s.titre}</h2>
-<table><thead><tr><th scope="col">Indicateur</th><th scope="col">Valeur</th>${r.pourPartenaires ? '' : html`<th scope="col">Dossiers</th>`}</tr></thead><tbody>
-${s.lignes.map(
-  (l) => html`<tr><td>${l.libelle}</td><td>${formaterValeur(l)}</td>${r.pourPartenaires ? '' : html`<td>${l.references?.length ? html`<details><summary>${l.references.length} dossier${l.references.length > 1 ? 's' : ''}</summary><p>${l.references.join(', ')}</p></details>` : '—'}</td>`}</tr>`,
-)}
-</tbody></table>`,
+    (s) =>
+      html`<h2>${s.titre}</h2>
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">Indicateur</th>
+              <th scope="col">Valeur</th>
+              ${r.pourPartenaires ? '' : html`<th scope="col">Dossiers</th>`}
+            </tr>
+          </thead>
+          <tbody>
+            ${s.lignes.map(
+              (l) =>
+                html`<tr>
+                  <td>${l.libelle}</td>
+                  <td>${formaterValeur(l)}</td>
+                  ${
+                    r.pourPartenaires
+                      ? ''
+                      : html`<td>
+                          ${
+                            l.references?.length
+                              ? html`<details>
+                                  <summary>${l.references.length} dossier${l.references.length > 1 ? 's' : ''}</summary>
+                                  <p>${l.references.join(', ')}</p>
+                                </details>`
+                              : '—'
+                          }
+                        </td>`
+                  }
+                </tr>`,
+            )}
+          </tbody>
+        </table>`,
   );
   const prevention = r.programme.typeParcours === 'prevention_precontentieuse';
   return html`<h1>${r.titre}</h1>
-<p class="encadre">${LIBELLES_TYPE_PARCOURS[r.programme.typeParcours]} — ${r.programme.territoire}. Période ${r.libellePeriode}. Calculé le ${dateFr(r.genereLe)} à partir des parcours eux-mêmes (${ind.fichesLues} parcours du programme concernés par la période${r.bailleur ? `, ménages de ${r.bailleur} seulement` : ''}).${r.pourPartenaires ? ' Version pour les partenaires : chiffres agrégés, sans aucun dossier nominatif ni référence.' : ''}</p>
-${r.notesPeriode.map((n) => html`<p class="aide">${n}</p>`)}
-${r.chiffresCles.length ? html`<h2>Chiffres clés</h2>
-<ul class="chiffres-cles">${r.chiffresCles.map((l) => html`<li>${l.libelle} : <strong>${texteChiffreCle(l)}</strong></li>`)}</ul>` : ''}
-${liens.pdf || liens.csv || liens.partenaires ? html`<p>${liens.pdf ? html`<a href="${liens.pdf}">Télécharger le PDF</a>` : ''}${liens.csv ? html` · <a href="${liens.csv}">Indicateurs en CSV</a>` : ''}${liens.partenaires ? html` · <a href="${liens.partenaires}">Version pour les partenaires</a>` : ''}</p>` : ''}
-<h2>Du repérage à l’issue</h2>
-${svgEntonnoir(ind.entonnoir)}
-${prevention ? html`<h2>Délai du premier contact</h2>
-<p>Médiane : ${formaterValeur({ valeur: ind.contacts.delaiJours.mediane, unite: 'jours' })} ; dans le délai du programme : ${formaterValeur({ valeur: ind.contacts.partDansLeDelai, unite: 'part' })}.</p>
-${svgHistogramme(ind.contacts.distribution)}` : ''}
-${sections}`;
+    <p class="encadre">
+      ${LIBELLES_TYPE_PARCOURS[r.programme.typeParcours]} — ${r.programme.territoire}. Période ${r.libellePeriode}. Calculé le ${dateFr(r.genereLe)} à partir
+      des parcours eux-mêmes (${ind.fichesLues} parcours du programme concernés par la
+      période${r.bailleur ? `, ménages de ${r.bailleur} seulement` : ''}).${r.pourPartenaires ? ' Version pour les partenaires : chiffres agrégés, sans aucun dossier nominatif ni référence.' : ''}
+    </p>
+    ${r.notesPeriode.map((n) => html`<p class="aide">${n}</p>`)}
+    ${
+      r.chiffresCles.length
+        ? html`<h2>Chiffres clés</h2>
+            <ul class="chiffres-cles">
+              ${r.chiffresCles.map((l) => html`<li>${l.libelle} : <strong>${texteChiffreCle(l)}</strong></li>`)}
+            </ul>`
+        : ''
+    }
+    ${liens.pdf || liens.csv || liens.partenaires ? html`<p>${liens.pdf ? html`<a href="${liens.pdf}">Télécharger le PDF</a>` : ''}${liens.csv ? html` · <a href="${liens.csv}">Indicateurs en CSV</a>` : ''}${liens.partenaires ? html` · <a href="${liens.partenaires}">Version pour les partenaires</a>` : ''}</p>` : ''}
+    <h2>Du repérage à l’issue</h2>
+    ${svgEntonnoir(ind.entonnoir)}
+    ${
+      prevention
+        ? html`<h2>Délai du premier contact</h2>
+            <p>
+              Médiane : ${formaterValeur({ valeur: ind.contacts.delaiJours.mediane, unite: 'jours' })} ; dans le délai du programme :
+              ${formaterValeur({ valeur: ind.contacts.partDansLeDelai, unite: 'part' })}.
+            </p>
+            ${svgHistogramme(ind.contacts.distribution)}`
+        : ''
+    }
+    ${sections}`;
 }
 
 // ---- PDF ---------------------------------------------------------------------------------------
 
 /** Les caractères que l'encodage WinAnsi des polices standard (Helvetica) sait écrire, en plus du Latin-1. */
 const WIN_ANSI = new Set('€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ');
-const REMPLACEMENTS: Record<string, string> = { '\u202f': ' ', '\u2009': ' ', '\u2007': ' ', '\u2011': '-', '\u2010': '-', '→': '->', '≤': '<=', '≥': '>=', '\u2026': '…' };
+const REMPLACEMENTS: Record<string, string> = {
+  '\u202f': ' ',
+  '\u2009': ' ',
+  '\u2007': ' ',
+  '\u2011': '-',
+  '\u2010': '-',
+  '→': '->',
+  '≤': '<=',
+  '≥': '>=',
+  '\u2026': '…',
+};
 
 /** Un texte que Helvetica (WinAnsi) peut écrire : espaces fines, flèches… remplacées. */
 export function texteWinAnsi(s: string): string {
@@ -475,7 +760,11 @@ export function texteWinAnsi(s: string): string {
 }
 
 export function rapportPdf(r: Rapport): Promise<Buffer> {
-  const doc = new PDFDocument({ size: 'A4', margin: 50, info: { Title: texteWinAnsi(r.titre), Author: 'Plateforme des parcours de prévention des expulsions' } });
+  const doc = new PDFDocument({
+    size: 'A4',
+    margin: 50,
+    info: { Title: texteWinAnsi(r.titre), Author: 'Plateforme des parcours de prévention des expulsions' },
+  });
   const morceaux: Buffer[] = [];
   doc.on('data', (b: Buffer) => morceaux.push(b));
   const fini = new Promise<Buffer>((ok, ko) => {
@@ -499,7 +788,11 @@ export function rapportPdf(r: Rapport): Promise<Buffer> {
     doc.moveDown(0.8).font('Helvetica-Bold').fontSize(13).fillColor(BLEU).text(t('Chiffres clés'));
     doc.moveDown(0.2).fontSize(10).fillColor('#161616');
     for (const l of r.chiffresCles) {
-      doc.font('Helvetica').text(t(`${l.libelle} : `), { continued: true }).font('Helvetica-Bold').text(t(texteChiffreCle(l)));
+      doc
+        .font('Helvetica')
+        .text(t(`${l.libelle} : `), { continued: true })
+        .font('Helvetica-Bold')
+        .text(t(texteChiffreCle(l)));
     }
   }
 
@@ -510,9 +803,21 @@ export function rapportPdf(r: Rapport): Promise<Buffer> {
   let y = doc.y + 6;
   for (const [i, x] of ind.entonnoir.entries()) {
     const w = Math.max(2, (x.nombre / maxE) * 260);
-    doc.font('Helvetica').fontSize(9).fillColor('#161616').text(t(x.libelle), 50, y + 6, { width: 170, align: 'right' });
-    doc.rect(230 + (260 - w) / 2, y, w, 20).fillOpacity(1 - i * 0.12).fill(BLEU).fillOpacity(1);
-    doc.font('Helvetica-Bold').fontSize(10).fillColor('#161616').text(t(nombre.format(x.nombre)), 500, y + 5, { width: 45 });
+    doc
+      .font('Helvetica')
+      .fontSize(9)
+      .fillColor('#161616')
+      .text(t(x.libelle), 50, y + 6, { width: 170, align: 'right' });
+    doc
+      .rect(230 + (260 - w) / 2, y, w, 20)
+      .fillOpacity(1 - i * 0.12)
+      .fill(BLEU)
+      .fillOpacity(1);
+    doc
+      .font('Helvetica-Bold')
+      .fontSize(10)
+      .fillColor('#161616')
+      .text(t(nombre.format(x.nombre)), 500, y + 5, { width: 45 });
     y += 26;
   }
   doc.x = 50;
@@ -522,9 +827,15 @@ export function rapportPdf(r: Rapport): Promise<Buffer> {
   if (r.programme.typeParcours === 'prevention_precontentieuse') {
     place(190);
     doc.font('Helvetica-Bold').fontSize(13).fillColor(BLEU).text(t('Délai du premier contact'), 50);
-    doc.font('Helvetica').fontSize(10).fillColor('#161616').text(
-      t(`Médiane : ${formaterValeur({ valeur: ind.contacts.delaiJours.mediane, unite: 'jours' })} ; dans le délai du programme : ${formaterValeur({ valeur: ind.contacts.partDansLeDelai, unite: 'part' })}.`),
-    );
+    doc
+      .font('Helvetica')
+      .fontSize(10)
+      .fillColor('#161616')
+      .text(
+        t(
+          `Médiane : ${formaterValeur({ valeur: ind.contacts.delaiJours.mediane, unite: 'jours' })} ; dans le délai du programme : ${formaterValeur({ valeur: ind.contacts.partDansLeDelai, unite: 'part' })}.`,
+        ),
+      );
     const d = ind.contacts.distribution;
     const maxH = Math.max(1, ...d.map((x) => x.nombre));
     const base = doc.y + 120;
@@ -533,10 +844,21 @@ export function rapportPdf(r: Rapport): Promise<Buffer> {
       const hb = (x.nombre / maxH) * 95;
       const xg = 50 + i * pas + 6;
       doc.rect(xg, base - hb, pas - 12, hb).fill(BLEU);
-      doc.font('Helvetica-Bold').fontSize(9).fillColor('#161616').text(String(x.nombre), xg, base - hb - 12, { width: pas - 12, align: 'center' });
-      doc.font('Helvetica').fontSize(8).text(t(x.libelle), xg - 4, base + 4, { width: pas - 4, align: 'center' });
+      doc
+        .font('Helvetica-Bold')
+        .fontSize(9)
+        .fillColor('#161616')
+        .text(String(x.nombre), xg, base - hb - 12, { width: pas - 12, align: 'center' });
+      doc
+        .font('Helvetica')
+        .fontSize(8)
+        .text(t(x.libelle), xg - 4, base + 4, { width: pas - 4, align: 'center' });
     }
-    doc.moveTo(50, base).lineTo(50 + largeur, base).strokeColor('#3a3a3a').stroke();
+    doc
+      .moveTo(50, base)
+      .lineTo(50 + largeur, base)
+      .strokeColor('#3a3a3a')
+      .stroke();
     doc.x = 50;
     doc.y = base + 30;
   }
@@ -548,19 +870,36 @@ export function rapportPdf(r: Rapport): Promise<Buffer> {
     doc.moveDown(0.2);
     for (const l of s.lignes) {
       const refs = !r.pourPartenaires && l.references?.length ? l.references.join(', ') : '';
-      const hRefs = refs ? doc.font('Helvetica').fontSize(7.5).heightOfString(t(refs), { width: largeur - 20 }) : 0;
+      const hRefs = refs
+        ? doc
+            .font('Helvetica')
+            .fontSize(7.5)
+            .heightOfString(t(refs), { width: largeur - 20 })
+        : 0;
       place(16 + hRefs);
       const y0 = doc.y;
-      doc.font('Helvetica').fontSize(9.5).fillColor('#161616').text(t(l.libelle), 50, y0, { width: largeur - 90 });
+      doc
+        .font('Helvetica')
+        .fontSize(9.5)
+        .fillColor('#161616')
+        .text(t(l.libelle), 50, y0, { width: largeur - 90 });
       const y1 = doc.y;
       doc.font('Helvetica-Bold').text(t(formaterValeur(l)), 50 + largeur - 85, y0, { width: 85, align: 'right' });
       doc.y = Math.max(y1, doc.y);
-      if (refs) doc.font('Helvetica').fontSize(7.5).fillColor('#3a3a3a').text(t(`Dossiers : ${refs}`), 60, doc.y, { width: largeur - 20 });
-      doc.moveTo(50, doc.y + 2).lineTo(50 + largeur, doc.y + 2).strokeColor('#dddddd').stroke();
+      if (refs)
+        doc
+          .font('Helvetica')
+          .fontSize(7.5)
+          .fillColor('#3a3a3a')
+          .text(t(`Dossiers : ${refs}`), 60, doc.y, { width: largeur - 20 });
+      doc
+        .moveTo(50, doc.y + 2)
+        .lineTo(50 + largeur, doc.y + 2)
+        .strokeColor('#dddddd')
+        .stroke();
       doc.y += 4;
     }
   }
   doc.end();
   return fini;
 }
-

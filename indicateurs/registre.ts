@@ -72,7 +72,12 @@ export class RegistreIndicateurs {
 
   /** La fiche consignée d'un parcours, avec sa version. */
   async lire(programmeId: string, workflowId: string): Promise<Consignation | undefined> {
-    const l = await this.db.selectFrom('fiches_indicateurs').select(['version', 'fiche']).where('workflow_id', '=', workflowId).where('programme_id', '=', programmeId).executeTakeFirst();
+    const l = await this.db
+      .selectFrom('fiches_indicateurs')
+      .select(['version', 'fiche'])
+      .where('workflow_id', '=', workflowId)
+      .where('programme_id', '=', programmeId)
+      .executeTakeFirst();
     return l ? { version: Number(l.version), fiche: l.fiche as FicheIndicateurs } : undefined;
   }
 
@@ -106,10 +111,7 @@ export class RegistreIndicateurs {
       const debut = new Date(`${periode.du}T00:00:00.000Z`);
       const fin = new Date(Date.parse(`${periode.au}T00:00:00.000Z`) + 86_400_000);
       q = q.where((eb) =>
-        eb.or([
-          eb('premier_le', 'is', null),
-          eb.and([eb('premier_le', '<', fin), eb.or([eb('close', '=', false), eb('dernier_le', '>=', debut)])]),
-        ]),
+        eb.or([eb('premier_le', 'is', null), eb.and([eb('premier_le', '<', fin), eb.or([eb('close', '=', false), eb('dernier_le', '>=', debut)])])]),
       );
     }
     const lignes = await q.execute();

@@ -20,12 +20,23 @@ export const ficheIndicateursSchema = z.strictObject({
   orienteLe: date.optional(),
   traiteLe: date.optional(),
   stadeProcedure: z.enum(STADES_PROCEDURE).optional(),
-  contact: z.strictObject({ etabliLe: date, delaiJours: jours, dansLeDelai: z.boolean().optional(), tentatives: z.number().int().min(0), parCanal: z.record(z.string(), z.number().int().min(0)).optional() }).optional(),
+  contact: z
+    .strictObject({
+      etabliLe: date,
+      delaiJours: jours,
+      dansLeDelai: z.boolean().optional(),
+      tentatives: z.number().int().min(0),
+      parCanal: z.record(z.string(), z.number().int().min(0)).optional(),
+    })
+    .optional(),
   planAide: z.strictObject({ le: date }).optional(),
   asll: z.strictObject({ demandeeLe: date, decision: z.enum(['validee', 'refusee', 'sans_reponse']).optional(), decideeLe: date.optional() }).optional(),
   planApurement: z.strictObject({ fixeLe: date, respecte: z.boolean().optional(), constateLe: date.optional() }).optional(),
   reprisePaiement: z.strictObject({ valeur: z.enum(['totale', 'partielle', 'aucune']), le: date }).optional(),
-  reprises: z.array(z.strictObject({ valeur: z.enum(['totale', 'partielle', 'aucune']), le: date })).max(200).optional(),
+  reprises: z
+    .array(z.strictObject({ valeur: z.enum(['totale', 'partielle', 'aucune']), le: date }))
+    .max(200)
+    .optional(),
   mutation: z.strictObject({ demandeeLe: date }).optional(),
   relogement: z.strictObject({ le: date }).optional(),
   orientationDroitCommun: z.strictObject({ le: date }).optional(),
@@ -44,11 +55,29 @@ export const ficheIndicateursSchema = z.strictObject({
       dureeMois: z.number().int().min(0).max(600).optional(),
       finMesureLe: date.optional(),
       obstacles: z.array(z.string().regex(/^[a-z_]{2,40}$/)).max(20),
-      profil: z.strictObject({ composition: z.string().regex(/^[a-z_]{2,40}$/).optional(), structure: z.string().regex(/^[a-z_]{2,40}$/).optional() }).optional(),
+      profil: z
+        .strictObject({
+          composition: z
+            .string()
+            .regex(/^[a-z_]{2,40}$/)
+            .optional(),
+          structure: z
+            .string()
+            .regex(/^[a-z_]{2,40}$/)
+            .optional(),
+        })
+        .optional(),
       ressources: z.enum(CLES_TRANCHES_RESSOURCES).optional(),
-      hebergement: z.strictObject({ moisALaCandidature: z.number().int().min(0).max(1200).optional(), moisALaSortie: z.number().int().min(0).max(1200).optional() }).optional(),
+      hebergement: z
+        .strictObject({ moisALaCandidature: z.number().int().min(0).max(1200).optional(), moisALaSortie: z.number().int().min(0).max(1200).optional() })
+        .optional(),
       accompagnement: z
-        .strictObject({ rendezVous: z.number().int().min(0), visitesDomicile: z.number().int().min(0), liensPartenaires: z.number().int().min(0), axes: z.array(z.string().regex(/^[a-z_]{2,40}$/)).max(20) })
+        .strictObject({
+          rendezVous: z.number().int().min(0),
+          visitesDomicile: z.number().int().min(0),
+          liensPartenaires: z.number().int().min(0),
+          axes: z.array(z.string().regex(/^[a-z_]{2,40}$/)).max(20),
+        })
         .optional(),
     })
     .optional(),

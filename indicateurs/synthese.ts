@@ -72,14 +72,25 @@ export function etatPrevention(o: Options, n: number, x: () => number): EtatParc
   r.noter('ouverture');
   e.journal = r.journal;
   // Le stade de la procédure à l'orientation (tiré du numéro, pour ne pas changer le tirage des autres faits).
-  e.details.situation = { impayesMois: 2 + (n % 4), montantDette: 400 + ((n * 97) % 3000), garantie: 'aucune', stadeProcedure: STADES_PROCEDURE[n % STADES_PROCEDURE.length] };
+  e.details.situation = {
+    impayesMois: 2 + (n % 4),
+    montantDette: 400 + ((n * 97) % 3000),
+    garantie: 'aucune',
+    stadeProcedure: STADES_PROCEDURE[n % STADES_PROCEDURE.length],
+  };
   if (x() < 0.08) {
     clore(e, r, 'non_eligible', 0);
     return e;
   }
   e.details.lettreInformation = { le: r.noter('lettre_information', 1) };
   const debutContact = r.t;
-  e.echeances.push({ id: 'contact', libelle: 'Premier contact', due: new Date(debutContact + 30 * JOUR).toISOString(), statut: 'en_cours', responsable: 'travailleur_social' });
+  e.echeances.push({
+    id: 'contact',
+    libelle: 'Premier contact',
+    due: new Date(debutContact + 30 * JOUR).toISOString(),
+    statut: 'en_cours',
+    responsable: 'travailleur_social',
+  });
   const tentatives = 1 + Math.floor(x() * 5);
   for (let i = 0; i < tentatives; i++) r.noter('tentative_contact', 1 + Math.floor(x() * 9));
   e.etape = 'aller_vers';
@@ -104,7 +115,12 @@ export function etatPrevention(o: Options, n: number, x: () => number): EtatParc
   const mutation = x() < 0.15;
   const asll = x() < 0.3;
   r.noter('plan_aide', 7);
-  e.details.plan = { actions: ['budget'], orientations: asll ? ['asll'] : [], planApurement: apurement ? { mensualite: 50, dureeMois: 12 } : undefined, demandeMutation: mutation };
+  e.details.plan = {
+    actions: ['budget'],
+    orientations: asll ? ['asll'] : [],
+    planApurement: apurement ? { mensualite: 50, dureeMois: 12 } : undefined,
+    demandeMutation: mutation,
+  };
   e.etape = 'plan_aide';
   if (asll) {
     const envoyeeLe = new Date(r.t).toISOString();
@@ -118,7 +134,9 @@ export function etatPrevention(o: Options, n: number, x: () => number): EtatParc
       envoyeeLe,
       echeance: new Date(Date.parse(envoyeeLe) + 7 * JOUR).toISOString(),
       statut,
-      ...(statut !== 'expiree' ? { decision: { decision: statut === 'approuvee' ? ('approuve' as const) : ('refuse' as const), par: 'dpt', le: new Date(r.t).toISOString() } } : {}),
+      ...(statut !== 'expiree'
+        ? { decision: { decision: statut === 'approuvee' ? ('approuve' as const) : ('refuse' as const), par: 'dpt', le: new Date(r.t).toISOString() } }
+        : {}),
     });
   }
   e.etape = 'suivi';
@@ -242,7 +260,13 @@ export function etatsSynthetiques(
   for (let i = 0; i < n; i++) {
     const p = programmes[i % programmes.length]!;
     const opt: Options = { programmeId: p.id, typeParcours: p.typeParcours, depuis, etendueJours };
-    etats.push(p.typeParcours === 'iml_bail_glissant' ? etatIml(opt, i, x) : p.typeParcours === 'protocole_post_resiliation' ? etatProtocole(opt, i, x) : etatPrevention(opt, i, x));
+    etats.push(
+      p.typeParcours === 'iml_bail_glissant'
+        ? etatIml(opt, i, x)
+        : p.typeParcours === 'protocole_post_resiliation'
+          ? etatProtocole(opt, i, x)
+          : etatPrevention(opt, i, x),
+    );
   }
   return etats;
 }

@@ -42,7 +42,10 @@ export class Orientations {
 
   async creerLien(organisationId: string, programmeId: string, par: string, expireLe: Date): Promise<string> {
     const id = randomUUID();
-    await this.db.insertInto('liens_orientation').values({ id, organisation_id: organisationId, programme_id: programmeId, cree_par: par, expire_le: expireLe }).execute();
+    await this.db
+      .insertInto('liens_orientation')
+      .values({ id, organisation_id: organisationId, programme_id: programmeId, cree_par: par, expire_le: expireLe })
+      .execute();
     return id;
   }
 
@@ -65,7 +68,14 @@ export class Orientations {
       const reference = nouvelleReference(maintenant);
       await tx
         .insertInto('orientations')
-        .values({ id, programme_id: lien.programme_id, organisation_id: lien.organisation_id, lien_id: lienId, reference, fiche_chiffree: this.coffre.chiffrer(fiche, contexte(id)) })
+        .values({
+          id,
+          programme_id: lien.programme_id,
+          organisation_id: lien.organisation_id,
+          lien_id: lienId,
+          reference,
+          fiche_chiffree: this.coffre.chiffrer(fiche, contexte(id)),
+        })
         .execute();
       return { id, reference };
     });
@@ -75,17 +85,35 @@ export class Orientations {
    * Une fiche envoyée par le logiciel d'une organisation (clé d'accès). Avec une clé d'idempotence, un
    * envoi répété rend l'orientation déjà reçue (`nouvelle: false`) au lieu d'en créer une seconde.
    */
-  async recevoirDuLogiciel(organisationId: string, programmeId: string, fiche: FicheOrientation, cleIdempotence: string | undefined, maintenant: Date): Promise<{ id: string; reference: string; nouvelle: boolean }> {
+  async recevoirDuLogiciel(
+    organisationId: string,
+    programmeId: string,
+    fiche: FicheOrientation,
+    cleIdempotence: string | undefined,
+    maintenant: Date,
+  ): Promise<{ id: string; reference: string; nouvelle: boolean }> {
     const id = randomUUID();
     const reference = nouvelleReference(maintenant);
     const inseree = await this.db
       .insertInto('orientations')
-      .values({ id, programme_id: programmeId, organisation_id: organisationId, reference, fiche_chiffree: this.coffre.chiffrer(fiche, contexte(id)), cle_idempotence: cleIdempotence ?? null })
+      .values({
+        id,
+        programme_id: programmeId,
+        organisation_id: organisationId,
+        reference,
+        fiche_chiffree: this.coffre.chiffrer(fiche, contexte(id)),
+        cle_idempotence: cleIdempotence ?? null,
+      })
       .onConflict((oc) => oc.columns(['organisation_id', 'cle_idempotence']).where('cle_idempotence', 'is not', null).doNothing())
       .returning(['id', 'reference'])
       .executeTakeFirst();
     if (inseree) return { ...inseree, nouvelle: true };
-    const deja = await this.db.selectFrom('orientations').select(['id', 'reference']).where('organisation_id', '=', organisationId).where('cle_idempotence', '=', cleIdempotence!).executeTakeFirstOrThrow();
+    const deja = await this.db
+      .selectFrom('orientations')
+      .select(['id', 'reference'])
+      .where('organisation_id', '=', organisationId)
+      .where('cle_idempotence', '=', cleIdempotence!)
+      .executeTakeFirstOrThrow();
     return { ...deja, nouvelle: false };
   }
 
@@ -202,17 +230,32 @@ export class ClesApi {
   async creer(organisationId: string, par: string): Promise<{ id: string; cle: string }> {
     const id = randomBytes(6).toString('hex');
     const secret = randomBytes(32).toString('base64url');
-    await this.db.insertInto('cles_api_organisation').values({ id, organisation_id: organisationId, empreinte: empreinte(secret), cree_par: par }).execute();
+    await this.db
+      .insertInto('cles_api_organisation')
+      .values({ id, organisation_id: organisationId, empreinte: empreinte(secret), cree_par: par })
+      .execute();
     return { id, cle: `${PREFIXE_CLE}_${id}_${secret}` };
   }
 
   async lister(organisationId: string): Promise<CleApi[]> {
-    const l = await this.db.selectFrom('cles_api_organisation').selectAll().where('organisation_id', '=', organisationId).where('revoquee_le', 'is', null).orderBy('cree_le').execute();
+    const l = await this.db
+      .selectFrom('cles_api_organisation')
+      .selectAll()
+      .where('organisation_id', '=', organisationId)
+      .where('revoquee_le', 'is', null)
+      .orderBy('cree_le')
+      .execute();
     return l.map((c) => ({ id: c.id, creePar: c.cree_par, creeLe: c.cree_le, utiliseeLe: c.utilisee_le }));
   }
 
   async revoquer(organisationId: string, id: string, maintenant: Date): Promise<boolean> {
-    const r = await this.db.updateTable('cles_api_organisation').set({ revoquee_le: maintenant }).where('organisation_id', '=', organisationId).where('id', '=', id).where('revoquee_le', 'is', null).executeTakeFirst();
+    const r = await this.db
+      .updateTable('cles_api_organisation')
+      .set({ revoquee_le: maintenant })
+      .where('organisation_id', '=', organisationId)
+      .where('id', '=', id)
+      .where('revoquee_le', 'is', null)
+      .executeTakeFirst();
     return Number(r.numUpdatedRows) === 1;
   }
 

@@ -25,7 +25,10 @@ export const ficheOrientationSchema = z
     oriente: z
       .object({
         nom: ligneTexte('nom', 2, 120).meta({ description: 'Votre nom', example: 'Sandrine Morel' }),
-        courriel: adresseCourrielSchema.meta({ description: 'Votre adresse électronique (la réponse de la coordination y sera envoyée)', example: 's.morel@plurial-novilia.example' }),
+        courriel: adresseCourrielSchema.meta({
+          description: 'Votre adresse électronique (la réponse de la coordination y sera envoyée)',
+          example: 's.morel@plurial-novilia.example',
+        }),
         service: z.enum(SERVICES_ORIENTEURS, { error: 'choisissez votre service' }).meta({ description: 'Votre service' }),
       })
       .strict(),
@@ -40,16 +43,26 @@ export const ficheOrientationSchema = z
 
 export type FicheOrientation = z.output<typeof ficheOrientationSchema>;
 
-export const decisionOrientationSchema = z.discriminatedUnion('decision', [
-  z
-    .object({
-      decision: z.literal('accepter'),
-      travailleurSocial: z.string().regex(/^[a-z0-9._-]{2,40}$/, 'identifiant de compte invalide').optional(),
-      bailleur: z.string().regex(/^[a-z0-9-]{3,60}--[a-z0-9-]{2,60}$/, 'identifiant d’organisation de l’annuaire attendu').optional(),
-    })
-    .strict(),
-  z.object({ decision: z.literal('refuser'), motif: ligneTexte('motif', 3, 500) }).strict(),
-], { error: 'décision attendue : « accepter » ou « refuser »' });
+export const decisionOrientationSchema = z.discriminatedUnion(
+  'decision',
+  [
+    z
+      .object({
+        decision: z.literal('accepter'),
+        travailleurSocial: z
+          .string()
+          .regex(/^[a-z0-9._-]{2,40}$/, 'identifiant de compte invalide')
+          .optional(),
+        bailleur: z
+          .string()
+          .regex(/^[a-z0-9-]{3,60}--[a-z0-9-]{2,60}$/, 'identifiant d’organisation de l’annuaire attendu')
+          .optional(),
+      })
+      .strict(),
+    z.object({ decision: z.literal('refuser'), motif: ligneTexte('motif', 3, 500) }).strict(),
+  ],
+  { error: 'décision attendue : « accepter » ou « refuser »' },
+);
 
 /** Une orientation telle que l'API la rend à la coordination. */
 export const orientationSortieSchema = z

@@ -48,7 +48,17 @@ function requeteAbsences(db: BaseDeDonnees) {
     .selectFrom('absences as a')
     .innerJoin('personnels as p', 'p.id', 'a.personne_id')
     .innerJoin('personnels as r', 'r.id', 'a.remplacant_id')
-    .select(['a.id', 'a.personne_id', 'p.nom as nom_personne', 'a.remplacant_id', 'r.nom as nom_remplacant', 'r.courriel as courriel_remplacant', 'r.actif as remplacant_actif', 'a.cree_par', 'a.cree_le'])
+    .select([
+      'a.id',
+      'a.personne_id',
+      'p.nom as nom_personne',
+      'a.remplacant_id',
+      'r.nom as nom_remplacant',
+      'r.courriel as courriel_remplacant',
+      'r.actif as remplacant_actif',
+      'a.cree_par',
+      'a.cree_le',
+    ])
     .select([sql<string>`a.du::text`.as('du'), sql<string>`a.au::text`.as('au')])
     .where('a.annulee_le', 'is', null);
 }
@@ -115,15 +125,26 @@ export class AbsencesPersonnel {
     if (d.au < jourDeParis(this.maintenant())) throw new RefusPersonnel('invalide', 'l’absence est déjà finie : le dernier jour est passé', 'au');
     if (d.remplacantId === d.personneId) throw new RefusPersonnel('invalide', 'une personne ne peut pas se remplacer elle-même', 'remplacant');
     const id = await this.db.transaction().execute(async (tx) => {
-      const comptes = await tx.selectFrom('personnels').select(['id', 'nom', 'role', 'programmes', 'actif']).where('id', 'in', [d.personneId, d.remplacantId]).forUpdate().execute();
+      const comptes = await tx
+        .selectFrom('personnels')
+        .select(['id', 'nom', 'role', 'programmes', 'actif'])
+        .where('id', 'in', [d.personneId, d.remplacantId])
+        .forUpdate()
+        .execute();
       const absent = comptes.find((c) => c.id === d.personneId);
       const remplacant = comptes.find((c) => c.id === d.remplacantId);
       if (!absent) throw new RefusPersonnel('introuvable', `Aucun compte « ${d.personneId} ».`);
       if (!absent.actif) throw new RefusPersonnel('conflit', `Le compte de ${absent.nom} est désactivé : il ne reçoit plus rien.`);
       if (!remplacant) throw new RefusPersonnel('invalide', `aucun compte « ${d.remplacantId} »`, 'remplacant');
-      if (!remplacant.actif) throw new RefusPersonnel('invalide', `le compte de ${remplacant.nom} est désactivé : choisissez un remplaçant actif`, 'remplacant');
+      if (!remplacant.actif)
+        throw new RefusPersonnel('invalide', `le compte de ${remplacant.nom} est désactivé : choisissez un remplaçant actif`, 'remplacant');
       const communs = remplacant.role === 'admin' ? absent.programmes : absent.programmes.filter((p) => remplacant.programmes.includes(p));
-      if (!communs.length) throw new RefusPersonnel('invalide', `${remplacant.nom} ne suit aucun programme de ${absent.nom} : choisissez un remplaçant du même programme`, 'remplacant');
+      if (!communs.length)
+        throw new RefusPersonnel(
+          'invalide',
+          `${remplacant.nom} ne suit aucun programme de ${absent.nom} : choisissez un remplaçant du même programme`,
+          'remplacant',
+        );
       const chevauche = await tx
         .selectFrom('absences')
         .select(['id', sql<string>`du::text`.as('du'), sql<string>`au::text`.as('au')])
@@ -132,9 +153,16 @@ export class AbsencesPersonnel {
         .where(sql<boolean>`du <= ${d.au}::date and au >= ${d.du}::date`)
         .executeTakeFirst();
       if (chevauche) {
-        throw new RefusPersonnel('conflit', `${absent.nom} a déjà une absence du ${jourFr(chevauche.du)} au ${jourFr(chevauche.au)} : annulez-la ou choisissez d’autres dates.`);
+        throw new RefusPersonnel(
+          'conflit',
+          `${absent.nom} a déjà une absence du ${jourFr(chevauche.du)} au ${jourFr(chevauche.au)} : annulez-la ou choisissez d’autres dates.`,
+        );
       }
-      const r = await tx.insertInto('absences').values({ personne_id: d.personneId, du: d.du, au: d.au, remplacant_id: d.remplacantId, cree_par: par }).returning('id').executeTakeFirstOrThrow();
+      const r = await tx
+        .insertInto('absences')
+        .values({ personne_id: d.personneId, du: d.du, au: d.au, remplacant_id: d.remplacantId, cree_par: par })
+        .returning('id')
+        .executeTakeFirstOrThrow();
       return r.id;
     });
     return (await this.trouver(id))!;
@@ -142,7 +170,12 @@ export class AbsencesPersonnel {
 
   /** Annule une absence (la trace reste : qui, quand). */
   async annuler(id: string, par: string): Promise<void> {
-    const r = await this.db.updateTable('absences').set({ annulee_par: par, annulee_le: this.maintenant() }).where('id', '=', id).where('annulee_le', 'is', null).executeTakeFirst();
+    const r = await this.db
+      .updateTable('absences')
+      .set({ annulee_par: par, annulee_le: this.maintenant() })
+      .where('id', '=', id)
+      .where('annulee_le', 'is', null)
+      .executeTakeFirst();
     if (!r.numUpdatedRows) throw new RefusPersonnel('introuvable', 'Cette absence n’existe pas ou a déjà été annulée.');
   }
 

@@ -39,8 +39,7 @@ export function creerAnnuaire(personnes: Personne[]): Annuaire {
   const parId = new Map(personnes.map((p) => [p.id, p]));
   return {
     trouver: (id) => parId.get(id),
-    coordinateurs: (programmeId) =>
-      personnes.filter((p) => p.role === 'coordinateur' && p.programmes.includes(programmeId)),
+    coordinateurs: (programmeId) => personnes.filter((p) => p.role === 'coordinateur' && p.programmes.includes(programmeId)),
     tous: () => [...personnes],
   };
 }

@@ -53,9 +53,7 @@ export interface NouveauCompte {
 
 export type ModificationCompte = Partial<Omit<NouveauCompte, 'id'>> & { actif?: boolean };
 
-export type EtatInvitation =
-  | { etat: 'valide'; personneId: string; nom: string; expireLe: Date }
-  | { etat: 'utilisee' | 'expiree' | 'annulee' | 'inconnue' };
+export type EtatInvitation = { etat: 'valide'; personneId: string; nom: string; expireLe: Date } | { etat: 'utilisee' | 'expiree' | 'annulee' | 'inconnue' };
 
 /** Ce que la page d'invitation dit d'un lien qui ne sert plus. */
 export const MESSAGES_INVITATION: Record<Exclude<EtatInvitation['etat'], 'valide'>, string> = {
@@ -70,7 +68,16 @@ const empreinte = (jeton: string) => createHash('sha256').update(`invitation:${j
 /** La forme d'un jeton d'invitation (32 octets en base64url). */
 export const FORME_JETON_INVITATION = /^[A-Za-z0-9_-]{43}$/;
 
-type Ligne = { id: string; nom: string; courriel: string; role: string; programmes: string[]; actif: boolean; mot_de_passe: string; invitation_expire_le: Date | null };
+type Ligne = {
+  id: string;
+  nom: string;
+  courriel: string;
+  role: string;
+  programmes: string[];
+  actif: boolean;
+  mot_de_passe: string;
+  invitation_expire_le: Date | null;
+};
 
 const versCompte = (l: Ligne): Compte => ({
   id: l.id,
@@ -120,11 +127,19 @@ export class ComptesPersonnel {
     const { jeton, expireLe } = await this.db.transaction().execute(async (tx) => {
       const cree = await tx
         .insertInto('personnels')
-        .values({ id: c.id, nom: c.nom, courriel: c.courriel, role: c.role, programmes: c.role === 'admin' ? [] : c.programmes, mot_de_passe: SANS_MOT_DE_PASSE })
+        .values({
+          id: c.id,
+          nom: c.nom,
+          courriel: c.courriel,
+          role: c.role,
+          programmes: c.role === 'admin' ? [] : c.programmes,
+          mot_de_passe: SANS_MOT_DE_PASSE,
+        })
         .onConflict((oc) => oc.column('id').doNothing())
         .returning('id')
         .executeTakeFirst();
-      if (!cree) throw new RefusPersonnel('conflit', `L’identifiant « ${c.id} » est déjà pris : choisissez-en un autre, ou renvoyez une invitation à ce compte.`, 'id');
+      if (!cree)
+        throw new RefusPersonnel('conflit', `L’identifiant « ${c.id} » est déjà pris : choisissez-en un autre, ou renvoyez une invitation à ce compte.`, 'id');
       return nouvelleInvitation(tx, c.id, par, this.maintenant());
     });
     return { compte: (await this.trouver(c.id))!, jeton, expireLe };
@@ -168,7 +183,13 @@ export class ComptesPersonnel {
         .execute();
       if (m.actif === false) {
         await tx.deleteFrom('sessions').where('personne_id', '=', id).execute();
-        await tx.updateTable('invitations_personnel').set({ annulee_le: this.maintenant() }).where('personne_id', '=', id).where('utilisee_le', 'is', null).where('annulee_le', 'is', null).execute();
+        await tx
+          .updateTable('invitations_personnel')
+          .set({ annulee_le: this.maintenant() })
+          .where('personne_id', '=', id)
+          .where('utilisee_le', 'is', null)
+          .where('annulee_le', 'is', null)
+          .execute();
       }
     });
     return (await this.trouver(id))!;
@@ -206,7 +227,13 @@ export class ComptesPersonnel {
       const t = this.maintenant();
       await tx.updateTable('personnels').set({ mot_de_passe: empreinteMotDePasse, modifie_le: t }).where('id', '=', e.personneId).execute();
       await tx.updateTable('invitations_personnel').set({ utilisee_le: t }).where('empreinte', '=', empreinte(jeton)).execute();
-      await tx.updateTable('invitations_personnel').set({ annulee_le: t }).where('personne_id', '=', e.personneId).where('utilisee_le', 'is', null).where('annulee_le', 'is', null).execute();
+      await tx
+        .updateTable('invitations_personnel')
+        .set({ annulee_le: t })
+        .where('personne_id', '=', e.personneId)
+        .where('utilisee_le', 'is', null)
+        .where('annulee_le', 'is', null)
+        .execute();
       await tx.deleteFrom('sessions').where('personne_id', '=', e.personneId).execute();
       return { personneId: e.personneId };
     });
@@ -225,9 +252,18 @@ function etatDe(
 }
 
 async function nouvelleInvitation(tx: BaseDeDonnees, personneId: string, par: string, maintenant: Date): Promise<{ jeton: string; expireLe: Date }> {
-  await tx.updateTable('invitations_personnel').set({ annulee_le: maintenant }).where('personne_id', '=', personneId).where('utilisee_le', 'is', null).where('annulee_le', 'is', null).execute();
+  await tx
+    .updateTable('invitations_personnel')
+    .set({ annulee_le: maintenant })
+    .where('personne_id', '=', personneId)
+    .where('utilisee_le', 'is', null)
+    .where('annulee_le', 'is', null)
+    .execute();
   const jeton = randomBytes(32).toString('base64url');
   const expireLe = new Date(maintenant.getTime() + DUREE_INVITATION_MS);
-  await tx.insertInto('invitations_personnel').values({ empreinte: empreinte(jeton), personne_id: personneId, expire_le: expireLe, cree_par: par }).execute();
+  await tx
+    .insertInto('invitations_personnel')
+    .values({ empreinte: empreinte(jeton), personne_id: personneId, expire_le: expireLe, cree_par: par })
+    .execute();
   return { jeton, expireLe };
 }

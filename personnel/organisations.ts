@@ -77,7 +77,11 @@ export async function importerPartenaires(db: BaseDeDonnees, programmes: Program
     }
   }
   if (!organisations.length) return 0;
-  await db.insertInto('organisations').values(organisations).onConflict((oc) => oc.column('id').doNothing()).execute();
+  await db
+    .insertInto('organisations')
+    .values(organisations)
+    .onConflict((oc) => oc.column('id').doNothing())
+    .execute();
   const r = await db
     .insertInto('contacts_partenaires')
     .values(contacts)
@@ -178,7 +182,9 @@ export class AnnuairePartenaires {
         await tx
           .insertInto('contacts_partenaires')
           .values(contacts.map((c) => ({ programme_id: programmeId, role, nom: c.nom, courriel: c.courriel, service: c.service ?? null, organisation_id: id })))
-          .onConflict((oc) => oc.columns(['programme_id', 'role', 'courriel']).doUpdateSet({ organisation_id: id, nom: (eb) => eb.ref('excluded.nom'), actif: true }))
+          .onConflict((oc) =>
+            oc.columns(['programme_id', 'role', 'courriel']).doUpdateSet({ organisation_id: id, nom: (eb) => eb.ref('excluded.nom'), actif: true }),
+          )
           .execute();
       }
     });
@@ -209,7 +215,9 @@ export class AnnuairePartenaires {
       .insertInto('contacts_partenaires')
       .values({ programme_id: org.programme_id, role, nom: c.nom, courriel: c.courriel, service: c.service ?? null, organisation_id: org.id })
       .onConflict((oc) =>
-        oc.columns(['programme_id', 'role', 'courriel']).doUpdateSet({ organisation_id: org.id, nom: c.nom, service: c.service ?? null, actif: true, modifie_le: new Date() }),
+        oc
+          .columns(['programme_id', 'role', 'courriel'])
+          .doUpdateSet({ organisation_id: org.id, nom: c.nom, service: c.service ?? null, actif: true, modifie_le: new Date() }),
       )
       .returning(['id', 'nom', 'courriel', 'service', 'actif'])
       .executeTakeFirstOrThrow();
@@ -231,12 +239,21 @@ export class AnnuairePartenaires {
    * La file active est comptée sous un verrou par bailleur : deux lancements simultanés ne
    * dépassent pas le quota. Un parcours qui a déjà son bailleur le garde (nouvel essai).
    */
-  async choisirPourLancement(workflowId: string, programmeId: string, choisi: string | undefined, par: string): Promise<{ organisation: Organisation; ajoute: boolean }> {
+  async choisirPourLancement(
+    workflowId: string,
+    programmeId: string,
+    choisi: string | undefined,
+    par: string,
+  ): Promise<{ organisation: Organisation; ajoute: boolean }> {
     const bailleurs = await this.lister(programmeId, { actives: true, type: 'bailleurs' });
     let organisation: Organisation | undefined;
     if (choisi) {
       organisation = bailleurs.find((b) => b.id === choisi);
-      if (!organisation) throw new RefusAnnuaire(`bailleur inconnu ou inactif pour ce programme : choisissez parmi ${bailleurs.map((b) => `« ${b.nom} »`).join(', ') || '(aucun bailleur inscrit)'}`, 'bailleur');
+      if (!organisation)
+        throw new RefusAnnuaire(
+          `bailleur inconnu ou inactif pour ce programme : choisissez parmi ${bailleurs.map((b) => `« ${b.nom} »`).join(', ') || '(aucun bailleur inscrit)'}`,
+          'bailleur',
+        );
     } else if (bailleurs.length === 1) {
       organisation = bailleurs[0];
     } else if (bailleurs.length > 1) {
@@ -252,10 +269,17 @@ export class AnnuairePartenaires {
       if (org.quotaFileActive != null) {
         const n = (await this.parcoursOuverts([org.id], tx)).get(org.id) ?? 0;
         if (n >= org.quotaFileActive) {
-          throw new RefusAnnuaire(`la file active de « ${org.nom} » est complète (${n} ménages suivis pour ${org.quotaFileActive} places) : clôturez un parcours ou augmentez le quota`, 'bailleur', 409);
+          throw new RefusAnnuaire(
+            `la file active de « ${org.nom} » est complète (${n} ménages suivis pour ${org.quotaFileActive} places) : clôturez un parcours ou augmentez le quota`,
+            'bailleur',
+            409,
+          );
         }
       }
-      await tx.insertInto('bailleurs_parcours').values({ workflow_id: workflowId, programme_id: programmeId, organisation_id: org.id, choisi_par: par }).execute();
+      await tx
+        .insertInto('bailleurs_parcours')
+        .values({ workflow_id: workflowId, programme_id: programmeId, organisation_id: org.id, choisi_par: par })
+        .execute();
       return true;
     });
     return { organisation: org, ajoute };
@@ -267,7 +291,12 @@ export class AnnuairePartenaires {
   }
 
   /** Le bailleur d'un parcours et l'historique de ses changements. */
-  async bailleurDuParcours(workflowId: string): Promise<{ organisation?: { id: string; nom: string; type: TypeOrganisation }; historique: Array<{ ancien: string | null; nouveau: string; par: string; motif: string; le: Date }> }> {
+  async bailleurDuParcours(
+    workflowId: string,
+  ): Promise<{
+    organisation?: { id: string; nom: string; type: TypeOrganisation };
+    historique: Array<{ ancien: string | null; nouveau: string; par: string; motif: string; le: Date }>;
+  }> {
     const [b, historique] = await Promise.all([
       this.db
         .selectFrom('bailleurs_parcours as b')
@@ -292,7 +321,11 @@ export class AnnuairePartenaires {
   async changerBailleur(workflowId: string, programmeId: string, nouveau: string, par: string, motif: string): Promise<void> {
     const bailleurs = await this.lister(programmeId, { actives: true, type: 'bailleurs' });
     const org = bailleurs.find((b) => b.id === nouveau);
-    if (!org) throw new RefusAnnuaire(`bailleur inconnu ou inactif pour ce programme : choisissez parmi ${bailleurs.map((b) => `« ${b.nom} »`).join(', ')}`, 'bailleur');
+    if (!org)
+      throw new RefusAnnuaire(
+        `bailleur inconnu ou inactif pour ce programme : choisissez parmi ${bailleurs.map((b) => `« ${b.nom} »`).join(', ')}`,
+        'bailleur',
+      );
     await this.db.transaction().execute(async (tx) => {
       await sql`select pg_advisory_xact_lock(hashtext(${`file-active:${org.id}`}))`.execute(tx);
       const avant = await tx.selectFrom('bailleurs_parcours').select('organisation_id').where('workflow_id', '=', workflowId).forUpdate().executeTakeFirst();
@@ -302,7 +335,10 @@ export class AnnuairePartenaires {
         .values({ workflow_id: workflowId, programme_id: programmeId, organisation_id: org.id, choisi_par: par })
         .onConflict((oc) => oc.column('workflow_id').doUpdateSet({ organisation_id: org.id, choisi_par: par, choisi_le: new Date() }))
         .execute();
-      await tx.insertInto('changements_bailleur').values({ workflow_id: workflowId, ancien: avant?.organisation_id ?? null, nouveau: org.id, par, motif }).execute();
+      await tx
+        .insertInto('changements_bailleur')
+        .values({ workflow_id: workflowId, ancien: avant?.organisation_id ?? null, nouveau: org.id, par, motif })
+        .execute();
     });
   }
 }

@@ -29,7 +29,10 @@ export const adressePostale = z
   .trim()
   .min(10, 'adresse postale trop courte : numéro et voie, code postal et commune')
   .max(200, 'adresse postale trop longue (200 caractères au plus)')
-  .regex(/^[^\n\r]*\d{5} +\S[^\n\r]*$/, 'adresse postale attendue avec le code postal (5 chiffres) et la commune, par exemple « 13 rue Mégevand, 25000 Besançon »');
+  .regex(
+    /^[^\n\r]*\d{5} +\S[^\n\r]*$/,
+    'adresse postale attendue avec le code postal (5 chiffres) et la commune, par exemple « 13 rue Mégevand, 25000 Besançon »',
+  );
 
 /** Délais indispensables à chaque type de parcours. */
 export const DELAIS_REQUIS: Record<TypeParcours, string[]> = {
@@ -103,7 +106,8 @@ export const programmeSchema = z
       protocole_post_resiliation: ['bailleur', 'ccapex', 'prefecture'],
     };
     for (const r of roles[p.typeParcours]) {
-      if (!p.partenaires[r as keyof typeof p.partenaires]) ctx.addIssue({ code: 'custom', path: ['partenaires', r], message: 'partenaire requis pour ce type de parcours' });
+      if (!p.partenaires[r as keyof typeof p.partenaires])
+        ctx.addIssue({ code: 'custom', path: ['partenaires', r], message: 'partenaire requis pour ce type de parcours' });
     }
   });
 
@@ -130,7 +134,9 @@ export function lireProgramme(fichier: string, contenu: string): Programme {
 function lireDossier(dossier: string): Programme[] {
   let fichiers: string[];
   try {
-    fichiers = readdirSync(dossier).filter((f) => f.endsWith('.json')).sort();
+    fichiers = readdirSync(dossier)
+      .filter((f) => f.endsWith('.json'))
+      .sort();
   } catch (e) {
     throw new ErreurProgramme(`PROGRAMMES_DIR : dossier illisible ${dossier} (${(e as Error).message})`);
   }

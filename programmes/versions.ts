@@ -115,7 +115,21 @@ export class RefusReglages extends Error {
 
 const texteDuree = (iso: string | undefined) => (iso ? dureeEnFrancais(iso) : 'aucune');
 const texteValeur = (v: unknown): string =>
-  v === undefined ? 'non réglé' : typeof v === 'boolean' ? (v ? 'oui' : 'non') : typeof v === 'number' ? v.toLocaleString('fr-FR') : typeof v === 'string' ? texteDuree(v) : Array.isArray(v) ? (v.length ? v.map((x) => texteDuree(String(x))).join(', ') : 'aucun') : String(v);
+  v === undefined
+    ? 'non réglé'
+    : typeof v === 'boolean'
+      ? v
+        ? 'oui'
+        : 'non'
+      : typeof v === 'number'
+        ? v.toLocaleString('fr-FR')
+        : typeof v === 'string'
+          ? texteDuree(v)
+          : Array.isArray(v)
+            ? v.length
+              ? v.map((x) => texteDuree(String(x))).join(', ')
+              : 'aucun'
+            : String(v);
 
 /** « Conseillère sociale du bailleur, Pôle recouvrement du bailleur (accord du ménage requis) » ; « personne ». */
 export function textePartage(p: PartageDiagnostic | undefined): string {
@@ -138,11 +152,16 @@ export function decrireChangements(avant: Programme | undefined, apres: Programm
   comparer(LIBELLES_OPTIONS, avant.options, apres.options);
   comparer(LIBELLES_QUOTAS, avant.quotas, apres.quotas);
   comparer(LIBELLES_ELIGIBILITE, avant.eligibilite as Record<string, unknown>, apres.eligibilite as Record<string, unknown>);
-  comparer({ r: LIBELLE_RAPPELS_VALIDATION, c: LIBELLE_CONSERVATION }, { r: avant.rappelsValidation, c: avant.conservationDossier }, { r: apres.rappelsValidation, c: apres.conservationDossier });
+  comparer(
+    { r: LIBELLE_RAPPELS_VALIDATION, c: LIBELLE_CONSERVATION },
+    { r: avant.rappelsValidation, c: avant.conservationDossier },
+    { r: apres.rappelsValidation, c: apres.conservationDossier },
+  );
   if (textePartage(avant.partageDiagnostic) !== textePartage(apres.partageDiagnostic)) {
     lignes.push(`${LIBELLE_PARTAGE_DIAGNOSTIC} : ${textePartage(avant.partageDiagnostic)} → ${textePartage(apres.partageDiagnostic)}`);
   }
-  if (!lignes.length && (avant.nom !== apres.nom || JSON.stringify(avant.partenaires) !== JSON.stringify(apres.partenaires))) lignes.push('Nom ou partenaires du fichier du programme.');
+  if (!lignes.length && (avant.nom !== apres.nom || JSON.stringify(avant.partenaires) !== JSON.stringify(apres.partenaires)))
+    lignes.push('Nom ou partenaires du fichier du programme.');
   return lignes;
 }
 
@@ -150,7 +169,8 @@ export function decrireChangements(avant: Programme | undefined, apres: Programm
 function clesInconnues(p: Programme, c: ChangementReglages): Array<{ champ: string; message: string }> {
   const erreurs: Array<{ champ: string; message: string }> = [];
   const verifier = (nom: string, connues: Record<string, unknown>, proposees: Record<string, unknown> | undefined, quoi: string) => {
-    for (const cle of Object.keys(proposees ?? {})) if (!(cle in connues)) erreurs.push({ champ: `${nom}.${cle}`, message: `${quoi} que ce programme n’a pas` });
+    for (const cle of Object.keys(proposees ?? {}))
+      if (!(cle in connues)) erreurs.push({ champ: `${nom}.${cle}`, message: `${quoi} que ce programme n’a pas` });
   };
   verifier('delais', p.delais, c.delais, 'délai');
   verifier('jalons', p.jalons, c.jalons, 'série de dates');
@@ -235,7 +255,11 @@ export class CatalogueEnBase implements Catalogue {
   static async ouvrir(db: BaseDeDonnees, fichiers: Catalogue, o: { rafraichirMs?: number; surErreur?: (e: Error) => void } = {}): Promise<CatalogueEnBase> {
     const c = new CatalogueEnBase(db, fichiers);
     for (const p of fichiers.tous()) {
-      const derniere = await db.selectFrom('versions_programme').select((eb) => eb.fn.max('version').as('v')).where('programme_id', '=', p.id).executeTakeFirst();
+      const derniere = await db
+        .selectFrom('versions_programme')
+        .select((eb) => eb.fn.max('version').as('v'))
+        .where('programme_id', '=', p.id)
+        .executeTakeFirst();
       if (derniere?.v != null && Number(derniere.v) >= p.version) continue;
       await db
         .insertInto('versions_programme')
@@ -286,13 +310,23 @@ export class CatalogueEnBase implements Catalogue {
 
   /** Une version précise (celle d'un parcours lancé avant un changement). */
   async version(id: string, version: number): Promise<Programme | undefined> {
-    const l = await this.db.selectFrom('versions_programme').select('definition').where('programme_id', '=', id).where('version', '=', version).executeTakeFirst();
+    const l = await this.db
+      .selectFrom('versions_programme')
+      .select('definition')
+      .where('programme_id', '=', id)
+      .where('version', '=', version)
+      .executeTakeFirst();
     return l?.definition as Programme | undefined;
   }
 
   /** Les versions d'un programme, de la plus récente à la plus ancienne, avec ce qui a changé. */
   async historique(id: string): Promise<VersionProgramme[]> {
-    const lignes = (await this.db.selectFrom('versions_programme').selectAll().where('programme_id', '=', id).orderBy('version', 'asc').execute()) as LigneVersion[];
+    const lignes = (await this.db
+      .selectFrom('versions_programme')
+      .selectAll()
+      .where('programme_id', '=', id)
+      .orderBy('version', 'asc')
+      .execute()) as LigneVersion[];
     const versions: VersionProgramme[] = [];
     let precedent: Programme | undefined;
     for (const l of lignes) {
@@ -319,14 +353,24 @@ export class CatalogueEnBase implements Catalogue {
     const courant = this.trouver(id);
     if (!courant) throw new RefusReglages(404, `Aucun programme « ${id} ».`);
     if (changement.versionAttendue !== courant.version) {
-      throw new RefusReglages(409, `Le programme a changé pendant votre saisie (version ${courant.version}, vous partiez de la version ${changement.versionAttendue}) : rechargez la page et recommencez.`);
+      throw new RefusReglages(
+        409,
+        `Le programme a changé pendant votre saisie (version ${courant.version}, vous partiez de la version ${changement.versionAttendue}) : rechargez la page et recommencez.`,
+      );
     }
     const suivant = appliquerChangement(courant, changement);
     const changements = decrireChangements(courant, suivant);
     if (!changements.length) throw new RefusReglages(400, 'Aucun réglage n’a changé : aucune version n’est créée.');
     const inseree = await this.db
       .insertInto('versions_programme')
-      .values({ programme_id: id, version: suivant.version, definition: JSON.stringify(suivant), origine: 'reglages', modifie_par: par, motif: changement.motif })
+      .values({
+        programme_id: id,
+        version: suivant.version,
+        definition: JSON.stringify(suivant),
+        origine: 'reglages',
+        modifie_par: par,
+        motif: changement.motif,
+      })
       .onConflict((oc) => oc.columns(['programme_id', 'version']).doNothing())
       .returning('version')
       .executeTakeFirst();

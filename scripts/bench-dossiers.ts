@@ -26,9 +26,61 @@ const N = Number(process.argv[2] ?? 100_000);
 const REPETITIONS = 200;
 const JOUR = 86_400_000;
 
-const NOMS = ['Martin', 'Bernard', 'Dubois', 'Thomas', 'Robert', 'Richard', 'Petit', 'Durand', 'Leroy', 'Moreau', 'Simon', 'Laurent', 'Lefèvre', 'Michel', 'Garcia', 'David', 'Bertrand', 'Roux', 'Vincent', 'Fournier', 'Morel', 'Girard', 'André', 'Lefebvre', 'Mercier', 'Dupont', 'Lambert', 'Bonnet', 'François', 'Martinez', 'Nguyen', 'Benali', 'Diallo', 'Traoré', 'Mendes', 'Kowalski'];
-const PRENOMS = ['Marie', 'Nathalie', 'Isabelle', 'Sylvie', 'Catherine', 'Karim', 'Fatou', 'Jean', 'Pierre', 'Sophie', 'Amina', 'Julien', 'Chantal', 'Mohamed', 'Léa'];
-
+const NOMS = [
+  'Martin',
+  'Bernard',
+  'Dubois',
+  'Thomas',
+  'Robert',
+  'Richard',
+  'Petit',
+  'Durand',
+  'Leroy',
+  'Moreau',
+  'Simon',
+  'Laurent',
+  'Lefèvre',
+  'Michel',
+  'Garcia',
+  'David',
+  'Bertrand',
+  'Roux',
+  'Vincent',
+  'Fournier',
+  'Morel',
+  'Girard',
+  'André',
+  'Lefebvre',
+  'Mercier',
+  'Dupont',
+  'Lambert',
+  'Bonnet',
+  'François',
+  'Martinez',
+  'Nguyen',
+  'Benali',
+  'Diallo',
+  'Traoré',
+  'Mendes',
+  'Kowalski',
+];
+const PRENOMS = [
+  'Marie',
+  'Nathalie',
+  'Isabelle',
+  'Sylvie',
+  'Catherine',
+  'Karim',
+  'Fatou',
+  'Jean',
+  'Pierre',
+  'Sophie',
+  'Amina',
+  'Julien',
+  'Chantal',
+  'Mohamed',
+  'Léa',
+];
 
 async function mesurer(nom: string, objectifMs: number, n: number, f: (i: number) => Promise<unknown>): Promise<void> {
   for (let i = 0; i < 5; i++) await f(i); // échauffement
@@ -51,7 +103,9 @@ async function main() {
     const etats = etatsSynthetiques(N, PROGRAMMES_BANC, { graine: 5 });
     for (const [i, e] of etats.entries()) {
       const nom = `${PRENOMS[Math.floor(hasard() * PRENOMS.length)]} ${NOMS[Math.floor(hasard() * NOMS.length)]}${hasard() < 0.2 ? `-${NOMS[Math.floor(hasard() * NOMS.length)]}` : ''}`;
-      e.detailsConfidentiels = { menage: { reference: e.reference, nom, adresse: `${i % 200} rue du Banc`, composition: 'personne_seule', accepteCourriel: false } };
+      e.detailsConfidentiels = {
+        menage: { reference: e.reference, nom, adresse: `${i % 200} rue du Banc`, composition: 'personne_seule', accepteCourriel: false },
+      };
       e.travailleurSocial = `ts.${e.programme.id}.${i % 12}`;
       if (!e.cloture) {
         const due = new Date(maintenant + (hasard() * 60 - 10) * JOUR).toISOString();
@@ -61,7 +115,9 @@ async function main() {
     const t0 = performance.now();
     const LOT = 64;
     for (let i = 0; i < etats.length; i += LOT) {
-      await Promise.all(etats.slice(i, i + LOT).map((e, k) => registre.consigner({ etat: e, journalDepuis: 1, fiche: ficheDepuisEtat(e), version: i + k + 1 })));
+      await Promise.all(
+        etats.slice(i, i + LOT).map((e, k) => registre.consigner({ etat: e, journalDepuis: 1, fiche: ficheDepuisEtat(e), version: i + k + 1 })),
+      );
       if ((i / LOT) % 200 === 0) process.stdout.write(`\r${i + LOT} / ${N} dossiers consignés…`);
     }
     await base.selectFrom('dossiers').select('workflow_id').limit(1).execute();
@@ -73,15 +129,21 @@ async function main() {
     const page = { page: 1, taille: 50 };
     console.log('| mesure | p50 | p95 | objectif | p95 / objectif |');
     console.log('| --- | --- | --- | --- | --- |');
-    await mesurer('tableau de bord d’une coordination (2 programmes, ouverts, page 1)', 100, REPETITIONS, () => registre.lister(coordination, { cloture: false }, page));
+    await mesurer('tableau de bord d’une coordination (2 programmes, ouverts, page 1)', 100, REPETITIONS, () =>
+      registre.lister(coordination, { cloture: false }, page),
+    );
     await mesurer('tableau de bord, page 20', 100, REPETITIONS, () => registre.lister(coordination, { cloture: false }, { page: 20, taille: 50 }));
     await mesurer('tableau de bord, en retard seulement', 100, REPETITIONS, () => registre.lister(coordination, { cloture: false, enRetard: true }, page));
-    await mesurer('« mes ménages » d’un travailleur social', 100, REPETITIONS, (i) => registre.lister({ travailleurSocial: `ts.loiret-ahu.${i % 12}` }, { cloture: false }, page));
+    await mesurer('« mes ménages » d’un travailleur social', 100, REPETITIONS, (i) =>
+      registre.lister({ travailleurSocial: `ts.loiret-ahu.${i % 12}` }, { cloture: false }, page),
+    );
     await mesurer('recherche par début de nom (coordination, ouverts et clos)', 100, REPETITIONS, (i) => {
       const n = NOMS[i % NOMS.length]!;
       return registre.lister(coordination, { recherche: n.slice(0, 3 + (i % 3)) }, page);
     });
-    await mesurer('recherche prénom et nom', 100, REPETITIONS, (i) => registre.lister({ tous: true }, { recherche: `${PRENOMS[i % PRENOMS.length]} ${NOMS[i % NOMS.length]}` }, page));
+    await mesurer('recherche prénom et nom', 100, REPETITIONS, (i) =>
+      registre.lister({ tous: true }, { recherche: `${PRENOMS[i % PRENOMS.length]} ${NOMS[i % NOMS.length]}` }, page),
+    );
 
     const an = { du: new Date(maintenant - 365 * JOUR).toISOString().slice(0, 10), au: new Date(maintenant).toISOString().slice(0, 10) };
     await mesurer('indicateurs d’un programme sur un an (loiret-ahu, à froid)', 1000, 7, async () => {

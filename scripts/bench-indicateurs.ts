@@ -19,8 +19,6 @@ const N = Number(process.argv[2] ?? 10_000);
 const MESURES = 7;
 const SEUIL_MS = 2000;
 
-
-
 async function main() {
   await avecPostgresTemporaire('bench-indicateurs', async ({ url, base }) => {
     const t0 = performance.now();
@@ -42,7 +40,12 @@ async function main() {
       await Promise.all(limite.slice(i, i + LOT).map((e, k) => ecrivain.consigner({ fiche: ficheDepuisEtat(e), version: i + k + 1 })));
     }
 
-    for (const [programme, types] of [['loiret-ahu', 'prévention'], ['concarneau-iml', 'IML'], ['reims-april-protocole', 'protocole'], ['programme-limite', 'cas limite : tous les parcours dans un programme']] as const) {
+    for (const [programme, types] of [
+      ['loiret-ahu', 'prévention'],
+      ['concarneau-iml', 'IML'],
+      ['reims-april-protocole', 'protocole'],
+      ['programme-limite', 'cas limite : tous les parcours dans un programme'],
+    ] as const) {
       const lecture: number[] = [];
       const total: number[] = [];
       let dernier = 0;

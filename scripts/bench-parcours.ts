@@ -92,9 +92,14 @@ async function mesurer<K extends string>(fs: Record<K, (i: number) => Promise<un
 
 const charge = () => {
   try {
-    return execFileSync('uptime', { encoding: 'utf8' }).trim().replace(/^.*load average/, 'charge').replace('load average', 'charge');
+    return execFileSync('uptime', { encoding: 'utf8' })
+      .trim()
+      .replace(/^.*load average/, 'charge')
+      .replace('load average', 'charge');
   } catch {
-    return `charge: ${loadavg().map((x) => x.toFixed(2)).join(', ')}`;
+    return `charge: ${loadavg()
+      .map((x) => x.toFixed(2))
+      .join(', ')}`;
   }
 };
 
@@ -121,8 +126,15 @@ async function main() {
       const silencieux = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} } as never;
       const [worker, workerBrut] = await Promise.all([
         creerWorker({ connection: env.nativeConnection, namespace: env.namespace ?? 'default', taskQueue: FILE, dataConverter: DATA_CONVERTER, dependances }),
-        bundleWorkflowCode({ workflowsPath: fileURLToPath(new URL('./banc-parcours-workflows.ts', import.meta.url)), logger: silencieux }).then((workflowBundle) =>
-          Worker.create({ connection: env.nativeConnection, namespace: env.namespace ?? 'default', taskQueue: FILE_BRUTE, dataConverter: DATA_CONVERTER, workflowBundle }),
+        bundleWorkflowCode({ workflowsPath: fileURLToPath(new URL('./banc-parcours-workflows.ts', import.meta.url)), logger: silencieux }).then(
+          (workflowBundle) =>
+            Worker.create({
+              connection: env.nativeConnection,
+              namespace: env.namespace ?? 'default',
+              taskQueue: FILE_BRUTE,
+              dataConverter: DATA_CONVERTER,
+              workflowBundle,
+            }),
         ),
       ]);
       const courses = [worker.run(), workerBrut.run()];
@@ -179,9 +191,16 @@ async function main() {
         const taille = JSON.stringify(entreeReelle).length;
         const entreeBrute = { taille, contenu: entreeReelle };
         const demarrerBrut = (id: string) =>
-          env.client.workflow.start<typeof parcoursBrut>('parcoursBrut', { taskQueue: FILE_BRUTE, workflowId: id, args: [entreeBrute], workflowIdConflictPolicy: 'FAIL' });
+          env.client.workflow.start<typeof parcoursBrut>('parcoursBrut', {
+            taskQueue: FILE_BRUTE,
+            workflowId: id,
+            args: [entreeBrute],
+            workflowIdConflictPolicy: 'FAIL',
+          });
 
-        console.log(`Banc des parcours : ${SEQUENCE} opérations en séquence, ${EN_PARALLELE} à ${CONCURRENCE} en parallèle ; entrée de ${taille} octets (JSON).`);
+        console.log(
+          `Banc des parcours : ${SEQUENCE} opérations en séquence, ${EN_PARALLELE} à ${CONCURRENCE} en parallèle ; entrée de ${taille} octets (JSON).`,
+        );
         console.log(`Avant : ${chargeAvant}\n`);
 
         // --- Lancement ---------------------------------------------------------------------------
@@ -200,7 +219,12 @@ async function main() {
           },
           avecMiseAJour: async (i) => {
             const id = `brut-uws-${serie}-${i}`;
-            const op = new WithStartWorkflowOperation<typeof parcoursBrut>('parcoursBrut', { taskQueue: FILE_BRUTE, workflowId: id, args: [entreeBrute], workflowIdConflictPolicy: 'FAIL' });
+            const op = new WithStartWorkflowOperation<typeof parcoursBrut>('parcoursBrut', {
+              taskQueue: FILE_BRUTE,
+              workflowId: id,
+              args: [entreeBrute],
+              workflowIdConflictPolicy: 'FAIL',
+            });
             await env.client.workflow.executeUpdateWithStart(etatBrutUpdate, { startWorkflowOperation: op });
             brutsDemarres.push(id);
           },
@@ -222,10 +246,17 @@ async function main() {
         const brutsMessages = await Promise.all(Array.from({ length: CONCURRENCE }, (_, k) => demarrerBrut(`brut-msg-${serie}-${k}`)));
         const messages = await mesurer({
           api: async (i) => {
-            const r = await appel(`/api/parcours/${encodeURIComponent(cibles[i % cibles.length]!.workflowId)}/messages/tentative-contact`, { ...corpsMessage, requestId: `banc-${serie}-${i}` }, alice);
+            const r = await appel(
+              `/api/parcours/${encodeURIComponent(cibles[i % cibles.length]!.workflowId)}/messages/tentative-contact`,
+              { ...corpsMessage, requestId: `banc-${serie}-${i}` },
+              alice,
+            );
             if (r.resultat === undefined) throw new Error('message sans résultat');
           },
-          brut: (i) => brutsMessages[i % brutsMessages.length]!.executeUpdate(messageBrutUpdate, { args: [{ ...corpsMessage, requestId: `brut-${serie}-${i}`, par: 'ts.alice' }] }),
+          brut: (i) =>
+            brutsMessages[i % brutsMessages.length]!.executeUpdate(messageBrutUpdate, {
+              args: [{ ...corpsMessage, requestId: `brut-${serie}-${i}`, par: 'ts.alice' }],
+            }),
         });
         const { api: message, brut: messageBrut } = messages;
 
@@ -265,11 +296,22 @@ async function main() {
         console.log(rapport('lancement / executeUpdateWithStart (objectif ≤ 1,2× ; débit ≥ 80 %)', lancement, avecMiseAJourBrut));
         console.log(rapport('message / executeUpdate (objectif ≤ 1,2× ; débit ≥ 80 %)', message, messageBrut));
         console.log('');
-        console.log(`Travail d'un parcours (${PROGRAMME}) jusqu'au repos : au lancement ${auLancement.taches} tâches de workflow, ${auLancement.activites} activités (${auLancement.evenements} événements) ;`);
-        console.log(`un message ensuite : ${apresMessage.taches - auLancement.taches} tâches de workflow, ${apresMessage.activites - auLancement.activites} activités (${apresMessage.evenements - auLancement.evenements} événements).`);
+        console.log(
+          `Travail d'un parcours (${PROGRAMME}) jusqu'au repos : au lancement ${auLancement.taches} tâches de workflow, ${auLancement.activites} activités (${auLancement.evenements} événements) ;`,
+        );
+        console.log(
+          `un message ensuite : ${apresMessage.taches - auLancement.taches} tâches de workflow, ${apresMessage.activites - auLancement.activites} activités (${apresMessage.evenements - auLancement.evenements} événements).`,
+        );
         console.log(`\nAvant : ${chargeAvant}\nAprès : ${chargeApres}`);
 
-        await Promise.all(brutsDemarres.concat(brutsMessages.map((h) => h.workflowId)).map((id) => env.client.workflow.getHandle(id).executeUpdate(finBrutUpdate).catch(() => undefined)));
+        await Promise.all(
+          brutsDemarres.concat(brutsMessages.map((h) => h.workflowId)).map((id) =>
+            env.client.workflow
+              .getHandle(id)
+              .executeUpdate(finBrutUpdate)
+              .catch(() => undefined),
+          ),
+        );
       } finally {
         serveur.closeAllConnections();
         await new Promise<void>((ok) => serveur.close(() => ok()));

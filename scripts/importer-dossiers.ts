@@ -16,7 +16,8 @@ import { RegistreDossiers } from '../dossiers/registre';
 
 try {
   const config = lireConfig();
-  if (!config.DATABASE_URL) throw new ErreurConfiguration('Configuration invalide :\n- DATABASE_URL : variable obligatoire (la base PostgreSQL de l’application)');
+  if (!config.DATABASE_URL)
+    throw new ErreurConfiguration('Configuration invalide :\n- DATABASE_URL : variable obligatoire (la base PostgreSQL de l’application)');
   const services = await assembler(config);
   const { connectionOptions, namespace } = optionsTemporal(config);
   const connexion = await Connection.connect(connectionOptions);

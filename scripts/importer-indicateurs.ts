@@ -20,7 +20,9 @@ try {
   await migrer(base);
   console.log(`Import des fiches de ${dossier}…`);
   const b = await importerFichesIndicateurs(dossier, new RegistreIndicateurs(base), (n) => console.log(`  ${n} fichiers lus…`));
-  console.log(`${b.lus} fichiers lus : ${b.importes} fiches importées, ${b.dejaPresents} déjà présentes (version égale ou plus récente), ${b.refuses.length} refusés.`);
+  console.log(
+    `${b.lus} fichiers lus : ${b.importes} fiches importées, ${b.dejaPresents} déjà présentes (version égale ou plus récente), ${b.refuses.length} refusés.`,
+  );
   for (const r of b.refuses) console.log(`  refusé : ${r.fichier} — ${r.raison}`);
   process.exitCode = b.refuses.length ? 2 : 0;
 } catch (e) {

@@ -71,10 +71,7 @@ export function parseKeyRing(value: string, opts: { name: string; kind: KeyKind 
     const material = entry.slice(sep + 1).trim();
 
     if (!KEY_ID_PATTERN.test(kid)) {
-      fail(
-        `l'identifiant de clé de l'${position} est invalide (« ${kid.slice(0, 40)} ») : ` +
-          `1 à 32 caractères parmi A-Z, a-z, 0-9, « _ » et « - »`,
-      );
+      fail(`l'identifiant de clé de l'${position} est invalide (« ${kid.slice(0, 40)} ») : ` + `1 à 32 caractères parmi A-Z, a-z, 0-9, « _ » et « - »`);
     }
     if (keys.has(kid)) {
       fail(`l'identifiant de clé « ${kid} » apparaît plusieurs fois ; chaque clé doit avoir un identifiant unique`);
@@ -110,9 +107,7 @@ export function generateKeyRingValue(kind: KeyKind, kid: string): string {
     throw new Error(`generateKeyRingValue : type de clé inconnu « ${String(kind)} » (attendu « aes256 » ou « hmac »)`);
   }
   if (!KEY_ID_PATTERN.test(kid)) {
-    throw new Error(
-      `generateKeyRingValue : identifiant de clé invalide « ${kid} » : 1 à 32 caractères parmi A-Z, a-z, 0-9, « _ » et « - »`,
-    );
+    throw new Error(`generateKeyRingValue : identifiant de clé invalide « ${kid} » : 1 à 32 caractères parmi A-Z, a-z, 0-9, « _ » et « - »`);
   }
   return `${kid}:${randomBytes(KEY_BYTES).toString('base64')}`;
 }

@@ -64,9 +64,7 @@ function dechiffrer(donnees: Uint8Array, key: Buffer, kid: string): Buffer {
     decipher.setAuthTag(tag);
     return Buffer.concat([decipher.update(chiffre), decipher.final()]);
   } catch {
-    throw new Error(
-      `Déchiffrement du payload impossible avec la clé « ${kid} » : données altérées ou clé incorrecte`,
-    );
+    throw new Error(`Déchiffrement du payload impossible avec la clé « ${kid} » : données altérées ou clé incorrecte`);
   }
 }
 
@@ -155,10 +153,7 @@ export interface DataConverterChiffre extends LoadedDataConverter {
  *    `.cjs`) sans dépendance Node, exportant
  *    `failureConverter = new DefaultFailureConverter({ encodeCommonAttributes: true })`.
  */
-export function createDataConverter(
-  ring: KeyRing,
-  options: { failureConverterPath?: string } = {},
-): DataConverterChiffre {
+export function createDataConverter(ring: KeyRing, options: { failureConverterPath?: string } = {}): DataConverterChiffre {
   const converter: DataConverterChiffre = {
     payloadConverter: defaultPayloadConverter,
     payloadCodecs: [new ChiffrementCodec(ring)],

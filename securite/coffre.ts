@@ -70,7 +70,10 @@ export class Coffre {
   }
 
   private empreinte(kid: string, debut: string): string {
-    return createHmac('sha256', this.clesIndex.get(kid) as Buffer).update(debut).digest('base64url').slice(0, 22);
+    return createHmac('sha256', this.clesIndex.get(kid) as Buffer)
+      .update(debut)
+      .digest('base64url')
+      .slice(0, 22);
   }
 
   /** L'index aveugle d'un nom : une empreinte par début de mot (3 lettres et plus, ou le mot entier s'il est plus court). */

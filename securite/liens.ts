@@ -44,8 +44,7 @@ const CHAMPS: readonly (keyof LienClaims)[] = ['workflowId', 'demandeId', 'role'
 export const MESSAGES_LIEN = {
   malforme: "Ce lien n'est pas valide : il est incomplet ou mal copié. Copiez l'adresse complète depuis le courriel reçu.",
   signature: "Ce lien n'est pas valide : il a été modifié ou mal copié.",
-  cle_inconnue:
-    "Ce lien n'est plus valide : il a été émis avec une clé de sécurité qui a été retirée. Demandez un nouveau lien.",
+  cle_inconnue: "Ce lien n'est plus valide : il a été émis avec une clé de sécurité qui a été retirée. Demandez un nouveau lien.",
 } as const;
 
 const formatDateParis = new Intl.DateTimeFormat('fr-FR', {
@@ -93,8 +92,7 @@ export function createSigneurDeLiens(ring: KeyRing): SigneurDeLiens {
   const keys: ReadonlyMap<string, Buffer> = new Map(ring.keys);
   const activeKeyId = ring.activeKeyId;
 
-  const signature = (key: Buffer, signe: string): string =>
-    createHmac('sha256', key).update(signe, 'utf8').digest('base64url');
+  const signature = (key: Buffer, signe: string): string => createHmac('sha256', key).update(signe, 'utf8').digest('base64url');
 
   const refus = (raison: Exclude<RaisonRefusLien, 'expire'>): VerificationLien => ({
     ok: false,

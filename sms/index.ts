@@ -130,7 +130,9 @@ export class Consentements {
     for (const l of lignes) {
       if (!(CANAUX as readonly string[]).includes(l.canal)) continue;
       r[l.canal as Canal] = { accorde: l.accorde, par: l.par, le: l.le };
-      const coordonnee = l.coordonnee_chiffre ? this.coffre.dechiffrer<string>(l.coordonnee_chiffre, contexteCoordonnee(workflowId, l.canal as Canal)) : undefined;
+      const coordonnee = l.coordonnee_chiffre
+        ? this.coffre.dechiffrer<string>(l.coordonnee_chiffre, contexteCoordonnee(workflowId, l.canal as Canal))
+        : undefined;
       if (l.canal === 'sms' && coordonnee) r.telephone = coordonnee;
       if (l.canal === 'courriel' && coordonnee) r.adresseCourriel = coordonnee;
     }
@@ -160,17 +162,27 @@ export interface DependancesSms {
 export function createSmsActivities(deps: DependancesSms) {
   const consentements = new Consentements(deps.base, deps.coffre);
   return {
-    async envoyerSmsMenage(entree: z.input<typeof envoiSmsSchema>): Promise<{ envoye: boolean; raison?: 'sans_consentement' | 'pas_au_menage' | 'deja_envoye' }> {
+    async envoyerSmsMenage(
+      entree: z.input<typeof envoiSmsSchema>,
+    ): Promise<{ envoye: boolean; raison?: 'sans_consentement' | 'pas_au_menage' | 'deja_envoye' }> {
       const e = envoiSmsSchema.parse(entree);
       const c = await consentements.lire(e.workflowId);
       if (!c.sms.accorde || !c.telephone) return { envoye: false, raison: 'sans_consentement' };
       if (e.doubleCourrielA !== undefined && e.doubleCourrielA.toLowerCase() !== c.adresseCourriel) return { envoye: false, raison: 'pas_au_menage' };
       return deps.base.transaction().execute(async (tx) => {
-        await tx.insertInto('sms').values({ cle: e.cle }).onConflict((oc) => oc.column('cle').doNothing()).execute();
+        await tx
+          .insertInto('sms')
+          .values({ cle: e.cle })
+          .onConflict((oc) => oc.column('cle').doNothing())
+          .execute();
         // Verrou de la ligne : deux tentatives simultanées ne partent pas deux fois.
         const ligne = await tx.selectFrom('sms').select(['envoye_le']).where('cle', '=', e.cle).forUpdate().executeTakeFirstOrThrow();
         if (ligne.envoye_le) return { envoye: false, raison: 'deja_envoye' as const };
-        await tx.updateTable('sms').set((eb) => ({ tentatives: eb('tentatives', '+', 1) })).where('cle', '=', e.cle).execute();
+        await tx
+          .updateTable('sms')
+          .set((eb) => ({ tentatives: eb('tentatives', '+', 1) }))
+          .where('cle', '=', e.cle)
+          .execute();
         await deps.fournisseur.envoyer({ destinataire: c.telephone!, texte: texteSms(e.modele, { signature: e.signature }), cle: e.cle });
         await tx.updateTable('sms').set({ envoye_le: new Date() }).where('cle', '=', e.cle).execute();
         return { envoye: true };

@@ -33,7 +33,11 @@ async function lancer(programmeId: string, donnees: (maintenant: number) => Reco
     // Le parcours démarre à l'heure réelle : ses dates (début du bail, jugement) se comptent d'ici.
     donnees: donnees(Date.now()),
   });
-  return banc.env.client.workflow.start(definition.workflowType, { taskQueue: banc.taskQueue, workflowId: `${programmeId}--${menage.reference}`, args: [entree] });
+  return banc.env.client.workflow.start(definition.workflowType, {
+    taskQueue: banc.taskQueue,
+    workflowId: `${programmeId}--${menage.reference}`,
+    args: [entree],
+  });
 }
 
 const etape = (handle: WorkflowHandle, attendue: string): Promise<EtatParcours> => jusqua(handle, (e) => e.etape === attendue, `étape « ${attendue} »`);
@@ -75,7 +79,15 @@ describe('la table des actions par étape, contre les workflows', () => {
   it('prévention : à « aller vers » puis à « diagnostic », les messages hors table sont refusés, ceux de la table acceptés', async () => {
     const type = 'prevention_precontentieuse';
     const h = await lancer('loiret-ahu', (t) => ({
-      situation: { impayesMois: 2, montantDette: 812, debutBail: jour(t - 60 * 86_400_000), garantie: 'aucune', dejaTente: '', contactBailleur: false, suiviParServiceSocial: false },
+      situation: {
+        impayesMois: 2,
+        montantDette: 812,
+        debutBail: jour(t - 60 * 86_400_000),
+        garantie: 'aucune',
+        dejaTente: '',
+        contactBailleur: false,
+        suiviParServiceSocial: false,
+      },
     }));
     await horsTableRefuses(h, type, await etape(h, 'aller_vers'));
     expect(await envoyer(h, type, 'tentative-contact', { canal: 'telephone', creneau: 'soir', issue: 'joint' })).toBeUndefined();
@@ -95,7 +107,9 @@ describe('la table des actions par étape, contre les workflows', () => {
 
   it('protocole : à « signature du protocole », paiement, rupture, avenant et nouveau bail sont refusés', async () => {
     const type = 'protocole_post_resiliation';
-    const h = await lancer('reims-april-protocole', (t) => ({ resiliation: { jugementDu: jour(t - 40 * 86_400_000), juridiction: 'Tribunal judiciaire de Reims', detteLocative: 2400 } }));
+    const h = await lancer('reims-april-protocole', (t) => ({
+      resiliation: { jugementDu: jour(t - 40 * 86_400_000), juridiction: 'Tribunal judiciaire de Reims', detteLocative: 2400 },
+    }));
     const e = await etape(h, 'signature_protocole');
     expect(messagesPermis(type, e.etape).sort()).toEqual(['accompagnement', 'cloture', 'orientation', 'signature-protocole']);
     await horsTableRefuses(h, type, e);

@@ -15,7 +15,17 @@ let api: ApiEssai;
 
 beforeAll(async () => {
   banc = await monterBanc();
-  const personnes = [...PERSONNEL, { id: 'coord.ailleurs', nom: 'Coordination Loiret', courriel: 'c@essai.example', role: 'coordinateur' as const, programmes: ['loiret-ahu'], motDePasse: '' }];
+  const personnes = [
+    ...PERSONNEL,
+    {
+      id: 'coord.ailleurs',
+      nom: 'Coordination Loiret',
+      courriel: 'c@essai.example',
+      role: 'coordinateur' as const,
+      programmes: ['loiret-ahu'],
+      motDePasse: '',
+    },
+  ];
   const annuaire = creerAnnuaire(await Promise.all(personnes.map(async (p) => ({ ...p, motDePasse: await hashPassword('mdp-essai') }))));
   api = await demarrerApiEssai(banc, { annuaire });
 });
@@ -38,20 +48,24 @@ beforeEach(async () => {
     });
   await vi.waitFor(
     async () => {
-      const connue = await banc.env.client.workflow.getHandle(FILE).describe().then(
-        () => true,
-        (e: unknown) => {
-          if (e instanceof WorkflowNotFoundError) return false;
-          throw e;
-        },
-      );
+      const connue = await banc.env.client.workflow
+        .getHandle(FILE)
+        .describe()
+        .then(
+          () => true,
+          (e: unknown) => {
+            if (e instanceof WorkflowNotFoundError) return false;
+            throw e;
+          },
+        );
       if (connue) throw new Error(`${FILE} : toujours connue du serveur après son effacement`);
     },
     { timeout: 15_000, interval: 50 },
   );
 });
 
-const jeton = async (identifiant: string): Promise<string> => (await api.appel('POST', '/api/session', { corps: { identifiant, motDePasse: 'mdp-essai' } })).json.jeton;
+const jeton = async (identifiant: string): Promise<string> =>
+  (await api.appel('POST', '/api/session', { corps: { identifiant, motDePasse: 'mdp-essai' } })).json.jeton;
 const lire = (chemin: string, j: string) => api.appel('GET', chemin, { jeton: j });
 
 it('avant toute candidature validée : toutes les places sont libres ; accès réservé au programme ; autres programmes sans file', async () => {
@@ -72,9 +86,18 @@ it('avant toute candidature validée : toutes les places sont libres ; accès r�
 it('montre les mesures actives et la file avec le rang de chaque ménage ; la file n’est pas lisible comme un parcours', async () => {
   // La file garde l'horloge réelle (rien ne l'avance) : ses dates sont celles d'aujourd'hui.
   const depuis = new Date().toISOString();
-  const actives = Array.from({ length: 10 }, (_, i) => ({ mesure: `concarneau-iml--M-${i}`, execution: `x${i}`, reference: `M-${i}`, depuis, demandeeLe: depuis }));
+  const actives = Array.from({ length: 10 }, (_, i) => ({
+    mesure: `concarneau-iml--M-${i}`,
+    execution: `x${i}`,
+    reference: `M-${i}`,
+    depuis,
+    demandeeLe: depuis,
+  }));
   const entree: EntreeFileIml = {
-    programmeId: 'concarneau-iml', quota: 10, versionProgramme: 1, actives,
+    programmeId: 'concarneau-iml',
+    quota: 10,
+    versionProgramme: 1,
+    actives,
     file: [{ mesure: 'concarneau-iml--M-ONZE', execution: 'x11', reference: 'M-ONZE', depuis }],
     compteurs: { demandes: 11, accordees: 10, liberees: 0, retirees: 0 },
   };
@@ -104,9 +127,18 @@ it('rend la place d’une mesure arrêtée sans sa fin (la suivante de la file l
     args: [{ programme, menage: menageEssai(), coordinateur: 'coord.essai' } satisfies EntreeIml],
   });
   const depuis = new Date().toISOString(); // l'horloge de la file, que rien n'avance
-  const actives = [...Array.from({ length: 9 }, (_, i) => `M-${i}`), 'M-RUN'].map((ref, i) => ({ mesure: `concarneau-iml--${ref}`, execution: `x${i}`, reference: ref, depuis, demandeeLe: depuis }));
+  const actives = [...Array.from({ length: 9 }, (_, i) => `M-${i}`), 'M-RUN'].map((ref, i) => ({
+    mesure: `concarneau-iml--${ref}`,
+    execution: `x${i}`,
+    reference: ref,
+    depuis,
+    demandeeLe: depuis,
+  }));
   const entree: EntreeFileIml = {
-    programmeId: 'concarneau-iml', quota: 10, versionProgramme: 1, actives,
+    programmeId: 'concarneau-iml',
+    quota: 10,
+    versionProgramme: 1,
+    actives,
     file: [{ mesure: 'concarneau-iml--M-ONZE', execution: 'x11', reference: 'M-ONZE', depuis }],
     compteurs: { demandes: 11, accordees: 10, liberees: 0, retirees: 0 },
   };

@@ -29,7 +29,12 @@ const REGISTRE_ESSAI: RegistreParcours = {
       ...(c.donnees as { delaiVisite: string; delaiValidation: string }),
     }),
     messages: {
-      'visite-faite': definirMessage({ update: visiteFaiteUpdate, schema: z.object({ note: z.string().min(1) }), roles: ['travailleur_social'], libelle: 'Visite à domicile faite' }),
+      'visite-faite': definirMessage({
+        update: visiteFaiteUpdate,
+        schema: z.object({ note: z.string().min(1) }),
+        roles: ['travailleur_social'],
+        libelle: 'Visite à domicile faite',
+      }),
     },
   },
 };
@@ -65,7 +70,8 @@ async function lancer(programmeId: string, travailleurSocial: string | undefined
 }
 
 /** Ce qu'une liste dit de nos parcours, pour les messages d'erreur. */
-const resume = (l: any[]) => JSON.stringify(filtrer(l).map((p) => ({ id: p.workflowId, etape: p.etape, enRetard: p.enRetard, prochaineEcheance: p.prochaineEcheance })));
+const resume = (l: any[]) =>
+  JSON.stringify(filtrer(l).map((p) => ({ id: p.workflowId, etape: p.etape, enRetard: p.enRetard, prochaineEcheance: p.prochaineEcheance })));
 
 /** Les dossiers sont consignés par une activité après chaque changement : on réessaie jusqu'à obtenir ce qu'on attend. */
 async function lister(jeton: string, requete: string, attendu: (l: any[]) => boolean, delaiMs = 20_000) {
@@ -142,12 +148,25 @@ describe('liste des parcours (système d’enregistrement)', () => {
       await lister(admin, '', (x) => {
         const n = filtrer(x);
         // Chaque parcours ouvert a son échéance publiée (après l'accusé au bailleur : une tâche de plus).
-        return n.length === 5 && n.some((p) => p.workflowId === C && p.enRetard) && n.every((p) => p.workflowId === E || (p.etape === 'aller_vers' && (p.workflowId === C || p.prochaineEcheance)));
+        return (
+          n.length === 5 &&
+          n.some((p) => p.workflowId === C && p.enRetard) &&
+          n.every((p) => p.workflowId === E || (p.etape === 'aller_vers' && (p.workflowId === C || p.prochaineEcheance)))
+        );
       }),
     );
     expect(l.map((p) => p.workflowId)).toEqual([C, B, D, A, E]);
     const c = l[0];
-    expect(c).toMatchObject({ workflowId: C, nom: 'Mme Durandal', programme: 'loiret-ahu', typeParcours: 'prevention_precontentieuse', travailleurSocial: 'ts.alice', enRetard: true, cloture: false, statut: 'en_cours' });
+    expect(c).toMatchObject({
+      workflowId: C,
+      nom: 'Mme Durandal',
+      programme: 'loiret-ahu',
+      typeParcours: 'prevention_precontentieuse',
+      travailleurSocial: 'ts.alice',
+      enRetard: true,
+      cloture: false,
+      statut: 'en_cours',
+    });
     expect(c.libelleEcheance).toBe('Première visite à domicile');
     expect(c.reference).toBe(C.slice('loiret-ahu--'.length));
     const b = l[1];
@@ -163,12 +182,17 @@ describe('liste des parcours (système d’enregistrement)', () => {
         const r = await appel('GET', '/api/programmes', admin);
         expect(r.status, r.texte).toBe(200);
         const loiret = r.json.find((p: { id: string }) => p.id === 'loiret-ahu');
-        if (!(loiret?.parcoursOuverts === 3 && loiret?.parcoursEnRetard === 1)) throw new Error(`loiret-ahu : 3 parcours ouverts dont 1 en retard attendus ; reçu ${JSON.stringify(loiret)}`);
+        if (!(loiret?.parcoursOuverts === 3 && loiret?.parcoursEnRetard === 1))
+          throw new Error(`loiret-ahu : 3 parcours ouverts dont 1 en retard attendus ; reçu ${JSON.stringify(loiret)}`);
         return r.json;
       },
       { timeout: 20_000, interval: 200 },
     );
-    expect(l.map((p) => p.id).sort()).toEqual(CATALOGUE.tous().map((p) => p.id).sort());
+    expect(l.map((p) => p.id).sort()).toEqual(
+      CATALOGUE.tous()
+        .map((p) => p.id)
+        .sort(),
+    );
     expect(l.find((p) => p.id === 'loiret-ahu')).toMatchObject({ parcoursOuverts: 3, parcoursEnRetard: 1, typeParcours: 'prevention_precontentieuse' });
     expect(l.find((p) => p.id === 'besancon-ccas')).toMatchObject({ parcoursOuverts: 1, parcoursEnRetard: 0 });
     expect(l.find((p) => p.id === 'loiret-ahu').fileIml).toBeUndefined();

@@ -63,7 +63,13 @@ const situation = situationPrevention;
 async function lancer(programmeId: string, s: Record<string, unknown> = {}) {
   const menage = menageEssai();
   // APRIL travaille avec trois bailleurs : ces essais suivent les ménages de Reims Habitat, son bailleur de référence.
-  const corps = { programmeId, travailleurSocial: 'ts.alice', menage, ...(programmeId === 'reims-april' ? { bailleur: 'reims-april--bailleur' } : {}), donnees: { situation: situation(s) } };
+  const corps = {
+    programmeId,
+    travailleurSocial: 'ts.alice',
+    menage,
+    ...(programmeId === 'reims-april' ? { bailleur: 'reims-april--bailleur' } : {}),
+    donnees: { situation: situation(s) },
+  };
   const r = await appel('POST', '/api/parcours', { jeton: await connecter('coord.essai'), corps });
   expect(r.status, r.texte).toBe(201);
   return { workflowId: r.json.workflowId as string, menage, corps, reponse: r };
@@ -189,7 +195,12 @@ describe('loiret-ahu par l’API', () => {
     const { workflowId, menage } = await lancer('loiret-ahu');
     const reference = menage.reference;
     await etape(workflowId, 'aller_vers');
-    const une = await message(workflowId, 'tentative-contact', { canal: 'telephone', creneau: 'soir', issue: 'injoignable', note: 'Voisin bruyant, séparation récente' });
+    const une = await message(workflowId, 'tentative-contact', {
+      canal: 'telephone',
+      creneau: 'soir',
+      issue: 'injoignable',
+      note: 'Voisin bruyant, séparation récente',
+    });
     expect(une.status, une.texte).toBe(200);
     // La réponse dit l'étape et ce qu'elle permet, sans relecture ; l'état complet se lit à part.
     expect(une.json).toEqual({
@@ -218,7 +229,11 @@ describe('loiret-ahu par l’API', () => {
     });
     expect(diag.status, diag.texte).toBe(200);
     await etape(workflowId, 'plan_aide');
-    const plan = await message(workflowId, 'plan-aide', { actions: ['plan_apurement', 'fsl'], orientations: [], planApurement: { mensualite: 50, dureeMois: 16 } });
+    const plan = await message(workflowId, 'plan-aide', {
+      actions: ['plan_apurement', 'fsl'],
+      orientations: [],
+      planApurement: { mensualite: 50, dureeMois: 16 },
+    });
     expect(plan.status, plan.texte).toBe(200);
     await etape(workflowId, 'suivi');
 
@@ -228,7 +243,9 @@ describe('loiret-ahu par l’API', () => {
     expect(bailleur.length).toBeGreaterThanOrEqual(2);
     sansConfidentiel(bailleur);
     // Le ménage, lui, a reçu la lettre d'information par courriel (il l'accepte).
-    await banc.courriels.waitFor((m) => m.a.includes('josiane.lefebure@exemple.fr') && m.texte.includes('Notre intervention est indépendante de votre bailleur'));
+    await banc.courriels.waitFor(
+      (m) => m.a.includes('josiane.lefebure@exemple.fr') && m.texte.includes('Notre intervention est indépendante de votre bailleur'),
+    );
   });
 });
 
@@ -241,21 +258,30 @@ describe('reims-april par l’API : comité de suivi, clôture, veille active', 
 
     // Comité de suivi : le service social répond par son lien (page de validation habituelle).
     await attendreEtat(workflowId, (e) => e.etape === 'comite_de_suivi' && e.demandes.length === 1, 'demande au comité de suivi');
-    const comite = await banc.courriels.waitFor((m) => m.a.includes('cas-reims@marne.example') && m.sujet.startsWith('Comité de suivi') && m.sujet.includes(reference), { timeoutMs: 20_000 });
+    const comite = await banc.courriels.waitFor(
+      (m) => m.a.includes('cas-reims@marne.example') && m.sujet.startsWith('Comité de suivi') && m.sujet.includes(reference),
+      { timeoutMs: 20_000 },
+    );
     const jetonComite = lienDe(comite);
     const pageComite = await appel('GET', `/liens/${jetonComite}`);
     expect(pageComite.status).toBe(200);
     expect(pageComite.texte).toContain('<label for="decision-approuve">J’approuve</label>');
     expect(pageComite.texte).not.toContain('Signaler une rechute');
-    const accord = await appel('POST', `/liens/${jetonComite}`, { formulaire: { decision: 'approuve', commentaire: 'L’association engage l’accompagnement.' } });
+    const accord = await appel('POST', `/liens/${jetonComite}`, {
+      formulaire: { decision: 'approuve', commentaire: 'L’association engage l’accompagnement.' },
+    });
     expect(accord.status, accord.texte).toBe(200);
     expect(accord.texte).toContain('demande approuvée');
 
     // Contact, diagnostic, plan : par les messages du travailleur social.
     await etape(workflowId, 'aller_vers');
-    expect((await message(workflowId, 'tentative-contact', { canal: 'visite_domicile', creneau: 'soir', issue: 'joint', note: 'Voisin bruyant' })).status).toBe(200);
+    expect((await message(workflowId, 'tentative-contact', { canal: 'visite_domicile', creneau: 'soir', issue: 'joint', note: 'Voisin bruyant' })).status).toBe(
+      200,
+    );
     await etape(workflowId, 'diagnostic');
-    expect((await message(workflowId, 'diagnostic', { origineDette: 'Perte d’emploi', notes: 'dépression', termine: true, carnetDeRoute: ['FSL'] })).status).toBe(200);
+    expect(
+      (await message(workflowId, 'diagnostic', { origineDette: 'Perte d’emploi', notes: 'dépression', termine: true, carnetDeRoute: ['FSL'] })).status,
+    ).toBe(200);
     await etape(workflowId, 'plan_aide');
     expect((await message(workflowId, 'plan-aide', { actions: ['plan_apurement'], planApurement: { mensualite: 30, dureeMois: 12 } })).status).toBe(200);
     await etape(workflowId, 'suivi');
@@ -271,7 +297,10 @@ describe('reims-april par l’API : comité de suivi, clôture, veille active', 
     expect(fiche.texte).toContain('@media print');
 
     // Le lien de veille active envoyé au bailleur : une page dédiée.
-    const veille = await banc.courriels.waitFor((m) => m.a.includes(bailleurDe('reims-april')) && m.sujet.startsWith('Veille active') && m.sujet.includes(reference), { timeoutMs: 20_000 });
+    const veille = await banc.courriels.waitFor(
+      (m) => m.a.includes(bailleurDe('reims-april')) && m.sujet.startsWith('Veille active') && m.sujet.includes(reference),
+      { timeoutMs: 20_000 },
+    );
     const jeton = lienDe(veille);
     expect(SIGNEUR.verifier(jeton, await heureDuParcours(handleDe(workflowId)))).toMatchObject({ ok: true, claims: { action: 'rechute', role: 'bailleur' } });
     const page = await appel('GET', `/liens/${jeton}`);
@@ -294,7 +323,10 @@ describe('reims-april par l’API : comité de suivi, clôture, veille active', 
     expect(post.status, post.texte).toBe(200);
     expect(post.texte).toContain('La rechute est signalée : un nouvel accompagnement est ouvert.');
     let etat = await attendreEtat(workflowId, (e) => typeof e.details.parcoursSuivant === 'string', 'parcours suivant ouvert');
-    expect(etat.demandes[1]).toMatchObject({ statut: 'approuvee', decision: { decision: 'approuve', commentaire: 'Deux loyers impayés depuis mars', par: 'partenaire:bailleur' } });
+    expect(etat.demandes[1]).toMatchObject({
+      statut: 'approuvee',
+      decision: { decision: 'approuve', commentaire: 'Deux loyers impayés depuis mars', par: 'partenaire:bailleur' },
+    });
     const lu = await appel('GET', `/api/parcours/${workflowId}`, { jeton: coord });
     expect(lu.status, lu.texte).toBe(200);
     expect(lu.json.details.parcoursSuivant).toMatch(new RegExp(`^reims-april--${reference}-R\\d{6}$`));
@@ -316,7 +348,11 @@ describe('reims-april par l’API : comité de suivi, clôture, veille active', 
 
     // Le nouveau parcours, lié au précédent, attend le comité de suivi.
     const suite = handleDe(etat.details.parcoursSuivant as string);
-    const etatSuite = await attendreEtat(suite.workflowId, (e) => e.etape === 'comite_de_suivi' && e.demandes.length === 1, 'demande au comité de suivi du nouveau parcours');
+    const etatSuite = await attendreEtat(
+      suite.workflowId,
+      (e) => e.etape === 'comite_de_suivi' && e.demandes.length === 1,
+      'demande au comité de suivi du nouveau parcours',
+    );
     expect(etatSuite.details.parcoursPrecedent).toBe(workflowId);
   });
 });
@@ -339,10 +375,24 @@ describe('documents (rendu, fonctions pures)', () => {
 
   it('la fiche de clôture : bilans en tableau, motif absent « Non précisé », état incomplet ignoré', () => {
     const etat = {
-      workflowId: 'loiret-ahu--AB-1', typeParcours: 'prevention_precontentieuse', programme: { id: 'loiret-ahu', version: 1, nom: 'AHU' }, reference: 'AB-1',
-      etape: 'cloture', libelleEtape: 'Clôturé', echeances: [], demandes: [], journal: [],
+      workflowId: 'loiret-ahu--AB-1',
+      typeParcours: 'prevention_precontentieuse',
+      programme: { id: 'loiret-ahu', version: 1, nom: 'AHU' },
+      reference: 'AB-1',
+      etape: 'cloture',
+      libelleEtape: 'Clôturé',
+      echeances: [],
+      demandes: [],
+      journal: [],
       cloture: { issue: 'situation_stabilisee', le: '2026-06-12T10:00:00.000Z' },
-      details: { ficheCloture: { issue: 'situation_stabilisee', libelle: 'Situation stabilisée', le: '2026-06-12T10:00:00.000Z', bilans: [{ jalon: 'Bilan à 3 mois', reprisePaiement: 'partielle', planRespecte: false }] } },
+      details: {
+        ficheCloture: {
+          issue: 'situation_stabilisee',
+          libelle: 'Situation stabilisée',
+          le: '2026-06-12T10:00:00.000Z',
+          bilans: [{ jalon: 'Bilan à 3 mois', reprisePaiement: 'partielle', planRespecte: false }],
+        },
+      },
       detailsConfidentiels: {},
     } as unknown as EtatParcours;
     const fiche = lireFicheCloture(etat)!;

@@ -13,7 +13,19 @@ import type { DependancesApi } from '../api/dependances';
 import { creerAnnuaire, type Annuaire, type Personne } from '../personnel/annuaire';
 import { demarrerApiEssai, horlogeDuParcours, type ApiEssai, type OptionsAppel, type Reponse } from './outils/api';
 import { baseEssai } from './outils/base';
-import { CATALOGUE, PERSONNEL, SIGNEUR, apres, avancerJusqua, heureDuParcours, jusqua, menageEssai, monterBanc, requete, type Banc } from './outils/environnement';
+import {
+  CATALOGUE,
+  PERSONNEL,
+  SIGNEUR,
+  apres,
+  avancerJusqua,
+  heureDuParcours,
+  jusqua,
+  menageEssai,
+  monterBanc,
+  requete,
+  type Banc,
+} from './outils/environnement';
 import { visiteFaiteUpdate, type EntreeEssai } from './workflows/essai-blocs';
 
 const PROGRAMME = 'loiret-ahu';
@@ -37,7 +49,9 @@ const REGISTRE_ESSAI: RegistreParcours = {
     messages: {
       'visite-faite': definirMessage({
         update: visiteFaiteUpdate,
-        schema: z.object({ note: z.string().trim().min(1, 'note de visite requise').meta({ example: 'Ménage rencontré à domicile, accord pour un rendez-vous budget.' }) }),
+        schema: z.object({
+          note: z.string().trim().min(1, 'note de visite requise').meta({ example: 'Ménage rencontré à domicile, accord pour un rendez-vous budget.' }),
+        }),
         roles: ['travailleur_social'],
         libelle: 'Visite à domicile faite',
       }),
@@ -120,7 +134,10 @@ const LIEN = /http:\/\/localhost:3999\/liens\/([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[
 async function parcoursApresVisite() {
   const l = await lancer({ travailleurSocial: 'ts.alice' });
   const visite = requete();
-  const r = await appel('POST', `/api/parcours/${l.workflowId}/messages/visite-faite`, { jeton: await connecter('ts.alice'), corps: { requestId: visite, note: 'Ménage rencontré à domicile' } });
+  const r = await appel('POST', `/api/parcours/${l.workflowId}/messages/visite-faite`, {
+    jeton: await connecter('ts.alice'),
+    corps: { requestId: visite, note: 'Ménage rencontré à domicile' },
+  });
   expect(r.status, r.texte).toBe(200);
   return { ...l, visite };
 }
@@ -174,7 +191,10 @@ describe('session', () => {
   });
 
   it('refuse un mauvais mot de passe ou un compte inconnu (401 en français)', async () => {
-    for (const corps of [{ identifiant: 'coord.essai', motDePasse: 'faux' }, { identifiant: 'personne', motDePasse: 'faux' }]) {
+    for (const corps of [
+      { identifiant: 'coord.essai', motDePasse: 'faux' },
+      { identifiant: 'personne', motDePasse: 'faux' },
+    ]) {
       const r = await appel('POST', '/api/session', { corps });
       estProbleme(r, 401);
       expect(r.json.detail).toBe('Identifiant ou mot de passe incorrect.');
@@ -226,10 +246,18 @@ describe('parcours : lancement et erreurs', () => {
     expect(r.status, r.texte).toBe(201);
     expect(r.json.workflowId).toBe(`${PROGRAMME}--${menage.reference}`);
     expect(r.headers.get('location')).toBe(`/api/parcours/${r.json.workflowId}`);
-    expect(r.json.etat).toMatchObject({ workflowId: r.json.workflowId, reference: menage.reference, programme: { id: PROGRAMME }, travailleurSocial: 'ts.alice', etape: 'aller_vers' });
+    expect(r.json.etat).toMatchObject({
+      workflowId: r.json.workflowId,
+      reference: menage.reference,
+      programme: { id: PROGRAMME },
+      travailleurSocial: 'ts.alice',
+      etape: 'aller_vers',
+    });
 
     const desc = await banc.env.client.workflow.getHandle(r.json.workflowId).describe();
-    expect(desc.typedSearchAttributes.getAll().map((p) => p.key.name)).toEqual(expect.arrayContaining(['Programme', 'TypeParcours', 'Etape', 'TravailleurSocial', 'Cloture']));
+    expect(desc.typedSearchAttributes.getAll().map((p) => p.key.name)).toEqual(
+      expect.arrayContaining(['Programme', 'TypeParcours', 'Etape', 'TravailleurSocial', 'Cloture']),
+    );
 
     const doublon = await appel('POST', '/api/parcours', { jeton: coord, corps });
     estProbleme(doublon, 409);
@@ -238,7 +266,10 @@ describe('parcours : lancement et erreurs', () => {
 
   it('400 qui nomme le champ fautif (ménage, programme, données de lancement, champ inconnu)', async () => {
     const coord = await connecter('coord.essai');
-    const ref = await appel('POST', '/api/parcours', { jeton: coord, corps: { programmeId: PROGRAMME, menage: { ...menageEssai(), reference: 'Mme Dupont' } } });
+    const ref = await appel('POST', '/api/parcours', {
+      jeton: coord,
+      corps: { programmeId: PROGRAMME, menage: { ...menageEssai(), reference: 'Mme Dupont' } },
+    });
     estProbleme(ref, 400);
     expect(ref.json.errors).toEqual([{ champ: 'menage.reference', message: expect.stringContaining('référence de dossier') }]);
     expect(ref.json.detail).toContain('menage.reference');
@@ -248,7 +279,10 @@ describe('parcours : lancement et erreurs', () => {
     expect(prog.json.errors[0].champ).toBe('programmeId');
     expect(prog.json.detail).toContain('programme inconnu');
 
-    const donnees = await appel('POST', '/api/parcours', { jeton: coord, corps: { programmeId: PROGRAMME, menage: menageEssai(), donnees: { delaiVisite: 'trois semaines' } } });
+    const donnees = await appel('POST', '/api/parcours', {
+      jeton: coord,
+      corps: { programmeId: PROGRAMME, menage: menageEssai(), donnees: { delaiVisite: 'trois semaines' } },
+    });
     estProbleme(donnees, 400);
     expect(donnees.json.errors).toEqual([{ champ: 'donnees.delaiVisite', message: 'durée ISO 8601 attendue' }]);
 
@@ -256,7 +290,10 @@ describe('parcours : lancement et erreurs', () => {
     estProbleme(inconnu, 400);
     expect(inconnu.json.detail).toContain('urgence');
 
-    const ts = await appel('POST', '/api/parcours', { jeton: coord, corps: { programmeId: PROGRAMME, menage: menageEssai(), travailleurSocial: 'ts.inconnu' } });
+    const ts = await appel('POST', '/api/parcours', {
+      jeton: coord,
+      corps: { programmeId: PROGRAMME, menage: menageEssai(), travailleurSocial: 'ts.inconnu' },
+    });
     estProbleme(ts, 400);
     expect(ts.json.errors[0]).toEqual({ champ: 'travailleurSocial', message: 'compte inconnu : « ts.inconnu »' });
     // Caractères de contrôle (CR, LF, NUL) et inversion du sens d'écriture : refusés dans le nom et l'adresse.
@@ -302,7 +339,15 @@ describe('parcours : lancement et erreurs', () => {
       ['POST', '/api/parcours', { jeton: coord, brut: '[]', entetes: { 'content-type': 'application/json' } }],
       ['POST', '/api/parcours', { jeton: coord, brut: '"texte"', entetes: { 'content-type': 'application/json' } }],
       ['POST', '/api/parcours', { jeton: coord, brut: 'null', entetes: { 'content-type': 'application/json' } }],
-      ['POST', '/api/parcours', { jeton: coord, brut: JSON.stringify({ programmeId: 'loiret-ahu', menage: { nom: 'x'.repeat(200_000) } }), entetes: { 'content-type': 'application/json' } }],
+      [
+        'POST',
+        '/api/parcours',
+        {
+          jeton: coord,
+          brut: JSON.stringify({ programmeId: 'loiret-ahu', menage: { nom: 'x'.repeat(200_000) } }),
+          entetes: { 'content-type': 'application/json' },
+        },
+      ],
       ['POST', '/api/parcours', { jeton: coord, brut: '{}', entetes: { 'content-type': 'application/json; charset=latin9' } }],
       ['POST', '/api/parcours', { jeton: coord, corps: { programmeId: ['loiret-ahu'], menage: 'x', donnees: [] } }],
       ['POST', '/api/session', { brut: 'identifiant=a', entetes: { 'content-type': 'application/x-www-form-urlencoded' } }],
@@ -325,7 +370,10 @@ describe('parcours : lancement et erreurs', () => {
     const r = await appel('GET', `/api/parcours/${PROGRAMME}--INCONNU-1`, { jeton: admin });
     estProbleme(r, 404);
     expect(r.json.detail).toContain('Aucun parcours');
-    const m = await appel('POST', `/api/parcours/${PROGRAMME}--INCONNU-1/messages/visite-faite`, { jeton: await connecter('ts.alice'), corps: { requestId: requete(), note: 'x' } });
+    const m = await appel('POST', `/api/parcours/${PROGRAMME}--INCONNU-1/messages/visite-faite`, {
+      jeton: await connecter('ts.alice'),
+      corps: { requestId: requete(), note: 'x' },
+    });
     estProbleme(m, 404);
     const id = await appel('GET', `/api/parcours/${encodeURIComponent("x' OR 1=1")}`, { jeton: admin });
     estProbleme(id, 400);
@@ -335,7 +383,10 @@ describe('parcours : lancement et erreurs', () => {
   it('rôles : un travailleur social ne lance pas ; une coordination d’un autre programme ne voit pas', async () => {
     const ts = await appel('POST', '/api/parcours', { jeton: await connecter('ts.alice'), corps: { programmeId: PROGRAMME, menage: menageEssai() } });
     estProbleme(ts, 403);
-    const autreLance = await appel('POST', '/api/parcours', { jeton: await connecter('coord.autre'), corps: { programmeId: PROGRAMME, menage: menageEssai() } });
+    const autreLance = await appel('POST', '/api/parcours', {
+      jeton: await connecter('coord.autre'),
+      corps: { programmeId: PROGRAMME, menage: menageEssai() },
+    });
     estProbleme(autreLance, 403);
     const { workflowId } = await lancer({ travailleurSocial: 'ts.alice' });
     const autreLit = await appel('GET', `/api/parcours/${workflowId}`, { jeton: await connecter('coord.autre') });
@@ -354,7 +405,10 @@ describe('parcours : messages, affectation, clôture, liens', () => {
     const ecrire = await appel('POST', `/api/parcours/${workflowId}/messages/visite-faite`, { jeton: bruno, corps: { requestId: requete(), note: 'Visite' } });
     estProbleme(ecrire, 403);
     expect(ecrire.json.detail).toBe('Ce ménage ne vous est pas affecté.');
-    const coord = await appel('POST', `/api/parcours/${workflowId}/messages/visite-faite`, { jeton: await connecter('coord.essai'), corps: { requestId: requete(), note: 'Visite' } });
+    const coord = await appel('POST', `/api/parcours/${workflowId}/messages/visite-faite`, {
+      jeton: await connecter('coord.essai'),
+      corps: { requestId: requete(), note: 'Visite' },
+    });
     estProbleme(coord, 403);
     const alice = await appel('GET', `/api/parcours/${workflowId}`, { jeton: await connecter('ts.alice') });
     expect(alice.status).toBe(200);
@@ -397,11 +451,18 @@ describe('parcours : messages, affectation, clôture, liens', () => {
     const requestId = requete();
     const un = await appel('POST', `/api/parcours/${workflowId}/messages/visite-faite`, { jeton: alice, corps: { requestId, note: 'Ménage rencontré' } });
     expect(un.status, un.texte).toBe(200);
-    const RAISON = 'Cet identifiant de requête (requestId) a déjà servi pour un autre message ou un autre contenu : rien n’a été appliqué. Utilisez un nouvel identifiant pour une nouvelle action.';
-    const autreContenu = await appel('POST', `/api/parcours/${workflowId}/messages/visite-faite`, { jeton: alice, corps: { requestId, note: 'Une autre note' } });
+    const RAISON =
+      'Cet identifiant de requête (requestId) a déjà servi pour un autre message ou un autre contenu : rien n’a été appliqué. Utilisez un nouvel identifiant pour une nouvelle action.';
+    const autreContenu = await appel('POST', `/api/parcours/${workflowId}/messages/visite-faite`, {
+      jeton: alice,
+      corps: { requestId, note: 'Une autre note' },
+    });
     estProbleme(autreContenu, 409);
     expect(autreContenu.json.detail).toBe(RAISON);
-    const autreMessage = await appel('POST', `/api/parcours/${workflowId}/affectation`, { jeton: await connecter('coord.essai'), corps: { requestId, travailleurSocial: 'ts.bruno' } });
+    const autreMessage = await appel('POST', `/api/parcours/${workflowId}/affectation`, {
+      jeton: await connecter('coord.essai'),
+      corps: { requestId, travailleurSocial: 'ts.bruno' },
+    });
     estProbleme(autreMessage, 409);
     expect(autreMessage.json.detail).toBe(RAISON);
     const etat = await etatDe(workflowId);
@@ -417,14 +478,20 @@ describe('parcours : messages, affectation, clôture, liens', () => {
     const { workflowId, visite } = await parcoursApresVisite();
     const avant = await attendreEtat(workflowId, (e) => e.etape === 'validation' && e.demandes.length === 1, 'demande de validation au département');
     const alice = await connecter('ts.alice');
-    const r = await appel('POST', `/api/parcours/${workflowId}/messages/visite-faite`, { jeton: alice, corps: { requestId: requete(), note: 'Deuxième visite' } });
+    const r = await appel('POST', `/api/parcours/${workflowId}/messages/visite-faite`, {
+      jeton: alice,
+      corps: { requestId: requete(), note: 'Deuxième visite' },
+    });
     estProbleme(r, 409);
     expect(r.json.detail).toBe('La visite ne peut plus être enregistrée : le parcours est à l’étape « Validation du plan par le département ».');
     const apres = await etatDe(workflowId);
     expect(apres.journal.filter((e) => e.type === 'visite')).toHaveLength(1);
     expect(apres.etape).toBe(avant.etape);
     // Le premier requestId reste idempotent même après le changement d'étape.
-    const rejoue = await appel('POST', `/api/parcours/${workflowId}/messages/visite-faite`, { jeton: alice, corps: { requestId: visite, note: 'Ménage rencontré à domicile' } });
+    const rejoue = await appel('POST', `/api/parcours/${workflowId}/messages/visite-faite`, {
+      jeton: alice,
+      corps: { requestId: visite, note: 'Ménage rencontré à domicile' },
+    });
     expect(rejoue.status, rejoue.texte).toBe(200);
     expect(rejoue.json.resultat).toEqual({ compte: 1 });
   });
@@ -530,7 +597,10 @@ describe('parcours : messages, affectation, clôture, liens', () => {
       expect(r.texte).toContain('Votre réponse a bien été enregistrée');
       expect(r.texte).toContain('demande approuvée');
       const etat = await etatDe(workflowId);
-      expect(etat.demandes[0]).toMatchObject({ statut: 'approuvee', decision: { decision: 'approuve', commentaire: 'Accord FSL pour 6 mois.', par: 'partenaire:departement' } });
+      expect(etat.demandes[0]).toMatchObject({
+        statut: 'approuvee',
+        decision: { decision: 'approuve', commentaire: 'Accord FSL pour 6 mois.', par: 'partenaire:departement' },
+      });
 
       const encore = await appel('POST', `/liens/${token}`, formulaire({ decision: 'refuse', commentaire: 'finalement non' }));
       expect(encore.status).toBe(409);
@@ -548,7 +618,9 @@ describe('parcours : messages, affectation, clôture, liens', () => {
   it('20 réponses contradictoires en même temps par un même lien : une décision enregistrée, et chaque page la dit', async () => {
     const { workflowId, token } = await parcoursAvecLien();
     const reponses = await Promise.all(
-      Array.from({ length: 20 }, (_, i) => appel('POST', `/liens/${token}`, formulaire(i % 2 ? { decision: 'refuse', commentaire: 'Non' } : { decision: 'approuve', commentaire: 'Oui' }))),
+      Array.from({ length: 20 }, (_, i) =>
+        appel('POST', `/liens/${token}`, formulaire(i % 2 ? { decision: 'refuse', commentaire: 'Non' } : { decision: 'approuve', commentaire: 'Oui' })),
+      ),
     );
     const etat = await etatDe(workflowId);
     const retenue = etat.demandes[0]!.decision!;
@@ -570,7 +642,10 @@ describe('parcours : messages, affectation, clôture, liens', () => {
     const mauvais = await appel('POST', `/api/parcours/${id}/affectation`, { jeton: coord, corps: { requestId: requete(), travailleurSocial: 'coord.autre' } });
     estProbleme(mauvais, 400);
     expect(mauvais.json.errors[0].champ).toBe('travailleurSocial');
-    const parTs = await appel('POST', `/api/parcours/${id}/affectation`, { jeton: await connecter('ts.alice'), corps: { requestId: requete(), travailleurSocial: 'ts.bruno' } });
+    const parTs = await appel('POST', `/api/parcours/${id}/affectation`, {
+      jeton: await connecter('ts.alice'),
+      corps: { requestId: requete(), travailleurSocial: 'ts.bruno' },
+    });
     estProbleme(parTs, 403);
 
     const r = await appel('POST', `/api/parcours/${id}/affectation`, { jeton: coord, corps: { requestId: requete(), travailleurSocial: 'ts.bruno' } });
@@ -583,12 +658,21 @@ describe('parcours : messages, affectation, clôture, liens', () => {
 
   it('clôture anticipée par le coordinateur, une seconde fois refusée (409 en français)', async () => {
     const { workflowId } = await lancer({ travailleurSocial: 'ts.alice' });
-    const r = await appel('POST', `/api/parcours/${workflowId}/cloture`, { jeton: await connecter('coord.essai'), corps: { requestId: requete(), motif: 'Le ménage a quitté le logement' } });
+    const r = await appel('POST', `/api/parcours/${workflowId}/cloture`, {
+      jeton: await connecter('coord.essai'),
+      corps: { requestId: requete(), motif: 'Le ménage a quitté le logement' },
+    });
     expect(r.status, r.texte).toBe(200);
-    const encore = await appel('POST', `/api/parcours/${workflowId}/cloture`, { jeton: await connecter('coord.essai'), corps: { requestId: requete(), motif: 'Encore' } });
+    const encore = await appel('POST', `/api/parcours/${workflowId}/cloture`, {
+      jeton: await connecter('coord.essai'),
+      corps: { requestId: requete(), motif: 'Encore' },
+    });
     estProbleme(encore, 409);
     expect(encore.json.detail).toBe('Ce parcours est terminé : il n’accepte plus de message.');
-    const court = await appel('POST', `/api/parcours/${workflowId}/cloture`, { jeton: await connecter('coord.essai'), corps: { requestId: requete(), motif: 'x' } });
+    const court = await appel('POST', `/api/parcours/${workflowId}/cloture`, {
+      jeton: await connecter('coord.essai'),
+      corps: { requestId: requete(), motif: 'x' },
+    });
     estProbleme(court, 400);
     expect(court.json.errors[0].champ).toBe('motif');
   });
@@ -601,14 +685,21 @@ describe('demande close (le temps passe)', () => {
     const handle = handleDe(workflowId);
     // Le parcours passe l'échéance de la demande.
     await avancerJusqua(banc, handle, apres(demande.echeance));
-    const etat = await attendreEtat(workflowId, (e) => e.demandes[0]?.statut === 'expiree' && e.journal.some((j) => j.type === 'validation_expiree'), 'demande expirée');
+    const etat = await attendreEtat(
+      workflowId,
+      (e) => e.demandes[0]?.statut === 'expiree' && e.journal.some((j) => j.type === 'validation_expiree'),
+      'demande expirée',
+    );
 
     // L'application à l'heure du parcours : le lien envoyé a expiré avec la demande (410).
     const aLHeure = await demarrer(banc, annuaire, { maintenant: await horlogeDuParcours(handle) });
     try {
       expect((await aLHeure.appel('GET', `/liens/${envoye}`)).status).toBe(410);
       // Un lien encore valide (signé plus long que la demande) tombe sur une demande close.
-      const token = SIGNEUR.signer({ workflowId, demandeId: etat.demandes[0]!.id, role: 'departement', action: 'validation' }, apres(await heureDuParcours(handle), 60));
+      const token = SIGNEUR.signer(
+        { workflowId, demandeId: etat.demandes[0]!.id, role: 'departement', action: 'validation' },
+        apres(await heureDuParcours(handle), 60),
+      );
       const page = await aLHeure.appel('GET', `/liens/${token}`);
       expect(page.status).toBe(200);
       expect(page.texte).toContain('Cette demande est close');
@@ -626,15 +717,43 @@ describe('demande close (le temps passe)', () => {
 // ---------------------------------------------------------------------------------------------
 describe('visibilité (fonctions pures)', () => {
   const etat = {
-    workflowId: 'loiret-ahu--AB-1', typeParcours: 'prevention_precontentieuse', programme: { id: 'loiret-ahu', version: 1, nom: 'AHU' }, reference: 'AB-1',
-    etape: 'validation', libelleEtape: 'Validation', echeances: [],
+    workflowId: 'loiret-ahu--AB-1',
+    typeParcours: 'prevention_precontentieuse',
+    programme: { id: 'loiret-ahu', version: 1, nom: 'AHU' },
+    reference: 'AB-1',
+    etape: 'validation',
+    libelleEtape: 'Validation',
+    echeances: [],
     demandes: [
-      { id: 'd1', role: 'departement', objet: 'Validation ASLL', envoyeeLe: '2026-01-01T00:00:00.000Z', echeance: '2026-01-08T00:00:00.000Z', statut: 'en_attente', apercu: ['ASLL 6 mois'] },
-      { id: 'd2', role: 'siao', objet: 'Candidature', envoyeeLe: '2026-01-01T00:00:00.000Z', echeance: '2026-01-08T00:00:00.000Z', statut: 'en_attente', apercu: [] },
+      {
+        id: 'd1',
+        role: 'departement',
+        objet: 'Validation ASLL',
+        envoyeeLe: '2026-01-01T00:00:00.000Z',
+        echeance: '2026-01-08T00:00:00.000Z',
+        statut: 'en_attente',
+        apercu: ['ASLL 6 mois'],
+      },
+      {
+        id: 'd2',
+        role: 'siao',
+        objet: 'Candidature',
+        envoyeeLe: '2026-01-01T00:00:00.000Z',
+        echeance: '2026-01-08T00:00:00.000Z',
+        statut: 'en_attente',
+        apercu: [],
+      },
     ],
     journal: [
       { seq: 1, date: '2026-01-01T00:00:00.000Z', type: 'ouverture', acteur: { type: 'systeme' }, resume: 'Parcours ouvert', visibilite: 'partenaires' },
-      { seq: 2, date: '2026-01-02T00:00:00.000Z', type: 'diagnostic', acteur: { type: 'personnel', id: 'ts.alice' }, resume: 'Dettes de jeu', visibilite: 'equipe' },
+      {
+        seq: 2,
+        date: '2026-01-02T00:00:00.000Z',
+        type: 'diagnostic',
+        acteur: { type: 'personnel', id: 'ts.alice' },
+        resume: 'Dettes de jeu',
+        visibilite: 'equipe',
+      },
     ],
     details: { plan: 'apurement 50 €' },
     detailsConfidentiels: { menage: { nom: 'Mme Lefébure' }, diagnostic: 'Dettes de jeu' },
@@ -651,7 +770,14 @@ describe('visibilité (fonctions pures)', () => {
   });
 
   it('une page de lien ne reçoit que la demande visée', () => {
-    expect(apercuDemande(etat, 'd1')).toEqual({ id: 'd1', role: 'departement', objet: 'Validation ASLL', apercu: ['ASLL 6 mois'], echeance: '2026-01-08T00:00:00.000Z', statut: 'en_attente' });
+    expect(apercuDemande(etat, 'd1')).toEqual({
+      id: 'd1',
+      role: 'departement',
+      objet: 'Validation ASLL',
+      apercu: ['ASLL 6 mois'],
+      echeance: '2026-01-08T00:00:00.000Z',
+      statut: 'en_attente',
+    });
     expect(apercuDemande(etat, 'inconnue')).toBeUndefined();
   });
 });
@@ -669,7 +795,8 @@ describe('exploitation', () => {
       expect(p.status).toBe(503);
       expect(p.json).toEqual({
         etat: 'degrade',
-        detail: 'Service dégradé : le serveur SMTP ne répond pas (les courriels attendront). Les dossiers restent lisibles ; les actions sur les parcours répondent 503 ou attendent.',
+        detail:
+          'Service dégradé : le serveur SMTP ne répond pas (les courriels attendront). Les dossiers restent lisibles ; les actions sur les parcours répondent 503 ou attendent.',
         temporal: 'ok',
         base: 'ok',
         smtp: 'indisponible',
@@ -707,14 +834,30 @@ describe('exploitation', () => {
     expect(doc.paths['/api/parcours'].post.responses['415']).toEqual({ $ref: '#/components/responses/TypeContenu' });
     expect(doc.paths['/api/parcours/{id}/cloture'].post.responses['503']).toEqual({ $ref: '#/components/responses/Indisponible' });
     expect(doc.paths['/api/session'].post.responses['429'].description).toContain('Trop de tentatives');
-    expect(doc.components.schemas.Lancement.oneOf.map((v: { $ref: string }) => doc.components.schemas[v.$ref.split('/').pop()!].properties.programmeId.enum).flat().sort()).toEqual(
-      expect.arrayContaining(['besancon-ccas', 'loiret-ahu']),
-    );
+    expect(
+      doc.components.schemas.Lancement.oneOf
+        .map((v: { $ref: string }) => doc.components.schemas[v.$ref.split('/').pop()!].properties.programmeId.enum)
+        .flat()
+        .sort(),
+    ).toEqual(expect.arrayContaining(['besancon-ccas', 'loiret-ahu']));
     expect(doc.openapi).toBe('3.1.0');
     expect(Object.keys(doc.paths)).toEqual(
-      expect.arrayContaining(['/api/session', '/api/parcours', '/api/parcours/{id}', '/api/parcours/{id}/affectation', '/api/parcours/{id}/cloture', '/api/parcours/{id}/messages/visite-faite', '/liens/{token}', '/health', '/codec/decode']),
+      expect.arrayContaining([
+        '/api/session',
+        '/api/parcours',
+        '/api/parcours/{id}',
+        '/api/parcours/{id}/affectation',
+        '/api/parcours/{id}/cloture',
+        '/api/parcours/{id}/messages/visite-faite',
+        '/liens/{token}',
+        '/health',
+        '/codec/decode',
+      ]),
     );
-    expect(doc.components.securitySchemes).toMatchObject({ bearer: { type: 'http', scheme: 'bearer' }, cookie: { type: 'apiKey', in: 'cookie', name: 'session' } });
+    expect(doc.components.securitySchemes).toMatchObject({
+      bearer: { type: 'http', scheme: 'bearer' },
+      cookie: { type: 'apiKey', in: 'cookie', name: 'session' },
+    });
     expect(doc.components.schemas.Donnees_prevention_precontentieuse.properties.delaiVisite).toMatchObject({ type: 'string', example: 'P3W' });
     expect(doc.components.schemas.Menage.properties.reference.example).toBe('LL-2026-0042');
     const lancement = doc.paths['/api/parcours'].post;
@@ -726,7 +869,10 @@ describe('exploitation', () => {
     expect(doc.components.responses.RequeteInvalide.content['application/problem+json'].schema.$ref).toBe('#/components/schemas/Probleme');
     expect(lancement.responses['409'].$ref).toBe('#/components/responses/Conflit');
     const message = doc.paths['/api/parcours/{id}/messages/visite-faite'].post;
-    expect(message.requestBody.content['application/json'].example).toMatchObject({ note: 'Ménage rencontré à domicile, accord pour un rendez-vous budget.', requestId: expect.any(String) });
+    expect(message.requestBody.content['application/json'].example).toMatchObject({
+      note: 'Ménage rencontré à domicile, accord pour un rendez-vous budget.',
+      requestId: expect.any(String),
+    });
     expect(message['x-roles']).toEqual(['travailleur_social']);
     expect(doc.components.schemas.Message_prevention_precontentieuse_visite_faite.required).toEqual(expect.arrayContaining(['note', 'requestId']));
     expect(JSON.stringify(doc)).not.toContain('$schema');
@@ -744,15 +890,22 @@ describe('exploitation', () => {
   });
 
   it('codec : réservé à l’administration, chaque appel tracé, CORS pour l’interface Temporal, aller-retour chiffré', async () => {
-    const clair = { payloads: [{ metadata: { encoding: Buffer.from('json/plain').toString('base64') }, data: Buffer.from('{"nom":"Mme Lefébure"}').toString('base64') }] };
+    const clair = {
+      payloads: [{ metadata: { encoding: Buffer.from('json/plain').toString('base64') }, data: Buffer.from('{"nom":"Mme Lefébure"}').toString('base64') }],
+    };
     estProbleme(await appel('POST', '/codec/decode', { corps: clair }), 401);
     estProbleme(await appel('POST', '/codec/encode', { jeton: await connecter('ts.alice'), corps: clair }), 403);
     // La coordination d'un programme ne déchiffre rien : le codec ne sait pas de quel programme vient une charge.
     const refusCoord = await appel('POST', '/codec/decode', { jeton: await connecter('coord.essai'), corps: clair });
     estProbleme(refusCoord, 403);
-    expect(refusCoord.json.detail).toBe('Le déchiffrement des données dans l’interface Temporal est réservé à l’administration. Pour lire un dossier, ouvrez-le dans l’application.');
+    expect(refusCoord.json.detail).toBe(
+      'Le déchiffrement des données dans l’interface Temporal est réservé à l’administration. Pour lire un dossier, ouvrez-le dans l’application.',
+    );
 
-    const pre = await fetch(`${api.url}/codec/decode`, { method: 'OPTIONS', headers: { origin: ORIGINE_UI, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type,x-namespace' } });
+    const pre = await fetch(`${api.url}/codec/decode`, {
+      method: 'OPTIONS',
+      headers: { origin: ORIGINE_UI, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type,x-namespace' },
+    });
     expect(pre.status).toBe(204);
     expect(pre.headers.get('access-control-allow-origin')).toBe(ORIGINE_UI);
     expect(pre.headers.get('access-control-allow-credentials')).toBe('true');

@@ -64,13 +64,21 @@ describe('limite des échecs de connexion', () => {
 
   it('délai progressif dès le 3e échec d’un identifiant, sur les deux API : 1 s, puis 2 s, puis 4 s…, avec Retry-After', async () => {
     for (let i = 0; i < 3; i++) expect((await connexion(i % 2 ? a : b, 'ts.alice', 'faux')).status).toBe(401);
-    for (const [attente, api] of [[1, a], [2, b], [4, a]] as const) {
+    for (const [attente, api] of [
+      [1, a],
+      [2, b],
+      [4, a],
+    ] as const) {
       const trop = await connexion(api, 'ts.alice');
       expect(trop.status).toBe(429);
       expect(trop.headers.get('retry-after')).toBe(String(attente));
-      expect(trop.json.detail).toBe(`Plusieurs essais ont échoué pour cet identifiant : attendez ${attente} seconde${attente > 1 ? 's' : ''} avant de réessayer.`);
+      expect(trop.json.detail).toBe(
+        `Plusieurs essais ont échoué pour cet identifiant : attendez ${attente} seconde${attente > 1 ? 's' : ''} avant de réessayer.`,
+      );
       // Le formulaire de l'autre API est tenu au même délai.
-      expect((await (api === a ? b : a).appel('POST', '/connexion', { formulaire: { identifiant: 'ts.alice', motDePasse: 'faux', retour: '/parcours' } })).status).toBe(429);
+      expect(
+        (await (api === a ? b : a).appel('POST', '/connexion', { formulaire: { identifiant: 'ts.alice', motDePasse: 'faux', retour: '/parcours' } })).status,
+      ).toBe(429);
       avancer(attente * 1000);
       expect((await connexion(api, 'ts.alice', 'faux')).status).toBe(401);
     }
@@ -102,6 +110,8 @@ describe('limite des échecs de connexion', () => {
     expect(refus.status).toBe(429);
     expect(refus.json.detail).toBe('Trop de tentatives de connexion depuis votre poste. Réessayez dans quelques minutes.');
     expect((await connexion(a, 'inconnu.31', 'faux')).status).toBe(429);
-    expect((await b.appel('POST', '/connexion', { formulaire: { identifiant: 'coord.essai', motDePasse: MOT_DE_PASSE, retour: '/parcours' } })).status).toBe(429);
+    expect((await b.appel('POST', '/connexion', { formulaire: { identifiant: 'coord.essai', motDePasse: MOT_DE_PASSE, retour: '/parcours' } })).status).toBe(
+      429,
+    );
   });
 });

@@ -9,7 +9,19 @@ import { etatQuery, repondreValidationUpdate } from '../domain/messages';
 import { SA } from '../domain/attributs-recherche';
 import type { Programme } from '../domain/vocabulaire';
 import { ajouterDuree, retirerDuree } from '../workflows/blocs/duree';
-import { CATALOGUE, SIGNEUR, apres, avancerJusqua, echeanceSuivie, heureDuParcours, jusqua, menageEssai, monterBanc, requete, type Banc } from './outils/environnement';
+import {
+  CATALOGUE,
+  SIGNEUR,
+  apres,
+  avancerJusqua,
+  echeanceSuivie,
+  heureDuParcours,
+  jusqua,
+  menageEssai,
+  monterBanc,
+  requete,
+  type Banc,
+} from './outils/environnement';
 import { visiteFaiteUpdate, type EntreeEssai } from './workflows/essai-blocs';
 
 let banc: Banc;
@@ -104,7 +116,9 @@ describe('échéance', () => {
     await banc.courriels.waitFor(dossier(menage.reference));
     const visite = await echeanceSuivie(handle, 'visite');
     expect(visite.statut).toBe('en_cours');
-    expect(new Date(visite.due).toISOString()).toBe(ajouterDuree(new Date((await handle.query(etatQuery)).journal.find((e) => e.type === 'echeance_ouverte')!.date), 'P3W').toISOString());
+    expect(new Date(visite.due).toISOString()).toBe(
+      ajouterDuree(new Date((await handle.query(etatQuery)).journal.find((e) => e.type === 'echeance_ouverte')!.date), 'P3W').toISOString(),
+    );
     const desc = await handle.describe();
     expect(desc.typedSearchAttributes.get(SA.prochaineEcheance)?.toISOString()).toBe(visite.due);
     expect(desc.typedSearchAttributes.get(SA.etape)).toBe('aller_vers');
@@ -157,9 +171,7 @@ describe('messages', () => {
     await banc.courriels.waitFor(dossier(menage.reference));
     await handle.executeUpdate(visiteFaiteUpdate, { args: [{ requestId: requete(), par: 'ts.alice', note: 'Visite' }] });
     const avant = await jusqua(handle, (e) => e.journal.some((x) => x.type === 'validation_demandee'), 'demande de validation envoyée');
-    const err = await handle
-      .executeUpdate(visiteFaiteUpdate, { args: [{ requestId: requete(), par: 'ts.alice', note: 'Encore' }] })
-      .catch((e) => e);
+    const err = await handle.executeUpdate(visiteFaiteUpdate, { args: [{ requestId: requete(), par: 'ts.alice', note: 'Encore' }] }).catch((e) => e);
     expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
     expect(err.cause.message).toBe('La visite ne peut plus être enregistrée : le parcours est à l’étape « Validation du plan par le département ».');
     expect(err.cause.type).toBe('MessageRefuse');
@@ -191,17 +203,30 @@ describe('demande de validation', () => {
     expect(SIGNEUR.verifier(token, apres(demande.echeance))).toMatchObject({ ok: false, raison: 'expire' });
 
     const r = await handle.executeUpdate(repondreValidationUpdate, {
-      args: [{ requestId: requete(), par: 'partenaire:departement', demandeId: demande.id, role: 'departement', decision: 'approuve', commentaire: 'Accord pour 6 mois' }],
+      args: [
+        {
+          requestId: requete(),
+          par: 'partenaire:departement',
+          demandeId: demande.id,
+          role: 'departement',
+          decision: 'approuve',
+          commentaire: 'Accord pour 6 mois',
+        },
+      ],
     });
     expect(r.statut).toBe('approuvee');
     expect(r.decision).toMatchObject({ decision: 'approuve', commentaire: 'Accord pour 6 mois', par: 'partenaire:departement' });
 
     const seconde = await handle
-      .executeUpdate(repondreValidationUpdate, { args: [{ requestId: requete(), par: 'partenaire:departement', demandeId: demande.id, role: 'departement', decision: 'refuse' }] })
+      .executeUpdate(repondreValidationUpdate, {
+        args: [{ requestId: requete(), par: 'partenaire:departement', demandeId: demande.id, role: 'departement', decision: 'refuse' }],
+      })
       .catch((e) => e);
     expect(seconde.cause.message).toMatch(/^Une réponse a déjà été enregistrée pour cette demande le /);
     const autreRole = await handle
-      .executeUpdate(repondreValidationUpdate, { args: [{ requestId: requete(), par: 'partenaire:bailleur', demandeId: demande.id, role: 'bailleur', decision: 'refuse' }] })
+      .executeUpdate(repondreValidationUpdate, {
+        args: [{ requestId: requete(), par: 'partenaire:bailleur', demandeId: demande.id, role: 'bailleur', decision: 'refuse' }],
+      })
       .catch((e) => e);
     expect(autreRole.cause.message).toBe('Ce lien ne correspond pas au partenaire sollicité pour cette demande.');
     const inconnue = await handle
@@ -236,7 +261,9 @@ describe('demande de validation', () => {
     expect(etat.demandes[0]!.statut).toBe('expiree');
     expect(rappels()).toHaveLength(2);
     const tardive = await handle
-      .executeUpdate(repondreValidationUpdate, { args: [{ requestId: requete(), par: 'partenaire:departement', demandeId: etat.demandes[0]!.id, role: 'departement', decision: 'approuve' }] })
+      .executeUpdate(repondreValidationUpdate, {
+        args: [{ requestId: requete(), par: 'partenaire:departement', demandeId: etat.demandes[0]!.id, role: 'departement', decision: 'approuve' }],
+      })
       .catch((e) => e);
     expect(tardive.cause.message).toMatch(/^Cette demande est close depuis le /);
   });

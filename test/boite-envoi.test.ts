@@ -105,7 +105,9 @@ describe('boîte d’envoi', () => {
   });
 
   it('SMTP en panne à la première tentative : rien n’est marqué envoyé, la reprise envoie une fois', async () => {
-    const enPanne = createCourrielActivities(deps({ transport: nodemailer.createTransport({ host: '127.0.0.1', port: 1, secure: false, ignoreTLS: true, connectionTimeout: 500 }) }));
+    const enPanne = createCourrielActivities(
+      deps({ transport: nodemailer.createTransport({ host: '127.0.0.1', port: 1, secure: false, ignoreTLS: true, connectionTimeout: 500 }) }),
+    );
     await expect(enPanne.envoyerCourriel(courriel('BOITE-SMTP'))).rejects.toThrow();
     const ligne = await base.db.selectFrom('courriels').selectAll().where('cle', '=', 'BOITE-SMTP').executeTakeFirst();
     expect(ligne?.envoye_le ?? null).toBeNull();
@@ -143,7 +145,12 @@ describe('boîte d’envoi', () => {
 describe('annuaire lu au moment d’envoyer', () => {
   const auBailleur = (cle: string) => ({
     ...courriel(cle),
-    destinataire: { type: 'partenaire' as const, programmeId: 'annuaire-essai', role: 'bailleur' as const, repli: { nom: 'Bailleur (adresse du lancement)', courriel: 'ancien-bailleur@essai.example' } },
+    destinataire: {
+      type: 'partenaire' as const,
+      programmeId: 'annuaire-essai',
+      role: 'bailleur' as const,
+      repli: { nom: 'Bailleur (adresse du lancement)', courriel: 'ancien-bailleur@essai.example' },
+    },
   });
 
   it('un partenaire : tous ses contacts actifs ; un contact changé en cours de parcours reçoit les courriels suivants ; sans contact, l’adresse de repli', async () => {
@@ -162,8 +169,16 @@ describe('annuaire lu au moment d’envoyer', () => {
     expect((await boite.waitFor((m) => m.sujet.includes('ANNU-DEUX'))).a.sort()).toEqual(['proximite@bailleur.example', 'recouvrement@bailleur.example']);
 
     // La chargée de recouvrement change d'adresse ; la proximité n'est plus destinataire.
-    await base.db.updateTable('contacts_partenaires').set({ courriel: 'nouvelle.adresse@bailleur.example', modifie_le: new Date() }).where('courriel', '=', 'recouvrement@bailleur.example').execute();
-    await base.db.updateTable('contacts_partenaires').set({ actif: false, modifie_le: new Date() }).where('courriel', '=', 'proximite@bailleur.example').execute();
+    await base.db
+      .updateTable('contacts_partenaires')
+      .set({ courriel: 'nouvelle.adresse@bailleur.example', modifie_le: new Date() })
+      .where('courriel', '=', 'recouvrement@bailleur.example')
+      .execute();
+    await base.db
+      .updateTable('contacts_partenaires')
+      .set({ actif: false, modifie_le: new Date() })
+      .where('courriel', '=', 'proximite@bailleur.example')
+      .execute();
     await a.envoyerCourriel(auBailleur('ANNU-CHANGE'));
     expect((await boite.waitFor((m) => m.sujet.includes('ANNU-CHANGE'))).a).toEqual(['nouvelle.adresse@bailleur.example']);
   });
@@ -174,13 +189,18 @@ describe('annuaire lu au moment d’envoyer', () => {
     await a.envoyerCourriel({ ...courriel('ANNU-TS-1'), destinataire: { type: 'personnel', id: 'ts.alice' } });
     expect((await boite.waitFor((m) => m.sujet.includes('ANNU-TS-1'))).a).toEqual(['alice.nouvelle@essai.example']);
 
-    await base.db.insertInto('personnels').values({ id: 'admin.repli', nom: 'Administration', courriel: 'admin.repli@essai.example', role: 'admin', programmes: [], mot_de_passe: 'scrypt$x' }).execute();
+    await base.db
+      .insertInto('personnels')
+      .values({ id: 'admin.repli', nom: 'Administration', courriel: 'admin.repli@essai.example', role: 'admin', programmes: [], mot_de_passe: 'scrypt$x' })
+      .execute();
     await base.db.updateTable('personnels').set({ actif: false }).where('id', '=', 'ts.bruno').execute();
     const r = await a.envoyerCourriel({ ...courriel('ANNU-INACTIF'), destinataire: { type: 'personnel', id: 'ts.bruno', programmeId: 'loiret-ahu' } });
     expect(r.repli).toBe('le compte « ts.bruno » n’existe plus ou est désactivé');
     const redirige = await boite.waitFor((m) => m.sujet.includes('ANNU-INACTIF'));
     expect(redirige.a.sort()).toEqual(['admin.repli@essai.example', 'coordination@essai.example']);
-    expect(redirige.texte).toContain('Ce message ne trouvait pas son destinataire (le compte « ts.bruno » n’existe plus ou est désactivé) : il vous est adressé à sa place. Merci de corriger l’annuaire.');
+    expect(redirige.texte).toContain(
+      'Ce message ne trouvait pas son destinataire (le compte « ts.bruno » n’existe plus ou est désactivé) : il vous est adressé à sa place. Merci de corriger l’annuaire.',
+    );
 
     // Un programme sans coordination : l'opérateur du programme et les administrateurs.
     await base.db.updateTable('personnels').set({ actif: false }).where('id', '=', 'coord.essai').execute();

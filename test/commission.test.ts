@@ -26,7 +26,8 @@ const enFrancais = (iso: string) => iso.split('-').reverse().join('/');
 const suffixe = () => Math.random().toString(36).slice(2, 7).toUpperCase();
 
 /** Le CSV d'une séance, comme un secrétariat l'écrit : « ; », BOM, en-têtes à sa façon, une colonne en plus. */
-const ENTETES_CSV = 'Réf. dossier;NOM DU MENAGE;Composition familiale;Adresse du logement;Tél;E-mail;Bailleur;Mois d\'impayés;Dette locative (€);Date d\'entrée;Garantie;Suivi social;Déjà tenté;Désigné le;Observations';
+const ENTETES_CSV =
+  "Réf. dossier;NOM DU MENAGE;Composition familiale;Adresse du logement;Tél;E-mail;Bailleur;Mois d'impayés;Dette locative (€);Date d'entrée;Garantie;Suivi social;Déjà tenté;Désigné le;Observations";
 
 interface LigneEssai {
   reference: string;
@@ -38,7 +39,23 @@ interface LigneEssai {
 }
 
 function ligneCsv(l: LigneEssai): string {
-  return [l.reference, l.nom, l.composition, `${3 + (l.reference.length % 5)} rue Battant, 25000 Besançon`, '03 81 00 00 00', '', l.bailleur, '3', l.dette, '01/09/2023', 'aucune', 'non', 'Relances, visite', l.designe, 'à voir en séance'].join(';');
+  return [
+    l.reference,
+    l.nom,
+    l.composition,
+    `${3 + (l.reference.length % 5)} rue Battant, 25000 Besançon`,
+    '03 81 00 00 00',
+    '',
+    l.bailleur,
+    '3',
+    l.dette,
+    '01/09/2023',
+    'aucune',
+    'non',
+    'Relances, visite',
+    l.designe,
+    'à voir en séance',
+  ].join(';');
 }
 
 const csv = (lignes: string[], entetes = ENTETES_CSV) => Buffer.from(`\ufeff${[entetes, ...lignes].join('\r\n')}\r\n`, 'utf8');
@@ -119,32 +136,64 @@ describe('lecture d’une liste (sans moteur)', () => {
     expect(tableau.format).toBe('csv');
     const liste = analyserListe(tableau, contexte());
     expect(liste.ligneEntetes).toBe(2);
-    expect(liste.colonnes.map((c) => c.cle)).toEqual(['reference', 'nom', 'composition', 'adresse', 'bailleur', 'impayesMois', 'montantDette', 'debutBail', 'garantie', 'suiviParServiceSocial', 'designeLe']);
+    expect(liste.colonnes.map((c) => c.cle)).toEqual([
+      'reference',
+      'nom',
+      'composition',
+      'adresse',
+      'bailleur',
+      'impayesMois',
+      'montantDette',
+      'debutBail',
+      'garantie',
+      'suiviParServiceSocial',
+      'designeLe',
+    ]);
     const [a, b] = liste.lignes;
-    expect(a).toMatchObject({ ligne: 3, reference: 'B-1', nom: 'Mme Géraldine Çelik', designeLe: jour(-2), erreurs: [], bailleur: { id: 'besancon-ccas--bailleur' } });
-    expect(a!.corps).toMatchObject({ menage: { composition: 'personne_seule', adresse: '2 rue de Dole, 25000 Besançon' }, donnees: { situation: { impayesMois: 2, montantDette: 1234.56, debutBail: '2023-02-01', garantie: 'loca_pass', suiviParServiceSocial: true, contactBailleur: false } } });
+    expect(a).toMatchObject({
+      ligne: 3,
+      reference: 'B-1',
+      nom: 'Mme Géraldine Çelik',
+      designeLe: jour(-2),
+      erreurs: [],
+      bailleur: { id: 'besancon-ccas--bailleur' },
+    });
+    expect(a!.corps).toMatchObject({
+      menage: { composition: 'personne_seule', adresse: '2 rue de Dole, 25000 Besançon' },
+      donnees: {
+        situation: {
+          impayesMois: 2,
+          montantDette: 1234.56,
+          debutBail: '2023-02-01',
+          garantie: 'loca_pass',
+          suiviParServiceSocial: true,
+          contactBailleur: false,
+        },
+      },
+    });
     expect(b).toMatchObject({ ligne: 4, erreurs: [], bailleur: { id: 'besancon-ccas--neolia' } });
-    expect(b!.corps).toMatchObject({ menage: { composition: 'couple_avec_enfants' }, donnees: { situation: { montantDette: 980, debutBail: '2024-03-01', garantie: 'fsl' } } });
+    expect(b!.corps).toMatchObject({
+      menage: { composition: 'couple_avec_enfants' },
+      donnees: { situation: { montantDette: 980, debutBail: '2024-03-01', garantie: 'fsl' } },
+    });
     // Suivi par un service social et non isolé (besancon-ccas : priorité aux ménages isolés) : un avertissement, pas un refus.
     expect(b!.avertissements.join(' ')).toMatch(/service social du département/);
   });
 
   it('les erreurs nomment la colonne comme le fichier l’écrit et la ligne du tableur ; une colonne obligatoire manquante refuse le fichier', async () => {
     const tableau = await lireTableau(
-      csv(
-        [
-          `R-1;Mme A;seule;1 rue A, 25000 Besançon;;;GBH;trois;100;31/02/2024;visale;non;;${enFrancais(jour(1))};`,
-          `R 2;;couple;1 rue B, 25000 Besançon;06;pas-un-courriel;Habitat 25;2;100;01/01/2024;aucune;peut-être;;${enFrancais(jour(-1))};`,
-          `R-1;Mme C;couple;1 rue C, 25000 Besançon;;;GBH;2;100;01/01/2024;aucune;non;;${enFrancais(jour(-1))};`,
-        ],
-      ),
+      csv([
+        `R-1;Mme A;seule;1 rue A, 25000 Besançon;;;GBH;trois;100;31/02/2024;visale;non;;${enFrancais(jour(1))};`,
+        `R 2;;couple;1 rue B, 25000 Besançon;06;pas-un-courriel;Habitat 25;2;100;01/01/2024;aucune;peut-être;;${enFrancais(jour(-1))};`,
+        `R-1;Mme C;couple;1 rue C, 25000 Besançon;;;GBH;2;100;01/01/2024;aucune;non;;${enFrancais(jour(-1))};`,
+      ]),
     );
     const [l2, l3, l4] = analyserListe(tableau, contexte()).lignes;
     const textes = (l: typeof l2) => l!.erreurs.map((e) => `${e.colonne} : ${e.message}`);
     expect(l2!.ligne).toBe(2);
     expect(textes(l2)).toEqual([
-      'Mois d\'impayés : nombre entier attendu, reçu « trois »',
-      'Date d\'entrée : cette date n’existe pas : « 31/02/2024 »',
+      "Mois d'impayés : nombre entier attendu, reçu « trois »",
+      "Date d'entrée : cette date n’existe pas : « 31/02/2024 »",
       'Désigné le : la date de désignation ne peut pas être dans le futur',
     ]);
     expect(textes(l3)).toEqual(
@@ -163,7 +212,9 @@ describe('lecture d’une liste (sans moteur)', () => {
 
     const sansComposition = await lireTableau(csv(['R-9;Mme A'], 'Référence;Nom;Adresse;Mois impayés;Dette;Début du bail;Garantie;Suivi social;Bailleur'));
     expect(() => analyserListe(sansComposition, contexte())).toThrow(FichierIllisible);
-    expect(() => analyserListe(sansComposition, contexte())).toThrow(/colonnes? manquantes? : « Composition », « Date de désignation » \(ou indiquez la date de la séance\)/);
+    expect(() => analyserListe(sansComposition, contexte())).toThrow(
+      /colonnes? manquantes? : « Composition », « Date de désignation » \(ou indiquez la date de la séance\)/,
+    );
     // La date de la séance remplace la colonne manquante.
     expect(() => analyserListe(sansComposition, contexte({ dateSeance: jour(-1) }))).toThrow(/colonne manquante : « Composition »\. En-têtes lus/);
   });
@@ -174,18 +225,23 @@ describe('lecture d’une liste (sans moteur)', () => {
     expect(tableau.format).toBe('xlsx');
     const [l] = analyserListe(tableau, contexte()).lignes;
     expect(l).toMatchObject({ ligne: 3, reference: 'X-1', designeLe: jour(-3), erreurs: [] });
-    expect(l!.corps).toMatchObject({ menage: { telephone: '0612345678', courriel: 'x-1@exemple.fr' }, donnees: { situation: { montantDette: 1250.4, debutBail: '2024-02-01', impayesMois: 3 } } });
+    expect(l!.corps).toMatchObject({
+      menage: { telephone: '0612345678', courriel: 'x-1@exemple.fr' },
+      donnees: { situation: { montantDette: 1250.4, debutBail: '2024-02-01', impayesMois: 3 } },
+    });
     await expect(lireTableau(Buffer.from('PK\u0003\u0004pas un tableur'), 'liste.xlsx')).rejects.toThrow(/tableur \.xlsx est illisible/);
   });
 });
 
 /** Windows-1252 (ce qu'un vieil Excel français enregistre en « CSV ») : les caractères de ce texte tiennent en Latin-1. */
 function windows1252(texte: string): Uint8Array {
-  return Uint8Array.from([...texte].map((c) => {
-    const code = c.charCodeAt(0);
-    if (code > 0xff) throw new Error(`caractère hors de Windows-1252 dans l’essai : ${c}`);
-    return code;
-  }));
+  return Uint8Array.from(
+    [...texte].map((c) => {
+      const code = c.charCodeAt(0);
+      if (code > 0xff) throw new Error(`caractère hors de Windows-1252 dans l’essai : ${c}`);
+      return code;
+    }),
+  );
 }
 
 /** Un tableur de commission écrit avec exceljs, comme Excel l'enregistre. */
@@ -193,9 +249,37 @@ async function xlsxEssai(lignes: Array<{ reference: string; designe: Date; baill
   const classeur = new ExcelJS.Workbook();
   const feuille = classeur.addWorksheet('Séance');
   if (o.titre) feuille.addRow(['Commission impayés — liste des situations désignées']);
-  feuille.addRow(['Référence', 'Nom du ménage', 'Composition', 'Adresse', 'Téléphone', 'Courriel', 'Bailleur', 'Mois d’impayés', 'Montant de la dette', 'Début du bail', 'Garantie', 'Suivi par un service social', 'Date de désignation']);
+  feuille.addRow([
+    'Référence',
+    'Nom du ménage',
+    'Composition',
+    'Adresse',
+    'Téléphone',
+    'Courriel',
+    'Bailleur',
+    'Mois d’impayés',
+    'Montant de la dette',
+    'Début du bail',
+    'Garantie',
+    'Suivi par un service social',
+    'Date de désignation',
+  ]);
   for (const l of lignes) {
-    const r = feuille.addRow([l.reference, `M. Ferrand ${l.reference}`, 'Personne seule', '5 rue Mégevand, 25000 Besançon', 612345678, { text: `${l.reference.toLowerCase()}@exemple.fr`, hyperlink: `mailto:${l.reference.toLowerCase()}@exemple.fr` }, l.bailleur ?? 'GBH', 3, 1250.4, new Date('2024-02-01T00:00:00Z'), 'Aucune', 'Non', l.designe]);
+    const r = feuille.addRow([
+      l.reference,
+      `M. Ferrand ${l.reference}`,
+      'Personne seule',
+      '5 rue Mégevand, 25000 Besançon',
+      612345678,
+      { text: `${l.reference.toLowerCase()}@exemple.fr`, hyperlink: `mailto:${l.reference.toLowerCase()}@exemple.fr` },
+      l.bailleur ?? 'GBH',
+      3,
+      1250.4,
+      new Date('2024-02-01T00:00:00Z'),
+      'Aucune',
+      'Non',
+      l.designe,
+    ]);
     r.getCell(10).numFmt = 'dd/mm/yyyy';
     r.getCell(13).numFmt = 'dd/mm/yyyy';
   }
@@ -216,11 +300,20 @@ describe('une liste de 30 ménages dont 3 lignes fausses, par l’API', () => {
     const fausses = apercu.json.lignes.filter((l: { statut: string }) => l.statut === 'erreur');
     expect(fausses.map((l: { ligne: number }) => l.ligne)).toEqual([5, 12, 20]);
     expect(fausses.map((l: { erreurs: Array<{ colonne: string; message: string }> }) => l.erreurs.map((e) => `${e.colonne} : ${e.message}`))).toEqual([
-      ['Composition familiale : « famile nombreuse » n’est pas une composition connue (personne seule, couple, couple avec enfants, famille monoparentale, autre)'],
+      [
+        'Composition familiale : « famile nombreuse » n’est pas une composition connue (personne seule, couple, couple avec enfants, famille monoparentale, autre)',
+      ],
       ['Dette locative (€) : montant en euros attendu (ex. 1 234,56), reçu « douze cents »'],
       [expect.stringMatching(/^Bailleur : « Habitat 25 » n’est pas un bailleur de l’annuaire du programme/)],
     ]);
-    expect(apercu.json.lignes[0]).toMatchObject({ ligne: 2, statut: 'a_lancer', reference: lignes[0]!.reference, nom: lignes[0]!.nom, designeLe: jour(-5), bailleur: 'Grand Besançon Habitat — service précontentieux' });
+    expect(apercu.json.lignes[0]).toMatchObject({
+      ligne: 2,
+      statut: 'a_lancer',
+      reference: lignes[0]!.reference,
+      nom: lignes[0]!.nom,
+      designeLe: jour(-5),
+      bailleur: 'Grand Besançon Habitat — service précontentieux',
+    });
     expect(apercu.json.lignes[1].bailleur).toBe('Néolia — agence de Besançon');
     // Rien n'est lancé par l'aperçu.
     await expect(essai.banc.env.client.workflow.getHandle(`${PROGRAMME}--${lignes[0]!.reference}`).describe()).rejects.toThrow();
@@ -234,7 +327,9 @@ describe('une liste de 30 ménages dont 3 lignes fausses, par l’API', () => {
     const premier = essai.banc.env.client.workflow.getHandle(`${PROGRAMME}--${lignes[0]!.reference}`);
     const etat = await jusqua(premier, (e) => e.etape === 'aller_vers', 'étape « aller vers »');
     expect(etat.details.designeLe).toBe(jour(-5));
-    expect(etat.echeances.find((e) => e.id === 'premiere_visite')!.due).toBe(ajouterDuree(minuitDeParis(jour(-5)), besancon.delais.premiereVisite!).toISOString());
+    expect(etat.echeances.find((e) => e.id === 'premiere_visite')!.due).toBe(
+      ajouterDuree(minuitDeParis(jour(-5)), besancon.delais.premiereVisite!).toISOString(),
+    );
     await expect(essai.banc.env.client.workflow.getHandle(`${PROGRAMME}--${lignes[3]!.reference}`).describe()).rejects.toThrow();
 
     // La trace de l'import : empreinte, qui, quand, chaque ligne — sans nom, adresse ni coordonnées.
@@ -274,10 +369,16 @@ describe('une liste de 30 ménages dont 3 lignes fausses, par l’API', () => {
     expect(imp.status, imp.texte).toBe(201);
     expect(imp.json.lignes).toEqual([{ ligne: 2, statut: 'lance', reference: ref, workflowId: `${PROGRAMME}--${ref}`, erreurs: [], avertissements: [] }]);
 
-    const fausse = await envoyerJson(IMPORT, csv([`F-${suffixe()};Mme A;inconnue;1 rue A, 25000 Besançon;;;GBH;2;100;01/01/2024;aucune;non;;${enFrancais(jour(-1))};`]));
+    const fausse = await envoyerJson(
+      IMPORT,
+      csv([`F-${suffixe()};Mme A;inconnue;1 rue A, 25000 Besançon;;;GBH;2;100;01/01/2024;aucune;non;;${enFrancais(jour(-1))};`]),
+    );
     expect(fausse.status, fausse.texte).toBe(400);
     expect(fausse.json.detail).toMatch(/^Aucune ligne de la liste ne peut être lancée : 1 ligne en erreur\. Rien n’a été lancé\./);
-    expect(fausse.json.errors[0]).toEqual({ champ: 'ligne 2, colonne « Composition familiale »', message: expect.stringMatching(/« inconnue » n’est pas une composition connue/) });
+    expect(fausse.json.errors[0]).toEqual({
+      champ: 'ligne 2, colonne « Composition familiale »',
+      message: expect.stringMatching(/« inconnue » n’est pas une composition connue/),
+    });
   });
 
   it('droits et formes : travailleur social 403, programme sans commission 409, fichier illisible 400, trop gros 413, pas du JSON 415', async () => {
@@ -307,14 +408,17 @@ describe('les délais courent depuis la désignation', () => {
   it('désigné il y a 10 jours : la première visite est due 3 semaines après la désignation, et passe à cette date-là ; désigné il y a un mois : déjà dépassée au lancement ; dans le futur : refusé', async () => {
     await deuxBailleurs();
     const serie = suffixe();
-    const ligne = (ref: string, designe: string) => `${ref};M. Vuillemin ${ref};personne seule;3 rue Proudhon, 25000 Besançon;;;GBH;3;900;01/09/2023;aucune;non;;${designe};`;
+    const ligne = (ref: string, designe: string) =>
+      `${ref};M. Vuillemin ${ref};personne seule;3 rue Proudhon, 25000 Besançon;;;GBH;3;900;01/09/2023;aucune;non;;${designe};`;
     const recent = `D-${serie}-1`;
     const ancien = `D-${serie}-2`;
     const futur = `D-${serie}-3`;
     const fichier = csv([ligne(recent, enFrancais(jour(-10))), ligne(ancien, enFrancais(jour(-30))), ligne(futur, enFrancais(jour(2)))]);
     const apercu = await envoyerJson(APERCU, fichier);
     expect(apercu.json.lignes.map((l: { statut: string }) => l.statut)).toEqual(['a_lancer', 'a_lancer', 'erreur']);
-    expect(apercu.json.lignes[1].avertissements).toEqual(['désigné il y a plus de 3 semaines : les échéances « Premier contact avec le ménage » et « Première visite à domicile » seront déjà dépassées au lancement']);
+    expect(apercu.json.lignes[1].avertissements).toEqual([
+      'désigné il y a plus de 3 semaines : les échéances « Premier contact avec le ménage » et « Première visite à domicile » seront déjà dépassées au lancement',
+    ]);
     expect(apercu.json.lignes[2].erreurs).toEqual([{ colonne: 'Désigné le', message: 'la date de désignation ne peut pas être dans le futur' }]);
     const imp = await envoyerJson(IMPORT, fichier);
     expect(imp.json.totaux).toMatchObject({ lancees: 2, rejetees: 1 });
@@ -331,7 +435,9 @@ describe('les délais courent depuis la désignation', () => {
     await avancerJusqua(essai.banc, h, apres(visite.due));
     await echeanceSuivie(h, 'premiere_visite', 'depassee');
     await expect
-      .poll(() => essai.banc.courriels.messages().some((m) => m.sujet === `Échéance dépassée : Première visite à domicile (dossier ${recent})`), { timeout: 20_000 })
+      .poll(() => essai.banc.courriels.messages().some((m) => m.sujet === `Échéance dépassée : Première visite à domicile (dossier ${recent})`), {
+        timeout: 20_000,
+      })
       .toBe(true);
 
     // Désigné il y a un mois : l'échéance est déjà dépassée au lancement (montrée comme telle), sans erreur.
@@ -344,7 +450,8 @@ describe('les délais courent depuis la désignation', () => {
   it('la date de la séance vaut pour les lignes sans date de désignation ; sans elle ni colonne, le fichier est refusé', async () => {
     await deuxBailleurs();
     const ref = `S-${suffixe()}`;
-    const entetes = 'Référence;Nom du ménage;Composition;Adresse;Bailleur;Mois d’impayés;Montant de la dette;Début du bail;Garantie;Suivi par un service social';
+    const entetes =
+      'Référence;Nom du ménage;Composition;Adresse;Bailleur;Mois d’impayés;Montant de la dette;Début du bail;Garantie;Suivi par un service social';
     const fichier = csv([`${ref};Mme Pernot;Couple;1 rue de Belfort, 25000 Besançon;Néolia;2;450,5;15/06/2022;Aucune;Non`], entetes);
     const sans = await envoyerJson(APERCU, fichier);
     expect(sans.status).toBe(400);

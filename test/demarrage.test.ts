@@ -90,10 +90,7 @@ function arretPropre(l: Lancement, r: { code: number | null; signal: NodeJS.Sign
 async function ctrlC(l: Lancement): Promise<{ code: number | null; signal: NodeJS.Signals | null; ms: number }> {
   const debut = Date.now();
   process.kill(-l.proc.pid!, 'SIGINT');
-  const r = await Promise.race([
-    l.fin,
-    new Promise<'delai'>((ok) => setTimeout(() => ok('delai'), DELAI_ARRET_MS + 5_000)),
-  ]);
+  const r = await Promise.race([l.fin, new Promise<'delai'>((ok) => setTimeout(() => ok('delai'), DELAI_ARRET_MS + 5_000))]);
   if (r === 'delai') throw new Error(`Le lanceur ne s’est pas arrêté après Ctrl-C. Sortie :\n${l.sortie()}`);
   return { ...r, ms: Date.now() - debut };
 }
@@ -199,7 +196,17 @@ describe.skipIf(process.platform === 'win32')('lanceur embarqué (npx tsx dev/st
     for (const k of Object.keys(env)) {
       if (k.startsWith('TEMPORAL_') && k !== 'TEMPORAL_CLI_PATH') delete env[k];
     }
-    for (const k of ['DATABASE_URL', 'LINK_SIGNING_KEYS', 'PAYLOAD_ENCRYPTION_KEYS', 'PUBLIC_BASE_URL', 'SMTP_URL', 'MAIL_INBOX_URL', 'STAFF_ACCOUNTS_FILE', 'DEMO_ACCOUNTS', 'LOG_LEVEL']) {
+    for (const k of [
+      'DATABASE_URL',
+      'LINK_SIGNING_KEYS',
+      'PAYLOAD_ENCRYPTION_KEYS',
+      'PUBLIC_BASE_URL',
+      'SMTP_URL',
+      'MAIL_INBOX_URL',
+      'STAFF_ACCOUNTS_FILE',
+      'DEMO_ACCOUNTS',
+      'LOG_LEVEL',
+    ]) {
       delete env[k];
     }
     Object.assign(env, {
@@ -240,122 +247,152 @@ describe.skipIf(process.platform === 'win32')('lanceur embarqué (npx tsx dev/st
     if (dossier) rmSync(dossier, { recursive: true, force: true });
   });
 
-  it('démarre tout en une commande et affiche les adresses et les comptes de démonstration', async () => {
-    const l = lancer(env);
-    lancements.push(l);
-    await attendrePret(l);
-    const sortie = l.sortie();
-    expect(sortie).toContain(`http://localhost:${ports.api}`);
-    expect(sortie).toContain(`http://localhost:${ports.api}/docs`);
-    expect(sortie).toContain(`http://localhost:${ports.boite}`);
-    expect(sortie).toContain(`http://localhost:${ports.ui}`);
-    expect(sortie).toMatch(/admin\s+admin-demo/);
-    expect(sortie).toMatch(/ts\.martin\s+ts-demo/);
+  it(
+    'démarre tout en une commande et affiche les adresses et les comptes de démonstration',
+    async () => {
+      const l = lancer(env);
+      lancements.push(l);
+      await attendrePret(l);
+      const sortie = l.sortie();
+      expect(sortie).toContain(`http://localhost:${ports.api}`);
+      expect(sortie).toContain(`http://localhost:${ports.api}/docs`);
+      expect(sortie).toContain(`http://localhost:${ports.boite}`);
+      expect(sortie).toContain(`http://localhost:${ports.ui}`);
+      expect(sortie).toMatch(/admin\s+admin-demo/);
+      expect(sortie).toMatch(/ts\.martin\s+ts-demo/);
 
-    lances.push(...descendants(l.proc.pid!));
-    expect(lances.some((p) => p.commande.includes('server start-dev') && p.commande.includes(dossier))).toBe(true);
-    expect(lances.some((p) => p.commande.includes('worker/main.ts'))).toBe(true);
-    expect(lances.some((p) => p.commande.includes('api/main.ts'))).toBe(true);
+      lances.push(...descendants(l.proc.pid!));
+      expect(lances.some((p) => p.commande.includes('server start-dev') && p.commande.includes(dossier))).toBe(true);
+      expect(lances.some((p) => p.commande.includes('worker/main.ts'))).toBe(true);
+      expect(lances.some((p) => p.commande.includes('api/main.ts'))).toBe(true);
 
-    const sante = await lire('/health');
-    expect(sante.status).toBe(200);
-    expect(JSON.parse(sante.texte)).toEqual({ etat: 'ok', detail: 'Tout fonctionne.', temporal: 'ok', base: 'ok', smtp: 'ok', workers: 'ok', interrogation: 'ok' });
-    expect((await lire('/docs')).status).toBe(200);
-
-    const boite = await fetch(`http://localhost:${ports.boite}/`, { signal: AbortSignal.timeout(10_000) });
-    expect(boite.status).toBe(200);
-    await boite.arrayBuffer();
-    const ui = await fetch(`http://localhost:${ports.ui}/`, { signal: AbortSignal.timeout(10_000) });
-    expect(ui.status).toBe(200);
-    await ui.arrayBuffer();
-    // L'interface Temporal fait déchiffrer les données par le codec de l'API (réservé à l'administration).
-    // Le CLI ne règle pas « includeCredentials » : à cocher dans l'interface (README).
-    const reglages = await fetch(`http://localhost:${ports.ui}/api/v1/settings`, { signal: AbortSignal.timeout(10_000) });
-    expect((await reglages.json()) as unknown).toMatchObject({ Codec: { Endpoint: `http://localhost:${ports.api}/codec`, IncludeCredentials: false } });
-
-    // Un courriel reçu par la boîte de réception : il y sera encore au second lancement.
-    await nodemailer
-      .createTransport({ host: '127.0.0.1', port: ports.smtp, secure: false, ignoreTLS: true })
-      .sendMail({ from: 'essai@exemple.fr', to: 'menage@exemple.fr', subject: 'Courriel d’avant le redémarrage', text: `Lien : http://localhost:${ports.api}/` });
-    expect(readdirSync(join(dossier, 'courriels')).filter((f) => f.endsWith('.eml'))).toHaveLength(1);
-
-    const session = await fetch(`http://localhost:${ports.api}/api/session`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ identifiant: 'coord.loiret', motDePasse: 'coord-demo' }),
-      signal: AbortSignal.timeout(10_000),
-    });
-    expect(session.status).toBe(200);
-    const corps = (await session.json()) as { jeton?: string; personne?: { id: string; role: string } };
-    expect(corps.jeton).toEqual(expect.any(String));
-    expect(corps.personne).toMatchObject({ id: 'coord.loiret', role: 'coordinateur' });
-    jetonSession = corps.jeton!;
-
-    // Clés locales : générées une fois, lisibles par le seul utilisateur.
-    const fichierCles = join(dossier, NOM_FICHIER_CLES);
-    contenuCles = readFileSync(fichierCles, 'utf8');
-    expect(contenuCles).toMatch(/^LINK_SIGNING_KEYS=local1:\S+$/m);
-    expect(contenuCles).toMatch(/^PAYLOAD_ENCRYPTION_KEYS=local1:\S+$/m);
-    expect(statSync(fichierCles).mode & 0o777).toBe(0o600);
-
-    // Un « parcours » (sur une file sans worker : il reste en cours) avec un mémo chiffré.
-    const { connection, client } = await clientChiffre();
-    try {
-      await client.workflow.start('parcoursEssaiPersistance', {
-        taskQueue: 'essai-persistance',
-        workflowId: idParcours,
-        memo: { menage: 'Famille Dupont' },
+      const sante = await lire('/health');
+      expect(sante.status).toBe(200);
+      expect(JSON.parse(sante.texte)).toEqual({
+        etat: 'ok',
+        detail: 'Tout fonctionne.',
+        temporal: 'ok',
+        base: 'ok',
+        smtp: 'ok',
+        workers: 'ok',
+        interrogation: 'ok',
       });
-      const brut = await connection.workflowService.describeWorkflowExecution({
-        namespace: 'default',
-        execution: { workflowId: idParcours },
+      expect((await lire('/docs')).status).toBe(200);
+
+      const boite = await fetch(`http://localhost:${ports.boite}/`, { signal: AbortSignal.timeout(10_000) });
+      expect(boite.status).toBe(200);
+      await boite.arrayBuffer();
+      const ui = await fetch(`http://localhost:${ports.ui}/`, { signal: AbortSignal.timeout(10_000) });
+      expect(ui.status).toBe(200);
+      await ui.arrayBuffer();
+      // L'interface Temporal fait déchiffrer les données par le codec de l'API (réservé à l'administration).
+      // Le CLI ne règle pas « includeCredentials » : à cocher dans l'interface (README).
+      const reglages = await fetch(`http://localhost:${ports.ui}/api/v1/settings`, { signal: AbortSignal.timeout(10_000) });
+      expect((await reglages.json()) as unknown).toMatchObject({ Codec: { Endpoint: `http://localhost:${ports.api}/codec`, IncludeCredentials: false } });
+
+      // Un courriel reçu par la boîte de réception : il y sera encore au second lancement.
+      await nodemailer
+        .createTransport({ host: '127.0.0.1', port: ports.smtp, secure: false, ignoreTLS: true })
+        .sendMail({
+          from: 'essai@exemple.fr',
+          to: 'menage@exemple.fr',
+          subject: 'Courriel d’avant le redémarrage',
+          text: `Lien : http://localhost:${ports.api}/`,
+        });
+      expect(readdirSync(join(dossier, 'courriels')).filter((f) => f.endsWith('.eml'))).toHaveLength(1);
+
+      const session = await fetch(`http://localhost:${ports.api}/api/session`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ identifiant: 'coord.loiret', motDePasse: 'coord-demo' }),
+        signal: AbortSignal.timeout(10_000),
       });
-      const encodage = brut.workflowExecutionInfo?.memo?.fields?.menage?.metadata?.[METADATA_ENCODING_KEY];
-      expect(Buffer.from(encodage ?? []).toString()).toBe(ENCODING_CHIFFRE);
-    } finally {
-      await connection.close();
-    }
-  }, DELAI_TEST_MS);
+      expect(session.status).toBe(200);
+      const corps = (await session.json()) as { jeton?: string; personne?: { id: string; role: string } };
+      expect(corps.jeton).toEqual(expect.any(String));
+      expect(corps.personne).toMatchObject({ id: 'coord.loiret', role: 'coordinateur' });
+      jetonSession = corps.jeton!;
 
-  it('Ctrl-C arrête tout en moins de 20 s, sans processus orphelin, et libère les ports', async () => {
-    const l = lancements[0]!;
-    expect(l.termine()).toBe(false);
-    const r = await ctrlC(l);
-    arretPropre(l, r);
-    expect(r.ms).toBeLessThan(DELAI_ARRET_MS);
-    expect(survivants(lances).map((p) => `${p.pid} ${p.commande}`)).toEqual([]);
-    for (const [nom, port] of Object.entries(ports)) {
-      expect(await portLibre(port), `port ${nom} (${port}) encore occupé`).toBe(true);
-    }
-    expect(existsSync(join(dossier, 'temporal.sqlite'))).toBe(true);
-  }, DELAI_TEST_MS);
+      // Clés locales : générées une fois, lisibles par le seul utilisateur.
+      const fichierCles = join(dossier, NOM_FICHIER_CLES);
+      contenuCles = readFileSync(fichierCles, 'utf8');
+      expect(contenuCles).toMatch(/^LINK_SIGNING_KEYS=local1:\S+$/m);
+      expect(contenuCles).toMatch(/^PAYLOAD_ENCRYPTION_KEYS=local1:\S+$/m);
+      expect(statSync(fichierCles).mode & 0o777).toBe(0o600);
 
-  it('un second lancement réutilise les clés et retrouve les parcours et les sessions (PostgreSQL dans le dossier d’état)', async () => {
-    const l = lancer(env);
-    lancements.push(l);
-    await attendrePret(l);
-    lances.push(...descendants(l.proc.pid!));
-    expect(readFileSync(join(dossier, NOM_FICHIER_CLES), 'utf8')).toBe(contenuCles);
-    expect(l.sortie()).not.toContain('Clés locales générées');
+      // Un « parcours » (sur une file sans worker : il reste en cours) avec un mémo chiffré.
+      const { connection, client } = await clientChiffre();
+      try {
+        await client.workflow.start('parcoursEssaiPersistance', {
+          taskQueue: 'essai-persistance',
+          workflowId: idParcours,
+          memo: { menage: 'Famille Dupont' },
+        });
+        const brut = await connection.workflowService.describeWorkflowExecution({
+          namespace: 'default',
+          execution: { workflowId: idParcours },
+        });
+        const encodage = brut.workflowExecutionInfo?.memo?.fields?.menage?.metadata?.[METADATA_ENCODING_KEY];
+        expect(Buffer.from(encodage ?? []).toString()).toBe(ENCODING_CHIFFRE);
+      } finally {
+        await connection.close();
+      }
+    },
+    DELAI_TEST_MS,
+  );
 
-    const sante = await lire('/health');
-    expect(sante.status).toBe(200);
-    const boite = (await (await fetch(`http://localhost:${ports.boite}/api/messages`, { signal: AbortSignal.timeout(10_000) })).json()) as Array<{ sujet: string }>;
-    expect(boite.map((m) => m.sujet)).toEqual(['Courriel d’avant le redémarrage']);
-    const session = await fetch(`http://localhost:${ports.api}/api/session`, { headers: { authorization: `Bearer ${jetonSession}` }, signal: AbortSignal.timeout(10_000) });
-    expect(session.status, 'la session ouverte avant le redémarrage vaut encore').toBe(200);
+  it(
+    'Ctrl-C arrête tout en moins de 20 s, sans processus orphelin, et libère les ports',
+    async () => {
+      const l = lancements[0]!;
+      expect(l.termine()).toBe(false);
+      const r = await ctrlC(l);
+      arretPropre(l, r);
+      expect(r.ms).toBeLessThan(DELAI_ARRET_MS);
+      expect(survivants(lances).map((p) => `${p.pid} ${p.commande}`)).toEqual([]);
+      for (const [nom, port] of Object.entries(ports)) {
+        expect(await portLibre(port), `port ${nom} (${port}) encore occupé`).toBe(true);
+      }
+      expect(existsSync(join(dossier, 'temporal.sqlite'))).toBe(true);
+    },
+    DELAI_TEST_MS,
+  );
 
-    const { connection, client } = await clientChiffre();
-    try {
-      const description = await client.workflow.getHandle(idParcours).describe();
-      expect(description.status.name).toBe('RUNNING');
-      expect(description.memo).toEqual({ menage: 'Famille Dupont' });
-      await client.workflow.getHandle(idParcours).terminate('fin du test');
-    } finally {
-      await connection.close();
-    }
+  it(
+    'un second lancement réutilise les clés et retrouve les parcours et les sessions (PostgreSQL dans le dossier d’état)',
+    async () => {
+      const l = lancer(env);
+      lancements.push(l);
+      await attendrePret(l);
+      lances.push(...descendants(l.proc.pid!));
+      expect(readFileSync(join(dossier, NOM_FICHIER_CLES), 'utf8')).toBe(contenuCles);
+      expect(l.sortie()).not.toContain('Clés locales générées');
 
-    arretPropre(l, await ctrlC(l));
-    expect(survivants(lances).map((p) => `${p.pid} ${p.commande}`)).toEqual([]);
-  }, DELAI_TEST_MS);
+      const sante = await lire('/health');
+      expect(sante.status).toBe(200);
+      const boite = (await (await fetch(`http://localhost:${ports.boite}/api/messages`, { signal: AbortSignal.timeout(10_000) })).json()) as Array<{
+        sujet: string;
+      }>;
+      expect(boite.map((m) => m.sujet)).toEqual(['Courriel d’avant le redémarrage']);
+      const session = await fetch(`http://localhost:${ports.api}/api/session`, {
+        headers: { authorization: `Bearer ${jetonSession}` },
+        signal: AbortSignal.timeout(10_000),
+      });
+      expect(session.status, 'la session ouverte avant le redémarrage vaut encore').toBe(200);
+
+      const { connection, client } = await clientChiffre();
+      try {
+        const description = await client.workflow.getHandle(idParcours).describe();
+        expect(description.status.name).toBe('RUNNING');
+        expect(description.memo).toEqual({ menage: 'Famille Dupont' });
+        await client.workflow.getHandle(idParcours).terminate('fin du test');
+      } finally {
+        await connection.close();
+      }
+
+      arretPropre(l, await ctrlC(l));
+      expect(survivants(lances).map((p) => `${p.pid} ${p.commande}`)).toEqual([]);
+    },
+    DELAI_TEST_MS,
+  );
 });

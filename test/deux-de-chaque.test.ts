@@ -102,7 +102,10 @@ beforeAll(async () => {
   };
   const workers = [lancer('worker 1', 'worker/main.ts', commun), lancer('worker 2', 'worker/main.ts', commun)];
   // PORT=0 : chaque API prend un port libre et l'affiche (aucune course avec les autres tests pour un port).
-  const apis = [lancer('API 1', 'api/main.ts', { ...commun, PORT: '0', API_HOST: '127.0.0.1' }), lancer('API 2', 'api/main.ts', { ...commun, PORT: '0', API_HOST: '127.0.0.1' })];
+  const apis = [
+    lancer('API 1', 'api/main.ts', { ...commun, PORT: '0', API_HOST: '127.0.0.1' }),
+    lancer('API 2', 'api/main.ts', { ...commun, PORT: '0', API_HOST: '127.0.0.1' }),
+  ];
   await Promise.all([...workers.map((w) => attendreSortie(w, 'worker démarré')), ...apis.map((x) => attendreSortie(x, 'API des parcours à l’écoute sur'))]);
   const port = (p: Processus) => /à l’écoute sur http:\/\/localhost:(\d+)/.exec(p.sortie())![1];
   a = clientApi(`http://127.0.0.1:${port(apis[0]!)}`);
@@ -144,7 +147,9 @@ describe('deux workers et deux API, en processus', () => {
       const r = await (i % 2 ? a : b).appel('POST', '/api/session', { corps: { identifiant: 'coord.inconnue', motDePasse: 'faux' } });
       expect(r.status).toBe(401);
     }
-    const [ra, rb] = await Promise.all([a, b].map((api) => api.appel('POST', '/api/session', { corps: { identifiant: 'coord.inconnue', motDePasse: 'faux' } })));
+    const [ra, rb] = await Promise.all(
+      [a, b].map((api) => api.appel('POST', '/api/session', { corps: { identifiant: 'coord.inconnue', motDePasse: 'faux' } })),
+    );
     for (const r of [ra!, rb!]) {
       expect(r.status).toBe(429);
       expect(r.headers.get('retry-after')).toBe('1');
@@ -162,7 +167,16 @@ describe('deux workers et deux API, en processus', () => {
         programmeId: 'loiret-ahu',
         travailleurSocial: 'ts.alice',
         menage,
-        donnees: { situation: { impayesMois: 2, montantDette: 812, debutBail: new Date(Date.now() - 60 * 86_400_000).toISOString().slice(0, 10), garantie: 'aucune', contactBailleur: false, suiviParServiceSocial: false } },
+        donnees: {
+          situation: {
+            impayesMois: 2,
+            montantDette: 812,
+            debutBail: new Date(Date.now() - 60 * 86_400_000).toISOString().slice(0, 10),
+            garantie: 'aucune',
+            contactBailleur: false,
+            suiviParServiceSocial: false,
+          },
+        },
       },
     });
     expect(lancement.status, lancement.texte).toBe(201);
@@ -183,7 +197,14 @@ describe('deux workers et deux API, en processus', () => {
     ]);
     expect([r1.status, r2.status]).toEqual([200, 200]);
     await etape('diagnostic');
-    await envoyer(a, ts, 'diagnostic', { origineDette: 'Perte d’emploi', droits: 'APL', budget: 'Serré', adequationLogement: 'Adapté', termine: true, carnetDeRoute: ['Dossier FSL'] });
+    await envoyer(a, ts, 'diagnostic', {
+      origineDette: 'Perte d’emploi',
+      droits: 'APL',
+      budget: 'Serré',
+      adequationLogement: 'Adapté',
+      termine: true,
+      carnetDeRoute: ['Dossier FSL'],
+    });
     await etape('plan_aide');
     await envoyer(b, ts, 'plan-aide', { actions: ['fsl'], orientations: [] });
     await etape('suivi');
@@ -194,9 +215,7 @@ describe('deux workers et deux API, en processus', () => {
     // Chaque courriel du parcours une fois (le Message-ID vient de la clé d'idempotence).
     const bailleur = CATALOGUE.trouver('loiret-ahu')!.partenaires.bailleur!.courriel;
     await courriels.waitFor((m) => m.a.includes(bailleur) && m.sujet.startsWith('Fin de l’accompagnement') && m.sujet.includes(menage.reference));
-    await expect
-      .poll(async () => (await handle.describe()).raw.pendingActivities?.length ?? 0, { message: 'activités du parcours encore en cours' })
-      .toBe(0);
+    await expect.poll(async () => (await handle.describe()).raw.pendingActivities?.length ?? 0, { message: 'activités du parcours encore en cours' }).toBe(0);
     // Ce banc ne sert qu'à ce parcours : tout ce que le catcher a reçu vient de lui.
     const recus = courriels.messages();
     const ids = recus.map((m) => m.messageId);
@@ -208,7 +227,9 @@ describe('deux workers et deux API, en processus', () => {
     expect(envoyes.every((c) => c.tentatives === 1)).toBe(true);
 
     // La fiche d'indicateurs, une ligne, à jour (clôture comprise), lue par les deux API.
-    await expect.poll(async () => (await new RegistreIndicateurs(db).lire('loiret-ahu', id))?.fiche.cloture?.issue, { message: 'fiche d’indicateurs avec la clôture' }).toBe('situation_stabilisee');
+    await expect
+      .poll(async () => (await new RegistreIndicateurs(db).lire('loiret-ahu', id))?.fiche.cloture?.issue, { message: 'fiche d’indicateurs avec la clôture' })
+      .toBe('situation_stabilisee');
     // Le dossier, clos, nommé et trouvé par son nom sur les deux API.
     for (const api of [a, b]) {
       await vi.waitFor(async () => {
@@ -220,7 +241,9 @@ describe('deux workers et deux API, en processus', () => {
     expect(lignes).toHaveLength(1);
     const du = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
     const au = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
-    const [ia, ib] = await Promise.all([a, b].map((api) => api.appel('GET', `/api/programmes/loiret-ahu/indicateurs?du=${du}&au=${au}`, { jeton: coordination })));
+    const [ia, ib] = await Promise.all(
+      [a, b].map((api) => api.appel('GET', `/api/programmes/loiret-ahu/indicateurs?du=${du}&au=${au}`, { jeton: coordination })),
+    );
     expect(ia!.status, ia!.texte).toBe(200);
     expect(ib!.json).toEqual(ia!.json);
   });

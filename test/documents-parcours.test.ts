@@ -25,7 +25,19 @@ import { signatureProtocoleUpdate } from '../domain/protocole';
 import { ajouterDuree, heureDeParis } from '../workflows/blocs/duree';
 import type { EntreeExecutionProtocole } from '../workflows/protocole-post-resiliation';
 import { annuaireEssai, demarrerApiEssai, type ApiEssai } from './outils/api';
-import { CATALOGUE, COFFRE, apres, avancerJusqua, echeanceSuivie, heureDuParcours, jusqua, menageEssai, monterBanc, requete, type Banc } from './outils/environnement';
+import {
+  CATALOGUE,
+  COFFRE,
+  apres,
+  avancerJusqua,
+  echeanceSuivie,
+  heureDuParcours,
+  jusqua,
+  menageEssai,
+  monterBanc,
+  requete,
+  type Banc,
+} from './outils/environnement';
 import { estPdf, lirePdf, sansIdentifiant } from './outils/pdf';
 
 const MOT_DE_PASSE = 'mot-de-passe-essai';
@@ -56,7 +68,13 @@ async function connecter(id: string): Promise<string> {
 /** Télécharge un document en PDF (octets), avec le statut et les en-têtes. */
 async function telecharger(chemin: string, qui: string) {
   const r = await fetch(`${api.url}${chemin}`, { headers: { authorization: `Bearer ${await connecter(qui)}` } });
-  return { status: r.status, type: r.headers.get('content-type'), disposition: r.headers.get('content-disposition'), cache: r.headers.get('cache-control'), octets: Buffer.from(await r.arrayBuffer()) };
+  return {
+    status: r.status,
+    type: r.headers.get('content-type'),
+    disposition: r.headers.get('content-disposition'),
+    cache: r.headers.get('cache-control'),
+    octets: Buffer.from(await r.arrayBuffer()),
+  };
 }
 
 const msg = <T extends object>(x: T, par = 'ts.alice') => ({ requestId: requete(), par, ...x });
@@ -70,7 +88,10 @@ const recu = (a: string, ref: string, debutSujet: string) =>
 /** Le PDF joint (un seul attendu), relu. */
 async function pdfJoint(m: CourrielRecu, fichier: string) {
   const pj = m.piecesJointes;
-  expect(pj.map((x) => [x.filename, x.contentType]), m.sujet).toEqual([[fichier, 'application/pdf']]);
+  expect(
+    pj.map((x) => [x.filename, x.contentType]),
+    m.sujet,
+  ).toEqual([[fichier, 'application/pdf']]);
   expect(estPdf(pj[0]!.contenu)).toBe(true);
   return (await lirePdf(pj[0]!.contenu)).plat;
 }
@@ -91,7 +112,17 @@ describe('prévention précontentieuse : lettre au ménage, fiche de clôture au
         programmeId: 'loiret-ahu',
         travailleurSocial: 'ts.alice',
         menage,
-        donnees: { situation: { impayesMois: 2, montantDette: 812.4, debutBail: new Date(maintenant - 60 * 86_400_000).toISOString().slice(0, 10), garantie: 'aucune', dejaTente: 'Relances', contactBailleur: false, suiviParServiceSocial: false } },
+        donnees: {
+          situation: {
+            impayesMois: 2,
+            montantDette: 812.4,
+            debutBail: new Date(maintenant - 60 * 86_400_000).toISOString().slice(0, 10),
+            garantie: 'aucune',
+            dejaTente: 'Relances',
+            contactBailleur: false,
+            suiviParServiceSocial: false,
+          },
+        },
       },
     });
     expect(r.status, r.texte).toBe(201);
@@ -99,12 +130,27 @@ describe('prévention précontentieuse : lettre au ménage, fiche de clôture au
     const handle = banc.env.client.workflow.getHandle(id);
 
     // La lettre d'information, jointe au courriel du ménage : à son nom et à son adresse.
-    const auMenage = await banc.courriels.waitFor((m) => m.a.includes(menage.courriel) && m.sujet.endsWith('un accompagnement vous est proposé'), { timeoutMs: 25_000 });
+    const auMenage = await banc.courriels.waitFor((m) => m.a.includes(menage.courriel) && m.sujet.endsWith('un accompagnement vous est proposé'), {
+      timeoutMs: 25_000,
+    });
     expect(auMenage.texte).toContain('Document joint (PDF) : Lettre d’information au ménage.');
     const lettre = await pdfJoint(auMenage, `lettre-information-${menage.reference}.pdf`);
-    for (const t of ['Objet : un accompagnement vous est proposé', 'Madame, Monsieur,', 'Pour nous joindre', 'Mme Josiane Lefébure', '12 rue des Tilleuls', programme.operateur.nom]) expect(lettre).toContain(t);
+    for (const t of [
+      'Objet : un accompagnement vous est proposé',
+      'Madame, Monsieur,',
+      'Pour nous joindre',
+      'Mme Josiane Lefébure',
+      '12 rue des Tilleuls',
+      programme.operateur.nom,
+    ])
+      expect(lettre).toContain(t);
     // De quoi rappeler l'opérateur : son téléphone et son adresse (pris au catalogue par l'activité).
-    for (const t of [`Par téléphone : ${programme.operateur.telephone}`, `Par courrier ou sur place : ${programme.operateur.adresse}`, `Tél. ${programme.operateur.telephone}`]) expect(lettre).toContain(t);
+    for (const t of [
+      `Par téléphone : ${programme.operateur.telephone}`,
+      `Par courrier ou sur place : ${programme.operateur.adresse}`,
+      `Tél. ${programme.operateur.telephone}`,
+    ])
+      expect(lettre).toContain(t);
     sansIdentifiant(lettre, 'la lettre d’information');
     expect(lettre).not.toContain('06 12 34 56 78');
 
@@ -115,13 +161,24 @@ describe('prévention précontentieuse : lettre au ménage, fiche de clôture au
       corps: { requestId: requete(), canal: 'telephone', creneau: 'soir', issue: 'injoignable', note: 'SECRET-4412 : violences conjugales' },
     });
     expect(tentative.status, tentative.texte).toBe(200);
-    const cloture = await api.appel('POST', `/api/parcours/${id}/cloture`, { jeton: await connecter('coord.essai'), corps: { requestId: requete(), motif: 'Le ménage a quitté le logement' } });
+    const cloture = await api.appel('POST', `/api/parcours/${id}/cloture`, {
+      jeton: await connecter('coord.essai'),
+      corps: { requestId: requete(), motif: 'Le ménage a quitté le logement' },
+    });
     expect(cloture.status, cloture.texte).toBe(200);
 
     const auBailleur = await recu(programme.partenaires.bailleur!.courriel, menage.reference, 'Fin de l’accompagnement');
     expect(auBailleur.texte).toContain('La fiche de clôture est jointe à ce courriel.');
     const fiche = await pdfJoint(auBailleur, `fiche-cloture-${menage.reference}.pdf`);
-    for (const t of ['Fiche de clôture', `Dossier ${menage.reference}`, 'Issue de l’accompagnement', 'Clôture anticipée', 'Le ménage a quitté le logement', 'Aucun bilan n’a été enregistré.']) expect(fiche).toContain(t);
+    for (const t of [
+      'Fiche de clôture',
+      `Dossier ${menage.reference}`,
+      'Issue de l’accompagnement',
+      'Clôture anticipée',
+      'Le ménage a quitté le logement',
+      'Aucun bilan n’a été enregistré.',
+    ])
+      expect(fiche).toContain(t);
     sansSecret(fiche, 'la fiche de clôture du bailleur');
     sansSecret(auBailleur.texte, 'le courriel au bailleur');
     await jusqua(handle, (e) => !!e.cloture, 'clôture');
@@ -149,9 +206,15 @@ describe('prévention précontentieuse : lettre au ménage, fiche de clôture au
     for (const [doc, raison] of [
       ['fiche-bilan.pdf', 'La fiche-bilan de mesure n’existe que pour une mesure IML (bail glissant).'],
       ['resume-protocole.pdf', 'Le résumé du protocole n’existe que pour un parcours « protocole post-résiliation ».'],
-      ['fiche-cloture.docx', 'Document inconnu : « fiche-cloture.docx ». Documents : lettre-information, fiche-orientation, fiche-suivi-social, plan-aide, carnet-de-route, livret-iml, fiche-bilan, fiche-cloture, resume-protocole (HTML, ou PDF avec « .pdf »).'],
+      [
+        'fiche-cloture.docx',
+        'Document inconnu : « fiche-cloture.docx ». Documents : lettre-information, fiche-orientation, fiche-suivi-social, plan-aide, carnet-de-route, livret-iml, fiche-bilan, fiche-cloture, resume-protocole (HTML, ou PDF avec « .pdf »).',
+      ],
       ['livret-iml.pdf', 'Le livret sur le bail glissant n’existe que pour une mesure d’intermédiation locative (bail glissant).'],
-      ['fiche-suivi-social.pdf', 'Aucune fiche de suivi social pour ce parcours : il a été clôturé avant le premier contact avec le ménage (voir la fiche de clôture).'],
+      [
+        'fiche-suivi-social.pdf',
+        'Aucune fiche de suivi social pour ce parcours : il a été clôturé avant le premier contact avec le ménage (voir la fiche de clôture).',
+      ],
       ['carnet-de-route.pdf', 'Aucun carnet de route n’a été remis dans ce parcours (clôturé avant la fin du diagnostic).'],
       ['plan-aide.pdf', 'Aucun plan d’aide n’a été contractualisé dans ce parcours.'],
     ]) {
@@ -178,12 +241,36 @@ describe('prévention (Déclic) : fiche d’orientation, fiche de suivi social, 
     // Le bailleur oriente le ménage par son logiciel (la fiche, chiffrée, entre au registre) ; la coordination l'accepte.
     const fiche: FicheOrientation = {
       oriente: { nom: 'Sandrine Morel', courriel: 's.morel@leschalets.example', service: 'contentieux' },
-      menage: { nom: menage.nom, composition: menage.composition, adresse: '12 rue des Tilleuls, 31200 Toulouse', telephone: menage.telephone, courriel: menage.courriel, accepteCourriel: true },
-      situation: { impayesMois: 3, montantDette: 812.4, debutBail: '2026-01-15', garantie: 'aucune', dejaTente: 'Deux relances écrites, une visite de la gardienne', contactBailleur: false, suiviParServiceSocial: false },
+      menage: {
+        nom: menage.nom,
+        composition: menage.composition,
+        adresse: '12 rue des Tilleuls, 31200 Toulouse',
+        telephone: menage.telephone,
+        courriel: menage.courriel,
+        accepteCourriel: true,
+      },
+      situation: {
+        impayesMois: 3,
+        montantDette: 812.4,
+        debutBail: '2026-01-15',
+        garantie: 'aucune',
+        dejaTente: 'Deux relances écrites, une visite de la gardienne',
+        contactBailleur: false,
+        suiviParServiceSocial: false,
+      },
       consentement: true,
     };
-    const recue = await new Orientations((await baseEssai()).db, COFFRE).recevoirDuLogiciel('toulouse-declic--bailleur', 'toulouse-declic', fiche, undefined, new Date());
-    const accepte = await api.appel('POST', `/api/orientations/${recue.id}/decision`, { jeton: await connecter('coord.essai'), corps: { decision: 'accepter', travailleurSocial: 'ts.alice' } });
+    const recue = await new Orientations((await baseEssai()).db, COFFRE).recevoirDuLogiciel(
+      'toulouse-declic--bailleur',
+      'toulouse-declic',
+      fiche,
+      undefined,
+      new Date(),
+    );
+    const accepte = await api.appel('POST', `/api/orientations/${recue.id}/decision`, {
+      jeton: await connecter('coord.essai'),
+      corps: { decision: 'accepter', travailleurSocial: 'ts.alice' },
+    });
     expect(accepte.status, accepte.texte).toBe(200);
     const id = accepte.json.workflowId as string;
     const ref = recue.reference;
@@ -193,17 +280,37 @@ describe('prévention (Déclic) : fiche d’orientation, fiche de suivi social, 
     await jusqua(handle, (e) => e.etape === 'aller_vers', 'étape « aller_vers »');
     const orientation = await lu(`/api/parcours/${id}/documents/fiche-orientation.pdf`, 'coord.essai');
     for (const t of [
-      'Fiche d’orientation', `Dossier ${ref}`, 'Qui oriente', programme.partenaires.bailleur!.nom, 'Service Contentieux', 'Personne qui oriente Sandrine Morel',
-      'Mme Josiane Lefébure', 'Composition famille monoparentale', '12 rue des Tilleuls, 31200 Toulouse', 'Loyers impayés 3 mois', 'Dette locative 812,40 €',
-      'Début du bail 15 janvier 2026', 'Deux relances écrites, une visite de la gardienne', 'le bailleur n’arrive pas à joindre le ménage', 'Accord du ménage',
-      'Le ménage a été informé de cette orientation et l’a acceptée', 'Orientation acceptée le', 'par Coordinatrice Essai', `Tél. ${op.telephone}`, op.adresse!,
+      'Fiche d’orientation',
+      `Dossier ${ref}`,
+      'Qui oriente',
+      programme.partenaires.bailleur!.nom,
+      'Service Contentieux',
+      'Personne qui oriente Sandrine Morel',
+      'Mme Josiane Lefébure',
+      'Composition famille monoparentale',
+      '12 rue des Tilleuls, 31200 Toulouse',
+      'Loyers impayés 3 mois',
+      'Dette locative 812,40 €',
+      'Début du bail 15 janvier 2026',
+      'Deux relances écrites, une visite de la gardienne',
+      'le bailleur n’arrive pas à joindre le ménage',
+      'Accord du ménage',
+      'Le ménage a été informé de cette orientation et l’a acceptée',
+      'Orientation acceptée le',
+      'par Coordinatrice Essai',
+      `Tél. ${op.telephone}`,
+      op.adresse!,
     ]) {
       expect(orientation, t).toContain(t);
     }
     sansIdentifiant(orientation, 'la fiche d’orientation');
-    const partenaires = await api.appel('GET', `/api/parcours/${id}/documents/fiche-orientation.pdf?version=partenaires`, { jeton: await connecter('coord.essai') });
+    const partenaires = await api.appel('GET', `/api/parcours/${id}/documents/fiche-orientation.pdf?version=partenaires`, {
+      jeton: await connecter('coord.essai'),
+    });
     expect(partenaires.status).toBe(404);
-    expect(partenaires.json.detail).toBe('Ce document (la fiche d’orientation) n’est pas préparé pour ce destinataire (les partenaires) ; il l’est pour l’équipe.');
+    expect(partenaires.json.detail).toBe(
+      'Ce document (la fiche d’orientation) n’est pas préparé pour ce destinataire (les partenaires) ; il l’est pour l’équipe.',
+    );
     // Avant le premier contact : ni fiche de suivi, ni carnet, ni plan (raisons en français).
     for (const [doc, raison] of [
       ['fiche-suivi-social.pdf', 'La fiche de suivi social commence au premier contact avec le ménage : aucun contact n’est encore établi.'],
@@ -216,23 +323,66 @@ describe('prévention (Déclic) : fiche d’orientation, fiche de suivi social, 
     }
 
     // Contact, deux entretiens de diagnostic (le second remet le carnet de route), plan d'aide : le suivi commence.
-    await handle.executeUpdate(tentativeContactUpdate, { args: [msg({ canal: 'visite_domicile' as const, creneau: 'soir' as const, issue: 'joint' as const, note: 'SECRET-4412' })] });
+    await handle.executeUpdate(tentativeContactUpdate, {
+      args: [msg({ canal: 'visite_domicile' as const, creneau: 'soir' as const, issue: 'joint' as const, note: 'SECRET-4412' })],
+    });
     await jusqua(handle, (e) => e.etape === 'diagnostic', 'étape « diagnostic »');
-    await handle.executeUpdate(diagnosticUpdate, { args: [msg({ origineDette: 'Perte d’emploi en mars', droits: 'Aide au logement suspendue', budget: 'Reste à vivre insuffisant', adequationLogement: 'Logement adapté', notes: 'SECRET-4412 : violences conjugales', termine: false })] });
     await handle.executeUpdate(diagnosticUpdate, {
-      args: [msg({ origineDette: 'Perte d’emploi en mars', droits: 'Dossier CAF à compléter', budget: 'Budget refait ensemble', adequationLogement: 'Logement adapté', termine: true, carnetDeRoute: ['Compléter le dossier d’aide au logement à la CAF', 'Déposer la demande d’aide au FSL'] })],
+      args: [
+        msg({
+          origineDette: 'Perte d’emploi en mars',
+          droits: 'Aide au logement suspendue',
+          budget: 'Reste à vivre insuffisant',
+          adequationLogement: 'Logement adapté',
+          notes: 'SECRET-4412 : violences conjugales',
+          termine: false,
+        }),
+      ],
+    });
+    await handle.executeUpdate(diagnosticUpdate, {
+      args: [
+        msg({
+          origineDette: 'Perte d’emploi en mars',
+          droits: 'Dossier CAF à compléter',
+          budget: 'Budget refait ensemble',
+          adequationLogement: 'Logement adapté',
+          termine: true,
+          carnetDeRoute: ['Compléter le dossier d’aide au logement à la CAF', 'Déposer la demande d’aide au FSL'],
+        }),
+      ],
     });
     await jusqua(handle, (e) => e.etape === 'plan_aide', 'étape « plan_aide »');
-    await handle.executeUpdate(planAideUpdate, { args: [msg({ actions: ['plan_apurement' as const, 'fsl' as const, 'sante' as const], orientations: ['conseillere_sociale_bailleur' as const], planApurement: { mensualite: 45.5, dureeMois: 18 } })] });
+    await handle.executeUpdate(planAideUpdate, {
+      args: [
+        msg({
+          actions: ['plan_apurement' as const, 'fsl' as const, 'sante' as const],
+          orientations: ['conseillere_sociale_bailleur' as const],
+          planApurement: { mensualite: 45.5, dureeMois: 18 },
+        }),
+      ],
+    });
     const enSuivi = await jusqua(handle, (e) => e.etape === 'suivi', 'étape « suivi »');
     const debutSuivi = enSuivi.journal.find((e) => e.type === 'etape' && e.resume.endsWith('Suivi du plan'))!.date;
 
     const plan = await lu(`/api/parcours/${id}/documents/plan-aide.pdf`);
     for (const t of [
-      'Plan d’aide : nos engagements réciproques', `Dossier ${ref}`, `Entre ${op.nom}`, 'Et Mme Josiane Lefébure', 'Votre travailleur social Alice Travailleuse',
-      'Rembourser la dette de loyer selon le plan d’apurement convenu avec votre bailleur.', 'Compléter le dossier d’aide au logement à la CAF',
-      'Vers qui nous vous orientons', 'Conseillère sociale du bailleur', '45,50 € par mois pendant 18 mois (819 € au total)', 'Vos engagements', 'Nos engagements',
-      'Ce qui est transmis à votre bailleur', `Par téléphone : ${op.telephone}`, 'Fait en deux exemplaires, à Toulouse, le', 'Le ménage Mme Josiane Lefébure', 'Le travailleur social Alice Travailleuse',
+      'Plan d’aide : nos engagements réciproques',
+      `Dossier ${ref}`,
+      `Entre ${op.nom}`,
+      'Et Mme Josiane Lefébure',
+      'Votre travailleur social Alice Travailleuse',
+      'Rembourser la dette de loyer selon le plan d’apurement convenu avec votre bailleur.',
+      'Compléter le dossier d’aide au logement à la CAF',
+      'Vers qui nous vous orientons',
+      'Conseillère sociale du bailleur',
+      '45,50 € par mois pendant 18 mois (819 € au total)',
+      'Vos engagements',
+      'Nos engagements',
+      'Ce qui est transmis à votre bailleur',
+      `Par téléphone : ${op.telephone}`,
+      'Fait en deux exemplaires, à Toulouse, le',
+      'Le ménage Mme Josiane Lefébure',
+      'Le travailleur social Alice Travailleuse',
     ]) {
       expect(plan, t).toContain(t);
     }
@@ -242,20 +392,39 @@ describe('prévention (Déclic) : fiche d’orientation, fiche de suivi social, 
     expect(planHtml.status).toBe(200);
     expect(planHtml.texte).toContain('en deux exemplaires (Ctrl+P ou Cmd+P), signés par le ménage et par vous');
     expect(planHtml.texte).toContain('<section class="signatures" aria-label="Signatures">');
-    expect(planHtml.texte).toContain(`<footer class="coordonnees-operateur"><p>${op.nom} — ${op.adresse}<br>Tél. ${op.telephone} — Courriel : ${op.courriel}</p></footer>`);
+    expect(planHtml.texte).toContain(
+      `<footer class="coordonnees-operateur"><p>${op.nom} — ${op.adresse}<br>Tél. ${op.telephone} — Courriel : ${op.courriel}</p></footer>`,
+    );
 
     // Le premier point de suivi (un mois après le début du suivi), enregistré avec une note confidentielle.
     await avancerJusqua(banc, handle, apres(ajouterDuree(new Date(debutSuivi), 'P1M')));
     await echeanceSuivie(handle, 'bilan:P1M');
-    await handle.executeUpdate(bilanUpdate, { args: [msg({ reprisePaiement: 'partielle' as const, planRespecte: true, demarches: ['Dossier CAF complété'], notes: 'dette de jeu évoquée' })] });
+    await handle.executeUpdate(bilanUpdate, {
+      args: [msg({ reprisePaiement: 'partielle' as const, planRespecte: true, demarches: ['Dossier CAF complété'], notes: 'dette de jeu évoquée' })],
+    });
     await jusqua(handle, (e) => Array.isArray(e.details.bilans) && e.details.bilans.length === 1, 'point de suivi enregistré');
 
     const suivi = await lu(`/api/parcours/${id}/documents/fiche-suivi-social.pdf`);
     for (const t of [
-      'Fiche de suivi social', `Dossier ${ref}`, 'Travailleur social Alice Travailleuse', 'Étape actuelle Suivi du plan', 'Dette locative à l’orientation 812,40 €', 'Tentatives de contact 1',
-      'Diagnostic (confidentiel)', 'Entretien 2', 'Origine de la dette Perte d’emploi en mars', 'Carnet de route remis au ménage', 'Déposer la demande d’aide au FSL',
-      'Plan d’apurement 45,50 € par mois pendant 18 mois (819 € au total)', 'Santé', 'Conseillère sociale du bailleur',
-      'Points de suivi et bilans', 'Point de suivi à 1 mois', 'Reprise partielle Respecté', 'Point de suivi à 2 mois prévu le', 'Bilan à 6 mois prévu le',
+      'Fiche de suivi social',
+      `Dossier ${ref}`,
+      'Travailleur social Alice Travailleuse',
+      'Étape actuelle Suivi du plan',
+      'Dette locative à l’orientation 812,40 €',
+      'Tentatives de contact 1',
+      'Diagnostic (confidentiel)',
+      'Entretien 2',
+      'Origine de la dette Perte d’emploi en mars',
+      'Carnet de route remis au ménage',
+      'Déposer la demande d’aide au FSL',
+      'Plan d’apurement 45,50 € par mois pendant 18 mois (819 € au total)',
+      'Santé',
+      'Conseillère sociale du bailleur',
+      'Points de suivi et bilans',
+      'Point de suivi à 1 mois',
+      'Reprise partielle Respecté',
+      'Point de suivi à 2 mois prévu le',
+      'Bilan à 6 mois prévu le',
     ]) {
       expect(suivi, t).toContain(t);
     }
@@ -263,17 +432,35 @@ describe('prévention (Déclic) : fiche d’orientation, fiche de suivi social, 
     expect(suivi).not.toContain('dette de jeu');
     sansIdentifiant(suivi, 'la fiche de suivi (équipe)');
     const bailleur = await lu(`/api/parcours/${id}/documents/fiche-suivi-social.pdf?version=partenaires`, 'coord.essai');
-    for (const t of ['Fiche de suivi social', 'Engagements qui concernent le bailleur', 'Plan d’apurement 45,50 € par mois pendant 18 mois', 'Point de suivi à 1 mois', 'Reprise partielle Respecté']) expect(bailleur, t).toContain(t);
+    for (const t of [
+      'Fiche de suivi social',
+      'Engagements qui concernent le bailleur',
+      'Plan d’apurement 45,50 € par mois pendant 18 mois',
+      'Point de suivi à 1 mois',
+      'Reprise partielle Respecté',
+    ])
+      expect(bailleur, t).toContain(t);
     sansSecret(bailleur, 'la fiche de suivi du bailleur');
     for (const t of ['Diagnostic', 'Perte d’emploi', 'Carnet de route', 'CAF', 'FSL', 'Santé', 'Conseillère sociale']) expect(bailleur, t).not.toContain(t);
     sansIdentifiant(bailleur, 'la fiche de suivi (bailleur)');
 
     const carnet = await lu(`/api/parcours/${id}/documents/carnet-de-route.pdf`);
     for (const t of [
-      'Votre carnet de route', `Dossier ${ref}`, 'Vos démarches', 'Compléter le dossier d’aide au logement à la CAF', 'Votre plan d’aide',
-      'Chaque mois : votre loyer, plus 45,50 € de remboursement de la dette, pendant 18 mois.', 'Vos rendez-vous passés', 'Premier contact avec nous',
-      'Premier entretien sur votre situation', 'Signature de votre plan d’aide', 'Point de suivi à 1 mois', 'Vos prochains rendez-vous', 'Point de suivi à 2 mois : vers le',
-      'Date et heure Lieu Avec qui', `Par téléphone : ${op.telephone}`,
+      'Votre carnet de route',
+      `Dossier ${ref}`,
+      'Vos démarches',
+      'Compléter le dossier d’aide au logement à la CAF',
+      'Votre plan d’aide',
+      'Chaque mois : votre loyer, plus 45,50 € de remboursement de la dette, pendant 18 mois.',
+      'Vos rendez-vous passés',
+      'Premier contact avec nous',
+      'Premier entretien sur votre situation',
+      'Signature de votre plan d’aide',
+      'Point de suivi à 1 mois',
+      'Vos prochains rendez-vous',
+      'Point de suivi à 2 mois : vers le',
+      'Date et heure Lieu Avec qui',
+      `Par téléphone : ${op.telephone}`,
     ]) {
       expect(carnet, t).toContain(t);
     }
@@ -300,17 +487,41 @@ describe('protocole post-résiliation : le résumé du protocole au bailleur et 
       // Le parcours n'existe pas encore : son horloge, au lancement, est l'heure réelle.
       resiliation: { jugementDu: jour(Date.now() - 40 * 86_400_000), juridiction: 'Tribunal judiciaire de Reims', detteLocative: 2400 },
     };
-    const handle = await banc.env.client.workflow.start('protocolePostResiliation', { taskQueue: banc.taskQueue, workflowId: `reims-april-protocole--${menage.reference}`, args: [entree] });
+    const handle = await banc.env.client.workflow.start('protocolePostResiliation', {
+      taskQueue: banc.taskQueue,
+      workflowId: `reims-april-protocole--${menage.reference}`,
+      args: [entree],
+    });
     await jusqua(handle, (e) => e.etape === 'signature_protocole', 'étape « signature_protocole »');
     const aujourdhui = jourDeParis(await heureDuParcours(handle));
     await handle.executeUpdate(signatureProtocoleUpdate, {
-      args: [msg({ signeLe: aujourdhui, debut: aujourdhui, dureeMois: 6, indemniteOccupation: 420, planApurement: { dette: 2400, mensualite: 100 }, signataires: { bailleur: true, occupant: true } })],
+      args: [
+        msg({
+          signeLe: aujourdhui,
+          debut: aujourdhui,
+          dureeMois: 6,
+          indemniteOccupation: 420,
+          planApurement: { dette: 2400, mensualite: 100 },
+          signataires: { bailleur: true, occupant: true },
+        }),
+      ],
     });
     const bailleur = await recu(programme.partenaires.bailleur!.courriel, menage.reference, 'Protocole enregistré');
     const ccapex = await recu(programme.partenaires.ccapex!.courriel, menage.reference, 'Protocole de cohésion sociale signé');
     for (const m of [bailleur, ccapex]) {
       const resume = await pdfJoint(m, `resume-protocole-${menage.reference}.pdf`);
-      for (const t of ['Résumé du protocole de cohésion sociale', `Dossier ${menage.reference}`, 'Le protocole de cohésion sociale', 'Durée initiale 6 mois', 'Indemnité d’occupation 420 € par mois', 'Plan d’apurement', 'Dette à rembourser 2 400 €', 'Mensualité 100 € par mois', 'Aucun avenant.', 'Paiements']) {
+      for (const t of [
+        'Résumé du protocole de cohésion sociale',
+        `Dossier ${menage.reference}`,
+        'Le protocole de cohésion sociale',
+        'Durée initiale 6 mois',
+        'Indemnité d’occupation 420 € par mois',
+        'Plan d’apurement',
+        'Dette à rembourser 2 400 €',
+        'Mensualité 100 € par mois',
+        'Aucun avenant.',
+        'Paiements',
+      ]) {
         expect(resume, m.sujet).toContain(t);
       }
       sansSecret(resume, `le résumé joint à « ${m.sujet} »`);
@@ -331,12 +542,16 @@ describe('protocole post-résiliation : le résumé du protocole au bailleur et 
     expect(equipe.disposition).toBe(`inline; filename="resume-protocole-${menage.reference}-equipe.pdf"`);
     expect((await lirePdf(equipe.octets)).plat).toContain('Mme Josiane Lefébure');
     expect((await telecharger(`/api/parcours/${handle.workflowId}/documents/resume-protocole.pdf`, 'ts.bruno')).status).toBe(403);
-    const html = await api.appel('GET', `/api/parcours/${handle.workflowId}/documents/resume-protocole?version=partenaires`, { jeton: await connecter('coord.essai') });
+    const html = await api.appel('GET', `/api/parcours/${handle.workflowId}/documents/resume-protocole?version=partenaires`, {
+      jeton: await connecter('coord.essai'),
+    });
     expect(html.status).toBe(200);
     expect(html.texte).toContain('<h2>Plan d’apurement</h2>');
     expect(html.texte).toContain('<a href="resume-protocole.pdf?version=partenaires">Version PDF</a>');
     sansSecret(html.texte, 'le résumé HTML (partenaires)');
-    const mauvaiseVersion = await api.appel('GET', `/api/parcours/${handle.workflowId}/documents/resume-protocole.pdf?version=bailleur`, { jeton: await connecter('coord.essai') });
+    const mauvaiseVersion = await api.appel('GET', `/api/parcours/${handle.workflowId}/documents/resume-protocole.pdf?version=bailleur`, {
+      jeton: await connecter('coord.essai'),
+    });
     expect(mauvaiseVersion.status).toBe(400);
   });
 });
@@ -351,16 +566,39 @@ describe('IML bail glissant : la fiche-bilan à la DDETS, la fiche de clôture a
       menage,
       coordinateur: 'coord.essai',
       travailleurSocial: 'ts.alice',
-      candidature: { structure: 'chrs', pretASortir: true, budgetTravaille: true, typologieRecherchee: 'T2', secteurs: ['Concarneau'], ressourcesMensuelles: 980, notes: 'SECRET-4412 : violences conjugales' },
+      candidature: {
+        structure: 'chrs',
+        pretASortir: true,
+        budgetTravaille: true,
+        typologieRecherchee: 'T2',
+        secteurs: ['Concarneau'],
+        ressourcesMensuelles: 980,
+        notes: 'SECRET-4412 : violences conjugales',
+      },
     };
-    const handle = await banc.env.client.workflow.start('imlBailGlissant', { taskQueue: banc.taskQueue, workflowId: `concarneau-iml--${menage.reference}`, args: [entree] });
+    const handle = await banc.env.client.workflow.start('imlBailGlissant', {
+      taskQueue: banc.taskQueue,
+      workflowId: `concarneau-iml--${menage.reference}`,
+      args: [entree],
+    });
     const e = await jusqua(handle, (x) => x.demandes.some((d) => d.role === 'siao' && d.statut === 'en_attente'), 'demande au SIAO en attente');
     const demande = e.demandes.find((d) => d.role === 'siao')!;
-    await handle.executeUpdate(repondreValidationUpdate, { args: [{ requestId: requete(), par: 'partenaire:siao', demandeId: demande.id, role: 'siao', decision: 'approuve' }] });
+    await handle.executeUpdate(repondreValidationUpdate, {
+      args: [{ requestId: requete(), par: 'partenaire:siao', demandeId: demande.id, role: 'siao', decision: 'approuve' }],
+    });
     await jusqua(handle, (x) => x.etape === 'recherche_logement', 'étape « recherche_logement »');
     const debut = jourDeParis(await heureDuParcours(handle));
     await handle.executeUpdate(logementUpdate, {
-      args: [msg({ bailleur: { type: 'public' as const, nom: 'OPAC de Quimper Cornouaille', conventionne: true }, adresse: '4 impasse des Mouettes, 29900 Concarneau', typologie: 'T2' as const, loyerMensuel: 385, debutBailPrincipal: debut, debutSousLocation: debut })],
+      args: [
+        msg({
+          bailleur: { type: 'public' as const, nom: 'OPAC de Quimper Cornouaille', conventionne: true },
+          adresse: '4 impasse des Mouettes, 29900 Concarneau',
+          typologie: 'T2' as const,
+          loyerMensuel: 385,
+          debutBailPrincipal: debut,
+          debutSousLocation: debut,
+        }),
+      ],
     });
     const { details } = await jusqua(handle, (x) => x.etape === 'sous_location' && !!x.details.mesure, 'étape « sous_location »');
 
@@ -376,12 +614,36 @@ describe('IML bail glissant : la fiche-bilan à la DDETS, la fiche de clôture a
   it('après le bilan à 6 mois, la DDETS reçoit la fiche-bilan non nominative en PDF ; à la fin de la mesure, la fiche de clôture', async () => {
     const { handle, menage, programme } = await jusquAuBilanA6Mois();
     await handle.executeUpdate(bilanMesureUpdate, {
-      args: [msg({ paiementLoyer: 'regulier' as const, situation: 'stable' as const, bailleurPresent: true, menagePresent: true, decision: 'poursuivre' as const, axes: ['budget' as const], notes: 'dette de jeu évoquée', freins: ['dette' as const] })],
+      args: [
+        msg({
+          paiementLoyer: 'regulier' as const,
+          situation: 'stable' as const,
+          bailleurPresent: true,
+          menagePresent: true,
+          decision: 'poursuivre' as const,
+          axes: ['budget' as const],
+          notes: 'dette de jeu évoquée',
+          freins: ['dette' as const],
+        }),
+      ],
     });
     const ddets = await recu(programme.partenaires.ddets!.courriel, menage.reference, 'Fiche-bilan IML : bilan de mesure à 6 mois');
     expect(ddets.texte).toContain('Document joint (PDF) : Fiche-bilan de mesure.');
     const fiche = await pdfJoint(ddets, `fiche-bilan-${menage.reference}-P6M.pdf`);
-    for (const t of ['Fiche-bilan de mesure — bilan de mesure à 6 mois', `Dossier ${menage.reference}`, 'Le bilan', 'Le bailleur et le ménage', 'poursuite de la mesure pendant 6 mois', 'La mesure', 'famille monoparentale', 'CHRS', 'Paiement du loyer', 'Situation du ménage et accompagnement social', 'stabilisée', 'Fiche non nominative']) {
+    for (const t of [
+      'Fiche-bilan de mesure — bilan de mesure à 6 mois',
+      `Dossier ${menage.reference}`,
+      'Le bilan',
+      'Le bailleur et le ménage',
+      'poursuite de la mesure pendant 6 mois',
+      'La mesure',
+      'famille monoparentale',
+      'CHRS',
+      'Paiement du loyer',
+      'Situation du ménage et accompagnement social',
+      'stabilisée',
+      'Fiche non nominative',
+    ]) {
       expect(fiche).toContain(t);
     }
     sansSecret(fiche, 'la fiche-bilan de la DDETS');
@@ -403,9 +665,23 @@ describe('IML bail glissant : la fiche-bilan à la DDETS, la fiche de clôture a
     expect(livret.disposition).toBe(`inline; filename="livret-bail-glissant-${menage.reference}.pdf"`);
     const texteLivret = (await lirePdf(livret.octets)).plat;
     for (const t of [
-      'Votre logement en bail glissant', `Dossier ${menage.reference}`, 'L’intermédiation locative, qu’est-ce que c’est ?', 'Le bail glissant', 'Au bout de 12 mois de sous-location',
-      'Les étapes', 'commission du SIAO', 'Nous disposons de 10 places agréées par l’État', 'Où en êtes-vous ?', 'Votre logement T2, loyer de 385 € par mois', 'Sous-location depuis le',
-      'Bilan à 6 mois tenu le', 'Bilan à 10 mois prévu vers le', 'Glissement du bail envisagé le', 'Qui appeler ?', `Par téléphone : ${programme.operateur.telephone}`, programme.operateur.adresse!,
+      'Votre logement en bail glissant',
+      `Dossier ${menage.reference}`,
+      'L’intermédiation locative, qu’est-ce que c’est ?',
+      'Le bail glissant',
+      'Au bout de 12 mois de sous-location',
+      'Les étapes',
+      'commission du SIAO',
+      'Nous disposons de 10 places agréées par l’État',
+      'Où en êtes-vous ?',
+      'Votre logement T2, loyer de 385 € par mois',
+      'Sous-location depuis le',
+      'Bilan à 6 mois tenu le',
+      'Bilan à 10 mois prévu vers le',
+      'Glissement du bail envisagé le',
+      'Qui appeler ?',
+      `Par téléphone : ${programme.operateur.telephone}`,
+      programme.operateur.adresse!,
     ]) {
       expect(texteLivret, t).toContain(t);
     }
@@ -421,7 +697,8 @@ describe('IML bail glissant : la fiche-bilan à la DDETS, la fiche de clôture a
     for (const a of [programme.partenaires.ddets!.courriel, programme.partenaires.siao!.courriel]) {
       const m = await recu(a, menage.reference, 'Fin de mesure IML');
       const cloture = await pdfJoint(m, `fiche-cloture-${menage.reference}.pdf`);
-      for (const t of ['Fiche de clôture', 'IML sortie de structure — bail glissant', 'Clôture anticipée', 'Bilans de mesure', 'Bilan à 6 mois']) expect(cloture, a).toContain(t);
+      for (const t of ['Fiche de clôture', 'IML sortie de structure — bail glissant', 'Clôture anticipée', 'Bilans de mesure', 'Bilan à 6 mois'])
+        expect(cloture, a).toContain(t);
       sansSecret(cloture, `la fiche de clôture de ${a}`);
     }
     const auBailleur = await recu(programme.partenaires.bailleur!.courriel, menage.reference, 'Fin de la mesure IML sans glissement du bail');
@@ -431,7 +708,16 @@ describe('IML bail glissant : la fiche-bilan à la DDETS, la fiche de clôture a
   it('glissement décidé au bilan à 6 mois : la fiche de clôture est jointe dès l’annonce du glissement au bailleur, à la DDETS et au SIAO', async () => {
     const { handle, menage, programme } = await jusquAuBilanA6Mois();
     await handle.executeUpdate(bilanMesureUpdate, {
-      args: [msg({ paiementLoyer: 'regulier' as const, situation: 'stable' as const, bailleurPresent: true, menagePresent: true, decision: 'glissement' as const, notes: 'dette de jeu soldée' })],
+      args: [
+        msg({
+          paiementLoyer: 'regulier' as const,
+          situation: 'stable' as const,
+          bailleurPresent: true,
+          menagePresent: true,
+          decision: 'glissement' as const,
+          notes: 'dette de jeu soldée',
+        }),
+      ],
     });
     const bilan = await recu(programme.partenaires.ddets!.courriel, menage.reference, 'Fiche-bilan IML : bilan de mesure à 6 mois');
     expect(await pdfJoint(bilan, `fiche-bilan-${menage.reference}-P6M.pdf`)).toContain('glissement du bail sans attendre le terme de la mesure');
@@ -442,7 +728,14 @@ describe('IML bail glissant : la fiche-bilan à la DDETS, la fiche de clôture a
     ] as const) {
       const m = await recu(a, menage.reference, sujet);
       const fiche = await pdfJoint(m, `fiche-cloture-${menage.reference}.pdf`);
-      for (const t of ['Fiche de clôture', 'Issue Glissement du bail', 'Bail glissé au profit du ménage après 6 mois de sous-location', 'Durée de sous-location 6 mois', 'Bilan à 6 mois']) expect(fiche, a).toContain(t);
+      for (const t of [
+        'Fiche de clôture',
+        'Issue Glissement du bail',
+        'Bail glissé au profit du ménage après 6 mois de sous-location',
+        'Durée de sous-location 6 mois',
+        'Bilan à 6 mois',
+      ])
+        expect(fiche, a).toContain(t);
       sansSecret(fiche, `la fiche de clôture de ${a}`);
     }
     const etat = await jusqua(handle, (x) => !!x.cloture, 'clôture');

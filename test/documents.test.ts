@@ -15,11 +15,35 @@ import { lirePdf, estPdf, sansIdentifiant } from './outils/pdf';
 import { CATALOGUE, SIGNEUR, inscrireAnnuaire } from './outils/environnement';
 
 /** Ce que le ménage a confié, et ce qui le désigne : jamais dans un document adressé à un partenaire. */
-const SECRETS = ['Lefébure', 'Josiane', 'Tilleuls', '06 12 34 56 78', 'josiane.lefebure', 'Mouettes', 'violences conjugales', 'dette de jeu', 'SECRET-7731', '980'];
+const SECRETS = [
+  'Lefébure',
+  'Josiane',
+  'Tilleuls',
+  '06 12 34 56 78',
+  'josiane.lefebure',
+  'Mouettes',
+  'violences conjugales',
+  'dette de jeu',
+  'SECRET-7731',
+  '980',
+];
 
-const menage = { reference: 'DOC-1', nom: 'Mme Josiane Lefébure', composition: 'famille_monoparentale', adresse: '12 rue des Tilleuls, 45000 Orléans', telephone: '06 12 34 56 78', courriel: 'josiane.lefebure@exemple.fr', accepteCourriel: true };
+const menage = {
+  reference: 'DOC-1',
+  nom: 'Mme Josiane Lefébure',
+  composition: 'famille_monoparentale',
+  adresse: '12 rue des Tilleuls, 45000 Orléans',
+  telephone: '06 12 34 56 78',
+  courriel: 'josiane.lefebure@exemple.fr',
+  accepteCourriel: true,
+};
 
-function etat(typeParcours: EtatParcours['typeParcours'], programmeId: string, details: Record<string, unknown>, confidentiels: Record<string, unknown> = {}): EtatParcours {
+function etat(
+  typeParcours: EtatParcours['typeParcours'],
+  programmeId: string,
+  details: Record<string, unknown>,
+  confidentiels: Record<string, unknown> = {},
+): EtatParcours {
   const programme = CATALOGUE.trouver(programmeId)!;
   return {
     workflowId: `${programmeId}--DOC-1`,
@@ -36,11 +60,22 @@ function etat(typeParcours: EtatParcours['typeParcours'], programmeId: string, d
     detailsConfidentiels: { menage, diagnostic: [{ notes: 'SECRET-7731 : violences conjugales' }], ...confidentiels },
   };
 }
-const source = (e: EtatParcours, o: Partial<SourceDocument> = {}): SourceDocument => ({ etat: e, programme: CATALOGUE.trouver(e.programme.id)!, contact: 'Alice Travailleuse', ...o });
+const source = (e: EtatParcours, o: Partial<SourceDocument> = {}): SourceDocument => ({
+  etat: e,
+  programme: CATALOGUE.trouver(e.programme.id)!,
+  contact: 'Alice Travailleuse',
+  ...o,
+});
 
 const PREVENTION = etat('prevention_precontentieuse', 'loiret-ahu', {
   lettreInformation: { le: '2026-03-01T10:00:00.000Z' },
-  ficheCloture: { issue: 'plan_apurement_respecte', libelle: "Plan d'apurement respecté", motif: 'Dette soldée, loyer courant repris', le: '2026-09-12T10:00:00.000Z', bilans: [{ jalon: 'Bilan à 3 mois', reprisePaiement: 'partielle', planRespecte: true }] },
+  ficheCloture: {
+    issue: 'plan_apurement_respecte',
+    libelle: "Plan d'apurement respecté",
+    motif: 'Dette soldée, loyer courant repris',
+    le: '2026-09-12T10:00:00.000Z',
+    bilans: [{ jalon: 'Bilan à 3 mois', reprisePaiement: 'partielle', planRespecte: true }],
+  },
 });
 const IML = etat(
   'iml_bail_glissant',
@@ -50,22 +85,82 @@ const IML = etat(
     logement: { typeBailleur: 'public', bailleur: 'OPAC de Quimper Cornouaille', typologie: 'T2', loyerMensuel: 385 },
     mesure: { debut: '2026-01-05T00:00:00.000Z', glissementPrevuLe: '2027-01-05T00:00:00.000Z' },
     bilans: [
-      { jalon: 'P6M', libelle: 'Bilan de mesure à 6 mois', tenuLe: '2026-07-08T09:00:00.000Z', paiementLoyer: 'regulier', situation: 'stable', bailleurPresent: true, menagePresent: true, decision: 'poursuivre', loyers: { payes: 5, partiels: 1, impayes: 0 }, accompagnement: { rendezVous: 4, visitesDomicile: 2, liensPartenaires: 1, axes: ['budget', 'acces_droits'] } },
-      { jalon: 'P10M', libelle: 'Bilan de mesure à 10 mois', tenuLe: '2026-11-06T09:00:00.000Z', paiementLoyer: 'irregulier', situation: 'fragile', bailleurPresent: false, menagePresent: true, loyers: { payes: 8, partiels: 1, impayes: 1 }, accompagnement: { rendezVous: 7, visitesDomicile: 3, liensPartenaires: 2, axes: ['budget', 'savoir_habiter'] } },
+      {
+        jalon: 'P6M',
+        libelle: 'Bilan de mesure à 6 mois',
+        tenuLe: '2026-07-08T09:00:00.000Z',
+        paiementLoyer: 'regulier',
+        situation: 'stable',
+        bailleurPresent: true,
+        menagePresent: true,
+        decision: 'poursuivre',
+        loyers: { payes: 5, partiels: 1, impayes: 0 },
+        accompagnement: { rendezVous: 4, visitesDomicile: 2, liensPartenaires: 1, axes: ['budget', 'acces_droits'] },
+      },
+      {
+        jalon: 'P10M',
+        libelle: 'Bilan de mesure à 10 mois',
+        tenuLe: '2026-11-06T09:00:00.000Z',
+        paiementLoyer: 'irregulier',
+        situation: 'fragile',
+        bailleurPresent: false,
+        menagePresent: true,
+        loyers: { payes: 8, partiels: 1, impayes: 1 },
+        accompagnement: { rendezVous: 7, visitesDomicile: 3, liensPartenaires: 2, axes: ['budget', 'savoir_habiter'] },
+      },
     ],
-    ficheCloture: { issue: 'glissement_du_bail', libelle: 'Glissement du bail', motif: 'Bail glissé au profit du ménage après 12 mois de sous-location', le: '2027-01-06T10:00:00.000Z', dureeSousLocationMois: 12, prolongations: 0, bilans: [{ jalon: 'P6M', paiementLoyer: 'regulier', situation: 'stable', decision: 'poursuivre' }] },
+    ficheCloture: {
+      issue: 'glissement_du_bail',
+      libelle: 'Glissement du bail',
+      motif: 'Bail glissé au profit du ménage après 12 mois de sous-location',
+      le: '2027-01-06T10:00:00.000Z',
+      dureeSousLocationMois: 12,
+      prolongations: 0,
+      bilans: [{ jalon: 'P6M', paiementLoyer: 'regulier', situation: 'stable', decision: 'poursuivre' }],
+    },
   },
-  { adresseLogement: '4 impasse des Mouettes, 29900 Concarneau', candidature: { ressourcesMensuelles: 980, notes: 'violences conjugales' }, bilans: [{ jalon: 'P6M', notes: 'dette de jeu', freins: ['dette'] }] },
+  {
+    adresseLogement: '4 impasse des Mouettes, 29900 Concarneau',
+    candidature: { ressourcesMensuelles: 980, notes: 'violences conjugales' },
+    bilans: [{ jalon: 'P6M', notes: 'dette de jeu', freins: ['dette'] }],
+  },
 );
 const PROTOCOLE = etat(
   'protocole_post_resiliation',
   'reims-april-protocole',
   {
     resiliation: { jugementDu: '2025-11-20', juridiction: 'Tribunal judiciaire de Reims', detteLocative: 4210.5 },
-    protocole: { signeLe: '2026-01-15', debut: '2026-02-01', dureeInitialeMois: 24, dureeTotaleMois: 36, terme: '2029-02-01', indemniteOccupation: 412.5, planApurement: { dette: 4210.5, mensualite: 1234.56, depuis: '2026-02' }, detteRestante: 2975.94, avenants: [{ signeLe: '2027-12-01', prolongationMois: 12 }] },
-    paiements: { moisRegles: 2, payes: 1, impayes: 1, nonRenseignes: 0, montantRecu: 1647.06, montantAttendu: 3294.12, mois: [{ mois: '2026-02', statut: 'paye', montant: 1647.06, attendu: 1647.06 }, { mois: '2026-03', statut: 'impaye', montant: 0, attendu: 1647.06 }] },
+    protocole: {
+      signeLe: '2026-01-15',
+      debut: '2026-02-01',
+      dureeInitialeMois: 24,
+      dureeTotaleMois: 36,
+      terme: '2029-02-01',
+      indemniteOccupation: 412.5,
+      planApurement: { dette: 4210.5, mensualite: 1234.56, depuis: '2026-02' },
+      detteRestante: 2975.94,
+      avenants: [{ signeLe: '2027-12-01', prolongationMois: 12 }],
+    },
+    paiements: {
+      moisRegles: 2,
+      payes: 1,
+      impayes: 1,
+      nonRenseignes: 0,
+      montantRecu: 1647.06,
+      montantAttendu: 3294.12,
+      mois: [
+        { mois: '2026-02', statut: 'paye', montant: 1647.06, attendu: 1647.06 },
+        { mois: '2026-03', statut: 'impaye', montant: 0, attendu: 1647.06 },
+      ],
+    },
     accompagnement: { visite_domicile: 2, rendez_vous: 3, mediation_bailleur: 1, lien_partenaire: 0 },
-    ficheCloture: { issue: 'nouveau_bail_signe', libelle: 'Nouveau bail signé', le: '2029-02-10T10:00:00.000Z', paiements: { moisRegles: 36, payes: 36, impayes: 0, nonRenseignes: 0, montantRecu: 59294.16, montantAttendu: 59294.16 }, bilans: 12 },
+    ficheCloture: {
+      issue: 'nouveau_bail_signe',
+      libelle: 'Nouveau bail signé',
+      le: '2029-02-10T10:00:00.000Z',
+      paiements: { moisRegles: 36, payes: 36, impayes: 0, nonRenseignes: 0, montantRecu: 59294.16, montantAttendu: 59294.16 },
+      bilans: 12,
+    },
   },
   { motifCloture: 'SECRET-7731', notesAccompagnement: ['dette de jeu'] },
 );
@@ -81,26 +176,72 @@ const SUIVI: EtatParcours = {
       tentatives: 3,
       contactEtabliLe: '2026-11-04T10:00:00.000Z',
       delaiPremierContactJours: 9,
-      plan: { actions: ['plan_apurement', 'fsl', 'sante'], orientations: ['asll'], planApurement: { mensualite: 143.75, dureeMois: 24 }, demandeMutation: true },
+      plan: {
+        actions: ['plan_apurement', 'fsl', 'sante'],
+        orientations: ['asll'],
+        planApurement: { mensualite: 143.75, dureeMois: 24 },
+        demandeMutation: true,
+      },
       bilans: [{ jalon: 'Point de suivi à 1 mois', reprisePaiement: 'partielle', planRespecte: true }],
     },
     {
       diagnostic: [
-        { origineDette: 'Perte d’emploi en septembre', droits: 'Aide au logement à rouvrir', budget: 'Reste à vivre de 812,40 € par mois', adequationLogement: 'T3 trop grand depuis le départ des enfants', notes: 'SECRET-7731 : violences conjugales', le: '2026-11-10T14:00:00.000Z' },
-        { origineDette: 'Perte d’emploi en septembre', droits: 'Demande FSL préparée', budget: 'Budget refait', adequationLogement: 'Mutation souhaitée', le: '2026-11-17T14:00:00.000Z' },
+        {
+          origineDette: 'Perte d’emploi en septembre',
+          droits: 'Aide au logement à rouvrir',
+          budget: 'Reste à vivre de 812,40 € par mois',
+          adequationLogement: 'T3 trop grand depuis le départ des enfants',
+          notes: 'SECRET-7731 : violences conjugales',
+          le: '2026-11-10T14:00:00.000Z',
+        },
+        {
+          origineDette: 'Perte d’emploi en septembre',
+          droits: 'Demande FSL préparée',
+          budget: 'Budget refait',
+          adequationLogement: 'Mutation souhaitée',
+          le: '2026-11-17T14:00:00.000Z',
+        },
       ],
-      carnetDeRoute: ['Rouvrir les droits à l’aide au logement auprès de la CAF', 'Déposer la demande d’aide au FSL', 'Prendre rendez-vous au centre médico-psychologique'],
+      carnetDeRoute: [
+        'Rouvrir les droits à l’aide au logement auprès de la CAF',
+        'Déposer la demande d’aide au FSL',
+        'Prendre rendez-vous au centre médico-psychologique',
+      ],
       notesBilans: ['dette de jeu'],
     },
   ),
   coordinateur: 'coord.essai',
   journal: [
     { seq: 1, date: '2026-10-26T09:00:00.000Z', type: 'ouverture', acteur: { type: 'systeme' }, resume: 'Parcours ouvert', visibilite: 'partenaires' },
-    { seq: 2, date: '2026-11-24T10:00:00.000Z', type: 'plan_aide', acteur: { type: 'systeme' }, resume: 'Plan d’aide contractualisé avec le ménage', visibilite: 'partenaires' },
+    {
+      seq: 2,
+      date: '2026-11-24T10:00:00.000Z',
+      type: 'plan_aide',
+      acteur: { type: 'systeme' },
+      resume: 'Plan d’aide contractualisé avec le ménage',
+      visibilite: 'partenaires',
+    },
     { seq: 3, date: '2026-12-02T09:00:00.000Z', type: 'etape', acteur: { type: 'systeme' }, resume: 'Étape : Suivi du plan', visibilite: 'partenaires' },
-    { seq: 4, date: '2027-01-04T15:00:00.000Z', type: 'bilan', acteur: { type: 'systeme' }, resume: 'Point de suivi à 1 mois : reprise partielle', visibilite: 'partenaires' },
+    {
+      seq: 4,
+      date: '2027-01-04T15:00:00.000Z',
+      type: 'bilan',
+      acteur: { type: 'systeme' },
+      resume: 'Point de suivi à 1 mois : reprise partielle',
+      visibilite: 'partenaires',
+    },
   ],
-  demandes: [{ id: 'd1', role: 'departement', objet: 'Validation du plan d’aide avec une mesure ASLL', envoyeeLe: '2026-11-24T10:00:00.000Z', echeance: '2026-12-08T10:00:00.000Z', statut: 'approuvee', decision: { decision: 'approuve', par: 'partenaire:departement', le: '2026-11-30T10:00:00.000Z' } }],
+  demandes: [
+    {
+      id: 'd1',
+      role: 'departement',
+      objet: 'Validation du plan d’aide avec une mesure ASLL',
+      envoyeeLe: '2026-11-24T10:00:00.000Z',
+      echeance: '2026-12-08T10:00:00.000Z',
+      statut: 'approuvee',
+      decision: { decision: 'approuve', par: 'partenaire:departement', le: '2026-11-30T10:00:00.000Z' },
+    },
+  ],
   echeances: [{ id: 'bilan:P2M', libelle: 'Point de suivi à 2 mois', due: '2027-02-16T09:00:00.000Z', statut: 'en_cours', responsable: 'travailleur_social' }],
   etape: 'suivi',
   libelleEtape: 'Suivi du plan',
@@ -139,7 +280,15 @@ describe('documents en PDF, relus', () => {
   it('la fiche-bilan de mesure pour la DDETS : non nominative, titres, chiffres du bilan demandé', async () => {
     const six = await pdfDe('fiche-bilan', IML, 'partenaires', { jalon: 'P6M' });
     expect(six.titre).toBe('Fiche-bilan de mesure — dossier DOC-1');
-    for (const t of ['Fiche-bilan de mesure — bilan de mesure à 6 mois', 'Le bilan', 'La mesure', 'Paiement du loyer', 'Situation du ménage et accompagnement social', 'DDETS']) expect(six.texte).toContain(t);
+    for (const t of [
+      'Fiche-bilan de mesure — bilan de mesure à 6 mois',
+      'Le bilan',
+      'La mesure',
+      'Paiement du loyer',
+      'Situation du ménage et accompagnement social',
+      'DDETS',
+    ])
+      expect(six.texte).toContain(t);
     expect(six.texte).toContain('Le bailleur et le ménage');
     expect(six.texte).toContain('poursuite de la mesure pendant 6 mois');
     expect(six.texte).toContain('famille monoparentale');
@@ -158,15 +307,27 @@ describe('documents en PDF, relus', () => {
 
   it('la fiche de clôture de chaque parcours : issue, motif, date, ce qui est propre au parcours ; rien de confidentiel', async () => {
     const prevention = await pdfDe('fiche-cloture', PREVENTION, 'partenaires');
-    for (const t of ['Fiche de clôture', 'Dossier DOC-1', 'Issue de l’accompagnement', "Plan d'apurement respecté", 'Dette soldée, loyer courant repris', '12 septembre 2026', 'Bilans', 'Reprise partielle', 'Prévention précontentieuse']) {
+    for (const t of [
+      'Fiche de clôture',
+      'Dossier DOC-1',
+      'Issue de l’accompagnement',
+      "Plan d'apurement respecté",
+      'Dette soldée, loyer courant repris',
+      '12 septembre 2026',
+      'Bilans',
+      'Reprise partielle',
+      'Prévention précontentieuse',
+    ]) {
       expect(prevention.texte).toContain(t);
     }
     sansSecret(prevention.texte);
     const iml = await pdfDe('fiche-cloture', IML, 'partenaires');
-    for (const t of ['Glissement du bail', 'La mesure', '12 mois', 'Bilans de mesure', 'Bilan à 6 mois', 'poursuite de la mesure pendant 6 mois']) expect(iml.texte).toContain(t);
+    for (const t of ['Glissement du bail', 'La mesure', '12 mois', 'Bilans de mesure', 'Bilan à 6 mois', 'poursuite de la mesure pendant 6 mois'])
+      expect(iml.texte).toContain(t);
     sansSecret(iml.texte);
     const protocole = await pdfDe('fiche-cloture', PROTOCOLE, 'partenaires');
-    for (const t of ['Nouveau bail signé', 'Le protocole', 'Paiements', '36 mois (dont 12 par avenant)', '59 294,16 € sur 59 294,16 € attendus']) expect(protocole.texte).toContain(t);
+    for (const t of ['Nouveau bail signé', 'Le protocole', 'Paiements', '36 mois (dont 12 par avenant)', '59 294,16 € sur 59 294,16 € attendus'])
+      expect(protocole.texte).toContain(t);
     sansSecret(protocole.texte);
   });
 
@@ -213,7 +374,17 @@ describe('documents en PDF, relus', () => {
   it('WinAnsi : accents, guillemets, apostrophe et euro gardés ; espaces fines et caractères inconnus remplacés', async () => {
     expect(versWinAnsi('« Été » l’œuvre : 1\u202f234,50\u00a0€')).toBe('« Été » l’œuvre : 1\u00a0234,50\u00a0€');
     expect(versWinAnsi('Łódź → ok ✓ 🙂')).toBe('Lódz -> ok oui ?');
-    const d = preparerDocument('fiche-cloture', source({ ...PREVENTION, details: { ...PREVENTION.details, ficheCloture: { issue: 'cloture_anticipee', motif: 'Départ à Łódź — « déménagement » 🙂', le: '2026-05-01T10:00:00.000Z' } } }), 'equipe');
+    const d = preparerDocument(
+      'fiche-cloture',
+      source({
+        ...PREVENTION,
+        details: {
+          ...PREVENTION.details,
+          ficheCloture: { issue: 'cloture_anticipee', motif: 'Départ à Łódź — « déménagement » 🙂', le: '2026-05-01T10:00:00.000Z' },
+        },
+      }),
+      'equipe',
+    );
     const { plat } = await lirePdf(await genererPdf(d));
     expect(plat).toContain('Départ à Lódz — « déménagement » ?');
   });
@@ -226,7 +397,14 @@ describe('les documents que les rapports de terrain nomment, relus en PDF', () =
     const lettre = await pdfDe('lettre-information', PREVENTION, 'menage');
     const ahu = CATALOGUE.trouver('loiret-ahu')!.operateur;
     expect(ahu.telephone).toBe('02 61 91 45 00');
-    for (const t of [`Par téléphone : ${ahu.telephone}`, `Par courrier ou sur place : ${ahu.adresse}`, `Tél. ${ahu.telephone}`, '12 rue Eugène Vignat', '45000 Orléans']) expect(lettre.texte).toContain(t);
+    for (const t of [
+      `Par téléphone : ${ahu.telephone}`,
+      `Par courrier ou sur place : ${ahu.adresse}`,
+      `Tél. ${ahu.telephone}`,
+      '12 rue Eugène Vignat',
+      '45000 Orléans',
+    ])
+      expect(lettre.texte).toContain(t);
     for (const [nom, e, lecteur, o] of [
       ['fiche-bilan', IML, 'partenaires', {}],
       ['fiche-cloture', PROTOCOLE, 'partenaires', {}],
@@ -253,8 +431,23 @@ describe('les documents que les rapports de terrain nomment, relus en PDF', () =
       typeOrganisation: 'Bailleur social',
       recueLe: '2026-10-20T08:30:00.000Z',
       oriente: { nom: 'Sandrine Morel', courriel: 's.morel@leschalets.example', service: 'Recouvrement' },
-      menage: { nom: 'Mme Josiane Lefébure', composition: 'famille_monoparentale', adresse: '12 rue des Tilleuls, 31200 Toulouse', telephone: '06 12 34 56 78', courriel: 'josiane.lefebure@exemple.fr', accepteCourriel: false },
-      situation: { impayesMois: 3, montantDette: 3450, debutBail: '2026-05-01', garantie: 'loca_pass', dejaTente: 'Deux relances, une visite de la gardienne', contactBailleur: false, suiviParServiceSocial: true },
+      menage: {
+        nom: 'Mme Josiane Lefébure',
+        composition: 'famille_monoparentale',
+        adresse: '12 rue des Tilleuls, 31200 Toulouse',
+        telephone: '06 12 34 56 78',
+        courriel: 'josiane.lefebure@exemple.fr',
+        accepteCourriel: false,
+      },
+      situation: {
+        impayesMois: 3,
+        montantDette: 3450,
+        debutBail: '2026-05-01',
+        garantie: 'loca_pass',
+        dejaTente: 'Deux relances, une visite de la gardienne',
+        contactBailleur: false,
+        suiviParServiceSocial: true,
+      },
       consentement: true,
       accepteePar: 'Coordinatrice Essai',
       accepteeLe: '2026-10-26T09:00:00.000Z',
@@ -292,11 +485,21 @@ describe('les documents que les rapports de terrain nomment, relus en PDF', () =
     sansIdentifiant(texte, 'la fiche d’orientation');
     // Sans fiche de partenaire : ce que le parcours a retenu à son ouverture.
     const lance = await pdfDe('fiche-orientation', SUIVI, 'equipe', { coordination: 'Coordinatrice Essai' });
-    for (const t of ['enregistrée par la coordination du dispositif', 'Coordination Coordinatrice Essai', 'Parcours ouvert le 26 octobre 2026', 'Mme Josiane Lefébure', 'Dette locative 3 450 €', 'Garantie aucune garantie', 'lettre d’information du 26 octobre 2026']) {
+    for (const t of [
+      'enregistrée par la coordination du dispositif',
+      'Coordination Coordinatrice Essai',
+      'Parcours ouvert le 26 octobre 2026',
+      'Mme Josiane Lefébure',
+      'Dette locative 3 450 €',
+      'Garantie aucune garantie',
+      'lettre d’information du 26 octobre 2026',
+    ]) {
       expect(lance.texte).toContain(t);
     }
     sansIdentifiant(lance.texte, 'la fiche d’orientation (lancement)');
-    expect(() => preparerDocument('fiche-orientation', source(SUIVI), 'partenaires')).toThrow('Ce document (la fiche d’orientation) n’est pas préparé pour ce destinataire (les partenaires) ; il l’est pour l’équipe.');
+    expect(() => preparerDocument('fiche-orientation', source(SUIVI), 'partenaires')).toThrow(
+      'Ce document (la fiche d’orientation) n’est pas préparé pour ce destinataire (les partenaires) ; il l’est pour l’équipe.',
+    );
     expect(() => preparerDocument('fiche-orientation', source(IML), 'equipe')).toThrow(/n’existe que pour un parcours de prévention précontentieuse/);
   });
 
@@ -334,7 +537,13 @@ describe('les documents que les rapports de terrain nomment, relus en PDF', () =
     sansIdentifiant(equipe.texte, 'la fiche de suivi (équipe)');
 
     const bailleur = await pdfDe('fiche-suivi-social', { ...SUIVI, detailsConfidentiels: {} }, 'partenaires');
-    for (const t of ['Engagements qui concernent le bailleur', 'Plan d’apurement 143,75 € par mois pendant 24 mois', 'Demande de mutation une demande sera déposée', 'Point de suivi à 1 mois 4 janvier 2027 Reprise partielle Respecté', 'Contact établi le 4 novembre 2026']) {
+    for (const t of [
+      'Engagements qui concernent le bailleur',
+      'Plan d’apurement 143,75 € par mois pendant 24 mois',
+      'Demande de mutation une demande sera déposée',
+      'Point de suivi à 1 mois 4 janvier 2027 Reprise partielle Respecté',
+      'Contact établi le 4 novembre 2026',
+    ]) {
       expect(bailleur.texte).toContain(t);
     }
     sansSecret(bailleur.texte);
@@ -346,7 +555,9 @@ describe('les documents que les rapports de terrain nomment, relus en PDF', () =
     sansIdentifiant(bailleur.texte, 'la fiche de suivi (bailleur)');
     expect(bailleur.d.fichier).toBe('fiche-suivi-social-DOC-1-partenaires');
 
-    expect(() => preparerDocument('fiche-suivi-social', source({ ...SUIVI, details: { situation: SUIVI.details.situation } }), 'equipe')).toThrow(/aucun contact n’est encore établi/);
+    expect(() => preparerDocument('fiche-suivi-social', source({ ...SUIVI, details: { situation: SUIVI.details.situation } }), 'equipe')).toThrow(
+      /aucun contact n’est encore établi/,
+    );
     expect(() => preparerDocument('fiche-suivi-social', source(SUIVI), 'menage')).toThrow(DocumentIndisponible);
   });
 
@@ -423,7 +634,12 @@ describe('les documents que les rapports de terrain nomment, relus en PDF', () =
 
   it('le livret du bail glissant : IML, sous-location, glissement, étapes et dates de la mesure, engagements, qui appeler', async () => {
     const concarneau = CATALOGUE.trouver('concarneau-iml')!;
-    const enCours: EtatParcours = { ...IML, etape: 'sous_location', libelleEtape: 'Sous-location et accompagnement', details: { ...IML.details, validationSiao: { le: '2025-11-12T10:00:00.000Z' }, bilans: [(IML.details.bilans as unknown[])[0]], ficheCloture: undefined } } as EtatParcours;
+    const enCours: EtatParcours = {
+      ...IML,
+      etape: 'sous_location',
+      libelleEtape: 'Sous-location et accompagnement',
+      details: { ...IML.details, validationSiao: { le: '2025-11-12T10:00:00.000Z' }, bilans: [(IML.details.bilans as unknown[])[0]], ficheCloture: undefined },
+    } as EtatParcours;
     const { texte, titre } = await pdfDe('livret-iml', enCours, 'menage');
     expect(titre).toBe('Livret sur le bail glissant — dossier DOC-1');
     for (const t of [
@@ -459,7 +675,10 @@ describe('les documents que les rapports de terrain nomment, relus en PDF', () =
   });
 
   it('un programme dont l’opérateur n’a ni téléphone ni adresse : les documents restent lisibles, sans ligne vide', async () => {
-    const sans = { ...CATALOGUE.trouver('toulouse-declic')!, operateur: { nom: 'Association essai', courriel: 'essai@asso.example', type: 'association' as const } };
+    const sans = {
+      ...CATALOGUE.trouver('toulouse-declic')!,
+      operateur: { nom: 'Association essai', courriel: 'essai@asso.example', type: 'association' as const },
+    };
     const d = preparerDocument('carnet-de-route', { etat: SUIVI, programme: sans, contact: 'Alice Travailleuse' }, 'menage');
     const { plat } = await lirePdf(await genererPdf(d));
     expect(plat).toContain('Courriel : essai@asso.example');
@@ -490,7 +709,12 @@ describe('l’activité de courriel joint les documents en PDF (vrai SMTP)', () 
   afterAll(async () => boite?.close());
 
   const programme = CATALOGUE.trouver('reims-april-protocole')!;
-  const piece = (document: NomDocument, lecteur: Lecteur, e: EtatParcours): PieceJointe => ({ document, lecteur, etat: e, programme: { id: programme.id, nom: programme.nom, operateur: programme.operateur } });
+  const piece = (document: NomDocument, lecteur: Lecteur, e: EtatParcours): PieceJointe => ({
+    document,
+    lecteur,
+    etat: e,
+    programme: { id: programme.id, nom: programme.nom, operateur: programme.operateur },
+  });
 
   it('le résumé du protocole au bailleur : PDF joint, version des partenaires même si l’état confidentiel lui est passé', async () => {
     await activites.envoyerCourriel({

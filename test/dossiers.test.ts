@@ -37,7 +37,9 @@ function etatEssai(workflowId: string, o: Partial<EtatParcours> = {}): EtatParco
     travailleurSocial: 'ts.alice',
     echeances: [],
     demandes: [],
-    journal: [{ seq: 1, date: '2026-03-01T08:00:00.000Z', type: 'ouverture', acteur: { type: 'systeme' }, resume: 'Parcours ouvert', visibilite: 'partenaires' }],
+    journal: [
+      { seq: 1, date: '2026-03-01T08:00:00.000Z', type: 'ouverture', acteur: { type: 'systeme' }, resume: 'Parcours ouvert', visibilite: 'partenaires' },
+    ],
     details: {},
     detailsConfidentiels: { menage: { ...menageEssai(reference), nom: 'Mme Héloïse Dubreuil' }, difficultes: 'Perte d’emploi, séparation' },
     ...o,
@@ -75,16 +77,33 @@ describe('dossier d’un parcours réel', () => {
       { timeout: 20_000, interval: 200 },
     );
 
-    const clos = await essai.api.appel('POST', `/api/parcours/${id}/cloture`, { jeton: coord, corps: { requestId: 'cloture-1', motif: 'Le ménage a déménagé' } });
+    const clos = await essai.api.appel('POST', `/api/parcours/${id}/cloture`, {
+      jeton: coord,
+      corps: { requestId: 'cloture-1', motif: 'Le ménage a déménagé' },
+    });
     expect(clos.status, clos.texte).toBe(200);
     await handle.result();
     const db = (await baseEssai()).db;
-    await vi.waitFor(async () => expect((await db.selectFrom('dossiers').select('clos').where('workflow_id', '=', id).executeTakeFirst())?.clos).toBe(true), { timeout: 10_000 });
+    await vi.waitFor(async () => expect((await db.selectFrom('dossiers').select('clos').where('workflow_id', '=', id).executeTakeFirst())?.clos).toBe(true), {
+      timeout: 10_000,
+    });
     const avant = (await essai.api.appel('GET', `/api/parcours/${id}`, { jeton: coord })).json as EtatParcours;
 
     // Temporal oublie le parcours (fin de sa rétention) : le dossier reste.
-    await essai.banc.env.client.workflowService.deleteWorkflowExecution({ namespace: essai.banc.env.namespace ?? 'default', workflowExecution: { workflowId: id } });
-    await vi.waitFor(async () => expect(await handle.describe().then((d) => 'present ' + d.status.name, (e) => 'efface ' + String(e))).toMatch(/^efface/), { timeout: 90_000, interval: 500 });
+    await essai.banc.env.client.workflowService.deleteWorkflowExecution({
+      namespace: essai.banc.env.namespace ?? 'default',
+      workflowExecution: { workflowId: id },
+    });
+    await vi.waitFor(
+      async () =>
+        expect(
+          await handle.describe().then(
+            (d) => 'present ' + d.status.name,
+            (e) => 'efface ' + String(e),
+          ),
+        ).toMatch(/^efface/),
+      { timeout: 90_000, interval: 500 },
+    );
 
     const lu = await essai.api.appel('GET', `/api/parcours/${id}`, { jeton: coord });
     expect(lu.status, lu.texte).toBe(200);
@@ -119,7 +138,11 @@ describe('dossier d’un parcours réel', () => {
     expect(clotures.json.map((p: { workflowId: string }) => p.workflowId)).toEqual([id]);
 
     // Rien de personnel en clair dans la base (identité, coordonnées, motif, journal).
-    const brut = await sql<{ t: string }>`select d::text || coalesce((select string_agg(j::text, '') from journal_dossiers j where j.workflow_id = d.workflow_id), '') as t from dossiers d where d.workflow_id = ${id}`.execute(db);
+    const brut = await sql<{
+      t: string;
+    }>`select d::text || coalesce((select string_agg(j::text, '') from journal_dossiers j where j.workflow_id = d.workflow_id), '') as t from dossiers d where d.workflow_id = ${id}`.execute(
+      db,
+    );
     const texte = Buffer.from(brut.rows[0]!.t).toString('utf8');
     for (const secret of ['Vasseur', 'Apolline', '06 12 34 56 78', 'Tilleuls', 'déménagé']) expect(texte).not.toContain(secret);
     const hex = texte.toLowerCase();
@@ -182,7 +205,17 @@ describe('registre des dossiers', () => {
     const e2 = etatEssai(id, {
       etape: 'diagnostic',
       libelleEtape: 'Diagnostic',
-      journal: [...e1.journal, { seq: 2, date: '2026-03-02T08:00:00.000Z', type: 'contact', acteur: { type: 'personnel', id: 'ts.alice' }, resume: 'Ménage joint', visibilite: 'equipe' }],
+      journal: [
+        ...e1.journal,
+        {
+          seq: 2,
+          date: '2026-03-02T08:00:00.000Z',
+          type: 'contact',
+          acteur: { type: 'personnel', id: 'ts.alice' },
+          resume: 'Ménage joint',
+          visibilite: 'equipe',
+        },
+      ],
     });
     // Le journal ne transmet que ce qui n'est pas encore consigné.
     expect(await registre.consigner(consignation({ ...e2, journal: e2.journal.slice(1) }, 20, 2))).toBe('ecrit');
@@ -191,7 +224,11 @@ describe('registre des dossiers', () => {
     const lu = await registre.lire(id, { confidentiel: true });
     expect(lu?.etape).toBe('diagnostic');
     expect(lu?.journal.map((e) => e.seq)).toEqual([1, 2]);
-    const n = await db.selectFrom('journal_dossiers').select((eb) => eb.fn.countAll<string>().as('n')).where('workflow_id', '=', id).executeTakeFirstOrThrow();
+    const n = await db
+      .selectFrom('journal_dossiers')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .where('workflow_id', '=', id)
+      .executeTakeFirstOrThrow();
     expect(Number(n.n)).toBe(2);
     // La fiche d'indicateurs du même instant, consignée dans la même transaction.
     const fiche = await db.selectFrom('fiches_indicateurs').select('version').where('workflow_id', '=', id).executeTakeFirstOrThrow();
@@ -219,7 +256,10 @@ describe('registre des dossiers', () => {
     const avant = new Coffre(parseKeyRing(ancienne, { name: 'PAYLOAD_ENCRYPTION_KEYS', kind: 'aes256' }));
     const apres = new Coffre(parseKeyRing(`${generateKeyRingValue('aes256', 'nouvelle')},${ancienne}`, { name: 'PAYLOAD_ENCRYPTION_KEYS', kind: 'aes256' }));
     const ancien = etatEssai('besancon-ccas--ROT-1', { programme: { id: 'besancon-ccas', version: 1, nom: 'Besançon' } });
-    const nouveau = etatEssai('besancon-ccas--ROT-2', { programme: { id: 'besancon-ccas', version: 1, nom: 'Besançon' }, detailsConfidentiels: { menage: { ...menageEssai('ROT-2'), nom: 'M. Dubreuil' } } });
+    const nouveau = etatEssai('besancon-ccas--ROT-2', {
+      programme: { id: 'besancon-ccas', version: 1, nom: 'Besançon' },
+      detailsConfidentiels: { menage: { ...menageEssai('ROT-2'), nom: 'M. Dubreuil' } },
+    });
     await new RegistreDossiers(db, avant).consigner(consignation(ancien, 1));
     await new RegistreDossiers(db, apres).consigner(consignation(nouveau, 1));
     const registre = new RegistreDossiers(db, apres);
@@ -231,10 +271,15 @@ describe('registre des dossiers', () => {
     expect(page.total).toBe(2);
     expect((await registre.lire('besancon-ccas--ROT-1', { confidentiel: true }))?.detailsConfidentiels.difficultes).toBe('Perte d’emploi, séparation');
     // L'ancienne clé retirée trop tôt : une erreur qui le dit, pas une donnée fausse.
-    const sansAncienne = new RegistreDossiers(db, new Coffre(parseKeyRing(generateKeyRingValue('aes256', 'nouvelle'), { name: 'PAYLOAD_ENCRYPTION_KEYS', kind: 'aes256' })));
+    const sansAncienne = new RegistreDossiers(
+      db,
+      new Coffre(parseKeyRing(generateKeyRingValue('aes256', 'nouvelle'), { name: 'PAYLOAD_ENCRYPTION_KEYS', kind: 'aes256' })),
+    );
     await expect(sansAncienne.lire('besancon-ccas--ROT-1', { confidentiel: true })).rejects.toThrow(/clé « ancienne », absente du trousseau/);
     // L'état chiffré d'un dossier recopié sur un autre : refusé.
-    await sql`update dossiers set etat_chiffre = (select etat_chiffre from dossiers where workflow_id = 'besancon-ccas--ROT-2') where workflow_id = 'besancon-ccas--ROT-1'`.execute(db);
+    await sql`update dossiers set etat_chiffre = (select etat_chiffre from dossiers where workflow_id = 'besancon-ccas--ROT-2') where workflow_id = 'besancon-ccas--ROT-1'`.execute(
+      db,
+    );
     await expect(new RegistreDossiers(db, apres).lire('besancon-ccas--ROT-1', { confidentiel: false })).rejects.toThrow(/altérée ou déplacée/);
   });
 });

@@ -40,12 +40,37 @@ import { ajouterDuree, heureDeParis } from '../workflows/blocs/duree';
 import { moisEnFrancais } from '../documents/commun';
 import type { CourrielRecu } from '../dev/mail-catcher';
 import { PARCOURS_IML } from '../api/parcours-iml';
-import { CATALOGUE, PERSONNEL, apres, avancerJusqua, echeanceSuivie, heureDuParcours, jusqua as jusquaEtat, menageEssai, monterBanc, repos, requete, type Banc } from './outils/environnement';
+import {
+  CATALOGUE,
+  PERSONNEL,
+  apres,
+  avancerJusqua,
+  echeanceSuivie,
+  heureDuParcours,
+  jusqua as jusquaEtat,
+  menageEssai,
+  monterBanc,
+  repos,
+  requete,
+  type Banc,
+} from './outils/environnement';
 
 const BASE = CATALOGUE.trouver('concarneau-iml')!;
 /** Les jalons des bilans de mesure du programme (P6M, avec décision ; P10M). */
 const [BILAN_DECISION, BILAN_TERME] = BASE.jalons.bilans! as [string, string];
-const NOMS = ['glissement', 'anticipe', 'prolongation', 'orientation', 'plafond', 'refus-siao', 'siao-muet', 'quota', 'loyers', 'etapes', 'cloture-siao'] as const;
+const NOMS = [
+  'glissement',
+  'anticipe',
+  'prolongation',
+  'orientation',
+  'plafond',
+  'refus-siao',
+  'siao-muet',
+  'quota',
+  'loyers',
+  'etapes',
+  'cloture-siao',
+] as const;
 const idDe = (nom: (typeof NOMS)[number]) => `concarneau-iml-${nom}`;
 function programme(nom: (typeof NOMS)[number], modifier?: (p: Programme) => void): Programme {
   const p = structuredClone(BASE);
@@ -68,7 +93,18 @@ const BAILLEUR_LOGEMENT = 'agence@opac-cornouaille.example';
 const COORDINATION = 'coordination@essai.example';
 const TS = 'alice@essai.example';
 /** Ce que le ménage a confié, et ce qui le désigne : jamais dans un courriel à un partenaire. */
-const SECRETS = ['Lefébure', 'Josiane', 'Tilleuls', '06 12 34 56 78', 'josiane.lefebure', 'Mouettes', 'violences conjugales', 'addiction', 'cure prévue', 'dette de jeu'];
+const SECRETS = [
+  'Lefébure',
+  'Josiane',
+  'Tilleuls',
+  '06 12 34 56 78',
+  'josiane.lefebure',
+  'Mouettes',
+  'violences conjugales',
+  'addiction',
+  'cure prévue',
+  'dette de jeu',
+];
 
 const CANDIDATURE: Candidature = {
   structure: 'chrs',
@@ -105,12 +141,19 @@ const msg = <T extends object>(x: T, par = 'ts.alice') => ({ requestId: requete(
 const dossier = (ref: string) => (m: CourrielRecu) => m.sujet.includes(ref);
 const recu = (a: string, ref: string, debutSujet: string) =>
   banc.courriels.waitFor((m) => m.a.includes(a) && dossier(ref)(m) && m.sujet.startsWith(debutSujet), { timeoutMs: 25_000 });
-const refus = (p: Promise<unknown>) => p.then(() => undefined, (e) => e?.cause?.message as string);
+const refus = (p: Promise<unknown>) =>
+  p.then(
+    () => undefined,
+    (e) => e?.cause?.message as string,
+  );
 
 // ---- Le temps de la mesure : les dates qu'elle a fixées elle-même ---------------------------------
 
 /** Aujourd'hui pour ce parcours : le jour à Paris de son heure à lui (AAAA-MM-JJ). */
-const aujourdhui = async (handle: WorkflowHandle) => heureDeParis(await heureDuParcours(handle)).toISOString().slice(0, 10);
+const aujourdhui = async (handle: WorkflowHandle) =>
+  heureDeParis(await heureDuParcours(handle))
+    .toISOString()
+    .slice(0, 10);
 /** Avance l'horloge du parcours (lui seul) juste après une date. */
 const avancerApres = (handle: WorkflowHandle, date: Date | string) => avancerJusqua(banc, handle, apres(date));
 
@@ -174,7 +217,10 @@ async function jusquaFile(p: Programme, predicat: (f: EtatFileIml) => boolean, a
     async () => {
       const x = await etatFile(p);
       if (x.actives.length > x.quota) auDela ??= x;
-      if (!predicat(x)) throw new Error(`${idFileIml(p.id)} : ${attendu} jamais atteint ; file : ${JSON.stringify({ actives: x.actives.map((a) => a.mesure), file: x.file.map((m) => m.mesure), compteurs: x.compteurs })}`);
+      if (!predicat(x))
+        throw new Error(
+          `${idFileIml(p.id)} : ${attendu} jamais atteint ; file : ${JSON.stringify({ actives: x.actives.map((a) => a.mesure), file: x.file.map((m) => m.mesure), compteurs: x.compteurs })}`,
+        );
       return x;
     },
     { timeout: ms, interval: 50 },
@@ -203,7 +249,9 @@ async function demandeSiao(handle: WorkflowHandle) {
 }
 async function repondreSiao(handle: WorkflowHandle, decision: 'approuve' | 'refuse', commentaire?: string) {
   const demande = await demandeSiao(handle);
-  await handle.executeUpdate(repondreValidationUpdate, { args: [{ requestId: requete(), par: 'partenaire:siao', demandeId: demande.id, role: 'siao', decision, commentaire }] });
+  await handle.executeUpdate(repondreValidationUpdate, {
+    args: [{ requestId: requete(), par: 'partenaire:siao', demandeId: demande.id, role: 'siao', decision, commentaire }],
+  });
 }
 
 const moisPlus = (date: string, n: number) => {
@@ -224,8 +272,17 @@ function logement(debut: string, o: Partial<Logement> = {}) {
   });
 }
 const bilan = (x: Partial<BilanMesure> = {}) =>
-  msg({ paiementLoyer: 'regulier' as const, situation: 'stable' as const, bailleurPresent: true, menagePresent: true, axes: ['budget' as const], notes: 'Rechute addiction évoquée, dette de jeu', ...x });
-const conditions = (x: Partial<ConditionsGlissement> = {}) => msg({ loyerPayeRegulierement: true, situationStable: true, decision: 'glissement' as const, ...x });
+  msg({
+    paiementLoyer: 'regulier' as const,
+    situation: 'stable' as const,
+    bailleurPresent: true,
+    menagePresent: true,
+    axes: ['budget' as const],
+    notes: 'Rechute addiction évoquée, dette de jeu',
+    ...x,
+  });
+const conditions = (x: Partial<ConditionsGlissement> = {}) =>
+  msg({ loyerPayeRegulierement: true, situationStable: true, decision: 'glissement' as const, ...x });
 
 /** Lancement, validation SIAO, place, logement : la sous-location commence le jour même (du parcours). */
 async function jusquALaSousLocation(p: Programme) {
@@ -301,13 +358,15 @@ describe('concarneau-iml', () => {
     await recu(TS, ref, 'Mesure IML accordée');
 
     const debut = await aujourdhui(handle);
-    expect(await refus(handle.executeUpdate(logementUpdate, { args: [logement(debut, { bailleur: { type: 'prive', nom: 'M. Le Goff', conventionne: false } })] }))).toBe(
-      'Le bailleur doit avoir conventionné avec CCAS de Concarneau — gestion locative adaptée pour l’intermédiation locative (bail glissant).',
-    );
+    expect(
+      await refus(handle.executeUpdate(logementUpdate, { args: [logement(debut, { bailleur: { type: 'prive', nom: 'M. Le Goff', conventionne: false } })] })),
+    ).toBe('Le bailleur doit avoir conventionné avec CCAS de Concarneau — gestion locative adaptée pour l’intermédiation locative (bail glissant).');
     await handle.executeUpdate(logementUpdate, { args: [logement(debut)] });
     await etape(handle, 'sous_location');
     await recu(BAILLEUR_LOGEMENT, ref, 'Sous-location en bail glissant : début de la mesure');
-    await handle.executeUpdate(rendezVousUpdate, { args: [msg({ nature: 'visite_domicile' as const, axes: ['savoir_habiter' as const], note: 'Cauchemars, violences conjugales passées' })] });
+    await handle.executeUpdate(rendezVousUpdate, {
+      args: [msg({ nature: 'visite_domicile' as const, axes: ['savoir_habiter' as const], note: 'Cauchemars, violences conjugales passées' })],
+    });
     await handle.executeUpdate(loyerUpdate, { args: [msg({ mois: debut.slice(0, 7), statut: 'paye' as const })] });
 
     // Bilan à 6 mois, avec le bailleur et le ménage, et sa décision.
@@ -316,7 +375,9 @@ describe('concarneau-iml', () => {
     expect(await refus(handle.executeUpdate(bilanMesureUpdate, { args: [bilan()] }))).toBe(
       'Le bilan de mesure à 6 mois se conclut par une décision : poursuivre la mesure 6 mois, ou faire glisser le bail.',
     );
-    expect(await refus(handle.executeUpdate(bilanMesureUpdate, { args: [bilan({ decision: 'poursuivre', bailleurPresent: false })] }))).toMatch(/se tient en présence du bailleur et du ménage/);
+    expect(await refus(handle.executeUpdate(bilanMesureUpdate, { args: [bilan({ decision: 'poursuivre', bailleurPresent: false })] }))).toMatch(
+      /se tient en présence du bailleur et du ménage/,
+    );
     await handle.executeUpdate(bilanMesureUpdate, { args: [bilan({ decision: 'poursuivre' })] });
     const fiche6 = await recu(DDETS, ref, 'Fiche-bilan IML : bilan de mesure à 6 mois');
     expect(fiche6.texte).toContain('en présence du bailleur et du ménage');
@@ -327,7 +388,9 @@ describe('concarneau-iml', () => {
 
     // Bilan à 10 mois : pas de décision ; les conditions du glissement s'évaluent au terme.
     await etape(handle, 'sous_location');
-    expect(await refus(handle.executeUpdate(conditionsGlissementUpdate, { args: [conditions()] }))).toMatch(/^Les conditions du glissement s’évaluent au terme de la mesure \(le /);
+    expect(await refus(handle.executeUpdate(conditionsGlissementUpdate, { args: [conditions()] }))).toMatch(
+      /^Les conditions du glissement s’évaluent au terme de la mesure \(le /,
+    );
     await jusquAuBilan(handle, BILAN_TERME);
     expect(await refus(handle.executeUpdate(bilanMesureUpdate, { args: [bilan({ decision: 'glissement' })] }))).toMatch(/se prend au bilan à 6 mois/);
     await handle.executeUpdate(bilanMesureUpdate, { args: [bilan({ bailleurPresent: false })] });
@@ -337,7 +400,9 @@ describe('concarneau-iml', () => {
     // 12 mois : conditions réunies, le bail glisse.
     await jusquAuTermeFixe(handle);
     await recu(TS, ref, 'Conditions du glissement à évaluer');
-    expect(await refus(handle.executeUpdate(conditionsGlissementUpdate, { args: [conditions({ situationStable: false })] }))).toMatch(/^Le glissement suppose un loyer payé régulièrement/);
+    expect(await refus(handle.executeUpdate(conditionsGlissementUpdate, { args: [conditions({ situationStable: false })] }))).toMatch(
+      /^Le glissement suppose un loyer payé régulièrement/,
+    );
     await handle.executeUpdate(conditionsGlissementUpdate, { args: [conditions()] });
     const etat = await cloture(handle);
     expect(etat.cloture!.issue).toBe('glissement_du_bail');
@@ -354,7 +419,10 @@ describe('concarneau-iml', () => {
 
     // Confidentialité : rien de ce que le ménage a confié, ni de ce qui le désigne.
     sansSecret(courrielsPartenaires(ref));
-    const partenaire = etat.journal.filter((e) => e.visibilite === 'partenaires').map((e) => e.resume).join('\n');
+    const partenaire = etat.journal
+      .filter((e) => e.visibilite === 'partenaires')
+      .map((e) => e.resume)
+      .join('\n');
     for (const s of SECRETS) expect(partenaire).not.toContain(s);
     await fini(handle);
     await placesRendues(p);
@@ -371,7 +439,9 @@ describe('concarneau-iml', () => {
     const etat = await cloture(handle);
     expect(etat.cloture!.issue).toBe('glissement_du_bail');
     expect(etat.details.glissement).toMatchObject({ moisDeSousLocation: 6, anticipe: true });
-    expect((await recu(DDETS, ref, 'Fiche-bilan IML : bilan de mesure à 6 mois')).texte).toContain('Décision : glissement du bail sans attendre le terme de la mesure.');
+    expect((await recu(DDETS, ref, 'Fiche-bilan IML : bilan de mesure à 6 mois')).texte).toContain(
+      'Décision : glissement du bail sans attendre le terme de la mesure.',
+    );
     await recu(BAILLEUR_LOGEMENT, ref, 'Bilan de mesure à 6 mois : le bail glisse au profit du ménage');
     expect((await recu(DDETS, ref, 'Fin de mesure IML : glissement du bail')).texte).toContain('décidé au bilan à 6 mois');
     expect(banc.courriels.messages().some((m) => dossier(ref)(m) && m.sujet.includes('10 mois'))).toBe(false);
@@ -386,9 +456,9 @@ describe('concarneau-iml', () => {
     expect(await refus(handle.executeUpdate(conditionsGlissementUpdate, { args: [conditions({ loyerPayeRegulierement: false })] }))).toBe(
       'Le glissement suppose un loyer payé régulièrement et une situation stabilisée : choisissez une prolongation motivée ou une fin avec orientation.',
     );
-    expect(await refus(handle.executeUpdate(conditionsGlissementUpdate, { args: [conditions({ loyerPayeRegulierement: false, decision: 'prolongation' })] }))).toBe(
-      'Une prolongation doit être motivée (10 caractères au moins).',
-    );
+    expect(
+      await refus(handle.executeUpdate(conditionsGlissementUpdate, { args: [conditions({ loyerPayeRegulierement: false, decision: 'prolongation' })] })),
+    ).toBe('Une prolongation doit être motivée (10 caractères au moins).');
     await handle.executeUpdate(conditionsGlissementUpdate, {
       args: [conditions({ loyerPayeRegulierement: false, decision: 'prolongation', dureeMois: 4, motif: 'Reprise de la dette de jeu, plan en cours' })],
     });
@@ -397,7 +467,9 @@ describe('concarneau-iml', () => {
     const avis = await recu(BAILLEUR_LOGEMENT, ref, 'Mesure IML prolongée jusqu’au');
     expect(avis.texte).toContain('prolongée de 4 mois');
     await recu(DDETS, ref, 'Mesure IML prolongée jusqu’au');
-    expect(await refus(handle.executeUpdate(conditionsGlissementUpdate, { args: [conditions({ decision: 'prolongation', motif: 'Encore un peu de temps' })] }))).toMatch(/^Une prolongation court déjà jusqu’au /);
+    expect(
+      await refus(handle.executeUpdate(conditionsGlissementUpdate, { args: [conditions({ decision: 'prolongation', motif: 'Encore un peu de temps' })] })),
+    ).toMatch(/^Une prolongation court déjà jusqu’au /);
 
     await jusquAuTermeFixe(handle);
     await handle.executeUpdate(conditionsGlissementUpdate, { args: [conditions()] });
@@ -414,14 +486,27 @@ describe('concarneau-iml', () => {
     const p = programme('orientation');
     const { handle, ref } = await jusquALaSousLocation(p);
     await jusquAuTerme(handle);
-    await handle.executeUpdate(conditionsGlissementUpdate, { args: [conditions({ situationStable: false, decision: 'prolongation', motif: 'Rechute addiction, cure prévue' })] });
+    await handle.executeUpdate(conditionsGlissementUpdate, {
+      args: [conditions({ situationStable: false, decision: 'prolongation', motif: 'Rechute addiction, cure prévue' })],
+    });
     await etape(handle, 'prolongation');
     await jusquAuTermeFixe(handle);
-    expect(await refus(handle.executeUpdate(conditionsGlissementUpdate, { args: [conditions({ situationStable: false, decision: 'fin_avec_orientation', motif: 'Besoin d’un cadre plus soutenant' })] }))).toBe(
-      'Une fin de mesure avec orientation précise le dispositif vers lequel le ménage est orienté.',
-    );
+    expect(
+      await refus(
+        handle.executeUpdate(conditionsGlissementUpdate, {
+          args: [conditions({ situationStable: false, decision: 'fin_avec_orientation', motif: 'Besoin d’un cadre plus soutenant' })],
+        }),
+      ),
+    ).toBe('Une fin de mesure avec orientation précise le dispositif vers lequel le ménage est orienté.');
     await handle.executeUpdate(conditionsGlissementUpdate, {
-      args: [conditions({ situationStable: false, decision: 'fin_avec_orientation', motif: 'Besoin d’un cadre plus soutenant après la cure', orientation: { dispositif: 'pension_de_famille', precision: 'Maison relais de Concarneau' } })],
+      args: [
+        conditions({
+          situationStable: false,
+          decision: 'fin_avec_orientation',
+          motif: 'Besoin d’un cadre plus soutenant après la cure',
+          orientation: { dispositif: 'pension_de_famille', precision: 'Maison relais de Concarneau' },
+        }),
+      ],
     });
     const etat = await cloture(handle);
     expect(etat.cloture).toMatchObject({ issue: 'fin_avec_orientation', motif: 'Orientation : pension de famille' });
@@ -471,16 +556,22 @@ describe('concarneau-iml', () => {
     const { handle } = await lancer(p);
     await etape(handle, 'validation_siao');
     const demande = await demandeSiao(handle);
-    const r = await handle.executeUpdate(cloreAnticipeUpdate, { args: [{ requestId: requete(), par: 'coord.essai', motif: 'Le ménage a trouvé un logement seul' }] });
+    const r = await handle.executeUpdate(cloreAnticipeUpdate, {
+      args: [{ requestId: requete(), par: 'coord.essai', motif: 'Le ménage a trouvé un logement seul' }],
+    });
     expect(r).toMatchObject({ etape: 'cloture', cloture: { issue: 'cloture_anticipee' } });
     const etat = await handle.query(etatQuery);
     expect(etat.etape).toBe('cloture');
     expect(etat.demandes.find((d) => d.id === demande.id)).toMatchObject({ statut: 'expiree', closeParClotureLe: etat.cloture!.le });
     // Le parcours IML se termine à sa clôture : une réponse tardive ne trouve plus rien à décider.
-    const tardive = await handle.executeUpdate(repondreValidationUpdate, { args: [{ requestId: requete(), par: 'partenaire:siao', demandeId: demande.id, role: 'siao', decision: 'approuve' }] }).then(
-      () => 'acceptée',
-      (e: Error) => e,
-    );
+    const tardive = await handle
+      .executeUpdate(repondreValidationUpdate, {
+        args: [{ requestId: requete(), par: 'partenaire:siao', demandeId: demande.id, role: 'siao', decision: 'approuve' }],
+      })
+      .then(
+        () => 'acceptée',
+        (e: Error) => e,
+      );
     expect(tardive).toBeInstanceOf(Error);
     expect((await handle.query(etatQuery)).demandes.find((d) => d.id === demande.id)!.decision).toBeUndefined();
     await expect(fileDe(p).describe()).rejects.toBeInstanceOf(WorkflowNotFoundError);
@@ -508,10 +599,14 @@ describe('concarneau-iml', () => {
     let etat = await etape(handle, 'decision_siao');
     expect(etat.demandes[0]!.statut).toBe('expiree');
     const tardive = await refus(
-      handle.executeUpdate(repondreValidationUpdate, { args: [{ requestId: requete(), par: 'partenaire:siao', demandeId: etat.demandes[0]!.id, role: 'siao', decision: 'approuve' }] }),
+      handle.executeUpdate(repondreValidationUpdate, {
+        args: [{ requestId: requete(), par: 'partenaire:siao', demandeId: etat.demandes[0]!.id, role: 'siao', decision: 'approuve' }],
+      }),
     );
     expect(tardive).toMatch(/^Cette demande est close depuis le /);
-    expect(await refus(handle.executeUpdate(decisionSiaoUpdate, { args: [msg({ decision: 'refusee' as const }, 'coord.essai')] }))).toBe('Le motif du refus de la commission SIAO est requis.');
+    expect(await refus(handle.executeUpdate(decisionSiaoUpdate, { args: [msg({ decision: 'refusee' as const }, 'coord.essai')] }))).toBe(
+      'Le motif du refus de la commission SIAO est requis.',
+    );
     await fileAlHeureDe(p, handle);
     await handle.executeUpdate(decisionSiaoUpdate, { args: [msg({ decision: 'validee' as const, motif: 'Validée en commission du 14' }, 'coord.essai')] });
     etat = await etape(handle, 'recherche_logement');
@@ -534,7 +629,8 @@ describe('concarneau-iml', () => {
       await etape(handle, 'sous_location');
       return { handle, ref, debut };
     });
-    const loyer = (n: number, statut: 'paye' | 'partiel' | 'impaye') => handle.executeUpdate(loyerUpdate, { args: [msg({ mois: moisPlus(debut, n), statut })] });
+    const loyer = (n: number, statut: 'paye' | 'partiel' | 'impaye') =>
+      handle.executeUpdate(loyerUpdate, { args: [msg({ mois: moisPlus(debut, n), statut })] });
     expect(await refus(loyer(-1, 'paye'))).toBe(`Le loyer de ${moisPlus(debut, -1)} est antérieur au début de la sous-location (${debut.slice(0, 7)}).`);
     expect(await refus(loyer(1, 'paye'))).toBe(`Le loyer de ${moisPlus(debut, 1)} n’est pas encore échu.`);
     await jusquAuBilan(handle, BILAN_DECISION);
@@ -562,8 +658,12 @@ describe('concarneau-iml', () => {
     const { handle } = await lancer(p, { candidature: null });
     await etape(handle, 'candidature');
     expect(await refus(handle.executeUpdate(bilanMesureUpdate, { args: [bilan()] }))).toBe('Aucun bilan de mesure n’est attendu pour le moment.');
-    expect(await refus(handle.executeUpdate(logementUpdate, { args: [logement(await aujourdhui(handle))] }))).toBe('Ce message n’est pas attendu à l’étape « Candidature du ménage hébergé ».');
-    expect(await refus(handle.executeUpdate(candidatureUpdate, { args: [msg({ ...CANDIDATURE, pretASortir: false })] }))).toBe('Le ménage doit être jugé « prêt à sortir » vers le logement.');
+    expect(await refus(handle.executeUpdate(logementUpdate, { args: [logement(await aujourdhui(handle))] }))).toBe(
+      'Ce message n’est pas attendu à l’étape « Candidature du ménage hébergé ».',
+    );
+    expect(await refus(handle.executeUpdate(candidatureUpdate, { args: [msg({ ...CANDIDATURE, pretASortir: false })] }))).toBe(
+      'Le ménage doit être jugé « prêt à sortir » vers le logement.',
+    );
     const c = msg({ ...CANDIDATURE, structure: 'pension_de_famille' as const });
     await handle.executeUpdate(candidatureUpdate, { args: [c] });
     await handle.executeUpdate(candidatureUpdate, { args: [c] });
@@ -606,7 +706,11 @@ describe('concarneau-iml', () => {
     const client = banc.env.client.workflow;
     const depart = { taskQueue: banc.taskQueue, workflowId: idFileIml(p.id), args: [{ programmeId: p.id, quota: 3, versionProgramme: p.version }] };
     const demande = (x: { mesure: string; execution: string; reference: string; depuis: string }) =>
-      client.signalWithStart('fileIml', { ...depart, signal: demanderPlaceSignal, signalArgs: [{ mesure: x.mesure, execution: x.execution, reference: x.reference, demandeeLe: x.depuis, quota: 3, versionProgramme: p.version }] });
+      client.signalWithStart('fileIml', {
+        ...depart,
+        signal: demanderPlaceSignal,
+        signalArgs: [{ mesure: x.mesure, execution: x.execution, reference: x.reference, demandeeLe: x.depuis, quota: 3, versionProgramme: p.version }],
+      });
     await demande({ ...active, depuis: active.demandeeLe });
     await demande(f.file[0]!);
     await repos(fileDe(p)); // les deux signaux appliqués
@@ -634,7 +738,11 @@ describe('concarneau-iml', () => {
 
     // Un libererPlace rejoué, une demande tardive d'une mesure terminée : ignorés.
     const h1Execution = (await h1.describe()).runId;
-    await client.signalWithStart('fileIml', { ...depart, signal: libererPlaceSignal, signalArgs: [{ mesure: h1.workflowId, execution: h1Execution, motif: 'menage_met_fin' }] });
+    await client.signalWithStart('fileIml', {
+      ...depart,
+      signal: libererPlaceSignal,
+      signalArgs: [{ mesure: h1.workflowId, execution: h1Execution, motif: 'menage_met_fin' }],
+    });
     await demande({ mesure: h1.workflowId, execution: h1Execution, reference: active.reference, depuis: active.demandeeLe });
     await repos(fileDe(p)); // les deux signaux appliqués
     f = await jusquaFile(p, () => true);
@@ -643,7 +751,11 @@ describe('concarneau-iml', () => {
 
     // Une autre mesure se termine : la seconde démarre à son tour.
     const h2 = handleDe(f.actives.find((a) => a.mesure !== premier)!.mesure);
-    await h2.executeUpdate(finMesureUpdate, { args: [msg({ issue: 'fin_avec_orientation' as const, motif: 'Relogement en résidence sociale', orientation: { dispositif: 'residence_sociale' as const } })] });
+    await h2.executeUpdate(finMesureUpdate, {
+      args: [
+        msg({ issue: 'fin_avec_orientation' as const, motif: 'Relogement en résidence sociale', orientation: { dispositif: 'residence_sociale' as const } }),
+      ],
+    });
     await fini(h2);
     await etapeSA(handleDe(second), 'recherche_logement');
     f = await jusquaFile(p, (x) => x.actives.some((a) => a.mesure === second));

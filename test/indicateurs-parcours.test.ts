@@ -17,7 +17,15 @@ import { afterAll, beforeAll, describe, expect, it, onTestFinished, vi } from 'v
 import type { WorkflowHandle } from '@temporalio/client';
 import { bilanMesureUpdate, logementUpdate, rendezVousUpdate, type EntreeIml } from '../domain/iml';
 import { cloreAnticipeUpdate, etatQuery, repondreValidationUpdate } from '../domain/messages';
-import { bilanUpdate, cloturerUpdate, diagnosticUpdate, passageDroitCommunUpdate, planAideUpdate, tentativeContactUpdate, type EntreePrevention } from '../domain/prevention';
+import {
+  bilanUpdate,
+  cloturerUpdate,
+  diagnosticUpdate,
+  passageDroitCommunUpdate,
+  planAideUpdate,
+  tentativeContactUpdate,
+  type EntreePrevention,
+} from '../domain/prevention';
 import { cloturerProtocoleUpdate, nouveauBailUpdate, orientationUpdate, signatureProtocoleUpdate } from '../domain/protocole';
 import type { EtatParcours } from '../domain/vocabulaire';
 import { calculerIndicateurs, type Indicateurs, type Periode } from '../indicateurs/calcul';
@@ -25,7 +33,19 @@ import { RegistreIndicateurs } from '../indicateurs/registre';
 import { ajouterDuree, depuisHeureDeParis, heureDeParis } from '../workflows/blocs/duree';
 import type { EntreeExecutionProtocole } from '../workflows/protocole-post-resiliation';
 import { annuaireEssai, demarrerApiEssai, type ApiEssai } from './outils/api';
-import { CATALOGUE, PERSONNEL, apres, avancerJusqua, echeanceSuivie, heureDuParcours, jusqua as jusquaEtat, menageEssai, monterBanc, requete, type Banc } from './outils/environnement';
+import {
+  CATALOGUE,
+  PERSONNEL,
+  apres,
+  avancerJusqua,
+  echeanceSuivie,
+  heureDuParcours,
+  jusqua as jusquaEtat,
+  menageEssai,
+  monterBanc,
+  requete,
+  type Banc,
+} from './outils/environnement';
 
 const MOT_DE_PASSE = 'mot-de-passe-essai';
 let banc: Banc;
@@ -59,7 +79,10 @@ async function termine(h: WorkflowHandle): Promise<EtatParcours> {
   await vi.waitFor(
     async () => {
       const d = await h.describe();
-      if (d.status.name === 'RUNNING') throw new Error(`${h.workflowId} ne se termine pas (étape « ${(await h.query(etatQuery)).etape} », ${d.raw.pendingActivities?.length ?? 0} activité(s) en cours)`);
+      if (d.status.name === 'RUNNING')
+        throw new Error(
+          `${h.workflowId} ne se termine pas (étape « ${(await h.query(etatQuery)).etape} », ${d.raw.pendingActivities?.length ?? 0} activité(s) en cours)`,
+        );
     },
     { timeout: 30_000, interval: 50 },
   );
@@ -70,7 +93,9 @@ async function repondre(h: WorkflowHandle, role: 'departement' | 'siao' | 'baill
   const attendue = (x: EtatParcours['demandes'][number]) => x.role === role && x.statut === 'en_attente' && (!objet || x.objet.startsWith(objet));
   const e = await jusqua(h, (x) => x.demandes.some(attendue), `demande ${objet ?? ''} au partenaire ${role} en attente`);
   const d = e.demandes.find(attendue)!;
-  await h.executeUpdate(repondreValidationUpdate, { args: [{ requestId: requete(), par: `partenaire:${role}`, demandeId: d.id, role, decision, commentaire }] });
+  await h.executeUpdate(repondreValidationUpdate, {
+    args: [{ requestId: requete(), par: `partenaire:${role}`, demandeId: d.id, role, decision, commentaire }],
+  });
 }
 
 // ---- Les parcours, menés à des issues connues --------------------------------------------------
@@ -97,19 +122,44 @@ async function lancerPrevention(programmeId: string): Promise<Dossier> {
     menage,
     coordinateur: 'coord.essai',
     travailleurSocial: 'ts.alice',
-    situation: { impayesMois: 2, montantDette: 812, debutBail: jour(maintenant - 90 * 86_400_000), garantie: 'aucune', dejaTente: 'Relances', contactBailleur: false, suiviParServiceSocial: false },
+    situation: {
+      impayesMois: 2,
+      montantDette: 812,
+      debutBail: jour(maintenant - 90 * 86_400_000),
+      garantie: 'aucune',
+      dejaTente: 'Relances',
+      contactBailleur: false,
+      suiviParServiceSocial: false,
+    },
   };
-  const h = await banc.env.client.workflow.start('preventionPrecontentieuse', { taskQueue: banc.taskQueue, workflowId: `${programmeId}--${menage.reference}`, args: [entree] });
+  const h = await banc.env.client.workflow.start('preventionPrecontentieuse', {
+    taskQueue: banc.taskQueue,
+    workflowId: `${programmeId}--${menage.reference}`,
+    args: [entree],
+  });
   return { h, ref: menage.reference };
 }
 
 async function jusquAuPlan(h: WorkflowHandle, plan: { orientations: Array<'asll'>; mutation: boolean }) {
   await etape(h, 'aller_vers');
-  await h.executeUpdate(tentativeContactUpdate, { args: [msg({ canal: 'visite_domicile' as const, creneau: 'apres_midi' as const, issue: 'joint' as const, note: 'Séparation récente' })] });
+  await h.executeUpdate(tentativeContactUpdate, {
+    args: [msg({ canal: 'visite_domicile' as const, creneau: 'apres_midi' as const, issue: 'joint' as const, note: 'Séparation récente' })],
+  });
   await etape(h, 'diagnostic');
-  await h.executeUpdate(diagnosticUpdate, { args: [msg({ origineDette: 'Perte d’emploi', droits: 'APL', budget: 'Serré', adequationLogement: 'Adapté', termine: true, carnetDeRoute: ['FSL'] })] });
+  await h.executeUpdate(diagnosticUpdate, {
+    args: [msg({ origineDette: 'Perte d’emploi', droits: 'APL', budget: 'Serré', adequationLogement: 'Adapté', termine: true, carnetDeRoute: ['FSL'] })],
+  });
   await etape(h, 'plan_aide');
-  await h.executeUpdate(planAideUpdate, { args: [msg({ actions: ['plan_apurement' as const], orientations: plan.orientations, planApurement: { mensualite: 40, dureeMois: 20 }, demandeMutation: plan.mutation })] });
+  await h.executeUpdate(planAideUpdate, {
+    args: [
+      msg({
+        actions: ['plan_apurement' as const],
+        orientations: plan.orientations,
+        planApurement: { mensualite: 40, dureeMois: 20 },
+        demandeMutation: plan.mutation,
+      }),
+    ],
+  });
 }
 
 async function protocole(dureeMois: number): Promise<Dossier> {
@@ -123,11 +173,24 @@ async function protocole(dureeMois: number): Promise<Dossier> {
     // Le parcours n'existe pas encore : son horloge, au lancement, est l'heure réelle.
     resiliation: { jugementDu: jour(Date.now() - 40 * 86_400_000), juridiction: 'Tribunal judiciaire de Reims', detteLocative: 2400 },
   };
-  const h = await banc.env.client.workflow.start('protocolePostResiliation', { taskQueue: banc.taskQueue, workflowId: `reims-april-protocole--${menage.reference}`, args: [entree] });
+  const h = await banc.env.client.workflow.start('protocolePostResiliation', {
+    taskQueue: banc.taskQueue,
+    workflowId: `reims-april-protocole--${menage.reference}`,
+    args: [entree],
+  });
   await etape(h, 'signature_protocole');
   const aujourdhui = jourDeParis(await heureDuParcours(h));
   await h.executeUpdate(signatureProtocoleUpdate, {
-    args: [msg({ signeLe: aujourdhui, debut: aujourdhui, dureeMois, indemniteOccupation: 420, planApurement: { dette: 2400, mensualite: 100 }, signataires: { bailleur: true, occupant: true } })],
+    args: [
+      msg({
+        signeLe: aujourdhui,
+        debut: aujourdhui,
+        dureeMois,
+        indemniteOccupation: 420,
+        planApurement: { dette: 2400, mensualite: 100 },
+        signataires: { bailleur: true, occupant: true },
+      }),
+    ],
   });
   await etape(h, 'suivi_protocole');
   return { h, ref: menage.reference };
@@ -197,8 +260,18 @@ const PARCOURS = {
     const programme = CATALOGUE.trouver('concarneau-iml')!;
     const lancer = async (): Promise<Dossier> => {
       const menage = menageEssai();
-      const entree: EntreeIml = { programme, menage, coordinateur: 'coord.essai', travailleurSocial: 'ts.alice', candidature: { structure: 'chrs', pretASortir: true, budgetTravaille: true, typologieRecherchee: 'T2' } };
-      const h = await banc.env.client.workflow.start('imlBailGlissant', { taskQueue: banc.taskQueue, workflowId: `concarneau-iml--${menage.reference}`, args: [entree] });
+      const entree: EntreeIml = {
+        programme,
+        menage,
+        coordinateur: 'coord.essai',
+        travailleurSocial: 'ts.alice',
+        candidature: { structure: 'chrs', pretASortir: true, budgetTravaille: true, typologieRecherchee: 'T2' },
+      };
+      const h = await banc.env.client.workflow.start('imlBailGlissant', {
+        taskQueue: banc.taskQueue,
+        workflowId: `concarneau-iml--${menage.reference}`,
+        args: [entree],
+      });
       return { h, ref: menage.reference };
     };
     const refuse = await lancer();
@@ -210,7 +283,15 @@ const PARCOURS = {
     await etape(d.h, 'recherche_logement');
     const aujourdhui = jourDeParis(await heureDuParcours(d.h));
     await d.h.executeUpdate(logementUpdate, {
-      args: [msg({ bailleur: { type: 'public' as const, nom: 'OPAC', courriel: 'agence@opac.example', conventionne: true }, adresse: '4 impasse des Mouettes', typologie: 'T2' as const, debutBailPrincipal: aujourdhui, debutSousLocation: aujourdhui })],
+      args: [
+        msg({
+          bailleur: { type: 'public' as const, nom: 'OPAC', courriel: 'agence@opac.example', conventionne: true },
+          adresse: '4 impasse des Mouettes',
+          typologie: 'T2' as const,
+          debutBailPrincipal: aujourdhui,
+          debutSousLocation: aujourdhui,
+        }),
+      ],
     });
     const { details } = await jusqua(d.h, (e) => e.etape === 'sous_location' && !!e.details.mesure, 'étape « sous_location »');
     await d.h.executeUpdate(rendezVousUpdate, { args: [msg({ nature: 'visite_domicile' as const, axes: ['budget' as const], note: 'dette de jeu évoquée' })] });
@@ -219,7 +300,19 @@ const PARCOURS = {
     await avancerApres(d.h, ajouterDuree(new Date((details.mesure as { debut: string }).debut), jalon));
     await echeanceSuivie(d.h, `bilan:${jalon}`);
     await etape(d.h, 'bilan_mesure');
-    await d.h.executeUpdate(bilanMesureUpdate, { args: [msg({ paiementLoyer: 'regulier' as const, situation: 'stable' as const, bailleurPresent: true, menagePresent: true, decision: 'glissement' as const, freins: ['dette' as const], notes: 'dette de jeu' })] });
+    await d.h.executeUpdate(bilanMesureUpdate, {
+      args: [
+        msg({
+          paiementLoyer: 'regulier' as const,
+          situation: 'stable' as const,
+          bailleurPresent: true,
+          menagePresent: true,
+          decision: 'glissement' as const,
+          freins: ['dette' as const],
+          notes: 'dette de jeu',
+        }),
+      ],
+    });
     expect((await termine(d.h)).cloture?.issue).toBe('glissement_du_bail');
     return { imlRefus: refuse, iml: d };
   }),
@@ -289,7 +382,8 @@ describe('indicateurs de parcours menés à des issues connues', () => {
     const registre = new RegistreIndicateurs((await baseEssai()).db);
     // Aucune donnée personnelle dans les fiches.
     for (const p of ['loiret-ahu', 'besancon-ccas', 'concarneau-iml', 'reims-april-protocole']) {
-      for (const f of (await registre.fichesDuProgramme(p)).fiches) expect(JSON.stringify(f)).not.toMatch(/Lefébure|Tilleuls|Mouettes|dette de jeu|Perte d’emploi|Séparation/);
+      for (const f of (await registre.fichesDuProgramme(p)).fiches)
+        expect(JSON.stringify(f)).not.toMatch(/Lefébure|Tilleuls|Mouettes|dette de jeu|Perte d’emploi|Séparation/);
     }
 
     const loiret = await calcul(registre, 'loiret-ahu');
@@ -338,7 +432,11 @@ describe('indicateurs de parcours menés à des issues connues', () => {
     expect(iml.iml.obstacles).toEqual([{ obstacle: 'dette', compte: { nombre: 1, references: [refs.iml] } }]);
     expect(iml.iml.profils.structure).toEqual([{ valeur: 'chrs', compte: { nombre: 1, references: [refs.iml] } }]);
     expect(iml.iml.profils.composition.map((x) => x.valeur)).toEqual(['famille_monoparentale']);
-    expect(iml.iml.accompagnement).toMatchObject({ visitesDomicile: 1, rendezVous: 0, axes: [{ valeur: 'budget', compte: { nombre: 1, references: [refs.iml] } }] });
+    expect(iml.iml.accompagnement).toMatchObject({
+      visitesDomicile: 1,
+      rendezVous: 0,
+      axes: [{ valeur: 'budget', compte: { nombre: 1, references: [refs.iml] } }],
+    });
     expect(iml.echecs.parMotif.map((x) => x.issue)).toEqual(['refus_siao']);
 
     const pr = await calcul(registre, 'reims-april-protocole');
@@ -369,7 +467,11 @@ describe('indicateurs de parcours menés à des issues connues', () => {
     const jetons: Record<string, string> = {};
     async function appel(qui: string, chemin: string) {
       if (!jetons[qui]) {
-        const r = await fetch(`${url}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ identifiant: qui, motDePasse: MOT_DE_PASSE }) });
+        const r = await fetch(`${url}/api/session`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ identifiant: qui, motDePasse: MOT_DE_PASSE }),
+        });
         jetons[qui] = ((await r.json()) as { jeton: string }).jeton;
       }
       const r = await fetch(`${url}${chemin}`, { headers: { authorization: `Bearer ${jetons[qui]}` } });
@@ -391,9 +493,15 @@ describe('indicateurs de parcours menés à des issues connues', () => {
       const csv = await appel('coord.essai', `/api/programmes/besancon-ccas/indicateurs.csv?${q()}`);
       expect(csv.status).toBe(200);
       expect(csv.type).toContain('text/csv');
-      const lignes = csv.corps.toString('utf8').replace(/^\uFEFF/, '').trimEnd().split('\r\n');
+      const lignes = csv.corps
+        .toString('utf8')
+        .replace(/^\uFEFF/, '')
+        .trimEnd()
+        .split('\r\n');
       expect(lignes[0]).toBe('programme;du;au;famille;indicateur;libelle;valeur;unite;references');
-      expect(lignes.find((l) => l.includes(';asll_validees;'))).toBe(`besancon-ccas;${periode.du};${periode.au};asll;asll_validees;ASLL validées par le département;1;nombre;${refs.besanconA}`);
+      expect(lignes.find((l) => l.includes(';asll_validees;'))).toBe(
+        `besancon-ccas;${periode.du};${periode.au};asll;asll_validees;ASLL validées par le département;1;nombre;${refs.besanconA}`,
+      );
 
       for (const chemin of [`/api/programmes/besancon-ccas/indicateurs?${q()}`, `/api/programmes/besancon-ccas/indicateurs.csv?${q()}`]) {
         const r = await appel('ts.alice', chemin);

@@ -15,7 +15,17 @@ import { ficheDepuisEtat } from '../domain/indicateurs';
 import type { EtatParcours, EvenementJournal } from '../domain/vocabulaire';
 import { calculerIndicateurs, sansReferences } from '../indicateurs/calcul';
 import { RegistreIndicateurs } from '../indicateurs/registre';
-import { COLONNES_CSV, construireRapport, formaterValeur, indicateursCsv, notesPeriode, rapportHtml, rapportPdf, texteChiffreCle, texteWinAnsi } from '../indicateurs/rapport';
+import {
+  COLONNES_CSV,
+  construireRapport,
+  formaterValeur,
+  indicateursCsv,
+  notesPeriode,
+  rapportHtml,
+  rapportPdf,
+  texteChiffreCle,
+  texteWinAnsi,
+} from '../indicateurs/rapport';
 import type { StadeProcedure } from '../domain/prevention';
 import type { IssueCloture } from '../domain/vocabulaire';
 import { DOSSIER_PRESETS, lireProgramme } from '../programmes/catalogue';
@@ -26,7 +36,14 @@ import { etatsSynthetiques } from '../indicateurs/synthese';
 import { CATALOGUE } from './outils/environnement';
 import { periodeDe, requeteIndicateursSchema } from '../api/routes/indicateurs';
 
-const j = (seq: number, date: string, type: string): EvenementJournal => ({ seq, date: `${date}T10:00:00.000Z`, type, acteur: { type: 'systeme' }, resume: type, visibilite: 'partenaires' });
+const j = (seq: number, date: string, type: string): EvenementJournal => ({
+  seq,
+  date: `${date}T10:00:00.000Z`,
+  type,
+  acteur: { type: 'systeme' },
+  resume: type,
+  visibilite: 'partenaires',
+});
 const PERSONNEL_SECRET = { menage: { nom: 'Mme Josiane Lefébure', adresse: '12 rue des Tilleuls' }, diagnostic: [{ origineDette: 'Perte d’emploi' }] };
 
 function etat(x: Partial<EtatParcours> & Pick<EtatParcours, 'reference' | 'typeParcours' | 'journal'>, programmeId: string): EtatParcours {
@@ -48,9 +65,29 @@ const PREV_A = etat(
   {
     reference: 'PA-1',
     typeParcours: 'prevention_precontentieuse',
-    journal: [j(1, '2026-01-05', 'ouverture'), j(2, '2026-01-06', 'lettre_information'), j(3, '2026-01-12', 'tentative_contact'), j(4, '2026-01-15', 'tentative_contact'), j(5, '2026-01-15', 'contact_etabli'), j(6, '2026-02-10', 'plan_aide'), j(7, '2026-05-10', 'bilan'), j(8, '2026-06-01', 'passage_droit_commun'), j(9, '2026-06-20', 'cloture')],
+    journal: [
+      j(1, '2026-01-05', 'ouverture'),
+      j(2, '2026-01-06', 'lettre_information'),
+      j(3, '2026-01-12', 'tentative_contact'),
+      j(4, '2026-01-15', 'tentative_contact'),
+      j(5, '2026-01-15', 'contact_etabli'),
+      j(6, '2026-02-10', 'plan_aide'),
+      j(7, '2026-05-10', 'bilan'),
+      j(8, '2026-06-01', 'passage_droit_commun'),
+      j(9, '2026-06-20', 'cloture'),
+    ],
     echeances: [{ id: 'contact', libelle: 'Premier contact', due: '2026-02-06T10:00:00.000Z', statut: 'tenue', responsable: 'travailleur_social' }],
-    demandes: [{ id: 'd1', role: 'departement', objet: 'Validation du plan d’aide avec une mesure ASLL', envoyeeLe: '2026-02-10T11:00:00.000Z', echeance: '2026-02-17T11:00:00.000Z', statut: 'approuvee', decision: { decision: 'approuve', par: 'dpt', le: '2026-02-12T09:00:00.000Z' } }],
+    demandes: [
+      {
+        id: 'd1',
+        role: 'departement',
+        objet: 'Validation du plan d’aide avec une mesure ASLL',
+        envoyeeLe: '2026-02-10T11:00:00.000Z',
+        echeance: '2026-02-17T11:00:00.000Z',
+        statut: 'approuvee',
+        decision: { decision: 'approuve', par: 'dpt', le: '2026-02-12T09:00:00.000Z' },
+      },
+    ],
     details: {
       lettreInformation: { le: '2026-01-06T10:00:00.000Z' },
       contactEtabliLe: '2026-01-15T10:00:00.000Z',
@@ -67,9 +104,25 @@ const PREV_B = etat(
   {
     reference: 'PB-2',
     typeParcours: 'prevention_precontentieuse',
-    journal: [j(1, '2026-02-01', 'ouverture'), j(2, '2026-02-01', 'lettre_information'), j(3, '2026-03-20', 'contact_etabli'), j(4, '2026-04-01', 'plan_aide'), j(5, '2026-07-01', 'bilan')],
+    journal: [
+      j(1, '2026-02-01', 'ouverture'),
+      j(2, '2026-02-01', 'lettre_information'),
+      j(3, '2026-03-20', 'contact_etabli'),
+      j(4, '2026-04-01', 'plan_aide'),
+      j(5, '2026-07-01', 'bilan'),
+    ],
     echeances: [{ id: 'premiere_visite', libelle: 'Première visite', due: '2026-02-22T10:00:00.000Z', statut: 'depassee', responsable: 'travailleur_social' }],
-    demandes: [{ id: 'd2', role: 'departement', objet: 'Validation du plan d’aide avec une mesure ASLL', envoyeeLe: '2026-04-01T11:00:00.000Z', echeance: '2026-04-08T11:00:00.000Z', statut: 'refusee', decision: { decision: 'refuse', par: 'dpt', le: '2026-04-03T09:00:00.000Z' } }],
+    demandes: [
+      {
+        id: 'd2',
+        role: 'departement',
+        objet: 'Validation du plan d’aide avec une mesure ASLL',
+        envoyeeLe: '2026-04-01T11:00:00.000Z',
+        echeance: '2026-04-08T11:00:00.000Z',
+        statut: 'refusee',
+        decision: { decision: 'refuse', par: 'dpt', le: '2026-04-03T09:00:00.000Z' },
+      },
+    ],
     details: {
       lettreInformation: { le: '2026-02-01T10:00:00.000Z' },
       contactEtabliLe: '2026-03-20T10:00:00.000Z',
@@ -80,7 +133,15 @@ const PREV_B = etat(
   'besancon-ccas',
 );
 /** Prévention : non éligible, et contact impossible (échecs). */
-const PREV_C = etat({ reference: 'PC-3', typeParcours: 'prevention_precontentieuse', journal: [j(1, '2026-03-01', 'ouverture'), j(2, '2026-03-01', 'cloture')], cloture: { issue: 'non_eligible', le: '2026-03-01T10:00:00.000Z' } }, 'besancon-ccas');
+const PREV_C = etat(
+  {
+    reference: 'PC-3',
+    typeParcours: 'prevention_precontentieuse',
+    journal: [j(1, '2026-03-01', 'ouverture'), j(2, '2026-03-01', 'cloture')],
+    cloture: { issue: 'non_eligible', le: '2026-03-01T10:00:00.000Z' },
+  },
+  'besancon-ccas',
+);
 const PREV_D = etat(
   {
     reference: 'PD-4',
@@ -97,29 +158,70 @@ const PREV_E = etat({ reference: 'PE-5', typeParcours: 'prevention_precontentieu
 /** IML : glissement à 6 mois (frein « dette »), glissement après prolongation, en attente, refus SIAO. */
 const IML = (reference: string, journal: EvenementJournal[], details: Record<string, unknown>, x: Partial<EtatParcours> = {}) =>
   etat({ reference, typeParcours: 'iml_bail_glissant', journal, details, ...x }, 'concarneau-iml');
-const IML_A = IML('IA-1', [j(1, '2025-10-01', 'ouverture'), j(2, '2025-10-10', 'place_demandee')], {
-  validationSiao: { le: '2025-10-10T10:00:00.000Z' },
-  place: { demandeeLe: '2025-10-10T10:00:00.000Z', accordeeLe: '2025-10-10T10:00:00.000Z', attenteJours: 0 },
-  mesure: { debut: '2025-11-01T00:00:00.000Z' },
-  glissement: { le: '2026-05-03T10:00:00.000Z', moisDeSousLocation: 6, anticipe: true },
-  candidature: { structure: 'chrs', composition: 'famille_monoparentale' },
-  accompagnement: { rendezVous: 3, visitesDomicile: 1, liensPartenaires: 0, axes: ['budget', 'acces_droits'] },
-}, { cloture: { issue: 'glissement_du_bail', le: '2026-05-03T10:00:00.000Z' }, detailsConfidentiels: { bilans: [{ jalon: 'P6M', notes: 'dette de jeu', freins: ['dette'] }] } });
-const IML_B = IML('IB-2', [j(1, '2024-09-01', 'ouverture'), j(2, '2024-09-10', 'place_demandee')], {
-  validationSiao: { le: '2024-09-10T10:00:00.000Z' },
-  place: { demandeeLe: '2024-09-10T10:00:00.000Z', accordeeLe: '2024-10-20T10:00:00.000Z', attenteJours: 40 },
-  mesure: { debut: '2024-11-01T00:00:00.000Z' },
-  prolongations: [{ decideeLe: '2025-11-01T10:00:00.000Z', mois: 6 }],
-  glissement: { le: '2026-05-02T10:00:00.000Z', moisDeSousLocation: 18, anticipe: false },
-}, { cloture: { issue: 'glissement_du_bail', le: '2026-05-02T10:00:00.000Z' } });
-const IML_C = IML('IC-3', [j(1, '2026-01-10', 'ouverture'), j(2, '2026-01-20', 'place_demandee')], { validationSiao: { le: '2026-01-20T10:00:00.000Z' } }, { etape: 'file_attente' });
-const IML_D = IML('ID-4', [j(1, '2026-02-01', 'ouverture'), j(2, '2026-02-15', 'cloture')], {}, { cloture: { issue: 'refus_siao', le: '2026-02-15T10:00:00.000Z' } });
+const IML_A = IML(
+  'IA-1',
+  [j(1, '2025-10-01', 'ouverture'), j(2, '2025-10-10', 'place_demandee')],
+  {
+    validationSiao: { le: '2025-10-10T10:00:00.000Z' },
+    place: { demandeeLe: '2025-10-10T10:00:00.000Z', accordeeLe: '2025-10-10T10:00:00.000Z', attenteJours: 0 },
+    mesure: { debut: '2025-11-01T00:00:00.000Z' },
+    glissement: { le: '2026-05-03T10:00:00.000Z', moisDeSousLocation: 6, anticipe: true },
+    candidature: { structure: 'chrs', composition: 'famille_monoparentale' },
+    accompagnement: { rendezVous: 3, visitesDomicile: 1, liensPartenaires: 0, axes: ['budget', 'acces_droits'] },
+  },
+  {
+    cloture: { issue: 'glissement_du_bail', le: '2026-05-03T10:00:00.000Z' },
+    detailsConfidentiels: { bilans: [{ jalon: 'P6M', notes: 'dette de jeu', freins: ['dette'] }] },
+  },
+);
+const IML_B = IML(
+  'IB-2',
+  [j(1, '2024-09-01', 'ouverture'), j(2, '2024-09-10', 'place_demandee')],
+  {
+    validationSiao: { le: '2024-09-10T10:00:00.000Z' },
+    place: { demandeeLe: '2024-09-10T10:00:00.000Z', accordeeLe: '2024-10-20T10:00:00.000Z', attenteJours: 40 },
+    mesure: { debut: '2024-11-01T00:00:00.000Z' },
+    prolongations: [{ decideeLe: '2025-11-01T10:00:00.000Z', mois: 6 }],
+    glissement: { le: '2026-05-02T10:00:00.000Z', moisDeSousLocation: 18, anticipe: false },
+  },
+  { cloture: { issue: 'glissement_du_bail', le: '2026-05-02T10:00:00.000Z' } },
+);
+const IML_C = IML(
+  'IC-3',
+  [j(1, '2026-01-10', 'ouverture'), j(2, '2026-01-20', 'place_demandee')],
+  { validationSiao: { le: '2026-01-20T10:00:00.000Z' } },
+  { etape: 'file_attente' },
+);
+const IML_D = IML(
+  'ID-4',
+  [j(1, '2026-02-01', 'ouverture'), j(2, '2026-02-15', 'cloture')],
+  {},
+  { cloture: { issue: 'refus_siao', le: '2026-02-15T10:00:00.000Z' } },
+);
 
 /** Protocoles : respecté puis nouveau bail 20 jours après ; rompu ; avenant. */
 const PROTO = (reference: string, details: Record<string, unknown>, x: Partial<EtatParcours> = {}) =>
-  etat({ reference, typeParcours: 'protocole_post_resiliation', journal: [j(1, '2025-03-01', 'ouverture'), j(2, '2025-03-01', 'resiliation')], details, ...x }, 'reims-april-protocole');
-const PROTO_A = PROTO('RA-1', { protocole: { signeLe: '2025-03-20', terme: '2026-03-20', avenants: [] }, protocoleRespecteLe: '2026-03-21T10:00:00.000Z', nouveauBail: { signeLe: '2026-04-10' } }, { cloture: { issue: 'nouveau_bail_signe', le: '2026-04-10T10:00:00.000Z' } });
-const PROTO_B = PROTO('RB-2', { protocole: { signeLe: '2025-04-01', terme: '2027-04-01', avenants: [{ signeLe: '2026-02-01', prolongationMois: 12 }] }, rupture: { decideeLe: '2026-06-01' } }, { cloture: { issue: 'orientation_hebergement', le: '2026-06-20T10:00:00.000Z' } });
+  etat(
+    { reference, typeParcours: 'protocole_post_resiliation', journal: [j(1, '2025-03-01', 'ouverture'), j(2, '2025-03-01', 'resiliation')], details, ...x },
+    'reims-april-protocole',
+  );
+const PROTO_A = PROTO(
+  'RA-1',
+  {
+    protocole: { signeLe: '2025-03-20', terme: '2026-03-20', avenants: [] },
+    protocoleRespecteLe: '2026-03-21T10:00:00.000Z',
+    nouveauBail: { signeLe: '2026-04-10' },
+  },
+  { cloture: { issue: 'nouveau_bail_signe', le: '2026-04-10T10:00:00.000Z' } },
+);
+const PROTO_B = PROTO(
+  'RB-2',
+  {
+    protocole: { signeLe: '2025-04-01', terme: '2027-04-01', avenants: [{ signeLe: '2026-02-01', prolongationMois: 12 }] },
+    rupture: { decideeLe: '2026-06-01' },
+  },
+  { cloture: { issue: 'orientation_hebergement', le: '2026-06-20T10:00:00.000Z' } },
+);
 const PROTO_C = PROTO('RC-3', { protocole: { signeLe: '2026-01-05', terme: '2028-01-05', avenants: [] } });
 
 const ANNEE_2026 = { du: '2026-01-01', au: '2026-12-31' };
@@ -127,7 +229,23 @@ const fiches = (etats: EtatParcours[]) => etats.map(ficheDepuisEtat);
 
 describe('fiche d’un parcours', () => {
   it('ne garde ni nom, ni adresse, ni ce que le ménage a confié ; son schéma strict l’accepte', () => {
-    for (const e of [PREV_A, PREV_B, PREV_C, PREV_D, IML_A, IML_B, IML_C, IML_D, PROTO_A, PROTO_B, PROTO_C, ...etatsSynthetiques(300, CATALOGUE.tous().map((p) => ({ id: p.id, typeParcours: p.typeParcours })))]) {
+    for (const e of [
+      PREV_A,
+      PREV_B,
+      PREV_C,
+      PREV_D,
+      IML_A,
+      IML_B,
+      IML_C,
+      IML_D,
+      PROTO_A,
+      PROTO_B,
+      PROTO_C,
+      ...etatsSynthetiques(
+        300,
+        CATALOGUE.tous().map((p) => ({ id: p.id, typeParcours: p.typeParcours })),
+      ),
+    ]) {
       const f = ficheDepuisEtat(e);
       const texte = JSON.stringify(f);
       for (const secret of ['Lefébure', 'Tilleuls', 'Perte d’emploi', 'dette de jeu']) expect(texte).not.toContain(secret);
@@ -193,12 +311,21 @@ describe('calcul par programme et période', () => {
     expect(x.iml.file.entrees.references).toEqual(['IC-3']);
     expect(x.iml.file.enAttenteAuTerme.references).toEqual(['IC-3']);
     expect(x.iml.refusSiao.references).toEqual(['ID-4']);
-    expect(x.iml.glissements).toMatchObject({ total: { nombre: 2 }, a6Mois: { references: ['IA-1'] }, a12Mois: { nombre: 0 }, apresProlongation: { references: ['IB-2'] } });
+    expect(x.iml.glissements).toMatchObject({
+      total: { nombre: 2 },
+      a6Mois: { references: ['IA-1'] },
+      a12Mois: { nombre: 0 },
+      apresProlongation: { references: ['IB-2'] },
+    });
     expect(x.iml.prolongations.nombre).toBe(0); // décidée en 2025
     expect(x.iml.dureeMois).toMatchObject({ mediane: 12, min: 6, max: 18 });
     expect(x.iml.obstacles).toEqual([{ obstacle: 'dette', compte: { nombre: 1, references: ['IA-1'] } }]);
     // Bilan d'activité annuel : profils et accompagnement des ménages suivis.
-    expect(x.iml.profils).toEqual({ composition: [{ valeur: 'famille_monoparentale', compte: { nombre: 1, references: ['IA-1'] } }], structure: [{ valeur: 'chrs', compte: { nombre: 1, references: ['IA-1'] } }], ressources: [] });
+    expect(x.iml.profils).toEqual({
+      composition: [{ valeur: 'famille_monoparentale', compte: { nombre: 1, references: ['IA-1'] } }],
+      structure: [{ valeur: 'chrs', compte: { nombre: 1, references: ['IA-1'] } }],
+      ressources: [],
+    });
     expect(x.iml.accompagnement).toMatchObject({ rendezVous: 3, visitesDomicile: 1, liensPartenaires: 0 });
     expect(x.iml.accompagnement.axes.map((a) => a.valeur)).toEqual(['acces_droits', 'budget']);
     // Une mesure publiée dès l'entrée en file (avant que le journal ne note la demande de place).
@@ -280,7 +407,11 @@ describe('lecture des seules fiches de la période', () => {
       const etats = etatsSynthetiques(600, programmes, { graine: 17, depuis: new Date('2023-06-01T08:00:00Z'), etendueJours: 900 });
       for (const [i, e] of etats.entries()) await r.consigner({ fiche: ficheDepuisEtat(e), version: i + 1 });
       // Une fiche d'avant la migration (sans étendue) : lue pour toute période.
-      await db.updateTable('fiches_indicateurs').set({ premier_le: null, dernier_le: null, close: null }).where('workflow_id', '=', etats[0]!.workflowId).execute();
+      await db
+        .updateTable('fiches_indicateurs')
+        .set({ premier_le: null, dernier_le: null, close: null })
+        .where('workflow_id', '=', etats[0]!.workflowId)
+        .execute();
       const periodes = [
         { du: '2024-01-01', au: '2024-12-31' },
         { du: '2024-02-01', au: '2024-02-29' },
@@ -318,14 +449,45 @@ describe('rapports', () => {
     const lignes = csv.slice(1).trimEnd().split('\r\n');
     expect(lignes[0]).toBe('programme;du;au;famille;indicateur;libelle;valeur;unite;references');
     expect(COLONNES_CSV).toHaveLength(9);
-    const parCle = new Map(lignes.slice(1).map((l) => l.split(';')).map((c) => [c[4], c]));
+    const parCle = new Map(
+      lignes
+        .slice(1)
+        .map((l) => l.split(';'))
+        .map((c) => [c[4], c]),
+    );
     for (const c of parCle.values()) expect(c).toHaveLength(9);
-    expect(parCle.get('reperees')).toEqual(['besancon-ccas', '2026-01-01', '2026-12-31', 'situations', 'reperees', 'Situations repérées', '4', 'nombre', 'PA-1 PB-2 PC-3 PD-4']);
+    expect(parCle.get('reperees')).toEqual([
+      'besancon-ccas',
+      '2026-01-01',
+      '2026-12-31',
+      'situations',
+      'reperees',
+      'Situations repérées',
+      '4',
+      'nombre',
+      'PA-1 PB-2 PC-3 PD-4',
+    ]);
     expect(parCle.get('asll_validees')!.slice(6)).toEqual(['1', 'nombre', 'PA-1']);
     expect(parCle.get('part_dans_le_delai')!.slice(6)).toEqual(['0.5', 'part', '']);
     expect(parCle.get('delai_premier_contact_median')!.slice(6, 8)).toEqual(['28.5', 'jours']);
     expect(parCle.get('echec_contact_impossible')!.slice(6)).toEqual(['1', 'nombre', 'PD-4']);
-    for (const cle of ['orientees', 'traitees', 'etablis', 'plans_aide', 'asll_demandees', 'asll_refusees', 'plans_apurement_fixes', 'plans_apurement_respectes', 'reprise_totale', 'reprise_partielle', 'reprise_aucune', 'mutations_demandees', 'relogements', 'orientations_droit_commun', 'echecs']) {
+    for (const cle of [
+      'orientees',
+      'traitees',
+      'etablis',
+      'plans_aide',
+      'asll_demandees',
+      'asll_refusees',
+      'plans_apurement_fixes',
+      'plans_apurement_respectes',
+      'reprise_totale',
+      'reprise_partielle',
+      'reprise_aucune',
+      'mutations_demandees',
+      'relogements',
+      'orientations_droit_commun',
+      'echecs',
+    ]) {
       expect(parCle.has(cle), cle).toBe(true);
     }
   });
@@ -351,7 +513,11 @@ describe('rapports', () => {
       const r = construireRapport(ind, programme, { type: '6-mois' });
       await onglet.setContent(gabarit({ titre: r.titre, contenu: rapportHtml(r, { pdf: '/x.pdf', csv: '/x.csv', partenaires: '/x' }), large: true }));
       await onglet.addScriptTag({ path: createRequire(import.meta.url).resolve('axe-core/axe.min.js') });
-      const resultat = await onglet.evaluate(() => (globalThis as unknown as { axe: { run(o: unknown): Promise<{ violations: Array<{ id: string; help: string }> }> } }).axe.run({ runOnly: ['wcag2a', 'wcag2aa'] }));
+      const resultat = await onglet.evaluate(() =>
+        (globalThis as unknown as { axe: { run(o: unknown): Promise<{ violations: Array<{ id: string; help: string }> }> } }).axe.run({
+          runOnly: ['wcag2a', 'wcag2aa'],
+        }),
+      );
       expect(resultat.violations.map((v) => `${v.id} : ${v.help}`)).toEqual([]);
     } finally {
       await navigateur.close();
@@ -388,8 +554,14 @@ describe('période demandée à l’API', () => {
     expect(periodeDe({ periode: 'annuel-iml', annee: '2025' }, maintenant)).toEqual({ du: '2025-01-01', au: '2025-12-31', type: 'annuel-iml' });
     expect(periodeDe({ periode: 'annuel-iml' }, maintenant)).toEqual({ du: '2026-01-01', au: '2026-11-22', type: 'annuel-iml' });
     // Une année pas encore commencée : une erreur du client (400 en français), jamais une erreur du serveur.
-    expect(() => periodeDe({ periode: 'annuel-iml', annee: '2027' }, maintenant)).toThrow('Champ « annee » : l’année 2027 n’a pas encore commencé : choisissez 2026 ou une année passée');
-    expect(periodeDe({ periode: 'annuel-iml', annee: '2027' }, new Date('2027-01-01T00:00:00Z'))).toEqual({ du: '2027-01-01', au: '2027-01-01', type: 'annuel-iml' });
+    expect(() => periodeDe({ periode: 'annuel-iml', annee: '2027' }, maintenant)).toThrow(
+      'Champ « annee » : l’année 2027 n’a pas encore commencé : choisissez 2026 ou une année passée',
+    );
+    expect(periodeDe({ periode: 'annuel-iml', annee: '2027' }, new Date('2027-01-01T00:00:00Z'))).toEqual({
+      du: '2027-01-01',
+      au: '2027-01-01',
+      type: 'annuel-iml',
+    });
     expect(periodeDe({ du: '2026-01-01', au: '2026-03-31', periode: '6-mois' }, maintenant)).toEqual({ du: '2026-01-01', au: '2026-03-31', type: '6-mois' });
   });
   it('refuse une date inexistante, une borne seule, un paramètre inconnu (messages en français)', () => {
@@ -400,7 +572,6 @@ describe('période demandée à l’API', () => {
     expect(requeteIndicateursSchema.safeParse({ programme: 'x' }).success).toBe(false);
   });
 });
-
 
 describe('import unique de l’ancien registre en fichiers', () => {
   it('importe les fiches valides, explique les fichiers refusés, et un second import ne change rien', async () => {
@@ -429,7 +600,6 @@ describe('import unique de l’ancien registre en fichiers', () => {
   });
 });
 
-
 // ---- Les chiffres que les programmes rendent à leurs financeurs --------------------------------
 
 /**
@@ -439,7 +609,15 @@ describe('import unique de l’ancien registre en fichiers', () => {
  */
 function parcoursPrevention(
   reference: string,
-  o: { stade?: StadeProcedure; ouverture: string; tentatives: number; contact: boolean; planLe?: string; bilans?: Array<[string, 'totale' | 'partielle' | 'aucune']>; cloture: [IssueCloture, string] },
+  o: {
+    stade?: StadeProcedure;
+    ouverture: string;
+    tentatives: number;
+    contact: boolean;
+    planLe?: string;
+    bilans?: Array<[string, 'totale' | 'partielle' | 'aucune']>;
+    cloture: [IssueCloture, string];
+  },
 ): EtatParcours {
   const jour = (d: string, n: number) => new Date(Date.parse(`${d}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
   const journal: EvenementJournal[] = [j(1, o.ouverture, 'ouverture'), j(2, o.ouverture, 'lettre_information')];
@@ -468,27 +646,75 @@ function parcoursPrevention(
 }
 
 const APRIL = [
-  parcoursPrevention('AP-1', { stade: 'commandement_de_payer', ouverture: '2026-01-12', tentatives: 4, contact: true, planLe: '2026-02-02', bilans: [['2026-05-04', 'partielle'], ['2026-08-03', 'totale']], cloture: ['situation_stabilisee', '2026-09-01'] }),
-  parcoursPrevention('AP-2', { stade: 'assignation', ouverture: '2026-02-02', tentatives: 5, contact: true, planLe: '2026-03-02', bilans: [['2026-06-01', 'aucune']], cloture: ['depart_du_logement', '2026-10-01'] }),
-  parcoursPrevention('AP-3', { stade: 'precontentieux', ouverture: '2026-02-16', tentatives: 3, contact: true, planLe: '2026-03-09', bilans: [['2026-06-08', 'partielle']], cloture: ['plan_apurement_respecte', '2026-06-30'] }),
+  parcoursPrevention('AP-1', {
+    stade: 'commandement_de_payer',
+    ouverture: '2026-01-12',
+    tentatives: 4,
+    contact: true,
+    planLe: '2026-02-02',
+    bilans: [
+      ['2026-05-04', 'partielle'],
+      ['2026-08-03', 'totale'],
+    ],
+    cloture: ['situation_stabilisee', '2026-09-01'],
+  }),
+  parcoursPrevention('AP-2', {
+    stade: 'assignation',
+    ouverture: '2026-02-02',
+    tentatives: 5,
+    contact: true,
+    planLe: '2026-03-02',
+    bilans: [['2026-06-01', 'aucune']],
+    cloture: ['depart_du_logement', '2026-10-01'],
+  }),
+  parcoursPrevention('AP-3', {
+    stade: 'precontentieux',
+    ouverture: '2026-02-16',
+    tentatives: 3,
+    contact: true,
+    planLe: '2026-03-09',
+    bilans: [['2026-06-08', 'partielle']],
+    cloture: ['plan_apurement_respecte', '2026-06-30'],
+  }),
   // Passage au droit commun sans plan d'aide : le programme n'a pas accompagné, aucune procédure évitée à son actif.
   parcoursPrevention('AP-4', { ouverture: '2026-03-02', tentatives: 5, contact: true, cloture: ['orientation_droit_commun', '2026-03-20'] }),
-  parcoursPrevention('AP-5', { stade: 'jugement', ouverture: '2026-03-16', tentatives: 4, contact: true, planLe: '2026-04-06', cloture: ['orientation_droit_commun', '2026-09-15'] }),
-  parcoursPrevention('AP-6', { stade: 'commandement_de_quitter_les_lieux', ouverture: '2026-04-01', tentatives: 2, contact: false, cloture: ['contact_impossible', '2026-05-04'] }),
+  parcoursPrevention('AP-5', {
+    stade: 'jugement',
+    ouverture: '2026-03-16',
+    tentatives: 4,
+    contact: true,
+    planLe: '2026-04-06',
+    cloture: ['orientation_droit_commun', '2026-09-15'],
+  }),
+  parcoursPrevention('AP-6', {
+    stade: 'commandement_de_quitter_les_lieux',
+    ouverture: '2026-04-01',
+    tentatives: 2,
+    contact: false,
+    cloture: ['contact_impossible', '2026-05-04'],
+  }),
 ];
 /** Les évaluations d'un programme commencé le 5 janvier 2026. */
 const SIX_MOIS = { du: '2026-01-05', au: '2026-07-04' };
 const DOUZE_MOIS = { du: '2026-01-05', au: '2027-01-04' };
 
 /** IML (seed 003) : ressources et temps passé en structure, la fiche n'en gardant que des catégories et des mois. */
-const imlHeberge = (reference: string, o: { candidature: string; hebergeDepuis: string; debut?: string; ressources: number; structure?: string; closLe?: string }) =>
+const imlHeberge = (
+  reference: string,
+  o: { candidature: string; hebergeDepuis: string; debut?: string; ressources: number; structure?: string; closLe?: string },
+) =>
   IML(
     reference,
     [j(1, o.candidature, 'ouverture'), j(2, o.candidature, 'candidature')],
     {
       candidature: { structure: o.structure ?? 'chrs', hebergeDepuis: o.hebergeDepuis, composition: 'personne_seule' },
       validationSiao: { le: `${o.candidature}T12:00:00.000Z` },
-      ...(o.debut ? { place: { demandeeLe: `${o.candidature}T12:00:00.000Z`, accordeeLe: `${o.candidature}T12:00:00.000Z`, attenteJours: 0 }, mesure: { debut: `${o.debut}T00:00:00.000Z` } } : {}),
+      ...(o.debut
+        ? {
+            place: { demandeeLe: `${o.candidature}T12:00:00.000Z`, accordeeLe: `${o.candidature}T12:00:00.000Z`, attenteJours: 0 },
+            mesure: { debut: `${o.debut}T00:00:00.000Z` },
+          }
+        : {}),
     },
     {
       detailsConfidentiels: { candidature: { ressourcesMensuelles: o.ressources, notes: 'dette de jeu' } },
@@ -572,7 +798,14 @@ describe('chiffres rendus aux financeurs', () => {
     expect(six.reprisePaiement).toMatchObject({ totale: { nombre: 0 }, partielle: { references: ['AP-1', 'AP-3'] }, part: 0.667, partTotale: 0 });
     // Sept ménages sur dix (seed 004) : 70 %.
     const dix = Array.from({ length: 10 }, (_, i) =>
-      parcoursPrevention(`R-${i}`, { ouverture: '2026-02-02', tentatives: 1, contact: true, planLe: '2026-02-20', bilans: [['2026-05-20', i < 4 ? 'totale' : i < 7 ? 'partielle' : 'aucune']], cloture: ['situation_stabilisee', '2026-12-01'] }),
+      parcoursPrevention(`R-${i}`, {
+        ouverture: '2026-02-02',
+        tentatives: 1,
+        contact: true,
+        planLe: '2026-02-20',
+        bilans: [['2026-05-20', i < 4 ? 'totale' : i < 7 ? 'partielle' : 'aucune']],
+        cloture: ['situation_stabilisee', '2026-12-01'],
+      }),
     );
     const r = calculerIndicateurs(fiches(dix), 'reims-april', DOUZE_MOIS).reprisePaiement;
     expect([r.part, r.partTotale]).toEqual([0.7, 0.4]);
@@ -593,9 +826,19 @@ describe('chiffres rendus aux financeurs', () => {
     // Prix par situation : 400 € × situations prises en charge (orientées) ; 20 situations prévues par an.
     const loiret = calculerIndicateurs(fiches(APRIL), 'reims-april', DOUZE_MOIS, undefined, { quotas: { coutParSituationEuros: 400, situationsParAn: 20 } });
     expect(loiret.situations.orientees.nombre).toBe(6);
-    expect(loiret.moyens.cout).toEqual({ annuel: null, parSituationConvention: 400, situationsPrevues: 20, periode: 2400, parSituation: 400, base: 'prix_par_situation' });
+    expect(loiret.moyens.cout).toEqual({
+      annuel: null,
+      parSituationConvention: 400,
+      situationsPrevues: 20,
+      periode: 2400,
+      parSituation: 400,
+      base: 'prix_par_situation',
+    });
     // À 6 mois (181 jours) : 9,9 situations prévues.
-    expect(calculerIndicateurs(fiches(APRIL), 'reims-april', SIX_MOIS, undefined, { quotas: { coutParSituationEuros: 400, situationsParAn: 20 } }).moyens.cout.situationsPrevues).toBe(9.9);
+    expect(
+      calculerIndicateurs(fiches(APRIL), 'reims-april', SIX_MOIS, undefined, { quotas: { coutParSituationEuros: 400, situationsParAn: 20 } }).moyens.cout
+        .situationsPrevues,
+    ).toBe(9.9);
     // Coût annuel (APRIL : 143 741 € par an, 2 ETP) : au prorata des jours, par situation suivie.
     const april = calculerIndicateurs(fiches(APRIL), 'reims-april', DOUZE_MOIS, undefined, { quotas: { coutAnnuelEuros: 143_741, etpAccompagnement: 2 } });
     expect(april.moyens.situationsSuivies).toEqual({ nombre: 6, references: ['AP-1', 'AP-2', 'AP-3', 'AP-4', 'AP-5', 'AP-6'] });
@@ -607,7 +850,11 @@ describe('chiffres rendus aux financeurs', () => {
     expect(second.moyens.situationsSuivies.references).toEqual(['AP-1', 'AP-2', 'AP-5']);
     expect(second.moyens.situationsParEtp).toBe(6);
     // Sans les quotas : rien d'inventé.
-    expect(calculerIndicateurs(fiches(APRIL), 'reims-april', DOUZE_MOIS).moyens).toMatchObject({ etp: null, situationsParEtp: null, cout: { periode: null, parSituation: null, base: null } });
+    expect(calculerIndicateurs(fiches(APRIL), 'reims-april', DOUZE_MOIS).moyens).toMatchObject({
+      etp: null,
+      situationsParEtp: null,
+      cout: { periode: null, parSituation: null, base: null },
+    });
   });
 
   it('IML : ressources des ménages suivis (tranches) et temps passé en structure, à la candidature et à la sortie', () => {
@@ -623,7 +870,11 @@ describe('chiffres rendus aux financeurs', () => {
 
   it('tentatives jusqu’au contact par canal (visite, téléphone…) : comptées sur les contacts établis, dites en français dans le rapport', () => {
     const avecCanaux = (e: EtatParcours, parCanal: Record<string, unknown>) => ({ ...e, details: { ...e.details, tentativesParCanal: parCanal } });
-    const etats = [avecCanaux(APRIL[0]!, { visite_domicile: 3, telephone: 1, pigeon: 4 }), avecCanaux(APRIL[1]!, { visite_domicile: 2, telephone: 2.5 }), APRIL[2]!];
+    const etats = [
+      avecCanaux(APRIL[0]!, { visite_domicile: 3, telephone: 1, pigeon: 4 }),
+      avecCanaux(APRIL[1]!, { visite_domicile: 2, telephone: 2.5 }),
+      APRIL[2]!,
+    ];
     // Un canal inconnu ou un nombre non entier n'entre pas dans la fiche.
     expect(ficheDepuisEtat(etats[0]!).contact!.parCanal).toEqual({ visite_domicile: 3, telephone: 1 });
     expect(ficheDepuisEtat(etats[1]!).contact!.parCanal).toEqual({ visite_domicile: 2 });
@@ -633,12 +884,20 @@ describe('chiffres rendus aux financeurs', () => {
       { valeur: 'telephone', compte: { nombre: 1, references: ['AP-1'] } },
     ]);
     const lignes = construireRapport(ind, CATALOGUE.trouver('reims-april')!, { type: '12-mois' }).sections.flatMap((x) => x.lignes);
-    expect(lignes).toContainEqual(expect.objectContaining({ cle: 'tentatives_visite_domicile', libelle: 'Tentatives jusqu’au premier contact, par ce canal : visite à domicile', valeur: 5 }));
+    expect(lignes).toContainEqual(
+      expect.objectContaining({
+        cle: 'tentatives_visite_domicile',
+        libelle: 'Tentatives jusqu’au premier contact, par ce canal : visite à domicile',
+        valeur: 5,
+      }),
+    );
   });
 
   it('besancon-ccas à 12 mois : procédures évitées, reprise, tentatives et coût par situation toujours dits ; faute de données, « non calculable » et pourquoi', () => {
     const besancon = CATALOGUE.trouver('besancon-ccas')!;
-    const vide = construireRapport(calculerIndicateurs([], 'besancon-ccas', DOUZE_MOIS, 'prevention_precontentieuse', { quotas: besancon.quotas }), besancon, { type: '12-mois' });
+    const vide = construireRapport(calculerIndicateurs([], 'besancon-ccas', DOUZE_MOIS, 'prevention_precontentieuse', { quotas: besancon.quotas }), besancon, {
+      type: '12-mois',
+    });
     expect(vide.chiffresCles.map((l) => `${l.libelle} : ${texteChiffreCle(l)}`.replace(/[\u202f\u00a0]/g, ' '))).toEqual([
       'Ménages accompagnés ayant repris le paiement du loyer, même partiellement : non calculable (aucun bilan de la période ne dit encore la reprise du paiement)',
       'Procédures évitées : 0',
@@ -647,7 +906,11 @@ describe('chiffres rendus aux financeurs', () => {
       'Situations suivies par ETP de travailleur social : 0',
     ]);
     // Des parcours menés et un coût annuel saisi : les quatre chiffres sont calculés.
-    const plein = construireRapport(calculerIndicateurs(fiches(APRIL), 'reims-april', DOUZE_MOIS, 'prevention_precontentieuse', { quotas: { ...besancon.quotas, coutAnnuelEuros: 30_000 } }), besancon, { type: '12-mois' });
+    const plein = construireRapport(
+      calculerIndicateurs(fiches(APRIL), 'reims-april', DOUZE_MOIS, 'prevention_precontentieuse', { quotas: { ...besancon.quotas, coutAnnuelEuros: 30_000 } }),
+      besancon,
+      { type: '12-mois' },
+    );
     const texte = plein.chiffresCles.map((l) => `${l.libelle} : ${texteChiffreCle(l)}`.replace(/[\u202f\u00a0]/g, ' '));
     expect(texte).toEqual(
       expect.arrayContaining([
@@ -665,7 +928,14 @@ describe('chiffres rendus aux financeurs', () => {
       // Du 1er novembre au 31 décembre : 60 nuits pleines dans l'année (la nuit du 31 est en cours).
       imlHeberge('HO-1', { candidature: '2026-09-01', hebergeDepuis: '2026-06-01', debut: '2026-11-01', ressources: 700, structure: 'hotel' }),
       // Sous-location du 1er au 11 mars, close ce jour-là : 10 nuits.
-      imlHeberge('HO-2', { candidature: '2026-01-15', hebergeDepuis: '2025-12-01', debut: '2026-03-01', ressources: 900, structure: 'hotel', closLe: '2026-03-11' }),
+      imlHeberge('HO-2', {
+        candidature: '2026-01-15',
+        hebergeDepuis: '2025-12-01',
+        debut: '2026-03-01',
+        ressources: 900,
+        structure: 'hotel',
+        closLe: '2026-03-11',
+      }),
       // Venu d'un CHRS : ne compte pas ; à l'hôtel sans place encore : non plus.
       imlHeberge('HO-3', { candidature: '2026-02-01', hebergeDepuis: '2025-05-01', debut: '2026-04-01', ressources: 742 }),
       imlHeberge('HO-4', { candidature: '2026-10-01', hebergeDepuis: '2026-09-01', ressources: 500, structure: 'hotel' }),
@@ -673,16 +943,22 @@ describe('chiffres rendus aux financeurs', () => {
     const annee = calculerIndicateurs(fiches(hotel), 'concarneau-iml', ANNEE_2026);
     expect(annee.iml.nuiteesHotelEvitees).toEqual({ nombre: 70, references: ['HO-1', 'HO-2'] });
     // Le premier semestre : seules les 10 nuits de mars.
-    expect(calculerIndicateurs(fiches(hotel), 'concarneau-iml', { du: '2026-01-01', au: '2026-06-30' }).iml.nuiteesHotelEvitees).toEqual({ nombre: 10, references: ['HO-2'] });
+    expect(calculerIndicateurs(fiches(hotel), 'concarneau-iml', { du: '2026-01-01', au: '2026-06-30' }).iml.nuiteesHotelEvitees).toEqual({
+      nombre: 10,
+      references: ['HO-2'],
+    });
     // Dans le rapport annuel, avec ses dossiers, et parmi les chiffres clés.
     const r = construireRapport(annee, CATALOGUE.trouver('concarneau-iml')!, { type: 'annuel-iml' });
     expect(r.chiffresCles).toContainEqual(expect.objectContaining({ cle: 'nuitees_hotel_evitees', libelle: 'Nuitées d’hôtel évitées', valeur: 70 }));
-    expect(r.sections.flatMap((x) => x.lignes)).toContainEqual(expect.objectContaining({ cle: 'nuitees_hotel_evitees', valeur: 70, references: ['HO-1', 'HO-2'] }));
+    expect(r.sections.flatMap((x) => x.lignes)).toContainEqual(
+      expect.objectContaining({ cle: 'nuitees_hotel_evitees', valeur: 70, references: ['HO-1', 'HO-2'] }),
+    );
     expect(indicateursCsv(annee, ['iml_bail_glissant'])).toMatch(/;nuitees_hotel_evitees;Nuitées d’hôtel évitées[^;]*;70;nombre;HO-1 HO-2/);
   });
 
   it('formats français : « 70 % », « 3 450 € », « 4,2 tentatives », « 0,5 ETP »', () => {
-    const f = (valeur: number | null, unite: Parameters<typeof formaterValeur>[0]['unite']) => formaterValeur({ valeur, unite }).replace(/[\u202f\u00a0]/g, ' ');
+    const f = (valeur: number | null, unite: Parameters<typeof formaterValeur>[0]['unite']) =>
+      formaterValeur({ valeur, unite }).replace(/[\u202f\u00a0]/g, ' ');
     expect(f(0.7, 'part')).toBe('70 %');
     expect(f(0.667, 'part')).toBe('67 %');
     expect(f(3450, 'euros')).toBe('3 450 €');
@@ -700,12 +976,24 @@ describe('chiffres rendus aux financeurs', () => {
 
     it('CSV : chaque nouveau chiffre, son unité et ses dossiers ; aucun pour les partenaires', () => {
       const lignes = indicateursCsv(ind, ['prevention_precontentieuse']).slice(1).trimEnd().split('\r\n');
-      const parCle = new Map(lignes.slice(1).map((l) => l.split(';')).map((c) => [c[4], c]));
+      const parCle = new Map(
+        lignes
+          .slice(1)
+          .map((l) => l.split(';'))
+          .map((c) => [c[4], c]),
+      );
       expect(parCle.get('part_reprise')!.slice(6)).toEqual(['0.667', 'part', 'AP-1 AP-3']);
       expect(parCle.get('part_reprise_totale')!.slice(6)).toEqual(['0.333', 'part', 'AP-1']);
       expect(parCle.get('tentatives_avant_contact_moyen')!.slice(6)).toEqual(['4.2', 'tentatives', 'AP-1 AP-2 AP-3 AP-4 AP-5']);
       expect(parCle.get('repere_visites_avant_contact')!.slice(6, 8)).toEqual(['4', 'tentatives']);
-      expect(parCle.get('procedures_evitees')!.slice(3)).toEqual(['procedures', 'procedures_evitees', 'Procédures évitées (ménage maintenu dans son logement ou dette résorbée à la clôture)', '3', 'nombre', 'AP-1 AP-3 AP-5']);
+      expect(parCle.get('procedures_evitees')!.slice(3)).toEqual([
+        'procedures',
+        'procedures_evitees',
+        'Procédures évitées (ménage maintenu dans son logement ou dette résorbée à la clôture)',
+        '3',
+        'nombre',
+        'AP-1 AP-3 AP-5',
+      ]);
       expect(parCle.get('stade_assignation')!.slice(5)).toEqual(['Situations repérées au stade : Assignation devant le tribunal', '1', 'nombre', 'AP-2']);
       expect(parCle.get('evitees_jugement')!.slice(6)).toEqual(['1', 'nombre', 'AP-5']);
       expect(parCle.get('cout_par_situation')!.slice(6)).toEqual(['23957', 'euros', 'AP-1 AP-2 AP-3 AP-4 AP-5 AP-6']);
@@ -740,12 +1028,25 @@ describe('chiffres rendus aux financeurs', () => {
         const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs');
         const doc = await pdfjs.getDocument({ data: new Uint8Array(b), useSystemFonts: false, verbosity: 0 }).promise;
         let t = '';
-        for (let i = 1; i <= doc.numPages; i++) t += (await (await doc.getPage(i)).getTextContent()).items.map((x) => ('str' in x ? x.str : '')).join(' ') + '\n';
+        for (let i = 1; i <= doc.numPages; i++)
+          t += (await (await doc.getPage(i)).getTextContent()).items.map((x) => ('str' in x ? x.str : '')).join(' ') + '\n';
         return t.replace(/\s+/g, ' ');
       };
-      const notes = ['Le début du programme n’est pas renseigné dans ses réglages : l’évaluation à 12 mois part du premier parcours enregistré pour ce programme, le 12 janvier 2026.'];
+      const notes = [
+        'Le début du programme n’est pas renseigné dans ses réglages : l’évaluation à 12 mois part du premier parcours enregistré pour ce programme, le 12 janvier 2026.',
+      ];
       const t1 = await texte(await rapportPdf(construireRapport(ind, programme, { type: '12-mois', notesPeriode: notes })));
-      for (const attendu of ['Chiffres clés', '67 %', '4,2 tentatives', '23 957 €', 'Procédures évitées', 'Commandement de quitter les lieux', 'premier parcours enregistré', 'AP-3']) expect(t1).toContain(attendu);
+      for (const attendu of [
+        'Chiffres clés',
+        '67 %',
+        '4,2 tentatives',
+        '23 957 €',
+        'Procédures évitées',
+        'Commandement de quitter les lieux',
+        'premier parcours enregistré',
+        'AP-3',
+      ])
+        expect(t1).toContain(attendu);
       const t2 = await texte(await rapportPdf(construireRapport(ind, programme, { type: '12-mois', pourPartenaires: true })));
       expect(t2).toContain('Procédures évitées');
       expect(t2).not.toMatch(/AP-\d/);
@@ -773,7 +1074,11 @@ describe('évaluations à 6 et 12 mois depuis le début du programme', () => {
     // Un an plus tard, la même évaluation couvre toujours les mêmes jours.
     expect(periodeDe({ periode: '12-mois' }, new Date('2028-03-01T10:00:00Z'), programme)).toMatchObject({ du: '2026-01-05', au: '2027-01-04' });
     // Un programme qui n'a pas commencé : sa période entière, sans erreur.
-    expect(periodeDe({ periode: '6-mois' }, new Date('2025-12-01T10:00:00Z'), programme)).toMatchObject({ du: '2026-01-05', au: '2026-07-04', depuisLeDebut: { aVenir: true, enCours: false } });
+    expect(periodeDe({ periode: '6-mois' }, new Date('2025-12-01T10:00:00Z'), programme)).toMatchObject({
+      du: '2026-01-05',
+      au: '2026-07-04',
+      depuisLeDebut: { aVenir: true, enCours: false },
+    });
     // Fins de mois.
     const terme = (le: string, periode: '6-mois' | '12-mois') => periodeDe({ periode }, new Date('2030-01-01T00:00:00Z'), { le, source: 'programme' }).au;
     expect(terme('2025-08-31', '6-mois')).toBe('2026-02-28');
@@ -782,19 +1087,29 @@ describe('évaluations à 6 et 12 mois depuis le début du programme', () => {
     expect(terme('2024-02-29', '12-mois')).toBe('2025-02-28');
     expect(terme('2027-08-31', '6-mois')).toBe('2028-02-29');
     // du/au et le rapport annuel ne dépendent pas du début.
-    expect(periodeDe({ du: '2026-02-01', au: '2026-03-31', periode: '6-mois' }, maintenant, programme)).toEqual({ du: '2026-02-01', au: '2026-03-31', type: '6-mois' });
+    expect(periodeDe({ du: '2026-02-01', au: '2026-03-31', periode: '6-mois' }, maintenant, programme)).toEqual({
+      du: '2026-02-01',
+      au: '2026-03-31',
+      type: '6-mois',
+    });
     expect(periodeDe({ periode: 'annuel-iml', annee: '2025' }, maintenant, programme)).toEqual({ du: '2025-01-01', au: '2025-12-31', type: 'annuel-iml' });
     expect(periodeDe({}, maintenant, programme)).toEqual({ du: '2025-11-23', au: '2026-11-22', type: undefined });
   });
 
   it('le rapport dit d’où part la période : le début du programme, ou à défaut son premier parcours', () => {
-    expect(notesPeriode(periodeDe({ periode: '6-mois' }, maintenant, programme))).toEqual(['Évaluation à 6 mois comptée depuis le début du programme, le 5 janvier 2026.']);
+    expect(notesPeriode(periodeDe({ periode: '6-mois' }, maintenant, programme))).toEqual([
+      'Évaluation à 6 mois comptée depuis le début du programme, le 5 janvier 2026.',
+    ]);
     expect(notesPeriode(periodeDe({ periode: '12-mois' }, maintenant, { le: '2026-03-01', source: 'premier_parcours' }))).toEqual([
       'Le début du programme n’est pas renseigné dans ses réglages : l’évaluation à 12 mois part du premier parcours enregistré pour ce programme, le 1er mars 2026.',
       'Les 12 mois ne sont pas encore écoulés (terme le 28 février 2027) : chiffres arrêtés au 22 novembre 2026.',
     ]);
-    expect(notesPeriode(periodeDe({ periode: '6-mois' }, new Date('2025-12-01T10:00:00Z'), programme))[1]).toBe('Le programme commence le 5 janvier 2026 : aucun parcours ne peut encore être compté sur cette période.');
-    expect(notesPeriode(periodeDe({ periode: '6-mois' }, maintenant))).toEqual(['Le début du programme n’est pas renseigné et aucun parcours n’est encore enregistré : la période couvre les 6 derniers mois.']);
+    expect(notesPeriode(periodeDe({ periode: '6-mois' }, new Date('2025-12-01T10:00:00Z'), programme))[1]).toBe(
+      'Le programme commence le 5 janvier 2026 : aucun parcours ne peut encore être compté sur cette période.',
+    );
+    expect(notesPeriode(periodeDe({ periode: '6-mois' }, maintenant))).toEqual([
+      'Le début du programme n’est pas renseigné et aucun parcours n’est encore enregistré : la période couvre les 6 derniers mois.',
+    ]);
     expect(notesPeriode(periodeDe({ du: '2026-01-01', au: '2026-02-01' }, maintenant))).toEqual([]);
   });
 
@@ -805,7 +1120,9 @@ describe('évaluations à 6 et 12 mois depuis le début du programme', () => {
     }
     const brut = JSON.parse(readFileSync(join(DOSSIER_PRESETS, 'loiret-ahu.json'), 'utf8')) as Record<string, unknown>;
     for (const debut of ['2026-13-01', '02/03/2026', '2026-02-30']) {
-      expect(() => lireProgramme('loiret-ahu.json', JSON.stringify({ ...brut, debut }))).toThrow('champ « debut » : date de début du programme attendue au format AAAA-MM-JJ, par exemple « 2026-01-05 »');
+      expect(() => lireProgramme('loiret-ahu.json', JSON.stringify({ ...brut, debut }))).toThrow(
+        'champ « debut » : date de début du programme attendue au format AAAA-MM-JJ, par exemple « 2026-01-05 »',
+      );
     }
     const { debut: _d, ...sansDebut } = brut;
     expect(lireProgramme('loiret-ahu.json', JSON.stringify(sansDebut)).debut).toBeUndefined();

@@ -106,7 +106,11 @@ describe('creerJournal', () => {
 
   it('masque aussi mots de passe, jetons et en-têtes d’authentification', () => {
     creerJournal('info', 'api').info(
-      { motDePasse: 'mdp-sentinelle', lien: { token: 'jeton-sentinelle' }, req: { headers: { authorization: 'Bearer sentinelle', cookie: 'session=sentinelle' } } },
+      {
+        motDePasse: 'mdp-sentinelle',
+        lien: { token: 'jeton-sentinelle' },
+        req: { headers: { authorization: 'Bearer sentinelle', cookie: 'session=sentinelle' } },
+      },
       'secrets',
     );
     const l = derniereLigne();

@@ -20,8 +20,7 @@ const SUJET = 'Rendez-vous de prévention : échéance à côté du « délai »
 describe('mail-catcher (SMTP réel + boîte web)', () => {
   let catcher: MailCatcher;
 
-  const transport = () =>
-    nodemailer.createTransport({ host: '127.0.0.1', port: catcher.smtpPort, secure: false, ignoreTLS: true });
+  const transport = () => nodemailer.createTransport({ host: '127.0.0.1', port: catcher.smtpPort, secure: false, ignoreTLS: true });
 
   beforeAll(async () => {
     catcher = await startMailCatcher({ smtpPort: 0, httpPort: 0, quiet: true });
@@ -92,9 +91,7 @@ describe('mail-catcher (SMTP réel + boîte web)', () => {
     // La page du courriel liste la pièce jointe décodée (nom RFC 2231 accentué, taille), en lien de téléchargement.
     const nom = 'relevé de situation détaillé — numéro 12345 pour la commission départementale.pdf';
     const pageCourriel = await (await fetch(`${catcher.inboxUrl}messages/${m.id}`)).text();
-    expect(pageCourriel).toContain(
-      `<li><a href="/messages/${m.id}/pieces-jointes/0" download="${nom}">${nom}</a> — application/pdf, 4,9 Ko</li>`,
-    );
+    expect(pageCourriel).toContain(`<li><a href="/messages/${m.id}/pieces-jointes/0" download="${nom}">${nom}</a> — application/pdf, 4,9 Ko</li>`);
     // Le JSON donne l'adresse de la pièce jointe, pas son contenu.
     expect(liste[0]!.piecesJointes).toEqual([
       { filename: nom, contentType: 'application/pdf', charset: null, size: 5000, disposition: 'attachment', url: `/messages/${m.id}/pieces-jointes/0` },
@@ -229,9 +226,7 @@ describe('mail-catcher (SMTP réel + boîte web)', () => {
     expect(texte.texte).toBe('Ligne 1 — été\nLigne 2\n');
     expect(texte.html).toBeNull();
     const html = await catcher.waitFor((c) => c.sujet === 'HTML seul', { timeoutMs: 5000 });
-    expect(html.html).toBe(
-      '<html><head><title>T</title></head><body><p>Bonjour <b>à</b> tous&nbsp;!</p><p>Équipe &amp; partenaires</p></body></html>\n',
-    );
+    expect(html.html).toBe('<html><head><title>T</title></head><body><p>Bonjour <b>à</b> tous&nbsp;!</p><p>Équipe &amp; partenaires</p></body></html>\n');
     expect(html.texte).toBe('Bonjour à tous\u00a0!\n\nÉquipe & partenaires'); // html-to-text garde l'espace insécable
   });
 
@@ -309,7 +304,10 @@ describe('analyse MIME (mailparser)', () => {
   });
 
   it('lit un HTML en base64 latin1 ; lit un nom de pièce jointe RFC 2231 en plusieurs morceaux', async () => {
-    const latin1 = Buffer.from('<html><head><style>p{}</style></head><body><p>Caf&eacute; cr&egrave;me</p><p>D&#233;j&#xE0; pay&eacute; &amp; sold&eacute;<br>Merci</p></body></html>', 'latin1').toString('base64');
+    const latin1 = Buffer.from(
+      '<html><head><style>p{}</style></head><body><p>Caf&eacute; cr&egrave;me</p><p>D&#233;j&#xE0; pay&eacute; &amp; sold&eacute;<br>Merci</p></body></html>',
+      'latin1',
+    ).toString('base64');
     await envoyerBrut(
       catcher,
       [
@@ -338,7 +336,9 @@ describe('analyse MIME (mailparser)', () => {
     expect(m.texte).toBe('');
     expect(m.a).toEqual(['b@exemple.fr']); // pas d'en-tête To : les destinataires de l'enveloppe
     // Type deviné d'après l'extension quand le courriel dit seulement « application/octet-stream ».
-    expect(m.piecesJointes.map((p) => [p.filename, p.contentType, p.contenu.toString()])).toEqual([['état des lieux — signé.pdf', 'application/pdf', '%PDF-1.4 essai']]);
+    expect(m.piecesJointes.map((p) => [p.filename, p.contentType, p.contenu.toString()])).toEqual([
+      ['état des lieux — signé.pdf', 'application/pdf', '%PDF-1.4 essai'],
+    ]);
   });
 });
 
@@ -408,14 +408,24 @@ describe('dans un navigateur (Chromium)', () => {
     // La « page du produit » que vise le lien du courriel.
     produit = createServer((req, res) => {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-      res.end(`<!doctype html><html lang="fr"><head><title>Page du produit</title></head><body><p id="chemin">${new URL(req.url ?? '/', 'http://x').search}</p></body></html>`);
+      res.end(
+        `<!doctype html><html lang="fr"><head><title>Page du produit</title></head><body><p id="chemin">${new URL(req.url ?? '/', 'http://x').search}</p></body></html>`,
+      );
     });
     await new Promise<void>((ok) => produit.listen(0, '127.0.0.1', ok));
     urlProduit = `http://127.0.0.1:${(produit.address() as AddressInfo).port}`;
     catcher = await startMailCatcher({ quiet: true });
     navigateur = await chromium.launch({
       executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
   });
   afterAll(async () => {

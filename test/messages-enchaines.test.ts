@@ -41,7 +41,10 @@ type Pas = [nom: string, corps: Record<string, unknown>, etape: string, par?: st
  */
 async function enchainer(workflowId: string, pas: Pas[]) {
   for (const [nom, corps, attendue, par = 'ts.alice'] of pas) {
-    const r = await essai.api.appel('POST', `/api/parcours/${workflowId}/messages/${nom}`, { jeton: await essai.connecter(par), corps: { requestId: requete(), ...corps } });
+    const r = await essai.api.appel('POST', `/api/parcours/${workflowId}/messages/${nom}`, {
+      jeton: await essai.connecter(par),
+      corps: { requestId: requete(), ...corps },
+    });
     expect(r.status, `« ${nom} » : ${r.texte}`).toBe(200);
     expect(r.json.resultat.etape, `réponse à « ${nom} »`).toBe(attendue);
     // La réponse dit aussi l'étape, son libellé et les messages qu'elle permet : rien à relire.
@@ -82,23 +85,44 @@ describe('des messages envoyés sans pause sont tous acceptés', () => {
     const fin: EtatParcours = await handleDe(workflowId).result();
     expect(fin.cloture!.issue).toBe('orientation_droit_commun');
     // Chaque étape une fois, dans l'ordre ; le plan sans ASLL passe au suivi, les partenaires informés pendant ce temps.
-    expect(etapesDuJournal(fin)).toEqual(['Lettre d’information au ménage', 'Aller vers le ménage', 'Diagnostic', 'Plan d’aide', 'Suivi du plan', 'Passage au droit commun']);
+    expect(etapesDuJournal(fin)).toEqual([
+      'Lettre d’information au ménage',
+      'Aller vers le ménage',
+      'Diagnostic',
+      'Plan d’aide',
+      'Suivi du plan',
+      'Passage au droit commun',
+    ]);
     expect(fin.echeances.find((x) => x.id === 'information_partenaires')!.statut).toBe('tenue');
   });
 
   it('IML (concarneau-iml) : logement, loyer du mois, visite à domicile, fin de mesure', async () => {
     const programme = CATALOGUE.trouver('concarneau-iml')!;
-    const { workflowId, ref } = await lancer(programme.id, { candidature: { structure: 'chrs', pretASortir: true, budgetTravaille: true, typologieRecherchee: 'T2' } }, 'concarneau-iml--bailleur');
+    const { workflowId, ref } = await lancer(
+      programme.id,
+      { candidature: { structure: 'chrs', pretASortir: true, budgetTravaille: true, typologieRecherchee: 'T2' } },
+      'concarneau-iml--bailleur',
+    );
     const handle = handleDe(workflowId);
-    const demande = (await jusqua(handle, (e) => e.demandes.some((d) => d.role === 'siao' && d.statut === 'en_attente'), 'demande au SIAO')).demandes.find((d) => d.role === 'siao')!;
-    await handle.executeUpdate(repondreValidationUpdate, { args: [{ requestId: requete(), par: 'partenaire:siao', demandeId: demande.id, role: 'siao', decision: 'approuve' }] });
+    const demande = (await jusqua(handle, (e) => e.demandes.some((d) => d.role === 'siao' && d.statut === 'en_attente'), 'demande au SIAO')).demandes.find(
+      (d) => d.role === 'siao',
+    )!;
+    await handle.executeUpdate(repondreValidationUpdate, {
+      args: [{ requestId: requete(), par: 'partenaire:siao', demandeId: demande.id, role: 'siao', decision: 'approuve' }],
+    });
     await etape(workflowId, 'recherche_logement');
     const jour = jourDeParis(new Date());
     const bailleur = 'agence@opac-cornouaille.example';
     await enchainer(workflowId, [
       [
         'logement',
-        { bailleur: { type: 'public', nom: 'OPAC de Quimper Cornouaille', courriel: bailleur, conventionne: true }, adresse: '4 impasse des Mouettes, 29900 Concarneau', typologie: 'T2', debutBailPrincipal: jour, debutSousLocation: jour },
+        {
+          bailleur: { type: 'public', nom: 'OPAC de Quimper Cornouaille', courriel: bailleur, conventionne: true },
+          adresse: '4 impasse des Mouettes, 29900 Concarneau',
+          typologie: 'T2',
+          debutBailPrincipal: jour,
+          debutSousLocation: jour,
+        },
         'sous_location',
       ],
       ['loyer', { mois: jour.slice(0, 7), statut: 'paye' }, 'sous_location'],
@@ -117,11 +141,24 @@ describe('des messages envoyés sans pause sont tous acceptés', () => {
   it('protocole (reims-april-protocole) : signature, paiement du premier mois, rupture, orientation, clôture', async () => {
     const programme = CATALOGUE.trouver('reims-april-protocole')!;
     const jugement = jourDeParis(new Date(Date.now() - 40 * 86_400_000));
-    const { workflowId, ref } = await lancer(programme.id, { resiliation: { jugementDu: jugement, juridiction: 'Tribunal judiciaire de Reims', detteLocative: 2400 } });
+    const { workflowId, ref } = await lancer(programme.id, {
+      resiliation: { jugementDu: jugement, juridiction: 'Tribunal judiciaire de Reims', detteLocative: 2400 },
+    });
     await etape(workflowId, 'signature_protocole');
     const jour = jourDeParis(new Date());
     await enchainer(workflowId, [
-      ['signature-protocole', { signeLe: jour, debut: jour, dureeMois: 6, indemniteOccupation: 420, planApurement: { dette: 2400, mensualite: 100 }, signataires: { bailleur: true, occupant: true } }, 'suivi_protocole'],
+      [
+        'signature-protocole',
+        {
+          signeLe: jour,
+          debut: jour,
+          dureeMois: 6,
+          indemniteOccupation: 420,
+          planApurement: { dette: 2400, mensualite: 100 },
+          signataires: { bailleur: true, occupant: true },
+        },
+        'suivi_protocole',
+      ],
       ['paiement', { mois: jour.slice(0, 7), statut: 'paye' }, 'suivi_protocole'],
       ['rupture', { motif: 'Le bailleur reprend le logement' }, 'rupture', 'coord.essai'],
       ['orientation', { dispositif: 'residence_sociale' }, 'rupture'],
@@ -146,12 +183,25 @@ describe('des messages envoyés sans pause sont tous acceptés', () => {
   it('protocole : un mois manqué, un avenant, la régularisation, puis la clôture ; les alertes partent après les réponses', async () => {
     const programme = CATALOGUE.trouver('reims-april-protocole')!;
     const jugement = jourDeParis(new Date(Date.now() - 40 * 86_400_000));
-    const { workflowId, ref } = await lancer(programme.id, { resiliation: { jugementDu: jugement, juridiction: 'Tribunal judiciaire de Reims', detteLocative: 2400 } });
+    const { workflowId, ref } = await lancer(programme.id, {
+      resiliation: { jugementDu: jugement, juridiction: 'Tribunal judiciaire de Reims', detteLocative: 2400 },
+    });
     await etape(workflowId, 'signature_protocole');
     const jour = jourDeParis(new Date());
     const mois = jour.slice(0, 7);
     await enchainer(workflowId, [
-      ['signature-protocole', { signeLe: jour, debut: jour, dureeMois: 6, indemniteOccupation: 420, planApurement: { dette: 2400, mensualite: 100 }, signataires: { bailleur: true, occupant: true } }, 'suivi_protocole'],
+      [
+        'signature-protocole',
+        {
+          signeLe: jour,
+          debut: jour,
+          dureeMois: 6,
+          indemniteOccupation: 420,
+          planApurement: { dette: 2400, mensualite: 100 },
+          signataires: { bailleur: true, occupant: true },
+        },
+        'suivi_protocole',
+      ],
       ['paiement', { mois, statut: 'impaye', montant: 0 }, 'suivi_protocole'],
       ['avenant', { signeLe: jour, prolongationMois: 6, planApurement: { dette: 2400, mensualite: 80 } }, 'suivi_protocole'],
       ['paiement', { mois, statut: 'paye' }, 'suivi_protocole'],

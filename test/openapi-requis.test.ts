@@ -42,7 +42,9 @@ describe('OpenAPI : les champs requis sont ceux que la validation exige', () => 
     let vus = 0;
     for (const [type, def] of Object.entries(REGISTRE)) {
       for (const [nomMessage, m] of Object.entries(def!.messages)) {
-        const nom = Object.keys(composants).find((c) => c.startsWith('Message_') && c.includes(type) && c.endsWith(nomMessage.replace(/[^A-Za-z0-9_]+/g, '_')))!;
+        const nom = Object.keys(composants).find(
+          (c) => c.startsWith('Message_') && c.includes(type) && c.endsWith(nomMessage.replace(/[^A-Za-z0-9_]+/g, '_')),
+        )!;
         expect(nom, `${type}/${nomMessage} a son composant`).toBeDefined();
         const s = composants[nom]!;
         const zod = m.schema.safeExtend({ requestId: requestIdSchema });

@@ -21,7 +21,8 @@ async function lancer(programmeId: string, bailleur?: string) {
   return { menage, r: await appel('POST', '/api/parcours', { jeton: await coord(), corps }) };
 }
 
-const pour = (adresse: string, reference: string, sujet: string) => (m: { a: string[]; sujet: string }) => m.a.includes(adresse) && m.sujet.includes(reference) && m.sujet.startsWith(sujet);
+const pour = (adresse: string, reference: string, sujet: string) => (m: { a: string[]; sujet: string }) =>
+  m.a.includes(adresse) && m.sujet.includes(reference) && m.sujet.startsWith(sujet);
 
 describe('annuaire des partenaires et bailleur du parcours', () => {
   it('un bailleur privé ajouté à l’annuaire : choisi au lancement, il reçoit seul ce qui va au bailleur ; changé avec un motif, le suivant va au nouveau', async () => {
@@ -37,11 +38,20 @@ describe('annuaire des partenaires et bailleur du parcours', () => {
 
     const cree = await appel('POST', '/api/programmes/loiret-ahu/organisations', {
       jeton,
-      corps: { type: 'bailleur_prive', nom: 'SCI Les Tilleuls', contacts: [{ nom: 'Paul Garnier', courriel: 'gestion@sci-tilleuls.example', service: 'gestion locative' }] },
+      corps: {
+        type: 'bailleur_prive',
+        nom: 'SCI Les Tilleuls',
+        contacts: [{ nom: 'Paul Garnier', courriel: 'gestion@sci-tilleuls.example', service: 'gestion locative' }],
+      },
     });
     expect(cree.status, cree.texte).toBe(201);
     const sci = cree.json.id as string;
-    expect(cree.json).toMatchObject({ type: 'bailleur_prive', libelleType: 'Bailleur privé', parcoursOuverts: 0, contacts: [{ nom: 'Paul Garnier', service: 'gestion locative' }] });
+    expect(cree.json).toMatchObject({
+      type: 'bailleur_prive',
+      libelleType: 'Bailleur privé',
+      parcoursOuverts: 0,
+      contacts: [{ nom: 'Paul Garnier', service: 'gestion locative' }],
+    });
 
     // Deux bailleurs : le lancement doit nommer le sien.
     const sansChoix = await lancer('loiret-ahu');
@@ -69,14 +79,28 @@ describe('annuaire des partenaires et bailleur du parcours', () => {
     const sansMotif = await appel('PUT', `/api/parcours/${id}/bailleur`, { jeton, corps: { bailleur: 'loiret-ahu--bailleur' } });
     expect(sansMotif.status).toBe(400);
     expect(sansMotif.json.errors[0].champ).toBe('motif');
-    const parTs = await appel('PUT', `/api/parcours/${id}/bailleur`, { jeton: await essai.connecter('ts.alice'), corps: { bailleur: 'loiret-ahu--bailleur', motif: 'Mutation' } });
+    const parTs = await appel('PUT', `/api/parcours/${id}/bailleur`, {
+      jeton: await essai.connecter('ts.alice'),
+      corps: { bailleur: 'loiret-ahu--bailleur', motif: 'Mutation' },
+    });
     expect(parTs.status).toBe(403);
     const meme = await appel('PUT', `/api/parcours/${id}/bailleur`, { jeton, corps: { bailleur: sci, motif: 'Erreur' } });
     expect(meme.status).toBe(409);
     expect(meme.json.detail).toContain('déjà le bailleur');
-    const change = await appel('PUT', `/api/parcours/${id}/bailleur`, { jeton, corps: { bailleur: 'loiret-ahu--bailleur', motif: 'Logement repris par le bailleur social' } });
+    const change = await appel('PUT', `/api/parcours/${id}/bailleur`, {
+      jeton,
+      corps: { bailleur: 'loiret-ahu--bailleur', motif: 'Logement repris par le bailleur social' },
+    });
     expect(change.status, change.texte).toBe(200);
-    expect(change.json.historique).toEqual([{ ancien: 'SCI Les Tilleuls', nouveau: loiret.partenaires.bailleur!.nom, par: 'coord.essai', motif: 'Logement repris par le bailleur social', le: expect.any(String) }]);
+    expect(change.json.historique).toEqual([
+      {
+        ancien: 'SCI Les Tilleuls',
+        nouveau: loiret.partenaires.bailleur!.nom,
+        par: 'coord.essai',
+        motif: 'Logement repris par le bailleur social',
+        le: expect.any(String),
+      },
+    ]);
 
     const contact = await appel('POST', `/api/parcours/${id}/messages/tentative-contact`, {
       jeton: await essai.connecter('ts.alice'),
@@ -105,7 +129,11 @@ describe('annuaire des partenaires et bailleur du parcours', () => {
     const jeton = await coord();
     const annuaire = await appel('GET', '/api/programmes/reims-april/annuaire', { jeton });
     const bailleurs = annuaire.json.organisations.filter((o: { parcoursOuverts?: number }) => o.parcoursOuverts !== undefined);
-    expect(bailleurs.map((b: { nom: string }) => b.nom).sort()).toEqual(['Le Foyer Rémois — service contentieux', 'Plurial Novilia — pôle recouvrement', 'Reims Habitat — service recouvrement']);
+    expect(bailleurs.map((b: { nom: string }) => b.nom).sort()).toEqual([
+      'Le Foyer Rémois — service contentieux',
+      'Plurial Novilia — pôle recouvrement',
+      'Reims Habitat — service recouvrement',
+    ]);
     expect(bailleurs.every((b: { quotaFileActive: number }) => b.quotaFileActive === 20)).toBe(true);
 
     const sansChoix = await lancer('reims-april');
@@ -126,7 +154,10 @@ describe('annuaire des partenaires et bailleur du parcours', () => {
 
     // Une place se libère à la clôture d'un parcours de ce bailleur.
     const premier = lancements.find((l) => l.r.status === 201)!.r.json.workflowId as string;
-    const clos = await appel('POST', `/api/parcours/${premier}/cloture`, { jeton, corps: { requestId: `cloture-${premier}`, motif: 'Le ménage a quitté le logement' } });
+    const clos = await appel('POST', `/api/parcours/${premier}/cloture`, {
+      jeton,
+      corps: { requestId: `cloture-${premier}`, motif: 'Le ménage a quitté le logement' },
+    });
     expect(clos.status, clos.texte).toBe(200);
     await vi.waitFor(
       async () => {
@@ -170,7 +201,14 @@ describe('annuaire des partenaires et bailleur du parcours', () => {
     expect(courriel.json.errors[0]).toMatchObject({ champ: 'courriel', message: 'adresse électronique invalide' });
     const double = await appel('POST', '/api/programmes/loiret-ahu/organisations', {
       jeton,
-      corps: { type: 'ccas', nom: 'CCAS de Fleury', contacts: [{ nom: 'Accueil', courriel: 'accueil@ccas-fleury.example' }, { nom: 'Direction', courriel: 'Accueil@ccas-fleury.example' }] },
+      corps: {
+        type: 'ccas',
+        nom: 'CCAS de Fleury',
+        contacts: [
+          { nom: 'Accueil', courriel: 'accueil@ccas-fleury.example' },
+          { nom: 'Direction', courriel: 'Accueil@ccas-fleury.example' },
+        ],
+      },
     });
     expect(double.status).toBe(400);
     expect(double.json.errors[0]).toMatchObject({ champ: 'contacts', message: 'la même adresse électronique figure deux fois' });
@@ -205,7 +243,10 @@ describe('orientation d’un ménage par un partenaire (fiche par lien signé)',
   async function lienPour(organisation: string, contact: string) {
     const envoi = await appel('POST', `/api/organisations/${organisation}/liens-orientation`, { jeton: await coord() });
     expect(envoi.status, envoi.texte).toBe(201);
-    const m = await essai.banc.courriels.waitFor((x) => x.a.includes(contact) && x.sujet.includes('orienter un ménage') && x.texte.includes('/orientation/') && !vus.has(cheminDe(x.texte)), { timeoutMs: 10_000 });
+    const m = await essai.banc.courriels.waitFor(
+      (x) => x.a.includes(contact) && x.sujet.includes('orienter un ménage') && x.texte.includes('/orientation/') && !vus.has(cheminDe(x.texte)),
+      { timeoutMs: 10_000 },
+    );
     vus.add(cheminDe(m.texte));
     return cheminDe(m.texte);
   }
@@ -214,7 +255,11 @@ describe('orientation d’un ménage par un partenaire (fiche par lien signé)',
     const jeton = await coord();
     const cree = await appel('POST', '/api/programmes/loiret-ahu/organisations', {
       jeton,
-      corps: { type: 'bailleur_social', nom: 'Habitat 45', contacts: [{ nom: 'Sandrine Morel', courriel: 'recouvrement@habitat45.example', service: 'recouvrement' }] },
+      corps: {
+        type: 'bailleur_social',
+        nom: 'Habitat 45',
+        contacts: [{ nom: 'Sandrine Morel', courriel: 'recouvrement@habitat45.example', service: 'recouvrement' }],
+      },
     });
     expect(cree.status, cree.texte).toBe(201);
     const habitat45 = cree.json.id as string;
@@ -239,7 +284,9 @@ describe('orientation d’un ménage par un partenaire (fiche par lien signé)',
     const encore = await appel('POST', chemin, { formulaire: fiche() });
     expect(encore.status).toBe(409);
     expect(encore.texte).toContain('ne sert qu’une fois');
-    await essai.banc.courriels.waitFor((x) => x.a.includes('coordination@essai.example') && x.sujet.startsWith('Nouvelle orientation reçue de Habitat 45'), { timeoutMs: 10_000 });
+    await essai.banc.courriels.waitFor((x) => x.a.includes('coordination@essai.example') && x.sujet.startsWith('Nouvelle orientation reçue de Habitat 45'), {
+      timeoutMs: 10_000,
+    });
 
     const liste = await appel('GET', '/api/programmes/loiret-ahu/orientations', { jeton });
     expect(liste.status).toBe(200);
@@ -257,26 +304,40 @@ describe('orientation d’un ménage par un partenaire (fiche par lien signé)',
     const brut = await essai.banc.dependances.base.selectFrom('orientations').select('fiche_chiffree').execute();
     expect(Buffer.concat(brut.map((b) => b.fiche_chiffree)).toString('latin1')).not.toContain('Benali');
 
-    const refusTs = await appel('POST', `/api/orientations/${recue.id}/decision`, { jeton: await essai.connecter('ts.alice'), corps: { decision: 'accepter' } });
+    const refusTs = await appel('POST', `/api/orientations/${recue.id}/decision`, {
+      jeton: await essai.connecter('ts.alice'),
+      corps: { decision: 'accepter' },
+    });
     expect(refusTs.status).toBe(403);
     const acceptee = await appel('POST', `/api/orientations/${recue.id}/decision`, { jeton, corps: { decision: 'accepter', travailleurSocial: 'ts.alice' } });
     expect(acceptee.status, acceptee.texte).toBe(200);
     expect(acceptee.json).toMatchObject({ statut: 'acceptee', workflowId: `loiret-ahu--${recue.reference}`, traiteePar: 'coord.essai' });
     const bailleur = await appel('GET', `/api/parcours/${acceptee.json.workflowId}/bailleur`, { jeton });
     expect(bailleur.json.bailleur).toMatchObject({ id: habitat45, nom: 'Habitat 45' });
-    await essai.banc.courriels.waitFor((x) => x.a.includes('s.morel@habitat45.example') && x.sujet === `Orientation acceptée (dossier ${recue.reference})`, { timeoutMs: 10_000 });
-    await essai.banc.courriels.waitFor((x) => x.a.includes('recouvrement@habitat45.example') && x.sujet === `Orientation reçue (dossier ${recue.reference})`, { timeoutMs: 20_000 });
+    await essai.banc.courriels.waitFor((x) => x.a.includes('s.morel@habitat45.example') && x.sujet === `Orientation acceptée (dossier ${recue.reference})`, {
+      timeoutMs: 10_000,
+    });
+    await essai.banc.courriels.waitFor((x) => x.a.includes('recouvrement@habitat45.example') && x.sujet === `Orientation reçue (dossier ${recue.reference})`, {
+      timeoutMs: 20_000,
+    });
     expect((await appel('POST', `/api/orientations/${recue.id}/decision`, { jeton, corps: { decision: 'refuser', motif: 'Doublon' } })).status).toBe(409);
 
     // Une seconde orientation, refusée : le motif part à la personne qui a orienté.
     const chemin2 = await lienPour(habitat45, 'recouvrement@habitat45.example');
-    expect((await appel('POST', chemin2, { formulaire: fiche({ 'menage.nom': 'M. Karim Haddad', 'oriente.courriel': 'j.petit@habitat45.example' }) })).status).toBe(201);
+    expect(
+      (await appel('POST', chemin2, { formulaire: fiche({ 'menage.nom': 'M. Karim Haddad', 'oriente.courriel': 'j.petit@habitat45.example' }) })).status,
+    ).toBe(201);
     const seconde = (await appel('GET', '/api/programmes/loiret-ahu/orientations', { jeton })).json.find((o: { statut: string }) => o.statut === 'recue');
     const sansMotif = await appel('POST', `/api/orientations/${seconde.id}/decision`, { jeton, corps: { decision: 'refuser' } });
     expect(sansMotif.status).toBe(400);
-    const refusee = await appel('POST', `/api/orientations/${seconde.id}/decision`, { jeton, corps: { decision: 'refuser', motif: 'Ménage déjà accompagné par le service social du département' } });
+    const refusee = await appel('POST', `/api/orientations/${seconde.id}/decision`, {
+      jeton,
+      corps: { decision: 'refuser', motif: 'Ménage déjà accompagné par le service social du département' },
+    });
     expect(refusee.status, refusee.texte).toBe(200);
-    const m = await essai.banc.courriels.waitFor((x) => x.a.includes('j.petit@habitat45.example') && x.sujet.startsWith('Orientation non retenue'), { timeoutMs: 10_000 });
+    const m = await essai.banc.courriels.waitFor((x) => x.a.includes('j.petit@habitat45.example') && x.sujet.startsWith('Orientation non retenue'), {
+      timeoutMs: 10_000,
+    });
     expect(m.texte).toContain('Motif : Ménage déjà accompagné par le service social du département');
   });
 
@@ -284,7 +345,10 @@ describe('orientation d’un ménage par un partenaire (fiche par lien signé)',
     const jeton = await coord();
     const chemin = await lienPour('loiret-ahu--bailleur', CATALOGUE.trouver('loiret-ahu')!.partenaires.bailleur!.courriel);
     expect((await appel('GET', `${chemin.slice(0, -3)}xyz`)).status).toBe(403);
-    const autre = essai.banc.dependances.signeur.signer({ workflowId: 'loiret-ahu--bailleur', demandeId: 'x', role: 'bailleur', action: 'validation' }, new Date(Date.now() + 3_600_000));
+    const autre = essai.banc.dependances.signeur.signer(
+      { workflowId: 'loiret-ahu--bailleur', demandeId: 'x', role: 'bailleur', action: 'validation' },
+      new Date(Date.now() + 3_600_000),
+    );
     const r = await appel('GET', `/orientation/${autre}`);
     expect(r.status).toBe(400);
     expect(r.texte).toContain('Ce lien n’est pas un lien d’orientation');
@@ -301,7 +365,12 @@ describe('orientation d’un ménage par un partenaire (fiche par lien signé)',
 describe('orientation depuis le logiciel d’un partenaire (clé d’accès de son organisation)', () => {
   const ficheJson = () => {
     const { reference: _r, ...menage } = menageEssai();
-    return { oriente: { nom: 'Karim Haddad', courriel: 'k.haddad@bailleur-declic.example', service: 'contentieux' }, menage, situation: situationPrevention(), consentement: true };
+    return {
+      oriente: { nom: 'Karim Haddad', courriel: 'k.haddad@bailleur-declic.example', service: 'contentieux' },
+      menage,
+      situation: situationPrevention(),
+      consentement: true,
+    };
   };
 
   it('une clé créée par la coordination : fiches reçues (un envoi répété ne crée rien), suivies, refus motivé ; mauvaise clé ou clé révoquée : 401', async () => {
@@ -320,7 +389,10 @@ describe('orientation depuis le logiciel d’un partenaire (clé d’accès de s
     expect((await appel('POST', `/api/organisations/${organisation}/cles-api`, { jeton: await essai.connecter('ts.alice') })).status).toBe(403);
 
     const envoyer = (o: { cle?: string; corps?: unknown; idempotence?: string }) =>
-      appel('POST', '/api/partenaires/orientations', { corps: o.corps ?? ficheJson(), entetes: { ...(o.cle ? { authorization: `Bearer ${o.cle}` } : {}), ...(o.idempotence ? { 'idempotency-key': o.idempotence } : {}) } });
+      appel('POST', '/api/partenaires/orientations', {
+        corps: o.corps ?? ficheJson(),
+        entetes: { ...(o.cle ? { authorization: `Bearer ${o.cle}` } : {}), ...(o.idempotence ? { 'idempotency-key': o.idempotence } : {}) },
+      });
     const sansCle = await envoyer({});
     expect(sansCle.status).toBe(401);
     expect(sansCle.json.detail).toContain('Présentez la clé d’accès de votre organisation');
@@ -338,23 +410,36 @@ describe('orientation depuis le logiciel d’un partenaire (clé d’accès de s
     const repetee = await envoyer({ cle, idempotence: 'dossier-logiciel-8841' });
     expect(repetee.status).toBe(200);
     expect(repetee.json.reference).toBe(recue.json.reference);
-    await essai.banc.courriels.waitFor((x) => x.sujet.includes(`(dossier ${recue.json.reference})`) && x.sujet.startsWith('Nouvelle orientation reçue'), { timeoutMs: 10_000 });
+    await essai.banc.courriels.waitFor((x) => x.sujet.includes(`(dossier ${recue.json.reference})`) && x.sujet.startsWith('Nouvelle orientation reçue'), {
+      timeoutMs: 10_000,
+    });
 
-    const orientations = (await appel('GET', '/api/programmes/toulouse-declic/orientations', { jeton })).json as Array<{ id: string; reference: string; organisation: { id: string } }>;
+    const orientations = (await appel('GET', '/api/programmes/toulouse-declic/orientations', { jeton })).json as Array<{
+      id: string;
+      reference: string;
+      organisation: { id: string };
+    }>;
     const mienne = orientations.filter((o) => o.reference === recue.json.reference);
     expect(mienne).toHaveLength(1);
     expect(mienne[0]!.organisation.id).toBe(organisation);
-    expect(essai.banc.courriels.messages().filter((m) => m.sujet.includes(`(dossier ${recue.json.reference})`) && m.sujet.startsWith('Nouvelle orientation reçue'))).toHaveLength(1);
+    expect(
+      essai.banc.courriels.messages().filter((m) => m.sujet.includes(`(dossier ${recue.json.reference})`) && m.sujet.startsWith('Nouvelle orientation reçue')),
+    ).toHaveLength(1);
 
     const suivie = await appel('GET', `/api/partenaires/orientations/${recue.json.reference}`, { entetes: { authorization: `Bearer ${cle}` } });
     expect(suivie.json).toMatchObject({ reference: recue.json.reference, statut: 'recue' });
-    const refus = await appel('POST', `/api/orientations/${mienne[0]!.id}/decision`, { jeton, corps: { decision: 'refuser', motif: 'Ménage déjà suivi par la Maison des solidarités' } });
+    const refus = await appel('POST', `/api/orientations/${mienne[0]!.id}/decision`, {
+      jeton,
+      corps: { decision: 'refuser', motif: 'Ménage déjà suivi par la Maison des solidarités' },
+    });
     expect(refus.status, refus.texte).toBe(200);
     const apres = await appel('GET', `/api/partenaires/orientations/${recue.json.reference}`, { entetes: { authorization: `Bearer ${cle}` } });
     expect(apres.json).toMatchObject({ statut: 'refusee', motifRefus: 'Ménage déjà suivi par la Maison des solidarités' });
     // Une autre organisation ne voit pas cette orientation.
     const autre = await appel('POST', '/api/organisations/besancon-ccas--bailleur/cles-api', { jeton });
-    expect((await appel('GET', `/api/partenaires/orientations/${recue.json.reference}`, { entetes: { authorization: `Bearer ${autre.json.cle}` } })).status).toBe(404);
+    expect(
+      (await appel('GET', `/api/partenaires/orientations/${recue.json.reference}`, { entetes: { authorization: `Bearer ${autre.json.cle}` } })).status,
+    ).toBe(404);
 
     const revoquee = await appel('DELETE', `/api/organisations/${organisation}/cles-api/${creee.json.id}`, { jeton });
     expect(revoquee.status).toBe(204);

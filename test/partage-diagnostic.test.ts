@@ -181,7 +181,11 @@ describe('de bout en bout : accord du ménage, documents des partenaires, page d
     expect(pdf?.filename).toBe(`fiche-suivi-social-${ref}-partenaires.pdf`);
     return { courriel: m, fiche: (await lirePdf(pdf!.contenu)).plat };
   }
-  const sujetsDuDossier = (id: string) => essai.banc.courriels.messages().filter((m) => m.sujet.includes(`(dossier ${id.replace(/^.*--/, '')})`)).map((m) => m.sujet);
+  const sujetsDuDossier = (id: string) =>
+    essai.banc.courriels
+      .messages()
+      .filter((m) => m.sujet.includes(`(dossier ${id.replace(/^.*--/, '')})`))
+      .map((m) => m.sujet);
 
   it('Déclic : le diagnostic va à la conseillère sociale et au recouvrement une fois l’accord enregistré, plus après son retrait ; Loiret : jamais', async () => {
     const [declic, loiret] = await Promise.all([jusquAuCarnet('toulouse-declic'), jusquAuCarnet('loiret-ahu')]);
@@ -210,7 +214,8 @@ describe('de bout en bout : accord du ménage, documents des partenaires, page d
     // courriel, dans la fiche de suivi social : sans les notes du travailleur social ni le nom du ménage.
     const recu = await diagnosticRecu(declic);
     expect(recu.courriel.texte).toContain('Conseillère sociale du bailleur, Pôle recouvrement du bailleur');
-    for (const t of ['Diagnostic (confidentiel)', DIAGNOSTIC, 'Déposer la demande d’aide au FSL', 'avec l’accord du ménage recueilli le']) expect(recu.fiche).toContain(t);
+    for (const t of ['Diagnostic (confidentiel)', DIAGNOSTIC, 'Déposer la demande d’aide au FSL', 'avec l’accord du ménage recueilli le'])
+      expect(recu.fiche).toContain(t);
     for (const t of ['SECRET-7731', 'Lefébure', 'Joint après trois appels']) expect(recu.fiche).not.toContain(t);
     // La version du référent, sans destinataire, n'a toujours rien de confidentiel.
     const referent = await essai.api.appel('GET', `/api/parcours/${declic}/documents/fiche-suivi-social?version=partenaires`, { jeton: ts });
@@ -246,7 +251,12 @@ describe('de bout en bout : accord du ménage, documents des partenaires, page d
     const ts = await connecter('ts.alice');
     const r = await essai.api.appel('POST', '/api/parcours', {
       jeton: coord,
-      corps: { programmeId: 'toulouse-declic', travailleurSocial: 'ts.alice', menage: { ...menageEssai(), nom: 'Mme Josiane Lefébure' }, donnees: { situation: situationPrevention() } },
+      corps: {
+        programmeId: 'toulouse-declic',
+        travailleurSocial: 'ts.alice',
+        menage: { ...menageEssai(), nom: 'Mme Josiane Lefébure' },
+        donnees: { situation: situationPrevention() },
+      },
     });
     expect(r.status, r.texte).toBe(201);
     const id = r.json.workflowId as string;
@@ -257,10 +267,16 @@ describe('de bout en bout : accord du ménage, documents des partenaires, page d
     const entretien = { requestId: requete(), origineDette: DIAGNOSTIC, droits: 'x', budget: 'y', adequationLogement: 'z', notes: NOTE_SECRETE };
     expect((await appel('messages/diagnostic', { ...entretien, termine: false })).status).toBe(200);
     // Un entretien ne suffit pas : rien ne part tant que le diagnostic n'est pas terminé.
-    const etat = await jusqua(essai.banc.env.client.workflow.getHandle(id), (e) => e.journal.filter((x) => x.type === 'diagnostic').length === 1, 'premier entretien');
+    const etat = await jusqua(
+      essai.banc.env.client.workflow.getHandle(id),
+      (e) => e.journal.filter((x) => x.type === 'diagnostic').length === 1,
+      'premier entretien',
+    );
     expect(etat.journal.some((x) => x.type === 'accord_partage_diagnostic')).toBe(true);
     expect(sujetsDuDossier(id).some((s) => s.startsWith('Diagnostic partagé'))).toBe(false);
-    expect((await appel('messages/diagnostic', { ...entretien, requestId: requete(), termine: true, carnetDeRoute: ['Déposer la demande d’aide au FSL'] })).status).toBe(200);
+    expect(
+      (await appel('messages/diagnostic', { ...entretien, requestId: requete(), termine: true, carnetDeRoute: ['Déposer la demande d’aide au FSL'] })).status,
+    ).toBe(200);
     const recu = await diagnosticRecu(id);
     expect(recu.courriel.texte).toContain('Conseillère sociale du bailleur.');
     expect(recu.fiche).toContain('Version pour : Conseillère sociale du bailleur.');
@@ -273,7 +289,12 @@ describe('de bout en bout : accord du ménage, documents des partenaires, page d
     await jusqua(essai.banc.env.client.workflow.getHandle(id), (e) => e.etape === 'plan_aide', 'étape « plan_aide »');
     const plan = await essai.api.appel('POST', `/api/parcours/${id}/messages/plan-aide`, {
       jeton: await connecter('ts.alice'),
-      corps: { requestId: requete(), actions: ['plan_apurement', 'fsl'], orientations: ['conseillere_sociale_bailleur'], planApurement: { mensualite: 45.5, dureeMois: 18 } },
+      corps: {
+        requestId: requete(),
+        actions: ['plan_apurement', 'fsl'],
+        orientations: ['conseillere_sociale_bailleur'],
+        planApurement: { mensualite: 45.5, dureeMois: 18 },
+      },
     });
     expect(plan.status, plan.texte).toBe(200);
     const db = (await baseEssai()).db;
@@ -306,7 +327,9 @@ describe('de bout en bout : accord du ménage, documents des partenaires, page d
         expect(page.texte, `${qui} : ${t}`).toContain(t);
       }
     }
-    expect((await essai.api.appel('GET', `/parcours/${id}`, { entetes: { cookie: await cookieDe('ts.alice') } })).texte).toMatch(/<dt>Plan d’apurement<\/dt><dd>45,50\s€ par mois pendant 18 mois/);
+    expect((await essai.api.appel('GET', `/parcours/${id}`, { entetes: { cookie: await cookieDe('ts.alice') } })).texte).toMatch(
+      /<dt>Plan d’apurement<\/dt><dd>45,50\s€ par mois pendant 18 mois/,
+    );
     expect((await lectures()).sort()).toEqual(['coord.essai', 'ts.alice', 'ts.alice']);
     const trace = (await registre.consultations(id)).find((c) => c.objet === LECTURE_SUIVI_CONFIDENTIEL)!;
     expect(trace.le).toBeInstanceOf(Date);

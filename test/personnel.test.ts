@@ -36,9 +36,30 @@ beforeAll(async () => {
     .insertInto('personnels')
     .values([
       { id: 'admin.essai', nom: 'Administration Essai', courriel: 'admin@essai.example', role: 'admin', programmes: [], mot_de_passe: empreinte },
-      { id: 'coord.concarneau', nom: 'Corinne Concarneau', courriel: 'corinne@essai.example', role: 'coordinateur', programmes: ['concarneau-iml'], mot_de_passe: empreinte },
-      { id: 'ts.loiret', nom: 'Louise Loiret', courriel: 'louise@essai.example', role: 'travailleur_social', programmes: ['loiret-ahu'], mot_de_passe: empreinte },
-      { id: 'ts.concarneau', nom: 'Yann Concarneau', courriel: 'yann@essai.example', role: 'travailleur_social', programmes: ['concarneau-iml'], mot_de_passe: empreinte },
+      {
+        id: 'coord.concarneau',
+        nom: 'Corinne Concarneau',
+        courriel: 'corinne@essai.example',
+        role: 'coordinateur',
+        programmes: ['concarneau-iml'],
+        mot_de_passe: empreinte,
+      },
+      {
+        id: 'ts.loiret',
+        nom: 'Louise Loiret',
+        courriel: 'louise@essai.example',
+        role: 'travailleur_social',
+        programmes: ['loiret-ahu'],
+        mot_de_passe: empreinte,
+      },
+      {
+        id: 'ts.concarneau',
+        nom: 'Yann Concarneau',
+        courriel: 'yann@essai.example',
+        role: 'travailleur_social',
+        programmes: ['concarneau-iml'],
+        mot_de_passe: empreinte,
+      },
     ])
     .execute();
   for (let i = 0; i < 2; i++) annuaires.push(await AnnuaireEnBase.ouvrir(db, { rafraichirMs: 3_600_000 }));
@@ -65,7 +86,8 @@ async function jeton(id: string, sur = api): Promise<string> {
 const jetonDuLien = (lien: string) => /\/invitation\/([A-Za-z0-9_-]+)$/.exec(lien)![1]!;
 /** Une page HTML publique (lien d'invitation), avec son corps. */
 const pageInvitation = (jetonInvitation: string, sur = api) => sur.appel('GET', `/invitation/${jetonInvitation}`, { entetes: { accept: 'text/html' } });
-const choisir = (jetonInvitation: string, motDePasse: string, confirmation = motDePasse) => api.appel('POST', `/invitation/${jetonInvitation}`, { formulaire: { motDePasse, confirmation } });
+const choisir = (jetonInvitation: string, motDePasse: string, confirmation = motDePasse) =>
+  api.appel('POST', `/invitation/${jetonInvitation}`, { formulaire: { motDePasse, confirmation } });
 
 describe('invitation du personnel', () => {
   it('de bout en bout : l’admin invite, la personne reçoit le lien, choisit son mot de passe et se connecte ; le lien ne sert qu’une fois', async () => {
@@ -75,7 +97,14 @@ describe('invitation du personnel', () => {
       corps: { id: 'ts.lea', nom: 'Léa Lefebvre', courriel: 'lea.lefebvre@essai.example', role: 'travailleur_social', programmes: ['loiret-ahu'] },
     });
     expect(r.status, r.texte).toBe(201);
-    expect(r.json.compte).toMatchObject({ id: 'ts.lea', libelleRole: 'Travail social', programmes: ['loiret-ahu'], actif: true, motDePasseChoisi: false, invitationExpireLe: r.json.invitation.expireLe });
+    expect(r.json.compte).toMatchObject({
+      id: 'ts.lea',
+      libelleRole: 'Travail social',
+      programmes: ['loiret-ahu'],
+      actif: true,
+      motDePasseChoisi: false,
+      invitationExpireLe: r.json.invitation.expireLe,
+    });
     expect(r.json.invitation.courrielEnvoye).toBe(true);
     const lien = r.json.invitation.lien as string;
     expect(lien).toMatch(/^http:\/\/localhost:3999\/invitation\/[A-Za-z0-9_-]{43}$/);
@@ -126,7 +155,10 @@ describe('invitation du personnel', () => {
 
   it('une nouvelle invitation annule la précédente ; un lien expiré ou inconnu a son message en français', async () => {
     const admin = await jeton('admin.essai');
-    const r = await api.appel('POST', '/api/personnel', { jeton: admin, corps: { id: 'coord.marc', nom: 'Marc Coordination', courriel: 'marc@essai.example', role: 'coordinateur', programmes: ['loiret-ahu', 'besancon-ccas'] } });
+    const r = await api.appel('POST', '/api/personnel', {
+      jeton: admin,
+      corps: { id: 'coord.marc', nom: 'Marc Coordination', courriel: 'marc@essai.example', role: 'coordinateur', programmes: ['loiret-ahu', 'besancon-ccas'] },
+    });
     expect(r.status, r.texte).toBe(201);
     const premier = jetonDuLien(r.json.invitation.lien);
     const re = await api.appel('POST', '/api/personnel/coord.marc/invitation', { jeton: admin });
@@ -161,7 +193,10 @@ describe('invitation du personnel', () => {
 
   it('saisie vérifiée : chaque champ fautif nommé, en français ; identifiant déjà pris : 409', async () => {
     const admin = await jeton('admin.essai');
-    const mauvais = await api.appel('POST', '/api/personnel', { jeton: admin, corps: { id: 'Pas Valide', nom: 'X', courriel: 'pas-une-adresse', role: 'chef', programmes: [] } });
+    const mauvais = await api.appel('POST', '/api/personnel', {
+      jeton: admin,
+      corps: { id: 'Pas Valide', nom: 'X', courriel: 'pas-une-adresse', role: 'chef', programmes: [] },
+    });
     expect(mauvais.status).toBe(400);
     const champs = Object.fromEntries(mauvais.json.errors.map((e: { champ: string; message: string }) => [e.champ, e.message]));
     expect(champs).toMatchObject({
@@ -170,13 +205,22 @@ describe('invitation du personnel', () => {
       courriel: 'adresse électronique invalide',
       role: 'rôle : choisissez Coordination, Travail social ou Administration',
     });
-    const sansProgramme = await api.appel('POST', '/api/personnel', { jeton: admin, corps: { id: 'ts.sans', nom: 'Sans Programme', courriel: 'sans@essai.example', role: 'travailleur_social' } });
+    const sansProgramme = await api.appel('POST', '/api/personnel', {
+      jeton: admin,
+      corps: { id: 'ts.sans', nom: 'Sans Programme', courriel: 'sans@essai.example', role: 'travailleur_social' },
+    });
     expect(sansProgramme.status).toBe(400);
     expect(sansProgramme.json.errors).toEqual([{ champ: 'programmes', message: 'au moins un programme pour la coordination et le travail social' }]);
-    const inconnu = await api.appel('POST', '/api/personnel', { jeton: admin, corps: { id: 'ts.sans', nom: 'Sans Programme', courriel: 'sans@essai.example', role: 'travailleur_social', programmes: ['nulle-part'] } });
+    const inconnu = await api.appel('POST', '/api/personnel', {
+      jeton: admin,
+      corps: { id: 'ts.sans', nom: 'Sans Programme', courriel: 'sans@essai.example', role: 'travailleur_social', programmes: ['nulle-part'] },
+    });
     expect(inconnu.status).toBe(400);
     expect(inconnu.json.detail).toBe('Champ « programmes » : programme inconnu : « nulle-part »');
-    const pris = await api.appel('POST', '/api/personnel', { jeton: admin, corps: { id: 'ts.alice', nom: 'Autre Alice', courriel: 'autre@essai.example', role: 'travailleur_social', programmes: ['loiret-ahu'] } });
+    const pris = await api.appel('POST', '/api/personnel', {
+      jeton: admin,
+      corps: { id: 'ts.alice', nom: 'Autre Alice', courriel: 'autre@essai.example', role: 'travailleur_social', programmes: ['loiret-ahu'] },
+    });
     expect(pris.status).toBe(409);
     expect(pris.json.detail).toContain('L’identifiant « ts.alice » est déjà pris');
     const vide = await api.appel('PATCH', '/api/personnel/ts.alice', { jeton: admin, corps: {} });
@@ -188,7 +232,10 @@ describe('invitation du personnel', () => {
     const coord = await jeton('coord.essai');
     const ts = await jeton('ts.alice');
     const corps = { id: 'ts.intrus', nom: 'Intrus', courriel: 'intrus@essai.example', role: 'admin' };
-    for (const [j, nom] of [[coord, 'coordination'], [ts, 'travail social']] as const) {
+    for (const [j, nom] of [
+      [coord, 'coordination'],
+      [ts, 'travail social'],
+    ] as const) {
       const r = await api.appel('POST', '/api/personnel', { jeton: j, corps });
       expect(r.status, nom).toBe(403);
       expect(r.json.detail).toBe('Seule l’administration gère les comptes du personnel.');
@@ -196,7 +243,14 @@ describe('invitation du personnel', () => {
       expect((await api.appel('POST', '/api/personnel/ts.bruno/invitation', { jeton: j })).status, nom).toBe(403);
     }
     expect((await api.appel('GET', '/api/personnel', { jeton: ts })).status).toBe(403);
-    expect((await api.appel('POST', '/api/personnel/ts.bruno/absences', { jeton: ts, corps: { du: jourDeParis(new Date()), au: jourDeParis(new Date()), remplacant: 'ts.alice' } })).status).toBe(403);
+    expect(
+      (
+        await api.appel('POST', '/api/personnel/ts.bruno/absences', {
+          jeton: ts,
+          corps: { du: jourDeParis(new Date()), au: jourDeParis(new Date()), remplacant: 'ts.alice' },
+        })
+      ).status,
+    ).toBe(403);
     expect((await api.appel('GET', '/api/personnel')).status).toBe(401);
 
     const concarneau = await api.appel('GET', '/api/personnel', { jeton: await jeton('coord.concarneau') });
@@ -206,7 +260,10 @@ describe('invitation du personnel', () => {
     expect(ids).not.toContain('ts.loiret');
     expect(ids).not.toContain('admin.essai');
     // Hors de ses programmes : ni lecture ni absence.
-    const horsProgramme = await api.appel('POST', '/api/personnel/ts.loiret/absences', { jeton: await jeton('coord.concarneau'), corps: { du: jourDeParis(new Date()), au: jourDeParis(new Date()), remplacant: 'ts.alice' } });
+    const horsProgramme = await api.appel('POST', '/api/personnel/ts.loiret/absences', {
+      jeton: await jeton('coord.concarneau'),
+      corps: { du: jourDeParis(new Date()), au: jourDeParis(new Date()), remplacant: 'ts.alice' },
+    });
     expect(horsProgramme.status).toBe(403);
     expect(horsProgramme.json.detail).toBe('Cette personne ne suit aucun de vos programmes.');
   });
@@ -230,7 +287,9 @@ describe('désactivation et changements de compte', () => {
     const refuse = await connecter('ts.bruno');
     expect(refuse.status).toBe(401);
     expect(refuse.json.detail).toBe('Identifiant ou mot de passe incorrect.');
-    expect((await api.appel('POST', '/api/personnel/ts.bruno/invitation', { jeton: admin })).json.detail).toBe('Ce compte est désactivé : réactivez-le avant de l’inviter.');
+    expect((await api.appel('POST', '/api/personnel/ts.bruno/invitation', { jeton: admin })).json.detail).toBe(
+      'Ce compte est désactivé : réactivez-le avant de l’inviter.',
+    );
 
     const soiMeme = await api.appel('PATCH', '/api/personnel/admin.essai', { jeton: admin, corps: { actif: false } });
     expect(soiMeme.status).toBe(409);
@@ -243,7 +302,10 @@ describe('désactivation et changements de compte', () => {
   it('rôle et programmes changés : la personne les a aussitôt sur l’API qui les a changés', async () => {
     const admin = await jeton('admin.essai');
     const louise = await jeton('ts.loiret');
-    const r = await api.appel('PATCH', '/api/personnel/ts.loiret', { jeton: admin, corps: { role: 'coordinateur', programmes: ['loiret-ahu', 'toulouse-declic'] } });
+    const r = await api.appel('PATCH', '/api/personnel/ts.loiret', {
+      jeton: admin,
+      corps: { role: 'coordinateur', programmes: ['loiret-ahu', 'toulouse-declic'] },
+    });
     expect(r.status, r.texte).toBe(200);
     expect(r.json).toMatchObject({ role: 'coordinateur', libelleRole: 'Coordination', programmes: ['loiret-ahu', 'toulouse-declic'] });
     const moi = await api.appel('GET', '/api/session', { jeton: louise });
@@ -258,17 +320,37 @@ describe('absences et remplacements', () => {
 
   it('pendant l’absence, un courriel adressé à la personne part à son remplaçant, une fois, avec en tête le nom et les dates ; annulée, il revient à la personne', async () => {
     const coord = await jeton('coord.essai');
-    const declare = await api.appel('POST', '/api/personnel/ts.alice/absences', { jeton: coord, corps: { du: aujourdhui(), au: dans(3), remplacant: 'ts.bruno' } });
+    const declare = await api.appel('POST', '/api/personnel/ts.alice/absences', {
+      jeton: coord,
+      corps: { du: aujourdhui(), au: dans(3), remplacant: 'ts.bruno' },
+    });
     expect(declare.status, declare.texte).toBe(201);
-    expect(declare.json).toMatchObject({ personne: 'ts.alice', nomPersonne: 'Alice Travailleuse', remplacant: 'ts.bruno', nomRemplacant: 'Bruno Travailleur', enCours: true, declareePar: 'coord.essai' });
+    expect(declare.json).toMatchObject({
+      personne: 'ts.alice',
+      nomPersonne: 'Alice Travailleuse',
+      remplacant: 'ts.bruno',
+      nomRemplacant: 'Bruno Travailleur',
+      enCours: true,
+      declareePar: 'coord.essai',
+    });
 
     const activites = createCourrielActivities(banc.dependances);
-    const courriel = (cle: string) => ({ cle, destinataire: { type: 'personnel' as const, id: 'ts.alice' }, sujet: `Échéance dépassée (dossier ${cle})`, paragraphes: ['Le premier contact n’a pas eu lieu.'], signature: 'AHU' });
+    const courriel = (cle: string) => ({
+      cle,
+      destinataire: { type: 'personnel' as const, id: 'ts.alice' },
+      sujet: `Échéance dépassée (dossier ${cle})`,
+      paragraphes: ['Le premier contact n’a pas eu lieu.'],
+      signature: 'AHU',
+    });
     await activites.envoyerCourriel(courriel('ABSENCE-1'));
     const recu = await banc.courriels.waitFor((m) => m.sujet.includes('ABSENCE-1'));
     expect(recu.a).toEqual(['bruno@essai.example']);
     const [jj, aaaa] = [Number(aujourdhui().slice(8)), aujourdhui().slice(0, 4)];
-    expect(recu.texte).toMatch(new RegExp(`^Bonjour,\\n\\nMessage adressé à Alice Travailleuse \\(absence du ${jj} \\S+ ${aaaa} au .+\\) : vous assurez son remplacement\\.\\n\\nLe premier contact`));
+    expect(recu.texte).toMatch(
+      new RegExp(
+        `^Bonjour,\\n\\nMessage adressé à Alice Travailleuse \\(absence du ${jj} \\S+ ${aaaa} au .+\\) : vous assurez son remplacement\\.\\n\\nLe premier contact`,
+      ),
+    );
     // Même clé, nouvelle tentative : rien de plus.
     await activites.envoyerCourriel(courriel('ABSENCE-1'));
     expect(banc.courriels.messages().filter((m) => m.sujet.includes('ABSENCE-1'))).toHaveLength(1);
@@ -294,10 +376,19 @@ describe('absences et remplacements', () => {
 
   it('une absence à venir ne détourne rien encore', async () => {
     const coord = await jeton('coord.essai');
-    const declare = await api.appel('POST', '/api/personnel/ts.alice/absences', { jeton: coord, corps: { du: dans(10), au: dans(12), remplacant: 'ts.bruno' } });
+    const declare = await api.appel('POST', '/api/personnel/ts.alice/absences', {
+      jeton: coord,
+      corps: { du: dans(10), au: dans(12), remplacant: 'ts.bruno' },
+    });
     expect(declare.status, declare.texte).toBe(201);
     expect(declare.json.enCours).toBe(false);
-    await createCourrielActivities(banc.dependances).envoyerCourriel({ cle: 'ABSENCE-FUTURE', destinataire: { type: 'personnel', id: 'ts.alice' }, sujet: 'Rappel (ABSENCE-FUTURE)', paragraphes: ['Rappel.'], signature: 'AHU' });
+    await createCourrielActivities(banc.dependances).envoyerCourriel({
+      cle: 'ABSENCE-FUTURE',
+      destinataire: { type: 'personnel', id: 'ts.alice' },
+      sujet: 'Rappel (ABSENCE-FUTURE)',
+      paragraphes: ['Rappel.'],
+      signature: 'AHU',
+    });
     expect((await banc.courriels.waitFor((m) => m.sujet.includes('ABSENCE-FUTURE'))).a).toEqual(['alice@essai.example']);
     await api.appel('DELETE', `/api/personnel/ts.alice/absences/${declare.json.id}`, { jeton: coord });
   });
@@ -310,19 +401,37 @@ describe('absences et remplacements', () => {
       expect(r.status, r.texte).toBe(400);
       return r.json.errors[0];
     };
-    expect(await erreur('ts.alice', { du: dans(5), au: dans(2), remplacant: 'ts.bruno' })).toEqual({ champ: 'au', message: 'la fin de l’absence ne peut pas précéder son début' });
-    expect(await erreur('ts.alice', { du: '14/03/2027', au: dans(2), remplacant: 'ts.bruno' })).toEqual({ champ: 'du', message: 'du : date attendue (AAAA-MM-JJ)' });
-    expect(await erreur('ts.alice', { du: dans(-5), au: dans(-2), remplacant: 'ts.bruno' })).toEqual({ champ: 'au', message: 'l’absence est déjà finie : le dernier jour est passé' });
-    expect(await erreur('ts.alice', { du: aujourdhui(), au: dans(2), remplacant: 'ts.alice' })).toEqual({ champ: 'remplacant', message: 'une personne ne peut pas se remplacer elle-même' });
+    expect(await erreur('ts.alice', { du: dans(5), au: dans(2), remplacant: 'ts.bruno' })).toEqual({
+      champ: 'au',
+      message: 'la fin de l’absence ne peut pas précéder son début',
+    });
+    expect(await erreur('ts.alice', { du: '14/03/2027', au: dans(2), remplacant: 'ts.bruno' })).toEqual({
+      champ: 'du',
+      message: 'du : date attendue (AAAA-MM-JJ)',
+    });
+    expect(await erreur('ts.alice', { du: dans(-5), au: dans(-2), remplacant: 'ts.bruno' })).toEqual({
+      champ: 'au',
+      message: 'l’absence est déjà finie : le dernier jour est passé',
+    });
+    expect(await erreur('ts.alice', { du: aujourdhui(), au: dans(2), remplacant: 'ts.alice' })).toEqual({
+      champ: 'remplacant',
+      message: 'une personne ne peut pas se remplacer elle-même',
+    });
     expect(await erreur('ts.alice', { du: aujourdhui(), au: dans(2) })).toEqual({ champ: 'remplacant', message: 'champ obligatoire' });
-    expect(await erreur('ts.alice', { du: aujourdhui(), au: dans(2), remplacant: 'personne.inconnue' })).toEqual({ champ: 'remplacant', message: 'aucun compte « personne.inconnue »' });
+    expect(await erreur('ts.alice', { du: aujourdhui(), au: dans(2), remplacant: 'personne.inconnue' })).toEqual({
+      champ: 'remplacant',
+      message: 'aucun compte « personne.inconnue »',
+    });
     expect(await erreur('ts.loiret', { du: aujourdhui(), au: dans(2), remplacant: 'ts.concarneau' })).toEqual({
       champ: 'remplacant',
       message: 'Yann Concarneau ne suit aucun programme de Louise Loiret : choisissez un remplaçant du même programme',
     });
     await banc.dependances.base.updateTable('personnels').set({ actif: false }).where('id', '=', 'ts.concarneau').execute();
     try {
-      expect(await erreur('ts.alice', { du: aujourdhui(), au: dans(2), remplacant: 'ts.concarneau' })).toEqual({ champ: 'remplacant', message: 'le compte de Yann Concarneau est désactivé : choisissez un remplaçant actif' });
+      expect(await erreur('ts.alice', { du: aujourdhui(), au: dans(2), remplacant: 'ts.concarneau' })).toEqual({
+        champ: 'remplacant',
+        message: 'le compte de Yann Concarneau est désactivé : choisissez un remplaçant actif',
+      });
     } finally {
       await banc.dependances.base.updateTable('personnels').set({ actif: true }).where('id', '=', 'ts.concarneau').execute();
     }
@@ -347,14 +456,24 @@ describe('pages du personnel', () => {
 
     const invite = await api.appel('POST', '/personnel/invitations', {
       jeton: admin,
-      formulaire: { csrf: jetonCsrf(admin), id: 'ts.page', nom: 'Paul Page', courriel: 'paul.page@essai.example', role: 'travailleur_social', programmes: 'loiret-ahu' },
+      formulaire: {
+        csrf: jetonCsrf(admin),
+        id: 'ts.page',
+        nom: 'Paul Page',
+        courriel: 'paul.page@essai.example',
+        role: 'travailleur_social',
+        programmes: 'loiret-ahu',
+      },
     });
     expect(invite.status, invite.texte).toBe(201);
     const lien = /<code>(http:\/\/localhost:3999\/invitation\/[A-Za-z0-9_-]{43})<\/code>/.exec(invite.texte)?.[1];
     expect(lien).toBeDefined();
     await banc.courriels.waitFor((m) => m.a.includes('paul.page@essai.example') && m.texte.includes(lien!));
 
-    const erreur = await api.appel('POST', '/personnel/invitations', { jeton: admin, formulaire: { csrf: jetonCsrf(admin), id: 'ts.page', nom: 'Paul Page', courriel: 'x', role: '', programmes: 'loiret-ahu' } });
+    const erreur = await api.appel('POST', '/personnel/invitations', {
+      jeton: admin,
+      formulaire: { csrf: jetonCsrf(admin), id: 'ts.page', nom: 'Paul Page', courriel: 'x', role: '', programmes: 'loiret-ahu' },
+    });
     expect(erreur.status).toBe(400);
     expect(erreur.texte).toContain('Adresse électronique : adresse électronique invalide');
     expect(erreur.texte).toContain('Rôle : rôle : choisissez Coordination, Travail social ou Administration');

@@ -10,9 +10,31 @@ import { repondreValidationUpdate } from '../domain/messages';
 import type { EtatParcours } from '../domain/vocabulaire';
 import { LIBELLES_VALEURS } from '../domain/libelles';
 import { ACTIONS_PLAN as ACTIONS_EQUIPE, ACTIONS_PLAN_MENAGE, ORIENTATIONS_PLAN as ORIENTATIONS_DOCUMENTS } from '../documents/prevention';
-import { ACTIONS_PLAN, ORIENTATIONS_PLAN, bilanUpdate, cloturerUpdate, diagnosticUpdate, planAideUpdate, tentativeContactUpdate, type EntreePrevention, type SituationOrientation } from '../domain/prevention';
+import {
+  ACTIONS_PLAN,
+  ORIENTATIONS_PLAN,
+  bilanUpdate,
+  cloturerUpdate,
+  diagnosticUpdate,
+  planAideUpdate,
+  tentativeContactUpdate,
+  type EntreePrevention,
+  type SituationOrientation,
+} from '../domain/prevention';
 import { ajouterDuree, retirerDuree } from '../workflows/blocs/duree';
-import { CATALOGUE, apres, avancerJusqua, echeanceSuivie, heureDuParcours, jusqua, menageEssai, monterBanc, requete, terminer, type Banc } from './outils/environnement';
+import {
+  CATALOGUE,
+  apres,
+  avancerJusqua,
+  echeanceSuivie,
+  heureDuParcours,
+  jusqua,
+  menageEssai,
+  monterBanc,
+  requete,
+  terminer,
+  type Banc,
+} from './outils/environnement';
 
 let banc: Banc;
 beforeAll(async () => {
@@ -35,7 +57,11 @@ async function lancer(programmeId: string, s: Partial<SituationOrientation> = {}
   const programme = CATALOGUE.trouver(programmeId)!;
   const menage = menageEssai();
   const entree: EntreePrevention = { programme, menage, coordinateur: 'coord.essai', travailleurSocial: 'ts.alice', situation: situation(s) };
-  const handle = await banc.env.client.workflow.start('preventionPrecontentieuse', { taskQueue: banc.taskQueue, workflowId: `${programmeId}--${menage.reference}`, args: [entree] });
+  const handle = await banc.env.client.workflow.start('preventionPrecontentieuse', {
+    taskQueue: banc.taskQueue,
+    workflowId: `${programmeId}--${menage.reference}`,
+    args: [entree],
+  });
   return { handle, programme, ref: menage.reference };
 }
 
@@ -45,9 +71,13 @@ const dossier = (ref: string) => (m: { sujet: string }) => m.sujet.includes(ref)
 
 async function jusquAuPlan(handle: WorkflowHandle) {
   await etape(handle, 'aller_vers');
-  await handle.executeUpdate(tentativeContactUpdate, { args: [msg({ canal: 'visite_domicile' as const, creneau: 'matin' as const, issue: 'joint' as const })] });
+  await handle.executeUpdate(tentativeContactUpdate, {
+    args: [msg({ canal: 'visite_domicile' as const, creneau: 'matin' as const, issue: 'joint' as const })],
+  });
   await etape(handle, 'diagnostic');
-  await handle.executeUpdate(diagnosticUpdate, { args: [msg({ origineDette: 'x', droits: '', budget: '', adequationLogement: '', termine: true, carnetDeRoute: ['FSL'] })] });
+  await handle.executeUpdate(diagnosticUpdate, {
+    args: [msg({ origineDette: 'x', droits: '', budget: '', adequationLogement: '', termine: true, carnetDeRoute: ['FSL'] })],
+  });
   await etape(handle, 'plan_aide');
 }
 
@@ -84,11 +114,20 @@ describe('toulouse-declic — un point de suivi manqué ne fige pas la suite', (
     await avancerJusqua(banc, handle, apres(ajouterDuree(debutSuivi, 'P3M')));
     await echeanceSuivie(handle, 'bilan:P3M');
     await echeanceSuivie(handle, 'bilan:P2M', 'depassee');
-    for (let i = 0; i < 2; i++) await handle.executeUpdate(bilanUpdate, { args: [msg({ reprisePaiement: 'partielle' as const, planRespecte: true, demarches: [] })] });
+    for (let i = 0; i < 2; i++)
+      await handle.executeUpdate(bilanUpdate, { args: [msg({ reprisePaiement: 'partielle' as const, planRespecte: true, demarches: [] })] });
     etat = await jusqua(handle, (e) => e.echeances.filter((x) => x.id.startsWith('bilan:') && x.statut === 'tenue').length === 3, 'trois jalons tenus');
-    expect((etat.details.bilans as Array<{ jalon: string }>).map((b) => b.jalon)).toEqual(['Point de suivi à 1 mois', 'Point de suivi à 2 mois', 'Bilan à 3 mois']);
-    await banc.courriels.waitFor((m) => m.sujet.startsWith('Bilan à 3 mois') && m.a.includes(CATALOGUE.trouver('toulouse-declic')!.partenaires.bailleur!.courriel) && dossier(ref)(m));
-    const rien = await handle.executeUpdate(bilanUpdate, { args: [msg({ reprisePaiement: 'totale' as const, planRespecte: true, demarches: [] })] }).catch((e) => e);
+    expect((etat.details.bilans as Array<{ jalon: string }>).map((b) => b.jalon)).toEqual([
+      'Point de suivi à 1 mois',
+      'Point de suivi à 2 mois',
+      'Bilan à 3 mois',
+    ]);
+    await banc.courriels.waitFor(
+      (m) => m.sujet.startsWith('Bilan à 3 mois') && m.a.includes(CATALOGUE.trouver('toulouse-declic')!.partenaires.bailleur!.courriel) && dossier(ref)(m),
+    );
+    const rien = await handle
+      .executeUpdate(bilanUpdate, { args: [msg({ reprisePaiement: 'totale' as const, planRespecte: true, demarches: [] })] })
+      .catch((e) => e);
     expect(rien.cause?.message).toBe('Aucun bilan n’est attendu pour le moment.');
     await handle.executeUpdate(cloturerUpdate, { args: [msg({ issue: 'menage_met_fin' as const })] });
     await jusqua(handle, (e) => !!e.cloture, 'clôture');
@@ -113,12 +152,16 @@ describe('besancon-ccas — un refus n’est qu’une tentative', () => {
     const { handle, programme } = await lancer('besancon-ccas');
     expect(programme.options.refusNeClotPas).toBe(true);
     await etape(handle, 'aller_vers');
-    const r = await handle.executeUpdate(tentativeContactUpdate, { args: [msg({ canal: 'visite_domicile' as const, creneau: 'matin' as const, issue: 'refus' as const })] });
+    const r = await handle.executeUpdate(tentativeContactUpdate, {
+      args: [msg({ canal: 'visite_domicile' as const, creneau: 'matin' as const, issue: 'refus' as const })],
+    });
     expect(r).toMatchObject({ etape: 'aller_vers' });
     const etat = await jusqua(handle, (e) => e.journal.some((x) => x.type === 'refus_tentative'), 'refus noté comme une tentative');
     expect(etat.cloture).toBeUndefined();
     expect(etat.details.tentatives).toBe(1);
-    await handle.executeUpdate(tentativeContactUpdate, { args: [msg({ canal: 'visite_domicile' as const, creneau: 'soir' as const, issue: 'joint' as const })] });
+    await handle.executeUpdate(tentativeContactUpdate, {
+      args: [msg({ canal: 'visite_domicile' as const, creneau: 'soir' as const, issue: 'joint' as const })],
+    });
     await etape(handle, 'diagnostic');
     await terminer(handle);
   });
@@ -126,7 +169,9 @@ describe('besancon-ccas — un refus n’est qu’une tentative', () => {
   it('sans l’option (loiret-ahu), le refus clôt toujours le parcours', async () => {
     const { handle } = await lancer('loiret-ahu');
     await etape(handle, 'aller_vers');
-    const r = await handle.executeUpdate(tentativeContactUpdate, { args: [msg({ canal: 'telephone' as const, creneau: 'matin' as const, issue: 'refus' as const })] });
+    const r = await handle.executeUpdate(tentativeContactUpdate, {
+      args: [msg({ canal: 'telephone' as const, creneau: 'matin' as const, issue: 'refus' as const })],
+    });
     expect(r).toMatchObject({ etape: 'cloture' });
     const etat = await jusqua(handle, (e) => !!e.cloture, 'clôture');
     expect(etat.cloture!.issue).toBe('refus');
@@ -140,13 +185,24 @@ describe('reims-april — comité de suivi : ménage déjà suivi', () => {
     await etape(handle, 'comite_de_suivi');
     const demande = await jusqua(handle, (e) => e.demandes.length === 1, 'demande au comité');
     await handle.executeUpdate(repondreValidationUpdate, {
-      args: [{ requestId: requete(), par: 'partenaire:services_sociaux', demandeId: demande.demandes[0]!.id, role: 'services_sociaux', decision: 'refuse', commentaire: 'Suivi par Mme Durand, CCAS de Reims' }],
+      args: [
+        {
+          requestId: requete(),
+          par: 'partenaire:services_sociaux',
+          demandeId: demande.demandes[0]!.id,
+          role: 'services_sociaux',
+          decision: 'refuse',
+          commentaire: 'Suivi par Mme Durand, CCAS de Reims',
+        },
+      ],
     });
     const final: EtatParcours = await handle.result();
     expect(final.cloture!.issue).toBe('orientation_droit_commun');
     expect(final.details.dejaSuivi).toMatchObject({ par: suivant.nom, precision: 'Suivi par Mme Durand, CCAS de Reims' });
     expect(final.journal.some((x) => x.type === 'deja_suivi')).toBe(true);
-    const alerte = await banc.courriels.waitFor((m) => m.sujet.startsWith('Comité de suivi : le ménage reste suivi par votre service') && m.a.includes(suivant.courriel) && dossier(ref)(m));
+    const alerte = await banc.courriels.waitFor(
+      (m) => m.sujet.startsWith('Comité de suivi : le ménage reste suivi par votre service') && m.a.includes(suivant.courriel) && dossier(ref)(m),
+    );
     expect(alerte.texte).toContain('Mme Durand');
     // Jamais accompagné : aucune demande de veille active, aucun lien au bailleur.
     expect(final.demandes).toHaveLength(1);
@@ -182,14 +238,18 @@ describe('besancon-ccas — la visite à domicile malgré un contact par télép
     let etat = await jusqua(handle, (e) => e.etape === 'diagnostic' && e.journal.some((x) => x.type === 'visite_attendue'), 'visite encore attendue');
     expect(etat.echeances.find((x) => x.id === 'premiere_visite')!.statut).toBe('en_cours');
     expect(etat.echeances.find((x) => x.id === 'contact')!.statut).toBe('tenue');
-    const r = await handle.executeUpdate(tentativeContactUpdate, { args: [msg({ canal: 'visite_domicile' as const, creneau: 'soir' as const, issue: 'joint' as const })] });
+    const r = await handle.executeUpdate(tentativeContactUpdate, {
+      args: [msg({ canal: 'visite_domicile' as const, creneau: 'soir' as const, issue: 'joint' as const })],
+    });
     expect(r).toMatchObject({ etape: 'diagnostic' });
     etat = await jusqua(handle, (e) => e.echeances.some((x) => x.id === 'premiere_visite' && x.statut === 'tenue'), 'visite tenue');
     expect(etat.etape).toBe('diagnostic');
     expect(etat.details.tentatives).toBe(2);
     expect(etat.details.tentativesParCanal).toEqual({ telephone: 1, visite_domicile: 1 });
     // Une fois faite, la visite n'est plus un message attendu au diagnostic.
-    const refus = await handle.executeUpdate(tentativeContactUpdate, { args: [msg({ canal: 'visite_domicile' as const, creneau: 'matin' as const, issue: 'joint' as const })] }).catch((e) => e);
+    const refus = await handle
+      .executeUpdate(tentativeContactUpdate, { args: [msg({ canal: 'visite_domicile' as const, creneau: 'matin' as const, issue: 'joint' as const })] })
+      .catch((e) => e);
     expect(refus.cause?.message).toMatch(/n’est pas attendu/);
     await terminer(handle);
   });
@@ -202,7 +262,9 @@ describe('besancon-ccas — partage avec le service social du département', () 
     expect(final.cloture!.issue).toBe('orientation_droit_commun');
     expect(final.details.orienteVers).toMatchObject({ service: programme.partenaires.services_sociaux!.nom });
     expect(final.journal.some((x) => x.type === 'lettre_information' || x.type === 'echeance_ouverte')).toBe(false);
-    await banc.courriels.waitFor((m) => m.sujet.startsWith('Situation laissée à votre service') && m.a.includes(programme.partenaires.services_sociaux!.courriel) && dossier(ref)(m));
+    await banc.courriels.waitFor(
+      (m) => m.sujet.startsWith('Situation laissée à votre service') && m.a.includes(programme.partenaires.services_sociaux!.courriel) && dossier(ref)(m),
+    );
     // Connue du service social sans accompagnement des impayés : le CCAS s'en charge.
     const autre = await lancer('besancon-ccas', { suiviParServiceSocial: true });
     await etape(autre.handle, 'aller_vers');
@@ -214,7 +276,8 @@ describe('toulouse-declic — axes d’accompagnement du plan', () => {
   it('soutien psychologique, éducatif, médiation avec l’environnement et réseau santé ville sont dans le vocabulaire, avec leurs libellés', () => {
     for (const a of ['soutien_psychologique', 'accompagnement_educatif', 'mediation_environnement'] as const) expect(ACTIONS_PLAN).toContain(a);
     expect(ORIENTATIONS_PLAN).toContain('reseau_sante_ville');
-    for (const v of ['soutien_psychologique', 'accompagnement_educatif', 'mediation_environnement', 'reseau_sante_ville']) expect(LIBELLES_VALEURS[v], v).toBeTruthy();
+    for (const v of ['soutien_psychologique', 'accompagnement_educatif', 'mediation_environnement', 'reseau_sante_ville'])
+      expect(LIBELLES_VALEURS[v], v).toBeTruthy();
     // Chaque action et orientation a son libellé dans le vocabulaire commun (aperçus des demandes, journal).
     for (const v of [...ACTIONS_PLAN, ...ORIENTATIONS_PLAN]) expect(LIBELLES_VALEURS[v], v).toBeTruthy();
     for (const a of ACTIONS_PLAN) {

@@ -19,7 +19,21 @@ import {
 import type { EtatParcours } from '../domain/vocabulaire';
 import { motifNonEligible } from '../domain/prevention';
 import { ajouterDuree, dateEnFrancais, heureDeParis, retirerDuree } from '../workflows/blocs/duree';
-import { CATALOGUE, apres, avancerJusqua, demarrerLe, prochain, echeanceSuivie, heureDuParcours, jusqua as jusquaEtat, menageEssai, monterBanc, requete, terminer, type Banc } from './outils/environnement';
+import {
+  CATALOGUE,
+  apres,
+  avancerJusqua,
+  demarrerLe,
+  prochain,
+  echeanceSuivie,
+  heureDuParcours,
+  jusqua as jusquaEtat,
+  menageEssai,
+  monterBanc,
+  requete,
+  terminer,
+  type Banc,
+} from './outils/environnement';
 import type { CourrielRecu } from '../dev/mail-catcher';
 
 let banc: Banc;
@@ -69,25 +83,40 @@ async function jusquAuBilan(handle: WorkflowHandle, jalon: string, debutSuivi: D
   await avancerApres(handle, ajouterDuree(debutSuivi, jalon));
   return echeanceSuivie(handle, `bilan:${jalon}`);
 }
-const msg = <T extends object>(par = 'ts.alice') => (x: T) => ({ requestId: requete(), par, ...x });
+const msg =
+  <T extends object>(par = 'ts.alice') =>
+  (x: T) => ({ requestId: requete(), par, ...x });
 const dossier = (ref: string) => (m: CourrielRecu) => m.sujet.includes(ref);
 const bailleurDe = (programmeId: string) => CATALOGUE.trouver(programmeId)!.partenaires.bailleur!.courriel;
 function courrielsBailleur(programmeId: string, ref: string) {
   return banc.courriels.messages().filter((m) => m.a.includes(bailleurDe(programmeId)) && dossier(ref)(m));
 }
 function sansConfidentiel(courriels: CourrielRecu[]) {
-  for (const m of courriels) for (const secret of CONFIDENTIEL) {
-    expect(m.texte).not.toContain(secret);
-    expect(m.html ?? '').not.toContain(secret);
-  }
+  for (const m of courriels)
+    for (const secret of CONFIDENTIEL) {
+      expect(m.texte).not.toContain(secret);
+      expect(m.html ?? '').not.toContain(secret);
+    }
 }
 
 async function contactEtDiagnostic(handle: WorkflowHandle) {
   await etape(handle, 'aller_vers');
-  await handle.executeUpdate(tentativeContactUpdate, { args: [msg()({ canal: 'visite_domicile' as const, creneau: 'apres_midi' as const, issue: 'joint' as const, note: 'Voisin bruyant, séparation récente' })] });
+  await handle.executeUpdate(tentativeContactUpdate, {
+    args: [msg()({ canal: 'visite_domicile' as const, creneau: 'apres_midi' as const, issue: 'joint' as const, note: 'Voisin bruyant, séparation récente' })],
+  });
   await etape(handle, 'diagnostic');
   await handle.executeUpdate(diagnosticUpdate, {
-    args: [msg()({ origineDette: 'Perte d’emploi en mai', droits: 'APL', budget: 'Serré', adequationLogement: 'Adapté', notes: 'dépression signalée', termine: true, carnetDeRoute: ['Dossier FSL', 'RDV CAF'] })],
+    args: [
+      msg()({
+        origineDette: 'Perte d’emploi en mai',
+        droits: 'APL',
+        budget: 'Serré',
+        adequationLogement: 'Adapté',
+        notes: 'dépression signalée',
+        termine: true,
+        carnetDeRoute: ['Dossier FSL', 'RDV CAF'],
+      }),
+    ],
   });
   await etape(handle, 'plan_aide');
 }
@@ -109,10 +138,14 @@ describe('loiret-ahu', () => {
   it('aucun contact dans le mois (échéance calculée par le parcours, rappel 5 jours avant) : le bailleur est prévenu qu’il peut engager la procédure, clôture « contact impossible »', async () => {
     const { handle, ref, programme } = await lancer('loiret-ahu');
     await etape(handle, 'aller_vers');
-    await handle.executeUpdate(tentativeContactUpdate, { args: [msg()({ canal: 'telephone' as const, creneau: 'matin' as const, issue: 'injoignable' as const })] });
+    await handle.executeUpdate(tentativeContactUpdate, {
+      args: [msg()({ canal: 'telephone' as const, creneau: 'matin' as const, issue: 'injoignable' as const })],
+    });
     const contact = await echeanceSuivie(handle, 'contact');
     await avancerApres(handle, retirerDuree(new Date(contact.due), programme.delais.rappelAvant!));
-    expect(banc.courriels.messages().some((m) => m.sujet.startsWith('Rappel : Premier contact') && dossier(ref)(m) && m.a.includes('alice@essai.example'))).toBe(true);
+    expect(
+      banc.courriels.messages().some((m) => m.sujet.startsWith('Rappel : Premier contact') && dossier(ref)(m) && m.a.includes('alice@essai.example')),
+    ).toBe(true);
     expect(courrielsBailleur('loiret-ahu', ref).some((m) => m.sujet.startsWith('Contact impossible'))).toBe(false);
     await avancerApres(handle, contact.due);
     const avis = await banc.courriels.waitFor((m) => m.a.includes(bailleurDe('loiret-ahu')) && m.sujet.startsWith('Contact impossible') && dossier(ref)(m));
@@ -128,7 +161,9 @@ describe('loiret-ahu', () => {
     const accuse = await banc.courriels.waitFor((m) => m.a.includes(bailleurDe('loiret-ahu')) && m.sujet === `Orientation reçue (dossier ${ref})`);
     expect(accuse.texte).toContain('au plus tard dans 1 mois');
     await contactEtDiagnostic(handle);
-    await handle.executeUpdate(planAideUpdate, { args: [msg()({ actions: ['plan_apurement' as const, 'fsl' as const], orientations: [], planApurement: { mensualite: 50, dureeMois: 16 } })] });
+    await handle.executeUpdate(planAideUpdate, {
+      args: [msg()({ actions: ['plan_apurement' as const, 'fsl' as const], orientations: [], planApurement: { mensualite: 50, dureeMois: 16 } })],
+    });
     await etape(handle, 'suivi');
     const debutSuivi = await heureDuParcours(handle);
     for (const role of ['ccapex', 'pdalpd', 'services_sociaux', 'bailleur'] as const) {
@@ -136,7 +171,9 @@ describe('loiret-ahu', () => {
       await banc.courriels.waitFor((m) => m.a.includes(adresse) && m.sujet === `Plan d’aide engagé (dossier ${ref})`);
     }
     await jusquAuBilan(handle, 'P3M', debutSuivi);
-    await handle.executeUpdate(bilanUpdate, { args: [msg()({ reprisePaiement: 'partielle' as const, planRespecte: true, demarches: ['FSL déposé'], notes: 'dépression' })] });
+    await handle.executeUpdate(bilanUpdate, {
+      args: [msg()({ reprisePaiement: 'partielle' as const, planRespecte: true, demarches: ['FSL déposé'], notes: 'dépression' })],
+    });
     await banc.courriels.waitFor((m) => m.a.includes(bailleurDe('loiret-ahu')) && m.sujet.startsWith('Bilan à 3 mois') && dossier(ref)(m));
     await jusquAuBilan(handle, 'P6M', debutSuivi);
     await handle.executeUpdate(bilanUpdate, { args: [msg()({ reprisePaiement: 'totale' as const, planRespecte: true, demarches: [] })] });
@@ -147,7 +184,13 @@ describe('loiret-ahu', () => {
     await handle.executeUpdate(cloturerUpdate, { args: [msg()({ issue: 'orientation_droit_commun' as const })] });
     const etat = await jusqua(handle, (e) => !!e.cloture);
     expect(etat.cloture!.issue).toBe('orientation_droit_commun');
-    expect(etat.details.ficheCloture).toMatchObject({ issue: 'orientation_droit_commun', bilans: [{ jalon: 'Bilan à 3 mois', reprisePaiement: 'partielle' }, { jalon: 'Bilan à 6 mois', reprisePaiement: 'totale' }] });
+    expect(etat.details.ficheCloture).toMatchObject({
+      issue: 'orientation_droit_commun',
+      bilans: [
+        { jalon: 'Bilan à 3 mois', reprisePaiement: 'partielle' },
+        { jalon: 'Bilan à 6 mois', reprisePaiement: 'totale' },
+      ],
+    });
     await banc.courriels.waitFor((m) => m.a.includes(bailleurDe('loiret-ahu')) && m.sujet.startsWith('Fin de l’accompagnement') && dossier(ref)(m));
     const bailleur = courrielsBailleur('loiret-ahu', ref);
     expect(bailleur.length).toBeGreaterThanOrEqual(4);
@@ -157,7 +200,9 @@ describe('loiret-ahu', () => {
   it('un message hors étape est refusé avec sa raison, le même message deux fois est appliqué une fois', async () => {
     const { handle } = await lancer('loiret-ahu');
     await etape(handle, 'aller_vers');
-    const err = await handle.executeUpdate(bilanUpdate, { args: [msg()({ reprisePaiement: 'totale' as const, planRespecte: true, demarches: [] })] }).catch((e) => e);
+    const err = await handle
+      .executeUpdate(bilanUpdate, { args: [msg()({ reprisePaiement: 'totale' as const, planRespecte: true, demarches: [] })] })
+      .catch((e) => e);
     expect(err.cause?.message).toBe('Ce message n’est pas attendu à l’étape « Aller vers le ménage ».');
     const t = msg()({ canal: 'telephone' as const, creneau: 'soir' as const, issue: 'injoignable' as const });
     await handle.executeUpdate(tentativeContactUpdate, { args: [t] });
@@ -173,30 +218,57 @@ describe('besancon-ccas', () => {
   it('visite dans les 3 semaines, seconde visite à un autre horaire après une absence, ASLL validée par le département, partenaires informés', async () => {
     const { handle, ref } = await lancer('besancon-ccas');
     await etape(handle, 'aller_vers');
-    await handle.executeUpdate(tentativeContactUpdate, { args: [msg()({ canal: 'visite_domicile' as const, creneau: 'matin' as const, issue: 'absent' as const })] });
+    await handle.executeUpdate(tentativeContactUpdate, {
+      args: [msg()({ canal: 'visite_domicile' as const, creneau: 'matin' as const, issue: 'absent' as const })],
+    });
     await jusqua(handle, (e) => e.echeances.some((x) => x.id === 'seconde_visite' && x.statut === 'en_cours'));
     const memeCreneau = await handle
       .executeUpdate(tentativeContactUpdate, { args: [msg()({ canal: 'visite_domicile' as const, creneau: 'matin' as const, issue: 'joint' as const })] })
       .catch((e) => e);
     expect(memeCreneau.cause?.message).toBe('La seconde visite doit avoir lieu à un autre moment que la première (créneau « matin »).');
-    await handle.executeUpdate(tentativeContactUpdate, { args: [msg()({ canal: 'visite_domicile' as const, creneau: 'soir' as const, issue: 'joint' as const })] });
+    await handle.executeUpdate(tentativeContactUpdate, {
+      args: [msg()({ canal: 'visite_domicile' as const, creneau: 'soir' as const, issue: 'joint' as const })],
+    });
     await etape(handle, 'diagnostic');
-    await handle.executeUpdate(diagnosticUpdate, { args: [msg()({ origineDette: 'Perte d’emploi', droits: '', budget: '', adequationLogement: '', termine: true, carnetDeRoute: ['FSL'] })] });
+    await handle.executeUpdate(diagnosticUpdate, {
+      args: [msg()({ origineDette: 'Perte d’emploi', droits: '', budget: '', adequationLogement: '', termine: true, carnetDeRoute: ['FSL'] })],
+    });
     await etape(handle, 'plan_aide');
-    await handle.executeUpdate(planAideUpdate, { args: [msg()({ actions: ['plan_apurement' as const], orientations: ['asll' as const], planApurement: { mensualite: 40, dureeMois: 20 } })] });
+    await handle.executeUpdate(planAideUpdate, {
+      args: [msg()({ actions: ['plan_apurement' as const], orientations: ['asll' as const], planApurement: { mensualite: 40, dureeMois: 20 } })],
+    });
     await etape(handle, 'validation_departement');
     const demande = await banc.courriels.waitFor((m) => m.a.includes('asll@doubs.example') && dossier(ref)(m));
     sansConfidentiel([demande]);
     // Refus du département : le plan revient en révision avec le motif.
     let etat = await handle.query(etatQuery);
-    await handle.executeUpdate(repondreValidationUpdate, { args: [{ requestId: requete(), par: 'partenaire:departement', demandeId: etat.demandes.at(-1)!.id, role: 'departement', decision: 'refuse', commentaire: 'Préciser le budget' }] });
+    await handle.executeUpdate(repondreValidationUpdate, {
+      args: [
+        {
+          requestId: requete(),
+          par: 'partenaire:departement',
+          demandeId: etat.demandes.at(-1)!.id,
+          role: 'departement',
+          decision: 'refuse',
+          commentaire: 'Préciser le budget',
+        },
+      ],
+    });
     etat = await etape(handle, 'revision_plan');
     expect(etat.details.revision).toMatchObject({ motif: 'Préciser le budget' });
-    await banc.courriels.waitFor((m) => m.sujet.startsWith('Plan d’aide à revoir') && m.a.includes('alice@essai.example') && m.texte.includes('Préciser le budget'));
-    await handle.executeUpdate(planAideUpdate, { args: [msg()({ actions: ['plan_apurement' as const, 'budget' as const], orientations: ['asll' as const], planApurement: { mensualite: 40, dureeMois: 20 } })] });
+    await banc.courriels.waitFor(
+      (m) => m.sujet.startsWith('Plan d’aide à revoir') && m.a.includes('alice@essai.example') && m.texte.includes('Préciser le budget'),
+    );
+    await handle.executeUpdate(planAideUpdate, {
+      args: [
+        msg()({ actions: ['plan_apurement' as const, 'budget' as const], orientations: ['asll' as const], planApurement: { mensualite: 40, dureeMois: 20 } }),
+      ],
+    });
     await etape(handle, 'validation_departement');
     etat = await jusqua(handle, (e) => e.demandes.length === 2);
-    await handle.executeUpdate(repondreValidationUpdate, { args: [{ requestId: requete(), par: 'partenaire:departement', demandeId: etat.demandes[1]!.id, role: 'departement', decision: 'approuve' }] });
+    await handle.executeUpdate(repondreValidationUpdate, {
+      args: [{ requestId: requete(), par: 'partenaire:departement', demandeId: etat.demandes[1]!.id, role: 'departement', decision: 'approuve' }],
+    });
     etat = await etape(handle, 'suivi');
     const debutSuivi = await heureDuParcours(handle);
     expect(etat.echeances.find((x) => x.id === 'information_partenaires')!.statut).toBe('tenue');
@@ -211,7 +283,9 @@ describe('besancon-ccas', () => {
     await handle.executeUpdate(cloturerUpdate, { args: [msg()({ issue: 'situation_stabilisee' as const, motif: 'Loyer courant repris' })] });
     const fin = await jusqua(handle, (e) => !!e.cloture);
     expect(fin.details.ficheCloture).toMatchObject({ issue: 'situation_stabilisee', motif: 'Loyer courant repris' });
-    await banc.courriels.waitFor((m) => m.a.includes('ccapex@doubs.example') && m.sujet.startsWith('Fin de l’accompagnement : Situation stabilisée') && dossier(ref)(m));
+    await banc.courriels.waitFor(
+      (m) => m.a.includes('ccapex@doubs.example') && m.sujet.startsWith('Fin de l’accompagnement : Situation stabilisée') && dossier(ref)(m),
+    );
     sansConfidentiel(courrielsBailleur('besancon-ccas', ref));
   });
 
@@ -224,21 +298,31 @@ describe('besancon-ccas', () => {
     expect(etat.echeances.every((x) => x.statut !== 'en_cours')).toBe(true);
     const refus = await handle.executeUpdate(cloreAnticipeUpdate, { args: [{ requestId: requete(), par: 'coord.essai', motif: 'Encore' }] }).catch((e) => e);
     expect(refus.cause?.message).toBe('Le parcours est déjà clôturé.');
-    await banc.courriels.waitFor((m) => m.a.includes(bailleurDe('besancon-ccas')) && m.sujet.startsWith('Fin de l’accompagnement : Clôture anticipée') && dossier(ref)(m));
+    await banc.courriels.waitFor(
+      (m) => m.a.includes(bailleurDe('besancon-ccas')) && m.sujet.startsWith('Fin de l’accompagnement : Clôture anticipée') && dossier(ref)(m),
+    );
   });
 
   it('clôture anticipée pendant la validation du département : effet immédiat, la réponse le dit, la demande est close et son lien refusé', async () => {
     const { handle, ref } = await lancer('besancon-ccas');
     await etape(handle, 'aller_vers');
-    await handle.executeUpdate(tentativeContactUpdate, { args: [msg()({ canal: 'visite_domicile' as const, creneau: 'matin' as const, issue: 'joint' as const })] });
+    await handle.executeUpdate(tentativeContactUpdate, {
+      args: [msg()({ canal: 'visite_domicile' as const, creneau: 'matin' as const, issue: 'joint' as const })],
+    });
     await etape(handle, 'diagnostic');
-    await handle.executeUpdate(diagnosticUpdate, { args: [msg()({ origineDette: 'Perte d’emploi', droits: '', budget: '', adequationLogement: '', termine: true, carnetDeRoute: ['FSL'] })] });
+    await handle.executeUpdate(diagnosticUpdate, {
+      args: [msg()({ origineDette: 'Perte d’emploi', droits: '', budget: '', adequationLogement: '', termine: true, carnetDeRoute: ['FSL'] })],
+    });
     await etape(handle, 'plan_aide');
-    await handle.executeUpdate(planAideUpdate, { args: [msg()({ actions: ['plan_apurement' as const], orientations: ['asll' as const], planApurement: { mensualite: 40, dureeMois: 20 } })] });
+    await handle.executeUpdate(planAideUpdate, {
+      args: [msg()({ actions: ['plan_apurement' as const], orientations: ['asll' as const], planApurement: { mensualite: 40, dureeMois: 20 } })],
+    });
     await etape(handle, 'validation_departement');
     const demande = (await jusqua(handle, (e) => e.demandes.some((d) => d.statut === 'en_attente'))).demandes.find((d) => d.statut === 'en_attente')!;
     // La clôture prend effet tout de suite, pendant l'attente de la décision ; la réponse le dit.
-    const r = await handle.executeUpdate(cloreAnticipeUpdate, { args: [{ requestId: requete(), par: 'coord.essai', motif: 'Le ménage a quitté le logement' }] });
+    const r = await handle.executeUpdate(cloreAnticipeUpdate, {
+      args: [{ requestId: requete(), par: 'coord.essai', motif: 'Le ménage a quitté le logement' }],
+    });
     expect(r).toMatchObject({ etape: 'cloture', cloture: { issue: 'cloture_anticipee', motif: 'Le ménage a quitté le logement' } });
     const etat = await handle.query(etatQuery);
     expect(etat.etape).toBe('cloture');
@@ -247,7 +331,9 @@ describe('besancon-ccas', () => {
     expect(close.decision).toBeUndefined();
     // Le département répond ensuite par son lien : refusé, avec la raison ; rien n'est enregistré.
     const tardive = await handle
-      .executeUpdate(repondreValidationUpdate, { args: [{ requestId: requete(), par: 'partenaire:departement', demandeId: demande.id, role: 'departement', decision: 'approuve' }] })
+      .executeUpdate(repondreValidationUpdate, {
+        args: [{ requestId: requete(), par: 'partenaire:departement', demandeId: demande.id, role: 'departement', decision: 'approuve' }],
+      })
       .catch((e) => e);
     expect(tardive.cause?.message).toMatch(/^L’accompagnement de ce ménage a été clôturé le .* : cette demande n’attend plus de réponse\.$/);
     expect((await handle.query(etatQuery)).demandes.find((d) => d.id === demande.id)!.decision).toBeUndefined();
@@ -262,7 +348,9 @@ describe('besancon-ccas', () => {
     await etape(handle, 'aller_vers');
     await depasser(handle, 'premiere_visite');
     await banc.courriels.waitFor((m) => m.sujet.startsWith('Rappel : Première visite à domicile') && dossier(ref)(m));
-    await banc.courriels.waitFor((m) => m.sujet.startsWith('Échéance dépassée : Première visite à domicile') && m.a.includes('coordination@essai.example') && dossier(ref)(m));
+    await banc.courriels.waitFor(
+      (m) => m.sujet.startsWith('Échéance dépassée : Première visite à domicile') && m.a.includes('coordination@essai.example') && dossier(ref)(m),
+    );
     expect((await handle.describe()).typedSearchAttributes.get(SA.enRetard)).toBe(true);
     await terminer(handle);
   });
@@ -270,11 +358,15 @@ describe('besancon-ccas', () => {
   it('diagnostic non tenu dans les 3 semaines puis plan non signé la semaine suivante : alertes', async () => {
     const { handle, ref } = await lancer('besancon-ccas');
     await etape(handle, 'aller_vers');
-    await handle.executeUpdate(tentativeContactUpdate, { args: [msg()({ canal: 'visite_domicile' as const, creneau: 'matin' as const, issue: 'joint' as const })] });
+    await handle.executeUpdate(tentativeContactUpdate, {
+      args: [msg()({ canal: 'visite_domicile' as const, creneau: 'matin' as const, issue: 'joint' as const })],
+    });
     await etape(handle, 'diagnostic');
     await depasser(handle, 'diagnostic');
     await banc.courriels.waitFor((m) => m.sujet.startsWith('Échéance dépassée : Diagnostic') && dossier(ref)(m));
-    await handle.executeUpdate(diagnosticUpdate, { args: [msg()({ origineDette: 'x', droits: '', budget: '', adequationLogement: '', termine: true, carnetDeRoute: ['FSL'] })] });
+    await handle.executeUpdate(diagnosticUpdate, {
+      args: [msg()({ origineDette: 'x', droits: '', budget: '', adequationLogement: '', termine: true, carnetDeRoute: ['FSL'] })],
+    });
     await etape(handle, 'plan_aide');
     await depasser(handle, 'plan_aide');
     await banc.courriels.waitFor((m) => m.sujet.startsWith('Échéance dépassée : Plan d’aide contractualisé') && dossier(ref)(m));
@@ -289,7 +381,9 @@ describe('besancon-ccas', () => {
     const demande = (await jusqua(handle, (e) => e.demandes.length === 1)).demandes[0]!;
     await depasser(handle, `validation:${demande.id}`);
     await banc.courriels.waitFor((m) => m.sujet.startsWith('Rappel — Validation du plan') && dossier(ref)(m));
-    await banc.courriels.waitFor((m) => m.sujet.startsWith('Sans réponse : Validation du plan') && m.a.includes('coordination@essai.example') && dossier(ref)(m));
+    await banc.courriels.waitFor(
+      (m) => m.sujet.startsWith('Sans réponse : Validation du plan') && m.a.includes('coordination@essai.example') && dossier(ref)(m),
+    );
     const etat = await etape(handle, 'revision_plan');
     expect(etat.details.revision).toMatchObject({ motif: 'sans réponse du département dans le délai' });
     await terminer(handle);
@@ -307,7 +401,9 @@ describe('toulouse-declic', () => {
     await banc.courriels.waitFor((m) => m.sujet.startsWith('Point de suivi à 1 mois à saisir') && dossier(ref)(m));
     // Point non saisi dans les 2 semaines : alerte au coordinateur.
     await depasser(handle, 'bilan:P1M');
-    await banc.courriels.waitFor((m) => m.sujet.startsWith('Échéance dépassée : Point de suivi à 1 mois') && m.a.includes('coordination@essai.example') && dossier(ref)(m));
+    await banc.courriels.waitFor(
+      (m) => m.sujet.startsWith('Échéance dépassée : Point de suivi à 1 mois') && m.a.includes('coordination@essai.example') && dossier(ref)(m),
+    );
     await handle.executeUpdate(bilanUpdate, { args: [msg()({ reprisePaiement: 'aucune' as const, planRespecte: false, demarches: [] })] });
     for (const j of ['P2M', 'P3M']) {
       await jusquAuBilan(handle, j, debutSuivi);
@@ -339,13 +435,25 @@ describe('loiret-ahu — délai de premier contact à des dates données', () =>
     const programme = CATALOGUE.trouver('loiret-ahu')!;
     const menage = menageEssai();
     const bail = new Date(depart.getTime() - 60 * 86_400_000).toISOString().slice(0, 10);
-    const entree: EntreePrevention = { programme, menage, coordinateur: 'coord.essai', travailleurSocial: 'ts.alice', situation: situation({ debutBail: bail }) };
-    const handle = await demarrerLe(banc, depart, 'preventionPrecontentieuse', { taskQueue: banc.taskQueue, workflowId: `loiret-ahu--${menage.reference}`, args: [entree] });
+    const entree: EntreePrevention = {
+      programme,
+      menage,
+      coordinateur: 'coord.essai',
+      travailleurSocial: 'ts.alice',
+      situation: situation({ debutBail: bail }),
+    };
+    const handle = await demarrerLe(banc, depart, 'preventionPrecontentieuse', {
+      taskQueue: banc.taskQueue,
+      workflowId: `loiret-ahu--${menage.reference}`,
+      args: [entree],
+    });
     const contact = await echeanceSuivie(handle, 'contact');
     // L'échéance : le même jour du mois suivant à la même heure de Paris (ou le dernier jour du mois).
     const paris = heureDeParis(depart);
     const dernier = new Date(Date.UTC(paris.getUTCFullYear(), paris.getUTCMonth() + 2, 0)).getUTCDate();
-    const attendu = new Date(Date.UTC(paris.getUTCFullYear(), paris.getUTCMonth() + 1, Math.min(paris.getUTCDate(), dernier), paris.getUTCHours(), paris.getUTCMinutes()));
+    const attendu = new Date(
+      Date.UTC(paris.getUTCFullYear(), paris.getUTCMonth() + 1, Math.min(paris.getUTCDate(), dernier), paris.getUTCHours(), paris.getUTCMinutes()),
+    );
     expect(heureDeParis(contact.due).toISOString().slice(0, 16)).toBe(attendu.toISOString().slice(0, 16));
     // Le rappel part 5 jours avant, pas avant ; l'avis au bailleur à l'échéance, pas avant.
     const rappel = retirerDuree(new Date(contact.due), programme.delais.rappelAvant!);
@@ -380,7 +488,9 @@ describe('loiret-ahu — fin de la durée de suivi', () => {
     await avancerApres(handle, retirerDuree(new Date(finSuivi.due), CATALOGUE.trouver('loiret-ahu')!.delais.rappelAvant!));
     await banc.courriels.waitFor((m) => m.sujet.startsWith('Rappel : Fin de la durée de suivi prévue') && dossier(ref)(m));
     await avancerApres(handle, finSuivi.due);
-    await banc.courriels.waitFor((m) => m.sujet.startsWith('Échéance dépassée : Fin de la durée de suivi prévue') && m.a.includes('coordination@essai.example') && dossier(ref)(m));
+    await banc.courriels.waitFor(
+      (m) => m.sujet.startsWith('Échéance dépassée : Fin de la durée de suivi prévue') && m.a.includes('coordination@essai.example') && dossier(ref)(m),
+    );
     let etat = await jusqua(handle, (e) => e.echeances.some((x) => x.id === 'fin_suivi' && x.statut === 'depassee'));
     expect(etat.etape).toBe('suivi');
     await handle.executeUpdate(passageDroitCommunUpdate, { args: [msg()({ service: 'CCAS de secteur', entretienTripartite: true })] });
@@ -397,7 +507,9 @@ describe('reims-april', () => {
     const { handle, ref } = await lancer('reims-april');
     await etape(handle, 'comite_de_suivi');
     let etat = await jusqua(handle, (e) => e.demandes.length === 1);
-    await handle.executeUpdate(repondreValidationUpdate, { args: [{ requestId: requete(), par: 'partenaire:services_sociaux', demandeId: etat.demandes[0]!.id, role: 'services_sociaux', decision: 'approuve' }] });
+    await handle.executeUpdate(repondreValidationUpdate, {
+      args: [{ requestId: requete(), par: 'partenaire:services_sociaux', demandeId: etat.demandes[0]!.id, role: 'services_sociaux', decision: 'approuve' }],
+    });
     await contactEtDiagnostic(handle);
     await handle.executeUpdate(planAideUpdate, { args: [msg()({ actions: ['budget' as const], orientations: [] })] });
     await etape(handle, 'suivi');
@@ -416,22 +528,32 @@ describe('reims-april', () => {
     await etape(handle, 'comite_de_suivi');
     await banc.courriels.waitFor((m) => m.sujet.startsWith('Ménage déjà suivi') && m.a.includes('cas-reims@marne.example') && dossier(ref)(m));
     let etat = await jusqua(handle, (e) => e.demandes.length === 1);
-    await handle.executeUpdate(repondreValidationUpdate, { args: [{ requestId: requete(), par: 'partenaire:services_sociaux', demandeId: etat.demandes[0]!.id, role: 'services_sociaux', decision: 'approuve' }] });
+    await handle.executeUpdate(repondreValidationUpdate, {
+      args: [{ requestId: requete(), par: 'partenaire:services_sociaux', demandeId: etat.demandes[0]!.id, role: 'services_sociaux', decision: 'approuve' }],
+    });
     await etape(handle, 'aller_vers');
     for (const creneau of ['matin', 'soir', 'week_end'] as const) {
       await handle.executeUpdate(tentativeContactUpdate, { args: [msg()({ canal: 'visite_domicile' as const, creneau, issue: 'absent' as const })] });
     }
-    await handle.executeUpdate(tentativeContactUpdate, { args: [msg()({ canal: 'visite_domicile' as const, creneau: 'soir' as const, issue: 'joint' as const })] });
+    await handle.executeUpdate(tentativeContactUpdate, {
+      args: [msg()({ canal: 'visite_domicile' as const, creneau: 'soir' as const, issue: 'joint' as const })],
+    });
     await etape(handle, 'diagnostic');
-    await handle.executeUpdate(diagnosticUpdate, { args: [msg()({ origineDette: 'x', droits: '', budget: '', adequationLogement: '', termine: true, carnetDeRoute: ['FSL'] })] });
+    await handle.executeUpdate(diagnosticUpdate, {
+      args: [msg()({ origineDette: 'x', droits: '', budget: '', adequationLogement: '', termine: true, carnetDeRoute: ['FSL'] })],
+    });
     await etape(handle, 'plan_aide');
-    await handle.executeUpdate(planAideUpdate, { args: [msg()({ actions: ['plan_apurement' as const], orientations: [], planApurement: { mensualite: 30, dureeMois: 12 } })] });
+    await handle.executeUpdate(planAideUpdate, {
+      args: [msg()({ actions: ['plan_apurement' as const], orientations: [], planApurement: { mensualite: 30, dureeMois: 12 } })],
+    });
     await etape(handle, 'suivi');
     await handle.executeUpdate(cloturerUpdate, { args: [msg()({ issue: 'plan_apurement_respecte' as const })] });
     etat = await jusqua(handle, (e) => !!e.cloture && e.demandes.length === 2);
     const lien = await banc.courriels.waitFor((m) => m.a.includes(bailleurDe('reims-april')) && m.sujet.startsWith('Veille active') && dossier(ref)(m));
     expect(lien.texte).toMatch(/\/liens\//);
-    await handle.executeUpdate(repondreValidationUpdate, { args: [{ requestId: requete(), par: 'partenaire:bailleur', demandeId: etat.demandes[1]!.id, role: 'bailleur', decision: 'approuve' }] });
+    await handle.executeUpdate(repondreValidationUpdate, {
+      args: [{ requestId: requete(), par: 'partenaire:bailleur', demandeId: etat.demandes[1]!.id, role: 'bailleur', decision: 'approuve' }],
+    });
     const final = await handle.result();
     expect(final.details.parcoursSuivant).toMatch(new RegExp(`^reims-april--${ref}-R\\d{6}$`));
     const suite = banc.env.client.workflow.getHandle(final.details.parcoursSuivant as string);

@@ -30,7 +30,12 @@ describe('presets livrés', () => {
   };
 
   it('charge les six presets, et seulement eux', () => {
-    expect(catalogue.tous().map((x) => x.id).sort()).toEqual([...PRESETS].sort());
+    expect(
+      catalogue
+        .tous()
+        .map((x) => x.id)
+        .sort(),
+    ).toEqual([...PRESETS].sort());
     expect(catalogue.trouver('inexistant')).toBeUndefined();
   });
 
@@ -105,7 +110,12 @@ describe('presets livrés', () => {
 
   it('une version en base enregistrée avant le téléphone et l’adresse de l’opérateur les prend au fichier (même opérateur seulement)', () => {
     const fichier = p('besancon-ccas');
-    const ancienne = { ...fichier, version: 3, delais: { ...fichier.delais, diagnostic: 'P4W' }, operateur: { nom: fichier.operateur.nom, courriel: fichier.operateur.courriel, type: fichier.operateur.type } };
+    const ancienne = {
+      ...fichier,
+      version: 3,
+      delais: { ...fichier.delais, diagnostic: 'P4W' },
+      operateur: { nom: fichier.operateur.nom, courriel: fichier.operateur.courriel, type: fichier.operateur.type },
+    };
     const lue = avecCoordonneesDuFichier(ancienne, fichier);
     expect(lue.operateur).toEqual(fichier.operateur);
     expect(lue.delais.diagnostic).toBe('P4W');
@@ -195,7 +205,9 @@ describe('lireProgramme : erreurs (fichier, champ, raison en français)', () => 
     }
     for (const mauvais of ['03 81 00 00', '12 34 56 78 90', 'appeler le standard']) {
       const e = erreur('besancon-ccas.json', { ...p, operateur: { ...p.operateur, telephone: mauvais } });
-      expect(e.message).toBe('Programme besancon-ccas.json : champ « operateur.telephone » : numéro de téléphone à 10 chiffres attendu, par exemple « 03 81 00 00 00 »');
+      expect(e.message).toBe(
+        'Programme besancon-ccas.json : champ « operateur.telephone » : numéro de téléphone à 10 chiffres attendu, par exemple « 03 81 00 00 00 »',
+      );
     }
     const sansCode = erreur('besancon-ccas.json', { ...p, operateur: { ...p.operateur, adresse: '13 rue Mégevand, Besançon' } });
     expect(sansCode.message).toContain('« operateur.adresse » : adresse postale attendue avec le code postal (5 chiffres) et la commune');

@@ -128,22 +128,37 @@ async function lancer(o: { reference?: string; moisParExecution?: number } = {})
 const etape = (handle: WorkflowHandle, nom: string) => jusqua(handle, (e) => e.etape === nom, `étape « ${nom} »`);
 const moisRegles = (e: EtatParcours) => (e.details.paiements as { moisRegles: number }).moisRegles;
 const msg = <T extends object>(x: T, par = 'ts.alice') => ({ requestId: requete(), par, ...x });
-const refus = (p: Promise<unknown>) => p.then(() => 'accepté', (e) => String(e?.cause?.message ?? e?.message));
+const refus = (p: Promise<unknown>) =>
+  p.then(
+    () => 'accepté',
+    (e) => String(e?.cause?.message ?? e?.message),
+  );
 const dossier = (ref: string) => (m: CourrielRecu) => m.sujet.includes(`(dossier ${ref})`);
 const courrielsA = (adresse: string, ref: string) => banc.courriels.messages().filter((m) => m.a.includes(adresse) && dossier(ref)(m));
 const attendreCourriel = (adresse: string, ref: string, debutSujet: string) =>
   banc.courriels.waitFor((m) => m.a.includes(adresse) && dossier(ref)(m) && m.sujet.startsWith(debutSujet), { timeoutMs: 20_000 });
 function sansSecret(courriels: Array<{ sujet?: string; texte: string; html?: string | null }>) {
-  for (const m of courriels) for (const s of SECRETS) {
-    expect(m.texte, m.sujet).not.toContain(s);
-    expect(m.html ?? '', m.sujet).not.toContain(s);
-  }
+  for (const m of courriels)
+    for (const s of SECRETS) {
+      expect(m.texte, m.sujet).not.toContain(s);
+      expect(m.html ?? '', m.sujet).not.toContain(s);
+    }
 }
 
 async function signer(handle: WorkflowHandle, x: Partial<SignatureProtocole> = {}) {
   const le = await aujourdhui(handle);
   return handle.executeUpdate(signatureProtocoleUpdate, {
-    args: [msg({ signeLe: le, debut: le, dureeMois: 6, indemniteOccupation: 420, planApurement: { dette: 2400, mensualite: 100 }, signataires: { bailleur: true, occupant: true }, ...x })],
+    args: [
+      msg({
+        signeLe: le,
+        debut: le,
+        dureeMois: 6,
+        indemniteOccupation: 420,
+        planApurement: { dette: 2400, mensualite: 100 },
+        signataires: { bailleur: true, occupant: true },
+        ...x,
+      }),
+    ],
   });
 }
 
@@ -163,7 +178,9 @@ async function jusquauLienDuMois(handle: WorkflowHandle) {
 }
 
 async function repondre(handle: WorkflowHandle, demandeId: string, decision: 'approuve' | 'refuse', commentaire?: string, requestId = requete()) {
-  return handle.executeUpdate(repondreValidationUpdate, { args: [{ requestId, par: 'partenaire:bailleur', demandeId, role: 'bailleur', decision, commentaire }] });
+  return handle.executeUpdate(repondreValidationUpdate, {
+    args: [{ requestId, par: 'partenaire:bailleur', demandeId, role: 'bailleur', decision, commentaire }],
+  });
 }
 
 /** Attend la nouvelle exécution du parcours (continue-as-new) après `avant` ; renvoie son identifiant. */
@@ -227,22 +244,25 @@ describe('calendrier du protocole à des dates données', () => {
     ['30 décembre, fin d’année puis février raccourci', prochain(30, 12, 9)],
     ['31 octobre, retour à l’heure d’hiver et entrée dans la trêve', prochain(31, 10, 9)],
   ] as const;
-  it.each(cas.map(([nom, date]) => [`commencé le ${jourDe(date)} (${nom})`, date] as const))('%s : un lien par mois, au bon mois ; bilan au 3e mois', async (_nom, date) => {
-    const { handle, ref } = await lancer();
-    await avancerJusqua(banc, handle, date);
-    await signer(handle, { dureeMois: 4 });
-    const debut = jourDe(date);
-    for (let k = 0; k < 4; k++) {
-      const { mois } = await jusquauLienDuMois(handle);
-      expect(mois).toBe(moisApres(debut, k).slice(0, 7));
-      const etat = await moisPaye(handle);
-      expect((etat.details.paiements as { moisRegles: number }).moisRegles).toBe(k + 1);
-      const bilans = courrielsA(BAILLEUR, ref).filter((m) => m.sujet.startsWith('Bilan du protocole'));
-      if (k < 2) expect(bilans, `aucun bilan après ${k + 1} mois`).toHaveLength(0);
-      else await attendreCourriel(BAILLEUR, ref, 'Bilan du protocole');
-    }
-    await terminer(handle);
-  });
+  it.each(cas.map(([nom, date]) => [`commencé le ${jourDe(date)} (${nom})`, date] as const))(
+    '%s : un lien par mois, au bon mois ; bilan au 3e mois',
+    async (_nom, date) => {
+      const { handle, ref } = await lancer();
+      await avancerJusqua(banc, handle, date);
+      await signer(handle, { dureeMois: 4 });
+      const debut = jourDe(date);
+      for (let k = 0; k < 4; k++) {
+        const { mois } = await jusquauLienDuMois(handle);
+        expect(mois).toBe(moisApres(debut, k).slice(0, 7));
+        const etat = await moisPaye(handle);
+        expect((etat.details.paiements as { moisRegles: number }).moisRegles).toBe(k + 1);
+        const bilans = courrielsA(BAILLEUR, ref).filter((m) => m.sujet.startsWith('Bilan du protocole'));
+        if (k < 2) expect(bilans, `aucun bilan après ${k + 1} mois`).toHaveLength(0);
+        else await attendreCourriel(BAILLEUR, ref, 'Bilan du protocole');
+      }
+      await terminer(handle);
+    },
+  );
 });
 
 describe('protocole post-résiliation', () => {
@@ -252,7 +272,9 @@ describe('protocole post-résiliation', () => {
     await signer(handle, { dureeMois: 6 });
     const { demande, mois } = await jusquauLienDuMois(handle);
     const courriel = await attendreCourriel(BAILLEUR, ref, `Paiement ${deMois(mois)}`);
-    expect(await refus(handle.executeUpdate(paiementUpdate, { args: [msg({ mois: '2000-01', statut: 'paye' as const })] }))).toBe('Le mois 2000-01 n’est pas un mois du protocole.');
+    expect(await refus(handle.executeUpdate(paiementUpdate, { args: [msg({ mois: '2000-01', statut: 'paye' as const })] }))).toBe(
+      'Le mois 2000-01 n’est pas un mois du protocole.',
+    );
     const r = await handle.executeUpdate(paiementUpdate, { args: [msg({ mois, statut: 'impaye' as const, montant: 200, commentaire: 'Dette de jeu' })] });
     expect(r).toMatchObject({ etape: 'suivi_protocole', impayesConsecutifs: 1 });
     const etat = await jusqua(handle, (e) => e.demandes.find((d) => d.id === demande.id)!.statut === 'expiree');
@@ -261,7 +283,8 @@ describe('protocole post-résiliation', () => {
     const page = await appel('GET', `/liens/${jetonDe(courriel)}`);
     expect(page.texte).toContain('Ce lien n’est plus utilisable');
     await attendreCourriel(TS, ref, 'Paiement manqué');
-    const clore = () => handle.executeUpdate(cloreAnticipeUpdate, { args: [{ requestId: requete(), par: 'coord.essai', motif: 'Le ménage part en résidence sociale' }] });
+    const clore = () =>
+      handle.executeUpdate(cloreAnticipeUpdate, { args: [{ requestId: requete(), par: 'coord.essai', motif: 'Le ménage part en résidence sociale' }] });
     expect(await refus(clore())).toContain('enregistrez d’abord son orientation');
     await handle.executeUpdate(orientationUpdate, { args: [msg({ dispositif: 'residence_sociale' as const })] });
     await clore();
@@ -279,7 +302,9 @@ describe('protocole post-résiliation', () => {
     const { demande, mois } = await jusquauLienDuMois(handle);
     const courriel = await attendreCourriel(BAILLEUR, ref, `Paiement ${deMois(mois)}`);
     await handle.executeUpdate(orientationUpdate, { args: [msg({ dispositif: 'residence_sociale' as const })] });
-    const r = await handle.executeUpdate(cloreAnticipeUpdate, { args: [{ requestId: requete(), par: 'coord.essai', motif: 'Le ménage part en résidence sociale' }] });
+    const r = await handle.executeUpdate(cloreAnticipeUpdate, {
+      args: [{ requestId: requete(), par: 'coord.essai', motif: 'Le ménage part en résidence sociale' }],
+    });
     expect(r).toMatchObject({ etape: 'cloture', cloture: { issue: 'cloture_anticipee' } });
     const etat = await handle.query(etatQuery).catch(() => undefined);
     if (etat) expect(etat.demandes.find((d) => d.id === demande.id)).toMatchObject({ statut: 'expiree', closeParClotureLe: etat.cloture!.le });
@@ -302,10 +327,17 @@ describe('protocole post-résiliation', () => {
     await signer(handle, { dureeMois: 4 });
     let etat = await etape(handle, 'suivi_protocole');
     expect(etat.details.protocole).toMatchObject({ dureeTotaleMois: 4, indemniteOccupation: 420, planApurement: { dette: 2400, mensualite: 100 } });
-    for (const [a, sujet] of [[CCAPEX, 'Protocole de cohésion sociale signé'], [PREFECTURE, 'Protocole de cohésion sociale signé : expulsion suspendue'], [CAF, 'Protocole de cohésion sociale signé : reprise de l’aide au logement'], [BAILLEUR, 'Protocole enregistré']] as const) {
+    for (const [a, sujet] of [
+      [CCAPEX, 'Protocole de cohésion sociale signé'],
+      [PREFECTURE, 'Protocole de cohésion sociale signé : expulsion suspendue'],
+      [CAF, 'Protocole de cohésion sociale signé : reprise de l’aide au logement'],
+      [BAILLEUR, 'Protocole enregistré'],
+    ] as const) {
       await attendreCourriel(a, ref, sujet);
     }
-    await handle.executeUpdate(accompagnementUpdate, { args: [msg({ nature: 'visite_domicile' as const, note: 'Séparation récente, dépression : suivi CMP' })] });
+    await handle.executeUpdate(accompagnementUpdate, {
+      args: [msg({ nature: 'visite_domicile' as const, note: 'Séparation récente, dépression : suivi CMP' })],
+    });
 
     // Mois 1 : le lien arrive par courriel ; le bailleur répond par la page du lien.
     const { mois } = await jusquauLienDuMois(handle);
@@ -345,7 +377,9 @@ describe('protocole post-résiliation', () => {
     await attendreCourriel(PREFECTURE, ref, 'Protocole respecté');
     etat = await jusqua(handle, (e) => e.echeances.some((x) => x.id === 'nouveau_bail'));
     expect(etat.echeances.find((x) => x.id === 'nouveau_bail')).toMatchObject({ statut: 'en_cours', responsable: 'bailleur' });
-    expect(await refus(handle.executeUpdate(cloturerProtocoleUpdate, { args: [msg({ issue: 'orientation_hebergement' as const })] }))).toContain('Pas de sortie sèche');
+    expect(await refus(handle.executeUpdate(cloturerProtocoleUpdate, { args: [msg({ issue: 'orientation_hebergement' as const })] }))).toContain(
+      'Pas de sortie sèche',
+    );
     await handle.executeUpdate(nouveauBailUpdate, { args: [msg({ signeLe: await aujourdhui(handle) })] });
     etat = await jusqua(handle, (e) => !!e.cloture);
     expect(etat.cloture).toMatchObject({ issue: 'nouveau_bail_signe' });
@@ -421,7 +455,13 @@ describe('protocole post-résiliation', () => {
     expect(await refus(handle.executeUpdate(cloturerProtocoleUpdate, { args: [msg({ issue: 'orientation_hebergement' as const })] }))).toBe(
       'Le maintien dans le logement a échoué : enregistrez d’abord l’orientation du ménage vers un hébergement, une résidence sociale ou un logement adapté. Pas de sortie sèche.',
     );
-    expect(await refus(handle.executeUpdate(avenantUpdate, { args: [msg({ signeLe: await aujourdhui(handle), prolongationMois: 6, planApurement: { dette: 2000, mensualite: 80 } })] }))).toContain('n’est pas attendu');
+    expect(
+      await refus(
+        handle.executeUpdate(avenantUpdate, {
+          args: [msg({ signeLe: await aujourdhui(handle), prolongationMois: 6, planApurement: { dette: 2000, mensualite: 80 } })],
+        }),
+      ),
+    ).toContain('n’est pas attendu');
     await handle.executeUpdate(orientationUpdate, { args: [msg({ dispositif: 'residence_sociale' as const, precision: 'Foyer Saint-Jean' })] });
     await handle.executeUpdate(cloturerProtocoleUpdate, { args: [msg({ issue: 'orientation_hebergement' as const, motif: 'Place obtenue' })] });
     etat = await jusqua(handle, (e) => !!e.cloture);
@@ -464,14 +504,22 @@ describe('protocole post-résiliation', () => {
   it('avenant : prolongation dans le cadre légal (3 ans au plus après 2 ans), refusée avec la raison au-delà', async () => {
     const { handle, ref } = await lancer();
     await etape(handle, 'signature_protocole');
-    expect(await refus(handle.executeUpdate(avenantUpdate, { args: [msg({ signeLe: await aujourdhui(handle), prolongationMois: 6, planApurement: { dette: 2000, mensualite: 80 } })] }))).toContain('n’est pas attendu');
+    expect(
+      await refus(
+        handle.executeUpdate(avenantUpdate, {
+          args: [msg({ signeLe: await aujourdhui(handle), prolongationMois: 6, planApurement: { dette: 2000, mensualite: 80 } })],
+        }),
+      ),
+    ).toContain('n’est pas attendu');
     await signer(handle, { dureeMois: 24 });
     let etat = await etape(handle, 'suivi_protocole');
     const debut = (etat.details.protocole as { debut: string }).debut;
     const signeLe = await aujourdhui(handle);
     const avenant = (prolongationMois: number, x: object = {}) =>
       handle.executeUpdate(avenantUpdate, { args: [msg({ signeLe, prolongationMois, planApurement: { dette: 2200, mensualite: 40 }, ...x })] });
-    expect(await refus(avenant(37))).toMatch(/^Un avenant prolonge le protocole de 3 ans au plus en tout, après ses 2 ans au plus \(CCH, art\. L353-15-2\) : avec 37 mois de plus, .* Prolongation possible : 36 mois au plus\.$/);
+    expect(await refus(avenant(37))).toMatch(
+      /^Un avenant prolonge le protocole de 3 ans au plus en tout, après ses 2 ans au plus \(CCH, art\. L353-15-2\) : avec 37 mois de plus, .* Prolongation possible : 36 mois au plus\.$/,
+    );
     expect(await refus(avenant(12, { planApurement: undefined }))).toContain('renégociation du plan d’apurement');
     const r = await avenant(24);
     expect(r.terme).toBe(moisApres(debut, 48));
@@ -483,7 +531,9 @@ describe('protocole post-résiliation', () => {
     for (const a of [BAILLEUR, CCAPEX, PREFECTURE]) await attendreCourriel(a, ref, 'Avenant au protocole : prolongation jusqu’au');
     expect(etat.journal.filter((x) => x.type === 'avenant')).toHaveLength(2);
     // Clôture en échec sans orientation : refusée, à toute étape.
-    expect(await refus(handle.executeUpdate(cloturerProtocoleUpdate, { args: [msg({ issue: 'orientation_hebergement' as const })] }))).toContain('Pas de sortie sèche');
+    expect(await refus(handle.executeUpdate(cloturerProtocoleUpdate, { args: [msg({ issue: 'orientation_hebergement' as const })] }))).toContain(
+      'Pas de sortie sèche',
+    );
     await terminer(handle);
   });
 
@@ -493,17 +543,21 @@ describe('protocole post-résiliation', () => {
     await signer(handle, { dureeMois: 1 });
     await moisPaye(handle, 'refuse');
     await etape(handle, 'terme_non_respecte');
-    const r = await handle.executeUpdate(avenantUpdate, { args: [msg({ signeLe: await aujourdhui(handle), prolongationMois: 6, planApurement: { dette: 2000, mensualite: 80 } })] });
+    const r = await handle.executeUpdate(avenantUpdate, {
+      args: [msg({ signeLe: await aujourdhui(handle), prolongationMois: 6, planApurement: { dette: 2000, mensualite: 80 } })],
+    });
     expect(r).toMatchObject({ etape: 'suivi_protocole' });
     // Le message suivant de l'étape prise est accepté aussitôt.
     await handle.executeUpdate(accompagnementUpdate, { args: [msg({ nature: 'visite_domicile' as const })] });
     for (const a of [BAILLEUR, CCAPEX, PREFECTURE]) await attendreCourriel(a, ref, 'Avenant au protocole : prolongation jusqu’au');
     const etat = await jusqua(handle, (e) => e.echeances.some((x) => x.id === 'visite' && x.statut === 'en_cours'), 'visite suivante prévue');
     expect(etat.etape).toBe('suivi_protocole');
-    expect(etat.journal.filter((x) => x.type === 'etape').map((x) => x.resume).slice(-2)).toEqual([
-      'Étape : Terme du protocole : paiements à régulariser',
-      'Étape : Protocole prolongé par avenant : intermédiation et accompagnement renforcé',
-    ]);
+    expect(
+      etat.journal
+        .filter((x) => x.type === 'etape')
+        .map((x) => x.resume)
+        .slice(-2),
+    ).toEqual(['Étape : Terme du protocole : paiements à régulariser', 'Étape : Protocole prolongé par avenant : intermédiation et accompagnement renforcé']);
     await terminer(handle);
   });
 
@@ -515,7 +569,9 @@ describe('protocole post-résiliation', () => {
     await etape(handle, 'signature_protocole');
     await signer(handle, { dureeMois: 24, planApurement: { dette: 3000, mensualite: 50 } });
     await etape(handle, 'suivi_protocole');
-    await handle.executeUpdate(avenantUpdate, { args: [msg({ signeLe: await aujourdhui(handle), prolongationMois: 36, planApurement: { dette: 3000, mensualite: 50 } })] });
+    await handle.executeUpdate(avenantUpdate, {
+      args: [msg({ signeLe: await aujourdhui(handle), prolongationMois: 36, planApurement: { dette: 3000, mensualite: 50 } })],
+    });
     const executions = new Set<string>();
     const premier = (await handle.describe()).runId;
     executions.add(premier);
@@ -559,7 +615,10 @@ describe('protocole post-résiliation', () => {
       if (k === N) {
         // L'échéance de visite, réarmée dans la nouvelle exécution, est passée : la coordination est alertée.
         const e = await handle.query(etatQuery);
-        expect(e.echeances.find((x) => x.id === 'visite' && x.due === avantReprise!.echeances.find((y) => y.id === 'visite' && y.statut === 'en_cours')!.due)!.statut).toBe('depassee');
+        expect(
+          e.echeances.find((x) => x.id === 'visite' && x.due === avantReprise!.echeances.find((y) => y.id === 'visite' && y.statut === 'en_cours')!.due)!
+            .statut,
+        ).toBe('depassee');
       }
     }
     const etat = await etape(handle, 'nouveau_bail');
@@ -604,7 +663,12 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === '1')('enregistrement', ()
     await handle.executeUpdate(nouveauBailUpdate, { args: [msg({ signeLe: await aujourdhui(handle) })] });
     await handle.result();
     const ecrire = async (h: WorkflowHandle, fichier: string) => {
-      const objet = temporal.api.history.v1.History.toObject(temporal.api.history.v1.History.fromObject(await h.fetchHistory()), { longs: String, enums: String, bytes: String, defaults: false });
+      const objet = temporal.api.history.v1.History.toObject(temporal.api.history.v1.History.fromObject(await h.fetchHistory()), {
+        longs: String,
+        enums: String,
+        bytes: String,
+        defaults: false,
+      });
       writeFileSync(`${historiques}${fichier}`, JSON.stringify(objet));
     };
     await ecrire(banc.env.client.workflow.getHandle(handle.workflowId, premiere), 'protocole-v3.json'); // première exécution, jusqu’au continue-as-new

@@ -64,7 +64,15 @@ it('un parcours loiret-ahu continue sans rien perdre après l’arrêt et le red
     menage,
     coordinateur: 'coord.essai',
     travailleurSocial: 'ts.alice',
-    situation: { impayesMois: 2, montantDette: 700, debutBail: new Date(Date.now() - 60 * 86_400_000).toISOString().slice(0, 10), garantie: 'aucune', dejaTente: '', contactBailleur: false, suiviParServiceSocial: false },
+    situation: {
+      impayesMois: 2,
+      montantDette: 700,
+      debutBail: new Date(Date.now() - 60 * 86_400_000).toISOString().slice(0, 10),
+      garantie: 'aucune',
+      dejaTente: '',
+      contactBailleur: false,
+      suiviParServiceSocial: false,
+    },
   };
   const handle = await env.client.workflow.start('preventionPrecontentieuse', { taskQueue, workflowId: `loiret-ahu--${menage.reference}`, args: [entree] });
   const m = <T extends object>(x: T) => ({ requestId: requete(), par: 'ts.alice', ...x });
@@ -87,14 +95,20 @@ it('un parcours loiret-ahu continue sans rien perdre après l’arrêt et le red
     await handle.executeUpdate(tentativeContactUpdate, { args: [tentative], updateId: tentative.requestId });
     expect((await handle.query(etatQuery)).details.tentatives).toBe(1);
     // Le parcours continue avec le nouveau worker.
-    await handle.executeUpdate(tentativeContactUpdate, { args: [m({ canal: 'visite_domicile' as const, creneau: 'week_end' as const, issue: 'joint' as const })] });
+    await handle.executeUpdate(tentativeContactUpdate, {
+      args: [m({ canal: 'visite_domicile' as const, creneau: 'week_end' as const, issue: 'joint' as const })],
+    });
     await etape(handle, 'diagnostic');
-    await handle.executeUpdate(diagnosticUpdate, { args: [m({ origineDette: 'x', droits: '', budget: '', adequationLogement: '', termine: true, carnetDeRoute: ['FSL'] })] });
+    await handle.executeUpdate(diagnosticUpdate, {
+      args: [m({ origineDette: 'x', droits: '', budget: '', adequationLogement: '', termine: true, carnetDeRoute: ['FSL'] })],
+    });
     await etape(handle, 'plan_aide');
     await handle.executeUpdate(planAideUpdate, { args: [m({ actions: ['fsl' as const], orientations: [] })] });
     const suivi = await etape(handle, 'suivi');
     expect(suivi.details.tentatives).toBe(2);
-    await courriels.waitFor((c) => c.sujet === `Plan d’aide engagé (dossier ${menage.reference})` && c.a.includes(entree.programme.partenaires.bailleur!.courriel));
+    await courriels.waitFor(
+      (c) => c.sujet === `Plan d’aide engagé (dossier ${menage.reference})` && c.a.includes(entree.programme.partenaires.bailleur!.courriel),
+    );
     await courriels.waitFor((c) => c.sujet === `Contact établi avec le ménage (dossier ${menage.reference})`);
   } finally {
     second.worker.shutdown();

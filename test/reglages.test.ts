@@ -46,7 +46,9 @@ describe('réglages des programmes', () => {
     const lu = await essai.api.appel('GET', '/api/programmes/loiret-ahu/reglages', { jeton });
     expect(lu.status, lu.texte).toBe(200);
     expect(lu.json.programme).toMatchObject({ id: 'loiret-ahu', version: 1, delais: { diagnostic: 'P1M' } });
-    expect(lu.json.versions).toEqual([{ version: 1, origine: 'fichier', modifiePar: null, motif: null, creeLe: expect.any(String), changements: ['Version d’origine.'] }]);
+    expect(lu.json.versions).toEqual([
+      { version: 1, origine: 'fichier', modifiePar: null, motif: null, creeLe: expect.any(String), changements: ['Version d’origine.'] },
+    ]);
 
     const avant = await lancer(essai.api, jeton);
 
@@ -60,30 +62,52 @@ describe('réglages des programmes', () => {
     expect(change.json.message).toContain('le parcours en cours garde la version avec laquelle il a été lancé');
 
     // Une saisie partie de la version 1 ne l'écrase pas.
-    const perimee = await essai.api.appel('PUT', '/api/programmes/loiret-ahu/reglages', { jeton, corps: { versionAttendue: 1, motif: 'Autre changement', delais: { contact: 'P2M' } } });
+    const perimee = await essai.api.appel('PUT', '/api/programmes/loiret-ahu/reglages', {
+      jeton,
+      corps: { versionAttendue: 1, motif: 'Autre changement', delais: { contact: 'P2M' } },
+    });
     expect(perimee.status).toBe(409);
     expect(perimee.json.detail).toContain('rechargez la page');
 
     // Les refus : rien ne change.
-    const inconnu = await essai.api.appel('PUT', '/api/programmes/loiret-ahu/reglages', { jeton, corps: { versionAttendue: 2, motif: 'Essai', delais: { visiteSurprise: 'P1W' } } });
+    const inconnu = await essai.api.appel('PUT', '/api/programmes/loiret-ahu/reglages', {
+      jeton,
+      corps: { versionAttendue: 2, motif: 'Essai', delais: { visiteSurprise: 'P1W' } },
+    });
     expect(inconnu.status).toBe(400);
     expect(inconnu.json.errors).toEqual([{ champ: 'delais.visiteSurprise', message: 'délai que ce programme n’a pas' }]);
-    const nul = await essai.api.appel('PUT', '/api/programmes/loiret-ahu/reglages', { jeton, corps: { versionAttendue: 2, motif: 'Essai', delais: { planAide: 'P0D' } } });
+    const nul = await essai.api.appel('PUT', '/api/programmes/loiret-ahu/reglages', {
+      jeton,
+      corps: { versionAttendue: 2, motif: 'Essai', delais: { planAide: 'P0D' } },
+    });
     expect(nul.status).toBe(400);
     expect(nul.json.errors[0]).toMatchObject({ champ: 'delais.planAide', message: 'une durée nulle ne laisse aucun délai' });
-    const sansMotif = await essai.api.appel('PUT', '/api/programmes/loiret-ahu/reglages', { jeton, corps: { versionAttendue: 2, delais: { planAide: 'P3W' } } });
+    const sansMotif = await essai.api.appel('PUT', '/api/programmes/loiret-ahu/reglages', {
+      jeton,
+      corps: { versionAttendue: 2, delais: { planAide: 'P3W' } },
+    });
     expect(sansMotif.status).toBe(400);
     expect(sansMotif.json.errors[0].champ).toBe('motif');
-    const rien = await essai.api.appel('PUT', '/api/programmes/loiret-ahu/reglages', { jeton, corps: { versionAttendue: 2, motif: 'Rien', delais: { diagnostic: 'P6W' } } });
+    const rien = await essai.api.appel('PUT', '/api/programmes/loiret-ahu/reglages', {
+      jeton,
+      corps: { versionAttendue: 2, motif: 'Rien', delais: { diagnostic: 'P6W' } },
+    });
     expect(rien.status).toBe(400);
     expect(rien.json.detail).toContain('Aucun réglage n’a changé');
-    const parTs = await essai.api.appel('PUT', '/api/programmes/loiret-ahu/reglages', { jeton: await essai.connecter('ts.alice'), corps: { versionAttendue: 2, motif: 'Essai', delais: { planAide: 'P3W' } } });
+    const parTs = await essai.api.appel('PUT', '/api/programmes/loiret-ahu/reglages', {
+      jeton: await essai.connecter('ts.alice'),
+      corps: { versionAttendue: 2, motif: 'Essai', delais: { planAide: 'P3W' } },
+    });
     expect(parTs.status).toBe(403);
 
     const historique = await autreApi.appel('GET', '/api/programmes/loiret-ahu/reglages', { jeton });
     expect(historique.json.programme.version).toBe(2);
     expect(historique.json.versions.map((v: { version: number }) => v.version)).toEqual([2, 1]);
-    expect(historique.json.versions[0]).toMatchObject({ origine: 'reglages', modifiePar: 'coord.essai', motif: 'Comité de pilotage : diagnostic en six semaines' });
+    expect(historique.json.versions[0]).toMatchObject({
+      origine: 'reglages',
+      modifiePar: 'coord.essai',
+      motif: 'Comité de pilotage : diagnostic en six semaines',
+    });
 
     // Lancé sur l'autre API, ouverte avant le changement : la version 2.
     const apres = await lancer(autreApi, jeton);
@@ -104,10 +128,20 @@ describe('réglages des programmes', () => {
     const seule = await lancerMenage('besancon-ccas', 'personne_seule');
     const diteIsolee = await lancerMenage('besancon-ccas', 'couple_avec_enfants', true);
     const ailleurs = await lancerMenage('loiret-ahu', 'personne_seule');
-    const liste = async (programme: string) => (await essai.api.appel('GET', `/api/parcours?programme=${programme}`, { jeton })).json as Array<{ workflowId: string; priorite?: string; libellePriorite?: string }>;
+    const liste = async (programme: string) =>
+      (await essai.api.appel('GET', `/api/parcours?programme=${programme}`, { jeton })).json as Array<{
+        workflowId: string;
+        priorite?: string;
+        libellePriorite?: string;
+      }>;
     await vi.waitFor(async () => expect((await liste('besancon-ccas')).map((p) => p.workflowId)).toHaveLength(3), { timeout: 20_000, interval: 250 });
     const besancon = await liste('besancon-ccas');
-    expect(besancon.slice(0, 2).map((p) => p.workflowId).sort()).toEqual([seule, diteIsolee].sort());
+    expect(
+      besancon
+        .slice(0, 2)
+        .map((p) => p.workflowId)
+        .sort(),
+    ).toEqual([seule, diteIsolee].sort());
     expect(besancon[2]).toMatchObject({ workflowId: famille });
     expect(besancon[2]!.priorite).toBeUndefined();
     expect(besancon[0]).toMatchObject({ priorite: 'menage_isole', libellePriorite: 'Prioritaire : ménage isolé' });
@@ -127,9 +161,22 @@ describe('réglages des programmes', () => {
       'jalons.pointsSuivi': '1 mois, 2 mois, 3 mois',
       'options.etudeConjointeBailleur': 'oui',
     });
-    expect(corps).toMatchObject({ versionAttendue: 1, delais: { diagnostic: 'P5W' }, jalons: { pointsSuivi: ['P1M', 'P2M', 'P3M'] }, options: { etudeConjointeBailleur: true, comiteDeSuivi: false } });
-    const suivant = appliquerChangement(p, { versionAttendue: p.version, motif: 'x', delais: { diagnostic: 'P5W' }, jalons: { pointsSuivi: ['P1M', 'P2M', 'P3M'] } });
+    expect(corps).toMatchObject({
+      versionAttendue: 1,
+      delais: { diagnostic: 'P5W' },
+      jalons: { pointsSuivi: ['P1M', 'P2M', 'P3M'] },
+      options: { etudeConjointeBailleur: true, comiteDeSuivi: false },
+    });
+    const suivant = appliquerChangement(p, {
+      versionAttendue: p.version,
+      motif: 'x',
+      delais: { diagnostic: 'P5W' },
+      jalons: { pointsSuivi: ['P1M', 'P2M', 'P3M'] },
+    });
     expect(suivant.version).toBe(p.version + 1);
-    expect(decrireChangements(p, suivant)).toEqual(['Diagnostic social : 1 mois → 5 semaines', 'Points de suivi mensuels (depuis le début de l’accompagnement) : 1 mois, 2 mois, 4 mois, 5 mois → 1 mois, 2 mois, 3 mois']);
+    expect(decrireChangements(p, suivant)).toEqual([
+      'Diagnostic social : 1 mois → 5 semaines',
+      'Points de suivi mensuels (depuis le début de l’accompagnement) : 1 mois, 2 mois, 4 mois, 5 mois → 1 mois, 2 mois, 3 mois',
+    ]);
   });
 });

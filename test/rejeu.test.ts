@@ -17,7 +17,20 @@ import { bilanUpdate, cloturerUpdate, diagnosticUpdate, passageDroitCommunUpdate
 import { bilanMesureUpdate, fileImlQuery, finMesureUpdate, idFileIml, logementUpdate, loyerUpdate, rendezVousUpdate } from '../domain/iml';
 import { avenantUpdate, cloturerProtocoleUpdate, orientationUpdate, paiementUpdate, ruptureUpdate, signatureProtocoleUpdate } from '../domain/protocole';
 import { ajouterDuree, jourDeParis, retirerDuree } from '../workflows/blocs/duree';
-import { CATALOGUE, DATA_CONVERTER, apres, avancerJusqua, echeanceSuivie, heureDuParcours, jusqua, menageEssai, monterBanc, paquetWorkflows, repos, requete } from './outils/environnement';
+import {
+  CATALOGUE,
+  DATA_CONVERTER,
+  apres,
+  avancerJusqua,
+  echeanceSuivie,
+  heureDuParcours,
+  jusqua,
+  menageEssai,
+  monterBanc,
+  paquetWorkflows,
+  repos,
+  requete,
+} from './outils/environnement';
 
 const dossier = fileURLToPath(new URL('./historiques/', import.meta.url));
 
@@ -42,7 +55,9 @@ function patchsNotes(h: Historique): string[] {
   return (h.events ?? []).flatMap((e) => {
     const m = e.markerRecordedEventAttributes;
     if (!m || m.markerName !== 'core_patch') return [];
-    return (m.details?.['patch-data']?.payloads ?? []).map((x) => (JSON.parse(Buffer.from(x.data ?? '', 'base64').toString('utf8')) as { id?: string }).id ?? '');
+    return (m.details?.['patch-data']?.payloads ?? []).map(
+      (x) => (JSON.parse(Buffer.from(x.data ?? '', 'base64').toString('utf8')) as { id?: string }).id ?? '',
+    );
   });
 }
 
@@ -56,7 +71,23 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === '1')('enregistrement', ()
         taskQueue: banc.taskQueue,
         workflowId: `loiret-ahu--${menage.reference}`,
         // Le parcours démarre à l'heure réelle : le bail a commencé 60 jours avant.
-        args: [{ programme, menage, coordinateur: 'coord.essai', travailleurSocial: 'ts.alice', situation: { impayesMois: 3, montantDette: 1200, debutBail: new Date(Date.now() - 60 * 86_400_000).toISOString().slice(0, 10), garantie: 'aucune', dejaTente: '', contactBailleur: false, suiviParServiceSocial: false } }],
+        args: [
+          {
+            programme,
+            menage,
+            coordinateur: 'coord.essai',
+            travailleurSocial: 'ts.alice',
+            situation: {
+              impayesMois: 3,
+              montantDette: 1200,
+              debutBail: new Date(Date.now() - 60 * 86_400_000).toISOString().slice(0, 10),
+              garantie: 'aucune',
+              dejaTente: '',
+              contactBailleur: false,
+              suiviParServiceSocial: false,
+            },
+          },
+        ],
       });
       const m = <T extends object>(x: T) => ({ requestId: requete(), par: 'ts.alice', ...x });
       await etape(handle, 'aller_vers');
@@ -66,7 +97,9 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === '1')('enregistrement', ()
       await jusqua(handle, (e) => e.journal.some((x) => x.type === 'rappel'), 'rappel du premier contact');
       await handle.executeUpdate(tentativeContactUpdate, { args: [m({ canal: 'telephone' as const, creneau: 'soir' as const, issue: 'joint' as const })] });
       await etape(handle, 'diagnostic');
-      await handle.executeUpdate(diagnosticUpdate, { args: [m({ origineDette: 'x', droits: '', budget: '', adequationLogement: '', termine: true, carnetDeRoute: ['FSL'] })] });
+      await handle.executeUpdate(diagnosticUpdate, {
+        args: [m({ origineDette: 'x', droits: '', budget: '', adequationLogement: '', termine: true, carnetDeRoute: ['FSL'] })],
+      });
       await etape(handle, 'plan_aide');
       await handle.executeUpdate(planAideUpdate, { args: [m({ actions: ['fsl' as const], orientations: [] })] });
       await etape(handle, 'suivi');
@@ -99,15 +132,37 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'cloture')('enregistremen
       const handle = await banc.env.client.workflow.start('preventionPrecontentieuse', {
         taskQueue: banc.taskQueue,
         workflowId: `besancon-ccas--${menage.reference}`,
-        args: [{ programme, menage, coordinateur: 'coord.essai', travailleurSocial: 'ts.alice', situation: { impayesMois: 3, montantDette: 1200, debutBail: new Date(Date.now() - 60 * 86_400_000).toISOString().slice(0, 10), garantie: 'aucune', dejaTente: '', contactBailleur: false, suiviParServiceSocial: false } }],
+        args: [
+          {
+            programme,
+            menage,
+            coordinateur: 'coord.essai',
+            travailleurSocial: 'ts.alice',
+            situation: {
+              impayesMois: 3,
+              montantDette: 1200,
+              debutBail: new Date(Date.now() - 60 * 86_400_000).toISOString().slice(0, 10),
+              garantie: 'aucune',
+              dejaTente: '',
+              contactBailleur: false,
+              suiviParServiceSocial: false,
+            },
+          },
+        ],
       });
       const m = <T extends object>(x: T) => ({ requestId: requete(), par: 'ts.alice', ...x });
       await etape(handle, 'aller_vers');
-      await handle.executeUpdate(tentativeContactUpdate, { args: [m({ canal: 'visite_domicile' as const, creneau: 'matin' as const, issue: 'joint' as const })] });
+      await handle.executeUpdate(tentativeContactUpdate, {
+        args: [m({ canal: 'visite_domicile' as const, creneau: 'matin' as const, issue: 'joint' as const })],
+      });
       await etape(handle, 'diagnostic');
-      await handle.executeUpdate(diagnosticUpdate, { args: [m({ origineDette: 'x', droits: '', budget: '', adequationLogement: '', termine: true, carnetDeRoute: ['FSL'] })] });
+      await handle.executeUpdate(diagnosticUpdate, {
+        args: [m({ origineDette: 'x', droits: '', budget: '', adequationLogement: '', termine: true, carnetDeRoute: ['FSL'] })],
+      });
       await etape(handle, 'plan_aide');
-      await handle.executeUpdate(planAideUpdate, { args: [m({ actions: ['plan_apurement' as const], orientations: ['asll' as const], planApurement: { mensualite: 40, dureeMois: 20 } })] });
+      await handle.executeUpdate(planAideUpdate, {
+        args: [m({ actions: ['plan_apurement' as const], orientations: ['asll' as const], planApurement: { mensualite: 40, dureeMois: 20 } })],
+      });
       await etape(handle, 'validation_departement');
       await jusqua(handle, (e) => e.demandes.some((d) => d.statut === 'en_attente'), 'demande au département');
       await handle.executeUpdate(cloreAnticipeUpdate, { args: [{ requestId: requete(), par: 'coord.essai', motif: 'Déménagement' }] });
@@ -133,14 +188,33 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'designation')('enregistr
       const handle = await banc.env.client.workflow.start('preventionPrecontentieuse', {
         taskQueue: banc.taskQueue,
         workflowId: `besancon-ccas--${menage.reference}`,
-        args: [{ programme, menage, coordinateur: 'coord.essai', travailleurSocial: 'ts.alice', designeLe, situation: { impayesMois: 3, montantDette: 1200, debutBail: new Date(Date.now() - 400 * 86_400_000).toISOString().slice(0, 10), garantie: 'aucune', dejaTente: '', contactBailleur: false, suiviParServiceSocial: false } }],
+        args: [
+          {
+            programme,
+            menage,
+            coordinateur: 'coord.essai',
+            travailleurSocial: 'ts.alice',
+            designeLe,
+            situation: {
+              impayesMois: 3,
+              montantDette: 1200,
+              debutBail: new Date(Date.now() - 400 * 86_400_000).toISOString().slice(0, 10),
+              garantie: 'aucune',
+              dejaTente: '',
+              contactBailleur: false,
+              suiviParServiceSocial: false,
+            },
+          },
+        ],
       });
       await etape(handle, 'aller_vers');
       const visite = await echeanceSuivie(handle, 'premiere_visite');
       await avancerJusqua(banc, handle, apres(visite.due));
       await echeanceSuivie(handle, 'premiere_visite', 'depassee');
       await repos(handle);
-      await handle.executeUpdate(tentativeContactUpdate, { args: [{ requestId: requete(), par: 'ts.alice', canal: 'visite_domicile' as const, creneau: 'soir' as const, issue: 'refus' as const }] });
+      await handle.executeUpdate(tentativeContactUpdate, {
+        args: [{ requestId: requete(), par: 'ts.alice', canal: 'visite_domicile' as const, creneau: 'soir' as const, issue: 'refus' as const }],
+      });
       await handle.result();
       const historique = enObjet(await handle.fetchHistory());
       expect(patchsNotes(historique)).toContain('delais-depuis-designation');
@@ -171,13 +245,37 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'etape-dans-le-message')(
       const handle = await banc.env.client.workflow.start('preventionPrecontentieuse', {
         taskQueue: banc.taskQueue,
         workflowId: `loiret-ahu--${menage.reference}`,
-        args: [{ programme, menage, coordinateur: 'coord.essai', travailleurSocial: 'ts.alice', situation: { impayesMois: 3, montantDette: 1200, debutBail: new Date(Date.now() - 60 * 86_400_000).toISOString().slice(0, 10), garantie: 'aucune', dejaTente: '', contactBailleur: false, suiviParServiceSocial: false } }],
+        args: [
+          {
+            programme,
+            menage,
+            coordinateur: 'coord.essai',
+            travailleurSocial: 'ts.alice',
+            situation: {
+              impayesMois: 3,
+              montantDette: 1200,
+              debutBail: new Date(Date.now() - 60 * 86_400_000).toISOString().slice(0, 10),
+              garantie: 'aucune',
+              dejaTente: '',
+              contactBailleur: false,
+              suiviParServiceSocial: false,
+            },
+          },
+        ],
       });
       await etape(handle, 'aller_vers');
-      expect(await handle.executeUpdate(tentativeContactUpdate, { args: [m({ canal: 'telephone' as const, creneau: 'soir' as const, issue: 'joint' as const })] })).toMatchObject({ etape: 'diagnostic' });
-      expect(await handle.executeUpdate(diagnosticUpdate, { args: [m({ origineDette: 'x', droits: '', budget: '', adequationLogement: '', termine: true, carnetDeRoute: ['FSL'] })] })).toMatchObject({ etape: 'plan_aide' });
+      expect(
+        await handle.executeUpdate(tentativeContactUpdate, { args: [m({ canal: 'telephone' as const, creneau: 'soir' as const, issue: 'joint' as const })] }),
+      ).toMatchObject({ etape: 'diagnostic' });
+      expect(
+        await handle.executeUpdate(diagnosticUpdate, {
+          args: [m({ origineDette: 'x', droits: '', budget: '', adequationLogement: '', termine: true, carnetDeRoute: ['FSL'] })],
+        }),
+      ).toMatchObject({ etape: 'plan_aide' });
       expect(await handle.executeUpdate(planAideUpdate, { args: [m({ actions: ['fsl' as const], orientations: [] })] })).toMatchObject({ etape: 'suivi' });
-      expect(await handle.executeUpdate(passageDroitCommunUpdate, { args: [m({ service: 'Maison du Département', entretienTripartite: false })] })).toMatchObject({ etape: 'passage_droit_commun' });
+      expect(
+        await handle.executeUpdate(passageDroitCommunUpdate, { args: [m({ service: 'Maison du Département', entretienTripartite: false })] }),
+      ).toMatchObject({ etape: 'passage_droit_commun' });
       await handle.executeUpdate(cloturerUpdate, { args: [m({ issue: 'orientation_droit_commun' as const })] });
       await ecrire(handle, 'prevention-etape-dans-le-message-v1.json');
     } finally {
@@ -193,13 +291,29 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'etape-dans-le-message')(
       const handle = await banc.env.client.workflow.start('imlBailGlissant', {
         taskQueue: banc.taskQueue,
         workflowId: `concarneau-iml--${menage.reference}`,
-        args: [{ programme, menage, coordinateur: 'coord.essai', travailleurSocial: 'ts.alice', candidature: { structure: 'alt', pretASortir: true, budgetTravaille: true, typologieRecherchee: 'T1bis' } }],
+        args: [
+          {
+            programme,
+            menage,
+            coordinateur: 'coord.essai',
+            travailleurSocial: 'ts.alice',
+            candidature: { structure: 'alt', pretASortir: true, budgetTravaille: true, typologieRecherchee: 'T1bis' },
+          },
+        ],
       });
       const demande = (await jusqua(handle, (e) => e.demandes.length > 0, 'demande au SIAO')).demandes[0]!;
-      await handle.executeUpdate(repondreValidationUpdate, { args: [{ requestId: requete(), par: 'partenaire:siao', demandeId: demande.id, role: 'siao', decision: 'approuve' }] });
+      await handle.executeUpdate(repondreValidationUpdate, {
+        args: [{ requestId: requete(), par: 'partenaire:siao', demandeId: demande.id, role: 'siao', decision: 'approuve' }],
+      });
       await etape(handle, 'recherche_logement');
       const jour = jourDeParis(await heureDuParcours(handle));
-      const logement = { bailleur: { type: 'public' as const, nom: 'Finistère Habitat', conventionne: true }, adresse: '1 rue du Port, 29900 Concarneau', typologie: 'T1bis' as const, debutBailPrincipal: jour, debutSousLocation: jour };
+      const logement = {
+        bailleur: { type: 'public' as const, nom: 'Finistère Habitat', conventionne: true },
+        adresse: '1 rue du Port, 29900 Concarneau',
+        typologie: 'T1bis' as const,
+        debutBailPrincipal: jour,
+        debutSousLocation: jour,
+      };
       expect(await handle.executeUpdate(logementUpdate, { args: [m(logement)] })).toMatchObject({ etape: 'sous_location' });
       await handle.executeUpdate(loyerUpdate, { args: [m({ mois: jour.slice(0, 7), statut: 'paye' as const })] });
       await handle.executeUpdate(rendezVousUpdate, { args: [m({ nature: 'visite_domicile' as const, axes: ['budget' as const] })] });
@@ -218,14 +332,31 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'etape-dans-le-message')(
       const handle = await banc.env.client.workflow.start('protocolePostResiliation', {
         taskQueue: banc.taskQueue,
         workflowId: `reims-april-protocole--${menage.reference}`,
-        args: [{ programme, menage, coordinateur: 'coord.essai', travailleurSocial: 'ts.alice', resiliation: { jugementDu: jourDeParis(new Date(Date.now() - 40 * 86_400_000)), detteLocative: 2400 } }],
+        args: [
+          {
+            programme,
+            menage,
+            coordinateur: 'coord.essai',
+            travailleurSocial: 'ts.alice',
+            resiliation: { jugementDu: jourDeParis(new Date(Date.now() - 40 * 86_400_000)), detteLocative: 2400 },
+          },
+        ],
       });
       await etape(handle, 'signature_protocole');
       const jour = jourDeParis(await heureDuParcours(handle));
-      const signature = { signeLe: jour, debut: jour, dureeMois: 6, indemniteOccupation: 420, planApurement: { dette: 2400, mensualite: 100 }, signataires: { bailleur: true, occupant: true } };
+      const signature = {
+        signeLe: jour,
+        debut: jour,
+        dureeMois: 6,
+        indemniteOccupation: 420,
+        planApurement: { dette: 2400, mensualite: 100 },
+        signataires: { bailleur: true, occupant: true },
+      };
       expect(await handle.executeUpdate(signatureProtocoleUpdate, { args: [m(signature)] })).toMatchObject({ etape: 'suivi_protocole' });
       await handle.executeUpdate(paiementUpdate, { args: [m({ mois: jour.slice(0, 7), statut: 'paye' as const })] });
-      expect(await handle.executeUpdate(ruptureUpdate, { args: [m({ motif: 'Le bailleur reprend le logement' }, 'coord.essai')] })).toMatchObject({ etape: 'rupture' });
+      expect(await handle.executeUpdate(ruptureUpdate, { args: [m({ motif: 'Le bailleur reprend le logement' }, 'coord.essai')] })).toMatchObject({
+        etape: 'rupture',
+      });
       await handle.executeUpdate(orientationUpdate, { args: [m({ dispositif: 'residence_sociale' as const })] });
       await handle.executeUpdate(cloturerProtocoleUpdate, { args: [m({ issue: 'orientation_hebergement' as const })] });
       await ecrire(handle, 'protocole-etape-dans-le-message-v1.json');
@@ -240,7 +371,17 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'etape-dans-le-message')(
 // (patched('rappels-du-programme')) et un refus qui n'est qu'une tentative (patched('refus-ne-clot-pas')).
 describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'suivi-sans-blocage')('enregistrement du suivi sans blocage et du refus-tentative', () => {
   const m = <T extends object>(x: T) => ({ requestId: requete(), par: 'ts.alice', ...x });
-  const situation = { impayesMois: 3, montantDette: 1200, debutBail: new Date(Date.now() - 60 * 86_400_000).toISOString().slice(0, 10), garantie: 'aucune', dejaTente: '', contactBailleur: false, suiviParServiceSocial: false, stadeProcedure: 'commandement_de_payer', isole: true };
+  const situation = {
+    impayesMois: 3,
+    montantDette: 1200,
+    debutBail: new Date(Date.now() - 60 * 86_400_000).toISOString().slice(0, 10),
+    garantie: 'aucune',
+    dejaTente: '',
+    contactBailleur: false,
+    suiviParServiceSocial: false,
+    stadeProcedure: 'commandement_de_payer',
+    isole: true,
+  };
 
   it('enregistre un parcours toulouse-declic : point à 1 mois manqué, point à 2 mois ouvert, saisies en retard, clôture', async () => {
     const banc = await monterBanc();
@@ -255,7 +396,9 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'suivi-sans-blocage')('en
       await etape(handle, 'aller_vers');
       await handle.executeUpdate(tentativeContactUpdate, { args: [m({ canal: 'telephone' as const, creneau: 'soir' as const, issue: 'joint' as const })] });
       await etape(handle, 'diagnostic');
-      await handle.executeUpdate(diagnosticUpdate, { args: [m({ origineDette: 'x', droits: '', budget: '', adequationLogement: '', termine: true, carnetDeRoute: ['FSL'] })] });
+      await handle.executeUpdate(diagnosticUpdate, {
+        args: [m({ origineDette: 'x', droits: '', budget: '', adequationLogement: '', termine: true, carnetDeRoute: ['FSL'] })],
+      });
       await etape(handle, 'plan_aide');
       const plan = await echeanceSuivie(handle, 'plan_aide');
       await avancerJusqua(banc, handle, apres(retirerDuree(new Date(plan.due), programme.delais.rappelAvant!)));
@@ -292,10 +435,14 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'suivi-sans-blocage')('en
         args: [{ programme, menage, coordinateur: 'coord.essai', travailleurSocial: 'ts.alice', situation }],
       });
       await etape(handle, 'aller_vers');
-      await handle.executeUpdate(tentativeContactUpdate, { args: [m({ canal: 'visite_domicile' as const, creneau: 'matin' as const, issue: 'refus' as const })] });
+      await handle.executeUpdate(tentativeContactUpdate, {
+        args: [m({ canal: 'visite_domicile' as const, creneau: 'matin' as const, issue: 'refus' as const })],
+      });
       await jusqua(handle, (e) => e.journal.some((x) => x.type === 'refus_tentative'), 'refus noté comme une tentative');
       await repos(handle);
-      await handle.executeUpdate(tentativeContactUpdate, { args: [m({ canal: 'visite_domicile' as const, creneau: 'soir' as const, issue: 'joint' as const })] });
+      await handle.executeUpdate(tentativeContactUpdate, {
+        args: [m({ canal: 'visite_domicile' as const, creneau: 'soir' as const, issue: 'joint' as const })],
+      });
       await etape(handle, 'diagnostic');
       await repos(handle);
       await handle.executeUpdate(cloturerUpdate, { args: [m({ issue: 'menage_met_fin' as const })] });
@@ -319,15 +466,33 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === '1' || process.env.ENREGI
       const handle = await banc.env.client.workflow.start('imlBailGlissant', {
         taskQueue: banc.taskQueue,
         workflowId: `concarneau-iml--${menage.reference}`,
-        args: [{ programme, menage, coordinateur: 'coord.essai', travailleurSocial: 'ts.alice', candidature: { structure: 'alt', pretASortir: true, budgetTravaille: true, typologieRecherchee: 'T1bis' } }],
+        args: [
+          {
+            programme,
+            menage,
+            coordinateur: 'coord.essai',
+            travailleurSocial: 'ts.alice',
+            candidature: { structure: 'alt', pretASortir: true, budgetTravaille: true, typologieRecherchee: 'T1bis' },
+          },
+        ],
       });
       const m = <T extends object>(x: T) => ({ requestId: requete(), par: 'ts.alice', ...x });
       const demande = (await jusqua(handle, (e) => e.demandes.length > 0, 'demande au SIAO')).demandes[0]!;
-      await handle.executeUpdate(repondreValidationUpdate, { args: [{ requestId: requete(), par: 'partenaire:siao', demandeId: demande.id, role: 'siao', decision: 'approuve' }] });
+      await handle.executeUpdate(repondreValidationUpdate, {
+        args: [{ requestId: requete(), par: 'partenaire:siao', demandeId: demande.id, role: 'siao', decision: 'approuve' }],
+      });
       await etape(handle, 'recherche_logement');
       const debut = (await heureDuParcours(handle)).toISOString().slice(0, 10);
       await handle.executeUpdate(logementUpdate, {
-        args: [m({ bailleur: { type: 'public' as const, nom: 'Finistère Habitat', conventionne: true }, adresse: '1 rue du Port, 29900 Concarneau', typologie: 'T1bis' as const, debutBailPrincipal: debut, debutSousLocation: debut })],
+        args: [
+          m({
+            bailleur: { type: 'public' as const, nom: 'Finistère Habitat', conventionne: true },
+            adresse: '1 rue du Port, 29900 Concarneau',
+            typologie: 'T1bis' as const,
+            debutBailPrincipal: debut,
+            debutSousLocation: debut,
+          }),
+        ],
       });
       const mesure = (await etape(handle, 'sous_location')).details.mesure as { debut: string };
       await handle.executeUpdate(rendezVousUpdate, { args: [m({ nature: 'visite_domicile' as const, axes: ['budget' as const] })] });
@@ -336,7 +501,11 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === '1' || process.env.ENREGI
       const premierBilan = [...programme.jalons.bilans!].sort((a, b) => ajouterDuree(new Date(0), a).getTime() - ajouterDuree(new Date(0), b).getTime())[0]!;
       await avancerJusqua(banc, handle, apres(ajouterDuree(new Date(mesure.debut), premierBilan)));
       await etape(handle, 'bilan_mesure');
-      await handle.executeUpdate(bilanMesureUpdate, { args: [m({ paiementLoyer: 'regulier' as const, situation: 'stable' as const, bailleurPresent: true, menagePresent: true, decision: 'glissement' as const })] });
+      await handle.executeUpdate(bilanMesureUpdate, {
+        args: [
+          m({ paiementLoyer: 'regulier' as const, situation: 'stable' as const, bailleurPresent: true, menagePresent: true, decision: 'glissement' as const }),
+        ],
+      });
       await handle.result();
       // v1 : avant les fiches d’indicateurs ; v2 : avant l’annulation des minuteurs ; v3 : avant les dossiers.
       ecrireHistorique('iml-concarneau-v4.json', await handle.fetchHistory());
@@ -382,11 +551,26 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'courriels-apres-reponse'
       const handle = await banc.env.client.workflow.start('protocolePostResiliation', {
         taskQueue: banc.taskQueue,
         workflowId: `reims-april-protocole--${menage.reference}`,
-        args: [{ programme, menage, coordinateur: 'coord.essai', travailleurSocial: 'ts.alice', resiliation: { jugementDu: jourDeParis(new Date(Date.now() - 40 * 86_400_000)), detteLocative: 2400 } }],
+        args: [
+          {
+            programme,
+            menage,
+            coordinateur: 'coord.essai',
+            travailleurSocial: 'ts.alice',
+            resiliation: { jugementDu: jourDeParis(new Date(Date.now() - 40 * 86_400_000)), detteLocative: 2400 },
+          },
+        ],
       });
       await etape(handle, 'signature_protocole');
       const jour = jourDeParis(await heureDuParcours(handle));
-      const signature = { signeLe: jour, debut: jour, dureeMois: 6, indemniteOccupation: 420, planApurement: { dette: 2400, mensualite: 100 }, signataires: { bailleur: true, occupant: true } };
+      const signature = {
+        signeLe: jour,
+        debut: jour,
+        dureeMois: 6,
+        indemniteOccupation: 420,
+        planApurement: { dette: 2400, mensualite: 100 },
+        signataires: { bailleur: true, occupant: true },
+      };
       await handle.executeUpdate(signatureProtocoleUpdate, { args: [m(signature)] });
       await handle.executeUpdate(paiementUpdate, { args: [m({ mois: jour.slice(0, 7), statut: 'impaye' as const, montant: 0 })] });
       await handle.executeUpdate(avenantUpdate, { args: [m({ signeLe: jour, prolongationMois: 6, planApurement: { dette: 2400, mensualite: 80 } })] });
@@ -411,8 +595,23 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'courriels-apres-reponse'
 // (patched('validation-asll-meme-delai')).
 describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'regles-des-rapports')('enregistrement des règles des rapports de terrain', () => {
   const m = <T extends object>(x: T) => ({ requestId: requete(), par: 'ts.alice', ...x });
-  const situation = { impayesMois: 2, montantDette: 812, debutBail: new Date(Date.now() - 90 * 86_400_000).toISOString().slice(0, 10), garantie: 'aucune', dejaTente: '', contactBailleur: false, suiviParServiceSocial: true };
-  async function enregistrer(programmeId: string, reference: string, s: object, fichier: string, patchs: string[], mener: (h: WorkflowHandle) => Promise<void>) {
+  const situation = {
+    impayesMois: 2,
+    montantDette: 812,
+    debutBail: new Date(Date.now() - 90 * 86_400_000).toISOString().slice(0, 10),
+    garantie: 'aucune',
+    dejaTente: '',
+    contactBailleur: false,
+    suiviParServiceSocial: true,
+  };
+  async function enregistrer(
+    programmeId: string,
+    reference: string,
+    s: object,
+    fichier: string,
+    patchs: string[],
+    mener: (h: WorkflowHandle) => Promise<void>,
+  ) {
     const banc = await monterBanc();
     try {
       const programme = CATALOGUE.trouver(programmeId)!;
@@ -436,13 +635,29 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'regles-des-rapports')('e
     await enregistrer('reims-april', 'REJEU-DEJA-SUIVI', {}, 'prevention-comite-deja-suivi-v1.json', ['comite-deja-suivi'], async (handle) => {
       const etat = await jusqua(handle, (e) => e.etape === 'comite_de_suivi' && e.demandes.length === 1, 'demande au comité');
       await handle.executeUpdate(repondreValidationUpdate, {
-        args: [{ requestId: requete(), par: 'partenaire:services_sociaux', demandeId: etat.demandes[0]!.id, role: 'services_sociaux', decision: 'refuse', commentaire: 'Suivi existant' }],
+        args: [
+          {
+            requestId: requete(),
+            par: 'partenaire:services_sociaux',
+            demandeId: etat.demandes[0]!.id,
+            role: 'services_sociaux',
+            decision: 'refuse',
+            commentaire: 'Suivi existant',
+          },
+        ],
       });
     });
   });
 
   it('enregistre un parcours besancon-ccas : situation laissée au service social du département', async () => {
-    await enregistrer('besancon-ccas', 'REJEU-SERVICE-SOCIAL', { gardeParServiceSocialDepartement: true }, 'prevention-service-social-departement-v1.json', ['partage-service-social-departement'], async () => {});
+    await enregistrer(
+      'besancon-ccas',
+      'REJEU-SERVICE-SOCIAL',
+      { gardeParServiceSocialDepartement: true },
+      'prevention-service-social-departement-v1.json',
+      ['partage-service-social-departement'],
+      async () => {},
+    );
   });
 
   it('enregistre un parcours besancon-ccas : contact par téléphone, visite malgré tout, plan avec ASLL validé dans son délai, clôture', async () => {
@@ -456,12 +671,18 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'regles-des-rapports')('e
       async (handle) => {
         await etape(handle, 'aller_vers');
         await handle.executeUpdate(tentativeContactUpdate, { args: [m({ canal: 'telephone' as const, creneau: 'matin' as const, issue: 'joint' as const })] });
-        await handle.executeUpdate(tentativeContactUpdate, { args: [m({ canal: 'visite_domicile' as const, creneau: 'soir' as const, issue: 'joint' as const })] });
-        await handle.executeUpdate(diagnosticUpdate, { args: [m({ origineDette: 'x', droits: '', budget: '', adequationLogement: '', termine: true, carnetDeRoute: ['FSL'] })] });
+        await handle.executeUpdate(tentativeContactUpdate, {
+          args: [m({ canal: 'visite_domicile' as const, creneau: 'soir' as const, issue: 'joint' as const })],
+        });
+        await handle.executeUpdate(diagnosticUpdate, {
+          args: [m({ origineDette: 'x', droits: '', budget: '', adequationLogement: '', termine: true, carnetDeRoute: ['FSL'] })],
+        });
         await handle.executeUpdate(planAideUpdate, { args: [m({ actions: ['budget' as const], orientations: ['asll' as const] })] });
         const etat = await jusqua(handle, (e) => e.etape === 'validation_departement' && e.demandes.length === 1, 'demande de validation ASLL');
         const d = etat.demandes[0]!;
-        await handle.executeUpdate(repondreValidationUpdate, { args: [{ requestId: requete(), par: `partenaire:${d.role}`, demandeId: d.id, role: d.role, decision: 'approuve' }] });
+        await handle.executeUpdate(repondreValidationUpdate, {
+          args: [{ requestId: requete(), par: `partenaire:${d.role}`, demandeId: d.id, role: d.role, decision: 'approuve' }],
+        });
         await etape(handle, 'suivi');
         await repos(handle);
         await handle.executeUpdate(cloturerUpdate, { args: [m({ issue: 'menage_met_fin' as const })] });
@@ -479,7 +700,15 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'partage-diagnostic')('en
       const m = <T extends object>(x: T) => ({ requestId: requete(), par: 'ts.alice', ...x });
       const programme = CATALOGUE.trouver('toulouse-declic')!;
       const menage = menageEssai('REJEU-PARTAGE');
-      const situation = { impayesMois: 2, montantDette: 812, debutBail: new Date(Date.now() - 90 * 86_400_000).toISOString().slice(0, 10), garantie: 'aucune', dejaTente: '', contactBailleur: false, suiviParServiceSocial: false };
+      const situation = {
+        impayesMois: 2,
+        montantDette: 812,
+        debutBail: new Date(Date.now() - 90 * 86_400_000).toISOString().slice(0, 10),
+        garantie: 'aucune',
+        dejaTente: '',
+        contactBailleur: false,
+        suiviParServiceSocial: false,
+      };
       const handle = await banc.env.client.workflow.start('preventionPrecontentieuse', {
         taskQueue: banc.taskQueue,
         workflowId: `toulouse-declic--${menage.reference}`,
@@ -487,8 +716,12 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'partage-diagnostic')('en
       });
       await etape(handle, 'aller_vers');
       await handle.executeUpdate(tentativeContactUpdate, { args: [m({ canal: 'telephone' as const, creneau: 'soir' as const, issue: 'joint' as const })] });
-      await handle.executeUpdate(accordPartageDiagnosticUpdate, { args: [m({ pour: ['conseillere_sociale_bailleur' as const, 'recouvrement_bailleur' as const] })] });
-      await handle.executeUpdate(diagnosticUpdate, { args: [m({ origineDette: 'x', droits: '', budget: '', adequationLogement: '', termine: true, carnetDeRoute: ['FSL'] })] });
+      await handle.executeUpdate(accordPartageDiagnosticUpdate, {
+        args: [m({ pour: ['conseillere_sociale_bailleur' as const, 'recouvrement_bailleur' as const] })],
+      });
+      await handle.executeUpdate(diagnosticUpdate, {
+        args: [m({ origineDette: 'x', droits: '', budget: '', adequationLogement: '', termine: true, carnetDeRoute: ['FSL'] })],
+      });
       await jusqua(handle, (e) => e.journal.some((x) => x.resume.includes('« Diagnostic partagé')), 'diagnostic envoyé au bailleur');
       await handle.executeUpdate(accordPartageDiagnosticUpdate, { args: [m({ pour: [] })] });
       await jusqua(handle, (e) => e.journal.some((x) => x.resume.includes('« Accord du ménage retiré')), 'retrait annoncé au bailleur');

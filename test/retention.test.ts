@@ -35,7 +35,9 @@ async function dossier(programme: string, reference: string, closIlYa?: number):
     reference,
     etape: closIlYa === undefined ? 'aller_vers' : 'cloture',
     libelleEtape: closIlYa === undefined ? 'Aller vers le ménage' : 'Clôturé',
-    ...(closIlYa === undefined ? {} : { cloture: { issue: 'cloture_anticipee' as const, motif: 'Déménagement', le: new Date(Date.now() - closIlYa).toISOString() } }),
+    ...(closIlYa === undefined
+      ? {}
+      : { cloture: { issue: 'cloture_anticipee' as const, motif: 'Déménagement', le: new Date(Date.now() - closIlYa).toISOString() } }),
     echeances: [],
     demandes: [],
     journal: [{ seq: 1, date: le, type: 'ouverture', acteur: { type: 'systeme' }, resume: 'Parcours ouvert', visibilite: 'partenaires' }],
@@ -62,7 +64,10 @@ describe('conservation des dossiers clos', () => {
     const db = (await baseEssai()).db;
     expect((await db.selectFrom('journal_dossiers').select('seq').where('workflow_id', '=', vieux).execute()).length).toBe(1);
     // Ses consentements (partage du diagnostic, SMS) aussi.
-    await db.insertInto('consentements_partage_diagnostic').values({ workflow_id: vieux, accorde: true, portee: JSON.stringify(['bailleur']), par: 'ts.alice' }).execute();
+    await db
+      .insertInto('consentements_partage_diagnostic')
+      .values({ workflow_id: vieux, accorde: true, portee: JSON.stringify(['bailleur']), par: 'ts.alice' })
+      .execute();
     await db.insertInto('consentements_menage').values({ workflow_id: vieux, canal: 'sms', accorde: true, par: 'ts.alice' }).execute();
     await db.insertInto('consentements_menage').values({ workflow_id: recent, canal: 'sms', accorde: true, par: 'ts.alice' }).execute();
 
@@ -93,7 +98,9 @@ describe('conservation des dossiers clos', () => {
     expect(await presents([vieux, recent, ouvert, autre])).toEqual([ouvert, recent].sort());
     expect((await db.selectFrom('journal_dossiers').select('seq').where('workflow_id', '=', vieux).execute()).length).toBe(0);
     expect(await db.selectFrom('consentements_partage_diagnostic').select('id').where('workflow_id', '=', vieux).execute()).toEqual([]);
-    expect((await db.selectFrom('consentements_menage').select('workflow_id').where('workflow_id', 'in', [vieux, recent]).execute()).map((c) => c.workflow_id)).toEqual([recent]);
+    expect(
+      (await db.selectFrom('consentements_menage').select('workflow_id').where('workflow_id', 'in', [vieux, recent]).execute()).map((c) => c.workflow_id),
+    ).toEqual([recent]);
     // Les fiches d'indicateurs (sans donnée personnelle) restent pour les bilans.
     expect(await db.selectFrom('fiches_indicateurs').select('workflow_id').where('workflow_id', '=', vieux).executeTakeFirst()).toBeDefined();
 
@@ -114,15 +121,25 @@ describe('conservation des dossiers clos', () => {
     const db = (await baseEssai()).db;
     const court = await dossier('reims-april-protocole', 'RET-COURT', 200 * JOUR);
     const garde = await dossier('reims-april-protocole', 'RET-GARDE', 150 * JOUR);
-    const catalogue = { trouver: (id: string) => (id === 'reims-april-protocole' ? { ...CATALOGUE.trouver(id)!, conservationDossier: 'P6M' } : CATALOGUE.trouver(id)) };
+    const catalogue = {
+      trouver: (id: string) => (id === 'reims-april-protocole' ? { ...CATALOGUE.trouver(id)!, conservationDossier: 'P6M' } : CATALOGUE.trouver(id)),
+    };
     const bilan = await effacerDossiersEchus(db, catalogue);
     expect(bilan).toEqual([expect.objectContaining({ programme: 'reims-april-protocole', conservation: 'P6M', nombre: 1 })]);
     expect(await presents([court, garde])).toEqual([garde]);
     // La limite se compte au calendrier de Paris : 2 ans avant le 1er mars 2028, c'est le 1er mars 2026.
     const a = await dossier('concarneau-iml', 'RET-BORD-A', 0);
-    await db.updateTable('dossiers').set({ clos_le: new Date('2026-02-28T22:59:00.000Z') }).where('workflow_id', '=', a).execute();
+    await db
+      .updateTable('dossiers')
+      .set({ clos_le: new Date('2026-02-28T22:59:00.000Z') })
+      .where('workflow_id', '=', a)
+      .execute();
     const b = await dossier('concarneau-iml', 'RET-BORD-B', 0);
-    await db.updateTable('dossiers').set({ clos_le: new Date('2026-02-28T23:01:00.000Z') }).where('workflow_id', '=', b).execute();
+    await db
+      .updateTable('dossiers')
+      .set({ clos_le: new Date('2026-02-28T23:01:00.000Z') })
+      .where('workflow_id', '=', b)
+      .execute();
     await effacerDossiersEchus(db, CATALOGUE, new Date('2028-02-29T23:00:00.000Z'));
     expect(await presents([a, b])).toEqual([b]);
   });

@@ -62,13 +62,20 @@ describe('aucun mot de code n’atteint une personne', () => {
     await jusqua(handle, (e) => e.etape === 'aller_vers', 'étape « aller_vers »');
 
     const message = async (nom: string, corps: Record<string, unknown>) => {
-      const r = await essai.api.appel('POST', `/api/parcours/${workflowId}/messages/${nom}`, { jeton: await essai.connecter('ts.alice'), corps: { requestId: requete(), ...corps } });
+      const r = await essai.api.appel('POST', `/api/parcours/${workflowId}/messages/${nom}`, {
+        jeton: await essai.connecter('ts.alice'),
+        corps: { requestId: requete(), ...corps },
+      });
       expect(r.status, `« ${nom} » : ${r.texte}`).toBe(200);
     };
     await message('tentative-contact', { canal: 'visite_domicile', creneau: 'apres_midi', issue: 'absent' });
     await message('tentative-contact', { canal: 'visite_domicile', creneau: 'soir', issue: 'joint' });
     await message('diagnostic', { origineDette: 'Perte d’emploi', termine: true, carnetDeRoute: ['Dossier FSL'] });
-    await message('plan-aide', { actions: ['ouverture_droits', 'plan_apurement', 'fsl'], orientations: ['asll'], planApurement: { mensualite: 812.4, dureeMois: 16 } });
+    await message('plan-aide', {
+      actions: ['ouverture_droits', 'plan_apurement', 'fsl'],
+      orientations: ['asll'],
+      planApurement: { mensualite: 812.4, dureeMois: 16 },
+    });
     await jusqua(handle, (e) => e.etape === 'validation_departement', 'étape « validation_departement »');
 
     // Le lien du département : la page de la demande, lue par une personne.

@@ -22,7 +22,15 @@ describe('/health et l’interrogation de la file', () => {
     const { api, banc } = essai;
     // Le worker du banc interroge sa file : tout va bien.
     await vi.waitFor(async () => expect((await api.appel('GET', '/health')).status).toBe(200), { timeout: 30_000, interval: 250 });
-    expect((await api.appel('GET', '/health')).json).toEqual({ etat: 'ok', detail: 'Tout fonctionne.', temporal: 'ok', base: 'ok', smtp: 'ok', workers: 'ok', interrogation: 'ok' });
+    expect((await api.appel('GET', '/health')).json).toEqual({
+      etat: 'ok',
+      detail: 'Tout fonctionne.',
+      temporal: 'ok',
+      base: 'ok',
+      smtp: 'ok',
+      workers: 'ok',
+      interrogation: 'ok',
+    });
 
     // Une autre file : un worker s'y est signalé (comme au démarrage, avant sa première interrogation).
     const file = `${banc.taskQueue}-demarrage`;
@@ -36,7 +44,8 @@ describe('/health et l’interrogation de la file', () => {
       expect(avant.headers.get('cache-control')).toBe('no-store');
       expect(avant.json).toEqual({
         etat: 'degrade',
-        detail: 'Service dégradé : aucun worker n’interroge la file des parcours dans Temporal. Les dossiers restent lisibles ; les actions sur les parcours répondent 503 ou attendent.',
+        detail:
+          'Service dégradé : aucun worker n’interroge la file des parcours dans Temporal. Les dossiers restent lisibles ; les actions sur les parcours répondent 503 ou attendent.',
         temporal: 'ok',
         base: 'ok',
         smtp: 'ok',
@@ -45,7 +54,12 @@ describe('/health et l’interrogation de la file', () => {
       });
 
       // Le worker se met à interroger la file : 200.
-      worker = await Worker.create({ connection: banc.env.nativeConnection, namespace: banc.env.namespace ?? 'default', taskQueue: file, workflowBundle: await paquetWorkflows() });
+      worker = await Worker.create({
+        connection: banc.env.nativeConnection,
+        namespace: banc.env.namespace ?? 'default',
+        taskQueue: file,
+        workflowBundle: await paquetWorkflows(),
+      });
       course = worker.run();
       await vi.waitFor(async () => expect((await autre.appel('GET', '/health')).json.interrogation).toBe('ok'), { timeout: 20_000, interval: 250 });
       const apres = await autre.appel('GET', '/health');
@@ -66,12 +80,17 @@ describe('worker arrêté', () => {
     const coord = await jeton('coord.essai');
     const ts = await jeton('ts.alice');
     const menage = menageEssai();
-    const lance = await api.appel('POST', '/api/parcours', { jeton: coord, corps: { programmeId: 'loiret-ahu', travailleurSocial: 'ts.alice', menage, donnees: { situation: situation() } } });
+    const lance = await api.appel('POST', '/api/parcours', {
+      jeton: coord,
+      corps: { programmeId: 'loiret-ahu', travailleurSocial: 'ts.alice', menage, donnees: { situation: situation() } },
+    });
     expect(lance.status, lance.texte).toBe(201);
     const id = lance.json.workflowId as string;
     await jusqua(banc.env.client.workflow.getHandle(id), (e) => e.etape === 'aller_vers', 'aller vers');
     const db = (await baseEssai()).db;
-    await vi.waitFor(async () => expect((await db.selectFrom('dossiers').select('etape').where('workflow_id', '=', id).executeTakeFirst())?.etape).toBe('aller_vers'));
+    await vi.waitFor(async () =>
+      expect((await db.selectFrom('dossiers').select('etape').where('workflow_id', '=', id).executeTakeFirst())?.etape).toBe('aller_vers'),
+    );
 
     await banc.arreterWorker();
     // L'API garde une seconde au plus un worker vu présent (PRESENCE_EN_CACHE_MS) : comme si elle était passée.
@@ -82,17 +101,28 @@ describe('worker arrêté', () => {
       const r = await f();
       return { r, ms: performance.now() - t };
     };
-    const message = await chrono(() => api.appel('POST', `/api/parcours/${id}/messages/tentative-contact`, { jeton: ts, corps: { requestId: requete(), canal: 'telephone', creneau: 'soir', issue: 'joint' } }));
+    const message = await chrono(() =>
+      api.appel('POST', `/api/parcours/${id}/messages/tentative-contact`, {
+        jeton: ts,
+        corps: { requestId: requete(), canal: 'telephone', creneau: 'soir', issue: 'joint' },
+      }),
+    );
     expect(message.r.status, message.r.texte).toBe(503);
     expect(message.ms).toBeLessThan(2_000);
     expect(message.r.headers.get('retry-after')).toBe('10');
     expect(message.r.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-    expect(message.r.json.detail).toBe('Le service des parcours est momentanément indisponible : aucun moteur ne traite les parcours en ce moment. Rien n’a été enregistré ; réessayez dans quelques instants.');
+    expect(message.r.json.detail).toBe(
+      'Le service des parcours est momentanément indisponible : aucun moteur ne traite les parcours en ce moment. Rien n’a été enregistré ; réessayez dans quelques instants.',
+    );
 
-    const autre = await chrono(() => api.appel('POST', '/api/parcours', { jeton: coord, corps: { programmeId: 'loiret-ahu', menage: menageEssai(), donnees: { situation: situation() } } }));
+    const autre = await chrono(() =>
+      api.appel('POST', '/api/parcours', { jeton: coord, corps: { programmeId: 'loiret-ahu', menage: menageEssai(), donnees: { situation: situation() } } }),
+    );
     expect(autre.r.status).toBe(503);
     expect(autre.ms).toBeLessThan(2_000);
-    const cloture = await chrono(() => api.appel('POST', `/api/parcours/${id}/cloture`, { jeton: coord, corps: { requestId: requete(), motif: 'Essai sans worker' } }));
+    const cloture = await chrono(() =>
+      api.appel('POST', `/api/parcours/${id}/cloture`, { jeton: coord, corps: { requestId: requete(), motif: 'Essai sans worker' } }),
+    );
     expect(cloture.r.status).toBe(503);
     expect(cloture.ms).toBeLessThan(2_000);
 
@@ -105,12 +135,21 @@ describe('worker arrêté', () => {
     const sante = await api.appel('GET', '/health');
     expect(sante.status).toBe(503);
     expect(sante.json).toMatchObject({ etat: 'degrade', workers: 'aucun' });
-    expect(sante.json.detail).toBe('Service dégradé : aucun worker ne traite les parcours. Les dossiers restent lisibles ; les actions sur les parcours répondent 503 ou attendent.');
+    expect(sante.json.detail).toBe(
+      'Service dégradé : aucun worker ne traite les parcours. Les dossiers restent lisibles ; les actions sur les parcours répondent 503 ou attendent.',
+    );
     // Un worker tué net ne s'efface pas : au-delà de 20 s sans signe de vie, il ne compte plus.
-    await db.insertInto('workers').values({ id: 'tue-net', file: banc.taskQueue, demarre_le: new Date(Date.now() - 3_600_000), vu_le: new Date(Date.now() - 21_000) }).execute();
+    await db
+      .insertInto('workers')
+      .values({ id: 'tue-net', file: banc.taskQueue, demarre_le: new Date(Date.now() - 3_600_000), vu_le: new Date(Date.now() - 21_000) })
+      .execute();
     expect((await api.appel('POST', `/api/parcours/${id}/cloture`, { jeton: coord, corps: { requestId: requete(), motif: 'Essai' } })).status).toBe(503);
     // Signalé il y a 5 s : il compte (l'action n'est plus refusée d'office).
-    await db.updateTable('workers').set({ vu_le: new Date(Date.now() - 5_000) }).where('id', '=', 'tue-net').execute();
+    await db
+      .updateTable('workers')
+      .set({ vu_le: new Date(Date.now() - 5_000) })
+      .where('id', '=', 'tue-net')
+      .execute();
     expect((await api.appel('GET', '/health')).json.workers).toBe('ok');
     await db.deleteFrom('workers').where('id', '=', 'tue-net').execute();
     // Rien d'enregistré : le parcours est toujours à la même étape, aucun autre parcours lancé.

@@ -2,13 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { Client } from '@temporalio/client';
 import { defaultPayloadConverter, type LoadedDataConverter, type Payload } from '@temporalio/common';
-import {
-  decodeFailure,
-  encodeErrorToFailure,
-  encodeFailure,
-  isLoadedDataConverter,
-  loadDataConverter,
-} from '@temporalio/common/lib/internal-non-workflow';
+import { decodeFailure, encodeErrorToFailure, encodeFailure, isLoadedDataConverter, loadDataConverter } from '@temporalio/common/lib/internal-non-workflow';
 import type { WorkerOptions } from '@temporalio/worker';
 import { generateKeyRingValue, parseKeyRing, type KeyRing } from '../securite/cles';
 import { ChiffrementCodec, createDataConverter, ENCODING_CHIFFRE } from '../securite/codec';
@@ -262,7 +256,7 @@ describe('liens signés', () => {
     expect(r).toEqual({ ok: false, raison: 'signature', message: "Ce lien n'est pas valide : il a été modifié ou mal copié." });
   });
 
-  it("un lien pour un parcours ne peut pas être détourné vers un autre", () => {
+  it('un lien pour un parcours ne peut pas être détourné vers un autre', () => {
     const signeur = createSigneurDeLiens(hmac(H1));
     const [h, p, s] = decoupe(signeur.signer(claims, expiration));
     const autre = `${h}.${ecrire({ ...lire(p), workflowId: 'parcours-menage-43' })}.${s}`;

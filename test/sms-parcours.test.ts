@@ -56,7 +56,11 @@ describe('SMS au ménage qui les accepte', () => {
 
     // Le numéro est chiffré dans le dossier.
     const db = (await baseEssai()).db;
-    const lignes = await db.selectFrom('consentements_menage').select(['canal', 'accorde', 'coordonnee_chiffre', 'par']).where('workflow_id', '=', id).execute();
+    const lignes = await db
+      .selectFrom('consentements_menage')
+      .select(['canal', 'accorde', 'coordonnee_chiffre', 'par'])
+      .where('workflow_id', '=', id)
+      .execute();
     expect(lignes.map((l) => [l.canal, l.accorde, l.par]).sort()).toEqual([
       ['courriel', true, 'coord.essai'],
       ['sms', true, 'coord.essai'],
@@ -66,7 +70,11 @@ describe('SMS au ménage qui les accepte', () => {
     const ts = await essai.connecter('ts.alice');
     const lu = await essai.api.appel('GET', `/api/parcours/${id}/contact-menage`, { jeton: ts });
     expect(lu.status, lu.texte).toBe(200);
-    expect(lu.json).toMatchObject({ courriel: { accorde: true, par: 'coord.essai' }, sms: { accorde: true, par: 'coord.essai' }, telephone: '+33\u00a06\u00a0••\u00a0••\u00a0••\u00a044' });
+    expect(lu.json).toMatchObject({
+      courriel: { accorde: true, par: 'coord.essai' },
+      sms: { accorde: true, par: 'coord.essai' },
+      telephone: '+33\u00a06\u00a0••\u00a0••\u00a0••\u00a044',
+    });
     expect(lu.texte).not.toContain('611223344');
 
     const page = await essai.api.appel('GET', `/parcours/${encodeURIComponent(id)}`, { entetes: { cookie: `${NOM_COOKIE}=${ts}` } });
@@ -78,7 +86,10 @@ describe('SMS au ménage qui les accepte', () => {
     const sansNumero = await essai.api.appel('POST', `/api/parcours/${id}/contact-menage`, { jeton: ts, corps: { canal: 'sms', accorde: true } });
     expect(sansNumero.status).toBe(400);
     expect(sansNumero.texte).toContain('numéro de portable');
-    const fixe = await essai.api.appel('POST', `/api/parcours/${id}/contact-menage`, { jeton: ts, corps: { canal: 'sms', accorde: true, telephone: '02 38 00 00 00' } });
+    const fixe = await essai.api.appel('POST', `/api/parcours/${id}/contact-menage`, {
+      jeton: ts,
+      corps: { canal: 'sms', accorde: true, telephone: '02 38 00 00 00' },
+    });
     expect(fixe.status).toBe(400);
     expect(fixe.texte).toContain('Numéro de portable invalide');
     const courrielIci = await essai.api.appel('POST', `/api/parcours/${id}/contact-menage`, { jeton: ts, corps: { canal: 'courriel', accorde: false } });

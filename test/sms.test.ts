@@ -54,7 +54,10 @@ describe('SMS au ménage', () => {
     const envoyer = (e: Parameters<typeof envoyerSmsMenage>[0]) => env.run(envoyerSmsMenage, e) as ReturnType<typeof envoyerSmsMenage>;
 
     // Sans consentement : rien ne part.
-    expect(await envoyer({ cle: 'sms-sans-consentement-1', workflowId: 'prog--SANS', modele: 'information' as const, signature: 'Le CCAS' })).toEqual({ envoye: false, raison: 'sans_consentement' });
+    expect(await envoyer({ cle: 'sms-sans-consentement-1', workflowId: 'prog--SANS', modele: 'information' as const, signature: 'Le CCAS' })).toEqual({
+      envoye: false,
+      raison: 'sans_consentement',
+    });
     await consentements.enregistrer('prog--REFUS', { canal: 'sms', accorde: false }, 'ts-1');
     expect((await envoyer({ cle: 'sms-refus-0001', workflowId: 'prog--REFUS', modele: 'information' as const, signature: 'Le CCAS' })).envoye).toBe(false);
 
@@ -63,7 +66,12 @@ describe('SMS au ménage', () => {
     await consentements.enregistrer('prog--OUI', { canal: 'courriel', accorde: true }, 'ts-1');
     const lu = await consentements.lire('prog--OUI');
     expect(lu).toMatchObject({ telephone: '+33612345678', sms: { accorde: true, par: 'ts-1' }, courriel: { accorde: true }, courrier: { accorde: false } });
-    const brut = await base.db.selectFrom('consentements_menage').select('coordonnee_chiffre').where('workflow_id', '=', 'prog--OUI').where('canal', '=', 'sms').executeTakeFirstOrThrow();
+    const brut = await base.db
+      .selectFrom('consentements_menage')
+      .select('coordonnee_chiffre')
+      .where('workflow_id', '=', 'prog--OUI')
+      .where('canal', '=', 'sms')
+      .executeTakeFirstOrThrow();
     expect(brut.coordonnee_chiffre!.toString('latin1')).not.toContain('612345678');
 
     const entree = { cle: 'sms-oui-information-1', workflowId: 'prog--OUI', modele: 'information' as const, signature: 'Le CCAS' };
@@ -114,7 +122,13 @@ describe('SMS au ménage', () => {
       sms: { coffre, fournisseur: fournisseurHttp({ url: catcher.url, expediteur: 'CCAS' }) },
     });
     const env = new MockActivityEnvironment({ workflowExecution: { workflowId: 'prog--COURRIEL', runId: 'r1' } });
-    const courriel = (cle: string, a: { nom: string; courriel: string }) => ({ cle, destinataire: { type: 'adresse' as const, ...a }, sujet: `Votre accompagnement (${cle})`, paragraphes: ['Bonjour.'], signature: 'Le CCAS' });
+    const courriel = (cle: string, a: { nom: string; courriel: string }) => ({
+      cle,
+      destinataire: { type: 'adresse' as const, ...a },
+      sujet: `Votre accompagnement (${cle})`,
+      paragraphes: ['Bonjour.'],
+      signature: 'Le CCAS',
+    });
     const auMenage = courriel('courriel-menage-0001', { nom: 'Ménage', courriel: 'menage@essai.example' });
     await env.run(envoyerCourriel, auMenage);
     await env.run(envoyerCourriel, auMenage);

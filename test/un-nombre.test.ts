@@ -15,7 +15,16 @@ const essai = bancAvecApi('mdp-un-nombre');
 const PROGRAMME = 'concarneau-iml';
 
 async function lancer(coord: string): Promise<string> {
-  const r = await essai.api.appel('POST', '/api/parcours', { jeton: coord, corps: { programmeId: PROGRAMME, menage: menageEssai(), travailleurSocial: 'ts.alice', bailleur: `${PROGRAMME}--bailleur`, donnees: PARCOURS_IML.exempleLancement } });
+  const r = await essai.api.appel('POST', '/api/parcours', {
+    jeton: coord,
+    corps: {
+      programmeId: PROGRAMME,
+      menage: menageEssai(),
+      travailleurSocial: 'ts.alice',
+      bailleur: `${PROGRAMME}--bailleur`,
+      donnees: PARCOURS_IML.exempleLancement,
+    },
+  });
   expect(r.status, r.texte).toBe(201);
   return r.json.workflowId as string;
 }
@@ -32,7 +41,18 @@ async function siao(workflowId: string, decision: 'approuve' | 'refuse') {
     },
     { timeout: 30_000, interval: 50 },
   );
-  await handle.executeUpdate(repondreValidationUpdate, { args: [{ requestId: requete(), par: 'partenaire:siao', demandeId: demande.id, role: 'siao', decision, ...(decision === 'refuse' ? { commentaire: 'Hors critères' } : {}) }] });
+  await handle.executeUpdate(repondreValidationUpdate, {
+    args: [
+      {
+        requestId: requete(),
+        par: 'partenaire:siao',
+        demandeId: demande.id,
+        role: 'siao',
+        decision,
+        ...(decision === 'refuse' ? { commentaire: 'Hors critères' } : {}),
+      },
+    ],
+  });
 }
 
 it('la file, la liste des programmes, les indicateurs et la page d’évaluation disent les mêmes nombres', async () => {

@@ -51,7 +51,9 @@ describe('les dates, au jour de la validation', () => {
     vi.setSystemTime(new Date('2031-05-10T10:00:00Z'));
     const s = dateDebutSchema('le bail');
     expect(messages(s, '2031-11-10')).toEqual([]);
-    expect(messages(s, '2031-11-11')).toEqual(['date trop lointaine : le bail ne peut pas commencer plus de 6 mois après aujourd’hui (le 10 novembre 2031 au plus tard)']);
+    expect(messages(s, '2031-11-11')).toEqual([
+      'date trop lointaine : le bail ne peut pas commencer plus de 6 mois après aujourd’hui (le 10 novembre 2031 au plus tard)',
+    ]);
     expect(messages(s, '1950-01-01')).toEqual([]);
     expect(messages(s, '1949-12-31')).toEqual(['date trop ancienne : le 1er janvier 1950 au plus tôt']);
     // Une date illisible n'est que cela (pas « trop lointaine » en plus).
@@ -74,33 +76,60 @@ describe('les dates, au jour de la validation', () => {
   it('prévention : le bail de 2099 est refusé au lancement, celui d’il y a deux mois accepté', () => {
     const lancement = prevention.schemaLancement;
     expect(refus(lancement, { situation: situationPrevention({ debutBail: '2099-01-01' }) })).toEqual({
-      'situation.debutBail': expect.stringMatching(/^date trop lointaine : le bail ne peut pas commencer plus de 6 mois après aujourd’hui \(le \d{1,2}(er)? \S+ \d{4} au plus tard\)$/),
+      'situation.debutBail': expect.stringMatching(
+        /^date trop lointaine : le bail ne peut pas commencer plus de 6 mois après aujourd’hui \(le \d{1,2}(er)? \S+ \d{4} au plus tard\)$/,
+      ),
     });
     expect(refus(lancement, { situation: situationPrevention({ debutBail: jour(250) }) })).toHaveProperty(['situation.debutBail']);
     expect(messages(lancement, { situation: situationPrevention({ debutBail: jour(120) }) })).toEqual([]);
     expect(messages(lancement, { situation: situationPrevention() })).toEqual([]);
-    expect(refus(lancement, { situation: situationPrevention({ debutBail: '1901-01-01' }) })).toEqual({ 'situation.debutBail': 'date trop ancienne : le 1er janvier 1950 au plus tôt' });
+    expect(refus(lancement, { situation: situationPrevention({ debutBail: '1901-01-01' }) })).toEqual({
+      'situation.debutBail': 'date trop ancienne : le 1er janvier 1950 au plus tôt',
+    });
   });
 
   it('protocole et IML : jugement, signatures, rendez-vous pas dans le futur ; baux et protocole au plus 6 mois après aujourd’hui', () => {
     const loin = jour(400);
-    expect(refus(protocole.schemaLancement, { resiliation: { jugementDu: jour(5), juridiction: 'Tribunal judiciaire de Reims', detteLocative: 2400 } })).toEqual({
+    expect(
+      refus(protocole.schemaLancement, { resiliation: { jugementDu: jour(5), juridiction: 'Tribunal judiciaire de Reims', detteLocative: 2400 } }),
+    ).toEqual({
       'resiliation.jugementDu': expect.stringMatching(/^date à venir : indiquez une date passée/),
     });
     expect(messages(protocole.schemaLancement, { resiliation: { jugementDu: jour(-40), detteLocative: 2400 } })).toEqual([]);
-    const signature = { signeLe: jour(-1), debut: jour(20), dureeMois: 24, indemniteOccupation: 420, planApurement: { dette: 2400, mensualite: 100 }, signataires: { bailleur: true, occupant: true } };
+    const signature = {
+      signeLe: jour(-1),
+      debut: jour(20),
+      dureeMois: 24,
+      indemniteOccupation: 420,
+      planApurement: { dette: 2400, mensualite: 100 },
+      signataires: { bailleur: true, occupant: true },
+    };
     expect(messages(protocole.messages['signature-protocole']!.schema, signature)).toEqual([]);
     expect(Object.keys(refus(protocole.messages['signature-protocole']!.schema, { ...signature, signeLe: loin, debut: loin }))).toEqual(['signeLe', 'debut']);
-    expect(refus(protocole.messages.avenant!.schema, { signeLe: loin, prolongationMois: 6, planApurement: { dette: 2000, mensualite: 80 } })).toHaveProperty(['signeLe']);
-    expect(refus(protocole.messages['nouveau-bail']!.schema, { signeLe: jour(-2), dateEffet: loin })).toEqual({ dateEffet: expect.stringContaining('le nouveau bail ne peut pas commencer plus de 6 mois après aujourd’hui') });
+    expect(refus(protocole.messages.avenant!.schema, { signeLe: loin, prolongationMois: 6, planApurement: { dette: 2000, mensualite: 80 } })).toHaveProperty([
+      'signeLe',
+    ]);
+    expect(refus(protocole.messages['nouveau-bail']!.schema, { signeLe: jour(-2), dateEffet: loin })).toEqual({
+      dateEffet: expect.stringContaining('le nouveau bail ne peut pas commencer plus de 6 mois après aujourd’hui'),
+    });
     expect(refus(protocole.messages.rupture!.schema, { decideeLe: loin, motif: 'Impayés' })).toHaveProperty(['decideeLe']);
     expect(refus(protocole.messages.accompagnement!.schema, { nature: 'visite_domicile', le: loin })).toHaveProperty(['le']);
 
-    const logement = { bailleur: { type: 'public', nom: 'Finistère Habitat', conventionne: true }, adresse: '1 rue du Port, 29900 Concarneau', typologie: 'T2', debutBailPrincipal: jour(30), debutSousLocation: jour(30) };
+    const logement = {
+      bailleur: { type: 'public', nom: 'Finistère Habitat', conventionne: true },
+      adresse: '1 rue du Port, 29900 Concarneau',
+      typologie: 'T2',
+      debutBailPrincipal: jour(30),
+      debutSousLocation: jour(30),
+    };
     expect(messages(iml.messages.logement!.schema, logement)).toEqual([]);
-    expect(refus(iml.messages.logement!.schema, { ...logement, debutSousLocation: loin })).toEqual({ debutSousLocation: expect.stringContaining('la sous-location ne peut pas commencer plus de 6 mois après aujourd’hui') });
+    expect(refus(iml.messages.logement!.schema, { ...logement, debutSousLocation: loin })).toEqual({
+      debutSousLocation: expect.stringContaining('la sous-location ne peut pas commencer plus de 6 mois après aujourd’hui'),
+    });
     expect(refus(iml.messages['rendez-vous']!.schema, { nature: 'visite_domicile', le: loin })).toHaveProperty(['le']);
-    expect(refus(iml.messages.candidature!.schema, { structure: 'chrs', hebergeDepuis: loin, pretASortir: true, budgetTravaille: true })).toHaveProperty(['hebergeDepuis']);
+    expect(refus(iml.messages.candidature!.schema, { structure: 'chrs', hebergeDepuis: loin, pretASortir: true, budgetTravaille: true })).toHaveProperty([
+      'hebergeDepuis',
+    ]);
   });
 
   it('les exemples de l’API (documentation, formulaires) restent valables', () => {
@@ -114,13 +143,23 @@ describe('les dates, au jour de la validation', () => {
 describe('les montants', () => {
   it('dette, loyers, mensualités : positifs, 1 000 000 € au plus, dit en français', () => {
     const lancement = prevention.schemaLancement;
-    expect(refus(lancement, { situation: situationPrevention({ montantDette: -12 }) })).toEqual({ 'situation.montantDette': 'le montant doit être positif ou nul' });
-    expect(refus(lancement, { situation: situationPrevention({ montantDette: 1_000_000.01 }) })).toEqual({ 'situation.montantDette': expect.stringMatching(/^montant invraisemblable : 1\s000\s000 € au plus$/) });
+    expect(refus(lancement, { situation: situationPrevention({ montantDette: -12 }) })).toEqual({
+      'situation.montantDette': 'le montant doit être positif ou nul',
+    });
+    expect(refus(lancement, { situation: situationPrevention({ montantDette: 1_000_000.01 }) })).toEqual({
+      'situation.montantDette': expect.stringMatching(/^montant invraisemblable : 1\s000\s000 € au plus$/),
+    });
     expect(messages(lancement, { situation: situationPrevention({ montantDette: 0 }) })).toEqual([]);
-    expect(refus(prevention.messages['plan-aide']!.schema, { actions: ['fsl'], planApurement: { mensualite: 0, dureeMois: 12 } })).toEqual({ 'planApurement.mensualite': 'le montant doit être supérieur à zéro' });
+    expect(refus(prevention.messages['plan-aide']!.schema, { actions: ['fsl'], planApurement: { mensualite: 0, dureeMois: 12 } })).toEqual({
+      'planApurement.mensualite': 'le montant doit être supérieur à zéro',
+    });
     expect(refus(protocole.schemaLancement, { resiliation: { jugementDu: jour(-40), detteLocative: 5e9 } })).toHaveProperty(['resiliation.detteLocative']);
-    expect(refus(iml.messages.loyer!.schema, { mois: '2026-05', statut: 'partiel', montantPaye: -3 })).toEqual({ montantPaye: 'le montant doit être positif ou nul' });
-    expect(refus(iml.messages.candidature!.schema, { structure: 'chrs', pretASortir: true, budgetTravaille: true, ressourcesMensuelles: 95_000 })).toEqual({ ressourcesMensuelles: expect.stringMatching(/^montant invraisemblable : 20\s000 € au plus$/) });
+    expect(refus(iml.messages.loyer!.schema, { mois: '2026-05', statut: 'partiel', montantPaye: -3 })).toEqual({
+      montantPaye: 'le montant doit être positif ou nul',
+    });
+    expect(refus(iml.messages.candidature!.schema, { structure: 'chrs', pretASortir: true, budgetTravaille: true, ressourcesMensuelles: 95_000 })).toEqual({
+      ressourcesMensuelles: expect.stringMatching(/^montant invraisemblable : 20\s000 € au plus$/),
+    });
     expect(messages(reponseValidationSchema, { decision: 'approuve', montant: -1 })).toEqual(['le montant doit être positif ou nul']);
     expect(messages(montantSchema({ max: 5000 }), 5000)).toEqual([]);
   });
@@ -191,13 +230,21 @@ describe('par l’API : 400 en français, rien n’est lancé ni enregistré', (
     const menage = menageEssai();
     const r = await api.appel('POST', '/api/parcours', {
       jeton,
-      corps: { programmeId: 'loiret-ahu', travailleurSocial: 'ts.alice', menage, donnees: { situation: situationPrevention({ debutBail: '2099-01-01', montantDette: -50 }) } },
+      corps: {
+        programmeId: 'loiret-ahu',
+        travailleurSocial: 'ts.alice',
+        menage,
+        donnees: { situation: situationPrevention({ debutBail: '2099-01-01', montantDette: -50 }) },
+      },
     });
     expect(r.status, r.texte).toBe(400);
     expect(r.headers.get('content-type')).toMatch(/^application\/problem\+json/);
     expect(r.json.errors).toEqual([
       { champ: 'donnees.situation.montantDette', message: 'le montant doit être positif ou nul' },
-      { champ: 'donnees.situation.debutBail', message: expect.stringMatching(/^date trop lointaine : le bail ne peut pas commencer plus de 6 mois après aujourd’hui/) },
+      {
+        champ: 'donnees.situation.debutBail',
+        message: expect.stringMatching(/^date trop lointaine : le bail ne peut pas commencer plus de 6 mois après aujourd’hui/),
+      },
     ]);
     expect(r.json.detail).toMatch(/^2 champs invalides : « donnees\.situation\.montantDette » \(le montant doit être positif ou nul\)/);
     expect(r.texte).not.toMatch(TECHNIQUE);
@@ -206,14 +253,24 @@ describe('par l’API : 400 en français, rien n’est lancé ni enregistré', (
 
     const protocole = await api.appel('POST', '/api/parcours', {
       jeton,
-      corps: { programmeId: 'reims-april-protocole', travailleurSocial: 'ts.alice', menage, donnees: { resiliation: { jugementDu: jour(30), juridiction: 'Tribunal judiciaire de Reims', detteLocative: 2400 } } },
+      corps: {
+        programmeId: 'reims-april-protocole',
+        travailleurSocial: 'ts.alice',
+        menage,
+        donnees: { resiliation: { jugementDu: jour(30), juridiction: 'Tribunal judiciaire de Reims', detteLocative: 2400 } },
+      },
     });
     expect(protocole.status, protocole.texte).toBe(400);
-    expect(protocole.json.errors).toEqual([{ champ: 'donnees.resiliation.jugementDu', message: expect.stringMatching(/^date à venir : indiquez une date passée \(le .+ au plus tard\)$/) }]);
+    expect(protocole.json.errors).toEqual([
+      { champ: 'donnees.resiliation.jugementDu', message: expect.stringMatching(/^date à venir : indiquez une date passée \(le .+ au plus tard\)$/) },
+    ]);
     expect((await api.appel('GET', `/api/parcours/${encodeURIComponent(`reims-april-protocole--${menage.reference}`)}`, { jeton })).status).toBe(404);
 
     // Le même ménage, vraisemblable : lancé ; puis un message invraisemblable ne change rien.
-    const ok = await api.appel('POST', '/api/parcours', { jeton, corps: { programmeId: 'loiret-ahu', travailleurSocial: 'ts.alice', menage, donnees: { situation: situationPrevention() } } });
+    const ok = await api.appel('POST', '/api/parcours', {
+      jeton,
+      corps: { programmeId: 'loiret-ahu', travailleurSocial: 'ts.alice', menage, donnees: { situation: situationPrevention() } },
+    });
     expect(ok.status, ok.texte).toBe(201);
     const handle = essai.banc.env.client.workflow.getHandle(ok.json.workflowId);
     const avant = await jusqua(handle, (e) => e.etape === 'aller_vers', 'étape « aller vers »');

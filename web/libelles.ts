@@ -183,7 +183,6 @@ export const CHAMPS_MONTANTS = new Set([
 /** Le libellé d'un champ : celui du vocabulaire, sinon celui de la valeur, sinon (dernier recours) son nom humanisé. */
 export const libelleChamp = (cle: string): string => LIBELLES_CHAMPS[cle] ?? LIBELLES_VALEURS[cle] ?? humaniser(cle);
 
-
 export const LIBELLES_ETAPES: Record<string, string> = {
   orientation: 'Orientation',
   comite_de_suivi: 'Comité de suivi',

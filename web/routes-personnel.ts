@@ -14,7 +14,16 @@ import type { OptionsAuth } from '../api/auth';
 import type { DependancesApi } from '../api/dependances';
 import { envoyerPage } from '../api/html';
 import { analyser, depuisTemporal, Probleme } from '../api/problemes';
-import { annulerAbsence, comptesDe, declarerAbsence, inviterCompte, lireAbsences, listerComptes, modifierCompte, reinviterCompte } from '../api/routes/personnel';
+import {
+  annulerAbsence,
+  comptesDe,
+  declarerAbsence,
+  inviterCompte,
+  lireAbsences,
+  listerComptes,
+  modifierCompte,
+  reinviterCompte,
+} from '../api/routes/personnel';
 import { choixMotDePasseSchema } from '../api/schemas-personnel';
 import { MESSAGES_INVITATION, RefusPersonnel } from '../personnel/comptes';
 import { envoyer, pageErreur, type Contexte } from './pages/commun';
@@ -193,7 +202,10 @@ export function routesWebPersonnel(deps: DependancesApi, auth: OptionsAuth): Rou
     }),
   );
 
-  for (const [chemin, actif, fait] of [['desactivation', false, 'desactive'], ['reactivation', true, 'reactive']] as const) {
+  for (const [chemin, actif, fait] of [
+    ['desactivation', false, 'desactive'],
+    ['reactivation', true, 'reactive'],
+  ] as const) {
     r.post(
       `/personnel/:id/${chemin}`,
       session,
@@ -208,7 +220,9 @@ export function routesWebPersonnel(deps: DependancesApi, auth: OptionsAuth): Rou
     session,
     formulaire,
     csrf,
-    page((req, res) => agir(req, res, String(req.params.id), () => modifierCompte(deps, contexte(req).personne, req.params.id, corpsCompte(req.body as Corps)), 'modifie')),
+    page((req, res) =>
+      agir(req, res, String(req.params.id), () => modifierCompte(deps, contexte(req).personne, req.params.id, corpsCompte(req.body as Corps)), 'modifie'),
+    ),
   );
 
   return r;

@@ -35,14 +35,19 @@ async function main() {
   const services = await assembler(config);
   const { connectionOptions, namespace } = optionsTemporal(config);
   const connection = await NativeConnection.connect(connectionOptions);
-  if (!config.DATABASE_URL) throw new ErreurConfiguration('Configuration invalide :\n- DATABASE_URL : variable obligatoire (le système d’enregistrement PostgreSQL : boîte d’envoi des courriels)');
+  if (!config.DATABASE_URL)
+    throw new ErreurConfiguration(
+      'Configuration invalide :\n- DATABASE_URL : variable obligatoire (le système d’enregistrement PostgreSQL : boîte d’envoi des courriels)',
+    );
   const base = ouvrirBase(config.DATABASE_URL, { surErreur: (e) => journal.warn({ err: e.message }, 'connexion à la base perdue') });
   await migrer(base);
   // Les comptes et les partenaires des presets qui manquent à l'annuaire du système d'enregistrement.
   await importerPersonnel(base, services.annuaire.tous());
   await importerPartenaires(base, services.catalogue.tous());
   // Les activités lisent les réglages en base (l'opérateur d'un programme, la durée de conservation).
-  const catalogue = await CatalogueEnBase.ouvrir(base, services.catalogue, { surErreur: (e) => journal.warn({ err: e.message }, 'réglages des programmes non relus') });
+  const catalogue = await CatalogueEnBase.ouvrir(base, services.catalogue, {
+    surErreur: (e) => journal.warn({ err: e.message }, 'réglages des programmes non relus'),
+  });
   const worker = await creerWorker({
     connection,
     namespace,
@@ -60,7 +65,11 @@ async function main() {
       expediteur: config.MAIL_FROM,
       signeur: services.signeur,
       baseUrl: config.PUBLIC_BASE_URL,
-      ...(config.SMS_URL ? { sms: { coffre: services.coffre, fournisseur: fournisseurHttp({ url: config.SMS_URL, jeton: config.SMS_JETON, expediteur: config.SMS_EXPEDITEUR }) } } : {}),
+      ...(config.SMS_URL
+        ? {
+            sms: { coffre: services.coffre, fournisseur: fournisseurHttp({ url: config.SMS_URL, jeton: config.SMS_JETON, expediteur: config.SMS_EXPEDITEUR }) },
+          }
+        : {}),
     },
   });
   // Présence signalée dans la base pendant que le worker tourne : l'API répond 503 tout de suite sans worker.

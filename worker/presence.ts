@@ -34,7 +34,11 @@ export async function signalerPresence(db: BaseDeDonnees, taskQueue: string, sur
     id,
     async arreter() {
       clearInterval(minuterie);
-      await db.deleteFrom('workers').where('id', '=', id).execute().catch((e: Error) => surErreur?.(e));
+      await db
+        .deleteFrom('workers')
+        .where('id', '=', id)
+        .execute()
+        .catch((e: Error) => surErreur?.(e));
     },
   };
 }

@@ -152,7 +152,13 @@ async function candidatureRecevable(m: Mesure): Promise<Fin | undefined> {
     await notifier(p, { a: { coordination: true }, ...courriels.candidatureNonRecevable({ ref, refus }) });
     return { issue: 'non_eligible', motif: refus };
   }
-  p.details.candidature = { structure: c.structure, hebergeDepuis: c.hebergeDepuis, typologieRecherchee: c.typologieRecherchee, secteurs: c.secteurs ?? [], composition: m.e.menage.composition };
+  p.details.candidature = {
+    structure: c.structure,
+    hebergeDepuis: c.hebergeDepuis,
+    typologieRecherchee: c.typologieRecherchee,
+    secteurs: c.secteurs ?? [],
+    composition: m.e.menage.composition,
+  };
   p.detailsConfidentiels.candidature = { ressourcesMensuelles: c.ressourcesMensuelles, notes: c.notes };
   return undefined;
 }
@@ -167,12 +173,22 @@ async function candidatureAuSiao(m: Mesure): Promise<Fin | undefined> {
     demanderValidation(p, {
       role: 'siao',
       objet: 'Validation d’une candidature en intermédiation locative (sortie de structure, bail glissant)',
-      apercu: courriels.apercuCandidature({ ref: m.ref, programme: e.programme, composition: e.menage.composition, candidature: m.candidature!, quota: m.quota }),
+      apercu: courriels.apercuCandidature({
+        ref: m.ref,
+        programme: e.programme,
+        composition: e.menage.composition,
+        candidature: m.candidature!,
+        quota: m.quota,
+      }),
       delai: d.validationSiao!,
     }),
   );
   if (siao.statut === 'refusee') {
-    return { issue: 'refus_siao', motif: siao.decision?.commentaire || 'sans motif précisé', acteur: { type: 'partenaire', role: 'siao', id: siao.decision?.par } };
+    return {
+      issue: 'refus_siao',
+      motif: siao.decision?.commentaire || 'sans motif précisé',
+      acteur: { type: 'partenaire', role: 'siao', id: siao.decision?.par },
+    };
   }
   if (siao.statut === 'expiree') {
     // Sans réponse dans le délai : la coordination a été alertée (escalade). Le parcours attend
@@ -185,7 +201,10 @@ async function candidatureAuSiao(m: Mesure): Promise<Fin | undefined> {
     if (decision.decision === 'refusee') return { issue: 'refus_siao', motif: decision.motif, acteur: coordination(decision.par) };
   }
   m.valideeLe = new Date();
-  p.details.validationSiao = { le: m.valideeLe.toISOString(), par: siao.statut === 'approuvee' ? 'commission SIAO (lien)' : 'coordination (décision de la commission)' };
+  p.details.validationSiao = {
+    le: m.valideeLe.toISOString(),
+    par: siao.statut === 'approuvee' ? 'commission SIAO (lien)' : 'coordination (décision de la commission)',
+  };
   return undefined;
 }
 
@@ -203,7 +222,14 @@ async function attenteDUnePlace(m: Mesure): Promise<void> {
     programmeId: programme.id,
     quota,
     versionProgramme: programme.version,
-    demande: { mesure: p.workflowId, execution: workflowInfo().firstExecutionRunId, reference: ref, demandeeLe: valideeLe.toISOString(), quota, versionProgramme: programme.version },
+    demande: {
+      mesure: p.workflowId,
+      execution: workflowInfo().firstExecutionRunId,
+      reference: ref,
+      demandeeLe: valideeLe.toISOString(),
+      quota,
+      versionProgramme: programme.version,
+    },
   });
   p.journal.noter('place_demandee', `Candidature validée : place demandée parmi les ${quota} mesures du programme`);
   await p.attendre(() => m.place !== undefined);
@@ -220,7 +246,13 @@ async function rechercheDuLogement(m: Mesure): Promise<void> {
   p.changerEtape('recherche_logement', 'Recherche du logement (bail principal et sous-location)');
   await notifier(p, { a: auTravailleurSocial(m), ...courriels.placeAccordee({ ref, programme: e.programme }) });
   if (d.rechercheLogement) {
-    p.echeances.suivre({ id: 'logement', libelle: 'Logement trouvé : bail principal et sous-location signés', delai: d.rechercheLogement, rappelAvant: d.rappelAvant, responsable: 'travailleur_social' });
+    p.echeances.suivre({
+      id: 'logement',
+      libelle: 'Logement trouvé : bail principal et sous-location signés',
+      delai: d.rechercheLogement,
+      rappelAvant: d.rappelAvant,
+      responsable: 'travailleur_social',
+    });
   }
   await p.attendre(() => m.logement !== undefined);
   p.echeances.tenir('logement');
@@ -292,7 +324,15 @@ async function bilanDeMesure(m: Mesure, jalon: string, avecDecision: boolean): P
   // La fiche-bilan à la DDETS : un résumé sans rien de ce que le ménage a confié.
   await notifier(p, {
     a: { role: 'ddets' },
-    ...courriels.ficheBilan({ ref, programme: e.programme, composition: e.menage.composition, structure: m.candidature!.structure, fiche, logement: m.logement!, debut: m.debut! }),
+    ...courriels.ficheBilan({
+      ref,
+      programme: e.programme,
+      composition: e.menage.composition,
+      structure: m.candidature!.structure,
+      fiche,
+      logement: m.logement!,
+      debut: m.debut!,
+    }),
     type: 'fiche_bilan',
     visibilite: 'partenaires',
     joindre: [{ document: 'fiche-bilan', jalon }],
@@ -315,7 +355,12 @@ async function bilanDeMesure(m: Mesure, jalon: string, avecDecision: boolean): P
 async function termeDeLaMesure(m: Mesure): Promise<Fin | undefined> {
   for (let n = 1; ; n++) {
     const ev = await evaluationDuGlissement(m, n);
-    ((m.p.details.evaluations ??= []) as unknown[]).push({ le: new Date().toISOString(), loyerPayeRegulierement: ev.loyerPayeRegulierement, situationStable: ev.situationStable, decision: ev.decision });
+    ((m.p.details.evaluations ??= []) as unknown[]).push({
+      le: new Date().toISOString(),
+      loyerPayeRegulierement: ev.loyerPayeRegulierement,
+      situationStable: ev.situationStable,
+      decision: ev.decision,
+    });
     if (ev.decision === 'glissement') return undefined;
     if (ev.decision === 'fin_avec_orientation') {
       m.orientation = ev.orientation;
@@ -332,10 +377,22 @@ async function evaluationDuGlissement(m: Mesure, n: number): Promise<ConditionsG
   const termeMesure = m.termeMesure!;
   await p.attendre(() => m.evaluation !== undefined, termeMesure.getTime() - Date.now());
   if (!m.evaluation) {
-    p.changerEtape('evaluation_glissement', `Conditions du glissement à évaluer (${dureeEnFrancais(`P${moisEntre(m.debut!, termeMesure)}M`)} de sous-location)`);
+    p.changerEtape(
+      'evaluation_glissement',
+      `Conditions du glissement à évaluer (${dureeEnFrancais(`P${moisEntre(m.debut!, termeMesure)}M`)} de sous-location)`,
+    );
     const id = `conditions_glissement:${n}`;
-    p.echeances.suivre({ id, libelle: 'Conditions du glissement évaluées', delai: m.delaiSaisie, rappelAvant: d.rappelAvant, responsable: 'travailleur_social' });
-    await notifier(p, { a: auTravailleurSocial(m), ...courriels.conditionsAEvaluer({ ref, terme: termeMesure, avant: ajouterDuree(new Date(), m.delaiSaisie), limite: m.limite! }) });
+    p.echeances.suivre({
+      id,
+      libelle: 'Conditions du glissement évaluées',
+      delai: m.delaiSaisie,
+      rappelAvant: d.rappelAvant,
+      responsable: 'travailleur_social',
+    });
+    await notifier(p, {
+      a: auTravailleurSocial(m),
+      ...courriels.conditionsAEvaluer({ ref, terme: termeMesure, avant: ajouterDuree(new Date(), m.delaiSaisie), limite: m.limite! }),
+    });
     await p.attendre(() => m.evaluation !== undefined);
     p.echeances.tenir(id);
   }
@@ -474,7 +531,11 @@ function messagesDeLaCandidature(m: Mesure): void {
       (x.decision === 'refusee' && (x.motif ?? '').trim().length < 3 ? 'Le motif du refus de la commission SIAO est requis.' : undefined),
     appliquer: (x) => {
       m.decisionSiao = x;
-      p.journal.noter('decision_siao', `Décision de la commission SIAO enregistrée par la coordination : candidature ${x.decision}${x.motif ? ` (${x.motif})` : ''}`, { acteur: coordination(x.par) });
+      p.journal.noter(
+        'decision_siao',
+        `Décision de la commission SIAO enregistrée par la coordination : candidature ${x.decision}${x.motif ? ` (${x.motif})` : ''}`,
+        { acteur: coordination(x.par) },
+      );
       // Validée, la candidature attend une place ; refusée, le parcours se clôt.
       if (x.decision === 'validee') p.avancer('file_attente', m.enFileAttente);
       return { etape: x.decision === 'refusee' ? 'cloture' : p.etape };
@@ -504,13 +565,18 @@ function messagesDuLogementEtDeLAccompagnement(m: Mesure): void {
       m.termeMesure = ajouterDuree(debut, d.glissement!);
       m.limite = ajouterDuree(debut, d.prolongationMax!);
       p.details.mesure = { debut: debut.toISOString(), glissementPrevuLe: m.termeMesure.toISOString(), limite: m.limite.toISOString() };
-      p.journal.noter('logement', `Logement ${x.typologie} (bailleur ${x.bailleur.type === 'public' ? 'public' : 'privé'} conventionné) : bail principal le ${dateEnFrancais(x.debutBailPrincipal)}, sous-location le ${dateEnFrancais(x.debutSousLocation)}`, { acteur: ts(x.par) });
+      p.journal.noter(
+        'logement',
+        `Logement ${x.typologie} (bailleur ${x.bailleur.type === 'public' ? 'public' : 'privé'} conventionné) : bail principal le ${dateEnFrancais(x.debutBailPrincipal)}, sous-location le ${dateEnFrancais(x.debutSousLocation)}`,
+        { acteur: ts(x.par) },
+      );
       p.avancer('sous_location', SOUS_LOCATION);
       return { etape: p.etape };
     },
   });
   p.message(rendezVousUpdate, {
-    valider: (x) => enEtape(m, 'recherche_logement', ...EN_MESURE) ?? (x.le !== undefined && !estDate(x.le) ? 'Date attendue au format AAAA-MM-JJ.' : undefined),
+    valider: (x) =>
+      enEtape(m, 'recherche_logement', ...EN_MESURE) ?? (x.le !== undefined && !estDate(x.le) ? 'Date attendue au format AAAA-MM-JJ.' : undefined),
     appliquer: (x) => {
       const accompagnement = m.accompagnement;
       if (x.nature === 'rendez_vous') accompagnement.rendezVous += 1;
@@ -518,9 +584,13 @@ function messagesDuLogementEtDeLAccompagnement(m: Mesure): void {
       else accompagnement.liensPartenaires += 1;
       for (const a of x.axes) if (!accompagnement.axes.includes(a)) accompagnement.axes.push(a);
       p.details.accompagnement = { ...accompagnement, axes: [...accompagnement.axes] };
-      if (x.note) ((p.detailsConfidentiels.notesAccompagnement ??= []) as unknown[]).push({ le: x.le ?? jourDeParis(new Date()), nature: x.nature, note: x.note });
+      if (x.note)
+        ((p.detailsConfidentiels.notesAccompagnement ??= []) as unknown[]).push({ le: x.le ?? jourDeParis(new Date()), nature: x.nature, note: x.note });
       const nature = { rendez_vous: 'Rendez-vous', visite_domicile: 'Visite à domicile', lien_partenaire: 'Lien avec un partenaire' }[x.nature];
-      p.journal.noter('accompagnement', `${nature}${x.axes.length ? ` (${x.axes.map((a) => LIBELLES_AXES[a]).join(', ')})` : ''}`, { acteur: ts(x.par), visibilite: 'equipe' });
+      p.journal.noter('accompagnement', `${nature}${x.axes.length ? ` (${x.axes.map((a) => LIBELLES_AXES[a]).join(', ')})` : ''}`, {
+        acteur: ts(x.par),
+        visibilite: 'equipe',
+      });
       return { etape: p.etape };
     },
   });
@@ -558,7 +628,8 @@ function messagesDesBilans(m: Mesure): void {
       const attendu = m.bilanAttendu;
       if (!attendu) return 'Aucun bilan de mesure n’est attendu pour le moment.';
       if (attendu.avecDecision) {
-        if (!x.bailleurPresent || !x.menagePresent) return `Le ${attendu.libelle.toLowerCase()} se tient en présence du bailleur et du ménage (examen contradictoire) : enregistrez-le une fois tenu avec eux.`;
+        if (!x.bailleurPresent || !x.menagePresent)
+          return `Le ${attendu.libelle.toLowerCase()} se tient en présence du bailleur et du ménage (examen contradictoire) : enregistrez-le une fois tenu avec eux.`;
         if (!x.decision) return `Le ${attendu.libelle.toLowerCase()} se conclut par une décision : poursuivre la mesure 6 mois, ou faire glisser le bail.`;
         if (x.decision === 'glissement' && (x.paiementLoyer !== 'regulier' || x.situation !== 'stable')) {
           return 'Le glissement suppose un loyer payé régulièrement et une situation stabilisée : sinon, la mesure est poursuivie.';
@@ -572,8 +643,13 @@ function messagesDesBilans(m: Mesure): void {
     appliquer: (x) => {
       const attendu = m.bilanAttendu!;
       m.bilan = x;
-      if (x.notes || x.freins?.length) ((p.detailsConfidentiels.bilans ??= []) as unknown[]).push({ jalon: attendu.jalon, notes: x.notes, freins: x.freins ?? [] });
-      p.journal.noter('bilan_mesure', `${attendu.libelle} : loyer ${PAIEMENTS[x.paiementLoyer]}, situation ${SITUATIONS[x.situation]}${x.decision ? `, décision : ${x.decision === 'glissement' ? 'glissement du bail' : 'poursuite 6 mois'}` : ''}`, { acteur: ts(x.par) });
+      if (x.notes || x.freins?.length)
+        ((p.detailsConfidentiels.bilans ??= []) as unknown[]).push({ jalon: attendu.jalon, notes: x.notes, freins: x.freins ?? [] });
+      p.journal.noter(
+        'bilan_mesure',
+        `${attendu.libelle} : loyer ${PAIEMENTS[x.paiementLoyer]}, situation ${SITUATIONS[x.situation]}${x.decision ? `, décision : ${x.decision === 'glissement' ? 'glissement du bail' : 'poursuite 6 mois'}` : ''}`,
+        { acteur: ts(x.par) },
+      );
       m.bilanAttendu = undefined;
       // Le bilan tenu, la sous-location continue, ou le bail glisse si c'est la décision.
       if (x.decision === 'glissement') p.avancer('glissement', GLISSEMENT);
@@ -591,15 +667,24 @@ function messagesDuGlissement(m: Mesure): void {
       const termeMesure = m.termeMesure!;
       const limite = m.limite!;
       const refus = enEtape(m, 'evaluation_glissement', 'prolongation');
-      if (refus) return p.etape === 'sous_location' || p.etape === 'bilan_mesure' ? `Les conditions du glissement s’évaluent au terme de la mesure (le ${dateEnFrancais(termeMesure)}).` : refus;
+      if (refus)
+        return p.etape === 'sous_location' || p.etape === 'bilan_mesure'
+          ? `Les conditions du glissement s’évaluent au terme de la mesure (le ${dateEnFrancais(termeMesure)}).`
+          : refus;
       if (x.decision === 'glissement') {
-        if (!x.loyerPayeRegulierement || !x.situationStable) return 'Le glissement suppose un loyer payé régulièrement et une situation stabilisée : choisissez une prolongation motivée ou une fin avec orientation.';
+        if (!x.loyerPayeRegulierement || !x.situationStable)
+          return 'Le glissement suppose un loyer payé régulièrement et une situation stabilisée : choisissez une prolongation motivée ou une fin avec orientation.';
         return motifImpayes(m);
       }
-      if ((x.motif ?? '').trim().length < 10) return x.decision === 'prolongation' ? 'Une prolongation doit être motivée (10 caractères au moins).' : 'Une fin de mesure doit être motivée (10 caractères au moins).';
-      if (x.decision === 'fin_avec_orientation') return x.orientation ? undefined : 'Une fin de mesure avec orientation précise le dispositif vers lequel le ménage est orienté.';
+      if ((x.motif ?? '').trim().length < 10)
+        return x.decision === 'prolongation'
+          ? 'Une prolongation doit être motivée (10 caractères au moins).'
+          : 'Une fin de mesure doit être motivée (10 caractères au moins).';
+      if (x.decision === 'fin_avec_orientation')
+        return x.orientation ? undefined : 'Une fin de mesure avec orientation précise le dispositif vers lequel le ménage est orienté.';
       if (x.decision !== 'prolongation') return 'Décision attendue : glissement, prolongation ou fin avec orientation.';
-      if (p.etape === 'prolongation') return `Une prolongation court déjà jusqu’au ${dateEnFrancais(termeMesure)} : à son terme, les conditions seront évaluées de nouveau (le glissement ou une fin avec orientation restent possibles dès maintenant).`;
+      if (p.etape === 'prolongation')
+        return `Une prolongation court déjà jusqu’au ${dateEnFrancais(termeMesure)} : à son terme, les conditions seront évaluées de nouveau (le glissement ou une fin avec orientation restent possibles dès maintenant).`;
       const mois = moisProlongation(m, x);
       if (!Number.isInteger(mois) || mois < 1) return 'Durée de prolongation invalide (en mois, 1 au moins).';
       const max = dureeEnFrancais(d.prolongationMax!);
@@ -613,12 +698,27 @@ function messagesDuGlissement(m: Mesure): void {
     },
     appliquer: (x) => {
       m.evaluation = x;
-      const decision = { glissement: 'glissement du bail', prolongation: `prolongation de ${moisProlongation(m, x)} mois`, fin_avec_orientation: 'fin de mesure avec orientation' }[x.decision];
-      p.journal.noter('conditions_glissement', `Conditions du glissement évaluées : loyer ${x.loyerPayeRegulierement ? 'payé régulièrement' : 'irrégulier'}, situation ${x.situationStable ? 'stable' : 'non stabilisée'} — ${decision}`, { acteur: ts(x.par) });
-      if (x.motif || x.notes) ((p.detailsConfidentiels.evaluations ??= []) as unknown[]).push({ le: new Date().toISOString(), motif: x.motif, notes: x.notes, orientation: x.orientation });
+      const decision = {
+        glissement: 'glissement du bail',
+        prolongation: `prolongation de ${moisProlongation(m, x)} mois`,
+        fin_avec_orientation: 'fin de mesure avec orientation',
+      }[x.decision];
+      p.journal.noter(
+        'conditions_glissement',
+        `Conditions du glissement évaluées : loyer ${x.loyerPayeRegulierement ? 'payé régulièrement' : 'irrégulier'}, situation ${x.situationStable ? 'stable' : 'non stabilisée'} — ${decision}`,
+        { acteur: ts(x.par) },
+      );
+      if (x.motif || x.notes)
+        ((p.detailsConfidentiels.evaluations ??= []) as unknown[]).push({
+          le: new Date().toISOString(),
+          motif: x.motif,
+          notes: x.notes,
+          orientation: x.orientation,
+        });
       // Le bail glisse, la mesure est prolongée, ou elle prend fin avec l'orientation du ménage (clôture).
       if (x.decision === 'glissement') p.avancer('glissement', GLISSEMENT);
-      else if (x.decision === 'prolongation') p.avancer('prolongation', `Prolongation motivée jusqu’au ${dateEnFrancais(finProlongation(m, moisProlongation(m, x)))}`);
+      else if (x.decision === 'prolongation')
+        p.avancer('prolongation', `Prolongation motivée jusqu’au ${dateEnFrancais(finProlongation(m, moisProlongation(m, x)))}`);
       return { etape: x.decision === 'fin_avec_orientation' ? 'cloture' : p.etape };
     },
   });
@@ -630,10 +730,12 @@ function messageDeFinDeMesure(m: Mesure): void {
     valider: (x) => {
       if (p.interrompu) return 'Le parcours est déjà clôturé.';
       const refus = enEtape(m, 'recherche_logement', ...EN_MESURE);
-      if (refus) return p.etape === 'file_attente' ? 'La mesure n’a pas encore démarré : la coordination peut clore la candidature (clôture anticipée).' : refus;
+      if (refus)
+        return p.etape === 'file_attente' ? 'La mesure n’a pas encore démarré : la coordination peut clore la candidature (clôture anticipée).' : refus;
       if (!(ISSUES_FIN_MESURE as readonly string[]).includes(x.issue)) return `Issue de fin de mesure inconnue : « ${x.issue} ».`;
       if ((x.motif ?? '').trim().length < 3) return 'Motif de fin de mesure requis.';
-      if (x.issue === 'fin_avec_orientation' && !x.orientation) return 'Une fin de mesure avec orientation précise le dispositif vers lequel le ménage est orienté.';
+      if (x.issue === 'fin_avec_orientation' && !x.orientation)
+        return 'Une fin de mesure avec orientation précise le dispositif vers lequel le ménage est orienté.';
       return undefined;
     },
     appliquer: (x) => {
@@ -654,10 +756,13 @@ const auTravailleurSocial = (m: Mesure): A => (m.p.travailleurSocial ? { personn
 /** Le bailleur du logement (son adresse si elle a été donnée), sinon celui du programme. */
 function auBailleur(m: Mesure): A {
   const l = m.logement;
-  return l?.bailleur.courriel ? { adresse: { nom: l.bailleur.nom, courriel: l.bailleur.courriel }, libelle: `le bailleur (${l.bailleur.nom})` } : { role: 'bailleur' };
+  return l?.bailleur.courriel
+    ? { adresse: { nom: l.bailleur.nom, courriel: l.bailleur.courriel }, libelle: `le bailleur (${l.bailleur.nom})` }
+    : { role: 'bailleur' };
 }
 
-const enEtape = (m: Mesure, ...etapes: string[]) => (etapes.includes(m.p.etape) ? undefined : `Ce message n’est pas attendu à l’étape « ${m.p.libelleEtape} ».`);
+const enEtape = (m: Mesure, ...etapes: string[]) =>
+  etapes.includes(m.p.etape) ? undefined : `Ce message n’est pas attendu à l’étape « ${m.p.libelleEtape} ».`;
 
 function bilanLoyers(m: Mesure): { payes: number; partiels: number; impayes: number } {
   const l = [...m.loyers.values()];
@@ -723,7 +828,8 @@ export function motifLogement(x: Logement, operateur: string, maintenant: Date):
   if (!estDate(x.debutBailPrincipal) || !estDate(x.debutSousLocation)) return 'Dates du bail principal et de la sous-location attendues au format AAAA-MM-JJ.';
   if (x.debutSousLocation < x.debutBailPrincipal) return 'La sous-location ne peut pas commencer avant le bail principal.';
   const ecart = Math.abs(minuitDeParis(x.debutSousLocation).getTime() - maintenant.getTime());
-  if (ecart > 92 * 86_400_000) return 'La date de début de la sous-location doit être à moins de 3 mois d’aujourd’hui : elle fait partir l’horloge de la mesure.';
+  if (ecart > 92 * 86_400_000)
+    return 'La date de début de la sous-location doit être à moins de 3 mois d’aujourd’hui : elle fait partir l’horloge de la mesure.';
   return undefined;
 }
 
@@ -757,7 +863,6 @@ function estDate(s: string): boolean {
   return /^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(Date.parse(`${s}T00:00:00Z`));
 }
 
-
 /**
  * Mois entiers écoulés de a à b, au calendrier des délais (`ajouterDuree`) : le plus grand n tel que
  * a + n mois ≤ b (6 mois après le 31 octobre, c'est le 30 avril).
@@ -781,4 +886,3 @@ function motifPublic(issue: (typeof ISSUES_FIN_MESURE)[number], orientation?: Or
   if (issue === 'fin_avec_orientation') return `Orientation : ${orientation ? LIBELLES_ORIENTATIONS[orientation.dispositif] : 'à préciser'}`;
   return issue === 'depart_du_logement' ? 'Le ménage a quitté le logement' : 'Le ménage met fin à la mesure';
 }
-

@@ -99,7 +99,10 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
       parCanal[t.canal] = (parCanal[t.canal] ?? 0) + 1;
       if (visiteAttendue && t.canal === 'visite_domicile') {
         // Contact déjà établi : la visite à domicile prévue (« malgré tout mise en œuvre »).
-        p.journal.noter('tentative_contact', `Visite à domicile (${libelleValeurMinuscule(t.creneau)}) : ${libelleValeurMinuscule(t.issue)}`, { acteur: ts(t.par), visibilite: 'equipe' });
+        p.journal.noter('tentative_contact', `Visite à domicile (${libelleValeurMinuscule(t.creneau)}) : ${libelleValeurMinuscule(t.issue)}`, {
+          acteur: ts(t.par),
+          visibilite: 'equipe',
+        });
         if (t.issue !== 'absent') {
           visiteAttendue = false;
           p.details.visiteDomicileLe = new Date().toISOString();
@@ -107,7 +110,11 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
         }
         return { etape: p.etape };
       }
-      p.journal.noter('tentative_contact', `Tentative de contact (${libelleValeurMinuscule(t.canal)}, ${libelleValeurMinuscule(t.creneau)}) : ${libelleValeurMinuscule(t.issue)}`, { acteur: ts(t.par), visibilite: 'equipe' });
+      p.journal.noter(
+        'tentative_contact',
+        `Tentative de contact (${libelleValeurMinuscule(t.canal)}, ${libelleValeurMinuscule(t.creneau)}) : ${libelleValeurMinuscule(t.issue)}`,
+        { acteur: ts(t.par), visibilite: 'equipe' },
+      );
       if (t.note) (p.detailsConfidentiels.notesContact ??= [] as string[]) && (p.detailsConfidentiels.notesContact as string[]).push(t.note);
       // Le ménage joint, le diagnostic commence ; son refus clôt le parcours (sauf option refusNeClotPas).
       if (t.issue === 'joint') p.avancer('diagnostic', 'Diagnostic');
@@ -115,17 +122,28 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
     },
   });
   p.message(diagnosticUpdate, {
-    valider: (x) => enEtape('diagnostic') ?? (x.termine && !(x.carnetDeRoute?.length) ? 'Le diagnostic se conclut par un carnet de route (au moins une démarche).' : undefined),
+    valider: (x) =>
+      enEtape('diagnostic') ?? (x.termine && !x.carnetDeRoute?.length ? 'Le diagnostic se conclut par un carnet de route (au moins une démarche).' : undefined),
     appliquer: (x) => {
-      const entretiens = ((p.detailsConfidentiels.diagnostic ??= []) as unknown[]);
-      entretiens.push({ origineDette: x.origineDette, droits: x.droits, budget: x.budget, adequationLogement: x.adequationLogement, notes: x.notes, le: new Date().toISOString() });
+      const entretiens = (p.detailsConfidentiels.diagnostic ??= []) as unknown[];
+      entretiens.push({
+        origineDette: x.origineDette,
+        droits: x.droits,
+        budget: x.budget,
+        adequationLogement: x.adequationLogement,
+        notes: x.notes,
+        le: new Date().toISOString(),
+      });
       if (x.termine) {
         diagnosticTermine = true;
         p.detailsConfidentiels.carnetDeRoute = x.carnetDeRoute;
         // L'accord déjà noté : le diagnostic part au bailleur dès qu'il est terminé.
         if (partagePour.length) void envoyerDiagnostic();
       }
-      p.journal.noter('diagnostic', x.termine ? 'Diagnostic terminé : carnet de route remis' : 'Entretien de diagnostic', { acteur: ts(x.par), visibilite: 'equipe' });
+      p.journal.noter('diagnostic', x.termine ? 'Diagnostic terminé : carnet de route remis' : 'Entretien de diagnostic', {
+        acteur: ts(x.par),
+        visibilite: 'equipe',
+      });
       if (x.termine) p.avancer('plan_aide', 'Plan d’aide');
       return { etape: p.etape };
     },
@@ -188,10 +206,18 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
     appliquer: (x) => {
       const attendu = suiviSansBlocage ? attendus.shift() : undefined;
       if (attendu) bilanAttendu = attendu.libelle;
-      bilans.push({ jalon: bilanAttendu!, reprisePaiement: x.reprisePaiement, planRespecte: x.planRespecte, demarches: x.demarches, ...(attendu ? { id: attendu.id } : {}) });
+      bilans.push({
+        jalon: bilanAttendu!,
+        reprisePaiement: x.reprisePaiement,
+        planRespecte: x.planRespecte,
+        demarches: x.demarches,
+        ...(attendu ? { id: attendu.id } : {}),
+      });
       if (x.notes) ((p.detailsConfidentiels.notesBilans ??= []) as string[]).push(x.notes);
       p.details.bilans = bilans.map((b) => ({ jalon: b.jalon, reprisePaiement: b.reprisePaiement, planRespecte: b.planRespecte }));
-      p.journal.noter('bilan', `${bilanAttendu} : ${LIBELLES_REPRISE[x.reprisePaiement]}, plan d’apurement ${x.planRespecte ? 'respecté' : 'non respecté'}`, { acteur: ts(x.par) });
+      p.journal.noter('bilan', `${bilanAttendu} : ${LIBELLES_REPRISE[x.reprisePaiement]}, plan d’apurement ${x.planRespecte ? 'respecté' : 'non respecté'}`, {
+        acteur: ts(x.par),
+      });
       bilanAttendu = undefined;
       return { etape: p.etape };
     },
@@ -201,7 +227,9 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
     appliquer: (x) => {
       passage = true;
       p.details.passageDroitCommun = { service: x.service, entretienTripartite: x.entretienTripartite };
-      p.journal.noter('passage_droit_commun', `Passage au droit commun : ${x.service}${x.entretienTripartite ? ' (entretien tripartite demandé)' : ''}`, { acteur: ts(x.par) });
+      p.journal.noter('passage_droit_commun', `Passage au droit commun : ${x.service}${x.entretienTripartite ? ' (entretien tripartite demandé)' : ''}`, {
+        acteur: ts(x.par),
+      });
       p.avancer('passage_droit_commun', 'Passage au droit commun');
       return { etape: p.etape };
     },
@@ -210,7 +238,8 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
     valider: (x) => {
       if (p.interrompu) return 'Le parcours est déjà clôturé.';
       if (!ISSUES_PREVENTION.includes(x.issue)) return `Issue de clôture inconnue pour ce parcours : « ${x.issue} ».`;
-      if (p.etape === 'orientation' || p.etape === 'comite_de_suivi') return 'Le parcours n’a pas encore commencé : utilisez la clôture anticipée du coordinateur.';
+      if (p.etape === 'orientation' || p.etape === 'comite_de_suivi')
+        return 'Le parcours n’a pas encore commencé : utilisez la clôture anticipée du coordinateur.';
       return undefined;
     },
     appliquer: (x) => {
@@ -237,7 +266,10 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
       const service = programme.partenaires.services_sociaux ?? programme.partenaires.departement;
       jamaisAccompagne = true;
       p.details.orienteVers = { service: service?.nom ?? 'Service social du département', le: new Date().toISOString() };
-      p.journal.noter('orientation_service_social', `Situation déjà accompagnée par ${service?.nom ?? 'le service social du département'} : elle reste chez lui`);
+      p.journal.noter(
+        'orientation_service_social',
+        `Situation déjà accompagnée par ${service?.nom ?? 'le service social du département'} : elle reste chez lui`,
+      );
       if (service) {
         await notifier(p, {
           a: { role: programme.partenaires.services_sociaux ? 'services_sociaux' : 'departement' },
@@ -283,8 +315,12 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
           const precision = comite.decision?.commentaire?.trim() || undefined;
           jamaisAccompagne = true;
           p.details.dejaSuivi = { par: suivant?.nom ?? 'Service social', ...(precision ? { precision } : {}), le: new Date().toISOString() };
-          p.journal.noter('deja_suivi', `Comité de suivi : le ménage reste suivi par ${suivant?.nom ?? 'le service social'}${precision ? ` (${precision})` : ''}`);
-          if (suivant) await notifier(p, { a: { role: 'services_sociaux' }, ...courrielDejaSuivi(programme, menage.reference, precision), visibilite: 'partenaires' });
+          p.journal.noter(
+            'deja_suivi',
+            `Comité de suivi : le ménage reste suivi par ${suivant?.nom ?? 'le service social'}${precision ? ` (${precision})` : ''}`,
+          );
+          if (suivant)
+            await notifier(p, { a: { role: 'services_sociaux' }, ...courrielDejaSuivi(programme, menage.reference, precision), visibilite: 'partenaires' });
         }
         return { issue: 'orientation_droit_commun', motif: `Comité de suivi : ${comite.decision?.commentaire ?? 'suivi existant maintenu'}` };
       }
@@ -298,7 +334,9 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
         sujet: `Orientation reçue (dossier ${menage.reference})`,
         paragraphes: [
           `Nous avons bien reçu l’orientation du ménage (dossier ${menage.reference}). Un courrier l’informe de notre intervention ; nous allons prendre contact avec lui.`,
-          d.contact ? `Nous vous tiendrons informés du premier contact, au plus tard dans ${dureeEnFrancais(d.contact)}.` : 'Nous vous tiendrons informés du premier contact.',
+          d.contact
+            ? `Nous vous tiendrons informés du premier contact, au plus tard dans ${dureeEnFrancais(d.contact)}.`
+            : 'Nous vous tiendrons informés du premier contact.',
         ],
         visibilite: 'partenaires',
       });
@@ -325,10 +363,22 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
     }
     const delaiDepuisDesignation = (delai: string) => (designation ? { due: ajouterDuree(designation, delai) } : { delai });
     const visite = d.premiereVisite
-      ? p.echeances.suivre({ id: 'premiere_visite', libelle: 'Première visite à domicile', ...delaiDepuisDesignation(d.premiereVisite), rappelAvant: d.rappelAvant, responsable: 'travailleur_social' })
+      ? p.echeances.suivre({
+          id: 'premiere_visite',
+          libelle: 'Première visite à domicile',
+          ...delaiDepuisDesignation(d.premiereVisite),
+          rappelAvant: d.rappelAvant,
+          responsable: 'travailleur_social',
+        })
       : undefined;
     const contact = d.contact
-      ? p.echeances.suivre({ id: 'contact', libelle: 'Premier contact avec le ménage', ...delaiDepuisDesignation(d.contact), rappelAvant: d.rappelAvant, responsable: 'travailleur_social' })
+      ? p.echeances.suivre({
+          id: 'contact',
+          libelle: 'Premier contact avec le ménage',
+          ...delaiDepuisDesignation(d.contact),
+          rappelAvant: d.rappelAvant,
+          responsable: 'travailleur_social',
+        })
       : undefined;
     let vues = 0;
     for (;;) {
@@ -350,8 +400,19 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
       vues += 1;
       if (t.canal === 'visite_domicile') {
         p.echeances.tenir('premiere_visite');
-        if (t.issue === 'absent' && d.secondeVisite && !p.echeances.enCours('seconde_visite') && !tentatives.slice(0, vues - 1).some((x) => x.canal === 'visite_domicile' && x.issue === 'absent')) {
-          p.echeances.suivre({ id: 'seconde_visite', libelle: 'Seconde visite à un autre horaire', delai: d.secondeVisite, rappelAvant: rappel('P2D'), responsable: 'travailleur_social' });
+        if (
+          t.issue === 'absent' &&
+          d.secondeVisite &&
+          !p.echeances.enCours('seconde_visite') &&
+          !tentatives.slice(0, vues - 1).some((x) => x.canal === 'visite_domicile' && x.issue === 'absent')
+        ) {
+          p.echeances.suivre({
+            id: 'seconde_visite',
+            libelle: 'Seconde visite à un autre horaire',
+            delai: d.secondeVisite,
+            rappelAvant: rappel('P2D'),
+            responsable: 'travailleur_social',
+          });
         } else if (p.echeances.enCours('seconde_visite')) {
           p.echeances.tenir('seconde_visite');
         }
@@ -359,7 +420,9 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
       if (t.issue === 'joint') break;
       if (t.issue === 'refus') {
         if (!(refusNeClotPas && patched('refus-ne-clot-pas'))) return { issue: 'refus', motif: 'Le ménage refuse l’accompagnement' };
-        p.journal.noter('refus_tentative', 'Le ménage a refusé : c’est une tentative, la prise de contact continue jusqu’au délai du programme', { visibilite: 'equipe' });
+        p.journal.noter('refus_tentative', 'Le ménage a refusé : c’est une tentative, la prise de contact continue jusqu’au délai du programme', {
+          visibilite: 'equipe',
+        });
       }
     }
     if (visite?.echeance.statut === 'en_cours') {
@@ -376,21 +439,35 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
     await notifier(p, {
       a: { role: 'bailleur' },
       sujet: `Contact établi avec le ménage (dossier ${menage.reference})`,
-      paragraphes: [`Nous avons pu rencontrer le ménage du dossier ${menage.reference}. Un diagnostic de sa situation est en cours ; nous vous tiendrons informés des engagements qui vous concernent.`],
+      paragraphes: [
+        `Nous avons pu rencontrer le ménage du dossier ${menage.reference}. Un diagnostic de sa situation est en cours ; nous vous tiendrons informés des engagements qui vous concernent.`,
+      ],
       visibilite: 'partenaires',
     });
 
     // 5. Diagnostic (un ou plusieurs entretiens), conclu par un carnet de route. Le contact noté y a
     //    déjà fait passer le parcours (`avancer`) : le déroulé le rejoint après le courriel au bailleur.
     p.rejoindre('diagnostic', 'Diagnostic');
-    p.echeances.suivre({ id: 'diagnostic', libelle: 'Diagnostic et carnet de route', delai: d.diagnostic, rappelAvant: d.rappelAvant, responsable: 'travailleur_social' });
+    p.echeances.suivre({
+      id: 'diagnostic',
+      libelle: 'Diagnostic et carnet de route',
+      delai: d.diagnostic,
+      rappelAvant: d.rappelAvant,
+      responsable: 'travailleur_social',
+    });
     await p.attendre(() => diagnosticTermine);
     p.echeances.tenir('diagnostic');
 
     // 6. Plan d'aide contractualisé ; 7. validation par le département si une ASLL est préconisée.
     p.rejoindre('plan_aide', 'Plan d’aide');
     for (;;) {
-      const echeancePlan = p.echeances.suivre({ id: 'plan_aide', libelle: 'Plan d’aide contractualisé', delai: d.planAide, rappelAvant: rappel('P2D'), responsable: 'travailleur_social' });
+      const echeancePlan = p.echeances.suivre({
+        id: 'plan_aide',
+        libelle: 'Plan d’aide contractualisé',
+        delai: d.planAide,
+        rappelAvant: rappel('P2D'),
+        responsable: 'travailleur_social',
+      });
       await p.attendre(() => plan !== undefined);
       p.echeances.tenir('plan_aide');
       p.details.plan = resumePlan(plan!);
@@ -403,7 +480,9 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
           `Dossier ${menage.reference} — ${programme.nom}.`,
           `Actions prévues : ${listeValeurs(plan!.actions)}.`,
           `Orientations : ${listeValeurs(plan!.orientations)}.`,
-          plan!.planApurement ? `Plan d’apurement : ${euros(plan!.planApurement.mensualite)} par mois pendant ${plan!.planApurement.dureeMois} mois.` : 'Pas de plan d’apurement à ce stade.',
+          plan!.planApurement
+            ? `Plan d’apurement : ${euros(plan!.planApurement.mensualite)} par mois pendant ${plan!.planApurement.dureeMois} mois.`
+            : 'Pas de plan d’apurement à ce stade.',
         ],
         delai: d.validationDepartement,
         // « Dans le même délai le plan d'aide est validé » (besancon-ccas) : l'échéance du plan, pas une semaine de plus.
@@ -438,7 +517,14 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
     p.rejoindre('suivi', 'Suivi du plan');
     const debutSuivi = new Date();
     const finSuivi = finDuSuivi(programme, debutSuivi);
-    if (finSuivi) p.echeances.suivre({ id: 'fin_suivi', libelle: 'Fin de la durée de suivi prévue : passage au droit commun ou clôture', due: finSuivi, rappelAvant: d.rappelAvant, responsable: 'travailleur_social' });
+    if (finSuivi)
+      p.echeances.suivre({
+        id: 'fin_suivi',
+        libelle: 'Fin de la durée de suivi prévue : passage au droit commun ou clôture',
+        due: finSuivi,
+        rappelAvant: d.rappelAvant,
+        responsable: 'travailleur_social',
+      });
     /** Un point ou un bilan à saisir : son échéance, et le courriel au travailleur social. */
     const demanderBilan = async (id: string, libelle: string) => {
       p.echeances.suivre({ id, libelle, delai: d.saisieBilan ?? 'P2W', rappelAvant: rappel('P3D'), responsable: 'travailleur_social' });
@@ -446,7 +532,9 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
       await notifier(p, {
         a: { personnel: p.travailleurSocial },
         sujet: `${libelle} à saisir (dossier ${menage.reference})`,
-        paragraphes: [`Le ${libelle.toLowerCase()} du dossier ${menage.reference} est à enregistrer avant le ${dateEnFrancais(ajouterDuree(new Date(), d.saisieBilan ?? 'P2W'))} : reprise du paiement, respect du plan d’apurement, démarches réalisées.`],
+        paragraphes: [
+          `Le ${libelle.toLowerCase()} du dossier ${menage.reference} est à enregistrer avant le ${dateEnFrancais(ajouterDuree(new Date(), d.saisieBilan ?? 'P2W'))} : reprise du paiement, respect du plan d’apurement, démarches réalisées.`,
+        ],
       });
     };
     /** Le bailleur apprend ce que dit un bilan saisi (reprise du paiement, plan d'apurement). */
@@ -487,19 +575,20 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
         await demanderBilan(id, jalon.libelle);
       }
       attendus.length = 0;
-    } else for (const jalon of jalonsDeSuivi(programme)) {
-      const quand = ajouterDuree(debutSuivi, jalon.offset);
-      await p.attendre(() => passage, quand.getTime() - Date.now());
-      if (passage) break;
-      bilanAttendu = jalon.libelle;
-      const id = `bilan:${jalon.offset}`;
-      await demanderBilan(id, jalon.libelle);
-      await p.attendre(() => bilanAttendu === undefined || passage);
-      if (bilanAttendu !== undefined) break;
-      p.echeances.tenir(id);
-      const b = bilans[bilans.length - 1]!;
-      await informerBailleurDuBilan(b);
-    }
+    } else
+      for (const jalon of jalonsDeSuivi(programme)) {
+        const quand = ajouterDuree(debutSuivi, jalon.offset);
+        await p.attendre(() => passage, quand.getTime() - Date.now());
+        if (passage) break;
+        bilanAttendu = jalon.libelle;
+        const id = `bilan:${jalon.offset}`;
+        await demanderBilan(id, jalon.libelle);
+        await p.attendre(() => bilanAttendu === undefined || passage);
+        if (bilanAttendu !== undefined) break;
+        p.echeances.tenir(id);
+        const b = bilans[bilans.length - 1]!;
+        await informerBailleurDuBilan(b);
+      }
     bilanAttendu = undefined;
 
     // 10. Passage au droit commun, avec un entretien tripartite si le ménage le souhaite.
@@ -512,7 +601,9 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
       sujet: `Passage de relais : ménage accompagné (dossier ${menage.reference})`,
       paragraphes: [
         `Nous vous proposons de prendre le relais de l’accompagnement du ménage (dossier ${menage.reference}) : ${pdc.service}.`,
-        pdc.entretienTripartite ? 'Le ménage souhaite un entretien commun pour ce passage de relais : nous vous contacterons pour en fixer la date.' : 'Le ménage prendra directement contact avec votre service.',
+        pdc.entretienTripartite
+          ? 'Le ménage souhaite un entretien commun pour ce passage de relais : nous vous contacterons pour en fixer la date.'
+          : 'Le ménage prendra directement contact avec votre service.',
       ],
     });
     // 11. La clôture est décidée par le travailleur social (message « cloturer »).
@@ -522,14 +613,23 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
 
   // 11. Clôture : issue, fiche de clôture, information du bailleur et de la CCAPEX.
   await p.clore(fin.issue, fin.motif, fin.acteur);
-  p.details.ficheCloture = { issue: fin.issue, libelle: LIBELLES_ISSUES[fin.issue], motif: fin.motif, le: new Date().toISOString(), bilans: p.details.bilans ?? [] };
+  p.details.ficheCloture = {
+    issue: fin.issue,
+    libelle: LIBELLES_ISSUES[fin.issue],
+    motif: fin.motif,
+    le: new Date().toISOString(),
+    bilans: p.details.bilans ?? [],
+  };
   if (fin.issue !== 'non_eligible' && fin.issue !== 'contact_impossible') {
     for (const role of ['bailleur', 'ccapex'] as const) {
       if (!programme.partenaires[role]) continue;
       await notifier(p, {
         a: { role },
         sujet: `Fin de l’accompagnement : ${LIBELLES_ISSUES[fin.issue]} (dossier ${menage.reference})`,
-        paragraphes: [`L’accompagnement du ménage (dossier ${menage.reference}) est clôturé : ${LIBELLES_ISSUES[fin.issue].toLowerCase()}.`, 'La fiche de clôture est jointe à ce courriel.'],
+        paragraphes: [
+          `L’accompagnement du ménage (dossier ${menage.reference}) est clôturé : ${LIBELLES_ISSUES[fin.issue].toLowerCase()}.`,
+          'La fiche de clôture est jointe à ce courriel.',
+        ],
         visibilite: 'partenaires',
         joindre: [{ document: 'fiche-cloture' }],
       });

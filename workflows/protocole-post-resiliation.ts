@@ -167,19 +167,40 @@ async function signatureDuProtocole(c: Protocole): Promise<void> {
   p.changerEtape('signature_protocole', 'Signature du protocole par le bailleur et l’occupant');
   await notifier(p, { a: auTravailleurSocial(c), ...courriels.protocoleAPreparer({ ref, resiliation, dureeMax: d.dureeMax! }) });
   if (d.signatureProtocole) {
-    p.echeances.suivre({ id: 'signature_protocole', libelle: 'Protocole signé par le bailleur et l’occupant', delai: d.signatureProtocole, rappelAvant: d.rappelAvant, responsable: 'travailleur_social' });
+    p.echeances.suivre({
+      id: 'signature_protocole',
+      libelle: 'Protocole signé par le bailleur et l’occupant',
+      delai: d.signatureProtocole,
+      rappelAvant: d.rappelAvant,
+      responsable: 'travailleur_social',
+    });
   }
   await p.attendre(() => s.protocole !== undefined);
   p.echeances.tenir('signature_protocole');
 
-  const signe = courriels.protocoleSigne({ ref, programme, jugementDu: resiliation.jugementDu, protocole: s.protocole!, terme: terme(c), plan: s.plan!, bilan: d.bilan! });
+  const signe = courriels.protocoleSigne({
+    ref,
+    programme,
+    jugementDu: resiliation.jugementDu,
+    protocole: s.protocole!,
+    terme: terme(c),
+    plan: s.plan!,
+    bilan: d.bilan!,
+  });
   // Le résumé du protocole (PDF) est joint pour le bailleur et la CCAPEX.
   for (const role of ['ccapex', 'prefecture', 'caf', 'bailleur'] as const) {
     const resume = role === 'bailleur' || role === 'ccapex';
     await notifier(p, { a: { role }, ...signe[role], visibilite: 'partenaires', ...(resume ? { joindre: [{ document: 'resume-protocole' as const }] } : {}) });
   }
   s.prochainBilan = ajouterDuree(debut(c), d.bilan!).toISOString();
-  if (d.visite) p.echeances.suivre({ id: 'visite', libelle: 'Visite à domicile (accompagnement renforcé)', delai: d.visite, rappelAvant: d.rappelAvant, responsable: 'travailleur_social' });
+  if (d.visite)
+    p.echeances.suivre({
+      id: 'visite',
+      libelle: 'Visite à domicile (accompagnement renforcé)',
+      delai: d.visite,
+      rappelAvant: d.rappelAvant,
+      responsable: 'travailleur_social',
+    });
   // 2. Intermédiation et accompagnement renforcé : les visites sont enregistrées (message).
   p.rejoindre('suivi_protocole', PROTOCOLE_EN_COURS);
 }
@@ -262,11 +283,28 @@ async function bilanAuBailleur(c: Protocole): Promise<void> {
   s.bilans += 1;
   s.prochainBilan = ajouterDuree(new Date(s.prochainBilan!), d.bilan!).toISOString();
   const pa = p.details.paiements as { payes: number; impayes: number; nonRenseignes: number; montantRecu: number; montantAttendu: number };
-  const bilan = { numero: s.bilans, le: new Date().toISOString(), moisRegles: s.moisRegles, payes: pa.payes, impayes: pa.impayes, nonRenseignes: pa.nonRenseignes, detteRestante: detteRestante(c) };
+  const bilan = {
+    numero: s.bilans,
+    le: new Date().toISOString(),
+    moisRegles: s.moisRegles,
+    payes: pa.payes,
+    impayes: pa.impayes,
+    nonRenseignes: pa.nonRenseignes,
+    detteRestante: detteRestante(c),
+  };
   p.details.bilans = [...((p.details.bilans as unknown[]) ?? []), bilan];
   await notifier(p, {
     a: { role: 'bailleur' },
-    ...courriels.bilan({ ref, le: new Date(), moisRegles: s.moisRegles, dureeTotaleMois: dureeTotaleMois(c), paiements: pa, detteRestante: detteRestante(c), accompagnement: s.accompagnement, terme: terme(c) }),
+    ...courriels.bilan({
+      ref,
+      le: new Date(),
+      moisRegles: s.moisRegles,
+      dureeTotaleMois: dureeTotaleMois(c),
+      paiements: pa,
+      detteRestante: detteRestante(c),
+      accompagnement: s.accompagnement,
+      terme: terme(c),
+    }),
     type: 'bilan',
     visibilite: 'partenaires',
   });
@@ -281,7 +319,11 @@ async function termeDuProtocole(c: Protocole): Promise<'respecte' | 'prolonge' |
   p.changerEtape('terme_non_respecte', 'Terme du protocole : paiements à régulariser');
   const manquants = Array.from({ length: dureeTotaleMois(c) }, (_, k) => moisNumero(c, k)).filter((m) => paiementDe(c, m)?.statut !== 'paye');
   await notifier(p, { a: auTravailleurSocial(c), ...courriels.termeARegulariserAuTravailleurSocial({ ref, terme: terme(c), manquants }), type: 'alerte' });
-  await notifier(p, { a: { role: 'bailleur' }, ...courriels.termeARegulariserAuBailleur({ ref, programme: c.e.programme, terme: terme(c), manquants }), visibilite: 'partenaires' });
+  await notifier(p, {
+    a: { role: 'bailleur' },
+    ...courriels.termeARegulariserAuBailleur({ ref, programme: c.e.programme, terme: terme(c), manquants }),
+    visibilite: 'partenaires',
+  });
   await p.attendre(() => protocoleRespecte(c) || s.moisRegles < dureeTotaleMois(c) || s.rupture !== undefined);
   if (s.rupture) return 'rupture';
   if (protocoleRespecte(c)) return 'respecte';
@@ -305,7 +347,10 @@ async function nouveauBail(c: Protocole): Promise<Fin> {
   }
   await notifier(p, { a: auTravailleurSocial(c), ...courriels.nouveauBailAEnregistrer(respecte) });
   p.echeances.suivre({ id: 'nouveau_bail', libelle: 'Nouveau bail signé par le bailleur', due: avant, responsable: 'bailleur', alerter: false });
-  const rappels = programme.rappelsValidation.map((r) => ajouterDuree(new Date(), r)).filter((x) => x.getTime() < avant.getTime()).sort((a, b) => a.getTime() - b.getTime());
+  const rappels = programme.rappelsValidation
+    .map((r) => ajouterDuree(new Date(), r))
+    .filter((x) => x.getTime() < avant.getTime())
+    .sort((a, b) => a.getTime() - b.getTime());
   let signe = false;
   for (const quand of rappels) {
     signe = await p.attendre(() => s.nouveauBail !== undefined, quand.getTime() - Date.now());
@@ -351,7 +396,13 @@ async function rupture(c: Protocole): Promise<void> {
     await notifier(p, { a: { role }, ...courriels.ruptureAuxPartenaires(x, role), visibilite: 'partenaires' });
   }
   await notifier(p, { a: auTravailleurSocial(c), ...courriels.ruptureAuTravailleurSocial(x), type: 'alerte' });
-  p.echeances.suivre({ id: 'orientation', libelle: 'Orientation du ménage (hébergement, résidence sociale, logement adapté)', delai: d.orientation ?? 'P1M', rappelAvant: d.rappelAvant, responsable: 'travailleur_social' });
+  p.echeances.suivre({
+    id: 'orientation',
+    libelle: 'Orientation du ménage (hébergement, résidence sociale, logement adapté)',
+    delai: d.orientation ?? 'P1M',
+    rappelAvant: d.rappelAvant,
+    responsable: 'travailleur_social',
+  });
 }
 
 /** Clôture : le bailleur, la CCAPEX et la préfecture connaissent l'issue ; la CAF, un nouveau bail. */
@@ -359,7 +410,14 @@ async function clotureDuProtocole(c: Protocole, fin: Fin): Promise<void> {
   const { p, s, ref } = c;
   const { programme } = c.e;
   await p.clore(fin.issue, fin.motif, fin.acteur);
-  p.details.ficheCloture = { issue: fin.issue, libelle: LIBELLES_ISSUES[fin.issue], motif: fin.motif, le: new Date().toISOString(), paiements: p.details.paiements ?? null, bilans: s.bilans };
+  p.details.ficheCloture = {
+    issue: fin.issue,
+    libelle: LIBELLES_ISSUES[fin.issue],
+    motif: fin.motif,
+    le: new Date().toISOString(),
+    paiements: p.details.paiements ?? null,
+    bilans: s.bilans,
+  };
   if (fin.issue === 'nouveau_bail_signe') {
     const b = s.nouveauBail!;
     for (const role of ['bailleur', 'ccapex', 'prefecture', 'caf'] as const) {
@@ -377,7 +435,10 @@ async function clotureDuProtocole(c: Protocole, fin: Fin): Promise<void> {
       if (!programme.partenaires[role]) continue;
       await notifier(p, {
         a: { role },
-        ...courriels.finDAccompagnement({ ref, programme, issue: LIBELLES_ISSUES[fin.issue], orientation, finDuProtocole: s.protocole && !s.rupture ? new Date() : undefined }, role),
+        ...courriels.finDAccompagnement(
+          { ref, programme, issue: LIBELLES_ISSUES[fin.issue], orientation, finDuProtocole: s.protocole && !s.rupture ? new Date() : undefined },
+          role,
+        ),
         visibilite: 'partenaires',
         joindre: [{ document: 'fiche-cloture' }],
       });
@@ -424,10 +485,19 @@ function messagesDuProtocole(c: Protocole): void {
       s.accompagnement[x.nature] += 1;
       if (x.note) ((p.detailsConfidentiels.notesAccompagnement ??= []) as unknown[]).push({ le: x.le ?? aujourdhui(), nature: x.nature, note: x.note });
       publier(c);
-      p.journal.noter('accompagnement', `${LIBELLES_ACCOMPAGNEMENT[x.nature]}${x.le ? ` le ${dateEnFrancais(x.le)}` : ''}`, { acteur: ts(x.par), visibilite: 'equipe' });
+      p.journal.noter('accompagnement', `${LIBELLES_ACCOMPAGNEMENT[x.nature]}${x.le ? ` le ${dateEnFrancais(x.le)}` : ''}`, {
+        acteur: ts(x.par),
+        visibilite: 'equipe',
+      });
       if (x.nature === 'visite_domicile' && d.visite && s.protocole) {
         p.echeances.tenir('visite');
-        p.echeances.suivre({ id: 'visite', libelle: 'Visite à domicile (accompagnement renforcé)', delai: d.visite, rappelAvant: d.rappelAvant, responsable: 'travailleur_social' });
+        p.echeances.suivre({
+          id: 'visite',
+          libelle: 'Visite à domicile (accompagnement renforcé)',
+          delai: d.visite,
+          rappelAvant: d.rappelAvant,
+          responsable: 'travailleur_social',
+        });
       }
       return { etape: p.etape };
     },
@@ -440,7 +510,9 @@ function messagesDesPaiements(c: Protocole): void {
     valider: (x) =>
       enEtape(c, 'suivi_protocole', 'terme_non_respecte') ??
       (!['paye', 'impaye'].includes(x.statut) ? 'Statut attendu : « paye » ou « impaye ».' : undefined) ??
-      (x.montant !== undefined && !(Number.isFinite(x.montant) && x.montant >= 0 && x.montant <= 100_000) ? 'Montant invalide (en euros, positif).' : undefined) ??
+      (x.montant !== undefined && !(Number.isFinite(x.montant) && x.montant >= 0 && x.montant <= 100_000)
+        ? 'Montant invalide (en euros, positif).'
+        : undefined) ??
       motifMoisDe(x.mois, s.protocole!.debut, dureeTotaleMois(c), new Date()),
     appliquer: async (x) => {
       if (x.commentaire) ((p.detailsConfidentiels.notesPaiements ??= []) as unknown[]).push({ mois: x.mois, commentaire: x.commentaire });
@@ -458,7 +530,9 @@ function messagesDeLaRuptureEtDeLAvenant(c: Protocole): void {
       enEtape(c, 'suivi_protocole', 'terme_non_respecte') ??
       (s.rupture ? 'La rupture du protocole est déjà enregistrée.' : undefined) ??
       (typeof x.motif !== 'string' || x.motif.trim().length < 3 ? 'Le motif de la rupture décidée par le bailleur est requis.' : undefined) ??
-      (x.decideeLe !== undefined && (!estDate(x.decideeLe) || x.decideeLe > aujourdhui()) ? 'Date de la décision attendue au format AAAA-MM-JJ, au plus tard aujourd’hui.' : undefined),
+      (x.decideeLe !== undefined && (!estDate(x.decideeLe) || x.decideeLe > aujourdhui())
+        ? 'Date de la décision attendue au format AAAA-MM-JJ, au plus tard aujourd’hui.'
+        : undefined),
     appliquer: (x) => {
       s.rupture = { decideeLe: x.decideeLe ?? aujourdhui(), motif: x.motif.trim(), par: 'coordination', acteur: personnel(x.par, 'coordinateur') };
       p.avancer('rupture', PROTOCOLE_ROMPU, s.rupture.acteur);
@@ -466,14 +540,21 @@ function messagesDeLaRuptureEtDeLAvenant(c: Protocole): void {
     },
   });
   p.message(avenantUpdate, {
-    valider: (x) => enEtape(c, 'suivi_protocole', 'terme_non_respecte') ?? (s.rupture ? 'Le protocole est rompu : plus d’avenant possible.' : undefined) ?? motifAvenant(x, s, programme, new Date()),
+    valider: (x) =>
+      enEtape(c, 'suivi_protocole', 'terme_non_respecte') ??
+      (s.rupture ? 'Le protocole est rompu : plus d’avenant possible.' : undefined) ??
+      motifAvenant(x, s, programme, new Date()),
     appliquer: async (x) => {
       s.avenants.push({ signeLe: x.signeLe, prolongationMois: x.prolongationMois, planApurement: x.planApurement, indemniteOccupation: x.indemniteOccupation });
       s.plan = { ...x.planApurement, depuis: moisNumero(c, Math.min(s.moisRegles, dureeTotaleMois(c) - 1)) };
       if (x.indemniteOccupation !== undefined) s.protocole!.indemniteOccupation = x.indemniteOccupation;
       publier(c);
       const jusquau = terme(c);
-      p.journal.noter('avenant', `Avenant signé le ${dateEnFrancais(x.signeLe)} : protocole prolongé de ${x.prolongationMois} mois, jusqu’au ${dateEnFrancais(jusquau)} ; plan d’apurement renégocié (${euros(x.planApurement.mensualite)} par mois)`, { acteur: personnel(x.par) });
+      p.journal.noter(
+        'avenant',
+        `Avenant signé le ${dateEnFrancais(x.signeLe)} : protocole prolongé de ${x.prolongationMois} mois, jusqu’au ${dateEnFrancais(jusquau)} ; plan d’apurement renégocié (${euros(x.planApurement.mensualite)} par mois)`,
+        { acteur: personnel(x.par) },
+      );
       // Au terme non respecté, l'avenant relance le suivi dans sa réponse même ; les courriels suivent.
       if (p.etape === 'terme_non_respecte' && patched('courriels-apres-reponse')) p.avancer('suivi_protocole', PROTOCOLE_PROLONGE);
       await p.apresReponse(() => informerDeLAvenant(c, x, jusquau));
@@ -486,7 +567,14 @@ async function informerDeLAvenant(c: Protocole, x: Avenant, jusquau: Date): Prom
   for (const role of ['bailleur', 'ccapex', 'prefecture'] as const) {
     await notifier(c.p, {
       a: { role },
-      ...courriels.avenant({ ref: c.ref, signeLe: x.signeLe, prolongationMois: x.prolongationMois, jusquau, plan: x.planApurement, indemniteOccupation: c.s.protocole!.indemniteOccupation }),
+      ...courriels.avenant({
+        ref: c.ref,
+        signeLe: x.signeLe,
+        prolongationMois: x.prolongationMois,
+        jusquau,
+        plan: x.planApurement,
+        indemniteOccupation: c.s.protocole!.indemniteOccupation,
+      }),
       visibilite: 'partenaires',
       ...(role !== 'prefecture' ? { joindre: [{ document: 'resume-protocole' as const }] } : {}),
     });
@@ -504,7 +592,9 @@ function messagesDeLaFin(c: Protocole): void {
   p.message(orientationUpdate, {
     valider: (x) =>
       (p.interrompu ? 'Le parcours est clôturé.' : undefined) ??
-      (!(DISPOSITIFS_ORIENTATION as readonly string[]).includes(x.dispositif) ? 'Orientation attendue : hébergement, résidence sociale ou logement adapté.' : undefined),
+      (!(DISPOSITIFS_ORIENTATION as readonly string[]).includes(x.dispositif)
+        ? 'Orientation attendue : hébergement, résidence sociale ou logement adapté.'
+        : undefined),
     appliquer: (x) => {
       s.orientation = { dispositif: x.dispositif, le: new Date().toISOString() };
       p.detailsConfidentiels.orientation = { dispositif: x.dispositif, precision: x.precision, le: s.orientation.le };
@@ -518,11 +608,15 @@ function messagesDeLaFin(c: Protocole): void {
       enEtape(c, 'nouveau_bail') ??
       (!estDate(x.signeLe) || x.signeLe > aujourdhui() ? 'Date de signature attendue au format AAAA-MM-JJ, au plus tard aujourd’hui.' : undefined) ??
       (x.signeLe < s.protocole!.debut ? 'Le nouveau bail ne peut pas avoir été signé avant le début du protocole.' : undefined) ??
-      (x.dateEffet !== undefined && (!estDate(x.dateEffet) || x.dateEffet < x.signeLe) ? 'La prise d’effet du bail (AAAA-MM-JJ) ne peut pas précéder sa signature.' : undefined),
+      (x.dateEffet !== undefined && (!estDate(x.dateEffet) || x.dateEffet < x.signeLe)
+        ? 'La prise d’effet du bail (AAAA-MM-JJ) ne peut pas précéder sa signature.'
+        : undefined),
     appliquer: (x) => {
       s.nouveauBail = { signeLe: x.signeLe, dateEffet: x.dateEffet ?? x.signeLe, acteur: personnel(x.par) };
       p.details.nouveauBail = { signeLe: x.signeLe, dateEffet: s.nouveauBail.dateEffet };
-      p.journal.noter('nouveau_bail', `Nouveau bail signé le ${dateEnFrancais(x.signeLe)}, à effet du ${dateEnFrancais(s.nouveauBail.dateEffet)}`, { acteur: personnel(x.par) });
+      p.journal.noter('nouveau_bail', `Nouveau bail signé le ${dateEnFrancais(x.signeLe)}, à effet du ${dateEnFrancais(s.nouveauBail.dateEffet)}`, {
+        acteur: personnel(x.par),
+      });
       // Le nouveau bail signé clôt le parcours.
       return { etape: 'cloture' };
     },
@@ -530,7 +624,8 @@ function messagesDeLaFin(c: Protocole): void {
   p.message(cloturerProtocoleUpdate, {
     valider: (x) => {
       if (p.interrompu) return 'Le parcours est déjà clôturé.';
-      if (!(ISSUES_PROTOCOLE as readonly string[]).includes(x.issue)) return `Issue de clôture inconnue pour ce parcours : « ${x.issue} » (le nouveau bail signé clôt le parcours de lui-même).`;
+      if (!(ISSUES_PROTOCOLE as readonly string[]).includes(x.issue))
+        return `Issue de clôture inconnue pour ce parcours : « ${x.issue} » (le nouveau bail signé clôt le parcours de lui-même).`;
       if (x.issue === 'orientation_hebergement' && !s.orientation) {
         return 'Le maintien dans le logement a échoué : enregistrez d’abord l’orientation du ménage vers un hébergement, une résidence sociale ou un logement adapté. Pas de sortie sèche.';
       }
@@ -600,9 +695,20 @@ async function alerterImpayes(c: Protocole, mois: string, montant: number, total
   await notifier(p, { a: auTravailleurSocial(c), ...courriels.paiementManque({ ref, mois, montant, attendu: total, consecutifs: n }), type: 'alerte' });
   // … et des manquements répétés alertent la coordination et le bailleur, qui peut constater la rupture.
   if (!repetes) return;
-  const manques = s.paiements.filter((y) => y.statut === 'impaye').slice(-n).map((y) => y.mois);
-  await notifier(p, { a: { coordination: true }, ...courriels.manquementsRepetes({ ref, programme: c.e.programme, manques, travailleurSocial: p.travailleurSocial }), type: 'alerte' });
-  const demande = lancerDemande(c, { role: 'bailleur', ...courriels.constaterLaRupture({ ref, manques }), delai: c.e.programme.delais.reponseManquements ?? 'P1M' });
+  const manques = s.paiements
+    .filter((y) => y.statut === 'impaye')
+    .slice(-n)
+    .map((y) => y.mois);
+  await notifier(p, {
+    a: { coordination: true },
+    ...courriels.manquementsRepetes({ ref, programme: c.e.programme, manques, travailleurSocial: p.travailleurSocial }),
+    type: 'alerte',
+  });
+  const demande = lancerDemande(c, {
+    role: 'bailleur',
+    ...courriels.constaterLaRupture({ ref, manques }),
+    delai: c.e.programme.delais.reponseManquements ?? 'P1M',
+  });
   c.demandeManquements = demande;
   void demande.fin.then((r) => {
     if (r.statut === 'approuvee' && !s.rupture) {
@@ -613,7 +719,9 @@ async function alerterImpayes(c: Protocole, mois: string, montant: number, total
         acteur: { type: 'partenaire', role: 'bailleur', id: r.decision!.par },
       };
     } else if (r.statut === 'refusee') {
-      p.journal.noter('protocole_maintenu', 'Le bailleur maintient le protocole malgré les manquements', { acteur: { type: 'partenaire', role: 'bailleur', id: r.decision!.par } });
+      p.journal.noter('protocole_maintenu', 'Le bailleur maintient le protocole malgré les manquements', {
+        acteur: { type: 'partenaire', role: 'bailleur', id: r.decision!.par },
+      });
     }
   });
 }
@@ -644,7 +752,8 @@ async function fermerDemande(c: Protocole, x: DemandeEnCours, raison: string): P
 const ts = (par: string): Acteur => ({ type: 'personnel', id: par, role: 'travailleur_social' });
 const personnel = (par: string, role: 'coordinateur' | 'travailleur_social' = 'travailleur_social'): Acteur => ({ type: 'personnel', id: par, role });
 const auTravailleurSocial = (c: Protocole): A => (c.p.travailleurSocial ? { personnel: c.p.travailleurSocial } : { coordination: true });
-const enEtape = (c: Protocole, ...etapes: string[]) => (etapes.includes(c.p.etape) ? undefined : `Ce message n’est pas attendu à l’étape « ${c.p.libelleEtape} ».`);
+const enEtape = (c: Protocole, ...etapes: string[]) =>
+  etapes.includes(c.p.etape) ? undefined : `Ce message n’est pas attendu à l’étape « ${c.p.libelleEtape} ».`;
 const aujourdhui = () => jourDeParis(new Date());
 
 const debut = (c: Protocole) => minuitDeParis(c.s.protocole!.debut);
@@ -675,7 +784,8 @@ function impayesConsecutifs(c: Protocole): number {
   return n;
 }
 
-const protocoleRespecte = (c: Protocole) => Array.from({ length: dureeTotaleMois(c) }, (_, k) => paiementDe(c, moisNumero(c, k))?.statut).every((x) => x === 'paye');
+const protocoleRespecte = (c: Protocole) =>
+  Array.from({ length: dureeTotaleMois(c) }, (_, k) => paiementDe(c, moisNumero(c, k))?.statut).every((x) => x === 'paye');
 
 /**
  * Le bilan est dû au contrôle du mois où tombe sa date : un protocole commencé un 30 décembre a son
@@ -721,7 +831,8 @@ function publier(c: Protocole): void {
 /** Le protocole signé : les deux signatures, des dates cohérentes, 2 ans au plus. */
 export function motifSignature(x: SignatureProtocole, programme: Programme, maintenant: Date): string | undefined {
   const d = programme.delais;
-  if (!x.signataires?.bailleur || !x.signataires?.occupant) return 'Le protocole est signé par le bailleur et par l’occupant : les deux signatures sont requises.';
+  if (!x.signataires?.bailleur || !x.signataires?.occupant)
+    return 'Le protocole est signé par le bailleur et par l’occupant : les deux signatures sont requises.';
   if (!estDate(x.signeLe) || !estDate(x.debut)) return 'Dates attendues au format AAAA-MM-JJ.';
   const aujourdhui = jourDeParis(maintenant);
   if (x.signeLe > aujourdhui) return 'La date de signature ne peut pas être dans le futur.';
@@ -747,7 +858,8 @@ function motifPlan(plan: PlanApurement | undefined): string | undefined {
 export function motifAvenant(x: Avenant, s: Pick<EtatProtocole, 'protocole' | 'avenants'>, programme: Programme, maintenant: Date): string | undefined {
   const d = programme.delais;
   if (!Number.isInteger(x.prolongationMois) || x.prolongationMois < 1) return 'Durée de la prolongation invalide (en mois, 1 au moins).';
-  if (!estDate(x.signeLe) || x.signeLe > jourDeParis(maintenant)) return 'Date de signature de l’avenant attendue au format AAAA-MM-JJ, au plus tard aujourd’hui.';
+  if (!estDate(x.signeLe) || x.signeLe > jourDeParis(maintenant))
+    return 'Date de signature de l’avenant attendue au format AAAA-MM-JJ, au plus tard aujourd’hui.';
   if (motifPlan(x.planApurement)) return 'Un avenant accompagne la renégociation du plan d’apurement : indiquez la dette restante et la nouvelle mensualité.';
   if (x.indemniteOccupation !== undefined && !(x.indemniteOccupation > 0)) return 'Indemnité d’occupation invalide.';
   const pr = s.protocole!;
@@ -784,5 +896,3 @@ function moisEntre(a: string, b: string): number {
 function estDate(s: string): boolean {
   return typeof s === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(Date.parse(`${s}T00:00:00Z`));
 }
-
-

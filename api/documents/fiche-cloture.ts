@@ -12,5 +12,7 @@ export { lireFicheCloture, type FicheCloture };
 /** `fiche` : celle lue par `lireFicheCloture` (gardée pour les appelants qui l'ont déjà lue). */
 export function contenuFicheCloture(etat: EtatParcours, _fiche: FicheCloture, travailleurSocial?: string): Brut {
   const operateur = { nom: etat.programme.nom, courriel: '', type: 'association' as const };
-  return contenuDocument(ficheCloture({ etat, programme: { id: etat.programme.id, nom: etat.programme.nom, operateur }, contact: travailleurSocial }, 'equipe'));
+  return contenuDocument(
+    ficheCloture({ etat, programme: { id: etat.programme.id, nom: etat.programme.nom, operateur }, contact: travailleurSocial }, 'equipe'),
+  );
 }

@@ -72,7 +72,10 @@ ${o.contenu.valeur}
 export function envoyerDocument(res: Response, o: OptionsDocument): void {
   res
     .status(200)
-    .setHeader('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'none'; frame-ancestors 'none'; base-uri 'none'")
+    .setHeader(
+      'Content-Security-Policy',
+      "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'none'; frame-ancestors 'none'; base-uri 'none'",
+    )
     .setHeader('Cache-Control', 'no-store')
     .setHeader('X-Robots-Tag', 'noindex, nofollow')
     .type('text/html; charset=utf-8')

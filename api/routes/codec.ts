@@ -78,7 +78,9 @@ export function routesCodec(deps: DependancesApi, garde: Array<(req: Request, re
     r.post(`/codec/${sens}`, ...garde, async (req, res) => {
       const personne = personneDe(req);
       if (personne.role !== 'admin') {
-        throw interdit('Le déchiffrement des données dans l’interface Temporal est réservé à l’administration. Pour lire un dossier, ouvrez-le dans l’application.');
+        throw interdit(
+          'Le déchiffrement des données dans l’interface Temporal est réservé à l’administration. Pour lire un dossier, ouvrez-le dans l’application.',
+        );
       }
       const corps = analyser(payloadsSchema, req.body);
       const espace = req.headers['x-namespace'];

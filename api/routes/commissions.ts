@@ -44,12 +44,16 @@ export interface ListeRecue {
 const problemeEnvoi = (err: unknown): Probleme => {
   const code = (err as { code?: string })?.code;
   if (code === 'LIMIT_FILE_SIZE') return new Probleme(413, 'Le fichier est trop volumineux : 2 Mo au plus pour une liste de commission.');
-  return new Probleme(400, 'Le formulaire envoyé est mal formé : envoyez un seul fichier dans le champ « fichier ».', { errors: [{ champ: 'fichier', message: 'un seul fichier attendu, dans le champ « fichier »' }] });
+  return new Probleme(400, 'Le formulaire envoyé est mal formé : envoyez un seul fichier dans le champ « fichier ».', {
+    errors: [{ champ: 'fichier', message: 'un seul fichier attendu, dans le champ « fichier »' }],
+  });
 };
 
 /** Lit un envoi multipart/form-data (un fichier « fichier », quelques champs), en mémoire. */
 export function lireEnvoiMultipart(): RequestHandler {
-  const m = multer({ storage: multer.memoryStorage(), limits: { fileSize: TAILLE_MAX_LISTE, files: 1, fields: 10, parts: 12, fieldSize: 10_000 } }).single('fichier');
+  const m = multer({ storage: multer.memoryStorage(), limits: { fileSize: TAILLE_MAX_LISTE, files: 1, fields: 10, parts: 12, fieldSize: 10_000 } }).single(
+    'fichier',
+  );
   return (req, res, next) => {
     m(req, res, (err?: unknown) => next(err ? problemeEnvoi(err) : undefined));
   };
@@ -91,7 +95,10 @@ export function listeDeLaRequete(req: Request): ListeRecue {
     if (!req.file.buffer.length) throw new Probleme(400, 'Le fichier envoyé est vide.', { errors: [{ champ: 'fichier', message: 'fichier vide' }] });
     return { contenu: req.file.buffer, nomFichier: req.file.originalname, ...(d.dateSeance ? { dateSeance: d.dateSeance } : {}) };
   }
-  if (req.is('multipart/form-data')) throw new Probleme(400, 'Aucun fichier reçu : joignez la liste dans le champ « fichier ».', { errors: [{ champ: 'fichier', message: 'champ obligatoire' }] });
+  if (req.is('multipart/form-data'))
+    throw new Probleme(400, 'Aucun fichier reçu : joignez la liste dans le champ « fichier ».', {
+      errors: [{ champ: 'fichier', message: 'champ obligatoire' }],
+    });
   const corps = analyser(listeCommissionSchema, req.body ?? {});
   return { contenu: Buffer.from(corps.fichier, 'base64'), nomFichier: corps.nomFichier, dateSeance: corps.dateSeance };
 }
@@ -105,13 +112,16 @@ export function importsDe(deps: DependancesApi): RegistreImportsCommission {
 
 /** Le programme d'une liste : coordination du programme ou admin ; un programme qui reçoit les listes de sa commission. */
 export function programmeCommission(deps: DependancesApi, personne: Personne, idBrut: unknown): Programme {
-  if (personne.role !== 'coordinateur' && personne.role !== 'admin') throw interdit('Les listes de la commission sont importées par la coordination du programme.');
+  if (personne.role !== 'coordinateur' && personne.role !== 'admin')
+    throw interdit('Les listes de la commission sont importées par la coordination du programme.');
   const id = analyser(idProgrammeSchema, idBrut, 'id');
   const programme = deps.catalogue.trouver(id);
   if (!programme) throw introuvable(`Aucun programme « ${id} ».`);
   if (!suitProgramme(personne, programme.id)) throw interdit(`Vous ne coordonnez pas le programme « ${programme.nom} ».`);
   if (programme.typeParcours !== 'prevention_precontentieuse' || !programme.options.designationCommissionImpayes || !deps.registre[programme.typeParcours]) {
-    throw new Probleme(409, `Le programme « ${programme.nom} » ne reçoit pas de listes de la commission impayés : ses ménages sont orientés un par un.`, { type: TYPES_PROBLEME.indisponible });
+    throw new Probleme(409, `Le programme « ${programme.nom} » ne reçoit pas de listes de la commission impayés : ses ménages sont orientés un par un.`, {
+      type: TYPES_PROBLEME.indisponible,
+    });
   }
   return programme;
 }
@@ -127,7 +137,8 @@ export interface ApercuCommission {
   importsPrecedents: Array<{ id: string; le: Date; par: string }>;
 }
 
-export const statutApercu = (l: LigneAnalysee, dejaLances: Set<string>): 'erreur' | 'deja_lance' | 'a_lancer' => (l.erreurs.length ? 'erreur' : dejaLances.has(l.workflowId!) ? 'deja_lance' : 'a_lancer');
+export const statutApercu = (l: LigneAnalysee, dejaLances: Set<string>): 'erreur' | 'deja_lance' | 'a_lancer' =>
+  l.erreurs.length ? 'erreur' : dejaLances.has(l.workflowId!) ? 'deja_lance' : 'a_lancer';
 
 /** Les parcours qui existent déjà parmi ces identifiants : un dossier, ou un workflow vivant (ou fini normalement). */
 async function parcoursExistants(deps: DependancesApi, ids: string[]): Promise<Set<string>> {
@@ -218,14 +229,25 @@ const LANCEMENTS_SIMULTANES = 4;
  * lignes (sinon rien n'est lancé). Une panne en cours de route arrête l'import (503) : la trace dit
  * ce qui est lancé, et le même fichier renvoyé termine le travail.
  */
-export async function importerCommission(deps: DependancesApi, personne: Personne, idBrut: unknown, recu: ListeRecue): Promise<ImportCommission & { importsPrecedents: Array<{ id: string; le: Date; par: string }> }> {
+export async function importerCommission(
+  deps: DependancesApi,
+  personne: Personne,
+  idBrut: unknown,
+  recu: ListeRecue,
+): Promise<ImportCommission & { importsPrecedents: Array<{ id: string; le: Date; par: string }> }> {
   const a = await apercuCommission(deps, personne, idBrut, recu);
   const { programme } = a;
   const valides = a.liste.lignes.filter((l) => !l.erreurs.length);
   if (!valides.length) {
-    throw new Probleme(400, `Aucune ligne de la liste ne peut être lancée : ${a.liste.lignes.length} ligne${a.liste.lignes.length > 1 ? 's' : ''} en erreur. Rien n’a été lancé.`, {
-      errors: a.liste.lignes.flatMap((l) => l.erreurs.map((e) => ({ champ: `ligne ${l.ligne}, colonne « ${e.colonne} »`, message: e.message }))).slice(0, 200),
-    });
+    throw new Probleme(
+      400,
+      `Aucune ligne de la liste ne peut être lancée : ${a.liste.lignes.length} ligne${a.liste.lignes.length > 1 ? 's' : ''} en erreur. Rien n’a été lancé.`,
+      {
+        errors: a.liste.lignes
+          .flatMap((l) => l.erreurs.map((e) => ({ champ: `ligne ${l.ligne}, colonne « ${e.colonne} »`, message: e.message })))
+          .slice(0, 200),
+      },
+    );
   }
   await exigerWorker(deps);
   const aLancer = valides.filter((l) => !a.dejaLances.has(l.workflowId!));
@@ -256,7 +278,14 @@ export async function importerCommission(deps: DependancesApi, personne: Personn
           avertissements: l.avertissements,
         },
     );
-  const id = await registre.commencer({ programmeId: programme.id, empreinte: a.empreinte, format: a.format, dateSeance: a.dateSeance, par: personne.id, lignes: a.liste.lignes.length });
+  const id = await registre.commencer({
+    programmeId: programme.id,
+    empreinte: a.empreinte,
+    format: a.format,
+    dateSeance: a.dateSeance,
+    par: personne.id,
+    lignes: a.liste.lignes.length,
+  });
   await registre.consigner(id, 'en_cours', trace());
 
   let panne: unknown;
@@ -272,7 +301,14 @@ export async function importerCommission(deps: DependancesApi, personne: Personn
           if (p?.status === 409 && p.opts.type === TYPES_PROBLEME.doublon) {
             resultats.set(l.ligne, { ...base, statut: 'deja_lance', erreurs: [] });
           } else if (p && p.status < 500) {
-            resultats.set(l.ligne, { ...base, statut: 'rejete', erreurs: (p.opts.errors?.length ? p.opts.errors : [{ champ: '', message: p.detail }]).map((x) => ({ colonne: '(lancement)', message: x.message })) });
+            resultats.set(l.ligne, {
+              ...base,
+              statut: 'rejete',
+              erreurs: (p.opts.errors?.length ? p.opts.errors : [{ champ: '', message: p.detail }]).map((x) => ({
+                colonne: '(lancement)',
+                message: x.message,
+              })),
+            });
           } else {
             panne ??= e;
           }
@@ -285,7 +321,10 @@ export async function importerCommission(deps: DependancesApi, personne: Personn
   if (panne !== undefined) {
     await registre.consigner(id, 'interrompu', lignes);
     const lancees = lignes.filter((l) => l.statut === 'lance').length;
-    deps.journal.warn({ erreur: panne instanceof Error ? panne.name : 'inconnue', programme: programme.id, import: id }, 'import de la liste de la commission interrompu');
+    deps.journal.warn(
+      { erreur: panne instanceof Error ? panne.name : 'inconnue', programme: programme.id, import: id },
+      'import de la liste de la commission interrompu',
+    );
     throw new Probleme(
       503,
       `L’import s’est interrompu après ${lancees} lancement${lancees > 1 ? 's' : ''} : le moteur des parcours ne répond plus. Renvoyez le même fichier dans quelques instants : les ménages déjà lancés ne le seront pas deux fois.`,
@@ -293,7 +332,10 @@ export async function importerCommission(deps: DependancesApi, personne: Personn
     );
   }
   await registre.consigner(id, 'termine', lignes);
-  deps.journal.info({ programme: programme.id, import: id, par: personne.id, lancees: lignes.filter((l) => l.statut === 'lance').length }, 'liste de la commission importée');
+  deps.journal.info(
+    { programme: programme.id, import: id, par: personne.id, lancees: lignes.filter((l) => l.statut === 'lance').length },
+    'liste de la commission importée',
+  );
   return { ...(await registre.lire(programme.id, id))!, importsPrecedents: a.importsPrecedents };
 }
 
@@ -311,7 +353,9 @@ export async function listerImportsCommission(deps: DependancesApi, personne: Pe
 }
 
 /** Un import tel que l'API le renvoie (dates ISO). */
-export function sortieImport<T extends Omit<ImportCommission, 'lignes'> & { lignes?: LigneImport[]; importsPrecedents?: Array<{ id: string; le: Date; par: string }> }>(i: T) {
+export function sortieImport<
+  T extends Omit<ImportCommission, 'lignes'> & { lignes?: LigneImport[]; importsPrecedents?: Array<{ id: string; le: Date; par: string }> },
+>(i: T) {
   return {
     ...i,
     le: i.le.toISOString(),
@@ -332,7 +376,10 @@ export function routesCommissions(deps: DependancesApi): Router {
 
   r.post('/api/programmes/:id/commissions', coordination, async (req, res) => {
     const i = await importerCommission(deps, personneDe(req), req.params.id, listeDeLaRequete(req));
-    res.status(201).location(`/api/programmes/${encodeURIComponent(i.programmeId)}/commissions/${i.id}`).json(sortieImport(i));
+    res
+      .status(201)
+      .location(`/api/programmes/${encodeURIComponent(i.programmeId)}/commissions/${i.id}`)
+      .json(sortieImport(i));
   });
 
   r.get('/api/programmes/:id/commissions', coordination, async (req, res) => {
@@ -341,7 +388,8 @@ export function routesCommissions(deps: DependancesApi): Router {
   });
 
   // « apercu » n'est pas un import : la méthode non prévue y reçoit 405 (plus loin, avec Allow).
-  const pasApercu = (req: { params: Record<string, string> }, _res: unknown, next: (r?: 'route') => void) => next(req.params.import === 'apercu' ? 'route' : undefined);
+  const pasApercu = (req: { params: Record<string, string> }, _res: unknown, next: (r?: 'route') => void) =>
+    next(req.params.import === 'apercu' ? 'route' : undefined);
   r.get('/api/programmes/:id/commissions/:import', pasApercu, coordination, async (req, res) => {
     res.setHeader('Cache-Control', 'no-store');
     res.json(sortieImport(await lireImportCommission(deps, personneDe(req), req.params.id, req.params.import)));

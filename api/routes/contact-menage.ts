@@ -29,7 +29,11 @@ function masquer(t: string): string {
 
 async function lire(deps: DependancesApi, workflowId: string): Promise<EtatContactMenage> {
   const c = await new Consentements(deps.base, deps.coffre).lire(workflowId);
-  const accord = (a: { accorde: boolean; par?: string; le?: Date }) => ({ accorde: a.accorde, ...(a.par ? { par: a.par } : {}), ...(a.le ? { le: a.le.toISOString() } : {}) });
+  const accord = (a: { accorde: boolean; par?: string; le?: Date }) => ({
+    accorde: a.accorde,
+    ...(a.par ? { par: a.par } : {}),
+    ...(a.le ? { le: a.le.toISOString() } : {}),
+  });
   return { courriel: accord(c.courriel), sms: accord(c.sms), courrier: accord(c.courrier), ...(c.telephone ? { telephone: masquer(c.telephone) } : {}) };
 }
 
@@ -52,8 +56,13 @@ export async function enregistrerContactMenage(deps: DependancesApi, personne: P
   const menage = etat.detailsConfidentiels.menage as Partial<Menage> | undefined;
   const consentements = new Consentements(deps.base, deps.coffre);
   {
-    if (corps.accorde && !corps.telephone) throw invalide('telephone', 'pour recevoir des SMS, le ménage doit donner un numéro de portable (par exemple 06 12 34 56 78)');
-    await consentements.enregistrer(etat.workflowId, { canal: 'sms', accorde: corps.accorde, ...(corps.accorde ? { telephone: corps.telephone } : {}) }, personne.id);
+    if (corps.accorde && !corps.telephone)
+      throw invalide('telephone', 'pour recevoir des SMS, le ménage doit donner un numéro de portable (par exemple 06 12 34 56 78)');
+    await consentements.enregistrer(
+      etat.workflowId,
+      { canal: 'sms', accorde: corps.accorde, ...(corps.accorde ? { telephone: corps.telephone } : {}) },
+      personne.id,
+    );
     // Le SMS double les courriels adressés au ménage : son adresse acceptée à l'orientation est notée avec.
     const c = await consentements.lire(etat.workflowId);
     if (corps.accorde && !c.courriel.le && menage?.accepteCourriel && menage.courriel) {

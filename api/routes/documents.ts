@@ -34,7 +34,17 @@
  */
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
-import { DocumentIndisponible, DOCUMENTS, genererPdf, LECTEUR_PAR_DEFAUT, preparerDocument, type DocumentImprimable, type Lecteur, type NomDocument, type OrientationRecue } from '../../documents';
+import {
+  DocumentIndisponible,
+  DOCUMENTS,
+  genererPdf,
+  LECTEUR_PAR_DEFAUT,
+  preparerDocument,
+  type DocumentImprimable,
+  type Lecteur,
+  type NomDocument,
+  type OrientationRecue,
+} from '../../documents';
 import { LIBELLES_TYPE_ORGANISATION, type EtatParcours, type Programme, type TypeOrganisation } from '../../domain/vocabulaire';
 import { LIBELLES_SERVICES_ORIENTEURS } from '../../orientations/schema';
 import { DESTINATAIRES_DIAGNOSTIC, LIBELLES_DESTINATAIRES_DIAGNOSTIC, type DestinataireDiagnostic } from '../../domain/partage';
@@ -54,7 +64,10 @@ const requeteSchema = z.object({
   version: z.enum(['equipe', 'partenaires'], { error: 'version attendue : « equipe » ou « partenaires »' }).optional(),
   /** Version des partenaires : pour qui, chez le bailleur (le diagnostic y figure si le programme et le ménage le permettent). */
   destinataire: z.enum(DESTINATAIRES_DIAGNOSTIC, { error: `destinataire attendu : ${DESTINATAIRES_DIAGNOSTIC.join(' ou ')}` }).optional(),
-  jalon: z.string().regex(/^P[0-9A-Z]{1,10}$/, 'jalon attendu au format ISO 8601 (ex. P6M)').optional(),
+  jalon: z
+    .string()
+    .regex(/^P[0-9A-Z]{1,10}$/, 'jalon attendu au format ISO 8601 (ex. P6M)')
+    .optional(),
 });
 
 export function routesDocuments(deps: DependancesApi): Router {
@@ -93,7 +106,10 @@ export function routesDocuments(deps: DependancesApi): Router {
   async function partageDe(etat: EtatParcours, programme: Programme, destinataire: DestinataireDiagnostic) {
     const consentement = await new ConsentementsPartage(deps.base).actuel(etat.workflowId);
     if (!recoitDiagnostic({ type: 'partenaire', role: 'bailleur', destinataire }, { programme, consentement })) return undefined;
-    return { destinataire: LIBELLES_DESTINATAIRES_DIAGNOSTIC[destinataire], ...(consentement && programme.partageDiagnostic?.consentementRequis ? { accordLe: consentement.recueilliLe } : {}) };
+    return {
+      destinataire: LIBELLES_DESTINATAIRES_DIAGNOSTIC[destinataire],
+      ...(consentement && programme.partageDiagnostic?.consentementRequis ? { accordLe: consentement.recueilliLe } : {}),
+    };
   }
 
   /** La fiche d'orientation du partenaire qui a orienté le ménage, mise en mots, s'il y en a une. */
@@ -118,7 +134,9 @@ export function routesDocuments(deps: DependancesApi): Router {
     const pdf = `${nom}.pdf${req.url.includes('?') ? req.url.slice(req.url.indexOf('?')) : ''}`;
     if (d.genre === 'lettre') {
       return html`<p><strong>${d.titre.replace(' — ', ' au ménage — ')}.</strong></p>
-<p>Imprimez ce document (Ctrl+P ou Cmd+P) et envoyez-le par courrier au ménage. Ces consignes ne sont pas imprimées. <a href="${pdf}">Version PDF</a>.</p>`;
+        <p>
+          Imprimez ce document (Ctrl+P ou Cmd+P) et envoyez-le par courrier au ménage. Ces consignes ne sont pas imprimées. <a href="${pdf}">Version PDF</a>.
+        </p>`;
     }
     const usage =
       nom === 'plan-aide'
@@ -157,7 +175,15 @@ export function routesDocuments(deps: DependancesApi): Router {
     try {
       d = preparerDocument(
         nom,
-        { etat, programme, contact: nomDe(etat.travailleurSocial), coordination: nomDe(etat.coordinateur), jalon: q.jalon, ...(orientation ? { orientation } : {}), ...(diagnosticPartage ? { diagnosticPartage } : {}) },
+        {
+          etat,
+          programme,
+          contact: nomDe(etat.travailleurSocial),
+          coordination: nomDe(etat.coordinateur),
+          jalon: q.jalon,
+          ...(orientation ? { orientation } : {}),
+          ...(diagnosticPartage ? { diagnosticPartage } : {}),
+        },
         lecteur,
       );
     } catch (e) {

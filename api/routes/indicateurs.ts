@@ -26,16 +26,25 @@ import { analyser, interdit, introuvable, invalide } from '../problemes';
 import { estBailleur } from '../../personnel/organisations';
 import { annuaireDe } from './parcours';
 
-const jour = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'date attendue au format AAAA-MM-JJ').refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), 'date inexistante');
+const jour = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'date attendue au format AAAA-MM-JJ')
+  .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), 'date inexistante');
 
 export const requeteIndicateursSchema = z
   .strictObject({
     du: jour.optional(),
     au: jour.optional(),
     periode: z.enum(TYPES_RAPPORT, { error: `période attendue : ${TYPES_RAPPORT.join(', ')}` }).optional(),
-    annee: z.string().regex(/^\d{4}$/, 'année attendue (AAAA)').optional(),
+    annee: z
+      .string()
+      .regex(/^\d{4}$/, 'année attendue (AAAA)')
+      .optional(),
     pour: z.enum(['partenaires'], { error: 'seule valeur possible : « partenaires »' }).optional(),
-    bailleur: z.string().regex(/^[a-z0-9-]{3,60}--[a-z0-9_-]{2,60}$/, 'bailleur de l’annuaire du programme attendu').optional(),
+    bailleur: z
+      .string()
+      .regex(/^[a-z0-9-]{3,60}--[a-z0-9_-]{2,60}$/, 'bailleur de l’annuaire du programme attendu')
+      .optional(),
   })
   .refine((q) => (q.du === undefined) === (q.au === undefined), { error: 'donnez « du » et « au » ensemble', path: ['du'] })
   .refine((q) => !q.du || !q.au || q.du <= q.au, { error: 'la date de début doit précéder la date de fin', path: ['au'] })
@@ -59,7 +68,8 @@ function termeApres(jour: string, mois: number): string {
   const d = new Date(`${jour}T00:00:00.000Z`);
   const premierDuMois = Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + mois, 1);
   const dernierDuMois = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + mois + 1, 0)).getUTCDate();
-  const lendemain = d.getUTCDate() <= dernierDuMois ? premierDuMois + (d.getUTCDate() - 1) * 86_400_000 : Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + mois + 1, 1);
+  const lendemain =
+    d.getUTCDate() <= dernierDuMois ? premierDuMois + (d.getUTCDate() - 1) * 86_400_000 : Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + mois + 1, 1);
   return iso(new Date(lendemain - 86_400_000));
 }
 
@@ -101,7 +111,12 @@ export function periodeDe(q: RequeteIndicateurs, maintenant: Date, debut?: Debut
     const terme = termeApres(debut.le, mois);
     const aVenir = debut.le > aujourdhui;
     const enCours = !aVenir && terme > aujourdhui;
-    return { du: debut.le, au: enCours ? aujourdhui : terme, type: q.periode, depuisLeDebut: { mois, debut: debut.le, source: debut.source, terme, enCours, aVenir } };
+    return {
+      du: debut.le,
+      au: enCours ? aujourdhui : terme,
+      type: q.periode,
+      depuisLeDebut: { mois, debut: debut.le, source: debut.source, terme, enCours, aVenir },
+    };
   }
   return { du: iso(moinsMois(maintenant, mois)), au: iso(maintenant), type: q.periode, ...(q.periode ? { sansDebut: { mois } } : {}) };
 }
@@ -113,11 +128,13 @@ export function registreIndicateursDe(deps: DependancesApi): RegistreIndicateurs
 
 /** Le programme demandé, si la personne peut en lire les indicateurs (403, 404 en français sinon). */
 export function programmeAutorise(deps: DependancesApi, personne: Personne, idBrut: unknown): Programme {
-  if (personne.role === 'travailleur_social') throw interdit('Les indicateurs et les rapports d’évaluation sont réservés à la coordination du programme et à l’administration.');
+  if (personne.role === 'travailleur_social')
+    throw interdit('Les indicateurs et les rapports d’évaluation sont réservés à la coordination du programme et à l’administration.');
   const id = String(idBrut ?? '');
   const programme = /^[a-z0-9-]{2,60}$/.test(id) ? deps.catalogue.trouver(id) : undefined;
   if (!programme) throw introuvable(`Aucun programme « ${id} ».`);
-  if (personne.role !== 'admin' && !personne.programmes.includes(programme.id)) throw interdit('Vous ne coordonnez pas ce programme : ses indicateurs ne vous sont pas accessibles.');
+  if (personne.role !== 'admin' && !personne.programmes.includes(programme.id))
+    throw interdit('Vous ne coordonnez pas ce programme : ses indicateurs ne vous sont pas accessibles.');
   return programme;
 }
 
@@ -150,7 +167,8 @@ export async function evaluer(deps: DependancesApi, personne: Personne, idBrut: 
   let bailleur: Evaluation['bailleur'];
   if (q.bailleur) {
     const o = await annuaireDe(deps).trouver(q.bailleur);
-    if (!o || o.programmeId !== programme.id || !estBailleur(o.type)) throw invalide('bailleur', `« ${q.bailleur} » n’est pas un bailleur de l’annuaire de ${programme.nom}`);
+    if (!o || o.programmeId !== programme.id || !estBailleur(o.type))
+      throw invalide('bailleur', `« ${q.bailleur} » n’est pas un bailleur de l’annuaire de ${programme.nom}`);
     bailleur = { id: o.id, nom: o.nom };
   }
   const { fiches } = await registre.fichesDuProgramme(programme.id, { du: periode.du, au: periode.au }, { bailleur: bailleur?.id });
@@ -160,7 +178,13 @@ export async function evaluer(deps: DependancesApi, personne: Personne, idBrut: 
 
 /** Le rapport d'évaluation (page ou PDF) d'une évaluation. */
 export function rapportDe(e: Evaluation, maintenant: Date) {
-  return construireRapport(e.indicateurs, e.programme, { type: e.type, pourPartenaires: e.q.pour === 'partenaires', genereLe: maintenant, notesPeriode: e.notesPeriode, ...(e.bailleur ? { bailleur: e.bailleur.nom } : {}) });
+  return construireRapport(e.indicateurs, e.programme, {
+    type: e.type,
+    pourPartenaires: e.q.pour === 'partenaires',
+    genereLe: maintenant,
+    notesPeriode: e.notesPeriode,
+    ...(e.bailleur ? { bailleur: e.bailleur.nom } : {}),
+  });
 }
 
 /** Le PDF du rapport d'évaluation (nom de fichier compris). */

@@ -56,8 +56,8 @@ function pageMessage(res: Response, status: number, titre: string, classe: 'erre
   envoyerPage(res, status, {
     titre: `${titre} — Prévention des expulsions`,
     contenu: html`<h1>${titre}</h1>
-<div class="${classe}" role="${classe === 'erreur' || classe === 'alerte' ? 'alert' : 'status'}">${corps}</div>
-${pourJoindre(res)}`,
+      <div class="${classe}" role="${classe === 'erreur' || classe === 'alerte' ? 'alert' : 'status'}">${corps}</div>
+      ${pourJoindre(res)}`,
   });
 }
 
@@ -67,16 +67,28 @@ ${pourJoindre(res)}`,
  */
 function pourJoindre(res: Response): Brut {
   const o = res.locals.operateur as Operateur | undefined;
-  if (!o) return html`<p class="aide">Pour toute question, répondez au courriel qui vous a transmis ce lien : votre réponse parvient à l’opérateur du dispositif.</p>`;
-  return html`<p class="aide">Pour toute question : ${o.nom}${o.telephone ? html`, <a href="tel:${o.telephone.replace(/[ .]/g, '')}">${o.telephone}</a>` : ''}, <a href="mailto:${o.courriel}">${o.courriel}</a> (ou répondez au courriel qui vous a transmis ce lien).</p>`;
+  if (!o)
+    return html`<p class="aide">
+      Pour toute question, répondez au courriel qui vous a transmis ce lien : votre réponse parvient à l’opérateur du dispositif.
+    </p>`;
+  return html`<p class="aide">
+    Pour toute question : ${o.nom}${o.telephone ? html`, <a href="tel:${o.telephone.replace(/[ .]/g, '')}">${o.telephone}</a>` : ''},
+    <a href="mailto:${o.courriel}">${o.courriel}</a> (ou répondez au courriel qui vous a transmis ce lien).
+  </p>`;
 }
 
 /** La forme d'un jeton de lien : trois segments base64url (en-tête, contenu, signature). */
 export const FORME_JETON = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 
 function lienInvalide(res: Response, status: number, message: string): void {
-  pageMessage(res, status, status === 410 ? 'Lien expiré' : 'Lien non valide', status === 410 ? 'alerte' : 'erreur', html`<p>${message}</p>
-<p>Aucune réponse n’a été enregistrée.</p>`);
+  pageMessage(
+    res,
+    status,
+    status === 410 ? 'Lien expiré' : 'Lien non valide',
+    status === 410 ? 'alerte' : 'erreur',
+    html`<p>${message}</p>
+      <p>Aucune réponse n’a été enregistrée.</p>`,
+  );
 }
 
 function formulaire(res: Response, status: number, token: string, etat: EtatParcours, d: ApercuDemande, erreur?: string): void {
@@ -92,7 +104,13 @@ function formulaire(res: Response, status: number, token: string, etat: EtatParc
   <dt>Réponse attendue avant le</dt><dd>${dateHeure(d.echeance)}</dd>
 </dl>
 <h2>Éléments pour décider</h2>
-${d.apercu.length ? html`<ul>${d.apercu.map((l) => html`<li>${l}</li>`)}</ul>` : html`<p>Aucun élément complémentaire.</p>`}
+${
+  d.apercu.length
+    ? html`<ul>
+        ${d.apercu.map((l) => html`<li>${l}</li>`)}
+      </ul>`
+    : html`<p>Aucun élément complémentaire.</p>`
+}
 ${erreur ? html`<div class="erreur" role="alert" id="erreur-formulaire"><p>${erreur}</p></div>` : ''}
 <form method="post" action="/liens/${token}" novalidate>
   <fieldset${erreur ? html` aria-describedby="erreur-formulaire"` : ''}>
@@ -120,30 +138,53 @@ function formulaireRechute(res: Response, status: number, token: string, etat: E
   envoyerPage(res, status, {
     titre: `${erreur ? 'Erreur : ' : ''}${d.objet} — Prévention des expulsions`,
     contenu: html`<h1>${d.objet}</h1>
-<p>Lien adressé à : <strong>${LIBELLES_ROLES[d.role] ?? d.role}</strong></p>
-<dl class="infos">
-  <dt>Dispositif</dt><dd>${etat.programme.nom}</dd>
-  <dt>Dossier</dt><dd>${etat.reference}</dd>
-  <dt>Veille active jusqu’au</dt><dd>${dateHeure(d.echeance)}</dd>
-</dl>
-<h2>De quoi s’agit-il ?</h2>
-<p>L’accompagnement de ce ménage est terminé. Pendant la veille active, si le ménage connaît de nouveaux impayés de loyer, vous pouvez le signaler ici : l’opérateur ouvre alors un nouvel accompagnement, sans nouvelle orientation à faire.</p>
-${apercu.length ? html`<ul>${apercu.map((l) => html`<li>${l}</li>`)}</ul>` : ''}
-<p>N’utilisez ce lien que s’il y a une rechute : en l’absence de signalement, la veille prend fin d’elle-même à la date indiquée ci-dessus.</p>
-${erreur ? html`<div class="erreur" role="alert" id="erreur-formulaire"><p>${erreur}</p></div>` : ''}
-<form method="post" action="/liens/${token}" novalidate>
-  <label for="commentaire">Commentaire (facultatif)</label>
-  <p class="aide" id="aide-commentaire">Par exemple : nombre de loyers impayés, montant, date du dernier paiement. 2 000 caractères au plus. Il sera transmis à l’équipe qui accompagnera le ménage.</p>
-  <textarea id="commentaire" name="commentaire" maxlength="2000" aria-describedby="aide-commentaire${erreur ? ' erreur-formulaire' : ''}"></textarea>
-  <p><button type="submit">Signaler une rechute</button></p>
-</form>
-<p class="aide">Ce lien vous est personnel et ne sert qu’une fois. Il expire à la fin de la veille active.</p>
-${pourJoindre(res)}`,
+      <p>Lien adressé à : <strong>${LIBELLES_ROLES[d.role] ?? d.role}</strong></p>
+      <dl class="infos">
+        <dt>Dispositif</dt>
+        <dd>${etat.programme.nom}</dd>
+        <dt>Dossier</dt>
+        <dd>${etat.reference}</dd>
+        <dt>Veille active jusqu’au</dt>
+        <dd>${dateHeure(d.echeance)}</dd>
+      </dl>
+      <h2>De quoi s’agit-il ?</h2>
+      <p>
+        L’accompagnement de ce ménage est terminé. Pendant la veille active, si le ménage connaît de nouveaux impayés de loyer, vous pouvez le signaler ici :
+        l’opérateur ouvre alors un nouvel accompagnement, sans nouvelle orientation à faire.
+      </p>
+      ${
+        apercu.length
+          ? html`<ul>
+              ${apercu.map((l) => html`<li>${l}</li>`)}
+            </ul>`
+          : ''
+      }
+      <p>N’utilisez ce lien que s’il y a une rechute : en l’absence de signalement, la veille prend fin d’elle-même à la date indiquée ci-dessus.</p>
+      ${erreur ? html`<div class="erreur" role="alert" id="erreur-formulaire"><p>${erreur}</p></div>` : ''}
+      <form method="post" action="/liens/${token}" novalidate>
+        <label for="commentaire">Commentaire (facultatif)</label>
+        <p class="aide" id="aide-commentaire">
+          Par exemple : nombre de loyers impayés, montant, date du dernier paiement. 2 000 caractères au plus. Il sera transmis à l’équipe qui accompagnera le
+          ménage.
+        </p>
+        <textarea id="commentaire" name="commentaire" maxlength="2000" aria-describedby="aide-commentaire${erreur ? ' erreur-formulaire' : ''}"></textarea>
+        <p><button type="submit">Signaler une rechute</button></p>
+      </form>
+      <p class="aide">Ce lien vous est personnel et ne sert qu’une fois. Il expire à la fin de la veille active.</p>
+      ${pourJoindre(res)}`,
   });
 }
 
 /** La page d'un lien de paiement mensuel : reçu ou non, montant reçu, commentaire. */
-function formulairePaiement(res: Response, status: number, token: string, etat: EtatParcours, d: ApercuDemande, erreur?: string, saisie: { decision?: string; montant?: string; commentaire?: string } = {}): void {
+function formulairePaiement(
+  res: Response,
+  status: number,
+  token: string,
+  etat: EtatParcours,
+  d: ApercuDemande,
+  erreur?: string,
+  saisie: { decision?: string; montant?: string; commentaire?: string } = {},
+): void {
   enTetesLien(res);
   const coche = (v: string) => (saisie.decision === v ? brut(' checked') : '');
   envoyerPage(res, status, {
@@ -155,7 +196,13 @@ function formulairePaiement(res: Response, status: number, token: string, etat: 
   <dt>Dossier</dt><dd>${etat.reference}</dd>
   <dt>Réponse attendue avant le</dt><dd>${dateHeure(d.echeance)}</dd>
 </dl>
-${d.apercu.length ? html`<ul>${d.apercu.map((l) => html`<li>${l}</li>`)}</ul>` : ''}
+${
+  d.apercu.length
+    ? html`<ul>
+        ${d.apercu.map((l) => html`<li>${l}</li>`)}
+      </ul>`
+    : ''
+}
 ${erreur ? html`<div class="erreur" role="alert" id="erreur-formulaire"><p>${erreur}</p></div>` : ''}
 <form method="post" action="/liens/${token}" novalidate>
   <fieldset${erreur ? html` aria-describedby="erreur-formulaire"` : ''}>
@@ -187,36 +234,85 @@ function lireMontantSaisi(v: unknown): number | undefined {
 function dejaTraitee(res: Response, status: number, d: ApercuDemande, action?: string): void {
   if (action === 'paiement') {
     if (d.statut === 'approuvee' || d.statut === 'refusee') {
-      pageMessage(res, status, 'Ce paiement a déjà été indiqué', 'encadre', html`<p>Votre réponse sur « ${d.objet} » a déjà été enregistrée${d.reponduLe ? html` le ${dateHeure(d.reponduLe)}` : ''}.</p>
-<p>Ce lien ne peut plus être utilisé. Rien n’a été modifié. Pour corriger un paiement, contactez l’opérateur du dispositif.</p>`);
+      pageMessage(
+        res,
+        status,
+        'Ce paiement a déjà été indiqué',
+        'encadre',
+        html`<p>Votre réponse sur « ${d.objet} » a déjà été enregistrée${d.reponduLe ? html` le ${dateHeure(d.reponduLe)}` : ''}.</p>
+          <p>Ce lien ne peut plus être utilisé. Rien n’a été modifié. Pour corriger un paiement, contactez l’opérateur du dispositif.</p>`,
+      );
       return;
     }
-    pageMessage(res, status, 'Ce lien n’est plus utilisable', 'alerte', html`<p>Le paiement visé (« ${d.objet} ») a déjà été enregistré par l’équipe qui accompagne le ménage, ou le délai de réponse est passé, ou le protocole a pris fin.</p>
-<p>Rien n’a été modifié. Pour signaler un paiement, contactez l’opérateur du dispositif.</p>`);
+    pageMessage(
+      res,
+      status,
+      'Ce lien n’est plus utilisable',
+      'alerte',
+      html`<p>
+          Le paiement visé (« ${d.objet} ») a déjà été enregistré par l’équipe qui accompagne le ménage, ou le délai de réponse est passé, ou le protocole a
+          pris fin.
+        </p>
+        <p>Rien n’a été modifié. Pour signaler un paiement, contactez l’opérateur du dispositif.</p>`,
+    );
     return;
   }
   if (action === 'rechute' && d.statut !== 'refusee') {
     if (d.statut === 'approuvee') {
-      pageMessage(res, status, 'Une rechute a déjà été signalée', 'encadre', html`<p>Une rechute a déjà été signalée${d.reponduLe ? html` le ${dateHeure(d.reponduLe)}` : ''} pour ce dossier : un nouvel accompagnement a été ouvert.</p>
-<p>Ce lien ne peut plus être utilisé. Rien n’a été modifié.</p>`);
+      pageMessage(
+        res,
+        status,
+        'Une rechute a déjà été signalée',
+        'encadre',
+        html`<p>
+            Une rechute a déjà été signalée${d.reponduLe ? html` le ${dateHeure(d.reponduLe)}` : ''} pour ce dossier : un nouvel accompagnement a été ouvert.
+          </p>
+          <p>Ce lien ne peut plus être utilisé. Rien n’a été modifié.</p>`,
+      );
       return;
     }
-    pageMessage(res, status, 'La veille active est terminée', 'alerte', html`<p>La veille active de ce dossier est terminée depuis le ${dateEnFrancais(d.echeance)} : il n’est plus possible de signaler une rechute par ce lien.</p>
-<p>Rien n’a été modifié. Si le ménage connaît de nouveaux impayés, contactez l’opérateur du dispositif pour une nouvelle orientation.</p>`);
+    pageMessage(
+      res,
+      status,
+      'La veille active est terminée',
+      'alerte',
+      html`<p>
+          La veille active de ce dossier est terminée depuis le ${dateEnFrancais(d.echeance)} : il n’est plus possible de signaler une rechute par ce lien.
+        </p>
+        <p>Rien n’a été modifié. Si le ménage connaît de nouveaux impayés, contactez l’opérateur du dispositif pour une nouvelle orientation.</p>`,
+    );
     return;
   }
   if (d.statut === 'approuvee' || d.statut === 'refusee') {
-    pageMessage(res, status, 'Cette demande a déjà reçu une réponse', 'encadre', html`<p>Une réponse a déjà été enregistrée${d.reponduLe ? html` le ${dateHeure(d.reponduLe)}` : ''} pour la demande « ${d.objet} ».</p>
-<p>Ce lien ne peut plus être utilisé. Rien n’a été modifié.</p>`);
+    pageMessage(
+      res,
+      status,
+      'Cette demande a déjà reçu une réponse',
+      'encadre',
+      html`<p>Une réponse a déjà été enregistrée${d.reponduLe ? html` le ${dateHeure(d.reponduLe)}` : ''} pour la demande « ${d.objet} ».</p>
+        <p>Ce lien ne peut plus être utilisé. Rien n’a été modifié.</p>`,
+    );
     return;
   }
   if (d.closeParClotureLe) {
-    pageMessage(res, status, 'Cette demande est close', 'alerte', html`<p>L’accompagnement de ce ménage a été clôturé le ${dateEnFrancais(d.closeParClotureLe)} : la demande « ${d.objet} » n’attend plus de réponse.</p>
-<p>Rien n’a été modifié. Pour toute question, contactez l’opérateur du dispositif.</p>`);
+    pageMessage(
+      res,
+      status,
+      'Cette demande est close',
+      'alerte',
+      html`<p>L’accompagnement de ce ménage a été clôturé le ${dateEnFrancais(d.closeParClotureLe)} : la demande « ${d.objet} » n’attend plus de réponse.</p>
+        <p>Rien n’a été modifié. Pour toute question, contactez l’opérateur du dispositif.</p>`,
+    );
     return;
   }
-  pageMessage(res, status, 'Cette demande est close', 'alerte', html`<p>La demande « ${d.objet} » est close depuis le ${dateEnFrancais(d.echeance)} : il n’est plus possible d’y répondre par ce lien.</p>
-<p>Rien n’a été modifié. Si une décision reste nécessaire, l’opérateur du dispositif vous recontactera.</p>`);
+  pageMessage(
+    res,
+    status,
+    'Cette demande est close',
+    'alerte',
+    html`<p>La demande « ${d.objet} » est close depuis le ${dateEnFrancais(d.echeance)} : il n’est plus possible d’y répondre par ce lien.</p>
+      <p>Rien n’a été modifié. Si une décision reste nécessaire, l’opérateur du dispositif vous recontactera.</p>`,
+  );
 }
 
 export function routesLiens(deps: DependancesApi): Router {
@@ -253,20 +349,47 @@ export function routesLiens(deps: DependancesApi): Router {
       ({ handle, etat } = await chargerParcours(deps, v.claims.workflowId, { confidentiel: false }));
     } catch (e) {
       if (e instanceof Probleme && (e.status === 404 || e.status === 400)) {
-        pageMessage(res, 404, 'Dossier introuvable', 'erreur', html`<p>Le dossier visé par ce lien n’existe pas ou n’est plus disponible.</p><p>Aucune réponse n’a été enregistrée.</p>`);
+        pageMessage(
+          res,
+          404,
+          'Dossier introuvable',
+          'erreur',
+          html`<p>Le dossier visé par ce lien n’existe pas ou n’est plus disponible.</p>
+            <p>Aucune réponse n’a été enregistrée.</p>`,
+        );
         return undefined;
       }
       deps.journal.error({ err: e }, 'lien : lecture du parcours impossible');
-      pageMessage(res, 503, 'Service momentanément indisponible', 'erreur', html`<p>Votre demande ne peut pas être traitée pour le moment. Réessayez dans quelques minutes avec le même lien.</p>`);
+      pageMessage(
+        res,
+        503,
+        'Service momentanément indisponible',
+        'erreur',
+        html`<p>Votre demande ne peut pas être traitée pour le moment. Réessayez dans quelques minutes avec le même lien.</p>`,
+      );
       return undefined;
     }
     const demande = apercuDemande(etat, v.claims.demandeId);
     if (!demande) {
-      pageMessage(res, 404, 'Demande introuvable', 'erreur', html`<p>Ce lien ne correspond à aucune demande de ce dossier.</p><p>Aucune réponse n’a été enregistrée.</p>`);
+      pageMessage(
+        res,
+        404,
+        'Demande introuvable',
+        'erreur',
+        html`<p>Ce lien ne correspond à aucune demande de ce dossier.</p>
+          <p>Aucune réponse n’a été enregistrée.</p>`,
+      );
       return undefined;
     }
     if (demande.role !== role.data) {
-      pageMessage(res, 403, 'Lien non valide pour cette demande', 'erreur', html`<p>Ce lien ne correspond pas au partenaire sollicité pour cette demande.</p><p>Aucune réponse n’a été enregistrée.</p>`);
+      pageMessage(
+        res,
+        403,
+        'Lien non valide pour cette demande',
+        'erreur',
+        html`<p>Ce lien ne correspond pas au partenaire sollicité pour cette demande.</p>
+          <p>Aucune réponse n’a été enregistrée.</p>`,
+      );
       return undefined;
     }
     return { token, v, role: role.data as RolePartenaire, handle, etat, demande };
@@ -333,14 +456,25 @@ export function routesLiens(deps: DependancesApi): Router {
     });
     if (!corps.success) {
       const i = corps.error.issues[0]!;
-      const message = i.path[0] === 'decision' ? 'Choisissez « J’approuve » ou « Je refuse ».' : i.path[0] === 'montant' ? `Montant reçu : ${i.message}` : `Commentaire : ${i.message}`;
+      const message =
+        i.path[0] === 'decision'
+          ? 'Choisissez « J’approuve » ou « Je refuse ».'
+          : i.path[0] === 'montant'
+            ? `Montant reçu : ${i.message}`
+            : `Commentaire : ${i.message}`;
       (rechute ? formulaireRechute : paiement ? formulairePaiement : formulaire)(res, 400, o.token, o.etat, o.demande, message);
       return;
     }
     const requestId = `lien-${o.v.jti}`;
     if ((await workersPresents(deps.base, deps.taskQueue)) === 0) {
       res.setHeader('Retry-After', '60');
-      pageMessage(res, 503, 'Service momentanément indisponible', 'erreur', html`<p>Votre réponse n’a pas pu être enregistrée pour le moment. Réessayez dans quelques minutes avec le même lien : il reste valable.</p>`);
+      pageMessage(
+        res,
+        503,
+        'Service momentanément indisponible',
+        'erreur',
+        html`<p>Votre réponse n’a pas pu être enregistrée pour le moment. Réessayez dans quelques minutes avec le même lien : il reste valable.</p>`,
+      );
       return;
     }
     let enregistree: DemandeValidation;
@@ -364,22 +498,52 @@ export function routesLiens(deps: DependancesApi): Router {
     } catch (e) {
       const raison = raisonRefus(e);
       if (raison !== undefined) {
-        pageMessage(res, 409, 'Réponse non enregistrée', 'alerte', html`<p>${raison}</p><p>Rien n’a été modifié.</p>`);
+        pageMessage(
+          res,
+          409,
+          'Réponse non enregistrée',
+          'alerte',
+          html`<p>${raison}</p>
+            <p>Rien n’a été modifié.</p>`,
+        );
         return;
       }
       const p = depuisTemporal(e);
       if (p && p.status < 500) {
-        pageMessage(res, p.status, 'Réponse non enregistrée', 'alerte', html`<p>${p.detail}</p><p>Rien n’a été modifié.</p>`);
+        pageMessage(
+          res,
+          p.status,
+          'Réponse non enregistrée',
+          'alerte',
+          html`<p>${p.detail}</p>
+            <p>Rien n’a été modifié.</p>`,
+        );
         return;
       }
       deps.journal.error({ err: e, workflowId: o.v.claims.workflowId }, 'lien : envoi de la réponse impossible');
-      pageMessage(res, 503, 'Service momentanément indisponible', 'erreur', html`<p>Votre réponse n’a pas pu être enregistrée pour le moment. Réessayez dans quelques minutes avec le même lien : elle ne sera pas enregistrée deux fois.</p>`);
+      pageMessage(
+        res,
+        503,
+        'Service momentanément indisponible',
+        'erreur',
+        html`<p>
+          Votre réponse n’a pas pu être enregistrée pour le moment. Réessayez dans quelques minutes avec le même lien : elle ne sera pas enregistrée deux fois.
+        </p>`,
+      );
       return;
     }
     deps.journal.info({ workflowId: o.v.claims.workflowId, demandeId: o.demande.id, role: o.role }, 'réponse de partenaire enregistrée');
     if (rechute) {
-      pageMessage(res, 200, 'Rechute signalée', 'succes', html`<p>Merci. La rechute est signalée : un nouvel accompagnement est ouvert.</p>
-<p>L’opérateur du dispositif reprend contact avec le ménage et vous tiendra informé des engagements qui vous concernent. Vous pouvez fermer cette page.</p>`);
+      pageMessage(
+        res,
+        200,
+        'Rechute signalée',
+        'succes',
+        html`<p>Merci. La rechute est signalée : un nouvel accompagnement est ouvert.</p>
+          <p>
+            L’opérateur du dispositif reprend contact avec le ménage et vous tiendra informé des engagements qui vous concernent. Vous pouvez fermer cette page.
+          </p>`,
+      );
       return;
     }
     // La page dit ce qui a été enregistré, pas ce que ce formulaire-ci demandait.
@@ -388,12 +552,31 @@ export function routesLiens(deps: DependancesApi): Router {
     const autre = retenue.decision !== corps.data.decision || (retenue.commentaire ?? '') !== (corps.data.commentaire ?? '');
     const avertissement = autre ? html`<p>Une réponse venait déjà d’être envoyée par ce lien : c’est elle qui est enregistrée, celle-ci ne l’est pas.</p>` : '';
     if (paiement) {
-      pageMessage(res, 200, 'Votre réponse a bien été enregistrée', 'succes', html`${avertissement}<p>Merci. Pour « ${o.demande.objet} », la réponse enregistrée est : <strong>${approuve ? 'paiement reçu' : 'paiement non reçu ou incomplet'}</strong>${retenue.commentaire ? html` (${retenue.commentaire})` : ''}.</p>
-<p>L’équipe qui accompagne le ménage en est informée. Vous pouvez fermer cette page.</p>`);
+      pageMessage(
+        res,
+        200,
+        'Votre réponse a bien été enregistrée',
+        'succes',
+        html`${avertissement}
+          <p>
+            Merci. Pour « ${o.demande.objet} », la réponse enregistrée est :
+            <strong>${approuve ? 'paiement reçu' : 'paiement non reçu ou incomplet'}</strong>${retenue.commentaire ? html` (${retenue.commentaire})` : ''}.
+          </p>
+          <p>L’équipe qui accompagne le ménage en est informée. Vous pouvez fermer cette page.</p>`,
+      );
       return;
     }
-    pageMessage(res, 200, 'Votre réponse a bien été enregistrée', 'succes', html`${avertissement}<p>Merci. La décision enregistrée sur la demande « ${o.demande.objet} » est : <strong>${approuve ? 'demande approuvée' : 'demande refusée'}</strong>.</p>
-<p>L’équipe qui accompagne le ménage en est informée. Vous pouvez fermer cette page.</p>`);
+    pageMessage(
+      res,
+      200,
+      'Votre réponse a bien été enregistrée',
+      'succes',
+      html`${avertissement}
+        <p>
+          Merci. La décision enregistrée sur la demande « ${o.demande.objet} » est : <strong>${approuve ? 'demande approuvée' : 'demande refusée'}</strong>.
+        </p>
+        <p>L’équipe qui accompagne le ménage en est informée. Vous pouvez fermer cette page.</p>`,
+    );
   });
 
   return r;

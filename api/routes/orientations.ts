@@ -49,7 +49,11 @@ const signature = (p: Programme) => `${p.operateur.nom} — ${p.operateur.courri
 function programmePrevention(deps: DependancesApi, id: string): Programme {
   const p = deps.catalogue.trouver(id);
   if (!p) throw introuvable(`Aucun programme « ${id} ».`);
-  if (p.typeParcours !== 'prevention_precontentieuse') throw new Probleme(409, `Le programme « ${p.nom} » ne reçoit pas de fiches d’orientation : seuls les programmes de prévention précontentieuse en reçoivent.`);
+  if (p.typeParcours !== 'prevention_precontentieuse')
+    throw new Probleme(
+      409,
+      `Le programme « ${p.nom} » ne reçoit pas de fiches d’orientation : seuls les programmes de prévention précontentieuse en reçoivent.`,
+    );
   return p;
 }
 
@@ -65,7 +69,11 @@ export async function envoyerLienOrientation(deps: DependancesApi, personne: Per
   const maintenant = deps.maintenant?.() ?? new Date();
   const expireLe = new Date(maintenant.getTime() + VALIDITE_LIEN_JOURS * 86_400_000);
   const lienId = await orientationsDe(deps).creerLien(o.id, o.programmeId, personne.id, expireLe);
-  const token = deps.signeur.signer({ workflowId: o.id, demandeId: lienId, role: estBailleur(o.type) ? 'bailleur' : 'services_sociaux', action: 'orientation' }, expireLe, lienId);
+  const token = deps.signeur.signer(
+    { workflowId: o.id, demandeId: lienId, role: estBailleur(o.type) ? 'bailleur' : 'services_sociaux', action: 'orientation' },
+    expireLe,
+    lienId,
+  );
   const url = `${deps.options.publicBaseUrl.replace(/\/$/, '')}/orientation/${token}`;
   await envoyerDepuisApi(deps, {
     cle: `orientation-lien:${lienId}`,
@@ -119,7 +127,8 @@ export async function deciderOrientation(deps: DependancesApi, personne: Personn
   const corps = analyser(decisionOrientationSchema, corpsBrut);
   const a = [{ nom: r.fiche.oriente.nom, courriel: r.fiche.oriente.courriel }];
   if (corps.decision === 'refuser') {
-    if (!(await orientationsDe(deps).traiter(r.id, personne.id, { statut: 'refusee', motif: corps.motif }))) throw new Probleme(409, 'Cette orientation vient d’être traitée par une autre personne.');
+    if (!(await orientationsDe(deps).traiter(r.id, personne.id, { statut: 'refusee', motif: corps.motif })))
+      throw new Probleme(409, 'Cette orientation vient d’être traitée par une autre personne.');
     await envoyerDepuisApi(deps, {
       cle: `orientation-refus:${r.id}`,
       repondreA: programme.operateur,
@@ -159,13 +168,22 @@ export async function deciderOrientation(deps: DependancesApi, personne: Personn
 }
 
 /** La coordination du programme apprend l'arrivée d'une orientation (sans donnée personnelle dans le courriel). */
-async function annoncerOrientation(deps: DependancesApi, programme: Programme, organisation: Pick<Organisation, 'nom'>, recue: { id: string; reference: string }): Promise<void> {
+async function annoncerOrientation(
+  deps: DependancesApi,
+  programme: Programme,
+  organisation: Pick<Organisation, 'nom'>,
+  recue: { id: string; reference: string },
+): Promise<void> {
   const coordination = await new LecturesAnnuaire(deps.base).coordinateurs(programme.id);
   await envoyerDepuisApi(deps, {
     cle: `orientation-recue:${recue.id}`,
-    a: coordination.length ? coordination.map((p) => ({ nom: p.nom, courriel: p.courriel })) : [{ nom: programme.operateur.nom, courriel: programme.operateur.courriel }],
+    a: coordination.length
+      ? coordination.map((p) => ({ nom: p.nom, courriel: p.courriel }))
+      : [{ nom: programme.operateur.nom, courriel: programme.operateur.courriel }],
     sujet: `Nouvelle orientation reçue de ${organisation.nom} (dossier ${recue.reference})`,
-    paragraphes: [`${organisation.nom} a orienté un ménage vers ${programme.nom}. Sa fiche vous attend dans la liste des orientations reçues, avec l’éligibilité déjà vérifiée.`],
+    paragraphes: [
+      `${organisation.nom} a orienté un ménage vers ${programme.nom}. Sa fiche vous attend dans la liste des orientations reçues, avec l’éligibilité déjà vérifiée.`,
+    ],
     lien: { libelle: 'Voir les orientations reçues', url: `${deps.options.publicBaseUrl.replace(/\/$/, '')}/programmes/${programme.id}/orientations` },
     signature: 'La plateforme de prévention des expulsions',
   });
@@ -205,7 +223,12 @@ export async function creerCleApi(deps: DependancesApi, personne: Personne, idBr
 
 export async function listerClesApi(deps: DependancesApi, personne: Personne, idBrut: unknown) {
   const o = await organisationPilotee(deps, personne, idBrut);
-  return (await clesApiDe(deps).lister(o.id)).map((c) => ({ id: c.id, creePar: c.creePar, creeLe: c.creeLe.toISOString(), utiliseeLe: c.utiliseeLe?.toISOString() ?? null }));
+  return (await clesApiDe(deps).lister(o.id)).map((c) => ({
+    id: c.id,
+    creePar: c.creePar,
+    creeLe: c.creeLe.toISOString(),
+    utiliseeLe: c.utiliseeLe?.toISOString() ?? null,
+  }));
 }
 
 export async function revoquerCleApi(deps: DependancesApi, personne: Personne, idBrut: unknown, cleBrute: unknown): Promise<void> {
@@ -252,7 +275,14 @@ export function routesOrientationLogiciels(deps: DependancesApi): Router {
     if (recue.nouvelle) await annoncerOrientation(deps, programme, organisation, recue);
     deps.journal.info({ organisation: organisation.id, orientation: recue.id, nouvelle: recue.nouvelle }, 'orientation reçue d’un logiciel');
     const nonEligible = motifNonEligible(programme, fiche.situation, maintenant()) ?? null;
-    res.status(recue.nouvelle ? 201 : 200).json({ reference: recue.reference, statut: 'recue', nonEligible, message: `Orientation transmise à la coordination de ${programme.nom} (dossier ${recue.reference}).` });
+    res
+      .status(recue.nouvelle ? 201 : 200)
+      .json({
+        reference: recue.reference,
+        statut: 'recue',
+        nonEligible,
+        message: `Orientation transmise à la coordination de ${programme.nom} (dossier ${recue.reference}).`,
+      });
   });
 
   r.get('/api/partenaires/orientations/:reference', async (req, res) => {
@@ -278,7 +308,12 @@ function pagePublique(res: Response, status: number, titre: string, contenu: Bru
   res.setHeader('Cache-Control', 'no-store');
   res.setHeader('Referrer-Policy', 'no-referrer');
   res.setHeader('X-Robots-Tag', 'noindex, nofollow');
-  envoyerPage(res, status, { titre: `${titre} — Prévention des expulsions`, contenu: html`<h1>${titre}</h1>${contenu}`, large: false });
+  envoyerPage(res, status, {
+    titre: `${titre} — Prévention des expulsions`,
+    contenu: html`<h1>${titre}</h1>
+      ${contenu}`,
+    large: false,
+  });
 }
 
 const CHAMPS_FICHE = champsDe(ficheOrientationSchema).filter((c) => c.nom !== 'consentement');
@@ -293,7 +328,15 @@ export function routesOrientationPublique(deps: DependancesApi): Router {
     const v = deps.signeur.verifier(token, maintenant);
     if (!v.ok || v.claims.action !== 'orientation') {
       const statut = v.ok ? 400 : v.raison === 'expire' ? 410 : FORME_JETON.test(token) ? 403 : 400;
-      pagePublique(res, statut, 'Lien non valide', html`<div class="erreur" role="alert"><p>${v.ok ? 'Ce lien n’est pas un lien d’orientation.' : v.message}</p><p>Rien n’a été enregistré. Demandez un nouveau lien à la coordination du dispositif.</p></div>`);
+      pagePublique(
+        res,
+        statut,
+        'Lien non valide',
+        html`<div class="erreur" role="alert">
+          <p>${v.ok ? 'Ce lien n’est pas un lien d’orientation.' : v.message}</p>
+          <p>Rien n’a été enregistré. Demandez un nouveau lien à la coordination du dispositif.</p>
+        </div>`,
+      );
       return undefined;
     }
     const lien = await orientationsDe(deps).lien(v.claims.demandeId);
@@ -308,24 +351,37 @@ export function routesOrientationPublique(deps: DependancesApi): Router {
         res,
         req.method === 'POST' ? 409 : 200,
         'Orientation déjà transmise',
-        html`<div class="encadre" role="status"><p>Une fiche d’orientation a déjà été envoyée avec ce lien, le ${dateLongue.format(lien.utilise_le)}. Chaque lien ne sert qu’une fois.</p><p>Pour orienter un autre ménage, demandez un nouveau lien à ${programme.operateur.nom} : ${programme.operateur.courriel}.</p></div>`,
+        html`<div class="encadre" role="status">
+          <p>Une fiche d’orientation a déjà été envoyée avec ce lien, le ${dateLongue.format(lien.utilise_le)}. Chaque lien ne sert qu’une fois.</p>
+          <p>Pour orienter un autre ménage, demandez un nouveau lien à ${programme.operateur.nom} : ${programme.operateur.courriel}.</p>
+        </div>`,
       );
       return undefined;
     }
     return { lienId: lien.id, programme, organisation, expireLe: v.expiresAt };
   }
 
-  const formulaire = (res: Response, status: number, token: string, o: NonNullable<Awaited<ReturnType<typeof ouvrir>>>, e: { valeurs?: Corps; erreurs?: Record<string, string>; autres?: string[] } = {}) =>
+  const formulaire = (
+    res: Response,
+    status: number,
+    token: string,
+    o: NonNullable<Awaited<ReturnType<typeof ouvrir>>>,
+    e: { valeurs?: Corps; erreurs?: Record<string, string>; autres?: string[] } = {},
+  ) =>
     pagePublique(
       res,
       status,
       `Fiche d’orientation : ${o.programme.nom}`,
-      html`<p>${o.organisation.nom} oriente un ménage vers ${o.programme.operateur.nom}. Ce lien sert une fois, jusqu’au ${dateLongue.format(o.expireLe)}. Pour toute question : ${o.programme.operateur.nom}, <a href="mailto:${o.programme.operateur.courriel}">${o.programme.operateur.courriel}</a>.</p>
-${resumeErreurs('La fiche n’a pas été envoyée :', [...(e.autres ?? []), ...(e.erreurs && Object.keys(e.erreurs).length ? ['Corrigez les champs signalés ci-dessous.'] : [])])}
-<form method="post" action="/orientation/${token}" novalidate>
-${rendreChamps(CHAMPS_FICHE, 'orientation', { valeurs: e.valeurs, erreurs: e.erreurs })}
-${rendreChamps([CHAMP_CONSENTEMENT], 'orientation', { valeurs: e.valeurs, erreurs: e.erreurs })}
-<div class="boutons"><button type="submit">Envoyer la fiche d’orientation</button></div></form>`,
+      html`<p>
+          ${o.organisation.nom} oriente un ménage vers ${o.programme.operateur.nom}. Ce lien sert une fois, jusqu’au ${dateLongue.format(o.expireLe)}. Pour
+          toute question : ${o.programme.operateur.nom}, <a href="mailto:${o.programme.operateur.courriel}">${o.programme.operateur.courriel}</a>.
+        </p>
+        ${resumeErreurs('La fiche n’a pas été envoyée :', [...(e.autres ?? []), ...(e.erreurs && Object.keys(e.erreurs).length ? ['Corrigez les champs signalés ci-dessous.'] : [])])}
+        <form method="post" action="/orientation/${token}" novalidate>
+          ${rendreChamps(CHAMPS_FICHE, 'orientation', { valeurs: e.valeurs, erreurs: e.erreurs })}
+          ${rendreChamps([CHAMP_CONSENTEMENT], 'orientation', { valeurs: e.valeurs, erreurs: e.erreurs })}
+          <div class="boutons"><button type="submit">Envoyer la fiche d’orientation</button></div>
+        </form>`,
     );
 
   r.get('/orientation/:token', async (req, res) => {
@@ -354,7 +410,12 @@ ${rendreChamps([CHAMP_CONSENTEMENT], 'orientation', { valeurs: e.valeurs, erreur
       recue = await depuisAnnuaire(() => orientationsDe(deps).recevoir(o.lienId, fiche, maintenant));
     } catch (e) {
       if (e instanceof Probleme && e.status === 409) {
-        pagePublique(res, 409, 'Orientation déjà transmise', html`<div class="encadre" role="status"><p>Une fiche a déjà été envoyée avec ce lien : chaque lien ne sert qu’une fois.</p></div>`);
+        pagePublique(
+          res,
+          409,
+          'Orientation déjà transmise',
+          html`<div class="encadre" role="status"><p>Une fiche a déjà été envoyée avec ce lien : chaque lien ne sert qu’une fois.</p></div>`,
+        );
         return;
       }
       throw e;
@@ -364,7 +425,10 @@ ${rendreChamps([CHAMP_CONSENTEMENT], 'orientation', { valeurs: e.valeurs, erreur
       res,
       201,
       'Orientation transmise',
-      html`<div class="succes" role="status"><p>Merci : la fiche du ménage est transmise à la coordination de ${o.programme.nom} (dossier ${recue.reference}).</p><p>La réponse sera envoyée à ${fiche.oriente.courriel}.</p></div>`,
+      html`<div class="succes" role="status">
+        <p>Merci : la fiche du ménage est transmise à la coordination de ${o.programme.nom} (dossier ${recue.reference}).</p>
+        <p>La réponse sera envoyée à ${fiche.oriente.courriel}.</p>
+      </div>`,
     );
   });
   return r;

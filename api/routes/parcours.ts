@@ -17,23 +17,10 @@ import { affecterUpdate, cloreAnticipeUpdate, etatInitialUpdate, etatQuery } fro
 import { affectationSchema, clotureAnticipeeSchema, requestIdSchema } from '../../domain/schemas';
 import { LIBELLES_TYPE_PARCOURS, type EtatParcours } from '../../domain/vocabulaire';
 import type { Personne } from '../../personnel/annuaire';
-import {
-  exigerRoles,
-  personneDe,
-  raisonRefusLecture,
-  raisonRefusMessage,
-  raisonRefusPilotage,
-  suitProgramme,
-} from '../auth';
+import { exigerRoles, personneDe, raisonRefusLecture, raisonRefusMessage, raisonRefusPilotage, suitProgramme } from '../auth';
 import type { DependancesApi } from '../dependances';
 import { analyser, depuisTemporal, interdit, introuvable, invalide, Probleme, TYPES_PROBLEME } from '../problemes';
-import {
-  filtresListeSchema,
-  lancementSchema,
-  nomMessageSchema,
-  workflowIdDe,
-  workflowIdSchema,
-} from '../schemas-api';
+import { filtresListeSchema, lancementSchema, nomMessageSchema, workflowIdDe, workflowIdSchema } from '../schemas-api';
 import { filtrerEtat, type Lecteur } from '../visibilite';
 
 export const lecteurPersonnel = (p: Personne): Lecteur => ({ type: 'personnel', role: p.role, id: p.id });
@@ -107,9 +94,13 @@ export async function exigerWorker(deps: DependancesApi): Promise<void> {
     return;
   }
   presencesVues.delete(deps.taskQueue);
-  throw new Probleme(503, 'Le service des parcours est momentanément indisponible : aucun moteur ne traite les parcours en ce moment. Rien n’a été enregistré ; réessayez dans quelques instants.', {
-    type: TYPES_PROBLEME.service,
-  });
+  throw new Probleme(
+    503,
+    'Le service des parcours est momentanément indisponible : aucun moteur ne traite les parcours en ce moment. Rien n’a été enregistré ; réessayez dans quelques instants.',
+    {
+      type: TYPES_PROBLEME.service,
+    },
+  );
 }
 
 /**
@@ -264,7 +255,12 @@ export async function lancerParcours(deps: DependancesApi, personne: Personne, c
   // Un ménage prioritaire pour ce programme (Besançon : ménage isolé) : les listes le montrent d'abord.
   const situation = (donnees as { situation?: { isole?: boolean } }).situation;
   const priorite = programme.typeParcours === 'prevention_precontentieuse' && situation ? prioriteDuMenage(programme, corps.menage, situation) : undefined;
-  if (priorite) await deps.base.insertInto('priorites_dossiers').values({ workflow_id: workflowId, programme_id: programme.id, motif: priorite }).onConflict((oc) => oc.column('workflow_id').doNothing()).execute();
+  if (priorite)
+    await deps.base
+      .insertInto('priorites_dossiers')
+      .values({ workflow_id: workflowId, programme_id: programme.id, motif: priorite })
+      .onConflict((oc) => oc.column('workflow_id').doNothing())
+      .execute();
   // Le parcours est lancé : même si son état n'est pas encore lisible, c'est un succès (un nouvel
   // essai donnerait 409). Sans réponse à la mise à jour (un worker d'avant `etatInitial`), l'état est
   // demandé au parcours, comme avant ; il pourra sinon être relu ensuite.
@@ -354,7 +350,13 @@ export interface MessageApplique {
  * aller-retour avec Temporal : l'autorisation se lit dans le dossier, et la réponse de la mise à jour
  * dit la nouvelle étape et les messages qu'elle permet (`Parcours.message`) ; rien n'est relu après.
  */
-export async function envoyerMessage(deps: DependancesApi, personne: Personne, idBrut: unknown, nomBrut: unknown, corpsBrut: unknown): Promise<MessageApplique> {
+export async function envoyerMessage(
+  deps: DependancesApi,
+  personne: Personne,
+  idBrut: unknown,
+  nomBrut: unknown,
+  corpsBrut: unknown,
+): Promise<MessageApplique> {
   const workflowId = analyser(workflowIdSchema, idBrut, 'id');
   const autorisation = await autorisationMessage(deps, workflowId);
   let etat = autorisation.etat;
@@ -391,7 +393,10 @@ export function routesParcours(deps: DependancesApi): Router {
 
   r.post('/api/parcours', exigerRoles('coordinateur', 'admin'), async (req, res) => {
     const { workflowId, etat } = await lancerParcours(deps, personneDe(req), req.body);
-    res.status(201).location(`/api/parcours/${encodeURIComponent(workflowId)}`).json({ workflowId, etat });
+    res
+      .status(201)
+      .location(`/api/parcours/${encodeURIComponent(workflowId)}`)
+      .json({ workflowId, etat });
   });
 
   r.get('/api/parcours', async (req, res) => {
@@ -402,10 +407,7 @@ export function routesParcours(deps: DependancesApi): Router {
       q.set('taille', String(p.taille));
       return `</api/parcours?${q.toString()}>`;
     };
-    const liens = [
-      ...(p.page * p.taille < p.total ? [`${lien(p.page + 1)}; rel="next"`] : []),
-      ...(p.page > 1 ? [`${lien(p.page - 1)}; rel="prev"`] : []),
-    ];
+    const liens = [...(p.page * p.taille < p.total ? [`${lien(p.page + 1)}; rel="next"`] : []), ...(p.page > 1 ? [`${lien(p.page - 1)}; rel="prev"`] : [])];
     res.setHeader('Cache-Control', 'no-store');
     res.setHeader('X-Total-Count', String(p.total));
     if (liens.length) res.setHeader('Link', liens.join(', '));

@@ -10,7 +10,13 @@
 import { randomUUID } from 'node:crypto';
 import { Router } from 'express';
 import { consentementPartageSchema } from '../schemas-partage';
-import { LIBELLES_DESTINATAIRES_DIAGNOSTIC, accordPartageDiagnosticUpdate, type ConsentementPartage, type DestinataireDiagnostic, type PartageDiagnostic } from '../../domain/partage';
+import {
+  LIBELLES_DESTINATAIRES_DIAGNOSTIC,
+  accordPartageDiagnosticUpdate,
+  type ConsentementPartage,
+  type DestinataireDiagnostic,
+  type PartageDiagnostic,
+} from '../../domain/partage';
 import type { EtatParcours, Programme } from '../../domain/vocabulaire';
 import { ConsentementsPartage, type EnregistrementConsentement } from '../../dossiers/consentements';
 import type { Personne } from '../../personnel/annuaire';
@@ -54,7 +60,9 @@ async function lirePartage(deps: DependancesApi, etat: EtatParcours): Promise<Et
 async function informerParcours(deps: DependancesApi, personne: Personne, etat: EtatParcours, pour: DestinataireDiagnostic[]): Promise<void> {
   if (etat.cloture || etat.typeParcours !== 'prevention_precontentieuse') return;
   const handle = deps.client.workflow.getHandle(etat.workflowId);
-  await executer(() => handle.executeUpdate(accordPartageDiagnosticUpdate, { args: [{ requestId: `accord-partage-${randomUUID()}`, par: personne.id, pour }] }));
+  await executer(() =>
+    handle.executeUpdate(accordPartageDiagnosticUpdate, { args: [{ requestId: `accord-partage-${randomUUID()}`, par: personne.id, pour }] }),
+  );
 }
 
 /** Le parcours, lisible par cette personne (coordination du programme, travailleur social affecté, admin). */

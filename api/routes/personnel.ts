@@ -95,7 +95,10 @@ export async function lireAbsences(deps: DependancesApi, lecteur: Personne) {
   exigerLecture(lecteur);
   const comptes = (await comptesDe(deps).lister()).filter((c) => visible(lecteur, c));
   const absences = await absencesDe(deps).lister(comptes.map((c) => c.id));
-  const menages = await absencesDe(deps).menagesSuivis([...new Set(absences.map((a) => a.personneId))], lecteur.role === 'admin' ? undefined : lecteur.programmes);
+  const menages = await absencesDe(deps).menagesSuivis(
+    [...new Set(absences.map((a) => a.personneId))],
+    lecteur.role === 'admin' ? undefined : lecteur.programmes,
+  );
   const jour = jourDeParis(maintenantDe(deps)());
   return absences.map((a) => absenceEnJson(a, jour, menages));
 }
@@ -108,7 +111,10 @@ export async function listerComptes(deps: DependancesApi, lecteur: Personne) {
 }
 
 async function compteEnJsonSeul(deps: DependancesApi, lecteur: Personne, c: Compte) {
-  return compteEnJson(c, (await lireAbsences(deps, lecteur)).filter((a) => a.personne === c.id));
+  return compteEnJson(
+    c,
+    (await lireAbsences(deps, lecteur)).filter((a) => a.personne === c.id),
+  );
 }
 
 const formatJour = new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'long', timeStyle: 'short' });
@@ -168,7 +174,10 @@ export async function modifierCompte(deps: DependancesApi, par: Personne, idBrut
   const m = analyser(modificationCompteSchema, corpsBrut);
   verifierProgrammes(deps, m.programmes);
   if (id === par.id && (m.actif === false || (m.role && m.role !== 'admin'))) {
-    throw new Probleme(409, 'Vous ne pouvez ni désactiver votre propre compte ni vous retirer l’administration : demandez-le à une autre personne de l’administration.');
+    throw new Probleme(
+      409,
+      'Vous ne pouvez ni désactiver votre propre compte ni vous retirer l’administration : demandez-le à une autre personne de l’administration.',
+    );
   }
   const c = await depuisPersonnel(() => comptesDe(deps).modifier(id, m));
   await deps.annuaire.rafraichir?.();

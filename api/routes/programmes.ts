@@ -31,12 +31,27 @@ import { analyser, depuisTemporal, interdit, introuvable, Probleme, TYPES_PROBLE
 import { CatalogueEnBase, changementReglagesSchema, RefusReglages, type VersionProgramme } from '../../programmes/versions';
 
 export interface ReglagesProgramme {
-  programme: Pick<Programme, 'id' | 'nom' | 'version' | 'typeParcours' | 'delais' | 'jalons' | 'options' | 'quotas' | 'eligibilite' | 'rappelsValidation' | 'conservationDossier' | 'partageDiagnostic'>;
+  programme: Pick<
+    Programme,
+    | 'id'
+    | 'nom'
+    | 'version'
+    | 'typeParcours'
+    | 'delais'
+    | 'jalons'
+    | 'options'
+    | 'quotas'
+    | 'eligibilite'
+    | 'rappelsValidation'
+    | 'conservationDossier'
+    | 'partageDiagnostic'
+  >;
   versions: VersionProgramme[];
 }
 
 function catalogueModifiable(deps: DependancesApi): CatalogueEnBase {
-  if (!(deps.catalogue instanceof CatalogueEnBase)) throw new Probleme(503, 'Les réglages des programmes ne se changent pas sur cette installation (catalogue sans base de données).');
+  if (!(deps.catalogue instanceof CatalogueEnBase))
+    throw new Probleme(503, 'Les réglages des programmes ne se changent pas sur cette installation (catalogue sans base de données).');
   return deps.catalogue;
 }
 
@@ -56,13 +71,31 @@ export async function lireReglages(deps: DependancesApi, personne: Personne, idB
   const p = programmeCoordonne(deps, personne, idBrut);
   const { id, nom, version, typeParcours, delais, jalons, options, quotas, eligibilite, rappelsValidation, conservationDossier, partageDiagnostic } = p;
   return {
-    programme: { id, nom, version, typeParcours, delais, jalons, options, quotas, eligibilite, rappelsValidation, ...(conservationDossier ? { conservationDossier } : {}), ...(partageDiagnostic ? { partageDiagnostic } : {}) },
+    programme: {
+      id,
+      nom,
+      version,
+      typeParcours,
+      delais,
+      jalons,
+      options,
+      quotas,
+      eligibilite,
+      rappelsValidation,
+      ...(conservationDossier ? { conservationDossier } : {}),
+      ...(partageDiagnostic ? { partageDiagnostic } : {}),
+    },
     versions: await catalogue.historique(id),
   };
 }
 
 /** Une nouvelle version des réglages ; les erreurs en français, champ par champ. */
-export async function changerReglages(deps: DependancesApi, personne: Personne, idBrut: unknown, corpsBrut: unknown): Promise<{ version: number; changements: string[]; message: string }> {
+export async function changerReglages(
+  deps: DependancesApi,
+  personne: Personne,
+  idBrut: unknown,
+  corpsBrut: unknown,
+): Promise<{ version: number; changements: string[]; message: string }> {
   const catalogue = catalogueModifiable(deps);
   const p = programmeCoordonne(deps, personne, idBrut);
   const corps = analyser(changementReglagesSchema, corpsBrut);
@@ -111,7 +144,16 @@ async function lireFile(deps: DependancesApi, programme: Programme): Promise<Eta
     if (!(e instanceof WorkflowNotFoundError)) throw depuisTemporal(e) ?? e;
     // Aucune candidature validée pour l'instant : toutes les places sont libres.
     const quota = programme.quotas.mesuresActives ?? 0;
-    return { programmeId: programme.id, quota, versionProgramme: programme.version, placesLibres: quota, actives: [], file: [], compteurs: { demandes: 0, accordees: 0, liberees: 0, retirees: 0 }, execution: 0 };
+    return {
+      programmeId: programme.id,
+      quota,
+      versionProgramme: programme.version,
+      placesLibres: quota,
+      actives: [],
+      file: [],
+      compteurs: { demandes: 0, accordees: 0, liberees: 0, retirees: 0 },
+      execution: 0,
+    };
   }
 }
 
@@ -168,7 +210,11 @@ export function routesProgrammes(deps: DependancesApi): Router {
       statut = 'INTROUVABLE';
     }
     if (statut === 'RUNNING') {
-      throw new Probleme(409, 'Cette mesure est en cours : sa place sera rendue à sa fin. Pour l’arrêter, enregistrez la fin de mesure (ou clôturez le parcours) depuis sa page.', { type: TYPES_PROBLEME.refuse });
+      throw new Probleme(
+        409,
+        'Cette mesure est en cours : sa place sera rendue à sa fin. Pour l’arrêter, enregistrez la fin de mesure (ou clôturez le parcours) depuis sa page.',
+        { type: TYPES_PROBLEME.refuse },
+      );
     }
     await deps.client.workflow.getHandle(idFileIml(programme.id)).signal(libererPlaceSignal, {
       mesure: tenue.mesure,

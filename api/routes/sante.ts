@@ -46,8 +46,7 @@ function avecDelai<T>(p: Promise<T>, ms: number): Promise<T> {
 }
 
 /** Le moment (ms) d'un horodatage protobuf. */
-const enMs = (t: { seconds?: unknown; nanos?: number | null } | null | undefined) =>
-  t ? Number(t.seconds ?? 0) * 1000 + Math.floor((t.nanos ?? 0) / 1e6) : 0;
+const enMs = (t: { seconds?: unknown; nanos?: number | null } | null | undefined) => (t ? Number(t.seconds ?? 0) * 1000 + Math.floor((t.nanos ?? 0) / 1e6) : 0);
 
 /** Un worker a-t-il interrogé la file des tâches de workflow il y a moins de `INTERROGATION_RECENTE_MS` ? */
 export async function fileInterrogee(deps: Pick<DependancesApi, 'client' | 'taskQueue'>): Promise<boolean> {
@@ -104,7 +103,10 @@ export function routesSante(deps: DependancesApi): Router {
           return 'indisponible' as const;
         },
       ),
-      avecDelai(Promise.resolve().then(() => deps.transport.verify()), DELAI_SANTE_MS).then(
+      avecDelai(
+        Promise.resolve().then(() => deps.transport.verify()),
+        DELAI_SANTE_MS,
+      ).then(
         () => 'ok' as const,
         (e) => {
           deps.journal.warn({ err: (e as Error)?.message }, 'santé : SMTP indisponible');

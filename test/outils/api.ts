@@ -117,7 +117,11 @@ export async function horlogeDuParcours(handle: HandleDecrit): Promise<() => Dat
 }
 
 /** Deux applications sur le même banc et la même base (deux « processus » d'API), un mot de passe commun. */
-export async function deuxApiEssai(banc: Banc, motDePasse: string, surcharges: Partial<DependancesApi> = {}): Promise<{ a: ApiEssai; b: ApiEssai; fermer(): Promise<void> }> {
+export async function deuxApiEssai(
+  banc: Banc,
+  motDePasse: string,
+  surcharges: Partial<DependancesApi> = {},
+): Promise<{ a: ApiEssai; b: ApiEssai; fermer(): Promise<void> }> {
   const annuaire = await annuaireEssai(motDePasse);
   const a = await demarrerApiEssai(banc, { annuaire, surcharges });
   const b = await demarrerApiEssai(banc, { annuaire, surcharges });

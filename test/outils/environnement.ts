@@ -41,7 +41,8 @@ const racine = fileURLToPath(new URL('../..', import.meta.url));
 export const CHEMIN_CLI = process.env.TEMPORAL_CLI_PATH ?? `${racine}.temporal/bin/temporal`;
 
 function verifierBinaire(chemin: string) {
-  if (!existsSync(chemin)) throw new Error(`Binaire Temporal absent : ${chemin}. Lancez « npm test » (il installe les binaires) ou scripts/install-temporal.sh.`);
+  if (!existsSync(chemin))
+    throw new Error(`Binaire Temporal absent : ${chemin}. Lancez « npm test » (il installe les binaires) ou scripts/install-temporal.sh.`);
 }
 
 /**
@@ -52,10 +53,13 @@ function verifierBinaire(chemin: string) {
  *   se déclenche aussitôt (mesuré ici : environ 1 s par minuteur sauté sinon).
  */
 export const REGLAGES_SERVEUR_ESSAI = [
-  '--dynamic-config-value', 'frontend.WorkflowTimeSkippingEnabled=true',
-  '--dynamic-config-value', 'history.timerProcessorMaxTimeShift="10ms"',
+  '--dynamic-config-value',
+  'frontend.WorkflowTimeSkippingEnabled=true',
+  '--dynamic-config-value',
+  'history.timerProcessorMaxTimeShift="10ms"',
   // Une nouvelle exécution (continue-as-new) démarre aussitôt, sans la seconde d'attente par défaut.
-  '--dynamic-config-value', 'history.workflowIdReuseMinimalInterval="0s"',
+  '--dynamic-config-value',
+  'history.workflowIdReuseMinimalInterval="0s"',
 ];
 
 /** Le vrai serveur Temporal (serveur de développement du CLI), avec le saut de temps par workflow. */
@@ -82,15 +86,39 @@ export const CATALOGUE = chargerCatalogue();
 export const BASE_URL = 'http://localhost:3999';
 
 export const PERSONNEL: Personne[] = [
-  { id: 'coord.essai', nom: 'Coordinatrice Essai', courriel: 'coordination@essai.example', role: 'coordinateur', programmes: CATALOGUE.tous().map((p) => p.id), motDePasse: 'scrypt$x' },
-  { id: 'ts.alice', nom: 'Alice Travailleuse', courriel: 'alice@essai.example', role: 'travailleur_social', programmes: CATALOGUE.tous().map((p) => p.id), motDePasse: 'scrypt$x' },
-  { id: 'ts.bruno', nom: 'Bruno Travailleur', courriel: 'bruno@essai.example', role: 'travailleur_social', programmes: CATALOGUE.tous().map((p) => p.id), motDePasse: 'scrypt$x' },
+  {
+    id: 'coord.essai',
+    nom: 'Coordinatrice Essai',
+    courriel: 'coordination@essai.example',
+    role: 'coordinateur',
+    programmes: CATALOGUE.tous().map((p) => p.id),
+    motDePasse: 'scrypt$x',
+  },
+  {
+    id: 'ts.alice',
+    nom: 'Alice Travailleuse',
+    courriel: 'alice@essai.example',
+    role: 'travailleur_social',
+    programmes: CATALOGUE.tous().map((p) => p.id),
+    motDePasse: 'scrypt$x',
+  },
+  {
+    id: 'ts.bruno',
+    nom: 'Bruno Travailleur',
+    courriel: 'bruno@essai.example',
+    role: 'travailleur_social',
+    programmes: CATALOGUE.tous().map((p) => p.id),
+    motDePasse: 'scrypt$x',
+  },
 ];
 
 const CHEMIN_WORKFLOWS_ESSAI = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 export function paquetWorkflows(): Promise<WorkflowBundleWithSourceMap> {
-  bundle ??= bundleWorkflowCode({ workflowsPath: CHEMIN_WORKFLOWS_ESSAI, logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} } as never });
+  bundle ??= bundleWorkflowCode({
+    workflowsPath: CHEMIN_WORKFLOWS_ESSAI,
+    logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} } as never,
+  });
   return bundle;
 }
 
@@ -119,8 +147,26 @@ async function baseInscrite(personnel?: Personne[]): Promise<BaseDeDonnees> {
 export async function inscrireAnnuaire(db: BaseDeDonnees, personnes: Personne[] = PERSONNEL): Promise<void> {
   await db
     .insertInto('personnels')
-    .values(personnes.map((p) => ({ id: p.id, nom: p.nom, courriel: p.courriel, role: p.role, programmes: p.programmes, mot_de_passe: p.motDePasse || 'scrypt$essai' })))
-    .onConflict((oc) => oc.column('id').doUpdateSet((eb) => ({ nom: eb.ref('excluded.nom'), courriel: eb.ref('excluded.courriel'), role: eb.ref('excluded.role'), programmes: eb.ref('excluded.programmes') })))
+    .values(
+      personnes.map((p) => ({
+        id: p.id,
+        nom: p.nom,
+        courriel: p.courriel,
+        role: p.role,
+        programmes: p.programmes,
+        mot_de_passe: p.motDePasse || 'scrypt$essai',
+      })),
+    )
+    .onConflict((oc) =>
+      oc
+        .column('id')
+        .doUpdateSet((eb) => ({
+          nom: eb.ref('excluded.nom'),
+          courriel: eb.ref('excluded.courriel'),
+          role: eb.ref('excluded.role'),
+          programmes: eb.ref('excluded.programmes'),
+        })),
+    )
     .execute();
   await importerPartenaires(db, CATALOGUE.tous());
 }
@@ -205,7 +251,10 @@ export const requete = () => `req-${Date.now()}-${++compteur}`;
 /** Ce que les outils ci-dessous demandent d'un parcours : son identifiant et `describe`. */
 export interface HandleDecrit {
   workflowId: string;
-  describe(): Promise<{ status: { name: string }; raw: { pendingActivities?: unknown[] | null; pendingWorkflowTask?: unknown; workflowExtendedInfo?: unknown } }>;
+  describe(): Promise<{
+    status: { name: string };
+    raw: { pendingActivities?: unknown[] | null; pendingWorkflowTask?: unknown; workflowExtendedInfo?: unknown };
+  }>;
 }
 
 /** Arrête un parcours d'essai (s'il tourne encore). */
@@ -289,7 +338,9 @@ export async function avancer(banc: Pick<Banc, 'env'>, handle: HandleDecrit, dur
       const atteinte = config?.fastForwardConfig?.id === id && !config.enabled;
       if (!atteinte || !auRepos(d)) {
         const ou = infoSaut(d)?.currentTime ? versDate(infoSaut(d)!.currentTime!).toISOString() : 'inconnue';
-        throw new Error(`${handle.workflowId} : avance de ${duree} ${atteinte ? 'atteinte, parcours pas au repos' : 'pas encore atteinte'} (heure du parcours ${ou}, ${enCours(d)})`);
+        throw new Error(
+          `${handle.workflowId} : avance de ${duree} ${atteinte ? 'atteinte, parcours pas au repos' : 'pas encore atteinte'} (heure du parcours ${ou}, ${enCours(d)})`,
+        );
       }
     },
     { timeout: ms, interval: 25 },
@@ -307,11 +358,17 @@ export async function avancerJusqua(banc: Pick<Banc, 'env'>, handle: HandleDecri
  * Attend que l'état du parcours vérifie `predicat` (requêtes répétées) ; sinon l'erreur dit ce qui
  * était attendu, l'étape et le journal.
  */
-export async function jusqua(handle: { workflowId: string; query: WorkflowHandle['query'] }, predicat: (e: EtatParcours) => boolean, attendu = 'état attendu', ms = 30_000): Promise<EtatParcours> {
+export async function jusqua(
+  handle: { workflowId: string; query: WorkflowHandle['query'] },
+  predicat: (e: EtatParcours) => boolean,
+  attendu = 'état attendu',
+  ms = 30_000,
+): Promise<EtatParcours> {
   return vi.waitFor(
     async () => {
       const e = await handle.query(etatQuery);
-      if (!predicat(e)) throw new Error(`${handle.workflowId} : ${attendu} jamais atteint ; étape « ${e.etape} », journal : ${e.journal.map((x) => x.type).join(', ')}`);
+      if (!predicat(e))
+        throw new Error(`${handle.workflowId} : ${attendu} jamais atteint ; étape « ${e.etape} », journal : ${e.journal.map((x) => x.type).join(', ')}`);
       return e;
     },
     { timeout: ms, interval: 30 },
@@ -319,7 +376,11 @@ export async function jusqua(handle: { workflowId: string; query: WorkflowHandle
 }
 
 /** Attend que le parcours suive l'échéance `id` avec ce statut, et la renvoie (sa date `due` dit quand avancer). */
-export async function echeanceSuivie(handle: { workflowId: string; query: WorkflowHandle['query'] }, id: string, statut: Echeance['statut'] = 'en_cours'): Promise<Echeance> {
+export async function echeanceSuivie(
+  handle: { workflowId: string; query: WorkflowHandle['query'] },
+  id: string,
+  statut: Echeance['statut'] = 'en_cours',
+): Promise<Echeance> {
   const e = await jusqua(handle, (x) => x.echeances.some((y) => y.id === id && y.statut === statut), `échéance « ${id} » ${statut}`);
   return e.echeances.find((y) => y.id === id && y.statut === statut)!;
 }

@@ -23,7 +23,16 @@ export const DOSSIER_ECRANS = new URL('../../test-artifacts/ecrans/', import.met
 export function lancerNavigateur(): Promise<Browser> {
   return chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 }
 
@@ -98,7 +107,11 @@ export interface ViolationAxe {
 export async function verifierAxe(page: Page): Promise<ViolationAxe[]> {
   await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
   const violations = await page.evaluate(async () => {
-    const r = await (window as unknown as { axe: { run(): Promise<{ violations: Array<{ id: string; impact: string | null; description: string; nodes: Array<{ target: unknown[] }> }> }> } }).axe.run();
+    const r = await (
+      window as unknown as {
+        axe: { run(): Promise<{ violations: Array<{ id: string; impact: string | null; description: string; nodes: Array<{ target: unknown[] }> }> }> };
+      }
+    ).axe.run();
     return r.violations.map((v) => ({ id: v.id, impact: v.impact, description: v.description, cibles: v.nodes.map((n) => JSON.stringify(n.target)) }));
   });
   return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');

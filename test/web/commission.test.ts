@@ -55,10 +55,19 @@ async function sansViolation(page: Page, nom: string) {
 describe('liste de la commission impayés (interface)', () => {
   it('envoi du fichier → aperçu (la ligne fausse expliquée) → confirmation → compte rendu', async () => {
     const serie = Math.random().toString(36).slice(2, 7).toUpperCase();
-    const designe = jourDeParis(new Date(Date.now() - 3 * 86_400_000)).split('-').reverse().join('/');
+    const designe = jourDeParis(new Date(Date.now() - 3 * 86_400_000))
+      .split('-')
+      .reverse()
+      .join('/');
     const ligne = (n: number, composition = 'personne seule') =>
       `CB-${serie}-${n};Mme Roussel ${n};${composition};${n} rue Battant, 25000 Besançon;2;640,20;01/03/2024;aucune;non;${designe}`;
-    const csv = ['Référence;Nom du ménage;Composition;Adresse;Mois d’impayés;Montant de la dette;Début du bail;Garantie;Suivi par un service social;Date de désignation', ligne(1), ligne(2, 'Couple'), ligne(3, 'famile'), ligne(4)].join('\n');
+    const csv = [
+      'Référence;Nom du ménage;Composition;Adresse;Mois d’impayés;Montant de la dette;Début du bail;Garantie;Suivi par un service social;Date de désignation',
+      ligne(1),
+      ligne(2, 'Couple'),
+      ligne(3, 'famile'),
+      ligne(4),
+    ].join('\n');
 
     const page = await pageConnectee('coord.essai');
     await page.getByRole('link', { name: 'Commission impayés (Besançon (Doubs))' }).click();

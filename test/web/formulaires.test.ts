@@ -23,7 +23,7 @@ describe('formulaires tirés des schémas zod', () => {
         const rendu = rendreChamps(champs, 'essai').valeur;
         for (const ch of champs) {
           expect(ch.libelle.trim(), `${c.nom}.${ch.nom}`).not.toBe('');
-          expect(rendu).toContain(`name="${ch.genre === 'groupe' ? (ch.enfants![0]!.nom) : ch.nom}"`);
+          expect(rendu).toContain(`name="${ch.genre === 'groupe' ? ch.enfants![0]!.nom : ch.nom}"`);
         }
         if (!c.exemple) continue;
         const relu = lireSaisie(champs, valeursDe(champs, c.exemple));
@@ -55,7 +55,9 @@ describe('formulaires tirés des schémas zod', () => {
     expect(fausse.parChamp['situation.debutBail']).toBe('date attendue (jour, mois, année)');
     const rendu = rendreChamps(champs, 'f', { erreurs: parChamp }).valeur;
     expect(rendu).toContain('<p class="message-erreur" id="f-menage-reference-erreur">champ obligatoire</p>');
-    expect(rendu).toContain('<input type="text" id="f-menage-reference" name="menage.reference" value="" aria-describedby="f-menage-reference-aide f-menage-reference-erreur" aria-invalid="true"');
+    expect(rendu).toContain(
+      '<input type="text" id="f-menage-reference" name="menage.reference" value="" aria-describedby="f-menage-reference-aide f-menage-reference-erreur" aria-invalid="true"',
+    );
   });
 
   it('nombres à la française, cases, listes de lignes, choix multiples', () => {
@@ -63,7 +65,11 @@ describe('formulaires tirés des schémas zod', () => {
     const relu = lireSaisie(plan, { actions: ['fsl', 'budget'], 'planApurement.mensualite': '50,5', 'planApurement.dureeMois': '16' });
     expect(relu).toEqual({ actions: ['fsl', 'budget'], planApurement: { mensualite: 50.5, dureeMois: 16 } });
     const diag = champsDe(REGISTRE.prevention_precontentieuse!.messages.diagnostic!.schema);
-    expect(lireSaisie(diag, { origineDette: 'x', termine: 'oui', carnetDeRoute: 'Dossier FSL\r\n\r\n RDV CAF ' })).toEqual({ origineDette: 'x', termine: true, carnetDeRoute: ['Dossier FSL', 'RDV CAF'] });
+    expect(lireSaisie(diag, { origineDette: 'x', termine: 'oui', carnetDeRoute: 'Dossier FSL\r\n\r\n RDV CAF ' })).toEqual({
+      origineDette: 'x',
+      termine: true,
+      carnetDeRoute: ['Dossier FSL', 'RDV CAF'],
+    });
     // Un nombre illisible reste une chaîne : le schéma dit pourquoi, en français.
     const n = lireSaisie(plan, { actions: 'fsl', 'planApurement.mensualite': 'beaucoup', 'planApurement.dureeMois': '2' });
     expect(() => analyser(REGISTRE.prevention_precontentieuse!.messages['plan-aide']!.schema, n)).toThrow(/planApurement\.mensualite/);

@@ -253,7 +253,10 @@ describe('l’interface web dans Chromium', () => {
     // jeton « paiement » signé par la clé des essais (la page ne montre que la demande visée).
     const etatComite = await banc.env.client.workflow.getHandle(`reims-april--${ref}`).query(etatQuery);
     const demande = etatComite.demandes.find((d) => d.statut === 'en_attente')!;
-    const jetonPaiement = SIGNEUR.signer({ workflowId: `reims-april--${ref}`, demandeId: demande.id, role: demande.role, action: 'paiement' }, new Date(demande.echeance));
+    const jetonPaiement = SIGNEUR.signer(
+      { workflowId: `reims-april--${ref}`, demandeId: demande.id, role: demande.role, action: 'paiement' },
+      new Date(demande.echeance),
+    );
     await p.goto(`${ui.url}/liens/${jetonPaiement}`);
     expect(await p.locator('input[name=montant]').count()).toBe(1);
     await sansViolation(p, '13b-partenaire-formulaire-paiement');
@@ -342,7 +345,10 @@ describe('l’interface web dans Chromium', () => {
     await expect(coord.locator('h1').innerText()).resolves.toBe('Page introuvable');
     await sansViolation(coord, '21b-page-inconnue');
     // Un POST sans le jeton anti-CSRF de la session est refusé, même avec le cookie.
-    const sansJeton = await coord.request.post(`${ui.url}/parcours/loiret-ahu--${refLoiret}/cloture`, { form: { motif: 'Clôture forgée par un autre site', requestId: 'csrf-1' }, maxRedirects: 0 });
+    const sansJeton = await coord.request.post(`${ui.url}/parcours/loiret-ahu--${refLoiret}/cloture`, {
+      form: { motif: 'Clôture forgée par un autre site', requestId: 'csrf-1' },
+      maxRedirects: 0,
+    });
     expect(sansJeton.status()).toBe(403);
     expect(await sansJeton.text()).toContain('Ce formulaire a expiré ou ne vient pas de cette application.');
     await coord.goto(`${ui.url}/parcours/loiret-ahu--${refLoiret}`);

@@ -42,7 +42,9 @@ describe('tableau de bord', () => {
     const ordre = ['B-RETARD', 'A-TOT', 'C-SANS'].map((r) => h.indexOf(r));
     expect(ordre.every((x, i) => x > 0 && (i === 0 || x > ordre[i - 1]!))).toBe(true);
     expect(h).toContain('53 parcours ; sur cette page, <strong>1 en retard</strong>');
-    expect(h).toMatch(/<tr role="row" class="en-retard">\s*<th scope="row" role="rowheader"><a href="\/parcours\/loiret-ahu--B-RETARD">Mme Durand<\/a> <span class="aide">\(B-RETARD\)<\/span> <span class="badge retard">En retard<\/span>/);
+    expect(h).toMatch(
+      /<tr role="row" class="en-retard">\s*<th scope="row" role="rowheader"><a href="\/parcours\/loiret-ahu--B-RETARD">Mme Durand<\/a> <span class="aide">\(B-RETARD\)<\/span> <span class="badge retard">En retard<\/span>/,
+    );
     expect(h).toContain('Premier contact');
     expect(h).toContain('Page 1 sur 2');
     expect(h).toContain('<a href="/parcours?cloture=false&amp;recherche=dur&amp;page=2" rel="next">Page suivante</a>');
@@ -120,21 +122,64 @@ describe('page d’un parcours', () => {
       ...etat,
       etape: 'suivi',
       libelleEtape: 'Suivi du plan',
-      details: { ...etat.details, lettreInformation: { le: '2026-01-02T09:00:00.000Z' }, contactEtabliLe: '2026-01-10T09:00:00.000Z', plan: { actions: ['budget'], orientations: [] } },
+      details: {
+        ...etat.details,
+        lettreInformation: { le: '2026-01-02T09:00:00.000Z' },
+        contactEtabliLe: '2026-01-10T09:00:00.000Z',
+        plan: { actions: ['budget'], orientations: [] },
+      },
       detailsConfidentiels: { menage: { nom: 'Mme Essai', adresse: '1 rue du Port, 45000 Orléans' }, carnetDeRoute: ['Déposer la demande FSL'] },
     };
     const h = pageParcours(ctx('ts.alice'), enSuivi).valeur;
-    expect(liens(h)).toEqual(['lettre-information', 'fiche-orientation', 'fiche-suivi-social', 'fiche-suivi-social?version=partenaires', 'plan-aide', 'carnet-de-route']);
-    for (const t of ['Fiche d’orientation', 'Fiche de suivi social : ', 'Fiche de suivi social (version pour le référent du bailleur)', 'Plan d’aide à signer avec le ménage', 'Carnet de route du ménage']) expect(h).toContain(t);
+    expect(liens(h)).toEqual([
+      'lettre-information',
+      'fiche-orientation',
+      'fiche-suivi-social',
+      'fiche-suivi-social?version=partenaires',
+      'plan-aide',
+      'carnet-de-route',
+    ]);
+    for (const t of [
+      'Fiche d’orientation',
+      'Fiche de suivi social : ',
+      'Fiche de suivi social (version pour le référent du bailleur)',
+      'Plan d’aide à signer avec le ménage',
+      'Carnet de route du ménage',
+    ])
+      expect(h).toContain(t);
     expect(h).toContain(`<a href="${base}plan-aide.pdf" download>PDF</a>`);
-    const iml: EtatParcours = { ...etat, workflowId: 'concarneau-iml--I-1', typeParcours: 'iml_bail_glissant', programme: { id: 'concarneau-iml', version: 1, nom: 'Concarneau' }, etape: 'validation_siao', libelleEtape: 'Validation de la candidature par la commission SIAO', echeances: [], details: {} };
+    const iml: EtatParcours = {
+      ...etat,
+      workflowId: 'concarneau-iml--I-1',
+      typeParcours: 'iml_bail_glissant',
+      programme: { id: 'concarneau-iml', version: 1, nom: 'Concarneau' },
+      etape: 'validation_siao',
+      libelleEtape: 'Validation de la candidature par la commission SIAO',
+      echeances: [],
+      details: {},
+    };
     expect(liens(pageParcours(ctx('coord.essai'), iml).valeur)).toEqual(['livret-iml']);
   });
 
   it('protocole en cours : « paiement constaté », accompagnement, avenant… avec des champs libellés en français', () => {
-    const protocole: EtatParcours = { ...etat, workflowId: 'reims-april-protocole--P-1', typeParcours: 'protocole_post_resiliation', programme: { id: 'reims-april-protocole', version: 1, nom: 'Reims' }, etape: 'suivi_protocole', libelleEtape: 'Protocole en cours', echeances: [], details: {} };
+    const protocole: EtatParcours = {
+      ...etat,
+      workflowId: 'reims-april-protocole--P-1',
+      typeParcours: 'protocole_post_resiliation',
+      programme: { id: 'reims-april-protocole', version: 1, nom: 'Reims' },
+      etape: 'suivi_protocole',
+      libelleEtape: 'Protocole en cours',
+      echeances: [],
+      details: {},
+    };
     const h = pageParcours(ctx('ts.alice'), protocole).valeur;
-    expect([...h.matchAll(/<details class="action" id="action-([a-z-]+)"/g)].map((m) => m[1])).toEqual(['accompagnement', 'paiement', 'avenant', 'orientation', 'cloture']);
+    expect([...h.matchAll(/<details class="action" id="action-([a-z-]+)"/g)].map((m) => m[1])).toEqual([
+      'accompagnement',
+      'paiement',
+      'avenant',
+      'orientation',
+      'cloture',
+    ]);
     expect(h).toContain('<label for="m-paiement-mois">Mois (AAAA-MM)');
     expect(h).toContain('<option value="paye">Payé</option>');
     expect(h).toMatch(/<label for="m-paiement-montant">Montant reçu \(€\)/);

@@ -27,7 +27,10 @@ beforeAll(async () => {
   const db = banc.dependances.base;
   const empreinte = await hashPassword(MOT_DE_PASSE);
   await db.updateTable('personnels').set({ mot_de_passe: empreinte }).execute();
-  await db.insertInto('personnels').values({ id: 'admin.essai', nom: 'Administration Essai', courriel: 'admin@essai.example', role: 'admin', programmes: [], mot_de_passe: empreinte }).execute();
+  await db
+    .insertInto('personnels')
+    .values({ id: 'admin.essai', nom: 'Administration Essai', courriel: 'admin@essai.example', role: 'admin', programmes: [], mot_de_passe: empreinte })
+    .execute();
   annuaire = await AnnuaireEnBase.ouvrir(db, { rafraichirMs: 3_600_000 });
   ui = await demarrerInterface(banc, annuaire, reserve);
   navigateur = await lancerNavigateur();
@@ -76,7 +79,9 @@ describe('pages du personnel', () => {
     await admin.locator('#inv-prog-loiret-ahu').check();
     await admin.getByRole('button', { name: 'Inviter' }).click();
     await admin.waitForLoadState();
-    await expect.poll(() => admin.locator('[role=status]').first().innerText()).toContain('Invitation de Nina Navigateur : le lien lui a été envoyé par courriel.');
+    await expect
+      .poll(() => admin.locator('[role=status]').first().innerText())
+      .toContain('Invitation de Nina Navigateur : le lien lui a été envoyé par courriel.');
     await sansViolation(admin, 'personnel-invitation-envoyee');
 
     const courriel = await banc.courriels.waitFor((m) => m.a.includes('nina@essai.example'));

@@ -48,7 +48,13 @@ afterAll(async () => {
 
 async function nouvellePage(largeur = LARGEUR): Promise<Page> {
   // bypassCSP : pour injecter axe-core ; les pages, elles, n'ont aucun script.
-  const c = await navigateur.newContext({ viewport: { width: largeur, height: largeur < 600 ? HAUTEUR : 900 }, bypassCSP: true, locale: 'fr-FR', isMobile: largeur < 600, hasTouch: largeur < 600 });
+  const c = await navigateur.newContext({
+    viewport: { width: largeur, height: largeur < 600 ? HAUTEUR : 900 },
+    bypassCSP: true,
+    locale: 'fr-FR',
+    isMobile: largeur < 600,
+    hasTouch: largeur < 600,
+  });
   contextes.push(c);
   return c.newPage();
 }
@@ -151,7 +157,11 @@ function refParcoursReims(): Promise<string> {
     await coord.getByRole('button', { name: 'Lancer le parcours' }).click();
     await coord.waitForLoadState();
     expect(new URL(coord.url()).pathname).toBe(`/parcours/reims-april--${ref}`);
-    await jusqua(banc.env.client.workflow.getHandle(`reims-april--${ref}`), (e) => e.demandes.some((d) => d.statut === 'en_attente'), 'demande au comité de suivi');
+    await jusqua(
+      banc.env.client.workflow.getHandle(`reims-april--${ref}`),
+      (e) => e.demandes.some((d) => d.statut === 'en_attente'),
+      'demande au comité de suivi',
+    );
     await coord.close();
     return ref;
   })();
@@ -168,7 +178,9 @@ describe('sur un téléphone de 360 pixels', () => {
     await expect(coord.getByRole('link', { name: 'Annuaire', exact: true }).count()).resolves.toBe(0);
     const tableaux = await verifierTelephone(coord, '01-tableau-de-bord');
     expect(tableaux).toHaveLength(1);
-    expect(tableaux[0]!.cellules.map((c) => c.etiquette)).toEqual(expect.arrayContaining(['Parcours', 'Programme', 'Étape', 'Travailleur social', 'Prochaine échéance']));
+    expect(tableaux[0]!.cellules.map((c) => c.etiquette)).toEqual(
+      expect.arrayContaining(['Parcours', 'Programme', 'Étape', 'Travailleur social', 'Prochaine échéance']),
+    );
 
     await coord.goto(`${ui.url}/parcours/reims-april--${ref}`);
     await attendreTexte(coord, 'Comité de suivi');
@@ -267,7 +279,12 @@ describe('sur un écran d’ordinateur', () => {
     const coord = await pageConnectee('coord.essai', 1280);
     await coord.goto(`${ui.url}/parcours/reims-april--${ref}`);
     await attendreTexte(coord, 'Comité de suivi');
-    expect(await coord.locator('table.cartes').first().evaluate((t) => getComputedStyle(t).display)).toBe('table');
+    expect(
+      await coord
+        .locator('table.cartes')
+        .first()
+        .evaluate((t) => getComputedStyle(t).display),
+    ).toBe('table');
     await expect(coord.locator('table.cartes thead th').first().isVisible()).resolves.toBe(true);
     await expect(coord.locator('details.menu').isVisible()).resolves.toBe(false);
     await expect(coord.getByRole('link', { name: 'Annuaire', exact: true }).isVisible()).resolves.toBe(true);

@@ -35,7 +35,12 @@ export async function essaiBlocs(e: EntreeEssai): Promise<{ visite: 'tenue' | 'd
 
   let visites = 0;
   p.message(visiteFaiteUpdate, {
-    valider: (m) => (p.etape !== 'aller_vers' ? `La visite ne peut plus être enregistrée : le parcours est à l’étape « ${p.libelleEtape} ».` : m.note.length === 0 ? 'Note de visite vide.' : undefined),
+    valider: (m) =>
+      p.etape !== 'aller_vers'
+        ? `La visite ne peut plus être enregistrée : le parcours est à l’étape « ${p.libelleEtape} ».`
+        : m.note.length === 0
+          ? 'Note de visite vide.'
+          : undefined,
     appliquer: (m) => {
       visites += 1;
       p.journal.noter('visite', 'Visite à domicile : ménage rencontré', { acteur: { type: 'personnel', id: m.par } });
@@ -50,7 +55,13 @@ export async function essaiBlocs(e: EntreeEssai): Promise<{ visite: 'tenue' | 'd
     paragraphes: ['Le ménage a été orienté vers notre accompagnement. Nous revenons vers vous après le premier contact.'],
   });
 
-  const visite = p.echeances.suivre({ id: 'visite', libelle: 'Première visite à domicile', delai: e.delaiVisite, rappelAvant: e.rappelAvant, responsable: 'travailleur_social' });
+  const visite = p.echeances.suivre({
+    id: 'visite',
+    libelle: 'Première visite à domicile',
+    delai: e.delaiVisite,
+    rappelAvant: e.rappelAvant,
+    responsable: 'travailleur_social',
+  });
   // Comme les vrais parcours, l'attente du premier contact cède à une clôture anticipée : la
   // clôture prend effet aussitôt (sinon la réponse de l'API l'attendrait une minute).
   let fin: Interruption['fin'] | undefined;

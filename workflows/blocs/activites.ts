@@ -4,5 +4,10 @@ import type { Activites } from '../../activities';
 
 export const activites = proxyActivities<Activites>({
   startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes', nonRetryableErrorTypes: ['EntreeInvalide', 'DestinataireInconnu'] },
+  retry: {
+    initialInterval: '5 seconds',
+    backoffCoefficient: 2,
+    maximumInterval: '10 minutes',
+    nonRetryableErrorTypes: ['EntreeInvalide', 'DestinataireInconnu'],
+  },
 });

@@ -12,11 +12,7 @@ import type { DestinataireDiagnostic } from '../../domain/partage';
 import { activites } from './activites';
 import type { Parcours } from './parcours';
 
-export type A =
-  | { role: RolePartenaire }
-  | { personnel: string }
-  | { coordination: true }
-  | { adresse: { nom: string; courriel: string }; libelle?: string };
+export type A = { role: RolePartenaire } | { personnel: string } | { coordination: true } | { adresse: { nom: string; courriel: string }; libelle?: string };
 
 export interface Notification {
   a: A;
@@ -118,7 +114,9 @@ export function cleIdempotence(): string {
 export async function notifier(parcours: Parcours, n: Notification): Promise<void> {
   const dest = destinataire(parcours, n.a);
   if (!dest) {
-    parcours.journal.noter('courriel_impossible', `Courriel non envoyé (« ${n.sujet} ») : aucun destinataire configuré pour ce rôle dans le programme`, { visibilite: 'equipe' });
+    parcours.journal.noter('courriel_impossible', `Courriel non envoyé (« ${n.sujet} ») : aucun destinataire configuré pour ce rôle dans le programme`, {
+      visibilite: 'equipe',
+    });
     return;
   }
   const piecesJointes = (n.joindre ?? []).map((j) => pieceJointe(parcours, { ...j, lecteur: j.lecteur ?? lecteurPour(n.a, j.document) }));
@@ -132,5 +130,7 @@ export async function notifier(parcours: Parcours, n: Notification): Promise<voi
   });
   const joints = r?.piecesJointes?.length ? ` (joint : ${r.piecesJointes.join(', ')})` : '';
   const repli = r?.repli ? ` — redirigé : ${r.repli}` : '';
-  parcours.journal.noter(n.type ?? 'courriel', `Courriel ${contracter('à', dest.libelle)} : « ${n.sujet} »${joints}${repli}`, { visibilite: n.visibilite ?? 'equipe' });
+  parcours.journal.noter(n.type ?? 'courriel', `Courriel ${contracter('à', dest.libelle)} : « ${n.sujet} »${joints}${repli}`, {
+    visibilite: n.visibilite ?? 'equipe',
+  });
 }

@@ -17,24 +17,8 @@ import type { UpdateDefinition } from '@temporalio/common';
 import type { Activites } from '../../activities';
 import { SA } from '../../domain/attributs-recherche';
 import { ficheDepuisEtat } from '../../domain/indicateurs';
-import {
-  affecterUpdate,
-  cloreAnticipeUpdate,
-  etatInitialUpdate,
-  etatQuery,
-  repondreValidationUpdate,
-  type Enveloppe,
-} from '../../domain/messages';
-import type {
-  Acteur,
-  DemandeValidation,
-  Echeance,
-  EtatParcours,
-  EvenementJournal,
-  IssueCloture,
-  Programme,
-  TypeParcours,
-} from '../../domain/vocabulaire';
+import { affecterUpdate, cloreAnticipeUpdate, etatInitialUpdate, etatQuery, repondreValidationUpdate, type Enveloppe } from '../../domain/messages';
+import type { Acteur, DemandeValidation, Echeance, EtatParcours, EvenementJournal, IssueCloture, Programme, TypeParcours } from '../../domain/vocabulaire';
 import { LIBELLES_ISSUES } from '../../domain/vocabulaire';
 import { empreinteMessage } from '../../domain/empreinte';
 import { messagesPermis } from '../../domain/actions';
@@ -196,11 +180,10 @@ export class Parcours {
       appliquer: (a) => {
         const avant = this.travailleurSocial;
         this.travailleurSocial = a.travailleurSocial;
-        this.journal.noter(
-          'affectation',
-          avant ? `Ménage réaffecté de ${avant} à ${a.travailleurSocial}` : `Ménage affecté à ${a.travailleurSocial}`,
-          { acteur: { type: 'personnel', id: a.par, role: 'coordinateur' }, visibilite: 'equipe' },
-        );
+        this.journal.noter('affectation', avant ? `Ménage réaffecté de ${avant} à ${a.travailleurSocial}` : `Ménage affecté à ${a.travailleurSocial}`, {
+          acteur: { type: 'personnel', id: a.par, role: 'coordinateur' },
+          visibilite: 'equipe',
+        });
         this.publierAttributs();
         return { travailleurSocial: a.travailleurSocial };
       },
@@ -278,7 +261,8 @@ export class Parcours {
     Object.assign(this.detailsConfidentiels, r.detailsConfidentiels);
     for (const { rappelAvant, alerter, ...e } of r.echeances) {
       // Un rappel déjà passé n'est pas renvoyé : `suivre` ne réarme que ce qui reste à venir.
-      if (e.statut === 'en_cours') this.echeances.suivre({ id: e.id, libelle: e.libelle, due: new Date(e.due), responsable: e.responsable, rappelAvant, alerter });
+      if (e.statut === 'en_cours')
+        this.echeances.suivre({ id: e.id, libelle: e.libelle, due: new Date(e.due), responsable: e.responsable, rappelAvant, alerter });
       else this.echeances.liste.push(e);
     }
     // Le journal est rendu tel quel, sans les « échéance fixée » du réarmement.
@@ -289,10 +273,7 @@ export class Parcours {
    * Déclare un message d'une personne : validé de façon synchrone (refus motivé sinon),
    * appliqué une seule fois par requestId (un second envoi renvoie le premier résultat).
    */
-  message<A extends Enveloppe, R>(
-    def: UpdateDefinition<R, [A]>,
-    spec: { valider?: (a: A) => string | undefined; appliquer: (a: A) => R | Promise<R> },
-  ): void {
+  message<A extends Enveloppe, R>(def: UpdateDefinition<R, [A]>, spec: { valider?: (a: A) => string | undefined; appliquer: (a: A) => R | Promise<R> }): void {
     setHandler(
       def,
       async (a: A): Promise<R> => {
@@ -321,7 +302,9 @@ export class Parcours {
             // Le même identifiant pour un autre message ou un autre contenu : rien n'a été appliqué pour celui-ci.
             const deja = this.empreintes.get(a.requestId);
             if (deja !== undefined && deja !== empreinteMessage(def.name, a)) {
-              refuser('Cet identifiant de requête (requestId) a déjà servi pour un autre message ou un autre contenu : rien n’a été appliqué. Utilisez un nouvel identifiant pour une nouvelle action.');
+              refuser(
+                'Cet identifiant de requête (requestId) a déjà servi pour un autre message ou un autre contenu : rien n’a été appliqué. Utilisez un nouvel identifiant pour une nouvelle action.',
+              );
             }
             return;
           }
@@ -531,10 +514,12 @@ export class Parcours {
     // Version croissante, même d'une exécution à la suivante (continue-as-new) : l'heure du workflow.
     this.versionFiche = Math.max(this.versionFiche + 1, Date.now() * 1000);
     const entree = { fiche, version: this.versionFiche };
-    this.envoisFiche = this.envoisFiche.then(() => indicateurs.consignerIndicateurs(entree)).then(
-      () => undefined,
-      () => undefined,
-    );
+    this.envoisFiche = this.envoisFiche
+      .then(() => indicateurs.consignerIndicateurs(entree))
+      .then(
+        () => undefined,
+        () => undefined,
+      );
   }
 
   /**
@@ -557,12 +542,14 @@ export class Parcours {
       version: this.versionFiche,
     };
     const jusqua = journal.length;
-    this.envoisFiche = this.envoisFiche.then(() => indicateurs.consignerDossier(entree)).then(
-      () => {
-        this.journalConsigneJusqua = Math.max(this.journalConsigneJusqua, jusqua);
-      },
-      () => undefined,
-    );
+    this.envoisFiche = this.envoisFiche
+      .then(() => indicateurs.consignerDossier(entree))
+      .then(
+        () => {
+          this.journalConsigneJusqua = Math.max(this.journalConsigneJusqua, jusqua);
+        },
+        () => undefined,
+      );
   }
 
   /**

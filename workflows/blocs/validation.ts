@@ -85,8 +85,17 @@ export async function demanderValidation(parcours: Parcours, def: DemandeValidat
     });
 
   await envoyer(false);
-  parcours.journal.noter('validation_demandee', `Demande envoyée ${contracter('à', dest.libelle)} : « ${def.objet} », réponse attendue avant le ${dateEnFrancais(echeance)}`);
-  parcours.echeances.suivre({ id: `validation:${demande.id}`, libelle: `Réponse de ${LIBELLES_ROLES[def.role]} : ${def.objet}`, due: echeance, responsable: def.role, alerter: false });
+  parcours.journal.noter(
+    'validation_demandee',
+    `Demande envoyée ${contracter('à', dest.libelle)} : « ${def.objet} », réponse attendue avant le ${dateEnFrancais(echeance)}`,
+  );
+  parcours.echeances.suivre({
+    id: `validation:${demande.id}`,
+    libelle: `Réponse de ${LIBELLES_ROLES[def.role]} : ${def.objet}`,
+    due: echeance,
+    responsable: def.role,
+    alerter: false,
+  });
 
   const rappels = (def.rappels ?? parcours.programme.rappelsValidation)
     .map((r) => ajouterDuree(envoyeeLe, r))
@@ -122,10 +131,13 @@ export function validerReponse(parcours: Parcours, r: ReponseValidation): string
   const d = parcours.demandes.find((x) => x.id === r.demandeId);
   if (!d) return 'Cette demande n’existe pas pour ce parcours.';
   if (d.role !== r.role) return 'Ce lien ne correspond pas au partenaire sollicité pour cette demande.';
-  if (d.statut === 'en_attente' && parcours.clotureEnCours) return 'L’accompagnement de ce ménage vient d’être clôturé : cette demande n’attend plus de réponse.';
-  if (d.closeParClotureLe) return `L’accompagnement de ce ménage a été clôturé le ${dateEnFrancais(d.closeParClotureLe)} : cette demande n’attend plus de réponse.`;
+  if (d.statut === 'en_attente' && parcours.clotureEnCours)
+    return 'L’accompagnement de ce ménage vient d’être clôturé : cette demande n’attend plus de réponse.';
+  if (d.closeParClotureLe)
+    return `L’accompagnement de ce ménage a été clôturé le ${dateEnFrancais(d.closeParClotureLe)} : cette demande n’attend plus de réponse.`;
   if (r.decision !== 'approuve' && r.decision !== 'refuse') return 'Décision invalide : « approuve » ou « refuse » attendu.';
-  if (r.commentaire !== undefined && (typeof r.commentaire !== 'string' || r.commentaire.length > 2000)) return 'Commentaire trop long (2 000 caractères au plus).';
+  if (r.commentaire !== undefined && (typeof r.commentaire !== 'string' || r.commentaire.length > 2000))
+    return 'Commentaire trop long (2 000 caractères au plus).';
   if (r.montant !== undefined && !(typeof r.montant === 'number' && Number.isFinite(r.montant) && r.montant >= 0 && r.montant <= 100_000)) {
     return 'Montant invalide : un nombre d’euros positif (100 000 € au plus).';
   }
@@ -139,7 +151,13 @@ export function validerReponse(parcours: Parcours, r: ReponseValidation): string
 export function enregistrerReponse(parcours: Parcours, r: ReponseValidation): DemandeValidation {
   const d = parcours.demandes.find((x) => x.id === r.demandeId)!;
   d.statut = r.decision === 'approuve' ? 'approuvee' : 'refusee';
-  d.decision = { decision: r.decision, commentaire: r.commentaire, ...(r.montant !== undefined ? { montant: r.montant } : {}), par: r.par, le: new Date().toISOString() };
+  d.decision = {
+    decision: r.decision,
+    commentaire: r.commentaire,
+    ...(r.montant !== undefined ? { montant: r.montant } : {}),
+    par: r.par,
+    le: new Date().toISOString(),
+  };
   parcours.echeances.tenir(`validation:${d.id}`);
   parcours.journal.noter(
     'decision_partenaire',
