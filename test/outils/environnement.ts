@@ -10,7 +10,8 @@ import { fileURLToPath } from 'node:url';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, type Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { msToNumber, type Duration } from '@temporalio/common';
-import { vi } from 'vitest';
+import { inject, vi } from 'vitest';
+import { readFile } from 'node:fs/promises';
 import type { WorkflowHandle } from '@temporalio/client';
 import { etatQuery } from '../../domain/messages';
 import { depuisHeureDeParis } from '../../workflows/blocs/duree';
@@ -114,11 +115,22 @@ export const PERSONNEL: Personne[] = [
 
 const CHEMIN_WORKFLOWS_ESSAI = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
+/** Le paquet construit une fois par la mise en place de la suite (postgres-global.ts), s'il y en a un. */
+function paquetDeLaSuite(): string | undefined {
+  try {
+    return inject('paquetWorkflows')?.chemin;
+  } catch {
+    return undefined; // hors de vitest (un banc, un script) : le paquet se construit ici
+  }
+}
 export function paquetWorkflows(): Promise<WorkflowBundleWithSourceMap> {
-  bundle ??= bundleWorkflowCode({
-    workflowsPath: CHEMIN_WORKFLOWS_ESSAI,
-    logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} } as never,
-  });
+  const chemin = paquetDeLaSuite();
+  bundle ??= chemin
+    ? readFile(chemin, 'utf8').then((texte) => JSON.parse(texte) as WorkflowBundleWithSourceMap)
+    : bundleWorkflowCode({
+        workflowsPath: CHEMIN_WORKFLOWS_ESSAI,
+        logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} } as never,
+      });
   return bundle;
 }
 
@@ -158,14 +170,12 @@ export async function inscrireAnnuaire(db: BaseDeDonnees, personnes: Personne[] 
       })),
     )
     .onConflict((oc) =>
-      oc
-        .column('id')
-        .doUpdateSet((eb) => ({
-          nom: eb.ref('excluded.nom'),
-          courriel: eb.ref('excluded.courriel'),
-          role: eb.ref('excluded.role'),
-          programmes: eb.ref('excluded.programmes'),
-        })),
+      oc.column('id').doUpdateSet((eb) => ({
+        nom: eb.ref('excluded.nom'),
+        courriel: eb.ref('excluded.courriel'),
+        role: eb.ref('excluded.role'),
+        programmes: eb.ref('excluded.programmes'),
+      })),
     )
     .execute();
   await importerPartenaires(db, CATALOGUE.tous());
