@@ -68,7 +68,8 @@ export async function demarrerApi(config: Config, services: Services, opts: Opti
     client = new Client({ connection: connexionPropre, namespace, dataConverter: services.dataConverter });
   }
   const temporalUiUrl = opts.temporalUiUrl ?? config.TEMPORAL_UI_URL;
-  if (!config.DATABASE_URL) throw new ErreurConfiguration('Configuration invalide :\n- DATABASE_URL : variable obligatoire (le système d’enregistrement PostgreSQL de l’API)');
+  if (!config.DATABASE_URL)
+    throw new ErreurConfiguration('Configuration invalide :\n- DATABASE_URL : variable obligatoire (le système d’enregistrement PostgreSQL de l’API)');
   const base = ouvrirBase(config.DATABASE_URL, { surErreur: (e) => journal.warn({ err: e.message }, 'connexion à la base perdue') });
   await migrer(base);
   // Les comptes (fichier ou démonstration) qui manquent à l'annuaire, puis l'annuaire de la base,
@@ -76,7 +77,9 @@ export async function demarrerApi(config: Config, services: Services, opts: Opti
   await importerPersonnel(base, services.annuaire.tous());
   await importerPartenaires(base, services.catalogue.tous());
   // Les réglages des programmes : les fichiers entrent en base, la base l'emporte (versions changées dans les pages).
-  const catalogue = await CatalogueEnBase.ouvrir(base, services.catalogue, { surErreur: (e) => journal.warn({ err: e.message }, 'réglages des programmes non relus') });
+  const catalogue = await CatalogueEnBase.ouvrir(base, services.catalogue, {
+    surErreur: (e) => journal.warn({ err: e.message }, 'réglages des programmes non relus'),
+  });
   const annuaire = await AnnuaireEnBase.ouvrir(base, { surErreur: (e) => journal.warn({ err: e.message }, 'annuaire du personnel non relu') });
   const app = creerApplication({
     base,
@@ -139,7 +142,9 @@ async function main(): Promise<void> {
   const journal = creerJournal(config.LOG_LEVEL, 'api');
   const services = await assembler(config);
   const api = await demarrerApi(config, services, { journal, hote: config.API_HOST });
-  console.log(`API des parcours à l’écoute sur ${api.url} (URL publique : ${config.PUBLIC_BASE_URL}, documentation : ${config.PUBLIC_BASE_URL.replace(/\/$/, '')}/docs)`);
+  console.log(
+    `API des parcours à l’écoute sur ${api.url} (URL publique : ${config.PUBLIC_BASE_URL}, documentation : ${config.PUBLIC_BASE_URL.replace(/\/$/, '')}/docs)`,
+  );
   let arret = false;
   const arreter = (signal: string) => {
     if (arret) return;

@@ -269,12 +269,10 @@ export const santeSchema = z
     workers: z
       .enum(['ok', 'aucun', 'indisponible'])
       .meta({ description: 'Un worker au moins s’est signalé dans la base il y a moins de 20 s (« aucun » : les actions répondent 503)' }),
-    interrogation: z
-      .enum(['ok', 'aucune', 'indisponible'])
-      .meta({
-        description:
-          'Temporal voit un worker interroger la file des parcours (DescribeTaskQueue : dernière interrogation il y a moins de 90 s) ; « aucune » : un worker qui démarre, ou branché ailleurs',
-      }),
+    interrogation: z.enum(['ok', 'aucune', 'indisponible']).meta({
+      description:
+        'Temporal voit un worker interroger la file des parcours (DescribeTaskQueue : dernière interrogation il y a moins de 90 s) ; « aucune » : un worker qui démarre, ou branché ailleurs',
+    }),
   })
   .meta({ title: 'Santé', example: { etat: 'ok', detail: 'Tout fonctionne.', temporal: 'ok', base: 'ok', smtp: 'ok', workers: 'ok', interrogation: 'ok' } });
 
@@ -328,12 +326,9 @@ export const modificationOrganisationSchema = z
   .object({
     nom: ligneTexte('nom', 2, 120).optional(),
     quotaFileActive: quotaSchema.optional(),
-    actif: z
-      .boolean()
-      .optional()
-      .meta({
-        description: 'false : l’organisation ne peut plus être choisie ; ses parcours en cours gardent leurs contacts tant qu’elle n’est pas remplacée',
-      }),
+    actif: z.boolean().optional().meta({
+      description: 'false : l’organisation ne peut plus être choisie ; ses parcours en cours gardent leurs contacts tant qu’elle n’est pas remplacée',
+    }),
   })
   .strict()
   .refine((m) => Object.keys(m).length > 0, 'indiquez au moins un changement (nom, quotaFileActive ou actif)')

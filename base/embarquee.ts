@@ -21,7 +21,13 @@ export interface PostgresEmbarque {
   arreter(): Promise<void>;
 }
 
-export async function demarrerPostgresEmbarque(o: { dossier: string; port: number; motDePasse: string; essais?: boolean; journal?: (m: string) => void }): Promise<PostgresEmbarque> {
+export async function demarrerPostgresEmbarque(o: {
+  dossier: string;
+  port: number;
+  motDePasse: string;
+  essais?: boolean;
+  journal?: (m: string) => void;
+}): Promise<PostgresEmbarque> {
   const utilisateur = 'parcours';
   const serveur = new EmbeddedPostgres({
     databaseDir: o.dossier,
@@ -32,7 +38,13 @@ export async function demarrerPostgresEmbarque(o: { dossier: string; port: numbe
     createPostgresUser: true,
     onLog: (m: unknown) => o.journal?.(String(m)),
     onError: (m: unknown) => o.journal?.(String(m)),
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-k', '/tmp', ...(o.essais ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'] : [])],
+    postgresFlags: [
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-k',
+      '/tmp',
+      ...(o.essais ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'] : []),
+    ],
   });
   if (!existsSync(join(o.dossier, 'PG_VERSION'))) await serveur.initialise();
   await serveur.start();

@@ -46,11 +46,18 @@ export async function attendreBase(url: string, o: { delaiMs: number; continuer?
 
 /** Applique les migrations qui manquent ; lève une erreur en français qui nomme celle qui a échoué. */
 export async function migrer(db: BaseDeDonnees): Promise<MigrationResultSet> {
-  const migrateur = new Migrator({ db, provider: { getMigrations: async () => MIGRATIONS }, migrationTableName: 'migrations', migrationLockTableName: 'migrations_verrou' });
+  const migrateur = new Migrator({
+    db,
+    provider: { getMigrations: async () => MIGRATIONS },
+    migrationTableName: 'migrations',
+    migrationLockTableName: 'migrations_verrou',
+  });
   const r = await migrateur.migrateToLatest();
   const echec = r.results?.find((x) => x.status === 'Error');
   if (r.error) {
-    throw new Error(`Migration de la base échouée${echec ? ` (${echec.migrationName})` : ''} : ${r.error instanceof Error ? r.error.message : String(r.error)}`);
+    throw new Error(
+      `Migration de la base échouée${echec ? ` (${echec.migrationName})` : ''} : ${r.error instanceof Error ? r.error.message : String(r.error)}`,
+    );
   }
   return r;
 }

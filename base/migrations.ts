@@ -375,7 +375,11 @@ export const MIGRATIONS: Record<string, Migration> = {
       // L'envoi en deux temps : « commencé » est enregistré avant de parler au serveur SMTP. Une tentative
       // qui trouve un envoi commencé et jamais confirmé (le worker est mort pendant l'envoi) ne renvoie pas :
       // le courriel est marqué « incertain » (au plus une fois, jamais deux).
-      await db.schema.alterTable('courriels').addColumn('envoi_commence_le', 'timestamptz').addColumn('incertain', 'boolean', (c) => c.notNull().defaultTo(false)).execute();
+      await db.schema
+        .alterTable('courriels')
+        .addColumn('envoi_commence_le', 'timestamptz')
+        .addColumn('incertain', 'boolean', (c) => c.notNull().defaultTo(false))
+        .execute();
     },
     async down(db: Kysely<unknown>) {
       await db.schema.alterTable('courriels').dropColumn('envoi_commence_le').dropColumn('incertain').execute();
@@ -419,7 +423,13 @@ export const MIGRATIONS: Record<string, Migration> = {
       await db.schema.createIndex('cles_api_organisation_org').on('cles_api_organisation').column('organisation_id').execute();
       // Un envoi répété par le logiciel (même clé d'idempotence) ne crée pas une seconde orientation.
       await db.schema.alterTable('orientations').addColumn('cle_idempotence', 'text').execute();
-      await db.schema.createIndex('orientations_idempotence').on('orientations').columns(['organisation_id', 'cle_idempotence']).unique().where(sql.ref('cle_idempotence'), 'is not', null).execute();
+      await db.schema
+        .createIndex('orientations_idempotence')
+        .on('orientations')
+        .columns(['organisation_id', 'cle_idempotence'])
+        .unique()
+        .where(sql.ref('cle_idempotence'), 'is not', null)
+        .execute();
     },
     async down(db: Kysely<unknown>) {
       await db.schema.dropIndex('orientations_idempotence').execute();

@@ -15,7 +15,13 @@ if (!dossier || !Number.isInteger(port) || !motDePasse) {
   process.exit(1);
 }
 try {
-  const serveur = await demarrerPostgresEmbarque({ dossier, port, motDePasse, essais: process.env.POSTGRES_ESSAIS === '1', journal: (m) => process.env.POSTGRES_TRACE && console.error(m.trim()) });
+  const serveur = await demarrerPostgresEmbarque({
+    dossier,
+    port,
+    motDePasse,
+    essais: process.env.POSTGRES_ESSAIS === '1',
+    journal: (m) => process.env.POSTGRES_TRACE && console.error(m.trim()),
+  });
   let arret = false;
   const arreter = () => {
     if (arret) return;

@@ -10,13 +10,14 @@ import { z } from 'zod';
 import './zod-fr';
 import { estDureeIso } from '../workflows/blocs/duree';
 
-const booleen = z
-  .enum(['true', 'false', '1', '0', 'oui', 'non', ''])
-  .transform((v) => v === 'true' || v === '1' || v === 'oui');
+const booleen = z.enum(['true', 'false', '1', '0', 'oui', 'non', '']).transform((v) => v === 'true' || v === '1' || v === 'oui');
 const fichier = z.string().refine((p) => existsSync(p), { error: 'fichier introuvable' });
 
 export const configSchema = z.object({
-  TEMPORAL_ADDRESS: z.string().regex(/^[^\s:]+:\d{1,5}$/, 'hôte:port attendu (ex. localhost:7233)').default('localhost:7233'),
+  TEMPORAL_ADDRESS: z
+    .string()
+    .regex(/^[^\s:]+:\d{1,5}$/, 'hôte:port attendu (ex. localhost:7233)')
+    .default('localhost:7233'),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   TEMPORAL_API_KEY: z.string().min(1).optional(),
   TEMPORAL_TLS: booleen.optional(),
@@ -49,7 +50,12 @@ export const configSchema = z.object({
    * `parcoursEnCache`). Au-delà, les parcours les moins récents sortent du cache et sont rejoués
    * depuis leur historique à leur prochain événement : rien n'est perdu, ils sont un peu plus lents.
    */
-  WORKER_MEMOIRE_MIO: z.coerce.number({ error: 'nombre de mégaoctets attendu (ex. 1024)' }).int('nombre entier de mégaoctets').min(256, 'au moins 256 Mio').max(65_536, '64 Gio au plus').default(1024),
+  WORKER_MEMOIRE_MIO: z.coerce
+    .number({ error: 'nombre de mégaoctets attendu (ex. 1024)' })
+    .int('nombre entier de mégaoctets')
+    .min(256, 'au moins 256 Mio')
+    .max(65_536, '64 Gio au plus')
+    .default(1024),
   TEMPORAL_UI_URL: z.url().optional(),
   MAIL_INBOX_URL: z.url().optional(),
   /**

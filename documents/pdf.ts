@@ -277,13 +277,11 @@ export function genererPdf(d: DocumentImprimable): Promise<Buffer> {
       doc.fontSize(taille).text(ligne, MARGE, y, { width: largeur, align: 'center', lineBreak: false });
       y += 10;
     }
-    doc
-      .fontSize(8)
-      .text(versWinAnsi(`${d.titre} — page ${i + 1}/${pages.count}`), MARGE, y + (coordonnees.length ? 2 : 0), {
-        width: largeur,
-        align: 'center',
-        lineBreak: false,
-      });
+    doc.fontSize(8).text(versWinAnsi(`${d.titre} — page ${i + 1}/${pages.count}`), MARGE, y + (coordonnees.length ? 2 : 0), {
+      width: largeur,
+      align: 'center',
+      lineBreak: false,
+    });
     doc.page.margins.bottom = bas;
   }
   doc.end();

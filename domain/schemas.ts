@@ -58,12 +58,9 @@ export const menageSchema = z
       .optional(),
     courriel: z.email('adresse électronique invalide').optional(),
     accepteCourriel: z.boolean().default(false).meta({ description: 'Le ménage accepte de recevoir des courriels' }),
-    accepteSms: z
-      .boolean()
-      .optional()
-      .meta({
-        description: 'Le ménage accepte de recevoir des SMS (à son numéro de portable) : un SMS court, sans détail, double chaque courriel qui lui est adressé',
-      }),
+    accepteSms: z.boolean().optional().meta({
+      description: 'Le ménage accepte de recevoir des SMS (à son numéro de portable) : un SMS court, sans détail, double chaque courriel qui lui est adressé',
+    }),
   })
   .strict() satisfies z.ZodType<Menage, unknown>;
 

@@ -291,9 +291,7 @@ export class AnnuairePartenaires {
   }
 
   /** Le bailleur d'un parcours et l'historique de ses changements. */
-  async bailleurDuParcours(
-    workflowId: string,
-  ): Promise<{
+  async bailleurDuParcours(workflowId: string): Promise<{
     organisation?: { id: string; nom: string; type: TypeOrganisation };
     historique: Array<{ ancien: string | null; nouveau: string; par: string; motif: string; le: Date }>;
   }> {

@@ -229,7 +229,12 @@ describe('assembler', () => {
 
   it('avec DEMO_ACCOUNTS=true, construit l’annuaire des comptes de démonstration', async () => {
     const s = await assembler(lireConfig({ ...CLES, DEMO_ACCOUNTS: 'true' }));
-    expect(s.annuaire.tous().map((p) => p.id).sort()).toEqual(COMPTES_DEMO.map((c) => c.id).sort());
+    expect(
+      s.annuaire
+        .tous()
+        .map((p) => p.id)
+        .sort(),
+    ).toEqual(COMPTES_DEMO.map((c) => c.id).sort());
     for (const c of COMPTES_DEMO) {
       const p = s.annuaire.trouver(c.id)!;
       expect(p.role).toBe(c.role);
@@ -252,7 +257,14 @@ describe('assembler', () => {
     writeFileSync(
       fichier,
       JSON.stringify([
-        { id: 'coord.orleans', nom: 'Coordinatrice', courriel: 'coord@orleans.example', role: 'coordinateur', programmes: ['loiret-ahu'], motDePasse: await hashPassword('secret-orleans') },
+        {
+          id: 'coord.orleans',
+          nom: 'Coordinatrice',
+          courriel: 'coord@orleans.example',
+          role: 'coordinateur',
+          programmes: ['loiret-ahu'],
+          motDePasse: await hashPassword('secret-orleans'),
+        },
       ]),
     );
     const s = await assembler(lireConfig({ ...CLES, STAFF_ACCOUNTS_FILE: fichier, DEMO_ACCOUNTS: 'true' }));
@@ -274,7 +286,14 @@ describe('chargerAnnuaireFichier', () => {
     writeFileSync(f, typeof contenu === 'string' ? contenu : JSON.stringify(contenu));
     return f;
   };
-  const personne = { id: 'ts.dupont', nom: 'Travailleuse sociale', courriel: 'ts@ccas.example', role: 'travailleur_social', programmes: ['besancon-ccas'], motDePasse: 'scrypt$16384$8$1$c2Fs$aGFzaA==' };
+  const personne = {
+    id: 'ts.dupont',
+    nom: 'Travailleuse sociale',
+    courriel: 'ts@ccas.example',
+    role: 'travailleur_social',
+    programmes: ['besancon-ccas'],
+    motDePasse: 'scrypt$16384$8$1$c2Fs$aGFzaA==',
+  };
 
   it('lit un fichier valide', () => {
     const a = chargerAnnuaireFichier(ecrire('ok.json', [personne]));

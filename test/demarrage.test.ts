@@ -291,14 +291,12 @@ describe.skipIf(process.platform === 'win32')('lanceur embarqué (npx tsx dev/st
       expect((await reglages.json()) as unknown).toMatchObject({ Codec: { Endpoint: `http://localhost:${ports.api}/codec`, IncludeCredentials: false } });
 
       // Un courriel reçu par la boîte de réception : il y sera encore au second lancement.
-      await nodemailer
-        .createTransport({ host: '127.0.0.1', port: ports.smtp, secure: false, ignoreTLS: true })
-        .sendMail({
-          from: 'essai@exemple.fr',
-          to: 'menage@exemple.fr',
-          subject: 'Courriel d’avant le redémarrage',
-          text: `Lien : http://localhost:${ports.api}/`,
-        });
+      await nodemailer.createTransport({ host: '127.0.0.1', port: ports.smtp, secure: false, ignoreTLS: true }).sendMail({
+        from: 'essai@exemple.fr',
+        to: 'menage@exemple.fr',
+        subject: 'Courriel d’avant le redémarrage',
+        text: `Lien : http://localhost:${ports.api}/`,
+      });
       expect(readdirSync(join(dossier, 'courriels')).filter((f) => f.endsWith('.eml'))).toHaveLength(1);
 
       const session = await fetch(`http://localhost:${ports.api}/api/session`, {

@@ -64,9 +64,7 @@ function bloc(entete: RegExp, indentation: string): string {
   const lignes = compose.split('\n');
   const debut = lignes.findIndex((l) => entete.test(l));
   expect(debut, `bloc ${entete} introuvable dans docker-compose.yml`).toBeGreaterThanOrEqual(0);
-  const fin = lignes.findIndex(
-    (l, i) => i > debut && l.trim() !== '' && !l.startsWith(indentation + ' ') && !l.trimStart().startsWith('#'),
-  );
+  const fin = lignes.findIndex((l, i) => i > debut && l.trim() !== '' && !l.startsWith(indentation + ' ') && !l.trimStart().startsWith('#'));
   return lignes.slice(debut + 1, fin === -1 ? undefined : fin).join('\n');
 }
 const service = (nom: string): string => bloc(new RegExp(`^  ${nom}:\\s*$`), '  ');
@@ -95,11 +93,12 @@ function composeConfig(variables: Record<string, string>) {
   writeFileSync(envVide, '');
   const env: NodeJS.ProcessEnv = { ...process.env };
   for (const nom of [...SECRETS_OBLIGATOIRES, 'COMPOSE_ENV_FILES', 'COMPOSE_FILE', 'COMPOSE_PROFILES']) delete env[nom];
-  return spawnSync(
-    'docker',
-    ['compose', '-f', 'docker-compose.yml', '--env-file', envVide, 'config', '--quiet'],
-    { cwd: racine, env: { ...env, ...variables }, encoding: 'utf8', timeout: 60_000 },
-  );
+  return spawnSync('docker', ['compose', '-f', 'docker-compose.yml', '--env-file', envVide, 'config', '--quiet'], {
+    cwd: racine,
+    env: { ...env, ...variables },
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
 }
 
 const cle = (octet: number) => `k1:${Buffer.alloc(32, octet).toString('base64')}`;
@@ -222,17 +221,11 @@ describe('deploy/.env.example', () => {
 
   it('laisse les secrets vides et explique comment générer une clé', () => {
     for (const nom of SECRETS_OBLIGATOIRES) expect(envExample).toMatch(new RegExp(`^${nom}=$`, 'm'));
-    expect(envExample).toContain(
-      `node -e "console.log('k1:' + require('node:crypto').randomBytes(32).toString('base64'))"`,
-    );
+    expect(envExample).toContain(`node -e "console.log('k1:' + require('node:crypto').randomBytes(32).toString('base64'))"`);
   });
 
   it('la commande de génération produit bien « k1:<base64 de 32 octets> »', () => {
-    const r = spawnSync(
-      process.execPath,
-      ['-e', "console.log('k1:' + require('node:crypto').randomBytes(32).toString('base64'))"],
-      { encoding: 'utf8' },
-    );
+    const r = spawnSync(process.execPath, ['-e', "console.log('k1:' + require('node:crypto').randomBytes(32).toString('base64'))"], { encoding: 'utf8' });
     expect(r.status).toBe(0);
     const [kid, b64] = r.stdout.trim().split(':');
     expect(kid).toBe('k1');
@@ -257,7 +250,9 @@ describe('Dockerfile et .dockerignore', () => {
   });
 
   it('exclut les dossiers locaux et les secrets du contexte de construction', () => {
-    const ignores = lire('.dockerignore').split('\n').map((l) => l.trim());
+    const ignores = lire('.dockerignore')
+      .split('\n')
+      .map((l) => l.trim());
     for (const entree of ['node_modules', '.temporal', '.data', 'test-artifacts', '.git', 'deploy/.env']) {
       expect(ignores).toContain(entree);
     }

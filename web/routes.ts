@@ -28,12 +28,28 @@ import type { DependancesApi } from '../api/dependances';
 import { envoyerPage, html } from '../api/html';
 import { analyser, depuisTemporal, Probleme, TYPES_PROBLEME, type ErreurChamp } from '../api/problemes';
 import { evaluer, pdfEvaluation, rapportDe } from '../api/routes/indicateurs';
-import { clesApiDe, creerCleApi, deciderOrientation, envoyerLienOrientation, listerOrientations, orientationsDe, revoquerCleApi } from '../api/routes/orientations';
+import {
+  clesApiDe,
+  creerCleApi,
+  deciderOrientation,
+  envoyerLienOrientation,
+  listerOrientations,
+  orientationsDe,
+  revoquerCleApi,
+} from '../api/routes/orientations';
 import { ajouterContact, changerBailleurParcours, creerOrganisation, lireAnnuaire, modifierOrganisation, retirerContact } from '../api/routes/organisations';
 import { changerReglages, lireFileIml, lireReglages } from '../api/routes/programmes';
 import { lireAbsences } from '../api/routes/personnel';
 import { rapportHtml } from '../indicateurs/rapport';
-import { apercuCommission, importerCommission, importsDe, lireEnvoiMultipart, lireImportCommission, listeDeLaRequete, programmeCommission } from '../api/routes/commissions';
+import {
+  apercuCommission,
+  importerCommission,
+  importsDe,
+  lireEnvoiMultipart,
+  lireImportCommission,
+  listeDeLaRequete,
+  programmeCommission,
+} from '../api/routes/commissions';
 import { COLONNES } from '../commissions/colonnes';
 import { pageApercuCommission, pageEnvoiCommission, pageImportCommission } from './pages/commission';
 import {
@@ -140,7 +156,11 @@ export function routesWeb(deps: DependancesApi, auth: OptionsAuth & { maintenant
   });
 
   const liensPublics = () =>
-    html`<p class="aide">Aussi : <a href="/docs">documentation de l’API</a>, <a href="/health">état du service</a>${deps.options.mailInboxUrl ? html`, <a href="${deps.options.mailInboxUrl}">boîte de réception de démonstration</a>` : ''}${deps.options.temporalUiUrl ? html`, <a href="${deps.options.temporalUiUrl}">interface Temporal (opérateurs)</a>` : ''}.</p>`;
+    html`<p class="aide">
+      Aussi : <a href="/docs">documentation de l’API</a>,
+      <a href="/health">état du service</a
+      >${deps.options.mailInboxUrl ? html`, <a href="${deps.options.mailInboxUrl}">boîte de réception de démonstration</a>` : ''}${deps.options.temporalUiUrl ? html`, <a href="${deps.options.temporalUiUrl}">interface Temporal (opérateurs)</a>` : ''}.
+    </p>`;
   const connexion = (res: Response, status: number, o: Parameters<typeof pageConnexion>[0]) =>
     envoyerPage(res, status, { titre: 'Connexion — Prévention des expulsions', contenu: html`${pageConnexion(o)}${liensPublics()}` });
 
@@ -149,7 +169,8 @@ export function routesWeb(deps: DependancesApi, auth: OptionsAuth & { maintenant
     const s = await lireSession(auth, req);
     if (s && s !== 'expiree') return res.redirect(303, retour);
     res.setHeader('Cache-Control', 'no-store');
-    const info = req.query.expiree !== undefined || s === 'expiree' ? MESSAGES_AUTH.expiree : req.query.deconnecte !== undefined ? 'Vous êtes déconnecté.' : undefined;
+    const info =
+      req.query.expiree !== undefined || s === 'expiree' ? MESSAGES_AUTH.expiree : req.query.deconnecte !== undefined ? 'Vous êtes déconnecté.' : undefined;
     connexion(res, 200, { info, retour });
   });
 
@@ -275,7 +296,14 @@ export function routesWeb(deps: DependancesApi, auth: OptionsAuth & { maintenant
           }
         }
         const { parChamp, autres } = rangerErreurs([...c.affectation, ...c.menage, ...c.donnees], erreurs, saisie);
-        envoyer(res, ctx, e.status, `Lancer un parcours : ${programme.nom}`, pageLancement(ctx, programme, bailleurs, { valeurs: saisie, erreurs: parChamp, autres }), false);
+        envoyer(
+          res,
+          ctx,
+          e.status,
+          `Lancer un parcours : ${programme.nom}`,
+          pageLancement(ctx, programme, bailleurs, { valeurs: saisie, erreurs: parChamp, autres }),
+          false,
+        );
       }
     }),
   );
@@ -300,11 +328,22 @@ export function routesWeb(deps: DependancesApi, auth: OptionsAuth & { maintenant
       estCoordination(ctx.personne) ? annuaireDe(deps).lister(etat.programme.id, { actives: true, type: 'bailleurs' }) : Promise.resolve([]),
       orientationsDe(deps).duParcours(etat.workflowId),
     ]);
-    const orientePar = orientation ? `${orientation.fiche.oriente.nom}, ${orientation.organisation.nom} (le ${dateFr(orientation.recueLe.toISOString())})` : undefined;
-    const [partage, contact] = await Promise.all([lireConsentementPartage(deps, ctx.personne, etat.workflowId), lireContactMenage(deps, ctx.personne, etat.workflowId)]);
+    const orientePar = orientation
+      ? `${orientation.fiche.oriente.nom}, ${orientation.organisation.nom} (le ${dateFr(orientation.recueLe.toISOString())})`
+      : undefined;
+    const [partage, contact] = await Promise.all([
+      lireConsentementPartage(deps, ctx.personne, etat.workflowId),
+      lireContactMenage(deps, ctx.personne, etat.workflowId),
+    ]);
     // Le diagnostic, le carnet de route, le plan et les notes s'affichent : la lecture est tracée (qui, quand, quel parcours).
     if (aDesContenusConfidentiels(etat)) await dossiersDe(deps).noterConsultation(ctx.personne.id, etat.workflowId, LECTURE_SUIVI_CONFIDENTIEL);
-    envoyer(res, ctx, status, `Dossier ${etat.reference}`, pageParcours(ctx, etat, { fait, retour, fileIml: await fileImlDe(ctx, etat), bailleur: { ...bailleur, choix }, orientePar, partage, contact }));
+    envoyer(
+      res,
+      ctx,
+      status,
+      `Dossier ${etat.reference}`,
+      pageParcours(ctx, etat, { fait, retour, fileIml: await fileImlDe(ctx, etat), bailleur: { ...bailleur, choix }, orientePar, partage, contact }),
+    );
   }
 
   r.get(
@@ -318,7 +357,14 @@ export function routesWeb(deps: DependancesApi, auth: OptionsAuth & { maintenant
    * parcours si elle est appliquée ; sinon la page, avec la raison du refus (409) ou les erreurs
    * de saisie (400) à côté des champs.
    */
-  async function agir(req: Request, res: Response, nomFormulaire: string, champs: Champ[], action: () => Promise<unknown>, attendreEtape = true): Promise<void> {
+  async function agir(
+    req: Request,
+    res: Response,
+    nomFormulaire: string,
+    champs: Champ[],
+    action: () => Promise<unknown>,
+    attendreEtape = true,
+  ): Promise<void> {
     const { handle, etat: avant } = await chargerParcours(deps, req.params.id);
     try {
       await action();
@@ -328,7 +374,13 @@ export function routesWeb(deps: DependancesApi, auth: OptionsAuth & { maintenant
       const refus = e.status === 409;
       await rendreParcours(req, res, e.status, {
         formulaire: nomFormulaire,
-        titre: refus ? (nomFormulaire === 'bailleur' ? 'Changement refusé :' : 'Saisie refusée :') : nomFormulaire === 'bailleur' ? 'Le changement de bailleur n’a pas été enregistré :' : 'Le message n’a pas été enregistré :',
+        titre: refus
+          ? nomFormulaire === 'bailleur'
+            ? 'Changement refusé :'
+            : 'Saisie refusée :'
+          : nomFormulaire === 'bailleur'
+            ? 'Le changement de bailleur n’a pas été enregistré :'
+            : 'Le message n’a pas été enregistré :',
         messages: refus ? [e.detail] : autres.length ? autres : ['Corrigez les champs signalés.'],
         erreurs: parChamp,
         valeurs: req.body as Corps,
@@ -460,7 +512,10 @@ export function routesWeb(deps: DependancesApi, auth: OptionsAuth & { maintenant
     const ctx = contexte(req);
     const reglages = await lireReglages(deps, ctx.personne, req.params.id);
     const version = typeof req.query.fait === 'string' && /^\d+$/.test(req.query.fait) ? Number(req.query.fait) : undefined;
-    const fait = version && version === reglages.programme.version ? `Version ${version} enregistrée : les parcours lancés à partir de maintenant la suivent ; les parcours en cours gardent la version avec laquelle ils ont été lancés.` : undefined;
+    const fait =
+      version && version === reglages.programme.version
+        ? `Version ${version} enregistrée : les parcours lancés à partir de maintenant la suivent ; les parcours en cours gardent la version avec laquelle ils ont été lancés.`
+        : undefined;
     envoyer(res, ctx, status, `Réglages : ${reglages.programme.nom}`, pageReglages(ctx, reglages, { retour, fait }));
   }
 
@@ -485,7 +540,10 @@ export function routesWeb(deps: DependancesApi, auth: OptionsAuth & { maintenant
       } catch (e) {
         if (!(e instanceof Probleme) || e.status >= 500 || e.status === 403 || e.status === 404) throw e;
         const messages = e.opts.errors?.length ? [...new Set(e.opts.errors.map((x) => `${libelleChampReglage(x.champ)} : ${x.message}`))] : [e.detail];
-        const valeurs = Object.fromEntries(Object.entries(b).filter(([k, v]) => typeof v === 'string' && k !== 'csrf' && k !== 'versionAttendue')) as Record<string, string>;
+        const valeurs = Object.fromEntries(Object.entries(b).filter(([k, v]) => typeof v === 'string' && k !== 'csrf' && k !== 'versionAttendue')) as Record<
+          string,
+          string
+        >;
         await rendreReglages(req, res, e.status, { messages, valeurs });
       }
     }),
@@ -515,7 +573,12 @@ export function routesWeb(deps: DependancesApi, auth: OptionsAuth & { maintenant
     const organisations = await annuaireDe(deps).lister(programme.id);
     const cles: ClesParOrganisation = {};
     if (estCoordination(ctx.personne) && programme.typeParcours === 'prevention_precontentieuse') {
-      for (const o of organisations) cles[o.id] = (await clesApiDe(deps).lister(o.id)).map((c) => ({ id: c.id, creeLe: c.creeLe.toISOString(), utiliseeLe: c.utiliseeLe?.toISOString() ?? null }));
+      for (const o of organisations)
+        cles[o.id] = (await clesApiDe(deps).lister(o.id)).map((c) => ({
+          id: c.id,
+          creeLe: c.creeLe.toISOString(),
+          utiliseeLe: c.utiliseeLe?.toISOString() ?? null,
+        }));
     }
     const fait = typeof req.query.fait === 'string' ? CONFIRMATIONS_ANNUAIRE[req.query.fait] : undefined;
     const nomOrg = typeof req.query.org === 'string' ? organisations.find((o) => o.id === req.query.org)?.nom : undefined;
@@ -533,13 +596,26 @@ export function routesWeb(deps: DependancesApi, auth: OptionsAuth & { maintenant
    * Une action de l'annuaire : retour à la page avec sa confirmation (`fait`), ou la page avec les
    * erreurs en français (sans nom de champ technique).
    */
-  async function agirAnnuaire(req: Request, res: Response, idProgramme: string, formulaire: string, action: () => Promise<unknown>, fait?: { quoi: keyof typeof CONFIRMATIONS_ANNUAIRE; org: string }): Promise<void> {
+  async function agirAnnuaire(
+    req: Request,
+    res: Response,
+    idProgramme: string,
+    formulaire: string,
+    action: () => Promise<unknown>,
+    fait?: { quoi: keyof typeof CONFIRMATIONS_ANNUAIRE; org: string },
+  ): Promise<void> {
     try {
       await action();
     } catch (e) {
       if (!(e instanceof Probleme) || e.status >= 500 || e.status === 403 || e.status === 404) throw e;
-      const messages = e.opts.errors?.length ? e.opts.errors.map((x) => `${LIBELLES_CHAMPS_ANNUAIRE[x.champ.replace(/^contacts\.0\./, 'contact.')] ?? 'Saisie'} : ${x.message}`) : [e.detail];
-      await rendreAnnuaire(req, res, idProgramme, e.status, { formulaire, messages, valeurs: Object.fromEntries(Object.entries(req.body ?? {}).filter(([, v]) => typeof v === 'string')) as Record<string, string> });
+      const messages = e.opts.errors?.length
+        ? e.opts.errors.map((x) => `${LIBELLES_CHAMPS_ANNUAIRE[x.champ.replace(/^contacts\.0\./, 'contact.')] ?? 'Saisie'} : ${x.message}`)
+        : [e.detail];
+      await rendreAnnuaire(req, res, idProgramme, e.status, {
+        formulaire,
+        messages,
+        valeurs: Object.fromEntries(Object.entries(req.body ?? {}).filter(([, v]) => typeof v === 'string')) as Record<string, string>,
+      });
       return;
     }
     const suite = fait ? `?fait=${fait.quoi}&org=${encodeURIComponent(fait.org)}` : '';
@@ -561,7 +637,10 @@ export function routesWeb(deps: DependancesApi, auth: OptionsAuth & { maintenant
         ...(b.quotaFileActive !== undefined ? { quotaFileActive: !quota ? null : /^\d+$/.test(quota) ? Number(quota) : quota } : {}),
         actif: b.actif === 'oui',
       };
-      await agirAnnuaire(req, res, o.programmeId, `modifier:${o.id}`, () => modifierOrganisation(deps, ctx.personne, o.id, corps), { quoi: 'modifiee', org: o.id });
+      await agirAnnuaire(req, res, o.programmeId, `modifier:${o.id}`, () => modifierOrganisation(deps, ctx.personne, o.id, corps), {
+        quoi: 'modifiee',
+        org: o.id,
+      });
     }),
   );
 
@@ -610,10 +689,22 @@ export function routesWeb(deps: DependancesApi, auth: OptionsAuth & { maintenant
           ? { contacts: [{ nom: b.contactNom ?? '', courriel: b.contactCourriel ?? '', ...(b.contactService?.trim() ? { service: b.contactService } : {}) }] }
           : {}),
       };
-      await agirAnnuaire(req, res, String(req.params.id), 'organisation', async () => {
-        const creee = await creerOrganisation(deps, ctx.personne, req.params.id, corps);
-        idCree = creee.id;
-      }, { quoi: 'organisation', get org() { return idCree; } });
+      await agirAnnuaire(
+        req,
+        res,
+        String(req.params.id),
+        'organisation',
+        async () => {
+          const creee = await creerOrganisation(deps, ctx.personne, req.params.id, corps);
+          idCree = creee.id;
+        },
+        {
+          quoi: 'organisation',
+          get org() {
+            return idCree;
+          },
+        },
+      );
     }),
   );
 
@@ -666,13 +757,25 @@ export function routesWeb(deps: DependancesApi, auth: OptionsAuth & { maintenant
     page(async (req, res) => {
       const ctx = contexte(req);
       const b = req.body as Record<string, string | undefined>;
-      const corps = b.decision === 'refuser' ? { decision: 'refuser', motif: b.motif ?? '' } : { decision: b.decision, ...(b.travailleurSocial ? { travailleurSocial: b.travailleurSocial } : {}), ...(b.bailleur ? { bailleur: b.bailleur } : {}) };
+      const corps =
+        b.decision === 'refuser'
+          ? { decision: 'refuser', motif: b.motif ?? '' }
+          : {
+              decision: b.decision,
+              ...(b.travailleurSocial ? { travailleurSocial: b.travailleurSocial } : {}),
+              ...(b.bailleur ? { bailleur: b.bailleur } : {}),
+            };
       const id = String(req.params.id);
-      const avant = await orientationsDe(deps).trouver(id).catch(() => undefined);
+      const avant = await orientationsDe(deps)
+        .trouver(id)
+        .catch(() => undefined);
       if (!avant) throw new Probleme(404, 'Cette orientation n’existe pas.');
       try {
         const o = await deciderOrientation(deps, ctx.personne, id, corps);
-        res.redirect(303, o.workflowId ? `/parcours/${encodeURIComponent(o.workflowId)}?fait=lancement` : `/programmes/${encodeURIComponent(avant.programmeId)}/orientations`);
+        res.redirect(
+          303,
+          o.workflowId ? `/parcours/${encodeURIComponent(o.workflowId)}?fait=lancement` : `/programmes/${encodeURIComponent(avant.programmeId)}/orientations`,
+        );
       } catch (e) {
         if (!(e instanceof Probleme) || e.status >= 500 || e.status === 403 || e.status === 404) throw e;
         const messages = e.opts.errors?.length ? e.opts.errors.map((x) => (x.champ === 'motif' ? `Motif : ${x.message}` : x.message)) : [e.detail];
@@ -700,7 +803,9 @@ export function routesWeb(deps: DependancesApi, auth: OptionsAuth & { maintenant
   const majuscule = (t: string) => t.charAt(0).toUpperCase() + t.slice(1);
   /** Les erreurs d'une liste, en phrases : « Fichier : … », « Ligne 4, colonne « Composition » : … ». */
   const messagesListe = (e: Probleme) =>
-    e.opts.errors?.length ? e.opts.errors.map((x) => (x.champ === 'fichier' ? `${majuscule(x.message)}.` : `${CHAMPS_LISTE[x.champ] ?? majuscule(x.champ)} : ${x.message}`)) : [e.detail];
+    e.opts.errors?.length
+      ? e.opts.errors.map((x) => (x.champ === 'fichier' ? `${majuscule(x.message)}.` : `${CHAMPS_LISTE[x.champ] ?? majuscule(x.champ)} : ${x.message}`))
+      : [e.detail];
   const corpsListe = (b: Record<string, unknown> | undefined) =>
     Object.fromEntries(['fichier', 'nomFichier', 'dateSeance'].filter((k) => typeof b?.[k] === 'string' && b[k] !== '').map((k) => [k, b![k]]));
 
@@ -748,7 +853,13 @@ export function routesWeb(deps: DependancesApi, auth: OptionsAuth & { maintenant
         const recu = listeDeLaRequete(req);
         const a = await apercuCommission(deps, ctx.personne, req.params.id, recu);
         res.setHeader('Cache-Control', 'no-store');
-        envoyer(res, ctx, 200, `Aperçu de la liste : ${a.programme.nom}`, pageApercuCommission(ctx, a, { fichierBase64: recu.contenu.toString('base64'), nomFichier: recu.nomFichier }));
+        envoyer(
+          res,
+          ctx,
+          200,
+          `Aperçu de la liste : ${a.programme.nom}`,
+          pageApercuCommission(ctx, a, { fichierBase64: recu.contenu.toString('base64'), nomFichier: recu.nomFichier }),
+        );
       } catch (e) {
         if (!(e instanceof Probleme) || ![400, 413].includes(e.status)) throw e;
         await rendreEnvoiListe(req, res, e.status, messagesListe(e));
@@ -804,7 +915,8 @@ export function routesWeb(deps: DependancesApi, auth: OptionsAuth & { maintenant
     session,
     page(async (req, res) => {
       const ctx = contexte(req);
-      if (!estCoordination(ctx.personne)) throw new Probleme(403, 'Les indicateurs et les rapports d’évaluation sont réservés à la coordination du programme et à l’administration.');
+      if (!estCoordination(ctx.personne))
+        throw new Probleme(403, 'Les indicateurs et les rapports d’évaluation sont réservés à la coordination du programme et à l’administration.');
       envoyer(res, ctx, 200, 'Évaluations des programmes', pageEvaluations(ctx, maintenant().getUTCFullYear()));
     }),
   );
@@ -828,20 +940,27 @@ export function routesWeb(deps: DependancesApi, auth: OptionsAuth & { maintenant
       const bailleurs = await annuaireDe(deps).lister(e.programme.id, { type: 'bailleurs' });
       const parBailleur =
         bailleurs.length > 1 || e.bailleur
-          ? html`<nav aria-label="Rapport par bailleur"><p>Le même rapport pour les ménages d’un bailleur : ${bailleurs.map(
-              (b, i) => html`${i ? ' · ' : ''}${b.id === e.bailleur?.id ? html`<strong>${b.nom}</strong>` : html`<a href="${base}${suffixe(req, { bailleur: b.id })}">${b.nom}</a>`}`,
-            )}${e.bailleur ? html` · <a href="${base}${suffixe(req, {}, ['bailleur'])}">tous les bailleurs</a>` : ''}.</p></nav>`
+          ? html`<nav aria-label="Rapport par bailleur">
+              <p>
+                Le même rapport pour les ménages d’un bailleur :
+                ${bailleurs.map(
+                  (b, i) =>
+                    html`${i ? ' · ' : ''}${b.id === e.bailleur?.id ? html`<strong>${b.nom}</strong>` : html`<a href="${base}${suffixe(req, { bailleur: b.id })}">${b.nom}</a>`}`,
+                )}${e.bailleur ? html` · <a href="${base}${suffixe(req, {}, ['bailleur'])}">tous les bailleurs</a>` : ''}.
+              </p>
+            </nav>`
           : '';
       envoyer(
         res,
         ctx,
         200,
         rapport.titre,
-        html`<p><a href="/evaluations">← Évaluations des programmes</a></p>${parBailleur}${rapportHtml(rapport, {
-          pdf: `${base}.pdf${suffixe(req)}`,
-          csv: partenaires ? undefined : `/api/programmes/${e.programme.id}/indicateurs.csv${suffixe(req)}`,
-          partenaires: partenaires ? undefined : `${base}${suffixe(req, { pour: 'partenaires' })}`,
-        })}`,
+        html`<p><a href="/evaluations">← Évaluations des programmes</a></p>
+          ${parBailleur}${rapportHtml(rapport, {
+            pdf: `${base}.pdf${suffixe(req)}`,
+            csv: partenaires ? undefined : `/api/programmes/${e.programme.id}/indicateurs.csv${suffixe(req)}`,
+            partenaires: partenaires ? undefined : `${base}${suffixe(req, { pour: 'partenaires' })}`,
+          })}`,
       );
     }),
   );

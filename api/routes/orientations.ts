@@ -275,14 +275,12 @@ export function routesOrientationLogiciels(deps: DependancesApi): Router {
     if (recue.nouvelle) await annoncerOrientation(deps, programme, organisation, recue);
     deps.journal.info({ organisation: organisation.id, orientation: recue.id, nouvelle: recue.nouvelle }, 'orientation reçue d’un logiciel');
     const nonEligible = motifNonEligible(programme, fiche.situation, maintenant()) ?? null;
-    res
-      .status(recue.nouvelle ? 201 : 200)
-      .json({
-        reference: recue.reference,
-        statut: 'recue',
-        nonEligible,
-        message: `Orientation transmise à la coordination de ${programme.nom} (dossier ${recue.reference}).`,
-      });
+    res.status(recue.nouvelle ? 201 : 200).json({
+      reference: recue.reference,
+      statut: 'recue',
+      nonEligible,
+      message: `Orientation transmise à la coordination de ${programme.nom} (dossier ${recue.reference}).`,
+    });
   });
 
   r.get('/api/partenaires/orientations/:reference', async (req, res) => {
