@@ -9,6 +9,7 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
 const LES_PLUS_LONGS = [
   'openapi-schemathesis',
   'web/interface',
+  'simulation',
   'protocole',
   'dossiers',
   'prevention',

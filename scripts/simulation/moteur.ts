@@ -1,0 +1,116 @@
+/**
+ * Le moteur de la simulation, à part de tout système en service : son propre serveur Temporal (le
+ * serveur de développement du CLI, avec le saut de temps par workflow des tests), son PostgreSQL
+ * embarqué temporaire, migré puis effacé, et le vrai worker du produit (workflows et activités). Les
+ * courriels des activités partent vers un transport qui les compte (aucun serveur SMTP à faire
+ * tourner : la simulation compte leur nombre, pas leur contenu).
+ */
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import nodemailer, { type Transport } from 'nodemailer';
+import { DECLARATIONS_ATTRIBUTS } from '../../domain/attributs-recherche';
+import type { Programme } from '../../domain/vocabulaire';
+import type { Personne } from '../../personnel/annuaire';
+import { creerWorker } from '../../worker/creer-worker';
+import { signalerPresence } from '../../worker/presence';
+import {
+  CATALOGUE,
+  CHEMIN_CLI,
+  COFFRE,
+  DATA_CONVERTER,
+  REGLAGES_SERVEUR_ESSAI,
+  SIGNEUR,
+  inscrireAnnuaire,
+  paquetWorkflows,
+} from '../../test/outils/environnement';
+import type { BaseDeDonnees } from '../../base';
+import { avecPostgresTemporaire } from '../banc-commun';
+import { COORDINATION, type MoteurTemporal } from './pilote';
+
+/**
+ * En plus des réglages des tests (saut de temps par workflow, minuteurs sautés aussitôt) : les
+ * activités partent avec la tâche de workflow qui les planifie (exécution anticipée), sans aller-retour
+ * par la file : c'est le même worker.
+ */
+export const REGLAGES_SERVEUR_SIMULATION = [...REGLAGES_SERVEUR_ESSAI, '--dynamic-config-value', 'system.enableActivityEagerExecution=true'];
+
+/** Les comptes de la simulation : une coordination et les équipes des programmes. */
+export function personnelSimule(programmes: Programme[], equipes: string[][]): Personne[] {
+  const ids = programmes.map((p) => p.id);
+  return [
+    { id: COORDINATION, nom: 'Coordination (simulation)', courriel: 'coordination@simulation.example', role: 'coordinateur', programmes: ids, motDePasse: '' },
+    ...equipes.flatMap((e, i) =>
+      e.map((id, k) => ({
+        id,
+        nom: `Travailleur social ${k + 1} (${programmes[i]!.id})`,
+        courriel: `${id}@simulation.example`,
+        role: 'travailleur_social' as const,
+        programmes: [programmes[i]!.id],
+        motDePasse: '',
+      })),
+    ),
+  ];
+}
+
+export interface Moteur extends MoteurTemporal {
+  /** Courriels remis au transport par les activités. */
+  courriels(): number;
+  base: BaseDeDonnees;
+}
+
+/** Monte le moteur, lance `f`, puis arrête tout (worker, Temporal, PostgreSQL), même en cas d'erreur. */
+export async function avecMoteur<T>(personnel: Personne[], f: (m: Moteur) => Promise<T>): Promise<T> {
+  Runtime.install({ logger: new DefaultLogger('ERROR') });
+  const env = await TestWorkflowEnvironment.createLocal({
+    server: {
+      executable: { type: 'existing-path', path: CHEMIN_CLI },
+      searchAttributes: DECLARATIONS_ATTRIBUTS.map((a) => ({ name: a.nom, type: a.type.toUpperCase() as never })),
+      extraArgs: ['--log-level', 'error', ...REGLAGES_SERVEUR_SIMULATION],
+    },
+    client: { dataConverter: DATA_CONVERTER },
+  });
+  try {
+    return await avecPostgresTemporaire('simulation-annee', async ({ base }) => {
+      await inscrireAnnuaire(base, personnel);
+      let courriels = 0;
+      const compteur: Transport<{ messageId: string }> = {
+        name: 'simulation',
+        version: '1',
+        send: (courriel, fini) => {
+          courriels += 1;
+          fini(null, { messageId: String(courriel.data.messageId ?? `<${courriels}@simulation.example>`) });
+        },
+      };
+      // Transport<any> : le type que les activités attendent de nodemailer.
+      const transport = nodemailer.createTransport(compteur as Transport);
+      const taskQueue = 'simulation';
+      const worker = await creerWorker({
+        connection: env.nativeConnection,
+        namespace: env.namespace ?? 'default',
+        taskQueue,
+        dataConverter: DATA_CONVERTER,
+        workflowBundle: await paquetWorkflows(),
+        dependances: {
+          base,
+          coffre: COFFRE,
+          catalogue: CATALOGUE,
+          transport,
+          expediteur: 'Prévention des expulsions (simulation) <ne-pas-repondre@simulation.example>',
+          signeur: SIGNEUR,
+          baseUrl: 'http://localhost:3999',
+        },
+      });
+      const course = worker.run();
+      const presence = await signalerPresence(base, taskQueue);
+      try {
+        return await f({ client: env.client, connection: env.connection, namespace: env.namespace ?? 'default', taskQueue, courriels: () => courriels, base });
+      } finally {
+        worker.shutdown();
+        await course.catch(() => undefined);
+        await presence.arreter();
+      }
+    });
+  } finally {
+    await env.teardown();
+  }
+}

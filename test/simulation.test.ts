@@ -1,0 +1,98 @@
+/**
+ * La simulation d'une année (issue 18, point 5) : une petite année de besancon-ccas (5 ménages,
+ * graine fixe) sur le vrai moteur (serveur Temporal avec saut de temps par parcours, worker du
+ * produit). Même graine, même plan ; les parcours vont jusqu'à leur issue ; les délais manqués, lus
+ * dans l'état des parcours, n'existent que si un travailleur social est en retard ; l'ETP est bien
+ * les heures de l'année sur 1 607 h.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  COUTS_ACTIONS,
+  HEURES_ANNUELLES_ETP,
+  coutsParDefaut,
+  hypothesesDuProgramme,
+  valeurs,
+  type SurchargeHypotheses,
+} from '../scripts/simulation/hypotheses';
+import { personnelSimule } from '../scripts/simulation/moteur';
+import { piloter, type MoteurTemporal } from '../scripts/simulation/pilote';
+import { JOUR, equipe, lundiSuivant, planifierAnnee } from '../scripts/simulation/plan';
+import { calculerBilan, equipeNecessaire } from '../scripts/simulation/rapport';
+import { CATALOGUE, inscrireAnnuaire, monterBanc, type Banc } from './outils/environnement';
+
+const programme = CATALOGUE.trouver('besancon-ccas')!;
+const travailleurs = equipe(programme.id, 2);
+const debut = lundiSuivant(new Date(Date.now() + JOUR));
+/** Tous les ménages joints, aucun refus ni abandon : chaque parcours va du contact à la clôture. */
+const SANS_IMPREVU: SurchargeHypotheses = { partJoints: 1, partRefus: 0, partDejaSuivis: 0, partAbandons: 0 };
+
+const annee = (graine: number, enRetard: number, surcharge: SurchargeHypotheses = SANS_IMPREVU) =>
+  planifierAnnee({
+    graine,
+    debut,
+    programmes: [{ programme, nombre: 5, travailleurs, enRetard, hypotheses: valeurs(hypothesesDuProgramme(programme, surcharge)) }],
+  });
+
+let banc: Banc;
+let moteur: MoteurTemporal;
+beforeAll(async () => {
+  banc = await monterBanc();
+  await inscrireAnnuaire(banc.dependances.base, personnelSimule([programme], [travailleurs]));
+  moteur = { client: banc.env.client, connection: banc.env.connection, namespace: banc.env.namespace ?? 'default', taskQueue: banc.taskQueue };
+});
+afterAll(async () => banc?.fermer());
+
+describe('le plan de l’année', () => {
+  it('même graine, même plan ; une autre graine, un autre plan', () => {
+    const a = annee(42, 1);
+    expect(annee(42, 1)).toEqual(a);
+    expect(annee(43, 1).menages.map((m) => m.arrivee)).not.toEqual(a.menages.map((m) => m.arrivee));
+    expect(a.menages).toHaveLength(5);
+    // Les chiffres du programme d'abord : besancon-ccas n'en donne pas, ceux des fiches s'appliquent.
+    expect(hypothesesDuProgramme(programme).tentativesMoyennes).toMatchObject({ valeur: 4, source: 'fiche' });
+    expect(hypothesesDuProgramme(CATALOGUE.trouver('reims-april')!).tentativesMoyennes).toMatchObject({ valeur: 4, source: 'programme' });
+    // Besançon : les ménages arrivent le jour d'une commission impayés (un mardi), désignés ce jour-là.
+    for (const m of a.menages) expect((m.donnees as { designeLe?: string }).designeLe).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+  });
+});
+
+describe('une année de besancon-ccas sur les vrais parcours', () => {
+  it('à l’heure : chaque parcours atteint son issue, aucun délai manqué, l’ETP est les heures sur 1 607 h', async () => {
+    const plan = annee(101, 0);
+    const resultats = await piloter(moteur, plan, { concurrence: 8, fenetre: Infinity });
+    expect(resultats.flatMap((r) => r.refus)).toEqual([]);
+    for (const r of resultats) {
+      expect(r.final?.cloture?.issue, r.plan.reference).toMatch(/^(situation_stabilisee|plan_apurement_respecte|orientation_droit_commun)$/);
+      expect(r.final!.depassees, r.plan.reference).toEqual([]);
+    }
+    const bilan = calculerBilan(plan, resultats, coutsParDefaut());
+    expect(bilan.delaisManquesEquipe).toBe(0);
+    const minutes = resultats.flatMap((r) => r.actions).reduce((n, a) => n + COUTS_ACTIONS[a.action].minutes, 0);
+    expect(bilan.heures).toBeCloseTo(minutes / 60, 6);
+    expect(bilan.etp).toBeCloseTo(minutes / 60 / HEURES_ANNUELLES_ETP, 9);
+    expect(bilan.programmes[0]!.etp).toBeCloseTo(bilan.etp, 9);
+    expect(equipeNecessaire(bilan.etp).personnes).toBe(Math.max(1, Math.ceil(bilan.etp)));
+    // Chaque ménage a été contacté, diagnostiqué, a eu son plan et ses bilans à 6 et 12 mois.
+    for (const r of resultats) {
+      const actions = r.actions.map((a) => a.action);
+      expect(actions).toContain('entretien_diagnostic');
+      expect(actions).toContain('plan_aide');
+      expect(actions.filter((a) => a === 'bilan')).toHaveLength(2);
+    }
+  });
+
+  it('un travailleur social en retard : des délais manqués, lus dans l’état des parcours', async () => {
+    const plan = annee(202, 1, { ...SANS_IMPREVU, partActionsEnRetard: 1 });
+    const resultats = await piloter(moteur, plan, { concurrence: 8, fenetre: Infinity });
+    expect(resultats.flatMap((r) => r.refus)).toEqual([]);
+    const enRetard = resultats.filter((r) => r.plan.travailleurEnRetard);
+    const aLHeure = resultats.filter((r) => !r.plan.travailleurEnRetard);
+    expect(enRetard.length).toBeGreaterThan(0);
+    expect(enRetard.flatMap((r) => r.final!.depassees).filter((d) => d.responsable === 'travailleur_social').length).toBeGreaterThan(0);
+    expect(aLHeure.flatMap((r) => r.final!.depassees)).toEqual([]);
+    const bilan = calculerBilan(plan, resultats, coutsParDefaut());
+    expect(bilan.delaisManquesEquipe).toBeGreaterThan(0);
+    expect(bilan.travailleurs.find((t) => t.enRetard)!.delaisManques).toBe(bilan.delaisManquesEquipe);
+    expect(bilan.delais.map((d) => d.libelle)).toContain('Premier contact avec le ménage');
+  });
+});
