@@ -9,6 +9,7 @@ import type { SigneurDeLiens } from '../securite/liens';
 import type { RegistreParcours } from './registre';
 import type { BaseDeDonnees } from '../base';
 import type { Coffre } from '../securite/coffre';
+import type { ConfigOidc } from './oidc';
 
 export interface OptionsApi {
   /** URL publique de l'API (liens, document OpenAPI, cookie `Secure` si https). */
@@ -21,6 +22,8 @@ export interface OptionsApi {
   mailInboxUrl?: string;
   /** Origine autorisée (CORS avec cookies) pour le serveur de codec : celle de l'interface Temporal. */
   codecCorsOrigin?: string;
+  /** La connexion par OpenID Connect (OIDC_*, api/oidc.ts) ; absente : mots de passe locaux seulement. */
+  oidc?: ConfigOidc;
 }
 
 export interface DependancesApi {

@@ -16,6 +16,7 @@ import { ErreurConfiguration, lireConfig, optionsTemporal, type Config } from '.
 import { creerJournal } from '../config/journalisation';
 import { assembler, type Services } from '../config/services';
 import { creerApplication } from './app';
+import { configOidc } from './oidc';
 import { AnnuaireEnBase, importerPartenaires, importerPersonnel } from '../personnel/annuaire-base';
 import { ID_PLANIFICATION_EFFACEMENT, installerPlanificationEffacement } from '../dossiers/planification';
 import type { RegistreParcours } from './registre';
@@ -99,6 +100,7 @@ export async function demarrerApi(config: Config, services: Services, opts: Opti
       temporalUiUrl,
       mailInboxUrl: opts.mailInboxUrl ?? config.MAIL_INBOX_URL,
       codecCorsOrigin: opts.codecCorsOrigin ?? origineDe(temporalUiUrl),
+      oidc: configOidc(config),
     },
     journal,
   });

@@ -503,4 +503,24 @@ export const MIGRATIONS: Record<string, Migration> = {
       await db.schema.dropTable('consentements_menage').execute();
     },
   },
+  '0025-connexions-oidc': {
+    async up(db: Kysely<unknown>) {
+      // Les connexions par OpenID Connect en cours (api/oidc.ts) : ce que le retour du fournisseur
+      // doit retrouver (nonce, vérificateur PKCE, page de retour), quel que soit le processus d'API
+      // qui le reçoit. Seule l'empreinte de l'état est gardée ; chaque ligne sert une fois, 10 minutes.
+      await db.schema
+        .createTable('connexions_oidc')
+        .addColumn('empreinte', 'text', (c) => c.primaryKey())
+        .addColumn('nonce', 'text', (c) => c.notNull())
+        .addColumn('verificateur', 'text', (c) => c.notNull())
+        .addColumn('retour', 'text', (c) => c.notNull())
+        .addColumn('expire_le', 'timestamptz', (c) => c.notNull())
+        .addColumn('cree_le', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+        .execute();
+      await db.schema.createIndex('connexions_oidc_expire_le').on('connexions_oidc').column('expire_le').execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.dropTable('connexions_oidc').execute();
+    },
+  },
 };

@@ -330,7 +330,21 @@ export interface TableSms {
   tentatives: ColumnType<number, number | undefined, number>;
 }
 
+/** Les connexions par OpenID Connect en cours : une ligne par état, 10 minutes, un seul usage (0025). */
+export interface TableConnexionsOidc {
+  /** Empreinte SHA-256 du paramètre `state` : l'état lui-même n'est pas gardé. */
+  empreinte: string;
+  nonce: string;
+  /** Le vérificateur PKCE (code_verifier). */
+  verificateur: string;
+  /** La page où mener la personne une fois connectée. */
+  retour: string;
+  expire_le: Date;
+  cree_le: ColumnType<Date, Date | undefined, never>;
+}
+
 export interface Base {
+  connexions_oidc: TableConnexionsOidc;
   consentements_menage: TableConsentementsMenage;
   consentements_partage_diagnostic: TableConsentementsPartageDiagnostic;
   sms: TableSms;

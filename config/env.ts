@@ -13,61 +13,86 @@ import { estDureeIso } from '../workflows/blocs/duree';
 const booleen = z.enum(['true', 'false', '1', '0', 'oui', 'non', '']).transform((v) => v === 'true' || v === '1' || v === 'oui');
 const fichier = z.string().refine((p) => existsSync(p), { error: 'fichier introuvable' });
 
-export const configSchema = z.object({
-  TEMPORAL_ADDRESS: z
-    .string()
-    .regex(/^[^\s:]+:\d{1,5}$/, 'hôte:port attendu (ex. localhost:7233)')
-    .default('localhost:7233'),
-  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
-  TEMPORAL_API_KEY: z.string().min(1).optional(),
-  TEMPORAL_TLS: booleen.optional(),
-  TEMPORAL_TLS_CLIENT_CERT_PATH: fichier.optional(),
-  TEMPORAL_TLS_CLIENT_KEY_PATH: fichier.optional(),
-  TEMPORAL_TLS_SERVER_CA_CERT_PATH: fichier.optional(),
-  TEMPORAL_TLS_SERVER_NAME: z.string().min(1).optional(),
-  TEMPORAL_TASK_QUEUE: z.string().min(1).default('parcours-menages'),
-  SMTP_URL: z.url({ protocol: /^smtps?$/, error: 'URL smtp:// ou smtps:// attendue' }).default('smtp://localhost:1025'),
-  MAIL_FROM: z
-    .string()
-    .regex(/^(.*<)?[^@\s<>]+@[^@\s<>]+>?$/, 'adresse d’expéditeur attendue (ex. « Nom <adresse@domaine> »)')
-    .default('Prévention des expulsions <ne-pas-repondre@prevention-expulsions.local>'),
-  PUBLIC_BASE_URL: z.url({ protocol: /^https?$/, error: 'URL http(s) attendue' }).default('http://localhost:3000'),
-  /** Port d'écoute de l'API ; 0 : un port libre choisi par le système (affiché au démarrage). */
-  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-  /** Interface d'écoute de l'API (toutes par défaut, pour un conteneur ; 127.0.0.1 en local). */
-  API_HOST: z.string().min(1).optional(),
-  LINK_SIGNING_KEYS: z.string({ error: 'variable obligatoire (clés de signature des liens : « kid:base64,… »)' }).min(1),
-  PAYLOAD_ENCRYPTION_KEYS: z.string({ error: 'variable obligatoire (clés AES-256 : « kid:base64,… »)' }).min(1),
-  /** Le système d'enregistrement (PostgreSQL de l'application, pas celui de Temporal). */
-  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'URL PostgreSQL attendue (postgres://utilisateur:mot-de-passe@hôte:5432/base)' }).optional(),
-  PROGRAMMES_DIR: z.string().min(1).optional(),
-  STAFF_ACCOUNTS_FILE: fichier.optional(),
-  DEMO_ACCOUNTS: booleen.default(false),
-  SESSION_TTL: z.string().refine(estDureeIso, 'durée ISO 8601 attendue (ex. PT8H)').default('PT8H'),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  /**
-   * Mémoire que le worker peut occuper (Mio) : le cache des parcours en est déduit (voir
-   * `parcoursEnCache`). Au-delà, les parcours les moins récents sortent du cache et sont rejoués
-   * depuis leur historique à leur prochain événement : rien n'est perdu, ils sont un peu plus lents.
-   */
-  WORKER_MEMOIRE_MIO: z.coerce
-    .number({ error: 'nombre de mégaoctets attendu (ex. 1024)' })
-    .int('nombre entier de mégaoctets')
-    .min(256, 'au moins 256 Mio')
-    .max(65_536, '64 Gio au plus')
-    .default(1024),
-  TEMPORAL_UI_URL: z.url().optional(),
-  MAIL_INBOX_URL: z.url().optional(),
-  /**
-   * SMS aux ménages qui l'ont accepté (sms/index.ts) : l'adresse du fournisseur HTTP (POST JSON
-   * `{ expediteur, destinataire, texte, reference }`), son jeton (en-tête Authorization: Bearer) et
-   * le nom d'expéditeur (11 caractères au plus). Sans SMS_URL, aucun SMS ne part.
-   */
-  SMS_URL: z.url({ protocol: /^https?$/, error: 'URL http(s) attendue' }).optional(),
-  SMS_JETON: z.string().min(1).optional(),
-  SMS_EXPEDITEUR: z.string().min(1).max(11, 'nom d’expéditeur de 11 caractères au plus').default('Parcours'),
-  SMS_INBOX_URL: z.url().optional(),
-});
+export const configSchema = z
+  .object({
+    TEMPORAL_ADDRESS: z
+      .string()
+      .regex(/^[^\s:]+:\d{1,5}$/, 'hôte:port attendu (ex. localhost:7233)')
+      .default('localhost:7233'),
+    TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+    TEMPORAL_API_KEY: z.string().min(1).optional(),
+    TEMPORAL_TLS: booleen.optional(),
+    TEMPORAL_TLS_CLIENT_CERT_PATH: fichier.optional(),
+    TEMPORAL_TLS_CLIENT_KEY_PATH: fichier.optional(),
+    TEMPORAL_TLS_SERVER_CA_CERT_PATH: fichier.optional(),
+    TEMPORAL_TLS_SERVER_NAME: z.string().min(1).optional(),
+    TEMPORAL_TASK_QUEUE: z.string().min(1).default('parcours-menages'),
+    SMTP_URL: z.url({ protocol: /^smtps?$/, error: 'URL smtp:// ou smtps:// attendue' }).default('smtp://localhost:1025'),
+    MAIL_FROM: z
+      .string()
+      .regex(/^(.*<)?[^@\s<>]+@[^@\s<>]+>?$/, 'adresse d’expéditeur attendue (ex. « Nom <adresse@domaine> »)')
+      .default('Prévention des expulsions <ne-pas-repondre@prevention-expulsions.local>'),
+    PUBLIC_BASE_URL: z.url({ protocol: /^https?$/, error: 'URL http(s) attendue' }).default('http://localhost:3000'),
+    /** Port d'écoute de l'API ; 0 : un port libre choisi par le système (affiché au démarrage). */
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    /** Interface d'écoute de l'API (toutes par défaut, pour un conteneur ; 127.0.0.1 en local). */
+    API_HOST: z.string().min(1).optional(),
+    LINK_SIGNING_KEYS: z.string({ error: 'variable obligatoire (clés de signature des liens : « kid:base64,… »)' }).min(1),
+    PAYLOAD_ENCRYPTION_KEYS: z.string({ error: 'variable obligatoire (clés AES-256 : « kid:base64,… »)' }).min(1),
+    /** Le système d'enregistrement (PostgreSQL de l'application, pas celui de Temporal). */
+    DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'URL PostgreSQL attendue (postgres://utilisateur:mot-de-passe@hôte:5432/base)' }).optional(),
+    PROGRAMMES_DIR: z.string().min(1).optional(),
+    STAFF_ACCOUNTS_FILE: fichier.optional(),
+    DEMO_ACCOUNTS: booleen.default(false),
+    SESSION_TTL: z.string().refine(estDureeIso, 'durée ISO 8601 attendue (ex. PT8H)').default('PT8H'),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    /**
+     * Mémoire que le worker peut occuper (Mio) : le cache des parcours en est déduit (voir
+     * `parcoursEnCache`). Au-delà, les parcours les moins récents sortent du cache et sont rejoués
+     * depuis leur historique à leur prochain événement : rien n'est perdu, ils sont un peu plus lents.
+     */
+    WORKER_MEMOIRE_MIO: z.coerce
+      .number({ error: 'nombre de mégaoctets attendu (ex. 1024)' })
+      .int('nombre entier de mégaoctets')
+      .min(256, 'au moins 256 Mio')
+      .max(65_536, '64 Gio au plus')
+      .default(1024),
+    TEMPORAL_UI_URL: z.url().optional(),
+    MAIL_INBOX_URL: z.url().optional(),
+    /**
+     * SMS aux ménages qui l'ont accepté (sms/index.ts) : l'adresse du fournisseur HTTP (POST JSON
+     * `{ expediteur, destinataire, texte, reference }`), son jeton (en-tête Authorization: Bearer) et
+     * le nom d'expéditeur (11 caractères au plus). Sans SMS_URL, aucun SMS ne part.
+     */
+    SMS_URL: z.url({ protocol: /^https?$/, error: 'URL http(s) attendue' }).optional(),
+    SMS_JETON: z.string().min(1).optional(),
+    SMS_EXPEDITEUR: z.string().min(1).max(11, 'nom d’expéditeur de 11 caractères au plus').default('Parcours'),
+    SMS_INBOX_URL: z.url().optional(),
+    /**
+     * Connexion du personnel par OpenID Connect (api/oidc.ts) : ProConnect ou tout autre fournisseur.
+     * Sans OIDC_ISSUER, seuls les mots de passe locaux. Adresse de retour à déclarer chez le
+     * fournisseur : PUBLIC_BASE_URL + /connexion/oidc/retour.
+     */
+    OIDC_ISSUER: z.url({ protocol: /^https$/, error: 'URL https attendue (l’émetteur OpenID Connect, sans /.well-known/…)' }).optional(),
+    OIDC_CLIENT_ID: z.string().min(1).optional(),
+    OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+    OIDC_SCOPES: z
+      .string()
+      .trim()
+      .regex(/(^|\s)openid(\s|$)/, 'la portée « openid » est obligatoire (ex. « openid email profile »)')
+      .default('openid email profile'),
+    /** Le nom du fournisseur sur le bouton de la page de connexion (« Se connecter avec … »). */
+    OIDC_NOM: z.string().trim().min(1).max(40, '40 caractères au plus').default('OpenID Connect'),
+    /** L'information du fournisseur (claim) comparée à l'adresse électronique des comptes du personnel. */
+    OIDC_RATTACHEMENT: z
+      .string()
+      .regex(/^[A-Za-z0-9_.:-]{1,100}$/, 'nom d’information (claim) attendu, ex. email')
+      .default('email'),
+  })
+  .superRefine((c, ctx) => {
+    if (c.OIDC_ISSUER && !c.OIDC_CLIENT_ID)
+      ctx.addIssue({ code: 'custom', path: ['OIDC_CLIENT_ID'], message: 'obligatoire avec OIDC_ISSUER (l’identifiant du client déclaré chez le fournisseur)' });
+  });
 
 export type Config = z.infer<typeof configSchema>;
 

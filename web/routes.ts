@@ -8,6 +8,7 @@
  * messages d'erreur en français. Session : le cookie `session` de l'API ; CSRF : voir session.ts.
  *
  * GET  /connexion, POST /connexion, POST /deconnexion
+ * GET  /connexion/oidc, /connexion/oidc/retour   connexion par OpenID Connect (api/oidc.ts), si configurée
  * GET  /parcours                      tableau de bord (coordination) ou « mes ménages » (travail social)
  * GET  /parcours/nouveau[/:programme] lancer un parcours ; POST /parcours/nouveau/:programme
  * GET  /parcours/:id                  la page du parcours
@@ -23,7 +24,8 @@
  * GET  /programmes/:id/evaluation[.pdf]?periode=6-mois|12-mois|annuel-iml[&pour=partenaires]
  */
 import express, { Router, type NextFunction, type Request, type Response } from 'express';
-import { adresseClient, cookieSession, MESSAGES_AUTH, ouvrirSession, suitProgramme, type OptionsAuth } from '../api/auth';
+import { adresseClient, cookieSession, lireCookies, MESSAGES_AUTH, ouvrirSession, suitProgramme, type OptionsAuth } from '../api/auth';
+import { CHEMIN_OIDC, CHEMIN_RETOUR_OIDC, compteRattache, creerConnexionOidc, DUREE_CONNEXION_OIDC_MS, MESSAGES_OIDC, RefusOidc } from '../api/oidc';
 import type { DependancesApi } from '../api/dependances';
 import { envoyerPage, html } from '../api/html';
 import { analyser, depuisTemporal, Probleme, TYPES_PROBLEME, type ErreurChamp } from '../api/problemes';
@@ -84,6 +86,8 @@ import { pageTableau, type Filtres } from './pages/tableau';
 import { csrfValide, exigerSessionWeb, jetonCsrf, lireSession, origineAcceptee, retourSur } from './session';
 
 const CLES_FILTRES = ['programme', 'type', 'etape', 'travailleurSocial', 'enRetard', 'cloture', 'recherche', 'page'] as const;
+/** Le cookie de la connexion OpenID Connect en cours (l'état, lié à ce navigateur). */
+const NOM_COOKIE_OIDC = 'oidc_etat';
 const attendre = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Le motif de non-éligibilité d'une saisie valide (prévention précontentieuse), sinon rien. */
@@ -161,8 +165,13 @@ export function routesWeb(deps: DependancesApi, auth: OptionsAuth & { maintenant
       <a href="/health">état du service</a
       >${deps.options.mailInboxUrl ? html`, <a href="${deps.options.mailInboxUrl}">boîte de réception de démonstration</a>` : ''}${deps.options.temporalUiUrl ? html`, <a href="${deps.options.temporalUiUrl}">interface Temporal (opérateurs)</a>` : ''}.
     </p>`;
+  // La connexion par OpenID Connect (api/oidc.ts), si l'environnement la configure.
+  const oidc = deps.options.oidc ? creerConnexionOidc(deps.base, deps.options.oidc, auth.maintenant) : undefined;
   const connexion = (res: Response, status: number, o: Parameters<typeof pageConnexion>[0]) =>
-    envoyerPage(res, status, { titre: 'Connexion — Prévention des expulsions', contenu: html`${pageConnexion(o)}${liensPublics()}` });
+    envoyerPage(res, status, {
+      titre: 'Connexion — Prévention des expulsions',
+      contenu: html`${pageConnexion({ fournisseur: oidc?.nom, ...o })}${liensPublics()}`,
+    });
 
   r.get('/connexion', async (req, res) => {
     const retour = retourSur(req.query.retour);
@@ -187,6 +196,70 @@ export function routesWeb(deps: DependancesApi, auth: OptionsAuth & { maintenant
       const erreur = e.status === 400 ? 'Saisissez votre identifiant et votre mot de passe.' : e.detail;
       connexion(res, e.status, { erreur, retour, identifiant });
     }
+  });
+
+  // ---- Connexion par OpenID Connect (api/oidc.ts) ----------------------------------------------
+  /** Le cookie qui lie la connexion en cours à ce navigateur (l'état, 10 minutes, seulement pour /connexion/oidc…). */
+  const cookieEtatOidc = (valeur: string, maxAge: number) =>
+    [`${NOM_COOKIE_OIDC}=${valeur}`, `Path=${CHEMIN_OIDC}`, 'HttpOnly', 'SameSite=Lax', `Max-Age=${maxAge}`, ...(auth.cookieSecurise ? ['Secure'] : [])].join(
+      '; ',
+    );
+  const refusOidc = (res: Response, status: number, erreur: string, retour: string) => {
+    res.setHeader('Set-Cookie', cookieEtatOidc('', 0));
+    res.setHeader('Cache-Control', 'no-store');
+    connexion(res, status, { erreur, retour });
+  };
+
+  r.get(CHEMIN_OIDC, async (req, res) => {
+    const retour = retourSur(req.query.retour);
+    if (!oidc) return connexion(res, 404, { erreur: MESSAGES_OIDC.nonConfiguree, retour });
+    try {
+      const { url, etat } = await oidc.commencer(retour);
+      res.setHeader('Set-Cookie', cookieEtatOidc(etat, DUREE_CONNEXION_OIDC_MS / 1000));
+      res.setHeader('Cache-Control', 'no-store');
+      res.redirect(303, url.href);
+    } catch (e) {
+      if (!(e instanceof RefusOidc)) throw e;
+      deps.journal.warn({ err: e.cause, fournisseur: oidc.nom }, 'connexion OpenID Connect : fournisseur injoignable');
+      refusOidc(res, 503, e.message, retour);
+    }
+  });
+
+  r.get(CHEMIN_RETOUR_OIDC, async (req, res) => {
+    if (!oidc) return connexion(res, 404, { erreur: MESSAGES_OIDC.nonConfiguree });
+    const parametres = new URLSearchParams();
+    for (const [k, v] of Object.entries(req.query)) if (typeof v === 'string') parametres.set(k, v);
+    let resultat: { valeur: string; retour: string };
+    try {
+      resultat = await oidc.terminer(parametres, lireCookies(req.headers.cookie)[NOM_COOKIE_OIDC]);
+    } catch (e) {
+      if (!(e instanceof RefusOidc)) throw e;
+      const cause = e.cause instanceof Error ? e.cause.message : e.cause;
+      deps.journal[e.nature === 'annulee' || e.nature === 'tentative' ? 'info' : 'warn'](
+        { motif: e.nature, cause, fournisseur: oidc.nom },
+        'connexion OpenID Connect refusée',
+      );
+      return refusOidc(res, e.nature === 'indisponible' ? 503 : e.nature === 'refusee' ? 502 : 400, e.message, '/parcours');
+    }
+    const { valeur, retour } = resultat;
+    const personne = await compteRattache(auth.annuaire, valeur);
+    // Un compte désactivé dans la base n'ouvre pas de session, même si l'annuaire le garde encore.
+    const session = personne && personne !== 'plusieurs' ? await auth.sessions.ouvrir(personne) : undefined;
+    if (!personne || personne === 'plusieurs' || !session) {
+      // Comme un mauvais mot de passe : l'échec compte pour la limite des connexions (rien de personnel au journal).
+      await auth.limiteur.echec(valeur, adresseClient(req));
+      deps.journal.info(
+        { motif: personne === 'plusieurs' ? 'plusieurs comptes' : 'aucun compte actif', fournisseur: oidc.nom },
+        'connexion OpenID Connect refusée',
+      );
+      return refusOidc(res, 403, personne === 'plusieurs' ? MESSAGES_OIDC.plusieurs(valeur) : MESSAGES_OIDC.inconnu(valeur), retour);
+    }
+    await auth.limiteur.reussite(personne.id);
+    req.personne = personne;
+    deps.journal.info({ compte: personne.id, fournisseur: oidc.nom }, 'connexion par OpenID Connect');
+    res.setHeader('Set-Cookie', [cookieSession(auth, session.jeton, auth.ttlSecondes(session.expireLe)), cookieEtatOidc('', 0)]);
+    res.setHeader('Cache-Control', 'no-store');
+    res.redirect(303, retour);
   });
 
   r.post('/deconnexion', formulaire, async (req, res) => {

@@ -6,12 +6,23 @@ export interface OptionsConnexion {
   info?: string;
   identifiant?: string;
   retour?: string;
+  /** Le nom du fournisseur OpenID Connect (OIDC_NOM), s'il est configuré : son bouton passe en premier. */
+  fournisseur?: string;
 }
 
 export function pageConnexion(o: OptionsConnexion): Brut {
   return html`<h1>Connexion du personnel</h1>
     ${o.info ? html`<div class="encadre" role="status"><p>${o.info}</p></div>` : ''}
     ${o.erreur ? html`<div class="erreur" role="alert"><p>${o.erreur}</p></div>` : ''}
+    ${
+      o.fournisseur
+        ? html`<form method="get" action="/connexion/oidc">
+              <input type="hidden" name="retour" value="${o.retour ?? '/parcours'}" />
+              <div class="boutons"><button type="submit">Se connecter avec ${o.fournisseur}</button></div>
+            </form>
+            <h2>Ou avec votre identifiant et votre mot de passe</h2>`
+        : ''
+    }
     <form method="post" action="/connexion">
       <input type="hidden" name="retour" value="${o.retour ?? '/parcours'}" />
       <div class="champ">
