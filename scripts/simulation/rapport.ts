@@ -9,7 +9,7 @@
  * travail annuel d'un programme qui reçoit ce nombre de ménages chaque année.
  */
 import { heureDeParis } from '../../workflows/blocs/duree';
-import { LIBELLES_ISSUES, LIBELLES_TYPE_PARCOURS, type IssueCloture } from '../../domain/vocabulaire';
+import { LIBELLES_ISSUES, LIBELLES_ROLES, LIBELLES_TYPE_PARCOURS, type IssueCloture } from '../../domain/vocabulaire';
 import { COUTS_ACTIONS, FAMILLES, HEURES_ANNUELLES_ETP, LIBELLES_FAMILLES, type Action, type Couts, type Famille } from './hypotheses';
 import { JOUR, type PlanAnnee } from './plan';
 import type { ResultatMenage } from './pilote';
@@ -241,7 +241,7 @@ export function formaterBilan(b: Bilan): string {
     s.push(
       tableau(
         ['Échéance', 'Responsable', 'Dépassées', 'Tenues en retard', 'Jamais tenues', 'Ménages'],
-        b.delais.map((d) => [d.libelle, d.responsable, d.depassees, d.tenuesEnRetard, d.depassees - d.tenuesEnRetard, d.menages]),
+        b.delais.map((d) => [d.libelle, responsableEnFrancais(d.responsable), d.depassees, d.tenuesEnRetard, d.depassees - d.tenuesEnRetard, d.menages]),
       ),
     );
   s.push(`Délais manqués par l’équipe (travailleur social, coordination) : ${b.delaisManquesEquipe}.`);
@@ -285,4 +285,11 @@ export function formaterBilan(b: Bilan): string {
       `${auDessus} semaine${auDessus > 1 ? 's' : ''} sur ${SEMAINES} au-dessus (pic : ${nombre(pic.heures)} h).`,
   );
   return s.join('\n');
+}
+
+/** Le responsable d'une échéance dans les mots du terrain (un rôle du personnel ou d'un partenaire). */
+function responsableEnFrancais(r: string): string {
+  if (r === 'travailleur_social') return 'Travailleur social';
+  if (r === 'coordinateur') return 'Coordination';
+  return (LIBELLES_ROLES as Record<string, string>)[r] ?? 'Partenaire';
 }
