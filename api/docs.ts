@@ -86,31 +86,13 @@ function tableChamps(doc: DocumentOpenApi, schema: SchemaJson | undefined, legen
   const l = lignes(doc, schema);
   if (!l.length) return '';
   return html`<table>
-    <caption class="aide">
-      ${legende}
-    </caption>
-    <thead>
-      <tr>
-        <th scope="col">Champ</th>
-        <th scope="col">Type</th>
-        <th scope="col">Obligatoire</th>
-        <th scope="col">Description</th>
-        <th scope="col">Exemple</th>
-      </tr>
-    </thead>
-    <tbody>
-      ${l.map(
-        (x) =>
-          html`<tr>
-            <td><code>${x.champ}</code></td>
-            <td>${x.type}</td>
-            <td>${x.requis ? 'oui' : 'non'}</td>
-            <td>${x.description}</td>
-            <td>${x.exemple !== undefined ? html`<code>${x.exemple}</code>` : ''}</td>
-          </tr>`,
-      )}
-    </tbody>
-  </table>`;
+<caption class="aide">${legende}</caption>
+<thead><tr><th scope="col">Champ</th><th scope="col">Type</th><th scope="col">Obligatoire</th><th scope="col">Description</th><th scope="col">Exemple</th></tr></thead>
+<tbody>${l.map(
+    (x) =>
+      html`<tr><td><code>${x.champ}</code></td><td>${x.type}</td><td>${x.requis ? 'oui' : 'non'}</td><td>${x.description}</td><td>${x.exemple !== undefined ? html`<code>${x.exemple}</code>` : ''}</td></tr>`,
+  )}</tbody>
+</table>`;
 }
 
 const ancre = (methode: string, chemin: string) =>
@@ -140,83 +122,29 @@ function operation(doc: DocumentOpenApi, chemin: string, methode: string, op: Sc
   const donnees = (racine?.properties?.donnees?.oneOf ?? racine?.properties?.donnees?.anyOf) as SchemaJson[] | undefined;
   const id = ancre(methode, chemin);
   return html`<section aria-labelledby="${id}">
-    <h3 id="${id}"><span class="methode ${methode.toUpperCase()}">${methode.toUpperCase()}</span><code>${chemin}</code></h3>
-    <p><strong>${op.summary ?? ''}</strong></p>
-    ${op.description ? html`<p>${op.description}</p>` : ''}
-    <p class="aide">Authentification : ${securite(op, doc)}.</p>
-    ${
-      parametres.length
-        ? html`<table>
-            <caption class="aide">
-              Paramètres
-            </caption>
-            <thead>
-              <tr>
-                <th scope="col">Nom</th>
-                <th scope="col">Où</th>
-                <th scope="col">Type</th>
-                <th scope="col">Description</th>
-              </tr>
-            </thead>
-            <tbody>
-              ${parametres.map(
-                (p) =>
-                  html`<tr>
-                    <td><code>${p.name}</code></td>
-                    <td>${p.in === 'path' ? 'chemin' : p.in === 'query' ? 'requête' : p.in}</td>
-                    <td>${libelleType(doc, p.schema)}</td>
-                    <td>${p.description ?? ''}${p.example !== undefined ? html` (ex. <code>${String(p.example)}</code>)` : ''}</td>
-                  </tr>`,
-              )}
-            </tbody>
-          </table>`
-        : ''
-    }
-    ${typeCorps ? html`<p>Corps : <code>${typeCorps}</code></p>` : ''}
-    ${
-      variantes.length
-        ? variantes.map(
-            (v) =>
-              html`<h4>${v.title ?? 'Variante'}</h4>
-                ${tableChamps(doc, v, 'Champs du corps')}`,
-          )
-        : tableChamps(doc, schemaCorps, 'Champs du corps')
-    }
-    ${
-      donnees?.length
-        ? donnees.map(
-            (d) =>
-              html`<h4>${resoudre(doc, d)?.title ?? 'Données'}</h4>
-                ${tableChamps(doc, d, 'Champs de « donnees »')}`,
-          )
-        : ''
-    }
-    ${exemples.map(
-      (e) =>
-        html`<p>${e.titre} :</p>
-          <pre><code>${JSON.stringify(e.valeur, null, 2)}</code></pre>`,
-    )}
-    <table>
-      <caption class="aide">
-        Réponses
-      </caption>
-      <thead>
-        <tr>
-          <th scope="col">Code</th>
-          <th scope="col">Signification</th>
-        </tr>
-      </thead>
-      <tbody>
-        ${Object.entries<SchemaJson>(op.responses ?? {}).map(([code, r]) => {
-          const rr = typeof r.$ref === 'string' ? doc.components.responses[r.$ref.split('/').pop()!] : r;
-          return html`<tr>
-            <td>${code}</td>
-            <td>${rr?.description ?? ''}</td>
-          </tr>`;
-        })}
-      </tbody>
-    </table>
-  </section>`;
+<h3 id="${id}"><span class="methode ${methode.toUpperCase()}">${methode.toUpperCase()}</span><code>${chemin}</code></h3>
+<p><strong>${op.summary ?? ''}</strong></p>
+${op.description ? html`<p>${op.description}</p>` : ''}
+<p class="aide">Authentification : ${securite(op, doc)}.</p>
+${
+  parametres.length
+    ? html`<table><caption class="aide">Paramètres</caption><thead><tr><th scope="col">Nom</th><th scope="col">Où</th><th scope="col">Type</th><th scope="col">Description</th></tr></thead><tbody>${parametres.map(
+        (p) =>
+          html`<tr><td><code>${p.name}</code></td><td>${p.in === 'path' ? 'chemin' : p.in === 'query' ? 'requête' : p.in}</td><td>${libelleType(doc, p.schema)}</td><td>${p.description ?? ''}${p.example !== undefined ? html` (ex. <code>${String(p.example)}</code>)` : ''}</td></tr>`,
+      )}</tbody></table>`
+    : ''
+}
+${typeCorps ? html`<p>Corps : <code>${typeCorps}</code></p>` : ''}
+${variantes.length ? variantes.map((v) => html`<h4>${v.title ?? 'Variante'}</h4>${tableChamps(doc, v, 'Champs du corps')}`) : tableChamps(doc, schemaCorps, 'Champs du corps')}
+${donnees?.length ? donnees.map((d) => html`<h4>${resoudre(doc, d)?.title ?? 'Données'}</h4>${tableChamps(doc, d, 'Champs de « donnees »')}`) : ''}
+${exemples.map((e) => html`<p>${e.titre} :</p><pre><code>${JSON.stringify(e.valeur, null, 2)}</code></pre>`)}
+<table><caption class="aide">Réponses</caption><thead><tr><th scope="col">Code</th><th scope="col">Signification</th></tr></thead><tbody>${Object.entries<SchemaJson>(
+    op.responses ?? {},
+  ).map(([code, r]) => {
+    const rr = typeof r.$ref === 'string' ? doc.components.responses[r.$ref.split('/').pop()!] : r;
+    return html`<tr><td>${code}</td><td>${rr?.description ?? ''}</td></tr>`;
+  })}</tbody></table>
+</section>`;
 }
 
 export function rendreDocs(doc: DocumentOpenApi, liens: { temporalUiUrl?: string; mailInboxUrl?: string } = {}): Brut {
@@ -232,45 +160,28 @@ export function rendreDocs(doc: DocumentOpenApi, liens: { temporalUiUrl?: string
   const tags = doc.tags.filter((t) => parTag.has(t.name));
   const exempleProbleme = JSON.stringify(doc.components.responses.RequeteInvalide?.content?.['application/problem+json']?.example ?? {}, null, 2);
   return html`<h1>${doc.info.title}</h1>
-    <p>${doc.info.description}</p>
-    <p>
-      Version ${doc.info.version} — document OpenAPI ${doc.openapi} :
-      <a href="/openapi.json">/openapi.json</a
-      >${liens.temporalUiUrl ? html` — <a href="${liens.temporalUiUrl}">interface Temporal</a>` : ''}${liens.mailInboxUrl ? html` — <a href="${liens.mailInboxUrl}">boîte de réception de démonstration</a>` : ''}.
-    </p>
-    <nav class="sommaire" aria-label="Sommaire">
-      <h2>Sommaire</h2>
-      <ul>
-        ${tags.map(
-          (t) =>
-            html`<li>
-              <a href="#tag-${t.name.replace(/[^A-Za-z]+/g, '-').toLowerCase()}">${t.name}</a>
-              <ul>
-                ${parTag.get(t.name)!.map((o) => html`<li><a href="#${ancre(o.methode, o.chemin)}">${o.methode.toUpperCase()} ${o.chemin}</a></li>`)}
-              </ul>
-            </li>`,
-        )}
-      </ul>
-    </nav>
-    <h2>Principes</h2>
-    <ul>
-      <li>
-        <strong>Connexion</strong> : <code>POST /api/session</code> renvoie un jeton à présenter dans l’en-tête
-        <code>Authorization: Bearer &lt;jeton&gt;</code> ; un cookie <code>session</code> (HttpOnly, SameSite=Lax) est aussi posé pour le navigateur.
-      </li>
-      <li>
-        <strong>Droits</strong> : l’administration voit tout ; la coordination voit et pilote les parcours de ses programmes ; un travailleur social ne voit et
-        n’enregistre que sur les ménages qui lui sont affectés.
-      </li>
-      <li><strong>Idempotence</strong> : chaque message porte un <code>requestId</code> ; renvoyé avec le même identifiant, il n’est appliqué qu’une fois.</li>
-      <li><strong>Erreurs</strong> : format <code>application/problem+json</code>, en français ; une erreur de saisie nomme le champ et la raison.</li>
-    </ul>
-    <pre><code>${exempleProbleme}</code></pre>
-    ${tags.map(
-      (t) =>
-        html`<h2 id="tag-${t.name.replace(/[^A-Za-z]+/g, '-').toLowerCase()}">${t.name}</h2>
-          <p>${t.description}</p>
-          ${parTag.get(t.name)!.map((o) => operation(doc, o.chemin, o.methode, o.op))}`,
-    )}
-    ${brut('')}`;
+<p>${doc.info.description}</p>
+<p>Version ${doc.info.version} — document OpenAPI ${doc.openapi} : <a href="/openapi.json">/openapi.json</a>${liens.temporalUiUrl ? html` — <a href="${liens.temporalUiUrl}">interface Temporal</a>` : ''}${liens.mailInboxUrl ? html` — <a href="${liens.mailInboxUrl}">boîte de réception de démonstration</a>` : ''}.</p>
+<nav class="sommaire" aria-label="Sommaire">
+<h2>Sommaire</h2>
+<ul>${tags.map(
+    (t) =>
+      html`<li><a href="#tag-${t.name.replace(/[^A-Za-z]+/g, '-').toLowerCase()}">${t.name}</a><ul>${parTag
+        .get(t.name)!
+        .map((o) => html`<li><a href="#${ancre(o.methode, o.chemin)}">${o.methode.toUpperCase()} ${o.chemin}</a></li>`)}</ul></li>`,
+  )}</ul>
+</nav>
+<h2>Principes</h2>
+<ul>
+<li><strong>Connexion</strong> : <code>POST /api/session</code> renvoie un jeton à présenter dans l’en-tête <code>Authorization: Bearer &lt;jeton&gt;</code> ; un cookie <code>session</code> (HttpOnly, SameSite=Lax) est aussi posé pour le navigateur.</li>
+<li><strong>Droits</strong> : l’administration voit tout ; la coordination voit et pilote les parcours de ses programmes ; un travailleur social ne voit et n’enregistre que sur les ménages qui lui sont affectés.</li>
+<li><strong>Idempotence</strong> : chaque message porte un <code>requestId</code> ; renvoyé avec le même identifiant, il n’est appliqué qu’une fois.</li>
+<li><strong>Erreurs</strong> : format <code>application/problem+json</code>, en français ; une erreur de saisie nomme le champ et la raison.</li>
+</ul>
+<pre><code>${exempleProbleme}</code></pre>
+${tags.map(
+  (t) =>
+    html`<h2 id="tag-${t.name.replace(/[^A-Za-z]+/g, '-').toLowerCase()}">${t.name}</h2><p>${t.description}</p>${parTag.get(t.name)!.map((o) => operation(doc, o.chemin, o.methode, o.op))}`,
+)}
+${brut('')}`;
 }

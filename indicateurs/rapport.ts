@@ -602,32 +602,12 @@ export function svgEntonnoir(e: Indicateurs['entonnoir']): Brut {
   const barres = e.map((x, i) => {
     const w = Math.max(2, Math.round((x.nombre / max) * 360));
     const y = 10 + i * (hauteurBarre + 10);
-    return html`<g
-      ><rect x="${260 + (360 - w) / 2}" y="${y}" width="${w}" height="${hauteurBarre}" fill="${BLEU}" opacity="${1 - i * 0.12}"></rect>
-      <text x="250" y="${y + hauteurBarre / 2 + 5}" text-anchor="end" font-size="14" fill="#161616">${x.libelle}</text>
-      <text
-        x="${440}"
-        y="${y + hauteurBarre / 2 + 5}"
-        text-anchor="middle"
-        font-size="14"
-        font-weight="700"
-        fill="${x.nombre / max > 0.15 ? '#ffffff' : '#161616'}"
-        >${nombre.format(x.nombre)}</text
-      ></g
-    >`;
+    return html`<g><rect x="${260 + (360 - w) / 2}" y="${y}" width="${w}" height="${hauteurBarre}" fill="${BLEU}" opacity="${1 - i * 0.12}"></rect>
+<text x="250" y="${y + hauteurBarre / 2 + 5}" text-anchor="end" font-size="14" fill="#161616">${x.libelle}</text>
+<text x="${440}" y="${y + hauteurBarre / 2 + 5}" text-anchor="middle" font-size="14" font-weight="700" fill="${x.nombre / max > 0.15 ? '#ffffff' : '#161616'}">${nombre.format(x.nombre)}</text></g>`;
   });
   const resume = e.map((x) => `${x.libelle} : ${x.nombre}`).join(', ');
-  return html`<svg
-    role="img"
-    aria-labelledby="titre-entonnoir"
-    viewBox="0 0 ${largeur} ${h}"
-    width="100%"
-    style="max-width:${largeur}px"
-    xmlns="http://www.w3.org/2000/svg"
-  >
-    <title id="titre-entonnoir">Entonnoir du repérage à l’issue : ${resume}</title>
-    ${barres}
-  </svg>`;
+  return html`<svg role="img" aria-labelledby="titre-entonnoir" viewBox="0 0 ${largeur} ${h}" width="100%" style="max-width:${largeur}px" xmlns="http://www.w3.org/2000/svg"><title id="titre-entonnoir">Entonnoir du repérage à l’issue : ${resume}</title>${barres}</svg>`;
 }
 
 /** L'histogramme du délai de premier contact. */
@@ -639,25 +619,12 @@ export function svgHistogramme(t: Indicateurs['contacts']['distribution']): Brut
   const barres = t.map((x, i) => {
     const hb = Math.round((x.nombre / max) * (haut - 70));
     const xg = 30 + i * pas + 6;
-    return html`<g
-      ><rect x="${xg}" y="${haut - 40 - hb}" width="${pas - 12}" height="${hb}" fill="${BLEU}"></rect>
-      <text x="${xg + (pas - 12) / 2}" y="${haut - 46 - hb}" text-anchor="middle" font-size="13" font-weight="700" fill="#161616">${x.nombre}</text>
-      <text x="${xg + (pas - 12) / 2}" y="${haut - 20}" text-anchor="middle" font-size="11" fill="#161616">${x.libelle}</text></g
-    >`;
+    return html`<g><rect x="${xg}" y="${haut - 40 - hb}" width="${pas - 12}" height="${hb}" fill="${BLEU}"></rect>
+<text x="${xg + (pas - 12) / 2}" y="${haut - 46 - hb}" text-anchor="middle" font-size="13" font-weight="700" fill="#161616">${x.nombre}</text>
+<text x="${xg + (pas - 12) / 2}" y="${haut - 20}" text-anchor="middle" font-size="11" fill="#161616">${x.libelle}</text></g>`;
   });
   const resume = t.map((x) => `${x.libelle} : ${x.nombre}`).join(', ');
-  return html`<svg
-    role="img"
-    aria-labelledby="titre-histogramme"
-    viewBox="0 0 ${largeur} ${haut}"
-    width="100%"
-    style="max-width:${largeur}px"
-    xmlns="http://www.w3.org/2000/svg"
-  >
-    <title id="titre-histogramme">Délai du premier contact : ${resume}</title>
-    <line x1="30" y1="${haut - 40}" x2="${largeur - 10}" y2="${haut - 40}" stroke="#3a3a3a"></line>
-    ${barres}
-  </svg>`;
+  return html`<svg role="img" aria-labelledby="titre-histogramme" viewBox="0 0 ${largeur} ${haut}" width="100%" style="max-width:${largeur}px" xmlns="http://www.w3.org/2000/svg"><title id="titre-histogramme">Délai du premier contact : ${resume}</title><line x1="30" y1="${haut - 40}" x2="${largeur - 10}" y2="${haut - 40}" stroke="#3a3a3a"></line>${barres}</svg>`;
 }
 
 // ---- Page HTML ---------------------------------------------------------------------------------
@@ -665,71 +632,35 @@ export function svgHistogramme(t: Indicateurs['contacts']['distribution']): Brut
 export function rapportHtml(r: Rapport, liens: { pdf?: string; csv?: string; partenaires?: string } = {}): Brut {
   const ind = r.indicateurs;
   const sections = r.sections.map(
-    (s) =>
-      html`<h2>${s.titre}</h2>
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">Indicateur</th>
-              <th scope="col">Valeur</th>
-              ${r.pourPartenaires ? '' : html`<th scope="col">Dossiers</th>`}
-            </tr>
-          </thead>
-          <tbody>
-            ${s.lignes.map(
-              (l) =>
-                html`<tr>
-                  <td>${l.libelle}</td>
-                  <td>${formaterValeur(l)}</td>
-                  ${
-                    r.pourPartenaires
-                      ? ''
-                      : html`<td>
-                          ${
-                            l.references?.length
-                              ? html`<details>
-                                  <summary>${l.references.length} dossier${l.references.length > 1 ? 's' : ''}</summary>
-                                  <p>${l.references.join(', ')}</p>
-                                </details>`
-                              : '—'
-                          }
-                        </td>`
-                  }
-                </tr>`,
-            )}
-          </tbody>
-        </table>`,
+    (s) => html`<h2>${s.titre}</h2>
+<table><thead><tr><th scope="col">Indicateur</th><th scope="col">Valeur</th>${r.pourPartenaires ? '' : html`<th scope="col">Dossiers</th>`}</tr></thead><tbody>
+${s.lignes.map(
+  (l) =>
+    html`<tr><td>${l.libelle}</td><td>${formaterValeur(l)}</td>${r.pourPartenaires ? '' : html`<td>${l.references?.length ? html`<details><summary>${l.references.length} dossier${l.references.length > 1 ? 's' : ''}</summary><p>${l.references.join(', ')}</p></details>` : '—'}</td>`}</tr>`,
+)}
+</tbody></table>`,
   );
   const prevention = r.programme.typeParcours === 'prevention_precontentieuse';
   return html`<h1>${r.titre}</h1>
-    <p class="encadre">
-      ${LIBELLES_TYPE_PARCOURS[r.programme.typeParcours]} — ${r.programme.territoire}. Période ${r.libellePeriode}. Calculé le ${dateFr(r.genereLe)} à partir
-      des parcours eux-mêmes (${ind.fichesLues} parcours du programme concernés par la
-      période${r.bailleur ? `, ménages de ${r.bailleur} seulement` : ''}).${r.pourPartenaires ? ' Version pour les partenaires : chiffres agrégés, sans aucun dossier nominatif ni référence.' : ''}
-    </p>
-    ${r.notesPeriode.map((n) => html`<p class="aide">${n}</p>`)}
-    ${
-      r.chiffresCles.length
-        ? html`<h2>Chiffres clés</h2>
-            <ul class="chiffres-cles">
-              ${r.chiffresCles.map((l) => html`<li>${l.libelle} : <strong>${texteChiffreCle(l)}</strong></li>`)}
-            </ul>`
-        : ''
-    }
-    ${liens.pdf || liens.csv || liens.partenaires ? html`<p>${liens.pdf ? html`<a href="${liens.pdf}">Télécharger le PDF</a>` : ''}${liens.csv ? html` · <a href="${liens.csv}">Indicateurs en CSV</a>` : ''}${liens.partenaires ? html` · <a href="${liens.partenaires}">Version pour les partenaires</a>` : ''}</p>` : ''}
-    <h2>Du repérage à l’issue</h2>
-    ${svgEntonnoir(ind.entonnoir)}
-    ${
-      prevention
-        ? html`<h2>Délai du premier contact</h2>
-            <p>
-              Médiane : ${formaterValeur({ valeur: ind.contacts.delaiJours.mediane, unite: 'jours' })} ; dans le délai du programme :
-              ${formaterValeur({ valeur: ind.contacts.partDansLeDelai, unite: 'part' })}.
-            </p>
-            ${svgHistogramme(ind.contacts.distribution)}`
-        : ''
-    }
-    ${sections}`;
+<p class="encadre">${LIBELLES_TYPE_PARCOURS[r.programme.typeParcours]} — ${r.programme.territoire}. Période ${r.libellePeriode}. Calculé le ${dateFr(r.genereLe)} à partir des parcours eux-mêmes (${ind.fichesLues} parcours du programme concernés par la période${r.bailleur ? `, ménages de ${r.bailleur} seulement` : ''}).${r.pourPartenaires ? ' Version pour les partenaires : chiffres agrégés, sans aucun dossier nominatif ni référence.' : ''}</p>
+${r.notesPeriode.map((n) => html`<p class="aide">${n}</p>`)}
+${
+  r.chiffresCles.length
+    ? html`<h2>Chiffres clés</h2>
+<ul class="chiffres-cles">${r.chiffresCles.map((l) => html`<li>${l.libelle} : <strong>${texteChiffreCle(l)}</strong></li>`)}</ul>`
+    : ''
+}
+${liens.pdf || liens.csv || liens.partenaires ? html`<p>${liens.pdf ? html`<a href="${liens.pdf}">Télécharger le PDF</a>` : ''}${liens.csv ? html` · <a href="${liens.csv}">Indicateurs en CSV</a>` : ''}${liens.partenaires ? html` · <a href="${liens.partenaires}">Version pour les partenaires</a>` : ''}</p>` : ''}
+<h2>Du repérage à l’issue</h2>
+${svgEntonnoir(ind.entonnoir)}
+${
+  prevention
+    ? html`<h2>Délai du premier contact</h2>
+<p>Médiane : ${formaterValeur({ valeur: ind.contacts.delaiJours.mediane, unite: 'jours' })} ; dans le délai du programme : ${formaterValeur({ valeur: ind.contacts.partDansLeDelai, unite: 'part' })}.</p>
+${svgHistogramme(ind.contacts.distribution)}`
+    : ''
+}
+${sections}`;
 }
 
 // ---- PDF ---------------------------------------------------------------------------------------

@@ -243,10 +243,7 @@ function rendreChamp(c: Champ, prefixeId: string, e: EtatFormulaire): Brut {
   const classe = erreur ? 'champ en-erreur' : 'champ';
   switch (c.genre) {
     case 'groupe':
-      return html`<fieldset id="${id}">
-        <legend>${c.libelle}${c.requis ? '' : ' (facultatif)'}</legend>
-        ${aide}${msg}${rendreChamps(c.enfants!, prefixeId, e)}
-      </fieldset>`;
+      return html`<fieldset id="${id}"><legend>${c.libelle}${c.requis ? '' : ' (facultatif)'}</legend>${aide}${msg}${rendreChamps(c.enfants!, prefixeId, e)}</fieldset>`;
     case 'booleen':
     case 'choix': {
       const options =
@@ -256,73 +253,32 @@ function rendreChamp(c: Champ, prefixeId: string, e: EtatFormulaire): Brut {
               { valeur: 'non', libelle: 'Non' },
             ]
           : c.options!;
-      return html`<div class="${classe}">
-        <label for="${id}">${c.libelle}${mention}</label>${aide}${msg}
-        <select id="${id}" name="${c.nom}" ${aria}>
-          <option value="">— choisir —</option>
-          ${options.map((o) => html`<option value="${o.valeur}" ${o.valeur === v ? brut(' selected') : ''}>${o.libelle}</option>`)}
-        </select>
-      </div>`;
+      return html`<div class="${classe}"><label for="${id}">${c.libelle}${mention}</label>${aide}${msg}
+<select id="${id}" name="${c.nom}"${aria}><option value="">— choisir —</option>${options.map((o) => html`<option value="${o.valeur}"${o.valeur === v ? brut(' selected') : ''}>${o.libelle}</option>`)}</select></div>`;
     }
     case 'case':
-      return html`<div class="${classe} choix">
-        <input type="checkbox" id="${id}" name="${c.nom}" value="oui" ${v === 'oui' ? brut(' checked') : ''}${aria} /><label for="${id}">${c.libelle}</label
-        >${aide}${msg}
-      </div>`;
+      return html`<div class="${classe} choix"><input type="checkbox" id="${id}" name="${c.nom}" value="oui"${v === 'oui' ? brut(' checked') : ''}${aria}><label for="${id}">${c.libelle}</label>${aide}${msg}</div>`;
     case 'choixMultiples': {
       const coches = new Set(liste(valeur));
-      return html`<fieldset id="${id}" class="${classe}" ${decrit ? brut(` aria-describedby="${decrit}"`) : ''}>
-        <legend>${c.libelle}${c.requis ? '' : ' (facultatif)'}</legend>
-        ${aide}${msg}
-        ${c.options!.map((o, i) => html`<div class="choix"><input type="checkbox" id="${id}-${i}" name="${c.nom}" value="${o.valeur}" ${coches.has(o.valeur) ? brut(' checked') : ''} /><label for="${id}-${i}">${o.libelle}</label></div>`)}
-      </fieldset>`;
+      return html`<fieldset id="${id}" class="${classe}"${decrit ? brut(` aria-describedby="${decrit}"`) : ''}><legend>${c.libelle}${c.requis ? '' : ' (facultatif)'}</legend>${aide}${msg}
+${c.options!.map((o, i) => html`<div class="choix"><input type="checkbox" id="${id}-${i}" name="${c.nom}" value="${o.valeur}"${coches.has(o.valeur) ? brut(' checked') : ''}><label for="${id}-${i}">${o.libelle}</label></div>`)}</fieldset>`;
     }
     case 'zone':
     case 'lignes':
-      return html`<div class="${classe}">
-        <label for="${id}">${c.libelle}${mention}</label>${aide}${msg}<textarea id="${id}" name="${c.nom}" ${aria}>${v}</textarea>
-      </div>`;
+      return html`<div class="${classe}"><label for="${id}">${c.libelle}${mention}</label>${aide}${msg}<textarea id="${id}" name="${c.nom}"${aria}>${v}</textarea></div>`;
     case 'nombre':
-      return html`<div class="${classe}">
-        <label for="${id}">${c.libelle}${mention}</label>${aide}${msg}<input
-          type="text"
-          inputmode="${c.entier ? 'numeric' : 'decimal'}"
-          id="${id}"
-          name="${c.nom}"
-          value="${v}"
-          ${aria}
-        />
-      </div>`;
+      return html`<div class="${classe}"><label for="${id}">${c.libelle}${mention}</label>${aide}${msg}<input type="text" inputmode="${c.entier ? 'numeric' : 'decimal'}" id="${id}" name="${c.nom}" value="${v}"${aria}></div>`;
     case 'date':
-      return html`<div class="${classe}">
-        <label for="${id}">${c.libelle}${mention}</label>${aide}${msg}<input type="date" id="${id}" name="${c.nom}" value="${v}" ${aria} />
-      </div>`;
+      return html`<div class="${classe}"><label for="${id}">${c.libelle}${mention}</label>${aide}${msg}<input type="date" id="${id}" name="${c.nom}" value="${v}"${aria}></div>`;
     default:
-      return html`<div class="${classe}">
-        <label for="${id}">${c.libelle}${mention}</label>${aide}${msg}<input
-          type="${c.typeHtml ?? 'text'}"
-          id="${id}"
-          name="${c.nom}"
-          value="${v}"
-          ${c.typeHtml === 'email' ? brut(' autocomplete="off"') : ''}${aria}
-        />
-      </div>`;
+      return html`<div class="${classe}"><label for="${id}">${c.libelle}${mention}</label>${aide}${msg}<input type="${c.typeHtml ?? 'text'}" id="${id}" name="${c.nom}" value="${v}"${c.typeHtml === 'email' ? brut(' autocomplete="off"') : ''}${aria}></div>`;
   }
 }
 
 /** Le résumé des erreurs en tête de formulaire (annoncé aux lecteurs d'écran). */
 export function resumeErreurs(titre: string, messages: string[]): Brut {
   if (!messages.length) return brut('');
-  return html`<div class="erreur" role="alert">
-    <p><strong>${titre}</strong></p>
-    ${
-      messages.length === 1
-        ? html`<p>${messages[0]}</p>`
-        : html`<ul>
-            ${messages.map((m) => html`<li>${m}</li>`)}
-          </ul>`
-    }
-  </div>`;
+  return html`<div class="erreur" role="alert"><p><strong>${titre}</strong></p>${messages.length === 1 ? html`<p>${messages[0]}</p>` : html`<ul>${messages.map((m) => html`<li>${m}</li>`)}</ul>`}</div>`;
 }
 
 export { echapper };

@@ -160,11 +160,7 @@ export function routesWeb(deps: DependancesApi, auth: OptionsAuth & { maintenant
   });
 
   const liensPublics = () =>
-    html`<p class="aide">
-      Aussi : <a href="/docs">documentation de l’API</a>,
-      <a href="/health">état du service</a
-      >${deps.options.mailInboxUrl ? html`, <a href="${deps.options.mailInboxUrl}">boîte de réception de démonstration</a>` : ''}${deps.options.temporalUiUrl ? html`, <a href="${deps.options.temporalUiUrl}">interface Temporal (opérateurs)</a>` : ''}.
-    </p>`;
+    html`<p class="aide">Aussi : <a href="/docs">documentation de l’API</a>, <a href="/health">état du service</a>${deps.options.mailInboxUrl ? html`, <a href="${deps.options.mailInboxUrl}">boîte de réception de démonstration</a>` : ''}${deps.options.temporalUiUrl ? html`, <a href="${deps.options.temporalUiUrl}">interface Temporal (opérateurs)</a>` : ''}.</p>`;
   // La connexion par OpenID Connect (api/oidc.ts), si l'environnement la configure.
   const oidc = deps.options.oidc ? creerConnexionOidc(deps.base, deps.options.oidc, auth.maintenant) : undefined;
   const connexion = (res: Response, status: number, o: Parameters<typeof pageConnexion>[0]) =>
@@ -1013,27 +1009,21 @@ export function routesWeb(deps: DependancesApi, auth: OptionsAuth & { maintenant
       const bailleurs = await annuaireDe(deps).lister(e.programme.id, { type: 'bailleurs' });
       const parBailleur =
         bailleurs.length > 1 || e.bailleur
-          ? html`<nav aria-label="Rapport par bailleur">
-              <p>
-                Le même rapport pour les ménages d’un bailleur :
-                ${bailleurs.map(
-                  (b, i) =>
-                    html`${i ? ' · ' : ''}${b.id === e.bailleur?.id ? html`<strong>${b.nom}</strong>` : html`<a href="${base}${suffixe(req, { bailleur: b.id })}">${b.nom}</a>`}`,
-                )}${e.bailleur ? html` · <a href="${base}${suffixe(req, {}, ['bailleur'])}">tous les bailleurs</a>` : ''}.
-              </p>
-            </nav>`
+          ? html`<nav aria-label="Rapport par bailleur"><p>Le même rapport pour les ménages d’un bailleur : ${bailleurs.map(
+              (b, i) =>
+                html`${i ? ' · ' : ''}${b.id === e.bailleur?.id ? html`<strong>${b.nom}</strong>` : html`<a href="${base}${suffixe(req, { bailleur: b.id })}">${b.nom}</a>`}`,
+            )}${e.bailleur ? html` · <a href="${base}${suffixe(req, {}, ['bailleur'])}">tous les bailleurs</a>` : ''}.</p></nav>`
           : '';
       envoyer(
         res,
         ctx,
         200,
         rapport.titre,
-        html`<p><a href="/evaluations">← Évaluations des programmes</a></p>
-          ${parBailleur}${rapportHtml(rapport, {
-            pdf: `${base}.pdf${suffixe(req)}`,
-            csv: partenaires ? undefined : `/api/programmes/${e.programme.id}/indicateurs.csv${suffixe(req)}`,
-            partenaires: partenaires ? undefined : `${base}${suffixe(req, { pour: 'partenaires' })}`,
-          })}`,
+        html`<p><a href="/evaluations">← Évaluations des programmes</a></p>${parBailleur}${rapportHtml(rapport, {
+          pdf: `${base}.pdf${suffixe(req)}`,
+          csv: partenaires ? undefined : `/api/programmes/${e.programme.id}/indicateurs.csv${suffixe(req)}`,
+          partenaires: partenaires ? undefined : `${base}${suffixe(req, { pour: 'partenaires' })}`,
+        })}`,
       );
     }),
   );

@@ -134,9 +134,7 @@ export function routesDocuments(deps: DependancesApi): Router {
     const pdf = `${nom}.pdf${req.url.includes('?') ? req.url.slice(req.url.indexOf('?')) : ''}`;
     if (d.genre === 'lettre') {
       return html`<p><strong>${d.titre.replace(' — ', ' au ménage — ')}.</strong></p>
-        <p>
-          Imprimez ce document (Ctrl+P ou Cmd+P) et envoyez-le par courrier au ménage. Ces consignes ne sont pas imprimées. <a href="${pdf}">Version PDF</a>.
-        </p>`;
+<p>Imprimez ce document (Ctrl+P ou Cmd+P) et envoyez-le par courrier au ménage. Ces consignes ne sont pas imprimées. <a href="${pdf}">Version PDF</a>.</p>`;
     }
     const usage =
       nom === 'plan-aide'

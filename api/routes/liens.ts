@@ -56,8 +56,8 @@ function pageMessage(res: Response, status: number, titre: string, classe: 'erre
   envoyerPage(res, status, {
     titre: `${titre} — Prévention des expulsions`,
     contenu: html`<h1>${titre}</h1>
-      <div class="${classe}" role="${classe === 'erreur' || classe === 'alerte' ? 'alert' : 'status'}">${corps}</div>
-      ${pourJoindre(res)}`,
+<div class="${classe}" role="${classe === 'erreur' || classe === 'alerte' ? 'alert' : 'status'}">${corps}</div>
+${pourJoindre(res)}`,
   });
 }
 
@@ -68,13 +68,8 @@ function pageMessage(res: Response, status: number, titre: string, classe: 'erre
 function pourJoindre(res: Response): Brut {
   const o = res.locals.operateur as Operateur | undefined;
   if (!o)
-    return html`<p class="aide">
-      Pour toute question, répondez au courriel qui vous a transmis ce lien : votre réponse parvient à l’opérateur du dispositif.
-    </p>`;
-  return html`<p class="aide">
-    Pour toute question : ${o.nom}${o.telephone ? html`, <a href="tel:${o.telephone.replace(/[ .]/g, '')}">${o.telephone}</a>` : ''},
-    <a href="mailto:${o.courriel}">${o.courriel}</a> (ou répondez au courriel qui vous a transmis ce lien).
-  </p>`;
+    return html`<p class="aide">Pour toute question, répondez au courriel qui vous a transmis ce lien : votre réponse parvient à l’opérateur du dispositif.</p>`;
+  return html`<p class="aide">Pour toute question : ${o.nom}${o.telephone ? html`, <a href="tel:${o.telephone.replace(/[ .]/g, '')}">${o.telephone}</a>` : ''}, <a href="mailto:${o.courriel}">${o.courriel}</a> (ou répondez au courriel qui vous a transmis ce lien).</p>`;
 }
 
 /** La forme d'un jeton de lien : trois segments base64url (en-tête, contenu, signature). */
@@ -87,7 +82,7 @@ function lienInvalide(res: Response, status: number, message: string): void {
     status === 410 ? 'Lien expiré' : 'Lien non valide',
     status === 410 ? 'alerte' : 'erreur',
     html`<p>${message}</p>
-      <p>Aucune réponse n’a été enregistrée.</p>`,
+<p>Aucune réponse n’a été enregistrée.</p>`,
   );
 }
 
@@ -104,13 +99,7 @@ function formulaire(res: Response, status: number, token: string, etat: EtatParc
   <dt>Réponse attendue avant le</dt><dd>${dateHeure(d.echeance)}</dd>
 </dl>
 <h2>Éléments pour décider</h2>
-${
-  d.apercu.length
-    ? html`<ul>
-        ${d.apercu.map((l) => html`<li>${l}</li>`)}
-      </ul>`
-    : html`<p>Aucun élément complémentaire.</p>`
-}
+${d.apercu.length ? html`<ul>${d.apercu.map((l) => html`<li>${l}</li>`)}</ul>` : html`<p>Aucun élément complémentaire.</p>`}
 ${erreur ? html`<div class="erreur" role="alert" id="erreur-formulaire"><p>${erreur}</p></div>` : ''}
 <form method="post" action="/liens/${token}" novalidate>
   <fieldset${erreur ? html` aria-describedby="erreur-formulaire"` : ''}>
@@ -138,40 +127,25 @@ function formulaireRechute(res: Response, status: number, token: string, etat: E
   envoyerPage(res, status, {
     titre: `${erreur ? 'Erreur : ' : ''}${d.objet} — Prévention des expulsions`,
     contenu: html`<h1>${d.objet}</h1>
-      <p>Lien adressé à : <strong>${LIBELLES_ROLES[d.role] ?? d.role}</strong></p>
-      <dl class="infos">
-        <dt>Dispositif</dt>
-        <dd>${etat.programme.nom}</dd>
-        <dt>Dossier</dt>
-        <dd>${etat.reference}</dd>
-        <dt>Veille active jusqu’au</dt>
-        <dd>${dateHeure(d.echeance)}</dd>
-      </dl>
-      <h2>De quoi s’agit-il ?</h2>
-      <p>
-        L’accompagnement de ce ménage est terminé. Pendant la veille active, si le ménage connaît de nouveaux impayés de loyer, vous pouvez le signaler ici :
-        l’opérateur ouvre alors un nouvel accompagnement, sans nouvelle orientation à faire.
-      </p>
-      ${
-        apercu.length
-          ? html`<ul>
-              ${apercu.map((l) => html`<li>${l}</li>`)}
-            </ul>`
-          : ''
-      }
-      <p>N’utilisez ce lien que s’il y a une rechute : en l’absence de signalement, la veille prend fin d’elle-même à la date indiquée ci-dessus.</p>
-      ${erreur ? html`<div class="erreur" role="alert" id="erreur-formulaire"><p>${erreur}</p></div>` : ''}
-      <form method="post" action="/liens/${token}" novalidate>
-        <label for="commentaire">Commentaire (facultatif)</label>
-        <p class="aide" id="aide-commentaire">
-          Par exemple : nombre de loyers impayés, montant, date du dernier paiement. 2 000 caractères au plus. Il sera transmis à l’équipe qui accompagnera le
-          ménage.
-        </p>
-        <textarea id="commentaire" name="commentaire" maxlength="2000" aria-describedby="aide-commentaire${erreur ? ' erreur-formulaire' : ''}"></textarea>
-        <p><button type="submit">Signaler une rechute</button></p>
-      </form>
-      <p class="aide">Ce lien vous est personnel et ne sert qu’une fois. Il expire à la fin de la veille active.</p>
-      ${pourJoindre(res)}`,
+<p>Lien adressé à : <strong>${LIBELLES_ROLES[d.role] ?? d.role}</strong></p>
+<dl class="infos">
+  <dt>Dispositif</dt><dd>${etat.programme.nom}</dd>
+  <dt>Dossier</dt><dd>${etat.reference}</dd>
+  <dt>Veille active jusqu’au</dt><dd>${dateHeure(d.echeance)}</dd>
+</dl>
+<h2>De quoi s’agit-il ?</h2>
+<p>L’accompagnement de ce ménage est terminé. Pendant la veille active, si le ménage connaît de nouveaux impayés de loyer, vous pouvez le signaler ici : l’opérateur ouvre alors un nouvel accompagnement, sans nouvelle orientation à faire.</p>
+${apercu.length ? html`<ul>${apercu.map((l) => html`<li>${l}</li>`)}</ul>` : ''}
+<p>N’utilisez ce lien que s’il y a une rechute : en l’absence de signalement, la veille prend fin d’elle-même à la date indiquée ci-dessus.</p>
+${erreur ? html`<div class="erreur" role="alert" id="erreur-formulaire"><p>${erreur}</p></div>` : ''}
+<form method="post" action="/liens/${token}" novalidate>
+  <label for="commentaire">Commentaire (facultatif)</label>
+  <p class="aide" id="aide-commentaire">Par exemple : nombre de loyers impayés, montant, date du dernier paiement. 2 000 caractères au plus. Il sera transmis à l’équipe qui accompagnera le ménage.</p>
+  <textarea id="commentaire" name="commentaire" maxlength="2000" aria-describedby="aide-commentaire${erreur ? ' erreur-formulaire' : ''}"></textarea>
+  <p><button type="submit">Signaler une rechute</button></p>
+</form>
+<p class="aide">Ce lien vous est personnel et ne sert qu’une fois. Il expire à la fin de la veille active.</p>
+${pourJoindre(res)}`,
   });
 }
 
@@ -196,13 +170,7 @@ function formulairePaiement(
   <dt>Dossier</dt><dd>${etat.reference}</dd>
   <dt>Réponse attendue avant le</dt><dd>${dateHeure(d.echeance)}</dd>
 </dl>
-${
-  d.apercu.length
-    ? html`<ul>
-        ${d.apercu.map((l) => html`<li>${l}</li>`)}
-      </ul>`
-    : ''
-}
+${d.apercu.length ? html`<ul>${d.apercu.map((l) => html`<li>${l}</li>`)}</ul>` : ''}
 ${erreur ? html`<div class="erreur" role="alert" id="erreur-formulaire"><p>${erreur}</p></div>` : ''}
 <form method="post" action="/liens/${token}" novalidate>
   <fieldset${erreur ? html` aria-describedby="erreur-formulaire"` : ''}>
@@ -240,7 +208,7 @@ function dejaTraitee(res: Response, status: number, d: ApercuDemande, action?: s
         'Ce paiement a déjà été indiqué',
         'encadre',
         html`<p>Votre réponse sur « ${d.objet} » a déjà été enregistrée${d.reponduLe ? html` le ${dateHeure(d.reponduLe)}` : ''}.</p>
-          <p>Ce lien ne peut plus être utilisé. Rien n’a été modifié. Pour corriger un paiement, contactez l’opérateur du dispositif.</p>`,
+<p>Ce lien ne peut plus être utilisé. Rien n’a été modifié. Pour corriger un paiement, contactez l’opérateur du dispositif.</p>`,
       );
       return;
     }
@@ -249,11 +217,8 @@ function dejaTraitee(res: Response, status: number, d: ApercuDemande, action?: s
       status,
       'Ce lien n’est plus utilisable',
       'alerte',
-      html`<p>
-          Le paiement visé (« ${d.objet} ») a déjà été enregistré par l’équipe qui accompagne le ménage, ou le délai de réponse est passé, ou le protocole a
-          pris fin.
-        </p>
-        <p>Rien n’a été modifié. Pour signaler un paiement, contactez l’opérateur du dispositif.</p>`,
+      html`<p>Le paiement visé (« ${d.objet} ») a déjà été enregistré par l’équipe qui accompagne le ménage, ou le délai de réponse est passé, ou le protocole a pris fin.</p>
+<p>Rien n’a été modifié. Pour signaler un paiement, contactez l’opérateur du dispositif.</p>`,
     );
     return;
   }
@@ -264,10 +229,8 @@ function dejaTraitee(res: Response, status: number, d: ApercuDemande, action?: s
         status,
         'Une rechute a déjà été signalée',
         'encadre',
-        html`<p>
-            Une rechute a déjà été signalée${d.reponduLe ? html` le ${dateHeure(d.reponduLe)}` : ''} pour ce dossier : un nouvel accompagnement a été ouvert.
-          </p>
-          <p>Ce lien ne peut plus être utilisé. Rien n’a été modifié.</p>`,
+        html`<p>Une rechute a déjà été signalée${d.reponduLe ? html` le ${dateHeure(d.reponduLe)}` : ''} pour ce dossier : un nouvel accompagnement a été ouvert.</p>
+<p>Ce lien ne peut plus être utilisé. Rien n’a été modifié.</p>`,
       );
       return;
     }
@@ -276,10 +239,8 @@ function dejaTraitee(res: Response, status: number, d: ApercuDemande, action?: s
       status,
       'La veille active est terminée',
       'alerte',
-      html`<p>
-          La veille active de ce dossier est terminée depuis le ${dateEnFrancais(d.echeance)} : il n’est plus possible de signaler une rechute par ce lien.
-        </p>
-        <p>Rien n’a été modifié. Si le ménage connaît de nouveaux impayés, contactez l’opérateur du dispositif pour une nouvelle orientation.</p>`,
+      html`<p>La veille active de ce dossier est terminée depuis le ${dateEnFrancais(d.echeance)} : il n’est plus possible de signaler une rechute par ce lien.</p>
+<p>Rien n’a été modifié. Si le ménage connaît de nouveaux impayés, contactez l’opérateur du dispositif pour une nouvelle orientation.</p>`,
     );
     return;
   }
@@ -290,7 +251,7 @@ function dejaTraitee(res: Response, status: number, d: ApercuDemande, action?: s
       'Cette demande a déjà reçu une réponse',
       'encadre',
       html`<p>Une réponse a déjà été enregistrée${d.reponduLe ? html` le ${dateHeure(d.reponduLe)}` : ''} pour la demande « ${d.objet} ».</p>
-        <p>Ce lien ne peut plus être utilisé. Rien n’a été modifié.</p>`,
+<p>Ce lien ne peut plus être utilisé. Rien n’a été modifié.</p>`,
     );
     return;
   }
@@ -301,7 +262,7 @@ function dejaTraitee(res: Response, status: number, d: ApercuDemande, action?: s
       'Cette demande est close',
       'alerte',
       html`<p>L’accompagnement de ce ménage a été clôturé le ${dateEnFrancais(d.closeParClotureLe)} : la demande « ${d.objet} » n’attend plus de réponse.</p>
-        <p>Rien n’a été modifié. Pour toute question, contactez l’opérateur du dispositif.</p>`,
+<p>Rien n’a été modifié. Pour toute question, contactez l’opérateur du dispositif.</p>`,
     );
     return;
   }
@@ -311,7 +272,7 @@ function dejaTraitee(res: Response, status: number, d: ApercuDemande, action?: s
     'Cette demande est close',
     'alerte',
     html`<p>La demande « ${d.objet} » est close depuis le ${dateEnFrancais(d.echeance)} : il n’est plus possible d’y répondre par ce lien.</p>
-      <p>Rien n’a été modifié. Si une décision reste nécessaire, l’opérateur du dispositif vous recontactera.</p>`,
+<p>Rien n’a été modifié. Si une décision reste nécessaire, l’opérateur du dispositif vous recontactera.</p>`,
   );
 }
 
@@ -354,8 +315,7 @@ export function routesLiens(deps: DependancesApi): Router {
           404,
           'Dossier introuvable',
           'erreur',
-          html`<p>Le dossier visé par ce lien n’existe pas ou n’est plus disponible.</p>
-            <p>Aucune réponse n’a été enregistrée.</p>`,
+          html`<p>Le dossier visé par ce lien n’existe pas ou n’est plus disponible.</p><p>Aucune réponse n’a été enregistrée.</p>`,
         );
         return undefined;
       }
@@ -376,8 +336,7 @@ export function routesLiens(deps: DependancesApi): Router {
         404,
         'Demande introuvable',
         'erreur',
-        html`<p>Ce lien ne correspond à aucune demande de ce dossier.</p>
-          <p>Aucune réponse n’a été enregistrée.</p>`,
+        html`<p>Ce lien ne correspond à aucune demande de ce dossier.</p><p>Aucune réponse n’a été enregistrée.</p>`,
       );
       return undefined;
     }
@@ -387,8 +346,7 @@ export function routesLiens(deps: DependancesApi): Router {
         403,
         'Lien non valide pour cette demande',
         'erreur',
-        html`<p>Ce lien ne correspond pas au partenaire sollicité pour cette demande.</p>
-          <p>Aucune réponse n’a été enregistrée.</p>`,
+        html`<p>Ce lien ne correspond pas au partenaire sollicité pour cette demande.</p><p>Aucune réponse n’a été enregistrée.</p>`,
       );
       return undefined;
     }
@@ -498,26 +456,12 @@ export function routesLiens(deps: DependancesApi): Router {
     } catch (e) {
       const raison = raisonRefus(e);
       if (raison !== undefined) {
-        pageMessage(
-          res,
-          409,
-          'Réponse non enregistrée',
-          'alerte',
-          html`<p>${raison}</p>
-            <p>Rien n’a été modifié.</p>`,
-        );
+        pageMessage(res, 409, 'Réponse non enregistrée', 'alerte', html`<p>${raison}</p><p>Rien n’a été modifié.</p>`);
         return;
       }
       const p = depuisTemporal(e);
       if (p && p.status < 500) {
-        pageMessage(
-          res,
-          p.status,
-          'Réponse non enregistrée',
-          'alerte',
-          html`<p>${p.detail}</p>
-            <p>Rien n’a été modifié.</p>`,
-        );
+        pageMessage(res, p.status, 'Réponse non enregistrée', 'alerte', html`<p>${p.detail}</p><p>Rien n’a été modifié.</p>`);
         return;
       }
       deps.journal.error({ err: e, workflowId: o.v.claims.workflowId }, 'lien : envoi de la réponse impossible');
@@ -526,9 +470,7 @@ export function routesLiens(deps: DependancesApi): Router {
         503,
         'Service momentanément indisponible',
         'erreur',
-        html`<p>
-          Votre réponse n’a pas pu être enregistrée pour le moment. Réessayez dans quelques minutes avec le même lien : elle ne sera pas enregistrée deux fois.
-        </p>`,
+        html`<p>Votre réponse n’a pas pu être enregistrée pour le moment. Réessayez dans quelques minutes avec le même lien : elle ne sera pas enregistrée deux fois.</p>`,
       );
       return;
     }
@@ -540,9 +482,7 @@ export function routesLiens(deps: DependancesApi): Router {
         'Rechute signalée',
         'succes',
         html`<p>Merci. La rechute est signalée : un nouvel accompagnement est ouvert.</p>
-          <p>
-            L’opérateur du dispositif reprend contact avec le ménage et vous tiendra informé des engagements qui vous concernent. Vous pouvez fermer cette page.
-          </p>`,
+<p>L’opérateur du dispositif reprend contact avec le ménage et vous tiendra informé des engagements qui vous concernent. Vous pouvez fermer cette page.</p>`,
       );
       return;
     }
@@ -557,12 +497,8 @@ export function routesLiens(deps: DependancesApi): Router {
         200,
         'Votre réponse a bien été enregistrée',
         'succes',
-        html`${avertissement}
-          <p>
-            Merci. Pour « ${o.demande.objet} », la réponse enregistrée est :
-            <strong>${approuve ? 'paiement reçu' : 'paiement non reçu ou incomplet'}</strong>${retenue.commentaire ? html` (${retenue.commentaire})` : ''}.
-          </p>
-          <p>L’équipe qui accompagne le ménage en est informée. Vous pouvez fermer cette page.</p>`,
+        html`${avertissement}<p>Merci. Pour « ${o.demande.objet} », la réponse enregistrée est : <strong>${approuve ? 'paiement reçu' : 'paiement non reçu ou incomplet'}</strong>${retenue.commentaire ? html` (${retenue.commentaire})` : ''}.</p>
+<p>L’équipe qui accompagne le ménage en est informée. Vous pouvez fermer cette page.</p>`,
       );
       return;
     }
@@ -571,11 +507,8 @@ export function routesLiens(deps: DependancesApi): Router {
       200,
       'Votre réponse a bien été enregistrée',
       'succes',
-      html`${avertissement}
-        <p>
-          Merci. La décision enregistrée sur la demande « ${o.demande.objet} » est : <strong>${approuve ? 'demande approuvée' : 'demande refusée'}</strong>.
-        </p>
-        <p>L’équipe qui accompagne le ménage en est informée. Vous pouvez fermer cette page.</p>`,
+      html`${avertissement}<p>Merci. La décision enregistrée sur la demande « ${o.demande.objet} » est : <strong>${approuve ? 'demande approuvée' : 'demande refusée'}</strong>.</p>
+<p>L’équipe qui accompagne le ménage en est informée. Vous pouvez fermer cette page.</p>`,
     );
   });
 

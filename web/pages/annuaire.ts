@@ -29,145 +29,84 @@ export type ClesParOrganisation = Record<string, Array<{ id: string; creeLe: str
 export function pageChoixAnnuaire(ctx: Contexte): Brut {
   const programmes = programmesDe(ctx);
   return html`<h1>Annuaire des partenaires</h1>
-    <p>Choisissez le programme : chaque programme a ses bailleurs, ses services sociaux et ses autres partenaires.</p>
-    <ul>
-      ${programmes.map((p) => html`<li><a href="/programmes/${p.id}/annuaire">${p.nom}</a> (${p.territoire})</li>`)}
-    </ul>`;
+<p>Choisissez le programme : chaque programme a ses bailleurs, ses services sociaux et ses autres partenaires.</p>
+<ul>${programmes.map((p) => html`<li><a href="/programmes/${p.id}/annuaire">${p.nom}</a> (${p.territoire})</li>`)}</ul>`;
 }
 
 const valeur = (r: RetourAnnuaire | undefined, nom: string) => r?.valeurs[nom] ?? '';
 
 function formulaireContact(ctx: Contexte, o: Organisation, r?: RetourAnnuaire): Brut {
   const id = o.id.replace(/[^a-z0-9-]/g, '');
-  return html`<details class="action" ${r ? brut(' open') : ''}>
-    <summary>Ajouter un contact à ${o.nom}</summary>
-    <form method="post" action="/organisations/${o.id}/contacts" novalidate>
-      ${r ? resumeErreurs('Le contact n’a pas été ajouté :', r.messages) : ''}
-      <input type="hidden" name="csrf" value="${ctx.csrf}" />
-      <div class="champ">
-        <label for="c-nom-${id}">Nom <span class="aide">(obligatoire)</span></label
-        ><input id="c-nom-${id}" name="nom" value="${valeur(r, 'nom')}" aria-required="true" />
-      </div>
-      <div class="champ">
-        <label for="c-courriel-${id}">Adresse électronique <span class="aide">(obligatoire)</span></label
-        ><input id="c-courriel-${id}" name="courriel" type="email" value="${valeur(r, 'courriel')}" aria-required="true" />
-      </div>
-      <div class="champ">
-        <label for="c-service-${id}">Service <span class="aide">(proximité, recouvrement, contentieux, action sociale…)</span></label
-        ><input id="c-service-${id}" name="service" value="${valeur(r, 'service')}" />
-      </div>
-      <div class="boutons"><button type="submit">Ajouter le contact</button></div>
-    </form>
-  </details>`;
+  return html`<details class="action"${r ? brut(' open') : ''}><summary>Ajouter un contact à ${o.nom}</summary>
+<form method="post" action="/organisations/${o.id}/contacts" novalidate>${r ? resumeErreurs('Le contact n’a pas été ajouté :', r.messages) : ''}
+<input type="hidden" name="csrf" value="${ctx.csrf}">
+<div class="champ"><label for="c-nom-${id}">Nom <span class="aide">(obligatoire)</span></label><input id="c-nom-${id}" name="nom" value="${valeur(r, 'nom')}" aria-required="true"></div>
+<div class="champ"><label for="c-courriel-${id}">Adresse électronique <span class="aide">(obligatoire)</span></label><input id="c-courriel-${id}" name="courriel" type="email" value="${valeur(r, 'courriel')}" aria-required="true"></div>
+<div class="champ"><label for="c-service-${id}">Service <span class="aide">(proximité, recouvrement, contentieux, action sociale…)</span></label><input id="c-service-${id}" name="service" value="${valeur(r, 'service')}"></div>
+<div class="boutons"><button type="submit">Ajouter le contact</button></div></form></details>`;
 }
 
 function formulaireModification(ctx: Contexte, o: Organisation, r?: RetourAnnuaire): Brut {
   const id = o.id.replace(/[^a-z0-9-]/g, '');
   const v = (nom: string, defaut: string) => (r ? valeur(r, nom) : defaut);
   const actif = r ? r.valeurs.actif === 'oui' : o.actif;
-  return html`<details class="action" ${r ? brut(' open') : ''}>
-    <summary>Modifier ${o.nom}</summary>
-    <form method="post" action="/organisations/${o.id}" novalidate>
-      ${r ? resumeErreurs('L’organisation n’a pas été modifiée :', r.messages) : ''}
-      <input type="hidden" name="csrf" value="${ctx.csrf}" />
-      <div class="champ"><label for="m-nom-${id}">Nom</label><input type="text" id="m-nom-${id}" name="nom" value="${v('nom', o.nom)}" /></div>
-      ${
-        o.parcoursOuverts !== undefined
-          ? html`<div class="champ">
-              <label for="m-quota-${id}">File active maximale <span class="aide">(nombre de ménages suivis à la fois ; vide : sans limite)</span></label
-              ><input
-                type="text"
-                id="m-quota-${id}"
-                name="quotaFileActive"
-                inputmode="numeric"
-                value="${v('quotaFileActive', o.quotaFileActive == null ? '' : String(o.quotaFileActive))}"
-              />
-            </div>`
-          : ''
-      }
-      <div class="choix">
-        <input type="checkbox" id="m-actif-${id}" name="actif" value="oui" ${actif ? brut(' checked') : ''} /><label for="m-actif-${id}"
-          >Active (décochée : elle ne peut plus être choisie pour un nouveau ménage)</label
-        >
-      </div>
-      <div class="boutons"><button type="submit">Enregistrer ${o.nom}</button></div>
-    </form>
-  </details>`;
+  return html`<details class="action"${r ? brut(' open') : ''}><summary>Modifier ${o.nom}</summary>
+<form method="post" action="/organisations/${o.id}" novalidate>${r ? resumeErreurs('L’organisation n’a pas été modifiée :', r.messages) : ''}
+<input type="hidden" name="csrf" value="${ctx.csrf}">
+<div class="champ"><label for="m-nom-${id}">Nom</label><input type="text" id="m-nom-${id}" name="nom" value="${v('nom', o.nom)}"></div>
+${
+  o.parcoursOuverts !== undefined
+    ? html`<div class="champ"><label for="m-quota-${id}">File active maximale <span class="aide">(nombre de ménages suivis à la fois ; vide : sans limite)</span></label><input type="text" id="m-quota-${id}" name="quotaFileActive" inputmode="numeric" value="${v('quotaFileActive', o.quotaFileActive == null ? '' : String(o.quotaFileActive))}"></div>`
+    : ''
+}
+<div class="choix"><input type="checkbox" id="m-actif-${id}" name="actif" value="oui"${actif ? brut(' checked') : ''}><label for="m-actif-${id}">Active (décochée : elle ne peut plus être choisie pour un nouveau ménage)</label></div>
+<div class="boutons"><button type="submit">Enregistrer ${o.nom}</button></div></form></details>`;
 }
 
 function sectionCles(ctx: Contexte, o: Organisation, cles: ClesParOrganisation[string] = []): Brut {
-  return html`<details class="action">
-    <summary>Logiciel de ${o.nom} : clés d’accès (${cles.length})</summary>
-    <p class="aide">
-      Une clé permet au logiciel de ${o.nom} d’envoyer des fiches d’orientation par l’API (documentation : <a href="/docs">/docs</a>, « Orienter depuis le
-      logiciel d’un partenaire »). Elle n’est montrée qu’à sa création.
-    </p>
-    ${
-      cles.length
-        ? html`<ul>
-            ${cles.map(
-              (c) =>
-                html`<li>
-                  Clé ${c.id}, créée le ${dateHeureFr(c.creeLe)},
-                  ${c.utiliseeLe ? `utilisée pour la dernière fois le ${dateHeureFr(c.utiliseeLe)}` : 'jamais utilisée'}
-                  <form method="post" action="/organisations/${o.id}/cles-api/${c.id}/revocation" class="en-ligne">
-                    <input type="hidden" name="csrf" value="${ctx.csrf}" /><button type="submit" class="secondaire">Révoquer la clé ${c.id}</button>
-                  </form>
-                </li>`,
-            )}
-          </ul>`
-        : ''
-    }
-    <form method="post" action="/organisations/${o.id}/cles-api">
-      <input type="hidden" name="csrf" value="${ctx.csrf}" /><button type="submit" class="secondaire">Créer une clé pour le logiciel de ${o.nom}</button>
-    </form>
-  </details>`;
+  return html`<details class="action"><summary>Logiciel de ${o.nom} : clés d’accès (${cles.length})</summary>
+<p class="aide">Une clé permet au logiciel de ${o.nom} d’envoyer des fiches d’orientation par l’API (documentation : <a href="/docs">/docs</a>, « Orienter depuis le logiciel d’un partenaire »). Elle n’est montrée qu’à sa création.</p>
+${
+  cles.length
+    ? html`<ul>${cles.map(
+        (c) =>
+          html`<li>Clé ${c.id}, créée le ${dateHeureFr(c.creeLe)}, ${c.utiliseeLe ? `utilisée pour la dernière fois le ${dateHeureFr(c.utiliseeLe)}` : 'jamais utilisée'} <form method="post" action="/organisations/${o.id}/cles-api/${c.id}/revocation" class="en-ligne"><input type="hidden" name="csrf" value="${ctx.csrf}"><button type="submit" class="secondaire">Révoquer la clé ${c.id}</button></form></li>`,
+      )}</ul>`
+    : ''
+}
+<form method="post" action="/organisations/${o.id}/cles-api"><input type="hidden" name="csrf" value="${ctx.csrf}"><button type="submit" class="secondaire">Créer une clé pour le logiciel de ${o.nom}</button></form></details>`;
 }
 
 function carteOrganisation(ctx: Contexte, o: Organisation, modifiable: boolean, retour?: RetourAnnuaire, orientable = false, cles?: ClesParOrganisation): Brut {
   const actifs = o.contacts.filter((c) => c.actif);
   return html`<section class="organisation" aria-labelledby="org-${o.id}">
-    <h3 id="org-${o.id}">${o.nom} <span class="aide">— ${LIBELLES_TYPE_ORGANISATION[o.type]}${o.actif ? '' : ', inactive'}</span></h3>
-    ${
-      o.parcoursOuverts !== undefined
-        ? html`<p>
-            File active :
-            <strong>${o.parcoursOuverts} ménage${o.parcoursOuverts > 1 ? 's' : ''} suivi${o.parcoursOuverts > 1 ? 's' : ''}</strong
-            >${o.quotaFileActive != null ? html` pour ${o.quotaFileActive} places` : ' (sans limite)'}.
-          </p>`
-        : ''
-    }
-    ${
-      actifs.length
-        ? html`<ul>
-            ${actifs.map(
-              (c) =>
-                html`<li>
-                  ${c.nom}${c.service ? html` (${c.service})` : ''} — <a href="mailto:${c.courriel}">${c.courriel}</a>${
-                    modifiable
-                      ? html` <form method="post" action="/organisations/${o.id}/contacts/${c.id}/retrait" class="en-ligne">
-                          <input type="hidden" name="csrf" value="${ctx.csrf}" /><button type="submit" class="secondaire">Retirer ${c.nom}</button>
-                        </form>`
-                      : ''
-                  }
-                </li>`,
-            )}
-          </ul>`
-        : html`<p class="alerte">Aucun contact : les courriels pour cette organisation iront à l’adresse de repli du programme.</p>`
-    }
-    ${modifiable ? formulaireContact(ctx, o, retour?.formulaire === o.id ? retour : undefined) : ''}
-    ${modifiable ? formulaireModification(ctx, o, retour?.formulaire === `modifier:${o.id}` ? retour : undefined) : ''}
-    ${
-      modifiable && orientable && actifs.length
-        ? html`<form method="post" action="/organisations/${o.id}/lien-orientation">
-            <input type="hidden" name="csrf" value="${ctx.csrf}" /><button type="submit" class="secondaire">
-              Envoyer à ${o.nom} un lien pour orienter un ménage
-            </button>
-          </form>`
-        : ''
-    }
-    ${modifiable && orientable && o.actif ? sectionCles(ctx, o, cles?.[o.id]) : ''}
-  </section>`;
+<h3 id="org-${o.id}">${o.nom} <span class="aide">— ${LIBELLES_TYPE_ORGANISATION[o.type]}${o.actif ? '' : ', inactive'}</span></h3>
+${
+  o.parcoursOuverts !== undefined
+    ? html`<p>File active : <strong>${o.parcoursOuverts} ménage${o.parcoursOuverts > 1 ? 's' : ''} suivi${o.parcoursOuverts > 1 ? 's' : ''}</strong>${o.quotaFileActive != null ? html` pour ${o.quotaFileActive} places` : ' (sans limite)'}.</p>`
+    : ''
+}
+${
+  actifs.length
+    ? html`<ul>${actifs.map(
+        (c) =>
+          html`<li>${c.nom}${c.service ? html` (${c.service})` : ''} — <a href="mailto:${c.courriel}">${c.courriel}</a>${
+            modifiable
+              ? html` <form method="post" action="/organisations/${o.id}/contacts/${c.id}/retrait" class="en-ligne"><input type="hidden" name="csrf" value="${ctx.csrf}"><button type="submit" class="secondaire">Retirer ${c.nom}</button></form>`
+              : ''
+          }</li>`,
+      )}</ul>`
+    : html`<p class="alerte">Aucun contact : les courriels pour cette organisation iront à l’adresse de repli du programme.</p>`
+}
+${modifiable ? formulaireContact(ctx, o, retour?.formulaire === o.id ? retour : undefined) : ''}
+${modifiable ? formulaireModification(ctx, o, retour?.formulaire === `modifier:${o.id}` ? retour : undefined) : ''}
+${
+  modifiable && orientable && actifs.length
+    ? html`<form method="post" action="/organisations/${o.id}/lien-orientation"><input type="hidden" name="csrf" value="${ctx.csrf}"><button type="submit" class="secondaire">Envoyer à ${o.nom} un lien pour orienter un ménage</button></form>`
+    : ''
+}
+${modifiable && orientable && o.actif ? sectionCles(ctx, o, cles?.[o.id]) : ''}
+</section>`;
 }
 
 export function pageAnnuaire(
@@ -183,59 +122,30 @@ export function pageAnnuaire(
   const r = retour?.formulaire === 'organisation' ? retour : undefined;
   const orientable = programme.typeParcours === 'prevention_precontentieuse';
   return html`<p><a href="/annuaire">← Annuaire des partenaires</a></p>
-    <h1>Annuaire : ${programme.nom}</h1>
-    ${
-      o.info
-        ? html`<div class="succes" role="status">
-            <p>${o.info.message}</p>
-            ${o.info.cle ? html`<p>Clé : <code>${o.info.cle}</code></p>` : ''}
-          </div>`
-        : ''
-    }
-    ${orientable && modifiable ? html`<p><a href="/programmes/${programme.id}/orientations">Orientations reçues des partenaires</a></p>` : ''}
-    <p>
-      Les courriels partent aux contacts tels qu’ils sont ici au moment de l’envoi : un contact ajouté reçoit les suivants, un contact retiré n’en reçoit plus.
-    </p>
-    <h2>Bailleurs</h2>
-    ${bailleurs.length ? bailleurs.map((org) => carteOrganisation(ctx, org, modifiable, retour, orientable, o.cles)) : html`<p>Aucun bailleur inscrit.</p>`}
-    <h2>Autres partenaires</h2>
-    ${autres.length ? autres.map((org) => carteOrganisation(ctx, org, modifiable, retour, orientable, o.cles)) : html`<p>Aucun autre partenaire inscrit.</p>`}
-    ${
-      modifiable
-        ? html`<h2>Ajouter une organisation</h2>
-            <form method="post" action="/programmes/${programme.id}/organisations" novalidate>
-              ${r ? resumeErreurs('L’organisation n’a pas été ajoutée :', r.messages) : ''}
-              <input type="hidden" name="csrf" value="${ctx.csrf}" />
-              <div class="champ">
-                <label for="o-type">Type <span class="aide">(obligatoire)</span></label
-                ><select id="o-type" name="type" aria-required="true">
-                  <option value="">— choisir —</option>
-                  ${TYPES_ORGANISATION.map(
-                    (t) => html`<option value="${t}" ${valeur(r, 'type') === t ? brut(' selected') : ''}>${LIBELLES_TYPE_ORGANISATION[t]}</option>`,
-                  )}
-                </select>
-              </div>
-              <div class="champ">
-                <label for="o-nom">Nom <span class="aide">(obligatoire)</span></label
-                ><input id="o-nom" name="nom" value="${valeur(r, 'nom')}" aria-required="true" />
-              </div>
-              <div class="champ">
-                <label for="o-quota">File active maximale <span class="aide">(bailleurs : nombre de ménages suivis à la fois ; vide : sans limite)</span></label
-                ><input id="o-quota" name="quotaFileActive" inputmode="numeric" value="${valeur(r, 'quotaFileActive')}" />
-              </div>
-              <fieldset>
-                <legend>Premier contact</legend>
-                <div class="champ"><label for="o-contact-nom">Nom</label><input id="o-contact-nom" name="contactNom" value="${valeur(r, 'contactNom')}" /></div>
-                <div class="champ">
-                  <label for="o-contact-courriel">Adresse électronique</label
-                  ><input id="o-contact-courriel" name="contactCourriel" type="email" value="${valeur(r, 'contactCourriel')}" />
-                </div>
-                <div class="champ">
-                  <label for="o-contact-service">Service</label><input id="o-contact-service" name="contactService" value="${valeur(r, 'contactService')}" />
-                </div>
-              </fieldset>
-              <div class="boutons"><button type="submit">Ajouter l’organisation</button></div>
-            </form>`
-        : ''
-    }`;
+<h1>Annuaire : ${programme.nom}</h1>
+${o.info ? html`<div class="succes" role="status"><p>${o.info.message}</p>${o.info.cle ? html`<p>Clé : <code>${o.info.cle}</code></p>` : ''}</div>` : ''}
+${orientable && modifiable ? html`<p><a href="/programmes/${programme.id}/orientations">Orientations reçues des partenaires</a></p>` : ''}
+<p>Les courriels partent aux contacts tels qu’ils sont ici au moment de l’envoi : un contact ajouté reçoit les suivants, un contact retiré n’en reçoit plus.</p>
+<h2>Bailleurs</h2>
+${bailleurs.length ? bailleurs.map((org) => carteOrganisation(ctx, org, modifiable, retour, orientable, o.cles)) : html`<p>Aucun bailleur inscrit.</p>`}
+<h2>Autres partenaires</h2>
+${autres.length ? autres.map((org) => carteOrganisation(ctx, org, modifiable, retour, orientable, o.cles)) : html`<p>Aucun autre partenaire inscrit.</p>`}
+${
+  modifiable
+    ? html`<h2>Ajouter une organisation</h2>
+<form method="post" action="/programmes/${programme.id}/organisations" novalidate>${r ? resumeErreurs('L’organisation n’a pas été ajoutée :', r.messages) : ''}
+<input type="hidden" name="csrf" value="${ctx.csrf}">
+<div class="champ"><label for="o-type">Type <span class="aide">(obligatoire)</span></label><select id="o-type" name="type" aria-required="true"><option value="">— choisir —</option>${TYPES_ORGANISATION.map(
+        (t) => html`<option value="${t}"${valeur(r, 'type') === t ? brut(' selected') : ''}>${LIBELLES_TYPE_ORGANISATION[t]}</option>`,
+      )}</select></div>
+<div class="champ"><label for="o-nom">Nom <span class="aide">(obligatoire)</span></label><input id="o-nom" name="nom" value="${valeur(r, 'nom')}" aria-required="true"></div>
+<div class="champ"><label for="o-quota">File active maximale <span class="aide">(bailleurs : nombre de ménages suivis à la fois ; vide : sans limite)</span></label><input id="o-quota" name="quotaFileActive" inputmode="numeric" value="${valeur(r, 'quotaFileActive')}"></div>
+<fieldset><legend>Premier contact</legend>
+<div class="champ"><label for="o-contact-nom">Nom</label><input id="o-contact-nom" name="contactNom" value="${valeur(r, 'contactNom')}"></div>
+<div class="champ"><label for="o-contact-courriel">Adresse électronique</label><input id="o-contact-courriel" name="contactCourriel" type="email" value="${valeur(r, 'contactCourriel')}"></div>
+<div class="champ"><label for="o-contact-service">Service</label><input id="o-contact-service" name="contactService" value="${valeur(r, 'contactService')}"></div>
+</fieldset>
+<div class="boutons"><button type="submit">Ajouter l’organisation</button></div></form>`
+    : ''
+}`;
 }

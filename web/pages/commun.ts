@@ -53,9 +53,7 @@ export function envoyer(res: Response, ctx: Contexte, status: number, titre: str
 export function pageErreur(res: Response, ctx: Contexte | undefined, status: number, detail: string): void {
   const titre =
     status === 403 ? 'Accès refusé' : status === 404 ? 'Page introuvable' : status >= 500 ? 'Service momentanément indisponible' : 'Demande impossible';
-  const contenu = html`<h1>${titre}</h1>
-    <div class="erreur" role="alert"><p>${detail}</p></div>
-    <p><a href="/parcours">Revenir à la liste des parcours</a></p>`;
+  const contenu = html`<h1>${titre}</h1><div class="erreur" role="alert"><p>${detail}</p></div><p><a href="/parcours">Revenir à la liste des parcours</a></p>`;
   if (ctx) envoyer(res, ctx, status, titre, contenu, false);
   else envoyerPage(res, status, { titre: `${titre} — Prévention des expulsions`, contenu });
 }
@@ -96,21 +94,11 @@ export function tableau<T>(o: {
     c.nomme ? html`<th scope="row" role="rowheader">${c.valeur(l)}</th>` : html`<td role="cell" data-label="${c.titre}">${c.valeur(l)}</td>`;
   const ligne = (l: T) => {
     const classe = o.classeLigne?.(l);
-    return html`<tr role="row" ${classe ? html` class="${classe}"` : ''}>
-      ${o.colonnes.map((c) => cellule(c, l))}
-    </tr>`;
+    return html`<tr role="row"${classe ? html` class="${classe}"` : ''}>${o.colonnes.map((c) => cellule(c, l))}</tr>`;
   };
   const legende = o.legende ? html`<caption${o.classeLegende ? html` class="${o.classeLegende}"` : ''}>${o.legende}</caption>` : '';
-  const table = html`<table class="cartes" role="table">
-    ${legende}
-    <thead role="rowgroup">
-      <tr role="row">
-        ${o.colonnes.map((c) => html`<th scope="col" role="columnheader">${c.titre}</th>`)}
-      </tr>
-    </thead>
-    <tbody role="rowgroup">
-      ${o.lignes.map(ligne)}
-    </tbody>
-  </table>`;
+  const table = html`<table class="cartes" role="table">${legende}
+<thead role="rowgroup"><tr role="row">${o.colonnes.map((c) => html`<th scope="col" role="columnheader">${c.titre}</th>`)}</tr></thead>
+<tbody role="rowgroup">${o.lignes.map(ligne)}</tbody></table>`;
   return o.region ? html`<div class="defilement" tabindex="0" role="region" aria-label="${o.region} (tableau défilant)">${table}</div>` : table;
 }

@@ -12,42 +12,37 @@ const lien = (m: { mesure: string; reference: string; nom?: string }, courant?: 
 export function sectionFileIml(_ctx: Contexte, f: EtatFileIml, courant?: string, niveau: 'h2' | 'h1' = 'h2'): Brut {
   const titre = niveau === 'h1' ? brut('') : html`<h2>Mesures actives et file d’attente du programme</h2>`;
   return html`${titre}
-    <p>
-      ${f.quota} mesures agréées : <strong>${f.actives.length} active${f.actives.length > 1 ? 's' : ''}</strong>, ${f.placesLibres}
-      place${f.placesLibres > 1 ? 's' : ''} libre${f.placesLibres > 1 ? 's' : ''},
-      <strong>${f.file.length} ménage${f.file.length > 1 ? 's' : ''} en attente</strong>.
-    </p>
-    <h3>Mesures actives</h3>
-    ${
-      f.actives.length
-        ? tableau({
-            region: 'Mesures actives',
-            lignes: f.actives,
-            colonnes: [
-              { titre: 'Ménage (dossier)', nomme: true, valeur: (m) => lien(m, courant) },
-              { titre: 'Place accordée le', valeur: (m) => dateFr(m.depuis) },
-              { titre: 'Candidature validée le', valeur: (m) => dateFr(m.demandeeLe) },
-            ],
-          })
-        : html`<p>Aucune mesure active.</p>`
-    }
-    <h3>File d’attente</h3>
-    ${
-      f.file.length
-        ? tableau({
-            region: 'File d’attente',
-            lignes: f.file,
-            colonnes: [
-              { titre: 'Rang', valeur: (m) => m.rang },
-              { titre: 'Ménage (dossier)', nomme: true, valeur: (m) => lien(m, courant) },
-              { titre: 'En attente depuis le', valeur: (m) => dateFr(m.depuis) },
-            ],
-          })
-        : html`<p>Personne n’attend de place.</p>`
-    }`;
+<p>${f.quota} mesures agréées : <strong>${f.actives.length} active${f.actives.length > 1 ? 's' : ''}</strong>, ${f.placesLibres} place${f.placesLibres > 1 ? 's' : ''} libre${f.placesLibres > 1 ? 's' : ''}, <strong>${f.file.length} ménage${f.file.length > 1 ? 's' : ''} en attente</strong>.</p>
+<h3>Mesures actives</h3>
+${
+  f.actives.length
+    ? tableau({
+        region: 'Mesures actives',
+        lignes: f.actives,
+        colonnes: [
+          { titre: 'Ménage (dossier)', nomme: true, valeur: (m) => lien(m, courant) },
+          { titre: 'Place accordée le', valeur: (m) => dateFr(m.depuis) },
+          { titre: 'Candidature validée le', valeur: (m) => dateFr(m.demandeeLe) },
+        ],
+      })
+    : html`<p>Aucune mesure active.</p>`
+}
+<h3>File d’attente</h3>
+${
+  f.file.length
+    ? tableau({
+        region: 'File d’attente',
+        lignes: f.file,
+        colonnes: [
+          { titre: 'Rang', valeur: (m) => m.rang },
+          { titre: 'Ménage (dossier)', nomme: true, valeur: (m) => lien(m, courant) },
+          { titre: 'En attente depuis le', valeur: (m) => dateFr(m.depuis) },
+        ],
+      })
+    : html`<p>Personne n’attend de place.</p>`
+}`;
 }
 
 export function pageFileIml(ctx: Contexte, nomProgramme: string, f: EtatFileIml): Brut {
-  return html`<h1>File d’attente IML : ${nomProgramme}</h1>
-    ${sectionFileIml(ctx, f, undefined, 'h1')}`;
+  return html`<h1>File d’attente IML : ${nomProgramme}</h1>${sectionFileIml(ctx, f, undefined, 'h1')}`;
 }

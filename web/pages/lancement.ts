@@ -14,14 +14,12 @@ import { programmesDe, travailleursSociaux, type Contexte } from './commun';
 export function pageChoixProgramme(ctx: Contexte): Brut {
   const programmes = programmesDe(ctx).filter((p) => ctx.deps.registre[p.typeParcours]);
   return html`<h1>Lancer un parcours</h1>
-    <p>Choisissez le programme du ménage orienté : le formulaire dépend du type de parcours.</p>
-    ${
-      programmes.length === 0
-        ? html`<p class="encadre">Vous ne coordonnez aucun programme.</p>`
-        : html`<ul>
-            ${programmes.map((p) => html`<li><a href="/parcours/nouveau/${p.id}">${p.nom}</a> — ${LIBELLES_TYPE_PARCOURS[p.typeParcours]} (${p.territoire})</li>`)}
-          </ul>`
-    }`;
+<p>Choisissez le programme du ménage orienté : le formulaire dépend du type de parcours.</p>
+${
+  programmes.length === 0
+    ? html`<p class="encadre">Vous ne coordonnez aucun programme.</p>`
+    : html`<ul>${programmes.map((p) => html`<li><a href="/parcours/nouveau/${p.id}">${p.nom}</a> — ${LIBELLES_TYPE_PARCOURS[p.typeParcours]} (${p.territoire})</li>`)}</ul>`
+}`;
 }
 
 /** Les champs du formulaire de lancement d'un programme (noms = chemins du corps de POST /api/parcours). */
@@ -79,57 +77,34 @@ export function pageLancement(
   const valeurs: Corps = e.valeurs ?? {};
   const regles = reglesEligibilite(programme);
   return html`<h1>Lancer un parcours : ${programme.nom}</h1>
-    <p>${LIBELLES_TYPE_PARCOURS[programme.typeParcours]} — ${programme.territoire}. Les champs marqués « obligatoire » doivent être remplis.</p>
-    ${resumeErreurs('Le parcours n’a pas été lancé :', [...(e.autres ?? []), ...(e.erreurs && Object.keys(e.erreurs).length ? ['Corrigez les champs signalés ci-dessous.'] : [])])}
-    ${
-      regles.length
-        ? html`<section class="encadre" aria-labelledby="titre-eligibilite">
-            <h2 id="titre-eligibilite">Qui peut être orienté vers ce programme</h2>
-            <p>Un ménage qui ne remplit pas toutes ces conditions est clos aussitôt « non éligible », avec le motif :</p>
-            <ul>
-              ${regles.map((x) => html`<li>${x}</li>`)}
-            </ul>
-          </section>`
-        : brut('')
-    }
-    ${
-      e.nonEligible
-        ? html`<div class="alerte" role="alert">
-            <h2>Ce ménage ne remplit pas les conditions du programme</h2>
-            <p>${e.nonEligible}.</p>
-            <p>
-              Corrigez la saisie si c’est une erreur. Sinon, cochez « Lancer quand même » : le parcours sera clos aussitôt « non éligible », avec ce motif, et
-              compté comme tel.
-            </p>
-          </div>`
-        : brut('')
-    }
-    <form method="post" action="/parcours/nouveau/${programme.id}" novalidate>
-      <input type="hidden" name="csrf" value="${ctx.csrf}" />
-      <fieldset>
-        <legend>Affectation</legend>
-        ${rendreChamps(c.affectation, 'lancement', { valeurs, erreurs: e.erreurs })}
-      </fieldset>
-      <fieldset>
-        <legend>Le ménage</legend>
-        <p class="aide">La référence du dossier apparaît dans les identifiants : aucune donnée personnelle (ni nom, ni adresse).</p>
-        ${rendreChamps(c.menage, 'lancement', { valeurs, erreurs: e.erreurs })}
-      </fieldset>
-      ${
-        c.donnees.length
-          ? html`<fieldset>
-              <legend>${LIBELLES_TYPE_PARCOURS[programme.typeParcours]} : données de lancement</legend>
-              ${rendreChamps(c.donnees, 'lancement', { valeurs, erreurs: e.erreurs })}
-            </fieldset>`
-          : brut('')
-      }
-      ${
-        e.nonEligible
-          ? html`<p>
-              <label><input type="checkbox" name="confirmerNonEligible" value="oui" /> Lancer quand même (le parcours sera clos « non éligible »)</label>
-            </p>`
-          : brut('')
-      }
-      <div class="boutons"><button type="submit">Lancer le parcours</button></div>
-    </form>`;
+<p>${LIBELLES_TYPE_PARCOURS[programme.typeParcours]} — ${programme.territoire}. Les champs marqués « obligatoire » doivent être remplis.</p>
+${resumeErreurs('Le parcours n’a pas été lancé :', [...(e.autres ?? []), ...(e.erreurs && Object.keys(e.erreurs).length ? ['Corrigez les champs signalés ci-dessous.'] : [])])}
+${
+  regles.length
+    ? html`<section class="encadre" aria-labelledby="titre-eligibilite"><h2 id="titre-eligibilite">Qui peut être orienté vers ce programme</h2>
+<p>Un ménage qui ne remplit pas toutes ces conditions est clos aussitôt « non éligible », avec le motif :</p>
+<ul>${regles.map((x) => html`<li>${x}</li>`)}</ul></section>`
+    : brut('')
+}
+${
+  e.nonEligible
+    ? html`<div class="alerte" role="alert"><h2>Ce ménage ne remplit pas les conditions du programme</h2>
+<p>${e.nonEligible}.</p>
+<p>Corrigez la saisie si c’est une erreur. Sinon, cochez « Lancer quand même » : le parcours sera clos aussitôt « non éligible », avec ce motif, et compté comme tel.</p></div>`
+    : brut('')
+}
+<form method="post" action="/parcours/nouveau/${programme.id}" novalidate>
+<input type="hidden" name="csrf" value="${ctx.csrf}">
+<fieldset><legend>Affectation</legend>${rendreChamps(c.affectation, 'lancement', { valeurs, erreurs: e.erreurs })}</fieldset>
+<fieldset><legend>Le ménage</legend>
+<p class="aide">La référence du dossier apparaît dans les identifiants : aucune donnée personnelle (ni nom, ni adresse).</p>
+${rendreChamps(c.menage, 'lancement', { valeurs, erreurs: e.erreurs })}</fieldset>
+${c.donnees.length ? html`<fieldset><legend>${LIBELLES_TYPE_PARCOURS[programme.typeParcours]} : données de lancement</legend>${rendreChamps(c.donnees, 'lancement', { valeurs, erreurs: e.erreurs })}</fieldset>` : brut('')}
+${
+  e.nonEligible
+    ? html`<p><label><input type="checkbox" name="confirmerNonEligible" value="oui"> Lancer quand même (le parcours sera clos « non éligible »)</label></p>`
+    : brut('')
+}
+<div class="boutons"><button type="submit">Lancer le parcours</button></div>
+</form>`;
 }

@@ -31,60 +31,33 @@ function carte(ctx: Contexte, programme: Programme, o: OrientationVue, bailleurs
   const statut = o.statut === 'recue' ? 'À traiter' : o.statut === 'acceptee' ? 'Acceptée' : 'Refusée';
   const ts = travailleursSociaux(ctx.deps, programme.id);
   return html`<section class="organisation" aria-labelledby="or-${o.id}">
-    <h3 id="or-${o.id}">${m.nom} <span class="aide">— dossier ${o.reference}, reçue le ${dateFr(o.recueLe)} — ${statut}</span></h3>
-    <p>
-      Orienté par ${o.orientePar.nom} (${o.orientePar.libelleService}), ${o.organisation.nom} —
-      <a href="mailto:${o.orientePar.courriel}">${o.orientePar.courriel}</a>.
-    </p>
-    <p>
-      ${libelleValeur(m.composition)}, ${m.adresse}. ${s.impayesMois} loyer${s.impayesMois > 1 ? 's' : ''} impayé${s.impayesMois > 1 ? 's' : ''}
-      (${euros(s.montantDette)}), bail commencé le ${dateFr(s.debutBail)}, garantie :
-      ${libelleValeur(s.garantie)}${s.stadeProcedure ? `, procédure : ${libelleValeur(s.stadeProcedure).toLowerCase()}` : ''}${s.suiviParServiceSocial ? ', déjà suivi par un service social' : ''}.${s.dejaTente ? html` Déjà tenté : ${s.dejaTente}.` : ''}
-    </p>
-    ${
-      o.nonEligible
-        ? html`<p class="alerte">Ne remplit pas les conditions du programme : ${o.nonEligible}. Accepté, le parcours sera clos aussitôt « non éligible ».</p>`
-        : html`<p class="encadre">Remplit les conditions du programme.</p>`
-    }
-    ${o.statut === 'acceptee' && o.workflowId ? html`<p><a href="/parcours/${encodeURIComponent(o.workflowId)}">Voir le parcours du ménage</a></p>` : ''}
-    ${o.statut === 'refusee' ? html`<p>Refusée : ${o.motifRefus ?? ''}</p>` : ''}
-    ${
-      o.statut === 'recue'
-        ? html`${retour ? resumeErreurs('La décision n’a pas été enregistrée :', retour.messages) : ''}
-            <details class="action" ${retour ? brut(' open') : ''}>
-              <summary>Accepter l’orientation de ${m.nom}</summary>
-              <form method="post" action="/orientations/${o.id}/decision" novalidate>
-                <input type="hidden" name="csrf" value="${ctx.csrf}" /><input type="hidden" name="decision" value="accepter" />
-                <div class="champ">
-                  <label for="ts-${o.id}">Travailleur social affecté <span class="aide">(facultatif)</span></label
-                  ><select id="ts-${o.id}" name="travailleurSocial">
-                    <option value="">— plus tard —</option>
-                    ${ts.map((p) => html`<option value="${p.id}">${p.nom}</option>`)}
-                  </select>
-                </div>
-                <div class="champ">
-                  <label for="bailleur-${o.id}">Bailleur du ménage</label
-                  ><select id="bailleur-${o.id}" name="bailleur">
-                    ${bailleurs.map((b) => html`<option value="${b.id}" ${b.id === o.organisation.id ? brut(' selected') : ''}>${b.nom}</option>`)}
-                  </select>
-                </div>
-                <div class="boutons"><button type="submit">Accepter et lancer le parcours</button></div>
-              </form>
-            </details>
-            <details class="action">
-              <summary>Refuser l’orientation de ${m.nom}</summary>
-              <form method="post" action="/orientations/${o.id}/decision" novalidate>
-                <input type="hidden" name="csrf" value="${ctx.csrf}" /><input type="hidden" name="decision" value="refuser" />
-                <div class="champ">
-                  <label for="motif-${o.id}">Motif, envoyé à ${o.orientePar.nom} <span class="aide">(obligatoire)</span></label
-                  ><textarea id="motif-${o.id}" name="motif" aria-required="true"></textarea>
-                </div>
-                <div class="boutons"><button type="submit" class="secondaire">Refuser</button></div>
-              </form>
-            </details>`
-        : ''
-    }
-  </section>`;
+<h3 id="or-${o.id}">${m.nom} <span class="aide">— dossier ${o.reference}, reçue le ${dateFr(o.recueLe)} — ${statut}</span></h3>
+<p>Orienté par ${o.orientePar.nom} (${o.orientePar.libelleService}), ${o.organisation.nom} — <a href="mailto:${o.orientePar.courriel}">${o.orientePar.courriel}</a>.</p>
+<p>${libelleValeur(m.composition)}, ${m.adresse}. ${s.impayesMois} loyer${s.impayesMois > 1 ? 's' : ''} impayé${s.impayesMois > 1 ? 's' : ''} (${euros(s.montantDette)}), bail commencé le ${dateFr(s.debutBail)}, garantie : ${libelleValeur(s.garantie)}${s.stadeProcedure ? `, procédure : ${libelleValeur(s.stadeProcedure).toLowerCase()}` : ''}${s.suiviParServiceSocial ? ', déjà suivi par un service social' : ''}.${s.dejaTente ? html` Déjà tenté : ${s.dejaTente}.` : ''}</p>
+${
+  o.nonEligible
+    ? html`<p class="alerte">Ne remplit pas les conditions du programme : ${o.nonEligible}. Accepté, le parcours sera clos aussitôt « non éligible ».</p>`
+    : html`<p class="encadre">Remplit les conditions du programme.</p>`
+}
+${o.statut === 'acceptee' && o.workflowId ? html`<p><a href="/parcours/${encodeURIComponent(o.workflowId)}">Voir le parcours du ménage</a></p>` : ''}
+${o.statut === 'refusee' ? html`<p>Refusée : ${o.motifRefus ?? ''}</p>` : ''}
+${
+  o.statut === 'recue'
+    ? html`${retour ? resumeErreurs('La décision n’a pas été enregistrée :', retour.messages) : ''}
+<details class="action"${retour ? brut(' open') : ''}><summary>Accepter l’orientation de ${m.nom}</summary>
+<form method="post" action="/orientations/${o.id}/decision" novalidate><input type="hidden" name="csrf" value="${ctx.csrf}"><input type="hidden" name="decision" value="accepter">
+<div class="champ"><label for="ts-${o.id}">Travailleur social affecté <span class="aide">(facultatif)</span></label><select id="ts-${o.id}" name="travailleurSocial"><option value="">— plus tard —</option>${ts.map((p) => html`<option value="${p.id}">${p.nom}</option>`)}</select></div>
+<div class="champ"><label for="bailleur-${o.id}">Bailleur du ménage</label><select id="bailleur-${o.id}" name="bailleur">${bailleurs.map(
+        (b) => html`<option value="${b.id}"${b.id === o.organisation.id ? brut(' selected') : ''}>${b.nom}</option>`,
+      )}</select></div>
+<div class="boutons"><button type="submit">Accepter et lancer le parcours</button></div></form></details>
+<details class="action"><summary>Refuser l’orientation de ${m.nom}</summary>
+<form method="post" action="/orientations/${o.id}/decision" novalidate><input type="hidden" name="csrf" value="${ctx.csrf}"><input type="hidden" name="decision" value="refuser">
+<div class="champ"><label for="motif-${o.id}">Motif, envoyé à ${o.orientePar.nom} <span class="aide">(obligatoire)</span></label><textarea id="motif-${o.id}" name="motif" aria-required="true"></textarea></div>
+<div class="boutons"><button type="submit" class="secondaire">Refuser</button></div></form></details>`
+    : ''
+}
+</section>`;
 }
 
 export function pageOrientations(
@@ -97,9 +70,9 @@ export function pageOrientations(
   const aTraiter = orientations.filter((o) => o.statut === 'recue');
   const traitees = orientations.filter((o) => o.statut !== 'recue');
   return html`<h1>Orientations reçues : ${programme.nom}</h1>
-    <p>Les partenaires orientent un ménage par un lien envoyé depuis l’<a href="/programmes/${programme.id}/annuaire">annuaire du programme</a>.</p>
-    <h2>À traiter (${aTraiter.length})</h2>
-    ${aTraiter.length ? aTraiter.map((o) => carte(ctx, programme, o, bailleurs, retour?.id === o.id ? retour : undefined)) : html`<p>Aucune orientation en attente.</p>`}
-    <h2>Déjà traitées (${traitees.length})</h2>
-    ${traitees.length ? traitees.map((o) => carte(ctx, programme, o, bailleurs)) : html`<p>Aucune.</p>`}`;
+<p>Les partenaires orientent un ménage par un lien envoyé depuis l’<a href="/programmes/${programme.id}/annuaire">annuaire du programme</a>.</p>
+<h2>À traiter (${aTraiter.length})</h2>
+${aTraiter.length ? aTraiter.map((o) => carte(ctx, programme, o, bailleurs, retour?.id === o.id ? retour : undefined)) : html`<p>Aucune orientation en attente.</p>`}
+<h2>Déjà traitées (${traitees.length})</h2>
+${traitees.length ? traitees.map((o) => carte(ctx, programme, o, bailleurs)) : html`<p>Aucune.</p>`}`;
 }

@@ -78,16 +78,15 @@ function formulaireMessage(ctx: Contexte, etat: EtatParcours, nom: string, retou
   const def = ctx.deps.registre[etat.typeParcours]!.messages[nom]!;
   const champs = champsDe(def.schema);
   const r = retour?.formulaire === nom ? retour : undefined;
-  return html`<details class="action" id="action-${nom}" ${r ? brut(' open') : ''}>
-    <summary>${def.libelle}</summary>
-    <form method="post" action="${idPage(etat)}/messages/${nom}" novalidate>
-      ${r ? resumeErreurs(r.titre, r.messages) : ''}
-      <input type="hidden" name="csrf" value="${ctx.csrf}" />
-      <input type="hidden" name="requestId" value="${randomUUID()}" />
-      ${rendreChamps(champs, `m-${nom}`, { valeurs: r?.valeurs, erreurs: r?.erreurs })}
-      <div class="boutons"><button type="submit">Enregistrer</button></div>
-    </form>
-  </details>`;
+  return html`<details class="action" id="action-${nom}"${r ? brut(' open') : ''}>
+<summary>${def.libelle}</summary>
+<form method="post" action="${idPage(etat)}/messages/${nom}" novalidate>
+${r ? resumeErreurs(r.titre, r.messages) : ''}
+<input type="hidden" name="csrf" value="${ctx.csrf}">
+<input type="hidden" name="requestId" value="${randomUUID()}">
+${rendreChamps(champs, `m-${nom}`, { valeurs: r?.valeurs, erreurs: r?.erreurs })}
+<div class="boutons"><button type="submit">Enregistrer</button></div>
+</form></details>`;
 }
 
 function sectionCoordination(ctx: Contexte, etat: EtatParcours, retour?: RetourFormulaire): Brut {
@@ -96,46 +95,21 @@ function sectionCoordination(ctx: Contexte, etat: EtatParcours, retour?: RetourF
   const rA = retour?.formulaire === 'affectation' ? retour : undefined;
   const rC = retour?.formulaire === 'cloture-anticipee' ? retour : undefined;
   return html`<h2>Coordination</h2>
-    <details class="action" id="action-affectation" ${rA ? brut(' open') : ''}>
-      <summary>${etat.travailleurSocial ? 'Réaffecter le ménage' : 'Affecter le ménage'}</summary>
-      <form method="post" action="${idPage(etat)}/affectation" novalidate>
-        ${rA ? resumeErreurs(rA.titre, rA.messages) : ''} <input type="hidden" name="csrf" value="${ctx.csrf}" /><input
-          type="hidden"
-          name="requestId"
-          value="${randomUUID()}"
-        />
-        <div class="champ">
-          <label for="affectation-ts">Travailleur social</label>
-          <select id="affectation-ts" name="travailleurSocial" aria-required="true">
-            <option value="">— choisir —</option>
-            ${ts.map((p) => html`<option value="${p.id}" ${p.id === etat.travailleurSocial ? brut(' selected') : ''}>${p.nom}</option>`)}
-          </select>
-        </div>
-        <div class="boutons"><button type="submit">Affecter</button></div>
-      </form>
-    </details>
-    <details class="action" id="action-cloture-anticipee" ${rC ? brut(' open') : ''}>
-      <summary>Clore le parcours avant son terme</summary>
-      <form method="post" action="${idPage(etat)}/cloture" novalidate>
-        ${rC ? resumeErreurs(rC.titre, rC.messages) : ''} <input type="hidden" name="csrf" value="${ctx.csrf}" /><input
-          type="hidden"
-          name="requestId"
-          value="${randomUUID()}"
-        />
-        <div class="champ${rC?.erreurs?.motif ? ' en-erreur' : ''}">
-          <label for="cloture-motif">Motif de la clôture <span class="aide">(obligatoire)</span></label>
-          ${rC?.erreurs?.motif ? html`<p class="message-erreur" id="cloture-motif-erreur">${rC.erreurs.motif}</p>` : ''}
-          <textarea
-            id="cloture-motif"
-            name="motif"
-            aria-required="true"
-            ${rC?.erreurs?.motif ? brut(' aria-invalid="true" aria-describedby="cloture-motif-erreur"') : ''}
-          >
-${rC?.valeurs?.motif ?? ''}</textarea>
-        </div>
-        <div class="boutons"><button type="submit" class="secondaire">Clore le parcours</button></div>
-      </form>
-    </details>`;
+<details class="action" id="action-affectation"${rA ? brut(' open') : ''}><summary>${etat.travailleurSocial ? 'Réaffecter le ménage' : 'Affecter le ménage'}</summary>
+<form method="post" action="${idPage(etat)}/affectation" novalidate>${rA ? resumeErreurs(rA.titre, rA.messages) : ''}
+<input type="hidden" name="csrf" value="${ctx.csrf}"><input type="hidden" name="requestId" value="${randomUUID()}">
+<div class="champ"><label for="affectation-ts">Travailleur social</label>
+<select id="affectation-ts" name="travailleurSocial" aria-required="true"><option value="">— choisir —</option>${ts.map(
+    (p) => html`<option value="${p.id}"${p.id === etat.travailleurSocial ? brut(' selected') : ''}>${p.nom}</option>`,
+  )}</select></div>
+<div class="boutons"><button type="submit">Affecter</button></div></form></details>
+<details class="action" id="action-cloture-anticipee"${rC ? brut(' open') : ''}><summary>Clore le parcours avant son terme</summary>
+<form method="post" action="${idPage(etat)}/cloture" novalidate>${rC ? resumeErreurs(rC.titre, rC.messages) : ''}
+<input type="hidden" name="csrf" value="${ctx.csrf}"><input type="hidden" name="requestId" value="${randomUUID()}">
+<div class="champ${rC?.erreurs?.motif ? ' en-erreur' : ''}"><label for="cloture-motif">Motif de la clôture <span class="aide">(obligatoire)</span></label>
+${rC?.erreurs?.motif ? html`<p class="message-erreur" id="cloture-motif-erreur">${rC.erreurs.motif}</p>` : ''}
+<textarea id="cloture-motif" name="motif" aria-required="true"${rC?.erreurs?.motif ? brut(' aria-invalid="true" aria-describedby="cloture-motif-erreur"') : ''}>${rC?.valeurs?.motif ?? ''}</textarea></div>
+<div class="boutons"><button type="submit" class="secondaire">Clore le parcours</button></div></form></details>`;
 }
 
 /** Le changement de bailleur (coordination), avec le motif, et l'historique des changements. */
@@ -159,66 +133,30 @@ function sectionBailleur(ctx: Contexte, etat: EtatParcours, o: OptionsPageParcou
       })
     : brut('');
   if (!peutChanger) return historique;
-  return html`<details class="action" id="action-bailleur" ${r ? brut(' open') : ''}>
-      <summary>Changer le bailleur du ménage</summary>
-      <form method="post" action="${idPage(etat)}/bailleur" novalidate>
-        ${r ? resumeErreurs(r.titre, r.messages) : ''}
-        <input type="hidden" name="csrf" value="${ctx.csrf}" />
-        <p class="aide">Les courriels suivants destinés au bailleur iront aux contacts du nouveau bailleur. Le changement est tracé.</p>
-        <div class="champ${r?.erreurs?.bailleur ? ' en-erreur' : ''}">
-          <label for="bailleur-nouveau">Nouveau bailleur <span class="aide">(obligatoire)</span></label>
-          ${r?.erreurs?.bailleur ? html`<p class="message-erreur" id="bailleur-nouveau-erreur">${r.erreurs.bailleur}</p>` : ''}
-          <select
-            id="bailleur-nouveau"
-            name="bailleur"
-            aria-required="true"
-            ${r?.erreurs?.bailleur ? brut(' aria-invalid="true" aria-describedby="bailleur-nouveau-erreur"') : ''}
-          >
-            <option value="">— choisir —</option>
-            ${autres.map((x) => html`<option value="${x.id}" ${r?.valeurs?.bailleur === x.id ? brut(' selected') : ''}>${x.nom}</option>`)}
-          </select>
-        </div>
-        <div class="champ${r?.erreurs?.motif ? ' en-erreur' : ''}">
-          <label for="bailleur-motif">Motif du changement <span class="aide">(obligatoire)</span></label>
-          ${r?.erreurs?.motif ? html`<p class="message-erreur" id="bailleur-motif-erreur">${r.erreurs.motif}</p>` : ''}
-          <textarea
-            id="bailleur-motif"
-            name="motif"
-            aria-required="true"
-            ${r?.erreurs?.motif ? brut(' aria-invalid="true" aria-describedby="bailleur-motif-erreur"') : ''}
-          >
-${r?.valeurs?.motif ?? ''}</textarea>
-        </div>
-        <div class="boutons"><button type="submit" class="secondaire">Changer de bailleur</button></div>
-      </form>
-    </details>
-    ${historique}`;
+  return html`<details class="action" id="action-bailleur"${r ? brut(' open') : ''}><summary>Changer le bailleur du ménage</summary>
+<form method="post" action="${idPage(etat)}/bailleur" novalidate>${r ? resumeErreurs(r.titre, r.messages) : ''}
+<input type="hidden" name="csrf" value="${ctx.csrf}">
+<p class="aide">Les courriels suivants destinés au bailleur iront aux contacts du nouveau bailleur. Le changement est tracé.</p>
+<div class="champ${r?.erreurs?.bailleur ? ' en-erreur' : ''}"><label for="bailleur-nouveau">Nouveau bailleur <span class="aide">(obligatoire)</span></label>
+${r?.erreurs?.bailleur ? html`<p class="message-erreur" id="bailleur-nouveau-erreur">${r.erreurs.bailleur}</p>` : ''}
+<select id="bailleur-nouveau" name="bailleur" aria-required="true"${r?.erreurs?.bailleur ? brut(' aria-invalid="true" aria-describedby="bailleur-nouveau-erreur"') : ''}><option value="">— choisir —</option>${autres.map((x) => html`<option value="${x.id}"${r?.valeurs?.bailleur === x.id ? brut(' selected') : ''}>${x.nom}</option>`)}</select></div>
+<div class="champ${r?.erreurs?.motif ? ' en-erreur' : ''}"><label for="bailleur-motif">Motif du changement <span class="aide">(obligatoire)</span></label>
+${r?.erreurs?.motif ? html`<p class="message-erreur" id="bailleur-motif-erreur">${r.erreurs.motif}</p>` : ''}
+<textarea id="bailleur-motif" name="motif" aria-required="true"${r?.erreurs?.motif ? brut(' aria-invalid="true" aria-describedby="bailleur-motif-erreur"') : ''}>${r?.valeurs?.motif ?? ''}</textarea></div>
+<div class="boutons"><button type="submit" class="secondaire">Changer de bailleur</button></div></form></details>
+${historique}`;
 }
 
 function sectionMenage(etat: EtatParcours): Brut {
   const m = etat.detailsConfidentiels.menage as Partial<Menage> | undefined;
   if (!m) return brut('');
-  return html`<h2>Le ménage <span class="aide">(confidentiel)</span></h2>
-    <dl class="infos">
-      <dt>Nom</dt>
-      <dd>${m.nom ?? '—'}</dd>
-      <dt>Composition</dt>
-      <dd>${m.composition ? libelleValeur(m.composition) : '—'}</dd>
-      <dt>Adresse</dt>
-      <dd>${m.adresse ?? '—'}</dd>
-      ${
-        m.telephone
-          ? html`<dt>Téléphone</dt>
-              <dd><a href="tel:${m.telephone.replace(/[^0-9+]/g, '')}">${m.telephone}</a></dd>`
-          : ''
-      }
-      ${
-        m.courriel
-          ? html`<dt>Courriel</dt>
-              <dd>${m.courriel}${m.accepteCourriel ? '' : ' (n’accepte pas les courriels)'}</dd>`
-          : ''
-      }
-    </dl>`;
+  return html`<h2>Le ménage <span class="aide">(confidentiel)</span></h2><dl class="infos">
+<dt>Nom</dt><dd>${m.nom ?? '—'}</dd>
+<dt>Composition</dt><dd>${m.composition ? libelleValeur(m.composition) : '—'}</dd>
+<dt>Adresse</dt><dd>${m.adresse ?? '—'}</dd>
+${m.telephone ? html`<dt>Téléphone</dt><dd><a href="tel:${m.telephone.replace(/[^0-9+]/g, '')}">${m.telephone}</a></dd>` : ''}
+${m.courriel ? html`<dt>Courriel</dt><dd>${m.courriel}${m.accepteCourriel ? '' : ' (n’accepte pas les courriels)'}</dd>` : ''}
+</dl>`;
 }
 
 /** Les notes que l'équipe a enregistrées dans le dossier (confidentielles), par nature. */
@@ -259,65 +197,30 @@ function sectionSuiviConfidentiel(ctx: Contexte, etat: EtatParcours): Brut {
   const conjointe = ctx.deps.catalogue.trouver(etat.programme.id)?.options.etudeConjointeBailleur;
   const notes = NOTES.filter(([cle]) => Array.isArray(c[cle]) && (c[cle] as unknown[]).length > 0);
   return html`<section id="suivi-confidentiel" aria-labelledby="titre-suivi-confidentiel">
-    <h2 id="titre-suivi-confidentiel">Diagnostic, carnet de route, plan et notes <span class="aide">(confidentiel : chaque lecture est tracée)</span></h2>
-    ${conjointe ? html`<p class="aide">Étude conjointe : le diagnostic est mené avec la conseillère sociale du bailleur, et le plan est validé aux points réguliers avec le référent du bailleur.</p>` : ''}
-    ${
-      entretiens.length
-        ? html`<h3>Diagnostic</h3>
-            ${entretiens.map(
-              (e, i) =>
-                html`<dl class="infos">
-                  <dt>Entretien ${i + 1}</dt>
-                  <dd>${e.le ? dateFr(e.le) : 'date non renseignée'}</dd>
-                  <dt>Origine de la dette</dt>
-                  <dd>${e.origineDette ?? 'non renseignée'}</dd>
-                  <dt>Droits</dt>
-                  <dd>${e.droits ?? 'non renseignés'}</dd>
-                  <dt>Budget</dt>
-                  <dd>${e.budget ?? 'non renseigné'}</dd>
-                  <dt>Adéquation du logement</dt>
-                  <dd>${e.adequationLogement ?? 'non renseignée'}</dd>
-                  ${
-                    notesEntretien(etat, i)
-                      ? html`<dt>Notes de l’entretien</dt>
-                          <dd>${notesEntretien(etat, i)}</dd>`
-                      : ''
-                  }
-                </dl>`,
-            )}`
-        : ''
-    }
-    ${
-      carnet?.length
-        ? html`<h3>Carnet de route</h3>
-            <ul>
-              ${carnet.map((d) => html`<li>${d}</li>`)}
-            </ul>`
-        : ''
-    }
-    ${
-      plan
-        ? html`<h3>Plan d’aide</h3>
-            <dl class="infos">
-              <dt>Enregistré le</dt>
-              <dd>${plan.le ? dateFr(plan.le) : '—'}</dd>
-              <dt>Actions</dt>
-              <dd>${plan.actions.map((a) => libelleDe(ACTIONS_PLAN, a)).join(' ; ') || 'aucune'}</dd>
-              <dt>Orientations</dt>
-              <dd>${plan.orientations.map((o) => libelleDe(ORIENTATIONS_PLAN, o)).join(' ; ') || 'aucune'}</dd>
-              <dt>Plan d’apurement</dt>
-              <dd>${plan.planApurement ? texteApurement(plan.planApurement, euros) : 'aucun'}</dd>
-              <dt>Demande de mutation</dt>
-              <dd>${plan.demandeMutation ? 'Oui' : 'Non'}</dd>
-            </dl>`
-        : ''
-    }
-    ${notes.map(
-      ([cle, titre]) =>
-        html`<h3>${titre}</h3>
-          ${valeurLisible(c[cle])}`,
-    )}
-  </section>`;
+<h2 id="titre-suivi-confidentiel">Diagnostic, carnet de route, plan et notes <span class="aide">(confidentiel : chaque lecture est tracée)</span></h2>
+${conjointe ? html`<p class="aide">Étude conjointe : le diagnostic est mené avec la conseillère sociale du bailleur, et le plan est validé aux points réguliers avec le référent du bailleur.</p>` : ''}
+${
+  entretiens.length
+    ? html`<h3>Diagnostic</h3>${entretiens.map(
+        (e, i) => html`<dl class="infos"><dt>Entretien ${i + 1}</dt><dd>${e.le ? dateFr(e.le) : 'date non renseignée'}</dd>
+<dt>Origine de la dette</dt><dd>${e.origineDette ?? 'non renseignée'}</dd><dt>Droits</dt><dd>${e.droits ?? 'non renseignés'}</dd>
+<dt>Budget</dt><dd>${e.budget ?? 'non renseigné'}</dd><dt>Adéquation du logement</dt><dd>${e.adequationLogement ?? 'non renseignée'}</dd>
+${notesEntretien(etat, i) ? html`<dt>Notes de l’entretien</dt><dd>${notesEntretien(etat, i)}</dd>` : ''}</dl>`,
+      )}`
+    : ''
+}
+${carnet?.length ? html`<h3>Carnet de route</h3><ul>${carnet.map((d) => html`<li>${d}</li>`)}</ul>` : ''}
+${
+  plan
+    ? html`<h3>Plan d’aide</h3><dl class="infos"><dt>Enregistré le</dt><dd>${plan.le ? dateFr(plan.le) : '—'}</dd>
+<dt>Actions</dt><dd>${plan.actions.map((a) => libelleDe(ACTIONS_PLAN, a)).join(' ; ') || 'aucune'}</dd>
+<dt>Orientations</dt><dd>${plan.orientations.map((o) => libelleDe(ORIENTATIONS_PLAN, o)).join(' ; ') || 'aucune'}</dd>
+<dt>Plan d’apurement</dt><dd>${plan.planApurement ? texteApurement(plan.planApurement, euros) : 'aucun'}</dd>
+<dt>Demande de mutation</dt><dd>${plan.demandeMutation ? 'Oui' : 'Non'}</dd></dl>`
+    : ''
+}
+${notes.map(([cle, titre]) => html`<h3>${titre}</h3>${valeurLisible(c[cle])}`)}
+</section>`;
 }
 
 /** Les notes du travailleur social sur un entretien de diagnostic (jamais partagées). */
@@ -334,40 +237,27 @@ function sectionContact(ctx: Contexte, etat: EtatParcours, o: OptionsPageParcour
   const r = o.retour?.formulaire === 'contact-menage' ? o.retour : undefined;
   const note = (a: { accorde: boolean; par?: string; le?: string }, oui: string, non: string) =>
     a.le ? html`${a.accorde ? oui : non} (noté par ${nomDe(ctx.deps, a.par ?? '')} le ${dateHeureFr(a.le)})` : non;
-  return html`<section id="contact-menage" aria-labelledby="titre-contact">
-    <h2 id="titre-contact">Joindre le ménage</h2>
-    <ul>
-      <li>Courriels : ${note(c.courriel, 'acceptés', 'non acceptés')}.</li>
-      <li id="accord-sms">
-        SMS : ${note(c.sms, `acceptés, au ${c.telephone ?? 'portable noté'}`, 'non acceptés')}. Un SMS court, sans détail, double chaque courriel adressé au
-        ménage.
-      </li>
-    </ul>
-    ${
-      etat.cloture
-        ? ''
-        : html`<details class="action" id="action-contact-menage" ${r ? brut(' open') : ''}>
-            <summary>${c.sms.accorde ? 'Changer le portable ou arrêter les SMS' : 'Noter que le ménage accepte les SMS'}</summary>
-            <form method="post" action="${idPage(etat)}/contact-menage" novalidate>
-              ${r ? resumeErreurs(r.titre, r.messages) : ''}
-              <input type="hidden" name="csrf" value="${ctx.csrf}" />
-              <fieldset>
-                <legend>Le ménage accepte-t-il les SMS ?</legend>
-                <div class="choix">
-                  <input type="radio" id="sms-oui" name="accorde" value="oui" checked /><label for="sms-oui">Oui, à ce numéro de portable</label>
-                </div>
-                <div class="choix"><input type="radio" id="sms-non" name="accorde" value="non" /><label for="sms-non">Non, plus de SMS</label></div>
-              </fieldset>
-              <div class="champ">
-                <label for="contact-telephone">Numéro de portable</label>
-                <input type="tel" id="contact-telephone" name="telephone" autocomplete="off" inputmode="tel" aria-describedby="aide-contact-telephone" />
-                <p class="aide" id="aide-contact-telephone">Par exemple 06 12 34 56 78. Inutile pour arrêter les SMS.</p>
-              </div>
-              <div class="boutons"><button type="submit">Enregistrer</button></div>
-            </form>
-          </details>`
-    }
-  </section>`;
+  return html`<section id="contact-menage" aria-labelledby="titre-contact"><h2 id="titre-contact">Joindre le ménage</h2>
+<ul>
+<li>Courriels : ${note(c.courriel, 'acceptés', 'non acceptés')}.</li>
+<li id="accord-sms">SMS : ${note(c.sms, `acceptés, au ${c.telephone ?? 'portable noté'}`, 'non acceptés')}. Un SMS court, sans détail, double chaque courriel adressé au ménage.</li>
+</ul>
+${
+  etat.cloture
+    ? ''
+    : html`<details class="action" id="action-contact-menage"${r ? brut(' open') : ''}><summary>${c.sms.accorde ? 'Changer le portable ou arrêter les SMS' : 'Noter que le ménage accepte les SMS'}</summary>
+<form method="post" action="${idPage(etat)}/contact-menage" novalidate>${r ? resumeErreurs(r.titre, r.messages) : ''}
+<input type="hidden" name="csrf" value="${ctx.csrf}">
+<fieldset><legend>Le ménage accepte-t-il les SMS ?</legend>
+<div class="choix"><input type="radio" id="sms-oui" name="accorde" value="oui" checked><label for="sms-oui">Oui, à ce numéro de portable</label></div>
+<div class="choix"><input type="radio" id="sms-non" name="accorde" value="non"><label for="sms-non">Non, plus de SMS</label></div>
+</fieldset>
+<div class="champ"><label for="contact-telephone">Numéro de portable</label>
+<input type="tel" id="contact-telephone" name="telephone" autocomplete="off" inputmode="tel" aria-describedby="aide-contact-telephone">
+<p class="aide" id="aide-contact-telephone">Par exemple 06 12 34 56 78. Inutile pour arrêter les SMS.</p></div>
+<div class="boutons"><button type="submit">Enregistrer</button></div></form></details>`
+}
+</section>`;
 }
 
 /** Le partage du diagnostic avec le bailleur (réglage du programme) et l'accord du ménage. */
@@ -379,101 +269,81 @@ function sectionPartage(ctx: Contexte, etat: EtatParcours, o: OptionsPageParcour
   const enVigueur = c && !c.retireLe;
   const r = o.retour?.formulaire === 'consentement-partage' ? o.retour : undefined;
   const proposes = DESTINATAIRES_DIAGNOSTIC.filter((d) => p.reglage!.destinataires.includes(d));
-  return html`<section id="partage-diagnostic" aria-labelledby="titre-partage">
-    <h2 id="titre-partage">Partage du diagnostic avec le bailleur</h2>
-    <p>
-      Le programme prévoit de partager le diagnostic et le carnet de route avec :
-      ${qui(p.reglage.destinataires)}${p.reglage.consentementRequis ? ', seulement avec l’accord du ménage' : ''}.
-    </p>
-    <p id="accord-menage">
-      ${
-        enVigueur
-          ? html`Accord du ménage en vigueur pour : ${qui(c.portee)} (recueilli par ${nomDe(ctx.deps, c.recueilliPar)} le ${dateHeureFr(c.recueilliLe)}).`
-          : c?.retireLe
-            ? html`Accord retiré par ${nomDe(ctx.deps, c.retirePar ?? '')} le ${dateHeureFr(c.retireLe)} : le diagnostic ne part plus.`
-            : p.reglage.consentementRequis
-              ? 'Aucun accord du ménage enregistré : le diagnostic ne part pas.'
-              : ''
-      }
-    </p>
-    ${
-      etat.cloture
-        ? ''
-        : html`<details class="action" id="action-consentement-partage" ${r ? brut(' open') : ''}>
-            <summary>${enVigueur ? 'Changer ou retirer l’accord du ménage' : 'Enregistrer l’accord du ménage'}</summary>
-            <form method="post" action="${idPage(etat)}/consentement-partage" novalidate>
-              ${r ? resumeErreurs(r.titre, r.messages) : ''}
-              <input type="hidden" name="csrf" value="${ctx.csrf}" />
-              <fieldset>
-                <legend>Le ménage accepte que son diagnostic aille à :</legend>
-                ${proposes.map((d) => html`<div class="choix"><input type="checkbox" id="portee-${d}" name="portee" value="${d}" ${enVigueur && c.portee.includes(d) ? brut(' checked') : ''} /><label for="portee-${d}">${LIBELLES_DESTINATAIRES_DIAGNOSTIC[d]}</label></div>`)}
-              </fieldset>
-              <div class="boutons"><button type="submit">Enregistrer l’accord</button></div>
-            </form>
-            ${
-              enVigueur
-                ? html`<form method="post" action="${idPage(etat)}/retrait-consentement-partage" novalidate>
-                    <input type="hidden" name="csrf" value="${ctx.csrf}" />
-                    <div class="boutons"><button type="submit" class="secondaire">Le ménage retire son accord</button></div>
-                  </form>`
-                : ''
-            }
-          </details>`
-    }
-  </section>`;
+  return html`<section id="partage-diagnostic" aria-labelledby="titre-partage"><h2 id="titre-partage">Partage du diagnostic avec le bailleur</h2>
+<p>Le programme prévoit de partager le diagnostic et le carnet de route avec : ${qui(p.reglage.destinataires)}${p.reglage.consentementRequis ? ', seulement avec l’accord du ménage' : ''}.</p>
+<p id="accord-menage">${
+    enVigueur
+      ? html`Accord du ménage en vigueur pour : ${qui(c.portee)} (recueilli par ${nomDe(ctx.deps, c.recueilliPar)} le ${dateHeureFr(c.recueilliLe)}).`
+      : c?.retireLe
+        ? html`Accord retiré par ${nomDe(ctx.deps, c.retirePar ?? '')} le ${dateHeureFr(c.retireLe)} : le diagnostic ne part plus.`
+        : p.reglage.consentementRequis
+          ? 'Aucun accord du ménage enregistré : le diagnostic ne part pas.'
+          : ''
+  }</p>
+${
+  etat.cloture
+    ? ''
+    : html`<details class="action" id="action-consentement-partage"${r ? brut(' open') : ''}><summary>${enVigueur ? 'Changer ou retirer l’accord du ménage' : 'Enregistrer l’accord du ménage'}</summary>
+<form method="post" action="${idPage(etat)}/consentement-partage" novalidate>${r ? resumeErreurs(r.titre, r.messages) : ''}
+<input type="hidden" name="csrf" value="${ctx.csrf}">
+<fieldset><legend>Le ménage accepte que son diagnostic aille à :</legend>
+${proposes.map((d) => html`<div class="choix"><input type="checkbox" id="portee-${d}" name="portee" value="${d}"${enVigueur && c.portee.includes(d) ? brut(' checked') : ''}><label for="portee-${d}">${LIBELLES_DESTINATAIRES_DIAGNOSTIC[d]}</label></div>`)}
+</fieldset>
+<div class="boutons"><button type="submit">Enregistrer l’accord</button></div></form>
+${
+  enVigueur
+    ? html`<form method="post" action="${idPage(etat)}/retrait-consentement-partage" novalidate><input type="hidden" name="csrf" value="${ctx.csrf}">
+<div class="boutons"><button type="submit" class="secondaire">Le ménage retire son accord</button></div></form>`
+    : ''
+}</details>`
+}
+</section>`;
 }
 
 function sectionEcheances(etat: EtatParcours): Brut {
-  if (!etat.echeances.length)
-    return html`<h2>Échéances</h2>
-      <p>Aucune échéance pour le moment.</p>`;
+  if (!etat.echeances.length) return html`<h2>Échéances</h2><p>Aucune échéance pour le moment.</p>`;
   const l = [...etat.echeances].sort((a, b) => a.due.localeCompare(b.due));
-  return html`<h2>Échéances</h2>
-    ${tableau({
-      region: 'Échéances',
-      lignes: l,
-      classeLigne: (e) => (e.statut === 'depassee' ? 'en-retard' : undefined),
-      colonnes: [
-        { titre: 'Échéance', nomme: true, valeur: (e) => e.libelle },
-        { titre: 'Date', valeur: (e) => dateFr(e.due) },
-        {
-          titre: 'Statut',
-          valeur: (e) => (e.statut === 'depassee' ? html`<span class="badge retard">Dépassée</span>` : (LIBELLES_STATUT_ECHEANCE[e.statut] ?? e.statut)),
-        },
-        {
-          titre: 'Responsable',
-          valeur: (e) =>
-            e.responsable === 'travailleur_social'
-              ? 'Travailleur social'
-              : e.responsable === 'coordinateur'
-                ? 'Coordination'
-                : (LIBELLES_ROLES[e.responsable] ?? e.responsable),
-        },
-      ],
-    })}`;
+  return html`<h2>Échéances</h2>${tableau({
+    region: 'Échéances',
+    lignes: l,
+    classeLigne: (e) => (e.statut === 'depassee' ? 'en-retard' : undefined),
+    colonnes: [
+      { titre: 'Échéance', nomme: true, valeur: (e) => e.libelle },
+      { titre: 'Date', valeur: (e) => dateFr(e.due) },
+      {
+        titre: 'Statut',
+        valeur: (e) => (e.statut === 'depassee' ? html`<span class="badge retard">Dépassée</span>` : (LIBELLES_STATUT_ECHEANCE[e.statut] ?? e.statut)),
+      },
+      {
+        titre: 'Responsable',
+        valeur: (e) =>
+          e.responsable === 'travailleur_social'
+            ? 'Travailleur social'
+            : e.responsable === 'coordinateur'
+              ? 'Coordination'
+              : (LIBELLES_ROLES[e.responsable] ?? e.responsable),
+      },
+    ],
+  })}`;
 }
 
 function sectionDemandes(etat: EtatParcours): Brut {
-  if (!etat.demandes.length)
-    return html`<h2>Décisions des partenaires</h2>
-      <p>Aucune demande de validation envoyée.</p>`;
-  return html`<h2>Décisions des partenaires</h2>
-    ${tableau({
-      region: 'Décisions des partenaires',
-      lignes: etat.demandes,
-      colonnes: [
-        { titre: 'Demande', nomme: true, valeur: (d) => d.objet },
-        { titre: 'Partenaire', valeur: (d) => LIBELLES_ROLES[d.role] ?? d.role },
-        { titre: 'Envoyée le', valeur: (d) => dateFr(d.envoyeeLe) },
-        { titre: 'Réponse attendue avant le', valeur: (d) => dateFr(d.echeance) },
-        {
-          titre: 'Décision',
-          valeur: (d) =>
-            html`<strong>${LIBELLES_STATUT_DEMANDE[d.statut] ?? d.statut}</strong
-              >${d.decision ? html` le ${dateHeureFr(d.decision.le)}${d.decision.commentaire ? html` : « ${d.decision.commentaire} »` : ''}` : ''}`,
-        },
-      ],
-    })}`;
+  if (!etat.demandes.length) return html`<h2>Décisions des partenaires</h2><p>Aucune demande de validation envoyée.</p>`;
+  return html`<h2>Décisions des partenaires</h2>${tableau({
+    region: 'Décisions des partenaires',
+    lignes: etat.demandes,
+    colonnes: [
+      { titre: 'Demande', nomme: true, valeur: (d) => d.objet },
+      { titre: 'Partenaire', valeur: (d) => LIBELLES_ROLES[d.role] ?? d.role },
+      { titre: 'Envoyée le', valeur: (d) => dateFr(d.envoyeeLe) },
+      { titre: 'Réponse attendue avant le', valeur: (d) => dateFr(d.echeance) },
+      {
+        titre: 'Décision',
+        valeur: (d) =>
+          html`<strong>${LIBELLES_STATUT_DEMANDE[d.statut] ?? d.statut}</strong>${d.decision ? html` le ${dateHeureFr(d.decision.le)}${d.decision.commentaire ? html` : « ${d.decision.commentaire} »` : ''}` : ''}`,
+      },
+    ],
+  })}`;
 }
 
 /** Une valeur des détails du parcours, lisible (dates, mois, durées, montants, oui/non, libellés, listes). */
@@ -490,19 +360,11 @@ function valeurLisible(v: unknown, profondeur = 0, cle = ''): Brut {
   if (Array.isArray(v)) {
     if (!v.length) return html`aucun`;
     if (v.every((x) => typeof x !== 'object' || x === null)) return html`${v.map((x) => valeurLisible(x, profondeur + 1, cle).valeur).join(', ')}`;
-    return html`<ul>
-      ${v.map((x) => html`<li>${valeurLisible(x, profondeur + 1, cle)}</li>`)}
-    </ul>`;
+    return html`<ul>${v.map((x) => html`<li>${valeurLisible(x, profondeur + 1, cle)}</li>`)}</ul>`;
   }
   if (typeof v === 'object' && profondeur < 3) {
     const entrees = Object.entries(v as Record<string, unknown>).filter(([, x]) => x !== undefined);
-    return html`<dl class="infos">
-      ${entrees.map(
-        ([k, x]) =>
-          html`<dt>${CHAMPS_MONTANTS.has(k) ? libelleChamp(k).replace(/ \(€\)$/, '') : libelleChamp(k)}</dt>
-            <dd>${valeurLisible(x, profondeur + 1, k)}</dd>`,
-      )}
-    </dl>`;
+    return html`<dl class="infos">${entrees.map(([k, x]) => html`<dt>${CHAMPS_MONTANTS.has(k) ? libelleChamp(k).replace(/ \(€\)$/, '') : libelleChamp(k)}</dt><dd>${valeurLisible(x, profondeur + 1, k)}</dd>`)}</dl>`;
   }
   return html`—`;
 }
@@ -510,24 +372,15 @@ function valeurLisible(v: unknown, profondeur = 0, cle = ''): Brut {
 function sectionDetails(etat: EtatParcours): Brut {
   const entrees = Object.entries(etat.details).filter(([, v]) => v !== undefined);
   if (!entrees.length) return brut('');
-  return html`<h2>Informations du dossier</h2>
-    <p class="aide">Ce que les partenaires concernés peuvent aussi connaître.</p>
-    ${valeurLisible(etat.details)}`;
+  return html`<h2>Informations du dossier</h2><p class="aide">Ce que les partenaires concernés peuvent aussi connaître.</p>${valeurLisible(etat.details)}`;
 }
 
 function sectionJournal(etat: EtatParcours): Brut {
   const l = [...etat.journal].reverse();
-  return html`<h2>Journal du parcours</h2>
-    <p class="aide">Du plus récent au plus ancien.</p>
-    <ol class="journal">
-      ${l.map(
-        (e) =>
-          html`<li>
-            <time datetime="${e.date}">${dateHeureFr(e.date)}</time> —
-            ${e.resume}${e.visibilite === 'equipe' ? html` <span class="aide">(équipe seulement)</span>` : ''}
-          </li>`,
-      )}
-    </ol>`;
+  return html`<h2>Journal du parcours</h2><p class="aide">Du plus récent au plus ancien.</p><ol class="journal">${l.map(
+    (e) =>
+      html`<li><time datetime="${e.date}">${dateHeureFr(e.date)}</time> — ${e.resume}${e.visibilite === 'equipe' ? html` <span class="aide">(équipe seulement)</span>` : ''}</li>`,
+  )}</ol>`;
 }
 
 /** Les documents qui existent aussi en version adressée aux partenaires (rien de confidentiel). */
@@ -584,12 +437,7 @@ function sectionDocuments(ctx: Contexte, etat: EtatParcours, partage?: EtatParta
       }
     }
   }
-  return liens.length
-    ? html`<h2>Documents</h2>
-        <ul class="documents">
-          ${liens}
-        </ul>`
-    : '';
+  return liens.length ? html`<h2>Documents</h2><ul class="documents">${liens}</ul>` : '';
 }
 
 export function pageParcours(ctx: Contexte, etat: EtatParcours, o: OptionsPageParcours = {}): Brut {
@@ -609,67 +457,36 @@ export function pageParcours(ctx: Contexte, etat: EtatParcours, o: OptionsPagePa
               : undefined;
   const documents = sectionDocuments(ctx, etat, o.partage);
   return html`<p><a href="/parcours">← ${estCoordination(ctx.personne) ? 'Tableau de bord' : 'Mes ménages'}</a></p>
-    <h1>Dossier ${etat.reference} ${etat.cloture ? html`<span class="badge clos">Clôturé</span>` : html`<span class="badge ouvert">En cours</span>`}</h1>
-    ${
-      fait
-        ? html`<div class="succes" role="status">
-            <p>Enregistré : ${fait}.</p>
-            <p>Étape actuelle : <strong>${etat.libelleEtape}</strong>.</p>
-          </div>`
-        : ''
-    }
-    ${o.retour && !o.retour.formulaire ? resumeErreurs(o.retour.titre, o.retour.messages) : ''}
-    ${
-      o.retour?.formulaire
-        ? html`<div class="erreur" role="alert">
-            <p><strong>${o.retour.titre}</strong></p>
-            ${o.retour.messages.map((m) => html`<p>${m}</p>`)}
-          </div>`
-        : ''
-    }
-    <dl class="infos">
-      <dt>Étape</dt>
-      <dd id="etape-courante">${etat.libelleEtape}</dd>
-      <dt>Parcours</dt>
-      <dd>${LIBELLES_TYPE_PARCOURS[etat.typeParcours]}</dd>
-      <dt>Programme</dt>
-      <dd>${etat.programme.nom} (version ${etat.programme.version})</dd>
-      <dt>Travailleur social</dt>
-      <dd>${etat.travailleurSocial ? nomDe(ctx.deps, etat.travailleurSocial) : html`<em>non affecté</em>`}</dd>
-      <dt>Coordination</dt>
-      <dd>${nomDe(ctx.deps, etat.coordinateur)}</dd>
-      ${
-        o.orientePar
-          ? html`<dt>Orienté par</dt>
-              <dd id="oriente-par">${o.orientePar}</dd>`
-          : ''
-      }
-      ${
-        o.bailleur
-          ? html`<dt>Bailleur</dt>
-              <dd id="bailleur-du-menage">${o.bailleur.organisation?.nom ?? html`<em>celui du programme</em>`}</dd>`
-          : ''
-      }
-      ${
-        etat.cloture
-          ? html`<dt>Clôture</dt>
-              <dd>
-                ${LIBELLES_VALEURS[etat.cloture.issue] ?? etat.cloture.issue}${etat.cloture.motif ? html` : ${etat.cloture.motif}` : ''} (le
-                ${dateFr(etat.cloture.le)})
-              </dd>`
-          : ''
-      }
-    </dl>
-    <h2>À faire à cette étape</h2>
-    ${
-      actions.length
-        ? html`<p class="aide">Seules les actions attendues à l’étape « ${etat.libelleEtape} » sont proposées.</p>
-            ${actions.map((nom) => formulaireMessage(ctx, etat, nom, o.retour))}`
-        : html`<p>
-            ${etat.cloture ? 'Le parcours est clôturé : plus aucune action n’est attendue.' : 'Aucune action n’est attendue de votre part à cette étape.'}
-          </p>`
-    }
-    ${sectionCoordination(ctx, etat, o.retour)} ${sectionBailleur(ctx, etat, o)} ${documents} ${sectionEcheances(etat)} ${sectionDemandes(etat)}
-    ${o.fileIml ? sectionFileIml(ctx, o.fileIml, etat.workflowId) : ''} ${sectionDetails(etat)} ${sectionMenage(etat)} ${sectionSuiviConfidentiel(ctx, etat)}
-    ${sectionContact(ctx, etat, o)} ${sectionPartage(ctx, etat, o)} ${sectionJournal(etat)}`;
+<h1>Dossier ${etat.reference} ${etat.cloture ? html`<span class="badge clos">Clôturé</span>` : html`<span class="badge ouvert">En cours</span>`}</h1>
+${fait ? html`<div class="succes" role="status"><p>Enregistré : ${fait}.</p><p>Étape actuelle : <strong>${etat.libelleEtape}</strong>.</p></div>` : ''}
+${o.retour && !o.retour.formulaire ? resumeErreurs(o.retour.titre, o.retour.messages) : ''}
+${o.retour?.formulaire ? html`<div class="erreur" role="alert"><p><strong>${o.retour.titre}</strong></p>${o.retour.messages.map((m) => html`<p>${m}</p>`)}</div>` : ''}
+<dl class="infos">
+<dt>Étape</dt><dd id="etape-courante">${etat.libelleEtape}</dd>
+<dt>Parcours</dt><dd>${LIBELLES_TYPE_PARCOURS[etat.typeParcours]}</dd>
+<dt>Programme</dt><dd>${etat.programme.nom} (version ${etat.programme.version})</dd>
+<dt>Travailleur social</dt><dd>${etat.travailleurSocial ? nomDe(ctx.deps, etat.travailleurSocial) : html`<em>non affecté</em>`}</dd>
+<dt>Coordination</dt><dd>${nomDe(ctx.deps, etat.coordinateur)}</dd>
+${o.orientePar ? html`<dt>Orienté par</dt><dd id="oriente-par">${o.orientePar}</dd>` : ''}
+${o.bailleur ? html`<dt>Bailleur</dt><dd id="bailleur-du-menage">${o.bailleur.organisation?.nom ?? html`<em>celui du programme</em>`}</dd>` : ''}
+${etat.cloture ? html`<dt>Clôture</dt><dd>${LIBELLES_VALEURS[etat.cloture.issue] ?? etat.cloture.issue}${etat.cloture.motif ? html` : ${etat.cloture.motif}` : ''} (le ${dateFr(etat.cloture.le)})</dd>` : ''}
+</dl>
+<h2>À faire à cette étape</h2>
+${
+  actions.length
+    ? html`<p class="aide">Seules les actions attendues à l’étape « ${etat.libelleEtape} » sont proposées.</p>${actions.map((nom) => formulaireMessage(ctx, etat, nom, o.retour))}`
+    : html`<p>${etat.cloture ? 'Le parcours est clôturé : plus aucune action n’est attendue.' : 'Aucune action n’est attendue de votre part à cette étape.'}</p>`
+}
+${sectionCoordination(ctx, etat, o.retour)}
+${sectionBailleur(ctx, etat, o)}
+${documents}
+${sectionEcheances(etat)}
+${sectionDemandes(etat)}
+${o.fileIml ? sectionFileIml(ctx, o.fileIml, etat.workflowId) : ''}
+${sectionDetails(etat)}
+${sectionMenage(etat)}
+${sectionSuiviConfidentiel(ctx, etat)}
+${sectionContact(ctx, etat, o)}
+${sectionPartage(ctx, etat, o)}
+${sectionJournal(etat)}`;
 }

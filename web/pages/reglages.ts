@@ -38,22 +38,20 @@ export interface RetourReglages {
 
 /** Les pages d'un programme, selon ce qu'il fait. */
 export function pageProgrammes(ctx: Contexte): Brut {
-  const carte = (p: Programme) =>
-    html`<section class="organisation" aria-labelledby="prog-${p.id}">
-      <h2 id="prog-${p.id}">${p.nom}</h2>
-      <p>${LIBELLES_TYPE_PARCOURS[p.typeParcours]} — ${p.territoire} — version ${p.version} des réglages.</p>
-      <ul>
-        <li><a href="/programmes/${p.id}/reglages">Réglages : délais, options, quotas</a></li>
-        <li><a href="/programmes/${p.id}/annuaire">Annuaire des partenaires</a></li>
-        <li><a href="/programmes/${p.id}/orientations">Orientations reçues</a></li>
-        ${p.options.designationCommissionImpayes ? html`<li><a href="/programmes/${p.id}/commission">Listes de la commission impayés</a></li>` : ''}
-        ${p.typeParcours === 'iml_bail_glissant' ? html`<li><a href="/programmes/${p.id}/file-iml">File d’attente IML</a></li>` : ''}
-        <li><a href="/parcours/nouveau/${p.id}">Lancer un parcours</a></li>
-      </ul>
-    </section>`;
+  const carte = (p: Programme) => html`<section class="organisation" aria-labelledby="prog-${p.id}">
+<h2 id="prog-${p.id}">${p.nom}</h2>
+<p>${LIBELLES_TYPE_PARCOURS[p.typeParcours]} — ${p.territoire} — version ${p.version} des réglages.</p>
+<ul>
+<li><a href="/programmes/${p.id}/reglages">Réglages : délais, options, quotas</a></li>
+<li><a href="/programmes/${p.id}/annuaire">Annuaire des partenaires</a></li>
+<li><a href="/programmes/${p.id}/orientations">Orientations reçues</a></li>
+${p.options.designationCommissionImpayes ? html`<li><a href="/programmes/${p.id}/commission">Listes de la commission impayés</a></li>` : ''}
+${p.typeParcours === 'iml_bail_glissant' ? html`<li><a href="/programmes/${p.id}/file-iml">File d’attente IML</a></li>` : ''}
+<li><a href="/parcours/nouveau/${p.id}">Lancer un parcours</a></li>
+</ul></section>`;
   return html`<h1>Programmes</h1>
-    <p>Les programmes que vous coordonnez, et leurs pages.</p>
-    ${programmesDe(ctx).map(carte)}`;
+<p>Les programmes que vous coordonnez, et leurs pages.</p>
+${programmesDe(ctx).map(carte)}`;
 }
 
 const idChamp = (nom: string) => nom.replace(/[^A-Za-z0-9]/g, '-');
@@ -64,16 +62,10 @@ function champDuree(nom: string, libelle: string, iso: string, r: RetourReglages
   const nombre = r?.valeurs[`${nom}.nombre`] ?? (actuel ? String(actuel.nombre) : '');
   const unite = r?.valeurs[`${nom}.unite`] ?? actuel?.unite ?? 'jours';
   const id = idChamp(nom);
-  return html`<div class="champ">
-    <fieldset class="duree">
-      <legend>${libelle} <span class="aide">(actuellement ${dureeEnFrancais(iso)})</span></legend>
-      <label for="${id}-n">Nombre :</label><input id="${id}-n" name="${nom}.nombre" inputmode="numeric" value="${nombre}" size="4" />
-      <label for="${id}-u">unité :</label
-      ><select id="${id}-u" name="${nom}.unite">
-        ${UNITES_DUREE.map((u) => html`<option value="${u.plusieurs}" ${u.plusieurs === unite ? brut(' selected') : ''}>${u.plusieurs}</option>`)}
-      </select>
-    </fieldset>
-  </div>`;
+  return html`<div class="champ"><fieldset class="duree"><legend>${libelle} <span class="aide">(actuellement ${dureeEnFrancais(iso)})</span></legend>
+<label for="${id}-n">Nombre :</label><input id="${id}-n" name="${nom}.nombre" inputmode="numeric" value="${nombre}" size="4">
+<label for="${id}-u">unité :</label><select id="${id}-u" name="${nom}.unite">${UNITES_DUREE.map((u) => html`<option value="${u.plusieurs}"${u.plusieurs === unite ? brut(' selected') : ''}>${u.plusieurs}</option>`)}</select>
+</fieldset></div>`;
 }
 
 /** Une série de durées, écrite comme on la dit : « 3 mois, 6 mois ». */
@@ -81,25 +73,19 @@ const serieEnFrancais = (isos: string[]) => isos.map(dureeEnFrancais).join(', ')
 
 function champSerie(nom: string, libelle: string, isos: string[], r: RetourReglages | undefined): Brut {
   const id = idChamp(nom);
-  return html`<div class="champ">
-    <label for="${id}">${libelle} <span class="aide">(séparées par des virgules, par exemple « 3 mois, 6 mois » ; vide : aucune)</span></label>
-    <input type="text" id="${id}" name="${nom}" value="${r?.valeurs[nom] ?? serieEnFrancais(isos)}" />
-  </div>`;
+  return html`<div class="champ"><label for="${id}">${libelle} <span class="aide">(séparées par des virgules, par exemple « 3 mois, 6 mois » ; vide : aucune)</span></label>
+<input type="text" id="${id}" name="${nom}" value="${r?.valeurs[nom] ?? serieEnFrancais(isos)}"></div>`;
 }
 
 function caseACocher(nom: string, libelle: string, coche: boolean, r: RetourReglages | undefined): Brut {
   const id = idChamp(nom);
   const valeur = r ? r.valeurs[nom] === 'oui' : coche;
-  return html`<div class="choix">
-    <input type="checkbox" id="${id}" name="${nom}" value="oui" ${valeur ? brut(' checked') : ''} /><label for="${id}">${libelle}</label>
-  </div>`;
+  return html`<div class="choix"><input type="checkbox" id="${id}" name="${nom}" value="oui"${valeur ? brut(' checked') : ''}><label for="${id}">${libelle}</label></div>`;
 }
 
 function champNombre(nom: string, libelle: string, valeur: number | undefined, r: RetourReglages | undefined): Brut {
   const id = idChamp(nom);
-  return html`<div class="champ">
-    <label for="${id}">${libelle}</label><input id="${id}" name="${nom}" inputmode="numeric" value="${r?.valeurs[nom] ?? valeur ?? ''}" size="6" />
-  </div>`;
+  return html`<div class="champ"><label for="${id}">${libelle}</label><input id="${id}" name="${nom}" inputmode="numeric" value="${r?.valeurs[nom] ?? valeur ?? ''}" size="6"></div>`;
 }
 
 export function pageReglages(ctx: Contexte, reglages: ReglagesProgramme, o: { retour?: RetourReglages; fait?: string } = {}): Brut {
@@ -110,99 +96,48 @@ export function pageReglages(ctx: Contexte, reglages: ReglagesProgramme, o: { re
   const prevention = p.typeParcours === 'prevention_precontentieuse';
   const e = p.eligibilite as { sansGarantie?: boolean; impayesMinimumMois?: number; ancienneteBailMax?: string; sansContactBailleur?: boolean };
   return html`<h1>Réglages : ${p.nom}</h1>
-    ${o.fait ? html`<div class="succes" role="status"><p>${o.fait}</p></div>` : ''}
-    <p>
-      Version ${p.version} en vigueur. Enregistrer crée la version ${p.version + 1} : les parcours lancés ensuite la suivent ; les parcours en cours gardent la
-      version avec laquelle ils ont été lancés. Les contacts des partenaires se changent dans l’<a href="/programmes/${p.id}/annuaire">annuaire</a> et valent
-      aussitôt pour tous les parcours.
-    </p>
-    <form method="post" action="/programmes/${p.id}/reglages" novalidate>
-      ${r ? resumeErreurs('Les réglages n’ont pas été enregistrés :', r.messages) : ''}
-      <input type="hidden" name="csrf" value="${ctx.csrf}" />
-      <input type="hidden" name="versionAttendue" value="${p.version}" />
-      <h2>Délais</h2>
-      ${trier(Object.keys(p.delais), LIBELLES_DELAIS).map((cle) => champDuree(`delais.${cle}`, libelleReglage(LIBELLES_DELAIS, cle), p.delais[cle]!, r))}
-      ${
-        Object.keys(p.jalons).length
-          ? html`<h2>Bilans et points de suivi</h2>
-              ${Object.keys(p.jalons).map((cle) => champSerie(`jalons.${cle}`, libelleReglage(LIBELLES_JALONS, cle), p.jalons[cle]!, r))}`
-          : ''
-      }
-      ${champSerie('rappelsValidation', LIBELLE_RAPPELS_VALIDATION, p.rappelsValidation, r)}
-      ${
-        Object.keys(p.options).length
-          ? html`<h2>Options</h2>
-              ${trier(Object.keys(p.options), LIBELLES_OPTIONS).map((cle) => caseACocher(`options.${cle}`, libelleReglage(LIBELLES_OPTIONS, cle), p.options[cle]!, r))}`
-          : ''
-      }
-      ${
-        Object.keys(p.quotas).length
-          ? html`<h2>Quotas et chiffres du programme</h2>
-              ${trier(Object.keys(p.quotas), LIBELLES_QUOTAS).map((cle) => champNombre(`quotas.${cle}`, libelleReglage(LIBELLES_QUOTAS, cle), p.quotas[cle], r))}`
-          : ''
-      }
-      ${
-        prevention
-          ? html`<h2>Éligibilité</h2>
-              <p class="aide">Vérifiée au lancement et sur les orientations reçues ; vide ou décoché : pas de condition.</p>
-              ${caseACocher('eligibilite.sansGarantie', LIBELLES_ELIGIBILITE.sansGarantie!, !!e.sansGarantie, r)}
-              ${champNombre('eligibilite.impayesMinimumMois', LIBELLES_ELIGIBILITE.impayesMinimumMois!, e.impayesMinimumMois, r)}
-              ${e.ancienneteBailMax ? champDuree('eligibilite.ancienneteBailMax', LIBELLES_ELIGIBILITE.ancienneteBailMax!, e.ancienneteBailMax, r) : ''}
-              ${caseACocher('eligibilite.sansContactBailleur', LIBELLES_ELIGIBILITE.sansContactBailleur!, !!e.sansContactBailleur, r)}`
-          : ''
-      }
-      <h2>Données personnelles</h2>
-      ${
-        prevention
-          ? html`<fieldset class="partage">
-              <legend>
-                ${LIBELLE_PARTAGE_DIAGNOSTIC} <span class="aide">(ce que le ménage a confié ; rien de coché : le diagnostic ne quitte pas l’équipe)</span>
-              </legend>
-              ${DESTINATAIRES_DIAGNOSTIC.map((d) => caseACocher(`partageDiagnostic.${d}`, LIBELLES_DESTINATAIRES_DIAGNOSTIC[d], !!p.partageDiagnostic?.destinataires.includes(d), r))}
-              ${caseACocher('partageDiagnostic.consentementRequis', LIBELLE_CONSENTEMENT_REQUIS, p.partageDiagnostic?.consentementRequis ?? true, r)}
-            </fieldset>`
-          : ''
-      }
-      ${champDuree('conservationDossier', `${LIBELLE_CONSERVATION} (depuis sa clôture)`, p.conservationDossier ?? CONSERVATION_PAR_DEFAUT, r)}
-      <h2>Enregistrer</h2>
-      <div class="champ">
-        <label for="motif">Pourquoi ce changement ? <span class="aide">(obligatoire : il figure dans l’historique)</span></label
-        ><input type="text" id="motif" name="motif" value="${r?.valeurs.motif ?? ''}" aria-required="true" />
-      </div>
-      <div class="boutons"><button type="submit">Enregistrer la version ${p.version + 1}</button></div>
-    </form>
-    <h2>Historique des versions</h2>
-    <table class="cartes">
-      <thead>
-        <tr>
-          <th scope="col">Version</th>
-          <th scope="col">Le</th>
-          <th scope="col">Par</th>
-          <th scope="col">Motif</th>
-          <th scope="col">Ce qui a changé</th>
-        </tr>
-      </thead>
-      <tbody>
-        ${reglages.versions.map(
-          (v) =>
-            html`<tr>
-              <td data-label="Version">${v.version}</td>
-              <td data-label="Le">${dateHeureFr(v.creeLe)}</td>
-              <td data-label="Par">${v.modifiePar ? nomDe(ctx.deps, v.modifiePar) : 'Fichier du programme'}</td>
-              <td data-label="Motif">${v.motif ?? '—'}</td>
-              <td data-label="Ce qui a changé">
-                ${
-                  v.changements.length === 1
-                    ? v.changements[0]
-                    : html`<ul>
-                        ${v.changements.map((c) => html`<li>${c}</li>`)}
-                      </ul>`
-                }
-              </td>
-            </tr>`,
-        )}
-      </tbody>
-    </table>`;
+${o.fait ? html`<div class="succes" role="status"><p>${o.fait}</p></div>` : ''}
+<p>Version ${p.version} en vigueur. Enregistrer crée la version ${p.version + 1} : les parcours lancés ensuite la suivent ; les parcours en cours gardent la version avec laquelle ils ont été lancés. Les contacts des partenaires se changent dans l’<a href="/programmes/${p.id}/annuaire">annuaire</a> et valent aussitôt pour tous les parcours.</p>
+<form method="post" action="/programmes/${p.id}/reglages" novalidate>
+${r ? resumeErreurs('Les réglages n’ont pas été enregistrés :', r.messages) : ''}
+<input type="hidden" name="csrf" value="${ctx.csrf}">
+<input type="hidden" name="versionAttendue" value="${p.version}">
+<h2>Délais</h2>
+${trier(Object.keys(p.delais), LIBELLES_DELAIS).map((cle) => champDuree(`delais.${cle}`, libelleReglage(LIBELLES_DELAIS, cle), p.delais[cle]!, r))}
+${Object.keys(p.jalons).length ? html`<h2>Bilans et points de suivi</h2>${Object.keys(p.jalons).map((cle) => champSerie(`jalons.${cle}`, libelleReglage(LIBELLES_JALONS, cle), p.jalons[cle]!, r))}` : ''}
+${champSerie('rappelsValidation', LIBELLE_RAPPELS_VALIDATION, p.rappelsValidation, r)}
+${Object.keys(p.options).length ? html`<h2>Options</h2>${trier(Object.keys(p.options), LIBELLES_OPTIONS).map((cle) => caseACocher(`options.${cle}`, libelleReglage(LIBELLES_OPTIONS, cle), p.options[cle]!, r))}` : ''}
+${Object.keys(p.quotas).length ? html`<h2>Quotas et chiffres du programme</h2>${trier(Object.keys(p.quotas), LIBELLES_QUOTAS).map((cle) => champNombre(`quotas.${cle}`, libelleReglage(LIBELLES_QUOTAS, cle), p.quotas[cle], r))}` : ''}
+${
+  prevention
+    ? html`<h2>Éligibilité</h2><p class="aide">Vérifiée au lancement et sur les orientations reçues ; vide ou décoché : pas de condition.</p>
+${caseACocher('eligibilite.sansGarantie', LIBELLES_ELIGIBILITE.sansGarantie!, !!e.sansGarantie, r)}
+${champNombre('eligibilite.impayesMinimumMois', LIBELLES_ELIGIBILITE.impayesMinimumMois!, e.impayesMinimumMois, r)}
+${e.ancienneteBailMax ? champDuree('eligibilite.ancienneteBailMax', LIBELLES_ELIGIBILITE.ancienneteBailMax!, e.ancienneteBailMax, r) : ''}
+${caseACocher('eligibilite.sansContactBailleur', LIBELLES_ELIGIBILITE.sansContactBailleur!, !!e.sansContactBailleur, r)}`
+    : ''
+}
+<h2>Données personnelles</h2>
+${
+  prevention
+    ? html`<fieldset class="partage"><legend>${LIBELLE_PARTAGE_DIAGNOSTIC} <span class="aide">(ce que le ménage a confié ; rien de coché : le diagnostic ne quitte pas l’équipe)</span></legend>
+${DESTINATAIRES_DIAGNOSTIC.map((d) => caseACocher(`partageDiagnostic.${d}`, LIBELLES_DESTINATAIRES_DIAGNOSTIC[d], !!p.partageDiagnostic?.destinataires.includes(d), r))}
+${caseACocher('partageDiagnostic.consentementRequis', LIBELLE_CONSENTEMENT_REQUIS, p.partageDiagnostic?.consentementRequis ?? true, r)}</fieldset>`
+    : ''
+}
+${champDuree('conservationDossier', `${LIBELLE_CONSERVATION} (depuis sa clôture)`, p.conservationDossier ?? CONSERVATION_PAR_DEFAUT, r)}
+<h2>Enregistrer</h2>
+<div class="champ"><label for="motif">Pourquoi ce changement ? <span class="aide">(obligatoire : il figure dans l’historique)</span></label><input type="text" id="motif" name="motif" value="${r?.valeurs.motif ?? ''}" aria-required="true"></div>
+<div class="boutons"><button type="submit">Enregistrer la version ${p.version + 1}</button></div>
+</form>
+<h2>Historique des versions</h2>
+<table class="cartes"><thead><tr><th scope="col">Version</th><th scope="col">Le</th><th scope="col">Par</th><th scope="col">Motif</th><th scope="col">Ce qui a changé</th></tr></thead>
+<tbody>${reglages.versions.map(
+    (
+      v,
+    ) => html`<tr><td data-label="Version">${v.version}</td><td data-label="Le">${dateHeureFr(v.creeLe)}</td><td data-label="Par">${v.modifiePar ? nomDe(ctx.deps, v.modifiePar) : 'Fichier du programme'}</td><td data-label="Motif">${v.motif ?? '—'}</td>
+<td data-label="Ce qui a changé">${v.changements.length === 1 ? v.changements[0] : html`<ul>${v.changements.map((c) => html`<li>${c}</li>`)}</ul>`}</td></tr>`,
+  )}</tbody></table>`;
 }
 
 const UNITES = new Map<string, UniteDuree>(

@@ -26,12 +26,9 @@ function marque(p: ResumeParcours): Brut {
 }
 
 function choix(id: string, libelle: string, options: Array<[string, string]>, valeur: string | undefined): Brut {
-  return html`<div class="champ">
-    <label for="filtre-${id}">${libelle}</label
-    ><select id="filtre-${id}" name="${id}">
-      ${options.map(([v, l]) => html`<option value="${v}" ${(valeur ?? '') === v ? brut(' selected') : ''}>${l}</option>`)}
-    </select>
-  </div>`;
+  return html`<div class="champ"><label for="filtre-${id}">${libelle}</label><select id="filtre-${id}" name="${id}">${options.map(
+    ([v, l]) => html`<option value="${v}"${(valeur ?? '') === v ? brut(' selected') : ''}>${l}</option>`,
+  )}</select></div>`;
 }
 
 /** Le ménage tel que la liste le nomme : son nom, et la référence du dossier. */
@@ -50,19 +47,14 @@ function pagination(page: PageDossiers, filtres: Filtres): Brut {
     q.set('page', String(n));
     return `/parcours?${q.toString()}`;
   };
-  return html`<nav class="pagination" aria-label="Pages de la liste">
-    <p>
-      Page ${page.page} sur ${pages} ${page.page > 1 ? html` — <a href="${lien(page.page - 1)}" rel="prev">Page précédente</a>` : ''}
-      ${page.page < pages ? html` — <a href="${lien(page.page + 1)}" rel="next">Page suivante</a>` : ''}
-    </p>
-  </nav>`;
+  return html`<nav class="pagination" aria-label="Pages de la liste"><p>Page ${page.page} sur ${pages}
+${page.page > 1 ? html` — <a href="${lien(page.page - 1)}" rel="prev">Page précédente</a>` : ''}
+${page.page < pages ? html` — <a href="${lien(page.page + 1)}" rel="next">Page suivante</a>` : ''}</p></nav>`;
 }
 
 function champRecherche(filtres: Filtres): Brut {
-  return html`<div class="champ">
-    <label for="filtre-recherche">Nom du ménage ou référence <span class="aide">(début d’un mot, 3 lettres au moins)</span></label>
-    <input type="search" id="filtre-recherche" name="recherche" value="${filtres.recherche ?? ''}" maxlength="100" autocomplete="off" />
-  </div>`;
+  return html`<div class="champ"><label for="filtre-recherche">Nom du ménage ou référence <span class="aide">(début d’un mot, 3 lettres au moins)</span></label>
+<input type="search" id="filtre-recherche" name="recherche" value="${filtres.recherche ?? ''}" maxlength="100" autocomplete="off"></div>`;
 }
 
 export function pageTableau(ctx: Contexte, resultat: PageDossiers = PAGE_VIDE, filtres: Filtres, erreur?: string, absences: AbsenceAffichee[] = []): Brut {
@@ -74,71 +66,67 @@ export function pageTableau(ctx: Contexte, resultat: PageDossiers = PAGE_VIDE, f
   const ts = [...new Map(programmes.flatMap((p) => travailleursSociaux(ctx.deps, p.id)).map((p) => [p.id, p])).values()];
   const enRetard = liste.filter((p) => p.enRetard && !p.cloture).length;
   return html`<h1>Tableau de bord des parcours</h1>
-    <p>
-      ${resultat.total} parcours${enRetard ? html` ; sur cette page, <strong>${enRetard} en retard</strong>` : ''}. Les ménages prioritaires de leur programme
-      viennent d’abord, puis les échéances les plus proches (les retards en premier). <a href="/parcours/nouveau">Lancer un parcours</a>
-    </p>
-    ${bandeauAbsences(absences)}
-    <form method="get" action="/parcours" aria-label="Filtres">
-      <fieldset>
-        <legend>Filtrer les parcours</legend>
-        <div class="filtres">
-          ${champRecherche(filtres)}
-          ${choix('programme', 'Programme', [['', 'Tous mes programmes'], ...programmes.map((p): [string, string] => [p.id, p.nom])], filtres.programme)}
-          ${choix('type', 'Type de parcours', [['', 'Tous'], ...TYPES_PARCOURS.map((t): [string, string] => [t, LIBELLES_TYPE_PARCOURS[t]])], filtres.type)}
-          ${choix('etape', 'Étape', [['', 'Toutes'], ...etapes.map((e): [string, string] => [e, libelleEtape(e)])], filtres.etape)}
-          ${choix('travailleurSocial', 'Travailleur social', [['', 'Tous'], ...ts.map((p): [string, string] => [p.id, p.nom])], filtres.travailleurSocial)}
-          ${choix(
-            'enRetard',
-            'Échéances',
-            [
-              ['', 'Toutes'],
-              ['true', 'En retard seulement'],
-              ['false', 'Sans retard'],
-            ],
-            filtres.enRetard,
-          )}
-          ${choix(
-            'cloture',
-            'État',
-            [
-              ['false', 'Ouverts'],
-              ['true', 'Clôturés'],
-              ['', 'Ouverts et clôturés'],
-            ],
-            filtres.cloture,
-          )}
-        </div>
-        <div class="boutons"><button type="submit">Filtrer</button> <a href="/parcours">Effacer les filtres</a></div>
-      </fieldset>
-    </form>
-    ${erreur ? html`<div class="erreur" role="alert"><p>${erreur}</p></div>` : ''}
-    ${
-      liste.length === 0
-        ? html`<p class="encadre">Aucun parcours ne correspond à ces filtres.</p>`
-        : html`${tableau({
-            region: 'Liste des parcours',
-            legende: 'Parcours des ménages, en retard d’abord puis par prochaine échéance',
-            classeLegende: 'aide',
-            lignes: liste,
-            classeLigne: (p) => (p.enRetard && !p.cloture ? 'en-retard' : undefined),
-            colonnes: [
-              { titre: 'Ménage (référence du dossier)', nomme: true, valeur: (p) => html`${menage(p)} ${marque(p)}` },
-              { titre: 'Parcours', valeur: (p) => typeDe(p.typeParcours) },
-              { titre: 'Programme', valeur: (p) => nomProgramme(p.programme) },
-              { titre: 'Étape', valeur: (p) => libelleEtape(p.etape) },
-              { titre: 'Travailleur social', valeur: (p) => (p.travailleurSocial ? nomDe(ctx.deps, p.travailleurSocial) : html`<em>non affecté</em>`) },
-              {
-                titre: 'Prochaine échéance',
-                valeur: (p) =>
-                  p.prochaineEcheance
-                    ? html`${dateFr(p.prochaineEcheance)}${p.libelleEcheance ? html`<br /><span class="aide">${p.libelleEcheance}</span>` : ''}`
-                    : '—',
-              },
-            ],
-          })}
-          ${pagination(resultat, filtres)}`
-    }`;
+<p>${resultat.total} parcours${enRetard ? html` ; sur cette page, <strong>${enRetard} en retard</strong>` : ''}. Les ménages prioritaires de leur programme viennent d’abord, puis les échéances les plus proches (les retards en premier).
+<a href="/parcours/nouveau">Lancer un parcours</a></p>
+${bandeauAbsences(absences)}
+<form method="get" action="/parcours" aria-label="Filtres">
+<fieldset><legend>Filtrer les parcours</legend>
+<div class="filtres">
+${champRecherche(filtres)}
+${choix('programme', 'Programme', [['', 'Tous mes programmes'], ...programmes.map((p): [string, string] => [p.id, p.nom])], filtres.programme)}
+${choix('type', 'Type de parcours', [['', 'Tous'], ...TYPES_PARCOURS.map((t): [string, string] => [t, LIBELLES_TYPE_PARCOURS[t]])], filtres.type)}
+${choix('etape', 'Étape', [['', 'Toutes'], ...etapes.map((e): [string, string] => [e, libelleEtape(e)])], filtres.etape)}
+${choix('travailleurSocial', 'Travailleur social', [['', 'Tous'], ...ts.map((p): [string, string] => [p.id, p.nom])], filtres.travailleurSocial)}
+${choix(
+  'enRetard',
+  'Échéances',
+  [
+    ['', 'Toutes'],
+    ['true', 'En retard seulement'],
+    ['false', 'Sans retard'],
+  ],
+  filtres.enRetard,
+)}
+${choix(
+  'cloture',
+  'État',
+  [
+    ['false', 'Ouverts'],
+    ['true', 'Clôturés'],
+    ['', 'Ouverts et clôturés'],
+  ],
+  filtres.cloture,
+)}
+</div>
+<div class="boutons"><button type="submit">Filtrer</button> <a href="/parcours">Effacer les filtres</a></div>
+</fieldset></form>
+${erreur ? html`<div class="erreur" role="alert"><p>${erreur}</p></div>` : ''}
+${
+  liste.length === 0
+    ? html`<p class="encadre">Aucun parcours ne correspond à ces filtres.</p>`
+    : html`${tableau({
+        region: 'Liste des parcours',
+        legende: 'Parcours des ménages, en retard d’abord puis par prochaine échéance',
+        classeLegende: 'aide',
+        lignes: liste,
+        classeLigne: (p) => (p.enRetard && !p.cloture ? 'en-retard' : undefined),
+        colonnes: [
+          { titre: 'Ménage (référence du dossier)', nomme: true, valeur: (p) => html`${menage(p)} ${marque(p)}` },
+          { titre: 'Parcours', valeur: (p) => typeDe(p.typeParcours) },
+          { titre: 'Programme', valeur: (p) => nomProgramme(p.programme) },
+          { titre: 'Étape', valeur: (p) => libelleEtape(p.etape) },
+          { titre: 'Travailleur social', valeur: (p) => (p.travailleurSocial ? nomDe(ctx.deps, p.travailleurSocial) : html`<em>non affecté</em>`) },
+          {
+            titre: 'Prochaine échéance',
+            valeur: (p) =>
+              p.prochaineEcheance
+                ? html`${dateFr(p.prochaineEcheance)}${p.libelleEcheance ? html`<br><span class="aide">${p.libelleEcheance}</span>` : ''}`
+                : '—',
+          },
+        ],
+      })}
+${pagination(resultat, filtres)}`
+}`;
 }
 
 function pageMesMenages(ctx: Contexte, resultat: PageDossiers, filtres: Filtres, erreur?: string): Brut {
@@ -146,32 +134,21 @@ function pageMesMenages(ctx: Contexte, resultat: PageDossiers, filtres: Filtres,
   const clos = filtres.cloture === 'true';
   const liste = resultat.elements;
   return html`<h1>Mes ménages</h1>
-    <p>
-      ${resultat.total} ${clos ? 'parcours clôturés' : 'parcours en cours'}, triés par prochaine échéance (les ménages prioritaires de leur programme, puis les
-      retards, d’abord).
-      ${clos ? html`<a href="/parcours">Voir les parcours en cours</a>` : html`<a href="/parcours?cloture=true">Voir les parcours clôturés</a>`}
-    </p>
-    <form method="get" action="/parcours" role="search" aria-label="Chercher un ménage">
-      ${clos ? html`<input type="hidden" name="cloture" value="true" />` : ''} ${champRecherche(filtres)}
-      <div class="boutons">
-        <button type="submit">Chercher</button>${filtres.recherche ? html` <a href="/parcours${clos ? '?cloture=true' : ''}">Tous mes ménages</a>` : ''}
-      </div>
-    </form>
-    ${erreur ? html`<div class="erreur" role="alert"><p>${erreur}</p></div>` : ''}
-    ${
-      liste.length === 0
-        ? html`<p class="encadre">
-            ${filtres.recherche ? `Aucun de vos ménages ne répond à « ${filtres.recherche} ».` : `Aucun ménage ${clos ? 'clôturé' : 'en cours'} ne vous est affecté.`}
-          </p>`
-        : html`<ul class="cartes">
-              ${liste.map(
-                (p) => html`<li${p.enRetard && !p.cloture ? brut(' class="en-retard"') : ''}>
+<p>${resultat.total} ${clos ? 'parcours clôturés' : 'parcours en cours'}, triés par prochaine échéance (les ménages prioritaires de leur programme, puis les retards, d’abord).
+${clos ? html`<a href="/parcours">Voir les parcours en cours</a>` : html`<a href="/parcours?cloture=true">Voir les parcours clôturés</a>`}</p>
+<form method="get" action="/parcours" role="search" aria-label="Chercher un ménage">${clos ? html`<input type="hidden" name="cloture" value="true">` : ''}
+${champRecherche(filtres)}<div class="boutons"><button type="submit">Chercher</button>${filtres.recherche ? html` <a href="/parcours${clos ? '?cloture=true' : ''}">Tous mes ménages</a>` : ''}</div></form>
+${erreur ? html`<div class="erreur" role="alert"><p>${erreur}</p></div>` : ''}
+${
+  liste.length === 0
+    ? html`<p class="encadre">${filtres.recherche ? `Aucun de vos ménages ne répond à « ${filtres.recherche} ».` : `Aucun ménage ${clos ? 'clôturé' : 'en cours'} ne vous est affecté.`}</p>`
+    : html`<ul class="cartes">${liste.map(
+        (p) => html`<li${p.enRetard && !p.cloture ? brut(' class="en-retard"') : ''}>
 <p><strong>${menage(p)}</strong> ${marque(p)}</p>
 <p>${typeDe(p.typeParcours)} — ${nomProgramme(p.programme)}</p>
 <p>Étape : ${libelleEtape(p.etape)}</p>
 <p>Prochaine échéance : ${p.prochaineEcheance ? `${dateFr(p.prochaineEcheance)}${p.libelleEcheance ? ` (${p.libelleEcheance})` : ''}` : 'aucune'}</p></li>`,
-              )}
-            </ul>
-            ${pagination(resultat, filtres)}`
-    }`;
+      )}</ul>
+${pagination(resultat, filtres)}`
+}`;
 }
