@@ -5,7 +5,7 @@
  * annulée chez le fournisseur : refusés en français, sans session.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHEMIN_RETOUR_OIDC, MESSAGES_OIDC, type ConfigOidc } from '../api/oidc';
+import { CHEMIN_RETOUR_OIDC, DUREE_CONNEXION_OIDC_MS, MESSAGES_OIDC, type ConfigOidc } from '../api/oidc';
 import { configSchema } from '../config/env';
 import { demarrerApiEssai, type ApiEssai } from './outils/api';
 import { monterBanc, type Banc } from './outils/environnement';
@@ -14,17 +14,22 @@ import { demarrerFournisseur, navigateurFournisseur, type FournisseurEssai } fro
 let banc: Banc;
 let api: ApiEssai;
 let fournisseur: FournisseurEssai;
+/** L'horloge de l'API : en avance de `decalage` (la connexion commencée expire au bout de 10 minutes). */
+let decalage = 0;
 // L'adresse de retour n'est connue qu'une fois l'API en écoute : la configuration est complétée ensuite.
 const config: ConfigOidc = { emetteur: '', clientId: '', portees: 'openid email profile', nom: 'Fournisseur d’essai', rattachement: 'email', redirection: '' };
 
 beforeAll(async () => {
   banc = await monterBanc();
-  api = await demarrerApiEssai(banc, { surcharges: { options: { publicBaseUrl: 'http://localhost:3999', sessionTtl: 'PT8H', oidc: config } } });
+  api = await demarrerApiEssai(banc, {
+    surcharges: { maintenant: () => new Date(Date.now() + decalage), options: { publicBaseUrl: 'http://localhost:3999', sessionTtl: 'PT8H', oidc: config } },
+  });
   config.redirection = `${api.url}${CHEMIN_RETOUR_OIDC}`;
   fournisseur = await demarrerFournisseur(
     {
       alice: { email: 'Alice@Essai.example', name: 'Alice Travailleuse' },
       inconnue: { email: 'personne@ailleurs.example' },
+      bruno: { email: 'bruno@essai.example' },
     },
     [config.redirection],
   );
@@ -79,6 +84,33 @@ describe('connexion par OpenID Connect', () => {
     expect(fin.status).toBe(403);
     expect(fin.texte).toContain(MESSAGES_OIDC.inconnu('personne@ailleurs.example'));
     expect(cookies(fin.headers).session).toBeUndefined();
+  });
+
+  it('un compte désactivé dans la base n’ouvre pas de session', async () => {
+    const db = banc.dependances.base;
+    await db.updateTable('personnels').set({ actif: false }).where('id', '=', 'ts.bruno').execute();
+    try {
+      const { chemin, etat } = await allerRetour('bruno');
+      const fin = await api.appel('GET', chemin, { entetes: { cookie: `oidc_etat=${etat}` } });
+      expect(fin.status).toBe(403);
+      expect(fin.texte).toContain(MESSAGES_OIDC.inconnu('bruno@essai.example'));
+      expect(cookies(fin.headers).session).toBeUndefined();
+    } finally {
+      await db.updateTable('personnels').set({ actif: true }).where('id', '=', 'ts.bruno').execute();
+    }
+  });
+
+  it('une connexion commencée il y a plus de 10 minutes a expiré', async () => {
+    const { chemin, etat } = await allerRetour('alice');
+    decalage = DUREE_CONNEXION_OIDC_MS + 60_000;
+    try {
+      const fin = await api.appel('GET', chemin, { entetes: { cookie: `oidc_etat=${etat}` } });
+      expect(fin.status).toBe(400);
+      expect(fin.texte).toContain('n’est plus valable');
+      expect(cookies(fin.headers).session).toBeUndefined();
+    } finally {
+      decalage = 0;
+    }
   });
 
   it('un retour sans le cookie du navigateur qui a commencé est refusé', async () => {
