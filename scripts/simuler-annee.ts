@@ -26,6 +26,7 @@ import {
   surchargeCoutsSchema,
   surchargeHypothesesSchema,
   valeurs,
+  type Action,
   type Hypotheses,
   type HypothesesSourcees,
   type SurchargeHypotheses,
@@ -156,6 +157,35 @@ const UTILES: Record<TypeParcours, Array<keyof Hypotheses>> = {
   protocole_post_resiliation: ['partReprisePaiement', 'partRupture', 'partActionsEnRetard', 'retardMaxJours'],
 };
 
+/** Les actions que chaque type de parcours compte (les durées affichées en tête). */
+const ACTIONS_DU_PARCOURS: Record<TypeParcours, Action[]> = {
+  prevention_precontentieuse: [
+    'tentative_courrier',
+    'tentative_telephone',
+    'tentative_courriel',
+    'tentative_bureau',
+    'visite_domicile',
+    'entretien_diagnostic',
+    'plan_aide',
+    'point_suivi',
+    'bilan',
+    'passage_droit_commun',
+    'cloture',
+  ],
+  iml_bail_glissant: [
+    'candidature',
+    'rendez_vous',
+    'lien_partenaire',
+    'visite_domicile',
+    'logement',
+    'loyer',
+    'bilan_mesure',
+    'conditions_glissement',
+    'fin_mesure',
+  ],
+  protocole_post_resiliation: ['signature_protocole', 'visite_domicile', 'paiement', 'avenant', 'orientation', 'nouveau_bail', 'cloture'],
+};
+
 function formaterHypotheses(h: HypothesesSourcees, type: TypeParcours): string[] {
   return UTILES[type].map((k) => {
     const c = h[k];
@@ -216,8 +246,8 @@ async function main(): Promise<void> {
   const lu = optionsSchema.safeParse(brut);
   if (!lu.success) throw new ErreurUsage(lu.error.issues[0]!.message);
   const o = lu.data;
-  const surcharge: SurchargeHypotheses = o.hypotheses ? lireJson(o.hypotheses, surchargeHypothesesSchema, 'Option --hypotheses') : {};
-  const couts = { ...coutsParDefaut(), ...(o.couts ? lireJson(o.couts, surchargeCoutsSchema, 'Option --couts') : {}) };
+  const surcharge: SurchargeHypotheses = o.hypotheses ? lireJson(o.hypotheses, surchargeHypothesesSchema, 'option --hypotheses') : {};
+  const couts = { ...coutsParDefaut(), ...(o.couts ? lireJson(o.couts, surchargeCoutsSchema, 'option --couts') : {}) };
 
   // Les ménages de chaque programme : « id:n », sinon la part de --menages, sinon ses situations par an.
   const sansNombre = o.programme.filter((p) => p.nombre === undefined);
@@ -254,7 +284,8 @@ async function main(): Promise<void> {
     lignes.push(...formaterHypotheses(p.sources, p.programme.typeParcours));
   }
   lignes.push(`Durée des actions, en minutes (table COUTS_ACTIONS${o.couts ? `, remplacée en partie par ${o.couts}` : ''}) :`);
-  lignes.push(`    ${ACTIONS.map((a) => `${COUTS_ACTIONS[a].libelle} ${couts[a]}`).join(' ; ')}`);
+  const utiles = ACTIONS.filter((a) => programmes.some((p) => ACTIONS_DU_PARCOURS[p.programme.typeParcours].includes(a)));
+  lignes.push(`    ${utiles.map((a) => `${COUTS_ACTIONS[a].libelle} ${couts[a]}`).join(' ; ')}`);
   console.log(lignes.join('\n'));
 
   const plan = planifierAnnee({ graine: o.graine, debut, programmes });
@@ -306,9 +337,11 @@ async function main(): Promise<void> {
   console.log('');
   console.log(formaterBilan(calculerBilan(plan, resultats.r, couts)));
   const etapes = resultats.r.reduce((n, x) => n + x.etapes + 1, 0);
+  const rattrapages = resultats.r.reduce((n, x) => n + (x.rattrapages ?? 0), 0);
   console.log(
     `\nDurée de la simulation : ${duree(mur)} (dont montage du moteur ${duree(resultats.montage)}) ; ${total} ménages, ${etapes.toLocaleString('fr-FR')} étapes jouées ` +
-      `sur les parcours ; ${resultats.courriels.toLocaleString('fr-FR')} courriels envoyés par les activités.`,
+      `sur les parcours ; ${resultats.courriels.toLocaleString('fr-FR')} courriels envoyés par les activités ; ` +
+      `${rattrapages} minuteur${rattrapages > 1 ? 's' : ''} que le saut de temps avait passé${rattrapages > 1 ? 's' : ''} sans le${rattrapages > 1 ? 's' : ''} déclencher, rattrapé${rattrapages > 1 ? 's' : ''}.`,
   );
   console.log(`Charge de la machine avant : ${chargeAvant}`);
   console.log(`Charge de la machine après : ${chargeApres}`);
@@ -319,7 +352,7 @@ class ErreurUsage extends Error {}
 main().then(
   () => process.exit(0),
   (e: unknown) => {
-    console.error(e instanceof ErreurUsage || (e instanceof Error && e.message.startsWith('Option')) ? `Erreur : ${e.message}\n\n${AIDE}` : e);
+    console.error(e instanceof ErreurUsage || (e instanceof Error && e.message.startsWith('option ')) ? `Erreur : ${e.message}\n\n${AIDE}` : e);
     process.exit(1);
   },
 );

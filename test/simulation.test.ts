@@ -48,6 +48,9 @@ describe('le plan de l’année', () => {
     expect(annee(42, 1)).toEqual(a);
     expect(annee(43, 1).menages.map((m) => m.arrivee)).not.toEqual(a.menages.map((m) => m.arrivee));
     expect(a.menages).toHaveLength(5);
+    // Les retards ont leur propre hasard : les mêmes ménages, que le travailleur social soit en retard ou non.
+    const sansRetard = annee(42, 0);
+    expect(sansRetard.menages.map((m) => [m.reference, m.arrivee, m.profil])).toEqual(a.menages.map((m) => [m.reference, m.arrivee, m.profil]));
     // Les chiffres du programme d'abord : besancon-ccas n'en donne pas, ceux des fiches s'appliquent.
     expect(hypothesesDuProgramme(programme).tentativesMoyennes).toMatchObject({ valeur: 4, source: 'fiche' });
     expect(hypothesesDuProgramme(CATALOGUE.trouver('reims-april')!).tentativesMoyennes).toMatchObject({ valeur: 4, source: 'programme' });

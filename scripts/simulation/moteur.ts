@@ -2,8 +2,8 @@
  * Le moteur de la simulation, à part de tout système en service : son propre serveur Temporal (le
  * serveur de développement du CLI, avec le saut de temps par workflow des tests), son PostgreSQL
  * embarqué temporaire, migré puis effacé, et le vrai worker du produit (workflows et activités). Les
- * courriels des activités partent vers un transport qui les compte (aucun serveur SMTP à faire
- * tourner : la simulation compte leur nombre, pas leur contenu).
+ * courriels des activités (boîte d'envoi, annuaire, pièces jointes en PDF : tout le travail de
+ * l'activité) partent vers un transport qui les compte, sans serveur SMTP à faire tourner.
  */
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
@@ -60,7 +60,9 @@ export interface Moteur extends MoteurTemporal {
 
 /** Monte le moteur, lance `f`, puis arrête tout (worker, Temporal, PostgreSQL), même en cas d'erreur. */
 export async function avecMoteur<T>(personnel: Personne[], f: (m: Moteur) => Promise<T>): Promise<T> {
-  Runtime.install({ logger: new DefaultLogger('ERROR') });
+  // Erreurs seulement : à pleine charge, le cœur du SDK signale chaque tâche de workflow de plus de
+  // 5 secondes (attente du fil des workflows comprise), ce qui noierait la sortie.
+  Runtime.install({ logger: new DefaultLogger('ERROR'), telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' }, forward: {} } } });
   const env = await TestWorkflowEnvironment.createLocal({
     server: {
       executable: { type: 'existing-path', path: CHEMIN_CLI },

@@ -58,6 +58,8 @@ export interface ResultatMenage {
   demarre: boolean;
   /** Étapes jouées (une avance d'horloge chacune). */
   etapes: number;
+  /** Minuteurs que le serveur a passés sans les déclencher, rattrapés (voir `avancerParcours`). */
+  rattrapages?: number;
   enAttenteDePlace: boolean;
   horizonAtteint: boolean;
   /** IML : demande et attribution de la place (temps simulé). */
@@ -81,44 +83,44 @@ type Place = { tout_de_suite: number } | { attente: Promise<number | undefined> 
 interface Horloge {
   virtuel: number;
   reel: number;
+  /** Minuteurs passés sans être déclenchés par le serveur, rattrapés (voir `avancerParcours`). */
+  rattrapages: number;
 }
 const maintenant = (h: Horloge) => h.virtuel + (Date.now() - h.reel);
 
 let compteur = 0;
 /** Après le lancement : le temps de la première tâche et de ses courriels (voir `avancerParcours`). */
 const MARGE_DEPART = 10 * 60_000;
-/** La seconde avance, qui déclenche un minuteur passé sans l'être (voir `avancerParcours`). */
+/** La petite avance qui déclenche un minuteur passé sans l'être (voir `avancerParcours`). */
 const PURGE = 2 * 60_000;
 
 /**
- * Avance l'horloge d'un seul parcours jusqu'à `t` (ses minuteurs échus se déclenchent dans l'ordre) et
+ * Avance l'horloge d'un seul parcours jusqu'à `t` (ses minuteurs échus se déclenchent dans l'ordre),
  * attend que l'avance soit atteinte (PollWorkflowExecutionTimeSkipping, une attente longue côté
- * serveur : pas de sondage). Rend faux si le parcours n'existe plus ou est terminé.
+ * serveur : pas de sondage), puis rend l'état du parcours ; `undefined` s'il est terminé.
  *
  * Deux écueils du saut de temps du serveur 1.32 (expérimental), mesurés ici :
  *  - une cible atteinte pendant que le parcours travaille (son horloge avance alors au rythme réel)
  *    n'arrête pas le saut suivant : le parcours file jusqu'à son prochain minuteur. Une cible ne doit
  *    donc jamais tomber juste après un travail : le lancement vise dix minutes après la première
- *    tâche (elle prend quelques secondes), pas l'instant même (des parcours se retrouvaient au rappel
- *    de leur premier délai, 17 jours plus tard) ;
+ *    tâche, pas l'instant même (des parcours se retrouvaient au rappel de leur premier délai, 17 jours
+ *    plus tard) ;
  *  - un minuteur qui tombe moins d'une seconde après un autre (deux échéances à la même heure : la
- *    fin du suivi et le bilan à 12 mois de besancon-ccas) peut être passé sans être déclenché ; une
- *    seconde avance, de deux minutes, le déclenche (sans elle, un sur quatre de ces minuteurs restait
- *    en attente, et une échéance dépassée passait pour tenue).
+ *    fin du suivi et le bilan à 12 mois de besancon-ccas) peut être passé sans être déclenché, et une
+ *    échéance dépassée passerait pour tenue. L'état le montre (échéance « en cours » dont la date est
+ *    passée) : une nouvelle petite avance la déclenche, jusqu'à ce qu'il n'y en ait plus.
  */
-export async function avancerParcours(m: MoteurTemporal, workflowId: string, h: Horloge, t: number): Promise<boolean> {
+export async function avancerParcours(m: MoteurTemporal, workflowId: string, h: Horloge, t: number): Promise<EtatParcours | undefined> {
+  const handle = m.client.workflow.getHandle(workflowId);
   const ecart = Math.round(t - maintenant(h));
-  if (ecart <= 0) return true;
-  const ok = (await sauter(m, workflowId, h, ecart)) && (await sauter(m, workflowId, h, PURGE));
-  if (ok && process.env.SIMULATION_VERIFIER_HORLOGES) {
-    // Contrôle (lent : une requête de plus par avance) : l'heure du parcours est bien celle visée.
-    const d = await m.client.workflow.getHandle(workflowId).describe();
-    const info = (d.raw.workflowExtendedInfo as { timeSkippingInfo?: { currentTime?: { seconds?: unknown } } } | undefined)?.timeSkippingInfo;
-    const vraie = Number(info?.currentTime?.seconds) * 1000;
-    if (Math.abs(vraie - t - PURGE) > 60_000)
-      console.error(`Horloge de ${workflowId} : visée ${new Date(t).toISOString()}, atteinte ${new Date(vraie).toISOString()}`);
+  if (ecart > 0 && !(await sauter(m, workflowId, h, ecart))) return undefined;
+  for (let essai = 0; ; essai++) {
+    const etat = await lireEtat(handle);
+    const oubliee = etat.echeances.some((e) => e.statut === 'en_cours' && Date.parse(e.due) < maintenant(h) - 1000);
+    if (!oubliee || etat.cloture || essai >= 5) return etat;
+    h.rattrapages += 1;
+    if (!(await sauter(m, workflowId, h, PURGE))) return undefined;
   }
-  return ok;
 }
 
 async function sauter(m: MoteurTemporal, workflowId: string, h: Horloge, ecart: number): Promise<boolean> {
@@ -167,14 +169,18 @@ function raison(e: unknown): string {
   return messages.length ? messages.join(' : ') : String(e);
 }
 
-/** L'état d'un parcours (requête `etat`), redemandé quelques fois si le worker, très occupé, ne répond pas. */
+/**
+ * L'état d'un parcours (requête `etat`), redemandé pendant une trentaine de secondes si le worker ne
+ * répond pas : à pleine charge, une tâche de workflow peut dépasser son délai (10 s) et être
+ * rejouée ; la requête est refusée entre-temps (« Workflow Task in failed state »).
+ */
 async function lireEtat(handle: WorkflowHandle): Promise<EtatParcours> {
   for (let essai = 1; ; essai++) {
     try {
       return await handle.query(etatQuery);
     } catch (e) {
-      if (essai >= 5 || !(e instanceof ServiceError)) throw e;
-      await new Promise((r) => setTimeout(r, 200 * essai));
+      if (essai >= 12 || !(e instanceof ServiceError)) throw e;
+      await new Promise((r) => setTimeout(r, Math.min(500 * essai, 4000)));
     }
   }
 }
@@ -248,7 +254,7 @@ async function piloterMenage(
   const workflowId = `${plan.programmeId}--${plan.reference}`;
   const handle = m.client.workflow.getHandle(workflowId);
   const r: ResultatMenage = { plan, actions: [], refus: [], demarre: false, etapes: 0, enAttenteDePlace: false, horizonAtteint: false };
-  const horloge: Horloge = { virtuel: Date.now(), reel: Date.now() };
+  const horloge: Horloge = { virtuel: Date.now(), reel: Date.now(), rattrapages: 0 };
   const jeton = ordonnanceur.inscrire(plan.arrivee, plan.typeParcours === 'iml_bail_glissant' ? plan.programmeId : '');
   let n = 0;
   const requete = () => `${plan.reference}-${++n}`;
@@ -256,12 +262,12 @@ async function piloterMenage(
   /** Une étape : l'horloge du parcours avancée jusqu'à son instant, les réponses, puis les messages. */
   const jouer = async (e: Etape): Promise<void> => {
     r.etapes += 1;
-    if (!(await avancerParcours(m, workflowId, horloge, e.t))) {
+    const etat = await avancerParcours(m, workflowId, horloge, e.t);
+    if (!etat) {
       r.refus.push({ quoi: e.quoi, raison: 'le parcours est déjà terminé' });
       return;
     }
     if (e.reponses.length) {
-      const etat = await lireEtat(handle);
       for (const x of e.reponses) {
         const demande = etat.demandes.find(
           (d) => d.statut === 'en_attente' && d.role === x.role && (x.demande === 'paiement') === d.objet.startsWith('Paiement'),
@@ -335,7 +341,7 @@ async function piloterMenage(
         typedSearchAttributes: attributs,
       });
       // Jusqu'à dix minutes après l'arrivée, pas à l'instant même : voir `avancerParcours`.
-      await avancerParcours(m, workflowId, horloge, plan.arrivee + MARGE_DEPART);
+      await sauter(m, workflowId, horloge, plan.arrivee + MARGE_DEPART - maintenant(horloge));
       // Sa première tâche faite (la mise à jour d'état initial de l'API l'attend) ; un parcours qui
       // s'est déjà clos de lui-même (situation laissée au service social du département) est fini.
       await handle.executeUpdate(etatInitialUpdate).catch((e: unknown) => {
@@ -420,14 +426,16 @@ async function piloterMenage(
     enAttente.jeton.reveiller(Math.max(e.t, maintenant(enAttente.horloge)));
   }
 
-  return finaliser();
+  const resultat = await finaliser();
+  resultat.rattrapages = horloge.rattrapages;
+  return resultat;
 
   async function finaliser(): Promise<ResultatMenage> {
     if (!r.demarre) return r;
     try {
       // Une minute de plus sur son horloge : ce que la dernière étape a déclenché (clôture, courriels) est fini.
-      await avancerParcours(m, workflowId, horloge, maintenant(horloge) + 60_000);
-      r.final = resumer(await lireEtat(handle));
+      const etat = (await avancerParcours(m, workflowId, horloge, maintenant(horloge) + 60_000)) ?? (await lireEtat(handle));
+      r.final = resumer(etat);
     } catch (err) {
       r.refus.push({ quoi: 'état final', raison: raison(err) });
     }

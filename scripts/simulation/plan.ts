@@ -167,7 +167,8 @@ function planMenage(graine: number, ps: ProgrammeSimule, i: number, t: number, t
     accepteCourriel: h.oui(0.5),
   };
   if (menage.accepteCourriel) menage.courriel = `${reference.toLowerCase()}@simulation.example`;
-  const c: Contexte = { p, h, hyp: ps.hypotheses, A: t, enRetard, menage, etapes: [], profil: {} };
+  const hr = new Hasard(`${graine}|${p.id}|${i}|retard`);
+  const c: Contexte = { p, h, hr, hyp: ps.hypotheses, A: t, enRetard, menage, etapes: [], profil: {} };
   const base = { rang: i, reference, programmeId: p.id, typeParcours: p.typeParcours, travailleur, travailleurEnRetard: enRetard, arrivee: t, menage };
   let donnees: Record<string, unknown>;
   let actionsAuLancement: Action[] = [];
@@ -183,6 +184,11 @@ function planMenage(graine: number, ps: ProgrammeSimule, i: number, t: number, t
 interface Contexte {
   p: Programme;
   h: Hasard;
+  /**
+   * Le hasard des retards du travailleur social, à part : les mêmes ménages (arrivées, contacts,
+   * reprise du paiement…) quelle que soit l'équipe, en retard ou non.
+   */
+  hr: Hasard;
   hyp: Hypotheses;
   /** L'arrivée (lancement du parcours). */
   A: number;
@@ -193,12 +199,21 @@ interface Contexte {
 }
 
 /** En retard pour cette action ? (un travailleur social « en retard », une action sur N). */
-const retard = (c: Contexte) => c.enRetard && c.h.oui(c.hyp.partActionsEnRetard);
+const retard = (c: Contexte) => c.enRetard && c.hr.oui(c.hyp.partActionsEnRetard);
 /** Après le délai : de 1 jour à `retardMaxJours` jours. */
-const apresLeDelai = (c: Contexte, due: number) => due + c.h.entre(1, c.hyp.retardMaxJours) * JOUR;
+const apresLeDelai = (c: Contexte, due: number) => due + c.hr.entre(1, c.hyp.retardMaxJours) * JOUR;
 /** Dans le délai : une fraction de l'intervalle, jamais à moins de 6 heures de l'échéance. */
 const dansLeDelai = (c: Contexte, depuis: number, due: number, min = 0.2, max = 0.85) =>
   Math.min(depuis + (due - depuis) * c.h.entre(min, max), due - 6 * HEURE);
+/**
+ * L'instant d'une action à délai : tiré dans le délai (toujours, pour que le hasard du ménage ne dépende
+ * pas des retards), ou après le délai si le travailleur social est en retard cette fois-ci.
+ */
+function quand(c: Contexte, depuis: number, due: number, min = 0.2, max = 0.85): { t: number; enRetard: boolean } {
+  const aLHeure = dansLeDelai(c, depuis, due, min, max);
+  const enRetard = retard(c);
+  return { t: enRetard ? apresLeDelai(c, due) : aLHeure, enRetard };
+}
 
 function etape(c: Contexte, t: number, quoi: string, e: Partial<Omit<Etape, 't' | 'quoi'>> = {}): Etape {
   const x: Etape = { t: Math.round(t), quoi, reponses: [], messages: [], ...e };
@@ -309,14 +324,13 @@ function planPrevention(c: Contexte): Record<string, unknown> {
   }
 
   // Les k - 1 premières tentatives sans suite, la k-ième joint le ménage (après le délai si le travailleur social est en retard).
-  const contactEnRetard = retard(c);
+  const { t: finTentatives, enRetard: contactEnRetard } = quand(c, premier, dueContact, 0.5, 0.9);
   if (contactEnRetard && p.options.clotureSansContact) {
     // Le parcours se clôt seul au délai : le contact trop tardif n'aura pas lieu.
     dates(k - 1 || 1, premier, dueContact - 6 * HEURE).forEach((t, i) => tentative(t, i, sansSuite(canalDeTentative(p, i))));
     c.profil.joint = false;
     return donnees;
   }
-  const finTentatives = contactEnRetard ? apresLeDelai(c, dueContact) : dansLeDelai(c, premier, dueContact, 0.5, 0.9);
   const ts = dates(k, premier, contactEnRetard ? dueContact - 6 * HEURE : finTentatives);
   for (let i = 0; i < k - 1; i++) tentative(ts[i]!, i, sansSuite(canalDeTentative(p, i)));
   let tJ = finTentatives;
@@ -339,19 +353,15 @@ function planPrevention(c: Contexte): Record<string, unknown> {
   const dejaVisite = Array.from({ length: k - 1 }, (_, i) => canalDeTentative(p, i)).includes('visite_domicile');
   // Un contact après le délai de la visite : le parcours ne l'attend plus (échéance dépassée, annulée).
   if (duePremiereVisite !== undefined && p.options.visiteMalgreContact && canalJoint !== 'visite_domicile' && !dejaVisite && tJ < duePremiereVisite) {
+    const aLHeure = tJ < duePremiereVisite - JOUR ? dansLeDelai(c, tJ, duePremiereVisite) : tJ + h.entre(1, 3) * JOUR;
     const enRetard = retard(c);
-    const tv = enRetard
-      ? apresLeDelai(c, Math.max(duePremiereVisite, tJ))
-      : tJ < duePremiereVisite - JOUR
-        ? dansLeDelai(c, tJ, duePremiereVisite)
-        : tJ + h.entre(1, 3) * JOUR;
+    const tv = enRetard ? apresLeDelai(c, Math.max(duePremiereVisite, tJ)) : aLHeure;
     tentative(tv, k, 'joint', enRetard, 'visite_domicile');
   }
 
   // Diagnostic : un ou deux entretiens, le dernier conclu par un carnet de route.
   const dueDiagnostic = plus(tJ, d.diagnostic!);
-  const diagEnRetard = retard(c);
-  const tD = diagEnRetard ? apresLeDelai(c, dueDiagnostic) : dansLeDelai(c, tJ, dueDiagnostic, 0.4, 0.9);
+  const { t: tD, enRetard: diagEnRetard } = quand(c, tJ, dueDiagnostic, 0.4, 0.9);
   const entretien = (t: number, termine: boolean, enRetard = false) =>
     etape(c, t, termine ? 'diagnostic terminé' : 'entretien de diagnostic', {
       messages: [
@@ -382,8 +392,7 @@ function planPrevention(c: Contexte): Record<string, unknown> {
     planApurement: { mensualite: h.entier(30, 150), dureeMois: h.entier(6, 36) },
   });
   const duePlan = plus(tD, d.planAide!);
-  const planEnRetard = retard(c);
-  const tP = planEnRetard ? apresLeDelai(c, duePlan) : dansLeDelai(c, tD, duePlan);
+  const { t: tP, enRetard: planEnRetard } = quand(c, tD, duePlan);
   etape(c, tP, 'plan d’aide', { messages: [msg('plan-aide', corpsPlan(asll), 'plan_aide')], enRetard: planEnRetard });
   let tSuivi = tP;
   if (asll) {
@@ -398,8 +407,9 @@ function planPrevention(c: Contexte): Record<string, unknown> {
     tSuivi = tV;
     if (!valide) {
       const dueRevision = plus(tV, d.planAide!);
-      const revisionEnRetard = retard(c);
-      tSuivi = revisionEnRetard ? apresLeDelai(c, dueRevision) : dansLeDelai(c, tV, dueRevision);
+      const revision = quand(c, tV, dueRevision);
+      const revisionEnRetard = revision.enRetard;
+      tSuivi = revision.t;
       etape(c, tSuivi, 'plan d’aide révisé', { messages: [msg('plan-aide', corpsPlan(false), 'plan_aide')], enRetard: revisionEnRetard });
     }
   }
@@ -433,8 +443,9 @@ function planPrevention(c: Contexte): Record<string, unknown> {
       return donnees;
     }
     const due = plus(ouverture, d.saisieBilan ?? 'P2W');
-    const enRetard = retard(c);
-    dernier = enRetard ? apresLeDelai(c, due) : dansLeDelai(c, ouverture + 6 * HEURE, due, 0.1, 0.8);
+    const x = quand(c, ouverture + 6 * HEURE, due, 0.1, 0.8);
+    const enRetard = x.enRetard;
+    dernier = x.t;
     derniereOuverture = ouverture;
     etape(c, dernier, j.action === 'bilan' ? `bilan à ${j.o}` : `point de suivi à ${j.o}`, {
       messages: [msg('bilan', { reprisePaiement: niveau, planRespecte: reprise, demarches: ['Dossier FSL déposé'] }, j.action)],
@@ -446,12 +457,8 @@ function planPrevention(c: Contexte): Record<string, unknown> {
   let tPassage: number;
   if (d.suivi) {
     const dueFin = Math.max(plus(tSuivi, d.suivi), plus(derniereOuverture, d.saisieBilan ?? 'P2W'));
-    const enRetard = retard(c);
-    tPassage = enRetard
-      ? apresLeDelai(c, Math.max(dueFin, dernier))
-      : dernier < dueFin - JOUR
-        ? dansLeDelai(c, dernier, dueFin, 0.1, 0.6)
-        : dernier + h.entre(0.5, 3) * JOUR;
+    const aLHeure = dernier < dueFin - JOUR ? dansLeDelai(c, dernier, dueFin, 0.1, 0.6) : dernier + h.entre(0.5, 3) * JOUR;
+    tPassage = retard(c) ? apresLeDelai(c, Math.max(dueFin, dernier)) : aLHeure;
   } else tPassage = dernier + h.entre(1, 10) * JOUR;
   etape(c, tPassage, 'passage au droit commun', {
     messages: [
@@ -504,17 +511,23 @@ function planIml(c: Contexte): Record<string, unknown> {
  */
 export function planApresPlace(plan: PlanMenage, programme: Programme, hyp: Hypotheses, graine: number, P: number): Etape[] {
   const h = new Hasard(`${graine}|${plan.programmeId}|${plan.rang}|place`);
-  const c: Contexte = { p: programme, h, hyp, A: P, enRetard: plan.travailleurEnRetard, menage: plan.menage, etapes: [], profil: {} };
+  const hr = new Hasard(`${graine}|${plan.programmeId}|${plan.rang}|place|retard`);
+  const c: Contexte = { p: programme, h, hr, hyp, A: P, enRetard: plan.travailleurEnRetard, menage: plan.menage, etapes: [], profil: {} };
   const d = programme.delais;
+  // Le ménage d'abord (son hasard), puis le travailleur social (le sien : jours des rendez-vous, retards).
   const stable = h.oui(hyp.partReprisePaiement);
+  const moisTerme = ((g) => g.annees * 12 + g.mois)(lireDuree(d.glissement ?? 'P12M')!);
+  const fin = h.oui(hyp.partAbandons) ? h.entier(2, moisTerme - 1) : undefined;
+  const issueFin = h.oui(0.5) ? 'depart_du_logement' : 'menage_met_fin';
+  const anticipe = stable && h.oui(hyp.partGlissementAnticipe);
+  const stableAuSecondTerme = stable || h.oui(0.6);
   const dueLogement = plus(P, d.rechercheLogement ?? 'P6M');
-  const logementEnRetard = retard(c);
-  const tL = logementEnRetard ? apresLeDelai(c, dueLogement) : dansLeDelai(c, P, dueLogement, 0.1, 0.8);
+  const { t: tL, enRetard: logementEnRetard } = quand(c, P, dueLogement, 0.1, 0.8);
   // Pendant la recherche : un rendez-vous ou un lien avec un partenaire par mois.
   for (let m = 1; ; m++) {
-    const t = plus(P, `P${m}M`) + h.entre(0, 5) * JOUR;
+    const t = plus(P, `P${m}M`) + c.hr.entre(0, 5) * JOUR;
     if (t >= tL - 2 * JOUR) break;
-    const nature = h.oui(0.5) ? 'rendez_vous' : 'lien_partenaire';
+    const nature = c.hr.oui(0.5) ? 'rendez_vous' : 'lien_partenaire';
     etape(c, t, 'recherche du logement', { messages: [msg('rendez-vous', { nature, le: jour(t), axes: ['acces_droits'] }, nature)] });
   }
   const bailleur = programme.bailleurs?.[0]?.nom ?? programme.partenaires.bailleur?.nom ?? 'Bailleur social';
@@ -525,9 +538,9 @@ export function planApresPlace(plan: PlanMenage, programme: Programme, hyp: Hypo
         'logement',
         {
           bailleur: { type: 'public', nom: bailleur, conventionne: true },
-          adresse: `${h.entier(1, 80)} rue des Simulations, ${/\d{5} +.+$/.exec(programme.operateur.adresse ?? '')?.[0] ?? '00000 Commune'}`,
-          typologie: h.parmi(TYPOLOGIES.slice(0, 4)),
-          loyerMensuel: h.entier(280, 460),
+          adresse: `${c.hr.entier(1, 80)} rue des Simulations, ${/\d{5} +.+$/.exec(programme.operateur.adresse ?? '')?.[0] ?? '00000 Commune'}`,
+          typologie: c.hr.parmi(TYPOLOGIES.slice(0, 4)),
+          loyerMensuel: c.hr.entier(280, 460),
           debutBailPrincipal: jour(tL),
           debutSousLocation: jour(tL),
         },
@@ -538,32 +551,28 @@ export function planApresPlace(plan: PlanMenage, programme: Programme, hyp: Hypo
 
   const debut = minuitDeParis(jour(tL)).getTime();
   const jalons = [...(programme.jalons.bilans ?? [])].map((o) => lireDuree(o)!).map((x) => x.annees * 12 + x.mois);
-  const moisTerme = ((g) => g.annees * 12 + g.mois)(lireDuree(d.glissement ?? 'P12M')!);
   const prolongation = ((g) => g.annees * 12 + g.mois)(lireDuree(d.prolongation ?? 'P6M')!);
   const moisMax = ((g) => g.annees * 12 + g.mois)(lireDuree(d.prolongationMax ?? 'P18M')!);
-  const fin = h.oui(hyp.partAbandons) ? h.entier(2, moisTerme - 1) : undefined;
-  const anticipe = stable && h.oui(hyp.partGlissementAnticipe);
-  const stableAuSecondTerme = stable || h.oui(0.6);
   Object.assign(c.profil, { stable, anticipe });
   let precedent = tL;
   let impayePrecedent = false;
   let terme = moisTerme;
   for (let m = 1; m <= moisMax; m++) {
     const ouverture = plus(debut, `P${m}M`);
-    const t = ouverture + h.entre(2, 8) * JOUR;
+    const t = ouverture + c.hr.entre(2, 8) * JOUR;
     // Le loyer du mois écoulé (jamais deux impayés de suite pour un ménage fragile : il reprend).
     const statut: 'paye' | 'partiel' | 'impaye' = stable ? 'paye' : impayePrecedent ? 'paye' : h.parmi(['paye', 'paye', 'paye', 'partiel', 'impaye'] as const);
     impayePrecedent = statut === 'impaye';
     const messages: MessageSimule[] = [msg('loyer', { mois: jour(plus(debut, `P${m - 1}M`)).slice(0, 7), statut }, 'loyer')];
-    const n = h.poisson(hyp.contactsParMois);
+    const n = c.hr.poisson(hyp.contactsParMois);
     for (let k = 0; k < n; k++) {
-      const le = precedent + (t - precedent) * ((k + h.entre(0.2, 0.9)) / n);
+      const le = precedent + (t - precedent) * ((k + c.hr.entre(0.2, 0.9)) / n);
       const nature = k % 2 ? 'rendez_vous' : 'visite_domicile';
       messages.push(msg('rendez-vous', { nature, le: jour(le), axes: stable ? ['budget'] : ['budget', 'savoir_habiter'] }, nature, le));
     }
     precedent = t;
     if (m === fin) {
-      const issue = h.oui(0.5) ? 'depart_du_logement' : 'menage_met_fin';
+      const issue = issueFin;
       messages.push(msg('fin-mesure', { issue, motif: 'Le ménage a quitté le logement de lui-même' }, 'fin_mesure'));
       etape(c, t, `fin de mesure (${issue})`, { messages, rendPlace: true });
       return c.etapes;
@@ -687,7 +696,7 @@ function planProtocole(c: Contexte): Record<string, unknown> {
         }
       }
       while (tMois > plus(derniereVisite, d.visite) - 2 * HEURE) {
-        const tv = Math.min(derniereVisite + h.entre(21, 27) * JOUR, plus(derniereVisite, d.visite) - 6 * HEURE);
+        const tv = Math.min(derniereVisite + c.hr.entre(21, 27) * JOUR, plus(derniereVisite, d.visite) - 6 * HEURE);
         etape(c, tv, 'visite à domicile', { messages: [visite(tv)] });
         derniereVisite = tv;
       }
@@ -739,8 +748,7 @@ function planProtocole(c: Contexte): Record<string, unknown> {
   }
   if (rupture !== undefined) {
     const due = plus(rupture, d.orientation ?? 'P1M');
-    const enRetard = retard(c);
-    const tO = enRetard ? apresLeDelai(c, due) : dansLeDelai(c, rupture, due);
+    const { t: tO, enRetard } = quand(c, rupture, due);
     const dispositif = h.parmi(['hebergement', 'residence_sociale', 'logement_adapte']);
     etape(c, tO, 'orientation du ménage', { messages: [msg('orientation', { dispositif }, 'orientation')], enRetard });
     etape(c, tO + h.entre(1, 5) * JOUR, 'clôture : orientation', { messages: [msg('cloture', { issue: 'orientation_hebergement' }, 'cloture')] });
