@@ -271,7 +271,10 @@ async function main() {
           const historique = await h.fetchHistory();
           const types = (historique.events ?? []).map((e) => String(e.eventType));
           const compte = (motif: RegExp) => types.filter((t) => motif.test(t)).length;
-          return { taches: compte(/WORKFLOW_TASK_COMPLETED|^6$/), activites: compte(/ACTIVITY_TASK_SCHEDULED|^10$/), evenements: types.length };
+          const noms = (historique.events ?? []).flatMap((e) =>
+            e.activityTaskScheduledEventAttributes?.activityType?.name ? [e.activityTaskScheduledEventAttributes.activityType.name] : [],
+          );
+          return { taches: compte(/WORKFLOW_TASK_COMPLETED|^6$/), activites: compte(/ACTIVITY_TASK_SCHEDULED|^10$/), evenements: types.length, noms };
         };
         const neuf = (await appel('/api/parcours', corpsLancement(1_000_000), coord)).workflowId as string;
         const auLancement = await travail(neuf);
@@ -297,10 +300,10 @@ async function main() {
         console.log(rapport('message / executeUpdate (objectif ≤ 1,2× ; débit ≥ 80 %)', message, messageBrut));
         console.log('');
         console.log(
-          `Travail d'un parcours (${PROGRAMME}) jusqu'au repos : au lancement ${auLancement.taches} tâches de workflow, ${auLancement.activites} activités (${auLancement.evenements} événements) ;`,
+          `Travail d'un parcours (${PROGRAMME}) jusqu'au repos : au lancement ${auLancement.taches} tâches de workflow, ${auLancement.activites} activités (${auLancement.noms.join(', ')} ; ${auLancement.evenements} événements) ;`,
         );
         console.log(
-          `un message ensuite : ${apresMessage.taches - auLancement.taches} tâches de workflow, ${apresMessage.activites - auLancement.activites} activités (${apresMessage.evenements - auLancement.evenements} événements).`,
+          `un message ensuite : ${apresMessage.taches - auLancement.taches} tâches de workflow, ${apresMessage.activites - auLancement.activites} activités (${apresMessage.noms.slice(auLancement.noms.length).join(', ')} ; ${apresMessage.evenements - auLancement.evenements} événements).`,
         );
         console.log(`\nAvant : ${chargeAvant}\nAprès : ${chargeApres}`);
 

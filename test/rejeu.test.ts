@@ -111,11 +111,12 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === '1')('enregistrement', ()
       const types = (historique.events ?? []).map((e) => String(e.eventType));
       expect(types).toContain('EVENT_TYPE_TIMER_FIRED');
       expect(types).toContain('EVENT_TYPE_TIMER_CANCELED');
-      expect(patchsNotes(historique)).toContain('minuteurs-annules');
+      expect(patchsNotes(historique)).toEqual(expect.arrayContaining(['minuteurs-annules', 'dossier-en-activite-locale']));
       // v1 : avant l’accusé d’orientation au bailleur (patched) ; v2 : avant les fiches d’indicateurs
       // (patched('fiche-indicateurs')) ; v3 : avant l’annulation des minuteurs (patched('minuteurs-annules')) ;
-      // v4 : avant les dossiers du système d’enregistrement (patched('dossier-consigne')).
-      writeFileSync(`${dossier}prevention-loiret-v5.json`, JSON.stringify(historique));
+      // v4 : avant les dossiers du système d’enregistrement (patched('dossier-consigne')) ; v5 : le
+      // dossier consigné par une activité ordinaire (avant patched('dossier-en-activite-locale')).
+      writeFileSync(`${dossier}prevention-loiret-v6.json`, JSON.stringify(historique));
     } finally {
       await banc.fermer();
     }
@@ -507,8 +508,11 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === '1' || process.env.ENREGI
         ],
       });
       await handle.result();
-      // v1 : avant les fiches d’indicateurs ; v2 : avant l’annulation des minuteurs ; v3 : avant les dossiers.
-      ecrireHistorique('iml-concarneau-v4.json', await handle.fetchHistory());
+      // v1 : avant les fiches d’indicateurs ; v2 : avant l’annulation des minuteurs ; v3 : avant les
+      // dossiers ; v4 : le dossier consigné par une activité ordinaire (avant l'activité locale).
+      const historiqueIml = await handle.fetchHistory();
+      expect(patchsNotes(enObjet(historiqueIml))).toContain('dossier-en-activite-locale');
+      ecrireHistorique('iml-concarneau-v5.json', historiqueIml);
       const file = banc.env.client.workflow.getHandle(idFileIml(programme.id));
       await vi.waitFor(
         async () => {
@@ -518,7 +522,7 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === '1' || process.env.ENREGI
         { timeout: 30_000, interval: 50 },
       );
       await repos(file);
-      ecrireHistorique('file-iml-concarneau-v4.json', await file.fetchHistory());
+      ecrireHistorique('file-iml-concarneau-v5.json', await file.fetchHistory());
     } finally {
       await banc.fermer();
     }

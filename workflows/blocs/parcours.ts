@@ -9,6 +9,7 @@ import {
   condition,
   patched,
   proxyActivities,
+  proxyLocalActivities,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
@@ -36,6 +37,18 @@ import { enregistrerReponse, validerReponse } from './validation';
 const indicateurs = proxyActivities<Pick<Activites, 'consignerIndicateurs' | 'consignerDossier'>>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes', maximumAttempts: 20, nonRetryableErrorTypes: ['EntreeInvalide'] },
+});
+
+/**
+ * La même consignation du dossier en activité locale (patched('dossier-en-activite-locale')) : exécutée
+ * par le worker dans la tâche de workflow qui a changé l'état, sans aller-retour par le serveur (ni
+ * tâche d'activité, ni tâche de workflow de plus). Un échec au-delà de 10 s de reprises locales est
+ * repris par minuteur, sans bloquer le parcours ; la consignation suivante emporte l'état plus récent.
+ */
+const indicateursLocaux = proxyLocalActivities<Pick<Activites, 'consignerDossier'>>({
+  startToCloseTimeout: '30 seconds',
+  localRetryThreshold: '10 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes', maximumAttempts: 20, nonRetryableErrorTypes: ['EntreeInvalide'] },
 });
 
 /** Entrées du journal sans effet sur les indicateurs (les courriels) : elles ne font pas consigner la fiche. */
@@ -136,6 +149,8 @@ export class Parcours {
   /** Empreinte de l'état au dernier dossier consigné, et le premier événement du journal pas encore consigné. */
   private derniereEmpreinteDossier?: string;
   private journalConsigneJusqua = 0;
+  /** La fin approche (`indicateursConsignes`) : la consignation reste une activité ordinaire. */
+  private consignationFinale = false;
 
   constructor(readonly ouverture: OuvertureParcours) {
     this.echeances = new EcheancesDuParcours(this);
@@ -542,8 +557,14 @@ export class Parcours {
       version: this.versionFiche,
     };
     const jusqua = journal.length;
+    // La dernière consignation (avant la fin ou une nouvelle exécution) reste une activité ordinaire :
+    // la fin du workflow arrive ainsi dans une tâche à elle, jamais dans celle, rallongée par
+    // l'activité locale, qui répond à un message (un événement arrivé pendant cette tâche ferait
+    // refuser la fin par le serveur, et avec elle la réponse au message).
+    const locale = patched('dossier-en-activite-locale') && !this.consignationFinale;
+    const consigner = locale ? indicateursLocaux.consignerDossier : indicateurs.consignerDossier;
     this.envoisFiche = this.envoisFiche
-      .then(() => indicateurs.consignerDossier(entree))
+      .then(() => consigner(entree))
       .then(
         () => {
           this.journalConsigneJusqua = Math.max(this.journalConsigneJusqua, jusqua);
@@ -557,6 +578,7 @@ export class Parcours {
    * et avant un continue-as-new (une activité en vol serait abandonnée).
    */
   async indicateursConsignes(): Promise<void> {
+    this.consignationFinale = true;
     this.ficheAPublier = true; // recalculée : publiée seulement si elle a changé
     this.publierFiche();
     await this.envoisFiche;
