@@ -16,10 +16,9 @@ ${o.info ? html`<div class="encadre" role="status"><p>${o.info}</p></div>` : ''}
 ${o.erreur ? html`<div class="erreur" role="alert"><p>${o.erreur}</p></div>` : ''}
 ${
   o.fournisseur
-    ? html`<form method="get" action="/connexion/oidc">
-<input type="hidden" name="retour" value="${o.retour ?? '/parcours'}">
-<div class="boutons"><button type="submit">Se connecter avec ${o.fournisseur}</button></div>
-</form>
+    ? // Un lien, pas un formulaire : la CSP des pages (form-action 'self', api/html.ts) bloque dans
+      // Chromium la redirection d'un envoi de formulaire vers le fournisseur (autre origine).
+      html`<div class="boutons"><a class="bouton" href="/connexion/oidc?${new URLSearchParams({ retour: o.retour ?? '/parcours' }).toString()}">Se connecter avec ${o.fournisseur}</a></div>
 <h2>Ou avec votre identifiant et votre mot de passe</h2>`
     : ''
 }
