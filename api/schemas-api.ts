@@ -364,3 +364,79 @@ export const bailleurParcoursSchema = z
     historique: z.array(z.object({ ancien: z.string().nullable(), nouveau: z.string(), par: z.string(), motif: z.string(), le: z.iso.datetime() })),
   })
   .meta({ title: 'Bailleur d’un parcours' });
+
+/** L'identifiant d'un contact d'une organisation de l'annuaire. */
+export const idContactSchema = z.string().regex(/^\d{1,18}$/, 'identifiant de contact : un nombre');
+
+// ---- Les programmes suivis, la file IML, les indicateurs ---------------------------------------
+
+export const programmeSuiviSchema = z
+  .object({
+    id: z.string().meta({ example: 'concarneau-iml' }),
+    nom: z.string(),
+    version: z.number().int(),
+    typeParcours: z.enum(TYPES_PARCOURS),
+    libelleTypeParcours: z.string(),
+    parcoursOuverts: z.number().int(),
+    parcoursEnRetard: z.number().int(),
+    fileIml: z
+      .object({ quota: z.number().int(), actives: z.number().int(), enAttente: z.number().int(), placesLibres: z.number().int() })
+      .optional()
+      .meta({ description: 'Programmes IML : quota de mesures, mesures actives, ménages en attente, places libres' }),
+  })
+  .meta({ title: 'Programme suivi' });
+
+const mesureFileSchema = z.object({
+  mesure: z.string().meta({ description: 'Identifiant du parcours de la mesure', example: 'concarneau-iml--CON-2026-0007' }),
+  execution: z.string(),
+  reference: z.string().meta({ example: 'CON-2026-0007' }),
+  nom: z.string().optional().meta({ description: 'Nom du ménage (pour la coordination du programme)' }),
+});
+
+export const etatFileImlSchema = z
+  .object({
+    programmeId: z.string(),
+    quota: z.number().int().meta({ description: 'Mesures agréées' }),
+    versionProgramme: z.number().int(),
+    placesLibres: z.number().int(),
+    actives: z.array(
+      mesureFileSchema.extend({
+        depuis: z.string().meta({ description: 'Place accordée le…' }),
+        demandeeLe: z.string().meta({ description: 'En file depuis le…' }),
+      }),
+    ),
+    file: z.array(mesureFileSchema.extend({ depuis: z.string().meta({ description: 'En attente depuis le…' }), rang: z.number().int() })),
+    compteurs: z.object({ demandes: z.number().int(), accordees: z.number().int(), liberees: z.number().int(), retirees: z.number().int() }),
+    execution: z.number().int(),
+  })
+  .meta({ title: 'File IML d’un programme' });
+
+export const placeRendueSchema = z
+  .object({
+    mesure: z.string().meta({ example: 'concarneau-iml--CON-2026-0007' }),
+    statutMesure: z.string().meta({ description: 'Le statut du workflow de la mesure (TERMINATED, FAILED… ou INTROUVABLE)', example: 'TERMINATED' }),
+    message: z.string(),
+  })
+  .meta({ title: 'Place rendue' });
+
+export const indicateursSchema = z
+  .looseObject({
+    programmeId: z.string(),
+    periode: z.object({ du: z.iso.date(), au: z.iso.date() }),
+    typesParcours: z.array(z.string()),
+    fichesLues: z.number().int(),
+  })
+  .meta({
+    title: 'Indicateurs d’un programme',
+    description:
+      'Repérage, contacts, plans d’aide, ASLL, plans d’apurement, reprise du paiement, issues… : chaque compte avec les références des dossiers (aucune avec « pour=partenaires »)',
+  });
+
+/** Le document OpenAPI lui-même (GET /openapi.json). */
+export const documentOpenApiSchema = z
+  .looseObject({
+    openapi: z.string().meta({ example: '3.1.0' }),
+    info: z.looseObject({ title: z.string(), version: z.string() }),
+    paths: z.record(z.string(), z.unknown()),
+  })
+  .meta({ title: 'Document OpenAPI' });

@@ -31,6 +31,17 @@ export const listeCommissionSchema = z
   .strict()
   .meta({ title: 'Liste de la commission impayés' });
 
+/** La même liste en formulaire multipart : le fichier tel quel. */
+export const listeCommissionFichierSchema = z
+  .object({
+    fichier: z.string().meta({ format: 'binary', description: 'La liste : CSV (« ; » ou « , », UTF-8 ou Windows-1252) ou XLSX, 2 Mo au plus' }),
+    dateSeance: listeCommissionSchema.shape.dateSeance.meta({ description: 'Le jour de la séance : la date de désignation des lignes qui n’en ont pas' }),
+  })
+  .meta({ title: 'Liste de la commission impayés (fichier joint)' });
+
+/** L'identifiant d'un import de liste. */
+export const idImportCommissionSchema = z.uuid('identifiant d’import invalide');
+
 const erreurLigneSchema = z.object({
   colonne: z.string().meta({ description: 'L’en-tête de la colonne, tel que le fichier l’écrit', example: 'Composition' }),
   message: z

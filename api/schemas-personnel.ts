@@ -6,6 +6,7 @@ import { z } from 'zod';
 import '../config/zod-fr';
 import { adresseCourrielSchema, ligneTexte } from '../domain/schemas';
 import { ROLES_PERSONNEL, type RolePersonnel } from '../domain/vocabulaire';
+import { FORME_JETON_INVITATION } from '../personnel/comptes';
 import { idProgrammeSchema } from './schemas-api';
 
 /** Les rôles du personnel tels que les pages et l'API les nomment (jamais le code). */
@@ -62,6 +63,11 @@ export const modificationCompteSchema = z
   .superRefine(auMoinsUnProgramme)
   .refine((m) => Object.keys(m).length > 0, 'indiquez au moins un changement (nom, courriel, role, programmes ou actif)')
   .meta({ title: 'Modification d’un compte du personnel', example: { role: 'coordinateur', programmes: ['loiret-ahu'] } });
+
+export const idAbsenceSchema = z.string().regex(/^\d{1,18}$/, 'identifiant d’absence : un nombre');
+
+/** Le jeton d'une invitation, tel que le lien reçu par courriel le porte. */
+export const jetonInvitationSchema = z.string().regex(FORME_JETON_INVITATION).meta({ description: 'Jeton de l’invitation reçu par courriel' });
 
 const jourSchema = (champ: string, exemple: string) => z.iso.date(`${champ} : date attendue (AAAA-MM-JJ)`).meta({ example: exemple });
 

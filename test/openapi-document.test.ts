@@ -13,7 +13,7 @@ import { defineUpdate } from '@temporalio/workflow';
 import { z } from 'zod';
 import { creerApplication } from '../api/app';
 import type { DependancesApi } from '../api/dependances';
-import { construireDocument, type SchemaJson } from '../api/openapi';
+import { construireDocument, estReference, type ReponseJson } from '../api/openapi';
 import { definirMessage, type DefinitionMessage } from '../api/registre';
 import { REGISTRE } from '../api/registre-produit';
 import type { Enveloppe } from '../domain/messages';
@@ -82,12 +82,12 @@ describe('document OpenAPI', () => {
     for (const [i, o] of operations.entries()) {
       expect(typeof ids[i], `${o.methode} ${o.chemin} : operationId`).toBe('string');
       expect(String(o.op.summary ?? '').trim(), `${o.methode} ${o.chemin} : résumé`).not.toBe('');
-      for (const [code, r] of Object.entries<SchemaJson>(o.op.responses ?? {})) {
-        const rep = typeof r.$ref === 'string' ? doc.components.responses[r.$ref.split('/').pop()!] : r;
+      for (const [code, r] of Object.entries<ReponseJson>(o.op.responses ?? {})) {
+        const rep = estReference(r) ? doc.components.responses[r.$ref.split('/').pop()!] : r;
         expect(rep, `${o.methode} ${o.chemin} ${code}`).toBeDefined();
         // Sans corps : 204, les redirections, et 431 (répondu par le serveur HTTP de Node, sans corps).
         if (code === '204' || code.startsWith('3') || code === '431') continue;
-        const contenus = Object.values<SchemaJson>(rep!.content ?? {});
+        const contenus = rep && !estReference(rep) ? Object.values(rep.content ?? {}) : [];
         expect(contenus.length, `${o.methode} ${o.chemin} ${code} : type de contenu`).toBeGreaterThan(0);
         for (const c of contenus) expect(c.schema, `${o.methode} ${o.chemin} ${code} : schéma`).toBeDefined();
       }

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import { connexionSchema } from '../api/auth';
-import { construireDocument, exempleDepuisSchema, type SchemaJson } from '../api/openapi';
+import { construireDocument, estReference, exempleDepuisSchema, type ObjetSchemaJson, type SchemaJson } from '../api/openapi';
 import { REGISTRE } from '../api/registre-produit';
 import { liberationPlaceSchema } from '../api/schemas-api';
 import { affectationSchema, clotureAnticipeeSchema, requestIdSchema } from '../domain/schemas';
@@ -15,7 +15,13 @@ import { chargerCatalogue } from '../programmes/catalogue';
 const doc = construireDocument({ registre: REGISTRE, publicBaseUrl: 'http://localhost:3000', catalogue: chargerCatalogue() });
 const composants = doc.components.schemas;
 
-function verifierRequis(nom: string, schemaJson: SchemaJson, zod: z.ZodType, exemple: Record<string, unknown>) {
+/** Un composant du document, qui n'est pas une simple référence. */
+function objet(s: SchemaJson | undefined): ObjetSchemaJson {
+  if (!s || estReference(s)) throw new Error('schéma attendu');
+  return s;
+}
+
+function verifierRequis(nom: string, schemaJson: ObjetSchemaJson, zod: z.ZodType, exemple: Record<string, unknown>) {
   expect(zod.safeParse(exemple).success, `${nom} : l'exemple du document est accepté`).toBe(true);
   const requis = new Set<string>(schemaJson.required ?? []);
   for (const champ of Object.keys(schemaJson.properties ?? {})) {
@@ -26,11 +32,11 @@ function verifierRequis(nom: string, schemaJson: SchemaJson, zod: z.ZodType, exe
 }
 
 /** Un exemple complet : celui du document, complété de chaque champ facultatif qui a un exemple. */
-function exempleComplet(s: SchemaJson, base: unknown): Record<string, unknown> {
+function exempleComplet(s: ObjetSchemaJson, base: unknown): Record<string, unknown> {
   const complet = { ...(base as Record<string, unknown>) };
-  for (const [k, v] of Object.entries<SchemaJson>(s.properties ?? {})) {
+  for (const [k, v] of Object.entries(s.properties ?? {})) {
     if (complet[k] === undefined) {
-      const e = exempleDepuisSchema(v.$ref ? composants[v.$ref.split('/').pop()!] : v);
+      const e = exempleDepuisSchema(estReference(v) ? composants[v.$ref.split('/').pop()!] : v);
       if (e !== undefined) complet[k] = e;
     }
   }
@@ -46,7 +52,7 @@ describe('OpenAPI : les champs requis sont ceux que la validation exige', () => 
           (c) => c.startsWith('Message_') && c.includes(type) && c.endsWith(nomMessage.replace(/[^A-Za-z0-9_]+/g, '_')),
         )!;
         expect(nom, `${type}/${nomMessage} a son composant`).toBeDefined();
-        const s = composants[nom]!;
+        const s = objet(composants[nom]);
         const zod = m.schema.safeExtend({ requestId: requestIdSchema });
         const exemple = exempleComplet(s, { requestId: '7f3c2a4e-5b1d-4c1e-9a0f-3e2d1c0b9a88', ...(m.exemple ?? (exempleDepuisSchema(s) as object)) });
         verifierRequis(nom, s, zod, exemple);
@@ -58,7 +64,7 @@ describe('OpenAPI : les champs requis sont ceux que la validation exige', () => 
 
   it('les données de lancement de chaque type', () => {
     for (const [type, def] of Object.entries(REGISTRE)) {
-      const s = composants[`Donnees_${type}`]!;
+      const s = objet(composants[`Donnees_${type}`]);
       verifierRequis(type, s, def!.schemaLancement, exempleComplet(s, def!.exempleLancement ?? exempleDepuisSchema(s)));
     }
   });
@@ -71,7 +77,7 @@ describe('OpenAPI : les champs requis sont ceux que la validation exige', () => 
       ['LiberationPlace', liberationPlaceSchema],
     ];
     for (const [nom, zod] of cas) {
-      const s = composants[nom]!;
+      const s = objet(composants[nom]);
       verifierRequis(nom, s, zod, exempleComplet(s, exempleDepuisSchema(s)));
     }
   });

@@ -27,9 +27,8 @@ import { exigerRoles, personneDe, suitProgramme } from '../auth';
 import type { DependancesApi } from '../dependances';
 import { analyser, depuisTemporal, interdit, introuvable, Probleme, TYPES_PROBLEME } from '../problemes';
 import { idProgrammeSchema } from '../schemas-api';
-import { listeCommissionSchema, TAILLE_MAX_LISTE } from '../schemas-commission';
+import { idImportCommissionSchema, listeCommissionSchema, TAILLE_MAX_LISTE } from '../schemas-commission';
 import { annuaireDe, exigerWorker, lancerParcours } from './parcours';
-import { z } from 'zod';
 
 /** Les chemins qui reçoivent un fichier (corps multipart ou JSON plus gros que celui du reste de l'API). */
 const CHEMIN_FICHIER = /^\/api\/programmes\/[^/]+\/commissions(\/apercu)?\/?$/;
@@ -341,7 +340,7 @@ export async function importerCommission(
 
 export async function lireImportCommission(deps: DependancesApi, personne: Personne, idBrut: unknown, importBrut: unknown): Promise<ImportCommission> {
   const programme = programmeCommission(deps, personne, idBrut);
-  const id = analyser(z.uuid('identifiant d’import invalide'), importBrut, 'import');
+  const id = analyser(idImportCommissionSchema, importBrut, 'import');
   const i = await importsDe(deps).lire(programme.id, id);
   if (!i) throw introuvable('Aucun import de liste de commission sous cet identifiant dans ce programme.');
   return i;

@@ -60,14 +60,25 @@ import { orientationsDe } from './orientations';
 import { chargerParcours, dossiersDe } from './parcours';
 
 const FICHIER = new RegExp(`^(${DOCUMENTS.join('|')})(\\.pdf)?$`);
-const requeteSchema = z.object({
-  version: z.enum(['equipe', 'partenaires'], { error: 'version attendue : « equipe » ou « partenaires »' }).optional(),
+/** La requête d'un document (les paramètres que chaque document lit, dans le document OpenAPI). */
+export const requeteDocumentSchema = z.object({
+  version: z.enum(['equipe', 'partenaires'], { error: 'version attendue : « equipe » ou « partenaires »' }).optional().meta({
+    description:
+      '« partenaires » : la version adressée au bailleur et à la CCAPEX (la référence du dossier, rien de ce que le ménage a confié) ; « equipe » (par défaut) : celle du dossier.',
+  }),
   /** Version des partenaires : pour qui, chez le bailleur (le diagnostic y figure si le programme et le ménage le permettent). */
-  destinataire: z.enum(DESTINATAIRES_DIAGNOSTIC, { error: `destinataire attendu : ${DESTINATAIRES_DIAGNOSTIC.join(' ou ')}` }).optional(),
+  destinataire: z
+    .enum(DESTINATAIRES_DIAGNOSTIC, { error: `destinataire attendu : ${DESTINATAIRES_DIAGNOSTIC.join(' ou ')}` })
+    .optional()
+    .meta({
+      description:
+        'Avec « version=partenaires » : pour qui, chez le bailleur. Le diagnostic et le carnet de route y figurent si le programme les partage avec ce destinataire et que le ménage l’a accepté (Déclic) ; jamais sinon.',
+    }),
   jalon: z
     .string()
     .regex(/^P[0-9A-Z]{1,10}$/, 'jalon attendu au format ISO 8601 (ex. P6M)')
-    .optional(),
+    .optional()
+    .meta({ description: 'Le jalon du bilan (ISO 8601, ex. P6M) ; par défaut le dernier bilan tenu.', example: 'P6M' }),
 });
 
 export function routesDocuments(deps: DependancesApi): Router {
@@ -163,7 +174,7 @@ export function routesDocuments(deps: DependancesApi): Router {
     const m = FICHIER.exec(req.params.fichier);
     if (!m) throw introuvable(`Document inconnu : « ${req.params.fichier} ». Documents : ${DOCUMENTS.join(', ')} (HTML, ou PDF avec « .pdf »).`);
     const nom = m[1] as NomDocument;
-    const q = analyser(requeteSchema, req.query);
+    const q = analyser(requeteDocumentSchema, req.query);
     const etat = await charger(req, nom);
     const lecteur: Lecteur = q.version ?? LECTEUR_PAR_DEFAUT[nom];
     const programme = await programmeDe(etat);

@@ -31,20 +31,39 @@ const jour = z
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'date attendue au format AAAA-MM-JJ')
   .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), 'date inexistante');
 
+/** L'identifiant du programme dans le chemin (un identifiant d'une autre forme : 404). */
+export const idProgrammeEvaluationSchema = z.string().regex(/^[a-z0-9-]{2,60}$/, 'identifiant de programme invalide');
+
 export const requeteIndicateursSchema = z
   .strictObject({
-    du: jour.optional(),
-    au: jour.optional(),
-    periode: z.enum(TYPES_RAPPORT, { error: `période attendue : ${TYPES_RAPPORT.join(', ')}` }).optional(),
+    du: jour.optional().meta({ description: 'Début de la période (inclus), à donner avec « au » (400 sinon)', format: 'date', example: '2026-01-01' }),
+    au: jour
+      .optional()
+      .meta({ description: 'Fin de la période (incluse), à donner avec « du », et pas avant lui (400 sinon)', format: 'date', example: '2026-06-30' }),
+    periode: z
+      .enum(TYPES_RAPPORT, { error: `période attendue : ${TYPES_RAPPORT.join(', ')}` })
+      .optional()
+      .meta({
+        description:
+          '6-mois ou 12-mois : les 6 ou 12 premiers mois du programme, depuis son début (réglage « debut » du programme, sinon son premier parcours ; arrêtés à aujourd’hui si le terme n’est pas atteint) ; annuel-iml (avec annee=AAAA) ; sans periode : les 12 derniers mois ; remplacé par du/au',
+      }),
     annee: z
       .string()
       .regex(/^\d{4}$/, 'année attendue (AAAA)')
-      .optional(),
-    pour: z.enum(['partenaires'], { error: 'seule valeur possible : « partenaires »' }).optional(),
+      .optional()
+      .meta({ description: 'Année du rapport annuel IML (pas une année future : 400)' }),
+    pour: z
+      .enum(['partenaires'], { error: 'seule valeur possible : « partenaires »' })
+      .optional()
+      .meta({ description: 'partenaires : agrégats seulement, aucune référence de dossier' }),
     bailleur: z
       .string()
       .regex(/^[a-z0-9-]{3,60}--[a-z0-9_-]{2,60}$/, 'bailleur de l’annuaire du programme attendu')
-      .optional(),
+      .optional()
+      .meta({
+        description: 'Seulement les ménages de ce bailleur (une organisation de l’annuaire du programme) : le rapport qu’on lui envoie',
+        example: 'reims-april--bailleur-plurial-novilia',
+      }),
   })
   .refine((q) => (q.du === undefined) === (q.au === undefined), { error: 'donnez « du » et « au » ensemble', path: ['du'] })
   .refine((q) => !q.du || !q.au || q.du <= q.au, { error: 'la date de début doit précéder la date de fin', path: ['au'] })
@@ -131,7 +150,7 @@ export function programmeAutorise(deps: DependancesApi, personne: Personne, idBr
   if (personne.role === 'travailleur_social')
     throw interdit('Les indicateurs et les rapports d’évaluation sont réservés à la coordination du programme et à l’administration.');
   const id = String(idBrut ?? '');
-  const programme = /^[a-z0-9-]{2,60}$/.test(id) ? deps.catalogue.trouver(id) : undefined;
+  const programme = idProgrammeEvaluationSchema.safeParse(id).success ? deps.catalogue.trouver(id) : undefined;
   if (!programme) throw introuvable(`Aucun programme « ${id} ».`);
   if (personne.role !== 'admin' && !personne.programmes.includes(programme.id))
     throw interdit('Vous ne coordonnez pas ce programme : ses indicateurs ne vous sont pas accessibles.');

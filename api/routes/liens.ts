@@ -74,6 +74,8 @@ function pourJoindre(res: Response): Brut {
 
 /** La forme d'un jeton de lien : trois segments base64url (en-tête, contenu, signature). */
 export const FORME_JETON = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+/** Le jeton d'un lien signé, dans le chemin d'une page publique (document OpenAPI). */
+export const jetonLienSchema = z.string().max(1000).regex(FORME_JETON).meta({ description: 'Jeton signé reçu par courriel (trois segments base64url)' });
 
 function lienInvalide(res: Response, status: number, message: string): void {
   pageMessage(

@@ -12,7 +12,6 @@
  * PUT    /api/parcours/:id/bailleur                 {bailleur, motif} (coordination)
  */
 import { Router } from 'express';
-import { z } from 'zod';
 import { LIBELLES_TYPE_ORGANISATION, type Programme } from '../../domain/vocabulaire';
 import type { Personne } from '../../personnel/annuaire';
 import type { Organisation } from '../../personnel/organisations';
@@ -21,6 +20,7 @@ import type { DependancesApi } from '../dependances';
 import { analyser, interdit, introuvable } from '../problemes';
 import {
   changementBailleurSchema,
+  idContactSchema,
   idOrganisationSchema,
   idProgrammeSchema,
   modificationOrganisationSchema,
@@ -28,8 +28,6 @@ import {
   nouvelleOrganisationSchema,
 } from '../schemas-api';
 import { annuaireDe, chargerParcours, depuisAnnuaire } from './parcours';
-
-const idContactSchema = z.string().regex(/^\d{1,18}$/, 'identifiant de contact : un nombre');
 
 export const versSortie = (o: Organisation) => ({ ...o, libelleType: LIBELLES_TYPE_ORGANISATION[o.type] });
 

@@ -32,6 +32,7 @@ import type { DependancesApi } from '../dependances';
 import { envoyerPage, html, type Brut } from '../html';
 import { analyser, interdit, introuvable, Probleme } from '../problemes';
 import { idOrganisationSchema, idProgrammeSchema } from '../schemas-api';
+import { cleIdempotenceSchema, idCleApiSchema, idOrientationSchema, referenceOrientationSchema } from '../schemas-orientations';
 import { annuaireDe, depuisAnnuaire, lancerParcours } from './parcours';
 import { FORME_JETON } from './liens';
 
@@ -118,7 +119,7 @@ export async function listerOrientations(deps: DependancesApi, personne: Personn
 
 /** Accepte (le parcours démarre) ou refuse (le motif part au partenaire) une orientation reçue. */
 export async function deciderOrientation(deps: DependancesApi, personne: Personne, idBrut: unknown, corpsBrut: unknown) {
-  const id = typeof idBrut === 'string' && /^[0-9a-f-]{36}$/.test(idBrut) ? idBrut : undefined;
+  const id = idOrientationSchema.safeParse(idBrut).data;
   const r = id ? await orientationsDe(deps).trouver(id) : undefined;
   if (!r) throw introuvable('Cette orientation n’existe pas.');
   if (!suitProgramme(personne, r.programmeId)) throw interdit('Cette orientation concerne un programme qui ne fait pas partie des vôtres.');
@@ -233,12 +234,10 @@ export async function listerClesApi(deps: DependancesApi, personne: Personne, id
 
 export async function revoquerCleApi(deps: DependancesApi, personne: Personne, idBrut: unknown, cleBrute: unknown): Promise<void> {
   const o = await organisationPilotee(deps, personne, idBrut);
-  const id = typeof cleBrute === 'string' && /^[0-9a-f]{12}$/.test(cleBrute) ? cleBrute : undefined;
+  const id = idCleApiSchema.safeParse(cleBrute).data;
   if (!id || !(await clesApiDe(deps).revoquer(o.id, id, deps.maintenant?.() ?? new Date()))) throw introuvable('Cette clé n’existe pas ou est déjà révoquée.');
   deps.journal.info({ organisation: o.id, cle: id, par: personne.id }, 'clé d’accès révoquée');
 }
-
-const FORME_IDEMPOTENCE = /^[\x21-\x7e]{1,200}$/;
 
 /** Les routes du logiciel d'un partenaire : authentifiées par la clé de son organisation, pas par une session. */
 export function routesOrientationLogiciels(deps: DependancesApi): Router {
@@ -266,8 +265,9 @@ export function routesOrientationLogiciels(deps: DependancesApi): Router {
 
   r.post('/api/partenaires/orientations', async (req, res) => {
     const { organisation, programme } = await organisationDeLaCle(req);
-    const idempotence = req.headers['idempotency-key'];
-    if (idempotence !== undefined && (typeof idempotence !== 'string' || !FORME_IDEMPOTENCE.test(idempotence))) {
+    const enTete = req.headers['idempotency-key'];
+    const idempotence = enTete === undefined ? undefined : cleIdempotenceSchema.safeParse(enTete).data;
+    if (enTete !== undefined && idempotence === undefined) {
       throw new Probleme(400, 'En-tête Idempotency-Key : 1 à 200 caractères visibles, sans espace.');
     }
     const fiche = analyser(ficheOrientationSchema, req.body);
@@ -286,7 +286,7 @@ export function routesOrientationLogiciels(deps: DependancesApi): Router {
   r.get('/api/partenaires/orientations/:reference', async (req, res) => {
     const { organisation } = await organisationDeLaCle(req);
     const reference = String(req.params.reference);
-    const o = /^OR-\d{4}-[0-9A-F]{6}$/.test(reference) ? await orientationsDe(deps).parReference(organisation.id, reference) : undefined;
+    const o = referenceOrientationSchema.safeParse(reference).success ? await orientationsDe(deps).parReference(organisation.id, reference) : undefined;
     if (!o) throw introuvable(`Aucune orientation « ${reference} » de ${organisation.nom}.`);
     res.setHeader('Cache-Control', 'no-store');
     res.json({

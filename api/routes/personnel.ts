@@ -16,7 +16,6 @@
  */
 import { createHash } from 'node:crypto';
 import { Router } from 'express';
-import { z } from 'zod';
 import type { Personne } from '../../personnel/annuaire';
 import { AbsencesPersonnel, jourDeParis, type Absence } from '../../personnel/absences';
 import { ComptesPersonnel, RefusPersonnel, type Compte } from '../../personnel/comptes';
@@ -24,10 +23,8 @@ import { personneDe } from '../auth';
 import { envoyerDepuisApi } from '../courrier';
 import type { DependancesApi } from '../dependances';
 import { analyser, interdit, introuvable, invalide, Probleme } from '../problemes';
-import { declarationAbsenceSchema, invitationCompteSchema, LIBELLES_ROLE_COMPTE, modificationCompteSchema } from '../schemas-personnel';
-
-const idCompteSchema = z.string().regex(/^[a-z0-9._-]{2,40}$/, 'identifiant de compte invalide');
-const idAbsenceSchema = z.string().regex(/^\d{1,18}$/, 'identifiant d’absence : un nombre');
+import { idCompteSchema } from '../schemas-api';
+import { declarationAbsenceSchema, idAbsenceSchema, invitationCompteSchema, LIBELLES_ROLE_COMPTE, modificationCompteSchema } from '../schemas-personnel';
 
 const maintenantDe = (deps: DependancesApi) => deps.maintenant ?? (() => new Date());
 export const comptesDe = (deps: DependancesApi) => new ComptesPersonnel(deps.base, maintenantDe(deps));
