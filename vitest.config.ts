@@ -10,6 +10,7 @@ const LES_PLUS_LONGS = [
   'openapi-schemathesis',
   'web/interface',
   'simulation',
+  'simulation-page',
   'protocole',
   'dossiers',
   'prevention',

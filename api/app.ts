@@ -29,6 +29,7 @@ import { routesPersonnel } from './routes/personnel';
 import { routesSante } from './routes/sante';
 import { pageIntrouvable, routesWeb } from '../web/routes';
 import { routesWebPersonnel } from '../web/routes-personnel';
+import { routesWebSimulations } from '../web/routes-simulations';
 
 export type { DependancesApi, OptionsApi } from './dependances';
 
@@ -169,6 +170,8 @@ export function creerApplication(deps: DependancesApi): Express {
   app.use(routesWeb(d, { ...auth, maintenant }));
   // Le personnel et les invitations (page publique /invitation/:jeton comprise).
   app.use(routesWebPersonnel(d, auth));
+  // La simulation de l'année d'un programme (administration).
+  app.use(routesWebSimulations(d, auth));
 
   // ---- Personnel connecté ------------------------------------------------------------------
   app.use(routesCodec(d, [exigerSession(auth)]));

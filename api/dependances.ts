@@ -10,6 +10,7 @@ import type { RegistreParcours } from './registre';
 import type { BaseDeDonnees } from '../base';
 import type { Coffre } from '../securite/coffre';
 import type { ConfigOidc } from './oidc';
+import type { LanceurSimulations } from '../simulations/lanceur';
 
 export interface OptionsApi {
   /** URL publique de l'API (liens, document OpenAPI, cookie `Secure` si https). */
@@ -51,4 +52,10 @@ export interface DependancesApi {
   journal: Logger;
   /** Horloge (sessions, expiration des liens) ; `() => new Date()` par défaut. */
   maintenant?: () => Date;
+  /**
+   * Le lancement des simulations d'une année (page d'administration « Simuler l'année d'un
+   * programme », simulations/lanceur.ts) ; absent : la page dit que la simulation n'est pas
+   * disponible sur ce serveur.
+   */
+  simulations?: LanceurSimulations;
 }

@@ -63,6 +63,8 @@ textarea { width: 100%; min-height: 7rem; font: inherit; padding: .5rem; border:
 .aide { color: #3a3a3a; font-size: .95rem; margin: .25rem 0; }
 button { font: inherit; font-weight: 700; color: #fff; background: #000091; border: 0; border-radius: .25rem; padding: .65rem 1.25rem; cursor: pointer; }
 button:hover { background: #1212ff; }
+a.bouton { display: inline-block; font-weight: 700; color: #fff; background: #000091; border-radius: .25rem; padding: .65rem 1.25rem; text-decoration: none; }
+a.bouton:hover { background: #1212ff; }
 dl.infos { display: grid; grid-template-columns: max-content 1fr; gap: .25rem 1rem; }
 dl.infos dt { font-weight: 700; }
 dl.infos dd { margin: 0; }
@@ -107,6 +109,7 @@ button.secondaire { background: #fff; color: #000091; border: 1px solid #000091;
 .badge.clos { background: #3a3a3a; color: #fff; }
 .badge.ouvert { background: #18753c; color: #fff; }
 tr.en-retard td { background: #fff4f4; }
+progress { width: 100%; height: 1.4rem; accent-color: #000091; }
 .defilement { overflow-x: auto; }
 .filtres { display: grid; grid-template-columns: repeat(auto-fill, minmax(12rem, 1fr)); gap: 0 1rem; }
 ul.cartes { list-style: none; padding: 0; margin: 0; }
@@ -183,6 +186,8 @@ export interface OptionsPage {
   bandeau?: string;
   /** Pages du personnel connecté : en-tête avec navigation (pages des partenaires : sans). */
   navigation?: Navigation;
+  /** Recharge la page toutes les N secondes (avancement d'un travail en cours), sans script. */
+  rafraichirSecondes?: number;
 }
 
 function entete(o: OptionsPage): string {
@@ -216,12 +221,13 @@ ${menu}
 }
 
 export function page(o: OptionsPage): string {
+  const rafraichir = o.rafraichirSecondes ? `\n<meta http-equiv="refresh" content="${Math.round(o.rafraichirSecondes)}">` : '';
   return `<!doctype html>
 <html lang="fr">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="robots" content="noindex, nofollow">
+<meta name="robots" content="noindex, nofollow">${rafraichir}
 <title>${echapper(o.titre)}</title>
 <style>${STYLE}</style>
 </head>

@@ -23,6 +23,7 @@ import type { RegistreParcours } from './registre';
 import { REGISTRE } from './registre-produit';
 import { migrer, ouvrirBase } from '../base';
 import { CatalogueEnBase } from '../programmes/versions';
+import { creerLanceurSimulations } from '../simulations/lanceur';
 
 export interface OptionsDemarrage {
   /** Registre des parcours (par défaut : celui du produit). */
@@ -103,6 +104,8 @@ export async function demarrerApi(config: Config, services: Services, opts: Opti
       oidc: configOidc(config),
     },
     journal,
+    // Les simulations d'une année (page d'administration) : un processus à part, sur la même base.
+    simulations: creerLanceurSimulations({ databaseUrl: config.DATABASE_URL, base, journal }),
   });
   // L'effacement nocturne des dossiers échus : une planification Temporal, installée (ou remise à jour)
   // par chaque API ; un échec ici n'empêche pas l'API de servir, il est dit dans le journal.

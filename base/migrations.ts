@@ -523,4 +523,41 @@ export const MIGRATIONS: Record<string, Migration> = {
       await db.schema.dropTable('connexions_oidc').execute();
     },
   },
+  '0026-simulations': {
+    async up(db: Kysely<unknown>) {
+      // Les simulations d'une année lancées depuis la page d'administration (scripts/simulation/) : la
+      // demande (programmes et ménages, graine, équipe), l'avancement écrit par le processus qui la
+      // mène (et son signe de vie), puis le bilan ou l'erreur. Une seule à la fois : l'index unique
+      // sur les simulations en attente ou en cours le garantit, quelle que soit l'API qui la reçoit.
+      await db.schema
+        .createTable('simulations')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('programmes', 'jsonb', (c) => c.notNull())
+        .addColumn('graine', 'integer', (c) => c.notNull())
+        .addColumn('options', 'jsonb', (c) => c.notNull())
+        .addColumn('statut', 'text', (c) => c.notNull())
+        .addColumn('etapes_faites', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('etapes_total', 'integer')
+        .addColumn('message', 'text')
+        .addColumn('rapport', 'jsonb')
+        .addColumn('erreur', 'text')
+        .addColumn('demandee_par', 'text', (c) => c.notNull())
+        .addColumn('demandee_le', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+        .addColumn('commencee_le', 'timestamptz')
+        .addColumn('terminee_le', 'timestamptz')
+        .addColumn('battement_le', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+        .execute();
+      await db.schema.createIndex('simulations_demandee_le').on('simulations').column('demandee_le').execute();
+      await db.schema
+        .createIndex('simulations_une_seule_active')
+        .on('simulations')
+        .column(sql`(true)`)
+        .unique()
+        .where(sql.ref('statut'), 'in', ['en_attente', 'en_cours'])
+        .execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.dropTable('simulations').execute();
+    },
+  },
 };

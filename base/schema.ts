@@ -343,7 +343,34 @@ export interface TableConnexionsOidc {
   cree_le: ColumnType<Date, Date | undefined, never>;
 }
 
+/**
+ * Une simulation d'une année demandée depuis la page d'administration (0026) ; le processus qui la
+ * mène écrit son avancement et son signe de vie (`battement_le`) toutes les 2 secondes.
+ */
+export interface TableSimulations {
+  id: string;
+  /** Les programmes simulés : identifiant, nom, type, version des réglages, ménages, définition (simulations/registre.ts). */
+  programmes: ColumnType<unknown, string, string>;
+  graine: number;
+  /** L'équipe : travailleurs sociaux par programme, dont parfois en retard. */
+  options: ColumnType<unknown, string, string>;
+  /** en_attente, en_cours, terminee, echouee, interrompue. */
+  statut: string;
+  etapes_faites: ColumnType<number, number | undefined, number>;
+  etapes_total: ColumnType<number | null, number | null | undefined, number | null>;
+  message: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Le bilan calculé (scripts/simulation/annee.ts, `RapportSimulation`). */
+  rapport: ColumnType<unknown, string | null | undefined, string | null>;
+  erreur: ColumnType<string | null, string | null | undefined, string | null>;
+  demandee_par: string;
+  demandee_le: ColumnType<Date, Date | undefined, never>;
+  commencee_le: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  terminee_le: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  battement_le: ColumnType<Date, Date | undefined, Date>;
+}
+
 export interface Base {
+  simulations: TableSimulations;
   connexions_oidc: TableConnexionsOidc;
   consentements_menage: TableConsentementsMenage;
   consentements_partage_diagnostic: TableConsentementsPartageDiagnostic;

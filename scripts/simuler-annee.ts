@@ -17,24 +17,22 @@ import '../config/zod-fr';
 import { CATALOGUE } from '../test/outils/environnement';
 import { dateEnFrancais, jourDeParis, minuitDeParis } from '../workflows/blocs/duree';
 import type { Programme, TypeParcours } from '../domain/vocabulaire';
+import { ErreurUsage, jouerAnnee, preparerAnnee } from './simulation/annee';
 import {
   ACTIONS,
+  ACTIONS_DU_PARCOURS,
   COUTS_ACTIONS,
-  coutsParDefaut,
-  hypothesesDuProgramme,
+  HYPOTHESES_DU_PARCOURS,
+  LIBELLES_HYPOTHESES,
+  LIBELLES_SOURCES,
   lireJson,
   surchargeCoutsSchema,
   surchargeHypothesesSchema,
-  valeurs,
-  type Action,
-  type Hypotheses,
   type HypothesesSourcees,
   type SurchargeHypotheses,
 } from './simulation/hypotheses';
-import { avecMoteur, personnelSimule } from './simulation/moteur';
-import { piloter } from './simulation/pilote';
-import { equipe, JOUR, lundiSuivant, planifierAnnee, type ProgrammeSimule } from './simulation/plan';
-import { calculerBilan, formaterBilan, semaineIso } from './simulation/rapport';
+import { JOUR } from './simulation/plan';
+import { formaterBilan, semaineIso } from './simulation/rapport';
 
 const AIDE = `Simuler l'année d'un programme sur les vrais parcours (moteur Temporal à part, saut de temps).
 
@@ -111,86 +109,11 @@ const optionsSchema = z
   })
   .strict();
 
-const LIBELLES: Record<keyof Hypotheses, string> = {
-  partJoints: 'part des ménages joints',
-  tentativesMoyennes: 'tentatives avant le contact (moyenne)',
-  partRefus: 'part des ménages joints qui refusent',
-  partRefusSurmontes: 'refus surmontés (si le refus ne clôt pas)',
-  partDejaSuivis: 'déjà accompagnés ailleurs',
-  partReprisePaiement: 'reprise du paiement (IML : loyer payé régulièrement)',
-  partAsll: 'plans avec une ASLL',
-  partAsllValidees: 'ASLL validées par le département',
-  partAbandons: 'fin voulue par le ménage ou départ du logement',
-  partValidationSiao: 'IML : candidatures validées par le SIAO',
-  partGlissementAnticipe: 'IML : glissement décidé au bilan à 6 mois',
-  contactsParMois: 'IML : rendez-vous et visites par mois',
-  partRupture: 'protocole : rupture constatée après des manquements',
-  partActionsEnRetard: 'actions à délai faites en retard (travailleur en retard)',
-  retardMaxJours: 'retard maximal (jours)',
-};
-const SOURCES = { programme: 'programme', fiche: 'fiche du projet', hypothese: 'hypothèse', fichier: 'fichier' } as const;
-
-/** Les chiffres qui jouent pour chaque type de parcours (les autres ne sont pas affichés). */
-const UTILES: Record<TypeParcours, Array<keyof Hypotheses>> = {
-  prevention_precontentieuse: [
-    'partJoints',
-    'tentativesMoyennes',
-    'partRefus',
-    'partRefusSurmontes',
-    'partDejaSuivis',
-    'partReprisePaiement',
-    'partAsll',
-    'partAsllValidees',
-    'partAbandons',
-    'partActionsEnRetard',
-    'retardMaxJours',
-  ],
-  iml_bail_glissant: [
-    'partValidationSiao',
-    'partReprisePaiement',
-    'partGlissementAnticipe',
-    'contactsParMois',
-    'partAbandons',
-    'partActionsEnRetard',
-    'retardMaxJours',
-  ],
-  protocole_post_resiliation: ['partReprisePaiement', 'partRupture', 'partActionsEnRetard', 'retardMaxJours'],
-};
-
-/** Les actions que chaque type de parcours compte (les durées affichées en tête). */
-const ACTIONS_DU_PARCOURS: Record<TypeParcours, Action[]> = {
-  prevention_precontentieuse: [
-    'tentative_courrier',
-    'tentative_telephone',
-    'tentative_courriel',
-    'tentative_bureau',
-    'visite_domicile',
-    'entretien_diagnostic',
-    'plan_aide',
-    'point_suivi',
-    'bilan',
-    'passage_droit_commun',
-    'cloture',
-  ],
-  iml_bail_glissant: [
-    'candidature',
-    'rendez_vous',
-    'lien_partenaire',
-    'visite_domicile',
-    'logement',
-    'loyer',
-    'bilan_mesure',
-    'conditions_glissement',
-    'fin_mesure',
-  ],
-  protocole_post_resiliation: ['signature_protocole', 'visite_domicile', 'paiement', 'avenant', 'orientation', 'nouveau_bail', 'cloture'],
-};
-
 function formaterHypotheses(h: HypothesesSourcees, type: TypeParcours): string[] {
-  return UTILES[type].map((k) => {
+  return HYPOTHESES_DU_PARCOURS[type].map((k) => {
     const c = h[k];
     const v = k.startsWith('part') ? `${Math.round(c.valeur * 100)} %` : String(c.valeur).replace('.', ',');
-    return `    ${`${LIBELLES[k]} `.padEnd(58, '.')} ${v.padStart(5)}  (${SOURCES[c.source]} : ${c.detail})`;
+    return `    ${`${LIBELLES_HYPOTHESES[k]} `.padEnd(58, '.')} ${v.padStart(5)}  (${LIBELLES_SOURCES[c.source]} : ${c.detail})`;
   });
 }
 
@@ -247,29 +170,22 @@ async function main(): Promise<void> {
   if (!lu.success) throw new ErreurUsage(lu.error.issues[0]!.message);
   const o = lu.data;
   const surcharge: SurchargeHypotheses = o.hypotheses ? lireJson(o.hypotheses, surchargeHypothesesSchema, 'option --hypotheses') : {};
-  const couts = { ...coutsParDefaut(), ...(o.couts ? lireJson(o.couts, surchargeCoutsSchema, 'option --couts') : {}) };
-
-  // Les ménages de chaque programme : « id:n », sinon la part de --menages, sinon ses situations par an.
-  const sansNombre = o.programme.filter((p) => p.nombre === undefined);
-  const programmes: Array<ProgrammeSimule & { sources: HypothesesSourcees }> = o.programme.map(({ programme, nombre }) => {
-    let n = nombre;
-    if (n === undefined && o.menages !== undefined) {
-      const rang = sansNombre.findIndex((p) => p.programme.id === programme.id);
-      n = Math.floor(o.menages / sansNombre.length) + (rang < o.menages % sansNombre.length ? 1 : 0);
-    }
-    n ??= programme.quotas.situationsParAn;
-    if (!n) throw new ErreurUsage(`option --menages requise : le programme ${programme.id} ne dit pas combien de situations il reçoit par an`);
-    const travailleurs = o.travailleurs ?? Math.max(1, Math.ceil(programme.quotas.etpAccompagnement ?? 1));
-    if (o['en-retard'] > travailleurs)
-      throw new ErreurUsage(`option --en-retard : ${o['en-retard']} travailleurs en retard pour une équipe de ${travailleurs} (${programme.id})`);
-    const h = hypothesesDuProgramme(programme, surcharge);
-    return { programme, nombre: n, travailleurs: equipe(programme.id, travailleurs), enRetard: o['en-retard'], hypotheses: valeurs(h), sources: h };
+  const annee = preparerAnnee({
+    programmes: o.programme,
+    ...(o.menages !== undefined ? { menages: o.menages } : {}),
+    graine: o.graine,
+    ...(o.travailleurs !== undefined ? { travailleurs: o.travailleurs } : {}),
+    enRetard: o['en-retard'],
+    ...(o.debut ? { debut: o.debut } : {}),
+    horizonMois: o['horizon-mois'],
+    concurrence: o.concurrence,
+    fenetreJours: o['fenetre-jours'],
+    surcharge,
+    ...(o.couts ? { couts: lireJson(o.couts, surchargeCoutsSchema, 'option --couts') } : {}),
   });
-  const debut = o.debut ? minuitDeParis(o.debut).getTime() : lundiSuivant(new Date(Date.now() + JOUR));
-  const horizon = new Date(debut);
-  horizon.setUTCMonth(horizon.getUTCMonth() + o['horizon-mois']);
+  const { programmes, debut, total, couts } = annee;
+  const horizon = new Date(annee.horizon);
 
-  const total = programmes.reduce((n, p) => n + p.nombre, 0);
   const lignes: string[] = [];
   lignes.push(`Simulation d’une année : ${programmes.map((p) => `${p.programme.id} (${p.nombre} ménages)`).join(', ')} — graine ${o.graine}`);
   lignes.push(
@@ -288,36 +204,24 @@ async function main(): Promise<void> {
   lignes.push(`    ${utiles.map((a) => `${COUTS_ACTIONS[a].libelle} ${couts[a]}`).join(' ; ')}`);
   console.log(lignes.join('\n'));
 
-  const plan = planifierAnnee({ graine: o.graine, debut, programmes });
   const chargeAvant = charge();
   const t0 = performance.now();
-  const equipes = programmes.map((p) => p.travailleurs);
-  const resultats = await avecMoteur(
-    personnelSimule(
-      programmes.map((p) => p.programme),
-      equipes,
-    ),
-    async (moteur) => {
-      const montage = performance.now() - t0;
+  let dernier = performance.now();
+  const resultats = await jouerAnnee(annee, {
+    moteurMonte: (montage) => {
       process.stderr.write(`Moteur monté en ${duree(montage)} ; ${total} ménages à simuler…\n`);
-      let dernier = performance.now();
-      const r = await piloter(moteur, plan, {
-        concurrence: o.concurrence,
-        fenetre: o['fenetre-jours'] * JOUR,
-        horizon: horizon.getTime(),
-        quandTermine: (_x, faits) => {
-          if (performance.now() - dernier > 10_000 || faits === total) {
-            dernier = performance.now();
-            process.stderr.write(`  ${faits}/${total} ménages terminés (${duree(performance.now() - t0)})\n`);
-          }
-        },
-      });
-      return { r, montage, courriels: moteur.courriels() };
+      dernier = performance.now();
     },
-  );
-  const mur = performance.now() - t0;
+    menageTermine: (faits) => {
+      if (performance.now() - dernier > 10_000 || faits === total) {
+        dernier = performance.now();
+        process.stderr.write(`  ${faits}/${total} ménages terminés (${duree(performance.now() - t0)})\n`);
+      }
+    },
+  });
+  const mur = resultats.mur;
   if (o.detail) {
-    const detail = resultats.r.map((x) => ({
+    const detail = resultats.resultats.map((x) => ({
       reference: x.plan.reference,
       programme: x.plan.programmeId,
       travailleur: x.plan.travailleur,
@@ -335,9 +239,9 @@ async function main(): Promise<void> {
   }
   const chargeApres = charge();
   console.log('');
-  console.log(formaterBilan(calculerBilan(plan, resultats.r, couts)));
-  const etapes = resultats.r.reduce((n, x) => n + x.etapes + 1, 0);
-  const rattrapages = resultats.r.reduce((n, x) => n + (x.rattrapages ?? 0), 0);
+  console.log(formaterBilan(resultats.bilan));
+  const etapes = resultats.resultats.reduce((n, x) => n + x.etapes + 1, 0);
+  const rattrapages = resultats.resultats.reduce((n, x) => n + (x.rattrapages ?? 0), 0);
   console.log(
     `\nDurée de la simulation : ${duree(mur)} (dont montage du moteur ${duree(resultats.montage)}) ; ${total} ménages, ${etapes.toLocaleString('fr-FR')} étapes jouées ` +
       `sur les parcours ; ${resultats.courriels.toLocaleString('fr-FR')} courriels envoyés par les activités ; ` +
@@ -346,8 +250,6 @@ async function main(): Promise<void> {
   console.log(`Charge de la machine avant : ${chargeAvant}`);
   console.log(`Charge de la machine après : ${chargeApres}`);
 }
-
-class ErreurUsage extends Error {}
 
 main().then(
   () => process.exit(0),

@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import '../../config/zod-fr';
-import type { Programme } from '../../domain/vocabulaire';
+import type { Programme, TypeParcours } from '../../domain/vocabulaire';
 
 // ---- Le comportement des ménages ---------------------------------------------------------------
 
@@ -129,6 +129,53 @@ export function hypothesesDuProgramme(programme: Programme, surcharge: Surcharge
 
 export const valeurs = (h: HypothesesSourcees): Hypotheses => Object.fromEntries(Object.entries(h).map(([k, c]) => [k, c.valeur])) as unknown as Hypotheses;
 
+/** Les chiffres dans les mots du terrain (en tête de la commande, sur la page de la simulation). */
+export const LIBELLES_HYPOTHESES: Record<keyof Hypotheses, string> = {
+  partJoints: 'part des ménages joints',
+  tentativesMoyennes: 'tentatives avant le contact (moyenne)',
+  partRefus: 'part des ménages joints qui refusent',
+  partRefusSurmontes: 'refus surmontés (si le refus ne clôt pas)',
+  partDejaSuivis: 'déjà accompagnés ailleurs',
+  partReprisePaiement: 'reprise du paiement (IML : loyer payé régulièrement)',
+  partAsll: 'plans avec une ASLL',
+  partAsllValidees: 'ASLL validées par le département',
+  partAbandons: 'fin voulue par le ménage ou départ du logement',
+  partValidationSiao: 'IML : candidatures validées par le SIAO',
+  partGlissementAnticipe: 'IML : glissement décidé au bilan à 6 mois',
+  contactsParMois: 'IML : rendez-vous et visites par mois',
+  partRupture: 'protocole : rupture constatée après des manquements',
+  partActionsEnRetard: 'actions à délai faites en retard (travailleur en retard)',
+  retardMaxJours: 'retard maximal (jours)',
+};
+export const LIBELLES_SOURCES: Record<SourceChiffre, string> = { programme: 'programme', fiche: 'fiche du projet', hypothese: 'hypothèse', fichier: 'fichier' };
+
+/** Les chiffres qui jouent pour chaque type de parcours (les autres ne sont pas affichés). */
+export const HYPOTHESES_DU_PARCOURS: Record<TypeParcours, Array<keyof Hypotheses>> = {
+  prevention_precontentieuse: [
+    'partJoints',
+    'tentativesMoyennes',
+    'partRefus',
+    'partRefusSurmontes',
+    'partDejaSuivis',
+    'partReprisePaiement',
+    'partAsll',
+    'partAsllValidees',
+    'partAbandons',
+    'partActionsEnRetard',
+    'retardMaxJours',
+  ],
+  iml_bail_glissant: [
+    'partValidationSiao',
+    'partReprisePaiement',
+    'partGlissementAnticipe',
+    'contactsParMois',
+    'partAbandons',
+    'partActionsEnRetard',
+    'retardMaxJours',
+  ],
+  protocole_post_resiliation: ['partReprisePaiement', 'partRupture', 'partActionsEnRetard', 'retardMaxJours'],
+};
+
 // ---- Le temps des actions ----------------------------------------------------------------------
 
 /** Les colonnes du tableau par semaine. */
@@ -182,6 +229,35 @@ export type Couts = Record<Action, number>;
 
 /** Les minutes par action : la table ci-dessus, ou un fichier JSON `{ "visite_domicile": 150, … }`. */
 export const coutsParDefaut = (): Couts => Object.fromEntries(ACTIONS.map((a) => [a, COUTS_ACTIONS[a].minutes])) as Couts;
+
+/** Les actions que chaque type de parcours compte (les durées affichées en tête). */
+export const ACTIONS_DU_PARCOURS: Record<TypeParcours, Action[]> = {
+  prevention_precontentieuse: [
+    'tentative_courrier',
+    'tentative_telephone',
+    'tentative_courriel',
+    'tentative_bureau',
+    'visite_domicile',
+    'entretien_diagnostic',
+    'plan_aide',
+    'point_suivi',
+    'bilan',
+    'passage_droit_commun',
+    'cloture',
+  ],
+  iml_bail_glissant: [
+    'candidature',
+    'rendez_vous',
+    'lien_partenaire',
+    'visite_domicile',
+    'logement',
+    'loyer',
+    'bilan_mesure',
+    'conditions_glissement',
+    'fin_mesure',
+  ],
+  protocole_post_resiliation: ['signature_protocole', 'visite_domicile', 'paiement', 'avenant', 'orientation', 'nouveau_bail', 'cloture'],
+};
 
 export const surchargeCoutsSchema = z
   .record(

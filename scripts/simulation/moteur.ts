@@ -63,7 +63,8 @@ export async function avecMoteur<T>(personnel: Personne[], f: (m: Moteur) => Pro
   // Erreurs seulement : à pleine charge, le cœur du SDK signale chaque tâche de workflow de plus de
   // 5 secondes (attente du fil des workflows comprise), ce qui noierait la sortie.
   Runtime.install({ logger: new DefaultLogger('ERROR'), telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' }, forward: {} } } });
-  const env = await TestWorkflowEnvironment.createLocal({
+  // Le serveur Temporal et PostgreSQL démarrent en même temps (quelques secondes chacun).
+  const demarrage = TestWorkflowEnvironment.createLocal({
     server: {
       executable: { type: 'existing-path', path: CHEMIN_CLI },
       searchAttributes: DECLARATIONS_ATTRIBUTS.map((a) => ({ name: a.nom, type: a.type.toUpperCase() as never })),
@@ -71,8 +72,10 @@ export async function avecMoteur<T>(personnel: Personne[], f: (m: Moteur) => Pro
     },
     client: { dataConverter: DATA_CONVERTER },
   });
+  demarrage.catch(() => undefined); // l'échec se dit à l'attente ci-dessous
   try {
     return await avecPostgresTemporaire('simulation-annee', async ({ base }) => {
+      const env = await demarrage;
       await inscrireAnnuaire(base, personnel);
       let courriels = 0;
       const compteur: Transport<{ messageId: string }> = {
@@ -113,6 +116,9 @@ export async function avecMoteur<T>(personnel: Personne[], f: (m: Moteur) => Pro
       }
     });
   } finally {
-    await env.teardown();
+    await demarrage.then(
+      (env) => env.teardown(),
+      () => undefined,
+    );
   }
 }

@@ -40,6 +40,12 @@ export interface OptionsPilote {
   horizon?: number;
   /** Un ménage terminé (pour l'avancement). */
   quandTermine?: (r: ResultatMenage, faits: number) => void;
+  /**
+   * Une étape jouée (lancement compris), sur les étapes prévues : celles des plans, plus la suite des
+   * mesures IML qui reçoivent leur place, moins celles qu'un ménage ne jouera pas (horizon, parcours
+   * terminé plus tôt). À la fin, les deux nombres sont égaux.
+   */
+  quandEtape?: (faites: number, prevues: number) => void;
 }
 
 export interface Depassee {
@@ -230,9 +236,15 @@ export async function piloter(m: MoteurTemporal, annee: PlanAnnee, o: OptionsPil
   const files = new FilesIml(m);
   const programmes = new Map(annee.programmes.map((p) => [p.programme.id, p]));
   let faits = 0;
+  const etapes = { faites: 0, prevues: annee.menages.reduce((n, p) => n + 1 + p.etapes.length, 0) };
+  const avance = (faites: number, ajoutees: number) => {
+    etapes.faites += faites;
+    etapes.prevues += ajoutees;
+    o.quandEtape?.(etapes.faites, etapes.prevues);
+  };
   const resultats = await Promise.all(
     annee.menages.map(async (plan) => {
-      const r = await piloterMenage(m, plan, ordonnanceur, files, programmes, annee.graine, o);
+      const r = await piloterMenage(m, plan, ordonnanceur, files, programmes, annee.graine, o, avance);
       o.quandTermine?.(r, ++faits);
       return r;
     }),
@@ -248,6 +260,7 @@ async function piloterMenage(
   programmes: Map<string, PlanAnnee['programmes'][number]>,
   graine: number,
   o: OptionsPilote,
+  avance: (faites: number, ajoutees: number) => void,
 ): Promise<ResultatMenage> {
   const ps = programmes.get(plan.programmeId)!;
   const definition = REGISTRE[plan.typeParcours]!;
@@ -260,8 +273,10 @@ async function piloterMenage(
   const requete = () => `${plan.reference}-${++n}`;
 
   /** Une étape : l'horloge du parcours avancée jusqu'à son instant, les réponses, puis les messages. */
+  let prevues = 1 + plan.etapes.length;
   const jouer = async (e: Etape): Promise<void> => {
     r.etapes += 1;
+    avance(1, 0);
     const etat = await avancerParcours(m, workflowId, horloge, e.t);
     if (!etat) {
       r.refus.push({ quoi: e.quoi, raison: 'le parcours est déjà terminé' });
@@ -348,6 +363,7 @@ async function piloterMenage(
         if (!/already completed/i.test(raison(e))) throw e;
       });
       r.demarre = true;
+      avance(1, 0);
       for (const a of plan.actionsAuLancement) r.actions.push({ action: a, t: plan.arrivee });
     } finally {
       jeton.rendre();
@@ -376,7 +392,10 @@ async function piloterMenage(
       if (P === undefined) break;
       r.enAttenteDePlace = false;
       r.place = { demandeeLe: e.t, accordeeLe: P };
-      etapes.push(...planApresPlace(plan, ps.programme, ps.hypotheses, graine, P));
+      const suite = planApresPlace(plan, ps.programme, ps.hypotheses, graine, P);
+      etapes.push(...suite);
+      prevues += suite.length;
+      avance(0, suite.length);
     }
   } catch (err) {
     r.refus.push({ quoi: 'pilotage', raison: raison(err) });
@@ -428,6 +447,8 @@ async function piloterMenage(
 
   const resultat = await finaliser();
   resultat.rattrapages = horloge.rattrapages;
+  // Les étapes que ce ménage ne jouera pas sortent du compte prévu.
+  avance(0, r.etapes + (r.demarre ? 1 : 0) - prevues);
   return resultat;
 
   async function finaliser(): Promise<ResultatMenage> {

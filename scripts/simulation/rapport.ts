@@ -288,7 +288,7 @@ export function formaterBilan(b: Bilan): string {
 }
 
 /** Le responsable d'une échéance dans les mots du terrain (un rôle du personnel ou d'un partenaire). */
-function responsableEnFrancais(r: string): string {
+export function responsableEnFrancais(r: string): string {
   if (r === 'travailleur_social') return 'Travailleur social';
   if (r === 'coordinateur') return 'Coordination';
   return (LIBELLES_ROLES as Record<string, string>)[r] ?? 'Partenaire';

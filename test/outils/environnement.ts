@@ -117,6 +117,8 @@ const CHEMIN_WORKFLOWS_ESSAI = fileURLToPath(new URL('../workflows/index.ts', im
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 /** Le paquet construit une fois par la mise en place de la suite (postgres-global.ts), s'il y en a un. */
 function paquetDeLaSuite(): string | undefined {
+  // Un processus lancé par un test (la simulation de la page d'administration) le reçoit par son environnement.
+  if (process.env.PAQUET_WORKFLOWS_ESSAI) return process.env.PAQUET_WORKFLOWS_ESSAI;
   try {
     return inject('paquetWorkflows')?.chemin;
   } catch {

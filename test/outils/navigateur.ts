@@ -14,6 +14,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { creerApplication } from '../../api/app';
 import { CatalogueEnBase } from '../../programmes/versions';
 import { REGISTRE } from '../../api/registre-produit';
+import type { DependancesApi } from '../../api/dependances';
 import type { Annuaire } from '../../personnel/annuaire';
 import { CATALOGUE, COFFRE, SIGNEUR, type Banc } from './environnement';
 
@@ -66,7 +67,13 @@ export interface InterfaceEssai {
   fermer(): Promise<void>;
 }
 
-export async function demarrerInterface(banc: Banc, annuaire: Annuaire, { port, serveur }: PortReserve): Promise<InterfaceEssai> {
+/** `surcharges` : des dépendances en plus ou à la place (le lanceur des simulations…). */
+export async function demarrerInterface(
+  banc: Banc,
+  annuaire: Annuaire,
+  { port, serveur }: PortReserve,
+  surcharges: Partial<DependancesApi> = {},
+): Promise<InterfaceEssai> {
   let decalage = 0;
   const app = creerApplication({
     base: (await baseEssai()).db,
@@ -81,6 +88,7 @@ export async function demarrerInterface(banc: Banc, annuaire: Annuaire, { port, 
     options: { publicBaseUrl: `http://127.0.0.1:${port}`, sessionTtl: 'PT8H', mailInboxUrl: banc.courriels.inboxUrl, temporalUiUrl: 'http://127.0.0.1:8233' },
     journal: pino({ level: 'silent' }),
     maintenant: () => new Date(Date.now() + decalage),
+    ...surcharges,
   });
   serveur.on('request', app);
   return {

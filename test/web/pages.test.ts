@@ -11,7 +11,10 @@ import { creerAnnuaire } from '../../personnel/annuaire';
 import type { Contexte } from '../../web/pages/commun';
 import { pageParcours } from '../../web/pages/parcours';
 import { pageTableau } from '../../web/pages/tableau';
+import { pageSimulation, pageSimulations } from '../../web/pages/simulations';
+import type { Simulation } from '../../simulations/registre';
 import { CATALOGUE, PERSONNEL } from '../outils/environnement';
+import { rapportFictif } from '../outils/simulation';
 
 const annuaire = creerAnnuaire(PERSONNEL);
 const deps = { catalogue: CATALOGUE, annuaire, registre: REGISTRE, options: { publicBaseUrl: 'http://x', sessionTtl: 'PT8H' } } as unknown as DependancesApi;
@@ -187,5 +190,77 @@ describe('page d’un parcours', () => {
     const ids = [...h.matchAll(/<(?:input|select|textarea) (?:type="[a-z]+" )?(?:inputmode="[a-z]+" )?id="([^"]+)"/g)].map((m) => m[1]!);
     expect(ids.length).toBeGreaterThan(10);
     for (const id of ids) expect(h, id).toContain(`for="${id}"`);
+  });
+});
+
+describe('simuler l’année d’un programme', () => {
+  const admin = { ...PERSONNEL[0]!, id: 'admin.essai', nom: 'Administration Essai', role: 'admin' as const, programmes: [] };
+  const ctxAdmin: Contexte = { deps, personne: admin, csrf: 'jeton-csrf', chemin: '/simulations' };
+  const texteVisible = (h: string) => h.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
+  const simulation = (s: Partial<Simulation>): Simulation => ({
+    id: '00000000-0000-4000-8000-000000000002',
+    programmes: [
+      {
+        id: 'besancon-ccas',
+        nom: 'CCAS de Besançon',
+        typeParcours: 'prevention_precontentieuse',
+        version: 1,
+        menages: 6,
+        definition: CATALOGUE.trouver('besancon-ccas')!,
+      },
+    ],
+    graine: 3,
+    options: { enRetard: 1 },
+    statut: 'terminee',
+    etapesFaites: 0,
+    etapesTotal: null,
+    message: null,
+    rapport: null,
+    erreur: null,
+    demandeePar: 'coord.essai',
+    demandeeLe: new Date('2026-12-04T09:30:00Z'),
+    commenceeLe: null,
+    termineeLe: null,
+    battementLe: new Date(),
+    ...s,
+  });
+
+  it('le formulaire : chaque programme du catalogue avec son type en mots ; sans moteur sur le serveur, la raison à la place du formulaire', () => {
+    const h = pageSimulations(ctxAdmin, { programmes: CATALOGUE.tous(), simulations: [] }).valeur;
+    expect(h).toContain('<form method="post" action="/simulations" novalidate>');
+    expect(h).toContain('IML sortie de structure, bail glissant — Concarneau (Finistère) — 0,70 ETP prévus');
+    expect(h).toContain('name="menages-toulouse-declic" value="20"');
+    // Chaque champ a son libellé.
+    const ids = [...h.matchAll(/<input type="(?:text|checkbox)"[^>]* id="([^"]+)"/g)].map((m) => m[1]!);
+    expect(ids.length).toBe(CATALOGUE.tous().length * 2 + 3);
+    for (const id of ids) expect(h, id).toContain(`for="${id}"`);
+    const sans = pageSimulations(ctxAdmin, {
+      programmes: CATALOGUE.tous(),
+      simulations: [],
+      indisponible: 'Le programme Temporal (CLI) n’est pas installé.',
+    }).valeur;
+    expect(sans).not.toContain('<form method="post" action="/simulations"');
+    expect(sans).toContain('La simulation n’est pas disponible sur ce serveur.</strong> Le programme Temporal (CLI) n’est pas installé.');
+  });
+
+  it('en cours : une barre d’avancement et ce qui se passe ; terminée : le bilan en français, sans code', () => {
+    const enCours = pageSimulation(
+      ctxAdmin,
+      simulation({ statut: 'en_cours', etapesFaites: 30, etapesTotal: 120, message: '30 étapes jouées sur 120 prévues.' }),
+    ).valeur;
+    expect(enCours).toContain('<progress max="120" value="30" aria-labelledby="sim-avancement">25 %</progress>');
+    expect(enCours).toContain('25 % des étapes jouées.');
+    const fin = pageSimulation(ctxAdmin, simulation({ rapport: rapportFictif() })).valeur;
+    expect(fin).toMatch(/ETP<\/strong> ; le programme prévoit 0,50 ETP\. Il faut \d+ travailleurs? soci(?:al|aux) à \d,\d\d ETP\./);
+    expect(fin.match(/<th scope="row" role="rowheader">\d{1,2} [a-zéû]+\.? \d{4}<\/th>/g)).toHaveLength(52);
+    expect(fin).toContain(
+      '<th scope="row" role="rowheader">Premier contact avec le ménage</th><td role="cell" data-label="Qui en répond">Travailleur social</td>',
+    );
+    expect(fin).toContain(
+      'Travailleur social 1 — CCAS de Besançon — prévention des impayés (commission impayés) <span class="aide">(parfois en retard)</span>',
+    );
+    expect(fin).toContain('Des hypothèses à ajuster.');
+    for (const code of ['besancon-ccas', 'ts.', 'travailleur_social', 'situation_stabilisee', 'visite_domicile', 'partJoints', 'undefined', 'NaN'])
+      expect(texteVisible(fin), code).not.toContain(code);
   });
 });

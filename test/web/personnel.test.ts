@@ -10,8 +10,12 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { AnnuaireEnBase } from '../../personnel/annuaire-base';
 import { jourDeParis } from '../../personnel/absences';
 import { hashPassword } from '../../securite/mots-de-passe';
+import { creerLanceurSimulations } from '../../simulations/lanceur';
+import { pino } from 'pino';
+import { baseEssai } from '../outils/base';
 import { monterBanc, type Banc } from '../outils/environnement';
 import { capturer, demarrerInterface, lancerNavigateur, reserverPort, verifierAxe, type InterfaceEssai } from '../outils/navigateur';
+import { simulationTerminee } from '../outils/simulation';
 
 const MOT_DE_PASSE = 'mot-de-passe-essai';
 
@@ -32,7 +36,8 @@ beforeAll(async () => {
     .values({ id: 'admin.essai', nom: 'Administration Essai', courriel: 'admin@essai.example', role: 'admin', programmes: [], mot_de_passe: empreinte })
     .execute();
   annuaire = await AnnuaireEnBase.ouvrir(db, { rafraichirMs: 3_600_000 });
-  ui = await demarrerInterface(banc, annuaire, reserve);
+  const simulations = creerLanceurSimulations({ databaseUrl: (await baseEssai()).url, base: db, journal: pino({ level: 'silent' }) });
+  ui = await demarrerInterface(banc, annuaire, reserve, { simulations });
   navigateur = await lancerNavigateur();
 });
 
@@ -137,6 +142,26 @@ describe('pages du personnel', () => {
     expect(await coord.getByRole('region', { name: 'Référents absents' }).innerText()).toContain('Nina Navigateur, jusqu’au');
     await sansViolation(coord, 'tableau-referents-absents');
   }, 120_000);
+  it('l’administration ouvre « Simuler l’année » : le formulaire, ses erreurs en français, le bilan d’une simulation terminée, accessibles', async () => {
+    const id = await simulationTerminee(banc.dependances.base, 'admin.essai');
+    const admin = await nouvellePage();
+    await connecter(admin, 'admin.essai');
+    await admin.getByRole('link', { name: 'Simuler l’année', exact: true }).click();
+    await admin.waitForLoadState();
+    expect(await admin.locator('h1').innerText()).toBe('Simuler l’année d’un programme');
+    await sansViolation(admin, 'simulations');
+    // Aucun programme choisi : rien n'est lancé, la raison est dite.
+    await admin.locator('#sim-graine').fill('quarante-deux');
+    await admin.getByRole('button', { name: 'Lancer la simulation' }).click();
+    await admin.waitForLoadState();
+    const erreurs = await admin.locator('[role=alert]').first().innerText();
+    expect(erreurs).toContain('Programmes à simuler : choisissez au moins un programme');
+    expect(erreurs).toContain('Graine du tirage : nombre entier attendu');
+    await sansViolation(admin, 'simulations-erreurs');
+    await admin.goto(`${ui.url}/simulations/${id}`);
+    expect(await admin.locator('#etp').innerText()).toBe('ETP nécessaires');
+    await sansViolation(admin, 'simulation-bilan');
+  }, 60_000);
   it('la coordination change un délai dans la page des réglages : erreurs en français, puis une nouvelle version et son historique', async () => {
     const coord = await nouvellePage();
     await connecter(coord, 'coord.essai');

@@ -35,6 +35,7 @@ export function navigation(ctx: Contexte): Navigation {
         { href: '/programmes', libelle: 'Programmes' },
         { href: '/annuaire', libelle: 'Annuaire' },
         { href: '/personnel', libelle: 'Personnel' },
+        ...(ctx.personne.role === 'admin' ? [{ href: '/simulations', libelle: 'Simuler l’année' }] : []),
       ]
     : [{ href: '/parcours', libelle: 'Mes ménages' }];
   return {
@@ -46,8 +47,14 @@ export function navigation(ctx: Contexte): Navigation {
   };
 }
 
-export function envoyer(res: Response, ctx: Contexte, status: number, titre: string, contenu: Brut, large = true): void {
-  envoyerPage(res, status, { titre: `${titre} — Prévention des expulsions`, contenu, large, navigation: navigation(ctx) });
+export function envoyer(res: Response, ctx: Contexte, status: number, titre: string, contenu: Brut, large = true, rafraichirSecondes?: number): void {
+  envoyerPage(res, status, {
+    titre: `${titre} — Prévention des expulsions`,
+    contenu,
+    large,
+    navigation: navigation(ctx),
+    ...(rafraichirSecondes ? { rafraichirSecondes } : {}),
+  });
 }
 
 export function pageErreur(res: Response, ctx: Contexte | undefined, status: number, detail: string): void {
