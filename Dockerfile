@@ -34,4 +34,4 @@ USER node
 EXPOSE 3000
 
 # Le worker par défaut ; l'API : `node dist/api.mjs`.
-CMD ["node", "dist/worker.mjs"]
+CMD ["node", "--max-old-space-size=512", "dist/worker.mjs"]

@@ -36,6 +36,7 @@ import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Connection } from '@temporalio/client';
 import proto from '@temporalio/proto';
+import { tasV8Mio } from '../worker/memoire';
 import { ErreurConfiguration, lireConfig, optionsTemporal, type Config } from '../config/env';
 import { DECLARATIONS_ATTRIBUTS } from '../domain/attributs-recherche';
 import { COMPTES_DEMO } from '../personnel/demo';
@@ -846,7 +847,9 @@ async function main(): Promise<void> {
     // 5. Worker et API.
     info('Worker et API : démarrage (le premier lancement du worker empaquette les workflows, cela peut prendre une minute)…');
     const node = (script: string) => ['--import', 'tsx', script];
-    const lancerWorker = () => lancerEnfant('worker', 'Le worker', process.execPath, node('worker/main.ts'), { env, afficher: true });
+    // Le tas de V8 borné d'après le budget du worker (WORKER_MEMOIRE_MIO) : voir `tasV8Mio`.
+    const tas = `--max-old-space-size=${tasV8Mio(config.WORKER_MEMOIRE_MIO)}`;
+    const lancerWorker = () => lancerEnfant('worker', 'Le worker', process.execPath, [tas, ...node('worker/main.ts')], { env, afficher: true });
     const worker = lancerWorker();
     const api = lancerEnfant('api', 'L’API', process.execPath, node('api/main.ts'), { env, afficher: true });
     await Promise.all([attendreApi(api, `http://localhost:${port}`), attendreWorker(worker, connexion, namespace, config.TEMPORAL_TASK_QUEUE)]);

@@ -9,7 +9,7 @@ import { chargerAnnuaireFichier } from '../personnel/annuaire';
 import { COMPTES_DEMO } from '../personnel/demo';
 import { generateKeyRingValue } from '../securite/cles';
 import { hashPassword, verifyPassword } from '../securite/mots-de-passe';
-import { parcoursEnCache } from '../worker/creer-worker';
+import { parcoursEnCache, tasV8Mio } from '../worker/memoire';
 
 const CLES = {
   LINK_SIGNING_KEYS: generateKeyRingValue('hmac', 'l1'),
@@ -340,9 +340,14 @@ describe('chargerAnnuaireFichier', () => {
 });
 
 describe('cache des parcours du worker (WORKER_MEMOIRE_MIO)', () => {
-  it('déduit de la mémoire : 1 810 parcours pour 1 Gio, jamais moins de 50', () => {
-    expect(parcoursEnCache(1024)).toBe(1810);
-    expect(parcoursEnCache(2048)).toBe(4370);
-    expect(parcoursEnCache(256)).toBe(50);
+  it('déduit de la mémoire : 640 parcours pour 1 Gio, jamais moins de 50', () => {
+    expect(parcoursEnCache(1024)).toBe(640);
+    expect(parcoursEnCache(2048)).toBe(3565);
+    expect(parcoursEnCache(512)).toBe(50);
+  });
+  it('borne le tas de V8 à la moitié du budget, 256 Mio au moins', () => {
+    expect(tasV8Mio(1024)).toBe(512);
+    expect(tasV8Mio(4096)).toBe(2048);
+    expect(tasV8Mio(300)).toBe(256);
   });
 });

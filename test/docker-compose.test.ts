@@ -136,7 +136,7 @@ describe('docker-compose.yml', () => {
 
   it('fusionne les variables de l’application dans worker et api, avec les bonnes commandes', () => {
     for (const [nom, commande] of [
-      ['worker', 'dist/worker.mjs'],
+      ['worker', '--max-old-space-size=${WORKER_TAS_V8_MIO:-512}", "dist/worker.mjs'],
       ['api', 'dist/api.mjs'],
     ] as const) {
       const s = service(nom);
@@ -245,7 +245,8 @@ describe('Dockerfile et .dockerignore', () => {
     expect(execution).toMatch(/^COPY --from=construction \/app\/dist \.\/dist$/m);
     expect(execution).not.toMatch(/^COPY \. \./m);
     expect(execution).toMatch(/^USER node$/m);
-    expect(execution).toMatch(/^CMD \["node", "dist\/worker\.mjs"\]$/m);
+    // Le tas de V8 du worker borné (la moitié du budget de 1 024 Mio par défaut, worker/memoire.ts).
+    expect(execution).toMatch(/^CMD \["node", "--max-old-space-size=512", "dist\/worker\.mjs"\]$/m);
     expect(service('worker')).toContain('test: ["CMD", "node", "dist/sante-worker.mjs"]');
   });
 

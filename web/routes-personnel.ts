@@ -9,6 +9,7 @@
  * POST /personnel/absences                           déclarer une absence
  * POST /personnel/:id/absences/:absence/annulation
  */
+import { enveloppePages, type Gestionnaire } from './gestion-pages';
 import express, { Router, type NextFunction, type Request, type Response } from 'express';
 import type { OptionsAuth } from '../api/auth';
 import type { DependancesApi } from '../api/dependances';
@@ -47,7 +48,6 @@ const LIBELLES_CHAMPS: Record<string, string> = {
 
 const STATUTS_INVITATION = { inconnue: 404, utilisee: 409, expiree: 410, annulee: 410 } as const;
 
-type Gestionnaire = (req: Request, res: Response) => Promise<void> | void;
 type Corps = Record<string, string | string[] | undefined>;
 
 const texte = (v: unknown): string | undefined => (typeof v === 'string' ? v.trim() : undefined);
@@ -59,19 +59,7 @@ export function routesWebPersonnel(deps: DependancesApi, auth: OptionsAuth): Rou
   const session = exigerSessionWeb(auth);
   const contexte = (req: Request): Contexte => ({ deps, personne: req.personne!, csrf: req.csrf!, chemin: '/personnel' });
 
-  const page =
-    (f: Gestionnaire) =>
-    async (req: Request, res: Response): Promise<void> => {
-      try {
-        await f(req, res);
-      } catch (e) {
-        const p = depuisTemporal(e);
-        const ctx = req.personne && req.csrf ? contexte(req) : undefined;
-        if (p && p.status < 500) return pageErreur(res, ctx, p.status, p.detail);
-        deps.journal.error({ err: e, chemin: req.path }, 'interface : erreur');
-        pageErreur(res, ctx, 500, 'Une erreur interne est survenue. Elle a été journalisée ; réessayez plus tard.');
-      }
-    };
+  const page = enveloppePages(deps, contexte);
 
   const csrf = (req: Request, res: Response, next: NextFunction): void => {
     if (!origineAcceptee(req) || !csrfValide(req.jetonSession ?? '', req.body?.csrf)) {

@@ -8,13 +8,14 @@
  * La simulation tourne dans un processus à part (simulations/lanceur.ts) sur son propre moteur ;
  * la demande, l'avancement et le bilan sont dans PostgreSQL (simulations/registre.ts).
  */
+import { enveloppePages, type Gestionnaire } from './gestion-pages';
 import express, { Router, type NextFunction, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { OptionsAuth } from '../api/auth';
 import type { DependancesApi } from '../api/dependances';
 import { depuisTemporal } from '../api/problemes';
 import type { Programme } from '../domain/vocabulaire';
-import { travailleursParDefaut } from '../scripts/simulation/annee';
+import { travailleursParDefaut } from '../scripts/simulation/hypotheses';
 import { RegistreSimulations, SimulationDejaEnCours, type ProgrammeDemande } from '../simulations/registre';
 import { envoyer, nomDe, pageErreur, type Contexte } from './pages/commun';
 import { MENAGES_MAX, pageSimulation, pageSimulations, type RetourFormulaire } from './pages/simulations';
@@ -22,7 +23,6 @@ import { dateHeureFr } from './libelles';
 import { csrfValide, exigerSessionWeb, origineAcceptee } from './session';
 import { html } from '../api/html';
 
-type Gestionnaire = (req: Request, res: Response) => Promise<void> | void;
 type Corps = Record<string, string | string[] | undefined>;
 
 const TITRE = 'Simuler l’année d’un programme';
@@ -92,19 +92,7 @@ export function routesWebSimulations(deps: DependancesApi, auth: OptionsAuth): R
   const registre = new RegistreSimulations(deps.base);
   const contexte = (req: Request): Contexte => ({ deps, personne: req.personne!, csrf: req.csrf!, chemin: '/simulations' });
 
-  const page =
-    (f: Gestionnaire) =>
-    async (req: Request, res: Response): Promise<void> => {
-      try {
-        await f(req, res);
-      } catch (e) {
-        const p = depuisTemporal(e);
-        const ctx = req.personne && req.csrf ? contexte(req) : undefined;
-        if (p && p.status < 500) return pageErreur(res, ctx, p.status, p.detail);
-        deps.journal.error({ err: e, chemin: req.path }, 'interface : erreur');
-        pageErreur(res, ctx, 500, 'Une erreur interne est survenue. Elle a été journalisée ; réessayez plus tard.');
-      }
-    };
+  const page = enveloppePages(deps, contexte);
 
   const administration = (req: Request, res: Response, next: NextFunction): void => {
     if (req.personne?.role !== 'admin') return pageErreur(res, contexte(req), 403, 'La simulation de l’année d’un programme est réservée à l’administration.');

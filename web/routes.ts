@@ -23,6 +23,7 @@
  * GET  /evaluations                   les rapports d'évaluation des programmes de la personne
  * GET  /programmes/:id/evaluation[.pdf]?periode=6-mois|12-mois|annuel-iml[&pour=partenaires]
  */
+import { enveloppePages, type Gestionnaire } from './gestion-pages';
 import express, { Router, type NextFunction, type Request, type Response } from 'express';
 import { adresseClient, cookieSession, lireCookies, MESSAGES_AUTH, ouvrirSession, suitProgramme, type OptionsAuth } from '../api/auth';
 import { CHEMIN_OIDC, CHEMIN_RETOUR_OIDC, compteRattache, creerConnexionOidc, DUREE_CONNEXION_OIDC_MS, MESSAGES_OIDC, RefusOidc } from '../api/oidc';
@@ -121,8 +122,6 @@ const CONFIRMATIONS_ANNUAIRE: Record<string, (organisation: string) => string> =
   'cle-revoquee': (o) => `La clé du logiciel de ${o} est révoquée : elle ne sert plus.`,
 };
 
-type Gestionnaire = (req: Request, res: Response) => Promise<void> | void;
-
 export function routesWeb(deps: DependancesApi, auth: OptionsAuth & { maintenant: () => Date }): Router {
   const r = Router();
   const formulaire = express.urlencoded({ extended: false, limit: '50kb', parameterLimit: 300 });
@@ -130,19 +129,7 @@ export function routesWeb(deps: DependancesApi, auth: OptionsAuth & { maintenant
   const contexte = (req: Request): Contexte => ({ deps, personne: req.personne!, csrf: req.csrf!, chemin: req.path });
 
   /** Les erreurs deviennent des pages (jamais du JSON) : 403, 404, 503… en français. */
-  const page =
-    (f: Gestionnaire) =>
-    async (req: Request, res: Response): Promise<void> => {
-      try {
-        await f(req, res);
-      } catch (e) {
-        const p = depuisTemporal(e);
-        const ctx = req.personne && req.csrf ? contexte(req) : undefined;
-        if (p && p.status < 500) return pageErreur(res, ctx, p.status, p.detail);
-        deps.journal[p ? 'warn' : 'error']({ err: e, chemin: req.path }, 'interface : erreur');
-        pageErreur(res, ctx, p?.status ?? 500, p?.detail ?? 'Une erreur interne est survenue. Elle a été journalisée ; réessayez plus tard.');
-      }
-    };
+  const page = enveloppePages(deps, contexte);
 
   /** Tout POST de l'interface : même origine et jeton anti-CSRF de la session. */
   const csrf = (req: Request, res: Response, next: NextFunction): void => {

@@ -7,6 +7,8 @@ import { Worker, type NativeConnection, type WorkerOptions, type WorkflowBundleO
 import type { DataConverter } from '@temporalio/common';
 import { createActivities, type DependancesActivites } from '../activities';
 
+export { parcoursEnCache, tasV8Mio } from './memoire';
+
 export const CHEMIN_WORKFLOWS = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 
 export interface OptionsWorker {
@@ -20,16 +22,6 @@ export interface OptionsWorker {
   workflowsPath?: string;
   /** Options du worker propres à un environnement (tests). */
   reglages?: Partial<Pick<WorkerOptions, 'maxCachedWorkflows' | 'stickyQueueScheduleToStartTimeout'>>;
-}
-
-/**
- * Le nombre de parcours gardés en mémoire par le worker, d'après son budget (WORKER_MEMOIRE_MIO) :
- * environ 300 Mio pour le processus, ses bibliothèques et le code des workflows, puis 0,4 Mio par
- * parcours en cache (0,34 Mio mesurés, et une marge). 1 024 Mio → 1 810 parcours ; 100 000 parcours
- * ouverts tiennent donc dans 1 Gio : seuls les plus actifs restent en cache.
- */
-export function parcoursEnCache(memoireMio: number): number {
-  return Math.max(50, Math.floor((memoireMio - 300) / 0.4));
 }
 
 export function creerWorker(o: OptionsWorker): Promise<Worker> {

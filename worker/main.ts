@@ -7,8 +7,9 @@ import { lireConfig, optionsTemporal, ErreurConfiguration } from '../config/env'
 import { creerJournal } from '../config/journalisation';
 import { assembler } from '../config/services';
 import { existsSync } from 'node:fs';
+import { getHeapStatistics } from 'node:v8';
 import { fileURLToPath } from 'node:url';
-import { creerWorker, parcoursEnCache } from './creer-worker';
+import { creerWorker, parcoursEnCache, tasV8Mio } from './creer-worker';
 import { signalerPresence } from './presence';
 import { migrer, ouvrirBase } from '../base';
 import { fournisseurHttp } from '../sms';
@@ -76,6 +77,14 @@ async function main() {
   const course = worker.run();
   const presence = await signalerPresence(base, config.TEMPORAL_TASK_QUEUE, (e) => journal.warn({ err: e.message }, 'présence du worker non signalée'));
   journal.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, namespace, parcoursEnCache: parcoursEnCache(config.WORKER_MEMOIRE_MIO) }, 'worker démarré');
+  // Le tas de V8 n'est fixé qu'au lancement de Node : trop grand, le worker dépasse son budget.
+  const tas = Math.round(getHeapStatistics().heap_size_limit / 2 ** 20);
+  const tasVoulu = tasV8Mio(config.WORKER_MEMOIRE_MIO);
+  if (tas > tasVoulu * 1.25)
+    journal.warn(
+      { tasMio: tas, tasVouluMio: tasVoulu },
+      `tas JavaScript de ${tas} Mio pour un budget de ${config.WORKER_MEMOIRE_MIO} Mio : lancez le worker avec « node --max-old-space-size=${tasVoulu} » (README, « Configuration »)`,
+    );
   try {
     await course;
   } finally {

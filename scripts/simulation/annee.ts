@@ -7,11 +7,21 @@
 import type { Programme, TypeParcours } from '../../domain/vocabulaire';
 import { LIBELLES_TYPE_PARCOURS } from '../../domain/vocabulaire';
 import { minuitDeParis } from '../../workflows/blocs/duree';
-import { coutsParDefaut, hypothesesDuProgramme, valeurs, type Couts, type HypothesesSourcees, type SurchargeHypotheses } from './hypotheses';
+import {
+  coutsParDefaut,
+  hypothesesDuProgramme,
+  travailleursParDefaut,
+  valeurs,
+  type Couts,
+  type HypothesesSourcees,
+  type SurchargeHypotheses,
+} from './hypotheses';
 import { avecMoteur, personnelSimule } from './moteur';
 import { piloter, type ResultatMenage } from './pilote';
 import { equipe, JOUR, lundiSuivant, planifierAnnee, type PlanAnnee, type ProgrammeSimule } from './plan';
 import { calculerBilan, type Bilan } from './rapport';
+
+export { travailleursParDefaut } from './hypotheses';
 
 /** Une option impossible (programme sans nombre de ménages, plus de retardataires que de travailleurs…). */
 export class ErreurUsage extends Error {}
@@ -83,7 +93,6 @@ export function preparerAnnee(o: OptionsAnnee): AnneePreparee {
 }
 
 /** L'équipe d'un programme quand on ne la dit pas : son ETP prévu arrondi au-dessus, 1 au moins. */
-export const travailleursParDefaut = (programme: Programme): number => Math.max(1, Math.ceil(programme.quotas.etpAccompagnement ?? 1));
 
 /** Ce que la simulation dit en chemin. */
 export interface SuiviAnnee {

@@ -287,3 +287,6 @@ export function lireJson<T>(fichier: string, schema: z.ZodType<T>, quoi: string)
 
 /** Le temps de travail annuel d'un temps plein en France (35 h, jours fériés et congés déduits). */
 export const HEURES_ANNUELLES_ETP = 1607;
+
+/** L'équipe simulée par défaut : l'ETP d'accompagnement du programme arrondi au-dessus (1 au moins). */
+export const travailleursParDefaut = (programme: Programme): number => Math.max(1, Math.ceil(programme.quotas.etpAccompagnement ?? 1));
