@@ -17,6 +17,7 @@ import { bundleWorkflowCode } from '@temporalio/worker';
 import { CHEMIN_WORKFLOWS } from '../worker/creer-worker';
 import { CHEMIN_CONVERTISSEUR_ECHECS } from '../securite/convertisseur-echecs-chemin';
 import { DOSSIER_PRESETS } from '../programmes/catalogue';
+import { optionsApplication } from './options-construction';
 
 const racine = (chemin: string) => fileURLToPath(new URL(`../${chemin}`, import.meta.url));
 const DIST = racine('dist');
@@ -30,20 +31,7 @@ async function etape(nom: string, f: () => Promise<unknown>): Promise<void> {
 async function main(): Promise<void> {
   rmSync(DIST, { recursive: true, force: true });
   mkdirSync(DIST, { recursive: true });
-  await etape('API et worker (esbuild)', () =>
-    build({
-      entryPoints: { api: racine('api/main.ts'), worker: racine('worker/main.ts'), 'sante-worker': racine('worker/sante.ts') },
-      outdir: DIST,
-      outExtension: { '.js': '.mjs' },
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: 'node20',
-      packages: 'external',
-      sourcemap: true,
-      logLevel: 'warning',
-    }),
-  );
+  await etape('API et worker (esbuild)', () => build(optionsApplication(DIST)));
   await etape('workflows (bundleWorkflowCode)', async () => {
     const { code } = await bundleWorkflowCode({
       workflowsPath: CHEMIN_WORKFLOWS,
