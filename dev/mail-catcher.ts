@@ -377,7 +377,7 @@ export async function startMailCatcher(opts: OptionsMailCatcher = {}): Promise<M
           try {
             c = await analyser(brut, r);
           } catch (e) {
-            log('courriel illisible :', e);
+            log('courriel illisible :', (e as Error).message);
             callback(Object.assign(new Error('Message illisible'), { responseCode: 554 }));
             return;
           }

@@ -29,13 +29,13 @@ import type { AddressInfo } from 'node:net';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { WithStartWorkflowOperation, type WorkflowHandle } from '@temporalio/client';
-import { WorkflowExecutionAlreadyStartedError, type SearchAttributePair } from '@temporalio/common';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import proto from '@temporalio/proto';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { SMTPServer } from 'smtp-server';
 import { REGISTRE } from '../api/registre-produit';
 import { workflowIdDe } from '../api/schemas-api';
-import { SA } from '../domain/attributs-recherche';
+import { attributsDeLancement } from '../api/routes/parcours';
 import { etatInitialUpdate } from '../domain/messages';
 import { prioriteDuMenage } from '../domain/prevention';
 import { AnnuairePartenaires } from '../personnel/organisations';
@@ -370,13 +370,7 @@ async function main() {
             travailleurSocial: TRAVAILLEUR_SOCIAL,
             donnees,
           });
-          const attributs: SearchAttributePair[] = [
-            { key: SA.programme, value: programme.id },
-            { key: SA.typeParcours, value: programme.typeParcours },
-            { key: SA.etape, value: 'orientation' },
-            { key: SA.cloture, value: false },
-            { key: SA.travailleurSocial, value: TRAVAILLEUR_SOCIAL },
-          ];
+          const attributs = attributsDeLancement(programme, TRAVAILLEUR_SOCIAL);
           await env.client.workflow.executeUpdateWithStart(etatInitialUpdate, {
             startWorkflowOperation: new WithStartWorkflowOperation(definition.workflowType, {
               taskQueue: FILE,

@@ -15,13 +15,24 @@ import { RegistreDossiers, type PageDossiers, type Portee, type ResumeDossier } 
 import { SA } from '../../domain/attributs-recherche';
 import { affecterUpdate, cloreAnticipeUpdate, etatInitialUpdate, etatQuery } from '../../domain/messages';
 import { affectationSchema, clotureAnticipeeSchema, requestIdSchema } from '../../domain/schemas';
-import { LIBELLES_TYPE_PARCOURS, type EtatParcours } from '../../domain/vocabulaire';
+import { LIBELLES_TYPE_PARCOURS, type EtatParcours, type Programme } from '../../domain/vocabulaire';
 import type { Personne } from '../../personnel/annuaire';
 import { exigerRoles, personneDe, raisonRefusLecture, raisonRefusMessage, raisonRefusPilotage, suitProgramme } from '../auth';
 import type { DependancesApi } from '../dependances';
 import { analyser, depuisTemporal, interdit, introuvable, invalide, Probleme, TYPES_PROBLEME } from '../problemes';
 import { filtresListeSchema, lancementSchema, nomMessageSchema, workflowIdDe, workflowIdSchema } from '../schemas-api';
 import { filtrerEtat, type Lecteur } from '../visibilite';
+
+/** Les attributs de recherche d'un parcours au lancement (sans donnée personnelle) : programme, type, étape, affectation. */
+export function attributsDeLancement(programme: Programme, travailleurSocial?: string): SearchAttributePair[] {
+  return [
+    { key: SA.programme, value: programme.id },
+    { key: SA.typeParcours, value: programme.typeParcours },
+    { key: SA.etape, value: 'orientation' },
+    { key: SA.cloture, value: false },
+    ...(travailleurSocial ? [{ key: SA.travailleurSocial, value: travailleurSocial } as SearchAttributePair] : []),
+  ];
+}
 
 export const lecteurPersonnel = (p: Personne): Lecteur => ({ type: 'personnel', role: p.role, id: p.id });
 
@@ -217,13 +228,7 @@ export async function lancerParcours(deps: DependancesApi, personne: Personne, c
     travailleurSocial: corps.travailleurSocial,
     donnees,
   });
-  const attributs: SearchAttributePair[] = [
-    { key: SA.programme, value: programme.id },
-    { key: SA.typeParcours, value: programme.typeParcours },
-    { key: SA.etape, value: 'orientation' },
-    { key: SA.cloture, value: false },
-    ...(corps.travailleurSocial ? [{ key: SA.travailleurSocial, value: corps.travailleurSocial } as SearchAttributePair] : []),
-  ];
+  const attributs = attributsDeLancement(programme, corps.travailleurSocial);
   // Ses consentements (courriel, SMS) notés dans le dossier avant le départ : le premier courriel du
   // parcours (la lettre d'information) part déjà en SMS. Oubliés si le lancement n'a pas lieu.
   const consentements = new Consentements(deps.base, deps.coffre);
