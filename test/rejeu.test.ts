@@ -111,12 +111,13 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === '1')('enregistrement', ()
       const types = (historique.events ?? []).map((e) => String(e.eventType));
       expect(types).toContain('EVENT_TYPE_TIMER_FIRED');
       expect(types).toContain('EVENT_TYPE_TIMER_CANCELED');
-      expect(patchsNotes(historique)).toEqual(expect.arrayContaining(['minuteurs-annules', 'dossier-en-activite-locale']));
+      expect(patchsNotes(historique)).toEqual(expect.arrayContaining(['minuteurs-annules', 'dossier-en-activite-locale', 'plan-dans-le-message']));
       // v1 : avant l’accusé d’orientation au bailleur (patched) ; v2 : avant les fiches d’indicateurs
       // (patched('fiche-indicateurs')) ; v3 : avant l’annulation des minuteurs (patched('minuteurs-annules')) ;
       // v4 : avant les dossiers du système d’enregistrement (patched('dossier-consigne')) ; v5 : le
-      // dossier consigné par une activité ordinaire (avant patched('dossier-en-activite-locale')).
-      writeFileSync(`${dossier}prevention-loiret-v6.json`, JSON.stringify(historique));
+      // dossier consigné par une activité ordinaire (avant patched('dossier-en-activite-locale')) ; v6 :
+      // le plan mis dans l'état par le déroulé seulement (avant patched('plan-dans-le-message')).
+      writeFileSync(`${dossier}prevention-loiret-v7.json`, JSON.stringify(historique));
     } finally {
       await banc.fermer();
     }

@@ -194,6 +194,10 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
     valider: (x) => enEtape('plan_aide', 'revision_plan') ?? (x.actions.length === 0 ? 'Le plan d’aide comporte au moins une action.' : undefined),
     appliquer: (x) => {
       plan = x;
+      // Le plan est dans l'état dès la réponse (patched('plan-dans-le-message')) : le déroulé, parfois
+      // encore retenu par un courriel d'une étape précédente, ne l'y mettait qu'en la rejoignant, et
+      // le plan à signer demandé aussitôt répondait « pas encore enregistré ».
+      if (patched('plan-dans-le-message')) p.details.plan = resumePlan(x);
       p.journal.noter('plan_aide', 'Plan d’aide contractualisé avec le ménage', { acteur: ts(x.par) });
       // Une ASLL attend la validation du département ; sinon le suivi commence, les partenaires sont informés pendant ce temps.
       if (x.orientations.includes('asll')) p.avancer('validation_departement', VALIDATION_DEPARTEMENT);
