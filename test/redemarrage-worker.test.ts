@@ -1,23 +1,22 @@
 /**
  * Intégration sur le vrai serveur Temporal (serveur de développement du CLI) : un redémarrage du
  * worker au milieu d'un parcours ne perd rien — l'état, le journal, les échéances et les messages
- * déjà appliqués sont là, et le parcours continue avec le nouveau worker.
+ * déjà appliqués sont là, et le parcours continue avec le nouveau worker. Une base coupée au moment
+ * d'un message ne perd rien non plus : le message est appliqué, et le dossier est consigné dès que la
+ * base revient (reprise par minuteur de l'activité locale), sans autre message.
  */
-import { baseEssai } from './outils/base';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { createServer, connect, type Server, type Socket } from 'node:net';
+import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import nodemailer from 'nodemailer';
 import type { Worker } from '@temporalio/worker';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { ouvrirBase, type BaseDeDonnees } from '../base';
 import { etatQuery } from '../domain/messages';
 import { diagnosticUpdate, planAideUpdate, tentativeContactUpdate, type EntreePrevention } from '../domain/prevention';
 import { startMailCatcher, type MailCatcher } from '../dev/mail-catcher';
-import { creerAnnuaire } from '../personnel/annuaire';
 import { creerWorker } from '../worker/creer-worker';
-import { RegistreIndicateurs } from '../indicateurs/registre';
-import { CATALOGUE, DATA_CONVERTER, PERSONNEL, SIGNEUR, COFFRE, jusqua, menageEssai, paquetWorkflows, requete, serveurTemporal } from './outils/environnement';
+import { baseEssai } from './outils/base';
+import { CATALOGUE, DATA_CONVERTER, SIGNEUR, COFFRE, avancer, jusqua, menageEssai, paquetWorkflows, requete, serveurTemporal } from './outils/environnement';
 
 let env: TestWorkflowEnvironment;
 let courriels: MailCatcher;
@@ -32,17 +31,15 @@ afterAll(async () => {
   await env?.teardown();
 });
 
-/** Les fiches d'indicateurs dans un dossier temporaire, le même pour les deux workers. */
-
-async function demarrerWorker(): Promise<{ worker: Worker; course: Promise<void> }> {
+async function demarrerWorker(base?: BaseDeDonnees, file = taskQueue): Promise<{ worker: Worker; course: Promise<void> }> {
   const worker = await creerWorker({
     connection: env.nativeConnection,
     namespace: env.namespace ?? 'default',
-    taskQueue,
+    taskQueue: file,
     dataConverter: DATA_CONVERTER,
     workflowBundle: await paquetWorkflows(),
     dependances: {
-      base: (await baseEssai()).db,
+      base: base ?? (await baseEssai()).db,
       coffre: COFFRE,
       catalogue: CATALOGUE,
       transport: nodemailer.createTransport({ host: '127.0.0.1', port: courriels.smtpPort, secure: false, ignoreTLS: true }),
@@ -56,8 +53,8 @@ async function demarrerWorker(): Promise<{ worker: Worker; course: Promise<void>
 
 const etape = (handle: Parameters<typeof jusqua>[0], nom: string) => jusqua(handle, (e) => e.etape === nom, `étape « ${nom} »`);
 
-it('un parcours loiret-ahu continue sans rien perdre après l’arrêt et le redémarrage du worker', async () => {
-  const premier = await demarrerWorker();
+/** Un parcours loiret-ahu lancé sur la file `file`. */
+async function lancer(file = taskQueue) {
   const menage = menageEssai();
   const entree: EntreePrevention = {
     programme: CATALOGUE.trouver('loiret-ahu')!,
@@ -74,7 +71,17 @@ it('un parcours loiret-ahu continue sans rien perdre après l’arrêt et le red
       suiviParServiceSocial: false,
     },
   };
-  const handle = await env.client.workflow.start('preventionPrecontentieuse', { taskQueue, workflowId: `loiret-ahu--${menage.reference}`, args: [entree] });
+  const handle = await env.client.workflow.start('preventionPrecontentieuse', {
+    taskQueue: file,
+    workflowId: `loiret-ahu--${menage.reference}`,
+    args: [entree],
+  });
+  return { handle, menage, entree };
+}
+
+it('un parcours loiret-ahu continue sans rien perdre après l’arrêt et le redémarrage du worker', async () => {
+  const premier = await demarrerWorker();
+  const { handle, menage, entree } = await lancer();
   const m = <T extends object>(x: T) => ({ requestId: requete(), par: 'ts.alice', ...x });
   await etape(handle, 'aller_vers');
   const tentative = m({ canal: 'telephone' as const, creneau: 'soir' as const, issue: 'injoignable' as const });
@@ -113,5 +120,89 @@ it('un parcours loiret-ahu continue sans rien perdre après l’arrêt et le red
   } finally {
     second.worker.shutdown();
     await second.course;
+  }
+});
+
+/**
+ * Un relais TCP devant PostgreSQL, que le test coupe et rétablit : coupé, il ferme les connexions
+ * ouvertes et refuse les nouvelles, comme une base arrêtée ou un réseau tombé.
+ */
+async function relaisCoupable(url: string) {
+  const cible = new URL(url);
+  const ouvertes = new Set<Socket>();
+  let coupe = false;
+  const serveur: Server = createServer((client) => {
+    if (coupe) return void client.destroy();
+    const amont = connect(Number(cible.port || 5432), cible.hostname);
+    for (const s of [client, amont]) {
+      ouvertes.add(s);
+      s.on('error', () => undefined).on('close', () => {
+        ouvertes.delete(s);
+        client.destroy();
+        amont.destroy();
+      });
+    }
+    client.pipe(amont).pipe(client);
+  });
+  await new Promise<void>((ok) => serveur.listen(0, '127.0.0.1', ok));
+  const port = (serveur.address() as { port: number }).port;
+  const relaye = new URL(url);
+  relaye.hostname = '127.0.0.1';
+  relaye.port = String(port);
+  return {
+    url: relaye.toString(),
+    couper() {
+      coupe = true;
+      for (const s of ouvertes) s.destroy();
+    },
+    retablir() {
+      coupe = false;
+    },
+    fermer: () => new Promise<void>((ok) => serveur.close(() => ok())),
+  };
+}
+
+it('une base coupée au moment d’un message : le message est appliqué, le dossier est consigné quand la base revient, sans autre message', async () => {
+  const { url, db } = await baseEssai();
+  const relais = await relaisCoupable(url);
+  const base = ouvrirBase(relais.url, { max: 2 });
+  const file = `${taskQueue}-base-coupee`;
+  const worker = await demarrerWorker(base, file);
+  const etapeConsignee = async (workflowId: string) =>
+    (await db.selectFrom('dossiers').select('etape').where('workflow_id', '=', workflowId).executeTakeFirst())?.etape;
+  try {
+    const { handle } = await lancer(file);
+    await etape(handle, 'aller_vers');
+    await vi.waitFor(async () => expect(await etapeConsignee(handle.workflowId)).toBe('aller_vers'), { timeout: 30_000, interval: 50 });
+
+    const avantCoupure = (await handle.fetchHistory()).events?.length ?? 0;
+    relais.couper();
+    const joint = { requestId: requete(), par: 'ts.alice', canal: 'visite_domicile' as const, creneau: 'week_end' as const, issue: 'joint' as const };
+    // Le message est appliqué et répondu malgré la base coupée (la consignation ne le retient pas).
+    const reponse = await handle.executeUpdate(tentativeContactUpdate, { args: [joint], updateId: joint.requestId });
+    expect(reponse).toMatchObject({ etape: 'diagnostic' });
+    // Les reprises locales (10 s) épuisées, la consignation est reprise par un minuteur du parcours :
+    // un minuteur de quelques secondes (les délais du parcours se comptent en jours).
+    await vi.waitFor(
+      async () => {
+        const evenements = (await handle.fetchHistory()).events?.slice(avantCoupure) ?? [];
+        const reprise = evenements.some((e) => Number(e.timerStartedEventAttributes?.startToFireTimeout?.seconds ?? Infinity) < 600);
+        expect(reprise, 'minuteur de reprise de la consignation').toBe(true);
+      },
+      { timeout: 60_000, interval: 200 },
+    );
+    expect(await etapeConsignee(handle.workflowId)).toBe('aller_vers');
+
+    relais.retablir();
+    // Le minuteur de reprise échu (horloge du parcours avancée) : le dossier rattrape l'état, sans nouveau message.
+    await avancer({ env }, handle, '10 minutes');
+    await vi.waitFor(async () => expect(await etapeConsignee(handle.workflowId)).toBe('diagnostic'), { timeout: 30_000, interval: 50 });
+    const journal = await db.selectFrom('journal_dossiers').select('seq').where('workflow_id', '=', handle.workflowId).execute();
+    expect(journal.length).toBe((await handle.query(etatQuery)).journal.length);
+  } finally {
+    worker.worker.shutdown();
+    await worker.course;
+    await base.destroy();
+    await relais.fermer();
   }
 });
