@@ -48,6 +48,7 @@ import {
   echeanceSuivie,
   heureDuParcours,
   jusqua as jusquaEtat,
+  lancerAvance,
   menageEssai,
   monterBanc,
   repos,
@@ -70,6 +71,7 @@ const NOMS = [
   'loyers',
   'etapes',
   'cloture-siao',
+  'courriel-lent',
 ] as const;
 const idDe = (nom: (typeof NOMS)[number]) => `concarneau-iml-${nom}`;
 function programme(nom: (typeof NOMS)[number], modifier?: (p: Programme) => void): Programme {
@@ -446,6 +448,47 @@ describe('concarneau-iml', () => {
     expect((await recu(DDETS, ref, 'Fin de mesure IML : glissement du bail')).texte).toContain('décidé au bilan à 6 mois');
     expect(banc.courriels.messages().some((m) => dossier(ref)(m) && m.sujet.includes('10 mois'))).toBe(false);
     await fini(handle);
+    await placesRendues(p);
+  });
+
+  it('pendant un courriel lent de l’étape : le bilan est tenu et sa fiche faite dès la réponse ; une seconde décision sur le glissement ne remplace pas la première', async () => {
+    const p = programme('courriel-lent');
+    const { handle, ref } = await jusquALaSousLocation(p);
+    // Le courriel « bilan à tenir » retenu (serveur de courriel lent) : le déroulé reste dessus.
+    const lacherBilan = banc.retenirCourriels((objet) => objet.startsWith('Bilan de mesure à 6 mois à tenir') && objet.includes(ref));
+    const jalon = ajouterDuree(new Date((await datesMesure(handle)).debut), BILAN_DECISION);
+    const avance = await lancerAvance(banc, handle, apres(jalon).getTime() - (await heureDuParcours(handle)).getTime());
+    await etape(handle, 'bilan_mesure');
+    const reponse = await handle.executeUpdate(bilanMesureUpdate, { args: [bilan({ decision: 'poursuivre' })] });
+    expect(reponse).toMatchObject({ etape: 'sous_location' });
+    // Lu aussitôt, le courriel toujours retenu : la fiche-bilan est là, l'échéance tenue.
+    const aussitot = await handle.query(etatQuery);
+    expect((aussitot.details.bilans as Array<{ jalon: string }> | undefined)?.map((f) => f.jalon)).toEqual([BILAN_DECISION]);
+    expect(aussitot.echeances.find((e) => e.id === `bilan:${BILAN_DECISION}`)?.statut).toBe('tenue');
+    lacherBilan();
+    await avance.atteinte();
+    await recu(DDETS, ref, 'Fiche-bilan IML : bilan de mesure à 6 mois');
+    expect(((await handle.query(etatQuery)).details.bilans as unknown[]).length).toBe(1);
+
+    // Au terme, pendant le courriel « conditions à évaluer » : la prolongation est acceptée, une
+    // seconde décision envoyée avant qu'elle soit appliquée est refusée, pas substituée.
+    await jusquAuBilan(handle, BILAN_TERME);
+    await handle.executeUpdate(bilanMesureUpdate, { args: [bilan({ bailleurPresent: false })] });
+    await etape(handle, 'sous_location');
+    const lacherConditions = banc.retenirCourriels((objet) => objet.includes(ref) && objet.toLowerCase().includes('conditions du glissement'));
+    const terme = await lancerAvance(banc, handle, apres((await datesMesure(handle)).glissementPrevuLe).getTime() - (await heureDuParcours(handle)).getTime());
+    await etape(handle, 'evaluation_glissement');
+    await handle.executeUpdate(conditionsGlissementUpdate, {
+      args: [conditions({ decision: 'prolongation', situationStable: false, dureeMois: 4, motif: 'Dette résiduelle à apurer, échéancier en cours' })],
+    });
+    expect(await refus(handle.executeUpdate(conditionsGlissementUpdate, { args: [conditions()] }))).toBe(
+      'Une décision sur les conditions du glissement vient d’être enregistrée et n’est pas encore appliquée : réessayez dans un instant.',
+    );
+    lacherConditions();
+    await terme.atteinte();
+    const apresProlongation = await etape(handle, 'prolongation');
+    expect(apresProlongation.details.prolongations).toHaveLength(1);
+    await clore(handle);
     await placesRendues(p);
   });
 

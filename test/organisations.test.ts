@@ -8,7 +8,7 @@
  * - accès : lecture par le personnel du programme, changements par la coordination ; erreurs en français.
  */
 import { describe, expect, it, vi } from 'vitest';
-import { CATALOGUE, menageEssai, situationPrevention } from './outils/environnement';
+import { CATALOGUE, jusqua, menageEssai, situationPrevention } from './outils/environnement';
 import { bancAvecApi } from './outils/api';
 
 const essai = bancAvecApi('mot-de-passe-essai');
@@ -102,6 +102,8 @@ describe('annuaire des partenaires et bailleur du parcours', () => {
       },
     ]);
 
+    // La lettre d'information au ménage envoyée, le parcours attend le premier contact.
+    await jusqua(essai.banc.env.client.workflow.getHandle(id), (e) => e.etape === 'aller_vers', 'étape « aller_vers »');
     const contact = await appel('POST', `/api/parcours/${id}/messages/tentative-contact`, {
       jeton: await essai.connecter('ts.alice'),
       corps: { requestId: `contact-${menage.reference}`, canal: 'telephone', creneau: 'soir', issue: 'joint' },

@@ -3,7 +3,7 @@
  * bout en bout, chaque délai qui expire, la confidentialité de ce que le ménage a confié.
  */
 import { SA } from '../domain/attributs-recherche';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { WorkflowHandle } from '@temporalio/client';
 import { cloreAnticipeUpdate, etatQuery, repondreValidationUpdate } from '../domain/messages';
 import {
@@ -23,6 +23,7 @@ import {
   CATALOGUE,
   apres,
   avancerJusqua,
+  lancerAvance,
   demarrerLe,
   prochain,
   echeanceSuivie,
@@ -154,6 +155,56 @@ describe('loiret-ahu', () => {
     const etat = await jusqua(handle, (e) => !!e.cloture);
     expect(etat.cloture!.issue).toBe('contact_impossible');
     sansConfidentiel(courrielsBailleur('loiret-ahu', ref));
+  });
+
+  it('délai de contact dépassé, courriel au bailleur lent : une tentative « joint » envoyée pendant l’envoi est refusée (« déjà clôturé »), pas acceptée puis perdue', async () => {
+    const { handle, ref } = await lancer('loiret-ahu');
+    await etape(handle, 'aller_vers');
+    const contact = await echeanceSuivie(handle, 'contact');
+    const lacher = banc.retenirCourriels((objet) => objet.startsWith('Contact impossible') && objet.includes(ref));
+    const avance = await lancerAvance(banc, handle, apres(contact.due).getTime() - (await heureDuParcours(handle)).getTime());
+    // Le délai dépassé, le déroulé conclut « contact impossible » et envoie (lentement) son courriel.
+    await vi.waitFor(
+      async () => {
+        const d = await handle.describe();
+        expect(d.raw.pendingActivities?.length, 'courriel au bailleur en cours').toBeGreaterThan(0);
+        expect((await handle.query(etatQuery)).echeances.find((e) => e.id === 'contact')?.statut).toBe('depassee');
+      },
+      { timeout: 30_000, interval: 50 },
+    );
+    const joint = await handle
+      .executeUpdate(tentativeContactUpdate, { args: [msg()({ canal: 'telephone' as const, creneau: 'soir' as const, issue: 'joint' as const })] })
+      .catch((e: { cause?: Error }) => e);
+    expect((joint as { cause?: Error }).cause?.message).toBe('Le parcours est déjà clôturé.');
+    lacher();
+    await avance.atteinte();
+    const fin = await jusqua(handle, (e) => !!e.cloture);
+    expect(fin.cloture!.issue).toBe('contact_impossible');
+    expect(fin.journal.some((e) => e.resume === 'Étape : Diagnostic')).toBe(false);
+  });
+
+  it('passage au droit commun avec un point de suivi encore dû : son échéance est annulée, ni retard ni alerte ensuite', async () => {
+    const { handle, ref } = await lancer('toulouse-declic', { stadeProcedure: 'commandement_de_payer', isole: true });
+    await etape(handle, 'aller_vers');
+    await handle.executeUpdate(tentativeContactUpdate, { args: [msg()({ canal: 'telephone' as const, creneau: 'soir' as const, issue: 'joint' as const })] });
+    await etape(handle, 'diagnostic');
+    await handle.executeUpdate(diagnosticUpdate, {
+      args: [msg()({ origineDette: 'x', droits: '', budget: '', adequationLogement: '', termine: true, carnetDeRoute: ['FSL'] })],
+    });
+    await etape(handle, 'plan_aide');
+    await handle.executeUpdate(planAideUpdate, { args: [msg()({ actions: ['budget' as const], orientations: [] })] });
+    await etape(handle, 'suivi');
+    await avancerApres(handle, ajouterDuree(await heureDuParcours(handle), 'P1M'));
+    const point = await echeanceSuivie(handle, 'bilan:P1M');
+    await handle.executeUpdate(passageDroitCommunUpdate, { args: [msg()({ service: 'Maison du Département', entretienTripartite: false })] });
+    const passe = await jusqua(handle, (e) => e.echeances.some((x) => x.id === 'bilan:P1M' && x.statut === 'annulee'));
+    expect(passe.etape).toBe('passage_droit_commun');
+    await avancerApres(handle, point.due);
+    const ensuite = await handle.query(etatQuery);
+    expect(ensuite.journal.filter((x) => x.type === 'echeance_depassee')).toEqual([]);
+    expect(banc.courriels.messages().filter((m) => dossier(ref)(m) && m.sujet.startsWith('Échéance dépassée'))).toEqual([]);
+    await handle.executeUpdate(cloturerUpdate, { args: [msg()({ issue: 'orientation_droit_commun' as const })] });
+    expect((await jusqua(handle, (e) => !!e.cloture)).cloture!.issue).toBe('orientation_droit_commun');
   });
 
   it('de l’orientation à la clôture : contact, diagnostic, plan, bilans, passage au droit commun avec entretien tripartite', async () => {

@@ -390,6 +390,22 @@ describe('protocole post-résiliation', () => {
     expect(courrielsA(BAILLEUR, ref).length).toBeGreaterThanOrEqual(8);
   });
 
+  it('nouveau bail enregistré pendant les courriels « protocole respecté » (serveur lent) : la clôture envoyée ensuite est refusée, l’issue reste le nouveau bail signé', async () => {
+    const { handle, ref } = await lancer();
+    await etape(handle, 'signature_protocole');
+    await signer(handle, { dureeMois: 1 });
+    const lacher = banc.retenirCourriels((objet) => objet.startsWith('Protocole respecté : nouveau bail à signer') && objet.includes(ref));
+    await moisPaye(handle);
+    await etape(handle, 'nouveau_bail');
+    expect(await handle.executeUpdate(nouveauBailUpdate, { args: [msg({ signeLe: await aujourdhui(handle) })] })).toMatchObject({ etape: 'cloture' });
+    expect(
+      await refus(handle.executeUpdate(cloturerProtocoleUpdate, { args: [msg({ issue: 'relogement_ou_mutation' as const, motif: 'Mutation dans le parc' })] })),
+    ).toBe('Le parcours est déjà clôturé.');
+    lacher();
+    const etat = await jusqua(handle, (e) => !!e.cloture);
+    expect(etat.cloture!.issue).toBe('nouveau_bail_signe');
+  });
+
   it('nouveau bail non signé dans les 3 mois : rappels au bailleur, escalade à la coordination, signature tardive', async () => {
     const { handle, ref } = await lancer();
     await etape(handle, 'signature_protocole');

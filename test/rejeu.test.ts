@@ -370,7 +370,8 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'etape-dans-le-message')(
 
 // `ENREGISTRER_HISTORIQUES=suivi-sans-blocage` : un point de suivi manqué qui ne fige pas la suite
 // (patched('suivi-sans-blocage')), les rappels lus dans les délais du programme
-// (patched('rappels-du-programme')) et un refus qui n'est qu'une tentative (patched('refus-ne-clot-pas')).
+// (patched('rappels-du-programme')), un refus qui n'est qu'une tentative (patched('refus-ne-clot-pas'))
+// et le passage au droit commun qui annule les points encore dus (patched('bilans-annules-au-passage')).
 describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'suivi-sans-blocage')('enregistrement du suivi sans blocage et du refus-tentative', () => {
   const m = <T extends object>(x: T) => ({ requestId: requete(), par: 'ts.alice', ...x });
   const situation = {
@@ -421,6 +422,41 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'suivi-sans-blocage')('en
       const historique = enObjet(await handle.fetchHistory());
       expect(patchsNotes(historique)).toEqual(expect.arrayContaining(['suivi-sans-blocage', 'rappels-du-programme']));
       writeFileSync(`${dossier}prevention-suivi-sans-blocage-v1.json`, JSON.stringify(historique));
+    } finally {
+      await banc.fermer();
+    }
+  });
+
+  it('enregistre un parcours toulouse-declic : passage au droit commun avec un point de suivi encore dû (annulé), clôture', async () => {
+    const banc = await monterBanc();
+    try {
+      const programme = CATALOGUE.trouver('toulouse-declic')!;
+      const menage = menageEssai('REJEU-PASSAGE');
+      const handle = await banc.env.client.workflow.start('preventionPrecontentieuse', {
+        taskQueue: banc.taskQueue,
+        workflowId: `toulouse-declic--${menage.reference}`,
+        args: [{ programme, menage, coordinateur: 'coord.essai', travailleurSocial: 'ts.alice', situation }],
+      });
+      await etape(handle, 'aller_vers');
+      await handle.executeUpdate(tentativeContactUpdate, { args: [m({ canal: 'telephone' as const, creneau: 'soir' as const, issue: 'joint' as const })] });
+      await etape(handle, 'diagnostic');
+      await handle.executeUpdate(diagnosticUpdate, {
+        args: [m({ origineDette: 'x', droits: '', budget: '', adequationLogement: '', termine: true, carnetDeRoute: ['FSL'] })],
+      });
+      await etape(handle, 'plan_aide');
+      await handle.executeUpdate(planAideUpdate, { args: [m({ actions: ['budget' as const], orientations: [] })] });
+      await etape(handle, 'suivi');
+      await avancerJusqua(banc, handle, apres(ajouterDuree(await heureDuParcours(handle), 'P1M')));
+      await echeanceSuivie(handle, 'bilan:P1M');
+      await repos(handle);
+      await handle.executeUpdate(passageDroitCommunUpdate, { args: [m({ service: 'Maison du Département', entretienTripartite: false })] });
+      await jusqua(handle, (e) => e.echeances.some((x) => x.id === 'bilan:P1M' && x.statut === 'annulee'), 'point de suivi annulé');
+      await repos(handle);
+      await handle.executeUpdate(cloturerUpdate, { args: [m({ issue: 'orientation_droit_commun' as const })] });
+      await handle.result();
+      const historique = enObjet(await handle.fetchHistory());
+      expect(patchsNotes(historique)).toContain('bilans-annules-au-passage');
+      writeFileSync(`${dossier}prevention-passage-bilans-annules-v1.json`, JSON.stringify(historique));
     } finally {
       await banc.fermer();
     }
@@ -510,10 +546,12 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === '1' || process.env.ENREGI
       });
       await handle.result();
       // v1 : avant les fiches d’indicateurs ; v2 : avant l’annulation des minuteurs ; v3 : avant les
-      // dossiers ; v4 : le dossier consigné par une activité ordinaire (avant l'activité locale).
+      // dossiers ; v4 : le dossier consigné par une activité ordinaire (avant l'activité locale) ;
+      // v5 : la fiche-bilan faite par le déroulé (avant patched('bilan-dans-le-message')).
       const historiqueIml = await handle.fetchHistory();
       expect(patchsNotes(enObjet(historiqueIml))).toContain('dossier-en-activite-locale');
-      ecrireHistorique('iml-concarneau-v5.json', historiqueIml);
+      expect(patchsNotes(enObjet(historiqueIml))).toContain('bilan-dans-le-message');
+      ecrireHistorique('iml-concarneau-v6.json', historiqueIml);
       const file = banc.env.client.workflow.getHandle(idFileIml(programme.id));
       await vi.waitFor(
         async () => {
@@ -523,7 +561,7 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === '1' || process.env.ENREGI
         { timeout: 30_000, interval: 50 },
       );
       await repos(file);
-      ecrireHistorique('file-iml-concarneau-v5.json', await file.fetchHistory());
+      ecrireHistorique('file-iml-concarneau-v6.json', await file.fetchHistory());
     } finally {
       await banc.fermer();
     }

@@ -9,7 +9,7 @@
  * Le déroulé se lit comme le compte rendu du terrain : candidature au SIAO, attente d'une place,
  * recherche du logement, sous-location (bilans), terme de la mesure, glissement du bail.
  */
-import { setHandler, workflowInfo } from '@temporalio/workflow';
+import { patched, setHandler, workflowInfo } from '@temporalio/workflow';
 import {
   bilanMesureUpdate,
   candidatureUpdate,
@@ -78,6 +78,8 @@ interface Mesure {
   accompagnement: { rendezVous: number; visitesDomicile: number; liensPartenaires: number; axes: AxeAccompagnement[] };
   bilanAttendu?: { jalon: string; libelle: string; avecDecision: boolean };
   bilan?: BilanMesure;
+  /** La fiche-bilan faite par le message du bilan (patched('bilan-dans-le-message')), que le déroulé reprend. */
+  ficheDuMessage?: FicheBilan;
   evaluation?: ConditionsGlissement;
   orientation?: Orientation;
   fiches: FicheBilan[];
@@ -289,6 +291,28 @@ async function sousLocation(m: Mesure): Promise<void> {
 }
 
 /**
+ * La fiche-bilan d'un bilan tenu (pour la DDETS et le dossier), ajoutée aux fiches de la mesure :
+ * loyers et accompagnement à cet instant.
+ */
+function ficheDuBilan(m: Mesure, jalon: string, libelle: string, bilan: BilanMesure): FicheBilan {
+  const fiche: FicheBilan = {
+    jalon,
+    libelle,
+    tenuLe: new Date().toISOString(),
+    paiementLoyer: bilan.paiementLoyer,
+    situation: bilan.situation,
+    bailleurPresent: bilan.bailleurPresent,
+    menagePresent: bilan.menagePresent,
+    decision: bilan.decision,
+    loyers: bilanLoyers(m),
+    accompagnement: { ...m.accompagnement, axes: [...new Set([...m.accompagnement.axes, ...(bilan.axes ?? [])])] },
+  };
+  m.fiches.push(fiche);
+  m.p.details.bilans = m.fiches;
+  return fiche;
+}
+
+/**
  * Un bilan de mesure : le premier (à 6 mois) avec le bailleur et le ménage se conclut par une
  * décision (poursuivre ou faire glisser le bail) ; chacun donne une fiche-bilan à la DDETS.
  */
@@ -305,22 +329,13 @@ async function bilanDeMesure(m: Mesure, jalon: string, avecDecision: boolean): P
     ...courriels.bilanATenir({ ref, libelle, avecDecision, glissementPrevuLe: m.termeMesure!, avant: ajouterDuree(new Date(), m.delaiSaisie) }),
   });
   await p.attendre(() => m.bilanAttendu === undefined);
-  p.echeances.tenir(id);
-  const bilan = m.bilan!;
-  const fiche: FicheBilan = {
-    jalon,
-    libelle,
-    tenuLe: new Date().toISOString(),
-    paiementLoyer: bilan.paiementLoyer,
-    situation: bilan.situation,
-    bailleurPresent: bilan.bailleurPresent,
-    menagePresent: bilan.menagePresent,
-    decision: bilan.decision,
-    loyers: bilanLoyers(m),
-    accompagnement: { ...m.accompagnement, axes: [...new Set([...m.accompagnement.axes, ...(bilan.axes ?? [])])] },
-  };
-  m.fiches.push(fiche);
-  p.details.bilans = m.fiches;
+  // Depuis patched('bilan-dans-le-message'), le message a déjà tenu l'échéance et fait la fiche.
+  let fiche = m.ficheDuMessage;
+  m.ficheDuMessage = undefined;
+  if (!fiche) {
+    p.echeances.tenir(id);
+    fiche = ficheDuBilan(m, jalon, libelle, m.bilan!);
+  }
   // La fiche-bilan à la DDETS : un résumé sans rien de ce que le ménage a confié.
   await notifier(p, {
     a: { role: 'ddets' },
@@ -651,6 +666,12 @@ function messagesDesBilans(m: Mesure): void {
         { acteur: ts(x.par) },
       );
       m.bilanAttendu = undefined;
+      // Le bilan est tenu et sa fiche faite dès la réponse : lus aussitôt après (fiche-bilan, état),
+      // ils y sont, même si le déroulé envoie encore un courriel de l'étape.
+      if (patched('bilan-dans-le-message')) {
+        p.echeances.tenir(`bilan:${attendu.jalon}`);
+        m.ficheDuMessage = ficheDuBilan(m, attendu.jalon, attendu.libelle, x);
+      }
       // Le bilan tenu, la sous-location continue, ou le bail glisse si c'est la décision.
       if (x.decision === 'glissement') p.avancer('glissement', GLISSEMENT);
       else p.avancer('sous_location', SOUS_LOCATION);
@@ -664,6 +685,10 @@ function messagesDuGlissement(m: Mesure): void {
   const d = m.e.programme.delais;
   p.message(conditionsGlissementUpdate, {
     valider: (x) => {
+      // Une seule décision à la fois : celle qui vient d'être enregistrée n'est pas encore appliquée
+      // (le déroulé envoie les courriels de l'étape) ; une seconde l'écraserait sans le dire.
+      if (m.evaluation !== undefined)
+        return 'Une décision sur les conditions du glissement vient d’être enregistrée et n’est pas encore appliquée : réessayez dans un instant.';
       const termeMesure = m.termeMesure!;
       const limite = m.limite!;
       const refus = enEtape(m, 'evaluation_glissement', 'prolongation');

@@ -389,7 +389,9 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
       await p.attendre(() => tentatives.length > vues || !!(contact?.depassee && programme.options.clotureSansContact));
       const t = tentatives[vues];
       if (!t) {
-        // Pas de contact dans le délai : le bailleur peut engager la procédure (loiret-ahu).
+        // Pas de contact dans le délai : le bailleur peut engager la procédure (loiret-ahu). Une
+        // tentative envoyée pendant ce courriel serait perdue : elle est refusée dès maintenant.
+        p.annoncerCloture();
         await notifier(p, {
           a: { role: 'bailleur' },
           sujet: `Contact impossible avec le ménage (dossier ${menage.reference})`,
@@ -578,6 +580,9 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
         attendus.push({ id, libelle: jalon.libelle });
         await demanderBilan(id, jalon.libelle);
       }
+      // Le ménage passe au droit commun : les points et bilans encore dus ne le sont plus (le message
+      // « bilan » est refusé désormais) ; sans cela, leurs échéances passaient en retard et alertaient.
+      if (patched('bilans-annules-au-passage')) for (const a of attendus) p.echeances.annuler(a.id);
       attendus.length = 0;
     } else
       for (const jalon of jalonsDeSuivi(programme)) {

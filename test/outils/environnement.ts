@@ -21,7 +21,7 @@ import { importerPartenaires } from '../../personnel/annuaire-base';
 import type { Echeance, EtatParcours } from '../../domain/vocabulaire';
 import { createRequire } from 'node:module';
 import type * as proto from '@temporalio/proto';
-import nodemailer from 'nodemailer';
+import nodemailer, { type Transport, type Transporter } from 'nodemailer';
 import { DECLARATIONS_ATTRIBUTS } from '../../domain/attributs-recherche';
 import { chargerCatalogue } from '../../programmes/catalogue';
 import { creerAnnuaire, type Personne } from '../../personnel/annuaire';
@@ -142,6 +142,11 @@ export interface Banc {
   worker: Worker;
   taskQueue: string;
   dependances: DependancesActivites;
+  /**
+   * Retient les courriels dont l'objet vérifie `predicat` (un serveur de courriel lent) : leur
+   * activité d'envoi reste en cours jusqu'à l'appel de la fonction rendue, qui les laisse partir.
+   */
+  retenirCourriels(predicat: (objet: string) => boolean): () => void;
   /** Arrête le worker du banc (comme un arrêt propre : il ne se signale plus). */
   arreterWorker(): Promise<void>;
   fermer(): Promise<void>;
@@ -183,17 +188,51 @@ export async function inscrireAnnuaire(db: BaseDeDonnees, personnes: Personne[] 
   await importerPartenaires(db, CATALOGUE.tous());
 }
 
+/**
+ * Un transport qui passe les courriels au transport réel, sauf ceux qu'une retenue vise : ceux-là
+ * attendent qu'elle soit levée (pour voir un parcours pendant un envoi lent).
+ */
+function transportRetenable(reel: Transporter): { transport: Transporter; retenir: Banc['retenirCourriels'] } {
+  const retenues = new Set<{ predicat: (objet: string) => boolean; levee: Promise<void> }>();
+  const retenable: Transport = {
+    name: 'essai-retenable',
+    version: '1',
+    send(courriel, fini) {
+      const objet = String(courriel.data.subject ?? '');
+      void Promise.all([...retenues].filter((r) => r.predicat(objet)).map((r) => r.levee))
+        .then(() => reel.sendMail(courriel.data))
+        .then(
+          (info) => fini(null, info),
+          (e: Error) => fini(e, undefined),
+        );
+    },
+  };
+  return {
+    transport: nodemailer.createTransport(retenable),
+    retenir(predicat) {
+      let lever!: () => void;
+      const r = { predicat, levee: new Promise<void>((ok) => (lever = ok)) };
+      retenues.add(r);
+      return () => {
+        retenues.delete(r);
+        lever();
+      };
+    },
+  };
+}
+
 export async function monterBanc(
   opts: { dependances?: Partial<DependancesActivites>; reglages?: OptionsWorker['reglages']; personnel?: Personne[] } = {},
 ): Promise<Banc> {
   const env = await serveurTemporal();
   const courriels = await startMailCatcher({ smtpPort: 0, httpPort: 0, quiet: true });
   const taskQueue = `essai-${Math.random().toString(36).slice(2, 8)}`;
+  const smtp = transportRetenable(nodemailer.createTransport({ host: '127.0.0.1', port: courriels.smtpPort, secure: false, ignoreTLS: true }));
   const dependances: DependancesActivites = {
     base: await baseInscrite(opts.personnel),
     coffre: COFFRE,
     catalogue: CATALOGUE,
-    transport: nodemailer.createTransport({ host: '127.0.0.1', port: courriels.smtpPort, secure: false, ignoreTLS: true }),
+    transport: smtp.transport,
     expediteur: 'Prévention des expulsions <ne-pas-repondre@essai.example>',
     signeur: SIGNEUR,
     baseUrl: BASE_URL,
@@ -216,6 +255,7 @@ export async function monterBanc(
     worker,
     taskQueue,
     dependances,
+    retenirCourriels: smtp.retenir,
     async arreterWorker() {
       if (worker.getState() === 'RUNNING') worker.shutdown();
       await course.catch(() => undefined);
@@ -325,6 +365,14 @@ const enMs = (duree: string | number) => (typeof duree === 'number' ? duree : ms
  * repos (ou fini).
  */
 export async function avancer(banc: Pick<Banc, 'env'>, handle: HandleDecrit, duree: string | number, ms = 120_000): Promise<void> {
+  await (await lancerAvance(banc, handle, duree)).atteinte(ms);
+}
+
+/**
+ * Demande l'avance de `avancer` sans l'attendre : pour voir le parcours en chemin (un courriel
+ * retenu l'arrête en route). `atteinte` attend ensuite l'heure visée et le repos, comme `avancer`.
+ */
+export async function lancerAvance(banc: Pick<Banc, 'env'>, handle: HandleDecrit, duree: string | number): Promise<{ atteinte(ms?: number): Promise<void> }> {
   const duree_ms = enMs(duree);
   if (!(duree_ms > 0)) throw new Error(`Durée à avancer invalide : ${duree}`);
   const id = `avance-${Date.now()}-${++compteur}`;
@@ -342,21 +390,25 @@ export async function avancer(banc: Pick<Banc, 'env'>, handle: HandleDecrit, dur
     },
     updateMask: { paths: ['time_skipping_config'] },
   } as never);
-  await vi.waitFor(
-    async () => {
-      const d = await handle.describe();
-      if (d.status.name !== 'RUNNING') return;
-      const config = infoSaut(d)?.effectiveConfig;
-      const atteinte = config?.fastForwardConfig?.id === id && !config.enabled;
-      if (!atteinte || !auRepos(d)) {
-        const ou = infoSaut(d)?.currentTime ? versDate(infoSaut(d)!.currentTime!).toISOString() : 'inconnue';
-        throw new Error(
-          `${handle.workflowId} : avance de ${duree} ${atteinte ? 'atteinte, parcours pas au repos' : 'pas encore atteinte'} (heure du parcours ${ou}, ${enCours(d)})`,
-        );
-      }
+  return {
+    atteinte: async (ms = 120_000) => {
+      await vi.waitFor(
+        async () => {
+          const d = await handle.describe();
+          if (d.status.name !== 'RUNNING') return;
+          const config = infoSaut(d)?.effectiveConfig;
+          const atteinte = config?.fastForwardConfig?.id === id && !config.enabled;
+          if (!atteinte || !auRepos(d)) {
+            const ou = infoSaut(d)?.currentTime ? versDate(infoSaut(d)!.currentTime!).toISOString() : 'inconnue';
+            throw new Error(
+              `${handle.workflowId} : avance de ${duree} ${atteinte ? 'atteinte, parcours pas au repos' : 'pas encore atteinte'} (heure du parcours ${ou}, ${enCours(d)})`,
+            );
+          }
+        },
+        { timeout: ms, interval: 25 },
+      );
     },
-    { timeout: ms, interval: 25 },
-  );
+  };
 }
 
 /** Avance l'horloge d'un parcours jusqu'à une date (sans effet si elle est déjà passée pour lui). */

@@ -132,6 +132,12 @@ export class Parcours {
   coordinateur?: string;
   cloture?: EtatParcours['cloture'];
   private interruption?: Interruption;
+  /**
+   * Un message a répondu « clôture » (nouveau bail signé, refus du ménage, fin de mesure…) ou le
+   * déroulé a conclu à une clôture (`annoncerCloture`) : la clôture est décidée, pas encore faite.
+   * Lu seulement par les validateurs (jamais rejoués) : aucune commande n'en dépend.
+   */
+  private clotureAnnoncee = false;
   /** L'étape où un message a fait passer le parcours, tant que le déroulé ne l'a pas rejointe (`rejoindre`). */
   private etapePrise?: string;
   /** Condition propre au parcours pour une clôture anticipée (ex. : pas de sortie sèche). */
@@ -300,6 +306,7 @@ export class Parcours {
         this.enCours.set(a.requestId, p);
         try {
           const r = this.avecEtape(await p);
+          if ((r as { etape?: unknown } | undefined)?.etape === 'cloture') this.clotureAnnoncee = true;
           this.traites.set(a.requestId, r);
           this.indicateursChanges();
           return r;
@@ -325,6 +332,9 @@ export class Parcours {
           }
           const raison = spec.valider?.(a);
           if (raison) refuser(raison);
+          // Entre la clôture décidée et la clôture faite (courriels de l'étape en cours), plus rien
+          // n'est accepté : sinon la réponse dirait un pas que le parcours ne fera jamais.
+          if (this.clotureEnCours) refuser('Le parcours est déjà clôturé.');
         },
       },
     );
@@ -371,9 +381,18 @@ export class Parcours {
     return ok && fn();
   }
 
-  /** Une clôture est demandée et pas encore faite : plus rien ne doit être décidé d'ici là. */
+  /** Une clôture est demandée ou décidée et pas encore faite : plus rien ne doit être décidé d'ici là. */
   get clotureEnCours(): boolean {
-    return !!this.interruption && !this.cloture;
+    return (!!this.interruption || this.clotureAnnoncee) && !this.cloture;
+  }
+
+  /**
+   * Le déroulé a conclu à une clôture (délai de contact dépassé…) et envoie encore les courriels
+   * de l'étape : dès maintenant, les messages sont refusés (« déjà clôturé »), au lieu d'être
+   * acceptés puis perdus. Ne crée aucune commande.
+   */
+  annoncerCloture(): void {
+    this.clotureAnnoncee = true;
   }
 
   /**
