@@ -72,6 +72,7 @@ const NOMS = [
   'etapes',
   'cloture-siao',
   'courriel-lent',
+  'reponse-rapide',
 ] as const;
 const idDe = (nom: (typeof NOMS)[number]) => `concarneau-iml-${nom}`;
 function programme(nom: (typeof NOMS)[number], modifier?: (p: Programme) => void): Programme {
@@ -488,6 +489,26 @@ describe('concarneau-iml', () => {
     await terme.atteinte();
     const apresProlongation = await etape(handle, 'prolongation');
     expect(apresProlongation.details.prolongations).toHaveLength(1);
+    await clore(handle);
+    await placesRendues(p);
+  });
+
+  it('le SIAO répond pendant l’envoi même de sa demande (courriel lent) : sa réponse compte, aucune échéance de réponse ne reste ouverte', async () => {
+    const p = programme('reponse-rapide');
+    const lacher = banc.retenirCourriels((objet) => objet.startsWith('Validation d’une candidature en intermédiation locative'));
+    const { handle } = await lancer(p);
+    try {
+      const demande = await demandeSiao(handle);
+      await handle.executeUpdate(repondreValidationUpdate, {
+        args: [{ requestId: requete(), par: 'partenaire:siao', demandeId: demande.id, role: 'siao', decision: 'approuve' }],
+      });
+    } finally {
+      lacher();
+    }
+    const etat = await etape(handle, 'recherche_logement');
+    expect(etat.demandes[0]).toMatchObject({ role: 'siao', statut: 'approuvee' });
+    await repos(handle);
+    expect((await handle.query(etatQuery)).echeances.filter((e) => e.id.startsWith('validation:') && e.statut !== 'tenue')).toEqual([]);
     await clore(handle);
     await placesRendues(p);
   });

@@ -566,6 +566,42 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === '1' || process.env.ENREGI
       await banc.fermer();
     }
   });
+
+  it('enregistre une mesure concarneau-iml dont le SIAO répond pendant l’envoi de sa demande (courriel lent), puis une clôture anticipée', async () => {
+    const banc = await monterBanc();
+    try {
+      const programme = { ...CATALOGUE.trouver('concarneau-iml')!, id: 'concarneau-iml-rejeu-envoi' };
+      const menage = menageEssai('REJEU-IML-ENVOI');
+      const lacher = banc.retenirCourriels((objet) => objet.startsWith('Validation d’une candidature'));
+      const handle = await banc.env.client.workflow.start('imlBailGlissant', {
+        taskQueue: banc.taskQueue,
+        workflowId: `${programme.id}--${menage.reference}`,
+        args: [
+          {
+            programme,
+            menage,
+            coordinateur: 'coord.essai',
+            travailleurSocial: 'ts.alice',
+            candidature: { structure: 'alt', pretASortir: true, budgetTravaille: true, typologieRecherchee: 'T1bis' },
+          },
+        ],
+      });
+      const demande = (await jusqua(handle, (e) => e.demandes.length > 0, 'demande au SIAO')).demandes[0]!;
+      await handle.executeUpdate(repondreValidationUpdate, {
+        args: [{ requestId: requete(), par: 'partenaire:siao', demandeId: demande.id, role: 'siao', decision: 'approuve' }],
+      });
+      lacher();
+      await etape(handle, 'recherche_logement');
+      await repos(handle);
+      await handle.executeUpdate(cloreAnticipeUpdate, { args: [{ requestId: requete(), par: 'coord.essai', motif: 'Fin de l’essai' }] });
+      await handle.result();
+      const historique = await handle.fetchHistory();
+      expect(patchsNotes(enObjet(historique))).toContain('reponse-pendant-envoi');
+      ecrireHistorique('iml-reponse-pendant-envoi-v1.json', historique);
+    } finally {
+      await banc.fermer();
+    }
+  });
 });
 
 describe('rejeu des historiques enregistrés', () => {

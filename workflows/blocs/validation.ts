@@ -89,13 +89,17 @@ export async function demanderValidation(parcours: Parcours, def: DemandeValidat
     'validation_demandee',
     `Demande envoyée ${contracter('à', dest.libelle)} : « ${def.objet} », réponse attendue avant le ${dateEnFrancais(echeance)}`,
   );
-  parcours.echeances.suivre({
-    id: `validation:${demande.id}`,
-    libelle: `Réponse de ${LIBELLES_ROLES[def.role]} : ${def.objet}`,
-    due: echeance,
-    responsable: def.role,
-    alerter: false,
-  });
+  // Le partenaire peut répondre avant que l'envoi soit fini (courriel parti, activité reprise) : sa
+  // réponse est déjà là, l'échéance n'a plus lieu d'être (elle resterait ouverte puis « dépassée »).
+  const repondueAvant = demande.statut !== 'en_attente' && patched('reponse-pendant-envoi');
+  if (!repondueAvant)
+    parcours.echeances.suivre({
+      id: `validation:${demande.id}`,
+      libelle: `Réponse de ${LIBELLES_ROLES[def.role]} : ${def.objet}`,
+      due: echeance,
+      responsable: def.role,
+      alerter: false,
+    });
 
   const rappels = (def.rappels ?? parcours.programme.rappelsValidation)
     .map((r) => ajouterDuree(envoyeeLe, r))
