@@ -50,6 +50,7 @@ import {
   monterBanc,
   paquetWorkflows,
   prochain,
+  repos,
   requete,
   terminer,
   type Banc,
@@ -406,6 +407,27 @@ describe('protocole post-résiliation', () => {
     expect(etat.cloture!.issue).toBe('nouveau_bail_signe');
   });
 
+  it('rupture enregistrée pendant le bilan du dernier mois (courriel lent) : elle compte, le terme ne l’efface pas', async () => {
+    const { handle, ref } = await lancer();
+    await etape(handle, 'signature_protocole');
+    await signer(handle, { dureeMois: 3 });
+    await moisPaye(handle);
+    await moisPaye(handle);
+    const lacher = banc.retenirCourriels((objet) => objet.startsWith('Bilan du protocole') && objet.includes(ref));
+    try {
+      await moisPaye(handle);
+      expect(await handle.executeUpdate(ruptureUpdate, { args: [msg({ motif: 'Troubles de voisinage répétés' }, 'coord.essai')] })).toMatchObject({
+        etape: 'rupture',
+      });
+    } finally {
+      lacher();
+    }
+    const etat = await jusqua(handle, (e) => !!e.details.rupture, 'rupture enregistrée');
+    expect(etat.etape).toBe('rupture');
+    expect(etat.journal.some((x) => x.resume.startsWith('Étape : Protocole respecté'))).toBe(false);
+    expect(courrielsA(BAILLEUR, ref).some((m) => m.sujet.startsWith('Protocole respecté'))).toBe(false);
+  });
+
   it('nouveau bail non signé dans les 3 mois : rappels au bailleur, escalade à la coordination, signature tardive', async () => {
     const { handle, ref } = await lancer();
     await etape(handle, 'signature_protocole');
@@ -689,6 +711,39 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === '1')('enregistrement', ()
     };
     await ecrire(banc.env.client.workflow.getHandle(handle.workflowId, premiere), 'protocole-v3.json'); // première exécution, jusqu’au continue-as-new
     await ecrire(handle, 'protocole-v3-suite.json'); // la suivante, de la reprise à la clôture
+  });
+});
+
+// `ENREGISTRER_HISTORIQUES=rupture` : une rupture enregistrée pendant le bilan du dernier mois
+// (patched('rupture-au-dernier-mois')), puis l'orientation du ménage et la clôture.
+describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'rupture')('enregistrement de la rupture au dernier mois', () => {
+  it('enregistre un protocole de 3 mois rompu pendant le bilan du dernier mois', async () => {
+    const { handle, ref } = await lancer({ reference: 'REJEU-RUPTURE' });
+    await etape(handle, 'signature_protocole');
+    await signer(handle, { dureeMois: 3 });
+    await moisPaye(handle);
+    await moisPaye(handle);
+    const lacher = banc.retenirCourriels((objet) => objet.startsWith('Bilan du protocole') && objet.includes(ref));
+    try {
+      await moisPaye(handle);
+      await handle.executeUpdate(ruptureUpdate, { args: [msg({ motif: 'Troubles de voisinage répétés' }, 'coord.essai')] });
+    } finally {
+      lacher();
+    }
+    await jusqua(handle, (e) => !!e.details.rupture, 'rupture enregistrée');
+    await repos(handle);
+    await handle.executeUpdate(orientationUpdate, { args: [msg({ dispositif: 'residence_sociale' as const })] });
+    await handle.executeUpdate(cloturerProtocoleUpdate, { args: [msg({ issue: 'orientation_hebergement' as const })] });
+    await handle.result();
+    const brut = temporal.api.history.v1.History.fromObject(await handle.fetchHistory());
+    const patchs = brut.events.flatMap((e) =>
+      e.markerRecordedEventAttributes?.markerName === 'core_patch'
+        ? (e.markerRecordedEventAttributes.details?.['patch-data']?.payloads ?? []).map((x) => Buffer.from(x.data ?? new Uint8Array()).toString('utf8'))
+        : [],
+    );
+    const objet = temporal.api.history.v1.History.toObject(brut, { longs: String, enums: String, bytes: String, defaults: false });
+    expect(patchs.join(' ')).toContain('rupture-au-dernier-mois');
+    writeFileSync(`${historiques}protocole-rupture-au-dernier-mois-v1.json`, JSON.stringify(objet));
   });
 });
 

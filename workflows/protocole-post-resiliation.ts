@@ -211,7 +211,9 @@ async function suiviMensuel(c: Protocole): Promise<'terme' | 'rupture'> {
   const d = c.e.programme.delais;
   for (;;) {
     const k = s.moisRegles;
-    if (k >= dureeTotaleMois(c)) return 'terme';
+    // Une rupture enregistrée pendant le bilan du dernier mois (courriel au bailleur) compte : sans
+    // cela, le terme l'emportait (nouveau bail demandé, rupture perdue).
+    if (k >= dureeTotaleMois(c)) return s.rupture && patched('rupture-au-dernier-mois') ? 'rupture' : 'terme';
     const mois = moisNumero(c, k);
     // Le paiement d'un mois est vérifié auprès du bailleur `paiement` après le début du mois.
     await p.attendre(() => s.rupture !== undefined, ajouterDuree(debutDuMois(c, k), d.paiement!).getTime() - Date.now());
