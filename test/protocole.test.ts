@@ -405,6 +405,11 @@ describe('protocole post-résiliation', () => {
     lacher();
     const etat = await jusqua(handle, (e) => !!e.cloture);
     expect(etat.cloture!.issue).toBe('nouveau_bail_signe');
+    // Le bail déjà signé, ni la CCAPEX, ni la préfecture, ni le travailleur social ne reçoivent plus « nouveau bail attendu ».
+    await attendreCourriel(CCAPEX, ref, 'Nouveau bail signé : fin du protocole');
+    expect(courrielsA(CCAPEX, ref).some((m) => m.sujet.startsWith('Protocole respecté'))).toBe(false);
+    expect(courrielsA(PREFECTURE, ref).some((m) => m.sujet.startsWith('Protocole respecté'))).toBe(false);
+    expect(courrielsA(TS, ref).some((m) => m.sujet.toLowerCase().includes('nouveau bail à enregistrer'))).toBe(false);
   });
 
   it('rupture enregistrée pendant le bilan du dernier mois (courriel lent) : elle compte, le terme ne l’efface pas', async () => {
@@ -714,9 +719,23 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === '1')('enregistrement', ()
   });
 });
 
-// `ENREGISTRER_HISTORIQUES=rupture` : une rupture enregistrée pendant le bilan du dernier mois
-// (patched('rupture-au-dernier-mois')), puis l'orientation du ménage et la clôture.
-describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'rupture')('enregistrement de la rupture au dernier mois', () => {
+// `ENREGISTRER_HISTORIQUES=courriel-lent` : des messages arrivés pendant un courriel lent — une
+// rupture pendant le bilan du dernier mois (patched('rupture-au-dernier-mois')), un nouveau bail
+// pendant les courriels « protocole respecté » (patched('nouveau-bail-deja-signe')).
+describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'courriel-lent')('enregistrement de messages pendant un courriel lent', () => {
+  /** Écrit l'historique du parcours pour le rejeu, après avoir vérifié qu'il note le patched() attendu. */
+  async function ecrireAvecPatch(handle: WorkflowHandle, patch: string, fichier: string) {
+    const brut = temporal.api.history.v1.History.fromObject(await handle.fetchHistory());
+    const patchs = brut.events.flatMap((e) =>
+      e.markerRecordedEventAttributes?.markerName === 'core_patch'
+        ? (e.markerRecordedEventAttributes.details?.['patch-data']?.payloads ?? []).map((x) => Buffer.from(x.data ?? new Uint8Array()).toString('utf8'))
+        : [],
+    );
+    expect(patchs.join(' ')).toContain(patch);
+    const objet = temporal.api.history.v1.History.toObject(brut, { longs: String, enums: String, bytes: String, defaults: false });
+    writeFileSync(`${historiques}${fichier}`, JSON.stringify(objet));
+  }
+
   it('enregistre un protocole de 3 mois rompu pendant le bilan du dernier mois', async () => {
     const { handle, ref } = await lancer({ reference: 'REJEU-RUPTURE' });
     await etape(handle, 'signature_protocole');
@@ -735,15 +754,23 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'rupture')('enregistremen
     await handle.executeUpdate(orientationUpdate, { args: [msg({ dispositif: 'residence_sociale' as const })] });
     await handle.executeUpdate(cloturerProtocoleUpdate, { args: [msg({ issue: 'orientation_hebergement' as const })] });
     await handle.result();
-    const brut = temporal.api.history.v1.History.fromObject(await handle.fetchHistory());
-    const patchs = brut.events.flatMap((e) =>
-      e.markerRecordedEventAttributes?.markerName === 'core_patch'
-        ? (e.markerRecordedEventAttributes.details?.['patch-data']?.payloads ?? []).map((x) => Buffer.from(x.data ?? new Uint8Array()).toString('utf8'))
-        : [],
-    );
-    const objet = temporal.api.history.v1.History.toObject(brut, { longs: String, enums: String, bytes: String, defaults: false });
-    expect(patchs.join(' ')).toContain('rupture-au-dernier-mois');
-    writeFileSync(`${historiques}protocole-rupture-au-dernier-mois-v1.json`, JSON.stringify(objet));
+    await ecrireAvecPatch(handle, 'rupture-au-dernier-mois', 'protocole-rupture-au-dernier-mois-v1.json');
+  });
+
+  it('enregistre un protocole dont le nouveau bail est enregistré pendant les courriels « protocole respecté »', async () => {
+    const { handle, ref } = await lancer({ reference: 'REJEU-BAIL-LENT' });
+    await etape(handle, 'signature_protocole');
+    await signer(handle, { dureeMois: 1 });
+    const lacher = banc.retenirCourriels((objet) => objet.startsWith('Protocole respecté : nouveau bail à signer') && objet.includes(ref));
+    try {
+      await moisPaye(handle);
+      await etape(handle, 'nouveau_bail');
+      await handle.executeUpdate(nouveauBailUpdate, { args: [msg({ signeLe: await aujourdhui(handle) })] });
+    } finally {
+      lacher();
+    }
+    await handle.result();
+    await ecrireAvecPatch(handle, 'nouveau-bail-deja-signe', 'protocole-nouveau-bail-deja-signe-v1.json');
   });
 });
 

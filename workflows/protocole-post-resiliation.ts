@@ -343,11 +343,15 @@ async function nouveauBail(c: Protocole): Promise<Fin> {
   p.details.nouveauBailAttenduAvant = avant.toISOString();
   p.details.protocoleRespecteLe = new Date().toISOString(); // indicateurs : date du respect, point de départ du délai du nouveau bail
   const respecte: courriels.ProtocoleRespecte = { ref, programme, terme: terme(c), dureeTotaleMois: dureeTotaleMois(c), delai: d.nouveauBail!, avant };
+  // Le nouveau bail enregistré pendant ces courriels (serveur lent) : les suivants, qui le
+  // demanderaient encore, ne partent pas (patched('nouveau-bail-deja-signe')).
+  const dejaSigne = () => s.nouveauBail !== undefined && patched('nouveau-bail-deja-signe');
   await notifier(p, { a: { role: 'bailleur' }, ...courriels.nouveauBailASigner(respecte), visibilite: 'partenaires' });
   for (const role of ['ccapex', 'prefecture'] as const) {
+    if (dejaSigne()) break;
     await notifier(p, { a: { role }, ...courriels.nouveauBailAttendu(respecte), visibilite: 'partenaires' });
   }
-  await notifier(p, { a: auTravailleurSocial(c), ...courriels.nouveauBailAEnregistrer(respecte) });
+  if (!dejaSigne()) await notifier(p, { a: auTravailleurSocial(c), ...courriels.nouveauBailAEnregistrer(respecte) });
   p.echeances.suivre({ id: 'nouveau_bail', libelle: 'Nouveau bail signé par le bailleur', due: avant, responsable: 'bailleur', alerter: false });
   const rappels = programme.rappelsValidation
     .map((r) => ajouterDuree(new Date(), r))
