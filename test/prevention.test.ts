@@ -183,8 +183,10 @@ describe('loiret-ahu', () => {
     expect(fin.journal.some((e) => e.resume === 'Étape : Diagnostic')).toBe(false);
   });
 
-  it('passage au droit commun avec un point de suivi encore dû : son échéance est annulée, ni retard ni alerte ensuite', async () => {
-    const { handle, ref } = await lancer('toulouse-declic', { stadeProcedure: 'commandement_de_payer', isole: true });
+  /** Un parcours toulouse-declic (points de suivi mensuels) mené jusqu'au suivi du plan. */
+  async function jusquAuSuiviDeclic() {
+    const lance = await lancer('toulouse-declic', { stadeProcedure: 'commandement_de_payer', isole: true });
+    const { handle } = lance;
     await etape(handle, 'aller_vers');
     await handle.executeUpdate(tentativeContactUpdate, { args: [msg()({ canal: 'telephone' as const, creneau: 'soir' as const, issue: 'joint' as const })] });
     await etape(handle, 'diagnostic');
@@ -194,6 +196,28 @@ describe('loiret-ahu', () => {
     await etape(handle, 'plan_aide');
     await handle.executeUpdate(planAideUpdate, { args: [msg()({ actions: ['budget' as const], orientations: [] })] });
     await etape(handle, 'suivi');
+    return lance;
+  }
+
+  it('point de suivi saisi pendant le courriel qui le demande (serveur lent) : son échéance est tenue dès la réponse', async () => {
+    const { handle, ref } = await jusquAuSuiviDeclic();
+    const lacher = banc.retenirCourriels((objet) => objet.includes('à saisir') && objet.includes(ref));
+    const maintenant = await heureDuParcours(handle);
+    const avance = await lancerAvance(banc, handle, apres(ajouterDuree(maintenant, 'P1M')).getTime() - maintenant.getTime());
+    try {
+      await echeanceSuivie(handle, 'bilan:P1M');
+      await handle.executeUpdate(bilanUpdate, { args: [msg()({ reprisePaiement: 'partielle' as const, planRespecte: true, demarches: [] })] });
+      expect((await handle.query(etatQuery)).echeances.find((e) => e.id === 'bilan:P1M')?.statut).toBe('tenue');
+    } finally {
+      lacher();
+    }
+    await avance.atteinte();
+    await handle.executeUpdate(cloturerUpdate, { args: [msg()({ issue: 'menage_met_fin' as const })] });
+    await jusqua(handle, (e) => !!e.cloture);
+  });
+
+  it('passage au droit commun avec un point de suivi encore dû : son échéance est annulée, ni retard ni alerte ensuite', async () => {
+    const { handle, ref } = await jusquAuSuiviDeclic();
     await avancerApres(handle, ajouterDuree(await heureDuParcours(handle), 'P1M'));
     const point = await echeanceSuivie(handle, 'bilan:P1M');
     await handle.executeUpdate(passageDroitCommunUpdate, { args: [msg()({ service: 'Maison du Département', entretienTripartite: false })] });

@@ -420,8 +420,9 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'suivi-sans-blocage')('en
       await handle.executeUpdate(cloturerUpdate, { args: [m({ issue: 'menage_met_fin' as const })] });
       await handle.result();
       const historique = enObjet(await handle.fetchHistory());
-      expect(patchsNotes(historique)).toEqual(expect.arrayContaining(['suivi-sans-blocage', 'rappels-du-programme']));
-      writeFileSync(`${dossier}prevention-suivi-sans-blocage-v1.json`, JSON.stringify(historique));
+      expect(patchsNotes(historique)).toEqual(expect.arrayContaining(['suivi-sans-blocage', 'rappels-du-programme', 'bilan-tenu-dans-le-message']));
+      // v1 : les points tenus par le déroulé seulement (avant patched('bilan-tenu-dans-le-message')).
+      writeFileSync(`${dossier}prevention-suivi-sans-blocage-v2.json`, JSON.stringify(historique));
     } finally {
       await banc.fermer();
     }

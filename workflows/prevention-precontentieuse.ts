@@ -210,6 +210,9 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
     appliquer: (x) => {
       const attendu = suiviSansBlocage ? attendus.shift() : undefined;
       if (attendu) bilanAttendu = attendu.libelle;
+      // Tenue dès la réponse, même si le déroulé est encore sur un courriel (serveur lent ou en panne) :
+      // sinon l'échéance restait ouverte, et pouvait passer « dépassée » et alerter la coordination.
+      if (attendu && patched('bilan-tenu-dans-le-message')) p.echeances.tenir(attendu.id);
       bilans.push({
         jalon: bilanAttendu!,
         reprisePaiement: x.reprisePaiement,
