@@ -9,7 +9,7 @@ import { chargerAnnuaireFichier } from '../personnel/annuaire';
 import { COMPTES_DEMO } from '../personnel/demo';
 import { generateKeyRingValue } from '../securite/cles';
 import { hashPassword, verifyPassword } from '../securite/mots-de-passe';
-import { parcoursEnCache, tasV8Mio } from '../worker/memoire';
+import { avertissementTas, parcoursEnCache, tasV8Mio } from '../worker/memoire';
 
 const CLES = {
   LINK_SIGNING_KEYS: generateKeyRingValue('hmac', 'l1'),
@@ -349,5 +349,14 @@ describe('cache des parcours du worker (WORKER_MEMOIRE_MIO)', () => {
     expect(tasV8Mio(1024)).toBe(512);
     expect(tasV8Mio(4096)).toBe(2048);
     expect(tasV8Mio(300)).toBe(256);
+  });
+  it('avertit au démarrage quand le tas fixé au lancement dépasse d’un quart celui du budget, en disant l’option à passer', () => {
+    // Node sans option sur cette machine : un tas de plusieurs Gio pour un budget de 1 Gio.
+    expect(avertissementTas(4144, 1024)).toBe(
+      'tas JavaScript de 4144 Mio pour un budget de 1024 Mio : lancez le worker avec « node --max-old-space-size=512 » (README, « Configuration »)',
+    );
+    expect(avertissementTas(512, 1024)).toBeUndefined();
+    expect(avertissementTas(640, 1024)).toBeUndefined();
+    expect(avertissementTas(641, 1024)).toContain('--max-old-space-size=512');
   });
 });

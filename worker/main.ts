@@ -10,6 +10,7 @@ import { existsSync } from 'node:fs';
 import { getHeapStatistics } from 'node:v8';
 import { fileURLToPath } from 'node:url';
 import { creerWorker, parcoursEnCache, tasV8Mio } from './creer-worker';
+import { avertissementTas } from './memoire';
 import { signalerPresence } from './presence';
 import { migrer, ouvrirBase } from '../base';
 import { fournisseurHttp } from '../sms';
@@ -79,12 +80,8 @@ async function main() {
   journal.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, namespace, parcoursEnCache: parcoursEnCache(config.WORKER_MEMOIRE_MIO) }, 'worker démarré');
   // Le tas de V8 n'est fixé qu'au lancement de Node : trop grand, le worker dépasse son budget.
   const tas = Math.round(getHeapStatistics().heap_size_limit / 2 ** 20);
-  const tasVoulu = tasV8Mio(config.WORKER_MEMOIRE_MIO);
-  if (tas > tasVoulu * 1.25)
-    journal.warn(
-      { tasMio: tas, tasVouluMio: tasVoulu },
-      `tas JavaScript de ${tas} Mio pour un budget de ${config.WORKER_MEMOIRE_MIO} Mio : lancez le worker avec « node --max-old-space-size=${tasVoulu} » (README, « Configuration »)`,
-    );
+  const avertissement = avertissementTas(tas, config.WORKER_MEMOIRE_MIO);
+  if (avertissement) journal.warn({ tasMio: tas, tasVouluMio: tasV8Mio(config.WORKER_MEMOIRE_MIO) }, avertissement);
   try {
     await course;
   } finally {

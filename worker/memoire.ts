@@ -20,3 +20,13 @@ export function parcoursEnCache(memoireMio: number): number {
 export function tasV8Mio(memoireMio: number): number {
   return Math.max(256, Math.floor(memoireMio / 2));
 }
+
+/**
+ * L'avertissement du démarrage quand le tas de V8 (fixé au lancement de Node) dépasse d'un quart
+ * celui que le budget demande : le worker dépasserait son budget. `undefined` sinon.
+ */
+export function avertissementTas(tasMio: number, memoireMio: number): string | undefined {
+  const voulu = tasV8Mio(memoireMio);
+  if (tasMio <= voulu * 1.25) return undefined;
+  return `tas JavaScript de ${tasMio} Mio pour un budget de ${memoireMio} Mio : lancez le worker avec « node --max-old-space-size=${voulu} » (README, « Configuration »)`;
+}
