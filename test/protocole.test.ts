@@ -196,6 +196,26 @@ async function reprise(handle: WorkflowHandle, avant: string): Promise<string> {
   );
 }
 
+/**
+ * Un protocole de 3 mois dont la rupture est enregistrée pendant le bilan du dernier mois : le
+ * courriel du bilan au bailleur est retenu (serveur lent) le temps du message.
+ */
+async function ruptureAuDernierMois(reference?: string) {
+  const { handle, ref } = await lancer({ reference });
+  await etape(handle, 'signature_protocole');
+  await signer(handle, { dureeMois: 3 });
+  await moisPaye(handle);
+  await moisPaye(handle);
+  const lacher = banc.retenirCourriels((objet) => objet.startsWith('Bilan du protocole') && objet.includes(ref));
+  try {
+    await moisPaye(handle);
+    const reponse = await handle.executeUpdate(ruptureUpdate, { args: [msg({ motif: 'Troubles de voisinage répétés' }, 'coord.essai')] });
+    return { handle, ref, reponse };
+  } finally {
+    lacher();
+  }
+}
+
 /** Un mois du protocole : le lien arrive, le bailleur répond par la mise à jour, le mois est réglé. */
 async function moisPaye(handle: WorkflowHandle, decision: 'approuve' | 'refuse' = 'approuve', commentaire?: string, o: { reprise?: boolean } = {}) {
   const { demande, k } = await jusquauLienDuMois(handle);
@@ -413,20 +433,8 @@ describe('protocole post-résiliation', () => {
   });
 
   it('rupture enregistrée pendant le bilan du dernier mois (courriel lent) : elle compte, le terme ne l’efface pas', async () => {
-    const { handle, ref } = await lancer();
-    await etape(handle, 'signature_protocole');
-    await signer(handle, { dureeMois: 3 });
-    await moisPaye(handle);
-    await moisPaye(handle);
-    const lacher = banc.retenirCourriels((objet) => objet.startsWith('Bilan du protocole') && objet.includes(ref));
-    try {
-      await moisPaye(handle);
-      expect(await handle.executeUpdate(ruptureUpdate, { args: [msg({ motif: 'Troubles de voisinage répétés' }, 'coord.essai')] })).toMatchObject({
-        etape: 'rupture',
-      });
-    } finally {
-      lacher();
-    }
+    const { handle, ref, reponse } = await ruptureAuDernierMois();
+    expect(reponse).toMatchObject({ etape: 'rupture' });
     const etat = await jusqua(handle, (e) => !!e.details.rupture, 'rupture enregistrée');
     expect(etat.etape).toBe('rupture');
     expect(etat.journal.some((x) => x.resume.startsWith('Étape : Protocole respecté'))).toBe(false);
@@ -737,18 +745,7 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'courriel-lent')('enregis
   }
 
   it('enregistre un protocole de 3 mois rompu pendant le bilan du dernier mois', async () => {
-    const { handle, ref } = await lancer({ reference: 'REJEU-RUPTURE' });
-    await etape(handle, 'signature_protocole');
-    await signer(handle, { dureeMois: 3 });
-    await moisPaye(handle);
-    await moisPaye(handle);
-    const lacher = banc.retenirCourriels((objet) => objet.startsWith('Bilan du protocole') && objet.includes(ref));
-    try {
-      await moisPaye(handle);
-      await handle.executeUpdate(ruptureUpdate, { args: [msg({ motif: 'Troubles de voisinage répétés' }, 'coord.essai')] });
-    } finally {
-      lacher();
-    }
+    const { handle } = await ruptureAuDernierMois('REJEU-RUPTURE');
     await jusqua(handle, (e) => !!e.details.rupture, 'rupture enregistrée');
     await repos(handle);
     await handle.executeUpdate(orientationUpdate, { args: [msg({ dispositif: 'residence_sociale' as const })] });

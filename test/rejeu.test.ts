@@ -30,6 +30,7 @@ import {
   paquetWorkflows,
   repos,
   requete,
+  type Banc,
 } from './outils/environnement';
 
 const dossier = fileURLToPath(new URL('./historiques/', import.meta.url));
@@ -386,23 +387,29 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'suivi-sans-blocage')('en
     isole: true,
   };
 
+  /** Un parcours toulouse-declic lancé, contact établi et diagnostic fait : il attend son plan d'aide. */
+  async function jusquAuPlanDeclic(banc: Banc, reference: string) {
+    const programme = CATALOGUE.trouver('toulouse-declic')!;
+    const menage = menageEssai(reference);
+    const handle = await banc.env.client.workflow.start('preventionPrecontentieuse', {
+      taskQueue: banc.taskQueue,
+      workflowId: `toulouse-declic--${menage.reference}`,
+      args: [{ programme, menage, coordinateur: 'coord.essai', travailleurSocial: 'ts.alice', situation }],
+    });
+    await etape(handle, 'aller_vers');
+    await handle.executeUpdate(tentativeContactUpdate, { args: [m({ canal: 'telephone' as const, creneau: 'soir' as const, issue: 'joint' as const })] });
+    await etape(handle, 'diagnostic');
+    await handle.executeUpdate(diagnosticUpdate, {
+      args: [m({ origineDette: 'x', droits: '', budget: '', adequationLogement: '', termine: true, carnetDeRoute: ['FSL'] })],
+    });
+    await etape(handle, 'plan_aide');
+    return { programme, handle };
+  }
+
   it('enregistre un parcours toulouse-declic : point à 1 mois manqué, point à 2 mois ouvert, saisies en retard, clôture', async () => {
     const banc = await monterBanc();
     try {
-      const programme = CATALOGUE.trouver('toulouse-declic')!;
-      const menage = menageEssai('REJEU-SUIVI');
-      const handle = await banc.env.client.workflow.start('preventionPrecontentieuse', {
-        taskQueue: banc.taskQueue,
-        workflowId: `toulouse-declic--${menage.reference}`,
-        args: [{ programme, menage, coordinateur: 'coord.essai', travailleurSocial: 'ts.alice', situation }],
-      });
-      await etape(handle, 'aller_vers');
-      await handle.executeUpdate(tentativeContactUpdate, { args: [m({ canal: 'telephone' as const, creneau: 'soir' as const, issue: 'joint' as const })] });
-      await etape(handle, 'diagnostic');
-      await handle.executeUpdate(diagnosticUpdate, {
-        args: [m({ origineDette: 'x', droits: '', budget: '', adequationLogement: '', termine: true, carnetDeRoute: ['FSL'] })],
-      });
-      await etape(handle, 'plan_aide');
+      const { programme, handle } = await jusquAuPlanDeclic(banc, 'REJEU-SUIVI');
       const plan = await echeanceSuivie(handle, 'plan_aide');
       await avancerJusqua(banc, handle, apres(retirerDuree(new Date(plan.due), programme.delais.rappelAvant!)));
       await jusqua(handle, (e) => e.journal.some((x) => x.type === 'rappel'), 'rappel du plan d’aide');
@@ -431,20 +438,7 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'suivi-sans-blocage')('en
   it('enregistre un parcours toulouse-declic : passage au droit commun avec un point de suivi encore dû (annulé), clôture', async () => {
     const banc = await monterBanc();
     try {
-      const programme = CATALOGUE.trouver('toulouse-declic')!;
-      const menage = menageEssai('REJEU-PASSAGE');
-      const handle = await banc.env.client.workflow.start('preventionPrecontentieuse', {
-        taskQueue: banc.taskQueue,
-        workflowId: `toulouse-declic--${menage.reference}`,
-        args: [{ programme, menage, coordinateur: 'coord.essai', travailleurSocial: 'ts.alice', situation }],
-      });
-      await etape(handle, 'aller_vers');
-      await handle.executeUpdate(tentativeContactUpdate, { args: [m({ canal: 'telephone' as const, creneau: 'soir' as const, issue: 'joint' as const })] });
-      await etape(handle, 'diagnostic');
-      await handle.executeUpdate(diagnosticUpdate, {
-        args: [m({ origineDette: 'x', droits: '', budget: '', adequationLogement: '', termine: true, carnetDeRoute: ['FSL'] })],
-      });
-      await etape(handle, 'plan_aide');
+      const { handle } = await jusquAuPlanDeclic(banc, 'REJEU-PASSAGE');
       await handle.executeUpdate(planAideUpdate, { args: [m({ actions: ['budget' as const], orientations: [] })] });
       await etape(handle, 'suivi');
       await avancerJusqua(banc, handle, apres(ajouterDuree(await heureDuParcours(handle), 'P1M')));
