@@ -11,6 +11,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { Worker } from '@temporalio/worker';
 import { temporal } from '@temporalio/proto';
 import type { WorkflowHandle } from '@temporalio/client';
+import type { Programme } from '../domain/vocabulaire';
 import { cloreAnticipeUpdate, repondreValidationUpdate } from '../domain/messages';
 import { accordPartageDiagnosticUpdate } from '../domain/partage';
 import { bilanUpdate, cloturerUpdate, diagnosticUpdate, passageDroitCommunUpdate, planAideUpdate, tentativeContactUpdate } from '../domain/prevention';
@@ -290,24 +291,8 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'etape-dans-le-message')(
     const banc = await monterBanc();
     try {
       const programme = CATALOGUE.trouver('concarneau-iml')!;
-      const menage = menageEssai('REJEU-IML-ENCHAINE');
-      const handle = await banc.env.client.workflow.start('imlBailGlissant', {
-        taskQueue: banc.taskQueue,
-        workflowId: `concarneau-iml--${menage.reference}`,
-        args: [
-          {
-            programme,
-            menage,
-            coordinateur: 'coord.essai',
-            travailleurSocial: 'ts.alice',
-            candidature: { structure: 'alt', pretASortir: true, budgetTravaille: true, typologieRecherchee: 'T1bis' },
-          },
-        ],
-      });
-      const demande = (await jusqua(handle, (e) => e.demandes.length > 0, 'demande au SIAO')).demandes[0]!;
-      await handle.executeUpdate(repondreValidationUpdate, {
-        args: [{ requestId: requete(), par: 'partenaire:siao', demandeId: demande.id, role: 'siao', decision: 'approuve' }],
-      });
+      const handle = await lancerMesureIml(banc, programme, 'REJEU-IML-ENCHAINE');
+      await approuverSiao(handle);
       await etape(handle, 'recherche_logement');
       const jour = jourDeParis(await heureDuParcours(handle));
       const logement = {
@@ -489,31 +474,41 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'suivi-sans-blocage')('en
   });
 });
 
+/** Une mesure IML lancée pour l'enregistrement (candidature prête à sortir d'un logement temporaire). */
+function lancerMesureIml(banc: Banc, programme: Programme, reference: string) {
+  const menage = menageEssai(reference);
+  return banc.env.client.workflow.start('imlBailGlissant', {
+    taskQueue: banc.taskQueue,
+    workflowId: `${programme.id}--${menage.reference}`,
+    args: [
+      {
+        programme,
+        menage,
+        coordinateur: 'coord.essai',
+        travailleurSocial: 'ts.alice',
+        candidature: { structure: 'alt' as const, pretASortir: true, budgetTravaille: true, typologieRecherchee: 'T1bis' as const },
+      },
+    ],
+  });
+}
+
+/** Le SIAO approuve la candidature (sa demande, la première du parcours). */
+async function approuverSiao(handle: WorkflowHandle) {
+  const demande = (await jusqua(handle, (e) => e.demandes.length > 0, 'demande au SIAO')).demandes[0]!;
+  await handle.executeUpdate(repondreValidationUpdate, {
+    args: [{ requestId: requete(), par: 'partenaire:siao', demandeId: demande.id, role: 'siao', decision: 'approuve' }],
+  });
+}
+
 // `ENREGISTRER_HISTORIQUES=iml` n'enregistre que les historiques IML (mesure et file du programme).
 describe.runIf(process.env.ENREGISTRER_HISTORIQUES === '1' || process.env.ENREGISTRER_HISTORIQUES === 'iml')('enregistrement IML', () => {
   it('enregistre une mesure concarneau-iml (SIAO, place, logement, loyer, bilan à 6 mois, glissement anticipé) et la file du programme', async () => {
     const banc = await monterBanc();
     try {
       const programme = CATALOGUE.trouver('concarneau-iml')!;
-      const menage = menageEssai('REJEU-IML-1');
-      const handle = await banc.env.client.workflow.start('imlBailGlissant', {
-        taskQueue: banc.taskQueue,
-        workflowId: `concarneau-iml--${menage.reference}`,
-        args: [
-          {
-            programme,
-            menage,
-            coordinateur: 'coord.essai',
-            travailleurSocial: 'ts.alice',
-            candidature: { structure: 'alt', pretASortir: true, budgetTravaille: true, typologieRecherchee: 'T1bis' },
-          },
-        ],
-      });
+      const handle = await lancerMesureIml(banc, programme, 'REJEU-IML-1');
       const m = <T extends object>(x: T) => ({ requestId: requete(), par: 'ts.alice', ...x });
-      const demande = (await jusqua(handle, (e) => e.demandes.length > 0, 'demande au SIAO')).demandes[0]!;
-      await handle.executeUpdate(repondreValidationUpdate, {
-        args: [{ requestId: requete(), par: 'partenaire:siao', demandeId: demande.id, role: 'siao', decision: 'approuve' }],
-      });
+      await approuverSiao(handle);
       await etape(handle, 'recherche_logement');
       const debut = (await heureDuParcours(handle)).toISOString().slice(0, 10);
       await handle.executeUpdate(logementUpdate, {
@@ -566,25 +561,9 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === '1' || process.env.ENREGI
     const banc = await monterBanc();
     try {
       const programme = { ...CATALOGUE.trouver('concarneau-iml')!, id: 'concarneau-iml-rejeu-envoi' };
-      const menage = menageEssai('REJEU-IML-ENVOI');
       const lacher = banc.retenirCourriels((objet) => objet.startsWith('Validation d’une candidature'));
-      const handle = await banc.env.client.workflow.start('imlBailGlissant', {
-        taskQueue: banc.taskQueue,
-        workflowId: `${programme.id}--${menage.reference}`,
-        args: [
-          {
-            programme,
-            menage,
-            coordinateur: 'coord.essai',
-            travailleurSocial: 'ts.alice',
-            candidature: { structure: 'alt', pretASortir: true, budgetTravaille: true, typologieRecherchee: 'T1bis' },
-          },
-        ],
-      });
-      const demande = (await jusqua(handle, (e) => e.demandes.length > 0, 'demande au SIAO')).demandes[0]!;
-      await handle.executeUpdate(repondreValidationUpdate, {
-        args: [{ requestId: requete(), par: 'partenaire:siao', demandeId: demande.id, role: 'siao', decision: 'approuve' }],
-      });
+      const handle = await lancerMesureIml(banc, programme, 'REJEU-IML-ENVOI');
+      await approuverSiao(handle);
       lacher();
       await etape(handle, 'recherche_logement');
       await repos(handle);
