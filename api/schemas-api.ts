@@ -166,6 +166,7 @@ export const etatSchema = z
     travailleurSocial: z.string().optional(),
     coordinateur: z.string().optional(),
     cloture: z.object({ issue: z.enum(ISSUES_CLOTURE), motif: z.string().optional(), le: z.iso.datetime() }).optional(),
+    clotureEnCours: z.boolean().optional().meta({ description: 'Clôture décidée, pas encore faite : plus aucun message n’est accepté.' }),
     echeances: z.array(
       z.object({
         id: z.string(),

@@ -291,6 +291,12 @@ export interface EtatParcours {
   travailleurSocial?: string;
   coordinateur?: string;
   cloture?: { issue: IssueCloture; motif?: string; le: string };
+  /**
+   * La clôture est décidée (réponse « clôture », délai de contact dépassé, clôture anticipée) mais pas
+   * encore faite : les derniers courriels partent, plus aucun message n'est accepté. Dit par la
+   * requête `etat` seulement (jamais consigné : passager).
+   */
+  clotureEnCours?: boolean;
   echeances: Echeance[];
   demandes: DemandeValidation[];
   journal: EvenementJournal[];

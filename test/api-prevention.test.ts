@@ -14,7 +14,21 @@ import { etatQuery } from '../domain/messages';
 import type { EtatParcours } from '../domain/vocabulaire';
 import type { CourrielRecu } from '../dev/mail-catcher';
 import { annuaireEssai, demarrerApiEssai, type ApiEssai, type Reponse } from './outils/api';
-import { CATALOGUE, SIGNEUR, heureDuParcours, jusqua, menageEssai, monterBanc, requete, situationPrevention, type Banc } from './outils/environnement';
+import { NOM_COOKIE } from '../api/auth';
+import {
+  CATALOGUE,
+  SIGNEUR,
+  apres,
+  echeanceSuivie,
+  heureDuParcours,
+  jusqua,
+  lancerAvance,
+  menageEssai,
+  monterBanc,
+  requete,
+  situationPrevention,
+  type Banc,
+} from './outils/environnement';
 
 const MOT_DE_PASSE = 'mot-de-passe-essai';
 /** Ce que le bailleur ne doit jamais recevoir : identité, coordonnées, ce que le ménage a confié. */
@@ -250,6 +264,36 @@ describe('loiret-ahu par l’API', () => {
 });
 
 // ---------------------------------------------------------------------------------------------
+describe('pendant une clôture décidée mais pas encore faite (courriel lent)', () => {
+  it('l’état le dit (clotureEnCours), la page n’offre plus d’action et dit pourquoi ; un message est refusé en français', async () => {
+    const { workflowId, menage } = await lancer('loiret-ahu');
+    await etape(workflowId, 'aller_vers');
+    const handle = handleDe(workflowId);
+    const contact = await echeanceSuivie(handle, 'contact');
+    const lacher = banc.retenirCourriels((objet) => objet.startsWith('Contact impossible') && objet.includes(menage.reference));
+    try {
+      await lancerAvance(banc, handle, apres(contact.due).getTime() - (await heureDuParcours(handle)).getTime());
+      await attendreEtat(workflowId, (e) => e.clotureEnCours === true, 'clôture en cours');
+      const lu = await appel('GET', `/api/parcours/${workflowId}`, { jeton: await connecter('ts.alice') });
+      expect(lu.status, lu.texte).toBe(200);
+      expect(lu.json).toMatchObject({ clotureEnCours: true, etape: 'aller_vers' });
+      const page = await appel('GET', `/parcours/${workflowId}`, { entetes: { cookie: `${NOM_COOKIE}=${await connecter('ts.alice')}` } });
+      expect(page.status).toBe(200);
+      expect(page.texte).toContain('Clôture en cours');
+      expect(page.texte).toContain('La clôture du parcours est en cours (ses derniers courriels partent) : plus aucune action n’est possible.');
+      expect(page.texte).not.toContain('/messages/tentative-contact');
+      const refus = await message(workflowId, 'tentative-contact', { canal: 'telephone', creneau: 'soir', issue: 'joint' });
+      estProbleme(refus, 409);
+      expect(refus.json.detail).toBe('Le parcours est déjà clôturé.');
+    } finally {
+      lacher();
+    }
+    const fin = await attendreEtat(workflowId, (e) => !!e.cloture, 'clôture');
+    expect(fin.cloture!.issue).toBe('contact_impossible');
+    expect(fin.clotureEnCours).toBeUndefined();
+  });
+});
+
 describe('reims-april par l’API : comité de suivi, clôture, veille active', () => {
   it('le bailleur signale une rechute par son lien de veille active : page dédiée, confirmation, nouveau parcours lié', async () => {
     const { workflowId, menage } = await lancer('reims-april');

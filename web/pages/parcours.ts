@@ -71,7 +71,9 @@ const idPage = (etat: EtatParcours) => `/parcours/${encodeURIComponent(etat.work
 export function actionsPermises(ctx: Contexte, etat: EtatParcours): string[] {
   const definition = ctx.deps.registre[etat.typeParcours];
   if (!definition) return [];
-  return messagesPermis(etat.typeParcours, etat.etape, !!etat.cloture).filter((nom) => definition.messages[nom]?.roles.includes(ctx.personne.role));
+  return messagesPermis(etat.typeParcours, etat.etape, !!etat.cloture || !!etat.clotureEnCours).filter((nom) =>
+    definition.messages[nom]?.roles.includes(ctx.personne.role),
+  );
 }
 
 function formulaireMessage(ctx: Contexte, etat: EtatParcours, nom: string, retour?: RetourFormulaire): Brut {
@@ -90,7 +92,7 @@ ${rendreChamps(champs, `m-${nom}`, { valeurs: r?.valeurs, erreurs: r?.erreurs })
 }
 
 function sectionCoordination(ctx: Contexte, etat: EtatParcours, retour?: RetourFormulaire): Brut {
-  if (!estCoordination(ctx.personne) || raisonRefusPilotage(ctx.personne, etat) || etat.cloture) return brut('');
+  if (!estCoordination(ctx.personne) || raisonRefusPilotage(ctx.personne, etat) || etat.cloture || etat.clotureEnCours) return brut('');
   const ts = travailleursSociaux(ctx.deps, etat.programme.id);
   const rA = retour?.formulaire === 'affectation' ? retour : undefined;
   const rC = retour?.formulaire === 'cloture-anticipee' ? retour : undefined;
@@ -457,7 +459,7 @@ export function pageParcours(ctx: Contexte, etat: EtatParcours, o: OptionsPagePa
               : undefined;
   const documents = sectionDocuments(ctx, etat, o.partage);
   return html`<p><a href="/parcours">← ${estCoordination(ctx.personne) ? 'Tableau de bord' : 'Mes ménages'}</a></p>
-<h1>Dossier ${etat.reference} ${etat.cloture ? html`<span class="badge clos">Clôturé</span>` : html`<span class="badge ouvert">En cours</span>`}</h1>
+<h1>Dossier ${etat.reference} ${etat.cloture ? html`<span class="badge clos">Clôturé</span>` : etat.clotureEnCours ? html`<span class="badge clos">Clôture en cours</span>` : html`<span class="badge ouvert">En cours</span>`}</h1>
 ${fait ? html`<div class="succes" role="status"><p>Enregistré : ${fait}.</p><p>Étape actuelle : <strong>${etat.libelleEtape}</strong>.</p></div>` : ''}
 ${o.retour && !o.retour.formulaire ? resumeErreurs(o.retour.titre, o.retour.messages) : ''}
 ${o.retour?.formulaire ? html`<div class="erreur" role="alert"><p><strong>${o.retour.titre}</strong></p>${o.retour.messages.map((m) => html`<p>${m}</p>`)}</div>` : ''}
@@ -475,7 +477,13 @@ ${etat.cloture ? html`<dt>Clôture</dt><dd>${LIBELLES_VALEURS[etat.cloture.issue
 ${
   actions.length
     ? html`<p class="aide">Seules les actions attendues à l’étape « ${etat.libelleEtape} » sont proposées.</p>${actions.map((nom) => formulaireMessage(ctx, etat, nom, o.retour))}`
-    : html`<p>${etat.cloture ? 'Le parcours est clôturé : plus aucune action n’est attendue.' : 'Aucune action n’est attendue de votre part à cette étape.'}</p>`
+    : html`<p>${
+        etat.cloture
+          ? 'Le parcours est clôturé : plus aucune action n’est attendue.'
+          : etat.clotureEnCours
+            ? 'La clôture du parcours est en cours (ses derniers courriels partent) : plus aucune action n’est possible.'
+            : 'Aucune action n’est attendue de votre part à cette étape.'
+      }</p>`
 }
 ${sectionCoordination(ctx, etat, o.retour)}
 ${sectionBailleur(ctx, etat, o)}

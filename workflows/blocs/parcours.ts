@@ -181,7 +181,7 @@ export class Parcours {
    */
   ouvrir(reprise?: InstantaneParcours): this {
     if (reprise) this.restaurer(reprise);
-    setHandler(etatQuery, () => this.etat());
+    setHandler(etatQuery, () => (this.clotureEnCours ? { ...this.etat(), clotureEnCours: true } : this.etat()));
     // Envoyée avec le démarrage : l'état une fois le déroulé arrivé à sa première attente (les
     // conditions ne sont examinées qu'une fois le code de la tâche exécuté). Aucune commande.
     setHandler(etatInitialUpdate, async () => {
@@ -348,7 +348,7 @@ export class Parcours {
   private avecEtape<R>(r: R): R {
     if (!r || typeof r !== 'object' || Array.isArray(r) || typeof (r as { etape?: unknown }).etape !== 'string') return r;
     const etape = (r as unknown as { etape: string }).etape;
-    const close = etape === 'cloture' || !!this.cloture || !!this.interruption;
+    const close = etape === 'cloture' || !!this.cloture || this.clotureEnCours;
     return {
       ...r,
       libelleEtape: etape === this.etape ? this.libelleEtape : etape === 'cloture' ? 'Clôture' : etape,
