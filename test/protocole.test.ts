@@ -46,6 +46,7 @@ import {
   echeanceSuivie,
   heureDuParcours,
   jusqua,
+  lancerAvance,
   menageEssai,
   monterBanc,
   paquetWorkflows,
@@ -432,6 +433,28 @@ describe('protocole post-résiliation', () => {
     expect(courrielsA(TS, ref).some((m) => m.sujet.toLowerCase().includes('nouveau bail à enregistrer'))).toBe(false);
   });
 
+  it('rupture enregistrée pendant l’envoi de la demande de paiement du mois (courriel lent) : l’état la dit dès la réponse', async () => {
+    const { handle, ref } = await lancer();
+    await etape(handle, 'signature_protocole');
+    await signer(handle, { dureeMois: 3 });
+    const debut = ((await etape(handle, 'suivi_protocole')).details.protocole as { debut: string }).debut;
+    const lacher = banc.retenirCourriels((objet) => objet.startsWith('Paiement') && objet.includes(ref));
+    try {
+      await lancerAvance(banc, handle, apres(verificationDuMois(debut, 0)).getTime() - (await heureDuParcours(handle)).getTime());
+      await jusqua(handle, (e) => e.demandes.some((d) => d.statut === 'en_attente' && d.objet.startsWith('Paiement')), 'demande de paiement en cours d’envoi');
+      const reponse = await handle.executeUpdate(ruptureUpdate, { args: [msg({ motif: 'Dégradations dans les parties communes' }, 'coord.essai')] });
+      expect(reponse).toMatchObject({ etape: 'rupture' });
+      const aussitot = await handle.query(etatQuery);
+      expect(aussitot.details.rupture).toMatchObject({ motif: 'Dégradations dans les parties communes', par: 'coordination' });
+      expect(aussitot.journal.filter((x) => x.type === 'rupture')).toHaveLength(1);
+    } finally {
+      lacher();
+    }
+    const oriente = await jusqua(handle, (e) => e.echeances.some((x) => x.id === 'orientation'), 'échéance de l’orientation');
+    expect(oriente.journal.filter((x) => x.type === 'rupture')).toHaveLength(1);
+    await attendreCourriel(CCAPEX, ref, 'Rupture du protocole');
+  });
+
   it('rupture enregistrée pendant le bilan du dernier mois (courriel lent) : elle compte, le terme ne l’efface pas', async () => {
     const { handle, ref, reponse } = await ruptureAuDernierMois();
     expect(reponse).toMatchObject({ etape: 'rupture' });
@@ -728,8 +751,9 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === '1')('enregistrement', ()
 });
 
 // `ENREGISTRER_HISTORIQUES=courriel-lent` : des messages arrivés pendant un courriel lent — une
-// rupture pendant le bilan du dernier mois (patched('rupture-au-dernier-mois')), un nouveau bail
-// pendant les courriels « protocole respecté » (patched('nouveau-bail-deja-signe')).
+// rupture pendant le bilan du dernier mois (patched('rupture-au-dernier-mois') ; notée dans l'état
+// par le message : patched('rupture-dans-le-message')), un nouveau bail pendant les courriels
+// « protocole respecté » (patched('nouveau-bail-deja-signe')).
 describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'courriel-lent')('enregistrement de messages pendant un courriel lent', () => {
   /** Écrit l'historique du parcours pour le rejeu, après avoir vérifié qu'il note le patched() attendu. */
   async function ecrireAvecPatch(handle: WorkflowHandle, patch: string, fichier: string) {
@@ -751,7 +775,8 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'courriel-lent')('enregis
     await handle.executeUpdate(orientationUpdate, { args: [msg({ dispositif: 'residence_sociale' as const })] });
     await handle.executeUpdate(cloturerProtocoleUpdate, { args: [msg({ issue: 'orientation_hebergement' as const })] });
     await handle.result();
-    await ecrireAvecPatch(handle, 'rupture-au-dernier-mois', 'protocole-rupture-au-dernier-mois-v1.json');
+    // v1 : la rupture notée dans l'état par le déroulé seulement (avant patched('rupture-dans-le-message')).
+    await ecrireAvecPatch(handle, 'rupture-dans-le-message', 'protocole-rupture-au-dernier-mois-v2.json');
   });
 
   it('enregistre un protocole dont le nouveau bail est enregistré pendant les courriels « protocole respecté »', async () => {

@@ -385,6 +385,15 @@ async function ruptureEtOrientation(c: Protocole): Promise<Fin> {
   return { issue: 'orientation_hebergement' };
 }
 
+/** La rupture dans l'état et le journal : sa date, son motif, qui l'a dite, la trêve hivernale en cours. */
+function noterRupture(c: Protocole): void {
+  const { p, s } = c;
+  const r = s.rupture!;
+  const treve = treveHivernale(new Date());
+  p.details.rupture = { decideeLe: r.decideeLe, par: r.par, motif: r.motif, treveHivernale: treve.enCours ? { jusquau: treve.jusquau } : null };
+  p.journal.noter('rupture', `Rupture du protocole décidée par le bailleur le ${dateEnFrancais(r.decideeLe)} : ${r.motif}`, { acteur: r.acteur });
+}
+
 /** La rupture décidée par le bailleur : CCAPEX et préfecture informées, trêve hivernale dite. */
 async function rupture(c: Protocole): Promise<void> {
   const { p, s, ref } = c;
@@ -393,9 +402,8 @@ async function rupture(c: Protocole): Promise<void> {
   const r = s.rupture!;
   p.rejoindre('rupture', PROTOCOLE_ROMPU, r.acteur);
   if (c.demandeManquements) await fermerDemande(c, c.demandeManquements, 'protocole rompu');
-  const treve = treveHivernale(new Date());
-  p.details.rupture = { decideeLe: r.decideeLe, par: r.par, motif: r.motif, treveHivernale: treve.enCours ? { jusquau: treve.jusquau } : null };
-  p.journal.noter('rupture', `Rupture du protocole décidée par le bailleur le ${dateEnFrancais(r.decideeLe)} : ${r.motif}`, { acteur: r.acteur });
+  // Enregistrée par le message de la coordination (patched('rupture-dans-le-message')), elle y est déjà.
+  if (!p.details.rupture) noterRupture(c);
   const x: courriels.Rupture = { ref, programme, decideeLe: r.decideeLe, signeLe: s.protocole!.signeLe, motif: r.motif, le: new Date() };
   for (const role of ['ccapex', 'prefecture', 'bailleur', 'caf'] as const) {
     if (!programme.partenaires[role]) continue;
@@ -542,6 +550,8 @@ function messagesDeLaRuptureEtDeLAvenant(c: Protocole): void {
     appliquer: (x) => {
       s.rupture = { decideeLe: x.decideeLe ?? aujourdhui(), motif: x.motif.trim(), par: 'coordination', acteur: personnel(x.par, 'coordinateur') };
       p.avancer('rupture', PROTOCOLE_ROMPU, s.rupture.acteur);
+      // Lue aussitôt (état, fiche), la rupture y est, même si le déroulé envoie encore un courriel.
+      if (patched('rupture-dans-le-message')) noterRupture(c);
       return { etape: p.etape };
     },
   });
