@@ -15,6 +15,7 @@
  * un travailleur social ne voit et n'écrit que sur les ménages qui lui sont affectés.
  */
 import { createHash, randomBytes } from 'node:crypto';
+import { parse as analyserCookies } from 'cookie';
 import { Router, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import { z } from 'zod';
 import '../config/zod-fr';
@@ -111,23 +112,10 @@ export function creerSessions(db: BaseDeDonnees, ttl: string, maintenant: () => 
   };
 }
 
-/** Lecture minimale de l'en-tête Cookie (pas de dépendance). */
+/** Les cookies de la requête, lus dans l'en-tête Cookie par la bibliothèque `cookie` (valeurs décodées). */
 export function lireCookies(entete: string | undefined): Record<string, string> {
-  const r: Record<string, string> = {};
-  if (!entete) return r;
-  for (const morceau of entete.split(';')) {
-    const i = morceau.indexOf('=');
-    if (i < 1) continue;
-    const nom = morceau.slice(0, i).trim();
-    let valeur = morceau.slice(i + 1).trim();
-    if (valeur.startsWith('"') && valeur.endsWith('"')) valeur = valeur.slice(1, -1);
-    try {
-      r[nom] = decodeURIComponent(valeur);
-    } catch {
-      r[nom] = valeur;
-    }
-  }
-  return r;
+  if (!entete) return {};
+  return Object.fromEntries(Object.entries(analyserCookies(entete)).filter((c): c is [string, string] => c[1] !== undefined));
 }
 
 const JETON = /^[A-Za-z0-9_-]{20,100}$/;

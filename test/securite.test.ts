@@ -8,6 +8,7 @@ import { generateKeyRingValue, parseKeyRing, type KeyRing } from '../securite/cl
 import { ChiffrementCodec, createDataConverter, ENCODING_CHIFFRE } from '../securite/codec';
 import { createSigneurDeLiens, type LienClaims } from '../securite/liens';
 import { hashPassword, verifyPassword } from '../securite/mots-de-passe';
+import { lireCookies } from '../api/auth';
 
 const b64 = (n: number) => randomBytes(n).toString('base64');
 const aes = (value: string) => parseKeyRing(value, { name: 'PAYLOAD_ENCRYPTION_KEYS', kind: 'aes256' });
@@ -345,6 +346,14 @@ describe('liens signés', () => {
 });
 
 // ---------------------------------------------------------------------------
+describe('cookies de la requête', () => {
+  it('lus par la bibliothèque cookie : valeurs décodées, une valeur mal encodée gardée telle quelle, rien sans en-tête', () => {
+    expect(lireCookies('session=abc_DEF-123; oidc=x%20y; vide=; mal=%E0%A4%A')).toEqual({ session: 'abc_DEF-123', oidc: 'x y', vide: '', mal: '%E0%A4%A' });
+    expect(lireCookies('sans-egal; session=jeton')).toEqual({ session: 'jeton' });
+    expect(lireCookies(undefined)).toEqual({});
+  });
+});
+
 describe('mots de passe', () => {
   it('hache au format scrypt$N$r$p$sel$hash et vérifie', async () => {
     const stored = await hashPassword('Loyer-Impayé-2025!');
