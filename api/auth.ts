@@ -15,7 +15,7 @@
  * un travailleur social ne voit et n'écrit que sur les ménages qui lui sont affectés.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { parse as analyserCookies } from 'cookie';
+import { parse as analyserCookies, serialize as serialiserCookie } from 'cookie';
 import { Router, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import { z } from 'zod';
 import '../config/zod-fr';
@@ -296,7 +296,7 @@ const EMPREINTE_FACTICE = `scrypt$16384$8$1$${Buffer.alloc(16, 1).toString('base
 
 /** L'en-tête Set-Cookie de la session (HttpOnly, SameSite=Lax, Secure en https). */
 export const cookieSession = (o: Pick<OptionsAuth, 'cookieSecurise'>, valeur: string, maxAge: number): string =>
-  [`${NOM_COOKIE}=${valeur}`, 'Path=/', 'HttpOnly', 'SameSite=Lax', `Max-Age=${maxAge}`, ...(o.cookieSecurise ? ['Secure'] : [])].join('; ');
+  serialiserCookie(NOM_COOKIE, valeur, { path: '/', httpOnly: true, sameSite: 'lax', maxAge, secure: !!o.cookieSecurise });
 
 /**
  * Vérifie identifiant et mot de passe (corps analysé par `connexionSchema`) et ouvre une session ;

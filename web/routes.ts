@@ -23,6 +23,7 @@
  * GET  /evaluations                   les rapports d'évaluation des programmes de la personne
  * GET  /programmes/:id/evaluation[.pdf]?periode=6-mois|12-mois|annuel-iml[&pour=partenaires]
  */
+import { serialize as serialiserCookie } from 'cookie';
 import { enveloppePages, type Gestionnaire } from './gestion-pages';
 import express, { Router, type NextFunction, type Request, type Response } from 'express';
 import { adresseClient, cookieSession, lireCookies, MESSAGES_AUTH, ouvrirSession, suitProgramme, type OptionsAuth } from '../api/auth';
@@ -184,9 +185,7 @@ export function routesWeb(deps: DependancesApi, auth: OptionsAuth & { maintenant
   // ---- Connexion par OpenID Connect (api/oidc.ts) ----------------------------------------------
   /** Le cookie qui lie la connexion en cours à ce navigateur (l'état, 10 minutes, seulement pour /connexion/oidc…). */
   const cookieEtatOidc = (valeur: string, maxAge: number) =>
-    [`${NOM_COOKIE_OIDC}=${valeur}`, `Path=${CHEMIN_OIDC}`, 'HttpOnly', 'SameSite=Lax', `Max-Age=${maxAge}`, ...(auth.cookieSecurise ? ['Secure'] : [])].join(
-      '; ',
-    );
+    serialiserCookie(NOM_COOKIE_OIDC, valeur, { path: CHEMIN_OIDC, httpOnly: true, sameSite: 'lax', maxAge, secure: !!auth.cookieSecurise });
   const refusOidc = (res: Response, status: number, erreur: string, retour: string) => {
     res.setHeader('Set-Cookie', cookieEtatOidc('', 0));
     res.setHeader('Cache-Control', 'no-store');
