@@ -22,6 +22,17 @@ export const PROGRAMMES_BANC: Array<{ id: string; typeParcours: TypeParcours }> 
   { id: 'toulouse-declic', typeParcours: 'prevention_precontentieuse' },
 ];
 
+/**
+ * Une erreur dite par ses messages (et ceux de ses causes), jamais l'objet entier : une erreur de
+ * Temporal ou de la base peut porter des données (entrées, payloads) qui n'ont rien à faire à l'écran
+ * ni dans un journal.
+ */
+export function messagesDErreur(e: unknown): string {
+  const messages: string[] = [];
+  for (let x: unknown = e; x instanceof Error && messages.length < 4; x = x.cause) if (!messages.includes(x.message)) messages.push(x.message);
+  return messages.length ? messages.join(' : ') : String(e);
+}
+
 export const mediane = (v: number[]) => {
   const s = [...v].sort((a, b) => a - b);
   return s.length % 2 ? s[s.length >> 1]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;

@@ -20,7 +20,7 @@ import { aleatoire, etatsSynthetiques } from '../indicateurs/synthese';
 import { generateKeyRingValue, parseKeyRing } from '../securite/cles';
 import { Coffre } from '../securite/coffre';
 import { ouvrirBase } from '../base';
-import { avecPostgresTemporaire, PROGRAMMES_BANC, quantile } from './banc-commun';
+import { avecPostgresTemporaire, messagesDErreur, PROGRAMMES_BANC, quantile } from './banc-commun';
 
 const N = Number(process.argv[2] ?? 100_000);
 const REPETITIONS = 200;
@@ -156,6 +156,6 @@ async function main() {
 }
 
 main().catch((e) => {
-  console.error(e);
+  console.error(messagesDErreur(e));
   process.exit(1);
 });

@@ -9,7 +9,7 @@
  *   npm run bench:indicateurs -- 20000   # autre volume
  */
 import { ouvrirBase } from '../base';
-import { avecPostgresTemporaire, mediane, PROGRAMMES_BANC } from './banc-commun';
+import { avecPostgresTemporaire, mediane, messagesDErreur, PROGRAMMES_BANC } from './banc-commun';
 import { ficheDepuisEtat } from '../domain/indicateurs';
 import { calculerIndicateurs } from '../indicateurs/calcul';
 import { RegistreIndicateurs } from '../indicateurs/registre';
@@ -72,6 +72,6 @@ async function main() {
 }
 
 main().catch((e) => {
-  console.error(e);
+  console.error(messagesDErreur(e));
   process.exit(1);
 });

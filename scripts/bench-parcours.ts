@@ -36,7 +36,7 @@ import { creerWorker } from '../worker/creer-worker';
 import { signalerPresence } from '../worker/presence';
 import { annuaireEssai } from '../test/outils/api';
 import { CATALOGUE, COFFRE, DATA_CONVERTER, SIGNEUR, inscrireAnnuaire, menageEssai, serveurTemporal, situationPrevention } from '../test/outils/environnement';
-import { avecPostgresTemporaire, mediane, quantile } from './banc-commun';
+import { avecPostgresTemporaire, mediane, messagesDErreur, quantile } from './banc-commun';
 import { etatBrutUpdate, finBrutUpdate, messageBrutUpdate, type parcoursBrut } from './banc-parcours-workflows';
 
 const SEQUENCE = Number(process.argv[2] ?? 60);
@@ -333,7 +333,7 @@ async function main() {
 main().then(
   () => process.exit(0),
   (e: unknown) => {
-    console.error(e);
+    console.error(messagesDErreur(e));
     process.exit(1);
   },
 );

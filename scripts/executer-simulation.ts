@@ -14,6 +14,7 @@ import '../config/zod-fr';
 import { ouvrirBase } from '../base';
 import { cheminCliTemporal } from '../simulations/lanceur';
 import { RegistreSimulations, type Simulation } from '../simulations/registre';
+import { messagesDErreur } from './banc-commun';
 import { ErreurUsage, jouerAnnee, preparerAnnee, rapportDe, type OptionsAnnee } from './simulation/annee';
 
 const PERIODE_MS = 2_000;
@@ -116,7 +117,7 @@ async function main(): Promise<number> {
     } catch (e) {
       clearInterval(battement);
       await ecriture;
-      console.error(e);
+      console.error(messagesDErreur(e));
       const message =
         e instanceof ErreurUsage
           ? `La demande ne peut pas être simulée : ${e.message}.`
@@ -132,7 +133,7 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (e: unknown) => {
-    console.error(e);
+    console.error(messagesDErreur(e));
     process.exit(1);
   },
 );

@@ -17,6 +17,7 @@ import '../config/zod-fr';
 import { CATALOGUE } from '../test/outils/environnement';
 import { dateEnFrancais, jourDeParis, minuitDeParis } from '../workflows/blocs/duree';
 import type { Programme, TypeParcours } from '../domain/vocabulaire';
+import { messagesDErreur } from './banc-commun';
 import { ErreurUsage, jouerAnnee, preparerAnnee } from './simulation/annee';
 import {
   ACTIONS,
@@ -254,7 +255,9 @@ async function main(): Promise<void> {
 main().then(
   () => process.exit(0),
   (e: unknown) => {
-    console.error(e instanceof ErreurUsage || (e instanceof Error && e.message.startsWith('option ')) ? `Erreur : ${e.message}\n\n${AIDE}` : e);
+    console.error(
+      e instanceof ErreurUsage || (e instanceof Error && e.message.startsWith('option ')) ? `Erreur : ${e.message}\n\n${AIDE}` : messagesDErreur(e),
+    );
     process.exit(1);
   },
 );

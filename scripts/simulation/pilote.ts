@@ -19,6 +19,7 @@ import { etatInitialUpdate, etatQuery, repondreValidationUpdate } from '../../do
 import { fileImlQuery, idFileIml, type EtatFileIml } from '../../domain/iml';
 import type { EtatParcours, IssueCloture } from '../../domain/vocabulaire';
 import type { Action } from './hypotheses';
+import { messagesDErreur } from '../banc-commun';
 import { Ordonnanceur, type Jeton } from './ordonnanceur';
 import { JOUR, planApresPlace, type Etape, type PlanAnnee, type PlanMenage } from './plan';
 
@@ -170,9 +171,7 @@ async function sauter(m: MoteurTemporal, workflowId: string, h: Horloge, ecart: 
 /** La raison d'un refus, telle que le parcours l'a donnée (ou l'erreur et ses causes). */
 function raison(e: unknown): string {
   if (e instanceof WorkflowUpdateFailedError) return (e.cause as Error | undefined)?.message ?? e.message;
-  const messages: string[] = [];
-  for (let x: unknown = e; x instanceof Error && messages.length < 4; x = x.cause) if (!messages.includes(x.message)) messages.push(x.message);
-  return messages.length ? messages.join(' : ') : String(e);
+  return messagesDErreur(e);
 }
 
 /**
