@@ -19,7 +19,8 @@
  * la boîte de réception aussi (courriels/).
  *
  * Variables (toutes facultatives) : DATA_DIR (défaut .data), PORT (3000), TEMPORAL_PORT (7233),
- * TEMPORAL_UI_PORT (8233), SMTP_PORT (1025), MAIL_INBOX_PORT (1080), POSTGRES_PORT (5433), LOG_LEVEL (warn),
+ * TEMPORAL_UI_PORT (8233), TEMPORAL_HTTP_PORT et TEMPORAL_METRICS_PORT (API HTTP et métriques du serveur
+ * Temporal : un port libre au hasard, distinct des autres), SMTP_PORT (1025), MAIL_INBOX_PORT (1080), POSTGRES_PORT (5433), LOG_LEVEL (warn),
  * TEMPORAL_CLI_PATH (binaire du CLI Temporal), TEMPORAL_ADDRESS (un Temporal déjà lancé : s'il
  * répond, aucun serveur n'est démarré), et toutes celles de config/env.ts (LINK_SIGNING_KEYS et
  * PAYLOAD_ENCRYPTION_KEYS définies dans l'environnement l'emportent sur le fichier de clés).
@@ -43,6 +44,7 @@ import { COMPTES_DEMO } from '../personnel/demo';
 import { assurerClesLocales, ErreurClesLocales, type ClesLocales } from './cles-locales';
 import { startMailCatcher, type MailCatcher } from './mail-catcher';
 import { startSmsCatcher, type SmsCatcher } from './sms-catcher';
+import { portLibreAuHasard } from './ports';
 import { attendreBase } from '../base';
 
 const { temporal } = proto;
@@ -483,6 +485,8 @@ async function demarrerTemporal(o: {
   dossier: string;
   port: number;
   portUi: number;
+  portHttp: number;
+  portMetriques: number;
   namespace: string;
   config: Config;
   /** Le codec de l'API pour l'interface Temporal (POST <codec>/decode). */
@@ -506,6 +510,10 @@ async function demarrerTemporal(o: {
     String(o.port),
     '--ui-port',
     String(o.portUi),
+    '--http-port',
+    String(o.portHttp),
+    '--metrics-port',
+    String(o.portMetriques),
     // L'interface fait déchiffrer les payloads par l'API. Le CLI ne règle pas « includeCredentials » :
     // le navigateur n'envoie le cookie de session que si on le coche dans l'interface (README).
     '--ui-codec-endpoint',
@@ -772,12 +780,20 @@ async function main(): Promise<void> {
   const config = lireConfig(env);
   const namespace = config.TEMPORAL_NAMESPACE;
 
+  // Ports de l'API HTTP et des métriques du serveur Temporal : donnés, ou choisis ici hors des autres
+  // (laissés au CLI, ils pouvaient tomber sur un port promis à un autre service : dev/ports.ts).
+  const promis = new Set([port, portTemporal, portUi, portSmtp, portBoite, portSms, portPostgres]);
+  const portHttp = process.env.TEMPORAL_HTTP_PORT?.trim() ? lirePort('TEMPORAL_HTTP_PORT', 0) : await portLibreAuHasard(promis);
+  promis.add(portHttp);
+  const portMetriques = process.env.TEMPORAL_METRICS_PORT?.trim() ? lirePort('TEMPORAL_METRICS_PORT', 0) : await portLibreAuHasard(promis);
   await verifierPorts([
     ...(adresseExplicite
       ? []
       : [
           { port: portTemporal, role: 'serveur Temporal', variable: 'TEMPORAL_PORT' },
           { port: portUi, role: 'interface Temporal', variable: 'TEMPORAL_UI_PORT' },
+          { port: portHttp, role: 'API HTTP du serveur Temporal', variable: 'TEMPORAL_HTTP_PORT' },
+          { port: portMetriques, role: 'métriques du serveur Temporal', variable: 'TEMPORAL_METRICS_PORT' },
         ]),
     { port, role: 'API et application web', variable: 'PORT' },
     { port: portSmtp, role: 'SMTP du mail catcher', variable: 'SMTP_PORT' },
@@ -812,7 +828,17 @@ async function main(): Promise<void> {
     }
     connexion = c;
   } else {
-    ({ connexion } = await demarrerTemporal({ cli, dossier, port: portTemporal, portUi, namespace, config, codec: `${appUrl.replace(/\/$/, '')}/codec` }));
+    ({ connexion } = await demarrerTemporal({
+      cli,
+      dossier,
+      port: portTemporal,
+      portUi,
+      portHttp,
+      portMetriques,
+      namespace,
+      config,
+      codec: `${appUrl.replace(/\/$/, '')}/codec`,
+    }));
   }
   try {
     verifierPasInterrompu();

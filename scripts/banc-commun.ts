@@ -3,7 +3,7 @@
  * migré, effacé à la fin, et le mélange de programmes des parcours synthétiques.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
+import { portLibreAuHasard } from '../dev/ports';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { migrer, ouvrirBase, type BaseDeDonnees } from '../base';
@@ -46,12 +46,7 @@ export const quantile = (v: number[], q: number) => {
 /** Lance `f` avec un PostgreSQL embarqué neuf et migré (son URL et une connexion), puis l'efface. */
 export async function avecPostgresTemporaire<T>(nom: string, f: (o: { url: string; base: BaseDeDonnees }) => Promise<T>): Promise<T> {
   const dossier = await mkdtemp(join(tmpdir(), `${nom}-`));
-  const port = await new Promise<number>((ok) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const p = (s.address() as { port: number }).port;
-      s.close(() => ok(p));
-    });
-  });
+  const port = await portLibreAuHasard();
   const serveur = await demarrerPostgresEmbarque({ dossier, port, motDePasse: 'banc', essais: true });
   const base = ouvrirBase(serveur.url, { max: 16 });
   try {

@@ -23,6 +23,7 @@ import { Client, Connection } from '@temporalio/client';
 import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { lireFichierEnv, NOM_FICHIER_CLES } from '../dev/cles-locales';
+import { portLibreAuHasard } from '../dev/ports';
 import { parseKeyRing } from '../securite/cles';
 import { createDataConverter, ENCODING_CHIFFRE, METADATA_ENCODING_KEY } from '../securite/codec';
 
@@ -145,17 +146,7 @@ function portLibre(port: number): Promise<boolean> {
 
 async function portsAuHasard(n: number): Promise<number[]> {
   const ports = new Set<number>();
-  while (ports.size < n) {
-    const port = await new Promise<number>((ok, ko) => {
-      const s = net.createServer();
-      s.once('error', ko);
-      s.listen(0, '127.0.0.1', () => {
-        const p = (s.address() as net.AddressInfo).port;
-        s.close(() => ok(p));
-      });
-    });
-    ports.add(port);
-  }
+  while (ports.size < n) ports.add(await portLibreAuHasard(ports));
   return [...ports];
 }
 

@@ -9,7 +9,7 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { portLibreAuHasard } from '../../dev/ports';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,16 +26,6 @@ declare module 'vitest' {
 }
 
 const racine = fileURLToPath(new URL('../..', import.meta.url));
-
-const portLibre = () =>
-  new Promise<number>((ok, ko) => {
-    const s = createServer();
-    s.once('error', ko);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => ok(port));
-    });
-  });
 
 /**
  * Le paquet des workflows d'essai (produit + workflows propres aux tests), construit une fois ici au
@@ -55,7 +45,7 @@ export default async function miseEnPlace(projet: TestProject) {
   // Une erreur de construction se dira à l'attente ci-dessous, pas comme un rejet non traité.
   paquet.catch(() => undefined);
   const dossier = mkdtempSync(join(tmpdir(), 'postgres-essais-'));
-  const port = await portLibre();
+  const port = await portLibreAuHasard();
   const motDePasse = 'essai';
   const enfant = spawn(process.execPath, ['--import', 'tsx', 'base/postgres-embarque.ts'], {
     cwd: racine,
