@@ -112,7 +112,9 @@ export function creerApplication(deps: DependancesApi): Express {
     const debut = process.hrtime.bigint();
     res.on('finish', () => {
       const dureeMs = Number(process.hrtime.bigint() - debut) / 1e6;
-      const niveau = res.statusCode >= 500 ? 'error' : req.path === '/health' ? 'debug' : 'info';
+      // /health dit lui-même ce qui manque (503 au démarrage tant que le worker n'est pas là) : ses
+      // réponses ne sont pas des erreurs de l'API, et les sondes répétées ne remplissent pas le journal.
+      const niveau = req.path === '/health' ? (res.statusCode === 200 ? 'debug' : 'info') : res.statusCode >= 500 ? 'error' : 'info';
       journal[niveau](
         { methode: req.method, chemin: cheminMasque(req.originalUrl), statut: res.statusCode, dureeMs: Math.round(dureeMs), compte: req.personne?.id },
         'requête',

@@ -3,7 +3,8 @@
  * (workflow d'essai `essaiBlocs`), vrai SMTP (mail catcher), application express sur un port libre,
  * appels par `fetch`. Chaque test a ses propres parcours : l'ordre des tests n'importe pas.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { definirMessage, type RegistreParcours } from '../api/registre';
 import { apercuDemande, filtrerEtat } from '../api/visibilite';
@@ -784,15 +785,21 @@ describe('visibilité (fonctions pures)', () => {
 
 // ---------------------------------------------------------------------------------------------
 describe('exploitation', () => {
-  it('/health : Temporal et SMTP joignables → 200 ; SMTP en panne → 503 « degrade »', async () => {
+  it('/health : Temporal et SMTP joignables → 200 ; SMTP en panne → 503 « degrade », sans erreur au journal', async () => {
     const r = await appel('GET', '/health');
     expect(r.status).toBe(200);
     expect(r.json).toEqual({ etat: 'ok', detail: 'Tout fonctionne.', temporal: 'ok', base: 'ok', smtp: 'ok', workers: 'ok', interrogation: 'ok' });
 
-    const panne = await demarrer(banc, creerAnnuaire([]), { transport: { verify: () => Promise.reject(new Error('refusé')) } as never });
+    // Le journal de l'API, lu ligne à ligne (pino écrit du JSON ; niveau 30 = info, 50 = erreur).
+    const lignes: Array<{ level: number; msg: string; chemin?: string; statut?: number }> = [];
+    const journal = pino({ level: 'debug' }, { write: (l: string) => void lignes.push(JSON.parse(l) as never) });
+    const panne = await demarrer(banc, creerAnnuaire([]), { transport: { verify: () => Promise.reject(new Error('refusé')) } as never, journal });
     try {
       const p = await panne.appel('GET', '/health');
       expect(p.status).toBe(503);
+      // Une sonde 503 (démarrage, SMTP en panne) n'est pas une erreur de l'API : « ERREUR requête » à
+      // chaque sonde remplissait la sortie de « npm start » tant que le worker n'était pas prêt.
+      await vi.waitFor(() => expect(lignes.find((l) => l.msg === 'requête' && l.chemin === '/health')).toMatchObject({ statut: 503, level: 30 }));
       expect(p.json).toEqual({
         etat: 'degrade',
         detail:
