@@ -3,7 +3,7 @@
  * (`node --import tsx worker/main.ts`, un processus à part : sa mémoire est la sienne) quand des
  * dizaines de milliers de parcours sont ouverts, avec son cache réglé par WORKER_MEMOIRE_MIO.
  *
- * Monte son propre serveur Temporal (serveur de développement du CLI), un PostgreSQL embarqué
+ * Monte son propre serveur Temporal (serveur de développement du CLI, état dans un fichier SQLite temporaire), un PostgreSQL embarqué
  * temporaire et un puits SMTP (smtp-server : chaque courriel est accepté puis jeté), lance le worker
  * avec la configuration de production (variables d'environnement), puis ouvre N parcours de
  * prévention précontentieuse (loiret-ahu) comme le fait l'API (POST /api/parcours) : consentements
@@ -24,9 +24,10 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { cpus, loadavg } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WithStartWorkflowOperation, type WorkflowHandle } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
@@ -282,7 +283,10 @@ async function main() {
       .map((x) => fr(x, 2))
       .join(' / ')}.`,
   );
-  const env = await serveurTemporal();
+  // L'état du serveur dans un fichier SQLite : en mémoire, il prendrait environ 0,2 Mio par parcours
+  // ouvert (20 Gio à 100 000), plus que la machine n'en a.
+  const dossierServeur = mkdtempSync(join(tmpdir(), 'bench-memoire-temporal-'));
+  const env = await serveurTemporal({ fichierBase: join(dossierServeur, 'temporal.sqlite') });
   prendreLesSignaux();
   const smtp = await puitsSmtp();
   const namespace = env.namespace ?? 'default';
@@ -485,7 +489,7 @@ async function main() {
           const r = await Promise.race([relever(), interruption]);
           releves.push(r);
           console.log(
-            `Palier ${fr(palier)} : ${fr(r.ouverts)} ouverts, RSS du worker ${fr(r.rss, 1)} Mio (pic ${fr(r.pic, 1)}), describe ${fr(r.describe, 1)} ms, count ${fr(r.count, 1)} ms${r.rattrape ? '' : ' (worker pas rattrapé après 10 min)'}.`,
+            `Palier ${fr(palier)} : ${fr(r.ouverts)} ouverts, RSS du worker ${fr(r.rss, 1)} Mio (pic ${fr(r.pic, 1)}), describe ${fr(r.describe, 1)} ms, count ${fr(r.count, 1)} ms, serveur Temporal ${r.serveurRss === undefined ? '?' : fr(r.serveurRss, 0)} Mio${r.rattrape ? '' : ' (worker pas rattrapé après 10 min)'}.`,
           );
         }
       } finally {
@@ -497,6 +501,7 @@ async function main() {
   } finally {
     await smtp.fermer().catch(() => undefined);
     await env.teardown().catch(() => undefined);
+    rmSync(dossierServeur, { recursive: true, force: true });
   }
 
   // --- Résultats ---------------------------------------------------------------------------------

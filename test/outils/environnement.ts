@@ -63,12 +63,17 @@ export const REGLAGES_SERVEUR_ESSAI = [
   'history.workflowIdReuseMinimalInterval="0s"',
 ];
 
-/** Le vrai serveur Temporal (serveur de développement du CLI), avec le saut de temps par workflow. */
-export async function serveurTemporal(): Promise<TestWorkflowEnvironment> {
+/**
+ * Le vrai serveur Temporal (serveur de développement du CLI), avec le saut de temps par workflow. Son
+ * état est en mémoire, sauf `fichierBase` (SQLite) : pour les bancs qui ouvrent des dizaines de
+ * milliers de parcours (en mémoire, environ 0,2 Mio par parcours ouvert dans le serveur).
+ */
+export async function serveurTemporal(o: { fichierBase?: string } = {}): Promise<TestWorkflowEnvironment> {
   verifierBinaire(CHEMIN_CLI);
   return TestWorkflowEnvironment.createLocal({
     server: {
       executable: { type: 'existing-path', path: CHEMIN_CLI },
+      ...(o.fichierBase ? { dbFilename: o.fichierBase } : {}),
       searchAttributes: DECLARATIONS_ATTRIBUTS.map((a) => ({ name: a.nom, type: a.type.toUpperCase() as never })),
       extraArgs: ['--log-level', 'error', ...REGLAGES_SERVEUR_ESSAI],
     },
