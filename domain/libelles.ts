@@ -114,3 +114,6 @@ export function euros(n: unknown): string {
   if (typeof n !== 'number' || !Number.isFinite(n)) return 'non renseigné';
   return new Intl.NumberFormat('fr-FR', { style: 'currency', currency: 'EUR', minimumFractionDigits: Number.isInteger(n) ? 0 : 2 }).format(n);
 }
+
+/** « 1 ménage suivi », « 2 ménages suivis » : le nombre et ses mots accordés (singulier jusqu'à 1). */
+export const nombreDe = (n: number, singulier: string, pluriel: string): string => `${n} ${n > 1 ? pluriel : singulier}`;

@@ -12,6 +12,7 @@
 import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import type { BaseDeDonnees } from '../base';
+import { nombreDe } from '../domain/libelles';
 import {
   LIBELLES_TYPE_ORGANISATION,
   TYPE_ORGANISATION_DU_ROLE,
@@ -120,7 +121,7 @@ export class AnnuairePartenaires {
   constructor(private readonly db: BaseDeDonnees) {}
 
   /** Les organisations d'un programme avec leurs contacts (actifs d'abord) et, pour les bailleurs, leur file active. */
-  async lister(programmeId: string, o: { actives?: boolean; type?: 'bailleurs' } = {}): Promise<Organisation[]> {
+  async lister(programmeId: string, o: { actives?: boolean; type?: 'bailleurs'; sansFileActive?: boolean } = {}): Promise<Organisation[]> {
     let q = this.db.selectFrom('organisations').selectAll().where('programme_id', '=', programmeId);
     if (o.actives) q = q.where('actif', '=', true);
     if (o.type === 'bailleurs') q = q.where('type', 'in', [...TYPES_BAILLEUR]);
@@ -135,7 +136,7 @@ export class AnnuairePartenaires {
         .orderBy('actif', 'desc')
         .orderBy('id')
         .execute(),
-      this.parcoursOuverts(ids),
+      o.sansFileActive ? new Map<string, number>() : this.parcoursOuverts(ids),
     ]);
     return lignes.map((l) => ({
       id: l.id,
@@ -145,7 +146,7 @@ export class AnnuairePartenaires {
       quotaFileActive: l.quota_file_active,
       actif: l.actif,
       contacts: contacts.filter((c) => c.organisation_id === l.id).map(({ organisation_id: _o, ...c }) => c),
-      ...(estBailleur(l.type) ? { parcoursOuverts: ouverts.get(l.id) ?? 0 } : {}),
+      ...(estBailleur(l.type) && !o.sansFileActive ? { parcoursOuverts: ouverts.get(l.id) ?? 0 } : {}),
     }));
   }
 
@@ -153,6 +154,28 @@ export class AnnuairePartenaires {
     const l = await this.db.selectFrom('organisations').select('programme_id').where('id', '=', id).executeTakeFirst();
     if (!l) return undefined;
     return (await this.lister(l.programme_id)).find((o) => o.id === id);
+  }
+
+  /**
+   * La file active du bailleur a-t-elle atteint son quota ? Au plus `quota` parcours lus (et non tous
+   * ceux du bailleur : à chaque lancement, sous le verrou de sa file, le compte entier prenait 90 ms à
+   * 50 000 parcours et bornait les lancements à une dizaine par seconde).
+   */
+  private async fileActiveComplete(organisationId: string, quota: number, db: BaseDeDonnees): Promise<boolean> {
+    const r = await db
+      .selectFrom(
+        db
+          .selectFrom('bailleurs_parcours as b')
+          .leftJoin('dossiers as d', 'd.workflow_id', 'b.workflow_id')
+          .select('b.workflow_id')
+          .where('b.organisation_id', '=', organisationId)
+          .where((eb) => eb.or([eb('d.clos', 'is', null), eb('d.clos', '=', false)]))
+          .limit(quota)
+          .as('ouverts'),
+      )
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .executeTakeFirstOrThrow();
+    return Number(r.n) >= quota;
   }
 
   /** Les parcours ouverts de chaque bailleur (un parcours sans dossier encore consigné compte comme ouvert). */
@@ -245,7 +268,8 @@ export class AnnuairePartenaires {
     choisi: string | undefined,
     par: string,
   ): Promise<{ organisation: Organisation; ajoute: boolean }> {
-    const bailleurs = await this.lister(programmeId, { actives: true, type: 'bailleurs' });
+    // Le choix n'a pas besoin des files actives : seul le quota du bailleur choisi est vérifié, plus bas.
+    const bailleurs = await this.lister(programmeId, { actives: true, type: 'bailleurs', sansFileActive: true });
     let organisation: Organisation | undefined;
     if (choisi) {
       organisation = bailleurs.find((b) => b.id === choisi);
@@ -266,15 +290,14 @@ export class AnnuairePartenaires {
       await sql`select pg_advisory_xact_lock(hashtext(${`file-active:${org.id}`}))`.execute(tx);
       const existant = await tx.selectFrom('bailleurs_parcours').select('organisation_id').where('workflow_id', '=', workflowId).executeTakeFirst();
       if (existant) return false;
-      if (org.quotaFileActive != null) {
+      if (org.quotaFileActive != null && (await this.fileActiveComplete(org.id, org.quotaFileActive, tx))) {
+        // Le refus dit le compte exact (plus que le quota, s'il a été baissé depuis).
         const n = (await this.parcoursOuverts([org.id], tx)).get(org.id) ?? 0;
-        if (n >= org.quotaFileActive) {
-          throw new RefusAnnuaire(
-            `la file active de « ${org.nom} » est complète (${n} ménages suivis pour ${org.quotaFileActive} places) : clôturez un parcours ou augmentez le quota`,
-            'bailleur',
-            409,
-          );
-        }
+        throw new RefusAnnuaire(
+          `la file active de « ${org.nom} » est complète (${nombreDe(n, 'ménage suivi', 'ménages suivis')} pour ${nombreDe(org.quotaFileActive, 'place', 'places')}) : clôturez un parcours ou augmentez le quota`,
+          'bailleur',
+          409,
+        );
       }
       await tx
         .insertInto('bailleurs_parcours')

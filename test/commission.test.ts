@@ -381,6 +381,25 @@ describe('une liste de 30 ménages dont 3 lignes fausses, par l’API', () => {
     });
   });
 
+  it('une liste qui dépasserait la file active d’un bailleur est refusée entière, le compte dit en français', async () => {
+    const nom = `Doubs Logement ${suffixe()}`;
+    const cree = await essai.api.appel('POST', `/api/programmes/${PROGRAMME}/organisations`, {
+      jeton: await jeton(),
+      corps: { type: 'bailleur_social', nom, quotaFileActive: 1, contacts: [{ nom: 'Agence', courriel: 'agence@doubs-logement.example' }] },
+    });
+    expect(cree.status, cree.texte).toBe(201);
+    const refs = [`Q-${suffixe()}`, `Q-${suffixe()}`];
+    const lignes = refs.map((reference, i) =>
+      ligneCsv({ reference, nom: `Famille Quota${i}`, composition: 'Couple', bailleur: nom, dette: '900', designe: enFrancais(jour(-1)) }),
+    );
+    const r = await envoyerJson(IMPORT, csv(lignes));
+    expect(r.status, r.texte).toBe(409);
+    expect(r.json.detail).toBe(
+      `La file active de « ${nom} » ne peut pas recevoir 2 ménages de plus (0 suivi pour 1 place) : rien n’a été lancé. Clôturez des parcours, augmentez le quota ou importez la liste en plusieurs fois.`,
+    );
+    for (const ref of refs) expect((await essai.api.appel('GET', `/api/parcours/${PROGRAMME}--${ref}`, { jeton: await jeton() })).status).toBe(404);
+  });
+
   it('droits et formes : travailleur social 403, programme sans commission 409, fichier illisible 400, trop gros 413, pas du JSON 415', async () => {
     const { fichier } = listeDeTrente(suffixe());
     const ts = await envoyerJson(APERCU, fichier, {}, 'ts.alice');

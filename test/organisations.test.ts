@@ -170,6 +170,12 @@ describe('annuaire des partenaires et bailleur du parcours', () => {
     );
     expect((await lancer('reims-april', plurial)).r.status).toBe(201);
 
+    // Un quota baissé sous la file actuelle : le refus dit le compte exact, pas le quota.
+    expect((await appel('PATCH', `/api/organisations/${plurial}`, { jeton, corps: { quotaFileActive: 1 } })).status).toBe(200);
+    const deTrop = await lancer('reims-april', plurial);
+    expect(deTrop.r.status).toBe(409);
+    expect(deTrop.r.json.detail).toContain('est complète (2 ménages suivis pour 1 place) : clôturez un parcours ou augmentez le quota');
+
     // Les indicateurs par bailleur : chacun ses ménages seulement, et leur somme fait le programme.
     const lues = async (bailleur?: string) => {
       const r = await appel('GET', `/api/programmes/reims-april/indicateurs${bailleur ? `?bailleur=${bailleur}` : ''}`, { jeton });

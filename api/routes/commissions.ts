@@ -29,6 +29,7 @@ import { analyser, depuisTemporal, interdit, introuvable, Probleme, TYPES_PROBLE
 import { idProgrammeSchema } from '../schemas-api';
 import { idImportCommissionSchema, listeCommissionSchema, TAILLE_MAX_LISTE } from '../schemas-commission';
 import { annuaireDe, exigerWorker, lancerParcours } from './parcours';
+import { nombreDe } from '../../domain/libelles';
 
 /** Les chemins qui reçoivent un fichier (corps multipart ou JSON plus gros que celui du reste de l'API). */
 const CHEMIN_FICHIER = /^\/api\/programmes\/[^/]+\/commissions(\/apercu)?\/?$/;
@@ -258,7 +259,7 @@ export async function importerCommission(
     if (n && (b.parcoursOuverts ?? 0) + n > b.quotaFileActive) {
       throw new Probleme(
         409,
-        `La file active de « ${b.nom} » ne peut pas recevoir ${n} ménages de plus (${b.parcoursOuverts ?? 0} suivis pour ${b.quotaFileActive} places) : rien n’a été lancé. Clôturez des parcours, augmentez le quota ou importez la liste en plusieurs fois.`,
+        `La file active de « ${b.nom} » ne peut pas recevoir ${nombreDe(n, 'ménage', 'ménages')} de plus (${nombreDe(b.parcoursOuverts ?? 0, 'suivi', 'suivis')} pour ${nombreDe(b.quotaFileActive, 'place', 'places')}) : rien n’a été lancé. Clôturez des parcours, augmentez le quota ou importez la liste en plusieurs fois.`,
         { type: TYPES_PROBLEME.refuse },
       );
     }
