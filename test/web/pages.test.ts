@@ -8,7 +8,9 @@ import { REGISTRE } from '../../api/registre-produit';
 import type { ResumeParcours } from '../../api/routes/parcours';
 import type { EtatParcours } from '../../domain/vocabulaire';
 import { creerAnnuaire } from '../../personnel/annuaire';
+import type { Organisation } from '../../personnel/organisations';
 import type { Contexte } from '../../web/pages/commun';
+import { champsLancement } from '../../web/pages/lancement';
 import { pageParcours } from '../../web/pages/parcours';
 import { pageTableau } from '../../web/pages/tableau';
 import { pageSimulation, pageSimulations } from '../../web/pages/simulations';
@@ -262,5 +264,33 @@ describe('simuler l’année d’un programme', () => {
     expect(fin).toContain('Des hypothèses à ajuster.');
     for (const code of ['besancon-ccas', 'ts.', 'travailleur_social', 'situation_stabilisee', 'visite_domicile', 'partJoints', 'undefined', 'NaN'])
       expect(texteVisible(fin), code).not.toContain(code);
+  });
+});
+
+describe('formulaire de lancement', () => {
+  it('chaque bailleur à quota dit sa file active, accordée : « 0 ménage suivi », « 1 ménage suivi », « 12 ménages suivis »', () => {
+    const programme = CATALOGUE.trouver('reims-april')!;
+    const bailleur = (id: string, parcoursOuverts: number, quotaFileActive: number | null): Organisation => ({
+      id,
+      programmeId: programme.id,
+      type: 'bailleur_social',
+      nom: id,
+      quotaFileActive,
+      actif: true,
+      contacts: [],
+      parcoursOuverts,
+    });
+    const { affectation } = champsLancement(ctx('coord.essai'), programme, [
+      bailleur('A', 0, 20),
+      bailleur('B', 1, 20),
+      bailleur('C', 12, 20),
+      bailleur('D', 3, null),
+    ]);
+    expect(affectation[0]!.options!.map((o) => o.libelle)).toEqual([
+      'A — 0 ménage suivi sur 20',
+      'B — 1 ménage suivi sur 20',
+      'C — 12 ménages suivis sur 20',
+      'D',
+    ]);
   });
 });

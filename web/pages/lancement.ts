@@ -3,6 +3,7 @@
  * construit depuis les schémas de l'API (ménage + `schemaLancement` du registre).
  */
 import { brut, html, type Brut } from '../../api/html';
+import { nombreDe } from '../../domain/libelles';
 import { menageSchema } from '../../domain/schemas';
 import type { Programme } from '../../domain/vocabulaire';
 import type { Organisation } from '../../personnel/organisations';
@@ -36,7 +37,7 @@ export function champsLancement(ctx: Contexte, programme: Programme, bailleurs: 
     genre: 'choix',
     options: bailleurs.map((b) => ({
       valeur: b.id,
-      libelle: b.quotaFileActive != null ? `${b.nom} — ${b.parcoursOuverts ?? 0} ménages suivis sur ${b.quotaFileActive}` : b.nom,
+      libelle: b.quotaFileActive != null ? `${b.nom} — ${nombreDe(b.parcoursOuverts ?? 0, 'ménage suivi', 'ménages suivis')} sur ${b.quotaFileActive}` : b.nom,
     })),
   };
   return {
