@@ -16,6 +16,7 @@
  *  - le temps de réponse du serveur Temporal à un `describe` et à un `count` (visibilité) ;
  *  - la charge de la machine (os.loadavg).
  *
+ *   TMPDIR=/dev/shm npm run bench:memoire # état du serveur en mémoire vive (sur disque : 11 lancements/s)
  *   npm run bench:memoire                 # 100 000 parcours, worker à 1 024 Mio
  *   npm run bench:memoire -- 2000         # 2 000 parcours
  *   npm run bench:memoire -- 20000 512    # 20 000 parcours, WORKER_MEMOIRE_MIO=512
