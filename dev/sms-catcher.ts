@@ -101,7 +101,8 @@ export async function startSmsCatcher(options: { port?: number; host?: string; q
       const ancien = boite.shift()!;
       if (options.dossier) rmSync(fichier(ancien), { force: true });
     }
-    if (!options.quiet) console.log(`SMS reçu pour ${m.destinataire} (${m.texte.length} caractères)`);
+    // Ni numéro ni texte dans la sortie : ils sont dans la boîte de réception, pas dans les journaux.
+    if (!options.quiet) console.log(`SMS reçu (${m.texte.length} caractères ; consultable dans la boîte de réception des SMS)`);
     for (const a of attentes) if (a.pred(m)) (attentes.delete(a), a.resolve(m));
   }
 

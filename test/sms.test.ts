@@ -5,7 +5,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import nodemailer from 'nodemailer';
 import { createCourrielActivities } from '../activities/courriel';
@@ -137,5 +137,25 @@ describe('SMS au ménage', () => {
     const recu = await catcher.waitFor((m) => m.reference === 'courriel-menage-0001:sms');
     expect(recu).toMatchObject({ destinataire: '+33798765432', expediteur: 'CCAS', texte: texteSms('courriel', { signature: 'Le CCAS' }) });
     expect(catcher.messages().filter((m) => m.destinataire === '+33798765432')).toHaveLength(1);
+  });
+});
+
+describe('récepteur local des SMS (dev/sms-catcher.ts)', () => {
+  it('sa sortie dit qu’un SMS est arrivé, sans le numéro ni le texte du ménage', async () => {
+    const bavard = await startSmsCatcher({ port: 0 });
+    const lignes: string[] = [];
+    const espion = vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void lignes.push(a.join(' ')));
+    try {
+      await fournisseurHttp({ url: bavard.url, expediteur: 'CCAS' }).envoyer({
+        destinataire: '+33611223344',
+        texte: 'Madame Durand, votre rendez-vous est confirmé.',
+        cle: 'sms-journal-1',
+      });
+      await vi.waitFor(() => expect(lignes.some((l) => l.startsWith('SMS reçu'))).toBe(true));
+      expect(lignes.join('\n')).not.toMatch(/6112233|Durand|rendez-vous/);
+    } finally {
+      espion.mockRestore();
+      await bavard.close();
+    }
   });
 });
