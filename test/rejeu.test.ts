@@ -63,6 +63,18 @@ function patchsNotes(h: Historique): string[] {
   });
 }
 
+/**
+ * La fin d'un enregistrement : attend la fin du parcours, vérifie que son historique porte ces
+ * patched() (sinon l'enregistrement ne couvrirait pas ce qu'il doit), et l'écrit sous `fichier`.
+ */
+async function enregistrerALaFin(handle: WorkflowHandle, fichier: string, patchs: string[]): Promise<Historique> {
+  await handle.result();
+  const historique = enObjet(await handle.fetchHistory());
+  expect(patchsNotes(historique)).toEqual(expect.arrayContaining(patchs));
+  writeFileSync(`${dossier}${fichier}`, JSON.stringify(historique));
+  return historique;
+}
+
 describe.runIf(process.env.ENREGISTRER_HISTORIQUES === '1')('enregistrement', () => {
   it('enregistre un parcours loiret-ahu de l’orientation à la clôture', async () => {
     const banc = await monterBanc();
@@ -170,10 +182,7 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'cloture')('enregistremen
       await etape(handle, 'validation_departement');
       await jusqua(handle, (e) => e.demandes.some((d) => d.statut === 'en_attente'), 'demande au département');
       await handle.executeUpdate(cloreAnticipeUpdate, { args: [{ requestId: requete(), par: 'coord.essai', motif: 'Déménagement' }] });
-      await handle.result();
-      const historique = enObjet(await handle.fetchHistory());
-      expect(patchsNotes(historique)).toEqual(expect.arrayContaining(['cloture-pendant-validation', 'cloture-attendue']));
-      writeFileSync(`${dossier}prevention-cloture-en-validation-v1.json`, JSON.stringify(historique));
+      await enregistrerALaFin(handle, 'prevention-cloture-en-validation-v1.json', ['cloture-pendant-validation', 'cloture-attendue']);
     } finally {
       await banc.fermer();
     }
@@ -219,10 +228,7 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'designation')('enregistr
       await handle.executeUpdate(tentativeContactUpdate, {
         args: [{ requestId: requete(), par: 'ts.alice', canal: 'visite_domicile' as const, creneau: 'soir' as const, issue: 'refus' as const }],
       });
-      await handle.result();
-      const historique = enObjet(await handle.fetchHistory());
-      expect(patchsNotes(historique)).toContain('delais-depuis-designation');
-      writeFileSync(`${dossier}prevention-designation-v1.json`, JSON.stringify(historique));
+      await enregistrerALaFin(handle, 'prevention-designation-v1.json', ['delais-depuis-designation']);
     } finally {
       await banc.fermer();
     }
@@ -235,10 +241,7 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'designation')('enregistr
 describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'etape-dans-le-message')('enregistrement des étapes prises par les messages', () => {
   const m = <T extends object>(x: T, par = 'ts.alice') => ({ requestId: requete(), par, ...x });
   const ecrire = async (handle: WorkflowHandle, fichier: string) => {
-    await handle.result();
-    const historique = enObjet(await handle.fetchHistory());
-    expect(patchsNotes(historique)).toContain('etape-dans-le-message');
-    writeFileSync(`${dossier}${fichier}`, JSON.stringify(historique));
+    await enregistrerALaFin(handle, fichier, ['etape-dans-le-message']);
   };
 
   it('enregistre un parcours loiret-ahu : contact, diagnostic, plan d’aide, passage au droit commun et clôture, sans pause', async () => {
@@ -410,11 +413,8 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'suivi-sans-blocage')('en
       await jusqua(handle, (e) => e.echeances.filter((x) => x.id.startsWith('bilan:') && x.statut === 'tenue').length === 2, 'deux points tenus');
       await repos(handle);
       await handle.executeUpdate(cloturerUpdate, { args: [m({ issue: 'menage_met_fin' as const })] });
-      await handle.result();
-      const historique = enObjet(await handle.fetchHistory());
-      expect(patchsNotes(historique)).toEqual(expect.arrayContaining(['suivi-sans-blocage', 'rappels-du-programme', 'bilan-tenu-dans-le-message']));
       // v1 : les points tenus par le déroulé seulement (avant patched('bilan-tenu-dans-le-message')).
-      writeFileSync(`${dossier}prevention-suivi-sans-blocage-v2.json`, JSON.stringify(historique));
+      await enregistrerALaFin(handle, 'prevention-suivi-sans-blocage-v2.json', ['suivi-sans-blocage', 'rappels-du-programme', 'bilan-tenu-dans-le-message']);
     } finally {
       await banc.fermer();
     }
@@ -433,10 +433,7 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'suivi-sans-blocage')('en
       await jusqua(handle, (e) => e.echeances.some((x) => x.id === 'bilan:P1M' && x.statut === 'annulee'), 'point de suivi annulé');
       await repos(handle);
       await handle.executeUpdate(cloturerUpdate, { args: [m({ issue: 'orientation_droit_commun' as const })] });
-      await handle.result();
-      const historique = enObjet(await handle.fetchHistory());
-      expect(patchsNotes(historique)).toContain('bilans-annules-au-passage');
-      writeFileSync(`${dossier}prevention-passage-bilans-annules-v1.json`, JSON.stringify(historique));
+      await enregistrerALaFin(handle, 'prevention-passage-bilans-annules-v1.json', ['bilans-annules-au-passage']);
     } finally {
       await banc.fermer();
     }
@@ -464,10 +461,7 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'suivi-sans-blocage')('en
       await etape(handle, 'diagnostic');
       await repos(handle);
       await handle.executeUpdate(cloturerUpdate, { args: [m({ issue: 'menage_met_fin' as const })] });
-      await handle.result();
-      const historique = enObjet(await handle.fetchHistory());
-      expect(patchsNotes(historique)).toContain('refus-ne-clot-pas');
-      writeFileSync(`${dossier}prevention-refus-tentative-v1.json`, JSON.stringify(historique));
+      await enregistrerALaFin(handle, 'prevention-refus-tentative-v1.json', ['refus-ne-clot-pas']);
     } finally {
       await banc.fermer();
     }
@@ -631,10 +625,7 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'courriels-apres-reponse'
       await handle.executeUpdate(ruptureUpdate, { args: [m({ motif: 'Le bailleur reprend le logement' }, 'coord.essai')] });
       await handle.executeUpdate(orientationUpdate, { args: [m({ dispositif: 'residence_sociale' as const })] });
       await handle.executeUpdate(cloturerProtocoleUpdate, { args: [m({ issue: 'orientation_hebergement' as const })] });
-      await handle.result();
-      const historique = enObjet(await handle.fetchHistory());
-      expect(patchsNotes(historique)).toContain('courriels-apres-reponse');
-      writeFileSync(`${dossier}protocole-courriels-apres-reponse-v1.json`, JSON.stringify(historique));
+      await enregistrerALaFin(handle, 'protocole-courriels-apres-reponse-v1.json', ['courriels-apres-reponse']);
     } finally {
       await banc.fermer();
     }
@@ -675,10 +666,7 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'regles-des-rapports')('e
         args: [{ programme, menage, coordinateur: 'coord.essai', travailleurSocial: 'ts.alice', situation: { ...situation, ...s } }],
       });
       await mener(handle);
-      await handle.result();
-      const historique = enObjet(await handle.fetchHistory());
-      expect(patchsNotes(historique)).toEqual(expect.arrayContaining(patchs));
-      writeFileSync(`${dossier}${fichier}`, JSON.stringify(historique));
+      await enregistrerALaFin(handle, fichier, patchs);
     } finally {
       await banc.fermer();
     }
