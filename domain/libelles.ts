@@ -115,5 +115,9 @@ export function euros(n: unknown): string {
   return new Intl.NumberFormat('fr-FR', { style: 'currency', currency: 'EUR', minimumFractionDigits: Number.isInteger(n) ? 0 : 2 }).format(n);
 }
 
-/** « 1 ménage suivi », « 2 ménages suivis » : le nombre et ses mots accordés (singulier jusqu'à 1). */
-export const nombreDe = (n: number, singulier: string, pluriel: string): string => `${n} ${n > 1 ? pluriel : singulier}`;
+/**
+ * « 1 ménage suivi », « 2 ménages suivis », « 1 200 lignes » : le nombre écrit à la française et ses
+ * mots accordés (singulier jusqu'à 1).
+ */
+export const nombreDe = (n: number, singulier: string, pluriel: string): string =>
+  `${n.toLocaleString('fr-FR', { maximumFractionDigits: 0 })} ${n > 1 ? pluriel : singulier}`;

@@ -11,6 +11,8 @@ import { creerAnnuaire } from '../../personnel/annuaire';
 import type { Organisation } from '../../personnel/organisations';
 import type { Contexte } from '../../web/pages/commun';
 import { champsLancement } from '../../web/pages/lancement';
+import { pageAnnuaire } from '../../web/pages/annuaire';
+import { nombreDe } from '../../domain/libelles';
 import { pageParcours } from '../../web/pages/parcours';
 import { pageTableau } from '../../web/pages/tableau';
 import { pageSimulation, pageSimulations } from '../../web/pages/simulations';
@@ -291,6 +293,37 @@ describe('formulaire de lancement', () => {
       'B — 1 ménage suivi sur 20',
       'C — 12 ménages suivis sur 20',
       'D',
+    ]);
+  });
+});
+
+describe('annuaire des partenaires', () => {
+  it('la file active de chaque bailleur, accordée : « 1 ménage suivi pour 1 place », « 1 200 ménages suivis pour 1 500 places »', () => {
+    const programme = CATALOGUE.trouver('reims-april')!;
+    const bailleur = (id: string, parcoursOuverts: number, quotaFileActive: number | null): Organisation => ({
+      id,
+      programmeId: programme.id,
+      type: 'bailleur_social',
+      nom: id,
+      quotaFileActive,
+      actif: true,
+      contacts: [],
+      parcoursOuverts,
+    });
+    const page = String(pageAnnuaire(ctx('coord.essai'), programme, [bailleur('A', 1, 1), bailleur('B', 1200, 1500), bailleur('C', 0, null)]));
+    const texte = page.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
+    expect(texte).toContain('File active : 1 ménage suivi pour 1 place.');
+    // (l'espace fine des milliers devient une espace ordinaire dans `texte`)
+    expect(texte).toContain('File active : 1 200 ménages suivis pour 1 500 places.');
+    expect(texte).toContain('File active : 0 ménage suivi (sans limite).');
+  });
+
+  it('nombreDe écrit le nombre à la française (espace des milliers) et accorde ses mots', () => {
+    expect([nombreDe(0, 'ligne', 'lignes'), nombreDe(1, 'ligne', 'lignes'), nombreDe(2, 'ligne', 'lignes'), nombreDe(1200, 'ligne', 'lignes')]).toEqual([
+      '0 ligne',
+      '1 ligne',
+      '2 lignes',
+      '1\u202f200 lignes',
     ]);
   });
 });

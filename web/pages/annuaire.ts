@@ -4,6 +4,7 @@
  * contact, ou retirent un contact. Les courriels suivants vont aux contacts tels qu'ils sont ici.
  */
 import { brut, html, type Brut } from '../../api/html';
+import { nombreDe } from '../../domain/libelles';
 import { LIBELLES_TYPE_ORGANISATION, TYPES_ORGANISATION, type Programme } from '../../domain/vocabulaire';
 import type { Organisation } from '../../personnel/organisations';
 import { resumeErreurs } from '../formulaires';
@@ -83,7 +84,7 @@ function carteOrganisation(ctx: Contexte, o: Organisation, modifiable: boolean, 
 <h3 id="org-${o.id}">${o.nom} <span class="aide">— ${LIBELLES_TYPE_ORGANISATION[o.type]}${o.actif ? '' : ', inactive'}</span></h3>
 ${
   o.parcoursOuverts !== undefined
-    ? html`<p>File active : <strong>${o.parcoursOuverts} ménage${o.parcoursOuverts > 1 ? 's' : ''} suivi${o.parcoursOuverts > 1 ? 's' : ''}</strong>${o.quotaFileActive != null ? html` pour ${o.quotaFileActive} places` : ' (sans limite)'}.</p>`
+    ? html`<p>File active : <strong>${nombreDe(o.parcoursOuverts, 'ménage suivi', 'ménages suivis')}</strong>${o.quotaFileActive != null ? html` pour ${nombreDe(o.quotaFileActive, 'place', 'places')}` : ' (sans limite)'}.</p>`
     : ''
 }
 ${

@@ -7,13 +7,13 @@ import type { ApercuCommission } from '../../api/routes/commissions';
 import { statutApercu } from '../../api/routes/commissions';
 import { COLONNES } from '../../commissions/colonnes';
 import type { ImportCommission, LigneImport } from '../../commissions/registre';
+import { nombreDe } from '../../domain/libelles';
 import type { Programme } from '../../domain/vocabulaire';
 import { dureeEnFrancais } from '../../workflows/blocs/duree';
 import { resumeErreurs } from '../formulaires';
 import { dateFr, dateHeureFr } from '../libelles';
 import { nomDe, tableau, type Contexte } from './commun';
 
-const pluriel = (n: number, un: string, plusieurs: string) => `${n} ${n > 1 ? plusieurs : un}`;
 const base = (p: Programme) => `/programmes/${p.id}/commission`;
 
 const LIBELLES_STATUT_IMPORT = { en_cours: 'en cours', termine: 'terminé', interrompu: 'interrompu (renvoyez le même fichier pour le terminer)' } as const;
@@ -53,7 +53,7 @@ ${
   o.imports.length
     ? html`<ul>${o.imports.map(
         (i) =>
-          html`<li><a href="${base(programme)}/${i.id}">${dateHeureFr(i.le.toISOString())}</a>${i.dateSeance ? ` — séance du ${dateFr(i.dateSeance)}` : ''} — par ${nomDe(ctx.deps, i.par)} : ${pluriel(i.totaux.lancees, 'ménage lancé', 'ménages lancés')}, ${pluriel(i.totaux.dejaLancees, 'déjà lancé', 'déjà lancés')}, ${pluriel(i.totaux.rejetees, 'ligne rejetée', 'lignes rejetées')} (${LIBELLES_STATUT_IMPORT[i.statut]})</li>`,
+          html`<li><a href="${base(programme)}/${i.id}">${dateHeureFr(i.le.toISOString())}</a>${i.dateSeance ? ` — séance du ${dateFr(i.dateSeance)}` : ''} — par ${nomDe(ctx.deps, i.par)} : ${nombreDe(i.totaux.lancees, 'ménage lancé', 'ménages lancés')}, ${nombreDe(i.totaux.dejaLancees, 'déjà lancé', 'déjà lancés')}, ${nombreDe(i.totaux.rejetees, 'ligne rejetée', 'lignes rejetées')} (${LIBELLES_STATUT_IMPORT[i.statut]})</li>`,
       )}</ul>`
     : html`<p>Aucune liste importée pour ce programme.</p>`
 }</section>`;
@@ -72,12 +72,12 @@ export function pageApercuCommission(ctx: Contexte, a: ApercuCommission, o: { fi
   const libelle = { a_lancer: 'À lancer', deja_lance: 'Déjà lancé', erreur: 'À corriger' } as const;
   return html`<h1>Aperçu de la liste : ${programme.nom}</h1>
 <p><a href="${base(programme)}">← Choisir un autre fichier</a></p>
-<div class="encadre" role="status"><p><strong>${pluriel(liste.lignes.length, 'ligne lue', 'lignes lues')}</strong> (en-têtes ligne ${liste.ligneEntetes}${a.dateSeance ? `, séance du ${dateFr(a.dateSeance)}` : ''}) : <strong>${pluriel(aLancer, 'ménage à lancer', 'ménages à lancer')}</strong>, ${pluriel(deja, 'déjà lancé', 'déjà lancés')}, <strong>${pluriel(fausses.length, 'ligne à corriger', 'lignes à corriger')}</strong>. Rien n’a encore été lancé.</p>
+<div class="encadre" role="status"><p><strong>${nombreDe(liste.lignes.length, 'ligne lue', 'lignes lues')}</strong> (en-têtes ligne ${liste.ligneEntetes}${a.dateSeance ? `, séance du ${dateFr(a.dateSeance)}` : ''}) : <strong>${nombreDe(aLancer, 'ménage à lancer', 'ménages à lancer')}</strong>, ${nombreDe(deja, 'déjà lancé', 'déjà lancés')}, <strong>${nombreDe(fausses.length, 'ligne à corriger', 'lignes à corriger')}</strong>. Rien n’a encore été lancé.</p>
 ${liste.colonnesIgnorees.length ? html`<p class="aide">Colonnes ignorées : ${liste.colonnesIgnorees.map((c) => `« ${c} »`).join(', ')}.</p>` : ''}
 ${a.importsPrecedents.length ? html`<p>Ce fichier a déjà été importé (${a.importsPrecedents.map((p) => dateHeureFr(p.le.toISOString())).join(', ')}) : les ménages déjà lancés ne le seront pas deux fois.</p>` : ''}</div>
 ${
   fausses.length
-    ? html`<div class="alerte" role="alert"><h2>${pluriel(fausses.length, 'ligne ne sera pas importée', 'lignes ne seront pas importées')}</h2>
+    ? html`<div class="alerte" role="alert"><h2>${nombreDe(fausses.length, 'ligne ne sera pas importée', 'lignes ne seront pas importées')}</h2>
 <p>Corrigez ${fausses.length > 1 ? 'ces lignes' : 'cette ligne'} dans le fichier puis importez-le à nouveau : les ménages déjà lancés ne le seront pas deux fois.</p>
 <ul>${fausses.map(({ l }) => html`<li><strong>Ligne ${l.ligne}</strong>${l.reference ? ` (${l.reference})` : ''} :${erreursLigne(l.erreurs)}</li>`)}</ul></div>`
     : brut('')
@@ -102,8 +102,8 @@ ${
 <input type="hidden" name="fichier" value="${o.fichierBase64}">
 ${o.nomFichier ? html`<input type="hidden" name="nomFichier" value="${o.nomFichier}">` : ''}
 ${a.dateSeance ? html`<input type="hidden" name="dateSeance" value="${a.dateSeance}">` : ''}
-<div class="boutons"><button type="submit">Lancer ${pluriel(aLancer, 'ménage', 'ménages')}</button></div>
-<p class="aide">Les ${pluriel(aLancer, 'ligne valide', 'lignes valides')} sont lancées ensemble${fausses.length ? ` ; ${fausses.length > 1 ? 'les lignes à corriger restent' : 'la ligne à corriger reste'} hors de l’import` : ''}.</p>
+<div class="boutons"><button type="submit">Lancer ${nombreDe(aLancer, 'ménage', 'ménages')}</button></div>
+<p class="aide">Les ${nombreDe(aLancer, 'ligne valide', 'lignes valides')} sont lancées ensemble${fausses.length ? ` ; ${fausses.length > 1 ? 'les lignes à corriger restent' : 'la ligne à corriger reste'} hors de l’import` : ''}.</p>
 </form>`
     : html`<p class="encadre">Aucun ménage à lancer dans cette liste.</p>`
 }`;
@@ -124,7 +124,7 @@ export function pageImportCommission(ctx: Contexte, programme: Programme, i: Imp
   return html`<h1>Import de la liste de la commission : ${programme.nom}</h1>
 <p><a href="${base(programme)}">← Listes de la commission</a></p>
 <div class="${i.statut === 'termine' ? 'succes' : 'alerte'}" role="status"><p>Import du ${dateHeureFr(i.le.toISOString())} par ${nomDe(ctx.deps, i.par)}${i.dateSeance ? `, séance du ${dateFr(i.dateSeance)}` : ''} — ${LIBELLES_STATUT_IMPORT[i.statut]}.</p>
-<p><strong>${pluriel(i.totaux.lancees, 'ménage lancé', 'ménages lancés')}</strong>, ${pluriel(i.totaux.dejaLancees, 'déjà lancé', 'déjà lancés')} (rien n’a été lancé deux fois), <strong>${pluriel(i.totaux.rejetees, 'ligne rejetée', 'lignes rejetées')}</strong> sur ${pluriel(i.totaux.lignes, 'ligne', 'lignes')}.</p>
+<p><strong>${nombreDe(i.totaux.lancees, 'ménage lancé', 'ménages lancés')}</strong>, ${nombreDe(i.totaux.dejaLancees, 'déjà lancé', 'déjà lancés')} (rien n’a été lancé deux fois), <strong>${nombreDe(i.totaux.rejetees, 'ligne rejetée', 'lignes rejetées')}</strong> sur ${nombreDe(i.totaux.lignes, 'ligne', 'lignes')}.</p>
 <p class="aide">Empreinte du fichier (SHA-256) : <code>${i.empreinte.slice(0, 16)}…</code></p></div>
 ${
   rejetees.length

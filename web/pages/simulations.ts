@@ -5,6 +5,7 @@
  * charge par semaine et par travailleur social, délais manqués, issues des parcours.
  */
 import { brut, html, type Brut } from '../../api/html';
+import { nombreDe } from '../../domain/libelles';
 import { LIBELLES_TYPE_PARCOURS, type Programme } from '../../domain/vocabulaire';
 import { dateEnFrancais } from '../../workflows/blocs/duree';
 import type { RapportSimulation } from '../../scripts/simulation/annee';
@@ -44,7 +45,6 @@ export const LIBELLES_CHAMPS_SIMULATION: Record<string, string> = {
 const nombre = (x: number, decimales = 1) => x.toLocaleString('fr-FR', { minimumFractionDigits: decimales, maximumFractionDigits: decimales });
 const chiffre = (x: number) => x.toLocaleString('fr-FR', { maximumFractionDigits: 1 });
 const entier = (x: number) => x.toLocaleString('fr-FR', { maximumFractionDigits: 0 });
-const pluriel = (n: number, un: string, plusieurs: string) => `${entier(n)} ${n > 1 ? plusieurs : un}`;
 const travailleursSociaux = (n: number) => `${entier(n)} travailleur${n > 1 ? 's' : ''} ${n > 1 ? 'sociaux' : 'social'}`;
 const iso = (d: Date | null) => (d ? d.toISOString() : undefined);
 /** « 7 déc. 2026 » : le lundi d'une semaine, à Paris. */
@@ -64,7 +64,7 @@ function progressionEnMots(s: Pick<Simulation, 'statut' | 'etapesFaites' | 'etap
 }
 
 const programmesEnMots = (programmes: Array<{ nom: string; menages: number }>) =>
-  programmes.map((p) => `${p.nom} (${pluriel(p.menages, 'ménage', 'ménages')})`).join(' ; ');
+  programmes.map((p) => `${p.nom} (${nombreDe(p.menages, 'ménage', 'ménages')})`).join(' ; ');
 
 // ---- La liste et le formulaire -------------------------------------------------------------------
 
@@ -170,7 +170,7 @@ function entete(ctx: Contexte, s: Simulation): Brut {
       ? `${travailleursSociaux(s.options.travailleurs)} par programme`
       : 'l’ETP prévu de chaque programme, arrondi au-dessus';
   return html`<dl class="infos">
-<dt>Programmes</dt><dd>${s.programmes.map((p) => html`${p.nom} <span class="aide">(${LIBELLES_TYPE_PARCOURS[p.typeParcours]}, réglages version ${p.version})</span> : ${pluriel(p.menages, 'ménage', 'ménages')}<br>`)}</dd>
+<dt>Programmes</dt><dd>${s.programmes.map((p) => html`${p.nom} <span class="aide">(${LIBELLES_TYPE_PARCOURS[p.typeParcours]}, réglages version ${p.version})</span> : ${nombreDe(p.menages, 'ménage', 'ménages')}<br>`)}</dd>
 <dt>Équipe</dt><dd>${equipe}, dont ${entier(s.options.enRetard)} parfois en retard</dd>
 <dt>Graine du tirage</dt><dd>${String(s.graine)}</dd>
 <dt>Demandée par</dt><dd>${nomDe(ctx.deps, s.demandeePar)}, le ${dateHeureFr(iso(s.demandeeLe))}</dd>
@@ -227,20 +227,20 @@ function bilan(r: RapportSimulation): Brut {
   return html`<h2 id="etp">ETP nécessaires</h2>
 ${b.programmes.map((p) => {
   const { personnes, quotite } = equipeNecessaire(p.etp);
-  return html`<p><strong>${p.nom}</strong> (${p.typeParcours}, ${pluriel(p.menages, 'ménage', 'ménages')}) : ${nombre(p.heures)} heures de travail dans l’année, soit <strong>${nombre(p.etp, 2)} ETP</strong>${p.etpPrevu !== undefined ? html` ; le programme prévoit ${nombre(p.etpPrevu, 2)} ETP` : ' ; le programme ne dit pas combien d’ETP il prévoit'}. Il faut ${travailleursSociaux(personnes)} à ${nombre(quotite, 2)} ETP.</p>`;
+  return html`<p><strong>${p.nom}</strong> (${p.typeParcours}, ${nombreDe(p.menages, 'ménage', 'ménages')}) : ${nombre(p.heures)} heures de travail dans l’année, soit <strong>${nombre(p.etp, 2)} ETP</strong>${p.etpPrevu !== undefined ? html` ; le programme prévoit ${nombre(p.etpPrevu, 2)} ETP` : ' ; le programme ne dit pas combien d’ETP il prévoit'}. Il faut ${travailleursSociaux(personnes)} à ${nombre(quotite, 2)} ETP.</p>`;
 })}
 ${
   b.programmes.length > 1
     ? html`<p><strong>Ensemble</strong> : ${nombre(b.heures)} heures, soit ${nombre(b.etp, 2)} ETP. Il faut ${travailleursSociaux(ensemble.personnes)} à ${nombre(ensemble.quotite, 2)} ETP.</p>`
     : ''
 }
-<p>Un ETP compte ${entier(HEURES_ANNUELLES_ETP)} heures par an, sur ${SEMAINES_TRAVAILLEES} semaines travaillées. Cette équipe peut donc faire ${nombre(capacite)} heures par semaine travaillée ; ${pluriel(auDessus, 'semaine', 'semaines')} sur ${SEMAINES} ${auDessus > 1 ? 'demandent' : 'demande'} davantage (semaine la plus chargée : ${nombre(pic.heures)} heures).</p>
+<p>Un ETP compte ${entier(HEURES_ANNUELLES_ETP)} heures par an, sur ${SEMAINES_TRAVAILLEES} semaines travaillées. Cette équipe peut donc faire ${nombre(capacite)} heures par semaine travaillée ; ${nombreDe(auDessus, 'semaine', 'semaines')} sur ${SEMAINES} ${auDessus > 1 ? 'demandent' : 'demande'} davantage (semaine la plus chargée : ${nombre(pic.heures)} heures).</p>
 <div class="encadre"><p><strong>Des hypothèses à ajuster.</strong> Le temps de chaque action (une visite à domicile ${entier(r.couts.visite_domicile)} minutes trajet compris, un entretien de diagnostic ${entier(r.couts.entretien_diagnostic)} minutes, un appel ${entier(r.couts.tentative_telephone)} minutes…) et le comportement des ménages (part des ménages joints, refus, reprise du paiement…) sont des hypothèses : le programme doit les ajuster à sa réalité, et les ETP suivent. Les chiffres utilisés sont détaillés plus bas.</p></div>
 
 <h2>Charge par semaine</h2>
-<p>L’année en régime établi, toutes équipes : un ménage arrivé dans l’année est suivi jusqu’à la clôture, et ce qu’il fait l’année suivante compte à la même semaine (c’est le travail que les ménages de l’année précédente donnent cette année-là). En tout : ${pluriel(totalActions, 'action', 'actions')}, ${nombre(b.heures)} heures.</p>
+<p>L’année en régime établi, toutes équipes : un ménage arrivé dans l’année est suivi jusqu’à la clôture, et ce qu’il fait l’année suivante compte à la même semaine (c’est le travail que les ménages de l’année précédente donnent cette année-là). En tout : ${nombreDe(totalActions, 'action', 'actions')}, ${nombre(b.heures)} heures.</p>
 <p>Les semaines les plus chargées :</p>
-<ol>${plusChargees.map((w) => html`<li>${semaine(w.debut)} : ${nombre(w.heures)} heures (${pluriel(w.actions, 'action', 'actions')})</li>`)}</ol>
+<ol>${plusChargees.map((w) => html`<li>${semaine(w.debut)} : ${nombre(w.heures)} heures (${nombreDe(w.actions, 'action', 'actions')})</li>`)}</ol>
 ${tableau({
   region: 'Charge par semaine',
   legende: `Charge de chacune des ${SEMAINES} semaines de l’année simulée (nombre d’actions par famille, puis heures)`,
@@ -302,10 +302,10 @@ ${tableau({
 })}
 ${
   b.reprise
-    ? html`<p>Reprise du paiement au dernier bilan : ${pluriel(b.reprise.reprise, 'ménage', 'ménages')} sur ${entier(b.reprise.suivis)} suivis jusqu’à un bilan (${nombre((100 * b.reprise.reprise) / b.reprise.suivis, 0)} %).</p>`
+    ? html`<p>Reprise du paiement au dernier bilan : ${nombreDe(b.reprise.reprise, 'ménage', 'ménages')} sur ${entier(b.reprise.suivis)} suivis jusqu’à un bilan (${nombre((100 * b.reprise.reprise) / b.reprise.suivis, 0)} %).</p>`
     : ''
 }
-${b.refus.nombre ? html`<p class="aide">${pluriel(b.refus.nombre, 'message prévu a été refusé', 'messages prévus ont été refusés')} par les parcours : le plan tiré ne collait pas à leur état à ce moment-là.</p>` : ''}
+${b.refus.nombre ? html`<p class="aide">${nombreDe(b.refus.nombre, 'message prévu a été refusé', 'messages prévus ont été refusés')} par les parcours : le plan tiré ne collait pas à leur état à ce moment-là.</p>` : ''}
 
 <h2>Les chiffres utilisés</h2>
 ${tableau({
@@ -330,7 +330,7 @@ ${tableau({
   ],
 })}</details>`,
 )}
-<p class="aide">Année simulée à partir du ${dateEnFrancais(new Date(r.debut))}, parcours suivis jusqu’au ${dateEnFrancais(new Date(r.horizon))} au plus. Simulation menée en ${duree(r.dureeMs)} (dont ${duree(r.montageMs)} pour monter le moteur) : ${pluriel(r.etapes, 'étape jouée', 'étapes jouées')} sur les parcours, ${pluriel(r.courriels, 'courriel envoyé', 'courriels envoyés')} par les activités (vers une boîte de simulation, jamais à quelqu’un).</p>`;
+<p class="aide">Année simulée à partir du ${dateEnFrancais(new Date(r.debut))}, parcours suivis jusqu’au ${dateEnFrancais(new Date(r.horizon))} au plus. Simulation menée en ${duree(r.dureeMs)} (dont ${duree(r.montageMs)} pour monter le moteur) : ${nombreDe(r.etapes, 'étape jouée', 'étapes jouées')} sur les parcours, ${nombreDe(r.courriels, 'courriel envoyé', 'courriels envoyés')} par les activités (vers une boîte de simulation, jamais à quelqu’un).</p>`;
 }
 
 function duree(ms: number): string {
