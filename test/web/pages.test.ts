@@ -269,19 +269,24 @@ describe('simuler l’année d’un programme', () => {
   });
 });
 
+/** Un bailleur de l'annuaire pour les pages : sa file active et son quota. */
+const bailleurDe =
+  (programmeId: string) =>
+  (id: string, parcoursOuverts: number, quotaFileActive: number | null): Organisation => ({
+    id,
+    programmeId,
+    type: 'bailleur_social',
+    nom: id,
+    quotaFileActive,
+    actif: true,
+    contacts: [],
+    parcoursOuverts,
+  });
+
 describe('formulaire de lancement', () => {
   it('chaque bailleur à quota dit sa file active, accordée : « 0 ménage suivi », « 1 ménage suivi », « 12 ménages suivis »', () => {
     const programme = CATALOGUE.trouver('reims-april')!;
-    const bailleur = (id: string, parcoursOuverts: number, quotaFileActive: number | null): Organisation => ({
-      id,
-      programmeId: programme.id,
-      type: 'bailleur_social',
-      nom: id,
-      quotaFileActive,
-      actif: true,
-      contacts: [],
-      parcoursOuverts,
-    });
+    const bailleur = bailleurDe(programme.id);
     const { affectation } = champsLancement(ctx('coord.essai'), programme, [
       bailleur('A', 0, 20),
       bailleur('B', 1, 20),
@@ -300,16 +305,7 @@ describe('formulaire de lancement', () => {
 describe('annuaire des partenaires', () => {
   it('la file active de chaque bailleur, accordée : « 1 ménage suivi pour 1 place », « 1 200 ménages suivis pour 1 500 places »', () => {
     const programme = CATALOGUE.trouver('reims-april')!;
-    const bailleur = (id: string, parcoursOuverts: number, quotaFileActive: number | null): Organisation => ({
-      id,
-      programmeId: programme.id,
-      type: 'bailleur_social',
-      nom: id,
-      quotaFileActive,
-      actif: true,
-      contacts: [],
-      parcoursOuverts,
-    });
+    const bailleur = bailleurDe(programme.id);
     const page = String(pageAnnuaire(ctx('coord.essai'), programme, [bailleur('A', 1, 1), bailleur('B', 1200, 1500), bailleur('C', 0, null)]));
     const texte = page.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
     expect(texte).toContain('File active : 1 ménage suivi pour 1 place.');
