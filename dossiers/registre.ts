@@ -8,12 +8,13 @@
  *   numéro) ;
  * - le nom, l'état et les confidences sont chiffrés (securite/coffre.ts), le nom cherchable par son
  *   index aveugle ; ce qui sert à lister et trier (programme, étape, échéance) reste en clair ;
- * - la fiche d'indicateurs du même instant est consignée dans la même transaction.
+ * - l'état, les événements nouveaux du journal et la fiche d'indicateurs du même instant sont consignés
+ *   en une seule requête (une transaction, un aller-retour avec PostgreSQL).
  */
 import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
 import type { Base, BaseDeDonnees } from '../base';
 import type { EtatParcours, EvenementJournal, Menage } from '../domain/vocabulaire';
-import { RegistreIndicateurs } from '../indicateurs/registre';
+import { insertionFiche } from '../indicateurs/registre';
 import type { Coffre } from '../securite/coffre';
 import type { ConsignationDossier } from './schema';
 
@@ -93,63 +94,65 @@ export class RegistreDossiers {
     const menage = detailsConfidentiels.menage as Partial<Menage> | undefined;
     const prochaine = echeanceOuverte(etat);
     const premier = journal.find((e) => e.seq === 1);
-    return this.db.transaction().execute(async (trx) => {
-      const ecrit = await trx
-        .insertInto('dossiers')
-        .values({
-          workflow_id: id,
-          programme_id: etat.programme.id,
-          type_parcours: etat.typeParcours,
-          reference: etat.reference,
-          etape: etat.etape,
-          libelle_etape: etat.libelleEtape,
-          travailleur_social: etat.travailleurSocial ?? null,
-          coordinateur: etat.coordinateur ?? null,
-          echeance: prochaine ? new Date(prochaine.due) : null,
-          libelle_echeance: prochaine?.libelle ?? null,
-          echeance_depassee: etat.echeances.some((e) => e.statut === 'depassee'),
-          clos: !!etat.cloture,
-          issue: etat.cloture?.issue ?? null,
-          ouvert_le: premier ? new Date(premier.date) : new Date(c.fiche.reperageLe),
-          clos_le: etat.cloture ? new Date(etat.cloture.le) : null,
-          version: c.version,
-          consigne_le: new Date(),
-          nom_chiffre: typeof menage?.nom === 'string' ? this.coffre.chiffrer(menage.nom, ctx.nom(id)) : null,
-          index_nom: typeof menage?.nom === 'string' ? this.coffre.indexDuNom(menage.nom) : [],
-          etat_chiffre: this.coffre.chiffrer(partage, ctx.etat(id)),
-          confidentiel_chiffre: this.coffre.chiffrer(detailsConfidentiels, ctx.confidentiel(id)),
-        })
-        .onConflict((oc) =>
-          oc
-            .column('workflow_id')
-            .doUpdateSet((eb) => ({
-              programme_id: eb.ref('excluded.programme_id'),
-              type_parcours: eb.ref('excluded.type_parcours'),
-              reference: eb.ref('excluded.reference'),
-              etape: eb.ref('excluded.etape'),
-              libelle_etape: eb.ref('excluded.libelle_etape'),
-              travailleur_social: eb.ref('excluded.travailleur_social'),
-              coordinateur: eb.ref('excluded.coordinateur'),
-              echeance: eb.ref('excluded.echeance'),
-              libelle_echeance: eb.ref('excluded.libelle_echeance'),
-              echeance_depassee: eb.ref('excluded.echeance_depassee'),
-              clos: eb.ref('excluded.clos'),
-              issue: eb.ref('excluded.issue'),
-              clos_le: eb.ref('excluded.clos_le'),
-              version: eb.ref('excluded.version'),
-              consigne_le: eb.ref('excluded.consigne_le'),
-              nom_chiffre: eb.ref('excluded.nom_chiffre'),
-              index_nom: eb.ref('excluded.index_nom'),
-              etat_chiffre: eb.ref('excluded.etat_chiffre'),
-              confidentiel_chiffre: eb.ref('excluded.confidentiel_chiffre'),
-            }))
-            .whereRef('dossiers.version', '<', 'excluded.version'),
-        )
-        .returning('workflow_id')
-        .executeTakeFirst();
-      // Le journal n'est qu'ajouté : un événement déjà consigné (tentative rejouée) ne l'est pas deux fois.
-      if (journal.length) {
-        await trx
+    // Une seule requête, donc une seule transaction et un seul aller-retour avec PostgreSQL : le
+    // dossier, les événements nouveaux du journal et la fiche d'indicateurs (requêtes d'écriture
+    // dans WITH, exécutées toutes, même celles que la sélection finale ne lit pas).
+    const dossier = this.db
+      .insertInto('dossiers')
+      .values({
+        workflow_id: id,
+        programme_id: etat.programme.id,
+        type_parcours: etat.typeParcours,
+        reference: etat.reference,
+        etape: etat.etape,
+        libelle_etape: etat.libelleEtape,
+        travailleur_social: etat.travailleurSocial ?? null,
+        coordinateur: etat.coordinateur ?? null,
+        echeance: prochaine ? new Date(prochaine.due) : null,
+        libelle_echeance: prochaine?.libelle ?? null,
+        echeance_depassee: etat.echeances.some((e) => e.statut === 'depassee'),
+        clos: !!etat.cloture,
+        issue: etat.cloture?.issue ?? null,
+        ouvert_le: premier ? new Date(premier.date) : new Date(c.fiche.reperageLe),
+        clos_le: etat.cloture ? new Date(etat.cloture.le) : null,
+        version: c.version,
+        consigne_le: new Date(),
+        nom_chiffre: typeof menage?.nom === 'string' ? this.coffre.chiffrer(menage.nom, ctx.nom(id)) : null,
+        index_nom: typeof menage?.nom === 'string' ? this.coffre.indexDuNom(menage.nom) : [],
+        etat_chiffre: this.coffre.chiffrer(partage, ctx.etat(id)),
+        confidentiel_chiffre: this.coffre.chiffrer(detailsConfidentiels, ctx.confidentiel(id)),
+      })
+      .onConflict((oc) =>
+        oc
+          .column('workflow_id')
+          .doUpdateSet((eb) => ({
+            programme_id: eb.ref('excluded.programme_id'),
+            type_parcours: eb.ref('excluded.type_parcours'),
+            reference: eb.ref('excluded.reference'),
+            etape: eb.ref('excluded.etape'),
+            libelle_etape: eb.ref('excluded.libelle_etape'),
+            travailleur_social: eb.ref('excluded.travailleur_social'),
+            coordinateur: eb.ref('excluded.coordinateur'),
+            echeance: eb.ref('excluded.echeance'),
+            libelle_echeance: eb.ref('excluded.libelle_echeance'),
+            echeance_depassee: eb.ref('excluded.echeance_depassee'),
+            clos: eb.ref('excluded.clos'),
+            issue: eb.ref('excluded.issue'),
+            clos_le: eb.ref('excluded.clos_le'),
+            version: eb.ref('excluded.version'),
+            consigne_le: eb.ref('excluded.consigne_le'),
+            nom_chiffre: eb.ref('excluded.nom_chiffre'),
+            index_nom: eb.ref('excluded.index_nom'),
+            etat_chiffre: eb.ref('excluded.etat_chiffre'),
+            confidentiel_chiffre: eb.ref('excluded.confidentiel_chiffre'),
+          }))
+          .whereRef('dossiers.version', '<', 'excluded.version'),
+      )
+      .returning('workflow_id');
+    // Le journal n'est qu'ajouté : un événement déjà consigné (tentative rejouée) ne l'est pas deux
+    // fois. Sans événement nouveau, rien à écrire (une lecture vide à sa place).
+    const evenements = journal.length
+      ? this.db
           .insertInto('journal_dossiers')
           .values(
             journal.map((e) => ({
@@ -162,11 +165,19 @@ export class RegistreDossiers {
             })),
           )
           .onConflict((oc) => oc.columns(['workflow_id', 'seq']).doNothing())
-          .execute();
-      }
-      await new RegistreIndicateurs(trx).consigner({ fiche: c.fiche, version: c.version });
-      return ecrit ? 'ecrit' : 'ignore';
-    });
+          .returning('seq')
+      : this.db
+          .selectFrom('journal_dossiers')
+          .select('seq')
+          .where(sql<boolean>`false`);
+    const ecrit = await this.db
+      .with('dossier', () => dossier)
+      .with('journal', () => evenements)
+      .with('fiche', () => insertionFiche(this.db, { fiche: c.fiche, version: c.version }))
+      .selectFrom('dossier')
+      .select('workflow_id')
+      .executeTakeFirst();
+    return ecrit ? 'ecrit' : 'ignore';
   }
 
   /**

@@ -12,8 +12,8 @@
  * `npm run importer:indicateurs -- <dossier>` (scripts/importer-indicateurs.ts).
  */
 import type { FicheIndicateurs } from '../domain/indicateurs';
-import type { BaseDeDonnees } from '../base';
-import { sql } from 'kysely';
+import type { Base, BaseDeDonnees } from '../base';
+import { sql, type QueryCreator } from 'kysely';
 import type { Consignation } from './schema';
 
 /** La première et la dernière des dates (ISO 8601) d'une fiche : l'étendue de ses faits. */
@@ -33,40 +33,48 @@ export function etendueDesFaits(fiche: unknown): { premier: Date | null; dernier
   return { premier: min ? new Date(min) : null, dernier: max ? new Date(max) : null };
 }
 
+/**
+ * L'écriture d'une fiche, à exécuter seule ou dans une requête plus grande (le dossier la consigne
+ * avec son état et son journal, en une requête) : rend la ligne écrite, aucune si le registre a déjà
+ * une version plus récente ou égale.
+ */
+export function insertionFiche(db: QueryCreator<Base>, c: Consignation) {
+  const { premier, dernier } = etendueDesFaits(c.fiche);
+  return db
+    .insertInto('fiches_indicateurs')
+    .values({
+      workflow_id: c.fiche.workflowId,
+      programme_id: c.fiche.programme.id,
+      version: c.version,
+      fiche: JSON.stringify(c.fiche),
+      consignee_le: new Date(),
+      premier_le: premier,
+      dernier_le: dernier,
+      close: !!c.fiche.cloture,
+    })
+    .onConflict((oc) =>
+      oc
+        .column('workflow_id')
+        .doUpdateSet((eb) => ({
+          programme_id: eb.ref('excluded.programme_id'),
+          version: eb.ref('excluded.version'),
+          fiche: eb.ref('excluded.fiche'),
+          consignee_le: eb.ref('excluded.consignee_le'),
+          premier_le: eb.ref('excluded.premier_le'),
+          dernier_le: eb.ref('excluded.dernier_le'),
+          close: eb.ref('excluded.close'),
+        }))
+        .whereRef('fiches_indicateurs.version', '<', 'excluded.version'),
+    )
+    .returning('workflow_id');
+}
+
 export class RegistreIndicateurs {
   constructor(private readonly db: BaseDeDonnees) {}
 
   /** Consigne une fiche ; sans effet (« ignoree ») si le registre a déjà une version plus récente ou égale. */
   async consigner(c: Consignation): Promise<'ecrite' | 'ignoree'> {
-    const { premier, dernier } = etendueDesFaits(c.fiche);
-    const ecrite = await this.db
-      .insertInto('fiches_indicateurs')
-      .values({
-        workflow_id: c.fiche.workflowId,
-        programme_id: c.fiche.programme.id,
-        version: c.version,
-        fiche: JSON.stringify(c.fiche),
-        consignee_le: new Date(),
-        premier_le: premier,
-        dernier_le: dernier,
-        close: !!c.fiche.cloture,
-      })
-      .onConflict((oc) =>
-        oc
-          .column('workflow_id')
-          .doUpdateSet((eb) => ({
-            programme_id: eb.ref('excluded.programme_id'),
-            version: eb.ref('excluded.version'),
-            fiche: eb.ref('excluded.fiche'),
-            consignee_le: eb.ref('excluded.consignee_le'),
-            premier_le: eb.ref('excluded.premier_le'),
-            dernier_le: eb.ref('excluded.dernier_le'),
-            close: eb.ref('excluded.close'),
-          }))
-          .whereRef('fiches_indicateurs.version', '<', 'excluded.version'),
-      )
-      .returning('workflow_id')
-      .executeTakeFirst();
+    const ecrite = await insertionFiche(this.db, c).executeTakeFirst();
     return ecrite ? 'ecrite' : 'ignoree';
   }
 

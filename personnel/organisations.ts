@@ -286,24 +286,30 @@ export class AnnuairePartenaires {
       throw new RefusAnnuaire('aucun bailleur actif n’est inscrit à l’annuaire de ce programme : ajoutez-le d’abord', 'bailleur');
     }
     const org = organisation!;
+    const inscrire = (db: BaseDeDonnees) =>
+      db
+        .insertInto('bailleurs_parcours')
+        .values({ workflow_id: workflowId, programme_id: programmeId, organisation_id: org.id, choisi_par: par })
+        .onConflict((oc) => oc.column('workflow_id').doNothing())
+        .returning('workflow_id')
+        .executeTakeFirst();
+    // Sans quota, rien à compter : une seule requête (le parcours qui a déjà son bailleur le garde).
+    if (org.quotaFileActive == null) return { organisation: org, ajoute: !!(await inscrire(this.db)) };
+    const quota = org.quotaFileActive;
     const ajoute = await this.db.transaction().execute(async (tx) => {
       await sql`select pg_advisory_xact_lock(hashtext(${`file-active:${org.id}`}))`.execute(tx);
       const existant = await tx.selectFrom('bailleurs_parcours').select('organisation_id').where('workflow_id', '=', workflowId).executeTakeFirst();
       if (existant) return false;
-      if (org.quotaFileActive != null && (await this.fileActiveComplete(org.id, org.quotaFileActive, tx))) {
+      if (await this.fileActiveComplete(org.id, quota, tx)) {
         // Le refus dit le compte exact (plus que le quota, s'il a été baissé depuis).
         const n = (await this.parcoursOuverts([org.id], tx)).get(org.id) ?? 0;
         throw new RefusAnnuaire(
-          `la file active de « ${org.nom} » est complète (${nombreDe(n, 'ménage suivi', 'ménages suivis')} pour ${nombreDe(org.quotaFileActive, 'place', 'places')}) : clôturez un parcours ou augmentez le quota`,
+          `la file active de « ${org.nom} » est complète (${nombreDe(n, 'ménage suivi', 'ménages suivis')} pour ${nombreDe(quota, 'place', 'places')}) : clôturez un parcours ou augmentez le quota`,
           'bailleur',
           409,
         );
       }
-      await tx
-        .insertInto('bailleurs_parcours')
-        .values({ workflow_id: workflowId, programme_id: programmeId, organisation_id: org.id, choisi_par: par })
-        .execute();
-      return true;
+      return !!(await inscrire(tx));
     });
     return { organisation: org, ajoute };
   }

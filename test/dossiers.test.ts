@@ -230,9 +230,15 @@ describe('registre des dossiers', () => {
       .where('workflow_id', '=', id)
       .executeTakeFirstOrThrow();
     expect(Number(n.n)).toBe(2);
-    // La fiche d'indicateurs du même instant, consignée dans la même transaction.
+    // La fiche d'indicateurs du même instant, consignée dans la même requête.
     const fiche = await db.selectFrom('fiches_indicateurs').select('version').where('workflow_id', '=', id).executeTakeFirstOrThrow();
     expect(Number(fiche.version)).toBe(20);
+    // Un changement sans événement nouveau (journal vide) : l'état et la fiche avancent, le journal reste.
+    const e3 = { ...e2, etape: 'accompagnement', libelleEtape: 'Accompagnement' };
+    expect(await registre.consigner(consignation({ ...e3, journal: [] }, 30, 3))).toBe('ecrit');
+    expect((await registre.lire(id, { confidentiel: true }))?.etape).toBe('accompagnement');
+    expect((await registre.lire(id, { confidentiel: true }))?.journal.map((e) => e.seq)).toEqual([1, 2]);
+    expect(Number((await db.selectFrom('fiches_indicateurs').select('version').where('workflow_id', '=', id).executeTakeFirstOrThrow()).version)).toBe(30);
     // Sans droit aux confidences : ni les confidences ni les événements réservés à l'équipe.
     const partenaire = await registre.lire(id, { confidentiel: false });
     expect(partenaire?.detailsConfidentiels).toEqual({});

@@ -10,6 +10,8 @@
 import { describe, expect, it, vi } from 'vitest';
 import { CATALOGUE, jusqua, menageEssai, situationPrevention } from './outils/environnement';
 import { bancAvecApi } from './outils/api';
+import { baseEssai } from './outils/base';
+import { AnnuairePartenaires } from '../personnel/organisations';
 
 const essai = bancAvecApi('mot-de-passe-essai');
 const appel = (...a: Parameters<typeof essai.api.appel>) => essai.api.appel(...a);
@@ -189,6 +191,26 @@ describe('annuaire des partenaires et bailleur du parcours', () => {
     const horsProgramme = await appel('GET', '/api/programmes/reims-april/indicateurs?bailleur=loiret-ahu--bailleur', { jeton });
     expect(horsProgramme.status).toBe(400);
     expect(horsProgramme.json.detail).toContain('n’est pas un bailleur de l’annuaire de');
+  });
+
+  it('un nouvel essai du même lancement garde le bailleur choisi la première fois, avec ou sans quota, même file complète', async () => {
+    const annuaire = new AnnuairePartenaires((await baseEssai()).db);
+    for (const programme of ['loiret-ahu', 'reims-april']) {
+      const [premier, autre] = await annuaire.lister(programme, { actives: true, type: 'bailleurs', sansFileActive: true });
+      const id = `${programme}--NOUVEL-ESSAI-${Date.now()}`;
+      const a = await annuaire.choisirPourLancement(id, programme, premier!.id, 'coord.essai');
+      expect(a.ajoute).toBe(true);
+      expect(a.organisation.quotaFileActive ?? null).toBe(programme === 'reims-april' ? 20 : null);
+      // Le même parcours relancé, un autre bailleur demandé, puis sa file mise à zéro place : il garde le sien.
+      expect((await annuaire.choisirPourLancement(id, programme, (autre ?? premier)!.id, 'coord.essai')).ajoute).toBe(false);
+      if (programme === 'reims-april') {
+        await annuaire.modifier(premier!.id, { quotaFileActive: 0 });
+        expect((await annuaire.choisirPourLancement(id, programme, premier!.id, 'coord.essai')).ajoute).toBe(false);
+        await annuaire.modifier(premier!.id, { quotaFileActive: 20 });
+      }
+      expect((await annuaire.bailleurDuParcours(id)).organisation?.id).toBe(premier!.id);
+      await annuaire.oublierLancement(id);
+    }
   });
 
   it('accès et saisies : le travailleur social lit, ne change rien ; erreurs en français qui nomment le champ', async () => {
