@@ -217,6 +217,31 @@ async function ruptureAuDernierMois(reference?: string) {
   }
 }
 
+/**
+ * Deux mois impayés : le bailleur est invité à constater la rupture ; il l'approuve par son lien
+ * pendant que la demande de paiement du mois suivant part (courriel retenu : serveur lent). Rend
+ * l'état lu aussitôt après sa réponse.
+ */
+async function ruptureConstateePendantLePaiement(reference?: string) {
+  const { handle, ref } = await lancer({ reference });
+  await etape(handle, 'signature_protocole');
+  await signer(handle, { dureeMois: 12 });
+  await moisPaye(handle, 'refuse');
+  await moisPaye(handle, 'refuse');
+  const invite = (d: EtatParcours['demandes'][number]) => d.statut === 'en_attente' && d.objet.startsWith('Manquements répétés');
+  const etat = await jusqua(handle, (e) => e.demandes.some(invite), 'demande au bailleur de constater la rupture');
+  const debut = (etat.details.protocole as { debut: string }).debut;
+  const lacher = banc.retenirCourriels((objet) => objet.startsWith('Paiement') && objet.includes(ref));
+  try {
+    await lancerAvance(banc, handle, apres(verificationDuMois(debut, 2)).getTime() - (await heureDuParcours(handle)).getTime());
+    await jusqua(handle, (e) => e.demandes.some((d) => d.statut === 'en_attente' && d.objet.startsWith('Paiement')), 'demande de paiement en cours d’envoi');
+    await repondre(handle, etat.demandes.find(invite)!.id, 'approuve', 'Aucun versement depuis deux mois');
+    return { handle, ref, aussitot: await handle.query(etatQuery) };
+  } finally {
+    lacher();
+  }
+}
+
 /** Un mois du protocole : le lien arrive, le bailleur répond par la mise à jour, le mois est réglé. */
 async function moisPaye(handle: WorkflowHandle, decision: 'approuve' | 'refuse' = 'approuve', commentaire?: string, o: { reprise?: boolean } = {}) {
   const { demande, k } = await jusquauLienDuMois(handle);
@@ -452,6 +477,17 @@ describe('protocole post-résiliation', () => {
     }
     const oriente = await jusqua(handle, (e) => e.echeances.some((x) => x.id === 'orientation'), 'échéance de l’orientation');
     expect(oriente.journal.filter((x) => x.type === 'rupture')).toHaveLength(1);
+    await attendreCourriel(CCAPEX, ref, 'Rupture du protocole');
+  });
+
+  it('rupture constatée par le bailleur (son lien) pendant l’envoi de la demande de paiement du mois (courriel lent) : l’état la dit dès sa réponse', async () => {
+    const { handle, ref, aussitot } = await ruptureConstateePendantLePaiement();
+    expect(aussitot.etape).toBe('rupture');
+    expect(aussitot.details.rupture).toMatchObject({ par: 'bailleur', motif: 'Aucun versement depuis deux mois' });
+    expect(aussitot.journal.filter((x) => x.type === 'rupture')).toHaveLength(1);
+    const oriente = await jusqua(handle, (e) => e.echeances.some((x) => x.id === 'orientation'), 'échéance de l’orientation');
+    expect(oriente.journal.filter((x) => x.type === 'rupture')).toHaveLength(1);
+    expect(oriente.details.rupture).toMatchObject({ par: 'bailleur' });
     await attendreCourriel(CCAPEX, ref, 'Rupture du protocole');
   });
 
@@ -753,7 +789,8 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === '1')('enregistrement', ()
 // `ENREGISTRER_HISTORIQUES=courriel-lent` : des messages arrivés pendant un courriel lent — une
 // rupture pendant le bilan du dernier mois (patched('rupture-au-dernier-mois') ; notée dans l'état
 // par le message : patched('rupture-dans-le-message')), un nouveau bail pendant les courriels
-// « protocole respecté » (patched('nouveau-bail-deja-signe')).
+// « protocole respecté » (patched('nouveau-bail-deja-signe')), une rupture constatée par le bailleur
+// pendant la demande de paiement du mois (patched('rupture-constatee-dans-la-reponse')).
 describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'courriel-lent')('enregistrement de messages pendant un courriel lent', () => {
   /** Écrit l'historique du parcours pour le rejeu, après avoir vérifié qu'il note le patched() attendu. */
   async function ecrireAvecPatch(handle: WorkflowHandle, patch: string, fichier: string) {
@@ -777,6 +814,16 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'courriel-lent')('enregis
     await handle.result();
     // v1 : la rupture notée dans l'état par le déroulé seulement (avant patched('rupture-dans-le-message')).
     await ecrireAvecPatch(handle, 'rupture-dans-le-message', 'protocole-rupture-au-dernier-mois-v2.json');
+  });
+
+  it('enregistre un protocole rompu par le bailleur (son lien) pendant l’envoi de la demande de paiement du mois', async () => {
+    const { handle } = await ruptureConstateePendantLePaiement('REJEU-RUPTURE-BAILLEUR');
+    await jusqua(handle, (e) => e.echeances.some((x) => x.id === 'orientation'), 'échéance de l’orientation');
+    await repos(handle);
+    await handle.executeUpdate(orientationUpdate, { args: [msg({ dispositif: 'residence_sociale' as const })] });
+    await handle.executeUpdate(cloturerProtocoleUpdate, { args: [msg({ issue: 'orientation_hebergement' as const })] });
+    await handle.result();
+    await ecrireAvecPatch(handle, 'rupture-constatee-dans-la-reponse', 'protocole-rupture-constatee-dans-la-reponse-v1.json');
   });
 
   it('enregistre un protocole dont le nouveau bail est enregistré pendant les courriels « protocole respecté »', async () => {

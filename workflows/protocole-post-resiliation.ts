@@ -726,6 +726,10 @@ async function alerterImpayes(c: Protocole, mois: string, montant: number, total
     delai: c.e.programme.delais.reponseManquements ?? 'P1M',
   });
   c.demandeManquements = demande;
+  // Lue aussitôt après la réponse du bailleur (état, fiche), la rupture y est, même si le déroulé
+  // envoie encore un courriel (la demande de paiement du mois, retenue par un serveur lent) : aux
+  // mêmes étapes que la rupture enregistrée par la coordination ; ailleurs, le déroulé en décide.
+  const dansLaReponse = patched('rupture-constatee-dans-la-reponse');
   void demande.fin.then((r) => {
     if (r.statut === 'approuvee' && !s.rupture) {
       s.rupture = {
@@ -734,6 +738,10 @@ async function alerterImpayes(c: Protocole, mois: string, montant: number, total
         par: 'bailleur',
         acteur: { type: 'partenaire', role: 'bailleur', id: r.decision!.par },
       };
+      if (dansLaReponse && !enEtape(c, 'suivi_protocole', 'terme_non_respecte')) {
+        p.avancer('rupture', PROTOCOLE_ROMPU, s.rupture.acteur);
+        noterRupture(c);
+      }
     } else if (r.statut === 'refusee') {
       p.journal.noter('protocole_maintenu', 'Le bailleur maintient le protocole malgré les manquements', {
         acteur: { type: 'partenaire', role: 'bailleur', id: r.decision!.par },
