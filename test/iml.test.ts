@@ -73,6 +73,7 @@ const NOMS = [
   'cloture-siao',
   'courriel-lent',
   'reponse-rapide',
+  'glissement-courriel-lent',
 ] as const;
 const idDe = (nom: (typeof NOMS)[number]) => `concarneau-iml-${nom}`;
 function programme(nom: (typeof NOMS)[number], modifier?: (p: Programme) => void): Programme {
@@ -493,6 +494,33 @@ describe('concarneau-iml', () => {
     await placesRendues(p);
   });
 
+  it('glissement anticipé décidé au bilan à 6 mois pendant un courriel lent de l’étape : l’état le dit dès la réponse (date, mois de sous-location)', async () => {
+    const p = programme('glissement-courriel-lent');
+    const { handle, ref } = await jusquALaSousLocation(p);
+    const lacher = banc.retenirCourriels((objet) => objet.startsWith('Bilan de mesure à 6 mois à tenir') && objet.includes(ref));
+    const jalon = ajouterDuree(new Date((await datesMesure(handle)).debut), BILAN_DECISION);
+    try {
+      await lancerAvance(banc, handle, apres(jalon).getTime() - (await heureDuParcours(handle)).getTime());
+      await etape(handle, 'bilan_mesure');
+      const reponse = await handle.executeUpdate(bilanMesureUpdate, { args: [bilan({ decision: 'glissement' })] });
+      expect(reponse).toMatchObject({ etape: 'glissement' });
+      const aussitot = await handle.query(etatQuery);
+      expect(aussitot.details.glissement).toMatchObject({ moisDeSousLocation: 6, anticipe: true });
+      // La date du glissement est celle de la décision (le jour du bilan), pas celle où le déroulé y arrivera.
+      const le = new Date((aussitot.details.glissement as { le: string }).le).getTime();
+      expect(le).toBeGreaterThanOrEqual(jalon.getTime());
+      expect(le).toBeLessThanOrEqual((await heureDuParcours(handle)).getTime());
+    } finally {
+      lacher();
+    }
+    const etat = await cloture(handle);
+    expect(etat.cloture!.issue).toBe('glissement_du_bail');
+    expect(etat.details.glissement).toMatchObject({ moisDeSousLocation: 6, anticipe: true });
+    expect((await recu(DDETS, ref, 'Fin de mesure IML : glissement du bail')).texte).toContain('décidé au bilan à 6 mois');
+    await fini(handle);
+    await placesRendues(p);
+  });
+
   it('le SIAO répond pendant l’envoi même de sa demande (courriel lent) : sa réponse compte, aucune échéance de réponse ne reste ouverte', async () => {
     const p = programme('reponse-rapide');
     const lacher = banc.retenirCourriels((objet) => objet.startsWith('Validation d’une candidature en intermédiation locative'));
@@ -537,6 +565,8 @@ describe('concarneau-iml', () => {
 
     await jusquAuTermeFixe(handle);
     await handle.executeUpdate(conditionsGlissementUpdate, { args: [conditions()] });
+    // Au terme (pas anticipé), noté dès la réponse.
+    expect((await handle.query(etatQuery)).details.glissement).toMatchObject({ moisDeSousLocation: 16, anticipe: false });
     const etat = await cloture(handle);
     expect(etat.cloture!.issue).toBe('glissement_du_bail');
     expect(etat.details.glissement).toMatchObject({ moisDeSousLocation: 16, anticipe: false });

@@ -531,11 +531,12 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === '1' || process.env.ENREGI
       await handle.result();
       // v1 : avant les fiches d’indicateurs ; v2 : avant l’annulation des minuteurs ; v3 : avant les
       // dossiers ; v4 : le dossier consigné par une activité ordinaire (avant l'activité locale) ;
-      // v5 : la fiche-bilan faite par le déroulé (avant patched('bilan-dans-le-message')).
+      // v5 : la fiche-bilan faite par le déroulé (avant patched('bilan-dans-le-message')) ; v6 : le
+      // glissement noté dans l'état par le déroulé (avant patched('glissement-dans-le-message')).
       const historiqueIml = await handle.fetchHistory();
       expect(patchsNotes(enObjet(historiqueIml))).toContain('dossier-en-activite-locale');
-      expect(patchsNotes(enObjet(historiqueIml))).toContain('bilan-dans-le-message');
-      ecrireHistorique('iml-concarneau-v6.json', historiqueIml);
+      expect(patchsNotes(enObjet(historiqueIml))).toContain('glissement-dans-le-message');
+      ecrireHistorique('iml-concarneau-v7.json', historiqueIml);
       const file = banc.env.client.workflow.getHandle(idFileIml(programme.id));
       await vi.waitFor(
         async () => {
@@ -545,7 +546,7 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === '1' || process.env.ENREGI
         { timeout: 30_000, interval: 50 },
       );
       await repos(file);
-      ecrireHistorique('file-iml-concarneau-v6.json', await file.fetchHistory());
+      ecrireHistorique('file-iml-concarneau-v7.json', await file.fetchHistory());
     } finally {
       await banc.fermer();
     }

@@ -430,14 +430,23 @@ async function prolongationMotivee(m: Mesure, ev: ConditionsGlissement): Promise
   }
 }
 
+/**
+ * Le glissement dans l'état : sa date et les mois de sous-location. Noté par le message qui le décide
+ * (patched('glissement-dans-le-message')), lu aussitôt même si le déroulé envoie encore un courriel
+ * de l'étape ; sinon par le déroulé en y arrivant.
+ */
+function noterGlissement(m: Mesure, anticipe: boolean): void {
+  const le = new Date();
+  m.p.details.glissement = { le: le.toISOString(), moisDeSousLocation: moisEntre(m.debut!, le), anticipe };
+}
+
 /** Glissement : le ménage devient locataire en titre ; bailleur, DDETS et SIAO sont informés. */
 async function glissementDuBail(m: Mesure): Promise<Fin> {
   const { p, ref, e } = m;
   const { programme, menage } = e;
   p.rejoindre('glissement', GLISSEMENT);
-  const le = new Date();
-  const mois = moisEntre(m.debut!, le);
-  p.details.glissement = { le: le.toISOString(), moisDeSousLocation: mois, anticipe: m.glissementAnticipe };
+  if (!p.details.glissement) noterGlissement(m, m.glissementAnticipe);
+  const mois = (p.details.glissement as { moisDeSousLocation: number }).moisDeSousLocation;
   const finGlissement: Fin = { issue: 'glissement_du_bail', motif: `Bail glissé au profit du ménage après ${mois} mois de sous-location` };
   // La fiche de clôture est jointe dès l'annonce du glissement, qui clôt la mesure.
   const ficheGlissement = [{ document: 'fiche-cloture' as const, complements: { ficheCloture: ficheDeCloture(m, finGlissement) } }];
@@ -672,9 +681,11 @@ function messagesDesBilans(m: Mesure): void {
         p.echeances.tenir(`bilan:${attendu.jalon}`);
         m.ficheDuMessage = ficheDuBilan(m, attendu.jalon, attendu.libelle, x);
       }
-      // Le bilan tenu, la sous-location continue, ou le bail glisse si c'est la décision.
-      if (x.decision === 'glissement') p.avancer('glissement', GLISSEMENT);
-      else p.avancer('sous_location', SOUS_LOCATION);
+      // Le bilan tenu, la sous-location continue, ou le bail glisse (anticipé) si c'est la décision.
+      if (x.decision === 'glissement') {
+        p.avancer('glissement', GLISSEMENT);
+        if (patched('glissement-dans-le-message')) noterGlissement(m, true);
+      } else p.avancer('sous_location', SOUS_LOCATION);
       return { etape: p.etape };
     },
   });
@@ -741,8 +752,10 @@ function messagesDuGlissement(m: Mesure): void {
           orientation: x.orientation,
         });
       // Le bail glisse, la mesure est prolongée, ou elle prend fin avec l'orientation du ménage (clôture).
-      if (x.decision === 'glissement') p.avancer('glissement', GLISSEMENT);
-      else if (x.decision === 'prolongation')
+      if (x.decision === 'glissement') {
+        p.avancer('glissement', GLISSEMENT);
+        if (patched('glissement-dans-le-message')) noterGlissement(m, false);
+      } else if (x.decision === 'prolongation')
         p.avancer('prolongation', `Prolongation motivée jusqu’au ${dateEnFrancais(finProlongation(m, moisProlongation(m, x)))}`);
       return { etape: x.decision === 'fin_avec_orientation' ? 'cloture' : p.etape };
     },
