@@ -347,6 +347,9 @@ describe('besancon-ccas', () => {
     etat = await etape(handle, 'suivi');
     const debutSuivi = await heureDuParcours(handle);
     expect(etat.echeances.find((x) => x.id === 'information_partenaires')!.statut).toBe('tenue');
+    // Le suivi compte depuis la validation du département (bilans à 6 et 12 mois, plus 2 semaines de saisie).
+    const valideLe = new Date(etat.demandes[1]!.decision!.le);
+    expect(etat.echeances.find((x) => x.id === 'fin_suivi')!.due).toBe(ajouterDuree(ajouterDuree(valideLe, 'P12M'), 'P2W').toISOString());
     for (const a of ['ccapex@doubs.example', 'pdalpd@doubs.example', 'sss-besancon@doubs.example', bailleurDe('besancon-ccas')]) {
       await banc.courriels.waitFor((m) => m.a.includes(a) && m.sujet === `Plan d’aide engagé (dossier ${ref})`);
     }
@@ -547,6 +550,29 @@ describe('loiret-ahu — délai de premier contact à des dates données', () =>
 });
 
 describe('loiret-ahu — fin de la durée de suivi', () => {
+  it('le suivi compte depuis le plan d’aide, pas depuis la fin des courriels aux partenaires (serveur lent) : sa fin prévue en dépend', async () => {
+    const { handle, ref } = await lancer('loiret-ahu');
+    await contactEtDiagnostic(handle);
+    const lacher = banc.retenirCourriels((objet) => objet.startsWith('Plan d’aide engagé') && objet.includes(ref));
+    let planLe: Date;
+    try {
+      await handle.executeUpdate(planAideUpdate, { args: [msg()({ actions: ['budget' as const], orientations: [] })] });
+      planLe = new Date((await handle.query(etatQuery)).journal.filter((e) => e.type === 'plan_aide').at(-1)!.date);
+      // Le déroulé reste sur le courriel retenu plus d'une seconde de l'horloge du parcours.
+      await vi.waitFor(async () => expect((await heureDuParcours(handle)).getTime()).toBeGreaterThan(planLe.getTime() + 1000), {
+        timeout: 20_000,
+        interval: 100,
+      });
+    } finally {
+      lacher();
+    }
+    const finSuivi = await echeanceSuivie(handle, 'fin_suivi');
+    // loiret-ahu : 6 mois de suivi, dernier bilan à 6 mois, plus ses 2 semaines de saisie.
+    expect(finSuivi.due).toBe(ajouterDuree(ajouterDuree(planLe, 'P6M'), 'P2W').toISOString());
+    await handle.executeUpdate(cloturerUpdate, { args: [msg()({ issue: 'menage_met_fin' as const })] });
+    await jusqua(handle, (e) => !!e.cloture);
+  });
+
   it('durée de suivi dépassée sans passage au droit commun : rappel puis alerte au coordinateur, l’échéance est tenue au passage', async () => {
     const { handle, ref } = await lancer('loiret-ahu');
     await contactEtDiagnostic(handle);

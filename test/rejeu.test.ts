@@ -413,8 +413,14 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'suivi-sans-blocage')('en
       await jusqua(handle, (e) => e.echeances.filter((x) => x.id.startsWith('bilan:') && x.statut === 'tenue').length === 2, 'deux points tenus');
       await repos(handle);
       await handle.executeUpdate(cloturerUpdate, { args: [m({ issue: 'menage_met_fin' as const })] });
-      // v1 : les points tenus par le déroulé seulement (avant patched('bilan-tenu-dans-le-message')).
-      await enregistrerALaFin(handle, 'prevention-suivi-sans-blocage-v2.json', ['suivi-sans-blocage', 'rappels-du-programme', 'bilan-tenu-dans-le-message']);
+      // v1 : les points tenus par le déroulé seulement (avant patched('bilan-tenu-dans-le-message')) ;
+      // v2 : le suivi compté depuis la fin des courriels aux partenaires (avant patched('suivi-depuis-le-plan')).
+      await enregistrerALaFin(handle, 'prevention-suivi-sans-blocage-v3.json', [
+        'suivi-sans-blocage',
+        'rappels-du-programme',
+        'bilan-tenu-dans-le-message',
+        'suivi-depuis-le-plan',
+      ]);
     } finally {
       await banc.fermer();
     }

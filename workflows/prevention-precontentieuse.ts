@@ -65,6 +65,8 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
   const tentatives: TentativeContact[] = [];
   let diagnosticTermine = false;
   let plan: PlanAide | undefined;
+  /** Quand le dernier plan d'aide a été enregistré (le suivi d'un plan sans ASLL commence alors). */
+  let planEnregistreLe: Date | undefined;
   let bilanAttendu: string | undefined;
   const bilans: Array<Omit<Bilan, 'notes' | 'requestId' | 'par'> & { jalon: string; id?: string }> = [];
   // Suivi sans blocage (patched('suivi-sans-blocage')) : les points et bilans ouverts et pas encore saisis,
@@ -194,6 +196,7 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
     valider: (x) => enEtape('plan_aide', 'revision_plan') ?? (x.actions.length === 0 ? 'Le plan d’aide comporte au moins une action.' : undefined),
     appliquer: (x) => {
       plan = x;
+      planEnregistreLe = new Date();
       // Le plan est dans l'état dès la réponse (patched('plan-dans-le-message')) : le déroulé, parfois
       // encore retenu par un courriel d'une étape précédente, ne l'y mettait qu'en la rejoignant, et
       // le plan à signer demandé aussitôt répondait « pas encore enregistré ».
@@ -469,6 +472,7 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
 
     // 6. Plan d'aide contractualisé ; 7. validation par le département si une ASLL est préconisée.
     p.rejoindre('plan_aide', 'Plan d’aide');
+    let planValideLe: string | undefined;
     for (;;) {
       const echeancePlan = p.echeances.suivre({
         id: 'plan_aide',
@@ -497,7 +501,10 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
         // « Dans le même délai le plan d'aide est validé » (besancon-ccas) : l'échéance du plan, pas une semaine de plus.
         ...(programme.options.validationDansLeDelaiDuPlan && patched('validation-asll-meme-delai') ? { due: new Date(echeancePlan.echeance.due) } : {}),
       });
-      if (validation.statut === 'approuvee') break;
+      if (validation.statut === 'approuvee') {
+        planValideLe = validation.decision?.le;
+        break;
+      }
       const motif = validation.statut === 'refusee' ? validation.decision?.commentaire || 'sans motif précisé' : 'sans réponse du département dans le délai';
       p.details.revision = { motif, le: new Date().toISOString() };
       plan = undefined;
@@ -510,6 +517,10 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
         });
       }
     }
+
+    // Le suivi commence avec le plan (validé par le département s'il prévoit une ASLL), pas à la fin
+    // des courriels aux partenaires, qu'un serveur lent retarde : ses points, bilans et sa fin en dépendent.
+    const debutDuPlan = patched('suivi-depuis-le-plan') ? new Date(planValideLe ?? planEnregistreLe ?? Date.now()) : undefined;
 
     // 8. Information des partenaires dans le délai du programme (un plan sans ASLL a déjà fait passer
     //    le parcours au suivi : ils sont informés pendant ce temps).
@@ -524,7 +535,7 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
 
     // 9. Suivi : points mensuels et bilans aux jalons du programme.
     p.rejoindre('suivi', 'Suivi du plan');
-    const debutSuivi = new Date();
+    const debutSuivi = debutDuPlan ?? new Date();
     const finSuivi = finDuSuivi(programme, debutSuivi);
     if (finSuivi)
       p.echeances.suivre({
