@@ -36,7 +36,8 @@ import {
 } from '../domain/iml';
 import type { EtatParcours, Programme } from '../domain/vocabulaire';
 import { impayesConsecutifs, motifCandidature } from '../workflows/iml-bail-glissant';
-import { ajouterDuree, heureDeParis } from '../workflows/blocs/duree';
+import { ajouterDuree, dateEnFrancais, heureDeParis } from '../workflows/blocs/duree';
+import { enregistrerALaFin } from './outils/historiques';
 import { moisEnFrancais } from '../documents/commun';
 import type { CourrielRecu } from '../dev/mail-catcher';
 import { PARCOURS_IML } from '../api/parcours-iml';
@@ -486,10 +487,20 @@ describe('concarneau-iml', () => {
     expect(await refus(handle.executeUpdate(conditionsGlissementUpdate, { args: [conditions()] }))).toBe(
       'Une décision sur les conditions du glissement vient d’être enregistrée et n’est pas encore appliquée : réessayez dans un instant.',
     );
+    // Lue aussitôt, le courriel toujours retenu : l'évaluation est tenue et notée, la prolongation faite.
+    const prolongeeAussitot = await handle.query(etatQuery);
+    expect(prolongeeAussitot.echeances.find((e) => e.id === 'conditions_glissement:1')?.statut).toBe('tenue');
+    expect(prolongeeAussitot.details.evaluations).toEqual([expect.objectContaining({ decision: 'prolongation' })]);
+    expect(prolongeeAussitot.details.prolongations).toEqual([expect.objectContaining({ mois: 4 })]);
+    expect(prolongeeAussitot.libelleEtape).toBe(
+      `Prolongation motivée jusqu’au ${dateEnFrancais((prolongeeAussitot.details.prolongations as Array<{ jusquau: string }>)[0]!.jusquau)}`,
+    );
     lacherConditions();
     await terme.atteinte();
     const apresProlongation = await etape(handle, 'prolongation');
     expect(apresProlongation.details.prolongations).toHaveLength(1);
+    expect(apresProlongation.details.evaluations).toHaveLength(1);
+    expect(apresProlongation.journal.filter((e) => e.type === 'echeance_tenue' && e.resume.includes('Conditions du glissement'))).toHaveLength(1);
     await clore(handle);
     await placesRendues(p);
   });
@@ -870,6 +881,25 @@ describe('concarneau-iml', () => {
       expect((await m.handle.query(etatQuery)).details.place).toBeDefined();
       await clore(m.handle);
     }
+    await placesRendues(p);
+  });
+});
+
+// `ENREGISTRER_HISTORIQUES=evaluation-dans-le-message` : une mesure prolongée au terme, puis glissée au
+// terme de la prolongation ; l'évaluation et la prolongation faites par le message
+// (patched('evaluation-dans-le-message')), le glissement noté par lui (patched('glissement-dans-le-message')).
+describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'evaluation-dans-le-message')('enregistrement de l’évaluation au terme', () => {
+  it('enregistre une mesure concarneau-iml prolongée au terme, puis glissée au terme de la prolongation', async () => {
+    const p = programme('prolongation');
+    const { handle } = await jusquALaSousLocation(p);
+    await jusquAuTerme(handle);
+    await handle.executeUpdate(conditionsGlissementUpdate, {
+      args: [conditions({ loyerPayeRegulierement: false, decision: 'prolongation', dureeMois: 4, motif: 'Reprise de la dette, plan en cours' })],
+    });
+    await etape(handle, 'prolongation');
+    await jusquAuTermeFixe(handle);
+    await handle.executeUpdate(conditionsGlissementUpdate, { args: [conditions()] });
+    await enregistrerALaFin(handle, 'iml-evaluation-dans-le-message-v1.json', ['evaluation-dans-le-message', 'glissement-dans-le-message']);
     await placesRendues(p);
   });
 });

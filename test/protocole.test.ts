@@ -12,13 +12,13 @@
  * sont indépendants les uns des autres et de la date du jour.
  */
 import { SA } from '../domain/attributs-recherche';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { WorkflowHandle } from '@temporalio/client';
 import { Worker } from '@temporalio/worker';
 import { temporal } from '@temporalio/proto';
 import { demarrerApiEssai, type ApiEssai } from './outils/api';
+import { DOSSIER_HISTORIQUES, ecrireHistorique, enregistrerALaFin } from './outils/historiques';
 import { cloreAnticipeUpdate, etatQuery, repondreValidationUpdate } from '../domain/messages';
 import {
   accompagnementUpdate,
@@ -68,7 +68,6 @@ const TS = 'alice@essai.example';
 /** Ce qui désigne le ménage et ce qu'il a confié : jamais dans un courriel ni une page du bailleur. */
 const SECRETS = ['Lefébure', 'Josiane', 'Tilleuls', '06 12 34 56 78', 'josiane.lefebure', 'dépression', 'séparation', 'Foyer Saint-Jean', 'dette de jeu'];
 const LIEN = /http:\/\/localhost:3999\/liens\/([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)/;
-const historiques = fileURLToPath(new URL('./historiques/', import.meta.url));
 
 let banc: Banc;
 let api: ApiEssai;
@@ -772,17 +771,8 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === '1')('enregistrement', ()
     await etape(handle, 'nouveau_bail');
     await handle.executeUpdate(nouveauBailUpdate, { args: [msg({ signeLe: await aujourdhui(handle) })] });
     await handle.result();
-    const ecrire = async (h: WorkflowHandle, fichier: string) => {
-      const objet = temporal.api.history.v1.History.toObject(temporal.api.history.v1.History.fromObject(await h.fetchHistory()), {
-        longs: String,
-        enums: String,
-        bytes: String,
-        defaults: false,
-      });
-      writeFileSync(`${historiques}${fichier}`, JSON.stringify(objet));
-    };
-    await ecrire(banc.env.client.workflow.getHandle(handle.workflowId, premiere), 'protocole-v3.json'); // première exécution, jusqu’au continue-as-new
-    await ecrire(handle, 'protocole-v3-suite.json'); // la suivante, de la reprise à la clôture
+    ecrireHistorique('protocole-v3.json', await banc.env.client.workflow.getHandle(handle.workflowId, premiere).fetchHistory()); // première exécution, jusqu’au continue-as-new
+    ecrireHistorique('protocole-v3-suite.json', await handle.fetchHistory()); // la suivante, de la reprise à la clôture
   });
 });
 
@@ -792,19 +782,6 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === '1')('enregistrement', ()
 // « protocole respecté » (patched('nouveau-bail-deja-signe')), une rupture constatée par le bailleur
 // pendant la demande de paiement du mois (patched('rupture-constatee-dans-la-reponse')).
 describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'courriel-lent')('enregistrement de messages pendant un courriel lent', () => {
-  /** Écrit l'historique du parcours pour le rejeu, après avoir vérifié qu'il note le patched() attendu. */
-  async function ecrireAvecPatch(handle: WorkflowHandle, patch: string, fichier: string) {
-    const brut = temporal.api.history.v1.History.fromObject(await handle.fetchHistory());
-    const patchs = brut.events.flatMap((e) =>
-      e.markerRecordedEventAttributes?.markerName === 'core_patch'
-        ? (e.markerRecordedEventAttributes.details?.['patch-data']?.payloads ?? []).map((x) => Buffer.from(x.data ?? new Uint8Array()).toString('utf8'))
-        : [],
-    );
-    expect(patchs.join(' ')).toContain(patch);
-    const objet = temporal.api.history.v1.History.toObject(brut, { longs: String, enums: String, bytes: String, defaults: false });
-    writeFileSync(`${historiques}${fichier}`, JSON.stringify(objet));
-  }
-
   it('enregistre un protocole de 3 mois rompu pendant le bilan du dernier mois', async () => {
     const { handle } = await ruptureAuDernierMois('REJEU-RUPTURE');
     await jusqua(handle, (e) => !!e.details.rupture, 'rupture enregistrée');
@@ -813,7 +790,7 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'courriel-lent')('enregis
     await handle.executeUpdate(cloturerProtocoleUpdate, { args: [msg({ issue: 'orientation_hebergement' as const })] });
     await handle.result();
     // v1 : la rupture notée dans l'état par le déroulé seulement (avant patched('rupture-dans-le-message')).
-    await ecrireAvecPatch(handle, 'rupture-dans-le-message', 'protocole-rupture-au-dernier-mois-v2.json');
+    await enregistrerALaFin(handle, 'protocole-rupture-au-dernier-mois-v2.json', ['rupture-dans-le-message']);
   });
 
   it('enregistre un protocole rompu par le bailleur (son lien) pendant l’envoi de la demande de paiement du mois', async () => {
@@ -823,7 +800,7 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'courriel-lent')('enregis
     await handle.executeUpdate(orientationUpdate, { args: [msg({ dispositif: 'residence_sociale' as const })] });
     await handle.executeUpdate(cloturerProtocoleUpdate, { args: [msg({ issue: 'orientation_hebergement' as const })] });
     await handle.result();
-    await ecrireAvecPatch(handle, 'rupture-constatee-dans-la-reponse', 'protocole-rupture-constatee-dans-la-reponse-v1.json');
+    await enregistrerALaFin(handle, 'protocole-rupture-constatee-dans-la-reponse-v1.json', ['rupture-constatee-dans-la-reponse']);
   });
 
   it('enregistre un protocole dont le nouveau bail est enregistré pendant les courriels « protocole respecté »', async () => {
@@ -839,18 +816,18 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'courriel-lent')('enregis
       lacher();
     }
     await handle.result();
-    await ecrireAvecPatch(handle, 'nouveau-bail-deja-signe', 'protocole-nouveau-bail-deja-signe-v1.json');
+    await enregistrerALaFin(handle, 'protocole-nouveau-bail-deja-signe-v1.json', ['nouveau-bail-deja-signe']);
   });
 });
 
 describe('rejeu des historiques du protocole', () => {
-  const fichiers = existsSync(historiques) ? readdirSync(historiques).filter((f) => f.startsWith('protocole-') && f.endsWith('.json')) : [];
+  const fichiers = existsSync(DOSSIER_HISTORIQUES) ? readdirSync(DOSSIER_HISTORIQUES).filter((f) => f.startsWith('protocole-') && f.endsWith('.json')) : [];
   it('les deux exécutions sont enregistrées', () => {
     expect(fichiers).toEqual(expect.arrayContaining(['protocole-v1.json', 'protocole-v1-suite.json']));
   });
   for (const f of fichiers) {
     it(`${f} se rejoue sans non-déterminisme`, async () => {
-      const historique = temporal.api.history.v1.History.fromObject(JSON.parse(readFileSync(`${historiques}${f}`, 'utf8')));
+      const historique = temporal.api.history.v1.History.fromObject(JSON.parse(readFileSync(`${DOSSIER_HISTORIQUES}${f}`, 'utf8')));
       await Worker.runReplayHistory({ workflowBundle: await paquetWorkflows(), dataConverter: DATA_CONVERTER }, historique, f);
     });
   }

@@ -12,6 +12,7 @@ import { Worker } from '@temporalio/worker';
 import { temporal } from '@temporalio/proto';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { Programme } from '../domain/vocabulaire';
+import { DOSSIER_HISTORIQUES, ecrireHistorique, enObjet, enregistrerALaFin, patchsNotes } from './outils/historiques';
 import { cloreAnticipeUpdate, repondreValidationUpdate } from '../domain/messages';
 import { accordPartageDiagnosticUpdate } from '../domain/partage';
 import { bilanUpdate, cloturerUpdate, diagnosticUpdate, passageDroitCommunUpdate, planAideUpdate, tentativeContactUpdate } from '../domain/prevention';
@@ -34,46 +35,7 @@ import {
   type Banc,
 } from './outils/environnement';
 
-const dossier = fileURLToPath(new URL('./historiques/', import.meta.url));
-
 const etape = (handle: WorkflowHandle, nom: string) => jusqua(handle, (e) => e.etape === nom, `étape « ${nom} »`);
-
-/** Un historique sous sa forme JSON (celle des fichiers de test/historiques/). */
-interface Historique {
-  events?: Array<{ eventType?: string; markerRecordedEventAttributes?: { markerName?: string; details?: Record<string, { payloads?: { data?: string }[] }> } }>;
-}
-
-function enObjet(historique: unknown): Historique {
-  const h = temporal.api.history.v1.History.fromObject(historique as never);
-  return temporal.api.history.v1.History.toObject(h, { longs: String, enums: String, bytes: String, defaults: false }) as Historique;
-}
-
-function ecrireHistorique(fichier: string, historique: unknown) {
-  writeFileSync(`${dossier}${fichier}`, JSON.stringify(enObjet(historique)));
-}
-
-/** Les identifiants des patched() notés dans un historique (marqueurs « core_patch »). */
-function patchsNotes(h: Historique): string[] {
-  return (h.events ?? []).flatMap((e) => {
-    const m = e.markerRecordedEventAttributes;
-    if (!m || m.markerName !== 'core_patch') return [];
-    return (m.details?.['patch-data']?.payloads ?? []).map(
-      (x) => (JSON.parse(Buffer.from(x.data ?? '', 'base64').toString('utf8')) as { id?: string }).id ?? '',
-    );
-  });
-}
-
-/**
- * La fin d'un enregistrement : attend la fin du parcours, vérifie que son historique porte ces
- * patched() (sinon l'enregistrement ne couvrirait pas ce qu'il doit), et l'écrit sous `fichier`.
- */
-async function enregistrerALaFin(handle: WorkflowHandle, fichier: string, patchs: string[]): Promise<Historique> {
-  await handle.result();
-  const historique = enObjet(await handle.fetchHistory());
-  expect(patchsNotes(historique)).toEqual(expect.arrayContaining(patchs));
-  writeFileSync(`${dossier}${fichier}`, JSON.stringify(historique));
-  return historique;
-}
 
 describe.runIf(process.env.ENREGISTRER_HISTORIQUES === '1')('enregistrement', () => {
   it('enregistre un parcours loiret-ahu de l’orientation à la clôture', async () => {
@@ -131,7 +93,7 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === '1')('enregistrement', ()
       // v4 : avant les dossiers du système d’enregistrement (patched('dossier-consigne')) ; v5 : le
       // dossier consigné par une activité ordinaire (avant patched('dossier-en-activite-locale')) ; v6 :
       // le plan mis dans l'état par le déroulé seulement (avant patched('plan-dans-le-message')).
-      writeFileSync(`${dossier}prevention-loiret-v7.json`, JSON.stringify(historique));
+      writeFileSync(`${DOSSIER_HISTORIQUES}prevention-loiret-v7.json`, JSON.stringify(historique));
     } finally {
       await banc.fermer();
     }
@@ -580,13 +542,13 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === '1' || process.env.ENREGI
 });
 
 describe('rejeu des historiques enregistrés', () => {
-  const fichiers = existsSync(dossier) ? readdirSync(dossier).filter((f) => f.endsWith('.json')) : [];
+  const fichiers = existsSync(DOSSIER_HISTORIQUES) ? readdirSync(DOSSIER_HISTORIQUES).filter((f) => f.endsWith('.json')) : [];
   it('il y a au moins un historique de référence', () => {
     expect(fichiers.length).toBeGreaterThan(0);
   });
   for (const f of fichiers) {
     it(`${f} se rejoue sans non-déterminisme`, async () => {
-      const historique = temporal.api.history.v1.History.fromObject(JSON.parse(readFileSync(`${dossier}${f}`, 'utf8')));
+      const historique = temporal.api.history.v1.History.fromObject(JSON.parse(readFileSync(`${DOSSIER_HISTORIQUES}${f}`, 'utf8')));
       await Worker.runReplayHistory({ workflowBundle: await paquetWorkflows(), dataConverter: DATA_CONVERTER }, historique, f);
     });
   }
@@ -775,7 +737,7 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'partage-diagnostic')('en
       await jusqua(handle, (e) => e.journal.some((x) => x.resume.includes('« Accord du ménage retiré')), 'retrait annoncé au bailleur');
       await handle.executeUpdate(cloturerUpdate, { args: [m({ issue: 'menage_met_fin' as const })] });
       await handle.result();
-      writeFileSync(`${dossier}prevention-partage-diagnostic-v1.json`, JSON.stringify(enObjet(await handle.fetchHistory())));
+      writeFileSync(`${DOSSIER_HISTORIQUES}prevention-partage-diagnostic-v1.json`, JSON.stringify(enObjet(await handle.fetchHistory())));
     } finally {
       await banc.fermer();
     }

@@ -81,6 +81,13 @@ interface Mesure {
   /** La fiche-bilan faite par le message du bilan (patched('bilan-dans-le-message')), que le déroulé reprend. */
   ficheDuMessage?: FicheBilan;
   evaluation?: ConditionsGlissement;
+  /** L'échéance de l'évaluation demandée au terme, que le message tient dès la réponse. */
+  echeanceEvaluation?: string;
+  /**
+   * L'évaluation déjà appliquée par son message (patched('evaluation-dans-le-message')) : son
+   * échéance tenue, notée, et la prolongation décidée faite ; le déroulé n'en envoie que les courriels.
+   */
+  evaluationDuMessage?: ConditionsGlissement;
   orientation?: Orientation;
   fiches: FicheBilan[];
   prolongations: Array<{ decideeLe: string; mois: number; jusquau: string }>;
@@ -370,12 +377,7 @@ async function bilanDeMesure(m: Mesure, jalon: string, avecDecision: boolean): P
 async function termeDeLaMesure(m: Mesure): Promise<Fin | undefined> {
   for (let n = 1; ; n++) {
     const ev = await evaluationDuGlissement(m, n);
-    ((m.p.details.evaluations ??= []) as unknown[]).push({
-      le: new Date().toISOString(),
-      loyerPayeRegulierement: ev.loyerPayeRegulierement,
-      situationStable: ev.situationStable,
-      decision: ev.decision,
-    });
+    if (ev !== m.evaluationDuMessage) noterEvaluation(m, ev);
     if (ev.decision === 'glissement') return undefined;
     if (ev.decision === 'fin_avec_orientation') {
       m.orientation = ev.orientation;
@@ -397,6 +399,7 @@ async function evaluationDuGlissement(m: Mesure, n: number): Promise<ConditionsG
       `Conditions du glissement à évaluer (${dureeEnFrancais(`P${moisEntre(m.debut!, termeMesure)}M`)} de sous-location)`,
     );
     const id = `conditions_glissement:${n}`;
+    m.echeanceEvaluation = id;
     p.echeances.suivre({
       id,
       libelle: 'Conditions du glissement évaluées',
@@ -410,20 +413,38 @@ async function evaluationDuGlissement(m: Mesure, n: number): Promise<ConditionsG
     });
     await p.attendre(() => m.evaluation !== undefined);
     p.echeances.tenir(id);
+    m.echeanceEvaluation = undefined;
   }
   const ev = m.evaluation!;
   m.evaluation = undefined;
   return ev;
 }
 
-/** La prolongation motivée : un nouveau terme, annoncé au bailleur et à la DDETS. */
-async function prolongationMotivee(m: Mesure, ev: ConditionsGlissement): Promise<void> {
-  const { p, ref } = m;
+/** L'évaluation des conditions dans l'état (sans son motif ni ses notes, confidentiels). */
+function noterEvaluation(m: Mesure, ev: ConditionsGlissement): void {
+  ((m.p.details.evaluations ??= []) as unknown[]).push({
+    le: new Date().toISOString(),
+    loyerPayeRegulierement: ev.loyerPayeRegulierement,
+    situationStable: ev.situationStable,
+    decision: ev.decision,
+  });
+}
+
+/** Le nouveau terme d'une prolongation décidée, dans la mesure et dans l'état. */
+function prolonger(m: Mesure, ev: ConditionsGlissement): void {
   const mois = moisProlongation(m, ev);
   const termeMesure = finProlongation(m, mois);
   m.termeMesure = termeMesure;
   m.prolongations.push({ decideeLe: new Date().toISOString(), mois, jusquau: termeMesure.toISOString() });
-  p.details.prolongations = m.prolongations;
+  m.p.details.prolongations = m.prolongations;
+}
+
+/** La prolongation motivée : un nouveau terme, annoncé au bailleur et à la DDETS. */
+async function prolongationMotivee(m: Mesure, ev: ConditionsGlissement): Promise<void> {
+  const { p, ref } = m;
+  if (ev !== m.evaluationDuMessage) prolonger(m, ev);
+  const { mois } = m.prolongations.at(-1)!;
+  const termeMesure = m.termeMesure!;
   p.rejoindre('prolongation', `Prolongation motivée jusqu’au ${dateEnFrancais(termeMesure)}`);
   for (const a of [auBailleur(m), { role: 'ddets' } as A]) {
     await notifier(p, { a, ...courriels.prolongation({ ref, programme: m.e.programme, mois, jusquau: termeMesure }), visibilite: 'partenaires' });
@@ -733,7 +754,18 @@ function messagesDuGlissement(m: Mesure): void {
       return undefined;
     },
     appliquer: (x) => {
+      // Le nouveau terme que l'étape annonce, calculé avant que la prolongation soit faite.
+      const libelleProlongation =
+        x.decision === 'prolongation' ? `Prolongation motivée jusqu’au ${dateEnFrancais(finProlongation(m, moisProlongation(m, x)))}` : '';
       m.evaluation = x;
+      // Lue aussitôt (état, fiche), l'évaluation est tenue et notée, la prolongation faite, même si
+      // le déroulé envoie encore le courriel « conditions à évaluer » : il n'en fera que les courriels.
+      if (patched('evaluation-dans-le-message')) {
+        m.evaluationDuMessage = x;
+        if (m.echeanceEvaluation) p.echeances.tenir(m.echeanceEvaluation);
+        noterEvaluation(m, x);
+        if (x.decision === 'prolongation') prolonger(m, x);
+      }
       const decision = {
         glissement: 'glissement du bail',
         prolongation: `prolongation de ${moisProlongation(m, x)} mois`,
@@ -755,8 +787,7 @@ function messagesDuGlissement(m: Mesure): void {
       if (x.decision === 'glissement') {
         p.avancer('glissement', GLISSEMENT);
         if (patched('glissement-dans-le-message')) noterGlissement(m, false);
-      } else if (x.decision === 'prolongation')
-        p.avancer('prolongation', `Prolongation motivée jusqu’au ${dateEnFrancais(finProlongation(m, moisProlongation(m, x)))}`);
+      } else if (x.decision === 'prolongation') p.avancer('prolongation', libelleProlongation);
       return { etape: x.decision === 'fin_avec_orientation' ? 'cloture' : p.etape };
     },
   });
