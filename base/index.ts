@@ -44,15 +44,19 @@ export async function attendreBase(url: string, o: { delaiMs: number; continuer?
   return derniere;
 }
 
-/** Applique les migrations qui manquent ; lève une erreur en français qui nomme celle qui a échoué. */
-export async function migrer(db: BaseDeDonnees): Promise<MigrationResultSet> {
+/**
+ * Applique les migrations qui manquent (ou, avec `jusqua`, amène la base à cette migration, en défaisant
+ * les suivantes : pour essayer une reprise de données) ; lève une erreur en français qui nomme celle qui
+ * a échoué.
+ */
+export async function migrer(db: BaseDeDonnees, o: { jusqua?: string } = {}): Promise<MigrationResultSet> {
   const migrateur = new Migrator({
     db,
     provider: { getMigrations: async () => MIGRATIONS },
     migrationTableName: 'migrations',
     migrationLockTableName: 'migrations_verrou',
   });
-  const r = await migrateur.migrateToLatest();
+  const r = await (o.jusqua ? migrateur.migrateTo(o.jusqua) : migrateur.migrateToLatest());
   const echec = r.results?.find((x) => x.status === 'Error');
   if (r.error) {
     throw new Error(

@@ -560,4 +560,23 @@ export const MIGRATIONS: Record<string, Migration> = {
       await db.schema.dropTable('simulations').execute();
     },
   },
+  '0027-file-active-close': {
+    async up(db: Kysely<unknown>) {
+      // Le parcours d'un bailleur est-il clos ? Noté à la consignation de la clôture, il n'a plus
+      // besoin du dossier : la file active se compte sur cette table seule (index des ouverts), et un
+      // dossier effacé par la rétention ne fait plus revenir son parcours dans la file. Repris des
+      // dossiers clos et, pour ceux déjà effacés, de leurs fiches d'indicateurs closes (gardées).
+      await db.schema
+        .alterTable('bailleurs_parcours')
+        .addColumn('clos', 'boolean', (c) => c.notNull().defaultTo(false))
+        .execute();
+      await sql`update bailleurs_parcours b set clos = true
+        where exists (select 1 from dossiers d where d.workflow_id = b.workflow_id and d.clos)
+           or exists (select 1 from fiches_indicateurs f where f.workflow_id = b.workflow_id and f.close)`.execute(db);
+      await sql`create index bailleurs_parcours_ouverts on bailleurs_parcours (organisation_id) where not clos`.execute(db);
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.alterTable('bailleurs_parcours').dropColumn('clos').execute();
+    },
+  },
 };

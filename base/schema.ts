@@ -147,6 +147,8 @@ export interface TableBailleursParcours {
   organisation_id: string;
   choisi_par: string;
   choisi_le: ColumnType<Date, Date | undefined, Date>;
+  /** Le parcours est clos (noté à la consignation de sa clôture) : il ne compte plus dans la file active. */
+  clos: ColumnType<boolean, boolean | undefined, boolean>;
 }
 
 export interface TableChangementsBailleur {

@@ -96,7 +96,8 @@ export class RegistreDossiers {
     const premier = journal.find((e) => e.seq === 1);
     // Une seule requête, donc une seule transaction et un seul aller-retour avec PostgreSQL : le
     // dossier, les événements nouveaux du journal et la fiche d'indicateurs (requêtes d'écriture
-    // dans WITH, exécutées toutes, même celles que la sélection finale ne lit pas).
+    // dans WITH, exécutées toutes, même celles que la sélection finale ne lit pas) ; à la clôture, le
+    // parcours sort aussi de la file active de son bailleur.
     const dossier = this.db
       .insertInto('dossiers')
       .values({
@@ -170,9 +171,17 @@ export class RegistreDossiers {
           .selectFrom('journal_dossiers')
           .select('seq')
           .where(sql<boolean>`false`);
+    // Clos : le parcours quitte la file active de son bailleur, même quand la rétention effacera le dossier.
+    const horsFileActive = etat.cloture
+      ? this.db.updateTable('bailleurs_parcours').set({ clos: true }).where('workflow_id', '=', id).where('clos', '=', false).returning('workflow_id')
+      : this.db
+          .selectFrom('bailleurs_parcours')
+          .select('workflow_id')
+          .where(sql<boolean>`false`);
     const ecrit = await this.db
       .with('dossier', () => dossier)
       .with('journal', () => evenements)
+      .with('file_active', () => horsFileActive)
       .with('fiche', () => insertionFiche(this.db, { fiche: c.fiche, version: c.version }))
       .selectFrom('dossier')
       .select('workflow_id')

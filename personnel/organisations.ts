@@ -165,11 +165,10 @@ export class AnnuairePartenaires {
     const r = await db
       .selectFrom(
         db
-          .selectFrom('bailleurs_parcours as b')
-          .leftJoin('dossiers as d', 'd.workflow_id', 'b.workflow_id')
-          .select('b.workflow_id')
-          .where('b.organisation_id', '=', organisationId)
-          .where((eb) => eb.or([eb('d.clos', 'is', null), eb('d.clos', '=', false)]))
+          .selectFrom('bailleurs_parcours')
+          .select('workflow_id')
+          .where('organisation_id', '=', organisationId)
+          .where('clos', '=', false)
           .limit(quota)
           .as('ouverts'),
       )
@@ -178,16 +177,18 @@ export class AnnuairePartenaires {
     return Number(r.n) >= quota;
   }
 
-  /** Les parcours ouverts de chaque bailleur (un parcours sans dossier encore consigné compte comme ouvert). */
+  /**
+   * Les parcours ouverts de chaque bailleur : ceux dont la clôture n'a pas été consignée (index des
+   * ouverts, sans lire les dossiers ; un dossier effacé par la rétention reste clos).
+   */
   private async parcoursOuverts(ids: string[], db: BaseDeDonnees = this.db): Promise<Map<string, number>> {
     if (!ids.length) return new Map();
     const r = await db
-      .selectFrom('bailleurs_parcours as b')
-      .leftJoin('dossiers as d', 'd.workflow_id', 'b.workflow_id')
-      .select(['b.organisation_id', (eb) => eb.fn.countAll<string>().as('n')])
-      .where('b.organisation_id', 'in', ids)
-      .where((eb) => eb.or([eb('d.clos', 'is', null), eb('d.clos', '=', false)]))
-      .groupBy('b.organisation_id')
+      .selectFrom('bailleurs_parcours')
+      .select(['organisation_id', (eb) => eb.fn.countAll<string>().as('n')])
+      .where('organisation_id', 'in', ids)
+      .where('clos', '=', false)
+      .groupBy('organisation_id')
       .execute();
     return new Map(r.map((x) => [x.organisation_id, Number(x.n)]));
   }

@@ -15,12 +15,16 @@ import { NOM_COOKIE } from '../api/auth';
 import { ficheDepuisEtat } from '../domain/indicateurs';
 import type { EtatParcours } from '../domain/vocabulaire';
 import { RegistreDossiers } from '../dossiers/registre';
+import { migrer } from '../base';
+import { RegistreIndicateurs } from '../indicateurs/registre';
 import { importerDossiersEnCours } from '../dossiers/import';
+import { effacerDossiersEchus } from '../dossiers/retention';
+import { AnnuairePartenaires } from '../personnel/organisations';
 import { generateKeyRingValue, parseKeyRing } from '../securite/cles';
 import { Coffre } from '../securite/coffre';
 import { bancAvecApi } from './outils/api';
-import { baseEssai } from './outils/base';
-import { COFFRE, jusqua, menageEssai, repos, situationPrevention } from './outils/environnement';
+import { baseEssai, creerBaseEssai } from './outils/base';
+import { CATALOGUE, COFFRE, jusqua, menageEssai, repos, situationPrevention } from './outils/environnement';
 
 const essai = bancAvecApi('mot-de-passe-essai');
 const connecter = (id: string) => essai.connecter(id);
@@ -243,6 +247,59 @@ describe('registre des dossiers', () => {
     const partenaire = await registre.lire(id, { confidentiel: false });
     expect(partenaire?.detailsConfidentiels).toEqual({});
     expect(partenaire?.journal.map((e) => e.seq)).toEqual([1]);
+  });
+
+  it('un parcours clos sort de la file active de son bailleur, et n’y revient pas quand la rétention efface son dossier', async () => {
+    const db = (await baseEssai()).db;
+    const annuaire = new AnnuairePartenaires(db);
+    const registre = new RegistreDossiers(db, COFFRE);
+    const org = await annuaire.creer('loiret-ahu', { type: 'bailleur_social', nom: 'Bailleur de la rétention', quotaFileActive: 1 });
+    const ouverts = async () => (await annuaire.lister('loiret-ahu')).find((o) => o.id === org.id)!.parcoursOuverts;
+    const id = 'loiret-ahu--FILE-RETENTION-1';
+    expect((await annuaire.choisirPourLancement(id, 'loiret-ahu', org.id, 'coord.essai')).ajoute).toBe(true);
+    const e = etatEssai(id);
+    await registre.consigner(consignation(e, 10));
+    expect(await ouverts()).toBe(1);
+    // La file (1 place) est complète : un autre lancement chez ce bailleur est refusé.
+    await expect(annuaire.choisirPourLancement('loiret-ahu--FILE-RETENTION-2', 'loiret-ahu', org.id, 'coord.essai')).rejects.toThrow(/est complète/);
+    // Clos : la place se libère.
+    await registre.consigner(consignation({ ...e, cloture: { issue: 'situation_stabilisee', le: '2026-04-01T08:00:00.000Z' } }, 20));
+    expect(await ouverts()).toBe(0);
+    // Le dossier effacé par la rétention (clos depuis plus de 2 ans) : le parcours ne revient pas dans la file.
+    const effaces = await effacerDossiersEchus(db, CATALOGUE, new Date('2030-01-01T00:00:00.000Z'));
+    expect(effaces.find((x) => x.programme === 'loiret-ahu')?.nombre).toBeGreaterThanOrEqual(1);
+    expect(await registre.lire(id, { confidentiel: false })).toBeUndefined();
+    expect(await ouverts()).toBe(0);
+    expect((await annuaire.choisirPourLancement('loiret-ahu--FILE-RETENTION-2', 'loiret-ahu', org.id, 'coord.essai')).ajoute).toBe(true);
+  });
+
+  it('la migration de la file active reprend les parcours clos : dossier clos, ou dossier déjà effacé dont la fiche d’indicateurs est close', async () => {
+    const b = await creerBaseEssai();
+    try {
+      const annuaire = new AnnuairePartenaires(b.db);
+      const registre = new RegistreDossiers(b.db, COFFRE);
+      const org = await annuaire.creer('loiret-ahu', { type: 'bailleur_social', nom: 'Bailleur de la reprise' });
+      const cloture = { issue: 'situation_stabilisee' as const, le: '2026-04-01T08:00:00.000Z' };
+      const [clos, efface, ouvert, neuf] = ['CLOS', 'EFFACE', 'OUVERT', 'NEUF'].map((r) => `loiret-ahu--REPRISE-${r}`);
+      for (const id of [clos, efface, ouvert, neuf]) await annuaire.choisirPourLancement(id!, 'loiret-ahu', org.id, 'coord.essai');
+      await registre.consigner(consignation({ ...etatEssai(clos!), cloture }, 10));
+      await registre.consigner(consignation(etatEssai(ouvert!), 10));
+      const fiche = ficheDepuisEtat({ ...etatEssai(efface!), cloture });
+      await new RegistreIndicateurs(b.db).consigner({ fiche, version: 10 });
+      // La base d'avant la colonne, puis la migration et sa reprise.
+      await migrer(b.db, { jusqua: '0026-simulations' });
+      await migrer(b.db);
+      const lignes = await b.db
+        .selectFrom('bailleurs_parcours')
+        .select(['workflow_id', 'clos'])
+        .where('organisation_id', '=', org.id)
+        .orderBy('workflow_id')
+        .execute();
+      expect(Object.fromEntries(lignes.map((l) => [l.workflow_id, l.clos]))).toEqual({ [clos!]: true, [efface!]: true, [ouvert!]: false, [neuf!]: false });
+      expect((await annuaire.lister('loiret-ahu')).find((o) => o.id === org.id)!.parcoursOuverts).toBe(2);
+    } finally {
+      await b.fermer();
+    }
   });
 
   it('l’activité refuse une entrée invalide sans rien écrire, avec un message qui nomme le champ', async () => {
