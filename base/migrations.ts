@@ -579,4 +579,17 @@ export const MIGRATIONS: Record<string, Migration> = {
       await db.schema.alterTable('bailleurs_parcours').dropColumn('clos').execute();
     },
   },
+  '0028-effacement-orientations': {
+    async up(db: Kysely<unknown>) {
+      // L'effacement compte aussi les fiches d'orientation refusées qu'il efface (ménages jamais
+      // accompagnés : effacées après la même durée, comptée depuis le refus).
+      await db.schema
+        .alterTable('effacements_dossiers')
+        .addColumn('orientations_refusees', 'integer', (c) => c.notNull().defaultTo(0))
+        .execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.alterTable('effacements_dossiers').dropColumn('orientations_refusees').execute();
+    },
+  },
 };

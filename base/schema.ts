@@ -100,6 +100,8 @@ export interface TableEffacementsDossiers {
   conservation: string;
   clos_avant: Date;
   nombre: number;
+  /** Fiches d'orientation refusées effacées (0028). */
+  orientations_refusees: ColumnType<number, number | undefined, number>;
 }
 
 /** Les comptes du personnel (mot de passe : empreinte scrypt). */

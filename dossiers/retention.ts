@@ -7,9 +7,10 @@
  * compter du dernier contact avec la personne »). La clôture du parcours est ce dernier contact.
  * Chaque programme peut fixer la sienne (`conservationDossier` de son preset).
  *
- * L'effacement supprime le dossier et son journal ; il consigne, sans rien de personnel, combien de
- * dossiers de quel programme, clos avant quelle date, ont été effacés. Les fiches d'indicateurs
- * (sans donnée personnelle) restent : elles font les bilans annuels.
+ * L'effacement supprime le dossier, son journal et ce qui l'accompagne (`AVEC_LE_DOSSIER`), ainsi
+ * que les fiches d'orientation refusées échues ; il consigne, sans rien de personnel, combien de
+ * dossiers et de fiches de quel programme, clos avant quelle date, ont été effacés. Les fiches
+ * d'indicateurs (sans donnée personnelle) restent : elles font les bilans annuels.
  */
 import type { BaseDeDonnees } from '../base';
 import type { Catalogue } from '../programmes/catalogue';
@@ -21,17 +22,43 @@ export interface EffacementProgramme {
   programme: string;
   conservation: string;
   closAvant: string;
+  /** Dossiers clos échus effacés (avec leur journal et tout ce qui les accompagne). */
   nombre: number;
+  /** Fiches d'orientation refusées depuis plus longtemps que la conservation, effacées. */
+  orientationsRefusees: number;
 }
 
-/** Efface les dossiers clos depuis plus longtemps que la conservation de leur programme. */
+/**
+ * Ce qui part avec un dossier effacé : les traces de consultation, les consentements, la fiche
+ * d'orientation qui l'a ouvert (identité du ménage, chiffrée), les changements de bailleur (leur
+ * motif est écrit à la main) et la priorité. Restent, sans rien de personnel, la fiche d'indicateurs
+ * et le bailleur du parcours (indicateurs par bailleur ; le parcours y est noté clos).
+ */
+const AVEC_LE_DOSSIER = [
+  'consultations_dossiers',
+  'consentements_partage_diagnostic',
+  'consentements_menage',
+  'orientations',
+  'changements_bailleur',
+  'priorites_dossiers',
+] as const;
+
+/**
+ * Efface les dossiers clos depuis plus longtemps que la conservation de leur programme, et les fiches
+ * d'orientation refusées depuis plus longtemps qu'elle (ménages jamais accompagnés).
+ */
 export async function effacerDossiersEchus(db: BaseDeDonnees, catalogue: Pick<Catalogue, 'trouver'>, maintenant = new Date()): Promise<EffacementProgramme[]> {
-  const programmes = await db.selectFrom('dossiers').select('programme_id').distinct().where('clos', '=', true).execute();
+  const programmes = await db
+    .selectFrom('dossiers')
+    .select('programme_id')
+    .where('clos', '=', true)
+    .union(db.selectFrom('orientations').select('programme_id').where('statut', '=', 'refusee'))
+    .execute();
   const bilan: EffacementProgramme[] = [];
   for (const { programme_id: programme } of programmes) {
     const conservation = catalogue.trouver(programme)?.conservationDossier ?? CONSERVATION_PAR_DEFAUT;
     const closAvant = retirerDuree(maintenant, conservation);
-    const nombre = await db.transaction().execute(async (trx) => {
+    const effacement = await db.transaction().execute(async (trx) => {
       const effaces = await trx
         .deleteFrom('dossiers')
         .where('programme_id', '=', programme)
@@ -39,40 +66,24 @@ export async function effacerDossiersEchus(db: BaseDeDonnees, catalogue: Pick<Ca
         .where('clos_le', '<', closAvant)
         .returning('workflow_id')
         .execute();
-      if (effaces.length) {
-        // Les traces de consultation des dossiers effacés partent avec eux.
-        await trx
-          .deleteFrom('consultations_dossiers')
-          .where(
-            'workflow_id',
-            'in',
-            effaces.map((e) => e.workflow_id),
-          )
-          .execute();
-        await trx
-          .deleteFrom('consentements_partage_diagnostic')
-          .where(
-            'workflow_id',
-            'in',
-            effaces.map((e) => e.workflow_id),
-          )
-          .execute();
-        await trx
-          .deleteFrom('consentements_menage')
-          .where(
-            'workflow_id',
-            'in',
-            effaces.map((e) => e.workflow_id),
-          )
-          .execute();
+      const ids = effaces.map((e) => e.workflow_id);
+      if (ids.length) for (const table of AVEC_LE_DOSSIER) await trx.deleteFrom(table).where('workflow_id', 'in', ids).execute();
+      const refusees = await trx
+        .deleteFrom('orientations')
+        .where('programme_id', '=', programme)
+        .where('statut', '=', 'refusee')
+        .where('traitee_le', '<', closAvant)
+        .returning('id')
+        .execute();
+      if (ids.length || refusees.length) {
         await trx
           .insertInto('effacements_dossiers')
-          .values({ le: maintenant, programme_id: programme, conservation, clos_avant: closAvant, nombre: effaces.length })
+          .values({ le: maintenant, programme_id: programme, conservation, clos_avant: closAvant, nombre: ids.length, orientations_refusees: refusees.length })
           .execute();
       }
-      return effaces.length;
+      return { nombre: ids.length, orientationsRefusees: refusees.length };
     });
-    if (nombre) bilan.push({ programme, conservation, closAvant: closAvant.toISOString(), nombre });
+    if (effacement.nombre || effacement.orientationsRefusees) bilan.push({ programme, conservation, closAvant: closAvant.toISOString(), ...effacement });
   }
   return bilan;
 }

@@ -143,4 +143,41 @@ describe('conservation des dossiers clos', () => {
     await effacerDossiersEchus(db, CATALOGUE, new Date('2028-02-29T23:00:00.000Z'));
     expect(await presents([a, b])).toEqual([b]);
   });
+
+  it('avec un dossier effacé partent sa fiche d’orientation, ses changements de bailleur et sa priorité ; une orientation refusée est effacée après la même durée, comptée depuis son refus', async () => {
+    const db = (await baseEssai()).db;
+    const programme = 'toulouse-declic';
+    const vieux = await dossier(programme, 'RET-ORIENTE', 2 * 366 * JOUR + JOUR);
+    const garde = await dossier(programme, 'RET-ORIENTE-GARDE', 100 * JOUR);
+    const ilYa = (ms: number) => new Date(Date.now() - ms);
+    const orientation = (id: string, o: { statut: string; traitee_le?: Date; workflow_id?: string; motif_refus?: string }) =>
+      db
+        .insertInto('orientations')
+        .values({ id, programme_id: programme, organisation_id: `${programme}--bailleur`, reference: id, fiche_chiffree: Buffer.from('fiche chiffrée'), ...o })
+        .execute();
+    await orientation('or-acceptee', { statut: 'acceptee', traitee_le: ilYa(3 * 366 * JOUR), workflow_id: vieux });
+    await orientation('or-acceptee-garde', { statut: 'acceptee', traitee_le: ilYa(200 * JOUR), workflow_id: garde });
+    await orientation('or-refusee-vieille', { statut: 'refusee', traitee_le: ilYa(2 * 366 * JOUR + JOUR), motif_refus: 'Hors du territoire' });
+    await orientation('or-refusee-recente', { statut: 'refusee', traitee_le: ilYa(30 * JOUR), motif_refus: 'Hors du territoire' });
+    await orientation('or-recue', { statut: 'recue' });
+    for (const id of [vieux, garde]) {
+      await db
+        .insertInto('changements_bailleur')
+        .values({ workflow_id: id, ancien: null, nouveau: `${programme}--bailleur`, par: 'coord.essai', motif: 'Mutation du ménage' })
+        .execute();
+      await db.insertInto('priorites_dossiers').values({ workflow_id: id, programme_id: programme, motif: 'menage_isole' }).execute();
+    }
+
+    const bilan = await effacerDossiersEchus(db, CATALOGUE);
+    expect(bilan).toEqual([expect.objectContaining({ programme, conservation: 'P2Y', nombre: 1, orientationsRefusees: 1 })]);
+    expect(await presents([vieux, garde])).toEqual([garde]);
+    const orientations = await db.selectFrom('orientations').select('id').where('programme_id', '=', programme).orderBy('id').execute();
+    expect(orientations.map((o) => o.id)).toEqual(['or-acceptee-garde', 'or-recue', 'or-refusee-recente']);
+    for (const table of ['changements_bailleur', 'priorites_dossiers'] as const) {
+      const restes = await db.selectFrom(table).select('workflow_id').where('workflow_id', 'in', [vieux, garde]).execute();
+      expect(restes.map((r) => r.workflow_id)).toEqual([garde]);
+    }
+    const trace = await db.selectFrom('effacements_dossiers').selectAll().where('programme_id', '=', programme).execute();
+    expect(trace.map((t) => [t.nombre, t.orientations_refusees])).toEqual([[1, 1]]);
+  });
 });
