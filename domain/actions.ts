@@ -31,7 +31,7 @@ const PROTOCOLE_OUVERT = ['signature_protocole', 'suivi_protocole', 'terme_non_r
 /** Par type de parcours : message → étapes où il est attendu. */
 const ETAPES_DES_MESSAGES: Record<TypeParcours, Record<string, readonly string[]>> = {
   prevention_precontentieuse: {
-    'tentative-contact': ['aller_vers'],
+    'tentative-contact': ['information_menage', 'aller_vers'],
     diagnostic: ['diagnostic'],
     'plan-aide': ['plan_aide', 'revision_plan'],
     bilan: ['suivi'],

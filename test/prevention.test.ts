@@ -157,6 +157,32 @@ describe('loiret-ahu', () => {
     sansConfidentiel(courrielsBailleur('loiret-ahu', ref));
   });
 
+  it('une tentative de contact s’enregistre pendant la lettre d’information (courriel au bailleur lent) : l’« aller vers », puis le diagnostic, pris dès la réponse', async () => {
+    const lacher = banc.retenirCourriels((objet) => objet.startsWith('Orientation reçue'));
+    let handle!: WorkflowHandle;
+    try {
+      ({ handle } = await lancer('loiret-ahu'));
+      await etape(handle, 'information_menage');
+      const tentative = (issue: 'injoignable' | 'joint') =>
+        handle.executeUpdate(tentativeContactUpdate, { args: [msg()({ canal: 'telephone' as const, creneau: 'matin' as const, issue })] });
+      expect(await tentative('injoignable')).toMatchObject({ etape: 'aller_vers' });
+      expect((await handle.query(etatQuery)).etape).toBe('aller_vers');
+      expect(await tentative('joint')).toMatchObject({ etape: 'diagnostic' });
+      // Le déroulé est encore sur le courriel au bailleur.
+      expect((await handle.describe()).raw.pendingActivities?.length).toBeGreaterThan(0);
+    } finally {
+      lacher();
+    }
+    const etat = await jusqua(handle, (e) => e.echeances.some((x) => x.id === 'diagnostic'));
+    expect(etat.etape).toBe('diagnostic');
+    expect(etat.details.tentatives).toBe(2);
+    expect(etat.echeances.find((x) => x.id === 'contact')?.statut).toBe('tenue');
+    expect(etat.journal.filter((x) => x.type === 'contact_etabli')).toHaveLength(1);
+    expect(etat.journal.filter((x) => x.resume === 'Étape : Diagnostic')).toHaveLength(1);
+    await handle.executeUpdate(cloturerUpdate, { args: [msg()({ issue: 'menage_met_fin' as const })] });
+    await jusqua(handle, (e) => !!e.cloture);
+  });
+
   it('délai de contact dépassé, courriel au bailleur lent : une tentative « joint » envoyée pendant l’envoi est refusée (« déjà clôturé »), pas acceptée puis perdue', async () => {
     const { handle, ref } = await lancer('loiret-ahu');
     await etape(handle, 'aller_vers');

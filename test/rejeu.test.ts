@@ -43,6 +43,7 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === '1')('enregistrement', ()
     try {
       const programme = CATALOGUE.trouver('loiret-ahu')!;
       const menage = menageEssai('REJEU-1');
+      const lacher = banc.retenirCourriels((objet) => objet.startsWith('Orientation reçue') && objet.includes(menage.reference));
       const handle = await banc.env.client.workflow.start('preventionPrecontentieuse', {
         taskQueue: banc.taskQueue,
         workflowId: `loiret-ahu--${menage.reference}`,
@@ -66,6 +67,15 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === '1')('enregistrement', ()
         ],
       });
       const m = <T extends object>(x: T) => ({ requestId: requete(), par: 'ts.alice', ...x });
+      // Une première tentative pendant la lettre d'information (courriel au bailleur retenu).
+      try {
+        await etape(handle, 'information_menage');
+        await handle.executeUpdate(tentativeContactUpdate, {
+          args: [m({ canal: 'courrier' as const, creneau: 'matin' as const, issue: 'injoignable' as const })],
+        });
+      } finally {
+        lacher();
+      }
       await etape(handle, 'aller_vers');
       // Le temps passe jusqu'au rappel du premier contact ; le contact est noté avant son délai.
       const contact = await echeanceSuivie(handle, 'contact');
@@ -87,13 +97,23 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === '1')('enregistrement', ()
       const types = (historique.events ?? []).map((e) => String(e.eventType));
       expect(types).toContain('EVENT_TYPE_TIMER_FIRED');
       expect(types).toContain('EVENT_TYPE_TIMER_CANCELED');
-      expect(patchsNotes(historique)).toEqual(expect.arrayContaining(['minuteurs-annules', 'dossier-en-activite-locale', 'plan-dans-le-message']));
+      expect(patchsNotes(historique)).toEqual(
+        expect.arrayContaining([
+          'minuteurs-annules',
+          'dossier-en-activite-locale',
+          'plan-dans-le-message',
+          'contact-pendant-la-lettre',
+          'suivi-depuis-le-plan',
+        ]),
+      );
       // v1 : avant l’accusé d’orientation au bailleur (patched) ; v2 : avant les fiches d’indicateurs
       // (patched('fiche-indicateurs')) ; v3 : avant l’annulation des minuteurs (patched('minuteurs-annules')) ;
       // v4 : avant les dossiers du système d’enregistrement (patched('dossier-consigne')) ; v5 : le
       // dossier consigné par une activité ordinaire (avant patched('dossier-en-activite-locale')) ; v6 :
-      // le plan mis dans l'état par le déroulé seulement (avant patched('plan-dans-le-message')).
-      writeFileSync(`${DOSSIER_HISTORIQUES}prevention-loiret-v7.json`, JSON.stringify(historique));
+      // le plan mis dans l'état par le déroulé seulement (avant patched('plan-dans-le-message')) ; v7 :
+      // aucune tentative pendant la lettre (avant patched('contact-pendant-la-lettre')), suivi compté
+      // depuis la fin des courriels aux partenaires (avant patched('suivi-depuis-le-plan')).
+      writeFileSync(`${DOSSIER_HISTORIQUES}prevention-loiret-v8.json`, JSON.stringify(historique));
     } finally {
       await banc.fermer();
     }

@@ -76,6 +76,11 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
   let jamaisAccompagne = false;
   // Visite à domicile malgré un premier contact par un autre canal (besancon-ccas, patched('visite-malgre-contact')).
   let visiteAttendue = false;
+  /**
+   * Une tentative de contact s'enregistre dès la lettre d'information (patched('contact-pendant-la-lettre')) :
+   * un courriel lent ou un serveur en panne ne bloque plus le travail social sur cette étape.
+   */
+  let contactPendantLaLettre = false;
   const attendus: Array<{ id: string; libelle: string }> = [];
   let passage = false;
   p.details.tentatives = 0;
@@ -85,7 +90,7 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
   p.message(tentativeContactUpdate, {
     valider: (t) => {
       if (visiteAttendue && t.canal === 'visite_domicile') return p.interrompu || p.cloture ? 'Le parcours est déjà clôturé.' : undefined;
-      const refus = enEtape('aller_vers');
+      const refus = enEtape('aller_vers', ...(contactPendantLaLettre ? ['information_menage'] : []));
       if (refus) return refus;
       const absente = [...tentatives].reverse().find((x) => x.canal === 'visite_domicile' && x.issue === 'absent');
       if (programme.delais.secondeVisite && absente && t.canal === 'visite_domicile' && t.creneau === absente.creneau) {
@@ -119,7 +124,9 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
       );
       if (t.note) (p.detailsConfidentiels.notesContact ??= [] as string[]) && (p.detailsConfidentiels.notesContact as string[]).push(t.note);
       // Le ménage joint, le diagnostic commence ; son refus clôt le parcours (sauf option refusNeClotPas).
+      // Pendant la lettre, une tentative fait passer le parcours à l'« aller vers » que le déroulé rejoindra.
       if (t.issue === 'joint') p.avancer('diagnostic', 'Diagnostic');
+      else if (p.etape === 'information_menage') p.avancer('aller_vers', 'Aller vers le ménage');
       return { etape: t.issue === 'refus' && !refusNeClotPas ? 'cloture' : p.etape };
     },
   });
@@ -337,6 +344,7 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
     }
 
     // 3. Lettre d'information au ménage ; le bailleur sait que l'orientation est prise en compte.
+    contactPendantLaLettre = patched('contact-pendant-la-lettre');
     p.changerEtape('information_menage', 'Lettre d’information au ménage');
     if (patched('accuse-orientation-bailleur')) {
       await notifier(p, {
@@ -365,7 +373,8 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
     // 4. Aller vers : tentatives de contact jusqu'au contact ou au délai. Un ménage désigné par la
     // commission impayés : les délais courent depuis sa désignation (« dans les 3 semaines qui suivent
     // sa désignation », besancon-ccas) ; une désignation ancienne donne une échéance déjà dépassée.
-    p.changerEtape('aller_vers', 'Aller vers le ménage');
+    if (contactPendantLaLettre) p.rejoindre('aller_vers', 'Aller vers le ménage');
+    else p.changerEtape('aller_vers', 'Aller vers le ménage');
     const designation = e.designeLe && patched('delais-depuis-designation') ? minuitDeParis(e.designeLe) : undefined;
     if (designation) {
       p.details.designeLe = e.designeLe;
