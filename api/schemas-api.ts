@@ -237,7 +237,19 @@ export const resumeParcoursSchema = z
   })
   .meta({ title: 'Parcours (liste)' });
 
-export const lancementReponseSchema = z.object({ workflowId: workflowIdSchema, etat: etatSchema }).meta({ title: 'Parcours lancé' });
+export const lancementReponseSchema = z
+  .object({
+    workflowId: workflowIdSchema,
+    etat: etatSchema,
+    messagesPermis: z
+      .array(z.string())
+      .optional()
+      .meta({
+        description: 'Les messages que la première étape permet (noms d’URL : POST /api/parcours/{id}/messages/{nom})',
+        example: ['tentative-contact', 'cloture'],
+      }),
+  })
+  .meta({ title: 'Parcours lancé' });
 export const reponseMessageSchema = z
   .object({
     resultat: z.unknown().meta({ description: 'Résultat renvoyé par le parcours' }),

@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { definirMessage, type RegistreParcours } from '../api/registre';
 import { apercuDemande, filtrerEtat } from '../api/visibilite';
 import type { EtatParcours } from '../domain/vocabulaire';
+import { messagesPermis } from '../domain/actions';
 import { hashPassword } from '../securite/mots-de-passe';
 import type { DependancesApi } from '../api/dependances';
 import { creerAnnuaire, type Annuaire, type Personne } from '../personnel/annuaire';
@@ -254,6 +255,9 @@ describe('parcours : lancement et erreurs', () => {
       travailleurSocial: 'ts.alice',
       etape: 'aller_vers',
     });
+    // Les messages que la première étape permet, comme dans la réponse d'un message.
+    expect(r.json.messagesPermis).toEqual(messagesPermis(r.json.etat.typeParcours, 'aller_vers'));
+    expect(r.json.messagesPermis).toContain('tentative-contact');
 
     const desc = await banc.env.client.workflow.getHandle(r.json.workflowId).describe();
     expect(desc.typedSearchAttributes.getAll().map((p) => p.key.name)).toEqual(

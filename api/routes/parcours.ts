@@ -11,6 +11,7 @@ import { workersPresents } from '../../worker/presence';
 import { Consentements, consentementsDuMenage } from '../../sms';
 import { AnnuairePartenaires, RefusAnnuaire } from '../../personnel/organisations';
 import { LIBELLES_PRIORITE, prioriteDuMenage } from '../../domain/prevention';
+import { messagesPermis } from '../../domain/actions';
 import { RegistreDossiers, type PageDossiers, type Portee, type ResumeDossier } from '../../dossiers/registre';
 import { SA } from '../../domain/attributs-recherche';
 import { affecterUpdate, cloreAnticipeUpdate, etatInitialUpdate, etatQuery } from '../../domain/messages';
@@ -398,10 +399,12 @@ export function routesParcours(deps: DependancesApi): Router {
 
   r.post('/api/parcours', exigerRoles('coordinateur', 'admin'), async (req, res) => {
     const { workflowId, etat } = await lancerParcours(deps, personneDe(req), req.body);
+    // Comme la réponse d'un message : les messages que la première étape permet.
+    const permis = etat ? { messagesPermis: messagesPermis(etat.typeParcours, etat.etape, !!etat.cloture) } : {};
     res
       .status(201)
       .location(`/api/parcours/${encodeURIComponent(workflowId)}`)
-      .json({ workflowId, etat });
+      .json({ workflowId, etat, ...permis });
   });
 
   r.get('/api/parcours', async (req, res) => {
