@@ -237,17 +237,17 @@ export const resumeParcoursSchema = z
   })
   .meta({ title: 'Parcours (liste)' });
 
+/** Les messages qu'une étape permet (noms d'URL), dans la réponse d'un lancement et d'un message. */
+const messagesPermisSchema = (description: string, example: string[]) => z.array(z.string()).optional().meta({ description, example });
+
 export const lancementReponseSchema = z
   .object({
     workflowId: workflowIdSchema,
     etat: etatSchema,
-    messagesPermis: z
-      .array(z.string())
-      .optional()
-      .meta({
-        description: 'Les messages que la première étape permet (noms d’URL : POST /api/parcours/{id}/messages/{nom})',
-        example: ['tentative-contact', 'cloture'],
-      }),
+    messagesPermis: messagesPermisSchema('Les messages que la première étape permet (noms d’URL : POST /api/parcours/{id}/messages/{nom})', [
+      'tentative-contact',
+      'cloture',
+    ]),
   })
   .meta({ title: 'Parcours lancé' });
 export const reponseMessageSchema = z
@@ -255,13 +255,10 @@ export const reponseMessageSchema = z
     resultat: z.unknown().meta({ description: 'Résultat renvoyé par le parcours' }),
     etape: z.string().optional().meta({ description: 'L’étape où le message laisse le parcours (« cloture » : clôture demandée)', example: 'diagnostic' }),
     libelleEtape: z.string().optional().meta({ example: 'Diagnostic' }),
-    messagesPermis: z
-      .array(z.string())
-      .optional()
-      .meta({
-        description: 'Les messages que cette étape permet (noms d’URL) ; l’état complet se lit par GET /api/parcours/{id}',
-        example: ['diagnostic', 'cloture'],
-      }),
+    messagesPermis: messagesPermisSchema('Les messages que cette étape permet (noms d’URL) ; l’état complet se lit par GET /api/parcours/{id}', [
+      'diagnostic',
+      'cloture',
+    ]),
   })
   .meta({ title: 'Message appliqué' });
 /** Affectation et clôture anticipée : leur résultat et l'état du parcours relu ensuite. */
