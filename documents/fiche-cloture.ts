@@ -120,7 +120,12 @@ function blocsProtocole(f: FicheCloture, etat: EtatParcours): Bloc[] {
 export function ficheCloture(s: SourceDocument, lecteur: Lecteur): DocumentImprimable {
   const { etat } = s;
   const f = lireFicheCloture(etat);
-  if (!f) throw new DocumentIndisponible('Ce parcours n’est pas clôturé : la fiche de clôture n’existe pas encore.');
+  if (!f)
+    throw new DocumentIndisponible(
+      etat.clotureEnCours
+        ? 'La clôture de ce parcours est en cours (ses derniers courriels partent) : la fiche de clôture sera prête dans un instant.'
+        : 'Ce parcours n’est pas clôturé : la fiche de clôture n’existe pas encore.',
+    );
   const libelle = f.libelle ?? LIBELLES_ISSUES[f.issue as IssueCloture] ?? f.issue;
   const precedent = texte(etat.details.parcoursPrecedent);
   const suivant = texte(etat.details.parcoursSuivant);

@@ -285,6 +285,12 @@ describe('pendant une clôture décidée mais pas encore faite (courriel lent)',
       const refus = await message(workflowId, 'tentative-contact', { canal: 'telephone', creneau: 'soir', issue: 'joint' });
       estProbleme(refus, 409);
       expect(refus.json.detail).toBe('Le parcours est déjà clôturé.');
+      // La fiche de clôture demandée pendant ce temps : pas encore là, et la réponse dit pourquoi.
+      const fiche = await appel('GET', `/api/parcours/${workflowId}/documents/fiche-cloture`, { jeton: await connecter('coord.essai') });
+      estProbleme(fiche, 404);
+      expect(fiche.json.detail).toBe(
+        'La clôture de ce parcours est en cours (ses derniers courriels partent) : la fiche de clôture sera prête dans un instant.',
+      );
     } finally {
       lacher();
     }
