@@ -239,7 +239,7 @@ async function relire(dossier: string, log: (...a: unknown[]) => void): Promise<
       const brut = readFileSync(join(dossier, fiche.replace(/\.json$/, '.eml')));
       relus.push({ courriel: await analyser(brut, r), reception: r });
     } catch (e) {
-      log(`courriel gardé illisible, ignoré (${fiche}) :`, (e as Error).message);
+      log(`courriel gardé illisible, ignoré (${fiche}) : ${sorteDErreur(e)}`);
     }
   }
   return relus;
@@ -269,6 +269,16 @@ export function courrielParSource(brut: string): CourrielRecu | undefined {
     if (m) return m;
   }
   return undefined;
+}
+
+/**
+ * La sorte d'une erreur de lecture, sans son message : celui de JSON.parse ou de l'analyse MIME cite
+ * un morceau du texte lu (adresses, sujet, contenu d'un courriel au ménage), qui n'a rien à faire
+ * dans la sortie.
+ */
+export function sorteDErreur(e: unknown): string {
+  if (e instanceof SyntaxError) return 'contenu mal formé';
+  return e instanceof Error && e.name !== 'Error' ? `erreur ${e.name}` : 'erreur de lecture';
 }
 
 export async function startMailCatcher(opts: OptionsMailCatcher = {}): Promise<MailCatcher> {
@@ -377,7 +387,7 @@ export async function startMailCatcher(opts: OptionsMailCatcher = {}): Promise<M
           try {
             c = await analyser(brut, r);
           } catch (e) {
-            log('courriel illisible :', (e as Error).message);
+            log(`courriel illisible, refusé : ${sorteDErreur(e)}`);
             callback(Object.assign(new Error('Message illisible'), { responseCode: 554 }));
             return;
           }

@@ -1,9 +1,9 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import nodemailer from 'nodemailer';
 import { chromium, type Browser } from 'playwright-core';
 import { startMailCatcher } from '../dev/mail-catcher';
@@ -395,6 +395,30 @@ describe('boîte de réception gardée dans un dossier (redémarrage)', () => {
     expect(troisieme.messages()).toEqual([]);
     await troisieme.close();
     expect(existsSync(dossier)).toBe(true);
+  });
+
+  it('un courriel gardé illisible est ignoré ; la sortie le dit sans rien citer de lui (adresse, sujet du ménage)', async () => {
+    // Un fichier abîmé : le message de JSON.parse en citerait le début, adresse du ménage comprise.
+    writeFileSync(
+      join(dossier, '000000000000001-00000000-0000-4000-8000-0000000000ab.json'),
+      '{"sujet": Impayé de Mme Dubreuil, "enveloppe":{"a":["helene.dubreuil@exemple.fr"]}}',
+    );
+    writeFileSync(join(dossier, '000000000000001-00000000-0000-4000-8000-0000000000ab.eml'), 'Subject: Impayé de Mme Dubreuil\r\n\r\n');
+    const lignes: string[] = [];
+    const espion = vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void lignes.push(a.join(' ')));
+    try {
+      const boite = await startMailCatcher({ dossier });
+      try {
+        expect(boite.messages()).toEqual([]);
+      } finally {
+        await boite.close();
+      }
+    } finally {
+      espion.mockRestore();
+    }
+    const sortie = lignes.join('\n');
+    expect(sortie).toContain('courriel gardé illisible, ignoré (000000000000001-00000000-0000-4000-8000-0000000000ab.json) : contenu mal formé');
+    expect(sortie).not.toMatch(/dubreuil|Impayé/i);
   });
 });
 
