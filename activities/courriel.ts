@@ -137,6 +137,25 @@ export interface DependancesCourriel {
   bailEnvoiMs?: number;
 }
 
+/**
+ * L'échec d'un envoi au serveur SMTP, sans ce qui nomme les destinataires : l'erreur de nodemailer
+ * cite les adresses refusées et la réponse du serveur (qui les répète), et le worker journalise
+ * l'échec d'une activité. Restent le code de l'erreur et celui de la réponse ; l'envoi est repris.
+ */
+export function echecEnvoi(e: unknown): ApplicationFailure {
+  const x = (e ?? {}) as { code?: unknown; responseCode?: unknown };
+  const details = [
+    typeof x.code === 'string' && /^[A-Z]+$/.test(x.code) ? x.code : undefined,
+    typeof x.responseCode === 'number' ? `réponse ${x.responseCode}` : undefined,
+  ]
+    .filter(Boolean)
+    .join(', ');
+  return ApplicationFailure.retryable(
+    `Le serveur de courriel n’a pas pris le message${details ? ` (${details})` : ''} : il sera renvoyé.`,
+    'EnvoiCourrielImpossible',
+  );
+}
+
 /** Avertissement dans le journal de l'activité (hors activité : sur la console). */
 function avertir(message: string, attributs: Record<string, unknown>): void {
   try {
@@ -383,7 +402,7 @@ export function createCourrielActivities(deps: DependancesCourriel) {
       } catch (e) {
         // Refusé ou injoignable : rien n'est parti, la reprise renverra.
         await deps.base.updateTable('courriels').set({ envoi_commence_le: null }).where('cle', '=', c.cle).where('envoye_le', 'is', null).execute();
-        throw e;
+        throw echecEnvoi(e);
       }
       deps.apresAcceptation?.(c.cle);
       await deps.base.updateTable('courriels').set({ envoye_le: new Date() }).where('cle', '=', c.cle).execute();

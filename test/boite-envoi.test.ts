@@ -5,6 +5,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import nodemailer from 'nodemailer';
 import { MockActivityEnvironment } from '@temporalio/testing';
+import { ApplicationFailure } from '@temporalio/common';
+import { SMTPServer } from 'smtp-server';
+import type { AddressInfo } from 'node:net';
 import { createCourrielActivities, type DependancesCourriel } from '../activities/courriel';
 import { startMailCatcher, type MailCatcher } from '../dev/mail-catcher';
 import { baseEssai, creerBaseEssai, type BaseEssai } from './outils/base';
@@ -114,6 +117,37 @@ describe('boîte d’envoi', () => {
     await createCourrielActivities(deps()).envoyerCourriel(courriel('BOITE-SMTP'));
     await boite.waitFor((m) => m.sujet.includes('BOITE-SMTP'));
     expect(recus('BOITE-SMTP')).toHaveLength(1);
+  });
+
+  it('un destinataire refusé par le serveur SMTP : l’échec (journalisé par le worker) ne cite ni l’adresse ni la réponse du serveur, et l’envoi est repris', async () => {
+    // Un vrai serveur SMTP qui refuse le destinataire en le nommant, comme le font les serveurs réels.
+    const refuseur = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ['STARTTLS'],
+      onRcptTo: (adresse, _session, fini) => fini(Object.assign(new Error(`5.1.1 <${adresse.address}>: Recipient address rejected`), { responseCode: 550 })),
+    });
+    await new Promise<void>((ok) => refuseur.listen(0, '127.0.0.1', ok));
+    try {
+      const port = (refuseur.server.address() as AddressInfo).port;
+      const refuse = createCourrielActivities(deps({ transport: nodemailer.createTransport({ host: '127.0.0.1', port, secure: false, ignoreTLS: true }) }));
+      const c = {
+        ...courriel('BOITE-REFUS'),
+        destinataire: { type: 'adresse' as const, nom: 'Mme Héloïse Dubreuil', courriel: 'heloise.dubreuil@essai.example' },
+      };
+      const echec = await refuse.envoyerCourriel(c).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(echec).toBeInstanceOf(ApplicationFailure);
+      expect((echec as ApplicationFailure).type).toBe('EnvoiCourrielImpossible');
+      expect((echec as ApplicationFailure).nonRetryable).toBe(false);
+      expect((echec as Error).message).toBe('Le serveur de courriel n’a pas pris le message (EENVELOPE, réponse 550) : il sera renvoyé.');
+      expect(JSON.stringify({ ...(echec as object), message: (echec as Error).message, cause: (echec as Error).cause })).not.toMatch(/dubreuil/i);
+      const ligne = await base.db.selectFrom('courriels').selectAll().where('cle', '=', 'BOITE-REFUS').executeTakeFirst();
+      expect(ligne?.envoye_le ?? null).toBeNull();
+    } finally {
+      await new Promise<void>((ok) => refuseur.close(() => ok()));
+    }
   });
 
   it('un lien signé est le même à chaque tentative (son identifiant vient de la clé du courriel)', async () => {
