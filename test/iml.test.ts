@@ -616,6 +616,8 @@ describe('concarneau-iml', () => {
     const etat = await cloture(handle);
     expect(etat.cloture).toMatchObject({ issue: 'fin_avec_orientation', motif: 'Orientation : pension de famille' });
     expect(etat.details.orientation).toEqual({ dispositif: 'pension_de_famille' });
+    // Chaque évaluation notée une fois (par son message, le déroulé ne la note pas de nouveau).
+    expect((etat.details.evaluations as Array<{ decision: string }>).map((x) => x.decision)).toEqual(['prolongation', 'fin_avec_orientation']);
     expect((await recu(BAILLEUR_LOGEMENT, ref, 'Fin de la mesure IML sans glissement du bail')).texte).toContain('revient vers vous');
     expect((await recu(SIAO, ref, 'Fin de mesure IML : fin de mesure avec orientation')).texte).toContain('Le ménage est orienté vers : pension de famille.');
     expect((await recu(DDETS, ref, 'Fin de mesure IML : fin de mesure avec orientation')).texte).toContain('après 18 mois de sous-location');

@@ -183,6 +183,29 @@ describe('loiret-ahu', () => {
     await jusqua(handle, (e) => !!e.cloture);
   });
 
+  it('le refus du ménage noté pendant la lettre d’information (courriel lent) : la réponse dit la clôture, plus rien n’est accepté, le parcours se clôt « refus » sans délai en retard', async () => {
+    const lacher = banc.retenirCourriels((objet) => objet.startsWith('Orientation reçue'));
+    let handle!: WorkflowHandle;
+    try {
+      ({ handle } = await lancer('loiret-ahu'));
+      await etape(handle, 'information_menage');
+      const refus = await handle.executeUpdate(tentativeContactUpdate, {
+        args: [msg()({ canal: 'visite_domicile' as const, creneau: 'apres_midi' as const, issue: 'refus' as const })],
+      });
+      expect(refus).toMatchObject({ etape: 'cloture' });
+      const ensuite = await handle
+        .executeUpdate(tentativeContactUpdate, { args: [msg()({ canal: 'telephone' as const, creneau: 'soir' as const, issue: 'joint' as const })] })
+        .catch((e: { cause?: Error }) => e);
+      expect((ensuite as { cause?: Error }).cause?.message).toBe('Le parcours est déjà clôturé.');
+    } finally {
+      lacher();
+    }
+    const fin = await jusqua(handle, (e) => !!e.cloture);
+    expect(fin.cloture!.issue).toBe('refus');
+    expect(fin.echeances.filter((x) => x.statut === 'en_cours' || x.statut === 'depassee')).toEqual([]);
+    expect(fin.journal.filter((x) => x.type === 'tentative_contact')).toHaveLength(1);
+  });
+
   it('délai de contact dépassé, courriel au bailleur lent : une tentative « joint » envoyée pendant l’envoi est refusée (« déjà clôturé »), pas acceptée puis perdue', async () => {
     const { handle, ref } = await lancer('loiret-ahu');
     await etape(handle, 'aller_vers');
