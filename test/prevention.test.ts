@@ -100,6 +100,22 @@ function sansConfidentiel(courriels: CourrielRecu[]) {
     }
 }
 
+/**
+ * Un parcours loiret-ahu lancé, retenu à l'étape « Lettre d'information au ménage » (courriel au
+ * bailleur lent) le temps de `pendant` ; rendu ensuite, le courriel parti.
+ */
+async function pendantLaLettre(pendant: (handle: WorkflowHandle) => Promise<void>): Promise<WorkflowHandle> {
+  const lacher = banc.retenirCourriels((objet) => objet.startsWith('Orientation reçue'));
+  try {
+    const { handle } = await lancer('loiret-ahu');
+    await etape(handle, 'information_menage');
+    await pendant(handle);
+    return handle;
+  } finally {
+    lacher();
+  }
+}
+
 async function contactEtDiagnostic(handle: WorkflowHandle) {
   await etape(handle, 'aller_vers');
   await handle.executeUpdate(tentativeContactUpdate, {
@@ -158,11 +174,7 @@ describe('loiret-ahu', () => {
   });
 
   it('une tentative de contact s’enregistre pendant la lettre d’information (courriel au bailleur lent) : l’« aller vers », puis le diagnostic, pris dès la réponse', async () => {
-    const lacher = banc.retenirCourriels((objet) => objet.startsWith('Orientation reçue'));
-    let handle!: WorkflowHandle;
-    try {
-      ({ handle } = await lancer('loiret-ahu'));
-      await etape(handle, 'information_menage');
+    const handle = await pendantLaLettre(async (handle) => {
       const tentative = (issue: 'injoignable' | 'joint') =>
         handle.executeUpdate(tentativeContactUpdate, { args: [msg()({ canal: 'telephone' as const, creneau: 'matin' as const, issue })] });
       expect(await tentative('injoignable')).toMatchObject({ etape: 'aller_vers' });
@@ -170,9 +182,7 @@ describe('loiret-ahu', () => {
       expect(await tentative('joint')).toMatchObject({ etape: 'diagnostic' });
       // Le déroulé est encore sur le courriel au bailleur.
       expect((await handle.describe()).raw.pendingActivities?.length).toBeGreaterThan(0);
-    } finally {
-      lacher();
-    }
+    });
     const etat = await jusqua(handle, (e) => e.echeances.some((x) => x.id === 'diagnostic'));
     expect(etat.etape).toBe('diagnostic');
     expect(etat.details.tentatives).toBe(2);
@@ -184,11 +194,7 @@ describe('loiret-ahu', () => {
   });
 
   it('le refus du ménage noté pendant la lettre d’information (courriel lent) : la réponse dit la clôture, plus rien n’est accepté, le parcours se clôt « refus » sans délai en retard', async () => {
-    const lacher = banc.retenirCourriels((objet) => objet.startsWith('Orientation reçue'));
-    let handle!: WorkflowHandle;
-    try {
-      ({ handle } = await lancer('loiret-ahu'));
-      await etape(handle, 'information_menage');
+    const handle = await pendantLaLettre(async (handle) => {
       const refus = await handle.executeUpdate(tentativeContactUpdate, {
         args: [msg()({ canal: 'visite_domicile' as const, creneau: 'apres_midi' as const, issue: 'refus' as const })],
       });
@@ -197,9 +203,7 @@ describe('loiret-ahu', () => {
         .executeUpdate(tentativeContactUpdate, { args: [msg()({ canal: 'telephone' as const, creneau: 'soir' as const, issue: 'joint' as const })] })
         .catch((e: { cause?: Error }) => e);
       expect((ensuite as { cause?: Error }).cause?.message).toBe('Le parcours est déjà clôturé.');
-    } finally {
-      lacher();
-    }
+    });
     const fin = await jusqua(handle, (e) => !!e.cloture);
     expect(fin.cloture!.issue).toBe('refus');
     expect(fin.echeances.filter((x) => x.statut === 'en_cours' || x.statut === 'depassee')).toEqual([]);
