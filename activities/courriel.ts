@@ -92,6 +92,16 @@ export const courrielSchema = z.object({
 });
 export type Courriel = Omit<z.input<typeof courrielSchema>, 'piecesJointes'> & { piecesJointes?: PieceJointe[] };
 
+/** Les courriels d'une même étape, envoyés par une seule activité. */
+export const courrielsSchema = z.object({ courriels: z.array(courrielSchema).min(1).max(12) });
+
+/** Ce que dit un envoi : son Message-ID, les fichiers joints, la raison d'une redirection. */
+export interface ResultatCourriel {
+  messageId: string;
+  piecesJointes?: string[];
+  repli?: string;
+}
+
 export const demandeValidationSchema = z.object({
   cle: z.string().min(8),
   workflowId: z.string().min(1),
@@ -411,27 +421,46 @@ export function createCourrielActivities(deps: DependancesCourriel) {
     }
   }
 
+  /** Un courriel (entrée déjà validée) et, pour le ménage qui l'a accepté, son SMS. */
+  async function envoyerUn(c: z.output<typeof courrielSchema>): Promise<ResultatCourriel> {
+    const { messageId, piecesJointes, repli } = await envoyer(c);
+    // Le SMS se décide ici, pas dans les workflows : une nouvelle tentative renvoie le courriel
+    // (déjà envoyé : rien ne part) puis le SMS (boîte d'envoi `sms` : jamais deux fois).
+    const workflowId = parcoursCourant();
+    if (sms && workflowId && c.destinataire.type === 'adresse') {
+      await sms.envoyerSmsMenage({
+        cle: `${c.cle}:sms`,
+        workflowId,
+        modele: 'courriel',
+        signature: c.signature.slice(0, 60),
+        doubleCourrielA: c.destinataire.courriel,
+      });
+    }
+    return { messageId, ...(c.piecesJointes?.length ? { piecesJointes } : {}), ...(repli ? { repli } : {}) };
+  }
+
   return {
     /**
      * Envoie un courriel en français (texte et HTML) à un partenaire, au personnel ou au ménage,
      * avec, s'il y en a, ses documents joints en PDF (renvoie leurs noms de fichier).
      */
-    async envoyerCourriel(entree: Courriel): Promise<{ messageId: string; piecesJointes?: string[]; repli?: string }> {
-      const c = parserEntree(courrielSchema, entree, 'envoyerCourriel');
-      const { messageId, piecesJointes, repli } = await envoyer(c);
-      // Le SMS se décide ici, pas dans les workflows : une nouvelle tentative renvoie le courriel
-      // (déjà envoyé : rien ne part) puis le SMS (boîte d'envoi `sms` : jamais deux fois).
-      const workflowId = parcoursCourant();
-      if (sms && workflowId && c.destinataire.type === 'adresse') {
-        await sms.envoyerSmsMenage({
-          cle: `${c.cle}:sms`,
-          workflowId,
-          modele: 'courriel',
-          signature: c.signature.slice(0, 60),
-          doubleCourrielA: c.destinataire.courriel,
-        });
+    async envoyerCourriel(entree: Courriel): Promise<ResultatCourriel> {
+      return envoyerUn(parserEntree(courrielSchema, entree, 'envoyerCourriel'));
+    },
+
+    /**
+     * Les courriels d'une même étape du parcours, dans l'ordre : une activité au lieu d'une par
+     * courriel. Chacun garde sa clé : une nouvelle tentative ne renvoie que ceux qui ne sont pas
+     * partis (boîte d'envoi). Renvoie, dans le même ordre, ce qu'aurait renvoyé chaque envoi.
+     */
+    async envoyerCourriels(entree: { courriels: Courriel[] }): Promise<ResultatCourriel[]> {
+      const { courriels } = parserEntree(courrielsSchema, entree, 'envoyerCourriels');
+      const resultats: ResultatCourriel[] = [];
+      for (const c of courriels) {
+        resultats.push(await envoyerUn(c));
+        heartbeatSiActivite();
       }
-      return { messageId, ...(c.piecesJointes?.length ? { piecesJointes } : {}), ...(repli ? { repli } : {}) };
+      return resultats;
     },
 
     /** Envoie à un partenaire un lien signé, lié au parcours, à la demande et au rôle, qui expire. */

@@ -70,6 +70,41 @@ describe('boîte d’envoi', () => {
     expect(lignes[0]!.tentatives).toBe(1);
   });
 
+  it('les courriels d’une étape en une activité : envoyés dans l’ordre ; le worker tombe après le deuxième, la reprise n’envoie que le troisième', async () => {
+    const lot = { courriels: ['LOT-ETAPE-1', 'LOT-ETAPE-2', 'LOT-ETAPE-3'].map((cle) => ({ ...courriel(cle), sujet: `Plan d’aide engagé (dossier ${cle})` })) };
+    const tombe = createCourrielActivities(
+      deps({
+        apresEnvoi: (cle) => {
+          if (cle === 'LOT-ETAPE-2') throw new Error('worker arrêté après le deuxième envoi');
+        },
+      }),
+    );
+    await expect(tombe.envoyerCourriels(lot)).rejects.toThrow('worker arrêté');
+    await boite.waitFor((m) => m.sujet.includes('LOT-ETAPE-2'));
+    expect(recus('LOT-ETAPE').map((m) => m.sujet)).toEqual(['Plan d’aide engagé (dossier LOT-ETAPE-1)', 'Plan d’aide engagé (dossier LOT-ETAPE-2)']);
+    const r = await createCourrielActivities(deps()).envoyerCourriels(lot);
+    await boite.waitFor((m) => m.sujet.includes('LOT-ETAPE-3'));
+    expect(recus('LOT-ETAPE')).toHaveLength(3);
+    // Un résultat par courriel, dans l'ordre du lot (le Message-ID vient de la clé de chacun).
+    expect(r.map((x) => x.messageId)).toEqual(recus('LOT-ETAPE').map((m) => m.messageId));
+    await createCourrielActivities(deps()).envoyerCourriels(lot);
+    expect(recus('LOT-ETAPE')).toHaveLength(3);
+  });
+
+  it('un lot invalide est refusé en entier, sans rien envoyer, avec le champ fautif en français', async () => {
+    const lot = { courriels: [courriel('LOT-INVALIDE-1'), { ...courriel('LOT-INVALIDE-2'), sujet: '' }] };
+    const echec = await createCourrielActivities(deps())
+      .envoyerCourriels(lot)
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+    expect(echec).toBeInstanceOf(ApplicationFailure);
+    expect((echec as ApplicationFailure).message).toMatch(/^envoyerCourriels : entrée invalide, champ courriels\.1\.sujet/);
+    expect((echec as ApplicationFailure).nonRetryable).toBe(true);
+    expect(recus('LOT-INVALIDE')).toHaveLength(0);
+  });
+
   it('le worker tombe juste après l’envoi enregistré : la reprise par un autre worker ne renvoie pas', async () => {
     const a = createCourrielActivities(
       deps({

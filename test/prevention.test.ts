@@ -298,6 +298,17 @@ describe('loiret-ahu', () => {
       const adresse = CATALOGUE.trouver('loiret-ahu')!.partenaires[role]!.courriel;
       await banc.courriels.waitFor((m) => m.a.includes(adresse) && m.sujet === `Plan d’aide engagé (dossier ${ref})`);
     }
+    // Les quatre partenaires informés par une seule activité (une tâche du parcours, pas quatre),
+    // notés au journal dans l'ordre.
+    const informes = await jusqua(handle, (e) => e.journal.filter((x) => x.resume.includes('Plan d’aide engagé')).length === 4);
+    expect(informes.journal.filter((x) => x.resume.includes('Plan d’aide engagé')).map((x) => x.resume.replace(/ \(.*$/, ''))).toEqual([
+      'Courriel à CCAPEX',
+      'Courriel à PDALPD',
+      'Courriel à Services sociaux',
+      'Courriel à Bailleur',
+    ]);
+    const activitesLancees = (await handle.fetchHistory()).events!.flatMap((e) => e.activityTaskScheduledEventAttributes?.activityType?.name ?? []);
+    expect(activitesLancees.filter((n) => n === 'envoyerCourriels')).toHaveLength(1);
     await jusquAuBilan(handle, 'P3M', debutSuivi);
     await handle.executeUpdate(bilanUpdate, {
       args: [msg()({ reprisePaiement: 'partielle' as const, planRespecte: true, demarches: ['FSL déposé'], notes: 'dépression' })],

@@ -18,7 +18,7 @@ import type { WorkflowHandle } from '@temporalio/client';
 import { Worker } from '@temporalio/worker';
 import { temporal } from '@temporalio/proto';
 import { demarrerApiEssai, type ApiEssai } from './outils/api';
-import { DOSSIER_HISTORIQUES, ecrireHistorique, enregistrerALaFin } from './outils/historiques';
+import { DOSSIER_HISTORIQUES, ecrireHistorique, enObjet, enregistrerALaFin, patchsNotes } from './outils/historiques';
 import { cloreAnticipeUpdate, etatQuery, repondreValidationUpdate } from '../domain/messages';
 import {
   accompagnementUpdate,
@@ -751,7 +751,8 @@ describe('protocole post-résiliation', () => {
 // ---- Rejeu ----------------------------------------------------------------------------------------
 
 describe.runIf(process.env.ENREGISTRER_HISTORIQUES === '1')('enregistrement', () => {
-  // v1 : avant les minuteurs annulés et le calendrier de Paris ; v2 : avant les dossiers du système d’enregistrement ; v3 : depuis.
+  // v1 : avant les minuteurs annulés et le calendrier de Paris ; v2 : avant les dossiers du système
+  // d’enregistrement ; v3 : les courriels d'une étape un à un (avant patched('courriels-ensemble')) ; v4 : depuis.
   it('enregistre un protocole de 3 mois en deux exécutions (continue-as-new) jusqu’au nouveau bail', async () => {
     const { handle } = await lancer({ reference: 'REJEU-PROTOCOLE-1', moisParExecution: 2 });
     await etape(handle, 'signature_protocole');
@@ -771,8 +772,10 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === '1')('enregistrement', ()
     await etape(handle, 'nouveau_bail');
     await handle.executeUpdate(nouveauBailUpdate, { args: [msg({ signeLe: await aujourdhui(handle) })] });
     await handle.result();
-    ecrireHistorique('protocole-v3.json', await banc.env.client.workflow.getHandle(handle.workflowId, premiere).fetchHistory()); // première exécution, jusqu’au continue-as-new
-    ecrireHistorique('protocole-v3-suite.json', await handle.fetchHistory()); // la suivante, de la reprise à la clôture
+    const premiereExecution = await banc.env.client.workflow.getHandle(handle.workflowId, premiere).fetchHistory();
+    expect(patchsNotes(enObjet(premiereExecution))).toContain('courriels-ensemble');
+    ecrireHistorique('protocole-v4.json', premiereExecution); // première exécution, jusqu’au continue-as-new
+    ecrireHistorique('protocole-v4-suite.json', await handle.fetchHistory()); // la suivante, de la reprise à la clôture
   });
 });
 

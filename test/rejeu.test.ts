@@ -104,6 +104,7 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === '1')('enregistrement', ()
           'plan-dans-le-message',
           'contact-pendant-la-lettre',
           'suivi-depuis-le-plan',
+          'courriels-ensemble',
         ]),
       );
       // v1 : avant l’accusé d’orientation au bailleur (patched) ; v2 : avant les fiches d’indicateurs
@@ -112,8 +113,9 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === '1')('enregistrement', ()
       // dossier consigné par une activité ordinaire (avant patched('dossier-en-activite-locale')) ; v6 :
       // le plan mis dans l'état par le déroulé seulement (avant patched('plan-dans-le-message')) ; v7 :
       // aucune tentative pendant la lettre (avant patched('contact-pendant-la-lettre')), suivi compté
-      // depuis la fin des courriels aux partenaires (avant patched('suivi-depuis-le-plan')).
-      writeFileSync(`${DOSSIER_HISTORIQUES}prevention-loiret-v8.json`, JSON.stringify(historique));
+      // depuis la fin des courriels aux partenaires (avant patched('suivi-depuis-le-plan')) ; v8 : les
+      // courriels d'une étape un à un (avant patched('courriels-ensemble')).
+      writeFileSync(`${DOSSIER_HISTORIQUES}prevention-loiret-v9.json`, JSON.stringify(historique));
     } finally {
       await banc.fermer();
     }
@@ -520,11 +522,13 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === '1' || process.env.ENREGI
       // v1 : avant les fiches d’indicateurs ; v2 : avant l’annulation des minuteurs ; v3 : avant les
       // dossiers ; v4 : le dossier consigné par une activité ordinaire (avant l'activité locale) ;
       // v5 : la fiche-bilan faite par le déroulé (avant patched('bilan-dans-le-message')) ; v6 : le
-      // glissement noté dans l'état par le déroulé (avant patched('glissement-dans-le-message')).
+      // glissement noté dans l'état par le déroulé (avant patched('glissement-dans-le-message')) ; v7 :
+      // les courriels d'une étape un à un (avant patched('courriels-ensemble')).
       const historiqueIml = await handle.fetchHistory();
-      expect(patchsNotes(enObjet(historiqueIml))).toContain('dossier-en-activite-locale');
-      expect(patchsNotes(enObjet(historiqueIml))).toContain('glissement-dans-le-message');
-      ecrireHistorique('iml-concarneau-v7.json', historiqueIml);
+      expect(patchsNotes(enObjet(historiqueIml))).toEqual(
+        expect.arrayContaining(['dossier-en-activite-locale', 'glissement-dans-le-message', 'courriels-ensemble']),
+      );
+      ecrireHistorique('iml-concarneau-v8.json', historiqueIml);
       const file = banc.env.client.workflow.getHandle(idFileIml(programme.id));
       await vi.waitFor(
         async () => {
@@ -534,7 +538,7 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === '1' || process.env.ENREGI
         { timeout: 30_000, interval: 50 },
       );
       await repos(file);
-      ecrireHistorique('file-iml-concarneau-v7.json', await file.fetchHistory());
+      ecrireHistorique('file-iml-concarneau-v8.json', await file.fetchHistory());
     } finally {
       await banc.fermer();
     }

@@ -41,7 +41,7 @@ import * as courriels from '../courriers/iml';
 import { PAIEMENTS, SITUATIONS, type FicheBilan } from '../courriers/iml';
 import { activites } from './blocs/activites';
 import { ajouterDuree, dateEnFrancais, dureeEnFrancais, heureDeParis, jourDeParis, lireDuree, minuitDeParis } from './blocs/duree';
-import { notifier, type A } from './blocs/notification';
+import { notifier, notifierEnsemble, type A } from './blocs/notification';
 import { Parcours, type Fin } from './blocs/parcours';
 import { demanderValidation } from './blocs/validation';
 
@@ -344,28 +344,32 @@ async function bilanDeMesure(m: Mesure, jalon: string, avecDecision: boolean): P
     fiche = ficheDuBilan(m, jalon, libelle, m.bilan!);
   }
   // La fiche-bilan à la DDETS : un résumé sans rien de ce que le ménage a confié.
-  await notifier(p, {
-    a: { role: 'ddets' },
-    ...courriels.ficheBilan({
-      ref,
-      programme: e.programme,
-      composition: e.menage.composition,
-      structure: m.candidature!.structure,
-      fiche,
-      logement: m.logement!,
-      debut: m.debut!,
-    }),
-    type: 'fiche_bilan',
-    visibilite: 'partenaires',
-    joindre: [{ document: 'fiche-bilan', jalon }],
-  });
-  if (avecDecision) {
-    await notifier(p, {
-      a: auBailleur(m),
-      ...courriels.decisionDuBilan({ ref, libelle, glissement: fiche.decision === 'glissement', glissementPrevuLe: m.termeMesure! }),
+  await notifierEnsemble(p, [
+    {
+      a: { role: 'ddets' },
+      ...courriels.ficheBilan({
+        ref,
+        programme: e.programme,
+        composition: e.menage.composition,
+        structure: m.candidature!.structure,
+        fiche,
+        logement: m.logement!,
+        debut: m.debut!,
+      }),
+      type: 'fiche_bilan',
       visibilite: 'partenaires',
-    });
-  }
+      joindre: [{ document: 'fiche-bilan', jalon }],
+    },
+    ...(avecDecision
+      ? [
+          {
+            a: auBailleur(m),
+            ...courriels.decisionDuBilan({ ref, libelle, glissement: fiche.decision === 'glissement', glissementPrevuLe: m.termeMesure! }),
+            visibilite: 'partenaires' as const,
+          },
+        ]
+      : []),
+  ]);
   return fiche;
 }
 
@@ -471,18 +475,18 @@ async function glissementDuBail(m: Mesure): Promise<Fin> {
   const finGlissement: Fin = { issue: 'glissement_du_bail', motif: `Bail glissé au profit du ménage après ${mois} mois de sous-location` };
   // La fiche de clôture est jointe dès l'annonce du glissement, qui clôt la mesure.
   const ficheGlissement = [{ document: 'fiche-cloture' as const, complements: { ficheCloture: ficheDeCloture(m, finGlissement) } }];
-  await notifier(p, { a: auBailleur(m), ...courriels.glissementAuBailleur({ ref, programme, mois }), visibilite: 'partenaires', joindre: ficheGlissement });
-  for (const role of ['ddets', 'siao'] as const) {
-    await notifier(p, {
+  await notifierEnsemble(p, [
+    { a: auBailleur(m), ...courriels.glissementAuBailleur({ ref, programme, mois }), visibilite: 'partenaires', joindre: ficheGlissement },
+    ...(['ddets', 'siao'] as const).map((role) => ({
       a: { role },
       ...courriels.glissementAuxPartenaires({ ref, programme, anticipe: m.glissementAnticipe, structure: m.candidature!.structure, mois }),
-      visibilite: 'partenaires',
+      visibilite: 'partenaires' as const,
       joindre: ficheGlissement,
-    });
-  }
-  if (menage.accepteCourriel && menage.courriel) {
-    await notifier(p, { a: { adresse: { nom: menage.nom, courriel: menage.courriel } }, ...courriels.glissementAuMenage({ programme }) });
-  }
+    })),
+    ...(menage.accepteCourriel && menage.courriel
+      ? [{ a: { adresse: { nom: menage.nom, courriel: menage.courriel } }, ...courriels.glissementAuMenage({ programme }) }]
+      : []),
+  ]);
   return finGlissement;
 }
 
@@ -521,16 +525,19 @@ async function informerDeLaFin(m: Mesure, fin: Fin): Promise<void> {
   if (fin.issue === 'glissement_du_bail' || fin.issue === 'non_eligible' || !m.placeDemandee) return;
   const issue = LIBELLES_ISSUES[fin.issue];
   const orientation = m.orientation ? LIBELLES_ORIENTATIONS[m.orientation.dispositif] : undefined;
-  if (m.logement) {
-    await notifier(p, {
-      a: auBailleur(m),
-      ...courriels.finSansGlissementAuBailleur({ ref, programme, le: new Date(), issue }),
-      visibilite: 'partenaires',
-      joindre: [{ document: 'fiche-cloture' }],
-    });
-  }
-  for (const role of m.place ? (['ddets', 'siao'] as const) : (['siao'] as const)) {
-    await notifier(p, {
+  const ficheCloture = [{ document: 'fiche-cloture' as const }];
+  await notifierEnsemble(p, [
+    ...(m.logement
+      ? [
+          {
+            a: auBailleur(m),
+            ...courriels.finSansGlissementAuBailleur({ ref, programme, le: new Date(), issue }),
+            visibilite: 'partenaires' as const,
+            joindre: ficheCloture,
+          },
+        ]
+      : []),
+    ...(m.place ? (['ddets', 'siao'] as const) : (['siao'] as const)).map((role) => ({
       a: { role },
       ...courriels.finSansGlissementAuxPartenaires({
         ref,
@@ -540,10 +547,10 @@ async function informerDeLaFin(m: Mesure, fin: Fin): Promise<void> {
         moisDeSousLocation: m.debut ? moisEntre(m.debut, new Date()) : undefined,
         orientation,
       }),
-      visibilite: 'partenaires',
-      joindre: [{ document: 'fiche-cloture' }],
-    });
-  }
+      visibilite: 'partenaires' as const,
+      joindre: ficheCloture,
+    })),
+  ]);
 }
 
 // ---- Les messages des personnes ----------------------------------------------------------------

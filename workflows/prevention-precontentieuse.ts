@@ -23,7 +23,7 @@ import { motifNonEligible } from '../domain/prevention';
 import { euros, libelleValeurMinuscule, listeValeurs } from '../domain/libelles';
 import { LIBELLES_ISSUES, type Acteur, type EtatParcours, type Programme } from '../domain/vocabulaire';
 import { ajouterDuree, dateEnFrancais, dureeEnFrancais, minuitDeParis } from './blocs/duree';
-import { notifier } from './blocs/notification';
+import { notifier, notifierEnsemble } from './blocs/notification';
 import { accordPartageRetire, diagnosticPartage, paragraphesLettreInformation } from '../courriers/prevention';
 import { LIBELLES_DESTINATAIRES_DIAGNOSTIC, accordPartageDiagnosticUpdate, type DestinataireDiagnostic } from '../domain/partage';
 import { Parcours, type Fin } from './blocs/parcours';
@@ -536,10 +536,12 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
     p.rejoindre('information_partenaires', 'Information des partenaires');
     p.echeances.suivre({ id: 'information_partenaires', libelle: 'Information des partenaires', delai: d.informationPartenaires, responsable: 'coordinateur' });
     const resume = resumePourPartenaires(plan!, menage.reference);
-    for (const role of ['ccapex', 'pdalpd', 'services_sociaux', 'bailleur'] as const) {
-      if (!programme.partenaires[role]) continue;
-      await notifier(p, { a: { role }, sujet: `Plan d’aide engagé (dossier ${menage.reference})`, paragraphes: resume, visibilite: 'partenaires' });
-    }
+    await notifierEnsemble(
+      p,
+      (['ccapex', 'pdalpd', 'services_sociaux', 'bailleur'] as const)
+        .filter((role) => programme.partenaires[role])
+        .map((role) => ({ a: { role }, sujet: `Plan d’aide engagé (dossier ${menage.reference})`, paragraphes: resume, visibilite: 'partenaires' as const })),
+    );
     p.echeances.tenir('information_partenaires');
 
     // 9. Suivi : points mensuels et bilans aux jalons du programme.
@@ -653,19 +655,21 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
     bilans: p.details.bilans ?? [],
   };
   if (fin.issue !== 'non_eligible' && fin.issue !== 'contact_impossible') {
-    for (const role of ['bailleur', 'ccapex'] as const) {
-      if (!programme.partenaires[role]) continue;
-      await notifier(p, {
-        a: { role },
-        sujet: `Fin de l’accompagnement : ${LIBELLES_ISSUES[fin.issue]} (dossier ${menage.reference})`,
-        paragraphes: [
-          `L’accompagnement du ménage (dossier ${menage.reference}) est clôturé : ${LIBELLES_ISSUES[fin.issue].toLowerCase()}.`,
-          'La fiche de clôture est jointe à ce courriel.',
-        ],
-        visibilite: 'partenaires',
-        joindre: [{ document: 'fiche-cloture' }],
-      });
-    }
+    await notifierEnsemble(
+      p,
+      (['bailleur', 'ccapex'] as const)
+        .filter((role) => programme.partenaires[role])
+        .map((role) => ({
+          a: { role },
+          sujet: `Fin de l’accompagnement : ${LIBELLES_ISSUES[fin.issue]} (dossier ${menage.reference})`,
+          paragraphes: [
+            `L’accompagnement du ménage (dossier ${menage.reference}) est clôturé : ${LIBELLES_ISSUES[fin.issue].toLowerCase()}.`,
+            'La fiche de clôture est jointe à ce courriel.',
+          ],
+          visibilite: 'partenaires' as const,
+          joindre: [{ document: 'fiche-cloture' as const }],
+        })),
+    );
   }
 
   // 12. Veille active : le bailleur peut signaler une rechute, qui ouvre un nouveau parcours lié.

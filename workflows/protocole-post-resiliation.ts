@@ -44,7 +44,7 @@ import { LIBELLES_ISSUES, type Acteur, type DemandeValidation, type EtatParcours
 import * as courriels from '../courriers/protocole';
 import { deMois, euros, treveHivernale } from '../courriers/protocole';
 import { ajouterDuree, dateEnFrancais, dureeEnFrancais, jourDeParis, minuitDeParis } from './blocs/duree';
-import { notifier, type A } from './blocs/notification';
+import { notifier, notifierEnsemble, type A } from './blocs/notification';
 import { Interruption, Parcours, type Fin, type InstantaneParcours } from './blocs/parcours';
 import { demanderValidation, type DemandeValidationDef } from './blocs/validation';
 
@@ -188,10 +188,13 @@ async function signatureDuProtocole(c: Protocole): Promise<void> {
     bilan: d.bilan!,
   });
   // Le résumé du protocole (PDF) est joint pour le bailleur et la CCAPEX.
-  for (const role of ['ccapex', 'prefecture', 'caf', 'bailleur'] as const) {
-    const resume = role === 'bailleur' || role === 'ccapex';
-    await notifier(p, { a: { role }, ...signe[role], visibilite: 'partenaires', ...(resume ? { joindre: [{ document: 'resume-protocole' as const }] } : {}) });
-  }
+  await notifierEnsemble(
+    p,
+    (['ccapex', 'prefecture', 'caf', 'bailleur'] as const).map((role) => {
+      const resume = role === 'bailleur' || role === 'ccapex';
+      return { a: { role }, ...signe[role], visibilite: 'partenaires' as const, ...(resume ? { joindre: [{ document: 'resume-protocole' as const }] } : {}) };
+    }),
+  );
   s.prochainBilan = ajouterDuree(debut(c), d.bilan!).toISOString();
   if (d.visite)
     p.echeances.suivre({
@@ -320,12 +323,14 @@ async function termeDuProtocole(c: Protocole): Promise<'respecte' | 'prolonge' |
   const { p, s, ref } = c;
   p.changerEtape('terme_non_respecte', 'Terme du protocole : paiements à régulariser');
   const manquants = Array.from({ length: dureeTotaleMois(c) }, (_, k) => moisNumero(c, k)).filter((m) => paiementDe(c, m)?.statut !== 'paye');
-  await notifier(p, { a: auTravailleurSocial(c), ...courriels.termeARegulariserAuTravailleurSocial({ ref, terme: terme(c), manquants }), type: 'alerte' });
-  await notifier(p, {
-    a: { role: 'bailleur' },
-    ...courriels.termeARegulariserAuBailleur({ ref, programme: c.e.programme, terme: terme(c), manquants }),
-    visibilite: 'partenaires',
-  });
+  await notifierEnsemble(p, [
+    { a: auTravailleurSocial(c), ...courriels.termeARegulariserAuTravailleurSocial({ ref, terme: terme(c), manquants }), type: 'alerte' },
+    {
+      a: { role: 'bailleur' },
+      ...courriels.termeARegulariserAuBailleur({ ref, programme: c.e.programme, terme: terme(c), manquants }),
+      visibilite: 'partenaires',
+    },
+  ]);
   await p.attendre(() => protocoleRespecte(c) || s.moisRegles < dureeTotaleMois(c) || s.rupture !== undefined);
   if (s.rupture) return 'rupture';
   if (protocoleRespecte(c)) return 'respecte';
@@ -364,8 +369,10 @@ async function nouveauBail(c: Protocole): Promise<Fin> {
     await notifier(p, { a: { role: 'bailleur' }, ...courriels.rappelNouveauBail(respecte), type: 'rappel', visibilite: 'partenaires' });
   }
   if (!signe && !(await p.attendre(() => s.nouveauBail !== undefined, avant.getTime() - Date.now()))) {
-    await notifier(p, { a: { coordination: true }, ...courriels.nouveauBailNonSigne({ ...respecte, rappels: rappels.length }), type: 'escalade' });
-    await notifier(p, { a: { role: 'bailleur' }, ...courriels.delaiNouveauBailDepasse(respecte), type: 'rappel', visibilite: 'partenaires' });
+    await notifierEnsemble(p, [
+      { a: { coordination: true }, ...courriels.nouveauBailNonSigne({ ...respecte, rappels: rappels.length }), type: 'escalade' },
+      { a: { role: 'bailleur' }, ...courriels.delaiNouveauBailDepasse(respecte), type: 'rappel', visibilite: 'partenaires' },
+    ]);
     await p.attendre(() => s.nouveauBail !== undefined);
   }
   p.echeances.tenir('nouveau_bail');
@@ -405,11 +412,12 @@ async function rupture(c: Protocole): Promise<void> {
   // Enregistrée par le message de la coordination (patched('rupture-dans-le-message')), elle y est déjà.
   if (!p.details.rupture) noterRupture(c);
   const x: courriels.Rupture = { ref, programme, decideeLe: r.decideeLe, signeLe: s.protocole!.signeLe, motif: r.motif, le: new Date() };
-  for (const role of ['ccapex', 'prefecture', 'bailleur', 'caf'] as const) {
-    if (!programme.partenaires[role]) continue;
-    await notifier(p, { a: { role }, ...courriels.ruptureAuxPartenaires(x, role), visibilite: 'partenaires' });
-  }
-  await notifier(p, { a: auTravailleurSocial(c), ...courriels.ruptureAuTravailleurSocial(x), type: 'alerte' });
+  await notifierEnsemble(p, [
+    ...(['ccapex', 'prefecture', 'bailleur', 'caf'] as const)
+      .filter((role) => programme.partenaires[role])
+      .map((role) => ({ a: { role }, ...courriels.ruptureAuxPartenaires(x, role), visibilite: 'partenaires' as const })),
+    { a: auTravailleurSocial(c), ...courriels.ruptureAuTravailleurSocial(x), type: 'alerte' },
+  ]);
   p.echeances.suivre({
     id: 'orientation',
     libelle: 'Orientation du ménage (hébergement, résidence sociale, logement adapté)',

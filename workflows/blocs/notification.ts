@@ -3,10 +3,10 @@
  * personnel (travailleur social, coordination) ou au ménage s'il l'a accepté. L'envoi est noté au
  * journal ; sa clé d'idempotence (déterministe) garantit qu'une reprise n'envoie pas deux fois.
  */
-import { uuid4, workflowInfo } from '@temporalio/workflow';
+import { patched, uuid4, workflowInfo } from '@temporalio/workflow';
 import type { RolePartenaire, Visibilite } from '../../domain/vocabulaire';
 import { LIBELLES_ROLES } from '../../domain/vocabulaire';
-import type { Destinataire, PieceJointe } from '../../activities/courriel';
+import type { Courriel, Destinataire, PieceJointe, ResultatCourriel } from '../../activities/courriel';
 import type { Lecteur, NomDocument } from '../../documents/modele';
 import type { DestinataireDiagnostic } from '../../domain/partage';
 import { activites } from './activites';
@@ -111,26 +111,60 @@ export function cleIdempotence(): string {
   return `${workflowInfo().workflowId}/${uuid4()}`;
 }
 
-export async function notifier(parcours: Parcours, n: Notification): Promise<void> {
+/** Ce que l'activité reçoit pour un courriel, ou rien si le rôle n'a aucun destinataire dans le programme. */
+function preparer(parcours: Parcours, n: Notification): { libelle: string; courriel: Courriel } | undefined {
   const dest = destinataire(parcours, n.a);
-  if (!dest) {
+  if (!dest) return undefined;
+  const piecesJointes = (n.joindre ?? []).map((j) => pieceJointe(parcours, { ...j, lecteur: j.lecteur ?? lecteurPour(n.a, j.document) }));
+  return {
+    libelle: dest.libelle,
+    courriel: {
+      cle: cleIdempotence(),
+      destinataire: dest.d,
+      sujet: n.sujet,
+      paragraphes: n.paragraphes,
+      signature: parcours.programme.operateur.nom,
+      ...(piecesJointes.length ? { piecesJointes } : {}),
+    },
+  };
+}
+
+/** Au journal : le courriel envoyé (ses pièces jointes, sa redirection), ou pourquoi il n'est pas parti. */
+function noter(parcours: Parcours, n: Notification, libelle: string | undefined, r: ResultatCourriel | undefined): void {
+  if (libelle === undefined) {
     parcours.journal.noter('courriel_impossible', `Courriel non envoyé (« ${n.sujet} ») : aucun destinataire configuré pour ce rôle dans le programme`, {
       visibilite: 'equipe',
     });
     return;
   }
-  const piecesJointes = (n.joindre ?? []).map((j) => pieceJointe(parcours, { ...j, lecteur: j.lecteur ?? lecteurPour(n.a, j.document) }));
-  const r = await activites.envoyerCourriel({
-    cle: cleIdempotence(),
-    destinataire: dest.d,
-    sujet: n.sujet,
-    paragraphes: n.paragraphes,
-    signature: parcours.programme.operateur.nom,
-    ...(piecesJointes.length ? { piecesJointes } : {}),
-  });
   const joints = r?.piecesJointes?.length ? ` (joint : ${r.piecesJointes.join(', ')})` : '';
   const repli = r?.repli ? ` — redirigé : ${r.repli}` : '';
-  parcours.journal.noter(n.type ?? 'courriel', `Courriel ${contracter('à', dest.libelle)} : « ${n.sujet} »${joints}${repli}`, {
+  parcours.journal.noter(n.type ?? 'courriel', `Courriel ${contracter('à', libelle)} : « ${n.sujet} »${joints}${repli}`, {
     visibilite: n.visibilite ?? 'equipe',
   });
+}
+
+export async function notifier(parcours: Parcours, n: Notification): Promise<void> {
+  const envoi = preparer(parcours, n);
+  noter(parcours, n, envoi?.libelle, envoi ? await activites.envoyerCourriel(envoi.courriel) : undefined);
+}
+
+/**
+ * Les courriels d'une même étape (les partenaires informés ensemble, le travailleur social et le
+ * bailleur alertés ensemble) : une seule activité les envoie, dans l'ordre, chacun avec sa clé
+ * d'idempotence, et le parcours ne se réveille qu'une fois, au lieu d'une tâche par courriel. Ils
+ * sont notés au journal dans l'ordre donné. Un parcours commencé avant les envoie un à un, comme
+ * il l'a fait (patched('courriels-ensemble')).
+ */
+export async function notifierEnsemble(parcours: Parcours, ns: Notification[]): Promise<void> {
+  if (ns.length < 2 || !patched('courriels-ensemble')) {
+    for (const n of ns) await notifier(parcours, n);
+    return;
+  }
+  const envois = ns.map((n) => ({ n, envoi: preparer(parcours, n) }));
+  const courriels = envois.flatMap((e) => (e.envoi ? [e.envoi.courriel] : []));
+  const resultats =
+    courriels.length > 1 ? await activites.envoyerCourriels({ courriels }) : courriels.length ? [await activites.envoyerCourriel(courriels[0]!)] : [];
+  let i = 0;
+  for (const { n, envoi } of envois) noter(parcours, n, envoi?.libelle, envoi ? resultats[i++] : undefined);
 }
