@@ -67,12 +67,32 @@ export const ETAPES_CONNUES: Record<TypeParcours, readonly string[]> = {
   protocole_post_resiliation: [...PROTOCOLE_OUVERT, 'cloture'],
 };
 
-/** Les messages que l'étape permet, dans l'ordre du registre ; aucun pour un parcours clôturé. */
-export function messagesPermis(type: TypeParcours, etape: string, cloture = false): string[] {
+/** Ce que l'état d'un parcours dit au-delà de son étape (son journal et ses détails). */
+export interface EtatPourActions {
+  journal: ReadonlyArray<{ type: string }>;
+  details: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * La visite à domicile prévue malgré un premier contact par un autre canal (besancon-ccas :
+ * « malgré tout mise en œuvre ») : annoncée au journal (« visite_attendue »), tenue quand la visite
+ * est notée (`visiteDomicileLe`). Tant qu'elle est attendue, la tentative de contact (une visite)
+ * reste permise après l'étape d'aller vers le ménage.
+ */
+export function visiteAttendue(type: TypeParcours, etat?: EtatPourActions): boolean {
+  return type === 'prevention_precontentieuse' && !!etat && !etat.details.visiteDomicileLe && etat.journal.some((e) => e.type === 'visite_attendue');
+}
+
+/**
+ * Les messages que l'étape permet, dans l'ordre du registre ; aucun pour un parcours clôturé. Avec
+ * l'état, ce qu'il permet en plus de l'étape (la visite à domicile encore attendue).
+ */
+export function messagesPermis(type: TypeParcours, etape: string, cloture = false, etat?: EtatPourActions): string[] {
   if (cloture || etape === 'cloture') return [];
   const table = ETAPES_DES_MESSAGES[type] ?? {};
+  const visite = visiteAttendue(type, etat);
   return Object.entries(table)
-    .filter(([, etapes]) => etapes.includes(etape))
+    .filter(([nom, etapes]) => etapes.includes(etape) || (visite && nom === 'tentative-contact'))
     .map(([nom]) => nom);
 }
 

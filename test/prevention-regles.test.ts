@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WorkflowHandle } from '@temporalio/client';
+import { messagesPermis } from '../domain/actions';
 import { repondreValidationUpdate } from '../domain/messages';
 import type { EtatParcours } from '../domain/vocabulaire';
 import { LIBELLES_VALEURS } from '../domain/libelles';
@@ -225,6 +226,8 @@ describe('besancon-ccas — délais du rapport', () => {
     const etat = await jusqua(handle, (e) => e.etape === 'validation_departement' && e.demandes.length === 1, 'demande de validation ASLL');
     expect(etat.demandes[0]!.echeance).toBe(plan.due);
     expect(etat.echeances.find((x) => x.id === 'contact')!.statut).toBe('tenue');
+    // L'état lu le dit : la visite se note encore au diagnostic (l'interface en fait un formulaire).
+    expect(messagesPermis(etat.typeParcours, etat.etape, false, etat)).toEqual(['tentative-contact', 'diagnostic', 'cloture']);
     await terminer(handle);
   });
 });
@@ -241,7 +244,7 @@ describe('besancon-ccas — la visite à domicile malgré un contact par télép
     const r = await handle.executeUpdate(tentativeContactUpdate, {
       args: [msg({ canal: 'visite_domicile' as const, creneau: 'soir' as const, issue: 'joint' as const })],
     });
-    expect(r).toMatchObject({ etape: 'diagnostic' });
+    expect(r).toMatchObject({ etape: 'diagnostic', messagesPermis: ['diagnostic', 'cloture'] });
     etat = await jusqua(handle, (e) => e.echeances.some((x) => x.id === 'premiere_visite' && x.statut === 'tenue'), 'visite tenue');
     expect(etat.etape).toBe('diagnostic');
     expect(etat.details.tentatives).toBe(2);

@@ -100,6 +100,33 @@ describe('page d’un parcours', () => {
     expect(clos).toContain('Le parcours est clôturé');
   });
 
+  it('la visite à domicile encore attendue après un contact par téléphone (besancon-ccas) : un formulaire « Visite à domicile prévue » au diagnostic, sans choix du canal ; plus rien une fois la visite notée', () => {
+    const diagnostic: EtatParcours = {
+      ...etat,
+      etape: 'diagnostic',
+      libelleEtape: 'Diagnostic',
+      journal: [
+        {
+          seq: 1,
+          date: '2026-01-02T00:00:00.000Z',
+          type: 'visite_attendue',
+          acteur: { type: 'systeme' },
+          resume: 'Contact établi sans visite',
+          visibilite: 'equipe',
+        },
+      ],
+    };
+    const h = pageParcours(ctx('ts.alice'), diagnostic).valeur;
+    expect([...h.matchAll(/<details class="action" id="action-([a-z-]+)"/g)].map((m) => m[1])).toEqual(['tentative-contact', 'diagnostic', 'cloture']);
+    const visite = h.slice(h.indexOf('id="action-tentative-contact"'), h.indexOf('id="action-diagnostic"'));
+    expect(visite).toContain('<summary>Visite à domicile prévue</summary>');
+    expect(visite).toContain('<input type="hidden" name="canal" value="visite_domicile">');
+    expect(visite).not.toContain('name="canal" aria');
+    expect(visite).not.toMatch(/<select[^>]*name="canal"/);
+    const faite = pageParcours(ctx('ts.alice'), { ...diagnostic, details: { ...diagnostic.details, visiteDomicileLe: '2026-01-05T00:00:00.000Z' } }).valeur;
+    expect([...faite.matchAll(/<details class="action" id="action-([a-z-]+)"/g)].map((m) => m[1])).toEqual(['diagnostic', 'cloture']);
+  });
+
   it('les documents disponibles à l’étape, à ouvrir ou en PDF : la lettre dès l’orientation, la fiche de clôture une fois clos', () => {
     const base = `/api/parcours/${encodeURIComponent(etat.workflowId)}/documents/`;
     expect(pageParcours(ctx('ts.alice'), etat).valeur).not.toContain('lettre-information'); // pas encore préparée

@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { brut, html, type Brut } from '../../api/html';
 import { raisonRefusPilotage } from '../../api/auth';
-import { messagesPermis } from '../../domain/actions';
+import { messagesPermis, visiteAttendue } from '../../domain/actions';
 import { DOCUMENTS, DocumentIndisponible, LECTEUR_PAR_DEFAUT, LIBELLES_DOCUMENTS, preparerDocument, type NomDocument } from '../../documents';
 import { jalonsFichesBilan } from '../../documents/fiche-bilan';
 import { dureeEnFrancais } from '../../workflows/blocs/duree';
@@ -71,21 +71,25 @@ const idPage = (etat: EtatParcours) => `/parcours/${encodeURIComponent(etat.work
 export function actionsPermises(ctx: Contexte, etat: EtatParcours): string[] {
   const definition = ctx.deps.registre[etat.typeParcours];
   if (!definition) return [];
-  return messagesPermis(etat.typeParcours, etat.etape, !!etat.cloture || !!etat.clotureEnCours).filter((nom) =>
+  return messagesPermis(etat.typeParcours, etat.etape, !!etat.cloture || !!etat.clotureEnCours, etat).filter((nom) =>
     definition.messages[nom]?.roles.includes(ctx.personne.role),
   );
 }
 
 function formulaireMessage(ctx: Contexte, etat: EtatParcours, nom: string, retour?: RetourFormulaire): Brut {
   const def = ctx.deps.registre[etat.typeParcours]!.messages[nom]!;
-  const champs = champsDe(def.schema);
+  // Après le premier contact, la tentative de contact ne sert plus qu'à noter la visite à domicile
+  // encore attendue (besancon-ccas) : le formulaire le dit, son canal est la visite.
+  const visite = nom === 'tentative-contact' && !messagesPermis(etat.typeParcours, etat.etape).includes(nom) && visiteAttendue(etat.typeParcours, etat);
+  const champs = champsDe(def.schema).filter((c) => !(visite && c.nom === 'canal'));
   const r = retour?.formulaire === nom ? retour : undefined;
   return html`<details class="action" id="action-${nom}"${r ? brut(' open') : ''}>
-<summary>${def.libelle}</summary>
+<summary>${visite ? 'Visite à domicile prévue' : def.libelle}</summary>
 <form method="post" action="${idPage(etat)}/messages/${nom}" novalidate>
 ${r ? resumeErreurs(r.titre, r.messages) : ''}
 <input type="hidden" name="csrf" value="${ctx.csrf}">
 <input type="hidden" name="requestId" value="${randomUUID()}">
+${visite ? html`<p class="aide">Le contact est établi ; la visite à domicile prévue par le programme reste à faire dans son délai. Notez-la ici.</p><input type="hidden" name="canal" value="visite_domicile">` : ''}
 ${rendreChamps(champs, `m-${nom}`, { valeurs: r?.valeurs, erreurs: r?.erreurs })}
 <div class="boutons"><button type="submit">Enregistrer</button></div>
 </form></details>`;

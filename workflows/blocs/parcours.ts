@@ -352,7 +352,7 @@ export class Parcours {
     return {
       ...r,
       libelleEtape: etape === this.etape ? this.libelleEtape : etape === 'cloture' ? 'Clôture' : etape,
-      messagesPermis: messagesPermis(this.ouverture.typeParcours, etape, close),
+      messagesPermis: messagesPermis(this.ouverture.typeParcours, etape, close, { journal: this.journal.evenements, details: this.details }),
     };
   }
 
