@@ -114,6 +114,27 @@ export const PARCOURS_PREVENTION: DefinitionParcours = {
       suiviParServiceSocial: false,
     },
   },
+  champsSansObjet: (programme) => [
+    ...(programme.options.designationCommissionImpayes
+      ? []
+      : [
+          {
+            chemin: 'designeLe',
+            raison: `le programme « ${programme.nom} » ne reçoit pas de ménages désignés par la commission impayés : laissez ce champ vide`,
+          },
+        ]),
+    ...(programme.options.prioriteMenagesIsoles
+      ? []
+      : [{ chemin: 'situation.isole', raison: `le programme « ${programme.nom} » ne donne pas de priorité aux ménages isolés` }]),
+    ...(programme.options.partageServiceSocialDepartement
+      ? []
+      : [
+          {
+            chemin: 'situation.gardeParServiceSocialDepartement',
+            raison: `le programme « ${programme.nom} » n’a pas de partage des situations avec le service social du département`,
+          },
+        ]),
+  ],
   construireEntree: (c): EntreePrevention => ({
     programme: c.programme,
     menage: c.menage,

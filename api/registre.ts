@@ -74,6 +74,12 @@ export interface DefinitionParcours {
   schemaLancement: z.ZodObject;
   exempleLancement?: Record<string, unknown>;
   construireEntree(c: ContexteLancement): unknown;
+  /**
+   * Les champs de `donnees` propres à d'autres programmes (chemin depuis `donnees`, raison en
+   * français) : le formulaire de ce programme ne les montre pas, l'API refuse une valeur donnée
+   * (sauf « non »), sans rien lancer.
+   */
+  champsSansObjet?(programme: Programme): Array<{ chemin: string; raison: string }>;
   /** Messages propres au parcours, par nom d'URL (ex. « tentative-contact »). */
   messages: Record<string, DefinitionMessage>;
 }

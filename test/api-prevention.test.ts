@@ -137,6 +137,33 @@ describe('loiret-ahu par l’API', () => {
     expect(doublon.json.detail).toBe('Un parcours existe déjà pour ce ménage dans ce programme.');
   });
 
+  it('un champ propre à un autre programme (désignation par la commission, ménage isolé, partage avec le service social) → 400 en français, rien de lancé', async () => {
+    const jeton = await connecter('coord.essai');
+    for (const [donnees, champ, raison] of [
+      [{ situation: situation(), designeLe: '2026-10-15' }, 'donnees.designeLe', 'ne reçoit pas de ménages désignés par la commission impayés'],
+      [{ situation: situation({ isole: true }) }, 'donnees.situation.isole', 'ne donne pas de priorité aux ménages isolés'],
+      [
+        { situation: situation({ gardeParServiceSocialDepartement: true }) },
+        'donnees.situation.gardeParServiceSocialDepartement',
+        'service social du département',
+      ],
+    ] as const) {
+      const reference = `CHAMP-${champ.length}-${Math.random().toString(36).slice(2, 8)}`.toUpperCase();
+      const r = await appel('POST', '/api/parcours', {
+        jeton,
+        corps: { programmeId: 'loiret-ahu', travailleurSocial: 'ts.alice', menage: menageEssai(reference), donnees },
+      });
+      estProbleme(r, 400);
+      expect(r.json.errors).toEqual([{ champ, message: expect.stringContaining(raison) }]);
+      expect(r.json.detail).toContain('Loiret');
+      expect(
+        await handleDe(`loiret-ahu--${reference}`)
+          .describe()
+          .catch(() => 'aucun'),
+      ).toBe('aucun');
+    }
+  });
+
   it('un ménage non éligible (garantie FSL) est clôturé « non éligible », la raison est visible ; pas de lettre, une fiche de clôture', async () => {
     const { workflowId: id } = await lancer('loiret-ahu', { garantie: 'fsl' });
     await attendreEtat(id, (e) => !!e.cloture && !!e.details.ficheCloture, 'clôture et fiche de clôture');

@@ -24,7 +24,7 @@ export const LIBELLES_CHAMPS: Record<string, string> = {
   impayesMois: 'Loyers impayés (nombre de mois)',
   montantDette: 'Montant de la dette locative (€)',
   debutBail: 'Début du bail',
-  designeLe: 'Date de désignation par la commission impayés (facultatif)',
+  designeLe: 'Date de désignation par la commission impayés',
   garantie: 'Garantie',
   dejaTente: 'Ce que le bailleur a déjà tenté',
   contactBailleur: 'Le bailleur a-t-il pu joindre le ménage ?',

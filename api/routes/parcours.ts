@@ -217,6 +217,10 @@ export async function lancerParcours(deps: DependancesApi, personne: Personne, c
   }
   if (corps.travailleurSocial) verifierTravailleurSocial(deps, corps.travailleurSocial, programme.id, 'travailleurSocial');
   const donnees = analyser(definition.schemaLancement, corps.donnees ?? {}, 'donnees');
+  for (const { chemin, raison } of definition.champsSansObjet?.(programme) ?? []) {
+    const valeur = chemin.split('.').reduce<unknown>((o, cle) => (o && typeof o === 'object' ? (o as Record<string, unknown>)[cle] : undefined), donnees);
+    if (valeur !== undefined && valeur !== false && valeur !== '') throw invalide(`donnees.${chemin}`, raison);
+  }
   const workflowId = workflowIdDe(programme.id, corps.menage.reference);
   const contacts = consentementsDuMenage(corps.menage);
   if (typeof contacts === 'string') throw invalide('menage.telephone', contacts);

@@ -10,7 +10,8 @@ import type { EtatParcours } from '../../domain/vocabulaire';
 import { creerAnnuaire } from '../../personnel/annuaire';
 import type { Organisation } from '../../personnel/organisations';
 import type { Contexte } from '../../web/pages/commun';
-import { champsLancement } from '../../web/pages/lancement';
+import { champsLancement, pageLancement } from '../../web/pages/lancement';
+import type { Champ } from '../../web/formulaires';
 import { pageAnnuaire } from '../../web/pages/annuaire';
 import { nombreDe } from '../../domain/libelles';
 import { pageParcours } from '../../web/pages/parcours';
@@ -326,6 +327,28 @@ describe('formulaire de lancement', () => {
       'C — 12 ménages suivis sur 20',
       'D',
     ]);
+  });
+});
+
+describe('formulaire de lancement : les champs du programme', () => {
+  const noms = (champs: Champ[]): string[] => champs.flatMap((c) => [c.nom, ...noms(c.enfants ?? [])]);
+  const propresABesancon = ['donnees.designeLe', 'donnees.situation.isole', 'donnees.situation.gardeParServiceSocialDepartement'];
+
+  it('la désignation par la commission, le ménage isolé et le partage avec le service social : seulement pour besancon-ccas', () => {
+    const besancon = noms(champsLancement(ctx('coord.essai'), CATALOGUE.trouver('besancon-ccas')!, []).donnees);
+    expect(besancon).toEqual(expect.arrayContaining(propresABesancon));
+    for (const id of ['loiret-ahu', 'toulouse-declic', 'reims-april']) {
+      const champs = noms(champsLancement(ctx('coord.essai'), CATALOGUE.trouver(id)!, []).donnees);
+      expect(champs.filter((n) => propresABesancon.includes(n))).toEqual([]);
+      expect(champs).toContain('donnees.situation.impayesMois');
+    }
+  });
+
+  it('« (facultatif) » une seule fois après le libellé de la date de désignation', () => {
+    const h = pageLancement(ctx('coord.essai'), CATALOGUE.trouver('besancon-ccas')!, []).valeur;
+    expect(h).toContain('Date de désignation par la commission impayés');
+    expect(h).not.toMatch(/facultatif\)[^<]*\(facultatif/);
+    expect(h.match(/Date de désignation[^]*?<\/label>/)![0].match(/facultatif/g)).toHaveLength(1);
   });
 });
 

@@ -53,8 +53,16 @@ export function champsLancement(ctx: Contexte, programme: Programme, bailleurs: 
       },
     ],
     menage: champsDe(menageSchema, 'menage'),
-    donnees: champsDe(definition.schemaLancement, 'donnees'),
+    donnees: sans(
+      champsDe(definition.schemaLancement, 'donnees'),
+      (definition.champsSansObjet?.(programme) ?? []).map((c) => `donnees.${c.chemin}`),
+    ),
   };
+}
+
+/** Les champs sans ceux-là (chemins complets), à toute profondeur. */
+function sans(champs: Champ[], retires: string[]): Champ[] {
+  return champs.filter((c) => !retires.includes(c.nom)).map((c) => (c.enfants ? { ...c, enfants: sans(c.enfants, retires) } : c));
 }
 
 /** Les règles d'éligibilité du programme, en phrases (vide : aucune règle). */
