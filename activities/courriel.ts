@@ -100,6 +100,8 @@ export interface ResultatCourriel {
   messageId: string;
   piecesJointes?: string[];
   repli?: string;
+  /** Le bailleur qui l'a reçu, quand c'est celui que nomme le parcours (choisi au lancement) : le journal le nomme. */
+  organisation?: string;
 }
 
 export const demandeValidationSchema = z.object({
@@ -436,7 +438,17 @@ export function createCourrielActivities(deps: DependancesCourriel) {
         doubleCourrielA: c.destinataire.courriel,
       });
     }
-    return { messageId, ...(c.piecesJointes?.length ? { piecesJointes } : {}), ...(repli ? { repli } : {}) };
+    // Le journal du parcours nomme le bailleur qui a reçu le courriel (celui du ménage), pas celui du programme.
+    const bailleur =
+      workflowId && !repli && c.destinataire.type === 'partenaire' && c.destinataire.role === 'bailleur'
+        ? await new LecturesAnnuaire(deps.base).bailleurDuParcours(workflowId)
+        : undefined;
+    return {
+      messageId,
+      ...(c.piecesJointes?.length ? { piecesJointes } : {}),
+      ...(repli ? { repli } : {}),
+      ...(bailleur ? { organisation: bailleur.nom } : {}),
+    };
   }
 
   return {

@@ -43,6 +43,20 @@ export const LIBELLES_ROLES: Record<RolePartenaire, string> = {
   operateur: 'Opérateur du dispositif',
 };
 
+/** Les rôles avec leur article, pour une phrase : « Courriel au bailleur », « Réponse de la CCAPEX ». */
+export const ROLES_DANS_UNE_PHRASE: Record<RolePartenaire, string> = {
+  bailleur: 'le bailleur',
+  departement: 'le département',
+  siao: 'le SIAO',
+  ddets: 'la DDETS',
+  ccapex: 'la CCAPEX',
+  pdalpd: 'le PDALPD',
+  services_sociaux: 'les services sociaux',
+  caf: 'la CAF',
+  prefecture: 'la préfecture',
+  operateur: 'l’opérateur du dispositif',
+};
+
 /** Les organisations de l'annuaire d'un programme, dans les mots du terrain. */
 export const TYPES_ORGANISATION = [
   'bailleur_social',

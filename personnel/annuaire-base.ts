@@ -75,15 +75,8 @@ export class LecturesAnnuaire {
    */
   async contacts(programmeId: string, role: RolePartenaire, workflowId?: string): Promise<Contact[]> {
     if (role === 'bailleur' && workflowId) {
-      // Un parcours ouvert par la veille active (« …-R260312 ») garde le bailleur du parcours d'origine.
-      const ids = [workflowId, workflowId.replace(/(-R\d{6})+$/, '')];
-      const b = await this.db
-        .selectFrom('bailleurs_parcours')
-        .select(['organisation_id', 'workflow_id'])
-        .where('workflow_id', 'in', [...new Set(ids)])
-        .execute();
-      const choisi = b.find((x) => x.workflow_id === workflowId) ?? b[0];
-      if (choisi) return this.contactsOrganisation(choisi.organisation_id);
+      const choisi = await this.bailleurDuParcours(workflowId);
+      if (choisi) return this.contactsOrganisation(choisi.id);
     }
     // L'organisation du rôle dans le programme, et les contacts inscrits avant l'annuaire par organisation.
     return this.db
@@ -99,6 +92,22 @@ export class LecturesAnnuaire {
       )
       .orderBy('c.id')
       .execute();
+  }
+
+  /**
+   * Le bailleur que nomme un parcours (choisi au lancement, changé avec une trace), s'il en a un ;
+   * un parcours ouvert par la veille active (« …-R260312 ») garde celui du parcours d'origine.
+   */
+  async bailleurDuParcours(workflowId: string): Promise<{ id: string; nom: string } | undefined> {
+    const ids = [workflowId, workflowId.replace(/(-R\d{6})+$/, '')];
+    const b = await this.db
+      .selectFrom('bailleurs_parcours as b')
+      .innerJoin('organisations as o', 'o.id', 'b.organisation_id')
+      .select(['b.organisation_id as id', 'o.nom', 'b.workflow_id'])
+      .where('b.workflow_id', 'in', [...new Set(ids)])
+      .execute();
+    const choisi = b.find((x) => x.workflow_id === workflowId) ?? b[0];
+    return choisi ? { id: choisi.id, nom: choisi.nom } : undefined;
   }
 
   /** Les contacts actifs d'une organisation active. */

@@ -71,6 +71,15 @@ describe('annuaire des partenaires et bailleur du parcours', () => {
     // Répondre joint l'opérateur du programme, pas l'expéditeur technique.
     expect(recu.enTetes['reply-to']).toContain(loiret.operateur.courriel);
     expect(essai.banc.courriels.messages().filter((m) => m.a.includes(parDefaut) && m.sujet.includes(menage.reference))).toEqual([]);
+    // Le journal nomme le bailleur qui l'a reçu (celui du ménage), pas celui du programme.
+    const accuse = await jusqua(
+      essai.banc.env.client.workflow.getHandle(id),
+      (e) => e.journal.some((x) => x.resume.includes('Orientation reçue')),
+      'accusé d’orientation au journal',
+    );
+    expect(accuse.journal.find((x) => x.resume.includes('Orientation reçue'))!.resume).toMatch(
+      /^Courriel au bailleur \(SCI Les Tilleuls\) : « Orientation reçue/,
+    );
 
     const lu = await appel('GET', `/api/parcours/${id}/bailleur`, { jeton });
     expect(lu.json).toEqual({ bailleur: { id: sci, nom: 'SCI Les Tilleuls', type: 'bailleur_prive' }, historique: [] });

@@ -302,10 +302,10 @@ describe('loiret-ahu', () => {
     // notés au journal dans l'ordre.
     const informes = await jusqua(handle, (e) => e.journal.filter((x) => x.resume.includes('Plan d’aide engagé')).length === 4);
     expect(informes.journal.filter((x) => x.resume.includes('Plan d’aide engagé')).map((x) => x.resume.replace(/ \(.*$/, ''))).toEqual([
-      'Courriel à CCAPEX',
-      'Courriel à PDALPD',
-      'Courriel à Services sociaux',
-      'Courriel à Bailleur',
+      'Courriel à la CCAPEX',
+      'Courriel au PDALPD',
+      'Courriel aux services sociaux',
+      'Courriel au bailleur',
     ]);
     const activitesLancees = (await handle.fetchHistory()).events!.flatMap((e) => e.activityTaskScheduledEventAttributes?.activityType?.name ?? []);
     expect(activitesLancees.filter((n) => n === 'envoyerCourriels')).toHaveLength(1);

@@ -5,7 +5,7 @@
  */
 import { patched, uuid4, workflowInfo } from '@temporalio/workflow';
 import type { RolePartenaire, Visibilite } from '../../domain/vocabulaire';
-import { LIBELLES_ROLES } from '../../domain/vocabulaire';
+import { ROLES_DANS_UNE_PHRASE } from '../../domain/vocabulaire';
 import type { Courriel, Destinataire, PieceJointe, ResultatCourriel } from '../../activities/courriel';
 import type { Lecteur, NomDocument } from '../../documents/modele';
 import type { DestinataireDiagnostic } from '../../domain/partage';
@@ -92,7 +92,7 @@ export function destinataire(parcours: Parcours, a: A): { d: Destinataire; libel
     // lancement ne sert que de repli (annuaire vide pour ce rôle).
     return {
       d: { type: 'partenaire', programmeId: parcours.programme.id, role: a.role, repli: { nom: p.nom, courriel: p.courriel } },
-      libelle: `${LIBELLES_ROLES[a.role]} (${p.nom})`,
+      libelle: `${ROLES_DANS_UNE_PHRASE[a.role]} (${p.nom})`,
     };
   }
   if ('personnel' in a) return { d: { type: 'personnel', id: a.personnel, programmeId: parcours.programme.id }, libelle: 'le travailleur social' };
@@ -137,6 +137,8 @@ function noter(parcours: Parcours, n: Notification, libelle: string | undefined,
     });
     return;
   }
+  // Le bailleur du ménage (choisi au lancement) plutôt que celui du programme, si l'envoi l'a nommé.
+  if (r?.organisation && 'role' in n.a) libelle = `${ROLES_DANS_UNE_PHRASE[n.a.role]} (${r.organisation})`;
   const joints = r?.piecesJointes?.length ? ` (joint : ${r.piecesJointes.join(', ')})` : '';
   const repli = r?.repli ? ` — redirigé : ${r.repli}` : '';
   parcours.journal.noter(n.type ?? 'courriel', `Courriel ${contracter('à', libelle)} : « ${n.sujet} »${joints}${repli}`, {

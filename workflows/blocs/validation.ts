@@ -8,7 +8,7 @@ import { patched, uuid4 } from '@temporalio/workflow';
 import { attendreJusqua } from './attente';
 import type { ReponseValidation } from '../../domain/messages';
 import type { DemandeValidation, RolePartenaire } from '../../domain/vocabulaire';
-import { LIBELLES_ROLES } from '../../domain/vocabulaire';
+import { LIBELLES_ROLES, ROLES_DANS_UNE_PHRASE } from '../../domain/vocabulaire';
 import { activites } from './activites';
 import { ajouterDuree, dateEnFrancais } from './duree';
 import { cleIdempotence, contracter, destinataire, notifier } from './notification';
@@ -58,7 +58,7 @@ export async function demanderValidation(parcours: Parcours, def: DemandeValidat
   const dest = destinataire(parcours, { role: def.role });
   if (!dest) {
     demande.statut = 'expiree';
-    parcours.journal.noter('validation_impossible', `Demande « ${def.objet} » impossible : aucun ${LIBELLES_ROLES[def.role]} dans le programme`);
+    parcours.journal.noter('validation_impossible', `Demande « ${def.objet} » impossible : le programme n’a pas de partenaire « ${LIBELLES_ROLES[def.role]} »`);
     await parcours.alerterCoordination({ libelle: `${def.objet} (aucun destinataire)`, due: demande.echeance });
     return demande;
   }
@@ -95,7 +95,7 @@ export async function demanderValidation(parcours: Parcours, def: DemandeValidat
   if (!repondueAvant)
     parcours.echeances.suivre({
       id: `validation:${demande.id}`,
-      libelle: `Réponse de ${LIBELLES_ROLES[def.role]} : ${def.objet}`,
+      libelle: `Réponse ${contracter('de', ROLES_DANS_UNE_PHRASE[def.role])} : ${def.objet}`,
       due: echeance,
       responsable: def.role,
       alerter: false,
