@@ -22,6 +22,7 @@ import {
 } from '../documents';
 import { ROLES_PARTENAIRES, type EtatParcours } from '../domain/vocabulaire';
 import { LecturesAnnuaire } from '../personnel/annuaire-base';
+import { nommerPersonnel, personnesMentionnees } from '../domain/libelles';
 import { jourDeParis, paragrapheRemplacement, remplacementDuJour } from '../personnel/absences';
 import type { Catalogue } from '../programmes/catalogue';
 import { rendreCourriel } from './mise-en-page';
@@ -368,12 +369,18 @@ export function createCourrielActivities(deps: DependancesCourriel) {
           return { etat: 'sans_destinataire' as const, repli };
         }
         const joints = await documentsJoints(annuaire, c.piecesJointes ?? []);
+        // Le personnel que nomme le parcours (son identifiant de connexion) : son nom, lu à l'envoi.
+        const noms = new Map<string, string>();
+        for (const id of new Set([c.sujet, ...c.paragraphes].flatMap(personnesMentionnees))) {
+          const p = await annuaire.personne(id);
+          if (p) noms.set(id, p.nom);
+        }
         await tx
           .updateTable('courriels')
           .set({ envoi_commence_le: new Date(), tentatives: (eb) => eb('tentatives', '+', 1) })
           .where('cle', '=', c.cle)
           .execute();
-        return { etat: 'a_envoyer' as const, a, repli, remplacement, joints };
+        return { etat: 'a_envoyer' as const, a, repli, remplacement, joints, noms };
       });
       if (reserve.etat === 'deja') return { messageId, envoye: false, piecesJointes: [] };
       if (reserve.etat === 'en_cours') {
@@ -390,13 +397,14 @@ export function createCourrielActivities(deps: DependancesCourriel) {
         avertir('Courriel non envoyé : aucun destinataire, même de repli', { cle: c.cle });
         return { messageId, envoye: false, piecesJointes: [], repli: reserve.repli ?? 'aucun destinataire', nonEnvoye: true };
       }
-      const { a, repli, remplacement, joints } = reserve;
+      const { a, repli, remplacement, joints, noms } = reserve;
+      const nommer = (t: string) => nommerPersonnel(t, (id) => noms.get(id));
       const paragraphes = [
         ...(remplacement ? [remplacement] : []),
         ...(repli ? [`Ce message ne trouvait pas son destinataire (${repli}) : il vous est adressé à sa place. Merci de corriger l’annuaire.`] : []),
-        ...c.paragraphes,
+        ...c.paragraphes.map(nommer),
       ];
-      const { texte, html } = rendreCourriel({ ...c, paragraphes, piecesJointes: joints.map((j) => j.intitule) });
+      const { texte, html } = rendreCourriel({ ...c, sujet: nommer(c.sujet), paragraphes, piecesJointes: joints.map((j) => j.intitule) });
       try {
         // Répondre joint l'opérateur du programme (l'expéditeur technique ne lit pas ses courriels).
         const operateur = operateurDu(c.destinataire);
@@ -404,7 +412,7 @@ export function createCourrielActivities(deps: DependancesCourriel) {
           from: deps.expediteur,
           ...(operateur ? { replyTo: { name: operateur.nom, address: operateur.courriel } } : {}),
           to: a.map((x) => ({ name: x.nom, address: x.courriel })),
-          subject: c.sujet,
+          subject: nommer(c.sujet),
           text: texte,
           html,
           messageId,

@@ -14,6 +14,7 @@ import {
   type Logement,
 } from '../domain/iml';
 import type { Menage } from '../domain/vocabulaire';
+import { mentionPersonnel } from '../domain/libelles';
 import { dateEnFrancais, dureeEnFrancais } from '../workflows/blocs/duree';
 import type { Courriel, Jour, ProgrammeCourrier } from './commun';
 import { moisEnFrancais } from './protocole';
@@ -43,7 +44,9 @@ export function alerteImpayes(x: { ref: string; programme: Prog; impayes: number
     sujet: `Loyers impayés : ${x.impayes} mois consécutifs (dossier ${x.ref})`,
     paragraphes: [
       `La gestion locative constate ${x.impayes} loyers impayés consécutifs (le dernier en ${moisEnFrancais(x.jusqua)}) pour le logement sous-loué du dossier ${x.ref} (${x.programme.nom}).`,
-      x.travailleurSocial ? `Le travailleur social en charge est ${x.travailleurSocial}.` : 'Aucun travailleur social n’est encore affecté à ce ménage.',
+      x.travailleurSocial
+        ? `Le travailleur social en charge est ${mentionPersonnel(x.travailleurSocial)}.`
+        : 'Aucun travailleur social n’est encore affecté à ce ménage.',
       'Un point avec le ménage est à prévoir rapidement : budget, délais de paiement, FSL, dossier de surendettement si besoin.',
     ],
   };

@@ -4,7 +4,7 @@
  * au bailleur : `{ objet, apercu }`). Le texte se change ici sans toucher au déroulé du parcours.
  * Fonctions pures, empaquetées avec les workflows : ni horloge, ni API de Node.
  */
-import { euros as eurosFr } from '../domain/libelles';
+import { euros as eurosFr, mentionPersonnel } from '../domain/libelles';
 import type { PlanApurement, Resiliation } from '../domain/protocole';
 import { dateEnFrancais, dureeEnFrancais, heureDeParis } from '../workflows/blocs/duree';
 import type { Courriel, Jour, ProgrammeCourrier } from './commun';
@@ -59,7 +59,9 @@ export function phraseTreve(date: Date, sujet: string): string {
 }
 
 const affectation = (travailleurSocial?: string) =>
-  travailleurSocial ? `Le travailleur social en charge est ${travailleurSocial}.` : 'Aucun travailleur social n’est encore affecté à ce ménage.';
+  travailleurSocial
+    ? `Le travailleur social en charge est ${mentionPersonnel(travailleurSocial)}.`
+    : 'Aucun travailleur social n’est encore affecté à ce ménage.';
 
 // ---- 1. Signature du protocole ------------------------------------------------------------------
 

@@ -121,3 +121,20 @@ export function euros(n: unknown): string {
  */
 export const nombreDe = (n: number, singulier: string, pluriel: string): string =>
   `${n.toLocaleString('fr-FR', { maximumFractionDigits: 0 })} ${n > 1 ? pluriel : singulier}`;
+
+/**
+ * Une personne du personnel nommée dans un texte écrit par un parcours (courriel, journal) : le
+ * parcours ne connaît que son identifiant de connexion ; son nom est mis là où le texte est lu
+ * (l'activité d'envoi, la page, l'API), d'après l'annuaire du moment.
+ */
+export const mentionPersonnel = (id: string): string => `⟦personnel:${id}⟧`;
+
+const MENTION = /⟦personnel:([^⟧]+)⟧/g;
+
+/** Les identifiants mentionnés dans un texte. */
+export const personnesMentionnees = (texte: string): string[] => [...texte.matchAll(MENTION)].map((m) => m[1]!);
+
+/** Le texte avec le nom de chaque personne mentionnée (« un membre de l’équipe » pour un compte disparu). */
+export function nommerPersonnel(texte: string, nom: (id: string) => string | undefined): string {
+  return texte.includes('⟦') ? texte.replace(MENTION, (_, id: string) => nom(id) ?? 'un membre de l’équipe') : texte;
+}

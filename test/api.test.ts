@@ -657,7 +657,11 @@ describe('parcours : messages, affectation, clôture, liens', () => {
     expect(r.status, r.texte).toBe(200);
     expect(r.json.resultat).toEqual({ travailleurSocial: 'ts.bruno' });
     expect(r.json.etat.travailleurSocial).toBe('ts.bruno');
-    expect((await appel('GET', `/api/parcours/${id}`, { jeton: await connecter('ts.bruno') })).status).toBe(200);
+    const lu = await appel('GET', `/api/parcours/${id}`, { jeton: await connecter('ts.bruno') });
+    expect(lu.status).toBe(200);
+    // Le journal nomme les personnes (annuaire), jamais leur identifiant de connexion.
+    expect(lu.json.journal.map((e: { resume: string }) => e.resume)).toContain('Ménage réaffecté à Bruno Travailleur (auparavant : Alice Travailleuse)');
+    expect(JSON.stringify(lu.json.journal)).not.toMatch(/ts\.alice|ts\.bruno|⟦/);
     estProbleme(await appel('GET', `/api/parcours/${id}`, { jeton: await connecter('ts.alice') }), 403);
   });
 

@@ -132,6 +132,9 @@ describe('échéance', () => {
     await avancerApres(handle, visite.due);
     const alerte = await banc.courriels.waitFor((m) => m.sujet.startsWith('Échéance dépassée : Première visite') && dossier(menage.reference)(m));
     expect(alerte.a).toEqual(['coordination@essai.example']);
+    // Le travailleur social en charge par son nom, jamais par son identifiant de connexion.
+    expect(alerte.texte).toContain('Le travailleur social en charge est Alice Travailleuse.');
+    expect(alerte.texte).not.toMatch(/ts\.alice|⟦/);
     const etat = await handle.query(etatQuery);
     expect(etat.echeances.find((e) => e.id === 'visite')!.statut).toBe('depassee');
     await vi.waitFor(async () => expect((await handle.describe()).typedSearchAttributes.get(SA.enRetard)).toBe(true));

@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { iml, prevention, protocole, type Courriel } from '../courriers';
+import { nommerPersonnel } from '../domain/libelles';
 import { sansIdentifiant } from './outils/pdf';
 
 const ref = 'REF-2027-014';
@@ -38,7 +39,7 @@ const logement = {
 
 /** Un exemple par modèle ; un modèle qui écrit à plusieurs rôles donne un courriel par rôle. */
 const exemplesIml: Record<string, () => Courriel | Record<string, Courriel> | string[]> = {
-  alerteImpayes: () => iml.alerteImpayes({ ref, programme, impayes: 2, jusqua: '2027-06', travailleurSocial: 'Alice Martin' }),
+  alerteImpayes: () => iml.alerteImpayes({ ref, programme, impayes: 2, jusqua: '2027-06', travailleurSocial: 'ts.martin' }),
   candidatureNonRecevable: () => iml.candidatureNonRecevable({ ref, refus: 'Le ménage doit être jugé « prêt à sortir » vers le logement.' }),
   apercuCandidature: () => iml.apercuCandidature({ ref, programme, composition: 'couple', candidature, quota: 10 }),
   placeAccordee: () => iml.placeAccordee({ ref, programme }),
@@ -99,7 +100,7 @@ const exemplesProtocole: Record<string, () => Courriel | Record<string, Courriel
     return { sujet: l.objet, paragraphes: l.apercu };
   },
   paiementManque: () => protocole.paiementManque({ ref, mois: '2027-04', montant: 200, attendu: 507.5, consecutifs: 2 }),
-  manquementsRepetes: () => protocole.manquementsRepetes({ ref, programme, manques: ['2027-03', '2027-04'] }),
+  manquementsRepetes: () => protocole.manquementsRepetes({ ref, programme, manques: ['2027-03', '2027-04'], travailleurSocial: 'ts.martin' }),
   constaterLaRupture: () => {
     const l = protocole.constaterLaRupture({ ref, manques: ['2027-03', '2027-04'] });
     return { sujet: l.objet, paragraphes: l.apercu };
@@ -167,7 +168,16 @@ const modules = {
 };
 
 /** Tous les courriels d'exemple, nommés « parcours.modele[.role] » (un aperçu de lien : son objet pour sujet). */
+/**
+ * Chaque modèle tel que le lit son destinataire : le personnel mentionné par son identifiant de
+ * connexion est nommé par l'activité d'envoi (annuaire du moment), comme ici.
+ */
 function courriers(): Array<{ nom: string } & Courriel> {
+  const nommer = (t: string) => nommerPersonnel(t, (id) => (id === 'ts.martin' ? 'Sophie Martin' : undefined));
+  return brutsDesModeles().map((c) => ({ ...c, sujet: nommer(c.sujet), paragraphes: c.paragraphes.map(nommer) }));
+}
+
+function brutsDesModeles(): Array<{ nom: string } & Courriel> {
   return Object.entries(modules).flatMap(([parcours, m]) =>
     Object.entries(m.exemples).flatMap(([modele, f]) => {
       const r = f();
@@ -187,6 +197,7 @@ function lisible(texte: string, ou: string): void {
     [/\d\.\d{1,2}\b/, 'un nombre à point décimal'],
     [/\b\d{4}-\d{2}\b/, 'un mois écrit comme une clé (AAAA-MM)'],
     [/ à le | de le | à les | de les /, 'une préposition non contractée'],
+    [/⟦|⟧/, 'une mention du personnel restée sans nom'],
     [/\bde [aeiouyâéèêô]/i, 'une élision manquante'],
     [/\s[,.](?!\d)/, 'une espace avant une virgule ou un point'],
   ] as const) {
@@ -233,6 +244,14 @@ describe('les courriers des parcours, en français', () => {
     );
     expect(texte('protocole.demandeDePaiement')).toContain('mois d’avril 2027 (2e mois sur 24)');
     expect(texte('protocole.manquementsRepetes')).toContain('(mars 2027, avril 2027)');
+    // Le travailleur social en charge : mentionné par le parcours, nommé à l'envoi.
+    expect(texte('protocole.manquementsRepetes')).toContain('Le travailleur social en charge est Sophie Martin.');
+    expect(texte('iml.alerteImpayes')).toContain('Le travailleur social en charge est Sophie Martin.');
+    expect(
+      brutsDesModeles()
+        .find((c) => c.nom === 'iml.alerteImpayes')!
+        .paragraphes.join(' '),
+    ).not.toContain('Sophie Martin');
     expect(texte('protocole.bilan')).toContain('1 visite à domicile, 3 rendez-vous, 0 médiation avec vous');
     expect(texte('protocole.ruptureAuxPartenaires.prefecture')).toContain('aucune expulsion avant le 31 mars 2028');
     expect(texte('protocole.nouveauBailNonSigne')).toContain('Le bailleur a reçu 2 rappels.');

@@ -12,6 +12,7 @@ import { Consentements, consentementsDuMenage } from '../../sms';
 import { AnnuairePartenaires, RefusAnnuaire } from '../../personnel/organisations';
 import { LIBELLES_PRIORITE, prioriteDuMenage } from '../../domain/prevention';
 import { messagesPermis } from '../../domain/actions';
+import { nommerPersonnel } from '../../domain/libelles';
 import { RegistreDossiers, type PageDossiers, type Portee, type ResumeDossier } from '../../dossiers/registre';
 import { SA } from '../../domain/attributs-recherche';
 import { affecterUpdate, cloreAnticipeUpdate, etatInitialUpdate, etatQuery } from '../../domain/messages';
@@ -198,7 +199,10 @@ export async function lireParcoursPour(deps: DependancesApi, personne: Personne,
   if (refus) throw interdit(refus);
   // Le personnel lit tout le dossier, confidences comprises : chaque lecture est tracée.
   await dossiersDe(deps).noterConsultation(personne.id, c.workflowId, 'dossier');
-  return { ...c, etat: filtrerEtat(c.etat, lecteurPersonnel(personne)) };
+  const etat = filtrerEtat(c.etat, lecteurPersonnel(personne));
+  // Le personnel nommé au journal (identifiant de connexion dans le parcours) : son nom.
+  const journal = etat.journal.map((e) => ({ ...e, resume: nommerPersonnel(e.resume, (id) => deps.annuaire.trouver(id)?.nom) }));
+  return { ...c, etat: { ...etat, journal } };
 }
 
 /** Lance un parcours (coordination du programme ou admin) ; `corpsBrut` suit `lancementSchema`. */

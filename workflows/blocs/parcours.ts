@@ -21,6 +21,7 @@ import { ficheDepuisEtat } from '../../domain/indicateurs';
 import { affecterUpdate, cloreAnticipeUpdate, etatInitialUpdate, etatQuery, repondreValidationUpdate, type Enveloppe } from '../../domain/messages';
 import type { Acteur, DemandeValidation, Echeance, EtatParcours, EvenementJournal, IssueCloture, Programme, TypeParcours } from '../../domain/vocabulaire';
 import { LIBELLES_ISSUES } from '../../domain/vocabulaire';
+import { mentionPersonnel } from '../../domain/libelles';
 import { empreinteMessage } from '../../domain/empreinte';
 import { messagesPermis } from '../../domain/actions';
 import { dateEnFrancais } from './duree';
@@ -201,10 +202,16 @@ export class Parcours {
       appliquer: (a) => {
         const avant = this.travailleurSocial;
         this.travailleurSocial = a.travailleurSocial;
-        this.journal.noter('affectation', avant ? `Ménage réaffecté de ${avant} à ${a.travailleurSocial}` : `Ménage affecté à ${a.travailleurSocial}`, {
-          acteur: { type: 'personnel', id: a.par, role: 'coordinateur' },
-          visibilite: 'equipe',
-        });
+        this.journal.noter(
+          'affectation',
+          avant
+            ? `Ménage réaffecté à ${mentionPersonnel(a.travailleurSocial)} (auparavant : ${mentionPersonnel(avant)})`
+            : `Ménage affecté à ${mentionPersonnel(a.travailleurSocial)}`,
+          {
+            acteur: { type: 'personnel', id: a.par, role: 'coordinateur' },
+            visibilite: 'equipe',
+          },
+        );
         this.publierAttributs();
         return { travailleurSocial: a.travailleurSocial };
       },
@@ -630,7 +637,7 @@ export class Parcours {
       paragraphes: [
         `L’échéance « ${e.libelle} » du dossier ${this.ouverture.reference} (${this.programme.nom}) est dépassée depuis le ${dateEnFrancais(e.due)}.`,
         this.travailleurSocial
-          ? `Le travailleur social en charge est ${this.travailleurSocial}.`
+          ? `Le travailleur social en charge est ${mentionPersonnel(this.travailleurSocial)}.`
           : 'Aucun travailleur social n’est encore affecté à ce ménage.',
       ],
       type: 'alerte',
