@@ -9,6 +9,8 @@ import type { IssueCloture, Menage, Programme } from './vocabulaire';
 
 export const GARANTIES = ['aucune', 'fsl', 'loca_pass', 'visale'] as const;
 export type Garantie = (typeof GARANTIES)[number];
+/** Les garanties comme on les écrit (motif de non-éligibilité). */
+export const NOMS_GARANTIES: Record<Garantie, string> = { aucune: 'aucune', fsl: 'FSL', loca_pass: 'Loca-Pass', visale: 'Visale' };
 
 /**
  * Le stade de la procédure d'expulsion quand le ménage est orienté (loi du 27 juillet 2023 : le
@@ -171,7 +173,7 @@ export const LIBELLES_PRIORITE: Record<'menage_isole', string> = { menage_isole:
 export function motifNonEligible(programme: Programme, s: SituationOrientation, orienteLe: Date): string | undefined {
   const r = programme.eligibilite;
   const motifs: string[] = [];
-  if (r.sansGarantie && s.garantie !== 'aucune') motifs.push(`le ménage bénéficie d’une garantie (${s.garantie})`);
+  if (r.sansGarantie && s.garantie !== 'aucune') motifs.push(`le ménage bénéficie d’une garantie (${NOMS_GARANTIES[s.garantie]})`);
   if (r.impayesMinimumMois !== undefined && s.impayesMois < r.impayesMinimumMois)
     motifs.push(`moins de ${r.impayesMinimumMois} loyers impayés (${s.impayesMois})`);
   if (r.ancienneteBailMax && ajouterDuree(new Date(s.debutBail), r.ancienneteBailMax).getTime() < orienteLe.getTime()) {

@@ -169,7 +169,7 @@ describe('loiret-ahu par l’API', () => {
     await attendreEtat(id, (e) => !!e.cloture && !!e.details.ficheCloture, 'clôture et fiche de clôture');
     const r = await appel('GET', `/api/parcours/${id}`, { jeton: await connecter('coord.essai') });
     expect(r.status, r.texte).toBe(200);
-    expect(r.json.cloture).toMatchObject({ issue: 'non_eligible', motif: 'le ménage bénéficie d’une garantie (fsl)' });
+    expect(r.json.cloture).toMatchObject({ issue: 'non_eligible', motif: 'le ménage bénéficie d’une garantie (FSL)' });
     expect(r.json.etape).toBe('cloture');
 
     const lettre = await appel('GET', `/api/parcours/${id}/documents/lettre-information`, { jeton: await connecter('coord.essai') });
@@ -181,7 +181,7 @@ describe('loiret-ahu par l’API', () => {
     expect(fiche.texte).toContain('<html lang="fr">');
     expect(fiche.texte).toContain('Fiche de clôture — dossier');
     expect(fiche.texte).toContain('<dd>Non éligible</dd>');
-    expect(fiche.texte).toContain('le ménage bénéficie d’une garantie (fsl)');
+    expect(fiche.texte).toContain('le ménage bénéficie d’une garantie (FSL)');
     expect(fiche.texte).toContain('Aucun bilan n’a été enregistré.');
     expect(fiche.texte).not.toContain('Lefébure');
   });

@@ -142,14 +142,14 @@ describe('loiret-ahu', () => {
   it('éligibilité : refuse avec la raison une garantie, moins de 2 loyers, un bail de plus de 6 mois', async () => {
     const p = CATALOGUE.trouver('loiret-ahu')!;
     const maintenant = new Date('2026-11-22T10:00:00Z');
-    expect(motifNonEligible(p, situation({ garantie: 'fsl' }), maintenant)).toContain('garantie (fsl)');
+    expect(motifNonEligible(p, situation({ garantie: 'fsl' }), maintenant)).toContain('garantie (FSL)');
     expect(motifNonEligible(p, situation({ impayesMois: 1 }), maintenant)).toContain('moins de 2 loyers impayés (1)');
     expect(motifNonEligible(p, situation({ debutBail: '2026-03-01' }), maintenant)).toContain('bail commencé il y a plus de 6 mois');
     expect(motifNonEligible(p, situation({ debutBail: '2026-07-01' }), maintenant)).toBeUndefined();
 
     const { handle } = await lancer('loiret-ahu', { garantie: 'loca_pass' });
     const fin = await jusqua(handle, (e) => !!e.cloture);
-    expect(fin.cloture).toMatchObject({ issue: 'non_eligible', motif: 'le ménage bénéficie d’une garantie (loca_pass)' });
+    expect(fin.cloture).toMatchObject({ issue: 'non_eligible', motif: 'le ménage bénéficie d’une garantie (Loca-Pass)' });
   });
 
   it('aucun contact dans le mois (échéance calculée par le parcours, rappel 5 jours avant) : le bailleur est prévenu qu’il peut engager la procédure, clôture « contact impossible »', async () => {
