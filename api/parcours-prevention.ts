@@ -19,11 +19,13 @@ import {
   planAideUpdate,
   REPRISES_PAIEMENT,
   STADES_PROCEDURE,
+  raisonIssueImpossible,
   tentativeContactUpdate,
   type EntreePrevention,
 } from '../domain/prevention';
 import { jourDeParis } from '../workflows/blocs/duree';
 import { dateDebutSchema, montantSchema } from '../domain/schemas';
+import type { IssueCloture } from '../domain/vocabulaire';
 import { definirMessage, type DefinitionParcours } from './registre';
 
 export const situationSchema = z
@@ -192,6 +194,7 @@ export const PARCOURS_PREVENTION: DefinitionParcours = {
       roles: ['travailleur_social'],
       libelle: 'Clôture du parcours avec son issue',
       exemple: { issue: 'situation_stabilisee', motif: 'Loyer courant repris, dette soldée' },
+      choixPossible: (champ, valeur, etat) => champ !== 'issue' || !raisonIssueImpossible(valeur as IssueCloture, etat),
     }),
   },
 };

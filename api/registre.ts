@@ -11,7 +11,7 @@
 import type { UpdateDefinition } from '@temporalio/common';
 import type { z } from 'zod';
 import type { Enveloppe } from '../domain/messages';
-import type { Menage, Programme, RolePersonnel, TypeParcours } from '../domain/vocabulaire';
+import type { EtatParcours, Menage, Programme, RolePersonnel, TypeParcours } from '../domain/vocabulaire';
 
 export interface ContexteLancement {
   programme: Programme;
@@ -35,6 +35,8 @@ export interface DefinitionMessage {
   readonly roles: readonly RolePersonnel[];
   readonly libelle: string;
   readonly exemple?: Readonly<Record<string, unknown>>;
+  /** Un choix (valeur d'un champ à options) que l'état du parcours exclut : le formulaire ne le propose pas (le workflow le refuserait avec sa raison). */
+  readonly choixPossible?: (champ: string, valeur: string, etat: EtatParcours) => boolean;
   /** Marque posée par `definirMessage` : un objet écrit à la main n'est pas un message du registre. */
   readonly verifie: true;
 }
@@ -60,12 +62,13 @@ export interface DeclarationMessage<S extends z.ZodObject, A extends Enveloppe, 
   roles: readonly RolePersonnel[];
   libelle: string;
   exemple?: z.input<S>;
+  choixPossible?: (champ: string, valeur: string, etat: EtatParcours) => boolean;
 }
 
 /** Lie une mise à jour Temporal et son schéma zod (vérifiés l'un contre l'autre à la compilation). */
 export function definirMessage<S extends z.ZodObject, A extends Enveloppe, R>(d: DeclarationMessage<S, A, R> & Accord<z.output<S>, A>): DefinitionMessage {
-  const { update, schema, roles, libelle, exemple } = d;
-  return { update, schema, roles, libelle, ...(exemple !== undefined ? { exemple } : {}), verifie: true };
+  const { update, schema, roles, libelle, exemple, choixPossible } = d;
+  return { update, schema, roles, libelle, ...(exemple !== undefined ? { exemple } : {}), ...(choixPossible ? { choixPossible } : {}), verifie: true };
 }
 
 export interface DefinitionParcours {

@@ -5,7 +5,7 @@
 import { defineUpdate } from '@temporalio/workflow';
 import { ajouterDuree, dateEnFrancais, dureeEnFrancais } from '../workflows/blocs/duree';
 import type { Enveloppe } from './messages';
-import type { IssueCloture, Menage, Programme } from './vocabulaire';
+import { LIBELLES_ISSUES, type IssueCloture, type Menage, type Programme } from './vocabulaire';
 
 export const GARANTIES = ['aucune', 'fsl', 'loca_pass', 'visale'] as const;
 export type Garantie = (typeof GARANTIES)[number];
@@ -146,6 +146,26 @@ export const ISSUES_PREVENTION: IssueCloture[] = [
   'refus',
   'depart_du_logement',
 ];
+
+/** Les étapes d'avant le premier contact avec le ménage. */
+const AVANT_LE_CONTACT = ['orientation', 'comite_de_suivi', 'information_menage', 'aller_vers'];
+
+/**
+ * Pourquoi une issue ne peut pas clore le parcours là où il en est (rien : elle le peut). Avant le
+ * contact, rien n'a été engagé avec le ménage : ni situation stabilisée ni plan respecté ; après,
+ * le contact n'est plus « impossible » ; un plan d'apurement respecté suppose un plan qui en prévoit un.
+ */
+export function raisonIssueImpossible(issue: IssueCloture, etat: { etape: string; details: Readonly<Record<string, unknown>> }): string | undefined {
+  const avantContact = AVANT_LE_CONTACT.includes(etat.etape);
+  if (avantContact && (issue === 'situation_stabilisee' || issue === 'plan_apurement_respecte'))
+    return `Aucun contact n’est encore établi avec le ménage : l’issue « ${LIBELLES_ISSUES[issue]} » suppose un accompagnement. Choisissez par exemple « ${LIBELLES_ISSUES.contact_impossible} » ou « ${LIBELLES_ISSUES.refus} ».`;
+  if (!avantContact && issue === 'contact_impossible')
+    return `Le contact avec le ménage est établi : l’issue « ${LIBELLES_ISSUES.contact_impossible} » ne convient plus.`;
+  const plan = etat.details.plan as { planApurement?: unknown } | undefined;
+  if (!avantContact && issue === 'plan_apurement_respecte' && !plan?.planApurement)
+    return `Aucun plan d’apurement n’a été enregistré dans le plan d’aide : l’issue « ${LIBELLES_ISSUES.plan_apurement_respecte} » ne convient pas.`;
+  return undefined;
+}
 
 export const tentativeContactUpdate = defineUpdate<{ etape: string }, [TentativeContact]>('tentativeContact');
 export const diagnosticUpdate = defineUpdate<{ etape: string }, [EntretienDiagnostic]>('diagnostic');

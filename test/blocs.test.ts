@@ -74,7 +74,7 @@ describe('notification', () => {
     expect(m.html).toContain('<p>Bonjour,</p>');
     expect(m.messageId).toMatch(/^<[0-9a-f]{40}@essai\.example>$/);
     const etat = await handle.query(etatQuery);
-    expect(etat.journal.some((e) => e.type === 'courriel' && e.resume.includes('Bailleur') && e.visibilite === 'equipe')).toBe(true);
+    expect(etat.journal.some((e) => e.type === 'courriel' && e.resume.startsWith('Courriel au bailleur') && e.visibilite === 'equipe')).toBe(true);
   });
 
   it('une nouvelle tentative de l’activité n’envoie pas deux fois', async () => {

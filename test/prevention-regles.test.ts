@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WorkflowHandle } from '@temporalio/client';
 import { messagesPermis } from '../domain/actions';
-import { repondreValidationUpdate } from '../domain/messages';
+import { etatQuery, repondreValidationUpdate } from '../domain/messages';
 import type { EtatParcours } from '../domain/vocabulaire';
 import { LIBELLES_VALEURS } from '../domain/libelles';
 import { ACTIONS_PLAN as ACTIONS_EQUIPE, ACTIONS_PLAN_MENAGE, ORIENTATIONS_PLAN as ORIENTATIONS_DOCUMENTS } from '../documents/prevention';
@@ -18,6 +18,7 @@ import {
   cloturerUpdate,
   diagnosticUpdate,
   planAideUpdate,
+  raisonIssueImpossible,
   tentativeContactUpdate,
   type EntreePrevention,
   type SituationOrientation,
@@ -135,6 +136,33 @@ describe('toulouse-declic — un point de suivi manqué ne fige pas la suite', (
   });
 });
 
+describe('l’issue d’une clôture selon où en est le parcours', () => {
+  it('avant le contact : ni « situation stabilisée » ni « plan d’apurement respecté », refusées avec la raison ; après : plus « contact impossible » ; un plan respecté suppose un plan d’apurement', () => {
+    const avant = { etape: 'aller_vers', details: {} };
+    expect(raisonIssueImpossible('plan_apurement_respecte', avant)).toMatch(/^Aucun contact n’est encore établi avec le ménage/);
+    expect(raisonIssueImpossible('situation_stabilisee', avant)).toMatch(/suppose un accompagnement/);
+    for (const issue of ['contact_impossible', 'refus', 'depart_du_logement', 'menage_met_fin', 'relogement_ou_mutation', 'orientation_droit_commun'] as const)
+      expect(raisonIssueImpossible(issue, avant), issue).toBeUndefined();
+    const diagnostic = { etape: 'diagnostic', details: {} };
+    expect(raisonIssueImpossible('contact_impossible', diagnostic)).toMatch(/contact avec le ménage est établi/);
+    expect(raisonIssueImpossible('plan_apurement_respecte', diagnostic)).toMatch(/Aucun plan d’apurement/);
+    expect(
+      raisonIssueImpossible('plan_apurement_respecte', { etape: 'suivi', details: { plan: { planApurement: { mensualite: 50, dureeMois: 12 } } } }),
+    ).toBeUndefined();
+    expect(raisonIssueImpossible('situation_stabilisee', diagnostic)).toBeUndefined();
+  });
+
+  it('le parcours refuse « plan d’apurement respecté » à l’aller vers, avec la raison, et reste ouvert ; « contact impossible » le clôt', async () => {
+    const { handle } = await lancer('toulouse-declic');
+    await etape(handle, 'aller_vers');
+    const refus = await handle.executeUpdate(cloturerUpdate, { args: [msg({ issue: 'plan_apurement_respecte' as const })] }).catch((e) => e);
+    expect(refus.cause?.message).toMatch(/^Aucun contact n’est encore établi avec le ménage/);
+    expect((await handle.query(etatQuery)).cloture).toBeUndefined();
+    await handle.executeUpdate(cloturerUpdate, { args: [msg({ issue: 'contact_impossible' as const })] });
+    expect((await jusqua(handle, (e) => !!e.cloture, 'clôture')).cloture!.issue).toBe('contact_impossible');
+  });
+});
+
 describe('besancon-ccas — rappels lus dans les délais du programme', () => {
   it('le rappel du plan d’aide vient « rappelAvant » (3 jours) avant l’échéance, pas 2 jours', async () => {
     const { handle, ref, programme } = await lancer('besancon-ccas');
@@ -226,8 +254,6 @@ describe('besancon-ccas — délais du rapport', () => {
     const etat = await jusqua(handle, (e) => e.etape === 'validation_departement' && e.demandes.length === 1, 'demande de validation ASLL');
     expect(etat.demandes[0]!.echeance).toBe(plan.due);
     expect(etat.echeances.find((x) => x.id === 'contact')!.statut).toBe('tenue');
-    // L'état lu le dit : la visite se note encore au diagnostic (l'interface en fait un formulaire).
-    expect(messagesPermis(etat.typeParcours, etat.etape, false, etat)).toEqual(['tentative-contact', 'diagnostic', 'cloture']);
     await terminer(handle);
   });
 });
@@ -241,6 +267,8 @@ describe('besancon-ccas — la visite à domicile malgré un contact par télép
     let etat = await jusqua(handle, (e) => e.etape === 'diagnostic' && e.journal.some((x) => x.type === 'visite_attendue'), 'visite encore attendue');
     expect(etat.echeances.find((x) => x.id === 'premiere_visite')!.statut).toBe('en_cours');
     expect(etat.echeances.find((x) => x.id === 'contact')!.statut).toBe('tenue');
+    // L'état lu le dit : la visite se note encore au diagnostic (l'interface en fait un formulaire).
+    expect(messagesPermis(etat.typeParcours, etat.etape, false, etat)).toEqual(['tentative-contact', 'diagnostic', 'cloture']);
     const r = await handle.executeUpdate(tentativeContactUpdate, {
       args: [msg({ canal: 'visite_domicile' as const, creneau: 'soir' as const, issue: 'joint' as const })],
     });

@@ -19,7 +19,7 @@ import {
   type SituationOrientation,
   type TentativeContact,
 } from '../domain/prevention';
-import { motifNonEligible } from '../domain/prevention';
+import { motifNonEligible, raisonIssueImpossible } from '../domain/prevention';
 import { euros, libelleValeurMinuscule, listeValeurs } from '../domain/libelles';
 import { LIBELLES_ISSUES, type Acteur, type EtatParcours, type Programme } from '../domain/vocabulaire';
 import { ajouterDuree, dateEnFrancais, dureeEnFrancais, minuitDeParis } from './blocs/duree';
@@ -257,7 +257,7 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
       if (!ISSUES_PREVENTION.includes(x.issue)) return `Issue de clôture inconnue pour ce parcours : « ${x.issue} ».`;
       if (p.etape === 'orientation' || p.etape === 'comite_de_suivi')
         return 'Le parcours n’a pas encore commencé : utilisez la clôture anticipée du coordinateur.';
-      return undefined;
+      return raisonIssueImpossible(x.issue, p);
     },
     appliquer: (x) => {
       p.interrompre({ issue: x.issue, motif: x.motif, acteur: ts(x.par) });

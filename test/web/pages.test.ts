@@ -101,6 +101,15 @@ describe('page d’un parcours', () => {
     expect(clos).toContain('Le parcours est clôturé');
   });
 
+  it('la clôture ne propose que les issues possibles là où en est le parcours (avant le contact : ni situation stabilisée ni plan respecté)', () => {
+    const h = pageParcours(ctx('ts.alice'), etat).valeur;
+    const cloture = h.slice(h.indexOf('id="action-cloture"'));
+    const options = [...cloture.slice(0, cloture.indexOf('</select>')).matchAll(/<option value="([a-z_]+)"/g)].map((m) => m[1]);
+    expect(options).toContain('contact_impossible');
+    expect(options).not.toContain('plan_apurement_respecte');
+    expect(options).not.toContain('situation_stabilisee');
+  });
+
   it('la visite à domicile encore attendue après un contact par téléphone (besancon-ccas) : un formulaire « Visite à domicile prévue » au diagnostic, sans choix du canal ; plus rien une fois la visite notée', () => {
     const diagnostic: EtatParcours = {
       ...etat,

@@ -81,7 +81,9 @@ function formulaireMessage(ctx: Contexte, etat: EtatParcours, nom: string, retou
   // Après le premier contact, la tentative de contact ne sert plus qu'à noter la visite à domicile
   // encore attendue (besancon-ccas) : le formulaire le dit, son canal est la visite.
   const visite = nom === 'tentative-contact' && !messagesPermis(etat.typeParcours, etat.etape).includes(nom) && visiteAttendue(etat.typeParcours, etat);
-  const champs = champsDe(def.schema).filter((c) => !(visite && c.nom === 'canal'));
+  const champs = champsDe(def.schema)
+    .filter((c) => !(visite && c.nom === 'canal'))
+    .map((c) => (c.options && def.choixPossible ? { ...c, options: c.options.filter((o) => def.choixPossible!(c.nom, o.valeur, etat)) } : c));
   const r = retour?.formulaire === nom ? retour : undefined;
   return html`<details class="action" id="action-${nom}"${r ? brut(' open') : ''}>
 <summary>${visite ? 'Visite à domicile prévue' : def.libelle}</summary>
