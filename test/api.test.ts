@@ -595,6 +595,18 @@ describe('parcours : messages, affectation, clôture, liens', () => {
       expect((await etatDe(workflowId)).demandes[0]!.statut).toBe('en_attente');
     });
 
+    it('un refus sans motif → 400 : la page le demande, garde le choix « Je refuse », rien n’est enregistré ; avec son motif, il l’est', async () => {
+      const { workflowId, token } = await parcoursAvecLien();
+      const r = await appel('POST', `/liens/${token}`, formulaire({ decision: 'refuse', commentaire: '   ' }));
+      expect(r.status).toBe(400);
+      expect(r.texte).toContain('Indiquez le motif de votre refus dans le commentaire');
+      expect(r.texte).toContain('value="refuse" required checked');
+      expect((await etatDe(workflowId)).demandes[0]!.statut).toBe('en_attente');
+      const motive = await appel('POST', `/liens/${token}`, formulaire({ decision: 'refuse', commentaire: 'Budget à préciser' }));
+      expect(motive.status, motive.texte).toBe(200);
+      expect((await etatDe(workflowId)).demandes[0]).toMatchObject({ statut: 'refusee', decision: { decision: 'refuse', commentaire: 'Budget à préciser' } });
+    });
+
     it('approuver → confirmation et demande approuvée ; une seconde réponse est refusée (« déjà »)', async () => {
       const { workflowId, token } = await parcoursAvecLien();
       const r = await appel('POST', `/liens/${token}`, formulaire({ decision: 'approuve', commentaire: 'Accord FSL pour 6 mois.' }));

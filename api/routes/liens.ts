@@ -88,8 +88,17 @@ function lienInvalide(res: Response, status: number, message: string): void {
   );
 }
 
-function formulaire(res: Response, status: number, token: string, etat: EtatParcours, d: ApercuDemande, erreur?: string): void {
+function formulaire(
+  res: Response,
+  status: number,
+  token: string,
+  etat: EtatParcours,
+  d: ApercuDemande,
+  erreur?: string,
+  saisie: { decision?: string; commentaire?: string } = {},
+): void {
   enTetesLien(res);
+  const coche = (v: string) => (saisie.decision === v ? brut(' checked') : '');
   const role = LIBELLES_ROLES[d.role] ?? d.role;
   envoyerPage(res, status, {
     titre: `${erreur ? 'Erreur : ' : ''}${d.objet} — Prévention des expulsions`,
@@ -106,12 +115,12 @@ ${erreur ? html`<div class="erreur" role="alert" id="erreur-formulaire"><p>${err
 <form method="post" action="/liens/${token}" novalidate>
   <fieldset${erreur ? html` aria-describedby="erreur-formulaire"` : ''}>
     <legend>Votre décision (obligatoire)</legend>
-    <div class="choix"><input type="radio" id="decision-approuve" name="decision" value="approuve" required><label for="decision-approuve">J’approuve</label></div>
-    <div class="choix"><input type="radio" id="decision-refuse" name="decision" value="refuse" required><label for="decision-refuse">Je refuse</label></div>
+    <div class="choix"><input type="radio" id="decision-approuve" name="decision" value="approuve" required${coche('approuve')}><label for="decision-approuve">J’approuve</label></div>
+    <div class="choix"><input type="radio" id="decision-refuse" name="decision" value="refuse" required${coche('refuse')}><label for="decision-refuse">Je refuse</label></div>
   </fieldset>
-  <label for="commentaire">Commentaire (facultatif, obligatoire en pratique pour motiver un refus)</label>
+  <label for="commentaire">Commentaire (obligatoire pour un refus : son motif)</label>
   <p class="aide" id="aide-commentaire">2 000 caractères au plus. Il sera transmis à l’équipe qui accompagne le ménage.</p>
-  <textarea id="commentaire" name="commentaire" maxlength="2000" aria-describedby="aide-commentaire"></textarea>
+  <textarea id="commentaire" name="commentaire" maxlength="2000" aria-describedby="aide-commentaire">${saisie.commentaire ?? ''}</textarea>
   <p><button type="submit">Envoyer ma réponse</button></p>
 </form>
 <p class="aide">Ce lien vous est personnel et ne sert qu’une fois. Il expire à la date indiquée ci-dessus.</p>
@@ -423,6 +432,21 @@ export function routesLiens(deps: DependancesApi): Router {
             ? `Montant reçu : ${i.message}`
             : `Commentaire : ${i.message}`;
       (rechute ? formulaireRechute : paiement ? formulairePaiement : formulaire)(res, 400, o.token, o.etat, o.demande, message);
+      return;
+    }
+    // Un refus se motive : l'équipe qui accompagne le ménage doit savoir pourquoi (plan à revoir, candidature à reprendre).
+    if (!rechute && !paiement && corps.data.decision === 'refuse' && !corps.data.commentaire) {
+      formulaire(
+        res,
+        400,
+        o.token,
+        o.etat,
+        o.demande,
+        'Indiquez le motif de votre refus dans le commentaire : il sera transmis à l’équipe qui accompagne le ménage.',
+        {
+          decision: 'refuse',
+        },
+      );
       return;
     }
     const requestId = `lien-${o.v.jti}`;
