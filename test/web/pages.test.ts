@@ -13,6 +13,7 @@ import type { Contexte } from '../../web/pages/commun';
 import { champsLancement, pageLancement } from '../../web/pages/lancement';
 import type { Champ } from '../../web/formulaires';
 import { pageAnnuaire } from '../../web/pages/annuaire';
+import { pageProgrammes } from '../../web/pages/reglages';
 import { nombreDe } from '../../domain/libelles';
 import { pageParcours } from '../../web/pages/parcours';
 import { pageTableau } from '../../web/pages/tableau';
@@ -358,6 +359,18 @@ describe('formulaire de lancement : les champs du programme', () => {
     expect(h).toContain('Date de désignation par la commission impayés');
     expect(h).not.toMatch(/facultatif\)[^<]*\(facultatif/);
     expect(h.match(/Date de désignation[^]*?<\/label>/)![0].match(/facultatif/g)).toHaveLength(1);
+  });
+});
+
+describe('page des programmes', () => {
+  it('« Orientations reçues » seulement pour la prévention (les autres programmes n’en reçoivent pas) ; la file IML pour l’IML', () => {
+    const admin = { ...PERSONNEL[0]!, id: 'admin.essai', nom: 'Administration Essai', role: 'admin' as const, programmes: [] };
+    const h = pageProgrammes({ deps, personne: admin, csrf: 'jeton-csrf', chemin: '/programmes' }).valeur;
+    const carte = (id: string) => h.slice(h.indexOf(`id="prog-${id}"`), h.indexOf('</section>', h.indexOf(`id="prog-${id}"`)));
+    expect(carte('loiret-ahu')).toContain('/programmes/loiret-ahu/orientations');
+    expect(carte('concarneau-iml')).not.toContain('/orientations');
+    expect(carte('concarneau-iml')).toContain('/programmes/concarneau-iml/file-iml');
+    expect(carte('reims-april-protocole')).not.toContain('/orientations');
   });
 });
 

@@ -44,7 +44,7 @@ export function pageProgrammes(ctx: Contexte): Brut {
 <ul>
 <li><a href="/programmes/${p.id}/reglages">Réglages : délais, options, quotas</a></li>
 <li><a href="/programmes/${p.id}/annuaire">Annuaire des partenaires</a></li>
-<li><a href="/programmes/${p.id}/orientations">Orientations reçues</a></li>
+${p.typeParcours === 'prevention_precontentieuse' ? html`<li><a href="/programmes/${p.id}/orientations">Orientations reçues</a></li>` : ''}
 ${p.options.designationCommissionImpayes ? html`<li><a href="/programmes/${p.id}/commission">Listes de la commission impayés</a></li>` : ''}
 ${p.typeParcours === 'iml_bail_glissant' ? html`<li><a href="/programmes/${p.id}/file-iml">File d’attente IML</a></li>` : ''}
 <li><a href="/parcours/nouveau/${p.id}">Lancer un parcours</a></li>
