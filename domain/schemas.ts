@@ -111,7 +111,8 @@ export const dateFaitSchema = () =>
     .refine(tropAncienne, MESSAGE_TROP_ANCIENNE)
     .superRefine((jour, ctx) => {
       const limite = jourDans(DELAI_FAIT_MAX);
-      if (jour > limite) ctx.addIssue({ code: 'custom', message: `date à venir : indiquez une date passée (le ${dateEnFrancais(limite)} au plus tard)` });
+      if (jour > limite)
+        ctx.addIssue({ code: 'custom', message: `date à venir : ce fait n’a pas encore eu lieu (date acceptée jusqu’au ${dateEnFrancais(limite)})` });
     });
 
 /**

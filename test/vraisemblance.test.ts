@@ -69,7 +69,7 @@ describe('les dates, au jour de la validation', () => {
     vi.setSystemTime(new Date('2030-12-31T23:30:00Z'));
     const s = dateFaitSchema();
     expect(messages(s, '2031-01-02')).toEqual([]);
-    expect(messages(s, '2031-01-03')).toEqual(['date à venir : indiquez une date passée (le 2 janvier 2031 au plus tard)']);
+    expect(messages(s, '2031-01-03')).toEqual(['date à venir : ce fait n’a pas encore eu lieu (date acceptée jusqu’au 2 janvier 2031)']);
     expect(messages(s, '1900-06-01')).toEqual(['date trop ancienne : le 1er janvier 1950 au plus tôt']);
   });
 
@@ -93,7 +93,7 @@ describe('les dates, au jour de la validation', () => {
     expect(
       refus(protocole.schemaLancement, { resiliation: { jugementDu: jour(5), juridiction: 'Tribunal judiciaire de Reims', detteLocative: 2400 } }),
     ).toEqual({
-      'resiliation.jugementDu': expect.stringMatching(/^date à venir : indiquez une date passée/),
+      'resiliation.jugementDu': expect.stringMatching(/^date à venir : ce fait n’a pas encore eu lieu/),
     });
     expect(messages(protocole.schemaLancement, { resiliation: { jugementDu: jour(-40), detteLocative: 2400 } })).toEqual([]);
     const signature = {
@@ -262,7 +262,10 @@ describe('par l’API : 400 en français, rien n’est lancé ni enregistré', (
     });
     expect(protocole.status, protocole.texte).toBe(400);
     expect(protocole.json.errors).toEqual([
-      { champ: 'donnees.resiliation.jugementDu', message: expect.stringMatching(/^date à venir : indiquez une date passée \(le .+ au plus tard\)$/) },
+      {
+        champ: 'donnees.resiliation.jugementDu',
+        message: expect.stringMatching(/^date à venir : ce fait n’a pas encore eu lieu \(date acceptée jusqu’au .+\)$/),
+      },
     ]);
     expect((await api.appel('GET', `/api/parcours/${encodeURIComponent(`reims-april-protocole--${menage.reference}`)}`, { jeton })).status).toBe(404);
 
