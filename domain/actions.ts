@@ -71,6 +71,16 @@ export const ETAPES_CONNUES: Record<TypeParcours, readonly string[]> = {
 export interface EtatPourActions {
   journal: ReadonlyArray<{ type: string }>;
   details: Readonly<Record<string, unknown>>;
+  echeances?: ReadonlyArray<{ id: string; statut: string }>;
+}
+
+/**
+ * Un point ou un bilan de suivi à saisir (prévention) : son échéance (« bilan:… ») est ouverte, en
+ * cours ou dépassée. Sans échéances connues, rien n'est dit (le parcours en juge).
+ */
+export function bilanAttendu(etat: EtatPourActions): boolean | undefined {
+  if (!etat.echeances) return undefined;
+  return etat.echeances.some((e) => e.id.startsWith('bilan:') && (e.statut === 'en_cours' || e.statut === 'depassee'));
 }
 
 /**
@@ -91,8 +101,11 @@ export function messagesPermis(type: TypeParcours, etape: string, cloture = fals
   if (cloture || etape === 'cloture') return [];
   const table = ETAPES_DES_MESSAGES[type] ?? {};
   const visite = visiteAttendue(type, etat);
+  // Le formulaire de bilan ne s'offre qu'avec un point ou un bilan à saisir (sinon : « aucun bilan n'est attendu »).
+  const sansBilan = type === 'prevention_precontentieuse' && !!etat && bilanAttendu(etat) === false;
   return Object.entries(table)
     .filter(([nom, etapes]) => etapes.includes(etape) || (visite && nom === 'tentative-contact'))
+    .filter(([nom]) => !(sansBilan && nom === 'bilan'))
     .map(([nom]) => nom);
 }
 

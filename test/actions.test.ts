@@ -67,6 +67,19 @@ async function horsTableRefuses(handle: WorkflowHandle, type: TypeParcours, etat
   }
 }
 
+describe('ce que l’état permet en plus ou en moins de l’étape', () => {
+  const suivi = (echeances: Array<{ id: string; statut: string }>) =>
+    messagesPermis('prevention_precontentieuse', 'suivi', false, { journal: [], details: {}, echeances });
+  it('le bilan ne s’offre au suivi qu’avec un point ou un bilan à saisir (son échéance en cours ou dépassée)', () => {
+    expect(suivi([])).toEqual(['passage-droit-commun', 'cloture']);
+    expect(suivi([{ id: 'bilan:P3M', statut: 'tenue' }])).toEqual(['passage-droit-commun', 'cloture']);
+    expect(suivi([{ id: 'bilan:P3M', statut: 'en_cours' }])).toEqual(['bilan', 'passage-droit-commun', 'cloture']);
+    expect(suivi([{ id: 'bilan:P1M', statut: 'depassee' }])).toEqual(['bilan', 'passage-droit-commun', 'cloture']);
+    // Sans les échéances, la table de l'étape seule (le parcours jugera).
+    expect(messagesPermis('prevention_precontentieuse', 'suivi')).toEqual(['bilan', 'passage-droit-commun', 'cloture']);
+  });
+});
+
 describe('la table des actions par étape, contre les workflows', () => {
   it('la table couvre exactement les messages du registre', () => {
     for (const type of Object.keys(REGISTRE) as TypeParcours[]) {

@@ -4,6 +4,7 @@
  */
 import { SA } from '../domain/attributs-recherche';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { messagesPermis } from '../domain/actions';
 import type { WorkflowHandle } from '@temporalio/client';
 import { cloreAnticipeUpdate, etatQuery, repondreValidationUpdate } from '../domain/messages';
 import {
@@ -309,6 +310,9 @@ describe('loiret-ahu', () => {
     ]);
     const activitesLancees = (await handle.fetchHistory()).events!.flatMap((e) => e.activityTaskScheduledEventAttributes?.activityType?.name ?? []);
     expect(activitesLancees.filter((n) => n === 'envoyerCourriels')).toHaveLength(1);
+    // Le prochain bilan et sa date, sur la page du parcours ; pas de bilan à saisir avant lui.
+    expect(informes.details.prochainBilan).toMatch(/^Bilan à 3 mois, le \d{1,2} [a-zéû]+ \d{4}$/);
+    expect(messagesPermis(informes.typeParcours, informes.etape, false, informes)).not.toContain('bilan');
     await jusquAuBilan(handle, 'P3M', debutSuivi);
     await handle.executeUpdate(bilanUpdate, {
       args: [msg()({ reprisePaiement: 'partielle' as const, planRespecte: true, demarches: ['FSL déposé'], notes: 'dépression' })],
@@ -323,6 +327,7 @@ describe('loiret-ahu', () => {
     await handle.executeUpdate(cloturerUpdate, { args: [msg()({ issue: 'orientation_droit_commun' as const })] });
     const etat = await jusqua(handle, (e) => !!e.cloture);
     expect(etat.cloture!.issue).toBe('orientation_droit_commun');
+    expect(etat.details.prochainBilan).toBeUndefined();
     expect(etat.details.ficheCloture).toMatchObject({
       issue: 'orientation_droit_commun',
       bilans: [

@@ -25,6 +25,7 @@ export const LIBELLES_CHAMPS: Record<string, string> = {
   montantDette: 'Montant de la dette locative (€)',
   debutBail: 'Début du bail',
   designeLe: 'Date de désignation par la commission impayés',
+  prochainBilan: 'Prochain point ou bilan de suivi',
   garantie: 'Garantie',
   dejaTente: 'Ce que le bailleur a déjà tenté',
   contactBailleur: 'Le bailleur a-t-il pu joindre le ménage ?',

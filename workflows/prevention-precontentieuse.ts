@@ -590,6 +590,9 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
       for (;;) {
         const jalon = jalons[prochain];
         const quand = jalon ? ajouterDuree(debutSuivi, jalon.offset) : undefined;
+        // Le prochain point ou bilan et sa date, pour la page du parcours (état seulement).
+        if (jalon && quand) p.details.prochainBilan = `${jalon.libelle}, le ${dateEnFrancais(quand)}`;
+        else delete p.details.prochainBilan;
         await p.attendre(() => passage || bilans.length > traites, quand ? Math.max(quand.getTime() - Date.now(), 0) : undefined);
         if (passage) break;
         while (traites < bilans.length) {
@@ -609,6 +612,7 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
       // « bilan » est refusé désormais) ; sans cela, leurs échéances passaient en retard et alertaient.
       if (patched('bilans-annules-au-passage')) for (const a of attendus) p.echeances.annuler(a.id);
       attendus.length = 0;
+      delete p.details.prochainBilan;
     } else
       for (const jalon of jalonsDeSuivi(programme)) {
         const quand = ajouterDuree(debutSuivi, jalon.offset);
@@ -646,6 +650,7 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
   });
 
   // 11. Clôture : issue, fiche de clôture, information du bailleur et de la CCAPEX.
+  delete p.details.prochainBilan;
   await p.clore(fin.issue, fin.motif, fin.acteur);
   p.details.ficheCloture = {
     issue: fin.issue,

@@ -359,7 +359,11 @@ export class Parcours {
     return {
       ...r,
       libelleEtape: etape === this.etape ? this.libelleEtape : etape === 'cloture' ? 'Clôture' : etape,
-      messagesPermis: messagesPermis(this.ouverture.typeParcours, etape, close, { journal: this.journal.evenements, details: this.details }),
+      messagesPermis: messagesPermis(this.ouverture.typeParcours, etape, close, {
+        journal: this.journal.evenements,
+        details: this.details,
+        echeances: this.echeances.liste,
+      }),
     };
   }
 
