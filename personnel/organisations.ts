@@ -320,18 +320,23 @@ export class AnnuairePartenaires {
     await this.db.deleteFrom('bailleurs_parcours').where('workflow_id', '=', workflowId).execute();
   }
 
-  /** Le bailleur d'un parcours et l'historique de ses changements. */
+  /**
+   * Le bailleur d'un parcours et l'historique de ses changements. Un parcours ouvert par la veille
+   * active (« …-R260312 ») a celui du parcours d'origine tant qu'on ne lui en a pas choisi un autre
+   * (les courriels « au bailleur » vont aussi à lui : LecturesAnnuaire.contacts).
+   */
   async bailleurDuParcours(workflowId: string): Promise<{
     organisation?: { id: string; nom: string; type: TypeOrganisation };
     historique: Array<{ ancien: string | null; nouveau: string; par: string; motif: string; le: Date }>;
   }> {
-    const [b, historique] = await Promise.all([
+    const origine = workflowId.replace(/(-R\d{6})+$/, '');
+    const [lignes, historique] = await Promise.all([
       this.db
         .selectFrom('bailleurs_parcours as b')
         .innerJoin('organisations as o', 'o.id', 'b.organisation_id')
-        .select(['o.id', 'o.nom', 'o.type'])
-        .where('b.workflow_id', '=', workflowId)
-        .executeTakeFirst(),
+        .select(['o.id', 'o.nom', 'o.type', 'b.workflow_id'])
+        .where('b.workflow_id', 'in', [...new Set([workflowId, origine])])
+        .execute(),
       this.db
         .selectFrom('changements_bailleur as c')
         .leftJoin('organisations as a', 'a.id', 'c.ancien')
@@ -342,6 +347,7 @@ export class AnnuairePartenaires {
         .orderBy('c.id')
         .execute(),
     ]);
+    const b = lignes.find((x) => x.workflow_id === workflowId) ?? lignes[0];
     return { ...(b ? { organisation: { id: b.id, nom: b.nom, type: b.type as TypeOrganisation } } : {}), historique };
   }
 

@@ -218,7 +218,10 @@ describe('annuaire des partenaires et bailleur du parcours', () => {
         await annuaire.modifier(premier!.id, { quotaFileActive: 20 });
       }
       expect((await annuaire.bailleurDuParcours(id)).organisation?.id).toBe(premier!.id);
+      // Le parcours ouvert par une rechute (veille active) a le bailleur du parcours d'origine.
+      expect((await annuaire.bailleurDuParcours(`${id}-R261204`)).organisation).toMatchObject({ id: premier!.id, nom: premier!.nom });
       await annuaire.oublierLancement(id);
+      expect((await annuaire.bailleurDuParcours(`${id}-R261204`)).organisation).toBeUndefined();
     }
   });
 
