@@ -278,14 +278,15 @@ describe('l’interface web dans Chromium', () => {
     expect(await coord.locator('body').innerText()).toContain('Accord du service, bonne continuation.');
     await sansViolation(coord, '16-parcours-decision-partenaire');
 
-    // La travailleuse sociale clôt le parcours (situation stabilisée) : la veille active envoie au
-    // bailleur un lien pour signaler une rechute ; sa page a la même présentation.
+    // La travailleuse sociale clôt le parcours (orientation vers le droit commun : une situation
+    // stabilisée suppose un contact) ; la veille active envoie au bailleur un lien pour signaler une
+    // rechute ; sa page a la même présentation.
     const ts = await nouvellePage(360);
     await connecter(ts, 'ts.alice');
     await ts.goto(`${ui.url}/parcours/reims-april--${ref}`);
     await ts.locator('#action-cloture > summary').click();
-    await ts.locator('#m-cloture-issue').selectOption('situation_stabilisee');
-    await ts.locator('#m-cloture-motif').fill('Loyer courant repris');
+    await ts.locator('#m-cloture-issue').selectOption('orientation_droit_commun');
+    await ts.locator('#m-cloture-motif').fill('Suivi par la Maison des solidarités');
     await ts.locator('#action-cloture').getByRole('button', { name: 'Enregistrer' }).click();
     await ts.waitForLoadState();
     await attendreTexte(ts, 'veille active');
