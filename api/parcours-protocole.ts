@@ -157,7 +157,7 @@ export const PARCOURS_PROTOCOLE: DefinitionParcours = {
     orientation: definirMessage({
       update: orientationUpdate,
       schema: orientationSchema,
-      roles: ['travailleur_social'],
+      roles: ['travailleur_social', 'coordinateur'],
       libelle: 'Orientation du ménage : hébergement, résidence sociale ou logement adapté',
       exemple: { dispositif: 'residence_sociale', precision: 'Résidence sociale Croix-Rouge' },
     }),

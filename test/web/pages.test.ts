@@ -102,6 +102,21 @@ describe('page d’un parcours', () => {
     expect(clos).toContain('Le parcours est clôturé');
   });
 
+  it('protocole rompu : la coordination peut enregistrer l’orientation qu’exige la clôture (pas d’impasse)', () => {
+    const rompu: EtatParcours = {
+      ...etat,
+      workflowId: 'reims-april-protocole--P-1',
+      typeParcours: 'protocole_post_resiliation',
+      programme: { id: 'reims-april-protocole', version: 1, nom: 'APRIL protocole' },
+      etape: 'rupture',
+      libelleEtape: 'Protocole rompu',
+      details: {},
+    };
+    const coord = { ...PERSONNEL.find((x) => x.id === 'coord.essai')!, programmes: ['reims-april-protocole'] };
+    const h = pageParcours({ deps, personne: coord, csrf: 'jeton-csrf', chemin: '/parcours' }, rompu).valeur;
+    expect([...h.matchAll(/<details class="action" id="action-([a-z-]+)"/g)].map((m) => m[1])).toContain('orientation');
+  });
+
   it('la clôture ne propose que les issues possibles là où en est le parcours (avant le contact : ni situation stabilisée ni plan respecté)', () => {
     const h = pageParcours(ctx('ts.alice'), etat).valeur;
     const cloture = h.slice(h.indexOf('id="action-cloture"'));
