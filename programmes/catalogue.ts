@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import '../config/zod-fr';
 import { ROLES_PARTENAIRES, TYPES_PARCOURS, type Programme, type TypeParcours } from '../domain/vocabulaire';
-import { estDureeIso } from '../workflows/blocs/duree';
+import { comparerDurees, estDureeIso } from '../workflows/blocs/duree';
 import { DESTINATAIRES_DIAGNOSTIC } from '../domain/partage';
 
 export const DOSSIER_PRESETS = fileURLToPath(new URL('./presets', import.meta.url));
@@ -40,6 +40,19 @@ export const DELAIS_REQUIS: Record<TypeParcours, string[]> = {
   prevention_precontentieuse: ['diagnostic', 'planAide', 'validationDepartement', 'informationPartenaires', 'rappelAvant'],
   iml_bail_glissant: ['validationSiao', 'glissement', 'prolongationMax', 'prolongation', 'rappelAvant'],
   protocole_post_resiliation: ['dureeMax', 'avenantMax', 'nouveauBail', 'bilan', 'rappelAvant', 'paiement'],
+};
+
+/**
+ * Les plafonds de la loi pour les délais d'un type de parcours : un réglage au-delà est refusé. Le
+ * protocole de cohésion sociale dure 2 ans au plus, un avenant le prolonge de 3 ans au plus, et le
+ * nouveau bail est signé dans les 3 mois d'un protocole respecté (CCH, art. L353-15-2 et L442-6-5).
+ */
+export const PLAFONDS_LEGAUX: Partial<Record<TypeParcours, Record<string, { max: string; raison: string }>>> = {
+  protocole_post_resiliation: {
+    dureeMax: { max: 'P2Y', raison: 'la loi limite le protocole de cohésion sociale à 2 ans (CCH, art. L353-15-2)' },
+    avenantMax: { max: 'P3Y', raison: 'un avenant prolonge le protocole de 3 ans au plus (CCH, art. L353-15-2)' },
+    nouveauBail: { max: 'P3M', raison: 'le nouveau bail est signé au plus tard 3 mois après un protocole respecté (CCH, art. L353-15-2)' },
+  },
 };
 
 export const partageDiagnosticSchema = z
@@ -96,6 +109,11 @@ export const programmeSchema = z
   .superRefine((p, ctx) => {
     for (const d of DELAIS_REQUIS[p.typeParcours]) {
       if (!p.delais[d]) ctx.addIssue({ code: 'custom', path: ['delais', d], message: `délai requis pour un parcours ${p.typeParcours}` });
+    }
+    for (const [d, plafond] of Object.entries(PLAFONDS_LEGAUX[p.typeParcours] ?? {})) {
+      const v = p.delais[d];
+      if (v && estDureeIso(v) && comparerDurees(v, plafond.max) > 0)
+        ctx.addIssue({ code: 'custom', path: ['delais', d], message: `délai trop long : ${plafond.raison}` });
     }
     if (p.typeParcours === 'iml_bail_glissant' && !(p.quotas.mesuresActives! > 0)) {
       ctx.addIssue({ code: 'custom', path: ['quotas', 'mesuresActives'], message: 'nombre de mesures actives requis (agrément DDETS)' });

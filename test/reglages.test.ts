@@ -11,7 +11,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { menageEssai, situationPrevention } from './outils/environnement';
 import { annuaireEssai, bancAvecApi, demarrerApiEssai, type ApiEssai } from './outils/api';
-import { appliquerChangement, decrireChangements } from '../programmes/versions';
+import { appliquerChangement, decrireChangements, RefusReglages } from '../programmes/versions';
 import { CATALOGUE } from './outils/environnement';
 import { changementDuFormulaire, lireSerie } from '../web/pages/reglages';
 
@@ -178,5 +178,25 @@ describe('réglages des programmes', () => {
       'Diagnostic social : 1 mois → 5 semaines',
       'Points de suivi mensuels (depuis le début de l’accompagnement) : 1 mois, 2 mois, 4 mois, 5 mois → 1 mois, 2 mois, 3 mois',
     ]);
+  });
+
+  it('protocole : les plafonds de la loi (2 ans, avenant de 3 ans, nouveau bail dans les 3 mois) ne se dépassent pas par les réglages', () => {
+    const p = CATALOGUE.trouver('reims-april-protocole')!;
+    const refus = (delais: Record<string, string>) => {
+      try {
+        appliquerChangement(p, { versionAttendue: p.version, motif: 'Essai', delais });
+        return undefined;
+      } catch (e) {
+        return e instanceof RefusReglages ? e.erreurs : e;
+      }
+    };
+    expect(refus({ dureeMax: 'P5Y' })).toEqual([
+      { champ: 'delais.dureeMax', message: expect.stringContaining('limite le protocole de cohésion sociale à 2 ans') },
+    ]);
+    expect(refus({ avenantMax: 'P4Y' })).toEqual([{ champ: 'delais.avenantMax', message: expect.stringContaining('3 ans au plus') }]);
+    expect(refus({ nouveauBail: 'P4M' })).toEqual([{ champ: 'delais.nouveauBail', message: expect.stringContaining('3 mois') }]);
+    // En deçà, ou au plafond : accepté.
+    expect(refus({ dureeMax: 'P18M' })).toBeUndefined();
+    expect(refus({ dureeMax: 'P2Y', nouveauBail: 'P2M' })).toBeUndefined();
   });
 });
