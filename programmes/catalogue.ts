@@ -110,6 +110,17 @@ export const programmeSchema = z
     for (const d of DELAIS_REQUIS[p.typeParcours]) {
       if (!p.delais[d]) ctx.addIssue({ code: 'custom', path: ['delais', d], message: `délai requis pour un parcours ${p.typeParcours}` });
     }
+    // Les délais du terrain se comptent en jours, semaines, mois ou années : au moins un jour.
+    const tropCourt = (v: string) => estDureeIso(v) && comparerDurees(v, 'P1D') < 0;
+    const TROP_COURT = 'délai trop court : un jour au moins (les délais du terrain se comptent en jours, semaines, mois ou années)';
+    for (const [d, v] of Object.entries(p.delais)) if (tropCourt(v)) ctx.addIssue({ code: 'custom', path: ['delais', d], message: TROP_COURT });
+    for (const [j, vs] of Object.entries(p.jalons))
+      vs.forEach((v, i) => {
+        if (tropCourt(v)) ctx.addIssue({ code: 'custom', path: ['jalons', j, i], message: TROP_COURT });
+      });
+    p.rappelsValidation.forEach((v, i) => {
+      if (tropCourt(v)) ctx.addIssue({ code: 'custom', path: ['rappelsValidation', i], message: TROP_COURT });
+    });
     for (const [d, plafond] of Object.entries(PLAFONDS_LEGAUX[p.typeParcours] ?? {})) {
       const v = p.delais[d];
       if (v && estDureeIso(v) && comparerDurees(v, plafond.max) > 0)

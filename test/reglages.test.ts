@@ -195,6 +195,8 @@ describe('réglages des programmes', () => {
     ]);
     expect(refus({ avenantMax: 'P4Y' })).toEqual([{ champ: 'delais.avenantMax', message: expect.stringContaining('3 ans au plus') }]);
     expect(refus({ nouveauBail: 'P4M' })).toEqual([{ champ: 'delais.nouveauBail', message: expect.stringContaining('3 mois') }]);
+    // Un délai de quelques minutes n'est pas un délai du terrain (et ferait tourner une simulation sans fin).
+    expect(refus({ paiement: 'PT3M' })).toEqual([{ champ: 'delais.paiement', message: expect.stringMatching(/^délai trop court : un jour au moins/) }]);
     // En deçà, ou au plafond : accepté.
     expect(refus({ dureeMax: 'P18M' })).toBeUndefined();
     expect(refus({ dureeMax: 'P2Y', nouveauBail: 'P2M' })).toBeUndefined();

@@ -64,7 +64,7 @@ function champDuree(nom: string, libelle: string, iso: string, r: RetourReglages
   const id = idChamp(nom);
   return html`<div class="champ"><fieldset class="duree"><legend>${libelle} <span class="aide">(actuellement ${dureeEnFrancais(iso)})</span></legend>
 <label for="${id}-n">Nombre :</label><input id="${id}-n" name="${nom}.nombre" inputmode="numeric" value="${nombre}" size="4">
-<label for="${id}-u">unité :</label><select id="${id}-u" name="${nom}.unite">${UNITES_DUREE.map((u) => html`<option value="${u.plusieurs}"${u.plusieurs === unite ? brut(' selected') : ''}>${u.plusieurs}</option>`)}</select>
+<label for="${id}-u">unité :</label><select id="${id}-u" name="${nom}.unite">${UNITES_DUREE.filter((u) => !u.temps || u.plusieurs === unite).map((u) => html`<option value="${u.plusieurs}"${u.plusieurs === unite ? brut(' selected') : ''}>${u.plusieurs}</option>`)}</select>
 </fieldset></div>`;
 }
 
