@@ -39,9 +39,14 @@ export function creerLanceurSimulations(o: { databaseUrl: string; base: BaseDeDo
       return undefined;
     },
     lancer(id) {
-      const echec = (raison: string) => {
+      // Le détail technique (signal, fin de la sortie d'erreur) va au journal de l'API ; la page dit en
+      // français ce qui s'est passé et quoi faire.
+      const echec = (raison: string, memoire = false) => {
         o.journal.warn({ simulation: id, raison }, 'simulation : processus en échec');
-        void registre.echouer(id, `Le processus de la simulation n’a pas pu démarrer ou s’est arrêté sans rien dire. ${raison}`).catch(() => undefined);
+        const message = memoire
+          ? 'La simulation a manqué de mémoire : trop d’étapes pour ce nombre de ménages. Relancez-la avec moins de ménages ; le détail est dans le journal du serveur.'
+          : 'Le processus de la simulation n’a pas pu démarrer ou s’est arrêté sans rien dire. Relancez-la ; si cela se reproduit, le détail est dans le journal du serveur.';
+        void registre.echouer(id, message).catch(() => undefined);
       };
       const enfant = spawn(process.execPath, ['--import', 'tsx', SCRIPT_SIMULATION, id], {
         cwd: racine,
@@ -51,12 +56,13 @@ export function creerLanceurSimulations(o: { databaseUrl: string; base: BaseDeDo
       let erreurs = '';
       enfant.stderr.setEncoding('utf8');
       enfant.stderr.on('data', (d: string) => (erreurs = (erreurs + d).slice(-4000)));
-      enfant.once('error', (e) => echec(`Détail technique : ${e.message}`));
+      enfant.once('error', (e) => echec(e.message));
       enfant.once('exit', (code, signal) => {
         if (code === 0) return o.journal.info({ simulation: id }, 'simulation terminée');
         // Le processus écrit lui-même son erreur dans la base ; sinon (tué, plantage au démarrage), elle est notée ici.
         echec(
-          `Détail technique : ${signal ? `arrêté par le signal ${signal}` : `code de sortie ${code}`}${erreurs ? ` — ${erreurs.trim().split('\n').slice(-3).join(' ')}` : ''}`,
+          `${signal ? `arrêté par le signal ${signal}` : `code de sortie ${code}`}${erreurs ? ` — ${erreurs.trim().split('\n').slice(-3).join(' ')}` : ''}`,
+          /heap out of memory|Allocation failed|JSDate::New/.test(erreurs) || signal === 'SIGABRT',
         );
       });
       // L'API peut s'arrêter avant la fin : le processus continue, et écrit son bilan dans la base.
