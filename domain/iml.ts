@@ -313,6 +313,8 @@ export interface EtatFileIml {
 export const demanderPlaceSignal = defineSignal<[DemandePlace]>('demanderPlace');
 export const libererPlaceSignal = defineSignal<[LiberationPlace]>('libererPlace');
 export const placeAccordeeSignal = defineSignal<[PlaceAccordee]>('placeAccordee');
+/** Le nombre de mesures agréées changé dans les réglages du programme : la file le suit aussitôt. */
+export const quotaFileImlSignal = defineSignal<[{ quota: number; versionProgramme: number }]>('quotaFileIml');
 export const fileImlQuery = defineQuery<EtatFileIml>('fileIml');
 
 /** Entrée de l'activité qui parle au coordinateur (signalWithStart). */

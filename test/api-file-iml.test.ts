@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, beforeEach, expect, it, vi } from 'vitest';
 import { WorkflowNotFoundError } from '@temporalio/client';
-import { idFileIml, type EntreeFileIml, type EntreeIml } from '../domain/iml';
+import { idFileIml, type EntreeFileIml, type EntreeIml, type EtatFileIml } from '../domain/iml';
 import { creerAnnuaire } from '../personnel/annuaire';
 import { hashPassword } from '../securite/mots-de-passe';
 import { demarrerApiEssai, type ApiEssai } from './outils/api';
@@ -171,4 +171,37 @@ it('rend la place d’une mesure arrêtée sans sa fin (la suivante de la file l
   expect(etat.compteurs).toMatchObject({ liberees: 1, retirees: 1 });
   expect(etat.file).toEqual([]);
   expect(etat.placesLibres).toBe(1);
+});
+
+it('le nombre de mesures agréées relevé dans les réglages : la file le suit aussitôt, sans attendre une autre candidature', async () => {
+  const depuis = new Date().toISOString();
+  const actives = ['M-A', 'M-B'].map((ref, i) => ({ mesure: `concarneau-iml--${ref}`, execution: `x${i}`, reference: ref, depuis, demandeeLe: depuis }));
+  const entree: EntreeFileIml = {
+    programmeId: 'concarneau-iml',
+    quota: 2,
+    versionProgramme: 1,
+    actives,
+    file: [{ mesure: 'concarneau-iml--M-EN-ATTENTE', execution: 'x3', reference: 'M-EN-ATTENTE', depuis }],
+    compteurs: { demandes: 3, accordees: 2, liberees: 0, retirees: 0 },
+  };
+  await banc.env.client.workflow.start('fileIml', { taskQueue: banc.taskQueue, workflowId: FILE, args: [entree] });
+  const coord = await jeton('coord.essai');
+  const reglages = await lire('/api/programmes/concarneau-iml/reglages', coord);
+  expect(reglages.status, reglages.texte).toBe(200);
+  const change = await api.appel('PUT', '/api/programmes/concarneau-iml/reglages', {
+    jeton: coord,
+    corps: { versionAttendue: reglages.json.programme.version, motif: 'Nouvel agrément de la DDETS', quotas: { mesuresActives: 12 } },
+  });
+  expect(change.status, change.texte).toBe(200);
+  // La place s'accorde au ménage en attente (ici, une mesure qui n'existe plus : la place revient à la file).
+  const f = await vi.waitFor(
+    async () => {
+      const x = await lire('/api/programmes/concarneau-iml/file-iml', coord);
+      const { quota, file, compteurs } = x.json as EtatFileIml;
+      if (quota !== 12 || file.length || compteurs.accordees + compteurs.retirees !== 3) throw new Error(`file pas encore à jour : ${x.texte}`);
+      return x.json;
+    },
+    { timeout: 15_000, interval: 50 },
+  );
+  expect(f).toMatchObject({ quota: 12, versionProgramme: reglages.json.programme.version + 1, file: [] });
 });

@@ -19,6 +19,7 @@ import {
   fileImlQuery,
   libererPlaceSignal,
   placeAccordeeSignal,
+  quotaFileImlSignal,
   type CompteursFile,
   type DemandePlace,
   type EntreeFileIml,
@@ -31,7 +32,7 @@ import {
 /** Exécutions libérées gardées en mémoire (contre les demandes tardives rejouées). */
 const LIBEREES_GARDEES = 500;
 
-type Evenement = { demande: DemandePlace } | { liberation: LiberationPlace };
+type Evenement = { demande: DemandePlace } | { liberation: LiberationPlace } | { quota: number; versionProgramme: number };
 
 export async function fileIml(e: EntreeFileIml): Promise<void> {
   let quota = e.quota;
@@ -45,6 +46,7 @@ export async function fileIml(e: EntreeFileIml): Promise<void> {
 
   setHandler(demanderPlaceSignal, (demande) => void boite.push({ demande }));
   setHandler(libererPlaceSignal, (liberation) => void boite.push({ liberation }));
+  setHandler(quotaFileImlSignal, (q) => void boite.push(q));
   setHandler(fileImlQuery, (): EtatFileIml => ({
     programmeId: e.programmeId,
     quota,
@@ -142,7 +144,13 @@ export async function fileIml(e: EntreeFileIml): Promise<void> {
     while (boite.length > 0) {
       const ev = boite.shift()!;
       if ('demande' in ev) demander(ev.demande);
-      else liberer(ev.liberation);
+      else if ('liberation' in ev) liberer(ev.liberation);
+      else if (ev.quota > 0 && ev.versionProgramme >= versionProgramme) {
+        // Un nouvel agrément (réglages du programme) : plus de places s'accordent aussitôt ; moins, les
+        // mesures en cours continuent et la file attend que des places se libèrent.
+        quota = ev.quota;
+        versionProgramme = ev.versionProgramme;
+      }
     }
   }
 }

@@ -20,7 +20,7 @@
 import { Router } from 'express';
 import { WorkflowNotFoundError } from '@temporalio/common';
 import { LIBELLES_TYPE_PARCOURS } from '../../domain/vocabulaire';
-import { fileImlQuery, idFileIml, libererPlaceSignal, type EtatFileIml } from '../../domain/iml';
+import { fileImlQuery, idFileIml, libererPlaceSignal, quotaFileImlSignal, type EtatFileIml } from '../../domain/iml';
 import type { Programme } from '../../domain/vocabulaire';
 import { exigerRoles, personneDe, suitProgramme } from '../auth';
 import type { DependancesApi } from '../dependances';
@@ -89,6 +89,25 @@ export async function lireReglages(deps: DependancesApi, personne: Personne, idB
   };
 }
 
+/**
+ * Le nombre de mesures agréées changé (IML) : la file d'attente du programme le suit aussitôt (des
+ * places en plus s'accordent aux premiers de la file). Sans file encore, rien à dire ; si Temporal ne
+ * répond pas, la file le prendra à la prochaine demande de place (elle suit la version la plus récente).
+ */
+async function quotaALaFile(deps: DependancesApi, avant: Programme, apres: Programme): Promise<void> {
+  const quota = apres.quotas.mesuresActives;
+  if (apres.typeParcours !== 'iml_bail_glissant' || !quota || quota === avant.quotas.mesuresActives) return;
+  try {
+    await deps.client.workflow.getHandle(idFileIml(apres.id)).signal(quotaFileImlSignal, { quota, versionProgramme: apres.version });
+  } catch (e) {
+    if (e instanceof WorkflowNotFoundError) return;
+    deps.journal.warn(
+      { programme: apres.id, erreur: e instanceof Error ? e.name : 'inconnue' },
+      'file IML : nouveau quota non transmis (repris à la prochaine demande)',
+    );
+  }
+}
+
 /** Une nouvelle version des réglages ; les erreurs en français, champ par champ. */
 export async function changerReglages(
   deps: DependancesApi,
@@ -103,6 +122,7 @@ export async function changerReglages(
     const { programme, changements } = await catalogue.modifier(p.id, corps, personne.id);
     const { ouverts } = await dossiersDe(deps).compter(p.id, deps.maintenant?.() ?? new Date());
     deps.journal.info({ programme: p.id, version: programme.version, par: personne.id }, 'réglages du programme changés');
+    await quotaALaFile(deps, p, programme);
     return {
       version: programme.version,
       changements,
