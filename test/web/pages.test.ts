@@ -94,6 +94,11 @@ describe('page d’un parcours', () => {
     const ts = pageParcours(ctx('ts.alice'), etat).valeur;
     expect([...ts.matchAll(/<details class="action" id="action-([a-z-]+)"/g)].map((m) => m[1])).toEqual(['tentative-contact', 'cloture']);
     expect(ts).toContain('<span class="badge retard">Dépassée</span>');
+    // Loiret : un refus clôt le parcours, le formulaire le dit ; Besançon (« rencontre malgré les réticences ») : non.
+    expect(ts).toContain('un refus du ménage clôt le parcours');
+    expect(pageParcours(ctx('ts.alice'), { ...etat, programme: { id: 'besancon-ccas', version: 1, nom: 'Besançon' } }).valeur).not.toContain(
+      'un refus du ménage clôt',
+    );
     expect(ts).toContain('<dt>Loyers impayés (nombre de mois)</dt><dd>2</dd>');
     const coord = pageParcours(ctx('coord.essai'), etat).valeur;
     expect([...coord.matchAll(/<details class="action" id="action-([a-z-]+)"/g)].map((m) => m[1])).toEqual(['affectation', 'cloture-anticipee']);

@@ -91,6 +91,14 @@ function formulaireMessage(ctx: Contexte, etat: EtatParcours, nom: string, retou
 ${r ? resumeErreurs(r.titre, r.messages) : ''}
 <input type="hidden" name="csrf" value="${ctx.csrf}">
 <input type="hidden" name="requestId" value="${randomUUID()}">
+${
+  nom === 'tentative-contact' &&
+  !visite &&
+  etat.typeParcours === 'prevention_precontentieuse' &&
+  !ctx.deps.catalogue.trouver(etat.programme.id)?.options.refusNeClotPas
+    ? html`<p class="aide">Dans ce programme, un refus du ménage clôt le parcours (issue « Refus du ménage »).</p>`
+    : ''
+}
 ${visite ? html`<p class="aide">Le contact est établi ; la visite à domicile prévue par le programme reste à faire dans son délai. Notez-la ici.</p><input type="hidden" name="canal" value="visite_domicile">` : ''}
 ${rendreChamps(champs, `m-${nom}`, { valeurs: r?.valeurs, erreurs: r?.erreurs })}
 <div class="boutons"><button type="submit">Enregistrer</button></div>
