@@ -369,6 +369,8 @@ describe('concarneau-iml', () => {
     await handle.executeUpdate(logementUpdate, { args: [logement(debut)] });
     await etape(handle, 'sous_location');
     await recu(BAILLEUR_LOGEMENT, ref, 'Sous-location en bail glissant : début de la mesure');
+    // La page dit le prochain bilan et sa date (le premier, à 6 mois).
+    expect((await jusqua(handle, (e) => !!e.details.prochainBilan)).details.prochainBilan).toMatch(/^Bilan de mesure à 6 mois, le \d{1,2} [a-zéû]+ \d{4}$/);
     await handle.executeUpdate(rendezVousUpdate, {
       args: [msg({ nature: 'visite_domicile' as const, axes: ['savoir_habiter' as const], note: 'Cauchemars, violences conjugales passées' })],
     });

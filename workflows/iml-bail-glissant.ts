@@ -287,7 +287,10 @@ async function sousLocation(m: Mesure): Promise<void> {
   const debut = m.debut!;
   const jalons = jalonsBilans(m.e).filter((j) => ajouterDuree(debut, j).getTime() < m.termeMesure!.getTime());
   for (const [i, jalon] of jalons.entries()) {
-    await m.p.attendre(() => false, ajouterDuree(debut, jalon).getTime() - Date.now());
+    const quand = ajouterDuree(debut, jalon);
+    // Le prochain bilan et sa date, pour la page de la mesure (état seulement).
+    m.p.details.prochainBilan = `Bilan de mesure à ${dureeEnFrancais(jalon)}, le ${dateEnFrancais(quand)}`;
+    await m.p.attendre(() => false, quand.getTime() - Date.now()).finally(() => delete m.p.details.prochainBilan);
     const fiche = await bilanDeMesure(m, jalon, i === 0);
     m.p.rejoindre('sous_location', SOUS_LOCATION);
     if (fiche.decision === 'glissement') {
