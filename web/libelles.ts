@@ -99,6 +99,7 @@ export const LIBELLES_CHAMPS: Record<string, string> = {
   precision: 'Précision',
   signeLe: 'Signé le',
   debut: 'Premier jour du protocole',
+  'mesure.debut': 'Début de la sous-location',
   indemniteOccupation: 'Indemnité d’occupation mensuelle (€)',
   signataires: 'Signataires',
   occupant: 'Signé par l’occupant ?',

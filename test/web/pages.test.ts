@@ -122,6 +122,21 @@ describe('page d’un parcours', () => {
     expect([...h.matchAll(/<details class="action" id="action-([a-z-]+)"/g)].map((m) => m[1])).toContain('orientation');
   });
 
+  it('mesure IML : « Début de la sous-location », pas le « premier jour du protocole »', () => {
+    const iml: EtatParcours = {
+      ...etat,
+      workflowId: 'concarneau-iml--I-1',
+      typeParcours: 'iml_bail_glissant',
+      programme: { id: 'concarneau-iml', version: 1, nom: 'Concarneau' },
+      etape: 'sous_location',
+      libelleEtape: 'Sous-location',
+      details: { mesure: { debut: '2026-12-01T00:00:00.000Z', glissementPrevuLe: '2027-12-01T00:00:00.000Z' } },
+    };
+    const h = pageParcours(ctx('ts.alice'), iml).valeur;
+    expect(h).toContain('<dt>Début de la sous-location</dt>');
+    expect(h).not.toContain('protocole');
+  });
+
   it('la clôture ne propose que les issues possibles là où en est le parcours (avant le contact : ni situation stabilisée ni plan respecté)', () => {
     const h = pageParcours(ctx('ts.alice'), etat).valeur;
     const cloture = h.slice(h.indexOf('id="action-cloture"'));

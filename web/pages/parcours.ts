@@ -380,7 +380,9 @@ function valeurLisible(v: unknown, profondeur = 0, cle = ''): Brut {
   }
   if (typeof v === 'object' && profondeur < 3) {
     const entrees = Object.entries(v as Record<string, unknown>).filter(([, x]) => x !== undefined);
-    return html`<dl class="infos">${entrees.map(([k, x]) => html`<dt>${CHAMPS_MONTANTS.has(k) ? libelleChamp(k).replace(/ \(€\)$/, '') : libelleChamp(k)}</dt><dd>${valeurLisible(x, profondeur + 1, k)}</dd>`)}</dl>`;
+    // Le libellé d'un champ dans son contexte d'abord (« mesure.debut »), sinon le libellé commun.
+    const libelle = (k: string) => (cle && LIBELLES_CHAMPS[`${cle}.${k}`]) || libelleChamp(k);
+    return html`<dl class="infos">${entrees.map(([k, x]) => html`<dt>${CHAMPS_MONTANTS.has(k) ? libelle(k).replace(/ \(€\)$/, '') : libelle(k)}</dt><dd>${valeurLisible(x, profondeur + 1, k)}</dd>`)}</dl>`;
   }
   return html`—`;
 }
