@@ -186,6 +186,10 @@ export const etatSchema = z
         statut: z.enum(['en_attente', 'approuvee', 'refusee', 'expiree']),
         apercu: z.array(z.string()).optional().meta({ description: 'Ce que le partenaire voit pour décider (rien de confidentiel)' }),
         closeParClotureLe: z.iso.datetime().optional().meta({ description: 'Demande fermée par la clôture du parcours, à cette date' }),
+        action: z
+          .enum(['paiement', 'rechute'])
+          .optional()
+          .meta({ description: 'Un lien de paiement du mois ou de veille active (signaler une rechute), plutôt qu’une décision à prendre' }),
         decision: z
           .object({
             decision: z.enum(['approuve', 'refuse']),

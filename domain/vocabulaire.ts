@@ -244,6 +244,8 @@ export interface DemandeValidation {
   envoyeeLe: string;
   echeance: string;
   statut: 'en_attente' | 'approuvee' | 'refusee' | 'expiree';
+  /** Un lien de veille active (signaler une rechute) ou de paiement, plutôt qu'une décision à prendre. */
+  action?: 'paiement' | 'rechute';
   /** Date de la clôture du parcours qui a fermé la demande encore en attente (son lien le dit). */
   closeParClotureLe?: string;
   decision?: {

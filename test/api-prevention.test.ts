@@ -378,6 +378,9 @@ describe('reims-april par l’API : comité de suivi, clôture, veille active', 
       (m) => m.a.includes(bailleurDe('reims-april')) && m.sujet.startsWith('Veille active') && m.sujet.includes(reference),
       { timeoutMs: 20_000 },
     );
+    // Rien n'est attendu du bailleur : le courriel dit qu'il peut signaler une rechute, pas qu'une décision est attendue.
+    expect(veille.texte).toContain('vous pouvez signaler par le lien ci-dessous une rechute du ménage');
+    expect(veille.texte).not.toContain('Votre décision est attendue');
     const jeton = lienDe(veille);
     expect(SIGNEUR.verifier(jeton, await heureDuParcours(handleDe(workflowId)))).toMatchObject({ ok: true, claims: { action: 'rechute', role: 'bailleur' } });
     const page = await appel('GET', `/liens/${jeton}`);
@@ -401,6 +404,7 @@ describe('reims-april par l’API : comité de suivi, clôture, veille active', 
     expect(post.texte).toContain('La rechute est signalée : un nouvel accompagnement est ouvert.');
     let etat = await attendreEtat(workflowId, (e) => typeof e.details.parcoursSuivant === 'string', 'parcours suivant ouvert');
     expect(etat.demandes[1]).toMatchObject({
+      action: 'rechute',
       statut: 'approuvee',
       decision: { decision: 'approuve', commentaire: 'Deux loyers impayés depuis mars', par: 'partenaire:bailleur' },
     });

@@ -122,6 +122,29 @@ describe('page d’un parcours', () => {
     expect([...h.matchAll(/<details class="action" id="action-([a-z-]+)"/g)].map((m) => m[1])).toContain('orientation');
   });
 
+  it('un lien de veille active n’attend pas de décision : « Veille active en cours », puis « Rechute signalée » ou « Veille terminée sans rechute »', () => {
+    const demande = {
+      id: 'd1',
+      role: 'bailleur' as const,
+      objet: 'Veille active : signaler une rechute',
+      envoyeeLe: '2026-06-01T00:00:00.000Z',
+      echeance: '2027-06-01T00:00:00.000Z',
+      action: 'rechute' as const,
+    };
+    const statut = (s: 'en_attente' | 'approuvee' | 'expiree') => {
+      const h = pageParcours(ctx('coord.essai'), {
+        ...etat,
+        etape: 'cloture',
+        cloture: { issue: 'situation_stabilisee', le: '2026-06-01T00:00:00.000Z' },
+        demandes: [{ ...demande, statut: s }],
+      }).valeur;
+      return /<strong>([^<]+)<\/strong>/.exec(h.slice(h.indexOf('Décisions des partenaires')))![1];
+    };
+    expect(statut('en_attente')).toBe('Veille active en cours : aucune rechute signalée');
+    expect(statut('approuvee')).toBe('Rechute signalée');
+    expect(statut('expiree')).toBe('Veille terminée sans rechute');
+  });
+
   it('mesure IML : « Début de la sous-location », pas le « premier jour du protocole »', () => {
     const iml: EtatParcours = {
       ...etat,

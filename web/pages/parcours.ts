@@ -12,7 +12,7 @@ import { DOCUMENTS, DocumentIndisponible, LECTEUR_PAR_DEFAUT, LIBELLES_DOCUMENTS
 import { jalonsFichesBilan } from '../../documents/fiche-bilan';
 import { dureeEnFrancais } from '../../workflows/blocs/duree';
 import type { EtatFileIml } from '../../domain/iml';
-import type { EtatParcours, Menage } from '../../domain/vocabulaire';
+import type { DemandeValidation, EtatParcours, Menage } from '../../domain/vocabulaire';
 import { champsDe, rendreChamps, resumeErreurs, type Corps } from '../formulaires';
 import {
   dateFr,
@@ -343,6 +343,13 @@ function sectionEcheances(etat: EtatParcours): Brut {
   })}`;
 }
 
+/** Un lien de veille active n'attend pas de décision : il permet de signaler une rechute jusqu'à sa date. */
+const STATUTS_VEILLE: Partial<Record<DemandeValidation['statut'], string>> = {
+  en_attente: 'Veille active en cours : aucune rechute signalée',
+  approuvee: 'Rechute signalée',
+  expiree: 'Veille terminée sans rechute',
+};
+
 function sectionDemandes(etat: EtatParcours): Brut {
   if (!etat.demandes.length) return html`<h2>Décisions des partenaires</h2><p>Aucune demande de validation envoyée.</p>`;
   return html`<h2>Décisions des partenaires</h2>${tableau({
@@ -356,7 +363,7 @@ function sectionDemandes(etat: EtatParcours): Brut {
       {
         titre: 'Décision',
         valeur: (d) =>
-          html`<strong>${LIBELLES_STATUT_DEMANDE[d.statut] ?? d.statut}</strong>${d.decision ? html` le ${dateHeureFr(d.decision.le)}${d.decision.commentaire ? html` : « ${d.decision.commentaire} »` : ''}` : ''}`,
+          html`<strong>${(d.action === 'rechute' ? STATUTS_VEILLE[d.statut] : undefined) ?? LIBELLES_STATUT_DEMANDE[d.statut] ?? d.statut}</strong>${d.decision ? html` le ${dateHeureFr(d.decision.le)}${d.decision.commentaire ? html` : « ${d.decision.commentaire} »` : ''}` : ''}`,
       },
     ],
   })}`;

@@ -48,8 +48,10 @@ export async function demanderValidation(parcours: Parcours, def: DemandeValidat
     envoyeeLe: envoyeeLe.toISOString(),
     echeance: echeance.toISOString(),
     statut: 'en_attente',
+    ...(def.action && def.action !== 'validation' ? { action: def.action } : {}),
   };
   parcours.demandes.push(demande);
+  const veille = def.action === 'rechute';
   // Une demande faite avant la clôture s'arrête dès qu'une clôture est demandée (Interruption) ; une
   // demande de la veille active, faite après la clôture, court jusqu'à son échéance.
   const suivreCloture = !parcours.cloture && patched('cloture-pendant-validation');
@@ -72,9 +74,11 @@ export async function demanderValidation(parcours: Parcours, def: DemandeValidat
       destinataire: dest.d,
       sujet: `${rappel ? 'Rappel — ' : ''}${def.objet} (dossier ${parcours.ouverture.reference})`,
       paragraphes: [
-        rappel
-          ? `Nous n’avons pas encore reçu votre réponse à la demande suivante, attendue avant le ${dateEnFrancais(echeance)}.`
-          : `Votre décision est attendue avant le ${dateEnFrancais(echeance)} sur la demande suivante.`,
+        veille
+          ? `Jusqu’au ${dateEnFrancais(echeance)}, vous pouvez signaler par le lien ci-dessous une rechute du ménage (nouveaux impayés). Sans rechute, il n’y a rien à faire.`
+          : rappel
+            ? `Nous n’avons pas encore reçu votre réponse à la demande suivante, attendue avant le ${dateEnFrancais(echeance)}.`
+            : `Votre décision est attendue avant le ${dateEnFrancais(echeance)} sur la demande suivante.`,
         def.objet,
         ...def.apercu,
         'Le lien ci-dessous vous est personnel ; il ne sert qu’une fois et expire à cette date.',
@@ -87,7 +91,9 @@ export async function demanderValidation(parcours: Parcours, def: DemandeValidat
   await envoyer(false);
   parcours.journal.noter(
     'validation_demandee',
-    `Demande envoyée ${contracter('à', dest.libelle)} : « ${def.objet} », réponse attendue avant le ${dateEnFrancais(echeance)}`,
+    veille
+      ? `Lien de veille active envoyé ${contracter('à', dest.libelle)} : une rechute peut être signalée jusqu’au ${dateEnFrancais(echeance)}`
+      : `Demande envoyée ${contracter('à', dest.libelle)} : « ${def.objet} », réponse attendue avant le ${dateEnFrancais(echeance)}`,
   );
   // Le partenaire peut répondre avant que l'envoi soit fini (courriel parti, activité reprise) : sa
   // réponse est déjà là, l'échéance n'a plus lieu d'être (elle resterait ouverte puis « dépassée »).
