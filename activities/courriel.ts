@@ -21,6 +21,7 @@ import {
   type SourceDocument,
 } from '../documents';
 import { ROLES_PARTENAIRES, type EtatParcours } from '../domain/vocabulaire';
+import { PREFIXE_FILE_IML } from '../domain/iml';
 import { LecturesAnnuaire } from '../personnel/annuaire-base';
 import { nommerPersonnel, personnesMentionnees } from '../domain/libelles';
 import { jourDeParis, paragrapheRemplacement, remplacementDuJour } from '../personnel/absences';
@@ -404,7 +405,20 @@ export function createCourrielActivities(deps: DependancesCourriel) {
         ...(repli ? [`Ce message ne trouvait pas son destinataire (${repli}) : il vous est adressé à sa place. Merci de corriger l’annuaire.`] : []),
         ...c.paragraphes.map(nommer),
       ];
-      const { texte, html } = rendreCourriel({ ...c, sujet: nommer(c.sujet), paragraphes, piecesJointes: joints.map((j) => j.intitule) });
+      // Au personnel, un courriel d'un parcours mène à son dossier (connexion requise).
+      const dossier = parcoursCourant();
+      const lien =
+        c.lien ??
+        ((c.destinataire.type === 'personnel' || c.destinataire.type === 'coordination') && dossier && !dossier.startsWith(PREFIXE_FILE_IML)
+          ? { libelle: 'Ouvrir le dossier', url: `${deps.baseUrl.replace(/\/$/, '')}/parcours/${encodeURIComponent(dossier)}`, connexion: true }
+          : undefined);
+      const { texte, html } = rendreCourriel({
+        ...c,
+        sujet: nommer(c.sujet),
+        paragraphes,
+        ...(lien ? { lien } : {}),
+        piecesJointes: joints.map((j) => j.intitule),
+      });
       try {
         // Répondre joint l'opérateur du programme (l'expéditeur technique ne lit pas ses courriels).
         const operateur = operateurDu(c.destinataire);

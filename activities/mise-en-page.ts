@@ -2,7 +2,8 @@
 export interface ContenuCourriel {
   sujet: string;
   paragraphes: string[];
-  lien?: { libelle: string; url: string };
+  /** Un lien signé (personnel au destinataire), ou le dossier dans la plateforme (`connexion` : il faut se connecter). */
+  lien?: { libelle: string; url: string; connexion?: boolean };
   signature: string;
   /** Intitulés des documents joints (PDF), annoncés dans le corps du courriel. */
   piecesJointes?: string[];
@@ -19,6 +20,7 @@ function annoncePiecesJointes(c: ContenuCourriel): string | undefined {
 }
 
 function piedDePage(c: ContenuCourriel): string {
+  if (c.lien?.connexion) return 'Message envoyé par la plateforme de prévention des expulsions. Le lien ouvre le dossier dans la plateforme, après connexion.';
   return c.lien
     ? 'Message envoyé par la plateforme de prévention des expulsions. Merci de ne pas transférer ce courriel : le lien qu’il contient vous est personnel.'
     : 'Message envoyé par la plateforme de prévention des expulsions.';

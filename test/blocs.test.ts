@@ -73,6 +73,8 @@ describe('notification', () => {
     expect(m.texte).toContain('Cordialement,');
     expect(m.html).toContain('<p>Bonjour,</p>');
     expect(m.messageId).toMatch(/^<[0-9a-f]{40}@essai\.example>$/);
+    // Un partenaire n'a pas de compte : pas de lien vers le dossier de la plateforme.
+    expect(m.texte).not.toContain('Ouvrir le dossier');
     const etat = await handle.query(etatQuery);
     expect(etat.journal.some((e) => e.type === 'courriel' && e.resume.startsWith('Courriel au bailleur') && e.visibilite === 'equipe')).toBe(true);
   });
@@ -135,6 +137,10 @@ describe('échéance', () => {
     // Le travailleur social en charge par son nom, jamais par son identifiant de connexion.
     expect(alerte.texte).toContain('Le travailleur social en charge est Alice Travailleuse.');
     expect(alerte.texte).not.toMatch(/ts\.alice|⟦/);
+    // Au personnel, le courriel mène au dossier (connexion requise) ; pas aux partenaires.
+    expect(alerte.texte).toContain(`Ouvrir le dossier : `);
+    expect(alerte.texte).toContain(`/parcours/${encodeURIComponent(handle.workflowId)}`);
+    expect(alerte.texte).toContain('Le lien ouvre le dossier dans la plateforme, après connexion.');
     const etat = await handle.query(etatQuery);
     expect(etat.echeances.find((e) => e.id === 'visite')!.statut).toBe('depassee');
     await vi.waitFor(async () => expect((await handle.describe()).typedSearchAttributes.get(SA.enRetard)).toBe(true));
