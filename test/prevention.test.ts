@@ -288,7 +288,7 @@ describe('loiret-ahu', () => {
   it('de l’orientation à la clôture : contact, diagnostic, plan, bilans, passage au droit commun avec entretien tripartite', async () => {
     const { handle, ref } = await lancer('loiret-ahu');
     const accuse = await banc.courriels.waitFor((m) => m.a.includes(bailleurDe('loiret-ahu')) && m.sujet === `Orientation reçue (dossier ${ref})`);
-    expect(accuse.texte).toContain('au plus tard dans 1 mois');
+    expect(accuse.texte).toMatch(/au plus tard le \d{1,2} [a-zéû]+ \d{4}\./);
     await contactEtDiagnostic(handle);
     await handle.executeUpdate(planAideUpdate, {
       args: [msg()({ actions: ['plan_apurement' as const, 'fsl' as const], orientations: [], planApurement: { mensualite: 50, dureeMois: 16 } })],

@@ -347,13 +347,15 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
     contactPendantLaLettre = patched('contact-pendant-la-lettre');
     p.changerEtape('information_menage', 'Lettre d’information au ménage');
     if (patched('accuse-orientation-bailleur')) {
+      // La date du délai plutôt que sa durée : pour un ménage désigné par la commission, il court depuis la désignation.
+      const contactAvant = d.contact ? ajouterDuree(e.designeLe ? minuitDeParis(e.designeLe) : new Date(), d.contact) : undefined;
       await notifier(p, {
         a: { role: 'bailleur' },
         sujet: `Orientation reçue (dossier ${menage.reference})`,
         paragraphes: [
           `Nous avons bien reçu l’orientation du ménage (dossier ${menage.reference}). Un courrier l’informe de notre intervention ; nous allons prendre contact avec lui.`,
-          d.contact
-            ? `Nous vous tiendrons informés du premier contact, au plus tard dans ${dureeEnFrancais(d.contact)}.`
+          contactAvant
+            ? `Nous vous tiendrons informés du premier contact, au plus tard le ${dateEnFrancais(contactAvant)}${e.designeLe ? ' (le délai court depuis la désignation par la commission impayés)' : ''}.`
             : 'Nous vous tiendrons informés du premier contact.',
         ],
         visibilite: 'partenaires',
