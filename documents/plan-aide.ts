@@ -12,6 +12,12 @@ import { communeDe, date, dureeEnFrancais, euros, exigerLecteur, exigerType, obj
 import { DocumentIndisponible, type Bloc, type DocumentImprimable, type Lecteur, type SourceDocument } from './modele';
 import { ACTIONS_PLAN_MENAGE, calendrierSuivi, lireCarnet, lirePlan, ORIENTATIONS_PLAN, texteApurement, validationDepartement } from './prevention';
 
+/** Le ménage a-t-il accepté que son diagnostic soit partagé (accord en vigueur, noté dans le parcours) ? */
+function partageAccepte(details: Record<string, unknown>): boolean {
+  const p = details.partageDiagnostic as { pour?: unknown[] } | undefined;
+  return Array.isArray(p?.pour) && p.pour.length > 0;
+}
+
 /** « un point de suivi chaque mois et des bilans à 3 mois et 6 mois ». */
 function rythme(s: SourceDocument): string | undefined {
   const j = s.programme.jalons ?? {};
@@ -123,7 +129,11 @@ export function planAide(s: SourceDocument, lecteur: Lecteur): DocumentImprimabl
     { type: 'titre', texte: 'Ce qui est transmis à votre bailleur' },
     {
       type: 'paragraphe',
-      texte: `Votre bailleur apprend seulement les engagements qui le concernent : ${[plan.planApurement ? 'le plan de remboursement' : '', plan.demandeMutation ? 'la demande de mutation' : '', 'la reprise du paiement du loyer'].filter(Boolean).join(', ')}. Le détail de votre situation reste confidentiel.`,
+      texte: `Votre bailleur apprend les engagements qui le concernent : ${[plan.planApurement ? 'le plan de remboursement' : '', plan.demandeMutation ? 'la demande de mutation' : '', 'la reprise du paiement du loyer'].filter(Boolean).join(', ')}. ${
+        partageAccepte(etat.details)
+          ? 'Avec votre accord, il reçoit aussi votre diagnostic (sans les notes de votre travailleur social) ; vous pouvez retirer cet accord à tout moment. Le reste de votre situation reste confidentiel.'
+          : 'Le détail de votre situation reste confidentiel.'
+      }`,
     },
     { type: 'titre', texte: 'Pour nous joindre' },
     { type: 'liste', elements: pourNousJoindre(s, etat.reference) },

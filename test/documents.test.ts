@@ -599,6 +599,14 @@ describe('les documents que les rapports de terrain nomment, relus en PDF', () =
     sansIdentifiant(texte, 'le plan d’aide');
     expect(() => preparerDocument('plan-aide', source(SUIVI), 'partenaires')).toThrow(/n’est pas préparé pour ce destinataire/);
     expect(() => preparerDocument('plan-aide', source(PREVENTION), 'menage')).toThrow(/Le plan d’aide n’est pas encore enregistré/);
+    // Avec l'accord du ménage pour partager son diagnostic avec le bailleur, le plan le dit (plus « le détail reste confidentiel »).
+    const avecAccord = await pdfDe(
+      'plan-aide',
+      { ...SUIVI, details: { ...SUIVI.details, partageDiagnostic: { pour: ['bailleur'], le: '2026-11-25T10:00:00.000Z' } } },
+      'menage',
+    );
+    expect(avecAccord.texte).toContain('Avec votre accord, il reçoit aussi votre diagnostic (sans les notes de votre travailleur social)');
+    expect(avecAccord.texte).not.toContain('Le détail de votre situation reste confidentiel');
   });
 
   it('le carnet de route du ménage : ses démarches à cocher, ses rendez-vous passés et à venir, qui appeler', async () => {
