@@ -103,11 +103,13 @@ function blocsPlan(s: SourceDocument, lecteur: Lecteur): Bloc[] {
 function blocsSuivi(s: SourceDocument): Bloc[] {
   const calendrier = calendrierSuivi(s);
   const tenus = lireBilans(s.etat);
+  // Accompagnement terminé (clôture, passage au droit commun) : les bilans non tenus ne sont plus prévus.
+  const termine = !!s.etat.cloture || !!s.etat.details.passageDroitCommun;
   // Les bilans enregistrés hors du calendrier du programme (un programme changé depuis) restent listés.
   const lignes = [
     ...calendrier.map((c) => [
       c.libelle,
-      c.tenu ? date(c.tenu.le) : c.prevuLe ? `prévu le ${date(c.prevuLe)}` : 'à venir',
+      c.tenu ? date(c.tenu.le) : termine ? 'non tenu (accompagnement terminé)' : c.prevuLe ? `prévu le ${date(c.prevuLe)}` : 'à venir',
       c.tenu?.reprise ?? '—',
       c.tenu ? (c.tenu.planRespecte ? 'Respecté' : 'Non respecté') : '—',
     ]),

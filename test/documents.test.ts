@@ -549,6 +549,14 @@ describe('les documents que les rapports de terrain nomment, relus en PDF', () =
     sansSecret(bailleur.texte);
     for (const t of ['Diagnostic', 'Perte d’emploi', 'Carnet de route', 'FSL', 'Santé', 'ASLL', 'Garantie']) expect(bailleur.texte, t).not.toContain(t);
     // Même si l'état confidentiel lui est passé, la version des partenaires ne le montre pas.
+    // Clôturé : les bilans non tenus ne sont plus « prévus ».
+    const close = await pdfDe(
+      'fiche-suivi-social',
+      { ...SUIVI, etape: 'cloture', cloture: { issue: 'situation_stabilisee', le: '2026-12-20T10:00:00.000Z' } },
+      'equipe',
+    );
+    expect(close.texte).toContain('Bilan à 3 mois non tenu (accompagnement terminé)');
+    expect(close.texte).not.toContain('prévu le');
     const avecConfidentiel = await pdfDe('fiche-suivi-social', SUIVI, 'partenaires');
     sansSecret(avecConfidentiel.texte);
     expect(avecConfidentiel.texte).not.toContain('Perte d’emploi');
