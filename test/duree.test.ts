@@ -241,7 +241,7 @@ describe('mois de sous-location et loyers échus (IML) à des dates données', (
   it('le loyer de janvier 2028 est échu le 1er janvier 2028 à 0 h 30 à Paris (31 décembre 23 h 30 UTC)', () => {
     const debut = minuitParis('2027-10-01');
     expect(motifLoyer('2028-01', debut, new Date('2027-12-31T23:30:00Z'))).toBeUndefined();
-    expect(motifLoyer('2028-02', debut, new Date('2027-12-31T23:30:00Z'))).toBe('Le loyer de 2028-02 n’est pas encore échu.');
+    expect(motifLoyer('2028-02', debut, new Date('2027-12-31T23:30:00Z'))).toBe('Le loyer de février 2028 n’est pas encore échu.');
     expect(motifLoyer('2027-09', debut, new Date('2027-12-31T23:30:00Z'))).toContain('antérieur au début');
   });
 });

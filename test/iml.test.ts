@@ -740,8 +740,10 @@ describe('concarneau-iml', () => {
     });
     const loyer = (n: number, statut: 'paye' | 'partiel' | 'impaye') =>
       handle.executeUpdate(loyerUpdate, { args: [msg({ mois: moisPlus(debut, n), statut })] });
-    expect(await refus(loyer(-1, 'paye'))).toBe(`Le loyer de ${moisPlus(debut, -1)} est antérieur au début de la sous-location (${debut.slice(0, 7)}).`);
-    expect(await refus(loyer(1, 'paye'))).toBe(`Le loyer de ${moisPlus(debut, 1)} n’est pas encore échu.`);
+    expect(await refus(loyer(-1, 'paye'))).toBe(
+      `Le loyer de ${moisEnFrancais(moisPlus(debut, -1))} est antérieur au début de la sous-location (${moisEnFrancais(debut.slice(0, 7))}).`,
+    );
+    expect(await refus(loyer(1, 'paye'))).toBe(`Le loyer de ${moisEnFrancais(moisPlus(debut, 1))} n’est pas encore échu.`);
     await jusquAuBilan(handle, BILAN_DECISION);
     await loyer(0, 'paye');
     expect((await loyer(1, 'impaye')).impayesConsecutifs).toBe(1);

@@ -40,6 +40,7 @@ import { LIBELLES_ISSUES, type Acteur, type EtatParcours } from '../domain/vocab
 import * as courriels from '../courriers/iml';
 import { PAIEMENTS, SITUATIONS, type FicheBilan } from '../courriers/iml';
 import { activites } from './blocs/activites';
+import { moisEnFrancais } from '../courriers/protocole';
 import { ajouterDuree, dateEnFrancais, dureeEnFrancais, heureDeParis, jourDeParis, lireDuree, minuitDeParis } from './blocs/duree';
 import { notifier, notifierEnsemble, type A } from './blocs/notification';
 import { Parcours, type Fin } from './blocs/parcours';
@@ -916,8 +917,8 @@ export function motifLogement(x: Logement, operateur: string, maintenant: Date):
 export function motifLoyer(mois: string, debut: Date, maintenant: Date): string | undefined {
   if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(mois)) return 'Mois attendu au format AAAA-MM.';
   const premier = jourDeParis(debut).slice(0, 7);
-  if (mois < premier) return `Le loyer de ${mois} est antérieur au début de la sous-location (${premier}).`;
-  if (mois > jourDeParis(maintenant).slice(0, 7)) return `Le loyer de ${mois} n’est pas encore échu.`;
+  if (mois < premier) return `Le loyer de ${moisEnFrancais(mois)} est antérieur au début de la sous-location (${moisEnFrancais(premier)}).`;
+  if (mois > jourDeParis(maintenant).slice(0, 7)) return `Le loyer de ${moisEnFrancais(mois)} n’est pas encore échu.`;
   return undefined;
 }
 
