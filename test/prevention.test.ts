@@ -167,7 +167,7 @@ describe('loiret-ahu', () => {
     expect(courrielsBailleur('loiret-ahu', ref).some((m) => m.sujet.startsWith('Contact impossible'))).toBe(false);
     await avancerApres(handle, contact.due);
     const avis = await banc.courriels.waitFor((m) => m.a.includes(bailleurDe('loiret-ahu')) && m.sujet.startsWith('Contact impossible') && dossier(ref)(m));
-    expect(avis.texte).toContain('engager la procédure précontentieuse');
+    expect(avis.texte).toContain('vous pouvez engager les poursuites judiciaires');
     expect(avis.texte).toContain('Malgré notre tentative, nous n’avons pas pu entrer en contact');
     const etat = await jusqua(handle, (e) => !!e.cloture);
     expect(etat.cloture!.issue).toBe('contact_impossible');

@@ -414,7 +414,7 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
           sujet: `Contact impossible avec le ménage (dossier ${menage.reference})`,
           paragraphes: [
             `${tentatives.length ? `Malgré ${tentatives.length > 1 ? `nos ${tentatives.length} tentatives` : 'notre tentative'}, nous` : 'Nous'} n’avons pas pu entrer en contact avec le ménage du dossier ${menage.reference} dans le délai de ${dureeEnFrancais(d.contact!)} suivant l’orientation.`,
-            'Vous pouvez, si vous le jugez nécessaire, engager la procédure précontentieuse. Nous vous informerons si le ménage reprend contact.',
+            'Comme le prévoit le dispositif, vous pouvez engager les poursuites judiciaires. Nous vous informerons si le ménage reprend contact.',
           ],
           visibilite: 'partenaires',
         });

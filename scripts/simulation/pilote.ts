@@ -278,7 +278,7 @@ async function piloterMenage(
     avance(1, 0);
     const etat = await avancerParcours(m, workflowId, horloge, e.t);
     if (!etat) {
-      r.refus.push({ quoi: e.quoi, raison: 'le parcours est déjà terminé' });
+      if (!e.finAttendue) r.refus.push({ quoi: e.quoi, raison: 'le parcours est déjà terminé' });
       return;
     }
     if (e.reponses.length) {

@@ -56,6 +56,8 @@ export interface Etape {
   attendrePlace?: boolean;
   /** IML : cette étape clôt la mesure et rend sa place. */
   rendPlace?: boolean;
+  /** Le parcours se clôt de lui-même avant ou à cet instant (un délai passé) : le trouver terminé est attendu. */
+  finAttendue?: boolean;
 }
 
 export interface PlanMenage {
@@ -229,6 +231,15 @@ const msg = (nom: string, corps: Record<string, unknown>, action?: Action, faite
 
 // ---- Prévention précontentieuse ----------------------------------------------------------------
 
+/**
+ * Un programme qui clôt seul le parcours sans contact dans le délai (loiret-ahu) : l'horloge du
+ * ménage est menée au lendemain du délai, où le parcours se clôt et prévient le bailleur ; sans
+ * cela, il restait « aller vers » jusqu'à la fin de l'année simulée.
+ */
+function delaiDeContactPasse(c: Contexte, dueContact: number): void {
+  etape(c, dueContact + JOUR, 'délai du premier contact passé : le parcours se clôt (contact impossible)', { finAttendue: true });
+}
+
 type Canal = 'courrier' | 'telephone' | 'visite_domicile' | 'rendez_vous_bureau' | 'courriel';
 const CRENEAUX = ['matin', 'soir', 'apres_midi'] as const;
 const ACTION_DU_CANAL: Record<Canal, Action> = {
@@ -319,7 +330,7 @@ function planPrevention(c: Contexte): Record<string, unknown> {
       etape(c, dueContact + h.entre(1, 5) * JOUR, 'clôture : contact impossible', {
         messages: [msg('cloture', { issue: 'contact_impossible', motif: `Aucun contact malgré ${n} tentatives` }, 'cloture')],
       });
-    }
+    } else delaiDeContactPasse(c, dueContact);
     return donnees;
   }
 
@@ -329,6 +340,7 @@ function planPrevention(c: Contexte): Record<string, unknown> {
     // Le parcours se clôt seul au délai : le contact trop tardif n'aura pas lieu.
     dates(k - 1 || 1, premier, dueContact - 6 * HEURE).forEach((t, i) => tentative(t, i, sansSuite(canalDeTentative(p, i))));
     c.profil.joint = false;
+    delaiDeContactPasse(c, dueContact);
     return donnees;
   }
   const ts = dates(k, premier, contactEnRetard ? dueContact - 6 * HEURE : finTentatives);
