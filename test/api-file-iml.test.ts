@@ -64,6 +64,20 @@ beforeEach(async () => {
   );
 });
 
+/** Une file démarrée avec ces mesures actives et un ménage en attente ; elle garde l'horloge réelle (rien ne l'avance). */
+async function demarrerFile(quota: number, activesRefs: string[], enAttente: string): Promise<void> {
+  const depuis = new Date().toISOString();
+  const entree: EntreeFileIml = {
+    programmeId: 'concarneau-iml',
+    quota,
+    versionProgramme: 1,
+    actives: activesRefs.map((ref, i) => ({ mesure: `concarneau-iml--${ref}`, execution: `x${i}`, reference: ref, depuis, demandeeLe: depuis })),
+    file: [{ mesure: `concarneau-iml--${enAttente}`, execution: `x${activesRefs.length + 1}`, reference: enAttente, depuis }],
+    compteurs: { demandes: activesRefs.length + 1, accordees: activesRefs.length, liberees: 0, retirees: 0 },
+  };
+  await banc.env.client.workflow.start('fileIml', { taskQueue: banc.taskQueue, workflowId: FILE, args: [entree] });
+}
+
 const jeton = async (identifiant: string): Promise<string> =>
   (await api.appel('POST', '/api/session', { corps: { identifiant, motDePasse: 'mdp-essai' } })).json.jeton;
 const lire = (chemin: string, j: string) => api.appel('GET', chemin, { jeton: j });
@@ -84,24 +98,11 @@ it('avant toute candidature validée : toutes les places sont libres ; accès r�
 });
 
 it('montre les mesures actives et la file avec le rang de chaque ménage ; la file n’est pas lisible comme un parcours', async () => {
-  // La file garde l'horloge réelle (rien ne l'avance) : ses dates sont celles d'aujourd'hui.
-  const depuis = new Date().toISOString();
-  const actives = Array.from({ length: 10 }, (_, i) => ({
-    mesure: `concarneau-iml--M-${i}`,
-    execution: `x${i}`,
-    reference: `M-${i}`,
-    depuis,
-    demandeeLe: depuis,
-  }));
-  const entree: EntreeFileIml = {
-    programmeId: 'concarneau-iml',
-    quota: 10,
-    versionProgramme: 1,
-    actives,
-    file: [{ mesure: 'concarneau-iml--M-ONZE', execution: 'x11', reference: 'M-ONZE', depuis }],
-    compteurs: { demandes: 11, accordees: 10, liberees: 0, retirees: 0 },
-  };
-  await banc.env.client.workflow.start('fileIml', { taskQueue: banc.taskQueue, workflowId: FILE, args: [entree] });
+  await demarrerFile(
+    10,
+    Array.from({ length: 10 }, (_, i) => `M-${i}`),
+    'M-ONZE',
+  );
   const coord = await jeton('coord.essai');
   // La file répond dès sa première tâche faite.
   const r = await vi.waitFor(
@@ -126,23 +127,7 @@ it('rend la place d’une mesure arrêtée sans sa fin (la suivante de la file l
     workflowId: 'concarneau-iml--M-RUN',
     args: [{ programme, menage: menageEssai(), coordinateur: 'coord.essai' } satisfies EntreeIml],
   });
-  const depuis = new Date().toISOString(); // l'horloge de la file, que rien n'avance
-  const actives = [...Array.from({ length: 9 }, (_, i) => `M-${i}`), 'M-RUN'].map((ref, i) => ({
-    mesure: `concarneau-iml--${ref}`,
-    execution: `x${i}`,
-    reference: ref,
-    depuis,
-    demandeeLe: depuis,
-  }));
-  const entree: EntreeFileIml = {
-    programmeId: 'concarneau-iml',
-    quota: 10,
-    versionProgramme: 1,
-    actives,
-    file: [{ mesure: 'concarneau-iml--M-ONZE', execution: 'x11', reference: 'M-ONZE', depuis }],
-    compteurs: { demandes: 11, accordees: 10, liberees: 0, retirees: 0 },
-  };
-  await banc.env.client.workflow.start('fileIml', { taskQueue: banc.taskQueue, workflowId: FILE, args: [entree] });
+  await demarrerFile(10, [...Array.from({ length: 9 }, (_, i) => `M-${i}`), 'M-RUN'], 'M-ONZE');
   const coord = await jeton('coord.essai');
   const liberer = (corps: unknown, j = coord) => api.appel('POST', '/api/programmes/concarneau-iml/file-iml/liberer', { jeton: j, corps });
 
@@ -174,17 +159,7 @@ it('rend la place d’une mesure arrêtée sans sa fin (la suivante de la file l
 });
 
 it('le nombre de mesures agréées relevé dans les réglages : la file le suit aussitôt, sans attendre une autre candidature', async () => {
-  const depuis = new Date().toISOString();
-  const actives = ['M-A', 'M-B'].map((ref, i) => ({ mesure: `concarneau-iml--${ref}`, execution: `x${i}`, reference: ref, depuis, demandeeLe: depuis }));
-  const entree: EntreeFileIml = {
-    programmeId: 'concarneau-iml',
-    quota: 2,
-    versionProgramme: 1,
-    actives,
-    file: [{ mesure: 'concarneau-iml--M-EN-ATTENTE', execution: 'x3', reference: 'M-EN-ATTENTE', depuis }],
-    compteurs: { demandes: 3, accordees: 2, liberees: 0, retirees: 0 },
-  };
-  await banc.env.client.workflow.start('fileIml', { taskQueue: banc.taskQueue, workflowId: FILE, args: [entree] });
+  await demarrerFile(2, ['M-A', 'M-B'], 'M-EN-ATTENTE');
   const coord = await jeton('coord.essai');
   const reglages = await lire('/api/programmes/concarneau-iml/reglages', coord);
   expect(reglages.status, reglages.texte).toBe(200);

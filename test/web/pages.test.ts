@@ -90,6 +90,23 @@ describe('page d’un parcours', () => {
     detailsConfidentiels: {},
   };
 
+  /** Un parcours d'un autre type, à une étape, avec ses détails. */
+  const autreParcours = (
+    typeParcours: EtatParcours['typeParcours'],
+    programmeId: string,
+    etape: string,
+    libelleEtape: string,
+    details: Record<string, unknown>,
+  ): EtatParcours => ({
+    ...etat,
+    workflowId: `${programmeId}--E-2`,
+    typeParcours,
+    programme: { id: programmeId, version: 1, nom: programmeId },
+    etape,
+    libelleEtape,
+    details,
+  });
+
   it('le travail social voit les actions de l’étape, et seulement elles ; la coordination voit affectation et clôture', () => {
     const ts = pageParcours(ctx('ts.alice'), etat).valeur;
     expect([...ts.matchAll(/<details class="action" id="action-([a-z-]+)"/g)].map((m) => m[1])).toEqual(['tentative-contact', 'cloture']);
@@ -108,15 +125,7 @@ describe('page d’un parcours', () => {
   });
 
   it('protocole rompu : la coordination peut enregistrer l’orientation qu’exige la clôture (pas d’impasse)', () => {
-    const rompu: EtatParcours = {
-      ...etat,
-      workflowId: 'reims-april-protocole--P-1',
-      typeParcours: 'protocole_post_resiliation',
-      programme: { id: 'reims-april-protocole', version: 1, nom: 'APRIL protocole' },
-      etape: 'rupture',
-      libelleEtape: 'Protocole rompu',
-      details: {},
-    };
+    const rompu = autreParcours('protocole_post_resiliation', 'reims-april-protocole', 'rupture', 'Protocole rompu', {});
     const coord = { ...PERSONNEL.find((x) => x.id === 'coord.essai')!, programmes: ['reims-april-protocole'] };
     const h = pageParcours({ deps, personne: coord, csrf: 'jeton-csrf', chemin: '/parcours' }, rompu).valeur;
     expect([...h.matchAll(/<details class="action" id="action-([a-z-]+)"/g)].map((m) => m[1])).toContain('orientation');
@@ -146,15 +155,9 @@ describe('page d’un parcours', () => {
   });
 
   it('mesure IML : « Début de la sous-location », pas le « premier jour du protocole »', () => {
-    const iml: EtatParcours = {
-      ...etat,
-      workflowId: 'concarneau-iml--I-1',
-      typeParcours: 'iml_bail_glissant',
-      programme: { id: 'concarneau-iml', version: 1, nom: 'Concarneau' },
-      etape: 'sous_location',
-      libelleEtape: 'Sous-location',
-      details: { mesure: { debut: '2026-12-01T00:00:00.000Z', glissementPrevuLe: '2027-12-01T00:00:00.000Z' } },
-    };
+    const iml = autreParcours('iml_bail_glissant', 'concarneau-iml', 'sous_location', 'Sous-location', {
+      mesure: { debut: '2026-12-01T00:00:00.000Z', glissementPrevuLe: '2027-12-01T00:00:00.000Z' },
+    });
     const h = pageParcours(ctx('ts.alice'), iml).valeur;
     expect(h).toContain('<dt>Début de la sous-location</dt>');
     expect(h).not.toContain('protocole');
