@@ -88,17 +88,13 @@ function lienInvalide(res: Response, status: number, message: string): void {
   );
 }
 
-function formulaire(
-  res: Response,
-  status: number,
-  token: string,
-  etat: EtatParcours,
-  d: ApercuDemande,
-  erreur?: string,
-  saisie: { decision?: string; commentaire?: string } = {},
-): void {
+/** Ce que le partenaire avait saisi, remis dans la page rendue de nouveau avec l'erreur. */
+type SaisieLien = { decision?: string; montant?: string; commentaire?: string };
+const cocheur = (saisie: SaisieLien) => (v: string) => (saisie.decision === v ? brut(' checked') : '');
+
+function formulaire(res: Response, status: number, token: string, etat: EtatParcours, d: ApercuDemande, erreur?: string, saisie: SaisieLien = {}): void {
   enTetesLien(res);
-  const coche = (v: string) => (saisie.decision === v ? brut(' checked') : '');
+  const coche = cocheur(saisie);
   const role = LIBELLES_ROLES[d.role] ?? d.role;
   envoyerPage(res, status, {
     titre: `${erreur ? 'Erreur : ' : ''}${d.objet} — Prévention des expulsions`,
@@ -168,10 +164,10 @@ function formulairePaiement(
   etat: EtatParcours,
   d: ApercuDemande,
   erreur?: string,
-  saisie: { decision?: string; montant?: string; commentaire?: string } = {},
+  saisie: SaisieLien = {},
 ): void {
   enTetesLien(res);
-  const coche = (v: string) => (saisie.decision === v ? brut(' checked') : '');
+  const coche = cocheur(saisie);
   envoyerPage(res, status, {
     titre: `${erreur ? 'Erreur : ' : ''}${d.objet} — Prévention des expulsions`,
     contenu: html`<h1>${d.objet}</h1>
