@@ -5,8 +5,24 @@
  */
 import { LIBELLES_ISSUES } from './vocabulaire';
 import { LIBELLES_STADES_PROCEDURE } from './prevention';
+import { LIBELLES_AXES, LIBELLES_ORIENTATIONS, TYPOLOGIES } from './iml';
+
+/** Les libellés d'un domaine, la première lettre en majuscule (« accès aux droits » → « Accès aux droits »). */
+function enTete(l: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(l).map(([k, v]) => [k, v.charAt(0).toUpperCase() + v.slice(1)]));
+}
 
 export const LIBELLES_VALEURS: Record<string, string> = {
+  // IML : axes de l'accompagnement, orientations, freins à la sortie (les libellés du domaine, avec
+  // une majuscule ; une valeur nommée plus bas garde son libellé)
+  ...enTete(LIBELLES_AXES),
+  ...enTete(LIBELLES_ORIENTATIONS),
+  logement_inadapte: 'Logement inadapté',
+  dette: 'Dette',
+  ressources: 'Ressources',
+  isolement: 'Isolement',
+  // Typologies de logement, comme on les écrit (« T1 bis »)
+  ...Object.fromEntries(TYPOLOGIES.map((t) => [t, t.replace('bis', ' bis')])),
   // compositions
   personne_seule: 'Personne seule',
   couple: 'Couple',

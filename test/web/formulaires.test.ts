@@ -7,9 +7,25 @@ import { describe, expect, it } from 'vitest';
 import { analyser, Probleme } from '../../api/problemes';
 import { REGISTRE } from '../../api/registre-produit';
 import { menageSchema } from '../../domain/schemas';
-import { champsDe, lireSaisie, rangerErreurs, rendreChamps, valeursDe } from '../../web/formulaires';
+import { champsDe, lireSaisie, rangerErreurs, rendreChamps, valeursDe, type Champ } from '../../web/formulaires';
+import { LIBELLES_VALEURS } from '../../domain/libelles';
 
 describe('formulaires tirés des schémas zod', () => {
+  it('chaque choix offert par un formulaire (lancement, messages) a son libellé français, jamais un code remis en forme', () => {
+    const sansLibelle: string[] = [];
+    const parcourir = (champs: Champ[], ou: string) => {
+      for (const c of champs) {
+        for (const o of c.options ?? []) if (!Object.hasOwn(LIBELLES_VALEURS, o.valeur)) sansLibelle.push(`${ou} ${c.nom} : ${o.valeur}`);
+        parcourir(c.enfants ?? [], ou);
+      }
+    };
+    for (const [type, d] of Object.entries(REGISTRE)) {
+      parcourir(champsDe(d!.schemaLancement), `${type} lancement`);
+      for (const [nom, m] of Object.entries(d!.messages)) parcourir(champsDe(m.schema), `${type} ${nom}`);
+    }
+    expect(sansLibelle).toEqual([]);
+  });
+
   for (const [type, d] of Object.entries(REGISTRE)) {
     it(`${type} : lancement et messages, aller-retour de l’exemple par le formulaire`, () => {
       const cas = [
