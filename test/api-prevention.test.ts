@@ -180,6 +180,8 @@ describe('loiret-ahu par l’API', () => {
     expect(fiche.status, fiche.texte).toBe(200);
     expect(fiche.texte).toContain('<html lang="fr">');
     expect(fiche.texte).toContain('Fiche de clôture — dossier');
+    // La page du document ramène au dossier.
+    expect(fiche.texte).toContain(`<a href="/parcours/${encodeURIComponent(id)}">Retour au dossier</a>`);
     expect(fiche.texte).toContain('<dd>Non éligible</dd>');
     expect(fiche.texte).toContain('le ménage bénéficie d’une garantie (FSL)');
     expect(fiche.texte).toContain('Aucun bilan n’a été enregistré.');

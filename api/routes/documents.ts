@@ -141,11 +141,13 @@ export function routesDocuments(deps: DependancesApi): Router {
     };
   }
 
-  function consignes(d: DocumentImprimable, nom: NomDocument, req: Request) {
+  function consignes(d: DocumentImprimable, nom: NomDocument, req: Request, workflowId: string) {
     const pdf = `${nom}.pdf${req.url.includes('?') ? req.url.slice(req.url.indexOf('?')) : ''}`;
+    // La page du document s'ouvre à la place de celle du parcours : un lien y ramène.
+    const retour = html` <a href="/parcours/${encodeURIComponent(workflowId)}">Retour au dossier</a>.`;
     if (d.genre === 'lettre') {
       return html`<p><strong>${d.titre.replace(' — ', ' au ménage — ')}.</strong></p>
-<p>Imprimez ce document (Ctrl+P ou Cmd+P) et envoyez-le par courrier au ménage. Ces consignes ne sont pas imprimées. <a href="${pdf}">Version PDF</a>.</p>`;
+<p>Imprimez ce document (Ctrl+P ou Cmd+P) et envoyez-le par courrier au ménage. Ces consignes ne sont pas imprimées. <a href="${pdf}">Version PDF</a>.${retour}</p>`;
     }
     const usage =
       nom === 'plan-aide'
@@ -155,7 +157,7 @@ export function routesDocuments(deps: DependancesApi): Router {
           : d.lecteur === 'partenaires'
             ? 'Imprimez ce document (Ctrl+P ou Cmd+P) pour les partenaires : il ne contient rien de ce que le ménage a confié.'
             : 'Imprimez ce document (Ctrl+P ou Cmd+P) pour le dossier.';
-    return html`<p><strong>${d.titre}.</strong> ${usage} Ces consignes ne sont pas imprimées. <a href="${pdf}">Version PDF</a>.</p>`;
+    return html`<p><strong>${d.titre}.</strong> ${usage} Ces consignes ne sont pas imprimées. <a href="${pdf}">Version PDF</a>.${retour}</p>`;
   }
 
   async function envoyerPdf(res: Response, d: DocumentImprimable): Promise<void> {
@@ -200,7 +202,7 @@ export function routesDocuments(deps: DependancesApi): Router {
       throw e;
     }
     if (m[2]) return envoyerPdf(res, d);
-    envoyerDocument(res, { titre: d.titre, classe: d.genre, consignes: consignes(d, nom, req), contenu: contenuDocument(d) });
+    envoyerDocument(res, { titre: d.titre, classe: d.genre, consignes: consignes(d, nom, req, etat.workflowId), contenu: contenuDocument(d) });
   });
 
   return r;
