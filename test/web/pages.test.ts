@@ -41,6 +41,21 @@ const resume = (ref: string, o: Partial<ResumeParcours>): ResumeParcours => ({
 });
 
 describe('tableau de bord', () => {
+  it('les filtres de type et d’étape ne proposent que ceux des programmes de la personne', () => {
+    const loiret = { ...PERSONNEL.find((x) => x.id === 'coord.essai')!, programmes: ['loiret-ahu'] };
+    const h = pageTableau({ deps, personne: loiret, csrf: 'jeton-csrf', chemin: '/parcours' }, { elements: [], total: 0, page: 1, taille: 50 }, {}).valeur;
+    const options = (nom: string) => {
+      const i = h.indexOf(`id="filtre-${nom}"`);
+      return [...h.slice(i, h.indexOf('</select>', i)).matchAll(/<option value="([a-z_]*)"/g)].map((m) => m[1]);
+    };
+    expect(options('type')).toEqual(['', 'prevention_precontentieuse']);
+    expect(options('etape')).toContain('aller_vers');
+    expect(options('etape')).not.toContain('sous_location');
+    expect(options('etape')).not.toContain('suivi_protocole');
+    // La coordination de tous les programmes a les trois types.
+    expect(pageTableau(ctx('coord.essai'), { elements: [], total: 0, page: 1, taille: 50 }, {}).valeur).toContain('value="iml_bail_glissant"');
+  });
+
   it('les parcours dans l’ordre reçu, nommés, les retards visiblement marqués (texte, pas seulement la couleur), les pages voisines', () => {
     const elements = [
       resume('B-RETARD', { nom: 'Mme Durand', prochaineEcheance: '2026-01-01T00:00:00.000Z', libelleEcheance: 'Premier contact', enRetard: true }),

@@ -62,7 +62,9 @@ export function pageTableau(ctx: Contexte, resultat: PageDossiers = PAGE_VIDE, f
   if (!estCoordination(ctx.personne)) return pageMesMenages(ctx, resultat, filtres, erreur);
   const liste = resultat.elements;
   const programmes = programmesDe(ctx);
-  const etapes = [...new Set(TYPES_PARCOURS.flatMap((t) => ETAPES_CONNUES[t]))];
+  // Les types et les étapes des programmes de cette personne seulement (le Loiret n'a ni IML ni protocole).
+  const types = TYPES_PARCOURS.filter((t) => programmes.some((p) => p.typeParcours === t));
+  const etapes = [...new Set(types.flatMap((t) => ETAPES_CONNUES[t]))];
   const ts = [...new Map(programmes.flatMap((p) => travailleursSociaux(ctx.deps, p.id)).map((p) => [p.id, p])).values()];
   const enRetard = liste.filter((p) => p.enRetard && !p.cloture).length;
   return html`<h1>Tableau de bord des parcours</h1>
@@ -74,7 +76,7 @@ ${bandeauAbsences(absences)}
 <div class="filtres">
 ${champRecherche(filtres)}
 ${choix('programme', 'Programme', [['', 'Tous mes programmes'], ...programmes.map((p): [string, string] => [p.id, p.nom])], filtres.programme)}
-${choix('type', 'Type de parcours', [['', 'Tous'], ...TYPES_PARCOURS.map((t): [string, string] => [t, LIBELLES_TYPE_PARCOURS[t]])], filtres.type)}
+${choix('type', 'Type de parcours', [['', 'Tous'], ...types.map((t): [string, string] => [t, LIBELLES_TYPE_PARCOURS[t]])], filtres.type)}
 ${choix('etape', 'Étape', [['', 'Toutes'], ...etapes.map((e): [string, string] => [e, libelleEtape(e)])], filtres.etape)}
 ${choix('travailleurSocial', 'Travailleur social', [['', 'Tous'], ...ts.map((p): [string, string] => [p.id, p.nom])], filtres.travailleurSocial)}
 ${choix(
