@@ -207,7 +207,8 @@ export function rangerErreurs(
 function pourLeFormulaire(c: Champ, message: string): string {
   if ((c.genre === 'choix' || c.genre === 'choixMultiples') && /^Option invalide/i.test(message)) return 'choisissez une valeur dans la liste';
   if (c.genre === 'booleen' && /bool|oui ou non attendu/i.test(message)) return 'choisissez « Oui » ou « Non »';
-  if (c.genre === 'nombre' && /nombre attendu/i.test(message)) return 'nombre attendu (par exemple 12 ou 812,40)';
+  if (c.genre === 'nombre' && /nombre attendu/i.test(message))
+    return c.entier ? 'nombre entier attendu (par exemple 2)' : 'nombre attendu (par exemple 12 ou 812,40)';
   // Une date illisible seulement : « date trop lointaine : le bail ne peut pas commencer… » passe tel quel.
   if (c.genre === 'date' && /AAAA-MM-JJ|format|invalide/i.test(message) && !/obligatoire/.test(message)) return 'date attendue (jour, mois, année)';
   return message;

@@ -69,6 +69,17 @@ describe('formulaires tirés des schémas zod', () => {
     expect(vide.parChamp['situation.debutBail']).toBe('champ obligatoire');
     const fausse = rangerErreurs(situation, [{ champ: 'situation.debutBail', message: 'date AAAA-MM-JJ attendue' }], { 'situation.debutBail': '31/02' });
     expect(fausse.parChamp['situation.debutBail']).toBe('date attendue (jour, mois, année)');
+    // Un nombre de mois (entier) ou un montant : l'exemple qui convient.
+    const nombres = rangerErreurs(
+      situation,
+      [
+        { champ: 'situation.impayesMois', message: 'nombre attendu' },
+        { champ: 'situation.montantDette', message: 'nombre attendu' },
+      ],
+      { 'situation.impayesMois': 'deux', 'situation.montantDette': 'beaucoup' },
+    );
+    expect(nombres.parChamp['situation.impayesMois']).toBe('nombre entier attendu (par exemple 2)');
+    expect(nombres.parChamp['situation.montantDette']).toBe('nombre attendu (par exemple 12 ou 812,40)');
     const rendu = rendreChamps(champs, 'f', { erreurs: parChamp }).valeur;
     expect(rendu).toContain('<p class="message-erreur" id="f-menage-reference-erreur">champ obligatoire</p>');
     expect(rendu).toContain(
