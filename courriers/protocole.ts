@@ -144,7 +144,7 @@ export function demandeDePaiement(x: {
   return {
     objet: `Paiement ${deMois(x.mois)} : indemnité d’occupation et plan d’apurement`,
     apercu: [
-      `Protocole de cohésion sociale du dossier ${x.ref} : mois ${deMois(x.mois)} (${x.rang}e mois sur ${x.dureeTotaleMois}).`,
+      `Protocole de cohésion sociale du dossier ${x.ref} : mois ${deMois(x.mois)} (${x.rang === 1 ? '1er' : `${x.rang}e`} mois sur ${x.dureeTotaleMois}).`,
       `Montant attendu : ${euros(a.total)} (indemnité d’occupation ${euros(a.indemnite)}${a.apurement ? `, plan d’apurement ${euros(a.apurement)}` : ''}).`,
       'Indiquez si ce paiement a été reçu ; s’il ne l’a été qu’en partie, indiquez le montant reçu.',
     ],

@@ -243,6 +243,14 @@ describe('les courriers des parcours, en français', () => {
       'Le paiement d’avril 2027 prévu par le protocole du dossier REF-2027-014 n’a pas été reçu (200 € sur 507,50 €).',
     );
     expect(texte('protocole.demandeDePaiement')).toContain('mois d’avril 2027 (2e mois sur 24)');
+    const premier = protocole.demandeDePaiement({
+      ref,
+      mois: '2027-03',
+      rang: 1,
+      dureeTotaleMois: 24,
+      attendu: { total: 507.5, indemnite: 412.5, apurement: 95 },
+    });
+    expect(premier.apercu.join(' ')).toContain('(1er mois sur 24)');
     expect(texte('protocole.manquementsRepetes')).toContain('(mars 2027, avril 2027)');
     // Le travailleur social en charge : mentionné par le parcours, nommé à l'envoi.
     expect(texte('protocole.manquementsRepetes')).toContain('Le travailleur social en charge est Sophie Martin.');

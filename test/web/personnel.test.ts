@@ -86,7 +86,7 @@ describe('pages du personnel', () => {
     await admin.waitForLoadState();
     await expect
       .poll(() => admin.locator('[role=status]').first().innerText())
-      .toContain('Invitation de Nina Navigateur : le lien lui a été envoyé par courriel.');
+      .toContain('Invitation pour Nina Navigateur : le lien lui a été envoyé par courriel.');
     await sansViolation(admin, 'personnel-invitation-envoyee');
 
     const courriel = await banc.courriels.waitFor((m) => m.a.includes('nina@essai.example'));

@@ -158,7 +158,7 @@ ${admin ? html`<p>Les comptes du personnel s’administrent ici : invitation, r�
 ${r.fait && FAITS[r.fait] ? html`<div class="succes" role="status"><p>${FAITS[r.fait]}</p></div>` : ''}
 ${
   r.invitation
-    ? html`<div class="succes" role="status"><p><strong>Invitation de ${r.invitation.nom} :</strong> ${r.invitation.courrielEnvoye ? 'le lien lui a été envoyé par courriel.' : 'le courriel n’a pas pu partir : transmettez-lui ce lien vous-même.'}</p>
+    ? html`<div class="succes" role="status"><p><strong>Invitation pour ${r.invitation.nom} :</strong> ${r.invitation.courrielEnvoye ? 'le lien lui a été envoyé par courriel.' : 'le courriel n’a pas pu partir : transmettez-lui ce lien vous-même.'}</p>
 <p>Lien d’invitation (affiché une seule fois, valable jusqu’au ${dateHeureFr(r.invitation.expireLe)}) :</p>
 <p><code>${r.invitation.lien}</code></p></div>`
     : ''
