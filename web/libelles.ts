@@ -121,6 +121,7 @@ export const LIBELLES_CHAMPS: Record<string, string> = {
   passageDroitCommun: 'Passage au droit commun',
   ficheCloture: 'Clôture',
   libelle: 'Issue retenue',
+  'bilans.libelle': 'Bilan',
   parcoursPrecedent: 'Parcours précédent',
   parcoursSuivant: 'Parcours suivant',
   protocole: 'Protocole de cohésion sociale',

@@ -175,6 +175,19 @@ describe('page d’un parcours', () => {
     });
     const h = pageParcours(ctx('ts.alice'), iml).valeur;
     expect(h).toContain('<dt>Début de la sous-location</dt>');
+    // Une fiche-bilan nomme son bilan ; une fiche de clôture ne répète pas son issue.
+    const bilan = pageParcours(ctx('ts.alice'), {
+      ...iml,
+      details: { bilans: [{ jalon: 'P6M', libelle: 'Bilan de mesure à 6 mois', decision: 'poursuivre' }] },
+    }).valeur;
+    expect(bilan).toContain('<dt>Bilan</dt><dd>Bilan de mesure à 6 mois</dd>');
+    const close = pageParcours(ctx('ts.alice'), {
+      ...iml,
+      etape: 'cloture',
+      cloture: { issue: 'situation_stabilisee', le: '2027-01-01T00:00:00.000Z' },
+      details: { ficheCloture: { issue: 'situation_stabilisee', libelle: 'Situation stabilisée', motif: 'Loyer repris' } },
+    }).valeur;
+    expect(close).not.toContain('Issue retenue');
     expect(h).not.toContain('protocole');
   });
 

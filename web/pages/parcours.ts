@@ -386,7 +386,9 @@ function valeurLisible(v: unknown, profondeur = 0, cle = ''): Brut {
     return html`<ul>${v.map((x) => html`<li>${valeurLisible(x, profondeur + 1, cle)}</li>`)}</ul>`;
   }
   if (typeof v === 'object' && profondeur < 3) {
-    const entrees = Object.entries(v as Record<string, unknown>).filter(([, x]) => x !== undefined);
+    // Une issue et son libellé (fiche de clôture) : l'issue se lit déjà en français, une fois suffit.
+    const o = v as Record<string, unknown>;
+    const entrees = Object.entries(o).filter(([k, x]) => x !== undefined && !(k === 'libelle' && 'issue' in o));
     // Le libellé d'un champ dans son contexte d'abord (« mesure.debut »), sinon le libellé commun.
     const libelle = (k: string) => (cle && LIBELLES_CHAMPS[`${cle}.${k}`]) || libelleChamp(k);
     return html`<dl class="infos">${entrees.map(([k, x]) => html`<dt>${CHAMPS_MONTANTS.has(k) ? libelle(k).replace(/ \(€\)$/, '') : libelle(k)}</dt><dd>${valeurLisible(x, profondeur + 1, k)}</dd>`)}</dl>`;
