@@ -105,7 +105,7 @@ function blocsProtocole(f: FicheCloture, etat: EtatParcours): Bloc[] {
       type: 'infos',
       lignes: pa
         ? [
-            ['Mois réglés', String(nombre(pa.moisRegles))],
+            ['Mois vérifiés auprès du bailleur', String(nombre(pa.moisRegles))],
             ['Payés', String(nombre(pa.payes))],
             ['Impayés', String(nombre(pa.impayes))],
             ['Sans réponse du bailleur', String(nombre(pa.nonRenseignes))],

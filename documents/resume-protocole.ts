@@ -87,7 +87,7 @@ export function resumeProtocole(s: SourceDocument, lecteur: Lecteur): DocumentIm
     {
       type: 'infos',
       lignes: [
-        ['Mois réglés', String(nombre(paiements?.moisRegles))],
+        ['Mois vérifiés auprès du bailleur', String(nombre(paiements?.moisRegles))],
         ['Payés', String(nombre(paiements?.payes))],
         ['Impayés', String(nombre(paiements?.impayes))],
         ['Sans réponse du bailleur', String(nombre(paiements?.nonRenseignes))],

@@ -347,6 +347,7 @@ describe('documents en PDF, relus', () => {
       'Avenants',
       '1er décembre 2027 12 mois',
       'Paiements',
+      'Mois vérifiés auprès du bailleur 2',
       'Montant reçu 1 647,06 € sur 3 294,12 € attendus',
       'mars 2026 Impayé 0 € 1 647,06 €',
     ]) {

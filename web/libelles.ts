@@ -133,7 +133,7 @@ export const LIBELLES_CHAMPS: Record<string, string> = {
   detteRestante: 'Dette restant due (€)',
   avenants: 'Avenants',
   paiements: 'Paiements',
-  moisRegles: 'Mois réglés',
+  moisRegles: 'Mois vérifiés auprès du bailleur',
   payes: 'Mois payés',
   partiels: 'Mois payés partiellement',
   impayes: 'Mois impayés',
