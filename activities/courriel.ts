@@ -27,6 +27,7 @@ import { nommerPersonnel, personnesMentionnees } from '../domain/libelles';
 import { jourDeParis, paragrapheRemplacement, remplacementDuJour } from '../personnel/absences';
 import type { Catalogue } from '../programmes/catalogue';
 import { rendreCourriel } from './mise-en-page';
+import { codesEchecSmtp } from './echec-smtp';
 import type { Coffre } from '../securite/coffre';
 import { createSmsActivities, type FournisseurSms } from '../sms';
 import { DESTINATAIRES_DIAGNOSTIC, LIBELLES_DESTINATAIRES_DIAGNOSTIC, diagnosticPartageAvec, type DestinataireDiagnostic } from '../domain/partage';
@@ -157,13 +158,7 @@ export interface DependancesCourriel {
  * l'échec d'une activité. Restent le code de l'erreur et celui de la réponse ; l'envoi est repris.
  */
 export function echecEnvoi(e: unknown): ApplicationFailure {
-  const x = (e ?? {}) as { code?: unknown; responseCode?: unknown };
-  const details = [
-    typeof x.code === 'string' && /^[A-Z]+$/.test(x.code) ? x.code : undefined,
-    typeof x.responseCode === 'number' ? `réponse ${x.responseCode}` : undefined,
-  ]
-    .filter(Boolean)
-    .join(', ');
+  const details = codesEchecSmtp(e);
   return ApplicationFailure.retryable(
     `Le serveur de courriel n’a pas pris le message${details ? ` (${details})` : ''} : il sera renvoyé.`,
     'EnvoiCourrielImpossible',

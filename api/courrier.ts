@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { rendreCourriel } from '../activities/mise-en-page';
+import { EnvoiCourrielImpossible } from '../activities/echec-smtp';
 import type { DependancesApi } from './dependances';
 
 export interface CourrielApi {
@@ -34,16 +35,21 @@ export async function envoyerDepuisApi(deps: Pick<DependancesApi, 'base' | 'tran
     const ligne = await tx.selectFrom('courriels').select(['envoye_le']).where('cle', '=', c.cle).forUpdate().executeTakeFirstOrThrow();
     if (ligne.envoye_le) return false;
     const { texte, html } = rendreCourriel(c);
-    await deps.transport.sendMail({
-      from: expediteur,
-      ...(c.repondreA ? { replyTo: { name: c.repondreA.nom, address: c.repondreA.courriel } } : {}),
-      to: c.a.map((x) => ({ name: x.nom, address: x.courriel })),
-      subject: c.sujet,
-      text: texte,
-      html,
-      messageId,
-      headers: { 'X-Idempotency-Key': c.cle },
-    });
+    // Un refus du serveur SMTP remonte sans les adresses qu'il cite (l'erreur peut être journalisée).
+    await deps.transport
+      .sendMail({
+        from: expediteur,
+        ...(c.repondreA ? { replyTo: { name: c.repondreA.nom, address: c.repondreA.courriel } } : {}),
+        to: c.a.map((x) => ({ name: x.nom, address: x.courriel })),
+        subject: c.sujet,
+        text: texte,
+        html,
+        messageId,
+        headers: { 'X-Idempotency-Key': c.cle },
+      })
+      .catch((e: unknown) => {
+        throw new EnvoiCourrielImpossible(e);
+      });
     await tx.updateTable('courriels').set({ envoye_le: new Date(), tentatives: 1 }).where('cle', '=', c.cle).execute();
     return true;
   });

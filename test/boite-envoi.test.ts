@@ -9,6 +9,8 @@ import { ApplicationFailure } from '@temporalio/common';
 import { SMTPServer } from 'smtp-server';
 import type { AddressInfo } from 'node:net';
 import { createCourrielActivities, type DependancesCourriel } from '../activities/courriel';
+import { EnvoiCourrielImpossible } from '../activities/echec-smtp';
+import { envoyerDepuisApi } from '../api/courrier';
 import { startMailCatcher, type MailCatcher } from '../dev/mail-catcher';
 import { baseEssai, creerBaseEssai, type BaseEssai } from './outils/base';
 import { CATALOGUE, SIGNEUR, inscrireAnnuaire } from './outils/environnement';
@@ -180,6 +182,29 @@ describe('boîte d’envoi', () => {
       expect(JSON.stringify({ ...(echec as object), message: (echec as Error).message, cause: (echec as Error).cause })).not.toMatch(/dubreuil/i);
       const ligne = await base.db.selectFrom('courriels').selectAll().where('cle', '=', 'BOITE-REFUS').executeTakeFirst();
       expect(ligne?.envoye_le ?? null).toBeNull();
+      // Les courriels que l'API envoie elle-même (invitation, orientation) : la même erreur sans adresse,
+      // que la route journalise.
+      const parApi = await envoyerDepuisApi(
+        {
+          base: base.db,
+          transport: nodemailer.createTransport({ host: '127.0.0.1', port, secure: false, ignoreTLS: true }),
+          expediteur: undefined,
+          options: {} as never,
+        },
+        {
+          cle: 'BOITE-REFUS-API',
+          a: [{ nom: 'Mme Héloïse Dubreuil', courriel: 'heloise.dubreuil@essai.example' }],
+          sujet: 'Invitation',
+          paragraphes: ['Bonjour.'],
+          signature: 'Essai',
+        },
+      ).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(parApi).toBeInstanceOf(EnvoiCourrielImpossible);
+      expect((parApi as Error).message).toBe('Le serveur de courriel n’a pas pris le message (EENVELOPE, réponse 550).');
+      expect(JSON.stringify({ ...(parApi as object), message: (parApi as Error).message, stack: (parApi as Error).stack })).not.toMatch(/dubreuil/i);
     } finally {
       await new Promise<void>((ok) => refuseur.close(() => ok()));
     }
