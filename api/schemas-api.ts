@@ -186,6 +186,10 @@ export const etatSchema = z
         statut: z.enum(['en_attente', 'approuvee', 'refusee', 'expiree']),
         apercu: z.array(z.string()).optional().meta({ description: 'Ce que le partenaire voit pour décider (rien de confidentiel)' }),
         closeParClotureLe: z.iso.datetime().optional().meta({ description: 'Demande fermée par la clôture du parcours, à cette date' }),
+        fermee: z
+          .object({ le: z.iso.datetime(), raison: z.string().meta({ example: 'paiement enregistré par l’équipe' }) })
+          .optional()
+          .meta({ description: 'Demande close avant son échéance, n’ayant plus d’objet (mois réglé par l’équipe, protocole rompu)' }),
         action: z
           .enum(['paiement', 'rechute'])
           .optional()

@@ -72,6 +72,8 @@ export interface ApercuDemande {
   reponduLe?: string;
   /** Date de la clôture du parcours qui a fermé la demande. */
   closeParClotureLe?: string;
+  /** Close avant son échéance, n'ayant plus d'objet : quand et pourquoi. */
+  fermee?: { le: string; raison: string };
 }
 
 /** Ce qu'une page de lien signé peut montrer d'une demande, et rien d'autre. */
@@ -87,5 +89,6 @@ export function apercuDemande(etat: EtatParcours, demandeId: string): ApercuDema
     statut: d.statut,
     ...(d.decision?.le ? { reponduLe: d.decision.le } : {}),
     ...(d.closeParClotureLe ? { closeParClotureLe: d.closeParClotureLe } : {}),
+    ...(d.fermee ? { fermee: { le: d.fermee.le, raison: d.fermee.raison } } : {}),
   };
 }

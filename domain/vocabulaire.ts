@@ -248,6 +248,11 @@ export interface DemandeValidation {
   action?: 'paiement' | 'rechute';
   /** Date de la clôture du parcours qui a fermé la demande encore en attente (son lien le dit). */
   closeParClotureLe?: string;
+  /**
+   * La demande close avant son échéance parce qu'elle n'avait plus d'objet (le mois réglé par
+   * l'équipe, le protocole rompu) : quand, et pourquoi, dans une phrase que le partenaire peut lire.
+   */
+  fermee?: { le: string; raison: string };
   decision?: {
     decision: DecisionPartenaire;
     commentaire?: string;

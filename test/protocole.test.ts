@@ -34,7 +34,7 @@ import {
   type SignatureProtocole,
 } from '../domain/protocole';
 import type { EtatParcours } from '../domain/vocabulaire';
-import { ajouterDuree, depuisHeureDeParis, jourDeParis, minuitDeParis, retirerDuree } from '../workflows/blocs/duree';
+import { ajouterDuree, dateEnFrancais, depuisHeureDeParis, jourDeParis, minuitDeParis, retirerDuree } from '../workflows/blocs/duree';
 import { deMois, phraseTreve, treveHivernale, type EntreeExecutionProtocole } from '../workflows/protocole-post-resiliation';
 import type { CourrielRecu } from '../dev/mail-catcher';
 import {
@@ -326,8 +326,15 @@ describe('protocole post-résiliation', () => {
     const etat = await jusqua(handle, (e) => e.demandes.find((d) => d.id === demande.id)!.statut === 'expiree');
     expect(etat.details.paiements).toMatchObject({ moisRegles: 1, impayes: 1, montantRecu: 200 });
     expect(etat.echeances.filter((x) => x.id === `validation:${demande.id}`).every((x) => x.statut === 'annulee')).toBe(true);
+    // Close avant son échéance, le mois réglé : ni « sans réponse », ni « close depuis » une date à venir.
+    const close = etat.demandes.find((d) => d.id === demande.id)!;
+    expect(close.fermee).toEqual({ le: expect.any(String), raison: 'paiement enregistré par l’équipe' });
     const page = await appel('GET', `/liens/${jetonDe(courriel)}`);
     expect(page.texte).toContain('Ce lien n’est plus utilisable');
+    expect(page.texte).toContain(`a été clos le ${dateEnFrancais(new Date(close.fermee!.le))} : paiement enregistré par l’équipe.`);
+    expect(await refus(repondre(handle, demande.id, 'approuve', 'Montant reçu : 300 €'))).toBe(
+      `Cette demande a été close le ${dateEnFrancais(new Date(close.fermee!.le))} (paiement enregistré par l’équipe) : il n’est plus possible d’y répondre.`,
+    );
     await attendreCourriel(TS, ref, 'Paiement manqué');
     const clore = () =>
       handle.executeUpdate(cloreAnticipeUpdate, { args: [{ requestId: requete(), par: 'coord.essai', motif: 'Le ménage part en résidence sociale' }] });
@@ -357,6 +364,7 @@ describe('protocole post-résiliation', () => {
     // Le lien du mois ne sert plus : sa page le dit, un envoi ne change rien.
     const page = await appel('GET', `/liens/${jetonDe(courriel)}`);
     expect(page.texte).toContain('Ce lien n’est plus utilisable');
+    expect(page.texte).toContain('L’accompagnement de ce ménage a pris fin le');
     expect(await refus(repondre(handle, demande.id, 'approuve', 'Montant reçu : 300 €'))).not.toBe('accepté');
   });
 

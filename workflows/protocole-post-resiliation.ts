@@ -773,6 +773,7 @@ function lancerDemande(c: Protocole, def: DemandeValidationDef): DemandeEnCours 
 async function fermerDemande(c: Protocole, x: DemandeEnCours, raison: string): Promise<void> {
   if (x.demande.statut === 'en_attente') {
     x.demande.statut = 'expiree';
+    x.demande.fermee = { le: new Date().toISOString(), raison };
     c.p.journal.noter('validation_close', `Demande « ${x.demande.objet} » close : ${raison}`);
   }
   await x.fin;

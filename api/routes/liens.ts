@@ -224,7 +224,13 @@ function dejaTraitee(res: Response, status: number, d: ApercuDemande, action?: s
       status,
       'Ce lien n’est plus utilisable',
       'alerte',
-      html`<p>Le paiement visé (« ${d.objet} ») a déjà été enregistré par l’équipe qui accompagne le ménage, ou le délai de réponse est passé, ou le protocole a pris fin.</p>
+      html`<p>${
+        d.fermee
+          ? `Le lien pour « ${d.objet} » a été clos le ${dateEnFrancais(d.fermee.le)} : ${d.fermee.raison}.`
+          : d.closeParClotureLe
+            ? `L’accompagnement de ce ménage a pris fin le ${dateEnFrancais(d.closeParClotureLe)} : « ${d.objet} » n’attend plus de réponse.`
+            : `Le délai pour répondre sur « ${d.objet} » est passé depuis le ${dateEnFrancais(d.echeance)}.`
+      }</p>
 <p>Rien n’a été modifié. Pour signaler un paiement, contactez l’opérateur du dispositif.</p>`,
     );
     return;
@@ -269,6 +275,17 @@ function dejaTraitee(res: Response, status: number, d: ApercuDemande, action?: s
       'Cette demande est close',
       'alerte',
       html`<p>L’accompagnement de ce ménage a été clôturé le ${dateEnFrancais(d.closeParClotureLe)} : la demande « ${d.objet} » n’attend plus de réponse.</p>
+<p>Rien n’a été modifié. Pour toute question, contactez l’opérateur du dispositif.</p>`,
+    );
+    return;
+  }
+  if (d.fermee) {
+    pageMessage(
+      res,
+      status,
+      'Cette demande est close',
+      'alerte',
+      html`<p>La demande « ${d.objet} » a été close le ${dateEnFrancais(d.fermee.le)} : ${d.fermee.raison}. Elle n’attend plus de réponse.</p>
 <p>Rien n’a été modifié. Pour toute question, contactez l’opérateur du dispositif.</p>`,
     );
     return;

@@ -169,6 +169,39 @@ describe('page d’un parcours', () => {
     expect(statut('expiree')).toBe('Veille terminée sans rechute');
   });
 
+  it('une demande sans réponse à son échéance : « Sans réponse » (délai laissé passer par le partenaire), pas « Annulée » ; close sans objet ou à la clôture : elle le dit', () => {
+    const demande = {
+      id: 'd2',
+      role: 'siao' as const,
+      objet: 'Validation d’une candidature',
+      envoyeeLe: '2026-06-01T00:00:00.000Z',
+      echeance: '2026-06-15T00:00:00.000Z',
+      statut: 'expiree' as const,
+    };
+    const echeance = {
+      id: 'validation:d2',
+      libelle: 'Réponse du SIAO : Validation d’une candidature',
+      due: demande.echeance,
+      statut: 'annulee' as const,
+      responsable: 'siao' as const,
+    };
+    const rendu = (d: EtatParcours['demandes'][number]) => {
+      const h = pageParcours(ctx('coord.essai'), { ...etat, demandes: [d], echeances: [echeance] }).valeur;
+      const ligne = (region: string) => h.slice(h.indexOf(`aria-label="${region} (tableau défilant)"`)).split('</tr>')[1]!;
+      return { echeance: ligne('Échéances'), demande: /<strong>([^<]+)<\/strong>/.exec(ligne('Décisions des partenaires'))![1] };
+    };
+    const sansReponse = rendu(demande);
+    expect(sansReponse.echeance).toContain('<span class="badge retard">Sans réponse</span>');
+    expect(sansReponse.echeance).not.toContain('Annulée');
+    expect(sansReponse.demande).toBe('Sans réponse (expirée)');
+    const fermee = rendu({ ...demande, fermee: { le: '2026-06-05T10:00:00.000Z', raison: 'paiement enregistré par l’équipe' } });
+    expect(fermee.echeance).toContain('Annulée');
+    expect(fermee.demande).toBe('Close le 5 juin 2026 : paiement enregistré par l’équipe');
+    const cloture = rendu({ ...demande, closeParClotureLe: '2026-06-05T10:00:00.000Z' });
+    expect(cloture.echeance).toContain('Annulée');
+    expect(cloture.demande).toBe('Close à la clôture du parcours, le 5 juin 2026');
+  });
+
   it('mesure IML : « Début de la sous-location », pas le « premier jour du protocole »', () => {
     const iml = autreParcours('iml_bail_glissant', 'concarneau-iml', 'sous_location', 'Sous-location', {
       mesure: { debut: '2026-12-01T00:00:00.000Z', glissementPrevuLe: '2027-12-01T00:00:00.000Z' },

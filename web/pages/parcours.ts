@@ -328,7 +328,7 @@ function sectionEcheances(etat: EtatParcours): Brut {
       { titre: 'Date', valeur: (e) => dateFr(e.due) },
       {
         titre: 'Statut',
-        valeur: (e) => (e.statut === 'depassee' ? html`<span class="badge retard">Dépassée</span>` : (LIBELLES_STATUT_ECHEANCE[e.statut] ?? e.statut)),
+        valeur: (e) => statutEcheance(e, etat),
       },
       {
         titre: 'Responsable',
@@ -343,12 +343,34 @@ function sectionEcheances(etat: EtatParcours): Brut {
   })}`;
 }
 
+/**
+ * Le statut d'une échéance en français. La réponse attendue d'un partenaire qui n'est pas venue dans
+ * le délai : le parcours a clos la demande (échéance annulée, la suite revient à la coordination),
+ * mais c'est un délai que le partenaire a laissé passer, pas une échéance devenue sans objet.
+ */
+function statutEcheance(e: EtatParcours['echeances'][number], etat: EtatParcours): Brut | string {
+  if (e.statut === 'depassee') return html`<span class="badge retard">Dépassée</span>`;
+  if (e.statut === 'annulee' && e.id.startsWith('validation:')) {
+    const demande = etat.demandes.find((d) => `validation:${d.id}` === e.id);
+    if (demande?.statut === 'expiree' && !demande.closeParClotureLe && !demande.fermee)
+      return demande.action === 'rechute' ? 'Veille terminée' : html`<span class="badge retard">Sans réponse</span>`;
+  }
+  return LIBELLES_STATUT_ECHEANCE[e.statut] ?? e.statut;
+}
+
 /** Un lien de veille active n'attend pas de décision : il permet de signaler une rechute jusqu'à sa date. */
 const STATUTS_VEILLE: Partial<Record<DemandeValidation['statut'], string>> = {
   en_attente: 'Veille active en cours : aucune rechute signalée',
   approuvee: 'Rechute signalée',
   expiree: 'Veille terminée sans rechute',
 };
+
+function statutDemande(d: DemandeValidation): string {
+  if (d.action === 'rechute' && STATUTS_VEILLE[d.statut]) return STATUTS_VEILLE[d.statut]!;
+  if (d.statut === 'expiree' && d.closeParClotureLe) return `Close à la clôture du parcours, le ${dateFr(d.closeParClotureLe)}`;
+  if (d.statut === 'expiree' && d.fermee) return `Close le ${dateFr(d.fermee.le)} : ${d.fermee.raison}`;
+  return LIBELLES_STATUT_DEMANDE[d.statut] ?? d.statut;
+}
 
 function sectionDemandes(etat: EtatParcours): Brut {
   if (!etat.demandes.length) return html`<h2>Décisions des partenaires</h2><p>Aucune demande de validation envoyée.</p>`;
@@ -363,7 +385,7 @@ function sectionDemandes(etat: EtatParcours): Brut {
       {
         titre: 'Décision',
         valeur: (d) =>
-          html`<strong>${(d.action === 'rechute' ? STATUTS_VEILLE[d.statut] : undefined) ?? LIBELLES_STATUT_DEMANDE[d.statut] ?? d.statut}</strong>${d.decision ? html` le ${dateHeureFr(d.decision.le)}${d.decision.commentaire ? html` : « ${d.decision.commentaire} »` : ''}` : ''}`,
+          html`<strong>${statutDemande(d)}</strong>${d.decision ? html` le ${dateHeureFr(d.decision.le)}${d.decision.commentaire ? html` : « ${d.decision.commentaire} »` : ''}` : ''}`,
       },
     ],
   })}`;

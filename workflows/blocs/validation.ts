@@ -154,6 +154,8 @@ export function validerReponse(parcours: Parcours, r: ReponseValidation): string
   if (d.statut === 'approuvee' || d.statut === 'refusee') {
     return `Une réponse a déjà été enregistrée pour cette demande le ${dateEnFrancais(d.decision!.le)}.`;
   }
+  if (d.statut === 'expiree' && d.fermee)
+    return `Cette demande a été close le ${dateEnFrancais(d.fermee.le)} (${d.fermee.raison}) : il n’est plus possible d’y répondre.`;
   if (d.statut === 'expiree') return `Cette demande est close depuis le ${dateEnFrancais(d.echeance)} : il n’est plus possible d’y répondre.`;
   return undefined;
 }
