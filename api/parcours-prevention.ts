@@ -12,6 +12,7 @@ import {
   CRENEAUX,
   diagnosticUpdate,
   GARANTIES,
+  incoherenceTentative,
   ISSUES_PREVENTION,
   ISSUES_TENTATIVE,
   ORIENTATIONS_PLAN,
@@ -52,12 +53,20 @@ export const situationSchema = z
   })
   .strict();
 
-const tentativeSchema = z.object({
-  canal: z.enum(CANAUX_CONTACT),
-  creneau: z.enum(CRENEAUX),
-  issue: z.enum(ISSUES_TENTATIVE),
-  note: z.string().trim().max(2000).optional(),
-});
+const tentativeSchema = z
+  .object({
+    canal: z.enum(CANAUX_CONTACT),
+    creneau: z
+      .enum(CRENEAUX)
+      .optional()
+      .meta({ description: 'Obligatoire pour une visite, un appel ou un rendez-vous ; sans objet pour un courrier ou un courriel.' }),
+    issue: z.enum(ISSUES_TENTATIVE),
+    note: z.string().trim().max(2000).optional(),
+  })
+  .superRefine((t, ctx) => {
+    const x = incoherenceTentative(t);
+    if (x) ctx.addIssue({ code: 'custom', path: [x.champ], message: x.raison });
+  });
 const diagnosticSchema = z.object({
   origineDette: z.string().trim().min(1).max(2000),
   droits: z.string().trim().max(2000).default(''),
@@ -151,7 +160,8 @@ export const PARCOURS_PREVENTION: DefinitionParcours = {
       schema: tentativeSchema,
       roles: ['travailleur_social'],
       libelle: 'Tentative de contact (canal, créneau, issue)',
-      exemple: { canal: 'visite_domicile', creneau: 'soir', issue: 'absent', note: 'Voisin présent, avis de passage laissé' },
+      // Un courrier : le créneau, obligatoire pour une visite, un appel ou un rendez-vous, n'y a pas d'objet.
+      exemple: { canal: 'courrier', issue: 'injoignable', note: 'Lettre d’invitation restée sans réponse' },
     }),
     diagnostic: definirMessage({
       update: diagnosticUpdate,

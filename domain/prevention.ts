@@ -67,9 +67,30 @@ export const CANAUX_CONTACT = ['courrier', 'telephone', 'visite_domicile', 'rend
 export const CRENEAUX = ['matin', 'apres_midi', 'soir', 'week_end'] as const;
 export const ISSUES_TENTATIVE = ['joint', 'absent', 'refus', 'injoignable', 'adresse_erronee'] as const;
 
+/** Un courrier ou un courriel n'a pas de moment de la journée, et personne n'y est « absent ». */
+export const CANAUX_SANS_CRENEAU: ReadonlyArray<(typeof CANAUX_CONTACT)[number]> = ['courrier', 'courriel'];
+
+/**
+ * Une tentative qui ne se tient pas : le champ et la raison, en français ; `undefined` si elle se
+ * tient. Le même contrôle à l'entrée de l'API (formulaire) et dans le parcours (validateur).
+ */
+export function incoherenceTentative(t: Pick<TentativeContact, 'canal' | 'creneau' | 'issue'>): { champ: 'creneau' | 'issue'; raison: string } | undefined {
+  const sansCreneau = CANAUX_SANS_CRENEAU.includes(t.canal);
+  if (!sansCreneau && !t.creneau)
+    return { champ: 'creneau', raison: 'Indiquez le créneau (matin, après-midi, soir, week-end) de la visite, de l’appel ou du rendez-vous.' };
+  if (sansCreneau && t.issue === 'absent') {
+    return {
+      champ: 'issue',
+      raison: `« Absent » vaut pour une visite, un appel ou un rendez-vous. Pour un ${t.canal === 'courrier' ? 'courrier' : 'courriel'} sans réponse, choisissez « injoignable » ; ${t.canal === 'courrier' ? 'revenu' : 'non remis'}, « adresse erronée ».`,
+    };
+  }
+  return undefined;
+}
+
 export interface TentativeContact extends Enveloppe {
   canal: (typeof CANAUX_CONTACT)[number];
-  creneau: (typeof CRENEAUX)[number];
+  /** Le moment de la visite, de l'appel ou du rendez-vous ; sans objet pour un courrier ou un courriel. */
+  creneau?: (typeof CRENEAUX)[number];
   issue: (typeof ISSUES_TENTATIVE)[number];
   /** Note interne (confidentielle). */
   note?: string;

@@ -255,11 +255,26 @@ describe('loiret-ahu par l’API', () => {
     const apresUne = await attendreEtat(workflowId, (e) => e.details.tentatives === 1, 'une tentative');
     expect(apresUne.journal.some((e) => e.type === 'tentative_contact')).toBe(true);
 
+    // Un courrier n'a pas de créneau, et personne n'y est « absent » ; un appel a son créneau.
+    const courrierAbsent = await message(workflowId, 'tentative-contact', { canal: 'courrier', issue: 'absent' });
+    estProbleme(courrierAbsent, 400);
+    expect(courrierAbsent.json.errors).toEqual([
+      { champ: 'issue', message: expect.stringContaining('Pour un courrier sans réponse, choisissez « injoignable »') },
+    ]);
+    const appelSansCreneau = await message(workflowId, 'tentative-contact', { canal: 'telephone', issue: 'injoignable' });
+    estProbleme(appelSansCreneau, 400);
+    expect(appelSansCreneau.json.errors).toEqual([{ champ: 'creneau', message: expect.stringContaining('Indiquez le créneau') }]);
+    expect((await handleDe(workflowId).query(etatQuery)).details.tentatives).toBe(1);
+    const courrier = await message(workflowId, 'tentative-contact', { canal: 'courrier', issue: 'injoignable' });
+    expect(courrier.status, courrier.texte).toBe(200);
+    const apresCourrier = await attendreEtat(workflowId, (e) => e.details.tentatives === 2, 'le courrier');
+    expect(apresCourrier.journal.at(-1)?.resume).toBe('Tentative de contact (courrier) : injoignable');
+
     const deux = await message(workflowId, 'tentative-contact', { canal: 'visite_domicile', creneau: 'apres_midi', issue: 'joint' });
     expect(deux.status, deux.texte).toBe(200);
     await etape(workflowId, 'diagnostic');
     const lu = await appel('GET', `/api/parcours/${workflowId}`, { jeton: await connecter('ts.alice') });
-    expect(lu.json).toMatchObject({ etape: 'diagnostic', details: { tentatives: 2, contactEtabliLe: expect.any(String) } });
+    expect(lu.json).toMatchObject({ etape: 'diagnostic', details: { tentatives: 3, contactEtabliLe: expect.any(String) } });
 
     const diag = await message(workflowId, 'diagnostic', {
       origineDette: 'Perte d’emploi en mai',

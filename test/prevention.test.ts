@@ -5,7 +5,7 @@
 import { SA } from '../domain/attributs-recherche';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { messagesPermis } from '../domain/actions';
-import type { WorkflowHandle } from '@temporalio/client';
+import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { cloreAnticipeUpdate, etatQuery, repondreValidationUpdate } from '../domain/messages';
 import {
   bilanUpdate,
@@ -156,9 +156,16 @@ describe('loiret-ahu', () => {
   it('aucun contact dans le mois (échéance calculée par le parcours, rappel 5 jours avant) : le bailleur est prévenu qu’il peut engager la procédure, clôture « contact impossible »', async () => {
     const { handle, ref, programme } = await lancer('loiret-ahu');
     await etape(handle, 'aller_vers');
+    // Le parcours refuse lui-même ce que le formulaire refuse (un message qui ne passe pas par l'API).
+    const absentAuCourrier = await handle
+      .executeUpdate(tentativeContactUpdate, { args: [msg()({ canal: 'courrier' as const, issue: 'absent' as const })] })
+      .catch((e: unknown) => e);
+    expect(absentAuCourrier).toBeInstanceOf(WorkflowUpdateFailedError);
+    expect((absentAuCourrier as WorkflowUpdateFailedError).cause?.message).toContain('Pour un courrier sans réponse, choisissez « injoignable »');
     await handle.executeUpdate(tentativeContactUpdate, {
       args: [msg()({ canal: 'telephone' as const, creneau: 'matin' as const, issue: 'injoignable' as const })],
     });
+    expect((await handle.query(etatQuery)).details.tentatives).toBe(1);
     const contact = await echeanceSuivie(handle, 'contact');
     await avancerApres(handle, retirerDuree(new Date(contact.due), programme.delais.rappelAvant!));
     expect(

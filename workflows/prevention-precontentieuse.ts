@@ -19,7 +19,7 @@ import {
   type SituationOrientation,
   type TentativeContact,
 } from '../domain/prevention';
-import { motifNonEligible, raisonIssueImpossible } from '../domain/prevention';
+import { incoherenceTentative, motifNonEligible, raisonIssueImpossible } from '../domain/prevention';
 import { euros, libelleValeurMinuscule, listeValeurs } from '../domain/libelles';
 import { LIBELLES_ISSUES, type Acteur, type EtatParcours, type Programme } from '../domain/vocabulaire';
 import { ajouterDuree, dateEnFrancais, dureeEnFrancais, minuitDeParis } from './blocs/duree';
@@ -89,11 +89,13 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
 
   p.message(tentativeContactUpdate, {
     valider: (t) => {
+      const incoherence = incoherenceTentative(t);
+      if (incoherence) return incoherence.raison;
       if (visiteAttendue && t.canal === 'visite_domicile') return p.interrompu || p.cloture ? 'Le parcours est déjà clôturé.' : undefined;
       const refus = enEtape('aller_vers', ...(contactPendantLaLettre ? ['information_menage'] : []));
       if (refus) return refus;
       const absente = [...tentatives].reverse().find((x) => x.canal === 'visite_domicile' && x.issue === 'absent');
-      if (programme.delais.secondeVisite && absente && t.canal === 'visite_domicile' && t.creneau === absente.creneau) {
+      if (programme.delais.secondeVisite && absente?.creneau && t.canal === 'visite_domicile' && t.creneau === absente.creneau) {
         return `La seconde visite doit avoir lieu à un autre moment que la première (créneau « ${libelleValeurMinuscule(absente.creneau)} »).`;
       }
       return undefined;
@@ -106,10 +108,14 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
       parCanal[t.canal] = (parCanal[t.canal] ?? 0) + 1;
       if (visiteAttendue && t.canal === 'visite_domicile') {
         // Contact déjà établi : la visite à domicile prévue (« malgré tout mise en œuvre »).
-        p.journal.noter('tentative_contact', `Visite à domicile (${libelleValeurMinuscule(t.creneau)}) : ${libelleValeurMinuscule(t.issue)}`, {
-          acteur: ts(t.par),
-          visibilite: 'equipe',
-        });
+        p.journal.noter(
+          'tentative_contact',
+          `Visite à domicile${t.creneau ? ` (${libelleValeurMinuscule(t.creneau)})` : ''} : ${libelleValeurMinuscule(t.issue)}`,
+          {
+            acteur: ts(t.par),
+            visibilite: 'equipe',
+          },
+        );
         if (t.issue !== 'absent') {
           visiteAttendue = false;
           p.details.visiteDomicileLe = new Date().toISOString();
@@ -119,7 +125,10 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
       }
       p.journal.noter(
         'tentative_contact',
-        `Tentative de contact (${libelleValeurMinuscule(t.canal)}, ${libelleValeurMinuscule(t.creneau)}) : ${libelleValeurMinuscule(t.issue)}`,
+        `Tentative de contact (${[t.canal, t.creneau]
+          .filter((x) => x !== undefined)
+          .map(libelleValeurMinuscule)
+          .join(', ')}) : ${libelleValeurMinuscule(t.issue)}`,
         { acteur: ts(t.par), visibilite: 'equipe' },
       );
       if (t.note) (p.detailsConfidentiels.notesContact ??= [] as string[]) && (p.detailsConfidentiels.notesContact as string[]).push(t.note);
