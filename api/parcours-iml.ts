@@ -9,6 +9,7 @@ import '../config/zod-fr';
 import { dateDebutSchema, dateFaitSchema, montantSchema } from '../domain/schemas';
 import {
   AXES_ACCOMPAGNEMENT,
+  bilanAvecDecision,
   bilanMesureUpdate,
   candidatureUpdate,
   conditionsGlissementUpdate,
@@ -195,6 +196,8 @@ export const PARCOURS_IML: DefinitionParcours = {
       schema: bilanMesureSchema,
       roles: ['travailleur_social'],
       libelle: 'Bilan de mesure (à 6 mois avec le bailleur et le ménage, et sa décision ; à 10 mois)',
+      // La décision n'appartient qu'au premier bilan : le formulaire ne l'offre qu'à lui.
+      choixPossible: (champ, _valeur, etat) => champ !== 'decision' || bilanAvecDecision(etat),
       exemple: { paiementLoyer: 'regulier', situation: 'stable', bailleurPresent: true, menagePresent: true, decision: 'poursuivre', axes: ['budget'] },
     }),
     'conditions-glissement': definirMessage({

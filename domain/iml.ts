@@ -5,7 +5,18 @@
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Enveloppe } from './messages';
-import type { CompositionMenage, Menage, Programme } from './vocabulaire';
+import type { CompositionMenage, EtatParcours, Menage, Programme } from './vocabulaire';
+
+/**
+ * Le bilan de mesure attendu se conclut-il par une décision (poursuivre ou faire glisser) ? Seul le
+ * premier bilan de la mesure (à 6 mois, avec le bailleur et le ménage) le fait : c'est la première
+ * échéance « bilan: » du parcours. Lu dans l'état, pour n'offrir le champ qu'à ce bilan-là.
+ */
+export function bilanAvecDecision(etat: Pick<EtatParcours, 'echeances'>): boolean {
+  const bilans = etat.echeances.filter((e) => e.id.startsWith('bilan:'));
+  const ouvert = bilans.find((e) => e.statut === 'en_cours' || e.statut === 'depassee');
+  return ouvert !== undefined && ouvert.id === bilans[0]!.id;
+}
 
 // ---- Candidature -------------------------------------------------------------------------------
 

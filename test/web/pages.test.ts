@@ -202,6 +202,28 @@ describe('page d’un parcours', () => {
     expect(cloture.demande).toBe('Close à la clôture du parcours, le 5 juin 2026');
   });
 
+  it('bilan de mesure IML : le champ « Décision » au premier bilan (6 mois) seulement, pas au bilan à 10 mois qui la refuserait', () => {
+    const bilan = (jalon: string, statut: EtatParcours['echeances'][number]['statut']) => ({
+      id: `bilan:${jalon}`,
+      libelle: `Bilan de mesure à ${jalon}`,
+      due: '2027-06-01T00:00:00.000Z',
+      statut,
+      responsable: 'travailleur_social' as const,
+    });
+    const formulaire = (echeances: EtatParcours['echeances']) => {
+      const h = pageParcours(ctx('ts.alice'), {
+        ...autreParcours('iml_bail_glissant', 'concarneau-iml', 'bilan_mesure', 'Bilan de mesure', {}),
+        echeances,
+      }).valeur;
+      const debut = h.indexOf('id="action-bilan-mesure"');
+      expect(debut, 'le formulaire du bilan est offert').toBeGreaterThan(0);
+      return h.slice(debut, h.indexOf('</details>', debut));
+    };
+    expect(formulaire([bilan('P6M', 'en_cours')])).toContain('name="decision"');
+    expect(formulaire([bilan('P6M', 'tenue'), bilan('P10M', 'en_cours')])).not.toContain('name="decision"');
+    expect(formulaire([bilan('P6M', 'tenue'), bilan('P10M', 'depassee')])).not.toContain('name="decision"');
+  });
+
   it('mesure IML : « Début de la sous-location », pas le « premier jour du protocole »', () => {
     const iml = autreParcours('iml_bail_glissant', 'concarneau-iml', 'sous_location', 'Sous-location', {
       mesure: { debut: '2026-12-01T00:00:00.000Z', glissementPrevuLe: '2027-12-01T00:00:00.000Z' },

@@ -83,7 +83,9 @@ function formulaireMessage(ctx: Contexte, etat: EtatParcours, nom: string, retou
   const visite = nom === 'tentative-contact' && !messagesPermis(etat.typeParcours, etat.etape).includes(nom) && visiteAttendue(etat.typeParcours, etat);
   const champs = champsDe(def.schema)
     .filter((c) => !(visite && c.nom === 'canal'))
-    .map((c) => (c.options && def.choixPossible ? { ...c, options: c.options.filter((o) => def.choixPossible!(c.nom, o.valeur, etat)) } : c));
+    .map((c) => (c.options && def.choixPossible ? { ...c, options: c.options.filter((o) => def.choixPossible!(c.nom, o.valeur, etat)) } : c))
+    // Un champ facultatif dont aucun choix n'est possible maintenant n'a pas à être montré.
+    .filter((c) => !(c.options && !c.options.length && !c.requis));
   const r = retour?.formulaire === nom ? retour : undefined;
   return html`<details class="action" id="action-${nom}"${r ? brut(' open') : ''}>
 <summary>${visite ? 'Visite à domicile prévue' : def.libelle}</summary>
