@@ -131,11 +131,53 @@ export function depuisZod(erreur: z.ZodError, prefixe?: string): Probleme {
       ? i.keys.map((k) => ({ champ: nomChamp(prefixe, [...i.path, k]), message: 'champ non reconnu' }))
       : [{ champ: nomChamp(prefixe, i.path), message: i.message }],
   );
+  return invalides(errors);
+}
+
+/** Un 400 qui nomme chaque champ refusé et sa raison. */
+export function invalides(errors: ErreurChamp[]): Probleme {
   const detail =
     errors.length === 1
       ? `Champ « ${errors[0]!.champ} » : ${errors[0]!.message}`
       : `${errors.length} champs invalides : ${errors.map((e) => `« ${e.champ} » (${e.message})`).join(' ; ')}`;
   return new Probleme(400, detail, { errors });
+}
+
+/**
+ * Des erreurs de saisie réunies, pour les dire toutes dans une seule réponse : la personne corrige
+ * son formulaire en une fois, pas une erreur après l'autre.
+ */
+export class ErreursDeSaisie {
+  private readonly erreurs: ErreurChamp[] = [];
+
+  /** Exécute `f` ; un 400 qui nomme ses champs est gardé (et rend `undefined`), toute autre erreur passe. */
+  essayer<T>(f: () => T): T | undefined {
+    try {
+      return f();
+    } catch (e) {
+      return this.garder(e);
+    }
+  }
+
+  /** Garde l'erreur si c'est un 400 qui nomme ses champs ; la relève sinon. */
+  garder(e: unknown): undefined {
+    if (!(e instanceof Probleme && e.status === 400 && e.opts.errors?.length)) throw e;
+    this.erreurs.push(...e.opts.errors);
+    return undefined;
+  }
+
+  refuser(champ: string, message: string): void {
+    this.erreurs.push({ champ, message });
+  }
+
+  get vide(): boolean {
+    return this.erreurs.length === 0;
+  }
+
+  /** Lève le 400 de toutes les erreurs gardées, s'il y en a. */
+  lever(): void {
+    if (this.erreurs.length) throw invalides(this.erreurs);
+  }
 }
 
 /** Les champs absents sont dits « obligatoires » plutôt que « indéfini reçu ». */

@@ -269,7 +269,15 @@ export class AnnuairePartenaires {
     choisi: string | undefined,
     par: string,
   ): Promise<{ organisation: Organisation; ajoute: boolean }> {
-    // Le choix n'a pas besoin des files actives : seul le quota du bailleur choisi est vérifié, plus bas.
+    return this.reserverPourLancement(workflowId, programmeId, await this.bailleurDuLancement(programmeId, choisi), par);
+  }
+
+  /**
+   * Le bailleur d'un lancement, sans rien réserver : celui qui est choisi, ou le seul du programme.
+   * Refus (400, champ « bailleur ») : inconnu ou inactif, choix requis entre plusieurs, aucun inscrit.
+   */
+  async bailleurDuLancement(programmeId: string, choisi: string | undefined): Promise<Organisation> {
+    // Le choix n'a pas besoin des files actives : seul le quota du bailleur choisi est vérifié, à la réservation.
     const bailleurs = await this.lister(programmeId, { actives: true, type: 'bailleurs', sansFileActive: true });
     let organisation: Organisation | undefined;
     if (choisi) {
@@ -286,7 +294,19 @@ export class AnnuairePartenaires {
     } else {
       throw new RefusAnnuaire('aucun bailleur actif n’est inscrit à l’annuaire de ce programme : ajoutez-le d’abord', 'bailleur');
     }
-    const org = organisation!;
+    return organisation!;
+  }
+
+  /**
+   * Inscrit le bailleur du parcours, sa file active comptée (409 si elle est complète) ; `ajoute`
+   * est faux si le parcours avait déjà son bailleur (un lancement refait).
+   */
+  async reserverPourLancement(
+    workflowId: string,
+    programmeId: string,
+    org: Organisation,
+    par: string,
+  ): Promise<{ organisation: Organisation; ajoute: boolean }> {
     const inscrire = (db: BaseDeDonnees) =>
       db
         .insertInto('bailleurs_parcours')

@@ -63,6 +63,25 @@ describe('annuaire des partenaires et bailleur du parcours', () => {
     const inconnu = await lancer('loiret-ahu', 'loiret-ahu--nulle-part');
     expect(inconnu.r.status).toBe(400);
     expect(inconnu.r.json.detail).toContain('bailleur inconnu ou inactif');
+    // Plusieurs erreurs de saisie : toutes dans la même réponse (ménage, travailleur social, données,
+    // bailleur), pas l'une après l'autre ; rien n'est lancé.
+    const plusieurs = await appel('POST', '/api/parcours', {
+      jeton,
+      corps: {
+        programmeId: 'loiret-ahu',
+        travailleurSocial: 'personne.inconnue',
+        menage: { ...menageEssai(), nom: '' },
+        donnees: { situation: { ...situationPrevention(), montantDette: -5 } },
+      },
+    });
+    expect(plusieurs.status, plusieurs.texte).toBe(400);
+    expect((plusieurs.json.errors as Array<{ champ: string }>).map((e) => e.champ).sort()).toEqual([
+      'bailleur',
+      'donnees.situation.montantDette',
+      'menage.nom',
+      'travailleurSocial',
+    ]);
+    expect(plusieurs.json.detail).toMatch(/^4 champs invalides/);
 
     const { menage, r } = await lancer('loiret-ahu', sci);
     expect(r.status, r.texte).toBe(201);

@@ -340,16 +340,8 @@ export function routesWeb(deps: DependancesApi, auth: OptionsAuth & { maintenant
         res.redirect(303, `/parcours/${encodeURIComponent(workflowId)}?fait=lancement`);
       } catch (e) {
         if (!(e instanceof Probleme) || e.status >= 500 || e.status === 403) throw e;
-        // L'API s'arrête au premier objet invalide : les données du parcours sont vérifiées aussi,
-        // par le même schéma, pour tout signaler d'un coup.
+        // Le lancement dit toutes les erreurs de saisie d'un coup (verifierLancement).
         const erreurs = [...erreursDe(e)];
-        if (e.status === 400 && !erreurs.some((x) => x.champ.startsWith('donnees'))) {
-          try {
-            analyser(deps.registre[programme.typeParcours]!.schemaLancement, corps.donnees, 'donnees');
-          } catch (x) {
-            if (x instanceof Probleme) erreurs.push(...erreursDe(x));
-          }
-        }
         const { parChamp, autres } = rangerErreurs([...c.affectation, ...c.menage, ...c.donnees], erreurs, saisie);
         envoyer(
           res,

@@ -21,7 +21,7 @@ import { LIBELLES_TYPE_PARCOURS, type EtatParcours, type Programme } from '../..
 import type { Personne } from '../../personnel/annuaire';
 import { exigerRoles, personneDe, raisonRefusLecture, raisonRefusMessage, raisonRefusPilotage, suitProgramme } from '../auth';
 import type { DependancesApi } from '../dependances';
-import { analyser, depuisTemporal, interdit, introuvable, invalide, Probleme, TYPES_PROBLEME } from '../problemes';
+import { analyser, depuisTemporal, ErreursDeSaisie, interdit, introuvable, invalide, Probleme, TYPES_PROBLEME } from '../problemes';
 import { filtresListeSchema, lancementSchema, nomMessageSchema, workflowIdDe, workflowIdSchema } from '../schemas-api';
 import { filtrerEtat, type Lecteur } from '../visibilite';
 
@@ -205,31 +205,63 @@ export async function lireParcoursPour(deps: DependancesApi, personne: Personne,
   return { ...c, etat: { ...etat, journal } };
 }
 
-/** Lance un parcours (coordination du programme ou admin) ; `corpsBrut` suit `lancementSchema`. */
-export async function lancerParcours(deps: DependancesApi, personne: Personne, corpsBrut: unknown): Promise<{ workflowId: string; etat: EtatParcours | null }> {
-  if (personne.role !== 'coordinateur' && personne.role !== 'admin') throw interdit('Votre rôle ne permet pas cette action.');
-  const corps = analyser(lancementSchema, corpsBrut);
-  await exigerWorker(deps);
+/**
+ * Tout ce qu'un lancement vérifie avant de rien enregistrer, les erreurs de saisie réunies en une
+ * seule réponse (schéma, travailleur social, données du parcours, téléphone, bailleur) : le
+ * formulaire les montre toutes à la fois. Un programme que la personne ne coordonne pas : 403.
+ */
+async function verifierLancement(deps: DependancesApi, personne: Personne, corpsBrut: unknown) {
+  const saisie = new ErreursDeSaisie();
+  const corps = saisie.essayer(() => analyser(lancementSchema, corpsBrut));
+  // Le schéma refusé, les autres champs sont vérifiés quand même, tels qu'ils sont arrivés.
+  const brut = (corpsBrut && typeof corpsBrut === 'object' ? corpsBrut : {}) as Record<string, unknown>;
+  const texte = (v: unknown) => (typeof v === 'string' && v ? v : undefined);
+  const programmeId = corps?.programmeId ?? texte(brut.programmeId);
   // La dernière version des réglages (changés peut-être par une autre API) : le parcours la garde ensuite.
   await deps.catalogue.rafraichir?.();
-  const programme = deps.catalogue.trouver(corps.programmeId);
-  if (!programme) throw invalide('programmeId', `programme inconnu : « ${corps.programmeId} »`);
+  const programme = programmeId ? deps.catalogue.trouver(programmeId) : undefined;
+  if (programmeId && !programme) saisie.refuser('programmeId', `programme inconnu : « ${programmeId} »`);
+  if (!programme) {
+    saisie.lever();
+    throw invalide('programmeId', 'champ obligatoire');
+  }
   if (!suitProgramme(personne, programme.id)) throw interdit(`Vous ne coordonnez pas le programme « ${programme.nom} ».`);
   const definition = deps.registre[programme.typeParcours];
   if (!definition) {
+    saisie.lever();
     throw invalide('programmeId', `le parcours « ${LIBELLES_TYPE_PARCOURS[programme.typeParcours]} » n’est pas encore disponible sur cette plateforme`);
   }
-  if (corps.travailleurSocial) verifierTravailleurSocial(deps, corps.travailleurSocial, programme.id, 'travailleurSocial');
-  const donnees = analyser(definition.schemaLancement, corps.donnees ?? {}, 'donnees');
-  for (const { chemin, raison } of definition.champsSansObjet?.(programme) ?? []) {
+  const travailleurSocial = corps ? corps.travailleurSocial : texte(brut.travailleurSocial);
+  if (travailleurSocial) saisie.essayer(() => verifierTravailleurSocial(deps, travailleurSocial, programme.id, 'travailleurSocial'));
+  const donnees = saisie.essayer(() => analyser(definition.schemaLancement, (corps ? corps.donnees : brut.donnees) ?? {}, 'donnees'));
+  for (const { chemin, raison } of donnees ? (definition.champsSansObjet?.(programme) ?? []) : []) {
     const valeur = chemin.split('.').reduce<unknown>((o, cle) => (o && typeof o === 'object' ? (o as Record<string, unknown>)[cle] : undefined), donnees);
-    if (valeur !== undefined && valeur !== false && valeur !== '') throw invalide(`donnees.${chemin}`, raison);
+    if (valeur !== undefined && valeur !== false && valeur !== '') saisie.refuser(`donnees.${chemin}`, raison);
   }
+  const contacts = corps ? consentementsDuMenage(corps.menage) : undefined;
+  if (typeof contacts === 'string') saisie.refuser('menage.telephone', contacts);
+  const choisi = corps ? corps.bailleur : texte(brut.bailleur);
+  const organisation = await depuisAnnuaire(() => annuaireDe(deps).bailleurDuLancement(programme.id, choisi)).catch((e: unknown) => saisie.garder(e));
+  saisie.lever();
+  // Rien n'a été refusé : chaque valeur est là.
+  return {
+    corps: corps!,
+    programme,
+    definition,
+    donnees: donnees!,
+    contacts: contacts as Exclude<typeof contacts, string | undefined>,
+    organisation: organisation!,
+  };
+}
+
+/** Lance un parcours (coordination du programme ou admin) ; `corpsBrut` suit `lancementSchema`. */
+export async function lancerParcours(deps: DependancesApi, personne: Personne, corpsBrut: unknown): Promise<{ workflowId: string; etat: EtatParcours | null }> {
+  if (personne.role !== 'coordinateur' && personne.role !== 'admin') throw interdit('Votre rôle ne permet pas cette action.');
+  const { corps, programme, definition, donnees, contacts, organisation } = await verifierLancement(deps, personne, corpsBrut);
+  await exigerWorker(deps);
   const workflowId = workflowIdDe(programme.id, corps.menage.reference);
-  const contacts = consentementsDuMenage(corps.menage);
-  if (typeof contacts === 'string') throw invalide('menage.telephone', contacts);
   // Le bailleur du ménage (sa file active comptée) : ses contacts recevront tout ce qui va « au bailleur ».
-  const bailleur = await depuisAnnuaire(() => annuaireDe(deps).choisirPourLancement(workflowId, programme.id, corps.bailleur, personne.id));
+  const bailleur = await depuisAnnuaire(() => annuaireDe(deps).reserverPourLancement(workflowId, programme.id, organisation, personne.id));
   const entree = definition.construireEntree({
     programme: structuredClone(programme),
     menage: corps.menage,
