@@ -411,6 +411,8 @@ export function routesWeb(deps: DependancesApi, auth: OptionsAuth & { maintenant
     champs: Champ[],
     action: () => Promise<unknown>,
     attendreEtape = true,
+    /** Ce que la page confirmera (`?fait=…`), s'il diffère du formulaire (un retrait, un refus). */
+    fait = nomFormulaire,
   ): Promise<void> {
     const { handle, etat: avant } = await chargerParcours(deps, req.params.id);
     try {
@@ -440,7 +442,7 @@ export function routesWeb(deps: DependancesApi, auth: OptionsAuth & { maintenant
       if (!e || e.etape !== avant.etape || e.cloture) break;
       await attendre(100);
     }
-    res.redirect(303, `/parcours/${encodeURIComponent(avant.workflowId)}?fait=${encodeURIComponent(nomFormulaire)}`);
+    res.redirect(303, `/parcours/${encodeURIComponent(avant.workflowId)}?fait=${encodeURIComponent(fait)}`);
   }
 
   r.post(
@@ -515,7 +517,15 @@ export function routesWeb(deps: DependancesApi, auth: OptionsAuth & { maintenant
         { nom: 'accorde', libelle: 'Le ménage accepte-t-il les SMS ?', requis: true, genre: 'choix' },
         { nom: 'telephone', libelle: 'Numéro de portable', requis: false, genre: 'texte' },
       ];
-      await agir(req, res, 'contact-menage', champs, () => enregistrerContactMenage(deps, ctx.personne, req.params.id, corps), false);
+      await agir(
+        req,
+        res,
+        'contact-menage',
+        champs,
+        () => enregistrerContactMenage(deps, ctx.personne, req.params.id, corps),
+        false,
+        accorde === false ? 'retrait-contact-menage' : 'contact-menage',
+      );
     }),
   );
 
@@ -540,7 +550,15 @@ export function routesWeb(deps: DependancesApi, auth: OptionsAuth & { maintenant
     csrf,
     page(async (req, res) => {
       const ctx = contexte(req);
-      await agir(req, res, 'consentement-partage', [], () => retirerConsentementPartage(deps, ctx.personne, req.params.id), false);
+      await agir(
+        req,
+        res,
+        'consentement-partage',
+        [],
+        () => retirerConsentementPartage(deps, ctx.personne, req.params.id),
+        false,
+        'retrait-consentement-partage',
+      );
     }),
   );
 

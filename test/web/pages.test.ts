@@ -224,6 +224,17 @@ describe('page d’un parcours', () => {
     expect(formulaire([bilan('P6M', 'tenue'), bilan('P10M', 'depassee')])).not.toContain('name="decision"');
   });
 
+  it('après un enregistrement, la page confirme ce qui a été fait, accords du ménage compris ; rien pour un « fait » inconnu', () => {
+    const confirmation = (fait: string) => /<div class="succes" role="status"><p>([^<]+)<\/p>/.exec(pageParcours(ctx('ts.alice'), etat, { fait }).valeur)?.[1];
+    expect(confirmation('tentative-contact')).toBe('Enregistré : Tentative de contact (canal, créneau, issue).');
+    expect(confirmation('consentement-partage')).toBe('Enregistré : Accord du ménage pour le partage de son diagnostic.');
+    expect(confirmation('retrait-consentement-partage')).toBe('Enregistré : Retrait de l’accord du ménage : son diagnostic n’est plus partagé.');
+    expect(confirmation('contact-menage')).toBe('Enregistré : Accord du ménage pour recevoir des SMS.');
+    expect(confirmation('retrait-contact-menage')).toBe('Enregistré : Le ménage ne reçoit plus de SMS.');
+    expect(confirmation('nimporte-quoi')).toBeUndefined();
+    expect(confirmation('constructor')).toBeUndefined();
+  });
+
   it('mesure IML : « Début de la sous-location », pas le « premier jour du protocole »', () => {
     const iml = autreParcours('iml_bail_glissant', 'concarneau-iml', 'sous_location', 'Sous-location', {
       mesure: { debut: '2026-12-01T00:00:00.000Z', glissementPrevuLe: '2027-12-01T00:00:00.000Z' },

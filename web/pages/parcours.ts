@@ -491,21 +491,28 @@ function sectionDocuments(ctx: Contexte, etat: EtatParcours, partage?: EtatParta
   return liens.length ? html`<h2>Documents</h2><ul class="documents">${liens}</ul>` : '';
 }
 
+/** Ce qui vient d'être enregistré hors des messages du parcours (`?fait=…`), dit après la redirection. */
+const CONFIRMATIONS: Record<string, string> = {
+  affectation: 'Affectation',
+  'cloture-anticipee': 'Clôture anticipée',
+  bailleur: 'Changement de bailleur',
+  lancement: 'Lancement du parcours',
+  'contact-menage': 'Accord du ménage pour recevoir des SMS',
+  'retrait-contact-menage': 'Le ménage ne reçoit plus de SMS',
+  'consentement-partage': 'Accord du ménage pour le partage de son diagnostic',
+  'retrait-consentement-partage': 'Retrait de l’accord du ménage : son diagnostic n’est plus partagé',
+};
+
 export function pageParcours(ctx: Contexte, etat: EtatParcours, o: OptionsPageParcours = {}): Brut {
   const definition = ctx.deps.registre[etat.typeParcours];
   const actions = actionsPermises(ctx, etat);
-  const fait =
-    o.fait && definition?.messages[o.fait]
+  const fait = !o.fait
+    ? undefined
+    : definition && Object.hasOwn(definition.messages, o.fait)
       ? definition.messages[o.fait]!.libelle
-      : o.fait === 'affectation'
-        ? 'Affectation'
-        : o.fait === 'cloture-anticipee'
-          ? 'Clôture anticipée'
-          : o.fait === 'bailleur'
-            ? 'Changement de bailleur'
-            : o.fait === 'lancement'
-              ? 'Lancement du parcours'
-              : undefined;
+      : Object.hasOwn(CONFIRMATIONS, o.fait)
+        ? CONFIRMATIONS[o.fait]
+        : undefined;
   const documents = sectionDocuments(ctx, etat, o.partage);
   return html`<p><a href="/parcours">← ${estCoordination(ctx.personne) ? 'Tableau de bord' : 'Mes ménages'}</a></p>
 <h1>Dossier ${etat.reference} ${etat.cloture ? html`<span class="badge clos">Clôturé</span>` : etat.clotureEnCours ? html`<span class="badge clos">Clôture en cours</span>` : html`<span class="badge ouvert">En cours</span>`}</h1>
