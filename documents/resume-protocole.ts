@@ -98,7 +98,12 @@ export function resumeProtocole(s: SourceDocument, lecteur: Lecteur): DocumentIm
       type: 'tableau',
       legende: 'Paiements mois par mois',
       colonnes: ['Mois', 'Statut', 'Reçu', 'Attendu'],
-      lignes: mois.map((m) => [moisEnFrancais(String(m.mois)), STATUTS[String(m.statut)] ?? String(m.statut), euros(m.montant), euros(m.attendu)]),
+      lignes: mois.map((m) => [
+        moisEnFrancais(String(m.mois)),
+        m.statut === 'impaye' && nombre(m.montant) > 0 ? 'Impayé (payé en partie)' : (STATUTS[String(m.statut)] ?? String(m.statut)),
+        euros(m.montant),
+        euros(m.attendu),
+      ]),
       vide: 'Aucun mois réglé pour le moment.',
     },
     {

@@ -151,6 +151,7 @@ const PROTOCOLE = etat(
       mois: [
         { mois: '2026-02', statut: 'paye', montant: 1647.06, attendu: 1647.06 },
         { mois: '2026-03', statut: 'impaye', montant: 0, attendu: 1647.06 },
+        { mois: '2026-04', statut: 'impaye', montant: 300, attendu: 1647.06 },
       ],
     },
     accompagnement: { visite_domicile: 2, rendez_vous: 3, mediation_bailleur: 1, lien_partenaire: 0 },
@@ -350,6 +351,8 @@ describe('documents en PDF, relus', () => {
       'Mois vérifiés auprès du bailleur 2',
       'Montant reçu 1 647,06 € sur 3 294,12 € attendus',
       'mars 2026 Impayé 0 € 1 647,06 €',
+      // Un mois payé en partie reste un manquement au protocole, mais il se lit comme tel.
+      'avril 2026 Impayé (payé en partie) 300 € 1 647,06 €',
     ]) {
       expect(partenaires.texte).toContain(t);
     }
