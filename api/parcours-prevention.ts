@@ -25,7 +25,7 @@ import {
   type EntreePrevention,
 } from '../domain/prevention';
 import { jourDeParis } from '../workflows/blocs/duree';
-import { dateDebutSchema, montantSchema } from '../domain/schemas';
+import { adresseCourrielSchema, dateDebutSchema, montantSchema } from '../domain/schemas';
 import type { IssueCloture } from '../domain/vocabulaire';
 import { definirMessage, type DefinitionParcours } from './registre';
 
@@ -90,6 +90,10 @@ const bilanSchema = z.object({
 });
 const passageSchema = z.object({
   service: z.string().trim().min(2).max(200),
+  courrielService: adresseCourrielSchema.optional().meta({
+    description: 'Adresse électronique du service qui prend le relais : il reçoit le courriel de passage de relais (sinon, les services sociaux du programme)',
+    example: 'accueil@mds-orleans.example',
+  }),
   entretienTripartite: z.boolean().default(false),
 });
 const clotureSchema = z.object({

@@ -149,6 +149,8 @@ export interface Bilan extends Enveloppe {
 
 export interface PassageDroitCommun extends Enveloppe {
   service: string;
+  /** L'adresse du service qui prend le relais : il reçoit le courriel ; sans elle, les services sociaux du programme. */
+  courrielService?: string;
   entretienTripartite: boolean;
 }
 

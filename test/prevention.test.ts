@@ -327,9 +327,13 @@ describe('loiret-ahu', () => {
     await banc.courriels.waitFor((m) => m.a.includes(bailleurDe('loiret-ahu')) && m.sujet.startsWith('Bilan à 3 mois') && dossier(ref)(m));
     await jusquAuBilan(handle, 'P6M', debutSuivi);
     await handle.executeUpdate(bilanUpdate, { args: [msg()({ reprisePaiement: 'totale' as const, planRespecte: true, demarches: [] })] });
-    await handle.executeUpdate(passageDroitCommunUpdate, { args: [msg()({ service: 'Maison du Département', entretienTripartite: true })] });
+    // Le service nommé avec son adresse reçoit lui-même le passage de relais (pas les services sociaux du programme).
+    await handle.executeUpdate(passageDroitCommunUpdate, {
+      args: [msg()({ service: 'Maison du Département', courrielService: 'accueil@mdd-orleans.example', entretienTripartite: true })],
+    });
     await etape(handle, 'passage_droit_commun');
     const relais = await banc.courriels.waitFor((m) => m.sujet.startsWith('Passage de relais') && dossier(ref)(m));
+    expect(relais.a).toEqual(['accueil@mdd-orleans.example']);
     expect(relais.texte).toContain('entretien commun');
     await handle.executeUpdate(cloturerUpdate, { args: [msg()({ issue: 'orientation_droit_commun' as const })] });
     const etat = await jusqua(handle, (e) => !!e.cloture);

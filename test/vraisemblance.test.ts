@@ -255,6 +255,8 @@ describe('par l’API : 400 en français, rien n’est lancé ni enregistré', (
       jeton,
       corps: {
         programmeId: 'reims-april-protocole',
+        // Trois bailleurs porteurs d'APRIL : le lancement nomme celui du ménage.
+        bailleur: 'reims-april-protocole--bailleur',
         travailleurSocial: 'ts.alice',
         menage,
         donnees: { resiliation: { jugementDu: jour(30), juridiction: 'Tribunal judiciaire de Reims', detteLocative: 2400 } },

@@ -67,6 +67,7 @@ export const LIBELLES_CHAMPS: Record<string, string> = {
   planRespecte: 'Plan d’apurement respecté ?',
   demarches: 'Démarches (une par ligne)',
   service: 'Service de droit commun',
+  courrielService: 'Adresse électronique de ce service',
   entretienTripartite: 'Entretien tripartite',
   motif: 'Motif',
   decision: 'Décision',

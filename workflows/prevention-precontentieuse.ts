@@ -83,6 +83,8 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
   let contactPendantLaLettre = false;
   const attendus: Array<{ id: string; libelle: string }> = [];
   let passage = false;
+  /** Le service qui prend le relais, s'il a été nommé avec son adresse (sinon : les services sociaux du programme). */
+  let courrielRelais: string | undefined;
   p.details.tentatives = 0;
 
   const enEtape = (...etapes: string[]) => (etapes.includes(p.etape) ? undefined : `Ce message n’est pas attendu à l’étape « ${p.libelleEtape} ».`);
@@ -252,6 +254,7 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
     valider: () => enEtape('suivi'),
     appliquer: (x) => {
       passage = true;
+      courrielRelais = x.courrielService;
       p.details.passageDroitCommun = { service: x.service, entretienTripartite: x.entretienTripartite };
       p.journal.noter('passage_droit_commun', `Passage au droit commun : ${x.service}${x.entretienTripartite ? ' (entretien tripartite demandé)' : ''}`, {
         acteur: ts(x.par),
@@ -646,7 +649,7 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
     const pdc = p.details.passageDroitCommun as { service: string; entretienTripartite: boolean };
     p.rejoindre('passage_droit_commun', 'Passage au droit commun');
     await notifier(p, {
-      a: { role: 'services_sociaux' },
+      a: courrielRelais ? { adresse: { nom: pdc.service, courriel: courrielRelais }, libelle: pdc.service } : { role: 'services_sociaux' },
       sujet: `Passage de relais : ménage accompagné (dossier ${menage.reference})`,
       paragraphes: [
         `Nous vous proposons de prendre le relais de l’accompagnement du ménage (dossier ${menage.reference}) : ${pdc.service}.`,
