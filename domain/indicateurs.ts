@@ -127,6 +127,12 @@ export interface FicheIndicateurs {
     avenants: string[];
     nouveauBail?: { signeLe: string; delaiJours?: number };
     finLe?: string;
+    /**
+     * Les mois (AAAA-MM) dont le paiement est connu (payé ou non, indiqué par le bailleur ou
+     * l'équipe), et ceux où le ménage a payé, même en partie : la reprise du paiement (seed 004).
+     */
+    moisVerifies?: string[];
+    moisAvecPaiement?: string[];
   };
 }
 
@@ -350,6 +356,13 @@ function protocole(etat: EtatParcours, f: FicheIndicateurs): void {
   const bail = iso(obj(d.nouveauBail)?.signeLe);
   if (bail) x.nouveauBail = { signeLe: bail, ...(respecte ? { delaiJours: Math.max(0, jours(respecte, bail)) } : {}) };
   if (f.cloture) x.finLe = f.cloture.le;
+  const mois = liste(obj(d.paiements)?.mois)
+    .map(obj)
+    .filter((m) => typeof m?.mois === 'string' && /^\d{4}-\d{2}$/.test(m.mois) && (m.statut === 'paye' || m.statut === 'impaye'));
+  if (mois.length) {
+    x.moisVerifies = mois.map((m) => m!.mois as string);
+    x.moisAvecPaiement = mois.filter((m) => m!.statut === 'paye' || (typeof m!.montant === 'number' && m!.montant > 0)).map((m) => m!.mois as string);
+  }
   f.protocole = x;
 }
 

@@ -165,6 +165,12 @@ export interface Indicateurs {
     avenants: Compte;
     nouveauxBaux: Compte;
     delaiNouveauBailJours: Statistiques;
+    /**
+     * Reprise du paiement (seed 004 : « 70 % des ménages suivis reprennent le paiement de loyer,
+     * même partiellement ») : protocoles dont un mois de la période a été payé, même en partie,
+     * parmi ceux dont un mois de la période est connu (payé ou non).
+     */
+    reprisePaiement: { reprise: Compte; connue: Compte; part: number | null };
   };
   /** L'entonnoir, du repérage à l'issue : étapes successives du parcours. */
   entonnoir: Array<{ etape: string; libelle: string; nombre: number }>;
@@ -304,7 +310,16 @@ export function calculerIndicateurs(
     pRespectes = c(),
     pRompus = c(),
     pAvenants = c(),
-    pBaux = c();
+    pBaux = c(),
+    pReprise = c(),
+    pPaiementsConnus = c();
+  /** Un mois (AAAA-MM) qui touche la période. */
+  const moisDans = (m: string) => {
+    const du = Date.parse(`${m}-01T00:00:00.000Z`);
+    const au = new Date(du);
+    au.setUTCMonth(au.getUTCMonth() + 1);
+    return du <= fin && au.getTime() > debut;
+  };
   const delaisBail: number[] = [];
   const tranches = TRANCHES_DELAI.map(([libelle, de, a]) => ({ libelle, de, a, nombre: 0 }));
   const types = new Set<TypeParcours>();
@@ -433,6 +448,8 @@ export function calculerIndicateurs(
       if (dans(p.rompuLe)) pRompus.ajouter(f);
       const n = p.avenants.filter(dans).length;
       if (n) pAvenants.ajouter(f, n);
+      if (p.moisVerifies?.some(moisDans)) pPaiementsConnus.ajouter(f);
+      if (p.moisAvecPaiement?.some(moisDans)) pReprise.ajouter(f);
       if (p.nouveauBail && dans(p.nouveauBail.signeLe)) {
         pBaux.ajouter(f);
         if (typeof p.nouveauBail.delaiJours === 'number') delaisBail.push(p.nouveauBail.delaiJours);
@@ -541,6 +558,7 @@ export function calculerIndicateurs(
       avenants: pAvenants.compte(),
       nouveauxBaux: pBaux.compte(),
       delaiNouveauBailJours: statistiques(delaisBail),
+      reprisePaiement: { reprise: pReprise.compte(), connue: pPaiementsConnus.compte(), part: part(pReprise.total, pPaiementsConnus.total) },
     },
   };
   return { ...resultat, entonnoir: entonnoir(resultat) };

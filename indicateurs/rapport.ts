@@ -417,6 +417,16 @@ function lignesDe(ind: Indicateurs) {
         c('protocoles', 'avenants', 'Avenants signés', ind.protocoles.avenants),
         c('protocoles', 'nouveaux_baux', 'Nouveaux baux signés', ind.protocoles.nouveauxBaux),
         ...s('protocoles', 'delai_nouveau_bail', 'Délai de signature du nouveau bail', ind.protocoles.delaiNouveauBailJours, 'jours'),
+        c('protocoles', 'paiements_connus', 'Protocoles dont un mois de la période est vérifié auprès du bailleur', ind.protocoles.reprisePaiement.connue),
+        c('protocoles', 'reprise', 'Protocoles dont le ménage a payé un mois de la période, même en partie', ind.protocoles.reprisePaiement.reprise),
+        {
+          famille: 'protocoles',
+          cle: 'part_reprise',
+          libelle: 'Part des ménages sous protocole ayant repris le paiement, même partiellement',
+          valeur: ind.protocoles.reprisePaiement.part,
+          unite: 'part',
+          ...refs(ind.protocoles.reprisePaiement.reprise),
+        },
       ],
     },
   ];

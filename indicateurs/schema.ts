@@ -90,6 +90,14 @@ export const ficheIndicateursSchema = z.strictObject({
       avenants: z.array(date).max(50),
       nouveauBail: z.strictObject({ signeLe: date, delaiJours: jours.optional() }).optional(),
       finLe: date.optional(),
+      moisVerifies: z
+        .array(z.string().regex(/^\d{4}-\d{2}$/))
+        .max(120)
+        .optional(),
+      moisAvecPaiement: z
+        .array(z.string().regex(/^\d{4}-\d{2}$/))
+        .max(120)
+        .optional(),
     })
     .optional(),
 }) satisfies z.ZodType<FicheIndicateurs>;

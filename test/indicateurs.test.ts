@@ -211,6 +211,12 @@ const PROTO_A = PROTO(
     protocole: { signeLe: '2025-03-20', terme: '2026-03-20', avenants: [] },
     protocoleRespecteLe: '2026-03-21T10:00:00.000Z',
     nouveauBail: { signeLe: '2026-04-10' },
+    paiements: {
+      mois: [
+        { mois: '2025-12', statut: 'paye', montant: 412.5, attendu: 412.5 },
+        { mois: '2026-01', statut: 'paye', montant: 412.5, attendu: 412.5 },
+      ],
+    },
   },
   { cloture: { issue: 'nouveau_bail_signe', le: '2026-04-10T10:00:00.000Z' } },
 );
@@ -219,10 +225,27 @@ const PROTO_B = PROTO(
   {
     protocole: { signeLe: '2025-04-01', terme: '2027-04-01', avenants: [{ signeLe: '2026-02-01', prolongationMois: 12 }] },
     rupture: { decideeLe: '2026-06-01' },
+    // Payé avant la période, rien pendant : pas de reprise en 2026.
+    paiements: {
+      mois: [
+        { mois: '2025-11', statut: 'paye', montant: 500, attendu: 500 },
+        { mois: '2026-03', statut: 'impaye', montant: 0, attendu: 500 },
+        { mois: '2026-04', statut: 'impaye', montant: 0, attendu: 500 },
+      ],
+    },
   },
   { cloture: { issue: 'orientation_hebergement', le: '2026-06-20T10:00:00.000Z' } },
 );
-const PROTO_C = PROTO('RC-3', { protocole: { signeLe: '2026-01-05', terme: '2028-01-05', avenants: [] } });
+// Un mois payé en partie : c'est une reprise, « même partiellement » ; un mois sans réponse ne compte pas.
+const PROTO_C = PROTO('RC-3', {
+  protocole: { signeLe: '2026-01-05', terme: '2028-01-05', avenants: [] },
+  paiements: {
+    mois: [
+      { mois: '2026-02', statut: 'impaye', montant: 150, attendu: 600 },
+      { mois: '2026-03', statut: 'non_renseigne', montant: 0, attendu: 600 },
+    ],
+  },
+});
 
 const ANNEE_2026 = { du: '2026-01-01', au: '2026-12-31' };
 const fiches = (etats: EtatParcours[]) => etats.map(ficheDepuisEtat);
@@ -348,7 +371,12 @@ describe('calcul par programme et période', () => {
       avenants: { references: ['RB-2'] },
       nouveauxBaux: { references: ['RA-1'] },
       delaiNouveauBailJours: { mediane: 20 },
+      reprisePaiement: { reprise: { references: ['RA-1', 'RC-3'] }, connue: { nombre: 3 }, part: 0.667 },
     });
+    expect(ficheDepuisEtat(PROTO_C).protocole).toMatchObject({ moisVerifies: ['2026-02'], moisAvecPaiement: ['2026-02'] });
+    // L'année d'avant : seul RB-2 (novembre 2025, payé) et RA-1 (décembre 2025) ont des mois connus, payés.
+    const y2025 = calculerIndicateurs(fiches([PROTO_A, PROTO_B, PROTO_C]), 'reims-april-protocole', { du: '2025-01-01', au: '2025-12-31' });
+    expect(y2025.protocoles.reprisePaiement).toMatchObject({ reprise: { references: ['RA-1', 'RB-2'] }, part: 1 });
     expect(x.echecs.parMotif.map((m) => m.issue)).toEqual(['orientation_hebergement']);
   });
 
