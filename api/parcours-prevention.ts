@@ -72,6 +72,11 @@ const diagnosticSchema = z.object({
   droits: z.string().trim().max(2000).default(''),
   budget: z.string().trim().max(2000).default(''),
   adequationLogement: z.string().trim().max(2000).default(''),
+  dispositifsExpliques: z
+    .boolean()
+    .default(false)
+    .meta({ description: 'Les dispositifs existants adaptés à la situation (FSL, ASLL, aides…) ont été présentés au ménage' }),
+  proceduresExpliquees: z.boolean().default(false).meta({ description: 'Le ménage a été informé des procédures qui peuvent être engagées contre lui' }),
   notes: z.string().trim().max(4000).optional(),
   termine: z.boolean(),
   carnetDeRoute: z.array(z.string().trim().min(1).max(300)).max(30).optional(),

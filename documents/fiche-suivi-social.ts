@@ -21,6 +21,7 @@ import {
   lireEntretiens,
   lirePlan,
   ORIENTATIONS_PLAN,
+  ouiNon,
   texteApurement,
   validationDepartement,
 } from './prevention';
@@ -41,6 +42,8 @@ function blocsDiagnostic(s: SourceDocument): Bloc[] {
         ['Droits', e.droits ?? 'non renseignés'],
         ['Budget', e.budget ?? 'non renseigné'],
         ['Adéquation du logement', e.adequationLogement ?? 'non renseignée'],
+        ['Dispositifs adaptés présentés', ouiNon(e.dispositifsExpliques)],
+        ['Procédures possibles expliquées', ouiNon(e.proceduresExpliquees)],
       ],
     }),
   );

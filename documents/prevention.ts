@@ -92,7 +92,12 @@ export interface EntretienLu {
   droits?: string;
   budget?: string;
   adequationLogement?: string;
+  dispositifsExpliques?: boolean;
+  proceduresExpliquees?: boolean;
 }
+
+/** Oui, non, ou « non renseigné » (un entretien noté avant que la question soit posée). */
+export const ouiNon = (v: boolean | undefined): string => (v === undefined ? 'non renseigné' : v ? 'oui' : 'non');
 
 /** Les entretiens de diagnostic (confidentiels : ce que le ménage a confié). */
 export function lireEntretiens(etat: EtatParcours): EntretienLu[] {
@@ -105,6 +110,8 @@ export function lireEntretiens(etat: EtatParcours): EntretienLu[] {
       droits: texte(e.droits),
       budget: texte(e.budget),
       adequationLogement: texte(e.adequationLogement),
+      ...(typeof e.dispositifsExpliques === 'boolean' ? { dispositifsExpliques: e.dispositifsExpliques } : {}),
+      ...(typeof e.proceduresExpliquees === 'boolean' ? { proceduresExpliquees: e.proceduresExpliquees } : {}),
     }));
 }
 

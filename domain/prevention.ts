@@ -102,6 +102,10 @@ export interface EntretienDiagnostic extends Enveloppe {
   droits: string;
   budget: string;
   adequationLogement: string;
+  /** Premier entretien (fiche 002) : les dispositifs adaptés à la situation présentés au ménage. */
+  dispositifsExpliques?: boolean;
+  /** Premier entretien (fiche 002) : le ménage informé des procédures qui peuvent être engagées contre lui. */
+  proceduresExpliquees?: boolean;
   notes?: string;
   /** Le diagnostic est terminé : il se conclut par un carnet de route. */
   termine: boolean;

@@ -281,12 +281,17 @@ describe('loiret-ahu par l’API', () => {
       droits: 'APL à réviser',
       budget: 'Reste à vivre faible',
       adequationLogement: 'Adapté',
+      // Premier entretien de la fiche 002 : dispositifs présentés ; les procédures, pas encore (faux par défaut).
+      dispositifsExpliques: true,
       notes: 'dépression signalée',
       termine: true,
       carnetDeRoute: ['Dossier FSL', 'RDV CAF'],
     });
     expect(diag.status, diag.texte).toBe(200);
-    await etape(workflowId, 'plan_aide');
+    const apresDiag = await etape(workflowId, 'plan_aide');
+    expect(apresDiag.detailsConfidentiels.diagnostic).toEqual([
+      expect.objectContaining({ origineDette: 'Perte d’emploi en mai', dispositifsExpliques: true, proceduresExpliquees: false }),
+    ]);
     const plan = await message(workflowId, 'plan-aide', {
       actions: ['plan_apurement', 'fsl'],
       orientations: [],

@@ -54,6 +54,8 @@ export const LIBELLES_CHAMPS: Record<string, string> = {
   droits: 'Droits',
   budget: 'Budget',
   adequationLogement: 'Adéquation du logement',
+  dispositifsExpliques: 'Dispositifs adaptés à la situation présentés au ménage',
+  proceduresExpliquees: 'Procédures possibles expliquées au ménage',
   termine: 'Diagnostic terminé ?',
   carnetDeRoute: 'Carnet de route (une démarche par ligne)',
   actions: 'Actions du plan',

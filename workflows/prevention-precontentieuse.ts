@@ -151,6 +151,8 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
         droits: x.droits,
         budget: x.budget,
         adequationLogement: x.adequationLogement,
+        ...(x.dispositifsExpliques !== undefined ? { dispositifsExpliques: x.dispositifsExpliques } : {}),
+        ...(x.proceduresExpliquees !== undefined ? { proceduresExpliquees: x.proceduresExpliquees } : {}),
         notes: x.notes,
         le: new Date().toISOString(),
       });

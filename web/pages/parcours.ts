@@ -29,7 +29,16 @@ import {
   libelleValeur,
 } from '../libelles';
 import { moisEnFrancais } from '../../documents/commun';
-import { ACTIONS_PLAN, libelle as libelleDe, lireCarnet, lireEntretiens, lirePlan, ORIENTATIONS_PLAN, texteApurement } from '../../documents/prevention';
+import {
+  ACTIONS_PLAN,
+  libelle as libelleDe,
+  lireCarnet,
+  lireEntretiens,
+  lirePlan,
+  ORIENTATIONS_PLAN,
+  ouiNon,
+  texteApurement,
+} from '../../documents/prevention';
 import { DESTINATAIRES_DIAGNOSTIC, LIBELLES_DESTINATAIRES_DIAGNOSTIC, type DestinataireDiagnostic } from '../../domain/partage';
 import type { EtatPartage } from '../../api/routes/partage';
 import type { EtatContactMenage } from '../../api/routes/contact-menage';
@@ -223,6 +232,7 @@ ${
         (e, i) => html`<dl class="infos"><dt>Entretien ${i + 1}</dt><dd>${e.le ? dateFr(e.le) : 'date non renseignée'}</dd>
 <dt>Origine de la dette</dt><dd>${e.origineDette ?? 'non renseignée'}</dd><dt>Droits</dt><dd>${e.droits ?? 'non renseignés'}</dd>
 <dt>Budget</dt><dd>${e.budget ?? 'non renseigné'}</dd><dt>Adéquation du logement</dt><dd>${e.adequationLogement ?? 'non renseignée'}</dd>
+<dt>Dispositifs adaptés présentés</dt><dd>${ouiNon(e.dispositifsExpliques)}</dd><dt>Procédures possibles expliquées</dt><dd>${ouiNon(e.proceduresExpliquees)}</dd>
 ${notesEntretien(etat, i) ? html`<dt>Notes de l’entretien</dt><dd>${notesEntretien(etat, i)}</dd>` : ''}</dl>`,
       )}`
     : ''
