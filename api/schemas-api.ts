@@ -190,15 +190,16 @@ export const etatSchema = z
           .object({ le: z.iso.datetime(), raison: z.string().meta({ example: 'paiement enregistré par l’équipe' }) })
           .optional()
           .meta({ description: 'Demande close avant son échéance, n’ayant plus d’objet (mois réglé par l’équipe, protocole rompu)' }),
-        action: z
-          .enum(['paiement', 'rechute'])
-          .optional()
-          .meta({ description: 'Un lien de paiement du mois ou de veille active (signaler une rechute), plutôt qu’une décision à prendre' }),
+        action: z.enum(['paiement', 'rechute', 'nouveau_bail']).optional().meta({
+          description:
+            'Un lien de paiement du mois, de veille active (signaler une rechute) ou pour indiquer la signature du nouveau bail, plutôt qu’une décision à prendre',
+        }),
         decision: z
           .object({
             decision: z.enum(['approuve', 'refuse']),
             commentaire: z.string().optional(),
             montant: z.number().optional(),
+            nouveauBail: z.object({ signeLe: z.iso.date(), dateEffet: z.iso.date().optional() }).optional(),
             par: z.string(),
             le: z.iso.datetime(),
           })

@@ -283,6 +283,18 @@ export function nouveauBailASigner(x: ProtocoleRespecte): Courriel {
   };
 }
 
+/** Au bailleur, avec le lien qui lui fait indiquer la signature du nouveau bail et ses dates. */
+export function nouveauBailParLien(x: ProtocoleRespecte): Lien {
+  return {
+    objet: `Nouveau bail à signer avant le ${dateEnFrancais(x.avant)}`,
+    apercu: [
+      respecte(x),
+      delaiLegal(x),
+      'Dès la signature, indiquez sa date (et celle de sa prise d’effet) : l’occupant redevient locataire en titre et l’accompagnement se clôt.',
+    ],
+  };
+}
+
 /** À la CCAPEX et à la préfecture. */
 export function nouveauBailAttendu(x: ProtocoleRespecte): Courriel {
   return { sujet: `Protocole respecté : nouveau bail attendu (dossier ${x.ref})`, paragraphes: [respecte(x), delaiLegal(x)] };

@@ -27,6 +27,8 @@ export interface ReponseValidation extends Enveloppe {
   commentaire?: string;
   /** Montant reçu en euros, quand la demande est un paiement (lien de paiement mensuel du protocole). */
   montant?: number;
+  /** Dates du nouveau bail (AAAA-MM-JJ), quand le bailleur indique sa signature par son lien. */
+  nouveauBail?: { signeLe: string; dateEffet?: string };
 }
 /** Réponse d'un partenaire à une demande de validation, reçue par son lien signé. */
 export const repondreValidationUpdate = defineUpdate<DemandeValidation, [ReponseValidation]>('repondreValidation');

@@ -157,4 +157,7 @@ export const reponseValidationSchema = z.object({
   decision: z.enum(['approuve', 'refuse'], { error: 'choisissez « approuve » ou « refuse »' }),
   commentaire: z.string().trim().max(2000).optional(),
   montant: montantSchema({ max: 100_000 }).optional(),
+  nouveauBail: z
+    .object({ signeLe: z.iso.date('date de signature au format AAAA-MM-JJ'), dateEffet: z.iso.date('date de prise d’effet au format AAAA-MM-JJ').optional() })
+    .optional(),
 });

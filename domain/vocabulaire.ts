@@ -244,8 +244,11 @@ export interface DemandeValidation {
   envoyeeLe: string;
   echeance: string;
   statut: 'en_attente' | 'approuvee' | 'refusee' | 'expiree';
-  /** Un lien de veille active (signaler une rechute) ou de paiement, plutôt qu'une décision à prendre. */
-  action?: 'paiement' | 'rechute';
+  /**
+   * Un lien de veille active (signaler une rechute), de paiement, ou pour indiquer la signature du
+   * nouveau bail (protocole respecté), plutôt qu'une décision à prendre.
+   */
+  action?: 'paiement' | 'rechute' | 'nouveau_bail';
   /** Date de la clôture du parcours qui a fermé la demande encore en attente (son lien le dit). */
   closeParClotureLe?: string;
   /**
@@ -258,6 +261,8 @@ export interface DemandeValidation {
     commentaire?: string;
     /** Montant reçu (€) indiqué par le partenaire sur un lien de paiement. */
     montant?: number;
+    /** Dates du nouveau bail indiquées par le bailleur sur son lien (AAAA-MM-JJ). */
+    nouveauBail?: { signeLe: string; dateEffet?: string };
     par: string;
     le: string;
   };

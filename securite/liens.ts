@@ -19,7 +19,7 @@ export interface LienClaims {
   workflowId: string;
   demandeId: string;
   role: string;
-  action: 'validation' | 'paiement' | 'rechute' | (string & {});
+  action: 'validation' | 'paiement' | 'rechute' | 'nouveau_bail' | (string & {});
 }
 
 export type RaisonRefusLien = 'malforme' | 'signature' | 'cle_inconnue' | 'expire';

@@ -141,9 +141,12 @@ describe('des messages envoyés sans pause sont tous acceptés', () => {
   it('protocole (reims-april-protocole) : signature, paiement du premier mois, rupture, orientation, clôture', async () => {
     const programme = CATALOGUE.trouver('reims-april-protocole')!;
     const jugement = jourDeParis(new Date(Date.now() - 40 * 86_400_000));
-    const { workflowId, ref } = await lancer(programme.id, {
-      resiliation: { jugementDu: jugement, juridiction: 'Tribunal judiciaire de Reims', detteLocative: 2400 },
-    });
+    // Trois bailleurs porteurs d'APRIL : le lancement nomme celui du ménage (Reims Habitat).
+    const { workflowId, ref } = await lancer(
+      programme.id,
+      { resiliation: { jugementDu: jugement, juridiction: 'Tribunal judiciaire de Reims', detteLocative: 2400 } },
+      `${programme.id}--bailleur`,
+    );
     await etape(workflowId, 'signature_protocole');
     const jour = jourDeParis(new Date());
     await enchainer(workflowId, [
@@ -183,9 +186,12 @@ describe('des messages envoyés sans pause sont tous acceptés', () => {
   it('protocole : un mois manqué, un avenant, la régularisation, puis la clôture ; les alertes partent après les réponses', async () => {
     const programme = CATALOGUE.trouver('reims-april-protocole')!;
     const jugement = jourDeParis(new Date(Date.now() - 40 * 86_400_000));
-    const { workflowId, ref } = await lancer(programme.id, {
-      resiliation: { jugementDu: jugement, juridiction: 'Tribunal judiciaire de Reims', detteLocative: 2400 },
-    });
+    // Trois bailleurs porteurs d'APRIL : le lancement nomme celui du ménage (Reims Habitat).
+    const { workflowId, ref } = await lancer(
+      programme.id,
+      { resiliation: { jugementDu: jugement, juridiction: 'Tribunal judiciaire de Reims', detteLocative: 2400 } },
+      `${programme.id}--bailleur`,
+    );
     await etape(workflowId, 'signature_protocole');
     const jour = jourDeParis(new Date());
     const mois = jour.slice(0, 7);

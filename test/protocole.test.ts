@@ -426,8 +426,10 @@ describe('protocole post-résiliation', () => {
     // Mois 4 : le terme, protocole respecté → nouveau bail dans les 3 mois.
     await moisPaye(handle);
     etat = await etape(handle, 'nouveau_bail');
-    const avis = await attendreCourriel(BAILLEUR, ref, 'Protocole respecté : nouveau bail à signer avant le');
+    // Le bailleur reçoit le lien qui lui fait indiquer la signature (patched('nouveau-bail-par-lien')).
+    const avis = await attendreCourriel(BAILLEUR, ref, 'Nouveau bail à signer avant le');
     expect(avis.texte).toContain('un délai de 3 mois au plus');
+    expect(avis.texte).toContain('Indiquer la signature du nouveau bail');
     await attendreCourriel(PREFECTURE, ref, 'Protocole respecté');
     etat = await jusqua(handle, (e) => e.echeances.some((x) => x.id === 'nouveau_bail'));
     expect(etat.echeances.find((x) => x.id === 'nouveau_bail')).toMatchObject({ statut: 'en_cours', responsable: 'bailleur' });
@@ -438,6 +440,12 @@ describe('protocole post-résiliation', () => {
     etat = await jusqua(handle, (e) => !!e.cloture);
     expect(etat.cloture).toMatchObject({ issue: 'nouveau_bail_signe' });
     expect(etat.details.paiements).toMatchObject({ payes: 4, impayes: 0, montantRecu: 2080 });
+    // Enregistré par l'équipe : le lien du bailleur est clos, sa page le dit.
+    expect(etat.demandes.find((d) => d.action === 'nouveau_bail')).toMatchObject({
+      statut: 'expiree',
+      fermee: { raison: 'nouveau bail enregistré par l’équipe' },
+    });
+    expect((await appel('GET', `/liens/${jetonDe(avis)}`)).texte).toContain('nouveau bail enregistré par l’équipe');
     await attendreCourriel(CAF, ref, 'Nouveau bail signé : fin du protocole');
     await attendreCourriel(CCAPEX, ref, 'Nouveau bail signé : fin du protocole');
     sansSecret(courrielsA(BAILLEUR, ref));
@@ -448,7 +456,8 @@ describe('protocole post-résiliation', () => {
     const { handle, ref } = await lancer();
     await etape(handle, 'signature_protocole');
     await signer(handle, { dureeMois: 1 });
-    const lacher = banc.retenirCourriels((objet) => objet.startsWith('Protocole respecté : nouveau bail à signer') && objet.includes(ref));
+    // Le premier courriel « nouveau bail attendu » (à la CCAPEX) tarde ; le lien du bailleur part à côté.
+    const lacher = banc.retenirCourriels((objet) => objet.startsWith('Protocole respecté : nouveau bail attendu') && objet.includes(ref));
     await moisPaye(handle);
     await etape(handle, 'nouveau_bail');
     expect(await handle.executeUpdate(nouveauBailUpdate, { args: [msg({ signeLe: await aujourdhui(handle) })] })).toMatchObject({ etape: 'cloture' });
@@ -458,9 +467,9 @@ describe('protocole post-résiliation', () => {
     lacher();
     const etat = await jusqua(handle, (e) => !!e.cloture);
     expect(etat.cloture!.issue).toBe('nouveau_bail_signe');
-    // Le bail déjà signé, ni la CCAPEX, ni la préfecture, ni le travailleur social ne reçoivent plus « nouveau bail attendu ».
+    // Le bail déjà signé, ni la préfecture ni le travailleur social ne reçoivent plus « nouveau bail attendu »
+    // (celui de la CCAPEX était déjà en route).
     await attendreCourriel(CCAPEX, ref, 'Nouveau bail signé : fin du protocole');
-    expect(courrielsA(CCAPEX, ref).some((m) => m.sujet.startsWith('Protocole respecté'))).toBe(false);
     expect(courrielsA(PREFECTURE, ref).some((m) => m.sujet.startsWith('Protocole respecté'))).toBe(false);
     expect(courrielsA(TS, ref).some((m) => m.sujet.toLowerCase().includes('nouveau bail à enregistrer'))).toBe(false);
   });
@@ -507,6 +516,48 @@ describe('protocole post-résiliation', () => {
     expect(courrielsA(BAILLEUR, ref).some((m) => m.sujet.startsWith('Protocole respecté'))).toBe(false);
   });
 
+  it('le bailleur indique lui-même le nouveau bail par son lien (dates vérifiées) : le parcours se clôt à ses dates ; le lien ne sert qu’une fois', async () => {
+    const { handle, ref } = await lancer();
+    await etape(handle, 'signature_protocole');
+    await signer(handle, { dureeMois: 1 });
+    await moisPaye(handle);
+    await etape(handle, 'nouveau_bail');
+    const avis = await attendreCourriel(BAILLEUR, ref, 'Nouveau bail à signer avant le');
+    const jeton = jetonDe(avis);
+    const page = await appel('GET', `/liens/${jeton}`);
+    expect(page.status).toBe(200);
+    expect(page.texte).toContain('Date de signature du nouveau bail (obligatoire)');
+    const jour = await aujourdhui(handle);
+    // Une date à venir, une prise d'effet avant la signature : refusées en français, rien ne change.
+    const demain = jourDeParis(ajouterDuree(minuitDeParis(jour), 'P1D'));
+    const futur = await appel('POST', `/liens/${jeton}`, { signeLe: demain });
+    expect(futur.status).toBe(400);
+    // Le parcours juge la date, à son heure : la page redonne le formulaire avec sa raison.
+    expect(futur.texte).toContain('Date de signature attendue au format AAAA-MM-JJ, au plus tard aujourd’hui.');
+    expect(futur.texte).toContain('Date de signature du nouveau bail (obligatoire)');
+    const veille = jourDeParis(retirerDuree(minuitDeParis(jour), 'P1D'));
+    const avant = await appel('POST', `/liens/${jeton}`, { signeLe: jour, dateEffet: veille });
+    expect(avant.status).toBe(400);
+    expect(avant.texte).toContain('La prise d’effet du bail ne peut pas précéder sa signature.');
+    expect((await handle.query(etatQuery)).etape).toBe('nouveau_bail');
+    const ok = await appel('POST', `/liens/${jeton}`, { signeLe: veille, commentaire: 'Bail signé en agence' });
+    expect(ok.status, ok.texte).toBe(200);
+    expect(ok.texte).toContain('La signature du nouveau bail est enregistrée');
+    const etat = await jusqua(handle, (e) => !!e.cloture);
+    expect(etat.cloture).toMatchObject({ issue: 'nouveau_bail_signe', motif: `Nouveau bail signé le ${dateEnFrancais(veille)}` });
+    expect(etat.details.nouveauBail).toEqual({ signeLe: veille, dateEffet: veille });
+    expect(etat.journal.find((x) => x.type === 'nouveau_bail')).toMatchObject({ acteur: { type: 'partenaire', role: 'bailleur' } });
+    expect(etat.echeances.find((x) => x.id === 'nouveau_bail')!.statut).toBe('tenue');
+    expect(
+      etat.echeances.some((x) => x.id.startsWith('validation:') && etat.demandes.find((d) => `validation:${d.id}` === x.id)?.action === 'nouveau_bail'),
+    ).toBe(false);
+    await attendreCourriel(CCAPEX, ref, 'Nouveau bail signé : fin du protocole');
+    // Une seconde fois : le lien ne sert plus.
+    const encore = await appel('GET', `/liens/${jeton}`);
+    expect(encore.texte).toContain('La signature du nouveau bail a déjà été indiquée');
+    expect((await appel('POST', `/liens/${jeton}`, { signeLe: veille })).status).toBe(409);
+  });
+
   it('nouveau bail non signé dans les 3 mois : rappels au bailleur, escalade à la coordination, signature tardive', async () => {
     const { handle, ref } = await lancer();
     await etape(handle, 'signature_protocole');
@@ -518,7 +569,7 @@ describe('protocole post-résiliation', () => {
     const echeance = await echeanceSuivie(handle, 'nouveau_bail');
     expect(echeance.due).toBe(ajouterDuree(depuis, DELAIS.nouveauBail!).toISOString());
     const [rappel1, rappel2] = PROGRAMME.rappelsValidation.map((r) => ajouterDuree(depuis, r));
-    const rappels = () => courrielsA(BAILLEUR, ref).filter((m) => m.sujet.startsWith('Rappel — nouveau bail à signer avant le'));
+    const rappels = () => courrielsA(BAILLEUR, ref).filter((m) => m.sujet.startsWith('Rappel — Nouveau bail à signer avant le'));
     await avancerJusqua(banc, handle, apres(rappel1!));
     await expect.poll(() => rappels().length, { timeout: 20_000 }).toBe(1);
     await avancerJusqua(banc, handle, apres(rappel2!));
@@ -828,6 +879,19 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'courriel-lent')('enregis
     }
     await handle.result();
     await enregistrerALaFin(handle, 'protocole-nouveau-bail-deja-signe-v1.json', ['nouveau-bail-deja-signe']);
+  });
+
+  it('enregistre un protocole dont le bailleur indique le nouveau bail par son lien', async () => {
+    const { handle, ref } = await lancer({ reference: 'REJEU-BAIL-LIEN' });
+    await etape(handle, 'signature_protocole');
+    await signer(handle, { dureeMois: 1 });
+    await moisPaye(handle);
+    await etape(handle, 'nouveau_bail');
+    const avis = await attendreCourriel(BAILLEUR, ref, 'Nouveau bail à signer avant le');
+    const signeLe = await aujourdhui(handle);
+    expect((await appel('POST', `/liens/${jetonDe(avis)}`, { signeLe })).status).toBe(200);
+    await handle.result();
+    await enregistrerALaFin(handle, 'protocole-nouveau-bail-par-lien-v1.json', ['nouveau-bail-par-lien']);
   });
 });
 

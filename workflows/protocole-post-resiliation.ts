@@ -351,29 +351,62 @@ async function nouveauBail(c: Protocole): Promise<Fin> {
   // Le nouveau bail enregistré pendant ces courriels (serveur lent) : les suivants, qui le
   // demanderaient encore, ne partent pas (patched('nouveau-bail-deja-signe')).
   const dejaSigne = () => s.nouveauBail !== undefined && patched('nouveau-bail-deja-signe');
-  await notifier(p, { a: { role: 'bailleur' }, ...courriels.nouveauBailASigner(respecte), visibilite: 'partenaires' });
+  // Le bailleur indique lui-même la signature par un lien signé (dates du bail), avec ses rappels ;
+  // l'équipe peut toujours l'enregistrer (message « nouveau-bail »), qui clôt alors le lien.
+  const lien = patched('nouveau-bail-par-lien')
+    ? lancerDemande(c, {
+        role: 'bailleur',
+        action: 'nouveau_bail',
+        ...courriels.nouveauBailParLien(respecte),
+        delai: d.nouveauBail!,
+        due: avant,
+        libelleLien: 'Indiquer la signature du nouveau bail',
+        escalade: false,
+        sansEcheance: true,
+        controlerReponse: (r) =>
+          r.decision !== 'approuve' ? 'Ce lien sert à indiquer la signature du nouveau bail.' : raisonDatesNouveauBail(c, r.nouveauBail),
+      })
+    : undefined;
+  const signeParLien = () => lien?.demande.statut === 'approuvee';
+  const signe = () => s.nouveauBail !== undefined || signeParLien();
+  if (!lien) await notifier(p, { a: { role: 'bailleur' }, ...courriels.nouveauBailASigner(respecte), visibilite: 'partenaires' });
   for (const role of ['ccapex', 'prefecture'] as const) {
-    if (dejaSigne()) break;
+    if (dejaSigne() || signeParLien()) break;
     await notifier(p, { a: { role }, ...courriels.nouveauBailAttendu(respecte), visibilite: 'partenaires' });
   }
-  if (!dejaSigne()) await notifier(p, { a: auTravailleurSocial(c), ...courriels.nouveauBailAEnregistrer(respecte) });
+  if (!dejaSigne() && !signeParLien()) await notifier(p, { a: auTravailleurSocial(c), ...courriels.nouveauBailAEnregistrer(respecte) });
   p.echeances.suivre({ id: 'nouveau_bail', libelle: 'Nouveau bail signé par le bailleur', due: avant, responsable: 'bailleur', alerter: false });
-  const rappels = programme.rappelsValidation
-    .map((r) => ajouterDuree(new Date(), r))
-    .filter((x) => x.getTime() < avant.getTime())
-    .sort((a, b) => a.getTime() - b.getTime());
-  let signe = false;
+  // Avec le lien, ses rappels partent avec lui (blocs/validation.ts) ; sans lui, par courriel.
+  const rappels = lien
+    ? []
+    : programme.rappelsValidation
+        .map((r) => ajouterDuree(new Date(), r))
+        .filter((x) => x.getTime() < avant.getTime())
+        .sort((a, b) => a.getTime() - b.getTime());
+  let fait = false;
   for (const quand of rappels) {
-    signe = await p.attendre(() => s.nouveauBail !== undefined, quand.getTime() - Date.now());
-    if (signe) break;
+    fait = await p.attendre(signe, quand.getTime() - Date.now());
+    if (fait) break;
     await notifier(p, { a: { role: 'bailleur' }, ...courriels.rappelNouveauBail(respecte), type: 'rappel', visibilite: 'partenaires' });
   }
-  if (!signe && !(await p.attendre(() => s.nouveauBail !== undefined, avant.getTime() - Date.now()))) {
+  if (!fait && !(await p.attendre(signe, avant.getTime() - Date.now()))) {
+    const nombreRappels = lien
+      ? programme.rappelsValidation.filter((r) => ajouterDuree(new Date(lien.demande.envoyeeLe), r).getTime() < avant.getTime()).length
+      : rappels.length;
     await notifierEnsemble(p, [
-      { a: { coordination: true }, ...courriels.nouveauBailNonSigne({ ...respecte, rappels: rappels.length }), type: 'escalade' },
+      { a: { coordination: true }, ...courriels.nouveauBailNonSigne({ ...respecte, rappels: nombreRappels }), type: 'escalade' },
       { a: { role: 'bailleur' }, ...courriels.delaiNouveauBailDepasse(respecte), type: 'rappel', visibilite: 'partenaires' },
     ]);
-    await p.attendre(() => s.nouveauBail !== undefined);
+    await p.attendre(signe);
+  }
+  if (lien) {
+    // Indiqué par le bailleur : le nouveau bail est enregistré à ses dates ; enregistré par
+    // l'équipe : le lien est clos.
+    const indique = lien.demande.decision?.nouveauBail;
+    if (!s.nouveauBail && signeParLien() && indique) {
+      enregistrerNouveauBail(c, indique, { type: 'partenaire', role: 'bailleur', id: lien.demande.decision?.par });
+    }
+    await fermerDemande(c, lien, 'nouveau bail enregistré par l’équipe');
   }
   p.echeances.tenir('nouveau_bail');
   const b = s.nouveauBail!;
@@ -628,19 +661,9 @@ function messagesDeLaFin(c: Protocole): void {
     },
   });
   p.message(nouveauBailUpdate, {
-    valider: (x) =>
-      enEtape(c, 'nouveau_bail') ??
-      (!estDate(x.signeLe) || x.signeLe > aujourdhui() ? 'Date de signature attendue au format AAAA-MM-JJ, au plus tard aujourd’hui.' : undefined) ??
-      (x.signeLe < s.protocole!.debut ? 'Le nouveau bail ne peut pas avoir été signé avant le début du protocole.' : undefined) ??
-      (x.dateEffet !== undefined && (!estDate(x.dateEffet) || x.dateEffet < x.signeLe)
-        ? 'La prise d’effet du bail (AAAA-MM-JJ) ne peut pas précéder sa signature.'
-        : undefined),
+    valider: (x) => enEtape(c, 'nouveau_bail') ?? raisonDatesNouveauBail(c, x),
     appliquer: (x) => {
-      s.nouveauBail = { signeLe: x.signeLe, dateEffet: x.dateEffet ?? x.signeLe, acteur: personnel(x.par) };
-      p.details.nouveauBail = { signeLe: x.signeLe, dateEffet: s.nouveauBail.dateEffet };
-      p.journal.noter('nouveau_bail', `Nouveau bail signé le ${dateEnFrancais(x.signeLe)}, à effet du ${dateEnFrancais(s.nouveauBail.dateEffet)}`, {
-        acteur: personnel(x.par),
-      });
+      enregistrerNouveauBail(c, x, personnel(x.par));
       // Le nouveau bail signé clôt le parcours.
       return { etape: 'cloture' };
     },
@@ -756,6 +779,23 @@ async function alerterImpayes(c: Protocole, mois: string, montant: number, total
       });
     }
   });
+}
+
+/** Les dates d'un nouveau bail qui ne se tiennent pas (message de l'équipe ou lien du bailleur), en français. */
+function raisonDatesNouveauBail(c: Protocole, x: { signeLe: string; dateEffet?: string } | undefined): string | undefined {
+  if (!x || !estDate(x.signeLe) || x.signeLe > aujourdhui()) return 'Date de signature attendue au format AAAA-MM-JJ, au plus tard aujourd’hui.';
+  if (x.signeLe < c.s.protocole!.debut) return 'Le nouveau bail ne peut pas avoir été signé avant le début du protocole.';
+  if (x.dateEffet !== undefined && (!estDate(x.dateEffet) || x.dateEffet < x.signeLe))
+    return 'La prise d’effet du bail (AAAA-MM-JJ) ne peut pas précéder sa signature.';
+  return undefined;
+}
+
+/** Le nouveau bail signé, à ses dates : état, détails et journal. */
+function enregistrerNouveauBail(c: Protocole, x: { signeLe: string; dateEffet?: string }, acteur: Acteur): void {
+  const { p, s } = c;
+  s.nouveauBail = { signeLe: x.signeLe, dateEffet: x.dateEffet ?? x.signeLe, acteur };
+  p.details.nouveauBail = { signeLe: x.signeLe, dateEffet: s.nouveauBail.dateEffet };
+  p.journal.noter('nouveau_bail', `Nouveau bail signé le ${dateEnFrancais(x.signeLe)}, à effet du ${dateEnFrancais(s.nouveauBail.dateEffet)}`, { acteur });
 }
 
 /** Une demande au bailleur (lien signé), suivie en arrière-plan ; close si elle n'a plus d'objet. */

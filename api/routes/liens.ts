@@ -42,7 +42,7 @@ const roleSchema = z.enum(ROLES_PARTENAIRES);
 const formatParis = new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'full', timeStyle: 'short' });
 const dateHeure = (iso: string) => formatParis.format(new Date(iso));
 
-const ACTIONS_PRISES_EN_CHARGE = new Set(['validation', 'rechute', 'paiement']);
+const ACTIONS_PRISES_EN_CHARGE = new Set(['validation', 'rechute', 'paiement', 'nouveau_bail']);
 
 function enTetesLien(res: Response): void {
   // Le jeton est dans l'URL : ni cache, ni référent, ni indexation.
@@ -89,7 +89,7 @@ function lienInvalide(res: Response, status: number, message: string): void {
 }
 
 /** Ce que le partenaire avait saisi, remis dans la page rendue de nouveau avec l'erreur. */
-type SaisieLien = { decision?: string; montant?: string; commentaire?: string };
+type SaisieLien = { decision?: string; montant?: string; commentaire?: string; signeLe?: string; dateEffet?: string };
 const cocheur = (saisie: SaisieLien) => (v: string) => (saisie.decision === v ? brut(' checked') : '');
 
 function formulaire(res: Response, status: number, token: string, etat: EtatParcours, d: ApercuDemande, erreur?: string, saisie: SaisieLien = {}): void {
@@ -156,6 +156,47 @@ ${pourJoindre(res)}`,
   });
 }
 
+/** La page du lien du nouveau bail : sa date de signature, celle de sa prise d'effet, un commentaire. */
+function formulaireNouveauBail(
+  res: Response,
+  status: number,
+  token: string,
+  etat: EtatParcours,
+  d: ApercuDemande,
+  erreur?: { champ: 'signeLe' | 'dateEffet' | 'commentaire'; message: string },
+  saisie: SaisieLien = {},
+): void {
+  enTetesLien(res);
+  const enErreur = (champ: string) => (erreur?.champ === champ ? brut(' aria-invalid="true"') : '');
+  const decrit = (champ: string, aide: string) => (erreur?.champ === champ ? `${aide} erreur-formulaire` : aide);
+  envoyerPage(res, status, {
+    titre: `${erreur ? 'Erreur : ' : ''}${d.objet} — Prévention des expulsions`,
+    contenu: html`<h1>${d.objet}</h1>
+<p>Lien adressé à : <strong>${LIBELLES_ROLES[d.role] ?? d.role}</strong></p>
+<dl class="infos">
+  <dt>Dispositif</dt><dd>${etat.programme.nom}</dd>
+  <dt>Dossier</dt><dd>${etat.reference}</dd>
+  <dt>À indiquer avant le</dt><dd>${dateHeure(d.echeance)}</dd>
+</dl>
+${d.apercu.length ? html`<ul>${d.apercu.map((l) => html`<li>${l}</li>`)}</ul>` : ''}
+${erreur ? html`<div class="erreur" role="alert" id="erreur-formulaire"><p>${erreur.message}</p></div>` : ''}
+<form method="post" action="/liens/${token}" novalidate>
+  <label for="signeLe">Date de signature du nouveau bail (obligatoire)</label>
+  <p class="aide" id="aide-signeLe">Au plus tard aujourd’hui.</p>
+  <input type="date" id="signeLe" name="signeLe" required value="${saisie.signeLe ?? ''}" aria-describedby="${decrit('signeLe', 'aide-signeLe')}"${enErreur('signeLe')}>
+  <label for="dateEffet">Date de prise d’effet (facultatif)</label>
+  <p class="aide" id="aide-dateEffet">Si elle diffère de la date de signature.</p>
+  <input type="date" id="dateEffet" name="dateEffet" value="${saisie.dateEffet ?? ''}" aria-describedby="${decrit('dateEffet', 'aide-dateEffet')}"${enErreur('dateEffet')}>
+  <label for="commentaire">Commentaire (facultatif)</label>
+  <p class="aide" id="aide-commentaire">1 500 caractères au plus. Il sera transmis à l’équipe qui accompagne le ménage.</p>
+  <textarea id="commentaire" name="commentaire" maxlength="1500" aria-describedby="${decrit('commentaire', 'aide-commentaire')}"${enErreur('commentaire')}>${saisie.commentaire ?? ''}</textarea>
+  <p><button type="submit">Indiquer la signature du nouveau bail</button></p>
+</form>
+<p class="aide">Ce lien vous est personnel et ne sert qu’une fois. Il expire à la date indiquée ci-dessus. Si le bail ne peut pas être signé, contactez l’opérateur du dispositif.</p>
+${pourJoindre(res)}`,
+  });
+}
+
 /** La page d'un lien de paiement mensuel : reçu ou non, montant reçu, commentaire. */
 function formulairePaiement(
   res: Response,
@@ -207,6 +248,17 @@ function lireMontantSaisi(v: unknown): number | undefined {
 }
 
 function dejaTraitee(res: Response, status: number, d: ApercuDemande, action?: string): void {
+  if (action === 'nouveau_bail' && d.statut === 'approuvee') {
+    pageMessage(
+      res,
+      status,
+      'La signature du nouveau bail a déjà été indiquée',
+      'encadre',
+      html`<p>La signature du nouveau bail a déjà été indiquée${d.reponduLe ? html` le ${dateHeure(d.reponduLe)}` : ''}.</p>
+<p>Ce lien ne peut plus être utilisé. Rien n’a été modifié. Pour corriger une date, contactez l’opérateur du dispositif.</p>`,
+    );
+    return;
+  }
   if (action === 'paiement') {
     if (d.statut === 'approuvee' || d.statut === 'refusee') {
       pageMessage(
@@ -390,7 +442,8 @@ export function routesLiens(deps: DependancesApi): Router {
       dejaTraitee(res, 200, o.etat.cloture && o.demande.statut === 'en_attente' ? { ...o.demande, statut: 'expiree' } : o.demande, o.v.claims.action);
       return;
     }
-    (o.v.claims.action === 'paiement' ? formulairePaiement : formulaire)(res, 200, o.token, o.etat, o.demande);
+    if (o.v.claims.action === 'nouveau_bail') formulaireNouveauBail(res, 200, o.token, o.etat, o.demande);
+    else (o.v.claims.action === 'paiement' ? formulairePaiement : formulaire)(res, 200, o.token, o.etat, o.demande);
   });
 
   r.post('/liens/:token', async (req, res) => {
@@ -398,6 +451,7 @@ export function routesLiens(deps: DependancesApi): Router {
     if (!o) return;
     const rechute = o.v.claims.action === 'rechute';
     const paiement = o.v.claims.action === 'paiement';
+    const signature = o.v.claims.action === 'nouveau_bail';
     if (o.demande.statut !== 'en_attente') {
       dejaTraitee(res, 409, o.demande, o.v.claims.action);
       return;
@@ -406,6 +460,35 @@ export function routesLiens(deps: DependancesApi): Router {
     let decision: unknown = rechute ? 'approuve' : req.body?.decision;
     let commentaire: unknown = req.body?.commentaire;
     let montant: number | undefined;
+    let nouveauBail: { signeLe: string; dateEffet?: string } | undefined;
+    if (signature) {
+      const champ = (v: unknown) => (typeof v === 'string' ? v.trim().slice(0, 30) : '');
+      const saisie = {
+        signeLe: champ(req.body?.signeLe),
+        dateEffet: champ(req.body?.dateEffet),
+        commentaire: typeof req.body?.commentaire === 'string' ? req.body.commentaire.slice(0, 2000) : '',
+      };
+      // La forme ici ; le parcours juge les dates (au plus tard son aujourd'hui, pas avant le protocole).
+      const jour = /^\d{4}-\d{2}-\d{2}$/;
+      const erreur = !saisie.signeLe
+        ? { champ: 'signeLe' as const, message: 'Indiquez la date de signature du nouveau bail.' }
+        : !jour.test(saisie.signeLe) || Number.isNaN(Date.parse(saisie.signeLe))
+          ? { champ: 'signeLe' as const, message: 'Date de signature : une date au format AAAA-MM-JJ, par exemple 2027-03-15.' }
+          : saisie.dateEffet && (!jour.test(saisie.dateEffet) || Number.isNaN(Date.parse(saisie.dateEffet)))
+            ? { champ: 'dateEffet' as const, message: 'Date de prise d’effet : une date au format AAAA-MM-JJ, par exemple 2027-04-01.' }
+            : saisie.dateEffet && saisie.dateEffet < saisie.signeLe
+              ? { champ: 'dateEffet' as const, message: 'La prise d’effet du bail ne peut pas précéder sa signature.' }
+              : saisie.commentaire.trim().length > 1500
+                ? { champ: 'commentaire' as const, message: 'Commentaire : 1 500 caractères au plus.' }
+                : undefined;
+      if (erreur) {
+        formulaireNouveauBail(res, 400, o.token, o.etat, o.demande, erreur, saisie);
+        return;
+      }
+      nouveauBail = { signeLe: saisie.signeLe, ...(saisie.dateEffet ? { dateEffet: saisie.dateEffet } : {}) };
+      decision = 'approuve';
+      commentaire = saisie.commentaire;
+    }
     if (paiement) {
       const saisie = {
         decision: typeof req.body?.decision === 'string' ? req.body.decision : undefined,
@@ -435,6 +518,7 @@ export function routesLiens(deps: DependancesApi): Router {
       decision,
       commentaire: typeof commentaire === 'string' && commentaire.trim() !== '' ? commentaire : undefined,
       montant,
+      nouveauBail,
     });
     if (!corps.success) {
       const i = corps.error.issues[0]!;
@@ -444,11 +528,12 @@ export function routesLiens(deps: DependancesApi): Router {
           : i.path[0] === 'montant'
             ? `Montant reçu : ${i.message}`
             : `Commentaire : ${i.message}`;
-      (rechute ? formulaireRechute : paiement ? formulairePaiement : formulaire)(res, 400, o.token, o.etat, o.demande, message);
+      if (signature) formulaireNouveauBail(res, 400, o.token, o.etat, o.demande, { champ: 'commentaire', message });
+      else (rechute ? formulaireRechute : paiement ? formulairePaiement : formulaire)(res, 400, o.token, o.etat, o.demande, message);
       return;
     }
     // Un refus se motive : l'équipe qui accompagne le ménage doit savoir pourquoi (plan à revoir, candidature à reprendre).
-    if (!rechute && !paiement && corps.data.decision === 'refuse' && !corps.data.commentaire) {
+    if (!rechute && !paiement && !signature && corps.data.decision === 'refuse' && !corps.data.commentaire) {
       formulaire(
         res,
         400,
@@ -488,12 +573,30 @@ export function routesLiens(deps: DependancesApi): Router {
             decision: corps.data.decision,
             commentaire: corps.data.commentaire,
             montant: corps.data.montant,
+            ...(corps.data.nouveauBail ? { nouveauBail: corps.data.nouveauBail } : {}),
           },
         ],
         updateId: requestId,
       });
     } catch (e) {
       const raison = raisonRefus(e);
+      if (raison !== undefined && signature && /^(Date de signature|Le nouveau bail ne peut|La prise d’effet)/.test(raison)) {
+        // Une date que le parcours refuse (à venir, avant le protocole) : le formulaire, avec la raison.
+        formulaireNouveauBail(
+          res,
+          400,
+          o.token,
+          o.etat,
+          o.demande,
+          { champ: 'signeLe', message: raison },
+          {
+            signeLe: nouveauBail?.signeLe,
+            dateEffet: nouveauBail?.dateEffet,
+            commentaire: typeof commentaire === 'string' ? commentaire : undefined,
+          },
+        );
+        return;
+      }
       if (raison !== undefined) {
         pageMessage(res, 409, 'Réponse non enregistrée', 'alerte', html`<p>${raison}</p><p>Rien n’a été modifié.</p>`);
         return;
@@ -522,6 +625,18 @@ export function routesLiens(deps: DependancesApi): Router {
         'succes',
         html`<p>Merci. La rechute est signalée : un nouvel accompagnement est ouvert.</p>
 <p>L’opérateur du dispositif reprend contact avec le ménage et vous tiendra informé des engagements qui vous concernent. Vous pouvez fermer cette page.</p>`,
+      );
+      return;
+    }
+    if (signature) {
+      const b = enregistree.decision?.nouveauBail ?? nouveauBail!;
+      pageMessage(
+        res,
+        200,
+        'La signature du nouveau bail est enregistrée',
+        'succes',
+        html`<p>Merci. Nouveau bail signé le <strong>${dateEnFrancais(b.signeLe)}</strong>${b.dateEffet && b.dateEffet !== b.signeLe ? html`, à effet du ${dateEnFrancais(b.dateEffet)}` : ''} : l’occupant redevient locataire en titre et l’accompagnement se clôt.</p>
+<p>L’équipe qui accompagne le ménage, la CCAPEX et la préfecture en sont informées. Vous pouvez fermer cette page.</p>`,
       );
       return;
     }

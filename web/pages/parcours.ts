@@ -379,6 +379,9 @@ const STATUTS_VEILLE: Partial<Record<DemandeValidation['statut'], string>> = {
 
 function statutDemande(d: DemandeValidation): string {
   if (d.action === 'rechute' && STATUTS_VEILLE[d.statut]) return STATUTS_VEILLE[d.statut]!;
+  if (d.action === 'nouveau_bail' && d.statut === 'approuvee' && d.decision?.nouveauBail)
+    return `Nouveau bail signé le ${dateFr(d.decision.nouveauBail.signeLe)} (indiqué par le bailleur)`;
+  if (d.action === 'nouveau_bail' && d.statut === 'en_attente') return 'En attente de la signature';
   if (d.statut === 'expiree' && d.closeParClotureLe) return `Close à la clôture du parcours, le ${dateFr(d.closeParClotureLe)}`;
   if (d.statut === 'expiree' && d.fermee) return `Close le ${dateFr(d.fermee.le)} : ${d.fermee.raison}`;
   return LIBELLES_STATUT_DEMANDE[d.statut] ?? d.statut;

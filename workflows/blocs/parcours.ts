@@ -18,7 +18,15 @@ import type { UpdateDefinition } from '@temporalio/common';
 import type { Activites } from '../../activities';
 import { SA } from '../../domain/attributs-recherche';
 import { ficheDepuisEtat } from '../../domain/indicateurs';
-import { affecterUpdate, cloreAnticipeUpdate, etatInitialUpdate, etatQuery, repondreValidationUpdate, type Enveloppe } from '../../domain/messages';
+import {
+  affecterUpdate,
+  cloreAnticipeUpdate,
+  etatInitialUpdate,
+  etatQuery,
+  repondreValidationUpdate,
+  type Enveloppe,
+  type ReponseValidation,
+} from '../../domain/messages';
 import type { Acteur, DemandeValidation, Echeance, EtatParcours, EvenementJournal, IssueCloture, Programme, TypeParcours } from '../../domain/vocabulaire';
 import { LIBELLES_ISSUES } from '../../domain/vocabulaire';
 import { mentionPersonnel } from '../../domain/libelles';
@@ -120,6 +128,8 @@ export class Parcours {
   readonly journal = new Journal();
   readonly echeances: EcheancesDuParcours;
   readonly demandes: DemandeValidation[] = [];
+  /** Les contrôles propres à une demande (dates du nouveau bail…), en mémoire : refaits à chaque rejeu. */
+  readonly controlesDesReponses = new Map<string, (r: ReponseValidation) => string | undefined>();
   /** Résultats des messages déjà appliqués, par requestId. */
   private readonly traites = new Map<string, unknown>();
   private readonly empreintes = new Map<string, string>();

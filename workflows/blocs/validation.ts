@@ -26,7 +26,11 @@ export interface DemandeValidationDef {
   due?: Date;
   /** Rappels depuis l'envoi (ISO 8601) ; par défaut ceux du programme. */
   rappels?: string[];
-  action?: 'validation' | 'rechute' | 'paiement';
+  action?: 'validation' | 'rechute' | 'paiement' | 'nouveau_bail';
+  /** Un contrôle propre à cette demande, après les contrôles communs (les dates d'un nouveau bail…). */
+  controlerReponse?: (r: ReponseValidation) => string | undefined;
+  /** Pas d'échéance « Réponse de … » : le parcours suit déjà la sienne (le nouveau bail). */
+  sansEcheance?: boolean;
   /** Libellé du bouton du courriel (par défaut « Répondre à la demande »). */
   libelleLien?: string;
   /** Alerter la coordination si l'échéance passe sans réponse (par défaut : oui). */
@@ -51,7 +55,9 @@ export async function demanderValidation(parcours: Parcours, def: DemandeValidat
     ...(def.action && def.action !== 'validation' ? { action: def.action } : {}),
   };
   parcours.demandes.push(demande);
+  if (def.controlerReponse) parcours.controlesDesReponses.set(demande.id, def.controlerReponse);
   const veille = def.action === 'rechute';
+  const signature = def.action === 'nouveau_bail';
   // Une demande faite avant la clôture s'arrête dès qu'une clôture est demandée (Interruption) ; une
   // demande de la veille active, faite après la clôture, court jusqu'à son échéance.
   const suivreCloture = !parcours.cloture && patched('cloture-pendant-validation');
@@ -76,9 +82,11 @@ export async function demanderValidation(parcours: Parcours, def: DemandeValidat
       paragraphes: [
         veille
           ? `Jusqu’au ${dateEnFrancais(echeance)}, vous pouvez signaler par le lien ci-dessous une rechute du ménage (nouveaux impayés). Sans rechute, il n’y a rien à faire.`
-          : rappel
-            ? `Nous n’avons pas encore reçu votre réponse à la demande suivante, attendue avant le ${dateEnFrancais(echeance)}.`
-            : `Votre décision est attendue avant le ${dateEnFrancais(echeance)} sur la demande suivante.`,
+          : signature
+            ? `Dès que le nouveau bail est signé, indiquez-le par le lien ci-dessous, avant le ${dateEnFrancais(echeance)}.`
+            : rappel
+              ? `Nous n’avons pas encore reçu votre réponse à la demande suivante, attendue avant le ${dateEnFrancais(echeance)}.`
+              : `Votre décision est attendue avant le ${dateEnFrancais(echeance)} sur la demande suivante.`,
         def.objet,
         ...def.apercu,
         'Le lien ci-dessous vous est personnel ; il ne sert qu’une fois et expire à cette date.',
@@ -98,7 +106,7 @@ export async function demanderValidation(parcours: Parcours, def: DemandeValidat
   // Le partenaire peut répondre avant que l'envoi soit fini (courriel parti, activité reprise) : sa
   // réponse est déjà là, l'échéance n'a plus lieu d'être (elle resterait ouverte puis « dépassée »).
   const repondueAvant = demande.statut !== 'en_attente' && patched('reponse-pendant-envoi');
-  if (!repondueAvant)
+  if (!repondueAvant && !def.sansEcheance)
     parcours.echeances.suivre({
       id: `validation:${demande.id}`,
       libelle: `Réponse ${contracter('de', ROLES_DANS_UNE_PHRASE[def.role])} : ${def.objet}`,
@@ -154,6 +162,8 @@ export function validerReponse(parcours: Parcours, r: ReponseValidation): string
   if (d.statut === 'approuvee' || d.statut === 'refusee') {
     return `Une réponse a déjà été enregistrée pour cette demande le ${dateEnFrancais(d.decision!.le)}.`;
   }
+  const propre = d.statut === 'en_attente' ? parcours.controlesDesReponses.get(d.id)?.(r) : undefined;
+  if (propre) return propre;
   if (d.statut === 'expiree' && d.fermee)
     return `Cette demande a été close le ${dateEnFrancais(d.fermee.le)} (${d.fermee.raison}) : il n’est plus possible d’y répondre.`;
   if (d.statut === 'expiree') return `Cette demande est close depuis le ${dateEnFrancais(d.echeance)} : il n’est plus possible d’y répondre.`;
@@ -167,13 +177,16 @@ export function enregistrerReponse(parcours: Parcours, r: ReponseValidation): De
     decision: r.decision,
     commentaire: r.commentaire,
     ...(r.montant !== undefined ? { montant: r.montant } : {}),
+    ...(r.nouveauBail ? { nouveauBail: r.nouveauBail } : {}),
     par: r.par,
     le: new Date().toISOString(),
   };
   parcours.echeances.tenir(`validation:${d.id}`);
   parcours.journal.noter(
     'decision_partenaire',
-    `${LIBELLES_ROLES[d.role]} : « ${d.objet} » ${r.decision === 'approuve' ? 'approuvée' : 'refusée'}${r.commentaire ? ` — ${r.commentaire}` : ''}`,
+    d.action === 'nouveau_bail'
+      ? `${LIBELLES_ROLES[d.role]} : signature du nouveau bail indiquée par son lien${r.commentaire ? ` — ${r.commentaire}` : ''}`
+      : `${LIBELLES_ROLES[d.role]} : « ${d.objet} » ${r.decision === 'approuve' ? 'approuvée' : 'refusée'}${r.commentaire ? ` — ${r.commentaire}` : ''}`,
     { acteur: { type: 'partenaire', role: d.role, id: r.par } },
   );
   return d;
