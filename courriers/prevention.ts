@@ -5,6 +5,9 @@
  */
 
 /** Les paragraphes de la lettre d'information au ménage (entre « Madame, Monsieur, » et « Pour nous joindre »). */
+/** Étude conjointe (toulouse-declic) : ce que le conseiller référent du bailleur valide par son lien. */
+export const OBJET_VALIDATION_REFERENT = 'Validation du plan d’action avec le conseiller référent du bailleur';
+
 export function paragraphesLettreInformation(programme: { operateur: { nom: string; courriel: string } }): string[] {
   return [
     `Votre bailleur nous a fait part de difficultés dans le paiement de votre loyer. ${programme.operateur.nom} vous propose un accompagnement gratuit pour trouver avec vous des solutions.`,

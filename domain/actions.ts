@@ -18,6 +18,7 @@ const PREVENTION_EN_COURS = [
   'aller_vers',
   'diagnostic',
   'plan_aide',
+  'validation_bailleur',
   'validation_departement',
   'revision_plan',
   'information_partenaires',

@@ -11,6 +11,7 @@ export const LIBELLES_DELAIS: Record<string, string> = {
   diagnostic: 'Diagnostic social',
   planAide: 'Plan d’aide (après le diagnostic)',
   validationDepartement: 'Validation de l’ASLL par le département',
+  validationBailleur: 'Validation du plan avec le référent du bailleur (étude conjointe)',
   informationPartenaires: 'Information des partenaires',
   rappelAvant: 'Rappel avant une échéance',
   pointSuivi: 'Intervalle entre deux points de suivi',

@@ -128,6 +128,10 @@ const exemplesProtocole: Record<string, () => Courriel | Record<string, Courriel
   termeARegulariserAuTravailleurSocial: () => protocole.termeARegulariserAuTravailleurSocial({ ref, terme: '2029-03-01', manquants: ['2028-08', '2028-10'] }),
   termeARegulariserAuBailleur: () => protocole.termeARegulariserAuBailleur({ ref, programme, terme: '2029-03-01', manquants: ['2028-08'] }),
   nouveauBailASigner: () => protocole.nouveauBailASigner(respecte),
+  nouveauBailParLien: () => {
+    const l = protocole.nouveauBailParLien(respecte);
+    return { sujet: l.objet, paragraphes: l.apercu };
+  },
   nouveauBailAttendu: () => protocole.nouveauBailAttendu(respecte),
   nouveauBailAEnregistrer: () => protocole.nouveauBailAEnregistrer(respecte),
   rappelNouveauBail: () => protocole.rappelNouveauBail(respecte),

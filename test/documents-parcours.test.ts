@@ -37,6 +37,7 @@ import {
   monterBanc,
   requete,
   type Banc,
+  planValideParLeReferent,
 } from './outils/environnement';
 import { estPdf, lirePdf, sansIdentifiant } from './outils/pdf';
 
@@ -361,6 +362,7 @@ describe('prévention (Déclic) : fiche d’orientation, fiche de suivi social, 
         }),
       ],
     });
+    await planValideParLeReferent(handle);
     const enSuivi = await jusqua(handle, (e) => e.etape === 'suivi', 'étape « suivi »');
     const debutSuivi = enSuivi.journal.find((e) => e.type === 'etape' && e.resume.endsWith('Suivi du plan'))!.date;
 

@@ -36,6 +36,7 @@ import {
   requete,
   terminer,
   type Banc,
+  planValideParLeReferent,
 } from './outils/environnement';
 
 let banc: Banc;
@@ -97,6 +98,7 @@ describe('toulouse-declic — un point de suivi manqué ne fige pas la suite', (
     const { handle, ref } = await lancer('toulouse-declic');
     await jusquAuPlan(handle);
     await handle.executeUpdate(planAideUpdate, { args: [msg({ actions: ['budget' as const], orientations: [] })] });
+    await planValideParLeReferent(handle);
     await etape(handle, 'suivi');
     const debutSuivi = await heureDuParcours(handle);
     await avancerJusqua(banc, handle, apres(ajouterDuree(debutSuivi, 'P1M')));

@@ -35,6 +35,8 @@ import {
   requete,
   terminer,
   type Banc,
+  planValideParLeReferent,
+  OBJET_VALIDATION_REFERENT,
 } from './outils/environnement';
 import type { CourrielRecu } from '../dev/mail-catcher';
 
@@ -256,6 +258,7 @@ describe('loiret-ahu', () => {
     });
     await etape(handle, 'plan_aide');
     await handle.executeUpdate(planAideUpdate, { args: [msg()({ actions: ['budget' as const], orientations: [] })] });
+    await planValideParLeReferent(handle);
     await etape(handle, 'suivi');
     return lance;
   }
@@ -549,10 +552,39 @@ describe('besancon-ccas', () => {
 });
 
 describe('toulouse-declic', () => {
+  it('étude conjointe (fiche 001) : le plan est validé avec le référent du bailleur par son lien ; un refus le fait revoir ; sans réponse dans le délai, il tient', async () => {
+    const { handle, ref } = await lancer('toulouse-declic');
+    await contactEtDiagnostic(handle);
+    await handle.executeUpdate(planAideUpdate, { args: [msg()({ actions: ['budget' as const], orientations: [] })] });
+    await etape(handle, 'validation_bailleur');
+    const lien = await banc.courriels.waitFor(
+      (m) => m.a.includes(bailleurDe('toulouse-declic')) && m.sujet.startsWith(OBJET_VALIDATION_REFERENT) && dossier(ref)(m),
+    );
+    sansConfidentiel([lien]);
+    // Un refus : le plan revient en révision, avec le motif, au travailleur social.
+    await planValideParLeReferent(handle, 'refuse', 'Revoir la mensualité avec le pôle recouvrement');
+    let etat = await etape(handle, 'revision_plan');
+    expect(etat.details.revision).toMatchObject({ motif: 'Revoir la mensualité avec le pôle recouvrement' });
+    const aRevoir = await banc.courriels.waitFor((m) => m.sujet.startsWith('Plan d’aide à revoir') && dossier(ref)(m));
+    expect(aRevoir.texte).toContain('Le plan d’aide n’a pas été validé avec le référent du bailleur : Revoir la mensualité avec le pôle recouvrement.');
+    // Le plan revu repart au référent ; sans réponse dans le délai, il tient et le suivi commence.
+    await handle.executeUpdate(planAideUpdate, { args: [msg()({ actions: ['budget' as const, 'fsl' as const], orientations: [] })] });
+    etat = await jusqua(handle, (e) => e.etape === 'validation_bailleur' && e.demandes.filter((d) => d.objet === OBJET_VALIDATION_REFERENT).length === 2);
+    const seconde = etat.demandes.at(-1)!;
+    expect(new Date(seconde.echeance).getTime() - new Date(seconde.envoyeeLe).getTime()).toBe(14 * 86_400_000);
+    await avancerApres(handle, seconde.echeance);
+    etat = await etape(handle, 'suivi');
+    expect(etat.demandes.at(-1)!.statut).toBe('expiree');
+    expect(etat.journal.some((x) => x.type === 'plan_sans_validation_bailleur')).toBe(true);
+    // Pas d'escalade pour ce délai : la coordination n'est pas sollicitée.
+    expect(banc.courriels.messages().some((m) => m.sujet.startsWith('Sans réponse : Validation du plan d’action') && dossier(ref)(m))).toBe(false);
+  });
+
   it('points mensuels et bilans à 3 et 6 mois ; un bilan non saisi alerte la coordination ; le ménage met fin', async () => {
     const { handle, ref } = await lancer('toulouse-declic');
     await contactEtDiagnostic(handle);
     await handle.executeUpdate(planAideUpdate, { args: [msg()({ actions: ['budget' as const], orientations: [] })] });
+    await planValideParLeReferent(handle);
     await etape(handle, 'suivi');
     const debutSuivi = await heureDuParcours(handle);
     await jusquAuBilan(handle, 'P1M', debutSuivi);

@@ -33,6 +33,7 @@ import {
   repos,
   requete,
   type Banc,
+  planValideParLeReferent,
 } from './outils/environnement';
 
 const etape = (handle: WorkflowHandle, nom: string) => jusqua(handle, (e) => e.etape === nom, `étape « ${nom} »`);
@@ -386,6 +387,7 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'suivi-sans-blocage')('en
       await avancerJusqua(banc, handle, apres(retirerDuree(new Date(plan.due), programme.delais.rappelAvant!)));
       await jusqua(handle, (e) => e.journal.some((x) => x.type === 'rappel'), 'rappel du plan d’aide');
       await handle.executeUpdate(planAideUpdate, { args: [m({ actions: ['budget' as const], orientations: [] })] });
+      await planValideParLeReferent(handle);
       await etape(handle, 'suivi');
       const debutSuivi = await heureDuParcours(handle);
       await avancerJusqua(banc, handle, apres(ajouterDuree(debutSuivi, 'P2M')));
@@ -398,12 +400,14 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'suivi-sans-blocage')('en
       await repos(handle);
       await handle.executeUpdate(cloturerUpdate, { args: [m({ issue: 'menage_met_fin' as const })] });
       // v1 : les points tenus par le déroulé seulement (avant patched('bilan-tenu-dans-le-message')) ;
-      // v2 : le suivi compté depuis la fin des courriels aux partenaires (avant patched('suivi-depuis-le-plan')).
-      await enregistrerALaFin(handle, 'prevention-suivi-sans-blocage-v3.json', [
+      // v2 : le suivi compté depuis la fin des courriels aux partenaires (avant patched('suivi-depuis-le-plan')) ;
+      // v3 : le plan sans validation du référent du bailleur (avant patched('plan-valide-avec-le-bailleur')).
+      await enregistrerALaFin(handle, 'prevention-suivi-sans-blocage-v4.json', [
         'suivi-sans-blocage',
         'rappels-du-programme',
         'bilan-tenu-dans-le-message',
         'suivi-depuis-le-plan',
+        'plan-valide-avec-le-bailleur',
       ]);
     } finally {
       await banc.fermer();
@@ -415,6 +419,11 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'suivi-sans-blocage')('en
     try {
       const { handle } = await jusquAuPlanDeclic(banc, 'REJEU-PASSAGE');
       await handle.executeUpdate(planAideUpdate, { args: [m({ actions: ['budget' as const], orientations: [] })] });
+      // Refusé une fois par le référent du bailleur, revu, puis validé.
+      await planValideParLeReferent(handle, 'refuse', 'Revoir la mensualité');
+      await etape(handle, 'revision_plan');
+      await handle.executeUpdate(planAideUpdate, { args: [m({ actions: ['budget' as const, 'fsl' as const], orientations: [] })] });
+      await planValideParLeReferent(handle);
       await etape(handle, 'suivi');
       await avancerJusqua(banc, handle, apres(ajouterDuree(await heureDuParcours(handle), 'P1M')));
       await echeanceSuivie(handle, 'bilan:P1M');
@@ -423,7 +432,8 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'suivi-sans-blocage')('en
       await jusqua(handle, (e) => e.echeances.some((x) => x.id === 'bilan:P1M' && x.statut === 'annulee'), 'point de suivi annulé');
       await repos(handle);
       await handle.executeUpdate(cloturerUpdate, { args: [m({ issue: 'orientation_droit_commun' as const })] });
-      await enregistrerALaFin(handle, 'prevention-passage-bilans-annules-v1.json', ['bilans-annules-au-passage']);
+      // v1 : le plan sans validation du référent du bailleur (avant patched('plan-valide-avec-le-bailleur')).
+      await enregistrerALaFin(handle, 'prevention-passage-bilans-annules-v2.json', ['bilans-annules-au-passage', 'plan-valide-avec-le-bailleur']);
     } finally {
       await banc.fermer();
     }

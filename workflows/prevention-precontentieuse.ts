@@ -24,13 +24,14 @@ import { euros, libelleValeurMinuscule, listeValeurs } from '../domain/libelles'
 import { LIBELLES_ISSUES, type Acteur, type EtatParcours, type Programme } from '../domain/vocabulaire';
 import { ajouterDuree, dateEnFrancais, dureeEnFrancais, minuitDeParis } from './blocs/duree';
 import { notifier, notifierEnsemble } from './blocs/notification';
-import { accordPartageRetire, diagnosticPartage, paragraphesLettreInformation } from '../courriers/prevention';
+import { accordPartageRetire, diagnosticPartage, OBJET_VALIDATION_REFERENT, paragraphesLettreInformation } from '../courriers/prevention';
 import { LIBELLES_DESTINATAIRES_DIAGNOSTIC, accordPartageDiagnosticUpdate, type DestinataireDiagnostic } from '../domain/partage';
 import { Parcours, type Fin } from './blocs/parcours';
 import { demanderValidation } from './blocs/validation';
 
 const LIBELLES_REPRISE = { totale: 'reprise totale', partielle: 'reprise partielle', aucune: 'pas de reprise' } as const;
 const VALIDATION_DEPARTEMENT = 'Validation du plan par le département (ASLL)';
+const VALIDATION_BAILLEUR = 'Validation du plan avec le référent du bailleur';
 
 export async function preventionPrecontentieuse(e: EntreePrevention): Promise<EtatParcours> {
   const { programme, menage } = e;
@@ -212,6 +213,8 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
       return { etape: p.etape };
     },
   });
+  /** Étude conjointe (toulouse-declic) : le plan se valide avec le conseiller référent du bailleur. */
+  const avecLeReferent = () => !!programme.options.etudeConjointeBailleur && !!programme.partenaires.bailleur && patched('plan-valide-avec-le-bailleur');
   p.message(planAideUpdate, {
     valider: (x) => enEtape('plan_aide', 'revision_plan') ?? (x.actions.length === 0 ? 'Le plan d’aide comporte au moins une action.' : undefined),
     appliquer: (x) => {
@@ -222,8 +225,10 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
       // le plan à signer demandé aussitôt répondait « pas encore enregistré ».
       if (patched('plan-dans-le-message')) p.details.plan = resumePlan(x);
       p.journal.noter('plan_aide', 'Plan d’aide contractualisé avec le ménage', { acteur: ts(x.par) });
-      // Une ASLL attend la validation du département ; sinon le suivi commence, les partenaires sont informés pendant ce temps.
-      if (x.orientations.includes('asll')) p.avancer('validation_departement', VALIDATION_DEPARTEMENT);
+      // Étude conjointe : le plan attend le référent du bailleur ; une ASLL, la validation du
+      // département ; sinon le suivi commence, les partenaires sont informés pendant ce temps.
+      if (avecLeReferent()) p.avancer('validation_bailleur', VALIDATION_BAILLEUR);
+      else if (x.orientations.includes('asll')) p.avancer('validation_departement', VALIDATION_DEPARTEMENT);
       else p.avancer('suivi', 'Suivi du plan');
       return { etape: p.etape };
     },
@@ -497,6 +502,19 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
 
     // 6. Plan d'aide contractualisé ; 7. validation par le département si une ASLL est préconisée.
     p.rejoindre('plan_aide', 'Plan d’aide');
+    /** Un plan refusé : à revoir avec le ménage et à enregistrer de nouveau. */
+    const reviserLePlan = async (motif: string, par: string) => {
+      p.details.revision = { motif, le: new Date().toISOString() };
+      plan = undefined;
+      p.changerEtape('revision_plan', 'Révision du plan d’aide');
+      if (p.travailleurSocial) {
+        await notifier(p, {
+          a: { personnel: p.travailleurSocial },
+          sujet: `Plan d’aide à revoir (dossier ${menage.reference})`,
+          paragraphes: [`Le plan d’aide n’a pas été validé ${par} : ${motif}.`, 'Merci de le revoir avec le ménage et de l’enregistrer à nouveau.'],
+        });
+      }
+    };
     let planValideLe: string | undefined;
     for (;;) {
       const echeancePlan = p.echeances.suivre({
@@ -509,6 +527,28 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
       await p.attendre(() => plan !== undefined);
       p.echeances.tenir('plan_aide');
       p.details.plan = resumePlan(plan!);
+      // Étude conjointe (toulouse-declic, fiche 001) : le plan est « discuté et validé avec le
+      // conseiller référent » du bailleur, par son lien ; un refus le fait revoir, sans réponse il tient.
+      if (avecLeReferent()) {
+        p.rejoindre('validation_bailleur', VALIDATION_BAILLEUR);
+        const referent = await demanderValidation(p, {
+          role: 'bailleur',
+          objet: OBJET_VALIDATION_REFERENT,
+          apercu: resumePourPartenaires(plan!, menage.reference),
+          delai: d.validationBailleur ?? 'P2W',
+          escalade: false,
+        });
+        if (referent.statut === 'refusee') {
+          await reviserLePlan(referent.decision?.commentaire || 'sans motif précisé', 'avec le référent du bailleur');
+          continue;
+        }
+        if (referent.statut === 'expiree') {
+          p.journal.noter(
+            'plan_sans_validation_bailleur',
+            'Sans réponse du référent du bailleur dans le délai : le plan d’aide est maintenu, à revoir au prochain point',
+          );
+        }
+      }
       if (!plan!.orientations.includes('asll')) break;
       p.rejoindre('validation_departement', VALIDATION_DEPARTEMENT);
       const validation = await demanderValidation(p, {
@@ -531,16 +571,7 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
         break;
       }
       const motif = validation.statut === 'refusee' ? validation.decision?.commentaire || 'sans motif précisé' : 'sans réponse du département dans le délai';
-      p.details.revision = { motif, le: new Date().toISOString() };
-      plan = undefined;
-      p.changerEtape('revision_plan', 'Révision du plan d’aide');
-      if (p.travailleurSocial) {
-        await notifier(p, {
-          a: { personnel: p.travailleurSocial },
-          sujet: `Plan d’aide à revoir (dossier ${menage.reference})`,
-          paragraphes: [`Le plan d’aide n’a pas été validé par le département : ${motif}.`, 'Merci de le revoir avec le ménage et de l’enregistrer à nouveau.'],
-        });
-      }
+      await reviserLePlan(motif, 'par le département');
     }
 
     // Le suivi commence avec le plan (validé par le département s'il prévoit une ASLL), pas à la fin

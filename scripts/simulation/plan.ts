@@ -406,10 +406,20 @@ function planPrevention(c: Contexte): Record<string, unknown> {
   const duePlan = plus(tD, d.planAide!);
   const { t: tP, enRetard: planEnRetard } = quand(c, tD, duePlan);
   etape(c, tP, 'plan d’aide', { messages: [msg('plan-aide', corpsPlan(asll), 'plan_aide')], enRetard: planEnRetard });
+  /** Étude conjointe (toulouse-declic) : le référent du bailleur valide le plan par son lien, quelques jours après. */
+  const valideParLeReferent = (t: number) => {
+    if (!p.options.etudeConjointeBailleur || !p.partenaires.bailleur) return t;
+    const tR = t + h.entre(1, 5) * JOUR;
+    etape(c, tR, 'plan validé avec le référent du bailleur', { reponses: [{ role: 'bailleur', demande: 'autre', decision: 'approuve' }] });
+    return tR;
+  };
+  // Le suivi compte depuis le plan enregistré (ou validé par le département s'il prévoit une ASLL).
   let tSuivi = tP;
+  const tReferent = valideParLeReferent(tP);
   if (asll) {
-    const dueValidation = p.options.validationDansLeDelaiDuPlan && duePlan > tP ? duePlan : plus(tP, d.validationDepartement!);
-    const tV = tP + Math.min(h.entre(1, 5) * JOUR, (dueValidation - tP) * 0.9);
+    const tA = tReferent;
+    const dueValidation = p.options.validationDansLeDelaiDuPlan && duePlan > tA ? duePlan : plus(tA, d.validationDepartement!);
+    const tV = tA + Math.min(h.entre(1, 5) * JOUR, (dueValidation - tA) * 0.9);
     const valide = h.oui(hyp.partAsllValidees);
     etape(c, tV, `ASLL ${valide ? 'validée' : 'refusée'} par le département`, {
       reponses: [
@@ -423,6 +433,7 @@ function planPrevention(c: Contexte): Record<string, unknown> {
       const revisionEnRetard = revision.enRetard;
       tSuivi = revision.t;
       etape(c, tSuivi, 'plan d’aide révisé', { messages: [msg('plan-aide', corpsPlan(false), 'plan_aide')], enRetard: revisionEnRetard });
+      valideParLeReferent(tSuivi);
     }
   }
 

@@ -13,7 +13,9 @@ import { msToNumber, type Duration } from '@temporalio/common';
 import { inject, vi } from 'vitest';
 import { readFile } from 'node:fs/promises';
 import type { WorkflowHandle } from '@temporalio/client';
-import { etatQuery } from '../../domain/messages';
+import { etatQuery, repondreValidationUpdate } from '../../domain/messages';
+import { OBJET_VALIDATION_REFERENT } from '../../courriers/prevention';
+export { OBJET_VALIDATION_REFERENT };
 import { depuisHeureDeParis } from '../../workflows/blocs/duree';
 import { baseEssai } from './base';
 import type { BaseDeDonnees } from '../../base';
@@ -452,6 +454,29 @@ export async function echeanceSuivie(
 ): Promise<Echeance> {
   const e = await jusqua(handle, (x) => x.echeances.some((y) => y.id === id && y.statut === statut), `échéance « ${id} » ${statut}`);
   return e.echeances.find((y) => y.id === id && y.statut === statut)!;
+}
+
+/**
+ * Étude conjointe (toulouse-declic) : le référent du bailleur valide le plan par son lien, comme il le
+ * ferait de sa page ; rend l'état après la réponse.
+ */
+export async function planValideParLeReferent(
+  handle: { workflowId: string; query: WorkflowHandle['query']; executeUpdate: WorkflowHandle['executeUpdate'] },
+  decision: 'approuve' | 'refuse' = 'approuve',
+  commentaire?: string,
+): Promise<EtatParcours> {
+  const e = await jusqua(
+    handle,
+    (x) => x.demandes.some((d) => d.objet === OBJET_VALIDATION_REFERENT && d.statut === 'en_attente'),
+    'demande au référent du bailleur',
+  );
+  const demande = e.demandes.find((d) => d.objet === OBJET_VALIDATION_REFERENT && d.statut === 'en_attente')!;
+  const requestId = `referent-${demande.id}`;
+  await handle.executeUpdate(repondreValidationUpdate, {
+    args: [{ requestId, par: 'partenaire:bailleur', demandeId: demande.id, role: 'bailleur', decision, ...(commentaire ? { commentaire } : {}) }],
+    updateId: requestId,
+  });
+  return handle.query(etatQuery);
 }
 
 /** Une date plus quelques minutes : pour avancer juste après une échéance. */
