@@ -770,8 +770,13 @@ describe('reims-april', () => {
     const final = await handle.result();
     expect(final.details.parcoursSuivant).toMatch(new RegExp(`^reims-april--${ref}-R\\d{6}$`));
     const suite = banc.env.client.workflow.getHandle(final.details.parcoursSuivant as string);
-    const etatSuite = await jusqua(suite, (e) => e.etape === 'comite_de_suivi' || e.etape === 'aller_vers');
+    // Une rechute reprend l'accompagnement sans repasser par le comité de suivi (patched('rechute-sans-comite')).
+    const etatSuite = await jusqua(suite, (e) => e.etape === 'aller_vers');
     expect(etatSuite.details.parcoursPrecedent).toBe(handle.workflowId);
+    expect(etatSuite.journal.some((e) => e.type === 'rechute')).toBe(true);
+    expect(etatSuite.journal.some((e) => e.resume === 'Étape : Comité de suivi')).toBe(false);
+    expect(etatSuite.demandes).toEqual([]);
+    expect(banc.courriels.messages().filter((m) => m.sujet.startsWith('Ménage déjà suivi') && dossier(ref)(m))).toHaveLength(1);
     await terminer(suite);
   });
 });

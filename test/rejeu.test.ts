@@ -658,6 +658,7 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'regles-des-rapports')('e
     fichier: string,
     patchs: string[],
     mener: (h: WorkflowHandle) => Promise<void>,
+    entree: object = {},
   ) {
     const banc = await monterBanc();
     try {
@@ -666,7 +667,7 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'regles-des-rapports')('e
       const handle = await banc.env.client.workflow.start('preventionPrecontentieuse', {
         taskQueue: banc.taskQueue,
         workflowId: `${programmeId}--${menage.reference}`,
-        args: [{ programme, menage, coordinateur: 'coord.essai', travailleurSocial: 'ts.alice', situation: { ...situation, ...s } }],
+        args: [{ programme, menage, coordinateur: 'coord.essai', travailleurSocial: 'ts.alice', situation: { ...situation, ...s }, ...entree }],
       });
       await mener(handle);
       await enregistrerALaFin(handle, fichier, patchs);
@@ -691,6 +692,21 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'regles-des-rapports')('e
         ],
       });
     });
+  });
+
+  it('enregistre un parcours reims-april ouvert par une rechute : l’accompagnement reprend sans comité de suivi', async () => {
+    await enregistrer(
+      'reims-april',
+      'REJEU-RECHUTE-R270101',
+      {},
+      'prevention-rechute-sans-comite-v1.json',
+      ['rechute-sans-comite'],
+      async (handle) => {
+        await etape(handle, 'aller_vers');
+        await handle.executeUpdate(cloturerUpdate, { args: [m({ issue: 'contact_impossible' as const })] });
+      },
+      { parcoursPrecedent: 'reims-april--REJEU-RECHUTE' },
+    );
   });
 
   it('enregistre un parcours besancon-ccas : situation laissée au service social du département', async () => {

@@ -320,8 +320,11 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
       return { issue: 'orientation_droit_commun', motif: 'Situation accompagnée par le service social du département' };
     }
 
-    // 2. Comité de suivi : le ménage est-il déjà suivi ailleurs ?
-    if (programme.options.comiteDeSuivi) {
+    // 2. Comité de suivi : le ménage est-il déjà suivi ailleurs ? Pas pour une rechute signalée
+    //    pendant la veille active : l'association le suivait, l'accompagnement reprend aussitôt.
+    const rechute = !!e.parcoursPrecedent && patched('rechute-sans-comite');
+    if (rechute) p.journal.noter('rechute', 'Rechute signalée pendant la veille active : l’accompagnement reprend, sans nouveau comité de suivi');
+    if (programme.options.comiteDeSuivi && !rechute) {
       p.changerEtape('comite_de_suivi', 'Comité de suivi');
       if (e.situation.suiviParServiceSocial) {
         await notifier(p, {

@@ -235,6 +235,11 @@ describe('page d’un parcours', () => {
     expect(confirmation('constructor')).toBeUndefined();
   });
 
+  it('un parcours ouvert par une rechute mène au dossier précédent (et l’inverse), nommé par sa référence', () => {
+    const h = pageParcours(ctx('coord.essai'), { ...etat, details: { ...etat.details, parcoursPrecedent: 'loiret-ahu--E-1' } }).valeur;
+    expect(h).toContain('<dt>Parcours précédent</dt><dd><a href="/parcours/loiret-ahu--E-1">Dossier E-1</a></dd>');
+  });
+
   it('mesure IML : « Début de la sous-location », pas le « premier jour du protocole »', () => {
     const iml = autreParcours('iml_bail_glissant', 'concarneau-iml', 'sous_location', 'Sous-location', {
       mesure: { debut: '2026-12-01T00:00:00.000Z', glissementPrevuLe: '2027-12-01T00:00:00.000Z' },

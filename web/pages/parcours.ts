@@ -412,6 +412,9 @@ function valeurLisible(v: unknown, profondeur = 0, cle = ''): Brut {
   if (typeof v === 'boolean') return html`${v ? 'Oui' : 'Non'}`;
   if (typeof v === 'number') return html`${CHAMPS_MONTANTS.has(cle) ? euros(v) : v.toLocaleString('fr-FR')}`;
   if (typeof v === 'string') {
+    // Le parcours d'avant ou d'après une rechute : un lien vers son dossier, nommé par sa référence.
+    if ((cle === 'parcoursPrecedent' || cle === 'parcoursSuivant') && v.includes('--'))
+      return html`<a href="/parcours/${encodeURIComponent(v)}">Dossier ${v.slice(v.indexOf('--') + 2)}</a>`;
     if (/^\d{4}-\d{2}-\d{2}(T[\d:.]+Z?)?$/.test(v)) return html`${dateFr(v)}`;
     if (/^\d{4}-\d{2}$/.test(v)) return html`${moisEnFrancais(v)}`;
     if (/^P(\d+[YMWD])+$/.test(v)) return html`${dureeEnFrancais(v)}`;
