@@ -180,3 +180,45 @@ it('le nombre de mesures agréées relevé dans les réglages : la file le suit 
   );
   expect(f).toMatchObject({ quota: 12, versionProgramme: reglages.json.programme.version + 1, file: [] });
 });
+
+it('le nombre de mesures agréées baissé : les mesures en cours continuent ; aucune place ne s’accorde tant qu’elles ne sont pas sous le nouveau nombre', async () => {
+  await demarrerFile(3, ['M-A', 'M-B', 'M-C'], 'M-EN-ATTENTE');
+  const coord = await jeton('coord.essai');
+  const reglages = await lire('/api/programmes/concarneau-iml/reglages', coord);
+  const change = await api.appel('PUT', '/api/programmes/concarneau-iml/reglages', {
+    jeton: coord,
+    corps: { versionAttendue: reglages.json.programme.version, motif: 'Agrément réduit par la DDETS', quotas: { mesuresActives: 1 } },
+  });
+  expect(change.status, change.texte).toBe(200);
+  const lireFile = async () => (await lire('/api/programmes/concarneau-iml/file-iml', coord)).json as EtatFileIml & { placesLibres: number };
+  const baisse = await vi.waitFor(
+    async () => {
+      const x = await lireFile();
+      if (x.quota !== 1) throw new Error(`file pas encore à jour : ${JSON.stringify(x)}`);
+      return x;
+    },
+    { timeout: 15_000, interval: 50 },
+  );
+  // Personne n'est retiré : trois mesures actives pour une place agréée, aucune place libre, la file attend.
+  expect(baisse.actives.map((m) => m.reference)).toEqual(['M-A', 'M-B', 'M-C']);
+  expect(baisse.placesLibres).toBe(0);
+  expect(baisse.file.map((m) => m.reference)).toEqual(['M-EN-ATTENTE']);
+  // Une mesure finit : deux restent actives, toujours au-dessus du nouveau nombre ; la place n'est pas accordée.
+  const rendue = await api.appel('POST', '/api/programmes/concarneau-iml/file-iml/liberer', {
+    jeton: coord,
+    corps: { mesure: 'concarneau-iml--M-A', motif: 'Mesure arrêtée' },
+  });
+  expect(rendue.status, rendue.texte).toBe(202);
+  const apres = await vi.waitFor(
+    async () => {
+      const x = await lireFile();
+      if (x.compteurs.liberees !== 1) throw new Error(`place pas encore rendue : ${JSON.stringify(x.compteurs)}`);
+      return x;
+    },
+    { timeout: 15_000, interval: 50 },
+  );
+  expect(apres.actives.map((m) => m.reference)).toEqual(['M-B', 'M-C']);
+  expect(apres.file.map((m) => m.reference)).toEqual(['M-EN-ATTENTE']);
+  expect(apres.compteurs.accordees).toBe(3);
+  expect(apres.placesLibres).toBe(0);
+});
