@@ -13,7 +13,7 @@ import { hashPassword } from '../../securite/mots-de-passe';
 import { creerLanceurSimulations } from '../../simulations/lanceur';
 import { pino } from 'pino';
 import { baseEssai } from '../outils/base';
-import { monterBanc, type Banc } from '../outils/environnement';
+import { CATALOGUE, monterBanc, type Banc } from '../outils/environnement';
 import { capturer, demarrerInterface, lancerNavigateur, reserverPort, verifierAxe, type InterfaceEssai } from '../outils/navigateur';
 import { simulationTerminee } from '../outils/simulation';
 
@@ -169,12 +169,14 @@ describe('pages du personnel', () => {
     await coord.waitForLoadState();
     expect(await coord.locator('h1').innerText()).toBe('Programmes');
     await sansViolation(coord, 'programmes');
+    // La version qui suit celle du preset (le fichier la porte).
+    const suivante = CATALOGUE.trouver('toulouse-declic')!.version + 1;
     await coord.goto(`${ui.url}/programmes/toulouse-declic/reglages`);
     expect(await coord.locator('h1').innerText()).toMatch(/^Réglages : DÉCLIC/);
     await sansViolation(coord, 'reglages');
     // Une durée illisible et pas de motif : rien n'est enregistré, chaque erreur porte le libellé du réglage.
     await coord.locator('#delais-diagnostic-n').fill('cinq');
-    await coord.getByRole('button', { name: 'Enregistrer la version 3' }).click();
+    await coord.getByRole('button', { name: `Enregistrer la version ${suivante}` }).click();
     await coord.waitForLoadState();
     const erreurs = await coord.locator('[role=alert]').innerText();
     expect(erreurs).toContain('Diagnostic social : durée invalide');
@@ -185,15 +187,15 @@ describe('pages du personnel', () => {
     await coord.locator('#delais-diagnostic-u').selectOption('semaines');
     await coord.locator('#jalons-pointsSuivi').fill('1 mois, 2 mois, 3 mois');
     await coord.locator('#motif').fill('Comité de pilotage de décembre');
-    await coord.getByRole('button', { name: 'Enregistrer la version 3' }).click();
+    await coord.getByRole('button', { name: `Enregistrer la version ${suivante}` }).click();
     await coord.waitForLoadState();
-    expect(await coord.locator('[role=status]').innerText()).toContain('Version 3 enregistrée');
+    expect(await coord.locator('[role=status]').innerText()).toContain(`Version ${suivante} enregistrée`);
     const historique = await coord.locator('table').last().innerText();
     expect(historique).toContain('Diagnostic social : 1 mois → 5 semaines');
     expect(historique).toContain('1 mois, 2 mois, 4 mois, 5 mois → 1 mois, 2 mois, 3 mois');
     expect(historique).toContain('Coordinatrice Essai');
     expect(await coord.locator('#delais-diagnostic-n').inputValue()).toBe('5');
-    await sansViolation(coord, 'reglages-version-3');
+    await sansViolation(coord, 'reglages-version-suivante');
   }, 120_000);
   it('l’annuaire confirme chaque action : lien d’orientation envoyé, organisation modifiée, clé du logiciel montrée une fois puis révoquée', async () => {
     const coord = await nouvellePage();
