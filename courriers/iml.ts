@@ -16,7 +16,7 @@ import {
 import type { Menage } from '../domain/vocabulaire';
 import { mentionPersonnel } from '../domain/libelles';
 import { dateEnFrancais, dureeEnFrancais } from '../workflows/blocs/duree';
-import type { Courriel, Jour, ProgrammeCourrier } from './commun';
+import { pourNousJoindre, type Courriel, type Jour, type OperateurAJoindre, type ProgrammeCourrier } from './commun';
 import { moisEnFrancais } from './protocole';
 
 export const PAIEMENTS = { regulier: 'régulier', irregulier: 'irrégulier', impayes: 'impayés' } as const;
@@ -102,6 +102,20 @@ export function debutDeMesure(x: {
       `${op}, locataire en titre du bail principal signé le ${dateEnFrancais(x.logement.debutBailPrincipal)}, sous-loue le logement (${x.logement.typologie}) au ménage du dossier ${x.ref} à compter du ${dateEnFrancais(x.debut)}.`,
       `Un bilan est prévu au bout de ${dureeEnFrancais(x.premierBilan)} en votre présence et en présence du ménage ; le glissement du bail au profit du ménage est envisagé au ${dateEnFrancais(x.glissementPrevuLe)}, si le loyer est payé régulièrement et la situation stabilisée.`,
       `${op} assure la gestion locative et l’accompagnement social pendant toute la mesure (au plus ${dureeEnFrancais(x.dureeMax)}).`,
+    ],
+  };
+}
+
+/** Au ménage qui accepte les courriels : sa sous-location commence ; le livret joint dit la suite. */
+export function debutDeMesureAuMenage(x: { programme: OperateurAJoindre; debut: Jour; glissementPrevuLe: Jour }): Courriel {
+  const op = x.programme.operateur.nom;
+  return {
+    sujet: 'Votre sous-location commence',
+    paragraphes: [
+      `Votre sous-location commence le ${dateEnFrancais(x.debut)} : ${op} loue le logement et vous le sous-loue ; vous lui payez chaque mois votre loyer.`,
+      `Si le loyer est payé régulièrement et votre situation stable, le bail pourra glisser à votre nom vers le ${dateEnFrancais(x.glissementPrevuLe)} : vous deviendrez alors locataire en titre.`,
+      'Le livret joint explique les étapes de la mesure et vos engagements.',
+      pourNousJoindre(x.programme),
     ],
   };
 }

@@ -7,7 +7,7 @@
 import { euros as eurosFr, mentionPersonnel } from '../domain/libelles';
 import type { PlanApurement, Resiliation } from '../domain/protocole';
 import { dateEnFrancais, dureeEnFrancais, heureDeParis } from '../workflows/blocs/duree';
-import type { Courriel, Jour, ProgrammeCourrier } from './commun';
+import { pourNousJoindre, type Courriel, type Jour, type OperateurAJoindre, type ProgrammeCourrier } from './commun';
 
 type Prog = ProgrammeCourrier;
 
@@ -85,6 +85,24 @@ export interface ProtocoleSigne {
   plan: PlanApurement;
   /** Période des bilans au bailleur (durée ISO). */
   bilan: string;
+}
+
+/** À l'occupant qui accepte les courriels : son protocole signé, en mots simples, et qui appeler. */
+export function protocoleSigneAuMenage(x: {
+  programme: OperateurAJoindre;
+  protocole: ProtocoleSigne['protocole'];
+  terme: Jour;
+  plan: PlanApurement;
+}): Courriel {
+  return {
+    sujet: 'Votre protocole de cohésion sociale est signé',
+    paragraphes: [
+      `Vous avez signé le ${dateEnFrancais(x.protocole.signeLe)} un protocole avec votre bailleur : tant que vous le respectez, l’expulsion est suspendue et vous restez dans votre logement.`,
+      `Chaque mois, du ${dateEnFrancais(x.protocole.debut)} au ${dateEnFrancais(x.terme)}, vous payez l’indemnité d’occupation de ${euros(x.protocole.indemniteOccupation)} et ${euros(x.plan.mensualite)} pour rembourser votre dette.`,
+      'Si vous respectez le protocole jusqu’au bout, votre bailleur vous proposera un nouveau bail.',
+      pourNousJoindre(x.programme),
+    ],
+  };
 }
 
 /** La signature annoncée à la CCAPEX, à la préfecture, à la CAF et au bailleur (dans cet ordre). */

@@ -61,6 +61,12 @@ const exemplesIml: Record<string, () => Courriel | Record<string, Courriel> | st
   glissementAuBailleur: () => iml.glissementAuBailleur({ ref, programme, mois: 12 }),
   glissementAuxPartenaires: () => iml.glissementAuxPartenaires({ ref, programme, anticipe: true, structure: 'chrs', mois: 6 }),
   glissementAuMenage: () => iml.glissementAuMenage({ programme }),
+  debutDeMesureAuMenage: () =>
+    iml.debutDeMesureAuMenage({
+      programme: { ...programme, operateur: { ...programme.operateur, telephone: '02 98 00 00 00' } },
+      debut: '2027-01-04',
+      glissementPrevuLe: '2028-01-04',
+    }),
   refusSiao: () => iml.refusSiao({ ref, motif: 'ressources insuffisantes pour le loyer visé' }),
   finSansGlissementAuBailleur: () => iml.finSansGlissementAuBailleur({ ref, programme, le: '2027-10-20', issue: 'Départ du logement' }),
   finSansGlissementAuxPartenaires: () =>
@@ -95,6 +101,8 @@ const rupture: protocole.Rupture = {
 const exemplesProtocole: Record<string, () => Courriel | Record<string, Courriel> | string[]> = {
   protocoleAPreparer: () => protocole.protocoleAPreparer({ ref, resiliation: { jugementDu: '2026-11-11', detteLocative: 3450 }, dureeMax: 'P2Y' }),
   protocoleSigne: () => protocole.protocoleSigne(protocoleSigne),
+  protocoleSigneAuMenage: () =>
+    protocole.protocoleSigneAuMenage({ programme, protocole: protocoleSigne.protocole, terme: protocoleSigne.terme, plan: protocoleSigne.plan }),
   demandeDePaiement: () => {
     const l = protocole.demandeDePaiement({ ref, mois: '2027-04', rang: 2, dureeTotaleMois: 24, attendu: { total: 507.5, indemnite: 412.5, apurement: 95 } });
     return { sujet: l.objet, paragraphes: l.apercu };

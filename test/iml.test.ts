@@ -369,6 +369,11 @@ describe('concarneau-iml', () => {
     await handle.executeUpdate(logementUpdate, { args: [logement(debut)] });
     await etape(handle, 'sous_location');
     await recu(BAILLEUR_LOGEMENT, ref, 'Sous-location en bail glissant : début de la mesure');
+    // Le ménage, qui accepte les courriels, apprend le début de sa sous-location, avec le livret du bail glissant.
+    const auMenage = await banc.courriels.waitFor((m) => m.a.includes('josiane.lefebure@exemple.fr') && m.sujet === 'Votre sous-location commence');
+    expect(auMenage.texte).toContain(`Votre sous-location commence le ${dateEnFrancais(debut)}`);
+    expect(auMenage.texte).toMatch(/Pour toute question, ou si une difficulté survient : CCAS de Concarneau/);
+    expect(auMenage.piecesJointes.map((x) => x.filename)).toEqual([expect.stringMatching(/^livret-bail-glissant-.+\.pdf$/)]);
     // La page dit le prochain bilan et sa date (le premier, à 6 mois).
     expect((await jusqua(handle, (e) => !!e.details.prochainBilan)).details.prochainBilan).toMatch(/^Bilan de mesure à 6 mois, le \d{1,2} [a-zéû]+ \d{4}$/);
     await handle.executeUpdate(rendezVousUpdate, {

@@ -389,6 +389,12 @@ describe('protocole post-résiliation', () => {
     ] as const) {
       await attendreCourriel(a, ref, sujet);
     }
+    // L'occupant, qui accepte les courriels, reçoit ses engagements en mots simples (sans référence de dossier).
+    const auMenage = await banc.courriels.waitFor(
+      (m) => m.a.includes('josiane.lefebure@exemple.fr') && m.sujet === 'Votre protocole de cohésion sociale est signé',
+    );
+    expect(auMenage.texte).toContain('l’indemnité d’occupation de 420');
+    expect(auMenage.texte).toContain('Si vous respectez le protocole jusqu’au bout, votre bailleur vous proposera un nouveau bail.');
     await handle.executeUpdate(accompagnementUpdate, {
       args: [msg({ nature: 'visite_domicile' as const, note: 'Séparation récente, dépression : suivi CMP' })],
     });
@@ -811,7 +817,9 @@ describe('protocole post-résiliation', () => {
 
 describe.runIf(process.env.ENREGISTRER_HISTORIQUES === '1')('enregistrement', () => {
   // v1 : avant les minuteurs annulés et le calendrier de Paris ; v2 : avant les dossiers du système
-  // d’enregistrement ; v3 : les courriels d'une étape un à un (avant patched('courriels-ensemble')) ; v4 : depuis.
+  // d’enregistrement ; v3 : les courriels d'une étape un à un (avant patched('courriels-ensemble')) ; v4 :
+  // rien à l'occupant à la signature, le nouveau bail sans lien au bailleur (avant patched('signature-au-menage')
+  // et patched('nouveau-bail-par-lien')) ; v5 : depuis.
   it('enregistre un protocole de 3 mois en deux exécutions (continue-as-new) jusqu’au nouveau bail', async () => {
     const { handle } = await lancer({ reference: 'REJEU-PROTOCOLE-1', moisParExecution: 2 });
     await etape(handle, 'signature_protocole');
@@ -832,9 +840,11 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === '1')('enregistrement', ()
     await handle.executeUpdate(nouveauBailUpdate, { args: [msg({ signeLe: await aujourdhui(handle) })] });
     await handle.result();
     const premiereExecution = await banc.env.client.workflow.getHandle(handle.workflowId, premiere).fetchHistory();
-    expect(patchsNotes(enObjet(premiereExecution))).toContain('courriels-ensemble');
-    ecrireHistorique('protocole-v4.json', premiereExecution); // première exécution, jusqu’au continue-as-new
-    ecrireHistorique('protocole-v4-suite.json', await handle.fetchHistory()); // la suivante, de la reprise à la clôture
+    expect(patchsNotes(enObjet(premiereExecution))).toEqual(expect.arrayContaining(['courriels-ensemble', 'signature-au-menage']));
+    const suite = await handle.fetchHistory();
+    expect(patchsNotes(enObjet(suite))).toContain('nouveau-bail-par-lien');
+    ecrireHistorique('protocole-v5.json', premiereExecution); // première exécution, jusqu’au continue-as-new
+    ecrireHistorique('protocole-v5-suite.json', suite); // la suivante, de la reprise à la clôture
   });
 });
 

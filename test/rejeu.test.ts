@@ -533,12 +533,13 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === '1' || process.env.ENREGI
       // dossiers ; v4 : le dossier consigné par une activité ordinaire (avant l'activité locale) ;
       // v5 : la fiche-bilan faite par le déroulé (avant patched('bilan-dans-le-message')) ; v6 : le
       // glissement noté dans l'état par le déroulé (avant patched('glissement-dans-le-message')) ; v7 :
-      // les courriels d'une étape un à un (avant patched('courriels-ensemble')).
+      // les courriels d'une étape un à un (avant patched('courriels-ensemble')) ; v8 : rien au ménage au
+      // début de la mesure (avant patched('debut-de-mesure-au-menage')).
       const historiqueIml = await handle.fetchHistory();
       expect(patchsNotes(enObjet(historiqueIml))).toEqual(
-        expect.arrayContaining(['dossier-en-activite-locale', 'glissement-dans-le-message', 'courriels-ensemble']),
+        expect.arrayContaining(['dossier-en-activite-locale', 'glissement-dans-le-message', 'courriels-ensemble', 'debut-de-mesure-au-menage']),
       );
-      ecrireHistorique('iml-concarneau-v8.json', historiqueIml);
+      ecrireHistorique('iml-concarneau-v9.json', historiqueIml);
       const file = banc.env.client.workflow.getHandle(idFileIml(programme.id));
       await vi.waitFor(
         async () => {

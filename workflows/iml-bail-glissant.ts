@@ -280,6 +280,15 @@ async function rechercheDuLogement(m: Mesure): Promise<void> {
     }),
     visibilite: 'partenaires',
   });
+  // Le ménage qui accepte les courriels : le début de sa sous-location, avec le livret du bail glissant.
+  const { menage } = e;
+  if (menage.accepteCourriel && menage.courriel && patched('debut-de-mesure-au-menage')) {
+    await notifier(p, {
+      a: { adresse: { nom: menage.nom, courriel: menage.courriel } },
+      ...courriels.debutDeMesureAuMenage({ programme: e.programme, debut: m.debut, glissementPrevuLe: m.termeMesure }),
+      joindre: [{ document: 'livret-iml', lecteur: 'menage' }],
+    });
+  }
 }
 
 /** 5–6. Sous-location : accompagnement et loyers (messages), bilans de mesure à 6 et 10 mois. */

@@ -187,14 +187,24 @@ async function signatureDuProtocole(c: Protocole): Promise<void> {
     plan: s.plan!,
     bilan: d.bilan!,
   });
-  // Le résumé du protocole (PDF) est joint pour le bailleur et la CCAPEX.
-  await notifierEnsemble(
-    p,
-    (['ccapex', 'prefecture', 'caf', 'bailleur'] as const).map((role) => {
+  // Le résumé du protocole (PDF) est joint pour le bailleur et la CCAPEX ; l'occupant qui accepte les
+  // courriels reçoit ses engagements en mots simples (patched('signature-au-menage')).
+  const { menage } = c.e;
+  const auMenage = menage.accepteCourriel && menage.courriel && patched('signature-au-menage') ? { nom: menage.nom, courriel: menage.courriel } : undefined;
+  await notifierEnsemble(p, [
+    ...(['ccapex', 'prefecture', 'caf', 'bailleur'] as const).map((role) => {
       const resume = role === 'bailleur' || role === 'ccapex';
       return { a: { role }, ...signe[role], visibilite: 'partenaires' as const, ...(resume ? { joindre: [{ document: 'resume-protocole' as const }] } : {}) };
     }),
-  );
+    ...(auMenage
+      ? [
+          {
+            a: { adresse: auMenage, libelle: 'l’occupant' },
+            ...courriels.protocoleSigneAuMenage({ programme, protocole: s.protocole!, terme: terme(c), plan: s.plan! }),
+          },
+        ]
+      : []),
+  ]);
   s.prochainBilan = ajouterDuree(debut(c), d.bilan!).toISOString();
   if (d.visite)
     p.echeances.suivre({
