@@ -449,14 +449,11 @@ describe('reims-april par l’API : comité de suivi, clôture, veille active', 
     expect(bailleur.length).toBeGreaterThanOrEqual(3);
     sansConfidentiel(bailleur);
 
-    // Le nouveau parcours, lié au précédent, attend le comité de suivi.
+    // Le nouveau parcours, lié au précédent, reprend l'accompagnement sans nouveau comité de suivi.
     const suite = handleDe(etat.details.parcoursSuivant as string);
-    const etatSuite = await attendreEtat(
-      suite.workflowId,
-      (e) => e.etape === 'comite_de_suivi' && e.demandes.length === 1,
-      'demande au comité de suivi du nouveau parcours',
-    );
+    const etatSuite = await attendreEtat(suite.workflowId, (e) => e.etape === 'aller_vers', 'le nouveau parcours à l’aller vers');
     expect(etatSuite.details.parcoursPrecedent).toBe(workflowId);
+    expect(etatSuite.demandes).toEqual([]);
   });
 });
 
