@@ -493,7 +493,7 @@ export function createCourrielActivities(deps: DependancesCourriel) {
     },
 
     /** Envoie à un partenaire un lien signé, lié au parcours, à la demande et au rôle, qui expire. */
-    async envoyerLienSigne(entree: DemandeValidationCourriel): Promise<{ messageId: string }> {
+    async envoyerLienSigne(entree: DemandeValidationCourriel): Promise<{ messageId: string; organisation?: string }> {
       const d = parserEntree(demandeValidationSchema, entree, 'envoyerLienSigne');
       // Le même lien à chaque tentative : son identifiant (jti) vient de la clé du courriel.
       const token = deps.signeur.signer(
@@ -504,7 +504,7 @@ export function createCourrielActivities(deps: DependancesCourriel) {
       const url = `${deps.baseUrl.replace(/\/$/, '')}/liens/${token}`;
       const heartbeat = Context.current();
       heartbeat.heartbeat();
-      const { messageId } = await envoyer({
+      const { messageId, repli } = await envoyer({
         cle: d.cle,
         destinataire: d.destinataire,
         sujet: d.sujet,
@@ -512,7 +512,12 @@ export function createCourrielActivities(deps: DependancesCourriel) {
         lien: { libelle: d.libelleLien, url },
         signature: d.signature,
       });
-      return { messageId };
+      // Le journal nomme le bailleur du ménage qui a reçu le lien, pas celui du programme.
+      const bailleur =
+        !repli && d.destinataire.type === 'partenaire' && d.destinataire.role === 'bailleur'
+          ? await new LecturesAnnuaire(deps.base).bailleurDuParcours(d.workflowId)
+          : undefined;
+      return { messageId, ...(bailleur ? { organisation: bailleur.nom } : {}) };
     },
   };
 }

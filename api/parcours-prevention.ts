@@ -12,6 +12,7 @@ import {
   CRENEAUX,
   diagnosticUpdate,
   GARANTIES,
+  incoherencePlan,
   incoherenceTentative,
   ISSUES_PREVENTION,
   ISSUES_TENTATIVE,
@@ -81,12 +82,20 @@ const diagnosticSchema = z.object({
   termine: z.boolean(),
   carnetDeRoute: z.array(z.string().trim().min(1).max(300)).max(30).optional(),
 });
-const planSchema = z.object({
-  actions: z.array(z.enum(ACTIONS_PLAN)).min(1, 'au moins une action'),
-  orientations: z.array(z.enum(ORIENTATIONS_PLAN)).default([]),
-  planApurement: z.object({ mensualite: montantSchema({ strict: true, max: 100_000 }), dureeMois: z.number().int().min(1).max(120) }).optional(),
-  demandeMutation: z.boolean().optional(),
-});
+const planSchema = z
+  .object({
+    actions: z.array(z.enum(ACTIONS_PLAN)).min(1, 'au moins une action'),
+    orientations: z.array(z.enum(ORIENTATIONS_PLAN)).default([]),
+    planApurement: z
+      .object({ mensualite: montantSchema({ strict: true, max: 100_000 }), dureeMois: z.number().int().min(1).max(120) })
+      .optional()
+      .meta({ description: 'Obligatoire si le plan prévoit l’action « plan d’apurement » : sa mensualité et sa durée' }),
+    demandeMutation: z.boolean().optional(),
+  })
+  .superRefine((x, ctx) => {
+    const i = incoherencePlan(x);
+    if (i) ctx.addIssue({ code: 'custom', path: [i.champ], message: i.raison });
+  });
 const bilanSchema = z.object({
   reprisePaiement: z.enum(REPRISES_PAIEMENT),
   planRespecte: z.boolean(),
@@ -191,7 +200,8 @@ export const PARCOURS_PREVENTION: DefinitionParcours = {
       schema: planSchema,
       roles: ['travailleur_social'],
       libelle: 'Plan d’aide contractualisé',
-      exemple: { actions: ['plan_apurement', 'fsl'], orientations: ['asll'], planApurement: { mensualite: 50, dureeMois: 16 } },
+      // Sans plan d'apurement : il serait alors obligatoire (mensualité et durée), ce que l'exemple ne montrerait pas.
+      exemple: { actions: ['ouverture_droits', 'fsl'], orientations: ['asll'] },
     }),
     bilan: definirMessage({
       update: bilanUpdate,

@@ -6,7 +6,7 @@
 
 /** Les paragraphes de la lettre d'information au ménage (entre « Madame, Monsieur, » et « Pour nous joindre »). */
 /** Étude conjointe (toulouse-declic) : ce que le conseiller référent du bailleur valide par son lien. */
-export const OBJET_VALIDATION_REFERENT = 'Validation du plan d’action avec le conseiller référent du bailleur';
+export const OBJET_VALIDATION_REFERENT = 'Validation du plan d’aide avec le conseiller référent';
 
 export function paragraphesLettreInformation(programme: { operateur: { nom: string; courriel: string } }): string[] {
   return [

@@ -81,9 +81,16 @@ export function incoherenceTentative(t: Pick<TentativeContact, 'canal' | 'crenea
   if (sansCreneau && t.issue === 'absent') {
     return {
       champ: 'issue',
-      raison: `« Absent » vaut pour une visite, un appel ou un rendez-vous. Pour un ${t.canal === 'courrier' ? 'courrier' : 'courriel'} sans réponse, choisissez « injoignable » ; ${t.canal === 'courrier' ? 'revenu' : 'non remis'}, « adresse erronée ».`,
+      raison: `« Absent » vaut pour une visite, un appel ou un rendez-vous. Pour un ${t.canal === 'courrier' ? 'courrier' : 'courriel'} sans réponse, choisissez « Injoignable » ; pour un ${t.canal === 'courrier' ? 'courrier revenu à l’expéditeur' : 'courriel non remis'}, « Adresse erronée ».`,
     };
   }
+  return undefined;
+}
+
+/** Un plan d'aide qui prévoit un plan d'apurement le chiffre : sa mensualité et sa durée. */
+export function incoherencePlan(x: { actions: readonly string[]; planApurement?: unknown }): { champ: 'planApurement'; raison: string } | undefined {
+  if (x.actions.includes('plan_apurement') && !x.planApurement)
+    return { champ: 'planApurement', raison: 'Le plan prévoit un plan d’apurement : indiquez sa mensualité et sa durée (en mois).' };
   return undefined;
 }
 

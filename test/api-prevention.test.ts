@@ -259,7 +259,7 @@ describe('loiret-ahu par l’API', () => {
     const courrierAbsent = await message(workflowId, 'tentative-contact', { canal: 'courrier', issue: 'absent' });
     estProbleme(courrierAbsent, 400);
     expect(courrierAbsent.json.errors).toEqual([
-      { champ: 'issue', message: expect.stringContaining('Pour un courrier sans réponse, choisissez « injoignable »') },
+      { champ: 'issue', message: expect.stringContaining('Pour un courrier sans réponse, choisissez « Injoignable »') },
     ]);
     const appelSansCreneau = await message(workflowId, 'tentative-contact', { canal: 'telephone', issue: 'injoignable' });
     estProbleme(appelSansCreneau, 400);
@@ -292,6 +292,10 @@ describe('loiret-ahu par l’API', () => {
     expect(apresDiag.detailsConfidentiels.diagnostic).toEqual([
       expect.objectContaining({ origineDette: 'Perte d’emploi en mai', dispositifsExpliques: true, proceduresExpliquees: false }),
     ]);
+    // Un plan d'apurement prévu sans sa mensualité ni sa durée : refusé, le bailleur lirait « aucun plan d'apurement ».
+    const sansMontant = await message(workflowId, 'plan-aide', { actions: ['plan_apurement', 'fsl'], orientations: [] });
+    estProbleme(sansMontant, 400);
+    expect(sansMontant.json.errors).toEqual([{ champ: 'planApurement', message: expect.stringContaining('indiquez sa mensualité et sa durée') }]);
     const plan = await message(workflowId, 'plan-aide', {
       actions: ['plan_apurement', 'fsl'],
       orientations: [],

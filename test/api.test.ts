@@ -601,6 +601,8 @@ describe('parcours : messages, affectation, clôture, liens', () => {
       expect(r.status).toBe(400);
       expect(r.texte).toContain('Indiquez le motif de votre refus dans le commentaire');
       expect(r.texte).toContain('value="refuse" required checked');
+      // Le champ du commentaire est marqué en erreur et relié au message.
+      expect(r.texte).toContain('aria-describedby="aide-commentaire erreur-formulaire" aria-invalid="true"');
       expect((await etatDe(workflowId)).demandes[0]!.statut).toBe('en_attente');
       const motive = await appel('POST', `/liens/${token}`, formulaire({ decision: 'refuse', commentaire: 'Budget à préciser' }));
       expect(motive.status, motive.texte).toBe(200);

@@ -163,7 +163,7 @@ describe('loiret-ahu', () => {
       .executeUpdate(tentativeContactUpdate, { args: [msg()({ canal: 'courrier' as const, issue: 'absent' as const })] })
       .catch((e: unknown) => e);
     expect(absentAuCourrier).toBeInstanceOf(WorkflowUpdateFailedError);
-    expect((absentAuCourrier as WorkflowUpdateFailedError).cause?.message).toContain('Pour un courrier sans réponse, choisissez « injoignable »');
+    expect((absentAuCourrier as WorkflowUpdateFailedError).cause?.message).toContain('Pour un courrier sans réponse, choisissez « Injoignable »');
     await handle.executeUpdate(tentativeContactUpdate, {
       args: [msg()({ canal: 'telephone' as const, creneau: 'matin' as const, issue: 'injoignable' as const })],
     });
@@ -577,7 +577,7 @@ describe('toulouse-declic', () => {
     expect(etat.demandes.at(-1)!.statut).toBe('expiree');
     expect(etat.journal.some((x) => x.type === 'plan_sans_validation_bailleur')).toBe(true);
     // Pas d'escalade pour ce délai : la coordination n'est pas sollicitée.
-    expect(banc.courriels.messages().some((m) => m.sujet.startsWith('Sans réponse : Validation du plan d’action') && dossier(ref)(m))).toBe(false);
+    expect(banc.courriels.messages().some((m) => m.sujet.startsWith(`Sans réponse : ${OBJET_VALIDATION_REFERENT}`) && dossier(ref)(m))).toBe(false);
   });
 
   it('points mensuels et bilans à 3 et 6 mois ; un bilan non saisi alerte la coordination ; le ménage met fin', async () => {

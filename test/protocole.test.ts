@@ -16,6 +16,8 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { WorkflowHandle } from '@temporalio/client';
 import { Worker } from '@temporalio/worker';
+import { AnnuairePartenaires } from '../personnel/organisations';
+import { baseEssai } from './outils/base';
 import { temporal } from '@temporalio/proto';
 import { demarrerApiEssai, type ApiEssai } from './outils/api';
 import { DOSSIER_HISTORIQUES, ecrireHistorique, enObjet, enregistrerALaFin, patchsNotes } from './outils/historiques';
@@ -524,11 +526,22 @@ describe('protocole post-résiliation', () => {
 
   it('le bailleur indique lui-même le nouveau bail par son lien (dates vérifiées) : le parcours se clôt à ses dates ; le lien ne sert qu’une fois', async () => {
     const { handle, ref } = await lancer();
+    // Le bailleur du ménage, choisi au lancement parmi les trois d'APRIL : c'est lui qui reçoit les liens, et le journal le nomme.
+    await new AnnuairePartenaires((await baseEssai()).db).choisirPourLancement(
+      handle.workflowId,
+      PROGRAMME.id,
+      `${PROGRAMME.id}--bailleur-plurial-novilia`,
+      'coord.essai',
+    );
     await etape(handle, 'signature_protocole');
     await signer(handle, { dureeMois: 1 });
     await moisPaye(handle);
     await etape(handle, 'nouveau_bail');
-    const avis = await attendreCourriel(BAILLEUR, ref, 'Nouveau bail à signer avant le');
+    const avis = await attendreCourriel('contentieux@plurial-novilia.example', ref, 'Nouveau bail à signer avant le');
+    const demandee = await jusqua(handle, (e) => e.journal.some((x) => x.type === 'validation_demandee' && x.resume.includes('Nouveau bail')));
+    expect(demandee.journal.filter((x) => x.type === 'validation_demandee').at(-1)!.resume).toMatch(
+      /^Demande envoyée au bailleur \(Plurial Novilia — service contentieux\) : « Nouveau bail à signer avant le/,
+    );
     const jeton = jetonDe(avis);
     const page = await appel('GET', `/liens/${jeton}`);
     expect(page.status).toBe(200);
@@ -539,7 +552,7 @@ describe('protocole post-résiliation', () => {
     const futur = await appel('POST', `/liens/${jeton}`, { signeLe: demain });
     expect(futur.status).toBe(400);
     // Le parcours juge la date, à son heure : la page redonne le formulaire avec sa raison.
-    expect(futur.texte).toContain('Date de signature attendue au format AAAA-MM-JJ, au plus tard aujourd’hui.');
+    expect(futur.texte).toContain(`La date de signature ne peut pas être après aujourd’hui (${dateEnFrancais(jour)}) : le bail doit être déjà signé.`);
     expect(futur.texte).toContain('Date de signature du nouveau bail (obligatoire)');
     const veille = jourDeParis(retirerDuree(minuitDeParis(jour), 'P1D'));
     const avant = await appel('POST', `/liens/${jeton}`, { signeLe: jour, dateEffet: veille });

@@ -200,7 +200,7 @@ export const LIBELLES_ETAPES: Record<string, string> = {
   diagnostic: 'Diagnostic',
   plan_aide: 'Plan d’aide',
   validation_departement: 'Validation du plan par le département',
-  validation_bailleur: 'Validation du plan avec le référent du bailleur',
+  validation_bailleur: 'Validation du plan d’aide avec le conseiller référent du bailleur',
   revision_plan: 'Révision du plan d’aide',
   information_partenaires: 'Information des partenaires',
   suivi: 'Suivi du plan',

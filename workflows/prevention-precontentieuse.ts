@@ -19,7 +19,7 @@ import {
   type SituationOrientation,
   type TentativeContact,
 } from '../domain/prevention';
-import { incoherenceTentative, motifNonEligible, raisonIssueImpossible } from '../domain/prevention';
+import { incoherencePlan, incoherenceTentative, motifNonEligible, raisonIssueImpossible } from '../domain/prevention';
 import { euros, libelleValeurMinuscule, listeValeurs } from '../domain/libelles';
 import { LIBELLES_ISSUES, type Acteur, type EtatParcours, type Programme } from '../domain/vocabulaire';
 import { ajouterDuree, dateEnFrancais, dureeEnFrancais, minuitDeParis } from './blocs/duree';
@@ -31,7 +31,7 @@ import { demanderValidation } from './blocs/validation';
 
 const LIBELLES_REPRISE = { totale: 'reprise totale', partielle: 'reprise partielle', aucune: 'pas de reprise' } as const;
 const VALIDATION_DEPARTEMENT = 'Validation du plan par le département (ASLL)';
-const VALIDATION_BAILLEUR = 'Validation du plan avec le référent du bailleur';
+const VALIDATION_BAILLEUR = 'Validation du plan d’aide avec le conseiller référent du bailleur';
 
 export async function preventionPrecontentieuse(e: EntreePrevention): Promise<EtatParcours> {
   const { programme, menage } = e;
@@ -216,7 +216,8 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
   /** Étude conjointe (toulouse-declic) : le plan se valide avec le conseiller référent du bailleur. */
   const avecLeReferent = () => !!programme.options.etudeConjointeBailleur && !!programme.partenaires.bailleur && patched('plan-valide-avec-le-bailleur');
   p.message(planAideUpdate, {
-    valider: (x) => enEtape('plan_aide', 'revision_plan') ?? (x.actions.length === 0 ? 'Le plan d’aide comporte au moins une action.' : undefined),
+    valider: (x) =>
+      enEtape('plan_aide', 'revision_plan') ?? (x.actions.length === 0 ? 'Le plan d’aide comporte au moins une action.' : incoherencePlan(x)?.raison),
     appliquer: (x) => {
       plan = x;
       planEnregistreLe = new Date();

@@ -793,7 +793,9 @@ async function alerterImpayes(c: Protocole, mois: string, montant: number, total
 
 /** Les dates d'un nouveau bail qui ne se tiennent pas (message de l'équipe ou lien du bailleur), en français. */
 function raisonDatesNouveauBail(c: Protocole, x: { signeLe: string; dateEffet?: string } | undefined): string | undefined {
-  if (!x || !estDate(x.signeLe) || x.signeLe > aujourdhui()) return 'Date de signature attendue au format AAAA-MM-JJ, au plus tard aujourd’hui.';
+  if (!x || !estDate(x.signeLe)) return 'Date de signature attendue au format AAAA-MM-JJ, au plus tard aujourd’hui.';
+  if (x.signeLe > aujourdhui())
+    return `La date de signature ne peut pas être après aujourd’hui (${dateEnFrancais(aujourdhui())}) : le bail doit être déjà signé.`;
   if (x.signeLe < c.s.protocole!.debut) return 'Le nouveau bail ne peut pas avoir été signé avant le début du protocole.';
   if (x.dateEffet !== undefined && (!estDate(x.dateEffet) || x.dateEffet < x.signeLe))
     return 'La prise d’effet du bail (AAAA-MM-JJ) ne peut pas précéder sa signature.';

@@ -96,6 +96,8 @@ function formulaire(res: Response, status: number, token: string, etat: EtatParc
   enTetesLien(res);
   const coche = cocheur(saisie);
   const role = LIBELLES_ROLES[d.role] ?? d.role;
+  // Un refus sans motif : l'erreur est celle du commentaire.
+  const motifManquant = !!erreur && saisie.decision === 'refuse';
   envoyerPage(res, status, {
     titre: `${erreur ? 'Erreur : ' : ''}${d.objet} — Prévention des expulsions`,
     contenu: html`<h1>${d.objet}</h1>
@@ -116,7 +118,7 @@ ${erreur ? html`<div class="erreur" role="alert" id="erreur-formulaire"><p>${err
   </fieldset>
   <label for="commentaire">Commentaire (obligatoire pour un refus : son motif)</label>
   <p class="aide" id="aide-commentaire">2 000 caractères au plus. Il sera transmis à l’équipe qui accompagne le ménage.</p>
-  <textarea id="commentaire" name="commentaire" maxlength="2000" aria-describedby="aide-commentaire">${saisie.commentaire ?? ''}</textarea>
+  <textarea id="commentaire" name="commentaire" maxlength="2000" aria-describedby="aide-commentaire${motifManquant ? ' erreur-formulaire' : ''}"${motifManquant ? brut(' aria-invalid="true"') : ''}>${saisie.commentaire ?? ''}</textarea>
   <p><button type="submit">Envoyer ma réponse</button></p>
 </form>
 <p class="aide">Ce lien vous est personnel et ne sert qu’une fois. Il expire à la date indiquée ci-dessus.</p>
@@ -580,7 +582,7 @@ export function routesLiens(deps: DependancesApi): Router {
       });
     } catch (e) {
       const raison = raisonRefus(e);
-      if (raison !== undefined && signature && /^(Date de signature|Le nouveau bail ne peut|La prise d’effet)/.test(raison)) {
+      if (raison !== undefined && signature && /^(Date de signature|La date de signature|Le nouveau bail ne peut|La prise d’effet)/.test(raison)) {
         // Une date que le parcours refuse (à venir, avant le protocole) : le formulaire, avec la raison.
         formulaireNouveauBail(
           res,

@@ -235,6 +235,12 @@ describe('page d’un parcours', () => {
     expect(confirmation('constructor')).toBeUndefined();
   });
 
+  it('une liste vide s’accorde : « aucune » orientation, « aucun » axe', () => {
+    const h = pageParcours(ctx('coord.essai'), { ...etat, details: { ...etat.details, plan: { actions: ['budget'], orientations: [], axes: [] } } }).valeur;
+    expect(h).toContain('<dt>Orientations</dt><dd>aucune</dd>');
+    expect(h).not.toContain('<dt>Orientations</dt><dd>aucun</dd>');
+  });
+
   it('un parcours ouvert par une rechute mène au dossier précédent (et l’inverse), nommé par sa référence', () => {
     const h = pageParcours(ctx('coord.essai'), { ...etat, details: { ...etat.details, parcoursPrecedent: 'loiret-ahu--E-1' } }).valeur;
     expect(h).toContain('<dt>Parcours précédent</dt><dd><a href="/parcours/loiret-ahu--E-1">Dossier E-1</a></dd>');

@@ -380,7 +380,7 @@ const STATUTS_VEILLE: Partial<Record<DemandeValidation['statut'], string>> = {
 function statutDemande(d: DemandeValidation): string {
   if (d.action === 'rechute' && STATUTS_VEILLE[d.statut]) return STATUTS_VEILLE[d.statut]!;
   if (d.action === 'nouveau_bail' && d.statut === 'approuvee' && d.decision?.nouveauBail)
-    return `Nouveau bail signé le ${dateFr(d.decision.nouveauBail.signeLe)} (indiqué par le bailleur)`;
+    return `Nouveau bail signé le ${dateFr(d.decision.nouveauBail.signeLe)}, indiqué par le bailleur`;
   if (d.action === 'nouveau_bail' && d.statut === 'en_attente') return 'En attente de la signature';
   if (d.statut === 'expiree' && d.closeParClotureLe) return `Close à la clôture du parcours, le ${dateFr(d.closeParClotureLe)}`;
   if (d.statut === 'expiree' && d.fermee) return `Close le ${dateFr(d.fermee.le)} : ${d.fermee.raison}`;
@@ -406,6 +406,9 @@ function sectionDemandes(etat: EtatParcours): Brut {
   })}`;
 }
 
+/** Les listes des détails dont les éléments sont féminins (« aucune orientation »). */
+const LISTES_AU_FEMININ = new Set(['orientations', 'actions', 'demarches', 'prolongations', 'candidatures']);
+
 /** Une valeur des détails du parcours, lisible (dates, mois, durées, montants, oui/non, libellés, listes). */
 function valeurLisible(v: unknown, profondeur = 0, cle = ''): Brut {
   if (v === null || v === undefined || v === '') return html`—`;
@@ -421,7 +424,7 @@ function valeurLisible(v: unknown, profondeur = 0, cle = ''): Brut {
     return html`${/^[a-z]+(_[a-z0-9]+)+$|^[a-z]+$/.test(v) ? libelleValeur(v) : v}`;
   }
   if (Array.isArray(v)) {
-    if (!v.length) return html`aucun`;
+    if (!v.length) return html`${LISTES_AU_FEMININ.has(cle) ? 'aucune' : 'aucun'}`;
     if (v.every((x) => typeof x !== 'object' || x === null)) return html`${v.map((x) => valeurLisible(x, profondeur + 1, cle).valeur).join(', ')}`;
     return html`<ul>${v.map((x) => html`<li>${valeurLisible(x, profondeur + 1, cle)}</li>`)}</ul>`;
   }

@@ -96,12 +96,14 @@ export async function demanderValidation(parcours: Parcours, def: DemandeValidat
       signature: parcours.programme.operateur.nom,
     });
 
-  await envoyer(false);
+  const envoye = await envoyer(false);
+  // Le bailleur du ménage qui a reçu le lien (programme à plusieurs bailleurs), pas celui du programme.
+  const libelle = envoye?.organisation ? `${ROLES_DANS_UNE_PHRASE[def.role]} (${envoye.organisation})` : dest.libelle;
   parcours.journal.noter(
     'validation_demandee',
     veille
-      ? `Lien de veille active envoyé ${contracter('à', dest.libelle)} : une rechute peut être signalée jusqu’au ${dateEnFrancais(echeance)}`
-      : `Demande envoyée ${contracter('à', dest.libelle)} : « ${def.objet} », réponse attendue avant le ${dateEnFrancais(echeance)}`,
+      ? `Lien de veille active envoyé ${contracter('à', libelle)} : une rechute peut être signalée jusqu’au ${dateEnFrancais(echeance)}`
+      : `Demande envoyée ${contracter('à', libelle)} : « ${def.objet} », réponse attendue avant le ${dateEnFrancais(echeance)}`,
   );
   // Le partenaire peut répondre avant que l'envoi soit fini (courriel parti, activité reprise) : sa
   // réponse est déjà là, l'échéance n'a plus lieu d'être (elle resterait ouverte puis « dépassée »).
@@ -123,19 +125,19 @@ export async function demanderValidation(parcours: Parcours, def: DemandeValidat
     const repondu = await attendreReponse(quand);
     if (repondu) break;
     await envoyer(true);
-    parcours.journal.noter('validation_rappel', `Rappel envoyé ${contracter('à', dest.libelle)} : « ${def.objet} »`);
+    parcours.journal.noter('validation_rappel', `Rappel envoyé ${contracter('à', libelle)} : « ${def.objet} »`);
   }
   const repondu = await attendreReponse(echeance);
   if (!repondu) {
     demande.statut = 'expiree';
     parcours.echeances.annuler(`validation:${demande.id}`);
-    parcours.journal.noter('validation_expiree', `Sans réponse ${contracter('de', dest.libelle)} à l’échéance : « ${def.objet} »`);
+    parcours.journal.noter('validation_expiree', `Sans réponse ${contracter('de', libelle)} à l’échéance : « ${def.objet} »`);
     if (def.escalade === false) return demande;
     await notifier(parcours, {
       a: { coordination: true },
       sujet: `Sans réponse : ${def.objet} (dossier ${parcours.ouverture.reference})`,
       paragraphes: [
-        `${dest.libelle.charAt(0).toUpperCase()}${dest.libelle.slice(1)} n’a pas répondu à la demande « ${def.objet} » avant le ${dateEnFrancais(echeance)}.`,
+        `${libelle.charAt(0).toUpperCase()}${libelle.slice(1)} n’a pas répondu à la demande « ${def.objet} » avant le ${dateEnFrancais(echeance)}.`,
         'Merci de reprendre contact avec ce partenaire. Le lien qui lui avait été envoyé n’est plus valable.',
       ],
       type: 'escalade',
