@@ -88,6 +88,17 @@ function lienInvalide(res: Response, status: number, message: string): void {
   );
 }
 
+/** L'en-tête d'une page de lien : ce qui est demandé, à qui, le dispositif, le dossier, la date limite. */
+function enTeteLien(etat: EtatParcours, d: ApercuDemande, limite: string): Brut {
+  return html`<h1>${d.objet}</h1>
+<p>Demande adressée à : <strong>${LIBELLES_ROLES[d.role] ?? d.role}</strong></p>
+<dl class="infos">
+  <dt>Dispositif</dt><dd>${etat.programme.nom}</dd>
+  <dt>Dossier</dt><dd>${etat.reference}</dd>
+  <dt>${limite}</dt><dd>${dateHeure(d.echeance)}</dd>
+</dl>`;
+}
+
 /** Ce que le partenaire avait saisi, remis dans la page rendue de nouveau avec l'erreur. */
 type SaisieLien = { decision?: string; montant?: string; commentaire?: string; signeLe?: string; dateEffet?: string };
 const cocheur = (saisie: SaisieLien) => (v: string) => (saisie.decision === v ? brut(' checked') : '');
@@ -95,18 +106,11 @@ const cocheur = (saisie: SaisieLien) => (v: string) => (saisie.decision === v ? 
 function formulaire(res: Response, status: number, token: string, etat: EtatParcours, d: ApercuDemande, erreur?: string, saisie: SaisieLien = {}): void {
   enTetesLien(res);
   const coche = cocheur(saisie);
-  const role = LIBELLES_ROLES[d.role] ?? d.role;
   // Un refus sans motif : l'erreur est celle du commentaire.
   const motifManquant = !!erreur && saisie.decision === 'refuse';
   envoyerPage(res, status, {
     titre: `${erreur ? 'Erreur : ' : ''}${d.objet} — Prévention des expulsions`,
-    contenu: html`<h1>${d.objet}</h1>
-<p>Demande adressée à : <strong>${role}</strong></p>
-<dl class="infos">
-  <dt>Dispositif</dt><dd>${etat.programme.nom}</dd>
-  <dt>Dossier</dt><dd>${etat.reference}</dd>
-  <dt>Réponse attendue avant le</dt><dd>${dateHeure(d.echeance)}</dd>
-</dl>
+    contenu: html`${enTeteLien(etat, d, 'Réponse attendue avant le')}
 <h2>Éléments pour décider</h2>
 ${d.apercu.length ? html`<ul>${d.apercu.map((l) => html`<li>${l}</li>`)}</ul>` : html`<p>Aucun élément complémentaire.</p>`}
 ${erreur ? html`<div class="erreur" role="alert" id="erreur-formulaire"><p>${erreur}</p></div>` : ''}
@@ -135,13 +139,7 @@ function formulaireRechute(res: Response, status: number, token: string, etat: E
   const apercu = d.apercu.filter((l) => !ligneDuFormulaireGenerique(l));
   envoyerPage(res, status, {
     titre: `${erreur ? 'Erreur : ' : ''}${d.objet} — Prévention des expulsions`,
-    contenu: html`<h1>${d.objet}</h1>
-<p>Lien adressé à : <strong>${LIBELLES_ROLES[d.role] ?? d.role}</strong></p>
-<dl class="infos">
-  <dt>Dispositif</dt><dd>${etat.programme.nom}</dd>
-  <dt>Dossier</dt><dd>${etat.reference}</dd>
-  <dt>Veille active jusqu’au</dt><dd>${dateHeure(d.echeance)}</dd>
-</dl>
+    contenu: html`${enTeteLien(etat, d, 'Veille active jusqu’au')}
 <h2>De quoi s’agit-il ?</h2>
 <p>L’accompagnement de ce ménage est terminé. Pendant la veille active, si le ménage connaît de nouveaux impayés de loyer, vous pouvez le signaler ici : l’opérateur ouvre alors un nouvel accompagnement, sans nouvelle orientation à faire.</p>
 ${apercu.length ? html`<ul>${apercu.map((l) => html`<li>${l}</li>`)}</ul>` : ''}
@@ -173,13 +171,7 @@ function formulaireNouveauBail(
   const decrit = (champ: string, aide: string) => (erreur?.champ === champ ? `${aide} erreur-formulaire` : aide);
   envoyerPage(res, status, {
     titre: `${erreur ? 'Erreur : ' : ''}${d.objet} — Prévention des expulsions`,
-    contenu: html`<h1>${d.objet}</h1>
-<p>Lien adressé à : <strong>${LIBELLES_ROLES[d.role] ?? d.role}</strong></p>
-<dl class="infos">
-  <dt>Dispositif</dt><dd>${etat.programme.nom}</dd>
-  <dt>Dossier</dt><dd>${etat.reference}</dd>
-  <dt>À indiquer avant le</dt><dd>${dateHeure(d.echeance)}</dd>
-</dl>
+    contenu: html`${enTeteLien(etat, d, 'À indiquer avant le')}
 ${d.apercu.length ? html`<ul>${d.apercu.map((l) => html`<li>${l}</li>`)}</ul>` : ''}
 ${erreur ? html`<div class="erreur" role="alert" id="erreur-formulaire"><p>${erreur.message}</p></div>` : ''}
 <form method="post" action="/liens/${token}" novalidate>
@@ -213,13 +205,7 @@ function formulairePaiement(
   const coche = cocheur(saisie);
   envoyerPage(res, status, {
     titre: `${erreur ? 'Erreur : ' : ''}${d.objet} — Prévention des expulsions`,
-    contenu: html`<h1>${d.objet}</h1>
-<p>Demande adressée à : <strong>${LIBELLES_ROLES[d.role] ?? d.role}</strong></p>
-<dl class="infos">
-  <dt>Dispositif</dt><dd>${etat.programme.nom}</dd>
-  <dt>Dossier</dt><dd>${etat.reference}</dd>
-  <dt>Réponse attendue avant le</dt><dd>${dateHeure(d.echeance)}</dd>
-</dl>
+    contenu: html`${enTeteLien(etat, d, 'Réponse attendue avant le')}
 ${d.apercu.length ? html`<ul>${d.apercu.map((l) => html`<li>${l}</li>`)}</ul>` : ''}
 ${erreur ? html`<div class="erreur" role="alert" id="erreur-formulaire"><p>${erreur}</p></div>` : ''}
 <form method="post" action="/liens/${token}" novalidate>
