@@ -235,6 +235,16 @@ describe('page d’un parcours', () => {
     expect(confirmation('constructor')).toBeUndefined();
   });
 
+  it('un message refusé : l’erreur est annoncée une seule fois, dans son formulaire ouvert ; en haut, un lien y mène', () => {
+    const h = pageParcours(ctx('ts.alice'), etat, {
+      retour: { formulaire: 'tentative-contact', titre: 'Saisie refusée :', messages: ['Indiquez le créneau.'] },
+    }).valeur;
+    expect(h.match(/role="alert"/g)).toHaveLength(1);
+    expect(h).toContain('<a href="#action-tentative-contact">Voir le formulaire</a>');
+    const formulaire = h.slice(h.indexOf('id="action-tentative-contact"'));
+    expect(formulaire.slice(0, formulaire.indexOf('</form>'))).toContain('role="alert"><p><strong>Saisie refusée :</strong></p><p>Indiquez le créneau.</p>');
+  });
+
   it('une liste vide s’accorde : « aucune » orientation, « aucun » axe', () => {
     const h = pageParcours(ctx('coord.essai'), { ...etat, details: { ...etat.details, plan: { actions: ['budget'], orientations: [], axes: [] } } }).valeur;
     expect(h).toContain('<dt>Orientations</dt><dd>aucune</dd>');

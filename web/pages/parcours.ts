@@ -537,7 +537,12 @@ export function pageParcours(ctx: Contexte, etat: EtatParcours, o: OptionsPagePa
 <h1>Dossier ${etat.reference} ${etat.cloture ? html`<span class="badge clos">Clôturé</span>` : etat.clotureEnCours ? html`<span class="badge clos">Clôture en cours</span>` : html`<span class="badge ouvert">En cours</span>`}</h1>
 ${fait ? html`<div class="succes" role="status"><p>Enregistré : ${fait}.</p><p>Étape actuelle : <strong>${etat.libelleEtape}</strong>.</p></div>` : ''}
 ${o.retour && !o.retour.formulaire ? resumeErreurs(o.retour.titre, o.retour.messages) : ''}
-${o.retour?.formulaire ? html`<div class="erreur" role="alert"><p><strong>${o.retour.titre}</strong></p>${o.retour.messages.map((m) => html`<p>${m}</p>`)}</div>` : ''}
+${
+  // Le détail de l'erreur est dans le formulaire (annoncé là, une seule fois) ; en haut, de quoi y aller.
+  o.retour?.formulaire
+    ? html`<div class="erreur"><p><strong>${o.retour.titre}</strong> <a href="#action-${o.retour.formulaire}">Voir le formulaire</a></p></div>`
+    : ''
+}
 <dl class="infos">
 <dt>Étape</dt><dd id="etape-courante">${etat.libelleEtape}</dd>
 <dt>Parcours</dt><dd>${LIBELLES_TYPE_PARCOURS[etat.typeParcours]}</dd>
