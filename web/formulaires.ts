@@ -277,6 +277,21 @@ ${c.options!.map((o, i) => html`<div class="choix"><input type="checkbox" id="${
 }
 
 /** Le résumé des erreurs en tête de formulaire (annoncé aux lecteurs d'écran). */
+/**
+ * Le résumé des erreurs d'un long formulaire : chaque champ refusé, son libellé et la raison, avec un
+ * lien qui y mène ; puis les erreurs qui ne sont pas d'un champ.
+ */
+export function resumeErreursParChamp(titre: string, champs: Champ[], prefixeId: string, parChamp: Record<string, string>, autres: string[] = []): Brut {
+  const libelles = new Map<string, string>();
+  const parcourir = (l: Champ[]) => l.forEach((c) => (libelles.set(c.nom, c.libelle), c.enfants && parcourir(c.enfants)));
+  parcourir(champs);
+  const entrees = Object.entries(parChamp);
+  if (!entrees.length && !autres.length) return brut('');
+  return html`<div class="erreur" role="alert"><p><strong>${titre}</strong></p><ul>${autres.map((m) => html`<li>${m}</li>`)}${entrees.map(
+    ([nom, message]) => html`<li><a href="#${idDe(prefixeId, nom)}">${libelles.get(nom) ?? 'Champ'} : ${message}</a></li>`,
+  )}</ul></div>`;
+}
+
 export function resumeErreurs(titre: string, messages: string[]): Brut {
   if (!messages.length) return brut('');
   return html`<div class="erreur" role="alert"><p><strong>${titre}</strong></p>${messages.length === 1 ? html`<p>${messages[0]}</p>` : html`<ul>${messages.map((m) => html`<li>${m}</li>`)}</ul>`}</div>`;

@@ -530,6 +530,19 @@ describe('formulaire de lancement : les champs du programme', () => {
     }
   });
 
+  it('les erreurs du lancement résumées en tête : chaque champ, son libellé et sa raison, avec un lien vers lui', () => {
+    const h = pageLancement(ctx('coord.essai'), CATALOGUE.trouver('besancon-ccas')!, [], {
+      erreurs: { 'menage.nom': 'champ obligatoire', 'donnees.situation.montantDette': 'nombre attendu (par exemple 12 ou 812,40)' },
+      autres: ['Un parcours existe déjà pour ce ménage dans ce programme.'],
+    }).valeur;
+    const resume = h.slice(h.indexOf('Le parcours n’a pas été lancé'), h.indexOf('</div>', h.indexOf('Le parcours n’a pas été lancé')));
+    expect(resume).toContain('<li>Un parcours existe déjà pour ce ménage dans ce programme.</li>');
+    expect(resume).toMatch(/<a href="#lancement-menage-nom">[^<]+ : champ obligatoire<\/a>/);
+    expect(resume).toMatch(/<a href="#lancement-donnees-situation-montantDette">[^<]+ : nombre attendu/);
+    // Chaque lien mène à un champ de la page.
+    for (const [, id] of resume.matchAll(/href="#([^"]+)"/g)) expect(h).toContain(`id="${id}"`);
+  });
+
   it('« (facultatif) » une seule fois après le libellé de la date de désignation', () => {
     const h = pageLancement(ctx('coord.essai'), CATALOGUE.trouver('besancon-ccas')!, []).valeur;
     expect(h).toContain('Date de désignation par la commission impayés');

@@ -8,7 +8,7 @@ import { menageSchema } from '../../domain/schemas';
 import type { Programme } from '../../domain/vocabulaire';
 import type { Organisation } from '../../personnel/organisations';
 import { dureeEnFrancais } from '../../workflows/blocs/duree';
-import { champsDe, rendreChamps, resumeErreurs, type Champ, type Corps, type EtatFormulaire } from '../formulaires';
+import { champsDe, rendreChamps, resumeErreursParChamp, type Champ, type Corps, type EtatFormulaire } from '../formulaires';
 import { LIBELLES_TYPE_PARCOURS } from '../libelles';
 import { programmesDe, travailleursSociaux, type Contexte } from './commun';
 
@@ -87,7 +87,7 @@ export function pageLancement(
   const regles = reglesEligibilite(programme);
   return html`<h1>Lancer un parcours : ${programme.nom}</h1>
 <p>${LIBELLES_TYPE_PARCOURS[programme.typeParcours]} — ${programme.territoire}. Les champs marqués « obligatoire » doivent être remplis.</p>
-${resumeErreurs('Le parcours n’a pas été lancé :', [...(e.autres ?? []), ...(e.erreurs && Object.keys(e.erreurs).length ? ['Corrigez les champs signalés ci-dessous.'] : [])])}
+${resumeErreursParChamp('Le parcours n’a pas été lancé :', [...c.affectation, ...c.menage, ...c.donnees], 'lancement', e.erreurs ?? {}, e.autres)}
 ${
   regles.length
     ? html`<section class="encadre" aria-labelledby="titre-eligibilite"><h2 id="titre-eligibilite">Qui peut être orienté vers ce programme</h2>
