@@ -563,7 +563,7 @@ describe('protocole post-résiliation', () => {
     expect(ok.status, ok.texte).toBe(200);
     expect(ok.texte).toContain('La signature du nouveau bail est enregistrée');
     const etat = await jusqua(handle, (e) => !!e.cloture);
-    expect(etat.cloture).toMatchObject({ issue: 'nouveau_bail_signe', motif: `Nouveau bail signé le ${dateEnFrancais(veille)}` });
+    expect(etat.cloture).toMatchObject({ issue: 'nouveau_bail_signe', motif: `signé le ${dateEnFrancais(veille)}` });
     expect(etat.details.nouveauBail).toEqual({ signeLe: veille, dateEffet: veille });
     expect(etat.journal.find((x) => x.type === 'nouveau_bail')).toMatchObject({ acteur: { type: 'partenaire', role: 'bailleur' } });
     expect(etat.echeances.find((x) => x.id === 'nouveau_bail')!.statut).toBe('tenue');

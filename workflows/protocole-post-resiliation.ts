@@ -420,7 +420,13 @@ async function nouveauBail(c: Protocole): Promise<Fin> {
   }
   p.echeances.tenir('nouveau_bail');
   const b = s.nouveauBail!;
-  return { issue: 'nouveau_bail_signe', motif: `Nouveau bail signé le ${dateEnFrancais(b.signeLe)}`, acteur: b.acteur };
+  // L'issue dit déjà « Nouveau bail signé » : le motif en donne les dates.
+  return {
+    issue: 'nouveau_bail_signe',
+    motif:
+      b.dateEffet !== b.signeLe ? `signé le ${dateEnFrancais(b.signeLe)}, à effet du ${dateEnFrancais(b.dateEffet)}` : `signé le ${dateEnFrancais(b.signeLe)}`,
+    acteur: b.acteur,
+  };
 }
 
 /**
