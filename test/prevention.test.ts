@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { messagesPermis } from '../domain/actions';
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { cloreAnticipeUpdate, etatQuery, repondreValidationUpdate } from '../domain/messages';
+import { accordPartageDiagnosticUpdate } from '../domain/partage';
 import {
   bilanUpdate,
   cloturerUpdate,
@@ -561,14 +562,23 @@ describe('toulouse-declic', () => {
       (m) => m.a.includes(bailleurDe('toulouse-declic')) && m.sujet.startsWith(OBJET_VALIDATION_REFERENT) && dossier(ref)(m),
     );
     sansConfidentiel([lien]);
+    // Sans l'accord du ménage pour la conseillère sociale du bailleur, le détail des actions ne part pas.
+    expect(lien.texte).toContain('Le détail des actions n’est transmis qu’avec l’accord du ménage');
+    expect(lien.texte).not.toContain('Actions prévues');
     // Un refus : le plan revient en révision, avec le motif, au travailleur social.
     await planValideParLeReferent(handle, 'refuse', 'Revoir la mensualité avec le pôle recouvrement');
     let etat = await etape(handle, 'revision_plan');
     expect(etat.details.revision).toMatchObject({ motif: 'Revoir la mensualité avec le pôle recouvrement' });
     const aRevoir = await banc.courriels.waitFor((m) => m.sujet.startsWith('Plan d’aide à revoir') && dossier(ref)(m));
     expect(aRevoir.texte).toContain('Le plan d’aide n’a pas été validé avec le référent du bailleur : Revoir la mensualité avec le pôle recouvrement.');
-    // Le plan revu repart au référent ; sans réponse dans le délai, il tient et le suivi commence.
+    // L'accord du ménage noté entre-temps : le plan revu repart au référent avec ses actions ; sans
+    // réponse dans le délai, il tient et le suivi commence.
+    await handle.executeUpdate(accordPartageDiagnosticUpdate, { args: [msg()({ pour: ['conseillere_sociale_bailleur' as const] })] });
     await handle.executeUpdate(planAideUpdate, { args: [msg()({ actions: ['budget' as const, 'fsl' as const], orientations: [] })] });
+    const revu = await banc.courriels.waitFor(
+      (m) => m.a.includes(bailleurDe('toulouse-declic')) && m.sujet.startsWith(OBJET_VALIDATION_REFERENT) && dossier(ref)(m) && m.id !== lien.id,
+    );
+    expect(revu.texte).toMatch(/Actions prévues : [^.]*FSL/i);
     etat = await jusqua(handle, (e) => e.etape === 'validation_bailleur' && e.demandes.filter((d) => d.objet === OBJET_VALIDATION_REFERENT).length === 2);
     const seconde = etat.demandes.at(-1)!;
     expect(new Date(seconde.echeance).getTime() - new Date(seconde.envoyeeLe).getTime()).toBe(14 * 86_400_000);

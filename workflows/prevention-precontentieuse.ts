@@ -538,7 +538,17 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
         const referent = await demanderValidation(p, {
           role: 'bailleur',
           objet: OBJET_VALIDATION_REFERENT,
-          apercu: resumePourPartenaires(plan!, menage.reference),
+          // Le détail du plan (ses actions, ses orientations) avec l'accord du ménage pour la conseillère
+          // sociale du bailleur ; sans lui, ce que tout partenaire en sait.
+          apercu: [
+            ...resumePourPartenaires(plan!, menage.reference),
+            ...(partagePour.includes('conseillere_sociale_bailleur')
+              ? [
+                  `Actions prévues : ${listeValeurs(plan!.actions)}.`,
+                  `Orientations : ${plan!.orientations.length ? listeValeurs(plan!.orientations) : 'aucune'}.`,
+                ]
+              : ['Le détail des actions n’est transmis qu’avec l’accord du ménage pour le partage avec la conseillère sociale du bailleur.']),
+          ],
           delai: d.validationBailleur ?? 'P2W',
           escalade: false,
         });
