@@ -177,6 +177,8 @@ export interface Catalogue {
   tous(): Programme[];
   /** Relit les dernières versions (catalogue en base : programmes/versions.ts) ; rien pour les fichiers seuls. */
   rafraichir?(): Promise<void>;
+  /** Une version précise (celle d'un parcours lancé avant un changement), si le catalogue garde ses versions. */
+  version?(id: string, version: number): Promise<Programme | undefined>;
 }
 
 export function chargerCatalogue(dossierTerritoire?: string): Catalogue {

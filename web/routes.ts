@@ -378,9 +378,11 @@ export function routesWeb(deps: DependancesApi, auth: OptionsAuth & { maintenant
     const orientePar = orientation
       ? `${orientation.fiche.oriente.nom}, ${orientation.organisation.nom} (le ${dateFr(orientation.recueLe.toISOString())})`
       : undefined;
-    const [partage, contact] = await Promise.all([
+    const [partage, contact, programme] = await Promise.all([
       lireConsentementPartage(deps, ctx.personne, etat.workflowId),
       lireContactMenage(deps, ctx.personne, etat.workflowId),
+      // Les options du programme dans la version du parcours (lancé peut-être avant un changement).
+      deps.catalogue.version?.(etat.programme.id, etat.programme.version).catch(() => undefined),
     ]);
     // Le diagnostic, le carnet de route, le plan et les notes s'affichent : la lecture est tracée (qui, quand, quel parcours).
     if (aDesContenusConfidentiels(etat)) await dossiersDe(deps).noterConsultation(ctx.personne.id, etat.workflowId, LECTURE_SUIVI_CONFIDENTIEL);
@@ -389,7 +391,16 @@ export function routesWeb(deps: DependancesApi, auth: OptionsAuth & { maintenant
       ctx,
       status,
       `Dossier ${etat.reference}`,
-      pageParcours(ctx, etat, { fait, retour, fileIml: await fileImlDe(ctx, etat), bailleur: { ...bailleur, choix }, orientePar, partage, contact }),
+      pageParcours(ctx, etat, {
+        fait,
+        retour,
+        fileIml: await fileImlDe(ctx, etat),
+        bailleur: { ...bailleur, choix },
+        orientePar,
+        partage,
+        contact,
+        ...(programme ? { programme } : {}),
+      }),
     );
   }
 

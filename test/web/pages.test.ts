@@ -131,6 +131,10 @@ describe('page d’un parcours', () => {
     expect(pageParcours(ctx('ts.alice'), { ...etat, programme: { id: 'besancon-ccas', version: 1, nom: 'Besançon' } }).valeur).not.toContain(
       'un refus du ménage clôt',
     );
+    // Les options du programme dans la version du parcours, quand la page l'a (un réglage changé depuis son lancement).
+    const loiret = CATALOGUE.trouver('loiret-ahu')!;
+    const versionDuParcours = { ...loiret, options: { ...loiret.options, refusNeClotPas: true } };
+    expect(pageParcours(ctx('ts.alice'), etat, { programme: versionDuParcours }).valeur).not.toContain('un refus du ménage clôt');
     expect(ts).toContain('<dt>Loyers impayés (nombre de mois)</dt><dd>2</dd>');
     const coord = pageParcours(ctx('coord.essai'), etat).valeur;
     expect([...coord.matchAll(/<details class="action" id="action-([a-z-]+)"/g)].map((m) => m[1])).toEqual(['affectation', 'cloture-anticipee']);

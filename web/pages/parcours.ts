@@ -12,7 +12,7 @@ import { DOCUMENTS, DocumentIndisponible, LECTEUR_PAR_DEFAUT, LIBELLES_DOCUMENTS
 import { jalonsFichesBilan } from '../../documents/fiche-bilan';
 import { dureeEnFrancais } from '../../workflows/blocs/duree';
 import type { EtatFileIml } from '../../domain/iml';
-import type { DemandeValidation, EtatParcours, Menage } from '../../domain/vocabulaire';
+import type { DemandeValidation, EtatParcours, Menage, Programme } from '../../domain/vocabulaire';
 import { champsDe, rendreChamps, resumeErreurs, type Corps } from '../formulaires';
 import {
   dateFr,
@@ -57,6 +57,8 @@ export interface RetourFormulaire {
 
 export interface OptionsPageParcours {
   fait?: string;
+  /** Le programme dans la version du parcours (ses options : le refus qui clôt, l'étude conjointe). */
+  programme?: Programme;
   retour?: RetourFormulaire;
   fileIml?: EtatFileIml;
   /** Le bailleur du ménage, l'historique de ses changements et les bailleurs que la coordination peut choisir. */
@@ -85,7 +87,11 @@ export function actionsPermises(ctx: Contexte, etat: EtatParcours): string[] {
   );
 }
 
-function formulaireMessage(ctx: Contexte, etat: EtatParcours, nom: string, retour?: RetourFormulaire): Brut {
+/** Le programme du parcours, dans sa version si la page l'a ; sinon la version courante. */
+const programmeDe = (ctx: Contexte, etat: EtatParcours, o: OptionsPageParcours) => o.programme ?? ctx.deps.catalogue.trouver(etat.programme.id);
+
+function formulaireMessage(ctx: Contexte, etat: EtatParcours, nom: string, o: OptionsPageParcours): Brut {
+  const retour = o.retour;
   const def = ctx.deps.registre[etat.typeParcours]!.messages[nom]!;
   // Après le premier contact, la tentative de contact ne sert plus qu'à noter la visite à domicile
   // encore attendue (besancon-ccas) : le formulaire le dit, son canal est la visite.
@@ -103,10 +109,7 @@ ${r ? resumeErreurs(r.titre, r.messages) : ''}
 <input type="hidden" name="csrf" value="${ctx.csrf}">
 <input type="hidden" name="requestId" value="${randomUUID()}">
 ${
-  nom === 'tentative-contact' &&
-  !visite &&
-  etat.typeParcours === 'prevention_precontentieuse' &&
-  !ctx.deps.catalogue.trouver(etat.programme.id)?.options.refusNeClotPas
+  nom === 'tentative-contact' && !visite && etat.typeParcours === 'prevention_precontentieuse' && !programmeDe(ctx, etat, o)?.options.refusNeClotPas
     ? html`<p class="aide">Dans ce programme, un refus du ménage clôt le parcours (issue « Refus du ménage »).</p>`
     : ''
 }
@@ -215,13 +218,13 @@ export function aDesContenusConfidentiels(etat: EtatParcours): boolean {
  * qu'à la coordination du programme et au travailleur social affecté (et à l'administration) ;
  * chaque affichage est tracé dans le dossier (web/routes.ts).
  */
-function sectionSuiviConfidentiel(ctx: Contexte, etat: EtatParcours): Brut {
+function sectionSuiviConfidentiel(ctx: Contexte, etat: EtatParcours, o: OptionsPageParcours): Brut {
   if (!aDesContenusConfidentiels(etat)) return brut('');
   const entretiens = lireEntretiens(etat);
   const carnet = lireCarnet(etat);
   const plan = lirePlan(etat);
   const c = etat.detailsConfidentiels;
-  const conjointe = ctx.deps.catalogue.trouver(etat.programme.id)?.options.etudeConjointeBailleur;
+  const conjointe = programmeDe(ctx, etat, o)?.options.etudeConjointeBailleur;
   const notes = NOTES.filter(([cle]) => Array.isArray(c[cle]) && (c[cle] as unknown[]).length > 0);
   return html`<section id="suivi-confidentiel" aria-labelledby="titre-suivi-confidentiel">
 <h2 id="titre-suivi-confidentiel">Diagnostic, carnet de route, plan et notes <span class="aide">(confidentiel : chaque lecture est tracée)</span></h2>
@@ -556,7 +559,7 @@ ${etat.cloture ? html`<dt>Clôture</dt><dd>${LIBELLES_VALEURS[etat.cloture.issue
 <h2>À faire à cette étape</h2>
 ${
   actions.length
-    ? html`<p class="aide">Seules les actions attendues à l’étape « ${etat.libelleEtape} » sont proposées.</p>${actions.map((nom) => formulaireMessage(ctx, etat, nom, o.retour))}`
+    ? html`<p class="aide">Seules les actions attendues à l’étape « ${etat.libelleEtape} » sont proposées.</p>${actions.map((nom) => formulaireMessage(ctx, etat, nom, o))}`
     : html`<p>${
         etat.cloture
           ? 'Le parcours est clôturé : plus aucune action n’est attendue.'
@@ -573,7 +576,7 @@ ${sectionDemandes(etat)}
 ${o.fileIml ? sectionFileIml(ctx, o.fileIml, etat.workflowId) : ''}
 ${sectionDetails(etat)}
 ${sectionMenage(etat)}
-${sectionSuiviConfidentiel(ctx, etat)}
+${sectionSuiviConfidentiel(ctx, etat, o)}
 ${sectionContact(ctx, etat, o)}
 ${sectionPartage(ctx, etat, o)}
 ${sectionJournal(etat)}`;
