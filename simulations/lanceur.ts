@@ -28,7 +28,14 @@ export interface LanceurSimulations {
   lancer(id: string): void;
 }
 
-export function creerLanceurSimulations(o: { databaseUrl: string; base: BaseDeDonnees; journal: Logger }): LanceurSimulations {
+export function creerLanceurSimulations(o: {
+  databaseUrl: string;
+  base: BaseDeDonnees;
+  journal: Logger;
+  /** Le script du processus (par défaut scripts/executer-simulation.ts ; un essai en donne un qui tombe). */
+  script?: string;
+}): LanceurSimulations {
+  const script = o.script ?? SCRIPT_SIMULATION;
   const registre = new RegistreSimulations(o.base);
   return {
     indisponible() {
@@ -48,7 +55,7 @@ export function creerLanceurSimulations(o: { databaseUrl: string; base: BaseDeDo
           : 'Le processus de la simulation n’a pas pu démarrer ou s’est arrêté sans rien dire. Relancez-la ; si cela se reproduit, le détail est dans le journal du serveur.';
         void registre.echouer(id, message).catch(() => undefined);
       };
-      const enfant = spawn(process.execPath, ['--import', 'tsx', SCRIPT_SIMULATION, id], {
+      const enfant = spawn(process.execPath, ['--import', 'tsx', script, id], {
         cwd: racine,
         env: { ...process.env, DATABASE_URL: o.databaseUrl },
         stdio: ['ignore', 'ignore', 'pipe'],
