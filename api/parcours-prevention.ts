@@ -57,10 +57,10 @@ export const situationSchema = z
 const tentativeSchema = z
   .object({
     canal: z.enum(CANAUX_CONTACT),
-    creneau: z
-      .enum(CRENEAUX)
-      .optional()
-      .meta({ description: 'Obligatoire pour une visite, un appel ou un rendez-vous ; sans objet pour un courrier ou un courriel.' }),
+    creneau: z.enum(CRENEAUX).optional().meta({
+      description: 'Obligatoire pour une visite, un appel ou un rendez-vous ; sans objet pour un courrier ou un courriel.',
+      'x-obligatoire-selon': 'selon le canal',
+    }),
     issue: z.enum(ISSUES_TENTATIVE),
     note: z.string().trim().max(2000).optional(),
   })
@@ -89,7 +89,10 @@ const planSchema = z
     planApurement: z
       .object({ mensualite: montantSchema({ strict: true, max: 100_000 }), dureeMois: z.number().int().min(1).max(120) })
       .optional()
-      .meta({ description: 'Obligatoire si le plan prévoit l’action « plan d’apurement » : sa mensualité et sa durée' }),
+      .meta({
+        description: 'Obligatoire si le plan prévoit l’action « plan d’apurement » : sa mensualité et sa durée',
+        'x-obligatoire-selon': 'selon les actions',
+      }),
     demandeMutation: z.boolean().optional(),
   })
   .superRefine((x, ctx) => {

@@ -19,6 +19,8 @@ export interface Champ {
   libelle: string;
   aide?: string;
   requis: boolean;
+  /** Obligatoire selon une autre réponse (« selon le canal ») : ni « obligatoire », ni « facultatif ». */
+  requisSelon?: string;
   genre: GenreChamp;
   options?: Array<{ valeur: string; libelle: string }>;
   entier?: boolean;
@@ -27,7 +29,12 @@ export interface Champ {
   typeHtml?: string;
 }
 
-const metaDe = (s: z.core.$ZodType): { description?: string } | undefined => z.globalRegistry.get(s);
+/**
+ * Les métadonnées d'un schéma : sa description, et « x-obligatoire-selon » (extension OpenAPI) pour un
+ * champ obligatoire selon une autre réponse.
+ */
+const metaDe = (s: z.core.$ZodType): { description?: string; 'x-obligatoire-selon'?: string } | undefined =>
+  z.globalRegistry.get(s) as { description?: string; 'x-obligatoire-selon'?: string } | undefined;
 /** Les valeurs d'une liste de choix (API publique de zod : `options`). */
 const optionsDe = (e: z.ZodEnum) => e.options.map((v) => ({ valeur: String(v), libelle: libelleValeur(String(v)) }));
 
@@ -45,6 +52,7 @@ function champ(cle: string, schema: z.core.$ZodType, nom: string): Champ {
   let s = schema;
   let requis = true;
   let description = metaDe(s)?.description;
+  const requisSelon = metaDe(s)?.['x-obligatoire-selon'];
   // Déballe optional / default / nullable / pipe, en gardant la première description trouvée.
   for (;;) {
     if (s instanceof z.ZodOptional || s instanceof z.ZodDefault || s instanceof z.ZodNullable || s instanceof z.ZodPrefault) {
@@ -58,7 +66,7 @@ function champ(cle: string, schema: z.core.$ZodType, nom: string): Champ {
   const cheminLibelle = nom.split('.').slice(-2).join('.');
   const libelle = LIBELLES_CHAMPS[cheminLibelle] ?? LIBELLES_CHAMPS[nom] ?? LIBELLES_CHAMPS[cle] ?? description ?? humaniser(cle);
   const aide = description && description !== libelle ? description : undefined;
-  const base = { nom, libelle, aide, requis };
+  const base = { nom, libelle, aide, requis, ...(requisSelon ? { requisSelon } : {}) };
   if (s instanceof z.ZodObject) return { ...base, genre: 'groupe', enfants: champsDe(s, nom) };
   if (s instanceof z.ZodBoolean) return { ...base, genre: 'booleen' };
   if (s instanceof z.ZodLiteral) return { ...base, genre: 'case' };
@@ -236,7 +244,11 @@ function rendreChamp(c: Champ, prefixeId: string, e: EtatFormulaire): Brut {
   const idAide = `${id}-aide`;
   const decrit = [c.aide ? idAide : '', erreur ? idErreur : ''].filter(Boolean).join(' ');
   const aria = brut(`${decrit ? ` aria-describedby="${decrit}"` : ''}${erreur ? ' aria-invalid="true"' : ''}${c.requis ? ' aria-required="true"' : ''}`);
-  const mention = c.requis ? html` <span class="aide">(obligatoire)</span>` : html` <span class="aide">(facultatif)</span>`;
+  const mention = c.requis
+    ? html` <span class="aide">(obligatoire)</span>`
+    : c.requisSelon
+      ? html` <span class="aide">(${c.requisSelon})</span>`
+      : html` <span class="aide">(facultatif)</span>`;
   const aide = c.aide ? html`<p class="aide" id="${idAide}">${c.aide}</p>` : '';
   const msg = erreur ? html`<p class="message-erreur" id="${idErreur}">${erreur}</p>` : '';
   const valeur = e.valeurs?.[c.nom];
@@ -244,7 +256,7 @@ function rendreChamp(c: Champ, prefixeId: string, e: EtatFormulaire): Brut {
   const classe = erreur ? 'champ en-erreur' : 'champ';
   switch (c.genre) {
     case 'groupe':
-      return html`<fieldset id="${id}"><legend>${c.libelle}${c.requis ? '' : ' (facultatif)'}</legend>${aide}${msg}${rendreChamps(c.enfants!, prefixeId, e)}</fieldset>`;
+      return html`<fieldset id="${id}"><legend>${c.libelle}${c.requis ? '' : c.requisSelon ? ` (${c.requisSelon})` : ' (facultatif)'}</legend>${aide}${msg}${rendreChamps(c.enfants!, prefixeId, e)}</fieldset>`;
     case 'booleen':
     case 'choix': {
       const options =
@@ -261,7 +273,7 @@ function rendreChamp(c: Champ, prefixeId: string, e: EtatFormulaire): Brut {
       return html`<div class="${classe} choix"><input type="checkbox" id="${id}" name="${c.nom}" value="oui"${v === 'oui' ? brut(' checked') : ''}${aria}><label for="${id}">${c.libelle}</label>${aide}${msg}</div>`;
     case 'choixMultiples': {
       const coches = new Set(liste(valeur));
-      return html`<fieldset id="${id}" class="${classe}"${decrit ? brut(` aria-describedby="${decrit}"`) : ''}><legend>${c.libelle}${c.requis ? '' : ' (facultatif)'}</legend>${aide}${msg}
+      return html`<fieldset id="${id}" class="${classe}"${decrit ? brut(` aria-describedby="${decrit}"`) : ''}><legend>${c.libelle}${c.requis ? '' : c.requisSelon ? ` (${c.requisSelon})` : ' (facultatif)'}</legend>${aide}${msg}
 ${c.options!.map((o, i) => html`<div class="choix"><input type="checkbox" id="${id}-${i}" name="${c.nom}" value="${o.valeur}"${coches.has(o.valeur) ? brut(' checked') : ''}><label for="${id}-${i}">${o.libelle}</label></div>`)}</fieldset>`;
     }
     case 'zone':

@@ -11,6 +11,15 @@ import { champsDe, lireSaisie, rangerErreurs, rendreChamps, valeursDe, type Cham
 import { LIBELLES_VALEURS } from '../../domain/libelles';
 
 describe('formulaires tirés des schémas zod', () => {
+  it('un champ obligatoire selon une autre réponse le dit (« selon le canal »), ni « obligatoire » ni « facultatif »', () => {
+    const messages = REGISTRE.prevention_precontentieuse!.messages;
+    const tentative = rendreChamps(champsDe(messages['tentative-contact']!.schema), 'm').valeur;
+    expect(tentative).toMatch(/<label for="m-creneau">Créneau <span class="aide">\(selon le canal\)<\/span><\/label>/);
+    expect(tentative).toMatch(/<label for="m-issue">[^<]+<span class="aide">\(obligatoire\)<\/span>/);
+    const plan = rendreChamps(champsDe(messages['plan-aide']!.schema), 'm').valeur;
+    expect(plan).toMatch(/<legend>[^<]+ \(selon les actions\)<\/legend>/);
+  });
+
   it('chaque choix offert par un formulaire (lancement, messages) a son libellé français, jamais un code remis en forme', () => {
     const sansLibelle: string[] = [];
     const parcourir = (champs: Champ[], ou: string) => {
