@@ -97,7 +97,7 @@ export interface EntretienLu {
 }
 
 /** Oui, non, ou « non renseigné » (un entretien noté avant que la question soit posée). */
-export const ouiNon = (v: boolean | undefined): string => (v === undefined ? 'non renseigné' : v ? 'oui' : 'non');
+export const ouiNon = (v: boolean | undefined): string => (v === undefined ? 'non renseigné' : v ? 'Oui' : 'Non');
 
 /** Les entretiens de diagnostic (confidentiels : ce que le ménage a confié). */
 export function lireEntretiens(etat: EtatParcours): EntretienLu[] {

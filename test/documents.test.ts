@@ -524,8 +524,8 @@ describe('les documents que les rapports de terrain nomment, relus en PDF', () =
       'Reste à vivre de 812,40 € par mois',
       // Le premier entretien de la fiche 002 : noté au second entretien ; le premier l'ignorait.
       'Dispositifs adaptés présentés non renseigné',
-      'Dispositifs adaptés présentés oui',
-      'Procédures possibles expliquées non',
+      'Dispositifs adaptés présentés Oui',
+      'Procédures possibles expliquées Non',
       'Carnet de route remis au ménage',
       'Déposer la demande d’aide au FSL',
       'Contractualisé le 24 novembre 2026',

@@ -432,6 +432,11 @@ export function routesWeb(deps: DependancesApi, auth: OptionsAuth & { maintenant
       if (!(e instanceof Probleme) || e.status >= 500 || e.status === 403 || e.status === 404) throw e;
       const { parChamp, autres } = rangerErreurs(champs, erreursDe(e), req.body as Corps);
       const refus = e.status === 409;
+      // Chaque champ refusé, nommé, dans le résumé : certains formulaires (SMS, partage) ne montrent pas l'erreur à côté du champ.
+      const libelles = new Map<string, string>();
+      const parcourir = (l: Champ[]) => l.forEach((c) => (libelles.set(c.nom, c.libelle), c.enfants && parcourir(c.enfants)));
+      parcourir(champs);
+      const parLibelle = Object.entries(parChamp).map(([nom, m]) => `${libelles.get(nom) ?? 'Saisie'} : ${m}`);
       await rendreParcours(req, res, e.status, {
         formulaire: nomFormulaire,
         titre: refus
@@ -441,7 +446,7 @@ export function routesWeb(deps: DependancesApi, auth: OptionsAuth & { maintenant
           : nomFormulaire === 'bailleur'
             ? 'Le changement de bailleur n’a pas été enregistré :'
             : 'Le message n’a pas été enregistré :',
-        messages: refus ? [e.detail] : autres.length ? autres : ['Corrigez les champs signalés.'],
+        messages: refus ? [e.detail] : [...autres, ...parLibelle].length ? [...autres, ...parLibelle] : ['Corrigez les champs signalés.'],
         erreurs: parChamp,
         valeurs: req.body as Corps,
       });

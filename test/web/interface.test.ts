@@ -225,6 +225,16 @@ describe('l’interface web dans Chromium', () => {
     await expect(ts.locator('#m-diagnostic-origineDette').inputValue()).resolves.toBe('Perte d’emploi');
     expect(await defileHorizontalement(ts)).toBe(false);
     await sansViolation(ts, '12-message-refuse-360');
+    // Un numéro fixe pour les SMS : la raison est dite, nommée par son champ, et le numéro saisi reste.
+    await ts.locator('#action-contact-menage > summary').click();
+    await ts.locator('#contact-telephone').fill('01 23 45 67 89');
+    await ts.locator('#action-contact-menage').getByRole('button', { name: 'Enregistrer' }).click();
+    await ts.waitForLoadState();
+    const sms = await ts.locator('#action-contact-menage [role=alert]').innerText();
+    expect(sms).toContain('Numéro de portable :');
+    expect(sms).not.toContain('Corrigez les champs signalés');
+    await expect(ts.locator('#contact-telephone').inputValue()).resolves.toBe('01 23 45 67 89');
+    await sansViolation(ts, '12b-sms-numero-fixe-360');
   });
 
   it('un partenaire ouvre le lien de la boîte de réception, approuve ; la coordination voit la décision ; lien expiré ou modifié', async () => {

@@ -271,7 +271,7 @@ function sectionContact(ctx: Contexte, etat: EtatParcours, o: OptionsPageParcour
   return html`<section id="contact-menage" aria-labelledby="titre-contact"><h2 id="titre-contact">Joindre le ménage</h2>
 <ul>
 <li>Courriels : ${note(c.courriel, 'acceptés', 'non acceptés')}.</li>
-<li id="accord-sms">SMS : ${note(c.sms, `acceptés, au ${c.telephone ?? 'portable noté'}`, 'non acceptés')}. Un SMS court, sans détail, double chaque courriel adressé au ménage.</li>
+<li id="accord-sms">SMS : ${note(c.sms, `acceptés, au ${c.telephone ?? 'portable noté'}`, 'non acceptés')}.${c.sms.accorde ? ' Un SMS court, sans détail, double chaque courriel adressé au ménage.' : ''}</li>
 </ul>
 ${
   etat.cloture
@@ -284,7 +284,7 @@ ${
 <div class="choix"><input type="radio" id="sms-non" name="accorde" value="non"><label for="sms-non">Non, plus de SMS</label></div>
 </fieldset>
 <div class="champ"><label for="contact-telephone">Numéro de portable</label>
-<input type="tel" id="contact-telephone" name="telephone" autocomplete="off" inputmode="tel" aria-describedby="aide-contact-telephone">
+<input type="tel" id="contact-telephone" name="telephone" autocomplete="off" inputmode="tel" aria-describedby="aide-contact-telephone" value="${typeof r?.valeurs?.telephone === 'string' ? r.valeurs.telephone : ''}"${r?.erreurs?.telephone ? brut(' aria-invalid="true"') : ''}>
 <p class="aide" id="aide-contact-telephone">Par exemple 06 12 34 56 78. Inutile pour arrêter les SMS.</p></div>
 <div class="boutons"><button type="submit">Enregistrer</button></div></form></details>`
 }
@@ -340,7 +340,7 @@ function sectionEcheances(etat: EtatParcours): Brut {
     classeLigne: (e) => (e.statut === 'depassee' ? 'en-retard' : undefined),
     colonnes: [
       { titre: 'Échéance', nomme: true, valeur: (e) => e.libelle },
-      { titre: 'Date', valeur: (e) => dateFr(e.due) },
+      { titre: 'Date limite', valeur: (e) => dateFr(e.due) },
       {
         titre: 'Statut',
         valeur: (e) => statutEcheance(e, etat),
