@@ -290,7 +290,7 @@ export type IssueCloture = (typeof ISSUES_CLOTURE)[number];
 
 export const LIBELLES_ISSUES: Record<IssueCloture, string> = {
   situation_stabilisee: 'Situation stabilisée',
-  plan_apurement_respecte: "Plan d'apurement respecté",
+  plan_apurement_respecte: 'Plan d’apurement respecté',
   orientation_droit_commun: 'Orientation vers le droit commun',
   relogement_ou_mutation: 'Relogement ou mutation',
   menage_met_fin: 'Le ménage met fin à l’accompagnement',

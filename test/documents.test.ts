@@ -71,7 +71,7 @@ const PREVENTION = etat('prevention_precontentieuse', 'loiret-ahu', {
   lettreInformation: { le: '2026-03-01T10:00:00.000Z' },
   ficheCloture: {
     issue: 'plan_apurement_respecte',
-    libelle: "Plan d'apurement respecté",
+    libelle: 'Plan d’apurement respecté',
     motif: 'Dette soldée, loyer courant repris',
     le: '2026-09-12T10:00:00.000Z',
     bilans: [{ jalon: 'Bilan à 3 mois', reprisePaiement: 'partielle', planRespecte: true }],
@@ -314,7 +314,7 @@ describe('documents en PDF, relus', () => {
       'Fiche de clôture',
       'Dossier DOC-1',
       'Issue de l’accompagnement',
-      "Plan d'apurement respecté",
+      'Plan d’apurement respecté',
       'Dette soldée, loyer courant repris',
       '12 septembre 2026',
       'Bilans',

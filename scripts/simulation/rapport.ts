@@ -255,7 +255,7 @@ export function formaterBilan(b: Bilan): string {
   );
   if (b.reprise)
     s.push(
-      `Reprise du paiement au dernier bilan : ${b.reprise.reprise} ménages sur ${b.reprise.suivis} suivis jusqu’à un bilan (${pourcent(b.reprise.reprise / b.reprise.suivis)}).`,
+      `Reprise du paiement au dernier bilan : ${b.reprise.reprise} ménages sur ${b.reprise.suivis} ${b.reprise.suivis > 1 ? 'suivis' : 'suivi'} jusqu’à un bilan (${pourcent(b.reprise.reprise / b.reprise.suivis)}).`,
     );
   if (b.refus.nombre) {
     s.push(`\nMessages refusés par les parcours : ${b.refus.nombre} (le plan ne collait pas à leur état), par exemple :`);

@@ -73,7 +73,7 @@ const serieEnFrancais = (isos: string[]) => isos.map(dureeEnFrancais).join(', ')
 
 function champSerie(nom: string, libelle: string, isos: string[], r: RetourReglages | undefined): Brut {
   const id = idChamp(nom);
-  return html`<div class="champ"><label for="${id}">${libelle} <span class="aide">(séparées par des virgules, par exemple « 3 mois, 6 mois » ; vide : aucune)</span></label>
+  return html`<div class="champ"><label for="${id}">${libelle} <span class="aide">(séparés par des virgules, par exemple « 3 mois, 6 mois » ; vide : aucun)</span></label>
 <input type="text" id="${id}" name="${nom}" value="${r?.valeurs[nom] ?? serieEnFrancais(isos)}"></div>`;
 }
 

@@ -45,6 +45,8 @@ export const LIBELLES_CHAMPS_SIMULATION: Record<string, string> = {
 const nombre = (x: number, decimales = 1) => x.toLocaleString('fr-FR', { minimumFractionDigits: decimales, maximumFractionDigits: decimales });
 const chiffre = (x: number) => x.toLocaleString('fr-FR', { maximumFractionDigits: 1 });
 const entier = (x: number) => x.toLocaleString('fr-FR', { maximumFractionDigits: 0 });
+/** « heure » au singulier sous 2 (0,5 heure, 1,5 heure), « heures » au-delà. */
+const heures = (x: number) => (Math.abs(x) < 2 ? 'heure' : 'heures');
 const travailleursSociaux = (n: number) => `${entier(n)} travailleur${n > 1 ? 's' : ''} ${n > 1 ? 'sociaux' : 'social'}`;
 const iso = (d: Date | null) => (d ? d.toISOString() : undefined);
 /** « 7 déc. 2026 » : le lundi d'une semaine, à Paris. */
@@ -234,7 +236,7 @@ ${
     ? html`<p><strong>Ensemble</strong> : ${nombre(b.heures)} heures, soit ${nombre(b.etp, 2)} ETP. Il faut ${travailleursSociaux(ensemble.personnes)} à ${nombre(ensemble.quotite, 2)} ETP.</p>`
     : ''
 }
-<p>Un ETP compte ${entier(HEURES_ANNUELLES_ETP)} heures par an, sur ${SEMAINES_TRAVAILLEES} semaines travaillées. Cette équipe peut donc faire ${nombre(capacite)} heures par semaine travaillée ; ${nombreDe(auDessus, 'semaine', 'semaines')} sur ${SEMAINES} ${auDessus > 1 ? 'demandent' : 'demande'} davantage (semaine la plus chargée : ${nombre(pic.heures)} heures).</p>
+<p>Un ETP compte ${entier(HEURES_ANNUELLES_ETP)} heures par an, sur ${SEMAINES_TRAVAILLEES} semaines travaillées. Cette équipe peut donc faire ${nombre(capacite)} ${heures(capacite)} par semaine travaillée ; ${nombreDe(auDessus, 'semaine', 'semaines')} sur ${SEMAINES} ${auDessus > 1 ? 'demandent' : 'demande'} davantage (semaine la plus chargée : ${nombre(pic.heures)} ${heures(pic.heures)}).</p>
 <div class="encadre"><p><strong>Des hypothèses à ajuster.</strong> Le temps de chaque action (une visite à domicile ${entier(r.couts.visite_domicile)} minutes trajet compris, un entretien de diagnostic ${entier(r.couts.entretien_diagnostic)} minutes, un appel ${entier(r.couts.tentative_telephone)} minutes…) et le comportement des ménages (part des ménages joints, refus, reprise du paiement…) sont des hypothèses : le programme doit les ajuster à sa réalité, et les ETP suivent. Les chiffres utilisés sont détaillés plus bas.</p></div>
 
 <h2>Charge par semaine</h2>
@@ -302,7 +304,7 @@ ${tableau({
 })}
 ${
   b.reprise
-    ? html`<p>Reprise du paiement au dernier bilan : ${nombreDe(b.reprise.reprise, 'ménage', 'ménages')} sur ${entier(b.reprise.suivis)} suivis jusqu’à un bilan (${nombre((100 * b.reprise.reprise) / b.reprise.suivis, 0)} %).</p>`
+    ? html`<p>Reprise du paiement au dernier bilan : ${nombreDe(b.reprise.reprise, 'ménage', 'ménages')} sur ${entier(b.reprise.suivis)} ${b.reprise.suivis > 1 ? 'suivis' : 'suivi'} jusqu’à un bilan (${nombre((100 * b.reprise.reprise) / b.reprise.suivis, 0)} %).</p>`
     : ''
 }
 ${b.refus.nombre ? html`<p class="aide">${nombreDe(b.refus.nombre, 'message prévu a été refusé', 'messages prévus ont été refusés')} par les parcours : le plan tiré ne collait pas à leur état à ce moment-là.</p>` : ''}
