@@ -187,7 +187,9 @@ describe('sur un téléphone de 360 pixels', () => {
     const parcours = await verifierTelephone(coord, '02-parcours-coordination');
     const etiquettes = parcours.flatMap((t) => t.cellules.map((c) => c.etiquette));
     // Échéances et décisions des partenaires : « Responsable » et « Décision » sont dans l'écran.
-    expect(etiquettes).toEqual(expect.arrayContaining(['Date limite', 'Statut', 'Responsable', 'Partenaire', 'Envoyée le', 'Réponse attendue avant le', 'Décision']));
+    expect(etiquettes).toEqual(
+      expect.arrayContaining(['Date limite', 'Statut', 'Responsable', 'Partenaire', 'Envoyée le', 'Réponse attendue avant le', 'Décision']),
+    );
     const responsable = coord.locator('td[data-label="Responsable"]').first();
     await expect(responsable.isVisible()).resolves.toBe(true);
     expect(await responsable.evaluate((td) => getComputedStyle(td, '::before').content)).toMatch(/^"Responsable\u00a0: "/);
