@@ -128,10 +128,15 @@ describe('simuler l’année d’un programme (administration)', () => {
     const chemin = envoi.headers.get('location')!;
     expect(chemin).toMatch(/^\/simulations\/[0-9a-f-]{36}$/);
 
-    // Pendant qu'elle tourne : la page se recharge d'elle-même et dit où elle en est.
+    // Pendant qu'elle tourne : la page dit où elle en est ; elle ne se recharge d'elle-même que si on
+    // le demande (« Suivre l'avancement »), et cela s'arrête d'un lien.
     const pendant = await lire(chemin);
     expect(pendant.status).toBe(200);
-    expect(pendant.texte).toContain('<meta http-equiv="refresh" content="5">');
+    expect(pendant.texte).not.toContain('http-equiv="refresh"');
+    expect(pendant.texte).toContain(`<a href="${chemin}?suivre=oui">Suivre l’avancement (la page se recharge toutes les 5 secondes)</a>`);
+    // Suivie, elle se recharge tant qu'elle tourne (elle peut déjà être finie : 3 ménages vont vite).
+    const suivie = await lire(`${chemin}?suivre=oui`);
+    expect(suivie.texte.includes('<meta http-equiv="refresh" content="5">')).toBe(suivie.texte.includes('<h2>Avancement</h2>'));
     expect(pendant.texte).toContain('<h2>Avancement</h2>');
     expect(pendant.texte).toContain('<a href="/simulations">Toutes les simulations</a>');
     // Une seconde demande est refusée, la première est montrée.

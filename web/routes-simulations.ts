@@ -170,7 +170,9 @@ export function routesWebSimulations(deps: DependancesApi, auth: OptionsAuth): R
       const s = /^[0-9a-f-]{36}$/.test(id) ? await registre.lire(id) : undefined;
       if (!s) return pageErreur(res, ctx, 404, 'Cette simulation n’existe pas. La liste des simulations est sur la page « Simuler l’année d’un programme ».');
       const enCours = s.statut === 'en_attente' || s.statut === 'en_cours';
-      envoyer(res, ctx, 200, `Simulation du ${dateHeureFr(s.demandeeLe.toISOString())}`, pageSimulation(ctx, s), true, enCours ? 5 : undefined);
+      // L'actualisation automatique, seulement si la personne la demande (« Suivre l'avancement »).
+      const suivre = enCours && req.query.suivre === 'oui';
+      envoyer(res, ctx, 200, `Simulation du ${dateHeureFr(s.demandeeLe.toISOString())}`, pageSimulation(ctx, s, suivre), true, suivre ? 5 : undefined);
     }),
   );
 

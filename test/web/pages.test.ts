@@ -472,6 +472,10 @@ describe('simuler l’année d’un programme', () => {
     ).valeur;
     expect(enCours).toContain('<progress max="120" value="30" aria-labelledby="sim-avancement">25 %</progress>');
     expect(enCours).toContain('25 % des étapes jouées.');
+    // L'actualisation automatique se choisit, et s'arrête d'un lien.
+    expect(enCours).toMatch(/<a href="\/simulations\/[^"?]+\?suivre=oui">Suivre l’avancement/);
+    const suivie = pageSimulation(ctxAdmin, simulation({ statut: 'en_cours', etapesFaites: 30, etapesTotal: 120 }), true).valeur;
+    expect(suivie).toMatch(/Cette page se recharge toutes les 5 secondes\. <a href="\/simulations\/[^"?]+">Arrêter l’actualisation automatique<\/a>/);
     const fin = pageSimulation(ctxAdmin, simulation({ rapport: rapportFictif() })).valeur;
     expect(fin).toMatch(/ETP<\/strong> ; le programme prévoit 0,50 ETP\. Il faut \d+ travailleurs? soci(?:al|aux) à \d,\d\d ETP\./);
     expect(fin.match(/<th scope="row" role="rowheader">\d{1,2} [a-zéû]+\.? \d{4}<\/th>/g)).toHaveLength(52);

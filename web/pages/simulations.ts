@@ -180,7 +180,7 @@ function entete(ctx: Contexte, s: Simulation): Brut {
 </dl>`;
 }
 
-function avancement(s: Simulation): Brut {
+function avancement(s: Simulation, suivre: boolean): Brut {
   const pc = s.etapesTotal ? Math.min(100, Math.floor((100 * s.etapesFaites) / s.etapesTotal)) : 0;
   return html`<h2>Avancement</h2>
 <div role="status">
@@ -188,15 +188,21 @@ function avancement(s: Simulation): Brut {
 ${s.etapesTotal ? html`<progress max="${s.etapesTotal}" value="${Math.min(s.etapesFaites, s.etapesTotal)}" aria-labelledby="sim-avancement">${pc} %</progress>` : ''}
 ${s.message ? html`<p>${s.message}</p>` : ''}
 </div>
-<p class="aide">Cette page se met à jour toutes les 5 secondes. Vous pouvez la quitter : la simulation continue, et son bilan sera ici.</p>`;
+${
+  // L'actualisation automatique se choisit et s'arrête (elle ne s'impose pas : WCAG 2.2.1).
+  suivre
+    ? html`<p class="aide">Cette page se recharge toutes les 5 secondes. <a href="/simulations/${s.id}">Arrêter l’actualisation automatique</a></p>`
+    : html`<p><a href="/simulations/${s.id}?suivre=oui">Suivre l’avancement (la page se recharge toutes les 5 secondes)</a> · <a href="/simulations/${s.id}">Actualiser maintenant</a></p>`
+}
+<p class="aide">Vous pouvez quitter cette page : la simulation continue, et son bilan sera ici.</p>`;
 }
 
-export function pageSimulation(ctx: Contexte, s: Simulation): Brut {
+export function pageSimulation(ctx: Contexte, s: Simulation, suivre = false): Brut {
   const enCours = s.statut === 'en_attente' || s.statut === 'en_cours';
   return html`<p><a href="/simulations">Toutes les simulations</a></p>
 <h1>Simulation du ${dateHeureFr(iso(s.demandeeLe))}</h1>
 ${entete(ctx, s)}
-${enCours ? avancement(s) : ''}
+${enCours ? avancement(s, suivre) : ''}
 ${
   s.statut === 'echouee' || s.statut === 'interrompue'
     ? html`<div class="erreur" role="alert"><p><strong>${s.statut === 'echouee' ? 'La simulation a échoué.' : 'La simulation a été interrompue.'}</strong></p><p>${s.erreur ?? ''}</p></div>
