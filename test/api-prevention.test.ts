@@ -395,7 +395,7 @@ describe('reims-april par l’API : comité de suivi, clôture, veille active', 
     // La fiche de clôture est disponible.
     const fiche = await appel('GET', `/api/parcours/${workflowId}/documents/fiche-cloture`, { jeton: coord });
     expect(fiche.status, fiche.texte).toBe(200);
-    expect(fiche.texte).toContain('<dd>Plan d&#39;apurement respecté</dd>');
+    expect(fiche.texte).toContain('<dd>Plan d’apurement respecté</dd>');
     expect(fiche.texte).toContain('Dette soldée, loyer courant repris');
     expect(fiche.texte).toContain('@media print');
 
