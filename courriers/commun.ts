@@ -14,7 +14,7 @@ export interface OperateurAJoindre {
 }
 
 /** « Pour toute question : … » : qui appeler, dans un courriel au ménage. */
-export const pourNousJoindre = (x: OperateurAJoindre): string =>
+export const phraseQuiAppeler = (x: OperateurAJoindre): string =>
   `Pour toute question, ou si une difficulté survient : ${x.operateur.nom}${x.operateur.telephone ? `, ${x.operateur.telephone}` : ''}, ${x.operateur.courriel}.`;
 
 export interface ProgrammeCourrier {

@@ -16,7 +16,7 @@ import {
 import type { Menage } from '../domain/vocabulaire';
 import { mentionPersonnel } from '../domain/libelles';
 import { dateEnFrancais, dureeEnFrancais } from '../workflows/blocs/duree';
-import { pourNousJoindre, type Courriel, type Jour, type OperateurAJoindre, type ProgrammeCourrier } from './commun';
+import { phraseQuiAppeler, type Courriel, type Jour, type OperateurAJoindre, type ProgrammeCourrier } from './commun';
 import { moisEnFrancais } from './protocole';
 
 export const PAIEMENTS = { regulier: 'régulier', irregulier: 'irrégulier', impayes: 'impayés' } as const;
@@ -115,7 +115,7 @@ export function debutDeMesureAuMenage(x: { programme: OperateurAJoindre; debut: 
       `Votre sous-location commence le ${dateEnFrancais(x.debut)} : ${op} loue le logement et vous le sous-loue ; vous lui payez chaque mois votre loyer.`,
       `Si le loyer est payé régulièrement et votre situation stable, le bail pourra glisser à votre nom vers le ${dateEnFrancais(x.glissementPrevuLe)} : vous deviendrez alors locataire en titre.`,
       'Le livret joint explique les étapes de la mesure et vos engagements.',
-      pourNousJoindre(x.programme),
+      phraseQuiAppeler(x.programme),
     ],
   };
 }

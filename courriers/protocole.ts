@@ -7,7 +7,7 @@
 import { euros as eurosFr, mentionPersonnel } from '../domain/libelles';
 import type { PlanApurement, Resiliation } from '../domain/protocole';
 import { dateEnFrancais, dureeEnFrancais, heureDeParis } from '../workflows/blocs/duree';
-import { pourNousJoindre, type Courriel, type Jour, type OperateurAJoindre, type ProgrammeCourrier } from './commun';
+import { phraseQuiAppeler, type Courriel, type Jour, type OperateurAJoindre, type ProgrammeCourrier } from './commun';
 
 type Prog = ProgrammeCourrier;
 
@@ -100,7 +100,7 @@ export function protocoleSigneAuMenage(x: {
       `Vous avez signé le ${dateEnFrancais(x.protocole.signeLe)} un protocole avec votre bailleur : tant que vous le respectez, l’expulsion est suspendue et vous restez dans votre logement.`,
       `Chaque mois, du ${dateEnFrancais(x.protocole.debut)} au ${dateEnFrancais(x.terme)}, vous payez l’indemnité d’occupation de ${euros(x.protocole.indemniteOccupation)} et ${euros(x.plan.mensualite)} pour rembourser votre dette.`,
       'Si vous respectez le protocole jusqu’au bout, votre bailleur vous proposera un nouveau bail.',
-      pourNousJoindre(x.programme),
+      phraseQuiAppeler(x.programme),
     ],
   };
 }

@@ -581,7 +581,8 @@ describe('toulouse-declic', () => {
     expect(revu.texte).toMatch(/Actions prévues : [^.]*FSL/i);
     etat = await jusqua(handle, (e) => e.etape === 'validation_bailleur' && e.demandes.filter((d) => d.objet === OBJET_VALIDATION_REFERENT).length === 2);
     const seconde = etat.demandes.at(-1)!;
-    expect(new Date(seconde.echeance).getTime() - new Date(seconde.envoyeeLe).getTime()).toBe(14 * 86_400_000);
+    // Deux semaines au calendrier de Paris (un changement d'heure peut tomber dedans) : le délai du programme.
+    expect(seconde.echeance).toBe(ajouterDuree(new Date(seconde.envoyeeLe), CATALOGUE.trouver('toulouse-declic')!.delais.validationBailleur!).toISOString());
     await avancerApres(handle, seconde.echeance);
     etat = await etape(handle, 'suivi');
     expect(etat.demandes.at(-1)!.statut).toBe('expiree');

@@ -180,15 +180,21 @@ export function valeursDe(champs: Champ[], objet: Record<string, unknown> | unde
  * (« carnetDeRoute.0 » → « carnetDeRoute ») ; celles qui ne correspondent à aucun champ sont
  * rendues en tête du formulaire.
  */
+/** Chaque champ d'un formulaire (groupes dépliés), par son nom : son libellé, son genre. */
+export function champsParNom(champs: Champ[]): Map<string, Champ> {
+  const parNom = new Map<string, Champ>();
+  const parcourir = (l: Champ[]) => l.forEach((c) => (parNom.set(c.nom, c), c.enfants && parcourir(c.enfants)));
+  parcourir(champs);
+  return parNom;
+}
+
 export function rangerErreurs(
   champs: Champ[],
   erreurs: Array<{ champ: string; message: string }>,
   saisie?: Corps,
 ): { parChamp: Record<string, string>; autres: string[] } {
-  const parNom = new Map<string, Champ>();
-  const parcourir = (l: Champ[]) => l.forEach((c) => (parNom.set(c.nom, c), c.enfants && parcourir(c.enfants)));
+  const parNom = champsParNom(champs);
   const noms = { has: (n: string) => parNom.has(n) };
-  parcourir(champs);
   const parChamp: Record<string, string> = {};
   const autres: string[] = [];
   for (const e of erreurs) {
@@ -294,13 +300,11 @@ ${c.options!.map((o, i) => html`<div class="choix"><input type="checkbox" id="${
  * lien qui y mène ; puis les erreurs qui ne sont pas d'un champ.
  */
 export function resumeErreursParChamp(titre: string, champs: Champ[], prefixeId: string, parChamp: Record<string, string>, autres: string[] = []): Brut {
-  const libelles = new Map<string, string>();
-  const parcourir = (l: Champ[]) => l.forEach((c) => (libelles.set(c.nom, c.libelle), c.enfants && parcourir(c.enfants)));
-  parcourir(champs);
+  const libelles = champsParNom(champs);
   const entrees = Object.entries(parChamp);
   if (!entrees.length && !autres.length) return brut('');
   return html`<div class="erreur" role="alert"><p><strong>${titre}</strong></p><ul>${autres.map((m) => html`<li>${m}</li>`)}${entrees.map(
-    ([nom, message]) => html`<li><a href="#${idDe(prefixeId, nom)}">${libelles.get(nom) ?? 'Champ'} : ${message}</a></li>`,
+    ([nom, message]) => html`<li><a href="#${idDe(prefixeId, nom)}">${libelles.get(nom)?.libelle ?? 'Champ'} : ${message}</a></li>`,
   )}</ul></div>`;
 }
 

@@ -72,7 +72,7 @@ import type { EtatFileIml } from '../domain/iml';
 import { motifNonEligible, type SituationOrientation } from '../domain/prevention';
 import type { EtatParcours, Programme } from '../domain/vocabulaire';
 import { dateFr } from './libelles';
-import { champsDe, lireSaisie, rangerErreurs, type Champ, type Corps } from './formulaires';
+import { champsDe, champsParNom, lireSaisie, rangerErreurs, type Champ, type Corps } from './formulaires';
 import { envoyer, estCoordination, pageErreur, type Contexte } from './pages/commun';
 import { pageAnnuaire, pageChoixAnnuaire, type ClesParOrganisation, type InfoAnnuaire, type RetourAnnuaire } from './pages/annuaire';
 import { pageOrientations, type RetourOrientation } from './pages/orientations';
@@ -433,10 +433,8 @@ export function routesWeb(deps: DependancesApi, auth: OptionsAuth & { maintenant
       const { parChamp, autres } = rangerErreurs(champs, erreursDe(e), req.body as Corps);
       const refus = e.status === 409;
       // Chaque champ refusé, nommé, dans le résumé : certains formulaires (SMS, partage) ne montrent pas l'erreur à côté du champ.
-      const libelles = new Map<string, string>();
-      const parcourir = (l: Champ[]) => l.forEach((c) => (libelles.set(c.nom, c.libelle), c.enfants && parcourir(c.enfants)));
-      parcourir(champs);
-      const parLibelle = Object.entries(parChamp).map(([nom, m]) => `${libelles.get(nom) ?? 'Saisie'} : ${m}`);
+      const libelles = champsParNom(champs);
+      const parLibelle = Object.entries(parChamp).map(([nom, m]) => `${libelles.get(nom)?.libelle ?? 'Saisie'} : ${m}`);
       await rendreParcours(req, res, e.status, {
         formulaire: nomFormulaire,
         titre: refus
