@@ -9,6 +9,7 @@
  *   diagnostic, ni les actions du plan qui disent la vie du ménage (santé, emploi…), ni son nom.
  */
 import { LIBELLES_ISSUES, type IssueCloture } from '../domain/vocabulaire';
+import { nombreDe } from '../domain/libelles';
 import { date, euros, exigerType, identification, mois, nombre, objet, texte } from './commun';
 import { DocumentIndisponible, type Bloc, type DocumentImprimable, type Lecteur, type SourceDocument } from './modele';
 import {
@@ -175,7 +176,12 @@ export function ficheSuiviSocial(s: SourceDocument, lecteur: Lecteur): DocumentI
         ['Contact établi le', date(contactLe)],
         ['Tentatives de contact', String(nombre(etat.details.tentatives))],
         ...(typeof etat.details.delaiPremierContactJours === 'number'
-          ? ([['Délai du premier contact', `${etat.details.delaiPremierContactJours} jour${etat.details.delaiPremierContactJours > 1 ? 's' : ''}`]] as Ligne[])
+          ? ([
+              [
+                'Délai du premier contact',
+                etat.details.delaiPremierContactJours === 0 ? 'le jour même' : nombreDe(etat.details.delaiPremierContactJours, 'jour', 'jours'),
+              ],
+            ] as Ligne[])
           : []),
       ],
     },

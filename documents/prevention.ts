@@ -50,7 +50,7 @@ export const ORIENTATIONS_PLAN: Record<string, string> = {
 };
 
 export const GARANTIES: Record<string, string> = {
-  aucune: 'aucune garantie',
+  aucune: 'aucune',
   fsl: 'garantie du Fonds de solidarité pour le logement (FSL)',
   loca_pass: 'Loca-Pass',
   visale: 'Visale',

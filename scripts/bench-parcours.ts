@@ -36,6 +36,7 @@ import { creerWorker } from '../worker/creer-worker';
 import { signalerPresence } from '../worker/presence';
 import { annuaireEssai } from '../test/outils/api';
 import { CATALOGUE, COFFRE, DATA_CONVERTER, SIGNEUR, inscrireAnnuaire, menageEssai, serveurTemporal, situationPrevention } from '../test/outils/environnement';
+import { portLibreAuHasard } from '../dev/ports';
 import { avecPostgresTemporaire, mediane, messagesDErreur, quantile } from './banc-commun';
 import { etatBrutUpdate, finBrutUpdate, messageBrutUpdate, type parcoursBrut } from './banc-parcours-workflows';
 
@@ -104,10 +105,34 @@ const charge = () => {
 };
 
 const ms = (x: number) => `${x.toFixed(1)} ms`;
+
+/** Les sommes et comptes des histogrammes de durée du SDK, par file de tâches (et activité). */
+async function lireMetriques(adresse: string): Promise<Map<string, number>> {
+  const texte = await (await fetch(`http://${adresse}/metrics`)).text();
+  const valeurs = new Map<string, number>();
+  for (const ligne of texte.split('\n')) {
+    const m = /^temporal_(\w+_latency)_(sum|count)\{(.*)\} (\S+)$/.exec(ligne);
+    if (!m) continue;
+    const file = /task_queue="([^"]+)"/.exec(m[3]!)?.[1] ?? '';
+    const activite = /activity_type="([^"]+)"/.exec(m[3]!)?.[1] ?? '';
+    const cle = `${m[1]}|${file}|${activite}|${m[2]}`;
+    valeurs.set(cle, (valeurs.get(cle) ?? 0) + Number(m[4]));
+  }
+  return valeurs;
+}
+
+/** La durée moyenne (ms) d'un histogramme entre deux relevés. */
+function moyenneEntre(avant: Map<string, number>, apres: Map<string, number>, histogramme: string, file: string, activite = ''): number {
+  const d = (s: string) => (apres.get(`${histogramme}|${file}|${activite}|${s}`) ?? 0) - (avant.get(`${histogramme}|${file}|${activite}|${s}`) ?? 0);
+  return d('count') > 0 ? d('sum') / d('count') : 0;
+}
 const fois = (x: number) => `${x.toFixed(2)}×`;
 
 async function main() {
-  Runtime.install({ logger: new DefaultLogger('WARN') });
+  // Les métriques du SDK (exportateur Prometheus du cœur) disent où va le temps d'un message : dans la
+  // tâche de workflow du worker, ou ailleurs (API, aller-retour au serveur).
+  const adresseMetriques = `127.0.0.1:${await portLibreAuHasard()}`;
+  Runtime.install({ logger: new DefaultLogger('WARN'), telemetryOptions: { metrics: { prometheus: { bindAddress: adresseMetriques } } } });
   const chargeAvant = charge();
   const env = await serveurTemporal();
   const courriels = await startMailCatcher({ smtpPort: 0, httpPort: 0, quiet: true });
@@ -260,6 +285,37 @@ async function main() {
         });
         const { api: message, brut: messageBrut } = messages;
 
+        // --- Où va le temps d'un message : 40 de chaque en séquence, la tâche de workflow lue dans les
+        // métriques du SDK (le reste : HTTP, session et droits, client, aller-retour au serveur).
+        const decomposer = async (f: (i: number) => Promise<unknown>, file: string) => {
+          const avant = await lireMetriques(adresseMetriques);
+          const debut = performance.now();
+          for (let i = 0; i < 40; i++) await f(i);
+          const total = (performance.now() - debut) / 40;
+          const apres = await lireMetriques(adresseMetriques);
+          return {
+            total,
+            tache: moyenneEntre(avant, apres, 'workflow_task_execution_latency', file),
+            consignation: moyenneEntre(avant, apres, 'local_activity_execution_latency', file, 'consignerDossier'),
+          };
+        };
+        const tempsApi = await decomposer(
+          (i) =>
+            appel(
+              `/api/parcours/${encodeURIComponent(cibles[i % cibles.length]!.workflowId)}/messages/tentative-contact`,
+              { ...corpsMessage, requestId: `banc-decompose-${serie}-${i}` },
+              alice,
+            ),
+          FILE,
+        );
+        const tempsBrut = await decomposer(
+          (i) =>
+            brutsMessages[i % brutsMessages.length]!.executeUpdate(messageBrutUpdate, {
+              args: [{ ...corpsMessage, requestId: `brut-decompose-${serie}-${i}`, par: 'ts.alice' }],
+            }),
+          FILE_BRUTE,
+        );
+
         // --- Le travail d'un parcours : tâches de workflow et activités, d'un lancement au repos ----
         const travail = async (id: string) => {
           const h = env.client.workflow.getHandle(id);
@@ -304,6 +360,9 @@ async function main() {
         );
         console.log(
           `un message ensuite : ${apresMessage.taches - auLancement.taches} tâches de workflow, ${apresMessage.activites - auLancement.activites} activités (${apresMessage.noms.slice(auLancement.noms.length).join(', ')} ; ${apresMessage.evenements - auLancement.evenements} événements).`,
+        );
+        console.log(
+          `Où va le temps d'un message (40 en séquence, moyennes ; tâche de workflow lue dans les métriques du SDK) : API ${ms(tempsApi.total)}, dont la tâche de workflow dans le worker ${ms(tempsApi.tache)} (consignation du dossier comprise, ${ms(tempsApi.consignation)}) et ${ms(tempsApi.total - tempsApi.tache)} ailleurs (HTTP, session et droits, client, serveur) ; brut ${ms(tempsBrut.total)}, dont la tâche ${ms(tempsBrut.tache)} et ${ms(tempsBrut.total - tempsBrut.tache)} ailleurs.`,
         );
         console.log(`\nAvant : ${chargeAvant}\nAprès : ${chargeApres}`);
 

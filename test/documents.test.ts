@@ -497,7 +497,7 @@ describe('les documents que les rapports de terrain nomment, relus en PDF', () =
       'Parcours ouvert le 26 octobre 2026',
       'Mme Josiane Lefébure',
       'Dette locative 3 450 €',
-      'Garantie aucune garantie',
+      'Garantie aucune',
       'lettre d’information du 26 octobre 2026',
     ]) {
       expect(lance.texte).toContain(t);
@@ -543,6 +543,9 @@ describe('les documents que les rapports de terrain nomment, relus en PDF', () =
     ]) {
       expect(equipe.texte).toContain(t);
     }
+    // Joint le jour du repérage : « le jour même », pas « 0 jour ».
+    const memeJour = await pdfDe('fiche-suivi-social', { ...SUIVI, details: { ...SUIVI.details, delaiPremierContactJours: 0 } }, 'equipe');
+    expect(memeJour.texte).toContain('Délai du premier contact le jour même');
     expect(equipe.texte).not.toContain('SECRET-7731'); // les notes libres restent au dossier
     sansIdentifiant(equipe.texte, 'la fiche de suivi (équipe)');
 

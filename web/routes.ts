@@ -76,7 +76,7 @@ import { champsDe, champsParNom, lireSaisie, rangerErreurs, type Champ, type Cor
 import { envoyer, estCoordination, pageErreur, type Contexte } from './pages/commun';
 import { pageAnnuaire, pageChoixAnnuaire, type ClesParOrganisation, type InfoAnnuaire, type RetourAnnuaire } from './pages/annuaire';
 import { pageOrientations, type RetourOrientation } from './pages/orientations';
-import { changementDuFormulaire, libelleChampReglage, pageProgrammes, pageReglages, type RetourReglages } from './pages/reglages';
+import { changementDuFormulaire, erreursDuFormulaire, pageProgrammes, pageReglages, type RetourReglages } from './pages/reglages';
 import { pageConnexion } from './pages/connexion';
 import { pageEvaluations } from './pages/evaluations';
 import { pageFileIml } from './pages/file-iml';
@@ -618,12 +618,12 @@ export function routesWeb(deps: DependancesApi, auth: OptionsAuth & { maintenant
         res.redirect(303, `/programmes/${encodeURIComponent(programme.id)}/reglages?fait=${v.version}`);
       } catch (e) {
         if (!(e instanceof Probleme) || e.status >= 500 || e.status === 403 || e.status === 404) throw e;
-        const messages = e.opts.errors?.length ? [...new Set(e.opts.errors.map((x) => `${libelleChampReglage(x.champ)} : ${x.message}`))] : [e.detail];
+        const erreurs = e.opts.errors?.length ? erreursDuFormulaire(programme, b, e.opts.errors) : { messages: [e.detail], erreurs: {} };
         const valeurs = Object.fromEntries(Object.entries(b).filter(([k, v]) => typeof v === 'string' && k !== 'csrf' && k !== 'versionAttendue')) as Record<
           string,
           string
         >;
-        await rendreReglages(req, res, e.status, { messages, valeurs });
+        await rendreReglages(req, res, e.status, { ...erreurs, valeurs });
       }
     }),
   );

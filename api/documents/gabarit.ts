@@ -60,7 +60,7 @@ export function pageDocument(o: OptionsDocument): string {
 </head>
 <body>
 <header class="bandeau"><p>Prévention des expulsions locatives — document à imprimer</p></header>
-<div class="consignes" role="note">${o.consignes.valeur}</div>
+<aside class="consignes" aria-label="Avant d’imprimer">${o.consignes.valeur}</aside>
 <main id="contenu" class="document document-${echapper(o.classe)}">
 ${o.contenu.valeur}
 </main>

@@ -111,8 +111,8 @@ export interface ViolationAxe {
   cibles: string[];
 }
 
-/** axe-core sur la page courante : les violations « serious » et « critical ». */
-export async function verifierAxe(page: Page): Promise<ViolationAxe[]> {
+/** axe-core sur la page courante : les violations « serious » et « critical » (toutes, avec `toutes`). */
+export async function verifierAxe(page: Page, toutes = false): Promise<ViolationAxe[]> {
   await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
   const violations = await page.evaluate(async () => {
     const r = await (
@@ -122,7 +122,7 @@ export async function verifierAxe(page: Page): Promise<ViolationAxe[]> {
     ).axe.run();
     return r.violations.map((v) => ({ id: v.id, impact: v.impact, description: v.description, cibles: v.nodes.map((n) => JSON.stringify(n.target)) }));
   });
-  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  return toutes ? violations : violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
 }
 
 /**

@@ -172,6 +172,14 @@ describe('l’interface web dans Chromium', () => {
     await attendreTexte(coord, 'Aller vers le ménage');
     await expect(coord.locator('#etape-courante').innerText()).resolves.toBe('Aller vers le ménage');
     await sansViolation(coord, '07-parcours-coordination');
+    // Un document à imprimer, ouvert de la page : accessible lui aussi, et tout son texte dans un repère
+    // (les consignes d'écran comprises : axe « region »).
+    await coord.getByRole('link', { name: 'ouvrir' }).first().click();
+    await coord.waitForLoadState();
+    expect(new URL(coord.url()).pathname).toMatch(new RegExp(`^/api/parcours/loiret-ahu--${refLoiret}/documents/(lettre-information|fiche-orientation)$`));
+    await sansViolation(coord, '07b-document-a-imprimer');
+    expect((await verifierAxe(coord, true)).map((v) => v.id)).toEqual([]);
+    await coord.goBack();
     // Le tableau de bord le liste (son dossier, consigné à peine après le lancement).
     await coord.goto(`${ui.url}/parcours`);
     await attendreTexte(coord, refLoiret);

@@ -13,7 +13,7 @@ import type { Contexte } from '../../web/pages/commun';
 import { champsLancement, pageLancement } from '../../web/pages/lancement';
 import type { Champ } from '../../web/formulaires';
 import { pageAnnuaire } from '../../web/pages/annuaire';
-import { pageProgrammes } from '../../web/pages/reglages';
+import { erreursDuFormulaire, pageProgrammes, pageReglages, raisonNombreDuree } from '../../web/pages/reglages';
 import { nombreDe } from '../../domain/libelles';
 import { pageParcours } from '../../web/pages/parcours';
 import { pageTableau } from '../../web/pages/tableau';
@@ -78,6 +78,20 @@ describe('tableau de bord', () => {
     expect(h).toContain('<td role="cell" data-label="Étape">Aller vers le ménage</td>');
     // Les filtres : chacun a son libellé.
     for (const f of ['recherche', 'programme', 'type', 'etape', 'travailleurSocial', 'enRetard', 'cloture']) expect(h).toContain(`<label for="filtre-${f}">`);
+  });
+
+  it('une recherche sans résultat avec un mot de moins de 3 lettres dit comment chercher', () => {
+    const vide = { elements: [], total: 0, page: 1, taille: 50 };
+    const coordination = pageTableau(ctx('coord.essai'), vide, { recherche: 'Du' }).valeur;
+    expect(coordination).toContain(
+      'Aucun parcours ne correspond à ces filtres. Tapez au moins 3 lettres du nom : « du » ne trouve qu’un nom écrit exactement ainsi.',
+    );
+    const travailSocial = pageTableau(ctx('ts.alice'), vide, { recherche: 'Mme Du' }).valeur;
+    expect(travailSocial).toContain(
+      'Aucun de vos ménages ne répond à « Mme Du ». Tapez au moins 3 lettres du nom : « du » ne trouve qu’un nom écrit exactement ainsi.',
+    );
+    // Trois lettres et plus : pas de conseil.
+    expect(pageTableau(ctx('ts.alice'), vide, { recherche: 'Dupo' }).valeur).not.toContain('Tapez au moins');
   });
 
   it('« mes ménages » pour le travail social : des cartes, sans filtres de coordination', () => {
@@ -230,12 +244,23 @@ describe('page d’un parcours', () => {
 
   it('après un enregistrement, la page confirme ce qui a été fait, accords du ménage compris ; rien pour un « fait » inconnu', () => {
     const confirmation = (fait: string) => /<div class="succes" role="status"><p>([^<]+)<\/p>/.exec(pageParcours(ctx('ts.alice'), etat, { fait }).valeur)?.[1];
-    expect(confirmation('tentative-contact')).toBe('Enregistré : Tentative de contact (canal, créneau, issue).');
+    // Le titre du formulaire sans sa précision entre parenthèses.
+    expect(confirmation('tentative-contact')).toBe('Enregistré : Tentative de contact.');
     expect(confirmation('consentement-partage')).toBe('Enregistré : Accord du ménage pour le partage de son diagnostic.');
     expect(confirmation('retrait-consentement-partage')).toBe('Enregistré : Retrait de l’accord du ménage : son diagnostic n’est plus partagé.');
     expect(confirmation('contact-menage')).toBe('Enregistré : Accord du ménage pour recevoir des SMS.');
     expect(confirmation('retrait-contact-menage')).toBe('Enregistré : Le ménage ne reçoit plus de SMS.');
+    expect(confirmation('plan-aide')).toBe('Enregistré : Plan d’aide contractualisé.');
+    // Toulouse : le plan attend la validation du référent du bailleur ; il n'est pas encore contractualisé.
+    const aValider = /<div class="succes" role="status"><p>([^<]+)<\/p>/.exec(
+      pageParcours(ctx('ts.alice'), { ...etat, etape: 'validation_bailleur' }, { fait: 'plan-aide' }).valeur,
+    )?.[1];
+    expect(aValider).toBe('Enregistré : Plan d’aide, à valider avec le conseiller référent du bailleur.');
     expect(confirmation('nimporte-quoi')).toBeUndefined();
+    // Qui a noté l'accord, et quand : « noté par …, le … ».
+    const accord = { accorde: true, par: 'ts.alice', le: '2026-12-03T09:30:00.000Z' };
+    const contact = pageParcours(ctx('ts.alice'), etat, { contact: { courriel: accord, sms: { accorde: false }, courrier: { accorde: false } } }).valeur;
+    expect(contact).toMatch(/Courriels : acceptés \(noté par Alice Travailleuse, le 3 déc\. 2026, 10:30\)\./);
     expect(confirmation('constructor')).toBeUndefined();
   });
 
@@ -415,6 +440,43 @@ describe('page d’un parcours', () => {
   });
 });
 
+describe('réglages d’un programme', () => {
+  it('un formulaire refusé : chaque erreur à côté de son champ (aria), la raison précise d’un nombre de durée illisible, un lien du résumé vers le champ', () => {
+    const p = CATALOGUE.trouver('toulouse-declic')!;
+    expect(raisonNombreDuree('12')).toBeUndefined();
+    expect(raisonNombreDuree('')).toBe('indiquez un nombre');
+    expect(raisonNombreDuree('-3')).toBe('un nombre positif, sans signe');
+    expect(raisonNombreDuree('1,5')).toContain('un nombre entier : pour une durée plus fine, choisissez une unité plus petite');
+    expect(raisonNombreDuree('12345')).toBe('4 chiffres au plus');
+    expect(raisonNombreDuree('cinq')).toBe('un nombre entier, écrit en chiffres');
+    const formulaire = { 'delais.diagnostic.nombre': '1,5', 'delais.diagnostic.unite': 'mois', 'quotas.etpAccompagnement': 'x' };
+    // L'API ne voit qu'une durée illisible ; le formulaire dit pourquoi.
+    const retour = erreursDuFormulaire(p, formulaire, [
+      { champ: 'delais.diagnostic', message: 'durée invalide : un nombre et une unité (jours, semaines, mois…)' },
+      { champ: 'jalons.pointsSuivi.1', message: 'durée invalide' },
+      { champ: 'motif', message: 'champ obligatoire' },
+      { champ: 'versionAttendue', message: 'version attendue' },
+    ]);
+    expect(retour.erreurs).toEqual({
+      'delais.diagnostic': expect.stringContaining('un nombre entier : pour une durée plus fine'),
+      'jalons.pointsSuivi': 'durée invalide',
+      motif: 'champ obligatoire',
+    });
+    expect(retour.messages).toEqual(['version attendue']);
+    const h = pageReglages(ctx('coord.essai'), { programme: p, versions: [] }, { retour: { ...retour, valeurs: formulaire } }).valeur;
+    expect(h).toContain('<a href="#delais-diagnostic-n">Diagnostic social : un nombre entier : pour une durée plus fine');
+    expect(h).toContain('<a href="#jalons-pointsSuivi">');
+    expect(h).toContain('<a href="#motif">Pourquoi ce changement : champ obligatoire</a>');
+    expect(h).toMatch(
+      /<input id="delais-diagnostic-n" name="delais.diagnostic.nombre" inputmode="numeric" value="1,5" size="4" aria-invalid="true" aria-describedby="delais-diagnostic-erreur">/,
+    );
+    expect(h).toContain('<p class="message-erreur" id="delais-diagnostic-erreur">un nombre entier : pour une durée plus fine');
+    expect(h).toMatch(/id="motif" name="motif" value="" aria-required="true" aria-invalid="true" aria-describedby="motif-erreur"/);
+    // Sans erreur, aucun champ n'est marqué.
+    expect(pageReglages(ctx('coord.essai'), { programme: p, versions: [] }).valeur).not.toContain('aria-invalid');
+  });
+});
+
 describe('simuler l’année d’un programme', () => {
   const admin = { ...PERSONNEL[0]!, id: 'admin.essai', nom: 'Administration Essai', role: 'admin' as const, programmes: [] };
   const ctxAdmin: Contexte = { deps, personne: admin, csrf: 'jeton-csrf', chemin: '/simulations' };
@@ -486,6 +548,10 @@ describe('simuler l’année d’un programme', () => {
       'Travailleur social 1 — CCAS de Besançon — prévention des impayés (commission impayés) <span class="aide">(parfois en retard)</span>',
     );
     expect(fin).toContain('Des hypothèses à ajuster.');
+    // Sans équipe demandée : l'ETP prévu de chaque programme, et un travailleur social pour qui n'en prévoit pas.
+    expect(texteVisible(fin)).toContain(
+      'Équipe l’ETP prévu de chaque programme, arrondi au-dessus (un travailleur social pour un programme qui n’en prévoit pas), dont 1 parfois en retard',
+    );
     for (const code of ['besancon-ccas', 'ts.', 'travailleur_social', 'situation_stabilisee', 'visite_domicile', 'partJoints', 'undefined', 'NaN'])
       expect(texteVisible(fin), code).not.toContain(code);
   });

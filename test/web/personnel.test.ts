@@ -179,7 +179,10 @@ describe('pages du personnel', () => {
     await coord.getByRole('button', { name: `Enregistrer la version ${suivante}` }).click();
     await coord.waitForLoadState();
     const erreurs = await coord.locator('[role=alert]').innerText();
-    expect(erreurs).toContain('Diagnostic social : durée invalide');
+    expect(erreurs).toContain('Diagnostic social : un nombre entier, écrit en chiffres');
+    // L'erreur est aussi à côté du champ, qui la porte (aria).
+    expect(await coord.locator('#delais-diagnostic-n').getAttribute('aria-invalid')).toBe('true');
+    expect(await coord.locator('#delais-diagnostic-erreur').innerText()).toBe('un nombre entier, écrit en chiffres');
     expect(erreurs).toContain('Pourquoi ce changement');
     expect(erreurs).not.toMatch(/delais|diagnostic\b|motif/);
     await sansViolation(coord, 'reglages-erreurs');

@@ -267,7 +267,7 @@ function sectionContact(ctx: Contexte, etat: EtatParcours, o: OptionsPageParcour
   if (!c) return brut('');
   const r = o.retour?.formulaire === 'contact-menage' ? o.retour : undefined;
   const note = (a: { accorde: boolean; par?: string; le?: string }, oui: string, non: string) =>
-    a.le ? html`${a.accorde ? oui : non} (noté par ${nomDe(ctx.deps, a.par ?? '')} le ${dateHeureFr(a.le)})` : non;
+    a.le ? html`${a.accorde ? oui : non} (noté par ${nomDe(ctx.deps, a.par ?? '')}, le ${dateHeureFr(a.le)})` : non;
   return html`<section id="contact-menage" aria-labelledby="titre-contact"><h2 id="titre-contact">Joindre le ménage</h2>
 <ul>
 <li>Courriels : ${note(c.courriel, 'acceptés', 'non acceptés')}.</li>
@@ -525,16 +525,25 @@ const CONFIRMATIONS: Record<string, string> = {
   'retrait-consentement-partage': 'Retrait de l’accord du ménage : son diagnostic n’est plus partagé',
 };
 
+/**
+ * Le titre d'un formulaire dit dans une confirmation, sans sa précision entre parenthèses :
+ * « Tentative de contact (canal, créneau, issue) » → « Tentative de contact ».
+ */
+const sansPrecision = (libelle: string) => libelle.replace(/\s*\([^()]*\)$/, '');
+
 export function pageParcours(ctx: Contexte, etat: EtatParcours, o: OptionsPageParcours = {}): Brut {
   const definition = ctx.deps.registre[etat.typeParcours];
   const actions = actionsPermises(ctx, etat);
   const fait = !o.fait
     ? undefined
-    : definition && Object.hasOwn(definition.messages, o.fait)
-      ? definition.messages[o.fait]!.libelle
-      : Object.hasOwn(CONFIRMATIONS, o.fait)
-        ? CONFIRMATIONS[o.fait]
-        : undefined;
+    : o.fait === 'plan-aide' && etat.etape === 'validation_bailleur'
+      ? // Toulouse : le plan n'est contractualisé qu'une fois validé avec le référent du bailleur.
+        'Plan d’aide, à valider avec le conseiller référent du bailleur'
+      : definition && Object.hasOwn(definition.messages, o.fait)
+        ? sansPrecision(definition.messages[o.fait]!.libelle)
+        : Object.hasOwn(CONFIRMATIONS, o.fait)
+          ? CONFIRMATIONS[o.fait]
+          : undefined;
   const documents = sectionDocuments(ctx, etat, o.partage);
   return html`<p><a href="/parcours">← ${estCoordination(ctx.personne) ? 'Tableau de bord' : 'Mes ménages'}</a></p>
 <h1>Dossier ${etat.reference} ${etat.cloture ? html`<span class="badge clos">Clôturé</span>` : etat.clotureEnCours ? html`<span class="badge clos">Clôture en cours</span>` : html`<span class="badge ouvert">En cours</span>`}</h1>

@@ -31,7 +31,10 @@ import { dateHeureFr } from '../libelles';
 import { nomDe, programmesDe, type Contexte } from './commun';
 
 export interface RetourReglages {
+  /** Les refus qui ne tiennent pas à un champ. */
   messages: string[];
+  /** Les refus d'un champ, par son nom dans le formulaire (« delais.diagnostic », « motif »…). */
+  erreurs: Record<string, string>;
   /** Les valeurs saisies, remises dans le formulaire. */
   valeurs: Record<string, string>;
 }
@@ -56,14 +59,33 @@ ${programmesDe(ctx).map(carte)}`;
 
 const idChamp = (nom: string) => nom.replace(/[^A-Za-z0-9]/g, '-');
 
+/** Les champs « nombre + unité » du formulaire : l'erreur y renvoie au nombre. */
+const estDuree = (nom: string) => nom.startsWith('delais.') || nom === 'conservationDossier' || nom === 'eligibilite.ancienneteBailMax';
+
+/** L'élément du formulaire où mène le lien d'une erreur. */
+const cibleErreur = (nom: string) => (estDuree(nom) ? `${idChamp(nom)}-n` : idChamp(nom));
+
+/** Le message d'erreur d'un champ, sous son libellé, et ce que son contrôle en dit (aria). */
+function erreurDe(nom: string, r: RetourReglages | undefined): { classe: string; message: Brut | ''; aria: Brut | '' } {
+  const erreur = r?.erreurs[nom];
+  if (!erreur) return { classe: 'champ', message: '', aria: '' };
+  const id = `${idChamp(nom)}-erreur`;
+  return {
+    classe: 'champ en-erreur',
+    message: html`<p class="message-erreur" id="${id}">${erreur}</p>`,
+    aria: brut(` aria-invalid="true" aria-describedby="${id}"`),
+  };
+}
+
 /** Champ « nombre + unité » d'une durée. */
 function champDuree(nom: string, libelle: string, iso: string, r: RetourReglages | undefined): Brut {
   const actuel = nombreEtUnite(iso);
   const nombre = r?.valeurs[`${nom}.nombre`] ?? (actuel ? String(actuel.nombre) : '');
   const unite = r?.valeurs[`${nom}.unite`] ?? actuel?.unite ?? 'jours';
   const id = idChamp(nom);
-  return html`<div class="champ"><fieldset class="duree"><legend>${libelle} <span class="aide">(actuellement ${dureeEnFrancais(iso)})</span></legend>
-<label for="${id}-n">Nombre :</label><input id="${id}-n" name="${nom}.nombre" inputmode="numeric" value="${nombre}" size="4">
+  const e = erreurDe(nom, r);
+  return html`<div class="${e.classe}"><fieldset class="duree"><legend>${libelle} <span class="aide">(actuellement ${dureeEnFrancais(iso)})</span></legend>${e.message}
+<label for="${id}-n">Nombre :</label><input id="${id}-n" name="${nom}.nombre" inputmode="numeric" value="${nombre}" size="4"${e.aria}>
 <label for="${id}-u">unité :</label><select id="${id}-u" name="${nom}.unite">${UNITES_DUREE.filter((u) => !u.temps || u.plusieurs === unite).map((u) => html`<option value="${u.plusieurs}"${u.plusieurs === unite ? brut(' selected') : ''}>${u.plusieurs}</option>`)}</select>
 </fieldset></div>`;
 }
@@ -73,8 +95,9 @@ const serieEnFrancais = (isos: string[]) => isos.map(dureeEnFrancais).join(', ')
 
 function champSerie(nom: string, libelle: string, isos: string[], r: RetourReglages | undefined): Brut {
   const id = idChamp(nom);
-  return html`<div class="champ"><label for="${id}">${libelle} <span class="aide">(séparés par des virgules, par exemple « 3 mois, 6 mois » ; vide : aucun)</span></label>
-<input type="text" id="${id}" name="${nom}" value="${r?.valeurs[nom] ?? serieEnFrancais(isos)}"></div>`;
+  const e = erreurDe(nom, r);
+  return html`<div class="${e.classe}"><label for="${id}">${libelle} <span class="aide">(séparés par des virgules, par exemple « 3 mois, 6 mois » ; vide : aucun)</span></label>${e.message}
+<input type="text" id="${id}" name="${nom}" value="${r?.valeurs[nom] ?? serieEnFrancais(isos)}"${e.aria}></div>`;
 }
 
 function caseACocher(nom: string, libelle: string, coche: boolean, r: RetourReglages | undefined): Brut {
@@ -85,7 +108,8 @@ function caseACocher(nom: string, libelle: string, coche: boolean, r: RetourRegl
 
 function champNombre(nom: string, libelle: string, valeur: number | undefined, r: RetourReglages | undefined): Brut {
   const id = idChamp(nom);
-  return html`<div class="champ"><label for="${id}">${libelle}</label><input id="${id}" name="${nom}" inputmode="numeric" value="${r?.valeurs[nom] ?? valeur ?? ''}" size="6"></div>`;
+  const e = erreurDe(nom, r);
+  return html`<div class="${e.classe}"><label for="${id}">${libelle}</label>${e.message}<input id="${id}" name="${nom}" inputmode="numeric" value="${r?.valeurs[nom] ?? valeur ?? ''}" size="6"${e.aria}></div>`;
 }
 
 export function pageReglages(ctx: Contexte, reglages: ReglagesProgramme, o: { retour?: RetourReglages; fait?: string } = {}): Brut {
@@ -99,7 +123,7 @@ export function pageReglages(ctx: Contexte, reglages: ReglagesProgramme, o: { re
 ${o.fait ? html`<div class="succes" role="status"><p>${o.fait}</p></div>` : ''}
 <p>Version ${p.version} en vigueur. Enregistrer crée la version ${p.version + 1} : les parcours lancés ensuite la suivent ; les parcours en cours gardent la version avec laquelle ils ont été lancés. Les contacts des partenaires se changent dans l’<a href="/programmes/${p.id}/annuaire">annuaire</a> et valent aussitôt pour tous les parcours.</p>
 <form method="post" action="/programmes/${p.id}/reglages" novalidate>
-${r ? resumeErreurs('Les réglages n’ont pas été enregistrés :', r.messages) : ''}
+${r ? resumeErreursReglages(r) : ''}
 <input type="hidden" name="csrf" value="${ctx.csrf}">
 <input type="hidden" name="versionAttendue" value="${p.version}">
 <h2>Délais</h2>
@@ -120,14 +144,14 @@ ${caseACocher('eligibilite.sansContactBailleur', LIBELLES_ELIGIBILITE.sansContac
 <h2>Données personnelles</h2>
 ${
   prevention
-    ? html`<fieldset class="partage"><legend>${LIBELLE_PARTAGE_DIAGNOSTIC} <span class="aide">(ce que le ménage a confié ; rien de coché : le diagnostic ne quitte pas l’équipe)</span></legend>
-${DESTINATAIRES_DIAGNOSTIC.map((d) => caseACocher(`partageDiagnostic.${d}`, LIBELLES_DESTINATAIRES_DIAGNOSTIC[d], !!p.partageDiagnostic?.destinataires.includes(d), r))}
+    ? html`<fieldset class="partage" id="partageDiagnostic"><legend>${LIBELLE_PARTAGE_DIAGNOSTIC} <span class="aide">(ce que le ménage a confié ; rien de coché : le diagnostic ne quitte pas l’équipe)</span></legend>
+${erreurDe('partageDiagnostic', r).message}${DESTINATAIRES_DIAGNOSTIC.map((d) => caseACocher(`partageDiagnostic.${d}`, LIBELLES_DESTINATAIRES_DIAGNOSTIC[d], !!p.partageDiagnostic?.destinataires.includes(d), r))}
 ${caseACocher('partageDiagnostic.consentementRequis', LIBELLE_CONSENTEMENT_REQUIS, p.partageDiagnostic?.consentementRequis ?? true, r)}</fieldset>`
     : ''
 }
 ${champDuree('conservationDossier', `${LIBELLE_CONSERVATION} (depuis sa clôture)`, p.conservationDossier ?? CONSERVATION_PAR_DEFAUT, r)}
 <h2>Enregistrer</h2>
-<div class="champ"><label for="motif">Pourquoi ce changement ? <span class="aide">(obligatoire : il figure dans l’historique)</span></label><input type="text" id="motif" name="motif" value="${r?.valeurs.motif ?? ''}" aria-required="true"></div>
+<div class="${erreurDe('motif', r).classe}"><label for="motif">Pourquoi ce changement ? <span class="aide">(obligatoire : il figure dans l’historique)</span></label>${erreurDe('motif', r).message}<input type="text" id="motif" name="motif" value="${r?.valeurs.motif ?? ''}" aria-required="true"${erreurDe('motif', r).aria}></div>
 <div class="boutons"><button type="submit">Enregistrer la version ${p.version + 1}</button></div>
 </form>
 <h2>Historique des versions</h2>
@@ -138,6 +162,59 @@ ${champDuree('conservationDossier', `${LIBELLE_CONSERVATION} (depuis sa clôture
     ) => html`<tr><td data-label="Version">${v.version}</td><td data-label="Le">${dateHeureFr(v.creeLe)}</td><td data-label="Par">${v.modifiePar ? nomDe(ctx.deps, v.modifiePar) : 'Fichier du programme'}</td><td data-label="Motif">${v.motif ?? '—'}</td>
 <td data-label="Ce qui a changé">${v.changements.length === 1 ? v.changements[0] : html`<ul>${v.changements.map((c) => html`<li>${c}</li>`)}</ul>`}</td></tr>`,
   )}</tbody></table>`;
+}
+
+/** Le haut du formulaire refusé : les refus d'ensemble, puis chaque champ en erreur, avec un lien vers lui. */
+function resumeErreursReglages(r: RetourReglages): Brut {
+  const champs = Object.entries(r.erreurs);
+  if (!champs.length) return resumeErreurs('Les réglages n’ont pas été enregistrés :', r.messages);
+  return html`<div class="erreur" role="alert"><p><strong>Les réglages n’ont pas été enregistrés :</strong></p><ul>${r.messages.map((m) => html`<li>${m}</li>`)}${champs.map(
+    ([nom, message]) => html`<li><a href="#${cibleErreur(nom)}">${libelleChampReglage(nom)} : ${message}</a></li>`,
+  )}</ul></div>`;
+}
+
+/** Le champ du formulaire d'une erreur de l'API : « delais.diagnostic », « jalons.bilans.1 » → « jalons.bilans », « motif ». */
+export function champDuFormulaire(champ: string): string | undefined {
+  const [groupe, cle] = champ.split('.');
+  if (groupe === 'delais' || groupe === 'jalons' || groupe === 'options' || groupe === 'quotas' || groupe === 'eligibilite')
+    return cle ? `${groupe}.${cle}` : undefined;
+  if (groupe === 'rappelsValidation' || groupe === 'conservationDossier' || groupe === 'partageDiagnostic' || groupe === 'motif') return groupe;
+  return undefined;
+}
+
+/** Pourquoi le nombre d'une durée saisie n'est pas lisible, en mots ; undefined s'il l'est. */
+export function raisonNombreDuree(saisi: string | undefined): string | undefined {
+  const t = (saisi ?? '').trim();
+  if (/^\d{1,4}$/.test(t)) return undefined;
+  if (!t) return 'indiquez un nombre';
+  if (t.startsWith('-')) return 'un nombre positif, sans signe';
+  if (/^\d+[.,]\d+$/.test(t)) return 'un nombre entier : pour une durée plus fine, choisissez une unité plus petite (6 semaines plutôt que 1,5 mois)';
+  if (/^\d+$/.test(t)) return '4 chiffres au plus';
+  return 'un nombre entier, écrit en chiffres';
+}
+
+/**
+ * Les erreurs d'un formulaire refusé, champ par champ : celles de l'API, et pour le nombre d'une durée
+ * illisible, la raison précise (le schéma ne voit qu'une durée illisible).
+ */
+export function erreursDuFormulaire(
+  p: ReglagesProgramme['programme'],
+  b: Record<string, string | undefined>,
+  erreurs: ReadonlyArray<{ champ: string; message: string }>,
+): Pick<RetourReglages, 'messages' | 'erreurs'> {
+  const parChamp: Record<string, string> = {};
+  const messages: string[] = [];
+  for (const x of erreurs) {
+    const nom = champDuFormulaire(x.champ);
+    if (nom) parChamp[nom] ??= x.message;
+    else if (!messages.includes(x.message)) messages.push(x.message);
+  }
+  const durees = [...Object.keys(p.delais).map((c) => `delais.${c}`), 'conservationDossier', 'eligibilite.ancienneteBailMax'];
+  for (const nom of durees) {
+    const raison = b[`${nom}.nombre`] !== undefined ? raisonNombreDuree(b[`${nom}.nombre`]) : undefined;
+    if (raison) parChamp[nom] = raison;
+  }
+  return { messages, erreurs: parChamp };
 }
 
 const UNITES = new Map<string, UniteDuree>(

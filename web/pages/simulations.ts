@@ -123,7 +123,7 @@ ${erreurProgrammes ? html`<p class="message-erreur" id="sim-programmes-erreur">$
 ${programmes.map((p) => choixProgramme(p, r))}
 </fieldset>
 ${champTexte('graine', 'Graine du tirage', 'Un nombre entier : la même graine tire les mêmes ménages, la même année ; une autre graine, une autre année.', r, true)}
-${champTexte('travailleurs', 'Travailleurs sociaux par programme', 'Vide : l’ETP prévu du programme arrondi au-dessus (1 au moins).', r, false)}
+${champTexte('travailleurs', 'Travailleurs sociaux par programme', 'Vide : l’ETP prévu du programme arrondi au-dessus ; un travailleur social pour un programme qui n’en prévoit pas.', r, false)}
 ${champTexte('enRetard', 'Dont parfois en retard', 'Combien de ces travailleurs sociaux font parfois leurs actions après le délai (0 : personne) : leurs délais manqués apparaissent dans le bilan.', r, true)}
 <div class="boutons"><button type="submit">Lancer la simulation</button></div></form>`;
 }
@@ -170,7 +170,7 @@ function entete(ctx: Contexte, s: Simulation): Brut {
   const equipe =
     s.options.travailleurs !== undefined
       ? `${travailleursSociaux(s.options.travailleurs)} par programme`
-      : 'l’ETP prévu de chaque programme, arrondi au-dessus';
+      : 'l’ETP prévu de chaque programme, arrondi au-dessus (un travailleur social pour un programme qui n’en prévoit pas)';
   return html`<dl class="infos">
 <dt>Programmes</dt><dd>${s.programmes.map((p) => html`${p.nom} <span class="aide">(${LIBELLES_TYPE_PARCOURS[p.typeParcours]}, réglages version ${p.version})</span> : ${nombreDe(p.menages, 'ménage', 'ménages')}<br>`)}</dd>
 <dt>Équipe</dt><dd>${equipe}, dont ${entier(s.options.enRetard)} parfois en retard</dd>

@@ -7,6 +7,7 @@ import type { ResumeParcours } from '../../api/routes/parcours';
 import type { PageDossiers } from '../../dossiers/registre';
 import { brut, html, type Brut } from '../../api/html';
 import { ETAPES_CONNUES } from '../../domain/actions';
+import { LONGUEUR_MIN_RECHERCHE, motsDuNom } from '../../securite/coffre';
 import { TYPES_PARCOURS, type TypeParcours } from '../../domain/vocabulaire';
 import { dateFr, libelleEtape, LIBELLES_TYPE_PARCOURS } from '../libelles';
 import { estCoordination, nomDe, programmesDe, tableau, travailleursSociaux, type Contexte } from './commun';
@@ -50,6 +51,12 @@ function pagination(page: PageDossiers, filtres: Filtres): Brut {
   return html`<nav class="pagination" aria-label="Pages de la liste"><p>Page ${page.page} sur ${pages}
 ${page.page > 1 ? html` — <a href="${lien(page.page - 1)}" rel="prev">Page précédente</a>` : ''}
 ${page.page < pages ? html` — <a href="${lien(page.page + 1)}" rel="next">Page suivante</a>` : ''}</p></nav>`;
+}
+
+/** Quand une recherche ne trouve rien : un mot de moins de 3 lettres ne se cherche qu'en entier. */
+function conseilRecherche(filtres: Filtres): string {
+  const courts = motsDuNom(filtres.recherche ?? '').filter((m) => m.length < LONGUEUR_MIN_RECHERCHE);
+  return courts.length ? ` Tapez au moins ${LONGUEUR_MIN_RECHERCHE} lettres du nom : « ${courts.join(' ')} » ne trouve qu’un nom écrit exactement ainsi.` : '';
 }
 
 function champRecherche(filtres: Filtres): Brut {
@@ -105,7 +112,7 @@ ${choix(
 ${erreur ? html`<div class="erreur" role="alert"><p>${erreur}</p></div>` : ''}
 ${
   liste.length === 0
-    ? html`<p class="encadre">Aucun parcours ne correspond à ces filtres.</p>`
+    ? html`<p class="encadre">Aucun parcours ne correspond à ces filtres.${conseilRecherche(filtres)}</p>`
     : html`${tableau({
         region: 'Liste des parcours',
         legende: 'Parcours des ménages, en retard d’abord puis par prochaine échéance',
@@ -143,7 +150,7 @@ ${champRecherche(filtres)}<div class="boutons"><button type="submit">Chercher</b
 ${erreur ? html`<div class="erreur" role="alert"><p>${erreur}</p></div>` : ''}
 ${
   liste.length === 0
-    ? html`<p class="encadre">${filtres.recherche ? `Aucun de vos ménages ne répond à « ${filtres.recherche} ».` : `Aucun ménage ${clos ? 'clôturé' : 'en cours'} ne vous est affecté.`}</p>`
+    ? html`<p class="encadre">${filtres.recherche ? `Aucun de vos ménages ne répond à « ${filtres.recherche} ».${conseilRecherche(filtres)}` : `Aucun ménage ${clos ? 'clôturé' : 'en cours'} ne vous est affecté.`}</p>`
     : html`<ul class="cartes">${liste.map(
         (p) => html`<li${p.enRetard && !p.cloture ? brut(' class="en-retard"') : ''}>
 <p><strong>${menage(p)}</strong> ${marque(p)}</p>
