@@ -29,6 +29,7 @@ import { pino } from 'pino';
 import { creerApplication } from '../api/app';
 import { REGISTRE } from '../api/registre-produit';
 import type { DependancesActivites } from '../activities';
+import { nombreDe } from '../domain/libelles';
 import { etatQuery } from '../domain/messages';
 import { startMailCatcher } from '../dev/mail-catcher';
 import { CatalogueEnBase } from '../programmes/versions';
@@ -356,10 +357,10 @@ async function main() {
         console.log(rapport('message / executeUpdate (objectif ≤ 1,2× ; débit ≥ 80 %)', message, messageBrut));
         console.log('');
         console.log(
-          `Travail d'un parcours (${PROGRAMME}) jusqu'au repos : au lancement ${auLancement.taches} tâches de workflow, ${auLancement.activites} activités (${auLancement.noms.join(', ')} ; ${auLancement.evenements} événements) ;`,
+          `Travail d'un parcours (${PROGRAMME}) jusqu'au repos : au lancement ${nombreDe(auLancement.taches, 'tâche', 'tâches')} de workflow, ${nombreDe(auLancement.activites, 'activité', 'activités')} (${auLancement.noms.join(', ')} ; ${auLancement.evenements} événements) ;`,
         );
         console.log(
-          `un message ensuite : ${apresMessage.taches - auLancement.taches} tâches de workflow, ${apresMessage.activites - auLancement.activites} activités (${apresMessage.noms.slice(auLancement.noms.length).join(', ')} ; ${apresMessage.evenements - auLancement.evenements} événements).`,
+          `un message ensuite : ${nombreDe(apresMessage.taches - auLancement.taches, 'tâche', 'tâches')} de workflow, ${nombreDe(apresMessage.activites - auLancement.activites, 'activité', 'activités')}${apresMessage.activites > auLancement.activites ? ` (${apresMessage.noms.slice(auLancement.noms.length).join(', ')})` : ''} ; ${apresMessage.evenements - auLancement.evenements} événements.`,
         );
         console.log(
           `Où va le temps d'un message (40 en séquence, moyennes ; tâche de workflow lue dans les métriques du SDK) : API ${ms(tempsApi.total)}, dont la tâche de workflow dans le worker ${ms(tempsApi.tache)} (consignation du dossier comprise, ${ms(tempsApi.consignation)}) et ${ms(tempsApi.total - tempsApi.tache)} ailleurs (HTTP, session et droits, client, serveur) ; brut ${ms(tempsBrut.total)}, dont la tâche ${ms(tempsBrut.tache)} et ${ms(tempsBrut.total - tempsBrut.tache)} ailleurs.`,
