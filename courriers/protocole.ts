@@ -6,7 +6,7 @@
  */
 import { euros as eurosFr, mentionPersonnel } from '../domain/libelles';
 import type { PlanApurement, Resiliation } from '../domain/protocole';
-import { dateEnFrancais, dureeEnFrancais, heureDeParis } from '../workflows/blocs/duree';
+import { dateEnFrancais, dureeEnFrancais, heureDeParis, jourDeParis } from '../workflows/blocs/duree';
 import { phraseQuiAppeler, type Courriel, type Jour, type OperateurAJoindre, type ProgrammeCourrier } from './commun';
 
 type Prog = ProgrammeCourrier;
@@ -287,10 +287,14 @@ export interface ProtocoleRespecte {
   /** Délai légal du nouveau bail (durée ISO, 3 mois). */
   delai: string;
   avant: Jour;
+  /** Le jour du courriel : un terme encore à venir (derniers mois payés d'avance) se dit au présent. */
+  aujourdhui?: Jour;
 }
 
 const respecte = (x: ProtocoleRespecte) =>
-  `Le protocole de cohésion sociale du dossier ${x.ref} est arrivé à son terme le ${dateEnFrancais(x.terme)} et a été respecté : ${x.dureeTotaleMois} mois d’indemnité d’occupation et de plan d’apurement payés.`;
+  x.aujourdhui !== undefined && jourDeParis(x.terme) > jourDeParis(x.aujourdhui)
+    ? `Le protocole de cohésion sociale du dossier ${x.ref} arrive à son terme le ${dateEnFrancais(x.terme)} et il est respecté : les ${x.dureeTotaleMois} mois d’indemnité d’occupation et de plan d’apurement sont payés.`
+    : `Le protocole de cohésion sociale du dossier ${x.ref} est arrivé à son terme le ${dateEnFrancais(x.terme)} et a été respecté : ${x.dureeTotaleMois} mois d’indemnité d’occupation et de plan d’apurement payés.`;
 const delaiLegal = (x: ProtocoleRespecte) =>
   `Le bailleur signe avec l’occupant un nouveau bail dans un délai de ${dureeEnFrancais(x.delai)} au plus (CCH, art. L353-15-2), soit avant le ${dateEnFrancais(x.avant)}.`;
 

@@ -10,7 +10,7 @@
  *
  * Module sans dépendance ni effet de bord (importable partout).
  */
-import type { TypeParcours } from './vocabulaire';
+import type { Programme, TypeParcours } from './vocabulaire';
 
 /** Les étapes où un parcours est encore en cours (ni orientation en attente, ni clôturé). */
 const PREVENTION_EN_COURS = [
@@ -67,6 +67,20 @@ export const ETAPES_CONNUES: Record<TypeParcours, readonly string[]> = {
   iml_bail_glissant: [...IML_OUVERT, 'cloture'],
   protocole_post_resiliation: [...PROTOCOLE_OUVERT, 'cloture'],
 };
+
+/**
+ * Les étapes qu'un parcours du programme peut traverser, pour le filtre du tableau de bord : celles
+ * de son type, moins celles qu'une option du programme ouvre et qu'il n'a pas (le comité de suivi de
+ * Besançon, la validation du plan avec le référent du bailleur de Toulouse).
+ */
+export function etapesDuProgramme(p: Pick<Programme, 'typeParcours' | 'options' | 'partenaires'>): readonly string[] {
+  const sans = new Set<string>();
+  if (p.typeParcours === 'prevention_precontentieuse') {
+    if (!p.options.comiteDeSuivi) sans.add('comite_de_suivi');
+    if (!p.options.etudeConjointeBailleur || !p.partenaires.bailleur) sans.add('validation_bailleur');
+  }
+  return ETAPES_CONNUES[p.typeParcours].filter((e) => !sans.has(e));
+}
 
 /** Ce que l'état d'un parcours dit au-delà de son étape (son journal et ses détails). */
 export interface EtatPourActions {

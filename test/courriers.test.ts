@@ -275,6 +275,13 @@ describe('les courriers des parcours, en français', () => {
     expect(texte('protocole.bilan')).toContain('1 visite à domicile, 3 rendez-vous, 0 médiation avec vous');
     expect(texte('protocole.ruptureAuxPartenaires.prefecture')).toContain('aucune expulsion avant le 31 mars 2028');
     expect(texte('protocole.nouveauBailNonSigne')).toContain('Le bailleur a reçu 2 rappels.');
+    // Le terme du protocole dit au passé une fois atteint, au présent avant (derniers mois payés d'avance).
+    const phrase = (aujourdhui: string) => protocole.nouveauBailASigner({ ...respecte, aujourdhui }).paragraphes[0];
+    expect(phrase('2029-02-20')).toBe(
+      `Le protocole de cohésion sociale du dossier ${ref} arrive à son terme le 1er mars 2029 et il est respecté : les 24 mois d’indemnité d’occupation et de plan d’apurement sont payés.`,
+    );
+    expect(phrase('2029-03-01')).toContain('est arrivé à son terme le 1er mars 2029 et a été respecté');
+    expect(texte('protocole.nouveauBailASigner')).toContain('est arrivé à son terme le 1er mars 2029');
     // IML : dates en toutes lettres, durées dites en mois, la fiche-bilan sans rien de confié.
     expect(texte('iml.debutDeMesure')).toContain('à compter du 15 mars 2027');
     expect(texte('iml.debutDeMesure')).toContain('Un bilan est prévu au bout de 6 mois');

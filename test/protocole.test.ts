@@ -383,6 +383,10 @@ describe('protocole post-résiliation', () => {
     await signer(handle, { dureeMois: 4 });
     let etat = await etape(handle, 'suivi_protocole');
     expect(etat.details.protocole).toMatchObject({ dureeTotaleMois: 4, indemniteOccupation: 420, planApurement: { dette: 2400, mensualite: 100 } });
+    // 4 mois à 100 € pour 2 400 € de dette : le journal dit ce qui restera au terme.
+    expect(etat.journal.find((x) => x.type === 'signature_protocole')?.resume).toMatch(
+      /plan d’apurement 100\s€ par mois ; à ce rythme, 2\s000\s€ de dette resteront à rembourser au terme du protocole : le plan d’apurement se poursuivra avec le nouveau bail$/,
+    );
     for (const [a, sujet] of [
       [CCAPEX, 'Protocole de cohésion sociale signé'],
       [PREFECTURE, 'Protocole de cohésion sociale signé : expulsion suspendue'],

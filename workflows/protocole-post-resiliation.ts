@@ -357,7 +357,15 @@ async function nouveauBail(c: Protocole): Promise<Fin> {
   const avant = ajouterDuree(new Date(), d.nouveauBail!);
   p.details.nouveauBailAttenduAvant = avant.toISOString();
   p.details.protocoleRespecteLe = new Date().toISOString(); // indicateurs : date du respect, point de départ du délai du nouveau bail
-  const respecte: courriels.ProtocoleRespecte = { ref, programme, terme: terme(c), dureeTotaleMois: dureeTotaleMois(c), delai: d.nouveauBail!, avant };
+  const respecte: courriels.ProtocoleRespecte = {
+    ref,
+    programme,
+    terme: terme(c),
+    dureeTotaleMois: dureeTotaleMois(c),
+    delai: d.nouveauBail!,
+    avant,
+    aujourdhui: new Date(),
+  };
   // Le nouveau bail enregistré pendant ces courriels (serveur lent) : les suivants, qui le
   // demanderaient encore, ne partent pas (patched('nouveau-bail-deja-signe')).
   const dejaSigne = () => s.nouveauBail !== undefined && patched('nouveau-bail-deja-signe');
@@ -397,15 +405,20 @@ async function nouveauBail(c: Protocole): Promise<Fin> {
   for (const quand of rappels) {
     fait = await p.attendre(signe, quand.getTime() - Date.now());
     if (fait) break;
-    await notifier(p, { a: { role: 'bailleur' }, ...courriels.rappelNouveauBail(respecte), type: 'rappel', visibilite: 'partenaires' });
+    await notifier(p, {
+      a: { role: 'bailleur' },
+      ...courriels.rappelNouveauBail({ ...respecte, aujourdhui: new Date() }),
+      type: 'rappel',
+      visibilite: 'partenaires',
+    });
   }
   if (!fait && !(await p.attendre(signe, avant.getTime() - Date.now()))) {
     const nombreRappels = lien
       ? programme.rappelsValidation.filter((r) => ajouterDuree(new Date(lien.demande.envoyeeLe), r).getTime() < avant.getTime()).length
       : rappels.length;
     await notifierEnsemble(p, [
-      { a: { coordination: true }, ...courriels.nouveauBailNonSigne({ ...respecte, rappels: nombreRappels }), type: 'escalade' },
-      { a: { role: 'bailleur' }, ...courriels.delaiNouveauBailDepasse(respecte), type: 'rappel', visibilite: 'partenaires' },
+      { a: { coordination: true }, ...courriels.nouveauBailNonSigne({ ...respecte, aujourdhui: new Date(), rappels: nombreRappels }), type: 'escalade' },
+      { a: { role: 'bailleur' }, ...courriels.delaiNouveauBailDepasse({ ...respecte, aujourdhui: new Date() }), type: 'rappel', visibilite: 'partenaires' },
     ]);
     await p.attendre(signe);
   }
@@ -539,7 +552,7 @@ function messagesDuProtocole(c: Protocole): void {
       publier(c);
       p.journal.noter(
         'signature_protocole',
-        `Protocole signé le ${dateEnFrancais(x.signeLe)} par le bailleur et l’occupant : ${x.dureeMois} mois à partir du ${dateEnFrancais(x.debut)}, indemnité d’occupation ${euros(x.indemniteOccupation)} par mois, plan d’apurement ${euros(x.planApurement.mensualite)} par mois`,
+        `Protocole signé le ${dateEnFrancais(x.signeLe)} par le bailleur et l’occupant : ${x.dureeMois} mois à partir du ${dateEnFrancais(x.debut)}, indemnité d’occupation ${euros(x.indemniteOccupation)} par mois, plan d’apurement ${euros(x.planApurement.mensualite)} par mois${resteAuTerme(x)}`,
         { acteur: personnel(x.par) },
       );
       p.avancer('suivi_protocole', PROTOCOLE_EN_COURS);
@@ -851,6 +864,17 @@ const debut = (c: Protocole) => minuitDeParis(c.s.protocole!.debut);
 const dureeTotaleMois = (c: Protocole) => c.s.protocole!.dureeMois + c.s.avenants.reduce((n, a) => n + a.prolongationMois, 0);
 const debutDuMois = (c: Protocole, k: number) => ajouterDuree(debut(c), `P${k}M`);
 const terme = (c: Protocole) => debutDuMois(c, dureeTotaleMois(c));
+
+/**
+ * Un plan d'apurement plus long que le protocole, dit à la signature : ce n'est pas refusé (le plan
+ * se poursuit avec le nouveau bail), mais l'équipe doit le savoir.
+ */
+function resteAuTerme(x: Pick<SignatureProtocole, 'dureeMois' | 'planApurement'>): string {
+  const reste = Math.round((x.planApurement.dette - x.planApurement.mensualite * x.dureeMois) * 100) / 100;
+  return reste > 0
+    ? ` ; à ce rythme, ${euros(reste)} de dette resteront à rembourser au terme du protocole : le plan d’apurement se poursuivra avec le nouveau bail`
+    : '';
+}
 const moisNumero = (c: Protocole, k: number) => jourDeParis(debutDuMois(c, k)).slice(0, 7);
 const paiementDe = (c: Protocole, mois: string) => c.s.paiements.find((x) => x.mois === mois);
 

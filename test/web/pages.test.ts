@@ -52,6 +52,12 @@ describe('tableau de bord', () => {
     expect(options('etape')).toContain('aller_vers');
     expect(options('etape')).not.toContain('sous_location');
     expect(options('etape')).not.toContain('suivi_protocole');
+    // Ni le comité de suivi (Besançon) ni la validation avec le référent du bailleur (Toulouse) : le Loiret n'en a pas.
+    expect(options('etape')).not.toContain('comite_de_suivi');
+    expect(options('etape')).not.toContain('validation_bailleur');
+    const toulouse = { ...PERSONNEL.find((x) => x.id === 'coord.essai')!, programmes: ['toulouse-declic'] };
+    const t = pageTableau({ deps, personne: toulouse, csrf: 'jeton-csrf', chemin: '/parcours' }, { elements: [], total: 0, page: 1, taille: 50 }, {}).valeur;
+    expect(t).toContain('<option value="validation_bailleur"');
     // La coordination de tous les programmes a les trois types.
     expect(pageTableau(ctx('coord.essai'), { elements: [], total: 0, page: 1, taille: 50 }, {}).valeur).toContain('value="iml_bail_glissant"');
   });

@@ -6,7 +6,7 @@ import { LIBELLES_PRIORITE } from '../../domain/prevention';
 import type { ResumeParcours } from '../../api/routes/parcours';
 import type { PageDossiers } from '../../dossiers/registre';
 import { brut, html, type Brut } from '../../api/html';
-import { ETAPES_CONNUES } from '../../domain/actions';
+import { ETAPES_CONNUES, etapesDuProgramme } from '../../domain/actions';
 import { LONGUEUR_MIN_RECHERCHE, motsDuNom } from '../../securite/coffre';
 import { TYPES_PARCOURS, type TypeParcours } from '../../domain/vocabulaire';
 import { dateFr, libelleEtape, LIBELLES_TYPE_PARCOURS } from '../libelles';
@@ -71,7 +71,10 @@ export function pageTableau(ctx: Contexte, resultat: PageDossiers = PAGE_VIDE, f
   const programmes = programmesDe(ctx);
   // Les types et les étapes des programmes de cette personne seulement (le Loiret n'a ni IML ni protocole).
   const types = TYPES_PARCOURS.filter((t) => programmes.some((p) => p.typeParcours === t));
-  const etapes = [...new Set(types.flatMap((t) => ETAPES_CONNUES[t]))];
+  // Dans l'ordre du parcours, type par type ; seulement celles que ses programmes peuvent traverser.
+  const etapes = [
+    ...new Set(types.flatMap((t) => ETAPES_CONNUES[t].filter((e) => programmes.some((p) => p.typeParcours === t && etapesDuProgramme(p).includes(e))))),
+  ];
   const ts = [...new Map(programmes.flatMap((p) => travailleursSociaux(ctx.deps, p.id)).map((p) => [p.id, p])).values()];
   const enRetard = liste.filter((p) => p.enRetard && !p.cloture).length;
   return html`<h1>Tableau de bord des parcours</h1>
