@@ -41,6 +41,10 @@ import { enregistrerALaFin } from './outils/historiques';
 import { moisEnFrancais } from '../documents/commun';
 import type { CourrielRecu } from '../dev/mail-catcher';
 import { PARCOURS_IML } from '../api/parcours-iml';
+import type { DependancesApi } from '../api/dependances';
+import { REGISTRE } from '../api/registre-produit';
+import { creerAnnuaire } from '../personnel/annuaire';
+import { pageParcours } from '../web/pages/parcours';
 import {
   CATALOGUE,
   PERSONNEL,
@@ -712,6 +716,14 @@ describe('concarneau-iml', () => {
     expect(escalade.texte).toContain('n’a pas répondu');
     let etat = await etape(handle, 'decision_siao');
     expect(etat.demandes[0]!.statut).toBe('expiree');
+    // La page du parcours, sur l'état réel : l'échéance de la réponse du SIAO se lit « Sans réponse ».
+    expect(etat.echeances.find((e) => e.id === `validation:${etat.demandes[0]!.id}`)?.statut).toBe('annulee');
+    const deps = { catalogue: CATALOGUE, annuaire: creerAnnuaire(PERSONNEL), registre: REGISTRE, options: { publicBaseUrl: 'http://x', sessionTtl: 'PT8H' } };
+    const page = pageParcours(
+      { deps: deps as unknown as DependancesApi, personne: deps.annuaire.trouver('coord.essai')!, csrf: 'j', chemin: '/' },
+      etat,
+    ).valeur;
+    expect(page).toMatch(/Validation d’une candidature[^]*?<span class="badge retard">Sans réponse<\/span>/);
     const tardive = await refus(
       handle.executeUpdate(repondreValidationUpdate, {
         args: [{ requestId: requete(), par: 'partenaire:siao', demandeId: etat.demandes[0]!.id, role: 'siao', decision: 'approuve' }],
