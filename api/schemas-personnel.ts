@@ -18,6 +18,7 @@ export const LIBELLES_ROLE_COMPTE: Record<RolePersonnel, string> = {
 
 export const idCompteNouveauSchema = z
   .string()
+  .min(1, { error: 'champ obligatoire', abort: true })
   .regex(/^[a-z0-9._-]{2,40}$/, 'identifiant : 2 à 40 caractères parmi a-z, 0-9, point, tiret et souligné (ex. ts.martin)')
   .meta({ description: 'Identifiant de connexion (2 à 40 caractères a-z, 0-9, . _ -)', example: 'ts.lefebvre' });
 

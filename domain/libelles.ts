@@ -135,6 +135,9 @@ export function euros(n: unknown): string {
  * « 1 ménage suivi », « 2 ménages suivis », « 1 200 lignes » : le nombre écrit à la française et ses
  * mots accordés (singulier jusqu'à 1).
  */
+/** « 1 octobre 2025 » (Intl) → « 1er octobre 2025 » : le premier du mois s'écrit ainsi. */
+export const premierDuMois = (date: string): string => date.replace(/(^|\s)1(?= \p{L})/u, '$11er');
+
 export const nombreDe = (n: number, singulier: string, pluriel: string): string =>
   `${n.toLocaleString('fr-FR', { maximumFractionDigits: 0 })} ${n > 1 ? pluriel : singulier}`;
 

@@ -24,7 +24,8 @@ export const ligneTexte = (champ: string, min: number, max: number) =>
   z
     .string()
     .trim()
-    .min(min, `${champ} : ${min} caractère${min > 1 ? 's' : ''} au moins`)
+    // Rien de saisi : « champ obligatoire », pas une règle de longueur.
+    .min(min, { error: (iss) => (iss.input === '' ? 'champ obligatoire' : `${champ} : ${min} caractère${min > 1 ? 's' : ''} au moins`) })
     .max(max, `${champ} : ${max} caractères au plus`)
     .refine(...uneLigne(champ));
 

@@ -13,8 +13,8 @@ import { z } from 'zod';
 import { analyser, Probleme } from '../api/problemes';
 import { REGISTRE } from '../api/registre-produit';
 import { etatQuery } from '../domain/messages';
-import { dateDebutSchema, dateFaitSchema, montantSchema, reponseValidationSchema } from '../domain/schemas';
-import { champsDe, lireSaisie, rangerErreurs } from '../web/formulaires';
+import { dateDebutSchema, dateFaitSchema, ligneTexte, montantSchema, reponseValidationSchema } from '../domain/schemas';
+import { champsDe, erreurDuChamp, lireSaisie, messageSansNomDuChamp, rangerErreurs } from '../web/formulaires';
 import { bancAvecApi } from './outils/api';
 import { jusqua, menageEssai, requete, situationPrevention } from './outils/environnement';
 
@@ -194,6 +194,18 @@ describe('les messages génériques de zod, en français courant', () => {
       expect(m, JSON.stringify(valeur)).toMatch(typeof attendu === 'string' ? new RegExp(`^${attendu.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) : attendu);
       expect(m).not.toMatch(TECHNIQUE);
     }
+  });
+
+  it('le nom du champ une seule fois : « Identifiant : identifiant : … » devient « Identifiant : … » ; rien de saisi : « champ obligatoire »', () => {
+    expect(erreurDuChamp('Identifiant', 'identifiant : 2 à 40 caractères')).toBe('Identifiant : 2 à 40 caractères');
+    expect(erreurDuChamp('Référence du dossier', 'référence de dossier : 2 à 40 caractères')).toBe('Référence du dossier : 2 à 40 caractères');
+    expect(erreurDuChamp('Rôle', 'rôle : choisissez Coordination')).toBe('Rôle : choisissez Coordination');
+    // Un message qui ne commence pas par le nom du champ reste entier.
+    expect(erreurDuChamp('Motif', 'champ obligatoire')).toBe('Motif : champ obligatoire');
+    expect(erreurDuChamp('Date', 'Le protocole : 2 ans au plus')).toBe('Date : Le protocole : 2 ans au plus');
+    expect(messageSansNomDuChamp('Nom', 'nom : 2 caractères au moins')).toBe('2 caractères au moins');
+    expect(messages(ligneTexte('nom', 2, 120), '  ')).toEqual(['champ obligatoire']);
+    expect(messages(ligneTexte('nom', 2, 120), 'X')).toEqual(['nom : 2 caractères au moins']);
   });
 
   it('dans un formulaire : « Trop petit : nombre doit être >=0 » n’arrive plus ; une date invraisemblable garde sa raison', () => {

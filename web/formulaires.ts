@@ -256,7 +256,7 @@ function rendreChamp(c: Champ, prefixeId: string, e: EtatFormulaire): Brut {
       ? html` <span class="aide">(${c.requisSelon})</span>`
       : html` <span class="aide">(facultatif)</span>`;
   const aide = c.aide ? html`<p class="aide" id="${idAide}">${c.aide}</p>` : '';
-  const msg = erreur ? html`<p class="message-erreur" id="${idErreur}">${erreur}</p>` : '';
+  const msg = erreur ? html`<p class="message-erreur" id="${idErreur}">${messageSansNomDuChamp(c.libelle, erreur)}</p>` : '';
   const valeur = e.valeurs?.[c.nom];
   const v = premier(valeur);
   const classe = erreur ? 'champ en-erreur' : 'champ';
@@ -299,12 +299,32 @@ ${c.options!.map((o, i) => html`<div class="choix"><input type="checkbox" id="${
  * Le résumé des erreurs d'un long formulaire : chaque champ refusé, son libellé et la raison, avec un
  * lien qui y mène ; puis les erreurs qui ne sont pas d'un champ.
  */
+/** Le premier mot d'un texte, sans majuscule ni accent : « Référence du dossier » → « reference ». */
+const premierMot = (t: string) =>
+  t
+    .normalize('NFD')
+    .replace(/\p{M}/gu, '')
+    .toLowerCase()
+    .match(/[a-z0-9]+/)?.[0] ?? '';
+
+/**
+ * Le message d'un champ sans le nom du champ qu'il répète : les schémas nomment le champ dans leurs
+ * messages (« identifiant : 2 à 40 caractères… »), l'interface le nomme déjà par son libellé.
+ */
+export function messageSansNomDuChamp(libelle: string, message: string): string {
+  const m = /^([^:]{1,60}?) : ([^]+)$/.exec(message);
+  return m && premierMot(m[1]!) === premierMot(libelle) ? m[2]! : message;
+}
+
+/** « Identifiant » + « identifiant : 2 à 40 caractères… » → « Identifiant : 2 à 40 caractères… ». */
+export const erreurDuChamp = (libelle: string, message: string): string => `${libelle} : ${messageSansNomDuChamp(libelle, message)}`;
+
 export function resumeErreursParChamp(titre: string, champs: Champ[], prefixeId: string, parChamp: Record<string, string>, autres: string[] = []): Brut {
   const libelles = champsParNom(champs);
   const entrees = Object.entries(parChamp);
   if (!entrees.length && !autres.length) return brut('');
   return html`<div class="erreur" role="alert"><p><strong>${titre}</strong></p><ul>${autres.map((m) => html`<li>${m}</li>`)}${entrees.map(
-    ([nom, message]) => html`<li><a href="#${idDe(prefixeId, nom)}">${libelles.get(nom)?.libelle ?? 'Champ'} : ${message}</a></li>`,
+    ([nom, message]) => html`<li><a href="#${idDe(prefixeId, nom)}">${erreurDuChamp(libelles.get(nom)?.libelle ?? 'Champ', message)}</a></li>`,
   )}</ul></div>`;
 }
 

@@ -4,7 +4,7 @@
  * (« visite_domicile » → « Visite domicile ») : lisible, jamais un identifiant brut.
  */
 import { LIBELLES_ROLES, LIBELLES_TYPE_PARCOURS, type RolePersonnel } from '../domain/vocabulaire';
-import { euros, humaniser, LIBELLES_VALEURS, libelleValeur } from '../domain/libelles';
+import { euros, humaniser, LIBELLES_VALEURS, libelleValeur, premierDuMois } from '../domain/libelles';
 
 export { euros, humaniser, LIBELLES_VALEURS, libelleValeur };
 
@@ -249,5 +249,5 @@ export const libelleEtape = (e: string | undefined): string => (e ? (LIBELLES_ET
 
 const formatDate = new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'long' });
 const formatDateHeure = new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'medium', timeStyle: 'short' });
-export const dateFr = (iso: string | undefined): string => (iso ? formatDate.format(new Date(iso)) : '—');
-export const dateHeureFr = (iso: string | undefined): string => (iso ? formatDateHeure.format(new Date(iso)) : '—');
+export const dateFr = (iso: string | undefined): string => (iso ? premierDuMois(formatDate.format(new Date(iso))) : '—');
+export const dateHeureFr = (iso: string | undefined): string => (iso ? premierDuMois(formatDateHeure.format(new Date(iso))) : '—');

@@ -31,6 +31,7 @@ import { envoyer, pageErreur, type Contexte } from './pages/commun';
 import { pageInvitation, pageInvitationAcceptee, pageInvitationInvalide } from './pages/invitation';
 import { pagePersonnel, type RetourPersonnel } from './pages/personnel';
 import { csrfValide, exigerSessionWeb, origineAcceptee } from './session';
+import { erreurDuChamp } from './formulaires';
 
 /** Les champs tels que les formulaires les nomment (jamais le nom technique). */
 const LIBELLES_CHAMPS: Record<string, string> = {
@@ -125,7 +126,9 @@ export function routesWebPersonnel(deps: DependancesApi, auth: OptionsAuth): Rou
       await action();
     } catch (e) {
       if (!(e instanceof Probleme) || e.status >= 500 || e.status === 403 || e.status === 404) throw e;
-      const messages = e.opts.errors?.length ? e.opts.errors.map((x) => `${LIBELLES_CHAMPS[x.champ.split('.')[0]!] ?? 'Saisie'} : ${x.message}`) : [e.detail];
+      const messages = e.opts.errors?.length
+        ? e.opts.errors.map((x) => erreurDuChamp(LIBELLES_CHAMPS[x.champ.split('.')[0]!] ?? 'Saisie', x.message))
+        : [e.detail];
       return rendre(req, res, e.status, { formulaire: nomFormulaire, messages, valeurs: req.body as Corps });
     }
     res.redirect(303, `/personnel?fait=${fait}`);
@@ -151,7 +154,9 @@ export function routesWebPersonnel(deps: DependancesApi, auth: OptionsAuth): Rou
         await rendre(req, res, 201, { invitation: { nom: compte.nom, ...invitation } });
       } catch (e) {
         if (!(e instanceof Probleme) || e.status >= 500 || e.status === 403) throw e;
-        const messages = e.opts.errors?.length ? e.opts.errors.map((x) => `${LIBELLES_CHAMPS[x.champ.split('.')[0]!] ?? 'Saisie'} : ${x.message}`) : [e.detail];
+        const messages = e.opts.errors?.length
+          ? e.opts.errors.map((x) => erreurDuChamp(LIBELLES_CHAMPS[x.champ.split('.')[0]!] ?? 'Saisie', x.message))
+          : [e.detail];
         await rendre(req, res, e.status, { formulaire: 'invitation', messages, valeurs: b });
       }
     }),

@@ -72,7 +72,7 @@ import type { EtatFileIml } from '../domain/iml';
 import { motifNonEligible, type SituationOrientation } from '../domain/prevention';
 import type { EtatParcours, Programme } from '../domain/vocabulaire';
 import { dateFr } from './libelles';
-import { champsDe, champsParNom, lireSaisie, rangerErreurs, type Champ, type Corps } from './formulaires';
+import { champsDe, champsParNom, erreurDuChamp, lireSaisie, rangerErreurs, type Champ, type Corps } from './formulaires';
 import { envoyer, estCoordination, pageErreur, type Contexte } from './pages/commun';
 import { pageAnnuaire, pageChoixAnnuaire, type ClesParOrganisation, type InfoAnnuaire, type RetourAnnuaire } from './pages/annuaire';
 import { pageOrientations, type RetourOrientation } from './pages/orientations';
@@ -434,7 +434,7 @@ export function routesWeb(deps: DependancesApi, auth: OptionsAuth & { maintenant
       const refus = e.status === 409;
       // Chaque champ refusé, nommé, dans le résumé : certains formulaires (SMS, partage) ne montrent pas l'erreur à côté du champ.
       const libelles = champsParNom(champs);
-      const parLibelle = Object.entries(parChamp).map(([nom, m]) => `${libelles.get(nom)?.libelle ?? 'Saisie'} : ${m}`);
+      const parLibelle = Object.entries(parChamp).map(([nom, m]) => erreurDuChamp(libelles.get(nom)?.libelle ?? 'Saisie', m));
       await rendreParcours(req, res, e.status, {
         formulaire: nomFormulaire,
         titre: refus
@@ -688,7 +688,7 @@ export function routesWeb(deps: DependancesApi, auth: OptionsAuth & { maintenant
     } catch (e) {
       if (!(e instanceof Probleme) || e.status >= 500 || e.status === 403 || e.status === 404) throw e;
       const messages = e.opts.errors?.length
-        ? e.opts.errors.map((x) => `${LIBELLES_CHAMPS_ANNUAIRE[x.champ.replace(/^contacts\.0\./, 'contact.')] ?? 'Saisie'} : ${x.message}`)
+        ? e.opts.errors.map((x) => erreurDuChamp(LIBELLES_CHAMPS_ANNUAIRE[x.champ.replace(/^contacts\.0\./, 'contact.')] ?? 'Saisie', x.message))
         : [e.detail];
       await rendreAnnuaire(req, res, idProgramme, e.status, {
         formulaire,
@@ -857,7 +857,7 @@ export function routesWeb(deps: DependancesApi, auth: OptionsAuth & { maintenant
         );
       } catch (e) {
         if (!(e instanceof Probleme) || e.status >= 500 || e.status === 403 || e.status === 404) throw e;
-        const messages = e.opts.errors?.length ? e.opts.errors.map((x) => (x.champ === 'motif' ? `Motif : ${x.message}` : x.message)) : [e.detail];
+        const messages = e.opts.errors?.length ? e.opts.errors.map((x) => (x.champ === 'motif' ? erreurDuChamp('Motif', x.message) : x.message)) : [e.detail];
         await rendreOrientations(req, res, avant.programmeId, e.status, { id, messages });
       }
     }),
@@ -883,7 +883,7 @@ export function routesWeb(deps: DependancesApi, auth: OptionsAuth & { maintenant
   /** Les erreurs d'une liste, en phrases : « Fichier : … », « Ligne 4, colonne « Composition » : … ». */
   const messagesListe = (e: Probleme) =>
     e.opts.errors?.length
-      ? e.opts.errors.map((x) => (x.champ === 'fichier' ? `${majuscule(x.message)}.` : `${CHAMPS_LISTE[x.champ] ?? majuscule(x.champ)} : ${x.message}`))
+      ? e.opts.errors.map((x) => (x.champ === 'fichier' ? `${majuscule(x.message)}.` : erreurDuChamp(CHAMPS_LISTE[x.champ] ?? majuscule(x.champ), x.message)))
       : [e.detail];
   const corpsListe = (b: Record<string, unknown> | undefined) =>
     Object.fromEntries(['fichier', 'nomFichier', 'dateSeance'].filter((k) => typeof b?.[k] === 'string' && b[k] !== '').map((k) => [k, b![k]]));

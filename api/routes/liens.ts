@@ -22,6 +22,7 @@
  * Le lien ne peut agir que sur son parcours, sa demande et son rôle : ils sont dans le jeton signé.
  * Une page d'erreur ne change jamais rien.
  */
+import { premierDuMois } from '../../domain/libelles';
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import '../../config/zod-fr';
@@ -40,7 +41,7 @@ import { apercuDemande, type ApercuDemande } from '../visibilite';
 const roleSchema = z.enum(ROLES_PARTENAIRES);
 
 const formatParis = new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'full', timeStyle: 'short' });
-const dateHeure = (iso: string) => formatParis.format(new Date(iso));
+const dateHeure = (iso: string) => premierDuMois(formatParis.format(new Date(iso)));
 
 const ACTIONS_PRISES_EN_CHARGE = new Set(['validation', 'rechute', 'paiement', 'nouveau_bail']);
 

@@ -16,6 +16,7 @@
  *      `Authorization: Bearer <clé>` (et `Idempotency-Key` : un envoi répété ne crée rien de plus)
  * GET  /api/partenaires/orientations/:reference       où en est une orientation de cette organisation
  */
+import { premierDuMois } from '../../domain/libelles';
 import { Router, type Request, type Response } from 'express';
 import { motifNonEligible } from '../../domain/prevention';
 import { LIBELLES_TYPE_ORGANISATION, type Programme, type TypeOrganisation } from '../../domain/vocabulaire';
@@ -83,7 +84,7 @@ export async function envoyerLienOrientation(deps: DependancesApi, personne: Per
     sujet: `${programme.nom} : orienter un ménage`,
     paragraphes: [
       `Vous pouvez orienter vers ${programme.operateur.nom} un ménage locataire en difficulté de paiement, avec son accord.`,
-      `Le lien ci-dessous ouvre la fiche d’orientation ; il sert une fois et reste valable jusqu’au ${dateLongue.format(expireLe)}. La coordination vous répondra à l’adresse que vous indiquerez.`,
+      `Le lien ci-dessous ouvre la fiche d’orientation ; il sert une fois et reste valable jusqu’au ${premierDuMois(dateLongue.format(expireLe))}. La coordination vous répondra à l’adresse que vous indiquerez.`,
     ],
     lien: { libelle: 'Remplir la fiche d’orientation', url },
     signature: signature(programme),
@@ -136,7 +137,7 @@ export async function deciderOrientation(deps: DependancesApi, personne: Personn
       a,
       sujet: `Orientation non retenue (dossier ${r.reference})`,
       paragraphes: [
-        `Votre orientation du ${dateLongue.format(r.recueLe)} vers ${programme.nom} (dossier ${r.reference}) n’a pas été retenue.`,
+        `Votre orientation du ${premierDuMois(dateLongue.format(r.recueLe))} vers ${programme.nom} (dossier ${r.reference}) n’a pas été retenue.`,
         `Motif : ${corps.motif}`,
         `Pour en parler, écrivez à ${programme.operateur.nom} : ${programme.operateur.courriel}.`,
       ],
@@ -350,7 +351,7 @@ export function routesOrientationPublique(deps: DependancesApi): Router {
         req.method === 'POST' ? 409 : 200,
         'Orientation déjà transmise',
         html`<div class="encadre" role="status">
-          <p>Une fiche d’orientation a déjà été envoyée avec ce lien, le ${dateLongue.format(lien.utilise_le)}. Chaque lien ne sert qu’une fois.</p>
+          <p>Une fiche d’orientation a déjà été envoyée avec ce lien, le ${premierDuMois(dateLongue.format(lien.utilise_le))}. Chaque lien ne sert qu’une fois.</p>
           <p>Pour orienter un autre ménage, demandez un nouveau lien à ${programme.operateur.nom} : ${programme.operateur.courriel}.</p>
         </div>`,
       );
@@ -371,7 +372,7 @@ export function routesOrientationPublique(deps: DependancesApi): Router {
       status,
       `Fiche d’orientation : ${o.programme.nom}`,
       html`<p>
-          ${o.organisation.nom} oriente un ménage vers ${o.programme.operateur.nom}. Ce lien sert une fois, jusqu’au ${dateLongue.format(o.expireLe)}. Pour
+          ${o.organisation.nom} oriente un ménage vers ${o.programme.operateur.nom}. Ce lien sert une fois, jusqu’au ${premierDuMois(dateLongue.format(o.expireLe))}. Pour
           toute question : ${o.programme.operateur.nom}, <a href="mailto:${o.programme.operateur.courriel}">${o.programme.operateur.courriel}</a>.
         </p>
         ${resumeErreurs('La fiche n’a pas été envoyée :', [...(e.autres ?? []), ...(e.erreurs && Object.keys(e.erreurs).length ? ['Corrigez les champs signalés ci-dessous.'] : [])])}

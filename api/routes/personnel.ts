@@ -14,6 +14,7 @@
  * leur prochaine relecture (30 s au plus). Un compte désactivé, lui, ne se connecte plus nulle part,
  * aussitôt : ses sessions sont supprimées et la base est relue à chaque session ouverte ou présentée.
  */
+import { premierDuMois } from '../../domain/libelles';
 import { createHash } from 'node:crypto';
 import { Router } from 'express';
 import type { Personne } from '../../personnel/annuaire';
@@ -125,7 +126,7 @@ async function envoyerInvitation(deps: DependancesApi, par: Personne, c: Compte,
       sujet: 'Votre compte sur la plateforme de prévention des expulsions',
       paragraphes: [
         `${par.nom} vous a ouvert un compte (${LIBELLES_ROLE_COMPTE[c.role]}). Votre identifiant de connexion est « ${c.id} ».`,
-        `Choisissez votre mot de passe depuis le lien ci-dessous. Il ne sert qu’une fois et expire le ${formatJour.format(expireLe)}.`,
+        `Choisissez votre mot de passe depuis le lien ci-dessous. Il ne sert qu’une fois et expire le ${premierDuMois(formatJour.format(expireLe))}.`,
         'Si vous n’attendiez pas ce message, ignorez-le : aucun compte ne s’ouvrira sans ce lien.',
       ],
       lien: { libelle: 'Choisir mon mot de passe', url: lien },

@@ -414,7 +414,7 @@ describe('l’interface web dans Chromium', () => {
     await page.getByRole('button', { name: 'Changer de bailleur' }).click();
     await page.waitForLoadState();
     await expect(page.locator('#action-bailleur [role=alert]').innerText()).resolves.toContain('Le changement de bailleur n’a pas été enregistré');
-    await expect(page.locator('#bailleur-motif-erreur').innerText()).resolves.toBe('motif : 3 caractères au moins');
+    await expect(page.locator('#bailleur-motif-erreur').innerText()).resolves.toBe('champ obligatoire');
     await sansViolation(page, '24b-bailleur-motif-manquant');
     await page.locator('#bailleur-motif').fill('Logement proposé par Finistère Habitat');
     await page.getByRole('button', { name: 'Changer de bailleur' }).click();

@@ -14,7 +14,8 @@ import { champsLancement, pageLancement } from '../../web/pages/lancement';
 import type { Champ } from '../../web/formulaires';
 import { pageAnnuaire } from '../../web/pages/annuaire';
 import { erreursDuFormulaire, pageProgrammes, pageReglages, raisonNombreDuree } from '../../web/pages/reglages';
-import { nombreDe } from '../../domain/libelles';
+import { nombreDe, premierDuMois } from '../../domain/libelles';
+import { dateFr, dateHeureFr } from '../../web/libelles';
 import { pageParcours } from '../../web/pages/parcours';
 import { pageTableau } from '../../web/pages/tableau';
 import { pageSimulation, pageSimulations } from '../../web/pages/simulations';
@@ -280,6 +281,18 @@ describe('page d’un parcours', () => {
     expect(formulaire.slice(0, formulaire.indexOf('</form>'))).toContain('role="alert"><p><strong>Saisie refusée :</strong></p><p>Indiquez le créneau.</p>');
   });
 
+  it('un message refusé dont l’étape ne propose plus le formulaire (enregistré d’un autre onglet) : la raison en haut, annoncée, sans lien mort', () => {
+    const h = pageParcours(ctx('ts.alice'), etat, {
+      retour: { formulaire: 'plan-aide', titre: 'Saisie refusée :', messages: ['Le plan d’aide est déjà enregistré.'] },
+    }).valeur;
+    expect(h).not.toContain('id="action-plan-aide"');
+    expect(h).not.toContain('href="#action-plan-aide"');
+    expect(h.match(/role="alert"/g)).toHaveLength(1);
+    expect(h).toContain(
+      '<div class="erreur" role="alert"><p><strong>Saisie refusée :</strong></p><ul><li>Le plan d’aide est déjà enregistré.</li><li>Ce formulaire n’est plus proposé à l’étape « Aller vers le ménage » : la page montre le parcours tel qu’il est maintenant.</li></ul></div>',
+    );
+  });
+
   it('une liste vide s’accorde : « aucune » orientation, « aucun » axe', () => {
     const h = pageParcours(ctx('coord.essai'), { ...etat, details: { ...etat.details, plan: { actions: ['budget'], orientations: [], axes: [] } } }).valeur;
     expect(h).toContain('<dt>Orientations</dt><dd>aucune</dd>');
@@ -446,6 +459,18 @@ describe('page d’un parcours', () => {
   });
 });
 
+describe('dates', () => {
+  it('le premier du mois s’écrit « 1er » (Intl écrit « 1 ») ; le 11 et le 21 restent', () => {
+    expect(dateFr('2026-10-01T10:00:00Z')).toBe('1er octobre 2026');
+    expect(dateHeureFr('2026-10-01T10:00:00Z')).toBe('1er oct. 2026, 12:00');
+    expect(dateFr('2026-10-11T10:00:00Z')).toBe('11 octobre 2026');
+    expect(dateFr('2026-10-21T10:00:00Z')).toBe('21 octobre 2026');
+    // Minuit à Paris le 1er, encore le 30 en UTC.
+    expect(dateFr('2026-11-30T23:30:00Z')).toBe('1er décembre 2026');
+    expect(premierDuMois('lundi 1 décembre 2025 à 10:00')).toBe('lundi 1er décembre 2025 à 10:00');
+  });
+});
+
 describe('réglages d’un programme', () => {
   it('un formulaire refusé : chaque erreur à côté de son champ (aria), la raison précise d’un nombre de durée illisible, un lien du résumé vers le champ', () => {
     const p = CATALOGUE.trouver('toulouse-declic')!;
@@ -546,7 +571,7 @@ describe('simuler l’année d’un programme', () => {
     expect(suivie).toMatch(/Cette page se recharge toutes les 5 secondes\. <a href="\/simulations\/[^"?]+">Arrêter l’actualisation automatique<\/a>/);
     const fin = pageSimulation(ctxAdmin, simulation({ rapport: rapportFictif() })).valeur;
     expect(fin).toMatch(/ETP<\/strong> ; le programme prévoit 0,50 ETP\. Il faut \d+ travailleurs? soci(?:al|aux) à \d,\d\d ETP\./);
-    expect(fin.match(/<th scope="row" role="rowheader">\d{1,2} [a-zéû]+\.? \d{4}<\/th>/g)).toHaveLength(52);
+    expect(fin.match(/<th scope="row" role="rowheader">\d{1,2}(?:er)? [a-zéû]+\.? \d{4}<\/th>/g)).toHaveLength(52);
     expect(fin).toContain(
       '<th scope="row" role="rowheader">Premier contact avec le ménage</th><td role="cell" data-label="Qui en répond">Travailleur social</td>',
     );

@@ -545,17 +545,7 @@ export function pageParcours(ctx: Contexte, etat: EtatParcours, o: OptionsPagePa
           ? CONFIRMATIONS[o.fait]
           : undefined;
   const documents = sectionDocuments(ctx, etat, o.partage);
-  return html`<p><a href="/parcours">← ${estCoordination(ctx.personne) ? 'Tableau de bord' : 'Mes ménages'}</a></p>
-<h1>Dossier ${etat.reference} ${etat.cloture ? html`<span class="badge clos">Clôturé</span>` : etat.clotureEnCours ? html`<span class="badge clos">Clôture en cours</span>` : html`<span class="badge ouvert">En cours</span>`}</h1>
-${fait ? html`<div class="succes" role="status"><p>Enregistré : ${fait}.</p><p>Étape actuelle : <strong>${etat.libelleEtape}</strong>.</p></div>` : ''}
-${o.retour && !o.retour.formulaire ? resumeErreurs(o.retour.titre, o.retour.messages) : ''}
-${
-  // Le détail de l'erreur est dans le formulaire (annoncé là, une seule fois) ; en haut, de quoi y aller.
-  o.retour?.formulaire
-    ? html`<div class="erreur"><p><strong>${o.retour.titre}</strong> <a href="#action-${o.retour.formulaire}">Voir le formulaire</a></p></div>`
-    : ''
-}
-<dl class="infos">
+  const suite = html`<dl class="infos">
 <dt>Étape</dt><dd id="etape-courante">${etat.libelleEtape}</dd>
 <dt>Parcours</dt><dd>${LIBELLES_TYPE_PARCOURS[etat.typeParcours]}</dd>
 <dt>Programme</dt><dd>${etat.programme.nom} (version ${etat.programme.version})</dd>
@@ -589,4 +579,22 @@ ${sectionSuiviConfidentiel(ctx, etat, o)}
 ${sectionContact(ctx, etat, o)}
 ${sectionPartage(ctx, etat, o)}
 ${sectionJournal(etat)}`;
+  return html`<p><a href="/parcours">← ${estCoordination(ctx.personne) ? 'Tableau de bord' : 'Mes ménages'}</a></p>
+<h1>Dossier ${etat.reference} ${etat.cloture ? html`<span class="badge clos">Clôturé</span>` : etat.clotureEnCours ? html`<span class="badge clos">Clôture en cours</span>` : html`<span class="badge ouvert">En cours</span>`}</h1>
+${fait ? html`<div class="succes" role="status"><p>Enregistré : ${fait}.</p><p>Étape actuelle : <strong>${etat.libelleEtape}</strong>.</p></div>` : ''}
+${o.retour && !o.retour.formulaire ? resumeErreurs(o.retour.titre, o.retour.messages) : ''}
+${
+  // Le détail de l'erreur est dans le formulaire (annoncé là, une seule fois) ; en haut, de quoi y aller.
+  // Un formulaire que l'étape ne propose plus (le message enregistré entre-temps, d'un autre onglet) :
+  // tout est dit ici.
+  o.retour?.formulaire
+    ? suite.valeur.includes(`id="action-${o.retour.formulaire}"`)
+      ? html`<div class="erreur"><p><strong>${o.retour.titre}</strong> <a href="#action-${o.retour.formulaire}">Voir le formulaire</a></p></div>`
+      : resumeErreurs(o.retour.titre, [
+          ...o.retour.messages,
+          `Ce formulaire n’est plus proposé à l’étape « ${etat.libelleEtape} » : la page montre le parcours tel qu’il est maintenant.`,
+        ])
+    : ''
+}
+${suite}`;
 }

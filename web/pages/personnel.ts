@@ -104,7 +104,7 @@ function formulaireInvitation(ctx: Contexte, r?: RetourPersonnel): Brut {
 <p>Le compte est créé sans mot de passe : la personne reçoit un lien par courriel, valable 7 jours et une seule fois, pour choisir le sien.</p>
 <form method="post" action="/personnel/invitations" novalidate>${r?.messages ? resumeErreurs('L’invitation n’a pas été envoyée :', r.messages) : ''}
 <input type="hidden" name="csrf" value="${ctx.csrf}">
-<div class="champ"><label for="inv-id">Identifiant de connexion <span class="aide">(obligatoire ; 2 à 40 caractères a-z, 0-9, point, tiret ; par exemple ts.lefebvre)</span></label><input type="text" id="inv-id" name="id" value="${valeur(r, 'id')}" autocapitalize="none" spellcheck="false" aria-required="true"></div>
+<div class="champ"><label for="inv-id">Identifiant de connexion <span class="aide">(obligatoire ; 2 à 40 caractères a-z, 0-9, point, tiret et souligné ; par exemple ts.lefebvre)</span></label><input type="text" id="inv-id" name="id" value="${valeur(r, 'id')}" autocapitalize="none" spellcheck="false" aria-required="true"></div>
 <div class="champ"><label for="inv-nom">Nom <span class="aide">(obligatoire)</span></label><input type="text" id="inv-nom" name="nom" value="${valeur(r, 'nom')}" aria-required="true"></div>
 <div class="champ"><label for="inv-courriel">Adresse électronique <span class="aide">(obligatoire : l’invitation y est envoyée)</span></label><input id="inv-courriel" name="courriel" type="email" autocomplete="off" value="${valeur(r, 'courriel')}" aria-required="true"></div>
 ${choixRole('inv', r, undefined)}

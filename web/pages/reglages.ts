@@ -26,7 +26,7 @@ import {
 import { LIBELLES_TYPE_PARCOURS, type Programme } from '../../domain/vocabulaire';
 import { CONSERVATION_PAR_DEFAUT } from '../../dossiers/retention';
 import { dureeEnFrancais } from '../../workflows/blocs/duree';
-import { resumeErreurs } from '../formulaires';
+import { erreurDuChamp, resumeErreurs } from '../formulaires';
 import { dateHeureFr } from '../libelles';
 import { nomDe, programmesDe, type Contexte } from './commun';
 
@@ -169,7 +169,7 @@ function resumeErreursReglages(r: RetourReglages): Brut {
   const champs = Object.entries(r.erreurs);
   if (!champs.length) return resumeErreurs('Les réglages n’ont pas été enregistrés :', r.messages);
   return html`<div class="erreur" role="alert"><p><strong>Les réglages n’ont pas été enregistrés :</strong></p><ul>${r.messages.map((m) => html`<li>${m}</li>`)}${champs.map(
-    ([nom, message]) => html`<li><a href="#${cibleErreur(nom)}">${libelleChampReglage(nom)} : ${message}</a></li>`,
+    ([nom, message]) => html`<li><a href="#${cibleErreur(nom)}">${erreurDuChamp(libelleChampReglage(nom), message)}</a></li>`,
   )}</ul></div>`;
 }
 

@@ -5,7 +5,7 @@
  * charge par semaine et par travailleur social, délais manqués, issues des parcours.
  */
 import { brut, html, type Brut } from '../../api/html';
-import { nombreDe } from '../../domain/libelles';
+import { nombreDe, premierDuMois } from '../../domain/libelles';
 import { LIBELLES_TYPE_PARCOURS, type Programme } from '../../domain/vocabulaire';
 import { dateEnFrancais } from '../../workflows/blocs/duree';
 import type { RapportSimulation } from '../../scripts/simulation/annee';
@@ -20,7 +20,7 @@ import {
 } from '../../scripts/simulation/hypotheses';
 import { equipeNecessaire, responsableEnFrancais, SEMAINES, SEMAINES_TRAVAILLEES } from '../../scripts/simulation/rapport';
 import { LIBELLES_STATUTS_SIMULATION, type Simulation, type SimulationListee, type StatutSimulation } from '../../simulations/registre';
-import { resumeErreurs } from '../formulaires';
+import { erreurDuChamp, resumeErreurs } from '../formulaires';
 import { dateHeureFr } from '../libelles';
 import { nomDe, tableau, type Contexte } from './commun';
 
@@ -112,7 +112,7 @@ function formulaire(ctx: Contexte, programmes: Programme[], r: RetourFormulaire)
     const libelle =
       LIBELLES_CHAMPS_SIMULATION[champ] ??
       (champ.startsWith('menages-') ? `Ménages de l’année pour « ${programmes.find((p) => `menages-${p.id}` === champ)?.nom ?? 'ce programme'} »` : 'Saisie');
-    return `${libelle} : ${m}`;
+    return erreurDuChamp(libelle, m);
   });
   const erreurProgrammes = r.erreurs.programmes;
   return html`<h2>Nouvelle simulation</h2>
@@ -254,7 +254,7 @@ ${tableau({
   legende: `Charge de chacune des ${SEMAINES} semaines de l’année simulée (nombre d’actions par famille, puis heures)`,
   lignes: b.semaines,
   colonnes: [
-    { titre: 'Semaine du', nomme: true, valeur: (w) => jourCourt.format(new Date(w.debut)) },
+    { titre: 'Semaine du', nomme: true, valeur: (w) => premierDuMois(jourCourt.format(new Date(w.debut))) },
     ...FAMILLES.map((f) => ({ titre: LIBELLES_FAMILLES[f], valeur: (w: (typeof b.semaines)[number]) => entier(w.parFamille[f]) })),
     { titre: 'Actions', valeur: (w) => entier(w.actions) },
     { titre: 'Heures', valeur: (w) => nombre(w.heures) },
