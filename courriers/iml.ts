@@ -12,6 +12,7 @@ import {
   type BilanMesure,
   type Candidature,
   type Logement,
+  libelleTypologie,
 } from '../domain/iml';
 import type { Menage } from '../domain/vocabulaire';
 import { mentionPersonnel } from '../domain/libelles';
@@ -63,14 +64,14 @@ export function candidatureNonRecevable(x: { ref: string; refus: string }): Cour
 /** Ce que la commission SIAO voit pour décider : rien de nominatif (le dossier passe par le SI-SIAO). */
 export function apercuCandidature(x: { ref: string; programme: Prog; composition: Menage['composition']; candidature: Candidature; quota: number }): string[] {
   const c = x.candidature;
-  const recherche = [c.typologieRecherchee, ...(c.secteurs ?? [])].filter(Boolean).join(', ');
+  const recherche = [c.typologieRecherchee ? libelleTypologie(c.typologieRecherchee) : undefined, ...(c.secteurs ?? [])].filter(Boolean).join(', ');
   return [
     `Dossier ${x.ref} — ${x.programme.nom}.`,
-    `Ménage (${LIBELLES_COMPOSITIONS[x.composition]}) hébergé par ${x.programme.operateur.nom} en ${LIBELLES_STRUCTURES[c.structure]}${c.hebergeDepuis ? ` depuis le ${dateEnFrancais(c.hebergeDepuis)}` : ''}.`,
+    `Ménage (${LIBELLES_COMPOSITIONS[x.composition]}) hébergé en ${LIBELLES_STRUCTURES[c.structure]} (opérateur : ${x.programme.operateur.nom})${c.hebergeDepuis ? ` depuis le ${dateEnFrancais(c.hebergeDepuis)}` : ''}.`,
     'Jugé prêt à sortir vers le logement ; la question du budget a été travaillée en amont.',
     `Logement recherché : ${recherche || 'à préciser'}.`,
     `Validée, la mesure démarre dès qu’une des ${x.quota} places agréées est libre ; sinon le ménage attend son tour.`,
-    'Le dossier nominatif est transmis par le SI-SIAO : ce courriel ne contient aucune donnée personnelle.',
+    'Le dossier nominatif est transmis par le SI-SIAO : ce message ne contient aucune donnée personnelle.',
   ];
 }
 
@@ -99,7 +100,7 @@ export function debutDeMesure(x: {
   return {
     sujet: `Sous-location en bail glissant : début de la mesure (dossier ${x.ref})`,
     paragraphes: [
-      `${op}, locataire en titre du bail principal signé le ${dateEnFrancais(x.logement.debutBailPrincipal)}, sous-loue le logement (${x.logement.typologie}) au ménage du dossier ${x.ref} à compter du ${dateEnFrancais(x.debut)}.`,
+      `${op}, locataire en titre du bail principal signé le ${dateEnFrancais(x.logement.debutBailPrincipal)}, sous-loue le logement (${libelleTypologie(x.logement.typologie)}) au ménage du dossier ${x.ref} à compter du ${dateEnFrancais(x.debut)}.`,
       `Un bilan est prévu au bout de ${dureeEnFrancais(x.premierBilan)} en votre présence et en présence du ménage ; le glissement du bail au profit du ménage est envisagé au ${dateEnFrancais(x.glissementPrevuLe)}, si le loyer est payé régulièrement et la situation stabilisée.`,
       `${op} assure la gestion locative et l’accompagnement social pendant toute la mesure (au plus ${dureeEnFrancais(x.dureeMax)}).`,
     ],
@@ -155,7 +156,7 @@ export function ficheBilan(x: {
     paragraphes: [
       `Fiche-bilan de la mesure d’intermédiation locative « sortie de structure » (bail glissant) du dossier ${x.ref} — ${x.programme.nom}.`,
       `${f.libelle} tenu le ${dateEnFrancais(f.tenuLe)}${f.bailleurPresent && f.menagePresent ? ' en présence du bailleur et du ménage' : f.menagePresent ? ' avec le ménage' : ''}.`,
-      `Ménage : ${LIBELLES_COMPOSITIONS[x.composition]}, sorti de ${LIBELLES_STRUCTURES[x.structure]}. Sous-location par ${x.programme.operateur.nom} depuis le ${dateEnFrancais(x.debut)} : logement ${x.logement.typologie}, bailleur ${x.logement.bailleur.type === 'public' ? 'public' : 'privé'} conventionné.`,
+      `Ménage : ${LIBELLES_COMPOSITIONS[x.composition]}, sorti de ${LIBELLES_STRUCTURES[x.structure]}. Sous-location par ${x.programme.operateur.nom} depuis le ${dateEnFrancais(x.debut)} : logement ${libelleTypologie(x.logement.typologie)}, bailleur ${x.logement.bailleur.type === 'public' ? 'public' : 'privé'} conventionné.`,
       `Paiement du loyer : ${PAIEMENTS[f.paiementLoyer]} (${f.loyers.payes} mois payés, ${f.loyers.partiels} partiellement, ${f.loyers.impayes} impayés constatés).`,
       `Situation du ménage : ${SITUATIONS[f.situation]}.`,
       `Accompagnement social : ${f.accompagnement.rendezVous} rendez-vous, ${f.accompagnement.visitesDomicile} visites à domicile, ${f.accompagnement.liensPartenaires} liens avec des partenaires${f.accompagnement.axes.length ? ` ; axes travaillés : ${f.accompagnement.axes.map((a) => LIBELLES_AXES[a]).join(', ')}` : ''}.`,

@@ -4,7 +4,7 @@
  * mesures. Elle est NON NOMINATIVE : la référence du dossier seulement, ni nom, ni adresse du
  * logement, ni rien de ce que le ménage a confié (notes, freins, ressources).
  */
-import { LIBELLES_AXES, LIBELLES_COMPOSITIONS, LIBELLES_STRUCTURES, type AxeAccompagnement } from '../domain/iml';
+import { LIBELLES_AXES, LIBELLES_COMPOSITIONS, LIBELLES_STRUCTURES, libelleTypologie, type AxeAccompagnement } from '../domain/iml';
 import { date, dureeEnFrancais, exigerType, identification, nombre, objet, tableau, texte } from './commun';
 import { DocumentIndisponible, type Bloc, type DocumentImprimable, type Lecteur, type SourceDocument } from './modele';
 
@@ -110,7 +110,7 @@ export function ficheBilan(s: SourceDocument, lecteur: Lecteur): DocumentImprima
         ['Glissement envisagé le', date(mesure?.glissementPrevuLe)],
         [
           'Logement',
-          `${texte(logement?.typologie) ?? 'typologie non renseignée'}, bailleur ${logement?.typeBailleur === 'prive' ? 'privé' : 'public'} conventionné`,
+          `${logement?.typologie ? libelleTypologie(String(logement.typologie)) : 'typologie non renseignée'}, bailleur ${logement?.typeBailleur === 'prive' ? 'privé' : 'public'} conventionné`,
         ],
       ],
     },

@@ -7,6 +7,7 @@
  * délais du programme, où en est le ménage (dates de sa mesure), ses engagements et qui appeler.
  * Remis au ménage ; rien de ce qu'il a confié n'y figure.
  */
+import { libelleTypologie } from '../domain/iml';
 import { LIBELLES_ISSUES, type IssueCloture } from '../domain/vocabulaire';
 import { ajouterDuree } from '../workflows/blocs/duree';
 import { date, dureeEnFrancais, euros, exigerLecteur, exigerType, objet, pourNousJoindre, tableau, texte } from './commun';
@@ -42,7 +43,7 @@ export function livretIml(s: SourceDocument, lecteur: Lecteur): DocumentImprimab
   if (siao) ouEnEst.push(['Candidature validée le', date(siao.le)]);
   if (logement) {
     const loyer = typeof logement.loyerMensuel === 'number' ? `, loyer de ${euros(logement.loyerMensuel)} par mois` : '';
-    ouEnEst.push(['Votre logement', `${texte(logement.typologie) ?? 'logement trouvé'}${loyer}`]);
+    ouEnEst.push(['Votre logement', `${logement.typologie ? libelleTypologie(String(logement.typologie)) : 'logement trouvé'}${loyer}`]);
   }
   if (debut) {
     ouEnEst.push(['Sous-location depuis le', date(debut)]);

@@ -33,6 +33,8 @@ export const LIBELLES_STRUCTURES: Record<StructureHebergement, string> = {
 
 export const TYPOLOGIES = ['T1', 'T1bis', 'T2', 'T3', 'T4', 'T5'] as const;
 export type Typologie = (typeof TYPOLOGIES)[number];
+/** « T1bis » → « T1 bis », comme on l'écrit. */
+export const libelleTypologie = (t: string): string => t.replace('bis', ' bis');
 
 export const LIBELLES_COMPOSITIONS: Record<CompositionMenage, string> = {
   personne_seule: 'personne seule',

@@ -5,7 +5,7 @@
  */
 import { LIBELLES_ISSUES } from './vocabulaire';
 import { LIBELLES_STADES_PROCEDURE } from './prevention';
-import { LIBELLES_AXES, LIBELLES_ORIENTATIONS, TYPOLOGIES } from './iml';
+import { LIBELLES_AXES, LIBELLES_ORIENTATIONS, TYPOLOGIES, libelleTypologie } from './iml';
 
 /** Les libellés d'un domaine, la première lettre en majuscule (« accès aux droits » → « Accès aux droits »). */
 function enTete(l: Record<string, string>): Record<string, string> {
@@ -22,7 +22,7 @@ export const LIBELLES_VALEURS: Record<string, string> = {
   ressources: 'Ressources',
   isolement: 'Isolement',
   // Typologies de logement, comme on les écrit (« T1 bis »)
-  ...Object.fromEntries(TYPOLOGIES.map((t) => [t, t.replace('bis', ' bis')])),
+  ...Object.fromEntries(TYPOLOGIES.map((t) => [t, libelleTypologie(t)])),
   // compositions
   personne_seule: 'Personne seule',
   couple: 'Couple',
@@ -135,6 +135,17 @@ export function euros(n: unknown): string {
  * « 1 ménage suivi », « 2 ménages suivis », « 1 200 lignes » : le nombre écrit à la française et ses
  * mots accordés (singulier jusqu'à 1).
  */
+/**
+ * « à » ou « de » devant un nom propre (personne, organisation), comme on l'écrit : « au Foyer
+ * Rémois », « des Compagnons », « d’Anne Moreau », « de Sophie Martin », « à La Maison du Port ».
+ */
+export function devantUnNom(preposition: 'à' | 'de', nom: string): string {
+  const m = /^(Le|Les) (.+)$/.exec(nom);
+  if (m) return `${preposition === 'à' ? (m[1] === 'Le' ? 'au' : 'aux') : m[1] === 'Le' ? 'du' : 'des'} ${m[2]}`;
+  if (preposition === 'de' && /^[AEIOUYÀÂÉÈÊÎÔÛaeiouyàâéèêîôû]/.test(nom)) return `d’${nom}`;
+  return `${preposition} ${nom}`;
+}
+
 /** « 1 octobre 2025 » (Intl) → « 1er octobre 2025 » : le premier du mois s'écrit ainsi. */
 export const premierDuMois = (date: string): string => date.replace(/(^|\s)1(?= \p{L})/u, '$11er');
 

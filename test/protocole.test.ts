@@ -37,7 +37,7 @@ import {
 } from '../domain/protocole';
 import type { EtatParcours } from '../domain/vocabulaire';
 import { ajouterDuree, dateEnFrancais, depuisHeureDeParis, jourDeParis, minuitDeParis, retirerDuree } from '../workflows/blocs/duree';
-import { deMois, phraseTreve, treveHivernale, type EntreeExecutionProtocole } from '../workflows/protocole-post-resiliation';
+import { deMois, moisEnFrancais, phraseTreve, treveHivernale, type EntreeExecutionProtocole } from '../workflows/protocole-post-resiliation';
 import type { CourrielRecu } from '../dev/mail-catcher';
 import {
   CATALOGUE,
@@ -320,8 +320,11 @@ describe('protocole post-résiliation', () => {
     await signer(handle, { dureeMois: 6 });
     const { demande, mois } = await jusquauLienDuMois(handle);
     const courriel = await attendreCourriel(BAILLEUR, ref, `Paiement ${deMois(mois)}`);
+    // Le mois en mots, et les mois du protocole (six à partir de son début).
+    const premier = ((await handle.query(etatQuery)).details.protocole as { debut: string }).debut.slice(0, 7);
+    const dernier = new Date(Date.UTC(Number(premier.slice(0, 4)), Number(premier.slice(5, 7)) - 1 + 5, 1)).toISOString().slice(0, 7);
     expect(await refus(handle.executeUpdate(paiementUpdate, { args: [msg({ mois: '2000-01', statut: 'paye' as const })] }))).toBe(
-      'Le mois 2000-01 n’est pas un mois du protocole.',
+      `Le mois de janvier 2000 n’est pas un mois du protocole, qui va ${deMois(premier)} à ${moisEnFrancais(dernier)}.`,
     );
     const r = await handle.executeUpdate(paiementUpdate, { args: [msg({ mois, statut: 'impaye' as const, montant: 200, commentaire: 'Dette de jeu' })] });
     expect(r).toMatchObject({ etape: 'suivi_protocole', impayesConsecutifs: 1 });

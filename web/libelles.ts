@@ -87,6 +87,7 @@ export const LIBELLES_CHAMPS: Record<string, string> = {
   le: 'Date',
   axes: 'Axes de l’accompagnement',
   mois: 'Mois (AAAA-MM)',
+  'paiements.mois': 'Mois par mois',
   statut: 'Statut',
   montantPaye: 'Montant payé (€)',
   montant: 'Montant reçu (€)',

@@ -35,12 +35,13 @@ import {
   type Orientation,
   type PlaceAccordee,
   type StatutLoyer,
+  libelleTypologie,
 } from '../domain/iml';
 import { LIBELLES_ISSUES, type Acteur, type EtatParcours } from '../domain/vocabulaire';
 import * as courriels from '../courriers/iml';
 import { PAIEMENTS, SITUATIONS, type FicheBilan } from '../courriers/iml';
 import { activites } from './blocs/activites';
-import { moisEnFrancais } from '../courriers/protocole';
+import { deMois, moisEnFrancais } from '../courriers/protocole';
 import { ajouterDuree, dateEnFrancais, dureeEnFrancais, heureDeParis, jourDeParis, lireDuree, minuitDeParis } from './blocs/duree';
 import { notifier, notifierEnsemble, type A } from './blocs/notification';
 import { Parcours, type Fin } from './blocs/parcours';
@@ -213,7 +214,7 @@ async function candidatureAuSiao(m: Mesure): Promise<Fin | undefined> {
   m.valideeLe = new Date();
   p.details.validationSiao = {
     le: m.valideeLe.toISOString(),
-    par: siao.statut === 'approuvee' ? 'commission SIAO (lien)' : 'coordination (décision de la commission)',
+    par: siao.statut === 'approuvee' ? 'commission SIAO, par son lien' : 'coordination (décision de la commission)',
   };
   return undefined;
 }
@@ -632,7 +633,7 @@ function messagesDuLogementEtDeLAccompagnement(m: Mesure): void {
       p.details.mesure = { debut: debut.toISOString(), glissementPrevuLe: m.termeMesure.toISOString(), limite: m.limite.toISOString() };
       p.journal.noter(
         'logement',
-        `Logement ${x.typologie} (bailleur ${x.bailleur.type === 'public' ? 'public' : 'privé'} conventionné) : bail principal le ${dateEnFrancais(x.debutBailPrincipal)}, sous-location le ${dateEnFrancais(x.debutSousLocation)}`,
+        `Logement ${libelleTypologie(x.typologie)} (bailleur ${x.bailleur.type === 'public' ? 'public' : 'privé'} conventionné) : bail principal le ${dateEnFrancais(x.debutBailPrincipal)}, sous-location le ${dateEnFrancais(x.debutSousLocation)}`,
         { acteur: ts(x.par) },
       );
       p.avancer('sous_location', SOUS_LOCATION);
@@ -672,7 +673,7 @@ function messagesDesLoyers(m: Mesure): void {
       const n = impayes(m);
       p.details.loyers = { ...bilanLoyers(m), impayesConsecutifs: n };
       const statut = { paye: 'payé', partiel: 'payé partiellement', impaye: 'impayé' }[x.statut];
-      p.journal.noter('loyer', `Loyer de ${x.mois} ${statut}${correction ? ' (correction)' : ''}`, { acteur: ts(x.par), visibilite: 'equipe' });
+      p.journal.noter('loyer', `Loyer ${deMois(x.mois)} ${statut}${correction ? ' (correction)' : ''}`, { acteur: ts(x.par), visibilite: 'equipe' });
       // Alerte à la coordination quand les impayés consécutifs atteignent le seuil du programme.
       if (n >= m.seuilImpayes && avant < m.seuilImpayes) {
         await notifier(p, {

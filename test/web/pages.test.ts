@@ -14,7 +14,8 @@ import { champsLancement, pageLancement } from '../../web/pages/lancement';
 import type { Champ } from '../../web/formulaires';
 import { pageAnnuaire } from '../../web/pages/annuaire';
 import { erreursDuFormulaire, pageProgrammes, pageReglages, raisonNombreDuree } from '../../web/pages/reglages';
-import { nombreDe, premierDuMois } from '../../domain/libelles';
+import { devantUnNom, nombreDe, premierDuMois } from '../../domain/libelles';
+import { libelleTypologie } from '../../domain/iml';
 import { dateFr, dateHeureFr } from '../../web/libelles';
 import { pageParcours } from '../../web/pages/parcours';
 import { pageTableau } from '../../web/pages/tableau';
@@ -293,6 +294,20 @@ describe('page d’un parcours', () => {
     );
   });
 
+  it('les paiements d’un protocole mois par mois, en mots ; les libellés sans consigne de saisie', () => {
+    const h = pageParcours(ctx('coord.essai'), {
+      ...etat,
+      details: {
+        paiements: { moisRegles: 1, mois: [{ mois: '2026-12', statut: 'paye', montant: 507.5, attendu: 507.5 }] },
+        candidature: { secteurs: ['Concarneau'] },
+      },
+    }).valeur;
+    expect(h).toMatch(/<dt>Mois par mois<\/dt><dd><ul><li>décembre 2026 : payé \(507,50\s€ reçus sur 507,50\s€\)<\/li><\/ul><\/dd>/);
+    expect(h).toContain('<dt>Secteurs recherchés</dt>');
+    expect(h).not.toContain('(un par ligne)');
+    expect(h).not.toContain('AAAA-MM');
+  });
+
   it('une liste vide s’accorde : « aucune » orientation, « aucun » axe', () => {
     const h = pageParcours(ctx('coord.essai'), { ...etat, details: { ...etat.details, plan: { actions: ['budget'], orientations: [], axes: [] } } }).valeur;
     expect(h).toContain('<dt>Orientations</dt><dd>aucune</dd>');
@@ -468,6 +483,18 @@ describe('dates', () => {
     // Minuit à Paris le 1er, encore le 30 en UTC.
     expect(dateFr('2026-11-30T23:30:00Z')).toBe('1er décembre 2026');
     expect(premierDuMois('lundi 1 décembre 2025 à 10:00')).toBe('lundi 1er décembre 2025 à 10:00');
+  });
+});
+
+describe('mots', () => {
+  it('« à » et « de » devant un nom : « au Foyer Rémois », « d’Anne Moreau » ; « T1 bis »', () => {
+    expect(devantUnNom('à', 'Le Foyer Rémois')).toBe('au Foyer Rémois');
+    expect(devantUnNom('de', 'Les Compagnons')).toBe('des Compagnons');
+    expect(devantUnNom('de', 'Anne Moreau')).toBe('d’Anne Moreau');
+    expect(devantUnNom('de', 'Sophie Martin')).toBe('de Sophie Martin');
+    expect(devantUnNom('à', 'La Maison du Port')).toBe('à La Maison du Port');
+    expect(devantUnNom('à', 'Opac de Quimper')).toBe('à Opac de Quimper');
+    expect(libelleTypologie('T1bis')).toBe('T1 bis');
   });
 });
 

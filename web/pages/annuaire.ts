@@ -4,7 +4,7 @@
  * contact, ou retirent un contact. Les courriels suivants vont aux contacts tels qu'ils sont ici.
  */
 import { brut, html, type Brut } from '../../api/html';
-import { nombreDe } from '../../domain/libelles';
+import { devantUnNom, nombreDe } from '../../domain/libelles';
 import { LIBELLES_TYPE_ORGANISATION, TYPES_ORGANISATION, type Programme } from '../../domain/vocabulaire';
 import type { Organisation } from '../../personnel/organisations';
 import { resumeErreurs } from '../formulaires';
@@ -38,7 +38,7 @@ const valeur = (r: RetourAnnuaire | undefined, nom: string) => r?.valeurs[nom] ?
 
 function formulaireContact(ctx: Contexte, o: Organisation, r?: RetourAnnuaire): Brut {
   const id = o.id.replace(/[^a-z0-9-]/g, '');
-  return html`<details class="action"${r ? brut(' open') : ''}><summary>Ajouter un contact à ${o.nom}</summary>
+  return html`<details class="action"${r ? brut(' open') : ''}><summary>Ajouter un contact ${devantUnNom('à', o.nom)}</summary>
 <form method="post" action="/organisations/${o.id}/contacts" novalidate>${r ? resumeErreurs('Le contact n’a pas été ajouté :', r.messages) : ''}
 <input type="hidden" name="csrf" value="${ctx.csrf}">
 <div class="champ"><label for="c-nom-${id}">Nom <span class="aide">(obligatoire)</span></label><input id="c-nom-${id}" name="nom" value="${valeur(r, 'nom')}" aria-required="true"></div>

@@ -428,6 +428,13 @@ function valeurLisible(v: unknown, profondeur = 0, cle = ''): Brut {
   }
   if (Array.isArray(v)) {
     if (!v.length) return html`${LISTES_AU_FEMININ.has(cle) ? 'aucune' : 'aucun'}`;
+    // Les paiements d'un protocole, mois par mois : « décembre 2026 : payé (507,50 € reçus sur 507,50 €) ».
+    if (cle === 'mois' && v.every((x) => typeof x === 'object' && x !== null && 'mois' in x && 'statut' in x)) {
+      return html`<ul>${(v as Array<{ mois: string; statut: string; montant?: number; attendu?: number }>).map(
+        (x) =>
+          html`<li>${moisEnFrancais(x.mois)} : ${libelleValeur(x.statut).toLowerCase()}${typeof x.attendu === 'number' ? ` (${euros(x.montant ?? 0)} reçus sur ${euros(x.attendu)})` : ''}</li>`,
+      )}</ul>`;
+    }
     if (v.every((x) => typeof x !== 'object' || x === null)) return html`${v.map((x) => valeurLisible(x, profondeur + 1, cle).valeur).join(', ')}`;
     return html`<ul>${v.map((x) => html`<li>${valeurLisible(x, profondeur + 1, cle)}</li>`)}</ul>`;
   }
@@ -436,7 +443,8 @@ function valeurLisible(v: unknown, profondeur = 0, cle = ''): Brut {
     const o = v as Record<string, unknown>;
     const entrees = Object.entries(o).filter(([k, x]) => x !== undefined && !(k === 'libelle' && 'issue' in o));
     // Le libellé d'un champ dans son contexte d'abord (« mesure.debut »), sinon le libellé commun.
-    const libelle = (k: string) => (cle && LIBELLES_CHAMPS[`${cle}.${k}`]) || libelleChamp(k);
+    // Sans la consigne de saisie du formulaire (« (un par ligne) », « (AAAA-MM) ») : ici, on lit.
+    const libelle = (k: string) => ((cle && LIBELLES_CHAMPS[`${cle}.${k}`]) || libelleChamp(k)).replace(/ \((?:une? par ligne|AAAA-MM(?:-JJ)?)\)$/, '');
     return html`<dl class="infos">${entrees.map(([k, x]) => html`<dt>${CHAMPS_MONTANTS.has(k) ? libelle(k).replace(/ \(€\)$/, '') : libelle(k)}</dt><dd>${valeurLisible(x, profondeur + 1, k)}</dd>`)}</dl>`;
   }
   return html`—`;

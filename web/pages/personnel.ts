@@ -4,6 +4,7 @@
  * programmes et déclare les absences ; jamais de mot de passe saisi par quelqu'un d'autre que son
  * titulaire (il le choisit depuis son invitation).
  */
+import { devantUnNom } from '../../domain/libelles';
 import { brut, html, type Brut } from '../../api/html';
 import type { absenceEnJson, listerComptes } from '../../api/routes/personnel';
 import { LIBELLES_ROLE_COMPTE } from '../../api/schemas-personnel';
@@ -76,7 +77,7 @@ function choixRole(prefixe: string, r: RetourPersonnel | undefined, actuel: stri
 function formulaireCompte(ctx: Contexte, c: CompteAffiche, r?: RetourPersonnel): Brut {
   const p = `compte-${c.id.replace(/[^a-z0-9-]/g, '-')}`;
   const v = (nom: 'nom' | 'courriel') => (r?.valeurs ? valeur(r, nom) : c[nom]);
-  return html`<details class="action"${r ? brut(' open') : ''}><summary>Modifier le compte de ${c.nom}</summary>
+  return html`<details class="action"${r ? brut(' open') : ''}><summary>Modifier le compte ${devantUnNom('de', c.nom)}</summary>
 <form method="post" action="/personnel/${c.id}" novalidate>${r?.messages ? resumeErreurs('Le compte n’a pas été modifié :', r.messages) : ''}
 <input type="hidden" name="csrf" value="${ctx.csrf}">
 <div class="champ"><label for="${p}-nom">Nom <span class="aide">(obligatoire)</span></label><input type="text" id="${p}-nom" name="nom" value="${v('nom')}" aria-required="true"></div>
