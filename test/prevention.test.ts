@@ -747,6 +747,24 @@ describe('reims-april', () => {
     expect(etat.details.parcoursSuivant).toBeUndefined();
     expect(etat.cloture!.issue).toBe('situation_stabilisee');
   });
+  it('clôture anticipée avant tout contact (un doublon) : ni veille active ni lien de rechute au bailleur', async () => {
+    const { handle, ref } = await lancer('reims-april');
+    await etape(handle, 'comite_de_suivi');
+    const etat = await jusqua(handle, (e) => e.demandes.length === 1);
+    await handle.executeUpdate(repondreValidationUpdate, {
+      args: [{ requestId: requete(), par: 'partenaire:services_sociaux', demandeId: etat.demandes[0]!.id, role: 'services_sociaux', decision: 'approuve' }],
+    });
+    await etape(handle, 'aller_vers');
+    await handle.executeUpdate(cloreAnticipeUpdate, { args: [{ requestId: requete(), par: 'coord.essai', motif: 'Doublon' }] });
+    const final: EtatParcours = await handle.result();
+    expect(final.cloture!.issue).toBe('cloture_anticipee');
+    expect(final.demandes).toHaveLength(1);
+    expect(final.journal.some((x) => x.resume.includes('Veille active'))).toBe(false);
+    // Les partenaires sont informés de la fin (la fiche de clôture), mais aucun lien de veille ne part.
+    await banc.courriels.waitFor((m) => m.sujet.startsWith('Fin de l’accompagnement') && dossier(ref)(m));
+    expect(banc.courriels.messages().some((m) => m.sujet.startsWith('Veille active') && dossier(ref)(m))).toBe(false);
+  });
+
   it('comité de suivi (ménage déjà suivi : le service social est alerté), contact, clôture puis veille active : une rechute ouvre un parcours lié', async () => {
     const { handle, ref } = await lancer('reims-april', { suiviParServiceSocial: true });
     await etape(handle, 'comite_de_suivi');

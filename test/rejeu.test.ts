@@ -710,6 +710,17 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'regles-des-rapports')('e
     );
   });
 
+  it('enregistre un parcours reims-april clos par la coordination avant tout contact : pas de veille active', async () => {
+    await enregistrer('reims-april', 'REJEU-CLOS-SANS-CONTACT', {}, 'prevention-cloture-avant-contact-v1.json', ['veille-apres-un-contact'], async (handle) => {
+      const etat = await jusqua(handle, (e) => e.etape === 'comite_de_suivi' && e.demandes.length === 1, 'demande au comité');
+      await handle.executeUpdate(repondreValidationUpdate, {
+        args: [{ requestId: requete(), par: 'partenaire:services_sociaux', demandeId: etat.demandes[0]!.id, role: 'services_sociaux', decision: 'approuve' }],
+      });
+      await etape(handle, 'aller_vers');
+      await handle.executeUpdate(cloreAnticipeUpdate, { args: [{ requestId: requete(), par: 'coord.essai', motif: 'Doublon' }] });
+    });
+  });
+
   it('enregistre un parcours besancon-ccas : situation laissée au service social du département', async () => {
     await enregistrer(
       'besancon-ccas',

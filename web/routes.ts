@@ -30,7 +30,8 @@ import { adresseClient, cookieSession, lireCookies, MESSAGES_AUTH, ouvrirSession
 import { CHEMIN_OIDC, CHEMIN_RETOUR_OIDC, compteRattache, creerConnexionOidc, DUREE_CONNEXION_OIDC_MS, MESSAGES_OIDC, RefusOidc } from '../api/oidc';
 import type { DependancesApi } from '../api/dependances';
 import { envoyerPage, html } from '../api/html';
-import { analyser, depuisTemporal, Probleme, TYPES_PROBLEME, type ErreurChamp } from '../api/problemes';
+import { analyser, depuisTemporal, ErreursDeSaisie, Probleme, TYPES_PROBLEME, type ErreurChamp } from '../api/problemes';
+import { clotureAnticipeeSchema } from '../domain/schemas';
 import { evaluer, pdfEvaluation, rapportDe } from '../api/routes/indicateurs';
 import {
   clesApiDe,
@@ -499,7 +500,18 @@ export function routesWeb(deps: DependancesApi, auth: OptionsAuth & { maintenant
     page(async (req, res) => {
       const ctx = contexte(req);
       const corps = { requestId: req.body?.requestId, motif: typeof req.body?.motif === 'string' ? req.body.motif : undefined };
-      await agir(req, res, 'cloture-anticipee', [champMotif], () => cloreParcours(deps, ctx.personne, req.params.id, corps));
+      const champConfirmation: Champ = { nom: 'confirmation', libelle: 'Confirmation', requis: true, genre: 'booleen' };
+      await agir(req, res, 'cloture-anticipee', [champMotif, champConfirmation], async () => {
+        // Une clôture est définitive : la page la fait confirmer (l'API, elle, reçoit un motif).
+        // Le motif et la case, dits ensemble.
+        if (req.body?.confirmation !== 'oui') {
+          const erreurs = new ErreursDeSaisie();
+          erreurs.essayer(() => analyser(clotureAnticipeeSchema, corps));
+          erreurs.refuser('confirmation', 'cochez la case pour confirmer la clôture, qui est définitive');
+          erreurs.lever();
+        }
+        return cloreParcours(deps, ctx.personne, req.params.id, corps);
+      });
     }),
   );
 

@@ -739,7 +739,16 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
   }
 
   // 12. Veille active : le bailleur peut signaler une rechute, qui ouvre un nouveau parcours lié.
-  if (programme.options.veilleActive && d.veilleActive && !jamaisAccompagne && !['non_eligible', 'contact_impossible', 'refus'].includes(fin.issue)) {
+  // Pas pour un ménage jamais joint (clôture anticipée avant le premier contact : un doublon, un départ) :
+  // il n'y a pas eu d'accompagnement dont surveiller la suite (patched('veille-apres-un-contact')).
+  const jamaisJoint = () => !p.details.contactEtabliLe && patched('veille-apres-un-contact');
+  if (
+    programme.options.veilleActive &&
+    d.veilleActive &&
+    !jamaisAccompagne &&
+    !['non_eligible', 'contact_impossible', 'refus'].includes(fin.issue) &&
+    !jamaisJoint()
+  ) {
     p.libelleEtape = `Clôturé (${LIBELLES_ISSUES[fin.issue]}) — veille active`;
     const rechute = await demanderValidation(p, {
       role: 'bailleur',
@@ -765,7 +774,8 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
         parentClosePolicy: ParentClosePolicy.ABANDON,
       });
       p.details.parcoursSuivant = suite;
-      p.journal.noter('rechute', `Rechute signalée par le bailleur : nouveau parcours ouvert (${suite})`);
+      // Nommé par sa référence et sa date, jamais par l'identifiant du workflow (le lien est dans les informations du dossier).
+      p.journal.noter('rechute', `Rechute signalée par le bailleur : nouveau parcours ouvert le ${dateEnFrancais(new Date())} pour ce ménage`);
     }
   }
   await p.indicateursConsignes();

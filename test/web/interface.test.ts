@@ -450,9 +450,16 @@ describe('l’interface web dans Chromium', () => {
     await page.locator('#action-cloture-anticipee > summary').click();
     await page.getByRole('button', { name: 'Clore le parcours' }).click();
     await page.waitForLoadState();
+    // Le motif et la confirmation manquent : les deux sont dits ensemble, rien n'est clos.
     await expect(page.locator('#cloture-motif-erreur').innerText()).resolves.toBe('motif requis (3 caractères au moins)');
+    await expect(page.locator('#cloture-confirmation-erreur').innerText()).resolves.toBe('cochez la case pour confirmer la clôture, qui est définitive');
     await sansViolation(page, '25-cloture-motif-manquant');
     await page.locator('#cloture-motif').fill('Le ménage a trouvé un logement par ses propres moyens.');
+    await page.getByRole('button', { name: 'Clore le parcours' }).click();
+    await page.waitForLoadState();
+    expect(await page.locator('#cloture-motif').inputValue()).toBe('Le ménage a trouvé un logement par ses propres moyens.');
+    await expect(page.locator('h1 .badge').innerText()).resolves.toBe('En cours');
+    await page.locator('#cloture-confirmation').check();
     await page.getByRole('button', { name: 'Clore le parcours' }).click();
     await page.waitForLoadState();
     await attendreTexte(page, 'Clôture anticipée');

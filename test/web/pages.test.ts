@@ -308,6 +308,14 @@ describe('page d’un parcours', () => {
     expect(h).not.toContain('AAAA-MM');
   });
 
+  it('coordination : réaffecter ne propose pas la personne déjà affectée ; la clôture anticipée se confirme', () => {
+    const h = pageParcours(ctx('coord.essai'), etat).valeur;
+    const choix = h.slice(h.indexOf('id="affectation-ts"'), h.indexOf('</select>', h.indexOf('id="affectation-ts"')));
+    expect(choix).not.toContain('value="ts.alice"');
+    expect(choix).toContain('value="ts.bruno"');
+    expect(h).toContain('<input type="checkbox" id="cloture-confirmation" name="confirmation" value="oui" aria-required="true">');
+  });
+
   it('une liste vide s’accorde : « aucune » orientation, « aucun » axe', () => {
     const h = pageParcours(ctx('coord.essai'), { ...etat, details: { ...etat.details, plan: { actions: ['budget'], orientations: [], axes: [] } } }).valeur;
     expect(h).toContain('<dt>Orientations</dt><dd>aucune</dd>');

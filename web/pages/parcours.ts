@@ -121,24 +121,28 @@ ${rendreChamps(champs, `m-${nom}`, { valeurs: r?.valeurs, erreurs: r?.erreurs })
 
 function sectionCoordination(ctx: Contexte, etat: EtatParcours, retour?: RetourFormulaire): Brut {
   if (!estCoordination(ctx.personne) || raisonRefusPilotage(ctx.personne, etat) || etat.cloture || etat.clotureEnCours) return brut('');
-  const ts = travailleursSociaux(ctx.deps, etat.programme.id);
+  // Les autres que la personne déjà affectée : réaffecter à la même n'est pas un changement.
+  const ts = travailleursSociaux(ctx.deps, etat.programme.id).filter((p) => p.id !== etat.travailleurSocial);
   const rA = retour?.formulaire === 'affectation' ? retour : undefined;
   const rC = retour?.formulaire === 'cloture-anticipee' ? retour : undefined;
   return html`<h2>Coordination</h2>
 <details class="action" id="action-affectation"${rA ? brut(' open') : ''}><summary>${etat.travailleurSocial ? 'Réaffecter le ménage' : 'Affecter le ménage'}</summary>
-<form method="post" action="${idPage(etat)}/affectation" novalidate>${rA ? resumeErreurs(rA.titre, rA.messages) : ''}
+${
+  ts.length
+    ? html`<form method="post" action="${idPage(etat)}/affectation" novalidate>${rA ? resumeErreurs(rA.titre, rA.messages) : ''}
 <input type="hidden" name="csrf" value="${ctx.csrf}"><input type="hidden" name="requestId" value="${randomUUID()}">
-<div class="champ"><label for="affectation-ts">Travailleur social</label>
-<select id="affectation-ts" name="travailleurSocial" aria-required="true"><option value="">— choisir —</option>${ts.map(
-    (p) => html`<option value="${p.id}"${p.id === etat.travailleurSocial ? brut(' selected') : ''}>${p.nom}</option>`,
-  )}</select></div>
-<div class="boutons"><button type="submit">Affecter</button></div></form></details>
+<div class="champ"><label for="affectation-ts">${etat.travailleurSocial ? 'Nouveau travailleur social' : 'Travailleur social'}</label>
+<select id="affectation-ts" name="travailleurSocial" aria-required="true"><option value="">— choisir —</option>${ts.map((p) => html`<option value="${p.id}">${p.nom}</option>`)}</select></div>
+<div class="boutons"><button type="submit">Affecter</button></div></form>`
+    : html`<p>${etat.travailleurSocial ? 'Aucun autre travailleur social ne suit ce programme' : 'Aucun travailleur social ne suit ce programme'} : l’administration en ajoute dans la page « Personnel ».</p>`
+}</details>
 <details class="action" id="action-cloture-anticipee"${rC ? brut(' open') : ''}><summary>Clore le parcours avant son terme</summary>
 <form method="post" action="${idPage(etat)}/cloture" novalidate>${rC ? resumeErreurs(rC.titre, rC.messages) : ''}
 <input type="hidden" name="csrf" value="${ctx.csrf}"><input type="hidden" name="requestId" value="${randomUUID()}">
 <div class="champ${rC?.erreurs?.motif ? ' en-erreur' : ''}"><label for="cloture-motif">Motif de la clôture <span class="aide">(obligatoire)</span></label>
 ${rC?.erreurs?.motif ? html`<p class="message-erreur" id="cloture-motif-erreur">${rC.erreurs.motif}</p>` : ''}
 <textarea id="cloture-motif" name="motif" aria-required="true"${rC?.erreurs?.motif ? brut(' aria-invalid="true" aria-describedby="cloture-motif-erreur"') : ''}>${rC?.valeurs?.motif ?? ''}</textarea></div>
+<div class="choix${rC?.erreurs?.confirmation ? ' en-erreur' : ''}">${rC?.erreurs?.confirmation ? html`<p class="message-erreur" id="cloture-confirmation-erreur">${rC.erreurs.confirmation}</p>` : ''}<input type="checkbox" id="cloture-confirmation" name="confirmation" value="oui" aria-required="true"${rC?.erreurs?.confirmation ? brut(' aria-invalid="true" aria-describedby="cloture-confirmation-erreur"') : ''}><label for="cloture-confirmation">Je confirme la clôture : elle est définitive, et les partenaires du parcours en sont informés.</label></div>
 <div class="boutons"><button type="submit" class="secondaire">Clore le parcours</button></div></form></details>`;
 }
 

@@ -207,6 +207,7 @@ export class Parcours {
       valider: (a) => {
         if (this.cloture) return 'Le parcours est clos : il ne peut plus être réaffecté.';
         if (!/^[a-z0-9._-]{2,40}$/.test(a.travailleurSocial)) return 'Identifiant de travailleur social invalide.';
+        if (a.travailleurSocial === this.travailleurSocial) return 'Ce ménage est déjà affecté à ce travailleur social : choisissez une autre personne.';
         return undefined;
       },
       appliquer: (a) => {

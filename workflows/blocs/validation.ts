@@ -188,7 +188,10 @@ export function enregistrerReponse(parcours: Parcours, r: ReponseValidation): De
     'decision_partenaire',
     d.action === 'nouveau_bail'
       ? `${LIBELLES_ROLES[d.role]} : signature du nouveau bail indiquée par son lien${r.commentaire ? ` — ${r.commentaire}` : ''}`
-      : `${LIBELLES_ROLES[d.role]} : « ${d.objet} » ${r.decision === 'approuve' ? 'approuvée' : 'refusée'}${r.commentaire ? ` — ${r.commentaire}` : ''}`,
+      : d.action === 'rechute'
+        ? // La veille active n'attend pas de décision : le lien sert à signaler une rechute.
+          `${LIBELLES_ROLES[d.role]} : rechute signalée par le lien de veille active${r.commentaire ? ` — ${r.commentaire}` : ''}`
+        : `${LIBELLES_ROLES[d.role]} : « ${d.objet} » ${r.decision === 'approuve' ? 'approuvée' : 'refusée'}${r.commentaire ? ` — ${r.commentaire}` : ''}`,
     { acteur: { type: 'partenaire', role: d.role, id: r.par } },
   );
   return d;
