@@ -24,7 +24,7 @@ import { ROLES_PARTENAIRES, type EtatParcours } from '../domain/vocabulaire';
 import { PREFIXE_FILE_IML } from '../domain/iml';
 import { LecturesAnnuaire } from '../personnel/annuaire-base';
 import { nommerPersonnel, personnesMentionnees } from '../domain/libelles';
-import { jourDeParis, paragrapheRemplacement, remplacementDuJour } from '../personnel/absences';
+import { jourDeParis, jourFr, paragrapheRemplacement, remplacementDuJour } from '../personnel/absences';
 import type { Catalogue } from '../programmes/catalogue';
 import { rendreCourriel } from './mise-en-page';
 import { codesEchecSmtp } from './echec-smtp';
@@ -228,8 +228,18 @@ export function createCourrielActivities(deps: DependancesCourriel) {
     if (d.type === 'personnel') {
       const p = await annuaire.personne(d.id);
       // Absente ce jour-là (jour de Paris) : le courriel va à qui la remplace, qui en est averti en tête.
-      const r = p ? await remplacementDuJour(tx, p.id, jourDeParis(new Date())) : undefined;
-      if (r) return { a: [{ nom: r.absence.nomRemplacant, courriel: r.courriel }], remplacement: paragrapheRemplacement(p!.nom, r.absence.du, r.absence.au) };
+      const r = p ? await remplacementDuJour(tx, p.id, jourDeParis(new Date()), d.programmeId) : undefined;
+      if (r?.couvre)
+        return { a: [{ nom: r.absence.nomRemplacant, courriel: r.courriel }], remplacement: paragrapheRemplacement(p!.nom, r.absence.du, r.absence.au) };
+      // Son remplaçant ne suit pas ce programme (il ne pourrait pas ouvrir le dossier) : la coordination du programme le reçoit.
+      if (r)
+        return replier(
+          annuaire,
+          d.programmeId,
+          `absence de ${p!.nom} du ${jourFr(r.absence.du)} au ${jourFr(r.absence.au)} ; son remplaçant, ${r.absence.nomRemplacant}, ne suit pas ce programme`,
+          true,
+          'absence, et le remplaçant ne suit pas ce programme',
+        );
       if (p) return { a: [{ nom: p.nom, courriel: p.courriel }] };
       return replier(annuaire, d.programmeId, `le compte « ${d.id} » n’existe plus ou est désactivé`, true);
     }
@@ -244,13 +254,14 @@ export function createCourrielActivities(deps: DependancesCourriel) {
     return programmeId ? deps.catalogue?.trouver(programmeId)?.operateur : undefined;
   }
 
-  async function replier(annuaire: LecturesAnnuaire, programmeId: string | undefined, raison: string, coordination: boolean) {
+  /** `pourLeJournal` : la raison sans nom de personne, quand `raison` en porte (le journal n'en reçoit pas). */
+  async function replier(annuaire: LecturesAnnuaire, programmeId: string | undefined, raison: string, coordination: boolean, pourLeJournal = raison) {
     const a: Array<{ nom: string; courriel: string }> = [];
     if (programmeId && coordination) a.push(...(await annuaire.coordinateurs(programmeId)).map((p) => ({ nom: p.nom, courriel: p.courriel })));
     const operateur = programmeId ? deps.catalogue?.trouver(programmeId)?.operateur : undefined;
     if (!a.length && operateur) a.push({ nom: operateur.nom, courriel: operateur.courriel });
     a.push(...(await annuaire.administrateurs()).map((p) => ({ nom: p.nom, courriel: p.courriel })));
-    avertir(`Courriel redirigé : ${raison}`, { programmeId, destinataires: a.length });
+    avertir(`Courriel redirigé : ${pourLeJournal}`, { programmeId, destinataires: a.length });
     return { a: [...new Map(a.map((x) => [x.courriel, x])).values()], repli: raison };
   }
 

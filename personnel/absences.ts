@@ -56,6 +56,8 @@ function requeteAbsences(db: BaseDeDonnees) {
       'r.nom as nom_remplacant',
       'r.courriel as courriel_remplacant',
       'r.actif as remplacant_actif',
+      'r.role as role_remplacant',
+      'r.programmes as programmes_remplacant',
       'a.cree_par',
       'a.cree_le',
     ])
@@ -80,15 +82,23 @@ const versAbsence = (l: LigneAbsence): Absence => ({
 /**
  * Qui remplace cette personne ce jour-là (remplaçant actif), et l'absence ; rien si elle est
  * présente. Lu au moment d'envoyer un courriel (dans la transaction de la boîte d'envoi).
+ * `couvre` : le remplaçant suit le programme du courriel (sinon il ne pourrait pas ouvrir le dossier).
  */
-export async function remplacementDuJour(db: BaseDeDonnees, personneId: string, jour: string): Promise<{ absence: Absence; courriel: string } | undefined> {
+export async function remplacementDuJour(
+  db: BaseDeDonnees,
+  personneId: string,
+  jour: string,
+  programmeId?: string,
+): Promise<{ absence: Absence; courriel: string; couvre: boolean } | undefined> {
   const l = await requeteAbsences(db)
     .where('a.personne_id', '=', personneId)
     .where(sql<boolean>`a.du <= ${jour}::date and a.au >= ${jour}::date`)
     .where('r.actif', '=', true)
     .orderBy('a.cree_le', 'desc')
     .executeTakeFirst();
-  return l ? { absence: versAbsence(l), courriel: l.courriel_remplacant } : undefined;
+  if (!l) return undefined;
+  const couvre = !programmeId || l.role_remplacant === 'admin' || l.programmes_remplacant.includes(programmeId);
+  return { absence: versAbsence(l), courriel: l.courriel_remplacant, couvre };
 }
 
 export class AbsencesPersonnel {

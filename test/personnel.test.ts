@@ -16,7 +16,7 @@ import { AnnuaireEnBase } from '../personnel/annuaire-base';
 import { hashPassword } from '../securite/mots-de-passe';
 import { jetonCsrf } from '../web/session';
 import { demarrerApiEssai, type ApiEssai } from './outils/api';
-import { monterBanc, type Banc } from './outils/environnement';
+import { inscrireAnnuaire, monterBanc, type Banc } from './outils/environnement';
 
 const MDP = 'mot-de-passe-essai';
 const JOUR_MS = 86_400_000;
@@ -374,6 +374,42 @@ describe('absences et remplacements', () => {
     expect((await api.appel('DELETE', `/api/personnel/ts.alice/absences/${declare.json.id}`, { jeton: coord })).status).toBe(404);
   });
 
+  it('un remplaçant qui ne suit pas le programme du courriel ne le reçoit pas : la coordination du programme, avec la raison', async () => {
+    // Claire ne suit que loiret-ahu ; Alice suit aussi besancon-ccas.
+    await inscrireAnnuaire(banc.dependances.base, [
+      {
+        id: 'ts.claire',
+        nom: 'Claire Remplaçante',
+        courriel: 'claire@essai.example',
+        role: 'travailleur_social',
+        programmes: ['loiret-ahu'],
+        motDePasse: 'scrypt$x',
+      },
+    ]);
+    const coord = await jeton('coord.essai');
+    const declare = await api.appel('POST', '/api/personnel/ts.alice/absences', {
+      jeton: coord,
+      corps: { du: aujourdhui(), au: dans(2), remplacant: 'ts.claire' },
+    });
+    expect(declare.status, declare.texte).toBe(201);
+    const activites = createCourrielActivities(banc.dependances);
+    const courriel = (cle: string, programmeId: string) => ({
+      cle,
+      destinataire: { type: 'personnel' as const, id: 'ts.alice', programmeId },
+      sujet: `Échéance dépassée (dossier ${cle})`,
+      paragraphes: ['Le premier contact n’a pas eu lieu.'],
+      signature: 'CCAS',
+    });
+    await activites.envoyerCourriel(courriel('ABSENCE-LOIRET', 'loiret-ahu'));
+    expect((await banc.courriels.waitFor((m) => m.sujet.includes('ABSENCE-LOIRET'))).a).toEqual(['claire@essai.example']);
+    await activites.envoyerCourriel(courriel('ABSENCE-BESANCON', 'besancon-ccas'));
+    const besancon = await banc.courriels.waitFor((m) => m.sujet.includes('ABSENCE-BESANCON'));
+    expect(besancon.a).not.toContain('claire@essai.example');
+    expect(besancon.a).toContain('coordination@essai.example');
+    expect(besancon.texte).toContain('son remplaçant, Claire Remplaçante, ne suit pas ce programme');
+    await api.appel('DELETE', `/api/personnel/ts.alice/absences/${declare.json.id}`, { jeton: coord });
+  });
+
   it('une absence à venir ne détourne rien encore', async () => {
     const coord = await jeton('coord.essai');
     const declare = await api.appel('POST', '/api/personnel/ts.alice/absences', {
@@ -476,7 +512,7 @@ describe('pages du personnel', () => {
     });
     expect(erreur.status).toBe(400);
     expect(erreur.texte).toContain('Adresse électronique : adresse électronique invalide');
-    expect(erreur.texte).toContain('Rôle : rôle : choisissez Coordination, Travail social ou Administration');
+    expect(erreur.texte).toContain('Rôle : choisissez Coordination, Travail social ou Administration');
     const sansCsrf = await api.appel('POST', '/personnel/ts.page/desactivation', { jeton: admin, formulaire: { csrf: 'faux' } });
     expect(sansCsrf.status).toBe(403);
     const desactive = await api.appel('POST', '/personnel/ts.page/desactivation', { jeton: admin, formulaire: { csrf: jetonCsrf(admin) } });

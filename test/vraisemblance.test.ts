@@ -206,6 +206,10 @@ describe('les messages génériques de zod, en français courant', () => {
     expect(messageSansNomDuChamp('Nom', 'nom : 2 caractères au moins')).toBe('2 caractères au moins');
     expect(messages(ligneTexte('nom', 2, 120), '  ')).toEqual(['champ obligatoire']);
     expect(messages(ligneTexte('nom', 2, 120), 'X')).toEqual(['nom : 2 caractères au moins']);
+    // Un montant écrit comme sur une lettre : espaces, virgule, symbole de l'euro.
+    const champs = champsDe(prevention.schemaLancement);
+    expect(lireSaisie(champs, { 'situation.montantDette': '1 200,50 €' })).toMatchObject({ situation: { montantDette: 1200.5 } });
+    expect(lireSaisie(champs, { 'situation.montantDette': '812 euros' })).toMatchObject({ situation: { montantDette: 812 } });
   });
 
   it('dans un formulaire : « Trop petit : nombre doit être >=0 » n’arrive plus ; une date invraisemblable garde sa raison', () => {

@@ -120,7 +120,12 @@ function valeurDe(c: Champ, corps: Corps): unknown {
     case 'case':
       return premier(brute) === 'oui' ? true : undefined;
     case 'nombre': {
-      const v = premier(brute).trim().replace(/\s/g, '').replace(',', '.');
+      // « 1 200,50 € » : espaces, virgule décimale et symbole de l'euro acceptés.
+      const v = premier(brute)
+        .trim()
+        .replace(/\s/g, '')
+        .replace(/(?:€|euros?)$/i, '')
+        .replace(',', '.');
       if (v === '') return undefined;
       const n = Number(v);
       return Number.isFinite(n) ? n : premier(brute);
@@ -319,7 +324,13 @@ export function messageSansNomDuChamp(libelle: string, message: string): string 
 /** « Identifiant » + « identifiant : 2 à 40 caractères… » → « Identifiant : 2 à 40 caractères… ». */
 export const erreurDuChamp = (libelle: string, message: string): string => `${libelle} : ${messageSansNomDuChamp(libelle, message)}`;
 
-export function resumeErreursParChamp(titre: string, champs: Champ[], prefixeId: string, parChamp: Record<string, string>, autres: string[] = []): Brut {
+export function resumeErreursParChamp(
+  titre: string,
+  champs: Champ[],
+  prefixeId: string,
+  parChamp: Record<string, string>,
+  autres: Array<string | Brut> = [],
+): Brut {
   const libelles = champsParNom(champs);
   const entrees = Object.entries(parChamp);
   if (!entrees.length && !autres.length) return brut('');

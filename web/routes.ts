@@ -29,7 +29,8 @@ import express, { Router, type NextFunction, type Request, type Response } from 
 import { adresseClient, cookieSession, lireCookies, MESSAGES_AUTH, ouvrirSession, suitProgramme, type OptionsAuth } from '../api/auth';
 import { CHEMIN_OIDC, CHEMIN_RETOUR_OIDC, compteRattache, creerConnexionOidc, DUREE_CONNEXION_OIDC_MS, MESSAGES_OIDC, RefusOidc } from '../api/oidc';
 import type { DependancesApi } from '../api/dependances';
-import { envoyerPage, html } from '../api/html';
+import { envoyerPage, html, type Brut } from '../api/html';
+import { workflowIdDe } from '../api/schemas-api';
 import { analyser, depuisTemporal, ErreursDeSaisie, Probleme, TYPES_PROBLEME, type ErreurChamp } from '../api/problemes';
 import { clotureAnticipeeSchema } from '../domain/schemas';
 import { evaluer, pdfEvaluation, rapportDe } from '../api/routes/indicateurs';
@@ -343,7 +344,11 @@ export function routesWeb(deps: DependancesApi, auth: OptionsAuth & { maintenant
         if (!(e instanceof Probleme) || e.status >= 500 || e.status === 403) throw e;
         // Le lancement dit toutes les erreurs de saisie d'un coup (verifierLancement).
         const erreurs = [...erreursDe(e)];
-        const { parChamp, autres } = rangerErreurs([...c.affectation, ...c.menage, ...c.donnees], erreurs, saisie);
+        const { parChamp, autres: restants } = rangerErreurs([...c.affectation, ...c.menage, ...c.donnees], erreurs, saisie);
+        const autres: Array<string | Brut> = [...restants];
+        // Un parcours existe déjà sous cette référence : lequel, et que faire.
+        if (e.opts.type === TYPES_PROBLEME.doublon)
+          autres.splice(0, autres.length, await parcoursExistant(ctx, programme.id, String(saisie['menage.reference'] ?? '')));
         envoyer(
           res,
           ctx,
@@ -355,6 +360,18 @@ export function routesWeb(deps: DependancesApi, auth: OptionsAuth & { maintenant
       }
     }),
   );
+
+  /** Le parcours qui porte déjà cette référence dans ce programme : un lien vers lui, et ce qu'il faut faire. */
+  async function parcoursExistant(ctx: Contexte, programmeId: string, reference: string): Promise<Brut> {
+    const workflowId = workflowIdDe(programmeId, reference.trim());
+    const dossier = await dossiersDe(deps)
+      .autorisation(workflowId)
+      .catch(() => undefined);
+    const lien = html`<a href="/parcours/${encodeURIComponent(workflowId)}">dossier ${reference.trim()}</a>`;
+    return dossier?.clos
+      ? html`Un parcours clôturé existe déjà pour ce ménage dans ce programme (${lien}). Une référence ne sert qu’une fois : pour un nouvel accompagnement, donnez au dossier une nouvelle référence (par exemple ${reference.trim()}-2).`
+      : html`Un parcours est déjà en cours pour ce ménage dans ce programme : ${lien}.`;
+  }
 
   // ---- La page d'un parcours --------------------------------------------------------------------
   async function fileImlDe(ctx: Contexte, etat: EtatParcours): Promise<EtatFileIml | undefined> {

@@ -16,7 +16,8 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { creerAnnuaire } from '../../personnel/annuaire';
 import { hashPassword } from '../../securite/mots-de-passe';
-import { etatQuery } from '../../domain/messages';
+import { cloreAnticipeUpdate, etatQuery } from '../../domain/messages';
+import { tentativeContactUpdate } from '../../domain/prevention';
 import { CATALOGUE, PERSONNEL, SIGNEUR, apres, jusqua, monterBanc, type Banc } from '../outils/environnement';
 import { capturer, defileHorizontalement, demarrerInterface, lancerNavigateur, reserverPort, verifierAxe, type InterfaceEssai } from '../outils/navigateur';
 
@@ -162,7 +163,8 @@ describe('l’interface web dans Chromium', () => {
     await coord.locator('#lancement-menage-reference').fill('avec espace');
     await coord.getByRole('button', { name: 'Lancer le parcours' }).click();
     await coord.waitForLoadState();
-    expect(await coord.locator('#lancement-menage-reference-erreur').innerText()).toContain('référence de dossier');
+    // Le nom du champ n'est pas répété dans son message.
+    expect(await coord.locator('#lancement-menage-reference-erreur').innerText()).toContain('2 à 40 caractères');
     await sansViolation(coord, '06-lancer-erreurs');
 
     await lancerParLeFormulaire(coord, 'loiret-ahu', refLoiret);
@@ -186,7 +188,24 @@ describe('l’interface web dans Chromium', () => {
     await sansViolation(coord, '08-tableau-de-bord');
     // Un second lancement pour le même ménage : le conflit en français.
     await lancerParLeFormulaire(coord, 'loiret-ahu', refLoiret);
-    await expect(coord.locator('[role=alert]').first().innerText()).resolves.toContain('Un parcours existe déjà pour ce ménage dans ce programme.');
+    await expect(coord.locator('[role=alert]').first().innerText()).resolves.toContain(
+      `Un parcours est déjà en cours pour ce ménage dans ce programme : dossier ${refLoiret}.`,
+    );
+    // Le lien mène au parcours existant.
+    expect(await coord.locator('[role=alert] a', { hasText: `dossier ${refLoiret}` }).getAttribute('href')).toBe(`/parcours/loiret-ahu--${refLoiret}`);
+    // Clos, il ne se relance pas sous la même référence : la page le dit, et propose d'en donner une autre.
+    await banc.env.client.workflow
+      .getHandle(`loiret-ahu--${refLoiret}`)
+      .executeUpdate(cloreAnticipeUpdate, { args: [{ requestId: `relance-${refLoiret}`, par: 'coord.essai', motif: 'Essai de la relance' }] });
+    await vi.waitFor(
+      async () => {
+        await lancerParLeFormulaire(coord, 'loiret-ahu', refLoiret);
+        expect(await coord.locator('[role=alert]').first().innerText()).toContain(
+          `Un parcours clôturé existe déjà pour ce ménage dans ce programme (dossier ${refLoiret}). Une référence ne sert qu’une fois : pour un nouvel accompagnement, donnez au dossier une nouvelle référence (par exemple ${refLoiret}-2).`,
+        );
+      },
+      { timeout: 20_000, interval: 500 },
+    );
   });
 
   it('la travailleuse sociale, sur 360 pixels, enregistre une tentative de contact et voit le parcours avancer', async () => {
@@ -296,9 +315,14 @@ describe('l’interface web dans Chromium', () => {
     expect(await coord.locator('body').innerText()).toContain('Accord du service, bonne continuation.');
     await sansViolation(coord, '16-parcours-decision-partenaire');
 
-    // La travailleuse sociale clôt le parcours (orientation vers le droit commun : une situation
-    // stabilisée suppose un contact) ; la veille active envoie au bailleur un lien pour signaler une
-    // rechute ; sa page a la même présentation.
+    // Le ménage est joint (un ménage jamais joint n'a pas de veille active), puis la travailleuse
+    // sociale clôt le parcours (orientation vers le droit commun) ; la veille active envoie au
+    // bailleur un lien pour signaler une rechute ; sa page a la même présentation.
+    const reims = banc.env.client.workflow.getHandle(`reims-april--${ref}`);
+    await jusqua(reims, (e) => e.etape === 'aller_vers', 'étape « aller vers »');
+    await reims.executeUpdate(tentativeContactUpdate, {
+      args: [{ requestId: `contact-${ref}`, par: 'ts.alice', canal: 'telephone', creneau: 'soir', issue: 'joint' }],
+    });
     const ts = await nouvellePage(360);
     await connecter(ts, 'ts.alice');
     await ts.goto(`${ui.url}/parcours/reims-april--${ref}`);

@@ -538,6 +538,10 @@ describe('réglages d’un programme', () => {
     );
     expect(h).toContain('<p class="message-erreur" id="delais-diagnostic-erreur">un nombre entier : pour une durée plus fine');
     expect(h).toMatch(/id="motif" name="motif" value="" aria-required="true" aria-invalid="true" aria-describedby="motif-erreur"/);
+    // Un nombre décimal s'écrit avec une virgule (0,7 ETP à Concarneau).
+    expect(pageReglages(ctx('coord.essai'), { programme: CATALOGUE.trouver('concarneau-iml')!, versions: [] }).valeur).toMatch(
+      /id="quotas-etpAccompagnement" name="quotas.etpAccompagnement" inputmode="decimal" value="0,7"/,
+    );
     // Sans erreur, aucun champ n'est marqué.
     expect(pageReglages(ctx('coord.essai'), { programme: p, versions: [] }).valeur).not.toContain('aria-invalid');
   });

@@ -80,7 +80,7 @@ export function pageLancement(
   ctx: Contexte,
   programme: Programme,
   bailleurs: Organisation[],
-  e: EtatFormulaire & { autres?: string[]; nonEligible?: string } = {},
+  e: EtatFormulaire & { autres?: Array<string | Brut>; nonEligible?: string } = {},
 ): Brut {
   const c = champsLancement(ctx, programme, bailleurs);
   const valeurs: Corps = e.valeurs ?? {};

@@ -109,7 +109,7 @@ function caseACocher(nom: string, libelle: string, coche: boolean, r: RetourRegl
 function champNombre(nom: string, libelle: string, valeur: number | undefined, r: RetourReglages | undefined): Brut {
   const id = idChamp(nom);
   const e = erreurDe(nom, r);
-  return html`<div class="${e.classe}"><label for="${id}">${libelle}</label>${e.message}<input id="${id}" name="${nom}" inputmode="numeric" value="${r?.valeurs[nom] ?? valeur ?? ''}" size="6"${e.aria}></div>`;
+  return html`<div class="${e.classe}"><label for="${id}">${libelle}</label>${e.message}<input id="${id}" name="${nom}" inputmode="decimal" value="${r?.valeurs[nom] ?? (valeur === undefined ? '' : String(valeur).replace('.', ','))}" size="6"${e.aria}></div>`;
 }
 
 export function pageReglages(ctx: Contexte, reglages: ReglagesProgramme, o: { retour?: RetourReglages; fait?: string } = {}): Brut {
