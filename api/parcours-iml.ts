@@ -84,7 +84,7 @@ const logementSchema = z.object({
   typologie: z.enum(TYPOLOGIES),
   loyerMensuel: montantSchema({ strict: true, max: 5000 }).optional(),
   debutBailPrincipal: debut('le bail principal', 'Début du bail principal (bailleur → opérateur)', '2026-06-01'),
-  debutSousLocation: debut('la sous-location', 'Début de la sous-location (opérateur → ménage) : part de la mesure', '2026-06-01'),
+  debutSousLocation: debut('la sous-location', 'Le jour où l’opérateur sous-loue le logement au ménage : la mesure commence ce jour-là', '2026-06-01'),
 });
 const rendezVousSchema = z.object({
   nature: z.enum(NATURES_ACCOMPAGNEMENT),
@@ -129,7 +129,10 @@ export const PARCOURS_IML: DefinitionParcours = {
   typeParcours: 'iml_bail_glissant',
   workflowType: 'imlBailGlissant',
   schemaLancement: z.object({
-    candidature: candidatureSchema.optional().meta({ description: 'La candidature, si elle est complète ; sinon le message « candidature »' }),
+    candidature: candidatureSchema.optional().meta({
+      description:
+        'À remplir si le dossier de candidature est complet : ménage jugé prêt à sortir, budget travaillé en amont. Sinon, la candidature s’enregistre plus tard, sur la page du parcours.',
+    }),
   }),
   exempleLancement: {
     candidature: {

@@ -50,7 +50,7 @@ const planApurementSchema = z.object({
 const signatureSchema = z.object({
   signeLe: date('Date de signature du protocole', '2026-04-02'),
   debut: debut('le protocole', 'Premier jour du protocole (premier mois d’indemnité d’occupation)', '2026-04-01'),
-  dureeMois: z.number().int().min(1).max(120).meta({ description: 'Durée en mois : 24 au plus (au-delà, la saisie est refusée avec sa raison)', example: 24 }),
+  dureeMois: z.number().int().min(1).max(120).meta({ description: 'Durée en mois : 24 au plus (2 ans, la limite de la loi)', example: 24 }),
   indemniteOccupation: mensuel().meta({ description: 'Indemnité d’occupation mensuelle (€)', example: 420 }),
   planApurement: planApurementSchema,
   signataires: z
@@ -82,7 +82,7 @@ const avenantSchema = z.object({
     .int()
     .min(1)
     .max(60)
-    .meta({ description: 'Prolongation en mois : 36 au plus en tout (au-delà, la saisie est refusée avec sa raison)', example: 12 }),
+    .meta({ description: 'Prolongation en mois : 36 au plus en tout (3 ans, la limite de la loi)', example: 12 }),
   planApurement: planApurementSchema.meta({ description: 'Le plan d’apurement renégocié (dette restante, nouvelle mensualité)' }),
   indemniteOccupation: mensuel().optional().meta({ description: 'Nouvelle indemnité d’occupation (€), si elle change' }),
 });

@@ -6,7 +6,7 @@
  */
 import { euros as eurosFr, mentionPersonnel } from '../domain/libelles';
 import type { PlanApurement, Resiliation } from '../domain/protocole';
-import { dateEnFrancais, dureeEnFrancais, heureDeParis, jourDeParis } from '../workflows/blocs/duree';
+import { dateEnFrancais, dureeEnFrancais, heureDeParis, jourDeParis, veilleDe } from '../workflows/blocs/duree';
 import { phraseQuiAppeler, type Courriel, type Jour, type OperateurAJoindre, type ProgrammeCourrier } from './commun';
 
 type Prog = ProgrammeCourrier;
@@ -98,7 +98,7 @@ export function protocoleSigneAuMenage(x: {
     sujet: 'Votre protocole de cohésion sociale est signé',
     paragraphes: [
       `Vous avez signé le ${dateEnFrancais(x.protocole.signeLe)} un protocole avec votre bailleur : tant que vous le respectez, l’expulsion est suspendue et vous restez dans votre logement.`,
-      `Chaque mois, du ${dateEnFrancais(x.protocole.debut)} au ${dateEnFrancais(x.terme)}, vous payez l’indemnité d’occupation de ${euros(x.protocole.indemniteOccupation)} et ${euros(x.plan.mensualite)} pour rembourser votre dette.`,
+      `Chaque mois, du ${dateEnFrancais(x.protocole.debut)} au ${dateEnFrancais(veilleDe(x.terme))}, vous payez l’indemnité d’occupation de ${euros(x.protocole.indemniteOccupation)} et ${euros(x.plan.mensualite)} pour rembourser votre dette.`,
       'Si vous respectez le protocole jusqu’au bout, votre bailleur vous proposera un nouveau bail.',
       phraseQuiAppeler(x.programme),
     ],
@@ -109,7 +109,7 @@ export function protocoleSigneAuMenage(x: {
 export function protocoleSigne(x: ProtocoleSigne): Record<'ccapex' | 'prefecture' | 'caf' | 'bailleur', Courriel> {
   const { ref, protocole: pr } = x;
   const engagements = [
-    `Durée : ${pr.dureeMois} mois, du ${dateEnFrancais(pr.debut)} au ${dateEnFrancais(x.terme)}.`,
+    `Durée : ${pr.dureeMois} mois, du ${dateEnFrancais(pr.debut)} au ${dateEnFrancais(veilleDe(x.terme))}.`,
     `Indemnité d’occupation : ${euros(pr.indemniteOccupation)} par mois ; plan d’apurement : dette de ${euros(x.plan.dette)}, ${euros(x.plan.mensualite)} par mois.`,
   ];
   const signe = `Le bailleur et l’occupant du dossier ${ref}, dont le bail a été résilié par jugement du ${dateEnFrancais(x.jugementDu)}, ont signé le ${dateEnFrancais(pr.signeLe)} un protocole de cohésion sociale (CCH, art. L353-15-2).`;

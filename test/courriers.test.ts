@@ -4,6 +4,7 @@
  * forme française — et dit les dates et les montants comme une personne les écrit. Un modèle ajouté
  * sans exemple ici fait échouer le test. Fonctions pures : ni Temporal, ni base.
  */
+import { veilleDe } from '../workflows/blocs/duree';
 import { describe, expect, it } from 'vitest';
 import { iml, prevention, protocole, type Courriel } from '../courriers';
 import { nommerPersonnel } from '../domain/libelles';
@@ -250,7 +251,7 @@ describe('les courriers des parcours, en français', () => {
     expect(texte('protocole.protocoleSigne.ccapex')).toContain(
       'Indemnité d’occupation : 412,50 € par mois ; plan d’apurement : dette de 3 450 €, 95 € par mois.',
     );
-    expect(texte('protocole.protocoleSigne.ccapex')).toMatch(/du 1er mars 2027 au 1er mars 2029\./);
+    expect(texte('protocole.protocoleSigne.ccapex')).toMatch(/du 1er mars 2027 au 28 février 2029\./);
     expect(texte('protocole.paiementManque')).toContain(
       'Le paiement d’avril 2027 prévu par le protocole du dossier REF-2027-014 n’a pas été reçu (200 € sur 507,50 €).',
     );
@@ -275,6 +276,10 @@ describe('les courriers des parcours, en français', () => {
     expect(texte('protocole.bilan')).toContain('1 visite à domicile, 3 rendez-vous, 0 médiation avec vous');
     expect(texte('protocole.ruptureAuxPartenaires.prefecture')).toContain('aucune expulsion avant le 31 mars 2028');
     expect(texte('protocole.nouveauBailNonSigne')).toContain('Le bailleur a reçu 2 rappels.');
+    // La période du protocole finit la veille de son terme (24 mois à partir du 1er mars 2027).
+    expect(texte('protocole.protocoleSigneAuMenage')).toContain('du 1er mars 2027 au 28 février 2029');
+    expect(veilleDe('2027-04-01').toISOString().slice(0, 10)).toBe('2027-03-31'); // veille d'un passage à l'heure d'été
+    expect(veilleDe(new Date('2026-10-31T23:00:00Z')).toISOString().slice(0, 10)).toBe('2026-10-31'); // minuit du 1er novembre à Paris
     // Le terme du protocole dit au passé une fois atteint, au présent avant (derniers mois payés d'avance).
     const phrase = (aujourdhui: string) => protocole.nouveauBailASigner({ ...respecte, aujourdhui }).paragraphes[0];
     expect(phrase('2029-02-20')).toBe(

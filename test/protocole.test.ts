@@ -37,7 +37,7 @@ import {
 } from '../domain/protocole';
 import type { EtatParcours } from '../domain/vocabulaire';
 import { ajouterDuree, dateEnFrancais, depuisHeureDeParis, jourDeParis, minuitDeParis, retirerDuree } from '../workflows/blocs/duree';
-import { deMois, moisEnFrancais, phraseTreve, treveHivernale, type EntreeExecutionProtocole } from '../workflows/protocole-post-resiliation';
+import { deMois, moisEnFrancais, motifSignature, phraseTreve, treveHivernale, type EntreeExecutionProtocole } from '../workflows/protocole-post-resiliation';
 import type { CourrielRecu } from '../dev/mail-catcher';
 import {
   CATALOGUE,
@@ -269,6 +269,33 @@ describe('règles', () => {
     expect(treveHivernale(new Date('2027-10-31T23:30:00Z'))).toMatchObject({ enCours: true }); // minuit passé à Paris
     expect(phraseTreve(new Date('2026-12-01T10:00:00Z'), 'La rupture')).toContain('aucune expulsion avant le 31 mars 2027');
   });
+  it('la signature : tous les manques dits ensemble, avec les dates permises (à plusieurs dates injectées)', () => {
+    const programme = CATALOGUE.trouver('reims-april-protocole')!;
+    const signature = (x: Partial<SignatureProtocole>): SignatureProtocole =>
+      ({
+        requestId: 'r',
+        par: 'ts.alice',
+        signeLe: '2026-12-01',
+        debut: '2026-12-01',
+        dureeMois: 24,
+        indemniteOccupation: 420,
+        planApurement: { dette: 2400, mensualite: 100 },
+        signataires: { bailleur: true, occupant: true },
+        ...x,
+      }) as SignatureProtocole;
+    const le4decembre = new Date('2026-12-04T10:00:00Z');
+    expect(motifSignature(signature({}), programme, le4decembre)).toBeUndefined();
+    const trois = motifSignature(signature({ signataires: { bailleur: true, occupant: false }, debut: '2026-09-01', dureeMois: 30 }), programme, le4decembre)!;
+    expect(trois).toContain('les deux signatures sont requises.');
+    expect(trois).toContain('Le protocole doit commencer entre le 3 novembre 2026 et le 6 mars 2027');
+    expect(trois).toContain('30 mois demandés');
+    // Une année bissextile et un changement d'heure entre les bornes : les dates restent justes.
+    const le15fevrier2028 = new Date('2028-02-15T10:00:00Z');
+    expect(motifSignature(signature({ signeLe: '2028-02-15', debut: '2027-12-01' }), programme, le15fevrier2028)).toContain(
+      'entre le 15 janvier 2028 et le 17 mai 2028',
+    );
+  });
+
   it('le montant reçu voyage dans le commentaire de la réponse au lien', () => {
     expect(commentairePaiement(412.5, 'Versé le 5')).toBe('Montant reçu : 412,50 € — Versé le 5');
     expect(commentairePaiement(300)).toBe('Montant reçu : 300 €');

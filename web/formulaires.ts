@@ -266,8 +266,13 @@ function rendreChamp(c: Champ, prefixeId: string, e: EtatFormulaire): Brut {
   const v = premier(valeur);
   const classe = erreur ? 'champ en-erreur' : 'champ';
   switch (c.genre) {
-    case 'groupe':
-      return html`<fieldset id="${id}"><legend>${c.libelle}${c.requis ? '' : c.requisSelon ? ` (${c.requisSelon})` : ' (facultatif)'}</legend>${aide}${msg}${rendreChamps(c.enfants!, prefixeId, e)}</fieldset>`;
+    case 'groupe': {
+      // Dans un groupe facultatif, un champ « obligatoire » ne l'est que si le groupe est rempli.
+      const enfants = c.requis
+        ? c.enfants!
+        : c.enfants!.map((x) => (x.requis ? { ...x, requis: false, requisSelon: `obligatoire si vous remplissez « ${c.libelle} »` } : x));
+      return html`<fieldset id="${id}"><legend>${c.libelle}${c.requis ? '' : c.requisSelon ? ` (${c.requisSelon})` : ' (facultatif)'}</legend>${aide}${msg}${rendreChamps(enfants, prefixeId, e)}</fieldset>`;
+    }
     case 'booleen':
     case 'choix': {
       const options =
@@ -281,7 +286,7 @@ function rendreChamp(c: Champ, prefixeId: string, e: EtatFormulaire): Brut {
 <select id="${id}" name="${c.nom}"${aria}><option value="">— choisir —</option>${options.map((o) => html`<option value="${o.valeur}"${o.valeur === v ? brut(' selected') : ''}>${o.libelle}</option>`)}</select></div>`;
     }
     case 'case':
-      return html`<div class="${classe} choix"><input type="checkbox" id="${id}" name="${c.nom}" value="oui"${v === 'oui' ? brut(' checked') : ''}${aria}><label for="${id}">${c.libelle}</label>${aide}${msg}</div>`;
+      return html`<div class="${classe} choix"><input type="checkbox" id="${id}" name="${c.nom}" value="oui"${v === 'oui' ? brut(' checked') : ''}${aria}><label for="${id}">${c.libelle}${mention}</label>${aide}${msg}</div>`;
     case 'choixMultiples': {
       const coches = new Set(liste(valeur));
       return html`<fieldset id="${id}" class="${classe}"${decrit ? brut(` aria-describedby="${decrit}"`) : ''}><legend>${c.libelle}${c.requis ? '' : c.requisSelon ? ` (${c.requisSelon})` : ' (facultatif)'}</legend>${aide}${msg}

@@ -110,6 +110,8 @@ export const LIBELLES_CHAMPS: Record<string, string> = {
   indemniteOccupation: 'Indemnité d’occupation mensuelle (€)',
   signataires: 'Signataires',
   occupant: 'Signé par l’occupant ?',
+  'signataires.bailleur': 'Signé par le bailleur ?',
+  'signataires.occupant': 'Signé par l’occupant ?',
   decideeLe: 'Décision du bailleur le',
   prolongationMois: 'Prolongation (mois)',
   dateEffet: 'Prise d’effet',

@@ -461,7 +461,7 @@ export function routesWeb(deps: DependancesApi, auth: OptionsAuth & { maintenant
             : 'Saisie refusée :'
           : nomFormulaire === 'bailleur'
             ? 'Le changement de bailleur n’a pas été enregistré :'
-            : 'Le message n’a pas été enregistré :',
+            : 'Rien n’a été enregistré, à corriger :',
         messages: refus ? [e.detail] : [...autres, ...parLibelle].length ? [...autres, ...parLibelle] : ['Corrigez les champs signalés.'],
         erreurs: parChamp,
         valeurs: req.body as Corps,

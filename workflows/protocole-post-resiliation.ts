@@ -43,7 +43,7 @@ import {
 import { LIBELLES_ISSUES, type Acteur, type DemandeValidation, type EtatParcours, type Programme } from '../domain/vocabulaire';
 import * as courriels from '../courriers/protocole';
 import { deMois, euros, moisEnFrancais, treveHivernale } from '../courriers/protocole';
-import { ajouterDuree, dateEnFrancais, dureeEnFrancais, jourDeParis, minuitDeParis } from './blocs/duree';
+import { ajouterDuree, dateEnFrancais, dureeEnFrancais, jourDeParis, minuitDeParis, veilleDe } from './blocs/duree';
 import { notifier, notifierEnsemble, type A } from './blocs/notification';
 import { Interruption, Parcours, type Fin, type InstantaneParcours } from './blocs/parcours';
 import { demanderValidation, type DemandeValidationDef } from './blocs/validation';
@@ -638,7 +638,7 @@ function messagesDeLaRuptureEtDeLAvenant(c: Protocole): void {
       const jusquau = terme(c);
       p.journal.noter(
         'avenant',
-        `Avenant signé le ${dateEnFrancais(x.signeLe)} : protocole prolongé de ${x.prolongationMois} mois, jusqu’au ${dateEnFrancais(jusquau)} ; plan d’apurement renégocié (${euros(x.planApurement.mensualite)} par mois)`,
+        `Avenant signé le ${dateEnFrancais(x.signeLe)} : protocole prolongé de ${x.prolongationMois} mois, jusqu’au ${dateEnFrancais(veilleDe(jusquau))} ; plan d’apurement renégocié (${euros(x.planApurement.mensualite)} par mois)`,
         { acteur: personnel(x.par) },
       );
       // Au terme non respecté, l'avenant relance le suivi dans sa réponse même ; les courriels suivent.
@@ -943,25 +943,39 @@ function publier(c: Protocole): void {
 
 // ---- Règles (fonctions pures) ------------------------------------------------------------------
 
-/** Le protocole signé : les deux signatures, des dates cohérentes, 2 ans au plus. */
+/**
+ * Le protocole signé : les deux signatures, des dates cohérentes, 2 ans au plus. Tous les manques
+ * sont dits ensemble (un seul aller-retour pour les corriger), avec les dates permises.
+ */
 export function motifSignature(x: SignatureProtocole, programme: Programme, maintenant: Date): string | undefined {
   const d = programme.delais;
+  const motifs: string[] = [];
   if (!x.signataires?.bailleur || !x.signataires?.occupant)
-    return 'Le protocole est signé par le bailleur et par l’occupant : les deux signatures sont requises.';
-  if (!estDate(x.signeLe) || !estDate(x.debut)) return 'Dates attendues au format AAAA-MM-JJ.';
-  const aujourdhui = jourDeParis(maintenant);
-  if (x.signeLe > aujourdhui) return 'La date de signature ne peut pas être dans le futur.';
-  const ecart = minuitDeParis(x.debut).getTime() - maintenant.getTime();
-  if (ecart < -31 * 86_400_000 || ecart > 92 * 86_400_000) {
-    return 'Le protocole doit commencer entre un mois avant et trois mois après aujourd’hui : son premier mois fait partir le calendrier des paiements.';
+    motifs.push('Le protocole est signé par le bailleur et par l’occupant : les deux signatures sont requises.');
+  if (!estDate(x.signeLe) || !estDate(x.debut)) motifs.push('Dates attendues au format AAAA-MM-JJ.');
+  else {
+    if (x.signeLe > jourDeParis(maintenant)) motifs.push('La date de signature ne peut pas être dans le futur.');
+    const ecart = minuitDeParis(x.debut).getTime() - maintenant.getTime();
+    if (ecart < -31 * 86_400_000 || ecart > 92 * 86_400_000) {
+      const [premier, dernier] = [new Date(maintenant.getTime() - 31 * 86_400_000), new Date(maintenant.getTime() + 92 * 86_400_000)];
+      motifs.push(
+        `Le protocole doit commencer entre le ${dateEnFrancais(premier)} et le ${dateEnFrancais(dernier)} (un mois avant à trois mois après aujourd’hui) : son premier mois fait partir le calendrier des paiements.`,
+      );
+    }
   }
-  if (!Number.isInteger(x.dureeMois) || x.dureeMois < 1) return 'Durée du protocole invalide (en mois, 1 au moins).';
-  const debut = minuitDeParis(x.debut);
-  if (ajouterDuree(debut, `P${x.dureeMois}M`).getTime() > ajouterDuree(debut, d.dureeMax!).getTime()) {
-    return `Un protocole de cohésion sociale dure ${dureeEnFrancais(d.dureeMax!)} au plus (CCH, art. L353-15-2) : ${x.dureeMois} mois demandés. Signez-le pour ${dureeEnFrancais(d.dureeMax!)} au plus ; un avenant pourra le prolonger de ${dureeEnFrancais(d.avenantMax!)} au plus si le plan d’apurement est renégocié.`;
+  if (!Number.isInteger(x.dureeMois) || x.dureeMois < 1) motifs.push('Durée du protocole invalide (en mois, 1 au moins).');
+  else if (estDate(x.debut)) {
+    const debut = minuitDeParis(x.debut);
+    if (ajouterDuree(debut, `P${x.dureeMois}M`).getTime() > ajouterDuree(debut, d.dureeMax!).getTime()) {
+      motifs.push(
+        `Un protocole de cohésion sociale dure ${dureeEnFrancais(d.dureeMax!)} au plus (CCH, art. L353-15-2) : ${x.dureeMois} mois demandés. Signez-le pour ${dureeEnFrancais(d.dureeMax!)} au plus ; un avenant pourra le prolonger de ${dureeEnFrancais(d.avenantMax!)} au plus si le plan d’apurement est renégocié.`,
+      );
+    }
   }
-  if (!(x.indemniteOccupation > 0)) return 'L’indemnité d’occupation mensuelle (en euros) est requise.';
-  return motifPlan(x.planApurement);
+  if (!(x.indemniteOccupation > 0)) motifs.push('L’indemnité d’occupation mensuelle (en euros) est requise.');
+  const plan = motifPlan(x.planApurement);
+  if (plan) motifs.push(plan);
+  return motifs.length ? motifs.join(' ') : undefined;
 }
 
 function motifPlan(plan: PlanApurement | undefined): string | undefined {

@@ -370,6 +370,8 @@ describe('l’interface web dans Chromium', () => {
     await coord.goto(`${ui.url}/programmes/concarneau-iml/file-iml`);
     await expect(coord.locator('h1').innerText()).resolves.toContain('File d’attente IML');
     await sansViolation(coord, '20-file-iml');
+    // Les titres se suivent sans saut de niveau (axe « heading-order », modéré) : aucune violation, de toute sévérité.
+    expect((await verifierAxe(coord, true)).map((v) => v.id)).toEqual([]);
     // Évaluations : la liste des rapports, puis le rapport à 12 mois d'un programme (graphiques).
     await coord.getByRole('link', { name: 'Évaluations', exact: true }).click();
     await coord.waitForLoadState();

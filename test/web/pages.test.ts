@@ -11,7 +11,7 @@ import { creerAnnuaire } from '../../personnel/annuaire';
 import type { Organisation } from '../../personnel/organisations';
 import type { Contexte } from '../../web/pages/commun';
 import { champsLancement, pageLancement } from '../../web/pages/lancement';
-import type { Champ } from '../../web/formulaires';
+import { champsDe, type Champ } from '../../web/formulaires';
 import { pageAnnuaire } from '../../web/pages/annuaire';
 import { erreursDuFormulaire, pageProgrammes, pageReglages, raisonNombreDuree } from '../../web/pages/reglages';
 import { devantUnNom, nombreDe, premierDuMois } from '../../domain/libelles';
@@ -692,6 +692,20 @@ describe('formulaire de lancement : les champs du programme', () => {
     expect(h).toContain('Date de désignation par la commission impayés');
     expect(h).not.toMatch(/facultatif\)[^<]*\(facultatif/);
     expect(h.match(/Date de désignation[^]*?<\/label>/)![0].match(/facultatif/g)).toHaveLength(1);
+  });
+
+  it('protocole : les deux signatures se demandent de la même façon', () => {
+    const champs = champsDe(REGISTRE.protocole_post_resiliation!.messages['signature-protocole']!.schema);
+    expect(champs.find((c) => c.nom === 'signataires')!.enfants!.map((c) => c.libelle)).toEqual(['Signé par le bailleur ?', 'Signé par l’occupant ?']);
+  });
+
+  it('IML : dans la candidature (facultative au lancement), ses champs obligatoires le sont « si vous la remplissez » ; les cases exigées le disent', () => {
+    const h = pageLancement(ctx('coord.essai'), CATALOGUE.trouver('concarneau-iml')!, []).valeur;
+    const candidature = h.slice(h.indexOf('<legend>Candidature'), h.indexOf('</fieldset>', h.indexOf('<legend>Candidature')));
+    expect(candidature).toContain('(facultatif)</legend>');
+    expect(candidature).not.toContain('(obligatoire)');
+    expect(candidature).toMatch(/Structure[^<]*<span class="aide">\(obligatoire si vous remplissez « Candidature »\)<\/span><\/label>/);
+    expect(candidature).toMatch(/prêt à sortir[^<]*<span class="aide">\(obligatoire si vous remplissez « Candidature »\)<\/span><\/label>/);
   });
 });
 

@@ -11,9 +11,11 @@ const lien = (m: { mesure: string; reference: string; nom?: string }, courant?: 
 
 export function sectionFileIml(_ctx: Contexte, f: EtatFileIml, courant?: string, niveau: 'h2' | 'h1' = 'h2'): Brut {
   const titre = niveau === 'h1' ? brut('') : html`<h2>Mesures actives et file d’attente du programme</h2>`;
+  // Sous le titre de la page (h1), les sous-titres sont des h2 ; dans la page d'un parcours, des h3.
+  const sous = (texte: string) => (niveau === 'h1' ? html`<h2>${texte}</h2>` : html`<h3>${texte}</h3>`);
   return html`${titre}
 <p>${f.quota} mesures agréées : <strong>${f.actives.length} active${f.actives.length > 1 ? 's' : ''}</strong>, ${f.placesLibres} place${f.placesLibres > 1 ? 's' : ''} libre${f.placesLibres > 1 ? 's' : ''}, <strong>${f.file.length} ménage${f.file.length > 1 ? 's' : ''} en attente</strong>.</p>
-<h3>Mesures actives</h3>
+${sous('Mesures actives')}
 ${
   f.actives.length
     ? tableau({
@@ -27,7 +29,7 @@ ${
       })
     : html`<p>Aucune mesure active.</p>`
 }
-<h3>File d’attente</h3>
+${sous('File d’attente')}
 ${
   f.file.length
     ? tableau({

@@ -98,6 +98,13 @@ export function minuitDeParis(jour: string): Date {
 }
 
 /** Le jour (AAAA-MM-JJ) d'un instant à Paris. */
+/**
+ * Le dernier jour d'une période qui finit au `terme` (premier jour après elle) : un protocole de
+ * 24 mois commencé le 1er décembre 2026 court jusqu'au 30 novembre 2028. Midi la veille, à Paris,
+ * quelle que soit l'heure d'été.
+ */
+export const veilleDe = (terme: Date | string): Date => new Date(new Date(terme).getTime() - 12 * 3_600_000);
+
 export function jourDeParis(date: Date | string): string {
   return heureDeParis(date).toISOString().slice(0, 10);
 }

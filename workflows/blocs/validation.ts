@@ -89,7 +89,7 @@ export async function demanderValidation(parcours: Parcours, def: DemandeValidat
               : `Votre décision est attendue avant le ${dateEnFrancais(echeance)} sur la demande suivante.`,
         def.objet,
         ...def.apercu,
-        'Le lien ci-dessous vous est personnel ; il ne sert qu’une fois et expire à cette date.',
+        `Le lien ci-dessous vous est personnel ; il ne sert qu’une fois et expire le ${dateEnFrancais(echeance)}.`,
       ],
       libelleLien: def.libelleLien ?? 'Répondre à la demande',
       expireLe: demande.echeance,
