@@ -169,7 +169,7 @@ describe('simuler l’année d’un programme (administration)', () => {
     expect(fin.texte).toContain('Des hypothèses à ajuster.');
     // La charge par semaine : les 52 semaines de l'année, dans un tableau.
     expect(fin.texte).toContain('<h2>Charge par semaine</h2>');
-    expect(fin.texte.match(/<th scope="row" role="rowheader">\d{1,2} [a-zéû]+\.? \d{4}<\/th>/g)).toHaveLength(52);
+    expect(fin.texte.match(/<th scope="row" role="rowheader">\d{1,2}(?:er)? [a-zéû]+\.? \d{4}<\/th>/g)).toHaveLength(52);
     expect(fin.texte).toContain('Travailleur social 1 — CCAS de Besançon');
     expect(fin.texte).toContain('<h2>Délais manqués</h2>');
     expect(fin.texte).toContain('<h2>Issues des parcours</h2>');

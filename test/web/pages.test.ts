@@ -17,7 +17,7 @@ import { erreursDuFormulaire, pageProgrammes, pageReglages, raisonNombreDuree } 
 import { devantUnNom, nombreDe, premierDuMois } from '../../domain/libelles';
 import { libelleTypologie } from '../../domain/iml';
 import { dateFr, dateHeureFr } from '../../web/libelles';
-import { pageParcours } from '../../web/pages/parcours';
+import { aDesContenusConfidentiels, pageParcours } from '../../web/pages/parcours';
 import { pageTableau } from '../../web/pages/tableau';
 import { pageSimulation, pageSimulations } from '../../web/pages/simulations';
 import type { Simulation } from '../../simulations/registre';
@@ -269,6 +269,9 @@ describe('page d’un parcours', () => {
     const accord = { accorde: true, par: 'ts.alice', le: '2026-12-03T09:30:00.000Z' };
     const contact = pageParcours(ctx('ts.alice'), etat, { contact: { courriel: accord, sms: { accorde: false }, courrier: { accorde: false } } }).valeur;
     expect(contact).toMatch(/Courriels : acceptés \(noté par Alice Travailleuse, le 3 déc\. 2026, 10:30\)\./);
+    // Des SMS acceptés sans les courriels : rien ne part, et la page le dit.
+    const smsSeuls = pageParcours(ctx('ts.alice'), etat, { contact: { courriel: { accorde: false }, sms: accord, courrier: { accorde: false } } }).valeur;
+    expect(smsSeuls).toContain('Mais le ménage n’accepte pas les courriels : aucun SMS ne part, car un SMS double un courriel adressé au ménage.');
     expect(confirmation('constructor')).toBeUndefined();
   });
 
@@ -314,6 +317,27 @@ describe('page d’un parcours', () => {
     expect(choix).not.toContain('value="ts.alice"');
     expect(choix).toContain('value="ts.bruno"');
     expect(h).toContain('<input type="checkbox" id="cloture-confirmation" name="confirmation" value="oui" aria-required="true">');
+  });
+
+  it('IML : les ressources et notes de la candidature, le motif de fin dans la partie confidentielle ; l’adresse du logement trouvé devient celle du ménage', () => {
+    const iml: EtatParcours = {
+      ...etat,
+      workflowId: 'concarneau-iml--I-1',
+      typeParcours: 'iml_bail_glissant',
+      programme: { id: 'concarneau-iml', version: 1, nom: 'Concarneau' },
+      etape: 'sous_location',
+      details: {},
+      detailsConfidentiels: {
+        menage: { nom: 'M. Essai', composition: 'personne_seule', adresse: 'CHRS Ty Glaz' },
+        candidature: { ressourcesMensuelles: 980, notes: 'RSA, suivi addicto' },
+        adresseLogement: '5 quai Carnot, 29900 Concarneau',
+      },
+    };
+    const h = pageParcours(ctx('coord.essai'), iml).valeur;
+    expect(aDesContenusConfidentiels(iml)).toBe(true);
+    expect(h).toContain('Candidature, notes, bilans et évaluations');
+    expect(h).toMatch(/<dt>Ressources mensuelles<\/dt><dd>980\s€<\/dd><dt>Notes<\/dt><dd>RSA, suivi addicto<\/dd>/);
+    expect(h).toContain('<dt>Adresse</dt><dd>5 quai Carnot, 29900 Concarneau <span class="aide">(le logement sous-loué ; avant : CHRS Ty Glaz)</span></dd>');
   });
 
   it('une liste vide s’accorde : « aucune » orientation, « aucun » axe', () => {

@@ -184,13 +184,32 @@ ${historique}`;
 function sectionMenage(etat: EtatParcours): Brut {
   const m = etat.detailsConfidentiels.menage as Partial<Menage> | undefined;
   if (!m) return brut('');
+  // IML : le logement trouvé devient l'adresse du ménage ; celle de la structure d'hébergement reste dite.
+  const logement = typeof etat.detailsConfidentiels.adresseLogement === 'string' ? etat.detailsConfidentiels.adresseLogement : undefined;
   return html`<h2>Le ménage <span class="aide">(confidentiel)</span></h2><dl class="infos">
 <dt>Nom</dt><dd>${m.nom ?? '—'}</dd>
 <dt>Composition</dt><dd>${m.composition ? libelleValeur(m.composition) : '—'}</dd>
-<dt>Adresse</dt><dd>${m.adresse ?? '—'}</dd>
+<dt>Adresse</dt><dd>${logement ? html`${logement} <span class="aide">(le logement sous-loué${m.adresse ? html` ; avant : ${m.adresse}` : ''})</span>` : (m.adresse ?? '—')}</dd>
 ${m.telephone ? html`<dt>Téléphone</dt><dd><a href="tel:${m.telephone.replace(/[^0-9+]/g, '')}">${m.telephone}</a></dd>` : ''}
 ${m.courriel ? html`<dt>Courriel</dt><dd>${m.courriel}${m.accepteCourriel ? '' : ' (n’accepte pas les courriels)'}</dd>` : ''}
 </dl>`;
+}
+
+/** Le titre de ce que l'équipe a confié au dossier, selon le parcours. */
+const TITRES_CONFIDENTIELS: Record<EtatParcours['typeParcours'], string> = {
+  prevention_precontentieuse: 'Diagnostic, carnet de route, plan et notes',
+  iml_bail_glissant: 'Candidature, notes, bilans et évaluations',
+  protocole_post_resiliation: 'Notes de l’accompagnement et des paiements',
+};
+
+/** IML : ce que la candidature a confié (ressources, notes), s'il y a quelque chose. */
+function lireCandidature(etat: EtatParcours): { ressourcesMensuelles?: number; notes?: string } | undefined {
+  const c = etat.detailsConfidentiels.candidature as { ressourcesMensuelles?: unknown; notes?: unknown } | undefined;
+  const ressources = typeof c?.ressourcesMensuelles === 'number' ? c.ressourcesMensuelles : undefined;
+  const notes = typeof c?.notes === 'string' && c.notes.trim() ? c.notes : undefined;
+  return ressources !== undefined || notes
+    ? { ...(ressources !== undefined ? { ressourcesMensuelles: ressources } : {}), ...(notes ? { notes } : {}) }
+    : undefined;
 }
 
 /** Les notes que l'équipe a enregistrées dans le dossier (confidentielles), par nature. */
@@ -210,6 +229,8 @@ export const LECTURE_SUIVI_CONFIDENTIEL = 'page:diagnostic-carnet-plan-notes';
 export function aDesContenusConfidentiels(etat: EtatParcours): boolean {
   const c = etat.detailsConfidentiels;
   return (
+    !!lireCandidature(etat) ||
+    typeof c.motifFin === 'string' ||
     lireEntretiens(etat).length > 0 ||
     !!lireCarnet(etat)?.length ||
     !!lirePlan(etat) ||
@@ -230,8 +251,9 @@ function sectionSuiviConfidentiel(ctx: Contexte, etat: EtatParcours, o: OptionsP
   const c = etat.detailsConfidentiels;
   const conjointe = programmeDe(ctx, etat, o)?.options.etudeConjointeBailleur;
   const notes = NOTES.filter(([cle]) => Array.isArray(c[cle]) && (c[cle] as unknown[]).length > 0);
+  const candidature = lireCandidature(etat);
   return html`<section id="suivi-confidentiel" aria-labelledby="titre-suivi-confidentiel">
-<h2 id="titre-suivi-confidentiel">Diagnostic, carnet de route, plan et notes <span class="aide">(confidentiel : chaque lecture est tracée)</span></h2>
+<h2 id="titre-suivi-confidentiel">${TITRES_CONFIDENTIELS[etat.typeParcours]} <span class="aide">(confidentiel : chaque lecture est tracée)</span></h2>
 ${conjointe ? html`<p class="aide">Étude conjointe : le diagnostic est mené avec la conseillère sociale du bailleur, et le plan est validé aux points réguliers avec le référent du bailleur.</p>` : ''}
 ${
   entretiens.length
@@ -254,7 +276,13 @@ ${
 <dt>Demande de mutation</dt><dd>${plan.demandeMutation ? 'Oui' : 'Non'}</dd></dl>`
     : ''
 }
+${
+  candidature
+    ? html`<h3>Candidature</h3><dl class="infos">${candidature.ressourcesMensuelles !== undefined ? html`<dt>Ressources mensuelles</dt><dd>${euros(candidature.ressourcesMensuelles)}</dd>` : ''}${candidature.notes ? html`<dt>Notes</dt><dd>${candidature.notes}</dd>` : ''}</dl>`
+    : ''
+}
 ${notes.map(([cle, titre]) => html`<h3>${titre}</h3>${valeurLisible(c[cle])}`)}
+${typeof c.motifFin === 'string' ? html`<h3>Motif de la fin de mesure</h3><p>${c.motifFin}</p>` : ''}
 </section>`;
 }
 
@@ -275,7 +303,13 @@ function sectionContact(ctx: Contexte, etat: EtatParcours, o: OptionsPageParcour
   return html`<section id="contact-menage" aria-labelledby="titre-contact"><h2 id="titre-contact">Joindre le ménage</h2>
 <ul>
 <li>Courriels : ${note(c.courriel, 'acceptés', 'non acceptés')}.</li>
-<li id="accord-sms">SMS : ${note(c.sms, `acceptés, au ${c.telephone ?? 'portable noté'}`, 'non acceptés')}.${c.sms.accorde ? ' Un SMS court, sans détail, double chaque courriel adressé au ménage.' : ''}</li>
+<li id="accord-sms">SMS : ${note(c.sms, `acceptés, au ${c.telephone ?? 'portable noté'}`, 'non acceptés')}.${
+    c.sms.accorde
+      ? c.courriel.accorde
+        ? ' Un SMS court, sans détail, double chaque courriel adressé au ménage.'
+        : ' Mais le ménage n’accepte pas les courriels : aucun SMS ne part, car un SMS double un courriel adressé au ménage.'
+      : ''
+  }</li>
 </ul>
 ${
   etat.cloture
