@@ -173,6 +173,7 @@ export const etatSchema = z
         libelle: z.string().meta({ example: 'Première visite à domicile' }),
         due: z.iso.datetime(),
         statut: z.enum(['en_cours', 'tenue', 'depassee', 'annulee']),
+        tenueLe: z.iso.datetime().optional().meta({ description: 'Quand l’échéance a été tenue' }),
         responsable: z.string(),
       }),
     ),

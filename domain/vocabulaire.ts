@@ -232,6 +232,8 @@ export interface Echeance {
   libelle: string;
   due: string;
   statut: StatutEcheance;
+  /** Quand elle a été tenue (les échéances tenues avant ce champ n'en ont pas). */
+  tenueLe?: string;
   responsable: 'travailleur_social' | 'coordinateur' | RolePartenaire;
 }
 

@@ -410,6 +410,22 @@ describe('absences et remplacements', () => {
     await api.appel('DELETE', `/api/personnel/ts.alice/absences/${declare.json.id}`, { jeton: coord });
   });
 
+  it('l’adresse d’un formulaire refusé, rouverte plus tard, mène à sa page (pas à « Page introuvable »)', async () => {
+    const html = { accept: 'text/html' };
+    for (const [chemin, vers] of [
+      ['/personnel/invitations', '/personnel'],
+      ['/personnel/ts.alice/absences/3/annulation', '/personnel'],
+      ['/parcours/loiret-ahu--E-1/messages/tentative-contact', '/parcours/loiret-ahu--E-1'],
+      ['/parcours/loiret-ahu--E-1/cloture', '/parcours/loiret-ahu--E-1'],
+      ['/programmes/besancon-ccas/commission/apercu', '/programmes/besancon-ccas/commission'],
+    ]) {
+      const r = await api.appel('GET', chemin!, { entetes: html });
+      expect(r.status, chemin).toBe(303);
+      expect(r.headers.get('location'), chemin).toBe(vers);
+    }
+    expect((await api.appel('GET', '/parcours/loiret-ahu--E-1/autre-chose', { entetes: html })).status).toBe(404);
+  });
+
   it('une absence à venir ne détourne rien encore', async () => {
     const coord = await jeton('coord.essai');
     const declare = await api.appel('POST', '/api/personnel/ts.alice/absences', {

@@ -140,6 +140,11 @@ export function routesWebPersonnel(deps: DependancesApi, auth: OptionsAuth): Rou
     page((req, res) => rendre(req, res, 200, { fait: typeof req.query.fait === 'string' ? req.query.fait : undefined })),
   );
 
+  // L'adresse d'un formulaire refusé, rouverte plus tard : la page du personnel, d'où il part.
+  r.get(/^\/personnel\/(?:invitations|absences|[^/]+\/absences\/[^/]+\/annulation|[^/]+\/invitation)$/, (_req, res) => {
+    res.redirect(303, '/personnel');
+  });
+
   const corpsCompte = (b: Corps) => ({ nom: texte(b.nom), courriel: texte(b.courriel), role: texte(b.role) || undefined, programmes: liste(b.programmes) });
 
   r.post(

@@ -605,6 +605,19 @@ export function routesWeb(deps: DependancesApi, auth: OptionsAuth & { maintenant
     }),
   );
 
+  // ---- L'adresse d'un formulaire refusé, rouverte ou rechargée --------------------------------------
+  // Une saisie refusée est rendue à l'adresse du formulaire (POST) : la rouvrir plus tard (GET) mène
+  // à la page d'où il part, plutôt qu'à « Page introuvable ».
+  r.get(
+    /^\/parcours\/([^/]+)\/(?:messages\/[^/]+|affectation|cloture|bailleur|contact-menage|consentement-partage|retrait-consentement-partage)$/,
+    (req, res) => {
+      res.redirect(303, `/parcours/${String(req.params[0])}`);
+    },
+  );
+  r.get(/^\/programmes\/([^/]+)\/commission\/apercu$/, (req, res) => {
+    res.redirect(303, `/programmes/${String(req.params[0])}/commission`);
+  });
+
   // ---- Les programmes et leurs réglages (api/routes/programmes.ts, programmes/versions.ts) --------
   r.get(
     '/programmes',

@@ -340,6 +340,25 @@ describe('page d’un parcours', () => {
     expect(h).toContain('<dt>Adresse</dt><dd>5 quai Carnot, 29900 Concarneau <span class="aide">(le logement sous-loué ; avant : CHRS Ty Glaz)</span></dd>');
   });
 
+  it('une échéance tenue dit quand (deux visites de suite ne se confondent pas)', () => {
+    const h = pageParcours(ctx('coord.essai'), {
+      ...etat,
+      echeances: [
+        {
+          id: 'visite',
+          libelle: 'Visite à domicile',
+          due: '2027-01-04T09:00:00.000Z',
+          statut: 'tenue',
+          tenueLe: '2026-12-04T10:00:00.000Z',
+          responsable: 'travailleur_social',
+        },
+        { id: 'visite', libelle: 'Visite à domicile', due: '2027-01-04T10:00:00.000Z', statut: 'en_cours', responsable: 'travailleur_social' },
+      ],
+    }).valeur;
+    expect(h).toContain('Tenue le 4 décembre 2026');
+    expect(h).toContain('À venir');
+  });
+
   it('une liste vide s’accorde : « aucune » orientation, « aucun » axe', () => {
     const h = pageParcours(ctx('coord.essai'), { ...etat, details: { ...etat.details, plan: { actions: ['budget'], orientations: [], axes: [] } } }).valeur;
     expect(h).toContain('<dt>Orientations</dt><dd>aucune</dd>');

@@ -408,6 +408,7 @@ function statutEcheance(e: EtatParcours['echeances'][number], etat: EtatParcours
     if (demande?.statut === 'expiree' && !demande.closeParClotureLe && !demande.fermee)
       return demande.action === 'rechute' ? 'Veille terminée' : html`<span class="badge retard">Sans réponse</span>`;
   }
+  if (e.statut === 'tenue' && e.tenueLe) return `Tenue le ${dateFr(e.tenueLe)}`;
   return LIBELLES_STATUT_ECHEANCE[e.statut] ?? e.statut;
 }
 

@@ -79,6 +79,7 @@ export class Echeances {
     if (!e) return;
     const enRetard = e.statut === 'depassee';
     e.statut = 'tenue';
+    e.tenueLe = new Date().toISOString();
     this.parcours.journal.noter('echeance_tenue', `Échéance « ${e.libelle} » tenue${enRetard ? ' (en retard)' : ''}`, { visibilite: 'equipe' });
     this.parcours.publierAttributs();
   }
