@@ -136,7 +136,7 @@ export const LIBELLES_HYPOTHESES: Record<keyof Hypotheses, string> = {
   partRefus: 'part des ménages joints qui refusent',
   partRefusSurmontes: 'refus surmontés (si le refus ne clôt pas)',
   partDejaSuivis: 'déjà accompagnés ailleurs',
-  partReprisePaiement: 'reprise du paiement (IML : loyer payé régulièrement)',
+  partReprisePaiement: 'reprise du paiement (loyer, ou mois du protocole, payés régulièrement)',
   partAsll: 'plans avec une ASLL',
   partAsllValidees: 'ASLL validées par le département',
   partAbandons: 'fin voulue par le ménage ou départ du logement',

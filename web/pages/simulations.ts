@@ -279,7 +279,7 @@ ${tableau({
 })}
 
 <h2>Délais manqués</h2>
-<p>Lus dans l’état des parcours à la fin : chaque échéance dépassée, tenue ensuite en retard ou jamais tenue.</p>
+<p>Lus dans l’état des parcours à la fin : chaque échéance dépassée, tenue ensuite en retard ou jamais tenue. Un délai peut être manqué sans qu’aucun travailleur social soit en retard : un ménage joint après plusieurs tentatives, au-delà du délai de la visite à domicile, par exemple ; ou un partenaire qui ne répond pas.</p>
 ${
   b.delais.length
     ? tableau({
