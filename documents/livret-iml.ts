@@ -11,7 +11,7 @@ import { libelleTypologie } from '../domain/iml';
 import { LIBELLES_ISSUES, type IssueCloture } from '../domain/vocabulaire';
 import { ajouterDuree } from '../workflows/blocs/duree';
 import { date, dureeEnFrancais, euros, exigerLecteur, exigerType, objet, pourNousJoindre, tableau, texte } from './commun';
-import type { Bloc, DocumentImprimable, Lecteur, SourceDocument } from './modele';
+import { DocumentIndisponible, type Bloc, type DocumentImprimable, type Lecteur, type SourceDocument } from './modele';
 
 const liste = (l: string[]) => (l.length > 1 ? `${l.slice(0, -1).join(', ')} et ${l[l.length - 1]}` : (l[0] ?? ''));
 
@@ -33,6 +33,10 @@ export function livretIml(s: SourceDocument, lecteur: Lecteur): DocumentImprimab
     .map(objet)
     .filter((b): b is Record<string, unknown> => !!b && typeof b.jalon === 'string');
   const debut = texte(mesure?.debut);
+  // Un parcours clos avant la sous-location (candidature refusée, ménage parti) : le livret, qui
+  // explique la mesure au ménage, n'a plus d'objet.
+  if (etat.cloture && !debut)
+    throw new DocumentIndisponible('Le livret sur le bail glissant n’a plus d’objet : le parcours s’est terminé avant la sous-location.');
 
   const ouEnEst: Array<[string, string]> = [
     [

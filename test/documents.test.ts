@@ -701,6 +701,11 @@ describe('les documents que les rapports de terrain nomment, relus en PDF', () =
     for (const t of ['Mouettes', 'violences conjugales', 'dette de jeu', '980']) expect(texte).not.toContain(t);
     sansIdentifiant(texte, 'le livret');
     expect(() => preparerDocument('livret-iml', source(SUIVI), 'menage')).toThrow(/n’existe que pour une mesure d’intermédiation locative/);
+    // Une candidature refusée (parcours clos avant la sous-location) : pas de livret.
+    const refuse = { ...IML, details: {}, cloture: { issue: 'refus', le: '2026-12-04T10:00:00.000Z' } } as EtatParcours;
+    expect(() => preparerDocument('livret-iml', source(refuse), 'menage')).toThrow(
+      'Le livret sur le bail glissant n’a plus d’objet : le parcours s’est terminé avant la sous-location.',
+    );
   });
 
   it('un programme dont l’opérateur n’a ni téléphone ni adresse : les documents restent lisibles, sans ligne vide', async () => {
