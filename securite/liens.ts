@@ -42,9 +42,9 @@ const SEGMENT = /^[A-Za-z0-9_-]+$/;
 const CHAMPS: readonly (keyof LienClaims)[] = ['workflowId', 'demandeId', 'role', 'action'];
 
 export const MESSAGES_LIEN = {
-  malforme: "Ce lien n'est pas valide : il est incomplet ou mal copié. Copiez l'adresse complète depuis le courriel reçu.",
-  signature: "Ce lien n'est pas valide : il a été modifié ou mal copié.",
-  cle_inconnue: "Ce lien n'est plus valide : il a été émis avec une clé de sécurité qui a été retirée. Demandez un nouveau lien.",
+  malforme: 'Ce lien n’est pas valide : il est incomplet ou mal copié. Copiez l’adresse complète depuis le courriel reçu.',
+  signature: 'Ce lien n’est pas valide : il a été modifié ou mal copié.',
+  cle_inconnue: 'Ce lien n’est plus valide : il a été émis avec une clé de sécurité qui a été retirée. Demandez un nouveau lien.',
 } as const;
 
 const formatDateParis = new Intl.DateTimeFormat('fr-FR', {

@@ -254,7 +254,7 @@ describe('liens signés', () => {
     const [h, p, s] = decoupe(signeur.signer(claims, expiration));
     const altere = `${h}.${ecrire({ ...lire(p), action: 'paiement' })}.${s}`;
     const r = signeur.verifier(altere, maintenant);
-    expect(r).toEqual({ ok: false, raison: 'signature', message: "Ce lien n'est pas valide : il a été modifié ou mal copié." });
+    expect(r).toEqual({ ok: false, raison: 'signature', message: 'Ce lien n’est pas valide : il a été modifié ou mal copié.' });
   });
 
   it('un lien pour un parcours ne peut pas être détourné vers un autre', () => {
@@ -292,7 +292,7 @@ describe('liens signés', () => {
     expect(r.ok).toBe(false);
     if (!r.ok) {
       expect(r.raison).toBe('cle_inconnue');
-      expect(r.message).toMatch(/^Ce lien n'est plus valide/);
+      expect(r.message).toMatch(/^Ce lien n’est plus valide/);
     }
   });
 
