@@ -41,7 +41,7 @@ export const menageSchema = z
     nom: z
       .string()
       .trim()
-      .min(1, 'nom du ménage requis')
+      .min(1, 'champ obligatoire')
       .max(120)
       .refine(...uneLigne('nom'))
       .meta({ example: 'M. et Mme Traoré' }),
@@ -49,7 +49,7 @@ export const menageSchema = z
     adresse: z
       .string()
       .trim()
-      .min(5, 'adresse du logement requise')
+      .min(5, { error: (iss) => (iss.input === '' ? 'champ obligatoire' : 'adresse trop courte : le numéro, la rue et la commune (5 caractères au moins)') })
       .max(300)
       .refine(...uneLigne('adresse'))
       .meta({ example: '12 rue des Tilleuls, 45000 Orléans' }),

@@ -13,7 +13,7 @@ import { z } from 'zod';
 import { analyser, Probleme } from '../api/problemes';
 import { REGISTRE } from '../api/registre-produit';
 import { etatQuery } from '../domain/messages';
-import { dateDebutSchema, dateFaitSchema, ligneTexte, montantSchema, reponseValidationSchema } from '../domain/schemas';
+import { dateDebutSchema, dateFaitSchema, ligneTexte, menageSchema, montantSchema, reponseValidationSchema } from '../domain/schemas';
 import { champsDe, erreurDuChamp, lireSaisie, messageSansNomDuChamp, rangerErreurs } from '../web/formulaires';
 import { bancAvecApi } from './outils/api';
 import { jusqua, menageEssai, requete, situationPrevention } from './outils/environnement';
@@ -206,6 +206,9 @@ describe('les messages génériques de zod, en français courant', () => {
     expect(messageSansNomDuChamp('Nom', 'nom : 2 caractères au moins')).toBe('2 caractères au moins');
     expect(messages(ligneTexte('nom', 2, 120), '  ')).toEqual(['champ obligatoire']);
     expect(messages(ligneTexte('nom', 2, 120), 'X')).toEqual(['nom : 2 caractères au moins']);
+    // Une adresse saisie mais trop courte n'est pas dite « requise ».
+    expect(messages(menageSchema.shape.adresse, 'x')).toEqual(['adresse trop courte : le numéro, la rue et la commune (5 caractères au moins)']);
+    expect(messages(menageSchema.shape.adresse, '')).toEqual(['champ obligatoire']);
     // Un montant écrit comme sur une lettre : espaces, virgule, symbole de l'euro.
     const champs = champsDe(prevention.schemaLancement);
     expect(lireSaisie(champs, { 'situation.montantDette': '1 200,50 €' })).toMatchObject({ situation: { montantDette: 1200.5 } });

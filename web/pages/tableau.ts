@@ -20,10 +20,14 @@ const PAGE_VIDE: PageDossiers = { elements: [], total: 0, page: 1, taille: 50 };
 const lienParcours = (p: ResumeParcours) => `/parcours/${encodeURIComponent(p.workflowId)}`;
 const typeDe = (t: string) => LIBELLES_TYPE_PARCOURS[t as TypeParcours] ?? t;
 
+/** Un parcours ouvert par une rechute garde la référence du ménage, sous un autre identifiant : il se distingue. */
+const apresRechute = (p: ResumeParcours) => p.workflowId !== `${p.programme}--${p.reference}`;
+
 function marque(p: ResumeParcours): Brut {
-  if (p.cloture || p.statut !== 'en_cours') return html`<span class="badge clos">Clôturé</span>`;
+  const rechute = apresRechute(p) ? html`<span class="badge">Après une rechute</span> ` : '';
+  if (p.cloture || p.statut !== 'en_cours') return html`${rechute}<span class="badge clos">Clôturé</span>`;
   const priorite = p.priorite ? html`<span class="badge prioritaire">${LIBELLES_PRIORITE[p.priorite as keyof typeof LIBELLES_PRIORITE]}</span> ` : '';
-  return html`${priorite}${p.enRetard ? html`<span class="badge retard">En retard</span>` : ''}`;
+  return html`${rechute}${priorite}${p.enRetard ? html`<span class="badge retard">En retard</span>` : ''}`;
 }
 
 function choix(id: string, libelle: string, options: Array<[string, string]>, valeur: string | undefined): Brut {
