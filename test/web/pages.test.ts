@@ -102,6 +102,16 @@ describe('tableau de bord', () => {
     expect(pageTableau(ctx('ts.alice'), vide, { recherche: 'Dupo' }).valeur).not.toContain('Tapez au moins');
   });
 
+  it('un parcours ouvert par une rechute (même référence) se distingue dans la liste', () => {
+    const h = pageTableau(
+      ctx('coord.essai'),
+      { elements: [resume('RA-1', {}), resume('RA-1', { workflowId: 'loiret-ahu--RA-1-R261204' })], total: 2, page: 1, taille: 50 },
+      {},
+    ).valeur;
+    expect(h.match(/Après une rechute/g)).toHaveLength(1);
+    expect(h).toContain('href="/parcours/loiret-ahu--RA-1-R261204"');
+  });
+
   it('« mes ménages » pour le travail social : des cartes, sans filtres de coordination', () => {
     const h = pageTableau(ctx('ts.alice'), { elements: [resume('D-TS', { enRetard: true })], total: 1, page: 1, taille: 50 }, { cloture: 'false' }).valeur;
     expect(h).toContain('<h1>Mes ménages</h1>');
@@ -368,6 +378,8 @@ describe('page d’un parcours', () => {
   it('un parcours ouvert par une rechute mène au dossier précédent (et l’inverse), nommé par sa référence', () => {
     const h = pageParcours(ctx('coord.essai'), { ...etat, details: { ...etat.details, parcoursPrecedent: 'loiret-ahu--E-1' } }).valeur;
     expect(h).toContain('<dt>Parcours précédent</dt><dd><a href="/parcours/loiret-ahu--E-1">Dossier E-1</a></dd>');
+    // Le titre le dit : même référence, nouveau parcours.
+    expect(h).toContain('<h1>Dossier E-1 <span class="aide">(nouveau parcours après une rechute)</span>');
   });
 
   it('mesure IML : « Début de la sous-location », pas le « premier jour du protocole »', () => {

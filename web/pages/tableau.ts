@@ -5,6 +5,7 @@
 import { LIBELLES_PRIORITE } from '../../domain/prevention';
 import type { ResumeParcours } from '../../api/routes/parcours';
 import type { PageDossiers } from '../../dossiers/registre';
+import { workflowIdDe } from '../../api/schemas-api';
 import { brut, html, type Brut } from '../../api/html';
 import { ETAPES_CONNUES, etapesDuProgramme } from '../../domain/actions';
 import { LONGUEUR_MIN_RECHERCHE, motsDuNom } from '../../securite/coffre';
@@ -21,7 +22,7 @@ const lienParcours = (p: ResumeParcours) => `/parcours/${encodeURIComponent(p.wo
 const typeDe = (t: string) => LIBELLES_TYPE_PARCOURS[t as TypeParcours] ?? t;
 
 /** Un parcours ouvert par une rechute garde la référence du ménage, sous un autre identifiant : il se distingue. */
-const apresRechute = (p: ResumeParcours) => p.workflowId !== `${p.programme}--${p.reference}`;
+const apresRechute = (p: ResumeParcours) => p.workflowId !== workflowIdDe(p.programme, p.reference);
 
 function marque(p: ResumeParcours): Brut {
   const rechute = apresRechute(p) ? html`<span class="badge">Après une rechute</span> ` : '';
