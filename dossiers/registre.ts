@@ -76,8 +76,12 @@ const ctx = {
 };
 
 /** La plus proche échéance encore ouverte (dépassée ou à venir). */
-function echeanceOuverte(etat: ConsignationDossier['etat']) {
-  return etat.echeances.filter((e) => e.statut === 'en_cours' || e.statut === 'depassee').sort((a, b) => a.due.localeCompare(b.due))[0];
+function echeanceOuverte(etat: ConsignationDossier['etat']): { due: string; libelle: string } | undefined {
+  const ouverte = etat.echeances.filter((e) => e.statut === 'en_cours' || e.statut === 'depassee').sort((a, b) => a.due.localeCompare(b.due))[0];
+  if (ouverte) return ouverte;
+  // IML en sous-location : rien n'est attendu avant le prochain bilan de mesure, qui est prévu.
+  const bilan = etat.details.prochainBilanLe;
+  return typeof bilan === 'string' && !etat.cloture ? { due: bilan, libelle: 'Bilan de mesure prévu' } : undefined;
 }
 
 export class RegistreDossiers {

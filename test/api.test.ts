@@ -547,7 +547,7 @@ describe('parcours : messages, affectation, clôture, liens', () => {
       const altere = `${h}.${p}.${s.slice(0, -2)}${s.endsWith('AA') ? 'BB' : 'AA'}`;
       const r1 = await appel('GET', `/liens/${altere}`);
       expect(r1.status).toBe(403);
-      expect(r1.texte).toContain('Ce lien n&#39;est pas valide');
+      expect(r1.texte).toContain('Ce lien n’est pas valide');
       const r1b = await appel('POST', `/liens/${altere}`, formulaire({ decision: 'approuve' }));
       expect(r1b.status).toBe(403);
       const pasUnLien = await appel('GET', '/liens/0');

@@ -379,7 +379,22 @@ describe('concarneau-iml', () => {
     expect(auMenage.texte).toMatch(/Pour toute question, ou si une difficulté survient : CCAS de Concarneau/);
     expect(auMenage.piecesJointes.map((x) => x.filename)).toEqual([expect.stringMatching(/^livret-bail-glissant-.+\.pdf$/)]);
     // La page dit le prochain bilan et sa date (le premier, à 6 mois).
-    expect((await jusqua(handle, (e) => !!e.details.prochainBilan)).details.prochainBilan).toMatch(/^Bilan de mesure à 6 mois, le \d{1,2} [a-zéû]+ \d{4}$/);
+    const avecBilan = await jusqua(handle, (e) => !!e.details.prochainBilan);
+    expect(avecBilan.details.prochainBilan).toMatch(/^Bilan de mesure à 6 mois, le \d{1,2} [a-zéû]+ \d{4}$/);
+    // Les listes (dossier en base) en font la prochaine échéance quand rien d'autre n'est attendu.
+    expect(avecBilan.echeances.filter((e) => e.statut === 'en_cours' || e.statut === 'depassee').map((e) => e.id)).toEqual([]);
+    await vi.waitFor(
+      async () => {
+        const d = await banc.dependances.base
+          .selectFrom('dossiers')
+          .select(['echeance', 'libelle_echeance'])
+          .where('workflow_id', '=', handle.workflowId)
+          .executeTakeFirst();
+        expect(d?.libelle_echeance).toBe('Bilan de mesure prévu');
+        expect(d?.echeance?.toISOString()).toBe(avecBilan.details.prochainBilanLe);
+      },
+      { timeout: 10_000, interval: 200 },
+    );
     await handle.executeUpdate(rendezVousUpdate, {
       args: [msg({ nature: 'visite_domicile' as const, axes: ['savoir_habiter' as const], note: 'Cauchemars, violences conjugales passées' })],
     });

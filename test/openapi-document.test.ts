@@ -48,13 +48,15 @@ function routesExpress(): Array<{ methode: string; chemin: string }> {
     journal: pino({ level: 'silent' }),
   });
   interface Couche {
-    route?: { path: string; methods: Record<string, boolean> };
+    route?: { path: string | RegExp; methods: Record<string, boolean> };
     handle?: { stack?: Couche[] };
   }
   const routes: Array<{ methode: string; chemin: string }> = [];
   const parcourir = (pile: Couche[]) => {
     for (const c of pile) {
-      if (c.route) for (const m of Object.keys(c.route.methods)) routes.push({ methode: m, chemin: c.route.path });
+      // Les routes de l'interface écrites en expression régulière (redirections) ne sont pas sous /api.
+      if (c.route && typeof c.route.path === 'string') for (const m of Object.keys(c.route.methods)) routes.push({ methode: m, chemin: c.route.path });
+      else if (c.route) continue;
       else if (c.handle?.stack) parcourir(c.handle.stack);
     }
   };

@@ -534,12 +534,19 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === '1' || process.env.ENREGI
       // v5 : la fiche-bilan faite par le déroulé (avant patched('bilan-dans-le-message')) ; v6 : le
       // glissement noté dans l'état par le déroulé (avant patched('glissement-dans-le-message')) ; v7 :
       // les courriels d'une étape un à un (avant patched('courriels-ensemble')) ; v8 : rien au ménage au
-      // début de la mesure (avant patched('debut-de-mesure-au-menage')).
+      // début de la mesure (avant patched('debut-de-mesure-au-menage')) ; v9 : le prochain bilan
+      // consigné au message suivant seulement (avant patched('prochain-bilan-consigne')).
       const historiqueIml = await handle.fetchHistory();
       expect(patchsNotes(enObjet(historiqueIml))).toEqual(
-        expect.arrayContaining(['dossier-en-activite-locale', 'glissement-dans-le-message', 'courriels-ensemble', 'debut-de-mesure-au-menage']),
+        expect.arrayContaining([
+          'dossier-en-activite-locale',
+          'glissement-dans-le-message',
+          'courriels-ensemble',
+          'debut-de-mesure-au-menage',
+          'prochain-bilan-consigne',
+        ]),
       );
-      ecrireHistorique('iml-concarneau-v9.json', historiqueIml);
+      ecrireHistorique('iml-concarneau-v10.json', historiqueIml);
       const file = banc.env.client.workflow.getHandle(idFileIml(programme.id));
       await vi.waitFor(
         async () => {

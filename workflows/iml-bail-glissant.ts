@@ -300,8 +300,18 @@ async function sousLocation(m: Mesure): Promise<void> {
   for (const [i, jalon] of jalons.entries()) {
     const quand = ajouterDuree(debut, jalon);
     // Le prochain bilan et sa date, pour la page de la mesure (état seulement).
+    // Sa date aussi, pour la « prochaine échéance » des listes quand rien d'autre n'est attendu.
     m.p.details.prochainBilan = `Bilan de mesure à ${dureeEnFrancais(jalon)}, le ${dateEnFrancais(quand)}`;
-    await m.p.attendre(() => false, quand.getTime() - Date.now()).finally(() => delete m.p.details.prochainBilan);
+    m.p.details.prochainBilanLe = quand.toISOString();
+    // Consigné aussitôt (le dossier en base en fait la prochaine échéance des listes), pas au
+    // message suivant (patched('prochain-bilan-consigne')).
+    if (patched('prochain-bilan-consigne')) m.p.indicateursChanges();
+    await m.p
+      .attendre(() => false, quand.getTime() - Date.now())
+      .finally(() => {
+        delete m.p.details.prochainBilan;
+        delete m.p.details.prochainBilanLe;
+      });
     const fiche = await bilanDeMesure(m, jalon, i === 0);
     m.p.rejoindre('sous_location', SOUS_LOCATION);
     if (fiche.decision === 'glissement') {

@@ -490,9 +490,11 @@ function valeurLisible(v: unknown, profondeur = 0, cle = ''): Brut {
 }
 
 function sectionDetails(etat: EtatParcours): Brut {
-  const entrees = Object.entries(etat.details).filter(([, v]) => v !== undefined);
+  // La date du prochain bilan sert aux listes ; la page le dit déjà en mots (« prochainBilan »).
+  const { prochainBilanLe: _dateDuBilan, ...details } = etat.details;
+  const entrees = Object.entries(details).filter(([, v]) => v !== undefined);
   if (!entrees.length) return brut('');
-  return html`<h2>Informations du dossier</h2><p class="aide">Ce que les partenaires concernés peuvent aussi connaître.</p>${valeurLisible(etat.details)}`;
+  return html`<h2>Informations du dossier</h2><p class="aide">Ce que les partenaires concernés peuvent aussi connaître.</p>${valeurLisible(details)}`;
 }
 
 function sectionJournal(etat: EtatParcours): Brut {
