@@ -424,6 +424,11 @@ describe('absences et remplacements', () => {
       expect(r.headers.get('location'), chemin).toBe(vers);
     }
     expect((await api.appel('GET', '/parcours/loiret-ahu--E-1/autre-chose', { entetes: html })).status).toBe(404);
+    // Un filtre modifié à la main dans l'adresse : nommé par son libellé, pas par son paramètre.
+    const filtre = await api.appel('GET', '/parcours?cloture=peut-etre', { jeton: await jeton('coord.essai'), entetes: html });
+    expect(filtre.status).toBe(400);
+    expect(filtre.texte).toContain('Valeur non reconnue pour « État » (adresse modifiée ?) : choisissez de nouveau ci-dessous.');
+    expect(filtre.texte).not.toContain('Champ « cloture »');
   });
 
   it('une absence à venir ne détourne rien encore', async () => {

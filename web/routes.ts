@@ -89,6 +89,19 @@ import { enregistrerContactMenage, lireContactMenage } from '../api/routes/conta
 import { pageTableau, type Filtres } from './pages/tableau';
 import { csrfValide, exigerSessionWeb, jetonCsrf, lireSession, origineAcceptee, retourSur } from './session';
 
+/** Les filtres du tableau de bord, par leur libellé (voir web/pages/tableau.ts). */
+const LIBELLES_FILTRES: Record<string, string> = {
+  programme: 'Programme',
+  type: 'Type de parcours',
+  etape: 'Étape',
+  travailleurSocial: 'Travailleur social',
+  enRetard: 'Échéances',
+  cloture: 'État',
+  recherche: 'Nom du ménage ou référence',
+  page: 'Page',
+  taille: 'Taille de la page',
+};
+
 const CLES_FILTRES = ['programme', 'type', 'etape', 'travailleurSocial', 'enRetard', 'cloture', 'recherche', 'page'] as const;
 /** Le cookie de la connexion OpenID Connect en cours (l'état, lié à ce navigateur). */
 const NOM_COOKIE_OIDC = 'oidc_etat';
@@ -279,7 +292,11 @@ export function routesWeb(deps: DependancesApi, auth: OptionsAuth & { maintenant
         envoyer(res, ctx, 200, estCoordination(ctx.personne) ? 'Tableau de bord' : 'Mes ménages', pageTableau(ctx, liste, filtres, undefined, absences));
       } catch (e) {
         if (!(e instanceof Probleme) || e.status >= 500) throw e;
-        envoyer(res, ctx, e.status, 'Tableau de bord', pageTableau(ctx, undefined, filtres, e.detail));
+        // Un filtre illisible (adresse modifiée à la main) : nommé par son libellé, jamais par son paramètre.
+        const message = e.opts.errors?.length
+          ? `Valeur non reconnue pour ${[...new Set(e.opts.errors.map((x) => `« ${LIBELLES_FILTRES[x.champ] ?? 'un filtre'} »`))].join(', ')} (adresse modifiée ?) : choisissez de nouveau ci-dessous.`
+          : e.detail;
+        envoyer(res, ctx, e.status, 'Tableau de bord', pageTableau(ctx, undefined, filtres, message));
       }
     }),
   );
