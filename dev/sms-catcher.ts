@@ -73,7 +73,7 @@ function page(messages: SmsRecu[]): string {
     .join('\n');
   return `<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>SMS reçus</title>
 <style>body{font-family:system-ui,sans-serif;max-width:46rem;margin:2rem auto;padding:0 1rem}li{list-style:none;border:1px solid #ccc;border-radius:.5rem;margin:.5rem 0;padding:.5rem 1rem}.meta{color:#555;font-size:.9rem;margin:0}.texte{margin:.3rem 0}</style></head>
-<body><h1>SMS reçus (${messages.length})</h1>${messages.length ? `<ul>${lignes}</ul>` : '<p>Aucun SMS reçu.</p>'}</body></html>`;
+<body><main><h1>SMS reçus (${messages.length})</h1>${messages.length ? `<ul>${lignes}</ul>` : '<p>Aucun SMS reçu.</p>'}</main></body></html>`;
 }
 
 export async function startSmsCatcher(options: { port?: number; host?: string; quiet?: boolean; dossier?: string } = {}): Promise<SmsCatcher> {

@@ -99,6 +99,7 @@ describe('SMS au ménage', () => {
     const html = await (await fetch(catcher.inboxUrl)).text();
     expect(html).toContain('+33612345678');
     expect(html).toContain('un courrier concernant votre accompagnement');
+    expect(html).toMatch(/<main><h1>SMS reçus \(\d+\)<\/h1>/); // un repère principal (axe « region »)
     await catcher.close();
     catcher = await startSmsCatcher({ port: 0, quiet: true, dossier });
     expect(catcher.messages().map((m) => m.reference)).toEqual([entree.cle]);
