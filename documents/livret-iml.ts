@@ -67,11 +67,8 @@ export function livretIml(s: SourceDocument, lecteur: Lecteur): DocumentImprimab
   const blocs: Bloc[] = [
     {
       type: 'infos',
-      lignes: [
-        ['Dossier', etat.reference],
-        ['Accompagnement', op.nom],
-        ...(s.contact ? ([['Votre interlocuteur', s.contact]] as Array<[string, string]>) : []),
-      ],
+      // Le dossier est dit sous le titre : une fois suffit.
+      lignes: [['Accompagnement', op.nom], ...(s.contact ? ([['Votre interlocuteur', s.contact]] as Array<[string, string]>) : [])],
     },
     { type: 'titre', texte: 'L’intermédiation locative, qu’est-ce que c’est ?' },
     {

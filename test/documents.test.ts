@@ -671,6 +671,8 @@ describe('les documents que les rapports de terrain nomment, relus en PDF', () =
     } as EtatParcours;
     const { texte, titre } = await pdfDe('livret-iml', enCours, 'menage');
     expect(titre).toBe('Livret sur le bail glissant — dossier DOC-1');
+    // Le dossier, dit une fois sous le titre (pas répété dans le bloc d'en-tête).
+    expect(texte.slice(0, texte.indexOf('L’intermédiation locative')).match(/DOC-1/g)).toHaveLength(1);
     for (const t of [
       'Votre logement en bail glissant Dossier DOC-1',
       'L’intermédiation locative, qu’est-ce que c’est ?',
