@@ -148,21 +148,19 @@ function sansSecret(courriels: Array<{ sujet?: string; texte: string; html?: str
     }
 }
 
+/** Un protocole signé et commencé le jour `le` : 6 mois, 420 € d'indemnité, 2 400 € de dette à 100 € par mois. */
+const signatureDu = (le: string, x: Partial<SignatureProtocole> = {}) => ({
+  signeLe: le,
+  debut: le,
+  dureeMois: 6,
+  indemniteOccupation: 420,
+  planApurement: { dette: 2400, mensualite: 100 },
+  signataires: { bailleur: true, occupant: true },
+  ...x,
+});
+
 async function signer(handle: WorkflowHandle, x: Partial<SignatureProtocole> = {}) {
-  const le = await aujourdhui(handle);
-  return handle.executeUpdate(signatureProtocoleUpdate, {
-    args: [
-      msg({
-        signeLe: le,
-        debut: le,
-        dureeMois: 6,
-        indemniteOccupation: 420,
-        planApurement: { dette: 2400, mensualite: 100 },
-        signataires: { bailleur: true, occupant: true },
-        ...x,
-      }),
-    ],
-  });
+  return handle.executeUpdate(signatureProtocoleUpdate, { args: [msg(signatureDu(await aujourdhui(handle), x))] });
 }
 
 /**
@@ -271,18 +269,11 @@ describe('règles', () => {
   });
   it('la signature : tous les manques dits ensemble, avec les dates permises (à plusieurs dates injectées)', () => {
     const programme = CATALOGUE.trouver('reims-april-protocole')!;
-    const signature = (x: Partial<SignatureProtocole>): SignatureProtocole =>
-      ({
-        requestId: 'r',
-        par: 'ts.alice',
-        signeLe: '2026-12-01',
-        debut: '2026-12-01',
-        dureeMois: 24,
-        indemniteOccupation: 420,
-        planApurement: { dette: 2400, mensualite: 100 },
-        signataires: { bailleur: true, occupant: true },
-        ...x,
-      }) as SignatureProtocole;
+    const signature = (x: Partial<SignatureProtocole>): SignatureProtocole => ({
+      requestId: 'r',
+      par: 'ts.alice',
+      ...signatureDu('2026-12-01', { dureeMois: 24, ...x }),
+    });
     const le4decembre = new Date('2026-12-04T10:00:00Z');
     expect(motifSignature(signature({}), programme, le4decembre)).toBeUndefined();
     const trois = motifSignature(signature({ signataires: { bailleur: true, occupant: false }, debut: '2026-09-01', dureeMois: 30 }), programme, le4decembre)!;

@@ -197,12 +197,15 @@ describe('les messages génériques de zod, en français courant', () => {
   });
 
   it('le nom du champ une seule fois : « Identifiant : identifiant : … » devient « Identifiant : … » ; rien de saisi : « champ obligatoire »', () => {
-    expect(erreurDuChamp('Identifiant', 'identifiant : 2 à 40 caractères')).toBe('Identifiant : 2 à 40 caractères');
-    expect(erreurDuChamp('Référence du dossier', 'référence de dossier : 2 à 40 caractères')).toBe('Référence du dossier : 2 à 40 caractères');
-    expect(erreurDuChamp('Rôle', 'rôle : choisissez Coordination')).toBe('Rôle : choisissez Coordination');
-    // Un message qui ne commence pas par le nom du champ reste entier.
-    expect(erreurDuChamp('Motif', 'champ obligatoire')).toBe('Motif : champ obligatoire');
-    expect(erreurDuChamp('Date', 'Le protocole : 2 ans au plus')).toBe('Date : Le protocole : 2 ans au plus');
+    const cas: Array<[string, string, string]> = [
+      ['Identifiant', 'identifiant : 2 à 40 caractères', 'Identifiant : 2 à 40 caractères'],
+      ['Référence du dossier', 'référence de dossier : 2 à 40 caractères', 'Référence du dossier : 2 à 40 caractères'],
+      ['Rôle', 'rôle : choisissez Coordination', 'Rôle : choisissez Coordination'],
+      // Un message qui ne commence pas par le nom du champ reste entier.
+      ['Motif', 'champ obligatoire', 'Motif : champ obligatoire'],
+      ['Date', 'Le protocole : 2 ans au plus', 'Date : Le protocole : 2 ans au plus'],
+    ];
+    for (const [libelle, message, attendu] of cas) expect(erreurDuChamp(libelle, message)).toBe(attendu);
     expect(messageSansNomDuChamp('Nom', 'nom : 2 caractères au moins')).toBe('2 caractères au moins');
     expect(messages(ligneTexte('nom', 2, 120), '  ')).toEqual(['champ obligatoire']);
     expect(messages(ligneTexte('nom', 2, 120), 'X')).toEqual(['nom : 2 caractères au moins']);

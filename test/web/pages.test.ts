@@ -331,12 +331,7 @@ describe('page d’un parcours', () => {
 
   it('IML : les ressources et notes de la candidature, le motif de fin dans la partie confidentielle ; l’adresse du logement trouvé devient celle du ménage', () => {
     const iml: EtatParcours = {
-      ...etat,
-      workflowId: 'concarneau-iml--I-1',
-      typeParcours: 'iml_bail_glissant',
-      programme: { id: 'concarneau-iml', version: 1, nom: 'Concarneau' },
-      etape: 'sous_location',
-      details: {},
+      ...autreParcours('iml_bail_glissant', 'concarneau-iml', 'sous_location', 'Sous-location', {}),
       detailsConfidentiels: {
         menage: { nom: 'M. Essai', composition: 'personne_seule', adresse: 'CHRS Ty Glaz' },
         candidature: { ressourcesMensuelles: 980, notes: 'RSA, suivi addicto' },
@@ -551,12 +546,15 @@ describe('dates', () => {
 
 describe('mots', () => {
   it('« à » et « de » devant un nom : « au Foyer Rémois », « d’Anne Moreau » ; « T1 bis »', () => {
-    expect(devantUnNom('à', 'Le Foyer Rémois')).toBe('au Foyer Rémois');
-    expect(devantUnNom('de', 'Les Compagnons')).toBe('des Compagnons');
-    expect(devantUnNom('de', 'Anne Moreau')).toBe('d’Anne Moreau');
-    expect(devantUnNom('de', 'Sophie Martin')).toBe('de Sophie Martin');
-    expect(devantUnNom('à', 'La Maison du Port')).toBe('à La Maison du Port');
-    expect(devantUnNom('à', 'Opac de Quimper')).toBe('à Opac de Quimper');
+    const cas: Array<['à' | 'de', string, string]> = [
+      ['à', 'Le Foyer Rémois', 'au Foyer Rémois'],
+      ['de', 'Les Compagnons', 'des Compagnons'],
+      ['de', 'Anne Moreau', 'd’Anne Moreau'],
+      ['de', 'Sophie Martin', 'de Sophie Martin'],
+      ['à', 'La Maison du Port', 'à La Maison du Port'],
+      ['à', 'Opac de Quimper', 'à Opac de Quimper'],
+    ];
+    for (const [preposition, nom, attendu] of cas) expect(devantUnNom(preposition, nom)).toBe(attendu);
     expect(libelleTypologie('T1bis')).toBe('T1 bis');
   });
 });
