@@ -29,6 +29,12 @@ export const LIBELLES_VALEURS: Record<string, string> = {
   couple_avec_enfants: 'Couple avec enfants',
   famille_monoparentale: 'Famille monoparentale',
   autre: 'Autre',
+  // services qui orientent un ménage (fiche d'orientation d'un partenaire)
+  proximite: 'Service de proximité (gardien, agence)',
+  recouvrement: 'Recouvrement',
+  contentieux: 'Contentieux',
+  action_sociale: 'Chargée d’action sociale du bailleur',
+  service_social: 'Service social (département, CCAS)',
   // garanties
   aucune: 'Aucune',
   fsl: 'FSL',

@@ -331,6 +331,12 @@ describe('orientation d’un ménage par un partenaire (fiche par lien signé)',
     expect(page.texte).toContain('Fiche d’orientation');
     expect(page.texte).toContain('Habitat 45 oriente un ménage');
     expect(page.texte).not.toMatch(/oriente\.nom<|situation\.impayesMois</);
+    // Des titres et des choix en mots ; pas les questions propres à Besançon (ménage isolé, service social du département).
+    expect(page.texte).toContain('<legend>Vous, qui orientez le ménage</legend>');
+    expect(page.texte).toContain('<legend>Le ménage</legend>');
+    expect(page.texte).toContain('>Service de proximité (gardien, agence)</option>');
+    expect(page.texte).not.toContain('name="situation.isole"');
+    expect(page.texte).not.toContain('name="situation.gardeParServiceSocialDepartement"');
 
     // Saisie incomplète : erreurs en français à côté des champs, rien d'enregistré, le lien sert encore.
     const incomplete = await appel('POST', chemin, { formulaire: fiche({ 'oriente.courriel': 'pas-une-adresse', consentement: '' }) });
@@ -339,7 +345,8 @@ describe('orientation d’un ménage par un partenaire (fiche par lien signé)',
     expect(incomplete.texte).toContain('le ménage doit avoir été informé de cette orientation');
     expect((await appel('GET', '/api/programmes/loiret-ahu/orientations', { jeton })).json).toEqual([]);
 
-    const envoyee = await appel('POST', chemin, { formulaire: fiche() });
+    // Une réponse à une question que le programme ne pose pas (fiche d'avant, ou adresse forgée) ne bloque pas l'acceptation.
+    const envoyee = await appel('POST', chemin, { formulaire: fiche({ 'situation.isole': 'oui' }) });
     expect(envoyee.status, envoyee.texte).toBe(201);
     expect(envoyee.texte).toContain('Orientation transmise');
     const encore = await appel('POST', chemin, { formulaire: fiche() });

@@ -9,6 +9,12 @@ import { euros, humaniser, LIBELLES_VALEURS, libelleValeur, premierDuMois } from
 export { euros, humaniser, LIBELLES_VALEURS, libelleValeur };
 
 export const LIBELLES_CHAMPS: Record<string, string> = {
+  // La fiche d'orientation d'un partenaire : qui oriente, et le ménage.
+  oriente: 'Vous, qui orientez le ménage',
+  'oriente.service': 'Votre service',
+  'oriente.nom': 'Votre nom',
+  'oriente.courriel': 'Votre adresse électronique',
+  menage: 'Le ménage',
   // lancement
   programmeId: 'Programme',
   travailleurSocial: 'Travailleur social affecté',

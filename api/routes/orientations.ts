@@ -151,7 +151,8 @@ export async function deciderOrientation(deps: DependancesApi, personne: Personn
       menage: { ...r.fiche.menage, reference: r.reference },
       ...(corps.travailleurSocial ? { travailleurSocial: corps.travailleurSocial } : {}),
       ...(bailleur ? { bailleur } : {}),
-      donnees: { situation: r.fiche.situation },
+      // Les réponses qu'un programme n'utilise pas (une fiche remplie avant qu'elles soient masquées) ne bloquent pas le lancement.
+      donnees: { situation: sansChampsSansObjet(deps, programme, r.fiche.situation) },
     });
     await orientationsDe(deps).traiter(r.id, personne.id, { statut: 'acceptee', workflowId: lance.workflowId });
     await envoyerDepuisApi(deps, {
@@ -316,6 +317,26 @@ function pagePublique(res: Response, status: number, titre: string, contenu: Bru
 }
 
 const CHAMPS_FICHE = champsDe(ficheOrientationSchema).filter((c) => c.nom !== 'consentement');
+
+/** Les questions que ce programme ne pose pas (ménage isolé hors Besançon…), telles que le lancement les nomme (`donnees.situation.x`). */
+function champsSansObjetDe(deps: DependancesApi, programme: Programme): Set<string> {
+  const definition = deps.registre[programme.typeParcours];
+  return new Set((definition?.champsSansObjet?.(programme) ?? []).map((c) => c.chemin));
+}
+
+/** La fiche d'orientation du programme : sans les questions qu'il ne pose pas. */
+function champsFicheDe(deps: DependancesApi, programme: Programme) {
+  const sans = champsSansObjetDe(deps, programme);
+  const filtrer = (champs: typeof CHAMPS_FICHE): typeof CHAMPS_FICHE =>
+    champs.filter((c) => !sans.has(c.nom)).map((c) => (c.enfants ? { ...c, enfants: filtrer(c.enfants) } : c));
+  return filtrer(CHAMPS_FICHE);
+}
+
+/** La situation d'une fiche, sans les réponses aux questions que le programme ne pose pas. */
+function sansChampsSansObjet<T extends object>(deps: DependancesApi, programme: Programme, situation: T): T {
+  const sans = champsSansObjetDe(deps, programme);
+  return Object.fromEntries(Object.entries(situation).filter(([k]) => !sans.has(`situation.${k}`))) as T;
+}
 const CHAMP_CONSENTEMENT = champsDe(ficheOrientationSchema).find((c) => c.nom === 'consentement')!;
 
 export function routesOrientationPublique(deps: DependancesApi): Router {
@@ -377,7 +398,7 @@ export function routesOrientationPublique(deps: DependancesApi): Router {
         </p>
         ${resumeErreurs('La fiche n’a pas été envoyée :', [...(e.autres ?? []), ...(e.erreurs && Object.keys(e.erreurs).length ? ['Corrigez les champs signalés ci-dessous.'] : [])])}
         <form method="post" action="/orientation/${token}" novalidate>
-          ${rendreChamps(CHAMPS_FICHE, 'orientation', { valeurs: e.valeurs, erreurs: e.erreurs })}
+          ${rendreChamps(champsFicheDe(deps, o.programme), 'orientation', { valeurs: e.valeurs, erreurs: e.erreurs })}
           ${rendreChamps([CHAMP_CONSENTEMENT], 'orientation', { valeurs: e.valeurs, erreurs: e.erreurs })}
           <div class="boutons"><button type="submit">Envoyer la fiche d’orientation</button></div>
         </form>`,
