@@ -81,7 +81,8 @@ export function lirePlan(etat: EtatParcours): PlanLu | undefined {
     actions: tableau(p.actions).filter((x): x is string => typeof x === 'string'),
     orientations: tableau(p.orientations).filter((x): x is string => typeof x === 'string'),
     ...(mensualite > 0 && dureeMois > 0 ? { planApurement: { mensualite, dureeMois } } : {}),
-    demandeMutation: p.demandeMutation === true,
+    // La réponse « Demande de mutation », sinon l'action cochée (les deux ne se contredisent plus : incoherencePlan).
+    demandeMutation: typeof p.demandeMutation === 'boolean' ? p.demandeMutation : tableau(p.actions).includes('demande_mutation'),
     le: enregistrements[enregistrements.length - 1]?.date,
   };
 }

@@ -88,9 +88,26 @@ export function incoherenceTentative(t: Pick<TentativeContact, 'canal' | 'crenea
 }
 
 /** Un plan d'aide qui prévoit un plan d'apurement le chiffre : sa mensualité et sa durée. */
-export function incoherencePlan(x: { actions: readonly string[]; planApurement?: unknown }): { champ: 'planApurement'; raison: string } | undefined {
+export function incoherencePlan(x: {
+  actions: readonly string[];
+  planApurement?: unknown;
+  demandeMutation?: boolean;
+}): { champ: 'planApurement' | 'demandeMutation'; raison: string } | undefined {
   if (x.actions.includes('plan_apurement') && !x.planApurement)
     return { champ: 'planApurement', raison: 'Le plan prévoit un plan d’apurement : indiquez sa mensualité et sa durée (en mois).' };
+  // Une mensualité sans l'action : le plan partirait chez le bailleur sans que le travailleur social l'ait choisi.
+  if (!x.actions.includes('plan_apurement') && x.planApurement)
+    return {
+      champ: 'planApurement',
+      raison: 'Une mensualité et une durée sont indiquées sans l’action « Plan d’apurement » : cochez-la, ou videz ces deux champs.',
+    };
+  if (x.demandeMutation !== undefined && x.demandeMutation !== x.actions.includes('demande_mutation'))
+    return {
+      champ: 'demandeMutation',
+      raison: x.demandeMutation
+        ? 'La demande de mutation est dite « Oui » sans l’action « Demande de mutation » : cochez l’action, ou répondez « Non ».'
+        : 'L’action « Demande de mutation » est cochée mais la demande est dite « Non » : mettez les deux d’accord.',
+    };
   return undefined;
 }
 

@@ -296,6 +296,13 @@ describe('loiret-ahu par l’API', () => {
     const sansMontant = await message(workflowId, 'plan-aide', { actions: ['plan_apurement', 'fsl'], orientations: [] });
     estProbleme(sansMontant, 400);
     expect(sansMontant.json.errors).toEqual([{ champ: 'planApurement', message: expect.stringContaining('indiquez sa mensualité et sa durée') }]);
+    // Une mensualité sans l'action, ou une mutation cochée et dite « Non » : refusés, rien ne part chez le bailleur.
+    const sansAction = await message(workflowId, 'plan-aide', { actions: ['budget'], orientations: [], planApurement: { mensualite: 50, dureeMois: 12 } });
+    estProbleme(sansAction, 400);
+    expect(sansAction.json.errors).toEqual([{ champ: 'planApurement', message: expect.stringContaining('sans l’action « Plan d’apurement »') }]);
+    const mutation = await message(workflowId, 'plan-aide', { actions: ['demande_mutation'], orientations: [], demandeMutation: false });
+    estProbleme(mutation, 400);
+    expect(mutation.json.errors).toEqual([{ champ: 'demandeMutation', message: expect.stringContaining('mettez les deux d’accord') }]);
     const plan = await message(workflowId, 'plan-aide', {
       actions: ['plan_apurement', 'fsl'],
       orientations: [],

@@ -153,7 +153,8 @@ async function jusquAuPlan(h: WorkflowHandle, plan: { orientations: Array<'asll'
   await h.executeUpdate(planAideUpdate, {
     args: [
       msg({
-        actions: ['plan_apurement' as const],
+        // La demande de mutation : l'action et la réponse d'accord (sinon le plan est refusé).
+        actions: ['plan_apurement' as const, ...(plan.mutation ? (['demande_mutation'] as const) : [])],
         orientations: plan.orientations,
         planApurement: { mensualite: 40, dureeMois: 20 },
         demandeMutation: plan.mutation,

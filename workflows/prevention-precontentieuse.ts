@@ -806,8 +806,11 @@ function jalonsDeSuivi(programme: Programme): Array<{ offset: string; libelle: s
   return j.sort((a, b) => ajouterDuree(t0, a.offset).getTime() - ajouterDuree(t0, b.offset).getTime());
 }
 
+/** La demande de mutation : la réponse du formulaire, sinon l'action cochée (les deux s'accordent : incoherencePlan). */
+const mutationDemandee = (plan: PlanAide) => plan.demandeMutation ?? plan.actions.includes('demande_mutation');
+
 function resumePlan(plan: PlanAide) {
-  return { actions: plan.actions, orientations: plan.orientations, planApurement: plan.planApurement, demandeMutation: !!plan.demandeMutation };
+  return { actions: plan.actions, orientations: plan.orientations, planApurement: plan.planApurement, demandeMutation: mutationDemandee(plan) };
 }
 
 /** Ce que les partenaires (bailleur compris) peuvent savoir du plan : les engagements, pas le diagnostic. */
@@ -817,7 +820,7 @@ function resumePourPartenaires(plan: PlanAide, reference: string): string[] {
     plan.planApurement
       ? `Plan d’apurement proposé : ${euros(plan.planApurement.mensualite)} par mois pendant ${plan.planApurement.dureeMois} mois.`
       : 'Aucun plan d’apurement n’est proposé à ce stade.',
-    plan.demandeMutation ? 'Une demande de mutation sera déposée.' : 'Aucune demande de mutation.',
+    mutationDemandee(plan) ? 'Une demande de mutation sera déposée.' : 'Aucune demande de mutation.',
     'Le détail de la situation du ménage reste confidentiel.',
   ];
 }
