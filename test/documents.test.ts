@@ -12,6 +12,7 @@ import { startMailCatcher, type MailCatcher } from '../dev/mail-catcher';
 import { DocumentIndisponible, genererPdf, preparerDocument, versWinAnsi, type Lecteur, type NomDocument, type SourceDocument } from '../documents';
 import type { EtatParcours } from '../domain/vocabulaire';
 import { lirePdf, estPdf, sansIdentifiant } from './outils/pdf';
+import { contenuDocument } from '../api/documents/rendu';
 import { CATALOGUE, SIGNEUR, inscrireAnnuaire } from './outils/environnement';
 
 /** Ce que le ménage a confié, et ce qui le désigne : jamais dans un document adressé à un partenaire. */
@@ -580,6 +581,9 @@ describe('les documents que les rapports de terrain nomment, relus en PDF', () =
       /aucun contact n’est encore établi/,
     );
     expect(() => preparerDocument('fiche-suivi-social', source(SUIVI), 'menage')).toThrow(DocumentIndisponible);
+    // En HTML, un tableau défile dans son cadre (rejoint au clavier), pas la page d'un téléphone.
+    const enHtml = contenuDocument(preparerDocument('fiche-suivi-social', source(SUIVI), 'equipe')).valeur;
+    expect(enHtml).toMatch(/<div class="defilement" role="region" aria-label="[^"]+" tabindex="0"><table>/);
   });
 
   it('le plan d’aide à signer : engagements réciproques, remboursement, ce que sait le bailleur, cadres de signature', async () => {

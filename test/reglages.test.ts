@@ -167,6 +167,9 @@ describe('réglages des programmes', () => {
       jalons: { pointsSuivi: ['P1M', 'P2M', 'P3M'] },
       options: { etudeConjointeBailleur: true, comiteDeSuivi: false },
     });
+    // Les cases d'éligibilité que le programme ne règle pas, laissées décochées : pas de changement « non réglé → non ».
+    expect(p.eligibilite).not.toHaveProperty('sansGarantie');
+    expect((corps as { eligibilite?: object }).eligibilite ?? {}).not.toHaveProperty('sansGarantie');
     const suivant = appliquerChangement(p, {
       versionAttendue: p.version,
       motif: 'x',

@@ -13,6 +13,7 @@ const STYLE_DOCUMENT = `
 .consignes { max-width: 46rem; margin: 1rem auto 0; padding: .75rem 1rem; border-left: 4px solid #000091; background: #f0f0ff; }
 .consignes p { margin: .25rem 0; }
 main.document { max-width: 46rem; }
+.defilement { overflow-x: auto; max-width: 100%; }
 .lettre .expediteur { margin: 0 0 1.5rem; }
 .lettre .destinataire { margin: 0 0 1.5rem 50%; }
 .lettre .date { text-align: right; margin: 0 0 1.5rem; }

@@ -41,12 +41,13 @@ ${b.signataires.map((sg) => html`<div class="signataire"><p><strong>${sg.qualite
 </section>`;
     case 'tableau':
       if (!b.lignes.length) return html`<p>${b.vide}</p>`;
-      return html`<table>
+      // Sur un téléphone, le tableau défile dans son cadre, pas la page (une zone qui défile se rejoint au clavier).
+      return html`<div class="defilement" role="region" aria-label="${b.legende}" tabindex="0"><table>
 <caption class="visuellement-masque">${b.legende}</caption>
 <thead><tr>${b.colonnes.map((c) => html`<th scope="col">${c}</th>`)}</tr></thead>
 <tbody>
 ${b.lignes.map((l) => html`<tr>${l.map((c, i) => (i === 0 ? html`<th scope="row">${c}</th>` : html`<td>${c}</td>`))}</tr>\n`)}</tbody>
-</table>`;
+</table></div>`;
   }
 }
 

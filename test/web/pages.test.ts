@@ -92,14 +92,14 @@ describe('tableau de bord', () => {
     const vide = { elements: [], total: 0, page: 1, taille: 50 };
     const coordination = pageTableau(ctx('coord.essai'), vide, { recherche: 'Du' }).valeur;
     expect(coordination).toContain(
-      'Aucun parcours ne correspond à ces filtres. Tapez au moins 3 lettres du nom : « du » ne trouve qu’un nom écrit exactement ainsi.',
+      'Aucun parcours ne correspond à ces filtres. Un nom se cherche par ses 3 premières lettres au moins : « du » ne trouve qu’un nom écrit exactement ainsi (une référence, elle, se cherche dès ses premiers caractères).',
     );
     const travailSocial = pageTableau(ctx('ts.alice'), vide, { recherche: 'Mme Du' }).valeur;
     expect(travailSocial).toContain(
-      'Aucun de vos ménages ne répond à « Mme Du ». Tapez au moins 3 lettres du nom : « du » ne trouve qu’un nom écrit exactement ainsi.',
+      'Aucun de vos ménages ne répond à « Mme Du ». Un nom se cherche par ses 3 premières lettres au moins : « du » ne trouve qu’un nom écrit exactement ainsi (une référence, elle, se cherche dès ses premiers caractères).',
     );
     // Trois lettres et plus : pas de conseil.
-    expect(pageTableau(ctx('ts.alice'), vide, { recherche: 'Dupo' }).valeur).not.toContain('Tapez au moins');
+    expect(pageTableau(ctx('ts.alice'), vide, { recherche: 'Dupo' }).valeur).not.toContain('premières lettres au moins');
   });
 
   it('un parcours ouvert par une rechute (même référence) se distingue dans la liste', () => {

@@ -251,11 +251,12 @@ export function changementDuFormulaire(p: ReglagesProgramme['programme'], b: Rec
   };
   const cles = (o: Record<string, unknown>) => Object.keys(o);
   const conservation = duree('conservationDossier');
-  const e = p.eligibilite as { ancienneteBailMax?: string };
+  const e = p.eligibilite as { ancienneteBailMax?: string; sansGarantie?: boolean; sansContactBailleur?: boolean };
   const eligibilite: Record<string, unknown> = {};
   if (p.typeParcours === 'prevention_precontentieuse') {
-    eligibilite.sansGarantie = b['eligibilite.sansGarantie'] === 'oui';
-    eligibilite.sansContactBailleur = b['eligibilite.sansContactBailleur'] === 'oui';
+    // Une case décochée qui n'était pas réglée reste « non réglée » : l'historique ne note pas un changement qui n'en est pas un.
+    for (const cle of ['sansGarantie', 'sansContactBailleur'] as const)
+      if (e[cle] !== undefined || b[`eligibilite.${cle}`] === 'oui') eligibilite[cle] = b[`eligibilite.${cle}`] === 'oui';
     const mois = nombre('eligibilite.impayesMinimumMois');
     if (mois !== undefined) eligibilite.impayesMinimumMois = mois;
     if (e.ancienneteBailMax) eligibilite.ancienneteBailMax = duree('eligibilite.ancienneteBailMax');

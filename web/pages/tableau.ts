@@ -61,7 +61,9 @@ ${page.page < pages ? html` — <a href="${lien(page.page + 1)}" rel="next">Page
 /** Quand une recherche ne trouve rien : un mot de moins de 3 lettres ne se cherche qu'en entier. */
 function conseilRecherche(filtres: Filtres): string {
   const courts = motsDuNom(filtres.recherche ?? '').filter((m) => m.length < LONGUEUR_MIN_RECHERCHE);
-  return courts.length ? ` Tapez au moins ${LONGUEUR_MIN_RECHERCHE} lettres du nom : « ${courts.join(' ')} » ne trouve qu’un nom écrit exactement ainsi.` : '';
+  return courts.length
+    ? ` Un nom se cherche par ses ${LONGUEUR_MIN_RECHERCHE} premières lettres au moins : « ${courts.join(' ')} » ne trouve qu’un nom écrit exactement ainsi (une référence, elle, se cherche dès ses premiers caractères).`
+    : '';
 }
 
 function champRecherche(filtres: Filtres): Brut {
