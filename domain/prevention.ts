@@ -101,13 +101,8 @@ export function incoherencePlan(x: {
       champ: 'planApurement',
       raison: 'Une mensualité et une durée sont indiquées sans l’action « Plan d’apurement » : cochez-la, ou videz ces deux champs.',
     };
-  if (x.demandeMutation !== undefined && x.demandeMutation !== x.actions.includes('demande_mutation'))
-    return {
-      champ: 'demandeMutation',
-      raison: x.demandeMutation
-        ? 'La demande de mutation est dite « Oui » sans l’action « Demande de mutation » : cochez l’action, ou répondez « Non ».'
-        : 'L’action « Demande de mutation » est cochée mais la demande est dite « Non » : mettez les deux d’accord.',
-    };
+  if (x.demandeMutation === false && x.actions.includes('demande_mutation'))
+    return { champ: 'demandeMutation', raison: 'L’action « Demande de mutation » est cochée mais la demande est dite « Non » : mettez les deux d’accord.' };
   return undefined;
 }
 

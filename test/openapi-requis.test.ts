@@ -31,10 +31,14 @@ function verifierRequis(nom: string, schemaJson: ObjetSchemaJson, zod: z.ZodType
   }
 }
 
-/** Un exemple complet : celui du document, complété de chaque champ facultatif qui a un exemple. */
+/**
+ * Un exemple complet : celui du document, complété de chaque champ facultatif qui a un exemple —
+ * sauf ceux qui dépendent d'un autre (`x-obligatoire-selon` : le plan d'apurement va avec son action).
+ */
 function exempleComplet(s: ObjetSchemaJson, base: unknown): Record<string, unknown> {
   const complet = { ...(base as Record<string, unknown>) };
   for (const [k, v] of Object.entries(s.properties ?? {})) {
+    if (!estReference(v) && (v as Record<string, unknown>)['x-obligatoire-selon'] !== undefined) continue;
     if (complet[k] === undefined) {
       const e = exempleDepuisSchema(estReference(v) ? composants[v.$ref.split('/').pop()!] : v);
       if (e !== undefined) complet[k] = e;

@@ -150,7 +150,7 @@ describe('les montants', () => {
       'situation.montantDette': expect.stringMatching(/^montant invraisemblable : 1\s000\s000 € au plus$/),
     });
     expect(messages(lancement, { situation: situationPrevention({ montantDette: 0 }) })).toEqual([]);
-    expect(refus(prevention.messages['plan-aide']!.schema, { actions: ['fsl'], planApurement: { mensualite: 0, dureeMois: 12 } })).toEqual({
+    expect(refus(prevention.messages['plan-aide']!.schema, { actions: ['plan_apurement', 'fsl'], planApurement: { mensualite: 0, dureeMois: 12 } })).toEqual({
       'planApurement.mensualite': 'le montant doit être supérieur à zéro',
     });
     expect(refus(protocole.schemaLancement, { resiliation: { jugementDu: jour(-40), detteLocative: 5e9 } })).toHaveProperty(['resiliation.detteLocative']);
@@ -303,7 +303,7 @@ describe('par l’API : 400 en français, rien n’est lancé ni enregistré', (
     const avant = await jusqua(handle, (e) => e.etape === 'aller_vers', 'étape « aller vers »');
     const plan = await api.appel('POST', `/api/parcours/${encodeURIComponent(ok.json.workflowId)}/messages/plan-aide`, {
       jeton: await essai.connecter('ts.alice'),
-      corps: { requestId: requete(), actions: ['fsl'], planApurement: { mensualite: 0, dureeMois: 12 } },
+      corps: { requestId: requete(), actions: ['plan_apurement', 'fsl'], planApurement: { mensualite: 0, dureeMois: 12 } },
     });
     expect(plan.status, plan.texte).toBe(400);
     expect(plan.json.errors).toEqual([{ champ: 'planApurement.mensualite', message: 'le montant doit être supérieur à zéro' }]);

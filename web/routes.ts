@@ -83,7 +83,7 @@ import { pageConnexion } from './pages/connexion';
 import { pageEvaluations } from './pages/evaluations';
 import { pageFileIml } from './pages/file-iml';
 import { champsLancement, pageChoixProgramme, pageLancement } from './pages/lancement';
-import { aDesContenusConfidentiels, LECTURE_SUIVI_CONFIDENTIEL, pageParcours, type RetourFormulaire } from './pages/parcours';
+import { aDesContenusConfidentiels, LECTURE_SUIVI_CONFIDENTIEL, MESSAGE_DE_CLOTURE, pageParcours, type RetourFormulaire } from './pages/parcours';
 import { lireConsentementPartage, recueillirConsentementPartage, retirerConsentementPartage } from '../api/routes/partage';
 import { enregistrerContactMenage, lireContactMenage } from '../api/routes/contact-menage';
 import { pageTableau, type Filtres } from './pages/tableau';
@@ -508,7 +508,22 @@ export function routesWeb(deps: DependancesApi, auth: OptionsAuth & { maintenant
       if (!message) throw new Probleme(404, `Action inconnue pour ce parcours : « ${nom} ».`);
       const champs = champsDe(message.schema);
       const corps = { ...lireSaisie(champs, req.body as Corps), requestId: req.body?.requestId };
-      await agir(req, res, nom, champs, () => envoyerMessage(deps, ctx.personne, req.params.id, nom, corps));
+      if (nom !== MESSAGE_DE_CLOTURE) {
+        await agir(req, res, nom, champs, () => envoyerMessage(deps, ctx.personne, req.params.id, nom, corps));
+        return;
+      }
+      // La clôture, définitive, se confirme (la case) ; les autres erreurs du formulaire sont dites avec.
+      const confirmation: Champ = { nom: 'confirmation', libelle: 'Confirmation', requis: true, genre: 'booleen' };
+      await agir(req, res, nom, [...champs, confirmation], async () => {
+        if (req.body?.confirmation !== 'oui') {
+          const erreurs = new ErreursDeSaisie();
+          const { requestId: _requestId, ...saisie } = corps;
+          erreurs.essayer(() => analyser(message.schema, saisie));
+          erreurs.refuser('confirmation', 'cochez la case pour confirmer la clôture, qui est définitive');
+          erreurs.lever();
+        }
+        return envoyerMessage(deps, ctx.personne, req.params.id, nom, corps);
+      });
     }),
   );
 

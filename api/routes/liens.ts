@@ -69,7 +69,7 @@ ${pourJoindre(res)}`,
 function pourJoindre(res: Response): Brut {
   const o = res.locals.operateur as Operateur | undefined;
   if (!o)
-    return html`<p class="aide">Pour toute question, répondez au courriel qui vous a transmis ce lien : votre réponse parvient à l’opérateur du dispositif.</p>`;
+    return html`<p class="aide">Pour toute question, répondez au courriel qui vous a transmis ce lien (même si l’adresse de l’expéditeur dit de ne pas répondre) : votre réponse parvient à l’opérateur du dispositif.</p>`;
   return html`<p class="aide">Pour toute question : ${o.nom}${o.telephone ? html`, <a href="tel:${o.telephone.replace(/[ .]/g, '')}">${o.telephone}</a>` : ''}, <a href="mailto:${o.courriel}">${o.courriel}</a> (ou répondez au courriel qui vous a transmis ce lien).</p>`;
 }
 

@@ -329,7 +329,13 @@ describe('l’interface web dans Chromium', () => {
     await ts.locator('#action-cloture > summary').click();
     await ts.locator('#m-cloture-issue').selectOption('orientation_droit_commun');
     await ts.locator('#m-cloture-motif').fill('Suivi par la Maison des solidarités');
-    await ts.locator('#action-cloture').getByRole('button', { name: 'Enregistrer' }).click();
+    // Sans la case de confirmation : rien n'est clos, la raison est à côté de la case.
+    await ts.locator('#action-cloture').getByRole('button', { name: 'Clore le parcours' }).click();
+    await ts.waitForLoadState();
+    await expect(ts.locator('#m-cloture-confirmation-erreur').innerText()).resolves.toBe('cochez la case pour confirmer la clôture, qui est définitive');
+    expect(await ts.locator('#m-cloture-motif').inputValue()).toBe('Suivi par la Maison des solidarités');
+    await ts.locator('#m-cloture-confirmation').check();
+    await ts.locator('#action-cloture').getByRole('button', { name: 'Clore le parcours' }).click();
     await ts.waitForLoadState();
     await attendreTexte(ts, 'veille active');
     expect(await defileHorizontalement(ts)).toBe(false);

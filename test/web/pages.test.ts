@@ -327,6 +327,11 @@ describe('page d’un parcours', () => {
     expect(choix).not.toContain('value="ts.alice"');
     expect(choix).toContain('value="ts.bruno"');
     expect(h).toContain('<input type="checkbox" id="cloture-confirmation" name="confirmation" value="oui" aria-required="true">');
+    // Le travail social clôt aussi avec une confirmation, et un bouton qui dit ce qu'il fait.
+    const ts = pageParcours(ctx('ts.alice'), etat).valeur;
+    const cloture = ts.slice(ts.indexOf('id="action-cloture"'), ts.indexOf('</details>', ts.indexOf('id="action-cloture"')));
+    expect(cloture).toContain('<input type="checkbox" id="m-cloture-confirmation" name="confirmation" value="oui" aria-required="true">');
+    expect(cloture).toContain('<button type="submit">Clore le parcours</button>');
   });
 
   it('IML : les ressources et notes de la candidature, le motif de fin dans la partie confidentielle ; l’adresse du logement trouvé devient celle du ménage', () => {

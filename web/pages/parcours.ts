@@ -115,8 +115,18 @@ ${
 }
 ${visite ? html`<p class="aide">Le contact est établi ; la visite à domicile prévue par le programme reste à faire dans son délai. Notez-la ici.</p><input type="hidden" name="canal" value="visite_domicile">` : ''}
 ${rendreChamps(champs, `m-${nom}`, { valeurs: r?.valeurs, erreurs: r?.erreurs })}
-<div class="boutons"><button type="submit">Enregistrer</button></div>
+${nom === MESSAGE_DE_CLOTURE ? caseConfirmationCloture(`m-${nom}`, r?.erreurs?.confirmation) : ''}
+<div class="boutons"><button type="submit">${nom === MESSAGE_DE_CLOTURE ? 'Clore le parcours' : 'Enregistrer'}</button></div>
 </form></details>`;
+}
+
+/** Le message qui clôt un parcours (travail social) : définitif, il se confirme comme la clôture anticipée. */
+export const MESSAGE_DE_CLOTURE = 'cloture';
+
+/** La case qui confirme une clôture, définitive. */
+function caseConfirmationCloture(prefixe: string, erreur?: string): Brut {
+  const id = `${prefixe}-confirmation`;
+  return html`<div class="choix${erreur ? ' en-erreur' : ''}">${erreur ? html`<p class="message-erreur" id="${id}-erreur">${erreur}</p>` : ''}<input type="checkbox" id="${id}" name="confirmation" value="oui" aria-required="true"${erreur ? brut(` aria-invalid="true" aria-describedby="${id}-erreur"`) : ''}><label for="${id}">Je confirme la clôture : elle est définitive, et les partenaires du parcours en sont informés.</label></div>`;
 }
 
 function sectionCoordination(ctx: Contexte, etat: EtatParcours, retour?: RetourFormulaire): Brut {
@@ -142,7 +152,7 @@ ${
 <div class="champ${rC?.erreurs?.motif ? ' en-erreur' : ''}"><label for="cloture-motif">Motif de la clôture <span class="aide">(obligatoire)</span></label>
 ${rC?.erreurs?.motif ? html`<p class="message-erreur" id="cloture-motif-erreur">${rC.erreurs.motif}</p>` : ''}
 <textarea id="cloture-motif" name="motif" aria-required="true"${rC?.erreurs?.motif ? brut(' aria-invalid="true" aria-describedby="cloture-motif-erreur"') : ''}>${rC?.valeurs?.motif ?? ''}</textarea></div>
-<div class="choix${rC?.erreurs?.confirmation ? ' en-erreur' : ''}">${rC?.erreurs?.confirmation ? html`<p class="message-erreur" id="cloture-confirmation-erreur">${rC.erreurs.confirmation}</p>` : ''}<input type="checkbox" id="cloture-confirmation" name="confirmation" value="oui" aria-required="true"${rC?.erreurs?.confirmation ? brut(' aria-invalid="true" aria-describedby="cloture-confirmation-erreur"') : ''}><label for="cloture-confirmation">Je confirme la clôture : elle est définitive, et les partenaires du parcours en sont informés.</label></div>
+${caseConfirmationCloture('cloture', rC?.erreurs?.confirmation)}
 <div class="boutons"><button type="submit" class="secondaire">Clore le parcours</button></div></form></details>`;
 }
 
