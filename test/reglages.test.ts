@@ -167,6 +167,8 @@ describe('réglages des programmes', () => {
       jalons: { pointsSuivi: ['P1M', 'P2M', 'P3M'] },
       options: { etudeConjointeBailleur: true, comiteDeSuivi: false },
     });
+    // Un nombre négatif reste un nombre (le schéma le refuse pour son signe, pas comme « nombre attendu »).
+    expect(changementDuFormulaire(p, { 'quotas.situationsParAn': '-3' })).toMatchObject({ quotas: { situationsParAn: -3 } });
     // Les cases d'éligibilité que le programme ne règle pas, laissées décochées : pas de changement « non réglé → non ».
     expect(p.eligibilite).not.toHaveProperty('sansGarantie');
     expect((corps as { eligibilite?: object }).eligibilite ?? {}).not.toHaveProperty('sansGarantie');

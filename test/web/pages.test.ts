@@ -283,6 +283,14 @@ describe('page d’un parcours', () => {
     const smsSeuls = pageParcours(ctx('ts.alice'), etat, { contact: { courriel: { accorde: false }, sms: accord, courrier: { accorde: false } } }).valeur;
     expect(smsSeuls).toContain('Mais le ménage n’accepte pas les courriels : aucun SMS ne part, car un SMS double un courriel adressé au ménage.');
     expect(confirmation('constructor')).toBeUndefined();
+    // Clôturé : l'issue dite une fois.
+    const close = pageParcours(
+      ctx('coord.essai'),
+      { ...etat, etape: 'cloture', libelleEtape: 'Clôturé : Clôture anticipée', cloture: { issue: 'cloture_anticipee', le: '2026-12-04T10:00:00.000Z' } },
+      { fait: 'cloture-anticipee' },
+    ).valeur;
+    expect(close).toContain('<p>Le parcours est clôturé : <strong>Clôture anticipée</strong>.</p>');
+    expect(close).not.toContain('Étape actuelle : <strong>Clôturé');
   });
 
   it('un message refusé : l’erreur est annoncée une seule fois, dans son formulaire ouvert ; en haut, un lien y mène', () => {

@@ -640,7 +640,16 @@ ${sectionPartage(ctx, etat, o)}
 ${sectionJournal(etat)}`;
   return html`<p><a href="/parcours">← ${estCoordination(ctx.personne) ? 'Tableau de bord' : 'Mes ménages'}</a></p>
 <h1>Dossier ${etat.reference}${etat.details.parcoursPrecedent ? html` <span class="aide">(nouveau parcours après une rechute)</span>` : ''} ${etat.cloture ? html`<span class="badge clos">Clôturé</span>` : etat.clotureEnCours ? html`<span class="badge clos">Clôture en cours</span>` : html`<span class="badge ouvert">En cours</span>`}</h1>
-${fait ? html`<div class="succes" role="status"><p>Enregistré : ${fait}.</p><p>Étape actuelle : <strong>${etat.libelleEtape}</strong>.</p></div>` : ''}
+${
+  fait
+    ? html`<div class="succes" role="status"><p>Enregistré : ${fait}.</p>${
+        // Clôturé : l'issue dite une fois (pas « Étape actuelle : Clôturé : … »).
+        etat.cloture
+          ? html`<p>Le parcours est clôturé : <strong>${LIBELLES_VALEURS[etat.cloture.issue] ?? etat.cloture.issue}</strong>.</p>`
+          : html`<p>Étape actuelle : <strong>${etat.libelleEtape}</strong>.</p>`
+      }</div>`
+    : ''
+}
 ${o.retour && !o.retour.formulaire ? resumeErreurs(o.retour.titre, o.retour.messages) : ''}
 ${
   // Le détail de l'erreur est dans le formulaire (annoncé là, une seule fois) ; en haut, de quoi y aller.

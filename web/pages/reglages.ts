@@ -247,7 +247,7 @@ export function changementDuFormulaire(p: ReglagesProgramme['programme'], b: Rec
   const nombre = (nom: string): number | string | undefined => {
     const t = (b[nom] ?? '').trim().replace(/\s/g, '').replace(',', '.');
     if (!t) return undefined;
-    return /^\d+(\.\d+)?$/.test(t) ? Number(t) : t;
+    return /^-?\d+(\.\d+)?$/.test(t) ? Number(t) : t; // « -3 » : un nombre, que le schéma refuse pour son signe
   };
   const cles = (o: Record<string, unknown>) => Object.keys(o);
   const conservation = duree('conservationDossier');
