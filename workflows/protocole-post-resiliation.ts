@@ -1011,18 +1011,12 @@ function motifMoisDe(mois: string, debut: string, dureeMois: number, maintenant:
   if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(mois)) return 'Mois attendu au format AAAA-MM.';
   const k = moisEntre(debut.slice(0, 7), mois);
   if (k < 0 || k >= dureeMois)
-    return `Le mois ${deMois(mois)} n’est pas un mois du protocole, qui va ${deMois(debut.slice(0, 7))} à ${moisEnFrancais(moisApres(debut.slice(0, 7), dureeMois - 1))}.`;
+    return `Le mois ${deMois(mois)} n’est pas un mois du protocole, qui va ${deMois(debut.slice(0, 7))} à ${moisEnFrancais(jourDeParis(ajouterDuree(minuitDeParis(debut), `P${dureeMois - 1}M`)).slice(0, 7))}.`;
   if (ajouterDuree(minuitDeParis(debut), `P${k}M`).getTime() > maintenant.getTime()) return `Le mois ${deMois(mois)} n’a pas encore commencé.`;
   return undefined;
 }
 
 const arrondi = (n: number) => Math.round(n * 100) / 100;
-
-/** « 2026-12 » + 13 → « 2028-01 ». */
-function moisApres(mois: string, n: number): string {
-  const k = Number(mois.slice(0, 4)) * 12 + Number(mois.slice(5, 7)) - 1 + n;
-  return `${Math.floor(k / 12)}-${String((k % 12) + 1).padStart(2, '0')}`;
-}
 
 /** Mois de « AAAA-MM » à « AAAA-MM ». */
 function moisEntre(a: string, b: string): number {
