@@ -234,6 +234,40 @@ describe('loiret-ahu par l’API', () => {
     estProbleme(await appel('GET', `/api/parcours/${workflowId}/documents/autre-chose`, { jeton: await connecter('coord.essai') }), 404);
   });
 
+  it('deux onglets ouverts sur le même parcours : la même tentative envoyée du second n’est pas enregistrée une seconde fois ; la page dit ce qui a changé et garde la saisie', async () => {
+    const { workflowId } = await lancer('loiret-ahu');
+    await etape(workflowId, 'aller_vers');
+    const cookie = `${NOM_COOKIE}=${await connecter('ts.alice')}`;
+    const adresse = `/parcours/${workflowId}/messages/tentative-contact`;
+    /** Les champs cachés du formulaire de tentative d'une page (csrf, requestId, vu). */
+    const caches = (page: string) => {
+      const f = page.slice(page.indexOf(`action="${adresse}"`));
+      const valeur = (nom: string) => new RegExp(`name="${nom}" value="([^"]*)"`).exec(f)![1]!;
+      return { csrf: valeur('csrf'), requestId: valeur('requestId'), vu: valeur('vu') };
+    };
+    const ouvrir = async () => caches((await appel('GET', `/parcours/${workflowId}`, { entetes: { cookie } })).texte);
+    const saisie = { canal: 'telephone', creneau: 'matin', issue: 'injoignable' };
+    const [onglet1, onglet2] = [await ouvrir(), await ouvrir()];
+    expect(onglet1.requestId).not.toBe(onglet2.requestId);
+
+    const premier = await appel('POST', adresse, { entetes: { cookie }, formulaire: { ...onglet1, ...saisie } });
+    expect(premier.status, premier.texte.slice(0, 300)).toBe(303);
+    await attendreEtat(workflowId, (e) => e.details.tentatives === 1, 'la tentative du premier onglet');
+
+    const second = await appel('POST', adresse, { entetes: { cookie }, formulaire: { ...onglet2, ...saisie } });
+    expect(second.status).toBe(409);
+    expect(second.texte).toContain('Rien n’a été enregistré : le parcours a changé depuis l’ouverture de ce formulaire.');
+    expect(second.texte).toMatch(/— Tentative de contact \(téléphone, matin\) : injoignable/);
+    expect(second.texte).toContain('Si votre saisie n’y figure pas déjà, envoyez-la de nouveau : le formulaire l’a gardée.');
+    expect(second.texte).toMatch(/<option value="telephone" selected>/);
+    expect((await handleDe(workflowId).query(etatQuery)).details.tentatives).toBe(1);
+
+    // Renvoyée depuis la page qui l'a dit (elle a vu le parcours tel qu'il est) : c'est une seconde tentative, voulue.
+    const voulue = await appel('POST', adresse, { entetes: { cookie }, formulaire: { ...caches(second.texte), ...saisie } });
+    expect(voulue.status, voulue.texte.slice(0, 300)).toBe(303);
+    await attendreEtat(workflowId, (e) => e.details.tentatives === 2, 'la seconde tentative, voulue');
+  });
+
   it('le travailleur social affecté enregistre ses tentatives de contact, le parcours avance ; le bailleur ne reçoit rien de confidentiel', async () => {
     const { workflowId, menage } = await lancer('loiret-ahu');
     const reference = menage.reference;

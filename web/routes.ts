@@ -83,7 +83,14 @@ import { pageConnexion } from './pages/connexion';
 import { pageEvaluations } from './pages/evaluations';
 import { pageFileIml } from './pages/file-iml';
 import { champsLancement, pageChoixProgramme, pageLancement } from './pages/lancement';
-import { aDesContenusConfidentiels, LECTURE_SUIVI_CONFIDENTIEL, MESSAGE_DE_CLOTURE, pageParcours, type RetourFormulaire } from './pages/parcours';
+import {
+  aDesContenusConfidentiels,
+  changementsDepuis,
+  LECTURE_SUIVI_CONFIDENTIEL,
+  MESSAGE_DE_CLOTURE,
+  pageParcours,
+  type RetourFormulaire,
+} from './pages/parcours';
 import { lireConsentementPartage, recueillirConsentementPartage, retirerConsentementPartage } from '../api/routes/partage';
 import { enregistrerContactMenage, lireContactMenage } from '../api/routes/contact-menage';
 import { pageTableau, type Filtres } from './pages/tableau';
@@ -508,6 +515,18 @@ export function routesWeb(deps: DependancesApi, auth: OptionsAuth & { maintenant
       if (!message) throw new Probleme(404, `Action inconnue pour ce parcours : « ${nom} ».`);
       const champs = champsDe(message.schema);
       const corps = { ...lireSaisie(champs, req.body as Corps), requestId: req.body?.requestId };
+      // Un formulaire plus ancien que le parcours (autre onglet, « Précédent ») : la même saisie y est
+      // peut-être déjà. Rien n'est envoyé ; la page dit ce qui a changé et garde la saisie.
+      const changements = changementsDepuis(etat, req.body?.vu);
+      if (changements.length) {
+        await rendreParcours(req, res, 409, {
+          formulaire: nom,
+          titre: 'Rien n’a été enregistré : le parcours a changé depuis l’ouverture de ce formulaire.',
+          messages: [...changements, 'Si votre saisie n’y figure pas déjà, envoyez-la de nouveau : le formulaire l’a gardée.'],
+          valeurs: req.body as Corps,
+        });
+        return;
+      }
       if (nom !== MESSAGE_DE_CLOTURE) {
         await agir(req, res, nom, champs, () => envoyerMessage(deps, ctx.personne, req.params.id, nom, corps));
         return;

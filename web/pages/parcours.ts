@@ -108,6 +108,7 @@ function formulaireMessage(ctx: Contexte, etat: EtatParcours, nom: string, o: Op
 ${r ? resumeErreurs(r.titre, r.messages) : ''}
 <input type="hidden" name="csrf" value="${ctx.csrf}">
 <input type="hidden" name="requestId" value="${randomUUID()}">
+<input type="hidden" name="vu" value="${derniereEntreeVue(etat)}">
 ${
   nom === 'tentative-contact' && !visite && etat.typeParcours === 'prevention_precontentieuse' && !programmeDe(ctx, etat, o)?.options.refusNeClotPas
     ? html`<p class="aide">Dans ce programme, un refus du ménage clôt le parcours (issue « Refus du ménage »).</p>`
@@ -118,6 +119,23 @@ ${rendreChamps(champs, `m-${nom}`, { valeurs: r?.valeurs, erreurs: r?.erreurs })
 ${nom === MESSAGE_DE_CLOTURE ? caseConfirmationCloture(`m-${nom}`, r?.erreurs?.confirmation) : ''}
 <div class="boutons"><button type="submit">${nom === MESSAGE_DE_CLOTURE ? 'Clore le parcours' : 'Enregistrer'}</button></div>
 </form></details>`;
+}
+
+/**
+ * Le dernier événement du journal que le formulaire a sous les yeux (`vu`) : un formulaire ouvert
+ * dans un autre onglet, ou rouvert par « Précédent », est plus ancien que le parcours.
+ */
+export const derniereEntreeVue = (etat: EtatParcours): number => etat.journal.reduce((n, e) => Math.max(n, e.seq), 0);
+
+/**
+ * Ce que des personnes (personnel, partenaires) ont fait au parcours depuis qu'un formulaire a été
+ * affiché (`vu`, son dernier événement du journal) ; les rappels et étapes du parcours ne comptent
+ * pas. Rien si le formulaire ne dit pas ce qu'il a vu.
+ */
+export function changementsDepuis(etat: EtatParcours, vu: unknown): string[] {
+  const n = typeof vu === 'string' && /^\d{1,9}$/.test(vu) ? Number(vu) : undefined;
+  if (n === undefined) return [];
+  return etat.journal.filter((e) => e.seq > n && e.acteur.type !== 'systeme').map((e) => `${dateHeureFr(e.date)} — ${e.resume}`);
 }
 
 /** Le message qui clôt un parcours (travail social) : définitif, il se confirme comme la clôture anticipée. */
