@@ -339,14 +339,14 @@ export function resumeErreursParChamp(
   const libelles = champsParNom(champs);
   const entrees = Object.entries(parChamp);
   if (!entrees.length && !autres.length) return brut('');
-  return html`<div class="erreur" role="alert"><p><strong>${titre}</strong></p><ul>${autres.map((m) => html`<li>${m}</li>`)}${entrees.map(
+  return html`<div class="erreur" role="alert" tabindex="-1" autofocus><p><strong>${titre}</strong></p><ul>${autres.map((m) => html`<li>${m}</li>`)}${entrees.map(
     ([nom, message]) => html`<li><a href="#${idDe(prefixeId, nom)}">${erreurDuChamp(libelles.get(nom)?.libelle ?? 'Champ', message)}</a></li>`,
   )}</ul></div>`;
 }
 
 export function resumeErreurs(titre: string, messages: string[]): Brut {
   if (!messages.length) return brut('');
-  return html`<div class="erreur" role="alert"><p><strong>${titre}</strong></p>${messages.length === 1 ? html`<p>${messages[0]}</p>` : html`<ul>${messages.map((m) => html`<li>${m}</li>`)}</ul>`}</div>`;
+  return html`<div class="erreur" role="alert" tabindex="-1" autofocus><p><strong>${titre}</strong></p>${messages.length === 1 ? html`<p>${messages[0]}</p>` : html`<ul>${messages.map((m) => html`<li>${m}</li>`)}</ul>`}</div>`;
 }
 
 export { echapper };

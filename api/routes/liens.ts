@@ -114,7 +114,7 @@ function formulaire(res: Response, status: number, token: string, etat: EtatParc
     contenu: html`${enTeteLien(etat, d, 'Réponse attendue avant le')}
 <h2>Éléments pour décider</h2>
 ${d.apercu.length ? html`<ul>${d.apercu.map((l) => html`<li>${l}</li>`)}</ul>` : html`<p>Aucun élément complémentaire.</p>`}
-${erreur ? html`<div class="erreur" role="alert" id="erreur-formulaire"><p>${erreur}</p></div>` : ''}
+${erreur ? html`<div class="erreur" role="alert" tabindex="-1" autofocus id="erreur-formulaire"><p>${erreur}</p></div>` : ''}
 <form method="post" action="/liens/${token}" novalidate>
   <fieldset${erreur ? html` aria-describedby="erreur-formulaire"` : ''}>
     <legend>Votre décision (obligatoire)</legend>
@@ -145,7 +145,7 @@ function formulaireRechute(res: Response, status: number, token: string, etat: E
 <p>L’accompagnement de ce ménage est terminé. Pendant la veille active, si le ménage connaît de nouveaux impayés de loyer, vous pouvez le signaler ici : l’opérateur ouvre alors un nouvel accompagnement, sans nouvelle orientation à faire.</p>
 ${apercu.length ? html`<ul>${apercu.map((l) => html`<li>${l}</li>`)}</ul>` : ''}
 <p>N’utilisez ce lien que s’il y a une rechute : en l’absence de signalement, la veille prend fin d’elle-même à la date indiquée ci-dessus.</p>
-${erreur ? html`<div class="erreur" role="alert" id="erreur-formulaire"><p>${erreur}</p></div>` : ''}
+${erreur ? html`<div class="erreur" role="alert" tabindex="-1" autofocus id="erreur-formulaire"><p>${erreur}</p></div>` : ''}
 <form method="post" action="/liens/${token}" novalidate>
   <label for="commentaire">Commentaire (facultatif)</label>
   <p class="aide" id="aide-commentaire">Par exemple : nombre de loyers impayés, montant, date du dernier paiement. 2 000 caractères au plus. Il sera transmis à l’équipe qui accompagnera le ménage.</p>
@@ -174,7 +174,7 @@ function formulaireNouveauBail(
     titre: `${erreur ? 'Erreur : ' : ''}${d.objet} — Prévention des expulsions`,
     contenu: html`${enTeteLien(etat, d, 'À indiquer avant le')}
 ${d.apercu.length ? html`<ul>${d.apercu.map((l) => html`<li>${l}</li>`)}</ul>` : ''}
-${erreur ? html`<div class="erreur" role="alert" id="erreur-formulaire"><p>${erreur.message}</p></div>` : ''}
+${erreur ? html`<div class="erreur" role="alert" tabindex="-1" autofocus id="erreur-formulaire"><p>${erreur.message}</p></div>` : ''}
 <form method="post" action="/liens/${token}" novalidate>
   <label for="signeLe">Date de signature du nouveau bail (obligatoire)</label>
   <p class="aide" id="aide-signeLe">Au plus tard aujourd’hui.</p>
@@ -208,7 +208,7 @@ function formulairePaiement(
     titre: `${erreur ? 'Erreur : ' : ''}${d.objet} — Prévention des expulsions`,
     contenu: html`${enTeteLien(etat, d, 'Réponse attendue avant le')}
 ${d.apercu.length ? html`<ul>${d.apercu.map((l) => html`<li>${l}</li>`)}</ul>` : ''}
-${erreur ? html`<div class="erreur" role="alert" id="erreur-formulaire"><p>${erreur}</p></div>` : ''}
+${erreur ? html`<div class="erreur" role="alert" tabindex="-1" autofocus id="erreur-formulaire"><p>${erreur}</p></div>` : ''}
 <form method="post" action="/liens/${token}" novalidate>
   <fieldset${erreur ? html` aria-describedby="erreur-formulaire"` : ''}>
     <legend>Le paiement de ce mois (obligatoire)</legend>

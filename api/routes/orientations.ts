@@ -352,7 +352,7 @@ export function routesOrientationPublique(deps: DependancesApi): Router {
         res,
         statut,
         'Lien non valide',
-        html`<div class="erreur" role="alert">
+        html`<div class="erreur" role="alert" tabindex="-1" autofocus>
           <p>${v.ok ? 'Ce lien n’est pas un lien d’orientation.' : v.message}</p>
           <p>Rien n’a été enregistré. Demandez un nouveau lien à la coordination du dispositif.</p>
         </div>`,
@@ -363,7 +363,12 @@ export function routesOrientationPublique(deps: DependancesApi): Router {
     const programme = lien ? deps.catalogue.trouver(lien.programme_id) : undefined;
     const organisation = lien ? await annuaireDe(deps).trouver(lien.organisation_id) : undefined;
     if (!lien || !programme || !organisation) {
-      pagePublique(res, 404, 'Lien inconnu', html`<div class="erreur" role="alert"><p>Ce lien ne correspond à aucune demande d’orientation.</p></div>`);
+      pagePublique(
+        res,
+        404,
+        'Lien inconnu',
+        html`<div class="erreur" role="alert" tabindex="-1" autofocus><p>Ce lien ne correspond à aucune demande d’orientation.</p></div>`,
+      );
       return undefined;
     }
     if (lien.utilise_le) {

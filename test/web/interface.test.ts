@@ -56,6 +56,11 @@ async function sansViolation(page: Page, nom: string) {
   expect(await verifierAxe(page), `axe : ${nom}`).toEqual([]);
 }
 
+/** Après un envoi refusé, le clavier et le lecteur d'écran partent du résumé des erreurs (attribut `autofocus`, sans script). */
+async function focusSurLeResume(page: Page) {
+  await page.waitForFunction(() => document.activeElement?.matches('.erreur[role=alert]') === true, undefined, { timeout: 10_000 });
+}
+
 async function connecter(page: Page, identifiant: string, motDePasse = MOT_DE_PASSE) {
   await page.goto(`${ui.url}/connexion`);
   await page.locator('#identifiant').fill(identifiant);
@@ -158,6 +163,7 @@ describe('l’interface web dans Chromium', () => {
     await coord.getByRole('button', { name: 'Lancer le parcours' }).click();
     await coord.waitForLoadState();
     expect(await coord.locator('#lancement-menage-reference-erreur').innerText()).toBe('champ obligatoire');
+    await focusSurLeResume(coord);
     expect(await coord.locator('#lancement-menage-reference').getAttribute('aria-invalid')).toBe('true');
     expect(await coord.locator('#lancement-donnees-situation-garantie-erreur').count()).toBe(1);
     await coord.locator('#lancement-menage-reference').fill('avec espace');
@@ -247,6 +253,7 @@ describe('l’interface web dans Chromium', () => {
     await ts.waitForLoadState();
     const alerte = await ts.locator('[role=alert]').first().innerText();
     expect(alerte).toContain('Saisie refusée');
+    await focusSurLeResume(ts);
     expect(alerte).toContain('Le diagnostic se conclut par un carnet de route (au moins une démarche).');
     expect(await ts.locator('#action-diagnostic').getAttribute('open')).not.toBeNull();
     await expect(ts.locator('#m-diagnostic-origineDette').inputValue()).resolves.toBe('Perte d’emploi');
@@ -485,6 +492,7 @@ describe('l’interface web dans Chromium', () => {
     // Le motif et la confirmation manquent : les deux sont dits ensemble, rien n'est clos.
     await expect(page.locator('#cloture-motif-erreur').innerText()).resolves.toBe('motif requis (3 caractères au moins)');
     await expect(page.locator('#cloture-confirmation-erreur').innerText()).resolves.toBe('cochez la case pour confirmer la clôture, qui est définitive');
+    await focusSurLeResume(page);
     await sansViolation(page, '25-cloture-motif-manquant');
     await page.locator('#cloture-motif').fill('Le ménage a trouvé un logement par ses propres moyens.');
     await page.getByRole('button', { name: 'Clore le parcours' }).click();

@@ -300,7 +300,9 @@ describe('page d’un parcours', () => {
     expect(h.match(/role="alert"/g)).toHaveLength(1);
     expect(h).toContain('<a href="#action-tentative-contact">Voir le formulaire</a>');
     const formulaire = h.slice(h.indexOf('id="action-tentative-contact"'));
-    expect(formulaire.slice(0, formulaire.indexOf('</form>'))).toContain('role="alert"><p><strong>Saisie refusée :</strong></p><p>Indiquez le créneau.</p>');
+    expect(formulaire.slice(0, formulaire.indexOf('</form>'))).toContain(
+      'role="alert" tabindex="-1" autofocus><p><strong>Saisie refusée :</strong></p><p>Indiquez le créneau.</p>',
+    );
   });
 
   it('un message refusé dont l’étape ne propose plus le formulaire (enregistré d’un autre onglet) : la raison en haut, annoncée, sans lien mort', () => {
@@ -311,7 +313,7 @@ describe('page d’un parcours', () => {
     expect(h).not.toContain('href="#action-plan-aide"');
     expect(h.match(/role="alert"/g)).toHaveLength(1);
     expect(h).toContain(
-      '<div class="erreur" role="alert"><p><strong>Saisie refusée :</strong></p><ul><li>Le plan d’aide est déjà enregistré.</li><li>Ce formulaire n’est plus proposé à l’étape « Aller vers le ménage » : la page montre le parcours tel qu’il est maintenant.</li></ul></div>',
+      '<div class="erreur" role="alert" tabindex="-1" autofocus><p><strong>Saisie refusée :</strong></p><ul><li>Le plan d’aide est déjà enregistré.</li><li>Ce formulaire n’est plus proposé à l’étape « Aller vers le ménage » : la page montre le parcours tel qu’il est maintenant.</li></ul></div>',
     );
   });
 

@@ -60,7 +60,7 @@ export function envoyer(res: Response, ctx: Contexte, status: number, titre: str
 export function pageErreur(res: Response, ctx: Contexte | undefined, status: number, detail: string): void {
   const titre =
     status === 403 ? 'Accès refusé' : status === 404 ? 'Page introuvable' : status >= 500 ? 'Service momentanément indisponible' : 'Demande impossible';
-  const contenu = html`<h1>${titre}</h1><div class="erreur" role="alert"><p>${detail}</p></div><p><a href="/parcours">Revenir à la liste des parcours</a></p>`;
+  const contenu = html`<h1>${titre}</h1><div class="erreur" role="alert" tabindex="-1" autofocus><p>${detail}</p></div><p><a href="/parcours">Revenir à la liste des parcours</a></p>`;
   if (ctx) envoyer(res, ctx, status, titre, contenu, false);
   else envoyerPage(res, status, { titre: `${titre} — Prévention des expulsions`, contenu });
 }

@@ -13,7 +13,7 @@ export interface OptionsConnexion {
 export function pageConnexion(o: OptionsConnexion): Brut {
   return html`<h1>Connexion du personnel</h1>
 ${o.info ? html`<div class="encadre" role="status"><p>${o.info}</p></div>` : ''}
-${o.erreur ? html`<div class="erreur" role="alert"><p>${o.erreur}</p></div>` : ''}
+${o.erreur ? html`<div class="erreur" role="alert" tabindex="-1" autofocus><p>${o.erreur}</p></div>` : ''}
 ${
   o.fournisseur
     ? // Un lien, pas un formulaire : la CSP des pages (form-action 'self', api/html.ts) bloque dans

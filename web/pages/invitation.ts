@@ -36,5 +36,5 @@ export function pageInvitationAcceptee(personneId: string): Brut {
 }
 
 export function pageInvitationInvalide(message: string): Brut {
-  return html`<h1>Lien d’invitation</h1><div class="erreur" role="alert"><p>${message}</p></div><p><a href="/connexion">Aller à la page de connexion</a></p>`;
+  return html`<h1>Lien d’invitation</h1><div class="erreur" role="alert" tabindex="-1" autofocus><p>${message}</p></div><p><a href="/connexion">Aller à la page de connexion</a></p>`;
 }

@@ -168,7 +168,7 @@ ${champDuree('conservationDossier', `${LIBELLE_CONSERVATION} (depuis sa clôture
 function resumeErreursReglages(r: RetourReglages): Brut {
   const champs = Object.entries(r.erreurs);
   if (!champs.length) return resumeErreurs('Les réglages n’ont pas été enregistrés :', r.messages);
-  return html`<div class="erreur" role="alert"><p><strong>Les réglages n’ont pas été enregistrés :</strong></p><ul>${r.messages.map((m) => html`<li>${m}</li>`)}${champs.map(
+  return html`<div class="erreur" role="alert" tabindex="-1" autofocus><p><strong>Les réglages n’ont pas été enregistrés :</strong></p><ul>${r.messages.map((m) => html`<li>${m}</li>`)}${champs.map(
     ([nom, message]) => html`<li><a href="#${cibleErreur(nom)}">${erreurDuChamp(libelleChampReglage(nom), message)}</a></li>`,
   )}</ul></div>`;
 }

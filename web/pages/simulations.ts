@@ -116,7 +116,7 @@ function formulaire(ctx: Contexte, programmes: Programme[], r: RetourFormulaire)
   });
   const erreurProgrammes = r.erreurs.programmes;
   return html`<h2>Nouvelle simulation</h2>
-<form method="post" action="/simulations" novalidate>${messages.length ? resumeErreurs('La simulation n’a pas été lancée :', messages) : ''}${r.refus ? html`<div class="erreur" role="alert"><p>${r.refus}</p></div>` : ''}
+<form method="post" action="/simulations" novalidate>${messages.length ? resumeErreurs('La simulation n’a pas été lancée :', messages) : ''}${r.refus ? html`<div class="erreur" role="alert" tabindex="-1" autofocus><p>${r.refus}</p></div>` : ''}
 <input type="hidden" name="csrf" value="${ctx.csrf}">
 <fieldset id="sim-programmes"${erreurProgrammes ? brut(' aria-describedby="sim-programmes-erreur"') : ''}><legend>Programmes à simuler <span class="aide">(au moins un)</span></legend>
 ${erreurProgrammes ? html`<p class="message-erreur" id="sim-programmes-erreur">${erreurProgrammes}</p>` : ''}
@@ -205,7 +205,7 @@ ${entete(ctx, s)}
 ${enCours ? avancement(s, suivre) : ''}
 ${
   s.statut === 'echouee' || s.statut === 'interrompue'
-    ? html`<div class="erreur" role="alert"><p><strong>${s.statut === 'echouee' ? 'La simulation a échoué.' : 'La simulation a été interrompue.'}</strong></p><p>${s.erreur ?? ''}</p></div>
+    ? html`<div class="erreur" role="alert" tabindex="-1" autofocus><p><strong>${s.statut === 'echouee' ? 'La simulation a échoué.' : 'La simulation a été interrompue.'}</strong></p><p>${s.erreur ?? ''}</p></div>
 <p><a href="/simulations">Lancer une nouvelle simulation</a></p>`
     : ''
 }

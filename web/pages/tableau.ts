@@ -119,7 +119,7 @@ ${choix(
 </div>
 <div class="boutons"><button type="submit">Filtrer</button> <a href="/parcours">Effacer les filtres</a></div>
 </fieldset></form>
-${erreur ? html`<div class="erreur" role="alert"><p>${erreur}</p></div>` : ''}
+${erreur ? html`<div class="erreur" role="alert" tabindex="-1" autofocus><p>${erreur}</p></div>` : ''}
 ${
   liste.length === 0
     ? html`<p class="encadre">Aucun parcours ne correspond à ces filtres.${conseilRecherche(filtres)}</p>`
@@ -157,7 +157,7 @@ function pageMesMenages(ctx: Contexte, resultat: PageDossiers, filtres: Filtres,
 ${clos ? html`<a href="/parcours">Voir les parcours en cours</a>` : html`<a href="/parcours?cloture=true">Voir les parcours clôturés</a>`}</p>
 <form method="get" action="/parcours" role="search" aria-label="Chercher un ménage">${clos ? html`<input type="hidden" name="cloture" value="true">` : ''}
 ${champRecherche(filtres)}<div class="boutons"><button type="submit">Chercher</button>${filtres.recherche ? html` <a href="/parcours${clos ? '?cloture=true' : ''}">Tous mes ménages</a>` : ''}</div></form>
-${erreur ? html`<div class="erreur" role="alert"><p>${erreur}</p></div>` : ''}
+${erreur ? html`<div class="erreur" role="alert" tabindex="-1" autofocus><p>${erreur}</p></div>` : ''}
 ${
   liste.length === 0
     ? html`<p class="encadre">${filtres.recherche ? `Aucun de vos ménages ne répond à « ${filtres.recherche} ».${conseilRecherche(filtres)}` : `Aucun ménage ${clos ? 'clôturé' : 'en cours'} ne vous est affecté.`}</p>`
