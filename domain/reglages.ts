@@ -4,36 +4,67 @@
  * clé sans libellé ici s'affiche « Autre réglage » : jamais sa clé.
  */
 
+/** Les délais dans l'ordre où les parcours les rencontrent (la page des réglages suit cet ordre). */
 export const LIBELLES_DELAIS: Record<string, string> = {
+  // Prévention précontentieuse
+  comiteDeSuivi: 'Réponse du comité de suivi',
+  contact: 'Prise de contact avec le ménage',
   premiereVisite: 'Première visite à domicile (depuis la désignation)',
   secondeVisite: 'Seconde visite après une première sans réponse',
-  contact: 'Prise de contact avec le ménage',
   diagnostic: 'Diagnostic social',
   planAide: 'Plan d’aide (après le diagnostic)',
   validationDepartement: 'Validation de l’ASLL par le département',
   validationBailleur: 'Validation du plan avec le référent du bailleur (étude conjointe)',
   informationPartenaires: 'Information des partenaires',
-  rappelAvant: 'Rappel avant une échéance',
   pointSuivi: 'Intervalle entre deux points de suivi',
   suivi: 'Durée de l’accompagnement',
-  saisieBilan: 'Saisie d’un bilan après sa date',
-  comiteDeSuivi: 'Réponse du comité de suivi',
   veilleActive: 'Durée de la veille active',
+  // IML sortie de structure avec bail glissant
   validationSiao: 'Validation de la candidature par le SIAO',
-  glissement: 'Glissement du bail',
-  prolongationMax: 'Durée maximale avant glissement, prolongations comprises',
-  prolongation: 'Durée d’une prolongation',
   rechercheLogement: 'Recherche d’un logement',
+  glissement: 'Glissement du bail',
+  prolongation: 'Durée d’une prolongation',
+  prolongationMax: 'Durée maximale avant glissement, prolongations comprises',
+  // Protocole post-résiliation
+  signatureProtocole: 'Signature du protocole',
   dureeMax: 'Durée maximale du protocole',
   avenantMax: 'Durée maximale avec avenant',
-  nouveauBail: 'Signature du nouveau bail',
-  bilan: 'Intervalle entre deux bilans',
   paiement: 'Échéance de paiement',
   reponsePaiement: 'Réponse du bailleur sur un paiement',
+  bilan: 'Intervalle entre deux bilans',
   visite: 'Visite de suivi',
   reponseManquements: 'Réponse aux manquements signalés',
+  nouveauBail: 'Signature du nouveau bail',
   orientation: 'Orientation après la fin du protocole',
+  // Les trois parcours
+  saisieBilan: 'Saisie d’un bilan après sa date',
+  rappelAvant: 'Rappel avant une échéance',
 };
+
+/** Rang d'un délai dans le parcours (ordre de `LIBELLES_DELAIS`) ; un délai inconnu vient après. */
+export const rangDuDelai = (cle: string): number => {
+  const i = Object.keys(LIBELLES_DELAIS).indexOf(cle);
+  return i < 0 ? Number.MAX_SAFE_INTEGER : i;
+};
+
+/**
+ * Les délais dont l'échéance reçoit le rappel du programme (« rappelAvant ») : ceux que les
+ * workflows suivent avec `rappelAvant` (workflows/*.ts). Un rappel aussi long que l'un d'eux ne
+ * partirait jamais : la page des réglages le refuse.
+ */
+export const DELAIS_RAPPELES = [
+  'contact',
+  'premiereVisite',
+  'secondeVisite',
+  'diagnostic',
+  'planAide',
+  'suivi',
+  'saisieBilan',
+  'rechercheLogement',
+  'signatureProtocole',
+  'visite',
+  'orientation',
+] as const;
 
 export const LIBELLES_JALONS: Record<string, string> = {
   bilans: 'Bilans (depuis le début de l’accompagnement)',

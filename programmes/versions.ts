@@ -25,9 +25,10 @@ import {
   LIBELLES_JALONS,
   LIBELLES_OPTIONS,
   LIBELLES_QUOTAS,
+  DELAIS_RAPPELES,
   libelleReglage,
 } from '../domain/reglages';
-import { dureeEnFrancais, estDureeIso } from '../workflows/blocs/duree';
+import { ajouterDuree, dureeEnFrancais, estDureeIso } from '../workflows/blocs/duree';
 import { LIBELLES_DESTINATAIRES_DIAGNOSTIC, type PartageDiagnostic } from '../domain/partage';
 import { partageDiagnosticSchema, programmeSchema, type Catalogue } from './catalogue';
 
@@ -179,6 +180,25 @@ function clesInconnues(p: Programme, c: ChangementReglages): Array<{ champ: stri
   return erreurs;
 }
 
+/**
+ * Un rappel aussi long qu'un délai qu'il rappelle tomberait avant l'échéance même ouverte : il ne
+ * partirait jamais. Comparés depuis un 1er janvier (un mois y compte 31 jours).
+ */
+function rappelTropLong(delais: Record<string, string>): { champ: string; message: string } | undefined {
+  const rappel = delais.rappelAvant;
+  if (!rappel || !estDureeIso(rappel)) return undefined;
+  const depuis = new Date(Date.UTC(2027, 0, 1));
+  const fin = (iso: string) => ajouterDuree(depuis, iso).getTime();
+  const court = DELAIS_RAPPELES.filter((cle) => delais[cle] && estDureeIso(delais[cle]) && fin(rappel) >= fin(delais[cle])).sort(
+    (a, b) => fin(delais[a]!) - fin(delais[b]!),
+  )[0];
+  if (!court) return undefined;
+  return {
+    champ: 'delais.rappelAvant',
+    message: `un rappel de ${dureeEnFrancais(rappel)} ne partirait jamais : il doit être plus court que chaque délai qu’il rappelle, dont « ${libelleReglage(LIBELLES_DELAIS, court)} » (${dureeEnFrancais(delais[court]!)})`,
+  };
+}
+
 /** Le programme après le changement, validé comme un fichier de programme ; sinon les erreurs. */
 export function appliquerChangement(p: Programme, c: ChangementReglages): Programme {
   const inconnues = clesInconnues(p, c);
@@ -203,6 +223,8 @@ export function appliquerChangement(p: Programme, c: ChangementReglages): Progra
       r.error.issues.map((i) => ({ champ: i.path.join('.'), message: i.message })),
     );
   }
+  const rappel = rappelTropLong(r.data.delais);
+  if (rappel) throw new RefusReglages(400, 'Ces réglages ne conviennent pas au programme.', [rappel]);
   return r.data as Programme;
 }
 

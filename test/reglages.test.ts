@@ -13,7 +13,7 @@ import { menageEssai, situationPrevention } from './outils/environnement';
 import { annuaireEssai, bancAvecApi, demarrerApiEssai, type ApiEssai } from './outils/api';
 import { appliquerChangement, decrireChangements, RefusReglages } from '../programmes/versions';
 import { CATALOGUE } from './outils/environnement';
-import { changementDuFormulaire, lireSerie } from '../web/pages/reglages';
+import { changementDuFormulaire, lireSerie, pageReglages } from '../web/pages/reglages';
 
 const MOT_DE_PASSE = 'mot-de-passe-essai';
 const essai = bancAvecApi(MOT_DE_PASSE);
@@ -205,5 +205,55 @@ describe('réglages des programmes', () => {
     // En deçà, ou au plafond : accepté.
     expect(refus({ dureeMax: 'P18M' })).toBeUndefined();
     expect(refus({ dureeMax: 'P2Y', nouveauBail: 'P2M' })).toBeUndefined();
+  });
+
+  it('un rappel aussi long qu’un délai qu’il rappelle est refusé (il ne partirait jamais) ; les délais sont dans l’ordre du parcours', () => {
+    const refus = (id: string, delais: Record<string, string>) => {
+      const p = CATALOGUE.trouver(id)!;
+      try {
+        appliquerChangement(p, { versionAttendue: p.version, motif: 'Essai', delais });
+        return undefined;
+      } catch (e) {
+        return e instanceof RefusReglages ? e.erreurs : e;
+      }
+    };
+    // Besançon : la seconde visite se fait en une semaine ; un rappel d'une semaine tomberait le jour où elle s'ouvre.
+    expect(refus('besancon-ccas', { rappelAvant: 'P1W' })).toEqual([
+      {
+        champ: 'delais.rappelAvant',
+        message:
+          'un rappel de 1 semaine ne partirait jamais : il doit être plus court que chaque délai qu’il rappelle, dont « Seconde visite après une première sans réponse » (1 semaine)',
+      },
+    ]);
+    expect(refus('besancon-ccas', { rappelAvant: 'P6D' })).toBeUndefined();
+    // Le même rappel, la seconde visite et le plan d'aide allongés : accepté.
+    expect(refus('besancon-ccas', { rappelAvant: 'P1W', secondeVisite: 'P10D' })).toEqual([
+      { champ: 'delais.rappelAvant', message: expect.stringContaining('« Plan d’aide (après le diagnostic) » (1 semaine)') },
+    ]);
+    expect(refus('besancon-ccas', { rappelAvant: 'P1W', secondeVisite: 'P10D', planAide: 'P10D' })).toBeUndefined();
+    // Un délai qui n'a pas de rappel (réponse du bailleur sur un paiement, 10 jours) ne compte pas.
+    expect(refus('reims-april-protocole', { rappelAvant: 'P3W' })).toBeUndefined();
+    expect(refus('reims-april-protocole', { rappelAvant: 'P1M' })).toEqual([
+      { champ: 'delais.rappelAvant', message: expect.stringContaining('dont « Visite de suivi » (1 mois)') },
+    ]);
+    // Un mois contre 30 jours : compté depuis un mois de 31 jours, le rappel d'un mois est plus long.
+    expect(refus('loiret-ahu', { rappelAvant: 'P1M', contact: 'P30D', diagnostic: 'P2M', planAide: 'P6W', suivi: 'P6M', saisieBilan: 'P6W' })).toEqual([
+      { champ: 'delais.rappelAvant', message: expect.stringContaining('« Prise de contact avec le ménage » (30 jours)') },
+    ]);
+
+    const page = pageReglages({ csrf: 'x' } as never, { programme: CATALOGUE.trouver('besancon-ccas')!, versions: [] } as never).valeur;
+    const ordre = [...page.matchAll(/id="delais-([a-zA-Z]+)-n"/g)].map((m) => m[1]);
+    expect(ordre).toEqual([
+      'contact',
+      'premiereVisite',
+      'secondeVisite',
+      'diagnostic',
+      'planAide',
+      'validationDepartement',
+      'informationPartenaires',
+      'suivi',
+      'saisieBilan',
+      'rappelAvant',
+    ]);
   });
 });

@@ -13,6 +13,7 @@ import {
   LIBELLE_PARTAGE_DIAGNOSTIC,
   LIBELLE_RAPPELS_VALIDATION,
   LIBELLES_DELAIS,
+  rangDuDelai,
   LIBELLES_ELIGIBILITE,
   LIBELLES_JALONS,
   LIBELLES_OPTIONS,
@@ -127,7 +128,9 @@ ${r ? resumeErreursReglages(r) : ''}
 <input type="hidden" name="csrf" value="${ctx.csrf}">
 <input type="hidden" name="versionAttendue" value="${p.version}">
 <h2>Délais</h2>
-${trier(Object.keys(p.delais), LIBELLES_DELAIS).map((cle) => champDuree(`delais.${cle}`, libelleReglage(LIBELLES_DELAIS, cle), p.delais[cle]!, r))}
+${Object.keys(p.delais)
+  .sort((a, b) => rangDuDelai(a) - rangDuDelai(b))
+  .map((cle) => champDuree(`delais.${cle}`, libelleReglage(LIBELLES_DELAIS, cle), p.delais[cle]!, r))}
 ${Object.keys(p.jalons).length ? html`<h2>Bilans et points de suivi</h2>${Object.keys(p.jalons).map((cle) => champSerie(`jalons.${cle}`, libelleReglage(LIBELLES_JALONS, cle), p.jalons[cle]!, r))}` : ''}
 ${champSerie('rappelsValidation', LIBELLE_RAPPELS_VALIDATION, p.rappelsValidation, r)}
 ${Object.keys(p.options).length ? html`<h2>Options</h2>${trier(Object.keys(p.options), LIBELLES_OPTIONS).map((cle) => caseACocher(`options.${cle}`, libelleReglage(LIBELLES_OPTIONS, cle), p.options[cle]!, r))}` : ''}
