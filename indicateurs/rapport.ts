@@ -704,6 +704,7 @@ export function rapportPdf(r: Rapport): Promise<Buffer> {
   const doc = new PDFDocument({
     size: 'A4',
     margin: 50,
+    lang: 'fr-FR',
     info: { Title: texteWinAnsi(r.titre), Author: 'Plateforme des parcours de prévention des expulsions' },
   });
   const morceaux: Buffer[] = [];

@@ -563,6 +563,8 @@ describe('rapports', () => {
     };
     const complet = await rapportPdf(construireRapport(ind, programme, { type: '12-mois' }));
     expect(complet.subarray(0, 5).toString()).toBe('%PDF-');
+    // La langue du document (catalogue du PDF) : un lecteur d'écran le lit en français.
+    expect(/\/Lang \(([^)]*)\)/.exec(complet.toString('latin1'))?.[1]).toBe('fr-FR');
     const t1 = await texte(complet);
     expect(t1).toContain('Évaluation à 12 mois');
     expect(t1).toContain('Situations repérées');
@@ -592,6 +594,21 @@ describe('période demandée à l’API', () => {
     });
     expect(periodeDe({ du: '2026-01-01', au: '2026-03-31', periode: '6-mois' }, maintenant)).toEqual({ du: '2026-01-01', au: '2026-03-31', type: '6-mois' });
   });
+  it('le jour de la période est celui de Paris : après minuit à Paris, en hiver comme en été, et au Nouvel An', () => {
+    // 0 h 30 à Paris le 5 décembre (encore le 4 en UTC).
+    expect(periodeDe({ periode: '6-mois' }, new Date('2026-12-04T23:30:00Z'))).toMatchObject({ du: '2026-06-06', au: '2026-12-05' });
+    // La nuit du passage à l'heure d'été (0 h 30 à Paris le 28 mars, UTC+1).
+    expect(periodeDe({}, new Date('2027-03-27T23:30:00Z'))).toMatchObject({ du: '2026-03-29', au: '2027-03-28' });
+    // En été (UTC+2) : 0 h 30 le 1er août à Paris.
+    expect(periodeDe({}, new Date('2027-07-31T22:30:00Z'))).toMatchObject({ du: '2026-08-02', au: '2027-08-01' });
+    // 23 h 30 le 31 décembre en UTC : déjà le 1er janvier à Paris, l'année du rapport annuel a commencé.
+    const nouvelAn = new Date('2026-12-31T23:30:00Z');
+    expect(periodeDe({ periode: 'annuel-iml' }, nouvelAn)).toEqual({ du: '2027-01-01', au: '2027-01-01', type: 'annuel-iml' });
+    expect(periodeDe({ periode: 'annuel-iml', annee: '2027' }, nouvelAn)).toMatchObject({ du: '2027-01-01' });
+    // Et une heure plus tôt, encore le 31 décembre à Paris.
+    expect(periodeDe({ periode: 'annuel-iml' }, new Date('2026-12-31T22:30:00Z'))).toEqual({ du: '2026-01-01', au: '2026-12-31', type: 'annuel-iml' });
+  });
+
   it('refuse une date inexistante, une borne seule, un paramètre inconnu (messages en français)', () => {
     const erreurs = (q: unknown) => requeteIndicateursSchema.safeParse(q).error?.issues.map((i) => i.message) ?? [];
     expect(erreurs({ du: '2026-02-30', au: '2026-03-01' })).toContain('date inexistante');

@@ -25,6 +25,7 @@ import type { DependancesApi } from '../dependances';
 import { analyser, interdit, introuvable, invalide } from '../problemes';
 import { estBailleur } from '../../personnel/organisations';
 import { annuaireDe } from './parcours';
+import { jourDeParis } from '../../workflows/blocs/duree';
 
 const jour = z
   .string()
@@ -116,17 +117,19 @@ export interface PeriodeEvaluation {
  */
 export function periodeDe(q: RequeteIndicateurs, maintenant: Date, debut?: DebutProgramme): PeriodeEvaluation {
   if (q.du && q.au) return { du: q.du, au: q.au, type: q.periode };
+  // Le jour, à Paris : le 5 décembre à 0 h 30 est le 5 décembre (le 4 en UTC).
+  const aujourdhui = jourDeParis(maintenant);
+  const anneeEnCours = Number(aujourdhui.slice(0, 4));
   if (q.periode === 'annuel-iml') {
-    const annee = q.annee ?? String(maintenant.getUTCFullYear());
-    if (Number(annee) > maintenant.getUTCFullYear()) {
-      throw invalide('annee', `l’année ${annee} n’a pas encore commencé : choisissez ${maintenant.getUTCFullYear()} ou une année passée`);
+    const annee = q.annee ?? String(anneeEnCours);
+    if (Number(annee) > anneeEnCours) {
+      throw invalide('annee', `l’année ${annee} n’a pas encore commencé : choisissez ${anneeEnCours} ou une année passée`);
     }
     const fin = `${annee}-12-31`;
-    return { du: `${annee}-01-01`, au: fin < iso(maintenant) ? fin : iso(maintenant), type: 'annuel-iml' };
+    return { du: `${annee}-01-01`, au: fin < aujourdhui ? fin : aujourdhui, type: 'annuel-iml' };
   }
   const mois = q.periode === '6-mois' ? 6 : 12;
   if (q.periode && debut) {
-    const aujourdhui = iso(maintenant);
     const terme = termeApres(debut.le, mois);
     const aVenir = debut.le > aujourdhui;
     const enCours = !aVenir && terme > aujourdhui;
@@ -137,7 +140,7 @@ export function periodeDe(q: RequeteIndicateurs, maintenant: Date, debut?: Debut
       depuisLeDebut: { mois, debut: debut.le, source: debut.source, terme, enCours, aVenir },
     };
   }
-  return { du: iso(moinsMois(maintenant, mois)), au: iso(maintenant), type: q.periode, ...(q.periode ? { sansDebut: { mois } } : {}) };
+  return { du: iso(moinsMois(new Date(`${aujourdhui}T00:00:00.000Z`), mois)), au: aujourdhui, type: q.periode, ...(q.periode ? { sansDebut: { mois } } : {}) };
 }
 
 /** Le registre des fiches, dans le système d'enregistrement. */
