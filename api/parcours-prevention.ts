@@ -25,8 +25,8 @@ import {
   tentativeContactUpdate,
   type EntreePrevention,
 } from '../domain/prevention';
-import { jourDeParis } from '../workflows/blocs/duree';
-import { adresseCourrielSchema, dateDebutSchema, montantSchema } from '../domain/schemas';
+import { dateEnFrancais, jourDeParis } from '../workflows/blocs/duree';
+import { adresseCourrielSchema, dateDebutSchema, DELAI_DEBUT_MAX, jourDans, montantSchema } from '../domain/schemas';
 import type { IssueCloture } from '../domain/vocabulaire';
 import { definirMessage, type DefinitionParcours } from './registre';
 
@@ -52,7 +52,18 @@ export const situationSchema = z
         example: 'commandement_de_payer',
       }),
   })
-  .strict();
+  .strict()
+  .superRefine((s, ctx) => {
+    // Des loyers impayés supposent un bail déjà commencé (jour de Paris). Une date trop lointaine a déjà son erreur.
+    const aVenir = s.debutBail > jourDeParis(new Date()) && s.debutBail <= jourDans(DELAI_DEBUT_MAX);
+    if ((s.impayesMois > 0 || s.montantDette > 0) && aVenir) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['debutBail'],
+        message: `le bail commence le ${dateEnFrancais(s.debutBail)} : il ne peut pas encore avoir de loyers impayés (vérifiez la date de début du bail, ou les impayés)`,
+      });
+    }
+  });
 
 const tentativeSchema = z
   .object({

@@ -12,6 +12,7 @@ import { contenuFicheCloture, lireFicheCloture } from '../api/documents/fiche-cl
 import { contenuLettreInformation, lignesAdresse } from '../api/documents/lettre-information';
 import { etatQuery } from '../domain/messages';
 import type { EtatParcours } from '../domain/vocabulaire';
+import { jourDeParis } from '../workflows/blocs/duree';
 import type { CourrielRecu } from '../dev/mail-catcher';
 import { annuaireEssai, demarrerApiEssai, type ApiEssai, type Reponse } from './outils/api';
 import { NOM_COOKIE } from '../api/auth';
@@ -135,6 +136,27 @@ describe('loiret-ahu par l’API', () => {
     });
     estProbleme(doublon, 409);
     expect(doublon.json.detail).toBe('Un parcours existe déjà pour ce ménage dans ce programme.');
+  });
+
+  it('un bail qui commence dans le futur avec des impayés → 400 sur la date de début du bail, rien de lancé ; sans impayés, accepté', async () => {
+    const jeton = await connecter('coord.essai');
+    const dans = (jours: number) => jourDeParis(new Date(Date.now() + jours * 86_400_000));
+    const reference = `FUTUR-${Math.random().toString(36).slice(2, 8)}`.toUpperCase();
+    const corps = (s: Record<string, unknown>) => ({
+      programmeId: 'loiret-ahu',
+      travailleurSocial: 'ts.alice',
+      menage: menageEssai(reference),
+      donnees: { situation: situation({ debutBail: dans(10), ...s }) },
+    });
+    const r = await appel('POST', '/api/parcours', { jeton, corps: corps({}) });
+    estProbleme(r, 400);
+    expect(r.json.errors).toEqual([
+      { champ: 'donnees.situation.debutBail', message: expect.stringMatching(/^le bail commence le .+ : il ne peut pas encore avoir de loyers impayés/) },
+    ]);
+    await expect(handleDe(`loiret-ahu--${reference}`).describe()).rejects.toThrow();
+    // Sans impayés ni dette, le bail à venir n'est pas une incohérence (le programme dira s'il est éligible).
+    const sansImpayes = await appel('POST', '/api/parcours', { jeton, corps: corps({ impayesMois: 0, montantDette: 0 }) });
+    expect(sansImpayes.json.errors ?? []).not.toContainEqual(expect.objectContaining({ champ: 'donnees.situation.debutBail' }));
   });
 
   it('un champ propre à un autre programme (désignation par la commission, ménage isolé, partage avec le service social) → 400 en français, rien de lancé', async () => {

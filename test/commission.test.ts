@@ -186,9 +186,10 @@ describe('lecture d’une liste (sans moteur)', () => {
         `R-1;Mme A;seule;1 rue A, 25000 Besançon;;;GBH;trois;100;31/02/2024;visale;non;;${enFrancais(jour(1))};`,
         `R 2;;couple;1 rue B, 25000 Besançon;06;pas-un-courriel;Habitat 25;2;100;01/01/2024;aucune;peut-être;;${enFrancais(jour(-1))};`,
         `R-1;Mme C;couple;1 rue C, 25000 Besançon;;;GBH;2;100;01/01/2024;aucune;non;;${enFrancais(jour(-1))};`,
+        `R-5;Mme E;seule;1 rue E, 25000 Besançon;;;GBH;2;100;${enFrancais(jour(20))};aucune;non;;${enFrancais(jour(-1))};`,
       ]),
     );
-    const [l2, l3, l4] = analyserListe(tableau, contexte()).lignes;
+    const [l2, l3, l4, l5] = analyserListe(tableau, contexte()).lignes;
     const textes = (l: typeof l2) => l!.erreurs.map((e) => `${e.colonne} : ${e.message}`);
     expect(l2!.ligne).toBe(2);
     expect(textes(l2)).toEqual([
@@ -209,6 +210,8 @@ describe('lecture d’une liste (sans moteur)', () => {
     // Jamais une clé technique (menage.nom, donnees.situation…) ; jamais une valeur personnelle répétée.
     for (const e of [...l2!.erreurs, ...l3!.erreurs]) expect(`${e.colonne} ${e.message}`).not.toMatch(/menage\.|donnees|situation\.|06|pas-un-courriel/);
     expect(textes(l4)).toEqual(['Réf. dossier : la référence « R-1 » figure déjà ligne 2 : une ligne par ménage']);
+    // Un bail qui commence dans 20 jours n'a pas encore de loyers impayés.
+    expect(textes(l5)).toEqual([expect.stringMatching(/^Date d'entrée : le bail commence le .+ : il ne peut pas encore avoir de loyers impayés/)]);
 
     const sansComposition = await lireTableau(csv(['R-9;Mme A'], 'Référence;Nom;Adresse;Mois impayés;Dette;Début du bail;Garantie;Suivi social;Bailleur'));
     expect(() => analyserListe(sansComposition, contexte())).toThrow(FichierIllisible);

@@ -81,7 +81,11 @@ describe('les dates, au jour de la validation', () => {
       ),
     });
     expect(refus(lancement, { situation: situationPrevention({ debutBail: jour(250) }) })).toHaveProperty(['situation.debutBail']);
-    expect(messages(lancement, { situation: situationPrevention({ debutBail: jour(120) }) })).toEqual([]);
+    // Un bail à venir (dans les 6 mois) : accepté sans impayés ; avec des impayés, incohérent.
+    expect(messages(lancement, { situation: situationPrevention({ debutBail: jour(120), impayesMois: 0, montantDette: 0 }) })).toEqual([]);
+    expect(refus(lancement, { situation: situationPrevention({ debutBail: jour(120) }) })).toEqual({
+      'situation.debutBail': expect.stringMatching(/^le bail commence le .+ : il ne peut pas encore avoir de loyers impayés/),
+    });
     expect(messages(lancement, { situation: situationPrevention() })).toEqual([]);
     expect(refus(lancement, { situation: situationPrevention({ debutBail: '1901-01-01' }) })).toEqual({
       'situation.debutBail': 'date trop ancienne : le 1er janvier 1950 au plus tôt',
