@@ -54,9 +54,11 @@ import {
   lireEnvoiMultipart,
   lireImportCommission,
   listeDeLaRequete,
+  type ListeRecue,
   programmeCommission,
 } from '../api/routes/commissions';
 import { COLONNES } from '../commissions/colonnes';
+import { listeCommissionSchema } from '../api/schemas-commission';
 import { pageApercuCommission, pageEnvoiCommission, pageImportCommission } from './pages/commission';
 import {
   affecterParcours,
@@ -969,24 +971,55 @@ export function routesWeb(deps: DependancesApi, auth: OptionsAuth & { maintenant
   );
 
   // ---- Listes de la commission impayés (api/routes/commissions.ts) ----------------------------------
-  const envoiListe = lireEnvoiMultipart();
+  const envoiListe = lireEnvoiMultipart({ fichierGarde: true });
   const formulaireListe = express.urlencoded({ extended: false, limit: '3mb', parameterLimit: 10 });
   const CHAMPS_LISTE: Record<string, string> = { fichier: 'Fichier', dateSeance: 'Date de la séance', nomFichier: 'Nom du fichier' };
   const majuscule = (t: string) => t.charAt(0).toUpperCase() + t.slice(1);
   /** Les erreurs d'une liste, en phrases : « Fichier : … », « Ligne 4, colonne « Composition » : … ». */
   const messagesListe = (e: Probleme) =>
     e.opts.errors?.length
-      ? e.opts.errors.map((x) => (x.champ === 'fichier' ? `${majuscule(x.message)}.` : erreurDuChamp(CHAMPS_LISTE[x.champ] ?? majuscule(x.champ), x.message)))
+      ? e.opts.errors.map((x) =>
+          x.champ === 'fichier'
+            ? x.message === 'champ obligatoire'
+              ? 'Aucun fichier choisi : choisissez le fichier de la liste (.xlsx ou .csv).'
+              : `${majuscule(x.message)}.`
+            : erreurDuChamp(CHAMPS_LISTE[x.champ] ?? majuscule(x.champ), x.message),
+        )
       : [e.detail];
   const corpsListe = (b: Record<string, unknown> | undefined) =>
     Object.fromEntries(['fichier', 'nomFichier', 'dateSeance'].filter((k) => typeof b?.[k] === 'string' && b[k] !== '').map((k) => [k, b![k]]));
 
-  async function rendreEnvoiListe(req: Request, res: Response, status = 200, erreurs?: string[]): Promise<void> {
+  async function rendreEnvoiListe(
+    req: Request,
+    res: Response,
+    status = 200,
+    erreurs?: string[],
+    fichierGarde?: { base64: string; nomFichier?: string },
+  ): Promise<void> {
     const ctx = contexte(req);
     const programme = programmeCommission(deps, ctx.personne, req.params.id);
     const imports = await importsDe(deps).lister(programme.id);
     const dateSeance = typeof req.body?.dateSeance === 'string' ? req.body.dateSeance.slice(0, 10) : undefined;
-    envoyer(res, ctx, status, `Liste de la commission : ${programme.nom}`, pageEnvoiCommission(ctx, programme, { imports, erreurs, dateSeance }));
+    envoyer(
+      res,
+      ctx,
+      status,
+      `Liste de la commission : ${programme.nom}`,
+      pageEnvoiCommission(ctx, programme, { imports, erreurs, dateSeance, ...(fichierGarde ? { fichierGarde } : {}) }),
+    );
+  }
+
+  /**
+   * La liste envoyée à l'aperçu : le fichier choisi ; sinon celui qu'un envoi refusé a gardé (champ
+   * caché, pour ne pas le choisir de nouveau quand seule la date de la séance manquait).
+   */
+  function listeDeLEnvoi(req: Request): ListeRecue {
+    const garde = req.body?.fichierGarde;
+    if (req.file || typeof garde !== 'string' || !garde) return listeDeLaRequete(req);
+    const dateSeance = typeof req.body?.dateSeance === 'string' && req.body.dateSeance.trim() ? req.body.dateSeance.trim() : undefined;
+    const nomFichier = typeof req.body?.nomFichierGarde === 'string' && req.body.nomFichierGarde ? req.body.nomFichierGarde : undefined;
+    const corps = analyser(listeCommissionSchema, { fichier: garde, ...(nomFichier ? { nomFichier } : {}), ...(dateSeance ? { dateSeance } : {}) });
+    return { contenu: Buffer.from(corps.fichier, 'base64'), nomFichier: corps.nomFichier, dateSeance: corps.dateSeance };
   }
 
   r.get(
@@ -1016,13 +1049,14 @@ export function routesWeb(deps: DependancesApi, auth: OptionsAuth & { maintenant
       const ctx = contexte(req);
       // Les droits d'abord : le fichier n'est lu que pour la coordination du programme.
       programmeCommission(deps, ctx.personne, req.params.id);
+      let recu: ListeRecue | undefined;
       try {
         await new Promise<void>((ok, ko) => envoiListe(req, res, (e?: unknown) => (e ? ko(e) : ok())));
         if (!origineAcceptee(req) || !csrfValide(req.jetonSession ?? '', req.body?.csrf)) {
           pageErreur(res, ctx, 403, 'Ce formulaire a expiré ou ne vient pas de cette application. Rechargez la page et recommencez.');
           return;
         }
-        const recu = listeDeLaRequete(req);
+        recu = listeDeLEnvoi(req);
         const a = await apercuCommission(deps, ctx.personne, req.params.id, recu);
         res.setHeader('Cache-Control', 'no-store');
         envoyer(
@@ -1034,7 +1068,12 @@ export function routesWeb(deps: DependancesApi, auth: OptionsAuth & { maintenant
         );
       } catch (e) {
         if (!(e instanceof Probleme) || ![400, 413].includes(e.status)) throw e;
-        await rendreEnvoiListe(req, res, e.status, messagesListe(e));
+        // Le fichier reçu reste dans la page (sauf s'il est vide) : la date de la séance ajoutée, il repart tel quel.
+        const gardeRecu = typeof req.body?.fichierGarde === 'string' && req.body.fichierGarde ? Buffer.from(req.body.fichierGarde, 'base64') : undefined;
+        const contenu = recu?.contenu ?? req.file?.buffer ?? gardeRecu;
+        const nomFichier = recu?.nomFichier ?? req.file?.originalname ?? (typeof req.body?.nomFichierGarde === 'string' ? req.body.nomFichierGarde : undefined);
+        const garde = contenu?.length ? { base64: contenu.toString('base64'), ...(nomFichier ? { nomFichier: nomFichier.slice(0, 200) } : {}) } : undefined;
+        await rendreEnvoiListe(req, res, e.status, messagesListe(e), garde);
       }
     }),
   );

@@ -50,10 +50,10 @@ const problemeEnvoi = (err: unknown): Probleme => {
 };
 
 /** Lit un envoi multipart/form-data (un fichier « fichier », quelques champs), en mémoire. */
-export function lireEnvoiMultipart(): RequestHandler {
-  const m = multer({ storage: multer.memoryStorage(), limits: { fileSize: TAILLE_MAX_LISTE, files: 1, fields: 10, parts: 12, fieldSize: 10_000 } }).single(
-    'fichier',
-  );
+export function lireEnvoiMultipart(o: { fichierGarde?: boolean } = {}): RequestHandler {
+  // La page web renvoie, en champ caché, le fichier déjà reçu (base64) : ce champ-là peut être long.
+  const fieldSize = o.fichierGarde ? Math.ceil(TAILLE_MAX_LISTE / 3) * 4 + 4 : 10_000;
+  const m = multer({ storage: multer.memoryStorage(), limits: { fileSize: TAILLE_MAX_LISTE, files: 1, fields: 10, parts: 12, fieldSize } }).single('fichier');
   return (req, res, next) => {
     m(req, res, (err?: unknown) => next(err ? problemeEnvoi(err) : undefined));
   };

@@ -109,6 +109,36 @@ describe('liste de la commission impayés (interface)', () => {
     expect(encore).toContain('Aucun ménage à lancer dans cette liste.');
   });
 
+  it('sans fichier, la page le dit ; un fichier refusé faute de date de séance est gardé : la date ajoutée, l’aperçu part sans le choisir de nouveau', async () => {
+    const serie = Math.random().toString(36).slice(2, 7).toUpperCase();
+    const csv = [
+      'Référence;Nom du ménage;Composition;Adresse;Mois d’impayés;Montant de la dette;Début du bail;Garantie;Suivi par un service social',
+      `CG-${serie}-1;Mme Girard;personne seule;1 rue Battant, 25000 Besançon;2;640,20;01/03/2024;aucune;non`,
+      `CG-${serie}-2;M. Petit;couple;2 rue Battant, 25000 Besançon;3;910;01/09/2023;aucune;non`,
+    ].join('\n');
+    const page = await pageConnectee('coord.essai');
+    await page.goto(`${ui.url}/programmes/besancon-ccas/commission`);
+    await page.getByRole('button', { name: 'Voir l’aperçu' }).click();
+    await page.waitForLoadState();
+    expect(await page.locator('.erreur').innerText()).toMatch(
+      /La liste n’a pas pu être lue :\s*Aucun fichier choisi : choisissez le fichier de la liste \(\.xlsx ou \.csv\)\./,
+    );
+
+    await page.locator('#commission-fichier').setInputFiles({ name: 'seance-sans-date.csv', mimeType: 'text/csv', buffer: Buffer.from(csv, 'utf8') });
+    await page.getByRole('button', { name: 'Voir l’aperçu' }).click();
+    await page.waitForLoadState();
+    expect(await page.locator('.erreur').innerText()).toContain('« Date de désignation » (ou indiquez la date de la séance)');
+    expect(await page.locator('main').innerText()).toContain('Fichier gardé : seance-sans-date.csv.');
+    await sansViolation(page, 'commission-fichier-garde');
+
+    await page.locator('#commission-dateSeance').fill(jourDeParis(new Date(Date.now() - 2 * 86_400_000)));
+    await page.getByRole('button', { name: 'Voir l’aperçu' }).click();
+    await page.waitForLoadState();
+    const apercu = await page.locator('main').innerText();
+    expect(apercu).toContain('2 lignes lues');
+    expect(apercu).toContain('2 ménages à lancer');
+  });
+
   it('un fichier illisible : la page d’envoi le dit ; un travailleur social n’a pas accès', async () => {
     const page = await pageConnectee('coord.essai');
     await page.goto(`${ui.url}/programmes/besancon-ccas/commission`);

@@ -21,20 +21,33 @@ const LIBELLES_STATUT_IMPORT = { en_cours: 'en cours', termine: 'terminé', inte
 export function pageEnvoiCommission(
   ctx: Contexte,
   programme: Programme,
-  o: { imports: Array<Omit<ImportCommission, 'lignes'>>; erreurs?: string[]; dateSeance?: string },
+  o: {
+    imports: Array<Omit<ImportCommission, 'lignes'>>;
+    erreurs?: string[];
+    dateSeance?: string;
+    /** Le fichier d'un envoi refusé, gardé pour ne pas le choisir de nouveau. */
+    fichierGarde?: { base64: string; nomFichier?: string };
+  },
 ): Brut {
+  const garde = o.fichierGarde;
   const d = programme.delais;
   return html`<h1>Liste de la commission impayés : ${programme.nom}</h1>
 <p>La commission désigne une liste de situations ; les délais du programme courent depuis la désignation${d.premiereVisite ? ` (première visite à domicile dans les ${dureeEnFrancais(d.premiereVisite)})` : ''}. Importez la liste de la séance telle que le secrétariat l’envoie : un tableur (.xlsx) ou un fichier CSV, une ligne par ménage.</p>
 ${resumeErreurs('La liste n’a pas pu être lue :', o.erreurs ?? [])}
 <form method="post" action="${base(programme)}/apercu" enctype="multipart/form-data" novalidate>
 <input type="hidden" name="csrf" value="${ctx.csrf}">
-<div class="champ"><label for="commission-fichier">Fichier de la liste (.xlsx ou .csv, 2 Mo au plus) <span class="aide">obligatoire</span></label>
-<input type="file" id="commission-fichier" name="fichier" accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" required aria-describedby="commission-fichier-aide">
+${
+  garde
+    ? html`<input type="hidden" name="fichierGarde" value="${garde.base64}"><input type="hidden" name="nomFichierGarde" value="${garde.nomFichier ?? ''}">
+<div class="encadre" role="status"><p>Fichier gardé : <strong>${garde.nomFichier || 'la liste envoyée'}</strong>. Envoyez sans choisir de fichier pour le réutiliser, ou choisissez-en un autre pour le remplacer.</p></div>`
+    : ''
+}
+<div class="champ"><label for="commission-fichier">Fichier de la liste (.xlsx ou .csv, 2 Mo au plus) <span class="aide">${garde ? 'facultatif : le fichier gardé sert sinon' : 'obligatoire'}</span></label>
+<input type="file" id="commission-fichier" name="fichier" accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"${garde ? '' : brut(' required')} aria-describedby="commission-fichier-aide">
 <p class="aide" id="commission-fichier-aide">Rien n’est lancé à cette étape : la page suivante montre chaque ligne, ses erreurs et ses avertissements.</p></div>
 <div class="champ"><label for="commission-dateSeance">Date de la séance</label>
 <input type="date" id="commission-dateSeance" name="dateSeance" value="${o.dateSeance ?? ''}" aria-describedby="commission-dateSeance-aide">
-<p class="aide" id="commission-dateSeance-aide">La date de désignation des lignes qui n’en donnent pas (colonne « Date de désignation »).</p></div>
+<p class="aide" id="commission-dateSeance-aide">Le jour où la commission a désigné les ménages de la liste : il sert de date de désignation aux lignes qui n’en donnent pas (colonne « Date de désignation »), et les délais du programme en partent.</p></div>
 <div class="boutons"><button type="submit">Voir l’aperçu</button></div>
 </form>
 <section aria-labelledby="titre-colonnes"><h2 id="titre-colonnes">Les colonnes de la liste</h2>
