@@ -1000,6 +1000,8 @@ export function routesWeb(deps: DependancesApi, auth: OptionsAuth & { maintenant
     const programme = programmeCommission(deps, ctx.personne, req.params.id);
     const imports = await importsDe(deps).lister(programme.id);
     const dateSeance = typeof req.body?.dateSeance === 'string' ? req.body.dateSeance.slice(0, 10) : undefined;
+    // Le fichier gardé porte les données des ménages : comme l'aperçu, la page n'est pas gardée en cache.
+    if (fichierGarde) res.setHeader('Cache-Control', 'no-store');
     envoyer(
       res,
       ctx,
