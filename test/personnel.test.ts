@@ -424,6 +424,18 @@ describe('absences et remplacements', () => {
       expect(r.headers.get('location'), chemin).toBe(vers);
     }
     expect((await api.appel('GET', '/parcours/loiret-ahu--E-1/autre-chose', { entetes: html })).status).toBe(404);
+    // Les formulaires d'une organisation mènent à l'annuaire de son programme (la session d'abord).
+    const coord = await jeton('coord.essai');
+    for (const chemin of [
+      '/organisations/loiret-ahu--bailleur',
+      '/organisations/loiret-ahu--bailleur/contacts',
+      '/organisations/loiret-ahu--bailleur/contacts/42/retrait',
+    ]) {
+      const r = await api.appel('GET', chemin, { jeton: coord, entetes: html });
+      expect(r.status, chemin).toBe(303);
+      expect(r.headers.get('location'), chemin).toBe('/programmes/loiret-ahu/annuaire');
+    }
+    expect((await api.appel('GET', '/organisations/inconnue--x/contacts', { jeton: coord, entetes: html })).status).toBe(404);
     // Un filtre modifié à la main dans l'adresse : nommé par son libellé, pas par son paramètre.
     const filtre = await api.appel('GET', '/parcours?cloture=peut-etre', { jeton: await jeton('coord.essai'), entetes: html });
     expect(filtre.status).toBe(400);

@@ -43,7 +43,15 @@ import {
   orientationsDe,
   revoquerCleApi,
 } from '../api/routes/orientations';
-import { ajouterContact, changerBailleurParcours, creerOrganisation, lireAnnuaire, modifierOrganisation, retirerContact } from '../api/routes/organisations';
+import {
+  ajouterContact,
+  changerBailleurParcours,
+  creerOrganisation,
+  lireAnnuaire,
+  modifierOrganisation,
+  organisationModifiable,
+  retirerContact,
+} from '../api/routes/organisations';
 import { changerReglages, lireFileIml, lireReglages } from '../api/routes/programmes';
 import { lireAbsences } from '../api/routes/personnel';
 import { rapportHtml } from '../indicateurs/rapport';
@@ -670,6 +678,16 @@ export function routesWeb(deps: DependancesApi, auth: OptionsAuth & { maintenant
   r.get(/^\/programmes\/([^/]+)\/commission\/apercu$/, (req, res) => {
     res.redirect(303, `/programmes/${String(req.params[0])}/commission`);
   });
+  // Les formulaires d'une organisation (contact ajouté ou retiré, modification, clés, lien) : l'annuaire de son programme.
+  r.get(
+    /^\/organisations\/([^/]+)(?:\/contacts(?:\/[^/]+\/retrait)?|\/cles-api(?:\/[^/]+\/revocation)?|\/lien-orientation)?$/,
+    session,
+    page(async (req, res) => {
+      const o = await annuaireDe(deps).trouver(String(req.params[0]));
+      if (!o) throw new Probleme(404, 'Cette organisation n’existe pas dans l’annuaire.');
+      res.redirect(303, `/programmes/${encodeURIComponent(o.programmeId)}/annuaire`);
+    }),
+  );
 
   // ---- Les programmes et leurs réglages (api/routes/programmes.ts, programmes/versions.ts) --------
   r.get(
@@ -903,7 +921,17 @@ export function routesWeb(deps: DependancesApi, auth: OptionsAuth & { maintenant
     csrf,
     page(async (req, res) => {
       const ctx = contexte(req);
-      const o = await organisationDe(req);
+      // Les droits d'abord (403), puis la confirmation du dernier contact.
+      const o = await organisationModifiable(deps, ctx.personne, req.params.id);
+      const actifs = o.contacts.filter((c) => c.actif);
+      if (actifs.length === 1 && actifs[0]!.id === req.params.contact && req.body?.confirmation !== 'oui') {
+        await rendreAnnuaire(req, res, o.programmeId, 400, {
+          formulaire: `retrait:${o.id}`,
+          messages: ['cochez la case pour confirmer : c’est le dernier contact de l’organisation, ses courriels iront à l’adresse de repli du programme'],
+          valeurs: {},
+        });
+        return;
+      }
       await agirAnnuaire(req, res, o.programmeId, o.id, () => retirerContact(deps, ctx.personne, o.id, req.params.contact), { quoi: 'retrait', org: o.id });
     }),
   );

@@ -40,7 +40,7 @@ function programmeDe(deps: DependancesApi, personne: Personne, idBrut: unknown):
 }
 
 /** Une organisation que cette personne peut changer (admin, ou coordination de son programme). */
-async function organisationModifiable(deps: DependancesApi, personne: Personne, idBrut: unknown): Promise<Organisation> {
+export async function organisationModifiable(deps: DependancesApi, personne: Personne, idBrut: unknown): Promise<Organisation> {
   const id = analyser(idOrganisationSchema, idBrut, 'id');
   const o = await annuaireDe(deps).trouver(id);
   if (!o) throw introuvable('Cette organisation n’existe pas dans l’annuaire.');

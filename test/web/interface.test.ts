@@ -478,6 +478,28 @@ describe('l’interface web dans Chromium', () => {
     await carte2.getByRole('button', { name: 'Ajouter le contact' }).click();
     await page.waitForLoadState();
     await expect(page.locator('section.organisation', { hasText: 'Opac de Quimper' }).innerText()).resolves.toContain('g.lebihan@opac-quimper.example');
+    // Retirer un contact quand il en reste un autre : d'un clic. Le dernier se confirme par une case.
+    const opac = () => page.locator('section.organisation', { hasText: 'Opac de Quimper' });
+    await opac().getByRole('button', { name: 'Retirer Gaëlle Le Bihan' }).click();
+    await page.waitForLoadState();
+    await expect(opac().innerText()).resolves.not.toContain('g.lebihan@opac-quimper.example');
+    const dernier = opac().getByRole('button', { name: /^Retirer / });
+    await expect(dernier.count()).resolves.toBe(1);
+    await dernier.click();
+    await page.waitForLoadState();
+    expect(page.url()).toContain('/retrait');
+    await expect(opac().locator('[role=alert]').innerText()).resolves.toContain('cochez la case pour confirmer : c’est le dernier contact');
+    await expect(opac().innerText()).resolves.toContain('concarneau@opac-quimper.example');
+    await focusSurLeResume(page);
+    await sansViolation(page, '24e-annuaire-dernier-contact');
+    await opac()
+      .getByLabel(/C’est le dernier contact de l’Opac de Quimper Cornouaille|C’est le dernier contact d/)
+      .check();
+    await opac()
+      .getByRole('button', { name: /^Retirer / })
+      .click();
+    await page.waitForLoadState();
+    await expect(opac().innerText()).resolves.toContain('Aucun contact : les courriels pour cette organisation iront à l’adresse de repli du programme.');
     await page.goto(`${ui.url}/parcours/concarneau-iml--${ref}`);
     // Réaffecter, puis clore avant le terme (motif obligatoire, dit en français).
     await page.locator('#action-affectation > summary').click();

@@ -36,6 +36,20 @@ export function pageChoixAnnuaire(ctx: Contexte): Brut {
 
 const valeur = (r: RetourAnnuaire | undefined, nom: string) => r?.valeurs[nom] ?? '';
 
+/**
+ * Retirer un contact ; le dernier d'une organisation se confirme par une case : sans contact, ses
+ * courriels et ses liens vont à l'adresse de repli du programme.
+ */
+function formulaireRetrait(ctx: Contexte, o: Organisation, c: Organisation['contacts'][number], dernier: boolean, r?: RetourAnnuaire): Brut {
+  const bouton = html`<button type="submit" class="secondaire">Retirer ${c.nom}</button>`;
+  if (!dernier)
+    return html` <form method="post" action="/organisations/${o.id}/contacts/${c.id}/retrait" class="en-ligne"><input type="hidden" name="csrf" value="${ctx.csrf}">${bouton}</form>`;
+  const id = `retrait-${c.id}`.replace(/[^A-Za-z0-9-]/g, '');
+  return html`<form method="post" action="/organisations/${o.id}/contacts/${c.id}/retrait" novalidate>${r ? resumeErreurs('Le contact n’a pas été retiré :', r.messages) : ''}<input type="hidden" name="csrf" value="${ctx.csrf}">
+<div class="choix${r ? ' en-erreur' : ''}"><input type="checkbox" id="${id}" name="confirmation" value="oui"${r ? brut(' aria-invalid="true"') : ''}><label for="${id}">C’est le dernier contact ${devantUnNom('de', o.nom)} : je confirme que ses courriels et ses liens iront à l’adresse de repli du programme</label></div>
+<div class="boutons">${bouton}</div></form>`;
+}
+
 function formulaireContact(ctx: Contexte, o: Organisation, r?: RetourAnnuaire): Brut {
   const id = o.id.replace(/[^a-z0-9-]/g, '');
   return html`<details class="action"${r ? brut(' open') : ''}><summary>Ajouter un contact ${devantUnNom('à', o.nom)}</summary>
@@ -92,9 +106,7 @@ ${
     ? html`<ul>${actifs.map(
         (c) =>
           html`<li>${c.nom}${c.service ? html` (${c.service})` : ''} — <a href="mailto:${c.courriel}">${c.courriel}</a>${
-            modifiable
-              ? html` <form method="post" action="/organisations/${o.id}/contacts/${c.id}/retrait" class="en-ligne"><input type="hidden" name="csrf" value="${ctx.csrf}"><button type="submit" class="secondaire">Retirer ${c.nom}</button></form>`
-              : ''
+            modifiable ? formulaireRetrait(ctx, o, c, actifs.length === 1, retour?.formulaire === `retrait:${o.id}` ? retour : undefined) : ''
           }</li>`,
       )}</ul>`
     : html`<p class="alerte">Aucun contact : les courriels pour cette organisation iront à l’adresse de repli du programme.</p>`
