@@ -21,3 +21,18 @@ export interface ProgrammeCourrier {
   nom: string;
   operateur: { nom: string };
 }
+
+/**
+ * La formule d'appel d'une lettre au ménage, d'après la civilité que son nom porte : « Mme Josiane
+ * Lefébure » → « Madame », « M. Traoré » → « Monsieur » ; un couple, ou un nom sans civilité,
+ * « Madame, Monsieur ».
+ */
+export function formuleDAppel(nom: string): string {
+  const n = nom.trim();
+  const madame = /^(mme|madame|mlle|mademoiselle)(\.|\s|$)/i;
+  const monsieur = /^(m\.|mr\.?|monsieur)(\s|$)/i;
+  if (/\bet\s+(mme|madame|m\.|monsieur)(\.|\s|$)/i.test(n)) return 'Madame, Monsieur';
+  if (madame.test(n)) return 'Madame';
+  if (monsieur.test(n)) return 'Monsieur';
+  return 'Madame, Monsieur';
+}

@@ -4,7 +4,7 @@
  * diagnostic avec le bailleur (réglage du programme, accord du ménage).
  */
 
-/** Les paragraphes de la lettre d'information au ménage (entre « Madame, Monsieur, » et « Pour nous joindre »). */
+/** Les paragraphes de la lettre d'information au ménage (entre la formule d'appel et « Pour nous joindre »). */
 /** Étude conjointe (toulouse-declic) : ce que le conseiller référent du bailleur valide par son lien. */
 export const OBJET_VALIDATION_REFERENT = 'Validation du plan d’aide avec le conseiller référent';
 

@@ -8,6 +8,7 @@
  */
 import type { Programme } from '../domain/vocabulaire';
 import { paragraphesLettreInformation } from '../courriers/prevention';
+import { formuleDAppel } from '../courriers/commun';
 import { dateLettre, exigerLecteur, exigerType, lignesAdresse, objet, pourNousJoindre, texte } from './commun';
 import { DocumentIndisponible, type DocumentImprimable, type Lecteur, type SourceDocument } from './modele';
 
@@ -41,6 +42,7 @@ export function donneesLettre(s: SourceDocument): DonneesLettre {
 
 export function documentLettre(d: DonneesLettre): DocumentImprimable {
   const op = d.programme.operateur;
+  const appel = formuleDAppel(d.menage.nom);
   return {
     nom: 'lettre-information',
     titre: `Lettre d’information — dossier ${d.reference}`,
@@ -63,11 +65,11 @@ export function documentLettre(d: DonneesLettre): DocumentImprimable {
       reference: `Référence à rappeler : dossier ${d.reference}`,
     },
     blocs: [
-      { type: 'paragraphe', texte: 'Madame, Monsieur,' },
+      { type: 'paragraphe', texte: `${appel},` },
       ...paragraphesLettreInformation(d.programme).map((t) => ({ type: 'paragraphe' as const, texte: t })),
       { type: 'titre', texte: 'Pour nous joindre' },
       { type: 'liste', elements: pourNousJoindre({ programme: d.programme, contact: d.contact }, d.reference) },
-      { type: 'paragraphe', texte: 'Nous restons à votre disposition et vous prions d’agréer, Madame, Monsieur, l’expression de nos salutations distinguées.' },
+      { type: 'paragraphe', texte: `Nous restons à votre disposition et vous prions d’agréer, ${appel}, l’expression de nos salutations distinguées.` },
       { type: 'signature', texte: op.nom },
     ],
   };

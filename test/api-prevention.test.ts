@@ -238,7 +238,8 @@ describe('loiret-ahu par l’API', () => {
       expect(r.texte).toContain('Mme Josiane Lefébure<br>12 rue des Tilleuls<br>45000 Orléans');
       expect(r.texte).toContain('<h1 id="objet-lettre">Objet : un accompagnement vous est proposé</h1>');
       expect(r.texte).toContain('<h2>Pour nous joindre</h2>');
-      expect(r.texte).toContain('Madame, Monsieur,');
+      expect(r.texte).toContain('<p>Madame,</p>');
+      expect(r.texte).toContain('vous prions d’agréer, Madame, l’expression');
       expect(r.texte).toContain('Notre intervention est indépendante de votre bailleur');
       expect(r.texte).toContain('AHU — Association pour l’accompagnement et l’hébergement urbain');
       expect(r.texte).toContain('prevention@ahu.example');

@@ -8,6 +8,7 @@ import { veilleDe } from '../workflows/blocs/duree';
 import { describe, expect, it } from 'vitest';
 import { iml, prevention, protocole, type Courriel } from '../courriers';
 import { nommerPersonnel } from '../domain/libelles';
+import { formuleDAppel } from '../courriers/commun';
 import { sansIdentifiant } from './outils/pdf';
 
 const ref = 'REF-2027-014';
@@ -303,5 +304,20 @@ describe('les courriers des parcours, en français', () => {
     expect(prevention.paragraphesLettreInformation({ operateur: { nom: 'CCAS d’essai', courriel: 'contact@ccas.example' } }).join(' ')).toContain(
       'CCAS d’essai vous propose un accompagnement gratuit',
     );
+  });
+});
+
+describe('la formule d’appel d’une lettre au ménage', () => {
+  it('d’après la civilité du nom : Madame, Monsieur, ou les deux pour un couple ou un nom sans civilité', () => {
+    expect(formuleDAppel('Mme Josiane Lefébure')).toBe('Madame');
+    expect(formuleDAppel('Madame Ana Costa')).toBe('Madame');
+    expect(formuleDAppel('M. Karim Haddad')).toBe('Monsieur');
+    expect(formuleDAppel('Monsieur Petit')).toBe('Monsieur');
+    expect(formuleDAppel('M. et Mme Traoré')).toBe('Madame, Monsieur');
+    expect(formuleDAppel('Mme et M. Durand')).toBe('Madame, Monsieur');
+    expect(formuleDAppel('Famille Martin')).toBe('Madame, Monsieur');
+    // Un prénom qui commence comme une civilité n'en est pas une.
+    expect(formuleDAppel('Mmeline Roux')).toBe('Madame, Monsieur');
+    expect(formuleDAppel('Marc Lenoir')).toBe('Madame, Monsieur');
   });
 });

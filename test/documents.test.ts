@@ -268,7 +268,8 @@ describe('documents en PDF, relus', () => {
     const { texte, titre } = await pdfDe('lettre-information', PREVENTION, 'menage');
     expect(titre).toBe('Lettre d’information — dossier DOC-1');
     expect(texte).toContain('Objet : un accompagnement vous est proposé');
-    expect(texte).toContain('Madame, Monsieur,');
+    expect(texte).toContain('Madame,');
+    expect(texte).not.toContain('Madame, Monsieur');
     expect(texte).toContain('Pour nous joindre');
     expect(texte).toContain('Mme Josiane Lefébure');
     expect(texte).toContain('12 rue des Tilleuls');
