@@ -38,6 +38,12 @@ export function planAide(s: SourceDocument, lecteur: Lecteur): DocumentImprimabl
   exigerLecteur(lecteur, ['menage', 'equipe'], 'Le plan d’aide à signer');
   const { etat } = s;
   const plan = lirePlan(etat);
+  if (plan && etat.etape === 'revision_plan') {
+    const revision = objet(etat.details.revision);
+    throw new DocumentIndisponible(
+      `Le plan d’aide enregistré n’a pas été validé${texte(revision?.motif) ? ` (${texte(revision?.motif)})` : ''} : il est à revoir avec le ménage. Le plan révisé sera à signer une fois enregistré.`,
+    );
+  }
   if (!plan) {
     throw new DocumentIndisponible(
       etat.cloture

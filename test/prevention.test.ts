@@ -571,6 +571,12 @@ describe('toulouse-declic', () => {
     expect(etat.details.revision).toMatchObject({ motif: 'Revoir la mensualité avec le pôle recouvrement' });
     const aRevoir = await banc.courriels.waitFor((m) => m.sujet.startsWith('Plan d’aide à revoir') && dossier(ref)(m));
     expect(aRevoir.texte).toContain('Le plan d’aide n’a pas été validé avec le référent du bailleur : Revoir la mensualité avec le pôle recouvrement.');
+    // L'échéance du plan revu se distingue de celle, tenue, du premier plan (une ligne chacune, pas deux fois la même).
+    etat = await jusqua(handle, (e) => e.echeances.some((x) => x.id === 'plan_aide' && x.statut === 'en_cours'));
+    expect(etat.echeances.filter((x) => x.id === 'plan_aide').map((x) => [x.libelle, x.statut])).toEqual([
+      ['Plan d’aide contractualisé', 'tenue'],
+      ['Plan d’aide révisé', 'en_cours'],
+    ]);
     // L'accord du ménage noté entre-temps : le plan revu repart au référent avec ses actions ; sans
     // réponse dans le délai, il tient et le suivi commence.
     await handle.executeUpdate(accordPartageDiagnosticUpdate, { args: [msg()({ pour: ['conseillere_sociale_bailleur' as const] })] });

@@ -523,7 +523,8 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
     for (;;) {
       const echeancePlan = p.echeances.suivre({
         id: 'plan_aide',
-        libelle: 'Plan d’aide contractualisé',
+        // Après un refus, l'échéance du plan revu se distingue de celle, tenue, du premier plan.
+        libelle: p.details.revision ? 'Plan d’aide révisé' : 'Plan d’aide contractualisé',
         delai: d.planAide,
         rappelAvant: rappel('P2D'),
         responsable: 'travailleur_social',

@@ -505,6 +505,27 @@ describe('page d’un parcours', () => {
     ])
       expect(h).toContain(t);
     expect(h).toContain(`<a href="${base}plan-aide.pdf" download>PDF</a>`);
+    // Le plan refusé, en révision : plus proposé à signer ; le formulaire le reprend, avec la raison du refus.
+    const enRevision: EtatParcours = {
+      ...enSuivi,
+      etape: 'revision_plan',
+      libelleEtape: 'Révision du plan d’aide',
+      details: {
+        ...enSuivi.details,
+        plan: { actions: ['budget', 'plan_apurement'], orientations: [], planApurement: { mensualite: 45.5, dureeMois: 18 }, demandeMutation: false },
+        revision: { motif: 'Revoir la mensualité avec le pôle recouvrement', le: '2026-02-03T10:00:00.000Z' },
+      },
+    };
+    const r = pageParcours(ctx('ts.alice'), enRevision).valeur;
+    expect(liens(r)).not.toContain('plan-aide');
+    const formulaire = r.slice(r.indexOf('id="action-plan-aide"'), r.indexOf('</form>', r.indexOf('id="action-plan-aide"')));
+    expect(formulaire).toMatch(/^id="action-plan-aide" open>/);
+    expect(formulaire).toContain('Le plan d’aide n’a pas été validé (le 3 février 2026) : Revoir la mensualité avec le pôle recouvrement.');
+    expect(formulaire).toContain('Le formulaire reprend le plan refusé');
+    expect(formulaire).toMatch(/value="budget" checked/);
+    expect(formulaire).toMatch(/value="plan_apurement" checked/);
+    expect(formulaire).toMatch(/name="planApurement\.mensualite"[^>]*value="45[.,]5"|value="45[.,]5"[^>]*name="planApurement\.mensualite"/);
+    expect(formulaire).toMatch(/name="planApurement\.dureeMois"[^>]*value="18"|value="18"[^>]*name="planApurement\.dureeMois"/);
     const iml: EtatParcours = {
       ...etat,
       workflowId: 'concarneau-iml--I-1',

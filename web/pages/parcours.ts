@@ -13,7 +13,7 @@ import { jalonsFichesBilan } from '../../documents/fiche-bilan';
 import { dureeEnFrancais } from '../../workflows/blocs/duree';
 import type { EtatFileIml } from '../../domain/iml';
 import type { DemandeValidation, EtatParcours, Menage, Programme } from '../../domain/vocabulaire';
-import { champsDe, rendreChamps, resumeErreurs, type Corps } from '../formulaires';
+import { champsDe, rendreChamps, resumeErreurs, valeursDe, type Corps } from '../formulaires';
 import {
   dateFr,
   dateHeureFr,
@@ -102,7 +102,10 @@ function formulaireMessage(ctx: Contexte, etat: EtatParcours, nom: string, o: Op
     // Un champ facultatif dont aucun choix n'est possible maintenant n'a pas à être montré.
     .filter((c) => !(c.options && !c.options.length && !c.requis));
   const r = retour?.formulaire === nom ? retour : undefined;
-  return html`<details class="action" id="action-${nom}"${r ? brut(' open') : ''}>
+  // Le plan refusé revient dans le formulaire de révision, avec la raison du refus : on le corrige, on ne le ressaisit pas.
+  const revision = nom === 'plan-aide' && etat.etape === 'revision_plan' ? (etat.details.revision as { motif?: string; le?: string } | undefined) : undefined;
+  const planRefuse = revision && etat.details.plan && typeof etat.details.plan === 'object' ? (etat.details.plan as Record<string, unknown>) : undefined;
+  return html`<details class="action" id="action-${nom}"${r || revision ? brut(' open') : ''}>
 <summary>${visite ? 'Visite à domicile prévue' : def.libelle}</summary>
 <form method="post" action="${idPage(etat)}/messages/${nom}" novalidate>
 ${r ? resumeErreurs(r.titre, r.messages) : ''}
@@ -115,7 +118,12 @@ ${
     : ''
 }
 ${visite ? html`<p class="aide">Le contact est établi ; la visite à domicile prévue par le programme reste à faire dans son délai. Notez-la ici.</p><input type="hidden" name="canal" value="visite_domicile">` : ''}
-${rendreChamps(champs, `m-${nom}`, { valeurs: r?.valeurs, erreurs: r?.erreurs })}
+${
+  revision
+    ? html`<div class="alerte"><p>Le plan d’aide n’a pas été validé${revision.le ? html` (le ${dateFr(revision.le)})` : ''} : ${revision.motif ?? 'sans motif précisé'}.</p>${planRefuse ? html`<p>Le formulaire reprend le plan refusé : modifiez-le avec le ménage, puis enregistrez-le.</p>` : ''}</div>`
+    : ''
+}
+${rendreChamps(champs, `m-${nom}`, { valeurs: r?.valeurs ?? (planRefuse ? valeursDe(champs, planRefuse) : undefined), erreurs: r?.erreurs })}
 ${nom === MESSAGE_DE_CLOTURE ? caseConfirmationCloture(`m-${nom}`, r?.erreurs?.confirmation) : ''}
 <div class="boutons"><button type="submit">${nom === MESSAGE_DE_CLOTURE ? 'Clore le parcours' : 'Enregistrer'}</button></div>
 </form></details>`;
