@@ -7,7 +7,7 @@
  * ce que prévoit son plan d'aide, ses rendez-vous passés et à venir (avec des lignes pour noter les
  * suivants) et qui appeler. Il ne dit rien que le ménage ne sache déjà : jamais à un partenaire.
  */
-import { date, euros, exigerLecteur, exigerType, pourNousJoindre, texte } from './commun';
+import { date, euros, exigerLecteur, exigerType, objet, pourNousJoindre, texte } from './commun';
 import { DocumentIndisponible, type Bloc, type DocumentImprimable, type Lecteur, type SourceDocument } from './modele';
 import { ACTIONS_PLAN_MENAGE, calendrierSuivi, lireCarnet, lireEntretiens, lirePlan } from './prevention';
 
@@ -36,7 +36,9 @@ export function carnetDeRoute(s: SourceDocument, lecteur: Lecteur): DocumentImpr
     ...(plan?.le ? ([[plan.le, 'Signature de votre plan d’aide']] as Array<[string, string]>) : []),
     ...calendrier.filter((c) => c.tenu?.le).map((c) => [c.tenu!.le!, c.libelle] as [string, string]),
   ].sort((a, b) => a[0].localeCompare(b[0]));
-  const prevus = etat.cloture ? [] : calendrier.filter((c) => !c.tenu && c.prevuLe);
+  // Passé au droit commun : le service qui prend le relais fixe les rendez-vous suivants.
+  const relais = texte(objet(etat.details.passageDroitCommun)?.service);
+  const prevus = etat.cloture || relais ? [] : calendrier.filter((c) => !c.tenu && c.prevuLe);
 
   const blocs: Bloc[] = [
     {
@@ -90,7 +92,11 @@ export function carnetDeRoute(s: SourceDocument, lecteur: Lecteur): DocumentImpr
       ? { type: 'liste', elements: prevus.map((c) => `${c.libelle} : vers le ${date(c.prevuLe)} (nous vous proposerons une date)`) }
       : {
           type: 'paragraphe',
-          texte: plan ? 'Nous conviendrons ensemble des prochains rendez-vous.' : 'Les dates des points de suivi seront fixées avec votre plan d’aide.',
+          texte: relais
+            ? `Votre accompagnement continue avec ${relais}, qui prend le relais : ce service vous proposera vos prochains rendez-vous.`
+            : plan
+              ? 'Nous conviendrons ensemble des prochains rendez-vous.'
+              : 'Les dates des points de suivi seront fixées avec votre plan d’aide.',
         },
     {
       type: 'a-remplir',

@@ -58,7 +58,9 @@ export function planAide(s: SourceDocument, lecteur: Lecteur): DocumentImprimabl
   const validation = plan.orientations.includes('asll') ? validationDepartement(etat) : undefined;
   const frequence = rythme(s);
   const suivi = s.programme.delais?.suivi;
-  const premier = calendrierSuivi(s).find((c) => !c.tenu && c.prevuLe);
+  // Passé au droit commun : plus de point de suivi à annoncer, le service qui prend le relais est nommé.
+  const relais = texte(objet(etat.details.passageDroitCommun)?.service);
+  const premier = relais ? undefined : calendrierSuivi(s).find((c) => !c.tenu && c.prevuLe);
 
   const blocs: Bloc[] = [
     {
@@ -127,7 +129,11 @@ export function planAide(s: SourceDocument, lecteur: Lecteur): DocumentImprimabl
       type: 'liste',
       elements: [
         'Vous accompagner dans chacune de ces démarches et suivre avec vous la mise en œuvre du plan.',
-        frequence ? `Faire le point avec vous : ${frequence}${suivi ? `, pendant ${dureeEnFrancais(suivi)}` : ''}.` : 'Faire le point avec vous régulièrement.',
+        relais
+          ? `Le suivi de ce plan est passé au droit commun : ${relais} prend le relais.`
+          : frequence
+            ? `Faire le point avec vous : ${frequence}${suivi ? `, pendant ${dureeEnFrancais(suivi)}` : ''}.`
+            : 'Faire le point avec vous régulièrement.',
         ...(premier ? [`Premier rendez-vous de suivi prévu vers le ${date(premier.prevuLe)}.`] : []),
         'Garder confidentiel ce que vous nous confiez.',
       ],

@@ -440,6 +440,16 @@ describe('besancon-ccas', () => {
     // Suivi jusqu'au bilan à 6 mois, passage au droit commun, clôture et fiche de clôture.
     await jusquAuBilan(handle, 'P6M', debutSuivi);
     await handle.executeUpdate(bilanUpdate, { args: [msg()({ reprisePaiement: 'totale' as const, planRespecte: true, demarches: ['ASLL engagée'] })] });
+    // Besançon ne prévoit pas d'entretien tripartite : demandé quand même, le passage est refusé avec la raison.
+    const tripartite = await handle
+      .executeUpdate(passageDroitCommunUpdate, { args: [msg()({ service: 'Service social départemental', entretienTripartite: true })] })
+      .then(
+        () => undefined,
+        (e: unknown) => e as { cause?: Error },
+      );
+    expect(tripartite?.cause?.message).toBe(
+      `Le programme ${CATALOGUE.trouver('besancon-ccas')!.nom} ne prévoit pas d’entretien tripartite pour le passage au droit commun.`,
+    );
     await handle.executeUpdate(passageDroitCommunUpdate, { args: [msg()({ service: 'Service social départemental', entretienTripartite: false })] });
     await etape(handle, 'passage_droit_commun');
     await handle.executeUpdate(cloturerUpdate, { args: [msg()({ issue: 'situation_stabilisee' as const, motif: 'Loyer courant repris' })] });

@@ -259,7 +259,11 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
     },
   });
   p.message(passageDroitCommunUpdate, {
-    valider: () => enEtape('suivi'),
+    valider: (x) =>
+      enEtape('suivi') ??
+      (x.entretienTripartite && !programme.options.entretienTripartite
+        ? `Le programme ${programme.nom} ne prévoit pas d’entretien tripartite pour le passage au droit commun.`
+        : undefined),
     appliquer: (x) => {
       passage = true;
       courrielRelais = x.courrielService;

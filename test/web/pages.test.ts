@@ -7,6 +7,7 @@ import type { DependancesApi } from '../../api/dependances';
 import { REGISTRE } from '../../api/registre-produit';
 import type { ResumeParcours } from '../../api/routes/parcours';
 import type { EtatParcours } from '../../domain/vocabulaire';
+import { preparerDocument } from '../../documents';
 import { creerAnnuaire } from '../../personnel/annuaire';
 import type { Organisation } from '../../personnel/organisations';
 import type { Contexte } from '../../web/pages/commun';
@@ -516,6 +517,24 @@ describe('page d’un parcours', () => {
         revision: { motif: 'Revoir la mensualité avec le pôle recouvrement', le: '2026-02-03T10:00:00.000Z' },
       },
     };
+    // Passé au droit commun (le jour même du plan) : plus de point de suivi annoncé ; le service qui prend le relais est nommé.
+    const passe: EtatParcours = {
+      ...enSuivi,
+      etape: 'passage_droit_commun',
+      details: { ...enSuivi.details, passageDroitCommun: { service: 'Maison du Département', entretienTripartite: false } },
+    };
+    const suiviPasse = preparerDocument('carnet-de-route', { etat: passe, programme: CATALOGUE.trouver('loiret-ahu')! } as never, 'menage');
+    expect(JSON.stringify(suiviPasse.blocs)).toContain('Votre accompagnement continue avec Maison du Département, qui prend le relais');
+    expect(JSON.stringify(suiviPasse.blocs)).not.toContain('nous vous proposerons une date');
+    const planPasse = preparerDocument('plan-aide', { etat: passe, programme: CATALOGUE.trouver('loiret-ahu')! } as never, 'menage');
+    expect(JSON.stringify(planPasse.blocs)).toContain('Le suivi de ce plan est passé au droit commun : Maison du Département prend le relais.');
+    expect(JSON.stringify(planPasse.blocs)).not.toContain('Premier rendez-vous de suivi');
+    // L'entretien tripartite n'est demandé que si le programme le prévoit.
+    const tripartite = (programmeId: string) =>
+      pageParcours(ctx('ts.alice'), { ...enSuivi, programme: { id: programmeId, version: 1, nom: programmeId } }).valeur;
+    expect(tripartite('loiret-ahu')).toContain('name="entretienTripartite"');
+    expect(tripartite('besancon-ccas')).toContain('id="action-passage-droit-commun"');
+    expect(tripartite('besancon-ccas')).not.toContain('name="entretienTripartite"');
     const r = pageParcours(ctx('ts.alice'), enRevision).valeur;
     expect(liens(r)).not.toContain('plan-aide');
     const formulaire = r.slice(r.indexOf('id="action-plan-aide"'), r.indexOf('</form>', r.indexOf('id="action-plan-aide"')));

@@ -98,6 +98,8 @@ function formulaireMessage(ctx: Contexte, etat: EtatParcours, nom: string, o: Op
   const visite = nom === 'tentative-contact' && !messagesPermis(etat.typeParcours, etat.etape).includes(nom) && visiteAttendue(etat.typeParcours, etat);
   const champs = champsDe(def.schema)
     .filter((c) => !(visite && c.nom === 'canal'))
+    // L'entretien tripartite n'est demandé que si le programme le prévoit (option « entretienTripartite »).
+    .filter((c) => !(nom === 'passage-droit-commun' && c.nom === 'entretienTripartite' && !programmeDe(ctx, etat, o)?.options.entretienTripartite))
     .map((c) => (c.options && def.choixPossible ? { ...c, options: c.options.filter((o) => def.choixPossible!(c.nom, o.valeur, etat)) } : c))
     // Un champ facultatif dont aucun choix n'est possible maintenant n'a pas à être montré.
     .filter((c) => !(c.options && !c.options.length && !c.requis));
