@@ -36,3 +36,26 @@ export function formuleDAppel(nom: string): string {
   if (monsieur.test(n)) return 'Monsieur';
   return 'Madame, Monsieur';
 }
+
+/**
+ * Un ménage confié à un autre travailleur social par la coordination : un courriel à la personne qui
+ * le reçoit, un autre à celle qui le suivait (sans nom : le journal du dossier dit qui).
+ */
+export function courrielsReaffectation(x: { reference: string; programme: string; auparavant: boolean }): { nouveau: Courriel; ancien: Courriel } {
+  return {
+    nouveau: {
+      sujet: `Un ménage vous est confié (dossier ${x.reference})`,
+      paragraphes: [
+        `La coordination vous confie le suivi du ménage du dossier ${x.reference} (${x.programme})${x.auparavant ? ', suivi jusqu’ici par un autre travailleur social' : ''}.`,
+        'Son dossier, son journal et ses prochaines échéances sont sur sa page, dans « Mes ménages ».',
+      ],
+    },
+    ancien: {
+      sujet: `Ménage confié à une autre personne (dossier ${x.reference})`,
+      paragraphes: [
+        `La coordination a confié le suivi du ménage du dossier ${x.reference} (${x.programme}) à un autre travailleur social : vous ne le suivez plus.`,
+        'Ce que vous n’avez pas encore enregistré dans le dossier, transmettez-le à la personne qui prend le relais (son nom est au journal du dossier).',
+      ],
+    },
+  };
+}

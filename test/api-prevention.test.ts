@@ -257,6 +257,41 @@ describe('loiret-ahu par l’API', () => {
     estProbleme(await appel('GET', `/api/parcours/${workflowId}/documents/autre-chose`, { jeton: await connecter('coord.essai') }), 404);
   });
 
+  it('réaffecté pendant la saisie : la page dit à qui le ménage est confié et rend la saisie, rien n’est enregistré', async () => {
+    const { workflowId, menage } = await lancer('loiret-ahu');
+    await etape(workflowId, 'aller_vers');
+    const cookie = `${NOM_COOKIE}=${await connecter('ts.alice')}`;
+    const adresse = `/parcours/${workflowId}/messages/tentative-contact`;
+    const page = (await appel('GET', `/parcours/${workflowId}`, { entetes: { cookie } })).texte;
+    const f = page.slice(page.indexOf(`action="${adresse}"`));
+    const cache = (nom: string) => new RegExp(`name="${nom}" value="([^"]*)"`).exec(f)![1]!;
+    // La coordination confie le ménage à Bruno pendant qu'Alice saisit.
+    const r = await appel('POST', `/api/parcours/${workflowId}/affectation`, {
+      jeton: await connecter('coord.essai'),
+      corps: { requestId: requete(), travailleurSocial: 'ts.bruno' },
+    });
+    expect(r.status, r.texte).toBe(200);
+    const envoi = await appel('POST', adresse, {
+      entetes: { cookie },
+      formulaire: {
+        csrf: cache('csrf'),
+        requestId: cache('requestId'),
+        vu: cache('vu'),
+        canal: 'visite_domicile',
+        creneau: 'apres_midi',
+        issue: 'absent',
+        note: 'Voisine : revenir le jeudi',
+      },
+    });
+    expect(envoi.status).toBe(409);
+    expect(envoi.texte).toContain(
+      `Le ménage du dossier ${menage.reference} a été confié à Bruno Travailleur : vous ne le suivez plus, et votre saisie « Tentative de contact`,
+    );
+    for (const t of ['<dt>Canal</dt><dd>Visite à domicile</dd>', '<dt>Issue</dt><dd>Absent</dd>', 'Voisine : revenir le jeudi'])
+      expect(envoi.texte).toContain(t);
+    expect((await handleDe(workflowId).query(etatQuery)).details.tentatives).toBe(0);
+  });
+
   it('deux onglets ouverts sur le même parcours : la même tentative envoyée du second n’est pas enregistrée une seconde fois ; la page dit ce qui a changé et garde la saisie', async () => {
     const { workflowId } = await lancer('loiret-ahu');
     await etape(workflowId, 'aller_vers');

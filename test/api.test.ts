@@ -677,6 +677,21 @@ describe('parcours : messages, affectation, clôture, liens', () => {
     expect(lu.json.journal.map((e: { resume: string }) => e.resume)).toContain('Ménage réaffecté à Bruno Travailleur (auparavant : Alice Travailleuse)');
     expect(JSON.stringify(lu.json.journal)).not.toMatch(/ts\.alice|ts\.bruno|⟦/);
     estProbleme(await appel('GET', `/api/parcours/${id}`, { jeton: await connecter('ts.alice') }), 403);
+    // Les deux référents sont prévenus par courriel, sans nom (le journal du dossier dit qui).
+    const reference = id.split('--')[1]!;
+    const auNouveau = await banc.courriels.waitFor(
+      (m) => m.a.includes('bruno@essai.example') && m.sujet === `Un ménage vous est confié (dossier ${reference})`,
+      {
+        timeoutMs: 20_000,
+      },
+    );
+    expect(auNouveau.texte).toContain('suivi jusqu’ici par un autre travailleur social');
+    const aLAncien = await banc.courriels.waitFor(
+      (m) => m.a.includes('alice@essai.example') && m.sujet === `Ménage confié à une autre personne (dossier ${reference})`,
+      { timeoutMs: 20_000 },
+    );
+    expect(aLAncien.texte).toContain('transmettez-le à la personne qui prend le relais');
+    for (const c of [auNouveau, aLAncien]) expect(c.texte).not.toMatch(/Alice|Bruno|ts\.alice|ts\.bruno/);
   });
 
   it('clôture anticipée par le coordinateur, une seconde fois refusée (409 en français)', async () => {

@@ -13,7 +13,7 @@ import { temporal } from '@temporalio/proto';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { Programme } from '../domain/vocabulaire';
 import { DOSSIER_HISTORIQUES, ecrireHistorique, enObjet, enregistrerALaFin, patchsNotes } from './outils/historiques';
-import { cloreAnticipeUpdate, repondreValidationUpdate } from '../domain/messages';
+import { affecterUpdate, cloreAnticipeUpdate, repondreValidationUpdate } from '../domain/messages';
 import { accordPartageDiagnosticUpdate } from '../domain/partage';
 import { bilanUpdate, cloturerUpdate, diagnosticUpdate, passageDroitCommunUpdate, planAideUpdate, tentativeContactUpdate } from '../domain/prevention';
 import { bilanMesureUpdate, fileImlQuery, finMesureUpdate, idFileIml, logementUpdate, loyerUpdate, rendezVousUpdate } from '../domain/iml';
@@ -807,6 +807,39 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'partage-diagnostic')('en
       await handle.executeUpdate(cloturerUpdate, { args: [m({ issue: 'menage_met_fin' as const })] });
       await handle.result();
       writeFileSync(`${DOSSIER_HISTORIQUES}prevention-partage-diagnostic-v1.json`, JSON.stringify(enObjet(await handle.fetchHistory())));
+    } finally {
+      await banc.fermer();
+    }
+  });
+});
+
+// `ENREGISTRER_HISTORIQUES=reaffectation` : un ménage réaffecté par la coordination, les deux
+// référents prévenus par courriel (patched('courriels-reaffectation')).
+describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'reaffectation')('enregistrement d’une réaffectation', () => {
+  it('enregistre un parcours loiret-ahu réaffecté de ts.alice à ts.bruno, puis clos par la coordination', async () => {
+    const banc = await monterBanc();
+    try {
+      const programme = CATALOGUE.trouver('loiret-ahu')!;
+      const menage = menageEssai('REJEU-REAFFECTATION');
+      const situation = {
+        impayesMois: 2,
+        montantDette: 812,
+        debutBail: new Date(Date.now() - 90 * 86_400_000).toISOString().slice(0, 10),
+        garantie: 'aucune',
+        dejaTente: '',
+        contactBailleur: false,
+        suiviParServiceSocial: false,
+      };
+      const handle = await banc.env.client.workflow.start('preventionPrecontentieuse', {
+        taskQueue: banc.taskQueue,
+        workflowId: `loiret-ahu--${menage.reference}`,
+        args: [{ programme, menage, coordinateur: 'coord.essai', travailleurSocial: 'ts.alice', situation }],
+      });
+      await etape(handle, 'aller_vers');
+      await handle.executeUpdate(affecterUpdate, { args: [{ requestId: requete(), par: 'coord.essai', travailleurSocial: 'ts.bruno' }] });
+      await jusqua(handle, (e) => e.journal.some((x) => x.resume.includes('« Ménage confié à une autre personne')), 'les deux référents prévenus');
+      await handle.executeUpdate(cloreAnticipeUpdate, { args: [{ requestId: requete(), par: 'coord.essai', motif: 'Doublon' }] });
+      await enregistrerALaFin(handle, 'prevention-reaffectation-v1.json', ['courriels-reaffectation']);
     } finally {
       await banc.fermer();
     }

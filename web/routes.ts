@@ -518,8 +518,16 @@ export function routesWeb(deps: DependancesApi, auth: OptionsAuth & { maintenant
     csrf,
     page(async (req, res) => {
       const ctx = contexte(req);
-      const { etat } = await lireParcoursPour(deps, ctx.personne, req.params.id);
       const nom = String(req.params.nom);
+      let lu: Awaited<ReturnType<typeof lireParcoursPour>>;
+      try {
+        lu = await lireParcoursPour(deps, ctx.personne, req.params.id);
+      } catch (e) {
+        // Réaffecté pendant la saisie : la saisie n'est pas perdue, elle est rendue pour être transmise.
+        if (e instanceof Probleme && e.status === 403 && (await saisieNonEnregistree(req, res, nom))) return;
+        throw e;
+      }
+      const { etat } = lu;
       const def = deps.registre[etat.typeParcours]?.messages;
       const message = def && Object.hasOwn(def, nom) ? def[nom] : undefined;
       if (!message) throw new Probleme(404, `Action inconnue pour ce parcours : « ${nom} ».`);
@@ -555,6 +563,45 @@ export function routesWeb(deps: DependancesApi, auth: OptionsAuth & { maintenant
       });
     }),
   );
+
+  /**
+   * Un travailleur social qui envoie une saisie pour un ménage confié entre-temps à une autre personne
+   * de son programme : la page dit à qui, et rend ce qu'il a saisi pour qu'il le transmette. Faux si
+   * ce n'est pas ce cas (le refus d'accès suit alors son cours).
+   */
+  async function saisieNonEnregistree(req: Request, res: Response, nom: string): Promise<boolean> {
+    const ctx = contexte(req);
+    if (ctx.personne.role !== 'travailleur_social') return false;
+    const { etat } = await chargerParcours(deps, req.params.id, { confidentiel: false }).catch(() => ({ etat: undefined }));
+    if (!etat || !suitProgramme(ctx.personne, etat.programme.id) || etat.travailleurSocial === ctx.personne.id) return false;
+    const def = deps.registre[etat.typeParcours]?.messages;
+    const message = def && Object.hasOwn(def, nom) ? def[nom] : undefined;
+    if (!message) return false;
+    const nouveau = etat.travailleurSocial ? (deps.annuaire.trouver(etat.travailleurSocial)?.nom ?? 'un autre travailleur social') : 'personne pour le moment';
+    const corps = req.body as Corps;
+    const lignes = [...champsParNom(champsDe(message.schema)).values()].flatMap((c) => {
+      const brut = corps?.[c.nom];
+      const valeurs = (Array.isArray(brut) ? brut : [brut]).filter((v): v is string => typeof v === 'string' && v.trim() !== '');
+      if (!valeurs.length || c.genre === 'groupe') return [];
+      const texte = valeurs.map((v) => c.options?.find((o) => o.valeur === v)?.libelle ?? (v === 'oui' ? 'Oui' : v === 'non' ? 'Non' : v)).join(', ');
+      return [{ libelle: c.libelle, texte }];
+    });
+    envoyer(
+      res,
+      ctx,
+      409,
+      'Saisie non enregistrée',
+      html`<h1>Saisie non enregistrée</h1>
+<div class="erreur" role="alert" tabindex="-1" autofocus><p>Le ménage du dossier ${etat.reference} a été confié à ${nouveau} : vous ne le suivez plus, et votre saisie « ${message.libelle} » n’a pas été enregistrée.</p></div>
+${
+  lignes.length
+    ? html`<p>La voici, pour la transmettre à la personne qui suit désormais le ménage :</p><dl class="infos">${lignes.map((l) => html`<dt>${l.libelle}</dt><dd>${l.texte}</dd>`)}</dl>`
+    : ''
+}
+<p><a href="/parcours">Revenir à mes ménages</a></p>`,
+    );
+    return true;
+  }
 
   const champAffectation: Champ = { nom: 'travailleurSocial', libelle: 'Travailleur social', requis: true, genre: 'choix' };
   r.post(

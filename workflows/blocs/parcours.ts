@@ -36,7 +36,8 @@ import { dateEnFrancais } from './duree';
 import { attendre, attendreJusqua } from './attente';
 import { Echeances, type DefinitionEcheance, type EcheanceSuivie } from './echeances';
 import { Journal } from './journal';
-import { notifier } from './notification';
+import { notifier, notifierEnsemble } from './notification';
+import { courrielsReaffectation } from '../../courriers/commun';
 import { enregistrerReponse, validerReponse } from './validation';
 
 /**
@@ -224,6 +225,16 @@ export class Parcours {
           },
         );
         this.publierAttributs();
+        // Les deux référents sont prévenus (le nouveau, et l'ancien s'il y en avait un), après la réponse.
+        if (patched('courriels-reaffectation')) {
+          const c = courrielsReaffectation({ reference: this.ouverture.reference, programme: this.programme.nom, auparavant: !!avant });
+          void this.apresReponse(() =>
+            notifierEnsemble(this, [
+              { a: { personnel: a.travailleurSocial }, ...c.nouveau, visibilite: 'equipe' },
+              ...(avant ? [{ a: { personnel: avant }, ...c.ancien, visibilite: 'equipe' as const }] : []),
+            ]),
+          );
+        }
         return { travailleurSocial: a.travailleurSocial };
       },
     });
