@@ -770,6 +770,25 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'regles-des-rapports')('e
   });
 });
 
+/** Un parcours de prévention lancé sur le banc (suivi par ts.alice, bail commencé il y a 90 jours), pour un enregistrement. */
+async function lancerPrevention(banc: Banc, programmeId: string, reference: string): Promise<WorkflowHandle> {
+  const menage = menageEssai(reference);
+  const situation = {
+    impayesMois: 2,
+    montantDette: 812,
+    debutBail: new Date(Date.now() - 90 * 86_400_000).toISOString().slice(0, 10),
+    garantie: 'aucune',
+    dejaTente: '',
+    contactBailleur: false,
+    suiviParServiceSocial: false,
+  };
+  return banc.env.client.workflow.start('preventionPrecontentieuse', {
+    taskQueue: banc.taskQueue,
+    workflowId: `${programmeId}--${menage.reference}`,
+    args: [{ programme: CATALOGUE.trouver(programmeId)!, menage, coordinateur: 'coord.essai', travailleurSocial: 'ts.alice', situation }],
+  });
+}
+
 // `ENREGISTRER_HISTORIQUES=partage-diagnostic` : l'accord du ménage au partage de son diagnostic
 // (toulouse-declic), le diagnostic envoyé au bailleur une fois terminé, puis le retrait annoncé.
 describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'partage-diagnostic')('enregistrement du partage du diagnostic', () => {
@@ -777,22 +796,7 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'partage-diagnostic')('en
     const banc = await monterBanc();
     try {
       const m = <T extends object>(x: T) => ({ requestId: requete(), par: 'ts.alice', ...x });
-      const programme = CATALOGUE.trouver('toulouse-declic')!;
-      const menage = menageEssai('REJEU-PARTAGE');
-      const situation = {
-        impayesMois: 2,
-        montantDette: 812,
-        debutBail: new Date(Date.now() - 90 * 86_400_000).toISOString().slice(0, 10),
-        garantie: 'aucune',
-        dejaTente: '',
-        contactBailleur: false,
-        suiviParServiceSocial: false,
-      };
-      const handle = await banc.env.client.workflow.start('preventionPrecontentieuse', {
-        taskQueue: banc.taskQueue,
-        workflowId: `toulouse-declic--${menage.reference}`,
-        args: [{ programme, menage, coordinateur: 'coord.essai', travailleurSocial: 'ts.alice', situation }],
-      });
+      const handle = await lancerPrevention(banc, 'toulouse-declic', 'REJEU-PARTAGE');
       await etape(handle, 'aller_vers');
       await handle.executeUpdate(tentativeContactUpdate, { args: [m({ canal: 'telephone' as const, creneau: 'soir' as const, issue: 'joint' as const })] });
       await handle.executeUpdate(accordPartageDiagnosticUpdate, {
@@ -819,22 +823,7 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'reaffectation')('enregis
   it('enregistre un parcours loiret-ahu réaffecté de ts.alice à ts.bruno, puis clos par la coordination', async () => {
     const banc = await monterBanc();
     try {
-      const programme = CATALOGUE.trouver('loiret-ahu')!;
-      const menage = menageEssai('REJEU-REAFFECTATION');
-      const situation = {
-        impayesMois: 2,
-        montantDette: 812,
-        debutBail: new Date(Date.now() - 90 * 86_400_000).toISOString().slice(0, 10),
-        garantie: 'aucune',
-        dejaTente: '',
-        contactBailleur: false,
-        suiviParServiceSocial: false,
-      };
-      const handle = await banc.env.client.workflow.start('preventionPrecontentieuse', {
-        taskQueue: banc.taskQueue,
-        workflowId: `loiret-ahu--${menage.reference}`,
-        args: [{ programme, menage, coordinateur: 'coord.essai', travailleurSocial: 'ts.alice', situation }],
-      });
+      const handle = await lancerPrevention(banc, 'loiret-ahu', 'REJEU-REAFFECTATION');
       await etape(handle, 'aller_vers');
       await handle.executeUpdate(affecterUpdate, { args: [{ requestId: requete(), par: 'coord.essai', travailleurSocial: 'ts.bruno' }] });
       await jusqua(handle, (e) => e.journal.some((x) => x.resume.includes('« Ménage confié à une autre personne')), 'les deux référents prévenus');
