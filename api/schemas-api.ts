@@ -215,6 +215,7 @@ export const etatSchema = z
         acteur: acteurSchema,
         resume: z.string().meta({ example: 'Visite à domicile : ménage rencontré' }),
         visibilite: z.enum(['partenaires', 'equipe']),
+        requete: z.string().optional().meta({ description: 'L’identifiant de requête (requestId) du message qui a fait cet événement' }),
       }),
     ),
     details: z.record(z.string(), z.unknown()),

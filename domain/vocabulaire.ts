@@ -222,6 +222,8 @@ export interface EvenementJournal {
   acteur: Acteur;
   resume: string;
   visibilite: Visibilite;
+  /** Le message (son `requestId`) qui a fait cet événement, s'il vient d'un message. */
+  requete?: string;
 }
 
 export type StatutEcheance = 'en_cours' | 'tenue' | 'depassee' | 'annulee';

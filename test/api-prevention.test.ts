@@ -311,6 +311,10 @@ describe('loiret-ahu par l’API', () => {
     const premier = await appel('POST', adresse, { entetes: { cookie }, formulaire: { ...onglet1, ...saisie } });
     expect(premier.status, premier.texte.slice(0, 300)).toBe(303);
     await attendreEtat(workflowId, (e) => e.details.tentatives === 1, 'la tentative du premier onglet');
+    // Le même formulaire envoyé deux fois (double clic, renvoi du navigateur) : reconnu, une seule tentative, pas d'avertissement.
+    const encore = await appel('POST', adresse, { entetes: { cookie }, formulaire: { ...onglet1, ...saisie } });
+    expect(encore.status, encore.texte.slice(0, 300)).toBe(303);
+    expect((await handleDe(workflowId).query(etatQuery)).details.tentatives).toBe(1);
 
     const second = await appel('POST', adresse, { entetes: { cookie }, formulaire: { ...onglet2, ...saisie } });
     expect(second.status).toBe(409);

@@ -535,7 +535,7 @@ export function routesWeb(deps: DependancesApi, auth: OptionsAuth & { maintenant
       const corps = { ...lireSaisie(champs, req.body as Corps), requestId: req.body?.requestId };
       // Un formulaire plus ancien que le parcours (autre onglet, « Précédent ») : la même saisie y est
       // peut-être déjà. Rien n'est envoyé ; la page dit ce qui a changé et garde la saisie.
-      const changements = changementsDepuis(etat, req.body?.vu);
+      const changements = changementsDepuis(etat, req.body?.vu, req.body?.requestId);
       if (changements.length) {
         await rendreParcours(req, res, 409, {
           formulaire: nom,

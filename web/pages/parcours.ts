@@ -142,10 +142,14 @@ export const derniereEntreeVue = (etat: EtatParcours): number => etat.journal.re
  * affiché (`vu`, son dernier événement du journal) ; les rappels et étapes du parcours ne comptent
  * pas. Rien si le formulaire ne dit pas ce qu'il a vu.
  */
-export function changementsDepuis(etat: EtatParcours, vu: unknown): string[] {
+export function changementsDepuis(etat: EtatParcours, vu: unknown, requestId?: unknown): string[] {
   const n = typeof vu === 'string' && /^\d{1,9}$/.test(vu) ? Number(vu) : undefined;
   if (n === undefined) return [];
-  return etat.journal.filter((e) => e.seq > n && e.acteur.type !== 'systeme').map((e) => `${dateHeureFr(e.date)} — ${e.resume}`);
+  // Ce que ce même envoi a déjà fait (double clic, renvoi du navigateur) n'est pas un changement : le
+  // parcours le reconnaît à son requestId et rend le premier résultat.
+  return etat.journal
+    .filter((e) => e.seq > n && e.acteur.type !== 'systeme' && !(typeof requestId === 'string' && e.requete === requestId))
+    .map((e) => `${dateHeureFr(e.date)} — ${e.resume}`);
 }
 
 /** Le message qui clôt un parcours (travail social) : définitif, il se confirme comme la clôture anticipée. */

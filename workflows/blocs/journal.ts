@@ -8,6 +8,8 @@ export const SYSTEME: Acteur = { type: 'systeme' };
 
 export class Journal {
   readonly evenements: EvenementJournal[];
+  /** Le message en cours d'application (son requestId) : ses événements le portent. */
+  requete: string | undefined;
 
   constructor(evenements: EvenementJournal[] = []) {
     this.evenements = evenements;
@@ -21,6 +23,7 @@ export class Journal {
       acteur: options.acteur ?? SYSTEME,
       resume,
       visibilite: options.visibilite ?? 'partenaires',
+      ...(this.requete ? { requete: this.requete } : {}),
     };
     this.evenements.push(e);
     return e;

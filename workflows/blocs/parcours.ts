@@ -331,7 +331,16 @@ export class Parcours {
         const deja = this.enCours.get(a.requestId);
         if (deja) return (await deja) as R;
         this.empreintes.set(a.requestId, empreinteMessage(def.name, a));
-        const p = Promise.resolve(spec.appliquer(a));
+        // Ce que le message note au journal de façon synchrone porte son requestId (un second envoi du
+        // même formulaire se reconnaît ainsi, web/routes.ts).
+        this.journal.requete = a.requestId;
+        let applique: R | Promise<R>;
+        try {
+          applique = spec.appliquer(a);
+        } finally {
+          this.journal.requete = undefined;
+        }
+        const p = Promise.resolve(applique);
         this.enCours.set(a.requestId, p);
         try {
           const r = this.avecEtape(await p);
