@@ -319,7 +319,7 @@ describe('loiret-ahu par l’API', () => {
     const second = await appel('POST', adresse, { entetes: { cookie }, formulaire: { ...onglet2, ...saisie } });
     expect(second.status).toBe(409);
     expect(second.texte).toContain('Rien n’a été enregistré : le parcours a changé depuis l’ouverture de ce formulaire.');
-    expect(second.texte).toMatch(/— Tentative de contact \(téléphone, matin\) : injoignable/);
+    expect(second.texte).toMatch(/— Tentative de contact \(téléphone, matin\) : injoignable \(par Alice Travailleuse\)/);
     expect(second.texte).toContain('Si votre saisie n’y figure pas déjà, envoyez-la de nouveau : le formulaire l’a gardée.');
     expect(second.texte).toMatch(/<option value="telephone" selected>/);
     expect((await handleDe(workflowId).query(etatQuery)).details.tentatives).toBe(1);

@@ -535,7 +535,7 @@ export function routesWeb(deps: DependancesApi, auth: OptionsAuth & { maintenant
       const corps = { ...lireSaisie(champs, req.body as Corps), requestId: req.body?.requestId };
       // Un formulaire plus ancien que le parcours (autre onglet, « Précédent ») : la même saisie y est
       // peut-être déjà. Rien n'est envoyé ; la page dit ce qui a changé et garde la saisie.
-      const changements = changementsDepuis(etat, req.body?.vu, req.body?.requestId);
+      const changements = changementsDepuis(etat, req.body?.vu, req.body?.requestId, (id) => deps.annuaire.trouver(id)?.nom);
       if (changements.length) {
         await rendreParcours(req, res, 409, {
           formulaire: nom,

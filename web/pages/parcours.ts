@@ -142,14 +142,17 @@ export const derniereEntreeVue = (etat: EtatParcours): number => etat.journal.re
  * affiché (`vu`, son dernier événement du journal) ; les rappels et étapes du parcours ne comptent
  * pas. Rien si le formulaire ne dit pas ce qu'il a vu.
  */
-export function changementsDepuis(etat: EtatParcours, vu: unknown, requestId?: unknown): string[] {
+export function changementsDepuis(etat: EtatParcours, vu: unknown, requestId?: unknown, nomDe?: (id: string) => string | undefined): string[] {
   const n = typeof vu === 'string' && /^\d{1,9}$/.test(vu) ? Number(vu) : undefined;
   if (n === undefined) return [];
   // Ce que ce même envoi a déjà fait (double clic, renvoi du navigateur) n'est pas un changement : le
   // parcours le reconnaît à son requestId et rend le premier résultat.
   return etat.journal
     .filter((e) => e.seq > n && e.acteur.type !== 'systeme' && !(typeof requestId === 'string' && e.requete === requestId))
-    .map((e) => `${dateHeureFr(e.date)} — ${e.resume}`);
+    .map((e) => {
+      const qui = e.acteur.type === 'personnel' && e.acteur.id ? nomDe?.(e.acteur.id) : undefined;
+      return `${dateHeureFr(e.date)} — ${e.resume}${qui ? ` (par ${qui})` : ''}`;
+    });
 }
 
 /** Le message qui clôt un parcours (travail social) : définitif, il se confirme comme la clôture anticipée. */
