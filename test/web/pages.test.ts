@@ -714,6 +714,19 @@ describe('simuler l’année d’un programme', () => {
     expect(enCours).toContain('25 % des étapes jouées.');
     // L'actualisation automatique se choisit, et s'arrête d'un lien.
     expect(enCours).toMatch(/<a href="\/simulations\/[^"?]+\?suivre=oui">Suivre l’avancement/);
+    // Le temps qui reste, au rythme déjà pris : 30 étapes en 2 minutes, 90 à jouer → environ 6 minutes.
+    expect(enCours).not.toContain('Fin estimée');
+    const commencee = new Date('2026-12-04T09:31:00Z');
+    const rythme = (faites: number, total: number, ms: number) =>
+      pageSimulation(
+        ctxAdmin,
+        simulation({ statut: 'en_cours', etapesFaites: faites, etapesTotal: total, commenceeLe: commencee, battementLe: new Date(commencee.getTime() + ms) }),
+      ).valeur;
+    expect(rythme(30, 120, 120_000)).toContain('Fin estimée dans environ 6 minutes, au rythme des étapes déjà jouées.');
+    expect(rythme(2100, 42_000, 900_000)).toContain('Fin estimée dans environ 4 h 45, au rythme des étapes déjà jouées.');
+    expect(rythme(110, 120, 60_000)).toContain('Fin estimée dans moins d’une minute');
+    // Trop peu d'étapes pour en juger : rien.
+    expect(rythme(10, 1000, 60_000)).not.toContain('Fin estimée');
     const suivie = pageSimulation(ctxAdmin, simulation({ statut: 'en_cours', etapesFaites: 30, etapesTotal: 120 }), true).valeur;
     expect(suivie).toMatch(/Cette page se recharge toutes les 5 secondes\. <a href="\/simulations\/[^"?]+">Arrêter l’actualisation automatique<\/a>/);
     const fin = pageSimulation(ctxAdmin, simulation({ rapport: rapportFictif() })).valeur;

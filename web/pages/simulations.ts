@@ -136,7 +136,7 @@ export function pageSimulations(
   const retour = o.retour ?? { valeurs: valeursParDefaut(o.programmes), erreurs: {} };
   return html`<h1>Simuler l’année d’un programme</h1>
 <p>La simulation fait passer les ménages d’une année par les vrais parcours du produit, sur un moteur à part (son propre serveur Temporal, qui saute le temps, et une base temporaire) : jamais les parcours en cours ni leurs dossiers. Elle dit la charge de travail par semaine et par travailleur social, les délais qui seraient manqués et les ETP qu’il faut.</p>
-<p class="aide">Une seule simulation à la fois. Comptez de quelques dizaines de secondes pour quelques ménages à deux ou trois minutes pour 170 ménages.</p>
+<p class="aide">Une seule simulation à la fois. Comptez de quelques dizaines de secondes pour quelques ménages à deux ou trois minutes pour 170 ménages, et une demi-heure environ pour 2 000 ménages sur un serveur à deux cœurs ; pendant la simulation, la page estime le temps qui reste.</p>
 ${active ? html`<div class="encadre" role="status"><p>Une simulation est en cours (${programmesEnMots(active.programmes)}) : <a href="/simulations/${active.id}">suivre son avancement</a>.</p></div>` : ''}
 ${
   o.indisponible
@@ -180,13 +180,32 @@ function entete(ctx: Contexte, s: Simulation): Brut {
 </dl>`;
 }
 
+/**
+ * Le temps qui reste, au rythme des étapes déjà jouées (du début au dernier signe de vie) ; rien
+ * tant qu'il y en a trop peu pour en juger. Approché : les mesures IML qui reçoivent leur place
+ * ajoutent des étapes en chemin.
+ */
+export function resteEstime(s: Pick<Simulation, 'etapesFaites' | 'etapesTotal' | 'commenceeLe' | 'battementLe'>): string | undefined {
+  if (!s.etapesTotal || !s.commenceeLe || s.etapesFaites < Math.max(20, s.etapesTotal / 20)) return undefined;
+  const ecoule = s.battementLe.getTime() - s.commenceeLe.getTime();
+  if (ecoule <= 0) return undefined;
+  const minutes = ((s.etapesTotal - s.etapesFaites) * ecoule) / s.etapesFaites / 60_000;
+  if (minutes < 1) return 'moins d’une minute';
+  if (minutes < 60) return `environ ${Math.round(minutes)} minute${Math.round(minutes) > 1 ? 's' : ''}`;
+  const h = Math.floor(minutes / 60);
+  const m = Math.round(minutes - h * 60);
+  return `environ ${h} h${m ? ` ${String(m).padStart(2, '0')}` : ''}`;
+}
+
 function avancement(s: Simulation, suivre: boolean): Brut {
   const pc = s.etapesTotal ? Math.min(100, Math.floor((100 * s.etapesFaites) / s.etapesTotal)) : 0;
+  const reste = resteEstime(s);
   return html`<h2>Avancement</h2>
 <div role="status">
 <p id="sim-avancement">${s.statut === 'en_attente' ? 'La simulation va démarrer.' : s.etapesTotal ? `${pc} % des étapes jouées.` : 'Le moteur de simulation se met en place.'}</p>
 ${s.etapesTotal ? html`<progress max="${s.etapesTotal}" value="${Math.min(s.etapesFaites, s.etapesTotal)}" aria-labelledby="sim-avancement">${pc} %</progress>` : ''}
 ${s.message ? html`<p>${s.message}</p>` : ''}
+${reste ? html`<p>Fin estimée dans ${reste}, au rythme des étapes déjà jouées.</p>` : ''}
 </div>
 ${
   // L'actualisation automatique se choisit et s'arrête (elle ne s'impose pas : WCAG 2.2.1).
