@@ -33,7 +33,7 @@ import {
   type SurchargeHypotheses,
 } from './simulation/hypotheses';
 import { JOUR } from './simulation/plan';
-import { formaterBilan, semaineIso } from './simulation/rapport';
+import { formaterBilan, resteEstime, semaineIso } from './simulation/rapport';
 
 const AIDE = `Simuler l'année d'un programme sur les vrais parcours (moteur Temporal à part, saut de temps).
 
@@ -208,16 +208,23 @@ async function main(): Promise<void> {
   const chargeAvant = charge();
   const t0 = performance.now();
   let dernier = performance.now();
+  let debutJeu = performance.now();
   const resultats = await jouerAnnee(annee, {
     moteurMonte: (montage) => {
       process.stderr.write(`Moteur monté en ${duree(montage)} ; ${total} ménages à simuler…\n`);
-      dernier = performance.now();
+      dernier = debutJeu = performance.now();
     },
     menageTermine: (faits) => {
-      if (performance.now() - dernier > 10_000 || faits === total) {
-        dernier = performance.now();
-        process.stderr.write(`  ${faits}/${total} ménages terminés (${duree(performance.now() - t0)})\n`);
-      }
+      if (faits === total) process.stderr.write(`  ${faits}/${total} ménages terminés (${duree(performance.now() - t0)})\n`);
+    },
+    // Toutes les 10 secondes : les étapes jouées et le temps qui reste, à leur rythme.
+    etape: (faites, prevues) => {
+      if (performance.now() - dernier < 10_000) return;
+      dernier = performance.now();
+      const reste = resteEstime(faites, prevues, performance.now() - debutJeu);
+      process.stderr.write(
+        `  ${faites.toLocaleString('fr-FR')} étapes jouées sur ${prevues.toLocaleString('fr-FR')} (${duree(performance.now() - t0)})${reste ? ` ; fin estimée dans ${reste}` : ''}\n`,
+      );
     },
   });
   const mur = resultats.mur;

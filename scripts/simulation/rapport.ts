@@ -293,3 +293,18 @@ export function responsableEnFrancais(r: string): string {
   if (r === 'coordinateur') return 'Coordination';
   return (LIBELLES_ROLES as Record<string, string>)[r] ?? 'Partenaire';
 }
+
+/**
+ * Le temps qui reste d'une simulation, au rythme des étapes déjà jouées (`ecouleMs` pour `faites`) ;
+ * rien tant qu'il y en a trop peu pour en juger. Approché : les mesures IML qui reçoivent leur place
+ * ajoutent des étapes en chemin.
+ */
+export function resteEstime(faites: number, total: number, ecouleMs: number): string | undefined {
+  if (total <= 0 || ecouleMs <= 0 || faites >= total || faites < Math.max(20, total / 20)) return undefined;
+  const minutes = ((total - faites) * ecouleMs) / faites / 60_000;
+  if (minutes < 1) return 'moins d’une minute';
+  if (minutes < 60) return `environ ${Math.round(minutes)} minute${Math.round(minutes) > 1 ? 's' : ''}`;
+  const h = Math.floor(minutes / 60);
+  const m = Math.round(minutes - h * 60);
+  return `environ ${h} h${m ? ` ${String(m).padStart(2, '0')}` : ''}`;
+}

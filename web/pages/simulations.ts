@@ -18,7 +18,7 @@ import {
   LIBELLES_HYPOTHESES,
   LIBELLES_SOURCES,
 } from '../../scripts/simulation/hypotheses';
-import { equipeNecessaire, responsableEnFrancais, SEMAINES, SEMAINES_TRAVAILLEES } from '../../scripts/simulation/rapport';
+import { equipeNecessaire, responsableEnFrancais, resteEstime, SEMAINES, SEMAINES_TRAVAILLEES } from '../../scripts/simulation/rapport';
 import { LIBELLES_STATUTS_SIMULATION, type Simulation, type SimulationListee, type StatutSimulation } from '../../simulations/registre';
 import { erreurDuChamp, resumeErreurs } from '../formulaires';
 import { dateHeureFr } from '../libelles';
@@ -180,26 +180,9 @@ function entete(ctx: Contexte, s: Simulation): Brut {
 </dl>`;
 }
 
-/**
- * Le temps qui reste, au rythme des étapes déjà jouées (du début au dernier signe de vie) ; rien
- * tant qu'il y en a trop peu pour en juger. Approché : les mesures IML qui reçoivent leur place
- * ajoutent des étapes en chemin.
- */
-export function resteEstime(s: Pick<Simulation, 'etapesFaites' | 'etapesTotal' | 'commenceeLe' | 'battementLe'>): string | undefined {
-  if (!s.etapesTotal || !s.commenceeLe || s.etapesFaites < Math.max(20, s.etapesTotal / 20)) return undefined;
-  const ecoule = s.battementLe.getTime() - s.commenceeLe.getTime();
-  if (ecoule <= 0) return undefined;
-  const minutes = ((s.etapesTotal - s.etapesFaites) * ecoule) / s.etapesFaites / 60_000;
-  if (minutes < 1) return 'moins d’une minute';
-  if (minutes < 60) return `environ ${Math.round(minutes)} minute${Math.round(minutes) > 1 ? 's' : ''}`;
-  const h = Math.floor(minutes / 60);
-  const m = Math.round(minutes - h * 60);
-  return `environ ${h} h${m ? ` ${String(m).padStart(2, '0')}` : ''}`;
-}
-
 function avancement(s: Simulation, suivre: boolean): Brut {
   const pc = s.etapesTotal ? Math.min(100, Math.floor((100 * s.etapesFaites) / s.etapesTotal)) : 0;
-  const reste = resteEstime(s);
+  const reste = s.etapesTotal && s.commenceeLe ? resteEstime(s.etapesFaites, s.etapesTotal, s.battementLe.getTime() - s.commenceeLe.getTime()) : undefined;
   return html`<h2>Avancement</h2>
 <div role="status">
 <p id="sim-avancement">${s.statut === 'en_attente' ? 'La simulation va démarrer.' : s.etapesTotal ? `${pc} % des étapes jouées.` : 'Le moteur de simulation se met en place.'}</p>
