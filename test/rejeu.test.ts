@@ -32,25 +32,12 @@ import {
   paquetWorkflows,
   repos,
   requete,
+  situationPrevention,
   type Banc,
   planValideParLeReferent,
 } from './outils/environnement';
 
 const etape = (handle: WorkflowHandle, nom: string) => jusqua(handle, (e) => e.etape === nom, `étape « ${nom} »`);
-
-/** La situation d'un ménage de prévention pour un enregistrement : bail commencé il y a 90 jours, deux mois d'impayés. */
-function situationEnregistree(autres: object = {}) {
-  return {
-    impayesMois: 2,
-    montantDette: 812,
-    debutBail: new Date(Date.now() - 90 * 86_400_000).toISOString().slice(0, 10),
-    garantie: 'aucune',
-    dejaTente: '',
-    contactBailleur: false,
-    suiviParServiceSocial: false,
-    ...autres,
-  };
-}
 
 describe.runIf(process.env.ENREGISTRER_HISTORIQUES === '1')('enregistrement', () => {
   it('enregistre un parcours loiret-ahu de l’orientation à la clôture', async () => {
@@ -664,7 +651,7 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'courriels-apres-reponse'
 // (patched('validation-asll-meme-delai')).
 describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'regles-des-rapports')('enregistrement des règles des rapports de terrain', () => {
   const m = <T extends object>(x: T) => ({ requestId: requete(), par: 'ts.alice', ...x });
-  const situation = situationEnregistree({ suiviParServiceSocial: true });
+  const situation = situationPrevention({ suiviParServiceSocial: true });
   async function enregistrer(
     programmeId: string,
     reference: string,
@@ -779,7 +766,7 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'regles-des-rapports')('e
 /** Un parcours de prévention lancé sur le banc (suivi par ts.alice, bail commencé il y a 90 jours), pour un enregistrement. */
 async function lancerPrevention(banc: Banc, programmeId: string, reference: string): Promise<WorkflowHandle> {
   const menage = menageEssai(reference);
-  const situation = situationEnregistree();
+  const situation = situationPrevention();
   return banc.env.client.workflow.start('preventionPrecontentieuse', {
     taskQueue: banc.taskQueue,
     workflowId: `${programmeId}--${menage.reference}`,
