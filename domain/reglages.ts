@@ -4,28 +4,28 @@
  * clé sans libellé ici s'affiche « Autre réglage » : jamais sa clé.
  */
 
-/** Les délais dans l'ordre où les parcours les rencontrent (la page des réglages suit cet ordre). */
+import { ETAPES_CONNUES } from './actions';
+import type { TypeParcours } from './vocabulaire';
+
 export const LIBELLES_DELAIS: Record<string, string> = {
-  // Prévention précontentieuse
   comiteDeSuivi: 'Réponse du comité de suivi',
   contact: 'Prise de contact avec le ménage',
   premiereVisite: 'Première visite à domicile (depuis la désignation)',
   secondeVisite: 'Seconde visite après une première sans réponse',
   diagnostic: 'Diagnostic social',
   planAide: 'Plan d’aide (après le diagnostic)',
-  validationDepartement: 'Validation de l’ASLL par le département',
   validationBailleur: 'Validation du plan avec le référent du bailleur (étude conjointe)',
+  validationDepartement: 'Validation de l’ASLL par le département',
   informationPartenaires: 'Information des partenaires',
   pointSuivi: 'Intervalle entre deux points de suivi',
+  saisieBilan: 'Saisie d’un bilan après sa date',
   suivi: 'Durée de l’accompagnement',
   veilleActive: 'Durée de la veille active',
-  // IML sortie de structure avec bail glissant
   validationSiao: 'Validation de la candidature par le SIAO',
   rechercheLogement: 'Recherche d’un logement',
   glissement: 'Glissement du bail',
   prolongation: 'Durée d’une prolongation',
   prolongationMax: 'Durée maximale avant glissement, prolongations comprises',
-  // Protocole post-résiliation
   signatureProtocole: 'Signature du protocole',
   dureeMax: 'Durée maximale du protocole',
   avenantMax: 'Durée maximale avec avenant',
@@ -36,35 +36,80 @@ export const LIBELLES_DELAIS: Record<string, string> = {
   reponseManquements: 'Réponse aux manquements signalés',
   nouveauBail: 'Signature du nouveau bail',
   orientation: 'Orientation après la fin du protocole',
-  // Les trois parcours
-  saisieBilan: 'Saisie d’un bilan après sa date',
   rappelAvant: 'Rappel avant une échéance',
 };
 
-/** Rang d'un délai dans le parcours (ordre de `LIBELLES_DELAIS`) ; un délai inconnu vient après. */
-export const rangDuDelai = (cle: string): number => {
-  const i = Object.keys(LIBELLES_DELAIS).indexOf(cle);
-  return i < 0 ? Number.MAX_SAFE_INTEGER : i;
+/**
+ * Pour chaque type de parcours, l'étape (`ETAPES_CONNUES`, domain/actions.ts) où le parcours
+ * rencontre chacun de ses délais : la page des réglages les montre dans l'ordre de ces étapes (dans
+ * une même étape, l'ordre de cette table). `rappele` : l'échéance de ce délai reçoit le rappel du
+ * programme (« rappelAvant ») dans les workflows (workflows/*.ts, `rappelAvant: d.rappelAvant`).
+ * Le rappel lui-même, qui vaut pour toutes ces échéances, vient après les délais.
+ */
+export const DELAIS_DU_PARCOURS: Record<TypeParcours, Record<string, { etape: string; rappele?: true }>> = {
+  prevention_precontentieuse: {
+    comiteDeSuivi: { etape: 'comite_de_suivi' },
+    contact: { etape: 'aller_vers', rappele: true },
+    premiereVisite: { etape: 'aller_vers', rappele: true },
+    secondeVisite: { etape: 'aller_vers', rappele: true },
+    diagnostic: { etape: 'diagnostic', rappele: true },
+    planAide: { etape: 'plan_aide', rappele: true },
+    validationBailleur: { etape: 'validation_bailleur' },
+    validationDepartement: { etape: 'validation_departement' },
+    informationPartenaires: { etape: 'information_partenaires' },
+    pointSuivi: { etape: 'suivi' },
+    saisieBilan: { etape: 'suivi', rappele: true },
+    suivi: { etape: 'suivi', rappele: true },
+    // La veille active commence à la clôture de l'accompagnement.
+    veilleActive: { etape: 'cloture' },
+  },
+  iml_bail_glissant: {
+    validationSiao: { etape: 'validation_siao' },
+    rechercheLogement: { etape: 'recherche_logement', rappele: true },
+    saisieBilan: { etape: 'bilan_mesure', rappele: true },
+    glissement: { etape: 'evaluation_glissement' },
+    prolongation: { etape: 'prolongation' },
+    prolongationMax: { etape: 'prolongation' },
+  },
+  protocole_post_resiliation: {
+    signatureProtocole: { etape: 'signature_protocole', rappele: true },
+    dureeMax: { etape: 'suivi_protocole' },
+    avenantMax: { etape: 'suivi_protocole' },
+    paiement: { etape: 'suivi_protocole' },
+    reponsePaiement: { etape: 'suivi_protocole' },
+    bilan: { etape: 'suivi_protocole' },
+    visite: { etape: 'suivi_protocole', rappele: true },
+    reponseManquements: { etape: 'suivi_protocole' },
+    nouveauBail: { etape: 'nouveau_bail' },
+    orientation: { etape: 'rupture', rappele: true },
+  },
 };
 
 /**
- * Les délais dont l'échéance reçoit le rappel du programme (« rappelAvant ») : ceux que les
- * workflows suivent avec `rappelAvant` (workflows/*.ts). Un rappel aussi long que l'un d'eux ne
- * partirait jamais : la page des réglages le refuse.
+ * Les délais d'un programme dans l'ordre où son parcours les rencontre (l'ordre des étapes de son
+ * type) ; le rappel avant une échéance et un délai inconnu du type viennent après.
  */
-export const DELAIS_RAPPELES = [
-  'contact',
-  'premiereVisite',
-  'secondeVisite',
-  'diagnostic',
-  'planAide',
-  'suivi',
-  'saisieBilan',
-  'rechercheLogement',
-  'signatureProtocole',
-  'visite',
-  'orientation',
-] as const;
+export function delaisDansLOrdreDuParcours(type: TypeParcours, cles: readonly string[]): string[] {
+  const table = DELAIS_DU_PARCOURS[type];
+  const etapes = ETAPES_CONNUES[type];
+  const dansLaTable = Object.keys(table);
+  const rang = (cle: string): [number, number] => {
+    const d = table[cle];
+    if (!d) return [cle === 'rappelAvant' ? etapes.length + 1 : etapes.length, 0];
+    return [etapes.indexOf(d.etape), dansLaTable.indexOf(cle)];
+  };
+  return [...cles].sort((a, b) => {
+    const [ea, ia] = rang(a);
+    const [eb, ib] = rang(b);
+    return ea - eb || ia - ib || a.localeCompare(b);
+  });
+}
+
+/** Les délais d'un type de parcours dont l'échéance reçoit le rappel du programme. */
+export const delaisRappeles = (type: TypeParcours): string[] =>
+  Object.entries(DELAIS_DU_PARCOURS[type])
+    .filter(([, d]) => d.rappele)
+    .map(([cle]) => cle);
 
 export const LIBELLES_JALONS: Record<string, string> = {
   bilans: 'Bilans (depuis le début de l’accompagnement)',

@@ -25,10 +25,10 @@ import {
   LIBELLES_JALONS,
   LIBELLES_OPTIONS,
   LIBELLES_QUOTAS,
-  DELAIS_RAPPELES,
+  delaisRappeles,
   libelleReglage,
 } from '../domain/reglages';
-import { ajouterDuree, dureeEnFrancais, estDureeIso } from '../workflows/blocs/duree';
+import { ajouterDuree, dureeEnFrancais, estDureeIso, retirerDuree } from '../workflows/blocs/duree';
 import { LIBELLES_DESTINATAIRES_DIAGNOSTIC, type PartageDiagnostic } from '../domain/partage';
 import { partageDiagnosticSchema, programmeSchema, type Catalogue } from './catalogue';
 
@@ -180,22 +180,33 @@ function clesInconnues(p: Programme, c: ChangementReglages): Array<{ champ: stri
   return erreurs;
 }
 
+/** Chaque jour de quatre années (une bissextile comprise) : tous les mois, tous les quantièmes. */
+const JOURS_DE_DEPART = Array.from({ length: 4 * 365 + 1 }, (_, i) => new Date(Date.UTC(2027, 0, 1 + i, 12)));
+
 /**
- * Un rappel aussi long qu'un délai qu'il rappelle tomberait avant l'échéance même ouverte : il ne
- * partirait jamais. Comparés depuis un 1er janvier (un mois y compte 31 jours).
+ * Un rappel aussi long qu'un délai qu'il rappelle tomberait à l'ouverture de l'échéance, ou avant :
+ * il ne partirait pas (workflows/blocs/echeances.ts : le rappel part à l'échéance moins sa durée,
+ * s'il est encore à venir). Vérifié pour une échéance ouverte chaque jour de quatre années : un
+ * rappel de 4 semaines avant un délai d'un mois ne partirait pas en février, il est refusé aussi.
  */
-function rappelTropLong(delais: Record<string, string>): { champ: string; message: string } | undefined {
+function rappelTropLong(type: Programme['typeParcours'], delais: Record<string, string>): { champ: string; message: string } | undefined {
   const rappel = delais.rappelAvant;
   if (!rappel || !estDureeIso(rappel)) return undefined;
-  const depuis = new Date(Date.UTC(2027, 0, 1));
-  const fin = (iso: string) => ajouterDuree(depuis, iso).getTime();
-  const court = DELAIS_RAPPELES.filter((cle) => delais[cle] && estDureeIso(delais[cle]) && fin(rappel) >= fin(delais[cle])).sort(
-    (a, b) => fin(delais[a]!) - fin(delais[b]!),
-  )[0];
-  if (!court) return undefined;
+  const manques = delaisRappeles(type)
+    .filter((cle) => delais[cle] && estDureeIso(delais[cle]))
+    .map((cle) => {
+      const sansRappel = JOURS_DE_DEPART.filter((j) => retirerDuree(ajouterDuree(j, delais[cle]!), rappel).getTime() <= j.getTime()).length;
+      return { cle, sansRappel, duree: ajouterDuree(JOURS_DE_DEPART[0]!, delais[cle]!).getTime() };
+    })
+    .filter((m) => m.sansRappel > 0)
+    .sort((a, b) => b.sansRappel - a.sansRappel || a.duree - b.duree);
+  const m = manques[0];
+  if (!m) return undefined;
+  const quand =
+    m.sansRappel === JOURS_DE_DEPART.length ? 'jamais' : m.sansRappel * 2 > JOURS_DE_DEPART.length ? 'presque jamais' : 'pas toujours (selon les mois)';
   return {
     champ: 'delais.rappelAvant',
-    message: `un rappel de ${dureeEnFrancais(rappel)} ne partirait jamais : il doit être plus court que chaque délai qu’il rappelle, dont « ${libelleReglage(LIBELLES_DELAIS, court)} » (${dureeEnFrancais(delais[court]!)})`,
+    message: `un rappel de ${dureeEnFrancais(rappel)} ne partirait ${quand} : il doit être plus court que chaque délai qu’il rappelle, dont « ${libelleReglage(LIBELLES_DELAIS, m.cle)} » (${dureeEnFrancais(delais[m.cle]!)})`,
   };
 }
 
@@ -223,7 +234,7 @@ export function appliquerChangement(p: Programme, c: ChangementReglages): Progra
       r.error.issues.map((i) => ({ champ: i.path.join('.'), message: i.message })),
     );
   }
-  const rappel = rappelTropLong(r.data.delais);
+  const rappel = rappelTropLong(r.data.typeParcours, r.data.delais);
   if (rappel) throw new RefusReglages(400, 'Ces réglages ne conviennent pas au programme.', [rappel]);
   return r.data as Programme;
 }

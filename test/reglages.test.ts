@@ -5,7 +5,8 @@
  * - un parcours lancé avant garde sa version, un parcours lancé après suit la nouvelle, sur l'autre
  *   API aussi (elle relit la base au lancement) ;
  * - une version lue périmée (quelqu'un a changé entre-temps) : 409 ; un réglage que le programme n'a
- *   pas, une durée nulle, un motif absent : 400 en français et rien ne change ; un travailleur social : 403 ;
+ *   pas, une durée nulle, un rappel aussi long qu'un délai qu'il rappelle, un motif absent : 400 en
+ *   français et rien ne change ; un travailleur social : 403 ;
  * - une option de programme en action : la priorité aux ménages isolés de Besançon (en tête de liste).
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -14,6 +15,9 @@ import { annuaireEssai, bancAvecApi, demarrerApiEssai, type ApiEssai } from './o
 import { appliquerChangement, decrireChangements, RefusReglages } from '../programmes/versions';
 import { CATALOGUE } from './outils/environnement';
 import { changementDuFormulaire, lireSerie, pageReglages } from '../web/pages/reglages';
+import { DELAIS_DU_PARCOURS, LIBELLES_DELAIS } from '../domain/reglages';
+import { ETAPES_CONNUES } from '../domain/actions';
+import { TYPES_PARCOURS } from '../domain/vocabulaire';
 
 const MOT_DE_PASSE = 'mot-de-passe-essai';
 const essai = bancAvecApi(MOT_DE_PASSE);
@@ -82,6 +86,19 @@ describe('réglages des programmes', () => {
     });
     expect(nul.status).toBe(400);
     expect(nul.json.errors[0]).toMatchObject({ champ: 'delais.planAide', message: 'une durée nulle ne laisse aucun délai' });
+    // Un rappel de deux semaines avant un plan d'aide à faire en deux semaines ne partirait jamais.
+    const rappelTropLong = await essai.api.appel('PUT', '/api/programmes/loiret-ahu/reglages', {
+      jeton,
+      corps: { versionAttendue: 2, motif: 'Essai', delais: { rappelAvant: 'P2W' } },
+    });
+    expect(rappelTropLong.status, rappelTropLong.texte).toBe(400);
+    expect(rappelTropLong.json.errors).toEqual([
+      {
+        champ: 'delais.rappelAvant',
+        message:
+          'un rappel de 2 semaines ne partirait jamais : il doit être plus court que chaque délai qu’il rappelle, dont « Plan d’aide (après le diagnostic) » (2 semaines)',
+      },
+    ]);
     const sansMotif = await essai.api.appel('PUT', '/api/programmes/loiret-ahu/reglages', {
       jeton,
       corps: { versionAttendue: 2, delais: { planAide: 'P3W' } },
@@ -207,7 +224,7 @@ describe('réglages des programmes', () => {
     expect(refus({ dureeMax: 'P2Y', nouveauBail: 'P2M' })).toBeUndefined();
   });
 
-  it('un rappel aussi long qu’un délai qu’il rappelle est refusé (il ne partirait jamais) ; les délais sont dans l’ordre du parcours', () => {
+  it('un rappel aussi long qu’un délai qu’il rappelle, quel que soit le mois, est refusé (il ne partirait pas) ; les délais sont dans l’ordre des étapes du parcours', () => {
     const refus = (id: string, delais: Record<string, string>) => {
       const p = CATALOGUE.trouver(id)!;
       try {
@@ -236,14 +253,41 @@ describe('réglages des programmes', () => {
     expect(refus('reims-april-protocole', { rappelAvant: 'P1M' })).toEqual([
       { champ: 'delais.rappelAvant', message: expect.stringContaining('dont « Visite de suivi » (1 mois)') },
     ]);
-    // Un mois contre 30 jours : compté depuis un mois de 31 jours, le rappel d'un mois est plus long.
+    // Un mois contre 30 jours : selon les mois, le rappel d'un mois tomberait avant l'ouverture.
     expect(refus('loiret-ahu', { rappelAvant: 'P1M', contact: 'P30D', diagnostic: 'P2M', planAide: 'P6W', suivi: 'P6M', saisieBilan: 'P6W' })).toEqual([
       { champ: 'delais.rappelAvant', message: expect.stringContaining('« Prise de contact avec le ménage » (30 jours)') },
     ]);
+    // 4 semaines avant une visite d'un mois : une visite fixée en février (28 jours) n'aurait pas de rappel.
+    expect(refus('reims-april-protocole', { rappelAvant: 'P4W' })).toEqual([
+      {
+        champ: 'delais.rappelAvant',
+        message:
+          'un rappel de 4 semaines ne partirait pas toujours (selon les mois) : il doit être plus court que chaque délai qu’il rappelle, dont « Visite de suivi » (1 mois)',
+      },
+    ]);
+    expect(refus('reims-april-protocole', { rappelAvant: 'P27D' })).toBeUndefined();
+    // IML : la recherche d'un logement et la saisie des bilans de la mesure reçoivent le rappel.
+    expect(refus('concarneau-iml', { rappelAvant: 'P3W' })).toEqual([
+      {
+        champ: 'delais.rappelAvant',
+        message: expect.stringContaining(
+          'ne partirait jamais : il doit être plus court que chaque délai qu’il rappelle, dont « Saisie d’un bilan après sa date » (3 semaines)',
+        ),
+      },
+    ]);
+    // Chaque délai d'un type de parcours est rattaché à une étape de ce type.
+    for (const type of TYPES_PARCOURS)
+      for (const [cle, d] of Object.entries(DELAIS_DU_PARCOURS[type])) {
+        expect(ETAPES_CONNUES[type], `${type} : ${cle}`).toContain(d.etape);
+        expect(LIBELLES_DELAIS[cle], cle).toBeDefined();
+      }
 
-    const page = pageReglages({ csrf: 'x' } as never, { programme: CATALOGUE.trouver('besancon-ccas')!, versions: [] } as never).valeur;
-    const ordre = [...page.matchAll(/id="delais-([a-zA-Z]+)-n"/g)].map((m) => m[1]);
-    expect(ordre).toEqual([
+    // Les délais dans l'ordre des étapes du type de parcours (ETAPES_CONNUES), le rappel après.
+    const ordre = (id: string) =>
+      [...pageReglages({ csrf: 'x' } as never, { programme: CATALOGUE.trouver(id)!, versions: [] } as never).valeur.matchAll(/id="delais-([a-zA-Z]+)-n"/g)].map(
+        (m) => m[1],
+      );
+    expect(ordre('besancon-ccas')).toEqual([
       'contact',
       'premiereVisite',
       'secondeVisite',
@@ -251,8 +295,41 @@ describe('réglages des programmes', () => {
       'planAide',
       'validationDepartement',
       'informationPartenaires',
-      'suivi',
       'saisieBilan',
+      'suivi',
+      'rappelAvant',
+    ]);
+    // Reims : le comité de suivi avant la prise de contact, la veille active après l'accompagnement.
+    expect(ordre('reims-april')).toEqual([
+      'comiteDeSuivi',
+      'contact',
+      'diagnostic',
+      'planAide',
+      'validationDepartement',
+      'informationPartenaires',
+      'saisieBilan',
+      'veilleActive',
+      'rappelAvant',
+    ]);
+    expect(ordre('concarneau-iml')).toEqual([
+      'validationSiao',
+      'rechercheLogement',
+      'saisieBilan',
+      'glissement',
+      'prolongation',
+      'prolongationMax',
+      'rappelAvant',
+    ]);
+    expect(ordre('reims-april-protocole')).toEqual([
+      'dureeMax',
+      'avenantMax',
+      'paiement',
+      'reponsePaiement',
+      'bilan',
+      'visite',
+      'reponseManquements',
+      'nouveauBail',
+      'orientation',
       'rappelAvant',
     ]);
   });

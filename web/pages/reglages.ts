@@ -13,7 +13,7 @@ import {
   LIBELLE_PARTAGE_DIAGNOSTIC,
   LIBELLE_RAPPELS_VALIDATION,
   LIBELLES_DELAIS,
-  rangDuDelai,
+  delaisDansLOrdreDuParcours,
   LIBELLES_ELIGIBILITE,
   LIBELLES_JALONS,
   LIBELLES_OPTIONS,
@@ -128,9 +128,7 @@ ${r ? resumeErreursReglages(r) : ''}
 <input type="hidden" name="csrf" value="${ctx.csrf}">
 <input type="hidden" name="versionAttendue" value="${p.version}">
 <h2>Délais</h2>
-${Object.keys(p.delais)
-  .sort((a, b) => rangDuDelai(a) - rangDuDelai(b))
-  .map((cle) => champDuree(`delais.${cle}`, libelleReglage(LIBELLES_DELAIS, cle), p.delais[cle]!, r))}
+${delaisDansLOrdreDuParcours(p.typeParcours, Object.keys(p.delais)).map((cle) => champDuree(`delais.${cle}`, libelleReglage(LIBELLES_DELAIS, cle), p.delais[cle]!, r))}
 ${Object.keys(p.jalons).length ? html`<h2>Bilans et points de suivi</h2>${Object.keys(p.jalons).map((cle) => champSerie(`jalons.${cle}`, libelleReglage(LIBELLES_JALONS, cle), p.jalons[cle]!, r))}` : ''}
 ${champSerie('rappelsValidation', LIBELLE_RAPPELS_VALIDATION, p.rappelsValidation, r)}
 ${Object.keys(p.options).length ? html`<h2>Options</h2>${trier(Object.keys(p.options), LIBELLES_OPTIONS).map((cle) => caseACocher(`options.${cle}`, libelleReglage(LIBELLES_OPTIONS, cle), p.options[cle]!, r))}` : ''}
