@@ -47,7 +47,7 @@ h1 { font-size: 1.6rem; line-height: 1.25; margin-top: 0; color: #000091; }
 h2 { font-size: 1.25rem; margin-top: 2rem; }
 h3 { font-size: 1.05rem; margin-bottom: .25rem; }
 a { color: #000091; }
-a:focus, button:focus, input:focus, select:focus, textarea:focus, summary:focus, .erreur:focus { outline: 3px solid #0a76f6; outline-offset: 2px; }
+a:focus, button:focus, input:focus, select:focus, textarea:focus, summary:focus, .erreur:focus, .alerte:focus { outline: 3px solid #0a76f6; outline-offset: 2px; }
 .encadre { border-left: 4px solid #000091; background: #f0f0ff; padding: .75rem 1rem; margin: 1rem 0; }
 .en-ligne { display: inline; }
 .alerte { border-left: 4px solid #b34000; background: #fff4ec; padding: .75rem 1rem; margin: 1rem 0; }

@@ -154,6 +154,15 @@ export async function capturer(page: Page, nom: string): Promise<void> {
   console.warn(`capture « ${nom} » impossible : ${derniere instanceof Error ? derniere.message : String(derniere)}`);
 }
 
+/**
+ * Après un envoi refusé, le focus est sur le résumé des erreurs (ou l'avertissement) de la page :
+ * le clavier et le lecteur d'écran partent de là. Attribut `autofocus`, sans script (la CSP des pages
+ * n'en permet aucun) ; Chromium le place après le chargement, d'où l'attente.
+ */
+export async function focusSurLeResume(page: Page): Promise<void> {
+  await page.waitForFunction(() => document.activeElement?.matches('[role=alert][tabindex="-1"]') === true, undefined, { timeout: 10_000 });
+}
+
 /** Vrai si la page défile horizontalement (formulaire trop large pour l'écran). */
 export const defileHorizontalement = (page: Page): Promise<boolean> =>
   page.evaluate(() => document.documentElement.scrollWidth > document.documentElement.clientWidth + 1);

@@ -11,7 +11,7 @@ import { creerAnnuaire } from '../../personnel/annuaire';
 import { hashPassword } from '../../securite/mots-de-passe';
 import { jourDeParis } from '../../workflows/blocs/duree';
 import { PERSONNEL, monterBanc, type Banc } from '../outils/environnement';
-import { capturer, demarrerInterface, lancerNavigateur, reserverPort, verifierAxe, type InterfaceEssai } from '../outils/navigateur';
+import { capturer, demarrerInterface, focusSurLeResume, lancerNavigateur, reserverPort, verifierAxe, type InterfaceEssai } from '../outils/navigateur';
 
 const MOT_DE_PASSE = 'mot-de-passe-essai';
 
@@ -84,6 +84,8 @@ describe('liste de la commission impayés (interface)', () => {
     expect(apercu).toContain('Rien n’a encore été lancé.');
     expect(apercu).toMatch(/Ligne 4 \(CB-[A-Z0-9]+-3\) :\s*« Composition » : « famile » n’est pas une composition connue/);
     expect(apercu).toContain('Mme Roussel 1');
+    // La ligne refusée est ce qu'il faut lire d'abord : le focus est sur son avertissement.
+    await focusSurLeResume(page);
     await sansViolation(page, 'commission-apercu');
 
     await page.getByRole('button', { name: 'Lancer 3 ménages' }).click();
@@ -123,6 +125,7 @@ describe('liste de la commission impayés (interface)', () => {
     expect(await page.locator('.erreur').innerText()).toMatch(
       /La liste n’a pas pu être lue :\s*Aucun fichier choisi : choisissez le fichier de la liste \(\.xlsx ou \.csv\)\./,
     );
+    await focusSurLeResume(page);
 
     await page.locator('#commission-fichier').setInputFiles({ name: 'seance-sans-date.csv', mimeType: 'text/csv', buffer: Buffer.from(csv, 'utf8') });
     await page.getByRole('button', { name: 'Voir l’aperçu' }).click();

@@ -19,7 +19,16 @@ import { hashPassword } from '../../securite/mots-de-passe';
 import { cloreAnticipeUpdate, etatQuery } from '../../domain/messages';
 import { tentativeContactUpdate } from '../../domain/prevention';
 import { CATALOGUE, PERSONNEL, SIGNEUR, apres, jusqua, monterBanc, type Banc } from '../outils/environnement';
-import { capturer, defileHorizontalement, demarrerInterface, lancerNavigateur, reserverPort, verifierAxe, type InterfaceEssai } from '../outils/navigateur';
+import {
+  capturer,
+  defileHorizontalement,
+  demarrerInterface,
+  focusSurLeResume,
+  lancerNavigateur,
+  reserverPort,
+  verifierAxe,
+  type InterfaceEssai,
+} from '../outils/navigateur';
 
 const MOT_DE_PASSE = 'mot-de-passe-essai';
 const reference = (prefixe: string) => `${prefixe}-${Math.random().toString(36).slice(2, 8).toUpperCase()}`;
@@ -44,9 +53,9 @@ afterAll(async () => {
   await banc?.fermer();
 });
 
-async function nouvellePage(largeur = 1280): Promise<Page> {
-  // bypassCSP : pour injecter axe-core ; les pages, elles, n'ont aucun script.
-  const c = await navigateur.newContext({ viewport: { width: largeur, height: largeur < 500 ? 740 : 900 }, bypassCSP: true, locale: 'fr-FR' });
+async function nouvellePage(largeur = 1280, avecCsp = false): Promise<Page> {
+  // bypassCSP : pour injecter axe-core ; les pages, elles, n'ont aucun script (`avecCsp` : la politique des pages appliquée).
+  const c = await navigateur.newContext({ viewport: { width: largeur, height: largeur < 500 ? 740 : 900 }, bypassCSP: !avecCsp, locale: 'fr-FR' });
   contextes.push(c);
   return c.newPage();
 }
@@ -54,11 +63,6 @@ async function nouvellePage(largeur = 1280): Promise<Page> {
 async function sansViolation(page: Page, nom: string) {
   await capturer(page, nom);
   expect(await verifierAxe(page), `axe : ${nom}`).toEqual([]);
-}
-
-/** Après un envoi refusé, le clavier et le lecteur d'écran partent du résumé des erreurs (attribut `autofocus`, sans script). */
-async function focusSurLeResume(page: Page) {
-  await page.waitForFunction(() => document.activeElement?.matches('.erreur[role=alert]') === true, undefined, { timeout: 10_000 });
 }
 
 async function connecter(page: Page, identifiant: string, motDePasse = MOT_DE_PASSE) {
@@ -92,7 +96,7 @@ async function attendreTexte(page: Page, texte: string | RegExp, ms = 20_000) {
 /** Début du bail : deux mois avant aujourd'hui (éligible : bail de moins de 6 mois). */
 const debutBail = () => new Date(Date.now() - 60 * 86_400_000).toISOString().slice(0, 10);
 
-async function lancerParLeFormulaire(page: Page, programmeId: string, ref: string) {
+async function lancerParLeFormulaire(page: Page, programmeId: string, ref: string, garantie = 'aucune') {
   await page.goto(`${ui.url}/parcours/nouveau/${programmeId}`);
   // Un programme à plusieurs bailleurs (APRIL) : le bailleur du ménage se choisit.
   const bailleur = page.locator('#lancement-bailleur');
@@ -105,7 +109,7 @@ async function lancerParLeFormulaire(page: Page, programmeId: string, ref: strin
   await page.locator('#lancement-donnees-situation-impayesMois').fill('2');
   await page.locator('#lancement-donnees-situation-montantDette').fill('812,40');
   await page.locator('#lancement-donnees-situation-debutBail').fill(debutBail());
-  await page.locator('#lancement-donnees-situation-garantie').selectOption('aucune');
+  await page.locator('#lancement-donnees-situation-garantie').selectOption(garantie);
   await page.locator('#lancement-donnees-situation-contactBailleur').selectOption('non');
   await page.locator('#lancement-donnees-situation-suiviParServiceSocial').selectOption('non');
   await page.getByRole('button', { name: 'Lancer le parcours' }).click();
@@ -133,6 +137,11 @@ describe('l’interface web dans Chromium', () => {
     await connecter(coord, 'coord.essai', 'pas-le-bon');
     await expect(coord.locator('[role=alert]').innerText()).resolves.toContain('Identifiant ou mot de passe incorrect.');
     await sansViolation(coord, '02-connexion-erreur');
+    // Avec la politique de sécurité des pages (aucun script permis) : le focus va au résumé de l'erreur.
+    const avecCsp = await nouvellePage(1280, true);
+    await connecter(avecCsp, 'coord.essai', 'pas-le-bon');
+    await focusSurLeResume(avecCsp);
+    expect(await avecCsp.evaluate(() => document.activeElement?.textContent)).toContain('Identifiant ou mot de passe incorrect.');
     // Au clavier seulement : le lien d'évitement d'abord, puis identifiant, mot de passe, Entrée.
     await coord.goto(`${ui.url}/connexion`);
     await coord.keyboard.press('Tab');
@@ -172,6 +181,12 @@ describe('l’interface web dans Chromium', () => {
     // Le nom du champ n'est pas répété dans son message.
     expect(await coord.locator('#lancement-menage-reference-erreur').innerText()).toContain('2 à 40 caractères');
     await sansViolation(coord, '06-lancer-erreurs');
+    // Un ménage qui ne remplit pas les conditions (le Loiret : sans garantie) : rien n'est lancé, le focus va à l'avertissement.
+    await lancerParLeFormulaire(coord, 'loiret-ahu', refLoiret, 'fsl');
+    await expect(coord.locator('[role=alert]').innerText()).resolves.toContain('Ce ménage ne remplit pas les conditions du programme');
+    await focusSurLeResume(coord);
+    expect(new URL(coord.url()).pathname).toBe('/parcours/nouveau/loiret-ahu');
+    await sansViolation(coord, '06b-lancer-non-eligible');
 
     await lancerParLeFormulaire(coord, 'loiret-ahu', refLoiret);
     expect(new URL(coord.url()).pathname).toBe(`/parcours/loiret-ahu--${refLoiret}`);

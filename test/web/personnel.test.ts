@@ -14,7 +14,7 @@ import { creerLanceurSimulations } from '../../simulations/lanceur';
 import { pino } from 'pino';
 import { baseEssai } from '../outils/base';
 import { CATALOGUE, monterBanc, type Banc } from '../outils/environnement';
-import { capturer, demarrerInterface, lancerNavigateur, reserverPort, verifierAxe, type InterfaceEssai } from '../outils/navigateur';
+import { capturer, demarrerInterface, focusSurLeResume, lancerNavigateur, reserverPort, verifierAxe, type InterfaceEssai } from '../outils/navigateur';
 import { simulationTerminee } from '../outils/simulation';
 
 const MOT_DE_PASSE = 'mot-de-passe-essai';
@@ -185,11 +185,26 @@ describe('pages du personnel', () => {
     expect(await coord.locator('#delais-diagnostic-erreur').innerText()).toBe('un nombre entier, écrit en chiffres');
     expect(erreurs).toContain('Pourquoi ce changement');
     expect(erreurs).not.toMatch(/delais|diagnostic\b|motif/);
+    await focusSurLeResume(coord);
     await sansViolation(coord, 'reglages-erreurs');
     await coord.locator('#delais-diagnostic-n').fill('5');
     await coord.locator('#delais-diagnostic-u').selectOption('semaines');
     await coord.locator('#jalons-pointsSuivi').fill('1 mois, 2 mois, 3 mois');
     await coord.locator('#motif').fill('Comité de pilotage de décembre');
+    // Un rappel de deux semaines avant un plan d'aide à faire en deux semaines ne partirait jamais :
+    // refusé à côté de son champ, rien n'est enregistré (le bouton propose toujours la même version).
+    await coord.locator('#delais-rappelAvant-n').fill('2');
+    await coord.locator('#delais-rappelAvant-u').selectOption('semaines');
+    await coord.getByRole('button', { name: `Enregistrer la version ${suivante}` }).click();
+    await coord.waitForLoadState();
+    expect(await coord.locator('#delais-rappelAvant-erreur').innerText()).toBe(
+      'un rappel de 2 semaines ne partirait jamais : il doit être plus court que chaque délai qu’il rappelle, dont « Plan d’aide (après le diagnostic) » (2 semaines)',
+    );
+    expect(await coord.locator('#delais-rappelAvant-n').getAttribute('aria-invalid')).toBe('true');
+    await focusSurLeResume(coord);
+    expect(await coord.getByRole('button', { name: `Enregistrer la version ${suivante}` }).count()).toBe(1);
+    await coord.locator('#delais-rappelAvant-n').fill('3');
+    await coord.locator('#delais-rappelAvant-u').selectOption('jours');
     await coord.getByRole('button', { name: `Enregistrer la version ${suivante}` }).click();
     await coord.waitForLoadState();
     expect(await coord.locator('[role=status]').innerText()).toContain(`Version ${suivante} enregistrée`);

@@ -90,7 +90,7 @@ ${liste.colonnesIgnorees.length ? html`<p class="aide">Colonnes ignorées : ${li
 ${a.importsPrecedents.length ? html`<p>Ce fichier a déjà été importé (${a.importsPrecedents.map((p) => dateHeureFr(p.le.toISOString())).join(', ')}) : les ménages déjà lancés ne le seront pas deux fois.</p>` : ''}</div>
 ${
   fausses.length
-    ? html`<div class="alerte" role="alert"><h2>${nombreDe(fausses.length, 'ligne ne sera pas importée', 'lignes ne seront pas importées')}</h2>
+    ? html`<div class="alerte" role="alert" tabindex="-1" autofocus><h2>${nombreDe(fausses.length, 'ligne ne sera pas importée', 'lignes ne seront pas importées')}</h2>
 <p>Corrigez ${fausses.length > 1 ? 'ces lignes' : 'cette ligne'} dans le fichier puis importez-le à nouveau : les ménages déjà lancés ne le seront pas deux fois.</p>
 <ul>${fausses.map(({ l }) => html`<li><strong>Ligne ${l.ligne}</strong>${l.reference ? ` (${l.reference})` : ''} :${erreursLigne(l.erreurs)}</li>`)}</ul></div>`
     : brut('')

@@ -97,7 +97,7 @@ ${
 }
 ${
   e.nonEligible
-    ? html`<div class="alerte" role="alert"><h2>Ce ménage ne remplit pas les conditions du programme</h2>
+    ? html`<div class="alerte" role="alert" tabindex="-1" autofocus><h2>Ce ménage ne remplit pas les conditions du programme</h2>
 <p>${e.nonEligible}.</p>
 <p>Corrigez la saisie si c’est une erreur. Sinon, cochez « Lancer quand même » : le parcours sera clos aussitôt « non éligible », avec ce motif, et compté comme tel.</p></div>`
     : brut('')
