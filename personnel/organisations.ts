@@ -15,6 +15,7 @@ import type { BaseDeDonnees } from '../base';
 import { nombreDe } from '../domain/libelles';
 import {
   LIBELLES_TYPE_ORGANISATION,
+  ROLES_PARTENAIRES,
   TYPE_ORGANISATION_DU_ROLE,
   TYPES_BAILLEUR,
   type Programme,
@@ -46,6 +47,27 @@ export interface Organisation {
 export const organisationDuRole = (programmeId: string, role: RolePartenaire) => `${programmeId}--${role}`;
 
 export const estBailleur = (type: string) => (TYPES_BAILLEUR as readonly string[]).includes(type);
+
+/**
+ * Ce que devient une organisation sans contact actif (activities/courriel.ts, api/routes/orientations.ts) :
+ * - `role` : celle d'un rôle de partenaire du programme (« programme--rôle ») ; ses courriels vont à
+ *   l'adresse du programme pour ce rôle (`programme.partenaires[role]`, l'adresse de repli) ;
+ * - `autre_bailleur` : un autre bailleur du programme ; les courriels « au bailleur » de ses ménages
+ *   iraient à l'adresse de repli, celle du bailleur du programme : un autre bailleur. Son dernier
+ *   contact ne se retire donc pas (`desactiverContact`) ;
+ * - `autre` : une autre organisation ; elle ne reçoit que les liens d'orientation, qui ne peuvent plus
+ *   lui être envoyés.
+ */
+export type SansContact = { cas: 'role'; role: RolePartenaire } | { cas: 'autre_bailleur' } | { cas: 'autre' };
+export function sansContact(o: Pick<Organisation, 'id' | 'programmeId' | 'type'>): SansContact {
+  const role = ROLES_PARTENAIRES.find((r) => organisationDuRole(o.programmeId, r) === o.id);
+  if (role) return { cas: 'role', role };
+  return estBailleur(o.type) ? { cas: 'autre_bailleur' } : { cas: 'autre' };
+}
+
+/** Le refus de retirer le dernier contact d'un autre bailleur que celui du programme (page et API). */
+export const REFUS_DERNIER_CONTACT_BAILLEUR =
+  'c’est le dernier contact de ce bailleur : sans contact, les courriels destinés au bailleur de ses ménages partiraient à l’adresse de repli du programme, celle d’un autre bailleur ; ajoutez d’abord un autre contact, puis retirez celui-ci';
 
 /** Une refus métier (quota atteint, organisation inconnue…), en français, à montrer tel quel. */
 export class RefusAnnuaire extends Error {
@@ -248,14 +270,27 @@ export class AnnuairePartenaires {
     return l;
   }
 
+  /**
+   * Retire un contact (la trace reste). Le dernier contact actif d'un autre bailleur que celui du
+   * programme ne se retire pas (`sansContact`) : vérifié sous le verrou de l'organisation, deux
+   * retraits simultanés de ses deux derniers contacts ne la laissent pas sans contact.
+   */
   async desactiverContact(organisationId: string, contactId: string): Promise<void> {
-    const r = await this.db
-      .updateTable('contacts_partenaires')
-      .set({ actif: false, modifie_le: new Date() })
-      .where('id', '=', contactId)
-      .where('organisation_id', '=', organisationId)
-      .executeTakeFirst();
-    if (!r.numUpdatedRows) throw new RefusAnnuaire('contact introuvable dans cette organisation', 'contact', 404);
+    await this.db.transaction().execute(async (tx) => {
+      const o = await tx.selectFrom('organisations').select(['id', 'programme_id', 'type']).where('id', '=', organisationId).forUpdate().executeTakeFirst();
+      if (!o) throw new RefusAnnuaire('contact introuvable dans cette organisation', 'contact', 404);
+      const actifs = await tx.selectFrom('contacts_partenaires').select('id').where('organisation_id', '=', organisationId).where('actif', '=', true).execute();
+      const dernier = actifs.length === 1 && String(actifs[0]!.id) === contactId;
+      if (dernier && sansContact({ id: o.id, programmeId: o.programme_id, type: o.type as TypeOrganisation }).cas === 'autre_bailleur')
+        throw new RefusAnnuaire(REFUS_DERNIER_CONTACT_BAILLEUR, 'contact', 409);
+      const r = await tx
+        .updateTable('contacts_partenaires')
+        .set({ actif: false, modifie_le: new Date() })
+        .where('id', '=', contactId)
+        .where('organisation_id', '=', organisationId)
+        .executeTakeFirst();
+      if (!r.numUpdatedRows) throw new RefusAnnuaire('contact introuvable dans cette organisation', 'contact', 404);
+    });
   }
 
   /**

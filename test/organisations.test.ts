@@ -5,6 +5,8 @@
  *   contacts, et à eux seuls ; changé avec un motif, les courriels suivants vont au nouveau ;
  * - un programme à plusieurs bailleurs (APRIL : trois) exige le choix ; la file active par bailleur
  *   (20 chez APRIL) refuse un lancement de trop, y compris en parallèle ;
+ * - le dernier contact d'un bailleur ajouté ne se retire pas (ses ménages seraient écrits à un autre
+ *   bailleur), même par deux retraits simultanés ;
  * - accès : lecture par le personnel du programme, changements par la coordination ; erreurs en français.
  */
 import { describe, expect, it, vi } from 'vitest';
@@ -149,6 +151,28 @@ describe('annuaire des partenaires et bailleur du parcours', () => {
     expect(retire.status).toBe(204);
     const apres = await appel('GET', '/api/programmes/loiret-ahu/annuaire', { jeton });
     expect(apres.json.organisations.find((o: { id: string }) => o.id === sci).contacts.find((c: { id: string }) => c.id === ajoute.json.id).actif).toBe(false);
+
+    // Le dernier contact de ce bailleur ne se retire pas : sans lui, ce qui va au bailleur de ses ménages
+    // partirait à l'adresse de repli du programme, celle d'un autre bailleur. Rien ne change.
+    const contactsDeLaSci = async () =>
+      (await appel('GET', '/api/programmes/loiret-ahu/annuaire', { jeton })).json.organisations.find((o: { id: string }) => o.id === sci).contacts as Array<{
+        id: string;
+        courriel: string;
+        actif: boolean;
+      }>;
+    const paul = (await contactsDeLaSci()).find((c) => c.courriel === 'gestion@sci-tilleuls.example')!;
+    const dernier = await appel('DELETE', `/api/organisations/${sci}/contacts/${paul.id}`, { jeton });
+    expect(dernier.status, dernier.texte).toBe(409);
+    expect(dernier.json.detail).toBe(
+      'C’est le dernier contact de ce bailleur : sans contact, les courriels destinés au bailleur de ses ménages partiraient à l’adresse de repli du programme, celle d’un autre bailleur ; ajoutez d’abord un autre contact, puis retirez celui-ci.',
+    );
+    expect((await contactsDeLaSci()).filter((c) => c.actif).map((c) => c.courriel)).toEqual(['gestion@sci-tilleuls.example']);
+    // Ses deux contacts retirés en même temps : l'un des deux reste (vérifié sous verrou).
+    const lea = await appel('POST', `/api/organisations/${sci}/contacts`, { jeton, corps: { nom: 'Léa Roux', courriel: 'lea.roux@sci-tilleuls.example' } });
+    expect(lea.status, lea.texte).toBe(201);
+    const ensemble = await Promise.all([paul.id, lea.json.id as string].map((c) => appel('DELETE', `/api/organisations/${sci}/contacts/${c}`, { jeton })));
+    expect(ensemble.map((r) => r.status).sort()).toEqual([204, 409]);
+    expect((await contactsDeLaSci()).filter((c) => c.actif)).toHaveLength(1);
 
     // Le bailleur désactivé ne peut plus être choisi ; le programme retrouve son bailleur unique.
     const desactive = await appel('PATCH', `/api/organisations/${sci}`, { jeton, corps: { actif: false } });

@@ -86,7 +86,16 @@ import type { EtatParcours, Programme } from '../domain/vocabulaire';
 import { dateFr } from './libelles';
 import { champsDe, champsParNom, erreurDuChamp, lireSaisie, rangerErreurs, type Champ, type Corps } from './formulaires';
 import { envoyer, estCoordination, pageErreur, type Contexte } from './pages/commun';
-import { pageAnnuaire, pageChoixAnnuaire, type ClesParOrganisation, type InfoAnnuaire, type RetourAnnuaire } from './pages/annuaire';
+import {
+  confirmationRetraitSchema,
+  pageAnnuaire,
+  pageChoixAnnuaire,
+  perteSansContact,
+  type ClesParOrganisation,
+  type InfoAnnuaire,
+  type RetourAnnuaire,
+} from './pages/annuaire';
+import { devantUnNom } from '../domain/libelles';
 import { pageOrientations, type RetourOrientation } from './pages/orientations';
 import { changementDuFormulaire, erreursDuFormulaire, pageProgrammes, pageReglages, type RetourReglages } from './pages/reglages';
 import { pageConnexion } from './pages/connexion';
@@ -968,18 +977,25 @@ ${
     csrf,
     page(async (req, res) => {
       const ctx = contexte(req);
-      // Les droits d'abord (403), puis la confirmation du dernier contact.
+      // Les droits d'abord (403), puis la confirmation du dernier contact, si l'organisation perd
+      // quelque chose sans lui (le dernier contact d'un autre bailleur, lui, est refusé par l'annuaire).
       const o = await organisationModifiable(deps, ctx.personne, req.params.id);
       const actifs = o.contacts.filter((c) => c.actif);
-      if (actifs.length === 1 && actifs[0]!.id === req.params.contact && req.body?.confirmation !== 'oui') {
+      const perte = perteSansContact(deps.catalogue.trouver(o.programmeId)!, o);
+      const confirme = confirmationRetraitSchema.safeParse(req.body ?? {}).data?.confirmation === 'oui';
+      if (actifs.length === 1 && actifs[0]!.id === req.params.contact && perte && !confirme) {
         await rendreAnnuaire(req, res, o.programmeId, 400, {
           formulaire: `retrait:${o.id}`,
-          messages: ['cochez la case pour confirmer : c’est le dernier contact de l’organisation, ses courriels iront à l’adresse de repli du programme'],
+          champ: 'confirmation',
+          messages: [`cochez la case pour confirmer : c’est le dernier contact ${devantUnNom('de', o.nom)}, et sans contact, ${perte}`],
           valeurs: {},
         });
         return;
       }
-      await agirAnnuaire(req, res, o.programmeId, o.id, () => retirerContact(deps, ctx.personne, o.id, req.params.contact), { quoi: 'retrait', org: o.id });
+      await agirAnnuaire(req, res, o.programmeId, `retrait:${o.id}`, () => retirerContact(deps, ctx.personne, o.id, req.params.contact), {
+        quoi: 'retrait',
+        org: o.id,
+      });
     }),
   );
 

@@ -493,28 +493,47 @@ describe('l’interface web dans Chromium', () => {
     await carte2.getByRole('button', { name: 'Ajouter le contact' }).click();
     await page.waitForLoadState();
     await expect(page.locator('section.organisation', { hasText: 'Opac de Quimper' }).innerText()).resolves.toContain('g.lebihan@opac-quimper.example');
-    // Retirer un contact quand il en reste un autre : d'un clic. Le dernier se confirme par une case.
+    // Retirer un contact quand il en reste un autre : d'un clic. Le dernier d'un bailleur ajouté au
+    // programme (l'Opac) ne se retire pas : ses ménages seraient écrits à un autre bailleur.
     const opac = () => page.locator('section.organisation', { hasText: 'Opac de Quimper' });
     await opac().getByRole('button', { name: 'Retirer Gaëlle Le Bihan' }).click();
     await page.waitForLoadState();
     await expect(opac().innerText()).resolves.not.toContain('g.lebihan@opac-quimper.example');
-    const dernier = opac().getByRole('button', { name: /^Retirer / });
+    await expect(
+      opac()
+        .getByRole('button', { name: /^Retirer / })
+        .count(),
+    ).resolves.toBe(0);
+    await expect(opac().innerText()).resolves.toContain(
+      'Dernier contact d’Opac de Quimper Cornouaille — agence de Concarneau : pour le retirer, ajoutez d’abord un autre contact (sans contact, les courriels destinés au bailleur de ses ménages partiraient à un autre bailleur).',
+    );
+    // Le bailleur du programme (Finistère Habitat) : son dernier contact se retire en confirmant par une
+    // case qui dit où iront ses courriels ; sans la case, rien n'est retiré et l'erreur est à côté d'elle.
+    const finistere = () => page.locator('section.organisation', { hasText: 'Finistère Habitat' });
+    const bailleurDuProgramme = CATALOGUE.trouver('concarneau-iml')!.partenaires.bailleur!;
+    const dernier = finistere().getByRole('button', { name: /^Retirer / });
     await expect(dernier.count()).resolves.toBe(1);
     await dernier.click();
     await page.waitForLoadState();
     expect(page.url()).toContain('/retrait');
-    await expect(opac().locator('[role=alert]').innerText()).resolves.toContain('cochez la case pour confirmer : c’est le dernier contact');
-    await expect(opac().innerText()).resolves.toContain('concarneau@opac-quimper.example');
+    await expect(finistere().locator('[role=alert]').innerText()).resolves.toContain('cochez la case pour confirmer : c’est le dernier contact');
+    await expect(finistere().locator('.message-erreur').innerText()).resolves.toBe(
+      `cochez la case pour confirmer : c’est le dernier contact de Finistère Habitat — agence de Concarneau, et sans contact, ses courriels et ses liens iront à l’adresse du programme pour ce partenaire : ${bailleurDuProgramme.nom}, ${bailleurDuProgramme.courriel}`,
+    );
+    await expect(finistere().getByRole('checkbox').getAttribute('aria-invalid')).resolves.toBe('true');
+    await expect(finistere().innerText()).resolves.toContain(bailleurDuProgramme.courriel);
     await focusSurLeResume(page);
     await sansViolation(page, '24e-annuaire-dernier-contact');
-    await opac()
-      .getByLabel(/C’est le dernier contact de l’Opac de Quimper Cornouaille|C’est le dernier contact d/)
+    await finistere()
+      .getByLabel(/^C’est le dernier contact de Finistère Habitat/)
       .check();
-    await opac()
+    await finistere()
       .getByRole('button', { name: /^Retirer / })
       .click();
     await page.waitForLoadState();
-    await expect(opac().innerText()).resolves.toContain('Aucun contact : les courriels pour cette organisation iront à l’adresse de repli du programme.');
+    await expect(finistere().locator('.alerte').innerText()).resolves.toBe(
+      `Aucun contact : ses courriels et ses liens iront à l’adresse du programme pour ce partenaire : ${bailleurDuProgramme.nom}, ${bailleurDuProgramme.courriel}.`,
+    );
     await page.goto(`${ui.url}/parcours/concarneau-iml--${ref}`);
     // Réaffecter, puis clore avant le terme (motif obligatoire, dit en français).
     await page.locator('#action-affectation > summary').click();

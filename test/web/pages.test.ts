@@ -854,6 +854,51 @@ describe('annuaire des partenaires', () => {
     expect(texte).toContain('File active : 0 ménage suivi (sans limite).');
   });
 
+  it('le dernier contact d’une organisation : la case dit ce qu’elle perd ; celui d’un bailleur ajouté ne se retire pas ; sans contact, la carte le dit', () => {
+    const organisation = (programmeId: string, id: string, type: Organisation['type'], contacts: number): Organisation => ({
+      id: `${programmeId}--${id}`,
+      programmeId,
+      type,
+      nom: `Organisation ${id}`,
+      quotaFileActive: null,
+      actif: true,
+      contacts: Array.from({ length: contacts }, (_, i) => ({
+        id: String(i + 1),
+        nom: `Contact ${i + 1}`,
+        courriel: `c${i + 1}@essai.example`,
+        service: null,
+        actif: true,
+      })),
+      ...(type.startsWith('bailleur') ? { parcoursOuverts: 0 } : {}),
+    });
+    const texte = (programmeId: string, o: Organisation) =>
+      String(pageAnnuaire(ctx('coord.essai'), CATALOGUE.trouver(programmeId)!, [o]))
+        .replace(/<[^>]+>/g, ' ')
+        .replace(/\s+/g, ' ');
+    const loiret = CATALOGUE.trouver('loiret-ahu')!;
+    // Le bailleur du programme : ses courriels iront à l'adresse du programme, nommée.
+    expect(texte('loiret-ahu', organisation('loiret-ahu', 'bailleur', 'bailleur_social', 1))).toContain(
+      `C’est le dernier contact d’Organisation bailleur : je confirme que, sans contact, ses courriels et ses liens iront à l’adresse du programme pour ce partenaire : ${loiret.partenaires.bailleur!.nom}, ${loiret.partenaires.bailleur!.courriel}`,
+    );
+    // Un bailleur ajouté : pas de bouton, ce qu'il faut faire d'abord.
+    const ajoute = texte('loiret-ahu', organisation('loiret-ahu', 'sci', 'bailleur_prive', 1));
+    expect(ajoute).not.toContain('Retirer Contact 1');
+    expect(ajoute).toContain('pour le retirer, ajoutez d’abord un autre contact');
+    expect(texte('loiret-ahu', organisation('loiret-ahu', 'sci', 'bailleur_prive', 2))).toContain('Retirer Contact 1');
+    expect(texte('loiret-ahu', organisation('loiret-ahu', 'sci', 'bailleur_prive', 0))).toContain(
+      'Aucun contact : les courriels destinés au bailleur de ses ménages partent à l’adresse de repli du programme, celle d’un autre bailleur. Ajoutez un contact.',
+    );
+    // Une association d'un programme de prévention : elle ne pourra plus recevoir de lien d'orientation.
+    expect(texte('loiret-ahu', organisation('loiret-ahu', 'asso', 'association', 1))).toContain(
+      'je confirme que, sans contact, plus aucun lien pour orienter un ménage ne pourra lui être envoyé',
+    );
+    // Ailleurs (IML), elle ne reçoit rien du programme : son dernier contact se retire d'un clic.
+    const iml = texte('concarneau-iml', organisation('concarneau-iml', 'asso', 'association', 1));
+    expect(iml).toContain('Retirer Contact 1');
+    expect(iml).not.toContain('je confirme');
+    expect(texte('concarneau-iml', organisation('concarneau-iml', 'asso', 'association', 0))).toContain('Aucun contact.');
+  });
+
   it('nombreDe écrit le nombre à la française (espace des milliers) et accorde ses mots', () => {
     expect([nombreDe(0, 'ligne', 'lignes'), nombreDe(1, 'ligne', 'lignes'), nombreDe(2, 'ligne', 'lignes'), nombreDe(1200, 'ligne', 'lignes')]).toEqual([
       '0 ligne',

@@ -3,10 +3,11 @@
  * services et contacts ; la coordination du programme et l'admin y ajoutent une organisation ou un
  * contact, ou retirent un contact. Les courriels suivants vont aux contacts tels qu'ils sont ici.
  */
+import { z } from 'zod';
 import { brut, html, type Brut } from '../../api/html';
 import { devantUnNom, nombreDe } from '../../domain/libelles';
 import { LIBELLES_TYPE_ORGANISATION, TYPES_ORGANISATION, type Programme } from '../../domain/vocabulaire';
-import type { Organisation } from '../../personnel/organisations';
+import { sansContact, type Organisation } from '../../personnel/organisations';
 import { resumeErreurs } from '../formulaires';
 import { dateHeureFr } from '../libelles';
 import { estCoordination, programmesDe, type Contexte } from './commun';
@@ -16,6 +17,8 @@ export interface RetourAnnuaire {
   formulaire: string;
   messages: string[];
   valeurs: Record<string, string>;
+  /** Le champ que le premier message concerne, montré à côté de lui (la case qui confirme un retrait). */
+  champ?: 'confirmation';
 }
 
 /** Ce qui vient d'être fait (confirmation en haut de la page), et la clé d'accès tout juste créée (montrée une fois). */
@@ -36,18 +39,59 @@ export function pageChoixAnnuaire(ctx: Contexte): Brut {
 
 const valeur = (r: RetourAnnuaire | undefined, nom: string) => r?.valeurs[nom] ?? '';
 
+/** La case qui confirme le retrait du dernier contact (cochée : « oui »). */
+export const confirmationRetraitSchema = z.object({ confirmation: z.literal('oui').optional() });
+
 /**
- * Retirer un contact ; le dernier d'une organisation se confirme par une case : sans contact, ses
- * courriels et ses liens vont à l'adresse de repli du programme.
+ * Ce que perd l'organisation avec son dernier contact, en mots (`sansContact`) ; pour un autre
+ * bailleur, rien : son dernier contact ne se retire pas.
  */
-function formulaireRetrait(ctx: Contexte, o: Organisation, c: Organisation['contacts'][number], dernier: boolean, r?: RetourAnnuaire): Brut {
+export function perteSansContact(programme: Programme, o: Pick<Organisation, 'id' | 'programmeId' | 'type'>): string | undefined {
+  const s = sansContact(o);
+  if (s.cas === 'autre_bailleur') return undefined;
+  if (s.cas === 'role') {
+    const repli = programme.partenaires[s.role];
+    return repli
+      ? `ses courriels et ses liens iront à l’adresse du programme pour ce partenaire : ${repli.nom}, ${repli.courriel}`
+      : 'plus aucun courriel ni lien ne lui sera envoyé';
+  }
+  // Les autres organisations ne reçoivent que les liens d'orientation (prévention précontentieuse).
+  return programme.typeParcours === 'prevention_precontentieuse' ? 'plus aucun lien pour orienter un ménage ne pourra lui être envoyé' : undefined;
+}
+
+/**
+ * Retirer un contact. Le dernier d'une organisation se confirme par une case qui dit ce qu'elle perd
+ * (`perteSansContact`), sauf s'il ne lui fait rien perdre ; celui d'un autre bailleur que celui du
+ * programme ne se retire pas : la page dit d'ajouter d'abord un autre contact.
+ */
+function formulaireRetrait(
+  ctx: Contexte,
+  programme: Programme,
+  o: Organisation,
+  c: Organisation['contacts'][number],
+  dernier: boolean,
+  erreurConfirmation?: string,
+): Brut {
+  const action = `/organisations/${o.id}/contacts/${c.id}/retrait`;
   const bouton = html`<button type="submit" class="secondaire">Retirer ${c.nom}</button>`;
-  if (!dernier)
-    return html` <form method="post" action="/organisations/${o.id}/contacts/${c.id}/retrait" class="en-ligne"><input type="hidden" name="csrf" value="${ctx.csrf}">${bouton}</form>`;
+  const enLigne = html` <form method="post" action="${action}" class="en-ligne"><input type="hidden" name="csrf" value="${ctx.csrf}">${bouton}</form>`;
+  if (!dernier) return enLigne;
+  if (sansContact(o).cas === 'autre_bailleur')
+    return html`<p class="aide">Dernier contact ${devantUnNom('de', o.nom)} : pour le retirer, ajoutez d’abord un autre contact (sans contact, les courriels destinés au bailleur de ses ménages partiraient à un autre bailleur).</p>`;
+  const perte = perteSansContact(programme, o);
+  if (!perte) return enLigne;
   const id = `retrait-${c.id}`.replace(/[^A-Za-z0-9-]/g, '');
-  return html`<form method="post" action="/organisations/${o.id}/contacts/${c.id}/retrait" novalidate>${r ? resumeErreurs('Le contact n’a pas été retiré :', r.messages) : ''}<input type="hidden" name="csrf" value="${ctx.csrf}">
-<div class="choix${r ? ' en-erreur' : ''}"><input type="checkbox" id="${id}" name="confirmation" value="oui"${r ? brut(' aria-invalid="true"') : ''}><label for="${id}">C’est le dernier contact ${devantUnNom('de', o.nom)} : je confirme que ses courriels et ses liens iront à l’adresse de repli du programme</label></div>
+  return html`<form method="post" action="${action}" novalidate><input type="hidden" name="csrf" value="${ctx.csrf}">
+<div class="choix${erreurConfirmation ? ' en-erreur' : ''}">${erreurConfirmation ? html`<p class="message-erreur" id="${id}-erreur">${erreurConfirmation}</p>` : ''}<input type="checkbox" id="${id}" name="confirmation" value="oui"${erreurConfirmation ? brut(` aria-invalid="true" aria-describedby="${id}-erreur"`) : ''}><label for="${id}">C’est le dernier contact ${devantUnNom('de', o.nom)} : je confirme que, sans contact, ${perte}</label></div>
 <div class="boutons">${bouton}</div></form>`;
+}
+
+/** Ce que dit la carte d'une organisation restée sans contact. */
+function sansContactEnMots(programme: Programme, o: Organisation): string {
+  if (sansContact(o).cas === 'autre_bailleur')
+    return 'Aucun contact : les courriels destinés au bailleur de ses ménages partent à l’adresse de repli du programme, celle d’un autre bailleur. Ajoutez un contact.';
+  const perte = perteSansContact(programme, o);
+  return perte ? `Aucun contact : ${perte}.` : 'Aucun contact.';
 }
 
 function formulaireContact(ctx: Contexte, o: Organisation, r?: RetourAnnuaire): Brut {
@@ -92,8 +136,18 @@ ${
 <form method="post" action="/organisations/${o.id}/cles-api"><input type="hidden" name="csrf" value="${ctx.csrf}"><button type="submit" class="secondaire">Créer une clé pour le logiciel de ${o.nom}</button></form></details>`;
 }
 
-function carteOrganisation(ctx: Contexte, o: Organisation, modifiable: boolean, retour?: RetourAnnuaire, orientable = false, cles?: ClesParOrganisation): Brut {
+function carteOrganisation(
+  ctx: Contexte,
+  programme: Programme,
+  o: Organisation,
+  modifiable: boolean,
+  retour?: RetourAnnuaire,
+  orientable = false,
+  cles?: ClesParOrganisation,
+): Brut {
   const actifs = o.contacts.filter((c) => c.actif);
+  // Un retrait refusé : la raison en tête de la carte (le focus y va), la case à cocher marquée.
+  const retrait = retour?.formulaire === `retrait:${o.id}` ? retour : undefined;
   return html`<section class="organisation" aria-labelledby="org-${o.id}">
 <h3 id="org-${o.id}">${o.nom} <span class="aide">— ${LIBELLES_TYPE_ORGANISATION[o.type]}${o.actif ? '' : ', inactive'}</span></h3>
 ${
@@ -101,15 +155,16 @@ ${
     ? html`<p>File active : <strong>${nombreDe(o.parcoursOuverts, 'ménage suivi', 'ménages suivis')}</strong>${o.quotaFileActive != null ? html` pour ${nombreDe(o.quotaFileActive, 'place', 'places')}` : ' (sans limite)'}.</p>`
     : ''
 }
+${retrait ? resumeErreurs('Le contact n’a pas été retiré :', retrait.messages) : ''}
 ${
   actifs.length
     ? html`<ul>${actifs.map(
         (c) =>
           html`<li>${c.nom}${c.service ? html` (${c.service})` : ''} — <a href="mailto:${c.courriel}">${c.courriel}</a>${
-            modifiable ? formulaireRetrait(ctx, o, c, actifs.length === 1, retour?.formulaire === `retrait:${o.id}` ? retour : undefined) : ''
+            modifiable ? formulaireRetrait(ctx, programme, o, c, actifs.length === 1, retrait?.champ === 'confirmation' ? retrait.messages[0] : undefined) : ''
           }</li>`,
       )}</ul>`
-    : html`<p class="alerte">Aucun contact : les courriels pour cette organisation iront à l’adresse de repli du programme.</p>`
+    : html`<p class="alerte">${sansContactEnMots(programme, o)}</p>`
 }
 ${modifiable ? formulaireContact(ctx, o, retour?.formulaire === o.id ? retour : undefined) : ''}
 ${modifiable ? formulaireModification(ctx, o, retour?.formulaire === `modifier:${o.id}` ? retour : undefined) : ''}
@@ -140,9 +195,9 @@ ${o.info ? html`<div class="succes" role="status"><p>${o.info.message}</p>${o.in
 ${orientable && modifiable ? html`<p><a href="/programmes/${programme.id}/orientations">Orientations reçues des partenaires</a></p>` : ''}
 <p>Les courriels partent aux contacts tels qu’ils sont ici au moment de l’envoi : un contact ajouté reçoit les suivants, un contact retiré n’en reçoit plus.</p>
 <h2>Bailleurs</h2>
-${bailleurs.length ? bailleurs.map((org) => carteOrganisation(ctx, org, modifiable, retour, orientable, o.cles)) : html`<p>Aucun bailleur inscrit.</p>`}
+${bailleurs.length ? bailleurs.map((org) => carteOrganisation(ctx, programme, org, modifiable, retour, orientable, o.cles)) : html`<p>Aucun bailleur inscrit.</p>`}
 <h2>Autres partenaires</h2>
-${autres.length ? autres.map((org) => carteOrganisation(ctx, org, modifiable, retour, orientable, o.cles)) : html`<p>Aucun autre partenaire inscrit.</p>`}
+${autres.length ? autres.map((org) => carteOrganisation(ctx, programme, org, modifiable, retour, orientable, o.cles)) : html`<p>Aucun autre partenaire inscrit.</p>`}
 ${
   modifiable
     ? html`<h2>Ajouter une organisation</h2>
