@@ -40,13 +40,24 @@ export const LIBELLES_DELAIS: Record<string, string> = {
 };
 
 /**
+ * Les délais qu'un parcours prend quand son programme ne les règle pas (workflows/*.ts et la
+ * simulation les lisent ici) : ceux dont l'échéance reçoit le rappel du programme.
+ */
+export const DELAIS_PAR_DEFAUT = {
+  prevention_precontentieuse: { saisieBilan: 'P2W' },
+  iml_bail_glissant: { saisieBilan: 'P3W' },
+  protocole_post_resiliation: { orientation: 'P1M' },
+} as const;
+
+/**
  * Pour chaque type de parcours, l'étape (`ETAPES_CONNUES`, domain/actions.ts) où le parcours
  * rencontre chacun de ses délais : la page des réglages les montre dans l'ordre de ces étapes (dans
  * une même étape, l'ordre de cette table). `rappele` : l'échéance de ce délai reçoit le rappel du
- * programme (« rappelAvant ») dans les workflows (workflows/*.ts, `rappelAvant: d.rappelAvant`).
+ * programme (« rappelAvant ») dans les workflows (workflows/*.ts, `rappelAvant: d.rappelAvant`) ;
+ * `defaut` : sa durée quand le programme ne le règle pas.
  * Le rappel lui-même, qui vaut pour toutes ces échéances, vient après les délais.
  */
-export const DELAIS_DU_PARCOURS: Record<TypeParcours, Record<string, { etape: string; rappele?: true }>> = {
+export const DELAIS_DU_PARCOURS: Record<TypeParcours, Record<string, { etape: string; rappele?: true; defaut?: string }>> = {
   prevention_precontentieuse: {
     comiteDeSuivi: { etape: 'comite_de_suivi' },
     contact: { etape: 'aller_vers', rappele: true },
@@ -58,7 +69,7 @@ export const DELAIS_DU_PARCOURS: Record<TypeParcours, Record<string, { etape: st
     validationDepartement: { etape: 'validation_departement' },
     informationPartenaires: { etape: 'information_partenaires' },
     pointSuivi: { etape: 'suivi' },
-    saisieBilan: { etape: 'suivi', rappele: true },
+    saisieBilan: { etape: 'suivi', rappele: true, defaut: DELAIS_PAR_DEFAUT.prevention_precontentieuse.saisieBilan },
     suivi: { etape: 'suivi', rappele: true },
     // La veille active commence à la clôture de l'accompagnement.
     veilleActive: { etape: 'cloture' },
@@ -66,7 +77,7 @@ export const DELAIS_DU_PARCOURS: Record<TypeParcours, Record<string, { etape: st
   iml_bail_glissant: {
     validationSiao: { etape: 'validation_siao' },
     rechercheLogement: { etape: 'recherche_logement', rappele: true },
-    saisieBilan: { etape: 'bilan_mesure', rappele: true },
+    saisieBilan: { etape: 'bilan_mesure', rappele: true, defaut: DELAIS_PAR_DEFAUT.iml_bail_glissant.saisieBilan },
     glissement: { etape: 'evaluation_glissement' },
     prolongation: { etape: 'prolongation' },
     prolongationMax: { etape: 'prolongation' },
@@ -81,7 +92,7 @@ export const DELAIS_DU_PARCOURS: Record<TypeParcours, Record<string, { etape: st
     visite: { etape: 'suivi_protocole', rappele: true },
     reponseManquements: { etape: 'suivi_protocole' },
     nouveauBail: { etape: 'nouveau_bail' },
-    orientation: { etape: 'rupture', rappele: true },
+    orientation: { etape: 'rupture', rappele: true, defaut: DELAIS_PAR_DEFAUT.protocole_post_resiliation.orientation },
   },
 };
 
@@ -105,11 +116,16 @@ export function delaisDansLOrdreDuParcours(type: TypeParcours, cles: readonly st
   });
 }
 
-/** Les délais d'un type de parcours dont l'échéance reçoit le rappel du programme. */
-export const delaisRappeles = (type: TypeParcours): string[] =>
-  Object.entries(DELAIS_DU_PARCOURS[type])
-    .filter(([, d]) => d.rappele)
-    .map(([cle]) => cle);
+/**
+ * Les délais d'un type de parcours dont l'échéance reçoit le rappel du programme, avec leur durée :
+ * celle du programme, sinon celle que le parcours prend sans réglage (`defaut`, signalé).
+ */
+export const delaisRappeles = (type: TypeParcours, delais: Readonly<Record<string, string>>): Array<{ cle: string; duree: string; parDefaut: boolean }> =>
+  Object.entries(DELAIS_DU_PARCOURS[type]).flatMap(([cle, d]): Array<{ cle: string; duree: string; parDefaut: boolean }> => {
+    if (!d.rappele) return [];
+    if (delais[cle]) return [{ cle, duree: delais[cle], parDefaut: false }];
+    return d.defaut ? [{ cle, duree: d.defaut, parDefaut: true }] : [];
+  });
 
 export const LIBELLES_JALONS: Record<string, string> = {
   bilans: 'Bilans (depuis le début de l’accompagnement)',

@@ -192,21 +192,22 @@ const JOURS_DE_DEPART = Array.from({ length: 4 * 365 + 1 }, (_, i) => new Date(D
 function rappelTropLong(type: Programme['typeParcours'], delais: Record<string, string>): { champ: string; message: string } | undefined {
   const rappel = delais.rappelAvant;
   if (!rappel || !estDureeIso(rappel)) return undefined;
-  const manques = delaisRappeles(type)
-    .filter((cle) => delais[cle] && estDureeIso(delais[cle]))
-    .map((cle) => {
-      const sansRappel = JOURS_DE_DEPART.filter((j) => retirerDuree(ajouterDuree(j, delais[cle]!), rappel).getTime() <= j.getTime()).length;
-      return { cle, sansRappel, duree: ajouterDuree(JOURS_DE_DEPART[0]!, delais[cle]!).getTime() };
+  const manques = delaisRappeles(type, delais)
+    .filter((r) => estDureeIso(r.duree))
+    .map((r) => {
+      const sansRappel = JOURS_DE_DEPART.filter((j) => retirerDuree(ajouterDuree(j, r.duree), rappel).getTime() <= j.getTime()).length;
+      return { ...r, sansRappel, longueur: ajouterDuree(JOURS_DE_DEPART[0]!, r.duree).getTime() };
     })
     .filter((m) => m.sansRappel > 0)
-    .sort((a, b) => b.sansRappel - a.sansRappel || a.duree - b.duree);
+    .sort((a, b) => b.sansRappel - a.sansRappel || a.longueur - b.longueur);
   const m = manques[0];
   if (!m) return undefined;
   const quand =
     m.sansRappel === JOURS_DE_DEPART.length ? 'jamais' : m.sansRappel * 2 > JOURS_DE_DEPART.length ? 'presque jamais' : 'pas toujours (selon les mois)';
+  const duree = `${dureeEnFrancais(m.duree)}${m.parDefaut ? ', sans réglage dans ce programme' : ''}`;
   return {
     champ: 'delais.rappelAvant',
-    message: `un rappel de ${dureeEnFrancais(rappel)} ne partirait ${quand} : il doit être plus court que chaque délai qu’il rappelle, dont « ${libelleReglage(LIBELLES_DELAIS, m.cle)} » (${dureeEnFrancais(delais[m.cle]!)})`,
+    message: `un rappel de ${dureeEnFrancais(rappel)} ne partirait ${quand} : il doit être plus court que chaque délai qu’il rappelle, dont « ${libelleReglage(LIBELLES_DELAIS, m.cle)} » (${duree})`,
   };
 }
 

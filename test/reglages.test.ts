@@ -15,7 +15,7 @@ import { annuaireEssai, bancAvecApi, demarrerApiEssai, type ApiEssai } from './o
 import { appliquerChangement, decrireChangements, RefusReglages } from '../programmes/versions';
 import { CATALOGUE } from './outils/environnement';
 import { changementDuFormulaire, lireSerie, pageReglages } from '../web/pages/reglages';
-import { DELAIS_DU_PARCOURS, LIBELLES_DELAIS } from '../domain/reglages';
+import { DELAIS_DU_PARCOURS, DELAIS_PAR_DEFAUT, LIBELLES_DELAIS } from '../domain/reglages';
 import { ETAPES_CONNUES } from '../domain/actions';
 import { TYPES_PARCOURS } from '../domain/vocabulaire';
 
@@ -275,6 +275,25 @@ describe('réglages des programmes', () => {
         ),
       },
     ]);
+    // Un délai rappelé que le programme ne règle pas compte pour sa durée sans réglage (la saisie d'un
+    // bilan : 2 semaines en prévention, dite ainsi).
+    const sansSaisie = CATALOGUE.trouver('loiret-ahu')!;
+    const { saisieBilan: _retire, ...delaisSansSaisie } = sansSaisie.delais;
+    const sansReglage = { ...sansSaisie, delais: { ...delaisSansSaisie, contact: 'P2M', diagnostic: 'P2M', planAide: 'P6W' } };
+    expect(() => appliquerChangement(sansReglage, { versionAttendue: sansReglage.version, motif: 'Essai', delais: { rappelAvant: 'P15D' } })).toThrow(
+      expect.objectContaining({
+        erreurs: [
+          {
+            champ: 'delais.rappelAvant',
+            message:
+              'un rappel de 15 jours ne partirait jamais : il doit être plus court que chaque délai qu’il rappelle, dont « Saisie d’un bilan après sa date » (2 semaines, sans réglage dans ce programme)',
+          },
+        ],
+      }),
+    );
+    expect(() => appliquerChangement(sansReglage, { versionAttendue: sansReglage.version, motif: 'Essai', delais: { rappelAvant: 'P13D' } })).not.toThrow();
+    expect(DELAIS_DU_PARCOURS.prevention_precontentieuse.saisieBilan!.defaut).toBe(DELAIS_PAR_DEFAUT.prevention_precontentieuse.saisieBilan);
+
     // Chaque délai d'un type de parcours est rattaché à une étape de ce type.
     for (const type of TYPES_PARCOURS)
       for (const [cle, d] of Object.entries(DELAIS_DU_PARCOURS[type])) {

@@ -38,6 +38,7 @@ import {
   libelleTypologie,
 } from '../domain/iml';
 import { LIBELLES_ISSUES, type Acteur, type EtatParcours } from '../domain/vocabulaire';
+import { DELAIS_PAR_DEFAUT } from '../domain/reglages';
 import * as courriels from '../courriers/iml';
 import { PAIEMENTS, SITUATIONS, type FicheBilan } from '../courriers/iml';
 import { activites } from './blocs/activites';
@@ -136,7 +137,7 @@ function ouvrirLaMesure(e: EntreeIml): Mesure {
     ref: menage.reference,
     quota,
     seuilImpayes: programme.quotas.loyersImpayesAvantAlerte ?? 2,
-    delaiSaisie: programme.delais.saisieBilan ?? 'P3W',
+    delaiSaisie: programme.delais.saisieBilan ?? DELAIS_PAR_DEFAUT.iml_bail_glissant.saisieBilan,
     enFileAttente: `En attente d’une place (${quota} mesures agréées)`,
     candidature: e.candidature,
     placeDemandee: false,

@@ -21,6 +21,7 @@ import {
 } from '../domain/prevention';
 import { incoherencePlan, incoherenceTentative, motifNonEligible, raisonIssueImpossible } from '../domain/prevention';
 import { euros, libelleValeurMinuscule, listeValeurs } from '../domain/libelles';
+import { DELAIS_PAR_DEFAUT } from '../domain/reglages';
 import { LIBELLES_ISSUES, type Acteur, type EtatParcours, type Programme } from '../domain/vocabulaire';
 import { ajouterDuree, dateEnFrancais, dureeEnFrancais, minuitDeParis } from './blocs/duree';
 import { notifier, notifierEnsemble } from './blocs/notification';
@@ -624,13 +625,19 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
       });
     /** Un point ou un bilan à saisir : son échéance, et le courriel au travailleur social. */
     const demanderBilan = async (id: string, libelle: string) => {
-      p.echeances.suivre({ id, libelle, delai: d.saisieBilan ?? 'P2W', rappelAvant: rappel('P3D'), responsable: 'travailleur_social' });
+      p.echeances.suivre({
+        id,
+        libelle,
+        delai: d.saisieBilan ?? DELAIS_PAR_DEFAUT.prevention_precontentieuse.saisieBilan,
+        rappelAvant: rappel('P3D'),
+        responsable: 'travailleur_social',
+      });
       if (!p.travailleurSocial) return;
       await notifier(p, {
         a: { personnel: p.travailleurSocial },
         sujet: `${libelle} à saisir (dossier ${menage.reference})`,
         paragraphes: [
-          `Le ${libelle.toLowerCase()} du dossier ${menage.reference} est à enregistrer avant le ${dateEnFrancais(ajouterDuree(new Date(), d.saisieBilan ?? 'P2W'))} : reprise du paiement, respect du plan d’apurement, démarches réalisées.`,
+          `Le ${libelle.toLowerCase()} du dossier ${menage.reference} est à enregistrer avant le ${dateEnFrancais(ajouterDuree(new Date(), d.saisieBilan ?? DELAIS_PAR_DEFAUT.prevention_precontentieuse.saisieBilan))} : reprise du paiement, respect du plan d’apurement, démarches réalisées.`,
         ],
       });
     };
@@ -798,7 +805,9 @@ function finDuSuivi(programme: Programme, debut: Date): Date | undefined {
   const duree = ajouterDuree(debut, d.suivi);
   if (!patched('fin-suivi-apres-bilans')) return duree;
   const dernier = jalonsDeSuivi(programme).at(-1);
-  const apresDernierBilan = dernier ? ajouterDuree(ajouterDuree(debut, dernier.offset), d.saisieBilan ?? 'P2W') : undefined;
+  const apresDernierBilan = dernier
+    ? ajouterDuree(ajouterDuree(debut, dernier.offset), d.saisieBilan ?? DELAIS_PAR_DEFAUT.prevention_precontentieuse.saisieBilan)
+    : undefined;
   return apresDernierBilan && apresDernierBilan.getTime() > duree.getTime() ? apresDernierBilan : duree;
 }
 

@@ -41,6 +41,7 @@ import {
   type StatutPaiement,
 } from '../domain/protocole';
 import { LIBELLES_ISSUES, type Acteur, type DemandeValidation, type EtatParcours, type Programme } from '../domain/vocabulaire';
+import { DELAIS_PAR_DEFAUT } from '../domain/reglages';
 import * as courriels from '../courriers/protocole';
 import { deMois, euros, moisEnFrancais, treveHivernale } from '../courriers/protocole';
 import { ajouterDuree, dateEnFrancais, dureeEnFrancais, jourDeParis, minuitDeParis, veilleDe } from './blocs/duree';
@@ -483,7 +484,7 @@ async function rupture(c: Protocole): Promise<void> {
   p.echeances.suivre({
     id: 'orientation',
     libelle: 'Orientation du ménage (hébergement, résidence sociale, logement adapté)',
-    delai: d.orientation ?? 'P1M',
+    delai: d.orientation ?? DELAIS_PAR_DEFAUT.protocole_post_resiliation.orientation,
     rappelAvant: d.rappelAvant,
     responsable: 'travailleur_social',
   });

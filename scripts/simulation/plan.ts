@@ -11,6 +11,7 @@
  */
 import { ajouterDuree, jourDeParis, lireDuree, minuitDeParis } from '../../workflows/blocs/duree';
 import { STRUCTURES_HEBERGEMENT, TYPOLOGIES } from '../../domain/iml';
+import { DELAIS_PAR_DEFAUT } from '../../domain/reglages';
 import type { CompositionMenage, Menage, Programme, RolePartenaire, TypeParcours } from '../../domain/vocabulaire';
 import { Hasard } from './hasard';
 import type { Action, Hypotheses } from './hypotheses';
@@ -465,7 +466,7 @@ function planPrevention(c: Contexte): Record<string, unknown> {
       });
       return donnees;
     }
-    const due = plus(ouverture, d.saisieBilan ?? 'P2W');
+    const due = plus(ouverture, d.saisieBilan ?? DELAIS_PAR_DEFAUT.prevention_precontentieuse.saisieBilan);
     const x = quand(c, ouverture + 6 * HEURE, due, 0.1, 0.8);
     const enRetard = x.enRetard;
     dernier = x.t;
@@ -479,7 +480,7 @@ function planPrevention(c: Contexte): Record<string, unknown> {
   // Fin du suivi : passage au droit commun (avant la fin prévue du suivi), puis clôture.
   let tPassage: number;
   if (d.suivi) {
-    const dueFin = Math.max(plus(tSuivi, d.suivi), plus(derniereOuverture, d.saisieBilan ?? 'P2W'));
+    const dueFin = Math.max(plus(tSuivi, d.suivi), plus(derniereOuverture, d.saisieBilan ?? DELAIS_PAR_DEFAUT.prevention_precontentieuse.saisieBilan));
     const aLHeure = dernier < dueFin - JOUR ? dansLeDelai(c, dernier, dueFin, 0.1, 0.6) : dernier + h.entre(0.5, 3) * JOUR;
     tPassage = retard(c) ? apresLeDelai(c, Math.max(dueFin, dernier)) : aLHeure;
   } else tPassage = dernier + h.entre(1, 10) * JOUR;
@@ -607,7 +608,7 @@ export function planApresPlace(plan: PlanMenage, programme: Programme, hyp: Hypo
       continue;
     }
     // Un bilan ou l'évaluation du terme : le même jour que le loyer, ou après le délai si le travailleur social est en retard.
-    const due = plus(ouverture, d.saisieBilan ?? 'P3W');
+    const due = plus(ouverture, d.saisieBilan ?? DELAIS_PAR_DEFAUT.iml_bail_glissant.saisieBilan);
     const enRetard = retard(c);
     const tb = enRetard ? apresLeDelai(c, due) : t;
     let decision: MessageSimule;
@@ -770,7 +771,7 @@ function planProtocole(c: Contexte): Record<string, unknown> {
     });
   }
   if (rupture !== undefined) {
-    const due = plus(rupture, d.orientation ?? 'P1M');
+    const due = plus(rupture, d.orientation ?? DELAIS_PAR_DEFAUT.protocole_post_resiliation.orientation);
     const { t: tO, enRetard } = quand(c, rupture, due);
     const dispositif = h.parmi(['hebergement', 'residence_sociale', 'logement_adapte']);
     etape(c, tO, 'orientation du ménage', { messages: [msg('orientation', { dispositif }, 'orientation')], enRetard });
