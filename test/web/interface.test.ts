@@ -521,6 +521,9 @@ describe('l’interface web dans Chromium', () => {
       `cochez la case pour confirmer : c’est le dernier contact de Finistère Habitat — agence de Concarneau, et sans contact, ses courriels et ses liens iront à l’adresse du programme pour ce partenaire : ${bailleurDuProgramme.nom}, ${bailleurDuProgramme.courriel}`,
     );
     await expect(finistere().getByRole('checkbox').getAttribute('aria-invalid')).resolves.toBe('true');
+    // Le résumé mène à la case.
+    const versLaCase = await finistere().locator('[role=alert] a').getAttribute('href');
+    await expect(finistere().locator(`${versLaCase}[type=checkbox]`).count()).resolves.toBe(1);
     await expect(finistere().innerText()).resolves.toContain(bailleurDuProgramme.courriel);
     await focusSurLeResume(page);
     await sansViolation(page, '24e-annuaire-dernier-contact');

@@ -80,10 +80,18 @@ function formulaireRetrait(
     return html`<p class="aide">Dernier contact ${devantUnNom('de', o.nom)} : pour le retirer, ajoutez d’abord un autre contact (sans contact, les courriels destinés au bailleur de ses ménages partiraient à un autre bailleur).</p>`;
   const perte = perteSansContact(programme, o);
   if (!perte) return enLigne;
-  const id = `retrait-${c.id}`.replace(/[^A-Za-z0-9-]/g, '');
+  const id = idCase(c);
   return html`<form method="post" action="${action}" novalidate><input type="hidden" name="csrf" value="${ctx.csrf}">
 <div class="choix${erreurConfirmation ? ' en-erreur' : ''}">${erreurConfirmation ? html`<p class="message-erreur" id="${id}-erreur">${erreurConfirmation}</p>` : ''}<input type="checkbox" id="${id}" name="confirmation" value="oui"${erreurConfirmation ? brut(` aria-invalid="true" aria-describedby="${id}-erreur"`) : ''}><label for="${id}">C’est le dernier contact ${devantUnNom('de', o.nom)} : je confirme que, sans contact, ${perte}</label></div>
 <div class="boutons">${bouton}</div></form>`;
+}
+
+const idCase = (c: Organisation['contacts'][number]) => `retrait-${c.id}`.replace(/[^A-Za-z0-9-]/g, '');
+
+/** Un retrait refusé : la raison ; la case à cocher oubliée, un lien vers elle (le focus va au résumé). */
+function resumeRetrait(r: RetourAnnuaire, caseACocher: string | undefined): Brut {
+  if (r.champ !== 'confirmation' || !caseACocher) return resumeErreurs('Le contact n’a pas été retiré :', r.messages);
+  return html`<div class="erreur" role="alert" tabindex="-1" autofocus><p><strong>Le contact n’a pas été retiré :</strong></p><ul>${r.messages.map((m) => html`<li><a href="#${caseACocher}">${m}</a></li>`)}</ul></div>`;
 }
 
 /** Ce que dit la carte d'une organisation restée sans contact. */
@@ -155,7 +163,7 @@ ${
     ? html`<p>File active : <strong>${nombreDe(o.parcoursOuverts, 'ménage suivi', 'ménages suivis')}</strong>${o.quotaFileActive != null ? html` pour ${nombreDe(o.quotaFileActive, 'place', 'places')}` : ' (sans limite)'}.</p>`
     : ''
 }
-${retrait ? resumeErreurs('Le contact n’a pas été retiré :', retrait.messages) : ''}
+${retrait ? resumeRetrait(retrait, actifs.length === 1 ? idCase(actifs[0]!) : undefined) : ''}
 ${
   actifs.length
     ? html`<ul>${actifs.map(
