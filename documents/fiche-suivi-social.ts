@@ -21,6 +21,7 @@ import {
   lireCarnet,
   lireEntretiens,
   lirePlan,
+  planRefuse,
   ORIENTATIONS_PLAN,
   ouiNon,
   texteApurement,
@@ -56,13 +57,16 @@ function blocsDiagnostic(s: SourceDocument): Bloc[] {
 function blocsPlan(s: SourceDocument, lecteur: Lecteur): Bloc[] {
   const plan = lirePlan(s.etat);
   const revision = objet(s.etat.details.revision);
+  // Un plan refusé, en attente de sa révision, n'est plus le plan du ménage (lirePlan ne le rend pas).
   if (!plan) {
     return [
       { type: 'titre', texte: 'Plan d’aide' },
       {
         type: 'paragraphe',
-        texte: revision
-          ? `Le plan d’aide est en cours de révision (${texte(revision.motif) ?? 'motif non précisé'}).`
+        texte: planRefuse(s.etat)
+          ? s.etat.cloture
+            ? `Le plan d’aide enregistré n’a pas été validé (${texte(revision?.motif) ?? 'motif non précisé'}) ; le parcours a été clôturé avant sa révision.`
+            : `Le plan d’aide est en cours de révision (${texte(revision?.motif) ?? 'motif non précisé'}).`
           : 'Le plan d’aide n’est pas encore contractualisé avec le ménage.',
       },
     ];

@@ -10,7 +10,7 @@
  */
 import { communeDe, date, dureeEnFrancais, euros, exigerLecteur, exigerType, objet, pourNousJoindre, texte } from './commun';
 import { DocumentIndisponible, type Bloc, type DocumentImprimable, type Lecteur, type SourceDocument } from './modele';
-import { ACTIONS_PLAN_MENAGE, calendrierSuivi, lireCarnet, lirePlan, ORIENTATIONS_PLAN, texteApurement, validationDepartement } from './prevention';
+import { ACTIONS_PLAN_MENAGE, calendrierSuivi, lireCarnet, lirePlan, ORIENTATIONS_PLAN, planRefuse, texteApurement, validationDepartement } from './prevention';
 
 /** Le ménage a-t-il accepté que son diagnostic soit partagé (accord en vigueur, noté dans le parcours) ? */
 function partageAccepte(details: Record<string, unknown>): boolean {
@@ -38,10 +38,15 @@ export function planAide(s: SourceDocument, lecteur: Lecteur): DocumentImprimabl
   exigerLecteur(lecteur, ['menage', 'equipe'], 'Le plan d’aide à signer');
   const { etat } = s;
   const plan = lirePlan(etat);
-  if (plan && etat.etape === 'revision_plan') {
-    const revision = objet(etat.details.revision);
+  // Un plan refusé n'est pas proposé à signer : ni pendant sa révision, ni après une clôture avant elle.
+  const refus = planRefuse(etat);
+  if (refus) {
     throw new DocumentIndisponible(
-      `Le plan d’aide enregistré n’a pas été validé${texte(revision?.motif) ? ` (${texte(revision?.motif)})` : ''} : il est à revoir avec le ménage. Le plan révisé sera à signer une fois enregistré.`,
+      `Le plan d’aide enregistré n’a pas été validé${refus.motif ? ` (${refus.motif})` : ''} : ${
+        etat.cloture
+          ? 'le parcours a été clôturé avant sa révision, il n’y a pas de plan d’aide à signer.'
+          : 'il est à revoir avec le ménage. Le plan révisé sera à signer une fois enregistré.'
+      }`,
     );
   }
   if (!plan) {

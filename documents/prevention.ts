@@ -70,9 +70,25 @@ export interface PlanLu {
   le?: string;
 }
 
+/**
+ * Le plan enregistré a été refusé (référent du bailleur, département) et aucun plan revu ne l'a
+ * encore remplacé : il reste dans l'état pour reprendre le formulaire de révision, mais ce n'est plus
+ * le plan du ménage. Le refus, avec sa raison ; rien sinon.
+ */
+export function planRefuse(etat: EtatParcours): { motif?: string; le?: string } | undefined {
+  const revision = objet(etat.details.revision);
+  if (!revision || !objet(etat.details.plan)) return undefined;
+  const refus = { ...(texte(revision.motif) ? { motif: texte(revision.motif) } : {}), ...(texte(revision.le) ? { le: texte(revision.le) } : {}) };
+  if (etat.etape === 'revision_plan') return refus;
+  // Clôturé pendant la révision : le dernier plan enregistré date d'avant le refus.
+  const dernier = evenements(etat, 'plan_aide').at(-1)?.date;
+  return refus.le && (!dernier || dernier < refus.le) ? refus : undefined;
+}
+
+/** Le plan d'aide du ménage : jamais un plan refusé en attente de sa révision (`planRefuse`). */
 export function lirePlan(etat: EtatParcours): PlanLu | undefined {
   const p = objet(etat.details.plan);
-  if (!p) return undefined;
+  if (!p || planRefuse(etat)) return undefined;
   const apurement = objet(p.planApurement);
   const mensualite = nombre(apurement?.mensualite);
   const dureeMois = nombre(apurement?.dureeMois);

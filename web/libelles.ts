@@ -127,6 +127,7 @@ export const LIBELLES_CHAMPS: Record<string, string> = {
   delaiPremierContactJours: 'Délai du premier contact (jours)',
   lettreInformation: 'Lettre d’information au ménage',
   plan: 'Plan d’aide',
+  planRefuse: 'Plan d’aide refusé (à revoir avec le ménage)',
   revision: 'Révision du plan',
   bilans: 'Bilans',
   jalon: 'Échéance',

@@ -545,6 +545,45 @@ describe('page d’un parcours', () => {
     expect(formulaire).toMatch(/value="plan_apurement" checked/);
     expect(formulaire).toMatch(/name="planApurement\.mensualite"[^>]*value="45[.,]5"|value="45[.,]5"[^>]*name="planApurement\.mensualite"/);
     expect(formulaire).toMatch(/name="planApurement\.dureeMois"[^>]*value="18"|value="18"[^>]*name="planApurement\.dureeMois"/);
+    // Ni dans les informations du dossier, ni dans la fiche de suivi, ni dans le carnet du ménage, le plan
+    // refusé n'est présenté comme le plan en vigueur.
+    expect(r).toContain('Plan d’aide refusé (à revoir avec le ménage)');
+    const source = (e: EtatParcours) => ({ etat: e, programme: CATALOGUE.trouver('loiret-ahu')! }) as never;
+    expect(JSON.stringify(preparerDocument('fiche-suivi-social', source(enRevision), 'equipe').blocs)).toContain(
+      'Le plan d’aide est en cours de révision (Revoir la mensualité avec le pôle recouvrement).',
+    );
+    const carnetRevision = JSON.stringify(preparerDocument('carnet-de-route', source(enRevision), 'menage').blocs);
+    expect(carnetRevision).not.toContain('Signature de votre plan d’aide');
+    expect(carnetRevision).not.toContain('Rembourser la dette de loyer');
+    // Clôturé pendant la révision : le plan refusé n'est toujours pas proposé à signer.
+    const planDu = (date: string): EtatParcours['journal'][number] => ({
+      seq: 90,
+      date,
+      type: 'plan_aide',
+      acteur: { type: 'personnel', id: 'ts.alice', role: 'travailleur_social' },
+      resume: 'Plan d’aide contractualisé avec le ménage',
+      visibilite: 'partenaires',
+    });
+    const closEnRevision: EtatParcours = {
+      ...enRevision,
+      etape: 'cloture',
+      libelleEtape: 'Clôturé : Refus du ménage',
+      cloture: { issue: 'refus', le: '2026-02-10T10:00:00.000Z' },
+      journal: [...enRevision.journal, planDu('2026-02-01T10:00:00.000Z')],
+    };
+    expect(liens(pageParcours(ctx('ts.alice'), closEnRevision).valeur)).not.toContain('plan-aide');
+    expect(() => preparerDocument('plan-aide', source(closEnRevision), 'menage')).toThrow(
+      'Le plan d’aide enregistré n’a pas été validé (Revoir la mensualité avec le pôle recouvrement) : le parcours a été clôturé avant sa révision, il n’y a pas de plan d’aide à signer.',
+    );
+    // Le plan revu, enregistré après le refus, est le plan à signer.
+    const revu: EtatParcours = {
+      ...enRevision,
+      etape: 'suivi',
+      libelleEtape: 'Suivi du plan',
+      journal: [...enRevision.journal, planDu('2026-02-05T10:00:00.000Z')],
+    };
+    expect(liens(pageParcours(ctx('ts.alice'), revu).valeur)).toContain('plan-aide');
+    expect(pageParcours(ctx('ts.alice'), revu).valeur).not.toContain('Plan d’aide refusé');
     const iml: EtatParcours = {
       ...etat,
       workflowId: 'concarneau-iml--I-1',

@@ -37,6 +37,7 @@ import {
   lirePlan,
   ORIENTATIONS_PLAN,
   ouiNon,
+  planRefuse as refusDuPlan,
   texteApurement,
 } from '../../documents/prevention';
 import { DESTINATAIRES_DIAGNOSTIC, LIBELLES_DESTINATAIRES_DIAGNOSTIC, type DestinataireDiagnostic } from '../../domain/partage';
@@ -536,7 +537,10 @@ function valeurLisible(v: unknown, profondeur = 0, cle = ''): Brut {
 
 function sectionDetails(etat: EtatParcours): Brut {
   // La date du prochain bilan sert aux listes ; la page le dit déjà en mots (« prochainBilan »).
-  const { prochainBilanLe: _dateDuBilan, ...details } = etat.details;
+  const { prochainBilanLe: _dateDuBilan, ...lus } = etat.details;
+  // Un plan refusé, en attente de sa révision, n'est pas montré comme le plan du ménage.
+  const { plan, ...autres } = lus;
+  const details = refusDuPlan(etat) ? { ...autres, planRefuse: plan } : lus;
   const entrees = Object.entries(details).filter(([, v]) => v !== undefined);
   if (!entrees.length) return brut('');
   return html`<h2>Informations du dossier</h2><p class="aide">Ce que les partenaires concernés peuvent aussi connaître.</p>${valeurLisible(details)}`;
