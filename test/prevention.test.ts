@@ -595,7 +595,28 @@ describe('toulouse-declic', () => {
       (m) => m.a.includes(bailleurDe('toulouse-declic')) && m.sujet.startsWith(OBJET_VALIDATION_REFERENT) && dossier(ref)(m) && m.id !== lien.id,
     );
     expect(revu.texte).toMatch(/Actions prévues : [^.]*FSL/i);
-    etat = await jusqua(handle, (e) => e.etape === 'validation_bailleur' && e.demandes.filter((d) => d.objet === OBJET_VALIDATION_REFERENT).length === 2);
+    expect(revu.sujet).toContain(`${OBJET_VALIDATION_REFERENT} (plan révisé)`);
+    // Refusé une seconde fois, le même jour : chaque version du plan garde sa ligne, sous son nom ; rien
+    // ne se lit deux fois (même nom, même date), ni dans les échéances ni dans les demandes.
+    await planValideParLeReferent(handle, 'refuse', 'Mensualité encore trop haute');
+    await etape(handle, 'revision_plan');
+    await handle.executeUpdate(planAideUpdate, { args: [msg()({ actions: ['budget' as const], orientations: [] })] });
+    etat = await jusqua(
+      handle,
+      (e) => e.etape === 'validation_bailleur' && e.demandes.filter((d) => d.objet.startsWith(OBJET_VALIDATION_REFERENT)).length === 3,
+    );
+    expect(etat.echeances.filter((x) => x.id === 'plan_aide').map((x) => [x.libelle, x.statut])).toEqual([
+      ['Plan d’aide contractualisé', 'tenue'],
+      ['Plan d’aide révisé', 'tenue'],
+      ['Plan d’aide révisé (3e version)', 'tenue'],
+    ]);
+    expect(etat.demandes.map((d) => d.objet)).toEqual([
+      OBJET_VALIDATION_REFERENT,
+      `${OBJET_VALIDATION_REFERENT} (plan révisé)`,
+      `${OBJET_VALIDATION_REFERENT} (plan révisé, 3e version)`,
+    ]);
+    const lignes = etat.echeances.map((x) => `${x.libelle}|${x.due.slice(0, 10)}`);
+    expect(new Set(lignes).size).toBe(lignes.length);
     const seconde = etat.demandes.at(-1)!;
     // Deux semaines au calendrier de Paris (un changement d'heure peut tomber dedans) : le délai du programme.
     expect(seconde.echeance).toBe(ajouterDuree(new Date(seconde.envoyeeLe), CATALOGUE.trouver('toulouse-declic')!.delais.validationBailleur!).toISOString());

@@ -511,8 +511,11 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
 
     // 6. Plan d'aide contractualisé ; 7. validation par le département si une ASLL est préconisée.
     p.rejoindre('plan_aide', 'Plan d’aide');
+    /** Combien de fois le plan a été refusé (référent du bailleur, département) et revu. */
+    let revisions = 0;
     /** Un plan refusé : à revoir avec le ménage et à enregistrer de nouveau. */
     const reviserLePlan = async (motif: string, par: string) => {
+      revisions += 1;
       p.details.revision = { motif, le: new Date().toISOString() };
       plan = undefined;
       p.changerEtape('revision_plan', 'Révision du plan d’aide');
@@ -526,10 +529,12 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
     };
     let planValideLe: string | undefined;
     for (;;) {
+      // Chaque version du plan a son échéance et ses demandes de validation, nommées par sa version :
+      // après un refus (un ou plusieurs), elles ne se lisent plus en double, même le même jour.
+      const version = versionDuPlan(revisions);
       const echeancePlan = p.echeances.suivre({
         id: 'plan_aide',
-        // Après un refus, l'échéance du plan revu se distingue de celle, tenue, du premier plan.
-        libelle: p.details.revision ? 'Plan d’aide révisé' : 'Plan d’aide contractualisé',
+        libelle: version.echeance,
         delai: d.planAide,
         rappelAvant: rappel('P2D'),
         responsable: 'travailleur_social',
@@ -543,7 +548,7 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
         p.rejoindre('validation_bailleur', VALIDATION_BAILLEUR);
         const referent = await demanderValidation(p, {
           role: 'bailleur',
-          objet: OBJET_VALIDATION_REFERENT,
+          objet: `${OBJET_VALIDATION_REFERENT}${version.suffixe}`,
           // Le détail du plan (ses actions, ses orientations) avec l'accord du ménage pour la conseillère
           // sociale du bailleur ; sans lui, ce que tout partenaire en sait.
           apercu: [
@@ -573,7 +578,7 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
       p.rejoindre('validation_departement', VALIDATION_DEPARTEMENT);
       const validation = await demanderValidation(p, {
         role: 'departement',
-        objet: 'Validation du plan d’aide avec une mesure ASLL',
+        objet: `Validation du plan d’aide avec une mesure ASLL${version.suffixe}`,
         apercu: [
           `Dossier ${menage.reference} — ${programme.nom}.`,
           `Actions prévues : ${listeValeurs(plan!.actions)}.`,
@@ -818,6 +823,17 @@ function jalonsDeSuivi(programme: Programme): Array<{ offset: string; libelle: s
   ];
   const t0 = new Date(0);
   return j.sort((a, b) => ajouterDuree(t0, a.offset).getTime() - ajouterDuree(t0, b.offset).getTime());
+}
+
+/**
+ * Le nom de l'échéance d'un plan et ce qui distingue ses demandes de validation, selon le nombre de
+ * refus déjà essuyés : « Plan d'aide contractualisé », « Plan d'aide révisé », « Plan d'aide révisé
+ * (3e version) »…
+ */
+function versionDuPlan(revisions: number): { echeance: string; suffixe: string } {
+  if (revisions <= 0) return { echeance: 'Plan d’aide contractualisé', suffixe: '' };
+  if (revisions === 1) return { echeance: 'Plan d’aide révisé', suffixe: ' (plan révisé)' };
+  return { echeance: `Plan d’aide révisé (${revisions + 1}e version)`, suffixe: ` (plan révisé, ${revisions + 1}e version)` };
 }
 
 /** La demande de mutation : la réponse du formulaire, sinon l'action cochée (les deux s'accordent : incoherencePlan). */

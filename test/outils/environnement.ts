@@ -467,10 +467,10 @@ export async function planValideParLeReferent(
 ): Promise<EtatParcours> {
   const e = await jusqua(
     handle,
-    (x) => x.demandes.some((d) => d.objet === OBJET_VALIDATION_REFERENT && d.statut === 'en_attente'),
+    (x) => x.demandes.some((d) => d.objet.startsWith(OBJET_VALIDATION_REFERENT) && d.statut === 'en_attente'),
     'demande au référent du bailleur',
   );
-  const demande = e.demandes.find((d) => d.objet === OBJET_VALIDATION_REFERENT && d.statut === 'en_attente')!;
+  const demande = e.demandes.find((d) => d.objet.startsWith(OBJET_VALIDATION_REFERENT) && d.statut === 'en_attente')!;
   const requestId = `referent-${demande.id}`;
   await handle.executeUpdate(repondreValidationUpdate, {
     args: [{ requestId, par: 'partenaire:bailleur', demandeId: demande.id, role: 'bailleur', decision, ...(commentaire ? { commentaire } : {}) }],
