@@ -22,6 +22,7 @@ import {
   REPRISES_PAIEMENT,
   STADES_PROCEDURE,
   raisonIssueImpossible,
+  refusEntretienTripartite,
   tentativeContactUpdate,
   type EntreePrevention,
 } from '../domain/prevention';
@@ -230,6 +231,10 @@ export const PARCOURS_PREVENTION: DefinitionParcours = {
       roles: ['travailleur_social'],
       libelle: 'Passage au droit commun',
       exemple: { service: 'Maison du Département — service social', entretienTripartite: true },
+      controler: (x, programme) => {
+        const raison = refusEntretienTripartite(programme, x);
+        return raison ? { champ: 'entretienTripartite', raison } : undefined;
+      },
     }),
     cloture: definirMessage({
       update: cloturerUpdate,

@@ -37,6 +37,11 @@ export interface DefinitionMessage {
   readonly exemple?: Readonly<Record<string, unknown>>;
   /** Un choix (valeur d'un champ à options) que l'état du parcours exclut : le formulaire ne le propose pas (le workflow le refuserait avec sa raison). */
   readonly choixPossible?: (champ: string, valeur: string, etat: EtatParcours) => boolean;
+  /**
+   * Ce que le programme du parcours exclut dans un corps valide (une option qu'il n'a pas) : refusé à
+   * l'entrée, à côté du champ, avant d'aller au parcours (qui le refuserait aussi, sans le champ).
+   */
+  readonly controler?: (corps: Record<string, unknown>, programme: Programme) => { champ: string; raison: string } | undefined;
   /** Marque posée par `definirMessage` : un objet écrit à la main n'est pas un message du registre. */
   readonly verifie: true;
 }
@@ -63,12 +68,22 @@ export interface DeclarationMessage<S extends z.ZodObject, A extends Enveloppe, 
   libelle: string;
   exemple?: z.input<S>;
   choixPossible?: (champ: string, valeur: string, etat: EtatParcours) => boolean;
+  controler?: (corps: z.output<S>, programme: Programme) => { champ: string; raison: string } | undefined;
 }
 
 /** Lie une mise à jour Temporal et son schéma zod (vérifiés l'un contre l'autre à la compilation). */
 export function definirMessage<S extends z.ZodObject, A extends Enveloppe, R>(d: DeclarationMessage<S, A, R> & Accord<z.output<S>, A>): DefinitionMessage {
-  const { update, schema, roles, libelle, exemple, choixPossible } = d;
-  return { update, schema, roles, libelle, ...(exemple !== undefined ? { exemple } : {}), ...(choixPossible ? { choixPossible } : {}), verifie: true };
+  const { update, schema, roles, libelle, exemple, choixPossible, controler } = d;
+  return {
+    update,
+    schema,
+    roles,
+    libelle,
+    ...(exemple !== undefined ? { exemple } : {}),
+    ...(choixPossible ? { choixPossible } : {}),
+    ...(controler ? { controler: controler as DefinitionMessage['controler'] } : {}),
+    verifie: true,
+  };
 }
 
 export interface DefinitionParcours {

@@ -177,6 +177,17 @@ export interface PassageDroitCommun extends Enveloppe {
   entretienTripartite: boolean;
 }
 
+/**
+ * L'entretien tripartite (commun avec le service qui prend le relais) n'est demandé que si le
+ * programme le prévoit (option « entretienTripartite », loiret-ahu) : demandé quand même, le passage
+ * est refusé avec cette raison (par l'API, à côté du champ, et par le parcours).
+ */
+export function refusEntretienTripartite(programme: Pick<Programme, 'nom' | 'options'>, x: { entretienTripartite?: boolean }): string | undefined {
+  return x.entretienTripartite && !programme.options.entretienTripartite
+    ? `Le programme ${programme.nom} ne prévoit pas d’entretien tripartite pour le passage au droit commun.`
+    : undefined;
+}
+
 export interface Cloture extends Enveloppe {
   issue: IssueCloture;
   motif?: string;

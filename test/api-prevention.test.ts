@@ -224,6 +224,23 @@ describe('loiret-ahu par l’API', () => {
     expect((await handleDe(workflowId).query(etatQuery)).details.tentatives).toBe(0);
   });
 
+  it('passage au droit commun : l’entretien tripartite demandé dans un programme qui ne le prévoit pas → 400 à côté du champ, rien ne va au parcours', async () => {
+    const { workflowId: besancon } = await lancer('besancon-ccas');
+    await etape(besancon, 'aller_vers');
+    const raison = `Le programme ${CATALOGUE.trouver('besancon-ccas')!.nom} ne prévoit pas d’entretien tripartite pour le passage au droit commun.`;
+    const r = await message(besancon, 'passage-droit-commun', { service: 'Service social départemental', entretienTripartite: true });
+    estProbleme(r, 400);
+    expect(r.json.errors).toEqual([{ champ: 'entretienTripartite', message: raison }]);
+    // Sans l'entretien, la demande va au parcours, qui juge de l'étape ; loiret-ahu le prévoit : l'étape seule décide.
+    const sans = await message(besancon, 'passage-droit-commun', { service: 'Service social départemental', entretienTripartite: false });
+    estProbleme(sans, 409);
+    expect(sans.json.detail).toBe('Ce message n’est pas attendu à l’étape « Aller vers le ménage ».');
+    await etape(workflowId, 'aller_vers');
+    const loiret = await message(workflowId, 'passage-droit-commun', { service: 'Maison du Département', entretienTripartite: true });
+    estProbleme(loiret, 409);
+    expect((await handleDe(besancon).query(etatQuery)).journal.some((e) => e.type === 'passage_droit_commun')).toBe(false);
+  });
+
   it('la lettre d’information : imprimable, en français, adressée au ménage par son nom et son adresse', async () => {
     await etape(workflowId, 'aller_vers'); // la lettre est prête avant
     for (const qui of ['coord.essai', 'ts.alice']) {

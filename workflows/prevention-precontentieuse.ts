@@ -19,7 +19,7 @@ import {
   type SituationOrientation,
   type TentativeContact,
 } from '../domain/prevention';
-import { incoherencePlan, incoherenceTentative, motifNonEligible, raisonIssueImpossible } from '../domain/prevention';
+import { incoherencePlan, incoherenceTentative, motifNonEligible, raisonIssueImpossible, refusEntretienTripartite } from '../domain/prevention';
 import { euros, libelleValeurMinuscule, listeValeurs } from '../domain/libelles';
 import { DELAIS_PAR_DEFAUT } from '../domain/reglages';
 import { LIBELLES_ISSUES, type Acteur, type EtatParcours, type Programme } from '../domain/vocabulaire';
@@ -260,11 +260,7 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
     },
   });
   p.message(passageDroitCommunUpdate, {
-    valider: (x) =>
-      enEtape('suivi') ??
-      (x.entretienTripartite && !programme.options.entretienTripartite
-        ? `Le programme ${programme.nom} ne prévoit pas d’entretien tripartite pour le passage au droit commun.`
-        : undefined),
+    valider: (x) => enEtape('suivi') ?? refusEntretienTripartite(programme, x),
     appliquer: (x) => {
       passage = true;
       courrielRelais = x.courrielService;

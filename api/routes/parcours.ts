@@ -420,6 +420,10 @@ export async function envoyerMessage(
   }
   if (refus) throw interdit(refus);
   const corps = analyser(message.schema.safeExtend({ requestId: requestIdSchema }), corpsBrut) as Record<string, unknown> & { requestId: string };
+  // Ce que le programme du parcours exclut (une option qu'il n'a pas) : refusé ici, à côté du champ.
+  const programme = message.controler ? deps.catalogue.trouver(etat.programme.id) : undefined;
+  const exclu = programme ? message.controler!(corps, programme) : undefined;
+  if (exclu) throw invalide(exclu.champ, exclu.raison);
   await exigerWorker(deps);
   const m = { ...corps, requestId: corps.requestId, par: personne.id };
   const handle = deps.client.workflow.getHandle(workflowId);
