@@ -1,3 +1,5 @@
+import { mentionPersonnel } from '../domain/libelles';
+
 /** Ce qu'un modèle de courriel produit : l'objet et les paragraphes, en français. */
 export interface Courriel {
   sujet: string;
@@ -39,22 +41,27 @@ export function formuleDAppel(nom: string): string {
 
 /**
  * Un ménage confié à un autre travailleur social par la coordination : un courriel à la personne qui
- * le reçoit, un autre à celle qui le suivait (sans nom : le journal du dossier dit qui).
+ * le reçoit, un autre à celle qui le suivait. Chacun nomme l'autre (`mentionPersonnel`, lu dans
+ * l'annuaire à l'envoi) : l'ancien référent n'a plus accès au dossier, il doit savoir à qui
+ * transmettre ce qu'il n'a pas enregistré.
  */
-export function courrielsReaffectation(x: { reference: string; programme: string; auparavant: boolean }): { nouveau: Courriel; ancien: Courriel } {
+export function courrielsReaffectation(x: { reference: string; programme: string; nouveau: string; auparavant?: string }): {
+  nouveau: Courriel;
+  ancien: Courriel;
+} {
   return {
     nouveau: {
       sujet: `Un ménage vous est confié (dossier ${x.reference})`,
       paragraphes: [
-        `La coordination vous confie le suivi du ménage du dossier ${x.reference} (${x.programme})${x.auparavant ? ', suivi jusqu’ici par un autre travailleur social' : ''}.`,
+        `La coordination vous confie le suivi du ménage du dossier ${x.reference} (${x.programme})${x.auparavant ? `, suivi jusqu’ici par ${mentionPersonnel(x.auparavant)}` : ''}.`,
         'Son dossier, son journal et ses prochaines échéances sont sur sa page, dans « Mes ménages ».',
       ],
     },
     ancien: {
       sujet: `Ménage confié à une autre personne (dossier ${x.reference})`,
       paragraphes: [
-        `La coordination a confié le suivi du ménage du dossier ${x.reference} (${x.programme}) à un autre travailleur social : vous ne le suivez plus.`,
-        'Ce que vous n’avez pas encore enregistré dans le dossier, transmettez-le à la personne qui prend le relais (son nom est au journal du dossier).',
+        `La coordination a confié le suivi du ménage du dossier ${x.reference} (${x.programme}) à ${mentionPersonnel(x.nouveau)} : vous ne le suivez plus, et n’avez plus accès à son dossier.`,
+        `Ce que vous n’avez pas encore enregistré dans le dossier, transmettez-le à ${mentionPersonnel(x.nouveau)}, qui prend le relais.`,
       ],
     },
   };

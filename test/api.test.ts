@@ -685,13 +685,14 @@ describe('parcours : messages, affectation, clôture, liens', () => {
         timeoutMs: 20_000,
       },
     );
-    expect(auNouveau.texte).toContain('suivi jusqu’ici par un autre travailleur social');
+    // Chacun nomme l'autre : l'ancien référent n'a plus accès au dossier, il sait à qui transmettre.
+    expect(auNouveau.texte).toContain('suivi jusqu’ici par Alice Travailleuse');
     const aLAncien = await banc.courriels.waitFor(
       (m) => m.a.includes('alice@essai.example') && m.sujet === `Ménage confié à une autre personne (dossier ${reference})`,
       { timeoutMs: 20_000 },
     );
-    expect(aLAncien.texte).toContain('transmettez-le à la personne qui prend le relais');
-    for (const c of [auNouveau, aLAncien]) expect(c.texte).not.toMatch(/Alice|Bruno|ts\.alice|ts\.bruno/);
+    expect(aLAncien.texte).toContain('transmettez-le à Bruno Travailleur, qui prend le relais');
+    for (const c of [auNouveau, aLAncien]) expect(c.texte).not.toMatch(/ts\.alice|ts\.bruno|⟦/);
   });
 
   it('clôture anticipée par le coordinateur, une seconde fois refusée (409 en français)', async () => {

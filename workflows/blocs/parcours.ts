@@ -227,7 +227,12 @@ export class Parcours {
         this.publierAttributs();
         // Les deux référents sont prévenus (le nouveau, et l'ancien s'il y en avait un), après la réponse.
         if (patched('courriels-reaffectation')) {
-          const c = courrielsReaffectation({ reference: this.ouverture.reference, programme: this.programme.nom, auparavant: !!avant });
+          const c = courrielsReaffectation({
+            reference: this.ouverture.reference,
+            programme: this.programme.nom,
+            nouveau: a.travailleurSocial,
+            auparavant: avant,
+          });
           void this.apresReponse(() =>
             notifierEnsemble(this, [
               { a: { personnel: a.travailleurSocial }, ...c.nouveau, visibilite: 'equipe' },
