@@ -13,6 +13,7 @@
 import { ISSUES_ECHEC, ISSUES_MAINTIEN, type FicheIndicateurs } from '../domain/indicateurs';
 import { LIBELLES_STADES_PROCEDURE, STADES_PROCEDURE, type StadeProcedure } from '../domain/prevention';
 import { LIBELLES_ISSUES, type IssueCloture, type TypeParcours } from '../domain/vocabulaire';
+import { bornesDeParis } from './periode';
 
 export interface Compte {
   nombre: number;
@@ -233,8 +234,8 @@ export function calculerIndicateurs(
   typeParcours?: TypeParcours,
   moyens: MoyensProgramme = {},
 ): Indicateurs {
-  const debut = Date.parse(`${periode.du}T00:00:00.000Z`);
-  const fin = Date.parse(`${periode.au}T00:00:00.000Z`) + JOUR_MS - 1;
+  // Les journées de Paris : du minuit de Paris du premier jour au minuit de Paris du lendemain du dernier.
+  const { debut, fin } = bornesDeParis(periode);
   if (Number.isNaN(debut) || Number.isNaN(fin) || fin < debut) throw new RangeError(`Période invalide : du ${periode.du} au ${periode.au}.`);
   const dans = (d: string | undefined): boolean => {
     if (!d) return false;
@@ -315,10 +316,8 @@ export function calculerIndicateurs(
     pPaiementsConnus = c();
   /** Un mois (AAAA-MM) qui touche la période. */
   const moisDans = (m: string) => {
-    const du = Date.parse(`${m}-01T00:00:00.000Z`);
-    const au = new Date(du);
-    au.setUTCMonth(au.getUTCMonth() + 1);
-    return du <= fin && au.getTime() > debut;
+    const mois = bornesDeParis({ du: `${m}-01`, au: `${m}-01` }, 'mois');
+    return mois.debut <= fin && mois.fin >= debut;
   };
   const delaisBail: number[] = [];
   const tranches = TRANCHES_DELAI.map(([libelle, de, a]) => ({ libelle, de, a, nombre: 0 }));

@@ -12,6 +12,7 @@ import { LIBELLES_TRANCHES_RESSOURCES } from '../domain/indicateurs';
 import { libelleValeurMinuscule } from '../domain/libelles';
 import { LIBELLES_TYPE_PARCOURS, type Programme, type TypeParcours } from '../domain/vocabulaire';
 import { LIBELLES_OBSTACLES, sansReferences, type Compte, type Indicateurs, type Statistiques } from './calcul';
+import { jourDeParis } from '../workflows/blocs/duree';
 
 export interface LigneRapport {
   /** Famille d'indicateurs (colonne « famille » du CSV). */
@@ -652,7 +653,7 @@ ${s.lignes.map(
   );
   const prevention = r.programme.typeParcours === 'prevention_precontentieuse';
   return html`<h1>${r.titre}</h1>
-<p class="encadre">${LIBELLES_TYPE_PARCOURS[r.programme.typeParcours]} — ${r.programme.territoire}. Période ${r.libellePeriode}. Calculé le ${dateFr(r.genereLe)} à partir des parcours eux-mêmes (${ind.fichesLues} parcours du programme concernés par la période${r.bailleur ? `, ménages de ${r.bailleur} seulement` : ''}).${r.pourPartenaires ? ' Version pour les partenaires : chiffres agrégés, sans aucun dossier nominatif ni référence.' : ''}</p>
+<p class="encadre">${LIBELLES_TYPE_PARCOURS[r.programme.typeParcours]} — ${r.programme.territoire}. Période ${r.libellePeriode}. Calculé le ${dateFr(jourDeParis(r.genereLe))} à partir des parcours eux-mêmes (${ind.fichesLues} parcours du programme concernés par la période${r.bailleur ? `, ménages de ${r.bailleur} seulement` : ''}).${r.pourPartenaires ? ' Version pour les partenaires : chiffres agrégés, sans aucun dossier nominatif ni référence.' : ''}</p>
 ${r.notesPeriode.map((n) => html`<p class="aide">${n}</p>`)}
 ${
   r.chiffresCles.length
@@ -723,7 +724,9 @@ export function rapportPdf(r: Rapport): Promise<Buffer> {
   doc.font('Helvetica-Bold').fontSize(17).fillColor(BLEU).text(t(r.titre));
   doc.moveDown(0.4).font('Helvetica').fontSize(10).fillColor('#161616');
   doc.text(t(`${LIBELLES_TYPE_PARCOURS[r.programme.typeParcours]} — ${r.programme.territoire}. Période ${r.libellePeriode}.`));
-  doc.text(t(`Calculé le ${dateFr(r.genereLe)} à partir des parcours eux-mêmes (${ind.fichesLues} parcours du programme concernés par la période).`));
+  doc.text(
+    t(`Calculé le ${dateFr(jourDeParis(r.genereLe))} à partir des parcours eux-mêmes (${ind.fichesLues} parcours du programme concernés par la période).`),
+  );
   if (r.pourPartenaires) doc.text(t('Version pour les partenaires : chiffres agrégés, sans aucun dossier nominatif ni référence.'));
   for (const n of r.notesPeriode) doc.moveDown(0.2).text(t(n));
   if (r.chiffresCles.length) {

@@ -15,6 +15,7 @@ import type { FicheIndicateurs } from '../domain/indicateurs';
 import type { Base, BaseDeDonnees } from '../base';
 import { sql, type QueryCreator } from 'kysely';
 import type { Consignation } from './schema';
+import { bornesDeParis } from './periode';
 
 /** La première et la dernière des dates (ISO 8601) d'une fiche : l'étendue de ses faits. */
 export function etendueDesFaits(fiche: unknown): { premier: Date | null; dernier: Date | null } {
@@ -101,7 +102,7 @@ export class RegistreIndicateurs {
   }
 
   /**
-   * Les fiches d'un programme ; avec une période (journées UTC, bornes comprises), seulement celles
+   * Les fiches d'un programme ; avec une période (journées de Paris, bornes comprises), seulement celles
    * dont un fait ou un état la touche : commencées avant sa fin, et encore ouvertes ou finies après son
    * début. Le calcul donne le même résultat qu'avec toutes les fiches (test/indicateurs.test.ts).
    */
@@ -116,8 +117,9 @@ export class RegistreIndicateurs {
       q = q.where((eb) => eb.or([eb('workflow_id', 'in', duBailleur), eb(sql<string>`regexp_replace(workflow_id, '(-R[0-9]{6})+$', '')`, 'in', duBailleur)]));
     }
     if (periode) {
-      const debut = new Date(`${periode.du}T00:00:00.000Z`);
-      const fin = new Date(Date.parse(`${periode.au}T00:00:00.000Z`) + 86_400_000);
+      const bornes = bornesDeParis(periode);
+      const debut = new Date(bornes.debut);
+      const fin = new Date(bornes.fin + 1);
       q = q.where((eb) =>
         eb.or([eb('premier_le', 'is', null), eb.and([eb('premier_le', '<', fin), eb.or([eb('close', '=', false), eb('dernier_le', '>=', debut)])])]),
       );

@@ -389,6 +389,43 @@ describe('calcul par programme et période', () => {
   it('refuse une période à l’envers', () => {
     expect(() => calculerIndicateurs([], 'x', { du: '2026-02-01', au: '2026-01-01' })).toThrow('Période invalide');
   });
+
+  it('les jours de la période sont ceux de Paris : un fait à 0 h 30 à Paris compte le jour même, en hiver, en été et aux changements d’heure', async () => {
+    /** Un ménage repéré à l'instant dit (UTC). */
+    const reperee = (reference: string, instant: string) =>
+      etat({ reference, typeParcours: 'prevention_precontentieuse', journal: [{ ...j(1, '2026-01-01', 'ouverture'), date: instant }] }, 'besancon-ccas');
+    const nuits = fiches([
+      reperee('N-DEC', '2026-11-30T23:30:00.000Z'), // 0 h 30 le 1er décembre à Paris (UTC+1)
+      reperee('N-NOV', '2026-11-30T22:30:00.000Z'), // 23 h 30 le 30 novembre à Paris
+      reperee('N-ETE', '2027-03-27T23:30:00.000Z'), // 0 h 30 le 28 mars, nuit du passage à l'heure d'été
+      reperee('N-AOU', '2027-07-31T22:30:00.000Z'), // 0 h 30 le 1er août (UTC+2)
+      reperee('N-HIV', '2027-10-31T23:15:00.000Z'), // 0 h 15 le 1er novembre, après le retour à l'heure d'hiver
+    ]);
+    const reperees = (du: string, au: string) => calculerIndicateurs(nuits, 'besancon-ccas', { du, au }).situations.reperees.references;
+    expect(reperees('2026-12-01', '2026-12-31')).toEqual(['N-DEC']);
+    expect(reperees('2026-11-01', '2026-11-30')).toEqual(['N-NOV']);
+    expect(reperees('2027-03-28', '2027-03-28')).toEqual(['N-ETE']);
+    expect(reperees('2027-03-01', '2027-03-27')).toEqual([]);
+    expect(reperees('2027-08-01', '2027-08-01')).toEqual(['N-AOU']);
+    expect(reperees('2027-07-01', '2027-07-31')).toEqual([]);
+    expect(reperees('2027-10-31', '2027-10-31')).toEqual([]);
+    expect(reperees('2027-11-01', '2027-11-30')).toEqual(['N-HIV']);
+    expect(calculerIndicateurs(nuits, 'besancon-ccas', { du: '2027-01-01', au: '2027-12-31' }).situations.reperees.nombre).toBe(3);
+    // La lecture des fiches de la période (PostgreSQL) a les mêmes bornes.
+    const { db } = await creerBaseEssai();
+    try {
+      const r = new RegistreIndicateurs(db);
+      for (const f of nuits) await r.consigner({ fiche: f, version: 1 });
+      const lues = async (du: string, au: string) => (await r.fichesDuProgramme('besancon-ccas', { du, au })).fiches.map((f) => f.reference).sort();
+      // Les ménages encore suivis comptent pour les jours après leur repérage, pas pour la veille (jour de Paris).
+      expect(await lues('2026-11-30', '2026-11-30')).toEqual(['N-NOV']);
+      expect(await lues('2026-12-01', '2026-12-01')).toEqual(['N-DEC', 'N-NOV']);
+      expect(await lues('2027-07-31', '2027-07-31')).toEqual(['N-DEC', 'N-ETE', 'N-NOV']);
+      expect(await lues('2027-08-01', '2027-08-01')).toEqual(['N-AOU', 'N-DEC', 'N-ETE', 'N-NOV']);
+    } finally {
+      await db.destroy();
+    }
+  });
 });
 
 describe('registre des fiches (PostgreSQL)', () => {
@@ -572,6 +609,10 @@ describe('rapports', () => {
     const t2 = await texte(await rapportPdf(construireRapport(ind, programme, { type: '12-mois', pourPartenaires: true })));
     expect(t2).toContain('Situations repérées');
     expect(t2).not.toMatch(/PA-1|PB-2|PC-3|PD-4/);
+    // Calculé à 0 h 30 le 5 décembre à Paris (le 4 en UTC) : le rapport dit le jour de Paris.
+    const apresMinuit = construireRapport(ind, programme, { type: '12-mois', genereLe: new Date('2026-12-04T23:30:00Z') });
+    expect(await texte(await rapportPdf(apresMinuit))).toContain('Calculé le 5 décembre 2026');
+    expect(rapportHtml(apresMinuit).valeur).toContain('Calculé le 5 décembre 2026');
   });
 });
 

@@ -100,6 +100,7 @@ import { pageOrientations, type RetourOrientation } from './pages/orientations';
 import { changementDuFormulaire, erreursDuFormulaire, pageProgrammes, pageReglages, type RetourReglages } from './pages/reglages';
 import { pageConnexion } from './pages/connexion';
 import { pageEvaluations } from './pages/evaluations';
+import { jourDeParis } from '../workflows/blocs/duree';
 import { pageFileIml } from './pages/file-iml';
 import { champsLancement, pageChoixProgramme, pageLancement } from './pages/lancement';
 import {
@@ -1221,7 +1222,7 @@ ${
       const ctx = contexte(req);
       if (!estCoordination(ctx.personne))
         throw new Probleme(403, 'Les indicateurs et les rapports d’évaluation sont réservés à la coordination du programme et à l’administration.');
-      envoyer(res, ctx, 200, 'Évaluations des programmes', pageEvaluations(ctx, maintenant().getUTCFullYear()));
+      envoyer(res, ctx, 200, 'Évaluations des programmes', pageEvaluations(ctx, Number(jourDeParis(maintenant()).slice(0, 4))));
     }),
   );
 

@@ -1,0 +1,22 @@
+/**
+ * Les bornes d'une période d'évaluation (jours AAAA-MM-JJ, bornes comprises) en instants : des
+ * journées de Paris, du minuit de Paris du premier jour à la dernière milliseconde avant le minuit de
+ * Paris du lendemain du dernier (23 ou 25 heures les jours de changement d'heure). Le calcul des
+ * indicateurs et la lecture des fiches de la période comptent avec les mêmes bornes.
+ */
+import { minuitDeParis } from '../workflows/blocs/duree';
+
+/** Le jour (AAAA-MM-JJ) qui suit, ou le premier du mois qui suit (`'mois'`). */
+function suivant(jour: string, pas: 'jour' | 'mois'): string {
+  const d = new Date(`${jour}T00:00:00.000Z`);
+  if (pas === 'mois') d.setUTCMonth(d.getUTCMonth() + 1, 1);
+  else d.setUTCDate(d.getUTCDate() + 1);
+  return d.toISOString().slice(0, 10);
+}
+
+/** Les instants (ms) du début et de la fin (comprise) d'une période ; `'mois'` : le mois du jour `au` entier. */
+export function bornesDeParis(periode: { du: string; au: string }, fin: 'jour' | 'mois' = 'jour'): { debut: number; fin: number } {
+  const debut = minuitDeParis(periode.du).getTime();
+  if (Number.isNaN(debut) || Number.isNaN(Date.parse(`${periode.au}T00:00:00.000Z`))) return { debut: Number.NaN, fin: Number.NaN };
+  return { debut, fin: minuitDeParis(suivant(periode.au, fin)).getTime() - 1 };
+}
