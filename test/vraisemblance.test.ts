@@ -92,6 +92,28 @@ describe('les dates, au jour de la validation', () => {
     });
   });
 
+  it('un bail qui commence demain ne peut pas avoir d’impayés ; « aujourd’hui » est le jour de Paris (après minuit, changement d’heure ; horloge simulée)', () => {
+    const lancement = prevention.schemaLancement;
+    vi.useFakeTimers({ toFake: ['Date'] });
+    for (const [instant, aujourdhui, demain] of [
+      // 0 h 30 à Paris le 10 mai (heure d'été, encore le 9 en UTC).
+      ['2031-05-09T22:30:00Z', '2031-05-10', '2031-05-11'],
+      // 0 h 30 à Paris le 30 mars 2031, nuit du passage à l'heure d'été (encore le 29 en UTC).
+      ['2031-03-29T23:30:00Z', '2031-03-30', '2031-03-31'],
+      // 23 h 30 à Paris le 31 décembre : encore l'année qui finit.
+      ['2030-12-31T22:30:00Z', '2030-12-31', '2031-01-01'],
+    ] as const) {
+      vi.setSystemTime(new Date(instant));
+      // Le bail a commencé aujourd'hui (à Paris) : des impayés sont possibles.
+      expect(messages(lancement, { situation: situationPrevention({ debutBail: aujourdhui }) }), instant).toEqual([]);
+      expect(refus(lancement, { situation: situationPrevention({ debutBail: demain }) }), instant).toEqual({
+        'situation.debutBail': expect.stringMatching(/^le bail commence le .+ : il ne peut pas encore avoir de loyers impayés/),
+      });
+      // Sans impayés ni dette, un bail à venir n'est pas incohérent.
+      expect(messages(lancement, { situation: situationPrevention({ debutBail: demain, impayesMois: 0, montantDette: 0 }) }), instant).toEqual([]);
+    }
+  });
+
   it('protocole et IML : jugement, signatures, rendez-vous pas dans le futur ; baux et protocole au plus 6 mois après aujourd’hui', () => {
     const loin = jour(400);
     expect(
