@@ -4,7 +4,15 @@
  */
 import { z } from 'zod';
 import '../config/zod-fr';
-import { designationSchema } from './parcours-prevention';
+import { jourDeParis } from '../workflows/blocs/duree';
+
+/**
+ * Le jour de la séance de la commission (pas la désignation d'une ligne : elle en tient lieu pour les
+ * lignes qui n'en donnent pas). Une séance a eu lieu : pas dans le futur (jour de Paris).
+ */
+export const seanceSchema = z.iso
+  .date('date de la séance attendue (AAAA-MM-JJ)')
+  .refine((jour) => jour <= jourDeParis(new Date()), 'la séance ne peut pas être dans le futur : indiquez le jour où la commission s’est réunie');
 
 /** Au plus 2 Mo de fichier (une séance de commission : quelques dizaines de lignes). */
 export const TAILLE_MAX_LISTE = 2 * 1024 * 1024;
@@ -23,7 +31,7 @@ export const listeCommissionSchema = z
       .max(200, 'nom de fichier : 200 caractères au plus')
       .optional()
       .meta({ description: 'Le nom du fichier (son extension aide à reconnaître un ancien .xls) ; il n’est pas gardé', example: 'commission-2026-11-18.csv' }),
-    dateSeance: designationSchema.optional().meta({
+    dateSeance: seanceSchema.optional().meta({
       description: 'Le jour de la séance de la commission : la date de désignation des lignes qui n’en ont pas',
       example: '2026-11-18',
     }),
@@ -43,7 +51,9 @@ export const listeCommissionFichierSchema = z
 export const idImportCommissionSchema = z.uuid('identifiant d’import invalide');
 
 const erreurLigneSchema = z.object({
-  colonne: z.string().meta({ description: 'L’en-tête de la colonne, tel que le fichier l’écrit', example: 'Composition' }),
+  colonne: z
+    .string()
+    .meta({ description: 'L’en-tête de la colonne, tel que le fichier l’écrit (vide : l’erreur porte sur toute la ligne)', example: 'Composition' }),
   message: z
     .string()
     .meta({ example: '« famile » n’est pas une composition connue (personne seule, couple, couple avec enfants, famille monoparentale, autre)' }),

@@ -34,6 +34,8 @@ export interface DefinitionColonne {
   requise: boolean;
   /** Ce que la colonne contient, pour la page d'import. */
   aide: string;
+  /** Ce qu'une cellule vide aurait dû contenir, pour le message d'erreur (« cellule vide ; attendu : … »). */
+  attendu: string;
   /** Une valeur personnelle : jamais répétée dans un message d'erreur. */
   personnelle?: boolean;
 }
@@ -44,6 +46,7 @@ export const COLONNES: readonly DefinitionColonne[] = [
     libelle: 'Référence',
     requise: true,
     aide: 'La référence du dossier (lettres, chiffres, - et _), sans nom ni adresse : elle identifie le parcours.',
+    attendu: 'la référence du dossier (lettres, chiffres, - et _)',
     synonymes: ['Référence dossier', 'Référence du dossier', 'Réf', 'Réf. dossier', 'N° dossier', 'N° de dossier', 'Numéro de dossier', 'Dossier'],
   },
   {
@@ -52,6 +55,7 @@ export const COLONNES: readonly DefinitionColonne[] = [
     requise: true,
     personnelle: true,
     aide: 'Le nom du ménage (M. et Mme …).',
+    attendu: 'le nom du ménage (M. et Mme …)',
     synonymes: ['Nom', 'Ménage', 'Locataire', 'Nom du locataire', 'Nom prénom', 'Nom et prénom', 'Noms'],
   },
   {
@@ -59,15 +63,25 @@ export const COLONNES: readonly DefinitionColonne[] = [
     libelle: 'Composition',
     requise: true,
     aide: 'Personne seule, couple, couple avec enfants, famille monoparentale ou autre.',
+    attendu: 'personne seule, couple, couple avec enfants, famille monoparentale ou autre',
     synonymes: ['Composition du ménage', 'Composition familiale', 'Situation familiale'],
   },
-  { cle: 'adresse', libelle: 'Adresse', requise: true, personnelle: true, aide: 'L’adresse du logement.', synonymes: ['Adresse du logement', 'Logement'] },
+  {
+    cle: 'adresse',
+    libelle: 'Adresse',
+    requise: true,
+    personnelle: true,
+    aide: 'L’adresse du logement.',
+    attendu: 'l’adresse du logement (numéro, rue et commune)',
+    synonymes: ['Adresse du logement', 'Logement'],
+  },
   {
     cle: 'telephone',
     libelle: 'Téléphone',
     requise: false,
     personnelle: true,
     aide: 'Facultatif.',
+    attendu: 'un numéro de téléphone',
     synonymes: ['Tél', 'Tel', 'Téléphone portable', 'Portable', 'Numéro de téléphone'],
   },
   {
@@ -76,6 +90,7 @@ export const COLONNES: readonly DefinitionColonne[] = [
     requise: false,
     personnelle: true,
     aide: 'Facultatif.',
+    attendu: 'une adresse électronique',
     synonymes: ['Email', 'E-mail', 'Mail', 'Adresse électronique', 'Adresse mail'],
   },
   {
@@ -83,6 +98,7 @@ export const COLONNES: readonly DefinitionColonne[] = [
     libelle: 'Accepte les courriels',
     requise: false,
     aide: 'Oui ou non (non si la colonne manque) : la lettre d’information part par courriel seulement si le ménage l’accepte.',
+    attendu: 'oui ou non',
     synonymes: ['Accepte courriel', 'Accord courriel', 'Accepte les mails'],
   },
   {
@@ -90,6 +106,7 @@ export const COLONNES: readonly DefinitionColonne[] = [
     libelle: 'Bailleur',
     requise: false,
     aide: 'Le nom du bailleur, tel qu’il figure à l’annuaire du programme (obligatoire si le programme en a plusieurs).',
+    attendu: 'le nom d’un bailleur de l’annuaire du programme',
     synonymes: ['Organisme', 'Bailleur social', 'Organisme bailleur'],
   },
   {
@@ -97,6 +114,7 @@ export const COLONNES: readonly DefinitionColonne[] = [
     libelle: 'Mois d’impayés',
     requise: true,
     aide: 'Le nombre de loyers mensuels impayés (nombre entier).',
+    attendu: 'le nombre de loyers impayés (nombre entier, 0 s’il n’y en a pas)',
     synonymes: ['Mois impayés', 'Nombre de mois d’impayés', 'Nb mois impayés', 'Impayés (mois)', 'Loyers impayés', 'Nombre de loyers impayés'],
   },
   {
@@ -104,6 +122,7 @@ export const COLONNES: readonly DefinitionColonne[] = [
     libelle: 'Montant de la dette',
     requise: true,
     aide: 'En euros, virgule décimale (1 234,56).',
+    attendu: 'le montant de la dette en euros (1 234,56 ; 0 s’il n’y en a pas)',
     synonymes: ['Montant dette', 'Dette', 'Dette locative', 'Montant de l’impayé', 'Montant impayé', 'Montant'],
   },
   {
@@ -111,14 +130,23 @@ export const COLONNES: readonly DefinitionColonne[] = [
     libelle: 'Début du bail',
     requise: true,
     aide: 'Une date (jj/mm/aaaa).',
+    attendu: 'la date de début du bail (jj/mm/aaaa)',
     synonymes: ['Début bail', 'Date début bail', 'Date de début du bail', 'Date d’entrée', 'Entrée dans les lieux', 'Date d’entrée dans les lieux'],
   },
-  { cle: 'garantie', libelle: 'Garantie', requise: true, aide: 'Aucune, FSL, Loca-Pass ou Visale.', synonymes: ['Garant', 'Garantie du bail'] },
+  {
+    cle: 'garantie',
+    libelle: 'Garantie',
+    requise: true,
+    aide: 'Aucune, FSL, Loca-Pass ou Visale.',
+    attendu: 'aucune, FSL, Loca-Pass ou Visale',
+    synonymes: ['Garant', 'Garantie du bail'],
+  },
   {
     cle: 'contactBailleur',
     libelle: 'Contact avec le bailleur',
     requise: false,
     aide: 'Oui si le bailleur a pu joindre le ménage (non si la colonne manque : en commission, le bailleur a épuisé ses recours).',
+    attendu: 'oui ou non',
     synonymes: ['Contact bailleur', 'Joint par le bailleur', 'Le bailleur a pu joindre le ménage'],
   },
   {
@@ -126,6 +154,7 @@ export const COLONNES: readonly DefinitionColonne[] = [
     libelle: 'Suivi par un service social',
     requise: true,
     aide: 'Oui ou non.',
+    attendu: 'oui ou non',
     synonymes: ['Suivi service social', 'Suivi social', 'Service social', 'Déjà suivi', 'Suivi par le service social'],
   },
   {
@@ -133,6 +162,7 @@ export const COLONNES: readonly DefinitionColonne[] = [
     libelle: 'Déjà tenté',
     requise: false,
     aide: 'Ce que le bailleur a déjà tenté (relances, visites) ; facultatif.',
+    attendu: 'ce que le bailleur a déjà tenté',
     synonymes: ['Démarches déjà tentées', 'Démarches du bailleur', 'Actions du bailleur', 'Déjà tenté par le bailleur', 'Actions menées'],
   },
   {
@@ -140,6 +170,7 @@ export const COLONNES: readonly DefinitionColonne[] = [
     libelle: 'Date de désignation',
     requise: false,
     aide: 'Le jour de la désignation par la commission (jj/mm/aaaa) ; vide : la date de la séance indiquée à l’import.',
+    attendu: 'le jour de la désignation par la commission (jj/mm/aaaa), ou la date de la séance indiquée à l’import',
     synonymes: [
       'Désigné le',
       'Désignation',

@@ -26,9 +26,27 @@ export interface ContexteListe {
 }
 
 export interface ErreurLigne {
-  /** L'en-tête de la colonne, tel que le fichier l'écrit. */
+  /** L'en-tête de la colonne, tel que le fichier l'écrit ; vide : l'erreur porte sur toute la ligne. */
   colonne: string;
+  /** Ce qui ne va pas et ce qui est attendu (« cellule vide ; attendu : oui ou non »). */
   message: string;
+}
+
+/** Une cellule vide là où il faut une valeur : ce que la colonne attend. */
+export const celluleVide = (cle: CleColonne): string => `cellule vide ; attendu : ${COLONNE[cle].attendu}`;
+
+/**
+ * L'erreur d'un champ du lancement (« menage.reference », « donnees.situation.garantie »), dite par
+ * la colonne du fichier : son en-tête tel que le fichier l'écrit ; « champ obligatoire » devient ce
+ * que la cellule vide aurait dû contenir.
+ */
+export function erreurDeColonne(champ: string, message: string, colonnes: ListeAnalysee['colonnes']): ErreurLigne {
+  const cle = colonneDuChamp(champ);
+  if (!cle) return { colonne: '', message };
+  return {
+    colonne: colonnes.find((c) => c.cle === cle)?.entete ?? COLONNE[cle].libelle,
+    message: message === 'champ obligatoire' ? celluleVide(cle) : message,
+  };
 }
 
 /** Le corps du lancement d'une ligne valide (celui de POST /api/parcours). */
@@ -259,7 +277,7 @@ function trouverEntetes(tableau: Tableau): { ligne: number; colonnes: ListeAnaly
 }
 
 /** Le champ d'un corps de lancement (« menage.reference », « donnees.situation.garantie ») → sa colonne. */
-function colonneDuChamp(champ: string): CleColonne | undefined {
+export function colonneDuChamp(champ: string): CleColonne | undefined {
   const parties = champ.split('.');
   for (let i = parties.length - 1; i >= 0; i--) {
     const p = parties[i] as CleColonne;
@@ -293,8 +311,9 @@ export function analyserListe(tableau: Tableau, ctx: ContexteListe): ListeAnalys
       `colonne${manquantes.length > 1 ? 's' : ''} manquante${manquantes.length > 1 ? 's' : ''} : ${raisons.join(', ')}. En-têtes lus (ligne ${entetes.ligne}) : ${[...entetes.colonnes.map((c) => c.entete), ...entetes.ignorees].map((e) => `« ${e} »`).join(', ')}`,
     );
   }
+  // Sans colonne de désignation, la date des lignes est celle de la séance, indiquée à l'import.
   const enteteDe = (cle: CleColonne) =>
-    entetes.colonnes.find((c) => c.cle === cle)?.entete ?? (cle === 'designeLe' ? 'Date de la séance' : COLONNE[cle].libelle);
+    entetes.colonnes.find((c) => c.cle === cle)?.entete ?? (cle === 'designeLe' ? 'Date de la séance (indiquée à l’import)' : COLONNE[cle].libelle);
   const vues = new Map<string, number>();
   const lignes: LigneAnalysee[] = [];
 
@@ -309,7 +328,7 @@ export function analyserListe(tableau: Tableau, ctx: ContexteListe): ListeAnalys
     const erreur = (cle: CleColonne, message: string) => {
       if (enErreur.has(cle)) return;
       enErreur.add(cle);
-      erreurs.push({ colonne: enteteDe(cle), message });
+      erreurs.push({ colonne: enteteDe(cle), message: message === 'champ obligatoire' ? celluleVide(cle) : message });
     };
     /** La valeur convertie d'une colonne ; `undefined` si vide (le schéma dira « champ obligatoire ») ou fausse (erreur notée). */
     const lire = <T>(cle: CleColonne, conversion: (c: Cellule) => Conversion<T>): T | undefined => {
@@ -344,7 +363,7 @@ export function analyserListe(tableau: Tableau, ctx: ContexteListe): ListeAnalys
     };
     const designeLe = lire('designeLe', lireDate) ?? (enErreur.has('designeLe') ? undefined : ctx.dateSeance);
     // Les délais courent depuis la désignation : une liste de commission la donne toujours.
-    if (!designeLe) erreur('designeLe', 'champ obligatoire (ou indiquez la date de la séance à l’import)');
+    if (!designeLe) erreur('designeLe', 'champ obligatoire');
 
     let bailleur: { id: string; nom: string } | undefined;
     const saisieBailleur = texte('bailleur');
@@ -355,7 +374,7 @@ export function analyserListe(tableau: Tableau, ctx: ContexteListe): ListeAnalys
     } else if (!plusieursBailleurs) {
       bailleur = ctx.bailleurs[0];
     } else {
-      erreur('bailleur', `champ obligatoire : le programme a plusieurs bailleurs (${ctx.bailleurs.map((b) => `« ${b.nom} »`).join(', ')})`);
+      erreur('bailleur', `cellule vide ; attendu : l’un des bailleurs du programme (${ctx.bailleurs.map((b) => `« ${b.nom} »`).join(', ')})`);
     }
 
     const corps = {
@@ -376,8 +395,9 @@ export function analyserListe(tableau: Tableau, ctx: ContexteListe): ListeAnalys
         for (const x of e.opts.errors ?? [{ champ: '', message: e.detail }]) {
           const cle = colonneDuChamp(x.champ);
           if (cle === 'bailleur' && enErreur.has('bailleur')) continue;
-          if (cle) erreur(cle, x.message);
-          else erreurs.push({ colonne: '(ligne)', message: x.message });
+          // Une cellule vide : ce que la colonne attend, jamais le message du schéma (ses valeurs sont des codes).
+          if (cle) erreur(cle, cellule(cle) === null ? 'champ obligatoire' : x.message);
+          else erreurs.push({ colonne: '', message: x.message });
         }
       }
     }

@@ -9,7 +9,7 @@ import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import { REGISTRE } from '../api/registre-produit';
 import { FichierIllisible, lireTableau } from '../commissions/fichier';
-import { analyserListe, type ContexteListe } from '../commissions/liste';
+import { analyserListe, erreurDeColonne, type ContexteListe } from '../commissions/liste';
 import { etatQuery } from '../domain/messages';
 import { ajouterDuree, jourDeParis, minuitDeParis } from '../workflows/blocs/duree';
 import { bancAvecApi } from './outils/api';
@@ -200,7 +200,7 @@ describe('lecture d’une liste (sans moteur)', () => {
     expect(textes(l3)).toEqual(
       expect.arrayContaining([
         'Réf. dossier : référence de dossier : 2 à 40 caractères (lettres, chiffres, - et _), sans donnée personnelle',
-        'NOM DU MENAGE : champ obligatoire',
+        'NOM DU MENAGE : cellule vide ; attendu : le nom du ménage (M. et Mme …)',
         'Tél : numéro de téléphone invalide',
         'E-mail : adresse électronique invalide',
         expect.stringMatching(/^Bailleur : « Habitat 25 » n’est pas un bailleur de l’annuaire du programme \(« Grand Besançon Habitat/),
@@ -220,6 +220,39 @@ describe('lecture d’une liste (sans moteur)', () => {
     );
     // La date de la séance remplace la colonne manquante.
     expect(() => analyserListe(sansComposition, contexte({ dateSeance: jour(-1) }))).toThrow(/colonne manquante : « Composition »\. En-têtes lus/);
+  });
+
+  it('une cellule vide dit sa colonne (l’en-tête du fichier) et ce qui est attendu ; jamais « champ obligatoire » seul', async () => {
+    const tableau = await lireTableau(
+      csv([
+        `R-7;Mme G;;1 rue G, 25000 Besançon;;;;2;;01/01/2024;;non;;;`,
+        `R-8;Mme H;seule;1 rue H, 25000 Besançon;;;GBH;2;100;01/01/2024;aucune;;;${enFrancais(jour(-1))};`,
+      ]),
+    );
+    const [l2, l3] = analyserListe(tableau, contexte()).lignes;
+    const textes = (l: typeof l2) => l!.erreurs.map((e) => `${e.colonne} : ${e.message}`);
+    expect(textes(l2)).toEqual(
+      expect.arrayContaining([
+        'Composition familiale : cellule vide ; attendu : personne seule, couple, couple avec enfants, famille monoparentale ou autre',
+        'Dette locative (€) : cellule vide ; attendu : le montant de la dette en euros (1 234,56 ; 0 s’il n’y en a pas)',
+        'Garantie : cellule vide ; attendu : aucune, FSL, Loca-Pass ou Visale',
+        expect.stringMatching(/^Bailleur : cellule vide ; attendu : l’un des bailleurs du programme \(« Grand Besançon Habitat/),
+        'Désigné le : cellule vide ; attendu : le jour de la désignation par la commission (jj/mm/aaaa), ou la date de la séance indiquée à l’import',
+      ]),
+    );
+    expect(textes(l3)).toEqual(['Suivi social : cellule vide ; attendu : oui ou non']);
+    for (const e of [...l2!.erreurs, ...l3!.erreurs]) {
+      expect(e.colonne).not.toBe('');
+      expect(e.message).not.toMatch(/^champ obligatoire/);
+    }
+    // Une erreur du lancement (un champ du corps) est dite par la colonne du fichier ; sans colonne, elle porte sur la ligne.
+    const colonnes = analyserListe(tableau, contexte()).colonnes;
+    expect(erreurDeColonne('donnees.situation.garantie', 'champ obligatoire', colonnes)).toEqual({
+      colonne: 'Garantie',
+      message: 'cellule vide ; attendu : aucune, FSL, Loca-Pass ou Visale',
+    });
+    expect(erreurDeColonne('menage.reference', 'référence déjà prise', colonnes)).toEqual({ colonne: 'Réf. dossier', message: 'référence déjà prise' });
+    expect(erreurDeColonne('travailleurSocial', 'compte inconnu', colonnes)).toEqual({ colonne: '', message: 'compte inconnu' });
   });
 
   it('un tableur .xlsx écrit par exceljs : dates du tableur, nombres, téléphone sans son 0, courriel en lien, ligne de titre', async () => {
@@ -480,7 +513,10 @@ describe('les délais courent depuis la désignation', () => {
     expect(sans.json.detail).toMatch(/Colonne manquante : « Date de désignation » \(ou indiquez la date de la séance\)/);
     const futur = await envoyerJson(APERCU, fichier, { dateSeance: jour(3) });
     expect(futur.status).toBe(400);
-    expect(futur.json.errors).toEqual([{ champ: 'dateSeance', message: 'la date de désignation ne peut pas être dans le futur' }]);
+    // La séance est la réunion de la commission, pas la désignation d'une ligne : son erreur parle de séance.
+    expect(futur.json.errors).toEqual([
+      { champ: 'dateSeance', message: 'la séance ne peut pas être dans le futur : indiquez le jour où la commission s’est réunie' },
+    ]);
     const avec = await envoyerMultipart(APERCU, fichier, 'seance.csv', { dateSeance: jour(-4) });
     expect(avec.status, avec.texte).toBe(200);
     expect(avec.json.lignes[0]).toMatchObject({ statut: 'a_lancer', designeLe: jour(-4), bailleur: 'Néolia — agence de Besançon' });

@@ -1184,7 +1184,11 @@ ${
         res.redirect(303, `/programmes/${encodeURIComponent(i.programmeId)}/commission/${i.id}`);
       } catch (e) {
         if (!(e instanceof Probleme) || ![400, 409].includes(e.status) || e.opts.type === TYPES_PROBLEME.indisponible) throw e;
-        await rendreEnvoiListe(req, res, e.status, [e.detail, ...(e.status === 400 && e.opts.errors?.length ? messagesListe(e) : [])]);
+        // Le fichier de l'aperçu reste dans la page : la correction faite (date de la séance, file active), il repart sans être choisi de nouveau.
+        const { fichier, nomFichier } = corpsListe(req.body);
+        const recu = listeCommissionSchema.pick({ fichier: true, nomFichier: true }).safeParse({ fichier, ...(nomFichier ? { nomFichier } : {}) });
+        const garde = recu.success ? { base64: recu.data.fichier, ...(recu.data.nomFichier ? { nomFichier: recu.data.nomFichier } : {}) } : undefined;
+        await rendreEnvoiListe(req, res, e.status, [e.detail, ...(e.status === 400 && e.opts.errors?.length ? messagesListe(e) : [])], garde);
       }
     }),
   );

@@ -19,7 +19,7 @@ import multer from 'multer';
 import { WorkflowNotFoundError } from '@temporalio/common';
 import { FichierIllisible, lireTableau, type FormatListe } from '../../commissions/fichier';
 import { COLONNE } from '../../commissions/colonnes';
-import { analyserListe, type LigneAnalysee, type ListeAnalysee } from '../../commissions/liste';
+import { analyserListe, erreurDeColonne, type LigneAnalysee, type ListeAnalysee } from '../../commissions/liste';
 import { RegistreImportsCommission, type ImportCommission, type LigneImport } from '../../commissions/registre';
 import type { Programme } from '../../domain/vocabulaire';
 import type { Personne } from '../../personnel/annuaire';
@@ -244,7 +244,7 @@ export async function importerCommission(
       `Aucune ligne de la liste ne peut être lancée : ${a.liste.lignes.length} ligne${a.liste.lignes.length > 1 ? 's' : ''} en erreur. Rien n’a été lancé.`,
       {
         errors: a.liste.lignes
-          .flatMap((l) => l.erreurs.map((e) => ({ champ: `ligne ${l.ligne}, colonne « ${e.colonne} »`, message: e.message })))
+          .flatMap((l) => l.erreurs.map((e) => ({ champ: `ligne ${l.ligne}${e.colonne ? `, colonne « ${e.colonne} »` : ''}`, message: e.message })))
           .slice(0, 200),
       },
     );
@@ -304,10 +304,9 @@ export async function importerCommission(
             resultats.set(l.ligne, {
               ...base,
               statut: 'rejete',
-              erreurs: (p.opts.errors?.length ? p.opts.errors : [{ champ: '', message: p.detail }]).map((x) => ({
-                colonne: '(lancement)',
-                message: x.message,
-              })),
+              erreurs: (p.opts.errors?.length ? p.opts.errors : [{ champ: '', message: p.detail }]).map((x) =>
+                erreurDeColonne(x.champ, x.message, a.liste.colonnes),
+              ),
             });
           } else {
             panne ??= e;

@@ -82,7 +82,7 @@ describe('liste de la commission impayés (interface)', () => {
     expect(apercu).toContain('4 lignes lues');
     expect(apercu).toContain('3 ménages à lancer');
     expect(apercu).toContain('Rien n’a encore été lancé.');
-    expect(apercu).toMatch(/Ligne 4 \(CB-[A-Z0-9]+-3\) :\s*« Composition » : « famile » n’est pas une composition connue/);
+    expect(apercu).toMatch(/Ligne 4 \(CB-[A-Z0-9]+-3\) :\s*Colonne « Composition » : « famile » n’est pas une composition connue/);
     expect(apercu).toContain('Mme Roussel 1');
     // La ligne refusée est ce qu'il faut lire d'abord : le focus est sur son avertissement.
     await focusSurLeResume(page);
@@ -94,7 +94,7 @@ describe('liste de la commission impayés (interface)', () => {
     const compteRendu = await page.locator('main').innerText();
     expect(compteRendu).toContain('3 ménages lancés');
     expect(compteRendu).toContain('1 ligne rejetée');
-    expect(compteRendu).toMatch(/Ligne 4 \(CB-[A-Z0-9]+-3\) :\s*« Composition »/);
+    expect(compteRendu).toMatch(/Ligne 4 \(CB-[A-Z0-9]+-3\) :\s*Colonne « Composition »/);
     await sansViolation(page, 'commission-compte-rendu');
     // Le dossier lancé s'ouvre depuis le compte rendu.
     await page.getByRole('link', { name: `CB-${serie}-1` }).click();
@@ -140,6 +140,21 @@ describe('liste de la commission impayés (interface)', () => {
     const apercu = await page.locator('main').innerText();
     expect(apercu).toContain('2 lignes lues');
     expect(apercu).toContain('2 ménages à lancer');
+
+    // L'import refusé (ici une date de séance à venir, envoyée avec l'aperçu) : l'erreur parle de la séance, et le
+    // fichier reste gardé ; la date corrigée, l'aperçu repart sans choisir le fichier de nouveau.
+    const demain = jourDeParis(new Date(Date.now() + 2 * 86_400_000));
+    await page.locator('input[type=hidden][name=dateSeance]').evaluate((e, v) => ((e as HTMLInputElement).value = v), demain);
+    await page.getByRole('button', { name: 'Lancer 2 ménages' }).click();
+    await page.waitForLoadState();
+    expect(await page.locator('.erreur').innerText()).toContain('la séance ne peut pas être dans le futur');
+    expect(await page.locator('.erreur').innerText()).not.toContain('désignation');
+    expect(await page.locator('main').innerText()).toContain('Fichier gardé : seance-sans-date.csv.');
+    expect(await page.locator('#commission-dateSeance').inputValue()).toBe(demain);
+    await page.locator('#commission-dateSeance').fill(jourDeParis(new Date(Date.now() - 2 * 86_400_000)));
+    await page.getByRole('button', { name: 'Voir l’aperçu' }).click();
+    await page.waitForLoadState();
+    expect(await page.locator('main').innerText()).toContain('2 ménages à lancer');
   });
 
   it('un fichier illisible : la page d’envoi le dit ; un travailleur social n’a pas accès', async () => {

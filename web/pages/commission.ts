@@ -72,8 +72,9 @@ ${
 }</section>`;
 }
 
+/** Les erreurs d'une ligne : la colonne (son en-tête dans le fichier), ce qui ne va pas et ce qui est attendu. */
 const erreursLigne = (erreurs: Array<{ colonne: string; message: string }>) =>
-  erreurs.length ? html`<ul>${erreurs.map((e) => html`<li>« ${e.colonne} » : ${e.message}</li>`)}</ul>` : brut('');
+  erreurs.length ? html`<ul>${erreurs.map((e) => html`<li>${e.colonne ? `Colonne « ${e.colonne} » : ` : ''}${e.message}</li>`)}</ul>` : brut('');
 const avertissementsLigne = (a: string[]) => (a.length ? html`<ul>${a.map((x) => html`<li>Attention : ${x}</li>`)}</ul>` : brut(''));
 
 export function pageApercuCommission(ctx: Contexte, a: ApercuCommission, o: { fichierBase64: string; nomFichier?: string }): Brut {
