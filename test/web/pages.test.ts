@@ -2,7 +2,7 @@
  * Les pages rendues sans navigateur : le tableau de bord marque et met en tête les parcours en
  * retard ; la page d'un parcours ne propose que les actions de l'étape, selon le rôle.
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { DependancesApi } from '../../api/dependances';
 import { REGISTRE } from '../../api/registre-produit';
 import type { ResumeParcours } from '../../api/routes/parcours';
@@ -12,7 +12,8 @@ import { creerAnnuaire } from '../../personnel/annuaire';
 import type { Organisation } from '../../personnel/organisations';
 import type { Contexte } from '../../web/pages/commun';
 import { champsLancement, pageLancement } from '../../web/pages/lancement';
-import { champsDe, type Champ } from '../../web/formulaires';
+import { champsDe, rangerErreurs, type Champ } from '../../web/formulaires';
+import { analyser, Probleme } from '../../api/problemes';
 import { pageAnnuaire } from '../../web/pages/annuaire';
 import { erreursDuFormulaire, pageProgrammes, pageReglages, raisonNombreDuree } from '../../web/pages/reglages';
 import { devantUnNom, nombreDe, premierDuMois } from '../../domain/libelles';
@@ -845,6 +846,38 @@ describe('formulaire de lancement : les champs du programme', () => {
     expect(resume).toMatch(/<a href="#lancement-donnees-situation-montantDette">[^<]+ : nombre attendu/);
     // Chaque lien mène à un champ de la page.
     for (const [, id] of resume.matchAll(/href="#([^"]+)"/g)) expect(h).toContain(`id="${id}"`);
+  });
+
+  it('un bail qui commence demain (jour de Paris) avec des impayés : la raison sous la date de début du bail, à 0 h 30 à Paris (horloge simulée)', () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      // 0 h 30 le 30 mars 2031 à Paris (heure d'été depuis la nuit), encore le 29 en UTC : « demain » est le 31.
+      vi.setSystemTime(new Date('2031-03-29T23:30:00Z'));
+      const programme = CATALOGUE.trouver('loiret-ahu')!;
+      const c = champsLancement(ctx('coord.essai'), programme, []);
+      const refus = (debutBail: string) => {
+        const situation = { impayesMois: 2, montantDette: 640.2, debutBail, garantie: 'aucune', contactBailleur: false, suiviParServiceSocial: false };
+        try {
+          analyser(REGISTRE.prevention_precontentieuse!.schemaLancement, { situation }, 'donnees');
+          return [];
+        } catch (e) {
+          if (!(e instanceof Probleme)) throw e;
+          return e.opts.errors ?? [];
+        }
+      };
+      // Le bail commencé aujourd'hui à Paris (le 29 en UTC serait « hier ») : accepté.
+      expect(refus('2031-03-30')).toEqual([]);
+      const saisie = { 'donnees.situation.debutBail': '2031-03-31', 'donnees.situation.impayesMois': '2' };
+      const { parChamp, autres } = rangerErreurs([...c.affectation, ...c.menage, ...c.donnees], refus('2031-03-31'), saisie);
+      expect(autres).toEqual([]);
+      const h = pageLancement(ctx('coord.essai'), programme, [], { valeurs: saisie, erreurs: parChamp }).valeur;
+      expect(h).toMatch(
+        /<p class="message-erreur" id="lancement-donnees-situation-debutBail-erreur">le bail commence le 31 mars 2031 : il ne peut pas encore avoir de loyers impayés/,
+      );
+      expect(h).toMatch(/<input[^>]*id="lancement-donnees-situation-debutBail"[^>]*aria-invalid="true"/);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('« (facultatif) » une seule fois après le libellé de la date de désignation', () => {
