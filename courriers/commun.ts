@@ -25,19 +25,21 @@ export interface ProgrammeCourrier {
 }
 
 /**
- * La formule d'appel d'une lettre au ménage, d'après la civilité que son nom porte : « Mme Josiane
- * Lefébure » → « Madame », « M. Traoré » → « Monsieur » ; un couple, ou un nom sans civilité,
- * « Madame, Monsieur ».
+ * La formule d'appel d'une lettre au ménage : le ménage nommé, comme les courriels commencent
+ * (« Bonjour, »), sans deviner une civilité que le nom ne donne pas toujours : « Bonjour M. et Mme
+ * Traoré, », « Bonjour Anne Moreau, ».
  */
-export function formuleDAppel(nom: string): string {
-  const n = nom.trim();
-  const madame = /^(mme|madame|mlle|mademoiselle)(\.|\s|$)/i;
-  const monsieur = /^(m\.|mr\.?|monsieur)(\s|$)/i;
-  if (/\bet\s+(mme|madame|m\.|monsieur)(\.|\s|$)/i.test(n)) return 'Madame, Monsieur';
-  if (madame.test(n)) return 'Madame';
-  if (monsieur.test(n)) return 'Monsieur';
-  return 'Madame, Monsieur';
-}
+export const appelDuMenage = (nom: string): string => `Bonjour ${nom.trim().replace(/\s+/g, ' ')},`;
+
+/** La formule de politesse qui va avec (« Cordialement, » des courriels, en lettre). */
+export const POLITESSE_MENAGE = ['Nous restons à votre disposition pour toute question.', 'Bien cordialement,'] as const;
+
+/**
+ * La signature d'une lettre, comme une lettre l'écrit : la fonction ou le service, puis l'organisation
+ * (« La conseillère sociale DÉCLIC, associations Le Relais et Le Touril »), réglée dans le fichier du
+ * programme (`operateur.signature`) ; à défaut, le nom de l'opérateur.
+ */
+export const signatureOperateur = (op: { nom: string; signature?: string }): string => op.signature ?? op.nom;
 
 /**
  * Un ménage confié à un autre travailleur social par la coordination : un courriel à la personne qui

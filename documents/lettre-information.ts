@@ -2,13 +2,14 @@
  * La lettre d'information au ménage (parcours « prévention précontentieuse », étape 3) : imprimée
  * par l'opérateur et envoyée par courrier, ou jointe au courriel du ménage qui l'accepte. Le texte
  * est celui du parcours (`paragraphesLettreInformation`, courriers/prevention.ts, que le workflow emploie aussi) ; s'y ajoutent
- * l'en-tête, le destinataire, la date, le contact et la formule de politesse.
+ * l'en-tête, le destinataire, la date, le contact, la formule d'appel et de politesse et la signature
+ * (courriers/commun.ts).
  *
  * Elle est adressée au ménage, à son nom et à son adresse : jamais à un partenaire.
  */
 import type { Programme } from '../domain/vocabulaire';
 import { paragraphesLettreInformation } from '../courriers/prevention';
-import { formuleDAppel } from '../courriers/commun';
+import { appelDuMenage, POLITESSE_MENAGE, signatureOperateur } from '../courriers/commun';
 import { dateLettre, exigerLecteur, exigerType, lignesAdresse, objet, pourNousJoindre, texte } from './commun';
 import { DocumentIndisponible, type DocumentImprimable, type Lecteur, type SourceDocument } from './modele';
 
@@ -42,7 +43,6 @@ export function donneesLettre(s: SourceDocument): DonneesLettre {
 
 export function documentLettre(d: DonneesLettre): DocumentImprimable {
   const op = d.programme.operateur;
-  const appel = formuleDAppel(d.menage.nom);
   return {
     nom: 'lettre-information',
     titre: `Lettre d’information — dossier ${d.reference}`,
@@ -65,12 +65,12 @@ export function documentLettre(d: DonneesLettre): DocumentImprimable {
       reference: `Référence à rappeler : dossier ${d.reference}`,
     },
     blocs: [
-      { type: 'paragraphe', texte: `${appel},` },
+      { type: 'paragraphe', texte: appelDuMenage(d.menage.nom) },
       ...paragraphesLettreInformation(d.programme).map((t) => ({ type: 'paragraphe' as const, texte: t })),
       { type: 'titre', texte: 'Pour nous joindre' },
       { type: 'liste', elements: pourNousJoindre({ programme: d.programme, contact: d.contact }, d.reference) },
-      { type: 'paragraphe', texte: `Nous restons à votre disposition et vous prions d’agréer, ${appel}, l’expression de nos salutations distinguées.` },
-      { type: 'signature', texte: op.nom },
+      ...POLITESSE_MENAGE.map((texte) => ({ type: 'paragraphe' as const, texte })),
+      { type: 'signature', texte: signatureOperateur(op) },
     ],
   };
 }

@@ -155,6 +155,11 @@ export interface Operateur extends Partenaire {
   telephone?: string;
   /** Adresse postale sur une ligne, segments séparés par des virgules : « 13 rue Mégevand, 25000 Besançon ». */
   adresse?: string;
+  /**
+   * La signature des lettres au ménage, comme une lettre l'écrit : la fonction ou le service, puis
+   * l'organisation (« La conseillère sociale DÉCLIC, associations Le Relais et Le Touril ») ; à défaut, `nom`.
+   */
+  signature?: string;
 }
 
 /** Durées ISO 8601 (P3W, P1M, PT48H…), converties en millisecondes par workflows/blocs/duree.ts. */

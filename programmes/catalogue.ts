@@ -75,6 +75,7 @@ export const programmeSchema = z
       type: z.enum(['ccas', 'association', 'bailleur']),
       telephone: telephoneFrancais.optional(),
       adresse: adressePostale.optional(),
+      signature: z.string().trim().min(3).max(200).optional(),
     }),
     partenaires: z.partialRecord(z.enum(ROLES_PARTENAIRES), partenaire),
     bailleurs: z

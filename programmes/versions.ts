@@ -241,7 +241,7 @@ export function appliquerChangement(p: Programme, c: ChangementReglages): Progra
 }
 
 /**
- * Le téléphone et l'adresse de l'opérateur ne sont pas des réglages des pages : une version en base
+ * Le téléphone, l'adresse et la signature de l'opérateur ne sont pas des réglages des pages : une version en base
  * enregistrée avant qu'ils existent (même opérateur) prend ceux du fichier du programme, pour que
  * chaque lettre et chaque document donnent de quoi rappeler l'opérateur.
  */
@@ -249,7 +249,11 @@ export function avecCoordonneesDuFichier(p: Programme, fichier: Programme | unde
   const f = fichier?.operateur;
   const op = p.operateur;
   if (!f || f.nom !== op.nom) return p;
-  const manque = { ...(!op.telephone && f.telephone ? { telephone: f.telephone } : {}), ...(!op.adresse && f.adresse ? { adresse: f.adresse } : {}) };
+  const manque = {
+    ...(!op.telephone && f.telephone ? { telephone: f.telephone } : {}),
+    ...(!op.adresse && f.adresse ? { adresse: f.adresse } : {}),
+    ...(!op.signature && f.signature ? { signature: f.signature } : {}),
+  };
   return Object.keys(manque).length ? { ...p, operateur: { ...op, ...manque } } : p;
 }
 

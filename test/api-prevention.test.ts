@@ -255,8 +255,10 @@ describe('loiret-ahu par l’API', () => {
       expect(r.texte).toContain('Mme Josiane Lefébure<br>12 rue des Tilleuls<br>45000 Orléans');
       expect(r.texte).toContain('<h1 id="objet-lettre">Objet : un accompagnement vous est proposé</h1>');
       expect(r.texte).toContain('<h2>Pour nous joindre</h2>');
-      expect(r.texte).toContain('<p>Madame,</p>');
-      expect(r.texte).toContain('vous prions d’agréer, Madame, l’expression');
+      expect(r.texte).toContain('<p>Bonjour Mme Josiane Lefébure,</p>');
+      expect(r.texte).toContain('<p>Bien cordialement,</p>');
+      expect(r.texte).toContain('<p class="signature">L’équipe de prévention de l’AHU (Association pour l’accompagnement et l’hébergement urbain)</p>');
+      expect(r.texte).not.toContain('Madame');
       expect(r.texte).toContain('Notre intervention est indépendante de votre bailleur');
       expect(r.texte).toContain('AHU — Association pour l’accompagnement et l’hébergement urbain');
       expect(r.texte).toContain('prevention@ahu.example');

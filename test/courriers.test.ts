@@ -8,7 +8,8 @@ import { veilleDe } from '../workflows/blocs/duree';
 import { describe, expect, it } from 'vitest';
 import { iml, prevention, protocole, type Courriel } from '../courriers';
 import { nommerPersonnel } from '../domain/libelles';
-import { formuleDAppel } from '../courriers/commun';
+import { appelDuMenage, signatureOperateur } from '../courriers/commun';
+import { CATALOGUE } from './outils/environnement';
 import { sansIdentifiant } from './outils/pdf';
 
 const ref = 'REF-2027-014';
@@ -307,17 +308,18 @@ describe('les courriers des parcours, en français', () => {
   });
 });
 
-describe('la formule d’appel d’une lettre au ménage', () => {
-  it('d’après la civilité du nom : Madame, Monsieur, ou les deux pour un couple ou un nom sans civilité', () => {
-    expect(formuleDAppel('Mme Josiane Lefébure')).toBe('Madame');
-    expect(formuleDAppel('Madame Ana Costa')).toBe('Madame');
-    expect(formuleDAppel('M. Karim Haddad')).toBe('Monsieur');
-    expect(formuleDAppel('Monsieur Petit')).toBe('Monsieur');
-    expect(formuleDAppel('M. et Mme Traoré')).toBe('Madame, Monsieur');
-    expect(formuleDAppel('Mme et M. Durand')).toBe('Madame, Monsieur');
-    expect(formuleDAppel('Famille Martin')).toBe('Madame, Monsieur');
-    // Un prénom qui commence comme une civilité n'en est pas une.
-    expect(formuleDAppel('Mmeline Roux')).toBe('Madame, Monsieur');
-    expect(formuleDAppel('Marc Lenoir')).toBe('Madame, Monsieur');
+describe('la formule d’appel et la signature d’une lettre au ménage', () => {
+  it('« Bonjour » et le nom du ménage, comme les courriels, sans deviner une civilité', () => {
+    expect(appelDuMenage('Mme Josiane Lefébure')).toBe('Bonjour Mme Josiane Lefébure,');
+    expect(appelDuMenage('M. et Mme Traoré')).toBe('Bonjour M. et Mme Traoré,');
+    expect(appelDuMenage('  Anne   Moreau ')).toBe('Bonjour Anne Moreau,');
+  });
+
+  it('la signature : la fonction ou le service, puis l’organisation ; à défaut, le nom de l’opérateur', () => {
+    expect(signatureOperateur(CATALOGUE.trouver('toulouse-declic')!.operateur)).toBe('La conseillère sociale DÉCLIC, associations Le Relais et Le Touril');
+    expect(signatureOperateur(CATALOGUE.trouver('besancon-ccas')!.operateur)).toBe('Le service insertion et logement du CCAS de Besançon');
+    expect(signatureOperateur({ nom: 'CCAS d’essai' })).toBe('CCAS d’essai');
+    // Chaque programme livré signe ainsi : jamais « Organisation — service » tel quel.
+    for (const p of CATALOGUE.tous()) expect(signatureOperateur(p.operateur), p.id).not.toContain(' — ');
   });
 });

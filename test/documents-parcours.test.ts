@@ -138,7 +138,7 @@ describe('prévention précontentieuse : lettre au ménage, fiche de clôture au
     const lettre = await pdfJoint(auMenage, `lettre-information-${menage.reference}.pdf`);
     for (const t of [
       'Objet : un accompagnement vous est proposé',
-      'Madame,',
+      'Bonjour Mme Josiane Lefébure,',
       'Pour nous joindre',
       'Mme Josiane Lefébure',
       '12 rue des Tilleuls',

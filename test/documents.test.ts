@@ -13,6 +13,7 @@ import { DocumentIndisponible, genererPdf, preparerDocument, versWinAnsi, type L
 import type { EtatParcours } from '../domain/vocabulaire';
 import { lirePdf, estPdf, sansIdentifiant } from './outils/pdf';
 import { contenuDocument } from '../api/documents/rendu';
+import { documentLettre } from '../documents/lettre-information';
 import { CATALOGUE, SIGNEUR, inscrireAnnuaire } from './outils/environnement';
 
 /** Ce que le ménage a confié, et ce qui le désigne : jamais dans un document adressé à un partenaire. */
@@ -264,12 +265,31 @@ function sansSecret(texte: string) {
 }
 
 describe('documents en PDF, relus', () => {
+  it('la lettre d’information de DÉCLIC : « Bonjour » et le nom du ménage, signée par la fonction puis les associations', async () => {
+    const toulouse = CATALOGUE.trouver('toulouse-declic')!;
+    const d = documentLettre({
+      programme: toulouse,
+      menage: { nom: 'Anne Moreau', adresse: '3 rue Bayard, 31000 Toulouse' },
+      reference: 'DOC-2',
+      le: '2026-03-01T09:00:00.000Z',
+    });
+    const { plat } = await lirePdf(await genererPdf(d));
+    const texte = plat.replace(/\s+/g, ' ');
+    expect(texte).toContain('Bonjour Anne Moreau,');
+    expect(texte).not.toMatch(/Madame|Monsieur/);
+    expect(texte).toMatch(/Bien cordialement, La conseillère sociale DÉCLIC, associations Le Relais et Le Touril/);
+    expect(texte).not.toContain('Associations Le Relais et Le Touril — conseillère sociale');
+    expect(contenuDocument(d).valeur).toContain('<p class="signature">La conseillère sociale DÉCLIC, associations Le Relais et Le Touril</p>');
+  });
+
   it('la lettre d’information au ménage : à son nom et à son adresse, en français, accents et date lisibles', async () => {
     const { texte, titre } = await pdfDe('lettre-information', PREVENTION, 'menage');
     expect(titre).toBe('Lettre d’information — dossier DOC-1');
     expect(texte).toContain('Objet : un accompagnement vous est proposé');
-    expect(texte).toContain('Madame,');
-    expect(texte).not.toContain('Madame, Monsieur');
+    // Le ménage nommé, comme les courriels le saluent ; la politesse et la signature qui vont avec.
+    expect(texte).toContain('Bonjour Mme Josiane Lefébure,');
+    expect(texte).not.toContain('Madame');
+    expect(texte).toContain('Bien cordialement,');
     expect(texte).toContain('Pour nous joindre');
     expect(texte).toContain('Mme Josiane Lefébure');
     expect(texte).toContain('12 rue des Tilleuls');
