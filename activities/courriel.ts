@@ -222,8 +222,13 @@ export function createCourrielActivities(deps: DependancesCourriel) {
     if (d.type === 'adresse') return { a: [{ nom: d.nom, courriel: d.courriel }] };
     if (d.type === 'partenaire') {
       // « Le bailleur » d'un parcours est celui qu'il nomme (choisi au lancement, changé avec une trace).
-      const contacts = await annuaire.contacts(d.programmeId, d.role, parcoursCourant());
-      return { a: contacts.length ? contacts : [d.repli] };
+      const { contacts, autreBailleur } = await annuaire.contactsEtOrganisation(d.programmeId, d.role, parcoursCourant());
+      if (contacts.length) return { a: contacts };
+      // L'adresse de repli est celle du bailleur du programme : un ménage d'un autre bailleur (sans
+      // contact actif, ou désactivé dans l'annuaire) ne lui est jamais écrit ; la coordination le reçoit.
+      if (autreBailleur)
+        return replier(annuaire, d.programmeId, `le bailleur ${autreBailleur.nom} n’a aucun contact actif dans l’annuaire, ou il y est désactivé`, true);
+      return { a: [d.repli] };
     }
     if (d.type === 'personnel') {
       const p = await annuaire.personne(d.id);

@@ -595,7 +595,7 @@ export function construireDocument(o: OptionsDocument): DocumentOpenApi {
     tags: ['Annuaire des partenaires'],
     summary: 'Retirer un contact (il ne reçoit plus rien ; la trace reste)',
     description:
-      'Sans contact, une organisation d’un rôle du programme reçoit ses courriels à l’adresse du programme pour ce rôle. 409 pour le dernier contact d’un autre bailleur que celui du programme : les courriels destinés au bailleur de ses ménages partiraient à un autre bailleur ; ajoutez d’abord un autre contact.',
+      'Sans contact, une organisation d’un rôle du programme reçoit ses courriels à l’adresse du programme pour ce rôle. 409 pour le dernier contact d’un autre bailleur que celui du programme : les courriels destinés au bailleur de ses ménages iraient à la coordination du programme (jamais à l’adresse de repli, celle d’un autre bailleur) ; ajoutez d’abord un autre contact.',
     security: SECURITE_PERSONNEL,
     request: { params: paramsOrganisation.extend({ contact: idContactSchema.meta({ param: { description: 'Identifiant du contact' } }) }) },
     responses: {

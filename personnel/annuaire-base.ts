@@ -74,10 +74,30 @@ export class LecturesAnnuaire {
    * rôle (vide si l'annuaire n'en a pas). Pour « le bailleur », ceux du bailleur du parcours s'il en a un.
    */
   async contacts(programmeId: string, role: RolePartenaire, workflowId?: string): Promise<Contact[]> {
+    return (await this.contactsEtOrganisation(programmeId, role, workflowId)).contacts;
+  }
+
+  /**
+   * Les contacts (comme `contacts`), et le bailleur du parcours quand ce n'est pas celui du programme :
+   * sans contact actif, ses ménages ne doivent pas être écrits à l'adresse de repli, qui est celle du
+   * bailleur du programme (un autre bailleur).
+   */
+  async contactsEtOrganisation(
+    programmeId: string,
+    role: RolePartenaire,
+    workflowId?: string,
+  ): Promise<{ contacts: Contact[]; autreBailleur?: { id: string; nom: string } }> {
     if (role === 'bailleur' && workflowId) {
       const choisi = await this.bailleurDuParcours(workflowId);
-      if (choisi) return this.contactsOrganisation(choisi.id);
+      if (choisi) {
+        const contacts = await this.contactsOrganisation(choisi.id);
+        return choisi.id === organisationDuRole(programmeId, role) ? { contacts } : { contacts, autreBailleur: choisi };
+      }
     }
+    return { contacts: await this.contactsDuRole(programmeId, role) };
+  }
+
+  private async contactsDuRole(programmeId: string, role: RolePartenaire): Promise<Contact[]> {
     // L'organisation du rôle dans le programme, et les contacts inscrits avant l'annuaire par organisation.
     return this.db
       .selectFrom('contacts_partenaires as c')

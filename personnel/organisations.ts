@@ -53,8 +53,9 @@ export const estBailleur = (type: string) => (TYPES_BAILLEUR as readonly string[
  * - `role` : celle d'un rôle de partenaire du programme (« programme--rôle ») ; ses courriels vont à
  *   l'adresse du programme pour ce rôle (`programme.partenaires[role]`, l'adresse de repli) ;
  * - `autre_bailleur` : un autre bailleur du programme ; les courriels « au bailleur » de ses ménages
- *   iraient à l'adresse de repli, celle du bailleur du programme : un autre bailleur. Son dernier
- *   contact ne se retire donc pas (`desactiverContact`) ;
+ *   vont alors à la coordination du programme, jamais à l'adresse de repli (celle du bailleur du
+ *   programme : un autre bailleur ; `contactsEtOrganisation`). Son dernier contact ne se retire donc
+ *   pas (`desactiverContact`) ;
  * - `autre` : une autre organisation ; elle ne reçoit que les liens d'orientation, qui ne peuvent plus
  *   lui être envoyés.
  */
@@ -67,7 +68,7 @@ export function sansContact(o: Pick<Organisation, 'id' | 'programmeId' | 'type'>
 
 /** Le refus de retirer le dernier contact d'un autre bailleur que celui du programme (page et API). */
 export const REFUS_DERNIER_CONTACT_BAILLEUR =
-  'c’est le dernier contact de ce bailleur : sans contact, les courriels destinés au bailleur de ses ménages partiraient à l’adresse de repli du programme, celle d’un autre bailleur ; ajoutez d’abord un autre contact, puis retirez celui-ci';
+  'c’est le dernier contact de ce bailleur : sans contact, les courriels destinés au bailleur de ses ménages iraient à la coordination du programme, à lui faire suivre ; ajoutez d’abord un autre contact, puis retirez celui-ci';
 
 /** Une refus métier (quota atteint, organisation inconnue…), en français, à montrer tel quel. */
 export class RefusAnnuaire extends Error {

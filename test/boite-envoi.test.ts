@@ -12,6 +12,7 @@ import { createCourrielActivities, type DependancesCourriel } from '../activitie
 import { EnvoiCourrielImpossible } from '../activities/echec-smtp';
 import { envoyerDepuisApi } from '../api/courrier';
 import { startMailCatcher, type MailCatcher } from '../dev/mail-catcher';
+import { AnnuairePartenaires } from '../personnel/organisations';
 import { baseEssai, creerBaseEssai, type BaseEssai } from './outils/base';
 import { CATALOGUE, SIGNEUR, inscrireAnnuaire } from './outils/environnement';
 
@@ -275,6 +276,56 @@ describe('annuaire lu au moment d’envoyer', () => {
       .execute();
     await a.envoyerCourriel(auBailleur('ANNU-CHANGE'));
     expect((await boite.waitFor((m) => m.sujet.includes('ANNU-CHANGE'))).a).toEqual(['nouvelle.adresse@bailleur.example']);
+  });
+
+  it('le bailleur d’un parcours qui n’est pas celui du programme, sans contact actif ou désactivé : la coordination reçoit le courriel, jamais l’adresse de repli (un autre bailleur)', async () => {
+    const a = createCourrielActivities(deps({ catalogue: CATALOGUE }));
+    const annuaire = new AnnuairePartenaires(base.db);
+    const autre = await annuaire.creer('loiret-ahu', { type: 'bailleur_social', nom: 'Opac Essai Repli' });
+    const workflowId = 'loiret-ahu--REPLI-AUTRE-1';
+    await annuaire.reserverPourLancement(workflowId, 'loiret-ahu', autre, 'coord.essai');
+    const env = new MockActivityEnvironment({ workflowExecution: { workflowId, runId: 'r1' } });
+    const auBailleurDuParcours = (cle: string) => ({
+      ...courriel(cle),
+      destinataire: {
+        type: 'partenaire' as const,
+        programmeId: 'loiret-ahu',
+        role: 'bailleur' as const,
+        repli: { nom: 'Bailleur du programme', courriel: 'bailleur-du-programme@essai.example' },
+      },
+    });
+    const envoyer = (cle: string) => env.run(a.envoyerCourriel, auBailleurDuParcours(cle)) as ReturnType<typeof a.envoyerCourriel>;
+
+    // Sans contact : la coordination du programme, avertie ; pas le bailleur du programme.
+    const r = await envoyer('REPLI-AUTRE-SANS');
+    expect(r.repli).toBe('le bailleur Opac Essai Repli n’a aucun contact actif dans l’annuaire, ou il y est désactivé');
+    const sans = await boite.waitFor((m) => m.sujet.includes('REPLI-AUTRE-SANS'));
+    expect(sans.a).not.toContain('bailleur-du-programme@essai.example');
+    expect(sans.a).toContain('coordination@essai.example');
+    expect(sans.texte).toContain('Ce message ne trouvait pas son destinataire (le bailleur Opac Essai Repli');
+
+    // Avec un contact : lui seul.
+    await annuaire.ajouterContact(autre.id, { nom: 'Gestion locative', courriel: 'gestion@opac-repli.example' });
+    await envoyer('REPLI-AUTRE-AVEC');
+    expect((await boite.waitFor((m) => m.sujet.includes('REPLI-AUTRE-AVEC'))).a).toEqual(['gestion@opac-repli.example']);
+
+    // Le bailleur désactivé dans l'annuaire : ni son contact, ni le bailleur du programme.
+    await annuaire.modifier(autre.id, { actif: false });
+    await envoyer('REPLI-AUTRE-INACTIF');
+    const inactif = await boite.waitFor((m) => m.sujet.includes('REPLI-AUTRE-INACTIF'));
+    expect(inactif.a).not.toContain('bailleur-du-programme@essai.example');
+    expect(inactif.a).not.toContain('gestion@opac-repli.example');
+    expect(inactif.a).toContain('coordination@essai.example');
+
+    // Le bailleur du programme lui-même, sans contact : l'adresse de repli est la sienne, elle reste.
+    const workflowIdProgramme = 'loiret-ahu--REPLI-PROGRAMME-1';
+    const duProgramme = await annuaire.trouver('loiret-ahu--bailleur');
+    expect(duProgramme?.nom).toBeTruthy();
+    await annuaire.reserverPourLancement(workflowIdProgramme, 'loiret-ahu', duProgramme!, 'coord.essai');
+    await base.db.updateTable('contacts_partenaires').set({ actif: false }).where('organisation_id', '=', duProgramme!.id).execute();
+    const envProgramme = new MockActivityEnvironment({ workflowExecution: { workflowId: workflowIdProgramme, runId: 'r1' } });
+    await envProgramme.run(a.envoyerCourriel, auBailleurDuParcours('REPLI-PROGRAMME'));
+    expect((await boite.waitFor((m) => m.sujet.includes('REPLI-PROGRAMME'))).a).toEqual(['bailleur-du-programme@essai.example']);
   });
 
   it('le personnel : l’adresse du compte à l’envoi ; un compte désactivé ou disparu : le courriel va à la coordination (ou à l’opérateur) et aux administrateurs, qui en sont avertis ; jamais d’échec', async () => {

@@ -164,7 +164,7 @@ describe('annuaire des partenaires et bailleur du parcours', () => {
     const dernier = await appel('DELETE', `/api/organisations/${sci}/contacts/${paul.id}`, { jeton });
     expect(dernier.status, dernier.texte).toBe(409);
     expect(dernier.json.detail).toBe(
-      'C’est le dernier contact de ce bailleur : sans contact, les courriels destinés au bailleur de ses ménages partiraient à l’adresse de repli du programme, celle d’un autre bailleur ; ajoutez d’abord un autre contact, puis retirez celui-ci.',
+      'C’est le dernier contact de ce bailleur : sans contact, les courriels destinés au bailleur de ses ménages iraient à la coordination du programme, à lui faire suivre ; ajoutez d’abord un autre contact, puis retirez celui-ci.',
     );
     expect((await contactsDeLaSci()).filter((c) => c.actif).map((c) => c.courriel)).toEqual(['gestion@sci-tilleuls.example']);
     // Ses deux contacts retirés en même temps : l'un des deux reste (vérifié sous verrou).

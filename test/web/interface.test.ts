@@ -505,7 +505,7 @@ describe('l’interface web dans Chromium', () => {
         .count(),
     ).resolves.toBe(0);
     await expect(opac().innerText()).resolves.toContain(
-      'Dernier contact d’Opac de Quimper Cornouaille — agence de Concarneau : pour le retirer, ajoutez d’abord un autre contact (sans contact, les courriels destinés au bailleur de ses ménages partiraient à un autre bailleur).',
+      'Dernier contact d’Opac de Quimper Cornouaille — agence de Concarneau : pour le retirer, ajoutez d’abord un autre contact (sans contact, les courriels destinés au bailleur de ses ménages iraient à la coordination du programme, à lui faire suivre).',
     );
     // Le bailleur du programme (Finistère Habitat) : son dernier contact se retire en confirmant par une
     // case qui dit où iront ses courriels ; sans la case, rien n'est retiré et l'erreur est à côté d'elle.

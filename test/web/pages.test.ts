@@ -958,7 +958,7 @@ describe('annuaire des partenaires', () => {
     expect(ajoute).toContain('pour le retirer, ajoutez d’abord un autre contact');
     expect(texte('loiret-ahu', organisation('loiret-ahu', 'sci', 'bailleur_prive', 2))).toContain('Retirer Contact 1');
     expect(texte('loiret-ahu', organisation('loiret-ahu', 'sci', 'bailleur_prive', 0))).toContain(
-      'Aucun contact : les courriels destinés au bailleur de ses ménages partent à l’adresse de repli du programme, celle d’un autre bailleur. Ajoutez un contact.',
+      'Aucun contact : les courriels destinés au bailleur de ses ménages vont à la coordination du programme, à lui faire suivre (jamais à un autre bailleur). Ajoutez un contact.',
     );
     // Une association d'un programme de prévention : elle ne pourra plus recevoir de lien d'orientation.
     expect(texte('loiret-ahu', organisation('loiret-ahu', 'asso', 'association', 1))).toContain(

@@ -77,7 +77,7 @@ function formulaireRetrait(
   const enLigne = html` <form method="post" action="${action}" class="en-ligne"><input type="hidden" name="csrf" value="${ctx.csrf}">${bouton}</form>`;
   if (!dernier) return enLigne;
   if (sansContact(o).cas === 'autre_bailleur')
-    return html`<p class="aide">Dernier contact ${devantUnNom('de', o.nom)} : pour le retirer, ajoutez d’abord un autre contact (sans contact, les courriels destinés au bailleur de ses ménages partiraient à un autre bailleur).</p>`;
+    return html`<p class="aide">Dernier contact ${devantUnNom('de', o.nom)} : pour le retirer, ajoutez d’abord un autre contact (sans contact, les courriels destinés au bailleur de ses ménages iraient à la coordination du programme, à lui faire suivre).</p>`;
   const perte = perteSansContact(programme, o);
   if (!perte) return enLigne;
   const id = idCase(c);
@@ -97,7 +97,7 @@ function resumeRetrait(r: RetourAnnuaire, caseACocher: string | undefined): Brut
 /** Ce que dit la carte d'une organisation restée sans contact. */
 function sansContactEnMots(programme: Programme, o: Organisation): string {
   if (sansContact(o).cas === 'autre_bailleur')
-    return 'Aucun contact : les courriels destinés au bailleur de ses ménages partent à l’adresse de repli du programme, celle d’un autre bailleur. Ajoutez un contact.';
+    return 'Aucun contact : les courriels destinés au bailleur de ses ménages vont à la coordination du programme, à lui faire suivre (jamais à un autre bailleur). Ajoutez un contact.';
   const perte = perteSansContact(programme, o);
   return perte ? `Aucun contact : ${perte}.` : 'Aucun contact.';
 }
