@@ -238,14 +238,13 @@ describe('boîte d’envoi', () => {
 });
 
 describe('annuaire lu au moment d’envoyer', () => {
-  const auBailleur = (cle: string) => ({
+  const auBailleur = (
+    cle: string,
+    programmeId = 'annuaire-essai',
+    repli = { nom: 'Bailleur (adresse du lancement)', courriel: 'ancien-bailleur@essai.example' },
+  ) => ({
     ...courriel(cle),
-    destinataire: {
-      type: 'partenaire' as const,
-      programmeId: 'annuaire-essai',
-      role: 'bailleur' as const,
-      repli: { nom: 'Bailleur (adresse du lancement)', courriel: 'ancien-bailleur@essai.example' },
-    },
+    destinataire: { type: 'partenaire' as const, programmeId, role: 'bailleur' as const, repli },
   });
 
   it('un partenaire : tous ses contacts actifs ; un contact changé en cours de parcours reçoit les courriels suivants ; sans contact, l’adresse de repli', async () => {
@@ -285,15 +284,8 @@ describe('annuaire lu au moment d’envoyer', () => {
     const workflowId = 'loiret-ahu--REPLI-AUTRE-1';
     await annuaire.reserverPourLancement(workflowId, 'loiret-ahu', autre, 'coord.essai');
     const env = new MockActivityEnvironment({ workflowExecution: { workflowId, runId: 'r1' } });
-    const auBailleurDuParcours = (cle: string) => ({
-      ...courriel(cle),
-      destinataire: {
-        type: 'partenaire' as const,
-        programmeId: 'loiret-ahu',
-        role: 'bailleur' as const,
-        repli: { nom: 'Bailleur du programme', courriel: 'bailleur-du-programme@essai.example' },
-      },
-    });
+    const auBailleurDuParcours = (cle: string) =>
+      auBailleur(cle, 'loiret-ahu', { nom: 'Bailleur du programme', courriel: 'bailleur-du-programme@essai.example' });
     const envoyer = (cle: string) => env.run(a.envoyerCourriel, auBailleurDuParcours(cle)) as ReturnType<typeof a.envoyerCourriel>;
 
     // Sans contact : la coordination du programme, avertie ; pas le bailleur du programme.
