@@ -33,6 +33,13 @@ function rythme(s: SourceDocument): string | undefined {
   return parties.length ? parties.join(' et ') : undefined;
 }
 
+/** « chaque mois », « toutes les 2 semaines », « tous les 2 mois » : le rythme d'un intervalle. */
+function periodicite(iso: string): string {
+  const texte = dureeEnFrancais(iso);
+  if (/^1 \D+$/.test(texte)) return `chaque ${texte.slice(2)}`;
+  return `${/^\d+ semaines$/.test(texte) ? 'toutes' : 'tous'} les ${texte}`;
+}
+
 export function planAide(s: SourceDocument, lecteur: Lecteur): DocumentImprimable {
   exigerType(s.etat, 'prevention_precontentieuse', 'Le plan d’aide à signer n’existe que pour un parcours de prévention précontentieuse.');
   exigerLecteur(lecteur, ['menage', 'equipe'], 'Le plan d’aide à signer');
@@ -137,7 +144,13 @@ export function planAide(s: SourceDocument, lecteur: Lecteur): DocumentImprimabl
         relais
           ? `Le suivi de ce plan est passé au droit commun : ${relais} prend le relais.`
           : frequence
-            ? `Faire le point avec vous : ${frequence}${suivi ? `, pendant ${dureeEnFrancais(suivi)}` : ''}.`
+            ? `Faire le point avec vous : ${frequence}${
+                suivi
+                  ? `, pendant ${dureeEnFrancais(suivi)}`
+                  : s.programme.delais?.pointSuivi
+                    ? `, puis un point ${periodicite(s.programme.delais.pointSuivi)}, jusqu’à ce que votre situation soit stabilisée ou que vous souhaitiez arrêter`
+                    : ''
+              }.`
             : 'Faire le point avec vous régulièrement.',
         ...(premier ? [`Premier rendez-vous de suivi prévu vers le ${date(premier.prevuLe)}.`] : []),
         'Garder confidentiel ce que vous nous confiez.',

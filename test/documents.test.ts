@@ -628,7 +628,7 @@ describe('les documents que les rapports de terrain nomment, relus en PDF', () =
       'Vos engagements',
       'Venir aux rendez-vous',
       'Nos engagements',
-      'des points de suivi réguliers, environ une fois par mois et des bilans à 3 mois et 6 mois, pendant 6 mois',
+      'des points de suivi réguliers, environ une fois par mois et des bilans à 3 mois et 6 mois, puis un point chaque mois, jusqu’à ce que votre situation soit stabilisée ou que vous souhaitiez arrêter.',
       'Premier rendez-vous de suivi prévu vers le 2 février 2027',
       'Ce qui est transmis à votre bailleur',
       'Le détail de votre situation reste confidentiel',

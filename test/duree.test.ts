@@ -11,6 +11,7 @@ import {
   estDureeIso,
   lireDuree,
   retirerDuree,
+  sommeDurees,
 } from '../workflows/blocs/duree';
 import { treveHivernale } from '../workflows/protocole-post-resiliation';
 import { moisEntre, motifLoyer } from '../workflows/iml-bail-glissant';
@@ -114,6 +115,26 @@ describe('comparerDurees', () => {
     expect(comparerDurees('P1Y', 'P11M')).toBeGreaterThan(0);
     expect(comparerDurees('P7D', 'P1W')).toBe(0);
     expect(comparerDurees('PT48H', 'P2D')).toBe(0);
+  });
+});
+
+describe('sommeDurees', () => {
+  it('additionne terme à terme, sans convertir les mois en jours', () => {
+    expect(sommeDurees('P6M', 'P1M')).toBe('P7M');
+    expect(sommeDurees('P6M', 'P1M', 'P1M')).toBe('P8M');
+    expect(sommeDurees('P1Y', 'P2W', 'PT12H')).toBe('P1Y2WT12H');
+    expect(sommeDurees('P0D')).toBe('P0D');
+    expect(sommeDurees()).toBe('P0D');
+    expect(() => sommeDurees('P6M', 'un mois')).toThrow(/Durée ISO 8601 invalide/);
+  });
+
+  it('un point à 7 mois compté depuis le début tombe en fin de mois comme le calendrier le veut', () => {
+    // Suivi commencé le 31 juillet 2027 : 7 mois = fin février 2028 (bissextile : le 29), pas 6 mois
+    // (31 janvier) puis un mois (29 février) par hasard égal ; 8 mois = 31 mars, pas le 29.
+    const debut = utc('2027-07-31T08:00:00Z');
+    expect(jourDeParis(ajouterDuree(debut, sommeDurees('P6M', 'P1M')))).toBe('2028-02-29');
+    expect(jourDeParis(ajouterDuree(debut, sommeDurees('P6M', 'P1M', 'P1M')))).toBe('2028-03-31');
+    expect(jourDeParis(ajouterDuree(ajouterDuree(ajouterDuree(debut, 'P6M'), 'P1M'), 'P1M'))).toBe('2028-03-29');
   });
 });
 

@@ -17,6 +17,7 @@ import {
   bilanUpdate,
   cloturerUpdate,
   diagnosticUpdate,
+  passageDroitCommunUpdate,
   planAideUpdate,
   raisonIssueImpossible,
   tentativeContactUpdate,
@@ -135,6 +136,37 @@ describe('toulouse-declic — un point de suivi manqué ne fige pas la suite', (
     expect(rien.cause?.message).toBe('Aucun bilan n’est attendu pour le moment.');
     await handle.executeUpdate(cloturerUpdate, { args: [msg({ issue: 'menage_met_fin' as const })] });
     await jusqua(handle, (e) => !!e.cloture, 'clôture');
+  });
+});
+
+describe('toulouse-declic — le suivi continue jusqu’à ce que la situation soit stabilisée (fiche 001)', () => {
+  it('après le bilan à 6 mois, un point de suivi chaque mois (7, 8 mois…), sans fin de suivi fixée ; le passage au droit commun les arrête', async () => {
+    const { handle, ref, programme } = await lancer('toulouse-declic');
+    expect(programme.delais.suivi).toBeUndefined();
+    expect(programme.delais.pointSuivi).toBe('P1M');
+    await jusquAuPlan(handle);
+    await handle.executeUpdate(planAideUpdate, { args: [msg({ actions: ['budget' as const], orientations: [] })] });
+    await planValideParLeReferent(handle);
+    await etape(handle, 'suivi');
+    const debutSuivi = await heureDuParcours(handle);
+    await avancerJusqua(banc, handle, apres(ajouterDuree(debutSuivi, 'P6M')));
+    await echeanceSuivie(handle, 'bilan:P6M');
+    let etat = await jusqua(handle, (e) => /^Point de suivi à 7 mois, le /.test(String(e.details.prochainBilan)), 'point à 7 mois annoncé');
+    expect(etat.echeances.some((x) => x.id === 'fin_suivi')).toBe(false);
+    // Le point à 7 mois arrive à sa date, compté depuis le début du suivi, et se saisit comme les autres.
+    await avancerJusqua(banc, handle, apres(ajouterDuree(debutSuivi, 'P7M')));
+    const sept = await echeanceSuivie(handle, 'bilan:P7M');
+    expect(sept.libelle).toBe('Point de suivi à 7 mois');
+    await banc.courriels.waitFor((m) => m.sujet.startsWith('Point de suivi à 7 mois à saisir') && dossier(ref)(m));
+    await avancerJusqua(banc, handle, apres(ajouterDuree(debutSuivi, 'P8M')));
+    await echeanceSuivie(handle, 'bilan:P8M');
+    etat = await jusqua(handle, (e) => /^Point de suivi à 9 mois/.test(String(e.details.prochainBilan)), 'point à 9 mois annoncé');
+    // Le ménage passe au droit commun : les points encore dus sont annulés, aucun autre ne s'ouvre.
+    await handle.executeUpdate(passageDroitCommunUpdate, { args: [msg({ service: 'Maison des solidarités', entretienTripartite: false })] });
+    etat = await jusqua(handle, (e) => e.etape === 'passage_droit_commun', 'passage au droit commun');
+    expect(etat.details.prochainBilan).toBeUndefined();
+    for (const id of ['bilan:P7M', 'bilan:P8M']) expect(etat.echeances.find((x) => x.id === id)!.statut).toBe('annulee');
+    await terminer(handle);
   });
 });
 

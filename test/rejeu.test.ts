@@ -346,7 +346,8 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'etape-dans-le-message')(
 // `ENREGISTRER_HISTORIQUES=suivi-sans-blocage` : un point de suivi manqué qui ne fige pas la suite
 // (patched('suivi-sans-blocage')), les rappels lus dans les délais du programme
 // (patched('rappels-du-programme')), un refus qui n'est qu'une tentative (patched('refus-ne-clot-pas'))
-// et le passage au droit commun qui annule les points encore dus (patched('bilans-annules-au-passage')).
+// et le passage au droit commun qui annule les points encore dus (patched('bilans-annules-au-passage')) ;
+// un suivi sans durée fixée qui continue, un point par mois (patched('points-de-suivi-continus')).
 describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'suivi-sans-blocage')('enregistrement du suivi sans blocage et du refus-tentative', () => {
   const m = <T extends object>(x: T) => ({ requestId: requete(), par: 'ts.alice', ...x });
   const situation = {
@@ -435,6 +436,28 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'suivi-sans-blocage')('en
       await handle.executeUpdate(cloturerUpdate, { args: [m({ issue: 'orientation_droit_commun' as const })] });
       // v1 : le plan sans validation du référent du bailleur (avant patched('plan-valide-avec-le-bailleur')).
       await enregistrerALaFin(handle, 'prevention-passage-bilans-annules-v2.json', ['bilans-annules-au-passage', 'plan-valide-avec-le-bailleur']);
+    } finally {
+      await banc.fermer();
+    }
+  });
+
+  it('enregistre un parcours toulouse-declic : points de suivi continus après le bilan à 6 mois, point à 7 mois saisi, clôture', async () => {
+    const banc = await monterBanc();
+    try {
+      const { handle } = await jusquAuPlanDeclic(banc, 'REJEU-CONTINU');
+      await handle.executeUpdate(planAideUpdate, { args: [m({ actions: ['budget' as const], orientations: [] })] });
+      await planValideParLeReferent(handle);
+      await etape(handle, 'suivi');
+      const debutSuivi = await heureDuParcours(handle);
+      await avancerJusqua(banc, handle, apres(ajouterDuree(debutSuivi, 'P7M')));
+      await echeanceSuivie(handle, 'bilan:P7M');
+      await repos(handle);
+      for (let i = 0; i < 7; i++)
+        await handle.executeUpdate(bilanUpdate, { args: [m({ reprisePaiement: 'totale' as const, planRespecte: true, demarches: [] })] });
+      await jusqua(handle, (e) => e.echeances.some((x) => x.id === 'bilan:P7M' && x.statut === 'tenue'), 'point à 7 mois tenu');
+      await repos(handle);
+      await handle.executeUpdate(cloturerUpdate, { args: [m({ issue: 'situation_stabilisee' as const })] });
+      await enregistrerALaFin(handle, 'prevention-points-continus-v1.json', ['points-de-suivi-continus', 'suivi-sans-blocage']);
     } finally {
       await banc.fermer();
     }

@@ -23,7 +23,7 @@ import { incoherencePlan, incoherenceTentative, motifNonEligible, raisonIssueImp
 import { euros, libelleValeurMinuscule, listeValeurs } from '../domain/libelles';
 import { DELAIS_PAR_DEFAUT } from '../domain/reglages';
 import { LIBELLES_ISSUES, type Acteur, type EtatParcours, type Programme } from '../domain/vocabulaire';
-import { ajouterDuree, dateEnFrancais, dureeEnFrancais, minuitDeParis } from './blocs/duree';
+import { ajouterDuree, dateEnFrancais, dureeEnFrancais, minuitDeParis, sommeDurees } from './blocs/duree';
 import { notifier, notifierEnsemble } from './blocs/notification';
 import { accordPartageRetire, diagnosticPartage, OBJET_VALIDATION_REFERENT, paragraphesLettreInformation } from '../courriers/prevention';
 import { LIBELLES_DESTINATAIRES_DIAGNOSTIC, accordPartageDiagnosticUpdate, type DestinataireDiagnostic } from '../domain/partage';
@@ -661,8 +661,16 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
       const jalons = jalonsDeSuivi(programme);
       let prochain = 0;
       let traites = bilans.length;
+      // Un suivi sans durée fixée (toulouse-declic : il s'arrête quand la situation est stabilisée ou
+      // que le ménage le souhaite) continue après le dernier jalon, un point tous les « pointSuivi »,
+      // jusqu'au passage au droit commun ou à la clôture.
+      let continus: boolean | undefined;
       for (;;) {
-        const jalon = jalons[prochain];
+        let jalon = jalons[prochain];
+        if (!jalon && d.pointSuivi && !d.suivi && (continus ??= patched('points-de-suivi-continus'))) {
+          const offset = sommeDurees(jalons.at(-1)?.offset ?? 'P0D', ...Array<string>(prochain - jalons.length + 1).fill(d.pointSuivi));
+          jalon = { offset, libelle: `Point de suivi à ${dureeEnFrancais(offset)}` };
+        }
         const quand = jalon ? ajouterDuree(debutSuivi, jalon.offset) : undefined;
         // Le prochain point ou bilan et sa date, pour la page du parcours (état seulement).
         if (jalon && quand) p.details.prochainBilan = `${jalon.libelle}, le ${dateEnFrancais(quand)}`;

@@ -9,7 +9,7 @@
  * Le plan ne calcule aucun résultat : les délais tenus ou manqués, les issues, viennent des vrais
  * workflows quand le pilote (moteur.ts) rejoue le plan sur le moteur Temporal.
  */
-import { ajouterDuree, jourDeParis, lireDuree, minuitDeParis } from '../../workflows/blocs/duree';
+import { ajouterDuree, jourDeParis, lireDuree, minuitDeParis, sommeDurees } from '../../workflows/blocs/duree';
 import { STRUCTURES_HEBERGEMENT, TYPOLOGIES } from '../../domain/iml';
 import { DELAIS_PAR_DEFAUT } from '../../domain/reglages';
 import type { CompositionMenage, Menage, Programme, RolePartenaire, TypeParcours } from '../../domain/vocabulaire';
@@ -447,6 +447,10 @@ function planPrevention(c: Contexte): Record<string, unknown> {
     ...(p.jalons.pointsSuivi ?? []).map((o) => ({ o, action: 'point_suivi' as const })),
     ...(p.jalons.bilans ?? []).map((o) => ({ o, action: 'bilan' as const })),
   ].sort((a, b) => ajouterDuree(t0, a.o).getTime() - ajouterDuree(t0, b.o).getTime());
+  // Un suivi sans durée fixée (toulouse-declic) continue, un point tous les « pointSuivi », jusqu'à ce
+  // que la situation soit stabilisée : de 0 à 6 points de plus après le dernier jalon.
+  if (!d.suivi && d.pointSuivi)
+    for (let k = 1, n = h.entier(0, 6); k <= n; k++) jalons.push({ o: sommeDurees(jalons.at(-1)?.o ?? 'P0D', d.pointSuivi), action: 'point_suivi' as const });
   const abandon = h.oui(hyp.partAbandons) && jalons.length ? h.entier(0, jalons.length - 1) : -1;
   let dernier = tSuivi;
   let derniereOuverture = tSuivi;

@@ -54,6 +54,22 @@ export function retirerDuree(date: Date, iso: string): Date {
   return ajouterDuree(date, iso, -1);
 }
 
+/**
+ * La somme de durées ISO 8601, terme à terme : P6M + P1M = P7M (« point de suivi à 7 mois », compté
+ * depuis le début du suivi avec le calendrier, et non un mois après la date du point à 6 mois).
+ */
+export function sommeDurees(...durees: string[]): string {
+  const t: Duree = { annees: 0, mois: 0, semaines: 0, jours: 0, heures: 0, minutes: 0, secondes: 0 };
+  for (const iso of durees) {
+    const d = lireDuree(iso);
+    if (!d) throw new Error(`Durée ISO 8601 invalide : « ${iso} »`);
+    for (const k of Object.keys(t) as Array<keyof Duree>) t[k] += d[k];
+  }
+  const date = `${t.annees ? `${t.annees}Y` : ''}${t.mois ? `${t.mois}M` : ''}${t.semaines ? `${t.semaines}W` : ''}${t.jours ? `${t.jours}D` : ''}`;
+  const heure = `${t.heures ? `${t.heures}H` : ''}${t.minutes ? `${t.minutes}M` : ''}${t.secondes ? `${t.secondes}S` : ''}`;
+  return date || heure ? `P${date}${heure ? `T${heure}` : ''}` : 'P0D';
+}
+
 /** Comparaison de deux durées (à partir d'une même date) : négatif si a < b. */
 export function comparerDurees(a: string, b: string, depuis = new Date(0)): number {
   return ajouterDuree(depuis, a).getTime() - ajouterDuree(depuis, b).getTime();
