@@ -13,6 +13,7 @@ import {
   diagnosticUpdate,
   GARANTIES,
   incoherencePlan,
+  incoherenceSuiteSansReponse,
   incoherenceTentative,
   ISSUES_PREVENTION,
   ISSUES_TENTATIVE,
@@ -21,6 +22,8 @@ import {
   planAideUpdate,
   REPRISES_PAIEMENT,
   STADES_PROCEDURE,
+  SUITES_SANS_REPONSE,
+  suiteSansReponseDepartementUpdate,
   raisonIssueImpossible,
   refusEntretienTripartite,
   tentativeContactUpdate,
@@ -117,6 +120,18 @@ const bilanSchema = z.object({
   demarches: z.array(z.string().trim().min(1).max(300)).max(30).default([]),
   notes: z.string().trim().max(4000).optional(),
 });
+const suiteSansReponseSchema = z
+  .object({
+    suite: z.enum(SUITES_SANS_REPONSE).meta({ description: 'Relancer le département, ou faire revoir le plan avec ce qu’il a fait savoir' }),
+    motif: z.string().trim().max(1000).optional().meta({
+      description: 'Ce que le département a fait savoir (appel, courrier) : obligatoire pour faire revoir le plan',
+      'x-obligatoire-selon': 'selon la suite',
+    }),
+  })
+  .superRefine((x, ctx) => {
+    const i = incoherenceSuiteSansReponse(x);
+    if (i) ctx.addIssue({ code: 'custom', path: [i.champ], message: i.raison });
+  });
 const passageSchema = z.object({
   service: z.string().trim().min(2).max(200),
   courrielService: adresseCourrielSchema.optional().meta({
@@ -217,6 +232,13 @@ export const PARCOURS_PREVENTION: DefinitionParcours = {
       libelle: 'Plan d’aide contractualisé',
       // Sans plan d'apurement : il serait alors obligatoire (mensualité et durée), ce que l'exemple ne montrerait pas.
       exemple: { actions: ['ouverture_droits', 'fsl'], orientations: ['asll'] },
+    }),
+    'departement-sans-reponse': definirMessage({
+      update: suiteSansReponseDepartementUpdate,
+      schema: suiteSansReponseSchema,
+      roles: ['coordinateur'],
+      libelle: 'Département sans réponse : relancer la demande ou faire revoir le plan',
+      exemple: { suite: 'relancer' },
     }),
     bilan: definirMessage({
       update: bilanUpdate,

@@ -35,6 +35,7 @@ const ETAPES_DES_MESSAGES: Record<TypeParcours, Record<string, readonly string[]
     'tentative-contact': ['information_menage', 'aller_vers'],
     diagnostic: ['diagnostic'],
     'plan-aide': ['plan_aide', 'revision_plan'],
+    'departement-sans-reponse': ['validation_departement'],
     bilan: ['suivi'],
     'passage-droit-commun': ['suivi'],
     cloture: PREVENTION_EN_COURS,
@@ -99,6 +100,16 @@ export function bilanAttendu(etat: EtatPourActions): boolean | undefined {
 }
 
 /**
+ * La validation du département restée sans réponse (prévention) : la coordination a une suite à
+ * décider tant que son échéance (« suite_departement ») est ouverte. Sans échéances connues, rien
+ * n'est dit (le parcours en juge).
+ */
+export function suiteDepartementAttendue(etat: EtatPourActions): boolean | undefined {
+  if (!etat.echeances) return undefined;
+  return etat.echeances.some((e) => e.id === 'suite_departement' && (e.statut === 'en_cours' || e.statut === 'depassee'));
+}
+
+/**
  * La visite à domicile prévue malgré un premier contact par un autre canal (besancon-ccas :
  * « malgré tout mise en œuvre ») : annoncée au journal (« visite_attendue »), tenue quand la visite
  * est notée (`visiteDomicileLe`). Tant qu'elle est attendue, la tentative de contact (une visite)
@@ -118,9 +129,12 @@ export function messagesPermis(type: TypeParcours, etape: string, cloture = fals
   const visite = visiteAttendue(type, etat);
   // Le formulaire de bilan ne s'offre qu'avec un point ou un bilan à saisir (sinon : « aucun bilan n'est attendu »).
   const sansBilan = type === 'prevention_precontentieuse' && !!etat && bilanAttendu(etat) === false;
+  // La suite d'une validation sans réponse ne s'offre qu'une fois l'échéance du département passée.
+  const sansSuite = type === 'prevention_precontentieuse' && !!etat && suiteDepartementAttendue(etat) === false;
   return Object.entries(table)
     .filter(([nom, etapes]) => etapes.includes(etape) || (visite && nom === 'tentative-contact'))
     .filter(([nom]) => !(sansBilan && nom === 'bilan'))
+    .filter(([nom]) => !(sansSuite && nom === 'departement-sans-reponse'))
     .map(([nom]) => nom);
 }
 

@@ -102,6 +102,9 @@ export const LIBELLES_VALEURS: Record<string, string> = {
   hebergement: 'Hébergement',
   residence_sociale: 'Résidence sociale',
   logement_adapte: 'Logement adapté',
+  // La suite d'une validation restée sans réponse du département.
+  relancer: 'Relancer le département : nouvelle demande, nouveau délai',
+  reviser: 'Revoir le plan avec le ménage (le département a fait savoir pourquoi)',
   ...LIBELLES_STADES_PROCEDURE,
   ...LIBELLES_ISSUES,
 };

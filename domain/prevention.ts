@@ -228,6 +228,24 @@ export const tentativeContactUpdate = defineUpdate<{ etape: string }, [Tentative
 export const diagnosticUpdate = defineUpdate<{ etape: string }, [EntretienDiagnostic]>('diagnostic');
 export const planAideUpdate = defineUpdate<{ etape: string }, [PlanAide]>('planAide');
 export const bilanUpdate = defineUpdate<{ etape: string }, [Bilan]>('bilan');
+/**
+ * La demande de validation du plan (ASLL) restée sans réponse du département à son échéance : la
+ * coordination, alertée, décide de la suite (journeys.md, étape 7 : un refus fait revoir le plan, un
+ * silence est escaladé, pas pris pour un refus). Relancer : une nouvelle demande, un nouveau délai ;
+ * revoir le plan : avec ce que le département a fait savoir autrement (appel, courrier).
+ */
+export const SUITES_SANS_REPONSE = ['relancer', 'reviser'] as const;
+export interface SuiteSansReponseDepartement extends Enveloppe {
+  suite: (typeof SUITES_SANS_REPONSE)[number];
+  motif?: string;
+}
+/** Revoir le plan suppose de dire pourquoi (ce que le département a fait savoir). */
+export function incoherenceSuiteSansReponse(x: Pick<SuiteSansReponseDepartement, 'suite' | 'motif'>): { champ: string; raison: string } | undefined {
+  if (x.suite === 'reviser' && !x.motif?.trim())
+    return { champ: 'motif', raison: 'dites ce que le département a fait savoir (appel, courrier) : le travailleur social revoit le plan avec ce motif' };
+  return undefined;
+}
+export const suiteSansReponseDepartementUpdate = defineUpdate<{ etape: string }, [SuiteSansReponseDepartement]>('suiteSansReponseDepartement');
 export const passageDroitCommunUpdate = defineUpdate<{ etape: string }, [PassageDroitCommun]>('passageDroitCommun');
 export const cloturerUpdate = defineUpdate<{ etape: string }, [Cloture]>('cloturer');
 

@@ -13,6 +13,7 @@ import {
   cloturerUpdate,
   diagnosticUpdate,
   passageDroitCommunUpdate,
+  suiteSansReponseDepartementUpdate,
   planAideUpdate,
   tentativeContactUpdate,
   type EntreePrevention,
@@ -545,19 +546,68 @@ describe('besancon-ccas', () => {
     await terminer(handle);
   });
 
-  it('département sans réponse : rappels, escalade au coordinateur, plan renvoyé en révision', async () => {
-    const { handle, ref } = await lancer('besancon-ccas');
+  /** Un plan avec une ASLL dont la demande au département reste sans réponse jusqu'à son échéance. */
+  async function departementSilencieux(programmeId: string) {
+    const { handle, ref } = await lancer(programmeId);
     await contactEtDiagnostic(handle);
     await handle.executeUpdate(planAideUpdate, { args: [msg()({ actions: ['fsl' as const], orientations: ['asll' as const] })] });
     await etape(handle, 'validation_departement');
     const demande = (await jusqua(handle, (e) => e.demandes.length === 1)).demandes[0]!;
+    // La suite ne se décide pas tant que le département peut encore répondre.
+    const tot = await handle
+      .executeUpdate(suiteSansReponseDepartementUpdate, { args: [{ requestId: requete(), par: 'coord.essai', suite: 'relancer' as const }] })
+      .catch((e) => e);
+    expect(tot.cause?.message).toBe('La demande de validation au département attend encore sa réponse : il n’y a pas de suite à décider.');
+    expect(messagesPermis('prevention_precontentieuse', 'validation_departement', false, await handle.query(etatQuery))).not.toContain(
+      'departement-sans-reponse',
+    );
     await depasser(handle, `validation:${demande.id}`);
-    await banc.courriels.waitFor((m) => m.sujet.startsWith('Rappel — Validation du plan') && dossier(ref)(m));
-    await banc.courriels.waitFor(
+    const alerte = await banc.courriels.waitFor(
       (m) => m.sujet.startsWith('Sans réponse : Validation du plan') && m.a.includes('coordination@essai.example') && dossier(ref)(m),
     );
+    expect(alerte.texte).toContain('Le parcours attend votre décision, sur la page du dossier');
+    // Le silence n'est pas un refus : le parcours reste à la validation et attend la coordination.
+    const etat = await jusqua(handle, (e) => e.echeances.some((x) => x.id === 'suite_departement' && x.statut === 'en_cours'));
+    expect(etat.etape).toBe('validation_departement');
+    expect(etat.details.revision).toBeUndefined();
+    expect(messagesPermis('prevention_precontentieuse', etat.etape, false, etat)).toContain('departement-sans-reponse');
+    return { handle, ref, demande };
+  }
+
+  it('département sans réponse : rappels, escalade au coordinateur qui le relance ; la nouvelle demande validée ouvre le suivi', async () => {
+    const { handle, ref, demande } = await departementSilencieux('besancon-ccas');
+    await banc.courriels.waitFor((m) => m.sujet.startsWith('Rappel — Validation du plan') && dossier(ref)(m));
+    const r = await handle.executeUpdate(suiteSansReponseDepartementUpdate, {
+      args: [{ requestId: requete(), par: 'coord.essai', suite: 'relancer' as const }],
+    });
+    expect(r.etape).toBe('validation_departement');
+    const etat = await jusqua(handle, (e) => e.demandes.length === 2);
+    const relance = etat.demandes[1]!;
+    expect(relance.objet).toBe('Validation du plan d’aide avec une mesure ASLL (relance)');
+    // Un nouveau délai, depuis la relance (pas l'échéance du plan, déjà passée).
+    expect(new Date(relance.echeance).getTime()).toBeGreaterThan(new Date(demande.echeance).getTime());
+    expect(etat.echeances.find((x) => x.id === 'suite_departement')!.statut).toBe('tenue');
+    await banc.courriels.waitFor((m) => m.sujet.startsWith('Validation du plan d’aide avec une mesure ASLL (relance)') && dossier(ref)(m));
+    await handle.executeUpdate(repondreValidationUpdate, {
+      args: [{ requestId: requete(), par: 'partenaire:departement', demandeId: relance.id, role: 'departement', decision: 'approuve' }],
+    });
+    await etape(handle, 'suivi');
+    await terminer(handle);
+  });
+
+  it('département sans réponse par le lien : la coordination fait revoir le plan avec ce qu’il a fait savoir ; sans motif, refusé', async () => {
+    const { handle } = await departementSilencieux('besancon-ccas');
+    const sansMotif = await handle
+      .executeUpdate(suiteSansReponseDepartementUpdate, { args: [{ requestId: requete(), par: 'coord.essai', suite: 'reviser' as const }] })
+      .catch((e) => e);
+    expect(sansMotif.cause?.message).toMatch(/^dites ce que le département a fait savoir/);
+    const r = await handle.executeUpdate(suiteSansReponseDepartementUpdate, {
+      args: [{ requestId: requete(), par: 'coord.essai', suite: 'reviser' as const, motif: 'Au téléphone : ASLL refusée, orienter vers le FSL seul' }],
+    });
+    expect(r.etape).toBe('revision_plan');
     const etat = await etape(handle, 'revision_plan');
-    expect(etat.details.revision).toMatchObject({ motif: 'sans réponse du département dans le délai' });
+    expect(etat.details.revision).toMatchObject({ motif: 'Au téléphone : ASLL refusée, orienter vers le FSL seul' });
+    expect(etat.journal.filter((j) => j.type === 'etape' && j.resume.includes('Révision du plan')).length).toBe(1);
     await terminer(handle);
   });
 });

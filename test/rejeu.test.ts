@@ -15,7 +15,15 @@ import type { Programme } from '../domain/vocabulaire';
 import { DOSSIER_HISTORIQUES, ecrireHistorique, enObjet, enregistrerALaFin, patchsNotes } from './outils/historiques';
 import { affecterUpdate, cloreAnticipeUpdate, repondreValidationUpdate } from '../domain/messages';
 import { accordPartageDiagnosticUpdate } from '../domain/partage';
-import { bilanUpdate, cloturerUpdate, diagnosticUpdate, passageDroitCommunUpdate, planAideUpdate, tentativeContactUpdate } from '../domain/prevention';
+import {
+  bilanUpdate,
+  cloturerUpdate,
+  diagnosticUpdate,
+  passageDroitCommunUpdate,
+  planAideUpdate,
+  suiteSansReponseDepartementUpdate,
+  tentativeContactUpdate,
+} from '../domain/prevention';
 import { bilanMesureUpdate, fileImlQuery, finMesureUpdate, idFileIml, logementUpdate, loyerUpdate, rendezVousUpdate } from '../domain/iml';
 import { avenantUpdate, cloturerProtocoleUpdate, orientationUpdate, paiementUpdate, ruptureUpdate, signatureProtocoleUpdate } from '../domain/protocole';
 import { ajouterDuree, jourDeParis, retirerDuree } from '../workflows/blocs/duree';
@@ -347,7 +355,8 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'etape-dans-le-message')(
 // (patched('suivi-sans-blocage')), les rappels lus dans les délais du programme
 // (patched('rappels-du-programme')), un refus qui n'est qu'une tentative (patched('refus-ne-clot-pas'))
 // et le passage au droit commun qui annule les points encore dus (patched('bilans-annules-au-passage')) ;
-// un suivi sans durée fixée qui continue, un point par mois (patched('points-de-suivi-continus')).
+// un suivi sans durée fixée qui continue, un point par mois (patched('points-de-suivi-continus')) ;
+// l'ASLL sans réponse du département, relancée par la coordination (patched('departement-sans-reponse')).
 describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'suivi-sans-blocage')('enregistrement du suivi sans blocage et du refus-tentative', () => {
   const m = <T extends object>(x: T) => ({ requestId: requete(), par: 'ts.alice', ...x });
   const situation = {
@@ -458,6 +467,45 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'suivi-sans-blocage')('en
       await repos(handle);
       await handle.executeUpdate(cloturerUpdate, { args: [m({ issue: 'situation_stabilisee' as const })] });
       await enregistrerALaFin(handle, 'prevention-points-continus-v1.json', ['points-de-suivi-continus', 'suivi-sans-blocage']);
+    } finally {
+      await banc.fermer();
+    }
+  });
+
+  it('enregistre un parcours besancon-ccas : ASLL sans réponse du département, relancé par la coordination, validée, clôture', async () => {
+    const banc = await monterBanc();
+    try {
+      const programme = CATALOGUE.trouver('besancon-ccas')!;
+      const menage = menageEssai('REJEU-SILENCE');
+      const handle = await banc.env.client.workflow.start('preventionPrecontentieuse', {
+        taskQueue: banc.taskQueue,
+        workflowId: `besancon-ccas--${menage.reference}`,
+        args: [{ programme, menage, coordinateur: 'coord.essai', travailleurSocial: 'ts.alice', situation }],
+      });
+      await etape(handle, 'aller_vers');
+      await handle.executeUpdate(tentativeContactUpdate, {
+        args: [m({ canal: 'visite_domicile' as const, creneau: 'soir' as const, issue: 'joint' as const })],
+      });
+      await etape(handle, 'diagnostic');
+      await handle.executeUpdate(diagnosticUpdate, {
+        args: [m({ origineDette: 'x', droits: '', budget: '', adequationLogement: '', termine: true, carnetDeRoute: ['FSL'] })],
+      });
+      await etape(handle, 'plan_aide');
+      await handle.executeUpdate(planAideUpdate, { args: [m({ actions: ['fsl' as const], orientations: ['asll' as const] })] });
+      const demande = (await jusqua(handle, (e) => e.demandes.length === 1, 'demande au département')).demandes[0]!;
+      await avancerJusqua(banc, handle, apres(new Date(demande.echeance)));
+      await echeanceSuivie(handle, 'suite_departement');
+      await repos(handle);
+      await handle.executeUpdate(suiteSansReponseDepartementUpdate, { args: [{ requestId: requete(), par: 'coord.essai', suite: 'relancer' as const }] });
+      const relance = (await jusqua(handle, (e) => e.demandes.length === 2, 'relance au département')).demandes[1]!;
+      await repos(handle);
+      await handle.executeUpdate(repondreValidationUpdate, {
+        args: [{ requestId: requete(), par: 'partenaire:departement', demandeId: relance.id, role: 'departement', decision: 'approuve' }],
+      });
+      await etape(handle, 'suivi');
+      await repos(handle);
+      await handle.executeUpdate(cloturerUpdate, { args: [m({ issue: 'menage_met_fin' as const })] });
+      await enregistrerALaFin(handle, 'prevention-departement-sans-reponse-v1.json', ['departement-sans-reponse']);
     } finally {
       await banc.fermer();
     }

@@ -78,6 +78,7 @@ export const LIBELLES_CHAMPS: Record<string, string> = {
   courrielService: 'Adresse électronique de ce service',
   entretienTripartite: 'Entretien tripartite',
   motif: 'Motif',
+  suite: 'Suite à donner',
   decision: 'Décision',
   bailleur: 'Bailleur du logement',
   'bailleur.type': 'Type de bailleur',

@@ -12,6 +12,7 @@ import {
   ISSUES_PREVENTION,
   passageDroitCommunUpdate,
   planAideUpdate,
+  suiteSansReponseDepartementUpdate,
   tentativeContactUpdate,
   type Bilan,
   type EntreePrevention,
@@ -19,7 +20,14 @@ import {
   type SituationOrientation,
   type TentativeContact,
 } from '../domain/prevention';
-import { incoherencePlan, incoherenceTentative, motifNonEligible, raisonIssueImpossible, refusEntretienTripartite } from '../domain/prevention';
+import {
+  incoherencePlan,
+  incoherenceSuiteSansReponse,
+  incoherenceTentative,
+  motifNonEligible,
+  raisonIssueImpossible,
+  refusEntretienTripartite,
+} from '../domain/prevention';
 import { euros, libelleValeurMinuscule, listeValeurs } from '../domain/libelles';
 import { DELAIS_PAR_DEFAUT } from '../domain/reglages';
 import { LIBELLES_ISSUES, type Acteur, type EtatParcours, type Programme } from '../domain/vocabulaire';
@@ -87,6 +95,12 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
   let passage = false;
   /** Le service qui prend le relais, s'il a été nommé avec son adresse (sinon : les services sociaux du programme). */
   let courrielRelais: string | undefined;
+  /**
+   * La validation du département restée sans réponse (patched('departement-sans-reponse')) : la suite
+   * que la coordination décide, attendue tant que `suiteAttendue`.
+   */
+  let suiteAttendue = false;
+  let suiteDecidee: { suite: 'relancer' | 'reviser'; motif?: string } | undefined;
   p.details.tentatives = 0;
 
   const enEtape = (...etapes: string[]) => (etapes.includes(p.etape) ? undefined : `Ce message n’est pas attendu à l’étape « ${p.libelleEtape} ».`);
@@ -211,6 +225,27 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
         diagnosticPartageEnvoye = false;
         void p.apresReponse(() => notifier(p, { a: { role: 'bailleur' }, ...accordPartageRetire({ ref: menage.reference, programme }), visibilite: 'equipe' }));
       }
+      return { etape: p.etape };
+    },
+  });
+  p.message(suiteSansReponseDepartementUpdate, {
+    valider: (x) =>
+      enEtape('validation_departement') ??
+      (suiteAttendue ? undefined : 'La demande de validation au département attend encore sa réponse : il n’y a pas de suite à décider.') ??
+      incoherenceSuiteSansReponse(x)?.raison,
+    appliquer: (x) => {
+      suiteAttendue = false;
+      suiteDecidee = { suite: x.suite, ...(x.motif?.trim() ? { motif: x.motif.trim() } : {}) };
+      const coordination: Acteur = { type: 'personnel', id: x.par, role: 'coordinateur' };
+      p.echeances.tenir('suite_departement');
+      if (x.suite === 'reviser') p.avancer('revision_plan', 'Révision du plan d’aide', coordination);
+      p.journal.noter(
+        'suite_sans_reponse',
+        x.suite === 'relancer'
+          ? 'Département sans réponse : la coordination le relance (nouvelle demande, nouveau délai)'
+          : `Département sans réponse par le lien : la coordination fait revoir le plan — ${suiteDecidee.motif}`,
+        { acteur: coordination },
+      );
       return { etape: p.etape };
     },
   });
@@ -510,11 +545,12 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
     /** Combien de fois le plan a été refusé (référent du bailleur, département) et revu. */
     let revisions = 0;
     /** Un plan refusé : à revoir avec le ménage et à enregistrer de nouveau. */
-    const reviserLePlan = async (motif: string, par: string) => {
+    const reviserLePlan = async (motif: string, par: string, etapePrise = false) => {
       revisions += 1;
       p.details.revision = { motif, le: new Date().toISOString() };
       plan = undefined;
-      p.changerEtape('revision_plan', 'Révision du plan d’aide');
+      if (etapePrise) p.rejoindre('revision_plan', 'Révision du plan d’aide');
+      else p.changerEtape('revision_plan', 'Révision du plan d’aide');
       if (p.travailleurSocial) {
         await notifier(p, {
           a: { personnel: p.travailleurSocial },
@@ -522,6 +558,19 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
           paragraphes: [`Le plan d’aide n’a pas été validé ${par} : ${motif}.`, 'Merci de le revoir avec le ménage et de l’enregistrer à nouveau.'],
         });
       }
+    };
+    /** La suite que la coordination donne à une validation restée sans réponse du département. */
+    const suiteSansReponse = async () => {
+      suiteDecidee = undefined;
+      suiteAttendue = true;
+      p.echeances.suivre({
+        id: 'suite_departement',
+        libelle: 'Département sans réponse : relancer la demande ou faire revoir le plan',
+        delai: d.validationDepartement,
+        responsable: 'coordinateur',
+      });
+      await p.attendre(() => suiteDecidee !== undefined);
+      return suiteDecidee!;
     };
     let planValideLe: string | undefined;
     for (;;) {
@@ -572,24 +621,49 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
       }
       if (!plan!.orientations.includes('asll')) break;
       p.rejoindre('validation_departement', VALIDATION_DEPARTEMENT);
-      const validation = await demanderValidation(p, {
-        role: 'departement',
-        objet: `Validation du plan d’aide avec une mesure ASLL${version.suffixe}`,
-        apercu: [
-          `Dossier ${menage.reference} — ${programme.nom}.`,
-          `Actions prévues : ${listeValeurs(plan!.actions)}.`,
-          `Orientations : ${listeValeurs(plan!.orientations)}.`,
-          plan!.planApurement
-            ? `Plan d’apurement : ${euros(plan!.planApurement.mensualite)} par mois pendant ${plan!.planApurement.dureeMois} mois.`
-            : 'Pas de plan d’apurement à ce stade.',
-        ],
-        delai: d.validationDepartement,
-        // « Dans le même délai le plan d'aide est validé » (besancon-ccas) : l'échéance du plan, pas une semaine de plus.
-        ...(programme.options.validationDansLeDelaiDuPlan && patched('validation-asll-meme-delai') ? { due: new Date(echeancePlan.echeance.due) } : {}),
-      });
+      // Sans réponse à l'échéance, ce n'est pas un refus : la coordination, alertée, décide de la suite.
+      const suiteParLaCoordination = patched('departement-sans-reponse');
+      /** La validation demandée au département, relancée par la coordination tant qu'il ne répond pas. */
+      const demanderAuDepartement = (relances: number) =>
+        demanderValidation(p, {
+          role: 'departement',
+          objet: `Validation du plan d’aide avec une mesure ASLL${version.suffixe}${relances ? ` (relance${relances > 1 ? ` ${relances}` : ''})` : ''}`,
+          apercu: [
+            `Dossier ${menage.reference} — ${programme.nom}.`,
+            `Actions prévues : ${listeValeurs(plan!.actions)}.`,
+            `Orientations : ${listeValeurs(plan!.orientations)}.`,
+            plan!.planApurement
+              ? `Plan d’apurement : ${euros(plan!.planApurement.mensualite)} par mois pendant ${plan!.planApurement.dureeMois} mois.`
+              : 'Pas de plan d’apurement à ce stade.',
+          ],
+          delai: d.validationDepartement,
+          ...(suiteParLaCoordination
+            ? {
+                suiteEscalade:
+                  'Le lien qui lui avait été envoyé n’est plus valable. Le parcours attend votre décision, sur la page du dossier : relancer le département (nouvelle demande, nouveau délai) ou faire revoir le plan avec ce qu’il vous a fait savoir.',
+              }
+            : {}),
+          // « Dans le même délai le plan d'aide est validé » (besancon-ccas) : l'échéance du plan, pas une
+          // semaine de plus ; une relance a son propre délai.
+          ...(!relances && programme.options.validationDansLeDelaiDuPlan && patched('validation-asll-meme-delai')
+            ? { due: new Date(echeancePlan.echeance.due) }
+            : {}),
+        });
+      let validation = await demanderAuDepartement(0);
+      // Relancer le département, ou faire revoir le plan avec ce qu'il a fait savoir autrement.
+      let suite: typeof suiteDecidee;
+      for (let relances = 1; validation.statut === 'expiree' && suiteParLaCoordination; relances++) {
+        suite = await suiteSansReponse();
+        if (suite.suite !== 'relancer') break;
+        validation = await demanderAuDepartement(relances);
+      }
       if (validation.statut === 'approuvee') {
         planValideLe = validation.decision?.le;
         break;
+      }
+      if (suite?.suite === 'reviser') {
+        await reviserLePlan(suite.motif ?? 'sans motif précisé', 'par le département (sans réponse par le lien)', true);
+        continue;
       }
       const motif = validation.statut === 'refusee' ? validation.decision?.commentaire || 'sans motif précisé' : 'sans réponse du département dans le délai';
       await reviserLePlan(motif, 'par le département');

@@ -35,6 +35,8 @@ export interface DemandeValidationDef {
   libelleLien?: string;
   /** Alerter la coordination si l'échéance passe sans réponse (par défaut : oui). */
   escalade?: boolean;
+  /** Ce que la coordination doit faire ensuite, dit dans l'alerte (par défaut : reprendre contact). */
+  suiteEscalade?: string;
 }
 
 export interface DemandeEnCours extends DemandeValidation {
@@ -138,7 +140,7 @@ export async function demanderValidation(parcours: Parcours, def: DemandeValidat
       sujet: `Sans réponse : ${def.objet} (dossier ${parcours.ouverture.reference})`,
       paragraphes: [
         `${libelle.charAt(0).toUpperCase()}${libelle.slice(1)} n’a pas répondu à la demande « ${def.objet} » avant le ${dateEnFrancais(echeance)}.`,
-        'Merci de reprendre contact avec ce partenaire. Le lien qui lui avait été envoyé n’est plus valable.',
+        def.suiteEscalade ?? 'Merci de reprendre contact avec ce partenaire. Le lien qui lui avait été envoyé n’est plus valable.',
       ],
       type: 'escalade',
     });
