@@ -158,10 +158,22 @@ export const designationSchema = z.iso
     example: '2026-11-18',
   });
 
+/**
+ * Le jour où le bailleur a signalé l'impayé (loiret-ahu) : le délai de contact en part. Pas dans le
+ * futur (jour de Paris) ; l'orientation reçue par le formulaire des partenaires le donne d'elle-même.
+ */
+export const signalementSchema = z.iso
+  .date('date AAAA-MM-JJ attendue')
+  .refine((jour) => jour <= jourDeParis(new Date()), 'la date du signalement ne peut pas être dans le futur')
+  .meta({
+    description: 'Jour où le bailleur a signalé l’impayé : le délai de contact du programme court depuis cette date (par défaut : depuis le lancement)',
+    example: '2026-11-18',
+  });
+
 export const PARCOURS_PREVENTION: DefinitionParcours = {
   typeParcours: 'prevention_precontentieuse',
   workflowType: 'preventionPrecontentieuse',
-  schemaLancement: z.object({ situation: situationSchema, designeLe: designationSchema.optional() }),
+  schemaLancement: z.object({ situation: situationSchema, designeLe: designationSchema.optional(), signaleLe: signalementSchema.optional() }),
   exempleLancement: {
     situation: {
       impayesMois: 2,
@@ -180,6 +192,14 @@ export const PARCOURS_PREVENTION: DefinitionParcours = {
           {
             chemin: 'designeLe',
             raison: `le programme « ${programme.nom} » ne reçoit pas de ménages désignés par la commission impayés : laissez ce champ vide`,
+          },
+        ]),
+    ...(programme.options.delaisDepuisSignalement
+      ? []
+      : [
+          {
+            chemin: 'signaleLe',
+            raison: `les délais du programme « ${programme.nom} » ne courent pas depuis le signalement du bailleur : laissez ce champ vide`,
           },
         ]),
     ...(programme.options.prioriteMenagesIsoles
@@ -201,6 +221,7 @@ export const PARCOURS_PREVENTION: DefinitionParcours = {
     travailleurSocial: c.travailleurSocial,
     situation: (c.donnees as { situation: EntreePrevention['situation'] }).situation,
     ...((c.donnees as { designeLe?: string }).designeLe ? { designeLe: (c.donnees as { designeLe: string }).designeLe } : {}),
+    ...((c.donnees as { signaleLe?: string }).signaleLe ? { signaleLe: (c.donnees as { signaleLe: string }).signaleLe } : {}),
   }),
   messages: {
     'tentative-contact': definirMessage({

@@ -8,13 +8,49 @@
 /** Étude conjointe (toulouse-declic) : ce que le conseiller référent du bailleur valide par son lien. */
 export const OBJET_VALIDATION_REFERENT = 'Validation du plan d’aide avec le conseiller référent';
 
-export function paragraphesLettreInformation(programme: { operateur: { nom: string; courriel: string } }): string[] {
+/**
+ * Un ménage désigné par la commission des impayés de loyer (besancon-ccas, fiche 000 : « les
+ * personnes dont la situation est évoquée lors des commissions impayés de loyer ») l'apprend de la
+ * commission, pas de son bailleur ; les autres, de leur bailleur qui les a orientés.
+ */
+export function paragraphesLettreInformation(programme: {
+  operateur: { nom: string; courriel: string };
+  options?: { designationCommissionImpayes?: boolean };
+}): string[] {
   return [
-    `Votre bailleur nous a fait part de difficultés dans le paiement de votre loyer. ${programme.operateur.nom} vous propose un accompagnement gratuit pour trouver avec vous des solutions.`,
+    programme.options?.designationCommissionImpayes
+      ? `Votre situation a été évoquée à la commission des impayés de loyer, qui a confié à ${programme.operateur.nom} la mission de vous rencontrer. Nous vous proposons un accompagnement gratuit pour trouver avec vous des solutions.`
+      : `Votre bailleur nous a fait part de difficultés dans le paiement de votre loyer. ${programme.operateur.nom} vous propose un accompagnement gratuit pour trouver avec vous des solutions.`,
     'Notre intervention est indépendante de votre bailleur : elle a lieu dans votre intérêt, pour éviter que votre situation ne se dégrade.',
     'Ce que vous nous confiez reste confidentiel : rien n’est transmis à votre bailleur sans votre accord, en dehors des engagements que vous prendrez avec lui.',
     `Nous allons prendre contact avec vous par téléphone, par courrier ou en passant à votre domicile. Vous pouvez aussi nous joindre directement : ${programme.operateur.courriel}.`,
   ];
+}
+
+/**
+ * Au bailleur, au lancement : l'orientation reçue (ou la désignation par la commission impayés) et
+ * la date avant laquelle il saura si le contact est établi.
+ */
+export function accuseOrientation(x: { ref: string; commission: boolean; contactAvant?: string; depuis?: { designation: true } | { signalement: string } }): {
+  sujet: string;
+  paragraphes: string[];
+} {
+  const depuis = !x.depuis
+    ? ''
+    : 'designation' in x.depuis
+      ? ' (le délai court depuis la désignation par la commission impayés)'
+      : ` (le délai court depuis votre signalement du ${x.depuis.signalement})`;
+  return {
+    sujet: x.commission ? `Ménage désigné par la commission impayés (dossier ${x.ref})` : `Orientation reçue (dossier ${x.ref})`,
+    paragraphes: [
+      x.commission
+        ? `La commission des impayés de loyer nous a désignés pour rencontrer le ménage (dossier ${x.ref}). Un courrier l’informe de notre intervention ; nous allons prendre contact avec lui.`
+        : `Nous avons bien reçu l’orientation du ménage (dossier ${x.ref}). Un courrier l’informe de notre intervention ; nous allons prendre contact avec lui.`,
+      x.contactAvant
+        ? `Nous vous tiendrons informés du premier contact, au plus tard le ${x.contactAvant}${depuis}.`
+        : 'Nous vous tiendrons informés du premier contact.',
+    ],
+  };
 }
 
 /** Au bailleur : le diagnostic et le carnet de route partagés, avec l'accord du ménage (fiche de suivi social jointe). */

@@ -61,6 +61,14 @@ export interface EntreePrevention {
    * d'« aller vers » courent depuis ce jour-là (minuit, heure de Paris), pas depuis le lancement.
    */
   designeLe?: string;
+  /**
+   * Jour (AAAA-MM-JJ) où le bailleur a signalé l'impayé (son orientation reçue), pour un programme
+   * dont les délais en partent (option « delaisDepuisSignalement », loiret-ahu : « dans un délai
+   * d'1 mois, à compter du signalement de l'impayé par le bailleur ») : le délai de contact en court
+   * (minuit, heure de Paris), et l'éligibilité s'apprécie ce jour-là (« dans les 6 mois après
+   * attribution »), pas à l'acceptation de l'orientation.
+   */
+  signaleLe?: string;
 }
 
 export const CANAUX_CONTACT = ['courrier', 'telephone', 'visite_domicile', 'rendez_vous_bureau', 'courriel'] as const;

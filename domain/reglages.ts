@@ -140,6 +140,7 @@ export const LIBELLES_OPTIONS: Record<string, string> = {
   entretienTripartite: 'Entretien tripartite avec le bailleur',
   clotureSansContact: 'Clôture sans contact au terme du délai',
   refusNeClotPas: 'Un refus du ménage n’arrête pas la prise de contact (rencontre malgré les réticences)',
+  delaisDepuisSignalement: 'Le délai de contact court depuis le signalement du bailleur (orientation reçue), pas depuis son acceptation',
   validationDansLeDelaiDuPlan: 'Validation de l’ASLL par le département dans le délai du plan d’aide',
   visiteMalgreContact: 'Visite à domicile même après un premier contact par téléphone ou courrier',
   partageServiceSocialDepartement: 'Les situations déjà accompagnées par le service social du département restent chez lui',

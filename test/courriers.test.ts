@@ -174,6 +174,11 @@ const exemplesPrevention: Record<string, () => Courriel | Record<string, Courrie
   paragraphesLettreInformation: () => prevention.paragraphesLettreInformation(programme),
   diagnosticPartage: () => prevention.diagnosticPartage({ ref, programme, pour: ['Conseillère sociale du bailleur', 'Pôle recouvrement du bailleur'] }),
   accordPartageRetire: () => prevention.accordPartageRetire({ ref, programme }),
+  accuseOrientation: () => ({
+    orientation: prevention.accuseOrientation({ ref, commission: false, contactAvant: '3 mars 2027', depuis: { signalement: '3 février 2027' } }),
+    commission: prevention.accuseOrientation({ ref, commission: true, contactAvant: '3 mars 2027', depuis: { designation: true } }),
+    sansDelai: prevention.accuseOrientation({ ref, commission: false }),
+  }),
 };
 
 const modules = {
@@ -305,6 +310,24 @@ describe('les courriers des parcours, en français', () => {
     expect(prevention.paragraphesLettreInformation({ operateur: { nom: 'CCAS d’essai', courriel: 'contact@ccas.example' } }).join(' ')).toContain(
       'CCAS d’essai vous propose un accompagnement gratuit',
     );
+    // Un ménage désigné par la commission impayés (besancon-ccas) l'apprend de la commission, pas de son bailleur.
+    const commission = prevention
+      .paragraphesLettreInformation({ operateur: { nom: 'CCAS d’essai', courriel: 'contact@ccas.example' }, options: { designationCommissionImpayes: true } })
+      .join(' ');
+    expect(commission).toContain(
+      'Votre situation a été évoquée à la commission des impayés de loyer, qui a confié à CCAS d’essai la mission de vous rencontrer.',
+    );
+    expect(commission).not.toContain('Votre bailleur nous a fait part');
+    const accuse = prevention.accuseOrientation({ ref: 'D-1', commission: true, contactAvant: '3 mars 2027', depuis: { designation: true } });
+    expect(accuse.sujet).toBe('Ménage désigné par la commission impayés (dossier D-1)');
+    expect(accuse.paragraphes.join(' ')).toContain('au plus tard le 3 mars 2027 (le délai court depuis la désignation par la commission impayés).');
+    expect(prevention.accuseOrientation({ ref: 'D-2', commission: false, contactAvant: '3 mars 2027', depuis: { signalement: '3 février 2027' } })).toEqual({
+      sujet: 'Orientation reçue (dossier D-2)',
+      paragraphes: [
+        'Nous avons bien reçu l’orientation du ménage (dossier D-2). Un courrier l’informe de notre intervention ; nous allons prendre contact avec lui.',
+        'Nous vous tiendrons informés du premier contact, au plus tard le 3 mars 2027 (le délai court depuis votre signalement du 3 février 2027).',
+      ],
+    });
   });
 });
 

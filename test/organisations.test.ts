@@ -14,6 +14,7 @@ import { CATALOGUE, jusqua, menageEssai, situationPrevention } from './outils/en
 import { bancAvecApi } from './outils/api';
 import { baseEssai } from './outils/base';
 import { AnnuairePartenaires } from '../personnel/organisations';
+import { jourDeParis } from '../workflows/blocs/duree';
 
 const essai = bancAvecApi('mot-de-passe-essai');
 const appel = (...a: Parameters<typeof essai.api.appel>) => essai.api.appel(...a);
@@ -406,6 +407,13 @@ describe('orientation d’un ménage par un partenaire (fiche par lien signé)',
     expect(acceptee.json).toMatchObject({ statut: 'acceptee', workflowId: `loiret-ahu--${recue.reference}`, traiteePar: 'coord.essai' });
     const bailleur = await appel('GET', `/api/parcours/${acceptee.json.workflowId}/bailleur`, { jeton });
     expect(bailleur.json.bailleur).toMatchObject({ id: habitat45, nom: 'Habitat 45' });
+    // Le délai de contact court depuis le signalement du bailleur (fiche 002), le jour où l'orientation est reçue.
+    const lance = await jusqua(
+      essai.banc.env.client.workflow.getHandle(acceptee.json.workflowId),
+      (e) => e.journal.some((j) => j.type === 'signalement'),
+      'délai depuis le signalement',
+    );
+    expect(lance.details.signaleLe).toBe(jourDeParis(recue.recueLe));
     await essai.banc.courriels.waitFor((x) => x.a.includes('s.morel@habitat45.example') && x.sujet === `Orientation acceptée (dossier ${recue.reference})`, {
       timeoutMs: 10_000,
     });

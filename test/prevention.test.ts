@@ -21,7 +21,7 @@ import {
 } from '../domain/prevention';
 import type { EtatParcours } from '../domain/vocabulaire';
 import { motifNonEligible } from '../domain/prevention';
-import { ajouterDuree, dateEnFrancais, heureDeParis, retirerDuree } from '../workflows/blocs/duree';
+import { ajouterDuree, dateEnFrancais, heureDeParis, jourDeParis, minuitDeParis, retirerDuree } from '../workflows/blocs/duree';
 import {
   CATALOGUE,
   apres,
@@ -183,6 +183,47 @@ describe('loiret-ahu', () => {
     const etat = await jusqua(handle, (e) => !!e.cloture);
     expect(etat.cloture!.issue).toBe('contact_impossible');
     sansConfidentiel(courrielsBailleur('loiret-ahu', ref));
+  });
+
+  it('le délai d’un mois et la règle des 6 mois comptent depuis le signalement du bailleur, pas depuis l’acceptation de l’orientation (fiche 002)', async () => {
+    const programme = CATALOGUE.trouver('loiret-ahu')!;
+    expect(programme.options.delaisDepuisSignalement).toBe(true);
+    // Signalé il y a 10 jours ; le bail avait alors un peu moins de 6 mois, il en a un peu plus aujourd'hui.
+    const signaleLe = jourDeParis(new Date(maintenant - 10 * 86_400_000));
+    const signalement = minuitDeParis(signaleLe);
+    const debutBail = jourDeParis(new Date(retirerDuree(signalement, 'P6M').getTime() + 3 * 86_400_000 + 12 * 3_600_000));
+    expect(motifNonEligible(programme, situation({ debutBail }), new Date())).toContain('bail commencé il y a plus de 6 mois');
+    expect(motifNonEligible(programme, situation({ debutBail }), signalement)).toBeUndefined();
+    const menage = menageEssai();
+    const handle = await banc.env.client.workflow.start('preventionPrecontentieuse', {
+      taskQueue: banc.taskQueue,
+      workflowId: `loiret-ahu--${menage.reference}`,
+      args: [
+        {
+          programme,
+          menage,
+          coordinateur: 'coord.essai',
+          travailleurSocial: 'ts.alice',
+          situation: situation({ debutBail }),
+          signaleLe,
+        } satisfies EntreePrevention,
+      ],
+    });
+    const contact = await echeanceSuivie(handle, 'contact');
+    expect(contact.due).toBe(ajouterDuree(signalement, 'P1M').toISOString());
+    const etat = await jusqua(handle, (e) => e.journal.some((j) => j.type === 'signalement'));
+    expect(etat.cloture).toBeUndefined();
+    expect(etat.details.signaleLe).toBe(signaleLe);
+    const accuse = await banc.courriels.waitFor((m) => m.a.includes(bailleurDe('loiret-ahu')) && m.sujet === `Orientation reçue (dossier ${menage.reference})`);
+    expect(accuse.texte).toContain(
+      `au plus tard le ${dateEnFrancais(contact.due)} (le délai court depuis votre signalement du ${dateEnFrancais(signalement)})`,
+    );
+    await avancerApres(handle, contact.due);
+    const avis = await banc.courriels.waitFor(
+      (m) => m.a.includes(bailleurDe('loiret-ahu')) && m.sujet.startsWith('Contact impossible') && dossier(menage.reference)(m),
+    );
+    expect(avis.texte).toContain('dans le délai de 1 mois suivant votre signalement');
+    expect((await jusqua(handle, (e) => !!e.cloture)).cloture!.issue).toBe('contact_impossible');
   });
 
   it('une tentative de contact s’enregistre pendant la lettre d’information (courriel au bailleur lent) : l’« aller vers », puis le diagnostic, pris dès la réponse', async () => {

@@ -47,28 +47,31 @@ async function programmeDuParcours(api: ApiEssai, jeton: string, id: string) {
 describe('réglages des programmes', () => {
   it('une nouvelle version par changement ; les parcours en cours gardent la leur ; l’autre API suit', async () => {
     const jeton = await essai.connecter('coord.essai');
+    // La version du fichier (le preset), puis celle que le changement crée.
+    const v = CATALOGUE.trouver('loiret-ahu')!.version;
+    const v2 = v + 1;
     const lu = await essai.api.appel('GET', '/api/programmes/loiret-ahu/reglages', { jeton });
     expect(lu.status, lu.texte).toBe(200);
-    expect(lu.json.programme).toMatchObject({ id: 'loiret-ahu', version: 1, delais: { diagnostic: 'P1M' } });
+    expect(lu.json.programme).toMatchObject({ id: 'loiret-ahu', version: v, delais: { diagnostic: 'P1M' } });
     expect(lu.json.versions).toEqual([
-      { version: 1, origine: 'fichier', modifiePar: null, motif: null, creeLe: expect.any(String), changements: ['Version d’origine.'] },
+      { version: v, origine: 'fichier', modifiePar: null, motif: null, creeLe: expect.any(String), changements: ['Version d’origine.'] },
     ]);
 
     const avant = await lancer(essai.api, jeton);
 
     const change = await essai.api.appel('PUT', '/api/programmes/loiret-ahu/reglages', {
       jeton,
-      corps: { versionAttendue: 1, motif: 'Comité de pilotage : diagnostic en six semaines', delais: { diagnostic: 'P6W' }, quotas: { situationsParAn: 25 } },
+      corps: { versionAttendue: v, motif: 'Comité de pilotage : diagnostic en six semaines', delais: { diagnostic: 'P6W' }, quotas: { situationsParAn: 25 } },
     });
     expect(change.status, change.texte).toBe(200);
-    expect(change.json.version).toBe(2);
+    expect(change.json.version).toBe(v2);
     expect(change.json.changements).toEqual(['Diagnostic social : 1 mois → 6 semaines', 'Situations par an : 20 → 25']);
     expect(change.json.message).toContain('le parcours en cours garde la version avec laquelle il a été lancé');
 
-    // Une saisie partie de la version 1 ne l'écrase pas.
+    // Une saisie partie de la version d'avant ne l'écrase pas.
     const perimee = await essai.api.appel('PUT', '/api/programmes/loiret-ahu/reglages', {
       jeton,
-      corps: { versionAttendue: 1, motif: 'Autre changement', delais: { contact: 'P2M' } },
+      corps: { versionAttendue: v, motif: 'Autre changement', delais: { contact: 'P2M' } },
     });
     expect(perimee.status).toBe(409);
     expect(perimee.json.detail).toContain('rechargez la page');
@@ -76,20 +79,20 @@ describe('réglages des programmes', () => {
     // Les refus : rien ne change.
     const inconnu = await essai.api.appel('PUT', '/api/programmes/loiret-ahu/reglages', {
       jeton,
-      corps: { versionAttendue: 2, motif: 'Essai', delais: { visiteSurprise: 'P1W' } },
+      corps: { versionAttendue: v2, motif: 'Essai', delais: { visiteSurprise: 'P1W' } },
     });
     expect(inconnu.status).toBe(400);
     expect(inconnu.json.errors).toEqual([{ champ: 'delais.visiteSurprise', message: 'délai que ce programme n’a pas' }]);
     const nul = await essai.api.appel('PUT', '/api/programmes/loiret-ahu/reglages', {
       jeton,
-      corps: { versionAttendue: 2, motif: 'Essai', delais: { planAide: 'P0D' } },
+      corps: { versionAttendue: v2, motif: 'Essai', delais: { planAide: 'P0D' } },
     });
     expect(nul.status).toBe(400);
     expect(nul.json.errors[0]).toMatchObject({ champ: 'delais.planAide', message: 'une durée nulle ne laisse aucun délai' });
     // Un rappel de deux semaines avant un plan d'aide à faire en deux semaines ne partirait jamais.
     const rappelTropLong = await essai.api.appel('PUT', '/api/programmes/loiret-ahu/reglages', {
       jeton,
-      corps: { versionAttendue: 2, motif: 'Essai', delais: { rappelAvant: 'P2W' } },
+      corps: { versionAttendue: v2, motif: 'Essai', delais: { rappelAvant: 'P2W' } },
     });
     expect(rappelTropLong.status, rappelTropLong.texte).toBe(400);
     expect(rappelTropLong.json.errors).toEqual([
@@ -101,35 +104,35 @@ describe('réglages des programmes', () => {
     ]);
     const sansMotif = await essai.api.appel('PUT', '/api/programmes/loiret-ahu/reglages', {
       jeton,
-      corps: { versionAttendue: 2, delais: { planAide: 'P3W' } },
+      corps: { versionAttendue: v2, delais: { planAide: 'P3W' } },
     });
     expect(sansMotif.status).toBe(400);
     expect(sansMotif.json.errors[0].champ).toBe('motif');
     const rien = await essai.api.appel('PUT', '/api/programmes/loiret-ahu/reglages', {
       jeton,
-      corps: { versionAttendue: 2, motif: 'Rien', delais: { diagnostic: 'P6W' } },
+      corps: { versionAttendue: v2, motif: 'Rien', delais: { diagnostic: 'P6W' } },
     });
     expect(rien.status).toBe(400);
     expect(rien.json.detail).toContain('Aucun réglage n’a changé');
     const parTs = await essai.api.appel('PUT', '/api/programmes/loiret-ahu/reglages', {
       jeton: await essai.connecter('ts.alice'),
-      corps: { versionAttendue: 2, motif: 'Essai', delais: { planAide: 'P3W' } },
+      corps: { versionAttendue: v2, motif: 'Essai', delais: { planAide: 'P3W' } },
     });
     expect(parTs.status).toBe(403);
 
     const historique = await autreApi.appel('GET', '/api/programmes/loiret-ahu/reglages', { jeton });
-    expect(historique.json.programme.version).toBe(2);
-    expect(historique.json.versions.map((v: { version: number }) => v.version)).toEqual([2, 1]);
+    expect(historique.json.programme.version).toBe(v2);
+    expect(historique.json.versions.map((v: { version: number }) => v.version)).toEqual([v2, v]);
     expect(historique.json.versions[0]).toMatchObject({
       origine: 'reglages',
       modifiePar: 'coord.essai',
       motif: 'Comité de pilotage : diagnostic en six semaines',
     });
 
-    // Lancé sur l'autre API, ouverte avant le changement : la version 2.
+    // Lancé sur l'autre API, ouverte avant le changement : la nouvelle version.
     const apres = await lancer(autreApi, jeton);
-    expect(await programmeDuParcours(essai.api, jeton, apres)).toMatchObject({ id: 'loiret-ahu', version: 2 });
-    expect(await programmeDuParcours(essai.api, jeton, avant)).toMatchObject({ id: 'loiret-ahu', version: 1 });
+    expect(await programmeDuParcours(essai.api, jeton, apres)).toMatchObject({ id: 'loiret-ahu', version: v2 });
+    expect(await programmeDuParcours(essai.api, jeton, avant)).toMatchObject({ id: 'loiret-ahu', version: v });
   });
 
   it('Besançon : les ménages isolés (personnes seules, couples sans enfants, ou dits isolés) en tête de liste ; ailleurs, pas de priorité', async () => {

@@ -31,6 +31,7 @@ export const LIBELLES_CHAMPS: Record<string, string> = {
   montantDette: 'Montant de la dette locative (€)',
   debutBail: 'Début du bail',
   designeLe: 'Date de désignation par la commission impayés',
+  signaleLe: 'Date du signalement de l’impayé par le bailleur',
   prochainBilan: 'Prochain point ou bilan de suivi',
   garantie: 'Garantie',
   dejaTente: 'Ce que le bailleur a déjà tenté',

@@ -100,7 +100,7 @@ import { pageOrientations, type RetourOrientation } from './pages/orientations';
 import { changementDuFormulaire, erreursDuFormulaire, pageProgrammes, pageReglages, type RetourReglages } from './pages/reglages';
 import { pageConnexion } from './pages/connexion';
 import { pageEvaluations } from './pages/evaluations';
-import { jourDeParis } from '../workflows/blocs/duree';
+import { jourDeParis, minuitDeParis } from '../workflows/blocs/duree';
 import { pageFileIml } from './pages/file-iml';
 import { champsLancement, pageChoixProgramme, pageLancement } from './pages/lancement';
 import {
@@ -139,8 +139,10 @@ function avertissementEligibilite(deps: DependancesApi, programme: Programme, do
   if (programme.typeParcours !== 'prevention_precontentieuse') return undefined;
   const r = deps.registre[programme.typeParcours]!.schemaLancement.safeParse(donnees);
   if (!r.success) return undefined;
-  const situation = (r.data as { situation?: SituationOrientation }).situation;
-  return situation ? motifNonEligible(programme, situation, maintenant) : undefined;
+  const { situation, signaleLe } = r.data as { situation?: SituationOrientation; signaleLe?: string };
+  // Au jour du signalement du bailleur quand les délais du programme en partent (loiret-ahu).
+  const le = signaleLe && programme.options.delaisDepuisSignalement ? minuitDeParis(signaleLe) : maintenant;
+  return situation ? motifNonEligible(programme, situation, le) : undefined;
 }
 
 const LIBELLES_CHAMPS_ANNUAIRE: Record<string, string> = {

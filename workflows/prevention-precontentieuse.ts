@@ -33,7 +33,7 @@ import { DELAIS_PAR_DEFAUT } from '../domain/reglages';
 import { LIBELLES_ISSUES, type Acteur, type EtatParcours, type Programme } from '../domain/vocabulaire';
 import { ajouterDuree, dateEnFrancais, dureeEnFrancais, minuitDeParis, sommeDurees } from './blocs/duree';
 import { notifier, notifierEnsemble } from './blocs/notification';
-import { accordPartageRetire, diagnosticPartage, OBJET_VALIDATION_REFERENT, paragraphesLettreInformation } from '../courriers/prevention';
+import { accordPartageRetire, accuseOrientation, diagnosticPartage, OBJET_VALIDATION_REFERENT, paragraphesLettreInformation } from '../courriers/prevention';
 import { LIBELLES_DESTINATAIRES_DIAGNOSTIC, accordPartageDiagnosticUpdate, type DestinataireDiagnostic } from '../domain/partage';
 import { Parcours, type Fin } from './blocs/parcours';
 import { demanderValidation } from './blocs/validation';
@@ -323,7 +323,9 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
 
   const fin = await p.derouler(async (): Promise<Fin> => {
     // 1. Orientation : les règles d'éligibilité du programme.
-    const refus = motifNonEligible(programme, e.situation, new Date());
+    // L'éligibilité s'apprécie au signalement du bailleur quand les délais en partent (loiret-ahu).
+    const signalement = e.signaleLe && programme.options.delaisDepuisSignalement ? minuitDeParis(e.signaleLe) : undefined;
+    const refus = motifNonEligible(programme, e.situation, signalement ?? new Date());
     if (refus) {
       await notifier(p, {
         a: { coordination: true },
@@ -407,16 +409,15 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
     p.changerEtape('information_menage', 'Lettre d’information au ménage');
     if (patched('accuse-orientation-bailleur')) {
       // La date du délai plutôt que sa durée : pour un ménage désigné par la commission, il court depuis la désignation.
-      const contactAvant = d.contact ? ajouterDuree(e.designeLe ? minuitDeParis(e.designeLe) : new Date(), d.contact) : undefined;
+      const contactAvant = d.contact ? ajouterDuree(e.designeLe ? minuitDeParis(e.designeLe) : (signalement ?? new Date()), d.contact) : undefined;
       await notifier(p, {
         a: { role: 'bailleur' },
-        sujet: `Orientation reçue (dossier ${menage.reference})`,
-        paragraphes: [
-          `Nous avons bien reçu l’orientation du ménage (dossier ${menage.reference}). Un courrier l’informe de notre intervention ; nous allons prendre contact avec lui.`,
-          contactAvant
-            ? `Nous vous tiendrons informés du premier contact, au plus tard le ${dateEnFrancais(contactAvant)}${e.designeLe ? ' (le délai court depuis la désignation par la commission impayés)' : ''}.`
-            : 'Nous vous tiendrons informés du premier contact.',
-        ],
+        ...accuseOrientation({
+          ref: menage.reference,
+          commission: !!programme.options.designationCommissionImpayes,
+          ...(contactAvant ? { contactAvant: dateEnFrancais(contactAvant) } : {}),
+          ...(e.designeLe ? { depuis: { designation: true } } : signalement ? { depuis: { signalement: dateEnFrancais(signalement) } } : {}),
+        }),
         visibilite: 'partenaires',
       });
     }
@@ -442,6 +443,13 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
       p.journal.noter('designation', `Ménage désigné par la commission impayés le ${dateEnFrancais(designation)} : les délais courent depuis cette date`);
     }
     const delaiDepuisDesignation = (delai: string) => (designation ? { due: ajouterDuree(designation, delai) } : { delai });
+    // Le délai de contact depuis le signalement du bailleur (loiret-ahu : « dans un délai d'1 mois, à
+    // compter du signalement de l'impayé par le bailleur », qui engage ensuite les poursuites).
+    if (signalement && !designation) {
+      p.details.signaleLe = e.signaleLe;
+      p.journal.noter('signalement', `Impayé signalé par le bailleur le ${dateEnFrancais(signalement)} : le délai de contact court depuis cette date`);
+    }
+    const delaiDeContact = (delai: string) => (!designation && signalement ? { due: ajouterDuree(signalement, delai) } : delaiDepuisDesignation(delai));
     const visite = d.premiereVisite
       ? p.echeances.suivre({
           id: 'premiere_visite',
@@ -455,7 +463,7 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
       ? p.echeances.suivre({
           id: 'contact',
           libelle: 'Premier contact avec le ménage',
-          ...delaiDepuisDesignation(d.contact),
+          ...delaiDeContact(d.contact),
           rappelAvant: d.rappelAvant,
           responsable: 'travailleur_social',
         })
@@ -472,7 +480,7 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
           a: { role: 'bailleur' },
           sujet: `Contact impossible avec le ménage (dossier ${menage.reference})`,
           paragraphes: [
-            `${tentatives.length ? `Malgré ${tentatives.length > 1 ? `nos ${tentatives.length} tentatives` : 'notre tentative'}, nous` : 'Nous'} n’avons pas pu entrer en contact avec le ménage du dossier ${menage.reference} dans le délai de ${dureeEnFrancais(d.contact!)} suivant l’orientation.`,
+            `${tentatives.length ? `Malgré ${tentatives.length > 1 ? `nos ${tentatives.length} tentatives` : 'notre tentative'}, nous` : 'Nous'} n’avons pas pu entrer en contact avec le ménage du dossier ${menage.reference} dans le délai de ${dureeEnFrancais(d.contact!)} suivant ${signalement && !designation ? 'votre signalement' : 'l’orientation'}.`,
             'Comme le prévoit le dispositif, vous pouvez engager les poursuites judiciaires. Nous vous informerons si le ménage reprend contact.',
           ],
           visibilite: 'partenaires',
@@ -516,7 +524,9 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
     p.echeances.tenir('contact');
     p.echeances.annuler('seconde_visite');
     p.details.contactEtabliLe = new Date().toISOString();
-    p.details.delaiPremierContactJours = Math.round((Date.now() - (designation ?? new Date(p.journal.evenements[0]!.date)).getTime()) / 86_400_000);
+    p.details.delaiPremierContactJours = Math.round(
+      (Date.now() - (designation ?? signalement ?? new Date(p.journal.evenements[0]!.date)).getTime()) / 86_400_000,
+    );
     p.journal.noter('contact_etabli', 'Contact établi avec le ménage');
     await notifier(p, {
       a: { role: 'bailleur' },

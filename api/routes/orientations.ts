@@ -19,6 +19,7 @@
 import { premierDuMois } from '../../domain/libelles';
 import { Router, type Request, type Response } from 'express';
 import { motifNonEligible } from '../../domain/prevention';
+import { jourDeParis } from '../../workflows/blocs/duree';
 import { LIBELLES_TYPE_ORGANISATION, type Programme, type TypeOrganisation } from '../../domain/vocabulaire';
 import { ClesApi, Orientations, type Orientation } from '../../orientations/registre';
 import { decisionOrientationSchema, ficheOrientationSchema, LIBELLES_SERVICES_ORIENTEURS } from '../../orientations/schema';
@@ -103,7 +104,9 @@ export function versSortie(programme: Programme, r: Orientation, maintenant: Dat
     orientePar: { ...r.fiche.oriente, libelleService: LIBELLES_SERVICES_ORIENTEURS[r.fiche.oriente.service] },
     menage: r.fiche.menage,
     situation: r.fiche.situation,
-    nonEligible: motifNonEligible(programme, r.fiche.situation, maintenant) ?? null,
+    // L'éligibilité au jour du signalement (« dans les 6 mois après attribution ») : une orientation
+    // qui attend d'être traitée ne devient pas inéligible pour autant.
+    nonEligible: motifNonEligible(programme, r.fiche.situation, programme.options.delaisDepuisSignalement ? r.recueLe : maintenant) ?? null,
     ...(r.workflowId ? { workflowId: r.workflowId } : {}),
     ...(r.motifRefus ? { motifRefus: r.motifRefus } : {}),
     ...(r.traiteePar ? { traiteePar: r.traiteePar, traiteeLe: r.traiteeLe!.toISOString() } : {}),
@@ -152,7 +155,11 @@ export async function deciderOrientation(deps: DependancesApi, personne: Personn
       ...(corps.travailleurSocial ? { travailleurSocial: corps.travailleurSocial } : {}),
       ...(bailleur ? { bailleur } : {}),
       // Les réponses qu'un programme n'utilise pas (une fiche remplie avant qu'elles soient masquées) ne bloquent pas le lancement.
-      donnees: { situation: sansChampsSansObjet(deps, programme, r.fiche.situation) },
+      // Les délais d'un programme qui les fait courir du signalement du bailleur partent de l'orientation reçue.
+      donnees: {
+        situation: sansChampsSansObjet(deps, programme, r.fiche.situation),
+        ...(programme.options.delaisDepuisSignalement ? { signaleLe: jourDeParis(r.recueLe) } : {}),
+      },
     });
     await orientationsDe(deps).traiter(r.id, personne.id, { statut: 'acceptee', workflowId: lance.workflowId });
     await envoyerDepuisApi(deps, {
