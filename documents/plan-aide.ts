@@ -9,6 +9,7 @@
  * bailleur reçoit le résumé des engagements qui le concernent, pas ce document.
  */
 import { communeDe, date, dureeEnFrancais, euros, exigerLecteur, exigerType, objet, pourNousJoindre, texte } from './commun';
+import { comparerDurees } from '../workflows/blocs/duree';
 import { DocumentIndisponible, type Bloc, type DocumentImprimable, type Lecteur, type SourceDocument } from './modele';
 import { ACTIONS_PLAN_MENAGE, calendrierSuivi, lireCarnet, lirePlan, ORIENTATIONS_PLAN, planRefuse, texteApurement, validationDepartement } from './prevention';
 
@@ -69,7 +70,12 @@ export function planAide(s: SourceDocument, lecteur: Lecteur): DocumentImprimabl
   const carnet = lireCarnet(etat) ?? [];
   const validation = plan.orientations.includes('asll') ? validationDepartement(etat) : undefined;
   const frequence = rythme(s);
-  const suivi = s.programme.delais?.suivi;
+  // La durée annoncée est celle que le parcours tient : jamais avant le dernier point ou bilan
+  // (besancon-ccas : un bilan à 12 mois pour 6 mois de suivi ne se lit pas « pendant 6 mois »).
+  const jalons = [...(s.programme.jalons?.pointsSuivi ?? []), ...(s.programme.jalons?.bilans ?? [])].sort((a, b) => comparerDurees(a, b));
+  const dernierJalon = jalons.at(-1);
+  const duree = s.programme.delais?.suivi;
+  const suivi = duree && dernierJalon && comparerDurees(dernierJalon, duree) > 0 ? dernierJalon : duree;
   // Passé au droit commun : plus de point de suivi à annoncer, le service qui prend le relais est nommé.
   const relais = texte(objet(etat.details.passageDroitCommun)?.service);
   const premier = relais ? undefined : calendrierSuivi(s).find((c) => !c.tenu && c.prevuLe);

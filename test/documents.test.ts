@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCourrielActivities, type PieceJointe } from '../activities/courriel';
 import { startMailCatcher, type MailCatcher } from '../dev/mail-catcher';
 import { DocumentIndisponible, genererPdf, preparerDocument, versWinAnsi, type Lecteur, type NomDocument, type SourceDocument } from '../documents';
-import type { EtatParcours } from '../domain/vocabulaire';
+import type { EtatParcours, Programme } from '../domain/vocabulaire';
 import { lirePdf, estPdf, sansIdentifiant } from './outils/pdf';
 import { contenuDocument } from '../api/documents/rendu';
 import { documentLettre } from '../documents/lettre-information';
@@ -749,6 +749,16 @@ describe('les documents que les rapports de terrain nomment, relus en PDF', () =
     sansIdentifiant(plat);
     const plan = preparerDocument('plan-aide', { etat: SUIVI, programme: sans }, 'menage');
     expect(plan.blocs.find((b) => b.type === 'signatures')).toMatchObject({ lieuEtDate: 'Fait en deux exemplaires, à …………………………, le ……………………………' });
+  });
+
+  it('le plan d’aide annonce la durée que le suivi tient : un bilan à 12 mois pour 6 mois de suivi se lit « pendant 12 mois »', () => {
+    const textePlan = (programme: Programme) =>
+      JSON.stringify(preparerDocument('plan-aide', { etat: { ...SUIVI, programme: { ...SUIVI.programme, id: programme.id } }, programme }, 'menage').blocs);
+    const besancon = CATALOGUE.trouver('besancon-ccas')!;
+    expect(besancon.delais.suivi).toBe('P6M');
+    expect(textePlan(besancon)).toContain('Faire le point avec vous : des bilans à 6 mois et 12 mois, pendant 12 mois.');
+    const loiret = CATALOGUE.trouver('loiret-ahu')!;
+    expect(textePlan(loiret)).toContain('Faire le point avec vous : des bilans à 3 mois et 6 mois, pendant 6 mois.');
   });
 });
 
