@@ -184,6 +184,19 @@ describe('loiret-ahu par l’API', () => {
           .catch(() => 'aucun'),
       ).toBe('aucun');
     }
+    // Le jour du signalement du bailleur : loiret-ahu seulement (ses délais en partent), pas toulouse-declic.
+    const reference = `CHAMP-SIGNALE-${Math.random().toString(36).slice(2, 8)}`.toUpperCase();
+    const signale = await appel('POST', '/api/parcours', {
+      jeton,
+      corps: {
+        programmeId: 'toulouse-declic',
+        travailleurSocial: 'ts.alice',
+        menage: menageEssai(reference),
+        donnees: { situation: situation(), signaleLe: '2026-10-15' },
+      },
+    });
+    estProbleme(signale, 400);
+    expect(signale.json.errors).toEqual([{ champ: 'donnees.signaleLe', message: expect.stringContaining('ne courent pas depuis le signalement du bailleur') }]);
   });
 
   it('un ménage non éligible (garantie FSL) est clôturé « non éligible », la raison est visible ; pas de lettre, une fiche de clôture', async () => {

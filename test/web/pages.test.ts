@@ -177,6 +177,38 @@ describe('page d’un parcours', () => {
     expect(clos).toContain('Le parcours est clôturé');
   });
 
+  it('département sans réponse : la coordination a le formulaire de la suite (relancer, faire revoir le plan), le travail social non ; pas avant l’échéance', () => {
+    const validation = autreParcours(
+      'prevention_precontentieuse',
+      'besancon-ccas',
+      'validation_departement',
+      'Validation du plan par le département (ASLL)',
+      {},
+    );
+    const suite = {
+      id: 'suite_departement',
+      libelle: 'Département sans réponse : relancer la demande ou faire revoir le plan',
+      due: '2026-01-08T00:00:00.000Z',
+      statut: 'en_cours' as const,
+      responsable: 'coordinateur' as const,
+    };
+    const coordBesancon = { ...PERSONNEL.find((x) => x.id === 'coord.essai')!, programmes: ['besancon-ccas'] };
+    const page = (e: EtatParcours, personne = coordBesancon) => pageParcours({ deps, personne, csrf: 'jeton-csrf', chemin: '/parcours' }, e).valeur;
+    const actions = (h: string) => [...h.matchAll(/<details class="action" id="action-([a-z-]+)"/g)].map((m) => m[1]);
+    const h = page({ ...validation, echeances: [suite] });
+    expect(actions(h)).toContain('departement-sans-reponse');
+    expect(h).toContain('Département sans réponse : relancer la demande ou faire revoir le plan');
+    expect(h).toContain('Relancer le département : nouvelle demande, nouveau délai');
+    expect(h).toContain('Revoir le plan avec le ménage (le département a fait savoir pourquoi)');
+    expect(h).toContain('Suite à donner');
+    expect(h).not.toMatch(/>\s*(relancer|reviser|suite|motif)\s*</);
+    // Tant que le département peut répondre, ou une fois la suite décidée : pas de formulaire.
+    expect(actions(page({ ...validation, echeances: [] }))).not.toContain('departement-sans-reponse');
+    expect(actions(page({ ...validation, echeances: [{ ...suite, statut: 'tenue' }] }))).not.toContain('departement-sans-reponse');
+    const ts = { ...PERSONNEL.find((x) => x.id === 'ts.alice')!, programmes: ['besancon-ccas'] };
+    expect(actions(page({ ...validation, echeances: [suite] }, ts))).not.toContain('departement-sans-reponse');
+  });
+
   it('protocole rompu : la coordination peut enregistrer l’orientation qu’exige la clôture (pas d’impasse)', () => {
     const rompu = autreParcours('protocole_post_resiliation', 'reims-april-protocole', 'rupture', 'Protocole rompu', {});
     const coord = { ...PERSONNEL.find((x) => x.id === 'coord.essai')!, programmes: ['reims-april-protocole'] };
@@ -833,6 +865,10 @@ describe('formulaire de lancement : les champs du programme', () => {
       expect(champs.filter((n) => propresABesancon.includes(n))).toEqual([]);
       expect(champs).toContain('donnees.situation.impayesMois');
     }
+    // Le signalement du bailleur, dont les délais partent : loiret-ahu seulement (fiche 002), avec son libellé.
+    expect(besancon).not.toContain('donnees.signaleLe');
+    expect(noms(champsLancement(ctx('coord.essai'), CATALOGUE.trouver('loiret-ahu')!, []).donnees)).toContain('donnees.signaleLe');
+    expect(pageLancement(ctx('coord.essai'), CATALOGUE.trouver('loiret-ahu')!, []).valeur).toContain('Date du signalement de l’impayé par le bailleur');
   });
 
   it('les erreurs du lancement résumées en tête : chaque champ, son libellé et sa raison, avec un lien vers lui', () => {
