@@ -8,7 +8,7 @@
 import type { z } from 'zod';
 import { analyser, Probleme } from '../api/problemes';
 import { lancementSchema, workflowIdDe } from '../api/schemas-api';
-import { motifNonEligible, type SituationOrientation } from '../domain/prevention';
+import { motifNonEligible, prioriteDuMenage, type SituationOrientation } from '../domain/prevention';
 import { COMPOSITIONS_MENAGE, type CompositionMenage, type Programme } from '../domain/vocabulaire';
 import { ajouterDuree, dureeEnFrancais, minuitDeParis } from '../workflows/blocs/duree';
 import { COLONNE, COLONNES, colonneDeEntete, lettreColonne, normaliser, type CleColonne } from './colonnes';
@@ -431,7 +431,9 @@ export function analyserListe(tableau: Tableau, ctx: ContexteListe): ListeAnalys
             : `désigné il y a plus de ${dureeEnFrancais(delai)} : les échéances ${noms.slice(0, -1).join(', ')} et ${noms.at(-1)} seront déjà dépassées au lancement`,
         );
       }
-      if (programme.options.prioriteMenagesIsoles && s.suiviParServiceSocial && menage.composition !== 'personne_seule') {
+      // « Ménages dits isolés : ménages sans enfants, personnes seules » (fiche 000) : la règle du parcours
+      // (la composition, colonne obligatoire, est là quand la ligne n'a pas d'erreur).
+      if (programme.options.prioriteMenagesIsoles && s.suiviParServiceSocial && !prioriteDuMenage(programme, { composition: menage.composition! }, s)) {
         avertissements.push(
           'déjà suivi par un service social et non isolé : la situation reste en principe au service social du département (à confirmer avec lui)',
         );

@@ -222,6 +222,21 @@ describe('lecture d’une liste (sans moteur)', () => {
     expect(() => analyserListe(sansComposition, contexte({ dateSeance: jour(-1) }))).toThrow(/colonne manquante : « Composition »\. En-têtes lus/);
   });
 
+  it('« ménages dits isolés : ménages sans enfants, personnes seules » (fiche 000) : un couple sans enfants suivi par un service social n’est pas « non isolé »', async () => {
+    const tableau = await lireTableau(
+      csv([
+        `R-10;M. et Mme B;couple;1 rue B, 25000 Besançon;;;GBH;2;100;01/01/2024;aucune;oui;;${enFrancais(jour(-1))};`,
+        `R-11;M. et Mme C;couple avec enfants;1 rue C, 25000 Besançon;;;GBH;2;100;01/01/2024;aucune;oui;;${enFrancais(jour(-1))};`,
+      ]),
+    );
+    const [sansEnfants, avecEnfants] = analyserListe(tableau, contexte()).lignes;
+    expect(sansEnfants!.erreurs).toEqual([]);
+    expect(sansEnfants!.corps).toMatchObject({ menage: { composition: 'couple' } });
+    expect(sansEnfants!.avertissements.join(' ')).not.toMatch(/non isolé/);
+    expect(avecEnfants!.erreurs).toEqual([]);
+    expect(avecEnfants!.avertissements.join(' ')).toMatch(/déjà suivi par un service social et non isolé/);
+  });
+
   it('une cellule vide dit sa colonne (l’en-tête du fichier) et ce qui est attendu ; jamais « champ obligatoire » seul', async () => {
     const tableau = await lireTableau(
       csv([
