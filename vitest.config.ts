@@ -47,7 +47,9 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 180_000,
     fileParallelism: true,
-    maxWorkers: 2,
+    // Trois fichiers à la fois sur deux cœurs : un fichier attend souvent (Temporal, PostgreSQL, le
+    // navigateur) ; le troisième occupe ce temps. Mesuré deux cœurs occupés par ailleurs : voir le README.
+    maxWorkers: 3,
     sequence: { sequencer: LesPlusLongsDabord },
   },
 });
