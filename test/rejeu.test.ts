@@ -472,17 +472,22 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'suivi-sans-blocage')('en
     }
   });
 
+  /** Un parcours besancon-ccas lancé, à l'« aller vers ». */
+  async function lancerBesancon(banc: Banc, reference: string) {
+    const menage = menageEssai(reference);
+    const handle = await banc.env.client.workflow.start('preventionPrecontentieuse', {
+      taskQueue: banc.taskQueue,
+      workflowId: `besancon-ccas--${menage.reference}`,
+      args: [{ programme: CATALOGUE.trouver('besancon-ccas')!, menage, coordinateur: 'coord.essai', travailleurSocial: 'ts.alice', situation }],
+    });
+    await etape(handle, 'aller_vers');
+    return handle;
+  }
+
   it('enregistre un parcours besancon-ccas : ASLL sans réponse du département, relancé par la coordination, validée, clôture', async () => {
     const banc = await monterBanc();
     try {
-      const programme = CATALOGUE.trouver('besancon-ccas')!;
-      const menage = menageEssai('REJEU-SILENCE');
-      const handle = await banc.env.client.workflow.start('preventionPrecontentieuse', {
-        taskQueue: banc.taskQueue,
-        workflowId: `besancon-ccas--${menage.reference}`,
-        args: [{ programme, menage, coordinateur: 'coord.essai', travailleurSocial: 'ts.alice', situation }],
-      });
-      await etape(handle, 'aller_vers');
+      const handle = await lancerBesancon(banc, 'REJEU-SILENCE');
       await handle.executeUpdate(tentativeContactUpdate, {
         args: [m({ canal: 'visite_domicile' as const, creneau: 'soir' as const, issue: 'joint' as const })],
       });
@@ -514,14 +519,7 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'suivi-sans-blocage')('en
   it('enregistre un parcours besancon-ccas : refus du ménage noté comme une tentative, puis contact et clôture', async () => {
     const banc = await monterBanc();
     try {
-      const programme = CATALOGUE.trouver('besancon-ccas')!;
-      const menage = menageEssai('REJEU-REFUS');
-      const handle = await banc.env.client.workflow.start('preventionPrecontentieuse', {
-        taskQueue: banc.taskQueue,
-        workflowId: `besancon-ccas--${menage.reference}`,
-        args: [{ programme, menage, coordinateur: 'coord.essai', travailleurSocial: 'ts.alice', situation }],
-      });
-      await etape(handle, 'aller_vers');
+      const handle = await lancerBesancon(banc, 'REJEU-REFUS');
       await handle.executeUpdate(tentativeContactUpdate, {
         args: [m({ canal: 'visite_domicile' as const, creneau: 'matin' as const, issue: 'refus' as const })],
       });
