@@ -22,6 +22,7 @@ import {
   planAideUpdate,
   REPRISES_PAIEMENT,
   STADES_PROCEDURE,
+  rechuteEquipeUpdate,
   SUITES_SANS_REPONSE,
   suiteSansReponseDepartementUpdate,
   raisonIssueImpossible,
@@ -132,6 +133,14 @@ const suiteSansReponseSchema = z
     const i = incoherenceSuiteSansReponse(x);
     if (i) ctx.addIssue({ code: 'custom', path: [i.champ], message: i.raison });
   });
+const rechuteSchema = z.object({
+  observation: z
+    .string()
+    .trim()
+    .max(1000)
+    .optional()
+    .meta({ description: 'Ce que l’équipe a repéré (nouveaux impayés, difficultés) : transmis au nouveau parcours par le journal' }),
+});
 const passageSchema = z.object({
   service: z.string().trim().min(2).max(200),
   courrielService: adresseCourrielSchema.optional().meta({
@@ -278,6 +287,13 @@ export const PARCOURS_PREVENTION: DefinitionParcours = {
         const raison = refusEntretienTripartite(programme, x);
         return raison ? { champ: 'entretienTripartite', raison } : undefined;
       },
+    }),
+    rechute: definirMessage({
+      update: rechuteEquipeUpdate,
+      schema: rechuteSchema,
+      roles: ['travailleur_social', 'coordinateur'],
+      libelle: 'Veille active : signaler une rechute repérée par l’équipe (un nouvel accompagnement s’ouvre)',
+      exemple: { observation: 'Deux loyers impayés depuis septembre, signalés par le gardien' },
     }),
     cloture: definirMessage({
       update: cloturerUpdate,

@@ -39,6 +39,8 @@ const ETAPES_DES_MESSAGES: Record<TypeParcours, Record<string, readonly string[]
     bilan: ['suivi'],
     'passage-droit-commun': ['suivi'],
     cloture: PREVENTION_EN_COURS,
+    // Après la clôture, pendant la veille active seulement (voir `veilleActiveEnCours`).
+    rechute: [],
   },
   iml_bail_glissant: {
     candidature: ['candidature'],
@@ -88,6 +90,15 @@ export interface EtatPourActions {
   journal: ReadonlyArray<{ type: string }>;
   details: Readonly<Record<string, unknown>>;
   echeances?: ReadonlyArray<{ id: string; statut: string }>;
+  demandes?: ReadonlyArray<{ action?: string; statut: string }>;
+}
+
+/**
+ * La veille active en cours (prévention, après la clôture) : le lien de rechute du bailleur attend
+ * encore ; l'équipe peut alors signaler elle-même une rechute (reims-april, fiche 004).
+ */
+export function veilleActiveEnCours(type: TypeParcours, etat?: EtatPourActions): boolean {
+  return type === 'prevention_precontentieuse' && !!etat?.demandes?.some((d) => d.action === 'rechute' && d.statut === 'en_attente');
 }
 
 /**
@@ -124,7 +135,7 @@ export function visiteAttendue(type: TypeParcours, etat?: EtatPourActions): bool
  * l'état, ce qu'il permet en plus de l'étape (la visite à domicile encore attendue).
  */
 export function messagesPermis(type: TypeParcours, etape: string, cloture = false, etat?: EtatPourActions): string[] {
-  if (cloture || etape === 'cloture') return [];
+  if (cloture || etape === 'cloture') return veilleActiveEnCours(type, etat) ? ['rechute'] : [];
   const table = ETAPES_DES_MESSAGES[type] ?? {};
   const visite = visiteAttendue(type, etat);
   // Le formulaire de bilan ne s'offre qu'avec un point ou un bilan à saisir (sinon : « aucun bilan n'est attendu »).

@@ -254,6 +254,15 @@ export function incoherenceSuiteSansReponse(x: Pick<SuiteSansReponseDepartement,
   return undefined;
 }
 export const suiteSansReponseDepartementUpdate = defineUpdate<{ etape: string }, [SuiteSansReponseDepartement]>('suiteSansReponseDepartement');
+/**
+ * Veille active (reims-april, fiche 004 : « le Club de prévention, par sa présence forte sur le
+ * quartier, reste dans une posture de veille active pour identifier tout risque de rechute ») :
+ * l'équipe signale elle-même une rechute qu'elle a repérée, comme le bailleur par son lien.
+ */
+export interface RechuteEquipe extends Enveloppe {
+  observation?: string;
+}
+export const rechuteEquipeUpdate = defineUpdate<{ etape: string }, [RechuteEquipe]>('rechuteEquipe');
 export const passageDroitCommunUpdate = defineUpdate<{ etape: string }, [PassageDroitCommun]>('passageDroitCommun');
 export const cloturerUpdate = defineUpdate<{ etape: string }, [Cloture]>('cloturer');
 

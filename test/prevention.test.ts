@@ -13,6 +13,7 @@ import {
   cloturerUpdate,
   diagnosticUpdate,
   passageDroitCommunUpdate,
+  rechuteEquipeUpdate,
   suiteSansReponseDepartementUpdate,
   planAideUpdate,
   tentativeContactUpdate,
@@ -934,6 +935,41 @@ describe('reims-april', () => {
     expect(etatSuite.journal.some((e) => e.resume === 'Étape : Comité de suivi')).toBe(false);
     expect(etatSuite.demandes).toEqual([]);
     expect(banc.courriels.messages().filter((m) => m.sujet.startsWith('Ménage déjà suivi') && dossier(ref)(m))).toHaveLength(1);
+    await terminer(suite);
+  });
+
+  it('veille active : l’équipe, présente sur le quartier, signale elle-même une rechute repérée (fiche 004) : la demande de veille est close, un parcours lié s’ouvre', async () => {
+    const { handle } = await lancer('reims-april');
+    await etape(handle, 'comite_de_suivi');
+    let etat = await jusqua(handle, (e) => e.demandes.length === 1);
+    // Pas de veille en cours : le message est refusé avec sa raison.
+    const tot = await handle.executeUpdate(rechuteEquipeUpdate, { args: [msg()({})] }).catch((e) => e);
+    expect(tot.cause?.message).toBe('Aucune veille active n’est en cours pour ce ménage : il n’y a pas de rechute à signaler ici.');
+    await handle.executeUpdate(repondreValidationUpdate, {
+      args: [{ requestId: requete(), par: 'partenaire:services_sociaux', demandeId: etat.demandes[0]!.id, role: 'services_sociaux', decision: 'approuve' }],
+    });
+    await etape(handle, 'aller_vers');
+    await handle.executeUpdate(tentativeContactUpdate, {
+      args: [msg()({ canal: 'visite_domicile' as const, creneau: 'soir' as const, issue: 'joint' as const })],
+    });
+    await etape(handle, 'diagnostic');
+    await handle.executeUpdate(cloturerUpdate, { args: [msg()({ issue: 'situation_stabilisee' as const })] });
+    etat = await jusqua(handle, (e) => !!e.cloture && e.demandes.length === 2);
+    expect(messagesPermis('prevention_precontentieuse', etat.etape, true, etat)).toEqual(['rechute']);
+    const r = await handle.executeUpdate(rechuteEquipeUpdate, { args: [msg('coord.essai')({ observation: 'Deux loyers impayés, signalés par le gardien' })] });
+    expect((r as { messagesPermis?: string[] }).messagesPermis).toEqual([]);
+    const final = (await handle.result()) as EtatParcours;
+    expect(final.demandes[1]).toMatchObject({
+      statut: 'approuvee',
+      decision: { par: 'coord.essai', commentaire: 'Deux loyers impayés, signalés par le gardien' },
+    });
+    expect(final.journal.find((e) => e.type === 'decision_partenaire' && e.resume.startsWith('Rechute repérée par l’équipe'))!.acteur).toEqual({
+      type: 'personnel',
+      id: 'coord.essai',
+    });
+    expect(final.journal.find((e) => e.type === 'rechute')!.resume).toMatch(/^Rechute signalée par l’équipe : nouveau parcours ouvert le /);
+    const suite = banc.env.client.workflow.getHandle(final.details.parcoursSuivant as string);
+    expect((await jusqua(suite, (e) => e.etape === 'aller_vers')).details.parcoursPrecedent).toBe(handle.workflowId);
     await terminer(suite);
   });
 });

@@ -21,6 +21,7 @@ import {
   diagnosticUpdate,
   passageDroitCommunUpdate,
   planAideUpdate,
+  rechuteEquipeUpdate,
   suiteSansReponseDepartementUpdate,
   tentativeContactUpdate,
 } from '../domain/prevention';
@@ -787,6 +788,25 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'regles-des-rapports')('e
       });
       await etape(handle, 'aller_vers');
       await handle.executeUpdate(cloreAnticipeUpdate, { args: [{ requestId: requete(), par: 'coord.essai', motif: 'Doublon' }] });
+    });
+  });
+
+  it('enregistre un parcours reims-april : veille active, rechute repérée et signalée par l’équipe (message « rechute »)', async () => {
+    await enregistrer('reims-april', 'REJEU-RECHUTE-EQUIPE', {}, 'prevention-rechute-equipe-v1.json', ['identifiant-rechute-court'], async (handle) => {
+      const etat = await jusqua(handle, (e) => e.etape === 'comite_de_suivi' && e.demandes.length === 1, 'demande au comité');
+      await handle.executeUpdate(repondreValidationUpdate, {
+        args: [{ requestId: requete(), par: 'partenaire:services_sociaux', demandeId: etat.demandes[0]!.id, role: 'services_sociaux', decision: 'approuve' }],
+      });
+      await etape(handle, 'aller_vers');
+      await handle.executeUpdate(tentativeContactUpdate, {
+        args: [m({ canal: 'visite_domicile' as const, creneau: 'soir' as const, issue: 'joint' as const })],
+      });
+      await etape(handle, 'diagnostic');
+      await repos(handle);
+      await handle.executeUpdate(cloturerUpdate, { args: [m({ issue: 'situation_stabilisee' as const })] });
+      await jusqua(handle, (e) => !!e.cloture && e.demandes.length === 2, 'veille active');
+      await repos(handle);
+      await handle.executeUpdate(rechuteEquipeUpdate, { args: [m({ observation: 'Nouveaux impayés' })] });
     });
   });
 

@@ -80,6 +80,7 @@ export const LIBELLES_CHAMPS: Record<string, string> = {
   entretienTripartite: 'Entretien tripartite',
   motif: 'Motif',
   suite: 'Suite à donner',
+  observation: 'Ce que l’équipe a repéré',
   decision: 'Décision',
   bailleur: 'Bailleur du logement',
   'bailleur.type': 'Type de bailleur',

@@ -12,6 +12,7 @@ import {
   ISSUES_PREVENTION,
   passageDroitCommunUpdate,
   planAideUpdate,
+  rechuteEquipeUpdate,
   suiteSansReponseDepartementUpdate,
   tentativeContactUpdate,
   type Bilan,
@@ -36,7 +37,7 @@ import { notifier, notifierEnsemble } from './blocs/notification';
 import { accordPartageRetire, accuseOrientation, diagnosticPartage, OBJET_VALIDATION_REFERENT, paragraphesLettreInformation } from '../courriers/prevention';
 import { LIBELLES_DESTINATAIRES_DIAGNOSTIC, accordPartageDiagnosticUpdate, type DestinataireDiagnostic } from '../domain/partage';
 import { Parcours, type Fin } from './blocs/parcours';
-import { demanderValidation } from './blocs/validation';
+import { demanderValidation, enregistrerReponse } from './blocs/validation';
 
 const LIBELLES_REPRISE = { totale: 'reprise totale', partielle: 'reprise partielle', aucune: 'pas de reprise' } as const;
 const VALIDATION_DEPARTEMENT = 'Validation du plan par le département (ASLL)';
@@ -245,6 +246,30 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
           ? 'Département sans réponse : la coordination le relance (nouvelle demande, nouveau délai)'
           : `Département sans réponse par le lien : la coordination fait revoir le plan — ${suiteDecidee.motif}`,
         { acteur: coordination },
+      );
+      return { etape: p.etape };
+    },
+  });
+  /** La veille active en cours : le lien de rechute du bailleur, tant qu'il attend. */
+  const veilleEnCours = () => p.demandes.find((x) => x.action === 'rechute' && x.statut === 'en_attente');
+  /** Qui a signalé la rechute, quand c'est l'équipe de l'opérateur (sinon le bailleur, par son lien). */
+  let rechuteParEquipe = false;
+  p.message(rechuteEquipeUpdate, {
+    valider: () => (veilleEnCours() ? undefined : 'Aucune veille active n’est en cours pour ce ménage : il n’y a pas de rechute à signaler ici.'),
+    appliquer: (x) => {
+      const veille = veilleEnCours()!;
+      rechuteParEquipe = true;
+      enregistrerReponse(
+        p,
+        {
+          requestId: x.requestId,
+          par: x.par,
+          demandeId: veille.id,
+          role: veille.role,
+          decision: 'approuve',
+          ...(x.observation?.trim() ? { commentaire: x.observation.trim() } : {}),
+        },
+        { type: 'personnel', id: x.par },
       );
       return { etape: p.etape };
     },
@@ -843,7 +868,8 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
     );
   }
 
-  // 12. Veille active : le bailleur peut signaler une rechute, qui ouvre un nouveau parcours lié.
+  // 12. Veille active : le bailleur (par son lien) ou l'équipe (message « rechute ») peut signaler une
+  // rechute, qui ouvre un nouveau parcours lié.
   // Pas pour un ménage jamais joint (clôture anticipée avant le premier contact : un doublon, un départ) :
   // il n'y a pas eu d'accompagnement dont surveiller la suite (patched('veille-apres-un-contact')).
   const jamaisJoint = () => !p.details.contactEtabliLe && patched('veille-apres-un-contact');
@@ -880,7 +906,10 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
       });
       p.details.parcoursSuivant = suite;
       // Nommé par sa référence et sa date, jamais par l'identifiant du workflow (le lien est dans les informations du dossier).
-      p.journal.noter('rechute', `Rechute signalée par le bailleur : nouveau parcours ouvert le ${dateEnFrancais(new Date())} pour ce ménage`);
+      p.journal.noter(
+        'rechute',
+        `Rechute signalée par ${rechuteParEquipe ? 'l’équipe' : 'le bailleur'} : nouveau parcours ouvert le ${dateEnFrancais(new Date())} pour ce ménage`,
+      );
     }
   }
   await p.indicateursConsignes();

@@ -209,6 +209,35 @@ describe('page d’un parcours', () => {
     expect(actions(page({ ...validation, echeances: [suite] }, ts))).not.toContain('departement-sans-reponse');
   });
 
+  it('veille active en cours (reims-april) : le parcours clôturé offre à l’équipe de signaler une rechute ; la veille finie, plus rien', () => {
+    const veille = {
+      id: 'v1',
+      role: 'bailleur' as const,
+      objet: 'Veille active : signaler une rechute',
+      envoyeeLe: '2026-06-01T00:00:00.000Z',
+      echeance: '2026-12-01T00:00:00.000Z',
+      statut: 'en_attente' as const,
+      action: 'rechute' as const,
+    };
+    const clos = {
+      ...autreParcours('prevention_precontentieuse', 'reims-april', 'cloture', 'Clôturé (Situation stabilisée) — veille active', {}),
+      cloture: { issue: 'situation_stabilisee' as const, le: '2026-06-01T00:00:00.000Z' },
+      demandes: [veille],
+    };
+    const pour = (id: string) => ({ ...PERSONNEL.find((x) => x.id === id)!, programmes: ['reims-april'] });
+    const actions = (h: string) => [...h.matchAll(/<details class="action" id="action-([a-z-]+)"/g)].map((m) => m[1]);
+    for (const id of ['ts.alice', 'coord.essai']) {
+      const h = pageParcours({ deps, personne: pour(id), csrf: 'jeton-csrf', chemin: '/parcours' }, clos).valeur;
+      expect(actions(h), id).toEqual(['rechute']);
+      expect(h).toContain('Veille active : signaler une rechute repérée par l’équipe');
+      expect(h).toContain('Ce que l’équipe a repéré');
+    }
+    const finie = { ...clos, demandes: [{ ...veille, statut: 'expiree' as const }] };
+    const h = pageParcours({ deps, personne: pour('ts.alice'), csrf: 'jeton-csrf', chemin: '/parcours' }, finie).valeur;
+    expect(actions(h)).toEqual([]);
+    expect(h).toContain('Le parcours est clôturé : plus aucune action n’est attendue.');
+  });
+
   it('protocole rompu : la coordination peut enregistrer l’orientation qu’exige la clôture (pas d’impasse)', () => {
     const rompu = autreParcours('protocole_post_resiliation', 'reims-april-protocole', 'rupture', 'Protocole rompu', {});
     const coord = { ...PERSONNEL.find((x) => x.id === 'coord.essai')!, programmes: ['reims-april-protocole'] };

@@ -399,6 +399,7 @@ export class Parcours {
         journal: this.journal.evenements,
         details: this.details,
         echeances: this.echeances.liste,
+        demandes: this.demandes,
       }),
     };
   }

@@ -7,7 +7,7 @@
 import { patched, uuid4 } from '@temporalio/workflow';
 import { attendreJusqua } from './attente';
 import type { ReponseValidation } from '../../domain/messages';
-import type { DemandeValidation, RolePartenaire } from '../../domain/vocabulaire';
+import type { Acteur, DemandeValidation, RolePartenaire } from '../../domain/vocabulaire';
 import { LIBELLES_ROLES, ROLES_DANS_UNE_PHRASE } from '../../domain/vocabulaire';
 import { activites } from './activites';
 import { ajouterDuree, dateEnFrancais } from './duree';
@@ -174,7 +174,11 @@ export function validerReponse(parcours: Parcours, r: ReponseValidation): string
   return undefined;
 }
 
-export function enregistrerReponse(parcours: Parcours, r: ReponseValidation): DemandeValidation {
+/**
+ * La réponse enregistrée. `equipe` : l'équipe de l'opérateur répond elle-même (une rechute qu'elle a
+ * repérée pendant la veille active, reims-april) ; le journal le dit, sous son nom.
+ */
+export function enregistrerReponse(parcours: Parcours, r: ReponseValidation, equipe?: Acteur): DemandeValidation {
   const d = parcours.demandes.find((x) => x.id === r.demandeId)!;
   d.statut = r.decision === 'approuve' ? 'approuvee' : 'refusee';
   d.decision = {
@@ -188,13 +192,15 @@ export function enregistrerReponse(parcours: Parcours, r: ReponseValidation): De
   parcours.echeances.tenir(`validation:${d.id}`);
   parcours.journal.noter(
     'decision_partenaire',
-    d.action === 'nouveau_bail'
-      ? `${LIBELLES_ROLES[d.role]} : signature du nouveau bail indiquée par son lien${r.commentaire ? ` — ${r.commentaire}` : ''}`
-      : d.action === 'rechute'
-        ? // La veille active n'attend pas de décision : le lien sert à signaler une rechute.
-          `${LIBELLES_ROLES[d.role]} : rechute signalée par le lien de veille active${r.commentaire ? ` — ${r.commentaire}` : ''}`
-        : `${LIBELLES_ROLES[d.role]} : « ${d.objet} » ${r.decision === 'approuve' ? 'approuvée' : 'refusée'}${r.commentaire ? ` — ${r.commentaire}` : ''}`,
-    { acteur: { type: 'partenaire', role: d.role, id: r.par } },
+    equipe && d.action === 'rechute'
+      ? `Rechute repérée par l’équipe pendant la veille active${r.commentaire ? ` — ${r.commentaire}` : ''}`
+      : d.action === 'nouveau_bail'
+        ? `${LIBELLES_ROLES[d.role]} : signature du nouveau bail indiquée par son lien${r.commentaire ? ` — ${r.commentaire}` : ''}`
+        : d.action === 'rechute'
+          ? // La veille active n'attend pas de décision : le lien sert à signaler une rechute.
+            `${LIBELLES_ROLES[d.role]} : rechute signalée par le lien de veille active${r.commentaire ? ` — ${r.commentaire}` : ''}`
+          : `${LIBELLES_ROLES[d.role]} : « ${d.objet} » ${r.decision === 'approuve' ? 'approuvée' : 'refusée'}${r.commentaire ? ` — ${r.commentaire}` : ''}`,
+    { acteur: equipe ?? { type: 'partenaire', role: d.role, id: r.par } },
   );
   return d;
 }
