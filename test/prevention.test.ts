@@ -650,6 +650,7 @@ describe('besancon-ccas', () => {
     const etat = await etape(handle, 'revision_plan');
     expect(etat.details.revision).toMatchObject({ motif: 'Au téléphone : ASLL refusée, orienter vers le FSL seul' });
     expect(etat.journal.filter((j) => j.type === 'etape' && j.resume.includes('Révision du plan')).length).toBe(1);
+    expect(etat.journal.find((j) => j.type === 'suite_sans_reponse')!.visibilite).toBe('equipe');
     await terminer(handle);
   });
 });
@@ -963,9 +964,9 @@ describe('reims-april', () => {
       statut: 'approuvee',
       decision: { par: 'coord.essai', commentaire: 'Deux loyers impayés, signalés par le gardien' },
     });
-    expect(final.journal.find((e) => e.type === 'decision_partenaire' && e.resume.startsWith('Rechute repérée par l’équipe'))!.acteur).toEqual({
-      type: 'personnel',
-      id: 'coord.essai',
+    expect(final.journal.find((e) => e.type === 'decision_partenaire' && e.resume.startsWith('Rechute repérée par l’équipe'))).toMatchObject({
+      acteur: { type: 'personnel', id: 'coord.essai' },
+      visibilite: 'equipe',
     });
     expect(final.journal.find((e) => e.type === 'rechute')!.resume).toMatch(/^Rechute signalée par l’équipe : nouveau parcours ouvert le /);
     const suite = banc.env.client.workflow.getHandle(final.details.parcoursSuivant as string);

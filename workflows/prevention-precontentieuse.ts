@@ -245,7 +245,8 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
         x.suite === 'relancer'
           ? 'Département sans réponse : la coordination le relance (nouvelle demande, nouveau délai)'
           : `Département sans réponse par le lien : la coordination fait revoir le plan — ${suiteDecidee.motif}`,
-        { acteur: coordination },
+        // Ce que le département a fait savoir du plan reste à l'équipe.
+        { acteur: coordination, visibilite: 'equipe' },
       );
       return { etape: p.etape };
     },

@@ -200,7 +200,8 @@ export function enregistrerReponse(parcours: Parcours, r: ReponseValidation, equ
           ? // La veille active n'attend pas de décision : le lien sert à signaler une rechute.
             `${LIBELLES_ROLES[d.role]} : rechute signalée par le lien de veille active${r.commentaire ? ` — ${r.commentaire}` : ''}`
           : `${LIBELLES_ROLES[d.role]} : « ${d.objet} » ${r.decision === 'approuve' ? 'approuvée' : 'refusée'}${r.commentaire ? ` — ${r.commentaire}` : ''}`,
-    { acteur: equipe ?? { type: 'partenaire', role: d.role, id: r.par } },
+    // Ce que l'équipe a repéré reste à l'équipe (jamais montré au bailleur).
+    equipe ? { acteur: equipe, visibilite: 'equipe' } : { acteur: { type: 'partenaire', role: d.role, id: r.par } },
   );
   return d;
 }
