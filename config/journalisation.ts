@@ -14,6 +14,11 @@ export const CHAMPS_MASQUES = [
   'motDePasse',
   'password',
   'commentaire',
+  // Textes libres et situation d'un ménage (motif d'une clôture ou d'une révision, ce que l'équipe
+  // a repéré, impayés et dette) : jamais dans un journal technique, même par erreur.
+  'motif',
+  'observation',
+  'situation',
   'notes',
   'diagnostic',
   'token',

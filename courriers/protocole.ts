@@ -6,7 +6,7 @@
  */
 import { euros as eurosFr, mentionPersonnel } from '../domain/libelles';
 import type { PlanApurement, Resiliation } from '../domain/protocole';
-import { dateEnFrancais, dureeEnFrancais, heureDeParis, jourDeParis, veilleDe } from '../workflows/blocs/duree';
+import { dateEnFrancais, dureeEnFrancais, heureDeParis, jourDeParis, periodiciteEnFrancais, veilleDe } from '../workflows/blocs/duree';
 import { phraseQuiAppeler, type Courriel, type Jour, type OperateurAJoindre, type ProgrammeCourrier } from './commun';
 
 type Prog = ProgrammeCourrier;
@@ -142,7 +142,7 @@ export function protocoleSigne(x: ProtocoleSigne): Record<'ccapex' | 'prefecture
       paragraphes: [
         `Le protocole signé le ${dateEnFrancais(pr.signeLe)} avec l’occupant du dossier ${ref} est enregistré.`,
         ...engagements,
-        `Chaque mois, vous recevrez un lien pour indiquer si l’indemnité et la mensualité du plan ont été reçues ; un bilan vous sera adressé tous les ${dureeEnFrancais(x.bilan)}.`,
+        `Chaque mois, vous recevrez un lien pour indiquer si l’indemnité et la mensualité du plan ont été reçues ; un bilan vous sera adressé ${periodiciteEnFrancais(x.bilan)}.`,
       ],
     },
   };

@@ -9,7 +9,7 @@
  * bailleur reçoit le résumé des engagements qui le concernent, pas ce document.
  */
 import { communeDe, date, dureeEnFrancais, euros, exigerLecteur, exigerType, objet, pourNousJoindre, texte } from './commun';
-import { comparerDurees } from '../workflows/blocs/duree';
+import { comparerDurees, periodiciteEnFrancais } from '../workflows/blocs/duree';
 import { DocumentIndisponible, type Bloc, type DocumentImprimable, type Lecteur, type SourceDocument } from './modele';
 import { ACTIONS_PLAN_MENAGE, calendrierSuivi, lireCarnet, lirePlan, ORIENTATIONS_PLAN, planRefuse, texteApurement, validationDepartement } from './prevention';
 
@@ -32,13 +32,6 @@ function rythme(s: SourceDocument): string | undefined {
     ...(bilans.length ? [`${bilans.length > 1 ? 'des bilans' : 'un bilan'} à ${liste(bilans)}`] : []),
   ];
   return parties.length ? parties.join(' et ') : undefined;
-}
-
-/** « chaque mois », « toutes les 2 semaines », « tous les 2 mois » : le rythme d'un intervalle. */
-function periodicite(iso: string): string {
-  const texte = dureeEnFrancais(iso);
-  if (/^1 \D+$/.test(texte)) return `chaque ${texte.slice(2)}`;
-  return `${/^\d+ semaines$/.test(texte) ? 'toutes' : 'tous'} les ${texte}`;
 }
 
 export function planAide(s: SourceDocument, lecteur: Lecteur): DocumentImprimable {
@@ -154,7 +147,7 @@ export function planAide(s: SourceDocument, lecteur: Lecteur): DocumentImprimabl
                 suivi
                   ? `, pendant ${dureeEnFrancais(suivi)}`
                   : s.programme.delais?.pointSuivi
-                    ? `, puis un point ${periodicite(s.programme.delais.pointSuivi)}, jusqu’à ce que votre situation soit stabilisée ou que vous souhaitiez arrêter`
+                    ? `, puis un point ${periodiciteEnFrancais(s.programme.delais.pointSuivi)}, jusqu’à ce que votre situation soit stabilisée ou que vous souhaitiez arrêter`
                     : ''
               }.`
             : 'Faire le point avec vous régulièrement.',

@@ -197,6 +197,24 @@ describe('loiret-ahu par l’API', () => {
     });
     estProbleme(signale, 400);
     expect(signale.json.errors).toEqual([{ champ: 'donnees.signaleLe', message: expect.stringContaining('ne courent pas depuis le signalement du bailleur') }]);
+    // Pour loiret-ahu, un signalement à venir n'a pas de sens : refusé, rien de lancé.
+    const demain = new Date(Date.parse(`${jourDeParis(new Date())}T12:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+    const futur = await appel('POST', '/api/parcours', {
+      jeton,
+      corps: {
+        programmeId: 'loiret-ahu',
+        travailleurSocial: 'ts.alice',
+        menage: menageEssai(`${reference}-F`),
+        donnees: { situation: situation(), signaleLe: demain },
+      },
+    });
+    estProbleme(futur, 400);
+    expect(futur.json.errors).toEqual([{ champ: 'donnees.signaleLe', message: 'la date du signalement ne peut pas être dans le futur' }]);
+    expect(
+      await handleDe(`loiret-ahu--${reference}-F`)
+        .describe()
+        .catch(() => 'aucun'),
+    ).toBe('aucun');
   });
 
   it('un ménage non éligible (garantie FSL) est clôturé « non éligible », la raison est visible ; pas de lettre, une fiche de clôture', async () => {

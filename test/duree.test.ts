@@ -10,6 +10,7 @@ import {
   dureeEnFrancais,
   estDureeIso,
   lireDuree,
+  periodiciteEnFrancais,
   retirerDuree,
   sommeDurees,
 } from '../workflows/blocs/duree';
@@ -135,6 +136,18 @@ describe('sommeDurees', () => {
     expect(jourDeParis(ajouterDuree(debut, sommeDurees('P6M', 'P1M')))).toBe('2028-02-29');
     expect(jourDeParis(ajouterDuree(debut, sommeDurees('P6M', 'P1M', 'P1M')))).toBe('2028-03-31');
     expect(jourDeParis(ajouterDuree(ajouterDuree(ajouterDuree(debut, 'P6M'), 'P1M'), 'P1M'))).toBe('2028-03-29');
+  });
+});
+
+describe('periodiciteEnFrancais', () => {
+  it.each([
+    ['P1M', 'chaque mois'],
+    ['P1W', 'chaque semaine'],
+    ['P2W', 'toutes les 2 semaines'],
+    ['P3M', 'tous les 3 mois'],
+    ['P10D', 'tous les 10 jours'],
+  ])('%s → %s', (iso, texte) => {
+    expect(periodiciteEnFrancais(iso)).toBe(texte);
   });
 });
 

@@ -63,10 +63,10 @@ const situation = (s: Partial<SituationOrientation> = {}): SituationOrientation 
   ...s,
 });
 
-async function lancer(programmeId: string, s: Partial<SituationOrientation> = {}) {
+async function lancer(programmeId: string, s: Partial<SituationOrientation> = {}, plus: Pick<EntreePrevention, 'signaleLe'> = {}) {
   const programme = CATALOGUE.trouver(programmeId)!;
   const menage = menageEssai();
-  const entree: EntreePrevention = { programme, menage, coordinateur: 'coord.essai', travailleurSocial: 'ts.alice', situation: situation(s) };
+  const entree: EntreePrevention = { programme, menage, coordinateur: 'coord.essai', travailleurSocial: 'ts.alice', situation: situation(s), ...plus };
   const handle = await banc.env.client.workflow.start('preventionPrecontentieuse', {
     taskQueue: banc.taskQueue,
     workflowId: `${programmeId}--${menage.reference}`,
@@ -195,21 +195,7 @@ describe('loiret-ahu', () => {
     const debutBail = jourDeParis(new Date(retirerDuree(signalement, 'P6M').getTime() + 3 * 86_400_000 + 12 * 3_600_000));
     expect(motifNonEligible(programme, situation({ debutBail }), new Date())).toContain('bail commencé il y a plus de 6 mois');
     expect(motifNonEligible(programme, situation({ debutBail }), signalement)).toBeUndefined();
-    const menage = menageEssai();
-    const handle = await banc.env.client.workflow.start('preventionPrecontentieuse', {
-      taskQueue: banc.taskQueue,
-      workflowId: `loiret-ahu--${menage.reference}`,
-      args: [
-        {
-          programme,
-          menage,
-          coordinateur: 'coord.essai',
-          travailleurSocial: 'ts.alice',
-          situation: situation({ debutBail }),
-          signaleLe,
-        } satisfies EntreePrevention,
-      ],
-    });
+    const { handle, menage } = await lancer('loiret-ahu', { debutBail }, { signaleLe });
     const contact = await echeanceSuivie(handle, 'contact');
     expect(contact.due).toBe(ajouterDuree(signalement, 'P1M').toISOString());
     const etat = await jusqua(handle, (e) => e.journal.some((j) => j.type === 'signalement'));
@@ -619,6 +605,13 @@ describe('besancon-ccas', () => {
   it('département sans réponse : rappels, escalade au coordinateur qui le relance ; la nouvelle demande validée ouvre le suivi', async () => {
     const { handle, ref, demande } = await departementSilencieux('besancon-ccas');
     await banc.courriels.waitFor((m) => m.sujet.startsWith('Rappel — Validation du plan') && dossier(ref)(m));
+    // La coordination tarde à décider : son échéance passe, elle est alertée, la décision reste possible.
+    await depasser(handle, 'suite_departement');
+    await echeanceSuivie(handle, 'suite_departement', 'depassee');
+    await banc.courriels.waitFor(
+      (m) => m.sujet.startsWith('Échéance dépassée : Département sans réponse') && m.a.includes('coordination@essai.example') && dossier(ref)(m),
+    );
+    expect(messagesPermis('prevention_precontentieuse', 'validation_departement', false, await handle.query(etatQuery))).toContain('departement-sans-reponse');
     const r = await handle.executeUpdate(suiteSansReponseDepartementUpdate, {
       args: [{ requestId: requete(), par: 'coord.essai', suite: 'relancer' as const }],
     });

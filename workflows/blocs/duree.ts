@@ -132,6 +132,13 @@ export function dateEnFrancais(date: Date | string): string {
   return `${jour === 1 ? '1er' : jour} ${MOIS[paris.getUTCMonth()]} ${paris.getUTCFullYear()}`;
 }
 
+/** « chaque mois », « toutes les 2 semaines », « tous les 3 mois » : le rythme d'un intervalle. */
+export function periodiciteEnFrancais(iso: string): string {
+  const texte = dureeEnFrancais(iso);
+  if (/^1 \D+$/.test(texte)) return `chaque ${texte.slice(2)}`;
+  return `${/^\d+ semaines$/.test(texte) ? 'toutes' : 'tous'} les ${texte}`;
+}
+
 /** « 3 semaines », « 1 mois », « 7 jours »… pour les courriels. */
 export function dureeEnFrancais(iso: string): string {
   const d = lireDuree(iso);
