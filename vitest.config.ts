@@ -47,9 +47,9 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 180_000,
     fileParallelism: true,
-    // Trois fichiers à la fois sur deux cœurs : un fichier attend souvent (Temporal, PostgreSQL, le
-    // navigateur) ; le troisième occupe ce temps. Mesuré deux cœurs occupés par ailleurs : voir le README.
-    maxWorkers: 3,
+    // Quatre fichiers à la fois sur deux cœurs : un fichier attend souvent (Temporal, PostgreSQL, le
+    // navigateur) ; les autres occupent ce temps. Mesuré deux cœurs occupés par ailleurs : voir le README.
+    maxWorkers: 4,
     sequence: { sequencer: LesPlusLongsDabord },
   },
 });
