@@ -112,7 +112,7 @@ export const demandeValidationSchema = z.object({
   workflowId: z.string().min(1),
   demandeId: z.string().min(1),
   role: z.enum(ROLES_PARTENAIRES),
-  action: z.enum(['validation', 'paiement', 'rechute', 'nouveau_bail']).default('validation'),
+  action: z.enum(['validation', 'paiement', 'rechute', 'nouveau_bail', 'verification']).default('validation'),
   destinataire: destinataireSchema,
   sujet: z.string().min(1).max(200),
   paragraphes: z.array(z.string()).min(1),

@@ -10,9 +10,12 @@ import {
   CANAUX_CONTACT,
   cloturerUpdate,
   CRENEAUX,
+  decisionComiteUpdate,
+  DECISIONS_COMITE,
   diagnosticUpdate,
   GARANTIES,
   incoherencePlan,
+  incoherenceDecisionComite,
   incoherenceSuiteSansReponse,
   incoherenceTentative,
   ISSUES_PREVENTION,
@@ -131,6 +134,18 @@ const suiteSansReponseSchema = z
   })
   .superRefine((x, ctx) => {
     const i = incoherenceSuiteSansReponse(x);
+    if (i) ctx.addIssue({ code: 'custom', path: [i.champ], message: i.raison });
+  });
+const decisionComiteSchema = z
+  .object({
+    decision: z.enum(DECISIONS_COMITE).meta({ description: 'La décision du comité de suivi : intégrer le ménage, ou non' }),
+    motif: z.string().trim().max(1000).optional().meta({
+      description: 'Le motif de la décision : obligatoire pour ne pas intégrer le ménage',
+      'x-obligatoire-selon': 'selon la décision',
+    }),
+  })
+  .superRefine((x, ctx) => {
+    const i = incoherenceDecisionComite(x);
     if (i) ctx.addIssue({ code: 'custom', path: [i.champ], message: i.raison });
   });
 const rechuteSchema = z.object({
@@ -262,6 +277,13 @@ export const PARCOURS_PREVENTION: DefinitionParcours = {
       libelle: 'Plan d’aide contractualisé',
       // Sans plan d'apurement : il serait alors obligatoire (mensualité et durée), ce que l'exemple ne montrerait pas.
       exemple: { actions: ['ouverture_droits', 'fsl'], orientations: ['asll'] },
+    }),
+    'decision-comite': definirMessage({
+      update: decisionComiteUpdate,
+      schema: decisionComiteSchema,
+      roles: ['coordinateur'],
+      libelle: 'Décision du comité de suivi : intégrer le ménage ou non',
+      exemple: { decision: 'integrer' },
     }),
     'departement-sans-reponse': definirMessage({
       update: suiteSansReponseDepartementUpdate,

@@ -191,9 +191,9 @@ export const etatSchema = z
           .object({ le: z.iso.datetime(), raison: z.string().meta({ example: 'paiement enregistré par l’équipe' }) })
           .optional()
           .meta({ description: 'Demande close avant son échéance, n’ayant plus d’objet (mois réglé par l’équipe, protocole rompu)' }),
-        action: z.enum(['paiement', 'rechute', 'nouveau_bail']).optional().meta({
+        action: z.enum(['paiement', 'rechute', 'nouveau_bail', 'verification']).optional().meta({
           description:
-            'Un lien de paiement du mois, de veille active (signaler une rechute) ou pour indiquer la signature du nouveau bail, plutôt qu’une décision à prendre',
+            'Un lien de paiement du mois, de veille active (signaler une rechute), pour indiquer la signature du nouveau bail, ou pour dire avant le comité de suivi si le ménage est déjà accompagné (approuve : aucun accompagnement connu ; refuse : déjà accompagné), plutôt qu’une décision à prendre',
         }),
         decision: z
           .object({

@@ -80,3 +80,33 @@ export function accordPartageRetire(x: { ref: string; programme: { operateur: { 
     ],
   };
 }
+
+/**
+ * Comité de suivi (reims-april, fiche 004) : « Avant validation en comité de suivi, les partenaires
+ * sociaux vérifient que les locataires ne sont pas accompagnés par ailleurs (le cas échéant, une alerte
+ * est faite auprès des travailleurs sociaux en charge) ». La demande de vérification aux services
+ * sociaux : son objet, ce qu'ils voient pour répondre.
+ */
+export const OBJET_VERIFICATION_COMITE = 'Avant le comité de suivi : le ménage est-il déjà accompagné ?';
+export function apercuVerificationComite(x: { ref: string; impayesMois: number; dejaSuiviSelonLeBailleur: boolean; operateur: string }): string[] {
+  return [
+    `Dossier ${x.ref} : ${x.impayesMois} mois d’impayés, signalé par son bailleur pour un accompagnement par ${x.operateur}.`,
+    x.dejaSuiviSelonLeBailleur ? 'Le bailleur indique qu’un service social suit déjà le ménage.' : 'Aucun suivi social connu du bailleur.',
+    'Si le ménage est déjà accompagné, dites par quel service ou quel travailleur social, et prévenez-le : le comité de suivi décidera ensuite de l’intégration du ménage.',
+  ];
+}
+
+/** Au service qui suit déjà le ménage quand le comité l'intègre tout de même : il est associé dès l'entrée (tuilage). */
+export function courrielTuilageComite(x: { ref: string; programme: { operateur: { nom: string; courriel: string } }; suiviPar: string }): {
+  sujet: string;
+  paragraphes: string[];
+} {
+  return {
+    sujet: `Comité de suivi : accompagnement engagé, votre service y est associé (dossier ${x.ref})`,
+    paragraphes: [
+      `Le comité de suivi a validé l’intégration du ménage du dossier ${x.ref}, que vous avez signalé comme déjà accompagné (${x.suiviPar}).`,
+      `${x.programme.operateur.nom} engage l’accompagnement. Le relais avec le travailleur social qui suit le ménage est préparé dès maintenant : il est associé dès l’entrée dans le dispositif.`,
+      `Pour convenir de ce relais : ${x.programme.operateur.courriel}.`,
+    ],
+  };
+}

@@ -35,6 +35,7 @@ const ETAPES_DES_MESSAGES: Record<TypeParcours, Record<string, readonly string[]
     'tentative-contact': ['information_menage', 'aller_vers'],
     diagnostic: ['diagnostic'],
     'plan-aide': ['plan_aide', 'revision_plan'],
+    'decision-comite': ['comite_de_suivi'],
     'departement-sans-reponse': ['validation_departement'],
     bilan: ['suivi'],
     'passage-droit-commun': ['suivi'],
@@ -121,6 +122,16 @@ export function suiteDepartementAttendue(etat: EtatPourActions): boolean | undef
 }
 
 /**
+ * La décision du comité de suivi à enregistrer (prévention, reims-april) : son échéance
+ * (« decision_comite ») est ouverte. Un parcours d'avant ce comité en deux temps n'en a pas : la
+ * décision y passe par le lien des services sociaux. Sans échéances connues, rien n'est dit.
+ */
+export function decisionComiteAttendue(etat: EtatPourActions): boolean | undefined {
+  if (!etat.echeances) return undefined;
+  return etat.echeances.some((e) => e.id === 'decision_comite' && (e.statut === 'en_cours' || e.statut === 'depassee'));
+}
+
+/**
  * La visite à domicile prévue malgré un premier contact par un autre canal (besancon-ccas :
  * « malgré tout mise en œuvre ») : annoncée au journal (« visite_attendue »), tenue quand la visite
  * est notée (`visiteDomicileLe`). Tant qu'elle est attendue, la tentative de contact (une visite)
@@ -142,10 +153,12 @@ export function messagesPermis(type: TypeParcours, etape: string, cloture = fals
   const sansBilan = type === 'prevention_precontentieuse' && !!etat && bilanAttendu(etat) === false;
   // La suite d'une validation sans réponse ne s'offre qu'une fois l'échéance du département passée.
   const sansSuite = type === 'prevention_precontentieuse' && !!etat && suiteDepartementAttendue(etat) === false;
+  const sansComite = type === 'prevention_precontentieuse' && !!etat && decisionComiteAttendue(etat) === false;
   return Object.entries(table)
     .filter(([nom, etapes]) => etapes.includes(etape) || (visite && nom === 'tentative-contact'))
     .filter(([nom]) => !(sansBilan && nom === 'bilan'))
     .filter(([nom]) => !(sansSuite && nom === 'departement-sans-reponse'))
+    .filter(([nom]) => !(sansComite && nom === 'decision-comite'))
     .map(([nom]) => nom);
 }
 

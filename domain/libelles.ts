@@ -105,6 +105,9 @@ export const LIBELLES_VALEURS: Record<string, string> = {
   // La suite d'une validation restée sans réponse du département.
   relancer: 'Relancer le département : nouvelle demande, nouveau délai',
   reviser: 'Revoir le plan avec le ménage (le département a fait savoir pourquoi)',
+  // La décision du comité de suivi (reims-april).
+  integrer: 'Intégrer le ménage : l’accompagnement commence',
+  ne_pas_integrer: 'Ne pas intégrer le ménage (motif obligatoire)',
   ...LIBELLES_STADES_PROCEDURE,
   ...LIBELLES_ISSUES,
 };

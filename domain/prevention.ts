@@ -255,6 +255,25 @@ export function incoherenceSuiteSansReponse(x: Pick<SuiteSansReponseDepartement,
 }
 export const suiteSansReponseDepartementUpdate = defineUpdate<{ etape: string }, [SuiteSansReponseDepartement]>('suiteSansReponseDepartement');
 /**
+ * Comité de suivi (reims-april, fiche 004 : « Avant validation en comité de suivi, les partenaires
+ * sociaux vérifient que les locataires ne sont pas accompagnés par ailleurs ») : les services sociaux
+ * disent par leur lien si le ménage est déjà accompagné, puis la coordination enregistre la décision du
+ * comité. Il peut intégrer un ménage déjà suivi (« sas alternatif » quand le droit commun ne répond
+ * plus) : le service en charge est alors associé dès l'entrée.
+ */
+export const DECISIONS_COMITE = ['integrer', 'ne_pas_integrer'] as const;
+export interface DecisionComite extends Enveloppe {
+  decision: (typeof DECISIONS_COMITE)[number];
+  motif?: string;
+}
+/** Ne pas intégrer un ménage se motive : le bailleur et le service qui le suit sauront pourquoi. */
+export function incoherenceDecisionComite(x: Pick<DecisionComite, 'decision' | 'motif'>): { champ: string; raison: string } | undefined {
+  if (x.decision === 'ne_pas_integrer' && !x.motif?.trim())
+    return { champ: 'motif', raison: 'indiquez le motif de la décision du comité (par exemple : le ménage reste suivi par son service social)' };
+  return undefined;
+}
+export const decisionComiteUpdate = defineUpdate<{ etape: string }, [DecisionComite]>('decisionComite');
+/**
  * Veille active (reims-april, fiche 004 : « le Club de prévention, par sa présence forte sur le
  * quartier, reste dans une posture de veille active pour identifier tout risque de rechute ») :
  * l'équipe signale elle-même une rechute qu'elle a repérée, comme le bailleur par son lien.

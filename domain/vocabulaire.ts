@@ -254,10 +254,12 @@ export interface DemandeValidation {
   echeance: string;
   statut: 'en_attente' | 'approuvee' | 'refusee' | 'expiree';
   /**
-   * Un lien de veille active (signaler une rechute), de paiement, ou pour indiquer la signature du
-   * nouveau bail (protocole respecté), plutôt qu'une décision à prendre.
+   * Un lien de veille active (signaler une rechute), de paiement, pour indiquer la signature du
+   * nouveau bail (protocole respecté), ou pour dire si le ménage est déjà accompagné (vérification
+   * avant le comité de suivi : « approuve » = aucun accompagnement connu, « refuse » = déjà
+   * accompagné, par qui dans le commentaire), plutôt qu'une décision à prendre.
    */
-  action?: 'paiement' | 'rechute' | 'nouveau_bail';
+  action?: 'paiement' | 'rechute' | 'nouveau_bail' | 'verification';
   /** Date de la clôture du parcours qui a fermé la demande encore en attente (son lien le dit). */
   closeParClotureLe?: string;
   /**

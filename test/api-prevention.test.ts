@@ -512,22 +512,37 @@ describe('reims-april par l’API : comité de suivi, clôture, veille active', 
     const reference = menage.reference;
     const coord = await connecter('coord.essai');
 
-    // Comité de suivi : le service social répond par son lien (page de validation habituelle).
-    await attendreEtat(workflowId, (e) => e.etape === 'comite_de_suivi' && e.demandes.length === 1, 'demande au comité de suivi');
-    const comite = await banc.courriels.waitFor(
-      (m) => m.a.includes('cas-reims@marne.example') && m.sujet.startsWith('Comité de suivi') && m.sujet.includes(reference),
+    // Comité de suivi : les services sociaux disent par leur lien si le ménage est déjà accompagné (page
+    // dédiée), puis la coordination enregistre la décision du comité.
+    await attendreEtat(workflowId, (e) => e.etape === 'comite_de_suivi' && e.demandes.length === 1, 'vérification avant le comité de suivi');
+    const verification = await banc.courriels.waitFor(
+      (m) => m.a.includes('cas-reims@marne.example') && m.sujet.startsWith('Avant le comité de suivi') && m.sujet.includes(reference),
       { timeoutMs: 20_000 },
     );
-    const jetonComite = lienDe(comite);
-    const pageComite = await appel('GET', `/liens/${jetonComite}`);
-    expect(pageComite.status).toBe(200);
-    expect(pageComite.texte).toContain('<label for="decision-approuve">J’approuve</label>');
-    expect(pageComite.texte).not.toContain('Signaler une rechute');
-    const accord = await appel('POST', `/liens/${jetonComite}`, {
-      formulaire: { decision: 'approuve', commentaire: 'L’association engage l’accompagnement.' },
+    expect(verification.texte).toContain('indiquez par le lien ci-dessous si ce ménage est déjà accompagné par un travailleur social');
+    const jetonVerification = lienDe(verification);
+    expect(SIGNEUR.verifier(jetonVerification, await heureDuParcours(handleDe(workflowId)))).toMatchObject({
+      ok: true,
+      claims: { action: 'verification', role: 'services_sociaux' },
     });
-    expect(accord.status, accord.texte).toBe(200);
-    expect(accord.texte).toContain('demande approuvée');
+    const pageVerification = await appel('GET', `/liens/${jetonVerification}`);
+    expect(pageVerification.status).toBe(200);
+    expect(pageVerification.texte).toContain('<label for="decision-refuse">Oui, il est déjà accompagné</label>');
+    expect(pageVerification.texte).not.toContain('J’approuve');
+    // Déjà accompagné, sans dire par qui : le formulaire revient avec l'erreur, rien n'est enregistré.
+    const sansQui = await appel('POST', `/liens/${jetonVerification}`, { formulaire: { decision: 'refuse', commentaire: '  ' } });
+    expect(sansQui.status).toBe(400);
+    expect(sansQui.texte).toContain('Indiquez par quel service ou quel travailleur social le ménage est déjà accompagné.');
+    expect(sansQui.texte).toContain('id="decision-refuse" name="decision" value="refuse" required checked');
+    expect((await attendreEtat(workflowId, () => true, 'état')).demandes[0]!.statut).toBe('en_attente');
+    const reponse = await appel('POST', `/liens/${jetonVerification}`, { formulaire: { decision: 'approuve' } });
+    expect(reponse.status, reponse.texte).toBe(200);
+    expect(reponse.texte).toContain('<strong>aucun accompagnement connu</strong>');
+    // Le lien ne sert qu'une fois.
+    expect((await appel('GET', `/liens/${jetonVerification}`)).texte).toContain('Cette demande a déjà reçu une réponse');
+    const decision = await message(workflowId, 'decision-comite', { decision: 'integrer' }, 'coord.essai');
+    expect(decision.status, decision.texte).toBe(200);
+    expect(decision.json.etape).toBe('information_menage');
 
     // Contact, diagnostic, plan : par les messages du travailleur social.
     await etape(workflowId, 'aller_vers');

@@ -16,6 +16,7 @@ import {
   ORIENTATIONS_PLAN,
   bilanUpdate,
   cloturerUpdate,
+  decisionComiteUpdate,
   diagnosticUpdate,
   passageDroitCommunUpdate,
   planAideUpdate,
@@ -37,6 +38,7 @@ import {
   requete,
   terminer,
   type Banc,
+  passerLeComite,
   planValideParLeReferent,
 } from './outils/environnement';
 
@@ -241,35 +243,115 @@ describe('besancon-ccas — un refus n’est qu’une tentative', () => {
   });
 });
 
-describe('reims-april — comité de suivi : ménage déjà suivi', () => {
-  it('le refus du comité note par qui le ménage est suivi, prévient ce service, et le bailleur ne reçoit pas de lien de veille active', async () => {
+describe('reims-april — comité de suivi : les services sociaux vérifient, puis le comité décide (fiche 004)', () => {
+  const verificationEnAttente = (e: EtatParcours) => e.demandes.find((d) => d.action === 'verification' && d.statut === 'en_attente');
+  const decider = (handle: WorkflowHandle, decision: 'integrer' | 'ne_pas_integrer', motif?: string) =>
+    handle.executeUpdate(decisionComiteUpdate, { args: [{ requestId: requete(), par: 'coord.essai', decision, ...(motif ? { motif } : {}) }] });
+  const refus = (p: Promise<unknown>) =>
+    p.then(
+      () => 'accepté',
+      (e: { cause?: { message?: string } }) => e.cause?.message,
+    );
+
+  it('ménage déjà accompagné, non intégré : par qui, noté ; ce service est prévenu ; le bailleur ne reçoit pas de lien de veille active', async () => {
     const { handle, ref, programme } = await lancer('reims-april', { suiviParServiceSocial: true });
     const suivant = programme.partenaires.services_sociaux!;
     await etape(handle, 'comite_de_suivi');
-    const demande = await jusqua(handle, (e) => e.demandes.length === 1, 'demande au comité');
+    const lien = await banc.courriels.waitFor((m) => m.sujet.startsWith('Avant le comité de suivi') && m.a.includes(suivant.courriel) && dossier(ref)(m));
+    expect(lien.texte).toContain('prévenez-le');
+    // Avant la vérification, la coordination peut déjà décider ; un motif est exigé pour ne pas intégrer.
+    expect(await refus(decider(handle, 'ne_pas_integrer'))).toMatch(/^indiquez le motif de la décision du comité/);
+    const e = await jusqua(handle, (x) => !!verificationEnAttente(x), 'vérification en attente');
+    expect(messagesPermis('prevention_precontentieuse', e.etape, false, e)).toEqual(['decision-comite']);
     await handle.executeUpdate(repondreValidationUpdate, {
       args: [
         {
           requestId: requete(),
           par: 'partenaire:services_sociaux',
-          demandeId: demande.demandes[0]!.id,
+          demandeId: verificationEnAttente(e)!.id,
           role: 'services_sociaux',
           decision: 'refuse',
           commentaire: 'Suivi par Mme Durand, CCAS de Reims',
         },
       ],
     });
+    const verifiee = await jusqua(handle, (x) => x.journal.some((j) => j.resume.includes('ménage déjà accompagné')), 'vérification notée');
+    // Qui suit le ménage reste à l'équipe (le bailleur ne le voit pas).
+    expect(verifiee.journal.find((j) => j.resume.includes('ménage déjà accompagné'))).toMatchObject({ visibilite: 'equipe' });
+    expect(verifiee.etape).toBe('comite_de_suivi');
+    expect(await decider(handle, 'ne_pas_integrer', 'Le ménage reste suivi par le CCAS')).toMatchObject({ etape: 'cloture' });
     const final: EtatParcours = await handle.result();
     expect(final.cloture!.issue).toBe('orientation_droit_commun');
+    expect(final.cloture!.motif).toBe('Comité de suivi : Le ménage reste suivi par le CCAS');
     expect(final.details.dejaSuivi).toMatchObject({ par: suivant.nom, precision: 'Suivi par Mme Durand, CCAS de Reims' });
-    expect(final.journal.some((x) => x.type === 'deja_suivi')).toBe(true);
+    expect(final.echeances.find((x) => x.id === 'decision_comite')!.statut).toBe('tenue');
     const alerte = await banc.courriels.waitFor(
       (m) => m.sujet.startsWith('Comité de suivi : le ménage reste suivi par votre service') && m.a.includes(suivant.courriel) && dossier(ref)(m),
     );
-    expect(alerte.texte).toContain('Mme Durand');
+    expect(alerte.texte).toContain('Le ménage reste suivi par le CCAS');
     // Jamais accompagné : aucune demande de veille active, aucun lien au bailleur.
     expect(final.demandes).toHaveLength(1);
     expect(final.journal.some((x) => x.resume.includes('Veille active'))).toBe(false);
+  });
+
+  it('aucun accompagnement connu, intégré : la décision fait passer le parcours à la lettre au ménage aussitôt ; elle est refusée une fois prise', async () => {
+    const { handle } = await lancer('reims-april');
+    await etape(handle, 'comite_de_suivi');
+    expect(await passerLeComite(handle)).toMatchObject({ etape: 'information_menage' });
+    expect(await refus(decider(handle, 'integrer'))).toBe('Ce message n’est pas attendu à l’étape « Lettre d’information au ménage ».');
+    const e = await etape(handle, 'aller_vers');
+    expect(e.demandes[0]).toMatchObject({ action: 'verification', statut: 'approuvee' });
+    expect(e.journal.filter((j) => j.resume === 'Étape : Lettre d’information au ménage')).toHaveLength(1);
+    expect(e.journal.find((j) => j.type === 'decision_comite')).toMatchObject({ acteur: { id: 'coord.essai', role: 'coordinateur' } });
+    await terminer(handle);
+  });
+
+  it('le comité décide avant la réponse des services sociaux : leur lien est clos, la décision vaut', async () => {
+    const { handle } = await lancer('reims-april');
+    await jusqua(handle, (x) => !!verificationEnAttente(x), 'vérification en attente');
+    await decider(handle, 'integrer', 'Situation connue du comité');
+    const e = await etape(handle, 'aller_vers');
+    expect(e.demandes[0]).toMatchObject({ statut: 'expiree', fermee: { raison: 'le comité de suivi a décidé' } });
+    expect(e.echeances.some((x) => x.id.startsWith('validation:') && x.statut === 'en_cours')).toBe(false);
+    const tard = await refus(
+      handle.executeUpdate(repondreValidationUpdate, {
+        args: [{ requestId: requete(), par: 'partenaire:services_sociaux', demandeId: e.demandes[0]!.id, role: 'services_sociaux', decision: 'approuve' }],
+      }),
+    );
+    expect(tard).toMatch(/^Cette demande a été close le .* \(le comité de suivi a décidé\)/);
+    await terminer(handle);
+  });
+
+  it('délai du comité dépassé sans vérification ni décision : le lien expire, la coordination est alertée, la décision reste attendue puis vaut', async () => {
+    const { handle, ref, programme } = await lancer('reims-april');
+    const echeance = await echeanceSuivie(handle, 'decision_comite');
+    const e0 = await jusqua(handle, (x) => !!verificationEnAttente(x), 'vérification en attente');
+    // Le délai du programme depuis l'entrée au comité de suivi.
+    const entree = e0.journal.find((j) => j.resume === 'Étape : Comité de suivi')!;
+    expect(echeance.due).toBe(ajouterDuree(new Date(entree.date), programme.delais.comiteDeSuivi!).toISOString());
+    expect(verificationEnAttente(e0)!.echeance).toBe(echeance.due);
+    await avancerJusqua(banc, handle, apres(echeance.due));
+    const e = await jusqua(handle, (x) => x.demandes[0]!.statut === 'expiree', 'vérification expirée');
+    expect((await echeanceSuivie(handle, 'decision_comite', 'depassee')).due).toBe(echeance.due);
+    expect(e.etape).toBe('comite_de_suivi');
+    await banc.courriels.waitFor((m) => m.sujet.startsWith('Échéance dépassée : Décision du comité de suivi') && dossier(ref)(m));
+    // Les rappels du programme (4 et 8 jours) aux services sociaux, avant l'échéance.
+    const rappels = banc.courriels.messages().filter((m) => m.sujet.startsWith('Rappel — Avant le comité de suivi') && dossier(ref)(m));
+    expect(rappels).toHaveLength(programme.rappelsValidation.length);
+    expect(rappels[0]!.texte).toContain('Nous n’avons pas encore reçu votre réponse.');
+    expect(messagesPermis('prevention_precontentieuse', e.etape, false, e)).toEqual(['decision-comite']);
+    expect(await decider(handle, 'integrer')).toMatchObject({ etape: 'information_menage' });
+    const suite = await etape(handle, 'aller_vers');
+    expect(suite.echeances.find((x) => x.id === 'decision_comite')!.statut).toBe('tenue');
+    await terminer(handle);
+  });
+
+  it('hors de l’étape, ou pour un programme sans comité, la décision est refusée et ne change rien', async () => {
+    const { handle } = await lancer('loiret-ahu');
+    const e = await etape(handle, 'aller_vers');
+    expect(await refus(decider(handle, 'integrer'))).toBe('Ce message n’est pas attendu à l’étape « Aller vers le ménage ».');
+    expect((await handle.query(etatQuery)).journal).toHaveLength(e.journal.length);
+    await terminer(handle);
   });
 });
 
@@ -369,10 +451,7 @@ describe('fin du suivi prévue', () => {
 
     const april = await lancer('reims-april');
     expect(april.programme.delais.suivi).toBeUndefined();
-    const comite = await jusqua(april.handle, (e) => e.etape === 'comite_de_suivi' && e.demandes.length === 1, 'demande au comité');
-    await april.handle.executeUpdate(repondreValidationUpdate, {
-      args: [{ requestId: requete(), par: 'partenaire:services_sociaux', demandeId: comite.demandes[0]!.id, role: 'services_sociaux', decision: 'approuve' }],
-    });
+    await passerLeComite(april.handle);
     await jusquAuPlan(april.handle);
     await april.handle.executeUpdate(planAideUpdate, { args: [msg({ actions: ['budget' as const], orientations: [] })] });
     const suivi = await jusqua(april.handle, (e) => e.etape === 'suivi', 'étape « suivi »');

@@ -38,6 +38,7 @@ import {
   requete,
   terminer,
   type Banc,
+  passerLeComite,
   planValideParLeReferent,
   OBJET_VALIDATION_REFERENT,
 } from './outils/environnement';
@@ -853,10 +854,8 @@ describe('reims-april', () => {
   it('veille active sans rechute : le lien expire au bout de 6 mois et le parcours se termine sans parcours lié', async () => {
     const { handle, ref } = await lancer('reims-april');
     await etape(handle, 'comite_de_suivi');
-    let etat = await jusqua(handle, (e) => e.demandes.length === 1);
-    await handle.executeUpdate(repondreValidationUpdate, {
-      args: [{ requestId: requete(), par: 'partenaire:services_sociaux', demandeId: etat.demandes[0]!.id, role: 'services_sociaux', decision: 'approuve' }],
-    });
+    await passerLeComite(handle);
+    let etat: EtatParcours;
     await contactEtDiagnostic(handle);
     await handle.executeUpdate(planAideUpdate, { args: [msg()({ actions: ['budget' as const], orientations: [] })] });
     await etape(handle, 'suivi');
@@ -873,10 +872,7 @@ describe('reims-april', () => {
   it('clôture anticipée avant tout contact (un doublon) : ni veille active ni lien de rechute au bailleur', async () => {
     const { handle, ref } = await lancer('reims-april');
     await etape(handle, 'comite_de_suivi');
-    const etat = await jusqua(handle, (e) => e.demandes.length === 1);
-    await handle.executeUpdate(repondreValidationUpdate, {
-      args: [{ requestId: requete(), par: 'partenaire:services_sociaux', demandeId: etat.demandes[0]!.id, role: 'services_sociaux', decision: 'approuve' }],
-    });
+    await passerLeComite(handle);
     await etape(handle, 'aller_vers');
     await handle.executeUpdate(cloreAnticipeUpdate, { args: [{ requestId: requete(), par: 'coord.essai', motif: 'Doublon' }] });
     const final: EtatParcours = await handle.result();
@@ -888,14 +884,16 @@ describe('reims-april', () => {
     expect(banc.courriels.messages().some((m) => m.sujet.startsWith('Veille active') && dossier(ref)(m))).toBe(false);
   });
 
-  it('comité de suivi (ménage déjà suivi : le service social est alerté), contact, clôture puis veille active : une rechute ouvre un parcours lié', async () => {
+  it('comité de suivi (ménage déjà suivi : intégré tout de même, son service associé dès l’entrée), contact, clôture puis veille active : une rechute ouvre un parcours lié', async () => {
     const { handle, ref } = await lancer('reims-april', { suiviParServiceSocial: true });
     await etape(handle, 'comite_de_suivi');
-    await banc.courriels.waitFor((m) => m.sujet.startsWith('Ménage déjà suivi') && m.a.includes('cas-reims@marne.example') && dossier(ref)(m));
-    let etat = await jusqua(handle, (e) => e.demandes.length === 1);
-    await handle.executeUpdate(repondreValidationUpdate, {
-      args: [{ requestId: requete(), par: 'partenaire:services_sociaux', demandeId: etat.demandes[0]!.id, role: 'services_sociaux', decision: 'approuve' }],
-    });
+    const verification = await banc.courriels.waitFor(
+      (m) => m.sujet.startsWith('Avant le comité de suivi') && m.a.includes('cas-reims@marne.example') && dossier(ref)(m),
+    );
+    expect(verification.texte).toContain('Le bailleur indique qu’un service social suit déjà le ménage.');
+    expect(verification.texte).toMatch(/\/liens\//);
+    await passerLeComite(handle, { dejaSuiviPar: 'Mme Durand, CCAS de Reims' });
+    let etat: EtatParcours;
     await etape(handle, 'aller_vers');
     for (const creneau of ['matin', 'soir', 'week_end'] as const) {
       await handle.executeUpdate(tentativeContactUpdate, { args: [msg()({ canal: 'visite_domicile' as const, creneau, issue: 'absent' as const })] });
@@ -928,20 +926,23 @@ describe('reims-april', () => {
     expect(etatSuite.journal.some((e) => e.type === 'rechute')).toBe(true);
     expect(etatSuite.journal.some((e) => e.resume === 'Étape : Comité de suivi')).toBe(false);
     expect(etatSuite.demandes).toEqual([]);
-    expect(banc.courriels.messages().filter((m) => m.sujet.startsWith('Ménage déjà suivi') && dossier(ref)(m))).toHaveLength(1);
+    // Le « sas alternatif » (fiche 004) : le service qui suit déjà le ménage est associé dès l'entrée, une fois.
+    const tuilage = banc.courriels.messages().filter((m) => m.sujet.startsWith('Comité de suivi : accompagnement engagé') && dossier(ref)(m));
+    expect(tuilage).toHaveLength(1);
+    expect(tuilage[0]!.texte).toContain('Mme Durand, CCAS de Reims');
+    expect((final as EtatParcours).journal.find((e) => e.type === 'tuilage')).toMatchObject({ visibilite: 'equipe' });
     await terminer(suite);
   });
 
   it('veille active : l’équipe, présente sur le quartier, signale elle-même une rechute repérée (fiche 004) : la demande de veille est close, un parcours lié s’ouvre', async () => {
     const { handle } = await lancer('reims-april');
     await etape(handle, 'comite_de_suivi');
-    let etat = await jusqua(handle, (e) => e.demandes.length === 1);
+    await jusqua(handle, (e) => e.demandes.length === 1);
     // Pas de veille en cours : le message est refusé avec sa raison.
     const tot = await handle.executeUpdate(rechuteEquipeUpdate, { args: [msg()({})] }).catch((e) => e);
     expect(tot.cause?.message).toBe('Aucune veille active n’est en cours pour ce ménage : il n’y a pas de rechute à signaler ici.');
-    await handle.executeUpdate(repondreValidationUpdate, {
-      args: [{ requestId: requete(), par: 'partenaire:services_sociaux', demandeId: etat.demandes[0]!.id, role: 'services_sociaux', decision: 'approuve' }],
-    });
+    await passerLeComite(handle);
+    let etat: EtatParcours;
     await etape(handle, 'aller_vers');
     await handle.executeUpdate(tentativeContactUpdate, {
       args: [msg()({ canal: 'visite_domicile' as const, creneau: 'soir' as const, issue: 'joint' as const })],

@@ -8,6 +8,7 @@ import { patched, startChild, ParentClosePolicy } from '@temporalio/workflow';
 import {
   bilanUpdate,
   cloturerUpdate,
+  decisionComiteUpdate,
   diagnosticUpdate,
   ISSUES_PREVENTION,
   passageDroitCommunUpdate,
@@ -22,6 +23,7 @@ import {
   type TentativeContact,
 } from '../domain/prevention';
 import {
+  incoherenceDecisionComite,
   incoherencePlan,
   incoherenceSuiteSansReponse,
   incoherenceTentative,
@@ -34,9 +36,18 @@ import { DELAIS_PAR_DEFAUT } from '../domain/reglages';
 import { LIBELLES_ISSUES, type Acteur, type EtatParcours, type Programme } from '../domain/vocabulaire';
 import { ajouterDuree, dateEnFrancais, dureeEnFrancais, minuitDeParis, sommeDurees } from './blocs/duree';
 import { notifier, notifierEnsemble } from './blocs/notification';
-import { accordPartageRetire, accuseOrientation, diagnosticPartage, OBJET_VALIDATION_REFERENT, paragraphesLettreInformation } from '../courriers/prevention';
+import {
+  accordPartageRetire,
+  accuseOrientation,
+  apercuVerificationComite,
+  courrielTuilageComite,
+  diagnosticPartage,
+  OBJET_VALIDATION_REFERENT,
+  OBJET_VERIFICATION_COMITE,
+  paragraphesLettreInformation,
+} from '../courriers/prevention';
 import { LIBELLES_DESTINATAIRES_DIAGNOSTIC, accordPartageDiagnosticUpdate, type DestinataireDiagnostic } from '../domain/partage';
-import { Parcours, type Fin } from './blocs/parcours';
+import { Interruption, Parcours, type Fin } from './blocs/parcours';
 import { demanderValidation, enregistrerReponse } from './blocs/validation';
 
 const LIBELLES_REPRISE = { totale: 'reprise totale', partielle: 'reprise partielle', aucune: 'pas de reprise' } as const;
@@ -102,6 +113,12 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
    */
   let suiteAttendue = false;
   let suiteDecidee: { suite: 'relancer' | 'reviser'; motif?: string } | undefined;
+  /**
+   * Comité de suivi en deux temps (reims-april, patched('comite-verification-puis-decision')) : la
+   * décision que la coordination enregistre, attendue tant que `comiteAttendu`.
+   */
+  let comiteAttendu = false;
+  let decisionDuComite: { decision: 'integrer' | 'ne_pas_integrer'; motif?: string; acteur: Acteur } | undefined;
   p.details.tentatives = 0;
 
   const enEtape = (...etapes: string[]) => (etapes.includes(p.etape) ? undefined : `Ce message n’est pas attendu à l’étape « ${p.libelleEtape} ».`);
@@ -251,6 +268,29 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
       return { etape: p.etape };
     },
   });
+  p.message(decisionComiteUpdate, {
+    valider: (x) =>
+      enEtape('comite_de_suivi') ??
+      (comiteAttendu ? undefined : 'Ce parcours attend la décision du comité par le lien des services sociaux : il n’y a pas de décision à enregistrer ici.') ??
+      incoherenceDecisionComite(x)?.raison,
+    appliquer: (x) => {
+      comiteAttendu = false;
+      const coordination: Acteur = { type: 'personnel', id: x.par, role: 'coordinateur' };
+      const motif = x.motif?.trim() || undefined;
+      decisionDuComite = { decision: x.decision, ...(motif ? { motif } : {}), acteur: coordination };
+      p.echeances.tenir('decision_comite');
+      p.journal.noter(
+        'decision_comite',
+        x.decision === 'integrer'
+          ? `Comité de suivi : intégration du ménage validée${motif ? ` — ${motif}` : ''}`
+          : `Comité de suivi : le ménage n’est pas intégré — ${motif}`,
+        { acteur: coordination },
+      );
+      if (x.decision === 'integrer') p.avancer('information_menage', 'Lettre d’information au ménage', coordination);
+      else p.annoncerCloture();
+      return { etape: x.decision === 'integrer' ? p.etape : 'cloture' };
+    },
+  });
   /** La veille active en cours : le lien de rechute du bailleur, tant qu'il attend. */
   const veilleEnCours = () => p.demandes.find((x) => x.action === 'rechute' && x.statut === 'en_attente');
   /** Qui a signalé la rechute, quand c'est l'équipe de l'opérateur (sinon le bailleur, par son lien). */
@@ -347,6 +387,118 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
     },
   });
 
+  /**
+   * 2. Comité de suivi en un temps, des parcours lancés avant `comite-verification-puis-decision` :
+   * les services sociaux approuvent ou refusent par leur lien, leur réponse tient lieu de décision.
+   */
+  async function comiteParLeLien(): Promise<Fin | undefined> {
+    if (e.situation.suiviParServiceSocial) {
+      await notifier(p, {
+        a: { role: 'services_sociaux' },
+        sujet: `Ménage déjà suivi : orientation vers ${programme.operateur.nom} (dossier ${menage.reference})`,
+        paragraphes: [
+          `Le bailleur a signalé une dette locative pour un ménage que votre service suit déjà (dossier ${menage.reference}).`,
+          'Le comité de suivi va décider de la poursuite par l’association ou du maintien de votre accompagnement.',
+        ],
+      });
+    }
+    const comite = await demanderValidation(p, {
+      role: 'services_sociaux',
+      objet: 'Comité de suivi : engager l’accompagnement préventif',
+      apercu: [
+        `Dossier ${menage.reference} : ${e.situation.impayesMois} mois d’impayés.`,
+        e.situation.suiviParServiceSocial ? 'Le bailleur indique qu’un service social suit déjà le ménage.' : 'Aucun suivi social connu du bailleur.',
+        'Approuver : l’association engage l’accompagnement. Refuser : le suivi existant continue.',
+      ],
+      delai: d.comiteDeSuivi ?? 'P2W',
+    });
+    if (comite.statut === 'refusee') {
+      // Ménage déjà suivi (reims-april, comité de suivi) : par qui, noté ; ce suivi-là est prévenu ;
+      // le ménage n'a jamais été accompagné par l'association (pas de veille active ensuite).
+      if (patched('comite-deja-suivi')) {
+        const suivant = programme.partenaires.services_sociaux;
+        const precision = comite.decision?.commentaire?.trim() || undefined;
+        jamaisAccompagne = true;
+        p.details.dejaSuivi = { par: suivant?.nom ?? 'Service social', ...(precision ? { precision } : {}), le: new Date().toISOString() };
+        p.journal.noter(
+          'deja_suivi',
+          `Comité de suivi : le ménage reste suivi par ${suivant?.nom ?? 'le service social'}${precision ? ` (${precision})` : ''}`,
+        );
+        if (suivant)
+          await notifier(p, { a: { role: 'services_sociaux' }, ...courrielDejaSuivi(programme, menage.reference, precision), visibilite: 'partenaires' });
+      }
+      return { issue: 'orientation_droit_commun', motif: `Comité de suivi : ${comite.decision?.commentaire ?? 'suivi existant maintenu'}` };
+    }
+    return undefined;
+  }
+
+  /**
+   * 2. Comité de suivi en deux temps (reims-april, fiche 004 : « Avant validation en comité de suivi,
+   * les partenaires sociaux vérifient que les locataires ne sont pas accompagnés par ailleurs ») : les
+   * services sociaux le disent par leur lien (et préviennent le travailleur social en charge), puis la
+   * coordination enregistre la décision du comité, dans le délai du programme ; passé ce délai, elle
+   * est alertée et la décision reste attendue. Une vérification encore attendue quand le comité décide
+   * est close. Rend la fin du parcours si le comité n'intègre pas le ménage.
+   */
+  async function comiteDeSuivi(): Promise<Fin | undefined> {
+    const due = ajouterDuree(new Date(), d.comiteDeSuivi ?? 'P2W');
+    comiteAttendu = true;
+    p.echeances.suivre({ id: 'decision_comite', libelle: 'Décision du comité de suivi', due, responsable: 'coordinateur' });
+    const verifiee = demanderValidation(p, {
+      role: 'services_sociaux',
+      action: 'verification',
+      objet: OBJET_VERIFICATION_COMITE,
+      apercu: apercuVerificationComite({
+        ref: menage.reference,
+        impayesMois: e.situation.impayesMois,
+        dejaSuiviSelonLeBailleur: e.situation.suiviParServiceSocial,
+        operateur: programme.operateur.nom,
+      }),
+      delai: d.comiteDeSuivi ?? 'P2W',
+      due,
+      libelleLien: 'Indiquer si le ménage est déjà accompagné',
+      // L'échéance de la décision du comité alerte la coordination : pas de seconde alerte.
+      escalade: false,
+    }).catch((x: unknown) => {
+      if (x instanceof Interruption) return verification;
+      throw x;
+    });
+    // La demande est ajoutée au parcours avant le premier envoi (blocs/validation.ts).
+    const verification = p.demandes[p.demandes.length - 1]!;
+    await p.attendre(() => decisionDuComite !== undefined);
+    const decision = decisionDuComite!;
+    if (verification.statut === 'en_attente') {
+      verification.statut = 'expiree';
+      verification.fermee = { le: new Date().toISOString(), raison: 'le comité de suivi a décidé' };
+      p.journal.noter('validation_close', `Demande « ${verification.objet} » close : le comité de suivi a décidé sans attendre la réponse`);
+    }
+    await verifiee;
+    p.echeances.annuler(`validation:${verification.id}`);
+    const suiviPar = verification.statut === 'refusee' ? verification.decision?.commentaire?.trim() || 'service non précisé' : undefined;
+    const servicesSociaux = programme.partenaires.services_sociaux;
+    if (decision.decision === 'integrer') {
+      if (suiviPar && servicesSociaux) {
+        // Le tuilage « anticipé et préparé » : le service en charge est associé dès l'entrée.
+        p.journal.noter('tuilage', `Ménage déjà accompagné (${suiviPar}) : le service en charge est associé dès l’entrée`, { visibilite: 'equipe' });
+        await notifier(p, {
+          a: { role: 'services_sociaux' },
+          ...courrielTuilageComite({ ref: menage.reference, programme, suiviPar }),
+          visibilite: 'partenaires',
+        });
+      }
+      return undefined;
+    }
+    // Jamais accompagné par l'association : pas de veille active ensuite.
+    jamaisAccompagne = true;
+    if (suiviPar) {
+      p.details.dejaSuivi = { par: servicesSociaux?.nom ?? 'Service social', precision: suiviPar, le: new Date().toISOString() };
+      p.journal.noter('deja_suivi', `Comité de suivi : le ménage reste suivi (${suiviPar})`, { visibilite: 'equipe' });
+      if (servicesSociaux)
+        await notifier(p, { a: { role: 'services_sociaux' }, ...courrielDejaSuivi(programme, menage.reference, decision.motif), visibilite: 'partenaires' });
+    }
+    return { issue: 'orientation_droit_commun', motif: `Comité de suivi : ${decision.motif ?? 'ménage non intégré'}`, acteur: decision.acteur };
+  }
+
   const fin = await p.derouler(async (): Promise<Fin> => {
     // 1. Orientation : les règles d'éligibilité du programme.
     // L'éligibilité s'apprécie au signalement du bailleur quand les délais en partent (loiret-ahu).
@@ -389,50 +541,19 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
     //    pendant la veille active : l'association le suivait, l'accompagnement reprend aussitôt.
     const rechute = !!e.parcoursPrecedent && patched('rechute-sans-comite');
     if (rechute) p.journal.noter('rechute', 'Rechute signalée pendant la veille active : l’accompagnement reprend, sans nouveau comité de suivi');
+    let comiteEnDeuxTemps = false;
     if (programme.options.comiteDeSuivi && !rechute) {
       p.changerEtape('comite_de_suivi', 'Comité de suivi');
-      if (e.situation.suiviParServiceSocial) {
-        await notifier(p, {
-          a: { role: 'services_sociaux' },
-          sujet: `Ménage déjà suivi : orientation vers ${programme.operateur.nom} (dossier ${menage.reference})`,
-          paragraphes: [
-            `Le bailleur a signalé une dette locative pour un ménage que votre service suit déjà (dossier ${menage.reference}).`,
-            'Le comité de suivi va décider de la poursuite par l’association ou du maintien de votre accompagnement.',
-          ],
-        });
-      }
-      const comite = await demanderValidation(p, {
-        role: 'services_sociaux',
-        objet: 'Comité de suivi : engager l’accompagnement préventif',
-        apercu: [
-          `Dossier ${menage.reference} : ${e.situation.impayesMois} mois d’impayés.`,
-          e.situation.suiviParServiceSocial ? 'Le bailleur indique qu’un service social suit déjà le ménage.' : 'Aucun suivi social connu du bailleur.',
-          'Approuver : l’association engage l’accompagnement. Refuser : le suivi existant continue.',
-        ],
-        delai: d.comiteDeSuivi ?? 'P2W',
-      });
-      if (comite.statut === 'refusee') {
-        // Ménage déjà suivi (reims-april, comité de suivi) : par qui, noté ; ce suivi-là est prévenu ;
-        // le ménage n'a jamais été accompagné par l'association (pas de veille active ensuite).
-        if (patched('comite-deja-suivi')) {
-          const suivant = programme.partenaires.services_sociaux;
-          const precision = comite.decision?.commentaire?.trim() || undefined;
-          jamaisAccompagne = true;
-          p.details.dejaSuivi = { par: suivant?.nom ?? 'Service social', ...(precision ? { precision } : {}), le: new Date().toISOString() };
-          p.journal.noter(
-            'deja_suivi',
-            `Comité de suivi : le ménage reste suivi par ${suivant?.nom ?? 'le service social'}${precision ? ` (${precision})` : ''}`,
-          );
-          if (suivant)
-            await notifier(p, { a: { role: 'services_sociaux' }, ...courrielDejaSuivi(programme, menage.reference, precision), visibilite: 'partenaires' });
-        }
-        return { issue: 'orientation_droit_commun', motif: `Comité de suivi : ${comite.decision?.commentaire ?? 'suivi existant maintenu'}` };
-      }
+      comiteEnDeuxTemps = patched('comite-verification-puis-decision');
+      const nonIntegre = await (comiteEnDeuxTemps ? comiteDeSuivi() : comiteParLeLien());
+      if (nonIntegre) return nonIntegre;
     }
 
     // 3. Lettre d'information au ménage ; le bailleur sait que l'orientation est prise en compte.
     contactPendantLaLettre = patched('contact-pendant-la-lettre');
-    p.changerEtape('information_menage', 'Lettre d’information au ménage');
+    // La décision du comité y a déjà fait passer le parcours (comité en deux temps).
+    if (comiteEnDeuxTemps) p.rejoindre('information_menage', 'Lettre d’information au ménage');
+    else p.changerEtape('information_menage', 'Lettre d’information au ménage');
     if (patched('accuse-orientation-bailleur')) {
       // La date du délai plutôt que sa durée : pour un ménage désigné par la commission, il court depuis la désignation.
       const contactAvant = d.contact ? ajouterDuree(e.designeLe ? minuitDeParis(e.designeLe) : (signalement ?? new Date()), d.contact) : undefined;

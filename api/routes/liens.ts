@@ -19,6 +19,11 @@
  * du montant attendu et un commentaire ; le montant a son propre champ dans la réponse. Un lien
  * dont le mois a entre-temps été enregistré par l'équipe est clos.
  *
+ * Un lien d'action « verification » (comité de suivi, reims-april : les services sociaux vérifient
+ * avant le comité que le ménage n'est pas accompagné par ailleurs) a sa page : « Aucun
+ * accompagnement connu » (« approuve ») ou « Déjà accompagné » (« refuse »), par qui dans le
+ * commentaire (obligatoire alors). Le comité décide ensuite ; s'il a décidé avant, le lien est clos.
+ *
  * Le lien ne peut agir que sur son parcours, sa demande et son rôle : ils sont dans le jeton signé.
  * Une page d'erreur ne change jamais rien.
  */
@@ -43,7 +48,7 @@ const roleSchema = z.enum(ROLES_PARTENAIRES);
 const formatParis = new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'full', timeStyle: 'short' });
 const dateHeure = (iso: string) => premierDuMois(formatParis.format(new Date(iso)));
 
-const ACTIONS_PRISES_EN_CHARGE = new Set(['validation', 'rechute', 'paiement', 'nouveau_bail']);
+const ACTIONS_PRISES_EN_CHARGE = new Set(['validation', 'rechute', 'paiement', 'nouveau_bail', 'verification']);
 
 function enTetesLien(res: Response): void {
   // Le jeton est dans l'URL : ni cache, ni référent, ni indexation.
@@ -188,6 +193,40 @@ ${erreur ? html`<div class="erreur" role="alert" tabindex="-1" autofocus id="err
   <p><button type="submit">Indiquer la signature du nouveau bail</button></p>
 </form>
 <p class="aide">Ce lien vous est personnel et ne sert qu’une fois. Il expire à la date indiquée ci-dessus. Si le bail ne peut pas être signé, contactez l’opérateur du dispositif.</p>
+${pourJoindre(res)}`,
+  });
+}
+
+/** La page du lien de vérification avant le comité de suivi : le ménage est-il déjà accompagné, et par qui. */
+function formulaireVerification(
+  res: Response,
+  status: number,
+  token: string,
+  etat: EtatParcours,
+  d: ApercuDemande,
+  erreur?: string,
+  saisie: SaisieLien = {},
+): void {
+  enTetesLien(res);
+  const coche = cocheur(saisie);
+  const parQuiManquant = !!erreur && saisie.decision === 'refuse';
+  envoyerPage(res, status, {
+    titre: `${erreur ? 'Erreur : ' : ''}${d.objet} — Prévention des expulsions`,
+    contenu: html`${enTeteLien(etat, d, 'Réponse attendue avant le')}
+${d.apercu.length ? html`<ul>${d.apercu.map((l) => html`<li>${l}</li>`)}</ul>` : ''}
+${erreur ? html`<div class="erreur" role="alert" tabindex="-1" autofocus id="erreur-formulaire"><p>${erreur}</p></div>` : ''}
+<form method="post" action="/liens/${token}" novalidate>
+  <fieldset${erreur ? html` aria-describedby="erreur-formulaire"` : ''}>
+    <legend>Le ménage est-il déjà accompagné par un travailleur social ? (obligatoire)</legend>
+    <div class="choix"><input type="radio" id="decision-approuve" name="decision" value="approuve" required${coche('approuve')}><label for="decision-approuve">Non, aucun accompagnement connu</label></div>
+    <div class="choix"><input type="radio" id="decision-refuse" name="decision" value="refuse" required${coche('refuse')}><label for="decision-refuse">Oui, il est déjà accompagné</label></div>
+  </fieldset>
+  <label for="commentaire">Par quel service ou quel travailleur social ? (obligatoire s’il est déjà accompagné)</label>
+  <p class="aide" id="aide-commentaire">Par exemple : Mme Durand, assistante sociale de secteur. 2 000 caractères au plus. Transmis à la coordination du dispositif, jamais au bailleur. Pensez à prévenir ce travailleur social : le comité de suivi décidera ensuite de l’intégration du ménage.</p>
+  <textarea id="commentaire" name="commentaire" maxlength="2000" aria-describedby="aide-commentaire${parQuiManquant ? ' erreur-formulaire' : ''}"${parQuiManquant ? brut(' aria-invalid="true"') : ''}>${saisie.commentaire ?? ''}</textarea>
+  <p><button type="submit">Envoyer ma réponse</button></p>
+</form>
+<p class="aide">Ce lien vous est personnel et ne sert qu’une fois. Il expire à la date indiquée ci-dessus.</p>
 ${pourJoindre(res)}`,
   });
 }
@@ -432,6 +471,7 @@ export function routesLiens(deps: DependancesApi): Router {
       return;
     }
     if (o.v.claims.action === 'nouveau_bail') formulaireNouveauBail(res, 200, o.token, o.etat, o.demande);
+    else if (o.v.claims.action === 'verification') formulaireVerification(res, 200, o.token, o.etat, o.demande);
     else (o.v.claims.action === 'paiement' ? formulairePaiement : formulaire)(res, 200, o.token, o.etat, o.demande);
   });
 
@@ -441,6 +481,7 @@ export function routesLiens(deps: DependancesApi): Router {
     const rechute = o.v.claims.action === 'rechute';
     const paiement = o.v.claims.action === 'paiement';
     const signature = o.v.claims.action === 'nouveau_bail';
+    const verification = o.v.claims.action === 'verification';
     if (o.demande.statut !== 'en_attente') {
       dejaTraitee(res, 409, o.demande, o.v.claims.action);
       return;
@@ -513,16 +554,33 @@ export function routesLiens(deps: DependancesApi): Router {
       const i = corps.error.issues[0]!;
       const message =
         i.path[0] === 'decision'
-          ? 'Choisissez « J’approuve » ou « Je refuse ».'
+          ? verification
+            ? 'Indiquez si le ménage est déjà accompagné.'
+            : 'Choisissez « J’approuve » ou « Je refuse ».'
           : i.path[0] === 'montant'
             ? `Montant reçu : ${i.message}`
             : `Commentaire : ${i.message}`;
       if (signature) formulaireNouveauBail(res, 400, o.token, o.etat, o.demande, { champ: 'commentaire', message });
-      else (rechute ? formulaireRechute : paiement ? formulairePaiement : formulaire)(res, 400, o.token, o.etat, o.demande, message);
+      else
+        (rechute ? formulaireRechute : paiement ? formulairePaiement : verification ? formulaireVerification : formulaire)(
+          res,
+          400,
+          o.token,
+          o.etat,
+          o.demande,
+          message,
+        );
+      return;
+    }
+    // Déjà accompagné : par qui (la coordination et le comité doivent le savoir).
+    if (verification && corps.data.decision === 'refuse' && !corps.data.commentaire) {
+      formulaireVerification(res, 400, o.token, o.etat, o.demande, 'Indiquez par quel service ou quel travailleur social le ménage est déjà accompagné.', {
+        decision: 'refuse',
+      });
       return;
     }
     // Un refus se motive : l'équipe qui accompagne le ménage doit savoir pourquoi (plan à revoir, candidature à reprendre).
-    if (!rechute && !paiement && !signature && corps.data.decision === 'refuse' && !corps.data.commentaire) {
+    if (!rechute && !paiement && !signature && !verification && corps.data.decision === 'refuse' && !corps.data.commentaire) {
       formulaire(
         res,
         400,
@@ -634,6 +692,17 @@ export function routesLiens(deps: DependancesApi): Router {
     const approuve = retenue.decision === 'approuve';
     const autre = retenue.decision !== corps.data.decision || (retenue.commentaire ?? '') !== (corps.data.commentaire ?? '');
     const avertissement = autre ? html`<p>Une réponse venait déjà d’être envoyée par ce lien : c’est elle qui est enregistrée, celle-ci ne l’est pas.</p>` : '';
+    if (verification) {
+      pageMessage(
+        res,
+        200,
+        'Votre réponse a bien été enregistrée',
+        'succes',
+        html`${avertissement}<p>Merci. La réponse enregistrée est : <strong>${approuve ? 'aucun accompagnement connu' : 'ménage déjà accompagné'}</strong>${retenue.commentaire ? html` (${retenue.commentaire})` : ''}.</p>
+<p>Le comité de suivi décidera de l’intégration du ménage ; la coordination du dispositif vous tiendra informé. Vous pouvez fermer cette page.</p>`,
+      );
+      return;
+    }
     if (paiement) {
       pageMessage(
         res,

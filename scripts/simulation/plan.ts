@@ -288,15 +288,25 @@ function planPrevention(c: Contexte): Record<string, unknown> {
   // Les délais d'« aller vers » courent depuis la désignation (minuit) ou le lancement.
   let depuis = designeLe ? minuitDeParis(designeLe).getTime() : A;
   if (p.options.comiteDeSuivi) {
+    // Les services sociaux vérifient par leur lien que le ménage n'est pas accompagné ailleurs, puis la
+    // coordination enregistre la décision du comité (fiche 004).
     const t = A + h.entre(2, 8) * JOUR;
+    const tComite = t + h.entre(1, 4) * JOUR;
+    const comite = (decision: 'integrer' | 'ne_pas_integrer', motif?: string) => ({
+      messages: [{ nom: 'decision-comite', corps: { decision, ...(motif ? { motif } : {}) }, par: 'coordination' as const }],
+    });
     if (dejaSuivi) {
-      etape(c, t, 'comité de suivi : ménage déjà suivi', {
-        reponses: [{ role: 'services_sociaux', demande: 'autre', decision: 'refuse', commentaire: 'Ménage déjà suivi par le service social de secteur' }],
+      etape(c, t, 'vérification avant le comité : ménage déjà accompagné', {
+        reponses: [{ role: 'services_sociaux', demande: 'autre', decision: 'refuse', commentaire: 'Service social de secteur' }],
       });
+      etape(c, tComite, 'comité de suivi : ménage non intégré', comite('ne_pas_integrer', 'Le ménage reste suivi par le service social de secteur'));
       return donnees;
     }
-    etape(c, t, 'comité de suivi : accompagnement engagé', { reponses: [{ role: 'services_sociaux', demande: 'autre', decision: 'approuve' }] });
-    depuis = t;
+    etape(c, t, 'vérification avant le comité : aucun accompagnement connu', {
+      reponses: [{ role: 'services_sociaux', demande: 'autre', decision: 'approuve' }],
+    });
+    etape(c, tComite, 'comité de suivi : intégration validée', comite('integrer'));
+    depuis = tComite;
   }
 
   const dueContact = plus(depuis, d.contact ?? d.premiereVisite ?? 'P1M');

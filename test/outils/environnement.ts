@@ -14,6 +14,7 @@ import { inject, vi } from 'vitest';
 import { readFile } from 'node:fs/promises';
 import type { WorkflowHandle } from '@temporalio/client';
 import { etatQuery, repondreValidationUpdate } from '../../domain/messages';
+import { decisionComiteUpdate } from '../../domain/prevention';
 import { OBJET_VALIDATION_REFERENT } from '../../courriers/prevention';
 export { OBJET_VALIDATION_REFERENT };
 import { depuisHeureDeParis } from '../../workflows/blocs/duree';
@@ -454,6 +455,38 @@ export async function echeanceSuivie(
 ): Promise<Echeance> {
   const e = await jusqua(handle, (x) => x.echeances.some((y) => y.id === id && y.statut === statut), `échéance « ${id} » ${statut}`);
   return e.echeances.find((y) => y.id === id && y.statut === statut)!;
+}
+
+/**
+ * Comité de suivi (reims-april) : les services sociaux répondent à la vérification par leur lien (aucun
+ * accompagnement connu, ou déjà accompagné par `dejaSuiviPar`), puis la coordination enregistre la
+ * décision du comité (par défaut : intégrer). Rend la réponse de la décision.
+ */
+export async function passerLeComite(
+  handle: { workflowId: string; query: WorkflowHandle['query']; executeUpdate: WorkflowHandle['executeUpdate'] },
+  o: { dejaSuiviPar?: string; decision?: 'integrer' | 'ne_pas_integrer'; motif?: string } = {},
+): Promise<{ etape: string }> {
+  const e = await jusqua(
+    handle,
+    (x) => x.etape === 'comite_de_suivi' && x.demandes.some((d) => d.action === 'verification' && d.statut === 'en_attente'),
+    'vérification avant le comité de suivi',
+  );
+  const verification = e.demandes.find((d) => d.action === 'verification' && d.statut === 'en_attente')!;
+  await handle.executeUpdate(repondreValidationUpdate, {
+    args: [
+      {
+        requestId: requete(),
+        par: 'partenaire:services_sociaux',
+        demandeId: verification.id,
+        role: 'services_sociaux',
+        decision: o.dejaSuiviPar ? 'refuse' : 'approuve',
+        ...(o.dejaSuiviPar ? { commentaire: o.dejaSuiviPar } : {}),
+      },
+    ],
+  });
+  return handle.executeUpdate(decisionComiteUpdate, {
+    args: [{ requestId: requete(), par: 'coord.essai', decision: o.decision ?? 'integrer', ...(o.motif ? { motif: o.motif } : {}) }],
+  });
 }
 
 /**

@@ -286,7 +286,7 @@ describe('l’interface web dans Chromium', () => {
     await sansViolation(ts, '12b-sms-numero-fixe-360');
   });
 
-  it('un partenaire ouvre le lien de la boîte de réception, approuve ; la coordination voit la décision ; lien expiré ou modifié', async () => {
+  it('un partenaire ouvre le lien de la boîte de réception, répond ; la coordination voit sa réponse et enregistre la décision du comité ; lien expiré ou modifié', async () => {
     const coord = await pageConnectee('coord.essai');
     const ref = reference('COMITE');
     await lancerParLeFormulaire(coord, 'reims-april', ref);
@@ -302,7 +302,7 @@ describe('l’interface web dans Chromium', () => {
     const lien = /https?:\/\/127\.0\.0\.1:\d+\/liens\/[A-Za-z0-9_.-]+/.exec(texte)?.[0];
     expect(lien, texte).toBeDefined();
     await p.goto(lien!);
-    await expect(p.locator('h1').innerText()).resolves.toContain('Comité de suivi');
+    await expect(p.locator('h1').innerText()).resolves.toContain('Avant le comité de suivi');
     // Le partenaire ne voit ni l'en-tête du personnel, ni le ménage.
     expect(await p.getByRole('button', { name: 'Se déconnecter' }).count()).toBe(0);
     expect(await p.locator('body').innerText()).not.toContain('Lefébure');
@@ -320,8 +320,15 @@ describe('l’interface web dans Chromium', () => {
     expect(await p.locator('input[name=montant]').count()).toBe(1);
     await sansViolation(p, '13b-partenaire-formulaire-paiement');
     await p.goto(lien!);
+    // « Déjà accompagné » sans dire par qui : la page revient avec l'erreur, le choix gardé.
+    await p.locator('#decision-refuse').check();
+    await p.getByRole('button', { name: 'Envoyer ma réponse' }).click();
+    await p.waitForLoadState();
+    await expect(p.locator('[role=alert]').innerText()).resolves.toBe('Indiquez par quel service ou quel travailleur social le ménage est déjà accompagné.');
+    expect(await p.locator('#decision-refuse').isChecked()).toBe(true);
+    await sansViolation(p, '13c-partenaire-verification-erreur');
     await p.locator('#decision-approuve').check();
-    await p.locator('#commentaire').fill('Accord du service, bonne continuation.');
+    await p.locator('#commentaire').fill('Inconnu de nos services, bonne continuation.');
     await p.getByRole('button', { name: 'Envoyer ma réponse' }).click();
     await p.waitForLoadState();
     await expect(p.locator('h1').innerText()).resolves.toBe('Votre réponse a bien été enregistrée');
@@ -331,11 +338,16 @@ describe('l’interface web dans Chromium', () => {
     await expect(p.locator('main').innerText()).resolves.toMatch(/déjà/);
     await sansViolation(p, '15-partenaire-lien-utilise');
 
-    // La coordination voit la décision.
+    // La coordination voit la réponse, puis enregistre la décision du comité : le parcours passe à la lettre au ménage.
     await coord.goto(`${ui.url}/parcours/reims-april--${ref}`);
-    await attendreTexte(coord, 'Approuvée');
-    expect(await coord.locator('body').innerText()).toContain('Accord du service, bonne continuation.');
+    await attendreTexte(coord, 'Aucun accompagnement connu');
+    expect(await coord.locator('body').innerText()).toContain('Inconnu de nos services, bonne continuation.');
     await sansViolation(coord, '16-parcours-decision-partenaire');
+    await coord.locator('#action-decision-comite > summary').click();
+    await coord.locator('#m-decision-comite-decision').selectOption('integrer');
+    await coord.locator('#action-decision-comite').getByRole('button', { name: 'Enregistrer' }).click();
+    await coord.waitForLoadState();
+    await attendreTexte(coord, 'Comité de suivi : intégration du ménage validée');
 
     // Le ménage est joint (un ménage jamais joint n'a pas de veille active), puis la travailleuse
     // sociale clôt le parcours (orientation vers le droit commun) ; la veille active envoie au

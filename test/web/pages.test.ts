@@ -209,6 +209,42 @@ describe('page d’un parcours', () => {
     expect(actions(page({ ...validation, echeances: [suite] }, ts))).not.toContain('departement-sans-reponse');
   });
 
+  it('comité de suivi (reims-april) : la réponse des services sociaux dite en mots, et la coordination a le formulaire de la décision du comité, le travail social non', () => {
+    const comite = autreParcours('prevention_precontentieuse', 'reims-april', 'comite_de_suivi', 'Comité de suivi', {});
+    const decision = {
+      id: 'decision_comite',
+      libelle: 'Décision du comité de suivi',
+      due: '2026-01-08T00:00:00.000Z',
+      statut: 'en_cours' as const,
+      responsable: 'coordinateur' as const,
+    };
+    const verification = {
+      id: 'v1',
+      role: 'services_sociaux' as const,
+      objet: 'Avant le comité de suivi : le ménage est-il déjà accompagné ?',
+      envoyeeLe: '2026-01-01T09:00:00.000Z',
+      echeance: '2026-01-08T00:00:00.000Z',
+      statut: 'refusee' as const,
+      action: 'verification' as const,
+      decision: { decision: 'refuse' as const, commentaire: 'Mme Durand, CCAS', par: 'partenaire:services_sociaux', le: '2026-01-02T09:00:00.000Z' },
+    };
+    const coordReims = { ...PERSONNEL.find((x) => x.id === 'coord.essai')!, programmes: ['reims-april'] };
+    const page = (e: EtatParcours, personne = coordReims) => pageParcours({ deps, personne, csrf: 'jeton-csrf', chemin: '/parcours' }, e).valeur;
+    const actions = (h: string) => [...h.matchAll(/<details class="action" id="action-([a-z-]+)"/g)].map((m) => m[1]);
+    const h = page({ ...comite, echeances: [decision], demandes: [verification] });
+    expect(actions(h)).toContain('decision-comite');
+    expect(h).toContain('Déjà accompagné');
+    expect(h).not.toContain('Refusée');
+    expect(h).toContain('Intégrer le ménage : l’accompagnement commence');
+    expect(h).toContain('Ne pas intégrer le ménage (motif obligatoire)');
+    expect(h).not.toMatch(/>\s*(integrer|ne_pas_integrer|decision|motif)\s*</);
+    // Un parcours d'avant le comité en deux temps (pas d'échéance de décision), ou la décision prise : pas de formulaire.
+    expect(actions(page({ ...comite, echeances: [] }))).not.toContain('decision-comite');
+    expect(actions(page({ ...comite, echeances: [{ ...decision, statut: 'tenue' }] }))).not.toContain('decision-comite');
+    const ts = { ...PERSONNEL.find((x) => x.id === 'ts.alice')!, programmes: ['reims-april'] };
+    expect(actions(page({ ...comite, echeances: [decision] }, ts))).not.toContain('decision-comite');
+  });
+
   it('veille active en cours (reims-april) : le parcours clôturé offre à l’équipe de signaler une rechute ; la veille finie, plus rien', () => {
     const veille = {
       id: 'v1',

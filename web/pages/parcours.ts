@@ -465,8 +465,15 @@ const STATUTS_VEILLE: Partial<Record<DemandeValidation['statut'], string>> = {
   expiree: 'Veille terminée sans rechute',
 };
 
+/** La vérification avant le comité de suivi (reims-april) : le ménage est-il déjà accompagné ? */
+const STATUTS_VERIFICATION: Partial<Record<DemandeValidation['statut'], string>> = {
+  approuvee: 'Aucun accompagnement connu',
+  refusee: 'Déjà accompagné',
+};
+
 function statutDemande(d: DemandeValidation): string {
   if (d.action === 'rechute' && STATUTS_VEILLE[d.statut]) return STATUTS_VEILLE[d.statut]!;
+  if (d.action === 'verification' && STATUTS_VERIFICATION[d.statut]) return STATUTS_VERIFICATION[d.statut]!;
   if (d.action === 'nouveau_bail' && d.statut === 'approuvee' && d.decision?.nouveauBail)
     return `Nouveau bail signé le ${dateFr(d.decision.nouveauBail.signeLe)}, indiqué par le bailleur`;
   if (d.action === 'nouveau_bail' && d.statut === 'en_attente') return 'En attente de la signature';

@@ -26,7 +26,7 @@ export interface DemandeValidationDef {
   due?: Date;
   /** Rappels depuis l'envoi (ISO 8601) ; par défaut ceux du programme. */
   rappels?: string[];
-  action?: 'validation' | 'rechute' | 'paiement' | 'nouveau_bail';
+  action?: 'validation' | 'rechute' | 'paiement' | 'nouveau_bail' | 'verification';
   /** Un contrôle propre à cette demande, après les contrôles communs (les dates d'un nouveau bail…). */
   controlerReponse?: (r: ReponseValidation) => string | undefined;
   /** Pas d'échéance « Réponse de … » : le parcours suit déjà la sienne (le nouveau bail). */
@@ -60,6 +60,7 @@ export async function demanderValidation(parcours: Parcours, def: DemandeValidat
   if (def.controlerReponse) parcours.controlesDesReponses.set(demande.id, def.controlerReponse);
   const veille = def.action === 'rechute';
   const signature = def.action === 'nouveau_bail';
+  const verification = def.action === 'verification';
   // Une demande faite avant la clôture s'arrête dès qu'une clôture est demandée (Interruption) ; une
   // demande de la veille active, faite après la clôture, court jusqu'à son échéance.
   const suivreCloture = !parcours.cloture && patched('cloture-pendant-validation');
@@ -86,9 +87,11 @@ export async function demanderValidation(parcours: Parcours, def: DemandeValidat
           ? `Jusqu’au ${dateEnFrancais(echeance)}, vous pouvez signaler par le lien ci-dessous une rechute du ménage (nouveaux impayés). Sans rechute, il n’y a rien à faire.`
           : signature
             ? `Dès que le nouveau bail est signé, indiquez-le par le lien ci-dessous, avant le ${dateEnFrancais(echeance)}.`
-            : rappel
-              ? `Nous n’avons pas encore reçu votre réponse à la demande suivante, attendue avant le ${dateEnFrancais(echeance)}.`
-              : `Votre décision est attendue avant le ${dateEnFrancais(echeance)} sur la demande suivante.`,
+            : verification
+              ? `${rappel ? 'Nous n’avons pas encore reçu votre réponse. ' : ''}Avant le ${dateEnFrancais(echeance)}, indiquez par le lien ci-dessous si ce ménage est déjà accompagné par un travailleur social.`
+              : rappel
+                ? `Nous n’avons pas encore reçu votre réponse à la demande suivante, attendue avant le ${dateEnFrancais(echeance)}.`
+                : `Votre décision est attendue avant le ${dateEnFrancais(echeance)} sur la demande suivante.`,
         def.objet,
         ...def.apercu,
         `Le lien ci-dessous vous est personnel ; il ne sert qu’une fois et expire le ${dateEnFrancais(echeance)}.`,
@@ -196,12 +199,16 @@ export function enregistrerReponse(parcours: Parcours, r: ReponseValidation, equ
       ? `Rechute repérée par l’équipe pendant la veille active${r.commentaire ? ` — ${r.commentaire}` : ''}`
       : d.action === 'nouveau_bail'
         ? `${LIBELLES_ROLES[d.role]} : signature du nouveau bail indiquée par son lien${r.commentaire ? ` — ${r.commentaire}` : ''}`
-        : d.action === 'rechute'
-          ? // La veille active n'attend pas de décision : le lien sert à signaler une rechute.
-            `${LIBELLES_ROLES[d.role]} : rechute signalée par le lien de veille active${r.commentaire ? ` — ${r.commentaire}` : ''}`
-          : `${LIBELLES_ROLES[d.role]} : « ${d.objet} » ${r.decision === 'approuve' ? 'approuvée' : 'refusée'}${r.commentaire ? ` — ${r.commentaire}` : ''}`,
-    // Ce que l'équipe a repéré reste à l'équipe (jamais montré au bailleur).
-    equipe ? { acteur: equipe, visibilite: 'equipe' } : { acteur: { type: 'partenaire', role: d.role, id: r.par } },
+        : d.action === 'verification'
+          ? `${LIBELLES_ROLES[d.role]} : ${r.decision === 'approuve' ? 'aucun accompagnement connu du ménage' : 'ménage déjà accompagné'}${r.commentaire ? ` — ${r.commentaire}` : ''}`
+          : d.action === 'rechute'
+            ? // La veille active n'attend pas de décision : le lien sert à signaler une rechute.
+              `${LIBELLES_ROLES[d.role]} : rechute signalée par le lien de veille active${r.commentaire ? ` — ${r.commentaire}` : ''}`
+            : `${LIBELLES_ROLES[d.role]} : « ${d.objet} » ${r.decision === 'approuve' ? 'approuvée' : 'refusée'}${r.commentaire ? ` — ${r.commentaire}` : ''}`,
+    // Ce que l'équipe a repéré, et qui suit déjà le ménage, restent à l'équipe (jamais montrés au bailleur).
+    equipe
+      ? { acteur: equipe, visibilite: 'equipe' }
+      : { acteur: { type: 'partenaire', role: d.role, id: r.par }, ...(d.action === 'verification' ? { visibilite: 'equipe' as const } : {}) },
   );
   return d;
 }
