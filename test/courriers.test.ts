@@ -179,6 +179,9 @@ const exemplesPrevention: Record<string, () => Courriel | Record<string, Courrie
     commission: prevention.accuseOrientation({ ref, commission: true, contactAvant: '3 mars 2027', depuis: { designation: true } }),
     sansDelai: prevention.accuseOrientation({ ref, commission: false }),
   }),
+  apercuVerificationComite: () =>
+    prevention.apercuVerificationComite({ ref, impayesMois: 3, dejaSuiviSelonLeBailleur: true, operateur: 'Club de prévention d’Épernay' }),
+  courrielTuilageComite: () => prevention.courrielTuilageComite({ ref, programme, suiviPar: 'Mme Durand, assistante sociale de secteur' }),
 };
 
 const modules = {

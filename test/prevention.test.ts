@@ -631,6 +631,30 @@ describe('besancon-ccas', () => {
     await terminer(handle);
   });
 
+  it('la relance reste elle aussi sans réponse : nouvelle alerte, nouvelle décision de la coordination, « (relance 2) » avec son propre délai', async () => {
+    const { handle, ref } = await departementSilencieux('besancon-ccas');
+    const relancer = () =>
+      handle.executeUpdate(suiteSansReponseDepartementUpdate, { args: [{ requestId: requete(), par: 'coord.essai', suite: 'relancer' as const }] });
+    await relancer();
+    const premiere = (await jusqua(handle, (e) => e.demandes.length === 2)).demandes[1]!;
+    await depasser(handle, `validation:${premiere.id}`);
+    await banc.courriels.waitFor((m) => m.sujet.startsWith('Sans réponse : Validation du plan d’aide avec une mesure ASLL (relance)') && dossier(ref)(m));
+    // De nouveau, la suite revient à la coordination (une seconde échéance « suite_departement »).
+    let etat = await jusqua(handle, (e) => e.echeances.filter((x) => x.id === 'suite_departement').length === 2 && e.echeances.at(-1)!.statut === 'en_cours');
+    expect(etat.etape).toBe('validation_departement');
+    expect(messagesPermis('prevention_precontentieuse', etat.etape, false, etat)).toContain('departement-sans-reponse');
+    await relancer();
+    etat = await jusqua(handle, (e) => e.demandes.length === 3);
+    const seconde = etat.demandes[2]!;
+    expect(seconde.objet).toBe('Validation du plan d’aide avec une mesure ASLL (relance 2)');
+    expect(new Date(seconde.echeance).getTime()).toBeGreaterThan(new Date(premiere.echeance).getTime());
+    await handle.executeUpdate(repondreValidationUpdate, {
+      args: [{ requestId: requete(), par: 'partenaire:departement', demandeId: seconde.id, role: 'departement', decision: 'approuve' }],
+    });
+    await etape(handle, 'suivi');
+    await terminer(handle);
+  });
+
   it('département sans réponse par le lien : la coordination fait revoir le plan avec ce qu’il a fait savoir ; sans motif, refusé', async () => {
     const { handle } = await departementSilencieux('besancon-ccas');
     const sansMotif = await handle

@@ -729,56 +729,46 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
       await p.attendre(() => suiteDecidee !== undefined);
       return suiteDecidee!;
     };
-    let planValideLe: string | undefined;
-    for (;;) {
-      // Chaque version du plan a son échéance et ses demandes de validation, nommées par sa version :
-      // après un refus (un ou plusieurs), elles ne se lisent plus en double, même le même jour.
-      const version = versionDuPlan(revisions);
-      const echeancePlan = p.echeances.suivre({
-        id: 'plan_aide',
-        libelle: version.echeance,
-        delai: d.planAide,
-        rappelAvant: rappel('P2D'),
-        responsable: 'travailleur_social',
+    /**
+     * Étude conjointe (toulouse-declic, fiche 001) : le plan est « discuté et validé avec le conseiller
+     * référent » du bailleur, par son lien. Un refus le fait revoir (faux) ; sans réponse, il tient.
+     */
+    const valideParLeReferent = async (version: { suffixe: string }): Promise<boolean> => {
+      const referent = await demanderValidation(p, {
+        role: 'bailleur',
+        objet: `${OBJET_VALIDATION_REFERENT}${version.suffixe}`,
+        // Le détail du plan (ses actions, ses orientations) avec l'accord du ménage pour la conseillère
+        // sociale du bailleur ; sans lui, ce que tout partenaire en sait.
+        apercu: [
+          ...resumePourPartenaires(plan!, menage.reference),
+          ...(partagePour.includes('conseillere_sociale_bailleur')
+            ? [
+                `Actions prévues : ${listeValeurs(plan!.actions)}.`,
+                `Orientations : ${plan!.orientations.length ? listeValeurs(plan!.orientations) : 'aucune'}.`,
+              ]
+            : ['Le détail des actions n’est transmis qu’avec l’accord du ménage pour le partage avec la conseillère sociale du bailleur.']),
+        ],
+        delai: d.validationBailleur ?? 'P2W',
+        escalade: false,
       });
-      await p.attendre(() => plan !== undefined);
-      p.echeances.tenir('plan_aide');
-      p.details.plan = resumePlan(plan!);
-      // Étude conjointe (toulouse-declic, fiche 001) : le plan est « discuté et validé avec le
-      // conseiller référent » du bailleur, par son lien ; un refus le fait revoir, sans réponse il tient.
-      if (avecLeReferent()) {
-        p.rejoindre('validation_bailleur', VALIDATION_BAILLEUR);
-        const referent = await demanderValidation(p, {
-          role: 'bailleur',
-          objet: `${OBJET_VALIDATION_REFERENT}${version.suffixe}`,
-          // Le détail du plan (ses actions, ses orientations) avec l'accord du ménage pour la conseillère
-          // sociale du bailleur ; sans lui, ce que tout partenaire en sait.
-          apercu: [
-            ...resumePourPartenaires(plan!, menage.reference),
-            ...(partagePour.includes('conseillere_sociale_bailleur')
-              ? [
-                  `Actions prévues : ${listeValeurs(plan!.actions)}.`,
-                  `Orientations : ${plan!.orientations.length ? listeValeurs(plan!.orientations) : 'aucune'}.`,
-                ]
-              : ['Le détail des actions n’est transmis qu’avec l’accord du ménage pour le partage avec la conseillère sociale du bailleur.']),
-          ],
-          delai: d.validationBailleur ?? 'P2W',
-          escalade: false,
-        });
-        if (referent.statut === 'refusee') {
-          await reviserLePlan(referent.decision?.commentaire || 'sans motif précisé', 'avec le référent du bailleur');
-          continue;
-        }
-        if (referent.statut === 'expiree') {
-          p.journal.noter(
-            'plan_sans_validation_bailleur',
-            'Sans réponse du référent du bailleur dans le délai : le plan d’aide est maintenu, à revoir au prochain point',
-          );
-        }
+      if (referent.statut === 'refusee') {
+        await reviserLePlan(referent.decision?.commentaire || 'sans motif précisé', 'avec le référent du bailleur');
+        return false;
       }
-      if (!plan!.orientations.includes('asll')) break;
-      p.rejoindre('validation_departement', VALIDATION_DEPARTEMENT);
-      // Sans réponse à l'échéance, ce n'est pas un refus : la coordination, alertée, décide de la suite.
+      if (referent.statut === 'expiree') {
+        p.journal.noter(
+          'plan_sans_validation_bailleur',
+          'Sans réponse du référent du bailleur dans le délai : le plan d’aide est maintenu, à revoir au prochain point',
+        );
+      }
+      return true;
+    };
+    /**
+     * 7. Validation par le département d'un plan avec une ASLL : validé (et quand), ou refusé et revu
+     * (undefined). Sans réponse à l'échéance, ce n'est pas un refus : la coordination, alertée, le
+     * relance (nouvelle demande, nouveau délai) ou fait revoir le plan avec ce qu'il a fait savoir.
+     */
+    const valideParLeDepartement = async (version: { suffixe: string }, duePlan: string): Promise<{ valideLe?: string } | undefined> => {
       const suiteParLaCoordination = patched('departement-sans-reponse');
       /** La validation demandée au département, relancée par la coordination tant qu'il ne répond pas. */
       const demanderAuDepartement = (relances: number) =>
@@ -802,9 +792,7 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
             : {}),
           // « Dans le même délai le plan d'aide est validé » (besancon-ccas) : l'échéance du plan, pas une
           // semaine de plus ; une relance a son propre délai.
-          ...(!relances && programme.options.validationDansLeDelaiDuPlan && patched('validation-asll-meme-delai')
-            ? { due: new Date(echeancePlan.echeance.due) }
-            : {}),
+          ...(!relances && programme.options.validationDansLeDelaiDuPlan && patched('validation-asll-meme-delai') ? { due: new Date(duePlan) } : {}),
         });
       let validation = await demanderAuDepartement(0);
       // Relancer le département, ou faire revoir le plan avec ce qu'il a fait savoir autrement.
@@ -814,16 +802,42 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
         if (suite.suite !== 'relancer') break;
         validation = await demanderAuDepartement(relances);
       }
-      if (validation.statut === 'approuvee') {
-        planValideLe = validation.decision?.le;
-        break;
-      }
+      if (validation.statut === 'approuvee') return { valideLe: validation.decision?.le };
       if (suite?.suite === 'reviser') {
         await reviserLePlan(suite.motif ?? 'sans motif précisé', 'par le département (sans réponse par le lien)', true);
-        continue;
+        return undefined;
       }
       const motif = validation.statut === 'refusee' ? validation.decision?.commentaire || 'sans motif précisé' : 'sans réponse du département dans le délai';
       await reviserLePlan(motif, 'par le département');
+      return undefined;
+    };
+    let planValideLe: string | undefined;
+    for (;;) {
+      // Chaque version du plan a son échéance et ses demandes de validation, nommées par sa version :
+      // après un refus (un ou plusieurs), elles ne se lisent plus en double, même le même jour.
+      const version = versionDuPlan(revisions);
+      const echeancePlan = p.echeances.suivre({
+        id: 'plan_aide',
+        libelle: version.echeance,
+        delai: d.planAide,
+        rappelAvant: rappel('P2D'),
+        responsable: 'travailleur_social',
+      });
+      await p.attendre(() => plan !== undefined);
+      p.echeances.tenir('plan_aide');
+      p.details.plan = resumePlan(plan!);
+      // Un plan refusé (référent du bailleur, département) est revu puis enregistré de nouveau.
+      if (avecLeReferent()) {
+        p.rejoindre('validation_bailleur', VALIDATION_BAILLEUR);
+        if (!(await valideParLeReferent(version))) continue;
+      }
+      if (!plan!.orientations.includes('asll')) break;
+      p.rejoindre('validation_departement', VALIDATION_DEPARTEMENT);
+      const departement = await valideParLeDepartement(version, echeancePlan.echeance.due);
+      if (departement) {
+        planValideLe = departement.valideLe;
+        break;
+      }
     }
 
     // Le suivi commence avec le plan (validé par le département s'il prévoit une ASLL), pas à la fin
