@@ -90,7 +90,7 @@ export function accordPartageRetire(x: { ref: string; programme: { operateur: { 
 export const OBJET_VERIFICATION_COMITE = 'Avant le comité de suivi : le ménage est-il déjà accompagné ?';
 export function apercuVerificationComite(x: { ref: string; impayesMois: number; dejaSuiviSelonLeBailleur: boolean; operateur: string }): string[] {
   return [
-    `Dossier ${x.ref} : ${x.impayesMois} mois d’impayés, signalé par son bailleur pour un accompagnement par ${x.operateur}.`,
+    `Dossier ${x.ref} : ${x.impayesMois} mois d’impayés ; son bailleur l’a signalé pour un accompagnement dans le dispositif (${x.operateur}).`,
     x.dejaSuiviSelonLeBailleur ? 'Le bailleur indique qu’un service social suit déjà le ménage.' : 'Aucun suivi social connu du bailleur.',
     'Si le ménage est déjà accompagné, dites par quel service ou quel travailleur social, et prévenez-le : le comité de suivi décidera ensuite de l’intégration du ménage.',
   ];
