@@ -110,3 +110,16 @@ export function courrielTuilageComite(x: { ref: string; programme: { operateur: 
     ],
   };
 }
+
+/** À la coordination, quand les services sociaux ont répondu avant le comité : la décision peut s'enregistrer. */
+export function verificationRecue(x: { ref: string; suiviPar?: string; decisionAvant: string }): { sujet: string; paragraphes: string[] } {
+  return {
+    sujet: `Avant le comité de suivi : les services sociaux ont répondu (dossier ${x.ref})`,
+    paragraphes: [
+      x.suiviPar
+        ? `Pour le dossier ${x.ref}, les services sociaux indiquent que le ménage est déjà accompagné : ${x.suiviPar}.`
+        : `Pour le dossier ${x.ref}, les services sociaux ne connaissent aucun accompagnement du ménage.`,
+      `Enregistrez la décision du comité de suivi sur la page du dossier, avant le ${x.decisionAvant} : intégrer le ménage, ou non (avec son motif).`,
+    ],
+  };
+}

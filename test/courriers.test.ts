@@ -181,6 +181,10 @@ const exemplesPrevention: Record<string, () => Courriel | Record<string, Courrie
   }),
   apercuVerificationComite: () =>
     prevention.apercuVerificationComite({ ref, impayesMois: 3, dejaSuiviSelonLeBailleur: true, operateur: 'Club de prévention d’Épernay' }),
+  verificationRecue: () => ({
+    aucun: prevention.verificationRecue({ ref, decisionAvant: '19 décembre 2026' }),
+    dejaSuivi: prevention.verificationRecue({ ref, suiviPar: 'Mme Durand, assistante sociale de secteur', decisionAvant: '19 décembre 2026' }),
+  }),
   courrielTuilageComite: () => prevention.courrielTuilageComite({ ref, programme, suiviPar: 'Mme Durand, assistante sociale de secteur' }),
 };
 

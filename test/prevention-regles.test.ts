@@ -279,6 +279,10 @@ describe('reims-april — comité de suivi : les services sociaux vérifient, pu
     // Qui suit le ménage reste à l'équipe (le bailleur ne le voit pas).
     expect(verifiee.journal.find((j) => j.resume.includes('ménage déjà accompagné'))).toMatchObject({ visibilite: 'equipe' });
     expect(verifiee.etape).toBe('comite_de_suivi');
+    // La coordination apprend la réponse : la décision du comité peut s'enregistrer.
+    const reponse = await banc.courriels.waitFor((m) => m.sujet.startsWith('Avant le comité de suivi : les services sociaux ont répondu') && dossier(ref)(m));
+    expect(reponse.texte).toContain('le ménage est déjà accompagné : Suivi par Mme Durand, CCAS de Reims.');
+    expect(reponse.a).not.toContain(suivant.courriel);
     expect(await decider(handle, 'ne_pas_integrer', 'Le ménage reste suivi par le CCAS')).toMatchObject({ etape: 'cloture' });
     const final: EtatParcours = await handle.result();
     expect(final.cloture!.issue).toBe('orientation_droit_commun');
@@ -307,7 +311,7 @@ describe('reims-april — comité de suivi : les services sociaux vérifient, pu
   });
 
   it('le comité décide avant la réponse des services sociaux : leur lien est clos, la décision vaut', async () => {
-    const { handle } = await lancer('reims-april');
+    const { handle, ref } = await lancer('reims-april');
     await jusqua(handle, (x) => !!verificationEnAttente(x), 'vérification en attente');
     await decider(handle, 'integrer', 'Situation connue du comité');
     const e = await etape(handle, 'aller_vers');
@@ -319,6 +323,7 @@ describe('reims-april — comité de suivi : les services sociaux vérifient, pu
       }),
     );
     expect(tard).toMatch(/^Cette demande a été close le .* \(le comité de suivi a décidé\)/);
+    expect(banc.courriels.messages().some((m) => m.sujet.includes('les services sociaux ont répondu') && dossier(ref)(m))).toBe(false);
     await terminer(handle);
   });
 

@@ -45,6 +45,7 @@ import {
   OBJET_VALIDATION_REFERENT,
   OBJET_VERIFICATION_COMITE,
   paragraphesLettreInformation,
+  verificationRecue,
 } from '../courriers/prevention';
 import { LIBELLES_DESTINATAIRES_DIAGNOSTIC, accordPartageDiagnosticUpdate, type DestinataireDiagnostic } from '../domain/partage';
 import { Interruption, Parcours, type Fin } from './blocs/parcours';
@@ -465,6 +466,19 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
     });
     // La demande est ajoutée au parcours avant le premier envoi (blocs/validation.ts).
     const verification = p.demandes[p.demandes.length - 1]!;
+    const repondue = () => verification.statut === 'approuvee' || verification.statut === 'refusee';
+    // Les services sociaux ont répondu avant la décision : la coordination le sait, elle peut l'enregistrer.
+    await p.attendre(() => decisionDuComite !== undefined || repondue());
+    if (!decisionDuComite) {
+      await notifier(p, {
+        a: { coordination: true },
+        ...verificationRecue({
+          ref: menage.reference,
+          ...(verification.statut === 'refusee' ? { suiviPar: verification.decision?.commentaire?.trim() || 'service non précisé' } : {}),
+          decisionAvant: dateEnFrancais(due),
+        }),
+      });
+    }
     await p.attendre(() => decisionDuComite !== undefined);
     const decision = decisionDuComite!;
     if (verification.statut === 'en_attente') {
