@@ -803,6 +803,11 @@ async function main(): Promise<void> {
   ]);
   verifierPasInterrompu();
 
+  // Le paquet des workflows : repris du dossier d'état si le code n'a pas changé, sinon empaqueté
+  // pendant que PostgreSQL et Temporal démarrent (worker/paquet-local.ts).
+  const paquet = import('../worker/paquet-local').then((m) => m.paquetLocal(join(dossier, 'paquet-workflows')));
+  paquet.catch(() => undefined);
+
   // 2. Le système d'enregistrement (PostgreSQL).
   if (!baseExplicite) {
     info('PostgreSQL embarqué : démarrage…');
@@ -871,11 +876,15 @@ async function main(): Promise<void> {
     }
 
     // 5. Worker et API.
-    info('Worker et API : démarrage (le premier lancement du worker empaquette les workflows, cela peut prendre une minute)…');
+    info('Worker et API : démarrage (après un changement du code, les workflows sont d’abord empaquetés : cela peut prendre une minute)…');
+    const cheminPaquet = await paquet.catch((e: unknown) => {
+      throw new ErreurDemarrage(`Les workflows n’ont pas pu être empaquetés : ${e instanceof Error ? e.message : String(e)}`);
+    });
     const node = (script: string) => ['--import', 'tsx', script];
     // Le tas de V8 borné d'après le budget du worker (WORKER_MEMOIRE_MIO) : voir `tasV8Mio`.
     const tas = `--max-old-space-size=${tasV8Mio(config.WORKER_MEMOIRE_MIO)}`;
-    const lancerWorker = () => lancerEnfant('worker', 'Le worker', process.execPath, [tas, ...node('worker/main.ts')], { env, afficher: true });
+    const lancerWorker = () =>
+      lancerEnfant('worker', 'Le worker', process.execPath, [tas, ...node('worker/main.ts'), '--paquet', cheminPaquet], { env, afficher: true });
     const worker = lancerWorker();
     const api = lancerEnfant('api', 'L’API', process.execPath, node('api/main.ts'), { env, afficher: true });
     await Promise.all([attendreApi(api, `http://localhost:${port}`), attendreWorker(worker, connexion, namespace, config.TEMPORAL_TASK_QUEUE)]);

@@ -9,9 +9,10 @@
  *    code 0, plus aucun processus lancé (serveur Temporal, worker, API), ports libérés ;
  *  - un second lancement sur le même DATA_DIR réutilise le fichier de clés (contenu identique,
  *    mode 0600) et retrouve un parcours démarré au premier lancement, dont le mémo chiffré se
- *    déchiffre encore, et les courriels de la boîte de réception.
+ *    déchiffre encore, et les courriels de la boîte de réception ; le paquet des workflows, fait au
+ *    premier lancement dans le dossier d'état, est repris tel quel (worker/paquet-local.ts).
  *
- * Compter 30 à 90 s (premier empaquetage des workflows par le worker).
+ * Compter 20 à 90 s (premier empaquetage des workflows).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -160,6 +161,9 @@ describe.skipIf(process.platform === 'win32')('lanceur embarqué (npx tsx dev/st
   const lancements: Lancement[] = [];
   const lances: Processus[] = [];
   let contenuCles = '';
+  /** Le paquet des workflows préparé au premier lancement : son nom et sa date. */
+  let paquet = { nom: '', modifieLe: 0 };
+  const paquets = () => readdirSync(join(dossier, 'paquet-workflows')).filter((f) => f.endsWith('.js'));
   /** Ouverte au premier lancement : elle vaut encore au second (sessions dans PostgreSQL, .data/postgres). */
   let jetonSession = '';
   const idParcours = `essai-persistance-${Date.now()}`;
@@ -309,6 +313,13 @@ describe.skipIf(process.platform === 'win32')('lanceur embarqué (npx tsx dev/st
       expect(contenuCles).toMatch(/^PAYLOAD_ENCRYPTION_KEYS=local1:\S+$/m);
       expect(statSync(fichierCles).mode & 0o777).toBe(0o600);
 
+      // Les workflows empaquetés une fois, dans le dossier d'état ; le worker a reçu ce paquet.
+      expect(paquets()).toHaveLength(1);
+      paquet = { nom: paquets()[0]!, modifieLe: statSync(join(dossier, 'paquet-workflows', paquets()[0]!)).mtimeMs };
+      expect(
+        lances.some((p) => p.commande.includes('worker/main.ts') && p.commande.includes(`--paquet ${join(dossier, 'paquet-workflows', paquet.nom)}`)),
+      ).toBe(true);
+
       // Un « parcours » (sur une file sans worker : il reste en cours) avec un mémo chiffré.
       const { connection, client } = await clientChiffre();
       try {
@@ -356,6 +367,9 @@ describe.skipIf(process.platform === 'win32')('lanceur embarqué (npx tsx dev/st
       lances.push(...descendants(l.proc.pid!));
       expect(readFileSync(join(dossier, NOM_FICHIER_CLES), 'utf8')).toBe(contenuCles);
       expect(l.sortie()).not.toContain('Clés locales générées');
+      // Le code n'a pas changé : le même paquet, repris sans être refait.
+      expect(paquets()).toEqual([paquet.nom]);
+      expect(statSync(join(dossier, 'paquet-workflows', paquet.nom)).mtimeMs).toBe(paquet.modifieLe);
 
       const sante = await lire('/health');
       expect(sante.status).toBe(200);

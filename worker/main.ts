@@ -9,6 +9,7 @@ import { assembler } from '../config/services';
 import { existsSync } from 'node:fs';
 import { getHeapStatistics } from 'node:v8';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 import { creerWorker, parcoursEnCache, tasV8Mio } from './creer-worker';
 import { avertissementTas } from './memoire';
 import { signalerPresence } from './presence';
@@ -19,6 +20,8 @@ import { CatalogueEnBase } from '../programmes/versions';
 
 /** Le paquet des workflows construit par `npm run build`, à côté de dist/worker.mjs. */
 const PAQUET_WORKFLOWS = fileURLToPath(new URL('./workflows.js', import.meta.url));
+/** Le paquet préparé par `npm start` (`--paquet <chemin>`, worker/paquet-local.ts), s'il est donné. */
+const PAQUET_DONNE = parseArgs({ options: { paquet: { type: 'string' } }, strict: false }).values.paquet;
 
 async function main() {
   const config = lireConfig();
@@ -55,9 +58,13 @@ async function main() {
     namespace,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     reglages: { maxCachedWorkflows: parcoursEnCache(config.WORKER_MEMOIRE_MIO) },
-    // Le paquet des workflows construit par `npm run build` (dist/workflows.js, à côté de dist/worker.mjs) ;
-    // lancé depuis les sources (tsx), le worker empaquette les workflows lui-même.
-    ...(existsSync(PAQUET_WORKFLOWS) ? { workflowBundle: { codePath: PAQUET_WORKFLOWS } } : {}),
+    // Le paquet des workflows préparé par `npm start`, ou construit par `npm run build` (dist/workflows.js,
+    // à côté de dist/worker.mjs) ; lancé autrement depuis les sources (tsx), le worker les empaquette lui-même.
+    ...(typeof PAQUET_DONNE === 'string'
+      ? { workflowBundle: { codePath: PAQUET_DONNE } }
+      : existsSync(PAQUET_WORKFLOWS)
+        ? { workflowBundle: { codePath: PAQUET_WORKFLOWS } }
+        : {}),
     dataConverter: services.dataConverter,
     dependances: {
       base,
