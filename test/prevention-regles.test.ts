@@ -339,7 +339,8 @@ describe('reims-april — comité de suivi : les services sociaux vérifient, pu
     const e = await jusqua(handle, (x) => x.demandes[0]!.statut === 'expiree', 'vérification expirée');
     expect((await echeanceSuivie(handle, 'decision_comite', 'depassee')).due).toBe(echeance.due);
     expect(e.etape).toBe('comite_de_suivi');
-    await banc.courriels.waitFor((m) => m.sujet.startsWith('Échéance dépassée : Décision du comité de suivi') && dossier(ref)(m));
+    const alerte = await banc.courriels.waitFor((m) => m.sujet.startsWith('Échéance dépassée : Décision du comité de suivi') && dossier(ref)(m));
+    expect(alerte.texte).toContain('Le parcours attend la décision du comité de suivi : enregistrez-la sur la page du dossier');
     // Les rappels du programme (4 et 8 jours) aux services sociaux, avant l'échéance.
     const rappels = banc.courriels.messages().filter((m) => m.sujet.startsWith('Rappel — Avant le comité de suivi') && dossier(ref)(m));
     expect(rappels).toHaveLength(programme.rappelsValidation.length);

@@ -444,7 +444,13 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
   async function comiteDeSuivi(): Promise<Fin | undefined> {
     const due = ajouterDuree(new Date(), d.comiteDeSuivi ?? 'P2W');
     comiteAttendu = true;
-    p.echeances.suivre({ id: 'decision_comite', libelle: 'Décision du comité de suivi', due, responsable: 'coordinateur' });
+    p.echeances.suivre({
+      id: 'decision_comite',
+      libelle: 'Décision du comité de suivi',
+      due,
+      responsable: 'coordinateur',
+      consigne: 'Le parcours attend la décision du comité de suivi : enregistrez-la sur la page du dossier (intégrer le ménage, ou non avec son motif).',
+    });
     const verifiee = demanderValidation(p, {
       role: 'services_sociaux',
       action: 'verification',

@@ -19,6 +19,8 @@ export interface DefinitionEcheance {
   rappelAvant?: string;
   /** Alerter le coordinateur quand l'échéance passe (par défaut : oui). */
   alerter?: boolean;
+  /** Ce que la coordination peut faire, dit dans l'alerte (« Enregistrez la décision… »). */
+  consigne?: string;
 }
 
 export interface EcheanceSuivie {
@@ -61,7 +63,7 @@ export class Echeances {
       this.parcours.journal.noter('echeance_depassee', `Échéance dépassée : « ${def.libelle} » (due le ${dateEnFrancais(due)})`, { visibilite: 'equipe' });
       this.parcours.publierAttributs();
       signalerPassage();
-      if (def.alerter !== false) await this.parcours.alerterCoordination(echeance);
+      if (def.alerter !== false) await this.parcours.alerterCoordination(echeance, def.consigne);
     })();
     this.parcours.publierAttributs();
     return {

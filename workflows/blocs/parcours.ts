@@ -671,7 +671,7 @@ export class Parcours {
   }
 
   /** Alerte au coordinateur quand une échéance est dépassée. */
-  async alerterCoordination(e: { libelle: string; due: string }): Promise<void> {
+  async alerterCoordination(e: { libelle: string; due: string }, consigne?: string): Promise<void> {
     await notifier(this, {
       a: { coordination: true },
       sujet: `Échéance dépassée : ${e.libelle} (dossier ${this.ouverture.reference})`,
@@ -680,6 +680,7 @@ export class Parcours {
         this.travailleurSocial
           ? `Le travailleur social en charge est ${mentionPersonnel(this.travailleurSocial)}.`
           : 'Aucun travailleur social n’est encore affecté à ce ménage.',
+        ...(consigne ? [consigne] : []),
       ],
       type: 'alerte',
     });
