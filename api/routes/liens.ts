@@ -109,30 +109,56 @@ function enTeteLien(etat: EtatParcours, d: ApercuDemande, limite: string): Brut 
 type SaisieLien = { decision?: string; montant?: string; commentaire?: string; signeLe?: string; dateEffet?: string };
 const cocheur = (saisie: SaisieLien) => (v: string) => (saisie.decision === v ? brut(' checked') : '');
 
-function formulaire(res: Response, status: number, token: string, etat: EtatParcours, d: ApercuDemande, erreur?: string, saisie: SaisieLien = {}): void {
+/** Les deux réponses d'un lien (« approuve », « refuse »), avec leurs libellés ; le choix saisi gardé après une erreur. */
+function deuxChoix(o: { legende: string; approuve: string; refuse: string; erreur?: string; saisie: SaisieLien }): Brut {
+  const coche = cocheur(o.saisie);
+  return html`  <fieldset${o.erreur ? html` aria-describedby="erreur-formulaire"` : ''}>
+    <legend>${o.legende}</legend>
+    <div class="choix"><input type="radio" id="decision-approuve" name="decision" value="approuve" required${coche('approuve')}><label for="decision-approuve">${o.approuve}</label></div>
+    <div class="choix"><input type="radio" id="decision-refuse" name="decision" value="refuse" required${coche('refuse')}><label for="decision-refuse">${o.refuse}</label></div>
+  </fieldset>`;
+}
+
+/** Le cadre commun des pages de lien à formulaire : en-tête, aperçu, erreur, champs, rappel d'usage unique. */
+function pageFormulaire(
+  res: Response,
+  status: number,
+  o: { token: string; etat: EtatParcours; d: ApercuDemande; echeance: string; apercu?: Brut; erreur?: string; champs: Brut; bouton: string },
+): void {
   enTetesLien(res);
-  const coche = cocheur(saisie);
-  // Un refus sans motif : l'erreur est celle du commentaire.
-  const motifManquant = !!erreur && saisie.decision === 'refuse';
   envoyerPage(res, status, {
-    titre: `${erreur ? 'Erreur : ' : ''}${d.objet} — Prévention des expulsions`,
-    contenu: html`${enTeteLien(etat, d, 'Réponse attendue avant le')}
-<h2>Éléments pour décider</h2>
-${d.apercu.length ? html`<ul>${d.apercu.map((l) => html`<li>${l}</li>`)}</ul>` : html`<p>Aucun élément complémentaire.</p>`}
-${erreur ? html`<div class="erreur" role="alert" tabindex="-1" autofocus id="erreur-formulaire"><p>${erreur}</p></div>` : ''}
-<form method="post" action="/liens/${token}" novalidate>
-  <fieldset${erreur ? html` aria-describedby="erreur-formulaire"` : ''}>
-    <legend>Votre décision (obligatoire)</legend>
-    <div class="choix"><input type="radio" id="decision-approuve" name="decision" value="approuve" required${coche('approuve')}><label for="decision-approuve">J’approuve</label></div>
-    <div class="choix"><input type="radio" id="decision-refuse" name="decision" value="refuse" required${coche('refuse')}><label for="decision-refuse">Je refuse</label></div>
-  </fieldset>
-  <label for="commentaire">Commentaire (obligatoire pour un refus : son motif)</label>
-  <p class="aide" id="aide-commentaire">2 000 caractères au plus. Il sera transmis à l’équipe qui accompagne le ménage.</p>
-  <textarea id="commentaire" name="commentaire" maxlength="2000" aria-describedby="aide-commentaire${motifManquant ? ' erreur-formulaire' : ''}"${motifManquant ? brut(' aria-invalid="true"') : ''}>${saisie.commentaire ?? ''}</textarea>
-  <p><button type="submit">Envoyer ma réponse</button></p>
+    titre: `${o.erreur ? 'Erreur : ' : ''}${o.d.objet} — Prévention des expulsions`,
+    contenu: html`${enTeteLien(o.etat, o.d, o.echeance)}
+${o.apercu ?? (o.d.apercu.length ? html`<ul>${o.d.apercu.map((l) => html`<li>${l}</li>`)}</ul>` : '')}
+${o.erreur ? html`<div class="erreur" role="alert" tabindex="-1" autofocus id="erreur-formulaire"><p>${o.erreur}</p></div>` : ''}
+<form method="post" action="/liens/${o.token}" novalidate>
+${o.champs}
+  <p><button type="submit">${o.bouton}</button></p>
 </form>
 <p class="aide">Ce lien vous est personnel et ne sert qu’une fois. Il expire à la date indiquée ci-dessus.</p>
 ${pourJoindre(res)}`,
+  });
+}
+
+/** Une page de lien à deux réponses : rendue de nouveau avec l'erreur et la saisie après un envoi refusé. */
+type PageDeLien = (res: Response, status: number, token: string, etat: EtatParcours, d: ApercuDemande, erreur?: string, saisie?: SaisieLien) => void;
+
+function formulaire(res: Response, status: number, token: string, etat: EtatParcours, d: ApercuDemande, erreur?: string, saisie: SaisieLien = {}): void {
+  // Un refus sans motif : l'erreur est celle du commentaire.
+  const motifManquant = !!erreur && saisie.decision === 'refuse';
+  pageFormulaire(res, status, {
+    token,
+    etat,
+    d,
+    echeance: 'Réponse attendue avant le',
+    apercu: html`<h2>Éléments pour décider</h2>
+${d.apercu.length ? html`<ul>${d.apercu.map((l) => html`<li>${l}</li>`)}</ul>` : html`<p>Aucun élément complémentaire.</p>`}`,
+    erreur,
+    champs: html`${deuxChoix({ legende: 'Votre décision (obligatoire)', approuve: 'J’approuve', refuse: 'Je refuse', erreur, saisie })}
+  <label for="commentaire">Commentaire (obligatoire pour un refus : son motif)</label>
+  <p class="aide" id="aide-commentaire">2 000 caractères au plus. Il sera transmis à l’équipe qui accompagne le ménage.</p>
+  <textarea id="commentaire" name="commentaire" maxlength="2000" aria-describedby="aide-commentaire${motifManquant ? ' erreur-formulaire' : ''}"${motifManquant ? brut(' aria-invalid="true"') : ''}>${saisie.commentaire ?? ''}</textarea>`,
+    bouton: 'Envoyer ma réponse',
   });
 }
 
@@ -198,74 +224,40 @@ ${pourJoindre(res)}`,
 }
 
 /** La page du lien de vérification avant le comité de suivi : le ménage est-il déjà accompagné, et par qui. */
-function formulaireVerification(
-  res: Response,
-  status: number,
-  token: string,
-  etat: EtatParcours,
-  d: ApercuDemande,
-  erreur?: string,
-  saisie: SaisieLien = {},
-): void {
-  enTetesLien(res);
-  const coche = cocheur(saisie);
+const formulaireVerification: PageDeLien = (res, status, token, etat, d, erreur, saisie = {}) => {
   const parQuiManquant = !!erreur && saisie.decision === 'refuse';
-  envoyerPage(res, status, {
-    titre: `${erreur ? 'Erreur : ' : ''}${d.objet} — Prévention des expulsions`,
-    contenu: html`${enTeteLien(etat, d, 'Réponse attendue avant le')}
-${d.apercu.length ? html`<ul>${d.apercu.map((l) => html`<li>${l}</li>`)}</ul>` : ''}
-${erreur ? html`<div class="erreur" role="alert" tabindex="-1" autofocus id="erreur-formulaire"><p>${erreur}</p></div>` : ''}
-<form method="post" action="/liens/${token}" novalidate>
-  <fieldset${erreur ? html` aria-describedby="erreur-formulaire"` : ''}>
-    <legend>Le ménage est-il déjà accompagné par un travailleur social ? (obligatoire)</legend>
-    <div class="choix"><input type="radio" id="decision-approuve" name="decision" value="approuve" required${coche('approuve')}><label for="decision-approuve">Non, aucun accompagnement connu</label></div>
-    <div class="choix"><input type="radio" id="decision-refuse" name="decision" value="refuse" required${coche('refuse')}><label for="decision-refuse">Oui, il est déjà accompagné</label></div>
-  </fieldset>
+  pageFormulaire(res, status, {
+    token,
+    etat,
+    d,
+    echeance: 'Réponse attendue avant le',
+    erreur,
+    champs: html`${deuxChoix({ legende: 'Le ménage est-il déjà accompagné par un travailleur social ? (obligatoire)', approuve: 'Non, aucun accompagnement connu', refuse: 'Oui, il est déjà accompagné', erreur, saisie })}
   <label for="commentaire">Par quel service ou quel travailleur social ? (obligatoire s’il est déjà accompagné)</label>
   <p class="aide" id="aide-commentaire">Par exemple : Mme Durand, assistante sociale de secteur. 2 000 caractères au plus. Transmis à la coordination du dispositif, jamais au bailleur. Pensez à prévenir ce travailleur social : le comité de suivi décidera ensuite de l’intégration du ménage.</p>
-  <textarea id="commentaire" name="commentaire" maxlength="2000" aria-describedby="aide-commentaire${parQuiManquant ? ' erreur-formulaire' : ''}"${parQuiManquant ? brut(' aria-invalid="true"') : ''}>${saisie.commentaire ?? ''}</textarea>
-  <p><button type="submit">Envoyer ma réponse</button></p>
-</form>
-<p class="aide">Ce lien vous est personnel et ne sert qu’une fois. Il expire à la date indiquée ci-dessus.</p>
-${pourJoindre(res)}`,
+  <textarea id="commentaire" name="commentaire" maxlength="2000" aria-describedby="aide-commentaire${parQuiManquant ? ' erreur-formulaire' : ''}"${parQuiManquant ? brut(' aria-invalid="true"') : ''}>${saisie.commentaire ?? ''}</textarea>`,
+    bouton: 'Envoyer ma réponse',
   });
-}
+};
 
 /** La page d'un lien de paiement mensuel : reçu ou non, montant reçu, commentaire. */
-function formulairePaiement(
-  res: Response,
-  status: number,
-  token: string,
-  etat: EtatParcours,
-  d: ApercuDemande,
-  erreur?: string,
-  saisie: SaisieLien = {},
-): void {
-  enTetesLien(res);
-  const coche = cocheur(saisie);
-  envoyerPage(res, status, {
-    titre: `${erreur ? 'Erreur : ' : ''}${d.objet} — Prévention des expulsions`,
-    contenu: html`${enTeteLien(etat, d, 'Réponse attendue avant le')}
-${d.apercu.length ? html`<ul>${d.apercu.map((l) => html`<li>${l}</li>`)}</ul>` : ''}
-${erreur ? html`<div class="erreur" role="alert" tabindex="-1" autofocus id="erreur-formulaire"><p>${erreur}</p></div>` : ''}
-<form method="post" action="/liens/${token}" novalidate>
-  <fieldset${erreur ? html` aria-describedby="erreur-formulaire"` : ''}>
-    <legend>Le paiement de ce mois (obligatoire)</legend>
-    <div class="choix"><input type="radio" id="decision-approuve" name="decision" value="approuve" required${coche('approuve')}><label for="decision-approuve">Paiement reçu</label></div>
-    <div class="choix"><input type="radio" id="decision-refuse" name="decision" value="refuse" required${coche('refuse')}><label for="decision-refuse">Paiement non reçu ou incomplet</label></div>
-  </fieldset>
+const formulairePaiement: PageDeLien = (res, status, token, etat, d, erreur, saisie = {}) => {
+  pageFormulaire(res, status, {
+    token,
+    etat,
+    d,
+    echeance: 'Réponse attendue avant le',
+    erreur,
+    champs: html`${deuxChoix({ legende: 'Le paiement de ce mois (obligatoire)', approuve: 'Paiement reçu', refuse: 'Paiement non reçu ou incomplet', erreur, saisie })}
   <label for="montant">Montant reçu en euros (facultatif)</label>
   <p class="aide" id="aide-montant">À indiquer s’il diffère du montant attendu, par exemple 300 ou 412,50.</p>
   <input type="text" id="montant" name="montant" inputmode="decimal" autocomplete="off" value="${saisie.montant ?? ''}" aria-describedby="aide-montant">
   <label for="commentaire">Commentaire (facultatif)</label>
   <p class="aide" id="aide-commentaire">Par exemple : date du versement, échéancier convenu. 1 500 caractères au plus. Il sera transmis à l’équipe qui accompagne le ménage.</p>
-  <textarea id="commentaire" name="commentaire" maxlength="1500" aria-describedby="aide-commentaire">${saisie.commentaire ?? ''}</textarea>
-  <p><button type="submit">Envoyer ma réponse</button></p>
-</form>
-<p class="aide">Ce lien vous est personnel et ne sert qu’une fois. Il expire à la date indiquée ci-dessus.</p>
-${pourJoindre(res)}`,
+  <textarea id="commentaire" name="commentaire" maxlength="1500" aria-describedby="aide-commentaire">${saisie.commentaire ?? ''}</textarea>`,
+    bouton: 'Envoyer ma réponse',
   });
-}
+};
 
 /** Le montant saisi sur la page de paiement (« 412,50 », « 1 250 ») ; undefined si vide, NaN si illisible. */
 function lireMontantSaisi(v: unknown): number | undefined {
