@@ -96,6 +96,23 @@ export function apercuVerificationComite(x: { ref: string; impayesMois: number; 
   ];
 }
 
+/** Courriel au service qui suit déjà le ménage, quand le comité de suivi maintient son accompagnement. */
+export function courrielDejaSuivi(
+  programme: { operateur: { nom: string; courriel: string } },
+  reference: string,
+  precision?: string,
+): { sujet: string; paragraphes: string[] } {
+  return {
+    sujet: `Comité de suivi : le ménage reste suivi par votre service (dossier ${reference})`,
+    paragraphes: [
+      `Le comité de suivi a examiné la situation du ménage (dossier ${reference}), signalé par son bailleur pour une dette locative.`,
+      `Le ménage étant déjà suivi par votre service, ${programme.operateur.nom} n’engage pas d’accompagnement : nous vous laissons poursuivre le suivi, en tenant compte de cette dette.`,
+      ...(precision ? [`Précision du comité : ${precision}`] : []),
+      `Pour toute question : ${programme.operateur.courriel}.`,
+    ],
+  };
+}
+
 /** Au service qui suit déjà le ménage quand le comité l'intègre tout de même : il est associé dès l'entrée (tuilage). */
 export function courrielTuilageComite(x: { ref: string; programme: { operateur: { nom: string; courriel: string } }; suiviPar: string }): {
   sujet: string;

@@ -201,7 +201,8 @@ export function validationDepartement(etat: EtatParcours): { statut: string; le?
     en_attente: 'en attente de la réponse du département',
     approuvee: 'validée par le département',
     refusee: 'refusée par le département (plan revu)',
-    expiree: 'sans réponse du département dans le délai (plan revu)',
+    // Sans réponse, la coordination relance le département ou fait revoir le plan (une demande suivante le dit).
+    expiree: 'sans réponse du département dans le délai',
   };
   return { statut: libelles[statut] ?? 'non renseignée', ...(le ? { le } : {}) };
 }

@@ -540,6 +540,18 @@ describe('reims-april par l’API : comité de suivi, clôture, veille active', 
     expect(reponse.texte).toContain('<strong>aucun accompagnement connu</strong>');
     // Le lien ne sert qu'une fois.
     expect((await appel('GET', `/liens/${jetonVerification}`)).texte).toContain('Cette demande a déjà reçu une réponse');
+    // La coordination apprend la réponse ; ne pas intégrer sans motif est refusé en français, rien ne change.
+    const reponseRecue = await banc.courriels.waitFor(
+      (m) => m.sujet.startsWith('Avant le comité de suivi : les services sociaux ont répondu') && m.sujet.includes(reference),
+      { timeoutMs: 20_000 },
+    );
+    expect(reponseRecue.texte).toContain('les services sociaux ne connaissent aucun accompagnement du ménage');
+    const sansMotif = await message(workflowId, 'decision-comite', { decision: 'ne_pas_integrer' }, 'coord.essai');
+    estProbleme(sansMotif, 400);
+    expect(JSON.stringify(sansMotif.json)).toContain('indiquez le motif de la décision du comité');
+    expect((await attendreEtat(workflowId, () => true, 'état')).etape).toBe('comite_de_suivi');
+    // Le travail social ne décide pas pour le comité.
+    expect((await message(workflowId, 'decision-comite', { decision: 'integrer' })).status).toBe(403);
     const decision = await message(workflowId, 'decision-comite', { decision: 'integrer' }, 'coord.essai');
     expect(decision.status, decision.texte).toBe(200);
     expect(decision.json.etape).toBe('information_menage');

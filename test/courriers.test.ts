@@ -185,6 +185,10 @@ const exemplesPrevention: Record<string, () => Courriel | Record<string, Courrie
     aucun: prevention.verificationRecue({ ref, decisionAvant: '19 décembre 2026' }),
     dejaSuivi: prevention.verificationRecue({ ref, suiviPar: 'Mme Durand, assistante sociale de secteur', decisionAvant: '19 décembre 2026' }),
   }),
+  courrielDejaSuivi: () => ({
+    avecPrecision: prevention.courrielDejaSuivi(programme, ref, 'Le ménage reste suivi par le CCAS'),
+    sansPrecision: prevention.courrielDejaSuivi(programme, ref),
+  }),
   courrielTuilageComite: () => prevention.courrielTuilageComite({ ref, programme, suiviPar: 'Mme Durand, assistante sociale de secteur' }),
 };
 

@@ -315,14 +315,14 @@ describe('reims-april — comité de suivi : les services sociaux vérifient, pu
     await jusqua(handle, (x) => !!verificationEnAttente(x), 'vérification en attente');
     await decider(handle, 'integrer', 'Situation connue du comité');
     const e = await etape(handle, 'aller_vers');
-    expect(e.demandes[0]).toMatchObject({ statut: 'expiree', fermee: { raison: 'le comité de suivi a décidé' } });
+    expect(e.demandes[0]).toMatchObject({ statut: 'expiree', fermee: { raison: 'le comité de suivi a décidé sans attendre la réponse' } });
     expect(e.echeances.some((x) => x.id.startsWith('validation:') && x.statut === 'en_cours')).toBe(false);
     const tard = await refus(
       handle.executeUpdate(repondreValidationUpdate, {
         args: [{ requestId: requete(), par: 'partenaire:services_sociaux', demandeId: e.demandes[0]!.id, role: 'services_sociaux', decision: 'approuve' }],
       }),
     );
-    expect(tard).toMatch(/^Cette demande a été close le .* \(le comité de suivi a décidé\)/);
+    expect(tard).toMatch(/^Cette demande a été close le .* \(le comité de suivi a décidé sans attendre la réponse\)/);
     expect(banc.courriels.messages().some((m) => m.sujet.includes('les services sociaux ont répondu') && dossier(ref)(m))).toBe(false);
     await terminer(handle);
   });

@@ -40,6 +40,7 @@ import {
   accordPartageRetire,
   accuseOrientation,
   apercuVerificationComite,
+  courrielDejaSuivi,
   courrielTuilageComite,
   diagnosticPartage,
   OBJET_VALIDATION_REFERENT,
@@ -48,8 +49,8 @@ import {
   verificationRecue,
 } from '../courriers/prevention';
 import { LIBELLES_DESTINATAIRES_DIAGNOSTIC, accordPartageDiagnosticUpdate, type DestinataireDiagnostic } from '../domain/partage';
-import { Interruption, Parcours, type Fin } from './blocs/parcours';
-import { demanderValidation, enregistrerReponse } from './blocs/validation';
+import { Parcours, type Fin } from './blocs/parcours';
+import { demanderEnArrierePlan, demanderValidation, enregistrerReponse, fermerDemande } from './blocs/validation';
 
 const LIBELLES_REPRISE = { totale: 'reprise totale', partielle: 'reprise partielle', aucune: 'pas de reprise' } as const;
 const VALIDATION_DEPARTEMENT = 'Validation du plan par le département (ASLL)';
@@ -451,7 +452,7 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
       responsable: 'coordinateur',
       consigne: 'Le parcours attend la décision du comité de suivi : enregistrez-la sur la page du dossier (intégrer le ménage, ou non avec son motif).',
     });
-    const verifiee = demanderValidation(p, {
+    const lien = demanderEnArrierePlan(p, {
       role: 'services_sociaux',
       action: 'verification',
       objet: OBJET_VERIFICATION_COMITE,
@@ -466,13 +467,11 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
       libelleLien: 'Indiquer si le ménage est déjà accompagné',
       // L'échéance de la décision du comité alerte la coordination : pas de seconde alerte.
       escalade: false,
-    }).catch((x: unknown) => {
-      if (x instanceof Interruption) return verification;
-      throw x;
     });
-    // La demande est ajoutée au parcours avant le premier envoi (blocs/validation.ts).
-    const verification = p.demandes[p.demandes.length - 1]!;
+    const verification = lien.demande;
     const repondue = () => verification.statut === 'approuvee' || verification.statut === 'refusee';
+    /** Par qui le ménage est déjà suivi, selon la réponse des services sociaux (rien s'il ne l'est pas). */
+    const suiviPar = () => (verification.statut === 'refusee' ? verification.decision?.commentaire?.trim() || 'service non précisé' : undefined);
     // Les services sociaux ont répondu avant la décision : la coordination le sait, elle peut l'enregistrer.
     await p.attendre(() => decisionDuComite !== undefined || repondue());
     if (!decisionDuComite) {
@@ -480,29 +479,23 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
         a: { coordination: true },
         ...verificationRecue({
           ref: menage.reference,
-          ...(verification.statut === 'refusee' ? { suiviPar: verification.decision?.commentaire?.trim() || 'service non précisé' } : {}),
+          ...(suiviPar() ? { suiviPar: suiviPar() } : {}),
           decisionAvant: dateEnFrancais(due),
         }),
       });
     }
     await p.attendre(() => decisionDuComite !== undefined);
     const decision = decisionDuComite!;
-    if (verification.statut === 'en_attente') {
-      verification.statut = 'expiree';
-      verification.fermee = { le: new Date().toISOString(), raison: 'le comité de suivi a décidé' };
-      p.journal.noter('validation_close', `Demande « ${verification.objet} » close : le comité de suivi a décidé sans attendre la réponse`);
-    }
-    await verifiee;
-    p.echeances.annuler(`validation:${verification.id}`);
-    const suiviPar = verification.statut === 'refusee' ? verification.decision?.commentaire?.trim() || 'service non précisé' : undefined;
+    await fermerDemande(p, lien, 'le comité de suivi a décidé sans attendre la réponse');
+    const dejaSuiviPar = suiviPar();
     const servicesSociaux = programme.partenaires.services_sociaux;
     if (decision.decision === 'integrer') {
-      if (suiviPar && servicesSociaux) {
+      if (dejaSuiviPar && servicesSociaux) {
         // Le tuilage « anticipé et préparé » : le service en charge est associé dès l'entrée.
-        p.journal.noter('tuilage', `Ménage déjà accompagné (${suiviPar}) : le service en charge est associé dès l’entrée`, { visibilite: 'equipe' });
+        p.journal.noter('tuilage', `Ménage déjà accompagné (${dejaSuiviPar}) : le service en charge est associé dès l’entrée`, { visibilite: 'equipe' });
         await notifier(p, {
           a: { role: 'services_sociaux' },
-          ...courrielTuilageComite({ ref: menage.reference, programme, suiviPar }),
+          ...courrielTuilageComite({ ref: menage.reference, programme, suiviPar: dejaSuiviPar }),
           visibilite: 'partenaires',
         });
       }
@@ -510,9 +503,9 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
     }
     // Jamais accompagné par l'association : pas de veille active ensuite.
     jamaisAccompagne = true;
-    if (suiviPar) {
-      p.details.dejaSuivi = { par: servicesSociaux?.nom ?? 'Service social', precision: suiviPar, le: new Date().toISOString() };
-      p.journal.noter('deja_suivi', `Comité de suivi : le ménage reste suivi (${suiviPar})`, { visibilite: 'equipe' });
+    if (dejaSuiviPar) {
+      p.details.dejaSuivi = { par: servicesSociaux?.nom ?? 'Service social', precision: dejaSuiviPar, le: new Date().toISOString() };
+      p.journal.noter('deja_suivi', `Comité de suivi : le ménage reste suivi (${dejaSuiviPar})`, { visibilite: 'equipe' });
       if (servicesSociaux)
         await notifier(p, { a: { role: 'services_sociaux' }, ...courrielDejaSuivi(programme, menage.reference, decision.motif), visibilite: 'partenaires' });
     }
@@ -1126,19 +1119,6 @@ function resumePourPartenaires(plan: PlanAide, reference: string): string[] {
     mutationDemandee(plan) ? 'Une demande de mutation sera déposée.' : 'Aucune demande de mutation.',
     'Le détail de la situation du ménage reste confidentiel.',
   ];
-}
-
-/** Courriel au service qui suit déjà le ménage, quand le comité de suivi maintient son accompagnement. */
-export function courrielDejaSuivi(programme: Programme, reference: string, precision?: string): { sujet: string; paragraphes: string[] } {
-  return {
-    sujet: `Comité de suivi : le ménage reste suivi par votre service (dossier ${reference})`,
-    paragraphes: [
-      `Le comité de suivi a examiné la situation du ménage (dossier ${reference}), signalé par son bailleur pour une dette locative.`,
-      `Le ménage étant déjà suivi par votre service, ${programme.operateur.nom} n’engage pas d’accompagnement : nous vous laissons poursuivre le suivi, en tenant compte de cette dette.`,
-      ...(precision ? [`Précision du comité : ${precision}`] : []),
-      `Pour toute question : ${programme.operateur.courriel}.`,
-    ],
-  };
 }
 
 export { paragraphesLettreInformation } from '../courriers/prevention';

@@ -40,14 +40,14 @@ import {
   type SignatureProtocole,
   type StatutPaiement,
 } from '../domain/protocole';
-import { LIBELLES_ISSUES, type Acteur, type DemandeValidation, type EtatParcours, type Programme } from '../domain/vocabulaire';
+import { LIBELLES_ISSUES, type Acteur, type EtatParcours, type Programme } from '../domain/vocabulaire';
 import { DELAIS_PAR_DEFAUT } from '../domain/reglages';
 import * as courriels from '../courriers/protocole';
 import { deMois, euros, moisEnFrancais, treveHivernale } from '../courriers/protocole';
 import { ajouterDuree, dateEnFrancais, dureeEnFrancais, jourDeParis, minuitDeParis, veilleDe } from './blocs/duree';
 import { notifier, notifierEnsemble, type A } from './blocs/notification';
-import { Interruption, Parcours, type Fin, type InstantaneParcours } from './blocs/parcours';
-import { demanderValidation, type DemandeValidationDef } from './blocs/validation';
+import { Parcours, type Fin, type InstantaneParcours } from './blocs/parcours';
+import { demanderEnArrierePlan, fermerDemande, type DemandeEnArrierePlan } from './blocs/validation';
 
 /** Les mots du protocole, désormais avec ses courriers ; repris ici pour les appelants existants. */
 export { deMois, euros, moisEnFrancais, phraseTreve, treveHivernale } from '../courriers/protocole';
@@ -94,10 +94,6 @@ export interface EntreeExecutionProtocole extends EntreeProtocole {
 }
 
 /** Une demande au bailleur (lien signé) suivie en arrière-plan. */
-interface DemandeEnCours {
-  demande: DemandeValidation;
-  fin: Promise<DemandeValidation>;
-}
 
 /** Le protocole d'un ménage dans cette exécution : le parcours, l'état transmis, ce qui n'est qu'à elle. */
 interface Protocole {
@@ -106,7 +102,7 @@ interface Protocole {
   s: EtatProtocole;
   ref: string;
   seuilImpayes: number;
-  demandeManquements?: DemandeEnCours;
+  demandeManquements?: DemandeEnArrierePlan;
   moisDansCetteExecution: number;
 }
 
@@ -267,7 +263,7 @@ async function demanderLePaiement(c: Protocole, k: number): Promise<void> {
   const { p, s, ref } = c;
   const d = c.e.programme.delais;
   const mois = moisNumero(c, k);
-  const lien = lancerDemande(c, {
+  const lien = demanderEnArrierePlan(c.p, {
     role: 'bailleur',
     action: 'paiement',
     ...courriels.demandeDePaiement({ ref, mois, rang: k + 1, dureeTotaleMois: dureeTotaleMois(c), attendu: montantAttendu(c) }),
@@ -288,7 +284,7 @@ async function demanderLePaiement(c: Protocole, k: number): Promise<void> {
       acteur: { type: 'partenaire', role: 'bailleur', id: r.decision?.par },
     });
   }
-  await fermerDemande(c, lien, paiementDe(c, mois) ? 'paiement enregistré par l’équipe' : 'protocole rompu');
+  await fermerDemande(c.p, lien, paiementDe(c, mois) ? 'paiement enregistré par l’équipe' : 'protocole rompu');
   if (!paiementDe(c, mois) && !s.rupture) await enregistrerPaiement(c, { mois, statut: 'non_renseigne', source: 'sans_reponse' });
 }
 
@@ -373,7 +369,7 @@ async function nouveauBail(c: Protocole): Promise<Fin> {
   // Le bailleur indique lui-même la signature par un lien signé (dates du bail), avec ses rappels ;
   // l'équipe peut toujours l'enregistrer (message « nouveau-bail »), qui clôt alors le lien.
   const lien = patched('nouveau-bail-par-lien')
-    ? lancerDemande(c, {
+    ? demanderEnArrierePlan(c.p, {
         role: 'bailleur',
         action: 'nouveau_bail',
         ...courriels.nouveauBailParLien(respecte),
@@ -430,7 +426,7 @@ async function nouveauBail(c: Protocole): Promise<Fin> {
     if (!s.nouveauBail && signeParLien() && indique) {
       enregistrerNouveauBail(c, indique, { type: 'partenaire', role: 'bailleur', id: lien.demande.decision?.par });
     }
-    await fermerDemande(c, lien, 'nouveau bail enregistré par l’équipe');
+    await fermerDemande(c.p, lien, 'nouveau bail enregistré par l’équipe');
   }
   p.echeances.tenir('nouveau_bail');
   const b = s.nouveauBail!;
@@ -471,7 +467,7 @@ async function rupture(c: Protocole): Promise<void> {
   const d = programme.delais;
   const r = s.rupture!;
   p.rejoindre('rupture', PROTOCOLE_ROMPU, r.acteur);
-  if (c.demandeManquements) await fermerDemande(c, c.demandeManquements, 'protocole rompu');
+  if (c.demandeManquements) await fermerDemande(c.p, c.demandeManquements, 'protocole rompu');
   // Enregistrée par le message de la coordination (patched('rupture-dans-le-message')), elle y est déjà.
   if (!p.details.rupture) noterRupture(c);
   const x: courriels.Rupture = { ref, programme, decideeLe: r.decideeLe, signeLe: s.protocole!.signeLe, motif: r.motif, le: new Date() };
@@ -781,7 +777,7 @@ async function alerterImpayes(c: Protocole, mois: string, montant: number, total
     ...courriels.manquementsRepetes({ ref, programme: c.e.programme, manques, travailleurSocial: p.travailleurSocial }),
     type: 'alerte',
   });
-  const demande = lancerDemande(c, {
+  const demande = demanderEnArrierePlan(c.p, {
     role: 'bailleur',
     ...courriels.constaterLaRupture({ ref, manques }),
     delai: c.e.programme.delais.reponseManquements ?? 'P1M',
@@ -828,28 +824,6 @@ function enregistrerNouveauBail(c: Protocole, x: { signeLe: string; dateEffet?: 
   s.nouveauBail = { signeLe: x.signeLe, dateEffet: x.dateEffet ?? x.signeLe, acteur };
   p.details.nouveauBail = { signeLe: x.signeLe, dateEffet: s.nouveauBail.dateEffet };
   p.journal.noter('nouveau_bail', `Nouveau bail signé le ${dateEnFrancais(x.signeLe)}, à effet du ${dateEnFrancais(s.nouveauBail.dateEffet)}`, { acteur });
-}
-
-/** Une demande au bailleur (lien signé), suivie en arrière-plan ; close si elle n'a plus d'objet. */
-function lancerDemande(c: Protocole, def: DemandeValidationDef): DemandeEnCours {
-  // En arrière-plan : une clôture demandée l'arrête (Interruption), le déroulé principal la voit de son côté.
-  const fin = demanderValidation(c.p, def).catch((e: unknown) => {
-    if (e instanceof Interruption) return demande;
-    throw e;
-  });
-  // La demande est ajoutée au parcours avant le premier envoi (blocs/validation.ts).
-  const demande = c.p.demandes[c.p.demandes.length - 1]!;
-  return { demande, fin };
-}
-
-async function fermerDemande(c: Protocole, x: DemandeEnCours, raison: string): Promise<void> {
-  if (x.demande.statut === 'en_attente') {
-    x.demande.statut = 'expiree';
-    x.demande.fermee = { le: new Date().toISOString(), raison };
-    c.p.journal.noter('validation_close', `Demande « ${x.demande.objet} » close : ${raison}`);
-  }
-  await x.fin;
-  c.p.echeances.annuler(`validation:${x.demande.id}`);
 }
 
 // ---- Le calendrier du protocole : un mois d'indemnité et d'apurement après l'autre -------------

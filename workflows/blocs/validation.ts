@@ -12,7 +12,7 @@ import { LIBELLES_ROLES, ROLES_DANS_UNE_PHRASE } from '../../domain/vocabulaire'
 import { activites } from './activites';
 import { ajouterDuree, dateEnFrancais } from './duree';
 import { cleIdempotence, contracter, destinataire, notifier } from './notification';
-import type { Parcours } from './parcours';
+import { Interruption, type Parcours } from './parcours';
 
 export interface DemandeValidationDef {
   role: RolePartenaire;
@@ -211,4 +211,35 @@ export function enregistrerReponse(parcours: Parcours, r: ReponseValidation, equ
       : { acteur: { type: 'partenaire', role: d.role, id: r.par }, ...(d.action === 'verification' ? { visibilite: 'equipe' as const } : {}) },
   );
   return d;
+}
+
+/** Une demande suivie en arrière-plan : la demande, et la fin de son suivi (réponse, échéance ou clôture). */
+export interface DemandeEnArrierePlan {
+  demande: DemandeValidation;
+  fin: Promise<DemandeValidation>;
+}
+
+/**
+ * Une demande (lien signé) suivie en arrière-plan pendant que le déroulé attend autre chose (le mois
+ * du protocole, la décision du comité) ; une clôture demandée l'arrête, le déroulé la voit de son côté.
+ */
+export function demanderEnArrierePlan(parcours: Parcours, def: DemandeValidationDef): DemandeEnArrierePlan {
+  const fin = demanderValidation(parcours, def).catch((e: unknown) => {
+    if (e instanceof Interruption) return demande;
+    throw e;
+  });
+  // La demande est ajoutée au parcours avant le premier envoi (voir `demanderValidation`).
+  const demande = parcours.demandes[parcours.demandes.length - 1]!;
+  return { demande, fin };
+}
+
+/** Close une demande encore en attente qui n'a plus d'objet (son lien dit pourquoi), puis attend la fin de son suivi. */
+export async function fermerDemande(parcours: Parcours, x: DemandeEnArrierePlan, raison: string): Promise<void> {
+  if (x.demande.statut === 'en_attente') {
+    x.demande.statut = 'expiree';
+    x.demande.fermee = { le: new Date().toISOString(), raison };
+    parcours.journal.noter('validation_close', `Demande « ${x.demande.objet} » close : ${raison}`);
+  }
+  await x.fin;
+  parcours.echeances.annuler(`validation:${x.demande.id}`);
 }
