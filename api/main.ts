@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
 import type { Logger } from 'pino';
 import { ErreurConfiguration, lireConfig, optionsTemporal, type Config } from '../config/env';
-import { creerJournal } from '../config/journalisation';
+import { creerJournal, erreurLisible } from '../config/journalisation';
 import { assembler, type Services } from '../config/services';
 import { creerApplication } from './app';
 import { configOidc } from './oidc';
@@ -72,7 +72,7 @@ export async function demarrerApi(config: Config, services: Services, opts: Opti
   const temporalUiUrl = opts.temporalUiUrl ?? config.TEMPORAL_UI_URL;
   if (!config.DATABASE_URL)
     throw new ErreurConfiguration('Configuration invalide :\n- DATABASE_URL : variable obligatoire (le système d’enregistrement PostgreSQL de l’API)');
-  const base = ouvrirBase(config.DATABASE_URL, { surErreur: (e) => journal.warn({ err: e.message }, 'connexion à la base perdue') });
+  const base = ouvrirBase(config.DATABASE_URL, { surErreur: (e) => journal.warn({ err: e }, 'connexion à la base perdue') });
   await migrer(base);
   // Les comptes (fichier ou démonstration) qui manquent à l'annuaire, puis l'annuaire de la base,
   // relu toutes les 30 secondes : un compte ajouté ou désactivé vaut pour toutes les API.
@@ -80,9 +80,9 @@ export async function demarrerApi(config: Config, services: Services, opts: Opti
   await importerPartenaires(base, services.catalogue.tous());
   // Les réglages des programmes : les fichiers entrent en base, la base l'emporte (versions changées dans les pages).
   const catalogue = await CatalogueEnBase.ouvrir(base, services.catalogue, {
-    surErreur: (e) => journal.warn({ err: e.message }, 'réglages des programmes non relus'),
+    surErreur: (e) => journal.warn({ err: e }, 'réglages des programmes non relus'),
   });
-  const annuaire = await AnnuaireEnBase.ouvrir(base, { surErreur: (e) => journal.warn({ err: e.message }, 'annuaire du personnel non relu') });
+  const annuaire = await AnnuaireEnBase.ouvrir(base, { surErreur: (e) => journal.warn({ err: e }, 'annuaire du personnel non relu') });
   const app = creerApplication({
     base,
     coffre: services.coffre,
@@ -111,7 +111,7 @@ export async function demarrerApi(config: Config, services: Services, opts: Opti
   // par chaque API ; un échec ici n'empêche pas l'API de servir, il est dit dans le journal.
   installerPlanificationEffacement(client, config.TEMPORAL_TASK_QUEUE).then(
     (r) => journal.info({ planification: ID_PLANIFICATION_EFFACEMENT, resultat: r }, 'planification de l’effacement des dossiers échus installée'),
-    (e: unknown) => journal.warn({ err: e instanceof Error ? e.message : String(e) }, 'planification de l’effacement des dossiers échus non installée'),
+    (e: unknown) => journal.warn({ err: e }, 'planification de l’effacement des dossiers échus non installée'),
   );
   const port = opts.port ?? config.PORT;
   const server = await new Promise<Server>((ok, ko) => {
@@ -161,7 +161,7 @@ async function main(): Promise<void> {
       .then(
         () => process.exit(0),
         (e) => {
-          console.error('Arrêt de l’API incomplet :', e instanceof Error ? e.message : e);
+          console.error('Arrêt de l’API incomplet :', erreurLisible(e));
           process.exit(1);
         },
       );
@@ -182,7 +182,7 @@ function estPointDEntree(): boolean {
 if (estPointDEntree()) {
   main().catch((e) => {
     if (e instanceof ErreurConfiguration) console.error(e.message);
-    else console.error('L’API n’a pas pu démarrer :', e instanceof Error ? e.message : e);
+    else console.error('L’API n’a pas pu démarrer :', erreurLisible(e));
     process.exit(1);
   });
 }

@@ -16,7 +16,9 @@ vi.mock('pino', async (importOriginal) => {
   return { ...original, pino: pinoCapture, default: pinoCapture };
 });
 
-const { creerJournal, CHAMPS_MASQUES } = await import('../config/journalisation');
+const { creerJournal, CHAMPS_MASQUES, erreurLisible, journalPourTemporal } = await import('../config/journalisation');
+const { Probleme } = await import('../api/problemes');
+const { ErreurConfiguration } = await import('../config/env');
 
 const MASQUE = '[masqué]';
 const SECRETS = {
@@ -133,5 +135,84 @@ describe('creerJournal', () => {
     creerJournal('info', 'api');
     const options = capture.options.at(-1) as { redact?: { censor?: unknown } };
     expect(options.redact?.censor).toBe(MASQUE);
+  });
+});
+
+describe('les erreurs journalisées', () => {
+  /** Une erreur de PostgreSQL telle que `pg` la lève : la valeur en double est dans `detail`, parfois dans le message. */
+  const erreurBase = () =>
+    Object.assign(new Error('invalid input syntax for type integer: "Dupont-Sentinelle"'), {
+      name: 'error',
+      code: '23505',
+      constraint: 'comptes_courriel_key',
+      table: 'comptes',
+      detail: 'Key (courriel)=(famille.sentinelle@exemple.fr) already exists.',
+    });
+
+  it('gardent le nom, les codes et la pile, jamais le message ni `detail`', () => {
+    creerJournal('info', 'api').error({ err: erreurBase(), chemin: '/api/parcours' }, 'erreur interne');
+    const l = derniereLigne();
+    expect(l.err).toMatchObject({ type: 'error', message: MASQUE, code: '23505', constraint: 'comptes_courriel_key', table: 'comptes' });
+    expect(l.err.detail).toBeUndefined();
+    expect(l.err.pile.length).toBeGreaterThan(0);
+    expect(l.err.pile.every((ligne: string) => ligne.startsWith('at '))).toBe(true);
+    expect(l.chemin).toBe('/api/parcours');
+    aucunSecret();
+  });
+
+  it('décrivent la cause de même', () => {
+    const e = new Error('échec', { cause: erreurBase() });
+    creerJournal('info', 'worker').warn({ error: e }, 'échec');
+    expect(derniereLigne().error).toMatchObject({ type: 'Error', message: MASQUE, cause: { type: 'error', message: MASQUE, code: '23505' } });
+    aucunSecret();
+  });
+
+  it('gardent le message des erreurs du produit et des erreurs système (adresse, pas de donnée)', () => {
+    const journal = creerJournal('info', 'api');
+    journal.warn({ err: new Probleme(503, 'Le moteur des parcours ne répond pas.') }, 'indisponible');
+    expect(derniereLigne().err).toMatchObject({ type: 'Probleme', message: 'Le moteur des parcours ne répond pas.' });
+    journal.warn({ err: new ErreurConfiguration('DATABASE_URL : variable obligatoire') }, 'configuration');
+    expect(derniereLigne().err.message).toBe('DATABASE_URL : variable obligatoire');
+    const systeme = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED', syscall: 'connect' });
+    journal.warn({ err: systeme }, 'connexion à la base perdue');
+    expect(derniereLigne().err).toMatchObject({ message: 'connect ECONNREFUSED 127.0.0.1:5432', code: 'ECONNREFUSED', syscall: 'connect' });
+  });
+
+  it('en une ligne pour la console d’un processus qui s’arrête : type et code, sans message', () => {
+    expect(erreurLisible(erreurBase())).toBe('error (23505), message masqué (il peut citer une donnée)');
+    expect(erreurLisible(new ErreurConfiguration('PORT invalide'))).toBe('PORT invalide');
+    expect(erreurLisible('texte')).toBe('string, message masqué (il peut citer une donnée)');
+  });
+});
+
+describe('journalPourTemporal (le journal du SDK)', () => {
+  it('retire le message de l’erreur du texte et des attributs, garde les autres attributs', () => {
+    const sdk = journalPourTemporal(creerJournal('debug', 'worker'));
+    const e = new Error('adresse refusée : famille.sentinelle@exemple.fr');
+    sdk.error(`Error while processing ActivityTask.start: ${e.message}`, { error: e, taskToken: 'abc' });
+    const l = derniereLigne();
+    expect(l.msg).toBe('Error while processing ActivityTask.start: [masqué]');
+    expect(l.error).toMatchObject({ type: 'Error', message: MASQUE });
+    expect(l.taskToken).toBe('abc');
+    expect(l.level).toBe(50);
+    aucunSecret();
+  });
+
+  it('accepte une erreur à la place des attributs (fil des workflows en échec)', () => {
+    const sdk = journalPourTemporal(creerJournal('debug', 'worker'));
+    const e = new TypeError('Dupont-Sentinelle');
+    sdk.log('ERROR', `Workflow Worker Thread failed: ${e}`, e);
+    const l = derniereLigne();
+    expect(l.msg).toBe('Workflow Worker Thread failed: TypeError: [masqué]');
+    expect(l.error.type).toBe('TypeError');
+    aucunSecret();
+  });
+
+  it('respecte le niveau du journal', () => {
+    const sdk = journalPourTemporal(creerJournal('warn', 'worker'));
+    sdk.debug('Activity completed', { durationMs: 3 });
+    expect(capture.lignes).toHaveLength(0);
+    sdk.warn('Activity failed', { durationMs: 3 });
+    expect(derniereLigne()).toMatchObject({ msg: 'Activity failed', durationMs: 3, level: 40 });
   });
 });

@@ -8,7 +8,10 @@
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import nodemailer from 'nodemailer';
-import type { Worker } from '@temporalio/worker';
+import { Runtime, Worker, makeTelemetryFilterString } from '@temporalio/worker';
+import { ApplicationFailure } from '@temporalio/common';
+import { creerJournal, journalPourTemporal } from '../config/journalisation';
+import type { ActivitesEssaiJournal } from './workflows/essai-journal';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { ouvrirBase, type BaseDeDonnees } from '../base';
 import { etatQuery } from '../domain/messages';
@@ -22,7 +25,15 @@ let env: TestWorkflowEnvironment;
 let courriels: MailCatcher;
 const taskQueue = `redemarrage-${Math.random().toString(36).slice(2, 8)}`;
 
+/** Les lignes écrites par le journal du worker (pino), comme `worker/main.ts` l'installe pour le SDK. */
+const lignesJournal: string[] = [];
+
 beforeAll(async () => {
+  // Avant le serveur et tout worker : le journal du SDK est celui du runtime, installé une fois par processus.
+  Runtime.install({
+    logger: journalPourTemporal(creerJournal('debug', 'worker', { write: (l: string) => void lignesJournal.push(l) })),
+    telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} } },
+  });
   env = await serveurTemporal();
   courriels = await startMailCatcher({ smtpPort: 0, httpPort: 0, quiet: true });
 });
@@ -205,4 +216,47 @@ it('une base coupée au moment d’un message : le message est appliqué, le dos
     await base.destroy();
     await relais.fermer();
   }
+});
+
+it('le journal du SDK (« Activity failed », « Workflow failed ») ne cite jamais le message d’une erreur, qui peut porter une donnée', async () => {
+  const donnee = 'famille.sentinelle@exemple.fr';
+  const activites: ActivitesEssaiJournal = {
+    // Comme une bibliothèque qui cite l'adresse refusée dans son message, et sa cause.
+    async echouerEnCitantUneDonnee(d) {
+      const cause = Object.assign(new Error(`550 destinataire ${d} inconnu`), { code: 'EENVELOPE' });
+      throw ApplicationFailure.create({ message: `Envoi refusé pour ${d}`, type: 'EnvoiImpossible', nonRetryable: true, cause });
+    },
+  };
+  const file = `${taskQueue}-journal`;
+  const worker = await Worker.create({
+    connection: env.nativeConnection,
+    namespace: env.namespace ?? 'default',
+    taskQueue: file,
+    dataConverter: DATA_CONVERTER,
+    workflowBundle: await paquetWorkflows(),
+    activities: activites,
+  });
+  const texte = () => lignesJournal.join('');
+  await worker.runUntil(async () => {
+    const handle = await env.client.workflow.start('essaiJournal', { taskQueue: file, workflowId: `essai-journal-${requete()}`, args: [donnee] });
+    await expect(handle.result()).rejects.toThrow();
+    await vi.waitFor(() => expect(lignesJournal.some((l) => l.includes('Workflow failed') && l.includes('"workflowType":"essaiJournal"'))).toBe(true), {
+      timeout: 30_000,
+      interval: 50,
+    });
+  });
+  const lignes = lignesJournal.map((l) => JSON.parse(l) as Record<string, any>);
+  const activite = lignes.find((l) => l.msg === 'Activity failed' && l.activityType === 'echouerEnCitantUneDonnee');
+  expect(activite, 'ligne « Activity failed »').toBeDefined();
+  expect(activite!.error).toMatchObject({
+    type: 'ApplicationFailure',
+    message: '[masqué]',
+    typeEchec: 'EnvoiImpossible',
+    cause: { type: 'Error', message: '[masqué]', code: 'EENVELOPE' },
+  });
+  expect(activite!.error.pile.length, 'la pile (fichier et ligne) reste').toBeGreaterThan(0);
+  const workflow = lignes.find((l) => l.msg === 'Workflow failed' && l.workflowType === 'essaiJournal');
+  // L'erreur du workflow vient du fil des workflows (copiée : c'est alors une Error), message masqué aussi.
+  expect(workflow!.error).toMatchObject({ message: '[masqué]' });
+  expect(texte()).not.toContain('sentinelle');
 });

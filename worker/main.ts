@@ -4,7 +4,7 @@
  */
 import { NativeConnection, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
 import { lireConfig, optionsTemporal, ErreurConfiguration } from '../config/env';
-import { creerJournal } from '../config/journalisation';
+import { creerJournal, journalPourTemporal, erreurLisible } from '../config/journalisation';
 import { assembler } from '../config/services';
 import { existsSync } from 'node:fs';
 import { getHeapStatistics } from 'node:v8';
@@ -27,14 +27,8 @@ async function main() {
   const config = lireConfig();
   const journal = creerJournal(config.LOG_LEVEL, 'worker');
   Runtime.install({
-    logger: {
-      log: (level, message, meta) => journal[level.toLowerCase() as 'info'](meta ?? {}, message),
-      trace: (m, meta) => journal.trace(meta ?? {}, m),
-      debug: (m, meta) => journal.debug(meta ?? {}, m),
-      info: (m, meta) => journal.info(meta ?? {}, m),
-      warn: (m, meta) => journal.warn(meta ?? {}, m),
-      error: (m, meta) => journal.error(meta ?? {}, m),
-    },
+    // Les erreurs que le SDK journalise (« Activity failed »…) sans leur message : il peut citer une donnée.
+    logger: journalPourTemporal(journal),
     telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} } },
   });
   const services = await assembler(config);
@@ -44,14 +38,14 @@ async function main() {
     throw new ErreurConfiguration(
       'Configuration invalide :\n- DATABASE_URL : variable obligatoire (le système d’enregistrement PostgreSQL : boîte d’envoi des courriels)',
     );
-  const base = ouvrirBase(config.DATABASE_URL, { surErreur: (e) => journal.warn({ err: e.message }, 'connexion à la base perdue') });
+  const base = ouvrirBase(config.DATABASE_URL, { surErreur: (e) => journal.warn({ err: e }, 'connexion à la base perdue') });
   await migrer(base);
   // Les comptes et les partenaires des presets qui manquent à l'annuaire du système d'enregistrement.
   await importerPersonnel(base, services.annuaire.tous());
   await importerPartenaires(base, services.catalogue.tous());
   // Les activités lisent les réglages en base (l'opérateur d'un programme, la durée de conservation).
   const catalogue = await CatalogueEnBase.ouvrir(base, services.catalogue, {
-    surErreur: (e) => journal.warn({ err: e.message }, 'réglages des programmes non relus'),
+    surErreur: (e) => journal.warn({ err: e }, 'réglages des programmes non relus'),
   });
   const worker = await creerWorker({
     connection,
@@ -83,7 +77,7 @@ async function main() {
   });
   // Présence signalée dans la base pendant que le worker tourne : l'API répond 503 tout de suite sans worker.
   const course = worker.run();
-  const presence = await signalerPresence(base, config.TEMPORAL_TASK_QUEUE, (e) => journal.warn({ err: e.message }, 'présence du worker non signalée'));
+  const presence = await signalerPresence(base, config.TEMPORAL_TASK_QUEUE, (e) => journal.warn({ err: e }, 'présence du worker non signalée'));
   journal.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, namespace, parcoursEnCache: parcoursEnCache(config.WORKER_MEMOIRE_MIO) }, 'worker démarré');
   // Le tas de V8 n'est fixé qu'au lancement de Node : trop grand, le worker dépasse son budget.
   const tas = Math.round(getHeapStatistics().heap_size_limit / 2 ** 20);
@@ -100,6 +94,6 @@ async function main() {
 
 main().catch((e) => {
   if (e instanceof ErreurConfiguration) console.error(e.message);
-  else console.error('Le worker s’est arrêté sur une erreur :', e instanceof Error ? e.message : e);
+  else console.error('Le worker s’est arrêté sur une erreur :', erreurLisible(e));
   process.exit(1);
 });

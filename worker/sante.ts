@@ -4,6 +4,7 @@
  * « pid@hôte ») a interrogé la file des parcours dans les deux dernières minutes ; sinon échoue
  * en disant pourquoi, en français.
  */
+import { erreurLisible } from '../config/journalisation';
 import { hostname } from 'node:os';
 import { Connection } from '@temporalio/client';
 import { lireConfig, optionsTemporal } from '../config/env';
@@ -37,7 +38,7 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (e: unknown) => {
-    console.error('Santé du worker inconnue :', e instanceof Error ? e.message : e);
+    console.error('Santé du worker inconnue :', erreurLisible(e));
     process.exit(1);
   },
 );

@@ -134,7 +134,7 @@ async function envoyerInvitation(deps: DependancesApi, par: Personne, c: Compte,
     });
     return true;
   } catch (e) {
-    deps.journal.warn({ err: e instanceof Error ? e.message : String(e), compte: c.id }, 'invitation : courriel non envoyé');
+    deps.journal.warn({ err: e, compte: c.id }, 'invitation : courriel non envoyé');
     return false;
   }
 }

@@ -92,14 +92,14 @@ export function routesSante(deps: DependancesApi): Router {
       ).then(
         () => 'ok' as const,
         (e) => {
-          deps.journal.warn({ err: (e as Error)?.message }, 'santé : Temporal indisponible');
+          deps.journal.warn({ err: e }, 'santé : Temporal indisponible');
           return 'indisponible' as const;
         },
       ),
       avecDelai(sql`SELECT 1`.execute(deps.base), DELAI_SANTE_MS).then(
         () => 'ok' as const,
         (e) => {
-          deps.journal.warn({ err: (e as Error)?.message }, 'santé : base de données indisponible');
+          deps.journal.warn({ err: e }, 'santé : base de données indisponible');
           return 'indisponible' as const;
         },
       ),
@@ -109,7 +109,7 @@ export function routesSante(deps: DependancesApi): Router {
       ).then(
         () => 'ok' as const,
         (e) => {
-          deps.journal.warn({ err: (e as Error)?.message }, 'santé : SMTP indisponible');
+          deps.journal.warn({ err: e }, 'santé : SMTP indisponible');
           return 'indisponible' as const;
         },
       ),
@@ -122,7 +122,7 @@ export function routesSante(deps: DependancesApi): Router {
       avecDelai(fileInterrogee(deps), DELAI_SANTE_MS + 500).then(
         (oui) => (oui ? ('ok' as const) : ('aucune' as const)),
         (e) => {
-          deps.journal.warn({ err: (e as Error)?.message }, 'santé : file des parcours non décrite par Temporal');
+          deps.journal.warn({ err: e }, 'santé : file des parcours non décrite par Temporal');
           return 'indisponible' as const;
         },
       ),
