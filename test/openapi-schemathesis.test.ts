@@ -10,6 +10,8 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { bancAvecApi } from './outils/api';
@@ -56,9 +58,15 @@ describe('document OpenAPI', () => {
       '--exclude-checks',
       'positive_data_acceptance',
       '--no-color',
+      // Aucune base d'exemples (.hypothesis/ dans le dépôt) : chaque passage ne dépend que de la graine.
+      '--generation-database',
+      'none',
     ];
     const { code, sortie } = await new Promise<{ code: number | null; sortie: string }>((ok) => {
-      const p = spawn(ST, args, { env: { ...process.env, SCHEMATHESIS_HOOKS: '' } });
+      const p = spawn(ST, args, {
+        // Ses caches (Unicode, constantes) hors du dépôt.
+        env: { ...process.env, SCHEMATHESIS_HOOKS: '', HYPOTHESIS_STORAGE_DIRECTORY: join(tmpdir(), 'parcours-essais-hypothesis') },
+      });
       let texte = '';
       p.stdout.setEncoding('utf8').on('data', (d: string) => (texte += d));
       p.stderr.setEncoding('utf8').on('data', (d: string) => (texte += d));
