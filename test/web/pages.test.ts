@@ -90,6 +90,17 @@ describe('tableau de bord', () => {
     for (const f of ['recherche', 'programme', 'type', 'etape', 'travailleurSocial', 'enRetard', 'cloture']) expect(h).toContain(`<label for="filtre-${f}">`);
   });
 
+  it('un tableau vide sans filtre dit qu’aucun parcours n’est ouvert et mène au lancement', () => {
+    const vide = { elements: [], total: 0, page: 1, taille: 50 };
+    const h = pageTableau(ctx('coord.essai'), vide, { cloture: 'false' }).valeur;
+    expect(h).toContain('Aucun parcours ouvert dans vos programmes pour le moment. <a href="/parcours/nouveau">Lancer un parcours</a>');
+    expect(h).not.toContain('ne correspond à ces filtres');
+    expect(pageTableau(ctx('coord.essai'), vide, { cloture: 'false', programme: 'loiret-ahu' }).valeur).toContain(
+      'Aucun parcours ne correspond à ces filtres.',
+    );
+    expect(pageTableau(ctx('coord.essai'), vide, { cloture: 'true' }).valeur).toContain('Aucun parcours ne correspond à ces filtres.');
+  });
+
   it('une recherche sans résultat avec un mot de moins de 3 lettres dit comment chercher', () => {
     const vide = { elements: [], total: 0, page: 1, taille: 50 };
     const coordination = pageTableau(ctx('coord.essai'), vide, { recherche: 'Du' }).valeur;

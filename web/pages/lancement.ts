@@ -19,7 +19,7 @@ export function pageChoixProgramme(ctx: Contexte): Brut {
 ${
   programmes.length === 0
     ? html`<p class="encadre">Vous ne coordonnez aucun programme.</p>`
-    : html`<ul>${programmes.map((p) => html`<li><a href="/parcours/nouveau/${p.id}">${p.nom}</a> — ${LIBELLES_TYPE_PARCOURS[p.typeParcours]} (${p.territoire})</li>`)}</ul>`
+    : html`<ul>${programmes.map((p) => html`<li><a href="/parcours/nouveau/${p.id}">${p.nom}</a> — ${LIBELLES_TYPE_PARCOURS[p.typeParcours]}, ${p.territoire}</li>`)}</ul>`
 }`;
 }
 

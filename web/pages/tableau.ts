@@ -71,6 +71,13 @@ function champRecherche(filtres: Filtres): Brut {
 <input type="search" id="filtre-recherche" name="recherche" value="${filtres.recherche ?? ''}" maxlength="100" autocomplete="off"></div>`;
 }
 
+/** Le tableau tel qu'il s'ouvre : les parcours ouverts, sans autre filtre. */
+function sansFiltre(filtres: Filtres): boolean {
+  return (Object.entries(filtres) as [keyof Filtres, string | undefined][]).every(
+    ([cle, v]) => !v || (cle === 'cloture' && v === 'false') || (cle === 'page' && v === '1'),
+  );
+}
+
 export function pageTableau(ctx: Contexte, resultat: PageDossiers = PAGE_VIDE, filtres: Filtres, erreur?: string, absences: AbsenceAffichee[] = []): Brut {
   const nomProgramme = (id: string) => ctx.deps.catalogue.trouver(id)?.nom ?? id;
   if (!estCoordination(ctx.personne)) return pageMesMenages(ctx, resultat, filtres, erreur);
@@ -122,7 +129,9 @@ ${choix(
 ${erreur ? html`<div class="erreur" role="alert" tabindex="-1" autofocus><p>${erreur}</p></div>` : ''}
 ${
   liste.length === 0
-    ? html`<p class="encadre">Aucun parcours ne correspond à ces filtres.${conseilRecherche(filtres)}</p>`
+    ? sansFiltre(filtres)
+      ? html`<p class="encadre">Aucun parcours ouvert dans vos programmes pour le moment. <a href="/parcours/nouveau">Lancer un parcours</a> pour un ménage orienté ; les parcours clôturés se retrouvent avec le filtre « État ».</p>`
+      : html`<p class="encadre">Aucun parcours ne correspond à ces filtres.${conseilRecherche(filtres)}</p>`
     : html`${tableau({
         region: 'Liste des parcours',
         legende: 'Parcours des ménages, en retard d’abord puis par prochaine échéance',
