@@ -150,7 +150,7 @@ export function planAide(s: SourceDocument, lecteur: Lecteur): DocumentImprimabl
                     ? `, puis un point ${periodiciteEnFrancais(s.programme.delais.pointSuivi)}, jusqu’à ce que votre situation soit stabilisée ou que vous souhaitiez arrêter`
                     : ''
               }.`
-            : 'Faire le point avec vous régulièrement.',
+            : `Faire le point avec vous régulièrement${suivi ? `, pendant ${dureeEnFrancais(suivi)}` : ''}.`,
         ...(premier ? [`Premier rendez-vous de suivi prévu vers le ${date(premier.prevuLe)}.`] : []),
         'Garder confidentiel ce que vous nous confiez.',
       ],

@@ -754,9 +754,13 @@ describe('les documents que les rapports de terrain nomment, relus en PDF', () =
   it('le plan d’aide annonce la durée que le suivi tient : un bilan à 12 mois pour 6 mois de suivi se lit « pendant 12 mois »', () => {
     const textePlan = (programme: Programme) =>
       JSON.stringify(preparerDocument('plan-aide', { etat: { ...SUIVI, programme: { ...SUIVI.programme, id: programme.id } }, programme }, 'menage').blocs);
-    const besancon = CATALOGUE.trouver('besancon-ccas')!;
-    expect(besancon.delais.suivi).toBe('P6M');
+    // besancon-ccas, réglé par son administration avec des bilans à 6 et 12 mois (6 mois de suivi).
+    const preset = CATALOGUE.trouver('besancon-ccas')!;
+    expect(preset.delais.suivi).toBe('P6M');
+    const besancon = { ...preset, jalons: { ...preset.jalons, bilans: ['P6M', 'P12M'] } };
     expect(textePlan(besancon)).toContain('Faire le point avec vous : des bilans à 6 mois et 12 mois, pendant 12 mois.');
+    // Tel que la fiche le décrit : aucun bilan par ménage, le suivi de 6 mois.
+    expect(textePlan(preset)).toContain('Faire le point avec vous régulièrement, pendant 6 mois.');
     const loiret = CATALOGUE.trouver('loiret-ahu')!;
     expect(textePlan(loiret)).toContain('Faire le point avec vous : des bilans à 3 mois et 6 mois, pendant 6 mois.');
   });

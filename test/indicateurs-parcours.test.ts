@@ -27,7 +27,7 @@ import {
   type EntreePrevention,
 } from '../domain/prevention';
 import { cloturerProtocoleUpdate, nouveauBailUpdate, orientationUpdate, signatureProtocoleUpdate } from '../domain/protocole';
-import type { EtatParcours } from '../domain/vocabulaire';
+import type { EtatParcours, Programme } from '../domain/vocabulaire';
 import { calculerIndicateurs, type Indicateurs, type Periode } from '../indicateurs/calcul';
 import { RegistreIndicateurs } from '../indicateurs/registre';
 import { ajouterDuree, depuisHeureDeParis, heureDeParis } from '../workflows/blocs/duree';
@@ -112,8 +112,8 @@ function une<T>(f: () => Promise<T>): () => Promise<T> {
   return () => (p ??= f());
 }
 
-async function lancerPrevention(programmeId: string): Promise<Dossier> {
-  const programme = CATALOGUE.trouver(programmeId)!;
+async function lancerPrevention(programmeId: string, reglages: Partial<Programme> = {}): Promise<Dossier> {
+  const programme = { ...CATALOGUE.trouver(programmeId)!, ...reglages };
   // Le parcours n'existe pas encore : son horloge, au lancement, est l'heure réelle.
   const maintenant = Date.now();
   const menage = menageEssai();
@@ -236,16 +236,19 @@ const PARCOURS = {
     return { besanconB: d };
   }),
 
-  /** besancon-ccas : ASLL validée, bilan à 6 mois (plan respecté, reprise partielle), mutation, droit commun, relogement. */
+  /**
+   * besancon-ccas, réglé par son administration avec un bilan à 6 mois (la fiche n'en prévoit pas) :
+   * ASLL validée, bilan (plan respecté, reprise partielle), mutation, droit commun, relogement.
+   */
   besanconA: une(async (): Promise<Record<string, Dossier>> => {
-    const d = await lancerPrevention('besancon-ccas');
+    const d = await lancerPrevention('besancon-ccas', { jalons: { bilans: ['P6M'], pointsSuivi: [] } });
     await jusquAuPlan(d.h, { orientations: ['asll'], mutation: true });
     await etape(d.h, 'validation_departement');
     await repondre(d.h, 'departement', 'approuve');
     await etape(d.h, 'suivi');
     // Le premier jalon de bilan, compté depuis le début du suivi (au plus tard maintenant pour le parcours).
     const debutSuivi = await heureDuParcours(d.h);
-    const jalon = CATALOGUE.trouver('besancon-ccas')!.jalons.bilans![0]!;
+    const jalon = 'P6M';
     await avancerApres(d.h, ajouterDuree(debutSuivi, jalon));
     await echeanceSuivie(d.h, `bilan:${jalon}`);
     await d.h.executeUpdate(bilanUpdate, { args: [msg({ reprisePaiement: 'partielle' as const, planRespecte: true, demarches: ['ASLL engagée'] })] });

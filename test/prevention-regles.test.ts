@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WorkflowHandle } from '@temporalio/client';
 import { messagesPermis } from '../domain/actions';
 import { etatQuery, repondreValidationUpdate } from '../domain/messages';
-import type { EtatParcours } from '../domain/vocabulaire';
+import type { EtatParcours, Programme } from '../domain/vocabulaire';
 import { LIBELLES_VALEURS } from '../domain/libelles';
 import { ACTIONS_PLAN as ACTIONS_EQUIPE, ACTIONS_PLAN_MENAGE, ORIENTATIONS_PLAN as ORIENTATIONS_DOCUMENTS } from '../documents/prevention';
 import {
@@ -59,8 +59,8 @@ const situation = (s: Partial<SituationOrientation> = {}): SituationOrientation 
   ...s,
 });
 
-async function lancer(programmeId: string, s: Partial<SituationOrientation> = {}) {
-  const programme = CATALOGUE.trouver(programmeId)!;
+async function lancer(programmeId: string, s: Partial<SituationOrientation> = {}, reglages: Partial<Programme> = {}) {
+  const programme = { ...CATALOGUE.trouver(programmeId)!, ...reglages };
   const menage = menageEssai();
   const entree: EntreePrevention = { programme, menage, coordinateur: 'coord.essai', travailleurSocial: 'ts.alice', situation: situation(s) };
   const handle = await banc.env.client.workflow.start('preventionPrecontentieuse', {
@@ -442,9 +442,9 @@ describe('toulouse-declic — axes d’accompagnement du plan', () => {
 });
 
 describe('fin du suivi prévue', () => {
-  it('besancon-ccas : pas avant le bilan à 12 mois et sa saisie (6 mois de suivi) ; reims-april, « sans condition de durée » : aucune', async () => {
-    const { handle, programme } = await lancer('besancon-ccas');
-    expect(programme.jalons.bilans).toEqual(['P6M', 'P12M']);
+  it('besancon-ccas réglé avec des bilans à 6 et 12 mois : pas avant le bilan à 12 mois et sa saisie (6 mois de suivi) ; reims-april, « sans condition de durée » : aucune', async () => {
+    const { handle, programme } = await lancer('besancon-ccas', {}, { jalons: { bilans: ['P6M', 'P12M'], pointsSuivi: [] } });
+    expect(programme.delais.suivi).toBe('P6M');
     await jusquAuPlan(handle);
     await handle.executeUpdate(planAideUpdate, { args: [msg({ actions: ['budget' as const], orientations: [] })] });
     const etat = await jusqua(handle, (e) => e.etape === 'suivi' && e.echeances.some((x) => x.id === 'fin_suivi'), 'fin du suivi suivie');

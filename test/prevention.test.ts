@@ -461,15 +461,27 @@ describe('besancon-ccas', () => {
     etat = await etape(handle, 'suivi');
     const debutSuivi = await heureDuParcours(handle);
     expect(etat.echeances.find((x) => x.id === 'information_partenaires')!.statut).toBe('tenue');
-    // Le suivi compte depuis la validation du département (bilans à 6 et 12 mois, plus 2 semaines de saisie).
+    // Le suivi compte depuis la validation du département : 6 mois. La fiche n'a pas de bilan par ménage
+    // (« évaluée à 6 mois et à un an » est l'évaluation de l'action) : aucun n'est demandé.
     const valideLe = new Date(etat.demandes[1]!.decision!.le);
-    expect(etat.echeances.find((x) => x.id === 'fin_suivi')!.due).toBe(ajouterDuree(ajouterDuree(valideLe, 'P12M'), 'P2W').toISOString());
+    expect(etat.echeances.find((x) => x.id === 'fin_suivi')!.due).toBe(ajouterDuree(valideLe, 'P6M').toISOString());
     for (const a of ['ccapex@doubs.example', 'pdalpd@doubs.example', 'sss-besancon@doubs.example', bailleurDe('besancon-ccas')]) {
       await banc.courriels.waitFor((m) => m.a.includes(a) && m.sujet === `Plan d’aide engagé (dossier ${ref})`);
     }
-    // Suivi jusqu'au bilan à 6 mois, passage au droit commun, clôture et fiche de clôture.
-    await jusquAuBilan(handle, 'P6M', debutSuivi);
-    await handle.executeUpdate(bilanUpdate, { args: [msg()({ reprisePaiement: 'totale' as const, planRespecte: true, demarches: ['ASLL engagée'] })] });
+    // Cinq mois de suivi : aucun bilan demandé, un bilan envoyé quand même est refusé avec sa raison.
+    await avancerJusqua(banc, handle, ajouterDuree(debutSuivi, 'P5M'));
+    etat = await handle.query(etatQuery);
+    expect(etat.etape).toBe('suivi');
+    expect(etat.echeances.filter((x) => x.id.startsWith('bilan:'))).toEqual([]);
+    expect(etat.details.prochainBilan).toBeUndefined();
+    const bilanRefuse = await handle
+      .executeUpdate(bilanUpdate, { args: [msg()({ reprisePaiement: 'totale' as const, planRespecte: true, demarches: ['ASLL engagée'] })] })
+      .then(
+        () => undefined,
+        (e: unknown) => e as { cause?: Error },
+      );
+    expect(bilanRefuse?.cause?.message).toBe('Aucun bilan n’est attendu pour le moment.');
+    // Passage au droit commun, clôture et fiche de clôture.
     // Besançon ne prévoit pas d'entretien tripartite : demandé quand même, le passage est refusé avec la raison.
     const tripartite = await handle
       .executeUpdate(passageDroitCommunUpdate, { args: [msg()({ service: 'Service social départemental', entretienTripartite: true })] })

@@ -57,13 +57,16 @@ describe('presets livrés', () => {
     expect(l.options.entretienTripartite).toBe(true);
   });
 
-  it('besancon-ccas : visite sous 3 semaines, diagnostic 3 semaines, plan 1 semaine, partenaires informés sous 7 jours, évaluation à 6 et 12 mois', () => {
+  it('besancon-ccas : visite sous 3 semaines, diagnostic 3 semaines, plan 1 semaine, partenaires informés sous 7 jours ; l’évaluation à 6 mois et à un an est celle de l’action, pas un bilan par ménage', () => {
     const b = p('besancon-ccas');
     expect(b.delais.premiereVisite).toBe('P3W');
     expect(b.delais.diagnostic).toBe('P3W');
     expect(b.delais.planAide).toBe('P1W');
     expect(b.delais.informationPartenaires).toBe('P7D');
-    expect(b.jalons.bilans).toEqual(['P6M', 'P12M']);
+    // La fiche : « cette action sera évaluée à 6 mois et à un an de l’expérimentation » ; elle ne prévoit
+    // aucun bilan par ménage. Les rapports d'évaluation à 6 et 12 mois partent du début du programme.
+    expect(b.jalons.bilans).toEqual([]);
+    expect(b.debut).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     expect(b.options.prioriteMenagesIsoles).toBe(true);
     expect(b.partenaires.ccapex?.courriel).toMatch(/@/);
     expect(b.partenaires.pdalpd?.courriel).toMatch(/@/);

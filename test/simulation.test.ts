@@ -75,12 +75,12 @@ describe('une année de besancon-ccas sur les vrais parcours', () => {
     expect(bilan.etp).toBeCloseTo(minutes / 60 / HEURES_ANNUELLES_ETP, 9);
     expect(bilan.programmes[0]!.etp).toBeCloseTo(bilan.etp, 9);
     expect(equipeNecessaire(bilan.etp).personnes).toBe(Math.max(1, Math.ceil(bilan.etp)));
-    // Chaque ménage a été contacté, diagnostiqué, a eu son plan et ses bilans à 6 et 12 mois.
+    // Chaque ménage a été contacté, diagnostiqué, a eu son plan ; aucun bilan par ménage (la fiche n'en prévoit pas).
     for (const r of resultats) {
       const actions = r.actions.map((a) => a.action);
       expect(actions).toContain('entretien_diagnostic');
       expect(actions).toContain('plan_aide');
-      expect(actions.filter((a) => a === 'bilan')).toHaveLength(2);
+      expect(actions.filter((a) => a === 'bilan')).toHaveLength(0);
     }
   });
 
