@@ -186,7 +186,7 @@ export const LIBELLES_FAMILLES: Record<Famille, string> = {
   visite: 'Visites',
   entretien: 'Entretiens',
   plan: 'Plans',
-  suivi: 'Bilans',
+  suivi: 'Suivi',
   gestion: 'Gestion',
 };
 
