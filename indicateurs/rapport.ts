@@ -449,7 +449,11 @@ function lignesDe(ind: Indicateurs) {
 const refs = (x: { references?: string[] }): { references?: string[] } => (x.references ? { references: x.references } : {});
 
 /** Les chiffres clés du type de parcours : ceux que les financeurs demandent (seeds 000 à 004). */
-function chiffresCles(ind: Indicateurs, type: TypeParcours): LigneRapport[] {
+function chiffresCles(ind: Indicateurs, programme: Programme): LigneRapport[] {
+  const type = programme.typeParcours;
+  // Un programme sans bilan par ménage (besancon-ccas, selon sa fiche) ne dira la reprise qu'avec des
+  // bilans réglés : le rapport le dit plutôt que d'en attendre un.
+  const sansBilan = !(programme.jalons.bilans ?? []).length;
   const l: LigneRapport[] = [];
   const q = ind.moyens.cout;
   // Les chiffres que les rapports de prévention promettent (seeds 000 à 004) sont toujours dits ;
@@ -462,7 +466,9 @@ function chiffresCles(ind: Indicateurs, type: TypeParcours): LigneRapport[] {
       libelle: 'Ménages accompagnés ayant repris le paiement du loyer, même partiellement',
       valeur: ind.reprisePaiement.part,
       unite: 'part',
-      manque: 'aucun bilan de la période ne dit encore la reprise du paiement',
+      manque: sansBilan
+        ? 'le programme ne prévoit pas de bilan par ménage ; des bilans se règlent dans ses réglages'
+        : 'aucun bilan de la période ne dit encore la reprise du paiement',
     });
     toujours.push({ famille: 'procedures', cle: 'procedures_evitees', libelle: 'Procédures évitées', valeur: ind.procedures.evitees.nombre, unite: 'nombre' });
     toujours.push({
@@ -557,7 +563,7 @@ export function construireRapport(
     genereLe: (o.genereLe ?? new Date()).toISOString(),
     pourPartenaires: !!o.pourPartenaires,
     notesPeriode: o.notesPeriode ?? [],
-    chiffresCles: chiffresCles(ind, programme.typeParcours),
+    chiffresCles: chiffresCles(ind, programme),
     indicateurs: ind,
     sections: sectionsIndicateurs(ind, [programme.typeParcours]),
   };

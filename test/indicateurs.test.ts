@@ -985,7 +985,7 @@ describe('chiffres rendus aux financeurs', () => {
       type: '12-mois',
     });
     expect(vide.chiffresCles.map((l) => `${l.libelle} : ${texteChiffreCle(l)}`.replace(/[\u202f\u00a0]/g, ' '))).toEqual([
-      'Ménages accompagnés ayant repris le paiement du loyer, même partiellement : non calculable (aucun bilan de la période ne dit encore la reprise du paiement)',
+      'Ménages accompagnés ayant repris le paiement du loyer, même partiellement : non calculable (le programme ne prévoit pas de bilan par ménage ; des bilans se règlent dans ses réglages)',
       'Procédures évitées : 0',
       'Tentatives jusqu’au premier contact, en moyenne : non calculable (aucun contact établi sur la période)',
       'Coût par situation : non calculable (coût annuel du projet ou coût par situation à saisir dans les réglages du programme)',
@@ -1007,6 +1007,12 @@ describe('chiffres rendus aux financeurs', () => {
       ]),
     );
     expect(rapportHtml(vide).valeur).toContain('non calculable (aucun contact établi sur la période)');
+    // Un programme qui prévoit des bilans (reims-april) : la reprise sera dite par le prochain bilan.
+    const april = CATALOGUE.trouver('reims-april')!;
+    const avril = construireRapport(calculerIndicateurs([], 'reims-april', DOUZE_MOIS, 'prevention_precontentieuse', { quotas: april.quotas }), april, {
+      type: '12-mois',
+    });
+    expect(texteChiffreCle(avril.chiffresCles[0]!)).toBe('non calculable (aucun bilan de la période ne dit encore la reprise du paiement)');
   });
 
   it('IML : nuitées d’hôtel évitées (seed 003), une nuit par jour de sous-location dans la période, jusqu’à la clôture', () => {
