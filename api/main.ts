@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
 import type { Logger } from 'pino';
 import { ErreurConfiguration, lireConfig, optionsTemporal, type Config } from '../config/env';
-import { creerJournal, erreurLisible } from '../config/journalisation';
+import { arreterSansDonneeSurErreurImprevue, creerJournal, erreurLisible } from '../config/journalisation';
 import { assembler, type Services } from '../config/services';
 import { creerApplication } from './app';
 import { configOidc } from './oidc';
@@ -180,6 +180,7 @@ function estPointDEntree(): boolean {
 }
 
 if (estPointDEntree()) {
+  arreterSansDonneeSurErreurImprevue('L’API s’est arrêtée');
   main().catch((e) => {
     if (e instanceof ErreurConfiguration) console.error(e.message);
     else console.error('L’API n’a pas pu démarrer :', erreurLisible(e));

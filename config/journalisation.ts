@@ -86,6 +86,27 @@ export function erreurLisible(e: unknown): string {
     : `${String(d.type)}${code}, message masqué (il peut citer une donnée)`;
 }
 
+/**
+ * `arret` : « Le worker s’est arrêté », « L’API s’est arrêtée ». Un processus (API, worker) qui s'arrête sur une erreur que rien n'a attrapée : Node l'écrirait telle
+ * quelle (message compris) sur sa sortie, que `npm start` réaffiche. Elle est écrite sans donnée (type,
+ * code, lignes de la pile), puis le processus s'arrête comme Node l'aurait fait.
+ */
+export function arreterSansDonneeSurErreurImprevue(arret: string): void {
+  const arreter = (e: unknown) => {
+    const d = erreurSansDonnees(e);
+    const pile = Array.isArray(d.pile)
+      ? d.pile
+          .slice(0, 8)
+          .map((l) => `\n    ${String(l)}`)
+          .join('')
+      : '';
+    console.error(`${arret} sur une erreur imprévue : ${erreurLisible(e)}${pile}`);
+    process.exit(1);
+  };
+  process.on('uncaughtException', arreter);
+  process.on('unhandledRejection', arreter);
+}
+
 function estErreur(e: unknown): e is Error {
   return e instanceof Error || (typeof e === 'object' && e !== null && typeof (e as Error).message === 'string' && typeof (e as Error).stack === 'string');
 }

@@ -10,6 +10,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { migrer, ouvrirBase } from '../base';
 import { lireConfig, optionsTemporal, ErreurConfiguration } from '../config/env';
+import { erreurLisible } from '../config/journalisation';
 import { assembler } from '../config/services';
 import { importerDossiersEnCours } from '../dossiers/import';
 import { RegistreDossiers } from '../dossiers/registre';
@@ -35,6 +36,6 @@ try {
     await connexion.close();
   }
 } catch (e) {
-  console.error(e instanceof ErreurConfiguration ? e.message : `Import interrompu : ${e instanceof Error ? e.message : String(e)}`);
+  console.error(e instanceof ErreurConfiguration ? e.message : `Import interrompu : ${erreurLisible(e)}`);
   process.exitCode = 1;
 }

@@ -6,6 +6,7 @@
  * Affiche sa progression et un bilan ; un second import ne change rien.
  */
 import { migrer, ouvrirBase } from '../base';
+import { erreurLisible } from '../config/journalisation';
 import { importerFichesIndicateurs } from '../indicateurs/import';
 import { RegistreIndicateurs } from '../indicateurs/registre';
 
@@ -26,7 +27,7 @@ try {
   for (const r of b.refuses) console.log(`  refusé : ${r.fichier} — ${r.raison}`);
   process.exitCode = b.refuses.length ? 2 : 0;
 } catch (e) {
-  console.error(`Import interrompu : ${e instanceof Error ? e.message : String(e)}`);
+  console.error(`Import interrompu : ${erreurLisible(e)}`);
   process.exitCode = 1;
 } finally {
   await base.destroy();

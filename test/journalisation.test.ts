@@ -216,3 +216,28 @@ describe('journalPourTemporal (le journal du SDK)', () => {
     expect(derniereLigne()).toMatchObject({ msg: 'Activity failed', durationMs: 3, level: 40 });
   });
 });
+
+describe('un processus qui s’arrête sur une erreur imprévue', () => {
+  it('l’écrit sans son message (type, code, pile) et s’arrête avec le code 1, comme Node', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const module = new URL('../config/journalisation.ts', import.meta.url).pathname;
+    const script = `import { arreterSansDonneeSurErreurImprevue } from ${JSON.stringify(module)};
+arreterSansDonneeSurErreurImprevue('Le worker s’est arrêté');
+setTimeout(() => { throw Object.assign(new Error('adresse refusée : famille.sentinelle@exemple.fr'), { code: 'EENVELOPE' }); }, 0);
+Promise.resolve().then(() => {});`;
+    const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 60_000 });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('Le worker s’est arrêté sur une erreur imprévue : Error (EENVELOPE), message masqué (il peut citer une donnée)');
+    expect(r.stderr).toMatch(/\n {4}at /);
+    expect(r.stderr + r.stdout).not.toContain('sentinelle');
+    // Une promesse rejetée que personne n'attend : de même.
+    const rejet = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', '--input-type=module', '-e', script.replace(/setTimeout\(.*\n/, "void Promise.reject(new TypeError('Dupont-Sentinelle'));\n")],
+      { encoding: 'utf8', timeout: 60_000 },
+    );
+    expect(rejet.status).toBe(1);
+    expect(rejet.stderr).toContain('sur une erreur imprévue : TypeError, message masqué');
+    expect(rejet.stderr).not.toContain('Sentinelle');
+  });
+});

@@ -4,7 +4,7 @@
  */
 import { NativeConnection, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
 import { lireConfig, optionsTemporal, ErreurConfiguration } from '../config/env';
-import { creerJournal, journalPourTemporal, erreurLisible } from '../config/journalisation';
+import { arreterSansDonneeSurErreurImprevue, creerJournal, journalPourTemporal, erreurLisible } from '../config/journalisation';
 import { assembler } from '../config/services';
 import { existsSync } from 'node:fs';
 import { getHeapStatistics } from 'node:v8';
@@ -92,6 +92,7 @@ async function main() {
   await base.destroy();
 }
 
+arreterSansDonneeSurErreurImprevue('Le worker s’est arrêté');
 main().catch((e) => {
   if (e instanceof ErreurConfiguration) console.error(e.message);
   else console.error('Le worker s’est arrêté sur une erreur :', erreurLisible(e));
