@@ -481,6 +481,13 @@ describe('besancon-ccas', () => {
         (e: unknown) => e as { cause?: Error },
       );
     expect(bilanRefuse?.cause?.message).toBe('Aucun bilan n’est attendu pour le moment.');
+    // Sans bilan à attendre, la fin du suivi arrive quand même à 6 mois : l'échéance passe, la coordination est alertée.
+    await avancerApres(handle, etat.echeances.find((x) => x.id === 'fin_suivi')!.due);
+    await banc.courriels.waitFor(
+      (m) => m.sujet.startsWith('Échéance dépassée : Fin de la durée de suivi prévue') && m.a.includes('coordination@essai.example') && dossier(ref)(m),
+    );
+    etat = await jusqua(handle, (e) => e.echeances.some((x) => x.id === 'fin_suivi' && x.statut === 'depassee'), 'fin du suivi dépassée');
+    expect(etat.etape).toBe('suivi');
     // Passage au droit commun, clôture et fiche de clôture.
     // Besançon ne prévoit pas d'entretien tripartite : demandé quand même, le passage est refusé avec la raison.
     const tripartite = await handle
