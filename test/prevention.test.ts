@@ -486,7 +486,7 @@ describe('besancon-ccas', () => {
     await banc.courriels.waitFor(
       (m) => m.sujet.startsWith('Échéance dépassée : Fin de la durée de suivi prévue') && m.a.includes('coordination@essai.example') && dossier(ref)(m),
     );
-    etat = await jusqua(handle, (e) => e.echeances.some((x) => x.id === 'fin_suivi' && x.statut === 'depassee'), 'fin du suivi dépassée');
+    etat = await jusqua(handle, (e) => e.echeances.some((x) => x.id === 'fin_suivi' && x.statut === 'depassee'));
     expect(etat.etape).toBe('suivi');
     // Passage au droit commun, clôture et fiche de clôture.
     // Besançon ne prévoit pas d'entretien tripartite : demandé quand même, le passage est refusé avec la raison.
