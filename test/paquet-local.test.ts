@@ -17,6 +17,8 @@ const ecrire = (chemin: string, texte: string) => {
 
 describe('empreinte du code pour le paquet des workflows', () => {
   it('change avec une source, un preset ou le verrouillage npm ; pas avec un test, un script ou l’état local', () => {
+    // Les dossiers du code sont ceux que tsconfig.json compile, sans les tests, les scripts ni les outils.
+    ecrire('tsconfig.json', JSON.stringify({ include: ['domain', 'programmes', 'workflows', 'test', 'scripts', 'vitest.config.ts'] }));
     ecrire('workflows/index.ts', 'export const a = 1;');
     ecrire('programmes/presets/p.json', '{"id":"p"}');
     ecrire('package-lock.json', '{}');
@@ -40,6 +42,12 @@ describe('empreinte du code pour le paquet des workflows', () => {
     const e3 = empreinteDuCode(racine);
     rmSync(join(racine, 'domain/a.ts'));
     ecrire('domain/b.ts', 'x');
-    expect(empreinteDuCode(racine)).not.toBe(e3);
+    const e4 = empreinteDuCode(racine);
+    expect(e4).not.toBe(e3);
+    // Un dossier que tsconfig.json ne compile pas ne compte pas ; ajouté à tsconfig.json, il compte.
+    ecrire('sms/index.ts', 'export const sms = 1;');
+    expect(empreinteDuCode(racine)).toBe(e4);
+    ecrire('tsconfig.json', JSON.stringify({ include: ['domain', 'programmes', 'workflows', 'sms', 'test', 'scripts', 'vitest.config.ts'] }));
+    expect(empreinteDuCode(racine)).not.toBe(e4);
   });
 });

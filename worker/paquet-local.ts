@@ -14,35 +14,23 @@ import { CHEMIN_CONVERTISSEUR_ECHECS } from '../securite/convertisseur-echecs-ch
 import { CHEMIN_WORKFLOWS } from './creer-worker';
 
 const RACINE = fileURLToPath(new URL('..', import.meta.url));
-/** Les dossiers du code que le paquet peut contenir (pas les tests, les scripts, ni le déploiement). */
-const SOURCES = [
-  'activities',
-  'api',
-  'base',
-  'commissions',
-  'config',
-  'courriers',
-  'documents',
-  'domain',
-  'dossiers',
-  'indicateurs',
-  'orientations',
-  'personnel',
-  'programmes',
-  'securite',
-  'simulations',
-  'sms',
-  'web',
-  'worker',
-  'workflows',
-];
+/** Ce que les outils de développement ne mettent jamais dans le paquet. */
+const HORS_DU_PAQUET = new Set(['test', 'scripts', 'dev', 'deploy']);
+
+/**
+ * Les dossiers du code que le paquet peut contenir : ceux que tsconfig.json compile (une seule liste à
+ * tenir : un nouveau dossier du produit y entre), sans les tests, les scripts ni les outils.
+ */
+function dossiersDuCode(racine: string): string[] {
+  const { include } = JSON.parse(readFileSync(join(racine, 'tsconfig.json'), 'utf8')) as { include: string[] };
+  return include.filter((d) => !HORS_DU_PAQUET.has(d) && !/\.[a-z]+$/.test(d));
+}
 
 /** L'empreinte du code du produit : chemins et contenus des fichiers des dossiers de sources, et le verrouillage npm. */
 export function empreinteDuCode(racine = RACINE): string {
   const h = createHash('sha256');
-  const fichiers = SOURCES.flatMap((d) =>
-    existsSync(join(racine, d)) ? readdirSync(join(racine, d), { recursive: true, encoding: 'utf8' }).map((f) => join(d, f)) : [],
-  )
+  const fichiers = dossiersDuCode(racine)
+    .flatMap((d) => (existsSync(join(racine, d)) ? readdirSync(join(racine, d), { recursive: true, encoding: 'utf8' }).map((f) => join(d, f)) : []))
     .filter((f) => /\.(ts|cjs|mjs|js|json)$/.test(f))
     .sort();
   for (const f of [...fichiers, 'package-lock.json']) {
