@@ -10,6 +10,9 @@ const LES_PLUS_LONGS = [
   'openapi-schemathesis',
   'web/interface',
   'simulation',
+  // Les fichiers isolés tôt : un processus partagé n'est gardé que si le fichier suivant l'est aussi.
+  'redemarrage-worker',
+  'journalisation',
   'simulation-page',
   'protocole',
   'dossiers',
@@ -37,13 +40,22 @@ class LesPlusLongsDabord extends BaseSequencer {
   }
 }
 
+/**
+ * Les fichiers qui ont besoin d'un processus à eux : ils installent le runtime du SDK Temporal (un seul
+ * par processus : journal capturé, simulation) ou remplacent un module (`vi.mock`). Les autres
+ * partagent leur processus d'un fichier à l'autre (`isolate: false`) : le code du produit, du SDK et
+ * du navigateur n'est chargé qu'une fois par processus au lieu d'une fois par fichier (2,5 à 3 s de
+ * calcul chacun) ; ce qui appartient à un fichier finit avec lui (test/outils/par-fichier.ts).
+ */
+const ISOLES = ['journalisation', 'redemarrage-worker', 'simulation'].map((n) => `test/${n}.test.ts`);
+
 // Le pool « forks » est obligatoire : les threads cassent le pont natif de Temporal.
 export default defineConfig({
   test: {
     pool: 'forks',
-    include: ['test/**/*.test.ts'],
     // Un vrai PostgreSQL pour toute la suite ; chaque fichier y crée sa base (test/outils/base.ts).
     globalSetup: ['test/outils/postgres-global.ts'],
+    setupFiles: ['test/outils/par-fichier.ts'],
     testTimeout: 120_000,
     hookTimeout: 180_000,
     fileParallelism: true,
@@ -51,5 +63,12 @@ export default defineConfig({
     // navigateur) ; les autres occupent ce temps. Mesuré deux cœurs occupés par ailleurs : voir le README.
     maxWorkers: 4,
     sequence: { sequencer: LesPlusLongsDabord },
+    projects: [
+      {
+        extends: true,
+        test: { name: 'partage', include: ['test/**/*.test.ts'], exclude: ISOLES, isolate: false },
+      },
+      { extends: true, test: { name: 'isole', include: ISOLES } },
+    ],
   },
 });

@@ -35,3 +35,13 @@ export function baseEssai(): Promise<BaseEssai> {
   partagee ??= creerBaseEssai();
   return partagee;
 }
+
+/**
+ * Ferme la base du fichier de test qui finit (test/outils/par-fichier.ts, après ses propres crochets) :
+ * un processus de la suite sert plusieurs fichiers, chacun a la sienne.
+ */
+export async function fermerBaseEssai(): Promise<void> {
+  const base = partagee;
+  partagee = undefined;
+  if (base) await (await base).fermer();
+}
