@@ -7,8 +7,8 @@
  * - GET /api/session : qui suis-je ; DELETE /api/session : déconnexion ;
  * - le jeton est accepté en `Authorization: Bearer <jeton>` ou dans le cookie.
  *
- * Les sessions et les échecs de connexion sont dans PostgreSQL (tables `sessions`,
- * `echecs_connexion`) : plusieurs processus d'API et l'interface web partagent les mêmes, et un
+ * Les sessions et les limites des connexions sont dans PostgreSQL (tables `sessions`,
+ * `limites_connexion`) : plusieurs processus d'API et l'interface web partagent les mêmes, et un
  * redémarrage ne déconnecte personne. Seule l'empreinte SHA-256 du jeton est gardée.
  *
  * Règles : l'admin voit tout ; un coordinateur voit et agit sur les parcours de ses programmes ;
@@ -17,6 +17,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { parse as analyserCookies, serialize as serialiserCookie } from 'cookie';
 import { Router, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
+import { CompiledQuery } from 'kysely';
+import { RateLimiterPostgres, type RateLimiterRes } from 'rate-limiter-flexible';
 import { z } from 'zod';
 import '../config/zod-fr';
 import type { EtatParcours, RolePersonnel } from '../domain/vocabulaire';
@@ -218,11 +220,6 @@ export function raisonRefusMessage(
 // ---------------------------------------------------------------------------------------------
 // Routes de session
 
-/**
- * Limite des échecs de connexion, partagée par l'API et le formulaire de l'interface et par tous
- * les processus (table `echecs_connexion`) : 10 échecs par identifiant et 30 par adresse du client
- * sur un quart d'heure, puis 429 jusqu'à ce que les plus anciens sortent de la fenêtre.
- */
 /** Ce qui bloque une tentative : trop d'échecs (identifiant, adresse) ou le délai progressif, et combien de secondes attendre. */
 export type Blocage = { raison: 'identifiant' | 'adresse' | 'delai'; attenteS: number };
 
@@ -233,60 +230,50 @@ export interface Limiteur {
   reussite(identifiant: string): Promise<void>;
 }
 
+/** Le client que rate-limiter-flexible attend (`query({ text, values })`, comme `pg`), sur la base de kysely. */
+function clientLimites(db: BaseDeDonnees) {
+  return {
+    async query(q: { text: string; values?: unknown[] }) {
+      const r = await db.executeQuery(CompiledQuery.raw(q.text, q.values ?? []));
+      return { rows: r.rows, rowCount: r.numAffectedRows === undefined ? r.rows.length : Number(r.numAffectedRows) };
+    },
+  };
+}
+
 /**
- * La limite des connexions, partagée par toutes les API (table `echecs_connexion`) : 10 échecs par
- * identifiant et 30 par adresse sur 15 minutes, puis 429 ; et, dès le 3e échec d'un identifiant, un
- * délai progressif avant l'essai suivant (1 s, 2 s, 4 s… 60 s au plus), qui ralentit qui devine.
+ * La limite des connexions, partagée par toutes les API, le formulaire de l'interface et les clés des
+ * logiciels partenaires (rate-limiter-flexible, table `limites_connexion` du système
+ * d'enregistrement) : 10 échecs par identifiant et 30 par adresse sur 15 minutes, puis 429 jusqu'à la
+ * fin de la fenêtre ; et, dès le 3e échec d'un identifiant, un délai progressif avant l'essai suivant
+ * (1 s, 2 s, 4 s… 60 s au plus), qui ralentit qui devine. Une connexion réussie remet l'identifiant à
+ * zéro. L'horloge est celle de la bibliothèque (`Date.now()`).
  */
-export function creerLimiteur(
-  db: BaseDeDonnees,
-  maintenant: () => Date,
-  o: { parIdentifiant?: number; parAdresse?: number; fenetreMs?: number; delaiDes?: number } = {},
-): Limiteur {
+export function creerLimiteur(db: BaseDeDonnees, o: { parIdentifiant?: number; parAdresse?: number; fenetreS?: number; delaiDes?: number } = {}): Limiteur {
   const parIdentifiant = o.parIdentifiant ?? 10;
   const parAdresse = o.parAdresse ?? 30;
-  const fenetreMs = o.fenetreMs ?? 15 * 60_000;
+  const fenetreS = o.fenetreS ?? 15 * 60;
   const delaiDes = o.delaiDes ?? 3;
-  const cles = (identifiant: string, adresse: string) => [`identifiant:${identifiant.toLowerCase()}`, `adresse:${adresse}`];
+  const commun = { storeClient: clientLimites(db), storeType: 'client', tableName: 'limites_connexion', tableCreated: true, duration: fenetreS };
+  const identifiants = new RateLimiterPostgres({ ...commun, keyPrefix: 'identifiant', points: parIdentifiant });
+  const adresses = new RateLimiterPostgres({ ...commun, keyPrefix: 'adresse', points: parAdresse });
+  const delais = new RateLimiterPostgres({ ...commun, keyPrefix: 'delai', points: 1 });
+  const cle = (identifiant: string) => identifiant.toLowerCase();
+  const attenteS = (r: RateLimiterRes) => Math.max(1, Math.ceil(r.msBeforeNext / 1000));
   return {
     async bloque(identifiant, adresse) {
-      const depuis = new Date(maintenant().getTime() - fenetreMs);
-      const [ci, ca] = cles(identifiant, adresse);
-      const r = await db
-        .selectFrom('echecs_connexion')
-        .select((eb) => [
-          eb.fn.countAll<string>().filterWhere('cle', '=', ci!).as('identifiant'),
-          eb.fn.countAll<string>().filterWhere('cle', '=', ca!).as('adresse'),
-          eb.fn.max('le').filterWhere('cle', '=', ci!).as('dernier'),
-        ])
-        .where('cle', 'in', [ci!, ca!])
-        .where('le', '>', depuis)
-        .executeTakeFirstOrThrow();
-      const n = Number(r.identifiant);
-      const t = maintenant().getTime();
-      if (n >= parIdentifiant)
-        return { raison: 'identifiant', attenteS: Math.max(1, Math.ceil((fenetreMs - (t - new Date(r.dernier as Date).getTime())) / 1000)) };
-      if (Number(r.adresse) >= parAdresse) return { raison: 'adresse', attenteS: Math.ceil(fenetreMs / 1000) };
-      if (n >= delaiDes && r.dernier) {
-        const attenteMs = Math.min(2 ** (n - delaiDes), 60) * 1000 - (t - new Date(r.dernier as Date).getTime());
-        if (attenteMs > 0) return { raison: 'delai', attenteS: Math.ceil(attenteMs / 1000) };
-      }
+      const [i, a, d] = await Promise.all([identifiants.get(cle(identifiant)), adresses.get(adresse), delais.get(cle(identifiant))]);
+      if (i && i.consumedPoints >= parIdentifiant) return { raison: 'identifiant', attenteS: attenteS(i) };
+      if (a && a.consumedPoints >= parAdresse) return { raison: 'adresse', attenteS: attenteS(a) };
+      if (d && d.consumedPoints > 1 && d.msBeforeNext > 0) return { raison: 'delai', attenteS: attenteS(d) };
       return undefined;
     },
     async echec(identifiant, adresse) {
-      const t = maintenant();
-      await db
-        .insertInto('echecs_connexion')
-        .values(cles(identifiant, adresse).map((cle) => ({ cle, le: t })))
-        .execute();
-      // Les échecs sortis de la fenêtre ne servent plus.
-      await db
-        .deleteFrom('echecs_connexion')
-        .where('le', '<', new Date(t.getTime() - fenetreMs))
-        .execute();
+      const [i] = await Promise.all([identifiants.penalty(cle(identifiant)), adresses.penalty(adresse)]);
+      const n = i.consumedPoints;
+      if (n >= delaiDes) await delais.block(cle(identifiant), Math.min(2 ** (n - delaiDes), 60));
     },
     async reussite(identifiant) {
-      await db.deleteFrom('echecs_connexion').where('cle', '=', `identifiant:${identifiant.toLowerCase()}`).execute();
+      await Promise.all([identifiants.delete(cle(identifiant)), delais.delete(cle(identifiant))]);
     },
   };
 }

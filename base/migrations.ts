@@ -592,4 +592,29 @@ export const MIGRATIONS: Record<string, Migration> = {
       await db.schema.alterTable('effacements_dossiers').dropColumn('orientations_refusees').execute();
     },
   },
+  '0029-limites-connexion': {
+    async up(db: Kysely<unknown>) {
+      // Les limites des connexions passent à rate-limiter-flexible (api/auth.ts) : sa table, aux
+      // colonnes qu'il lit (`key`, `points`, `expire` en millisecondes), la clé en texte (un identifiant
+      // saisi n'a pas de longueur bornée par la table). Les échecs comptés avant repartent de zéro.
+      await db.schema
+        .createTable('limites_connexion')
+        .addColumn('key', 'text', (c) => c.primaryKey())
+        .addColumn('points', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('expire', 'bigint')
+        .execute();
+      await db.schema.createIndex('limites_connexion_expire').on('limites_connexion').column('expire').execute();
+      await db.schema.dropTable('echecs_connexion').execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('echecs_connexion')
+        .addColumn('id', 'bigserial', (c) => c.primaryKey())
+        .addColumn('cle', 'text', (c) => c.notNull())
+        .addColumn('le', 'timestamptz', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('echecs_connexion_cle_le').on('echecs_connexion').columns(['cle', 'le']).execute();
+      await db.schema.dropTable('limites_connexion').execute();
+    },
+  },
 };

@@ -12,11 +12,14 @@ export interface TableSessions {
   cree_le: ColumnType<Date, Date | undefined, never>;
 }
 
-/** Les échecs de connexion récents, par clé (`identifiant:…`, `adresse:…`). */
-export interface TableEchecsConnexion {
-  id: Generated<string>;
-  cle: string;
-  le: Date;
+/**
+ * Les limites des connexions (rate-limiter-flexible, api/auth.ts) : points consommés par clé
+ * (`identifiant:…`, `adresse:…`, `delai:…`) jusqu'à `expire` (millisecondes depuis 1970).
+ */
+export interface TableLimitesConnexion {
+  key: string;
+  points: number;
+  expire: string | null;
 }
 
 /**
@@ -399,7 +402,7 @@ export interface Base {
   dossiers: TableDossiers;
   journal_dossiers: TableJournalDossiers;
   sessions: TableSessions;
-  echecs_connexion: TableEchecsConnexion;
+  limites_connexion: TableLimitesConnexion;
   courriels: TableCourriels;
   fiches_indicateurs: TableFichesIndicateurs;
 }

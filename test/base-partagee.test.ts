@@ -4,7 +4,7 @@
  * sur l'autre ; les échecs de connexion comptent ensemble pour l'API et le formulaire de connexion,
  * par identifiant et par adresse du client.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { deuxApiEssai, type ApiEssai } from './outils/api';
 import { baseEssai } from './outils/base';
 import { monterBanc, type Banc } from './outils/environnement';
@@ -15,13 +15,15 @@ let a: ApiEssai;
 let b: ApiEssai;
 let deux: Awaited<ReturnType<typeof deuxApiEssai>>;
 
-/** L'horloge des deux API (la même) : les essais avancent le temps au lieu de l'attendre. */
-let decalageMs = 0;
-const avancer = (ms: number) => void (decalageMs += ms);
+/**
+ * L'horloge des deux API et de leur limite des connexions (rate-limiter-flexible lit `Date.now()`) :
+ * les essais de la limite la figent et l'avancent au lieu d'attendre.
+ */
+const avancer = (ms: number) => vi.setSystemTime(Date.now() + ms);
 
 beforeAll(async () => {
   banc = await monterBanc();
-  deux = await deuxApiEssai(banc, MOT_DE_PASSE, { maintenant: () => new Date(Date.now() + decalageMs) });
+  deux = await deuxApiEssai(banc, MOT_DE_PASSE);
   ({ a, b } = deux);
 });
 afterAll(async () => {
@@ -57,9 +59,13 @@ describe('sessions', () => {
 });
 
 describe('limite des échecs de connexion', () => {
-  // Chaque cas part d'un compteur vide (tous les appels viennent de 127.0.0.1).
+  // Chaque cas part d'un compteur vide (tous les appels viennent de 127.0.0.1), l'horloge figée.
   beforeEach(async () => {
-    await (await baseEssai()).db.deleteFrom('echecs_connexion').execute();
+    await (await baseEssai()).db.deleteFrom('limites_connexion').execute();
+    vi.useFakeTimers({ toFake: ['Date'] });
+  });
+  afterEach(() => {
+    vi.useRealTimers();
   });
 
   it('délai progressif dès le 3e échec d’un identifiant, sur les deux API : 1 s, puis 2 s, puis 4 s…, avec Retry-After', async () => {
@@ -102,6 +108,10 @@ describe('limite des échecs de connexion', () => {
     expect(formulaire.texte).toContain('Trop de tentatives de connexion');
     // Un autre identifiant n'est pas touché.
     expect((await connexion(b, 'coord.essai')).status).toBe(200);
+    // La fenêtre de 15 minutes passée, l'identifiant peut se connecter à nouveau.
+    expect(Number(api.headers.get('retry-after'))).toBeGreaterThan(0);
+    avancer(15 * 60_000);
+    expect((await connexion(a, 'ts.bruno')).status).toBe(200);
   });
 
   it('30 échecs d’une même adresse sur des identifiants différents : cette adresse est arrêtée, pour tous les comptes', async () => {
