@@ -57,6 +57,9 @@ export default defineConfig({
     globalSetup: ['test/outils/postgres-global.ts'],
     setupFiles: ['test/outils/par-fichier.ts'],
     testTimeout: 120_000,
+    // `expect.poll` attend ce qu'un autre processus fait (Temporal, le worker, le navigateur) : sur une
+    // machine chargée, plus que la seconde par défaut.
+    expect: { poll: { timeout: 30_000, interval: 50 } },
     hookTimeout: 180_000,
     fileParallelism: true,
     // Quatre fichiers à la fois sur deux cœurs : un fichier attend souvent (Temporal, PostgreSQL, le

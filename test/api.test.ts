@@ -837,7 +837,10 @@ describe('exploitation', () => {
       expect(p.status).toBe(503);
       // Une sonde 503 (démarrage, SMTP en panne) n'est pas une erreur de l'API : « ERREUR requête » à
       // chaque sonde remplissait la sortie de « npm start » tant que le worker n'était pas prêt.
-      await vi.waitFor(() => expect(lignes.find((l) => l.msg === 'requête' && l.chemin === '/health')).toMatchObject({ statut: 503, level: 30 }));
+      await vi.waitFor(() => expect(lignes.find((l) => l.msg === 'requête' && l.chemin === '/health')).toMatchObject({ statut: 503, level: 30 }), {
+        timeout: 30_000,
+        interval: 50,
+      });
       expect(p.json).toEqual({
         etat: 'degrade',
         detail:

@@ -143,7 +143,7 @@ describe('échéance', () => {
     expect(alerte.texte).toContain('Le lien ouvre le dossier dans la plateforme, après connexion.');
     const etat = await handle.query(etatQuery);
     expect(etat.echeances.find((e) => e.id === 'visite')!.statut).toBe('depassee');
-    await vi.waitFor(async () => expect((await handle.describe()).typedSearchAttributes.get(SA.enRetard)).toBe(true));
+    await vi.waitFor(async () => expect((await handle.describe()).typedSearchAttributes.get(SA.enRetard)).toBe(true), { timeout: 30_000, interval: 50 });
   });
 
   it('tenue à temps : ni alerte ni retard', async () => {
@@ -257,9 +257,9 @@ describe('demande de validation', () => {
     await avancerJusqua(banc, handle, apres(premier, -60));
     expect(rappels()).toHaveLength(0);
     await avancerApres(handle, premier);
-    await vi.waitFor(() => expect(rappels()).toHaveLength(1));
+    await vi.waitFor(() => expect(rappels()).toHaveLength(1), { timeout: 30_000, interval: 50 });
     await avancerApres(handle, second);
-    await vi.waitFor(() => expect(rappels()).toHaveLength(2));
+    await vi.waitFor(() => expect(rappels()).toHaveLength(2), { timeout: 30_000, interval: 50 });
     expect(banc.courriels.messages().some((m) => m.sujet.startsWith('Sans réponse') && dossier(menage.reference)(m))).toBe(false);
     expect((await handle.query(etatQuery)).demandes[0]!.statut).toBe('en_attente');
 

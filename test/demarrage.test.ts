@@ -157,7 +157,7 @@ const DELAI_TEST_MS = DELAI_PRET_MS + 60_000;
 describe.skipIf(process.platform === 'win32')('lanceur embarqué (npx tsx dev/start.ts)', () => {
   let dossier: string;
   let env: NodeJS.ProcessEnv;
-  let ports: { api: number; temporal: number; ui: number; smtp: number; boite: number; postgres: number };
+  let ports: { api: number; temporal: number; ui: number; smtp: number; boite: number; postgres: number; sms: number };
   const lancements: Lancement[] = [];
   const lances: Processus[] = [];
   let contenuCles = '';
@@ -185,8 +185,10 @@ describe.skipIf(process.platform === 'win32')('lanceur embarqué (npx tsx dev/st
       throw new Error(`CLI Temporal absent : ${CLI}. Lancez « npm test » (il l’installe) ou scripts/install-temporal.sh.`);
     }
     dossier = mkdtempSync(join(tmpdir(), 'demarrage-'));
-    const [api, temporal, ui, smtp, boite, postgres] = await portsAuHasard(6);
-    ports = { api: api!, temporal: temporal!, ui: ui!, smtp: smtp!, boite: boite!, postgres: postgres! };
+    // Tous les ports au hasard, boîte des SMS comprise : deux suites sur la même machine (ou un
+    // npm start ouvert à côté) ne se les disputent pas.
+    const [api, temporal, ui, smtp, boite, postgres, sms] = await portsAuHasard(7);
+    ports = { api: api!, temporal: temporal!, ui: ui!, smtp: smtp!, boite: boite!, postgres: postgres!, sms: sms! };
     env = { ...process.env };
     for (const k of Object.keys(env)) {
       if (k.startsWith('TEMPORAL_') && k !== 'TEMPORAL_CLI_PATH') delete env[k];
@@ -198,6 +200,8 @@ describe.skipIf(process.platform === 'win32')('lanceur embarqué (npx tsx dev/st
       'PUBLIC_BASE_URL',
       'SMTP_URL',
       'MAIL_INBOX_URL',
+      'SMS_URL',
+      'SMS_INBOX_URL',
       'STAFF_ACCOUNTS_FILE',
       'DEMO_ACCOUNTS',
       'LOG_LEVEL',
@@ -212,6 +216,7 @@ describe.skipIf(process.platform === 'win32')('lanceur embarqué (npx tsx dev/st
       SMTP_PORT: String(ports.smtp),
       MAIL_INBOX_PORT: String(ports.boite),
       POSTGRES_PORT: String(ports.postgres),
+      SMS_INBOX_PORT: String(ports.sms),
       NO_COLOR: '1',
     });
   });
@@ -252,6 +257,7 @@ describe.skipIf(process.platform === 'win32')('lanceur embarqué (npx tsx dev/st
       expect(sortie).toContain(`http://localhost:${ports.api}`);
       expect(sortie).toContain(`http://localhost:${ports.api}/docs`);
       expect(sortie).toContain(`http://localhost:${ports.boite}`);
+      expect(sortie).toContain(`http://localhost:${ports.sms}/`);
       expect(sortie).toContain(`http://localhost:${ports.ui}`);
       expect(sortie).toMatch(/admin\s+admin-demo/);
       expect(sortie).toMatch(/ts\.martin\s+ts-demo/);

@@ -215,7 +215,14 @@ describe('deux workers et deux API, en processus', () => {
     // Chaque courriel du parcours une fois (le Message-ID vient de la clé d'idempotence).
     const bailleur = CATALOGUE.trouver('loiret-ahu')!.partenaires.bailleur!.courriel;
     await courriels.waitFor((m) => m.a.includes(bailleur) && m.sujet.startsWith('Fin de l’accompagnement') && m.sujet.includes(menage.reference));
-    await expect.poll(async () => (await handle.describe()).raw.pendingActivities?.length ?? 0, { message: 'activités du parcours encore en cours' }).toBe(0);
+    await expect
+      .poll(async () => (await handle.describe()).raw.pendingActivities?.length ?? 0, {
+        message: 'activités du parcours encore en cours',
+        // La dernière consignation du dossier suit la clôture ; machine chargée : jusqu'à 30 s.
+        timeout: 30_000,
+        interval: 200,
+      })
+      .toBe(0);
     // Ce banc ne sert qu'à ce parcours : tout ce que le catcher a reçu vient de lui.
     const recus = courriels.messages();
     const ids = recus.map((m) => m.messageId);
@@ -232,10 +239,13 @@ describe('deux workers et deux API, en processus', () => {
       .toBe('situation_stabilisee');
     // Le dossier, clos, nommé et trouvé par son nom sur les deux API.
     for (const api of [a, b]) {
-      await vi.waitFor(async () => {
-        const l = await api.appel('GET', `/api/parcours?cloture=true&recherche=${encodeURIComponent(menage.nom)}`, { jeton: coordination });
-        expect(l.json.map((p: { workflowId: string; nom: string }) => [p.workflowId, p.nom])).toEqual([[id, menage.nom]]);
-      });
+      await vi.waitFor(
+        async () => {
+          const l = await api.appel('GET', `/api/parcours?cloture=true&recherche=${encodeURIComponent(menage.nom)}`, { jeton: coordination });
+          expect(l.json.map((p: { workflowId: string; nom: string }) => [p.workflowId, p.nom])).toEqual([[id, menage.nom]]);
+        },
+        { timeout: 30_000, interval: 50 },
+      );
     }
     const lignes = await db.selectFrom('fiches_indicateurs').select('workflow_id').where('workflow_id', '=', id).execute();
     expect(lignes).toHaveLength(1);

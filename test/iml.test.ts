@@ -725,7 +725,7 @@ describe('concarneau-iml', () => {
     await avancerApres(handle, rappel1);
     await recu(SIAO, ref, 'Rappel — Validation d’une candidature');
     await avancerApres(handle, rappel2);
-    await vi.waitFor(() => expect(rappelsSiao()).toHaveLength(2));
+    await vi.waitFor(() => expect(rappelsSiao()).toHaveLength(2), { timeout: 30_000, interval: 50 });
     await avancerApres(handle, demande.echeance);
     const escalade = await recu(COORDINATION, ref, 'Sans réponse : Validation d’une candidature');
     expect(escalade.texte).toContain('n’a pas répondu');

@@ -88,8 +88,9 @@ describe('worker arrêté', () => {
     const id = lance.json.workflowId as string;
     await jusqua(banc.env.client.workflow.getHandle(id), (e) => e.etape === 'aller_vers', 'aller vers');
     const db = (await baseEssai()).db;
-    await vi.waitFor(async () =>
-      expect((await db.selectFrom('dossiers').select('etape').where('workflow_id', '=', id).executeTakeFirst())?.etape).toBe('aller_vers'),
+    await vi.waitFor(
+      async () => expect((await db.selectFrom('dossiers').select('etape').where('workflow_id', '=', id).executeTakeFirst())?.etape).toBe('aller_vers'),
+      { timeout: 30_000, interval: 50 },
     );
 
     await banc.arreterWorker();

@@ -152,7 +152,7 @@ describe('récepteur local des SMS (dev/sms-catcher.ts)', () => {
         texte: 'Madame Durand, votre rendez-vous est confirmé.',
         cle: 'sms-journal-1',
       });
-      await vi.waitFor(() => expect(lignes.some((l) => l.startsWith('SMS reçu'))).toBe(true));
+      await vi.waitFor(() => expect(lignes.some((l) => l.startsWith('SMS reçu'))).toBe(true), { timeout: 30_000, interval: 50 });
       expect(lignes.join('\n')).not.toMatch(/6112233|Durand|rendez-vous/);
     } finally {
       espion.mockRestore();
