@@ -75,5 +75,7 @@ describe('document OpenAPI', () => {
     const echecs = sortie.indexOf('FAILURES');
     expect(code, echecs >= 0 ? sortie.slice(echecs, echecs + 12_000) : sortie.slice(-6000)).toBe(0);
     expect(sortie).not.toMatch(/Server error|ST001|Undocumented HTTP status/);
-  }, 400_000);
+    // 50 à 130 s au repos, 265 s les deux cœurs occupés, plus de 400 s quand deux suites tournent en
+    // même temps sur cette machine : la limite ne sert qu'à arrêter un schemathesis bloqué.
+  }, 560_000);
 });
