@@ -123,5 +123,11 @@ describe('limite des échecs de connexion', () => {
     expect((await b.appel('POST', '/connexion', { formulaire: { identifiant: 'coord.essai', motDePasse: MOT_DE_PASSE, retour: '/parcours' } })).status).toBe(
       429,
     );
+    // L'attente dite couvre la fenêtre ; celle-ci passée, l'adresse se connecte de nouveau.
+    const attente = Number(refus.headers.get('retry-after'));
+    expect(attente).toBeGreaterThan(0);
+    expect(attente).toBeLessThanOrEqual(15 * 60);
+    avancer(attente * 1000);
+    expect((await connexion(a, 'coord.essai')).status).toBe(200);
   });
 });
