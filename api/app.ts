@@ -94,7 +94,7 @@ export function creerApplication(deps: DependancesApi): Express {
   const auth: OptionsAuth = {
     annuaire: deps.annuaire,
     sessions,
-    limiteur: creerLimiteur(deps.base),
+    limiteur: creerLimiteur(deps.base, deps.coffre),
     cookieSecurise: deps.options.publicBaseUrl.startsWith('https:'),
     ttlSecondes: (expireLe) => Math.max(0, Math.round((expireLe.getTime() - maintenant().getTime()) / 1000)),
   };

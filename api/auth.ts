@@ -27,6 +27,7 @@ import { verifyPassword } from '../securite/mots-de-passe';
 import { ajouterDuree } from '../workflows/blocs/duree';
 import { analyser, interdit, nonConnecte, Probleme, TYPES_PROBLEME } from './problemes';
 import type { BaseDeDonnees } from '../base';
+import type { Coffre } from '../securite/coffre';
 
 export const NOM_COOKIE = 'session';
 
@@ -246,9 +247,15 @@ function clientLimites(db: BaseDeDonnees) {
  * d'enregistrement) : 10 échecs par identifiant et 30 par adresse sur 15 minutes, puis 429 jusqu'à la
  * fin de la fenêtre ; et, dès le 3e échec d'un identifiant, un délai progressif avant l'essai suivant
  * (1 s, 2 s, 4 s… 60 s au plus), qui ralentit qui devine. Une connexion réussie remet l'identifiant à
- * zéro. L'horloge est celle de la bibliothèque (`Date.now()`).
+ * zéro. L'horloge est celle de la bibliothèque (`Date.now()`). Les clés de la table ne sont que des
+ * empreintes à clé (`Coffre.empreinteCle`) : ni l'identifiant ni l'adresse IP n'y sont en clair ; une
+ * rotation de la clé active remet les compteurs à zéro (15 minutes d'échecs au plus).
  */
-export function creerLimiteur(db: BaseDeDonnees, o: { parIdentifiant?: number; parAdresse?: number; fenetreS?: number; delaiDes?: number } = {}): Limiteur {
+export function creerLimiteur(
+  db: BaseDeDonnees,
+  coffre: Pick<Coffre, 'empreinteCle'>,
+  o: { parIdentifiant?: number; parAdresse?: number; fenetreS?: number; delaiDes?: number } = {},
+): Limiteur {
   const parIdentifiant = o.parIdentifiant ?? 10;
   const parAdresse = o.parAdresse ?? 30;
   const fenetreS = o.fenetreS ?? 15 * 60;
@@ -257,18 +264,19 @@ export function creerLimiteur(db: BaseDeDonnees, o: { parIdentifiant?: number; p
   const identifiants = new RateLimiterPostgres({ ...commun, keyPrefix: 'identifiant', points: parIdentifiant });
   const adresses = new RateLimiterPostgres({ ...commun, keyPrefix: 'adresse', points: parAdresse });
   const delais = new RateLimiterPostgres({ ...commun, keyPrefix: 'delai', points: 1 });
-  const cle = (identifiant: string) => identifiant.toLowerCase();
+  const cle = (identifiant: string) => coffre.empreinteCle('limite-identifiant', identifiant.toLowerCase());
+  const cleAdresse = (adresse: string) => coffre.empreinteCle('limite-adresse', adresse);
   const attenteS = (r: RateLimiterRes) => Math.max(1, Math.ceil(r.msBeforeNext / 1000));
   return {
     async bloque(identifiant, adresse) {
-      const [i, a, d] = await Promise.all([identifiants.get(cle(identifiant)), adresses.get(adresse), delais.get(cle(identifiant))]);
+      const [i, a, d] = await Promise.all([identifiants.get(cle(identifiant)), adresses.get(cleAdresse(adresse)), delais.get(cle(identifiant))]);
       if (i && i.consumedPoints >= parIdentifiant) return { raison: 'identifiant', attenteS: attenteS(i) };
       if (a && a.consumedPoints >= parAdresse) return { raison: 'adresse', attenteS: attenteS(a) };
       if (d && d.consumedPoints > 1 && d.msBeforeNext > 0) return { raison: 'delai', attenteS: attenteS(d) };
       return undefined;
     },
     async echec(identifiant, adresse) {
-      const [i] = await Promise.all([identifiants.penalty(cle(identifiant)), adresses.penalty(adresse)]);
+      const [i] = await Promise.all([identifiants.penalty(cle(identifiant)), adresses.penalty(cleAdresse(adresse))]);
       const n = i.consumedPoints;
       if (n >= delaiDes) await delais.block(cle(identifiant), Math.min(2 ** (n - delaiDes), 60));
     },

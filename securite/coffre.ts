@@ -76,6 +76,18 @@ export class Coffre {
       .slice(0, 22);
   }
 
+  /**
+   * Une empreinte à clé d'une valeur courte qui ne doit pas rester en clair (identifiant de connexion,
+   * adresse IP des limites de connexion) : HMAC-SHA-256 sous une clé dérivée de la clé active et de
+   * l'usage. Sans la clé, une adresse IPv4 ne se retrouve pas en essayant les 2^32 possibles.
+   */
+  empreinteCle(usage: string, valeur: string): string {
+    const cle = createHmac('sha256', this.cles.get(this.cleActive) as Buffer)
+      .update(`empreinte-${usage}`)
+      .digest();
+    return createHmac('sha256', cle).update(valeur).digest('base64url');
+  }
+
   /** L'index aveugle d'un nom : une empreinte par début de mot (3 lettres et plus, ou le mot entier s'il est plus court). */
   indexDuNom(nom: string): string[] {
     const debuts = new Set<string>();

@@ -70,6 +70,10 @@ describe('limite des échecs de connexion', () => {
 
   it('délai progressif dès le 3e échec d’un identifiant, sur les deux API : 1 s, puis 2 s, puis 4 s…, avec Retry-After', async () => {
     for (let i = 0; i < 3; i++) expect((await connexion(i % 2 ? a : b, 'ts.alice', 'faux')).status).toBe(401);
+    // Les compteurs ne gardent que des empreintes à clé : ni l'identifiant ni l'adresse en clair.
+    const cles = (await (await baseEssai()).db.selectFrom('limites_connexion').select('key').execute()).map((l) => l.key);
+    expect(cles).toHaveLength(3); // identifiant, adresse, délai
+    for (const c of cles) expect(c).not.toMatch(/alice|127\.0\.0\.1|::1/);
     for (const [attente, api] of [
       [1, a],
       [2, b],

@@ -252,7 +252,7 @@ export async function revoquerCleApi(deps: DependancesApi, personne: Personne, i
 export function routesOrientationLogiciels(deps: DependancesApi): Router {
   const r = Router();
   const maintenant = () => deps.maintenant?.() ?? new Date();
-  const limiteur = creerLimiteur(deps.base);
+  const limiteur = creerLimiteur(deps.base, deps.coffre);
 
   /** L'organisation de la clé présentée ; 401 sinon, et une adresse qui se trompe trop est arrêtée (429). */
   async function organisationDeLaCle(req: Request): Promise<{ organisation: Organisation; programme: Programme }> {
