@@ -617,4 +617,15 @@ export const MIGRATIONS: Record<string, Migration> = {
       await db.schema.dropTable('limites_connexion').execute();
     },
   },
+  '0030-limites-connexion-empreintes': {
+    async up(db: Kysely<unknown>) {
+      // Les clés des limites ne sont plus que des empreintes à clé (api/auth.ts) : les compteurs
+      // d'avant, qui gardaient l'identifiant et l'adresse IP en clair, sont effacés (15 minutes
+      // d'échecs au plus oubliées).
+      await sql`delete from limites_connexion`.execute(db);
+    },
+    async down() {
+      // Rien à rétablir : des compteurs vides valent pour les deux versions.
+    },
+  },
 };

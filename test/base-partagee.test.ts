@@ -6,7 +6,8 @@
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { deuxApiEssai, type ApiEssai } from './outils/api';
-import { baseEssai } from './outils/base';
+import { migrer } from '../base';
+import { baseEssai, creerBaseEssai } from './outils/base';
 import { monterBanc, type Banc } from './outils/environnement';
 
 const MOT_DE_PASSE = 'le-bon-mot-de-passe';
@@ -116,6 +117,25 @@ describe('limite des échecs de connexion', () => {
     expect(Number(api.headers.get('retry-after'))).toBeGreaterThan(0);
     avancer(15 * 60_000);
     expect((await connexion(a, 'ts.bruno')).status).toBe(200);
+  });
+
+  it('la mise à jour efface les compteurs d’avant, qui gardaient identifiant et adresse en clair', async () => {
+    const b = await creerBaseEssai();
+    try {
+      await migrer(b.db, { jusqua: '0029-limites-connexion' });
+      const avant = { points: 2, expire: String(Date.now() + 60_000) };
+      await b.db
+        .insertInto('limites_connexion')
+        .values([
+          { key: 'identifiant:ts.alice', ...avant },
+          { key: 'adresse:127.0.0.1', ...avant },
+        ])
+        .execute();
+      await migrer(b.db);
+      expect(await b.db.selectFrom('limites_connexion').select('key').execute()).toEqual([]);
+    } finally {
+      await b.fermer();
+    }
   });
 
   it('30 échecs d’une même adresse sur des identifiants différents : cette adresse est arrêtée, pour tous les comptes', async () => {
