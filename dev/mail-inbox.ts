@@ -17,7 +17,7 @@
  */
 import express from 'express';
 import type { Express, Response } from 'express';
-import type { CourrielRecu, PieceJointeRecue } from './mail-catcher';
+import type { CourrielRecu, PieceJointeRecue } from './courriel-recu';
 
 export interface SourceCourriels {
   messages(): CourrielRecu[];
