@@ -7,7 +7,7 @@
  * inconnue → 404, corps trop gros → 413.
  */
 import express, { type ErrorRequestHandler, type Express, type NextFunction, type Request, type Response } from 'express';
-import { estDureeIso } from '../workflows/blocs/duree';
+import { estDureeIso } from '../domain/durees';
 import { creerLimiteur, exigerRoles, exigerSession, creerSessions, routesSession, type OptionsAuth } from './auth';
 import type { DependancesApi } from './dependances';
 import { rendreDocs } from './docs';

@@ -24,7 +24,7 @@ import '../config/zod-fr';
 import type { EtatParcours, RolePersonnel } from '../domain/vocabulaire';
 import type { Annuaire, Personne } from '../personnel/annuaire';
 import { verifyPassword } from '../securite/mots-de-passe';
-import { ajouterDuree } from '../workflows/blocs/duree';
+import { ajouterDuree } from '../domain/durees';
 import { analyser, interdit, nonConnecte, Probleme, TYPES_PROBLEME } from './problemes';
 import type { BaseDeDonnees } from '../base';
 import type { Coffre } from '../securite/coffre';

@@ -33,7 +33,7 @@ import {
   tentativeContactUpdate,
   type EntreePrevention,
 } from '../domain/prevention';
-import { dateEnFrancais, jourDeParis } from '../workflows/blocs/duree';
+import { dateEnFrancais, jourDeParis } from '../domain/durees';
 import { adresseCourrielSchema, dateDebutSchema, DELAI_DEBUT_MAX, jourDans, montantSchema } from '../domain/schemas';
 import type { IssueCloture } from '../domain/vocabulaire';
 import { definirMessage, type DefinitionParcours } from './registre';

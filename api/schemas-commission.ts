@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import '../config/zod-fr';
-import { jourDeParis } from '../workflows/blocs/duree';
+import { jourDeParis } from '../domain/durees';
 
 /**
  * Le jour de la séance de la commission (pas la désignation d'une ligne : elle en tient lieu pour les

@@ -10,7 +10,7 @@ import { analyser, Probleme } from '../api/problemes';
 import { lancementSchema, workflowIdDe } from '../api/schemas-api';
 import { motifNonEligible, prioriteDuMenage, type SituationOrientation } from '../domain/prevention';
 import { COMPOSITIONS_MENAGE, type CompositionMenage, type Programme } from '../domain/vocabulaire';
-import { ajouterDuree, dureeEnFrancais, minuitDeParis } from '../workflows/blocs/duree';
+import { ajouterDuree, dureeEnFrancais, minuitDeParis } from '../domain/durees';
 import { COLONNE, COLONNES, colonneDeEntete, lettreColonne, normaliser, type CleColonne } from './colonnes';
 import { FichierIllisible, type Cellule, type Tableau } from './fichier';
 

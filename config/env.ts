@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { loadClientConnectConfig } from '@temporalio/envconfig';
 import { z } from 'zod';
 import './zod-fr';
-import { estDureeIso } from '../workflows/blocs/duree';
+import { estDureeIso } from '../domain/durees';
 
 const booleen = z.enum(['true', 'false', '1', '0', 'oui', 'non', '']).transform((v) => v === 'true' || v === '1' || v === 'oui');
 const fichier = z.string().refine((p) => existsSync(p), { error: 'fichier introuvable' });

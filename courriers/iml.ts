@@ -16,7 +16,7 @@ import {
 } from '../domain/iml';
 import type { Menage } from '../domain/vocabulaire';
 import { mentionPersonnel } from '../domain/libelles';
-import { dateEnFrancais, dureeEnFrancais } from '../workflows/blocs/duree';
+import { dateEnFrancais, dureeEnFrancais } from '../domain/durees';
 import { phraseQuiAppeler, type Courriel, type Jour, type OperateurAJoindre, type ProgrammeCourrier } from './commun';
 import { moisEnFrancais } from './protocole';
 

@@ -6,7 +6,7 @@
  */
 import { euros as eurosFr, mentionPersonnel } from '../domain/libelles';
 import type { PlanApurement, Resiliation } from '../domain/protocole';
-import { dateEnFrancais, dureeEnFrancais, heureDeParis, jourDeParis, periodiciteEnFrancais, veilleDe } from '../workflows/blocs/duree';
+import { dateEnFrancais, dureeEnFrancais, heureDeParis, jourDeParis, periodiciteEnFrancais, veilleDe } from '../domain/durees';
 import { phraseQuiAppeler, type Courriel, type Jour, type OperateurAJoindre, type ProgrammeCourrier } from './commun';
 
 type Prog = ProgrammeCourrier;

@@ -1,5 +1,5 @@
 /** Petites formes communes aux documents : dates, montants, adresses, lecture prudente de l'état. */
-import { dateEnFrancais, dureeEnFrancais } from '../workflows/blocs/duree';
+import { dateEnFrancais, dureeEnFrancais } from '../domain/durees';
 import type { EtatParcours, Operateur } from '../domain/vocabulaire';
 import { DocumentIndisponible, type Lecteur, type SourceDocument } from './modele';
 

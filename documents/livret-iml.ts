@@ -9,7 +9,7 @@
  */
 import { libelleTypologie } from '../domain/iml';
 import { LIBELLES_ISSUES, type IssueCloture } from '../domain/vocabulaire';
-import { ajouterDuree } from '../workflows/blocs/duree';
+import { ajouterDuree } from '../domain/durees';
 import { date, dureeEnFrancais, euros, exigerLecteur, exigerType, objet, pourNousJoindre, tableau, texte } from './commun';
 import { DocumentIndisponible, type Bloc, type DocumentImprimable, type Lecteur, type SourceDocument } from './modele';
 

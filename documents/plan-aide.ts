@@ -9,7 +9,7 @@
  * bailleur reçoit le résumé des engagements qui le concernent, pas ce document.
  */
 import { communeDe, date, dureeEnFrancais, euros, exigerLecteur, exigerType, objet, pourNousJoindre, texte } from './commun';
-import { comparerDurees, periodiciteEnFrancais } from '../workflows/blocs/duree';
+import { comparerDurees, periodiciteEnFrancais } from '../domain/durees';
 import { DocumentIndisponible, type Bloc, type DocumentImprimable, type Lecteur, type SourceDocument } from './modele';
 import { ACTIONS_PLAN_MENAGE, calendrierSuivi, lireCarnet, lirePlan, ORIENTATIONS_PLAN, planRefuse, texteApurement, validationDepartement } from './prevention';
 

@@ -5,7 +5,7 @@
  * actions, orientations et garanties — deux registres : celui de l'équipe, et celui du ménage.
  */
 import type { EtatParcours } from '../domain/vocabulaire';
-import { ajouterDuree, dureeEnFrancais } from '../workflows/blocs/duree';
+import { ajouterDuree, dureeEnFrancais } from '../domain/durees';
 import { evenements, nombre, objet, tableau, texte } from './commun';
 import type { SourceDocument } from './modele';
 

@@ -3,7 +3,7 @@
  * workflow et l'API). Voir ../shared/journeys.md, « Journey 1 ».
  */
 import { defineUpdate } from '@temporalio/workflow';
-import { ajouterDuree, dateEnFrancais, dureeEnFrancais } from '../workflows/blocs/duree';
+import { ajouterDuree, dateEnFrancais, dureeEnFrancais } from './durees';
 import type { Enveloppe } from './messages';
 import { LIBELLES_ISSUES, type IssueCloture, type Menage, type Programme } from './vocabulaire';
 

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { nombreFr } from '../config/zod-fr';
-import { ajouterDuree, dateEnFrancais, jourDeParis } from '../workflows/blocs/duree';
+import { ajouterDuree, dateEnFrancais, jourDeParis } from './durees';
 import { COMPOSITIONS_MENAGE, ISSUES_CLOTURE, type Menage } from './vocabulaire';
 
 export const referenceSchema = z

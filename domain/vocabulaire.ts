@@ -162,7 +162,7 @@ export interface Operateur extends Partenaire {
   signature?: string;
 }
 
-/** Durées ISO 8601 (P3W, P1M, PT48H…), converties en millisecondes par workflows/blocs/duree.ts. */
+/** Durées ISO 8601 (P3W, P1M, PT48H…), converties en millisecondes par domain/durees.ts. */
 export type DureeIso = string;
 
 export interface RegleEligibilite {

@@ -14,7 +14,7 @@
  */
 import type { BaseDeDonnees } from '../base';
 import type { Catalogue } from '../programmes/catalogue';
-import { retirerDuree } from '../workflows/blocs/duree';
+import { retirerDuree } from '../domain/durees';
 
 export const CONSERVATION_PAR_DEFAUT = 'P2Y';
 

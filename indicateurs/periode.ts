@@ -4,7 +4,7 @@
  * Paris du lendemain du dernier (23 ou 25 heures les jours de changement d'heure). Le calcul des
  * indicateurs et la lecture des fiches de la période comptent avec les mêmes bornes.
  */
-import { minuitDeParis } from '../workflows/blocs/duree';
+import { minuitDeParis } from '../domain/durees';
 
 /** Le jour (AAAA-MM-JJ) qui suit, ou le premier du mois qui suit (`'mois'`). */
 function suivant(jour: string, pas: 'jour' | 'mois'): string {

@@ -12,7 +12,7 @@ import { LIBELLES_TRANCHES_RESSOURCES } from '../domain/indicateurs';
 import { libelleValeurMinuscule } from '../domain/libelles';
 import { LIBELLES_TYPE_PARCOURS, type Programme, type TypeParcours } from '../domain/vocabulaire';
 import { LIBELLES_OBSTACLES, sansReferences, type Compte, type Indicateurs, type Statistiques } from './calcul';
-import { jourDeParis } from '../workflows/blocs/duree';
+import { jourDeParis } from '../domain/durees';
 
 export interface LigneRapport {
   /** Famille d'indicateurs (colonne « famille » du CSV). */

@@ -9,7 +9,7 @@
  */
 import { sql } from 'kysely';
 import type { BaseDeDonnees } from '../base';
-import { heureDeParis } from '../workflows/blocs/duree';
+import { heureDeParis } from '../domain/durees';
 import { RefusPersonnel } from './comptes';
 
 export interface Absence {

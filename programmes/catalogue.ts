@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import '../config/zod-fr';
 import { ROLES_PARTENAIRES, TYPES_PARCOURS, type Programme, type TypeParcours } from '../domain/vocabulaire';
-import { comparerDurees, estDureeIso } from '../workflows/blocs/duree';
+import { comparerDurees, estDureeIso } from '../domain/durees';
 import { DESTINATAIRES_DIAGNOSTIC } from '../domain/partage';
 
 export const DOSSIER_PRESETS = fileURLToPath(new URL('./presets', import.meta.url));

@@ -28,7 +28,7 @@ import {
   delaisRappeles,
   libelleReglage,
 } from '../domain/reglages';
-import { ajouterDuree, dureeEnFrancais, estDureeIso, retirerDuree } from '../workflows/blocs/duree';
+import { ajouterDuree, dureeEnFrancais, estDureeIso, retirerDuree } from '../domain/durees';
 import { LIBELLES_DESTINATAIRES_DIAGNOSTIC, type PartageDiagnostic } from '../domain/partage';
 import { partageDiagnosticSchema, programmeSchema, type Catalogue } from './catalogue';
 

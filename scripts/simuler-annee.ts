@@ -15,7 +15,7 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import '../config/zod-fr';
 import { CATALOGUE } from '../test/outils/environnement';
-import { dateEnFrancais, jourDeParis, minuitDeParis } from '../workflows/blocs/duree';
+import { dateEnFrancais, jourDeParis, minuitDeParis } from '../domain/durees';
 import type { Programme, TypeParcours } from '../domain/vocabulaire';
 import { messagesDErreur } from './banc-commun';
 import { ErreurUsage, jouerAnnee, preparerAnnee } from './simulation/annee';

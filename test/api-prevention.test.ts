@@ -12,7 +12,7 @@ import { contenuFicheCloture, lireFicheCloture } from '../api/documents/fiche-cl
 import { contenuLettreInformation, lignesAdresse } from '../api/documents/lettre-information';
 import { etatQuery } from '../domain/messages';
 import type { EtatParcours } from '../domain/vocabulaire';
-import { jourDeParis } from '../workflows/blocs/duree';
+import { jourDeParis } from '../domain/durees';
 import type { CourrielRecu } from '../dev/mail-catcher';
 import { annuaireEssai, demarrerApiEssai, type ApiEssai, type Reponse } from './outils/api';
 import { NOM_COOKIE } from '../api/auth';

@@ -8,7 +8,7 @@ import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/clie
 import { etatQuery, repondreValidationUpdate } from '../domain/messages';
 import { SA } from '../domain/attributs-recherche';
 import type { Programme } from '../domain/vocabulaire';
-import { ajouterDuree, retirerDuree } from '../workflows/blocs/duree';
+import { ajouterDuree, retirerDuree } from '../domain/durees';
 import {
   CATALOGUE,
   SIGNEUR,

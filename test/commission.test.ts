@@ -11,7 +11,7 @@ import { REGISTRE } from '../api/registre-produit';
 import { FichierIllisible, lireTableau } from '../commissions/fichier';
 import { analyserListe, erreurDeColonne, type ContexteListe } from '../commissions/liste';
 import { etatQuery } from '../domain/messages';
-import { ajouterDuree, jourDeParis, minuitDeParis } from '../workflows/blocs/duree';
+import { ajouterDuree, jourDeParis, minuitDeParis } from '../domain/durees';
 import { bancAvecApi } from './outils/api';
 import { baseEssai } from './outils/base';
 import { CATALOGUE, apres, avancerJusqua, echeanceSuivie, jusqua } from './outils/environnement';

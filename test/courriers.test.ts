@@ -4,7 +4,7 @@
  * forme française — et dit les dates et les montants comme une personne les écrit. Un modèle ajouté
  * sans exemple ici fait échouer le test. Fonctions pures : ni Temporal, ni base.
  */
-import { veilleDe } from '../workflows/blocs/duree';
+import { veilleDe } from '../domain/durees';
 import { describe, expect, it } from 'vitest';
 import { iml, prevention, protocole, type Courriel } from '../courriers';
 import { nommerPersonnel } from '../domain/libelles';

@@ -22,7 +22,7 @@ import type { CourrielRecu } from '../dev/mail-catcher';
 import { bilanMesureUpdate, logementUpdate, type EntreeIml } from '../domain/iml';
 import { cloreAnticipeUpdate, repondreValidationUpdate } from '../domain/messages';
 import { signatureProtocoleUpdate } from '../domain/protocole';
-import { ajouterDuree, heureDeParis } from '../workflows/blocs/duree';
+import { ajouterDuree, heureDeParis } from '../domain/durees';
 import type { EntreeExecutionProtocole } from '../workflows/protocole-post-resiliation';
 import { annuaireEssai, demarrerApiEssai, type ApiEssai } from './outils/api';
 import {

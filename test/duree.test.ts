@@ -13,7 +13,7 @@ import {
   periodiciteEnFrancais,
   retirerDuree,
   sommeDurees,
-} from '../workflows/blocs/duree';
+} from '../domain/durees';
 import { treveHivernale } from '../workflows/protocole-post-resiliation';
 import { moisEntre, motifLoyer } from '../workflows/iml-bail-glissant';
 

@@ -36,7 +36,7 @@ import {
 } from '../domain/iml';
 import type { EtatParcours, Programme } from '../domain/vocabulaire';
 import { impayesConsecutifs, motifCandidature } from '../workflows/iml-bail-glissant';
-import { ajouterDuree, dateEnFrancais, heureDeParis } from '../workflows/blocs/duree';
+import { ajouterDuree, dateEnFrancais, heureDeParis } from '../domain/durees';
 import { enregistrerALaFin } from './outils/historiques';
 import { moisEnFrancais } from '../documents/commun';
 import type { CourrielRecu } from '../dev/mail-catcher';

@@ -30,7 +30,7 @@ import { cloturerProtocoleUpdate, nouveauBailUpdate, orientationUpdate, signatur
 import type { EtatParcours, Programme } from '../domain/vocabulaire';
 import { calculerIndicateurs, type Indicateurs, type Periode } from '../indicateurs/calcul';
 import { RegistreIndicateurs } from '../indicateurs/registre';
-import { ajouterDuree, depuisHeureDeParis, heureDeParis } from '../workflows/blocs/duree';
+import { ajouterDuree, depuisHeureDeParis, heureDeParis } from '../domain/durees';
 import type { EntreeExecutionProtocole } from '../workflows/protocole-post-resiliation';
 import { annuaireEssai, demarrerApiEssai, type ApiEssai } from './outils/api';
 import {

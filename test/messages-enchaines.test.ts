@@ -11,7 +11,7 @@
 import { describe, expect, it } from 'vitest';
 import { repondreValidationUpdate } from '../domain/messages';
 import type { EtatParcours } from '../domain/vocabulaire';
-import { jourDeParis } from '../workflows/blocs/duree';
+import { jourDeParis } from '../domain/durees';
 import { bancAvecApi } from './outils/api';
 import { CATALOGUE, jusqua, menageEssai, requete, situationPrevention } from './outils/environnement';
 

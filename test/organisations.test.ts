@@ -14,7 +14,7 @@ import { CATALOGUE, jusqua, menageEssai, situationPrevention } from './outils/en
 import { bancAvecApi } from './outils/api';
 import { baseEssai } from './outils/base';
 import { AnnuairePartenaires } from '../personnel/organisations';
-import { jourDeParis } from '../workflows/blocs/duree';
+import { jourDeParis } from '../domain/durees';
 
 const essai = bancAvecApi('mot-de-passe-essai');
 const appel = (...a: Parameters<typeof essai.api.appel>) => essai.api.appel(...a);

@@ -25,7 +25,7 @@ import {
   type EntreePrevention,
   type SituationOrientation,
 } from '../domain/prevention';
-import { ajouterDuree, retirerDuree } from '../workflows/blocs/duree';
+import { ajouterDuree, retirerDuree } from '../domain/durees';
 import {
   CATALOGUE,
   apres,

@@ -22,7 +22,7 @@ import {
 } from '../domain/prevention';
 import type { EtatParcours } from '../domain/vocabulaire';
 import { motifNonEligible } from '../domain/prevention';
-import { ajouterDuree, dateEnFrancais, heureDeParis, jourDeParis, minuitDeParis, retirerDuree } from '../workflows/blocs/duree';
+import { ajouterDuree, dateEnFrancais, heureDeParis, jourDeParis, minuitDeParis, retirerDuree } from '../domain/durees';
 import {
   CATALOGUE,
   apres,

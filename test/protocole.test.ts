@@ -36,7 +36,7 @@ import {
   type SignatureProtocole,
 } from '../domain/protocole';
 import type { EtatParcours } from '../domain/vocabulaire';
-import { ajouterDuree, dateEnFrancais, depuisHeureDeParis, jourDeParis, minuitDeParis, retirerDuree } from '../workflows/blocs/duree';
+import { ajouterDuree, dateEnFrancais, depuisHeureDeParis, jourDeParis, minuitDeParis, retirerDuree } from '../domain/durees';
 import { deMois, moisEnFrancais, motifSignature, phraseTreve, treveHivernale, type EntreeExecutionProtocole } from '../workflows/protocole-post-resiliation';
 import type { CourrielRecu } from '../dev/mail-catcher';
 import {

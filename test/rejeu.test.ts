@@ -27,7 +27,7 @@ import {
 } from '../domain/prevention';
 import { bilanMesureUpdate, fileImlQuery, finMesureUpdate, idFileIml, logementUpdate, loyerUpdate, rendezVousUpdate } from '../domain/iml';
 import { avenantUpdate, cloturerProtocoleUpdate, orientationUpdate, paiementUpdate, ruptureUpdate, signatureProtocoleUpdate } from '../domain/protocole';
-import { ajouterDuree, jourDeParis, retirerDuree } from '../workflows/blocs/duree';
+import { ajouterDuree, jourDeParis, retirerDuree } from '../domain/durees';
 import {
   CATALOGUE,
   DATA_CONVERTER,

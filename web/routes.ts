@@ -100,7 +100,7 @@ import { pageOrientations, type RetourOrientation } from './pages/orientations';
 import { changementDuFormulaire, erreursDuFormulaire, pageProgrammes, pageReglages, type RetourReglages } from './pages/reglages';
 import { pageConnexion } from './pages/connexion';
 import { pageEvaluations } from './pages/evaluations';
-import { jourDeParis, minuitDeParis } from '../workflows/blocs/duree';
+import { jourDeParis, minuitDeParis } from '../domain/durees';
 import { pageFileIml } from './pages/file-iml';
 import { champsLancement, pageChoixProgramme, pageLancement } from './pages/lancement';
 import {

@@ -43,7 +43,7 @@ import * as courriels from '../courriers/iml';
 import { PAIEMENTS, SITUATIONS, type FicheBilan } from '../courriers/iml';
 import { activites } from './blocs/activites';
 import { deMois, moisEnFrancais } from '../courriers/protocole';
-import { ajouterDuree, dateEnFrancais, dureeEnFrancais, heureDeParis, jourDeParis, lireDuree, minuitDeParis } from './blocs/duree';
+import { ajouterDuree, dateEnFrancais, dureeEnFrancais, heureDeParis, jourDeParis, lireDuree, minuitDeParis } from '../domain/durees';
 import { notifier, notifierEnsemble, type A } from './blocs/notification';
 import { Parcours, type Fin } from './blocs/parcours';
 import { demanderValidation } from './blocs/validation';

@@ -34,7 +34,7 @@ import {
 import { euros, libelleValeurMinuscule, listeValeurs } from '../domain/libelles';
 import { DELAIS_PAR_DEFAUT } from '../domain/reglages';
 import { LIBELLES_ISSUES, type Acteur, type EtatParcours, type Programme } from '../domain/vocabulaire';
-import { ajouterDuree, dateEnFrancais, dureeEnFrancais, minuitDeParis, sommeDurees } from './blocs/duree';
+import { ajouterDuree, dateEnFrancais, dureeEnFrancais, minuitDeParis, sommeDurees } from '../domain/durees';
 import { notifier, notifierEnsemble } from './blocs/notification';
 import {
   accordPartageRetire,

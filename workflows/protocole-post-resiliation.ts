@@ -44,7 +44,7 @@ import { LIBELLES_ISSUES, type Acteur, type EtatParcours, type Programme } from 
 import { DELAIS_PAR_DEFAUT } from '../domain/reglages';
 import * as courriels from '../courriers/protocole';
 import { deMois, euros, moisEnFrancais, treveHivernale } from '../courriers/protocole';
-import { ajouterDuree, dateEnFrancais, dureeEnFrancais, jourDeParis, minuitDeParis, veilleDe } from './blocs/duree';
+import { ajouterDuree, dateEnFrancais, dureeEnFrancais, jourDeParis, minuitDeParis, veilleDe } from '../domain/durees';
 import { notifier, notifierEnsemble, type A } from './blocs/notification';
 import { Parcours, type Fin, type InstantaneParcours } from './blocs/parcours';
 import { demanderEnArrierePlan, fermerDemande, type DemandeEnArrierePlan } from './blocs/validation';

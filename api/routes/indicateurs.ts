@@ -25,7 +25,7 @@ import type { DependancesApi } from '../dependances';
 import { analyser, interdit, introuvable, invalide } from '../problemes';
 import { estBailleur } from '../../personnel/organisations';
 import { annuaireDe } from './parcours';
-import { jourDeParis } from '../../workflows/blocs/duree';
+import { jourDeParis } from '../../domain/durees';
 
 const jour = z
   .string()

@@ -34,7 +34,7 @@ import '../../config/zod-fr';
 import { repondreValidationUpdate } from '../../domain/messages';
 import { reponseValidationSchema } from '../../domain/schemas';
 import { LIBELLES_ROLES, ROLES_PARTENAIRES, type DemandeValidation, type EtatParcours, type Operateur, type RolePartenaire } from '../../domain/vocabulaire';
-import { dateEnFrancais } from '../../workflows/blocs/duree';
+import { dateEnFrancais } from '../../domain/durees';
 import type { DependancesApi } from '../dependances';
 import { brut, envoyerPage, html, type Brut } from '../html';
 import { depuisTemporal, Probleme, raisonRefus } from '../problemes';

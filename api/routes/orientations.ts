@@ -19,7 +19,7 @@
 import { premierDuMois } from '../../domain/libelles';
 import { Router, type Request, type Response } from 'express';
 import { motifNonEligible } from '../../domain/prevention';
-import { jourDeParis } from '../../workflows/blocs/duree';
+import { jourDeParis } from '../../domain/durees';
 import { LIBELLES_TYPE_ORGANISATION, type Programme, type TypeOrganisation } from '../../domain/vocabulaire';
 import { ClesApi, Orientations, type Orientation } from '../../orientations/registre';
 import { decisionOrientationSchema, ficheOrientationSchema, LIBELLES_SERVICES_ORIENTEURS } from '../../orientations/schema';

@@ -6,7 +6,7 @@
  */
 import type { Programme, TypeParcours } from '../../domain/vocabulaire';
 import { LIBELLES_TYPE_PARCOURS } from '../../domain/vocabulaire';
-import { minuitDeParis } from '../../workflows/blocs/duree';
+import { minuitDeParis } from '../../domain/durees';
 import {
   coutsParDefaut,
   hypothesesDuProgramme,

@@ -9,7 +9,7 @@
  * Le plan ne calcule aucun résultat : les délais tenus ou manqués, les issues, viennent des vrais
  * workflows quand le pilote (moteur.ts) rejoue le plan sur le moteur Temporal.
  */
-import { ajouterDuree, jourDeParis, lireDuree, minuitDeParis, sommeDurees } from '../../workflows/blocs/duree';
+import { ajouterDuree, jourDeParis, lireDuree, minuitDeParis, sommeDurees } from '../../domain/durees';
 import { STRUCTURES_HEBERGEMENT, TYPOLOGIES } from '../../domain/iml';
 import { DELAIS_PAR_DEFAUT } from '../../domain/reglages';
 import type { CompositionMenage, Menage, Programme, RolePartenaire, TypeParcours } from '../../domain/vocabulaire';

@@ -8,7 +8,7 @@
  * le travail que les ménages arrivés l'année d'avant font cette année-là). Le total est donc le
  * travail annuel d'un programme qui reçoit ce nombre de ménages chaque année.
  */
-import { heureDeParis } from '../../workflows/blocs/duree';
+import { heureDeParis } from '../../domain/durees';
 import { LIBELLES_ISSUES, LIBELLES_ROLES, LIBELLES_TYPE_PARCOURS, type IssueCloture } from '../../domain/vocabulaire';
 import { COUTS_ACTIONS, FAMILLES, HEURES_ANNUELLES_ETP, LIBELLES_FAMILLES, type Action, type Couts, type Famille } from './hypotheses';
 import { JOUR, type PlanAnnee } from './plan';

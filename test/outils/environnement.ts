@@ -17,7 +17,7 @@ import { etatQuery, repondreValidationUpdate } from '../../domain/messages';
 import { decisionComiteUpdate } from '../../domain/prevention';
 import { OBJET_VALIDATION_REFERENT } from '../../courriers/prevention';
 export { OBJET_VALIDATION_REFERENT };
-import { depuisHeureDeParis } from '../../workflows/blocs/duree';
+import { depuisHeureDeParis } from '../../domain/durees';
 import { baseEssai } from './base';
 import type { BaseDeDonnees } from '../../base';
 import { importerPartenaires } from '../../personnel/annuaire-base';

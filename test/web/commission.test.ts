@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { creerAnnuaire } from '../../personnel/annuaire';
 import { hashPassword } from '../../securite/mots-de-passe';
-import { jourDeParis } from '../../workflows/blocs/duree';
+import { jourDeParis } from '../../domain/durees';
 import { PERSONNEL, monterBanc, type Banc } from '../outils/environnement';
 import { capturer, demarrerInterface, focusSurLeResume, lancerNavigateur, reserverPort, verifierAxe, type InterfaceEssai } from '../outils/navigateur';
 

@@ -9,7 +9,7 @@ import { COLONNES } from '../../commissions/colonnes';
 import type { ImportCommission, LigneImport } from '../../commissions/registre';
 import { nombreDe } from '../../domain/libelles';
 import type { Programme } from '../../domain/vocabulaire';
-import { dureeEnFrancais } from '../../workflows/blocs/duree';
+import { dureeEnFrancais } from '../../domain/durees';
 import { resumeErreurs } from '../formulaires';
 import { dateFr, dateHeureFr } from '../libelles';
 import { nomDe, tableau, type Contexte } from './commun';

@@ -7,7 +7,7 @@ import { nombreDe } from '../../domain/libelles';
 import { menageSchema } from '../../domain/schemas';
 import type { Programme } from '../../domain/vocabulaire';
 import type { Organisation } from '../../personnel/organisations';
-import { dureeEnFrancais } from '../../workflows/blocs/duree';
+import { dureeEnFrancais } from '../../domain/durees';
 import { champsDe, rendreChamps, resumeErreursParChamp, type Champ, type Corps, type EtatFormulaire } from '../formulaires';
 import { LIBELLES_TYPE_PARCOURS } from '../libelles';
 import { programmesDe, travailleursSociaux, type Contexte } from './commun';

@@ -10,7 +10,7 @@ import { raisonRefusPilotage } from '../../api/auth';
 import { messagesPermis, visiteAttendue } from '../../domain/actions';
 import { DOCUMENTS, DocumentIndisponible, LECTEUR_PAR_DEFAUT, LIBELLES_DOCUMENTS, preparerDocument, type NomDocument } from '../../documents';
 import { jalonsFichesBilan } from '../../documents/fiche-bilan';
-import { dureeEnFrancais } from '../../workflows/blocs/duree';
+import { dureeEnFrancais } from '../../domain/durees';
 import type { EtatFileIml } from '../../domain/iml';
 import type { DemandeValidation, EtatParcours, Menage, Programme } from '../../domain/vocabulaire';
 import { champsDe, rendreChamps, resumeErreurs, valeursDe, type Corps } from '../formulaires';

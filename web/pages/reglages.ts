@@ -26,7 +26,7 @@ import {
 } from '../../domain/reglages';
 import { LIBELLES_TYPE_PARCOURS, type Programme } from '../../domain/vocabulaire';
 import { CONSERVATION_PAR_DEFAUT } from '../../dossiers/retention';
-import { dureeEnFrancais } from '../../workflows/blocs/duree';
+import { dureeEnFrancais } from '../../domain/durees';
 import { erreurDuChamp, resumeErreurs } from '../formulaires';
 import { dateHeureFr } from '../libelles';
 import { nomDe, programmesDe, type Contexte } from './commun';

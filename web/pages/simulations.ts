@@ -7,7 +7,7 @@
 import { brut, html, type Brut } from '../../api/html';
 import { nombreDe, premierDuMois } from '../../domain/libelles';
 import { LIBELLES_TYPE_PARCOURS, type Programme } from '../../domain/vocabulaire';
-import { dateEnFrancais } from '../../workflows/blocs/duree';
+import { dateEnFrancais } from '../../domain/durees';
 import type { RapportSimulation } from '../../scripts/simulation/annee';
 import {
   COUTS_ACTIONS,

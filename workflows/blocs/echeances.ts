@@ -4,7 +4,7 @@
  * recherche (ProchaineEcheance, EnRetard).
  */
 import type { Echeance } from '../../domain/vocabulaire';
-import { ajouterDuree, dateEnFrancais, retirerDuree } from './duree';
+import { ajouterDuree, dateEnFrancais, retirerDuree } from '../../domain/durees';
 import type { Parcours } from './parcours';
 import { attendre } from './attente';
 

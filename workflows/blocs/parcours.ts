@@ -32,7 +32,7 @@ import { LIBELLES_ISSUES } from '../../domain/vocabulaire';
 import { mentionPersonnel } from '../../domain/libelles';
 import { empreinteMessage } from '../../domain/empreinte';
 import { messagesPermis } from '../../domain/actions';
-import { dateEnFrancais } from './duree';
+import { dateEnFrancais } from '../../domain/durees';
 import { attendre, attendreJusqua } from './attente';
 import { Echeances, type DefinitionEcheance, type EcheanceSuivie } from './echeances';
 import { Journal } from './journal';

@@ -10,7 +10,7 @@ import type { ReponseValidation } from '../../domain/messages';
 import type { Acteur, DemandeValidation, RolePartenaire } from '../../domain/vocabulaire';
 import { LIBELLES_ROLES, ROLES_DANS_UNE_PHRASE } from '../../domain/vocabulaire';
 import { activites } from './activites';
-import { ajouterDuree, dateEnFrancais } from './duree';
+import { ajouterDuree, dateEnFrancais } from '../../domain/durees';
 import { cleIdempotence, contracter, destinataire, notifier } from './notification';
 import { Interruption, type Parcours } from './parcours';
 
