@@ -34,6 +34,7 @@ import { empreinteMessage } from '../../domain/empreinte';
 import { messagesPermis } from '../../domain/actions';
 import { dateEnFrancais } from '../../domain/durees';
 import { attendre, attendreJusqua } from './attente';
+import { Interruption, type Fin } from './interruption';
 import { Echeances, type DefinitionEcheance, type EcheanceSuivie } from './echeances';
 import { Journal } from './journal';
 import { notifier, notifierEnsemble } from './notification';
@@ -64,6 +65,8 @@ const indicateursLocaux = proxyLocalActivities<Pick<Activites, 'consignerDossier
 /** Entrées du journal sans effet sur les indicateurs (les courriels) : elles ne font pas consigner la fiche. */
 const SANS_EFFET_SUR_LES_INDICATEURS = new Set(['courriel', 'rappel', 'alerte', 'escalade', 'validation_rappel']);
 
+export { Interruption, type Fin };
+
 export interface OuvertureParcours {
   typeParcours: TypeParcours;
   programme: Programme;
@@ -72,20 +75,6 @@ export interface OuvertureParcours {
   libelleEtape: string;
   coordinateur?: string;
   travailleurSocial?: string;
-}
-
-/** Comment un parcours se termine : l'issue, son motif, qui l'a décidée. */
-export interface Fin {
-  issue: IssueCloture;
-  motif?: string;
-  acteur?: Acteur;
-}
-
-/** Levée quand une clôture est demandée en cours de route : le déroulé s'arrête là. */
-export class Interruption extends Error {
-  constructor(readonly fin: Fin) {
-    super(fin.motif ?? fin.issue);
-  }
 }
 
 /** Refus d'un message : une raison en français que l'interface peut montrer telle quelle. */

@@ -12,7 +12,8 @@ import { LIBELLES_ROLES, ROLES_DANS_UNE_PHRASE } from '../../domain/vocabulaire'
 import { activites } from './activites';
 import { ajouterDuree, dateEnFrancais } from '../../domain/durees';
 import { cleIdempotence, contracter, destinataire, notifier } from './notification';
-import { Interruption, type Parcours } from './parcours';
+import { Interruption } from './interruption';
+import type { Parcours } from './parcours';
 
 export interface DemandeValidationDef {
   role: RolePartenaire;
