@@ -487,6 +487,16 @@ describe('page d’un parcours', () => {
     }).valeur;
     expect(h).toContain('Tenue le 4 décembre 2026');
     expect(h).toContain('À venir');
+    expect(h).not.toContain('Tenue en retard');
+  });
+
+  it('une échéance tenue après sa date limite est dite tenue en retard', () => {
+    const echeance = { id: 'contact', libelle: 'Premier contact avec le ménage', due: '2026-11-20T22:59:59.999Z', responsable: 'travailleur_social' } as const;
+    const tard = pageParcours(ctx('coord.essai'), { ...etat, echeances: [{ ...echeance, statut: 'tenue', tenueLe: '2026-12-04T10:00:00.000Z' }] }).valeur;
+    expect(tard).toContain('<span class="badge retard">Tenue en retard</span> le 4 décembre 2026');
+    const juste = pageParcours(ctx('coord.essai'), { ...etat, echeances: [{ ...echeance, statut: 'tenue', tenueLe: '2026-11-20T22:00:00.000Z' }] }).valeur;
+    expect(juste).toContain('Tenue le 20 novembre 2026');
+    expect(juste).not.toContain('en retard');
   });
 
   it('une liste vide s’accorde : « aucune » orientation, « aucun » axe', () => {

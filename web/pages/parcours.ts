@@ -454,7 +454,11 @@ function statutEcheance(e: EtatParcours['echeances'][number], etat: EtatParcours
     if (demande?.statut === 'expiree' && !demande.closeParClotureLe && !demande.fermee)
       return demande.action === 'rechute' ? 'Veille terminée' : html`<span class="badge retard">Sans réponse</span>`;
   }
-  if (e.statut === 'tenue' && e.tenueLe) return `Tenue le ${dateFr(e.tenueLe)}`;
+  // Tenue après sa date limite : dite en retard, comme le journal le dit (« tenue (en retard) »).
+  if (e.statut === 'tenue' && e.tenueLe)
+    return Date.parse(e.tenueLe) > Date.parse(e.due)
+      ? html`<span class="badge retard">Tenue en retard</span> le ${dateFr(e.tenueLe)}`
+      : `Tenue le ${dateFr(e.tenueLe)}`;
   return LIBELLES_STATUT_ECHEANCE[e.statut] ?? e.statut;
 }
 
