@@ -406,6 +406,31 @@ describe('besancon-ccas — la visite à domicile malgré un contact par télép
     expect(refus.cause?.message).toMatch(/n’est pas attendu/);
     await terminer(handle);
   });
+
+  it('joint par téléphone après le délai de la visite : la visite reste à faire, en retard, et la noter la tient', async () => {
+    const { handle } = await lancer('besancon-ccas');
+    await etape(handle, 'aller_vers');
+    const visite = await echeanceSuivie(handle, 'premiere_visite');
+    await avancerJusqua(banc, handle, ajouterDuree(new Date(visite.due), 'P2D'));
+    let etat = await jusqua(handle, (e) => e.echeances.some((x) => x.id === 'premiere_visite' && x.statut === 'depassee'), 'visite dépassée');
+    await handle.executeUpdate(tentativeContactUpdate, { args: [msg({ canal: 'telephone' as const, creneau: 'soir' as const, issue: 'joint' as const })] });
+    etat = await jusqua(handle, (e) => e.etape === 'diagnostic' && e.journal.some((x) => x.type === 'visite_attendue'), 'visite encore attendue');
+    expect(etat.journal.find((x) => x.type === 'visite_attendue')!.resume).toBe(
+      'Contact établi sans visite : la visite à domicile reste à faire, son délai est passé',
+    );
+    expect(etat.echeances.find((x) => x.id === 'premiere_visite')!.statut).toBe('depassee');
+    expect(messagesPermis(etat.typeParcours, etat.etape, false, etat)).toEqual(['tentative-contact', 'diagnostic', 'cloture']);
+    await handle.executeUpdate(tentativeContactUpdate, {
+      args: [msg({ canal: 'visite_domicile' as const, creneau: 'matin' as const, issue: 'joint' as const })],
+    });
+    etat = await jusqua(handle, (e) => e.echeances.some((x) => x.id === 'premiere_visite' && x.statut === 'tenue'), 'visite tenue');
+    const tenue = etat.echeances.find((x) => x.id === 'premiere_visite')!;
+    expect(Date.parse(tenue.tenueLe!)).toBeGreaterThan(Date.parse(tenue.due));
+    expect(etat.details.visiteDomicileLe).toBeDefined();
+    // Plus rien de dépassé : le parcours ne reste pas « en retard » jusqu'à sa clôture.
+    expect(etat.echeances.filter((x) => x.statut === 'depassee')).toEqual([]);
+    await terminer(handle);
+  });
 });
 
 describe('besancon-ccas — partage avec le service social du département', () => {

@@ -851,6 +851,32 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'regles-des-rapports')('e
       },
     );
   });
+
+  it('enregistre un parcours besancon-ccas : joint par téléphone après le délai de la visite, visite faite en retard, clôture', async () => {
+    // Désigné 25 jours avant le lancement : la visite (3 semaines) est déjà dépassée au premier contact.
+    const designeLe = jourDeParis(retirerDuree(new Date(), 'P25D'));
+    await enregistrer(
+      'besancon-ccas',
+      'REJEU-VISITE-EN-RETARD',
+      { suiviParServiceSocial: false },
+      'prevention-visite-apres-son-delai-v1.json',
+      ['visite-apres-son-delai'],
+      async (handle) => {
+        await jusqua(
+          handle,
+          (e) => e.etape === 'aller_vers' && e.echeances.some((x) => x.id === 'premiere_visite' && x.statut === 'depassee'),
+          'visite dépassée',
+        );
+        await handle.executeUpdate(tentativeContactUpdate, { args: [m({ canal: 'telephone' as const, creneau: 'soir' as const, issue: 'joint' as const })] });
+        await handle.executeUpdate(tentativeContactUpdate, {
+          args: [m({ canal: 'visite_domicile' as const, creneau: 'matin' as const, issue: 'joint' as const })],
+        });
+        await jusqua(handle, (e) => e.echeances.some((x) => x.id === 'premiere_visite' && x.statut === 'tenue'), 'visite tenue');
+        await handle.executeUpdate(cloturerUpdate, { args: [m({ issue: 'menage_met_fin' as const })] });
+      },
+      { designeLe },
+    );
+  });
 });
 
 /** Un parcours de prévention lancé sur le banc (suivi par ts.alice, bail commencé il y a 90 jours), pour un enregistrement. */

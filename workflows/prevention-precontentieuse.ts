@@ -680,6 +680,11 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
         visiteAttendue = true;
         p.journal.noter('visite_attendue', 'Contact établi sans visite : la visite à domicile reste prévue dans le délai', { visibilite: 'equipe' });
       } else p.echeances.annuler('premiere_visite');
+    } else if (visite?.echeance.statut === 'depassee' && programme.options.visiteMalgreContact && patched('visite-apres-son-delai')) {
+      // Le délai de la visite passé sans visite (contact établi après lui) : elle reste à faire, en
+      // retard, et se note comme avant ; sinon l'échéance resterait dépassée jusqu'à la clôture.
+      visiteAttendue = true;
+      p.journal.noter('visite_attendue', 'Contact établi sans visite : la visite à domicile reste à faire, son délai est passé', { visibilite: 'equipe' });
     }
     p.echeances.tenir('contact');
     p.echeances.annuler('seconde_visite');
