@@ -407,6 +407,27 @@ describe('besancon-ccas — la visite à domicile malgré un contact par télép
     await terminer(handle);
   });
 
+  it('la seconde visite faite après son délai est tenue en retard, pas laissée dépassée jusqu’au contact', async () => {
+    const { handle } = await lancer('besancon-ccas');
+    await etape(handle, 'aller_vers');
+    await handle.executeUpdate(tentativeContactUpdate, {
+      args: [msg({ canal: 'visite_domicile' as const, creneau: 'matin' as const, issue: 'absent' as const })],
+    });
+    const seconde = await echeanceSuivie(handle, 'seconde_visite');
+    await avancerJusqua(banc, handle, ajouterDuree(new Date(seconde.due), 'P2D'));
+    await jusqua(handle, (e) => e.echeances.some((x) => x.id === 'seconde_visite' && x.statut === 'depassee'), 'seconde visite dépassée');
+    await handle.executeUpdate(tentativeContactUpdate, {
+      args: [msg({ canal: 'visite_domicile' as const, creneau: 'soir' as const, issue: 'absent' as const })],
+    });
+    const etat = await jusqua(handle, (e) => e.echeances.some((x) => x.id === 'seconde_visite' && x.statut === 'tenue'), 'seconde visite tenue');
+    const tenue = etat.echeances.find((x) => x.id === 'seconde_visite')!;
+    expect(Date.parse(tenue.tenueLe!)).toBeGreaterThan(Date.parse(tenue.due));
+    expect(etat.journal.some((x) => x.type === 'echeance_tenue' && x.resume === 'Échéance « Seconde visite à un autre horaire » tenue (en retard)')).toBe(true);
+    expect(etat.etape).toBe('aller_vers');
+    expect(etat.echeances.filter((x) => x.statut === 'depassee')).toEqual([]);
+    await terminer(handle);
+  });
+
   it('joint par téléphone après le délai de la visite : la visite reste à faire, en retard, et la noter la tient', async () => {
     const { handle } = await lancer('besancon-ccas');
     await etape(handle, 'aller_vers');

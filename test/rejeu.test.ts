@@ -890,6 +890,33 @@ async function lancerPrevention(banc: Banc, programmeId: string, reference: stri
   });
 }
 
+// `ENREGISTRER_HISTORIQUES=seconde-visite-en-retard` : besancon-ccas, la seconde visite faite après
+// son délai, tenue en retard (patched('seconde-visite-en-retard')).
+describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'seconde-visite-en-retard')('enregistrement de la seconde visite en retard', () => {
+  it('enregistre un parcours besancon-ccas : absent à la première visite, seconde visite après son délai, contact, clôture', async () => {
+    const banc = await monterBanc();
+    try {
+      const m = <T extends object>(x: T) => ({ requestId: requete(), par: 'ts.alice', ...x });
+      const handle = await lancerPrevention(banc, 'besancon-ccas', 'REJEU-SECONDE-VISITE');
+      await etape(handle, 'aller_vers');
+      await handle.executeUpdate(tentativeContactUpdate, {
+        args: [m({ canal: 'visite_domicile' as const, creneau: 'matin' as const, issue: 'absent' as const })],
+      });
+      const seconde = await echeanceSuivie(handle, 'seconde_visite');
+      await avancerJusqua(banc, handle, ajouterDuree(new Date(seconde.due), 'P2D'));
+      await jusqua(handle, (e) => e.echeances.some((x) => x.id === 'seconde_visite' && x.statut === 'depassee'), 'seconde visite dépassée');
+      await handle.executeUpdate(tentativeContactUpdate, {
+        args: [m({ canal: 'visite_domicile' as const, creneau: 'soir' as const, issue: 'joint' as const })],
+      });
+      await etape(handle, 'diagnostic');
+      await handle.executeUpdate(cloturerUpdate, { args: [m({ issue: 'menage_met_fin' as const })] });
+      await enregistrerALaFin(handle, 'prevention-seconde-visite-en-retard-v1.json', ['seconde-visite-en-retard']);
+    } finally {
+      await banc.fermer();
+    }
+  });
+});
+
 // `ENREGISTRER_HISTORIQUES=partage-diagnostic` : l'accord du ménage au partage de son diagnostic
 // (toulouse-declic), le diagnostic envoyé au bailleur une fois terminé, puis le retrait annoncé.
 describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'partage-diagnostic')('enregistrement du partage du diagnostic', () => {

@@ -663,7 +663,11 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
             rappelAvant: rappel('P2D'),
             responsable: 'travailleur_social',
           });
-        } else if (p.echeances.enCours('seconde_visite')) {
+        } else if (
+          p.echeances.enCours('seconde_visite') ||
+          // Faite après son délai : tenue en retard, plus « dépassée » jusqu'au contact (patched('seconde-visite-en-retard')).
+          (p.echeances.liste.some((x) => x.id === 'seconde_visite' && x.statut === 'depassee') && patched('seconde-visite-en-retard'))
+        ) {
           p.echeances.tenir('seconde_visite');
         }
       }
