@@ -47,7 +47,10 @@ export const situationSchema = z
     dejaTente: z.string().trim().max(1000).default('').meta({ example: 'Deux relances écrites, un appel sans réponse' }),
     contactBailleur: z.boolean().meta({ description: 'Le bailleur a-t-il pu joindre le ménage ?', example: false }),
     suiviParServiceSocial: z.boolean().meta({ description: 'Un service social suit-il déjà le ménage ?', example: false }),
-    isole: z.boolean().optional(),
+    isole: z.boolean().optional().meta({
+      description:
+        'Au sens du programme, « ménages sans enfants, personnes seules » : une personne seule ou un couple l’est déjà par sa composition (prioritaire) ; répondez « oui » pour un autre ménage isolé',
+    }),
     gardeParServiceSocialDepartement: z
       .boolean()
       .optional()

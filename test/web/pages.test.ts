@@ -946,6 +946,10 @@ describe('formulaire de lancement : les champs du programme', () => {
   it('la désignation par la commission, le ménage isolé et le partage avec le service social : seulement pour besancon-ccas', () => {
     const besancon = noms(champsLancement(ctx('coord.essai'), CATALOGUE.trouver('besancon-ccas')!, []).donnees);
     expect(besancon).toEqual(expect.arrayContaining(propresABesancon));
+    // « Ménage isolé » dit ce qu'il veut dire (fiche 000) : une personne seule ou un couple l'est déjà par sa composition.
+    expect(pageLancement(ctx('coord.essai'), CATALOGUE.trouver('besancon-ccas')!, []).valeur).toContain(
+      'Au sens du programme, « ménages sans enfants, personnes seules » : une personne seule ou un couple l’est déjà par sa composition (prioritaire)',
+    );
     for (const id of ['loiret-ahu', 'toulouse-declic', 'reims-april']) {
       const champs = noms(champsLancement(ctx('coord.essai'), CATALOGUE.trouver(id)!, []).donnees);
       expect(champs.filter((n) => propresABesancon.includes(n))).toEqual([]);
