@@ -10,6 +10,7 @@
  * - une option de programme en action : la priorité aux ménages isolés de Besançon (en tête de liste).
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { NOM_COOKIE } from '../api/auth';
 import { menageEssai, situationPrevention } from './outils/environnement';
 import { annuaireEssai, bancAvecApi, demarrerApiEssai, type ApiEssai } from './outils/api';
 import { appliquerChangement, decrireChangements, RefusReglages } from '../programmes/versions';
@@ -165,6 +166,10 @@ describe('réglages des programmes', () => {
     expect(besancon[2]).toMatchObject({ workflowId: famille });
     expect(besancon[2]!.priorite).toBeUndefined();
     expect(besancon[0]).toMatchObject({ priorite: 'menage_isole', libellePriorite: 'Prioritaire : ménage isolé' });
+    // Le dossier le dit aussi, comme la liste.
+    const dossier = async (id: string) => (await essai.api.appel('GET', `/parcours/${id}`, { entetes: { cookie: `${NOM_COOKIE}=${jeton}` } })).texte;
+    expect(await dossier(seule)).toContain('<span class="badge prioritaire">Prioritaire : ménage isolé</span></h1>');
+    expect(await dossier(famille)).not.toContain('badge prioritaire');
     await vi.waitFor(async () => expect((await liste('loiret-ahu')).some((p) => p.workflowId === ailleurs)).toBe(true), { timeout: 20_000, interval: 250 });
     expect((await liste('loiret-ahu')).find((p) => p.workflowId === ailleurs)!.priorite).toBeUndefined();
   });

@@ -12,6 +12,7 @@ import { DOCUMENTS, DocumentIndisponible, LECTEUR_PAR_DEFAUT, LIBELLES_DOCUMENTS
 import { jalonsFichesBilan } from '../../documents/fiche-bilan';
 import { dureeEnFrancais } from '../../domain/durees';
 import type { EtatFileIml } from '../../domain/iml';
+import { LIBELLES_PRIORITE } from '../../domain/prevention';
 import type { DemandeValidation, EtatParcours, Menage, Programme } from '../../domain/vocabulaire';
 import { champsDe, rendreChamps, resumeErreurs, valeursDe, type Corps } from '../formulaires';
 import {
@@ -70,6 +71,8 @@ export interface OptionsPageParcours {
   partage?: EtatPartage;
   /** Les moyens de contact que le ménage accepte (courriel, SMS). */
   contact?: EtatContactMenage;
+  /** La priorité du ménage dans son programme (besancon-ccas : ménage isolé), comme les listes la montrent. */
+  priorite?: string;
 }
 
 export interface BailleurDuParcours {
@@ -689,7 +692,7 @@ ${sectionContact(ctx, etat, o)}
 ${sectionPartage(ctx, etat, o)}
 ${sectionJournal(etat)}`;
   return html`<p><a href="/parcours">← ${estCoordination(ctx.personne) ? 'Tableau de bord' : 'Mes ménages'}</a></p>
-<h1>Dossier ${etat.reference}${etat.details.parcoursPrecedent ? html` <span class="aide">(nouveau parcours après une rechute)</span>` : ''} ${etat.cloture ? html`<span class="badge clos">Clôturé</span>` : etat.clotureEnCours ? html`<span class="badge clos">Clôture en cours</span>` : html`<span class="badge ouvert">En cours</span>`}</h1>
+<h1>Dossier ${etat.reference}${etat.details.parcoursPrecedent ? html` <span class="aide">(nouveau parcours après une rechute)</span>` : ''} ${etat.cloture ? html`<span class="badge clos">Clôturé</span>` : etat.clotureEnCours ? html`<span class="badge clos">Clôture en cours</span>` : html`<span class="badge ouvert">En cours</span>`}${o.priorite && Object.hasOwn(LIBELLES_PRIORITE, o.priorite) ? html` <span class="badge prioritaire">${LIBELLES_PRIORITE[o.priorite as keyof typeof LIBELLES_PRIORITE]}</span>` : ''}</h1>
 ${
   fait
     ? html`<div class="succes" role="status"><p>Enregistré : ${fait}.</p>${
