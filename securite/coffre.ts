@@ -29,6 +29,9 @@ export function motsDuNom(texte: string): string[] {
     .filter((m) => m.length > 0);
 }
 
+/** Une clé dérivée d'une clé du trousseau pour un seul usage : jamais la clé de chiffrement elle-même. */
+const deriver = (cle: Buffer, usage: string): Buffer => createHmac('sha256', cle).update(usage).digest();
+
 export class Coffre {
   private readonly cleActive: string;
   private readonly cles: ReadonlyMap<string, Buffer>;
@@ -38,8 +41,8 @@ export class Coffre {
     if (!anneau.keys.has(anneau.activeKeyId)) throw new Error(`Coffre : la clé active « ${anneau.activeKeyId} » est absente du trousseau`);
     this.cleActive = anneau.activeKeyId;
     this.cles = new Map(anneau.keys);
-    // Une clé d'index par clé du trousseau, dérivée : jamais la clé de chiffrement elle-même.
-    this.clesIndex = new Map([...anneau.keys].map(([kid, k]) => [kid, createHmac('sha256', k).update('index-aveugle-nom').digest()]));
+    // Une clé d'index par clé du trousseau, dérivée.
+    this.clesIndex = new Map([...anneau.keys].map(([kid, k]) => [kid, deriver(k, 'index-aveugle-nom')]));
   }
 
   chiffrer(valeur: unknown, contexte: string): Buffer {
@@ -82,10 +85,9 @@ export class Coffre {
    * l'usage. Sans la clé, une adresse IPv4 ne se retrouve pas en essayant les 2^32 possibles.
    */
   empreinteCle(usage: string, valeur: string): string {
-    const cle = createHmac('sha256', this.cles.get(this.cleActive) as Buffer)
-      .update(`empreinte-${usage}`)
-      .digest();
-    return createHmac('sha256', cle).update(valeur).digest('base64url');
+    return createHmac('sha256', deriver(this.cles.get(this.cleActive) as Buffer, `empreinte-${usage}`))
+      .update(valeur)
+      .digest('base64url');
   }
 
   /** L'index aveugle d'un nom : une empreinte par début de mot (3 lettres et plus, ou le mot entier s'il est plus court). */
