@@ -3,7 +3,7 @@
  * workflow et l'API). Voir ../shared/journeys.md, « Journey 1 ».
  */
 import { defineUpdate } from '@temporalio/workflow';
-import { ajouterDuree, dateEnFrancais, dureeEnFrancais } from './durees';
+import { ajouterDuree, dateEnFrancais, dureeEnFrancais, minuitDeParis } from './durees';
 import type { Enveloppe } from './messages';
 import { LIBELLES_ISSUES, type IssueCloture, type Menage, type Programme } from './vocabulaire';
 
@@ -312,4 +312,47 @@ export function motifNonEligible(programme: Programme, s: SituationOrientation, 
   }
   if (r.sansContactBailleur && s.contactBailleur) motifs.push('le bailleur est en contact avec le ménage');
   return motifs.length ? motifs.join(' ; ') : undefined;
+}
+
+/** Une échéance d'« aller vers » qui naîtrait déjà dépassée. */
+export interface DelaiEcoule {
+  libelle: string;
+  /** Sa date limite, passée. */
+  due: Date;
+  /** D'où court le délai, en clair (« la désignation par la commission du 3 mars 2026 »). */
+  depuis: string;
+  /** Ce que fera le parcours aussitôt lancé (loiret-ahu : clos « contact impossible »). */
+  consequence: string;
+}
+
+/**
+ * Les échéances qu'une date de désignation (besancon-ccas) ou de signalement du bailleur (loiret-ahu)
+ * ferait naître déjà dépassées : les mêmes calculs que le parcours (étape « aller vers »). Une date
+ * ancienne est permise (la reprise d'un ménage désigné avant la plateforme), une faute de frappe sur
+ * l'année aussi : la coordination le voit avant de lancer.
+ */
+export function delaisDejaEcoules(programme: Programme, dates: { designeLe?: string; signaleLe?: string }, maintenant: Date): DelaiEcoule[] {
+  const d = programme.delais;
+  const designeLe = dates.designeLe && programme.options.designationCommissionImpayes ? dates.designeLe : undefined;
+  const signaleLe = !designeLe && dates.signaleLe && programme.options.delaisDepuisSignalement ? dates.signaleLe : undefined;
+  const jour = designeLe ?? signaleLe;
+  if (!jour) return [];
+  const origine = minuitDeParis(jour);
+  const depuis = designeLe
+    ? `la désignation par la commission impayés, le ${dateEnFrancais(origine)}`
+    : `le signalement du bailleur, le ${dateEnFrancais(origine)}`;
+  const alerte = 'la coordination et le travailleur social seront aussitôt alertés du retard';
+  const delais: DelaiEcoule[] = [];
+  if (designeLe && d.premiereVisite)
+    delais.push({ libelle: 'Première visite à domicile', due: ajouterDuree(origine, d.premiereVisite), depuis, consequence: alerte });
+  if (d.contact)
+    delais.push({
+      libelle: 'Premier contact avec le ménage',
+      due: ajouterDuree(origine, d.contact),
+      depuis,
+      consequence: programme.options.clotureSansContact
+        ? 'le parcours sera clos aussitôt « contact impossible », sans aucune tentative, et le bailleur informé qu’il peut engager les poursuites'
+        : alerte,
+    });
+  return delais.filter((x) => x.due.getTime() <= maintenant.getTime());
 }

@@ -76,6 +76,13 @@ export const orientationSortieSchema = z
     menage: z.record(z.string(), z.unknown()),
     situation: z.record(z.string(), z.unknown()),
     nonEligible: z.string().nullable().meta({ description: 'Le motif de non-éligibilité selon les règles du programme, sinon null' }),
+    contactAvant: z.iso.datetime().optional().meta({
+      description:
+        'Programme dont le délai de contact court depuis le signalement du bailleur (loiret-ahu) : la date limite du premier contact, comptée depuis la réception de l’orientation',
+    }),
+    delaiContactEcoule: z.boolean().optional().meta({
+      description: 'Ce délai est déjà passé : acceptée, l’orientation donnerait un parcours clos aussitôt « contact impossible »',
+    }),
     workflowId: z.string().optional(),
     motifRefus: z.string().optional(),
     traiteePar: z.string().optional(),

@@ -470,6 +470,73 @@ describe('loiret-ahu par l’API', () => {
 });
 
 // ---------------------------------------------------------------------------------------------
+describe('le formulaire de lancement : une date de signalement ou de désignation ancienne', () => {
+  const ilYA = (jours: number) => jourDeParis(new Date(Date.now() - jours * 86_400_000));
+  /** Un lancement par le formulaire web (champs nommés comme les chemins du corps de l'API). */
+  async function soumettre(programmeId: string, reference: string, donnees: Record<string, string>) {
+    const cookie = `${NOM_COOKIE}=${await connecter('coord.essai')}`;
+    const page = await appel('GET', `/parcours/nouveau/${programmeId}`, { entetes: { cookie } });
+    const csrf = /name="csrf" value="([^"]*)"/.exec(page.texte)![1]!;
+    const m = menageEssai(reference);
+    const s = situation();
+    return appel('POST', `/parcours/nouveau/${programmeId}`, {
+      entetes: { cookie },
+      formulaire: {
+        csrf,
+        travailleurSocial: 'ts.alice',
+        'menage.reference': m.reference,
+        'menage.nom': m.nom,
+        'menage.composition': m.composition,
+        'menage.adresse': m.adresse,
+        'donnees.situation.impayesMois': '2',
+        'donnees.situation.montantDette': '812,40',
+        'donnees.situation.debutBail': s.debutBail,
+        'donnees.situation.garantie': 'aucune',
+        'donnees.situation.contactBailleur': 'non',
+        'donnees.situation.suiviParServiceSocial': 'non',
+        ...donnees,
+      },
+    });
+  }
+
+  it('loiret-ahu, signalé il y a 40 jours : la page dit que le délai de contact est écoulé et que le parcours serait clos, rien n’est lancé ; confirmé, il l’est', async () => {
+    const reference = menageEssai().reference;
+    const avertie = await soumettre('loiret-ahu', reference, { 'donnees.signaleLe': ilYA(40) });
+    expect(avertie.status, avertie.texte.slice(0, 500)).toBe(200);
+    expect(avertie.texte).toContain('Ce délai est déjà écoulé');
+    expect(avertie.texte).toContain('le signalement du bailleur, le ');
+    expect(avertie.texte).toContain('le parcours sera clos aussitôt « contact impossible », sans aucune tentative');
+    expect(avertie.texte).toContain('name="confirmerDelaisEcoules"');
+    // La saisie est rendue telle quelle, rien n'est lancé.
+    expect(avertie.texte).toContain(`value="${reference}"`);
+    await expect(handleDe(`loiret-ahu--${reference}`).describe()).rejects.toThrow();
+
+    const confirmee = await soumettre('loiret-ahu', reference, { 'donnees.signaleLe': ilYA(40), confirmerDelaisEcoules: 'oui' });
+    expect(confirmee.status, confirmee.texte.slice(0, 500)).toBe(303);
+    const fin = await attendreEtat(`loiret-ahu--${reference}`, (e) => !!e.cloture, 'clôture');
+    expect(fin.cloture!.issue).toBe('contact_impossible');
+  });
+
+  it('loiret-ahu, signalé il y a 10 jours : lancé sans avertissement', async () => {
+    const reference = menageEssai().reference;
+    const r = await soumettre('loiret-ahu', reference, { 'donnees.signaleLe': ilYA(10) });
+    expect(r.status, r.texte.slice(0, 500)).toBe(303);
+    await etape(`loiret-ahu--${reference}`, 'aller_vers');
+  });
+
+  it('besancon-ccas, désigné il y a 30 jours : la visite et le contact sont dits dépassés, la coordination alertée ; rien n’est lancé', async () => {
+    const reference = menageEssai().reference;
+    const r = await soumettre('besancon-ccas', reference, { 'donnees.designeLe': ilYA(30) });
+    expect(r.status, r.texte.slice(0, 500)).toBe(200);
+    expect(r.texte).toContain('Ces délais sont déjà écoulés');
+    expect(r.texte).toContain('la désignation par la commission impayés, le ');
+    expect(r.texte).toContain('Première visite à domicile : avant le ');
+    expect(r.texte).toContain('Premier contact avec le ménage : avant le ');
+    expect(r.texte).toContain('seront aussitôt alertés du retard');
+    await expect(handleDe(`besancon-ccas--${reference}`).describe()).rejects.toThrow();
+  });
+});
+
 describe('pendant une clôture décidée mais pas encore faite (courriel lent)', () => {
   it('l’état le dit (clotureEnCours), la page n’offre plus d’action et dit pourquoi ; un message est refusé en français', async () => {
     const { workflowId, menage } = await lancer('loiret-ahu');

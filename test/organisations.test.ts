@@ -14,7 +14,9 @@ import { CATALOGUE, jusqua, menageEssai, situationPrevention } from './outils/en
 import { bancAvecApi } from './outils/api';
 import { baseEssai } from './outils/base';
 import { AnnuairePartenaires } from '../personnel/organisations';
-import { jourDeParis } from '../domain/durees';
+import { ajouterDuree, jourDeParis, minuitDeParis } from '../domain/durees';
+import { NOM_COOKIE } from '../api/auth';
+import { sql } from 'kysely';
 
 const essai = bancAvecApi('mot-de-passe-essai');
 const appel = (...a: Parameters<typeof essai.api.appel>) => essai.api.appel(...a);
@@ -392,7 +394,22 @@ describe('orientation d’un ménage par un partenaire (fiche par lien signé)',
       orientePar: { nom: 'Sandrine Morel', libelleService: 'Recouvrement' },
       menage: { nom: 'Mme Aïcha Benali' },
       situation: { montantDette: 1240.5 },
+      // Le délai de contact court depuis la réception (le signalement du bailleur) : un mois.
+      contactAvant: ajouterDuree(minuitDeParis(jourDeParis(recue.recueLe)), 'P1M').toISOString(),
+      delaiContactEcoule: false,
     });
+    const carte = async () => (await appel('GET', '/programmes/loiret-ahu/orientations', { entetes: { cookie: `${NOM_COOKIE}=${jeton}` } })).texte;
+    expect(await carte()).toContain('Premier contact à établir avant le ');
+    // Restée 40 jours sans réponse : la liste et la page disent que l'accepter la clôturerait aussitôt.
+    const base = essai.banc.dependances.base;
+    await base
+      .updateTable('orientations')
+      .set({ recue_le: sql`recue_le - interval '40 days'` })
+      .where('id', '=', recue.id)
+      .execute();
+    expect((await appel('GET', '/api/programmes/loiret-ahu/orientations', { jeton })).json[0]).toMatchObject({ delaiContactEcoule: true });
+    expect(await carte()).toContain('Acceptée, le parcours sera clos aussitôt « contact impossible », sans aucune tentative');
+    await base.updateTable('orientations').set({ recue_le: recue.recueLe }).where('id', '=', recue.id).execute();
     // Rien de lisible dans la base : la fiche est chiffrée.
     const brut = await essai.banc.dependances.base.selectFrom('orientations').select('fiche_chiffree').execute();
     expect(Buffer.concat(brut.map((b) => b.fiche_chiffree)).toString('latin1')).not.toContain('Benali');

@@ -81,7 +81,7 @@ import {
   listerParcours,
 } from '../api/routes/parcours';
 import type { EtatFileIml } from '../domain/iml';
-import { motifNonEligible, type SituationOrientation } from '../domain/prevention';
+import { delaisDejaEcoules, motifNonEligible, type DelaiEcoule, type SituationOrientation } from '../domain/prevention';
 import type { EtatParcours, Programme } from '../domain/vocabulaire';
 import { dateFr } from './libelles';
 import { champsDe, champsParNom, erreurDuChamp, lireSaisie, rangerErreurs, type Champ, type Corps } from './formulaires';
@@ -143,6 +143,13 @@ function avertissementEligibilite(deps: DependancesApi, programme: Programme, do
   // Au jour du signalement du bailleur quand les délais du programme en partent (loiret-ahu).
   const le = signaleLe && programme.options.delaisDepuisSignalement ? minuitDeParis(signaleLe) : maintenant;
   return situation ? motifNonEligible(programme, situation, le) : undefined;
+}
+
+/** Les échéances qu'une date de désignation ou de signalement ferait naître déjà dépassées (prévention). */
+function avertissementDelais(deps: DependancesApi, programme: Programme, donnees: unknown, maintenant: Date): DelaiEcoule[] {
+  if (programme.typeParcours !== 'prevention_precontentieuse') return [];
+  const r = deps.registre[programme.typeParcours]!.schemaLancement.safeParse(donnees);
+  return r.success ? delaisDejaEcoules(programme, r.data as { designeLe?: string; signaleLe?: string }, maintenant) : [];
 }
 
 const LIBELLES_CHAMPS_ANNUAIRE: Record<string, string> = {
@@ -378,9 +385,21 @@ export function routesWeb(deps: DependancesApi, auth: OptionsAuth & { maintenant
         donnees: lireSaisie(c.donnees, saisie),
       };
       // Un ménage hors des règles du programme serait clos aussitôt : le formulaire le dit d'abord.
-      const nonEligible = saisie.confirmerNonEligible === 'oui' ? undefined : avertissementEligibilite(deps, programme, corps.donnees, auth.maintenant());
-      if (nonEligible) {
-        envoyer(res, ctx, 200, `Lancer un parcours : ${programme.nom}`, pageLancement(ctx, programme, bailleurs, { valeurs: saisie, nonEligible }), false);
+      const motif = avertissementEligibilite(deps, programme, corps.donnees, auth.maintenant());
+      const nonEligible = saisie.confirmerNonEligible === 'oui' ? undefined : motif;
+      // Une date de désignation ou de signalement ancienne (ou une faute de frappe sur l'année) : les
+      // échéances naîtraient dépassées, et loiret-ahu clôturerait sans contact ; le formulaire le dit
+      // d'abord. Sans objet pour un ménage non éligible (clos avant l'« aller vers »).
+      const delaisEcoules = motif || saisie.confirmerDelaisEcoules === 'oui' ? [] : avertissementDelais(deps, programme, corps.donnees, auth.maintenant());
+      if (nonEligible || delaisEcoules.length) {
+        envoyer(
+          res,
+          ctx,
+          200,
+          `Lancer un parcours : ${programme.nom}`,
+          pageLancement(ctx, programme, bailleurs, { valeurs: saisie, nonEligible, delaisEcoules }),
+          false,
+        );
         return;
       }
       try {

@@ -18,8 +18,8 @@
  */
 import { premierDuMois } from '../../domain/libelles';
 import { Router, type Request, type Response } from 'express';
-import { motifNonEligible } from '../../domain/prevention';
-import { jourDeParis } from '../../domain/durees';
+import { delaisDejaEcoules, motifNonEligible } from '../../domain/prevention';
+import { ajouterDuree, jourDeParis, minuitDeParis } from '../../domain/durees';
 import { LIBELLES_TYPE_ORGANISATION, type Programme, type TypeOrganisation } from '../../domain/vocabulaire';
 import { ClesApi, Orientations, type Orientation } from '../../orientations/registre';
 import { decisionOrientationSchema, ficheOrientationSchema, LIBELLES_SERVICES_ORIENTEURS } from '../../orientations/schema';
@@ -95,6 +95,16 @@ export async function envoyerLienOrientation(deps: DependancesApi, personne: Per
 }
 
 export function versSortie(programme: Programme, r: Orientation, maintenant: Date) {
+  // Le délai de contact court depuis la réception (le signalement du bailleur, loiret-ahu) : la
+  // coordination voit jusqu'à quand l'accepter, et qu'elle ne peut plus l'être utilement.
+  const signaleLe = jourDeParis(r.recueLe);
+  const contact =
+    programme.options.delaisDepuisSignalement && programme.delais.contact
+      ? {
+          contactAvant: ajouterDuree(minuitDeParis(signaleLe), programme.delais.contact).toISOString(),
+          delaiContactEcoule: delaisDejaEcoules(programme, { signaleLe }, maintenant).length > 0,
+        }
+      : {};
   return {
     id: r.id,
     reference: r.reference,
@@ -107,6 +117,7 @@ export function versSortie(programme: Programme, r: Orientation, maintenant: Dat
     // L'éligibilité au jour du signalement (« dans les 6 mois après attribution ») : une orientation
     // qui attend d'être traitée ne devient pas inéligible pour autant.
     nonEligible: motifNonEligible(programme, r.fiche.situation, programme.options.delaisDepuisSignalement ? r.recueLe : maintenant) ?? null,
+    ...(r.statut === 'recue' ? contact : {}),
     ...(r.workflowId ? { workflowId: r.workflowId } : {}),
     ...(r.motifRefus ? { motifRefus: r.motifRefus } : {}),
     ...(r.traiteePar ? { traiteePar: r.traiteePar, traiteeLe: r.traiteeLe!.toISOString() } : {}),

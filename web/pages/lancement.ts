@@ -5,9 +5,10 @@
 import { brut, html, type Brut } from '../../api/html';
 import { nombreDe } from '../../domain/libelles';
 import { menageSchema } from '../../domain/schemas';
+import type { DelaiEcoule } from '../../domain/prevention';
 import type { Programme } from '../../domain/vocabulaire';
 import type { Organisation } from '../../personnel/organisations';
-import { dureeEnFrancais } from '../../domain/durees';
+import { dateEnFrancais, dureeEnFrancais } from '../../domain/durees';
 import { champsDe, rendreChamps, resumeErreursParChamp, type Champ, type Corps, type EtatFormulaire } from '../formulaires';
 import { LIBELLES_TYPE_PARCOURS } from '../libelles';
 import { programmesDe, travailleursSociaux, type Contexte } from './commun';
@@ -80,7 +81,7 @@ export function pageLancement(
   ctx: Contexte,
   programme: Programme,
   bailleurs: Organisation[],
-  e: EtatFormulaire & { autres?: Array<string | Brut>; nonEligible?: string } = {},
+  e: EtatFormulaire & { autres?: Array<string | Brut>; nonEligible?: string; delaisEcoules?: DelaiEcoule[] } = {},
 ): Brut {
   const c = champsLancement(ctx, programme, bailleurs);
   const valeurs: Corps = e.valeurs ?? {};
@@ -102,6 +103,14 @@ ${
 <p>Corrigez la saisie si c’est une erreur. Sinon, cochez « Lancer quand même » : le parcours sera clos aussitôt « non éligible », avec ce motif, et compté comme tel.</p></div>`
     : brut('')
 }
+${
+  e.delaisEcoules?.length
+    ? html`<div class="alerte" role="alert" tabindex="-1" autofocus><h2>${e.delaisEcoules.length > 1 ? 'Ces délais sont déjà écoulés' : 'Ce délai est déjà écoulé'}</h2>
+<p>Les délais du programme courent depuis ${e.delaisEcoules[0]!.depuis} :</p>
+<ul>${e.delaisEcoules.map((x) => html`<li>${x.libelle} : avant le ${dateEnFrancais(x.due)}, c’est passé ; ${x.consequence}.</li>`)}</ul>
+<p>Corrigez la date si c’est une erreur (l’année, par exemple). Sinon, cochez « Lancer avec ces délais écoulés ».</p></div>`
+    : brut('')
+}
 <form method="post" action="/parcours/nouveau/${programme.id}" novalidate>
 <input type="hidden" name="csrf" value="${ctx.csrf}">
 <fieldset><legend>Affectation</legend>${rendreChamps(c.affectation, 'lancement', { valeurs, erreurs: e.erreurs })}</fieldset>
@@ -112,6 +121,11 @@ ${c.donnees.length ? html`<fieldset><legend>${LIBELLES_TYPE_PARCOURS[programme.t
 ${
   e.nonEligible
     ? html`<p><label><input type="checkbox" name="confirmerNonEligible" value="oui"> Lancer quand même (le parcours sera clos « non éligible »)</label></p>`
+    : brut('')
+}
+${
+  e.delaisEcoules?.length
+    ? html`<p><label><input type="checkbox" name="confirmerDelaisEcoules" value="oui"> Lancer avec ${e.delaisEcoules.length > 1 ? 'ces délais écoulés' : 'ce délai écoulé'}</label></p>`
     : brut('')
 }
 <div class="boutons"><button type="submit">Lancer le parcours</button></div>

@@ -39,6 +39,13 @@ ${
     ? html`<p class="alerte">Ne remplit pas les conditions du programme : ${o.nonEligible}. Accepté, le parcours sera clos aussitôt « non éligible ».</p>`
     : html`<p class="encadre">Remplit les conditions du programme.</p>`
 }
+${
+  o.contactAvant && !o.nonEligible
+    ? o.delaiContactEcoule
+      ? html`<p class="alerte">Le délai de contact, qui court depuis la réception (le signalement du bailleur), est passé : le contact devait être établi avant le ${dateFr(o.contactAvant)}. Acceptée, le parcours sera clos aussitôt « contact impossible », sans aucune tentative, et le bailleur informé qu’il peut engager les poursuites.</p>`
+      : html`<p>Premier contact à établir avant le ${dateFr(o.contactAvant)} (le délai court depuis la réception, le signalement du bailleur).</p>`
+    : ''
+}
 ${o.statut === 'acceptee' && o.workflowId ? html`<p><a href="/parcours/${encodeURIComponent(o.workflowId)}">Voir le parcours du ménage</a></p>` : ''}
 ${o.statut === 'refusee' ? html`<p>Refusée : ${o.motifRefus ?? ''}</p>` : ''}
 ${
