@@ -558,12 +558,15 @@ describe('concarneau-iml', () => {
     await placesRendues(p);
   });
 
-  it('le SIAO répond pendant l’envoi même de sa demande (courriel lent) : sa réponse compte, aucune échéance de réponse ne reste ouverte', async () => {
+  it('le SIAO répond pendant l’envoi même de sa demande (courriel lent) : l’échéance de sa réponse est déjà suivie, sa réponse compte et la tient', async () => {
     const p = programme('reponse-rapide');
     const lacher = banc.retenirCourriels((objet) => objet.startsWith('Validation d’une candidature en intermédiation locative'));
     const { handle } = await lancer(p);
     try {
       const demande = await demandeSiao(handle);
+      // Le courriel pas encore parti : la page du parcours montre déjà jusqu'à quand le SIAO peut répondre.
+      const pendantEnvoi = await handle.query(etatQuery);
+      expect(pendantEnvoi.echeances.find((e) => e.id === `validation:${demande.id}`)).toMatchObject({ statut: 'en_cours', due: demande.echeance });
       await handle.executeUpdate(repondreValidationUpdate, {
         args: [{ requestId: requete(), par: 'partenaire:siao', demandeId: demande.id, role: 'siao', decision: 'approuve' }],
       });
@@ -574,6 +577,7 @@ describe('concarneau-iml', () => {
     expect(etat.demandes[0]).toMatchObject({ role: 'siao', statut: 'approuvee' });
     await repos(handle);
     expect((await handle.query(etatQuery)).echeances.filter((e) => e.id.startsWith('validation:') && e.statut !== 'tenue')).toEqual([]);
+    expect((await handle.query(etatQuery)).echeances.filter((e) => e.id.startsWith('validation:'))).toHaveLength(1);
     await clore(handle);
     await placesRendues(p);
   });

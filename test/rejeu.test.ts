@@ -647,8 +647,9 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === '1' || process.env.ENREGI
       await handle.executeUpdate(cloreAnticipeUpdate, { args: [{ requestId: requete(), par: 'coord.essai', motif: 'Fin de l’essai' }] });
       await handle.result();
       const historique = await handle.fetchHistory();
-      expect(patchsNotes(enObjet(historique))).toContain('reponse-pendant-envoi');
-      ecrireHistorique('iml-reponse-pendant-envoi-v1.json', historique);
+      // L'échéance de la réponse suivie avant l'envoi (echeance-avant-envoi) ; v1 : d'avant, suivie après.
+      expect(patchsNotes(enObjet(historique))).toContain('echeance-avant-envoi');
+      ecrireHistorique('iml-reponse-pendant-envoi-v2.json', historique);
     } finally {
       await banc.fermer();
     }

@@ -102,6 +102,19 @@ export async function demanderValidation(parcours: Parcours, def: DemandeValidat
       signature: parcours.programme.operateur.nom,
     });
 
+  const suivreEcheance = () =>
+    parcours.echeances.suivre({
+      id: `validation:${demande.id}`,
+      libelle: `Réponse ${contracter('de', ROLES_DANS_UNE_PHRASE[def.role])} : ${def.objet}`,
+      due: echeance,
+      responsable: def.role,
+      alerter: false,
+    });
+  // L'échéance de la réponse suivie dès la demande, avant l'envoi du lien : la page du parcours et
+  // les listes la montrent aussitôt (au lancement d'une mesure IML, la demande au SIAO), même quand
+  // le courriel tarde ; une réponse venue pendant l'envoi la tient.
+  const echeanceAvantEnvoi = !def.sansEcheance && patched('echeance-avant-envoi');
+  if (echeanceAvantEnvoi) suivreEcheance();
   const envoye = await envoyer(false);
   // Le bailleur du ménage qui a reçu le lien (programme à plusieurs bailleurs), pas celui du programme.
   const libelle = envoye?.organisation ? `${ROLES_DANS_UNE_PHRASE[def.role]} (${envoye.organisation})` : dest.libelle;
@@ -113,15 +126,9 @@ export async function demanderValidation(parcours: Parcours, def: DemandeValidat
   );
   // Le partenaire peut répondre avant que l'envoi soit fini (courriel parti, activité reprise) : sa
   // réponse est déjà là, l'échéance n'a plus lieu d'être (elle resterait ouverte puis « dépassée »).
-  const repondueAvant = demande.statut !== 'en_attente' && patched('reponse-pendant-envoi');
-  if (!repondueAvant && !def.sansEcheance)
-    parcours.echeances.suivre({
-      id: `validation:${demande.id}`,
-      libelle: `Réponse ${contracter('de', ROLES_DANS_UNE_PHRASE[def.role])} : ${def.objet}`,
-      due: echeance,
-      responsable: def.role,
-      alerter: false,
-    });
+  // (Parcours d'avant `echeance-avant-envoi` : l'échéance suivie après l'envoi.)
+  const repondueAvant = !echeanceAvantEnvoi && demande.statut !== 'en_attente' && patched('reponse-pendant-envoi');
+  if (!echeanceAvantEnvoi && !repondueAvant && !def.sansEcheance) suivreEcheance();
 
   const rappels = (def.rappels ?? parcours.programme.rappelsValidation)
     .map((r) => ajouterDuree(envoyeeLe, r))
