@@ -97,5 +97,11 @@ describe('une année de besancon-ccas sur les vrais parcours', () => {
     expect(bilan.delaisManquesEquipe).toBeGreaterThan(0);
     expect(bilan.travailleurs.find((t) => t.enRetard)!.delaisManques).toBe(bilan.delaisManquesEquipe);
     expect(bilan.delais.map((d) => d.libelle)).toContain('Premier contact avec le ménage');
+    // La visite à domicile « malgré tout mise en œuvre » (fiche 000), même après son délai (un contact
+    // par téléphone en retard) : chaque visite en retard a fini par être faite, aucune laissée dépassée.
+    const visites = enRetard.flatMap((r) => r.final!.depassees.filter((d) => d.libelle === 'Première visite à domicile'));
+    expect(visites.length).toBeGreaterThan(0);
+    expect(visites.filter((d) => !d.tenueEnRetard)).toEqual([]);
+    expect(bilan.delais.find((d) => d.libelle === 'Première visite à domicile')).toMatchObject({ depassees: visites.length, tenuesEnRetard: visites.length });
   });
 });

@@ -374,12 +374,16 @@ function planPrevention(c: Contexte): Record<string, unknown> {
 
   // Besançon : la visite à domicile a lieu malgré un contact par un autre canal (sauf si une visite, même sans personne, a déjà eu lieu).
   const dejaVisite = Array.from({ length: k - 1 }, (_, i) => canalDeTentative(p, i)).includes('visite_domicile');
-  // Un contact après le délai de la visite : le parcours ne l'attend plus (échéance dépassée, annulée).
-  if (duePremiereVisite !== undefined && p.options.visiteMalgreContact && canalJoint !== 'visite_domicile' && !dejaVisite && tJ < duePremiereVisite) {
-    const aLHeure = tJ < duePremiereVisite - JOUR ? dansLeDelai(c, tJ, duePremiereVisite) : tJ + h.entre(1, 3) * JOUR;
-    const enRetard = retard(c);
-    const tv = enRetard ? apresLeDelai(c, Math.max(duePremiereVisite, tJ)) : aLHeure;
-    tentative(tv, k, 'joint', enRetard, 'visite_domicile');
+  // Un contact après le délai de la visite : elle reste à faire, en retard (« malgré tout mise en
+  // œuvre », fiche 000), quelques jours après le contact (tirés du hasard des retards : seul un
+  // contact en retard passe ce délai, et le ménage reste le même avec ou sans retards).
+  if (duePremiereVisite !== undefined && p.options.visiteMalgreContact && canalJoint !== 'visite_domicile' && !dejaVisite) {
+    if (tJ < duePremiereVisite) {
+      const aLHeure = tJ < duePremiereVisite - JOUR ? dansLeDelai(c, tJ, duePremiereVisite) : tJ + h.entre(1, 3) * JOUR;
+      const enRetard = retard(c);
+      const tv = enRetard ? apresLeDelai(c, Math.max(duePremiereVisite, tJ)) : aLHeure;
+      tentative(tv, k, 'joint', enRetard, 'visite_domicile');
+    } else tentative(tJ + c.hr.entre(1, 3) * JOUR, k, 'joint', true, 'visite_domicile');
   }
 
   // Diagnostic : un ou deux entretiens, le dernier conclu par un carnet de route.
