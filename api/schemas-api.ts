@@ -174,6 +174,10 @@ export const etatSchema = z
         due: z.iso.datetime(),
         statut: z.enum(['en_cours', 'tenue', 'depassee', 'annulee']),
         tenueLe: z.iso.datetime().optional().meta({ description: 'Quand l’échéance a été tenue' }),
+        depasseeLe: z.iso
+          .datetime()
+          .optional()
+          .meta({ description: 'Quand elle a été constatée dépassée (gardé si elle est ensuite tenue, ou annulée à la clôture : un délai manqué)' }),
         responsable: z.string(),
       }),
     ),

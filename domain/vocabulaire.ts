@@ -241,6 +241,11 @@ export interface Echeance {
   statut: StatutEcheance;
   /** Quand elle a été tenue (les échéances tenues avant ce champ n'en ont pas). */
   tenueLe?: string;
+  /**
+   * Quand elle a été constatée dépassée : gardé quand elle est ensuite tenue ou annulée (une
+   * clôture annule les échéances restantes), pour dire qu'elle avait été manquée.
+   */
+  depasseeLe?: string;
   responsable: 'travailleur_social' | 'coordinateur' | RolePartenaire;
 }
 

@@ -515,6 +515,11 @@ describe('le formulaire de lancement : une date de signalement ou de désignatio
     expect(confirmee.status, confirmee.texte.slice(0, 500)).toBe(303);
     const fin = await attendreEtat(`loiret-ahu--${reference}`, (e) => !!e.cloture, 'clôture');
     expect(fin.cloture!.issue).toBe('contact_impossible');
+    // Le délai manqué reste dit manqué dans le dossier clos, pas « annulé » par la clôture.
+    expect(fin.echeances.find((e) => e.id === 'contact')).toMatchObject({ statut: 'annulee', depasseeLe: expect.any(String) });
+    const cookie = `${NOM_COOKIE}=${await connecter('coord.essai')}`;
+    const page = await appel('GET', `/parcours/loiret-ahu--${reference}`, { entetes: { cookie } });
+    expect(page.texte).toContain('<span class="badge retard">Dépassée</span>, jamais tenue');
   });
 
   it('loiret-ahu, signalé il y a 10 jours : lancé sans avertissement', async () => {

@@ -499,6 +499,18 @@ describe('page d’un parcours', () => {
     expect(juste).not.toContain('en retard');
   });
 
+  it('une échéance dépassée puis annulée (à la clôture) est dite manquée, pas « Annulée »', () => {
+    const echeance = { id: 'contact', libelle: 'Premier contact avec le ménage', due: '2026-11-20T22:59:59.999Z', responsable: 'travailleur_social' } as const;
+    const manquee = pageParcours(ctx('coord.essai'), {
+      ...etat,
+      echeances: [{ ...echeance, statut: 'annulee', depasseeLe: '2026-11-20T23:00:00.000Z' }],
+    }).valeur;
+    expect(manquee).toContain('<span class="badge retard">Dépassée</span>, jamais tenue');
+    expect(manquee).not.toContain('Annulée');
+    const sansObjet = pageParcours(ctx('coord.essai'), { ...etat, echeances: [{ ...echeance, statut: 'annulee' }] }).valeur;
+    expect(sansObjet).toContain('Annulée');
+  });
+
   it('une liste vide s’accorde : « aucune » orientation, « aucun » axe', () => {
     const h = pageParcours(ctx('coord.essai'), { ...etat, details: { ...etat.details, plan: { actions: ['budget'], orientations: [], axes: [] } } }).valeur;
     expect(h).toContain('<dt>Orientations</dt><dd>aucune</dd>');

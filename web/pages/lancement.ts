@@ -108,7 +108,7 @@ ${
     ? html`<div class="alerte" role="alert" tabindex="-1" autofocus><h2>${e.delaisEcoules.length > 1 ? 'Ces délais sont déjà écoulés' : 'Ce délai est déjà écoulé'}</h2>
 <p>Les délais du programme courent depuis ${e.delaisEcoules[0]!.depuis} :</p>
 <ul>${e.delaisEcoules.map((x) => html`<li>${x.libelle} : avant le ${dateEnFrancais(x.due)}, c’est passé ; ${x.consequence}.</li>`)}</ul>
-<p>Corrigez la date si c’est une erreur (l’année, par exemple). Sinon, cochez « Lancer avec ces délais écoulés ».</p></div>`
+<p>Corrigez la date si c’est une erreur (l’année, par exemple). Sinon, cochez « Lancer avec ${e.delaisEcoules.length > 1 ? 'ces délais écoulés' : 'ce délai écoulé'} ».</p></div>`
     : brut('')
 }
 <form method="post" action="/parcours/nouveau/${programme.id}" novalidate>

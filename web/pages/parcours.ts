@@ -457,6 +457,9 @@ function statutEcheance(e: EtatParcours['echeances'][number], etat: EtatParcours
     if (demande?.statut === 'expiree' && !demande.closeParClotureLe && !demande.fermee)
       return demande.action === 'rechute' ? 'Veille terminée' : html`<span class="badge retard">Sans réponse</span>`;
   }
+  // Dépassée puis annulée (à la clôture, ou l'étape passée) : manquée, pas devenue sans objet
+  // (loiret-ahu : le délai de contact dépassé clôt le parcours « contact impossible »).
+  if (e.statut === 'annulee' && e.depasseeLe) return html`<span class="badge retard">Dépassée</span>, jamais tenue`;
   // Tenue après sa date limite : dite en retard, comme le journal le dit (« tenue (en retard) »).
   if (e.statut === 'tenue' && e.tenueLe)
     return Date.parse(e.tenueLe) > Date.parse(e.due)

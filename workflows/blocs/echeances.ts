@@ -60,6 +60,7 @@ export class Echeances {
       if (due.getTime() > Date.now() && (await attendre(finie, due.getTime() - Date.now()))) return;
       if (!enCours()) return;
       echeance.statut = 'depassee';
+      echeance.depasseeLe = new Date().toISOString();
       this.parcours.journal.noter('echeance_depassee', `Échéance dépassée : « ${def.libelle} » (due le ${dateEnFrancais(due)})`, { visibilite: 'equipe' });
       this.parcours.publierAttributs();
       signalerPassage();
