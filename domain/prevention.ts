@@ -341,7 +341,7 @@ export function delaisDejaEcoules(programme: Programme, dates: { designeLe?: str
   const depuis = designeLe
     ? `la désignation par la commission impayés, le ${dateEnFrancais(origine)}`
     : `le signalement du bailleur, le ${dateEnFrancais(origine)}`;
-  const alerte = 'la coordination et le travailleur social seront aussitôt alertés du retard';
+  const alerte = 'la coordination en recevra aussitôt l’alerte par courriel, et le dossier sera compté en retard';
   const delais: DelaiEcoule[] = [];
   if (designeLe && d.premiereVisite)
     delais.push({ libelle: 'Première visite à domicile', due: ajouterDuree(origine, d.premiereVisite), depuis, consequence: alerte });

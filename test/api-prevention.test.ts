@@ -537,7 +537,7 @@ describe('le formulaire de lancement : une date de signalement ou de désignatio
     expect(r.texte).toContain('la désignation par la commission impayés, le ');
     expect(r.texte).toContain('Première visite à domicile : avant le ');
     expect(r.texte).toContain('Premier contact avec le ménage : avant le ');
-    expect(r.texte).toContain('seront aussitôt alertés du retard');
+    expect(r.texte).toContain('la coordination en recevra aussitôt l’alerte par courriel, et le dossier sera compté en retard');
     await expect(handleDe(`besancon-ccas--${reference}`).describe()).rejects.toThrow();
   });
 });

@@ -485,7 +485,7 @@ describe('une date de désignation ou de signalement ancienne : les échéances 
       ['Premier contact avec le ménage', '2027-04-04T22:00:00.000Z'],
     ]);
     expect(ecoules[0]!.depuis).toBe('la désignation par la commission impayés, le 15 mars 2027');
-    expect(ecoules.every((x) => x.consequence.includes('aussitôt alertés du retard'))).toBe(true);
+    expect(ecoules.every((x) => x.consequence.includes('la coordination en recevra aussitôt l’alerte par courriel'))).toBe(true);
     // Un signalement n'a pas d'objet dans ce programme.
     expect(delaisDejaEcoules(besancon, { signaleLe: '2020-01-01' }, heure('2027-01-01T00:00:00Z'))).toEqual([]);
   });
