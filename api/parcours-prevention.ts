@@ -13,7 +13,6 @@ import {
   decisionComiteUpdate,
   DECISIONS_COMITE,
   diagnosticUpdate,
-  GARANTIES,
   incoherencePlan,
   incoherenceDecisionComite,
   incoherenceSuiteSansReponse,
@@ -24,7 +23,6 @@ import {
   passageDroitCommunUpdate,
   planAideUpdate,
   REPRISES_PAIEMENT,
-  STADES_PROCEDURE,
   rechuteEquipeUpdate,
   SUITES_SANS_REPONSE,
   suiteSansReponseDepartementUpdate,
@@ -33,48 +31,10 @@ import {
   tentativeContactUpdate,
   type EntreePrevention,
 } from '../domain/prevention';
-import { dateEnFrancais, jourDeParis } from '../domain/durees';
-import { adresseCourrielSchema, dateDebutSchema, DELAI_DEBUT_MAX, jourDans, montantSchema } from '../domain/schemas';
+import { jourDeParis } from '../domain/durees';
+import { adresseCourrielSchema, montantSchema, situationSchema } from '../domain/schemas';
 import type { IssueCloture } from '../domain/vocabulaire';
 import { definirMessage, type DefinitionParcours } from './registre';
-
-export const situationSchema = z
-  .object({
-    impayesMois: z.number().int().min(0).max(120).meta({ description: 'Nombre de loyers mensuels impayés', example: 2 }),
-    montantDette: montantSchema().meta({ description: 'Montant de la dette locative (€)', example: 812.4 }),
-    debutBail: dateDebutSchema('le bail').meta({ example: '2026-07-01' }),
-    garantie: z.enum(GARANTIES).meta({ example: 'aucune' }),
-    dejaTente: z.string().trim().max(1000).default('').meta({ example: 'Deux relances écrites, un appel sans réponse' }),
-    contactBailleur: z.boolean().meta({ description: 'Le bailleur a-t-il pu joindre le ménage ?', example: false }),
-    suiviParServiceSocial: z.boolean().meta({ description: 'Un service social suit-il déjà le ménage ?', example: false }),
-    isole: z.boolean().optional().meta({
-      description:
-        'Au sens du programme, « ménages sans enfants, personnes seules » : une personne seule ou un couple l’est déjà par sa composition (prioritaire) ; répondez « oui » pour un autre ménage isolé',
-    }),
-    gardeParServiceSocialDepartement: z
-      .boolean()
-      .optional()
-      .meta({ description: 'Le service social du département accompagne déjà le ménage sur ses impayés et garde la situation (partage avec le CCAS)' }),
-    stadeProcedure: z
-      .enum(STADES_PROCEDURE, { error: `stade de la procédure attendu : ${STADES_PROCEDURE.join(', ')}` })
-      .optional()
-      .meta({
-        description: 'Où en est la procédure du bailleur quand le ménage est orienté (facultatif) : elle sert à compter les procédures évitées',
-        example: 'commandement_de_payer',
-      }),
-  })
-  .strict()
-  .superRefine((s, ctx) => {
-    // Des loyers impayés supposent un bail déjà commencé (jour de Paris). Une date trop lointaine a déjà son erreur.
-    const aVenir = s.debutBail > jourDeParis(new Date()) && s.debutBail <= jourDans(DELAI_DEBUT_MAX);
-    if ((s.impayesMois > 0 || s.montantDette > 0) && aVenir) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['debutBail'],
-        message: `le bail commence le ${dateEnFrancais(s.debutBail)} : il ne peut pas encore avoir de loyers impayés (vérifiez la date de début du bail, ou les impayés)`,
-      });
-    }
-  });
 
 const tentativeSchema = z
   .object({

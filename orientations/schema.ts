@@ -5,8 +5,7 @@
  */
 import { z } from 'zod';
 import '../config/zod-fr';
-import { situationSchema } from '../api/parcours-prevention';
-import { adresseCourrielSchema, ligneTexte, menageSchema } from '../domain/schemas';
+import { adresseCourrielSchema, ligneTexte, menageSchema, situationSchema } from '../domain/schemas';
 
 export const SERVICES_ORIENTEURS = ['proximite', 'recouvrement', 'contentieux', 'action_sociale', 'service_social', 'autre'] as const;
 export type ServiceOrienteur = (typeof SERVICES_ORIENTEURS)[number];
