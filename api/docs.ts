@@ -2,7 +2,7 @@
  * /docs : une page HTML en français rendue côté serveur à partir du document OpenAPI (routes,
  * descriptions, champs, exemples, réponses), sans script ni ressource externe.
  */
-import { brut, html, type Brut } from './html';
+import { brut, html, type Brut } from '../rendu/html';
 import { estReference, type DocumentOpenApi, type ObjetSchemaJson, type OperationJson, type ReponseJson, type SchemaJson } from './openapi';
 
 const METHODES = ['get', 'post', 'put', 'patch', 'delete'] as const;

@@ -6,7 +6,7 @@
  * La version « pour les partenaires » ne contient que des agrégats : aucune référence de dossier.
  */
 import PDFDocument from 'pdfkit';
-import { html, type Brut } from '../api/html';
+import { html, type Brut } from '../rendu/html';
 import { LIBELLES_AXES, LIBELLES_COMPOSITIONS, LIBELLES_STRUCTURES } from '../domain/iml';
 import { LIBELLES_TRANCHES_RESSOURCES } from '../domain/indicateurs';
 import { libelleValeurMinuscule } from '../domain/libelles';

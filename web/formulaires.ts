@@ -9,7 +9,7 @@
  * les erreurs de l'API donnent (`Probleme.opts.errors[].champ`).
  */
 import { z } from 'zod';
-import { brut, echapper, html, type Brut } from '../api/html';
+import { brut, echapper, html, type Brut } from '../rendu/html';
 import { humaniser, LIBELLES_CHAMPS, libelleValeur } from './libelles';
 
 export type GenreChamp = 'texte' | 'zone' | 'nombre' | 'date' | 'booleen' | 'case' | 'choix' | 'choixMultiples' | 'lignes' | 'groupe';

@@ -21,7 +21,7 @@ import { envoyer, nomDe, pageErreur, type Contexte } from './pages/commun';
 import { MENAGES_MAX, pageSimulation, pageSimulations, type RetourFormulaire } from './pages/simulations';
 import { dateHeureFr } from './libelles';
 import { csrfValide, exigerSessionWeb, origineAcceptee } from './session';
-import { html } from '../api/html';
+import { html } from '../rendu/html';
 
 type Corps = Record<string, string | string[] | undefined>;
 

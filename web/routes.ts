@@ -29,7 +29,8 @@ import express, { Router, type NextFunction, type Request, type Response } from 
 import { adresseClient, cookieSession, lireCookies, MESSAGES_AUTH, ouvrirSession, suitProgramme, type OptionsAuth } from '../api/auth';
 import { CHEMIN_OIDC, CHEMIN_RETOUR_OIDC, compteRattache, creerConnexionOidc, DUREE_CONNEXION_OIDC_MS, MESSAGES_OIDC, RefusOidc } from '../api/oidc';
 import type { DependancesApi } from '../api/dependances';
-import { envoyerPage, html, type Brut } from '../api/html';
+import { envoyerPage } from '../api/html';
+import { html, type Brut } from '../rendu/html';
 import { workflowIdDe } from '../api/schemas-api';
 import { analyser, depuisTemporal, ErreursDeSaisie, Probleme, TYPES_PROBLEME, type ErreurChamp } from '../api/problemes';
 import { clotureAnticipeeSchema } from '../domain/schemas';

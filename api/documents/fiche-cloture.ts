@@ -4,7 +4,7 @@
  */
 import { ficheCloture, lireFicheCloture, type FicheCloture } from '../../documents/fiche-cloture';
 import type { EtatParcours } from '../../domain/vocabulaire';
-import type { Brut } from '../html';
+import type { Brut } from '../../rendu/html';
 import { contenuDocument } from './rendu';
 
 export { lireFicheCloture, type FicheCloture };

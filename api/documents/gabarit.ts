@@ -6,7 +6,8 @@
  * Ces documents contiennent des données personnelles : jamais en cache, jamais indexés.
  */
 import type { Response } from 'express';
-import { STYLE, echapper, type Brut } from '../html';
+import { STYLE } from '../html';
+import { echapper, type Brut } from '../../rendu/html';
 
 const STYLE_DOCUMENT = `
 .visuellement-masque { position: absolute; width: 1px; height: 1px; margin: -1px; padding: 0; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; border: 0; }

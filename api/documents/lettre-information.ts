@@ -3,7 +3,7 @@
  * documents/lettre-information.ts (le même que le PDF joint au courriel du ménage).
  */
 import { documentLettre, type DonneesLettre } from '../../documents/lettre-information';
-import type { Brut } from '../html';
+import type { Brut } from '../../rendu/html';
 import { contenuDocument } from './rendu';
 
 export { dateLettre, lignesAdresse } from '../../documents/commun';

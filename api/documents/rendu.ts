@@ -3,7 +3,7 @@
  * accessible (titres, listes de définitions, tableaux avec en-têtes), dans le gabarit.ts.
  */
 import { lignesCoordonnees, type Bloc, type DocumentImprimable } from '../../documents/modele';
-import { html, type Brut } from '../html';
+import { html, type Brut } from '../../rendu/html';
 
 const avecSauts = (lignes: string[]): Brut => html`${lignes.map((l, i) => (i ? html`<br>${l}` : html`${l}`))}`;
 

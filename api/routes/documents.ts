@@ -54,7 +54,7 @@ import { personneDe, raisonRefusLecture } from '../auth';
 import type { DependancesApi } from '../dependances';
 import { envoyerDocument } from '../documents/gabarit';
 import { contenuDocument } from '../documents/rendu';
-import { html } from '../html';
+import { html } from '../../rendu/html';
 import { analyser, interdit, introuvable, Probleme } from '../problemes';
 import { orientationsDe } from './orientations';
 import { chargerParcours, dossiersDe } from './parcours';

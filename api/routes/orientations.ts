@@ -31,7 +31,8 @@ import { adresseClient, creerLimiteur, exigerRoles, personneDe, suitProgramme } 
 import type { Organisation } from '../../personnel/organisations';
 import { envoyerDepuisApi } from '../courrier';
 import type { DependancesApi } from '../dependances';
-import { envoyerPage, html, type Brut } from '../html';
+import { envoyerPage } from '../html';
+import { html, type Brut } from '../../rendu/html';
 import { analyser, interdit, introuvable, Probleme } from '../problemes';
 import { idOrganisationSchema, idProgrammeSchema } from '../schemas-api';
 import { cleIdempotenceSchema, idCleApiSchema, idOrientationSchema, referenceOrientationSchema } from '../schemas-orientations';

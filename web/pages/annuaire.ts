@@ -4,7 +4,7 @@
  * contact, ou retirent un contact. Les courriels suivants vont aux contacts tels qu'ils sont ici.
  */
 import { z } from 'zod';
-import { brut, html, type Brut } from '../../api/html';
+import { brut, html, type Brut } from '../../rendu/html';
 import { devantUnNom, nombreDe } from '../../domain/libelles';
 import { LIBELLES_TYPE_ORGANISATION, TYPES_ORGANISATION, type Programme } from '../../domain/vocabulaire';
 import { sansContact, type Organisation } from '../../personnel/organisations';

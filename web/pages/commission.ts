@@ -2,7 +2,7 @@
  * Les listes de la commission impayés : l'envoi du fichier d'une séance, l'aperçu ligne par ligne
  * (rien n'est lancé), puis le compte rendu de l'import (lancés, déjà lancés, rejetés).
  */
-import { brut, html, type Brut } from '../../api/html';
+import { brut, html, type Brut } from '../../rendu/html';
 import type { ApercuCommission } from '../../api/routes/commissions';
 import { statutApercu } from '../../api/routes/commissions';
 import { COLONNES } from '../../commissions/colonnes';

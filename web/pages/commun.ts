@@ -1,7 +1,8 @@
 /** Ce que toutes les pages du personnel partagent : contexte, en-tête, envoi, page d'erreur. */
 import type { Response } from 'express';
 import type { DependancesApi } from '../../api/dependances';
-import { envoyerPage, html, type Brut, type Navigation } from '../../api/html';
+import { envoyerPage, type Navigation } from '../../api/html';
+import { html, type Brut } from '../../rendu/html';
 import type { Personne } from '../../personnel/annuaire';
 import { LIBELLES_ROLES_PERSONNEL } from '../libelles';
 

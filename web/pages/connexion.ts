@@ -1,5 +1,5 @@
 /** La page de connexion du personnel. */
-import { html, type Brut } from '../../api/html';
+import { html, type Brut } from '../../rendu/html';
 
 export interface OptionsConnexion {
   erreur?: string;

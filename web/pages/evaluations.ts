@@ -3,7 +3,7 @@
  * personne, le rapport à 6 et à 12 mois et, pour l'IML, le rapport d'activité annuel ; la page d'un
  * rapport (indicateurs/rapport.ts) avec l'en-tête du personnel.
  */
-import { html, type Brut } from '../../api/html';
+import { html, type Brut } from '../../rendu/html';
 import { LIBELLES_TYPE_PARCOURS } from '../../domain/vocabulaire';
 import { programmesDe, type Contexte } from './commun';
 

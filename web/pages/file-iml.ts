@@ -1,5 +1,5 @@
 /** La file d'attente IML d'un programme : quota, mesures actives, ménages en attente avec leur rang. */
-import { brut, html, type Brut } from '../../api/html';
+import { brut, html, type Brut } from '../../rendu/html';
 import type { EtatFileIml } from '../../domain/iml';
 import { dateFr } from '../libelles';
 import { tableau, type Contexte } from './commun';

@@ -1,5 +1,5 @@
 /** La page publique d'une invitation : la personne invitée choisit son mot de passe. */
-import { html, type Brut } from '../../api/html';
+import { html, type Brut } from '../../rendu/html';
 import { resumeErreurs } from '../formulaires';
 import { dateHeureFr } from '../libelles';
 

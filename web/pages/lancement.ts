@@ -2,7 +2,7 @@
  * Lancer un parcours : le choix du programme, puis le formulaire propre à son type de parcours,
  * construit depuis les schémas de l'API (ménage + `schemaLancement` du registre).
  */
-import { brut, html, type Brut } from '../../api/html';
+import { brut, html, type Brut } from '../../rendu/html';
 import { nombreDe } from '../../domain/libelles';
 import { menageSchema } from '../../domain/schemas';
 import type { DelaiEcoule } from '../../domain/prevention';

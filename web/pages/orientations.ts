@@ -2,7 +2,7 @@
  * Les orientations reçues des partenaires d'un programme : qui oriente, le ménage, sa situation,
  * l'éligibilité déjà vérifiée et expliquée ; accepter (le parcours démarre) ou refuser avec un motif.
  */
-import { brut, html, type Brut } from '../../api/html';
+import { brut, html, type Brut } from '../../rendu/html';
 import type { versSortie } from '../../api/routes/orientations';
 import type { Programme } from '../../domain/vocabulaire';
 import type { Organisation } from '../../personnel/organisations';

@@ -5,7 +5,7 @@
  * mesures actives et la file d'attente du programme.
  */
 import { randomUUID } from 'node:crypto';
-import { brut, html, type Brut } from '../../api/html';
+import { brut, html, type Brut } from '../../rendu/html';
 import { raisonRefusPilotage } from '../../api/auth';
 import { messagesPermis, visiteAttendue } from '../../domain/actions';
 import { DOCUMENTS, DocumentIndisponible, LECTEUR_PAR_DEFAUT, LIBELLES_DOCUMENTS, preparerDocument, type NomDocument } from '../../documents';

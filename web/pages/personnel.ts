@@ -5,7 +5,7 @@
  * titulaire (il le choisit depuis son invitation).
  */
 import { devantUnNom } from '../../domain/libelles';
-import { brut, html, type Brut } from '../../api/html';
+import { brut, html, type Brut } from '../../rendu/html';
 import type { absenceEnJson, listerComptes } from '../../api/routes/personnel';
 import { LIBELLES_ROLE_COMPTE } from '../../api/schemas-personnel';
 import { ROLES_PERSONNEL } from '../../domain/vocabulaire';

@@ -4,7 +4,7 @@
  * et une unité, jamais une durée ISO), avec l'historique des versions. Chaque enregistrement crée une
  * version : les parcours lancés ensuite la suivent, ceux en cours gardent la leur.
  */
-import { brut, html, type Brut } from '../../api/html';
+import { brut, html, type Brut } from '../../rendu/html';
 import type { ReglagesProgramme } from '../../api/routes/programmes';
 import { DESTINATAIRES_DIAGNOSTIC, LIBELLES_DESTINATAIRES_DIAGNOSTIC } from '../../domain/partage';
 import {

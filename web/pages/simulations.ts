@@ -4,7 +4,7 @@
  * tant qu'elle tourne, puis son bilan en français : ETP nécessaires et prévus, équipe qu'il faut,
  * charge par semaine et par travailleur social, délais manqués, issues des parcours.
  */
-import { brut, html, type Brut } from '../../api/html';
+import { brut, html, type Brut } from '../../rendu/html';
 import { nombreDe, premierDuMois } from '../../domain/libelles';
 import { LIBELLES_TYPE_PARCOURS, type Programme } from '../../domain/vocabulaire';
 import { dateEnFrancais } from '../../domain/durees';
