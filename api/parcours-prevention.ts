@@ -31,7 +31,7 @@ import {
   tentativeContactUpdate,
   type EntreePrevention,
 } from '../domain/prevention';
-import { jourDeParis } from '../domain/durees';
+import { dateEnFrancais, jourDeParis } from '../domain/durees';
 import { adresseCourrielSchema, montantSchema, situationSchema } from '../domain/schemas';
 import type { IssueCloture } from '../domain/vocabulaire';
 import { definirMessage, type DefinitionParcours } from './registre';
@@ -160,7 +160,23 @@ export const signalementSchema = z.iso
 export const PARCOURS_PREVENTION: DefinitionParcours = {
   typeParcours: 'prevention_precontentieuse',
   workflowType: 'preventionPrecontentieuse',
-  schemaLancement: z.object({ situation: situationSchema, designeLe: designationSchema.optional(), signaleLe: signalementSchema.optional() }),
+  schemaLancement: z
+    .object({ situation: situationSchema, designeLe: designationSchema.optional(), signaleLe: signalementSchema.optional() })
+    .superRefine((x, ctx) => {
+      // Ni désigné par la commission impayés ni signalé par le bailleur avant le début du bail : une faute de frappe.
+      for (const [chemin, quoi] of [
+        ['designeLe', 'la désignation par la commission impayés'],
+        ['signaleLe', 'le signalement de l’impayé'],
+      ] as const) {
+        const jour = x[chemin];
+        if (jour && jour < x.situation.debutBail)
+          ctx.addIssue({
+            code: 'custom',
+            path: [chemin],
+            message: `${quoi} (le ${dateEnFrancais(jour)}) ne peut pas précéder le début du bail (le ${dateEnFrancais(x.situation.debutBail)})`,
+          });
+      }
+    }),
   exempleLancement: {
     situation: {
       impayesMois: 2,

@@ -159,6 +159,27 @@ describe('loiret-ahu par l’API', () => {
     expect(sansImpayes.json.errors ?? []).not.toContainEqual(expect.objectContaining({ champ: 'donnees.situation.debutBail' }));
   });
 
+  it('un signalement du bailleur daté d’avant le début du bail → 400 sur la date du signalement, rien de lancé ; le jour même, accepté', async () => {
+    const jeton = await connecter('coord.essai');
+    const reference = `AVANT-${Math.random().toString(36).slice(2, 8)}`.toUpperCase();
+    const s = situation();
+    const veille = jourDeParis(new Date(Date.parse(`${s.debutBail}T12:00:00Z`) - 86_400_000));
+    const corps = (signaleLe: string) => ({
+      programmeId: 'loiret-ahu',
+      travailleurSocial: 'ts.alice',
+      menage: menageEssai(reference),
+      donnees: { situation: s, signaleLe },
+    });
+    const r = await appel('POST', '/api/parcours', { jeton, corps: corps(veille) });
+    estProbleme(r, 400);
+    expect(r.json.errors).toEqual([
+      { champ: 'donnees.signaleLe', message: expect.stringMatching(/^le signalement de l’impayé \(le .+\) ne peut pas précéder le début du bail \(le .+\)$/) },
+    ]);
+    await expect(handleDe(`loiret-ahu--${reference}`).describe()).rejects.toThrow();
+    const memeJour = await appel('POST', '/api/parcours', { jeton, corps: corps(s.debutBail) });
+    expect(memeJour.status, memeJour.texte).toBe(201);
+  });
+
   it('un champ propre à un autre programme (désignation par la commission, ménage isolé, partage avec le service social) → 400 en français, rien de lancé', async () => {
     const jeton = await connecter('coord.essai');
     for (const [donnees, champ, raison] of [
