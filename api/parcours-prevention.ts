@@ -164,6 +164,8 @@ export const PARCOURS_PREVENTION: DefinitionParcours = {
     .object({ situation: situationSchema, designeLe: designationSchema.optional(), signaleLe: signalementSchema.optional() })
     .superRefine((x, ctx) => {
       // Ni désigné par la commission impayés ni signalé par le bailleur avant le début du bail : une faute de frappe.
+      // Un bail à venir a déjà son erreur (pas encore de loyers impayés) : c'est sa date qu'il faut revoir.
+      if (x.situation.debutBail > jourDeParis(new Date())) return;
       for (const [chemin, quoi] of [
         ['designeLe', 'la désignation par la commission impayés'],
         ['signaleLe', 'le signalement de l’impayé'],
