@@ -79,6 +79,7 @@ const NOMS = [
   'courriel-lent',
   'reponse-rapide',
   'glissement-courriel-lent',
+  'logement-en-retard',
 ] as const;
 const idDe = (nom: (typeof NOMS)[number]) => `concarneau-iml-${nom}`;
 function programme(nom: (typeof NOMS)[number], modifier?: (p: Programme) => void): Programme {
@@ -757,6 +758,38 @@ describe('concarneau-iml', () => {
     etat = await etape(handle, 'recherche_logement');
     expect(etat.details.validationSiao).toMatchObject({ par: 'coordination (décision de la commission)' });
     expect(etat.echeances.find((x) => x.id === 'decision_siao')!.statut).toBe('tenue');
+    await clore(handle);
+    await placesRendues(p);
+  });
+
+  it('recherche du logement : rappel au travailleur social avant les 6 mois, puis échéance dépassée et coordination alertée ; le logement trouvé ensuite la tient en retard', async () => {
+    const p = programme('logement-en-retard');
+    const { handle, ref } = await lancer(p);
+    await fileAlHeureDe(p, handle);
+    await repondreSiao(handle, 'approuve');
+    await etape(handle, 'recherche_logement');
+    const echeance = await echeanceSuivie(handle, 'logement');
+    expect(echeance).toMatchObject({ statut: 'en_cours', responsable: 'travailleur_social' });
+    // Six mois comptés depuis le début de la recherche (la place accordée), rappel cinq jours avant (P5D).
+    expect(BASE.delais.rechercheLogement).toBe('P6M');
+    const rappel = ajouterDuree(new Date(echeance.due), 'P5D', -1);
+    const rappels = () => banc.courriels.messages().filter((m) => dossier(ref)(m) && m.sujet.startsWith('Rappel : Logement trouvé'));
+    await avancerApres(handle, ajouterDuree(rappel, 'P1D', -1));
+    expect(rappels()).toEqual([]);
+    await avancerApres(handle, rappel);
+    const r = await recu(TS, ref, 'Rappel : Logement trouvé : bail principal et sous-location signés avant le');
+    expect(r.texte).toContain(`arrive le ${dateEnFrancais(echeance.due)}`);
+    expect(banc.courriels.messages().filter((m) => dossier(ref)(m) && m.sujet.startsWith('Échéance dépassée'))).toEqual([]);
+    await avancerApres(handle, echeance.due);
+    await recu(COORDINATION, ref, 'Échéance dépassée : Logement trouvé : bail principal et sous-location signés');
+    let etat = await jusqua(handle, (e) => e.echeances.some((x) => x.id === 'logement' && x.statut === 'depassee'), 'échéance du logement dépassée');
+    expect(etat.etape).toBe('recherche_logement');
+    // Le logement trouvé après le délai : l'échéance est tenue (en retard), la sous-location commence.
+    await handle.executeUpdate(logementUpdate, { args: [logement(await aujourdhui(handle))] });
+    etat = await etape(handle, 'sous_location');
+    expect(etat.echeances.find((x) => x.id === 'logement')).toMatchObject({ statut: 'tenue', depasseeLe: expect.any(String) });
+    expect(etat.journal.some((j) => j.type === 'echeance_tenue' && j.resume.includes('Logement trouvé') && j.resume.endsWith('(en retard)'))).toBe(true);
+    expect(rappels()).toHaveLength(1);
     await clore(handle);
     await placesRendues(p);
   });
