@@ -408,7 +408,18 @@ describe('orientation d’un ménage par un partenaire (fiche par lien signé)',
       .where('id', '=', recue.id)
       .execute();
     expect((await appel('GET', '/api/programmes/loiret-ahu/orientations', { jeton })).json[0]).toMatchObject({ delaiContactEcoule: true });
-    expect(await carte()).toContain('Acceptée, le parcours sera clos aussitôt « contact impossible », sans aucune tentative');
+    const pageTardive = await carte();
+    expect(pageTardive).toContain('Acceptée, le parcours sera clos aussitôt « contact impossible », sans aucune tentative');
+    expect(pageTardive).toContain('name="confirmerDelaiEcoule"');
+    // Acceptée par la page sans cocher la confirmation : refusée avec la raison, rien de lancé.
+    const csrf = /name="csrf" value="([^"]*)"/.exec(pageTardive.slice(pageTardive.indexOf(`action="/orientations/${recue.id}/decision"`)))![1]!;
+    const sansConfirmer = await appel('POST', `/orientations/${recue.id}/decision`, {
+      entetes: { cookie: `${NOM_COOKIE}=${jeton}` },
+      formulaire: { csrf, decision: 'accepter', travailleurSocial: 'ts.alice' },
+    });
+    expect(sansConfirmer.status).toBe(400);
+    expect(sansConfirmer.texte).toContain('Le délai de contact de cette orientation est passé');
+    expect((await appel('GET', '/api/programmes/loiret-ahu/orientations', { jeton })).json[0]).toMatchObject({ statut: 'recue' });
     await base.updateTable('orientations').set({ recue_le: recue.recueLe }).where('id', '=', recue.id).execute();
     // Rien de lisible dans la base : la fiche est chiffrée.
     const brut = await essai.banc.dependances.base.selectFrom('orientations').select('fiche_chiffree').execute();
@@ -456,6 +467,25 @@ describe('orientation d’un ménage par un partenaire (fiche par lien signé)',
       timeoutMs: 10_000,
     });
     expect(m.texte).toContain('Motif : Ménage déjà accompagné par le service social du département');
+
+    // Une troisième, restée 40 jours sans réponse, acceptée par la page en confirmant : le parcours est clos « contact impossible ».
+    const chemin3 = await lienPour(habitat45, 'recouvrement@habitat45.example');
+    expect((await appel('POST', chemin3, { formulaire: fiche({ 'menage.nom': 'Mme Lina Moreau' }) })).status).toBe(201);
+    const tardive = (await appel('GET', '/api/programmes/loiret-ahu/orientations', { jeton })).json.find((o: { statut: string }) => o.statut === 'recue');
+    await base
+      .updateTable('orientations')
+      .set({ recue_le: sql`recue_le - interval '40 days'` })
+      .where('id', '=', tardive.id)
+      .execute();
+    const page3 = await carte();
+    const csrf3 = /name="csrf" value="([^"]*)"/.exec(page3.slice(page3.indexOf(`action="/orientations/${tardive.id}/decision"`)))![1]!;
+    const confirmee = await appel('POST', `/orientations/${tardive.id}/decision`, {
+      entetes: { cookie: `${NOM_COOKIE}=${jeton}` },
+      formulaire: { csrf: csrf3, decision: 'accepter', travailleurSocial: 'ts.alice', confirmerDelaiEcoule: 'oui' },
+    });
+    expect(confirmee.status, confirmee.texte.slice(0, 300)).toBe(303);
+    const close = await jusqua(essai.banc.env.client.workflow.getHandle(`loiret-ahu--${tardive.reference}`), (e) => !!e.cloture, 'clôture');
+    expect(close.cloture!.issue).toBe('contact_impossible');
   });
 
   it('liens : altéré → 403, d’une autre sorte (validation) → refusé, organisation sans contact → 409 en français', async () => {

@@ -1061,6 +1061,24 @@ ${
         .trouver(id)
         .catch(() => undefined);
       if (!avant) throw new Probleme(404, 'Cette orientation n’existe pas.');
+      // Restée sans réponse au-delà du délai de contact (loiret-ahu) : acceptée, elle serait close
+      // aussitôt « contact impossible » et le bailleur averti ; la coordination le confirme d'abord.
+      const programme = deps.catalogue.trouver(avant.programmeId);
+      if (
+        b.decision === 'accepter' &&
+        b.confirmerDelaiEcoule !== 'oui' &&
+        avant.statut === 'recue' &&
+        programme?.options.delaisDepuisSignalement &&
+        delaisDejaEcoules(programme, { signaleLe: jourDeParis(avant.recueLe) }, auth.maintenant()).length
+      ) {
+        await rendreOrientations(req, res, avant.programmeId, 400, {
+          id,
+          messages: [
+            'Le délai de contact de cette orientation est passé : acceptée, elle donnerait un parcours clos aussitôt « contact impossible ». Cochez « Accepter malgré le délai passé » pour l’accepter quand même, ou refusez-la avec un motif.',
+          ],
+        });
+        return;
+      }
       try {
         const o = await deciderOrientation(deps, ctx.personne, id, corps);
         res.redirect(

@@ -57,6 +57,11 @@ ${
 <div class="champ"><label for="bailleur-${o.id}">Bailleur du ménage</label><select id="bailleur-${o.id}" name="bailleur">${bailleurs.map(
         (b) => html`<option value="${b.id}"${b.id === o.organisation.id ? brut(' selected') : ''}>${b.nom}</option>`,
       )}</select></div>
+${
+  o.delaiContactEcoule
+    ? html`<div class="champ choix"><input type="checkbox" id="confirmer-${o.id}" name="confirmerDelaiEcoule" value="oui"><label for="confirmer-${o.id}">Accepter malgré le délai passé (le parcours sera clos aussitôt « contact impossible »)</label></div>`
+    : ''
+}
 <div class="boutons"><button type="submit">Accepter et lancer le parcours</button></div></form></details>
 <details class="action"><summary>Refuser l’orientation de ${m.nom}</summary>
 <form method="post" action="/orientations/${o.id}/decision" novalidate><input type="hidden" name="csrf" value="${ctx.csrf}"><input type="hidden" name="decision" value="refuser">
