@@ -8,9 +8,9 @@
 import type { z } from 'zod';
 import { analyser, Probleme } from '../api/problemes';
 import { lancementSchema, workflowIdDe } from '../api/schemas-api';
-import { motifNonEligible, prioriteDuMenage, type SituationOrientation } from '../domain/prevention';
+import { delaisDejaEcoules, motifNonEligible, prioriteDuMenage, type SituationOrientation } from '../domain/prevention';
 import { COMPOSITIONS_MENAGE, type CompositionMenage, type Programme } from '../domain/vocabulaire';
-import { ajouterDuree, dureeEnFrancais, minuitDeParis } from '../domain/durees';
+import { dureeEnFrancais } from '../domain/durees';
 import { COLONNE, COLONNES, colonneDeEntete, lettreColonne, normaliser, type CleColonne } from './colonnes';
 import { FichierIllisible, type Cellule, type Tableau } from './fichier';
 
@@ -415,14 +415,8 @@ export function analyserListe(tableau: Tableau, ctx: ContexteListe): ListeAnalys
       if (motif) avertissements.push(`hors des règles du programme (${motif}) : le parcours sera clos « non éligible » dès son lancement`);
       // Les échéances qui courent depuis la désignation et seraient déjà passées : un avertissement par délai.
       const depassees = new Map<string, string[]>();
-      for (const [libelle, delai] of [
-        ['Premier contact avec le ménage', programme.delais.contact],
-        ['Première visite à domicile', programme.delais.premiereVisite],
-      ] as const) {
-        if (!delai || !designeLe) continue;
-        if (ajouterDuree(minuitDeParis(designeLe), delai).getTime() < ctx.maintenant.getTime())
-          depassees.set(delai, [...(depassees.get(delai) ?? []), libelle]);
-      }
+      for (const { libelle, delai } of delaisDejaEcoules(programme, { designeLe }, ctx.maintenant))
+        depassees.set(delai, [...(depassees.get(delai) ?? []), libelle]);
       for (const [delai, libelles] of depassees) {
         const noms = libelles.map((x) => `« ${x} »`);
         avertissements.push(

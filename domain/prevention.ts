@@ -317,6 +317,8 @@ export function motifNonEligible(programme: Programme, s: SituationOrientation, 
 /** Une échéance d'« aller vers » qui naîtrait déjà dépassée. */
 export interface DelaiEcoule {
   libelle: string;
+  /** Le délai du programme (durée ISO 8601). */
+  delai: string;
   /** Sa date limite, passée. */
   due: Date;
   /** D'où court le délai, en clair (« la désignation par la commission du 3 mars 2026 »). */
@@ -343,16 +345,17 @@ export function delaisDejaEcoules(programme: Programme, dates: { designeLe?: str
     : `le signalement du bailleur, le ${dateEnFrancais(origine)}`;
   const alerte = 'la coordination en recevra aussitôt l’alerte par courriel, et le dossier sera compté en retard';
   const delais: DelaiEcoule[] = [];
-  if (designeLe && d.premiereVisite)
-    delais.push({ libelle: 'Première visite à domicile', due: ajouterDuree(origine, d.premiereVisite), depuis, consequence: alerte });
   if (d.contact)
     delais.push({
       libelle: 'Premier contact avec le ménage',
+      delai: d.contact,
       due: ajouterDuree(origine, d.contact),
       depuis,
       consequence: programme.options.clotureSansContact
         ? 'le parcours sera clos aussitôt « contact impossible », sans aucune tentative, et le bailleur informé qu’il peut engager les poursuites'
         : alerte,
     });
+  if (designeLe && d.premiereVisite)
+    delais.push({ libelle: 'Première visite à domicile', delai: d.premiereVisite, due: ajouterDuree(origine, d.premiereVisite), depuis, consequence: alerte });
   return delais.filter((x) => x.due.getTime() <= maintenant.getTime());
 }

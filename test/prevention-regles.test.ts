@@ -481,8 +481,8 @@ describe('une date de désignation ou de signalement ancienne : les échéances 
     expect(delaisDejaEcoules(besancon, { designeLe: '2027-03-15' }, heure('2027-04-04T21:59:59Z'))).toEqual([]);
     const ecoules = delaisDejaEcoules(besancon, { designeLe: '2027-03-15' }, heure('2027-04-04T22:00:00Z'));
     expect(ecoules.map((x) => [x.libelle, x.due.toISOString()])).toEqual([
-      ['Première visite à domicile', '2027-04-04T22:00:00.000Z'],
       ['Premier contact avec le ménage', '2027-04-04T22:00:00.000Z'],
+      ['Première visite à domicile', '2027-04-04T22:00:00.000Z'],
     ]);
     expect(ecoules[0]!.depuis).toBe('la désignation par la commission impayés, le 15 mars 2027');
     expect(ecoules.every((x) => x.consequence.includes('la coordination en recevra aussitôt l’alerte par courriel'))).toBe(true);
