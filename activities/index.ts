@@ -7,12 +7,15 @@ import { createFileImlActivities, type DependancesFileIml } from './file-iml';
 import { createIndicateursActivities, type DependancesIndicateurs } from './indicateurs';
 import { createDossiersActivities, type DependancesDossiers } from './dossiers';
 import { createRetentionActivities, type DependancesRetention } from './retention';
+import { createOrientationsActivities } from './orientations';
 
 export type DependancesActivites = DependancesCourriel & DependancesFileIml & DependancesIndicateurs & DependancesDossiers & DependancesRetention;
 
 export function createActivities(deps: DependancesActivites) {
+  const courriel = createCourrielActivities(deps);
   return {
-    ...createCourrielActivities(deps),
+    ...courriel,
+    ...createOrientationsActivities(deps, courriel.envoyerCourriel),
     ...createFileImlActivities(deps),
     ...createIndicateursActivities(deps),
     ...createDossiersActivities(deps),

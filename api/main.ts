@@ -19,6 +19,7 @@ import { creerApplication } from './app';
 import { configOidc } from './oidc';
 import { AnnuaireEnBase, importerPartenaires, importerPersonnel } from '../personnel/annuaire-base';
 import { ID_PLANIFICATION_EFFACEMENT, installerPlanificationEffacement } from '../dossiers/planification';
+import { ID_PLANIFICATION_RELANCES, installerPlanificationRelances } from '../orientations/planification';
 import type { RegistreParcours } from './registre';
 import { REGISTRE } from './registre-produit';
 import { migrer, ouvrirBase } from '../base';
@@ -112,6 +113,11 @@ export async function demarrerApi(config: Config, services: Services, opts: Opti
   installerPlanificationEffacement(client, config.TEMPORAL_TASK_QUEUE).then(
     (r) => journal.info({ planification: ID_PLANIFICATION_EFFACEMENT, resultat: r }, 'planification de l’effacement des dossiers échus installée'),
     (e: unknown) => journal.warn({ err: e }, 'planification de l’effacement des dossiers échus non installée'),
+  );
+  // Chaque matin, la coordination est relancée pour les orientations non traitées dont le délai de contact approche ou est passé.
+  installerPlanificationRelances(client, config.TEMPORAL_TASK_QUEUE).then(
+    (r) => journal.info({ planification: ID_PLANIFICATION_RELANCES, resultat: r }, 'planification des relances d’orientations installée'),
+    (e: unknown) => journal.warn({ err: e }, 'planification des relances d’orientations non installée'),
   );
   const port = opts.port ?? config.PORT;
   const server = await new Promise<Server>((ok, ko) => {

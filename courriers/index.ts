@@ -6,4 +6,5 @@
 export * as iml from './iml';
 export * as protocole from './protocole';
 export * as prevention from './prevention';
+export * as orientations from './orientations';
 export type { Courriel, Jour } from './commun';

@@ -3,7 +3,8 @@
  * Paris), une exécution du workflow `effacementDossiers`, jamais deux à la fois. Installée par chaque
  * API au démarrage : la première la crée, les suivantes la trouvent (et la remettent à jour).
  */
-import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client, type ScheduleOptions } from '@temporalio/client';
+import { ScheduleOverlapPolicy, type Client, type ScheduleOptions } from '@temporalio/client';
+import { installerPlanification } from '../config/planification';
 
 export const ID_PLANIFICATION_EFFACEMENT = 'effacement-dossiers';
 
@@ -18,14 +19,6 @@ export function optionsPlanification(taskQueue: string): ScheduleOptions {
 }
 
 /** Crée la planification si elle manque, sinon remet son action et son horaire à jour. */
-export async function installerPlanificationEffacement(client: Client, taskQueue: string): Promise<'creee' | 'a_jour'> {
-  const o = optionsPlanification(taskQueue);
-  try {
-    await client.schedule.create(o);
-    return 'creee';
-  } catch (e) {
-    if (!(e instanceof ScheduleAlreadyRunning)) throw e;
-    await client.schedule.getHandle(o.scheduleId).update((avant) => ({ ...avant, spec: o.spec, action: o.action, policies: o.policies }));
-    return 'a_jour';
-  }
+export function installerPlanificationEffacement(client: Client, taskQueue: string): Promise<'creee' | 'a_jour'> {
+  return installerPlanification(client, optionsPlanification(taskQueue));
 }

@@ -656,6 +656,23 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === '1' || process.env.ENREGI
   });
 });
 
+describe.runIf(process.env.ENREGISTRER_HISTORIQUES === '1')('enregistrement des tâches planifiées', () => {
+  it('enregistre une relance des orientations (planification « relance-orientations »)', async () => {
+    const banc = await monterBanc();
+    try {
+      const handle = await banc.env.client.workflow.start('relanceOrientations', {
+        taskQueue: banc.taskQueue,
+        workflowId: `relance-orientations-rejeu-${Date.now()}`,
+        args: [],
+      });
+      expect(await handle.result()).toEqual({ rappels: 0, delaisPasses: 0 });
+      ecrireHistorique('relance-orientations-v1.json', await handle.fetchHistory());
+    } finally {
+      await banc.fermer();
+    }
+  });
+});
+
 describe('rejeu des historiques enregistrés', () => {
   const fichiers = existsSync(DOSSIER_HISTORIQUES) ? readdirSync(DOSSIER_HISTORIQUES).filter((f) => f.endsWith('.json')) : [];
   it('il y a au moins un historique de référence', () => {

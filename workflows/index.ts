@@ -4,3 +4,4 @@ export { imlBailGlissant } from './iml-bail-glissant';
 export { fileIml } from './file-iml';
 export { protocolePostResiliation } from './protocole-post-resiliation';
 export { effacementDossiers } from './effacement-dossiers';
+export { relanceOrientations } from './relance-orientations';

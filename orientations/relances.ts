@@ -1,0 +1,52 @@
+/**
+ * Les relances des orientations restées sans réponse (planification « relance-orientations », chaque
+ * matin) : quand le délai de contact d'un programme court depuis la réception de l'orientation
+ * (loiret-ahu), la coordination est rappelée à l'approche du délai (« rappelAvant » du programme),
+ * puis avertie une fois qu'il est passé. Chaque relance a sa clé dans la boîte d'envoi : une par
+ * orientation et par sorte, quel que soit le nombre d'exécutions.
+ */
+import type { BaseDeDonnees } from '../base';
+import { ajouterDuree, jourDeParis, minuitDeParis } from '../domain/durees';
+import type { Programme } from '../domain/vocabulaire';
+
+export interface OrientationNonTraitee {
+  id: string;
+  reference: string;
+  programmeId: string;
+  organisation: string;
+  recueLe: Date;
+}
+
+export interface Relance {
+  sorte: 'rappel' | 'delai_passe';
+  /** Clé de la boîte d'envoi : une relance de chaque sorte par orientation. */
+  cle: string;
+  /** La date limite du premier contact (minuit de Paris du jour de réception, plus le délai). */
+  contactAvant: Date;
+}
+
+/** Rappel par défaut quand le programme n'en règle pas (« rappelAvant »). */
+const RAPPEL_PAR_DEFAUT = 'P5D';
+
+/** La relance due pour cette orientation à cet instant, s'il y en a une. */
+export function relanceDue(programme: Programme, o: Pick<OrientationNonTraitee, 'id' | 'recueLe'>, maintenant: Date): Relance | undefined {
+  const delai = programme.delais.contact;
+  if (!programme.options.delaisDepuisSignalement || !delai) return undefined;
+  const contactAvant = ajouterDuree(minuitDeParis(jourDeParis(o.recueLe)), delai);
+  if (maintenant.getTime() >= contactAvant.getTime()) return { sorte: 'delai_passe', cle: `orientation-delai-passe:${o.id}`, contactAvant };
+  const rappel = ajouterDuree(contactAvant, programme.delais.rappelAvant ?? RAPPEL_PAR_DEFAUT, -1);
+  if (maintenant.getTime() >= rappel.getTime()) return { sorte: 'rappel', cle: `orientation-rappel:${o.id}`, contactAvant };
+  return undefined;
+}
+
+/** Les orientations reçues et pas encore traitées, de tous les programmes (sans leur fiche chiffrée). */
+export async function orientationsNonTraitees(db: BaseDeDonnees): Promise<OrientationNonTraitee[]> {
+  const lignes = await db
+    .selectFrom('orientations as r')
+    .innerJoin('organisations as o', 'o.id', 'r.organisation_id')
+    .select(['r.id', 'r.reference', 'r.programme_id', 'r.recue_le', 'o.nom as organisation'])
+    .where('r.statut', '=', 'recue')
+    .orderBy('r.recue_le')
+    .execute();
+  return lignes.map((l) => ({ id: l.id, reference: l.reference, programmeId: l.programme_id, organisation: l.organisation, recueLe: l.recue_le }));
+}
