@@ -14,7 +14,7 @@ import { CATALOGUE, jusqua, menageEssai, situationPrevention } from './outils/en
 import { bancAvecApi } from './outils/api';
 import { baseEssai } from './outils/base';
 import { AnnuairePartenaires } from '../personnel/organisations';
-import { ajouterDuree, jourDeParis, minuitDeParis } from '../domain/durees';
+import { ajouterDuree, dateEnFrancais, jourDeParis, minuitDeParis } from '../domain/durees';
 import { NOM_COOKIE } from '../api/auth';
 import { sql } from 'kysely';
 
@@ -379,9 +379,12 @@ describe('orientation d’un ménage par un partenaire (fiche par lien signé)',
     const encore = await appel('POST', chemin, { formulaire: fiche() });
     expect(encore.status).toBe(409);
     expect(encore.texte).toContain('ne sert qu’une fois');
-    await essai.banc.courriels.waitFor((x) => x.a.includes('coordination@essai.example') && x.sujet.startsWith('Nouvelle orientation reçue de Habitat 45'), {
-      timeoutMs: 10_000,
-    });
+    const annonce = await essai.banc.courriels.waitFor(
+      (x) => x.a.includes('coordination@essai.example') && x.sujet.startsWith('Nouvelle orientation reçue de Habitat 45'),
+      {
+        timeoutMs: 10_000,
+      },
+    );
 
     const liste = await appel('GET', '/api/programmes/loiret-ahu/orientations', { jeton });
     expect(liste.status).toBe(200);
@@ -398,6 +401,8 @@ describe('orientation d’un ménage par un partenaire (fiche par lien signé)',
       contactAvant: ajouterDuree(minuitDeParis(jourDeParis(recue.recueLe)), 'P1M').toISOString(),
       delaiContactEcoule: false,
     });
+    // La coordination apprend l'arrivée de l'orientation avec la date limite du contact.
+    expect(annonce.texte).toContain(`le premier contact avec le ménage doit être établi avant le ${dateEnFrancais(new Date(recue.contactAvant))}.`);
     const carte = async () => (await appel('GET', '/programmes/loiret-ahu/orientations', { entetes: { cookie: `${NOM_COOKIE}=${jeton}` } })).texte;
     expect(await carte()).toContain('Premier contact à établir avant le ');
     // Restée 40 jours sans réponse : la liste et la page disent que l'accepter la clôturerait aussitôt.

@@ -19,7 +19,7 @@
 import { premierDuMois } from '../../domain/libelles';
 import { Router, type Request, type Response } from 'express';
 import { delaisDejaEcoules, motifNonEligible } from '../../domain/prevention';
-import { ajouterDuree, jourDeParis, minuitDeParis } from '../../domain/durees';
+import { ajouterDuree, dateEnFrancais, jourDeParis, minuitDeParis } from '../../domain/durees';
 import { LIBELLES_TYPE_ORGANISATION, type Programme, type TypeOrganisation } from '../../domain/vocabulaire';
 import { ClesApi, Orientations, type Orientation } from '../../orientations/registre';
 import { decisionOrientationSchema, ficheOrientationSchema, LIBELLES_SERVICES_ORIENTEURS } from '../../orientations/schema';
@@ -205,6 +205,12 @@ async function annoncerOrientation(
     sujet: `Nouvelle orientation reçue de ${organisation.nom} (dossier ${recue.reference})`,
     paragraphes: [
       `${organisation.nom} a orienté un ménage vers ${programme.nom}. Sa fiche vous attend dans la liste des orientations reçues, avec l’éligibilité déjà vérifiée.`,
+      // Le délai de contact court dès aujourd'hui (loiret-ahu : depuis le signalement du bailleur).
+      ...(programme.options.delaisDepuisSignalement && programme.delais.contact
+        ? [
+            `Le délai de contact court depuis aujourd’hui, jour du signalement : le premier contact avec le ménage doit être établi avant le ${dateEnFrancais(ajouterDuree(minuitDeParis(jourDeParis(new Date())), programme.delais.contact))}.`,
+          ]
+        : []),
     ],
     lien: { libelle: 'Voir les orientations reçues', url: `${deps.options.publicBaseUrl.replace(/\/$/, '')}/programmes/${programme.id}/orientations` },
     signature: 'La plateforme de prévention des expulsions',
