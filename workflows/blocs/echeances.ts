@@ -5,8 +5,8 @@
  */
 import type { Echeance } from '../../domain/vocabulaire';
 import { ajouterDuree, dateEnFrancais, retirerDuree } from '../../domain/durees';
-import type { Parcours } from './parcours';
 import { attendre } from './attente';
+import type { Journal } from './journal';
 
 export interface DefinitionEcheance {
   id: string;
@@ -30,9 +30,17 @@ export interface EcheanceSuivie {
   readonly passee: Promise<void>;
 }
 
+/** Ce que les échéances demandent au parcours (le socle, parcours.ts, le fournit) : son journal, ses attributs, ses courriels. */
+export interface ParcoursAEcheances {
+  readonly journal: Journal;
+  publierAttributs(): void;
+  rappeler(e: Echeance): Promise<void>;
+  alerterCoordination(e: Echeance, consigne?: string): Promise<void>;
+}
+
 export class Echeances {
   readonly liste: Echeance[] = [];
-  constructor(private readonly parcours: Parcours) {}
+  constructor(private readonly parcours: ParcoursAEcheances) {}
 
   suivre(def: DefinitionEcheance): EcheanceSuivie {
     const maintenant = new Date();

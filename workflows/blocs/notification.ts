@@ -10,7 +10,16 @@ import type { Courriel, Destinataire, PieceJointe, ResultatCourriel } from '../.
 import type { Lecteur, NomDocument } from '../../documents/modele';
 import type { DestinataireDiagnostic } from '../../domain/partage';
 import { activites } from './activites';
-import type { Parcours } from './parcours';
+import type { EtatParcours, Programme } from '../../domain/vocabulaire';
+import type { Journal } from './journal';
+
+/** Ce que les notifications lisent du parcours (le socle, parcours.ts, le fournit). */
+export interface ParcoursANotifier {
+  readonly programme: Programme;
+  readonly journal: Journal;
+  readonly detailsConfidentiels: Record<string, unknown>;
+  etat(): EtatParcours;
+}
 
 export type A = { role: RolePartenaire } | { personnel: string } | { coordination: true } | { adresse: { nom: string; courriel: string }; libelle?: string };
 
@@ -62,7 +71,7 @@ function lecteurPour(a: A, document: NomDocument): Lecteur {
  * échéances (inutiles aux documents), et sans rien de confidentiel pour un partenaire ; pour le
  * ménage, ses seules coordonnées.
  */
-export function pieceJointe(parcours: Parcours, j: PieceAJoindre & { lecteur: Lecteur }): PieceJointe {
+export function pieceJointe(parcours: ParcoursANotifier, j: PieceAJoindre & { lecteur: Lecteur }): PieceJointe {
   const etat = parcours.etat();
   const menage = parcours.detailsConfidentiels.menage as { nom?: string; adresse?: string } | undefined;
   const detailsConfidentiels =
@@ -84,7 +93,7 @@ export function pieceJointe(parcours: Parcours, j: PieceAJoindre & { lecteur: Le
   };
 }
 
-export function destinataire(parcours: Parcours, a: A): { d: Destinataire; libelle: string } | undefined {
+export function destinataire(parcours: ParcoursANotifier, a: A): { d: Destinataire; libelle: string } | undefined {
   if ('role' in a) {
     const p = parcours.programme.partenaires[a.role];
     if (!p) return undefined;
@@ -112,7 +121,7 @@ export function cleIdempotence(): string {
 }
 
 /** Ce que l'activité reçoit pour un courriel, ou rien si le rôle n'a aucun destinataire dans le programme. */
-function preparer(parcours: Parcours, n: Notification): { libelle: string; courriel: Courriel } | undefined {
+function preparer(parcours: ParcoursANotifier, n: Notification): { libelle: string; courriel: Courriel } | undefined {
   const dest = destinataire(parcours, n.a);
   if (!dest) return undefined;
   const piecesJointes = (n.joindre ?? []).map((j) => pieceJointe(parcours, { ...j, lecteur: j.lecteur ?? lecteurPour(n.a, j.document) }));
@@ -130,7 +139,7 @@ function preparer(parcours: Parcours, n: Notification): { libelle: string; courr
 }
 
 /** Au journal : le courriel envoyé (ses pièces jointes, sa redirection), ou pourquoi il n'est pas parti. */
-function noter(parcours: Parcours, n: Notification, libelle: string | undefined, r: ResultatCourriel | undefined): void {
+function noter(parcours: ParcoursANotifier, n: Notification, libelle: string | undefined, r: ResultatCourriel | undefined): void {
   if (libelle === undefined) {
     parcours.journal.noter('courriel_impossible', `Courriel non envoyé (« ${n.sujet} ») : aucun destinataire configuré pour ce rôle dans le programme`, {
       visibilite: 'equipe',
@@ -146,7 +155,7 @@ function noter(parcours: Parcours, n: Notification, libelle: string | undefined,
   });
 }
 
-export async function notifier(parcours: Parcours, n: Notification): Promise<void> {
+export async function notifier(parcours: ParcoursANotifier, n: Notification): Promise<void> {
   const envoi = preparer(parcours, n);
   noter(parcours, n, envoi?.libelle, envoi ? await activites.envoyerCourriel(envoi.courriel) : undefined);
 }
@@ -158,7 +167,7 @@ export async function notifier(parcours: Parcours, n: Notification): Promise<voi
  * sont notés au journal dans l'ordre donné. Un parcours commencé avant les envoie un à un, comme
  * il l'a fait (patched('courriels-ensemble')).
  */
-export async function notifierEnsemble(parcours: Parcours, ns: Notification[]): Promise<void> {
+export async function notifierEnsemble(parcours: ParcoursANotifier, ns: Notification[]): Promise<void> {
   if (ns.length < 2 || !patched('courriels-ensemble')) {
     for (const n of ns) await notifier(parcours, n);
     return;

@@ -7,13 +7,26 @@
 import { patched, uuid4 } from '@temporalio/workflow';
 import { attendreJusqua } from './attente';
 import type { ReponseValidation } from '../../domain/messages';
-import type { Acteur, DemandeValidation, RolePartenaire } from '../../domain/vocabulaire';
+import type { Acteur, DemandeValidation, EtatParcours, RolePartenaire } from '../../domain/vocabulaire';
 import { LIBELLES_ROLES, ROLES_DANS_UNE_PHRASE } from '../../domain/vocabulaire';
 import { activites } from './activites';
 import { ajouterDuree, dateEnFrancais } from '../../domain/durees';
-import { cleIdempotence, contracter, destinataire, notifier } from './notification';
+import { cleIdempotence, contracter, destinataire, notifier, type ParcoursANotifier } from './notification';
 import { Interruption } from './interruption';
-import type { Parcours } from './parcours';
+import type { Echeances } from './echeances';
+
+/** Ce que les demandes de validation demandent au parcours (le socle, parcours.ts, le fournit). */
+export interface ParcoursAValider extends ParcoursANotifier {
+  readonly ouverture: { reference: string };
+  readonly workflowId: string;
+  readonly echeances: Echeances;
+  readonly demandes: DemandeValidation[];
+  readonly controlesDesReponses: Map<string, (r: ReponseValidation) => string | undefined>;
+  readonly cloture?: EtatParcours['cloture'];
+  readonly clotureEnCours: boolean;
+  attendreJusqua(fn: () => boolean, quand: Date): Promise<boolean>;
+  alerterCoordination(e: { libelle: string; due: string }, consigne?: string): Promise<void>;
+}
 
 export interface DemandeValidationDef {
   role: RolePartenaire;
@@ -44,7 +57,7 @@ export interface DemandeEnCours extends DemandeValidation {
   apercu: string[];
 }
 
-export async function demanderValidation(parcours: Parcours, def: DemandeValidationDef): Promise<DemandeValidation> {
+export async function demanderValidation(parcours: ParcoursAValider, def: DemandeValidationDef): Promise<DemandeValidation> {
   const envoyeeLe = new Date();
   const echeance = def.due && def.due.getTime() > envoyeeLe.getTime() ? def.due : ajouterDuree(envoyeeLe, def.delai);
   const demande: DemandeEnCours = {
@@ -160,7 +173,7 @@ export async function demanderValidation(parcours: Parcours, def: DemandeValidat
 }
 
 /** Validateur synchrone de la réponse d'un partenaire (voir Parcours.ouvrir). */
-export function validerReponse(parcours: Parcours, r: ReponseValidation): string | undefined {
+export function validerReponse(parcours: ParcoursAValider, r: ReponseValidation): string | undefined {
   const d = parcours.demandes.find((x) => x.id === r.demandeId);
   if (!d) return 'Cette demande n’existe pas pour ce parcours.';
   if (d.role !== r.role) return 'Ce lien ne correspond pas au partenaire sollicité pour cette demande.';
@@ -189,7 +202,7 @@ export function validerReponse(parcours: Parcours, r: ReponseValidation): string
  * La réponse enregistrée. `equipe` : l'équipe de l'opérateur répond elle-même (une rechute qu'elle a
  * repérée pendant la veille active, reims-april) ; le journal le dit, sous son nom.
  */
-export function enregistrerReponse(parcours: Parcours, r: ReponseValidation, equipe?: Acteur): DemandeValidation {
+export function enregistrerReponse(parcours: ParcoursAValider, r: ReponseValidation, equipe?: Acteur): DemandeValidation {
   const d = parcours.demandes.find((x) => x.id === r.demandeId)!;
   d.statut = r.decision === 'approuve' ? 'approuvee' : 'refusee';
   d.decision = {
@@ -231,7 +244,7 @@ export interface DemandeEnArrierePlan {
  * Une demande (lien signé) suivie en arrière-plan pendant que le déroulé attend autre chose (le mois
  * du protocole, la décision du comité) ; une clôture demandée l'arrête, le déroulé la voit de son côté.
  */
-export function demanderEnArrierePlan(parcours: Parcours, def: DemandeValidationDef): DemandeEnArrierePlan {
+export function demanderEnArrierePlan(parcours: ParcoursAValider, def: DemandeValidationDef): DemandeEnArrierePlan {
   const fin = demanderValidation(parcours, def).catch((e: unknown) => {
     if (e instanceof Interruption) return demande;
     throw e;
@@ -242,7 +255,7 @@ export function demanderEnArrierePlan(parcours: Parcours, def: DemandeValidation
 }
 
 /** Close une demande encore en attente qui n'a plus d'objet (son lien dit pourquoi), puis attend la fin de son suivi. */
-export async function fermerDemande(parcours: Parcours, x: DemandeEnArrierePlan, raison: string): Promise<void> {
+export async function fermerDemande(parcours: ParcoursAValider, x: DemandeEnArrierePlan, raison: string): Promise<void> {
   if (x.demande.statut === 'en_attente') {
     x.demande.statut = 'expiree';
     x.demande.fermee = { le: new Date().toISOString(), raison };
