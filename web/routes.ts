@@ -1069,7 +1069,9 @@ ${
         b.confirmerDelaiEcoule !== 'oui' &&
         avant.statut === 'recue' &&
         programme?.options.delaisDepuisSignalement &&
-        delaisDejaEcoules(programme, { signaleLe: jourDeParis(avant.recueLe) }, auth.maintenant()).length
+        delaisDejaEcoules(programme, { signaleLe: jourDeParis(avant.recueLe) }, auth.maintenant()).length &&
+        // Non éligible, le parcours serait clos « non éligible » avant tout délai : la carte le dit déjà.
+        !motifNonEligible(programme, avant.fiche.situation, avant.recueLe)
       ) {
         await rendreOrientations(req, res, avant.programmeId, 400, {
           id,

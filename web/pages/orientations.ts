@@ -58,7 +58,7 @@ ${
         (b) => html`<option value="${b.id}"${b.id === o.organisation.id ? brut(' selected') : ''}>${b.nom}</option>`,
       )}</select></div>
 ${
-  o.delaiContactEcoule
+  o.delaiContactEcoule && !o.nonEligible
     ? html`<div class="champ choix"><input type="checkbox" id="confirmer-${o.id}" name="confirmerDelaiEcoule" value="oui"><label for="confirmer-${o.id}">Accepter malgré le délai passé (le parcours sera clos aussitôt « contact impossible »)</label></div>`
     : ''
 }
