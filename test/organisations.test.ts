@@ -491,6 +491,28 @@ describe('orientation d’un ménage par un partenaire (fiche par lien signé)',
     expect(confirmee.status, confirmee.texte.slice(0, 300)).toBe(303);
     const close = await jusqua(essai.banc.env.client.workflow.getHandle(`loiret-ahu--${tardive.reference}`), (e) => !!e.cloture, 'clôture');
     expect(close.cloture!.issue).toBe('contact_impossible');
+
+    // Tardive mais non éligible (garantie FSL) : pas de confirmation du délai à demander, le parcours est clos « non éligible ».
+    const chemin4 = await lienPour(habitat45, 'recouvrement@habitat45.example');
+    expect((await appel('POST', chemin4, { formulaire: fiche({ 'menage.nom': 'M. Paul Girard', 'situation.garantie': 'fsl' }) })).status).toBe(201);
+    const horsRegles = (await appel('GET', '/api/programmes/loiret-ahu/orientations', { jeton })).json.find((o: { statut: string }) => o.statut === 'recue');
+    await base
+      .updateTable('orientations')
+      .set({ recue_le: sql`recue_le - interval '40 days'` })
+      .where('id', '=', horsRegles.id)
+      .execute();
+    const page4 = await carte();
+    const carte4 = page4.slice(page4.indexOf(`id="or-${horsRegles.id}"`), page4.indexOf('</section>', page4.indexOf(`id="or-${horsRegles.id}"`)));
+    expect(carte4).toContain('Ne remplit pas les conditions du programme');
+    expect(carte4).not.toContain('name="confirmerDelaiEcoule"');
+    const csrf4 = /name="csrf" value="([^"]*)"/.exec(page4.slice(page4.indexOf(`action="/orientations/${horsRegles.id}/decision"`)))![1]!;
+    const sansQuestion = await appel('POST', `/orientations/${horsRegles.id}/decision`, {
+      entetes: { cookie: `${NOM_COOKIE}=${jeton}` },
+      formulaire: { csrf: csrf4, decision: 'accepter' },
+    });
+    expect(sansQuestion.status, sansQuestion.texte.slice(0, 300)).toBe(303);
+    const nonEligible = await jusqua(essai.banc.env.client.workflow.getHandle(`loiret-ahu--${horsRegles.reference}`), (e) => !!e.cloture, 'clôture');
+    expect(nonEligible.cloture!.issue).toBe('non_eligible');
   });
 
   it('liens : altéré → 403, d’une autre sorte (validation) → refusé, organisation sans contact → 409 en français', async () => {
