@@ -50,3 +50,41 @@ export async function orientationsNonTraitees(db: BaseDeDonnees): Promise<Orient
     .execute();
   return lignes.map((l) => ({ id: l.id, reference: l.reference, programmeId: l.programme_id, organisation: l.organisation, recueLe: l.recue_le }));
 }
+
+/** Les orientations à traiter d'un programme, pour le tableau de bord de la coordination. */
+export interface OrientationsATraiter {
+  programmeId: string;
+  nombre: number;
+  /** La plus ancienne (la première à traiter). */
+  plusAncienne: Date;
+  /** Son délai de contact, quand il court depuis la réception (loiret-ahu). */
+  contactAvant?: Date;
+  delaiPasse?: boolean;
+}
+
+/** Les orientations non traitées regroupées par programme (ceux que `suivi` retient), la plus ancienne d'abord. */
+export function aTraiterParProgramme(
+  orientations: OrientationNonTraitee[],
+  programme: (id: string) => Programme | undefined,
+  maintenant: Date,
+): OrientationsATraiter[] {
+  const parProgramme = new Map<string, OrientationsATraiter>();
+  for (const o of orientations) {
+    const p = programme(o.programmeId);
+    if (!p) continue;
+    const deja = parProgramme.get(o.programmeId);
+    if (deja) {
+      deja.nombre += 1;
+      continue;
+    }
+    // La liste est triée par date de réception : la première vue est la plus ancienne.
+    const delai = p.options.delaisDepuisSignalement && p.delais.contact ? ajouterDuree(minuitDeParis(jourDeParis(o.recueLe)), p.delais.contact) : undefined;
+    parProgramme.set(o.programmeId, {
+      programmeId: o.programmeId,
+      nombre: 1,
+      plusAncienne: o.recueLe,
+      ...(delai ? { contactAvant: delai, delaiPasse: maintenant.getTime() >= delai.getTime() } : {}),
+    });
+  }
+  return [...parProgramme.values()];
+}

@@ -405,6 +405,12 @@ describe('orientation d’un ménage par un partenaire (fiche par lien signé)',
     expect(annonce.texte).toContain(`le premier contact avec le ménage doit être établi avant le ${dateEnFrancais(new Date(recue.contactAvant))}.`);
     const carte = async () => (await appel('GET', '/programmes/loiret-ahu/orientations', { entetes: { cookie: `${NOM_COOKIE}=${jeton}` } })).texte;
     expect(await carte()).toContain('Premier contact à établir avant le ');
+    // Le tableau de bord de la coordination la signale, avec la date limite du contact.
+    const tableau = async () => (await appel('GET', '/parcours', { entetes: { cookie: `${NOM_COOKIE}=${jeton}` } })).texte;
+    const avant = await tableau();
+    expect(avant).toContain('<h2 id="titre-orientations">Orientations reçues à traiter</h2>');
+    expect(avant).toContain(`<a href="/programmes/loiret-ahu/orientations">${CATALOGUE.trouver('loiret-ahu')!.nom} : 1 orientation</a>`);
+    expect(avant).toContain(`premier contact avant le ${dateEnFrancais(new Date(recue.contactAvant))}`);
     // Restée 40 jours sans réponse : la liste et la page disent que l'accepter la clôturerait aussitôt.
     const base = essai.banc.dependances.base;
     await base
@@ -416,6 +422,7 @@ describe('orientation d’un ménage par un partenaire (fiche par lien signé)',
     const pageTardive = await carte();
     expect(pageTardive).toContain('Acceptée, le parcours sera clos aussitôt « contact impossible », sans aucune tentative');
     expect(pageTardive).toContain('name="confirmerDelaiEcoule"');
+    expect(await tableau()).toContain('<strong>son délai de contact est passé</strong>');
     // Acceptée par la page sans cocher la confirmation : refusée avec la raison, rien de lancé.
     const csrf = /name="csrf" value="([^"]*)"/.exec(pageTardive.slice(pageTardive.indexOf(`action="/orientations/${recue.id}/decision"`)))![1]!;
     const sansConfirmer = await appel('POST', `/orientations/${recue.id}/decision`, {

@@ -98,6 +98,7 @@ import {
 } from './pages/annuaire';
 import { devantUnNom } from '../domain/libelles';
 import { pageOrientations, type RetourOrientation } from './pages/orientations';
+import { aTraiterParProgramme, orientationsNonTraitees } from '../orientations/relances';
 import { changementDuFormulaire, erreursDuFormulaire, pageProgrammes, pageReglages, type RetourReglages } from './pages/reglages';
 import { pageConnexion } from './pages/connexion';
 import { pageEvaluations } from './pages/evaluations';
@@ -326,7 +327,21 @@ export function routesWeb(deps: DependancesApi, auth: OptionsAuth & { maintenant
         const liste = await listerParcours(deps, ctx.personne, filtres);
         // Les référents absents aujourd'hui (personnel de la coordination) : bandeau en tête.
         const absences = estCoordination(ctx.personne) ? await lireAbsences(deps, ctx.personne) : [];
-        envoyer(res, ctx, 200, estCoordination(ctx.personne) ? 'Tableau de bord' : 'Mes ménages', pageTableau(ctx, liste, filtres, undefined, absences));
+        // Les orientations reçues de ses programmes et pas encore traitées (le délai de contact de loiret-ahu en court déjà).
+        const orientations = estCoordination(ctx.personne)
+          ? aTraiterParProgramme(
+              await orientationsNonTraitees(deps.base),
+              (id) => (suitProgramme(ctx.personne, id) ? deps.catalogue.trouver(id) : undefined),
+              auth.maintenant(),
+            )
+          : [];
+        envoyer(
+          res,
+          ctx,
+          200,
+          estCoordination(ctx.personne) ? 'Tableau de bord' : 'Mes ménages',
+          pageTableau(ctx, liste, filtres, undefined, absences, orientations),
+        );
       } catch (e) {
         if (!(e instanceof Probleme) || e.status >= 500) throw e;
         // Un filtre illisible (adresse modifiée à la main) : nommé par son libellé, jamais par son paramètre.

@@ -13,6 +13,8 @@ import { TYPES_PARCOURS, type TypeParcours } from '../../domain/vocabulaire';
 import { dateFr, libelleEtape, LIBELLES_TYPE_PARCOURS } from '../libelles';
 import { estCoordination, nomDe, programmesDe, tableau, travailleursSociaux, type Contexte } from './commun';
 import { bandeauAbsences, type AbsenceAffichee } from './personnel';
+import type { OrientationsATraiter } from '../../orientations/relances';
+import { nombreDe } from '../../domain/libelles';
 
 export type Filtres = Partial<Record<'programme' | 'type' | 'etape' | 'travailleurSocial' | 'enRetard' | 'cloture' | 'recherche' | 'page', string>>;
 
@@ -78,7 +80,29 @@ function sansFiltre(filtres: Filtres): boolean {
   );
 }
 
-export function pageTableau(ctx: Contexte, resultat: PageDossiers = PAGE_VIDE, filtres: Filtres, erreur?: string, absences: AbsenceAffichee[] = []): Brut {
+/** Les orientations reçues et pas encore traitées, programme par programme, avec le délai de contact de la plus ancienne. */
+function bandeauOrientations(ctx: Contexte, orientations: OrientationsATraiter[]): Brut {
+  if (!orientations.length) return brut('');
+  return html`<section class="encadre" aria-labelledby="titre-orientations"><h2 id="titre-orientations">Orientations reçues à traiter</h2><ul>${orientations.map(
+    (o) =>
+      html`<li><a href="/programmes/${o.programmeId}/orientations">${ctx.deps.catalogue.trouver(o.programmeId)?.nom ?? o.programmeId} : ${nombreDe(o.nombre, 'orientation', 'orientations')}</a> — la plus ancienne reçue le ${dateFr(o.plusAncienne.toISOString())}${
+        o.contactAvant
+          ? o.delaiPasse
+            ? html` ; <strong>son délai de contact est passé</strong> (le ${dateFr(o.contactAvant.toISOString())})`
+            : html` ; premier contact avant le ${dateFr(o.contactAvant.toISOString())}`
+          : ''
+      }</li>`,
+  )}</ul></section>`;
+}
+
+export function pageTableau(
+  ctx: Contexte,
+  resultat: PageDossiers = PAGE_VIDE,
+  filtres: Filtres,
+  erreur?: string,
+  absences: AbsenceAffichee[] = [],
+  orientations: OrientationsATraiter[] = [],
+): Brut {
   const nomProgramme = (id: string) => ctx.deps.catalogue.trouver(id)?.nom ?? id;
   if (!estCoordination(ctx.personne)) return pageMesMenages(ctx, resultat, filtres, erreur);
   const liste = resultat.elements;
@@ -95,6 +119,7 @@ export function pageTableau(ctx: Contexte, resultat: PageDossiers = PAGE_VIDE, f
 <p>${resultat.total} parcours${enRetard ? html` ; sur cette page, <strong>${enRetard} en retard</strong>` : ''}. Les ménages prioritaires de leur programme viennent d’abord, puis les échéances les plus proches (les retards en premier).
 <a href="/parcours/nouveau">Lancer un parcours</a></p>
 ${bandeauAbsences(absences)}
+${bandeauOrientations(ctx, orientations)}
 <form method="get" action="/parcours" aria-label="Filtres">
 <fieldset><legend>Filtrer les parcours</legend>
 <div class="filtres">
