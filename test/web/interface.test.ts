@@ -96,7 +96,7 @@ async function attendreTexte(page: Page, texte: string | RegExp, ms = 20_000) {
 /** Début du bail : deux mois avant aujourd'hui (éligible : bail de moins de 6 mois). */
 const debutBail = () => new Date(Date.now() - 60 * 86_400_000).toISOString().slice(0, 10);
 
-async function lancerParLeFormulaire(page: Page, programmeId: string, ref: string, garantie = 'aucune') {
+async function lancerParLeFormulaire(page: Page, programmeId: string, ref: string, garantie = 'aucune', signaleLe?: string) {
   await page.goto(`${ui.url}/parcours/nouveau/${programmeId}`);
   // Un programme à plusieurs bailleurs (APRIL) : le bailleur du ménage se choisit.
   const bailleur = page.locator('#lancement-bailleur');
@@ -112,6 +112,7 @@ async function lancerParLeFormulaire(page: Page, programmeId: string, ref: strin
   await page.locator('#lancement-donnees-situation-garantie').selectOption(garantie);
   await page.locator('#lancement-donnees-situation-contactBailleur').selectOption('non');
   await page.locator('#lancement-donnees-situation-suiviParServiceSocial').selectOption('non');
+  if (signaleLe) await page.locator('#lancement-donnees-signaleLe').fill(signaleLe);
   await page.getByRole('button', { name: 'Lancer le parcours' }).click();
   await page.waitForLoadState();
 }
@@ -187,6 +188,11 @@ describe('l’interface web dans Chromium', () => {
     await focusSurLeResume(coord);
     expect(new URL(coord.url()).pathname).toBe('/parcours/nouveau/loiret-ahu');
     await sansViolation(coord, '06b-lancer-non-eligible');
+    // Signalé par le bailleur il y a 40 jours : le délai de contact d'un mois est déjà écoulé, le formulaire le dit avant de lancer.
+    await lancerParLeFormulaire(coord, 'loiret-ahu', refLoiret, 'aucune', new Date(Date.now() - 40 * 86_400_000).toISOString().slice(0, 10));
+    await expect(coord.locator('[role=alert]').innerText()).resolves.toContain('Ce délai est déjà écoulé');
+    expect(new URL(coord.url()).pathname).toBe('/parcours/nouveau/loiret-ahu');
+    await sansViolation(coord, '06c-lancer-delai-ecoule');
 
     await lancerParLeFormulaire(coord, 'loiret-ahu', refLoiret);
     expect(new URL(coord.url()).pathname).toBe(`/parcours/loiret-ahu--${refLoiret}`);

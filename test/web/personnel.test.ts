@@ -12,6 +12,7 @@ import { jourDeParis } from '../../personnel/absences';
 import { hashPassword } from '../../securite/mots-de-passe';
 import { creerLanceurSimulations } from '../../simulations/lanceur';
 import { pino } from 'pino';
+import { sql } from 'kysely';
 import { baseEssai } from '../outils/base';
 import { CATALOGUE, monterBanc, type Banc } from '../outils/environnement';
 import { capturer, demarrerInterface, focusSurLeResume, lancerNavigateur, reserverPort, verifierAxe, type InterfaceEssai } from '../outils/navigateur';
@@ -249,5 +250,61 @@ describe('pages du personnel', () => {
     await bailleur.getByRole('button', { name: /Révoquer la clé/ }).click();
     await coord.waitForLoadState();
     expect(await coord.locator('[role=status]').innerText()).toContain('est révoquée');
+  }, 120_000);
+
+  it('une orientation : la fiche du partenaire ouverte par son lien, la carte à la coordination, puis restée sans réponse au-delà du délai de contact', async () => {
+    const coord = await nouvellePage();
+    await connecter(coord, 'coord.essai');
+    await coord.goto(`${ui.url}/programmes/loiret-ahu/annuaire`);
+    await coord
+      .getByRole('region', { name: /LogemLoiret/ })
+      .getByRole('button', { name: /Envoyer à .* un lien pour orienter un ménage/ })
+      .click();
+    await coord.waitForLoadState();
+    const courriel = await banc.courriels.waitFor((m) => m.sujet.endsWith(': orienter un ménage') && /\/orientation\/\S+/.test(m.texte), { timeoutMs: 10_000 });
+    const lien = /http:\/\/\S+\/orientation\/[A-Za-z0-9._-]+/.exec(courriel.texte)![0];
+
+    // Le partenaire, sans compte : la fiche d'orientation.
+    const partenaire = await nouvellePage();
+    await partenaire.goto(lien);
+    await sansViolation(partenaire, 'orientation-fiche');
+    const champ = (nom: string) => partenaire.locator(`[name="${nom}"]`);
+    await champ('oriente.nom').fill('Sandrine Morel');
+    await champ('oriente.courriel').fill('s.morel@logemloiret.example');
+    await champ('oriente.service').selectOption({ index: 1 });
+    await champ('menage.nom').fill('Mme Lina Moreau');
+    await champ('menage.composition').selectOption('personne_seule');
+    await champ('menage.adresse').fill('3 rue Bannier, 45000 Orléans');
+    await champ('situation.impayesMois').fill('2');
+    await champ('situation.montantDette').fill('820');
+    await champ('situation.debutBail').fill(new Date(Date.now() - 100 * 86_400_000).toISOString().slice(0, 10));
+    await champ('situation.garantie').selectOption('aucune');
+    await champ('situation.contactBailleur').selectOption('non');
+    await champ('situation.suiviParServiceSocial').selectOption('non');
+    await champ('consentement').check();
+    await partenaire.getByRole('button').last().click();
+    await partenaire.waitForLoadState();
+    expect(await partenaire.locator('main').innerText()).toContain('Orientation transmise');
+    await sansViolation(partenaire, 'orientation-transmise');
+
+    // La coordination : la carte dit jusqu'à quand établir le contact.
+    await coord.goto(`${ui.url}/programmes/loiret-ahu/orientations`);
+    expect(await coord.locator('main').innerText()).toContain('Premier contact à établir avant le ');
+    await sansViolation(coord, 'orientations-a-traiter');
+    // Restée 40 jours sans réponse : la carte le dit, accepter sans cocher la case est refusé avec la raison.
+    await banc.dependances.base
+      .updateTable('orientations')
+      .set({ recue_le: sql`now() - interval '40 days'` })
+      .where('statut', '=', 'recue')
+      .execute();
+    await coord.reload();
+    const carte = coord.locator('section.organisation', { hasText: 'Mme Lina Moreau' });
+    expect(await carte.innerText()).toContain('Le délai de contact, qui court depuis la réception (le signalement du bailleur), est passé');
+    await carte.locator('summary', { hasText: 'Accepter' }).click();
+    await sansViolation(coord, 'orientation-tardive');
+    await carte.getByRole('button', { name: 'Accepter et lancer le parcours' }).click();
+    await coord.waitForLoadState();
+    expect(await coord.locator('[role=alert]').last().innerText()).toContain('Le délai de contact de cette orientation est passé');
+    await sansViolation(coord, 'orientation-tardive-confirmation-demandee');
   }, 120_000);
 });
