@@ -353,7 +353,8 @@ const tousLesParcours = une(async () => {
   const dossiers = Object.assign({}, ...(await Promise.all(Object.values(PARCOURS).map((f) => f())))) as Record<string, Dossier>;
   const etats = await Promise.all(Object.values(dossiers).map((d) => d.h.query(etatQuery)));
   for (const [cle, d] of Object.entries(dossiers)) refs[cle] = d.ref;
-  const jours = (l: string[]) => l.map((x) => jour(x)).sort();
+  // Les jours de Paris, comme les bornes du calcul (un parcours clos à 23 h 30 UTC l'est le lendemain à Paris).
+  const jours = (l: string[]) => l.map((x) => jourDeParis(new Date(x))).sort();
   periode = { du: jours(etats.map((e) => e.journal[0]!.date))[0]!, au: jours(etats.map((e) => e.cloture!.le)).at(-1)! };
 });
 

@@ -7,6 +7,7 @@
 import { expect, it, vi } from 'vitest';
 import { etatQuery, repondreValidationUpdate } from '../domain/messages';
 import type { EtatParcours } from '../domain/vocabulaire';
+import { jourDeParis } from '../domain/durees';
 import { PARCOURS_IML } from '../api/parcours-iml';
 import { bancAvecApi } from './outils/api';
 import { menageEssai, requete } from './outils/environnement';
@@ -91,7 +92,8 @@ it('la file, la liste des programmes, les indicateurs et la page d’évaluation
   expect(liste.find((p) => p.id === PROGRAMME)?.fileIml).toMatchObject({ actives: 2, enAttente: 1 });
 
   // Les fiches du système d'enregistrement suivent les parcours : le rapport dit les mêmes nombres.
-  const jour = new Date().toISOString().slice(0, 10);
+  // Le jour de Paris, comme les bornes du calcul (à 23 h 30 UTC, c'est déjà demain à Paris).
+  const jour = jourDeParis(new Date());
   const periode = `du=${jour.slice(0, 4)}-01-01&au=${jour}`;
   const ind = await vi.waitFor(
     async () => {
