@@ -277,7 +277,8 @@ export async function startMailCatcher(opts: OptionsMailCatcher = {}): Promise<M
       ecrire(dossier, r, brut);
     } catch (e) {
       // La boîte garde le courriel en mémoire ; il manquera seulement après un redémarrage.
-      log(`courriel non enregistré dans ${dossier} :`, (e as Error).message);
+      // Sans le message de l'erreur : il peut citer le chemin ou le contenu du courriel.
+      log(`courriel non enregistré dans ${dossier} : ${sorteDErreur(e)}`);
     }
   };
 
@@ -366,7 +367,8 @@ export async function startMailCatcher(opts: OptionsMailCatcher = {}): Promise<M
   // Un écouteur « error » est obligatoire (sinon smtp-server lève l'erreur) ; au
   // démarrage, l'erreur est déjà remontée par la promesse de listen().
   smtp.on('error', (e: Error) => {
-    if (demarre) log('erreur SMTP :', e.message);
+    // Sans le message : une erreur SMTP peut citer une adresse.
+    if (demarre) log(`erreur SMTP : ${sorteDErreur(e)}`);
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -531,7 +533,7 @@ Ctrl+C pour arrêter.`);
     catcher.close().then(
       () => process.exit(0),
       (e: unknown) => {
-        console.error(e);
+        console.error(`Arrêt du mail catcher incomplet : ${sorteDErreur(e)}`);
         process.exit(1);
       },
     );
