@@ -28,11 +28,20 @@ export interface Relance {
 /** Rappel par défaut quand le programme n'en règle pas (« rappelAvant »). */
 const RAPPEL_PAR_DEFAUT = 'P5D';
 
+/**
+ * La date limite du premier contact d'une orientation reçue à cet instant, quand le délai de contact
+ * du programme court depuis la réception (loiret-ahu : le signalement du bailleur) ; sinon rien. Le
+ * même calcul que le parcours : minuit de Paris du jour de réception, plus le délai.
+ */
+export function contactAvantOrientation(programme: Programme, recueLe: Date): Date | undefined {
+  const delai = programme.delais.contact;
+  return programme.options.delaisDepuisSignalement && delai ? ajouterDuree(minuitDeParis(jourDeParis(recueLe)), delai) : undefined;
+}
+
 /** La relance due pour cette orientation à cet instant, s'il y en a une. */
 export function relanceDue(programme: Programme, o: Pick<OrientationNonTraitee, 'id' | 'recueLe'>, maintenant: Date): Relance | undefined {
-  const delai = programme.delais.contact;
-  if (!programme.options.delaisDepuisSignalement || !delai) return undefined;
-  const contactAvant = ajouterDuree(minuitDeParis(jourDeParis(o.recueLe)), delai);
+  const contactAvant = contactAvantOrientation(programme, o.recueLe);
+  if (!contactAvant) return undefined;
   if (maintenant.getTime() >= contactAvant.getTime()) return { sorte: 'delai_passe', cle: `orientation-delai-passe:${o.id}`, contactAvant };
   const rappel = ajouterDuree(contactAvant, programme.delais.rappelAvant ?? RAPPEL_PAR_DEFAUT, -1);
   if (maintenant.getTime() >= rappel.getTime()) return { sorte: 'rappel', cle: `orientation-rappel:${o.id}`, contactAvant };
@@ -78,7 +87,7 @@ export function aTraiterParProgramme(
       continue;
     }
     // La liste est triée par date de réception : la première vue est la plus ancienne.
-    const delai = p.options.delaisDepuisSignalement && p.delais.contact ? ajouterDuree(minuitDeParis(jourDeParis(o.recueLe)), p.delais.contact) : undefined;
+    const delai = contactAvantOrientation(p, o.recueLe);
     parProgramme.set(o.programmeId, {
       programmeId: o.programmeId,
       nombre: 1,

@@ -19,7 +19,8 @@
 import { premierDuMois } from '../../domain/libelles';
 import { Router, type Request, type Response } from 'express';
 import { delaisDejaEcoules, motifNonEligible } from '../../domain/prevention';
-import { ajouterDuree, dateEnFrancais, jourDeParis, minuitDeParis } from '../../domain/durees';
+import { contactAvantOrientation } from '../../orientations/relances';
+import { dateEnFrancais, jourDeParis } from '../../domain/durees';
 import { LIBELLES_TYPE_ORGANISATION, type Programme, type TypeOrganisation } from '../../domain/vocabulaire';
 import { ClesApi, Orientations, type Orientation } from '../../orientations/registre';
 import { decisionOrientationSchema, ficheOrientationSchema, LIBELLES_SERVICES_ORIENTEURS } from '../../orientations/schema';
@@ -102,7 +103,7 @@ export function versSortie(programme: Programme, r: Orientation, maintenant: Dat
   const contact =
     programme.options.delaisDepuisSignalement && programme.delais.contact
       ? {
-          contactAvant: ajouterDuree(minuitDeParis(signaleLe), programme.delais.contact).toISOString(),
+          contactAvant: contactAvantOrientation(programme, r.recueLe)!.toISOString(),
           delaiContactEcoule: delaisDejaEcoules(programme, { signaleLe }, maintenant).length > 0,
         }
       : {};
@@ -208,7 +209,7 @@ async function annoncerOrientation(
       // Le délai de contact court dès aujourd'hui (loiret-ahu : depuis le signalement du bailleur).
       ...(programme.options.delaisDepuisSignalement && programme.delais.contact
         ? [
-            `Le délai de contact court depuis aujourd’hui, jour du signalement : le premier contact avec le ménage doit être établi avant le ${dateEnFrancais(ajouterDuree(minuitDeParis(jourDeParis(new Date())), programme.delais.contact))}.`,
+            `Le délai de contact court depuis aujourd’hui, jour du signalement : le premier contact avec le ménage doit être établi avant le ${dateEnFrancais(contactAvantOrientation(programme, new Date())!)}.`,
           ]
         : []),
     ],
