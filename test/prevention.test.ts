@@ -26,6 +26,7 @@ import { ajouterDuree, dateEnFrancais, heureDeParis, jourDeParis, minuitDeParis,
 import {
   CATALOGUE,
   apres,
+  avancer,
   avancerJusqua,
   lancerAvance,
   demarrerLe,
@@ -64,8 +65,14 @@ const situation = (s: Partial<SituationOrientation> = {}): SituationOrientation 
   ...s,
 });
 
-async function lancer(programmeId: string, s: Partial<SituationOrientation> = {}, plus: Pick<EntreePrevention, 'signaleLe'> = {}) {
-  const programme = CATALOGUE.trouver(programmeId)!;
+async function lancer(
+  programmeId: string,
+  s: Partial<SituationOrientation> = {},
+  plus: Pick<EntreePrevention, 'signaleLe'> = {},
+  delais: Record<string, string> = {},
+) {
+  const catalogue = CATALOGUE.trouver(programmeId)!;
+  const programme = { ...catalogue, delais: { ...catalogue.delais, ...delais } };
   const menage = menageEssai();
   const entree: EntreePrevention = { programme, menage, coordinateur: 'coord.essai', travailleurSocial: 'ts.alice', situation: situation(s), ...plus };
   const handle = await banc.env.client.workflow.start('preventionPrecontentieuse', {
@@ -859,6 +866,35 @@ describe('loiret-ahu — fin de la durée de suivi', () => {
     const finSuivi = await echeanceSuivie(handle, 'fin_suivi');
     // loiret-ahu : 6 mois de suivi, dernier bilan à 6 mois, plus ses 2 semaines de saisie.
     expect(finSuivi.due).toBe(ajouterDuree(ajouterDuree(planLe, 'P6M'), 'P2W').toISOString());
+    await handle.executeUpdate(cloturerUpdate, { args: [msg()({ issue: 'menage_met_fin' as const })] });
+    await jusqua(handle, (e) => !!e.cloture);
+  });
+
+  it('courriels aux partenaires refusés par un serveur de courriel en panne : l’information des partenaires dépasse son délai, la coordination est alertée, puis elle est tenue quand ils partent', async () => {
+    // Le délai du programme (7 jours) ramené à une heure : pendant la panne, l'envoi est repris toutes
+    // les 10 minutes au plus ; 7 jours en feraient plus de mille reprises, une heure une douzaine. Le
+    // chemin de l'échéance est le même.
+    const { handle, ref } = await lancer('loiret-ahu', {}, {}, { informationPartenaires: 'PT1H' });
+    await contactEtDiagnostic(handle);
+    const reparer = banc.refuserCourriels((objet) => objet.startsWith('Plan d’aide engagé') && objet.includes(ref));
+    try {
+      await handle.executeUpdate(planAideUpdate, { args: [msg()({ actions: ['budget' as const], orientations: [] })] });
+      const information = await echeanceSuivie(handle, 'information_partenaires');
+      // Pas `avancer` : il attend le repos du parcours, et l'envoi reste en reprise pendant la panne.
+      await lancerAvance(banc, handle, new Date(information.due).getTime() + 60_000 - (await heureDuParcours(handle)).getTime());
+      await banc.courriels.waitFor(
+        (m) => m.sujet.startsWith('Échéance dépassée : Information des partenaires') && m.a.includes('coordination@essai.example') && dossier(ref)(m),
+      );
+      await jusqua(handle, (e) => e.echeances.some((x) => x.id === 'information_partenaires' && x.statut === 'depassee'));
+      expect(banc.courriels.messages().some((m) => m.sujet.startsWith('Plan d’aide engagé') && dossier(ref)(m))).toBe(false);
+    } finally {
+      reparer();
+    }
+    // La reprise suivante de l'envoi, au plus 10 minutes plus tard (intervalle maximal des reprises).
+    await avancer(banc, handle, '11 minutes');
+    await banc.courriels.waitFor((m) => m.sujet === `Plan d’aide engagé (dossier ${ref})` && m.a.includes(bailleurDe('loiret-ahu')));
+    const etat = await etape(handle, 'suivi');
+    expect(etat.echeances.find((x) => x.id === 'information_partenaires')).toMatchObject({ statut: 'tenue', depasseeLe: expect.any(String) });
     await handle.executeUpdate(cloturerUpdate, { args: [msg()({ issue: 'menage_met_fin' as const })] });
     await jusqua(handle, (e) => !!e.cloture);
   });

@@ -155,6 +155,12 @@ export interface Banc {
    * activité d'envoi reste en cours jusqu'à l'appel de la fonction rendue, qui les laisse partir.
    */
   retenirCourriels(predicat: (objet: string) => boolean): () => void;
+  /**
+   * Refuse les courriels dont l'objet vérifie `predicat` (un serveur de courriel en panne, qui répond
+   * « réessayez plus tard ») : leur activité échoue et sera reprise, jusqu'à l'appel de la fonction
+   * rendue. Entre deux reprises, aucune activité n'est en cours : l'horloge du parcours peut avancer.
+   */
+  refuserCourriels(predicat: (objet: string) => boolean): () => void;
   /** Arrête le worker du banc (comme un arrêt propre : il ne se signale plus). */
   arreterWorker(): Promise<void>;
   fermer(): Promise<void>;
@@ -200,13 +206,18 @@ export async function inscrireAnnuaire(db: BaseDeDonnees, personnes: Personne[] 
  * Un transport qui passe les courriels au transport réel, sauf ceux qu'une retenue vise : ceux-là
  * attendent qu'elle soit levée (pour voir un parcours pendant un envoi lent).
  */
-function transportRetenable(reel: Transporter): { transport: Transporter; retenir: Banc['retenirCourriels'] } {
+function transportRetenable(reel: Transporter): { transport: Transporter; retenir: Banc['retenirCourriels']; refuser: Banc['refuserCourriels'] } {
   const retenues = new Set<{ predicat: (objet: string) => boolean; levee: Promise<void> }>();
+  const refus = new Set<(objet: string) => boolean>();
   const retenable: Transport = {
     name: 'essai-retenable',
     version: '1',
     send(courriel, fini) {
       const objet = String(courriel.data.subject ?? '');
+      if ([...refus].some((p) => p(objet))) {
+        fini(Object.assign(new Error('451 4.3.0 Service momentanément indisponible (essai)'), { responseCode: 451 }), undefined);
+        return;
+      }
       void Promise.all([...retenues].filter((r) => r.predicat(objet)).map((r) => r.levee))
         .then(() => reel.sendMail(courriel.data))
         .then(
@@ -225,6 +236,10 @@ function transportRetenable(reel: Transporter): { transport: Transporter; reteni
         retenues.delete(r);
         lever();
       };
+    },
+    refuser(predicat) {
+      refus.add(predicat);
+      return () => void refus.delete(predicat);
     },
   };
 }
@@ -264,6 +279,7 @@ export async function monterBanc(
     taskQueue,
     dependances,
     retenirCourriels: smtp.retenir,
+    refuserCourriels: smtp.refuser,
     async arreterWorker() {
       if (worker.getState() === 'RUNNING') worker.shutdown();
       await course.catch(() => undefined);
