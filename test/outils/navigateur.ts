@@ -126,12 +126,15 @@ export async function verifierAxe(page: Page, toutes = false): Promise<Violation
 }
 
 /**
- * Capture d'écran pleine page dans test-artifacts/ecrans/<nom>.png (ignoré par git). Chromium refuse
+ * Capture d'écran pleine page dans test-artifacts/ecrans/<nom>.png (ignoré par git), quand elles sont
+ * demandées (`CAPTURES_ECRAN=1 npm test`) : une capture pleine page coûte du calcul (rendu, PNG) que la
+ * suite n'a pas à payer à chaque passage ; rien n'y est vérifié. Chromium refuse
  * parfois une capture sur une machine chargée (« Unable to capture screenshot ») : une seconde
  * tentative une fois la page chargée, puis la partie visible seulement, puis un avertissement — la
  * capture est une pièce du dossier de test, pas une vérification (axe-core et les assertions le sont).
  */
 export async function capturer(page: Page, nom: string): Promise<void> {
+  if (process.env.CAPTURES_ECRAN !== '1') return;
   mkdirSync(DOSSIER_ECRANS, { recursive: true });
   const chemin = `${DOSSIER_ECRANS}${nom}.png`;
   const essais = [

@@ -7,7 +7,7 @@
  * Sur chaque page : rien ne défile de côté, l'en-tête tient en 100 pixels au plus (la navigation est
  * dans « Menu »), les tableaux sont des cartes où chaque valeur est précédée de l'en-tête de sa
  * colonne (« Responsable » compris), axe-core ne trouve aucune violation « serious » ou
- * « critical ». Une capture d'écran de chaque page dans test-artifacts/ecrans/telephone-*.png.
+ * « critical ». Une capture d'écran de chaque page (CAPTURES_ECRAN=1) dans test-artifacts/ecrans/telephone-*.png.
  * Sur un écran d'ordinateur, les mêmes tableaux restent des tableaux et la navigation reste visible.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
