@@ -446,7 +446,12 @@ export function createCourrielActivities(deps: DependancesCourriel) {
         });
       } catch (e) {
         // Refusé ou injoignable : rien n'est parti, la reprise renverra.
-        await deps.base.updateTable('courriels').set({ envoi_commence_le: null }).where('cle', '=', c.cle).where('envoye_le', 'is', null).execute();
+        await deps.base
+          .updateTable('courriels')
+          .set({ envoi_commence_le: null, echoue_le: new Date() })
+          .where('cle', '=', c.cle)
+          .where('envoye_le', 'is', null)
+          .execute();
         throw echecEnvoi(e);
       }
       deps.apresAcceptation?.(c.cle);

@@ -628,4 +628,16 @@ export const MIGRATIONS: Record<string, Migration> = {
       // Rien à rétablir : des compteurs vides valent pour les deux versions.
     },
   },
+  '0031-courriels-en-echec': {
+    async up(db: Kysely<unknown>) {
+      // Le dernier refus du serveur de courriel : un courriel pas encore parti et refusé récemment est
+      // « en attente » (bandeau du tableau de bord) ; les reprises ont lieu toutes les 10 minutes au plus.
+      await db.schema.alterTable('courriels').addColumn('echoue_le', 'timestamptz').execute();
+      await sql`create index courriels_en_attente on courriels (echoue_le) where envoye_le is null`.execute(db);
+    },
+    async down(db: Kysely<unknown>) {
+      await sql`drop index if exists courriels_en_attente`.execute(db);
+      await db.schema.alterTable('courriels').dropColumn('echoue_le').execute();
+    },
+  },
 };

@@ -37,6 +37,8 @@ export interface TableCourriels {
   envoi_commence_le: ColumnType<Date | null, Date | null | undefined, Date | null>;
   /** Un envoi interrompu par la mort du worker : peut-être parti, jamais renvoyé. */
   incertain: ColumnType<boolean, boolean | undefined, boolean>;
+  /** Le dernier refus du serveur de courriel (0031) ; reste posé une fois le courriel parti. */
+  echoue_le: ColumnType<Date | null, Date | null | undefined, Date | null>;
 }
 
 /** La fiche d'indicateurs d'un parcours (domain/indicateurs.ts), sans donnée personnelle. */

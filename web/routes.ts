@@ -99,6 +99,7 @@ import {
 import { devantUnNom } from '../domain/libelles';
 import { pageOrientations, type RetourOrientation } from './pages/orientations';
 import { aTraiterParProgramme, orientationsNonTraitees } from '../orientations/relances';
+import { courrielsEnAttente } from '../base/courriels-en-attente';
 import { changementDuFormulaire, erreursDuFormulaire, pageProgrammes, pageReglages, type RetourReglages } from './pages/reglages';
 import { pageConnexion } from './pages/connexion';
 import { pageEvaluations } from './pages/evaluations';
@@ -335,12 +336,14 @@ export function routesWeb(deps: DependancesApi, auth: OptionsAuth & { maintenant
               auth.maintenant(),
             )
           : [];
+        // Les courriels de ses programmes que le serveur de courriel refuse en ce moment (tous, pour l'administration).
+        const enAttente = await courrielsEnAttente(deps.base, ctx.personne.role === 'admin' ? 'tous' : ctx.personne.programmes, auth.maintenant());
         envoyer(
           res,
           ctx,
           200,
           estCoordination(ctx.personne) ? 'Tableau de bord' : 'Mes ménages',
-          pageTableau(ctx, liste, filtres, undefined, absences, orientations),
+          pageTableau(ctx, liste, filtres, undefined, absences, orientations, enAttente),
         );
       } catch (e) {
         if (!(e instanceof Probleme) || e.status >= 500) throw e;

@@ -10,10 +10,11 @@ import { brut, html, type Brut } from '../../rendu/html';
 import { ETAPES_CONNUES, etapesDuProgramme } from '../../domain/actions';
 import { LONGUEUR_MIN_RECHERCHE, motsDuNom } from '../../securite/coffre';
 import { TYPES_PARCOURS, type TypeParcours } from '../../domain/vocabulaire';
-import { dateFr, libelleEtape, LIBELLES_TYPE_PARCOURS } from '../libelles';
+import { dateFr, dateHeureFr, libelleEtape, LIBELLES_TYPE_PARCOURS } from '../libelles';
 import { estCoordination, nomDe, programmesDe, tableau, travailleursSociaux, type Contexte } from './commun';
 import { bandeauAbsences, type AbsenceAffichee } from './personnel';
 import type { OrientationsATraiter } from '../../orientations/relances';
+import type { CourrielsEnAttente } from '../../base/courriels-en-attente';
 import { nombreDe } from '../../domain/libelles';
 
 export type Filtres = Partial<Record<'programme' | 'type' | 'etape' | 'travailleurSocial' | 'enRetard' | 'cloture' | 'recherche' | 'page', string>>;
@@ -95,6 +96,21 @@ function bandeauOrientations(ctx: Contexte, orientations: OrientationsATraiter[]
   )}</ul></section>`;
 }
 
+/**
+ * Les courriels que le serveur de courriel refuse en ce moment : ce qu'ils ne font pas (prévenir), ce
+ * qui se passera (ils partiront d'eux-mêmes), ce qu'il faut faire d'ici là.
+ */
+function bandeauCourrielsEnAttente(ctx: Contexte, attente: CourrielsEnAttente): Brut {
+  if (!attente.nombre || !attente.depuis) return brut('');
+  const admin = ctx.personne.role === 'admin';
+  return html`<section class="alerte" aria-labelledby="titre-courriels-attente"><h2 id="titre-courriels-attente">Courriels en attente d’envoi</h2>
+<p><strong>${nombreDe(attente.nombre, admin ? 'courriel n’a' : 'courriel de vos programmes n’a', admin ? 'courriels n’ont' : 'courriels de vos programmes n’ont')} pas pu partir</strong> : le serveur de courriel les refuse ou ne répond pas (le plus ancien attend depuis le ${dateHeureFr(attente.depuis.toISOString())}).
+Ils sont renvoyés d’eux-mêmes, toutes les 10 minutes au plus, et partiront dès son retour : rien n’est perdu.</p>
+<p>D’ici là, les partenaires, les ménages et les collègues qu’ils devaient prévenir ne le sont pas : si une échéance approche, prévenez-les autrement (téléphone, courrier).${
+    admin ? ' Vérifiez le serveur de courriel (SMTP) de la plateforme.' : ' L’administration de la plateforme est à prévenir si cela dure.'
+  }</p></section>`;
+}
+
 export function pageTableau(
   ctx: Contexte,
   resultat: PageDossiers = PAGE_VIDE,
@@ -102,9 +118,10 @@ export function pageTableau(
   erreur?: string,
   absences: AbsenceAffichee[] = [],
   orientations: OrientationsATraiter[] = [],
+  courriels: CourrielsEnAttente = { nombre: 0 },
 ): Brut {
   const nomProgramme = (id: string) => ctx.deps.catalogue.trouver(id)?.nom ?? id;
-  if (!estCoordination(ctx.personne)) return pageMesMenages(ctx, resultat, filtres, erreur);
+  if (!estCoordination(ctx.personne)) return pageMesMenages(ctx, resultat, filtres, erreur, courriels);
   const liste = resultat.elements;
   const programmes = programmesDe(ctx);
   // Les types et les étapes des programmes de cette personne seulement (le Loiret n'a ni IML ni protocole).
@@ -118,6 +135,7 @@ export function pageTableau(
   return html`<h1>Tableau de bord des parcours</h1>
 <p>${resultat.total} parcours${enRetard ? html` ; sur cette page, <strong>${enRetard} en retard</strong>` : ''}. Les ménages prioritaires de leur programme viennent d’abord, puis les échéances les plus proches (les retards en premier).
 <a href="/parcours/nouveau">Lancer un parcours</a></p>
+${bandeauCourrielsEnAttente(ctx, courriels)}
 ${bandeauAbsences(absences)}
 ${bandeauOrientations(ctx, orientations)}
 <form method="get" action="/parcours" aria-label="Filtres">
@@ -182,13 +200,14 @@ ${pagination(resultat, filtres)}`
 }`;
 }
 
-function pageMesMenages(ctx: Contexte, resultat: PageDossiers, filtres: Filtres, erreur?: string): Brut {
+function pageMesMenages(ctx: Contexte, resultat: PageDossiers, filtres: Filtres, erreur?: string, courriels: CourrielsEnAttente = { nombre: 0 }): Brut {
   const nomProgramme = (id: string) => ctx.deps.catalogue.trouver(id)?.nom ?? id;
   const clos = filtres.cloture === 'true';
   const liste = resultat.elements;
   return html`<h1>Mes ménages</h1>
 <p>${resultat.total} ${clos ? 'parcours clôturés' : 'parcours en cours'}, triés par prochaine échéance (les ménages prioritaires de leur programme, puis les retards, d’abord).
 ${clos ? html`<a href="/parcours">Voir les parcours en cours</a>` : html`<a href="/parcours?cloture=true">Voir les parcours clôturés</a>`}</p>
+${bandeauCourrielsEnAttente(ctx, courriels)}
 <form method="get" action="/parcours" role="search" aria-label="Chercher un ménage">${clos ? html`<input type="hidden" name="cloture" value="true">` : ''}
 ${champRecherche(filtres)}<div class="boutons"><button type="submit">Chercher</button>${filtres.recherche ? html` <a href="/parcours${clos ? '?cloture=true' : ''}">Tous mes ménages</a>` : ''}</div></form>
 ${erreur ? html`<div class="erreur" role="alert" tabindex="-1" autofocus><p>${erreur}</p></div>` : ''}

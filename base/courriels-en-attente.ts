@@ -1,0 +1,44 @@
+/**
+ * Les courriels en attente de la boîte d'envoi (table `courriels`) : pas encore partis, refusés par
+ * le serveur de courriel (ou lui injoignable) à leur dernière tentative, et repris depuis peu. Les
+ * parcours les renvoient d'eux-mêmes (toutes les 10 minutes au plus) ; le personnel doit le savoir :
+ * tant qu'ils attendent, les partenaires, les ménages et les collègues ne sont pas prévenus.
+ */
+import { sql } from 'kysely';
+import type { BaseDeDonnees } from '.';
+
+/**
+ * Un courriel encore repris a échoué il y a moins de 10 minutes (intervalle maximal des reprises des
+ * activités) ; au-delà d'une heure sans nouvel échec, plus rien ne le reprend (parcours clos ou
+ * arrêté) : il n'est plus compté.
+ */
+export const REPRISE_RECENTE_MS = 60 * 60 * 1000;
+
+export interface CourrielsEnAttente {
+  nombre: number;
+  /** Quand le plus ancien devait partir. */
+  depuis?: Date;
+}
+
+/**
+ * Les courriels en attente des parcours de ces programmes (leur clé commence par l'identifiant du
+ * parcours, `<programme>--<référence>/…`), ou de toute la plateforme (`'tous'` : les relances, les
+ * invitations du personnel comprises).
+ */
+export async function courrielsEnAttente(db: BaseDeDonnees, programmes: readonly string[] | 'tous', maintenant: Date): Promise<CourrielsEnAttente> {
+  if (programmes !== 'tous' && programmes.length === 0) return { nombre: 0 };
+  const ligne = await db
+    .selectFrom('courriels')
+    .select((eb) => [eb.fn.countAll<string>().as('nombre'), eb.fn.min('cree_le').as('depuis')])
+    .where('envoye_le', 'is', null)
+    .where('echoue_le', '>', new Date(maintenant.getTime() - REPRISE_RECENTE_MS))
+    .$if(programmes !== 'tous', (q) =>
+      q.where((eb) => eb.or((programmes as readonly string[]).map((p) => eb('cle', 'like', sql<string>`${echapperLike(p)} || '--%'`)))),
+    )
+    .executeTakeFirstOrThrow();
+  const nombre = Number(ligne.nombre);
+  return nombre > 0 && ligne.depuis ? { nombre, depuis: new Date(ligne.depuis) } : { nombre: 0 };
+}
+
+/** Un identifiant de programme pris à la lettre dans un motif LIKE (`_` et `%` n'y sont pas des jokers). */
+const echapperLike = (texte: string) => texte.replace(/[\\%_]/g, (c) => `\\${c}`);

@@ -1,0 +1,97 @@
+/**
+ * Les courriels que le serveur de courriel refuse : comptés dans la boîte d'envoi tant qu'ils sont
+ * repris, montrés en tête du tableau de bord (coordination, travailleurs sociaux : leurs programmes ;
+ * administration : tous), et plus du tout une fois partis.
+ */
+import { describe, expect, it, vi } from 'vitest';
+import { sql } from 'kysely';
+import { NOM_COOKIE } from '../api/auth';
+import { courrielsEnAttente, REPRISE_RECENTE_MS } from '../base/courriels-en-attente';
+import { bancAvecApi } from './outils/api';
+import { PERSONNEL, menageEssai, situationPrevention } from './outils/environnement';
+
+const COORD_BESANCON = {
+  ...PERSONNEL[0]!,
+  id: 'coord.besancon',
+  nom: 'Coordination Besançon',
+  courriel: 'coord.besancon@essai.example',
+  programmes: ['besancon-ccas'],
+};
+const ADMIN = { ...PERSONNEL[0]!, id: 'admin.essai', nom: 'Administration', courriel: 'admin@essai.example', role: 'admin' as const, programmes: [] };
+const essai = bancAvecApi('attente-essai', { autres: [COORD_BESANCON, ADMIN] });
+
+const TITRE = '<h2 id="titre-courriels-attente">Courriels en attente d’envoi</h2>';
+
+describe('courriels en attente d’envoi', () => {
+  it('le serveur de courriel refuse les courriels d’un lancement : le tableau de bord le dit à ceux qui suivent le programme, puis plus rien une fois partis', async () => {
+    const { api, banc } = essai;
+    const page = async (id: string) => (await api.appel('GET', '/parcours', { entetes: { cookie: `${NOM_COOKIE}=${await essai.connecter(id)}` } })).texte;
+    expect(await page('coord.essai')).not.toContain(TITRE);
+
+    const reparer = banc.refuserCourriels(() => true);
+    let enAttente: Awaited<ReturnType<typeof courrielsEnAttente>>;
+    try {
+      const menage = menageEssai();
+      const lance = await api.appel('POST', '/api/parcours', {
+        jeton: await essai.connecter('coord.essai'),
+        corps: { programmeId: 'loiret-ahu', travailleurSocial: 'ts.alice', menage, donnees: { situation: situationPrevention() } },
+      });
+      expect(lance.status, lance.texte).toBe(201);
+      // Le lancement écrit au bailleur puis au ménage, en une activité : le premier est refusé, l'activité
+      // échoue et sera reprise ; le second attend derrière lui.
+      enAttente = await vi.waitFor(
+        async () => {
+          const n = await courrielsEnAttente(banc.dependances.base, ['loiret-ahu'], new Date());
+          expect(n.nombre).toBe(1);
+          return n;
+        },
+        { timeout: 30_000, interval: 100 },
+      );
+      expect(await courrielsEnAttente(banc.dependances.base, ['besancon-ccas'], new Date())).toEqual({ nombre: 0 });
+      expect((await courrielsEnAttente(banc.dependances.base, 'tous', new Date())).nombre).toBe(1);
+      // Une lettre de trop dans l'identifiant d'un programme n'attrape rien (pas de joker).
+      expect((await courrielsEnAttente(banc.dependances.base, ['loiret%', 'loiret_ahu'], new Date())).nombre).toBe(0);
+
+      const coordination = await page('coord.essai');
+      expect(coordination).toContain(TITRE);
+      expect(coordination).toContain('<strong>1 courriel de vos programmes n’a pas pu partir</strong>');
+      expect(coordination).toContain('rien n’est perdu');
+      expect(coordination).toContain('prévenez-les autrement');
+      expect(await page('ts.alice')).toContain('<strong>1 courriel de vos programmes n’a pas pu partir</strong>');
+      const admin = await page('admin.essai');
+      expect(admin).toContain('<strong>1 courriel n’a pas pu partir</strong>');
+      expect(admin).toContain('Vérifiez le serveur de courriel (SMTP) de la plateforme.');
+      // La coordination d'un autre programme n'a rien à en savoir.
+      expect(await page('coord.besancon')).not.toContain(TITRE);
+    } finally {
+      reparer();
+    }
+
+    // Un courriel que plus rien ne reprend (dernier échec il y a plus d'une heure) n'est plus compté.
+    const plusTard = new Date(Date.now() + REPRISE_RECENTE_MS + 60_000);
+    expect(await courrielsEnAttente(banc.dependances.base, ['loiret-ahu'], plusTard)).toEqual({ nombre: 0 });
+    expect(enAttente.depuis!.getTime()).toBeLessThanOrEqual(Date.now());
+
+    // Le serveur revenu, la reprise suivante (5 secondes après le premier échec, puis 10…) les envoie.
+    await vi.waitFor(async () => expect((await courrielsEnAttente(banc.dependances.base, 'tous', new Date())).nombre).toBe(0), {
+      timeout: 60_000,
+      interval: 200,
+    });
+    expect(await page('coord.essai')).not.toContain(TITRE);
+    // Le second courriel de l'activité part juste après le premier.
+    const lignes = await vi.waitFor(
+      async () => {
+        const l = await banc.dependances.base
+          .selectFrom('courriels')
+          .select(['tentatives', 'echoue_le', 'envoye_le'])
+          .where(sql<boolean>`cle like 'loiret-ahu--%'`)
+          .execute();
+        expect(l.map((x) => x.envoye_le instanceof Date)).toEqual([true, true]);
+        return l;
+      },
+      { timeout: 30_000, interval: 100 },
+    );
+    // Le refusé garde la date de son dernier échec et le nombre de ses tentatives.
+    expect(lignes.filter((l) => l.echoue_le instanceof Date && l.tentatives > 1)).toHaveLength(1);
+  });
+});
