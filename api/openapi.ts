@@ -1017,12 +1017,21 @@ export function construireDocument(o: OptionsDocument): DocumentOpenApi {
     tags: ['Exploitation'],
     summary: 'Santé du service',
     description:
-      'Temporal, la base et le serveur SMTP répondent-ils, un worker traite-t-il les parcours (présence dans la base) et interroge-t-il la file dans Temporal ? 200 si tout va bien ; 503 sinon, y compris « degrade » (l’API répond et lit ses dossiers, mais les parcours n’avancent pas, par exemple pendant qu’un worker démarre). À ne pas utiliser comme sonde de vie de l’API : elle n’y peut rien si le worker manque.',
+      'Temporal, la base et le serveur SMTP répondent-ils, un worker traite-t-il les parcours (présence dans la base) et interroge-t-il la file dans Temporal ? 200 si tout va bien ; 503 sinon, y compris « degrade » (l’API répond et lit ses dossiers, mais les parcours n’avancent pas, par exemple pendant qu’un worker démarre). `courrielsEnAttente` compte les courriels que le serveur de courriel refuse en ce moment : à surveiller. À ne pas utiliser comme sonde de vie de l’API : elle n’y peut rien si le worker manque.',
     security: [],
     responses: {
       '200': {
         description: 'Tout fonctionne',
-        content: json(sante, { etat: 'ok', detail: 'Tout fonctionne.', temporal: 'ok', base: 'ok', smtp: 'ok', workers: 'ok', interrogation: 'ok' }),
+        content: json(sante, {
+          etat: 'ok',
+          detail: 'Tout fonctionne.',
+          temporal: 'ok',
+          base: 'ok',
+          smtp: 'ok',
+          workers: 'ok',
+          interrogation: 'ok',
+          courrielsEnAttente: 0,
+        }),
       },
       '503': {
         description:
@@ -1036,6 +1045,7 @@ export function construireDocument(o: OptionsDocument): DocumentOpenApi {
           smtp: 'ok',
           workers: 'ok',
           interrogation: 'aucune',
+          courrielsEnAttente: 0,
         }),
       },
     },

@@ -298,8 +298,15 @@ export const santeSchema = z
       description:
         'Temporal voit un worker interroger la file des parcours (DescribeTaskQueue : dernière interrogation il y a moins de 90 s) ; « aucune » : un worker qui démarre, ou branché ailleurs',
     }),
+    courrielsEnAttente: z.int().min(0).meta({
+      description:
+        'Courriels pas encore partis, refusés par le serveur de courriel à leur dernière tentative et encore repris (échec de moins d’une heure) : à surveiller. Le serveur joignable, ils ne changent pas l’état (les parcours avancent) ; le résumé les dit.',
+    }),
   })
-  .meta({ title: 'Santé', example: { etat: 'ok', detail: 'Tout fonctionne.', temporal: 'ok', base: 'ok', smtp: 'ok', workers: 'ok', interrogation: 'ok' } });
+  .meta({
+    title: 'Santé',
+    example: { etat: 'ok', detail: 'Tout fonctionne.', temporal: 'ok', base: 'ok', smtp: 'ok', workers: 'ok', interrogation: 'ok', courrielsEnAttente: 0 },
+  });
 
 const base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, 'base64 attendu');
 export const payloadJsonSchema = z.object({

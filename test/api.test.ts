@@ -826,7 +826,16 @@ describe('exploitation', () => {
   it('/health : Temporal et SMTP joignables → 200 ; SMTP en panne → 503 « degrade », sans erreur au journal', async () => {
     const r = await appel('GET', '/health');
     expect(r.status).toBe(200);
-    expect(r.json).toEqual({ etat: 'ok', detail: 'Tout fonctionne.', temporal: 'ok', base: 'ok', smtp: 'ok', workers: 'ok', interrogation: 'ok' });
+    expect(r.json).toEqual({
+      etat: 'ok',
+      detail: 'Tout fonctionne.',
+      temporal: 'ok',
+      base: 'ok',
+      smtp: 'ok',
+      workers: 'ok',
+      interrogation: 'ok',
+      courrielsEnAttente: 0,
+    });
 
     // Le journal de l'API, lu ligne à ligne (pino écrit du JSON ; niveau 30 = info, 50 = erreur).
     const lignes: Array<{ level: number; msg: string; chemin?: string; statut?: number }> = [];
@@ -850,6 +859,7 @@ describe('exploitation', () => {
         smtp: 'indisponible',
         workers: 'ok',
         interrogation: 'ok',
+        courrielsEnAttente: 0,
       });
     } finally {
       await panne.fermer();

@@ -63,6 +63,15 @@ describe('courriels en attente d’envoi', () => {
       expect(admin).toContain('Vérifiez le serveur de courriel (SMTP) de la plateforme.');
       // La coordination d'un autre programme n'a rien à en savoir.
       expect(await page('coord.besancon')).not.toContain(TITRE);
+      // La sonde de santé le dit aussi, sans se dire dégradée : le serveur répond, les parcours avancent.
+      const sante = await api.appel('GET', '/health');
+      expect(sante.status).toBe(200);
+      expect(sante.json).toMatchObject({
+        etat: 'ok',
+        smtp: 'ok',
+        courrielsEnAttente: 1,
+        detail: 'Les services répondent, mais le serveur de courriel refuse des messages (1 courriel en attente, repris jusqu’à ce qu’il les accepte).',
+      });
     } finally {
       reparer();
     }
@@ -78,6 +87,7 @@ describe('courriels en attente d’envoi', () => {
       interval: 200,
     });
     expect(await page('coord.essai')).not.toContain(TITRE);
+    expect((await api.appel('GET', '/health')).json).toMatchObject({ etat: 'ok', detail: 'Tout fonctionne.', courrielsEnAttente: 0 });
     // Le second courriel de l'activité part juste après le premier.
     const lignes = await vi.waitFor(
       async () => {

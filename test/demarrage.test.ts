@@ -277,6 +277,7 @@ describe.skipIf(process.platform === 'win32')('lanceur embarqué (npx tsx dev/st
         smtp: 'ok',
         workers: 'ok',
         interrogation: 'ok',
+        courrielsEnAttente: 0,
       });
       expect((await lire('/docs')).status).toBe(200);
 

@@ -30,6 +30,7 @@ describe('/health et l’interrogation de la file', () => {
       smtp: 'ok',
       workers: 'ok',
       interrogation: 'ok',
+      courrielsEnAttente: 0,
     });
 
     // Une autre file : un worker s'y est signalé (comme au démarrage, avant sa première interrogation).
@@ -51,6 +52,7 @@ describe('/health et l’interrogation de la file', () => {
         smtp: 'ok',
         workers: 'ok',
         interrogation: 'aucune',
+        courrielsEnAttente: 0,
       });
 
       // Le worker se met à interroger la file : 200.

@@ -18,6 +18,8 @@ import { Router } from 'express';
 import { sql } from 'kysely';
 import { workersPresents } from '../../worker/presence';
 import type { DependancesApi } from '../dependances';
+import { courrielsEnAttente } from '../../base/courriels-en-attente';
+import { nombreDe } from '../../domain/libelles';
 
 export const DELAI_SANTE_MS = 3000;
 /**
@@ -35,6 +37,8 @@ export interface Sante {
   smtp: Composant;
   workers: 'ok' | 'aucun' | 'indisponible';
   interrogation: 'ok' | 'aucune' | 'indisponible';
+  /** Les courriels refusés par le serveur de courriel et encore repris (base/courriels-en-attente.ts). */
+  courrielsEnAttente: number;
 }
 
 function avecDelai<T>(p: Promise<T>, ms: number): Promise<T> {
@@ -74,10 +78,16 @@ function resumer(s: Omit<Sante, 'etat' | 'detail'>): Pick<Sante, 'etat' | 'detai
   else if (s.interrogation === 'aucune') manques.push('aucun worker n’interroge la file des parcours dans Temporal');
   else if (s.interrogation === 'indisponible' && s.temporal === 'ok') manques.push('Temporal n’a pas décrit la file des parcours');
   if (s.smtp !== 'ok') manques.push('le serveur SMTP ne répond pas (les courriels attendront)');
-  if (manques.length === 0) return { etat: 'ok', detail: 'Tout fonctionne.' };
+  // Joignable mais qui refuse les messages (boîte pleine, relais refusé…) : les parcours avancent, le
+  // service n'est pas dégradé pour autant (200), mais le résumé le dit et le nombre se surveille.
+  const refus =
+    s.smtp === 'ok' && s.courrielsEnAttente > 0
+      ? `le serveur de courriel refuse des messages (${nombreDe(s.courrielsEnAttente, 'courriel', 'courriels')} en attente, repris jusqu’à ce qu’il les accepte)`
+      : undefined;
+  if (manques.length === 0) return { etat: 'ok', detail: refus ? `Les services répondent, mais ${refus}.` : 'Tout fonctionne.' };
   return {
     etat: 'degrade',
-    detail: `Service dégradé : ${manques.join(' ; ')}. Les dossiers restent lisibles ; les actions sur les parcours répondent 503 ou attendent.`,
+    detail: `Service dégradé : ${[...manques, ...(refus ? [refus] : [])].join(' ; ')}. Les dossiers restent lisibles ; les actions sur les parcours répondent 503 ou attendent.`,
   };
 }
 
@@ -85,7 +95,7 @@ export function routesSante(deps: DependancesApi): Router {
   const r = Router();
   r.get('/health', async (_req, res) => {
     const connexion = deps.client.connection;
-    const [temporal, base, smtp, workers, interrogation] = await Promise.all([
+    const [temporal, base, smtp, workers, interrogation, enAttente] = await Promise.all([
       avecDelai(
         connexion.withDeadline(Date.now() + DELAI_SANTE_MS, () => connexion.workflowService.getSystemInfo({})),
         DELAI_SANTE_MS + 500,
@@ -126,8 +136,13 @@ export function routesSante(deps: DependancesApi): Router {
           return 'indisponible' as const;
         },
       ),
+      // Heure réelle : les échecs sont datés par les workers.
+      avecDelai(courrielsEnAttente(deps.base, 'tous', new Date()), DELAI_SANTE_MS).then(
+        (c) => c.nombre,
+        () => 0, // la base ne répond pas : dit plus haut
+      ),
     ]);
-    const composants = { temporal, base, smtp, workers, interrogation };
+    const composants = { temporal, base, smtp, workers, interrogation, courrielsEnAttente: enAttente };
     const sante: Sante = { ...resumer(composants), ...composants };
     res.setHeader('Cache-Control', 'no-store');
     res.status(sante.etat === 'ok' ? 200 : 503).json(sante);
