@@ -55,8 +55,9 @@ describe('courriels en attente d’envoi', () => {
       const coordination = await page('coord.essai');
       expect(coordination).toContain(TITRE);
       expect(coordination).toContain('<strong>1 courriel de vos programmes n’a pas pu partir</strong>');
-      expect(coordination).toContain('rien n’est perdu');
-      expect(coordination).toContain('prévenez-les autrement');
+      expect(coordination).toContain('le serveur de courriel l’a refusé ou ne répond pas (il attend depuis le ');
+      expect(coordination).toContain('Il est renvoyé de lui-même, toutes les 10 minutes au plus, et partira dès son retour : rien n’est perdu.');
+      expect(coordination).toContain('si une échéance approche, prévenez autrement');
       expect(await page('ts.alice')).toContain('<strong>1 courriel de vos programmes n’a pas pu partir</strong>');
       const admin = await page('admin.essai');
       expect(admin).toContain('<strong>1 courriel n’a pas pu partir</strong>');

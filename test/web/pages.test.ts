@@ -101,6 +101,20 @@ describe('tableau de bord', () => {
     expect(pageTableau(ctx('coord.essai'), vide, { cloture: 'true' }).valeur).toContain('Aucun parcours ne correspond à ces filtres.');
   });
 
+  it('les courriels en attente : au pluriel, le plus ancien daté à l’heure de Paris ; « Mes ménages » aussi ; aucun bandeau sans courriel en attente', () => {
+    const vide = { elements: [], total: 0, page: 1, taille: 50 };
+    // 30 mars 2027, 22 h 15 UTC : déjà 0 h 15 le 31 à Paris (heure d'été).
+    const attente = { nombre: 3, depuis: new Date('2027-03-30T22:15:00Z') };
+    const h = pageTableau(ctx('coord.essai'), vide, {}, undefined, [], [], attente).valeur;
+    expect(h).toContain('<strong>3 courriels de vos programmes n’ont pas pu partir</strong> : le serveur de courriel les refuse ou ne répond pas');
+    expect(h).toContain('(le plus ancien attend depuis le 31 mars 2027, 00:15)');
+    expect(h).toContain('les partenaires, les ménages et les collègues qu’ils devaient prévenir ne le sont pas');
+    expect(pageTableau(ctx('ts.alice'), vide, {}, undefined, [], [], attente).valeur).toContain(
+      '<h2 id="titre-courriels-attente">Courriels en attente d’envoi</h2>',
+    );
+    expect(pageTableau(ctx('coord.essai'), vide, {}, undefined, [], [], { nombre: 0 }).valeur).not.toContain('titre-courriels-attente');
+  });
+
   it('une recherche sans résultat avec un mot de moins de 3 lettres dit comment chercher', () => {
     const vide = { elements: [], total: 0, page: 1, taille: 50 };
     const coordination = pageTableau(ctx('coord.essai'), vide, { recherche: 'Du' }).valeur;

@@ -103,10 +103,16 @@ function bandeauOrientations(ctx: Contexte, orientations: OrientationsATraiter[]
 function bandeauCourrielsEnAttente(ctx: Contexte, attente: CourrielsEnAttente): Brut {
   if (!attente.nombre || !attente.depuis) return brut('');
   const admin = ctx.personne.role === 'admin';
+  const depuis = dateHeureFr(attente.depuis.toISOString());
+  const un = attente.nombre === 1;
+  const quoi = html`<strong>${nombreDe(attente.nombre, 'courriel', 'courriels')}${admin ? '' : ' de vos programmes'} ${un ? 'n’a' : 'n’ont'} pas pu partir</strong>`;
   return html`<section class="alerte" aria-labelledby="titre-courriels-attente"><h2 id="titre-courriels-attente">Courriels en attente d’envoi</h2>
-<p><strong>${nombreDe(attente.nombre, admin ? 'courriel n’a' : 'courriel de vos programmes n’a', admin ? 'courriels n’ont' : 'courriels de vos programmes n’ont')} pas pu partir</strong> : le serveur de courriel les refuse ou ne répond pas (le plus ancien attend depuis le ${dateHeureFr(attente.depuis.toISOString())}).
-Ils sont renvoyés d’eux-mêmes, toutes les 10 minutes au plus, et partiront dès son retour : rien n’est perdu.</p>
-<p>D’ici là, les partenaires, les ménages et les collègues qu’ils devaient prévenir ne le sont pas : si une échéance approche, prévenez-les autrement (téléphone, courrier).${
+<p>${
+    un
+      ? html`${quoi} : le serveur de courriel l’a refusé ou ne répond pas (il attend depuis le ${depuis}). Il est renvoyé de lui-même, toutes les 10 minutes au plus, et partira dès son retour : rien n’est perdu.`
+      : html`${quoi} : le serveur de courriel les refuse ou ne répond pas (le plus ancien attend depuis le ${depuis}). Ils sont renvoyés d’eux-mêmes, toutes les 10 minutes au plus, et partiront dès son retour : rien n’est perdu.`
+  }</p>
+<p>D’ici là, ${un ? 'le partenaire, le ménage ou le collègue qu’il devait prévenir ne l’est pas' : 'les partenaires, les ménages et les collègues qu’ils devaient prévenir ne le sont pas'} : si une échéance approche, prévenez autrement (téléphone, courrier).${
     admin ? ' Vérifiez le serveur de courriel (SMTP) de la plateforme.' : ' L’administration de la plateforme est à prévenir si cela dure.'
   }</p></section>`;
 }
