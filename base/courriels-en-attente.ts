@@ -4,7 +4,6 @@
  * parcours les renvoient d'eux-mêmes (toutes les 10 minutes au plus) ; le personnel doit le savoir :
  * tant qu'ils attendent, les partenaires, les ménages et les collègues ne sont pas prévenus.
  */
-import { sql } from 'kysely';
 import type { BaseDeDonnees } from '.';
 
 /**
@@ -22,23 +21,27 @@ export interface CourrielsEnAttente {
 
 /**
  * Les courriels en attente des parcours de ces programmes (leur clé commence par l'identifiant du
- * parcours, `<programme>--<référence>/…`), ou de toute la plateforme (`'tous'` : les relances, les
- * invitations du personnel comprises).
+ * parcours, `<programme>--<référence>/…`), d'un seul parcours (`{ parcours }`), ou de toute la
+ * plateforme (`'tous'` : les relances, les invitations du personnel comprises).
  */
-export async function courrielsEnAttente(db: BaseDeDonnees, programmes: readonly string[] | 'tous', maintenant: Date): Promise<CourrielsEnAttente> {
-  if (programmes !== 'tous' && programmes.length === 0) return { nombre: 0 };
+export async function courrielsEnAttente(
+  db: BaseDeDonnees,
+  portee: readonly string[] | { parcours: string } | 'tous',
+  maintenant: Date,
+): Promise<CourrielsEnAttente> {
+  // Les préfixes des clés visées (aucun : tous les courriels).
+  const prefixes = portee === 'tous' ? undefined : Array.isArray(portee) ? portee.map((p) => `${p}--`) : [`${(portee as { parcours: string }).parcours}/`];
+  if (prefixes?.length === 0) return { nombre: 0 };
   const ligne = await db
     .selectFrom('courriels')
     .select((eb) => [eb.fn.countAll<string>().as('nombre'), eb.fn.min('cree_le').as('depuis')])
     .where('envoye_le', 'is', null)
     .where('echoue_le', '>', new Date(maintenant.getTime() - REPRISE_RECENTE_MS))
-    .$if(programmes !== 'tous', (q) =>
-      q.where((eb) => eb.or((programmes as readonly string[]).map((p) => eb('cle', 'like', sql<string>`${echapperLike(p)} || '--%'`)))),
-    )
+    .$if(prefixes !== undefined, (q) => q.where((eb) => eb.or(prefixes!.map((p) => eb('cle', 'like', `${echapperLike(p)}%`)))))
     .executeTakeFirstOrThrow();
   const nombre = Number(ligne.nombre);
   return nombre > 0 && ligne.depuis ? { nombre, depuis: new Date(ligne.depuis) } : { nombre: 0 };
 }
 
-/** Un identifiant de programme pris à la lettre dans un motif LIKE (`_` et `%` n'y sont pas des jokers). */
+/** Un texte pris à la lettre dans un motif LIKE (`_` et `%` n'y sont pas des jokers ; la barre oblique inverse est l'échappement par défaut). */
 const echapperLike = (texte: string) => texte.replace(/[\\%_]/g, (c) => `\\${c}`);

@@ -30,6 +30,7 @@ describe('courriels en attente d’envoi', () => {
 
     const reparer = banc.refuserCourriels(() => true);
     let enAttente: Awaited<ReturnType<typeof courrielsEnAttente>>;
+    let dossier = '';
     try {
       const menage = menageEssai();
       const lance = await api.appel('POST', '/api/parcours', {
@@ -37,6 +38,7 @@ describe('courriels en attente d’envoi', () => {
         corps: { programmeId: 'loiret-ahu', travailleurSocial: 'ts.alice', menage, donnees: { situation: situationPrevention() } },
       });
       expect(lance.status, lance.texte).toBe(201);
+      dossier = `/parcours/${encodeURIComponent(lance.json.workflowId as string)}`;
       // Le lancement écrit au bailleur puis au ménage, en une activité : le premier est refusé, l'activité
       // échoue et sera reprise ; le second attend derrière lui.
       enAttente = await vi.waitFor(
@@ -62,6 +64,10 @@ describe('courriels en attente d’envoi', () => {
       const admin = await page('admin.essai');
       expect(admin).toContain('<strong>1 courriel n’a pas pu partir</strong>');
       expect(admin).toContain('Vérifiez le serveur de courriel (SMTP) de la plateforme.');
+      // Le dossier le dit aussi, à qui l'ouvre.
+      const fiche = async () => (await api.appel('GET', dossier, { entetes: { cookie: `${NOM_COOKIE}=${await essai.connecter('ts.alice')}` } })).texte;
+      expect(await fiche()).toContain('<strong>Un courriel de ce dossier attend d’être envoyé</strong> : le serveur de courriel l’a refusé');
+      expect(await courrielsEnAttente(banc.dependances.base, { parcours: 'loiret-ahu--AUTRE' }, new Date())).toEqual({ nombre: 0 });
       // La coordination d'un autre programme n'a rien à en savoir.
       expect(await page('coord.besancon')).not.toContain(TITRE);
       // La sonde de santé le dit aussi, sans se dire dégradée : le serveur répond, les parcours avancent.
@@ -88,6 +94,9 @@ describe('courriels en attente d’envoi', () => {
       interval: 200,
     });
     expect(await page('coord.essai')).not.toContain(TITRE);
+    expect((await api.appel('GET', dossier, { entetes: { cookie: `${NOM_COOKIE}=${await essai.connecter('ts.alice')}` } })).texte).not.toContain(
+      'de ce dossier attend',
+    );
     expect((await api.appel('GET', '/health')).json).toMatchObject({ etat: 'ok', detail: 'Tout fonctionne.', courrielsEnAttente: 0 });
     // Le second courriel de l'activité part juste après le premier.
     const lignes = await vi.waitFor(

@@ -480,13 +480,15 @@ export function routesWeb(deps: DependancesApi, auth: OptionsAuth & { maintenant
     const orientePar = orientation
       ? `${orientation.fiche.oriente.nom}, ${orientation.organisation.nom} (le ${dateFr(orientation.recueLe.toISOString())})`
       : undefined;
-    const [partage, contact, programme, priorite] = await Promise.all([
+    const [partage, contact, programme, priorite, courriels] = await Promise.all([
       lireConsentementPartage(deps, ctx.personne, etat.workflowId),
       lireContactMenage(deps, ctx.personne, etat.workflowId),
       // Les options du programme dans la version du parcours (lancé peut-être avant un changement).
       deps.catalogue.version?.(etat.programme.id, etat.programme.version).catch(() => undefined),
       // La priorité enregistrée au lancement, celle que montrent les listes.
       deps.base.selectFrom('priorites_dossiers').select('motif').where('workflow_id', '=', etat.workflowId).executeTakeFirst(),
+      // Les courriels de ce parcours que le serveur de courriel refuse en ce moment.
+      courrielsEnAttente(deps.base, { parcours: etat.workflowId }, auth.maintenant()),
     ]);
     // Le diagnostic, le carnet de route, le plan et les notes s'affichent : la lecture est tracée (qui, quand, quel parcours).
     if (aDesContenusConfidentiels(etat)) await dossiersDe(deps).noterConsultation(ctx.personne.id, etat.workflowId, LECTURE_SUIVI_CONFIDENTIEL);
@@ -505,6 +507,7 @@ export function routesWeb(deps: DependancesApi, auth: OptionsAuth & { maintenant
         contact,
         ...(programme ? { programme } : {}),
         ...(priorite ? { priorite: priorite.motif } : {}),
+        courriels,
       }),
     );
   }

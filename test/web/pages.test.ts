@@ -181,6 +181,14 @@ describe('page d’un parcours', () => {
     details,
   });
 
+  it('les courriels du dossier en attente d’envoi : au pluriel, datés à l’heure de Paris ; rien sans courriel en attente', () => {
+    // 31 décembre 2026, 23 h 30 UTC : déjà le 1er janvier 2027 à Paris.
+    const h = pageParcours(ctx('ts.alice'), etat, { courriels: { nombre: 2, depuis: new Date('2026-12-31T23:30:00Z') } }).valeur;
+    expect(h).toContain('<strong>2 courriels de ce dossier attendent d’être envoyés</strong>');
+    expect(h).toContain('(le plus ancien depuis le 1er janv. 2027, 00:30)');
+    expect(pageParcours(ctx('ts.alice'), etat, { courriels: { nombre: 0 } }).valeur).not.toContain('attendent d’être envoyés');
+  });
+
   it('le travail social voit les actions de l’étape, et seulement elles ; la coordination voit affectation et clôture', () => {
     const ts = pageParcours(ctx('ts.alice'), etat).valeur;
     expect([...ts.matchAll(/<details class="action" id="action-([a-z-]+)"/g)].map((m) => m[1])).toEqual(['tentative-contact', 'cloture']);

@@ -47,6 +47,7 @@ import type { EtatContactMenage } from '../../api/routes/contact-menage';
 import { recoitDiagnostic } from '../../api/visibilite';
 import { estCoordination, nomDe, tableau, travailleursSociaux, type Contexte } from './commun';
 import { sectionFileIml } from './file-iml';
+import type { CourrielsEnAttente } from '../../base/courriels-en-attente';
 
 /** Le retour d'un formulaire de la page : erreurs de saisie, refus du parcours, saisie à remettre. */
 export interface RetourFormulaire {
@@ -73,6 +74,8 @@ export interface OptionsPageParcours {
   contact?: EtatContactMenage;
   /** La priorité du ménage dans son programme (besancon-ccas : ménage isolé), comme les listes la montrent. */
   priorite?: string;
+  /** Les courriels de ce parcours que le serveur de courriel refuse en ce moment. */
+  courriels?: CourrielsEnAttente;
 }
 
 export interface BailleurDuParcours {
@@ -646,6 +649,17 @@ const CONFIRMATIONS: Record<string, string> = {
  */
 const sansPrecision = (libelle: string) => libelle.replace(/\s*\([^()]*\)$/, '');
 
+/** Les courriels de ce parcours que le serveur refuse : qui n'est pas encore prévenu, et que rien n'est perdu. */
+function avisCourrielsEnAttente(c: CourrielsEnAttente | undefined): Brut {
+  if (!c?.nombre || !c.depuis) return brut('');
+  const depuis = dateHeureFr(c.depuis.toISOString());
+  return html`<div class="alerte" role="status"><p>${
+    c.nombre === 1
+      ? html`<strong>Un courriel de ce dossier attend d’être envoyé</strong> : le serveur de courriel l’a refusé ou ne répond pas (depuis le ${depuis}). Il partira de lui-même dès son retour ; d’ici là, son destinataire n’est pas prévenu.`
+      : html`<strong>${c.nombre} courriels de ce dossier attendent d’être envoyés</strong> : le serveur de courriel les refuse ou ne répond pas (le plus ancien depuis le ${depuis}). Ils partiront d’eux-mêmes dès son retour ; d’ici là, leurs destinataires ne sont pas prévenus.`
+  }</p></div>`;
+}
+
 export function pageParcours(ctx: Contexte, etat: EtatParcours, o: OptionsPageParcours = {}): Brut {
   const definition = ctx.deps.registre[etat.typeParcours];
   const actions = actionsPermises(ctx, etat);
@@ -706,6 +720,7 @@ ${
       }</div>`
     : ''
 }
+${avisCourrielsEnAttente(o.courriels)}
 ${o.retour && !o.retour.formulaire ? resumeErreurs(o.retour.titre, o.retour.messages) : ''}
 ${
   // Le détail de l'erreur est dans le formulaire (annoncé là, une seule fois) ; en haut, de quoi y aller.
