@@ -61,6 +61,7 @@ import {
   reponseMessageSchema,
   resumeParcoursSchema,
   santeSchema,
+  SANTE_OK,
   sessionSchema,
   workflowIdSchema,
 } from './schemas-api';
@@ -1022,16 +1023,7 @@ export function construireDocument(o: OptionsDocument): DocumentOpenApi {
     responses: {
       '200': {
         description: 'Tout fonctionne',
-        content: json(sante, {
-          etat: 'ok',
-          detail: 'Tout fonctionne.',
-          temporal: 'ok',
-          base: 'ok',
-          smtp: 'ok',
-          workers: 'ok',
-          interrogation: 'ok',
-          courrielsEnAttente: 0,
-        }),
+        content: json(sante, SANTE_OK),
       },
       '503': {
         description:

@@ -281,6 +281,18 @@ export const reponseActionSchema = z
   .object({ resultat: z.unknown().meta({ description: 'Résultat renvoyé par le parcours' }), etat: etatSchema })
   .meta({ title: 'Action de la coordination appliquée' });
 
+/** La santé d'une installation où tout va bien : l'exemple du document OpenAPI, ce que rend /health. */
+export const SANTE_OK = {
+  etat: 'ok',
+  detail: 'Tout fonctionne.',
+  temporal: 'ok',
+  base: 'ok',
+  smtp: 'ok',
+  workers: 'ok',
+  interrogation: 'ok',
+  courrielsEnAttente: 0,
+} as const;
+
 export const santeSchema = z
   .object({
     etat: z.enum(['ok', 'degrade', 'indisponible']).meta({
@@ -305,7 +317,7 @@ export const santeSchema = z
   })
   .meta({
     title: 'Santé',
-    example: { etat: 'ok', detail: 'Tout fonctionne.', temporal: 'ok', base: 'ok', smtp: 'ok', workers: 'ok', interrogation: 'ok', courrielsEnAttente: 0 },
+    example: SANTE_OK,
   });
 
 const base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, 'base64 attendu');

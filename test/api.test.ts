@@ -12,6 +12,7 @@ import type { EtatParcours } from '../domain/vocabulaire';
 import { messagesPermis } from '../domain/actions';
 import { hashPassword } from '../securite/mots-de-passe';
 import type { DependancesApi } from '../api/dependances';
+import { SANTE_OK } from '../api/schemas-api';
 import { creerAnnuaire, type Annuaire, type Personne } from '../personnel/annuaire';
 import { demarrerApiEssai, horlogeDuParcours, type ApiEssai, type OptionsAppel, type Reponse } from './outils/api';
 import { baseEssai } from './outils/base';
@@ -826,16 +827,7 @@ describe('exploitation', () => {
   it('/health : Temporal et SMTP joignables → 200 ; SMTP en panne → 503 « degrade », sans erreur au journal', async () => {
     const r = await appel('GET', '/health');
     expect(r.status).toBe(200);
-    expect(r.json).toEqual({
-      etat: 'ok',
-      detail: 'Tout fonctionne.',
-      temporal: 'ok',
-      base: 'ok',
-      smtp: 'ok',
-      workers: 'ok',
-      interrogation: 'ok',
-      courrielsEnAttente: 0,
-    });
+    expect(r.json).toEqual(SANTE_OK);
 
     // Le journal de l'API, lu ligne à ligne (pino écrit du JSON ; niveau 30 = info, 50 = erreur).
     const lignes: Array<{ level: number; msg: string; chemin?: string; statut?: number }> = [];

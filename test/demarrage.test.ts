@@ -27,6 +27,7 @@ import { lireFichierEnv, NOM_FICHIER_CLES } from '../dev/cles-locales';
 import { portLibreAuHasard } from '../dev/ports';
 import { parseKeyRing } from '../securite/cles';
 import { createDataConverter, ENCODING_CHIFFRE, METADATA_ENCODING_KEY } from '../securite/codec';
+import { SANTE_OK } from '../api/schemas-api';
 
 const racine = fileURLToPath(new URL('..', import.meta.url));
 const CLI = process.env.TEMPORAL_CLI_PATH ?? join(racine, '.temporal', 'bin', 'temporal');
@@ -269,16 +270,7 @@ describe.skipIf(process.platform === 'win32')('lanceur embarqué (npx tsx dev/st
 
       const sante = await lire('/health');
       expect(sante.status).toBe(200);
-      expect(JSON.parse(sante.texte)).toEqual({
-        etat: 'ok',
-        detail: 'Tout fonctionne.',
-        temporal: 'ok',
-        base: 'ok',
-        smtp: 'ok',
-        workers: 'ok',
-        interrogation: 'ok',
-        courrielsEnAttente: 0,
-      });
+      expect(JSON.parse(sante.texte)).toEqual(SANTE_OK);
       expect((await lire('/docs')).status).toBe(200);
 
       const boite = await fetch(`http://localhost:${ports.boite}/`, { signal: AbortSignal.timeout(10_000) });

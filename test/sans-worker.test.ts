@@ -10,6 +10,7 @@ import { Worker } from '@temporalio/worker';
 import { describe, expect, it, vi } from 'vitest';
 import { signalerPresence } from '../worker/presence';
 import { oublierPresencesVues } from '../api/routes/parcours';
+import { SANTE_OK } from '../api/schemas-api';
 import { bancAvecApi, demarrerApiEssai } from './outils/api';
 import { baseEssai } from './outils/base';
 import { jusqua, menageEssai, paquetWorkflows, requete, situationPrevention as situation } from './outils/environnement';
@@ -22,16 +23,7 @@ describe('/health et l’interrogation de la file', () => {
     const { api, banc } = essai;
     // Le worker du banc interroge sa file : tout va bien.
     await vi.waitFor(async () => expect((await api.appel('GET', '/health')).status).toBe(200), { timeout: 30_000, interval: 250 });
-    expect((await api.appel('GET', '/health')).json).toEqual({
-      etat: 'ok',
-      detail: 'Tout fonctionne.',
-      temporal: 'ok',
-      base: 'ok',
-      smtp: 'ok',
-      workers: 'ok',
-      interrogation: 'ok',
-      courrielsEnAttente: 0,
-    });
+    expect((await api.appel('GET', '/health')).json).toEqual(SANTE_OK);
 
     // Une autre file : un worker s'y est signalé (comme au démarrage, avant sa première interrogation).
     const file = `${banc.taskQueue}-demarrage`;
