@@ -213,6 +213,21 @@ describe('l’interface web dans Chromium', () => {
     await coord.goto(`${ui.url}/parcours`);
     await attendreTexte(coord, refLoiret);
     await sansViolation(coord, '08-tableau-de-bord');
+    // Un courriel du parcours que le serveur de courriel refuserait : le bandeau du tableau de bord et
+    // l'avis du dossier, accessibles eux aussi (la ligne de la boîte d'envoi remise comme avant ensuite).
+    const base = banc.dependances.base;
+    const envoye = await base.selectFrom('courriels').select('cle').where('cle', 'like', `loiret-ahu--${refLoiret}/%`).executeTakeFirstOrThrow();
+    await base.updateTable('courriels').set({ envoye_le: null, echoue_le: new Date() }).where('cle', '=', envoye.cle).execute();
+    try {
+      await coord.goto(`${ui.url}/parcours`);
+      await expect(coord.locator('#titre-courriels-attente').innerText()).resolves.toBe('Courriels en attente d’envoi');
+      await sansViolation(coord, '08a-tableau-courriels-en-attente');
+      await coord.goto(`${ui.url}/parcours/loiret-ahu--${refLoiret}`);
+      await expect(coord.getByText('Un courriel de ce dossier attend d’être envoyé').count()).resolves.toBe(1);
+      await sansViolation(coord, '08b-dossier-courriel-en-attente');
+    } finally {
+      await base.updateTable('courriels').set({ envoye_le: new Date(), echoue_le: null }).where('cle', '=', envoye.cle).execute();
+    }
     // Un second lancement pour le même ménage : le conflit en français.
     await lancerParLeFormulaire(coord, 'loiret-ahu', refLoiret);
     await expect(coord.locator('[role=alert]').first().innerText()).resolves.toContain(
