@@ -14,7 +14,7 @@ import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import '../config/zod-fr';
-import { CATALOGUE } from '../test/outils/environnement';
+import { CATALOGUE } from './moteur-local';
 import { dateEnFrancais, jourDeParis, minuitDeParis } from '../domain/durees';
 import type { Programme, TypeParcours } from '../domain/vocabulaire';
 import { messagesDErreur } from './banc-commun';

@@ -13,16 +13,7 @@ import type { Programme } from '../../domain/vocabulaire';
 import type { Personne } from '../../personnel/annuaire';
 import { creerWorker } from '../../worker/creer-worker';
 import { signalerPresence } from '../../worker/presence';
-import {
-  CATALOGUE,
-  CHEMIN_CLI,
-  COFFRE,
-  DATA_CONVERTER,
-  REGLAGES_SERVEUR_ESSAI,
-  SIGNEUR,
-  inscrireAnnuaire,
-  paquetWorkflows,
-} from '../../test/outils/environnement';
+import { CATALOGUE, CHEMIN_CLI, COFFRE, DATA_CONVERTER, REGLAGES_SERVEUR_ESSAI, SIGNEUR, inscrirePersonnel, paquetWorkflowsLocal } from '../moteur-local';
 import type { BaseDeDonnees } from '../../base';
 import { avecPostgresTemporaire } from '../banc-commun';
 import { COORDINATION, type MoteurTemporal } from './pilote';
@@ -76,7 +67,7 @@ export async function avecMoteur<T>(personnel: Personne[], f: (m: Moteur) => Pro
   try {
     return await avecPostgresTemporaire('simulation-annee', async ({ base }) => {
       const env = await demarrage;
-      await inscrireAnnuaire(base, personnel);
+      await inscrirePersonnel(base, personnel);
       let courriels = 0;
       const compteur: Transport<{ messageId: string }> = {
         name: 'simulation',
@@ -94,7 +85,7 @@ export async function avecMoteur<T>(personnel: Personne[], f: (m: Moteur) => Pro
         namespace: env.namespace ?? 'default',
         taskQueue,
         dataConverter: DATA_CONVERTER,
-        workflowBundle: await paquetWorkflows(),
+        workflowBundle: await paquetWorkflowsLocal(),
         dependances: {
           base,
           coffre: COFFRE,

@@ -3,12 +3,11 @@
  * binaires du projet, attributs de recherche enregistrés, worker réel avec chiffrement, et un vrai
  * serveur SMTP (le mail catcher) qui reçoit les courriels.
  */
-import { existsSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, type Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import type { Worker, WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { msToNumber, type Duration } from '@temporalio/common';
 import { inject, vi } from 'vitest';
 import { readFile } from 'node:fs/promises';
@@ -20,19 +19,27 @@ export { OBJET_VALIDATION_REFERENT };
 import { depuisHeureDeParis } from '../../domain/durees';
 import { baseEssai } from './base';
 import type { BaseDeDonnees } from '../../base';
-import { importerPartenaires } from '../../personnel/annuaire-base';
 import type { Echeance, EtatParcours } from '../../domain/vocabulaire';
 import { createRequire } from 'node:module';
 import type * as proto from '@temporalio/proto';
 import nodemailer, { type Transport, type Transporter } from 'nodemailer';
 import { DECLARATIONS_ATTRIBUTS } from '../../domain/attributs-recherche';
-import { chargerCatalogue } from '../../programmes/catalogue';
 import { creerAnnuaire, type Personne } from '../../personnel/annuaire';
-import { generateKeyRingValue, parseKeyRing } from '../../securite/cles';
-import { createDataConverter } from '../../securite/codec';
-import { Coffre } from '../../securite/coffre';
-import { CHEMIN_CONVERTISSEUR_ECHECS } from '../../securite/convertisseur-echecs-chemin';
-import { createSigneurDeLiens } from '../../securite/liens';
+import {
+  CATALOGUE,
+  CHEMIN_CLI,
+  CLES_CHIFFREMENT,
+  CLES_LIENS,
+  COFFRE,
+  DATA_CONVERTER,
+  REGLAGES_SERVEUR_ESSAI,
+  SIGNEUR,
+  TEXTE_CLES_CHIFFREMENT,
+  inscrirePersonnel,
+  paquetWorkflowsLocal,
+  verifierBinaire,
+} from '../../scripts/moteur-local';
+export { CATALOGUE, CHEMIN_CLI, CLES_CHIFFREMENT, CLES_LIENS, COFFRE, DATA_CONVERTER, REGLAGES_SERVEUR_ESSAI, SIGNEUR, TEXTE_CLES_CHIFFREMENT };
 import { creerWorker, type OptionsWorker } from '../../worker/creer-worker';
 import { signalerPresence } from '../../worker/presence';
 import { startMailCatcher, type MailCatcher } from '../../dev/mail-catcher';
@@ -40,31 +47,6 @@ import type { DependancesActivites } from '../../activities';
 
 // @temporalio/proto est en CommonJS : ses exports nommés n'existent pas sous l'ESM de Node.
 const { temporal } = createRequire(import.meta.url)('@temporalio/proto') as typeof proto;
-
-const racine = fileURLToPath(new URL('../..', import.meta.url));
-export const CHEMIN_CLI = process.env.TEMPORAL_CLI_PATH ?? `${racine}.temporal/bin/temporal`;
-
-function verifierBinaire(chemin: string) {
-  if (!existsSync(chemin))
-    throw new Error(`Binaire Temporal absent : ${chemin}. Lancez « npm test » (il installe les binaires) ou scripts/install-temporal.sh.`);
-}
-
-/**
- * Réglages du serveur de développement pour les tests :
- * - le saut de temps par workflow (`frontend.WorkflowTimeSkippingEnabled`, fonction expérimentale
- *   du serveur 1.32) : un test avance l'horloge d'un seul parcours (`avancer`) ;
- * - `history.timerProcessorMaxTimeShift` à 10 ms au lieu d'une seconde : chaque minuteur sauté
- *   se déclenche aussitôt (mesuré ici : environ 1 s par minuteur sauté sinon).
- */
-export const REGLAGES_SERVEUR_ESSAI = [
-  '--dynamic-config-value',
-  'frontend.WorkflowTimeSkippingEnabled=true',
-  '--dynamic-config-value',
-  'history.timerProcessorMaxTimeShift="10ms"',
-  // Une nouvelle exécution (continue-as-new) démarre aussitôt, sans la seconde d'attente par défaut.
-  '--dynamic-config-value',
-  'history.workflowIdReuseMinimalInterval="0s"',
-];
 
 /**
  * Le vrai serveur Temporal (serveur de développement du CLI), avec le saut de temps par workflow. Son
@@ -84,14 +66,6 @@ export async function serveurTemporal(o: { fichierBase?: string } = {}): Promise
   });
 }
 
-/** Clé fixe, propre aux tests : les historiques enregistrés pour le rejeu sont chiffrés avec elle. */
-export const TEXTE_CLES_CHIFFREMENT = `essai1:${Buffer.alloc(32, 7).toString('base64')}`;
-export const CLES_CHIFFREMENT = parseKeyRing(TEXTE_CLES_CHIFFREMENT, { name: 'PAYLOAD_ENCRYPTION_KEYS', kind: 'aes256' });
-export const CLES_LIENS = parseKeyRing(generateKeyRingValue('hmac', 'essai1'), { name: 'LINK_SIGNING_KEYS', kind: 'hmac' });
-export const DATA_CONVERTER = createDataConverter(CLES_CHIFFREMENT, { failureConverterPath: CHEMIN_CONVERTISSEUR_ECHECS });
-export const SIGNEUR = createSigneurDeLiens(CLES_LIENS);
-export const COFFRE = new Coffre(CLES_CHIFFREMENT);
-export const CATALOGUE = chargerCatalogue();
 export const BASE_URL = 'http://localhost:3999';
 
 export const PERSONNEL: Personne[] = [
@@ -121,26 +95,16 @@ export const PERSONNEL: Personne[] = [
   },
 ];
 
-const CHEMIN_WORKFLOWS_ESSAI = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
+/** Le paquet construit une fois par la mise en place de la suite (postgres-global.ts), s'il y en a un ; sinon celui du moteur local. */
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
-/** Le paquet construit une fois par la mise en place de la suite (postgres-global.ts), s'il y en a un. */
-function paquetDeLaSuite(): string | undefined {
-  // Un processus lancé par un test (la simulation de la page d'administration) le reçoit par son environnement.
-  if (process.env.PAQUET_WORKFLOWS_ESSAI) return process.env.PAQUET_WORKFLOWS_ESSAI;
-  try {
-    return inject('paquetWorkflows')?.chemin;
-  } catch {
-    return undefined; // hors de vitest (un banc, un script) : le paquet se construit ici
-  }
-}
 export function paquetWorkflows(): Promise<WorkflowBundleWithSourceMap> {
-  const chemin = paquetDeLaSuite();
-  bundle ??= chemin
-    ? readFile(chemin, 'utf8').then((texte) => JSON.parse(texte) as WorkflowBundleWithSourceMap)
-    : bundleWorkflowCode({
-        workflowsPath: CHEMIN_WORKFLOWS_ESSAI,
-        logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} } as never,
-      });
+  let chemin: string | undefined;
+  try {
+    chemin = inject('paquetWorkflows')?.chemin;
+  } catch {
+    chemin = undefined; // hors de vitest (un banc, un script)
+  }
+  bundle ??= chemin ? readFile(chemin, 'utf8').then((texte) => JSON.parse(texte) as WorkflowBundleWithSourceMap) : paquetWorkflowsLocal();
   return bundle;
 }
 
@@ -177,29 +141,8 @@ async function baseInscrite(personnel?: Personne[]): Promise<BaseDeDonnees> {
   return db;
 }
 
-export async function inscrireAnnuaire(db: BaseDeDonnees, personnes: Personne[] = PERSONNEL): Promise<void> {
-  await db
-    .insertInto('personnels')
-    .values(
-      personnes.map((p) => ({
-        id: p.id,
-        nom: p.nom,
-        courriel: p.courriel,
-        role: p.role,
-        programmes: p.programmes,
-        mot_de_passe: p.motDePasse || 'scrypt$essai',
-      })),
-    )
-    .onConflict((oc) =>
-      oc.column('id').doUpdateSet((eb) => ({
-        nom: eb.ref('excluded.nom'),
-        courriel: eb.ref('excluded.courriel'),
-        role: eb.ref('excluded.role'),
-        programmes: eb.ref('excluded.programmes'),
-      })),
-    )
-    .execute();
-  await importerPartenaires(db, CATALOGUE.tous());
+export function inscrireAnnuaire(db: BaseDeDonnees, personnes: Personne[] = PERSONNEL): Promise<void> {
+  return inscrirePersonnel(db, personnes);
 }
 
 /**
