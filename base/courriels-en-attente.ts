@@ -4,6 +4,7 @@
  * parcours les renvoient d'eux-mêmes (toutes les 10 minutes au plus) ; le personnel doit le savoir :
  * tant qu'ils attendent, les partenaires, les ménages et les collègues ne sont pas prévenus.
  */
+import { sql } from 'kysely';
 import type { BaseDeDonnees } from '.';
 
 /**
@@ -21,8 +22,9 @@ export interface CourrielsEnAttente {
 
 /**
  * Les courriels en attente des parcours de ces programmes (leur clé commence par l'identifiant du
- * parcours, `<programme>--<référence>/…`), d'un seul parcours (`{ parcours }`), ou de toute la
- * plateforme (`'tous'` : les relances, les invitations du personnel comprises).
+ * parcours, `<programme>--<référence>/…`) et des relances de leurs orientations non traitées
+ * (`orientation-rappel:<id>`, `orientation-delai-passe:<id>`), d'un seul parcours (`{ parcours }`), ou
+ * de toute la plateforme (`'tous'` : les invitations du personnel comprises).
  */
 export async function courrielsEnAttente(
   db: BaseDeDonnees,
@@ -30,14 +32,38 @@ export async function courrielsEnAttente(
   maintenant: Date,
 ): Promise<CourrielsEnAttente> {
   // Les préfixes des clés visées (aucun : tous les courriels).
-  const prefixes = portee === 'tous' ? undefined : Array.isArray(portee) ? portee.map((p) => `${p}--`) : [`${(portee as { parcours: string }).parcours}/`];
+  const programmes = Array.isArray(portee) ? (portee as readonly string[]) : [];
+  const prefixes = portee === 'tous' ? undefined : Array.isArray(portee) ? programmes.map((p) => `${p}--`) : [`${(portee as { parcours: string }).parcours}/`];
   if (prefixes?.length === 0) return { nombre: 0 };
   const ligne = await db
     .selectFrom('courriels')
     .select((eb) => [eb.fn.countAll<string>().as('nombre'), eb.fn.min('cree_le').as('depuis')])
     .where('envoye_le', 'is', null)
     .where('echoue_le', '>', new Date(maintenant.getTime() - REPRISE_RECENTE_MS))
-    .$if(prefixes !== undefined, (q) => q.where((eb) => eb.or(prefixes!.map((p) => eb('cle', 'like', `${echapperLike(p)}%`)))))
+    .$if(prefixes !== undefined, (q) =>
+      q.where((eb) =>
+        eb.or([
+          ...prefixes!.map((p) => eb('cle', 'like', `${echapperLike(p)}%`)),
+          // Les relances des orientations reçues par ces programmes (orientations/relances.ts).
+          ...(programmes.length
+            ? [
+                eb.exists(
+                  eb
+                    .selectFrom('orientations as o')
+                    .select('o.id')
+                    .where('o.programme_id', 'in', programmes)
+                    .where((e) =>
+                      e.or([
+                        e('courriels.cle', '=', sql<string>`'orientation-rappel:' || o.id`),
+                        e('courriels.cle', '=', sql<string>`'orientation-delai-passe:' || o.id`),
+                      ]),
+                    ),
+                ),
+              ]
+            : []),
+        ]),
+      ),
+    )
     .executeTakeFirstOrThrow();
   const nombre = Number(ligne.nombre);
   return nombre > 0 && ligne.depuis ? { nombre, depuis: new Date(ligne.depuis) } : { nombre: 0 };

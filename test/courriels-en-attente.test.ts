@@ -114,4 +114,30 @@ describe('courriels en attente d’envoi', () => {
     // Le refusé garde la date de son dernier échec et le nombre de ses tentatives.
     expect(lignes.filter((l) => l.echoue_le instanceof Date && l.tentatives > 1)).toHaveLength(1);
   });
+
+  it('les relances d’une orientation reçue par un programme comptent pour sa coordination, pas pour celle d’un autre', async () => {
+    const base = essai.banc.dependances.base;
+    const maintenant = new Date();
+    await base
+      .insertInto('orientations')
+      .values({ id: 'or-attente-1', programme_id: 'loiret-ahu', organisation_id: 'org-essai', reference: 'OR-ATTENTE-1', fiche_chiffree: Buffer.from('x') })
+      .execute();
+    await base
+      .insertInto('courriels')
+      .values([
+        { cle: 'orientation-rappel:or-attente-1', message_id: '<a@essai>', echoue_le: maintenant, tentatives: 2 },
+        { cle: 'orientation-delai-passe:or-attente-1', message_id: '<b@essai>', echoue_le: maintenant, tentatives: 1 },
+        // Une relance d'une orientation inconnue : d'aucun programme.
+        { cle: 'orientation-rappel:or-inconnue', message_id: '<c@essai>', echoue_le: maintenant, tentatives: 1 },
+      ])
+      .execute();
+    try {
+      expect((await courrielsEnAttente(base, ['loiret-ahu'], maintenant)).nombre).toBe(2);
+      expect((await courrielsEnAttente(base, ['besancon-ccas'], maintenant)).nombre).toBe(0);
+      expect((await courrielsEnAttente(base, 'tous', maintenant)).nombre).toBe(3);
+    } finally {
+      await base.deleteFrom('courriels').where('cle', 'like', 'orientation-%').execute();
+      await base.deleteFrom('orientations').where('id', '=', 'or-attente-1').execute();
+    }
+  });
 });
