@@ -413,11 +413,14 @@ describe('orientation d’un ménage par un partenaire (fiche par lien signé)',
     expect(avant).toContain(`premier contact avant le ${dateEnFrancais(new Date(recue.contactAvant))}`);
     // Restée 40 jours sans réponse : la liste et la page disent que l'accepter la clôturerait aussitôt.
     const base = essai.banc.dependances.base;
-    await base
-      .updateTable('orientations')
-      .set({ recue_le: sql`recue_le - interval '40 days'` })
-      .where('id', '=', recue.id)
-      .execute();
+    /** Une orientation reçue 40 jours plus tôt (son délai de contact, un mois, est passé). */
+    const vieillir = (id: string) =>
+      base
+        .updateTable('orientations')
+        .set({ recue_le: sql`recue_le - interval '40 days'` })
+        .where('id', '=', id)
+        .execute();
+    await vieillir(recue.id);
     expect((await appel('GET', '/api/programmes/loiret-ahu/orientations', { jeton })).json[0]).toMatchObject({ delaiContactEcoule: true });
     const pageTardive = await carte();
     expect(pageTardive).toContain('Acceptée, le parcours sera clos aussitôt « contact impossible », sans aucune tentative');
@@ -484,11 +487,7 @@ describe('orientation d’un ménage par un partenaire (fiche par lien signé)',
     const chemin3 = await lienPour(habitat45, 'recouvrement@habitat45.example');
     expect((await appel('POST', chemin3, { formulaire: fiche({ 'menage.nom': 'Mme Lina Moreau' }) })).status).toBe(201);
     const tardive = (await appel('GET', '/api/programmes/loiret-ahu/orientations', { jeton })).json.find((o: { statut: string }) => o.statut === 'recue');
-    await base
-      .updateTable('orientations')
-      .set({ recue_le: sql`recue_le - interval '40 days'` })
-      .where('id', '=', tardive.id)
-      .execute();
+    await vieillir(tardive.id);
     const page3 = await carte();
     const csrf3 = /name="csrf" value="([^"]*)"/.exec(page3.slice(page3.indexOf(`action="/orientations/${tardive.id}/decision"`)))![1]!;
     const confirmee = await appel('POST', `/orientations/${tardive.id}/decision`, {
@@ -503,11 +502,7 @@ describe('orientation d’un ménage par un partenaire (fiche par lien signé)',
     const chemin4 = await lienPour(habitat45, 'recouvrement@habitat45.example');
     expect((await appel('POST', chemin4, { formulaire: fiche({ 'menage.nom': 'M. Paul Girard', 'situation.garantie': 'fsl' }) })).status).toBe(201);
     const horsRegles = (await appel('GET', '/api/programmes/loiret-ahu/orientations', { jeton })).json.find((o: { statut: string }) => o.statut === 'recue');
-    await base
-      .updateTable('orientations')
-      .set({ recue_le: sql`recue_le - interval '40 days'` })
-      .where('id', '=', horsRegles.id)
-      .execute();
+    await vieillir(horsRegles.id);
     const page4 = await carte();
     const carte4 = page4.slice(page4.indexOf(`id="or-${horsRegles.id}"`), page4.indexOf('</section>', page4.indexOf(`id="or-${horsRegles.id}"`)));
     expect(carte4).toContain('Ne remplit pas les conditions du programme');
