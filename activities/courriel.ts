@@ -29,7 +29,9 @@ import type { Catalogue } from '../programmes/catalogue';
 import { rendreCourriel } from './mise-en-page';
 import { codesEchecSmtp } from './echec-smtp';
 import type { Coffre } from '../securite/coffre';
-import { createSmsActivities, type FournisseurSms } from '../sms';
+import type { FournisseurSms } from '../sms';
+import { createSmsMenageActivities } from './sms';
+import { parserEntree } from './entree';
 import { DESTINATAIRES_DIAGNOSTIC, LIBELLES_DESTINATAIRES_DIAGNOSTIC, diagnosticPartageAvec, type DestinataireDiagnostic } from '../domain/partage';
 import { ConsentementsPartage } from '../dossiers/consentements';
 
@@ -193,17 +195,8 @@ function parcoursCourant(): string | undefined {
   }
 }
 
-export function parserEntree<T>(schema: z.ZodType<T>, entree: unknown, activite: string): T {
-  const r = schema.safeParse(entree);
-  if (!r.success) {
-    const i = r.error.issues[0]!;
-    throw ApplicationFailure.nonRetryable(`${activite} : entrée invalide, champ ${i.path.join('.') || '(racine)'} : ${i.message}`, 'EntreeInvalide');
-  }
-  return r.data;
-}
-
 export function createCourrielActivities(deps: DependancesCourriel) {
-  const sms = deps.sms ? createSmsActivities({ base: deps.base, coffre: deps.sms.coffre, fournisseur: deps.sms.fournisseur }) : undefined;
+  const sms = createSmsMenageActivities(deps);
   const domaine = deps.expediteur.replace(/^.*@/, '').replace(/>.*$/, '') || 'parcours.local';
 
   // L'annuaire se lit dans la transaction de la boîte d'envoi (même connexion) : lire à côté, sur une
@@ -465,10 +458,11 @@ export function createCourrielActivities(deps: DependancesCourriel) {
   async function envoyerUn(c: z.output<typeof courrielSchema>): Promise<ResultatCourriel> {
     const { messageId, piecesJointes, repli } = await envoyer(c);
     // Le SMS se décide ici, pas dans les workflows : une nouvelle tentative renvoie le courriel
-    // (déjà envoyé : rien ne part) puis le SMS (boîte d'envoi `sms` : jamais deux fois).
+    // (déjà envoyé : rien ne part) puis le SMS (boîte d'envoi `sms` : jamais deux fois). Un SMS que
+    // le fournisseur ne prend pas est confié à son workflow de renvoi : il ne retient pas le parcours.
     const workflowId = parcoursCourant();
-    if (sms && workflowId && c.destinataire.type === 'adresse') {
-      await sms.envoyerSmsMenage({
+    if (workflowId && c.destinataire.type === 'adresse') {
+      await sms.doublerEnSms({
         cle: `${c.cle}:sms`,
         workflowId,
         modele: 'courriel',

@@ -7,7 +7,7 @@ import { consignationDossierSchema, type ConsignationDossier } from '../dossiers
 import { RegistreDossiers } from '../dossiers/registre';
 import type { BaseDeDonnees } from '../base';
 import type { Coffre } from '../securite/coffre';
-import { parserEntree } from './courriel';
+import { parserEntree } from './entree';
 
 export interface DependancesDossiers {
   base: BaseDeDonnees;

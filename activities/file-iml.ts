@@ -8,7 +8,7 @@ import { Context } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
 import { z } from 'zod';
 import { demanderPlaceSignal, idFileIml, libererPlaceSignal, type EntreeFileIml, type SignalFileIml } from '../domain/iml';
-import { parserEntree } from './courriel';
+import { parserEntree } from './entree';
 
 export interface DependancesFileIml {
   /** Client Temporal ; par défaut celui du worker (Context.current().client). */

@@ -8,6 +8,7 @@ import { createIndicateursActivities, type DependancesIndicateurs } from './indi
 import { createDossiersActivities, type DependancesDossiers } from './dossiers';
 import { createRetentionActivities, type DependancesRetention } from './retention';
 import { createOrientationsActivities } from './orientations';
+import { createRenvoiSmsActivities } from './sms';
 
 export type DependancesActivites = DependancesCourriel & DependancesFileIml & DependancesIndicateurs & DependancesDossiers & DependancesRetention;
 
@@ -20,6 +21,7 @@ export function createActivities(deps: DependancesActivites) {
     ...createIndicateursActivities(deps),
     ...createDossiersActivities(deps),
     ...createRetentionActivities(deps),
+    ...createRenvoiSmsActivities(deps),
   };
 }
 

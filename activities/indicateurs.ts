@@ -5,7 +5,7 @@
  */
 import { consignationSchema, type Consignation } from '../indicateurs/schema';
 import { RegistreIndicateurs } from '../indicateurs/registre';
-import { parserEntree } from './courriel';
+import { parserEntree } from './entree';
 import type { BaseDeDonnees } from '../base';
 
 export interface DependancesIndicateurs {

@@ -1038,6 +1038,7 @@ export function construireDocument(o: OptionsDocument): DocumentOpenApi {
           workers: 'ok',
           interrogation: 'aucune',
           courrielsEnAttente: 0,
+          smsEnAttente: 0,
         }),
       },
     },

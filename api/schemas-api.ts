@@ -291,6 +291,7 @@ export const SANTE_OK = {
   workers: 'ok',
   interrogation: 'ok',
   courrielsEnAttente: 0,
+  smsEnAttente: 0,
 } as const;
 
 export const santeSchema = z
@@ -313,6 +314,10 @@ export const santeSchema = z
     courrielsEnAttente: z.int().min(0).meta({
       description:
         'Courriels pas encore partis, refusés par le serveur de courriel à leur dernière tentative et encore repris (échec de moins d’une heure) : à surveiller. Le serveur joignable, ils ne changent pas l’état (les parcours avancent) ; le résumé les dit.',
+    }),
+    smsEnAttente: z.int().min(0).meta({
+      description:
+        'SMS aux ménages pas encore partis, refusés par le fournisseur de SMS à leur dernière tentative et encore renvoyés (trois jours au plus) : à surveiller. Ils ne changent pas l’état : le courriel que chacun annonce est parti.',
     }),
   })
   .meta({

@@ -20,6 +20,11 @@ export interface CourrielsEnAttente {
   depuis?: Date;
 }
 
+/** Les courriels en attente et, pour les ménages, les SMS en attente (`smsEnAttente`). */
+export interface EnvoisEnAttente extends CourrielsEnAttente {
+  sms?: CourrielsEnAttente;
+}
+
 /**
  * Les courriels en attente des parcours de ces programmes (leur clé commence par l'identifiant du
  * parcours, `<programme>--<référence>/…`) et des relances de leurs orientations non traitées
@@ -31,9 +36,8 @@ export async function courrielsEnAttente(
   portee: readonly string[] | { parcours: string } | 'tous',
   maintenant: Date,
 ): Promise<CourrielsEnAttente> {
-  // Les préfixes des clés visées (aucun : tous les courriels).
   const programmes = Array.isArray(portee) ? (portee as readonly string[]) : [];
-  const prefixes = portee === 'tous' ? undefined : Array.isArray(portee) ? programmes.map((p) => `${p}--`) : [`${(portee as { parcours: string }).parcours}/`];
+  const prefixes = prefixesDes(portee);
   if (prefixes?.length === 0) return { nombre: 0 };
   const ligne = await db
     .selectFrom('courriels')
@@ -67,6 +71,49 @@ export async function courrielsEnAttente(
     .executeTakeFirstOrThrow();
   const nombre = Number(ligne.nombre);
   return nombre > 0 && ligne.depuis ? { nombre, depuis: new Date(ligne.depuis) } : { nombre: 0 };
+}
+
+/**
+ * Les SMS au ménage en attente (boîte d'envoi `sms`) : refusés par le fournisseur à leur dernière
+ * tentative, repris depuis peu par leur workflow de renvoi, pas abandonnés. Même portée que les
+ * courriels (un SMS a la clé du courriel qu'il double, suivie de `:sms`).
+ */
+export async function smsEnAttente(
+  db: BaseDeDonnees,
+  portee: readonly string[] | { parcours: string } | 'tous',
+  maintenant: Date,
+): Promise<CourrielsEnAttente> {
+  const prefixes = prefixesDes(portee);
+  if (prefixes?.length === 0) return { nombre: 0 };
+  const ligne = await db
+    .selectFrom('sms')
+    .select((eb) => [eb.fn.countAll<string>().as('nombre'), eb.fn.min('cree_le').as('depuis')])
+    .where('envoye_le', 'is', null)
+    .where('abandonne_le', 'is', null)
+    .where('echoue_le', '>', new Date(maintenant.getTime() - REPRISE_RECENTE_MS))
+    .$if(prefixes !== undefined, (q) => q.where((eb) => eb.or(prefixes!.map((p) => eb('cle', 'like', `${echapperLike(p)}%`)))))
+    .executeTakeFirstOrThrow();
+  const nombre = Number(ligne.nombre);
+  return nombre > 0 && ligne.depuis ? { nombre, depuis: new Date(ligne.depuis) } : { nombre: 0 };
+}
+
+/** Les SMS d'un parcours abandonnés (refusés pour de bon, ou reprises épuisées) : le plus récent. */
+export async function smsAbandonnes(db: BaseDeDonnees, parcours: string): Promise<{ nombre: number; dernier?: Date }> {
+  const ligne = await db
+    .selectFrom('sms')
+    .select((eb) => [eb.fn.countAll<string>().as('nombre'), eb.fn.max('abandonne_le').as('dernier')])
+    .where('envoye_le', 'is', null)
+    .where('abandonne_le', 'is not', null)
+    .where('cle', 'like', `${echapperLike(`${parcours}/`)}%`)
+    .executeTakeFirstOrThrow();
+  const nombre = Number(ligne.nombre);
+  return nombre > 0 && ligne.dernier ? { nombre, dernier: new Date(ligne.dernier) } : { nombre: 0 };
+}
+
+/** Les préfixes des clés d'une portée (`<programme>--` ou `<parcours>/`) ; aucun : toute la plateforme. */
+function prefixesDes(portee: readonly string[] | { parcours: string } | 'tous'): string[] | undefined {
+  if (portee === 'tous') return undefined;
+  return Array.isArray(portee) ? (portee as readonly string[]).map((p) => `${p}--`) : [`${(portee as { parcours: string }).parcours}/`];
 }
 
 /** Un texte pris à la lettre dans un motif LIKE (`_` et `%` n'y sont pas des jokers ; la barre oblique inverse est l'échappement par défaut). */

@@ -640,4 +640,16 @@ export const MIGRATIONS: Record<string, Migration> = {
       await db.schema.alterTable('courriels').dropColumn('echoue_le').execute();
     },
   },
+  '0032-sms-en-echec': {
+    async up(db: Kysely<unknown>) {
+      // Comme les courriels : le dernier refus du fournisseur de SMS, et l'abandon d'un SMS que le
+      // fournisseur refuse pour de bon ou que ses reprises (workflow renvoiSms) n'ont pas fait partir.
+      await db.schema.alterTable('sms').addColumn('echoue_le', 'timestamptz').addColumn('abandonne_le', 'timestamptz').execute();
+      await sql`create index sms_en_attente on sms (echoue_le) where envoye_le is null`.execute(db);
+    },
+    async down(db: Kysely<unknown>) {
+      await sql`drop index if exists sms_en_attente`.execute(db);
+      await db.schema.alterTable('sms').dropColumn('abandonne_le').dropColumn('echoue_le').execute();
+    },
+  },
 };

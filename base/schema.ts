@@ -337,6 +337,10 @@ export interface TableSms {
   cree_le: ColumnType<Date, Date | undefined, never>;
   envoye_le: Date | null;
   tentatives: ColumnType<number, number | undefined, number>;
+  /** Le dernier refus du fournisseur (0032). */
+  echoue_le: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  /** Plus rien ne le renverra : refusé pour de bon, ou reprises épuisées (0032). */
+  abandonne_le: ColumnType<Date | null, Date | null | undefined, Date | null>;
 }
 
 /** Les connexions par OpenID Connect en cours : une ligne par état, 10 minutes, un seul usage (0025). */

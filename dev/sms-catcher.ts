@@ -35,6 +35,11 @@ export interface SmsCatcher {
   messages(): SmsRecu[];
   clear(): void;
   waitFor(pred: (m: SmsRecu) => boolean, opts?: { timeoutMs?: number }): Promise<SmsRecu>;
+  /**
+   * Fait répondre ce statut à chaque envoi, comme un fournisseur en panne (503) ou qui refuse un
+   * numéro (400) ; `undefined` : accepte de nouveau. Pour les essais.
+   */
+  refuser(statut: number | undefined): void;
   close(): Promise<void>;
 }
 
@@ -106,11 +111,16 @@ export async function startSmsCatcher(options: { port?: number; host?: string; q
     for (const a of attentes) if (a.pred(m)) (attentes.delete(a), a.resolve(m));
   }
 
+  let refus: number | undefined;
   const serveur = createServer((req, res) => {
     const chemin = new URL(req.url ?? '/', 'http://x').pathname;
     if (req.method === 'POST' && chemin === '/sms') {
       lireCorps(req)
         .then((corps) => {
+          if (refus !== undefined) {
+            res.writeHead(refus, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify({ erreur: 'SMS refusé (essai)' }));
+            return;
+          }
           let json: unknown;
           try {
             json = JSON.parse(corps);
@@ -171,6 +181,9 @@ export async function startSmsCatcher(options: { port?: number; host?: string; q
         }, opts.timeoutMs ?? 10_000);
         attentes.add(a);
       });
+    },
+    refuser(statut) {
+      refus = statut;
     },
     close: () =>
       new Promise<void>((resolve) => {

@@ -26,7 +26,17 @@ export interface MessageSms {
 }
 
 export interface FournisseurSms {
+  /** Rejette `SmsRefuse` si le fournisseur refuse ce SMS pour de bon ; toute autre erreur est passagère. */
   envoyer(message: MessageSms): Promise<void>;
+}
+
+/**
+ * Le fournisseur refuse ce SMS pour de bon (numéro rejeté, requête refusée : réponse 4xx autre que
+ * 408 et 429) : le renvoyer n'y changerait rien. Un fournisseur injoignable ou en panne (5xx, délai
+ * dépassé, 429) est une erreur passagère : le SMS est renvoyé.
+ */
+export class SmsRefuse extends Error {
+  override name = 'SmsRefuse';
 }
 
 export const CANAUX = ['courriel', 'sms', 'courrier'] as const;
@@ -65,7 +75,9 @@ export function fournisseurHttp(config: z.input<typeof configurationSmsSchema>, 
         body: JSON.stringify({ expediteur: c.expediteur, destinataire: m.destinataire, texte: m.texte, reference: m.cle }),
         signal: AbortSignal.timeout(options.delaiMs ?? 15_000),
       });
-      if (!r.ok) throw new Error(`Le fournisseur de SMS a refusé l’envoi (HTTP ${r.status})`);
+      if (r.ok) return;
+      const definitif = r.status >= 400 && r.status < 500 && r.status !== 408 && r.status !== 429;
+      throw new (definitif ? SmsRefuse : Error)(`Le fournisseur de SMS a refusé l’envoi (HTTP ${r.status})`);
     },
   };
 }
@@ -155,35 +167,51 @@ export interface DependancesSms {
   fournisseur: FournisseurSms;
 }
 
+/** Ce qu'est devenu un SMS : parti, ou pourquoi pas (`fournisseur_en_echec` : à renvoyer). */
+export type ResultatSms =
+  { envoye: true } | { envoye: false; raison: 'sans_consentement' | 'pas_au_menage' | 'deja_envoye' | 'abandonne' | 'refuse' | 'fournisseur_en_echec' };
+
 /**
  * Envoie un SMS au ménage s'il a accepté ce canal et qu'un numéro est connu ; sinon ne fait rien.
- * Idempotent : la boîte d'envoi `sms` retient les clés envoyées.
+ * Idempotent : la boîte d'envoi `sms` retient les clés envoyées. Un échec du fournisseur ne lève
+ * rien : il est noté dans la boîte d'envoi (`echoue_le` ; un refus définitif l'abandonne aussi,
+ * `abandonne_le`) et rendu, à l'appelant de le renvoyer.
  */
 export function createSmsActivities(deps: DependancesSms) {
   const consentements = new Consentements(deps.base, deps.coffre);
   return {
-    async envoyerSmsMenage(
-      entree: z.input<typeof envoiSmsSchema>,
-    ): Promise<{ envoye: boolean; raison?: 'sans_consentement' | 'pas_au_menage' | 'deja_envoye' }> {
+    async envoyerSmsMenage(entree: z.input<typeof envoiSmsSchema>): Promise<ResultatSms> {
       const e = envoiSmsSchema.parse(entree);
       const c = await consentements.lire(e.workflowId);
       if (!c.sms.accorde || !c.telephone) return { envoye: false, raison: 'sans_consentement' };
       if (e.doubleCourrielA !== undefined && e.doubleCourrielA.toLowerCase() !== c.adresseCourriel) return { envoye: false, raison: 'pas_au_menage' };
-      return deps.base.transaction().execute(async (tx) => {
+      return deps.base.transaction().execute(async (tx): Promise<ResultatSms> => {
         await tx
           .insertInto('sms')
           .values({ cle: e.cle })
           .onConflict((oc) => oc.column('cle').doNothing())
           .execute();
         // Verrou de la ligne : deux tentatives simultanées ne partent pas deux fois.
-        const ligne = await tx.selectFrom('sms').select(['envoye_le']).where('cle', '=', e.cle).forUpdate().executeTakeFirstOrThrow();
-        if (ligne.envoye_le) return { envoye: false, raison: 'deja_envoye' as const };
+        const ligne = await tx.selectFrom('sms').select(['envoye_le', 'abandonne_le']).where('cle', '=', e.cle).forUpdate().executeTakeFirstOrThrow();
+        if (ligne.envoye_le) return { envoye: false, raison: 'deja_envoye' };
+        if (ligne.abandonne_le) return { envoye: false, raison: 'abandonne' };
         await tx
           .updateTable('sms')
           .set((eb) => ({ tentatives: eb('tentatives', '+', 1) }))
           .where('cle', '=', e.cle)
           .execute();
-        await deps.fournisseur.envoyer({ destinataire: c.telephone!, texte: texteSms(e.modele, { signature: e.signature }), cle: e.cle });
+        try {
+          await deps.fournisseur.envoyer({ destinataire: c.telephone!, texte: texteSms(e.modele, { signature: e.signature }), cle: e.cle });
+        } catch (erreur) {
+          const definitif = erreur instanceof SmsRefuse;
+          const maintenant = new Date();
+          await tx
+            .updateTable('sms')
+            .set({ echoue_le: maintenant, ...(definitif ? { abandonne_le: maintenant } : {}) })
+            .where('cle', '=', e.cle)
+            .execute();
+          return { envoye: false, raison: definitif ? 'refuse' : 'fournisseur_en_echec' };
+        }
         await tx.updateTable('sms').set({ envoye_le: new Date() }).where('cle', '=', e.cle).execute();
         return { envoye: true };
       });

@@ -852,6 +852,7 @@ describe('exploitation', () => {
         workers: 'ok',
         interrogation: 'ok',
         courrielsEnAttente: 0,
+        smsEnAttente: 0,
       });
     } finally {
       await panne.fermer();

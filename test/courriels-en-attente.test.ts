@@ -8,17 +8,9 @@ import { sql } from 'kysely';
 import { NOM_COOKIE } from '../api/auth';
 import { courrielsEnAttente, REPRISE_RECENTE_MS } from '../base/courriels-en-attente';
 import { bancAvecApi } from './outils/api';
-import { PERSONNEL, menageEssai, situationPrevention } from './outils/environnement';
+import { ADMIN_ESSAI, COORD_BESANCON_ESSAI, menageEssai, situationPrevention } from './outils/environnement';
 
-const COORD_BESANCON = {
-  ...PERSONNEL[0]!,
-  id: 'coord.besancon',
-  nom: 'Coordination Besançon',
-  courriel: 'coord.besancon@essai.example',
-  programmes: ['besancon-ccas'],
-};
-const ADMIN = { ...PERSONNEL[0]!, id: 'admin.essai', nom: 'Administration', courriel: 'admin@essai.example', role: 'admin' as const, programmes: [] };
-const essai = bancAvecApi('attente-essai', { autres: [COORD_BESANCON, ADMIN] });
+const essai = bancAvecApi('attente-essai', { autres: [COORD_BESANCON_ESSAI, ADMIN_ESSAI] });
 
 const TITRE = '<h2 id="titre-courriels-attente">Courriels en attente d’envoi</h2>';
 

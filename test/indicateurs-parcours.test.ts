@@ -35,6 +35,7 @@ import type { EntreeExecutionProtocole } from '../workflows/protocole-post-resil
 import { annuaireEssai, demarrerApiEssai, type ApiEssai } from './outils/api';
 import {
   CATALOGUE,
+  ADMIN_ESSAI,
   PERSONNEL,
   apres,
   avancerJusqua,
@@ -54,8 +55,7 @@ let url: string;
 
 beforeAll(async () => {
   const autre = { ...PERSONNEL[0]!, id: 'coord.autre', nom: 'Coordination Loiret', courriel: 'coord.autre@essai.example', programmes: ['loiret-ahu'] };
-  const admin = { ...PERSONNEL[0]!, id: 'admin.essai', nom: 'Administration', courriel: 'admin@essai.example', role: 'admin' as const, programmes: [] };
-  const annuaire = await annuaireEssai(MOT_DE_PASSE, [autre, admin]);
+  const annuaire = await annuaireEssai(MOT_DE_PASSE, [autre, ADMIN_ESSAI]);
   banc = await monterBanc({ personnel: annuaire.tous() });
   api = await demarrerApiEssai(banc, { annuaire });
   url = api.url;

@@ -15,11 +15,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { bancAvecApi } from './outils/api';
-import { PERSONNEL, menageEssai, situationPrevention } from './outils/environnement';
+import { ADMIN_ESSAI, menageEssai, situationPrevention } from './outils/environnement';
 
 const ST = fileURLToPath(new URL('../.schemathesis/bin/st', import.meta.url));
-const ADMIN = { ...PERSONNEL[0]!, id: 'admin.essai', nom: 'Administration', courriel: 'admin@essai.example', role: 'admin' as const, programmes: [] };
-const essai = bancAvecApi('schemathesis-essai', { autres: [ADMIN] });
+const essai = bancAvecApi('schemathesis-essai', { autres: [ADMIN_ESSAI] });
 
 describe('document OpenAPI', () => {
   it('schemathesis : aucune 5xx, aucune réponse hors du document', async () => {

@@ -12,6 +12,9 @@ import { Worker } from '@temporalio/worker';
 import { temporal } from '@temporalio/proto';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { Programme } from '../domain/vocabulaire';
+import type { RenvoiSms } from '../activities/sms';
+import { startSmsCatcher } from '../dev/sms-catcher';
+import { Consentements, fournisseurHttp } from '../sms';
 import { DOSSIER_HISTORIQUES, ecrireHistorique, enObjet, enregistrerALaFin, patchsNotes } from './outils/historiques';
 import { affecterUpdate, cloreAnticipeUpdate, repondreValidationUpdate } from '../domain/messages';
 import { accordPartageDiagnosticUpdate } from '../domain/partage';
@@ -33,7 +36,9 @@ import {
   DATA_CONVERTER,
   apres,
   avancerJusqua,
+  COFFRE,
   echeanceSuivie,
+  lancerAvance,
   heureDuParcours,
   jusqua,
   menageEssai,
@@ -669,6 +674,44 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === '1')('enregistrement des 
       ecrireHistorique('relance-orientations-v1.json', await handle.fetchHistory());
     } finally {
       await banc.fermer();
+    }
+  });
+
+  it('enregistre deux renvois de SMS : parti au retour du fournisseur, abandonné à son délai', async () => {
+    const catcher = await startSmsCatcher({ port: 0, quiet: true });
+    const banc = await monterBanc({ dependances: { sms: { coffre: COFFRE, fournisseur: fournisseurHttp({ url: catcher.url }) } } });
+    try {
+      const consentements = new Consentements(banc.dependances.base, COFFRE);
+      await consentements.enregistrer('loiret-ahu--REJEU-SMS', { canal: 'sms', accorde: true, telephone: '06 12 34 56 78' }, 'coord.essai');
+      const renvoi = async (cle: string, abandonApres?: string) => {
+        const depart: RenvoiSms = {
+          sms: { cle, workflowId: 'loiret-ahu--REJEU-SMS', modele: 'courriel', signature: 'Le CCAS' },
+          ...(abandonApres ? { abandonApres } : {}),
+        };
+        return banc.env.client.workflow.start('renvoiSms', { taskQueue: banc.taskQueue, workflowId: `renvoi-sms:${cle}-${Date.now()}`, args: [depart] });
+      };
+      catcher.refuser(503);
+      const parti = await renvoi('loiret-ahu--REJEU-SMS/lettre:sms');
+      await vi.waitFor(
+        async () => {
+          const l = await banc.dependances.base.selectFrom('sms').select('tentatives').where('cle', '=', 'loiret-ahu--REJEU-SMS/lettre:sms').executeTakeFirst();
+          expect(l?.tentatives).toBeGreaterThanOrEqual(2);
+        },
+        { timeout: 60_000, interval: 200 },
+      );
+      catcher.refuser(undefined);
+      await lancerAvance(banc, parti, '15 minutes');
+      expect(await parti.result()).toEqual({ envoye: true });
+      ecrireHistorique('renvoi-sms-v1.json', await parti.fetchHistory());
+
+      catcher.refuser(503);
+      const abandonne = await renvoi('loiret-ahu--REJEU-SMS/relance:sms', 'PT1H');
+      await lancerAvance(banc, abandonne, '2 hours');
+      expect(await abandonne.result()).toEqual({ envoye: false, raison: 'abandonne' });
+      ecrireHistorique('renvoi-sms-abandon-v1.json', await abandonne.fetchHistory());
+    } finally {
+      await banc.fermer();
+      await catcher.close();
     }
   });
 });

@@ -45,6 +45,7 @@ describe('/health et l’interrogation de la file', () => {
         workers: 'ok',
         interrogation: 'aucune',
         courrielsEnAttente: 0,
+        smsEnAttente: 0,
       });
 
       // Le worker se met à interroger la file : 200.

@@ -14,13 +14,15 @@ import { startSmsCatcher, type SmsCatcher } from '../dev/sms-catcher';
 import { fournisseurHttp, texteSms, type FournisseurSms } from '../sms';
 import { bancAvecApi } from './outils/api';
 import { baseEssai } from './outils/base';
-import { COFFRE, jusqua, menageEssai, situationPrevention } from './outils/environnement';
+import { ADMIN_ESSAI, COORD_BESANCON_ESSAI, COFFRE, jusqua, lancerAvance, menageEssai, situationPrevention } from './outils/environnement';
+import { WorkflowNotFoundError } from '@temporalio/client';
+import type { RenvoiSms } from '../activities/sms';
 
 let catcher: SmsCatcher;
 let dossier: string;
 /** Le fournisseur HTTP vers le récepteur local, créé quand le récepteur a son adresse. */
 const fournisseur: FournisseurSms = { envoyer: (m) => fournisseurHttp({ url: catcher.url, expediteur: 'CCAS' }).envoyer(m) };
-const essai = bancAvecApi('mot-de-passe-essai', { dependances: { sms: { coffre: COFFRE, fournisseur } } });
+const essai = bancAvecApi('mot-de-passe-essai', { dependances: { sms: { coffre: COFFRE, fournisseur } }, autres: [COORD_BESANCON_ESSAI, ADMIN_ESSAI] });
 
 beforeAll(async () => {
   dossier = mkdtempSync(join(tmpdir(), 'sms-parcours-'));
@@ -37,6 +39,15 @@ async function lancer(menage: Record<string, unknown>) {
     corps: { programmeId: 'loiret-ahu', travailleurSocial: 'ts.alice', menage, donnees: { situation: situationPrevention() } },
   });
 }
+
+const TITRE_SMS = 'SMS en attente d’envoi';
+const handle = (id: string) => essai.banc.env.client.workflow.getHandle(id);
+/** Le tableau de bord (ou « Mes ménages ») de cette personne. */
+const tableau = async (qui: string) =>
+  (await essai.api.appel('GET', '/parcours', { entetes: { cookie: `${NOM_COOKIE}=${await essai.connecter(qui)}` } })).texte;
+const fiche = async (id: string) =>
+  (await essai.api.appel('GET', `/parcours/${encodeURIComponent(id)}`, { entetes: { cookie: `${NOM_COOKIE}=${await essai.connecter('ts.alice')}` } })).texte;
+const ligneSms = async (id: string) => (await baseEssai()).db.selectFrom('sms').selectAll().where('cle', 'like', `${id}/%`).execute();
 
 describe('SMS au ménage qui les accepte', () => {
   it('accord pris au lancement : la lettre d’information part en courriel et en SMS, une fois ; la page le dit, le portable masqué ; l’accord se retire', async () => {
@@ -128,5 +139,104 @@ describe('SMS au ménage qui les accepte', () => {
     // L'aller vers commence une fois la lettre envoyée (activité terminée, SMS compris) : aucun SMS à ce numéro.
     await jusqua(essai.banc.env.client.workflow.getHandle(r.json.workflowId as string), (e) => e.etape === 'aller_vers', 'étape « aller_vers »');
     expect(catcher.messages().filter((m) => m.destinataire === '+33655443322')).toEqual([]);
+  });
+
+  it('le fournisseur de SMS en panne ne retient pas le parcours : le SMS attend, se voit, puis son workflow de renvoi le fait partir une fois', async () => {
+    const menage = { ...menageEssai(), courriel: 'menage.panne@essai.example', accepteCourriel: true, telephone: '06 22 33 44 55', accepteSms: true };
+    const recus = () => catcher.messages().filter((m) => m.destinataire === '+33622334455');
+    catcher.refuser(503);
+    let id = '';
+    let cle = '';
+    try {
+      const r = await lancer(menage);
+      expect(r.status, r.texte).toBe(201);
+      id = r.json.workflowId as string;
+      // Le courriel part et le parcours avance : l'aller vers commence une fois la lettre envoyée.
+      await essai.banc.courriels.waitFor((m) => m.a.includes('menage.panne@essai.example'));
+      await jusqua(handle(id), (e) => e.etape === 'aller_vers', 'étape « aller_vers »');
+      const [ligne] = await ligneSms(id);
+      // Essayé au lancement, puis par son workflow de renvoi aussitôt démarré.
+      expect(ligne).toMatchObject({ envoye_le: null, abandonne_le: null, echoue_le: expect.any(Date) });
+      cle = ligne!.cle;
+      expect(recus()).toEqual([]);
+      expect((await handle(`renvoi-sms:${cle}`).describe()).status.name).toBe('RUNNING');
+
+      // Il se voit : sur le dossier, aux tableaux de bord de ses programmes, à la sonde de santé.
+      expect(await fiche(id)).toContain(
+        '<strong>Un SMS au ménage attend d’être envoyé</strong> : le fournisseur de SMS l’a refusé ou ne répond pas (depuis le ',
+      );
+      const coordination = await tableau('coord.essai');
+      expect(coordination).toContain(TITRE_SMS);
+      expect(coordination).toContain('<strong>Un SMS aux ménages de vos programmes n’a pas pu partir</strong>');
+      expect(coordination).toContain('Le courriel qu’il annonce est parti ; le SMS est renvoyé toutes les 10 minutes au plus, pendant trois jours.');
+      expect(await tableau('ts.alice')).toContain(TITRE_SMS);
+      expect(await tableau('admin.essai')).toContain('Vérifiez le fournisseur de SMS de la plateforme.');
+      expect(await tableau('coord.besancon')).not.toContain(TITRE_SMS);
+      const sante = await essai.api.appel('GET', '/health');
+      expect(sante.status).toBe(200);
+      expect(sante.json).toMatchObject({
+        etat: 'ok',
+        smsEnAttente: 1,
+        detail: 'Les services répondent, mais le fournisseur de SMS refuse des messages (1 SMS en attente, renvoyés pendant trois jours).',
+      });
+    } finally {
+      catcher.refuser(undefined);
+    }
+
+    // Le fournisseur revenu, la reprise suivante du workflow de renvoi (son horloge avancée) le fait partir.
+    const renvoi = handle(`renvoi-sms:${cle}`);
+    await lancerAvance(essai.banc, renvoi, '15 minutes');
+    expect(await renvoi.result()).toEqual({ envoye: true });
+    expect(recus()).toHaveLength(1);
+    expect(recus()[0]!.reference).toBe(cle);
+    expect((await ligneSms(id))[0]).toMatchObject({ envoye_le: expect.any(Date), abandonne_le: null });
+    expect(await fiche(id)).not.toContain('Un SMS au ménage attend');
+    expect(await tableau('coord.essai')).not.toContain(TITRE_SMS);
+    expect((await essai.api.appel('GET', '/health')).json).toMatchObject({ etat: 'ok', detail: 'Tout fonctionne.', smsEnAttente: 0 });
+  });
+
+  it('un numéro refusé par le fournisseur est abandonné aussitôt ; un SMS que le fournisseur ne prend pas à son délai l’est aussi ; le dossier le dit', async () => {
+    const menage = { ...menageEssai(), courriel: 'menage.refuse@essai.example', accepteCourriel: true, telephone: '06 33 44 55 66', accepteSms: true };
+    catcher.refuser(400);
+    try {
+      const r = await lancer(menage);
+      expect(r.status, r.texte).toBe(201);
+      const id = r.json.workflowId as string;
+      await essai.banc.courriels.waitFor((m) => m.a.includes('menage.refuse@essai.example'));
+      await jusqua(handle(id), (e) => e.etape === 'aller_vers', 'étape « aller_vers »');
+      const [ligne] = await ligneSms(id);
+      expect(ligne).toMatchObject({ tentatives: 1, envoye_le: null, abandonne_le: expect.any(Date) });
+      // Rien à renvoyer : aucun workflow de renvoi.
+      await expect(handle(`renvoi-sms:${ligne!.cle}`).describe()).rejects.toBeInstanceOf(WorkflowNotFoundError);
+      const page = await fiche(id);
+      expect(page).toContain('<strong>Un SMS n’est pas parti</strong> (le dernier abandonné le ');
+      expect(page).toContain(
+        'le fournisseur de SMS l’a refusé, ou ne l’a pas pris en trois jours. Le courriel qu’il annonçait est parti. Vérifiez le numéro avec le ménage.',
+      );
+      expect(page).not.toContain('attend d’être envoyé');
+      expect(await tableau('coord.essai')).not.toContain(TITRE_SMS);
+
+      // Un fournisseur en panne jusqu'au délai du renvoi (raccourci à une heure : le chemin est le même
+      // qu'à trois jours) : le SMS est abandonné, le dossier le compte.
+      catcher.refuser(503);
+      const depart: RenvoiSms = {
+        sms: { cle: `${id}/essai-renvoi:sms`, workflowId: id, modele: 'courriel', signature: 'Le CCAS', doubleCourrielA: menage.courriel },
+        abandonApres: 'PT1H',
+      };
+      const renvoi = await essai.banc.env.client.workflow.start('renvoiSms', {
+        workflowId: `renvoi-sms:${depart.sms.cle}`,
+        taskQueue: essai.banc.taskQueue,
+        args: [depart],
+      });
+      await lancerAvance(essai.banc, renvoi, '2 hours');
+      expect(await renvoi.result()).toEqual({ envoye: false, raison: 'abandonne' });
+      const lignes = await ligneSms(id);
+      expect(lignes.find((l) => l.cle === depart.sms.cle)).toMatchObject({ envoye_le: null, abandonne_le: expect.any(Date) });
+      expect(lignes.find((l) => l.cle === depart.sms.cle)!.tentatives).toBeGreaterThan(3);
+      expect(await fiche(id)).toContain('<strong>2 SMS ne sont pas partis</strong>');
+      expect(catcher.messages().filter((m) => m.destinataire === '+33633445566')).toEqual([]);
+    } finally {
+      catcher.refuser(undefined);
+    }
   });
 });

@@ -76,10 +76,14 @@ describe('SMS au ménage', () => {
 
     const entree = { cle: 'sms-oui-information-1', workflowId: 'prog--OUI', modele: 'information' as const, signature: 'Le CCAS' };
     // 1re tentative : fournisseur injoignable ; 2e : accepté mais réponse perdue ; 3e : confirmée.
+    // Chaque échec est rendu (à renvoyer) et noté dans la boîte d'envoi, daté.
+    const ligneSms = () => base.db.selectFrom('sms').selectAll().where('cle', '=', entree.cle).executeTakeFirstOrThrow();
     panne = 'avant';
-    await expect(envoyer(entree)).rejects.toThrow('injoignable');
+    expect(await envoyer(entree)).toEqual({ envoye: false, raison: 'fournisseur_en_echec' });
+    expect(await ligneSms()).toMatchObject({ tentatives: 1, envoye_le: null, abandonne_le: null, echoue_le: expect.any(Date) });
     panne = 'apres';
-    await expect(envoyer(entree)).rejects.toThrow('perdue');
+    expect(await envoyer(entree)).toEqual({ envoye: false, raison: 'fournisseur_en_echec' });
+    expect(await ligneSms()).toMatchObject({ tentatives: 2, envoye_le: null, abandonne_le: null });
     panne = undefined;
     expect(await envoyer(entree)).toEqual({ envoye: true });
     expect(await envoyer(entree)).toEqual({ envoye: false, raison: 'deja_envoye' });
@@ -88,8 +92,29 @@ describe('SMS au ménage', () => {
     expect(recu).toMatchObject({ destinataire: '+33612345678', expediteur: 'Parcours', texte: texteSms('information', { signature: 'Le CCAS' }) });
     expect(catcher.messages().filter((m) => m.destinataire === '+33612345678')).toHaveLength(1);
     expect(catcher.messages()).toHaveLength(1);
+    expect(await ligneSms()).toMatchObject({ tentatives: 3, envoye_le: expect.any(Date) });
     const ligne = await base.db.selectFrom('sms').selectAll().where('cle', '=', entree.cle).executeTakeFirstOrThrow();
     expect(ligne.envoye_le).not.toBeNull();
+
+    // Un numéro que le fournisseur refuse pour de bon (400) : abandonné aussitôt, jamais renvoyé ;
+    // une panne du fournisseur (503, 429) reste passagère.
+    catcher.refuser(503);
+    expect(await envoyer({ ...entree, cle: 'sms-oui-panne-503' })).toEqual({ envoye: false, raison: 'fournisseur_en_echec' });
+    catcher.refuser(429);
+    expect(await envoyer({ ...entree, cle: 'sms-oui-panne-503' })).toEqual({ envoye: false, raison: 'fournisseur_en_echec' });
+    catcher.refuser(400);
+    const refuse = { ...entree, cle: 'sms-oui-numero-refuse' };
+    expect(await envoyer(refuse)).toEqual({ envoye: false, raison: 'refuse' });
+    catcher.refuser(undefined);
+    expect(await envoyer(refuse)).toEqual({ envoye: false, raison: 'abandonne' });
+    expect(await base.db.selectFrom('sms').selectAll().where('cle', '=', refuse.cle).executeTakeFirstOrThrow()).toMatchObject({
+      tentatives: 1,
+      envoye_le: null,
+      abandonne_le: expect.any(Date),
+    });
+    expect(await envoyer({ ...entree, cle: 'sms-oui-panne-503' })).toEqual({ envoye: true });
+    await catcher.waitFor((m) => m.reference === 'sms-oui-panne-503');
+    expect(catcher.messages().map((m) => m.reference)).toEqual([entree.cle, 'sms-oui-panne-503']);
 
     // Retrait du consentement : plus rien ne part.
     await consentements.enregistrer('prog--OUI', { canal: 'sms', accorde: false }, 'ts-2');
@@ -102,7 +127,7 @@ describe('SMS au ménage', () => {
     expect(html).toMatch(/<main><h1>SMS reçus \(\d+\)<\/h1>/); // un repère principal (axe « region »)
     await catcher.close();
     catcher = await startSmsCatcher({ port: 0, quiet: true, dossier });
-    expect(catcher.messages().map((m) => m.reference)).toEqual([entree.cle]);
+    expect(catcher.messages().map((m) => m.reference)).toEqual([entree.cle, 'sms-oui-panne-503']);
 
     // Une requête mal formée est refusée avec un message en français.
     const r = await fetch(catcher.url, { method: 'POST', body: JSON.stringify({ destinataire: '0612', texte: 'x', expediteur: 'P', reference: 'r' }) });

@@ -99,7 +99,7 @@ import {
 import { devantUnNom } from '../domain/libelles';
 import { pageOrientations, type RetourOrientation } from './pages/orientations';
 import { aTraiterParProgramme, orientationsNonTraitees } from '../orientations/relances';
-import { courrielsEnAttente } from '../base/courriels-en-attente';
+import { courrielsEnAttente, smsAbandonnes, smsEnAttente } from '../base/courriels-en-attente';
 import { changementDuFormulaire, erreursDuFormulaire, pageProgrammes, pageReglages, type RetourReglages } from './pages/reglages';
 import { pageConnexion } from './pages/connexion';
 import { pageEvaluations } from './pages/evaluations';
@@ -336,8 +336,14 @@ export function routesWeb(deps: DependancesApi, auth: OptionsAuth & { maintenant
               auth.maintenant(),
             )
           : [];
-        // Les courriels de ses programmes que le serveur de courriel refuse en ce moment (tous, pour l'administration).
-        const enAttente = await courrielsEnAttente(deps.base, ctx.personne.role === 'admin' ? 'tous' : ctx.personne.programmes, auth.maintenant());
+        // Les courriels et les SMS de ses programmes que le serveur de courriel ou le fournisseur de SMS
+        // refuse en ce moment (tous, pour l'administration).
+        const portee = ctx.personne.role === 'admin' ? 'tous' : ctx.personne.programmes;
+        const [courriels, sms] = await Promise.all([
+          courrielsEnAttente(deps.base, portee, auth.maintenant()),
+          smsEnAttente(deps.base, portee, auth.maintenant()),
+        ]);
+        const enAttente = { ...courriels, sms };
         envoyer(
           res,
           ctx,
@@ -480,15 +486,17 @@ export function routesWeb(deps: DependancesApi, auth: OptionsAuth & { maintenant
     const orientePar = orientation
       ? `${orientation.fiche.oriente.nom}, ${orientation.organisation.nom} (le ${dateFr(orientation.recueLe.toISOString())})`
       : undefined;
-    const [partage, contact, programme, priorite, courriels] = await Promise.all([
+    const [partage, contact, programme, priorite, courriels, sms, smsPerdus] = await Promise.all([
       lireConsentementPartage(deps, ctx.personne, etat.workflowId),
       lireContactMenage(deps, ctx.personne, etat.workflowId),
       // Les options du programme dans la version du parcours (lancé peut-être avant un changement).
       deps.catalogue.version?.(etat.programme.id, etat.programme.version).catch(() => undefined),
       // La priorité enregistrée au lancement, celle que montrent les listes.
       deps.base.selectFrom('priorites_dossiers').select('motif').where('workflow_id', '=', etat.workflowId).executeTakeFirst(),
-      // Les courriels de ce parcours que le serveur de courriel refuse en ce moment.
+      // Les courriels de ce parcours que le serveur de courriel refuse en ce moment, ses SMS refusés par le fournisseur.
       courrielsEnAttente(deps.base, { parcours: etat.workflowId }, auth.maintenant()),
+      smsEnAttente(deps.base, { parcours: etat.workflowId }, auth.maintenant()),
+      smsAbandonnes(deps.base, etat.workflowId),
     ]);
     // Le diagnostic, le carnet de route, le plan et les notes s'affichent : la lecture est tracée (qui, quand, quel parcours).
     if (aDesContenusConfidentiels(etat)) await dossiersDe(deps).noterConsultation(ctx.personne.id, etat.workflowId, LECTURE_SUIVI_CONFIDENTIEL);
@@ -507,7 +515,8 @@ export function routesWeb(deps: DependancesApi, auth: OptionsAuth & { maintenant
         contact,
         ...(programme ? { programme } : {}),
         ...(priorite ? { priorite: priorite.motif } : {}),
-        courriels,
+        courriels: { ...courriels, sms },
+        smsAbandonnes: smsPerdus,
       }),
     );
   }

@@ -5,3 +5,4 @@ export { fileIml } from './file-iml';
 export { protocolePostResiliation } from './protocole-post-resiliation';
 export { effacementDossiers } from './effacement-dossiers';
 export { relanceOrientations } from './relance-orientations';
+export { renvoiSms } from './renvoi-sms';

@@ -18,7 +18,7 @@ import { Router } from 'express';
 import { sql } from 'kysely';
 import { workersPresents } from '../../worker/presence';
 import type { DependancesApi } from '../dependances';
-import { courrielsEnAttente } from '../../base/courriels-en-attente';
+import { courrielsEnAttente, smsEnAttente } from '../../base/courriels-en-attente';
 import { nombreDe } from '../../domain/libelles';
 
 export const DELAI_SANTE_MS = 3000;
@@ -39,6 +39,8 @@ export interface Sante {
   interrogation: 'ok' | 'aucune' | 'indisponible';
   /** Les courriels refusés par le serveur de courriel et encore repris (base/courriels-en-attente.ts). */
   courrielsEnAttente: number;
+  /** Les SMS aux ménages refusés par le fournisseur et encore renvoyés (workflow renvoiSms). */
+  smsEnAttente: number;
 }
 
 function avecDelai<T>(p: Promise<T>, ms: number): Promise<T> {
@@ -84,10 +86,13 @@ function resumer(s: Omit<Sante, 'etat' | 'detail'>): Pick<Sante, 'etat' | 'detai
     s.smtp === 'ok' && s.courrielsEnAttente > 0
       ? `le serveur de courriel refuse des messages (${nombreDe(s.courrielsEnAttente, 'courriel', 'courriels')} en attente, repris jusqu’à ce qu’il les accepte)`
       : undefined;
-  if (manques.length === 0) return { etat: 'ok', detail: refus ? `Les services répondent, mais ${refus}.` : 'Tout fonctionne.' };
+  const refusSms =
+    s.smsEnAttente > 0 ? `le fournisseur de SMS refuse des messages (${s.smsEnAttente} SMS en attente, renvoyés pendant trois jours)` : undefined;
+  const refuses = [refus, refusSms].filter((r) => r !== undefined);
+  if (manques.length === 0) return { etat: 'ok', detail: refuses.length ? `Les services répondent, mais ${refuses.join(' ; ')}.` : 'Tout fonctionne.' };
   return {
     etat: 'degrade',
-    detail: `Service dégradé : ${[...manques, ...(refus ? [refus] : [])].join(' ; ')}. Les dossiers restent lisibles ; les actions sur les parcours répondent 503 ou attendent.`,
+    detail: `Service dégradé : ${[...manques, ...refuses].join(' ; ')}. Les dossiers restent lisibles ; les actions sur les parcours répondent 503 ou attendent.`,
   };
 }
 
@@ -95,7 +100,7 @@ export function routesSante(deps: DependancesApi): Router {
   const r = Router();
   r.get('/health', async (_req, res) => {
     const connexion = deps.client.connection;
-    const [temporal, base, smtp, workers, interrogation, enAttente] = await Promise.all([
+    const [temporal, base, smtp, workers, interrogation, enAttente, smsRefuses] = await Promise.all([
       avecDelai(
         connexion.withDeadline(Date.now() + DELAI_SANTE_MS, () => connexion.workflowService.getSystemInfo({})),
         DELAI_SANTE_MS + 500,
@@ -141,8 +146,12 @@ export function routesSante(deps: DependancesApi): Router {
         (c) => c.nombre,
         () => 0, // la base ne répond pas : dit plus haut
       ),
+      avecDelai(smsEnAttente(deps.base, 'tous', new Date()), DELAI_SANTE_MS).then(
+        (c) => c.nombre,
+        () => 0,
+      ),
     ]);
-    const composants = { temporal, base, smtp, workers, interrogation, courrielsEnAttente: enAttente };
+    const composants = { temporal, base, smtp, workers, interrogation, courrielsEnAttente: enAttente, smsEnAttente: smsRefuses };
     const sante: Sante = { ...resumer(composants), ...composants };
     res.setHeader('Cache-Control', 'no-store');
     res.status(sante.etat === 'ok' ? 200 : 503).json(sante);

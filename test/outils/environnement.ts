@@ -95,6 +95,25 @@ export const PERSONNEL: Personne[] = [
   },
 ];
 
+/** Un administrateur de la plateforme (aucun programme : il voit tout). */
+export const ADMIN_ESSAI = {
+  ...PERSONNEL[0]!,
+  id: 'admin.essai',
+  nom: 'Administration',
+  courriel: 'admin@essai.example',
+  role: 'admin' as const,
+  programmes: [],
+};
+
+/** La coordination d'un autre programme (besancon-ccas) : ne voit rien des programmes d'essai. */
+export const COORD_BESANCON_ESSAI = {
+  ...PERSONNEL[0]!,
+  id: 'coord.besancon',
+  nom: 'Coordination Besançon',
+  courriel: 'coord.besancon@essai.example',
+  programmes: ['besancon-ccas'],
+};
+
 /** Le paquet construit une fois par la mise en place de la suite (postgres-global.ts), s'il y en a un ; sinon celui du moteur local. */
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 export function paquetWorkflows(): Promise<WorkflowBundleWithSourceMap> {

@@ -113,6 +113,31 @@ describe('tableau de bord', () => {
       '<h2 id="titre-courriels-attente">Courriels en attente d’envoi</h2>',
     );
     expect(pageTableau(ctx('coord.essai'), vide, {}, undefined, [], [], { nombre: 0 }).valeur).not.toContain('titre-courriels-attente');
+    expect(pageTableau(ctx('coord.essai'), vide, {}, undefined, [], [], { nombre: 0, sms: { nombre: 0 } }).valeur).not.toContain('titre-courriels-attente');
+  });
+
+  it('les SMS aux ménages en attente : seuls ou avec des courriels, au pluriel, datés à l’heure de Paris (nuit du passage à l’heure d’hiver)', () => {
+    const vide = { elements: [], total: 0, page: 1, taille: 50 };
+    // 25 octobre 2026, 1 h 30 UTC : 2 h 30 à Paris, une fois l'heure d'hiver revenue (à 3 h, il était 2 h).
+    const sms = { nombre: 2, depuis: new Date('2026-10-25T01:30:00Z') };
+    const admin = { ...PERSONNEL[0]!, id: 'admin.essai', role: 'admin' as const, programmes: [] };
+    const seuls = pageTableau({ ...ctx('coord.essai'), personne: admin }, vide, {}, undefined, [], [], { nombre: 0, sms }).valeur;
+    expect(seuls).toContain('<h2 id="titre-courriels-attente">SMS en attente d’envoi</h2>');
+    expect(seuls).toContain('<strong>2 SMS aux ménages n’ont pas pu partir</strong> : le fournisseur de SMS les refuse ou ne répond pas');
+    expect(seuls).toContain('(le plus ancien attend depuis le 25 oct. 2026, 02:30)');
+    expect(seuls).toContain('Les courriels qu’ils annoncent sont partis ; les SMS sont renvoyés toutes les 10 minutes au plus, pendant trois jours.');
+    expect(seuls).toContain('Vérifiez le fournisseur de SMS de la plateforme.');
+    expect(seuls).not.toContain('serveur de courriel');
+    const ensemble = pageTableau(ctx('ts.alice'), vide, {}, undefined, [], [], {
+      nombre: 1,
+      depuis: new Date('2026-10-25T00:30:00Z'),
+      sms: { nombre: 1, depuis: sms.depuis },
+    }).valeur;
+    expect(ensemble).toContain('<h2 id="titre-courriels-attente">Courriels et SMS en attente d’envoi</h2>');
+    expect(ensemble).toContain('<strong>1 courriel de vos programmes n’a pas pu partir</strong>');
+    expect(ensemble).toContain(
+      '<strong>Un SMS aux ménages de vos programmes n’a pas pu partir</strong> : le fournisseur de SMS l’a refusé ou ne répond pas (il attend depuis le 25 oct. 2026, 02:30). Le courriel qu’il annonce est parti',
+    );
   });
 
   it('une recherche sans résultat avec un mot de moins de 3 lettres dit comment chercher', () => {
@@ -187,6 +212,26 @@ describe('page d’un parcours', () => {
     expect(h).toContain('<strong>2 courriels de ce dossier attendent d’être envoyés</strong>');
     expect(h).toContain('(le plus ancien depuis le 1er janv. 2027, 00:30)');
     expect(pageParcours(ctx('ts.alice'), etat, { courriels: { nombre: 0 } }).valeur).not.toContain('attendent d’être envoyés');
+  });
+
+  it('les SMS du dossier : en attente (renvoyés trois jours), puis abandonnés (vérifier le numéro) ; rien sans SMS en échec', () => {
+    const sms = pageParcours(ctx('ts.alice'), etat, { courriels: { nombre: 0, sms: { nombre: 1, depuis: new Date('2027-03-28T00:45:00Z') } } }).valeur;
+    expect(sms).toContain(
+      '<strong>Un SMS au ménage attend d’être envoyé</strong> : le fournisseur de SMS l’a refusé ou ne répond pas (depuis le 28 mars 2027, 01:45). Le courriel qu’il annonce est parti ; il est renvoyé de lui-même toutes les 10 minutes au plus, pendant trois jours.',
+    );
+    expect(sms).not.toContain('courriel de ce dossier');
+    const contact = { courriel: { accorde: true }, sms: { accorde: true }, courrier: { accorde: false } };
+    // 28 mars 2027, 1 h 15 UTC : 3 h 15 à Paris (l'heure d'été vient de commencer).
+    const un = pageParcours(ctx('ts.alice'), etat, { contact, smsAbandonnes: { nombre: 1, dernier: new Date('2027-03-28T01:15:00Z') } }).valeur;
+    expect(un).toContain(
+      '<strong>Un SMS n’est pas parti</strong> (le dernier abandonné le 28 mars 2027, 03:15) : le fournisseur de SMS l’a refusé, ou ne l’a pas pris en trois jours. Le courriel qu’il annonçait est parti. Vérifiez le numéro avec le ménage.',
+    );
+    const deux = pageParcours(ctx('ts.alice'), etat, { contact, smsAbandonnes: { nombre: 2, dernier: new Date('2027-03-28T01:15:00Z') } }).valeur;
+    expect(deux).toContain('<strong>2 SMS ne sont pas partis</strong>');
+    expect(deux).toContain('le fournisseur de SMS les a refusés, ou ne les a pas pris en trois jours. Les courriels qu’ils annonçaient sont partis.');
+    const rien = pageParcours(ctx('ts.alice'), etat, { contact, smsAbandonnes: { nombre: 0 }, courriels: { nombre: 0, sms: { nombre: 0 } } }).valeur;
+    expect(rien).not.toContain('pas parti');
+    expect(rien).not.toContain('attend d’être envoyé');
   });
 
   it('le travail social voit les actions de l’étape, et seulement elles ; la coordination voit affectation et clôture', () => {

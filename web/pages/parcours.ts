@@ -47,7 +47,7 @@ import type { EtatContactMenage } from '../../api/routes/contact-menage';
 import { recoitDiagnostic } from '../../api/visibilite';
 import { estCoordination, nomDe, tableau, travailleursSociaux, type Contexte } from './commun';
 import { sectionFileIml } from './file-iml';
-import type { CourrielsEnAttente } from '../../base/courriels-en-attente';
+import type { EnvoisEnAttente } from '../../base/courriels-en-attente';
 
 /** Le retour d'un formulaire de la page : erreurs de saisie, refus du parcours, saisie à remettre. */
 export interface RetourFormulaire {
@@ -74,8 +74,10 @@ export interface OptionsPageParcours {
   contact?: EtatContactMenage;
   /** La priorité du ménage dans son programme (besancon-ccas : ménage isolé), comme les listes la montrent. */
   priorite?: string;
-  /** Les courriels de ce parcours que le serveur de courriel refuse en ce moment. */
-  courriels?: CourrielsEnAttente;
+  /** Les courriels de ce parcours que le serveur de courriel refuse en ce moment, et ses SMS que le fournisseur refuse. */
+  courriels?: EnvoisEnAttente;
+  /** Les SMS de ce parcours qui ne partiront plus (refusés pour de bon, ou trois jours de reprises). */
+  smsAbandonnes?: { nombre: number; dernier?: Date };
 }
 
 export interface BailleurDuParcours {
@@ -360,6 +362,14 @@ function sectionContact(ctx: Contexte, etat: EtatParcours, o: OptionsPageParcour
       ? c.courriel.accorde
         ? ' Un SMS court, sans détail, double chaque courriel adressé au ménage.'
         : ' Mais le ménage n’accepte pas les courriels : aucun SMS ne part, car un SMS double un courriel adressé au ménage.'
+      : ''
+  }${
+    o.smsAbandonnes?.nombre && o.smsAbandonnes.dernier
+      ? html` <strong>${o.smsAbandonnes.nombre === 1 ? 'Un SMS n’est pas parti' : `${o.smsAbandonnes.nombre} SMS ne sont pas partis`}</strong> (le dernier abandonné le ${dateHeureFr(o.smsAbandonnes.dernier.toISOString())}) : ${
+          o.smsAbandonnes.nombre === 1
+            ? 'le fournisseur de SMS l’a refusé, ou ne l’a pas pris en trois jours. Le courriel qu’il annonçait est parti'
+            : 'le fournisseur de SMS les a refusés, ou ne les a pas pris en trois jours. Les courriels qu’ils annonçaient sont partis'
+        }. Vérifiez le numéro avec le ménage.`
       : ''
   }</li>
 </ul>
@@ -649,15 +659,22 @@ const CONFIRMATIONS: Record<string, string> = {
  */
 const sansPrecision = (libelle: string) => libelle.replace(/\s*\([^()]*\)$/, '');
 
-/** Les courriels de ce parcours que le serveur refuse : qui n'est pas encore prévenu, et que rien n'est perdu. */
-function avisCourrielsEnAttente(c: CourrielsEnAttente | undefined): Brut {
-  if (!c?.nombre || !c.depuis) return brut('');
-  const depuis = dateHeureFr(c.depuis.toISOString());
-  return html`<div class="alerte" role="status"><p>${
-    c.nombre === 1
-      ? html`<strong>Un courriel de ce dossier attend d’être envoyé</strong> : le serveur de courriel l’a refusé ou ne répond pas (depuis le ${depuis}). Il partira de lui-même dès son retour ; d’ici là, son destinataire n’est pas prévenu.`
-      : html`<strong>${c.nombre} courriels de ce dossier attendent d’être envoyés</strong> : le serveur de courriel les refuse ou ne répond pas (le plus ancien depuis le ${depuis}). Ils partiront d’eux-mêmes dès son retour ; d’ici là, leurs destinataires ne sont pas prévenus.`
-  }</p></div>`;
+/**
+ * Les courriels de ce parcours que le serveur refuse : qui n'est pas encore prévenu, et que rien n'est
+ * perdu ; ses SMS au ménage que le fournisseur refuse, renvoyés pendant trois jours.
+ */
+function avisCourrielsEnAttente(c: EnvoisEnAttente | undefined): Brut {
+  const courriels =
+    c?.nombre && c.depuis
+      ? c.nombre === 1
+        ? html`<p><strong>Un courriel de ce dossier attend d’être envoyé</strong> : le serveur de courriel l’a refusé ou ne répond pas (depuis le ${dateHeureFr(c.depuis.toISOString())}). Il partira de lui-même dès son retour ; d’ici là, son destinataire n’est pas prévenu.</p>`
+        : html`<p><strong>${c.nombre} courriels de ce dossier attendent d’être envoyés</strong> : le serveur de courriel les refuse ou ne répond pas (le plus ancien depuis le ${dateHeureFr(c.depuis.toISOString())}). Ils partiront d’eux-mêmes dès son retour ; d’ici là, leurs destinataires ne sont pas prévenus.</p>`
+      : '';
+  const sms =
+    c?.sms?.nombre && c.sms.depuis
+      ? html`<p><strong>${c.sms.nombre === 1 ? 'Un SMS au ménage attend d’être envoyé' : `${c.sms.nombre} SMS au ménage attendent d’être envoyés`}</strong> : le fournisseur de SMS ${c.sms.nombre === 1 ? 'l’a refusé' : 'les refuse'} ou ne répond pas (depuis le ${dateHeureFr(c.sms.depuis.toISOString())}). ${c.sms.nombre === 1 ? 'Le courriel qu’il annonce est parti ; il est renvoyé' : 'Les courriels qu’ils annoncent sont partis ; ils sont renvoyés'} de lui-même toutes les 10 minutes au plus, pendant trois jours.</p>`
+      : '';
+  return courriels || sms ? html`<div class="alerte" role="status">${courriels}${sms}</div>` : brut('');
 }
 
 export function pageParcours(ctx: Contexte, etat: EtatParcours, o: OptionsPageParcours = {}): Brut {

@@ -14,7 +14,7 @@ import { dateFr, dateHeureFr, libelleEtape, LIBELLES_TYPE_PARCOURS } from '../li
 import { estCoordination, nomDe, programmesDe, tableau, travailleursSociaux, type Contexte } from './commun';
 import { bandeauAbsences, type AbsenceAffichee } from './personnel';
 import type { OrientationsATraiter } from '../../orientations/relances';
-import type { CourrielsEnAttente } from '../../base/courriels-en-attente';
+import type { EnvoisEnAttente } from '../../base/courriels-en-attente';
 import { nombreDe } from '../../domain/libelles';
 
 export type Filtres = Partial<Record<'programme' | 'type' | 'etape' | 'travailleurSocial' | 'enRetard' | 'cloture' | 'recherche' | 'page', string>>;
@@ -97,24 +97,44 @@ function bandeauOrientations(ctx: Contexte, orientations: OrientationsATraiter[]
 }
 
 /**
- * Les courriels que le serveur de courriel refuse en ce moment : ce qu'ils ne font pas (prévenir), ce
- * qui se passera (ils partiront d'eux-mêmes), ce qu'il faut faire d'ici là.
+ * Les courriels que le serveur de courriel refuse en ce moment, et les SMS aux ménages que le
+ * fournisseur de SMS refuse : ce qu'ils ne font pas (prévenir), ce qui se passera (ils partiront
+ * d'eux-mêmes), ce qu'il faut faire d'ici là.
  */
-function bandeauCourrielsEnAttente(ctx: Contexte, attente: CourrielsEnAttente): Brut {
-  if (!attente.nombre || !attente.depuis) return brut('');
+function bandeauEnvoisEnAttente(ctx: Contexte, attente: EnvoisEnAttente): Brut {
+  const courriels = attente.nombre > 0 && attente.depuis ? { nombre: attente.nombre, depuis: attente.depuis } : undefined;
+  const sms = attente.sms?.nombre && attente.sms.depuis ? { nombre: attente.sms.nombre, depuis: attente.sms.depuis } : undefined;
+  if (!courriels && !sms) return brut('');
   const admin = ctx.personne.role === 'admin';
+  const titre = courriels && sms ? 'Courriels et SMS en attente d’envoi' : courriels ? 'Courriels en attente d’envoi' : 'SMS en attente d’envoi';
+  return html`<section class="alerte" aria-labelledby="titre-courriels-attente"><h2 id="titre-courriels-attente">${titre}</h2>
+${courriels ? paragraphesCourriels(admin, courriels) : ''}${sms ? paragrapheSms(admin, sms) : ''}</section>`;
+}
+
+function paragraphesCourriels(admin: boolean, attente: { nombre: number; depuis: Date }): Brut {
   const depuis = dateHeureFr(attente.depuis.toISOString());
   const un = attente.nombre === 1;
   const quoi = html`<strong>${nombreDe(attente.nombre, 'courriel', 'courriels')}${admin ? '' : ' de vos programmes'} ${un ? 'n’a' : 'n’ont'} pas pu partir</strong>`;
-  return html`<section class="alerte" aria-labelledby="titre-courriels-attente"><h2 id="titre-courriels-attente">Courriels en attente d’envoi</h2>
-<p>${
+  return html`<p>${
     un
       ? html`${quoi} : le serveur de courriel l’a refusé ou ne répond pas (il attend depuis le ${depuis}). Il est renvoyé de lui-même, toutes les 10 minutes au plus, et partira dès son retour : rien n’est perdu.`
       : html`${quoi} : le serveur de courriel les refuse ou ne répond pas (le plus ancien attend depuis le ${depuis}). Ils sont renvoyés d’eux-mêmes, toutes les 10 minutes au plus, et partiront dès son retour : rien n’est perdu.`
   }</p>
 <p>D’ici là, ${un ? 'le partenaire, le ménage ou le collègue qu’il devait prévenir ne l’est pas' : 'les partenaires, les ménages et les collègues qu’ils devaient prévenir ne le sont pas'} : si une échéance approche, prévenez autrement (téléphone, courrier).${
     admin ? ' Vérifiez le serveur de courriel (SMTP) de la plateforme.' : ' L’administration de la plateforme est à prévenir si cela dure.'
-  }</p></section>`;
+  }</p>`;
+}
+
+function paragrapheSms(admin: boolean, attente: { nombre: number; depuis: Date }): Brut {
+  const depuis = dateHeureFr(attente.depuis.toISOString());
+  const un = attente.nombre === 1;
+  return html`<p><strong>${un ? 'Un SMS' : `${attente.nombre} SMS`} aux ménages${admin ? '' : ' de vos programmes'} ${un ? 'n’a' : 'n’ont'} pas pu partir</strong> : le fournisseur de SMS ${
+    un ? 'l’a refusé' : 'les refuse'
+  } ou ne répond pas (${un ? 'il attend' : 'le plus ancien attend'} depuis le ${depuis}). ${
+    un ? 'Le courriel qu’il annonce est parti ; le SMS est renvoyé' : 'Les courriels qu’ils annoncent sont partis ; les SMS sont renvoyés'
+  } toutes les 10 minutes au plus, pendant trois jours.${
+    admin ? ' Vérifiez le fournisseur de SMS de la plateforme.' : ' L’administration de la plateforme est à prévenir si cela dure.'
+  }</p>`;
 }
 
 export function pageTableau(
@@ -124,10 +144,10 @@ export function pageTableau(
   erreur?: string,
   absences: AbsenceAffichee[] = [],
   orientations: OrientationsATraiter[] = [],
-  courriels: CourrielsEnAttente = { nombre: 0 },
+  envois: EnvoisEnAttente = { nombre: 0 },
 ): Brut {
   const nomProgramme = (id: string) => ctx.deps.catalogue.trouver(id)?.nom ?? id;
-  if (!estCoordination(ctx.personne)) return pageMesMenages(ctx, resultat, filtres, erreur, courriels);
+  if (!estCoordination(ctx.personne)) return pageMesMenages(ctx, resultat, filtres, erreur, envois);
   const liste = resultat.elements;
   const programmes = programmesDe(ctx);
   // Les types et les étapes des programmes de cette personne seulement (le Loiret n'a ni IML ni protocole).
@@ -141,7 +161,7 @@ export function pageTableau(
   return html`<h1>Tableau de bord des parcours</h1>
 <p>${resultat.total} parcours${enRetard ? html` ; sur cette page, <strong>${enRetard} en retard</strong>` : ''}. Les ménages prioritaires de leur programme viennent d’abord, puis les échéances les plus proches (les retards en premier).
 <a href="/parcours/nouveau">Lancer un parcours</a></p>
-${bandeauCourrielsEnAttente(ctx, courriels)}
+${bandeauEnvoisEnAttente(ctx, envois)}
 ${bandeauAbsences(absences)}
 ${bandeauOrientations(ctx, orientations)}
 <form method="get" action="/parcours" aria-label="Filtres">
@@ -206,14 +226,14 @@ ${pagination(resultat, filtres)}`
 }`;
 }
 
-function pageMesMenages(ctx: Contexte, resultat: PageDossiers, filtres: Filtres, erreur?: string, courriels: CourrielsEnAttente = { nombre: 0 }): Brut {
+function pageMesMenages(ctx: Contexte, resultat: PageDossiers, filtres: Filtres, erreur?: string, envois: EnvoisEnAttente = { nombre: 0 }): Brut {
   const nomProgramme = (id: string) => ctx.deps.catalogue.trouver(id)?.nom ?? id;
   const clos = filtres.cloture === 'true';
   const liste = resultat.elements;
   return html`<h1>Mes ménages</h1>
 <p>${resultat.total} ${clos ? 'parcours clôturés' : 'parcours en cours'}, triés par prochaine échéance (les ménages prioritaires de leur programme, puis les retards, d’abord).
 ${clos ? html`<a href="/parcours">Voir les parcours en cours</a>` : html`<a href="/parcours?cloture=true">Voir les parcours clôturés</a>`}</p>
-${bandeauCourrielsEnAttente(ctx, courriels)}
+${bandeauEnvoisEnAttente(ctx, envois)}
 <form method="get" action="/parcours" role="search" aria-label="Chercher un ménage">${clos ? html`<input type="hidden" name="cloture" value="true">` : ''}
 ${champRecherche(filtres)}<div class="boutons"><button type="submit">Chercher</button>${filtres.recherche ? html` <a href="/parcours${clos ? '?cloture=true' : ''}">Tous mes ménages</a>` : ''}</div></form>
 ${erreur ? html`<div class="erreur" role="alert" tabindex="-1" autofocus><p>${erreur}</p></div>` : ''}
