@@ -97,7 +97,10 @@ export async function smsEnAttente(
   return nombre > 0 && ligne.depuis ? { nombre, depuis: new Date(ligne.depuis) } : { nombre: 0 };
 }
 
-/** Les SMS d'un parcours abandonnés (refusés pour de bon, ou reprises épuisées) : le plus récent. */
+/**
+ * Les SMS d'un parcours abandonnés (refusés pour de bon, ou reprises épuisées) depuis le dernier
+ * changement de l'accord du ménage aux SMS : un numéro corrigé, ou les SMS arrêtés, clôt l'avis.
+ */
 export async function smsAbandonnes(db: BaseDeDonnees, parcours: string): Promise<{ nombre: number; dernier?: Date }> {
   const ligne = await db
     .selectFrom('sms')
@@ -105,6 +108,20 @@ export async function smsAbandonnes(db: BaseDeDonnees, parcours: string): Promis
     .where('envoye_le', 'is', null)
     .where('abandonne_le', 'is not', null)
     .where('cle', 'like', `${echapperLike(`${parcours}/`)}%`)
+    .where((eb) =>
+      eb(
+        'abandonne_le',
+        '>',
+        eb.fn.coalesce(
+          eb
+            .selectFrom('consentements_menage')
+            .select((c) => c.fn.max('le').as('le'))
+            .where('workflow_id', '=', parcours)
+            .where('canal', '=', 'sms'),
+          sql<Date>`'-infinity'::timestamptz`,
+        ),
+      ),
+    )
     .executeTakeFirstOrThrow();
   const nombre = Number(ligne.nombre);
   return nombre > 0 && ligne.dernier ? { nombre, dernier: new Date(ligne.dernier) } : { nombre: 0 };

@@ -235,6 +235,14 @@ describe('SMS au ménage qui les accepte', () => {
       expect(lignes.find((l) => l.cle === depart.sms.cle)!.tentatives).toBeGreaterThan(3);
       expect(await fiche(id)).toContain('<strong>2 SMS ne sont pas partis</strong>');
       expect(catcher.messages().filter((m) => m.destinataire === '+33633445566')).toEqual([]);
+
+      // Le numéro vérifié avec le ménage et corrigé : l'avis ne parle plus des SMS d'avant.
+      const corrige = await essai.api.appel('POST', `/api/parcours/${id}/contact-menage`, {
+        jeton: await essai.connecter('ts.alice'),
+        corps: { canal: 'sms', accorde: true, telephone: '06 33 44 55 67' },
+      });
+      expect(corrige.status, corrige.texte).toBe(201);
+      expect(await fiche(id)).not.toContain('pas parti');
     } finally {
       catcher.refuser(undefined);
     }
