@@ -167,7 +167,7 @@ describe('SMS au ménage qui les accepte', () => {
       );
       const coordination = await tableau('coord.essai');
       expect(coordination).toContain(TITRE_SMS);
-      expect(coordination).toContain('<strong>Un SMS aux ménages de vos programmes n’a pas pu partir</strong>');
+      expect(coordination).toContain('<strong>Un SMS à un ménage de vos programmes n’a pas pu partir</strong>');
       expect(coordination).toContain('Le courriel qu’il annonce est parti ; le SMS est renvoyé toutes les 10 minutes au plus, pendant trois jours.');
       expect(await tableau('ts.alice')).toContain(TITRE_SMS);
       expect(await tableau('admin.essai')).toContain('Vérifiez le fournisseur de SMS de la plateforme.');

@@ -136,7 +136,7 @@ describe('tableau de bord', () => {
     expect(ensemble).toContain('<h2 id="titre-courriels-attente">Courriels et SMS en attente d’envoi</h2>');
     expect(ensemble).toContain('<strong>1 courriel de vos programmes n’a pas pu partir</strong>');
     expect(ensemble).toContain(
-      '<strong>Un SMS aux ménages de vos programmes n’a pas pu partir</strong> : le fournisseur de SMS l’a refusé ou ne répond pas (il attend depuis le 25 oct. 2026, 02:30). Le courriel qu’il annonce est parti',
+      '<strong>Un SMS à un ménage de vos programmes n’a pas pu partir</strong> : le fournisseur de SMS l’a refusé ou ne répond pas (il attend depuis le 25 oct. 2026, 02:30). Le courriel qu’il annonce est parti',
     );
   });
 

@@ -128,7 +128,7 @@ function paragraphesCourriels(admin: boolean, attente: { nombre: number; depuis:
 function paragrapheSms(admin: boolean, attente: { nombre: number; depuis: Date }): Brut {
   const depuis = dateHeureFr(attente.depuis.toISOString());
   const un = attente.nombre === 1;
-  return html`<p><strong>${un ? 'Un SMS' : `${attente.nombre} SMS`} aux ménages${admin ? '' : ' de vos programmes'} ${un ? 'n’a' : 'n’ont'} pas pu partir</strong> : le fournisseur de SMS ${
+  return html`<p><strong>${un ? 'Un SMS à un ménage' : `${attente.nombre} SMS aux ménages`}${admin ? '' : ' de vos programmes'} ${un ? 'n’a' : 'n’ont'} pas pu partir</strong> : le fournisseur de SMS ${
     un ? 'l’a refusé' : 'les refuse'
   } ou ne répond pas (${un ? 'il attend' : 'le plus ancien attend'} depuis le ${depuis}). ${
     un ? 'Le courriel qu’il annonce est parti ; le SMS est renvoyé' : 'Les courriels qu’ils annoncent sont partis ; les SMS sont renvoyés'
