@@ -31,9 +31,9 @@ import {
   surchargeHypothesesSchema,
   type HypothesesSourcees,
   type SurchargeHypotheses,
-} from './simulation/hypotheses';
-import { JOUR } from './simulation/plan';
-import { formaterBilan, resteEstime, semaineIso } from './simulation/rapport';
+} from '../simulations/modele/hypotheses';
+import { JOUR } from '../simulations/modele/plan';
+import { formaterBilan, resteEstime, semaineIso } from '../simulations/modele/rapport';
 
 const AIDE = `Simuler l'année d'un programme sur les vrais parcours (moteur Temporal à part, saut de temps).
 

@@ -12,7 +12,7 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { BaseDeDonnees } from '../base';
 import type { Programme, TypeParcours } from '../domain/vocabulaire';
-import type { RapportSimulation } from '../scripts/simulation/annee';
+import type { RapportSimulation } from './modele/rapport';
 
 export const STATUTS_SIMULATION = ['en_attente', 'en_cours', 'terminee', 'echouee', 'interrompue'] as const;
 export type StatutSimulation = (typeof STATUTS_SIMULATION)[number];

@@ -13,11 +13,11 @@ import {
   hypothesesDuProgramme,
   valeurs,
   type SurchargeHypotheses,
-} from '../scripts/simulation/hypotheses';
+} from '../simulations/modele/hypotheses';
 import { personnelSimule } from '../scripts/simulation/moteur';
 import { piloter, type MoteurTemporal } from '../scripts/simulation/pilote';
-import { JOUR, equipe, lundiSuivant, planifierAnnee } from '../scripts/simulation/plan';
-import { calculerBilan, equipeNecessaire } from '../scripts/simulation/rapport';
+import { JOUR, equipe, lundiSuivant, planifierAnnee } from '../simulations/modele/plan';
+import { calculerBilan, equipeNecessaire } from '../simulations/modele/rapport';
 import { CATALOGUE, inscrireAnnuaire, monterBanc, type Banc } from './outils/environnement';
 
 const programme = CATALOGUE.trouver('besancon-ccas')!;

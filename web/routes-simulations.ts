@@ -15,7 +15,7 @@ import type { OptionsAuth } from '../api/auth';
 import type { DependancesApi } from '../api/dependances';
 import { depuisTemporal } from '../api/problemes';
 import type { Programme } from '../domain/vocabulaire';
-import { travailleursParDefaut } from '../scripts/simulation/hypotheses';
+import { travailleursParDefaut } from '../simulations/modele/hypotheses';
 import { RegistreSimulations, SimulationDejaEnCours, type ProgrammeDemande } from '../simulations/registre';
 import { envoyer, nomDe, pageErreur, type Contexte } from './pages/commun';
 import { MENAGES_MAX, pageSimulation, pageSimulations, type RetourFormulaire } from './pages/simulations';

@@ -15,13 +15,14 @@ import {
   type Couts,
   type HypothesesSourcees,
   type SurchargeHypotheses,
-} from './hypotheses';
+} from '../../simulations/modele/hypotheses';
 import { avecMoteur, personnelSimule } from './moteur';
-import { piloter, type ResultatMenage } from './pilote';
-import { equipe, JOUR, lundiSuivant, planifierAnnee, type PlanAnnee, type ProgrammeSimule } from './plan';
-import { calculerBilan, type Bilan } from './rapport';
+import { piloter } from './pilote';
+import type { ResultatMenage } from '../../simulations/modele/resultat';
+import { equipe, JOUR, lundiSuivant, planifierAnnee, type PlanAnnee, type ProgrammeSimule } from '../../simulations/modele/plan';
+import { calculerBilan, type Bilan, type RapportSimulation } from '../../simulations/modele/rapport';
 
-export { travailleursParDefaut } from './hypotheses';
+export { travailleursParDefaut } from '../../simulations/modele/hypotheses';
 
 /** Une option impossible (programme sans nombre de ménages, plus de retardataires que de travailleurs…). */
 export class ErreurUsage extends Error {}
@@ -137,28 +138,6 @@ export async function jouerAnnee(a: AnneePreparee, suivi: SuiviAnnee = {}): Prom
 }
 
 /** Le rapport gardé d'une simulation (page d'administration) : le bilan et ce qu'il faut pour le lire. */
-export interface RapportSimulation {
-  bilan: Bilan;
-  debut: number;
-  horizon: number;
-  programmes: Array<{
-    id: string;
-    nom: string;
-    typeParcours: TypeParcours;
-    libelleType: string;
-    menages: number;
-    travailleurs: number;
-    enRetard: number;
-    hypotheses: HypothesesSourcees;
-  }>;
-  couts: Couts;
-  dureeMs: number;
-  montageMs: number;
-  /** Étapes jouées sur les parcours (lancements compris) et courriels envoyés par les activités. */
-  etapes: number;
-  courriels: number;
-}
-
 export function rapportDe(a: AnneePreparee, j: AnneeJouee): RapportSimulation {
   return {
     bilan: j.bilan,

@@ -18,10 +18,11 @@ import { SA } from '../../domain/attributs-recherche';
 import { etatInitialUpdate, etatQuery, repondreValidationUpdate } from '../../domain/messages';
 import { fileImlQuery, idFileIml, type EtatFileIml } from '../../domain/iml';
 import type { EtatParcours, IssueCloture } from '../../domain/vocabulaire';
-import type { Action } from './hypotheses';
+import type { Action } from '../../simulations/modele/hypotheses';
+import type { Depassee, ResultatMenage } from '../../simulations/modele/resultat';
 import { messagesDErreur } from '../banc-commun';
 import { Ordonnanceur, type Jeton } from './ordonnanceur';
-import { JOUR, planApresPlace, type Etape, type PlanAnnee, type PlanMenage } from './plan';
+import { JOUR, planApresPlace, type Etape, type PlanAnnee, type PlanMenage } from '../../simulations/modele/plan';
 
 /** Ce que le pilote demande du moteur : un client (avec le convertisseur du produit) et la file du worker. */
 export interface MoteurTemporal {
@@ -47,40 +48,6 @@ export interface OptionsPilote {
    * terminé plus tôt). À la fin, les deux nombres sont égaux.
    */
   quandEtape?: (faites: number, prevues: number) => void;
-}
-
-export interface Depassee {
-  libelle: string;
-  responsable: string;
-  /** Tenue ensuite, en retard ; sinon jamais tenue (annulée à la clôture ou encore dépassée). */
-  tenueEnRetard: boolean;
-}
-
-export interface ResultatMenage {
-  plan: PlanMenage;
-  /** Les actions du travailleur social acceptées par le parcours, à leur date. */
-  actions: Array<{ action: Action; t: number }>;
-  /** Messages ou réponses refusés par le parcours (le plan ne collait pas à son état), avec la raison. */
-  refus: Array<{ quoi: string; raison: string }>;
-  demarre: boolean;
-  /** Étapes jouées (une avance d'horloge chacune). */
-  etapes: number;
-  /** Minuteurs que le serveur a passés sans les déclencher, rattrapés (voir `avancerParcours`). */
-  rattrapages?: number;
-  enAttenteDePlace: boolean;
-  horizonAtteint: boolean;
-  /** IML : demande et attribution de la place (temps simulé). */
-  place?: { demandeeLe: number; accordeeLe?: number };
-  final?: {
-    etape: string;
-    libelleEtape: string;
-    cloture?: { issue: IssueCloture; le: string };
-    depassees: Depassee[];
-    /** Prévention : la reprise du paiement au dernier bilan saisi. */
-    reprisePaiement?: string;
-    /** Protocole : mois payés sur mois réglés. */
-    paiements?: { payes: number; regles: number };
-  };
 }
 
 /** Une place IML : accordée tout de suite (à cet instant), ou à attendre. */

@@ -5,9 +5,9 @@
  */
 import { sql } from 'kysely';
 import type { BaseDeDonnees } from '../../base';
-import { preparerAnnee, rapportDe, type RapportSimulation } from '../../scripts/simulation/annee';
-import type { ResultatMenage } from '../../scripts/simulation/pilote';
-import { calculerBilan } from '../../scripts/simulation/rapport';
+import { preparerAnnee, rapportDe } from '../../scripts/simulation/annee';
+import type { ResultatMenage } from '../../simulations/modele/resultat';
+import { calculerBilan, type RapportSimulation } from '../../simulations/modele/rapport';
 import { CATALOGUE } from './environnement';
 
 export function rapportFictif(programmeId = 'besancon-ccas', menages = 6): RapportSimulation {

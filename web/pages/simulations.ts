@@ -8,7 +8,7 @@ import { brut, html, type Brut } from '../../rendu/html';
 import { nombreDe, premierDuMois } from '../../domain/libelles';
 import { LIBELLES_TYPE_PARCOURS, type Programme } from '../../domain/vocabulaire';
 import { dateEnFrancais } from '../../domain/durees';
-import type { RapportSimulation } from '../../scripts/simulation/annee';
+import type { RapportSimulation } from '../../simulations/modele/rapport';
 import {
   COUTS_ACTIONS,
   FAMILLES,
@@ -17,8 +17,8 @@ import {
   LIBELLES_FAMILLES,
   LIBELLES_HYPOTHESES,
   LIBELLES_SOURCES,
-} from '../../scripts/simulation/hypotheses';
-import { equipeNecessaire, responsableEnFrancais, resteEstime, SEMAINES, SEMAINES_TRAVAILLEES } from '../../scripts/simulation/rapport';
+} from '../../simulations/modele/hypotheses';
+import { equipeNecessaire, responsableEnFrancais, resteEstime, SEMAINES, SEMAINES_TRAVAILLEES } from '../../simulations/modele/rapport';
 import { LIBELLES_STATUTS_SIMULATION, type Simulation, type SimulationListee, type StatutSimulation } from '../../simulations/registre';
 import { erreurDuChamp, resumeErreurs } from '../formulaires';
 import { dateHeureFr } from '../libelles';

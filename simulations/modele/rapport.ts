@@ -9,10 +9,10 @@
  * travail annuel d'un programme qui reçoit ce nombre de ménages chaque année.
  */
 import { heureDeParis } from '../../domain/durees';
-import { LIBELLES_ISSUES, LIBELLES_ROLES, LIBELLES_TYPE_PARCOURS, type IssueCloture } from '../../domain/vocabulaire';
-import { COUTS_ACTIONS, FAMILLES, HEURES_ANNUELLES_ETP, LIBELLES_FAMILLES, type Action, type Couts, type Famille } from './hypotheses';
+import { LIBELLES_ISSUES, LIBELLES_ROLES, LIBELLES_TYPE_PARCOURS, type IssueCloture, type TypeParcours } from '../../domain/vocabulaire';
+import { COUTS_ACTIONS, FAMILLES, HEURES_ANNUELLES_ETP, LIBELLES_FAMILLES, type Action, type Couts, type Famille, type HypothesesSourcees } from './hypotheses';
 import { JOUR, type PlanAnnee } from './plan';
-import type { ResultatMenage } from './pilote';
+import type { ResultatMenage } from './resultat';
 
 export const SEMAINES = 52;
 /** Semaines travaillées d'un temps plein (52 moins 5 semaines de congés) : sa capacité hebdomadaire. */
@@ -307,4 +307,27 @@ export function resteEstime(faites: number, total: number, ecouleMs: number): st
   const h = Math.floor(minutes / 60);
   const m = Math.round(minutes - h * 60);
   return `environ ${h} h${m ? ` ${String(m).padStart(2, '0')}` : ''}`;
+}
+
+/** Le rapport d'une année simulée : ce que la commande imprime, la page montre et la base garde. */
+export interface RapportSimulation {
+  bilan: Bilan;
+  debut: number;
+  horizon: number;
+  programmes: Array<{
+    id: string;
+    nom: string;
+    typeParcours: TypeParcours;
+    libelleType: string;
+    menages: number;
+    travailleurs: number;
+    enRetard: number;
+    hypotheses: HypothesesSourcees;
+  }>;
+  couts: Couts;
+  dureeMs: number;
+  montageMs: number;
+  /** Étapes jouées sur les parcours (lancements compris) et courriels envoyés par les activités. */
+  etapes: number;
+  courriels: number;
 }
