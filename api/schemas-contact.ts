@@ -25,4 +25,17 @@ export const etatContactMenageSchema = z.object({
     .string()
     .optional()
     .meta({ description: 'Le portable noté pour les SMS (masqué sauf les deux derniers chiffres)', example: '+33\u00a06\u00a0••\u00a0••\u00a0••\u00a078' }),
+  smsEnAttente: z
+    .object({ nombre: z.int().min(1), depuis: z.string().meta({ description: 'Quand le plus ancien devait partir' }) })
+    .optional()
+    .meta({
+      description: 'Les SMS de ce parcours que le fournisseur refuse en ce moment ou qui ne lui parviennent pas, renvoyés d’eux-mêmes trois jours au plus',
+    }),
+  smsNonPartis: z
+    .object({ nombre: z.int().min(1), dernier: z.string().meta({ description: 'Quand le dernier a été abandonné' }) })
+    .optional()
+    .meta({
+      description:
+        'Les SMS de ce parcours qui ne partiront plus (numéro refusé par le fournisseur, ou trois jours de renvois sans succès), depuis le dernier changement du numéro ou de l’accord : le numéro est à vérifier avec le ménage',
+    }),
 });

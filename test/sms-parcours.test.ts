@@ -47,6 +47,9 @@ const tableau = async (qui: string) =>
   (await essai.api.appel('GET', '/parcours', { entetes: { cookie: `${NOM_COOKIE}=${await essai.connecter(qui)}` } })).texte;
 const fiche = async (id: string) =>
   (await essai.api.appel('GET', `/parcours/${encodeURIComponent(id)}`, { entetes: { cookie: `${NOM_COOKIE}=${await essai.connecter('ts.alice')}` } })).texte;
+/** Les moyens de contact du ménage, lus par l'API comme un logiciel les lit. */
+const contactApi = async (id: string) =>
+  (await essai.api.appel('GET', `/api/parcours/${id}/contact-menage`, { jeton: await essai.connecter('ts.alice') })).json;
 const ligneSms = async (id: string) => (await baseEssai()).db.selectFrom('sms').selectAll().where('cle', 'like', `${id}/%`).execute();
 
 describe('SMS au ménage qui les accepte', () => {
@@ -165,6 +168,8 @@ describe('SMS au ménage qui les accepte', () => {
       expect(await fiche(id)).toContain(
         '<strong>Un SMS au ménage attend d’être envoyé</strong> : le fournisseur de SMS l’a refusé ou ne répond pas (depuis le ',
       );
+      expect(await contactApi(id)).toMatchObject({ smsEnAttente: { nombre: 1, depuis: expect.any(String) } });
+      expect((await contactApi(id)).smsNonPartis).toBeUndefined();
       const coordination = await tableau('coord.essai');
       expect(coordination).toContain(TITRE_SMS);
       expect(coordination).toContain('<strong>Un SMS à un ménage de vos programmes n’a pas pu partir</strong>');
@@ -191,6 +196,7 @@ describe('SMS au ménage qui les accepte', () => {
     expect(recus()[0]!.reference).toBe(cle);
     expect((await ligneSms(id))[0]).toMatchObject({ envoye_le: expect.any(Date), abandonne_le: null });
     expect(await fiche(id)).not.toContain('Un SMS au ménage attend');
+    expect((await contactApi(id)).smsEnAttente).toBeUndefined();
     expect(await tableau('coord.essai')).not.toContain(TITRE_SMS);
     expect((await essai.api.appel('GET', '/health')).json).toMatchObject({ etat: 'ok', detail: 'Tout fonctionne.', smsEnAttente: 0 });
   });
@@ -234,6 +240,7 @@ describe('SMS au ménage qui les accepte', () => {
       expect(lignes.find((l) => l.cle === depart.sms.cle)).toMatchObject({ envoye_le: null, abandonne_le: expect.any(Date) });
       expect(lignes.find((l) => l.cle === depart.sms.cle)!.tentatives).toBeGreaterThan(3);
       expect(await fiche(id)).toContain('<strong>2 SMS ne sont pas partis</strong>');
+      expect(await contactApi(id)).toMatchObject({ smsNonPartis: { nombre: 2, dernier: expect.any(String) } });
       expect(catcher.messages().filter((m) => m.destinataire === '+33633445566')).toEqual([]);
 
       // Le numéro vérifié avec le ménage et corrigé : l'avis ne parle plus des SMS d'avant.
@@ -243,6 +250,7 @@ describe('SMS au ménage qui les accepte', () => {
       });
       expect(corrige.status, corrige.texte).toBe(201);
       expect(await fiche(id)).not.toContain('pas parti');
+      expect(corrige.json.smsNonPartis).toBeUndefined();
     } finally {
       catcher.refuser(undefined);
     }

@@ -8,6 +8,7 @@
  *
  * Les courriels se décident à l'orientation (le parcours garde ce choix) : ils ne se changent pas ici.
  */
+import { smsAbandonnes, smsEnAttente } from '../../base/courriels-en-attente';
 import { Router } from 'express';
 import type { z } from 'zod';
 import type { EtatParcours, Menage } from '../../domain/vocabulaire';
@@ -28,13 +29,24 @@ function masquer(t: string): string {
 }
 
 async function lire(deps: DependancesApi, workflowId: string): Promise<EtatContactMenage> {
-  const c = await new Consentements(deps.base, deps.coffre).lire(workflowId);
+  const [c, enAttente, nonPartis] = await Promise.all([
+    new Consentements(deps.base, deps.coffre).lire(workflowId),
+    smsEnAttente(deps.base, { parcours: workflowId }, deps.maintenant?.() ?? new Date()),
+    smsAbandonnes(deps.base, workflowId),
+  ]);
   const accord = (a: { accorde: boolean; par?: string; le?: Date }) => ({
     accorde: a.accorde,
     ...(a.par ? { par: a.par } : {}),
     ...(a.le ? { le: a.le.toISOString() } : {}),
   });
-  return { courriel: accord(c.courriel), sms: accord(c.sms), courrier: accord(c.courrier), ...(c.telephone ? { telephone: masquer(c.telephone) } : {}) };
+  return {
+    courriel: accord(c.courriel),
+    sms: accord(c.sms),
+    courrier: accord(c.courrier),
+    ...(c.telephone ? { telephone: masquer(c.telephone) } : {}),
+    ...(enAttente.nombre && enAttente.depuis ? { smsEnAttente: { nombre: enAttente.nombre, depuis: enAttente.depuis.toISOString() } } : {}),
+    ...(nonPartis.nombre && nonPartis.dernier ? { smsNonPartis: { nombre: nonPartis.nombre, dernier: nonPartis.dernier.toISOString() } } : {}),
+  };
 }
 
 async function autorise(deps: DependancesApi, personne: Personne, idBrut: unknown): Promise<EtatParcours> {

@@ -222,14 +222,14 @@ describe('page d’un parcours', () => {
     expect(sms).not.toContain('courriel de ce dossier');
     const contact = { courriel: { accorde: true }, sms: { accorde: true }, courrier: { accorde: false } };
     // 28 mars 2027, 1 h 15 UTC : 3 h 15 à Paris (l'heure d'été vient de commencer).
-    const un = pageParcours(ctx('ts.alice'), etat, { contact, smsAbandonnes: { nombre: 1, dernier: new Date('2027-03-28T01:15:00Z') } }).valeur;
+    const un = pageParcours(ctx('ts.alice'), etat, { contact: { ...contact, smsNonPartis: { nombre: 1, dernier: '2027-03-28T01:15:00Z' } } }).valeur;
     expect(un).toContain(
       '<strong>Un SMS n’est pas parti</strong> (le dernier abandonné le 28 mars 2027, 03:15) : le fournisseur de SMS l’a refusé, ou ne l’a pas pris en trois jours. Le courriel qu’il annonçait est parti. Vérifiez le numéro avec le ménage.',
     );
-    const deux = pageParcours(ctx('ts.alice'), etat, { contact, smsAbandonnes: { nombre: 2, dernier: new Date('2027-03-28T01:15:00Z') } }).valeur;
+    const deux = pageParcours(ctx('ts.alice'), etat, { contact: { ...contact, smsNonPartis: { nombre: 2, dernier: '2027-03-28T01:15:00Z' } } }).valeur;
     expect(deux).toContain('<strong>2 SMS ne sont pas partis</strong>');
     expect(deux).toContain('le fournisseur de SMS les a refusés, ou ne les a pas pris en trois jours. Les courriels qu’ils annonçaient sont partis.');
-    const rien = pageParcours(ctx('ts.alice'), etat, { contact, smsAbandonnes: { nombre: 0 }, courriels: { nombre: 0, sms: { nombre: 0 } } }).valeur;
+    const rien = pageParcours(ctx('ts.alice'), etat, { contact, courriels: { nombre: 0, sms: { nombre: 0 } } }).valeur;
     expect(rien).not.toContain('pas parti');
     expect(rien).not.toContain('attend d’être envoyé');
   });

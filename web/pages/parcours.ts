@@ -76,8 +76,6 @@ export interface OptionsPageParcours {
   priorite?: string;
   /** Les courriels de ce parcours que le serveur de courriel refuse en ce moment, et ses SMS que le fournisseur refuse. */
   courriels?: EnvoisEnAttente;
-  /** Les SMS de ce parcours qui ne partiront plus (refusés pour de bon, ou trois jours de reprises). */
-  smsAbandonnes?: { nombre: number; dernier?: Date };
 }
 
 export interface BailleurDuParcours {
@@ -364,9 +362,9 @@ function sectionContact(ctx: Contexte, etat: EtatParcours, o: OptionsPageParcour
         : ' Mais le ménage n’accepte pas les courriels : aucun SMS ne part, car un SMS double un courriel adressé au ménage.'
       : ''
   }${
-    o.smsAbandonnes?.nombre && o.smsAbandonnes.dernier
-      ? html` <strong>${o.smsAbandonnes.nombre === 1 ? 'Un SMS n’est pas parti' : `${o.smsAbandonnes.nombre} SMS ne sont pas partis`}</strong> (le dernier abandonné le ${dateHeureFr(o.smsAbandonnes.dernier.toISOString())}) : ${
-          o.smsAbandonnes.nombre === 1
+    c.smsNonPartis
+      ? html` <strong>${c.smsNonPartis.nombre === 1 ? 'Un SMS n’est pas parti' : `${c.smsNonPartis.nombre} SMS ne sont pas partis`}</strong> (le dernier abandonné le ${dateHeureFr(c.smsNonPartis.dernier)}) : ${
+          c.smsNonPartis.nombre === 1
             ? 'le fournisseur de SMS l’a refusé, ou ne l’a pas pris en trois jours. Le courriel qu’il annonçait est parti'
             : 'le fournisseur de SMS les a refusés, ou ne les a pas pris en trois jours. Les courriels qu’ils annonçaient sont partis'
         }. Vérifiez le numéro avec le ménage.`
