@@ -20,6 +20,9 @@ export interface CourrielsEnAttente {
   depuis?: Date;
 }
 
+/** Les programmes d'une personne, un parcours, ou toute la plateforme (l'administration). */
+export type Portee = readonly string[] | { parcours: string } | 'tous';
+
 /** Les courriels en attente et, pour les ménages, les SMS en attente (`smsEnAttente`). */
 export interface EnvoisEnAttente extends CourrielsEnAttente {
   sms?: CourrielsEnAttente;
@@ -31,11 +34,7 @@ export interface EnvoisEnAttente extends CourrielsEnAttente {
  * (`orientation-rappel:<id>`, `orientation-delai-passe:<id>`), d'un seul parcours (`{ parcours }`), ou
  * de toute la plateforme (`'tous'` : les invitations du personnel comprises).
  */
-export async function courrielsEnAttente(
-  db: BaseDeDonnees,
-  portee: readonly string[] | { parcours: string } | 'tous',
-  maintenant: Date,
-): Promise<CourrielsEnAttente> {
+export async function courrielsEnAttente(db: BaseDeDonnees, portee: Portee, maintenant: Date): Promise<CourrielsEnAttente> {
   const programmes = Array.isArray(portee) ? (portee as readonly string[]) : [];
   const prefixes = prefixesDes(portee);
   if (prefixes?.length === 0) return { nombre: 0 };
@@ -69,8 +68,7 @@ export async function courrielsEnAttente(
       ),
     )
     .executeTakeFirstOrThrow();
-  const nombre = Number(ligne.nombre);
-  return nombre > 0 && ligne.depuis ? { nombre, depuis: new Date(ligne.depuis) } : { nombre: 0 };
+  return compte(ligne);
 }
 
 /**
@@ -78,11 +76,7 @@ export async function courrielsEnAttente(
  * tentative, repris depuis peu par leur workflow de renvoi, pas abandonnés. Même portée que les
  * courriels (un SMS a la clé du courriel qu'il double, suivie de `:sms`).
  */
-export async function smsEnAttente(
-  db: BaseDeDonnees,
-  portee: readonly string[] | { parcours: string } | 'tous',
-  maintenant: Date,
-): Promise<CourrielsEnAttente> {
+export async function smsEnAttente(db: BaseDeDonnees, portee: Portee, maintenant: Date): Promise<CourrielsEnAttente> {
   const prefixes = prefixesDes(portee);
   if (prefixes?.length === 0) return { nombre: 0 };
   const ligne = await db
@@ -93,8 +87,7 @@ export async function smsEnAttente(
     .where('echoue_le', '>', new Date(maintenant.getTime() - REPRISE_RECENTE_MS))
     .$if(prefixes !== undefined, (q) => q.where((eb) => eb.or(prefixes!.map((p) => eb('cle', 'like', `${echapperLike(p)}%`)))))
     .executeTakeFirstOrThrow();
-  const nombre = Number(ligne.nombre);
-  return nombre > 0 && ligne.depuis ? { nombre, depuis: new Date(ligne.depuis) } : { nombre: 0 };
+  return compte(ligne);
 }
 
 /**
@@ -128,9 +121,15 @@ export async function smsAbandonnes(db: BaseDeDonnees, parcours: string): Promis
 }
 
 /** Les préfixes des clés d'une portée (`<programme>--` ou `<parcours>/`) ; aucun : toute la plateforme. */
-function prefixesDes(portee: readonly string[] | { parcours: string } | 'tous'): string[] | undefined {
+function prefixesDes(portee: Portee): string[] | undefined {
   if (portee === 'tous') return undefined;
   return Array.isArray(portee) ? (portee as readonly string[]).map((p) => `${p}--`) : [`${(portee as { parcours: string }).parcours}/`];
+}
+
+/** Le compte d'une requête (`nombre`, `depuis`) : rien en attente, ou combien et depuis quand. */
+function compte(ligne: { nombre: string | number | bigint; depuis: unknown }): CourrielsEnAttente {
+  const nombre = Number(ligne.nombre);
+  return nombre > 0 && ligne.depuis ? { nombre, depuis: new Date(ligne.depuis as string | Date) } : { nombre: 0 };
 }
 
 /** Un texte pris à la lettre dans un motif LIKE (`_` et `%` n'y sont pas des jokers ; la barre oblique inverse est l'échappement par défaut). */
