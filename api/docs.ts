@@ -8,6 +8,12 @@ import { estReference, type DocumentOpenApi, type ObjetSchemaJson, type Operatio
 const METHODES = ['get', 'post', 'put', 'patch', 'delete'] as const;
 
 /** Le schéma lui-même, la référence à un composant suivie. */
+/**
+ * Un exemple en bloc de code : il défile en largeur quand il dépasse, et se parcourt donc aussi au
+ * clavier (tabindex : axe « scrollable-region-focusable »).
+ */
+const blocDeCode = (code: string) => html`<pre tabindex="0"><code>${code}</code></pre>`;
+
 function resoudre(doc: DocumentOpenApi, s: SchemaJson | undefined): ObjetSchemaJson | undefined {
   if (!s || !estReference(s)) return s;
   const m = /^#\/components\/schemas\/(.+)$/.exec(s.$ref);
@@ -152,7 +158,7 @@ ${
 ${typeCorps ? html`<p>Corps : <code>${typeCorps}</code></p>` : ''}
 ${variantes.length ? variantes.map((v) => html`<h4>${v.title ?? 'Variante'}</h4>${tableChamps(doc, v, 'Champs du corps')}`) : tableChamps(doc, schemaCorps, 'Champs du corps')}
 ${donnees?.length ? donnees.map((d) => html`<h4>${resoudre(doc, d)?.title ?? 'Données'}</h4>${tableChamps(doc, d, 'Champs de « donnees »')}`) : ''}
-${exemples.map((e) => html`<p>${e.titre} :</p><pre><code>${JSON.stringify(e.valeur, null, 2)}</code></pre>`)}
+${exemples.map((e) => html`<p>${e.titre} :</p>${blocDeCode(JSON.stringify(e.valeur, null, 2))}`)}
 <table><caption class="aide">Réponses</caption><thead><tr><th scope="col">Code</th><th scope="col">Signification</th></tr></thead><tbody>${Object.entries<ReponseJson>(
     op.responses ?? {},
   ).map(([code, r]) => {
@@ -198,7 +204,7 @@ export function rendreDocs(doc: DocumentOpenApi, liens: { temporalUiUrl?: string
 <li><strong>Idempotence</strong> : chaque message porte un <code>requestId</code> ; renvoyé avec le même identifiant, il n’est appliqué qu’une fois.</li>
 <li><strong>Erreurs</strong> : format <code>application/problem+json</code>, en français ; une erreur de saisie nomme le champ et la raison.</li>
 </ul>
-<pre><code>${exempleProbleme}</code></pre>
+${blocDeCode(exempleProbleme)}
 ${tags.map(
   (t) =>
     html`<h2 id="tag-${t.name.replace(/[^A-Za-z]+/g, '-').toLowerCase()}">${t.name}</h2><p>${t.description}</p>${parTag.get(t.name)!.map((o) => operation(doc, o.chemin, o.methode, o.op))}`,

@@ -450,6 +450,10 @@ describe('l’interface web dans Chromium', () => {
     expect(inconnue?.status()).toBe(404);
     await expect(coord.locator('h1').innerText()).resolves.toBe('Page introuvable');
     await sansViolation(coord, '21b-page-inconnue');
+    // La documentation de l'API : ses exemples qui défilent se lisent aussi au clavier ; aucune violation, de toute sévérité.
+    await coord.goto(`${ui.url}/docs`);
+    await expect(coord.locator('h1').innerText()).resolves.toContain('API');
+    expect((await verifierAxe(coord, true)).map((v) => v.id)).toEqual([]);
     // Un POST sans le jeton anti-CSRF de la session est refusé, même avec le cookie.
     const sansJeton = await coord.request.post(`${ui.url}/parcours/loiret-ahu--${refLoiret}/cloture`, {
       form: { motif: 'Clôture forgée par un autre site', requestId: 'csrf-1' },
