@@ -27,7 +27,7 @@ import { nommerPersonnel, personnesMentionnees } from '../domain/libelles';
 import { jourDeParis, jourFr, paragrapheRemplacement, remplacementDuJour } from '../personnel/absences';
 import type { Catalogue } from '../programmes/catalogue';
 import { rendreCourriel } from './mise-en-page';
-import { codesEchecSmtp } from './echec-smtp';
+import { adresseRefusee, codesEchecSmtp } from './echec-smtp';
 import type { Coffre } from '../securite/coffre';
 import type { FournisseurSms } from '../sms';
 import { createSmsMenageActivities } from './sms';
@@ -154,6 +154,9 @@ export interface DependancesCourriel {
   bailEnvoiMs?: number;
 }
 
+/** La raison d'un courriel redirigé parce que le serveur de courriel a refusé l'adresse (sans l'adresse : elle va au journal). */
+export const ADRESSE_REFUSEE = 'l’adresse du destinataire a été refusée par le serveur de courriel : inconnue ou erronée';
+
 /**
  * L'échec d'un envoi au serveur SMTP, sans ce qui nomme les destinataires : l'erreur de nodemailer
  * cite les adresses refusées et la réponse du serveur (qui les répète), et le worker journalise
@@ -246,9 +249,14 @@ export function createCourrielActivities(deps: DependancesCourriel) {
     return replier(annuaire, d.programmeId, `aucun compte de coordination n’est actif pour ce programme`, false);
   }
 
-  /** L'opérateur du programme du courriel : celui du destinataire, sinon celui du parcours qui l'envoie (« programme--référence »). */
+  /** Le programme du courriel : celui du destinataire, sinon celui du parcours qui l'envoie (« programme--référence »). */
+  function programmeDu(d: Destinataire): string | undefined {
+    return ('programmeId' in d && d.programmeId) || parcoursCourant()?.split('--')[0] || undefined;
+  }
+
+  /** L'opérateur du programme du courriel. */
   function operateurDu(d: Destinataire) {
-    const programmeId = ('programmeId' in d && d.programmeId) || parcoursCourant()?.split('--')[0];
+    const programmeId = programmeDu(d);
     return programmeId ? deps.catalogue?.trouver(programmeId)?.operateur : undefined;
   }
 
@@ -352,7 +360,7 @@ export function createCourrielActivities(deps: DependancesCourriel) {
           .execute();
         const ligne = await tx
           .selectFrom('courriels')
-          .select(['envoye_le', 'envoi_commence_le'])
+          .select(['envoye_le', 'envoi_commence_le', 'adresse_refusee_le'])
           .where('cle', '=', c.cle)
           .forUpdate()
           .executeTakeFirstOrThrow();
@@ -363,7 +371,9 @@ export function createCourrielActivities(deps: DependancesCourriel) {
           return { etat: 'incertain' as const };
         }
         const annuaire = new LecturesAnnuaire(tx);
-        const { a, repli, remplacement } = await adresses(annuaire, c.destinataire, tx);
+        const { a, repli, remplacement }: Awaited<ReturnType<typeof adresses>> = ligne.adresse_refusee_le
+          ? await replier(annuaire, programmeDu(c.destinataire), ADRESSE_REFUSEE, c.destinataire.type !== 'coordination')
+          : await adresses(annuaire, c.destinataire, tx);
         if (!a.length) {
           // Personne à qui l'adresser (ni opérateur ni administrateur) : le parcours continue, c'est noté.
           await tx
@@ -406,7 +416,13 @@ export function createCourrielActivities(deps: DependancesCourriel) {
       const nommer = (t: string) => nommerPersonnel(t, (id) => noms.get(id));
       const paragraphes = [
         ...(remplacement ? [remplacement] : []),
-        ...(repli ? [`Ce message ne trouvait pas son destinataire (${repli}) : il vous est adressé à sa place. Merci de corriger l’annuaire.`] : []),
+        ...(repli
+          ? [
+              `Ce message ne trouvait pas son destinataire (${repli}) : il vous est adressé à sa place. ${
+                repli === ADRESSE_REFUSEE ? 'Merci de vérifier cette adresse (annuaire, compte, ou coordonnées du ménage).' : 'Merci de corriger l’annuaire.'
+              }`,
+            ]
+          : []),
         ...c.paragraphes.map(nommer),
       ];
       // Au personnel, un courriel d'un parcours mène à son dossier (connexion requise).
@@ -438,6 +454,18 @@ export function createCourrielActivities(deps: DependancesCourriel) {
           ...(joints.length ? { attachments: joints.map(({ filename, content, contentType }) => ({ filename, content, contentType })) } : {}),
         });
       } catch (e) {
+        if (adresseRefusee(e) && !repli) {
+          // L'adresse elle-même est refusée (inconnue, domaine introuvable) : le renvoyer n'y changerait
+          // rien et retiendrait le parcours. Il part aussitôt à la coordination, qui la fera corriger.
+          await deps.base
+            .updateTable('courriels')
+            .set({ envoi_commence_le: null, adresse_refusee_le: new Date() })
+            .where('cle', '=', c.cle)
+            .where('envoye_le', 'is', null)
+            .execute();
+          avertir('Courriel redirigé : adresse du destinataire refusée par le serveur de courriel', { cle: c.cle });
+          continue;
+        }
         // Refusé ou injoignable : rien n'est parti, la reprise renverra.
         await deps.base
           .updateTable('courriels')
@@ -461,7 +489,7 @@ export function createCourrielActivities(deps: DependancesCourriel) {
     // (déjà envoyé : rien ne part) puis le SMS (boîte d'envoi `sms` : jamais deux fois). Un SMS que
     // le fournisseur ne prend pas est confié à son workflow de renvoi : il ne retient pas le parcours.
     const workflowId = parcoursCourant();
-    if (workflowId && c.destinataire.type === 'adresse') {
+    if (workflowId && c.destinataire.type === 'adresse' && !repli) {
       await sms.doublerEnSms({
         cle: `${c.cle}:sms`,
         workflowId,

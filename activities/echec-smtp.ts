@@ -22,3 +22,16 @@ export class EnvoiCourrielImpossible extends Error {
     this.name = 'EnvoiCourrielImpossible';
   }
 }
+
+/**
+ * Le serveur de courriel refuse l'adresse elle-même, pour de bon : réponse 5xx avec un code étendu
+ * d'adressage 5.1.x (RFC 3463 : boîte inconnue 5.1.1, domaine introuvable 5.1.2, adresse mal formée
+ * 5.1.3…). Renvoyer n'y changerait rien ; un refus pour une autre raison (relais refusé 5.7.x,
+ * serveur indisponible 4xx) peut venir de la configuration ou passer : il est repris.
+ */
+export function adresseRefusee(e: unknown): boolean {
+  const x = (e ?? {}) as { responseCode?: unknown; response?: unknown; message?: unknown };
+  if (typeof x.responseCode !== 'number' || x.responseCode < 500 || x.responseCode > 599) return false;
+  const reponse = typeof x.response === 'string' ? x.response : typeof x.message === 'string' ? x.message : '';
+  return /(^|\D)5\.1\.\d{1,3}(\D|$)/.test(reponse);
+}

@@ -652,4 +652,14 @@ export const MIGRATIONS: Record<string, Migration> = {
       await db.schema.alterTable('sms').dropColumn('abandonne_le').dropColumn('echoue_le').execute();
     },
   },
+  '0033-courriels-adresse-refusee': {
+    async up(db: Kysely<unknown>) {
+      // Le serveur de courriel a refusé l'adresse du destinataire pour de bon (5.1.x) : le courriel
+      // va désormais à la coordination du programme (ou à l'opérateur et aux administrateurs).
+      await db.schema.alterTable('courriels').addColumn('adresse_refusee_le', 'timestamptz').execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.alterTable('courriels').dropColumn('adresse_refusee_le').execute();
+    },
+  },
 };

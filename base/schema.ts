@@ -39,6 +39,8 @@ export interface TableCourriels {
   incertain: ColumnType<boolean, boolean | undefined, boolean>;
   /** Le dernier refus du serveur de courriel (0031) ; reste posé une fois le courriel parti. */
   echoue_le: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  /** L'adresse du destinataire refusée pour de bon (0033) : le courriel est redirigé. */
+  adresse_refusee_le: ColumnType<Date | null, Date | null | undefined, Date | null>;
 }
 
 /** La fiche d'indicateurs d'un parcours (domain/indicateurs.ts), sans donnée personnelle. */

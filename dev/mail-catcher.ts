@@ -13,7 +13,9 @@
  *
  * Avec `dossier`, chaque courriel est aussi écrit sur disque (source `.eml` telle que reçue et
  * `.json` de réception) et relu au démarrage suivant : la boîte survit à un redémarrage. Le lanceur
- * de dev utilise `<DATA_DIR>/courriels` (`.data/`, ignoré par git). C'est un outil de
+ * de dev utilise `<DATA_DIR>/courriels` (`.data/`, ignoré par git). Comme un relais strict, il refuse
+ * les destinataires d'un domaine en `.invalid` (réservé, RFC 2606 : il n'existe jamais) par « 550
+ * 5.1.2 » : de quoi essayer une adresse erronée. C'est un outil de
  * développement, pas un système d'enregistrement : les 1 000 derniers courriels seulement.
  *
  * Lancement direct : `npx tsx dev/mail-catcher.ts` (SMTP_PORT, défaut 1025 ;
@@ -329,6 +331,14 @@ export async function startMailCatcher(opts: OptionsMailCatcher = {}): Promise<M
     onAuth(_auth, _session, callback) {
       // Toute authentification est acceptée.
       callback(null, { user: _auth.username ?? 'dev' });
+    },
+    onRcptTo(adresse, _session, callback) {
+      // Un domaine qui ne peut pas exister : refusé pour de bon, comme un relais strict.
+      if (/\.invalid$/i.test(adresse.address)) {
+        callback(Object.assign(new Error('5.1.2 Domaine du destinataire introuvable'), { responseCode: 550 }));
+        return;
+      }
+      callback();
     },
     onData(stream, session: SMTPServerSession, callback) {
       const morceaux: Buffer[] = [];

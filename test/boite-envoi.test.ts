@@ -9,7 +9,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { SMTPServer } from 'smtp-server';
 import type { AddressInfo } from 'node:net';
 import { createCourrielActivities, type DependancesCourriel } from '../activities/courriel';
-import { EnvoiCourrielImpossible } from '../activities/echec-smtp';
+import { EnvoiCourrielImpossible, adresseRefusee } from '../activities/echec-smtp';
 import { envoyerDepuisApi } from '../api/courrier';
 import { startMailCatcher, type MailCatcher } from '../dev/mail-catcher';
 import { AnnuairePartenaires } from '../personnel/organisations';
@@ -158,11 +158,13 @@ describe('boîte d’envoi', () => {
   });
 
   it('un destinataire refusé par le serveur SMTP : l’échec (journalisé par le worker) ne cite ni l’adresse ni la réponse du serveur, et l’envoi est repris', async () => {
-    // Un vrai serveur SMTP qui refuse le destinataire en le nommant, comme le font les serveurs réels.
+    // Un vrai serveur SMTP qui refuse le destinataire en le nommant, comme le font les serveurs réels ;
+    // pour une raison de configuration (relais refusé) : l'envoi est repris (une adresse inconnue, 5.1.x,
+    // serait redirigée : plus bas).
     const refuseur = new SMTPServer({
       authOptional: true,
       disabledCommands: ['STARTTLS'],
-      onRcptTo: (adresse, _session, fini) => fini(Object.assign(new Error(`5.1.1 <${adresse.address}>: Recipient address rejected`), { responseCode: 550 })),
+      onRcptTo: (adresse, _session, fini) => fini(Object.assign(new Error(`5.7.1 <${adresse.address}>: Relay access denied`), { responseCode: 550 })),
     });
     await new Promise<void>((ok) => refuseur.listen(0, '127.0.0.1', ok));
     try {
@@ -209,6 +211,23 @@ describe('boîte d’envoi', () => {
     } finally {
       await new Promise<void>((ok) => refuseur.close(() => ok()));
     }
+  });
+
+  it('une adresse refusée pour de bon se reconnaît à son code d’adressage 5.1.x ; un relais refusé ou un serveur indisponible, non', () => {
+    const refus = (responseCode: number, response: string) =>
+      Object.assign(new Error(`Can't send mail - all recipients were rejected: ${response}`), { code: 'EENVELOPE', responseCode, response });
+    expect(adresseRefusee(refus(550, '550 5.1.1 <a@b.fr>: Recipient address rejected: User unknown'))).toBe(true);
+    expect(adresseRefusee(refus(550, '550 5.1.2 Domaine du destinataire introuvable'))).toBe(true);
+    expect(adresseRefusee(refus(553, '553 5.1.3 Bad recipient address syntax'))).toBe(true);
+    expect(adresseRefusee(refus(550, '550 5.1.10 Recipient address has null MX'))).toBe(true);
+    // La configuration (relais refusé, authentification), une panne passagère, un code sans adressage : repris.
+    expect(adresseRefusee(refus(550, '550 5.7.1 Relaying denied'))).toBe(false);
+    expect(adresseRefusee(refus(530, '530 5.7.0 Authentication required'))).toBe(false);
+    expect(adresseRefusee(refus(451, '451 4.1.1 Temporary lookup failure'))).toBe(false);
+    expect(adresseRefusee(refus(552, '552 5.3.4 Message too big'))).toBe(false);
+    expect(adresseRefusee(refus(550, '550 Mailbox unavailable'))).toBe(false);
+    expect(adresseRefusee(new Error('connect ECONNREFUSED'))).toBe(false);
+    expect(adresseRefusee(undefined)).toBe(false);
   });
 
   it('un lien signé est le même à chaque tentative (son identifiant vient de la clé du courriel)', async () => {

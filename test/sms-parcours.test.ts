@@ -255,4 +255,34 @@ describe('SMS au ménage qui les accepte', () => {
       catcher.refuser(undefined);
     }
   });
+
+  it('une adresse du ménage que le serveur de courriel refuse pour de bon : la lettre va à la coordination, le parcours avance, aucun SMS n’annonce un courriel jamais arrivé', async () => {
+    // Le mail catcher refuse les domaines en « .invalid » comme un relais strict (550 5.1.2).
+    const menage = { ...menageEssai(), courriel: 'menage.erronee@domaine.invalid', accepteCourriel: true, telephone: '06 44 55 66 77', accepteSms: true };
+    const r = await lancer(menage);
+    expect(r.status, r.texte).toBe(201);
+    const id = r.json.workflowId as string;
+    const redirige = await essai.banc.courriels.waitFor(
+      (m) => m.sujet.includes('un accompagnement vous est proposé') && m.texte.includes('refusée par le serveur'),
+    );
+    expect(redirige.a).not.toContain('menage.erronee@domaine.invalid');
+    expect(redirige.texte).toContain(
+      'Ce message ne trouvait pas son destinataire (l’adresse du destinataire a été refusée par le serveur de courriel : inconnue ou erronée) : il vous est adressé à sa place. Merci de vérifier cette adresse (annuaire, compte, ou coordonnées du ménage).',
+    );
+    const e = await jusqua(handle(id), (x) => x.etape === 'aller_vers', 'étape « aller_vers »');
+    expect(e.journal.map((j) => j.resume).join('\n')).toContain('redirigé : l’adresse du destinataire a été refusée par le serveur de courriel');
+    // Parti une fois, à la coordination ; rien n'attend, aucun SMS.
+    const ligne = await (
+      await baseEssai()
+    ).db
+      .selectFrom('courriels')
+      .selectAll()
+      .where('cle', 'like', `${id}/%`)
+      .where('adresse_refusee_le', 'is not', null)
+      .executeTakeFirstOrThrow();
+    expect(ligne).toMatchObject({ envoye_le: expect.any(Date), echoue_le: null });
+    expect(await ligneSms(id)).toEqual([]);
+    expect(catcher.messages().filter((m) => m.destinataire === '+33644556677')).toEqual([]);
+    expect(await tableau('coord.essai')).not.toContain('en attente d’envoi');
+  });
 });
