@@ -29,7 +29,7 @@ import type { Catalogue } from '../programmes/catalogue';
 import { rendreCourriel } from './mise-en-page';
 import { adresseRefusee, codesEchecSmtp } from './echec-smtp';
 import type { Coffre } from '../securite/coffre';
-import type { FournisseurSms } from '../sms';
+import type { FournisseurSms, ResultatSms } from '../sms';
 import { createSmsMenageActivities } from './sms';
 import { parserEntree } from './entree';
 import { DESTINATAIRES_DIAGNOSTIC, LIBELLES_DESTINATAIRES_DIAGNOSTIC, diagnosticPartageAvec, type DestinataireDiagnostic } from '../domain/partage';
@@ -107,6 +107,11 @@ export interface ResultatCourriel {
   repli?: string;
   /** Le bailleur qui l'a reçu, quand c'est celui que nomme le parcours (choisi au lancement) : le journal le nomme. */
   organisation?: string;
+  /**
+   * Le SMS qui double ce courriel au ménage : parti, confié au workflow de renvoi (le fournisseur ne
+   * l'a pas pris), ou refusé pour de bon ; rien sans SMS à envoyer. Le journal le dit.
+   */
+  sms?: 'envoye' | 'renvoye' | 'refuse';
 }
 
 export const demandeValidationSchema = z.object({
@@ -153,6 +158,16 @@ export interface DependancesCourriel {
   /** Au-delà, un envoi commencé et jamais confirmé est « incertain » (90 s : plus que le délai d'une tentative). */
   bailEnvoiMs?: number;
 }
+
+/** Ce que le journal du parcours retient du SMS qui double un courriel (rien : pas de SMS à envoyer). */
+const SMS_POUR_LE_JOURNAL: Record<Exclude<ResultatSms, { envoye: true }>['raison'], ResultatCourriel['sms']> = {
+  deja_envoye: 'envoye',
+  fournisseur_en_echec: 'renvoye',
+  refuse: 'refuse',
+  abandonne: 'refuse',
+  sans_consentement: undefined,
+  pas_au_menage: undefined,
+};
 
 /** La raison d'un courriel redirigé parce que le serveur de courriel a refusé l'adresse (sans l'adresse : elle va au journal). */
 export const ADRESSE_REFUSEE = 'l’adresse du destinataire a été refusée par le serveur de courriel : inconnue ou erronée';
@@ -489,8 +504,9 @@ export function createCourrielActivities(deps: DependancesCourriel) {
     // (déjà envoyé : rien ne part) puis le SMS (boîte d'envoi `sms` : jamais deux fois). Un SMS que
     // le fournisseur ne prend pas est confié à son workflow de renvoi : il ne retient pas le parcours.
     const workflowId = parcoursCourant();
+    let doublure: ResultatSms | undefined;
     if (workflowId && c.destinataire.type === 'adresse' && !repli) {
-      await sms.doublerEnSms({
+      doublure = await sms.doublerEnSms({
         cle: `${c.cle}:sms`,
         workflowId,
         modele: 'courriel',
@@ -498,6 +514,7 @@ export function createCourrielActivities(deps: DependancesCourriel) {
         doubleCourrielA: c.destinataire.courriel,
       });
     }
+    const smsDuCourriel = doublure && (doublure.envoye ? 'envoye' : SMS_POUR_LE_JOURNAL[doublure.raison]);
     // Le journal du parcours nomme le bailleur qui a reçu le courriel (celui du ménage), pas celui du programme.
     const bailleur =
       workflowId && !repli && c.destinataire.type === 'partenaire' && c.destinataire.role === 'bailleur'
@@ -508,7 +525,8 @@ export function createCourrielActivities(deps: DependancesCourriel) {
       ...(c.piecesJointes?.length ? { piecesJointes } : {}),
       ...(repli ? { repli } : {}),
       ...(bailleur ? { organisation: bailleur.nom } : {}),
-    };
+      ...(smsDuCourriel ? { sms: smsDuCourriel } : {}),
+    } satisfies ResultatCourriel;
   }
 
   return {

@@ -58,7 +58,9 @@ describe('SMS au ménage qui les accepte', () => {
     const r = await lancer(menage);
     expect(r.status, r.texte).toBe(201);
     const id = r.json.workflowId as string;
-    await jusqua(essai.banc.env.client.workflow.getHandle(id), (e) => e.etape === 'aller_vers', 'étape « aller_vers »');
+    const e = await jusqua(essai.banc.env.client.workflow.getHandle(id), (e) => e.etape === 'aller_vers', 'étape « aller_vers »');
+    // Le journal dit que la lettre a été annoncée par SMS.
+    expect(e.journal.find((j) => j.resume.startsWith('Courriel au ménage'))?.resume).toMatch(/ — annoncé par SMS$/);
 
     const courriel = await essai.banc.courriels.waitFor((m) => m.a.includes('menage.sms@essai.example'));
     const sms = await catcher.waitFor((m) => m.destinataire === '+33611223344');
@@ -156,7 +158,10 @@ describe('SMS au ménage qui les accepte', () => {
       id = r.json.workflowId as string;
       // Le courriel part et le parcours avance : l'aller vers commence une fois la lettre envoyée.
       await essai.banc.courriels.waitFor((m) => m.a.includes('menage.panne@essai.example'));
-      await jusqua(handle(id), (e) => e.etape === 'aller_vers', 'étape « aller_vers »');
+      const e = await jusqua(handle(id), (e) => e.etape === 'aller_vers', 'étape « aller_vers »');
+      expect(e.journal.find((j) => j.resume.startsWith('Courriel au ménage'))?.resume).toMatch(
+        / — SMS pas encore parti \(le fournisseur ne répond pas\), renvoyé trois jours au plus$/,
+      );
       const [ligne] = await ligneSms(id);
       // Essayé au lancement, puis par son workflow de renvoi aussitôt démarré.
       expect(ligne).toMatchObject({ envoye_le: null, abandonne_le: null, echoue_le: expect.any(Date) });
@@ -209,7 +214,8 @@ describe('SMS au ménage qui les accepte', () => {
       expect(r.status, r.texte).toBe(201);
       const id = r.json.workflowId as string;
       await essai.banc.courriels.waitFor((m) => m.a.includes('menage.refuse@essai.example'));
-      await jusqua(handle(id), (e) => e.etape === 'aller_vers', 'étape « aller_vers »');
+      const e = await jusqua(handle(id), (e) => e.etape === 'aller_vers', 'étape « aller_vers »');
+      expect(e.journal.find((j) => j.resume.startsWith('Courriel au ménage'))?.resume).toMatch(/ — SMS refusé par le fournisseur : numéro à vérifier$/);
       const [ligne] = await ligneSms(id);
       expect(ligne).toMatchObject({ tentatives: 1, envoye_le: null, abandonne_le: expect.any(Date) });
       // Rien à renvoyer : aucun workflow de renvoi.

@@ -139,6 +139,13 @@ function preparer(parcours: ParcoursANotifier, n: Notification): { libelle: stri
 }
 
 /** Au journal : le courriel envoyé (ses pièces jointes, sa redirection), ou pourquoi il n'est pas parti. */
+/** Ce que le journal dit du SMS qui double un courriel au ménage. */
+const SMS_AU_JOURNAL: Record<NonNullable<ResultatCourriel['sms']>, string> = {
+  envoye: 'annoncé par SMS',
+  renvoye: 'SMS pas encore parti (le fournisseur ne répond pas), renvoyé trois jours au plus',
+  refuse: 'SMS refusé par le fournisseur : numéro à vérifier',
+};
+
 function noter(parcours: ParcoursANotifier, n: Notification, libelle: string | undefined, r: ResultatCourriel | undefined): void {
   if (libelle === undefined) {
     parcours.journal.noter('courriel_impossible', `Courriel non envoyé (« ${n.sujet} ») : aucun destinataire configuré pour ce rôle dans le programme`, {
@@ -150,7 +157,8 @@ function noter(parcours: ParcoursANotifier, n: Notification, libelle: string | u
   if (r?.organisation && 'role' in n.a) libelle = `${ROLES_DANS_UNE_PHRASE[n.a.role]} (${r.organisation})`;
   const joints = r?.piecesJointes?.length ? ` (joint : ${r.piecesJointes.join(', ')})` : '';
   const repli = r?.repli ? ` — redirigé : ${r.repli}` : '';
-  parcours.journal.noter(n.type ?? 'courriel', `Courriel ${contracter('à', libelle)} : « ${n.sujet} »${joints}${repli}`, {
+  const sms = r?.sms ? ` — ${SMS_AU_JOURNAL[r.sms]}` : '';
+  parcours.journal.noter(n.type ?? 'courriel', `Courriel ${contracter('à', libelle)} : « ${n.sujet} »${joints}${repli}${sms}`, {
     visibilite: n.visibilite ?? 'equipe',
   });
 }
