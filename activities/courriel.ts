@@ -469,25 +469,23 @@ export function createCourrielActivities(deps: DependancesCourriel) {
           ...(joints.length ? { attachments: joints.map(({ filename, content, contentType }) => ({ filename, content, contentType })) } : {}),
         });
       } catch (e) {
-        if (adresseRefusee(e) && !repli) {
-          // L'adresse elle-même est refusée (inconnue, domaine introuvable) : le renvoyer n'y changerait
-          // rien et retiendrait le parcours. Il part aussitôt à la coordination, qui la fera corriger.
-          await deps.base
+        // Rien n'est parti : la réservation est levée, avec ce que l'échec apprend.
+        const lever = (echec: { echoue_le: Date } | { adresse_refusee_le: Date }) =>
+          deps.base
             .updateTable('courriels')
-            .set({ envoi_commence_le: null, adresse_refusee_le: new Date() })
+            .set({ envoi_commence_le: null, ...echec })
             .where('cle', '=', c.cle)
             .where('envoye_le', 'is', null)
             .execute();
+        if (adresseRefusee(e) && !repli) {
+          // L'adresse elle-même est refusée (inconnue, domaine introuvable) : le renvoyer n'y changerait
+          // rien et retiendrait le parcours. Il part aussitôt à la coordination, qui la fera corriger.
+          await lever({ adresse_refusee_le: new Date() });
           avertir('Courriel redirigé : adresse du destinataire refusée par le serveur de courriel', { cle: c.cle });
           continue;
         }
-        // Refusé ou injoignable : rien n'est parti, la reprise renverra.
-        await deps.base
-          .updateTable('courriels')
-          .set({ envoi_commence_le: null, echoue_le: new Date() })
-          .where('cle', '=', c.cle)
-          .where('envoye_le', 'is', null)
-          .execute();
+        // Refusé ou injoignable : la reprise renverra.
+        await lever({ echoue_le: new Date() });
         throw echecEnvoi(e);
       }
       deps.apresAcceptation?.(c.cle);
