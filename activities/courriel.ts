@@ -552,7 +552,7 @@ export function createCourrielActivities(deps: DependancesCourriel) {
     },
 
     /** Envoie à un partenaire un lien signé, lié au parcours, à la demande et au rôle, qui expire. */
-    async envoyerLienSigne(entree: DemandeValidationCourriel): Promise<{ messageId: string; organisation?: string }> {
+    async envoyerLienSigne(entree: DemandeValidationCourriel): Promise<{ messageId: string; organisation?: string; repli?: string }> {
       const d = parserEntree(demandeValidationSchema, entree, 'envoyerLienSigne');
       // Le même lien à chaque tentative : son identifiant (jti) vient de la clé du courriel.
       const token = deps.signeur.signer(
@@ -576,7 +576,8 @@ export function createCourrielActivities(deps: DependancesCourriel) {
         !repli && d.destinataire.type === 'partenaire' && d.destinataire.role === 'bailleur'
           ? await new LecturesAnnuaire(deps.base).bailleurDuParcours(d.workflowId)
           : undefined;
-      return { messageId, ...(bailleur ? { organisation: bailleur.nom } : {}) };
+      // Redirigé (aucun contact, adresse refusée) : le journal du parcours le dit, avec la raison.
+      return { messageId, ...(bailleur ? { organisation: bailleur.nom } : {}), ...(repli ? { repli } : {}) };
     },
   };
 }

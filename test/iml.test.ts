@@ -80,6 +80,7 @@ const NOMS = [
   'reponse-rapide',
   'glissement-courriel-lent',
   'logement-en-retard',
+  'siao-adresse-refusee',
 ] as const;
 const idDe = (nom: (typeof NOMS)[number]) => `concarneau-iml-${nom}`;
 function programme(nom: (typeof NOMS)[number], modifier?: (p: Programme) => void): Programme {
@@ -458,6 +459,23 @@ describe('concarneau-iml', () => {
     for (const s of SECRETS) expect(partenaire).not.toContain(s);
     await fini(handle);
     await placesRendues(p);
+  });
+
+  it('l’adresse du SIAO refusée par le serveur de courriel : la demande et son lien vont à la coordination, le journal dit « redirigé », la mesure attend la réponse', async () => {
+    // Le mail catcher refuse les domaines en « .invalid » (550 5.1.2), comme un relais strict.
+    const p = programme('siao-adresse-refusee', (x) => {
+      x.partenaires.siao!.courriel = 'siao@adresse-erronee.invalid';
+    });
+    const { handle, ref } = await lancer(p);
+    const redirigee = await recu(COORDINATION, ref, 'Validation d’une candidature en intermédiation locative');
+    expect(redirigee.texte).toContain('Ce message ne trouvait pas son destinataire (l’adresse du destinataire a été refusée par le serveur de courriel');
+    expect(redirigee.texte).toMatch(/\/liens\/[A-Za-z0-9_.-]+/);
+    const e = await jusqua(handle, (x) => x.journal.some((j) => j.type === 'validation_demandee'), 'demande au SIAO notée');
+    expect(e.journal.find((j) => j.type === 'validation_demandee')!.resume).toMatch(
+      /^Demande envoyée au SIAO (.+) : « .+ », réponse attendue avant le .+ — redirigé : l’adresse du destinataire a été refusée par le serveur de courriel : inconnue ou erronée$/,
+    );
+    expect((await demandeSiao(handle)).statut).toBe('en_attente');
+    await clore(handle);
   });
 
   it('glissement anticipé décidé au bilan à 6 mois', async () => {

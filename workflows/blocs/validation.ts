@@ -131,11 +131,13 @@ export async function demanderValidation(parcours: ParcoursAValider, def: Demand
   const envoye = await envoyer(false);
   // Le bailleur du ménage qui a reçu le lien (programme à plusieurs bailleurs), pas celui du programme.
   const libelle = envoye?.organisation ? `${ROLES_DANS_UNE_PHRASE[def.role]} (${envoye.organisation})` : dest.libelle;
+  // Le lien parti à la coordination à la place du partenaire (aucun contact, adresse refusée) : dit.
+  const redirige = envoye?.repli ? ` — redirigé : ${envoye.repli}` : '';
   parcours.journal.noter(
     'validation_demandee',
     veille
-      ? `Lien de veille active envoyé ${contracter('à', libelle)} : une rechute peut être signalée jusqu’au ${dateEnFrancais(echeance)}`
-      : `Demande envoyée ${contracter('à', libelle)} : « ${def.objet} », réponse attendue avant le ${dateEnFrancais(echeance)}`,
+      ? `Lien de veille active envoyé ${contracter('à', libelle)} : une rechute peut être signalée jusqu’au ${dateEnFrancais(echeance)}${redirige}`
+      : `Demande envoyée ${contracter('à', libelle)} : « ${def.objet} », réponse attendue avant le ${dateEnFrancais(echeance)}${redirige}`,
   );
   // Le partenaire peut répondre avant que l'envoi soit fini (courriel parti, activité reprise) : sa
   // réponse est déjà là, l'échéance n'a plus lieu d'être (elle resterait ouverte puis « dépassée »).
