@@ -29,7 +29,7 @@ import type { Catalogue } from '../programmes/catalogue';
 import { rendreCourriel } from './mise-en-page';
 import { adresseRefusee, codesEchecSmtp } from './echec-smtp';
 import type { Coffre } from '../securite/coffre';
-import type { FournisseurSms, ResultatSms } from '../sms';
+import { signatureSms, type FournisseurSms, type ResultatSms } from '../sms';
 import { createSmsMenageActivities } from './sms';
 import { parserEntree } from './entree';
 import { DESTINATAIRES_DIAGNOSTIC, LIBELLES_DESTINATAIRES_DIAGNOSTIC, diagnosticPartageAvec, type DestinataireDiagnostic } from '../domain/partage';
@@ -508,7 +508,7 @@ export function createCourrielActivities(deps: DependancesCourriel) {
         cle: `${c.cle}:sms`,
         workflowId,
         modele: 'courriel',
-        signature: c.signature.slice(0, 60),
+        signature: signatureSms(c.signature),
         doubleCourrielA: c.destinataire.courriel,
       });
     }

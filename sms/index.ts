@@ -94,6 +94,18 @@ export const MODELES_SMS = {
 } as const;
 export type ModeleSms = keyof typeof MODELES_SMS;
 
+/**
+ * La signature d'un SMS (60 caractères au plus) : coupée entre deux mots, jamais au milieu d'un mot
+ * (« AHU — Association pour l’accompagnement et l’hébergement », pas « … l’hébergement urb »).
+ */
+export function signatureSms(signature: string, max = 60): string {
+  const s = signature.trim();
+  if (s.length <= max) return s;
+  const coupe = s.slice(0, max + 1);
+  const espace = coupe.lastIndexOf(' ');
+  return (espace > 0 ? coupe.slice(0, espace) : s.slice(0, max)).replace(/[\s—–,;:(-]+$/u, '');
+}
+
 export function texteSms(modele: ModeleSms, valeurs: { signature: string }): string {
   return MODELES_SMS[modele].replace('{signature}', valeurs.signature).slice(0, 320);
 }

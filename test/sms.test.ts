@@ -14,7 +14,7 @@ import { SIGNEUR, inscrireAnnuaire } from './outils/environnement';
 import { startSmsCatcher, type SmsCatcher } from '../dev/sms-catcher';
 import { generateKeyRingValue, parseKeyRing } from '../securite/cles';
 import { Coffre } from '../securite/coffre';
-import { Consentements, createSmsActivities, fournisseurHttp, texteSms, type FournisseurSms } from '../sms';
+import { Consentements, createSmsActivities, fournisseurHttp, signatureSms, texteSms, type FournisseurSms } from '../sms';
 import { baseEssai, type BaseEssai } from './outils/base';
 
 let base: BaseEssai;
@@ -163,6 +163,21 @@ describe('SMS au ménage', () => {
     const recu = await catcher.waitFor((m) => m.reference === 'courriel-menage-0001:sms');
     expect(recu).toMatchObject({ destinataire: '+33798765432', expediteur: 'CCAS', texte: texteSms('courriel', { signature: 'Le CCAS' }) });
     expect(catcher.messages().filter((m) => m.destinataire === '+33798765432')).toHaveLength(1);
+  });
+});
+
+describe('signature d’un SMS', () => {
+  it('60 caractères au plus, coupée entre deux mots, sans tiret ni virgule pendants', () => {
+    expect(signatureSms('AHU — Association pour l’accompagnement et l’hébergement urbain')).toBe('AHU — Association pour l’accompagnement et l’hébergement');
+    expect(signatureSms('Le CCAS')).toBe('Le CCAS');
+    expect(signatureSms('  Le CCAS de Besançon  ')).toBe('Le CCAS de Besançon');
+    // Une coupure qui tomberait juste après un tiret ou une virgule les retire.
+    expect(signatureSms('Association d’aide au logement, service prévention — Toulouse Métropole')).toBe('Association d’aide au logement, service prévention');
+    // Exactement 60 : gardée entière ; un seul mot trop long : coupé à 60.
+    expect(signatureSms('x'.repeat(60))).toBe('x'.repeat(60));
+    expect(signatureSms('y'.repeat(70))).toBe('y'.repeat(60));
+    for (const s of ['AHU — Association pour l’accompagnement et l’hébergement urbain', 'z '.repeat(40)])
+      expect(signatureSms(s).length).toBeLessThanOrEqual(60);
   });
 });
 
