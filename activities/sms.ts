@@ -42,7 +42,7 @@ export function createSmsMenageActivities(deps: DependancesSmsMenage) {
       const r = await sms.envoyerSmsMenage(entree);
       if (!r.envoye && r.raison === 'fournisseur_en_echec') {
         const contexte = Context.current();
-        const depart: RenvoiSms = { sms: entree };
+        const depart: RenvoiSms = renvoiSmsSchema.parse({ sms: entree });
         await contexte.client.workflow.start('renvoiSms', {
           workflowId: idRenvoiSms(entree.cle),
           taskQueue: contexte.info.taskQueue,

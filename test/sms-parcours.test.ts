@@ -291,4 +291,35 @@ describe('SMS au ménage qui les accepte', () => {
     expect(catcher.messages().filter((m) => m.destinataire === '+33644556677')).toEqual([]);
     expect(await tableau('coord.essai')).not.toContain('en attente d’envoi');
   });
+
+  it('le workflow de renvoi devant une entrée fausse : un délai illisible vaut trois jours, un modèle inconnu ou une clé absente l’abandonnent sans échouer', async () => {
+    const menage = { ...menageEssai(), courriel: 'menage.entrees@essai.example', accepteCourriel: true, telephone: '06 55 66 77 88', accepteSms: true };
+    const r = await lancer(menage);
+    expect(r.status, r.texte).toBe(201);
+    const id = r.json.workflowId as string;
+    await jusqua(handle(id), (e) => e.etape === 'aller_vers', 'étape « aller_vers »');
+    const sms = { workflowId: id, modele: 'courriel' as const, signature: 'Le CCAS', doubleCourrielA: menage.courriel };
+    const renvoyer = (cle: string, entree: unknown) =>
+      essai.banc.env.client.workflow
+        .start('renvoiSms', { workflowId: `renvoi-sms:${cle}`, taskQueue: essai.banc.taskQueue, args: [entree as RenvoiSms] })
+        .then((h) => h.result());
+    // Délai illisible : le SMS part (le workflow ne bute pas sur la durée).
+    expect(await renvoyer(`${id}/delai-illisible:sms`, { sms: { ...sms, cle: `${id}/delai-illisible:sms` }, abandonApres: 'trois jours' })).toEqual({
+      envoye: true,
+    });
+    await catcher.waitFor((m) => m.reference === `${id}/delai-illisible:sms`);
+    // Modèle inconnu : refusé par l'activité (en français, sans reprise), abandonné.
+    expect(await renvoyer(`${id}/modele-inconnu:sms`, { sms: { ...sms, cle: `${id}/modele-inconnu:sms`, modele: 'publicite' } })).toEqual({
+      envoye: false,
+      raison: 'abandonne',
+    });
+    // Sans clé : rien à faire.
+    expect(await renvoyer(`${id}/sans-cle`, { sms: { ...sms, cle: '' } })).toEqual({ envoye: false, raison: 'abandonne' });
+    expect(
+      catcher
+        .messages()
+        .filter((m) => m.destinataire === '+33655667788')
+        .map((m) => m.reference),
+    ).toEqual([expect.stringMatching(/:sms$/), `${id}/delai-illisible:sms`]);
+  });
 });

@@ -18,6 +18,10 @@ const { abandonnerSms } = proxyActivities<Pick<Activites, 'abandonnerSms'>>({
 });
 
 export async function renvoiSms(entree: RenvoiSms): Promise<ResultatSms> {
+  // Une entrée sans clé lisible (jamais venue du produit) : rien à renvoyer ni à noter ; le workflow
+  // finit sans échouer. Le reste de l'entrée est validé par l'activité (EntreeInvalide : abandon).
+  if (typeof entree?.sms?.cle !== 'string' || entree.sms.cle.length < 8) return { envoye: false, raison: 'abandonne' };
+  // Un délai illisible : celui du produit, trois jours.
   const abandon = entree.abandonApres && estDureeIso(entree.abandonApres) ? entree.abandonApres : ABANDON_SMS;
   const { renvoyerSms } = proxyActivities<Pick<Activites, 'renvoyerSms'>>({
     startToCloseTimeout: '1 minute',
