@@ -32,6 +32,7 @@ import type { Coffre } from '../securite/coffre';
 import { signatureSms, type FournisseurSms, type ResultatSms } from '../sms';
 import { createSmsMenageActivities } from './sms';
 import { parserEntree } from './entree';
+import { adresseDeRetour } from '../retours/adresse';
 import { DESTINATAIRES_DIAGNOSTIC, LIBELLES_DESTINATAIRES_DIAGNOSTIC, diagnosticPartageAvec, type DestinataireDiagnostic } from '../domain/partage';
 import { ConsentementsPartage } from '../dossiers/consentements';
 
@@ -157,6 +158,19 @@ export interface DependancesCourriel {
   sms?: { fournisseur: FournisseurSms; coffre: Coffre };
   /** Au-delà, un envoi commencé et jamais confirmé est « incertain » (90 s : plus que le délai d'une tentative). */
   bailEnvoiMs?: number;
+  /**
+   * L'adresse des avis de non-remise (RETOURS_COURRIEL) : chaque courriel part avec sa propre adresse
+   * de retour (`retours+<jeton>@…`, retours/adresse.ts), que le récepteur des avis reconnaît. Sans
+   * elle, l'enveloppe porte l'expéditeur et un avis de non-remise n'est pas vu.
+   */
+  retours?: string;
+}
+
+/** À qui allait un courriel, sans adresse ni nom (la boîte d'envoi le garde pour dire un avis de non-remise). */
+export function sorteDestinataire(d: Destinataire): string {
+  if (d.type === 'adresse') return 'menage';
+  if (d.type === 'partenaire') return `partenaire:${d.role}`;
+  return d.type;
 }
 
 /** Ce que le journal du parcours retient du SMS qui double un courriel (rien : pas de SMS à envoyer). */
@@ -370,12 +384,12 @@ export function createCourrielActivities(deps: DependancesCourriel) {
       const reserve = await deps.base.transaction().execute(async (tx) => {
         await tx
           .insertInto('courriels')
-          .values({ cle: c.cle, message_id: messageId })
+          .values({ cle: c.cle, message_id: messageId, destinataire: sorteDestinataire(c.destinataire), programme_id: programmeDu(c.destinataire) ?? null })
           .onConflict((oc) => oc.column('cle').doNothing())
           .execute();
         const ligne = await tx
           .selectFrom('courriels')
-          .select(['envoye_le', 'envoi_commence_le', 'adresse_refusee_le'])
+          .select(['envoye_le', 'envoi_commence_le', 'adresse_refusee_le', 'jeton_retour'])
           .where('cle', '=', c.cle)
           .forUpdate()
           .executeTakeFirstOrThrow();
@@ -410,7 +424,7 @@ export function createCourrielActivities(deps: DependancesCourriel) {
           .set({ envoi_commence_le: new Date(), tentatives: (eb) => eb('tentatives', '+', 1) })
           .where('cle', '=', c.cle)
           .execute();
-        return { etat: 'a_envoyer' as const, a, repli, remplacement, joints, noms };
+        return { etat: 'a_envoyer' as const, a, repli, remplacement, joints, noms, jeton: ligne.jeton_retour };
       });
       if (reserve.etat === 'deja') return { messageId, envoye: false, piecesJointes: [] };
       if (reserve.etat === 'en_cours') {
@@ -427,7 +441,7 @@ export function createCourrielActivities(deps: DependancesCourriel) {
         avertir('Courriel non envoyé : aucun destinataire, même de repli', { cle: c.cle });
         return { messageId, envoye: false, piecesJointes: [], repli: reserve.repli ?? 'aucun destinataire', nonEnvoye: true };
       }
-      const { a, repli, remplacement, joints, noms } = reserve;
+      const { a, repli, remplacement, joints, noms, jeton } = reserve;
       const nommer = (t: string) => nommerPersonnel(t, (id) => noms.get(id));
       const paragraphes = [
         ...(remplacement ? [remplacement] : []),
@@ -466,6 +480,8 @@ export function createCourrielActivities(deps: DependancesCourriel) {
           html,
           messageId,
           headers: { 'X-Idempotency-Key': c.cle },
+          // Les avis de non-remise reviennent à l'adresse de retour propre à ce courriel.
+          ...(deps.retours && jeton ? { envelope: { from: adresseDeRetour(deps.retours, jeton), to: a.map((x) => x.courriel) } } : {}),
           ...(joints.length ? { attachments: joints.map(({ filename, content, contentType }) => ({ filename, content, contentType })) } : {}),
         });
       } catch (e) {

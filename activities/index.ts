@@ -9,6 +9,7 @@ import { createDossiersActivities, type DependancesDossiers } from './dossiers';
 import { createRetentionActivities, type DependancesRetention } from './retention';
 import { createOrientationsActivities } from './orientations';
 import { createRenvoiSmsActivities } from './sms';
+import { createNonRemiseActivities } from './non-remise';
 
 export type DependancesActivites = DependancesCourriel & DependancesFileIml & DependancesIndicateurs & DependancesDossiers & DependancesRetention;
 
@@ -22,6 +23,7 @@ export function createActivities(deps: DependancesActivites) {
     ...createDossiersActivities(deps),
     ...createRetentionActivities(deps),
     ...createRenvoiSmsActivities(deps),
+    ...createNonRemiseActivities(deps, courriel.envoyerCourriel),
   };
 }
 

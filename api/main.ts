@@ -25,6 +25,7 @@ import { REGISTRE } from './registre-produit';
 import { migrer, ouvrirBase } from '../base';
 import { CatalogueEnBase } from '../programmes/versions';
 import { creerLanceurSimulations } from '../simulations/lanceur';
+import { demarrerRecepteurRetours, signalerParTemporal, type RecepteurRetours } from '../retours/recepteur';
 
 export interface OptionsDemarrage {
   /** Registre des parcours (par défaut : celui du produit). */
@@ -48,6 +49,8 @@ export interface ApiDemarree {
   url: string;
   port: number;
   server: Server;
+  /** Le port SMTP des avis de non-remise, s'ils sont reçus ici. */
+  portRetours?: number;
   close(): Promise<void>;
 }
 
@@ -126,13 +129,30 @@ export async function demarrerApi(config: Config, services: Services, opts: Opti
     s.once('error', ko);
   });
   const portReel = (server.address() as AddressInfo).port;
+  // Les avis de non-remise, reçus en SMTP à côté de l'API (retours/recepteur.ts), si l'adresse des retours est configurée.
+  let retours: RecepteurRetours | undefined;
+  if (config.RETOURS_COURRIEL && config.RETOURS_SMTP_PORT !== undefined) {
+    try {
+      retours = await demarrerRecepteurRetours(
+        { base, retours: config.RETOURS_COURRIEL, signaler: signalerParTemporal(client, config.TEMPORAL_TASK_QUEUE), journal },
+        { port: config.RETOURS_SMTP_PORT, ...(opts.hote ? { hote: opts.hote } : {}) },
+      );
+    } catch (e) {
+      await new Promise<void>((ok) => server.close(() => ok()));
+      throw new ErreurConfiguration(
+        `Les avis de non-remise ne peuvent pas être reçus sur le port ${config.RETOURS_SMTP_PORT} (RETOURS_SMTP_PORT) : ${(e as Error).message}`,
+      );
+    }
+  }
   let fermeture: Promise<void> | undefined;
   return {
     url: `http://localhost:${portReel}`,
     port: portReel,
     server,
+    ...(retours ? { portRetours: retours.port } : {}),
     close() {
       fermeture ??= (async () => {
+        await retours?.close();
         const fermee = new Promise<void>((ok) => server.close(() => ok()));
         server.closeIdleConnections();
         const delai = setTimeout(() => server.closeAllConnections(), 5000);
@@ -156,6 +176,8 @@ async function main(): Promise<void> {
   console.log(
     `API des parcours à l’écoute sur ${api.url} (URL publique : ${config.PUBLIC_BASE_URL}, documentation : ${config.PUBLIC_BASE_URL.replace(/\/$/, '')}/docs)`,
   );
+  if (api.portRetours !== undefined)
+    console.log(`Avis de non-remise reçus en SMTP sur le port ${api.portRetours} (adresse des retours : ${config.RETOURS_COURRIEL}).`);
   let arret = false;
   const arreter = (signal: string) => {
     if (arret) return;

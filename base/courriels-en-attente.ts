@@ -134,3 +134,48 @@ function compte(ligne: { nombre: string | number | bigint; depuis: unknown }): C
 
 /** Un texte pris à la lettre dans un motif LIKE (`_` et `%` n'y sont pas des jokers ; la barre oblique inverse est l'échappement par défaut). */
 const echapperLike = (texte: string) => texte.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/** Un courriel revenu en avis de non-remise (retours/). */
+export interface CourrielNonRemis {
+  /** À qui il allait, sans adresse (« menage », « partenaire:bailleur »…). */
+  destinataire: string | null;
+  envoyeLe: Date | null;
+  /** Quand l'avis est arrivé. */
+  le: Date;
+  statut: string | null;
+}
+
+/** Un courriel suivant au même destinataire, parti depuis une heure sans avis, clôt l'avis d'un courriel non remis. */
+export const SANS_AVIS_APRES_MS = 60 * 60 * 1000;
+
+/**
+ * Les courriels d'un parcours revenus en avis de non-remise, les plus récents d'abord (cinq au plus),
+ * sauf ceux dont le destinataire a reçu depuis un courriel qui n'est pas revenu dans l'heure :
+ * l'adresse a été corrigée (annuaire, coordonnées du ménage).
+ */
+export async function courrielsNonRemis(db: BaseDeDonnees, parcours: string, maintenant: Date): Promise<CourrielNonRemis[]> {
+  const prefixe = `${echapperLike(`${parcours}/`)}%`;
+  const lignes = await db
+    .selectFrom('courriels as c')
+    .select(['c.destinataire', 'c.envoye_le', 'c.non_remis_le', 'c.non_remis_statut'])
+    .where('c.cle', 'like', prefixe)
+    .where('c.non_remis_le', 'is not', null)
+    .where((eb) =>
+      eb.not(
+        eb.exists(
+          eb
+            .selectFrom('courriels as d')
+            .select('d.cle')
+            .where('d.cle', 'like', prefixe)
+            .whereRef('d.destinataire', '=', 'c.destinataire')
+            .whereRef('d.envoye_le', '>', 'c.envoye_le')
+            .where('d.envoye_le', '<', new Date(maintenant.getTime() - SANS_AVIS_APRES_MS))
+            .where('d.non_remis_le', 'is', null),
+        ),
+      ),
+    )
+    .orderBy('c.non_remis_le', 'desc')
+    .limit(5)
+    .execute();
+  return lignes.map((l) => ({ destinataire: l.destinataire, envoyeLe: l.envoye_le, le: l.non_remis_le!, statut: l.non_remis_statut }));
+}

@@ -662,4 +662,36 @@ export const MIGRATIONS: Record<string, Migration> = {
       await db.schema.alterTable('courriels').dropColumn('adresse_refusee_le').execute();
     },
   },
+  '0034-courriels-non-remis': {
+    async up(db: Kysely<unknown>) {
+      // Les avis de non-remise (un courriel accepté par le serveur puis refusé plus loin) : chaque
+      // courriel part avec une adresse de retour qui lui est propre (`retours+<jeton>@…`), d'un jeton
+      // tiré au hasard (les lignes d'avant n'en ont pas : leurs avis ne sont pas reconnus). À qui il
+      // allait, sans adresse (« partenaire:bailleur », « menage »…), et son programme : de quoi dire
+      // l'avis et qui prévenir.
+      await db.schema
+        .alterTable('courriels')
+        .addColumn('jeton_retour', 'text')
+        .addColumn('destinataire', 'text')
+        .addColumn('programme_id', 'text')
+        .addColumn('non_remis_le', 'timestamptz')
+        .addColumn('non_remis_statut', 'text')
+        .execute();
+      await sql`alter table courriels alter column jeton_retour set default replace(gen_random_uuid()::text, '-', '')`.execute(db);
+      await sql`create unique index courriels_jeton_retour on courriels (jeton_retour)`.execute(db);
+      await sql`create index courriels_non_remis on courriels (non_remis_le) where non_remis_le is not null`.execute(db);
+    },
+    async down(db: Kysely<unknown>) {
+      await sql`drop index if exists courriels_non_remis`.execute(db);
+      await sql`drop index if exists courriels_jeton_retour`.execute(db);
+      await db.schema
+        .alterTable('courriels')
+        .dropColumn('non_remis_statut')
+        .dropColumn('non_remis_le')
+        .dropColumn('programme_id')
+        .dropColumn('destinataire')
+        .dropColumn('jeton_retour')
+        .execute();
+    },
+  },
 };

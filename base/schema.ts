@@ -41,6 +41,14 @@ export interface TableCourriels {
   echoue_le: ColumnType<Date | null, Date | null | undefined, Date | null>;
   /** L'adresse du destinataire refusée pour de bon (0033) : le courriel est redirigé. */
   adresse_refusee_le: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  /** L'adresse de retour propre au courriel (0034) : `retours+<jeton>@…` ; tiré au hasard à l'insertion. */
+  jeton_retour: ColumnType<string | null, never, never>;
+  /** À qui il allait, sans adresse : « menage », « partenaire:<rôle> », « personnel », « coordination ». */
+  destinataire: ColumnType<string | null, string | null | undefined, string | null>;
+  programme_id: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Un avis de non-remise reçu après l'envoi : sa date et le code d'état (RFC 3463, « 5.1.1 »). */
+  non_remis_le: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  non_remis_statut: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 /** La fiche d'indicateurs d'un parcours (domain/indicateurs.ts), sans donnée personnelle. */

@@ -9,6 +9,7 @@ import { loadClientConnectConfig } from '@temporalio/envconfig';
 import { z } from 'zod';
 import './zod-fr';
 import { estDureeIso } from '../domain/durees';
+import { adresseRetoursSchema } from '../retours/adresse';
 
 const booleen = z.enum(['true', 'false', '1', '0', 'oui', 'non', '']).transform((v) => v === 'true' || v === '1' || v === 'oui');
 const fichier = z.string().refine((p) => existsSync(p), { error: 'fichier introuvable' });
@@ -69,6 +70,14 @@ export const configSchema = z
     SMS_EXPEDITEUR: z.string().min(1).max(11, 'nom d’expéditeur de 11 caractères au plus').default('Parcours'),
     SMS_INBOX_URL: z.url().optional(),
     /**
+     * Avis de non-remise (retours/) : l'adresse à laquelle les serveurs renvoient un courriel qu'ils
+     * n'ont pas pu remettre (chaque courriel part avec la sienne, `retours+<jeton>@domaine`), et le
+     * port où l'API les reçoit en SMTP (l'enregistrement MX du domaine des retours, ou une redirection,
+     * doit y mener). Sans eux, un courriel accepté puis renvoyé plus loin n'est pas vu.
+     */
+    RETOURS_COURRIEL: adresseRetoursSchema.optional(),
+    RETOURS_SMTP_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+    /**
      * Connexion du personnel par OpenID Connect (api/oidc.ts) : ProConnect ou tout autre fournisseur.
      * Sans OIDC_ISSUER, seuls les mots de passe locaux. Adresse de retour à déclarer chez le
      * fournisseur : PUBLIC_BASE_URL + /connexion/oidc/retour.
@@ -90,6 +99,12 @@ export const configSchema = z
       .default('email'),
   })
   .superRefine((c, ctx) => {
+    if (c.RETOURS_SMTP_PORT !== undefined && !c.RETOURS_COURRIEL)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['RETOURS_COURRIEL'],
+        message: 'obligatoire avec RETOURS_SMTP_PORT (l’adresse à laquelle reviennent les avis de non-remise)',
+      });
     if (c.OIDC_ISSUER && !c.OIDC_CLIENT_ID)
       ctx.addIssue({ code: 'custom', path: ['OIDC_CLIENT_ID'], message: 'obligatoire avec OIDC_ISSUER (l’identifiant du client déclaré chez le fournisseur)' });
   });

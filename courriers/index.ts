@@ -8,3 +8,4 @@ export * as protocole from './protocole';
 export * as prevention from './prevention';
 export * as orientations from './orientations';
 export type { Courriel, Jour } from './commun';
+export * as retours from './retours';

@@ -15,7 +15,9 @@
  * `.json` de réception) et relu au démarrage suivant : la boîte survit à un redémarrage. Le lanceur
  * de dev utilise `<DATA_DIR>/courriels` (`.data/`, ignoré par git). Comme un relais strict, il refuse
  * les destinataires d'un domaine en `.invalid` (réservé, RFC 2606 : il n'existe jamais) par « 550
- * 5.1.2 » : de quoi essayer une adresse erronée. C'est un outil de
+ * 5.1.2 » : de quoi essayer une adresse erronée ; il accepte ceux d'un domaine en `.rebond.test`, puis
+ * renvoie un avis de non-remise au récepteur des avis (`relaisRetours`, dev/avis-non-remise.ts) : de
+ * quoi essayer une adresse refusée plus loin. C'est un outil de
  * développement, pas un système d'enregistrement : les 1 000 derniers courriels seulement.
  *
  * Lancement direct : `npx tsx dev/mail-catcher.ts` (SMTP_PORT, défaut 1025 ;
@@ -33,6 +35,7 @@ import { SMTPServer } from 'smtp-server';
 import type { SMTPServerSession } from 'smtp-server';
 import type { CourrielRecu, PieceJointeRecue } from './courriel-recu';
 import { creerApplicationBoite } from './mail-inbox';
+import { avisDeNonRemise, estAdresseQuiRevient, renvoyerAvis } from './avis-non-remise';
 
 export type { CourrielRecu, PieceJointeRecue };
 
@@ -66,6 +69,11 @@ export interface OptionsMailCatcher {
    * la boîte est en mémoire seulement.
    */
   dossier?: string;
+  /**
+   * Où renvoyer les avis de non-remise des destinataires en `.rebond.test` (dev/avis-non-remise.ts) :
+   * le récepteur des avis du produit. Lu à chaque courriel ; sans lui, ces courriels se perdent.
+   */
+  relaisRetours?: () => { hote: string; port: number } | undefined;
 }
 
 const CAPACITE = 1000;
@@ -315,6 +323,23 @@ export async function startMailCatcher(opts: OptionsMailCatcher = {}): Promise<M
     }
   };
 
+  const renvoyerAvisPlusTard = (de: string | null, destinataires: string[], brut: Buffer) => {
+    const relais = opts.relaisRetours?.();
+    // Un avis n'a pas d'expéditeur d'enveloppe : il n'appelle pas d'avis en retour.
+    if (!de || !relais) {
+      log(`courriel non remis (${destinataires.length} destinataire${destinataires.length > 1 ? 's' : ''}) : aucun avis renvoyé`);
+      return;
+    }
+    const fin = brut.indexOf('\r\n\r\n');
+    const entetes = brut.subarray(0, fin < 0 ? brut.length : fin).toString('utf8');
+    setImmediate(() => {
+      renvoyerAvis(relais, de, avisDeNonRemise({ a: de, destinataires, entetes })).then(
+        () => log(`avis de non-remise renvoyé (${destinataires.length} destinataire${destinataires.length > 1 ? 's' : ''})`),
+        (e: unknown) => log(`avis de non-remise non renvoyé : ${sorteDErreur(e)}`),
+      );
+    });
+  };
+
   // Les courriels sont analysés l'un après l'autre : la boîte garde l'ordre de réception.
   let file: Promise<void> = Promise.resolve();
 
@@ -367,7 +392,10 @@ export async function startMailCatcher(opts: OptionsMailCatcher = {}): Promise<M
             callback(Object.assign(new Error('Message illisible'), { responseCode: 554 }));
             return;
           }
-          recevoir(c, r, brut);
+          // Accepté, puis « non remis » aux destinataires en `.rebond.test` : l'avis part après la réponse.
+          const revient = r.enveloppe.a.filter(estAdresseQuiRevient);
+          if (revient.length) renvoyerAvisPlusTard(r.enveloppe.de, revient, brut);
+          if (revient.length < r.enveloppe.a.length) recevoir(c, r, brut);
           callback();
         });
       });

@@ -668,6 +668,7 @@ function recapitulatif(o: {
   appUrl: string;
   inboxUrl: string;
   smsInboxUrl?: string;
+  portRetours: number;
   temporalUiUrl?: string;
   temporalExterne?: string;
   demo: boolean;
@@ -687,6 +688,7 @@ function recapitulatif(o: {
     ligne('Documentation de l’API', `${base}/docs`),
     ligne('Boîte de réception', `${o.inboxUrl}  ${gris('(courriels envoyés ; rien ne part vraiment)')}`),
     ...(o.smsInboxUrl ? [ligne('SMS reçus', `${o.smsInboxUrl}  ${gris('(SMS envoyés ; rien ne part vraiment)')}`)] : []),
+    ligne('Avis de non-remise', `smtp://127.0.0.1:${o.portRetours}  ${gris('(une adresse en .rebond.test revient en avis)')}`),
   ];
   if (o.temporalUiUrl) {
     l.push(ligne('Interface Temporal', o.temporalUiUrl));
@@ -730,6 +732,7 @@ async function main(): Promise<void> {
   const portSmtp = lirePort('SMTP_PORT', 1025);
   const portBoite = lirePort('MAIL_INBOX_PORT', 1080);
   const portSms = lirePort('SMS_INBOX_PORT', 1090);
+  const portRetours = lirePort('RETOURS_SMTP_PORT', 1026);
   const portPostgres = lirePort('POSTGRES_PORT', 5433);
   const baseExplicite = process.env.DATABASE_URL?.trim() || undefined;
   const adresseExplicite = process.env.TEMPORAL_ADDRESS?.trim() || undefined;
@@ -767,6 +770,9 @@ async function main(): Promise<void> {
     // Comptes de démonstration aux mots de passe connus : l'API n'écoute que sur cette machine.
     API_HOST: process.env.API_HOST?.trim() || '127.0.0.1',
     MAIL_INBOX_URL: inboxUrl,
+    // Les avis de non-remise : renvoyés par le mail catcher (destinataires en `.rebond.test`) à l'API.
+    RETOURS_COURRIEL: process.env.RETOURS_COURRIEL?.trim() || 'retours@prevention-expulsions.local',
+    RETOURS_SMTP_PORT: String(portRetours),
     SMS_URL: smsExterne ?? `http://127.0.0.1:${portSms}/sms`,
     ...(smsInboxUrl ? { SMS_INBOX_URL: smsInboxUrl } : {}),
     LOG_LEVEL: process.env.LOG_LEVEL?.trim() || 'warn',
@@ -782,7 +788,7 @@ async function main(): Promise<void> {
 
   // Ports de l'API HTTP et des métriques du serveur Temporal : donnés, ou choisis ici hors des autres
   // (laissés au CLI, ils pouvaient tomber sur un port promis à un autre service : dev/ports.ts).
-  const promis = new Set([port, portTemporal, portUi, portSmtp, portBoite, portSms, portPostgres]);
+  const promis = new Set([port, portTemporal, portUi, portSmtp, portBoite, portSms, portPostgres, portRetours]);
   const portHttp = process.env.TEMPORAL_HTTP_PORT?.trim() ? lirePort('TEMPORAL_HTTP_PORT', 0) : await portLibreAuHasard(promis);
   promis.add(portHttp);
   const portMetriques = process.env.TEMPORAL_METRICS_PORT?.trim() ? lirePort('TEMPORAL_METRICS_PORT', 0) : await portLibreAuHasard(promis);
@@ -797,6 +803,7 @@ async function main(): Promise<void> {
         ]),
     { port, role: 'API et application web', variable: 'PORT' },
     { port: portSmtp, role: 'SMTP du mail catcher', variable: 'SMTP_PORT' },
+    { port: portRetours, role: 'avis de non-remise (SMTP de l’API)', variable: 'RETOURS_SMTP_PORT' },
     ...(baseExplicite ? [] : [{ port: portPostgres, role: 'PostgreSQL embarqué', variable: 'POSTGRES_PORT' }]),
     { port: portBoite, role: 'boîte de réception', variable: 'MAIL_INBOX_PORT' },
     ...(smsExterne ? [] : [{ port: portSms, role: 'boîte de réception des SMS', variable: 'SMS_INBOX_PORT' }]),
@@ -853,7 +860,13 @@ async function main(): Promise<void> {
     // 4. Mail catcher, dans ce processus.
     verifierPasInterrompu();
     try {
-      catcher = await startMailCatcher({ smtpPort: portSmtp, httpPort: portBoite, host: '127.0.0.1', dossier: join(dossier, 'courriels') });
+      catcher = await startMailCatcher({
+        smtpPort: portSmtp,
+        httpPort: portBoite,
+        host: '127.0.0.1',
+        dossier: join(dossier, 'courriels'),
+        relaisRetours: () => ({ hote: '127.0.0.1', port: portRetours }),
+      });
     } catch (e) {
       const err = e as NodeJS.ErrnoException;
       throw new ErreurDemarrage(
@@ -904,6 +917,7 @@ async function main(): Promise<void> {
       appUrl,
       inboxUrl,
       smsInboxUrl,
+      portRetours,
       temporalUiUrl,
       temporalExterne: adresseExplicite,
       demo,

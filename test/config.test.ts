@@ -119,6 +119,8 @@ describe('lireConfig : une valeur invalide arrête le démarrage avec la variabl
     ['STAFF_ACCOUNTS_FILE', '/introuvable/comptes.json', /fichier introuvable/],
     ['WORKER_MEMOIRE_MIO', 'beaucoup', /nombre de mégaoctets attendu/],
     ['WORKER_MEMOIRE_MIO', '128', /au moins 256 Mio/],
+    ['RETOURS_COURRIEL', 'retours+x@ccas.example', /adresse attendue, sans « \+ »/],
+    ['RETOURS_COURRIEL', 'pas une adresse', /adresse attendue/],
   ])('%s=%s', (variable, valeur, raison) => {
     const message = erreurConfig({ ...CLES, [variable]: valeur });
     expect(message).toMatch(/^Configuration invalide :/);
@@ -134,6 +136,14 @@ describe('lireConfig : une valeur invalide arrête le démarrage avec la variabl
     const message = erreurConfig(env);
     expect(message).toMatch(new RegExp(`- ${variable} : variable obligatoire`));
     expect(erreurConfig({ ...env, [variable]: '' })).toMatch(new RegExp(`- ${variable} : variable obligatoire`));
+  });
+
+  it('RETOURS_SMTP_PORT sans RETOURS_COURRIEL : l’adresse des retours est demandée', () => {
+    expect(erreurConfig({ ...CLES, RETOURS_SMTP_PORT: '2525' })).toMatch(/^- RETOURS_COURRIEL : obligatoire avec RETOURS_SMTP_PORT/m);
+    expect(lireConfig({ ...CLES, RETOURS_SMTP_PORT: '2525', RETOURS_COURRIEL: 'retours@ccas.example' })).toMatchObject({
+      RETOURS_SMTP_PORT: 2525,
+      RETOURS_COURRIEL: 'retours@ccas.example',
+    });
   });
 
   it('liste toutes les erreurs à la fois', () => {

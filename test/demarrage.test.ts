@@ -158,7 +158,7 @@ const DELAI_TEST_MS = DELAI_PRET_MS + 60_000;
 describe.skipIf(process.platform === 'win32')('lanceur embarqué (npx tsx dev/start.ts)', () => {
   let dossier: string;
   let env: NodeJS.ProcessEnv;
-  let ports: { api: number; temporal: number; ui: number; smtp: number; boite: number; postgres: number; sms: number };
+  let ports: { api: number; temporal: number; ui: number; smtp: number; boite: number; postgres: number; sms: number; retours: number };
   const lancements: Lancement[] = [];
   const lances: Processus[] = [];
   let contenuCles = '';
@@ -188,8 +188,8 @@ describe.skipIf(process.platform === 'win32')('lanceur embarqué (npx tsx dev/st
     dossier = mkdtempSync(join(tmpdir(), 'demarrage-'));
     // Tous les ports au hasard, boîte des SMS comprise : deux suites sur la même machine (ou un
     // npm start ouvert à côté) ne se les disputent pas.
-    const [api, temporal, ui, smtp, boite, postgres, sms] = await portsAuHasard(7);
-    ports = { api: api!, temporal: temporal!, ui: ui!, smtp: smtp!, boite: boite!, postgres: postgres!, sms: sms! };
+    const [api, temporal, ui, smtp, boite, postgres, sms, retours] = await portsAuHasard(8);
+    ports = { api: api!, temporal: temporal!, ui: ui!, smtp: smtp!, boite: boite!, postgres: postgres!, sms: sms!, retours: retours! };
     env = { ...process.env };
     for (const k of Object.keys(env)) {
       if (k.startsWith('TEMPORAL_') && k !== 'TEMPORAL_CLI_PATH') delete env[k];
@@ -203,6 +203,7 @@ describe.skipIf(process.platform === 'win32')('lanceur embarqué (npx tsx dev/st
       'MAIL_INBOX_URL',
       'SMS_URL',
       'SMS_INBOX_URL',
+      'RETOURS_COURRIEL',
       'STAFF_ACCOUNTS_FILE',
       'DEMO_ACCOUNTS',
       'LOG_LEVEL',
@@ -218,6 +219,7 @@ describe.skipIf(process.platform === 'win32')('lanceur embarqué (npx tsx dev/st
       MAIL_INBOX_PORT: String(ports.boite),
       POSTGRES_PORT: String(ports.postgres),
       SMS_INBOX_PORT: String(ports.sms),
+      RETOURS_SMTP_PORT: String(ports.retours),
       NO_COLOR: '1',
     });
   });
@@ -259,6 +261,7 @@ describe.skipIf(process.platform === 'win32')('lanceur embarqué (npx tsx dev/st
       expect(sortie).toContain(`http://localhost:${ports.api}/docs`);
       expect(sortie).toContain(`http://localhost:${ports.boite}`);
       expect(sortie).toContain(`http://localhost:${ports.sms}/`);
+      expect(sortie).toContain(`smtp://127.0.0.1:${ports.retours}`);
       expect(sortie).toContain(`http://localhost:${ports.ui}`);
       expect(sortie).toMatch(/admin\s+admin-demo/);
       expect(sortie).toMatch(/ts\.martin\s+ts-demo/);
@@ -272,6 +275,11 @@ describe.skipIf(process.platform === 'win32')('lanceur embarqué (npx tsx dev/st
       expect(sante.status).toBe(200);
       expect(JSON.parse(sante.texte)).toEqual(SANTE_OK);
       expect((await lire('/docs')).status).toBe(200);
+
+      // L'API reçoit les avis de non-remise en SMTP.
+      const retours = nodemailer.createTransport({ host: '127.0.0.1', port: ports.retours, secure: false, ignoreTLS: true });
+      expect(await retours.verify()).toBe(true);
+      retours.close();
 
       const boite = await fetch(`http://localhost:${ports.boite}/`, { signal: AbortSignal.timeout(10_000) });
       expect(boite.status).toBe(200);

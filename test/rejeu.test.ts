@@ -716,6 +716,32 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === '1')('enregistrement des 
   });
 });
 
+describe.runIf(process.env.ENREGISTRER_HISTORIQUES === '1')('enregistrement des avis de non-remise', () => {
+  it('enregistre un avis de non-remise : la coordination avertie', async () => {
+    const banc = await monterBanc();
+    try {
+      const cle = `loiret-ahu--REJEU-RETOUR-${Date.now()}/lettre`;
+      await banc.dependances.base
+        .insertInto('courriels')
+        .values({
+          cle,
+          message_id: `<${Date.now()}@rejeu>`,
+          destinataire: 'menage',
+          programme_id: 'loiret-ahu',
+          envoye_le: new Date(),
+          non_remis_le: new Date(),
+          non_remis_statut: '5.1.1',
+        })
+        .execute();
+      const handle = await banc.env.client.workflow.start('avisNonRemise', { taskQueue: banc.taskQueue, workflowId: `non-remis:${cle}`, args: [{ cle }] });
+      expect(await handle.result()).toBe('alerte');
+      ecrireHistorique('avis-non-remise-v1.json', await handle.fetchHistory());
+    } finally {
+      await banc.fermer();
+    }
+  });
+});
+
 describe('rejeu des historiques enregistrés', () => {
   const fichiers = existsSync(DOSSIER_HISTORIQUES) ? readdirSync(DOSSIER_HISTORIQUES).filter((f) => f.endsWith('.json')) : [];
   it('il y a au moins un historique de référence', () => {

@@ -99,7 +99,7 @@ import {
 import { devantUnNom } from '../domain/libelles';
 import { pageOrientations, type RetourOrientation } from './pages/orientations';
 import { aTraiterParProgramme, orientationsNonTraitees } from '../orientations/relances';
-import { courrielsEnAttente, smsEnAttente } from '../base/courriels-en-attente';
+import { courrielsEnAttente, courrielsNonRemis, smsEnAttente } from '../base/courriels-en-attente';
 import { changementDuFormulaire, erreursDuFormulaire, pageProgrammes, pageReglages, type RetourReglages } from './pages/reglages';
 import { pageConnexion } from './pages/connexion';
 import { pageEvaluations } from './pages/evaluations';
@@ -486,7 +486,7 @@ export function routesWeb(deps: DependancesApi, auth: OptionsAuth & { maintenant
     const orientePar = orientation
       ? `${orientation.fiche.oriente.nom}, ${orientation.organisation.nom} (le ${dateFr(orientation.recueLe.toISOString())})`
       : undefined;
-    const [partage, contact, programme, priorite, courriels] = await Promise.all([
+    const [partage, contact, programme, priorite, courriels, nonRemis] = await Promise.all([
       lireConsentementPartage(deps, ctx.personne, etat.workflowId),
       lireContactMenage(deps, ctx.personne, etat.workflowId),
       // Les options du programme dans la version du parcours (lancé peut-être avant un changement).
@@ -495,6 +495,8 @@ export function routesWeb(deps: DependancesApi, auth: OptionsAuth & { maintenant
       deps.base.selectFrom('priorites_dossiers').select('motif').where('workflow_id', '=', etat.workflowId).executeTakeFirst(),
       // Les courriels de ce parcours que le serveur de courriel refuse en ce moment (ses SMS : dans `contact`).
       courrielsEnAttente(deps.base, { parcours: etat.workflowId }, auth.maintenant()),
+      // Ceux qui sont revenus en avis de non-remise (adresse à vérifier).
+      courrielsNonRemis(deps.base, etat.workflowId, auth.maintenant()),
     ]);
     // Le diagnostic, le carnet de route, le plan et les notes s'affichent : la lecture est tracée (qui, quand, quel parcours).
     if (aDesContenusConfidentiels(etat)) await dossiersDe(deps).noterConsultation(ctx.personne.id, etat.workflowId, LECTURE_SUIVI_CONFIDENTIEL);
@@ -513,6 +515,7 @@ export function routesWeb(deps: DependancesApi, auth: OptionsAuth & { maintenant
         contact,
         ...(programme ? { programme } : {}),
         ...(priorite ? { priorite: priorite.motif } : {}),
+        nonRemis,
         courriels: {
           ...courriels,
           ...(contact.smsEnAttente ? { sms: { nombre: contact.smsEnAttente.nombre, depuis: new Date(contact.smsEnAttente.depuis) } } : {}),

@@ -68,6 +68,7 @@ async function main() {
       expediteur: config.MAIL_FROM,
       signeur: services.signeur,
       baseUrl: config.PUBLIC_BASE_URL,
+      ...(config.RETOURS_COURRIEL ? { retours: config.RETOURS_COURRIEL } : {}),
       ...(config.SMS_URL
         ? {
             sms: { coffre: services.coffre, fournisseur: fournisseurHttp({ url: config.SMS_URL, jeton: config.SMS_JETON, expediteur: config.SMS_EXPEDITEUR }) },

@@ -6,3 +6,4 @@ export { protocolePostResiliation } from './protocole-post-resiliation';
 export { effacementDossiers } from './effacement-dossiers';
 export { relanceOrientations } from './relance-orientations';
 export { renvoiSms } from './renvoi-sms';
+export { avisNonRemise } from './avis-non-remise';

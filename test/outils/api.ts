@@ -132,12 +132,15 @@ export async function deuxApiEssai(
  * Un fichier de test avec son banc et son API : monte les deux avant les tests, les arrête après, et
  * ouvre (une fois par compte) les sessions du personnel d'essai, tous avec `motDePasse`.
  */
-export function bancAvecApi(motDePasse: string, o: { autres?: Personne[]; dependances?: Partial<DependancesActivites> } = {}) {
+export function bancAvecApi(
+  motDePasse: string,
+  o: { autres?: Personne[]; dependances?: Partial<DependancesActivites>; relaisRetours?: () => { hote: string; port: number } | undefined } = {},
+) {
   let banc: Banc | undefined;
   let api: ApiEssai | undefined;
   const jetons = new Map<string, string>();
   beforeAll(async () => {
-    banc = await monterBanc(o.dependances ? { dependances: o.dependances } : {});
+    banc = await monterBanc({ ...(o.dependances ? { dependances: o.dependances } : {}), ...(o.relaisRetours ? { relaisRetours: o.relaisRetours } : {}) });
     api = await demarrerApiEssai(banc, { annuaire: await annuaireEssai(motDePasse, o.autres) });
   });
   afterAll(async () => {

@@ -207,10 +207,16 @@ function transportRetenable(reel: Transporter): { transport: Transporter; reteni
 }
 
 export async function monterBanc(
-  opts: { dependances?: Partial<DependancesActivites>; reglages?: OptionsWorker['reglages']; personnel?: Personne[] } = {},
+  opts: {
+    dependances?: Partial<DependancesActivites>;
+    reglages?: OptionsWorker['reglages'];
+    personnel?: Personne[];
+    /** Où le mail catcher renvoie les avis de non-remise (destinataires en `.rebond.test`). */
+    relaisRetours?: () => { hote: string; port: number } | undefined;
+  } = {},
 ): Promise<Banc> {
   const env = await serveurTemporal();
-  const courriels = await startMailCatcher({ smtpPort: 0, httpPort: 0, quiet: true });
+  const courriels = await startMailCatcher({ smtpPort: 0, httpPort: 0, quiet: true, ...(opts.relaisRetours ? { relaisRetours: opts.relaisRetours } : {}) });
   const taskQueue = `essai-${Math.random().toString(36).slice(2, 8)}`;
   const smtp = transportRetenable(nodemailer.createTransport({ host: '127.0.0.1', port: courriels.smtpPort, secure: false, ignoreTLS: true }));
   const dependances: DependancesActivites = {

@@ -47,7 +47,9 @@ import type { EtatContactMenage } from '../../api/routes/contact-menage';
 import { recoitDiagnostic } from '../../api/visibilite';
 import { estCoordination, nomDe, tableau, travailleursSociaux, type Contexte } from './commun';
 import { sectionFileIml } from './file-iml';
-import type { EnvoisEnAttente } from '../../base/courriels-en-attente';
+import type { CourrielNonRemis, EnvoisEnAttente } from '../../base/courriels-en-attente';
+import { aQuiAllait } from '../../courriers/retours';
+import { raisonNonRemise } from '../../retours/avis';
 
 /** Le retour d'un formulaire de la page : erreurs de saisie, refus du parcours, saisie à remettre. */
 export interface RetourFormulaire {
@@ -76,6 +78,8 @@ export interface OptionsPageParcours {
   priorite?: string;
   /** Les courriels de ce parcours que le serveur de courriel refuse en ce moment, et ses SMS que le fournisseur refuse. */
   courriels?: EnvoisEnAttente;
+  /** Les courriels de ce parcours revenus en avis de non-remise (adresse à vérifier). */
+  nonRemis?: CourrielNonRemis[];
 }
 
 export interface BailleurDuParcours {
@@ -675,6 +679,18 @@ function avisCourrielsEnAttente(c: EnvoisEnAttente | undefined): Brut {
   return courriels || sms ? html`<div class="alerte" role="status">${courriels}${sms}</div>` : brut('');
 }
 
+/** Les courriels de ce parcours revenus en avis de non-remise : à qui, quand, pourquoi, et quoi vérifier. */
+function avisNonRemis(liste: CourrielNonRemis[] | undefined): Brut {
+  if (!liste?.length) return brut('');
+  const lignes = liste.map(
+    (n) =>
+      html`<li>le courriel ${aQuiAllait(n.destinataire)}${n.envoyeLe ? html` du ${dateHeureFr(n.envoyeLe.toISOString())}` : ''} : ${raisonNonRemise(n.statut)} (avis reçu le ${dateHeureFr(n.le.toISOString())})</li>`,
+  );
+  return html`<div class="alerte" role="status" id="courriels-non-remis"><p><strong>${liste.length === 1 ? 'Un courriel de ce dossier n’a pas été remis' : `${liste.length} courriels de ce dossier n’ont pas été remis`}</strong> : le serveur de courriel de leur destinataire les a renvoyés.</p>
+<ul>${lignes}</ul>
+<p>Vérifiez l’adresse : dans l’annuaire des partenaires pour un partenaire, avec le ménage pour le ménage (« Joindre le ménage »). Les courriels suivants partent à l’adresse connue au moment de l’envoi ; cet avis s’efface quand l’un d’eux est arrivé sans revenir.</p></div>`;
+}
+
 export function pageParcours(ctx: Contexte, etat: EtatParcours, o: OptionsPageParcours = {}): Brut {
   const definition = ctx.deps.registre[etat.typeParcours];
   const actions = actionsPermises(ctx, etat);
@@ -736,6 +752,7 @@ ${
     : ''
 }
 ${avisCourrielsEnAttente(o.courriels)}
+${avisNonRemis(o.nonRemis)}
 ${o.retour && !o.retour.formulaire ? resumeErreurs(o.retour.titre, o.retour.messages) : ''}
 ${
   // Le détail de l'erreur est dans le formulaire (annoncé là, une seule fois) ; en haut, de quoi y aller.
