@@ -29,7 +29,7 @@ import type { Catalogue } from '../programmes/catalogue';
 import { rendreCourriel } from './mise-en-page';
 import { adresseRefusee, codesEchecSmtp } from './echec-smtp';
 import type { Coffre } from '../securite/coffre';
-import { signatureSms, type FournisseurSms, type ResultatSms } from '../sms';
+import { Consentements, signatureSms, type FournisseurSms, type ResultatSms } from '../sms';
 import { createSmsMenageActivities } from './sms';
 import { parserEntree } from './entree';
 import { adresseDeRetour } from '../retours/adresse';
@@ -108,6 +108,8 @@ export interface ResultatCourriel {
   repli?: string;
   /** Le bailleur qui l'a reçu, quand c'est celui que nomme le parcours (choisi au lancement) : le journal le nomme. */
   organisation?: string;
+  /** Le courriel n'est pas parti, et pourquoi (le ménage n'accepte plus les courriels) : le journal le dit. */
+  nonEnvoye?: string;
   /**
    * Le SMS qui double ce courriel au ménage : parti, confié au workflow de renvoi (le fournisseur ne
    * l'a pas pris), ou refusé pour de bon ; rien sans SMS à envoyer. Le journal le dit.
@@ -164,6 +166,12 @@ export interface DependancesCourriel {
    * elle, l'enveloppe porte l'expéditeur et un avis de non-remise n'est pas vu.
    */
   retours?: string;
+  /**
+   * Pour lire, à l'envoi, l'adresse du ménage notée dans son dossier (consentements chiffrés) : un
+   * courriel au ménage part à l'adresse que le travailleur social a corrigée depuis l'orientation, ou
+   * ne part pas si le ménage n'accepte plus les courriels. Sans lui, l'adresse du parcours.
+   */
+  coffre?: Coffre;
 }
 
 /** À qui allait un courriel, sans adresse ni nom (la boîte d'envoi le garde pour dire un avis de non-remise). */
@@ -182,6 +190,9 @@ const SMS_POUR_LE_JOURNAL: Record<Exclude<ResultatSms, { envoye: true }>['raison
   sans_consentement: undefined,
   pas_au_menage: undefined,
 };
+
+/** La raison d'un courriel au ménage qui ne part pas : son accord retiré depuis l'orientation. */
+export const MENAGE_SANS_COURRIELS = 'le ménage n’accepte plus les courriels';
 
 /** La raison d'un courriel redirigé parce que le serveur de courriel a refusé l'adresse (sans l'adresse : elle va au journal). */
 export const ADRESSE_REFUSEE = 'l’adresse du destinataire a été refusée par le serveur de courriel : inconnue ou erronée';
@@ -243,8 +254,13 @@ export function createCourrielActivities(deps: DependancesCourriel) {
     annuaire: LecturesAnnuaire,
     d: Destinataire,
     tx: BaseDeDonnees,
-  ): Promise<{ a: Array<{ nom: string; courriel: string }>; repli?: string; remplacement?: string }> {
-    if (d.type === 'adresse') return { a: [{ nom: d.nom, courriel: d.courriel }] };
+  ): Promise<{ a: Array<{ nom: string; courriel: string }>; repli?: string; remplacement?: string; sansAccord?: true }> {
+    if (d.type === 'adresse') {
+      // Le ménage du parcours : son adresse (ou son refus) notée dans le dossier depuis l'orientation l'emporte.
+      const menage = await adresseDuMenage(tx);
+      if (menage?.accorde === false) return { a: [], sansAccord: true };
+      return { a: [{ nom: d.nom, courriel: menage?.courriel ?? d.courriel }] };
+    }
     if (d.type === 'partenaire') {
       // « Le bailleur » d'un parcours est celui qu'il nomme (choisi au lancement, changé avec une trace).
       const { contacts, autreBailleur } = await annuaire.contactsEtOrganisation(d.programmeId, d.role, parcoursCourant());
@@ -276,6 +292,18 @@ export function createCourrielActivities(deps: DependancesCourriel) {
     const c = await annuaire.coordinateurs(d.programmeId);
     if (c.length) return { a: c.map((p) => ({ nom: p.nom, courriel: p.courriel })) };
     return replier(annuaire, d.programmeId, `aucun compte de coordination n’est actif pour ce programme`, false);
+  }
+
+  /**
+   * L'accord du ménage du parcours en cours aux courriels et son adresse, notés dans le dossier
+   * (consentements_menage, chiffrés) ; rien hors d'un parcours, sans coffre ou sans rien de noté.
+   */
+  async function adresseDuMenage(tx: BaseDeDonnees): Promise<{ accorde: boolean; courriel?: string } | undefined> {
+    const workflowId = parcoursCourant();
+    if (!workflowId || !deps.coffre) return undefined;
+    const c = await new Consentements(tx, deps.coffre).lire(workflowId);
+    if (!c.courriel.le) return undefined;
+    return { accorde: c.courriel.accorde, ...(c.adresseCourriel ? { courriel: c.adresseCourriel } : {}) };
   }
 
   /** Le programme du courriel : celui du destinataire, sinon celui du parcours qui l'envoie (« programme--référence »). */
@@ -375,9 +403,15 @@ export function createCourrielActivities(deps: DependancesCourriel) {
    * « incertain » et n'est JAMAIS renvoyé : au plus un courriel (les rappels de la demande portent le
    * même lien), et l'incertitude est journalisée.
    */
-  async function envoyer(
-    c: z.output<typeof courrielSchema>,
-  ): Promise<{ messageId: string; envoye: boolean; piecesJointes: string[]; repli?: string; nonEnvoye?: boolean; incertain?: boolean }> {
+  async function envoyer(c: z.output<typeof courrielSchema>): Promise<{
+    messageId: string;
+    envoye: boolean;
+    piecesJointes: string[];
+    repli?: string;
+    nonEnvoye?: boolean;
+    incertain?: boolean;
+    sansAccord?: true;
+  }> {
     const messageId = `<${createHash('sha256').update(c.cle).digest('hex').slice(0, 40)}@${domaine}>`;
     const bail = deps.bailEnvoiMs ?? BAIL_ENVOI_MS;
     for (;;) {
@@ -400,9 +434,15 @@ export function createCourrielActivities(deps: DependancesCourriel) {
           return { etat: 'incertain' as const };
         }
         const annuaire = new LecturesAnnuaire(tx);
-        const { a, repli, remplacement }: Awaited<ReturnType<typeof adresses>> = ligne.adresse_refusee_le
+        const r: Awaited<ReturnType<typeof adresses>> = ligne.adresse_refusee_le
           ? await replier(annuaire, programmeDu(c.destinataire), ADRESSE_REFUSEE, c.destinataire.type !== 'coordination')
           : await adresses(annuaire, c.destinataire, tx);
+        const { a, repli, remplacement } = r;
+        if ('sansAccord' in r && r.sansAccord) {
+          // Le ménage a retiré son accord aux courriels : rien ne part, le parcours continue, c'est noté.
+          await tx.updateTable('courriels').set({ envoye_le: new Date() }).where('cle', '=', c.cle).execute();
+          return { etat: 'sans_accord' as const };
+        }
         if (!a.length) {
           // Personne à qui l'adresser (ni opérateur ni administrateur) : le parcours continue, c'est noté.
           await tx
@@ -437,6 +477,7 @@ export function createCourrielActivities(deps: DependancesCourriel) {
         avertir('Courriel incertain : une tentative précédente est morte pendant l’envoi ; il n’est pas renvoyé (au plus une fois)', { cle: c.cle });
         return { messageId, envoye: false, piecesJointes: [], incertain: true };
       }
+      if (reserve.etat === 'sans_accord') return { messageId, envoye: false, piecesJointes: [], nonEnvoye: true, sansAccord: true };
       if (reserve.etat === 'sans_destinataire') {
         avertir('Courriel non envoyé : aucun destinataire, même de repli', { cle: c.cle });
         return { messageId, envoye: false, piecesJointes: [], repli: reserve.repli ?? 'aucun destinataire', nonEnvoye: true };
@@ -513,7 +554,10 @@ export function createCourrielActivities(deps: DependancesCourriel) {
 
   /** Un courriel (entrée déjà validée) et, pour le ménage qui l'a accepté, son SMS. */
   async function envoyerUn(c: z.output<typeof courrielSchema>): Promise<ResultatCourriel> {
-    const { messageId, piecesJointes, repli } = await envoyer(c);
+    const { messageId, piecesJointes, repli, sansAccord } = await envoyer(c);
+    // L'accord du ménage relu après l'envoi : une reprise (courriel déjà traité) qui le trouve retiré n'envoie pas de SMS non plus.
+    const menage = c.destinataire.type === 'adresse' ? await adresseDuMenage(deps.base) : undefined;
+    if (sansAccord || menage?.accorde === false) return { messageId, nonEnvoye: MENAGE_SANS_COURRIELS };
     // Le SMS se décide ici, pas dans les workflows : une nouvelle tentative renvoie le courriel
     // (déjà envoyé : rien ne part) puis le SMS (boîte d'envoi `sms` : jamais deux fois). Un SMS que
     // le fournisseur ne prend pas est confié à son workflow de renvoi : il ne retient pas le parcours.
@@ -525,7 +569,8 @@ export function createCourrielActivities(deps: DependancesCourriel) {
         workflowId,
         modele: 'courriel',
         signature: signatureSms(c.signature),
-        doubleCourrielA: c.destinataire.courriel,
+        // L'adresse où le courriel est parti : celle du dossier, si elle a changé depuis l'orientation.
+        doubleCourrielA: menage?.courriel ?? c.destinataire.courriel,
       });
     }
     const smsDuCourriel = doublure && (doublure.envoye ? 'envoye' : SMS_POUR_LE_JOURNAL[doublure.raison]);

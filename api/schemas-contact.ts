@@ -3,17 +3,37 @@ import { z } from 'zod';
 import '../config/zod-fr';
 import { telephoneSchema } from '../sms';
 
-export const contactMenageSchema = z
-  .object({
-    canal: z
-      .enum(['sms'], { error: 'seuls les SMS se changent ici (les courriels sont décidés à l’orientation)' })
-      .meta({ description: 'Le moyen de contact (les SMS ; les courriels sont décidés à l’orientation)', example: 'sms' }),
-    accorde: z
-      .boolean({ error: 'accord du ménage attendu (oui ou non)' })
-      .meta({ description: 'Le ménage accepte (true) ou refuse désormais (false) ce moyen de contact' }),
-    telephone: telephoneSchema.optional().meta({ description: 'Le numéro de portable, pour accepter les SMS', example: '06 12 34 56 78' }),
-  })
-  .strict();
+const accorde = z
+  .boolean({ error: 'accord du ménage attendu (oui ou non)' })
+  .meta({ description: 'Le ménage accepte (true) ou refuse désormais (false) ce moyen de contact' });
+
+export const contactMenageSchema = z.discriminatedUnion(
+  'canal',
+  [
+    z
+      .object({
+        canal: z.literal('sms').meta({ description: 'Les SMS au portable du ménage', example: 'sms' }),
+        accorde,
+        telephone: telephoneSchema.optional().meta({ description: 'Le numéro de portable, pour accepter les SMS', example: '06 12 34 56 78' }),
+      })
+      .strict(),
+    z
+      .object({
+        canal: z.literal('courriel').meta({
+          description:
+            'Les courriels au ménage, s’il les a acceptés à l’orientation : son adresse corrigée (les courriels suivants y partent), ou son accord retiré (plus aucun ne part)',
+        }),
+        accorde,
+        courriel: z
+          .email({ error: 'adresse électronique attendue (par exemple prenom.nom@exemple.fr)' })
+          .max(254)
+          .optional()
+          .meta({ description: 'L’adresse électronique du ménage, pour recevoir les courriels', example: 'josiane.lefebure@exemple.fr' }),
+      })
+      .strict(),
+  ],
+  { error: 'moyen de contact attendu : « sms » ou « courriel »' },
+);
 
 const accord = z.object({ accorde: z.boolean(), par: z.string().optional(), le: z.string().optional() });
 
@@ -21,6 +41,10 @@ export const etatContactMenageSchema = z.object({
   courriel: accord.meta({ description: 'Les courriels, à l’adresse du ménage' }),
   sms: accord.meta({ description: 'Les SMS, au portable du ménage' }),
   courrier: accord,
+  adresseCourriel: z
+    .string()
+    .optional()
+    .meta({ description: 'L’adresse où partent les courriels au ménage (notée à l’orientation, ou corrigée depuis)', example: 'josiane.lefebure@exemple.fr' }),
   telephone: z
     .string()
     .optional()

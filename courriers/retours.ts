@@ -24,7 +24,7 @@ export function aQuiAllait(sorte: string | null | undefined): string {
 /** Ce qu'il faut vérifier, selon à qui il allait. */
 function quoiVerifier(sorte: string | null | undefined): string {
   if (sorte === 'menage')
-    return 'Vérifiez son adresse électronique avec le ménage (« Joindre le ménage », sur le dossier) ; en attendant, l’information peut lui parvenir par téléphone ou par courrier.';
+    return 'Vérifiez son adresse électronique avec le ménage et corrigez-la sur le dossier (« Joindre le ménage ») : les courriels suivants y partiront. En attendant, l’information peut lui parvenir par téléphone ou par courrier.';
   if (sorte === 'personnel') return 'Vérifiez l’adresse de son compte dans la page du personnel.';
   const role = sorte?.startsWith('partenaire:') ? (sorte.slice('partenaire:'.length) as RolePartenaire) : undefined;
   if (role && LIBELLES_ROLES[role])

@@ -14,9 +14,11 @@ import { startSmsCatcher, type SmsCatcher } from '../dev/sms-catcher';
 import { fournisseurHttp, texteSms, type FournisseurSms } from '../sms';
 import { bancAvecApi } from './outils/api';
 import { baseEssai } from './outils/base';
-import { ADMIN_ESSAI, COORD_BESANCON_ESSAI, COFFRE, jusqua, lancerAvance, menageEssai, situationPrevention } from './outils/environnement';
+import { ADMIN_ESSAI, CATALOGUE, COORD_BESANCON_ESSAI, COFFRE, jusqua, lancerAvance, menageEssai, situationPrevention } from './outils/environnement';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import type { RenvoiSms } from '../activities/sms';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { createCourrielActivities, MENAGE_SANS_COURRIELS } from '../activities/courriel';
 
 let catcher: SmsCatcher;
 let dossier: string;
@@ -108,9 +110,18 @@ describe('SMS au ménage qui les accepte', () => {
     });
     expect(fixe.status).toBe(400);
     expect(fixe.texte).toContain('Numéro de portable invalide');
-    const courrielIci = await essai.api.appel('POST', `/api/parcours/${id}/contact-menage`, { jeton: ts, corps: { canal: 'courriel', accorde: false } });
-    expect(courrielIci.status).toBe(400);
-    expect(courrielIci.texte).toContain('décidés à l’orientation');
+    const courrier = await essai.api.appel('POST', `/api/parcours/${id}/contact-menage`, { jeton: ts, corps: { canal: 'courrier', accorde: false } });
+    expect(courrier.status).toBe(400);
+    expect(courrier.texte).toContain('moyen de contact attendu : « sms » ou « courriel »');
+    const sansAdresse = await essai.api.appel('POST', `/api/parcours/${id}/contact-menage`, { jeton: ts, corps: { canal: 'courriel', accorde: true } });
+    expect(sansAdresse.status).toBe(400);
+    expect(sansAdresse.texte).toContain('une adresse électronique');
+    const malFormee = await essai.api.appel('POST', `/api/parcours/${id}/contact-menage`, {
+      jeton: ts,
+      corps: { canal: 'courriel', accorde: true, courriel: 'menage.sms@' },
+    });
+    expect(malFormee.status).toBe(400);
+    expect(malFormee.texte).toContain('adresse électronique attendue (par exemple prenom.nom@exemple.fr)');
     expect(await db.selectFrom('consentements_menage').select('id').where('workflow_id', '=', id).execute()).toHaveLength(2);
 
     // Retrait, par le travailleur social affecté : noté à son nom.
@@ -290,6 +301,100 @@ describe('SMS au ménage qui les accepte', () => {
     expect(await ligneSms(id)).toEqual([]);
     expect(catcher.messages().filter((m) => m.destinataire === '+33644556677')).toEqual([]);
     expect(await tableau('coord.essai')).not.toContain('en attente d’envoi');
+  });
+
+  it('l’adresse électronique du ménage corrigée depuis le dossier : les courriels suivants y partent, annoncés par SMS ; l’accord retiré, plus aucun ne part', async () => {
+    const menage = { ...menageEssai(), courriel: 'ancienne.adresse@boite.rebond.test', accepteCourriel: true, telephone: '06 66 77 88 99', accepteSms: true };
+    const r = await lancer(menage);
+    expect(r.status, r.texte).toBe(201);
+    const id = r.json.workflowId as string;
+    await jusqua(handle(id), (x) => x.etape === 'aller_vers', 'étape « aller_vers »');
+    const ts = await essai.connecter('ts.alice');
+
+    // Le travailleur social corrige l'adresse par la page du dossier (formulaire « Joindre le ménage »).
+    const avant = await fiche(id);
+    expect(avant).toContain('Corriger l’adresse électronique ou arrêter les courriels');
+    expect(avant).toContain('value="ancienne.adresse@boite.rebond.test"');
+    const csrf = /name="csrf" value="([^"]+)"/.exec(avant)![1]!;
+    const cookie = `${NOM_COOKIE}=${ts}`;
+    const faux = await essai.api.appel('POST', `/parcours/${encodeURIComponent(id)}/courriel-menage`, {
+      entetes: { cookie },
+      formulaire: { csrf, accorde: 'oui', courriel: 'pas-une-adresse' },
+    });
+    expect(faux.status).toBe(400);
+    expect(faux.texte).toContain('Rien n’a été enregistré, à corriger :');
+    expect(faux.texte).toContain('adresse électronique attendue');
+    expect((await contactApi(id)).adresseCourriel).toBe('ancienne.adresse@boite.rebond.test');
+    const corrige = await essai.api.appel('POST', `/parcours/${encodeURIComponent(id)}/courriel-menage`, {
+      entetes: { cookie },
+      formulaire: { csrf, accorde: 'oui', courriel: 'Nouvelle.Adresse@essai.example' },
+    });
+    expect(corrige.status, corrige.texte).toBe(303);
+    expect(corrige.headers.get('location')).toContain('fait=courriel-menage');
+    expect(await contactApi(id)).toMatchObject({ courriel: { accorde: true, par: 'ts.alice' }, adresseCourriel: 'nouvelle.adresse@essai.example' });
+    const apres = await fiche(id);
+    expect(apres).toContain('nouvelle.adresse@essai.example <span class="aide">(corrigée ; à l’orientation : ancienne.adresse@boite.rebond.test)</span>');
+    expect(apres).toContain('Courriels : acceptés, à nouvelle.adresse@essai.example (noté par Alice Travailleuse');
+
+    // Le courriel suivant au ménage (celui que le parcours adresse encore à l'adresse de l'orientation) part à la nouvelle, annoncé par SMS.
+    const activites = createCourrielActivities(essai.banc.dependances);
+    const env = new MockActivityEnvironment({ workflowExecution: { workflowId: id, runId: 'essai' } });
+    const courriel = (suffixe: string) => ({
+      cle: `${id}/correction-${suffixe}`,
+      destinataire: { type: 'adresse' as const, nom: menage.nom, courriel: menage.courriel },
+      sujet: `Rendez-vous (${suffixe})`,
+      paragraphes: ['Votre rendez-vous est confirmé.'],
+      signature: 'Le CCAS',
+    });
+    expect(await env.run(activites.envoyerCourriel, courriel('a'))).toMatchObject({ sms: 'envoye' });
+    const parti = await essai.banc.courriels.waitFor((m) => m.sujet === 'Rendez-vous (a)');
+    expect(parti.a).toEqual(['nouvelle.adresse@essai.example']);
+    expect(catcher.messages().filter((m) => m.destinataire === '+33666778899')).toHaveLength(2);
+
+    // L'accord retiré : plus rien ne part, ni courriel ni SMS ; le résultat le dit (le journal du parcours l'écrira).
+    const retrait = await essai.api.appel('POST', `/api/parcours/${id}/contact-menage`, { jeton: ts, corps: { canal: 'courriel', accorde: false } });
+    expect(retrait.status, retrait.texte).toBe(201);
+    expect(retrait.json.adresseCourriel).toBeUndefined();
+    expect(await fiche(id)).toContain('(n’accepte plus les courriels)');
+    expect(await env.run(activites.envoyerCourriel, courriel('b'))).toEqual({ messageId: expect.any(String), nonEnvoye: MENAGE_SANS_COURRIELS });
+    // Reprise de la même activité : rien ne part davantage.
+    expect(await env.run(activites.envoyerCourriel, courriel('b'))).toEqual({ messageId: expect.any(String), nonEnvoye: MENAGE_SANS_COURRIELS });
+    expect(essai.banc.courriels.messages().some((m) => m.sujet === 'Rendez-vous (b)')).toBe(false);
+    expect(catcher.messages().filter((m) => m.destinataire === '+33666778899')).toHaveLength(2);
+  });
+
+  it('l’accord aux courriels retiré pendant le lancement : la lettre ne part pas au ménage, le journal le dit ; un ménage qui ne les avait pas acceptés ne les reçoit pas d’un changement d’adresse', async () => {
+    const menage = { ...menageEssai(), courriel: 'retire@essai.example', accepteCourriel: true };
+    // L'accusé au bailleur retenu : la lettre au ménage, envoyée après lui dans la même activité, attend.
+    const lacher = essai.banc.retenirCourriels((objet) => objet.startsWith('Orientation reçue') && objet.includes(menage.reference));
+    let id: string;
+    try {
+      const r = await lancer(menage);
+      expect(r.status, r.texte).toBe(201);
+      id = r.json.workflowId as string;
+      const retrait = await essai.api.appel('POST', `/api/parcours/${id}/contact-menage`, {
+        jeton: await essai.connecter('coord.essai'),
+        corps: { canal: 'courriel', accorde: false },
+      });
+      expect(retrait.status, retrait.texte).toBe(201);
+    } finally {
+      lacher();
+    }
+    const e = await jusqua(handle(id!), (x) => x.journal.some((j) => j.type === 'courriel_impossible'), 'lettre non envoyée au journal');
+    expect(e.journal.find((j) => j.type === 'courriel_impossible')!.resume).toBe(
+      `Courriel non envoyé au ménage (« ${CATALOGUE.trouver('loiret-ahu')!.operateur.nom} : un accompagnement vous est proposé ») : le ménage n’accepte plus les courriels`,
+    );
+    expect(essai.banc.courriels.messages().some((m) => m.a.includes('retire@essai.example'))).toBe(false);
+
+    const sans = await lancer({ ...menageEssai(), courriel: 'jamais@essai.example', accepteCourriel: false });
+    expect(sans.status, sans.texte).toBe(201);
+    const refus = await essai.api.appel('POST', `/api/parcours/${sans.json.workflowId as string}/contact-menage`, {
+      jeton: await essai.connecter('coord.essai'),
+      corps: { canal: 'courriel', accorde: true, courriel: 'jamais@essai.example' },
+    });
+    expect(refus.status).toBe(409);
+    expect(refus.texte).toContain('Le ménage n’a pas accepté les courriels à l’orientation');
+    expect(await fiche(sans.json.workflowId as string)).not.toContain('Corriger l’adresse électronique');
   });
 
   it('le workflow de renvoi devant une entrée fausse : un délai illisible vaut trois jours, un modèle inconnu ou une clé absente l’abandonnent sans échouer', async () => {

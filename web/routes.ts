@@ -15,6 +15,7 @@
  * POST /parcours/:id/messages/:nom | /affectation | /cloture
  * POST /parcours/:id/consentement-partage | /retrait-consentement-partage  l'accord du ménage (partage du diagnostic)
  * POST /parcours/:id/contact-menage                 les SMS au ménage : son accord (avec le portable) ou son retrait
+ * POST /parcours/:id/courriel-menage                les courriels au ménage : son adresse corrigée, ou son accord retiré
  * GET  /programmes/:id/file-iml       mesures actives et file d'attente IML
  * GET  /programmes/:id/commission     liste de la commission impayés : envoi, POST …/apercu (aperçu),
  *                                     POST …/commission (import), GET …/commission/:import (compte rendu)
@@ -748,6 +749,33 @@ ${
     }),
   );
 
+  // L'adresse électronique du ménage corrigée, ou son accord aux courriels retiré.
+  r.post(
+    '/parcours/:id/courriel-menage',
+    session,
+    formulaire,
+    csrf,
+    page(async (req, res) => {
+      const ctx = contexte(req);
+      const accorde = req.body?.accorde === 'oui' ? true : req.body?.accorde === 'non' ? false : undefined;
+      const courriel = typeof req.body?.courriel === 'string' && req.body.courriel.trim() ? req.body.courriel.trim() : undefined;
+      const corps = { canal: 'courriel', accorde, ...(accorde && courriel ? { courriel } : {}) };
+      const champs: Champ[] = [
+        { nom: 'accorde', libelle: 'Le ménage accepte-t-il les courriels ?', requis: true, genre: 'choix' },
+        { nom: 'courriel', libelle: 'Adresse électronique', requis: false, genre: 'texte' },
+      ];
+      await agir(
+        req,
+        res,
+        'courriel-menage',
+        champs,
+        () => enregistrerContactMenage(deps, ctx.personne, req.params.id, corps),
+        false,
+        accorde === false ? 'retrait-courriel-menage' : 'courriel-menage',
+      );
+    }),
+  );
+
   // ---- L'accord du ménage pour le partage du diagnostic (api/routes/partage.ts) ------------------
   r.post(
     '/parcours/:id/consentement-partage',
@@ -785,7 +813,7 @@ ${
   // Une saisie refusée est rendue à l'adresse du formulaire (POST) : la rouvrir plus tard (GET) mène
   // à la page d'où il part, plutôt qu'à « Page introuvable ».
   r.get(
-    /^\/parcours\/([^/]+)\/(?:messages\/[^/]+|affectation|cloture|bailleur|contact-menage|consentement-partage|retrait-consentement-partage)$/,
+    /^\/parcours\/([^/]+)\/(?:messages\/[^/]+|affectation|cloture|bailleur|contact-menage|courriel-menage|consentement-partage|retrait-consentement-partage)$/,
     (req, res) => {
       res.redirect(303, `/parcours/${String(req.params[0])}`);
     },

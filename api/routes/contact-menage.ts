@@ -5,8 +5,11 @@
  *
  * GET  /api/parcours/:id/contact-menage   ce que le ménage accepte, qui l'a noté et quand
  * POST /api/parcours/:id/contact-menage   {canal: 'sms', accorde, telephone?} : l'accord aux SMS ou son retrait
+ *                                         {canal: 'courriel', accorde, courriel?} : l'adresse corrigée, ou l'accord retiré
  *
- * Les courriels se décident à l'orientation (le parcours garde ce choix) : ils ne se changent pas ici.
+ * Les courriels au ménage se décident à l'orientation (le parcours garde ce choix) : ici, seulement
+ * pour un ménage qui les a acceptés, son adresse corrigée (un courriel revenu en avis de non-remise)
+ * ou son accord retiré ; l'activité d'envoi lit l'adresse du dossier au moment d'envoyer.
  */
 import { smsAbandonnes, smsEnAttente } from '../../base/courriels-en-attente';
 import { Router } from 'express';
@@ -43,6 +46,7 @@ async function lire(deps: DependancesApi, workflowId: string): Promise<EtatConta
     courriel: accord(c.courriel),
     sms: accord(c.sms),
     courrier: accord(c.courrier),
+    ...(c.courriel.accorde && c.adresseCourriel ? { adresseCourriel: c.adresseCourriel } : {}),
     ...(c.telephone ? { telephone: masquer(c.telephone) } : {}),
     ...(enAttente.nombre && enAttente.depuis ? { smsEnAttente: { nombre: enAttente.nombre, depuis: enAttente.depuis.toISOString() } } : {}),
     ...(nonPartis.nombre && nonPartis.dernier ? { smsNonPartis: { nombre: nonPartis.nombre, dernier: nonPartis.dernier.toISOString() } } : {}),
@@ -67,7 +71,20 @@ export async function enregistrerContactMenage(deps: DependancesApi, personne: P
   if (etat.cloture) throw new Probleme(409, 'Le parcours est clôturé : plus aucun message ne part au ménage.');
   const menage = etat.detailsConfidentiels.menage as Partial<Menage> | undefined;
   const consentements = new Consentements(deps.base, deps.coffre);
-  {
+  if (corps.canal === 'courriel') {
+    // Le parcours n'écrit au ménage que s'il a accepté les courriels à l'orientation (son choix est dans le parcours).
+    if (!menage?.accepteCourriel || !menage.courriel)
+      throw new Probleme(
+        409,
+        'Le ménage n’a pas accepté les courriels à l’orientation : ce parcours ne lui en écrit pas. Joignez-le par téléphone, SMS ou courrier.',
+      );
+    if (corps.accorde && !corps.courriel) throw invalide('courriel', 'pour recevoir des courriels, le ménage doit donner une adresse électronique');
+    await consentements.enregistrer(
+      etat.workflowId,
+      { canal: 'courriel', accorde: corps.accorde, ...(corps.accorde ? { courriel: corps.courriel } : {}) },
+      personne.id,
+    );
+  } else {
     if (corps.accorde && !corps.telephone)
       throw invalide('telephone', 'pour recevoir des SMS, le ménage doit donner un numéro de portable (par exemple 06 12 34 56 78)');
     await consentements.enregistrer(

@@ -237,7 +237,7 @@ ${r?.erreurs?.motif ? html`<p class="message-erreur" id="bailleur-motif-erreur">
 ${historique}`;
 }
 
-function sectionMenage(etat: EtatParcours): Brut {
+function sectionMenage(etat: EtatParcours, contact?: EtatContactMenage): Brut {
   const m = etat.detailsConfidentiels.menage as Partial<Menage> | undefined;
   if (!m) return brut('');
   // IML : le logement trouvé devient l'adresse du ménage ; celle de la structure d'hébergement reste dite.
@@ -247,8 +247,18 @@ function sectionMenage(etat: EtatParcours): Brut {
 <dt>Composition</dt><dd>${m.composition ? libelleValeur(m.composition) : '—'}</dd>
 <dt>Adresse</dt><dd>${logement ? html`${logement} <span class="aide">(le logement sous-loué${m.adresse ? html` ; avant : ${m.adresse}` : ''})</span>` : (m.adresse ?? '—')}</dd>
 ${m.telephone ? html`<dt>Téléphone</dt><dd><a href="tel:${m.telephone.replace(/[^0-9+]/g, '')}">${m.telephone}</a></dd>` : ''}
-${m.courriel ? html`<dt>Courriel</dt><dd>${m.courriel}${m.accepteCourriel ? '' : ' (n’accepte pas les courriels)'}</dd>` : ''}
+${m.courriel ? html`<dt>Courriel</dt><dd>${courrielDuMenage(m, contact)}</dd>` : ''}
 </dl>`;
+}
+
+/** L'adresse du ménage : celle de l'orientation, ou celle notée depuis (« Joindre le ménage »), et s'il accepte les courriels. */
+function courrielDuMenage(m: Partial<Menage>, contact?: EtatContactMenage): Brut {
+  if (!m.accepteCourriel) return html`${m.courriel} (n’accepte pas les courriels)`;
+  if (contact?.courriel.le && !contact.courriel.accorde) return html`${m.courriel} (n’accepte plus les courriels)`;
+  const actuelle = contact?.adresseCourriel;
+  return actuelle && actuelle !== m.courriel?.toLowerCase()
+    ? html`${actuelle} <span class="aide">(corrigée ; à l’orientation : ${m.courriel})</span>`
+    : html`${m.courriel}`;
 }
 
 /** Le titre de ce que l'équipe a confié au dossier, selon le parcours. */
@@ -358,7 +368,7 @@ function sectionContact(ctx: Contexte, etat: EtatParcours, o: OptionsPageParcour
     a.le ? html`${a.accorde ? oui : non} (noté par ${nomDe(ctx.deps, a.par ?? '')}, le ${dateHeureFr(a.le)})` : non;
   return html`<section id="contact-menage" aria-labelledby="titre-contact"><h2 id="titre-contact">Joindre le ménage</h2>
 <ul>
-<li>Courriels : ${note(c.courriel, 'acceptés', 'non acceptés')}.</li>
+<li id="accord-courriel">Courriels : ${note(c.courriel, c.adresseCourriel ? `acceptés, à ${c.adresseCourriel}` : 'acceptés', 'non acceptés')}.</li>
 <li id="accord-sms">SMS : ${note(c.sms, `acceptés, au ${c.telephone ?? 'portable noté'}`, 'non acceptés')}.${
     c.sms.accorde
       ? c.courriel.accorde
@@ -388,9 +398,33 @@ ${
 <div class="champ"><label for="contact-telephone">Numéro de portable</label>
 <input type="tel" id="contact-telephone" name="telephone" autocomplete="off" inputmode="tel" aria-describedby="aide-contact-telephone" value="${typeof r?.valeurs?.telephone === 'string' ? r.valeurs.telephone : ''}"${r?.erreurs?.telephone ? brut(' aria-invalid="true"') : ''}>
 <p class="aide" id="aide-contact-telephone">Par exemple 06 12 34 56 78. Inutile pour arrêter les SMS.</p></div>
-<div class="boutons"><button type="submit">Enregistrer</button></div></form></details>`
+<div class="boutons"><button type="submit">Enregistrer</button></div></form></details>${formulaireCourrielMenage(ctx, etat, o)}`
 }
 </section>`;
+}
+
+/**
+ * L'adresse électronique du ménage corrigée (un courriel revenu, une nouvelle adresse), ou son accord
+ * aux courriels retiré : seulement s'il les a acceptés à l'orientation (le parcours ne lui écrit pas sinon).
+ */
+function formulaireCourrielMenage(ctx: Contexte, etat: EtatParcours, o: OptionsPageParcours): Brut {
+  const menage = etat.detailsConfidentiels.menage as Partial<Menage> | undefined;
+  if (!menage?.accepteCourriel || !menage.courriel) return brut('');
+  const r = o.retour?.formulaire === 'courriel-menage' ? o.retour : undefined;
+  const accorde = o.contact?.courriel.accorde ?? true;
+  const valeur = typeof r?.valeurs?.courriel === 'string' ? r.valeurs.courriel : (o.contact?.adresseCourriel ?? '');
+  return html`
+<details class="action" id="action-courriel-menage"${r ? brut(' open') : ''}><summary>${accorde ? 'Corriger l’adresse électronique ou arrêter les courriels' : 'Noter que le ménage accepte de nouveau les courriels'}</summary>
+<form method="post" action="${idPage(etat)}/courriel-menage" novalidate>${r ? resumeErreurs(r.titre, r.messages) : ''}
+<input type="hidden" name="csrf" value="${ctx.csrf}">
+<fieldset><legend>Le ménage accepte-t-il les courriels ?</legend>
+<div class="choix"><input type="radio" id="courriel-oui" name="accorde" value="oui" checked><label for="courriel-oui">Oui, à cette adresse</label></div>
+<div class="choix"><input type="radio" id="courriel-non" name="accorde" value="non"><label for="courriel-non">Non, plus de courriels</label></div>
+</fieldset>
+<div class="champ"><label for="contact-courriel">Adresse électronique</label>
+<input type="email" id="contact-courriel" name="courriel" autocomplete="off" aria-describedby="aide-contact-courriel" value="${valeur}"${r?.erreurs?.courriel ? brut(' aria-invalid="true"') : ''}>
+<p class="aide" id="aide-contact-courriel">Les courriels suivants du parcours partent à cette adresse (les SMS les annoncent toujours). Inutile pour arrêter les courriels.</p></div>
+<div class="boutons"><button type="submit">Enregistrer</button></div></form></details>`;
 }
 
 /** Le partage du diagnostic avec le bailleur (réglage du programme) et l'accord du ménage. */
@@ -651,6 +685,8 @@ const CONFIRMATIONS: Record<string, string> = {
   lancement: 'Lancement du parcours',
   'contact-menage': 'Accord du ménage pour recevoir des SMS',
   'retrait-contact-menage': 'Le ménage ne reçoit plus de SMS',
+  'courriel-menage': 'Adresse électronique du ménage',
+  'retrait-courriel-menage': 'Le ménage ne reçoit plus de courriels',
   'consentement-partage': 'Accord du ménage pour le partage de son diagnostic',
   'retrait-consentement-partage': 'Retrait de l’accord du ménage : son diagnostic n’est plus partagé',
 };
@@ -686,9 +722,9 @@ function avisNonRemis(liste: CourrielNonRemis[] | undefined): Brut {
     (n) =>
       html`<li>le courriel ${aQuiAllait(n.destinataire)}${n.envoyeLe ? html` du ${dateHeureFr(n.envoyeLe.toISOString())}` : ''} : ${raisonNonRemise(n.statut)} (avis reçu le ${dateHeureFr(n.le.toISOString())})</li>`,
   );
-  return html`<div class="alerte" role="status" id="courriels-non-remis"><p><strong>${liste.length === 1 ? 'Un courriel de ce dossier n’a pas été remis' : `${liste.length} courriels de ce dossier n’ont pas été remis`}</strong> : le serveur de courriel de leur destinataire les a renvoyés.</p>
+  return html`<div class="alerte" role="status" id="courriels-non-remis"><p><strong>${liste.length === 1 ? 'Un courriel de ce dossier n’a pas été remis' : `${liste.length} courriels de ce dossier n’ont pas été remis`}</strong> : ${liste.length === 1 ? 'le serveur de courriel de son destinataire l’a renvoyé' : 'le serveur de courriel de leur destinataire les a renvoyés'}.</p>
 <ul>${lignes}</ul>
-<p>Vérifiez l’adresse : dans l’annuaire des partenaires pour un partenaire, avec le ménage pour le ménage (« Joindre le ménage »). Les courriels suivants partent à l’adresse connue au moment de l’envoi ; cet avis s’efface quand l’un d’eux est arrivé sans revenir.</p></div>`;
+<p>Vérifiez l’adresse : dans l’annuaire des partenaires pour un partenaire ; avec le ménage pour le ménage, puis corrigez-la ci-dessous (« Joindre le ménage »). Les courriels suivants partent à l’adresse connue au moment de l’envoi ; cet avis s’efface quand l’un d’eux est arrivé sans revenir.</p></div>`;
 }
 
 export function pageParcours(ctx: Contexte, etat: EtatParcours, o: OptionsPageParcours = {}): Brut {
@@ -734,7 +770,7 @@ ${sectionEcheances(etat)}
 ${sectionDemandes(etat)}
 ${o.fileIml ? sectionFileIml(ctx, o.fileIml, etat.workflowId) : ''}
 ${sectionDetails(etat)}
-${sectionMenage(etat)}
+${sectionMenage(etat, o.contact)}
 ${sectionSuiviConfidentiel(ctx, etat, o)}
 ${sectionContact(ctx, etat, o)}
 ${sectionPartage(ctx, etat, o)}

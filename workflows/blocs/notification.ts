@@ -153,6 +153,13 @@ function noter(parcours: ParcoursANotifier, n: Notification, libelle: string | u
     });
     return;
   }
+  // Rien n'est parti (le ménage a retiré son accord aux courriels depuis l'orientation).
+  if (r?.nonEnvoye) {
+    parcours.journal.noter('courriel_impossible', `Courriel non envoyé ${contracter('à', libelle)} (« ${n.sujet} ») : ${r.nonEnvoye}`, {
+      visibilite: 'equipe',
+    });
+    return;
+  }
   // Le bailleur du ménage (choisi au lancement) plutôt que celui du programme, si l'envoi l'a nommé.
   if (r?.organisation && 'role' in n.a) libelle = `${ROLES_DANS_UNE_PHRASE[n.a.role]} (${r.organisation})`;
   const joints = r?.piecesJointes?.length ? ` (joint : ${r.piecesJointes.join(', ')})` : '';
