@@ -257,7 +257,7 @@ export function createCourrielActivities(deps: DependancesCourriel) {
   ): Promise<{ a: Array<{ nom: string; courriel: string }>; repli?: string; remplacement?: string; sansAccord?: true }> {
     if (d.type === 'adresse') {
       // Le ménage du parcours : son adresse (ou son refus) notée dans le dossier depuis l'orientation l'emporte.
-      const menage = await adresseDuMenage(tx);
+      const menage = await adresseDuMenage(tx, d.courriel);
       if (menage?.accorde === false) return { a: [], sansAccord: true };
       return { a: [{ nom: d.nom, courriel: menage?.courriel ?? d.courriel }] };
     }
@@ -295,14 +295,17 @@ export function createCourrielActivities(deps: DependancesCourriel) {
   }
 
   /**
-   * L'accord du ménage du parcours en cours aux courriels et son adresse, notés dans le dossier
-   * (consentements_menage, chiffrés) ; rien hors d'un parcours, sans coffre ou sans rien de noté.
+   * Si `adresse` est celle du ménage du parcours en cours (une adresse notée pour lui dans le dossier :
+   * à l'orientation ou corrigée depuis ; une adresse donnée par un message, celle du bailleur d'une
+   * mesure IML, ne l'est pas) : son accord aux courriels et son adresse d'aujourd'hui
+   * (consentements_menage, chiffrés). Rien hors d'un parcours, sans coffre, ou pour une autre adresse.
    */
-  async function adresseDuMenage(tx: BaseDeDonnees): Promise<{ accorde: boolean; courriel?: string } | undefined> {
+  async function adresseDuMenage(tx: BaseDeDonnees, adresse: string): Promise<{ accorde: boolean; courriel?: string } | undefined> {
     const workflowId = parcoursCourant();
     if (!workflowId || !deps.coffre) return undefined;
-    const c = await new Consentements(tx, deps.coffre).lire(workflowId);
-    if (!c.courriel.le) return undefined;
+    const consentements = new Consentements(tx, deps.coffre);
+    if (!(await consentements.adressesCourriel(workflowId)).includes(adresse.toLowerCase())) return undefined;
+    const c = await consentements.lire(workflowId);
     return { accorde: c.courriel.accorde, ...(c.adresseCourriel ? { courriel: c.adresseCourriel } : {}) };
   }
 
@@ -556,7 +559,7 @@ export function createCourrielActivities(deps: DependancesCourriel) {
   async function envoyerUn(c: z.output<typeof courrielSchema>): Promise<ResultatCourriel> {
     const { messageId, piecesJointes, repli, sansAccord } = await envoyer(c);
     // L'accord du ménage relu après l'envoi : une reprise (courriel déjà traité) qui le trouve retiré n'envoie pas de SMS non plus.
-    const menage = c.destinataire.type === 'adresse' ? await adresseDuMenage(deps.base) : undefined;
+    const menage = c.destinataire.type === 'adresse' ? await adresseDuMenage(deps.base, c.destinataire.courriel) : undefined;
     if (sansAccord || menage?.accorde === false) return { messageId, nonEnvoye: MENAGE_SANS_COURRIELS };
     // Le SMS se décide ici, pas dans les workflows : une nouvelle tentative renvoie le courriel
     // (déjà envoyé : rien ne part) puis le SMS (boîte d'envoi `sms` : jamais deux fois). Un SMS que

@@ -143,6 +143,18 @@ export class Consentements {
     if (ids.length) await this.db.deleteFrom('consentements_menage').where('id', 'in', ids).execute();
   }
 
+  /** Toutes les adresses de courriel notées pour le ménage (à l'orientation, puis corrigées), en minuscules. */
+  async adressesCourriel(workflowId: string): Promise<string[]> {
+    const lignes = await this.db
+      .selectFrom('consentements_menage')
+      .select('coordonnee_chiffre')
+      .where('workflow_id', '=', workflowId)
+      .where('canal', '=', 'courriel')
+      .where('coordonnee_chiffre', 'is not', null)
+      .execute();
+    return lignes.map((l) => this.coffre.dechiffrer<string>(l.coordonnee_chiffre!, contexteCoordonnee(workflowId, 'courriel')).toLowerCase());
+  }
+
   /** Le dernier état de chaque canal (non enregistré : pas d'accord). */
   async lire(workflowId: string): Promise<Record<Canal, { accorde: boolean; par?: string; le?: Date }> & { telephone?: string; adresseCourriel?: string }> {
     const lignes = await this.db.selectFrom('consentements_menage').selectAll().where('workflow_id', '=', workflowId).orderBy('id', 'asc').execute();

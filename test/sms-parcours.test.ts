@@ -350,6 +350,10 @@ describe('SMS au ménage qui les accepte', () => {
     const parti = await essai.banc.courriels.waitFor((m) => m.sujet === 'Rendez-vous (a)');
     expect(parti.a).toEqual(['nouvelle.adresse@essai.example']);
     expect(catcher.messages().filter((m) => m.destinataire === '+33666778899')).toHaveLength(2);
+    // Une autre adresse donnée par le parcours (le bailleur d'une mesure IML) n'est pas celle du ménage : elle reste la sienne, sans SMS.
+    const auBailleur = { ...courriel('bailleur'), destinataire: { type: 'adresse' as const, nom: 'OPAC', courriel: 'agence@opac.example' } };
+    expect(await env.run(activites.envoyerCourriel, auBailleur)).not.toHaveProperty('sms');
+    expect((await essai.banc.courriels.waitFor((m) => m.sujet === 'Rendez-vous (bailleur)')).a).toEqual(['agence@opac.example']);
 
     // L'accord retiré : plus rien ne part, ni courriel ni SMS ; le résultat le dit (le journal du parcours l'écrira).
     const retrait = await essai.api.appel('POST', `/api/parcours/${id}/contact-menage`, { jeton: ts, corps: { canal: 'courriel', accorde: false } });
