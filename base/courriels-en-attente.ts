@@ -150,8 +150,8 @@ export const SANS_AVIS_APRES_MS = 60 * 60 * 1000;
 
 /**
  * Les courriels d'un parcours revenus en avis de non-remise, les plus récents d'abord (cinq au plus),
- * sauf ceux dont le destinataire a reçu depuis un courriel qui n'est pas revenu dans l'heure :
- * l'adresse a été corrigée (annuaire, coordonnées du ménage).
+ * sauf ceux dont le destinataire a reçu depuis un courriel qui n'est pas revenu dans l'heure
+ * (l'adresse a été corrigée), et ceux au ménage dont l'adresse a été notée de nouveau depuis.
  */
 export async function courrielsNonRemis(db: BaseDeDonnees, parcours: string, maintenant: Date): Promise<CourrielNonRemis[]> {
   const prefixe = `${echapperLike(`${parcours}/`)}%`;
@@ -173,6 +173,22 @@ export async function courrielsNonRemis(db: BaseDeDonnees, parcours: string, mai
             .where('d.non_remis_le', 'is', null),
         ),
       ),
+    )
+    // L'adresse du ménage notée de nouveau (corrigée, ou son accord retiré) depuis l'avis : c'est fait.
+    .where((eb) =>
+      eb.or([
+        eb('c.destinataire', 'is distinct from', 'menage'),
+        eb.not(
+          eb.exists(
+            eb
+              .selectFrom('consentements_menage as m')
+              .select('m.id')
+              .where('m.workflow_id', '=', parcours)
+              .where('m.canal', '=', 'courriel')
+              .whereRef('m.le', '>', 'c.non_remis_le'),
+          ),
+        ),
+      ]),
     )
     .orderBy('c.non_remis_le', 'desc')
     .limit(5)

@@ -309,6 +309,12 @@ describe('avis de non-remise reçus', () => {
     expect(await sortes(heure(2.5))).toEqual(['menage', 'partenaire:bailleur']);
     // Une heure après, sans avis : l'adresse du bailleur est bonne ; celle du ménage reste à vérifier.
     expect(await sortes(new Date(heure(2).getTime() + SANS_AVIS_APRES_MS + 60_000))).toEqual(['menage']);
+    // L'adresse du ménage corrigée depuis l'avis : son avis s'efface aussi.
+    await db
+      .insertInto('consentements_menage')
+      .values({ workflow_id: parcours, canal: 'courriel', accorde: true, coordonnee_chiffre: null, par: 'ts.alice' })
+      .execute();
+    expect(await sortes(heure(2.5))).toEqual(['partenaire:bailleur']);
     // Un autre parcours dont l'identifiant commence pareil n'est pas lu (« _ » et « % » pris à la lettre).
     expect(await courrielsNonRemis(db, parcours.replace('EFFACE', 'EFFAC_'), heure(3))).toEqual([]);
   });

@@ -724,7 +724,7 @@ function avisNonRemis(liste: CourrielNonRemis[] | undefined): Brut {
   );
   return html`<div class="alerte" role="status" id="courriels-non-remis"><p><strong>${liste.length === 1 ? 'Un courriel de ce dossier n’a pas été remis' : `${liste.length} courriels de ce dossier n’ont pas été remis`}</strong> : ${liste.length === 1 ? 'le serveur de courriel de son destinataire l’a renvoyé' : 'le serveur de courriel de leur destinataire les a renvoyés'}.</p>
 <ul>${lignes}</ul>
-<p>Vérifiez l’adresse : dans l’annuaire des partenaires pour un partenaire ; avec le ménage pour le ménage, puis corrigez-la ci-dessous (« Joindre le ménage »). Les courriels suivants partent à l’adresse connue au moment de l’envoi ; cet avis s’efface quand l’un d’eux est arrivé sans revenir.</p></div>`;
+<p>Vérifiez l’adresse : dans l’annuaire des partenaires pour un partenaire ; avec le ménage pour le ménage, puis corrigez-la ci-dessous (« Joindre le ménage »). Les courriels suivants partent à l’adresse connue au moment de l’envoi ; cet avis s’efface quand l’un d’eux est arrivé sans revenir, ou quand l’adresse du ménage est corrigée.</p></div>`;
 }
 
 export function pageParcours(ctx: Contexte, etat: EtatParcours, o: OptionsPageParcours = {}): Brut {
