@@ -229,6 +229,9 @@ function heartbeatSiActivite(): void {
   }
 }
 
+/** Un identifiant de parcours de ménage (`<programme>--<référence>`), pas celui d'une file IML ni d'un workflow technique (`non-remis:…`). */
+const estParcoursDeMenage = (id: string) => /^[A-Za-z0-9_-]+--[^/:]+$/.test(id) && !id.startsWith(PREFIXE_FILE_IML);
+
 /** Le parcours de l'activité en cours (hors activité : aucun). */
 function parcoursCourant(): string | undefined {
   try {
@@ -502,7 +505,7 @@ export function createCourrielActivities(deps: DependancesCourriel) {
       const dossier = parcoursCourant();
       const lien =
         c.lien ??
-        ((c.destinataire.type === 'personnel' || c.destinataire.type === 'coordination') && dossier && !dossier.startsWith(PREFIXE_FILE_IML)
+        ((c.destinataire.type === 'personnel' || c.destinataire.type === 'coordination') && dossier && estParcoursDeMenage(dossier)
           ? { libelle: 'Ouvrir le dossier', url: `${deps.baseUrl.replace(/\/$/, '')}/parcours/${encodeURIComponent(dossier)}`, connexion: true }
           : undefined);
       const { texte, html } = rendreCourriel({

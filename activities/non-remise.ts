@@ -22,6 +22,17 @@ export function parcoursDeLaCle(cle: string): { id: string; programmeId: string;
   return { id: `${m[1]}--${m[2]}`, programmeId: m[1]!, reference: m[2]! };
 }
 
+/** La page où agir : le dossier du parcours, l'annuaire du programme (une organisation), ou la page du personnel. */
+function lienUtile(baseUrl: string, cle: string, programmeId: string, destinataire: string | null): { lien?: { libelle: string; url: string } } {
+  const base = baseUrl.replace(/\/$/, '');
+  const parcours = parcoursDeLaCle(cle);
+  if (parcours) return { lien: { libelle: 'Ouvrir le dossier', url: `${base}/parcours/${encodeURIComponent(parcours.id)}` } };
+  if (destinataire === 'organisation' || destinataire === 'orienteur')
+    return { lien: { libelle: 'Ouvrir l’annuaire des partenaires', url: `${base}/programmes/${encodeURIComponent(programmeId)}/annuaire` } };
+  if (destinataire === 'personnel') return { lien: { libelle: 'Ouvrir la page du personnel', url: `${base}/personnel` } };
+  return {};
+}
+
 export interface DependancesNonRemise {
   base: BaseDeDonnees;
   baseUrl: string;
@@ -50,7 +61,7 @@ export function createNonRemiseActivities(deps: DependancesNonRemise, envoyerCou
           envoyeLe: ligne.envoye_le ?? ligne.cree_le,
           raison: raisonNonRemise(ligne.non_remis_statut),
         }),
-        ...(parcours ? { lien: { libelle: 'Ouvrir le dossier', url: `${deps.baseUrl.replace(/\/$/, '')}/parcours/${encodeURIComponent(parcours.id)}` } } : {}),
+        ...lienUtile(deps.baseUrl, cle, programmeId, ligne.destinataire),
         signature: 'La plateforme de prévention des expulsions',
       });
       return 'alerte';

@@ -43,6 +43,8 @@ export interface DependancesApi {
   transport: Pick<Transporter, 'verify' | 'sendMail'>;
   /** L'expéditeur des courriels (MAIL_FROM). */
   expediteur?: string;
+  /** L'adresse des avis de non-remise (RETOURS_COURRIEL) : les courriels de l'API partent avec leur adresse de retour. */
+  retours?: string;
   /**
    * Le codec du data converter du client (chiffrement des payloads), pour /codec/*.
    * Par défaut : les `payloadCodecs` du data converter du client, appliqués en chaîne.

@@ -98,6 +98,7 @@ export async function demarrerApi(config: Config, services: Services, opts: Opti
     registre: opts.registre ?? REGISTRE,
     transport: services.transport,
     expediteur: config.MAIL_FROM,
+    ...(config.RETOURS_COURRIEL ? { retours: config.RETOURS_COURRIEL } : {}),
     codec: services.dataConverter.payloadCodecs[0],
     options: {
       publicBaseUrl: config.PUBLIC_BASE_URL,

@@ -11,6 +11,8 @@ import type { Courriel, Jour } from './commun';
 export function aQuiAllait(sorte: string | null | undefined): string {
   if (sorte === 'menage') return 'au ménage';
   if (sorte === 'personnel') return 'à un membre du personnel';
+  if (sorte === 'organisation') return 'à une organisation de l’annuaire (lien d’orientation)';
+  if (sorte === 'orienteur') return 'à la personne qui a orienté un ménage';
   if (sorte === 'coordination') return 'à la coordination';
   const role = sorte?.startsWith('partenaire:') ? (sorte.slice('partenaire:'.length) as RolePartenaire) : undefined;
   const phrase = role ? ROLES_DANS_UNE_PHRASE[role] : undefined;
@@ -26,6 +28,10 @@ function quoiVerifier(sorte: string | null | undefined): string {
   if (sorte === 'menage')
     return 'Vérifiez son adresse électronique avec le ménage et corrigez-la sur le dossier (« Joindre le ménage ») : les courriels suivants y partiront. En attendant, l’information peut lui parvenir par téléphone ou par courrier.';
   if (sorte === 'personnel') return 'Vérifiez l’adresse de son compte dans la page du personnel.';
+  if (sorte === 'organisation')
+    return 'Vérifiez les contacts de l’organisation dans l’annuaire des partenaires, puis envoyez-lui de nouveau le lien d’orientation.';
+  if (sorte === 'orienteur')
+    return 'La réponse à son orientation ne lui est pas parvenue : prévenez-la par un autre moyen, et vérifiez les contacts de son organisation dans l’annuaire.';
   const role = sorte?.startsWith('partenaire:') ? (sorte.slice('partenaire:'.length) as RolePartenaire) : undefined;
   if (role && LIBELLES_ROLES[role])
     return `Vérifiez les contacts « ${LIBELLES_ROLES[role]} » dans l’annuaire des partenaires du programme : les rappels et les courriels suivants partent aux contacts qu’il contient au moment de l’envoi. Si une réponse est attendue, prévenez le partenaire par un autre moyen.`;

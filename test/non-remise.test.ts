@@ -15,6 +15,7 @@ import { demarrerRecepteurRetours, idAvisNonRemise, signalerParTemporal, type Re
 import { createNonRemiseActivities, parcoursDeLaCle } from '../activities/non-remise';
 import type { Courriel } from '../activities/courriel';
 import { bancAvecApi } from './outils/api';
+import { envoyerDepuisApi } from '../api/courrier';
 import { baseEssai } from './outils/base';
 import { BASE_URL, menageEssai, situationPrevention } from './outils/environnement';
 
@@ -201,6 +202,43 @@ describe('avis de non-remise reçus', () => {
     expect(banc.courriels.messages().filter((m) => m.sujet === sujet)).toHaveLength(1);
     // Le parcours n'en est pas retenu.
     expect((await banc.env.client.workflow.getHandle(workflowId).describe()).status.name).toBe('RUNNING');
+  });
+
+  it('un courriel que l’API envoie elle-même (lien d’orientation à une organisation) revient aussi : la coordination de son programme est avertie', async () => {
+    const { banc } = essai;
+    const cle = `orientation-lien:essai-${Date.now()}`;
+    const parti = await envoyerDepuisApi(
+      {
+        base: banc.dependances.base,
+        transport: banc.dependances.transport,
+        expediteur: banc.dependances.expediteur,
+        options: { publicBaseUrl: BASE_URL, sessionTtl: 'PT8H' },
+        retours: RETOURS,
+      },
+      {
+        cle,
+        destinataire: 'organisation',
+        programmeId: 'loiret-ahu',
+        a: [{ nom: 'Accueil', courriel: 'accueil@association.rebond.test' }],
+        sujet: 'Loiret : orienter un ménage',
+        paragraphes: ['Vous pouvez orienter un ménage.'],
+        signature: 'Le CCAS',
+      },
+    );
+    expect(parti).toBe(true);
+    const alerte = await banc.courriels.waitFor((m) => m.sujet === 'Courriel non remis à une organisation de l’annuaire (lien d’orientation)', {
+      timeoutMs: 30_000,
+    });
+    expect(alerte.a).toEqual(['coordination@essai.example']);
+    expect(alerte.texte).toContain('envoyez-lui de nouveau le lien d’orientation');
+    expect(alerte.texte).not.toContain('Ouvrir le dossier');
+    expect(alerte.texte).toContain(`Ouvrir l’annuaire des partenaires : ${BASE_URL}/programmes/loiret-ahu/annuaire`);
+    expect(
+      await banc.dependances.base.selectFrom('courriels').select(['destinataire', 'non_remis_statut']).where('cle', '=', cle).executeTakeFirstOrThrow(),
+    ).toEqual({
+      destinataire: 'organisation',
+      non_remis_statut: '5.1.1',
+    });
   });
 
   it('refuse les adresses qui ne sont pas celles d’un courriel, oublie ce qui n’est pas un avis d’échec, et fait représenter un avis qu’il n’a pas pu traiter', async () => {

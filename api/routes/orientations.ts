@@ -82,6 +82,8 @@ export async function envoyerLienOrientation(deps: DependancesApi, personne: Per
   const url = `${deps.options.publicBaseUrl.replace(/\/$/, '')}/orientation/${token}`;
   await envoyerDepuisApi(deps, {
     cle: `orientation-lien:${lienId}`,
+    destinataire: 'organisation',
+    programmeId: programme.id,
     repondreA: programme.operateur,
     a: contacts.map((c) => ({ nom: c.nom, courriel: c.courriel })),
     sujet: `${programme.nom} : orienter un ménage`,
@@ -149,6 +151,8 @@ export async function deciderOrientation(deps: DependancesApi, personne: Personn
       throw new Probleme(409, 'Cette orientation vient d’être traitée par une autre personne.');
     await envoyerDepuisApi(deps, {
       cle: `orientation-refus:${r.id}`,
+      destinataire: 'orienteur',
+      programmeId: programme.id,
       repondreA: programme.operateur,
       a,
       sujet: `Orientation non retenue (dossier ${r.reference})`,
@@ -177,6 +181,8 @@ export async function deciderOrientation(deps: DependancesApi, personne: Personn
     await orientationsDe(deps).traiter(r.id, personne.id, { statut: 'acceptee', workflowId: lance.workflowId });
     await envoyerDepuisApi(deps, {
       cle: `orientation-acceptee:${r.id}`,
+      destinataire: 'orienteur',
+      programmeId: programme.id,
       repondreA: programme.operateur,
       a,
       sujet: `Orientation acceptée (dossier ${r.reference})`,
@@ -200,6 +206,8 @@ async function annoncerOrientation(
   const coordination = await new LecturesAnnuaire(deps.base).coordinateurs(programme.id);
   await envoyerDepuisApi(deps, {
     cle: `orientation-recue:${recue.id}`,
+    destinataire: 'coordination',
+    programmeId: programme.id,
     a: coordination.length
       ? coordination.map((p) => ({ nom: p.nom, courriel: p.courriel }))
       : [{ nom: programme.operateur.nom, courriel: programme.operateur.courriel }],

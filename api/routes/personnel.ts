@@ -122,6 +122,8 @@ async function envoyerInvitation(deps: DependancesApi, par: Personne, c: Compte,
   try {
     await envoyerDepuisApi(deps, {
       cle: `invitation:${createHash('sha256').update(jeton).digest('base64url')}`,
+      destinataire: 'personnel',
+      ...(c.programmes[0] ? { programmeId: c.programmes[0] } : {}),
       a: [{ nom: c.nom, courriel: c.courriel }],
       sujet: 'Votre compte sur la plateforme de prévention des expulsions',
       paragraphes: [
