@@ -17,7 +17,7 @@ import type { Courriel } from '../activities/courriel';
 import { bancAvecApi } from './outils/api';
 import { envoyerDepuisApi } from '../api/courrier';
 import { baseEssai } from './outils/base';
-import { BASE_URL, menageEssai, situationPrevention } from './outils/environnement';
+import { BASE_URL, lancerAvance, menageEssai, situationPrevention } from './outils/environnement';
 
 const RETOURS = 'retours@essai.example';
 let recepteur: RecepteurRetours | undefined;
@@ -207,6 +207,9 @@ describe('avis de non-remise reçus', () => {
   it('un courriel que l’API envoie elle-même (lien d’orientation à une organisation) revient aussi : la coordination de son programme est avertie', async () => {
     const { banc } = essai;
     const cle = `orientation-lien:essai-${Date.now()}`;
+    // Le serveur de courriel refuse d'abord l'alerte : elle est reprise, et part une fois à son retour.
+    const SUJET = 'Courriel non remis à une organisation de l’annuaire (lien d’orientation)';
+    const reparer = banc.refuserCourriels((objet) => objet === SUJET);
     const parti = await envoyerDepuisApi(
       {
         base: banc.dependances.base,
@@ -226,9 +229,23 @@ describe('avis de non-remise reçus', () => {
       },
     );
     expect(parti).toBe(true);
-    const alerte = await banc.courriels.waitFor((m) => m.sujet === 'Courriel non remis à une organisation de l’annuaire (lien d’orientation)', {
-      timeoutMs: 30_000,
-    });
+    const avis = banc.env.client.workflow.getHandle(idAvisNonRemise(cle));
+    try {
+      await vi.waitFor(
+        async () => {
+          const l = await banc.dependances.base.selectFrom('courriels').select('echoue_le').where('cle', '=', `${cle}:non-remis`).executeTakeFirst();
+          expect(l?.echoue_le).toBeTruthy();
+        },
+        { timeout: 30_000, interval: 100 },
+      );
+    } finally {
+      reparer();
+    }
+    // La reprise suivante (10 s d'attente sautées sur l'horloge du workflow).
+    await lancerAvance(banc, avis, '1 minute');
+    expect(await avis.result()).toBe('alerte');
+    const alerte = await banc.courriels.waitFor((m) => m.sujet === SUJET, { timeoutMs: 30_000 });
+    expect(banc.courriels.messages().filter((m) => m.sujet === SUJET)).toHaveLength(1);
     expect(alerte.a).toEqual(['coordination@essai.example']);
     expect(alerte.texte).toContain('envoyez-lui de nouveau le lien d’orientation');
     expect(alerte.texte).not.toContain('Ouvrir le dossier');

@@ -722,59 +722,45 @@ ${
     }),
   );
 
-  // ---- Les moyens de contact du ménage : les SMS (api/routes/contact-menage.ts) --------------------
-  r.post(
-    '/parcours/:id/contact-menage',
-    session,
-    formulaire,
-    csrf,
-    page(async (req, res) => {
-      const ctx = contexte(req);
-      const accorde = req.body?.accorde === 'oui' ? true : req.body?.accorde === 'non' ? false : undefined;
-      const telephone = typeof req.body?.telephone === 'string' && req.body.telephone.trim() ? req.body.telephone : undefined;
-      const corps = { canal: 'sms', accorde, ...(accorde && telephone ? { telephone } : {}) };
-      const champs: Champ[] = [
-        { nom: 'accorde', libelle: 'Le ménage accepte-t-il les SMS ?', requis: true, genre: 'choix' },
-        { nom: 'telephone', libelle: 'Numéro de portable', requis: false, genre: 'texte' },
-      ];
-      await agir(
-        req,
-        res,
-        'contact-menage',
-        champs,
-        () => enregistrerContactMenage(deps, ctx.personne, req.params.id, corps),
-        false,
-        accorde === false ? 'retrait-contact-menage' : 'contact-menage',
-      );
-    }),
-  );
-
-  // L'adresse électronique du ménage corrigée, ou son accord aux courriels retiré.
-  r.post(
-    '/parcours/:id/courriel-menage',
-    session,
-    formulaire,
-    csrf,
-    page(async (req, res) => {
-      const ctx = contexte(req);
-      const accorde = req.body?.accorde === 'oui' ? true : req.body?.accorde === 'non' ? false : undefined;
-      const courriel = typeof req.body?.courriel === 'string' && req.body.courriel.trim() ? req.body.courriel.trim() : undefined;
-      const corps = { canal: 'courriel', accorde, ...(accorde && courriel ? { courriel } : {}) };
-      const champs: Champ[] = [
-        { nom: 'accorde', libelle: 'Le ménage accepte-t-il les courriels ?', requis: true, genre: 'choix' },
-        { nom: 'courriel', libelle: 'Adresse électronique', requis: false, genre: 'texte' },
-      ];
-      await agir(
-        req,
-        res,
-        'courriel-menage',
-        champs,
-        () => enregistrerContactMenage(deps, ctx.personne, req.params.id, corps),
-        false,
-        accorde === false ? 'retrait-courriel-menage' : 'courriel-menage',
-      );
-    }),
-  );
+  // ---- Les moyens de contact du ménage (api/routes/contact-menage.ts) -------------------------------
+  // Les SMS (accord avec le portable) et les courriels (adresse corrigée), ou leur retrait.
+  for (const f of [
+    { formulaire: 'contact-menage', canal: 'sms', champ: 'telephone', question: 'Le ménage accepte-t-il les SMS ?', libelle: 'Numéro de portable' },
+    {
+      formulaire: 'courriel-menage',
+      canal: 'courriel',
+      champ: 'courriel',
+      question: 'Le ménage accepte-t-il les courriels ?',
+      libelle: 'Adresse électronique',
+    },
+  ] as const) {
+    r.post(
+      `/parcours/:id/${f.formulaire}`,
+      session,
+      formulaire,
+      csrf,
+      page(async (req, res) => {
+        const ctx = contexte(req);
+        const accorde = req.body?.accorde === 'oui' ? true : req.body?.accorde === 'non' ? false : undefined;
+        const brute: unknown = req.body?.[f.champ];
+        const valeur = typeof brute === 'string' && brute.trim() ? brute.trim() : undefined;
+        const corps = { canal: f.canal, accorde, ...(accorde && valeur ? { [f.champ]: valeur } : {}) };
+        const champs: Champ[] = [
+          { nom: 'accorde', libelle: f.question, requis: true, genre: 'choix' },
+          { nom: f.champ, libelle: f.libelle, requis: false, genre: 'texte' },
+        ];
+        await agir(
+          req,
+          res,
+          f.formulaire,
+          champs,
+          () => enregistrerContactMenage(deps, ctx.personne, req.params.id, corps),
+          false,
+          accorde === false ? `retrait-${f.formulaire}` : f.formulaire,
+        );
+      }),
+    );
+  }
 
   // ---- L'accord du ménage pour le partage du diagnostic (api/routes/partage.ts) ------------------
   r.post(
