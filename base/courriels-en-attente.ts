@@ -6,6 +6,7 @@
  */
 import { sql } from 'kysely';
 import type { BaseDeDonnees } from '.';
+import { PREFIXE_FILE_IML } from '../domain/iml';
 
 /**
  * Un courriel encore repris a échoué il y a moins de 10 minutes (intervalle maximal des reprises des
@@ -143,30 +144,48 @@ export interface CourrielNonRemis {
   /** Quand l'avis est arrivé. */
   le: Date;
   statut: string | null;
+  /** Son programme, et son parcours (`<programme>--<référence>`) s'il en vient d'un. */
+  programmeId: string | null;
+  parcours?: string;
 }
 
 /** Un courriel suivant au même destinataire, parti depuis une heure sans avis, clôt l'avis d'un courriel non remis. */
 export const SANS_AVIS_APRES_MS = 60 * 60 * 1000;
 
+/** Le parcours d'une clé de la boîte d'envoi (ce qui précède la première barre oblique), en SQL. */
+const parcoursDeLaCleSql = sql<string>`split_part(c.cle, '/', 1)`;
+
 /**
- * Les courriels d'un parcours revenus en avis de non-remise, les plus récents d'abord (cinq au plus),
- * sauf ceux dont le destinataire a reçu depuis un courriel qui n'est pas revenu dans l'heure
- * (l'adresse a été corrigée), et ceux au ménage dont l'adresse a été notée de nouveau depuis.
+ * Les courriels revenus en avis de non-remise d'un parcours, des programmes d'une personne (par le
+ * programme de la boîte d'envoi) ou de toute la plateforme, les plus récents d'abord (`limite`, cinq
+ * par défaut), arrivés après `depuis` s'il est donné ; sauf ceux dont le destinataire a reçu depuis,
+ * dans le même parcours, un courriel qui n'est pas revenu dans l'heure (l'adresse a été corrigée), et
+ * ceux au ménage dont l'adresse a été notée de nouveau depuis.
  */
-export async function courrielsNonRemis(db: BaseDeDonnees, parcours: string, maintenant: Date): Promise<CourrielNonRemis[]> {
-  const prefixe = `${echapperLike(`${parcours}/`)}%`;
+export async function courrielsNonRemis(
+  db: BaseDeDonnees,
+  portee: Portee,
+  maintenant: Date,
+  o: { depuis?: Date; limite?: number } = {},
+): Promise<CourrielNonRemis[]> {
+  const programmes = Array.isArray(portee) ? (portee as readonly string[]) : undefined;
+  if (programmes?.length === 0) return [];
+  const parcours = portee !== 'tous' && !Array.isArray(portee) ? (portee as { parcours: string }).parcours : undefined;
   const lignes = await db
     .selectFrom('courriels as c')
-    .select(['c.destinataire', 'c.envoye_le', 'c.non_remis_le', 'c.non_remis_statut'])
-    .where('c.cle', 'like', prefixe)
+    .select(['c.cle', 'c.destinataire', 'c.envoye_le', 'c.non_remis_le', 'c.non_remis_statut', 'c.programme_id'])
     .where('c.non_remis_le', 'is not', null)
+    .$if(parcours !== undefined, (q) => q.where('c.cle', 'like', `${echapperLike(`${parcours}/`)}%`))
+    .$if(programmes !== undefined, (q) => q.where('c.programme_id', 'in', programmes!))
+    .$if(o.depuis !== undefined, (q) => q.where('c.non_remis_le', '>', o.depuis!))
     .where((eb) =>
       eb.not(
         eb.exists(
           eb
             .selectFrom('courriels as d')
             .select('d.cle')
-            .where('d.cle', 'like', prefixe)
+            // Le même parcours : la clé commence pareil (prise à la lettre dans le motif).
+            .where('d.cle', 'like', sql<string>`replace(replace(replace(${parcoursDeLaCleSql}, '\\', '\\\\'), '%', '\\%'), '_', '\\_') || '/%'`)
             .whereRef('d.destinataire', '=', 'c.destinataire')
             .whereRef('d.envoye_le', '>', 'c.envoye_le')
             .where('d.envoye_le', '<', new Date(maintenant.getTime() - SANS_AVIS_APRES_MS))
@@ -183,7 +202,7 @@ export async function courrielsNonRemis(db: BaseDeDonnees, parcours: string, mai
             eb
               .selectFrom('consentements_menage as m')
               .select('m.id')
-              .where('m.workflow_id', '=', parcours)
+              .where('m.workflow_id', '=', parcoursDeLaCleSql)
               .where('m.canal', '=', 'courriel')
               .whereRef('m.le', '>', 'c.non_remis_le'),
           ),
@@ -191,7 +210,17 @@ export async function courrielsNonRemis(db: BaseDeDonnees, parcours: string, mai
       ]),
     )
     .orderBy('c.non_remis_le', 'desc')
-    .limit(5)
+    .limit(o.limite ?? 5)
     .execute();
-  return lignes.map((l) => ({ destinataire: l.destinataire, envoyeLe: l.envoye_le, le: l.non_remis_le!, statut: l.non_remis_statut }));
+  return lignes.map((l) => {
+    const id = l.cle.startsWith(PREFIXE_FILE_IML) ? undefined : /^[^/]+--[^/]+(?=\/)/.exec(l.cle)?.[0];
+    return {
+      destinataire: l.destinataire,
+      envoyeLe: l.envoye_le,
+      le: l.non_remis_le!,
+      statut: l.non_remis_statut,
+      programmeId: l.programme_id,
+      ...(id ? { parcours: id } : {}),
+    };
+  });
 }

@@ -694,4 +694,14 @@ export const MIGRATIONS: Record<string, Migration> = {
         .execute();
     },
   },
+  '0035-courriels-par-debut-de-cle': {
+    async up(db: Kysely<unknown>) {
+      // Les courriels d'un parcours se cherchent par le début de leur clé (`<parcours>/…`, LIKE) : un
+      // index qui le permet quelle que soit la collation de la base (la clé primaire ne le permet qu'en « C »).
+      await sql`create index courriels_cle_motif on courriels (cle text_pattern_ops)`.execute(db);
+    },
+    async down(db: Kysely<unknown>) {
+      await sql`drop index if exists courriels_cle_motif`.execute(db);
+    },
+  },
 };

@@ -178,6 +178,12 @@ describe('avis de non-remise reçus', () => {
     expect(fiche).toContain('<strong>Un courriel de ce dossier n’a pas été remis</strong>');
     expect(fiche).toMatch(/<li>le courriel au ménage du [^<]+ : adresse inconnue chez son destinataire \(avis reçu le [^)]+\)<\/li>/);
     expect(fiche).not.toContain('josiane@boite.rebond.test</li>');
+    // Le tableau de bord de la coordination le dit aussi, avec le lien du dossier ; pas celui d'un travailleur social.
+    const tableau = async (id: string) => (await api.appel('GET', '/parcours', { entetes: { cookie: `${NOM_COOKIE}=${await essai.connecter(id)}` } })).texte;
+    const coordination = await tableau('coord.essai');
+    expect(coordination).toContain('<h2 id="titre-non-remis">Courriels non remis</h2>');
+    expect(coordination).toContain(`<a href="/parcours/${encodeURIComponent(workflowId)}">dossier ${menage.reference}</a> : le courriel au ménage du `);
+    expect(await tableau('ts.alice')).not.toContain('titre-non-remis');
 
     // Le même avis représenté (par le même relais, ou à un second récepteur sur la même base) : rien de plus.
     const second = await demarrerRecepteurRetours(
@@ -334,7 +340,7 @@ describe('avis de non-remise reçus', () => {
     expect(await a.signalerNonRemise({ cle: `${cle}:non-remis` })).toBe('sans_alerte');
     expect(await a.signalerNonRemise({ cle: 'loiret-ahu--INCONNU/x' })).toBe('sans_alerte');
     expect(envoyes).toHaveLength(0);
-    expect((await courrielsNonRemis(db, parcours, new Date())).map((n) => n.destinataire)).toEqual(['coordination']);
+    expect((await courrielsNonRemis(db, { parcours }, new Date())).map((n) => n.destinataire)).toEqual(['coordination']);
     await expect(a.signalerNonRemise({ cle: 'court' })).rejects.toMatchObject({ type: 'EntreeInvalide' });
   });
 
@@ -349,17 +355,26 @@ describe('avis de non-remise reçus', () => {
         {
           cle: `${parcours}/1`,
           message_id: '<e1@essai>',
+          programme_id: 'loiret-ahu',
           destinataire: 'partenaire:bailleur',
           envoye_le: t0,
           non_remis_le: heure(0.1),
           non_remis_statut: '5.1.1',
         },
-        { cle: `${parcours}/2`, message_id: '<e2@essai>', destinataire: 'menage', envoye_le: heure(0.5), non_remis_le: heure(0.6), non_remis_statut: '5.2.2' },
+        {
+          cle: `${parcours}/2`,
+          message_id: '<e2@essai>',
+          programme_id: 'loiret-ahu',
+          destinataire: 'menage',
+          envoye_le: heure(0.5),
+          non_remis_le: heure(0.6),
+          non_remis_statut: '5.2.2',
+        },
         // Au bailleur, plus tard, sans avis.
-        { cle: `${parcours}/3`, message_id: '<e3@essai>', destinataire: 'partenaire:bailleur', envoye_le: heure(2) },
+        { cle: `${parcours}/3`, message_id: '<e3@essai>', programme_id: 'loiret-ahu', destinataire: 'partenaire:bailleur', envoye_le: heure(2) },
       ])
       .execute();
-    const sortes = async (maintenant: Date) => (await courrielsNonRemis(db, parcours, maintenant)).map((n) => n.destinataire);
+    const sortes = async (maintenant: Date) => (await courrielsNonRemis(db, { parcours }, maintenant)).map((n) => n.destinataire);
     // Le courriel suivant au bailleur vient de partir : un avis peut encore revenir.
     expect(await sortes(heure(2.5))).toEqual(['menage', 'partenaire:bailleur']);
     // Une heure après, sans avis : l'adresse du bailleur est bonne ; celle du ménage reste à vérifier.
@@ -370,7 +385,17 @@ describe('avis de non-remise reçus', () => {
       .values({ workflow_id: parcours, canal: 'courriel', accorde: true, coordonnee_chiffre: null, par: 'ts.alice' })
       .execute();
     expect(await sortes(heure(2.5))).toEqual(['partenaire:bailleur']);
+    // Par programme (le tableau de bord) : le même effacement, la même limite dans le temps.
+    const parProgramme = async (programmes: string[], depuis?: Date) =>
+      (await courrielsNonRemis(db, programmes, heure(2.5), depuis ? { depuis, limite: 50 } : { limite: 50 }))
+        .filter((n) => n.parcours === parcours)
+        .map((n) => n.destinataire);
+    expect(await parProgramme(['loiret-ahu'])).toEqual(['partenaire:bailleur']);
+    expect(await parProgramme(['loiret-ahu'], heure(0.2))).toEqual([]);
+    expect(await parProgramme(['besancon-ccas'])).toEqual([]);
+    expect((await courrielsNonRemis(db, 'tous', heure(2.5), { limite: 50 })).filter((n) => n.parcours === parcours)).toHaveLength(1);
+    expect(await courrielsNonRemis(db, [], heure(2.5))).toEqual([]);
     // Un autre parcours dont l'identifiant commence pareil n'est pas lu (« _ » et « % » pris à la lettre).
-    expect(await courrielsNonRemis(db, parcours.replace('EFFACE', 'EFFAC_'), heure(3))).toEqual([]);
+    expect(await courrielsNonRemis(db, { parcours: parcours.replace('EFFACE', 'EFFAC_') }, heure(3))).toEqual([]);
   });
 });

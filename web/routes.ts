@@ -101,6 +101,7 @@ import { devantUnNom } from '../domain/libelles';
 import { pageOrientations, type RetourOrientation } from './pages/orientations';
 import { aTraiterParProgramme, orientationsNonTraitees } from '../orientations/relances';
 import { courrielsEnAttente, courrielsNonRemis, smsEnAttente } from '../base/courriels-en-attente';
+import { NON_REMIS_AU_TABLEAU_MS, NON_REMIS_MONTRES } from './pages/tableau';
 import { changementDuFormulaire, erreursDuFormulaire, pageProgrammes, pageReglages, type RetourReglages } from './pages/reglages';
 import { pageConnexion } from './pages/connexion';
 import { pageEvaluations } from './pages/evaluations';
@@ -345,12 +346,19 @@ export function routesWeb(deps: DependancesApi, auth: OptionsAuth & { maintenant
           smsEnAttente(deps.base, portee, auth.maintenant()),
         ]);
         const enAttente = { ...courriels, sms };
+        // Les courriels de ses programmes revenus en avis de non-remise cette semaine (adresse à vérifier).
+        const nonRemis = estCoordination(ctx.personne)
+          ? await courrielsNonRemis(deps.base, portee, auth.maintenant(), {
+              depuis: new Date(auth.maintenant().getTime() - NON_REMIS_AU_TABLEAU_MS),
+              limite: NON_REMIS_MONTRES + 1,
+            })
+          : [];
         envoyer(
           res,
           ctx,
           200,
           estCoordination(ctx.personne) ? 'Tableau de bord' : 'Mes ménages',
-          pageTableau(ctx, liste, filtres, undefined, absences, orientations, enAttente),
+          pageTableau(ctx, liste, filtres, undefined, absences, orientations, enAttente, nonRemis),
         );
       } catch (e) {
         if (!(e instanceof Probleme) || e.status >= 500) throw e;
@@ -497,7 +505,7 @@ export function routesWeb(deps: DependancesApi, auth: OptionsAuth & { maintenant
       // Les courriels de ce parcours que le serveur de courriel refuse en ce moment (ses SMS : dans `contact`).
       courrielsEnAttente(deps.base, { parcours: etat.workflowId }, auth.maintenant()),
       // Ceux qui sont revenus en avis de non-remise (adresse à vérifier).
-      courrielsNonRemis(deps.base, etat.workflowId, auth.maintenant()),
+      courrielsNonRemis(deps.base, { parcours: etat.workflowId }, auth.maintenant()),
     ]);
     // Le diagnostic, le carnet de route, le plan et les notes s'affichent : la lecture est tracée (qui, quand, quel parcours).
     if (aDesContenusConfidentiels(etat)) await dossiersDe(deps).noterConsultation(ctx.personne.id, etat.workflowId, LECTURE_SUIVI_CONFIDENTIEL);

@@ -14,7 +14,9 @@ import { dateFr, dateHeureFr, libelleEtape, LIBELLES_TYPE_PARCOURS } from '../li
 import { estCoordination, nomDe, programmesDe, tableau, travailleursSociaux, type Contexte } from './commun';
 import { bandeauAbsences, type AbsenceAffichee } from './personnel';
 import type { OrientationsATraiter } from '../../orientations/relances';
-import type { EnvoisEnAttente } from '../../base/courriels-en-attente';
+import type { CourrielNonRemis, EnvoisEnAttente } from '../../base/courriels-en-attente';
+import { aQuiAllait } from '../../courriers/retours';
+import { raisonNonRemise } from '../../retours/avis';
 import { nombreDe } from '../../domain/libelles';
 
 export type Filtres = Partial<Record<'programme' | 'type' | 'etape' | 'travailleurSocial' | 'enRetard' | 'cloture' | 'recherche' | 'page', string>>;
@@ -111,6 +113,35 @@ function bandeauEnvoisEnAttente(ctx: Contexte, attente: EnvoisEnAttente): Brut {
 ${courriels ? paragraphesCourriels(admin, courriels) : ''}${sms ? paragrapheSms(admin, sms) : ''}</section>`;
 }
 
+/** Les courriels revenus en avis de non-remise montrés au tableau de bord : ceux des sept derniers jours, les cinq derniers. */
+export const NON_REMIS_AU_TABLEAU_MS = 7 * 24 * 3600 * 1000;
+export const NON_REMIS_MONTRES = 5;
+
+/**
+ * Les courriels de ses programmes revenus en avis de non-remise cette semaine (la coordination en a
+ * reçu l'alerte, à moins que ce soit sa propre adresse qui ne reçoive plus) : où, à qui, pourquoi, et
+ * le lien de la page où corriger l'adresse.
+ */
+function bandeauNonRemis(ctx: Contexte, liste: CourrielNonRemis[]): Brut {
+  if (!liste.length) return brut('');
+  const admin = ctx.personne.role === 'admin';
+  const montres = liste.slice(0, NON_REMIS_MONTRES);
+  const ligne = (n: CourrielNonRemis) => {
+    const ou = n.parcours
+      ? html`<a href="/parcours/${encodeURIComponent(n.parcours)}">dossier ${n.parcours.slice(n.parcours.indexOf('--') + 2)}</a>`
+      : n.programmeId && (n.destinataire === 'organisation' || n.destinataire === 'orienteur')
+        ? html`<a href="/programmes/${encodeURIComponent(n.programmeId)}/annuaire">annuaire des partenaires</a>`
+        : n.destinataire === 'personnel'
+          ? html`<a href="/personnel">personnel</a>`
+          : html`plateforme`;
+    return html`<li>${ou} : le courriel ${aQuiAllait(n.destinataire)}${n.envoyeLe ? html` du ${dateHeureFr(n.envoyeLe.toISOString())}` : ''}, ${raisonNonRemise(n.statut)}</li>`;
+  };
+  const plus = liste.length > NON_REMIS_MONTRES;
+  return html`<section class="alerte" aria-labelledby="titre-non-remis"><h2 id="titre-non-remis">Courriels non remis</h2>
+<p><strong>${plus ? `Plus de ${NON_REMIS_MONTRES} courriels` : nombreDe(liste.length, 'courriel', 'courriels')}${admin ? '' : ' de vos programmes'} ${liste.length === 1 ? 'n’a' : 'n’ont'} pas été remis</strong> ces sept derniers jours : ${liste.length === 1 ? 'le serveur de courriel de son destinataire l’a renvoyé' : 'le serveur de courriel de leur destinataire les a renvoyés'}${plus ? ' (les cinq derniers ci-dessous)' : ''}. Vérifiez l’adresse et corrigez-la ; l’avis disparaît quand un courriel suivant arrive sans revenir.</p>
+<ul>${montres.map(ligne)}</ul></section>`;
+}
+
 function paragraphesCourriels(admin: boolean, attente: { nombre: number; depuis: Date }): Brut {
   const depuis = dateHeureFr(attente.depuis.toISOString());
   const un = attente.nombre === 1;
@@ -145,6 +176,7 @@ export function pageTableau(
   absences: AbsenceAffichee[] = [],
   orientations: OrientationsATraiter[] = [],
   envois: EnvoisEnAttente = { nombre: 0 },
+  nonRemis: CourrielNonRemis[] = [],
 ): Brut {
   const nomProgramme = (id: string) => ctx.deps.catalogue.trouver(id)?.nom ?? id;
   if (!estCoordination(ctx.personne)) return pageMesMenages(ctx, resultat, filtres, erreur, envois);
@@ -162,6 +194,7 @@ export function pageTableau(
 <p>${resultat.total} parcours${enRetard ? html` ; sur cette page, <strong>${enRetard} en retard</strong>` : ''}. Les ménages prioritaires de leur programme viennent d’abord, puis les échéances les plus proches (les retards en premier).
 <a href="/parcours/nouveau">Lancer un parcours</a></p>
 ${bandeauEnvoisEnAttente(ctx, envois)}
+${bandeauNonRemis(ctx, nonRemis)}
 ${bandeauAbsences(absences)}
 ${bandeauOrientations(ctx, orientations)}
 <form method="get" action="/parcours" aria-label="Filtres">
