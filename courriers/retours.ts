@@ -27,7 +27,8 @@ export function aQuiAllait(sorte: string | null | undefined): string {
 function quoiVerifier(sorte: string | null | undefined): string {
   if (sorte === 'menage')
     return 'Vérifiez son adresse électronique avec le ménage et corrigez-la sur le dossier (« Joindre le ménage ») : les courriels suivants y partiront. En attendant, l’information peut lui parvenir par téléphone ou par courrier.';
-  if (sorte === 'personnel') return 'Vérifiez l’adresse de son compte dans la page du personnel.';
+  if (sorte === 'personnel')
+    return 'C’est l’adresse de son compte : vérifiez-la dans la page du personnel, et demandez à l’administration de la plateforme de la corriger (elle seule modifie les comptes).';
   if (sorte === 'organisation')
     return 'Vérifiez les contacts de l’organisation dans l’annuaire des partenaires, puis envoyez-lui de nouveau le lien d’orientation.';
   if (sorte === 'orienteur')

@@ -118,6 +118,11 @@ describe('lire un avis de non-remise', () => {
     // Une heure après minuit à Paris le jour du passage à l'heure d'été : le 29 mars.
     expect(c.paragraphes[0]).toContain('le 29 mars 2026 pour le dossier LL-1');
     expect(c.paragraphes[1]).toContain('annuaire des partenaires');
+    // La coordination ne modifie pas les comptes : elle est renvoyée à l'administration.
+    const compte = courrielNonRemis({ destinataire: 'personnel', envoyeLe: '2026-12-31T23:30:00Z', raison: 'boîte du destinataire pleine' });
+    expect(compte.sujet).toBe('Courriel non remis à un membre du personnel');
+    expect(compte.paragraphes[0]).toContain('le 1er janvier 2027');
+    expect(compte.paragraphes[1]).toContain('demandez à l’administration de la plateforme de la corriger');
     expect(parcoursDeLaCle('loiret-ahu--LL-1/abc')).toEqual({ id: 'loiret-ahu--LL-1', programmeId: 'loiret-ahu', reference: 'LL-1' });
     expect(parcoursDeLaCle('file-iml--concarneau-iml/abc')).toBeUndefined();
     expect(parcoursDeLaCle('invitation:xyz')).toBeUndefined();
