@@ -423,7 +423,7 @@ function formulaireCourrielMenage(ctx: Contexte, etat: EtatParcours, o: OptionsP
 </fieldset>
 <div class="champ"><label for="contact-courriel">Adresse électronique</label>
 <input type="email" id="contact-courriel" name="courriel" autocomplete="off" aria-describedby="aide-contact-courriel" value="${valeur}"${r?.erreurs?.courriel ? brut(' aria-invalid="true"') : ''}>
-<p class="aide" id="aide-contact-courriel">Les courriels suivants du parcours partent à cette adresse (les SMS les annoncent toujours). Inutile pour arrêter les courriels.</p></div>
+<p class="aide" id="aide-contact-courriel">Les courriels suivants du parcours partent à cette adresse (les SMS les annoncent toujours). Ceux qui sont déjà revenus ne repartent pas d’eux-mêmes : leurs documents (la lettre d’information…) se téléchargent dans « Documents », pour les lui envoyer. Inutile pour arrêter les courriels.</p></div>
 <div class="boutons"><button type="submit">Enregistrer</button></div></form></details>`;
 }
 
