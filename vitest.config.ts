@@ -62,11 +62,11 @@ export default defineConfig({
     expect: { poll: { timeout: 30_000, interval: 50 } },
     hookTimeout: 180_000,
     fileParallelism: true,
-    // Cinq fichiers à la fois sur deux cœurs : un fichier attend souvent (Temporal, PostgreSQL, le
+    // Six fichiers à la fois sur deux cœurs : un fichier attend souvent (Temporal, PostgreSQL, le
     // navigateur) ; les autres occupent ce temps. schemathesis, qui attend surtout (une requête à la
     // fois), tient l'un d'eux plus de 300 s quand les cœurs sont occupés : quatre restent aux autres.
     // Mesuré deux cœurs occupés par ailleurs : voir le README.
-    maxWorkers: 5,
+    maxWorkers: 6,
     sequence: { sequencer: LesPlusLongsDabord },
     projects: [
       {
