@@ -64,7 +64,7 @@ export default defineConfig({
     fileParallelism: true,
     // Six fichiers à la fois sur deux cœurs : un fichier attend souvent (Temporal, PostgreSQL, le
     // navigateur) ; les autres occupent ce temps. schemathesis, qui attend surtout (une requête à la
-    // fois), tient l'un d'eux plus de 300 s quand les cœurs sont occupés : quatre restent aux autres.
+    // fois), tient l'un d'eux plus de 300 s quand les cœurs sont occupés : cinq restent aux autres.
     // Mesuré deux cœurs occupés par ailleurs (4 : 640 s, 5 : 602 s, 6 : 584 s le même matin) : voir le README.
     maxWorkers: 6,
     sequence: { sequencer: LesPlusLongsDabord },
