@@ -7,12 +7,14 @@
  * retard ou une réponse automatique est accepté et oublié. Une panne de la base ou de Temporal répond
  * « réessayez plus tard » (451) : le serveur qui renvoie l'avis le représente. Plusieurs récepteurs
  * peuvent tourner : la base ne note un courriel qu'une fois, l'alerte part une fois par courriel.
- * Rien n'est gardé du message ; aucune adresse n'est journalisée.
+ * Rien n'est gardé du message ; aucune adresse n'est journalisée (les erreurs passent par
+ * `erreurLisible`, qui masque un message pouvant citer une donnée).
  */
 import type { AddressInfo } from 'node:net';
 import { SMTPServer, type SMTPServerSession } from 'smtp-server';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import type { BaseDeDonnees } from '../base';
+import { erreurLisible } from '../config/journalisation';
 import { jetonDeRetour } from './adresse';
 import { lireAvisDeNonRemise } from './avis';
 
@@ -74,7 +76,7 @@ export async function demarrerRecepteurRetours(deps: DependancesRecepteur, o: { 
         .then(
           (ligne) => callback(ligne ? undefined : erreurSmtp(550, '5.1.1 Adresse inconnue')),
           (e: unknown) => {
-            deps.journal?.warn({ err: e }, 'avis de non-remise : base indisponible, avis refusé pour un temps');
+            deps.journal?.warn({ erreur: erreurLisible(e) }, 'avis de non-remise : base indisponible, avis refusé pour un temps');
             callback(erreurSmtp(451, '4.3.0 Réessayez plus tard'));
           },
         );
@@ -95,14 +97,14 @@ export async function demarrerRecepteurRetours(deps: DependancesRecepteur, o: { 
         })().then(
           () => callback(),
           (e: unknown) => {
-            deps.journal?.warn({ err: e }, 'avis de non-remise non traité : il sera représenté');
+            deps.journal?.warn({ erreur: erreurLisible(e) }, 'avis de non-remise non traité : il sera représenté');
             callback(erreurSmtp(451, '4.3.0 Réessayez plus tard'));
           },
         );
       });
     },
   });
-  serveur.on('error', (e: Error) => deps.journal?.warn({ err: e }, 'récepteur des avis de non-remise : erreur SMTP'));
+  serveur.on('error', (e: Error) => deps.journal?.warn({ erreur: erreurLisible(e) }, 'récepteur des avis de non-remise : erreur SMTP'));
   await new Promise<void>((ok, ko) => {
     serveur.server.once('error', ko);
     serveur.listen(o.port, o.hote, () => {
