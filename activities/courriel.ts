@@ -38,6 +38,12 @@ import { ConsentementsPartage } from '../dossiers/consentements';
 
 export const destinataireSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('adresse'), nom: z.string().min(1), courriel: z.email() }),
+  /**
+   * Le ménage du parcours, à l'adresse notée dans son dossier au moment d'envoyer (acceptée à
+   * l'orientation, donnée ou corrigée depuis) ; `courriel` : celle de l'orientation, pour un parcours
+   * lancé avant que le dossier note les accords du ménage. Sans accord ni adresse, rien ne part.
+   */
+  z.object({ type: z.literal('menage'), nom: z.string().min(1), courriel: z.email().optional() }),
   /** Un compte du personnel ; `programmeId` désigne le repli si le compte n'existe plus. */
   z.object({ type: z.literal('personnel'), id: z.string().min(1), programmeId: z.string().min(1).optional() }),
   z.object({ type: z.literal('coordination'), programmeId: z.string().min(1) }),
@@ -110,6 +116,8 @@ export interface ResultatCourriel {
   organisation?: string;
   /** Le courriel n'est pas parti, et pourquoi (le ménage n'accepte plus les courriels) : le journal le dit. */
   nonEnvoye?: string;
+  /** Le courriel au ménage n'est pas parti : il n'a jamais accepté les courriels (rien à noter au journal). */
+  sansAdresse?: true;
   /**
    * Le SMS qui double ce courriel au ménage : parti, confié au workflow de renvoi (le fournisseur ne
    * l'a pas pris), ou refusé pour de bon ; rien sans SMS à envoyer. Le journal le dit.
@@ -176,7 +184,7 @@ export interface DependancesCourriel {
 
 /** À qui allait un courriel, sans adresse ni nom (la boîte d'envoi le garde pour dire un avis de non-remise). */
 export function sorteDestinataire(d: Destinataire): string {
-  if (d.type === 'adresse') return 'menage';
+  if (d.type === 'adresse' || d.type === 'menage') return 'menage';
   if (d.type === 'partenaire') return `partenaire:${d.role}`;
   return d.type;
 }
@@ -190,6 +198,9 @@ const SMS_POUR_LE_JOURNAL: Record<Exclude<ResultatSms, { envoye: true }>['raison
   sans_consentement: undefined,
   pas_au_menage: undefined,
 };
+
+/** Pourquoi un courriel au ménage ne part pas : son accord retiré, ou jamais donné (aucune adresse). */
+type SansAccord = 'retire' | 'jamais';
 
 /** La raison d'un courriel au ménage qui ne part pas : son accord retiré depuis l'orientation. */
 export const MENAGE_SANS_COURRIELS = 'le ménage n’accepte plus les courriels';
@@ -257,12 +268,14 @@ export function createCourrielActivities(deps: DependancesCourriel) {
     annuaire: LecturesAnnuaire,
     d: Destinataire,
     tx: BaseDeDonnees,
-  ): Promise<{ a: Array<{ nom: string; courriel: string }>; repli?: string; remplacement?: string; sansAccord?: true }> {
-    if (d.type === 'adresse') {
+  ): Promise<{ a: Array<{ nom: string; courriel: string }>; repli?: string; remplacement?: string; sansAccord?: SansAccord }> {
+    if (d.type === 'adresse' || d.type === 'menage') {
       // Le ménage du parcours : son adresse (ou son refus) notée dans le dossier depuis l'orientation l'emporte.
-      const menage = await adresseDuMenage(tx, d.courriel);
-      if (menage?.accorde === false) return { a: [], sansAccord: true };
-      return { a: [{ nom: d.nom, courriel: menage?.courriel ?? d.courriel }] };
+      const menage = await menageDuDossier(tx, d);
+      if (menage?.accorde === false) return { a: [], sansAccord: 'retire' };
+      const courriel = menage?.courriel ?? d.courriel;
+      if (!courriel) return { a: [], sansAccord: 'jamais' };
+      return { a: [{ nom: d.nom, courriel }] };
     }
     if (d.type === 'partenaire') {
       // « Le bailleur » d'un parcours est celui qu'il nomme (choisi au lancement, changé avec une trace).
@@ -298,17 +311,22 @@ export function createCourrielActivities(deps: DependancesCourriel) {
   }
 
   /**
-   * Si `adresse` est celle du ménage du parcours en cours (une adresse notée pour lui dans le dossier :
-   * à l'orientation ou corrigée depuis ; une adresse donnée par un message, celle du bailleur d'une
-   * mesure IML, ne l'est pas) : son accord aux courriels et son adresse d'aujourd'hui
-   * (consentements_menage, chiffrés). Rien hors d'un parcours, sans coffre, ou pour une autre adresse.
+   * L'accord aux courriels du ménage du parcours en cours et son adresse d'aujourd'hui, notés dans
+   * son dossier (consentements_menage, chiffrés) : pour le destinataire « ménage », dès qu'un accord
+   * y est noté ; pour une adresse, si c'est une adresse notée pour lui (à l'orientation ou corrigée
+   * depuis ; une adresse donnée par un message, celle du bailleur d'une mesure IML, ne l'est pas).
+   * Rien hors d'un parcours, sans coffre, ou rien de noté.
    */
-  async function adresseDuMenage(tx: BaseDeDonnees, adresse: string): Promise<{ accorde: boolean; courriel?: string } | undefined> {
+  async function menageDuDossier(
+    tx: BaseDeDonnees,
+    d: Extract<Destinataire, { type: 'adresse' | 'menage' }>,
+  ): Promise<{ accorde: boolean; courriel?: string } | undefined> {
     const workflowId = parcoursCourant();
     if (!workflowId || !deps.coffre) return undefined;
     const consentements = new Consentements(tx, deps.coffre);
-    if (!(await consentements.adressesCourriel(workflowId)).includes(adresse.toLowerCase())) return undefined;
+    if (d.type === 'adresse' && !(await consentements.adressesCourriel(workflowId)).includes(d.courriel.toLowerCase())) return undefined;
     const c = await consentements.lire(workflowId);
+    if (d.type === 'menage' && !c.courriel.le) return undefined;
     return { accorde: c.courriel.accorde, ...(c.adresseCourriel ? { courriel: c.adresseCourriel } : {}) };
   }
 
@@ -416,7 +434,7 @@ export function createCourrielActivities(deps: DependancesCourriel) {
     repli?: string;
     nonEnvoye?: boolean;
     incertain?: boolean;
-    sansAccord?: true;
+    sansAccord?: SansAccord;
   }> {
     const messageId = `<${createHash('sha256').update(c.cle).digest('hex').slice(0, 40)}@${domaine}>`;
     const bail = deps.bailEnvoiMs ?? BAIL_ENVOI_MS;
@@ -445,9 +463,9 @@ export function createCourrielActivities(deps: DependancesCourriel) {
           : await adresses(annuaire, c.destinataire, tx);
         const { a, repli, remplacement } = r;
         if ('sansAccord' in r && r.sansAccord) {
-          // Le ménage a retiré son accord aux courriels : rien ne part, le parcours continue, c'est noté.
+          // Le ménage a retiré son accord aux courriels (ou ne l'a jamais donné) : rien ne part, le parcours continue.
           await tx.updateTable('courriels').set({ envoye_le: new Date() }).where('cle', '=', c.cle).execute();
-          return { etat: 'sans_accord' as const };
+          return { etat: 'sans_accord' as const, sansAccord: r.sansAccord };
         }
         if (!a.length) {
           // Personne à qui l'adresser (ni opérateur ni administrateur) : le parcours continue, c'est noté.
@@ -483,7 +501,7 @@ export function createCourrielActivities(deps: DependancesCourriel) {
         avertir('Courriel incertain : une tentative précédente est morte pendant l’envoi ; il n’est pas renvoyé (au plus une fois)', { cle: c.cle });
         return { messageId, envoye: false, piecesJointes: [], incertain: true };
       }
-      if (reserve.etat === 'sans_accord') return { messageId, envoye: false, piecesJointes: [], nonEnvoye: true, sansAccord: true };
+      if (reserve.etat === 'sans_accord') return { messageId, envoye: false, piecesJointes: [], nonEnvoye: true, sansAccord: reserve.sansAccord };
       if (reserve.etat === 'sans_destinataire') {
         avertir('Courriel non envoyé : aucun destinataire, même de repli', { cle: c.cle });
         return { messageId, envoye: false, piecesJointes: [], repli: reserve.repli ?? 'aucun destinataire', nonEnvoye: true };
@@ -562,21 +580,23 @@ export function createCourrielActivities(deps: DependancesCourriel) {
   async function envoyerUn(c: z.output<typeof courrielSchema>): Promise<ResultatCourriel> {
     const { messageId, piecesJointes, repli, sansAccord } = await envoyer(c);
     // L'accord du ménage relu après l'envoi : une reprise (courriel déjà traité) qui le trouve retiré n'envoie pas de SMS non plus.
-    const menage = c.destinataire.type === 'adresse' ? await adresseDuMenage(deps.base, c.destinataire.courriel) : undefined;
-    if (sansAccord || menage?.accorde === false) return { messageId, nonEnvoye: MENAGE_SANS_COURRIELS };
+    const auMenage = c.destinataire.type === 'adresse' || c.destinataire.type === 'menage' ? c.destinataire : undefined;
+    const menage = auMenage ? await menageDuDossier(deps.base, auMenage) : undefined;
+    if (sansAccord === 'retire' || menage?.accorde === false) return { messageId, nonEnvoye: MENAGE_SANS_COURRIELS };
+    if (sansAccord === 'jamais' || (auMenage && !menage?.courriel && !auMenage.courriel)) return { messageId, sansAdresse: true };
     // Le SMS se décide ici, pas dans les workflows : une nouvelle tentative renvoie le courriel
     // (déjà envoyé : rien ne part) puis le SMS (boîte d'envoi `sms` : jamais deux fois). Un SMS que
     // le fournisseur ne prend pas est confié à son workflow de renvoi : il ne retient pas le parcours.
     const workflowId = parcoursCourant();
     let doublure: ResultatSms | undefined;
-    if (workflowId && c.destinataire.type === 'adresse' && !repli) {
+    if (workflowId && auMenage && !repli) {
       doublure = await sms.doublerEnSms({
         cle: `${c.cle}:sms`,
         workflowId,
         modele: 'courriel',
         signature: signatureSms(c.signature),
         // L'adresse où le courriel est parti : celle du dossier, si elle a changé depuis l'orientation.
-        doubleCourrielA: menage?.courriel ?? c.destinataire.courriel,
+        doubleCourrielA: (menage?.courriel ?? auMenage.courriel)!,
       });
     }
     const smsDuCourriel = doublure && (doublure.envoye ? 'envoye' : SMS_POUR_LE_JOURNAL[doublure.raison]);

@@ -829,9 +829,9 @@ export function construireDocument(o: OptionsDocument): DocumentOpenApi {
     path: '/api/parcours/{id}/contact-menage',
     operationId: 'enregistrerContactMenage',
     tags: ['Parcours'],
-    summary: 'Noter l’accord du ménage pour les SMS ou les courriels, son adresse corrigée, ou son retrait',
+    summary: 'Noter l’accord du ménage pour les SMS ou les courriels, son adresse donnée ou corrigée, ou son retrait',
     description:
-      'SMS : avec son numéro de portable ; chaque courriel adressé au ménage part ensuite aussi en SMS court, sans détail. Courriels : pour un ménage qui les a acceptés à l’orientation, son adresse corrigée (les courriels suivants du parcours y partent) ou son accord retiré (plus aucun ne part, le journal le dit) ; 409 s’il ne les avait pas acceptés. 409 si le parcours est clôturé.',
+      'SMS : avec son numéro de portable ; chaque courriel adressé au ménage part ensuite aussi en SMS court, sans détail. Courriels : son adresse, donnée après l’orientation ou corrigée (les courriels suivants du parcours y partent), ou son accord retiré (plus aucun ne part, le journal le dit). 409 si le parcours est clôturé.',
     security: SECURITE_PERSONNEL,
     request: {
       params: paramsParcours,

@@ -151,6 +151,7 @@ export const PARCOURS_IML: DefinitionParcours = {
     travailleurSocial: c.travailleurSocial,
     candidature: (c.donnees as { candidature?: Candidature }).candidature,
   }),
+  courrielsAuMenage: 'le début de sa sous-location, avec le livret du bail glissant, puis le glissement du bail',
   messages: {
     candidature: definirMessage({
       update: candidatureUpdate,

@@ -111,6 +111,7 @@ export const PARCOURS_PROTOCOLE: DefinitionParcours = {
     travailleurSocial: c.travailleurSocial,
     resiliation: (c.donnees as { resiliation: Resiliation }).resiliation,
   }),
+  courrielsAuMenage: 'ses engagements, quand le protocole est signé',
   messages: {
     'signature-protocole': definirMessage({
       update: signatureProtocoleUpdate,

@@ -100,6 +100,12 @@ export interface DefinitionParcours {
   champsSansObjet?(programme: Programme): Array<{ chemin: string; raison: string }>;
   /** Messages propres au parcours, par nom d'URL (ex. « tentative-contact »). */
   messages: Record<string, DefinitionMessage>;
+  /**
+   * Ce que le parcours écrit encore au ménage qui accepte les courriels, après l'orientation, en mots
+   * du terrain (la page du dossier le dit à qui note son adresse) ; rien : il ne lui écrit qu'à
+   * l'orientation.
+   */
+  courrielsAuMenage?: string;
 }
 
 export type RegistreParcours = Partial<Record<TypeParcours, DefinitionParcours>>;

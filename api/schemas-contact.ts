@@ -21,7 +21,7 @@ export const contactMenageSchema = z.discriminatedUnion(
       .object({
         canal: z.literal('courriel').meta({
           description:
-            'Les courriels au ménage, s’il les a acceptés à l’orientation : son adresse corrigée (les courriels suivants y partent), ou son accord retiré (plus aucun ne part)',
+            'Les courriels au ménage : son accord avec son adresse, donnée ou corrigée depuis l’orientation (les courriels suivants du parcours y partent), ou son accord retiré (plus aucun ne part)',
         }),
         accorde,
         courriel: z

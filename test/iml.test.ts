@@ -34,7 +34,8 @@ import {
   type EtatFileIml,
   type Logement,
 } from '../domain/iml';
-import type { EtatParcours, Programme } from '../domain/vocabulaire';
+import type { EtatParcours, Menage, Programme } from '../domain/vocabulaire';
+import { Consentements } from '../sms';
 import { impayesConsecutifs, motifCandidature } from '../workflows/iml-bail-glissant';
 import { ajouterDuree, dateEnFrancais, heureDeParis } from '../domain/durees';
 import { enregistrerALaFin } from './outils/historiques';
@@ -47,6 +48,7 @@ import { creerAnnuaire } from '../personnel/annuaire';
 import { pageParcours } from '../web/pages/parcours';
 import {
   CATALOGUE,
+  COFFRE,
   PERSONNEL,
   apres,
   avancerJusqua,
@@ -81,6 +83,7 @@ const NOMS = [
   'glissement-courriel-lent',
   'logement-en-retard',
   'siao-adresse-refusee',
+  'courriel-tardif',
 ] as const;
 const idDe = (nom: (typeof NOMS)[number]) => `concarneau-iml-${nom}`;
 function programme(nom: (typeof NOMS)[number], modifier?: (p: Programme) => void): Programme {
@@ -128,8 +131,8 @@ const CANDIDATURE: Candidature = {
   notes: 'Sortie de violences conjugales, suivi addiction en cours',
 };
 
-async function lancer(p: Programme, o: { candidature?: Candidature | null } = {}) {
-  const menage = menageEssai();
+async function lancer(p: Programme, o: { candidature?: Candidature | null; menage?: Partial<Menage> } = {}) {
+  const menage = { ...menageEssai(), ...o.menage };
   const entree: EntreeIml = {
     programme: p,
     menage,
@@ -356,6 +359,30 @@ describe('API du parcours', () => {
 });
 
 describe('concarneau-iml', () => {
+  it('le ménage qui n’avait pas accepté les courriels à l’orientation reçoit le début de sa sous-location et le livret à l’adresse notée depuis dans son dossier', async () => {
+    const p = programme('courriel-tardif');
+    const { handle, ref } = await lancer(p, { menage: { courriel: undefined, accepteCourriel: false } });
+    await etape(handle, 'validation_siao');
+    await repondreSiao(handle, 'approuve');
+    await etape(handle, 'recherche_logement');
+    // Noté comme par la page du dossier (api/routes/contact-menage.ts) : l'accord et l'adresse, chiffrés.
+    await new Consentements(banc.dependances.base, COFFRE).enregistrer(
+      handle.workflowId,
+      { canal: 'courriel', accorde: true, courriel: 'menage.tardif@essai.example' },
+      'ts.alice',
+    );
+    const debut = await aujourdhui(handle);
+    await handle.executeUpdate(logementUpdate, { args: [logement(debut)] });
+    const auMenage = await banc.courriels.waitFor((m) => m.a.includes('menage.tardif@essai.example'));
+    expect(auMenage.sujet).toBe('Votre sous-location commence');
+    expect(auMenage.piecesJointes.map((x) => x.filename)).toEqual([expect.stringMatching(/^livret-bail-glissant-.+\.pdf$/)]);
+    const e = await jusqua(handle, (x) => x.journal.some((j) => j.resume.startsWith('Courriel au ménage')), 'courriel au ménage noté');
+    expect(e.journal.find((j) => j.resume.startsWith('Courriel au ménage'))!.resume).toMatch(
+      /^Courriel au ménage : « Votre sous-location commence » \(joint : livret/,
+    );
+    expect(banc.courriels.messages().filter((m) => dossier(ref)(m) && m.a.includes('menage.tardif@essai.example'))).toEqual([]);
+  });
+
   it('glissement à 12 mois : SIAO, place, logement, bilans à 6 et 10 mois avec fiche-bilan à la DDETS, le ménage devient locataire en titre', async () => {
     const p = programme('glissement');
     const { handle, ref } = await lancer(p);

@@ -39,8 +39,11 @@ import type { EtatParcours } from '../domain/vocabulaire';
 import { ajouterDuree, dateEnFrancais, depuisHeureDeParis, jourDeParis, minuitDeParis, retirerDuree } from '../domain/durees';
 import { deMois, moisEnFrancais, motifSignature, phraseTreve, treveHivernale, type EntreeExecutionProtocole } from '../workflows/protocole-post-resiliation';
 import type { CourrielRecu } from '../dev/mail-catcher';
+import { Consentements } from '../sms';
+import type { Menage } from '../domain/vocabulaire';
 import {
   CATALOGUE,
+  COFFRE,
   DATA_CONVERTER,
   SIGNEUR,
   apres,
@@ -109,8 +112,8 @@ function premierJourDeTreve(date: Date): Date {
   return new Date(depuisHeureDeParis(Date.UTC(annee, 10, 1, 10)));
 }
 
-async function lancer(o: { reference?: string; moisParExecution?: number } = {}) {
-  const menage = menageEssai(o.reference);
+async function lancer(o: { reference?: string; moisParExecution?: number; menage?: Partial<Menage> } = {}) {
+  const menage = { ...menageEssai(o.reference), ...o.menage };
   const entree: EntreeExecutionProtocole = {
     programme: PROGRAMME,
     menage,
@@ -389,6 +392,31 @@ describe('protocole post-résiliation', () => {
     expect(page.texte).toContain('Ce lien n’est plus utilisable');
     expect(page.texte).toContain('L’accompagnement de ce ménage a pris fin le');
     expect(await refus(repondre(handle, demande.id, 'approuve', 'Montant reçu : 300 €'))).not.toBe('accepté');
+  });
+
+  it('l’occupant qui n’avait pas accepté les courriels à l’orientation reçoit ses engagements à l’adresse notée depuis dans son dossier ; sans accord, rien ne part et le journal n’en dit rien', async () => {
+    const sansCourriel = { courriel: undefined, accepteCourriel: false };
+    const [donne, jamais] = await Promise.all([lancer({ menage: sansCourriel }), lancer({ menage: sansCourriel })]);
+    await Promise.all([etape(donne.handle, 'signature_protocole'), etape(jamais.handle, 'signature_protocole')]);
+    // Noté comme par la page du dossier (api/routes/contact-menage.ts) : l'accord et l'adresse, chiffrés.
+    await new Consentements(banc.dependances.base, COFFRE).enregistrer(
+      donne.handle.workflowId,
+      { canal: 'courriel', accorde: true, courriel: 'occupant.tardif@essai.example' },
+      'ts.alice',
+    );
+    await Promise.all([signer(donne.handle), signer(jamais.handle)]);
+    const auMenage = await banc.courriels.waitFor((m) => m.a.includes('occupant.tardif@essai.example'));
+    expect(auMenage.sujet).toBe('Votre protocole de cohésion sociale est signé');
+    expect(auMenage.texte).toContain('l’indemnité d’occupation de 420');
+    const noteA = (h: WorkflowHandle) =>
+      jusqua(h, (e) => e.journal.some((j) => j.resume.startsWith('Courriel au bailleur')), 'courriels de la signature notés au journal');
+    const [e, sans] = await Promise.all([noteA(donne.handle), noteA(jamais.handle)]);
+    expect(e.journal.map((j) => j.resume)).toContain('Courriel à l’occupant : « Votre protocole de cohésion sociale est signé »');
+    expect(sans.journal.filter((j) => j.type === 'courriel_impossible' || j.resume.startsWith('Courriel à l’occupant'))).toEqual([]);
+    // Un seul à l'occupant hors de l'adresse d'orientation des autres essais : celui de l'accord noté au dossier.
+    expect(
+      banc.courriels.messages().filter((m) => m.sujet === 'Votre protocole de cohésion sociale est signé' && !m.a.includes('josiane.lefebure@exemple.fr')),
+    ).toHaveLength(1);
   });
 
   it('protocole respecté sur toute sa durée (liens mensuels par courriel, page du lien), bilans au bailleur, puis nouveau bail signé', async () => {
@@ -940,6 +968,22 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'courriel-lent')('enregis
     expect((await appel('POST', `/liens/${jetonDe(avis)}`, { signeLe })).status).toBe(200);
     await handle.result();
     await enregistrerALaFin(handle, 'protocole-nouveau-bail-par-lien-v1.json', ['nouveau-bail-par-lien']);
+  });
+
+  it('enregistre un protocole dont l’occupant donne son adresse électronique après l’orientation', async () => {
+    const { handle, ref } = await lancer({ reference: 'REJEU-OCCUPANT-TARDIF', menage: { courriel: undefined, accepteCourriel: false } });
+    await etape(handle, 'signature_protocole');
+    await new Consentements(banc.dependances.base, COFFRE).enregistrer(
+      handle.workflowId,
+      { canal: 'courriel', accorde: true, courriel: 'occupant.tardif@essai.example' },
+      'ts.alice',
+    );
+    await signer(handle, { dureeMois: 1 });
+    await moisPaye(handle);
+    await etape(handle, 'nouveau_bail');
+    const avis = await attendreCourriel(BAILLEUR, ref, 'Nouveau bail à signer avant le');
+    expect((await appel('POST', `/liens/${jetonDe(avis)}`, { signeLe: await aujourdhui(handle) })).status).toBe(200);
+    await enregistrerALaFin(handle, 'protocole-occupant-au-dossier-v1.json', ['courriels-menage-au-dossier', 'signature-au-menage']);
   });
 });
 

@@ -367,7 +367,7 @@ describe('SMS au ménage qui les accepte', () => {
     expect(catcher.messages().filter((m) => m.destinataire === '+33666778899')).toHaveLength(2);
   });
 
-  it('l’accord aux courriels retiré pendant le lancement : la lettre ne part pas au ménage, le journal le dit ; un ménage qui ne les avait pas acceptés ne les reçoit pas d’un changement d’adresse', async () => {
+  it('l’accord aux courriels retiré pendant le lancement : la lettre ne part pas au ménage, le journal le dit ; un ménage qui ne les avait pas acceptés donne son adresse ensuite, la page dit ce que ce parcours lui écrira', async () => {
     const menage = { ...menageEssai(), courriel: 'retire@essai.example', accepteCourriel: true };
     // L'accusé au bailleur retenu : la lettre au ménage, envoyée après lui dans la même activité, attend.
     const lacher = essai.banc.retenirCourriels((objet) => objet.startsWith('Orientation reçue') && objet.includes(menage.reference));
@@ -390,15 +390,18 @@ describe('SMS au ménage qui les accepte', () => {
     );
     expect(essai.banc.courriels.messages().some((m) => m.a.includes('retire@essai.example'))).toBe(false);
 
-    const sans = await lancer({ ...menageEssai(), courriel: 'jamais@essai.example', accepteCourriel: false });
+    const sans = await lancer({ ...menageEssai(), courriel: 'plus.tard@essai.example', accepteCourriel: false });
     expect(sans.status, sans.texte).toBe(201);
-    const refus = await essai.api.appel('POST', `/api/parcours/${sans.json.workflowId as string}/contact-menage`, {
+    const avant = await fiche(sans.json.workflowId as string);
+    expect(avant).toContain('Noter que le ménage accepte les courriels');
+    expect(avant).toContain('Ce parcours n’écrit au ménage qu’à l’orientation (la lettre d’information) : l’adresse est notée au dossier.');
+    const donne = await essai.api.appel('POST', `/api/parcours/${sans.json.workflowId as string}/contact-menage`, {
       jeton: await essai.connecter('coord.essai'),
-      corps: { canal: 'courriel', accorde: true, courriel: 'jamais@essai.example' },
+      corps: { canal: 'courriel', accorde: true, courriel: 'plus.tard@essai.example' },
     });
-    expect(refus.status).toBe(409);
-    expect(refus.texte).toContain('Le ménage n’a pas accepté les courriels à l’orientation');
-    expect(await fiche(sans.json.workflowId as string)).not.toContain('Corriger l’adresse électronique');
+    expect(donne.status, donne.texte).toBe(201);
+    expect(donne.json).toMatchObject({ courriel: { accorde: true, par: 'coord.essai' }, adresseCourriel: 'plus.tard@essai.example' });
+    expect(await fiche(sans.json.workflowId as string)).toContain('Corriger l’adresse électronique ou arrêter les courriels');
   });
 
   it('le workflow de renvoi devant une entrée fausse : un délai illisible vaut trois jours, un modèle inconnu ou une clé absente l’abandonnent sans échouer', async () => {

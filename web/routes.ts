@@ -15,7 +15,7 @@
  * POST /parcours/:id/messages/:nom | /affectation | /cloture
  * POST /parcours/:id/consentement-partage | /retrait-consentement-partage  l'accord du ménage (partage du diagnostic)
  * POST /parcours/:id/contact-menage                 les SMS au ménage : son accord (avec le portable) ou son retrait
- * POST /parcours/:id/courriel-menage                les courriels au ménage : son adresse corrigée, ou son accord retiré
+ * POST /parcours/:id/courriel-menage                les courriels au ménage : son adresse donnée ou corrigée, ou son accord retiré
  * GET  /programmes/:id/file-iml       mesures actives et file d'attente IML
  * GET  /programmes/:id/commission     liste de la commission impayés : envoi, POST …/apercu (aperçu),
  *                                     POST …/commission (import), GET …/commission/:import (compte rendu)

@@ -44,7 +44,7 @@ import { PAIEMENTS, SITUATIONS, type FicheBilan } from '../courriers/iml';
 import { activites } from './blocs/activites';
 import { deMois, moisEnFrancais } from '../courriers/protocole';
 import { ajouterDuree, dateEnFrancais, dureeEnFrancais, heureDeParis, jourDeParis, lireDuree, minuitDeParis } from '../domain/durees';
-import { notifier, notifierEnsemble, type A } from './blocs/notification';
+import { auMenage, notifier, notifierEnsemble, type A } from './blocs/notification';
 import { Parcours, type Fin } from './blocs/parcours';
 import { demanderValidation } from './blocs/validation';
 
@@ -284,9 +284,10 @@ async function rechercheDuLogement(m: Mesure): Promise<void> {
   });
   // Le ménage qui accepte les courriels : le début de sa sous-location, avec le livret du bail glissant.
   const { menage } = e;
-  if (menage.accepteCourriel && menage.courriel && patched('debut-de-mesure-au-menage')) {
+  const aEcrire = auMenage(menage);
+  if (aEcrire && patched('debut-de-mesure-au-menage')) {
     await notifier(p, {
-      a: { adresse: { nom: menage.nom, courriel: menage.courriel } },
+      a: aEcrire,
       ...courriels.debutDeMesureAuMenage({ programme: e.programme, debut: m.debut, glissementPrevuLe: m.termeMesure }),
       joindre: [{ document: 'livret-iml', lecteur: 'menage' }],
     });
@@ -500,6 +501,7 @@ async function glissementDuBail(m: Mesure): Promise<Fin> {
   const finGlissement: Fin = { issue: 'glissement_du_bail', motif: `Bail glissé au profit du ménage après ${mois} mois de sous-location` };
   // La fiche de clôture est jointe dès l'annonce du glissement, qui clôt la mesure.
   const ficheGlissement = [{ document: 'fiche-cloture' as const, complements: { ficheCloture: ficheDeCloture(m, finGlissement) } }];
+  const aEcrire = auMenage(menage);
   await notifierEnsemble(p, [
     { a: auBailleur(m), ...courriels.glissementAuBailleur({ ref, programme, mois }), visibilite: 'partenaires', joindre: ficheGlissement },
     ...(['ddets', 'siao'] as const).map((role) => ({
@@ -508,9 +510,7 @@ async function glissementDuBail(m: Mesure): Promise<Fin> {
       visibilite: 'partenaires' as const,
       joindre: ficheGlissement,
     })),
-    ...(menage.accepteCourriel && menage.courriel
-      ? [{ a: { adresse: { nom: menage.nom, courriel: menage.courriel } }, ...courriels.glissementAuMenage({ programme }) }]
-      : []),
+    ...(aEcrire ? [{ a: aEcrire, ...courriels.glissementAuMenage({ programme }) }] : []),
   ]);
   return finGlissement;
 }

@@ -45,7 +45,7 @@ import { DELAIS_PAR_DEFAUT } from '../domain/reglages';
 import * as courriels from '../courriers/protocole';
 import { deMois, euros, moisEnFrancais, treveHivernale } from '../courriers/protocole';
 import { ajouterDuree, dateEnFrancais, dureeEnFrancais, jourDeParis, minuitDeParis, veilleDe } from '../domain/durees';
-import { notifier, notifierEnsemble, type A } from './blocs/notification';
+import { auMenage, notifier, notifierEnsemble, type A } from './blocs/notification';
 import { Parcours, type Fin, type InstantaneParcours } from './blocs/parcours';
 import { demanderEnArrierePlan, fermerDemande, type DemandeEnArrierePlan } from './blocs/validation';
 
@@ -187,16 +187,17 @@ async function signatureDuProtocole(c: Protocole): Promise<void> {
   // Le résumé du protocole (PDF) est joint pour le bailleur et la CCAPEX ; l'occupant qui accepte les
   // courriels reçoit ses engagements en mots simples (patched('signature-au-menage')).
   const { menage } = c.e;
-  const auMenage = menage.accepteCourriel && menage.courriel && patched('signature-au-menage') ? { nom: menage.nom, courriel: menage.courriel } : undefined;
+  const aEcrire = auMenage(menage, 'l’occupant');
+  const aLOccupant = aEcrire && patched('signature-au-menage') ? aEcrire : undefined;
   await notifierEnsemble(p, [
     ...(['ccapex', 'prefecture', 'caf', 'bailleur'] as const).map((role) => {
       const resume = role === 'bailleur' || role === 'ccapex';
       return { a: { role }, ...signe[role], visibilite: 'partenaires' as const, ...(resume ? { joindre: [{ document: 'resume-protocole' as const }] } : {}) };
     }),
-    ...(auMenage
+    ...(aLOccupant
       ? [
           {
-            a: { adresse: auMenage, libelle: 'l’occupant' },
+            a: aLOccupant,
             ...courriels.protocoleSigneAuMenage({ programme, protocole: s.protocole!, terme: terme(c), plan: s.plan! }),
           },
         ]

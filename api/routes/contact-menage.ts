@@ -7,9 +7,10 @@
  * POST /api/parcours/:id/contact-menage   {canal: 'sms', accorde, telephone?} : l'accord aux SMS ou son retrait
  *                                         {canal: 'courriel', accorde, courriel?} : l'adresse corrigée, ou l'accord retiré
  *
- * Les courriels au ménage se décident à l'orientation (le parcours garde ce choix) : ici, seulement
- * pour un ménage qui les a acceptés, son adresse corrigée (un courriel revenu en avis de non-remise)
- * ou son accord retiré ; l'activité d'envoi lit l'adresse du dossier au moment d'envoyer.
+ * Les courriels au ménage : son adresse corrigée (un courriel revenu en avis de non-remise), son
+ * accord donné après l'orientation avec son adresse, ou retiré ; l'activité d'envoi lit l'adresse du
+ * dossier au moment d'envoyer (un parcours commencé avant n'écrit qu'au ménage qui avait accepté à
+ * l'orientation : patched('courriels-menage-au-dossier')).
  */
 import { smsAbandonnes, smsEnAttente } from '../../base/courriels-en-attente';
 import { Router } from 'express';
@@ -72,12 +73,6 @@ export async function enregistrerContactMenage(deps: DependancesApi, personne: P
   const menage = etat.detailsConfidentiels.menage as Partial<Menage> | undefined;
   const consentements = new Consentements(deps.base, deps.coffre);
   if (corps.canal === 'courriel') {
-    // Le parcours n'écrit au ménage que s'il a accepté les courriels à l'orientation (son choix est dans le parcours).
-    if (!menage?.accepteCourriel || !menage.courriel)
-      throw new Probleme(
-        409,
-        'Le ménage n’a pas accepté les courriels à l’orientation : ce parcours ne lui en écrit pas. Joignez-le par téléphone, SMS ou courrier.',
-      );
     if (corps.accorde && !corps.courriel) throw invalide('courriel', 'pour recevoir des courriels, le ménage doit donner une adresse électronique');
     await consentements.enregistrer(
       etat.workflowId,

@@ -261,9 +261,14 @@ describe('l’interface web dans Chromium', () => {
     // Le ménage est nommé dans la liste, sa référence à côté : le lien mène à son dossier.
     await ts.locator(`a[href="/parcours/loiret-ahu--${refLoiret}"]`).click();
     await ts.waitForLoadState();
-    // À l'étape « aller vers », seules la tentative de contact et la clôture sont proposées (et l'accord du ménage pour les SMS).
+    // À l'étape « aller vers », seules la tentative de contact et la clôture sont proposées (et les accords du ménage aux SMS et aux courriels).
     const actions = await ts.locator('details.action > summary').allInnerTexts();
-    expect(actions).toEqual(['Tentative de contact (canal, créneau, issue)', 'Clôture du parcours avec son issue', 'Noter que le ménage accepte les SMS']);
+    expect(actions).toEqual([
+      'Tentative de contact (canal, créneau, issue)',
+      'Clôture du parcours avec son issue',
+      'Noter que le ménage accepte les SMS',
+      'Noter que le ménage accepte les courriels',
+    ]);
     // Le formulaire s'ouvre au clavier (Entrée sur son résumé).
     await ts.locator('#action-tentative-contact > summary').focus();
     await ts.keyboard.press('Enter');
@@ -495,6 +500,7 @@ describe('l’interface web dans Chromium', () => {
       'Clore le parcours avant son terme',
       'Changer le bailleur du ménage',
       'Noter que le ménage accepte les SMS',
+      'Noter que le ménage accepte les courriels',
     ]);
     await expect(page.locator('#bailleur-du-menage').innerText()).resolves.toBe('Opac de Quimper Cornouaille — agence de Concarneau');
     await expect(page.locator('h2', { hasText: 'Mesures actives et file d’attente du programme' }).count()).resolves.toBe(1);

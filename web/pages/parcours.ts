@@ -404,17 +404,26 @@ ${
 }
 
 /**
- * L'adresse électronique du ménage corrigée (un courriel revenu, une nouvelle adresse), ou son accord
- * aux courriels retiré : seulement s'il les a acceptés à l'orientation (le parcours ne lui écrit pas sinon).
+ * L'adresse électronique du ménage : donnée après l'orientation, corrigée (un courriel revenu, une
+ * nouvelle adresse), ou son accord aux courriels retiré. L'aide dit ce que le parcours lui écrira
+ * encore (registre : `courrielsAuMenage`).
  */
 function formulaireCourrielMenage(ctx: Contexte, etat: EtatParcours, o: OptionsPageParcours): Brut {
   const menage = etat.detailsConfidentiels.menage as Partial<Menage> | undefined;
-  if (!menage?.accepteCourriel || !menage.courriel) return brut('');
   const r = o.retour?.formulaire === 'courriel-menage' ? o.retour : undefined;
-  const accorde = o.contact?.courriel.accorde ?? true;
+  // Ce que le dossier note (l'accord de l'orientation y est noté au lancement), sinon le choix de l'orientation.
+  const accord = o.contact?.courriel;
+  const accorde = accord?.le ? accord.accorde : !!(menage?.accepteCourriel && menage.courriel);
+  const jamais = !accord?.le && !accorde;
   const valeur = typeof r?.valeurs?.courriel === 'string' ? r.valeurs.courriel : (o.contact?.adresseCourriel ?? '');
+  const aVenir = ctx.deps.registre[etat.typeParcours]?.courrielsAuMenage;
+  const resume = accorde
+    ? 'Corriger l’adresse électronique ou arrêter les courriels'
+    : jamais
+      ? 'Noter que le ménage accepte les courriels'
+      : 'Noter que le ménage accepte de nouveau les courriels';
   return html`
-<details class="action" id="action-courriel-menage"${r ? brut(' open') : ''}><summary>${accorde ? 'Corriger l’adresse électronique ou arrêter les courriels' : 'Noter que le ménage accepte de nouveau les courriels'}</summary>
+<details class="action" id="action-courriel-menage"${r ? brut(' open') : ''}><summary>${resume}</summary>
 <form method="post" action="${idPage(etat)}/courriel-menage" novalidate>${r ? resumeErreurs(r.titre, r.messages) : ''}
 <input type="hidden" name="csrf" value="${ctx.csrf}">
 <fieldset><legend>Le ménage accepte-t-il les courriels ?</legend>
@@ -423,7 +432,11 @@ function formulaireCourrielMenage(ctx: Contexte, etat: EtatParcours, o: OptionsP
 </fieldset>
 <div class="champ"><label for="contact-courriel">Adresse électronique</label>
 <input type="email" id="contact-courriel" name="courriel" autocomplete="off" aria-describedby="aide-contact-courriel" value="${valeur}"${r?.erreurs?.courriel ? brut(' aria-invalid="true"') : ''}>
-<p class="aide" id="aide-contact-courriel">Les courriels suivants du parcours partent à cette adresse (les SMS les annoncent toujours). Ceux qui sont déjà revenus ne repartent pas d’eux-mêmes : leurs documents (la lettre d’information…) se téléchargent dans « Documents », pour les lui envoyer. Inutile pour arrêter les courriels.</p></div>
+<p class="aide" id="aide-contact-courriel">${
+    aVenir
+      ? `Le parcours écrira à cette adresse : ${aVenir} (un SMS les annonce si le ménage les accepte).`
+      : 'Ce parcours n’écrit au ménage qu’à l’orientation (la lettre d’information) : l’adresse est notée au dossier.'
+  } Un courriel déjà parti ou revenu ne repart pas de lui-même : ses documents (la lettre d’information…) se téléchargent dans « Documents », pour les lui envoyer. Inutile pour arrêter les courriels.</p></div>
 <div class="boutons"><button type="submit">Enregistrer</button></div></form></details>`;
 }
 

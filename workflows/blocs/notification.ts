@@ -4,7 +4,7 @@
  * journal ; sa clé d'idempotence (déterministe) garantit qu'une reprise n'envoie pas deux fois.
  */
 import { patched, uuid4, workflowInfo } from '@temporalio/workflow';
-import type { RolePartenaire, Visibilite } from '../../domain/vocabulaire';
+import type { Menage, RolePartenaire, Visibilite } from '../../domain/vocabulaire';
 import { ROLES_DANS_UNE_PHRASE } from '../../domain/vocabulaire';
 import type { Courriel, Destinataire, PieceJointe, ResultatCourriel } from '../../activities/courriel';
 import type { Lecteur, NomDocument } from '../../documents/modele';
@@ -21,7 +21,25 @@ export interface ParcoursANotifier {
   etat(): EtatParcours;
 }
 
-export type A = { role: RolePartenaire } | { personnel: string } | { coordination: true } | { adresse: { nom: string; courriel: string }; libelle?: string };
+export type A =
+  | { role: RolePartenaire }
+  | { personnel: string }
+  | { coordination: true }
+  | { adresse: { nom: string; courriel: string }; libelle?: string }
+  | { menage: { nom: string; courriel?: string }; libelle?: string };
+
+/**
+ * Le ménage comme destinataire : à l'adresse notée dans son dossier au moment d'envoyer (acceptée à
+ * l'orientation, ou donnée et corrigée depuis sur la page du dossier) ; rien ne part s'il n'accepte
+ * pas ou plus les courriels. Un parcours commencé avant ne lui écrit que s'il les avait acceptés à
+ * l'orientation (patched('courriels-menage-au-dossier')). `libelle` : « l’occupant »…
+ */
+export function auMenage(menage: Pick<Menage, 'nom' | 'courriel' | 'accepteCourriel'>, libelle?: string): A | undefined {
+  const orientation = menage.accepteCourriel && menage.courriel ? menage.courriel : undefined;
+  const etiquette = libelle ? { libelle } : {};
+  if (patched('courriels-menage-au-dossier')) return { menage: { nom: menage.nom, ...(orientation ? { courriel: orientation } : {}) }, ...etiquette };
+  return orientation ? { adresse: { nom: menage.nom, courriel: orientation }, ...etiquette } : undefined;
+}
 
 export interface Notification {
   a: A;
@@ -106,6 +124,7 @@ export function destinataire(parcours: ParcoursANotifier, a: A): { d: Destinatai
   }
   if ('personnel' in a) return { d: { type: 'personnel', id: a.personnel, programmeId: parcours.programme.id }, libelle: 'le travailleur social' };
   if ('coordination' in a) return { d: { type: 'coordination', programmeId: parcours.programme.id }, libelle: 'la coordination' };
+  if ('menage' in a) return { d: { type: 'menage', ...a.menage }, libelle: a.libelle ?? 'le ménage' };
   return { d: { type: 'adresse', ...a.adresse }, libelle: a.libelle ?? 'le ménage' };
 }
 
@@ -153,6 +172,8 @@ function noter(parcours: ParcoursANotifier, n: Notification, libelle: string | u
     });
     return;
   }
+  // Le ménage n'a jamais accepté les courriels : rien n'est parti, comme prévu.
+  if (r?.sansAdresse) return;
   // Rien n'est parti (le ménage a retiré son accord aux courriels depuis l'orientation).
   if (r?.nonEnvoye) {
     parcours.journal.noter('courriel_impossible', `Courriel non envoyé ${contracter('à', libelle)} (« ${n.sujet} ») : ${r.nonEnvoye}`, {
