@@ -7,7 +7,15 @@
 import { OpenApiGeneratorV31, type ResponseConfig } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
 import '../config/zod-fr';
-import { affectationSchema, clotureAnticipeeSchema, menageSchema, reponseValidationSchema, requestIdSchema } from '../domain/schemas';
+import {
+  affectationSchema,
+  clotureAnticipeeSchema,
+  envoiDocumentAuMenageSchema,
+  menageSchema,
+  reponseValidationSchema,
+  requestIdSchema,
+} from '../domain/schemas';
+import { DOCUMENTS_AU_MENAGE, type DocumentAuMenage } from '../courriers/commun';
 import { LIBELLES_TYPE_PARCOURS, type TypeParcours } from '../domain/vocabulaire';
 import type { Catalogue } from '../programmes/catalogue';
 import { decisionOrientationSchema, ficheOrientationSchema, orientationSortieSchema } from '../orientations/schema';
@@ -839,6 +847,37 @@ export function construireDocument(o: OptionsDocument): DocumentOpenApi {
     },
     responses: {
       '201': { description: 'Accord noté', content: json(etatContactMenage) },
+      ...problemes('RequeteInvalide', 'NonConnecte', 'Interdit', 'Introuvable', 'Conflit', 'Indisponible', 'TypeContenu'),
+    },
+  });
+  d.ajouter({
+    method: 'post',
+    path: '/api/parcours/{id}/documents/{document}/envoi-menage',
+    operationId: 'envoyerDocumentAuMenage',
+    tags: ['Parcours'],
+    summary: 'Envoyer au ménage, par courriel, un document qui lui est destiné',
+    description:
+      'Travailleur social affecté, coordination du programme ou admin. La lettre d’information (prévention) ou le livret du bail glissant (IML), en PDF, à l’adresse notée dans le dossier du ménage (une lettre revenue, une adresse donnée depuis l’orientation) : le parcours répond aussitôt, le courriel part ensuite et son journal le dit. Un second envoi sous le même requestId n’envoie rien de plus. 409 si le ménage n’a pas d’adresse acceptée, si le document n’est pas prêt ou si le parcours est clôturé.',
+    security: SECURITE_PERSONNEL,
+    request: {
+      params: paramsParcours.extend({
+        document: z
+          .enum(Object.keys(DOCUMENTS_AU_MENAGE) as [DocumentAuMenage, ...DocumentAuMenage[]])
+          .meta({ param: { description: 'Le document : « lettre-information » ou « livret-iml »', example: 'lettre-information' } }),
+      }),
+      body: { required: true, content: json(envoiDocumentAuMenageSchema, { requestId: 'envoi-lettre-2026-12-06-1' }) },
+    },
+    responses: {
+      '202': {
+        description: 'Le courriel part au ménage',
+        content: json(
+          z.object({
+            envoi: z.literal('en_cours'),
+            document: z.enum(Object.keys(DOCUMENTS_AU_MENAGE) as [DocumentAuMenage, ...DocumentAuMenage[]]),
+            a: z.string().meta({ description: 'L’adresse où il part (celle du dossier du ménage)', example: 'josiane.lefebure@exemple.fr' }),
+          }),
+        ),
+      },
       ...problemes('RequeteInvalide', 'NonConnecte', 'Interdit', 'Introuvable', 'Conflit', 'Indisponible', 'TypeContenu'),
     },
   });

@@ -68,3 +68,25 @@ export function courrielsReaffectation(x: { reference: string; programme: string
     },
   };
 }
+
+/**
+ * Les documents que le travailleur social peut envoyer au ménage par courriel, et comment le courriel
+ * les nomme : ceux qui ne disent du ménage que son nom et son adresse (le plan d'aide et le carnet de
+ * route, faits de ce qu'il a confié, se remettent en main propre ou se téléchargent).
+ */
+export const DOCUMENTS_AU_MENAGE = {
+  'lettre-information': { parcours: 'prevention_precontentieuse', nomme: 'la lettre d’information sur l’accompagnement qui vous est proposé' },
+  'livret-iml': { parcours: 'iml_bail_glissant', nomme: 'le livret qui explique le bail glissant, ses étapes et vos engagements' },
+} as const;
+export type DocumentAuMenage = keyof typeof DOCUMENTS_AU_MENAGE;
+
+/**
+ * Un document envoyé au ménage à la demande de son travailleur social (une lettre revenue, une
+ * adresse donnée depuis, un ménage qui le redemande), en pièce jointe.
+ */
+export function documentAuMenage(x: OperateurAJoindre & { document: DocumentAuMenage }): Courriel {
+  return {
+    sujet: `${x.operateur.nom} : un document pour vous`,
+    paragraphes: [`Vous trouverez ci-joint ${DOCUMENTS_AU_MENAGE[x.document].nomme}.`, phraseQuiAppeler(x)],
+  };
+}

@@ -6,6 +6,7 @@
  */
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { DecisionPartenaire, DemandeValidation, EtatParcours, RolePartenaire } from './vocabulaire';
+import type { DocumentAuMenage } from '../courriers/commun';
 
 /** Ce que tout message d'une personne porte. `par` est l'identifiant du compte (ou du rôle partenaire). */
 export interface Enveloppe {
@@ -44,3 +45,13 @@ export interface ClotureAnticipee extends Enveloppe {
 }
 /** Le coordinateur clôt le parcours avant son terme, avec un motif. */
 export const cloreAnticipeUpdate = defineUpdate<{ etape: string }, [ClotureAnticipee]>('cloreAnticipe');
+
+export interface EnvoiDocumentAuMenage extends Enveloppe {
+  document: DocumentAuMenage;
+}
+/**
+ * Le travailleur social ou la coordination envoie au ménage, par courriel, un document qui lui est
+ * destiné (courriers/commun.ts) : la réponse vient aussitôt, le courriel part ensuite et le journal
+ * du parcours le dit.
+ */
+export const envoyerDocumentAuMenageUpdate = defineUpdate<{ envoi: 'en_cours' }, [EnvoiDocumentAuMenage]>('envoyerDocumentAuMenage');

@@ -150,6 +150,9 @@ export const affectationSchema = z.object({
     .meta({ example: 'ts.martin' }),
 });
 
+/** Un document envoyé au ménage par courriel (POST /api/parcours/{id}/documents/{document}/envoi-menage). */
+export const envoiDocumentAuMenageSchema = z.object({ requestId: requestIdSchema }).strict();
+
 export const clotureAnticipeeSchema = z.object({
   requestId: requestIdSchema,
   motif: z.string().trim().min(3, 'motif requis (3 caractères au moins)').max(500).meta({ example: 'Le ménage a quitté le logement' }),

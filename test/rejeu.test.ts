@@ -16,7 +16,7 @@ import type { RenvoiSms } from '../activities/sms';
 import { startSmsCatcher } from '../dev/sms-catcher';
 import { Consentements, fournisseurHttp } from '../sms';
 import { DOSSIER_HISTORIQUES, ecrireHistorique, enObjet, enregistrerALaFin, patchsNotes } from './outils/historiques';
-import { affecterUpdate, cloreAnticipeUpdate, repondreValidationUpdate } from '../domain/messages';
+import { affecterUpdate, cloreAnticipeUpdate, envoyerDocumentAuMenageUpdate, repondreValidationUpdate } from '../domain/messages';
 import { accordPartageDiagnosticUpdate } from '../domain/partage';
 import {
   bilanUpdate,
@@ -992,6 +992,32 @@ async function lancerPrevention(banc: Banc, programmeId: string, reference: stri
     args: [{ programme: CATALOGUE.trouver(programmeId)!, menage, coordinateur: 'coord.essai', travailleurSocial: 'ts.alice', situation }],
   });
 }
+
+// `ENREGISTRER_HISTORIQUES=envoi-au-menage` : loiret-ahu, la lettre d'information envoyée au ménage
+// depuis son dossier (envoyerDocumentAuMenage), à l'adresse donnée après l'orientation.
+describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'envoi-au-menage')('enregistrement d’un document envoyé au ménage', () => {
+  it('enregistre un parcours loiret-ahu : adresse donnée après l’orientation, lettre envoyée (deux fois la même requête), clôture', async () => {
+    const banc = await monterBanc();
+    try {
+      const handle = await lancerPrevention(banc, 'loiret-ahu', 'REJEU-ENVOI-MENAGE');
+      await etape(handle, 'aller_vers');
+      await new Consentements(banc.dependances.base, COFFRE).enregistrer(
+        handle.workflowId,
+        { canal: 'courriel', accorde: true, courriel: 'envoi.menage@essai.example' },
+        'ts.alice',
+      );
+      const envoi = { requestId: requete(), par: 'ts.alice', document: 'lettre-information' as const };
+      expect(await handle.executeUpdate(envoyerDocumentAuMenageUpdate, { args: [envoi] })).toEqual({ envoi: 'en_cours' });
+      expect(await handle.executeUpdate(envoyerDocumentAuMenageUpdate, { args: [envoi] })).toEqual({ envoi: 'en_cours' });
+      await banc.courriels.waitFor((m) => m.a.includes('envoi.menage@essai.example'));
+      await jusqua(handle, (e) => e.journal.some((j) => j.resume.startsWith('Courriel au ménage : « ')), 'envoi noté au journal');
+      await handle.executeUpdate(cloreAnticipeUpdate, { args: [{ requestId: requete(), par: 'coord.essai', motif: 'Fin de l’enregistrement' }] });
+      await enregistrerALaFin(handle, 'prevention-envoi-au-menage-v1.json', ['courriels-apres-reponse']);
+    } finally {
+      await banc.fermer();
+    }
+  });
+});
 
 // `ENREGISTRER_HISTORIQUES=seconde-visite-en-retard` : besancon-ccas, la seconde visite faite après
 // son délai, tenue en retard (patched('seconde-visite-en-retard')).

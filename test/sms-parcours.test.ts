@@ -14,6 +14,7 @@ import { startSmsCatcher, type SmsCatcher } from '../dev/sms-catcher';
 import { fournisseurHttp, texteSms, type FournisseurSms } from '../sms';
 import { bancAvecApi } from './outils/api';
 import { baseEssai } from './outils/base';
+import { etatQuery } from '../domain/messages';
 import { ADMIN_ESSAI, CATALOGUE, COORD_BESANCON_ESSAI, COFFRE, jusqua, lancerAvance, menageEssai, situationPrevention } from './outils/environnement';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import type { RenvoiSms } from '../activities/sms';
@@ -402,6 +403,65 @@ describe('SMS au ménage qui les accepte', () => {
     expect(donne.status, donne.texte).toBe(201);
     expect(donne.json).toMatchObject({ courriel: { accorde: true, par: 'coord.essai' }, adresseCourriel: 'plus.tard@essai.example' });
     expect(await fiche(sans.json.workflowId as string)).toContain('Corriger l’adresse électronique ou arrêter les courriels');
+  });
+
+  it('la lettre d’information envoyée au ménage par courriel depuis le dossier, à l’adresse donnée après l’orientation : une fois par requête, refusée sans adresse, pour un autre document ou une saisie fausse', async () => {
+    const r = await lancer({ ...menageEssai(), courriel: undefined, accepteCourriel: false });
+    expect(r.status, r.texte).toBe(201);
+    const id = r.json.workflowId as string;
+    await jusqua(handle(id), (x) => x.etape === 'aller_vers', 'étape « aller_vers »');
+    const ts = await essai.connecter('ts.alice');
+    const envoyer = (document: string, corps: unknown) =>
+      essai.api.appel('POST', `/api/parcours/${id}/documents/${document}/envoi-menage`, { jeton: ts, corps });
+    const journal = async () => (await handle(id).query(etatQuery)).journal.length;
+    const avant = await journal();
+
+    // Sans adresse acceptée : refusé, rien ne part ; la page ne propose pas l'envoi.
+    const sansAdresse = await envoyer('lettre-information', { requestId: 'envoi-1' });
+    expect(sansAdresse.status).toBe(409);
+    expect(sansAdresse.json.detail).toBe(
+      'Le ménage n’a pas d’adresse électronique notée, ou n’accepte pas les courriels : notez son accord et son adresse dans « Joindre le ménage », ou remettez-lui le document.',
+    );
+    expect(await fiche(id)).not.toContain('Envoyer par courriel au ménage');
+
+    // L'adresse donnée : la page propose l'envoi ; un document d'un autre parcours, un document inconnu, une saisie fausse sont refusés.
+    const donne = await essai.api.appel('POST', `/api/parcours/${id}/contact-menage`, {
+      jeton: ts,
+      corps: { canal: 'courriel', accorde: true, courriel: 'lettre.tardive@essai.example' },
+    });
+    expect(donne.status, donne.texte).toBe(201);
+    const page = await fiche(id);
+    expect(page).toContain('Envoyer par courriel au ménage (lettre.tardive@essai.example)');
+    expect((await envoyer('livret-iml', { requestId: 'envoi-2' })).json.detail).toMatch(/^Livret d’information sur le bail glissant : /);
+    expect((await envoyer('fiche-suivi-social', { requestId: 'envoi-3' })).status).toBe(404);
+    const sansRequete = await envoyer('lettre-information', {});
+    expect(sansRequete.status).toBe(400);
+    expect(await journal()).toBe(avant);
+    expect(essai.banc.courriels.messages().some((m) => m.a.includes('lettre.tardive@essai.example'))).toBe(false);
+
+    // Par le formulaire de la page (bouton « Envoyer par courriel au ménage »), puis la même requête renvoyée par l'API : un seul courriel.
+    const csrf = /name="csrf" value="([^"]+)"/.exec(page)![1]!;
+    const requestId = /name="requestId" value="([^"]+)"><input type="hidden" name="document" value="lettre-information"/.exec(page)![1]!;
+    const cookie = `${NOM_COOKIE}=${ts}`;
+    const parLaPage = await essai.api.appel('POST', `/parcours/${encodeURIComponent(id)}/envoi-menage`, {
+      entetes: { cookie },
+      formulaire: { csrf, requestId, document: 'lettre-information' },
+    });
+    expect(parLaPage.status, parLaPage.texte).toBe(303);
+    expect(parLaPage.headers.get('location')).toContain('fait=envoi-menage');
+    const encore = await envoyer('lettre-information', { requestId });
+    expect(encore.status, encore.texte).toBe(202);
+    expect(encore.json).toEqual({ envoi: 'en_cours', document: 'lettre-information', a: 'lettre.tardive@essai.example' });
+    const lettre = await essai.banc.courriels.waitFor((m) => m.a.includes('lettre.tardive@essai.example'));
+    const operateur = CATALOGUE.trouver('loiret-ahu')!.operateur;
+    expect(lettre.sujet).toBe(`${operateur.nom} : un document pour vous`);
+    expect(lettre.texte).toContain('Vous trouverez ci-joint la lettre d’information sur l’accompagnement qui vous est proposé.');
+    expect(lettre.piecesJointes.map((x) => x.filename)).toEqual([expect.stringMatching(/^lettre-information-.+\.pdf$/)]);
+    const e = await jusqua(handle(id), (x) => x.journal.some((j) => j.resume.startsWith('Courriel au ménage')), 'envoi noté au journal');
+    expect(e.journal.filter((j) => j.resume.startsWith('Courriel au ménage')).map((j) => j.resume)).toEqual([
+      expect.stringContaining(`Courriel au ménage : « ${operateur.nom} : un document pour vous » (joint : lettre-information-`),
+    ]);
+    expect(essai.banc.courriels.messages().filter((m) => m.a.includes('lettre.tardive@essai.example'))).toHaveLength(1);
   });
 
   it('le workflow de renvoi devant une entrée fausse : un délai illisible vaut trois jours, un modèle inconnu ou une clé absente l’abandonnent sans échouer', async () => {

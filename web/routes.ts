@@ -16,6 +16,7 @@
  * POST /parcours/:id/consentement-partage | /retrait-consentement-partage  l'accord du ménage (partage du diagnostic)
  * POST /parcours/:id/contact-menage                 les SMS au ménage : son accord (avec le portable) ou son retrait
  * POST /parcours/:id/courriel-menage                les courriels au ménage : son adresse donnée ou corrigée, ou son accord retiré
+ * POST /parcours/:id/envoi-menage                   un document envoyé au ménage par courriel (la lettre d'information…)
  * GET  /programmes/:id/file-iml       mesures actives et file d'attente IML
  * GET  /programmes/:id/commission     liste de la commission impayés : envoi, POST …/apercu (aperçu),
  *                                     POST …/commission (import), GET …/commission/:import (compte rendu)
@@ -117,7 +118,7 @@ import {
   type RetourFormulaire,
 } from './pages/parcours';
 import { lireConsentementPartage, recueillirConsentementPartage, retirerConsentementPartage } from '../api/routes/partage';
-import { enregistrerContactMenage, lireContactMenage } from '../api/routes/contact-menage';
+import { enregistrerContactMenage, envoyerDocumentAuMenage, lireContactMenage } from '../api/routes/contact-menage';
 import { pageTableau, type Filtres } from './pages/tableau';
 import { csrfValide, exigerSessionWeb, jetonCsrf, lireSession, origineAcceptee, retourSur } from './session';
 
@@ -770,6 +771,19 @@ ${
     );
   }
 
+  // Un document envoyé au ménage par courriel (la lettre d'information revenue, une adresse donnée depuis).
+  r.post(
+    '/parcours/:id/envoi-menage',
+    session,
+    formulaire,
+    csrf,
+    page(async (req, res) => {
+      const ctx = contexte(req);
+      const corps = { requestId: req.body?.requestId };
+      await agir(req, res, 'envoi-menage', [], () => envoyerDocumentAuMenage(deps, ctx.personne, req.params.id, req.body?.document, corps), false);
+    }),
+  );
+
   // ---- L'accord du ménage pour le partage du diagnostic (api/routes/partage.ts) ------------------
   r.post(
     '/parcours/:id/consentement-partage',
@@ -807,7 +821,7 @@ ${
   // Une saisie refusée est rendue à l'adresse du formulaire (POST) : la rouvrir plus tard (GET) mène
   // à la page d'où il part, plutôt qu'à « Page introuvable ».
   r.get(
-    /^\/parcours\/([^/]+)\/(?:messages\/[^/]+|affectation|cloture|bailleur|contact-menage|courriel-menage|consentement-partage|retrait-consentement-partage)$/,
+    /^\/parcours\/([^/]+)\/(?:messages\/[^/]+|affectation|cloture|bailleur|contact-menage|courriel-menage|envoi-menage|consentement-partage|retrait-consentement-partage)$/,
     (req, res) => {
       res.redirect(303, `/parcours/${String(req.params[0])}`);
     },

@@ -22,7 +22,12 @@ import { personneDe, raisonRefusLecture } from '../auth';
 import type { DependancesApi } from '../dependances';
 import { analyser, interdit, invalide, Probleme } from '../problemes';
 import { contactMenageSchema, type etatContactMenageSchema } from '../schemas-contact';
-import { chargerParcours } from './parcours';
+import { chargerParcours, executer, exigerWorker, idMiseAJour } from './parcours';
+import { DOCUMENTS_AU_MENAGE, type DocumentAuMenage } from '../../courriers/commun';
+import { envoyerDocumentAuMenageUpdate } from '../../domain/messages';
+import { envoiDocumentAuMenageSchema } from '../../domain/schemas';
+import { DocumentIndisponible, LIBELLES_DOCUMENTS, preparerDocument } from '../../documents';
+import { introuvable } from '../problemes';
 
 export type EtatContactMenage = z.output<typeof etatContactMenageSchema>;
 
@@ -97,6 +102,58 @@ export async function enregistrerContactMenage(deps: DependancesApi, personne: P
   return lire(deps, etat.workflowId);
 }
 
+/**
+ * L'adresse où part un courriel au ménage aujourd'hui : celle de son dossier (accord noté), sinon
+ * celle de l'orientation s'il y avait accepté les courriels (parcours lancé avant que le dossier note
+ * les accords) ; rien s'il ne les accepte pas ou plus.
+ */
+function adresseDuMenage(c: Awaited<ReturnType<Consentements['lire']>>, menage: Partial<Menage> | undefined): string | undefined {
+  if (c.courriel.le) return c.courriel.accorde ? c.adresseCourriel : undefined;
+  return menage?.accepteCourriel ? menage.courriel : undefined;
+}
+
+/**
+ * Envoie au ménage, par courriel, un document qui lui est destiné (la lettre d'information revenue,
+ * une adresse donnée depuis l'orientation…) : le parcours répond aussitôt, le courriel part ensuite à
+ * l'adresse du dossier et son journal le dit. Refusé (409, rien ne part) sans adresse acceptée, pour
+ * un document pas encore prêt, ou un parcours clôturé.
+ */
+export async function envoyerDocumentAuMenage(
+  deps: DependancesApi,
+  personne: Personne,
+  idBrut: unknown,
+  documentBrut: unknown,
+  corpsBrut: unknown,
+): Promise<{ envoi: 'en_cours'; document: DocumentAuMenage; a: string }> {
+  const { etat, handle } = await chargerParcours(deps, idBrut);
+  const refus = raisonRefusLecture(personne, etat);
+  if (refus) throw interdit(refus);
+  if (typeof documentBrut !== 'string' || !Object.hasOwn(DOCUMENTS_AU_MENAGE, documentBrut))
+    throw introuvable(`Ce document ne s’envoie pas au ménage : « ${String(documentBrut)} ». Documents : ${Object.keys(DOCUMENTS_AU_MENAGE).join(', ')}.`);
+  const document = documentBrut as DocumentAuMenage;
+  const corps = analyser(envoiDocumentAuMenageSchema, corpsBrut);
+  if (etat.cloture) throw new Probleme(409, 'Le parcours est clôturé : plus aucun courriel ne part au ménage.');
+  const a = adresseDuMenage(await new Consentements(deps.base, deps.coffre).lire(etat.workflowId), etat.detailsConfidentiels.menage as Partial<Menage>);
+  if (!a)
+    throw new Probleme(
+      409,
+      'Le ménage n’a pas d’adresse électronique notée, ou n’accepte pas les courriels : notez son accord et son adresse dans « Joindre le ménage », ou remettez-lui le document.',
+    );
+  // Le document est-il prêt (un plan d'aide pas encore écrit…) ? Vérifié comme sa page le prépare.
+  const programme = deps.catalogue.trouver(etat.programme.id);
+  try {
+    if (programme) preparerDocument(document, { etat, programme }, 'menage');
+  } catch (e) {
+    if (e instanceof DocumentIndisponible) throw new Probleme(409, `${LIBELLES_DOCUMENTS[document]} : ${e.message}`);
+    throw e;
+  }
+  await exigerWorker(deps);
+  const m = { requestId: corps.requestId, par: personne.id, document };
+  await executer(() => handle.executeUpdate(envoyerDocumentAuMenageUpdate, { args: [m], updateId: idMiseAJour(envoyerDocumentAuMenageUpdate.name, m) }));
+  deps.journal.info({ workflowId: etat.workflowId, par: personne.id, document }, 'document envoyé au ménage');
+  return { envoi: 'en_cours', document, a };
+}
+
 export function routesContactMenage(deps: DependancesApi): Router {
   const r = Router();
   r.get('/api/parcours/:id/contact-menage', async (req, res) => {
@@ -105,6 +162,9 @@ export function routesContactMenage(deps: DependancesApi): Router {
   });
   r.post('/api/parcours/:id/contact-menage', async (req, res) => {
     res.status(201).json(await enregistrerContactMenage(deps, personneDe(req), req.params.id, req.body));
+  });
+  r.post('/api/parcours/:id/documents/:document/envoi-menage', async (req, res) => {
+    res.status(202).json(await envoyerDocumentAuMenage(deps, personneDe(req), req.params.id, req.params.document, req.body));
   });
   return r;
 }

@@ -50,6 +50,7 @@ import { sectionFileIml } from './file-iml';
 import type { CourrielNonRemis, EnvoisEnAttente } from '../../base/courriels-en-attente';
 import { aQuiAllait } from '../../courriers/retours';
 import { raisonNonRemise } from '../../retours/avis';
+import { DOCUMENTS_AU_MENAGE, type DocumentAuMenage } from '../../courriers/commun';
 
 /** Le retour d'un formulaire de la page : erreurs de saisie, refus du parcours, saisie à remettre. */
 export interface RetourFormulaire {
@@ -436,7 +437,7 @@ function formulaireCourrielMenage(ctx: Contexte, etat: EtatParcours, o: OptionsP
     aVenir
       ? `Le parcours écrira à cette adresse : ${aVenir} (un SMS les annonce si le ménage les accepte).`
       : 'Ce parcours n’écrit au ménage qu’à l’orientation (la lettre d’information) : l’adresse est notée au dossier.'
-  } Un courriel déjà parti ou revenu ne repart pas de lui-même : ses documents (la lettre d’information…) se téléchargent dans « Documents », pour les lui envoyer. Inutile pour arrêter les courriels.</p></div>
+  } Un courriel déjà parti ou revenu ne repart pas de lui-même : la lettre d’information ou le livret se renvoient depuis « Documents » (« Envoyer par courriel au ménage »). Inutile pour arrêter les courriels.</p></div>
 <div class="boutons"><button type="submit">Enregistrer</button></div></form></details>`;
 }
 
@@ -646,14 +647,36 @@ const VERSIONS_PARTENAIRES: Partial<Record<NomDocument, string>> = {
  * celle du personnel : il voit chaque document pour son lecteur habituel, et la version des
  * partenaires quand elle existe.
  */
-function sectionDocuments(ctx: Contexte, etat: EtatParcours, partage?: EtatPartage): Brut | '' {
+/**
+ * L'adresse où part aujourd'hui un courriel au ménage : celle de son dossier (accord noté), sinon
+ * celle de l'orientation s'il y avait accepté les courriels ; rien s'il ne les accepte pas ou plus.
+ */
+function adresseDuMenage(etat: EtatParcours, contact: EtatContactMenage | undefined): string | undefined {
+  if (!contact) return undefined;
+  if (contact.courriel.le) return contact.courriel.accorde ? contact.adresseCourriel : undefined;
+  const menage = etat.detailsConfidentiels.menage as Partial<Menage> | undefined;
+  return menage?.accepteCourriel ? menage.courriel : undefined;
+}
+
+/** « Envoyer au ménage par courriel » : un document qui lui est destiné, à l'adresse de son dossier. */
+function formulaireEnvoiMenage(ctx: Contexte, etat: EtatParcours, nom: DocumentAuMenage, adresse: string): Brut {
+  return html`<form class="en-ligne" method="post" action="${idPage(etat)}/envoi-menage">
+<input type="hidden" name="csrf" value="${ctx.csrf}"><input type="hidden" name="requestId" value="${randomUUID()}"><input type="hidden" name="document" value="${nom}">
+<button type="submit" class="secondaire">Envoyer par courriel au ménage (${adresse})</button></form>`;
+}
+
+function sectionDocuments(ctx: Contexte, etat: EtatParcours, o: OptionsPageParcours): Brut | '' {
   const programme = ctx.deps.catalogue.trouver(etat.programme.id);
   if (!programme) return '';
   const base = `/api/parcours/${encodeURIComponent(etat.workflowId)}/documents/`;
   const liens: Brut[] = [];
+  const adresse = etat.cloture ? undefined : adresseDuMenage(etat, o.contact);
   const ajouter = (nom: NomDocument, libelle: string, requete = '') => {
-    liens.push(html`<li>${libelle} : <a href="${base}${nom}${requete}">ouvrir</a> · <a href="${base}${nom}.pdf${requete}" download>PDF</a></li>`);
+    const auMenage = !requete && adresse && Object.hasOwn(DOCUMENTS_AU_MENAGE, nom) ? formulaireEnvoiMenage(ctx, etat, nom as DocumentAuMenage, adresse) : '';
+    liens.push(html`<li>${libelle} : <a href="${base}${nom}${requete}">ouvrir</a> · <a href="${base}${nom}.pdf${requete}" download>PDF</a>${auMenage}</li>`);
   };
+  const partage = o.partage;
+  const r = o.retour?.formulaire === 'envoi-menage' ? o.retour : undefined;
   for (const nom of DOCUMENTS) {
     if (nom === 'fiche-bilan') {
       for (const jalon of jalonsFichesBilan({ etat }))
@@ -687,7 +710,9 @@ function sectionDocuments(ctx: Contexte, etat: EtatParcours, partage?: EtatParta
       }
     }
   }
-  return liens.length ? html`<h2>Documents</h2><ul class="documents">${liens}</ul>` : '';
+  return liens.length
+    ? html`<h2 id="documents">Documents</h2>${r ? html`<div id="envoi-menage">${resumeErreurs(r.titre, r.messages)}</div>` : ''}<ul class="documents">${liens}</ul>`
+    : '';
 }
 
 /** Ce qui vient d'être enregistré hors des messages du parcours (`?fait=…`), dit après la redirection. */
@@ -700,6 +725,7 @@ const CONFIRMATIONS: Record<string, string> = {
   'retrait-contact-menage': 'Le ménage ne reçoit plus de SMS',
   'courriel-menage': 'Adresse électronique du ménage',
   'retrait-courriel-menage': 'Le ménage ne reçoit plus de courriels',
+  'envoi-menage': 'Document envoyé au ménage par courriel (le journal dira quand il est parti)',
   'consentement-partage': 'Accord du ménage pour le partage de son diagnostic',
   'retrait-consentement-partage': 'Retrait de l’accord du ménage : son diagnostic n’est plus partagé',
 };
@@ -737,7 +763,7 @@ function avisNonRemis(liste: CourrielNonRemis[] | undefined): Brut {
   );
   return html`<div class="alerte" role="status" id="courriels-non-remis"><p><strong>${liste.length === 1 ? 'Un courriel de ce dossier n’a pas été remis' : `${liste.length} courriels de ce dossier n’ont pas été remis`}</strong> : ${liste.length === 1 ? 'le serveur de courriel de son destinataire l’a renvoyé' : 'le serveur de courriel de leur destinataire les a renvoyés'}.</p>
 <ul>${lignes}</ul>
-<p>Vérifiez l’adresse : dans l’annuaire des partenaires pour un partenaire ; avec le ménage pour le ménage, puis corrigez-la ci-dessous (« Joindre le ménage »). Les courriels suivants partent à l’adresse connue au moment de l’envoi ; cet avis s’efface quand l’un d’eux est arrivé sans revenir, ou quand l’adresse du ménage est corrigée.</p></div>`;
+<p>Vérifiez l’adresse : dans l’annuaire des partenaires pour un partenaire ; avec le ménage pour le ménage, puis corrigez-la ci-dessous (« Joindre le ménage ») et renvoyez-lui ses documents (« Documents »). Les courriels suivants partent à l’adresse connue au moment de l’envoi ; cet avis s’efface quand l’un d’eux est arrivé sans revenir, ou quand l’adresse du ménage est corrigée.</p></div>`;
 }
 
 export function pageParcours(ctx: Contexte, etat: EtatParcours, o: OptionsPageParcours = {}): Brut {
@@ -753,7 +779,7 @@ export function pageParcours(ctx: Contexte, etat: EtatParcours, o: OptionsPagePa
         : Object.hasOwn(CONFIRMATIONS, o.fait)
           ? CONFIRMATIONS[o.fait]
           : undefined;
-  const documents = sectionDocuments(ctx, etat, o.partage);
+  const documents = sectionDocuments(ctx, etat, o);
   const suite = html`<dl class="infos">
 <dt>Étape</dt><dd id="etape-courante">${etat.libelleEtape}</dd>
 <dt>Parcours</dt><dd>${LIBELLES_TYPE_PARCOURS[etat.typeParcours]}</dd>

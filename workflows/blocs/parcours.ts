@@ -21,6 +21,7 @@ import { ficheDepuisEtat } from '../../domain/indicateurs';
 import {
   affecterUpdate,
   cloreAnticipeUpdate,
+  envoyerDocumentAuMenageUpdate,
   etatInitialUpdate,
   etatQuery,
   repondreValidationUpdate,
@@ -38,7 +39,7 @@ import { Interruption, type Fin } from './interruption';
 import { Echeances, type DefinitionEcheance, type EcheanceSuivie } from './echeances';
 import { Journal } from './journal';
 import { notifier, notifierEnsemble } from './notification';
-import { courrielsReaffectation } from '../../courriers/commun';
+import { DOCUMENTS_AU_MENAGE, courrielsReaffectation, documentAuMenage } from '../../courriers/commun';
 import { enregistrerReponse, validerReponse } from './validation';
 
 /**
@@ -247,6 +248,29 @@ export class Parcours {
           return this.cloture ? { etape: 'cloture', cloture: this.cloture } : { etape: this.etape, clotureDemandee: true };
         }
         return { etape: 'cloture' };
+      },
+    });
+    this.message(envoyerDocumentAuMenageUpdate, {
+      valider: (m) => {
+        if (this.cloture || this.interruption) return 'Le parcours est clôturé : plus aucun courriel ne part au ménage.';
+        const d = Object.hasOwn(DOCUMENTS_AU_MENAGE, m.document) ? DOCUMENTS_AU_MENAGE[m.document] : undefined;
+        if (d?.parcours !== this.ouverture.typeParcours) return 'Ce document ne s’envoie pas au ménage dans ce parcours.';
+        if (m.document === 'lettre-information' && !this.details.lettreInformation)
+          return 'La lettre d’information n’est pas encore prête : elle est préparée après l’orientation (et le comité de suivi, s’il y en a un).';
+        return undefined;
+      },
+      appliquer: (m) => {
+        // À l'adresse de son dossier au moment d'envoyer ; rien ne part s'il n'accepte pas ou plus les courriels.
+        const menage = this.detailsConfidentiels.menage as { nom: string; courriel?: string; accepteCourriel?: boolean };
+        const orientation = menage.accepteCourriel && menage.courriel ? { courriel: menage.courriel } : {};
+        void this.apresReponse(() =>
+          notifier(this, {
+            a: { menage: { nom: menage.nom, ...orientation } },
+            ...documentAuMenage({ operateur: this.programme.operateur, document: m.document }),
+            joindre: [{ document: m.document, lecteur: 'menage' }],
+          }),
+        );
+        return { envoi: 'en_cours' as const };
       },
     });
     void this.boucleIndicateurs();
