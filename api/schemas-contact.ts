@@ -41,10 +41,10 @@ export const etatContactMenageSchema = z.object({
   courriel: accord.meta({ description: 'Les courriels, à l’adresse du ménage' }),
   sms: accord.meta({ description: 'Les SMS, au portable du ménage' }),
   courrier: accord,
-  adresseCourriel: z
-    .string()
-    .optional()
-    .meta({ description: 'L’adresse où partent les courriels au ménage (notée à l’orientation, ou corrigée depuis)', example: 'josiane.lefebure@exemple.fr' }),
+  adresseCourriel: z.string().optional().meta({
+    description: 'L’adresse où partent les courriels au ménage (notée à l’orientation, donnée ou corrigée depuis) ; absente s’il ne les accepte pas ou plus',
+    example: 'josiane.lefebure@exemple.fr',
+  }),
   telephone: z
     .string()
     .optional()

@@ -422,7 +422,7 @@ describe('SMS au ménage qui les accepte', () => {
     expect(sansAdresse.json.detail).toBe(
       'Le ménage n’a pas d’adresse électronique notée, ou n’accepte pas les courriels : notez son accord et son adresse dans « Joindre le ménage », ou remettez-lui le document.',
     );
-    expect(await fiche(id)).not.toContain('Envoyer par courriel au ménage');
+    expect(await fiche(id)).not.toContain('/envoi-menage"');
 
     // L'adresse donnée : la page propose l'envoi ; un document d'un autre parcours, un document inconnu, une saisie fausse sont refusés.
     const donne = await essai.api.appel('POST', `/api/parcours/${id}/contact-menage`, {
@@ -431,6 +431,7 @@ describe('SMS au ménage qui les accepte', () => {
     });
     expect(donne.status, donne.texte).toBe(201);
     const page = await fiche(id);
+    expect(page).toContain('/envoi-menage"');
     expect(page).toContain('Envoyer par courriel au ménage (lettre.tardive@essai.example)');
     expect((await envoyer('livret-iml', { requestId: 'envoi-2' })).json.detail).toMatch(/^Livret d’information sur le bail glissant : /);
     expect((await envoyer('fiche-suivi-social', { requestId: 'envoi-3' })).status).toBe(404);

@@ -37,12 +37,14 @@ function masquer(t: string): string {
   return (t.startsWith('+33') && t.length === 12 ? `+33 ${t[3]} •• •• •• ${t.slice(-2)}` : `${t.slice(0, 3)} •• ${t.slice(-2)}`).replace(/ /g, '\u00a0');
 }
 
-async function lire(deps: DependancesApi, workflowId: string): Promise<EtatContactMenage> {
+async function lire(deps: DependancesApi, etat: EtatParcours): Promise<EtatContactMenage> {
+  const { workflowId } = etat;
   const [c, enAttente, nonPartis] = await Promise.all([
     new Consentements(deps.base, deps.coffre).lire(workflowId),
     smsEnAttente(deps.base, { parcours: workflowId }, deps.maintenant?.() ?? new Date()),
     smsAbandonnes(deps.base, workflowId),
   ]);
+  const adresse = adresseDuMenage(c, etat.detailsConfidentiels.menage as Partial<Menage> | undefined);
   const accord = (a: { accorde: boolean; par?: string; le?: Date }) => ({
     accorde: a.accorde,
     ...(a.par ? { par: a.par } : {}),
@@ -52,7 +54,7 @@ async function lire(deps: DependancesApi, workflowId: string): Promise<EtatConta
     courriel: accord(c.courriel),
     sms: accord(c.sms),
     courrier: accord(c.courrier),
-    ...(c.courriel.accorde && c.adresseCourriel ? { adresseCourriel: c.adresseCourriel } : {}),
+    ...(adresse ? { adresseCourriel: adresse } : {}),
     ...(c.telephone ? { telephone: masquer(c.telephone) } : {}),
     ...(enAttente.nombre && enAttente.depuis ? { smsEnAttente: { nombre: enAttente.nombre, depuis: enAttente.depuis.toISOString() } } : {}),
     ...(nonPartis.nombre && nonPartis.dernier ? { smsNonPartis: { nombre: nonPartis.nombre, dernier: nonPartis.dernier.toISOString() } } : {}),
@@ -67,7 +69,7 @@ async function autorise(deps: DependancesApi, personne: Personne, idBrut: unknow
 }
 
 export async function lireContactMenage(deps: DependancesApi, personne: Personne, idBrut: unknown): Promise<EtatContactMenage> {
-  return lire(deps, (await autorise(deps, personne, idBrut)).workflowId);
+  return lire(deps, await autorise(deps, personne, idBrut));
 }
 
 /** Note l'accord (ou le refus) du ménage pour un moyen de contact. */
@@ -99,7 +101,7 @@ export async function enregistrerContactMenage(deps: DependancesApi, personne: P
     }
   }
   deps.journal.info({ workflowId: etat.workflowId, par: personne.id, canal: corps.canal, accorde: corps.accorde }, 'moyen de contact du ménage noté');
-  return lire(deps, etat.workflowId);
+  return lire(deps, etat);
 }
 
 /**

@@ -647,17 +647,6 @@ const VERSIONS_PARTENAIRES: Partial<Record<NomDocument, string>> = {
  * celle du personnel : il voit chaque document pour son lecteur habituel, et la version des
  * partenaires quand elle existe.
  */
-/**
- * L'adresse où part aujourd'hui un courriel au ménage : celle de son dossier (accord noté), sinon
- * celle de l'orientation s'il y avait accepté les courriels ; rien s'il ne les accepte pas ou plus.
- */
-function adresseDuMenage(etat: EtatParcours, contact: EtatContactMenage | undefined): string | undefined {
-  if (!contact) return undefined;
-  if (contact.courriel.le) return contact.courriel.accorde ? contact.adresseCourriel : undefined;
-  const menage = etat.detailsConfidentiels.menage as Partial<Menage> | undefined;
-  return menage?.accepteCourriel ? menage.courriel : undefined;
-}
-
 /** « Envoyer au ménage par courriel » : un document qui lui est destiné, à l'adresse de son dossier. */
 function formulaireEnvoiMenage(ctx: Contexte, etat: EtatParcours, nom: DocumentAuMenage, adresse: string): Brut {
   return html`<form class="en-ligne" method="post" action="${idPage(etat)}/envoi-menage">
@@ -670,7 +659,8 @@ function sectionDocuments(ctx: Contexte, etat: EtatParcours, o: OptionsPageParco
   if (!programme) return '';
   const base = `/api/parcours/${encodeURIComponent(etat.workflowId)}/documents/`;
   const liens: Brut[] = [];
-  const adresse = etat.cloture ? undefined : adresseDuMenage(etat, o.contact);
+  // L'adresse où part aujourd'hui un courriel au ménage (api/routes/contact-menage.ts), s'il les accepte.
+  const adresse = etat.cloture ? undefined : o.contact?.adresseCourriel;
   const ajouter = (nom: NomDocument, libelle: string, requete = '') => {
     const auMenage = !requete && adresse && Object.hasOwn(DOCUMENTS_AU_MENAGE, nom) ? formulaireEnvoiMenage(ctx, etat, nom as DocumentAuMenage, adresse) : '';
     liens.push(html`<li>${libelle} : <a href="${base}${nom}${requete}">ouvrir</a> · <a href="${base}${nom}.pdf${requete}" download>PDF</a>${auMenage}</li>`);

@@ -255,6 +255,7 @@ export class Parcours {
         if (this.cloture || this.interruption) return 'Le parcours est clôturé : plus aucun courriel ne part au ménage.';
         const d = Object.hasOwn(DOCUMENTS_AU_MENAGE, m.document) ? DOCUMENTS_AU_MENAGE[m.document] : undefined;
         if (d?.parcours !== this.ouverture.typeParcours) return 'Ce document ne s’envoie pas au ménage dans ce parcours.';
+        if (typeof (this.detailsConfidentiels.menage as { nom?: unknown } | undefined)?.nom !== 'string') return 'Le ménage de ce parcours est introuvable.';
         if (m.document === 'lettre-information' && !this.details.lettreInformation)
           return 'La lettre d’information n’est pas encore prête : elle est préparée après l’orientation (et le comité de suivi, s’il y en a un).';
         return undefined;
