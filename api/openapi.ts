@@ -15,7 +15,7 @@ import {
   reponseValidationSchema,
   requestIdSchema,
 } from '../domain/schemas';
-import { DOCUMENTS_AU_MENAGE, type DocumentAuMenage } from '../courriers/commun';
+import { DOCUMENTS_AU_MENAGE, type DocumentAuMenage } from '../domain/messages';
 import { LIBELLES_TYPE_PARCOURS, type TypeParcours } from '../domain/vocabulaire';
 import type { Catalogue } from '../programmes/catalogue';
 import { decisionOrientationSchema, ficheOrientationSchema, orientationSortieSchema } from '../orientations/schema';

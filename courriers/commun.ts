@@ -1,4 +1,5 @@
 import { mentionPersonnel } from '../domain/libelles';
+import type { DocumentAuMenage } from '../domain/messages';
 
 /** Ce qu'un modèle de courriel produit : l'objet et les paragraphes, en français. */
 export interface Courriel {
@@ -69,16 +70,11 @@ export function courrielsReaffectation(x: { reference: string; programme: string
   };
 }
 
-/**
- * Les documents que le travailleur social peut envoyer au ménage par courriel, et comment le courriel
- * les nomme : ceux qui ne disent du ménage que son nom et son adresse (le plan d'aide et le carnet de
- * route, faits de ce qu'il a confié, se remettent en main propre ou se téléchargent).
- */
-export const DOCUMENTS_AU_MENAGE = {
-  'lettre-information': { parcours: 'prevention_precontentieuse', nomme: 'la lettre d’information sur l’accompagnement qui vous est proposé' },
-  'livret-iml': { parcours: 'iml_bail_glissant', nomme: 'le livret qui explique le bail glissant, ses étapes et vos engagements' },
-} as const;
-export type DocumentAuMenage = keyof typeof DOCUMENTS_AU_MENAGE;
+/** Comment le courriel nomme chaque document envoyé au ménage (domain/messages.ts : `DOCUMENTS_AU_MENAGE`). */
+const DOCUMENTS_NOMMES: Record<DocumentAuMenage, string> = {
+  'lettre-information': 'la lettre d’information sur l’accompagnement qui vous est proposé',
+  'livret-iml': 'le livret qui explique le bail glissant, ses étapes et vos engagements',
+};
 
 /**
  * Un document envoyé au ménage à la demande de son travailleur social (une lettre revenue, une
@@ -87,6 +83,6 @@ export type DocumentAuMenage = keyof typeof DOCUMENTS_AU_MENAGE;
 export function documentAuMenage(x: OperateurAJoindre & { document: DocumentAuMenage }): Courriel {
   return {
     sujet: `${x.operateur.nom} : un document pour vous`,
-    paragraphes: [`Vous trouverez ci-joint ${DOCUMENTS_AU_MENAGE[x.document].nomme}.`, phraseQuiAppeler(x)],
+    paragraphes: [`Vous trouverez ci-joint ${DOCUMENTS_NOMMES[x.document]}.`, phraseQuiAppeler(x)],
   };
 }

@@ -5,8 +5,7 @@
  * deux fois (le second envoi renvoie le résultat du premier).
  */
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
-import type { DecisionPartenaire, DemandeValidation, EtatParcours, RolePartenaire } from './vocabulaire';
-import type { DocumentAuMenage } from '../courriers/commun';
+import type { DecisionPartenaire, DemandeValidation, EtatParcours, RolePartenaire, TypeParcours } from './vocabulaire';
 
 /** Ce que tout message d'une personne porte. `par` est l'identifiant du compte (ou du rôle partenaire). */
 export interface Enveloppe {
@@ -45,6 +44,18 @@ export interface ClotureAnticipee extends Enveloppe {
 }
 /** Le coordinateur clôt le parcours avant son terme, avec un motif. */
 export const cloreAnticipeUpdate = defineUpdate<{ etape: string }, [ClotureAnticipee]>('cloreAnticipe');
+
+/**
+ * Les documents que le travailleur social peut envoyer au ménage par courriel, et le parcours de
+ * chacun : ceux qui ne disent du ménage que son nom et son adresse (le plan d'aide et le carnet de
+ * route, faits de ce qu'il a confié, se remettent en main propre ou se téléchargent). Leurs mots :
+ * courriers/commun.ts (`documentAuMenage`).
+ */
+export const DOCUMENTS_AU_MENAGE = {
+  'lettre-information': 'prevention_precontentieuse',
+  'livret-iml': 'iml_bail_glissant',
+} as const satisfies Record<string, TypeParcours>;
+export type DocumentAuMenage = keyof typeof DOCUMENTS_AU_MENAGE;
 
 export interface EnvoiDocumentAuMenage extends Enveloppe {
   document: DocumentAuMenage;

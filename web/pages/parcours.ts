@@ -50,7 +50,7 @@ import { sectionFileIml } from './file-iml';
 import type { CourrielNonRemis, EnvoisEnAttente } from '../../base/courriels-en-attente';
 import { aQuiAllait } from '../../courriers/retours';
 import { raisonNonRemise } from '../../retours/avis';
-import { DOCUMENTS_AU_MENAGE, type DocumentAuMenage } from '../../courriers/commun';
+import { DOCUMENTS_AU_MENAGE, type DocumentAuMenage } from '../../domain/messages';
 
 /** Le retour d'un formulaire de la page : erreurs de saisie, refus du parcours, saisie à remettre. */
 export interface RetourFormulaire {

@@ -21,6 +21,7 @@ import { ficheDepuisEtat } from '../../domain/indicateurs';
 import {
   affecterUpdate,
   cloreAnticipeUpdate,
+  DOCUMENTS_AU_MENAGE,
   envoyerDocumentAuMenageUpdate,
   etatInitialUpdate,
   etatQuery,
@@ -39,7 +40,7 @@ import { Interruption, type Fin } from './interruption';
 import { Echeances, type DefinitionEcheance, type EcheanceSuivie } from './echeances';
 import { Journal } from './journal';
 import { notifier, notifierEnsemble } from './notification';
-import { DOCUMENTS_AU_MENAGE, courrielsReaffectation, documentAuMenage } from '../../courriers/commun';
+import { courrielsReaffectation, documentAuMenage } from '../../courriers/commun';
 import { enregistrerReponse, validerReponse } from './validation';
 
 /**
@@ -253,8 +254,8 @@ export class Parcours {
     this.message(envoyerDocumentAuMenageUpdate, {
       valider: (m) => {
         if (this.cloture || this.interruption) return 'Le parcours est clôturé : plus aucun courriel ne part au ménage.';
-        const d = Object.hasOwn(DOCUMENTS_AU_MENAGE, m.document) ? DOCUMENTS_AU_MENAGE[m.document] : undefined;
-        if (d?.parcours !== this.ouverture.typeParcours) return 'Ce document ne s’envoie pas au ménage dans ce parcours.';
+        const parcours = Object.hasOwn(DOCUMENTS_AU_MENAGE, m.document) ? DOCUMENTS_AU_MENAGE[m.document] : undefined;
+        if (parcours !== this.ouverture.typeParcours) return 'Ce document ne s’envoie pas au ménage dans ce parcours.';
         if (typeof (this.detailsConfidentiels.menage as { nom?: unknown } | undefined)?.nom !== 'string') return 'Le ménage de ce parcours est introuvable.';
         if (m.document === 'lettre-information' && !this.details.lettreInformation)
           return 'La lettre d’information n’est pas encore prête : elle est préparée après l’orientation (et le comité de suivi, s’il y en a un).';
