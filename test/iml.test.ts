@@ -13,7 +13,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { WorkflowNotFoundError, type WorkflowHandle } from '@temporalio/client';
 import { SA } from '../domain/attributs-recherche';
-import { etatQuery, cloreAnticipeUpdate, repondreValidationUpdate } from '../domain/messages';
+import { etatQuery, cloreAnticipeUpdate, envoyerDocumentAuMenageUpdate, repondreValidationUpdate } from '../domain/messages';
 import {
   bilanMesureUpdate,
   candidatureUpdate,
@@ -381,6 +381,15 @@ describe('concarneau-iml', () => {
       /^Courriel au ménage : « Votre sous-location commence » \(joint : livret/,
     );
     expect(banc.courriels.messages().filter((m) => dossier(ref)(m) && m.a.includes('menage.tardif@essai.example'))).toEqual([]);
+
+    // Le livret renvoyé au ménage depuis son dossier (message du parcours) ; la lettre d'information, document de la prévention, est refusée.
+    expect(await refus(handle.executeUpdate(envoyerDocumentAuMenageUpdate, { args: [msg({ document: 'lettre-information' as const })] }))).toBe(
+      'Ce document ne s’envoie pas au ménage dans ce parcours.',
+    );
+    expect(await handle.executeUpdate(envoyerDocumentAuMenageUpdate, { args: [msg({ document: 'livret-iml' as const })] })).toEqual({ envoi: 'en_cours' });
+    const renvoi = await banc.courriels.waitFor((m) => m.a.includes('menage.tardif@essai.example') && m.sujet.endsWith(': un document pour vous'));
+    expect(renvoi.texte).toContain('Vous trouverez ci-joint le livret qui explique le bail glissant, ses étapes et vos engagements.');
+    expect(renvoi.piecesJointes.map((x) => x.filename)).toEqual([expect.stringMatching(/^livret-bail-glissant-.+\.pdf$/)]);
   });
 
   it('glissement à 12 mois : SIAO, place, logement, bilans à 6 et 10 mois avec fiche-bilan à la DDETS, le ménage devient locataire en titre', async () => {
