@@ -459,6 +459,8 @@ describe('SMS au ménage qui les accepte', () => {
     expect(lettre.texte).toContain('Vous trouverez ci-joint la lettre d’information sur l’accompagnement qui vous est proposé.');
     expect(lettre.piecesJointes.map((x) => x.filename)).toEqual([expect.stringMatching(/^lettre-information-.+\.pdf$/)]);
     const e = await jusqua(handle(id), (x) => x.journal.some((j) => j.resume.startsWith('Courriel au ménage')), 'envoi noté au journal');
+    // Le journal nomme qui l'a demandé.
+    expect(e.journal.find((j) => j.resume.startsWith('Courriel au ménage'))!.acteur).toEqual({ type: 'personnel', id: 'ts.alice' });
     expect(e.journal.filter((j) => j.resume.startsWith('Courriel au ménage')).map((j) => j.resume)).toEqual([
       expect.stringContaining(`Courriel au ménage : « ${operateur.nom} : un document pour vous » (joint : lettre-information-`),
     ]);

@@ -4,7 +4,7 @@
  * journal ; sa clé d'idempotence (déterministe) garantit qu'une reprise n'envoie pas deux fois.
  */
 import { patched, uuid4, workflowInfo } from '@temporalio/workflow';
-import type { Menage, RolePartenaire, Visibilite } from '../../domain/vocabulaire';
+import type { Acteur, Menage, RolePartenaire, Visibilite } from '../../domain/vocabulaire';
 import { ROLES_DANS_UNE_PHRASE } from '../../domain/vocabulaire';
 import type { Courriel, Destinataire, PieceJointe, ResultatCourriel } from '../../activities/courriel';
 import type { Lecteur, NomDocument } from '../../documents/modele';
@@ -49,6 +49,8 @@ export interface Notification {
   type?: string;
   /** Visibilité de l'entrée du journal (le sujet y figure). */
   visibilite?: Visibilite;
+  /** Qui a demandé l'envoi (un document envoyé au ménage depuis son dossier) : le journal le nomme ; sinon le parcours. */
+  acteur?: Acteur;
   /**
    * Documents à joindre en PDF, construits par l'activité depuis l'état du parcours à cet instant.
    * Lecteur par défaut : le ménage pour sa lettre, l'équipe pour le personnel, sinon les
@@ -178,6 +180,7 @@ function noter(parcours: ParcoursANotifier, n: Notification, libelle: string | u
   if (r?.nonEnvoye) {
     parcours.journal.noter('courriel_impossible', `Courriel non envoyé ${contracter('à', libelle)} (« ${n.sujet} ») : ${r.nonEnvoye}`, {
       visibilite: 'equipe',
+      ...(n.acteur ? { acteur: n.acteur } : {}),
     });
     return;
   }
@@ -188,6 +191,7 @@ function noter(parcours: ParcoursANotifier, n: Notification, libelle: string | u
   const sms = r?.sms ? ` — ${SMS_AU_JOURNAL[r.sms]}` : '';
   parcours.journal.noter(n.type ?? 'courriel', `Courriel ${contracter('à', libelle)} : « ${n.sujet} »${joints}${repli}${sms}`, {
     visibilite: n.visibilite ?? 'equipe',
+    ...(n.acteur ? { acteur: n.acteur } : {}),
   });
 }
 

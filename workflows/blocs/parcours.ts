@@ -270,6 +270,7 @@ export class Parcours {
             a: { menage: { nom: menage.nom, ...orientation } },
             ...documentAuMenage({ operateur: this.programme.operateur, document: m.document }),
             joindre: [{ document: m.document, lecteur: 'menage' }],
+            acteur: { type: 'personnel', id: m.par },
           }),
         );
         return { envoi: 'en_cours' as const };
