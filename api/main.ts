@@ -25,7 +25,7 @@ import { REGISTRE } from './registre-produit';
 import { migrer, ouvrirBase } from '../base';
 import { CatalogueEnBase } from '../programmes/versions';
 import { creerLanceurSimulations } from '../simulations/lanceur';
-import { demarrerRecepteurRetours, signalerParTemporal, type RecepteurRetours } from '../retours/recepteur';
+import { demarrerRecepteurRetours, lireTlsRetours, signalerParTemporal, type RecepteurRetours } from '../retours/recepteur';
 
 export interface OptionsDemarrage {
   /** Registre des parcours (par défaut : celui du produit). */
@@ -133,10 +133,17 @@ export async function demarrerApi(config: Config, services: Services, opts: Opti
   // Les avis de non-remise, reçus en SMTP à côté de l'API (retours/recepteur.ts), si l'adresse des retours est configurée.
   let retours: RecepteurRetours | undefined;
   if (config.RETOURS_COURRIEL && config.RETOURS_SMTP_PORT !== undefined) {
+    let tls: ReturnType<typeof lireTlsRetours> | undefined;
+    try {
+      tls = config.RETOURS_TLS_CLE && config.RETOURS_TLS_CERTIFICAT ? lireTlsRetours(config.RETOURS_TLS_CLE, config.RETOURS_TLS_CERTIFICAT) : undefined;
+    } catch (e) {
+      await new Promise<void>((ok) => server.close(() => ok()));
+      throw new ErreurConfiguration((e as Error).message);
+    }
     try {
       retours = await demarrerRecepteurRetours(
         { base, retours: config.RETOURS_COURRIEL, signaler: signalerParTemporal(client, config.TEMPORAL_TASK_QUEUE), journal },
-        { port: config.RETOURS_SMTP_PORT, ...(opts.hote ? { hote: opts.hote } : {}) },
+        { port: config.RETOURS_SMTP_PORT, ...(opts.hote ? { hote: opts.hote } : {}), ...(tls ? { tls } : {}) },
       );
     } catch (e) {
       await new Promise<void>((ok) => server.close(() => ok()));

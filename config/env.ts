@@ -77,6 +77,9 @@ export const configSchema = z
      */
     RETOURS_COURRIEL: adresseRetoursSchema.optional(),
     RETOURS_SMTP_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+    /** La clé et le certificat (PEM) du récepteur des avis : STARTTLS proposé aux serveurs qui les renvoient. */
+    RETOURS_TLS_CLE: fichier.optional(),
+    RETOURS_TLS_CERTIFICAT: fichier.optional(),
     /**
      * Connexion du personnel par OpenID Connect (api/oidc.ts) : ProConnect ou tout autre fournisseur.
      * Sans OIDC_ISSUER, seuls les mots de passe locaux. Adresse de retour à déclarer chez le
@@ -104,6 +107,12 @@ export const configSchema = z
         code: 'custom',
         path: ['RETOURS_COURRIEL'],
         message: 'obligatoire avec RETOURS_SMTP_PORT (l’adresse à laquelle reviennent les avis de non-remise)',
+      });
+    if (!c.RETOURS_TLS_CLE !== !c.RETOURS_TLS_CERTIFICAT)
+      ctx.addIssue({
+        code: 'custom',
+        path: [c.RETOURS_TLS_CLE ? 'RETOURS_TLS_CERTIFICAT' : 'RETOURS_TLS_CLE'],
+        message: 'la clé et le certificat du récepteur des avis de non-remise vont ensemble (RETOURS_TLS_CLE et RETOURS_TLS_CERTIFICAT)',
       });
     if (c.OIDC_ISSUER && !c.OIDC_CLIENT_ID)
       ctx.addIssue({ code: 'custom', path: ['OIDC_CLIENT_ID'], message: 'obligatoire avec OIDC_ISSUER (l’identifiant du client déclaré chez le fournisseur)' });

@@ -10,7 +10,9 @@
  * Rien n'est gardé du message ; aucune adresse n'est journalisée (les erreurs passent par
  * `erreurLisible`, qui masque un message pouvant citer une donnée).
  */
+import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { createSecureContext } from 'node:tls';
 import { SMTPServer, type SMTPServerSession } from 'smtp-server';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import type { BaseDeDonnees } from '../base';
@@ -53,14 +55,39 @@ export async function noterNonRemis(base: BaseDeDonnees, jetons: string[], statu
   return lignes.map((l) => l.cle);
 }
 
-export async function demarrerRecepteurRetours(deps: DependancesRecepteur, o: { port: number; hote?: string }): Promise<RecepteurRetours> {
+/**
+ * La clé et le certificat du récepteur (PEM, RETOURS_TLS_CLE et RETOURS_TLS_CERTIFICAT), lus et
+ * essayés au démarrage ; sinon une erreur en français qui nomme les variables.
+ */
+export function lireTlsRetours(cheminCle: string, cheminCertificat: string): { cle: Buffer; certificat: Buffer } {
+  try {
+    const t = { cle: readFileSync(cheminCle), certificat: readFileSync(cheminCertificat) };
+    createSecureContext({ key: t.cle, cert: t.certificat });
+    return t;
+  } catch (e) {
+    throw new Error(
+      `La clé ou le certificat du récepteur des avis de non-remise (RETOURS_TLS_CLE, RETOURS_TLS_CERTIFICAT) ne sont pas utilisables : ${(e as Error).message}. Donnez une clé privée et son certificat au format PEM.`,
+      { cause: e },
+    );
+  }
+}
+
+/**
+ * `tls` : la clé et le certificat (PEM) ; le récepteur propose alors STARTTLS, que les serveurs de
+ * courriel prennent d'eux-mêmes (un avis porte souvent le courriel renvoyé : ses en-têtes, son texte).
+ */
+export async function demarrerRecepteurRetours(
+  deps: DependancesRecepteur,
+  o: { port: number; hote?: string; tls?: { cle: string | Buffer; certificat: string | Buffer } },
+): Promise<RecepteurRetours> {
   const jetonsDe = (session: SMTPServerSession) =>
     [...new Set(session.envelope.rcptTo.map((r) => jetonDeRetour(deps.retours, r.address)))].filter((j): j is string => !!j);
 
   const serveur = new SMTPServer({
     secure: false,
     authOptional: true,
-    disabledCommands: ['AUTH', 'STARTTLS'],
+    disabledCommands: o.tls ? ['AUTH'] : ['AUTH', 'STARTTLS'],
+    ...(o.tls ? { key: o.tls.cle, cert: o.tls.certificat } : {}),
     disableReverseLookup: true,
     size: TAILLE_MAX,
     logger: false,

@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ErreurConfiguration, lireConfig, optionsTemporal } from '../config/env';
+import { lireTlsRetours } from '../retours/recepteur';
+import { certificatEssai } from './outils/certificat';
 import { assembler } from '../config/services';
 import { chargerAnnuaireFichier } from '../personnel/annuaire';
 import { COMPTES_DEMO } from '../personnel/demo';
@@ -144,6 +146,33 @@ describe('lireConfig : une valeur invalide arrête le démarrage avec la variabl
       RETOURS_SMTP_PORT: 2525,
       RETOURS_COURRIEL: 'retours@ccas.example',
     });
+  });
+
+  it('la clé et le certificat du récepteur des avis vont ensemble, lisibles et au format PEM', () => {
+    const dossier = mkdtempSync(join(tmpdir(), 'tls-retours-'));
+    try {
+      const { cle, certificat } = certificatEssai();
+      const [fCle, fCert, fFaux] = ['cle.pem', 'cert.pem', 'faux.pem'].map((n) => join(dossier, n)) as [string, string, string];
+      writeFileSync(fCle, cle);
+      writeFileSync(fCert, certificat);
+      writeFileSync(fFaux, 'pas un certificat');
+      expect(erreurConfig({ ...CLES, RETOURS_TLS_CLE: fCle })).toMatch(
+        /^- RETOURS_TLS_CERTIFICAT : la clé et le certificat du récepteur des avis de non-remise vont ensemble/m,
+      );
+      expect(erreurConfig({ ...CLES, RETOURS_TLS_CLE: fCle, RETOURS_TLS_CERTIFICAT: join(dossier, 'absent.pem') })).toMatch(
+        /^- RETOURS_TLS_CERTIFICAT : fichier introuvable/m,
+      );
+      expect(lireConfig({ ...CLES, RETOURS_TLS_CLE: fCle, RETOURS_TLS_CERTIFICAT: fCert })).toMatchObject({
+        RETOURS_TLS_CLE: fCle,
+        RETOURS_TLS_CERTIFICAT: fCert,
+      });
+      expect(lireTlsRetours(fCle, fCert).certificat.toString()).toBe(certificat);
+      expect(() => lireTlsRetours(fCle, fFaux)).toThrow(
+        /^La clé ou le certificat du récepteur des avis de non-remise \(RETOURS_TLS_CLE, RETOURS_TLS_CERTIFICAT\) ne sont pas utilisables : .+\. Donnez une clé privée et son certificat au format PEM\.$/,
+      );
+    } finally {
+      rmSync(dossier, { recursive: true, force: true });
+    }
   });
 
   it('liste toutes les erreurs à la fois', () => {

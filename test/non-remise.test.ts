@@ -17,6 +17,8 @@ import type { Courriel } from '../activities/courriel';
 import { bancAvecApi } from './outils/api';
 import { envoyerDepuisApi } from '../api/courrier';
 import { baseEssai } from './outils/base';
+import { certificatEssai } from './outils/certificat';
+import nodemailer from 'nodemailer';
 import { BASE_URL, lancerAvance, menageEssai, situationPrevention } from './outils/environnement';
 
 const RETOURS = 'retours@essai.example';
@@ -213,6 +215,41 @@ describe('avis de non-remise reçus', () => {
     expect(banc.courriels.messages().filter((m) => m.sujet === sujet)).toHaveLength(1);
     // Le parcours n'en est pas retenu.
     expect((await banc.env.client.workflow.getHandle(workflowId).describe()).status.name).toBe('RUNNING');
+  });
+
+  it('avec une clé et un certificat, le récepteur propose STARTTLS : un avis reçu chiffré est noté ; sans eux, un relais qui exige le chiffrement ne lui remet rien', async () => {
+    const { banc } = essai;
+    const cle = `essai-tls:${Date.now()}`;
+    await banc.dependances.base
+      .insertInto('courriels')
+      .values({ cle, message_id: `<${cle}@essai>`, destinataire: 'coordination' })
+      .execute();
+    const { jeton_retour } = await banc.dependances.base.selectFrom('courriels').select('jeton_retour').where('cle', '=', cle).executeTakeFirstOrThrow();
+    const retour = adresseDeRetour(RETOURS, jeton_retour!);
+    const texte = avisDeNonRemise({ a: retour, destinataires: ['quelquun@ailleurs.example'], entetes: 'Subject: Essai', statut: '5.1.1' });
+    const exigeant = (port: number) =>
+      nodemailer.createTransport({ host: '127.0.0.1', port, secure: false, requireTLS: true, tls: { rejectUnauthorized: false } });
+    const statut = () => banc.dependances.base.selectFrom('courriels').select('non_remis_statut').where('cle', '=', cle).executeTakeFirstOrThrow();
+
+    // Sans clé ni certificat : pas de STARTTLS, le relais qui l'exige ne remet rien, rien n'est noté.
+    const sansTls = exigeant(recepteur!.port);
+    await expect(sansTls.sendMail({ envelope: { from: '', to: [retour] }, raw: texte })).rejects.toThrow(/STARTTLS/);
+    sansTls.close();
+    expect(await statut()).toEqual({ non_remis_statut: null });
+
+    const { cle: cleTls, certificat } = certificatEssai();
+    const chiffre = await demarrerRecepteurRetours(
+      { base: banc.dependances.base, retours: RETOURS, signaler: signalerParTemporal(banc.env.client, banc.taskQueue) },
+      { port: 0, hote: '127.0.0.1', tls: { cle: cleTls, certificat } },
+    );
+    const transport = exigeant(chiffre.port);
+    try {
+      await transport.sendMail({ envelope: { from: '', to: [retour] }, raw: texte });
+    } finally {
+      transport.close();
+      await chiffre.close();
+    }
+    expect(await statut()).toEqual({ non_remis_statut: '5.1.1' });
   });
 
   it('un courriel que l’API envoie elle-même (lien d’orientation à une organisation) revient aussi : la coordination de son programme est avertie', async () => {

@@ -8,13 +8,10 @@
  * `navigateurFournisseur` suit, avec `fetch` et un pot à cookies, ce que ferait un navigateur : le
  * formulaire du fournisseur, puis ses redirections jusqu'à l'adresse de retour de l'application.
  */
-import { spawnSync } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { certificatEssai } from './certificat';
 import { request as requeteHttps, createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { CustomFetch } from 'openid-client';
 import Provider, { type ContexteFournisseur } from 'oidc-provider';
 
@@ -34,38 +31,6 @@ export interface FournisseurEssai {
   /** Un fetch (au format d'openid-client) qui fait confiance au certificat du fournisseur. */
   fetch: CustomFetch;
   fermer(): Promise<void>;
-}
-
-/** Un certificat auto-signé pour 127.0.0.1, tiré par openssl pour l'essai. */
-function certificatEssai(): { cle: string; certificat: string } {
-  const dossier = mkdtempSync(join(tmpdir(), 'oidc-essai-'));
-  try {
-    const r = spawnSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'rsa:2048',
-        '-nodes',
-        '-keyout',
-        join(dossier, 'cle.pem'),
-        '-out',
-        join(dossier, 'cert.pem'),
-        '-days',
-        '1',
-        '-subj',
-        '/CN=127.0.0.1',
-        '-addext',
-        'subjectAltName=IP:127.0.0.1',
-      ],
-      { encoding: 'utf8' },
-    );
-    if (r.status !== 0) throw new Error(`openssl : certificat d'essai impossible (${r.error?.message ?? r.stderr})`);
-    return { cle: readFileSync(join(dossier, 'cle.pem'), 'utf8'), certificat: readFileSync(join(dossier, 'cert.pem'), 'utf8') };
-  } finally {
-    rmSync(dossier, { recursive: true, force: true });
-  }
 }
 
 /** Un fetch minimal sur node:https qui fait confiance à `ca` (le fetch de Node n'a pas d'option pour cela). */
