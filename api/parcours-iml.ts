@@ -151,7 +151,10 @@ export const PARCOURS_IML: DefinitionParcours = {
     travailleurSocial: c.travailleurSocial,
     candidature: (c.donnees as { candidature?: Candidature }).candidature,
   }),
-  courrielsAuMenage: 'le début de sa sous-location, avec le livret du bail glissant, puis le glissement du bail',
+  courrielsAuMenage: (etat) =>
+    etat.details.mesure
+      ? 'Le parcours écrira à cette adresse au glissement du bail (un SMS l’annonce si le ménage les accepte).'
+      : 'Le parcours écrira à cette adresse au début de sa sous-location, avec le livret du bail glissant, puis au glissement du bail (un SMS les annonce si le ménage les accepte).',
   messages: {
     candidature: definirMessage({
       update: candidatureUpdate,

@@ -228,6 +228,7 @@ export const PARCOURS_PREVENTION: DefinitionParcours = {
     ...((c.donnees as { designeLe?: string }).designeLe ? { designeLe: (c.donnees as { designeLe: string }).designeLe } : {}),
     ...((c.donnees as { signaleLe?: string }).signaleLe ? { signaleLe: (c.donnees as { signaleLe: string }).signaleLe } : {}),
   }),
+  courrielsAuMenage: () => 'Ce parcours n’écrit au ménage qu’à l’orientation (la lettre d’information) : l’adresse est notée au dossier.',
   messages: {
     'tentative-contact': definirMessage({
       update: tentativeContactUpdate,

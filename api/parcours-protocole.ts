@@ -111,7 +111,10 @@ export const PARCOURS_PROTOCOLE: DefinitionParcours = {
     travailleurSocial: c.travailleurSocial,
     resiliation: (c.donnees as { resiliation: Resiliation }).resiliation,
   }),
-  courrielsAuMenage: 'ses engagements, quand le protocole est signé',
+  courrielsAuMenage: (etat) =>
+    etat.details.protocole
+      ? 'Le protocole est signé : ce parcours n’écrira plus à l’occupant ; l’adresse est notée au dossier.'
+      : 'Le parcours écrira à cette adresse ses engagements, quand le protocole sera signé (un SMS l’annonce si l’occupant les accepte).',
   messages: {
     'signature-protocole': definirMessage({
       update: signatureProtocoleUpdate,

@@ -101,11 +101,10 @@ export interface DefinitionParcours {
   /** Messages propres au parcours, par nom d'URL (ex. « tentative-contact »). */
   messages: Record<string, DefinitionMessage>;
   /**
-   * Ce que le parcours écrit encore au ménage qui accepte les courriels, après l'orientation, en mots
-   * du terrain (la page du dossier le dit à qui note son adresse) ; rien : il ne lui écrit qu'à
-   * l'orientation.
+   * Ce que le parcours écrira encore au ménage qui accepte les courriels, d'après son état, en une
+   * phrase du terrain : la page du dossier la dit à qui note son adresse.
    */
-  courrielsAuMenage?: string;
+  courrielsAuMenage?(etat: EtatParcours): string;
 }
 
 export type RegistreParcours = Partial<Record<TypeParcours, DefinitionParcours>>;

@@ -371,8 +371,23 @@ describe('concarneau-iml', () => {
       { canal: 'courriel', accorde: true, courriel: 'menage.tardif@essai.example' },
       'ts.alice',
     );
+    // L'aide de la page dit ce que le parcours écrira encore au ménage, d'après son étape.
+    const deps = { catalogue: CATALOGUE, annuaire: creerAnnuaire(PERSONNEL), registre: REGISTRE, options: { publicBaseUrl: 'http://x', sessionTtl: 'PT8H' } };
+    const aide = async () => {
+      const page = pageParcours(
+        { deps: deps as unknown as DependancesApi, personne: deps.annuaire.trouver('ts.alice')!, csrf: 'j', chemin: '/' },
+        await handle.query(etatQuery),
+        { contact: { courriel: { accorde: true }, sms: { accorde: false }, courrier: { accorde: false }, adresseCourriel: 'menage.tardif@essai.example' } },
+      ).valeur;
+      return /<p class="aide" id="aide-contact-courriel">([^<]*)<\/p>/.exec(page)![1]!;
+    };
+    expect(await aide()).toMatch(
+      /^Le parcours écrira à cette adresse au début de sa sous-location, avec le livret du bail glissant, puis au glissement du bail/,
+    );
     const debut = await aujourdhui(handle);
     await handle.executeUpdate(logementUpdate, { args: [logement(debut)] });
+    await jusqua(handle, (e) => !!e.details.mesure, 'mesure commencée');
+    expect(await aide()).toMatch(/^Le parcours écrira à cette adresse au glissement du bail \(/);
     const auMenage = await banc.courriels.waitFor((m) => m.a.includes('menage.tardif@essai.example'));
     expect(auMenage.sujet).toBe('Votre sous-location commence');
     expect(auMenage.piecesJointes.map((x) => x.filename)).toEqual([expect.stringMatching(/^livret-bail-glissant-.+\.pdf$/)]);

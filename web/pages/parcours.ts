@@ -407,7 +407,7 @@ ${
 /**
  * L'adresse électronique du ménage : donnée après l'orientation, corrigée (un courriel revenu, une
  * nouvelle adresse), ou son accord aux courriels retiré. L'aide dit ce que le parcours lui écrira
- * encore (registre : `courrielsAuMenage`).
+ * encore d'après son état (registre : `courrielsAuMenage`).
  */
 function formulaireCourrielMenage(ctx: Contexte, etat: EtatParcours, o: OptionsPageParcours): Brut {
   const menage = etat.detailsConfidentiels.menage as Partial<Menage> | undefined;
@@ -417,7 +417,7 @@ function formulaireCourrielMenage(ctx: Contexte, etat: EtatParcours, o: OptionsP
   const accorde = accord?.le ? accord.accorde : !!(menage?.accepteCourriel && menage.courriel);
   const jamais = !accord?.le && !accorde;
   const valeur = typeof r?.valeurs?.courriel === 'string' ? r.valeurs.courriel : (o.contact?.adresseCourriel ?? '');
-  const aVenir = ctx.deps.registre[etat.typeParcours]?.courrielsAuMenage;
+  const aVenir = ctx.deps.registre[etat.typeParcours]?.courrielsAuMenage?.(etat);
   const resume = accorde
     ? 'Corriger l’adresse électronique ou arrêter les courriels'
     : jamais
@@ -433,11 +433,7 @@ function formulaireCourrielMenage(ctx: Contexte, etat: EtatParcours, o: OptionsP
 </fieldset>
 <div class="champ"><label for="contact-courriel">Adresse électronique</label>
 <input type="email" id="contact-courriel" name="courriel" autocomplete="off" aria-describedby="aide-contact-courriel" value="${valeur}"${r?.erreurs?.courriel ? brut(' aria-invalid="true"') : ''}>
-<p class="aide" id="aide-contact-courriel">${
-    aVenir
-      ? `Le parcours écrira à cette adresse : ${aVenir} (un SMS les annonce si le ménage les accepte).`
-      : 'Ce parcours n’écrit au ménage qu’à l’orientation (la lettre d’information) : l’adresse est notée au dossier.'
-  } Un courriel déjà parti ou revenu ne repart pas de lui-même : la lettre d’information ou le livret se renvoient depuis « Documents » (« Envoyer par courriel au ménage »). Inutile pour arrêter les courriels.</p></div>
+<p class="aide" id="aide-contact-courriel">${aVenir ?? ''} Un courriel déjà parti ou revenu ne repart pas de lui-même : la lettre d’information ou le livret se renvoient depuis « Documents » (« Envoyer par courriel au ménage »). Inutile pour arrêter les courriels.</p></div>
 <div class="boutons"><button type="submit">Enregistrer</button></div></form></details>`;
 }
 
