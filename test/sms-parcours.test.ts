@@ -465,6 +465,20 @@ describe('SMS au ménage qui les accepte', () => {
       expect.stringContaining(`Courriel au ménage : « ${operateur.nom} : un document pour vous » (joint : lettre-information-`),
     ]);
     expect(essai.banc.courriels.messages().filter((m) => m.a.includes('lettre.tardive@essai.example'))).toHaveLength(1);
+
+    // L'accord retiré entre-temps (la page encore ouverte) : le bouton répond par la raison, sous « Documents », et rien ne part.
+    const retrait = await essai.api.appel('POST', `/api/parcours/${id}/contact-menage`, { jeton: ts, corps: { canal: 'courriel', accorde: false } });
+    expect(retrait.status, retrait.texte).toBe(201);
+    const tardif = await essai.api.appel('POST', `/parcours/${encodeURIComponent(id)}/envoi-menage`, {
+      entetes: { cookie },
+      formulaire: { csrf, requestId: 'envoi-apres-retrait', document: 'lettre-information' },
+    });
+    expect(tardif.status).toBe(409);
+    expect(tardif.texte).toMatch(
+      /<div id="envoi-menage">[^]*Saisie refusée :[^]*Le ménage n’a pas d’adresse électronique notée, ou n’accepte pas les courriels/,
+    );
+    expect(tardif.texte).not.toContain('/envoi-menage"');
+    expect(essai.banc.courriels.messages().filter((m) => m.a.includes('lettre.tardive@essai.example'))).toHaveLength(1);
   });
 
   it('le workflow de renvoi devant une entrée fausse : un délai illisible vaut trois jours, un modèle inconnu ou une clé absente l’abandonnent sans échouer', async () => {
