@@ -1029,6 +1029,20 @@ describe('concarneau-iml', () => {
   });
 });
 
+// `ENREGISTRER_HISTORIQUES=debut-de-mesure-ensemble` : le début de la mesure annoncé au bailleur et au
+// ménage (à l'adresse de son dossier) en une seule activité (patched('debut-de-mesure-ensemble')), puis
+// glissée au terme.
+describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'debut-de-mesure-ensemble')('enregistrement du début de mesure', () => {
+  it('enregistre une mesure concarneau-iml : début annoncé au bailleur et au ménage ensemble, glissement au terme', async () => {
+    const p = programme('glissement');
+    const { handle } = await jusquALaSousLocation(p);
+    await jusquAuTerme(handle);
+    await handle.executeUpdate(conditionsGlissementUpdate, { args: [conditions()] });
+    await enregistrerALaFin(handle, 'iml-debut-de-mesure-ensemble-v1.json', ['debut-de-mesure-ensemble', 'courriels-menage-au-dossier']);
+    await placesRendues(p);
+  });
+});
+
 // `ENREGISTRER_HISTORIQUES=evaluation-dans-le-message` : une mesure prolongée au terme, puis glissée au
 // terme de la prolongation ; l'évaluation et la prolongation faites par le message
 // (patched('evaluation-dans-le-message')), le glissement noté par lui (patched('glissement-dans-le-message')).

@@ -44,7 +44,7 @@ import { PAIEMENTS, SITUATIONS, type FicheBilan } from '../courriers/iml';
 import { activites } from './blocs/activites';
 import { deMois, moisEnFrancais } from '../courriers/protocole';
 import { ajouterDuree, dateEnFrancais, dureeEnFrancais, heureDeParis, jourDeParis, lireDuree, minuitDeParis } from '../domain/durees';
-import { auMenage, notifier, notifierEnsemble, type A } from './blocs/notification';
+import { auMenage, notifier, notifierEnsemble, type A, type Notification } from './blocs/notification';
 import { Parcours, type Fin } from './blocs/parcours';
 import { demanderValidation } from './blocs/validation';
 
@@ -269,7 +269,7 @@ async function rechercheDuLogement(m: Mesure): Promise<void> {
   await p.attendre(() => m.logement !== undefined);
   p.echeances.tenir('logement');
   if (!m.debut || !m.termeMesure || !m.limite) throw new Error('Logement enregistré sans les dates de la mesure.');
-  await notifier(p, {
+  const auBailleurDuLogement: Notification = {
     a: auBailleur(m),
     ...courriels.debutDeMesure({
       ref,
@@ -281,17 +281,24 @@ async function rechercheDuLogement(m: Mesure): Promise<void> {
       dureeMax: d.prolongationMax!,
     }),
     visibilite: 'partenaires',
-  });
+  };
   // Le ménage qui accepte les courriels : le début de sa sous-location, avec le livret du bail glissant.
   const { menage } = e;
-  const aEcrire = auMenage(menage);
-  if (aEcrire && patched('debut-de-mesure-au-menage')) {
-    await notifier(p, {
-      a: aEcrire,
-      ...courriels.debutDeMesureAuMenage({ programme: e.programme, debut: m.debut, glissementPrevuLe: m.termeMesure }),
-      joindre: [{ document: 'livret-iml', lecteur: 'menage' }],
-    });
+  const auMenageDuLogement = (a: A): Notification => ({
+    a,
+    ...courriels.debutDeMesureAuMenage({ programme: e.programme, debut: m.debut!, glissementPrevuLe: m.termeMesure! }),
+    joindre: [{ document: 'livret-iml', lecteur: 'menage' }],
+  });
+  // Depuis patched('debut-de-mesure-ensemble') : les deux courriels en une activité, le ménage à
+  // l'adresse de son dossier (rien ne part, sans activité de plus, s'il n'accepte pas les courriels).
+  if (patched('debut-de-mesure-ensemble')) {
+    const aEcrire = auMenage(menage);
+    await notifierEnsemble(p, [auBailleurDuLogement, ...(aEcrire ? [auMenageDuLogement(aEcrire)] : [])]);
+    return;
   }
+  await notifier(p, auBailleurDuLogement);
+  const aEcrire = auMenage(menage);
+  if (aEcrire && patched('debut-de-mesure-au-menage')) await notifier(p, auMenageDuLogement(aEcrire));
 }
 
 /** 5–6. Sous-location : accompagnement et loyers (messages), bilans de mesure à 6 et 10 mois. */
