@@ -474,11 +474,19 @@ describe('SMS au ménage qui les accepte', () => {
       formulaire: { csrf, requestId: 'envoi-apres-retrait', document: 'lettre-information' },
     });
     expect(tardif.status).toBe(409);
-    expect(tardif.texte).toMatch(
-      /<div id="envoi-menage">[^]*Saisie refusée :[^]*Le ménage n’a pas d’adresse électronique notée, ou n’accepte pas les courriels/,
-    );
+    expect(tardif.texte).toMatch(/<div id="envoi-menage">[^]*Envoi refusé :[^]*Le ménage n’a pas d’adresse électronique notée, ou n’accepte pas les courriels/);
     expect(tardif.texte).not.toContain('/envoi-menage"');
     expect(essai.banc.courriels.messages().filter((m) => m.a.includes('lettre.tardive@essai.example'))).toHaveLength(1);
+
+    // Le parcours clôturé : plus rien ne part au ménage, l'API le dit.
+    const cloture = await essai.api.appel('POST', `/api/parcours/${id}/cloture`, {
+      jeton: await essai.connecter('coord.essai'),
+      corps: { requestId: 'cloture-envoi', motif: 'Le ménage a déménagé' },
+    });
+    expect(cloture.status, cloture.texte).toBeLessThan(300);
+    const apresCloture = await envoyer('lettre-information', { requestId: 'envoi-apres-cloture' });
+    expect(apresCloture.status).toBe(409);
+    expect(apresCloture.json.detail).toBe('Le parcours est clôturé : plus aucun courriel ne part au ménage.');
   });
 
   it('le workflow de renvoi devant une entrée fausse : un délai illisible vaut trois jours, un modèle inconnu ou une clé absente l’abandonnent sans échouer', async () => {

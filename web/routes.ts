@@ -570,7 +570,9 @@ export function routesWeb(deps: DependancesApi, auth: OptionsAuth & { maintenant
         titre: refus
           ? nomFormulaire === 'bailleur'
             ? 'Changement refusé :'
-            : 'Saisie refusée :'
+            : nomFormulaire === 'envoi-menage'
+              ? 'Envoi refusé :'
+              : 'Saisie refusée :'
           : nomFormulaire === 'bailleur'
             ? 'Le changement de bailleur n’a pas été enregistré :'
             : 'Rien n’a été enregistré, à corriger :',
