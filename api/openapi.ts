@@ -857,13 +857,13 @@ export function construireDocument(o: OptionsDocument): DocumentOpenApi {
     tags: ['Parcours'],
     summary: 'Envoyer au ménage, par courriel, un document qui lui est destiné',
     description:
-      'Travailleur social affecté, coordination du programme ou admin. La lettre d’information (prévention) ou le livret du bail glissant (IML), en PDF, à l’adresse notée dans le dossier du ménage (une lettre revenue, une adresse donnée depuis l’orientation) : le parcours répond aussitôt, le courriel part ensuite et son journal le dit. Un second envoi sous le même requestId n’envoie rien de plus. 409 si le ménage n’a pas d’adresse acceptée, si le document n’est pas prêt ou si le parcours est clôturé.',
+      'Travailleur social affecté, coordination du programme ou admin. La lettre d’information (prévention), le livret du bail glissant (IML) ou le résumé du protocole dans sa version pour l’occupant (protocole signé), en PDF, à l’adresse notée dans le dossier du ménage (une lettre revenue, une adresse donnée depuis l’orientation) : le parcours répond aussitôt, le courriel part ensuite et son journal le dit. Un second envoi sous le même requestId n’envoie rien de plus. 409 si le ménage n’a pas d’adresse acceptée, si le document n’est pas prêt ou si le parcours est clôturé.',
     security: SECURITE_PERSONNEL,
     request: {
       params: paramsParcours.extend({
         document: z
           .enum(Object.keys(DOCUMENTS_AU_MENAGE) as [DocumentAuMenage, ...DocumentAuMenage[]])
-          .meta({ param: { description: 'Le document : « lettre-information » ou « livret-iml »', example: 'lettre-information' } }),
+          .meta({ param: { description: 'Le document : « lettre-information », « livret-iml » ou « resume-protocole »', example: 'lettre-information' } }),
       }),
       body: { required: true, content: json(envoiDocumentAuMenageSchema, { requestId: 'envoi-lettre-2026-12-06-1' }) },
     },

@@ -113,7 +113,7 @@ export const PARCOURS_PROTOCOLE: DefinitionParcours = {
   }),
   courrielsAuMenage: (etat) =>
     etat.details.protocole
-      ? 'Le protocole est signé : ce parcours n’écrira plus à l’occupant ; l’adresse est notée au dossier.'
+      ? 'Le protocole est signé : ce parcours n’écrira plus de lui-même à l’occupant ; le résumé de son protocole (ses engagements) lui part depuis « Documents ».'
       : 'Le parcours écrira à cette adresse ses engagements, quand le protocole sera signé (un SMS l’annonce si l’occupant les accepte).',
   messages: {
     'signature-protocole': definirMessage({

@@ -74,6 +74,7 @@ export function courrielsReaffectation(x: { reference: string; programme: string
 const DOCUMENTS_NOMMES: Record<DocumentAuMenage, string> = {
   'lettre-information': 'la lettre d’information sur l’accompagnement qui vous est proposé',
   'livret-iml': 'le livret qui explique le bail glissant, ses étapes et vos engagements',
+  'resume-protocole': 'le résumé de votre protocole de cohésion sociale : vos engagements, vos paiements et la date de sa fin',
 };
 
 /**

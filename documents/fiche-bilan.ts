@@ -5,7 +5,7 @@
  * logement, ni rien de ce que le ménage a confié (notes, freins, ressources).
  */
 import { LIBELLES_AXES, LIBELLES_COMPOSITIONS, LIBELLES_STRUCTURES, libelleTypologie, type AxeAccompagnement } from '../domain/iml';
-import { date, dureeEnFrancais, exigerType, identification, nombre, objet, tableau, texte } from './commun';
+import { date, dureeEnFrancais, exigerLecteur, exigerType, identification, nombre, objet, tableau, texte } from './commun';
 import { DocumentIndisponible, type Bloc, type DocumentImprimable, type Lecteur, type SourceDocument } from './modele';
 
 export const PAIEMENTS_LOYER: Record<string, string> = { regulier: 'régulier', irregulier: 'irrégulier', impayes: 'impayés' };
@@ -64,6 +64,7 @@ export function jalonsFichesBilan(s: Pick<SourceDocument, 'etat'>): string[] {
 
 export function ficheBilan(s: SourceDocument, lecteur: Lecteur): DocumentImprimable {
   exigerType(s.etat, 'iml_bail_glissant', 'La fiche-bilan de mesure n’existe que pour une mesure IML (bail glissant).');
+  exigerLecteur(lecteur, ['equipe', 'partenaires'], 'La fiche-bilan de mesure');
   const fiches = tableau(s.etat.details.bilans)
     .map(lireFiche)
     .filter((f): f is Fiche => !!f);

@@ -6,7 +6,7 @@
  */
 import { LIBELLES_ORIENTATIONS, type DispositifOrientation } from '../domain/iml';
 import { LIBELLES_ISSUES, type EtatParcours, type IssueCloture } from '../domain/vocabulaire';
-import { date, dureeEnFrancais, euros, identification, nombre, objet, tableau, texte } from './commun';
+import { date, dureeEnFrancais, euros, exigerLecteur, identification, nombre, objet, tableau, texte } from './commun';
 import { DECISIONS_BILAN, PAIEMENTS_LOYER, SITUATIONS } from './fiche-bilan';
 import { DocumentIndisponible, type Bloc, type DocumentImprimable, type Lecteur, type SourceDocument } from './modele';
 
@@ -118,6 +118,7 @@ function blocsProtocole(f: FicheCloture, etat: EtatParcours): Bloc[] {
 }
 
 export function ficheCloture(s: SourceDocument, lecteur: Lecteur): DocumentImprimable {
+  exigerLecteur(lecteur, ['equipe', 'partenaires'], 'La fiche de clôture');
   const { etat } = s;
   const f = lireFicheCloture(etat);
   if (!f)

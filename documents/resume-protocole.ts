@@ -5,17 +5,35 @@
  *
  * Version `partenaires` (bailleur, CCAPEX…) : des engagements et des montants, la référence du
  * dossier, rien de ce que le ménage a confié. Version `equipe` : s'y ajoutent l'occupant (nom,
- * adresse) et l'accompagnement renforcé, pour le dossier de l'opérateur.
+ * adresse) et l'accompagnement renforcé, pour le dossier de l'opérateur. Version `menage` : celle
+ * que l'occupant garde (remise en main propre, ou envoyée par courriel depuis son dossier), ses
+ * engagements dits à lui et comment joindre l'opérateur ; ni l'accompagnement compté par l'équipe,
+ * ni son adresse.
  */
 import { LIBELLES_ACCOMPAGNEMENT, type NatureAccompagnement } from '../domain/protocole';
-import { date, euros, exigerLecteur, exigerType, identification, moisEnFrancais, nombre, objet, tableau, texte } from './commun';
+import { appelDuMenage } from '../courriers/commun';
+import { veilleDe } from '../domain/durees';
+import {
+  date,
+  dateEnFrancais,
+  euros,
+  exigerLecteur,
+  exigerType,
+  identification,
+  moisEnFrancais,
+  nombre,
+  objet,
+  pourNousJoindre,
+  tableau,
+  texte,
+} from './commun';
 import { DocumentIndisponible, type Bloc, type DocumentImprimable, type Lecteur, type SourceDocument } from './modele';
 
 const STATUTS: Record<string, string> = { paye: 'Payé', impaye: 'Impayé', non_renseigne: 'Sans réponse du bailleur' };
 
 export function resumeProtocole(s: SourceDocument, lecteur: Lecteur): DocumentImprimable {
   exigerType(s.etat, 'protocole_post_resiliation', 'Le résumé du protocole n’existe que pour un parcours « protocole post-résiliation ».');
-  exigerLecteur(lecteur, ['equipe', 'partenaires'], 'Le résumé du protocole');
+  exigerLecteur(lecteur, ['equipe', 'partenaires', 'menage'], 'Le résumé du protocole');
   const d = s.etat.details;
   const pr = objet(d.protocole);
   if (!pr) throw new DocumentIndisponible('Le protocole n’est pas encore signé : son résumé sera disponible une fois la signature enregistrée.');
@@ -47,10 +65,33 @@ export function resumeProtocole(s: SourceDocument, lecteur: Lecteur): DocumentIm
     );
   }
 
+  const nomOccupant = texte(objet(s.etat.detailsConfidentiels.menage)?.nom);
+  // L'occupant lit d'abord ce que le protocole lui garantit et lui demande, dans ses mots.
+  const pourLOccupant: Bloc[] =
+    lecteur === 'menage'
+      ? [
+          { type: 'paragraphe', texte: nomOccupant ? appelDuMenage(nomOccupant) : 'Bonjour,' },
+          {
+            type: 'paragraphe',
+            texte: `Vous avez signé le ${date(pr.signeLe)} un protocole de cohésion sociale avec votre bailleur : tant que vous le respectez, l’expulsion est suspendue et vous restez dans votre logement.`,
+          },
+          {
+            type: 'liste',
+            elements: [
+              `Chaque mois${typeof pr.terme === 'string' && !Number.isNaN(Date.parse(pr.terme)) ? `, jusqu’au ${dateEnFrancais(veilleDe(pr.terme))}` : ''}, vous payez l’indemnité d’occupation de ${euros(pr.indemniteOccupation)}.`,
+              `Chaque mois aussi, vous remboursez ${euros(plan?.mensualite)} de votre dette (plan d’apurement).`,
+              'Vous recevez l’accompagnement de l’équipe, qui fait aussi le lien avec votre bailleur.',
+            ],
+          },
+          { type: 'paragraphe', texte: 'Si vous respectez le protocole jusqu’au bout, votre bailleur vous proposera un nouveau bail.' },
+        ]
+      : [];
+
   const blocs: Bloc[] = [
     { type: 'infos', lignes: identification(s, 'Protocole post-résiliation') },
     ...occupant,
-    { type: 'titre', texte: 'Le protocole de cohésion sociale' },
+    ...pourLOccupant,
+    { type: 'titre', texte: lecteur === 'menage' ? 'Votre protocole' : 'Le protocole de cohésion sociale' },
     {
       type: 'infos',
       lignes: [
@@ -106,18 +147,33 @@ export function resumeProtocole(s: SourceDocument, lecteur: Lecteur): DocumentIm
       ]),
       vide: 'Aucun mois réglé pour le moment.',
     },
-    {
-      type: 'note',
-      texte:
-        lecteur === 'equipe'
-          ? 'Version de l’équipe : elle désigne l’occupant. Ne la transmettez pas aux partenaires ; leur version ne contient que la référence du dossier.'
-          : 'Ce résumé désigne le dossier par sa référence ; ce que le ménage a confié à l’équipe reste confidentiel et n’y figure pas.',
-    },
+    ...(lecteur === 'menage'
+      ? ([
+          { type: 'titre', texte: 'Pour nous joindre' },
+          { type: 'liste', elements: pourNousJoindre({ programme: s.programme, contact: s.contact }, s.etat.reference) },
+          {
+            type: 'note',
+            texte:
+              'Ce document est le vôtre : gardez-le avec votre protocole. Une question, un mois difficile : appelez-nous avant qu’un impayé ne s’installe.',
+          },
+        ] satisfies Bloc[])
+      : []),
+    ...(lecteur === 'menage'
+      ? []
+      : [
+          {
+            type: 'note' as const,
+            texte:
+              lecteur === 'equipe'
+                ? 'Version de l’équipe : elle désigne l’occupant. Ne la transmettez pas aux partenaires ; leur version ne contient que la référence du dossier.'
+                : 'Ce résumé désigne le dossier par sa référence ; ce que le ménage a confié à l’équipe reste confidentiel et n’y figure pas.',
+          },
+        ]),
   ];
   return {
     nom: 'resume-protocole',
     titre: `Résumé du protocole — dossier ${s.etat.reference}`,
-    intitule: `Résumé du protocole de cohésion sociale — dossier ${s.etat.reference}`,
+    intitule: lecteur === 'menage' ? 'Votre protocole de cohésion sociale' : `Résumé du protocole de cohésion sociale — dossier ${s.etat.reference}`,
     genre: 'fiche',
     fichier: `resume-protocole-${s.etat.reference}${lecteur === 'equipe' ? '-equipe' : ''}`,
     auteur: s.programme.operateur.nom,

@@ -47,13 +47,15 @@ export const cloreAnticipeUpdate = defineUpdate<{ etape: string }, [ClotureAntic
 
 /**
  * Les documents que le travailleur social peut envoyer au ménage par courriel, et le parcours de
- * chacun : ceux qui ne disent du ménage que son nom et son adresse (le plan d'aide et le carnet de
+ * chacun (le résumé du protocole dans sa version pour l'occupant) : ceux qui ne disent du ménage que
+ * son nom, son adresse et ses engagements (le plan d'aide et le carnet de
  * route, faits de ce qu'il a confié, se remettent en main propre ou se téléchargent). Leurs mots :
  * courriers/commun.ts (`documentAuMenage`).
  */
 export const DOCUMENTS_AU_MENAGE = {
   'lettre-information': 'prevention_precontentieuse',
   'livret-iml': 'iml_bail_glissant',
+  'resume-protocole': 'protocole_post_resiliation',
 } as const satisfies Record<string, TypeParcours>;
 export type DocumentAuMenage = keyof typeof DOCUMENTS_AU_MENAGE;
 

@@ -40,6 +40,7 @@ import {
   planValideParLeReferent,
 } from './outils/environnement';
 import { estPdf, lirePdf, sansIdentifiant } from './outils/pdf';
+import { NOM_COOKIE } from '../api/auth';
 
 const MOT_DE_PASSE = 'mot-de-passe-essai';
 /** Ce que le ménage a confié, et ce qui le désigne. */
@@ -555,6 +556,21 @@ describe('protocole post-résiliation : le résumé du protocole au bailleur et 
       jeton: await connecter('coord.essai'),
     });
     expect(mauvaiseVersion.status).toBe(400);
+    // La version que l'occupant garde : ses engagements et qui joindre, à lui remettre ou à lui envoyer.
+    const occupant = await api.appel('GET', `/api/parcours/${handle.workflowId}/documents/resume-protocole?version=menage`, {
+      jeton: await connecter('ts.alice'),
+    });
+    expect(occupant.status).toBe(200);
+    for (const t of ['Votre protocole de cohésion sociale', 'Pour nous joindre', 'remettez-le au ménage', 'resume-protocole.pdf?version=menage'])
+      expect(occupant.texte).toContain(t);
+    expect(occupant.texte).not.toContain('Médiation avec le bailleur');
+    // La page du dossier la propose, avec l'envoi par courriel à l'adresse acceptée du ménage.
+    const page = await api.appel('GET', `/parcours/${encodeURIComponent(handle.workflowId)}`, {
+      entetes: { cookie: `${NOM_COOKIE}=${await connecter('ts.alice')}` },
+    });
+    expect(page.texte).toMatch(
+      /Résumé du protocole \(version pour l’occupant\) : <a href="[^"]+resume-protocole\?version=menage">ouvrir<\/a>[^<]*<a [^>]+>PDF<\/a><form [^>]+envoi-menage[^]*?value="resume-protocole"[^]*?Envoyer par courriel au ménage \(josiane\.lefebure@exemple\.fr\)/,
+    );
   });
 });
 

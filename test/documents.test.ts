@@ -387,6 +387,22 @@ describe('documents en PDF, relus', () => {
     expect(equipe.texte).toContain('Mme Josiane Lefébure');
     expect(equipe.texte).toContain('Médiation avec le bailleur 1');
     expect(equipe.texte).not.toContain('SECRET-7731');
+    // La version de l'occupant : ses engagements dits à lui, jusqu'à la veille du terme, et qui joindre ;
+    // ni l'accompagnement compté par l'équipe, ni son adresse, ni ce qu'il a confié.
+    const occupant = await pdfDe('resume-protocole', PROTOCOLE, 'menage');
+    for (const t of [
+      'Votre protocole de cohésion sociale',
+      'Bonjour Mme Josiane Lefébure,',
+      'Vous avez signé le 15 janvier 2026 un protocole de cohésion sociale avec votre bailleur',
+      'Chaque mois, jusqu’au 31 janvier 2029, vous payez l’indemnité d’occupation de 412,50 €.',
+      'vous remboursez 1 234,56 € de votre dette',
+      'votre bailleur vous proposera un nouveau bail',
+      'Dette restante 2 975,94 €',
+      'avril 2026 Impayé (payé en partie) 300 € 1 647,06 €',
+      'Pour nous joindre',
+    ])
+      expect(occupant.texte).toContain(t);
+    for (const t of ['Médiation avec le bailleur', 'Tilleuls', 'SECRET-7731', 'dette de jeu', 'Version de l’équipe']) expect(occupant.texte).not.toContain(t);
   });
 
   it('un document qui n’existe pas pour ce parcours ou ce lecteur : une raison en français', () => {
@@ -395,6 +411,11 @@ describe('documents en PDF, relus', () => {
     expect(() => preparerDocument('fiche-bilan', source(IML, { jalon: 'P3M' }), 'partenaires')).toThrow(/Aucun bilan de mesure « P3M »/);
     expect(() => preparerDocument('fiche-bilan', source(PREVENTION), 'partenaires')).toThrow(DocumentIndisponible);
     expect(() => preparerDocument('lettre-information', source(PREVENTION), 'partenaires')).toThrow(/n’est pas préparé pour ce destinataire/);
+    // Les fiches des partenaires n'ont pas de version pour le ménage (l'API accepte « version=menage »).
+    expect(() => preparerDocument('fiche-bilan', source(IML), 'menage')).toThrow(
+      /Ce document \(la fiche-bilan de mesure\) n’est pas préparé pour ce destinataire \(le ménage\)/,
+    );
+    expect(() => preparerDocument('fiche-cloture', source(PROTOCOLE), 'menage')).toThrow(/n’est pas préparé pour ce destinataire \(le ménage\)/);
     expect(() => preparerDocument('resume-protocole', source(sans(PROTOCOLE, 'protocole')), 'equipe')).toThrow(/pas encore signé/);
     expect(() => preparerDocument('fiche-cloture', source(sans(PREVENTION, 'ficheCloture')), 'equipe')).toThrow(/n’est pas clôturé/);
   });

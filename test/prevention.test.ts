@@ -6,7 +6,7 @@ import { SA } from '../domain/attributs-recherche';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { messagesPermis } from '../domain/actions';
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
-import { cloreAnticipeUpdate, etatQuery, repondreValidationUpdate } from '../domain/messages';
+import { cloreAnticipeUpdate, envoyerDocumentAuMenageUpdate, etatQuery, repondreValidationUpdate } from '../domain/messages';
 import { accordPartageDiagnosticUpdate } from '../domain/partage';
 import {
   bilanUpdate,
@@ -971,6 +971,13 @@ describe('reims-april', () => {
     );
     expect(verification.texte).toContain('Le bailleur indique qu’un service social suit déjà le ménage.');
     expect(verification.texte).toMatch(/\/liens\//);
+    // Avant le comité, la lettre d'information n'est pas prête : le parcours refuse de l'envoyer au ménage.
+    const lettreAvantLeComite = await handle
+      .executeUpdate(envoyerDocumentAuMenageUpdate, { args: [msg()({ document: 'lettre-information' as const })] })
+      .catch((e) => e);
+    expect(lettreAvantLeComite.cause?.message).toBe(
+      'La lettre d’information n’est pas encore prête : elle est préparée après l’orientation (et le comité de suivi, s’il y en a un).',
+    );
     await passerLeComite(handle, { dejaSuiviPar: 'Mme Durand, CCAS de Reims' });
     let etat: EtatParcours;
     await etape(handle, 'aller_vers');

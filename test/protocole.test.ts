@@ -21,7 +21,8 @@ import { baseEssai } from './outils/base';
 import { temporal } from '@temporalio/proto';
 import { demarrerApiEssai, type ApiEssai } from './outils/api';
 import { DOSSIER_HISTORIQUES, ecrireHistorique, enObjet, enregistrerALaFin, patchsNotes } from './outils/historiques';
-import { cloreAnticipeUpdate, etatQuery, repondreValidationUpdate } from '../domain/messages';
+import { cloreAnticipeUpdate, envoyerDocumentAuMenageUpdate, etatQuery, repondreValidationUpdate } from '../domain/messages';
+import { lirePdf } from './outils/pdf';
 import {
   accompagnementUpdate,
   avenantUpdate,
@@ -394,7 +395,7 @@ describe('protocole post-résiliation', () => {
     expect(await refus(repondre(handle, demande.id, 'approuve', 'Montant reçu : 300 €'))).not.toBe('accepté');
   });
 
-  it('l’occupant qui n’avait pas accepté les courriels à l’orientation reçoit ses engagements à l’adresse notée depuis dans son dossier ; sans accord, rien ne part et le journal n’en dit rien', async () => {
+  it('l’occupant qui n’avait pas accepté les courriels à l’orientation reçoit ses engagements à l’adresse notée depuis dans son dossier ; sans accord, rien ne part et le journal n’en dit rien ; le résumé de son protocole lui part ensuite à sa demande', async () => {
     const sansCourriel = { courriel: undefined, accepteCourriel: false };
     const [donne, jamais] = await Promise.all([lancer({ menage: sansCourriel }), lancer({ menage: sansCourriel })]);
     await Promise.all([etape(donne.handle, 'signature_protocole'), etape(jamais.handle, 'signature_protocole')]);
@@ -403,6 +404,11 @@ describe('protocole post-résiliation', () => {
       donne.handle.workflowId,
       { canal: 'courriel', accorde: true, courriel: 'occupant.tardif@essai.example' },
       'ts.alice',
+    );
+    // Le résumé du protocole n'existe qu'une fois le protocole signé : refusé, rien ne part.
+    const envoiDuResume = () => msg({ document: 'resume-protocole' as const });
+    expect(await refus(donne.handle.executeUpdate(envoyerDocumentAuMenageUpdate, { args: [envoiDuResume()] }))).toBe(
+      'Le protocole n’est pas encore signé : son résumé sera disponible une fois la signature enregistrée.',
     );
     await Promise.all([signer(donne.handle), signer(jamais.handle)]);
     const auMenage = await banc.courriels.waitFor((m) => m.a.includes('occupant.tardif@essai.example'));
@@ -417,6 +423,17 @@ describe('protocole post-résiliation', () => {
     expect(
       banc.courriels.messages().filter((m) => m.sujet === 'Votre protocole de cohésion sociale est signé' && !m.a.includes('josiane.lefebure@exemple.fr')),
     ).toHaveLength(1);
+    // Signé, son résumé lui part à l'adresse de son dossier, dans la version de l'occupant (PDF joint).
+    expect(await donne.handle.executeUpdate(envoyerDocumentAuMenageUpdate, { args: [envoiDuResume()] })).toEqual({ envoi: 'en_cours' });
+    const resume = await banc.courriels.waitFor((m) => m.a.includes('occupant.tardif@essai.example') && m.sujet.endsWith('un document pour vous'));
+    expect(resume.texte).toContain('le résumé de votre protocole de cohésion sociale');
+    expect(resume.piecesJointes.map((p) => [p.filename, p.contentType])).toEqual([[`resume-protocole-${donne.ref}.pdf`, 'application/pdf']]);
+    const { plat } = await lirePdf(resume.piecesJointes[0]!.contenu);
+    for (const t of ['Votre protocole de cohésion sociale', 'l’expulsion est suspendue', 'vous payez l’indemnité d’occupation de 420', 'Pour nous joindre'])
+      expect(plat).toContain(t);
+    // L'accompagnement compté par l'équipe n'est pas dans sa version.
+    expect(plat).not.toContain('Médiation avec le bailleur');
+    await jusqua(donne.handle, (e) => e.journal.some((j) => j.resume.includes('un document pour vous')), 'envoi du résumé noté au journal');
   });
 
   it('protocole respecté sur toute sa durée (liens mensuels par courriel, page du lien), bilans au bailleur, puis nouveau bail signé', async () => {

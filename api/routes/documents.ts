@@ -23,7 +23,8 @@
  * GET /api/parcours/:id/documents/fiche-cloture[.pdf] : la fiche de clôture (tout parcours clôturé).
  * GET /api/parcours/:id/documents/resume-protocole[.pdf]?version=partenaires : le résumé du
  *     protocole ; `version=partenaires` donne la version adressée au bailleur et à la CCAPEX (la
- *     référence du dossier, rien de ce que le ménage a confié), `equipe` (par défaut) celle du dossier.
+ *     référence du dossier, rien de ce que le ménage a confié), `menage` celle que l'occupant garde
+ *     (ses engagements, ses paiements, qui joindre), `equipe` (par défaut) celle du dossier.
  *
  * Sans `version`, chaque document est préparé pour son lecteur habituel (le ménage pour ce qui lui
  * est remis, l'équipe pour le reste) ; chaque page porte les coordonnées de l'opérateur.
@@ -62,9 +63,9 @@ import { chargerParcours, dossiersDe } from './parcours';
 const FICHIER = new RegExp(`^(${DOCUMENTS.join('|')})(\\.pdf)?$`);
 /** La requête d'un document (les paramètres que chaque document lit, dans le document OpenAPI). */
 export const requeteDocumentSchema = z.object({
-  version: z.enum(['equipe', 'partenaires'], { error: 'version attendue : « equipe » ou « partenaires »' }).optional().meta({
+  version: z.enum(['equipe', 'partenaires', 'menage'], { error: 'version attendue : « equipe », « partenaires » ou « menage »' }).optional().meta({
     description:
-      '« partenaires » : la version adressée au bailleur et à la CCAPEX (la référence du dossier, rien de ce que le ménage a confié) ; « equipe » (par défaut) : celle du dossier.',
+      '« partenaires » : la version adressée au bailleur et à la CCAPEX (la référence du dossier, rien de ce que le ménage a confié) ; « menage » : celle que le ménage garde (résumé du protocole, et les documents qui lui sont remis) ; « equipe » : celle du dossier. Par défaut, le lecteur habituel du document.',
   }),
   /** Version des partenaires : pour qui, chez le bailleur (le diagnostic y figure si le programme et le ménage le permettent). */
   destinataire: z

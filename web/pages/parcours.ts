@@ -433,7 +433,7 @@ function formulaireCourrielMenage(ctx: Contexte, etat: EtatParcours, o: OptionsP
 </fieldset>
 <div class="champ"><label for="contact-courriel">Adresse électronique</label>
 <input type="email" id="contact-courriel" name="courriel" autocomplete="off" aria-describedby="aide-contact-courriel" value="${valeur}"${r?.erreurs?.courriel ? brut(' aria-invalid="true"') : ''}>
-<p class="aide" id="aide-contact-courriel">${aVenir ?? ''} Un courriel déjà parti ou revenu ne repart pas de lui-même : la lettre d’information ou le livret se renvoient depuis « Documents » (« Envoyer par courriel au ménage »). Inutile pour arrêter les courriels.</p></div>
+<p class="aide" id="aide-contact-courriel">${aVenir ?? ''} Un courriel déjà parti ou revenu ne repart pas de lui-même : la lettre d’information, le livret du bail glissant ou le résumé du protocole se renvoient depuis « Documents » (« Envoyer par courriel au ménage »). Inutile pour arrêter les courriels.</p></div>
 <div class="boutons"><button type="submit">Enregistrer</button></div></form></details>`;
 }
 
@@ -635,6 +635,10 @@ const VERSIONS_PARTENAIRES: Partial<Record<NomDocument, string>> = {
   'resume-protocole': 'version adressée aux partenaires',
   'fiche-suivi-social': 'version pour le référent du bailleur',
 };
+/** Les documents de l'équipe qui existent aussi en version pour le ménage (celle qu'on lui envoie). */
+const VERSIONS_MENAGE: Partial<Record<NomDocument, string>> = {
+  'resume-protocole': 'version pour l’occupant',
+};
 
 /**
  * Les documents du parcours disponibles à cette étape (lettre, fiche d'orientation, fiche de suivi
@@ -658,7 +662,10 @@ function sectionDocuments(ctx: Contexte, etat: EtatParcours, o: OptionsPageParco
   // L'adresse où part aujourd'hui un courriel au ménage (api/routes/contact-menage.ts), s'il les accepte.
   const adresse = etat.cloture ? undefined : o.contact?.adresseCourriel;
   const ajouter = (nom: NomDocument, libelle: string, requete = '') => {
-    const auMenage = !requete && adresse && Object.hasOwn(DOCUMENTS_AU_MENAGE, nom) ? formulaireEnvoiMenage(ctx, etat, nom as DocumentAuMenage, adresse) : '';
+    // Le bouton d'envoi va avec la version que le ménage reçoit.
+    const pourLeMenage = requete === '?version=menage' || (!requete && LECTEUR_PAR_DEFAUT[nom] === 'menage');
+    const auMenage =
+      pourLeMenage && adresse && Object.hasOwn(DOCUMENTS_AU_MENAGE, nom) ? formulaireEnvoiMenage(ctx, etat, nom as DocumentAuMenage, adresse) : '';
     liens.push(html`<li>${libelle} : <a href="${base}${nom}${requete}">ouvrir</a> · <a href="${base}${nom}.pdf${requete}" download>PDF</a>${auMenage}</li>`);
   };
   const partage = o.partage;
@@ -678,6 +685,8 @@ function sectionDocuments(ctx: Contexte, etat: EtatParcours, o: OptionsPageParco
     ajouter(nom, LIBELLES_DOCUMENTS[nom]);
     const partenaires = VERSIONS_PARTENAIRES[nom];
     if (partenaires) ajouter(nom, `${LIBELLES_DOCUMENTS[nom]} (${partenaires})`, '?version=partenaires');
+    const menage = VERSIONS_MENAGE[nom];
+    if (menage) ajouter(nom, `${LIBELLES_DOCUMENTS[nom]} (${menage})`, '?version=menage');
     // Le diagnostic partagé (réglage du programme et accord du ménage) : une version par destinataire.
     if (nom === 'fiche-suivi-social') {
       for (const d of DESTINATAIRES_DIAGNOSTIC) {

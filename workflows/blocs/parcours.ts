@@ -259,6 +259,8 @@ export class Parcours {
         if (typeof (this.detailsConfidentiels.menage as { nom?: unknown } | undefined)?.nom !== 'string') return 'Le ménage de ce parcours est introuvable.';
         if (m.document === 'lettre-information' && !this.details.lettreInformation)
           return 'La lettre d’information n’est pas encore prête : elle est préparée après l’orientation (et le comité de suivi, s’il y en a un).';
+        if (m.document === 'resume-protocole' && !this.details.protocole)
+          return 'Le protocole n’est pas encore signé : son résumé sera disponible une fois la signature enregistrée.';
         return undefined;
       },
       appliquer: (m) => {
