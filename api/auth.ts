@@ -232,7 +232,7 @@ export interface Limiteur {
 }
 
 /** Le client que rate-limiter-flexible attend (`query({ text, values })`, comme `pg`), sur la base de kysely. */
-function clientLimites(db: BaseDeDonnees) {
+export function clientLimites(db: BaseDeDonnees) {
   return {
     async query(q: { text: string; values?: unknown[] }) {
       const r = await db.executeQuery(CompiledQuery.raw(q.text, q.values ?? []));

@@ -13,6 +13,7 @@ import {
 } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
 import '../config/zod-fr';
+import { ENVOIS_AU_MENAGE_PAR_JOUR } from './limite-envois';
 import { problemeSchema } from './schemas-api';
 
 // `.openapi()` (qui nomme un composant) sur les schémas zod créés à partir d'ici : le registre en a besoin.
@@ -92,6 +93,10 @@ const REPONSES_PROBLEMES = {
   },
   TropVolumineux: { code: 413, description: 'Corps ou fichier trop volumineux.' },
   TypeContenu: { code: 415, description: 'Le corps doit être du JSON (Content-Type: application/json), en UTF-8.' },
+  TropDEnvois: {
+    code: 429,
+    description: `Déjà ${ENVOIS_AU_MENAGE_PAR_JOUR} documents envoyés au ménage de ce dossier en 24 heures : le prochain part après le délai de l’en-tête Retry-After.`,
+  },
   TropDeTentatives: {
     code: 429,
     description: 'Trop d’échecs de connexion (identifiant ou adresse), ou délai progressif en cours : attendre le délai de l’en-tête Retry-After.',

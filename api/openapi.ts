@@ -34,6 +34,7 @@ import {
   type ReponseJson,
   type SchemaJson,
 } from './openapi-commun';
+import { ENVOIS_AU_MENAGE_PAR_JOUR } from './limite-envois';
 import { cheminsPersonnel, composantsPersonnel, TAG_PERSONNEL } from './openapi-personnel';
 import type { DefinitionMessage, RegistreParcours } from './registre';
 import { requeteDocumentSchema } from './routes/documents';
@@ -856,8 +857,7 @@ export function construireDocument(o: OptionsDocument): DocumentOpenApi {
     operationId: 'envoyerDocumentAuMenage',
     tags: ['Parcours'],
     summary: 'Envoyer au ménage, par courriel, un document qui lui est destiné',
-    description:
-      'Travailleur social affecté, coordination du programme ou admin. La lettre d’information (prévention), le livret du bail glissant (IML) ou le résumé du protocole dans sa version pour l’occupant (protocole signé), en PDF, à l’adresse notée dans le dossier du ménage (une lettre revenue, une adresse donnée depuis l’orientation) : le parcours répond aussitôt, le courriel part ensuite et son journal le dit. Un second envoi sous le même requestId n’envoie rien de plus. 409 si le ménage n’a pas d’adresse acceptée, si le document n’est pas prêt ou si le parcours est clôturé.',
+    description: `Travailleur social affecté, coordination du programme ou admin. La lettre d’information (prévention), le livret du bail glissant (IML) ou le résumé du protocole dans sa version pour l’occupant (protocole signé), en PDF, à l’adresse notée dans le dossier du ménage (une lettre revenue, une adresse donnée depuis l’orientation) : le parcours répond aussitôt, le courriel part ensuite et son journal le dit. Un second envoi sous le même requestId n’envoie rien de plus. 409 si le ménage n’a pas d’adresse acceptée, si le document n’est pas prêt ou si le parcours est clôturé ; 429 au-delà de ${ENVOIS_AU_MENAGE_PAR_JOUR} envois au ménage du même dossier en 24 heures (une requête rejouée sous le même requestId ne compte qu’une fois, un envoi refusé ne compte pas).`,
     security: SECURITE_PERSONNEL,
     request: {
       params: paramsParcours.extend({
@@ -878,7 +878,7 @@ export function construireDocument(o: OptionsDocument): DocumentOpenApi {
           }),
         ),
       },
-      ...problemes('RequeteInvalide', 'NonConnecte', 'Interdit', 'Introuvable', 'Conflit', 'Indisponible', 'TypeContenu'),
+      ...problemes('RequeteInvalide', 'NonConnecte', 'Interdit', 'Introuvable', 'Conflit', 'TropDEnvois', 'Indisponible', 'TypeContenu'),
     },
   });
   d.ajouter({

@@ -8,7 +8,9 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import { deuxApiEssai, type ApiEssai } from './outils/api';
 import { migrer } from '../base';
 import { baseEssai, creerBaseEssai } from './outils/base';
-import { monterBanc, type Banc } from './outils/environnement';
+import { COFFRE, monterBanc, type Banc } from './outils/environnement';
+import { ENVOIS_AU_MENAGE_PAR_JOUR, retenirEnvoiAuMenage } from '../api/limite-envois';
+import { Probleme } from '../api/problemes';
 
 const MOT_DE_PASSE = 'le-bon-mot-de-passe';
 let banc: Banc;
@@ -153,5 +155,50 @@ describe('limite des échecs de connexion', () => {
     expect(attente).toBeLessThanOrEqual(15 * 60);
     avancer(attente * 1000);
     expect((await connexion(a, 'coord.essai')).status).toBe(200);
+  });
+});
+
+describe('limite des envois au ménage', () => {
+  // Les limites sont dans la base : toutes les API comptent au même endroit (le dossier, pas le processus).
+  const processus = async () => ({ base: (await baseEssai()).db, coffre: COFFRE });
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it(`${ENVOIS_AU_MENAGE_PAR_JOUR} envois par dossier sur 24 heures, comptés une fois par requête, rendus si le parcours refuse ; puis 429 avec l’attente en français`, async () => {
+    const deps = await processus();
+    const dossier = `loiret-ahu--LIMITE-${Date.now()}`;
+    const rendus: Array<{ rendre(): Promise<void> }> = [];
+    for (let i = 0; i < ENVOIS_AU_MENAGE_PAR_JOUR; i++) rendus.push(await retenirEnvoiAuMenage(deps, dossier, `envoi-${i}`));
+    // La même requête rejouée (un double clic, une reprise du client) ne compte pas de plus.
+    await retenirEnvoiAuMenage(deps, dossier, 'envoi-0');
+    const trop = await retenirEnvoiAuMenage(deps, dossier, 'envoi-en-trop').catch((e: unknown) => e);
+    expect(trop).toBeInstanceOf(Probleme);
+    const p = trop as Probleme;
+    expect(p.status).toBe(429);
+    expect(p.detail).toBe(
+      `Déjà ${ENVOIS_AU_MENAGE_PAR_JOUR} documents envoyés au ménage de ce dossier en 24 heures : le prochain pourra partir dans 24 h. Vous pouvez aussi lui remettre le document.`,
+    );
+    expect(p.opts.retryAfter).toBe(24 * 3600);
+    // Un autre dossier n'est pas touché.
+    await retenirEnvoiAuMenage(deps, `${dossier}-autre`, 'envoi-0');
+    // Un envoi refusé par le parcours est rendu : la requête refusée plus haut peut partir.
+    await rendus[1]!.rendre();
+    await retenirEnvoiAuMenage(deps, dossier, 'envoi-en-trop');
+    expect(await retenirEnvoiAuMenage(deps, dossier, 'encore').catch((e: unknown) => (e as Probleme).detail)).toMatch(/le prochain pourra partir dans 24 h\./);
+    vi.setSystemTime(Date.now() + 3 * 3600_000 + 20 * 60_000);
+    expect(await retenirEnvoiAuMenage(deps, dossier, 'encore').catch((e: unknown) => (e as Probleme).detail)).toMatch(
+      /le prochain pourra partir dans 20 h 40 min\./,
+    );
+    // Les clés ne sont que des empreintes : ni le dossier ni la requête en clair.
+    const cles = (await deps.base.selectFrom('limites_connexion').select('key').execute()).map((l) => l.key);
+    expect(cles.filter((c) => c.startsWith('envoi-menage')).length).toBeGreaterThan(0);
+    for (const c of cles) expect(c).not.toMatch(/LIMITE|envoi-\d/);
+    // Le lendemain, le dossier peut de nouveau envoyer.
+    vi.setSystemTime(Date.now() + 21 * 3600_000);
+    await retenirEnvoiAuMenage(deps, dossier, 'le-lendemain');
   });
 });

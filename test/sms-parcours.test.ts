@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ENVOIS_AU_MENAGE_PAR_JOUR } from '../api/limite-envois';
 import { NOM_COOKIE } from '../api/auth';
 import { startSmsCatcher, type SmsCatcher } from '../dev/sms-catcher';
 import { fournisseurHttp, texteSms, type FournisseurSms } from '../sms';
@@ -475,6 +476,8 @@ describe('SMS au ménage qui les accepte', () => {
     });
     expect(tardif.status).toBe(409);
     expect(tardif.texte).toMatch(/<div id="envoi-menage">[^]*Envoi refusé :[^]*Le ménage n’a pas d’adresse électronique notée, ou n’accepte pas les courriels/);
+    expect(tardif.texte).toContain('<a href="#envoi-menage">Voir « Documents »</a>');
+    expect(tardif.texte).not.toContain('Ce formulaire n’est plus proposé');
     expect(tardif.texte).not.toContain('/envoi-menage"');
     expect(essai.banc.courriels.messages().filter((m) => m.a.includes('lettre.tardive@essai.example'))).toHaveLength(1);
 
@@ -487,6 +490,49 @@ describe('SMS au ménage qui les accepte', () => {
     const apresCloture = await envoyer('lettre-information', { requestId: 'envoi-apres-cloture' });
     expect(apresCloture.status).toBe(409);
     expect(apresCloture.json.detail).toBe('Le parcours est clôturé : plus aucun courriel ne part au ménage.');
+  });
+
+  it(`au-delà de ${ENVOIS_AU_MENAGE_PAR_JOUR} documents envoyés au ménage du même dossier en 24 heures : 429 par l’API, la raison sous « Documents » par la page, rien de plus ne part`, async () => {
+    const adresse = 'menage.rafale@essai.example';
+    const r = await lancer({ ...menageEssai(), courriel: adresse, accepteCourriel: true });
+    expect(r.status, r.texte).toBe(201);
+    const id = r.json.workflowId as string;
+    await jusqua(handle(id), (x) => x.etape === 'aller_vers', 'étape « aller_vers »');
+    const ts = await essai.connecter('ts.alice');
+    const envoyer = (requestId: string) =>
+      essai.api.appel('POST', `/api/parcours/${id}/documents/lettre-information/envoi-menage`, { jeton: ts, corps: { requestId } });
+    for (let i = 0; i < ENVOIS_AU_MENAGE_PAR_JOUR; i++) expect((await envoyer(`rafale-${i}`)).status).toBe(202);
+    // La même requête rejouée répond comme la première, sans compter.
+    expect((await envoyer('rafale-0')).status).toBe(202);
+    const trop = await envoyer('rafale-en-trop');
+    expect(trop.status).toBe(429);
+    expect(trop.headers.get('retry-after')).toMatch(/^\d+$/);
+    expect(trop.json).toMatchObject({
+      title: 'Trop d’envois',
+      detail: expect.stringMatching(/^Déjà \d+ documents envoyés au ménage de ce dossier en 24 heures : le prochain pourra partir dans /),
+    });
+    const page = await fiche(id);
+    const csrf = /name="csrf" value="([^"]+)"/.exec(page)![1]!;
+    const parLaPage = await essai.api.appel('POST', `/parcours/${encodeURIComponent(id)}/envoi-menage`, {
+      entetes: { cookie: `${NOM_COOKIE}=${ts}` },
+      formulaire: { csrf, requestId: 'rafale-par-la-page', document: 'lettre-information' },
+    });
+    expect(parLaPage.status).toBe(429);
+    expect(parLaPage.texte).toMatch(/<div id="envoi-menage">[^]*Envoi refusé :[^]*documents envoyés au ménage de ce dossier en 24 heures/);
+    // En haut de la page, le titre et de quoi aller à la raison, une seule fois dite.
+    expect(parLaPage.texte).toContain('<strong>Envoi refusé :</strong> <a href="#envoi-menage">Voir « Documents »</a>');
+    expect(parLaPage.texte.match(/documents envoyés au ménage de ce dossier/g)).toHaveLength(1);
+    expect(parLaPage.texte).not.toContain('Ce formulaire n’est plus proposé');
+    // Les envois acceptés sont partis, et eux seuls (le journal les a tous notés : rien n'est plus en route).
+    await jusqua(
+      handle(id),
+      (x) => x.journal.filter((j) => j.resume.includes('un document pour vous')).length === ENVOIS_AU_MENAGE_PAR_JOUR,
+      'envois notés au journal',
+    );
+    // Le journal note un envoi une fois le courriel remis au serveur : les cinq sont déjà dans la boîte.
+    expect(essai.banc.courriels.messages().filter((m) => m.a.includes(adresse) && m.sujet.endsWith('un document pour vous'))).toHaveLength(
+      ENVOIS_AU_MENAGE_PAR_JOUR,
+    );
   });
 
   it('le workflow de renvoi devant une entrée fausse : un délai illisible vaut trois jours, un modèle inconnu ou une clé absente l’abandonnent sans échouer', async () => {

@@ -561,7 +561,8 @@ export function routesWeb(deps: DependancesApi, auth: OptionsAuth & { maintenant
     } catch (e) {
       if (!(e instanceof Probleme) || e.status >= 500 || e.status === 403 || e.status === 404) throw e;
       const { parChamp, autres } = rangerErreurs(champs, erreursDe(e), req.body as Corps);
-      const refus = e.status === 409;
+      // Refusé tel quel (le parcours, ou trop d'envois) : la raison dite, rien à corriger dans les champs.
+      const refus = e.status === 409 || e.status === 429;
       // Chaque champ refusé, nommé, dans le résumé : certains formulaires (SMS, partage) ne montrent pas l'erreur à côté du champ.
       const libelles = champsParNom(champs);
       const parLibelle = Object.entries(parChamp).map(([nom, m]) => erreurDuChamp(libelles.get(nom)?.libelle ?? 'Saisie', m));

@@ -20,6 +20,7 @@ import type { Personne } from '../../personnel/annuaire';
 import { Consentements } from '../../sms';
 import { personneDe, raisonRefusLecture } from '../auth';
 import type { DependancesApi } from '../dependances';
+import { retenirEnvoiAuMenage } from '../limite-envois';
 import { analyser, interdit, invalide, Probleme } from '../problemes';
 import { contactMenageSchema, type etatContactMenageSchema } from '../schemas-contact';
 import { chargerParcours, executer, exigerWorker, idMiseAJour } from './parcours';
@@ -117,7 +118,7 @@ function adresseDuMenage(c: Awaited<ReturnType<Consentements['lire']>>, menage: 
  * Envoie au ménage, par courriel, un document qui lui est destiné (la lettre d'information revenue,
  * une adresse donnée depuis l'orientation…) : le parcours répond aussitôt, le courriel part ensuite à
  * l'adresse du dossier et son journal le dit. Refusé (409, rien ne part) sans adresse acceptée, pour
- * un document pas encore prêt, ou un parcours clôturé.
+ * un document pas encore prêt, ou un parcours clôturé ; 429 au-delà de quelques envois par jour.
  */
 export async function envoyerDocumentAuMenage(
   deps: DependancesApi,
@@ -149,8 +150,15 @@ export async function envoyerDocumentAuMenage(
     throw e;
   }
   await exigerWorker(deps);
+  // Quelques envois par dossier et par jour (api/limite-envois.ts) ; rendu si le parcours le refuse.
+  const envoi = await retenirEnvoiAuMenage(deps, etat.workflowId, corps.requestId);
   const m = { requestId: corps.requestId, par: personne.id, document };
-  await executer(() => handle.executeUpdate(envoyerDocumentAuMenageUpdate, { args: [m], updateId: idMiseAJour(envoyerDocumentAuMenageUpdate.name, m) }));
+  try {
+    await executer(() => handle.executeUpdate(envoyerDocumentAuMenageUpdate, { args: [m], updateId: idMiseAJour(envoyerDocumentAuMenageUpdate.name, m) }));
+  } catch (e) {
+    await envoi.rendre();
+    throw e;
+  }
   deps.journal.info({ workflowId: etat.workflowId, par: personne.id, document }, 'document envoyé au ménage');
   return { envoi: 'en_cours', document, a };
 }

@@ -654,6 +654,16 @@ function formulaireEnvoiMenage(ctx: Contexte, etat: EtatParcours, nom: DocumentA
 <button type="submit" class="secondaire">Envoyer par courriel au ménage (${adresse})</button></form>`;
 }
 
+/**
+ * Où la page dit le détail d'un refus : le formulaire (`action-…`), ou la section qui le porte (l'envoi
+ * d'un document au ménage, sous « Documents ») ; undefined si la page ne le propose plus.
+ */
+function lienDuRetour(page: string, formulaire: string): Brut | undefined {
+  if (page.includes(`id="action-${formulaire}"`)) return html`<a href="#action-${formulaire}">Voir le formulaire</a>`;
+  if (formulaire === 'envoi-menage' && page.includes('id="envoi-menage"')) return html`<a href="#envoi-menage">Voir « Documents »</a>`;
+  return undefined;
+}
+
 function sectionDocuments(ctx: Contexte, etat: EtatParcours, o: OptionsPageParcours): Brut | '' {
   const programme = ctx.deps.catalogue.trouver(etat.programme.id);
   if (!programme) return '';
@@ -829,8 +839,8 @@ ${
   // Un formulaire que l'étape ne propose plus (le message enregistré entre-temps, d'un autre onglet) :
   // tout est dit ici.
   o.retour?.formulaire
-    ? suite.valeur.includes(`id="action-${o.retour.formulaire}"`)
-      ? html`<div class="erreur"><p><strong>${o.retour.titre}</strong> <a href="#action-${o.retour.formulaire}">Voir le formulaire</a></p></div>`
+    ? lienDuRetour(suite.valeur, o.retour.formulaire)
+      ? html`<div class="erreur"><p><strong>${o.retour.titre}</strong> ${lienDuRetour(suite.valeur, o.retour.formulaire)}</p></div>`
       : resumeErreurs(o.retour.titre, [
           ...o.retour.messages,
           `Ce formulaire n’est plus proposé à l’étape « ${etat.libelleEtape} » : la page montre le parcours tel qu’il est maintenant.`,
