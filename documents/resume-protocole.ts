@@ -102,7 +102,10 @@ export function resumeProtocole(s: SourceDocument, lecteur: Lecteur): DocumentIm
         ['Début', date(pr.debut)],
         ['Durée initiale', `${nombre(pr.dureeInitialeMois)} mois`],
         ['Durée totale (avenants compris)', `${nombre(pr.dureeTotaleMois)} mois`],
-        ['Terme', date(pr.terme)],
+        // L'occupant lit son dernier jour ; l'équipe et les partenaires, le terme (le lendemain).
+        lecteur === 'menage' && typeof pr.terme === 'string' && !Number.isNaN(Date.parse(pr.terme))
+          ? ['Dernier jour du protocole', dateEnFrancais(veilleDe(pr.terme))]
+          : ['Terme', date(pr.terme)],
         ['Indemnité d’occupation', `${euros(pr.indemniteOccupation)} par mois`],
       ],
     },

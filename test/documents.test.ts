@@ -398,6 +398,7 @@ describe('documents en PDF, relus', () => {
       'vous remboursez 1 234,56 € de votre dette',
       'votre bailleur vous proposera un nouveau bail',
       'Dette restante 2 975,94 €',
+      'Dernier jour du protocole 31 janvier 2029',
       'avril 2026 Impayé (payé en partie) 300 € 1 647,06 €',
       'Pour nous joindre',
     ])

@@ -433,7 +433,9 @@ describe('protocole post-résiliation', () => {
       expect(plat).toContain(t);
     // L'accompagnement compté par l'équipe n'est pas dans sa version.
     expect(plat).not.toContain('Médiation avec le bailleur');
-    await jusqua(donne.handle, (e) => e.journal.some((j) => j.resume.includes('un document pour vous')), 'envoi du résumé noté au journal');
+    const journal = await jusqua(donne.handle, (e) => e.journal.some((j) => j.resume.includes('un document pour vous')), 'envoi du résumé noté au journal');
+    // Nommé comme le parcours le nomme.
+    expect(journal.journal.find((j) => j.resume.includes('un document pour vous'))!.resume).toMatch(/^Courriel à l’occupant : /);
   });
 
   it('protocole respecté sur toute sa durée (liens mensuels par courriel, page du lien), bilans au bailleur, puis nouveau bail signé', async () => {

@@ -269,7 +269,11 @@ export class Parcours {
         const orientation = menage.accepteCourriel && menage.courriel ? { courriel: menage.courriel } : {};
         void this.apresReponse(() =>
           notifier(this, {
-            a: { menage: { nom: menage.nom, ...orientation } },
+            // Nommé au journal comme le parcours le nomme (« l’occupant » d'un protocole).
+            a: {
+              menage: { nom: menage.nom, ...orientation },
+              ...(this.ouverture.typeParcours === 'protocole_post_resiliation' ? { libelle: 'l’occupant' } : {}),
+            },
             ...documentAuMenage({ operateur: this.programme.operateur, document: m.document }),
             joindre: [{ document: m.document, lecteur: 'menage' }],
             acteur: { type: 'personnel', id: m.par },
