@@ -70,11 +70,21 @@ export function courrielsReaffectation(x: { reference: string; programme: string
   };
 }
 
-/** Comment le courriel nomme chaque document envoyé au ménage (domain/messages.ts : `DOCUMENTS_AU_MENAGE`). */
-const DOCUMENTS_NOMMES: Record<DocumentAuMenage, string> = {
-  'lettre-information': 'la lettre d’information sur l’accompagnement qui vous est proposé',
-  'livret-iml': 'le livret qui explique le bail glissant, ses étapes et vos engagements',
-  'resume-protocole': 'le résumé de votre protocole de cohésion sociale : vos engagements, vos paiements et la date de sa fin',
+/**
+ * Comment le courriel nomme chaque document envoyé au ménage (domain/messages.ts :
+ * `DOCUMENTS_AU_MENAGE`) : son objet après le nom de l'opérateur, comme la lettre envoyée à l'orientation (pas un
+ * « document » anonyme, qui ressemblerait à un courriel douteux), et sa phrase.
+ */
+const DOCUMENTS_NOMMES: Record<DocumentAuMenage, { objet: string; phrase: string }> = {
+  'lettre-information': {
+    objet: 'un accompagnement vous est proposé',
+    phrase: 'la lettre d’information sur l’accompagnement qui vous est proposé',
+  },
+  'livret-iml': { objet: 'le livret de votre bail glissant', phrase: 'le livret qui explique le bail glissant, ses étapes et vos engagements' },
+  'resume-protocole': {
+    objet: 'le résumé de votre protocole de cohésion sociale',
+    phrase: 'le résumé de votre protocole de cohésion sociale : vos engagements, vos paiements et la date de sa fin',
+  },
 };
 
 /**
@@ -83,7 +93,7 @@ const DOCUMENTS_NOMMES: Record<DocumentAuMenage, string> = {
  */
 export function documentAuMenage(x: OperateurAJoindre & { document: DocumentAuMenage }): Courriel {
   return {
-    sujet: `${x.operateur.nom} : un document pour vous`,
-    paragraphes: [`Vous trouverez ci-joint ${DOCUMENTS_NOMMES[x.document]}.`, phraseQuiAppeler(x)],
+    sujet: `${x.operateur.nom} : ${DOCUMENTS_NOMMES[x.document].objet}`,
+    paragraphes: [`Vous trouverez ci-joint ${DOCUMENTS_NOMMES[x.document].phrase}.`, phraseQuiAppeler(x)],
   };
 }

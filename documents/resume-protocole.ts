@@ -66,6 +66,8 @@ export function resumeProtocole(s: SourceDocument, lecteur: Lecteur): DocumentIm
   }
 
   const nomOccupant = texte(objet(s.etat.detailsConfidentiels.menage)?.nom);
+  // Le terme est le lendemain du dernier mois : l'occupant lit son dernier jour.
+  const dernierJour = typeof pr.terme === 'string' && !Number.isNaN(Date.parse(pr.terme)) ? dateEnFrancais(veilleDe(pr.terme)) : undefined;
   // L'occupant lit d'abord ce que le protocole lui garantit et lui demande, dans ses mots.
   const pourLOccupant: Bloc[] =
     lecteur === 'menage'
@@ -78,7 +80,7 @@ export function resumeProtocole(s: SourceDocument, lecteur: Lecteur): DocumentIm
           {
             type: 'liste',
             elements: [
-              `Chaque mois${typeof pr.terme === 'string' && !Number.isNaN(Date.parse(pr.terme)) ? `, jusqu’au ${dateEnFrancais(veilleDe(pr.terme))}` : ''}, vous payez l’indemnité d’occupation de ${euros(pr.indemniteOccupation)}.`,
+              `Chaque mois${dernierJour ? `, jusqu’au ${dernierJour}` : ''}, vous payez l’indemnité d’occupation de ${euros(pr.indemniteOccupation)}.`,
               `Chaque mois aussi, vous remboursez ${euros(plan?.mensualite)} de votre dette (plan d’apurement).`,
               'Vous recevez l’accompagnement de l’équipe, qui fait aussi le lien avec votre bailleur.',
             ],
@@ -103,9 +105,7 @@ export function resumeProtocole(s: SourceDocument, lecteur: Lecteur): DocumentIm
         ['Durée initiale', `${nombre(pr.dureeInitialeMois)} mois`],
         ['Durée totale (avenants compris)', `${nombre(pr.dureeTotaleMois)} mois`],
         // L'occupant lit son dernier jour ; l'équipe et les partenaires, le terme (le lendemain).
-        lecteur === 'menage' && typeof pr.terme === 'string' && !Number.isNaN(Date.parse(pr.terme))
-          ? ['Dernier jour du protocole', dateEnFrancais(veilleDe(pr.terme))]
-          : ['Terme', date(pr.terme)],
+        lecteur === 'menage' && dernierJour ? ['Dernier jour du protocole', dernierJour] : ['Terme', date(pr.terme)],
         ['Indemnité d’occupation', `${euros(pr.indemniteOccupation)} par mois`],
       ],
     },
@@ -160,18 +160,15 @@ export function resumeProtocole(s: SourceDocument, lecteur: Lecteur): DocumentIm
               'Ce document est le vôtre : gardez-le avec votre protocole. Une question, un mois difficile : appelez-nous avant qu’un impayé ne s’installe.',
           },
         ] satisfies Bloc[])
-      : []),
-    ...(lecteur === 'menage'
-      ? []
-      : [
+      : ([
           {
-            type: 'note' as const,
+            type: 'note',
             texte:
               lecteur === 'equipe'
                 ? 'Version de l’équipe : elle désigne l’occupant. Ne la transmettez pas aux partenaires ; leur version ne contient que la référence du dossier.'
                 : 'Ce résumé désigne le dossier par sa référence ; ce que le ménage a confié à l’équipe reste confidentiel et n’y figure pas.',
           },
-        ]),
+        ] satisfies Bloc[])),
   ];
   return {
     nom: 'resume-protocole',

@@ -402,7 +402,7 @@ describe('concarneau-iml', () => {
       'Ce document ne s’envoie pas au ménage dans ce parcours.',
     );
     expect(await handle.executeUpdate(envoyerDocumentAuMenageUpdate, { args: [msg({ document: 'livret-iml' as const })] })).toEqual({ envoi: 'en_cours' });
-    const renvoi = await banc.courriels.waitFor((m) => m.a.includes('menage.tardif@essai.example') && m.sujet.endsWith(': un document pour vous'));
+    const renvoi = await banc.courriels.waitFor((m) => m.a.includes('menage.tardif@essai.example') && m.sujet.endsWith(' : le livret de votre bail glissant'));
     expect(renvoi.texte).toContain('Vous trouverez ci-joint le livret qui explique le bail glissant, ses étapes et vos engagements.');
     expect(renvoi.piecesJointes.map((x) => x.filename)).toEqual([expect.stringMatching(/^livret-bail-glissant-.+\.pdf$/)]);
   });

@@ -425,7 +425,9 @@ describe('protocole post-résiliation', () => {
     ).toHaveLength(1);
     // Signé, son résumé lui part à l'adresse de son dossier, dans la version de l'occupant (PDF joint).
     expect(await donne.handle.executeUpdate(envoyerDocumentAuMenageUpdate, { args: [envoiDuResume()] })).toEqual({ envoi: 'en_cours' });
-    const resume = await banc.courriels.waitFor((m) => m.a.includes('occupant.tardif@essai.example') && m.sujet.endsWith('un document pour vous'));
+    const resume = await banc.courriels.waitFor(
+      (m) => m.a.includes('occupant.tardif@essai.example') && m.sujet.endsWith(' : le résumé de votre protocole de cohésion sociale'),
+    );
     expect(resume.texte).toContain('le résumé de votre protocole de cohésion sociale');
     expect(resume.piecesJointes.map((p) => [p.filename, p.contentType])).toEqual([[`resume-protocole-${donne.ref}.pdf`, 'application/pdf']]);
     const { plat } = await lirePdf(resume.piecesJointes[0]!.contenu);
@@ -433,9 +435,13 @@ describe('protocole post-résiliation', () => {
       expect(plat).toContain(t);
     // L'accompagnement compté par l'équipe n'est pas dans sa version.
     expect(plat).not.toContain('Médiation avec le bailleur');
-    const journal = await jusqua(donne.handle, (e) => e.journal.some((j) => j.resume.includes('un document pour vous')), 'envoi du résumé noté au journal');
+    const journal = await jusqua(
+      donne.handle,
+      (e) => e.journal.some((j) => j.resume.includes(' : le résumé de votre protocole')),
+      'envoi du résumé noté au journal',
+    );
     // Nommé comme le parcours le nomme.
-    expect(journal.journal.find((j) => j.resume.includes('un document pour vous'))!.resume).toMatch(/^Courriel à l’occupant : /);
+    expect(journal.journal.find((j) => j.resume.includes(' : le résumé de votre protocole'))!.resume).toMatch(/^Courriel à l’occupant : /);
   });
 
   it('protocole respecté sur toute sa durée (liens mensuels par courriel, page du lien), bilans au bailleur, puis nouveau bail signé', async () => {

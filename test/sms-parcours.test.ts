@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENVOIS_AU_MENAGE_PAR_JOUR } from '../api/limite-envois';
+import type { EtatParcours } from '../domain/vocabulaire';
 import { NOM_COOKIE } from '../api/auth';
 import { startSmsCatcher, type SmsCatcher } from '../dev/sms-catcher';
 import { fournisseurHttp, texteSms, type FournisseurSms } from '../sms';
@@ -456,14 +457,14 @@ describe('SMS au ménage qui les accepte', () => {
     expect(encore.json).toEqual({ envoi: 'en_cours', document: 'lettre-information', a: 'lettre.tardive@essai.example' });
     const lettre = await essai.banc.courriels.waitFor((m) => m.a.includes('lettre.tardive@essai.example'));
     const operateur = CATALOGUE.trouver('loiret-ahu')!.operateur;
-    expect(lettre.sujet).toBe(`${operateur.nom} : un document pour vous`);
+    expect(lettre.sujet).toBe(`${operateur.nom} : un accompagnement vous est proposé`);
     expect(lettre.texte).toContain('Vous trouverez ci-joint la lettre d’information sur l’accompagnement qui vous est proposé.');
     expect(lettre.piecesJointes.map((x) => x.filename)).toEqual([expect.stringMatching(/^lettre-information-.+\.pdf$/)]);
     const e = await jusqua(handle(id), (x) => x.journal.some((j) => j.resume.startsWith('Courriel au ménage')), 'envoi noté au journal');
     // Le journal nomme qui l'a demandé.
     expect(e.journal.find((j) => j.resume.startsWith('Courriel au ménage'))!.acteur).toEqual({ type: 'personnel', id: 'ts.alice' });
     expect(e.journal.filter((j) => j.resume.startsWith('Courriel au ménage')).map((j) => j.resume)).toEqual([
-      expect.stringContaining(`Courriel au ménage : « ${operateur.nom} : un document pour vous » (joint : lettre-information-`),
+      expect.stringContaining(`Courriel au ménage : « ${operateur.nom} : un accompagnement vous est proposé » (joint : lettre-information-`),
     ]);
     expect(essai.banc.courriels.messages().filter((m) => m.a.includes('lettre.tardive@essai.example'))).toHaveLength(1);
 
@@ -523,15 +524,13 @@ describe('SMS au ménage qui les accepte', () => {
     expect(parLaPage.texte).toContain('<strong>Envoi refusé :</strong> <a href="#envoi-menage">Voir « Documents »</a>');
     expect(parLaPage.texte.match(/documents envoyés au ménage de ce dossier/g)).toHaveLength(1);
     expect(parLaPage.texte).not.toContain('Ce formulaire n’est plus proposé');
-    // Les envois acceptés sont partis, et eux seuls (le journal les a tous notés : rien n'est plus en route).
-    await jusqua(
-      handle(id),
-      (x) => x.journal.filter((j) => j.resume.includes('un document pour vous')).length === ENVOIS_AU_MENAGE_PAR_JOUR,
-      'envois notés au journal',
-    );
-    // Le journal note un envoi une fois le courriel remis au serveur : les cinq sont déjà dans la boîte.
-    expect(essai.banc.courriels.messages().filter((m) => m.a.includes(adresse) && m.sujet.endsWith('un document pour vous'))).toHaveLength(
-      ENVOIS_AU_MENAGE_PAR_JOUR,
+    // Les envois acceptés sont partis, et eux seuls (le journal les a tous notés, avec qui les a demandés : rien n'est plus en route).
+    const envoisDemandes = (x: EtatParcours) =>
+      x.journal.filter((j) => j.resume.includes(' : un accompagnement vous est proposé » (joint') && j.acteur.type === 'personnel');
+    await jusqua(handle(id), (x) => envoisDemandes(x).length === ENVOIS_AU_MENAGE_PAR_JOUR, 'envois notés au journal');
+    // Le journal note un envoi une fois le courriel remis au serveur : ils sont déjà dans la boîte, avec la lettre de l'orientation.
+    expect(essai.banc.courriels.messages().filter((m) => m.a.includes(adresse) && m.sujet.endsWith(' : un accompagnement vous est proposé'))).toHaveLength(
+      ENVOIS_AU_MENAGE_PAR_JOUR + 1,
     );
   });
 
