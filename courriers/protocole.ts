@@ -100,6 +100,7 @@ export function protocoleSigneAuMenage(x: {
       `Vous avez signé le ${dateEnFrancais(x.protocole.signeLe)} un protocole avec votre bailleur : tant que vous le respectez, l’expulsion est suspendue et vous restez dans votre logement.`,
       `Chaque mois, du ${dateEnFrancais(x.protocole.debut)} au ${dateEnFrancais(veilleDe(x.terme))}, vous payez l’indemnité d’occupation de ${euros(x.protocole.indemniteOccupation)} et ${euros(x.plan.mensualite)} pour rembourser votre dette.`,
       'Si vous respectez le protocole jusqu’au bout, votre bailleur vous proposera un nouveau bail.',
+      'Le résumé de votre protocole est joint à ce courriel : gardez-le avec votre protocole.',
       phraseQuiAppeler(x.programme),
     ],
   };

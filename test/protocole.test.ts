@@ -417,7 +417,9 @@ describe('protocole post-résiliation', () => {
     const noteA = (h: WorkflowHandle) =>
       jusqua(h, (e) => e.journal.some((j) => j.resume.startsWith('Courriel au bailleur')), 'courriels de la signature notés au journal');
     const [e, sans] = await Promise.all([noteA(donne.handle), noteA(jamais.handle)]);
-    expect(e.journal.map((j) => j.resume)).toContain('Courriel à l’occupant : « Votre protocole de cohésion sociale est signé »');
+    expect(e.journal.map((j) => j.resume)).toContain(
+      `Courriel à l’occupant : « Votre protocole de cohésion sociale est signé » (joint : resume-protocole-${donne.ref}.pdf)`,
+    );
     expect(sans.journal.filter((j) => j.type === 'courriel_impossible' || j.resume.startsWith('Courriel à l’occupant'))).toEqual([]);
     // Un seul à l'occupant hors de l'adresse d'orientation des autres essais : celui de l'accord noté au dossier.
     expect(
@@ -470,11 +472,20 @@ describe('protocole post-résiliation', () => {
       await attendreCourriel(a, ref, sujet);
     }
     // L'occupant, qui accepte les courriels, reçoit ses engagements en mots simples (sans référence de dossier).
+    // Le sien parmi ceux des autres essais (même adresse, sans référence de dossier) : par son résumé joint.
     const auMenage = await banc.courriels.waitFor(
-      (m) => m.a.includes('josiane.lefebure@exemple.fr') && m.sujet === 'Votre protocole de cohésion sociale est signé',
+      (m) =>
+        m.a.includes('josiane.lefebure@exemple.fr') &&
+        m.sujet === 'Votre protocole de cohésion sociale est signé' &&
+        m.piecesJointes.some((p) => p.filename === `resume-protocole-${ref}.pdf`),
     );
     expect(auMenage.texte).toContain('l’indemnité d’occupation de 420');
     expect(auMenage.texte).toContain('Si vous respectez le protocole jusqu’au bout, votre bailleur vous proposera un nouveau bail.');
+    // Avec le résumé de son protocole, dans sa version : à garder (patched('resume-a-l-occupant')).
+    expect(auMenage.piecesJointes.map((p) => [p.filename, p.contentType])).toEqual([[`resume-protocole-${ref}.pdf`, 'application/pdf']]);
+    const resumeJoint = (await lirePdf(auMenage.piecesJointes[0]!.contenu)).plat;
+    expect(resumeJoint).toContain('Votre protocole de cohésion sociale');
+    expect(resumeJoint).toContain('Pour nous joindre');
     await handle.executeUpdate(accompagnementUpdate, {
       args: [msg({ nature: 'visite_domicile' as const, note: 'Séparation récente, dépression : suivi CMP' })],
     });
@@ -1009,6 +1020,20 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'courriel-lent')('enregis
     const avis = await attendreCourriel(BAILLEUR, ref, 'Nouveau bail à signer avant le');
     expect((await appel('POST', `/liens/${jetonDe(avis)}`, { signeLe: await aujourdhui(handle) })).status).toBe(200);
     await enregistrerALaFin(handle, 'protocole-occupant-au-dossier-v1.json', ['courriels-menage-au-dossier', 'signature-au-menage']);
+  });
+});
+
+// `ENREGISTRER_HISTORIQUES=resume-occupant` : l'occupant reçoit à la signature le résumé de son protocole.
+describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'resume-occupant')('enregistrement du résumé joint à l’occupant', () => {
+  it('enregistre un protocole dont l’occupant reçoit son résumé à la signature', async () => {
+    const { handle, ref } = await lancer({ reference: 'REJEU-RESUME-OCCUPANT' });
+    await etape(handle, 'signature_protocole');
+    await signer(handle, { dureeMois: 1 });
+    await moisPaye(handle);
+    await etape(handle, 'nouveau_bail');
+    const avis = await attendreCourriel(BAILLEUR, ref, 'Nouveau bail à signer avant le');
+    expect((await appel('POST', `/liens/${jetonDe(avis)}`, { signeLe: await aujourdhui(handle) })).status).toBe(200);
+    await enregistrerALaFin(handle, 'protocole-resume-occupant-v1.json', ['signature-au-menage', 'resume-a-l-occupant']);
   });
 });
 

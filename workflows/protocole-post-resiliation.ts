@@ -185,7 +185,8 @@ async function signatureDuProtocole(c: Protocole): Promise<void> {
     bilan: d.bilan!,
   });
   // Le résumé du protocole (PDF) est joint pour le bailleur et la CCAPEX ; l'occupant qui accepte les
-  // courriels reçoit ses engagements en mots simples (patched('signature-au-menage')).
+  // courriels reçoit ses engagements en mots simples (patched('signature-au-menage')), avec le résumé
+  // dans sa version (patched('resume-a-l-occupant')).
   const { menage } = c.e;
   const aEcrire = auMenage(menage, 'l’occupant');
   const aLOccupant = aEcrire && patched('signature-au-menage') ? aEcrire : undefined;
@@ -199,6 +200,8 @@ async function signatureDuProtocole(c: Protocole): Promise<void> {
           {
             a: aLOccupant,
             ...courriels.protocoleSigneAuMenage({ programme, protocole: s.protocole!, terme: terme(c), plan: s.plan! }),
+            // Depuis patched('resume-a-l-occupant') : le résumé de son protocole, dans sa version, à garder.
+            ...(patched('resume-a-l-occupant') ? { joindre: [{ document: 'resume-protocole' as const, lecteur: 'menage' as const }] } : {}),
           },
         ]
       : []),
