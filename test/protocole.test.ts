@@ -4,7 +4,7 @@
  * après des manquements répétés ; rupture pendant la trêve hivernale ; avenants dans et hors du
  * cadre légal ; clôture en échec refusée sans orientation ; 5 ans de protocole en plusieurs
  * exécutions (continue-as-new) sans rien perdre ; liens de paiement mensuels par courriel (vrai
- * SMTP), réponses par la mise à jour ou par la page du lien ; rejeu d'un historique enregistré.
+ * SMTP), réponses par la mise à jour ou par la page du lien ; historiques de rejeu enregistrés ici (rejoués par test/rejeu.test.ts).
  *
  * Chaque parcours a sa propre horloge (saut de temps par workflow) : un test l'avance
  * (`avancerJusqua`) jusqu'aux dates que le parcours fixe lui-même — début du protocole et délais
@@ -12,17 +12,48 @@
  * sont indépendants les uns des autres et de la date du jour.
  */
 import { SA } from '../domain/attributs-recherche';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { existsSync, readdirSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WorkflowHandle } from '@temporalio/client';
-import { Worker } from '@temporalio/worker';
 import { AnnuairePartenaires } from '../personnel/organisations';
 import { baseEssai } from './outils/base';
-import { temporal } from '@temporalio/proto';
 import { demarrerApiEssai, type ApiEssai } from './outils/api';
 import { DOSSIER_HISTORIQUES, ecrireHistorique, enObjet, enregistrerALaFin, patchsNotes } from './outils/historiques';
-import { cloreAnticipeUpdate, envoyerDocumentAuMenageUpdate, etatQuery, repondreValidationUpdate } from '../domain/messages';
+import { cloreAnticipeUpdate, envoyerDocumentAuMenageUpdate, etatQuery } from '../domain/messages';
 import { lirePdf } from './outils/pdf';
+import {
+  BAILLEUR,
+  CAF,
+  CCAPEX,
+  COORDINATION,
+  DELAIS,
+  LIEN,
+  PREFECTURE,
+  PROGRAMME,
+  TS,
+  attendreCourriel,
+  aujourdhui,
+  bancDuProtocole,
+  courrielsA,
+  dossier,
+  etape,
+  jour,
+  jourDe,
+  jusquauLienDuMois,
+  lancer,
+  moisApres,
+  moisPaye,
+  moisRegles,
+  msg,
+  premierJourDeTreve,
+  refus,
+  repondre,
+  reprise,
+  sansSecret,
+  signatureDu,
+  signer,
+  verificationDuMois,
+} from './outils/protocole';
 import {
   accompagnementUpdate,
   avenantUpdate,
@@ -33,19 +64,16 @@ import {
   orientationUpdate,
   paiementUpdate,
   ruptureUpdate,
-  signatureProtocoleUpdate,
   type SignatureProtocole,
 } from '../domain/protocole';
 import type { EtatParcours } from '../domain/vocabulaire';
-import { ajouterDuree, dateEnFrancais, depuisHeureDeParis, jourDeParis, minuitDeParis, retirerDuree } from '../domain/durees';
-import { deMois, moisEnFrancais, motifSignature, phraseTreve, treveHivernale, type EntreeExecutionProtocole } from '../workflows/protocole-post-resiliation';
+import { ajouterDuree, dateEnFrancais, jourDeParis, minuitDeParis, retirerDuree } from '../domain/durees';
+import { deMois, moisEnFrancais, motifSignature, phraseTreve, treveHivernale } from '../workflows/protocole-post-resiliation';
 import type { CourrielRecu } from '../dev/mail-catcher';
 import { Consentements } from '../sms';
-import type { Menage } from '../domain/vocabulaire';
 import {
   CATALOGUE,
   COFFRE,
-  DATA_CONVERTER,
   SIGNEUR,
   apres,
   avancerJusqua,
@@ -53,9 +81,7 @@ import {
   heureDuParcours,
   jusqua,
   lancerAvance,
-  menageEssai,
   monterBanc,
-  paquetWorkflows,
   prochain,
   repos,
   requete,
@@ -63,23 +89,12 @@ import {
   type Banc,
 } from './outils/environnement';
 
-const PROGRAMME = CATALOGUE.trouver('reims-april-protocole')!;
-const DELAIS = PROGRAMME.delais;
-const BAILLEUR = PROGRAMME.partenaires.bailleur!.courriel;
-const CCAPEX = PROGRAMME.partenaires.ccapex!.courriel;
-const PREFECTURE = PROGRAMME.partenaires.prefecture!.courriel;
-const CAF = PROGRAMME.partenaires.caf!.courriel;
-const COORDINATION = 'coordination@essai.example';
-const TS = 'alice@essai.example';
-/** Ce qui désigne le ménage et ce qu'il a confié : jamais dans un courriel ni une page du bailleur. */
-const SECRETS = ['Lefébure', 'Josiane', 'Tilleuls', '06 12 34 56 78', 'josiane.lefebure', 'dépression', 'séparation', 'Foyer Saint-Jean', 'dette de jeu'];
-const LIEN = /http:\/\/localhost:3999\/liens\/([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)/;
-
 let banc: Banc;
 let api: ApiEssai;
 
 beforeAll(async () => {
   banc = await monterBanc();
+  bancDuProtocole(banc);
   api = await demarrerApiEssai(banc);
 });
 afterAll(async () => {
@@ -87,118 +102,7 @@ afterAll(async () => {
   await banc?.fermer();
 });
 
-// ---- Outils ------------------------------------------------------------------------------------
-
-const jourDe = jourDeParis;
-/** Aujourd'hui pour le parcours (AAAA-MM-JJ à Paris, comme il le lit) : les dates des messages. */
-const aujourdhui = async (handle: WorkflowHandle) => jourDe(await heureDuParcours(handle));
-/** Le début d'un protocole (AAAA-MM-JJ), comme le parcours le lit : minuit à Paris ce jour-là. */
-const jour = minuitDeParis;
-/** Le jour `n` mois après `j` (AAAA-MM-JJ), au calendrier : le 31 janvier + 1 mois = fin février. */
-function moisApres(j: string, n: number): string {
-  const d = new Date(Date.UTC(Number(j.slice(0, 4)), Number(j.slice(5, 7)) - 1 + n, 1));
-  const dernier = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 0)).getUTCDate();
-  d.setUTCDate(Math.min(Number(j.slice(8, 10)), dernier));
-  return d.toISOString().slice(0, 10);
-}
-/**
- * Quand le parcours demande au bailleur le paiement du mois k (0 pour le premier) : le délai
- * `paiement` du programme après le début de ce mois (son minuteur).
- */
-const verificationDuMois = (debut: string, k: number) => ajouterDuree(ajouterDuree(jour(debut), `P${k}M`), DELAIS.paiement!);
-/** Le prochain 1er novembre à 10 h, heure de Paris, après `date` : le premier jour de la trêve hivernale suivante. */
-function premierJourDeTreve(date: Date): Date {
-  const t = treveHivernale(date);
-  const annee = Number(t.enCours ? t.jusquau.slice(0, 4) : t.prochaine.slice(0, 4));
-  return new Date(depuisHeureDeParis(Date.UTC(annee, 10, 1, 10)));
-}
-
-async function lancer(o: { reference?: string; moisParExecution?: number; menage?: Partial<Menage> } = {}) {
-  const menage = { ...menageEssai(o.reference), ...o.menage };
-  const entree: EntreeExecutionProtocole = {
-    programme: PROGRAMME,
-    menage,
-    coordinateur: 'coord.essai',
-    travailleurSocial: 'ts.alice',
-    // Le parcours n'existe pas encore : son horloge partira de l'heure réelle.
-    resiliation: { jugementDu: jourDe(retirerDuree(new Date(), 'P40D')), juridiction: 'Tribunal judiciaire de Reims', detteLocative: 2400 },
-    ...(o.moisParExecution ? { moisParExecution: o.moisParExecution } : {}),
-  };
-  const handle = await banc.env.client.workflow.start('protocolePostResiliation', {
-    taskQueue: banc.taskQueue,
-    workflowId: `reims-april-protocole--${menage.reference}`,
-    args: [entree],
-  });
-  return { handle, ref: menage.reference };
-}
-
-const etape = (handle: WorkflowHandle, nom: string) => jusqua(handle, (e) => e.etape === nom, `étape « ${nom} »`);
-const moisRegles = (e: EtatParcours) => (e.details.paiements as { moisRegles: number }).moisRegles;
-const msg = <T extends object>(x: T, par = 'ts.alice') => ({ requestId: requete(), par, ...x });
-const refus = (p: Promise<unknown>) =>
-  p.then(
-    () => 'accepté',
-    (e) => String(e?.cause?.message ?? e?.message),
-  );
-const dossier = (ref: string) => (m: CourrielRecu) => m.sujet.includes(`(dossier ${ref})`);
-const courrielsA = (adresse: string, ref: string) => banc.courriels.messages().filter((m) => m.a.includes(adresse) && dossier(ref)(m));
-const attendreCourriel = (adresse: string, ref: string, debutSujet: string) =>
-  banc.courriels.waitFor((m) => m.a.includes(adresse) && dossier(ref)(m) && m.sujet.startsWith(debutSujet), { timeoutMs: 20_000 });
-function sansSecret(courriels: Array<{ sujet?: string; texte: string; html?: string | null }>) {
-  for (const m of courriels)
-    for (const s of SECRETS) {
-      expect(m.texte, m.sujet).not.toContain(s);
-      expect(m.html ?? '', m.sujet).not.toContain(s);
-    }
-}
-
-/** Un protocole signé et commencé le jour `le` : 6 mois, 420 € d'indemnité, 2 400 € de dette à 100 € par mois. */
-const signatureDu = (le: string, x: Partial<SignatureProtocole> = {}) => ({
-  signeLe: le,
-  debut: le,
-  dureeMois: 6,
-  indemniteOccupation: 420,
-  planApurement: { dette: 2400, mensualite: 100 },
-  signataires: { bailleur: true, occupant: true },
-  ...x,
-});
-
-async function signer(handle: WorkflowHandle, x: Partial<SignatureProtocole> = {}) {
-  return handle.executeUpdate(signatureProtocoleUpdate, { args: [msg(signatureDu(await aujourdhui(handle), x))] });
-}
-
-/**
- * Avance le parcours jusqu'à la demande de paiement du mois suivant au bailleur ; renvoie cette
- * demande, le mois (AAAA-MM : le k-ième mois du calendrier depuis le début du protocole) et k.
- */
-async function jusquauLienDuMois(handle: WorkflowHandle) {
-  const avant = await handle.query(etatQuery);
-  const debut = (avant.details.protocole as { debut: string }).debut;
-  const k = moisRegles(avant);
-  await avancerJusqua(banc, handle, apres(verificationDuMois(debut, k)));
-  const mois = moisApres(debut, k).slice(0, 7);
-  const demandee = (d: EtatParcours['demandes'][number]) => d.statut === 'en_attente' && d.objet.startsWith(`Paiement ${deMois(mois)}`);
-  const etat = await jusqua(handle, (e) => e.demandes.some(demandee), `demande de paiement ${deMois(mois)} (${k + 1}e mois du protocole)`);
-  return { demande: etat.demandes.find(demandee)!, mois, k };
-}
-
-async function repondre(handle: WorkflowHandle, demandeId: string, decision: 'approuve' | 'refuse', commentaire?: string, requestId = requete()) {
-  return handle.executeUpdate(repondreValidationUpdate, {
-    args: [{ requestId, par: 'partenaire:bailleur', demandeId, role: 'bailleur', decision, commentaire }],
-  });
-}
-
-/** Attend la nouvelle exécution du parcours (continue-as-new) après `avant` ; renvoie son identifiant. */
-async function reprise(handle: WorkflowHandle, avant: string): Promise<string> {
-  return vi.waitFor(
-    async () => {
-      const { runId } = await handle.describe();
-      if (runId === avant) throw new Error(`${handle.workflowId} : aucune nouvelle exécution (continue-as-new) après ${avant}`);
-      return runId;
-    },
-    { timeout: 30_000, interval: 30 },
-  );
-}
+// ---- Outils : test/outils/protocole.ts, et ceux-ci, propres à ce fichier ------------------------
 
 /**
  * Un protocole de 3 mois dont la rupture est enregistrée pendant le bilan du dernier mois : le
@@ -243,15 +147,6 @@ async function ruptureConstateePendantLePaiement(reference?: string) {
   } finally {
     lacher();
   }
-}
-
-/** Un mois du protocole : le lien arrive, le bailleur répond par la mise à jour, le mois est réglé. */
-async function moisPaye(handle: WorkflowHandle, decision: 'approuve' | 'refuse' = 'approuve', commentaire?: string, o: { reprise?: boolean } = {}) {
-  const { demande, k } = await jusquauLienDuMois(handle);
-  const avant = (await handle.describe()).runId;
-  await repondre(handle, demande.id, decision, commentaire);
-  if (o.reprise) await reprise(handle, avant);
-  return jusqua(handle, (e) => moisRegles(e) === k + 1, `${k + 1} mois réglés`);
 }
 
 const appel = (methode: 'GET' | 'POST', chemin: string, formulaire?: Record<string, string>) => api.appel(methode, chemin, { formulaire });
@@ -838,81 +733,6 @@ describe('protocole post-résiliation', () => {
   });
 
   // 60 mois, chacun une avance de l'horloge du parcours, et 29 reprises : plus que le délai par défaut.
-  it('5 ans de protocole (2 ans + 3 ans d’avenant), un mois après l’autre : continue-as-new sans rien perdre', async () => {
-    // Une nouvelle exécution tous les N mois réglés (12 par défaut ; 2 ici : 30 exécutions, l'état passe 29 fois de l'une à la suivante).
-    const N = 2;
-    const { handle, ref } = await lancer({ moisParExecution: N });
-    await etape(handle, 'signature_protocole');
-    await signer(handle, { dureeMois: 24, planApurement: { dette: 3000, mensualite: 50 } });
-    await etape(handle, 'suivi_protocole');
-    await handle.executeUpdate(avenantUpdate, {
-      args: [msg({ signeLe: await aujourdhui(handle), prolongationMois: 36, planApurement: { dette: 3000, mensualite: 50 } })],
-    });
-    const executions = new Set<string>();
-    const premier = (await handle.describe()).runId;
-    executions.add(premier);
-    const visite = msg({ nature: 'visite_domicile' as const, note: 'Séparation : point budget' });
-    let avantReprise: EtatParcours | undefined;
-    const debut = ((await handle.query(etatQuery)).details.protocole as { debut: string }).debut;
-    for (let k = 0; k < 60; k++) {
-      if (k === N - 1) {
-        // Au dernier mois de l'exécution 1, 10 jours après son début : une visite, dont l'échéance
-        // suivante (un mois plus tard) tombe après la reprise et avant le paiement du mois d'après.
-        await avancerJusqua(banc, handle, ajouterDuree(jour(debut), `P${N - 1}M10D`));
-        await handle.executeUpdate(accompagnementUpdate, { args: [visite] });
-        avantReprise = await handle.query(etatQuery);
-        const due = new Date(avantReprise.echeances.find((x) => x.id === 'visite' && x.statut === 'en_cours')!.due);
-        expect(due.getTime()).toBeGreaterThan(verificationDuMois(debut, N - 1).getTime());
-        expect(due.getTime()).toBeLessThan(verificationDuMois(debut, N).getTime());
-      }
-      const { demande, mois } = await jusquauLienDuMois(handle);
-      if (k === 0 || k === 59) await attendreCourriel(BAILLEUR, ref, `Paiement ${deMois(mois)}`);
-      const avant = (await handle.describe()).runId;
-      await repondre(handle, demande.id, 'approuve');
-      // Tous les N mois réglés (sauf au terme), le parcours continue en une nouvelle exécution.
-      if ((k + 1) % N === 0 && k + 1 < 60) executions.add(await reprise(handle, avant));
-      await jusqua(handle, (e) => moisRegles(e) === k + 1 || e.etape === 'nouveau_bail', `${k + 1} mois réglés`);
-      if (k === N - 1) {
-        // Le N-ième mois réglé : nouvelle exécution. Rien n'est perdu, le même message n'est pas rejoué.
-        const repris = await jusqua(handle, (e) => e.etape === 'suivi_protocole');
-        expect(executions.size).toBe(2);
-        expect(repris.journal.slice(0, avantReprise!.journal.length)).toEqual(avantReprise!.journal);
-        expect(repris.journal.map((x) => x.seq)).toEqual(repris.journal.map((_, i) => i + 1));
-        expect(repris.demandes.slice(0, avantReprise!.demandes.length).map((d) => d.id)).toEqual(avantReprise!.demandes.map((d) => d.id));
-        const echeance = avantReprise!.echeances.find((x) => x.id === 'visite' && x.statut === 'en_cours')!;
-        expect(repris.echeances.filter((x) => x.id === 'visite' && x.statut === 'en_cours')).toEqual([echeance]);
-        expect(await handle.executeUpdate(accompagnementUpdate, { args: [visite] })).toMatchObject({ etape: 'suivi_protocole' });
-        const encore = await handle.query(etatQuery);
-        expect(encore.journal.filter((x) => x.type === 'accompagnement')).toHaveLength(1);
-        expect(encore.details.accompagnement).toMatchObject({ visite_domicile: 1 });
-        // Une réponse à un lien d'avant la reprise reste refusée.
-        expect(await refus(repondre(handle, avantReprise!.demandes.at(-1)!.id, 'refuse'))).toContain('Une réponse a déjà été enregistrée');
-      }
-      if (k === N) {
-        // L'échéance de visite, réarmée dans la nouvelle exécution, est passée : la coordination est alertée.
-        const e = await handle.query(etatQuery);
-        expect(
-          e.echeances.find((x) => x.id === 'visite' && x.due === avantReprise!.echeances.find((y) => y.id === 'visite' && y.statut === 'en_cours')!.due)!
-            .statut,
-        ).toBe('depassee');
-      }
-    }
-    const etat = await etape(handle, 'nouveau_bail');
-    expect(executions.size).toBe(60 / N);
-    expect(etat.details.paiements).toMatchObject({ moisRegles: 60, payes: 60, impayes: 0, nonRenseignes: 0 });
-    expect(etat.journal.filter((x) => x.type === 'paiement')).toHaveLength(60);
-    expect(etat.journal.filter((x) => x.type === 'ouverture')).toHaveLength(1);
-    expect(etat.journal.map((x) => x.seq)).toEqual(etat.journal.map((_, i) => i + 1));
-    expect(etat.demandes.filter((d) => d.objet.startsWith('Paiement '))).toHaveLength(60);
-    expect((etat.details.bilans as unknown[]).length).toBe(20);
-    expect(etat.details.protocole).toMatchObject({ detteRestante: 0 });
-    const historique = await handle.fetchHistory();
-    expect(historique.events!.length).toBeLessThan(800);
-    await handle.executeUpdate(nouveauBailUpdate, { args: [msg({ signeLe: await aujourdhui(handle) })] });
-    const fin = await handle.result();
-    expect(fin.cloture!.issue).toBe('nouveau_bail_signe');
-    sansSecret(courrielsA(BAILLEUR, ref));
-  }, 300_000);
 });
 
 // ---- Rejeu ----------------------------------------------------------------------------------------
@@ -1037,15 +857,10 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'resume-occupant')('enreg
   });
 });
 
-describe('rejeu des historiques du protocole', () => {
-  const fichiers = existsSync(DOSSIER_HISTORIQUES) ? readdirSync(DOSSIER_HISTORIQUES).filter((f) => f.startsWith('protocole-') && f.endsWith('.json')) : [];
+describe('historiques du protocole', () => {
+  // Ils se rejouent avec tous les autres, par un seul worker de rejeu (test/rejeu.test.ts).
   it('les deux exécutions sont enregistrées', () => {
+    const fichiers = existsSync(DOSSIER_HISTORIQUES) ? readdirSync(DOSSIER_HISTORIQUES) : [];
     expect(fichiers).toEqual(expect.arrayContaining(['protocole-v1.json', 'protocole-v1-suite.json']));
   });
-  for (const f of fichiers) {
-    it(`${f} se rejoue sans non-déterminisme`, async () => {
-      const historique = temporal.api.history.v1.History.fromObject(JSON.parse(readFileSync(`${DOSSIER_HISTORIQUES}${f}`, 'utf8')));
-      await Worker.runReplayHistory({ workflowBundle: await paquetWorkflows(), dataConverter: DATA_CONVERTER }, historique, f);
-    });
-  }
 });
