@@ -568,6 +568,8 @@ describe('protocole post-résiliation : le résumé du protocole au bailleur et 
     const page = await api.appel('GET', `/parcours/${encodeURIComponent(handle.workflowId)}`, {
       entetes: { cookie: `${NOM_COOKIE}=${await connecter('ts.alice')}` },
     });
+    // L'aide de l'adresse du ménage dit ce que le parcours lui écrira encore : plus rien de lui-même, une fois signé.
+    expect(page.texte).toContain('Le protocole est signé : ce parcours n’écrira plus de lui-même à l’occupant');
     expect(page.texte).toMatch(
       /Résumé du protocole \(version pour l’occupant\) : <a href="[^"]+resume-protocole\?version=menage">ouvrir<\/a>[^<]*<a [^>]+>PDF<\/a><form [^>]+envoi-menage[^]*?value="resume-protocole"[^]*?Envoyer par courriel au ménage \(josiane\.lefebure@exemple\.fr\)/,
     );
