@@ -8,7 +8,7 @@
  */
 import express, { type ErrorRequestHandler, type Express, type NextFunction, type Request, type Response } from 'express';
 import { estDureeIso } from '../domain/durees';
-import { creerLimiteur, exigerRoles, exigerSession, creerSessions, routesSession, type OptionsAuth } from './auth';
+import { creerLimiteur, exigerSession, creerSessions, routesSession, type OptionsAuth } from './auth';
 import type { DependancesApi } from './dependances';
 import { rendreDocs } from './docs';
 import { envoyerPage } from './html';

@@ -159,7 +159,6 @@ const iso = (v: unknown): string | undefined => {
 };
 const jours = (de: string, a: string) => Math.round((Date.parse(a) - Date.parse(de)) / JOUR_MS);
 const premier = (journal: EvenementJournal[], type: string) => journal.find((e) => e.type === type);
-const dernier = (journal: EvenementJournal[], type: string) => [...journal].reverse().find((e) => e.type === type);
 const tous = (journal: EvenementJournal[], type: string) => journal.filter((e) => e.type === type);
 
 /** La fiche d'indicateurs d'un parcours, tirée de son état (fonction pure, sans donnée personnelle). */

@@ -6,7 +6,6 @@
  * d'abord le numéro de version du fichier écrit).
  */
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it, vi } from 'vitest';
 import { Worker } from '@temporalio/worker';
 import { temporal } from '@temporalio/proto';

@@ -4,7 +4,7 @@ import { Client } from '@temporalio/client';
 import { defaultPayloadConverter, type LoadedDataConverter, type Payload } from '@temporalio/common';
 import { decodeFailure, encodeErrorToFailure, encodeFailure, isLoadedDataConverter, loadDataConverter } from '@temporalio/common/lib/internal-non-workflow';
 import type { WorkerOptions } from '@temporalio/worker';
-import { generateKeyRingValue, parseKeyRing, type KeyRing } from '../securite/cles';
+import { generateKeyRingValue, parseKeyRing } from '../securite/cles';
 import { ChiffrementCodec, createDataConverter, ENCODING_CHIFFRE } from '../securite/codec';
 import { createSigneurDeLiens, type LienClaims } from '../securite/liens';
 import { hashPassword, verifyPassword } from '../securite/mots-de-passe';

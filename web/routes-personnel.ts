@@ -9,12 +9,12 @@
  * POST /personnel/absences                           déclarer une absence
  * POST /personnel/:id/absences/:absence/annulation
  */
-import { enveloppePages, type Gestionnaire } from './gestion-pages';
+import { enveloppePages } from './gestion-pages';
 import express, { Router, type NextFunction, type Request, type Response } from 'express';
 import type { OptionsAuth } from '../api/auth';
 import type { DependancesApi } from '../api/dependances';
 import { envoyerPage } from '../api/html';
-import { analyser, depuisTemporal, Probleme } from '../api/problemes';
+import { analyser, Probleme } from '../api/problemes';
 import {
   annulerAbsence,
   comptesDe,

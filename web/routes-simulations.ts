@@ -8,12 +8,11 @@
  * La simulation tourne dans un processus à part (simulations/lanceur.ts) sur son propre moteur ;
  * la demande, l'avancement et le bilan sont dans PostgreSQL (simulations/registre.ts).
  */
-import { enveloppePages, type Gestionnaire } from './gestion-pages';
+import { enveloppePages } from './gestion-pages';
 import express, { Router, type NextFunction, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { OptionsAuth } from '../api/auth';
 import type { DependancesApi } from '../api/dependances';
-import { depuisTemporal } from '../api/problemes';
 import type { Programme } from '../domain/vocabulaire';
 import { travailleursParDefaut } from '../simulations/modele/hypotheses';
 import { RegistreSimulations, SimulationDejaEnCours, type ProgrammeDemande } from '../simulations/registre';

@@ -26,7 +26,7 @@
  * GET  /programmes/:id/evaluation[.pdf]?periode=6-mois|12-mois|annuel-iml[&pour=partenaires]
  */
 import { serialize as serialiserCookie } from 'cookie';
-import { enveloppePages, type Gestionnaire } from './gestion-pages';
+import { enveloppePages } from './gestion-pages';
 import express, { Router, type NextFunction, type Request, type Response } from 'express';
 import { adresseClient, cookieSession, lireCookies, MESSAGES_AUTH, ouvrirSession, suitProgramme, type OptionsAuth } from '../api/auth';
 import { CHEMIN_OIDC, CHEMIN_RETOUR_OIDC, compteRattache, creerConnexionOidc, DUREE_CONNEXION_OIDC_MS, MESSAGES_OIDC, RefusOidc } from '../api/oidc';
@@ -34,7 +34,7 @@ import type { DependancesApi } from '../api/dependances';
 import { envoyerPage } from '../api/html';
 import { html, type Brut } from '../rendu/html';
 import { workflowIdDe } from '../api/schemas-api';
-import { analyser, depuisTemporal, ErreursDeSaisie, Probleme, TYPES_PROBLEME, type ErreurChamp } from '../api/problemes';
+import { analyser, ErreursDeSaisie, Probleme, TYPES_PROBLEME, type ErreurChamp } from '../api/problemes';
 import { clotureAnticipeeSchema } from '../domain/schemas';
 import { evaluer, pdfEvaluation, rapportDe } from '../api/routes/indicateurs';
 import {

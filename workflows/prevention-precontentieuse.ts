@@ -19,7 +19,6 @@ import {
   type Bilan,
   type EntreePrevention,
   type PlanAide,
-  type SituationOrientation,
   type TentativeContact,
 } from '../domain/prevention';
 import {

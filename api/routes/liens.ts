@@ -479,7 +479,6 @@ export function routesLiens(deps: DependancesApi): Router {
       dejaTraitee(res, 409, o.demande, o.v.claims.action);
       return;
     }
-    let montantRecu: number | undefined;
     let decision: unknown = rechute ? 'approuve' : req.body?.decision;
     let commentaire: unknown = req.body?.commentaire;
     let montant: number | undefined;

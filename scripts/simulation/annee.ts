@@ -4,7 +4,7 @@
  * (scripts/simuler-annee.ts) et la page d'administration (scripts/executer-simulation.ts, lancé par
  * l'API dans un processus à part) l'appellent toutes deux : même moteur, même bilan.
  */
-import type { Programme, TypeParcours } from '../../domain/vocabulaire';
+import type { Programme } from '../../domain/vocabulaire';
 import { LIBELLES_TYPE_PARCOURS } from '../../domain/vocabulaire';
 import { minuitDeParis } from '../../domain/durees';
 import {

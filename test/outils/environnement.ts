@@ -3,9 +3,6 @@
  * binaires du projet, attributs de recherche enregistrés, worker réel avec chiffrement, et un vrai
  * serveur SMTP (le mail catcher) qui reçoit les courriels.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker, WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { msToNumber, type Duration } from '@temporalio/common';
@@ -20,11 +17,9 @@ import { depuisHeureDeParis } from '../../domain/durees';
 import { baseEssai } from './base';
 import type { BaseDeDonnees } from '../../base';
 import type { Echeance, EtatParcours } from '../../domain/vocabulaire';
-import { createRequire } from 'node:module';
-import type * as proto from '@temporalio/proto';
 import nodemailer, { type Transport, type Transporter } from 'nodemailer';
 import { DECLARATIONS_ATTRIBUTS } from '../../domain/attributs-recherche';
-import { creerAnnuaire, type Personne } from '../../personnel/annuaire';
+import type { Personne } from '../../personnel/annuaire';
 import {
   CATALOGUE,
   CHEMIN_CLI,
@@ -44,9 +39,6 @@ import { creerWorker, type OptionsWorker } from '../../worker/creer-worker';
 import { signalerPresence } from '../../worker/presence';
 import { startMailCatcher, type MailCatcher } from '../../dev/mail-catcher';
 import type { DependancesActivites } from '../../activities';
-
-// @temporalio/proto est en CommonJS : ses exports nommés n'existent pas sous l'ESM de Node.
-const { temporal } = createRequire(import.meta.url)('@temporalio/proto') as typeof proto;
 
 /**
  * Le vrai serveur Temporal (serveur de développement du CLI), avec le saut de temps par workflow. Son

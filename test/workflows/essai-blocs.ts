@@ -2,7 +2,7 @@
  * Un workflow écrit pour les tests des blocs communs : notification, échéance (rappel, alerte),
  * demande de validation (rappels, escalade, décision), messages idempotents et refus motivés.
  */
-import { condition, defineUpdate } from '@temporalio/workflow';
+import { defineUpdate } from '@temporalio/workflow';
 import type { Enveloppe } from '../../domain/messages';
 import type { DemandeValidation, Menage, Programme } from '../../domain/vocabulaire';
 import { attendre } from '../../workflows/blocs/attente';
