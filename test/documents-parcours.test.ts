@@ -570,6 +570,7 @@ describe('protocole post-résiliation : le résumé du protocole au bailleur et 
     });
     // L'aide de l'adresse du ménage dit ce que le parcours lui écrira encore : plus rien de lui-même, une fois signé.
     expect(page.texte).toContain('Le protocole est signé : ce parcours n’écrira plus de lui-même à l’occupant');
+    expect(page.texte).toContain('« Résumé du protocole » se renvoie depuis « Documents »');
     expect(page.texte).toMatch(
       /Résumé du protocole \(version pour l’occupant\) : <a href="[^"]+resume-protocole\?version=menage">ouvrir<\/a>[^<]*<a [^>]+>PDF<\/a><form [^>]+envoi-menage[^]*?value="resume-protocole"[^]*?Envoyer par courriel au ménage \(josiane\.lefebure@exemple\.fr\)/,
     );

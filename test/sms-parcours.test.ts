@@ -398,6 +398,9 @@ describe('SMS au ménage qui les accepte', () => {
     const avant = await fiche(sans.json.workflowId as string);
     expect(avant).toContain('Noter que le ménage accepte les courriels');
     expect(avant).toContain('Ce parcours n’écrit au ménage qu’à l’orientation (la lettre d’information) : l’adresse est notée au dossier.');
+    // Ce qui se renvoie depuis « Documents » : le document de ce parcours, pas ceux des autres.
+    expect(avant).toContain('ne repart pas de lui-même : « Lettre d’information au ménage » se renvoie depuis « Documents »');
+    expect(avant).not.toContain('« Livret d’information sur le bail glissant » se renvoie');
     const donne = await essai.api.appel('POST', `/api/parcours/${sans.json.workflowId as string}/contact-menage`, {
       jeton: await essai.connecter('coord.essai'),
       corps: { canal: 'courriel', accorde: true, courriel: 'plus.tard@essai.example' },

@@ -418,6 +418,8 @@ function formulaireCourrielMenage(ctx: Contexte, etat: EtatParcours, o: OptionsP
   const jamais = !accord?.le && !accorde;
   const valeur = typeof r?.valeurs?.courriel === 'string' ? r.valeurs.courriel : (o.contact?.adresseCourriel ?? '');
   const aVenir = ctx.deps.registre[etat.typeParcours]?.courrielsAuMenage?.(etat);
+  // Les documents de ce parcours qui se renvoient au ménage (domain/messages.ts).
+  const aRenvoyer = (Object.keys(DOCUMENTS_AU_MENAGE) as DocumentAuMenage[]).filter((d) => DOCUMENTS_AU_MENAGE[d] === etat.typeParcours);
   const resume = accorde
     ? 'Corriger l’adresse électronique ou arrêter les courriels'
     : jamais
@@ -433,7 +435,7 @@ function formulaireCourrielMenage(ctx: Contexte, etat: EtatParcours, o: OptionsP
 </fieldset>
 <div class="champ"><label for="contact-courriel">Adresse électronique</label>
 <input type="email" id="contact-courriel" name="courriel" autocomplete="off" aria-describedby="aide-contact-courriel" value="${valeur}"${r?.erreurs?.courriel ? brut(' aria-invalid="true"') : ''}>
-<p class="aide" id="aide-contact-courriel">${aVenir ?? ''} Un courriel déjà parti ou revenu ne repart pas de lui-même : la lettre d’information, le livret du bail glissant ou le résumé du protocole se renvoient depuis « Documents » (« Envoyer par courriel au ménage »). Inutile pour arrêter les courriels.</p></div>
+<p class="aide" id="aide-contact-courriel">${aVenir ?? ''} Un courriel déjà parti ou revenu ne repart pas de lui-même${aRenvoyer.length ? ` : ${aRenvoyer.map((d) => `« ${LIBELLES_DOCUMENTS[d]} »`).join(', ')} se renvoie depuis « Documents » (« Envoyer par courriel au ménage »)` : ''}. Inutile pour arrêter les courriels.</p></div>
 <div class="boutons"><button type="submit">Enregistrer</button></div></form></details>`;
 }
 
