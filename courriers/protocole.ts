@@ -217,12 +217,33 @@ export function avenant(x: {
   plan: PlanApurement;
   indemniteOccupation: number;
 }): Courriel {
-  const fin = dateEnFrancais(x.jusquau);
+  // Son dernier jour, comme le journal et les courriels à l'occupant (le terme est le lendemain).
+  const fin = dateEnFrancais(veilleDe(x.jusquau));
   return {
     sujet: `Avenant au protocole : prolongation jusqu’au ${fin} (dossier ${x.ref})`,
     paragraphes: [
       `Un avenant au protocole de cohésion sociale du dossier ${x.ref}, signé le ${dateEnFrancais(x.signeLe)}, prolonge le protocole de ${x.prolongationMois} mois, jusqu’au ${fin}, avec un plan d’apurement renégocié : dette de ${euros(x.plan.dette)}, ${euros(x.plan.mensualite)} par mois.`,
       `Indemnité d’occupation : ${euros(x.indemniteOccupation)} par mois. L’association poursuit l’intermédiation et l’accompagnement renforcé.`,
+    ],
+  };
+}
+
+/** À l'occupant qui accepte les courriels : l'avenant qu'il a signé, ses nouveaux engagements, et qui appeler. */
+export function avenantAuMenage(x: {
+  programme: OperateurAJoindre;
+  signeLe: string;
+  prolongationMois: number;
+  jusquau: Jour;
+  plan: PlanApurement;
+  indemniteOccupation: number;
+}): Courriel {
+  return {
+    sujet: 'Votre protocole de cohésion sociale est prolongé',
+    paragraphes: [
+      `L’avenant que vous avez signé le ${dateEnFrancais(x.signeLe)} prolonge votre protocole de ${x.prolongationMois} mois, jusqu’au ${dateEnFrancais(veilleDe(x.jusquau))} : tant que vous le respectez, l’expulsion reste suspendue et vous restez dans votre logement.`,
+      `Chaque mois, vous payez l’indemnité d’occupation de ${euros(x.indemniteOccupation)} et ${euros(x.plan.mensualite)} pour rembourser votre dette (plan d’apurement renégocié).`,
+      'Le résumé de votre protocole, à jour, est joint à ce courriel : gardez-le avec votre protocole.',
+      phraseQuiAppeler(x.programme),
     ],
   };
 }

@@ -125,6 +125,15 @@ const exemplesProtocole: Record<string, () => Courriel | Record<string, Courriel
       plan: { dette: 1210.4, mensualite: 60 },
       indemniteOccupation: 420,
     }),
+  avenantAuMenage: () =>
+    protocole.avenantAuMenage({
+      programme,
+      signeLe: '2029-02-10',
+      prolongationMois: 12,
+      jusquau: '2030-03-01',
+      plan: { dette: 1210.4, mensualite: 60 },
+      indemniteOccupation: 420,
+    }),
   bilan: () =>
     protocole.bilan({
       ref,
@@ -296,6 +305,9 @@ describe('les courriers des parcours, en français', () => {
     expect(texte('protocole.nouveauBailNonSigne')).toContain('Le bailleur a reçu 2 rappels.');
     // La période du protocole finit la veille de son terme (24 mois à partir du 1er mars 2027).
     expect(texte('protocole.protocoleSigneAuMenage')).toContain('du 1er mars 2027 au 28 février 2029');
+    // L'avenant dit le même dernier jour à l'occupant et aux partenaires : la veille du terme.
+    expect(texte('protocole.avenantAuMenage')).toContain('prolonge votre protocole de 12 mois, jusqu’au 28 février 2030 :');
+    expect(texte('protocole.avenant')).toContain('jusqu’au 28 février 2030,');
     expect(veilleDe('2027-04-01').toISOString().slice(0, 10)).toBe('2027-03-31'); // veille d'un passage à l'heure d'été
     expect(veilleDe(new Date('2026-10-31T23:00:00Z')).toISOString().slice(0, 10)).toBe('2026-10-31'); // minuit du 1er novembre à Paris
     // Le terme du protocole dit au passé une fois atteint, au présent avant (derniers mois payés d'avance).

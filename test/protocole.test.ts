@@ -719,6 +719,20 @@ describe('protocole post-résiliation', () => {
     // Le message suivant de l'étape prise est accepté aussitôt.
     await handle.executeUpdate(accompagnementUpdate, { args: [msg({ nature: 'visite_domicile' as const })] });
     for (const a of [BAILLEUR, CCAPEX, PREFECTURE]) await attendreCourriel(a, ref, 'Avenant au protocole : prolongation jusqu’au');
+    // Les partenaires lisent le même dernier jour que le journal et l'occupant (la veille du terme).
+    const fin = /jusqu’au (.+) \(dossier/.exec((await attendreCourriel(BAILLEUR, ref, 'Avenant au protocole')).sujet)![1]!;
+    expect((await handle.query(etatQuery)).journal.find((j) => j.type === 'avenant')!.resume).toContain(`jusqu’au ${fin} ;`);
+    // L'occupant, qui accepte les courriels : ses nouveaux engagements et son résumé à jour (patched('avenant-a-l-occupant')).
+    const aLOccupant = await banc.courriels.waitFor(
+      (m) =>
+        m.a.includes('josiane.lefebure@exemple.fr') &&
+        m.sujet === 'Votre protocole de cohésion sociale est prolongé' &&
+        m.piecesJointes.some((p) => p.filename === `resume-protocole-${ref}.pdf`),
+    );
+    expect(aLOccupant.texte).toContain(`prolonge votre protocole de 6 mois, jusqu’au ${fin} :`);
+    expect(aLOccupant.texte).toMatch(/420\s€ et 80\s€ pour rembourser votre dette \(plan d’apurement renégocié\)/);
+    const resumeAJour = (await lirePdf(aLOccupant.piecesJointes[0]!.contenu)).plat;
+    expect(resumeAJour).toContain('Durée totale (avenants compris) 7 mois');
     const etat = await jusqua(handle, (e) => e.echeances.some((x) => x.id === 'visite' && x.statut === 'en_cours'), 'visite suivante prévue');
     expect(etat.etape).toBe('suivi_protocole');
     expect(
@@ -852,6 +866,31 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'resume-occupant')('enreg
     const avis = await attendreCourriel(BAILLEUR, ref, 'Nouveau bail à signer avant le');
     expect((await appel('POST', `/liens/${jetonDe(avis)}`, { signeLe: await aujourdhui(handle) })).status).toBe(200);
     await enregistrerALaFin(handle, 'protocole-resume-occupant-v1.json', ['signature-au-menage', 'resume-a-l-occupant']);
+  });
+});
+
+// `ENREGISTRER_HISTORIQUES=avenant-occupant` : l'occupant reçoit l'avenant et son résumé à jour.
+describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'avenant-occupant')('enregistrement de l’avenant à l’occupant', () => {
+  it('enregistre un protocole prolongé par avenant, annoncé à l’occupant', async () => {
+    const { handle, ref } = await lancer({ reference: 'REJEU-AVENANT-OCCUPANT' });
+    await etape(handle, 'signature_protocole');
+    await signer(handle, { dureeMois: 1 });
+    await moisPaye(handle, 'refuse');
+    await etape(handle, 'terme_non_respecte');
+    await handle.executeUpdate(avenantUpdate, {
+      args: [msg({ signeLe: await aujourdhui(handle), prolongationMois: 1, planApurement: { dette: 2000, mensualite: 80 } })],
+    });
+    await banc.courriels.waitFor(
+      (m) => m.sujet === 'Votre protocole de cohésion sociale est prolongé' && m.piecesJointes.some((p) => p.filename === `resume-protocole-${ref}.pdf`),
+    );
+    await moisPaye(handle);
+    // Le mois manqué avant l'avenant, régularisé : le protocole est respecté.
+    const etat = await etape(handle, 'terme_non_respecte');
+    const manque = (etat.details.paiements as { mois: Array<{ mois: string; statut: string }> }).mois.find((x) => x.statut === 'impaye')!.mois;
+    await handle.executeUpdate(paiementUpdate, { args: [msg({ mois: manque, statut: 'paye' as const })] });
+    await etape(handle, 'nouveau_bail');
+    await handle.executeUpdate(nouveauBailUpdate, { args: [msg({ signeLe: await aujourdhui(handle) })] });
+    await enregistrerALaFin(handle, 'protocole-avenant-occupant-v1.json', ['avenant-a-l-occupant']);
   });
 });
 

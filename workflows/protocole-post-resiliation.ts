@@ -666,6 +666,21 @@ async function informerDeLAvenant(c: Protocole, x: Avenant, jusquau: Date): Prom
       ...(role !== 'prefecture' ? { joindre: [{ document: 'resume-protocole' as const }] } : {}),
     });
   }
+  // L'occupant qui accepte les courriels : ses nouveaux engagements, avec son résumé à jour.
+  const aLOccupant = auMenage(c.e.menage, 'l’occupant');
+  if (aLOccupant && patched('avenant-a-l-occupant'))
+    await notifier(c.p, {
+      a: aLOccupant,
+      ...courriels.avenantAuMenage({
+        programme: c.e.programme,
+        signeLe: x.signeLe,
+        prolongationMois: x.prolongationMois,
+        jusquau,
+        plan: x.planApurement,
+        indemniteOccupation: c.s.protocole!.indemniteOccupation,
+      }),
+      joindre: [{ document: 'resume-protocole', lecteur: 'menage' }],
+    });
 }
 
 function messagesDeLaFin(c: Protocole): void {
