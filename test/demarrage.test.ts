@@ -49,10 +49,14 @@ function lancer(env: NodeJS.ProcessEnv): Lancement {
   proc.stdout!.setEncoding('utf8').on('data', (d: string) => (texte += d));
   proc.stderr!.setEncoding('utf8').on('data', (d: string) => (texte += d));
   let fini = false;
+  // La sortie complète n'est lue qu'à la fermeture des tubes (« close ») : « exit » peut arriver avant
+  // les dernières lignes (« Tout est arrêté. »), surtout sur une machine chargée. Au plus 10 s après
+  // « exit » : un petit-enfant qui garderait le tube ouvert ne bloque pas l'essai (il est compté à part).
+  const ferme = new Promise<void>((ok) => proc.once('close', () => ok()));
   const fin = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((ok) =>
     proc.once('exit', (code, signal) => {
       fini = true;
-      ok({ code, signal });
+      void Promise.race([ferme, new Promise((delai) => setTimeout(delai, 10_000))]).then(() => ok({ code, signal }));
     }),
   );
   return { proc, sortie: () => texte, fin, termine: () => fini };
