@@ -83,7 +83,8 @@ describe('document OpenAPI', () => {
         let texte = '';
         p.stdout.setEncoding('utf8').on('data', (d: string) => (texte += d));
         p.stderr.setEncoding('utf8').on('data', (d: string) => (texte += d));
-        p.on('exit', (c) => ok({ code: c, sortie: texte }));
+        // « close » : après la fin du processus ET la lecture de toute sa sortie (« exit » peut la précéder).
+        p.on('close', (c) => ok({ code: c, sortie: texte }));
       });
     const moities = await Promise.all([lancerSt(['--include-path-regex', MESSAGES]), lancerSt(['--exclude-path-regex', MESSAGES])]);
     const code = moities.every((m) => m.code === 0) ? 0 : (moities.find((m) => m.code !== 0)?.code ?? null);
