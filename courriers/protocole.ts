@@ -208,15 +208,18 @@ export function constaterLaRupture(x: { ref: string; manques: string[] }): Lien 
   };
 }
 
-/** Au bailleur, à la CCAPEX et à la préfecture : un avenant prolonge le protocole. */
-export function avenant(x: {
-  ref: string;
+/** Un avenant signé, tel que les courriels l'annoncent (aux partenaires, à l'occupant). */
+interface AvenantAnnonce {
   signeLe: string;
   prolongationMois: number;
+  /** Le nouveau terme (le lendemain du dernier jour). */
   jusquau: Jour;
   plan: PlanApurement;
   indemniteOccupation: number;
-}): Courriel {
+}
+
+/** Au bailleur, à la CCAPEX et à la préfecture : un avenant prolonge le protocole. */
+export function avenant(x: AvenantAnnonce & { ref: string }): Courriel {
   // Son dernier jour, comme le journal et les courriels à l'occupant (le terme est le lendemain).
   const fin = dateEnFrancais(veilleDe(x.jusquau));
   return {
@@ -229,14 +232,7 @@ export function avenant(x: {
 }
 
 /** À l'occupant qui accepte les courriels : l'avenant qu'il a signé, ses nouveaux engagements, et qui appeler. */
-export function avenantAuMenage(x: {
-  programme: OperateurAJoindre;
-  signeLe: string;
-  prolongationMois: number;
-  jusquau: Jour;
-  plan: PlanApurement;
-  indemniteOccupation: number;
-}): Courriel {
+export function avenantAuMenage(x: AvenantAnnonce & { programme: OperateurAJoindre }): Courriel {
   return {
     sujet: 'Votre protocole de cohésion sociale est prolongé',
     paragraphes: [
