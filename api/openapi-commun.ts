@@ -96,12 +96,25 @@ const REPONSES_PROBLEMES = {
   TropDEnvois: {
     code: 429,
     description: `Déjà ${ENVOIS_AU_MENAGE_PAR_JOUR} documents envoyés au ménage de ce dossier en 24 heures : le prochain part après le délai de l’en-tête Retry-After.`,
+    exemple: {
+      type: '/problemes/trop-de-tentatives',
+      title: 'Trop d’envois',
+      status: 429,
+      detail: `Déjà ${ENVOIS_AU_MENAGE_PAR_JOUR} documents envoyés au ménage de ce dossier en 24 heures : le prochain pourra partir dans 3 h 20 min. Vous pouvez aussi lui remettre le document.`,
+    },
   },
   TropDeTentatives: {
     code: 429,
     description: 'Trop d’échecs de connexion (identifiant ou adresse), ou délai progressif en cours : attendre le délai de l’en-tête Retry-After.',
   },
-} as const satisfies Record<string, { code: keyof typeof EXEMPLES_PROBLEMES; description: string }>;
+} as const satisfies Record<
+  string,
+  {
+    code: keyof typeof EXEMPLES_PROBLEMES;
+    description: string;
+    /** Sinon l'exemple commun de ce code. */ exemple?: { type: string; title: string; status: number; detail: string };
+  }
+>;
 
 export type NomProbleme = keyof typeof REPONSES_PROBLEMES;
 
@@ -132,7 +145,9 @@ export class DocumentEnConstruction {
     for (const [nom, r] of Object.entries(REPONSES_PROBLEMES)) {
       this.registre.registerComponent('responses', nom, {
         description: r.description,
-        content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Probleme' }, example: EXEMPLES_PROBLEMES[r.code] } },
+        content: {
+          'application/problem+json': { schema: { $ref: '#/components/schemas/Probleme' }, example: 'exemple' in r ? r.exemple : EXEMPLES_PROBLEMES[r.code] },
+        },
       });
     }
   }

@@ -2,8 +2,8 @@
  * Parcours « protocole post-résiliation » (reims-april-protocole) sur le vrai serveur Temporal :
  * protocole respecté puis nouveau bail ; nouveau bail en retard (rappels, escalade) ; rupture
  * après des manquements répétés ; rupture pendant la trêve hivernale ; avenants dans et hors du
- * cadre légal ; clôture en échec refusée sans orientation ; 5 ans de protocole en plusieurs
- * exécutions (continue-as-new) sans rien perdre ; liens de paiement mensuels par courriel (vrai
+ * cadre légal ; clôture en échec refusée sans orientation ; protocole en plusieurs exécutions
+ * (continue-as-new ; les 5 ans : test/protocole-cinq-ans.test.ts) ; liens de paiement mensuels par courriel (vrai
  * SMTP), réponses par la mise à jour ou par la page du lien ; historiques de rejeu enregistrés ici (rejoués par test/rejeu.test.ts).
  *
  * Chaque parcours a sa propre horloge (saut de temps par workflow) : un test l'avance
