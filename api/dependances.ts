@@ -17,6 +17,8 @@ export interface OptionsApi {
   publicBaseUrl: string;
   /** Durée de vie d'une session (ISO 8601, ex. PT8H). */
   sessionTtl: string;
+  /** Documents envoyés au plus au ménage d'un même dossier sur 24 heures (ENVOIS_MENAGE_PAR_JOUR, 5 par défaut). */
+  envoisAuMenageParJour?: number;
   /** Interface Temporal (liens dans /docs et la page d'accueil). */
   temporalUiUrl?: string;
   /** Boîte de réception du mail catcher (installation de démonstration). */

@@ -5,7 +5,8 @@
  * dans le système d'enregistrement (rate-limiter-flexible, table `limites_connexion`, sous ses
  * propres préfixes) : toutes les API la partagent. Une même requête (même `requestId`) rejouée n'est
  * comptée qu'une fois ; un envoi que le parcours refuse est rendu. Les clés sont des empreintes à
- * clé (`Coffre.empreinteCle`), comme celles des connexions.
+ * clé (`Coffre.empreinteCle`), comme celles des connexions. Le nombre se règle par
+ * `ENVOIS_MENAGE_PAR_JOUR` (5 par défaut).
  */
 import { RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
 import type { BaseDeDonnees } from '../base';
@@ -13,7 +14,7 @@ import type { Coffre } from '../securite/coffre';
 import { clientLimites } from './auth';
 import { Probleme } from './problemes';
 
-/** Combien de documents partent au plus au ménage d'un même dossier sur 24 heures glissantes. */
+/** Combien de documents partent au plus, par défaut, au ménage d'un même dossier sur 24 heures glissantes. */
 export const ENVOIS_AU_MENAGE_PAR_JOUR = 5;
 const JOUR_S = 24 * 3600;
 
@@ -21,17 +22,20 @@ interface Limites {
   parDossier: RateLimiterPostgres;
   requetes: RateLimiterPostgres;
 }
-const limites = new WeakMap<BaseDeDonnees, Limites>();
+/** Par base, puis par nombre d'envois permis (un seul en pratique : celui de la configuration). */
+const limites = new WeakMap<BaseDeDonnees, Map<number, Limites>>();
 
-function limitesDe(db: BaseDeDonnees): Limites {
-  let l = limites.get(db);
+function limitesDe(db: BaseDeDonnees, parJour: number): Limites {
+  let parNombre = limites.get(db);
+  if (!parNombre) limites.set(db, (parNombre = new Map()));
+  let l = parNombre.get(parJour);
   if (!l) {
     const commun = { storeClient: clientLimites(db), storeType: 'client', tableName: 'limites_connexion', tableCreated: true, duration: JOUR_S };
     l = {
-      parDossier: new RateLimiterPostgres({ ...commun, keyPrefix: 'envoi-menage', points: ENVOIS_AU_MENAGE_PAR_JOUR }),
+      parDossier: new RateLimiterPostgres({ ...commun, keyPrefix: 'envoi-menage', points: parJour }),
       requetes: new RateLimiterPostgres({ ...commun, keyPrefix: 'envoi-menage-requete', points: 1 }),
     };
-    limites.set(db, l);
+    parNombre.set(parJour, l);
   }
   return l;
 }
@@ -49,11 +53,12 @@ function attente(ms: number): string {
  * limite) ; renvoie de quoi le rendre si le parcours le refuse ensuite.
  */
 export async function retenirEnvoiAuMenage(
-  deps: { base: BaseDeDonnees; coffre: Pick<Coffre, 'empreinteCle'> },
+  deps: { base: BaseDeDonnees; coffre: Pick<Coffre, 'empreinteCle'>; options?: { envoisAuMenageParJour?: number } },
   workflowId: string,
   requestId: string,
 ): Promise<{ rendre(): Promise<void> }> {
-  const { parDossier, requetes } = limitesDe(deps.base);
+  const parJour = deps.options?.envoisAuMenageParJour ?? ENVOIS_AU_MENAGE_PAR_JOUR;
+  const { parDossier, requetes } = limitesDe(deps.base, parJour);
   const dossier = deps.coffre.empreinteCle('limite-envoi-menage', workflowId);
   const requete = deps.coffre.empreinteCle('limite-envoi-menage-requete', `${workflowId}/${requestId}`);
   const rien = { rendre: async () => undefined };
@@ -72,7 +77,7 @@ export async function retenirEnvoiAuMenage(
     await Promise.all([parDossier.reward(dossier, 1), requetes.delete(requete)]);
     throw new Probleme(
       429,
-      `Déjà ${ENVOIS_AU_MENAGE_PAR_JOUR} documents envoyés au ménage de ce dossier en 24 heures : le prochain pourra partir dans ${attente(e.msBeforeNext)}. Vous pouvez aussi lui remettre le document.`,
+      `Déjà ${parJour === 1 ? 'un document envoyé' : `${parJour} documents envoyés`} au ménage de ce dossier en 24 heures : le prochain pourra partir dans ${attente(e.msBeforeNext)}. Vous pouvez aussi lui remettre le document.`,
       { title: 'Trop d’envois', retryAfter: Math.max(1, Math.ceil(e.msBeforeNext / 1000)) },
     );
   }

@@ -103,6 +103,7 @@ export async function demarrerApi(config: Config, services: Services, opts: Opti
     options: {
       publicBaseUrl: config.PUBLIC_BASE_URL,
       sessionTtl: config.SESSION_TTL,
+      envoisAuMenageParJour: config.ENVOIS_MENAGE_PAR_JOUR,
       temporalUiUrl,
       mailInboxUrl: opts.mailInboxUrl ?? config.MAIL_INBOX_URL,
       codecCorsOrigin: opts.codecCorsOrigin ?? origineDe(temporalUiUrl),

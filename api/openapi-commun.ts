@@ -95,7 +95,7 @@ const REPONSES_PROBLEMES = {
   TypeContenu: { code: 415, description: 'Le corps doit être du JSON (Content-Type: application/json), en UTF-8.' },
   TropDEnvois: {
     code: 429,
-    description: `Déjà ${ENVOIS_AU_MENAGE_PAR_JOUR} documents envoyés au ménage de ce dossier en 24 heures : le prochain part après le délai de l’en-tête Retry-After.`,
+    description: `Trop de documents envoyés au ménage de ce dossier en 24 heures (${ENVOIS_AU_MENAGE_PAR_JOUR} par défaut, selon la configuration du serveur) : le prochain part après le délai de l’en-tête Retry-After.`,
     exemple: {
       type: '/problemes/trop-de-tentatives',
       title: 'Trop d’envois',

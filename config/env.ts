@@ -46,6 +46,13 @@ export const configSchema = z
     STAFF_ACCOUNTS_FILE: fichier.optional(),
     DEMO_ACCOUNTS: booleen.default(false),
     SESSION_TTL: z.string().refine(estDureeIso, 'durée ISO 8601 attendue (ex. PT8H)').default('PT8H'),
+    /** Combien de documents partent au plus au ménage d'un même dossier sur 24 heures (api/limite-envois.ts). */
+    ENVOIS_MENAGE_PAR_JOUR: z.coerce
+      .number({ error: 'nombre d’envois attendu (ex. 5)' })
+      .int('nombre entier d’envois')
+      .min(1, 'au moins 1')
+      .max(50, '50 au plus')
+      .default(5),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     /**
      * Mémoire que le worker peut occuper (Mio) : le cache des parcours en est déduit (voir

@@ -201,4 +201,22 @@ describe('limite des envois au ménage', () => {
     vi.setSystemTime(Date.now() + 21 * 3600_000);
     await retenirEnvoiAuMenage(deps, dossier, 'le-lendemain');
   });
+
+  it('le nombre d’envois réglé (ENVOIS_MENAGE_PAR_JOUR) : dit dans le refus ; un autre réglage compte au même endroit', async () => {
+    const base = await processus();
+    const dossier = `loiret-ahu--REGLE-${Date.now()}`;
+    const un = { ...base, options: { envoisAuMenageParJour: 1 } };
+    await retenirEnvoiAuMenage(un, dossier, 'premier');
+    const refus = await retenirEnvoiAuMenage(un, dossier, 'second').catch((e: unknown) => (e as Probleme).detail);
+    expect(refus).toBe(
+      'Déjà un document envoyé au ménage de ce dossier en 24 heures : le prochain pourra partir dans 24 h. Vous pouvez aussi lui remettre le document.',
+    );
+    // Un serveur réglé à 3 compte le même dossier au même endroit : l'envoi déjà fait y est.
+    const trois = { ...base, options: { envoisAuMenageParJour: 3 } };
+    await retenirEnvoiAuMenage(trois, dossier, 'second');
+    await retenirEnvoiAuMenage(trois, dossier, 'troisieme');
+    expect(await retenirEnvoiAuMenage(trois, dossier, 'quatrieme').catch((e: unknown) => (e as Probleme).detail)).toMatch(
+      /^Déjà 3 documents envoyés au ménage de ce dossier en 24 heures/,
+    );
+  });
 });

@@ -53,6 +53,7 @@ describe('lireConfig : valeurs par défaut', () => {
       PORT: 3000,
       DEMO_ACCOUNTS: false,
       SESSION_TTL: 'PT8H',
+      ENVOIS_MENAGE_PAR_JOUR: 5,
       LOG_LEVEL: 'info',
       LINK_SIGNING_KEYS: CLES.LINK_SIGNING_KEYS,
       PAYLOAD_ENCRYPTION_KEYS: CLES.PAYLOAD_ENCRYPTION_KEYS,
@@ -78,6 +79,7 @@ describe('lireConfig : valeurs par défaut', () => {
       PUBLIC_BASE_URL: 'https://prevention.example',
       TEMPORAL_ADDRESS: 'temporal.example:7233',
       SESSION_TTL: 'PT12H',
+      ENVOIS_MENAGE_PAR_JOUR: '2',
       LOG_LEVEL: 'warn',
       DEMO_ACCOUNTS: 'oui',
       MAIL_FROM: 'CCAS <ccas@ville.example>',
@@ -87,6 +89,7 @@ describe('lireConfig : valeurs par défaut', () => {
     expect(c.PUBLIC_BASE_URL).toBe('https://prevention.example');
     expect(c.TEMPORAL_ADDRESS).toBe('temporal.example:7233');
     expect(c.SESSION_TTL).toBe('PT12H');
+    expect(c.ENVOIS_MENAGE_PAR_JOUR).toBe(2);
     expect(c.LOG_LEVEL).toBe('warn');
     expect(c.DEMO_ACCOUNTS).toBe(true);
     expect(lireConfig({ ...CLES, DEMO_ACCOUNTS: 'non' }).DEMO_ACCOUNTS).toBe(false);
@@ -121,6 +124,10 @@ describe('lireConfig : une valeur invalide arrête le démarrage avec la variabl
     ['STAFF_ACCOUNTS_FILE', '/introuvable/comptes.json', /fichier introuvable/],
     ['WORKER_MEMOIRE_MIO', 'beaucoup', /nombre de mégaoctets attendu/],
     ['WORKER_MEMOIRE_MIO', '128', /au moins 256 Mio/],
+    ['ENVOIS_MENAGE_PAR_JOUR', 'cinq', /nombre d’envois attendu/],
+    ['ENVOIS_MENAGE_PAR_JOUR', '0', /au moins 1/],
+    ['ENVOIS_MENAGE_PAR_JOUR', '2.5', /nombre entier d’envois/],
+    ['ENVOIS_MENAGE_PAR_JOUR', '500', /50 au plus/],
     ['RETOURS_COURRIEL', 'retours+x@ccas.example', /adresse attendue, sans « \+ »/],
     ['RETOURS_COURRIEL', 'pas une adresse', /adresse attendue/],
   ])('%s=%s', (variable, valeur, raison) => {
