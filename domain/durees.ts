@@ -113,7 +113,6 @@ export function minuitDeParis(jour: string): Date {
   return new Date(depuisHeureDeParis(Date.parse(`${jour}T00:00:00.000Z`)));
 }
 
-/** Le jour (AAAA-MM-JJ) d'un instant à Paris. */
 /**
  * Le dernier jour d'une période qui finit au `terme` (premier jour après elle) : un protocole de
  * 24 mois commencé le 1er décembre 2026 court jusqu'au 30 novembre 2028. Midi la veille, à Paris,
@@ -121,6 +120,7 @@ export function minuitDeParis(jour: string): Date {
  */
 export const veilleDe = (terme: Date | string): Date => new Date(new Date(terme).getTime() - 12 * 3_600_000);
 
+/** Le jour (AAAA-MM-JJ) d'un instant à Paris. */
 export function jourDeParis(date: Date | string): string {
   return heureDeParis(date).toISOString().slice(0, 10);
 }
@@ -130,6 +130,62 @@ export function dateEnFrancais(date: Date | string): string {
   const paris = heureDeParis(date);
   const jour = paris.getUTCDate();
   return `${jour === 1 ? '1er' : jour} ${MOIS[paris.getUTCMonth()]} ${paris.getUTCFullYear()}`;
+}
+
+const JOURS = ['dimanche', 'lundi', 'mardi', 'mercredi', 'jeudi', 'vendredi', 'samedi'];
+
+/** « lundi 21 décembre 2026 » : le jour à Paris, avec son nom (une date limite donnée à un partenaire). */
+export function jourEnFrancais(date: Date | string): string {
+  return `${JOURS[heureDeParis(date).getUTCDay()]} ${dateEnFrancais(date)}`;
+}
+
+/** Le jour suivant (AAAA-MM-JJ). */
+function lendemain(jour: string): string {
+  return new Date(Date.parse(`${jour}T12:00:00.000Z`) + 86_400_000).toISOString().slice(0, 10);
+}
+
+/**
+ * Les jours fériés légaux de métropole d'une année (code du travail, art. L3133-1), en AAAA-MM-JJ :
+ * 1er janvier, lundi de Pâques, 1er et 8 mai, Ascension, lundi de Pentecôte, 14 juillet, 15 août,
+ * 1er et 11 novembre, 25 décembre. Pâques par l'algorithme grégorien (Meeus, Jones, Butcher) : calcul
+ * pur, utilisable dans les workflows.
+ */
+export function joursFeries(annee: number): string[] {
+  const a = annee % 19;
+  const b = Math.floor(annee / 100);
+  const c = annee % 100;
+  const d = Math.floor(b / 4);
+  const e = b % 4;
+  const f = Math.floor((b + 8) / 25);
+  const g = Math.floor((b - f + 1) / 3);
+  const h = (19 * a + b - d - g + 15) % 30;
+  const i = Math.floor(c / 4);
+  const k = c % 4;
+  const l = (32 + 2 * e + 2 * i - h - k) % 7;
+  const m = Math.floor((a + 11 * h + 22 * l) / 451);
+  const mois = Math.floor((h + l - 7 * m + 114) / 31);
+  const jour = ((h + l - 7 * m + 114) % 31) + 1;
+  const paques = Date.UTC(annee, mois - 1, jour, 12);
+  const apresPaques = (n: number) => new Date(paques + n * 86_400_000).toISOString().slice(0, 10);
+  const fixes = ['01-01', '05-01', '05-08', '07-14', '08-15', '11-01', '11-11', '12-25'].map((j) => `${annee}-${j}`);
+  return [...fixes, apresPaques(1), apresPaques(39), apresPaques(50)].sort();
+}
+
+/** Un jour ouvré (AAAA-MM-JJ) : du lundi au vendredi, hors jours fériés. */
+export function estJourOuvre(jour: string): boolean {
+  const semaine = new Date(`${jour}T12:00:00.000Z`).getUTCDay();
+  return semaine !== 0 && semaine !== 6 && !joursFeries(Number(jour.slice(0, 4))).includes(jour);
+}
+
+/**
+ * La fin (23 h 59 min 59,999 s à Paris) du jour où tombe `instant`, ou du premier jour ouvré qui
+ * suit si c'est un samedi, un dimanche ou un jour férié : la date limite d'une réponse demandée à
+ * un partenaire, qu'il lit « au plus tard le lundi 21 décembre 2026 », jamais un dimanche à 14 h.
+ */
+export function finDeJourOuvre(instant: Date): Date {
+  let jour = jourDeParis(instant);
+  while (!estJourOuvre(jour)) jour = lendemain(jour);
+  return new Date(minuitDeParis(lendemain(jour)).getTime() - 1);
 }
 
 /** « chaque mois », « toutes les 2 semaines », « tous les 3 mois » : le rythme d'un intervalle. */

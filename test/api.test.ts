@@ -528,7 +528,7 @@ describe('parcours : messages, affectation, clôture, liens', () => {
       expect(r.texte).toContain('Validation du plan d’aide avec une mesure ASLL');
       expect(r.texte).toContain('Mesure recommandée : ASLL de 6 mois.');
       expect(r.texte).toContain('Plan d’apurement proposé : 50 € par mois.');
-      expect(r.texte).toContain('Réponse attendue avant le');
+      expect(r.texte).toContain('Réponse attendue au plus tard le');
       expect(r.texte).toMatch(/<label for="decision-approuve">/);
       expect(r.texte).toContain(`action="/liens/${token}"`);
       // Qui appeler : l'opérateur du dispositif, nommé avec son téléphone et son adresse électronique.

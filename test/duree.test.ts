@@ -9,6 +9,10 @@ import {
   heureDeParis,
   dureeEnFrancais,
   estDureeIso,
+  estJourOuvre,
+  finDeJourOuvre,
+  jourEnFrancais,
+  joursFeries,
   lireDuree,
   periodiciteEnFrancais,
   retirerDuree,
@@ -292,5 +296,48 @@ describe('jours de Paris (dates AAAA-MM-JJ des protocoles et des mesures)', () =
   });
   it('le jour à Paris du 31 décembre 2026 à 23 h 30 UTC est le 1er janvier 2027', () => {
     expect(jourDeParis(new Date('2026-12-31T23:30:00Z'))).toBe('2027-01-01');
+  });
+});
+
+describe('jours ouvrés et date limite d’un partenaire (fin du jour ouvré, à Paris)', () => {
+  it.each([
+    // Pâques : 5 avril 2026, 28 mars 2027, 16 avril 2028, 1er avril 2029 ; Ascension = Pâques + 39 ; Pentecôte + 50.
+    [2026, ['2026-04-06', '2026-05-14', '2026-05-25']],
+    [2027, ['2027-03-29', '2027-05-06', '2027-05-17']],
+    [2028, ['2028-04-17', '2028-05-25', '2028-06-05']],
+    [2029, ['2029-04-02', '2029-05-10', '2029-05-21']],
+  ] as const)('les jours fériés mobiles de %i (lundi de Pâques, Ascension, lundi de Pentecôte)', (annee, mobiles) => {
+    const feries = joursFeries(annee);
+    expect(feries).toHaveLength(11);
+    for (const j of mobiles) expect(feries).toContain(j);
+    for (const j of ['01-01', '05-01', '05-08', '07-14', '08-15', '11-01', '11-11', '12-25']) expect(feries).toContain(`${annee}-${j}`);
+  });
+
+  it('un jour ouvré : du lundi au vendredi, hors jours fériés', () => {
+    expect(estJourOuvre('2026-12-18')).toBe(true); // vendredi
+    expect(estJourOuvre('2026-12-19')).toBe(false); // samedi
+    expect(estJourOuvre('2026-12-20')).toBe(false); // dimanche
+    expect(estJourOuvre('2026-12-25')).toBe(false); // Noël, un vendredi
+    expect(estJourOuvre('2027-05-06')).toBe(false); // Ascension, un jeudi
+    expect(estJourOuvre('2027-05-07')).toBe(true); // le vendredi du pont : ouvré
+  });
+
+  it.each([
+    // [instant où le délai tombe, fin du jour ouvré attendue (UTC), ce que lit le partenaire]
+    ['2026-12-16T13:01:06Z', '2026-12-16T22:59:59.999Z', 'mercredi 16 décembre 2026'], // un mercredi : le soir même
+    ['2026-12-20T13:01:06Z', '2026-12-21T22:59:59.999Z', 'lundi 21 décembre 2026'], // un dimanche : le lundi
+    ['2026-12-19T23:30:00Z', '2026-12-21T22:59:59.999Z', 'lundi 21 décembre 2026'], // samedi 23 h 30 UTC : dimanche 0 h 30 à Paris
+    ['2026-12-24T22:30:00Z', '2026-12-24T22:59:59.999Z', 'jeudi 24 décembre 2026'], // 23 h 30 à Paris : le jour même, jusqu'à minuit
+    ['2026-12-24T23:30:00Z', '2026-12-28T22:59:59.999Z', 'lundi 28 décembre 2026'], // Noël (vendredi) à Paris, puis le week-end
+    ['2026-12-31T23:30:00Z', '2027-01-04T22:59:59.999Z', 'lundi 4 janvier 2027'], // le Nouvel An (vendredi) à Paris, puis le week-end
+    ['2027-03-27T10:00:00Z', '2027-03-30T21:59:59.999Z', 'mardi 30 mars 2027'], // samedi, passage à l'heure d'été, lundi de Pâques : le mardi
+    ['2027-05-06T09:00:00Z', '2027-05-07T21:59:59.999Z', 'vendredi 7 mai 2027'], // l'Ascension : le vendredi du pont
+    ['2027-10-30T09:00:00Z', '2027-11-02T22:59:59.999Z', 'mardi 2 novembre 2027'], // samedi, retour à l'heure d'hiver, Toussaint un lundi
+  ])('un délai qui tombe le %s : la réponse est attendue jusqu’au %s (%s à Paris)', (instant, fin, lu) => {
+    const limite = finDeJourOuvre(utc(instant));
+    expect(limite.toISOString()).toBe(fin);
+    expect(jourEnFrancais(limite)).toBe(lu);
+    // La dernière milliseconde du jour de Paris : la suivante est minuit, un autre jour.
+    expect(jourDeParis(limite)).not.toBe(jourDeParis(new Date(limite.getTime() + 1)));
   });
 });

@@ -523,7 +523,7 @@ describe('concarneau-iml', () => {
     expect(redirigee.texte).toMatch(/\/liens\/[A-Za-z0-9_.-]+/);
     const e = await jusqua(handle, (x) => x.journal.some((j) => j.type === 'validation_demandee'), 'demande au SIAO notée');
     expect(e.journal.find((j) => j.type === 'validation_demandee')!.resume).toMatch(
-      /^Demande envoyée au SIAO (.+) : « .+ », réponse attendue avant le .+ — redirigé : l’adresse du destinataire a été refusée par le serveur de courriel : inconnue ou erronée$/,
+      /^Demande envoyée au SIAO (.+) : « .+ », réponse attendue au plus tard le .+ — redirigé : l’adresse du destinataire a été refusée par le serveur de courriel : inconnue ou erronée$/,
     );
     expect((await demandeSiao(handle)).statut).toBe('en_attente');
     await clore(handle);

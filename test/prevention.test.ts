@@ -22,7 +22,7 @@ import {
 } from '../domain/prevention';
 import type { EtatParcours } from '../domain/vocabulaire';
 import { motifNonEligible } from '../domain/prevention';
-import { ajouterDuree, dateEnFrancais, heureDeParis, jourDeParis, minuitDeParis, retirerDuree } from '../domain/durees';
+import { ajouterDuree, dateEnFrancais, estJourOuvre, heureDeParis, jourDeParis, jourEnFrancais, minuitDeParis, retirerDuree } from '../domain/durees';
 import {
   CATALOGUE,
   apres,
@@ -664,7 +664,14 @@ describe('besancon-ccas', () => {
     await relancer();
     const premiere = (await jusqua(handle, (e) => e.demandes.length === 2)).demandes[1]!;
     await depasser(handle, `validation:${premiere.id}`);
-    await banc.courriels.waitFor((m) => m.sujet.startsWith('Sans réponse : Validation du plan d’aide avec une mesure ASLL (relance)') && dossier(ref)(m));
+    const alerte = await banc.courriels.waitFor(
+      (m) => m.sujet.startsWith('Sans réponse : Validation du plan d’aide avec une mesure ASLL (relance)') && dossier(ref)(m),
+    );
+    // La réponse était attendue jusqu'au soir d'un jour ouvré : l'alerte le dit, avec le nom du jour.
+    expect(alerte.texte).toContain(
+      `n’a pas répondu à la demande « Validation du plan d’aide avec une mesure ASLL (relance) », attendue au plus tard le ${jourEnFrancais(premiere.echeance)}.`,
+    );
+    expect(estJourOuvre(jourDeParis(premiere.echeance))).toBe(true);
     // De nouveau, la suite revient à la coordination (une seconde échéance « suite_departement »).
     let etat = await jusqua(handle, (e) => e.echeances.filter((x) => x.id === 'suite_departement').length === 2 && e.echeances.at(-1)!.statut === 'en_cours');
     expect(etat.etape).toBe('validation_departement');
@@ -756,7 +763,9 @@ describe('toulouse-declic', () => {
     expect(new Set(lignes).size).toBe(lignes.length);
     const seconde = etat.demandes.at(-1)!;
     // Deux semaines au calendrier de Paris (un changement d'heure peut tomber dedans) : le délai du programme.
-    expect(seconde.echeance).toBe(ajouterDuree(new Date(seconde.envoyeeLe), CATALOGUE.trouver('toulouse-declic')!.delais.validationBailleur!).toISOString());
+    expect(seconde.echeance).toBe(
+      finDuJourOuvreAttendue(ajouterDuree(new Date(seconde.envoyeeLe), CATALOGUE.trouver('toulouse-declic')!.delais.validationBailleur!)).toISOString(),
+    );
     await avancerApres(handle, seconde.echeance);
     etat = await etape(handle, 'suivi');
     expect(etat.demandes.at(-1)!.statut).toBe('expiree');
@@ -790,6 +799,66 @@ describe('toulouse-declic', () => {
     expect(etat.cloture!.issue).toBe('menage_met_fin');
     expect((etat.details.bilans as unknown[]).length).toBe(3);
     sansConfidentiel(courrielsBailleur('toulouse-declic', ref));
+  });
+});
+
+/**
+ * La fin (dernière milliseconde à Paris) du jour ouvré où tombe `instant`, ou du suivant : ce que
+ * l'essai attend d'une réponse demandée à un partenaire, compté ici jour par jour.
+ */
+function finDuJourOuvreAttendue(instant: Date): Date {
+  let jour = jourDeParis(instant);
+  while (!estJourOuvre(jour)) jour = new Date(Date.parse(`${jour}T12:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+  return new Date(minuitDeParis(new Date(Date.parse(`${jour}T12:00:00Z`) + 86_400_000).toISOString().slice(0, 10)).getTime() - 1);
+}
+
+/**
+ * Des plans envoyés au référent du bailleur pour que ses deux semaines finissent un jour chômé (le
+ * 25 décembre, un dimanche) : sa réponse reste attendue jusqu'au soir du jour ouvré suivant, et le
+ * lien le dit ; à la fin de ce jour-là, sans réponse, le plan tient.
+ */
+describe('toulouse-declic — réponse du référent jusqu’au soir d’un jour ouvré, à des dates données', () => {
+  const validation = CATALOGUE.trouver('toulouse-declic')!.delais.validationBailleur!;
+  const dimanche = (() => {
+    let jour = jourDeParis(new Date(Date.now() + 2 * 86_400_000));
+    while (new Date(`${jour}T12:00:00Z`).getUTCDay() !== 0) jour = new Date(Date.parse(`${jour}T12:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+    return new Date(minuitDeParis(jour).getTime() + 10 * 3_600_000);
+  })();
+  const cas = [
+    { nom: 'le délai tombe le 25 décembre', depart: retirerDuree(prochain(25, 12, 10, 0, ajouterDuree(new Date(), validation)), validation) },
+    { nom: 'le délai tombe un dimanche', depart: dimanche },
+  ];
+  it.each(cas.map((c) => [`${c.nom} (plan envoyé le ${jourEnFrancais(c.depart)})`, c.depart] as const))('%s', async (_nom, depart) => {
+    const catalogue = CATALOGUE.trouver('toulouse-declic')!;
+    const menage = menageEssai();
+    const entree: EntreePrevention = { programme: catalogue, menage, coordinateur: 'coord.essai', travailleurSocial: 'ts.alice', situation: situation() };
+    const handle = await demarrerLe(banc, depart, 'preventionPrecontentieuse', {
+      taskQueue: banc.taskQueue,
+      workflowId: `toulouse-declic--${menage.reference}`,
+      args: [entree],
+    });
+    await contactEtDiagnostic(handle);
+    await handle.executeUpdate(planAideUpdate, { args: [msg()({ actions: ['budget' as const], orientations: [] })] });
+    const demande = (await jusqua(handle, (e) => e.etape === 'validation_bailleur' && e.demandes.length === 1)).demandes[0]!;
+    const auTerme = ajouterDuree(new Date(demande.envoyeeLe), validation);
+    expect(estJourOuvre(jourDeParis(auTerme))).toBe(false);
+    const limite = finDuJourOuvreAttendue(auTerme);
+    expect(demande.echeance).toBe(limite.toISOString());
+    const lien = await banc.courriels.waitFor((m) => m.sujet.startsWith(OBJET_VALIDATION_REFERENT) && dossier(menage.reference)(m));
+    expect(lien.texte).toContain(`Votre décision est attendue au plus tard le ${jourEnFrancais(limite)} sur la demande suivante.`);
+    expect(lien.texte).toContain(`il ne sert qu’une fois et reste valable jusqu’au ${jourEnFrancais(limite)} au soir.`);
+    // Une heure après le terme des deux semaines (un jour chômé), la réponse est encore attendue.
+    await avancerJusqua(banc, handle, apres(auTerme, 60));
+    let etat = await handle.query(etatQuery);
+    expect([etat.etape, etat.demandes[0]!.statut]).toEqual(['validation_bailleur', 'en_attente']);
+    // Une minute avant la fin du jour ouvré, toujours ; juste après, le plan tient sans réponse.
+    await avancerJusqua(banc, handle, apres(limite, -1));
+    etat = await handle.query(etatQuery);
+    expect([etat.etape, etat.demandes[0]!.statut]).toEqual(['validation_bailleur', 'en_attente']);
+    await avancerApres(handle, limite);
+    etat = await etape(handle, 'suivi');
+    expect(etat.demandes[0]!.statut).toBe('expiree');
+    await terminer(handle);
   });
 });
 

@@ -1073,6 +1073,32 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'partage-diagnostic')('en
   });
 });
 
+// `ENREGISTRER_HISTORIQUES=reponse-au-soir` : toulouse-declic, le plan envoyé au référent du bailleur,
+// sa réponse attendue jusqu'au soir d'un jour ouvré (patched('reponse-au-soir-d-un-jour-ouvre')),
+// restée sans réponse : le plan tient, le suivi commence, puis la clôture.
+describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'reponse-au-soir')('enregistrement d’une réponse attendue jusqu’au soir', () => {
+  it('enregistre un parcours toulouse-declic : plan au référent, sans réponse jusqu’au soir du jour ouvré, suivi, clôture', async () => {
+    const banc = await monterBanc();
+    try {
+      const m = <T extends object>(x: T) => ({ requestId: requete(), par: 'ts.alice', ...x });
+      const handle = await lancerPrevention(banc, 'toulouse-declic', 'REJEU-AU-SOIR');
+      await etape(handle, 'aller_vers');
+      await handle.executeUpdate(tentativeContactUpdate, { args: [m({ canal: 'telephone' as const, creneau: 'soir' as const, issue: 'joint' as const })] });
+      await handle.executeUpdate(diagnosticUpdate, {
+        args: [m({ origineDette: 'x', droits: '', budget: '', adequationLogement: '', termine: true, carnetDeRoute: ['FSL'] })],
+      });
+      await handle.executeUpdate(planAideUpdate, { args: [m({ actions: ['budget' as const], orientations: [] })] });
+      const demande = (await jusqua(handle, (e) => e.etape === 'validation_bailleur' && e.demandes.length === 1)).demandes[0]!;
+      await avancerJusqua(banc, handle, apres(demande.echeance));
+      await etape(handle, 'suivi');
+      await handle.executeUpdate(cloturerUpdate, { args: [m({ issue: 'menage_met_fin' as const })] });
+      await enregistrerALaFin(handle, 'prevention-reponse-au-soir-v1.json', ['reponse-au-soir-d-un-jour-ouvre']);
+    } finally {
+      await banc.fermer();
+    }
+  });
+});
+
 // `ENREGISTRER_HISTORIQUES=reaffectation` : un ménage réaffecté par la coordination, les deux
 // référents prévenus par courriel (patched('courriels-reaffectation')).
 describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'reaffectation')('enregistrement d’une réaffectation', () => {

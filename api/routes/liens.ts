@@ -151,7 +151,7 @@ function formulaire(res: Response, status: number, token: string, etat: EtatParc
     token,
     etat,
     d,
-    echeance: 'Réponse attendue avant le',
+    echeance: 'Réponse attendue au plus tard le',
     apercu: html`<h2>Éléments pour décider</h2>
 ${d.apercu.length ? html`<ul>${d.apercu.map((l) => html`<li>${l}</li>`)}</ul>` : html`<p>Aucun élément complémentaire.</p>`}`,
     erreur,
@@ -231,7 +231,7 @@ const formulaireVerification: PageDeLien = (res, status, token, etat, d, erreur,
     token,
     etat,
     d,
-    echeance: 'Réponse attendue avant le',
+    echeance: 'Réponse attendue au plus tard le',
     erreur,
     champs: html`${deuxChoix({ legende: 'Le ménage est-il déjà accompagné par un travailleur social ? (obligatoire)', approuve: 'Non, aucun accompagnement connu', refuse: 'Oui, il est déjà accompagné', erreur, saisie })}
   <label for="commentaire">Par quel service ou quel travailleur social ? (obligatoire s’il est déjà accompagné)</label>
@@ -247,7 +247,7 @@ const formulairePaiement: PageDeLien = (res, status, token, etat, d, erreur, sai
     token,
     etat,
     d,
-    echeance: 'Réponse attendue avant le',
+    echeance: 'Réponse attendue au plus tard le',
     erreur,
     champs: html`${deuxChoix({ legende: 'Le paiement de ce mois (obligatoire)', approuve: 'Paiement reçu', refuse: 'Paiement non reçu ou incomplet', erreur, saisie })}
   <label for="montant">Montant reçu en euros (facultatif)</label>

@@ -188,7 +188,7 @@ describe('sur un téléphone de 360 pixels', () => {
     const etiquettes = parcours.flatMap((t) => t.cellules.map((c) => c.etiquette));
     // Échéances et décisions des partenaires : « Responsable » et « Décision » sont dans l'écran.
     expect(etiquettes).toEqual(
-      expect.arrayContaining(['Date limite', 'Statut', 'Responsable', 'Partenaire', 'Envoyée le', 'Réponse attendue avant le', 'Décision']),
+      expect.arrayContaining(['Date limite', 'Statut', 'Responsable', 'Partenaire', 'Envoyée le', 'Réponse attendue au plus tard le', 'Décision']),
     );
     const responsable = coord.locator('td[data-label="Responsable"]').first();
     await expect(responsable.isVisible()).resolves.toBe(true);

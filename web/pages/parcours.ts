@@ -562,7 +562,7 @@ function sectionDemandes(etat: EtatParcours): Brut {
       { titre: 'Demande', nomme: true, valeur: (d) => d.objet },
       { titre: 'Partenaire', valeur: (d) => LIBELLES_ROLES[d.role] ?? d.role },
       { titre: 'Envoyée le', valeur: (d) => dateFr(d.envoyeeLe) },
-      { titre: 'Réponse attendue avant le', valeur: (d) => dateFr(d.echeance) },
+      { titre: 'Réponse attendue au plus tard le', valeur: (d) => dateFr(d.echeance) },
       {
         titre: 'Décision',
         valeur: (d) =>

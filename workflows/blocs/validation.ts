@@ -10,7 +10,7 @@ import type { ReponseValidation } from '../../domain/messages';
 import type { Acteur, DemandeValidation, EtatParcours, RolePartenaire } from '../../domain/vocabulaire';
 import { LIBELLES_ROLES, ROLES_DANS_UNE_PHRASE } from '../../domain/vocabulaire';
 import { activites } from './activites';
-import { ajouterDuree, dateEnFrancais } from '../../domain/durees';
+import { ajouterDuree, dateEnFrancais, finDeJourOuvre, jourEnFrancais } from '../../domain/durees';
 import { cleIdempotence, contracter, destinataire, notifier, type ParcoursANotifier } from './notification';
 import { Interruption } from './interruption';
 import type { Echeances } from './echeances';
@@ -34,7 +34,10 @@ export interface DemandeValidationDef {
   objet: string;
   /** Ce que le partenaire peut voir pour décider : rien de ce que le ménage a confié. */
   apercu: string[];
-  /** Délai de réponse (ISO 8601). */
+  /**
+   * Délai de réponse (ISO 8601). La réponse est attendue jusqu'au soir du jour où il tombe, ou du
+   * premier jour ouvré qui suit (samedi, dimanche, jour férié) : voir `finDeJourOuvre`.
+   */
   delai: string;
   /** Échéance explicite (au lieu de « délai » depuis l'envoi), si elle est encore à venir. */
   due?: Date;
@@ -59,7 +62,16 @@ export interface DemandeEnCours extends DemandeValidation {
 
 export async function demanderValidation(parcours: ParcoursAValider, def: DemandeValidationDef): Promise<DemandeValidation> {
   const envoyeeLe = new Date();
-  const echeance = def.due && def.due.getTime() > envoyeeLe.getTime() ? def.due : ajouterDuree(envoyeeLe, def.delai);
+  const explicite = def.due && def.due.getTime() > envoyeeLe.getTime() ? def.due : undefined;
+  const auTermeDuDelai = explicite ?? ajouterDuree(envoyeeLe, def.delai);
+  // Une décision attendue d'un partenaire l'est jusqu'au soir d'un jour ouvré (« au plus tard le
+  // lundi 21 décembre »), jamais un dimanche à l'heure de l'envoi. Restent à l'heure : une échéance
+  // donnée (la décision du comité, le nouveau bail dans son délai légal) et la veille active, qui
+  // n'attend rien. (Parcours d'avant : l'échéance à l'heure exacte de la fin du délai.)
+  const auSoir = !explicite && def.action !== 'rechute' && def.action !== 'nouveau_bail' && patched('reponse-au-soir-d-un-jour-ouvre');
+  const echeance = auSoir ? finDeJourOuvre(auTermeDuDelai) : auTermeDuDelai;
+  /** « au plus tard le lundi 21 décembre 2026 », ou « avant le 20 décembre 2026 » (échéance à l'heure). */
+  const limite = auSoir ? `au plus tard le ${jourEnFrancais(echeance)}` : `avant le ${dateEnFrancais(echeance)}`;
   const demande: DemandeEnCours = {
     id: uuid4(),
     role: def.role,
@@ -102,13 +114,15 @@ export async function demanderValidation(parcours: ParcoursAValider, def: Demand
           : signature
             ? `Dès que le nouveau bail est signé, indiquez-le par le lien ci-dessous, avant le ${dateEnFrancais(echeance)}.`
             : verification
-              ? `${rappel ? 'Nous n’avons pas encore reçu votre réponse. ' : ''}Avant le ${dateEnFrancais(echeance)}, indiquez par le lien ci-dessous si ce ménage est déjà accompagné par un travailleur social.`
+              ? `${rappel ? 'Nous n’avons pas encore reçu votre réponse. ' : ''}${limite.charAt(0).toUpperCase()}${limite.slice(1)}, indiquez par le lien ci-dessous si ce ménage est déjà accompagné par un travailleur social.`
               : rappel
-                ? `Nous n’avons pas encore reçu votre réponse à la demande suivante, attendue avant le ${dateEnFrancais(echeance)}.`
-                : `Votre décision est attendue avant le ${dateEnFrancais(echeance)} sur la demande suivante.`,
+                ? `Nous n’avons pas encore reçu votre réponse à la demande suivante, attendue ${limite}.`
+                : `Votre décision est attendue ${limite} sur la demande suivante.`,
         def.objet,
         ...def.apercu,
-        `Le lien ci-dessous vous est personnel ; il ne sert qu’une fois et expire le ${dateEnFrancais(echeance)}.`,
+        auSoir
+          ? `Le lien ci-dessous vous est personnel ; il ne sert qu’une fois et reste valable jusqu’au ${jourEnFrancais(echeance)} au soir.`
+          : `Le lien ci-dessous vous est personnel ; il ne sert qu’une fois et expire le ${dateEnFrancais(echeance)}.`,
       ],
       libelleLien: def.libelleLien ?? 'Répondre à la demande',
       expireLe: demande.echeance,
@@ -137,7 +151,7 @@ export async function demanderValidation(parcours: ParcoursAValider, def: Demand
     'validation_demandee',
     veille
       ? `Lien de veille active envoyé ${contracter('à', libelle)} : une rechute peut être signalée jusqu’au ${dateEnFrancais(echeance)}${redirige}`
-      : `Demande envoyée ${contracter('à', libelle)} : « ${def.objet} », réponse attendue avant le ${dateEnFrancais(echeance)}${redirige}`,
+      : `Demande envoyée ${contracter('à', libelle)} : « ${def.objet} », réponse attendue ${limite}${redirige}`,
   );
   // Le partenaire peut répondre avant que l'envoi soit fini (courriel parti, activité reprise) : sa
   // réponse est déjà là, l'échéance n'a plus lieu d'être (elle resterait ouverte puis « dépassée »).
@@ -145,9 +159,10 @@ export async function demanderValidation(parcours: ParcoursAValider, def: Demand
   const repondueAvant = !echeanceAvantEnvoi && demande.statut !== 'en_attente' && patched('reponse-pendant-envoi');
   if (!echeanceAvantEnvoi && !repondueAvant && !def.sansEcheance) suivreEcheance();
 
+  // Les rappels d'avant le terme du délai, comme avant qu'il aille jusqu'au soir.
   const rappels = (def.rappels ?? parcours.programme.rappelsValidation)
     .map((r) => ajouterDuree(envoyeeLe, r))
-    .filter((d) => d.getTime() < echeance.getTime())
+    .filter((d) => d.getTime() < auTermeDuDelai.getTime())
     .sort((a, b) => a.getTime() - b.getTime());
   for (const quand of rappels) {
     const repondu = await attendreReponse(quand);
@@ -165,7 +180,9 @@ export async function demanderValidation(parcours: ParcoursAValider, def: Demand
       a: { coordination: true },
       sujet: `Sans réponse : ${def.objet} (dossier ${parcours.ouverture.reference})`,
       paragraphes: [
-        `${libelle.charAt(0).toUpperCase()}${libelle.slice(1)} n’a pas répondu à la demande « ${def.objet} » avant le ${dateEnFrancais(echeance)}.`,
+        auSoir
+          ? `${libelle.charAt(0).toUpperCase()}${libelle.slice(1)} n’a pas répondu à la demande « ${def.objet} », attendue au plus tard le ${jourEnFrancais(echeance)}.`
+          : `${libelle.charAt(0).toUpperCase()}${libelle.slice(1)} n’a pas répondu à la demande « ${def.objet} » avant le ${dateEnFrancais(echeance)}.`,
         def.suiteEscalade ?? 'Merci de reprendre contact avec ce partenaire. Le lien qui lui avait été envoyé n’est plus valable.',
       ],
       type: 'escalade',
