@@ -107,7 +107,7 @@ export type Courriel = Omit<z.input<typeof courrielSchema>, 'piecesJointes'> & {
 /** Les courriels d'une même étape, envoyés par une seule activité. */
 export const courrielsSchema = z.object({ courriels: z.array(courrielSchema).min(1).max(12) });
 
-/** Ce que dit un envoi : son Message-ID, les fichiers joints, la raison d'une redirection. */
+/** Ce que dit un envoi : son Message-ID, l'intitulé des documents joints, la raison d'une redirection. */
 export interface ResultatCourriel {
   messageId: string;
   piecesJointes?: string[];
@@ -572,7 +572,8 @@ export function createCourrielActivities(deps: DependancesCourriel) {
       deps.apresAcceptation?.(c.cle);
       await deps.base.updateTable('courriels').set({ envoye_le: new Date() }).where('cle', '=', c.cle).execute();
       deps.apresEnvoi?.(c.cle);
-      return { messageId, envoye: true, piecesJointes: joints.map((j) => j.filename), ...(repli ? { repli } : {}) };
+      // Le journal nomme les pièces jointes par leur intitulé (« Lettre d’information au ménage »), pas leur nom de fichier.
+      return { messageId, envoye: true, piecesJointes: joints.map((j) => j.intitule), ...(repli ? { repli } : {}) };
     }
   }
 

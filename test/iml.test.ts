@@ -393,7 +393,7 @@ describe('concarneau-iml', () => {
     expect(auMenage.piecesJointes.map((x) => x.filename)).toEqual([expect.stringMatching(/^livret-bail-glissant-.+\.pdf$/)]);
     const e = await jusqua(handle, (x) => x.journal.some((j) => j.resume.startsWith('Courriel au ménage')), 'courriel au ménage noté');
     expect(e.journal.find((j) => j.resume.startsWith('Courriel au ménage'))!.resume).toMatch(
-      /^Courriel au ménage : « Votre sous-location commence » \(joint : livret/,
+      /^Courriel au ménage : « Votre sous-location commence » \(joint : Livret d’information sur le bail glissant\)/,
     );
     expect(banc.courriels.messages().filter((m) => dossier(ref)(m) && m.a.includes('menage.tardif@essai.example'))).toEqual([]);
 

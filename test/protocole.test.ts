@@ -310,9 +310,7 @@ describe('protocole post-résiliation', () => {
     const noteA = (h: WorkflowHandle) =>
       jusqua(h, (e) => e.journal.some((j) => j.resume.startsWith('Courriel au bailleur')), 'courriels de la signature notés au journal');
     const [e, sans] = await Promise.all([noteA(donne.handle), noteA(jamais.handle)]);
-    expect(e.journal.map((j) => j.resume)).toContain(
-      `Courriel à l’occupant : « Votre protocole de cohésion sociale est signé » (joint : resume-protocole-${donne.ref}.pdf)`,
-    );
+    expect(e.journal.map((j) => j.resume)).toContain(`Courriel à l’occupant : « Votre protocole de cohésion sociale est signé » (joint : Résumé du protocole)`);
     expect(sans.journal.filter((j) => j.type === 'courriel_impossible' || j.resume.startsWith('Courriel à l’occupant'))).toEqual([]);
     // Un seul à l'occupant hors de l'adresse d'orientation des autres essais : celui de l'accord noté au dossier.
     expect(
