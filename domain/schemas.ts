@@ -11,7 +11,10 @@ import { GARANTIES, STADES_PROCEDURE } from './prevention';
 export const referenceSchema = z
   .string()
   .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{1,39}$/, 'référence de dossier : 2 à 40 caractères (lettres, chiffres, - et _), sans donnée personnelle')
-  .meta({ description: 'Référence du dossier, sans donnée personnelle (elle apparaît dans les identifiants)', example: 'LL-2026-0042' });
+  .meta({
+    description: 'Sans donnée personnelle (ni nom, ni adresse) : elle figure dans l’adresse des pages et dans les courriels aux partenaires',
+    example: 'LL-2026-0042',
+  });
 
 /** Caractères de contrôle (retour à la ligne, NUL…) et commandes d'inversion du sens d'écriture (Unicode bidi). */
 const CARACTERES_INTERDITS = /[\p{Cc}\u200E\u200F\u202A-\u202E\u2066-\u2069]/u;

@@ -115,7 +115,6 @@ ${
 <input type="hidden" name="csrf" value="${ctx.csrf}">
 <fieldset><legend>Affectation</legend>${rendreChamps(c.affectation, 'lancement', { valeurs, erreurs: e.erreurs })}</fieldset>
 <fieldset><legend>Le ménage</legend>
-<p class="aide">La référence du dossier apparaît dans les identifiants : aucune donnée personnelle (ni nom, ni adresse).</p>
 ${rendreChamps(c.menage, 'lancement', { valeurs, erreurs: e.erreurs })}</fieldset>
 ${c.donnees.length ? html`<fieldset><legend>${LIBELLES_TYPE_PARCOURS[programme.typeParcours]} : données de lancement</legend>${rendreChamps(c.donnees, 'lancement', { valeurs, erreurs: e.erreurs })}</fieldset>` : brut('')}
 ${
