@@ -267,10 +267,10 @@ function rendreChamp(c: Champ, prefixeId: string, e: EtatFormulaire): Brut {
   const classe = erreur ? 'champ en-erreur' : 'champ';
   switch (c.genre) {
     case 'groupe': {
-      // Dans un groupe facultatif, un champ « obligatoire » ne l'est que si le groupe est rempli.
-      const enfants = c.requis
-        ? c.enfants!
-        : c.enfants!.map((x) => (x.requis ? { ...x, requis: false, requisSelon: `obligatoire si vous remplissez « ${c.libelle} »` } : x));
+      // Dans un groupe facultatif, un champ « obligatoire » ne l'est que si le groupe est rempli ; dans
+      // un groupe obligatoire sous condition (« selon les actions »), sous la même condition.
+      const selon = c.requisSelon ? `obligatoire ${c.requisSelon}` : `obligatoire si vous remplissez « ${c.libelle} »`;
+      const enfants = c.requis ? c.enfants! : c.enfants!.map((x) => (x.requis ? { ...x, requis: false, requisSelon: selon } : x));
       return html`<fieldset id="${id}"><legend>${c.libelle}${c.requis ? '' : c.requisSelon ? ` (${c.requisSelon})` : ' (facultatif)'}</legend>${aide}${msg}${rendreChamps(enfants, prefixeId, e)}</fieldset>`;
     }
     case 'booleen':

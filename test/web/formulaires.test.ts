@@ -18,6 +18,9 @@ describe('formulaires tirés des schémas zod', () => {
     expect(tentative).toMatch(/<label for="m-issue">[^<]+<span class="aide">\(obligatoire\)<\/span>/);
     const plan = rendreChamps(champsDe(messages['plan-aide']!.schema), 'm').valeur;
     expect(plan).toMatch(/<legend>[^<]+ \(selon les actions\)<\/legend>/);
+    // Ses champs le sont sous la même condition (pas « si vous remplissez » le groupe).
+    expect(plan).toMatch(/Mensualité \(€\) <span class="aide">\(obligatoire selon les actions\)<\/span>/);
+    expect(plan).not.toContain('obligatoire si vous remplissez');
   });
 
   it('chaque choix offert par un formulaire (lancement, messages) a son libellé français, jamais un code remis en forme', () => {
