@@ -75,7 +75,11 @@ const planSchema = z
         description: 'Obligatoire si le plan prévoit l’action « plan d’apurement » : sa mensualité et sa durée',
         'x-obligatoire-selon': 'selon les actions',
       }),
-    demandeMutation: z.boolean().optional(),
+    demandeMutation: z.boolean().optional().meta({
+      description:
+        'Une demande de mutation est déposée ; absente, l’action « demande_mutation » du plan en décide. Le formulaire ne la propose pas : cocher l’action suffit.',
+      'x-hors-formulaire': true,
+    }),
   })
   .superRefine((x, ctx) => {
     const i = incoherencePlan(x);

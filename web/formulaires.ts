@@ -30,11 +30,12 @@ export interface Champ {
 }
 
 /**
- * Les métadonnées d'un schéma : sa description, et « x-obligatoire-selon » (extension OpenAPI) pour un
- * champ obligatoire selon une autre réponse.
+ * Les métadonnées d'un schéma : sa description, « x-obligatoire-selon » (extension OpenAPI) pour un
+ * champ obligatoire selon une autre réponse, et « x-hors-formulaire » pour un champ de l'API que le
+ * formulaire ne propose pas (une autre réponse du formulaire le dit déjà).
  */
-const metaDe = (s: z.core.$ZodType): { description?: string; 'x-obligatoire-selon'?: string } | undefined =>
-  z.globalRegistry.get(s) as { description?: string; 'x-obligatoire-selon'?: string } | undefined;
+type Meta = { description?: string; 'x-obligatoire-selon'?: string; 'x-hors-formulaire'?: boolean };
+const metaDe = (s: z.core.$ZodType): Meta | undefined => z.globalRegistry.get(s) as Meta | undefined;
 /** Les valeurs d'une liste de choix (API publique de zod : `options`). */
 const optionsDe = (e: z.ZodEnum) => e.options.map((v) => ({ valeur: String(v), libelle: libelleValeur(String(v)) }));
 
@@ -45,7 +46,9 @@ const optionsDe = (e: z.ZodEnum) => e.options.map((v) => ({ valeur: String(v), l
  */
 export function champsDe(schema: z.core.$ZodType, prefixe = ''): Champ[] {
   if (!(schema instanceof z.ZodObject)) throw new Error('champsDe : objet zod attendu');
-  return Object.entries(schema.shape).map(([cle, s]) => champ(cle, s, prefixe ? `${prefixe}.${cle}` : cle));
+  return Object.entries(schema.shape)
+    .filter(([, s]) => !metaDe(s)?.['x-hors-formulaire'])
+    .map(([cle, s]) => champ(cle, s, prefixe ? `${prefixe}.${cle}` : cle));
 }
 
 function champ(cle: string, schema: z.core.$ZodType, nom: string): Champ {

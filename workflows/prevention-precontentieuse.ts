@@ -1110,7 +1110,7 @@ function versionDuPlan(revisions: number): { echeance: string; suffixe: string }
   return { echeance: `Plan d’aide révisé (${revisions + 1}e version)`, suffixe: ` (plan révisé, ${revisions + 1}e version)` };
 }
 
-/** La demande de mutation : la réponse du formulaire, sinon l'action cochée (les deux s'accordent : incoherencePlan). */
+/** La demande de mutation : dite par l'API, sinon l'action cochée (le formulaire n'a que l'action ; les deux s'accordent : incoherencePlan). */
 const mutationDemandee = (plan: PlanAide) => plan.demandeMutation ?? plan.actions.includes('demande_mutation');
 
 function resumePlan(plan: PlanAide) {

@@ -21,6 +21,9 @@ describe('formulaires tirés des schémas zod', () => {
     // Ses champs le sont sous la même condition (pas « si vous remplissez » le groupe).
     expect(plan).toMatch(/Mensualité \(€\) <span class="aide">\(obligatoire selon les actions\)<\/span>/);
     expect(plan).not.toContain('obligatoire si vous remplissez');
+    // La demande de mutation se coche parmi les actions : pas une seconde fois en « oui / non ».
+    expect(plan).toContain('value="demande_mutation"');
+    expect(plan).not.toContain('name="demandeMutation"');
   });
 
   it('chaque choix offert par un formulaire (lancement, messages) a son libellé français, jamais un code remis en forme', () => {
