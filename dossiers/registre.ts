@@ -79,9 +79,11 @@ const ctx = {
 function echeanceOuverte(etat: ConsignationDossier['etat']): { due: string; libelle: string } | undefined {
   const ouverte = etat.echeances.filter((e) => e.statut === 'en_cours' || e.statut === 'depassee').sort((a, b) => a.due.localeCompare(b.due))[0];
   if (ouverte) return ouverte;
-  // IML en sous-location : rien n'est attendu avant le prochain bilan de mesure, qui est prévu.
+  // Rien d'autre n'est attendu avant le prochain point ou bilan, qui est prévu : une mesure IML en
+  // sous-location (« Bilan de mesure prévu »), le suivi d'un plan d'aide (« Point de suivi à 1 mois »).
   const bilan = etat.details.prochainBilanLe;
-  return typeof bilan === 'string' && !etat.cloture ? { due: bilan, libelle: 'Bilan de mesure prévu' } : undefined;
+  const libelle = etat.details.prochainBilanLibelle;
+  return typeof bilan === 'string' && !etat.cloture ? { due: bilan, libelle: typeof libelle === 'string' ? libelle : 'Bilan de mesure prévu' } : undefined;
 }
 
 export class RegistreDossiers {

@@ -779,8 +779,22 @@ describe('toulouse-declic', () => {
     await contactEtDiagnostic(handle);
     await handle.executeUpdate(planAideUpdate, { args: [msg()({ actions: ['budget' as const], orientations: [] })] });
     await planValideParLeReferent(handle);
-    await etape(handle, 'suivi');
+    const enSuivi = await jusqua(handle, (e) => e.etape === 'suivi' && !!e.details.prochainBilanLe);
     const debutSuivi = await heureDuParcours(handle);
+    // Rien d'autre n'est attendu avant le point à 1 mois : les listes (dossier en base) en font la
+    // prochaine échéance, sous son nom, plutôt que « — ».
+    expect(enSuivi.details.prochainBilanLibelle).toBe('Point de suivi à 1 mois');
+    await vi.waitFor(
+      async () => {
+        const d = await banc.dependances.base
+          .selectFrom('dossiers')
+          .select(['echeance', 'libelle_echeance'])
+          .where('workflow_id', '=', handle.workflowId)
+          .executeTakeFirst();
+        expect([d?.libelle_echeance, d?.echeance?.toISOString()]).toEqual(['Point de suivi à 1 mois', enSuivi.details.prochainBilanLe]);
+      },
+      { timeout: 10_000, interval: 200 },
+    );
     await jusquAuBilan(handle, 'P1M', debutSuivi);
     await banc.courriels.waitFor((m) => m.sujet.startsWith('Point de suivi à 1 mois à saisir') && dossier(ref)(m));
     // Point non saisi dans les 2 semaines : alerte au coordinateur.

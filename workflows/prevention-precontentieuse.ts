@@ -105,6 +105,12 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
    */
   let contactPendantLaLettre = false;
   const attendus: Array<{ id: string; libelle: string }> = [];
+  /** Plus de point ni de bilan prévu (passage au droit commun, clôture) : la page et les listes ne le disent plus. */
+  const oublierProchainBilan = () => {
+    delete p.details.prochainBilan;
+    delete p.details.prochainBilanLe;
+    delete p.details.prochainBilanLibelle;
+  };
   let passage = false;
   /** Le service qui prend le relais, s'il a été nommé avec son adresse (sinon : les services sociaux du programme). */
   let courrielRelais: string | undefined;
@@ -938,9 +944,13 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
           jalon = { offset, libelle: `Point de suivi à ${dureeEnFrancais(offset)}` };
         }
         const quand = jalon ? ajouterDuree(debutSuivi, jalon.offset) : undefined;
-        // Le prochain point ou bilan et sa date, pour la page du parcours (état seulement).
-        if (jalon && quand) p.details.prochainBilan = `${jalon.libelle}, le ${dateEnFrancais(quand)}`;
-        else delete p.details.prochainBilan;
+        // Le prochain point ou bilan et sa date, pour la page du parcours et, quand rien d'autre n'est
+        // attendu, pour la « prochaine échéance » des listes (état seulement, comme une mesure IML).
+        if (jalon && quand) {
+          p.details.prochainBilan = `${jalon.libelle}, le ${dateEnFrancais(quand)}`;
+          p.details.prochainBilanLe = quand.toISOString();
+          p.details.prochainBilanLibelle = jalon.libelle;
+        } else oublierProchainBilan();
         await p.attendre(() => passage || bilans.length > traites, quand ? Math.max(quand.getTime() - Date.now(), 0) : undefined);
         if (passage) break;
         while (traites < bilans.length) {
@@ -960,7 +970,7 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
       // « bilan » est refusé désormais) ; sans cela, leurs échéances passaient en retard et alertaient.
       if (patched('bilans-annules-au-passage')) for (const a of attendus) p.echeances.annuler(a.id);
       attendus.length = 0;
-      delete p.details.prochainBilan;
+      oublierProchainBilan();
     } else
       for (const jalon of jalonsDeSuivi(programme)) {
         const quand = ajouterDuree(debutSuivi, jalon.offset);
@@ -998,7 +1008,7 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
   });
 
   // 11. Clôture : issue, fiche de clôture, information du bailleur et de la CCAPEX.
-  delete p.details.prochainBilan;
+  oublierProchainBilan();
   await p.clore(fin.issue, fin.motif, fin.acteur);
   p.details.ficheCloture = {
     issue: fin.issue,

@@ -615,7 +615,7 @@ function valeurLisible(v: unknown, profondeur = 0, cle = ''): Brut {
 
 function sectionDetails(etat: EtatParcours): Brut {
   // La date du prochain bilan sert aux listes ; la page le dit déjà en mots (« prochainBilan »).
-  const { prochainBilanLe: _dateDuBilan, ...lus } = etat.details;
+  const { prochainBilanLe: _dateDuBilan, prochainBilanLibelle: _libelleDuBilan, ...lus } = etat.details;
   // Un plan refusé, en attente de sa révision, n'est pas montré comme le plan du ménage.
   const { plan, ...autres } = lus;
   const details = refusDuPlan(etat) ? { ...autres, planRefuse: plan } : lus;
