@@ -467,7 +467,7 @@ describe('SMS au ménage qui les accepte', () => {
     // Le journal nomme qui l'a demandé.
     expect(e.journal.find((j) => j.resume.startsWith('Courriel au ménage'))!.acteur).toEqual({ type: 'personnel', id: 'ts.alice' });
     expect(e.journal.filter((j) => j.resume.startsWith('Courriel au ménage')).map((j) => j.resume)).toEqual([
-      expect.stringContaining(`Courriel au ménage : « ${operateur.nom} : un accompagnement vous est proposé » (joint : lettre-information-`),
+      expect.stringContaining(`Courriel au ménage : « ${operateur.nom} : un accompagnement vous est proposé » (joint : Lettre d’information au ménage)`),
     ]);
     expect(essai.banc.courriels.messages().filter((m) => m.a.includes('lettre.tardive@essai.example'))).toHaveLength(1);
 
