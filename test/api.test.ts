@@ -743,6 +743,8 @@ describe('demande close (le temps passe)', () => {
       const page = await aLHeure.appel('GET', `/liens/${token}`);
       expect(page.status).toBe(200);
       expect(page.texte).toContain('Cette demande est close');
+      // La fin du délai à la minute près : le soir d'un jour ouvré, à 23:59 à Paris.
+      expect(page.texte).toMatch(/est close depuis le (lundi|mardi|mercredi|jeudi|vendredi) \d{1,2}(er)? [a-zéû]+ \d{4} à 23:59 :/);
       expect(page.texte).not.toContain('<form');
       const post = await aLHeure.appel('POST', `/liens/${token}`, formulaire({ decision: 'approuve' }));
       expect(post.status).toBe(409);

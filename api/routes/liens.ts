@@ -302,7 +302,7 @@ function dejaTraitee(res: Response, status: number, d: ApercuDemande, action?: s
           ? `Le lien pour « ${d.objet} » a été clos le ${dateEnFrancais(d.fermee.le)} : ${d.fermee.raison}.`
           : d.closeParClotureLe
             ? `L’accompagnement de ce ménage a pris fin le ${dateEnFrancais(d.closeParClotureLe)} : « ${d.objet} » n’attend plus de réponse.`
-            : `Le délai pour répondre sur « ${d.objet} » est passé depuis le ${dateEnFrancais(d.echeance)}.`
+            : `Le délai pour répondre sur « ${d.objet} » a pris fin le ${dateHeure(d.echeance)}.`
       }</p>
 <p>Rien n’a été modifié. Pour signaler un paiement, contactez l’opérateur du dispositif.</p>`,
     );
@@ -368,7 +368,7 @@ function dejaTraitee(res: Response, status: number, d: ApercuDemande, action?: s
     status,
     'Cette demande est close',
     'alerte',
-    html`<p>La demande « ${d.objet} » est close depuis le ${dateEnFrancais(d.echeance)} : il n’est plus possible d’y répondre par ce lien.</p>
+    html`<p>La demande « ${d.objet} » est close depuis le ${dateHeure(d.echeance)} : il n’est plus possible d’y répondre par ce lien.</p>
 <p>Rien n’a été modifié. Si une décision reste nécessaire, l’opérateur du dispositif vous recontactera.</p>`,
   );
 }
