@@ -188,6 +188,18 @@ export function finDeJourOuvre(instant: Date): Date {
   return new Date(minuitDeParis(lendemain(jour)).getTime() - 1);
 }
 
+/**
+ * L'instant lui-même s'il tombe un jour ouvré à Paris ; sinon 9 h (à Paris) du premier jour ouvré
+ * qui suit : le rappel d'une demande à un partenaire ne part ni un samedi, ni un dimanche, ni un
+ * jour férié.
+ */
+export function unJourOuvre(instant: Date): Date {
+  let jour = jourDeParis(instant);
+  if (estJourOuvre(jour)) return instant;
+  while (!estJourOuvre(jour)) jour = lendemain(jour);
+  return new Date(depuisHeureDeParis(Date.parse(`${jour}T09:00:00.000Z`)));
+}
+
 /** « chaque mois », « toutes les 2 semaines », « tous les 3 mois » : le rythme d'un intervalle. */
 export function periodiciteEnFrancais(iso: string): string {
   const texte = dureeEnFrancais(iso);

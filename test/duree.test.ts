@@ -12,6 +12,7 @@ import {
   estJourOuvre,
   finDeJourOuvre,
   jourEnFrancais,
+  unJourOuvre,
   joursFeries,
   lireDuree,
   periodiciteEnFrancais,
@@ -339,5 +340,17 @@ describe('jours ouvrés et date limite d’un partenaire (fin du jour ouvré, à
     expect(jourEnFrancais(limite)).toBe(lu);
     // La dernière milliseconde du jour de Paris : la suivante est minuit, un autre jour.
     expect(jourDeParis(limite)).not.toBe(jourDeParis(new Date(limite.getTime() + 1)));
+  });
+});
+
+describe('un rappel à un partenaire, un jour ouvré (9 h à Paris le jour ouvré suivant, sinon à son heure)', () => {
+  it.each([
+    ['2026-12-16T13:01:06Z', '2026-12-16T13:01:06.000Z'], // un mercredi : à son heure
+    ['2026-12-19T13:01:06Z', '2026-12-21T08:00:00.000Z'], // un samedi : lundi 9 h (heure d'hiver)
+    ['2027-05-08T10:00:00Z', '2027-05-10T07:00:00.000Z'], // 8 mai, un samedi : lundi 10 mai, 9 h (heure d'été)
+    ['2027-03-28T10:00:00Z', '2027-03-30T07:00:00.000Z'], // dimanche de Pâques (passage à l'heure d'été), lundi de Pâques : mardi 9 h
+    ['2026-12-31T23:30:00Z', '2027-01-04T08:00:00.000Z'], // le 1er janvier à Paris (vendredi) : lundi 4 janvier, 9 h
+  ])('un rappel prévu le %s part le %s', (prevu, part) => {
+    expect(unJourOuvre(utc(prevu)).toISOString()).toBe(part);
   });
 });

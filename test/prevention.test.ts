@@ -861,6 +861,20 @@ describe('toulouse-declic — réponse du référent jusqu’au soir d’un jour
     const lien = await banc.courriels.waitFor((m) => m.sujet.startsWith(OBJET_VALIDATION_REFERENT) && dossier(menage.reference)(m));
     expect(lien.texte).toContain(`Votre décision est attendue au plus tard le ${jourEnFrancais(limite)} sur la demande suivante.`);
     expect(lien.texte).toContain(`il ne sert qu’une fois et reste valable jusqu’au ${jourEnFrancais(limite)} au soir.`);
+    // Les rappels : à leur heure un jour ouvré ; celui qui tomberait un jour chômé part le jour ouvré
+    // suivant, à 9 h (le plan envoyé un dimanche : son rappel à 7 jours part le lundi matin).
+    const rappelsRecus = () =>
+      banc.courriels.messages().filter((m) => m.sujet.startsWith(`Rappel — ${OBJET_VALIDATION_REFERENT}`) && dossier(menage.reference)(m));
+    for (const [i, r] of catalogue.rappelsValidation.entries()) {
+      const prevu = ajouterDuree(new Date(demande.envoyeeLe), r);
+      let jour = jourDeParis(prevu);
+      while (!estJourOuvre(jour)) jour = new Date(Date.parse(`${jour}T12:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+      const part = jour === jourDeParis(prevu) ? prevu : new Date(minuitDeParis(jour).getTime() + 9 * 3_600_000);
+      await avancerJusqua(banc, handle, apres(part, -1));
+      expect(rappelsRecus(), `rappel ${r} avant ${part.toISOString()}`).toHaveLength(i);
+      await avancerJusqua(banc, handle, apres(part, 1));
+      await vi.waitFor(() => expect(rappelsRecus()).toHaveLength(i + 1), { timeout: 20_000, interval: 50 });
+    }
     // Une heure après le terme des deux semaines (un jour chômé), la réponse est encore attendue.
     await avancerJusqua(banc, handle, apres(auTerme, 60));
     let etat = await handle.query(etatQuery);

@@ -10,7 +10,7 @@ import type { ReponseValidation } from '../../domain/messages';
 import type { Acteur, DemandeValidation, EtatParcours, RolePartenaire } from '../../domain/vocabulaire';
 import { LIBELLES_ROLES, ROLES_DANS_UNE_PHRASE } from '../../domain/vocabulaire';
 import { activites } from './activites';
-import { ajouterDuree, dateEnFrancais, finDeJourOuvre, jourEnFrancais } from '../../domain/durees';
+import { ajouterDuree, dateEnFrancais, finDeJourOuvre, jourEnFrancais, unJourOuvre } from '../../domain/durees';
 import { cleIdempotence, contracter, destinataire, notifier, type ParcoursANotifier } from './notification';
 import { Interruption } from './interruption';
 import type { Echeances } from './echeances';
@@ -159,11 +159,14 @@ export async function demanderValidation(parcours: ParcoursAValider, def: Demand
   const repondueAvant = !echeanceAvantEnvoi && demande.statut !== 'en_attente' && patched('reponse-pendant-envoi');
   if (!echeanceAvantEnvoi && !repondueAvant && !def.sansEcheance) suivreEcheance();
 
-  // Les rappels d'avant le terme du délai, comme avant qu'il aille jusqu'au soir.
+  // Les rappels d'avant le terme du délai, comme avant qu'il aille jusqu'au soir ; l'un d'eux qui
+  // tomberait un samedi, un dimanche ou un jour férié part le jour ouvré suivant, à 9 h.
   const rappels = (def.rappels ?? parcours.programme.rappelsValidation)
     .map((r) => ajouterDuree(envoyeeLe, r))
     .filter((d) => d.getTime() < auTermeDuDelai.getTime())
-    .sort((a, b) => a.getTime() - b.getTime());
+    .map((d) => (auSoir ? unJourOuvre(d) : d))
+    .sort((a, b) => a.getTime() - b.getTime())
+    .filter((d, i, tous) => i === 0 || d.getTime() !== tous[i - 1]!.getTime());
   for (const quand of rappels) {
     const repondu = await attendreReponse(quand);
     if (repondu) break;
