@@ -48,6 +48,7 @@ import { creerAnnuaire } from '../personnel/annuaire';
 import { pageParcours } from '../web/pages/parcours';
 import {
   CATALOGUE,
+  attendreEcheanceDuDossier,
   COFFRE,
   PERSONNEL,
   apres,
@@ -436,18 +437,7 @@ describe('concarneau-iml', () => {
     expect(avecBilan.details.prochainBilan).toMatch(/^Bilan de mesure à 6 mois, le \d{1,2} [a-zéû]+ \d{4}$/);
     // Les listes (dossier en base) en font la prochaine échéance quand rien d'autre n'est attendu.
     expect(avecBilan.echeances.filter((e) => e.statut === 'en_cours' || e.statut === 'depassee').map((e) => e.id)).toEqual([]);
-    await vi.waitFor(
-      async () => {
-        const d = await banc.dependances.base
-          .selectFrom('dossiers')
-          .select(['echeance', 'libelle_echeance'])
-          .where('workflow_id', '=', handle.workflowId)
-          .executeTakeFirst();
-        expect(d?.libelle_echeance).toBe('Bilan de mesure prévu');
-        expect(d?.echeance?.toISOString()).toBe(avecBilan.details.prochainBilanLe);
-      },
-      { timeout: 10_000, interval: 200 },
-    );
+    await attendreEcheanceDuDossier(banc, handle.workflowId, 'Bilan de mesure prévu', avecBilan.details.prochainBilanLe);
     await handle.executeUpdate(rendezVousUpdate, {
       args: [msg({ nature: 'visite_domicile' as const, axes: ['savoir_habiter' as const], note: 'Cauchemars, violences conjugales passées' })],
     });

@@ -27,6 +27,7 @@ import {
   CATALOGUE,
   apres,
   avancer,
+  attendreEcheanceDuDossier,
   avancerJusqua,
   lancerAvance,
   demarrerLe,
@@ -784,17 +785,7 @@ describe('toulouse-declic', () => {
     // Rien d'autre n'est attendu avant le point à 1 mois : les listes (dossier en base) en font la
     // prochaine échéance, sous son nom, plutôt que « — ».
     expect(enSuivi.details.prochainBilanLibelle).toBe('Point de suivi à 1 mois');
-    await vi.waitFor(
-      async () => {
-        const d = await banc.dependances.base
-          .selectFrom('dossiers')
-          .select(['echeance', 'libelle_echeance'])
-          .where('workflow_id', '=', handle.workflowId)
-          .executeTakeFirst();
-        expect([d?.libelle_echeance, d?.echeance?.toISOString()]).toEqual(['Point de suivi à 1 mois', enSuivi.details.prochainBilanLe]);
-      },
-      { timeout: 10_000, interval: 200 },
-    );
+    await attendreEcheanceDuDossier(banc, handle.workflowId, 'Point de suivi à 1 mois', enSuivi.details.prochainBilanLe);
     await jusquAuBilan(handle, 'P1M', debutSuivi);
     await banc.courriels.waitFor((m) => m.sujet.startsWith('Point de suivi à 1 mois à saisir') && dossier(ref)(m));
     // Point non saisi dans les 2 semaines : alerte au coordinateur.

@@ -6,7 +6,7 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker, WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { msToNumber, type Duration } from '@temporalio/common';
-import { inject, vi } from 'vitest';
+import { expect, inject, vi } from 'vitest';
 import { readFile } from 'node:fs/promises';
 import type { WorkflowHandle } from '@temporalio/client';
 import { etatQuery, repondreValidationUpdate } from '../../domain/messages';
@@ -393,6 +393,24 @@ export async function lancerAvance(banc: Pick<Banc, 'env'>, handle: HandleDecrit
       );
     },
   };
+}
+
+/**
+ * Attend que le dossier d'un parcours, en base, ait pour prochaine échéance (ce que montrent les
+ * listes et le tableau de bord) ce libellé à cette date.
+ */
+export async function attendreEcheanceDuDossier(banc: Pick<Banc, 'dependances'>, workflowId: string, libelle: string, due: unknown): Promise<void> {
+  await vi.waitFor(
+    async () => {
+      const d = await banc.dependances.base
+        .selectFrom('dossiers')
+        .select(['echeance', 'libelle_echeance'])
+        .where('workflow_id', '=', workflowId)
+        .executeTakeFirst();
+      expect([d?.libelle_echeance, d?.echeance?.toISOString()]).toEqual([libelle, due]);
+    },
+    { timeout: 10_000, interval: 200 },
+  );
 }
 
 /** Avance l'horloge d'un parcours jusqu'à une date (sans effet si elle est déjà passée pour lui). */
