@@ -8,7 +8,7 @@ import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/clie
 import { etatQuery, repondreValidationUpdate } from '../domain/messages';
 import { SA } from '../domain/attributs-recherche';
 import type { Programme } from '../domain/vocabulaire';
-import { ajouterDuree, retirerDuree } from '../domain/durees';
+import { ajouterDuree, retirerDuree, unJourOuvre } from '../domain/durees';
 import {
   CATALOGUE,
   SIGNEUR,
@@ -25,7 +25,7 @@ import {
 import { visiteFaiteUpdate, type EntreeEssai } from './workflows/essai-blocs';
 
 let banc: Banc;
-const programme: Programme = { ...CATALOGUE.trouver('besancon-ccas')!, rappelsValidation: ['P2D', 'P4D'] };
+const programme: Programme = { ...CATALOGUE.trouver('besancon-ccas')!, rappelsValidation: ['P2D', 'P5D'] };
 const RAPPEL_AVANT = 'P3D';
 
 beforeAll(async () => {
@@ -250,7 +250,8 @@ describe('demande de validation', () => {
   it('rappels aux intervalles du programme, puis escalade à la coordination, puis réponse tardive refusée', async () => {
     const { handle, menage, demande } = await jusquALaDemande();
     const rappels = () => banc.courriels.messages().filter((m) => m.sujet.startsWith('Rappel — Validation du plan') && dossier(menage.reference)(m));
-    const [premier, second] = programme.rappelsValidation.map((r) => ajouterDuree(new Date(demande.envoyeeLe), r)) as [Date, Date];
+    // À leur heure, ou le jour ouvré suivant à 9 h s'ils tombent un jour chômé (selon le jour de l'essai).
+    const [premier, second] = programme.rappelsValidation.map((r) => unJourOuvre(ajouterDuree(new Date(demande.envoyeeLe), r))) as [Date, Date];
     expect(premier.getTime()).toBeLessThan(second.getTime());
     expect(second.getTime()).toBeLessThan(new Date(demande.echeance).getTime());
 

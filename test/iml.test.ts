@@ -37,7 +37,7 @@ import {
 import type { EtatParcours, Menage, Programme } from '../domain/vocabulaire';
 import { Consentements } from '../sms';
 import { impayesConsecutifs, motifCandidature } from '../workflows/iml-bail-glissant';
-import { ajouterDuree, dateEnFrancais, heureDeParis } from '../domain/durees';
+import { ajouterDuree, dateEnFrancais, heureDeParis, unJourOuvre } from '../domain/durees';
 import { enregistrerALaFin } from './outils/historiques';
 import { moisEnFrancais } from '../documents/commun';
 import type { CourrielRecu } from '../dev/mail-catcher';
@@ -783,7 +783,8 @@ describe('concarneau-iml', () => {
     );
     // Les rappels aux intervalles du programme depuis l'envoi de la demande, puis son échéance.
     const demande = await demandeSiao(handle);
-    const [rappel1, rappel2] = BASE.rappelsValidation.map((r) => ajouterDuree(new Date(demande.envoyeeLe), r)) as [Date, Date];
+    // À leur heure, ou le jour ouvré suivant à 9 h s'ils tombent un jour chômé (selon le jour de l'essai).
+    const [rappel1, rappel2] = BASE.rappelsValidation.map((r) => unJourOuvre(ajouterDuree(new Date(demande.envoyeeLe), r))) as [Date, Date];
     const rappelsSiao = () => banc.courriels.messages().filter((m) => m.a.includes(SIAO) && dossier(ref)(m) && m.sujet.startsWith('Rappel —'));
     expect(rappelsSiao()).toHaveLength(0);
     await avancerApres(handle, rappel1);
