@@ -128,15 +128,18 @@ export function courrielTuilageComite(x: { ref: string; programme: { operateur: 
   };
 }
 
-/** À la coordination, quand les services sociaux ont répondu avant le comité : la décision peut s'enregistrer. */
-export function verificationRecue(x: { ref: string; suiviPar?: string; decisionAvant: string }): { sujet: string; paragraphes: string[] } {
+/**
+ * À la coordination, quand les services sociaux ont répondu avant le comité : la décision peut
+ * s'enregistrer. `limite` : « au plus tard le lundi 21 décembre 2026 » (ou « avant le … »).
+ */
+export function verificationRecue(x: { ref: string; suiviPar?: string; limite: string }): { sujet: string; paragraphes: string[] } {
   return {
     sujet: `Avant le comité de suivi : les services sociaux ont répondu (dossier ${x.ref})`,
     paragraphes: [
       x.suiviPar
         ? `Pour le dossier ${x.ref}, les services sociaux indiquent que le ménage est déjà accompagné : ${x.suiviPar}.`
         : `Pour le dossier ${x.ref}, les services sociaux ne connaissent aucun accompagnement du ménage.`,
-      `Enregistrez la décision du comité de suivi sur la page du dossier, avant le ${x.decisionAvant} : intégrer le ménage, ou non (avec son motif).`,
+      `Enregistrez la décision du comité de suivi sur la page du dossier, ${x.limite} : intégrer le ménage, ou non (avec son motif).`,
     ],
   };
 }

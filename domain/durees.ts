@@ -188,6 +188,9 @@ export function finDeJourOuvre(instant: Date): Date {
   return new Date(minuitDeParis(lendemain(jour)).getTime() - 1);
 }
 
+/** Un instant qui est déjà la fin d'un jour ouvré (une date limite fixée par `finDeJourOuvre`). */
+export const estFinDeJourOuvre = (instant: Date): boolean => finDeJourOuvre(instant).getTime() === instant.getTime();
+
 /**
  * L'instant lui-même s'il tombe un jour ouvré à Paris ; sinon 9 h (à Paris) du premier jour ouvré
  * qui suit : le rappel d'une demande à un partenaire ne part ni un samedi, ni un dimanche, ni un

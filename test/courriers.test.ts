@@ -191,8 +191,12 @@ const exemplesPrevention: Record<string, () => Courriel | Record<string, Courrie
   apercuVerificationComite: () =>
     prevention.apercuVerificationComite({ ref, impayesMois: 3, dejaSuiviSelonLeBailleur: true, operateur: 'Club de prévention d’Épernay' }),
   verificationRecue: () => ({
-    aucun: prevention.verificationRecue({ ref, decisionAvant: '19 décembre 2026' }),
-    dejaSuivi: prevention.verificationRecue({ ref, suiviPar: 'Mme Durand, assistante sociale de secteur', decisionAvant: '19 décembre 2026' }),
+    aucun: prevention.verificationRecue({ ref, limite: 'au plus tard le vendredi 18 décembre 2026' }),
+    dejaSuivi: prevention.verificationRecue({
+      ref,
+      suiviPar: 'Mme Durand, assistante sociale de secteur',
+      limite: 'au plus tard le vendredi 18 décembre 2026',
+    }),
   }),
   courrielDejaSuivi: () => ({
     avecPrecision: prevention.courrielDejaSuivi(programme, ref, 'Le ménage reste suivi par le CCAS'),

@@ -26,7 +26,7 @@ import {
   type EntreePrevention,
   type SituationOrientation,
 } from '../domain/prevention';
-import { ajouterDuree, retirerDuree } from '../domain/durees';
+import { ajouterDuree, finDeJourOuvre, jourEnFrancais, retirerDuree } from '../domain/durees';
 import {
   CATALOGUE,
   apres,
@@ -283,6 +283,8 @@ describe('reims-april — comité de suivi : les services sociaux vérifient, pu
     // La coordination apprend la réponse : la décision du comité peut s'enregistrer.
     const reponse = await banc.courriels.waitFor((m) => m.sujet.startsWith('Avant le comité de suivi : les services sociaux ont répondu') && dossier(ref)(m));
     expect(reponse.texte).toContain('le ménage est déjà accompagné : Suivi par Mme Durand, CCAS de Reims.');
+    const comite = verifiee.echeances.find((x) => x.id === 'decision_comite')!;
+    expect(reponse.texte).toContain(`Enregistrez la décision du comité de suivi sur la page du dossier, au plus tard le ${jourEnFrancais(comite.due)} :`);
     expect(reponse.a).not.toContain(suivant.courriel);
     expect(await decider(handle, 'ne_pas_integrer', 'Le ménage reste suivi par le CCAS')).toMatchObject({ etape: 'cloture' });
     const final: EtatParcours = await handle.result();
@@ -332,10 +334,13 @@ describe('reims-april — comité de suivi : les services sociaux vérifient, pu
     const { handle, ref, programme } = await lancer('reims-april');
     const echeance = await echeanceSuivie(handle, 'decision_comite');
     const e0 = await jusqua(handle, (x) => !!verificationEnAttente(x), 'vérification en attente');
-    // Le délai du programme depuis l'entrée au comité de suivi.
+    // Le délai du programme depuis l'entrée au comité de suivi, jusqu'au soir d'un jour ouvré (comme la
+    // réponse des services sociaux, qui le lisent dans leur courriel).
     const entree = e0.journal.find((j) => j.resume === 'Étape : Comité de suivi')!;
-    expect(echeance.due).toBe(ajouterDuree(new Date(entree.date), programme.delais.comiteDeSuivi!).toISOString());
+    expect(echeance.due).toBe(finDeJourOuvre(ajouterDuree(new Date(entree.date), programme.delais.comiteDeSuivi!)).toISOString());
     expect(verificationEnAttente(e0)!.echeance).toBe(echeance.due);
+    const lien = await banc.courriels.waitFor((m) => m.sujet.startsWith('Avant le comité de suivi : le ménage est-il') && dossier(ref)(m));
+    expect(lien.texte).toContain(`Au plus tard le ${jourEnFrancais(echeance.due)}, indiquez par le lien ci-dessous si ce ménage est déjà accompagné`);
     await avancerJusqua(banc, handle, apres(echeance.due));
     const e = await jusqua(handle, (x) => x.demandes[0]!.statut === 'expiree', 'vérification expirée');
     expect((await echeanceSuivie(handle, 'decision_comite', 'depassee')).due).toBe(echeance.due);

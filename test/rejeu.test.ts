@@ -1121,40 +1121,51 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'reaffectation')('enregis
 // patched('comite-verification-puis-decision')) — les services sociaux disent par leur lien que le
 // ménage est déjà accompagné, puis la coordination enregistre la décision du comité : intégré
 // (tuilage) ou non.
-describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'comite')('enregistrement du comité de suivi en deux temps', () => {
-  async function enregistrerComite(reference: string, fichier: string, decision: 'integrer' | 'ne_pas_integrer') {
-    const banc = await monterBanc();
-    try {
-      const programme = CATALOGUE.trouver('reims-april')!;
-      const menage = menageEssai(reference);
-      const handle = await banc.env.client.workflow.start('preventionPrecontentieuse', {
-        taskQueue: banc.taskQueue,
-        workflowId: `reims-april--${menage.reference}`,
-        args: [
-          { programme, menage, coordinateur: 'coord.essai', travailleurSocial: 'ts.alice', situation: situationPrevention({ suiviParServiceSocial: true }) },
-        ],
-      });
-      await passerLeComite(handle, {
-        dejaSuiviPar: 'Mme Durand, CCAS de Reims',
-        decision,
-        ...(decision === 'ne_pas_integrer' ? { motif: 'Suivi maintenu' } : {}),
-      });
-      if (decision === 'integrer') {
-        await etape(handle, 'aller_vers');
-        await repos(handle);
-        await handle.executeUpdate(cloreAnticipeUpdate, { args: [{ requestId: requete(), par: 'coord.essai', motif: 'Fin de l’essai' }] });
-      }
-      await enregistrerALaFin(handle, fichier, ['comite-verification-puis-decision']);
-    } finally {
-      await banc.fermer();
+async function enregistrerComite(reference: string, fichier: string, decision: 'integrer' | 'ne_pas_integrer', patchs = ['comite-verification-puis-decision']) {
+  const banc = await monterBanc();
+  try {
+    const programme = CATALOGUE.trouver('reims-april')!;
+    const menage = menageEssai(reference);
+    const handle = await banc.env.client.workflow.start('preventionPrecontentieuse', {
+      taskQueue: banc.taskQueue,
+      workflowId: `reims-april--${menage.reference}`,
+      args: [
+        { programme, menage, coordinateur: 'coord.essai', travailleurSocial: 'ts.alice', situation: situationPrevention({ suiviParServiceSocial: true }) },
+      ],
+    });
+    await passerLeComite(handle, {
+      dejaSuiviPar: 'Mme Durand, CCAS de Reims',
+      decision,
+      ...(decision === 'ne_pas_integrer' ? { motif: 'Suivi maintenu' } : {}),
+    });
+    if (decision === 'integrer') {
+      await etape(handle, 'aller_vers');
+      await repos(handle);
+      await handle.executeUpdate(cloreAnticipeUpdate, { args: [{ requestId: requete(), par: 'coord.essai', motif: 'Fin de l’essai' }] });
     }
+    await enregistrerALaFin(handle, fichier, patchs);
+  } finally {
+    await banc.fermer();
   }
+}
 
+describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'comite')('enregistrement du comité de suivi en deux temps', () => {
   it('enregistre un parcours reims-april : ménage déjà accompagné, intégré par le comité (son service associé dès l’entrée)', async () => {
     await enregistrerComite('REJEU-COMITE-INTEGRE', 'prevention-comite-integre-v1.json', 'integrer');
   });
 
   it('enregistre un parcours reims-april : ménage déjà accompagné, non intégré par le comité', async () => {
     await enregistrerComite('REJEU-COMITE-NON-INTEGRE', 'prevention-comite-non-integre-v1.json', 'ne_pas_integrer');
+  });
+});
+
+// `ENREGISTRER_HISTORIQUES=comite-au-soir` : le même comité, sa décision et la réponse des services
+// sociaux attendues jusqu'au soir d'un jour ouvré (patched('reponse-au-soir-d-un-jour-ouvre')).
+describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'comite-au-soir')('enregistrement du comité de suivi jusqu’au soir', () => {
+  it('enregistre un parcours reims-april : ménage déjà accompagné, intégré par le comité, décision attendue jusqu’au soir', async () => {
+    await enregistrerComite('REJEU-COMITE-AU-SOIR', 'prevention-comite-au-soir-v1.json', 'integrer', [
+      'comite-verification-puis-decision',
+      'reponse-au-soir-d-un-jour-ouvre',
+    ]);
   });
 });

@@ -33,7 +33,7 @@ import {
 import { euros, libelleValeurMinuscule, listeValeurs } from '../domain/libelles';
 import { DELAIS_PAR_DEFAUT } from '../domain/reglages';
 import { LIBELLES_ISSUES, type Acteur, type EtatParcours, type Programme } from '../domain/vocabulaire';
-import { ajouterDuree, dateEnFrancais, dureeEnFrancais, minuitDeParis, sommeDurees } from '../domain/durees';
+import { ajouterDuree, dateEnFrancais, dureeEnFrancais, estFinDeJourOuvre, finDeJourOuvre, jourEnFrancais, minuitDeParis, sommeDurees } from '../domain/durees';
 import { notifier, notifierEnsemble } from './blocs/notification';
 import {
   accordPartageRetire,
@@ -448,7 +448,10 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
    * est close. Rend la fin du parcours si le comité n'intègre pas le ménage.
    */
   async function comiteDeSuivi(): Promise<Fin | undefined> {
-    const due = ajouterDuree(new Date(), d.comiteDeSuivi ?? 'P2W');
+    // Jusqu'au soir d'un jour ouvré, comme la réponse des services sociaux qu'elle attend (même
+    // patched que les demandes aux partenaires, validation.ts).
+    const auTerme = ajouterDuree(new Date(), d.comiteDeSuivi ?? 'P2W');
+    const due = patched('reponse-au-soir-d-un-jour-ouvre') ? finDeJourOuvre(auTerme) : auTerme;
     comiteAttendu = true;
     p.echeances.suivre({
       id: 'decision_comite',
@@ -485,7 +488,7 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
         ...verificationRecue({
           ref: menage.reference,
           ...(suiviPar() ? { suiviPar: suiviPar() } : {}),
-          decisionAvant: dateEnFrancais(due),
+          limite: estFinDeJourOuvre(due) ? `au plus tard le ${jourEnFrancais(due)}` : `avant le ${dateEnFrancais(due)}`,
         }),
       });
     }

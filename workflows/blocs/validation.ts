@@ -10,7 +10,7 @@ import type { ReponseValidation } from '../../domain/messages';
 import type { Acteur, DemandeValidation, EtatParcours, RolePartenaire } from '../../domain/vocabulaire';
 import { LIBELLES_ROLES, ROLES_DANS_UNE_PHRASE } from '../../domain/vocabulaire';
 import { activites } from './activites';
-import { ajouterDuree, dateEnFrancais, finDeJourOuvre, jourEnFrancais, unJourOuvre } from '../../domain/durees';
+import { ajouterDuree, dateEnFrancais, estFinDeJourOuvre, finDeJourOuvre, jourEnFrancais, unJourOuvre } from '../../domain/durees';
 import { cleIdempotence, contracter, destinataire, notifier, type ParcoursANotifier } from './notification';
 import { Interruption } from './interruption';
 import type { Echeances } from './echeances';
@@ -65,10 +65,12 @@ export async function demanderValidation(parcours: ParcoursAValider, def: Demand
   const explicite = def.due && def.due.getTime() > envoyeeLe.getTime() ? def.due : undefined;
   const auTermeDuDelai = explicite ?? ajouterDuree(envoyeeLe, def.delai);
   // Une décision attendue d'un partenaire l'est jusqu'au soir d'un jour ouvré (« au plus tard le
-  // lundi 21 décembre »), jamais un dimanche à l'heure de l'envoi. Restent à l'heure : une échéance
-  // donnée (la décision du comité, le nouveau bail dans son délai légal) et la veille active, qui
-  // n'attend rien. (Parcours d'avant : l'échéance à l'heure exacte de la fin du délai.)
-  const auSoir = !explicite && def.action !== 'rechute' && def.action !== 'nouveau_bail' && patched('reponse-au-soir-d-un-jour-ouvre');
+  // lundi 21 décembre »), jamais un dimanche à l'heure de l'envoi ; une échéance donnée qui est déjà
+  // la fin d'un jour ouvré (la décision du comité de suivi) se dit de même. Restent à l'heure : une
+  // autre échéance donnée (le nouveau bail dans son délai légal) et la veille active, qui n'attend
+  // rien. (Parcours d'avant : l'échéance à l'heure exacte de la fin du délai.)
+  const auSoir =
+    (explicite ? estFinDeJourOuvre(explicite) : def.action !== 'rechute' && def.action !== 'nouveau_bail') && patched('reponse-au-soir-d-un-jour-ouvre');
   const echeance = auSoir ? finDeJourOuvre(auTermeDuDelai) : auTermeDuDelai;
   /** « au plus tard le lundi 21 décembre 2026 », ou « avant le 20 décembre 2026 » (échéance à l'heure). */
   const limite = auSoir ? `au plus tard le ${jourEnFrancais(echeance)}` : `avant le ${dateEnFrancais(echeance)}`;
