@@ -889,6 +889,10 @@ describe('réglages d’un programme', () => {
     );
     // Sans erreur, aucun champ n'est marqué.
     expect(pageReglages(ctx('coord.essai'), { programme: p, versions: [] }).valeur).not.toContain('aria-invalid');
+    // La page dit comment se lit le délai d'un partenaire (jusqu'au soir d'un jour ouvré).
+    expect(pageReglages(ctx('coord.essai'), { programme: p, versions: [] }).valeur).toContain(
+      'est attendue jusqu’au soir du jour où tombe son délai, ou du premier jour ouvré qui suit',
+    );
   });
 });
 

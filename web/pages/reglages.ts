@@ -128,6 +128,7 @@ ${r ? resumeErreursReglages(r) : ''}
 <input type="hidden" name="csrf" value="${ctx.csrf}">
 <input type="hidden" name="versionAttendue" value="${p.version}">
 <h2>Délais</h2>
+<p class="aide">Une réponse demandée à un partenaire par son lien est attendue jusqu’au soir du jour où tombe son délai, ou du premier jour ouvré qui suit s’il tombe un samedi, un dimanche ou un jour férié ; un rappel qui tomberait un tel jour part le jour ouvré suivant, à 9 h.</p>
 ${delaisDansLOrdreDuParcours(p.typeParcours, Object.keys(p.delais)).map((cle) => champDuree(`delais.${cle}`, libelleReglage(LIBELLES_DELAIS, cle), p.delais[cle]!, r))}
 ${Object.keys(p.jalons).length ? html`<h2>Bilans et points de suivi</h2>${Object.keys(p.jalons).map((cle) => champSerie(`jalons.${cle}`, libelleReglage(LIBELLES_JALONS, cle), p.jalons[cle]!, r))}` : ''}
 ${champSerie('rappelsValidation', LIBELLE_RAPPELS_VALIDATION, p.rappelsValidation, r)}
