@@ -177,15 +177,20 @@ export function estJourOuvre(jour: string): boolean {
   return semaine !== 0 && semaine !== 6 && !joursFeries(Number(jour.slice(0, 4))).includes(jour);
 }
 
+/** Le jour ouvré de Paris où tombe `instant`, ou le premier qui suit (AAAA-MM-JJ). */
+function premierJourOuvre(instant: Date): string {
+  let jour = jourDeParis(instant);
+  while (!estJourOuvre(jour)) jour = lendemain(jour);
+  return jour;
+}
+
 /**
  * La fin (23 h 59 min 59,999 s à Paris) du jour où tombe `instant`, ou du premier jour ouvré qui
  * suit si c'est un samedi, un dimanche ou un jour férié : la date limite d'une réponse demandée à
  * un partenaire, qu'il lit « au plus tard le lundi 21 décembre 2026 », jamais un dimanche à 14 h.
  */
 export function finDeJourOuvre(instant: Date): Date {
-  let jour = jourDeParis(instant);
-  while (!estJourOuvre(jour)) jour = lendemain(jour);
-  return new Date(minuitDeParis(lendemain(jour)).getTime() - 1);
+  return new Date(minuitDeParis(lendemain(premierJourOuvre(instant))).getTime() - 1);
 }
 
 /** Un instant qui est déjà la fin d'un jour ouvré (une date limite fixée par `finDeJourOuvre`). */
@@ -197,10 +202,8 @@ export const estFinDeJourOuvre = (instant: Date): boolean => finDeJourOuvre(inst
  * jour férié.
  */
 export function unJourOuvre(instant: Date): Date {
-  let jour = jourDeParis(instant);
-  if (estJourOuvre(jour)) return instant;
-  while (!estJourOuvre(jour)) jour = lendemain(jour);
-  return new Date(depuisHeureDeParis(Date.parse(`${jour}T09:00:00.000Z`)));
+  const jour = premierJourOuvre(instant);
+  return jour === jourDeParis(instant) ? instant : new Date(depuisHeureDeParis(Date.parse(`${jour}T09:00:00.000Z`)));
 }
 
 /** « chaque mois », « toutes les 2 semaines », « tous les 3 mois » : le rythme d'un intervalle. */
