@@ -187,7 +187,11 @@ export const etatSchema = z
         role: z.enum(ROLES_PARTENAIRES),
         objet: z.string().meta({ example: 'Validation du plan d’aide avec une mesure ASLL' }),
         envoyeeLe: z.iso.datetime(),
-        echeance: z.iso.datetime(),
+        echeance: z.iso.datetime().meta({
+          description:
+            'Date limite de la réponse (et de son lien) : la fin, à Paris, du jour ouvré où tombe le délai du programme ou du suivant (23:59:59,999) ; à l’heure exacte pour le nouveau bail, la veille active et les demandes d’avant cette règle',
+          example: '2026-12-21T22:59:59.999Z',
+        }),
         statut: z.enum(['en_attente', 'approuvee', 'refusee', 'expiree']),
         apercu: z.array(z.string()).optional().meta({ description: 'Ce que le partenaire voit pour décider (rien de confidentiel)' }),
         closeParClotureLe: z.iso.datetime().optional().meta({ description: 'Demande fermée par la clôture du parcours, à cette date' }),
