@@ -250,8 +250,11 @@ describe('demande de validation', () => {
   it('rappels aux intervalles du programme, puis escalade à la coordination, puis réponse tardive refusée', async () => {
     const { handle, menage, demande } = await jusquALaDemande();
     const rappels = () => banc.courriels.messages().filter((m) => m.sujet.startsWith('Rappel — Validation du plan') && dossier(menage.reference)(m));
-    // À leur heure, ou le jour ouvré suivant à 9 h s'ils tombent un jour chômé (selon le jour de l'essai).
-    const [premier, second] = programme.rappelsValidation.map((r) => unJourOuvre(ajouterDuree(new Date(demande.envoyeeLe), r))) as [Date, Date];
+    // À leur heure, ou le jour ouvré suivant à 9 h s'ils tombent un jour chômé (selon le jour de l'essai) :
+    // dans l'ordre où ils partent (un rappel reporté au matin peut passer après le suivant).
+    const [premier, second] = programme.rappelsValidation
+      .map((r) => unJourOuvre(ajouterDuree(new Date(demande.envoyeeLe), r)))
+      .sort((a, b) => a.getTime() - b.getTime()) as [Date, Date];
     expect(premier.getTime()).toBeLessThan(second.getTime());
     expect(second.getTime()).toBeLessThan(new Date(demande.echeance).getTime());
 
