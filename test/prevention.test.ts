@@ -22,7 +22,17 @@ import {
 } from '../domain/prevention';
 import type { EtatParcours } from '../domain/vocabulaire';
 import { motifNonEligible } from '../domain/prevention';
-import { ajouterDuree, dateEnFrancais, estJourOuvre, heureDeParis, jourDeParis, jourEnFrancais, minuitDeParis, retirerDuree } from '../domain/durees';
+import {
+  ajouterDuree,
+  dateEnFrancais,
+  estJourOuvre,
+  heureDeParis,
+  jourDeParis,
+  jourEnFrancais,
+  joursFeries,
+  minuitDeParis,
+  retirerDuree,
+} from '../domain/durees';
 import {
   CATALOGUE,
   apres,
@@ -819,7 +829,7 @@ function finDuJourOuvreAttendue(instant: Date): Date {
 
 /**
  * Des plans envoyés au référent du bailleur pour que ses deux semaines finissent un jour chômé (le
- * 25 décembre, un dimanche) : sa réponse reste attendue jusqu'au soir du jour ouvré suivant, et le
+ * 25 décembre, un dimanche, le dimanche de Pâques suivi du lundi férié) : sa réponse reste attendue jusqu'au soir du jour ouvré suivant, et le
  * lien le dit ; à la fin de ce jour-là, sans réponse, le plan tient.
  */
 describe('toulouse-declic — réponse du référent jusqu’au soir d’un jour ouvré, à des dates données', () => {
@@ -829,11 +839,20 @@ describe('toulouse-declic — réponse du référent jusqu’au soir d’un jour
     while (new Date(`${jour}T12:00:00Z`).getUTCDay() !== 0) jour = new Date(Date.parse(`${jour}T12:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
     return new Date(minuitDeParis(jour).getTime() + 10 * 3_600_000);
   })();
+  // Le prochain dimanche de Pâques à 10 h (la veille du lundi de Pâques), assez loin pour y envoyer le plan deux semaines avant.
+  const paques = (() => {
+    for (let annee = new Date().getUTCFullYear(); ; annee++) {
+      const lundi = joursFeries(annee)[1]!; // après le 1er janvier : le lundi de Pâques
+      const dimancheDePaques = new Date(minuitDeParis(lundi).getTime() - 14 * 3_600_000);
+      if (retirerDuree(dimancheDePaques, validation).getTime() > Date.now() + 86_400_000) return dimancheDePaques;
+    }
+  })();
   const cas = [
     { nom: 'le délai tombe le 25 décembre', depart: retirerDuree(prochain(25, 12, 10, 0, ajouterDuree(new Date(), validation)), validation) },
     { nom: 'le délai tombe un dimanche', depart: dimanche },
+    { nom: 'le délai tombe le dimanche de Pâques : jusqu’au mardi', depart: retirerDuree(paques, validation), jour: 'mardi' },
   ];
-  it.each(cas.map((c) => [`${c.nom} (plan envoyé le ${jourEnFrancais(c.depart)})`, c.depart] as const))('%s', async (_nom, depart) => {
+  it.each(cas.map((c) => [`${c.nom} (plan envoyé le ${jourEnFrancais(c.depart)})`, c.depart, c.jour] as const))('%s', async (_nom, depart, jour) => {
     const catalogue = CATALOGUE.trouver('toulouse-declic')!;
     const menage = menageEssai();
     const entree: EntreePrevention = { programme: catalogue, menage, coordinateur: 'coord.essai', travailleurSocial: 'ts.alice', situation: situation() };
@@ -849,6 +868,7 @@ describe('toulouse-declic — réponse du référent jusqu’au soir d’un jour
     expect(estJourOuvre(jourDeParis(auTerme))).toBe(false);
     const limite = finDuJourOuvreAttendue(auTerme);
     expect(demande.echeance).toBe(limite.toISOString());
+    if (jour) expect(jourEnFrancais(limite)).toMatch(new RegExp(`^${jour} `));
     const lien = await banc.courriels.waitFor((m) => m.sujet.startsWith(OBJET_VALIDATION_REFERENT) && dossier(menage.reference)(m));
     expect(lien.texte).toContain(`Votre décision est attendue au plus tard le ${jourEnFrancais(limite)} sur la demande suivante.`);
     expect(lien.texte).toContain(`il ne sert qu’une fois et reste valable jusqu’au ${jourEnFrancais(limite)} au soir.`);
