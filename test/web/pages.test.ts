@@ -313,6 +313,8 @@ describe('page d’un parcours', () => {
     expect(actions(h)).toContain('decision-comite');
     expect(h).toContain('Déjà accompagné');
     expect(h).not.toContain('Refusée');
+    // La date limite de la réponse avec le nom du jour, comme le courriel du partenaire (8 janvier 2026 à 1 h, Paris).
+    expect(h).toContain('data-label="Réponse attendue au plus tard le">jeudi 8 janvier 2026</td>');
     expect(h).toContain('Intégrer le ménage : l’accompagnement commence');
     expect(h).toContain('Ne pas intégrer le ménage (motif obligatoire)');
     expect(h).not.toMatch(/>\s*(integrer|ne_pas_integrer|decision|motif)\s*</);

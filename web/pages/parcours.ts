@@ -10,7 +10,7 @@ import { raisonRefusPilotage } from '../../api/auth';
 import { messagesPermis, visiteAttendue } from '../../domain/actions';
 import { DOCUMENTS, DocumentIndisponible, LECTEUR_PAR_DEFAUT, LIBELLES_DOCUMENTS, preparerDocument, type NomDocument } from '../../documents';
 import { jalonsFichesBilan } from '../../documents/fiche-bilan';
-import { dureeEnFrancais } from '../../domain/durees';
+import { dureeEnFrancais, jourEnFrancais } from '../../domain/durees';
 import type { EtatFileIml } from '../../domain/iml';
 import { LIBELLES_PRIORITE } from '../../domain/prevention';
 import type { DemandeValidation, EtatParcours, Menage, Programme } from '../../domain/vocabulaire';
@@ -562,7 +562,8 @@ function sectionDemandes(etat: EtatParcours): Brut {
       { titre: 'Demande', nomme: true, valeur: (d) => d.objet },
       { titre: 'Partenaire', valeur: (d) => LIBELLES_ROLES[d.role] ?? d.role },
       { titre: 'Envoyée le', valeur: (d) => dateFr(d.envoyeeLe) },
-      { titre: 'Réponse attendue au plus tard le', valeur: (d) => dateFr(d.echeance) },
+      // Avec le nom du jour, comme le courriel du partenaire (« lundi 21 décembre 2026 »).
+      { titre: 'Réponse attendue au plus tard le', valeur: (d) => jourEnFrancais(d.echeance) },
       {
         titre: 'Décision',
         valeur: (d) =>
