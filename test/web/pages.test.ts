@@ -315,6 +315,7 @@ describe('page d’un parcours', () => {
     expect(h).not.toContain('Refusée');
     // La date limite de la réponse avec le nom du jour, comme le courriel du partenaire (8 janvier 2026 à 1 h, Paris).
     expect(h).toContain('data-label="Réponse attendue au plus tard le">jeudi 8 janvier 2026</td>');
+    expect(h).toMatch(/data-label="Date limite">(lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche) \d{1,2}(er)? [a-zéû]+ \d{4}<\/td>/);
     expect(h).toContain('Intégrer le ménage : l’accompagnement commence');
     expect(h).toContain('Ne pas intégrer le ménage (motif obligatoire)');
     expect(h).not.toMatch(/>\s*(integrer|ne_pas_integrer|decision|motif)\s*</);

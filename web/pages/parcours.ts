@@ -488,7 +488,8 @@ function sectionEcheances(etat: EtatParcours): Brut {
     classeLigne: (e) => (e.statut === 'depassee' ? 'en-retard' : undefined),
     colonnes: [
       { titre: 'Échéance', nomme: true, valeur: (e) => e.libelle },
-      { titre: 'Date limite', valeur: (e) => dateFr(e.due) },
+      // Avec le nom du jour : une échéance de l'équipe qui tombe un dimanche se voit.
+      { titre: 'Date limite', valeur: (e) => jourEnFrancais(e.due) },
       {
         titre: 'Statut',
         valeur: (e) => statutEcheance(e, etat),
