@@ -817,14 +817,22 @@ describe('toulouse-declic', () => {
   });
 });
 
+/** Le jour suivant (AAAA-MM-JJ). */
+const jourSuivant = (jour: string) => new Date(Date.parse(`${jour}T12:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+
+/** Le jour ouvré de Paris où tombe `instant`, ou le premier qui suit, compté ici jour par jour. */
+function jourOuvreAttendu(instant: Date): string {
+  let jour = jourDeParis(instant);
+  while (!estJourOuvre(jour)) jour = jourSuivant(jour);
+  return jour;
+}
+
 /**
  * La fin (dernière milliseconde à Paris) du jour ouvré où tombe `instant`, ou du suivant : ce que
- * l'essai attend d'une réponse demandée à un partenaire, compté ici jour par jour.
+ * l'essai attend d'une réponse demandée à un partenaire.
  */
 function finDuJourOuvreAttendue(instant: Date): Date {
-  let jour = jourDeParis(instant);
-  while (!estJourOuvre(jour)) jour = new Date(Date.parse(`${jour}T12:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
-  return new Date(minuitDeParis(new Date(Date.parse(`${jour}T12:00:00Z`) + 86_400_000).toISOString().slice(0, 10)).getTime() - 1);
+  return new Date(minuitDeParis(jourSuivant(jourOuvreAttendu(instant))).getTime() - 1);
 }
 
 /**
@@ -836,7 +844,7 @@ describe('toulouse-declic — réponse du référent jusqu’au soir d’un jour
   const validation = CATALOGUE.trouver('toulouse-declic')!.delais.validationBailleur!;
   const dimanche = (() => {
     let jour = jourDeParis(new Date(Date.now() + 2 * 86_400_000));
-    while (new Date(`${jour}T12:00:00Z`).getUTCDay() !== 0) jour = new Date(Date.parse(`${jour}T12:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+    while (new Date(`${jour}T12:00:00Z`).getUTCDay() !== 0) jour = jourSuivant(jour);
     return new Date(minuitDeParis(jour).getTime() + 10 * 3_600_000);
   })();
   // Le prochain dimanche de Pâques à 10 h (la veille du lundi de Pâques), assez loin pour y envoyer le plan deux semaines avant.
@@ -878,8 +886,7 @@ describe('toulouse-declic — réponse du référent jusqu’au soir d’un jour
       banc.courriels.messages().filter((m) => m.sujet.startsWith(`Rappel — ${OBJET_VALIDATION_REFERENT}`) && dossier(menage.reference)(m));
     for (const [i, r] of catalogue.rappelsValidation.entries()) {
       const prevu = ajouterDuree(new Date(demande.envoyeeLe), r);
-      let jour = jourDeParis(prevu);
-      while (!estJourOuvre(jour)) jour = new Date(Date.parse(`${jour}T12:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+      const jour = jourOuvreAttendu(prevu);
       const part = jour === jourDeParis(prevu) ? prevu : new Date(minuitDeParis(jour).getTime() + 9 * 3_600_000);
       await avancerJusqua(banc, handle, apres(part, -1));
       expect(rappelsRecus(), `rappel ${r} avant ${part.toISOString()}`).toHaveLength(i);
