@@ -41,6 +41,7 @@ import {
 } from './outils/environnement';
 import { estPdf, lirePdf, sansIdentifiant } from './outils/pdf';
 import { NOM_COOKIE } from '../api/auth';
+import { signatureDu } from './outils/protocole';
 
 const MOT_DE_PASSE = 'mot-de-passe-essai';
 /** Ce que le ménage a confié, et ce qui le désigne. */
@@ -498,16 +499,7 @@ describe('protocole post-résiliation : le résumé du protocole au bailleur et 
     await jusqua(handle, (e) => e.etape === 'signature_protocole', 'étape « signature_protocole »');
     const aujourdhui = jourDeParis(await heureDuParcours(handle));
     await handle.executeUpdate(signatureProtocoleUpdate, {
-      args: [
-        msg({
-          signeLe: aujourdhui,
-          debut: aujourdhui,
-          dureeMois: 6,
-          indemniteOccupation: 420,
-          planApurement: { dette: 2400, mensualite: 100 },
-          signataires: { bailleur: true, occupant: true },
-        }),
-      ],
+      args: [msg(signatureDu(aujourdhui))],
     });
     const bailleur = await recu(programme.partenaires.bailleur!.courriel, menage.reference, 'Protocole enregistré');
     const ccapex = await recu(programme.partenaires.ccapex!.courriel, menage.reference, 'Protocole de cohésion sociale signé');

@@ -14,6 +14,7 @@ import type { EtatParcours } from '../domain/vocabulaire';
 import { jourDeParis } from '../domain/durees';
 import { bancAvecApi } from './outils/api';
 import { CATALOGUE, jusqua, menageEssai, requete, situationPrevention } from './outils/environnement';
+import { signatureDu } from './outils/protocole';
 
 const essai = bancAvecApi('mot-de-passe-essai');
 
@@ -150,18 +151,7 @@ describe('des messages envoyés sans pause sont tous acceptés', () => {
     await etape(workflowId, 'signature_protocole');
     const jour = jourDeParis(new Date());
     await enchainer(workflowId, [
-      [
-        'signature-protocole',
-        {
-          signeLe: jour,
-          debut: jour,
-          dureeMois: 6,
-          indemniteOccupation: 420,
-          planApurement: { dette: 2400, mensualite: 100 },
-          signataires: { bailleur: true, occupant: true },
-        },
-        'suivi_protocole',
-      ],
+      ['signature-protocole', signatureDu(jour), 'suivi_protocole'],
       ['paiement', { mois: jour.slice(0, 7), statut: 'paye' }, 'suivi_protocole'],
       ['rupture', { motif: 'Le bailleur reprend le logement' }, 'rupture', 'coord.essai'],
       ['orientation', { dispositif: 'residence_sociale' }, 'rupture'],
@@ -196,18 +186,7 @@ describe('des messages envoyés sans pause sont tous acceptés', () => {
     const jour = jourDeParis(new Date());
     const mois = jour.slice(0, 7);
     await enchainer(workflowId, [
-      [
-        'signature-protocole',
-        {
-          signeLe: jour,
-          debut: jour,
-          dureeMois: 6,
-          indemniteOccupation: 420,
-          planApurement: { dette: 2400, mensualite: 100 },
-          signataires: { bailleur: true, occupant: true },
-        },
-        'suivi_protocole',
-      ],
+      ['signature-protocole', signatureDu(jour), 'suivi_protocole'],
       ['paiement', { mois, statut: 'impaye', montant: 0 }, 'suivi_protocole'],
       ['avenant', { signeLe: jour, prolongationMois: 6, planApurement: { dette: 2400, mensualite: 80 } }, 'suivi_protocole'],
       ['paiement', { mois, statut: 'paye' }, 'suivi_protocole'],

@@ -780,6 +780,15 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === '1')('enregistrement', ()
   });
 });
 
+/** Un protocole d'un mois signé et payé, puis le nouveau bail indiqué par le bailleur avec son lien (enregistrements). */
+async function unMoisPuisNouveauBailParLeLien(handle: WorkflowHandle, ref: string): Promise<void> {
+  await signer(handle, { dureeMois: 1 });
+  await moisPaye(handle);
+  await etape(handle, 'nouveau_bail');
+  const avis = await attendreCourriel(BAILLEUR, ref, 'Nouveau bail à signer avant le');
+  expect((await appel('POST', `/liens/${jetonDe(avis)}`, { signeLe: await aujourdhui(handle) })).status).toBe(200);
+}
+
 // `ENREGISTRER_HISTORIQUES=courriel-lent` : des messages arrivés pendant un courriel lent — une
 // rupture pendant le bilan du dernier mois (patched('rupture-au-dernier-mois') ; notée dans l'état
 // par le message : patched('rupture-dans-le-message')), un nouveau bail pendant les courriels
@@ -826,12 +835,7 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'courriel-lent')('enregis
   it('enregistre un protocole dont le bailleur indique le nouveau bail par son lien', async () => {
     const { handle, ref } = await lancer({ reference: 'REJEU-BAIL-LIEN' });
     await etape(handle, 'signature_protocole');
-    await signer(handle, { dureeMois: 1 });
-    await moisPaye(handle);
-    await etape(handle, 'nouveau_bail');
-    const avis = await attendreCourriel(BAILLEUR, ref, 'Nouveau bail à signer avant le');
-    const signeLe = await aujourdhui(handle);
-    expect((await appel('POST', `/liens/${jetonDe(avis)}`, { signeLe })).status).toBe(200);
+    await unMoisPuisNouveauBailParLeLien(handle, ref);
     await handle.result();
     await enregistrerALaFin(handle, 'protocole-nouveau-bail-par-lien-v1.json', ['nouveau-bail-par-lien']);
   });
@@ -844,11 +848,7 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'courriel-lent')('enregis
       { canal: 'courriel', accorde: true, courriel: 'occupant.tardif@essai.example' },
       'ts.alice',
     );
-    await signer(handle, { dureeMois: 1 });
-    await moisPaye(handle);
-    await etape(handle, 'nouveau_bail');
-    const avis = await attendreCourriel(BAILLEUR, ref, 'Nouveau bail à signer avant le');
-    expect((await appel('POST', `/liens/${jetonDe(avis)}`, { signeLe: await aujourdhui(handle) })).status).toBe(200);
+    await unMoisPuisNouveauBailParLeLien(handle, ref);
     await enregistrerALaFin(handle, 'protocole-occupant-au-dossier-v1.json', ['courriels-menage-au-dossier', 'signature-au-menage']);
   });
 });
@@ -858,11 +858,7 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'resume-occupant')('enreg
   it('enregistre un protocole dont l’occupant reçoit son résumé à la signature', async () => {
     const { handle, ref } = await lancer({ reference: 'REJEU-RESUME-OCCUPANT' });
     await etape(handle, 'signature_protocole');
-    await signer(handle, { dureeMois: 1 });
-    await moisPaye(handle);
-    await etape(handle, 'nouveau_bail');
-    const avis = await attendreCourriel(BAILLEUR, ref, 'Nouveau bail à signer avant le');
-    expect((await appel('POST', `/liens/${jetonDe(avis)}`, { signeLe: await aujourdhui(handle) })).status).toBe(200);
+    await unMoisPuisNouveauBailParLeLien(handle, ref);
     await enregistrerALaFin(handle, 'protocole-resume-occupant-v1.json', ['signature-au-menage', 'resume-a-l-occupant']);
   });
 });

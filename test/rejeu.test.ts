@@ -50,6 +50,7 @@ import {
   passerLeComite,
   planValideParLeReferent,
 } from './outils/environnement';
+import { signatureDu } from './outils/protocole';
 
 const etape = (handle: WorkflowHandle, nom: string) => jusqua(handle, (e) => e.etape === nom, `étape « ${nom} »`);
 
@@ -335,15 +336,7 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'etape-dans-le-message')(
       });
       await etape(handle, 'signature_protocole');
       const jour = jourDeParis(await heureDuParcours(handle));
-      const signature = {
-        signeLe: jour,
-        debut: jour,
-        dureeMois: 6,
-        indemniteOccupation: 420,
-        planApurement: { dette: 2400, mensualite: 100 },
-        signataires: { bailleur: true, occupant: true },
-      };
-      expect(await handle.executeUpdate(signatureProtocoleUpdate, { args: [m(signature)] })).toMatchObject({ etape: 'suivi_protocole' });
+      expect(await handle.executeUpdate(signatureProtocoleUpdate, { args: [m(signatureDu(jour))] })).toMatchObject({ etape: 'suivi_protocole' });
       await handle.executeUpdate(paiementUpdate, { args: [m({ mois: jour.slice(0, 7), statut: 'paye' as const })] });
       expect(await handle.executeUpdate(ruptureUpdate, { args: [m({ motif: 'Le bailleur reprend le logement' }, 'coord.essai')] })).toMatchObject({
         etape: 'rupture',
