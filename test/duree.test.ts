@@ -20,6 +20,7 @@ import {
   sommeDurees,
 } from '../domain/durees';
 import { treveHivernale } from '../workflows/protocole-post-resiliation';
+import { datesDesRappels } from '../workflows/blocs/validation';
 import { moisEntre, motifLoyer } from '../workflows/iml-bail-glissant';
 
 const utc = (iso: string) => new Date(iso);
@@ -352,5 +353,23 @@ describe('un rappel à un partenaire, un jour ouvré (9 h à Paris le jour ouvr�
     ['2026-12-31T23:30:00Z', '2027-01-04T08:00:00.000Z'], // le 1er janvier à Paris (vendredi) : lundi 4 janvier, 9 h
   ])('un rappel prévu le %s part le %s', (prevu, part) => {
     expect(unJourOuvre(utc(prevu)).toISOString()).toBe(part);
+  });
+});
+
+describe('les rappels d’une demande à un partenaire (datesDesRappels), à des dates données', () => {
+  const iso = (ds: Date[]) => ds.map((d) => d.toISOString());
+  it('envoyée un lundi 14 h, rappels à 5 et 6 jours : samedi et dimanche deviennent un seul rappel, le lundi suivant à 9 h', () => {
+    const envoyee = utc('2026-12-07T13:00:00Z');
+    expect(iso(datesDesRappels(envoyee, ['P5D', 'P6D'], utc('2026-12-21T13:00:00Z'), true))).toEqual(['2026-12-14T08:00:00.000Z']);
+    // Parcours d'avant la règle : à leur heure, samedi et dimanche.
+    expect(iso(datesDesRappels(envoyee, ['P5D', 'P6D'], utc('2026-12-21T13:00:00Z'), false))).toEqual(['2026-12-12T13:00:00.000Z', '2026-12-13T13:00:00.000Z']);
+  });
+  it('dans l’ordre où ils partent : un rappel reporté au mardi 9 h (lundi de Pâques) passe après celui du mardi 8 h', () => {
+    // Jeudi 25 mars 2027 à 8 h à Paris : + 2 jours = samedi (reporté au mardi 30, 9 h) ; + 5 jours = mardi 30, 8 h.
+    const envoyee = utc('2027-03-25T07:00:00Z');
+    expect(iso(datesDesRappels(envoyee, ['P2D', 'P5D'], utc('2027-04-08T07:00:00Z'), true))).toEqual(['2027-03-30T06:00:00.000Z', '2027-03-30T07:00:00.000Z']);
+  });
+  it('seuls ceux d’avant le terme du délai', () => {
+    expect(iso(datesDesRappels(utc('2026-12-07T13:00:00Z'), ['P7D', 'P14D'], utc('2026-12-21T13:00:00Z'), true))).toEqual(['2026-12-14T13:00:00.000Z']);
   });
 });

@@ -161,14 +161,7 @@ export async function demanderValidation(parcours: ParcoursAValider, def: Demand
   const repondueAvant = !echeanceAvantEnvoi && demande.statut !== 'en_attente' && patched('reponse-pendant-envoi');
   if (!echeanceAvantEnvoi && !repondueAvant && !def.sansEcheance) suivreEcheance();
 
-  // Les rappels d'avant le terme du délai, comme avant qu'il aille jusqu'au soir ; l'un d'eux qui
-  // tomberait un samedi, un dimanche ou un jour férié part le jour ouvré suivant, à 9 h.
-  const rappels = (def.rappels ?? parcours.programme.rappelsValidation)
-    .map((r) => ajouterDuree(envoyeeLe, r))
-    .filter((d) => d.getTime() < auTermeDuDelai.getTime())
-    .map((d) => (auSoir ? unJourOuvre(d) : d))
-    .sort((a, b) => a.getTime() - b.getTime())
-    .filter((d, i, tous) => i === 0 || d.getTime() !== tous[i - 1]!.getTime());
+  const rappels = datesDesRappels(envoyeeLe, def.rappels ?? parcours.programme.rappelsValidation, auTermeDuDelai, auSoir);
   for (const quand of rappels) {
     const repondu = await attendreReponse(quand);
     if (repondu) break;
@@ -194,6 +187,21 @@ export async function demanderValidation(parcours: ParcoursAValider, def: Demand
     });
   }
   return demande;
+}
+
+/**
+ * Quand partent les rappels d'une demande envoyée le `envoyeeLe` : ceux d'avant le terme du délai
+ * (comme avant qu'il aille jusqu'au soir) ; avec `unJourOuvreSeulement`, celui qui tomberait un
+ * samedi, un dimanche ou un jour férié part le jour ouvré suivant à 9 h, et deux rappels reportés au
+ * même moment n'en font qu'un. Dans l'ordre où ils partent. Calcul pur (essayé à des dates données).
+ */
+export function datesDesRappels(envoyeeLe: Date, rappels: string[], auTerme: Date, unJourOuvreSeulement: boolean): Date[] {
+  return rappels
+    .map((r) => ajouterDuree(envoyeeLe, r))
+    .filter((d) => d.getTime() < auTerme.getTime())
+    .map((d) => (unJourOuvreSeulement ? unJourOuvre(d) : d))
+    .sort((a, b) => a.getTime() - b.getTime())
+    .filter((d, i, tous) => i === 0 || d.getTime() !== tous[i - 1]!.getTime());
 }
 
 /** Validateur synchrone de la réponse d'un partenaire (voir Parcours.ouvrir). */
