@@ -26,12 +26,16 @@ import {
   type EntreePrevention,
   type SituationOrientation,
 } from '../domain/prevention';
-import { ajouterDuree, finDeJourOuvre, jourEnFrancais, retirerDuree } from '../domain/durees';
+import { ajouterDuree, estJourOuvre, finDeJourOuvre, jourDeParis, jourEnFrancais, minuitDeParis, retirerDuree } from '../domain/durees';
 import {
   CATALOGUE,
   apres,
   avancerJusqua,
+  demarrerLe,
   echeanceSuivie,
+  finDuJourOuvreAttendue,
+  jourSuivant,
+  prochain,
   heureDuParcours,
   jusqua,
   menageEssai,
@@ -380,8 +384,61 @@ describe('besancon-ccas — délais du rapport', () => {
     await avancerJusqua(banc, handle, retirerDuree(new Date(plan.due), 'P2D'));
     await handle.executeUpdate(planAideUpdate, { args: [msg({ actions: ['budget' as const], orientations: ['asll' as const] })] });
     const etat = await jusqua(handle, (e) => e.etape === 'validation_departement' && e.demandes.length === 1, 'demande de validation ASLL');
-    expect(etat.demandes[0]!.echeance).toBe(plan.due);
+    // Le département répond, comme tout partenaire, jusqu'au soir du jour de l'échéance du plan (ou du
+    // premier jour ouvré qui suit).
+    expect(etat.demandes[0]!.echeance).toBe(finDuJourOuvreAttendue(new Date(plan.due)).toISOString());
     expect(etat.echeances.find((x) => x.id === 'contact')!.statut).toBe('tenue');
+    await terminer(handle);
+  });
+
+  /**
+   * Le diagnostic fait un jour choisi pour que l'échéance du plan (une semaine après) tombe un jour
+   * chômé : le département a jusqu'au soir du jour ouvré suivant, le courriel le dit ; à la fin de ce
+   * jour-là, sans réponse, la coordination est alertée.
+   */
+  const dimanche = (() => {
+    let jour = jourDeParis(new Date(Date.now() + 2 * 86_400_000));
+    while (new Date(`${jour}T12:00:00Z`).getUTCDay() !== 0) jour = jourSuivant(jour);
+    return new Date(minuitDeParis(jour).getTime() + 10 * 3_600_000);
+  })();
+  const cas = [
+    { nom: 'l’échéance du plan tombe un dimanche', diagnostic: dimanche },
+    { nom: 'l’échéance du plan tombe le 25 décembre', diagnostic: prochain(18, 12) },
+  ];
+  it.each(
+    cas.map(
+      (c) => [`${c.nom} (diagnostic le ${jourEnFrancais(c.diagnostic)}) : le département répond jusqu’au soir du jour ouvré suivant`, c.diagnostic] as const,
+    ),
+  )('%s', async (_nom, diagnostic) => {
+    const programme = CATALOGUE.trouver('besancon-ccas')!;
+    const menage = menageEssai();
+    const entree: EntreePrevention = { programme, menage, coordinateur: 'coord.essai', travailleurSocial: 'ts.alice', situation: situation() };
+    const handle = await demarrerLe(banc, diagnostic, 'preventionPrecontentieuse', {
+      taskQueue: banc.taskQueue,
+      workflowId: `besancon-ccas--${menage.reference}`,
+      args: [entree],
+    });
+    await jusquAuPlan(handle);
+    const plan = await echeanceSuivie(handle, 'plan_aide');
+    expect(estJourOuvre(jourDeParis(plan.due))).toBe(false);
+    await avancerJusqua(banc, handle, retirerDuree(new Date(plan.due), 'P2D'));
+    await handle.executeUpdate(planAideUpdate, { args: [msg({ actions: ['budget' as const], orientations: ['asll' as const] })] });
+    const demande = (await jusqua(handle, (e) => e.etape === 'validation_departement' && e.demandes.length === 1, 'demande de validation ASLL')).demandes[0]!;
+    const limite = finDuJourOuvreAttendue(new Date(plan.due));
+    expect(demande.echeance).toBe(limite.toISOString());
+    const lien = await banc.courriels.waitFor((m) => m.sujet.startsWith('Validation du plan d’aide avec une mesure ASLL') && dossier(menage.reference)(m));
+    expect(lien.texte).toContain(`Votre décision est attendue au plus tard le ${jourEnFrancais(limite)} sur la demande suivante.`);
+    expect(lien.texte).toContain(`reste valable jusqu’au ${jourEnFrancais(limite)} au soir.`);
+    // Une heure après l'échéance du plan (un jour chômé), le département peut encore répondre ;
+    // une minute avant la fin du jour ouvré aussi ; juste après, la coordination est alertée.
+    await avancerJusqua(banc, handle, apres(plan.due, 60));
+    expect((await handle.query(etatQuery)).demandes[0]!.statut).toBe('en_attente');
+    await avancerJusqua(banc, handle, apres(limite, -1));
+    expect((await handle.query(etatQuery)).demandes[0]!.statut).toBe('en_attente');
+    await avancerJusqua(banc, handle, apres(limite, 1));
+    const alerte = await banc.courriels.waitFor((m) => m.sujet.startsWith('Sans réponse : Validation du plan') && dossier(menage.reference)(m));
+    expect(alerte.texte).toContain(`attendue au plus tard le ${jourEnFrancais(limite)}`);
+    expect((await handle.query(etatQuery)).demandes[0]!.statut).toBe('expiree');
     await terminer(handle);
   });
 });

@@ -42,6 +42,9 @@ import {
   lancerAvance,
   demarrerLe,
   prochain,
+  jourSuivant,
+  jourOuvreAttendu,
+  finDuJourOuvreAttendue,
   echeanceSuivie,
   heureDuParcours,
   jusqua as jusquaEtat,
@@ -816,24 +819,6 @@ describe('toulouse-declic', () => {
     sansConfidentiel(courrielsBailleur('toulouse-declic', ref));
   });
 });
-
-/** Le jour suivant (AAAA-MM-JJ). */
-const jourSuivant = (jour: string) => new Date(Date.parse(`${jour}T12:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
-
-/** Le jour ouvré de Paris où tombe `instant`, ou le premier qui suit, compté ici jour par jour. */
-function jourOuvreAttendu(instant: Date): string {
-  let jour = jourDeParis(instant);
-  while (!estJourOuvre(jour)) jour = jourSuivant(jour);
-  return jour;
-}
-
-/**
- * La fin (dernière milliseconde à Paris) du jour ouvré où tombe `instant`, ou du suivant : ce que
- * l'essai attend d'une réponse demandée à un partenaire.
- */
-function finDuJourOuvreAttendue(instant: Date): Date {
-  return new Date(minuitDeParis(jourSuivant(jourOuvreAttendu(instant))).getTime() - 1);
-}
 
 /**
  * Des plans envoyés au référent du bailleur pour que ses deux semaines finissent un jour chômé (le

@@ -815,33 +815,46 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'courriels-apres-reponse'
 // du département (patched('partage-service-social-departement')), visite à domicile malgré un
 // contact par téléphone (patched('visite-malgre-contact')) et ASLL validée dans le délai du plan
 // (patched('validation-asll-meme-delai')).
+/**
+ * Enregistre un parcours de prévention (ménage déjà suivi par un service social, sauf `s`) mené par
+ * `mener`, et vérifie que son historique porte `patchs`.
+ */
+async function enregistrer(
+  programmeId: string,
+  reference: string,
+  s: object,
+  fichier: string,
+  patchs: string[],
+  mener: (h: WorkflowHandle) => Promise<void>,
+  entree: object = {},
+) {
+  const banc = await monterBanc();
+  try {
+    const programme = CATALOGUE.trouver(programmeId)!;
+    const menage = menageEssai(reference);
+    const handle = await banc.env.client.workflow.start('preventionPrecontentieuse', {
+      taskQueue: banc.taskQueue,
+      workflowId: `${programmeId}--${menage.reference}`,
+      args: [
+        {
+          programme,
+          menage,
+          coordinateur: 'coord.essai',
+          travailleurSocial: 'ts.alice',
+          situation: { ...situationPrevention({ suiviParServiceSocial: true }), ...s },
+          ...entree,
+        },
+      ],
+    });
+    await mener(handle);
+    await enregistrerALaFin(handle, fichier, patchs);
+  } finally {
+    await banc.fermer();
+  }
+}
+
 describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'regles-des-rapports')('enregistrement des règles des rapports de terrain', () => {
   const m = <T extends object>(x: T) => ({ requestId: requete(), par: 'ts.alice', ...x });
-  const situation = situationPrevention({ suiviParServiceSocial: true });
-  async function enregistrer(
-    programmeId: string,
-    reference: string,
-    s: object,
-    fichier: string,
-    patchs: string[],
-    mener: (h: WorkflowHandle) => Promise<void>,
-    entree: object = {},
-  ) {
-    const banc = await monterBanc();
-    try {
-      const programme = CATALOGUE.trouver(programmeId)!;
-      const menage = menageEssai(reference);
-      const handle = await banc.env.client.workflow.start('preventionPrecontentieuse', {
-        taskQueue: banc.taskQueue,
-        workflowId: `${programmeId}--${menage.reference}`,
-        args: [{ programme, menage, coordinateur: 'coord.essai', travailleurSocial: 'ts.alice', situation: { ...situation, ...s }, ...entree }],
-      });
-      await mener(handle);
-      await enregistrerALaFin(handle, fichier, patchs);
-    } finally {
-      await banc.fermer();
-    }
-  }
 
   it('enregistre un parcours reims-april : le comité de suivi trouve le ménage déjà suivi', async () => {
     await enregistrer('reims-april', 'REJEU-DEJA-SUIVI', {}, 'prevention-comite-deja-suivi-v1.json', ['comite-deja-suivi'], async (handle) => {
@@ -1149,6 +1162,39 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'comite')('enregistrement
 
   it('enregistre un parcours reims-april : ménage déjà accompagné, non intégré par le comité', async () => {
     await enregistrerComite('REJEU-COMITE-NON-INTEGRE', 'prevention-comite-non-integre-v1.json', 'ne_pas_integrer');
+  });
+});
+
+// `ENREGISTRER_HISTORIQUES=asll-au-soir` : besancon-ccas, la validation de l'ASLL demandée au
+// département dans le délai du plan, jusqu'au soir de ce jour-là (patched('validation-asll-au-soir')),
+// validée par son lien ; le suivi commence, puis la clôture.
+describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'asll-au-soir')('enregistrement d’une ASLL validée jusqu’au soir', () => {
+  it('enregistre un parcours besancon-ccas : plan avec ASLL, le département répond jusqu’au soir du jour de l’échéance du plan', async () => {
+    const m = <T extends object>(x: T) => ({ requestId: requete(), par: 'ts.alice', ...x });
+    await enregistrer(
+      'besancon-ccas',
+      'REJEU-ASLL-AU-SOIR',
+      { suiviParServiceSocial: false },
+      'prevention-asll-au-soir-v1.json',
+      ['validation-asll-meme-delai', 'validation-asll-au-soir', 'reponse-au-soir-d-un-jour-ouvre'],
+      async (handle) => {
+        await etape(handle, 'aller_vers');
+        await handle.executeUpdate(tentativeContactUpdate, {
+          args: [m({ canal: 'visite_domicile' as const, creneau: 'soir' as const, issue: 'joint' as const })],
+        });
+        await handle.executeUpdate(diagnosticUpdate, {
+          args: [m({ origineDette: 'x', droits: '', budget: '', adequationLogement: '', termine: true, carnetDeRoute: ['FSL'] })],
+        });
+        await handle.executeUpdate(planAideUpdate, { args: [m({ actions: ['budget' as const], orientations: ['asll' as const] })] });
+        const d = (await jusqua(handle, (e) => e.etape === 'validation_departement' && e.demandes.length === 1, 'demande de validation ASLL')).demandes[0]!;
+        await handle.executeUpdate(repondreValidationUpdate, {
+          args: [{ requestId: requete(), par: `partenaire:${d.role}`, demandeId: d.id, role: d.role, decision: 'approuve' }],
+        });
+        await etape(handle, 'suivi');
+        await repos(handle);
+        await handle.executeUpdate(cloturerUpdate, { args: [m({ issue: 'menage_met_fin' as const })] });
+      },
+    );
   });
 });
 

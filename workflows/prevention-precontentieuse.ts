@@ -821,8 +821,12 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
               }
             : {}),
           // « Dans le même délai le plan d'aide est validé » (besancon-ccas) : l'échéance du plan, pas une
-          // semaine de plus ; une relance a son propre délai.
-          ...(!relances && programme.options.validationDansLeDelaiDuPlan && patched('validation-asll-meme-delai') ? { due: new Date(duePlan) } : {}),
+          // semaine de plus ; une relance a son propre délai. Le département répond, comme tout
+          // partenaire, jusqu'au soir de ce jour-là, ou du premier jour ouvré qui suit (« au plus tard
+          // le lundi 14 décembre ») ; avant, à l'heure exacte de l'échéance du plan, dimanche compris.
+          ...(!relances && programme.options.validationDansLeDelaiDuPlan && patched('validation-asll-meme-delai')
+            ? { due: patched('validation-asll-au-soir') ? finDeJourOuvre(new Date(duePlan)) : new Date(duePlan) }
+            : {}),
         });
       let validation = await demanderAuDepartement(0);
       // Relancer le département, ou faire revoir le plan avec ce qu'il a fait savoir autrement.
