@@ -125,6 +125,14 @@ export function jourDeParis(date: Date | string): string {
   return heureDeParis(date).toISOString().slice(0, 10);
 }
 
+/**
+ * Le nombre de jours du calendrier de Paris entre deux instants (0 le même jour) : un ménage désigné
+ * le vendredi 4 et rencontré le dimanche 6 l'a été en 2 jours, quelle que soit l'heure.
+ */
+export function joursDeCalendrier(debut: Date | string, fin: Date | string): number {
+  return Math.round((Date.parse(`${jourDeParis(fin)}T00:00:00Z`) - Date.parse(`${jourDeParis(debut)}T00:00:00Z`)) / 86_400_000);
+}
+
 /** « 12 mars 2027 », « 1er avril 2027 » : le jour à Paris. */
 export function dateEnFrancais(date: Date | string): string {
   const paris = heureDeParis(date);

@@ -196,7 +196,9 @@ function prevention(etat: EtatParcours, f: FicheIndicateurs): void {
     const due = iso(echeance?.due);
     f.contact = {
       etabliLe: contactLe,
-      delaiJours: jours(f.reperageLe, contactLe),
+      // Le délai que dit le dossier (depuis la désignation ou le signalement, d'où courent les délais),
+      // sinon depuis l'ouverture.
+      delaiJours: typeof d.delaiPremierContactJours === 'number' ? d.delaiPremierContactJours : jours(f.reperageLe, contactLe),
       tentatives: tous(j, 'tentative_contact').length,
       ...(parCanal(d.tentativesParCanal) ? { parCanal: parCanal(d.tentativesParCanal) } : {}),
       ...(due ? { dansLeDelai: Date.parse(contactLe) <= Date.parse(due) } : {}),

@@ -5,6 +5,7 @@ import {
   dateEnFrancais,
   depuisHeureDeParis,
   jourDeParis,
+  joursDeCalendrier,
   minuitDeParis,
   heureDeParis,
   dureeEnFrancais,
@@ -298,6 +299,19 @@ describe('jours de Paris (dates AAAA-MM-JJ des protocoles et des mesures)', () =
   });
   it('le jour à Paris du 31 décembre 2026 à 23 h 30 UTC est le 1er janvier 2027', () => {
     expect(jourDeParis(new Date('2026-12-31T23:30:00Z'))).toBe('2027-01-01');
+  });
+});
+
+describe('jours du calendrier de Paris entre deux instants (délai du premier contact)', () => {
+  it.each([
+    ['le même jour, de minuit à 23 h 59', '2027-03-01T23:00:00Z', '2027-03-02T22:59:00Z', 0],
+    ['du vendredi 4 à minuit au dimanche 6 à 16 h', '2026-12-03T23:00:00Z', '2026-12-06T15:00:00Z', 2],
+    ['du 30 décembre 2026 à 23 h au 2 janvier 2027 à 1 h (Paris)', '2026-12-30T22:00:00Z', '2027-01-02T00:00:00Z', 3],
+    ['à travers le passage à l’heure d’été (27 → 29 mars 2027, 47 heures)', '2027-03-26T23:00:00Z', '2027-03-28T22:00:00Z', 2],
+    ['à travers le passage à l’heure d’hiver (30 octobre → 1er novembre 2027)', '2027-10-29T22:00:00Z', '2027-10-31T23:00:00Z', 2],
+    ['du 28 février au 1er mars d’une année bissextile (2028)', '2028-02-28T10:00:00Z', '2028-03-01T10:00:00Z', 2],
+  ])('%s : %i jours', (_nom, debut, fin, attendu) => {
+    expect(joursDeCalendrier(debut, fin)).toBe(attendu);
   });
 });
 

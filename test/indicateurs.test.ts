@@ -291,6 +291,9 @@ describe('fiche d’un parcours', () => {
       cloture: { issue: 'relogement_ou_mutation', echec: false },
     });
     expect(ficheDepuisEtat(PREV_B).contact).toMatchObject({ delaiJours: 47, dansLeDelai: false });
+    // Le délai que dit le dossier (depuis la désignation par la commission) l'emporte sur celui depuis l'ouverture.
+    const designe = { ...PREV_B, details: { ...PREV_B.details, designeLe: '2026-01-01', delaiPremierContactJours: 60 } };
+    expect(ficheDepuisEtat(designe).contact).toMatchObject({ delaiJours: 60, dansLeDelai: false });
     expect(ficheDepuisEtat(IML_A).iml).toMatchObject({ glissement: { moment: '6_mois' }, dureeMois: 6, obstacles: ['dette'], attenteJours: 0 });
     expect(ficheDepuisEtat(IML_B).iml).toMatchObject({ glissement: { moment: 'apres_prolongation' }, prolongations: ['2025-11-01T10:00:00.000Z'] });
     expect(ficheDepuisEtat(PROTO_A).protocole).toMatchObject({ respecteLe: '2026-03-21T10:00:00.000Z', nouveauBail: { delaiJours: 20 } });

@@ -10,6 +10,7 @@ import { messagesPermis } from '../domain/actions';
 import { etatQuery, repondreValidationUpdate } from '../domain/messages';
 import type { EtatParcours, Programme } from '../domain/vocabulaire';
 import { LIBELLES_VALEURS } from '../domain/libelles';
+import { ficheDepuisEtat } from '../domain/indicateurs';
 import { ACTIONS_PLAN as ACTIONS_EQUIPE, ACTIONS_PLAN_MENAGE, ORIENTATIONS_PLAN as ORIENTATIONS_DOCUMENTS } from '../documents/prevention';
 import {
   ACTIONS_PLAN,
@@ -388,6 +389,28 @@ describe('besancon-ccas — délais du rapport', () => {
     // premier jour ouvré qui suit).
     expect(etat.demandes[0]!.echeance).toBe(finDuJourOuvreAttendue(new Date(plan.due)).toISOString());
     expect(etat.echeances.find((x) => x.id === 'contact')!.statut).toBe('tenue');
+    await terminer(handle);
+  });
+
+  it('un ménage désigné le 4 et rencontré le 6 à 16 h l’a été en 2 jours (jours du calendrier), au dossier comme aux indicateurs', async () => {
+    const programme = CATALOGUE.trouver('besancon-ccas')!;
+    const menage = menageEssai();
+    // Rencontré demain à 16 h, désigné deux jours plus tôt : en tranches de 24 heures depuis minuit, 2,67 jours.
+    const rencontre = new Date(minuitDeParis(jourSuivant(jourDeParis(new Date()))).getTime() + 16 * 3_600_000);
+    const designeLe = jourDeParis(new Date(rencontre.getTime() - 2 * 86_400_000));
+    const entree: EntreePrevention = { programme, menage, coordinateur: 'coord.essai', travailleurSocial: 'ts.alice', situation: situation(), designeLe };
+    const handle = await demarrerLe(banc, rencontre, 'preventionPrecontentieuse', {
+      taskQueue: banc.taskQueue,
+      workflowId: `besancon-ccas--${menage.reference}`,
+      args: [entree],
+    });
+    await etape(handle, 'aller_vers');
+    await handle.executeUpdate(tentativeContactUpdate, {
+      args: [msg({ canal: 'visite_domicile' as const, creneau: 'apres_midi' as const, issue: 'joint' as const })],
+    });
+    const etat = await etape(handle, 'diagnostic');
+    expect(etat.details.delaiPremierContactJours).toBe(2);
+    expect(ficheDepuisEtat(etat).contact).toMatchObject({ delaiJours: 2, dansLeDelai: true });
     await terminer(handle);
   });
 

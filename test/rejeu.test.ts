@@ -1167,7 +1167,8 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'comite')('enregistrement
 
 // `ENREGISTRER_HISTORIQUES=asll-au-soir` : besancon-ccas, la validation de l'ASLL demandée au
 // département dans le délai du plan, jusqu'au soir de ce jour-là (patched('validation-asll-au-soir')),
-// validée par son lien ; le suivi commence, puis la clôture.
+// validée par son lien ; le suivi commence, puis la clôture. Le délai du premier contact y est compté
+// en jours du calendrier (patched('delai-contact-en-jours-de-calendrier')).
 describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'asll-au-soir')('enregistrement d’une ASLL validée jusqu’au soir', () => {
   it('enregistre un parcours besancon-ccas : plan avec ASLL, le département répond jusqu’au soir du jour de l’échéance du plan', async () => {
     const m = <T extends object>(x: T) => ({ requestId: requete(), par: 'ts.alice', ...x });
@@ -1176,7 +1177,7 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'asll-au-soir')('enregist
       'REJEU-ASLL-AU-SOIR',
       { suiviParServiceSocial: false },
       'prevention-asll-au-soir-v1.json',
-      ['validation-asll-meme-delai', 'validation-asll-au-soir', 'reponse-au-soir-d-un-jour-ouvre'],
+      ['validation-asll-meme-delai', 'validation-asll-au-soir', 'reponse-au-soir-d-un-jour-ouvre', 'delai-contact-en-jours-de-calendrier'],
       async (handle) => {
         await etape(handle, 'aller_vers');
         await handle.executeUpdate(tentativeContactUpdate, {

@@ -33,7 +33,17 @@ import {
 import { euros, libelleValeurMinuscule, listeValeurs } from '../domain/libelles';
 import { DELAIS_PAR_DEFAUT } from '../domain/reglages';
 import { LIBELLES_ISSUES, type Acteur, type EtatParcours, type Programme } from '../domain/vocabulaire';
-import { ajouterDuree, dateEnFrancais, dureeEnFrancais, estFinDeJourOuvre, finDeJourOuvre, jourEnFrancais, minuitDeParis, sommeDurees } from '../domain/durees';
+import {
+  ajouterDuree,
+  dateEnFrancais,
+  dureeEnFrancais,
+  estFinDeJourOuvre,
+  finDeJourOuvre,
+  jourEnFrancais,
+  joursDeCalendrier,
+  minuitDeParis,
+  sommeDurees,
+} from '../domain/durees';
 import { notifier, notifierEnsemble } from './blocs/notification';
 import {
   accordPartageRetire,
@@ -701,9 +711,13 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
     p.echeances.tenir('contact');
     p.echeances.annuler('seconde_visite');
     p.details.contactEtabliLe = new Date().toISOString();
-    p.details.delaiPremierContactJours = Math.round(
-      (Date.now() - (designation ?? signalement ?? new Date(p.journal.evenements[0]!.date)).getTime()) / 86_400_000,
-    );
+    // Le délai depuis le moment où courent les délais (désignation, signalement, sinon l'ouverture), en
+    // jours du calendrier (désigné le vendredi 4, rencontré le dimanche 6 : 2 jours) ; avant, en
+    // tranches de 24 heures arrondies depuis minuit le jour de la désignation (3 jours).
+    const depuis = designation ?? signalement ?? new Date(p.journal.evenements[0]!.date);
+    p.details.delaiPremierContactJours = patched('delai-contact-en-jours-de-calendrier')
+      ? joursDeCalendrier(depuis, new Date())
+      : Math.round((Date.now() - depuis.getTime()) / 86_400_000);
     p.journal.noter('contact_etabli', 'Contact établi avec le ménage');
     await notifier(p, {
       a: { role: 'bailleur' },
