@@ -68,6 +68,9 @@ describe('presets livrés', () => {
     expect(b.jalons.bilans).toEqual([]);
     expect(b.debut).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     expect(b.options.prioriteMenagesIsoles).toBe(true);
+    // « soit 169 situations pour l'année 2007 » : ce que simule par défaut l'année du programme.
+    expect(b.quotas.situationsParAn).toBe(169);
+    expect(b.quotas.etpAccompagnement).toBe(0.5);
     expect(b.partenaires.ccapex?.courriel).toMatch(/@/);
     expect(b.partenaires.pdalpd?.courriel).toMatch(/@/);
   });

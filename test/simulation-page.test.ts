@@ -103,6 +103,7 @@ describe('simuler l’année d’un programme (administration)', () => {
     expect(page.texte).toContain('Prévention précontentieuse — Besançon (Doubs)');
     // loiret-ahu reçoit 20 situations par an : c'est la valeur proposée.
     expect(page.texte).toContain('name="menages-loiret-ahu" value="20"');
+    expect(page.texte).toContain('name="menages-besancon-ccas" value="169"');
     expect(page.texte).toContain('Aucune simulation pour l’instant.');
 
     const vide = await poster(ADMIN.id, { graine: 'quarante', enRetard: '1' });
