@@ -198,7 +198,17 @@ function premierJourOuvre(instant: Date): string {
  * un partenaire, qu'il lit « au plus tard le lundi 21 décembre 2026 », jamais un dimanche à 14 h.
  */
 export function finDeJourOuvre(instant: Date): Date {
-  return new Date(minuitDeParis(lendemain(premierJourOuvre(instant))).getTime() - 1);
+  return finDuJour(minuitDeParis(premierJourOuvre(instant)));
+}
+
+/** La fin (23 h 59 min 59,999 s à Paris) du jour où tombe `instant`, qu'il soit ouvré ou non. */
+export function finDuJour(instant: Date): Date {
+  return new Date(minuitDeParis(lendemain(jourDeParis(instant))).getTime() - 1);
+}
+
+/** 9 h à Paris, le jour où tombe `instant` : l'heure d'un rappel annoncé pour un jour. */
+export function neufHeuresLe(instant: Date): Date {
+  return new Date(depuisHeureDeParis(Date.parse(`${jourDeParis(instant)}T09:00:00.000Z`)));
 }
 
 /** Un instant qui est déjà la fin d'un jour ouvré (une date limite fixée par `finDeJourOuvre`). */
@@ -211,7 +221,7 @@ export const estFinDeJourOuvre = (instant: Date): boolean => finDeJourOuvre(inst
  */
 export function unJourOuvre(instant: Date): Date {
   const jour = premierJourOuvre(instant);
-  return jour === jourDeParis(instant) ? instant : new Date(depuisHeureDeParis(Date.parse(`${jour}T09:00:00.000Z`)));
+  return jour === jourDeParis(instant) ? instant : neufHeuresLe(minuitDeParis(jour));
 }
 
 /** « chaque mois », « toutes les 2 semaines », « tous les 3 mois » : le rythme d'un intervalle. */

@@ -3,7 +3,7 @@
  * workflow et l'API). Voir ../shared/journeys.md, « Journey 1 ».
  */
 import { defineUpdate } from '@temporalio/workflow';
-import { ajouterDuree, dateEnFrancais, dureeEnFrancais, minuitDeParis } from './durees';
+import { ajouterDuree, dateEnFrancais, dureeEnFrancais, finDuJour, minuitDeParis } from './durees';
 import type { Enveloppe } from './messages';
 import { LIBELLES_ISSUES, type IssueCloture, type Menage, type Programme } from './vocabulaire';
 
@@ -328,6 +328,16 @@ export interface DelaiEcoule {
 }
 
 /**
+ * L'échéance d'un délai qui court depuis un jour (AAAA-MM-JJ : la désignation par la commission, le
+ * signalement du bailleur) : la fin du jour où il tombe. « Dans les 3 semaines qui suivent sa
+ * désignation » du vendredi 4 décembre : jusqu'au vendredi 25 décembre au soir, la date que lisent le
+ * bailleur et l'équipe ; un mois depuis un signalement du 31 janvier : jusqu'au 28 février au soir.
+ */
+export function echeanceDepuisLeJour(jour: string, delai: string): Date {
+  return finDuJour(ajouterDuree(minuitDeParis(jour), delai));
+}
+
+/**
  * Les échéances qu'une date de désignation (besancon-ccas) ou de signalement du bailleur (loiret-ahu)
  * ferait naître déjà dépassées : les mêmes calculs que le parcours (étape « aller vers »). Une date
  * ancienne est permise (la reprise d'un ménage désigné avant la plateforme), une faute de frappe sur
@@ -349,13 +359,19 @@ export function delaisDejaEcoules(programme: Programme, dates: { designeLe?: str
     delais.push({
       libelle: 'Premier contact avec le ménage',
       delai: d.contact,
-      due: ajouterDuree(origine, d.contact),
+      due: echeanceDepuisLeJour(jour, d.contact),
       depuis,
       consequence: programme.options.clotureSansContact
         ? 'le parcours sera clos aussitôt « contact impossible », sans aucune tentative, et le bailleur informé qu’il peut engager les poursuites'
         : alerte,
     });
   if (designeLe && d.premiereVisite)
-    delais.push({ libelle: 'Première visite à domicile', delai: d.premiereVisite, due: ajouterDuree(origine, d.premiereVisite), depuis, consequence: alerte });
+    delais.push({
+      libelle: 'Première visite à domicile',
+      delai: d.premiereVisite,
+      due: echeanceDepuisLeJour(jour, d.premiereVisite),
+      depuis,
+      consequence: alerte,
+    });
   return delais.filter((x) => x.due.getTime() <= maintenant.getTime());
 }

@@ -7,6 +7,7 @@
  */
 import type { BaseDeDonnees } from '../base';
 import { ajouterDuree, jourDeParis, minuitDeParis } from '../domain/durees';
+import { echeanceDepuisLeJour } from '../domain/prevention';
 import type { Programme } from '../domain/vocabulaire';
 
 export interface OrientationNonTraitee {
@@ -21,7 +22,7 @@ export interface Relance {
   sorte: 'rappel' | 'delai_passe';
   /** Clé de la boîte d'envoi : une relance de chaque sorte par orientation. */
   cle: string;
-  /** La date limite du premier contact (minuit de Paris du jour de réception, plus le délai). */
+  /** La date limite du premier contact : le soir du jour où tombe le délai, compté depuis le jour de réception. */
   contactAvant: Date;
 }
 
@@ -31,11 +32,12 @@ const RAPPEL_PAR_DEFAUT = 'P5D';
 /**
  * La date limite du premier contact d'une orientation reçue à cet instant, quand le délai de contact
  * du programme court depuis la réception (loiret-ahu : le signalement du bailleur) ; sinon rien. Le
- * même calcul que le parcours : minuit de Paris du jour de réception, plus le délai.
+ * même calcul que le parcours (`echeanceDepuisLeJour`) : le soir du jour où tombe le délai, compté
+ * depuis le jour de réception (reçue le 2 novembre : jusqu'au 2 décembre au soir).
  */
 export function contactAvantOrientation(programme: Programme, recueLe: Date): Date | undefined {
   const delai = programme.delais.contact;
-  return programme.options.delaisDepuisSignalement && delai ? ajouterDuree(minuitDeParis(jourDeParis(recueLe)), delai) : undefined;
+  return programme.options.delaisDepuisSignalement && delai ? echeanceDepuisLeJour(jourDeParis(recueLe), delai) : undefined;
 }
 
 /** La relance due pour cette orientation à cet instant, s'il y en a une. */
@@ -43,7 +45,8 @@ export function relanceDue(programme: Programme, o: Pick<OrientationNonTraitee, 
   const contactAvant = contactAvantOrientation(programme, o.recueLe);
   if (!contactAvant) return undefined;
   if (maintenant.getTime() >= contactAvant.getTime()) return { sorte: 'delai_passe', cle: `orientation-delai-passe:${o.id}`, contactAvant };
-  const rappel = ajouterDuree(contactAvant, programme.delais.rappelAvant ?? RAPPEL_PAR_DEFAUT, -1);
+  // Dès le début du jour du rappel (« rappelAvant » avant le dernier jour).
+  const rappel = minuitDeParis(jourDeParis(ajouterDuree(contactAvant, programme.delais.rappelAvant ?? RAPPEL_PAR_DEFAUT, -1)));
   if (maintenant.getTime() >= rappel.getTime()) return { sorte: 'rappel', cle: `orientation-rappel:${o.id}`, contactAvant };
   return undefined;
 }

@@ -11,7 +11,8 @@ import { REGISTRE } from '../api/registre-produit';
 import { FichierIllisible, lireTableau } from '../commissions/fichier';
 import { analyserListe, erreurDeColonne, type ContexteListe } from '../commissions/liste';
 import { etatQuery } from '../domain/messages';
-import { ajouterDuree, jourDeParis, minuitDeParis } from '../domain/durees';
+import { jourDeParis } from '../domain/durees';
+import { echeanceDepuisLeJour } from '../domain/prevention';
 import { bancAvecApi } from './outils/api';
 import { baseEssai } from './outils/base';
 import { CATALOGUE, apres, avancerJusqua, echeanceSuivie, jusqua } from './outils/environnement';
@@ -378,9 +379,7 @@ describe('une liste de 30 ménages dont 3 lignes fausses, par l’API', () => {
     const premier = essai.banc.env.client.workflow.getHandle(`${PROGRAMME}--${lignes[0]!.reference}`);
     const etat = await jusqua(premier, (e) => e.etape === 'aller_vers', 'étape « aller vers »');
     expect(etat.details.designeLe).toBe(jour(-5));
-    expect(etat.echeances.find((e) => e.id === 'premiere_visite')!.due).toBe(
-      ajouterDuree(minuitDeParis(jour(-5)), besancon.delais.premiereVisite!).toISOString(),
-    );
+    expect(etat.echeances.find((e) => e.id === 'premiere_visite')!.due).toBe(echeanceDepuisLeJour(jour(-5), besancon.delais.premiereVisite!).toISOString());
     await expect(essai.banc.env.client.workflow.getHandle(`${PROGRAMME}--${lignes[3]!.reference}`).describe()).rejects.toThrow();
 
     // La trace de l'import : empreinte, qui, quand, chaque ligne — sans nom, adresse ni coordonnées.
@@ -493,10 +492,10 @@ describe('les délais courent depuis la désignation', () => {
     const imp = await envoyerJson(IMPORT, fichier);
     expect(imp.json.totaux).toMatchObject({ lancees: 2, rejetees: 1 });
 
-    // Désigné il y a 10 jours : l'échéance part de la désignation (minuit, heure de Paris), pas du lancement.
+    // Désigné il y a 10 jours : l'échéance part de la désignation (le soir du jour où tombe le délai, à Paris), pas du lancement.
     const h = essai.banc.env.client.workflow.getHandle(`${PROGRAMME}--${recent}`);
     const visite = await echeanceSuivie(h, 'premiere_visite');
-    const attendue = ajouterDuree(minuitDeParis(jour(-10)), besancon.delais.premiereVisite!);
+    const attendue = echeanceDepuisLeJour(jour(-10), besancon.delais.premiereVisite!);
     expect(visite.due).toBe(attendue.toISOString());
     expect(attendue.getTime() - Date.now()).toBeLessThan(12 * 86_400_000);
     const etat = await h.query(etatQuery);
@@ -513,7 +512,7 @@ describe('les délais courent depuis la désignation', () => {
     // Désigné il y a un mois : l'échéance est déjà dépassée au lancement (montrée comme telle), sans erreur.
     const h2 = essai.banc.env.client.workflow.getHandle(`${PROGRAMME}--${ancien}`);
     const depassee = await echeanceSuivie(h2, 'premiere_visite', 'depassee');
-    expect(depassee.due).toBe(ajouterDuree(minuitDeParis(jour(-30)), 'P3W').toISOString());
+    expect(depassee.due).toBe(echeanceDepuisLeJour(jour(-30), 'P3W').toISOString());
     expect((await h2.query(etatQuery)).etape).toBe('aller_vers');
   });
 

@@ -12,6 +12,8 @@ import {
   estDureeIso,
   estJourOuvre,
   finDeJourOuvre,
+  finDuJour,
+  neufHeuresLe,
   jourEnFrancais,
   unJourOuvre,
   joursFeries,
@@ -299,6 +301,20 @@ describe('jours de Paris (dates AAAA-MM-JJ des protocoles et des mesures)', () =
   });
   it('le jour à Paris du 31 décembre 2026 à 23 h 30 UTC est le 1er janvier 2027', () => {
     expect(jourDeParis(new Date('2026-12-31T23:30:00Z'))).toBe('2027-01-01');
+  });
+});
+
+describe('fin du jour et 9 h, à Paris (délais qui courent depuis un jour, leurs rappels)', () => {
+  it.each([
+    ['un jour d’hiver', '2027-02-28T10:00:00Z', '2027-02-28T22:59:59.999Z', '2027-02-28T08:00:00.000Z'],
+    ['un jour d’été', '2027-04-28T10:00:00Z', '2027-04-28T21:59:59.999Z', '2027-04-28T07:00:00.000Z'],
+    ['le jour du passage à l’heure d’été (28 mars 2027, 23 heures)', '2027-03-28T05:00:00Z', '2027-03-28T21:59:59.999Z', '2027-03-28T07:00:00.000Z'],
+    ['le jour du passage à l’heure d’hiver (31 octobre 2027, 25 heures)', '2027-10-31T05:00:00Z', '2027-10-31T22:59:59.999Z', '2027-10-31T08:00:00.000Z'],
+    ['le 31 décembre à 23 h 30 de Paris', '2026-12-31T22:30:00Z', '2026-12-31T22:59:59.999Z', '2026-12-31T08:00:00.000Z'],
+    ['le 1er janvier à 0 h 30 de Paris', '2026-12-31T23:30:00Z', '2027-01-01T22:59:59.999Z', '2027-01-01T08:00:00.000Z'],
+  ])('%s', (_nom, instant, fin, neuf) => {
+    expect(finDuJour(utc(instant)).toISOString()).toBe(fin);
+    expect(neufHeuresLe(utc(instant)).toISOString()).toBe(neuf);
   });
 });
 

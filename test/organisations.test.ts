@@ -14,7 +14,8 @@ import { CATALOGUE, jusqua, menageEssai, situationPrevention } from './outils/en
 import { bancAvecApi } from './outils/api';
 import { baseEssai } from './outils/base';
 import { AnnuairePartenaires } from '../personnel/organisations';
-import { ajouterDuree, dateEnFrancais, jourDeParis, minuitDeParis } from '../domain/durees';
+import { dateEnFrancais, jourDeParis } from '../domain/durees';
+import { echeanceDepuisLeJour } from '../domain/prevention';
 import { NOM_COOKIE } from '../api/auth';
 import { sql } from 'kysely';
 
@@ -398,19 +399,19 @@ describe('orientation d’un ménage par un partenaire (fiche par lien signé)',
       menage: { nom: 'Mme Aïcha Benali' },
       situation: { montantDette: 1240.5 },
       // Le délai de contact court depuis la réception (le signalement du bailleur) : un mois.
-      contactAvant: ajouterDuree(minuitDeParis(jourDeParis(recue.recueLe)), 'P1M').toISOString(),
+      contactAvant: echeanceDepuisLeJour(jourDeParis(recue.recueLe), 'P1M').toISOString(),
       delaiContactEcoule: false,
     });
     // La coordination apprend l'arrivée de l'orientation avec la date limite du contact.
-    expect(annonce.texte).toContain(`le premier contact avec le ménage doit être établi avant le ${dateEnFrancais(new Date(recue.contactAvant))}.`);
+    expect(annonce.texte).toContain(`le premier contact avec le ménage doit être établi au plus tard le ${dateEnFrancais(new Date(recue.contactAvant))}.`);
     const carte = async () => (await appel('GET', '/programmes/loiret-ahu/orientations', { entetes: { cookie: `${NOM_COOKIE}=${jeton}` } })).texte;
-    expect(await carte()).toContain('Premier contact à établir avant le ');
+    expect(await carte()).toContain('Premier contact à établir au plus tard le ');
     // Le tableau de bord de la coordination la signale, avec la date limite du contact.
     const tableau = async () => (await appel('GET', '/parcours', { entetes: { cookie: `${NOM_COOKIE}=${jeton}` } })).texte;
     const avant = await tableau();
     expect(avant).toContain('<h2 id="titre-orientations">Orientations reçues à traiter</h2>');
     expect(avant).toContain(`<a href="/programmes/loiret-ahu/orientations">${CATALOGUE.trouver('loiret-ahu')!.nom} : 1 orientation</a>`);
-    expect(avant).toContain(`premier contact avant le ${dateEnFrancais(new Date(recue.contactAvant))}`);
+    expect(avant).toContain(`premier contact au plus tard le ${dateEnFrancais(new Date(recue.contactAvant))}`);
     // Restée 40 jours sans réponse : la liste et la page disent que l'accepter la clôturerait aussitôt.
     const base = essai.banc.dependances.base;
     /** Une orientation reçue 40 jours plus tôt (son délai de contact, un mois, est passé). */

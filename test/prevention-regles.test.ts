@@ -544,30 +544,32 @@ describe('une date de désignation ou de signalement ancienne : les échéances 
   const loiret = CATALOGUE.trouver('loiret-ahu')!;
   const besancon = CATALOGUE.trouver('besancon-ccas')!;
   const heure = (iso: string) => new Date(iso);
-  it('loiret-ahu : le contact est dû un mois après le signalement (31 janvier → 28 février), écoulé à minuit de Paris, clôture annoncée', () => {
-    // 28 février 2027 à minuit de Paris (heure d'hiver) : 27 février 23 h UTC.
-    expect(delaisDejaEcoules(loiret, { signaleLe: '2027-01-31' }, heure('2027-02-27T22:59:59Z'))).toEqual([]);
-    const [contact, ...autres] = delaisDejaEcoules(loiret, { signaleLe: '2027-01-31' }, heure('2027-02-27T23:00:00Z'));
+  it('loiret-ahu : le contact est dû un mois après le signalement (31 janvier → 28 février au soir), écoulé à minuit de Paris, clôture annoncée', () => {
+    // Le 28 février 2027 compte tout entier : écoulé à la fin de ce jour à Paris (heure d'hiver : 28 février 22 h 59 UTC).
+    expect(delaisDejaEcoules(loiret, { signaleLe: '2027-01-31' }, heure('2027-02-28T12:00:00Z'))).toEqual([]);
+    expect(delaisDejaEcoules(loiret, { signaleLe: '2027-01-31' }, heure('2027-02-28T22:59:59.998Z'))).toEqual([]);
+    const [contact, ...autres] = delaisDejaEcoules(loiret, { signaleLe: '2027-01-31' }, heure('2027-02-28T22:59:59.999Z'));
     expect(autres).toEqual([]);
     expect(contact).toMatchObject({
       libelle: 'Premier contact avec le ménage',
       depuis: 'le signalement du bailleur, le 31 janvier 2027',
       consequence: expect.stringContaining('clos aussitôt « contact impossible »'),
     });
-    expect(contact!.due.toISOString()).toBe('2027-02-27T23:00:00.000Z');
-    // En fin d'année, et à l'heure d'été : 30 novembre → 30 décembre ; 28 mars (passage à l'heure d'été) → 28 avril.
-    expect(delaisDejaEcoules(loiret, { signaleLe: '2026-11-30' }, heure('2026-12-29T23:00:00Z'))[0]!.due.toISOString()).toBe('2026-12-29T23:00:00.000Z');
-    expect(delaisDejaEcoules(loiret, { signaleLe: '2027-03-28' }, heure('2027-04-27T22:00:00Z'))[0]!.due.toISOString()).toBe('2027-04-27T22:00:00.000Z');
+    expect(contact!.due.toISOString()).toBe('2027-02-28T22:59:59.999Z');
+    // En fin d'année, et à l'heure d'été : 30 novembre → 30 décembre au soir ; 28 mars (passage à l'heure d'été) → 28 avril au soir.
+    expect(delaisDejaEcoules(loiret, { signaleLe: '2026-11-30' }, heure('2026-12-31T00:00:00Z'))[0]!.due.toISOString()).toBe('2026-12-30T22:59:59.999Z');
+    expect(delaisDejaEcoules(loiret, { signaleLe: '2027-03-28' }, heure('2027-04-29T00:00:00Z'))[0]!.due.toISOString()).toBe('2027-04-28T21:59:59.999Z');
     // Une date de désignation n'a pas d'objet dans ce programme.
     expect(delaisDejaEcoules(loiret, { designeLe: '2020-01-01' }, heure('2027-01-01T00:00:00Z'))).toEqual([]);
   });
   it('besancon-ccas : visite et contact trois semaines après la désignation, passage à l’heure d’été compris ; une alerte, pas une clôture', () => {
-    // Désigné le 15 mars 2027 : le 5 avril à minuit de Paris (heure d'été : 4 avril 22 h UTC).
-    expect(delaisDejaEcoules(besancon, { designeLe: '2027-03-15' }, heure('2027-04-04T21:59:59Z'))).toEqual([]);
-    const ecoules = delaisDejaEcoules(besancon, { designeLe: '2027-03-15' }, heure('2027-04-04T22:00:00Z'));
+    // Désigné le lundi 15 mars 2027 : « dans les 3 semaines qui suivent », jusqu'au lundi 5 avril au soir
+    // (heure d'été : 5 avril 21 h 59 UTC) ; le 5 avril à midi, rien n'est encore écoulé.
+    expect(delaisDejaEcoules(besancon, { designeLe: '2027-03-15' }, heure('2027-04-05T10:00:00Z'))).toEqual([]);
+    const ecoules = delaisDejaEcoules(besancon, { designeLe: '2027-03-15' }, heure('2027-04-05T22:00:00Z'));
     expect(ecoules.map((x) => [x.libelle, x.due.toISOString()])).toEqual([
-      ['Premier contact avec le ménage', '2027-04-04T22:00:00.000Z'],
-      ['Première visite à domicile', '2027-04-04T22:00:00.000Z'],
+      ['Premier contact avec le ménage', '2027-04-05T21:59:59.999Z'],
+      ['Première visite à domicile', '2027-04-05T21:59:59.999Z'],
     ]);
     expect(ecoules[0]!.depuis).toBe('la désignation par la commission impayés, le 15 mars 2027');
     expect(ecoules.every((x) => x.consequence.includes('la coordination en recevra aussitôt l’alerte par courriel'))).toBe(true);

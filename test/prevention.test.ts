@@ -26,11 +26,13 @@ import {
   ajouterDuree,
   dateEnFrancais,
   estJourOuvre,
+  finDuJour,
   heureDeParis,
   jourDeParis,
   jourEnFrancais,
   joursFeries,
   minuitDeParis,
+  neufHeuresLe,
   retirerDuree,
 } from '../domain/durees';
 import {
@@ -219,7 +221,9 @@ describe('loiret-ahu', () => {
     expect(motifNonEligible(programme, situation({ debutBail }), signalement)).toBeUndefined();
     const { handle, menage } = await lancer('loiret-ahu', { debutBail }, { signaleLe });
     const contact = await echeanceSuivie(handle, 'contact');
-    expect(contact.due).toBe(ajouterDuree(signalement, 'P1M').toISOString());
+    // Le délai finit le soir du jour où il tombe, un mois après le signalement : ce jour-là compte.
+    expect(contact.due).toBe(finDuJour(ajouterDuree(signalement, 'P1M')).toISOString());
+    expect(jourDeParis(contact.due)).toBe(jourDeParis(ajouterDuree(signalement, 'P1M')));
     const etat = await jusqua(handle, (e) => e.journal.some((j) => j.type === 'signalement'));
     expect(etat.cloture).toBeUndefined();
     expect(etat.details.signaleLe).toBe(signaleLe);
@@ -227,6 +231,17 @@ describe('loiret-ahu', () => {
     expect(accuse.texte).toContain(
       `au plus tard le ${dateEnFrancais(contact.due)} (le délai court depuis votre signalement du ${dateEnFrancais(signalement)})`,
     );
+    // Le rappel au travail social à 9 h, cinq jours avant ce dernier jour.
+    const rappel = neufHeuresLe(retirerDuree(new Date(contact.due), programme.delais.rappelAvant!));
+    const rappelRecu = () => banc.courriels.messages().some((m) => m.sujet.startsWith('Rappel : Premier contact') && dossier(menage.reference)(m));
+    await avancerJusqua(banc, handle, apres(rappel, -1));
+    expect(rappelRecu()).toBe(false);
+    await avancerApres(handle, rappel);
+    await vi.waitFor(() => expect(rappelRecu()).toBe(true), { timeout: 20_000, interval: 50 });
+    // Le dernier jour à 23 h, le bailleur n'a encore rien reçu ; juste après minuit, il est informé.
+    await avancerJusqua(banc, handle, apres(contact.due, -60));
+    expect(courrielsBailleur('loiret-ahu', menage.reference).some((m) => m.sujet.startsWith('Contact impossible'))).toBe(false);
+    expect((await handle.query(etatQuery)).cloture).toBeUndefined();
     await avancerApres(handle, contact.due);
     const avis = await banc.courriels.waitFor(
       (m) => m.a.includes(bailleurDe('loiret-ahu')) && m.sujet.startsWith('Contact impossible') && dossier(menage.reference)(m),

@@ -825,7 +825,7 @@ async function enregistrer(
   s: object,
   fichier: string,
   patchs: string[],
-  mener: (h: WorkflowHandle) => Promise<void>,
+  mener: (h: WorkflowHandle, banc: Banc) => Promise<void>,
   entree: object = {},
 ) {
   const banc = await monterBanc();
@@ -846,7 +846,7 @@ async function enregistrer(
         },
       ],
     });
-    await mener(handle);
+    await mener(handle, banc);
     await enregistrerALaFin(handle, fichier, patchs);
   } finally {
     await banc.fermer();
@@ -1195,6 +1195,54 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'asll-au-soir')('enregist
         await repos(handle);
         await handle.executeUpdate(cloturerUpdate, { args: [m({ issue: 'menage_met_fin' as const })] });
       },
+    );
+  });
+});
+
+// `ENREGISTRER_HISTORIQUES=delais-au-soir` : les délais qui courent depuis un jour finissent le soir du
+// jour où ils tombent (patched('delais-depuis-un-jour-jusqu-au-soir')), leur rappel à 9 h : un ménage
+// désigné par la commission (besancon-ccas), rappel, visite dépassée, contact (délai en jours du
+// calendrier), clôture ; un impayé signalé par le bailleur (loiret-ahu), sans contact dans le mois.
+describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'delais-au-soir')('enregistrement des délais qui finissent le soir', () => {
+  const m = <T extends object>(x: T) => ({ requestId: requete(), par: 'ts.alice', ...x });
+  const ilYA = (jours: number) => jourDeParis(new Date(Date.now() - jours * 86_400_000));
+
+  it('enregistre un parcours besancon-ccas désigné il y a 10 jours : rappel à 9 h, visite dépassée le soir, contact, clôture', async () => {
+    await enregistrer(
+      'besancon-ccas',
+      'REJEU-DESIGNE-AU-SOIR',
+      { suiviParServiceSocial: false },
+      'prevention-designation-au-soir-v1.json',
+      ['delais-depuis-un-jour-jusqu-au-soir', 'delai-contact-en-jours-de-calendrier'],
+      async (handle, banc) => {
+        await etape(handle, 'aller_vers');
+        const visite = await echeanceSuivie(handle, 'premiere_visite');
+        await avancerJusqua(banc, handle, apres(visite.due));
+        await echeanceSuivie(handle, 'premiere_visite', 'depassee');
+        await repos(handle);
+        await handle.executeUpdate(tentativeContactUpdate, {
+          args: [m({ canal: 'visite_domicile' as const, creneau: 'soir' as const, issue: 'joint' as const })],
+        });
+        await etape(handle, 'diagnostic');
+        await handle.executeUpdate(cloturerUpdate, { args: [m({ issue: 'menage_met_fin' as const })] });
+      },
+      { designeLe: ilYA(10) },
+    );
+  });
+
+  it('enregistre un parcours loiret-ahu signalé il y a 10 jours : sans contact jusqu’au soir du dernier jour, clos « contact impossible »', async () => {
+    await enregistrer(
+      'loiret-ahu',
+      'REJEU-SIGNALE-AU-SOIR',
+      { suiviParServiceSocial: false },
+      'prevention-signalement-au-soir-v1.json',
+      ['delais-depuis-un-jour-jusqu-au-soir'],
+      async (handle, banc) => {
+        const contact = await echeanceSuivie(handle, 'contact');
+        await avancerJusqua(banc, handle, apres(contact.due));
+        await jusqua(handle, (e) => !!e.cloture, 'clôture « contact impossible »');
+      },
+      { signaleLe: ilYA(10) },
     );
   });
 });

@@ -18,33 +18,40 @@ const loiret = CATALOGUE.trouver('loiret-ahu')!;
 const heure = (iso: string) => new Date(iso);
 
 describe('la relance due à une date donnée', () => {
-  it('loiret-ahu : rappel cinq jours avant la fin du mois de délai (31 janvier → 28 février), puis délai passé à minuit de Paris', () => {
+  it('loiret-ahu : rappel cinq jours avant la fin du mois de délai (31 janvier → 28 février au soir), puis délai passé à minuit de Paris', () => {
     const o = { id: 'o1', recueLe: heure('2027-01-31T09:00:00Z') };
     expect(loiret.delais.rappelAvant).toBe('P5D');
-    // Le 28 février 2027 à minuit de Paris (heure d'hiver) : 27 février 23 h UTC ; rappel le 23 février à minuit.
+    // Le 28 février 2027 compte tout entier : le délai finit à 23 h 59 de Paris (heure d'hiver : 22 h 59 UTC) ;
+    // le rappel dès le 23 février (minuit de Paris : 22 février 23 h UTC).
     expect(relanceDue(loiret, o, heure('2027-02-22T22:59:59Z'))).toBeUndefined();
     expect(relanceDue(loiret, o, heure('2027-02-22T23:00:00Z'))).toEqual({
       sorte: 'rappel',
       cle: 'orientation-rappel:o1',
-      contactAvant: heure('2027-02-27T23:00:00Z'),
+      contactAvant: heure('2027-02-28T22:59:59.999Z'),
     });
-    expect(relanceDue(loiret, o, heure('2027-02-27T22:59:59Z'))?.sorte).toBe('rappel');
-    expect(relanceDue(loiret, o, heure('2027-02-27T23:00:00Z'))).toMatchObject({ sorte: 'delai_passe', cle: 'orientation-delai-passe:o1' });
+    expect(relanceDue(loiret, o, heure('2027-02-28T12:00:00Z'))?.sorte).toBe('rappel');
+    expect(relanceDue(loiret, o, heure('2027-02-28T22:59:59Z'))?.sorte).toBe('rappel');
+    expect(relanceDue(loiret, o, heure('2027-02-28T23:00:00Z'))).toMatchObject({ sorte: 'delai_passe', cle: 'orientation-delai-passe:o1' });
     // Reçue un soir après 23 h UTC : c'est déjà le lendemain à Paris, le délai en part.
-    expect(relanceDue(loiret, { id: 'o2', recueLe: heure('2027-01-30T23:30:00Z') }, heure('2027-02-27T23:00:00Z'))?.sorte).toBe('delai_passe');
+    expect(relanceDue(loiret, { id: 'o2', recueLe: heure('2027-01-30T23:30:00Z') }, heure('2027-02-28T23:00:00Z'))?.sorte).toBe('delai_passe');
+    // Le 27 janvier à 23 h 30 de Paris : jusqu'au 27 février au soir ; à 0 h 30 le 28 janvier : jusqu'au 28 février au soir.
+    expect(relanceDue(loiret, { id: 'o3', recueLe: heure('2027-01-27T22:30:00Z') }, heure('2027-02-28T12:00:00Z'))?.sorte).toBe('delai_passe');
+    expect(relanceDue(loiret, { id: 'o4', recueLe: heure('2027-01-27T23:30:00Z') }, heure('2027-02-28T12:00:00Z'))?.sorte).toBe('rappel');
   });
 
-  it('fin d’année et passage à l’heure d’été : le délai tombe à minuit de Paris', () => {
-    // Reçue le 30 novembre 2026 : contact avant le 30 décembre (23 h UTC la veille), rappel le 25.
+  it('fin d’année et passage à l’heure d’été : le délai finit le soir, à minuit de Paris', () => {
+    // Reçue le 30 novembre 2026 : contact jusqu'au 30 décembre au soir (22 h 59 UTC), rappel dès le 25.
     const hiver = { id: 'h', recueLe: heure('2026-11-30T10:00:00Z') };
     expect(relanceDue(loiret, hiver, heure('2026-12-24T22:59:59Z'))).toBeUndefined();
     expect(relanceDue(loiret, hiver, heure('2026-12-24T23:00:00Z'))?.sorte).toBe('rappel');
-    expect(relanceDue(loiret, hiver, heure('2026-12-29T23:00:00Z'))).toMatchObject({ sorte: 'delai_passe', contactAvant: heure('2026-12-29T23:00:00Z') });
-    // Reçue le 28 mars 2027 (jour du passage à l'heure d'été) : contact avant le 28 avril à minuit (heure d'été, 22 h UTC).
+    expect(relanceDue(loiret, hiver, heure('2026-12-30T20:00:00Z'))?.sorte).toBe('rappel');
+    expect(relanceDue(loiret, hiver, heure('2026-12-30T23:00:00Z'))).toMatchObject({ sorte: 'delai_passe', contactAvant: heure('2026-12-30T22:59:59.999Z') });
+    // Reçue le 28 mars 2027 (jour du passage à l'heure d'été) : contact jusqu'au 28 avril au soir (heure d'été, 21 h 59 UTC).
     const ete = { id: 'e', recueLe: heure('2027-03-28T10:00:00Z') };
     expect(relanceDue(loiret, ete, heure('2027-04-22T21:59:59Z'))).toBeUndefined();
     expect(relanceDue(loiret, ete, heure('2027-04-22T22:00:00Z'))?.sorte).toBe('rappel');
-    expect(relanceDue(loiret, ete, heure('2027-04-27T22:00:00Z'))).toMatchObject({ sorte: 'delai_passe', contactAvant: heure('2027-04-27T22:00:00Z') });
+    expect(relanceDue(loiret, ete, heure('2027-04-28T21:00:00Z'))?.sorte).toBe('rappel');
+    expect(relanceDue(loiret, ete, heure('2027-04-28T22:00:00Z'))).toMatchObject({ sorte: 'delai_passe', contactAvant: heure('2027-04-28T21:59:59.999Z') });
   });
 
   it('un programme dont les délais ne courent pas depuis la réception n’est jamais relancé', () => {
@@ -54,10 +61,11 @@ describe('la relance due à une date donnée', () => {
   });
 
   it('les courriels disent la référence, qui a orienté et la date limite, sans donnée personnelle ; le texte vit dans les courriers', () => {
-    const o = { reference: 'OR-2612-ABCDEF', organisation: 'Habitat 45', recueLe: '2026-11-02', contactAvant: heure('2026-12-01T23:00:00Z') };
-    expect(courriers.rappelOrientation(o).sujet).toBe('Orientation à traiter avant le 2 décembre 2026 (dossier OR-2612-ABCDEF)');
+    const o = { reference: 'OR-2612-ABCDEF', organisation: 'Habitat 45', recueLe: '2026-11-02', contactAvant: heure('2026-12-02T22:59:59.999Z') };
+    expect(courriers.rappelOrientation(o).sujet).toBe('Orientation à traiter au plus tard le 2 décembre 2026 (dossier OR-2612-ABCDEF)');
+    expect(courriers.rappelOrientation(o).paragraphes[1]).toContain('le premier contact avec le ménage doit être établi au plus tard le 2 décembre 2026.');
     expect(courriers.delaiOrientationPasse(o).paragraphes[0]).toBe(
-      'L’orientation reçue de Habitat 45 le 2 novembre 2026 (dossier OR-2612-ABCDEF) n’a pas été traitée, et le délai de contact, qui courait depuis sa réception, est passé depuis le 2 décembre 2026.',
+      'L’orientation reçue de Habitat 45 le 2 novembre 2026 (dossier OR-2612-ABCDEF) n’a pas été traitée, et le délai de contact, qui courait depuis sa réception, a pris fin le 2 décembre 2026 au soir.',
     );
   });
 });
@@ -125,7 +133,7 @@ describe('la planification « relance-orientations » sur le vrai moteur', () =>
     const pour = (reference: string) => banc.courriels.messages().filter((m) => m.sujet.includes(reference));
     const rappel = await banc.courriels.waitFor((m) => m.sujet.includes(bientot.reference), { timeoutMs: 10_000 });
     expect(rappel.a).toContain('coordination@essai.example');
-    expect(rappel.sujet).toMatch(new RegExp(`^Orientation à traiter avant le .+ \\(dossier ${bientot.reference}\\)$`));
+    expect(rappel.sujet).toMatch(new RegExp(`^Orientation à traiter au plus tard le .+ \\(dossier ${bientot.reference}\\)$`));
     expect(rappel.texte).toContain(`/programmes/loiret-ahu/orientations`);
     const avis = await banc.courriels.waitFor((m) => m.sujet.includes(passee.reference), { timeoutMs: 10_000 });
     expect(avis.sujet).toBe(`Délai de contact passé : orientation non traitée (dossier ${passee.reference})`);

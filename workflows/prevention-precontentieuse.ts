@@ -22,6 +22,7 @@ import {
   type TentativeContact,
 } from '../domain/prevention';
 import {
+  echeanceDepuisLeJour,
   incoherenceDecisionComite,
   incoherencePlan,
   incoherenceSuiteSansReponse,
@@ -42,6 +43,8 @@ import {
   jourEnFrancais,
   joursDeCalendrier,
   minuitDeParis,
+  neufHeuresLe,
+  retirerDuree,
   sommeDurees,
 } from '../domain/durees';
 import { notifier, notifierEnsemble } from './blocs/notification';
@@ -620,14 +623,23 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
       p.details.designeLe = e.designeLe;
       p.journal.noter('designation', `Ménage désigné par la commission impayés le ${dateEnFrancais(designation)} : les délais courent depuis cette date`);
     }
-    const delaiDepuisDesignation = (delai: string) => (designation ? { due: ajouterDuree(designation, delai) } : { delai });
+    // Un délai qui court depuis un jour (désignation, signalement) finit le soir du jour où il tombe,
+    // la date que lisent le bailleur et l'équipe (`echeanceDepuisLeJour`) ; son rappel part à 9 h,
+    // « rappelAvant » plus tôt. Avant : à minuit au début de ce jour-là, le dernier jour perdu.
+    const jusquAuSoir = designation || signalement ? patched('delais-depuis-un-jour-jusqu-au-soir') : false;
+    const depuisLeJour = (jour: string, origine: Date, delai: string): { due: Date; rappelLe?: Date } => {
+      if (!jusquAuSoir) return { due: ajouterDuree(origine, delai) };
+      const due = echeanceDepuisLeJour(jour, delai);
+      return { due, ...(d.rappelAvant ? { rappelLe: neufHeuresLe(retirerDuree(due, d.rappelAvant)) } : {}) };
+    };
+    const delaiDepuisDesignation = (delai: string) => (designation ? depuisLeJour(e.designeLe!, designation, delai) : { delai });
     // Le délai de contact depuis le signalement du bailleur (loiret-ahu : « dans un délai d'1 mois, à
     // compter du signalement de l'impayé par le bailleur », qui engage ensuite les poursuites).
     if (signalement && !designation) {
       p.details.signaleLe = e.signaleLe;
       p.journal.noter('signalement', `Impayé signalé par le bailleur le ${dateEnFrancais(signalement)} : le délai de contact court depuis cette date`);
     }
-    const delaiDeContact = (delai: string) => (!designation && signalement ? { due: ajouterDuree(signalement, delai) } : delaiDepuisDesignation(delai));
+    const delaiDeContact = (delai: string) => (!designation && signalement ? depuisLeJour(e.signaleLe!, signalement, delai) : delaiDepuisDesignation(delai));
     const visite = d.premiereVisite
       ? p.echeances.suivre({
           id: 'premiere_visite',

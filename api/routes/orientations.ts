@@ -217,7 +217,7 @@ async function annoncerOrientation(
       // Le délai de contact court dès aujourd'hui (loiret-ahu : depuis le signalement du bailleur).
       ...(programme.options.delaisDepuisSignalement && programme.delais.contact
         ? [
-            `Le délai de contact court depuis aujourd’hui, jour du signalement : le premier contact avec le ménage doit être établi avant le ${dateEnFrancais(contactAvantOrientation(programme, new Date())!)}.`,
+            `Le délai de contact court depuis aujourd’hui, jour du signalement : le premier contact avec le ménage doit être établi au plus tard le ${dateEnFrancais(contactAvantOrientation(programme, new Date())!)}.`,
           ]
         : []),
     ],

@@ -289,7 +289,7 @@ describe('pages du personnel', () => {
 
     // La coordination : la carte dit jusqu'à quand établir le contact.
     await coord.goto(`${ui.url}/programmes/loiret-ahu/orientations`);
-    expect(await coord.locator('main').innerText()).toContain('Premier contact à établir avant le ');
+    expect(await coord.locator('main').innerText()).toContain('Premier contact à établir au plus tard le ');
     await sansViolation(coord, 'orientations-a-traiter');
     // Restée 40 jours sans réponse : la carte le dit, accepter sans cocher la case est refusé avec la raison.
     await banc.dependances.base

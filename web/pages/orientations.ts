@@ -42,8 +42,8 @@ ${
 ${
   o.contactAvant && !o.nonEligible
     ? o.delaiContactEcoule
-      ? html`<p class="alerte">Le délai de contact, qui court depuis la réception (le signalement du bailleur), est passé : le contact devait être établi avant le ${dateFr(o.contactAvant)}. Acceptée, le parcours sera clos aussitôt « contact impossible », sans aucune tentative, et le bailleur informé qu’il peut engager les poursuites.</p>`
-      : html`<p>Premier contact à établir avant le ${dateFr(o.contactAvant)} (le délai court depuis la réception, le signalement du bailleur).</p>`
+      ? html`<p class="alerte">Le délai de contact, qui court depuis la réception (le signalement du bailleur), est passé : le contact devait être établi au plus tard le ${dateFr(o.contactAvant)}. Acceptée, le parcours sera clos aussitôt « contact impossible », sans aucune tentative, et le bailleur informé qu’il peut engager les poursuites.</p>`
+      : html`<p>Premier contact à établir au plus tard le ${dateFr(o.contactAvant)} (le délai court depuis la réception, le signalement du bailleur).</p>`
     : ''
 }
 ${o.statut === 'acceptee' && o.workflowId ? html`<p><a href="/parcours/${encodeURIComponent(o.workflowId)}">Voir le parcours du ménage</a></p>` : ''}

@@ -91,8 +91,8 @@ function bandeauOrientations(ctx: Contexte, orientations: OrientationsATraiter[]
       html`<li><a href="/programmes/${o.programmeId}/orientations">${ctx.deps.catalogue.trouver(o.programmeId)?.nom ?? o.programmeId} : ${nombreDe(o.nombre, 'orientation', 'orientations')}</a> — la plus ancienne reçue le ${dateFr(o.plusAncienne.toISOString())}${
         o.contactAvant
           ? o.delaiPasse
-            ? html` ; <strong>son délai de contact est passé</strong> (le ${dateFr(o.contactAvant.toISOString())})`
-            : html` ; premier contact avant le ${dateFr(o.contactAvant.toISOString())}`
+            ? html` ; <strong>son délai de contact est passé</strong> (le ${dateFr(o.contactAvant.toISOString())} au soir)`
+            : html` ; premier contact au plus tard le ${dateFr(o.contactAvant.toISOString())}`
           : ''
       }</li>`,
   )}</ul></section>`;

@@ -17,6 +17,8 @@ export interface DefinitionEcheance {
   responsable: Echeance['responsable'];
   /** Rappel au responsable avant l'échéance (ISO 8601, ex. P3D) ; aucun si absent. */
   rappelAvant?: string;
+  /** Le rappel à cet instant plutôt que `rappelAvant` l'échéance (9 h le jour dit, pour une échéance au soir). */
+  rappelLe?: Date;
   /** Alerter le coordinateur quand l'échéance passe (par défaut : oui). */
   alerter?: boolean;
   /** Ce que la coordination peut faire, dit dans l'alerte (« Enregistrez la décision… »). */
@@ -58,8 +60,8 @@ export class Echeances {
     const enCours = () => echeance.statut === 'en_cours';
     const finie = () => !enCours();
     void (async () => {
-      if (def.rappelAvant) {
-        const quand = retirerDuree(due, def.rappelAvant);
+      if (def.rappelLe || def.rappelAvant) {
+        const quand = def.rappelLe ?? retirerDuree(due, def.rappelAvant!);
         if (quand.getTime() > Date.now()) {
           if (await attendre(finie, quand.getTime() - Date.now())) return;
           await this.parcours.rappeler(echeance);
