@@ -206,6 +206,9 @@ export function finDuJour(instant: Date): Date {
   return new Date(minuitDeParis(lendemain(jourDeParis(instant))).getTime() - 1);
 }
 
+/** Un instant qui est la fin d'un jour à Paris (une échéance « jusqu'au soir »). */
+export const estFinDuJour = (instant: Date): boolean => finDuJour(instant).getTime() === instant.getTime();
+
 /** 9 h à Paris, le jour où tombe `instant` : l'heure d'un rappel annoncé pour un jour. */
 export function neufHeuresLe(instant: Date): Date {
   return new Date(depuisHeureDeParis(Date.parse(`${jourDeParis(instant)}T09:00:00.000Z`)));

@@ -5,6 +5,7 @@
  */
 import { LIBELLES_ROLES, LIBELLES_TYPE_PARCOURS, type RolePersonnel } from '../domain/vocabulaire';
 import { euros, humaniser, LIBELLES_VALEURS, libelleValeur, premierDuMois } from '../domain/libelles';
+import { estFinDuJour, jourEnFrancais } from '../domain/durees';
 
 export { euros, humaniser, LIBELLES_VALEURS, libelleValeur };
 
@@ -264,3 +265,11 @@ const formatDate = new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', 
 const formatDateHeure = new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'medium', timeStyle: 'short' });
 export const dateFr = (iso: string | undefined): string => (iso ? premierDuMois(formatDate.format(new Date(iso))) : '—');
 export const dateHeureFr = (iso: string | undefined): string => (iso ? premierDuMois(formatDateHeure.format(new Date(iso))) : '—');
+const formatHeure = new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', timeStyle: 'short' });
+
+/**
+ * Une date limite : le jour avec son nom (« vendredi 25 décembre 2026 ») quand elle court jusqu'au
+ * soir ; sinon avec l'heure où elle passe (« dimanche 27 décembre 2026 à 16:11 »).
+ */
+export const dateLimiteFr = (iso: string): string =>
+  estFinDuJour(new Date(iso)) ? jourEnFrancais(iso) : `${jourEnFrancais(iso)} à ${formatHeure.format(new Date(iso))}`;

@@ -301,7 +301,7 @@ describe('page d’un parcours', () => {
       role: 'services_sociaux' as const,
       objet: 'Avant le comité de suivi : le ménage est-il déjà accompagné ?',
       envoyeeLe: '2026-01-01T09:00:00.000Z',
-      echeance: '2026-01-08T00:00:00.000Z',
+      echeance: '2026-01-08T22:59:59.999Z',
       statut: 'refusee' as const,
       action: 'verification' as const,
       decision: { decision: 'refuse' as const, commentaire: 'Mme Durand, CCAS', par: 'partenaire:services_sociaux', le: '2026-01-02T09:00:00.000Z' },
@@ -313,9 +313,10 @@ describe('page d’un parcours', () => {
     expect(actions(h)).toContain('decision-comite');
     expect(h).toContain('Déjà accompagné');
     expect(h).not.toContain('Refusée');
-    // La date limite de la réponse avec le nom du jour, comme le courriel du partenaire (8 janvier 2026 à 1 h, Paris).
+    // La date limite de la réponse avec le nom du jour, comme le courriel du partenaire (jusqu'au 8 janvier
+    // 2026 au soir, Paris) ; une échéance qui passe en cours de journée (8 janvier à 1 h, Paris) dit son heure.
     expect(h).toContain('data-label="Réponse attendue au plus tard le">jeudi 8 janvier 2026</td>');
-    expect(h).toMatch(/data-label="Date limite">(lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche) \d{1,2}(er)? [a-zéû]+ \d{4}<\/td>/);
+    expect(h).toContain('data-label="Date limite">jeudi 8 janvier 2026 à 01:00</td>');
     expect(h).toContain('Intégrer le ménage : l’accompagnement commence');
     expect(h).toContain('Ne pas intégrer le ménage (motif obligatoire)');
     expect(h).not.toMatch(/>\s*(integrer|ne_pas_integrer|decision|motif)\s*</);

@@ -10,7 +10,7 @@ import { raisonRefusPilotage } from '../../api/auth';
 import { messagesPermis, visiteAttendue } from '../../domain/actions';
 import { DOCUMENTS, DocumentIndisponible, LECTEUR_PAR_DEFAUT, LIBELLES_DOCUMENTS, preparerDocument, type NomDocument } from '../../documents';
 import { jalonsFichesBilan } from '../../documents/fiche-bilan';
-import { dureeEnFrancais, jourEnFrancais } from '../../domain/durees';
+import { dureeEnFrancais } from '../../domain/durees';
 import type { EtatFileIml } from '../../domain/iml';
 import { LIBELLES_PRIORITE } from '../../domain/prevention';
 import type { DemandeValidation, EtatParcours, Menage, Programme } from '../../domain/vocabulaire';
@@ -18,6 +18,7 @@ import { champsDe, rendreChamps, resumeErreurs, valeursDe, type Corps } from '..
 import {
   dateFr,
   dateHeureFr,
+  dateLimiteFr,
   LIBELLES_ROLES,
   LIBELLES_STATUT_DEMANDE,
   LIBELLES_STATUT_ECHEANCE,
@@ -488,8 +489,9 @@ function sectionEcheances(etat: EtatParcours): Brut {
     classeLigne: (e) => (e.statut === 'depassee' ? 'en-retard' : undefined),
     colonnes: [
       { titre: 'Échéance', nomme: true, valeur: (e) => e.libelle },
-      // Avec le nom du jour : une échéance de l'équipe qui tombe un dimanche se voit.
-      { titre: 'Date limite', valeur: (e) => jourEnFrancais(e.due) },
+      // Avec le nom du jour (une échéance de l'équipe qui tombe un dimanche se voit), et l'heure quand
+      // elle passe en cours de journée (un délai compté depuis une action, à l'heure de celle-ci).
+      { titre: 'Date limite', valeur: (e) => dateLimiteFr(e.due) },
       {
         titre: 'Statut',
         valeur: (e) => statutEcheance(e, etat),
@@ -564,7 +566,7 @@ function sectionDemandes(etat: EtatParcours): Brut {
       { titre: 'Partenaire', valeur: (d) => LIBELLES_ROLES[d.role] ?? d.role },
       { titre: 'Envoyée le', valeur: (d) => dateFr(d.envoyeeLe) },
       // Avec le nom du jour, comme le courriel du partenaire (« lundi 21 décembre 2026 »).
-      { titre: 'Réponse attendue au plus tard le', valeur: (d) => jourEnFrancais(d.echeance) },
+      { titre: 'Réponse attendue au plus tard le', valeur: (d) => dateLimiteFr(d.echeance) },
       {
         titre: 'Décision',
         valeur: (d) =>
