@@ -267,9 +267,14 @@ export const dateFr = (iso: string | undefined): string => (iso ? premierDuMois(
 export const dateHeureFr = (iso: string | undefined): string => (iso ? premierDuMois(formatDateHeure.format(new Date(iso))) : '—');
 const formatHeure = new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', timeStyle: 'short' });
 
+/** Un jour dit, suivi de l'heure quand l'instant n'est pas la fin de ce jour (une date limite qui passe en cours de journée). */
+const avecHeureSiAvantLeSoir = (iso: string, jour: string): string => (estFinDuJour(new Date(iso)) ? jour : `${jour} à ${formatHeure.format(new Date(iso))}`);
+
 /**
  * Une date limite : le jour avec son nom (« vendredi 25 décembre 2026 ») quand elle court jusqu'au
  * soir ; sinon avec l'heure où elle passe (« dimanche 27 décembre 2026 à 16:11 »).
  */
-export const dateLimiteFr = (iso: string): string =>
-  estFinDuJour(new Date(iso)) ? jourEnFrancais(iso) : `${jourEnFrancais(iso)} à ${formatHeure.format(new Date(iso))}`;
+export const dateLimiteFr = (iso: string): string => avecHeureSiAvantLeSoir(iso, jourEnFrancais(iso));
+
+/** La même, sans le nom du jour (listes) : « 27 décembre 2026 », ou « 27 décembre 2026 à 16:11 ». */
+export const dateLimiteCourteFr = (iso: string): string => avecHeureSiAvantLeSoir(iso, dateFr(iso));

@@ -69,7 +69,7 @@ describe('tableau de bord', () => {
   it('les parcours dans l’ordre reçu, nommés, les retards visiblement marqués (texte, pas seulement la couleur), les pages voisines', () => {
     const elements = [
       resume('B-RETARD', { nom: 'Mme Durand', prochaineEcheance: '2026-01-01T00:00:00.000Z', libelleEcheance: 'Premier contact', enRetard: true }),
-      resume('A-TOT', { prochaineEcheance: '2026-01-10T00:00:00.000Z' }),
+      resume('A-TOT', { prochaineEcheance: '2026-01-10T22:59:59.999Z' }),
       resume('C-SANS', {}),
     ];
     const h = pageTableau(ctx('coord.essai'), { elements, total: 53, page: 1, taille: 50 }, { cloture: 'false', recherche: 'dur' }).valeur;
@@ -80,6 +80,9 @@ describe('tableau de bord', () => {
       /<tr role="row" class="en-retard">\s*<th scope="row" role="rowheader"><a href="\/parcours\/loiret-ahu--B-RETARD">Mme Durand<\/a> <span class="aide">\(B-RETARD\)<\/span> <span class="badge retard">En retard<\/span>/,
     );
     expect(h).toContain('Premier contact');
+    // La prochaine échéance : le jour seul si elle court jusqu'au soir, avec l'heure sinon (Paris).
+    expect(h).toContain('data-label="Prochaine échéance">10 janvier 2026</td>');
+    expect(h).toContain('data-label="Prochaine échéance">1er janvier 2026 à 01:00<br>');
     expect(h).toContain('Page 1 sur 2');
     expect(h).toContain('<a href="/parcours?cloture=false&amp;recherche=dur&amp;page=2" rel="next">Page suivante</a>');
     expect(h).toContain('value="dur"');

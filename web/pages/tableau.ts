@@ -10,7 +10,7 @@ import { brut, html, type Brut } from '../../rendu/html';
 import { ETAPES_CONNUES, etapesDuProgramme } from '../../domain/actions';
 import { LONGUEUR_MIN_RECHERCHE, motsDuNom } from '../../securite/coffre';
 import { TYPES_PARCOURS, type TypeParcours } from '../../domain/vocabulaire';
-import { dateFr, dateHeureFr, libelleEtape, LIBELLES_TYPE_PARCOURS } from '../libelles';
+import { dateFr, dateHeureFr, dateLimiteCourteFr, libelleEtape, LIBELLES_TYPE_PARCOURS } from '../libelles';
 import { estCoordination, nomDe, programmesDe, tableau, travailleursSociaux, type Contexte } from './commun';
 import { bandeauAbsences, type AbsenceAffichee } from './personnel';
 import type { OrientationsATraiter } from '../../orientations/relances';
@@ -250,7 +250,7 @@ ${
             titre: 'Prochaine échéance',
             valeur: (p) =>
               p.prochaineEcheance
-                ? html`${dateFr(p.prochaineEcheance)}${p.libelleEcheance ? html`<br><span class="aide">${p.libelleEcheance}</span>` : ''}`
+                ? html`${dateLimiteCourteFr(p.prochaineEcheance)}${p.libelleEcheance ? html`<br><span class="aide">${p.libelleEcheance}</span>` : ''}`
                 : '—',
           },
         ],
@@ -278,7 +278,7 @@ ${
 <p><strong>${menage(p)}</strong> ${marque(p)}</p>
 <p>${typeDe(p.typeParcours)} — ${nomProgramme(p.programme)}</p>
 <p>Étape : ${libelleEtape(p.etape)}</p>
-<p>Prochaine échéance : ${p.prochaineEcheance ? `${dateFr(p.prochaineEcheance)}${p.libelleEcheance ? ` (${p.libelleEcheance})` : ''}` : 'aucune'}</p></li>`,
+<p>Prochaine échéance : ${p.prochaineEcheance ? `${dateLimiteCourteFr(p.prochaineEcheance)}${p.libelleEcheance ? ` (${p.libelleEcheance})` : ''}` : 'aucune'}</p></li>`,
       )}</ul>
 ${pagination(resultat, filtres)}`
 }`;
