@@ -1,3 +1,4 @@
+import { dateEnFrancais, estFinDuJour, heureEnFrancais } from '../domain/durees';
 import { mentionPersonnel } from '../domain/libelles';
 import type { DocumentAuMenage } from '../domain/messages';
 
@@ -10,7 +11,47 @@ export interface Courriel {
 /** Une date (instant ou jour AAAA-MM-JJ), mise en forme par le modèle (« 3 mars 2027 »). */
 export type Jour = Date | string;
 
-/** Ce que les courriers lisent du programme : son nom et celui de l'opérateur. */
+/** Une échéance que le parcours suit, dite dans un rappel ou une alerte. */
+export interface EcheanceACourrier {
+  libelle: string;
+  due: Jour;
+  reference: string;
+  programme: string;
+}
+
+/** Une échéance qui court jusqu'au soir se dit par son jour ; une autre, qui passe à son heure, avec celle-ci. */
+const jusquAuSoir = (due: Jour): boolean => estFinDuJour(new Date(due));
+
+/**
+ * Le rappel d'une échéance à son responsable : « au plus tard le 25 décembre 2026 » quand elle court
+ * jusqu'au soir (un délai compté depuis une désignation, un signalement), « avant le 27 décembre
+ * 2026 à 16:11 » quand elle passe à l'heure où elle a été fixée.
+ */
+export function rappelEcheance(e: EcheanceACourrier): Courriel {
+  const jour = dateEnFrancais(e.due);
+  const soir = jusquAuSoir(e.due);
+  return {
+    sujet: `Rappel : ${e.libelle} ${soir ? 'au plus tard le' : 'avant le'} ${jour} (dossier ${e.reference})`,
+    paragraphes: [
+      `L’échéance « ${e.libelle} » du dossier ${e.reference} (${e.programme}) arrive le ${jour}${soir ? ' (la journée entière compte)' : ` à ${heureEnFrancais(e.due)}`}.`,
+      'Merci d’enregistrer ce qui a été fait dans la plateforme d’ici là.',
+    ],
+  };
+}
+
+/** L'alerte à la coordination d'une échéance dépassée : depuis quand, qui suit le ménage, ce qu'elle peut faire. */
+export function echeanceDepassee(e: EcheanceACourrier & { suiviPar?: string; consigne?: string }): Courriel {
+  const jour = dateEnFrancais(e.due);
+  return {
+    sujet: `Échéance dépassée : ${e.libelle} (dossier ${e.reference})`,
+    paragraphes: [
+      `L’échéance « ${e.libelle} » du dossier ${e.reference} (${e.programme}) ${jusquAuSoir(e.due) ? `a pris fin le ${jour} au soir` : `est dépassée depuis le ${jour} à ${heureEnFrancais(e.due)}`}.`,
+      e.suiviPar ? `Le travailleur social en charge est ${e.suiviPar}.` : 'Aucun travailleur social n’est encore affecté à ce ménage.',
+      ...(e.consigne ? [e.consigne] : []),
+    ],
+  };
+}
+
 /** L'opérateur tel qu'un ménage doit pouvoir le joindre. */
 export interface OperateurAJoindre {
   operateur: { nom: string; telephone?: string; courriel: string };

@@ -140,6 +140,11 @@ export function dateEnFrancais(date: Date | string): string {
   return `${jour === 1 ? '1er' : jour} ${MOIS[paris.getUTCMonth()]} ${paris.getUTCFullYear()}`;
 }
 
+/** « 16:11 » : l'heure à Paris d'un instant. */
+export function heureEnFrancais(date: Date | string): string {
+  return heureDeParis(date).toISOString().slice(11, 16);
+}
+
 const JOURS = ['dimanche', 'lundi', 'mardi', 'mercredi', 'jeudi', 'vendredi', 'samedi'];
 
 /** « lundi 21 décembre 2026 » : le jour à Paris, avec son nom (une date limite donnée à un partenaire). */

@@ -8,7 +8,7 @@ import { veilleDe } from '../domain/durees';
 import { describe, expect, it } from 'vitest';
 import { iml, prevention, protocole, type Courriel } from '../courriers';
 import { nommerPersonnel } from '../domain/libelles';
-import { appelDuMenage, signatureOperateur } from '../courriers/commun';
+import { appelDuMenage, echeanceDepassee, rappelEcheance, signatureOperateur } from '../courriers/commun';
 import { CATALOGUE } from './outils/environnement';
 import { sansIdentifiant } from './outils/pdf';
 
@@ -355,6 +355,39 @@ describe('les courriers des parcours, en français', () => {
         'Nous vous tiendrons informés du premier contact, au plus tard le 3 mars 2027 (le délai court depuis votre signalement du 3 février 2027).',
       ],
     });
+  });
+});
+
+describe('le rappel et l’alerte d’une échéance : le jour qu’elle dit, l’heure quand elle passe en cours de journée', () => {
+  const base = { libelle: 'Premier contact avec le ménage', reference: ref, programme: 'CCAS de Besançon' };
+  // Jusqu'au vendredi 25 décembre 2026 au soir (Paris, heure d'hiver : 22 h 59 UTC).
+  const auSoir = { ...base, due: '2026-12-25T22:59:59.999Z' };
+  // Le dimanche 27 décembre 2026 à 16 h 11 (Paris) : fixée à l'heure d'un contact, trois semaines plus tôt.
+  const aLHeure = { ...base, libelle: 'Diagnostic et carnet de route', due: '2026-12-27T15:11:00.000Z' };
+
+  it('une échéance qui court jusqu’au soir : « au plus tard le », la journée entière, « a pris fin le … au soir »', () => {
+    const r = rappelEcheance(auSoir);
+    expect(r.sujet).toBe(`Rappel : Premier contact avec le ménage au plus tard le 25 décembre 2026 (dossier ${ref})`);
+    expect(r.paragraphes[0]).toBe(
+      `L’échéance « Premier contact avec le ménage » du dossier ${ref} (CCAS de Besançon) arrive le 25 décembre 2026 (la journée entière compte).`,
+    );
+    const a = echeanceDepassee({ ...auSoir, suiviPar: 'Sophie Martin', consigne: 'Reprenez contact avec le ménage.' });
+    expect(a.paragraphes).toEqual([
+      `L’échéance « Premier contact avec le ménage » du dossier ${ref} (CCAS de Besançon) a pris fin le 25 décembre 2026 au soir.`,
+      'Le travailleur social en charge est Sophie Martin.',
+      'Reprenez contact avec le ménage.',
+    ]);
+    for (const c of [r, a]) for (const t of [c.sujet, ...c.paragraphes]) lisible(t, c.sujet);
+  });
+
+  it('une échéance fixée à l’heure d’une action : « avant le … à 16:11 », « dépassée depuis le … à 16:11 »', () => {
+    const r = rappelEcheance(aLHeure);
+    expect(r.sujet).toBe(`Rappel : Diagnostic et carnet de route avant le 27 décembre 2026 (dossier ${ref})`);
+    expect(r.paragraphes[0]).toContain('arrive le 27 décembre 2026 à 16:11.');
+    const a = echeanceDepassee(aLHeure);
+    expect(a.paragraphes[0]).toContain('est dépassée depuis le 27 décembre 2026 à 16:11.');
+    expect(a.paragraphes[1]).toBe('Aucun travailleur social n’est encore affecté à ce ménage.');
+    for (const c of [r, a]) for (const t of [c.sujet, ...c.paragraphes]) lisible(t, c.sujet);
   });
 });
 

@@ -34,13 +34,12 @@ import { LIBELLES_ISSUES } from '../../domain/vocabulaire';
 import { mentionPersonnel } from '../../domain/libelles';
 import { empreinteMessage } from '../../domain/empreinte';
 import { messagesPermis } from '../../domain/actions';
-import { dateEnFrancais } from '../../domain/durees';
 import { attendre, attendreJusqua } from './attente';
 import { Interruption, type Fin } from './interruption';
 import { Echeances, type DefinitionEcheance, type EcheanceSuivie } from './echeances';
 import { Journal } from './journal';
 import { notifier, notifierEnsemble } from './notification';
-import { courrielsReaffectation, documentAuMenage } from '../../courriers/commun';
+import { courrielsReaffectation, documentAuMenage, echeanceDepassee, rappelEcheance } from '../../courriers/commun';
 import { enregistrerReponse, validerReponse } from './validation';
 
 /**
@@ -683,11 +682,7 @@ export class Parcours {
           : { role: e.responsable as never };
     await notifier(this, {
       a: destinataire,
-      sujet: `Rappel : ${e.libelle} avant le ${dateEnFrancais(e.due)} (dossier ${this.ouverture.reference})`,
-      paragraphes: [
-        `L’échéance « ${e.libelle} » du dossier ${this.ouverture.reference} (${this.programme.nom}) arrive le ${dateEnFrancais(e.due)}.`,
-        'Merci d’enregistrer ce qui a été fait dans la plateforme avant cette date.',
-      ],
+      ...rappelEcheance({ libelle: e.libelle, due: e.due, reference: this.ouverture.reference, programme: this.programme.nom }),
       type: 'rappel',
     });
   }
@@ -696,14 +691,14 @@ export class Parcours {
   async alerterCoordination(e: { libelle: string; due: string }, consigne?: string): Promise<void> {
     await notifier(this, {
       a: { coordination: true },
-      sujet: `Échéance dépassée : ${e.libelle} (dossier ${this.ouverture.reference})`,
-      paragraphes: [
-        `L’échéance « ${e.libelle} » du dossier ${this.ouverture.reference} (${this.programme.nom}) est dépassée depuis le ${dateEnFrancais(e.due)}.`,
-        this.travailleurSocial
-          ? `Le travailleur social en charge est ${mentionPersonnel(this.travailleurSocial)}.`
-          : 'Aucun travailleur social n’est encore affecté à ce ménage.',
-        ...(consigne ? [consigne] : []),
-      ],
+      ...echeanceDepassee({
+        libelle: e.libelle,
+        due: e.due,
+        reference: this.ouverture.reference,
+        programme: this.programme.nom,
+        ...(this.travailleurSocial ? { suiviPar: mentionPersonnel(this.travailleurSocial) } : {}),
+        ...(consigne ? { consigne } : {}),
+      }),
       type: 'alerte',
     });
   }
