@@ -1,4 +1,4 @@
-import { dateEnFrancais, estFinDuJour, heureEnFrancais } from '../domain/durees';
+import { dateEnFrancais, estFinDuJour, finEnFrancais, heureEnFrancais } from '../domain/durees';
 import { mentionPersonnel } from '../domain/libelles';
 import type { DocumentAuMenage } from '../domain/messages';
 
@@ -41,11 +41,10 @@ export function rappelEcheance(e: EcheanceACourrier): Courriel {
 
 /** L'alerte à la coordination d'une échéance dépassée : depuis quand, qui suit le ménage, ce qu'elle peut faire. */
 export function echeanceDepassee(e: EcheanceACourrier & { suiviPar?: string; consigne?: string }): Courriel {
-  const jour = dateEnFrancais(e.due);
   return {
     sujet: `Échéance dépassée : ${e.libelle} (dossier ${e.reference})`,
     paragraphes: [
-      `L’échéance « ${e.libelle} » du dossier ${e.reference} (${e.programme}) ${jusquAuSoir(e.due) ? `a pris fin le ${jour} au soir` : `est dépassée depuis le ${jour} à ${heureEnFrancais(e.due)}`}.`,
+      `L’échéance « ${e.libelle} » du dossier ${e.reference} (${e.programme}) ${jusquAuSoir(e.due) ? 'a pris fin' : 'est dépassée depuis'} ${finEnFrancais(e.due)}.`,
       e.suiviPar ? `Le travailleur social en charge est ${e.suiviPar}.` : 'Aucun travailleur social n’est encore affecté à ce ménage.',
       ...(e.consigne ? [e.consigne] : []),
     ],

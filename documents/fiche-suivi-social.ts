@@ -9,6 +9,7 @@
  *   diagnostic, ni les actions du plan qui disent la vie du ménage (santé, emploi…), ni son nom.
  */
 import { LIBELLES_ISSUES, type IssueCloture } from '../domain/vocabulaire';
+import { finEnFrancais, limiteEnFrancais } from '../domain/durees';
 import { nombreDe } from '../domain/libelles';
 import { date, euros, exigerType, identification, mois, nombre, objet, texte } from './commun';
 import { DocumentIndisponible, type Bloc, type DocumentImprimable, type Lecteur, type SourceDocument } from './modele';
@@ -137,7 +138,11 @@ function blocsSuivi(s: SourceDocument): Bloc[] {
     },
     { type: 'titre', texte: 'Prochaines échéances' },
     echeances.length
-      ? { type: 'liste', elements: echeances.map((e) => `${e.libelle} : ${e.statut === 'depassee' ? 'dépassée depuis le' : 'avant le'} ${date(e.due)}`) }
+      ? {
+          type: 'liste',
+          // « au plus tard le 25 décembre 2026 » (jusqu'au soir), « avant le 27 décembre 2026 à 16:11 » (à l'heure).
+          elements: echeances.map((e) => `${e.libelle} : ${e.statut === 'depassee' ? `dépassée depuis ${finEnFrancais(e.due)}` : limiteEnFrancais(e.due)}`),
+        }
       : { type: 'paragraphe', texte: 'Aucune échéance en cours.' },
   ];
 }

@@ -145,6 +145,20 @@ export function heureEnFrancais(date: Date | string): string {
   return heureDeParis(date).toISOString().slice(11, 16);
 }
 
+/**
+ * Une date limite en mots : « au plus tard le 25 décembre 2026 » quand elle court jusqu'au soir (un
+ * délai compté depuis un jour), « avant le 27 décembre 2026 à 16:11 » quand elle passe à l'heure où
+ * elle a été fixée.
+ */
+export function limiteEnFrancais(due: Date | string): string {
+  return estFinDuJour(new Date(due)) ? `au plus tard le ${dateEnFrancais(due)}` : `avant le ${dateEnFrancais(due)} à ${heureEnFrancais(due)}`;
+}
+
+/** La fin d'une date limite passée : « le 25 décembre 2026 au soir », « le 27 décembre 2026 à 16:11 ». */
+export function finEnFrancais(due: Date | string): string {
+  return estFinDuJour(new Date(due)) ? `le ${dateEnFrancais(due)} au soir` : `le ${dateEnFrancais(due)} à ${heureEnFrancais(due)}`;
+}
+
 const JOURS = ['dimanche', 'lundi', 'mardi', 'mercredi', 'jeudi', 'vendredi', 'samedi'];
 
 /** « lundi 21 décembre 2026 » : le jour à Paris, avec son nom (une date limite donnée à un partenaire). */

@@ -582,7 +582,8 @@ describe('les documents que les rapports de terrain nomment, relus en PDF', () =
       'Point de suivi à 2 mois prévu le 2 février 2027',
       'Bilan à 3 mois prévu le 2 mars 2027',
       'Prochaines échéances',
-      'Point de suivi à 2 mois : avant le 16 février 2027',
+      // Une échéance à l'heure dit son heure (16 février 2027 à 10 h, Paris).
+      'Point de suivi à 2 mois : avant le 16 février 2027 à 10:00',
       'Version de l’équipe',
     ]) {
       expect(equipe.texte).toContain(t);

@@ -13,6 +13,8 @@ import {
   estJourOuvre,
   finDeJourOuvre,
   finDuJour,
+  finEnFrancais,
+  limiteEnFrancais,
   neufHeuresLe,
   jourEnFrancais,
   unJourOuvre,
@@ -315,6 +317,17 @@ describe('fin du jour et 9 h, à Paris (délais qui courent depuis un jour, leur
   ])('%s', (_nom, instant, fin, neuf) => {
     expect(finDuJour(utc(instant)).toISOString()).toBe(fin);
     expect(neufHeuresLe(utc(instant)).toISOString()).toBe(neuf);
+  });
+});
+
+describe('une date limite en mots (jusqu’au soir, ou à son heure)', () => {
+  it('jusqu’au soir : « au plus tard le 25 décembre 2026 », « le 25 décembre 2026 au soir »', () => {
+    expect(limiteEnFrancais('2026-12-25T22:59:59.999Z')).toBe('au plus tard le 25 décembre 2026');
+    expect(finEnFrancais('2026-12-25T22:59:59.999Z')).toBe('le 25 décembre 2026 au soir');
+  });
+  it('à son heure, l’heure de Paris : « avant le 27 décembre 2026 à 16:11 », l’été aussi', () => {
+    expect(limiteEnFrancais('2026-12-27T15:11:00.000Z')).toBe('avant le 27 décembre 2026 à 16:11');
+    expect(finEnFrancais('2027-07-01T06:05:00.000Z')).toBe('le 1er juillet 2027 à 08:05');
   });
 });
 
