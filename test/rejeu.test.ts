@@ -53,6 +53,8 @@ import {
 import { signatureDu } from './outils/protocole';
 
 const etape = (handle: WorkflowHandle, nom: string) => jusqua(handle, (e) => e.etape === nom, `étape « ${nom} »`);
+/** Un message de l'équipe (ts.alice par défaut), avec son identifiant de requête. */
+const m = <T extends object>(x: T, par = 'ts.alice') => ({ requestId: requete(), par, ...x });
 
 describe.runIf(process.env.ENREGISTRER_HISTORIQUES === '1')('enregistrement', () => {
   it('enregistre un parcours loiret-ahu de l’orientation à la clôture', async () => {
@@ -83,7 +85,6 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === '1')('enregistrement', ()
           },
         ],
       });
-      const m = <T extends object>(x: T) => ({ requestId: requete(), par: 'ts.alice', ...x });
       // Une première tentative pendant la lettre d'information (courriel au bailleur retenu).
       try {
         await etape(handle, 'information_menage');
@@ -167,7 +168,6 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'cloture')('enregistremen
           },
         ],
       });
-      const m = <T extends object>(x: T) => ({ requestId: requete(), par: 'ts.alice', ...x });
       await etape(handle, 'aller_vers');
       await handle.executeUpdate(tentativeContactUpdate, {
         args: [m({ canal: 'visite_domicile' as const, creneau: 'matin' as const, issue: 'joint' as const })],
@@ -240,7 +240,6 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'designation')('enregistr
 // passer le parcours à l'étape suivante dans sa mise à jour (patched('etape-dans-le-message')), les
 // courriels suivant dans le déroulé ; un parcours de chaque type, jusqu'à sa clôture.
 describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'etape-dans-le-message')('enregistrement des étapes prises par les messages', () => {
-  const m = <T extends object>(x: T, par = 'ts.alice') => ({ requestId: requete(), par, ...x });
   const ecrire = async (handle: WorkflowHandle, fichier: string) => {
     await enregistrerALaFin(handle, fichier, ['etape-dans-le-message']);
   };
@@ -357,7 +356,6 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'etape-dans-le-message')(
 // un suivi sans durée fixée qui continue, un point par mois (patched('points-de-suivi-continus')) ;
 // l'ASLL sans réponse du département, relancée par la coordination (patched('departement-sans-reponse')).
 describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'suivi-sans-blocage')('enregistrement du suivi sans blocage et du refus-tentative', () => {
-  const m = <T extends object>(x: T) => ({ requestId: requete(), par: 'ts.alice', ...x });
   const situation = {
     impayesMois: 3,
     montantDette: 1200,
@@ -570,7 +568,6 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === '1' || process.env.ENREGI
     try {
       const programme = CATALOGUE.trouver('concarneau-iml')!;
       const handle = await lancerMesureIml(banc, programme, 'REJEU-IML-1');
-      const m = <T extends object>(x: T) => ({ requestId: requete(), par: 'ts.alice', ...x });
       await approuverSiao(handle);
       await etape(handle, 'recherche_logement');
       const debut = (await heureDuParcours(handle)).toISOString().slice(0, 10);
@@ -770,7 +767,6 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'courriels-apres-reponse'
   it('enregistre un protocole : mois manqué, avenant, régularisation, rupture, orientation, clôture, sans pause', async () => {
     const banc = await monterBanc();
     try {
-      const m = <T extends object>(x: T, par = 'ts.alice') => ({ requestId: requete(), par, ...x });
       const programme = CATALOGUE.trouver('reims-april-protocole')!;
       const menage = menageEssai('REJEU-PROTOCOLE-AVENANT');
       const handle = await banc.env.client.workflow.start('protocolePostResiliation', {
@@ -854,8 +850,6 @@ async function enregistrer(
 }
 
 describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'regles-des-rapports')('enregistrement des règles des rapports de terrain', () => {
-  const m = <T extends object>(x: T) => ({ requestId: requete(), par: 'ts.alice', ...x });
-
   it('enregistre un parcours reims-april : le comité de suivi trouve le ménage déjà suivi', async () => {
     await enregistrer('reims-april', 'REJEU-DEJA-SUIVI', {}, 'prevention-comite-deja-suivi-v1.json', ['comite-deja-suivi'], async (handle) => {
       const etat = await jusqua(handle, (e) => e.etape === 'comite_de_suivi' && e.demandes.length === 1, 'demande au comité');
@@ -1030,7 +1024,6 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'seconde-visite-en-retard
   it('enregistre un parcours besancon-ccas : absent à la première visite, seconde visite après son délai, contact, clôture', async () => {
     const banc = await monterBanc();
     try {
-      const m = <T extends object>(x: T) => ({ requestId: requete(), par: 'ts.alice', ...x });
       const handle = await lancerPrevention(banc, 'besancon-ccas', 'REJEU-SECONDE-VISITE');
       await etape(handle, 'aller_vers');
       await handle.executeUpdate(tentativeContactUpdate, {
@@ -1057,7 +1050,6 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'partage-diagnostic')('en
   it('enregistre un parcours toulouse-declic : contact, accord, diagnostic envoyé au bailleur, retrait, clôture', async () => {
     const banc = await monterBanc();
     try {
-      const m = <T extends object>(x: T) => ({ requestId: requete(), par: 'ts.alice', ...x });
       const handle = await lancerPrevention(banc, 'toulouse-declic', 'REJEU-PARTAGE');
       await etape(handle, 'aller_vers');
       await handle.executeUpdate(tentativeContactUpdate, { args: [m({ canal: 'telephone' as const, creneau: 'soir' as const, issue: 'joint' as const })] });
@@ -1086,7 +1078,6 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'reponse-au-soir')('enreg
   it('enregistre un parcours toulouse-declic : plan au référent, sans réponse jusqu’au soir du jour ouvré, suivi, clôture', async () => {
     const banc = await monterBanc();
     try {
-      const m = <T extends object>(x: T) => ({ requestId: requete(), par: 'ts.alice', ...x });
       const handle = await lancerPrevention(banc, 'toulouse-declic', 'REJEU-AU-SOIR');
       await etape(handle, 'aller_vers');
       await handle.executeUpdate(tentativeContactUpdate, { args: [m({ canal: 'telephone' as const, creneau: 'soir' as const, issue: 'joint' as const })] });
@@ -1171,7 +1162,6 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'comite')('enregistrement
 // en jours du calendrier (patched('delai-contact-en-jours-de-calendrier')).
 describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'asll-au-soir')('enregistrement d’une ASLL validée jusqu’au soir', () => {
   it('enregistre un parcours besancon-ccas : plan avec ASLL, le département répond jusqu’au soir du jour de l’échéance du plan', async () => {
-    const m = <T extends object>(x: T) => ({ requestId: requete(), par: 'ts.alice', ...x });
     await enregistrer(
       'besancon-ccas',
       'REJEU-ASLL-AU-SOIR',
@@ -1204,7 +1194,6 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'asll-au-soir')('enregist
 // désigné par la commission (besancon-ccas), rappel, visite dépassée, contact (délai en jours du
 // calendrier), clôture ; un impayé signalé par le bailleur (loiret-ahu), sans contact dans le mois.
 describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'delais-au-soir')('enregistrement des délais qui finissent le soir', () => {
-  const m = <T extends object>(x: T) => ({ requestId: requete(), par: 'ts.alice', ...x });
   const ilYA = (jours: number) => jourDeParis(new Date(Date.now() - jours * 86_400_000));
 
   it('enregistre un parcours besancon-ccas désigné il y a 10 jours : rappel à 9 h, visite dépassée le soir, contact, clôture', async () => {
