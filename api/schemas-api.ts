@@ -171,7 +171,11 @@ export const etatSchema = z
       z.object({
         id: z.string(),
         libelle: z.string().meta({ example: 'Première visite à domicile' }),
-        due: z.iso.datetime(),
+        due: z.iso.datetime().meta({
+          description:
+            'Quand l’échéance passe : la fin, à Paris, du jour où tombe un délai compté depuis un jour (désignation, signalement : 23:59:59,999) ; sinon l’heure de l’action dont le délai est compté (un contact, un diagnostic), week-end compris',
+          example: '2026-12-25T22:59:59.999Z',
+        }),
         statut: z.enum(['en_cours', 'tenue', 'depassee', 'annulee']),
         tenueLe: z.iso.datetime().optional().meta({ description: 'Quand l’échéance a été tenue' }),
         depasseeLe: z.iso
