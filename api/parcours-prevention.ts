@@ -13,6 +13,7 @@ import {
   decisionComiteUpdate,
   DECISIONS_COMITE,
   diagnosticUpdate,
+  incoherenceDiagnostic,
   incoherencePlan,
   incoherenceDecisionComite,
   incoherenceSuiteSansReponse,
@@ -50,20 +51,29 @@ const tentativeSchema = z
     const x = incoherenceTentative(t);
     if (x) ctx.addIssue({ code: 'custom', path: [x.champ], message: x.raison });
   });
-const diagnosticSchema = z.object({
-  origineDette: z.string().trim().min(1).max(2000),
-  droits: z.string().trim().max(2000).default(''),
-  budget: z.string().trim().max(2000).default(''),
-  adequationLogement: z.string().trim().max(2000).default(''),
-  dispositifsExpliques: z
-    .boolean()
-    .default(false)
-    .meta({ description: 'Les dispositifs existants adaptés à la situation (FSL, ASLL, aides…) ont été présentés au ménage' }),
-  proceduresExpliquees: z.boolean().default(false).meta({ description: 'Le ménage a été informé des procédures qui peuvent être engagées contre lui' }),
-  notes: z.string().trim().max(4000).optional(),
-  termine: z.boolean(),
-  carnetDeRoute: z.array(z.string().trim().min(1).max(300)).max(30).optional(),
-});
+const diagnosticSchema = z
+  .object({
+    origineDette: z.string().trim().min(1).max(2000),
+    droits: z.string().trim().max(2000).default(''),
+    budget: z.string().trim().max(2000).default(''),
+    adequationLogement: z.string().trim().max(2000).default(''),
+    dispositifsExpliques: z
+      .boolean()
+      .default(false)
+      .meta({ description: 'Les dispositifs existants adaptés à la situation (FSL, ASLL, aides…) ont été présentés au ménage' }),
+    proceduresExpliquees: z.boolean().default(false).meta({ description: 'Le ménage a été informé des procédures qui peuvent être engagées contre lui' }),
+    notes: z.string().trim().max(4000).optional(),
+    termine: z.boolean(),
+    carnetDeRoute: z
+      .array(z.string().trim().min(1).max(300))
+      .max(30)
+      .optional()
+      .meta({ description: 'Au moins une démarche pour conclure le diagnostic', 'x-obligatoire-selon': 'obligatoire si le diagnostic est terminé' }),
+  })
+  .superRefine((x, ctx) => {
+    const i = incoherenceDiagnostic(x);
+    if (i) ctx.addIssue({ code: 'custom', path: [i.champ], message: i.raison });
+  });
 const planSchema = z
   .object({
     actions: z.array(z.enum(ACTIONS_PLAN)).min(1, 'au moins une action'),

@@ -95,6 +95,13 @@ export function incoherenceTentative(t: Pick<TentativeContact, 'canal' | 'crenea
   return undefined;
 }
 
+/** Un diagnostic terminé se conclut par un carnet de route : au moins une démarche (API et parcours). */
+export function incoherenceDiagnostic(x: { termine: boolean; carnetDeRoute?: readonly string[] }): { champ: 'carnetDeRoute'; raison: string } | undefined {
+  return x.termine && !x.carnetDeRoute?.length
+    ? { champ: 'carnetDeRoute', raison: 'Le diagnostic se conclut par un carnet de route (au moins une démarche).' }
+    : undefined;
+}
+
 /** Un plan d'aide qui prévoit un plan d'apurement le chiffre : sa mensualité et sa durée. */
 export function incoherencePlan(x: {
   actions: readonly string[];

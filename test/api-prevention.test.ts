@@ -443,6 +443,13 @@ describe('loiret-ahu par l’API', () => {
     const lu = await appel('GET', `/api/parcours/${workflowId}`, { jeton: await connecter('ts.alice') });
     expect(lu.json).toMatchObject({ etape: 'diagnostic', details: { tentatives: 3, contactEtabliLe: expect.any(String) } });
 
+    // Un diagnostic dit terminé sans carnet de route : refusé à côté du champ, rien d'enregistré.
+    const sansCarnet = await message(workflowId, 'diagnostic', { origineDette: 'Perte d’emploi en mai', termine: true, carnetDeRoute: [] });
+    estProbleme(sansCarnet, 400);
+    expect(sansCarnet.json.errors).toEqual([{ champ: 'carnetDeRoute', message: 'Le diagnostic se conclut par un carnet de route (au moins une démarche).' }]);
+    const avantDiag = await appel('GET', `/api/parcours/${workflowId}`, { jeton: await connecter('ts.alice') });
+    expect(avantDiag.json.journal).toHaveLength(lu.json.journal.length);
+    expect(avantDiag.json.etape).toBe('diagnostic');
     const diag = await message(workflowId, 'diagnostic', {
       origineDette: 'Perte d’emploi en mai',
       droits: 'APL à réviser',

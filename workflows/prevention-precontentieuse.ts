@@ -24,6 +24,7 @@ import {
 import {
   echeanceDepuisLeJour,
   incoherenceDecisionComite,
+  incoherenceDiagnostic,
   incoherencePlan,
   incoherenceSuiteSansReponse,
   incoherenceTentative,
@@ -196,8 +197,7 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
     },
   });
   p.message(diagnosticUpdate, {
-    valider: (x) =>
-      enEtape('diagnostic') ?? (x.termine && !x.carnetDeRoute?.length ? 'Le diagnostic se conclut par un carnet de route (au moins une démarche).' : undefined),
+    valider: (x) => enEtape('diagnostic') ?? incoherenceDiagnostic(x)?.raison,
     appliquer: (x) => {
       const entretiens = (p.detailsConfidentiels.diagnostic ??= []) as unknown[];
       entretiens.push({

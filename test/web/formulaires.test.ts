@@ -24,6 +24,9 @@ describe('formulaires tirés des schémas zod', () => {
     // La demande de mutation se coche parmi les actions : pas une seconde fois en « oui / non ».
     expect(plan).toContain('value="demande_mutation"');
     expect(plan).not.toContain('name="demandeMutation"');
+    // Le carnet de route : obligatoire pour conclure le diagnostic (pas « facultatif »).
+    const diagnostic = rendreChamps(champsDe(messages.diagnostic!.schema), 'm').valeur;
+    expect(diagnostic).toMatch(/Carnet de route \(une démarche par ligne\) <span class="aide">\(obligatoire si le diagnostic est terminé\)<\/span>/);
   });
 
   it('chaque choix offert par un formulaire (lancement, messages) a son libellé français, jamais un code remis en forme', () => {

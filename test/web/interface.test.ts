@@ -286,16 +286,19 @@ describe('l’interface web dans Chromium', () => {
     expect(await defileHorizontalement(ts)).toBe(false);
     await sansViolation(ts, '11-parcours-ts-diagnostic-360');
 
-    // Un message que le workflow refuse à cette étape : sa raison, en français.
+    // Un diagnostic terminé sans carnet de route : refusé, la raison en français, nommée par son champ
+    // (que le formulaire annonçait « obligatoire si le diagnostic est terminé »), rien d'enregistré.
     await ts.locator('#action-diagnostic > summary').click();
+    await expect(ts.locator('label[for="m-diagnostic-carnetDeRoute"]').innerText()).resolves.toContain('(obligatoire si le diagnostic est terminé)');
     await ts.locator('#m-diagnostic-origineDette').fill('Perte d’emploi');
     await ts.locator('#m-diagnostic-termine').selectOption('oui');
     await ts.locator('#action-diagnostic').getByRole('button', { name: 'Enregistrer' }).click();
     await ts.waitForLoadState();
     const alerte = await ts.locator('[role=alert]').first().innerText();
-    expect(alerte).toContain('Saisie refusée');
+    expect(alerte).toContain('Rien n’a été enregistré');
     await focusSurLeResume(ts);
-    expect(alerte).toContain('Le diagnostic se conclut par un carnet de route (au moins une démarche).');
+    expect(alerte).toContain('Carnet de route (une démarche par ligne) : Le diagnostic se conclut par un carnet de route (au moins une démarche).');
+    await expect(ts.locator('#m-diagnostic-carnetDeRoute').getAttribute('aria-invalid')).resolves.toBe('true');
     expect(await ts.locator('#action-diagnostic').getAttribute('open')).not.toBeNull();
     await expect(ts.locator('#m-diagnostic-origineDette').inputValue()).resolves.toBe('Perte d’emploi');
     expect(await defileHorizontalement(ts)).toBe(false);
