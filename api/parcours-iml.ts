@@ -68,7 +68,12 @@ const orientationSchema = z.object({
 
 const decisionSiaoSchema = z.object({
   decision: z.enum(['validee', 'refusee']),
-  motif: z.string().trim().max(1000).optional(),
+  motif: z
+    .string()
+    .trim()
+    .max(1000)
+    .optional()
+    .meta({ description: 'La raison d’un refus de la commission', 'x-obligatoire-selon': 'obligatoire pour un refus' }),
 });
 const logementSchema = z.object({
   bailleur: z.object({
@@ -114,15 +119,24 @@ const conditionsGlissementSchema = z.object({
   loyerPayeRegulierement: z.boolean(),
   situationStable: z.boolean(),
   decision: z.enum(DECISIONS_GLISSEMENT),
-  motif: z.string().trim().max(1000).optional().meta({ description: 'Obligatoire pour une prolongation ou une fin avec orientation (confidentiel)' }),
+  motif: z
+    .string()
+    .trim()
+    .max(1000)
+    .optional()
+    .meta({ description: 'Obligatoire pour une prolongation ou une fin avec orientation (confidentiel)', 'x-obligatoire-selon': 'selon la décision' }),
   dureeMois: z.number().int().min(1).max(12).optional().meta({ description: 'Durée de la prolongation (par défaut celle du programme)' }),
-  orientation: orientationSchema.optional(),
+  orientation: orientationSchema
+    .optional()
+    .meta({ description: 'Pour une fin avec orientation : le dispositif vers lequel le ménage est orienté', 'x-obligatoire-selon': 'selon la décision' }),
   notes: z.string().trim().max(4000).optional(),
 });
 const finMesureSchema = z.object({
   issue: z.enum(ISSUES_FIN_MESURE),
   motif: z.string().trim().min(3, 'motif requis').max(1000),
-  orientation: orientationSchema.optional(),
+  orientation: orientationSchema
+    .optional()
+    .meta({ description: 'Pour une fin avec orientation : le dispositif vers lequel le ménage est orienté', 'x-obligatoire-selon': 'selon l’issue' }),
 });
 
 export const PARCOURS_IML: DefinitionParcours = {

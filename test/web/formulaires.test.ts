@@ -24,6 +24,17 @@ describe('formulaires tirés des schémas zod', () => {
     // La demande de mutation se coche parmi les actions : pas une seconde fois en « oui / non ».
     expect(plan).toContain('value="demande_mutation"');
     expect(plan).not.toContain('name="demandeMutation"');
+    // IML : le motif d'un refus de la commission SIAO, le motif et l'orientation d'une décision au terme,
+    // l'orientation d'une fin de mesure : obligatoires selon la réponse, jamais « facultatifs ».
+    const iml = REGISTRE.iml_bail_glissant!.messages;
+    const siao = rendreChamps(champsDe(iml['decision-siao']!.schema), 'm').valeur;
+    expect(siao).toMatch(/Motif <span class="aide">\(obligatoire pour un refus\)<\/span>/);
+    const conditions = rendreChamps(champsDe(iml['conditions-glissement']!.schema), 'm').valeur;
+    expect(conditions).toMatch(/Motif <span class="aide">\(selon la décision\)<\/span>/);
+    expect(conditions).toMatch(/<legend>[^<]+ \(selon la décision\)<\/legend>/);
+    const fin = rendreChamps(champsDe(iml['fin-mesure']!.schema), 'm').valeur;
+    expect(fin).toMatch(/<legend>[^<]+ \(selon l’issue\)<\/legend>/);
+    for (const h of [siao, conditions, fin]) expect(h).not.toMatch(/Motif <span class="aide">\(facultatif\)/);
     // Le carnet de route : obligatoire pour conclure le diagnostic (pas « facultatif »).
     const diagnostic = rendreChamps(champsDe(messages.diagnostic!.schema), 'm').valeur;
     expect(diagnostic).toMatch(/Carnet de route \(une démarche par ligne\) <span class="aide">\(obligatoire si le diagnostic est terminé\)<\/span>/);
