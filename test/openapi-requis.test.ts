@@ -24,7 +24,13 @@ function objet(s: SchemaJson | undefined): ObjetSchemaJson {
 function verifierRequis(nom: string, schemaJson: ObjetSchemaJson, zod: z.ZodType, exemple: Record<string, unknown>) {
   expect(zod.safeParse(exemple).success, `${nom} : l'exemple du document est accepté`).toBe(true);
   const requis = new Set<string>(schemaJson.required ?? []);
-  for (const champ of Object.keys(schemaJson.properties ?? {})) {
+  for (const [champ, prop] of Object.entries(schemaJson.properties ?? {})) {
+    // Un champ obligatoire selon une autre réponse (`x-obligatoire-selon` : le carnet de route d'un
+    // diagnostic terminé) n'est pas marqué requis ; l'exemple peut l'exiger.
+    if (!estReference(prop) && (prop as Record<string, unknown>)['x-obligatoire-selon'] !== undefined) {
+      expect(requis.has(champ), `${nom}.${champ} dépend d'une autre réponse : pas marqué requis`).toBe(false);
+      continue;
+    }
     const { [champ]: _retire, ...sans } = exemple;
     const accepte = zod.safeParse(sans).success;
     expect(accepte, `${nom}.${champ} est ${requis.has(champ) ? 'marqué requis' : 'marqué facultatif'}`).toBe(!requis.has(champ));
