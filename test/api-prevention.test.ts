@@ -448,8 +448,9 @@ describe('loiret-ahu par l’API', () => {
     estProbleme(sansCarnet, 400);
     expect(sansCarnet.json.errors).toEqual([{ champ: 'carnetDeRoute', message: 'Le diagnostic se conclut par un carnet de route (au moins une démarche).' }]);
     const avantDiag = await appel('GET', `/api/parcours/${workflowId}`, { jeton: await connecter('ts.alice') });
-    expect(avantDiag.json.journal).toHaveLength(lu.json.journal.length);
     expect(avantDiag.json.etape).toBe('diagnostic');
+    expect(avantDiag.json.journal.some((j: { type: string }) => j.type === 'diagnostic')).toBe(false);
+    expect(avantDiag.json.detailsConfidentiels?.diagnostic).toBeUndefined();
     const diag = await message(workflowId, 'diagnostic', {
       origineDette: 'Perte d’emploi en mai',
       droits: 'APL à réviser',
