@@ -408,7 +408,8 @@ describe('besancon-ccas — délais du rapport', () => {
     await handle.executeUpdate(tentativeContactUpdate, {
       args: [msg({ canal: 'visite_domicile' as const, creneau: 'apres_midi' as const, issue: 'joint' as const })],
     });
-    const etat = await etape(handle, 'diagnostic');
+    // Le message fait passer au diagnostic aussitôt ; le délai est noté ensuite par le déroulé.
+    const etat = await jusqua(handle, (e) => e.etape === 'diagnostic' && e.details.delaiPremierContactJours !== undefined, 'délai du premier contact noté');
     expect(etat.details.delaiPremierContactJours).toBe(2);
     expect(ficheDepuisEtat(etat).contact).toMatchObject({ delaiJours: 2, dansLeDelai: true });
     await terminer(handle);
