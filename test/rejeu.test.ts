@@ -26,6 +26,7 @@ import {
   rechuteEquipeUpdate,
   suiteSansReponseDepartementUpdate,
   tentativeContactUpdate,
+  type TentativeContact,
 } from '../domain/prevention';
 import { bilanMesureUpdate, fileImlQuery, finMesureUpdate, idFileIml, logementUpdate, loyerUpdate, rendezVousUpdate } from '../domain/iml';
 import { avenantUpdate, cloturerProtocoleUpdate, orientationUpdate, paiementUpdate, ruptureUpdate, signatureProtocoleUpdate } from '../domain/protocole';
@@ -55,6 +56,14 @@ import { signatureDu } from './outils/protocole';
 const etape = (handle: WorkflowHandle, nom: string) => jusqua(handle, (e) => e.etape === nom, `étape « ${nom} »`);
 /** Un message de l'équipe (ts.alice par défaut), avec son identifiant de requête. */
 const m = <T extends object>(x: T, par = 'ts.alice') => ({ requestId: requete(), par, ...x });
+/** Le ménage joint : une tentative de contact qui aboutit, par ce canal et à ce créneau. */
+const joindre = (handle: WorkflowHandle, canal: TentativeContact['canal'], creneau: NonNullable<TentativeContact['creneau']>) =>
+  handle.executeUpdate(tentativeContactUpdate, { args: [m({ canal, creneau, issue: 'joint' as const })] });
+/** Un diagnostic terminé, conclu par son carnet de route (une démarche : FSL). */
+const diagnostiquer = (handle: WorkflowHandle) =>
+  handle.executeUpdate(diagnosticUpdate, {
+    args: [m({ origineDette: 'x', droits: '', budget: '', adequationLogement: '', termine: true, carnetDeRoute: ['FSL'] })],
+  });
 
 describe.runIf(process.env.ENREGISTRER_HISTORIQUES === '1')('enregistrement', () => {
   it('enregistre un parcours loiret-ahu de l’orientation à la clôture', async () => {
@@ -99,11 +108,9 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === '1')('enregistrement', ()
       const contact = await echeanceSuivie(handle, 'contact');
       await avancerJusqua(banc, handle, apres(retirerDuree(new Date(contact.due), programme.delais.rappelAvant!)));
       await jusqua(handle, (e) => e.journal.some((x) => x.type === 'rappel'), 'rappel du premier contact');
-      await handle.executeUpdate(tentativeContactUpdate, { args: [m({ canal: 'telephone' as const, creneau: 'soir' as const, issue: 'joint' as const })] });
+      await joindre(handle, 'telephone', 'soir');
       await etape(handle, 'diagnostic');
-      await handle.executeUpdate(diagnosticUpdate, {
-        args: [m({ origineDette: 'x', droits: '', budget: '', adequationLogement: '', termine: true, carnetDeRoute: ['FSL'] })],
-      });
+      await diagnostiquer(handle);
       await etape(handle, 'plan_aide');
       await handle.executeUpdate(planAideUpdate, { args: [m({ actions: ['fsl' as const], orientations: [] })] });
       await etape(handle, 'suivi');
@@ -169,13 +176,9 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'cloture')('enregistremen
         ],
       });
       await etape(handle, 'aller_vers');
-      await handle.executeUpdate(tentativeContactUpdate, {
-        args: [m({ canal: 'visite_domicile' as const, creneau: 'matin' as const, issue: 'joint' as const })],
-      });
+      await joindre(handle, 'visite_domicile', 'matin');
       await etape(handle, 'diagnostic');
-      await handle.executeUpdate(diagnosticUpdate, {
-        args: [m({ origineDette: 'x', droits: '', budget: '', adequationLogement: '', termine: true, carnetDeRoute: ['FSL'] })],
-      });
+      await diagnostiquer(handle);
       await etape(handle, 'plan_aide');
       await handle.executeUpdate(planAideUpdate, {
         args: [m({ actions: ['plan_apurement' as const], orientations: ['asll' as const], planApurement: { mensualite: 40, dureeMois: 20 } })],
@@ -271,14 +274,8 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'etape-dans-le-message')(
         ],
       });
       await etape(handle, 'aller_vers');
-      expect(
-        await handle.executeUpdate(tentativeContactUpdate, { args: [m({ canal: 'telephone' as const, creneau: 'soir' as const, issue: 'joint' as const })] }),
-      ).toMatchObject({ etape: 'diagnostic' });
-      expect(
-        await handle.executeUpdate(diagnosticUpdate, {
-          args: [m({ origineDette: 'x', droits: '', budget: '', adequationLogement: '', termine: true, carnetDeRoute: ['FSL'] })],
-        }),
-      ).toMatchObject({ etape: 'plan_aide' });
+      expect(await joindre(handle, 'telephone', 'soir')).toMatchObject({ etape: 'diagnostic' });
+      expect(await diagnostiquer(handle)).toMatchObject({ etape: 'plan_aide' });
       expect(await handle.executeUpdate(planAideUpdate, { args: [m({ actions: ['fsl' as const], orientations: [] })] })).toMatchObject({ etape: 'suivi' });
       expect(
         await handle.executeUpdate(passageDroitCommunUpdate, { args: [m({ service: 'Maison du Département', entretienTripartite: false })] }),
@@ -378,11 +375,9 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'suivi-sans-blocage')('en
       args: [{ programme, menage, coordinateur: 'coord.essai', travailleurSocial: 'ts.alice', situation }],
     });
     await etape(handle, 'aller_vers');
-    await handle.executeUpdate(tentativeContactUpdate, { args: [m({ canal: 'telephone' as const, creneau: 'soir' as const, issue: 'joint' as const })] });
+    await joindre(handle, 'telephone', 'soir');
     await etape(handle, 'diagnostic');
-    await handle.executeUpdate(diagnosticUpdate, {
-      args: [m({ origineDette: 'x', droits: '', budget: '', adequationLogement: '', termine: true, carnetDeRoute: ['FSL'] })],
-    });
+    await diagnostiquer(handle);
     await etape(handle, 'plan_aide');
     return { programme, handle };
   }
@@ -485,13 +480,9 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'suivi-sans-blocage')('en
     const banc = await monterBanc();
     try {
       const handle = await lancerBesancon(banc, 'REJEU-SILENCE');
-      await handle.executeUpdate(tentativeContactUpdate, {
-        args: [m({ canal: 'visite_domicile' as const, creneau: 'soir' as const, issue: 'joint' as const })],
-      });
+      await joindre(handle, 'visite_domicile', 'soir');
       await etape(handle, 'diagnostic');
-      await handle.executeUpdate(diagnosticUpdate, {
-        args: [m({ origineDette: 'x', droits: '', budget: '', adequationLogement: '', termine: true, carnetDeRoute: ['FSL'] })],
-      });
+      await diagnostiquer(handle);
       await etape(handle, 'plan_aide');
       await handle.executeUpdate(planAideUpdate, { args: [m({ actions: ['fsl' as const], orientations: ['asll' as const] })] });
       const demande = (await jusqua(handle, (e) => e.demandes.length === 1, 'demande au département')).demandes[0]!;
@@ -522,9 +513,7 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'suivi-sans-blocage')('en
       });
       await jusqua(handle, (e) => e.journal.some((x) => x.type === 'refus_tentative'), 'refus noté comme une tentative');
       await repos(handle);
-      await handle.executeUpdate(tentativeContactUpdate, {
-        args: [m({ canal: 'visite_domicile' as const, creneau: 'soir' as const, issue: 'joint' as const })],
-      });
+      await joindre(handle, 'visite_domicile', 'soir');
       await etape(handle, 'diagnostic');
       await repos(handle);
       await handle.executeUpdate(cloturerUpdate, { args: [m({ issue: 'menage_met_fin' as const })] });
@@ -901,9 +890,7 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'regles-des-rapports')('e
         args: [{ requestId: requete(), par: 'partenaire:services_sociaux', demandeId: etat.demandes[0]!.id, role: 'services_sociaux', decision: 'approuve' }],
       });
       await etape(handle, 'aller_vers');
-      await handle.executeUpdate(tentativeContactUpdate, {
-        args: [m({ canal: 'visite_domicile' as const, creneau: 'soir' as const, issue: 'joint' as const })],
-      });
+      await joindre(handle, 'visite_domicile', 'soir');
       await etape(handle, 'diagnostic');
       await repos(handle);
       await handle.executeUpdate(cloturerUpdate, { args: [m({ issue: 'situation_stabilisee' as const })] });
@@ -934,13 +921,9 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'regles-des-rapports')('e
       ['visite-malgre-contact', 'validation-asll-meme-delai', 'fin-suivi-apres-bilans'],
       async (handle) => {
         await etape(handle, 'aller_vers');
-        await handle.executeUpdate(tentativeContactUpdate, { args: [m({ canal: 'telephone' as const, creneau: 'matin' as const, issue: 'joint' as const })] });
-        await handle.executeUpdate(tentativeContactUpdate, {
-          args: [m({ canal: 'visite_domicile' as const, creneau: 'soir' as const, issue: 'joint' as const })],
-        });
-        await handle.executeUpdate(diagnosticUpdate, {
-          args: [m({ origineDette: 'x', droits: '', budget: '', adequationLogement: '', termine: true, carnetDeRoute: ['FSL'] })],
-        });
+        await joindre(handle, 'telephone', 'matin');
+        await joindre(handle, 'visite_domicile', 'soir');
+        await diagnostiquer(handle);
         await handle.executeUpdate(planAideUpdate, { args: [m({ actions: ['budget' as const], orientations: ['asll' as const] })] });
         const etat = await jusqua(handle, (e) => e.etape === 'validation_departement' && e.demandes.length === 1, 'demande de validation ASLL');
         const d = etat.demandes[0]!;
@@ -969,10 +952,8 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'regles-des-rapports')('e
           (e) => e.etape === 'aller_vers' && e.echeances.some((x) => x.id === 'premiere_visite' && x.statut === 'depassee'),
           'visite dépassée',
         );
-        await handle.executeUpdate(tentativeContactUpdate, { args: [m({ canal: 'telephone' as const, creneau: 'soir' as const, issue: 'joint' as const })] });
-        await handle.executeUpdate(tentativeContactUpdate, {
-          args: [m({ canal: 'visite_domicile' as const, creneau: 'matin' as const, issue: 'joint' as const })],
-        });
+        await joindre(handle, 'telephone', 'soir');
+        await joindre(handle, 'visite_domicile', 'matin');
         await jusqua(handle, (e) => e.echeances.some((x) => x.id === 'premiere_visite' && x.statut === 'tenue'), 'visite tenue');
         await handle.executeUpdate(cloturerUpdate, { args: [m({ issue: 'menage_met_fin' as const })] });
       },
@@ -1032,9 +1013,7 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'seconde-visite-en-retard
       const seconde = await echeanceSuivie(handle, 'seconde_visite');
       await avancerJusqua(banc, handle, ajouterDuree(new Date(seconde.due), 'P2D'));
       await jusqua(handle, (e) => e.echeances.some((x) => x.id === 'seconde_visite' && x.statut === 'depassee'), 'seconde visite dépassée');
-      await handle.executeUpdate(tentativeContactUpdate, {
-        args: [m({ canal: 'visite_domicile' as const, creneau: 'soir' as const, issue: 'joint' as const })],
-      });
+      await joindre(handle, 'visite_domicile', 'soir');
       await etape(handle, 'diagnostic');
       await handle.executeUpdate(cloturerUpdate, { args: [m({ issue: 'menage_met_fin' as const })] });
       await enregistrerALaFin(handle, 'prevention-seconde-visite-en-retard-v1.json', ['seconde-visite-en-retard']);
@@ -1052,13 +1031,11 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'partage-diagnostic')('en
     try {
       const handle = await lancerPrevention(banc, 'toulouse-declic', 'REJEU-PARTAGE');
       await etape(handle, 'aller_vers');
-      await handle.executeUpdate(tentativeContactUpdate, { args: [m({ canal: 'telephone' as const, creneau: 'soir' as const, issue: 'joint' as const })] });
+      await joindre(handle, 'telephone', 'soir');
       await handle.executeUpdate(accordPartageDiagnosticUpdate, {
         args: [m({ pour: ['conseillere_sociale_bailleur' as const, 'recouvrement_bailleur' as const] })],
       });
-      await handle.executeUpdate(diagnosticUpdate, {
-        args: [m({ origineDette: 'x', droits: '', budget: '', adequationLogement: '', termine: true, carnetDeRoute: ['FSL'] })],
-      });
+      await diagnostiquer(handle);
       await jusqua(handle, (e) => e.journal.some((x) => x.resume.includes('« Diagnostic partagé')), 'diagnostic envoyé au bailleur');
       await handle.executeUpdate(accordPartageDiagnosticUpdate, { args: [m({ pour: [] })] });
       await jusqua(handle, (e) => e.journal.some((x) => x.resume.includes('« Accord du ménage retiré')), 'retrait annoncé au bailleur');
@@ -1080,10 +1057,8 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'reponse-au-soir')('enreg
     try {
       const handle = await lancerPrevention(banc, 'toulouse-declic', 'REJEU-AU-SOIR');
       await etape(handle, 'aller_vers');
-      await handle.executeUpdate(tentativeContactUpdate, { args: [m({ canal: 'telephone' as const, creneau: 'soir' as const, issue: 'joint' as const })] });
-      await handle.executeUpdate(diagnosticUpdate, {
-        args: [m({ origineDette: 'x', droits: '', budget: '', adequationLogement: '', termine: true, carnetDeRoute: ['FSL'] })],
-      });
+      await joindre(handle, 'telephone', 'soir');
+      await diagnostiquer(handle);
       await handle.executeUpdate(planAideUpdate, { args: [m({ actions: ['budget' as const], orientations: [] })] });
       const demande = (await jusqua(handle, (e) => e.etape === 'validation_bailleur' && e.demandes.length === 1)).demandes[0]!;
       await avancerJusqua(banc, handle, apres(demande.echeance));
@@ -1170,12 +1145,8 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'asll-au-soir')('enregist
       ['validation-asll-meme-delai', 'validation-asll-au-soir', 'reponse-au-soir-d-un-jour-ouvre', 'delai-contact-en-jours-de-calendrier'],
       async (handle) => {
         await etape(handle, 'aller_vers');
-        await handle.executeUpdate(tentativeContactUpdate, {
-          args: [m({ canal: 'visite_domicile' as const, creneau: 'soir' as const, issue: 'joint' as const })],
-        });
-        await handle.executeUpdate(diagnosticUpdate, {
-          args: [m({ origineDette: 'x', droits: '', budget: '', adequationLogement: '', termine: true, carnetDeRoute: ['FSL'] })],
-        });
+        await joindre(handle, 'visite_domicile', 'soir');
+        await diagnostiquer(handle);
         await handle.executeUpdate(planAideUpdate, { args: [m({ actions: ['budget' as const], orientations: ['asll' as const] })] });
         const d = (await jusqua(handle, (e) => e.etape === 'validation_departement' && e.demandes.length === 1, 'demande de validation ASLL')).demandes[0]!;
         await handle.executeUpdate(repondreValidationUpdate, {
@@ -1209,9 +1180,7 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'delais-au-soir')('enregi
         await avancerJusqua(banc, handle, apres(visite.due));
         await echeanceSuivie(handle, 'premiere_visite', 'depassee');
         await repos(handle);
-        await handle.executeUpdate(tentativeContactUpdate, {
-          args: [m({ canal: 'visite_domicile' as const, creneau: 'soir' as const, issue: 'joint' as const })],
-        });
+        await joindre(handle, 'visite_domicile', 'soir');
         await etape(handle, 'diagnostic');
         await handle.executeUpdate(cloturerUpdate, { args: [m({ issue: 'menage_met_fin' as const })] });
       },
