@@ -16,7 +16,7 @@ import {
 } from '../domain/iml';
 import type { Menage } from '../domain/vocabulaire';
 import { mentionPersonnel } from '../domain/libelles';
-import { dateEnFrancais, dureeEnFrancais } from '../domain/durees';
+import { dateEnFrancais, dureeEnFrancais, limiteEnFrancais } from '../domain/durees';
 import { phraseQuiAppeler, type Courriel, type Jour, type OperateurAJoindre, type ProgrammeCourrier } from './commun';
 import { moisEnFrancais } from './protocole';
 
@@ -129,7 +129,7 @@ export function bilanATenir(x: { ref: string; libelle: string; avecDecision: boo
       x.avecDecision
         ? `Le ${x.libelle.toLowerCase()} du dossier ${x.ref} se tient avec le bailleur et le ménage (examen contradictoire) et se conclut par une décision : poursuivre la mesure 6 mois, ou faire glisser le bail dès maintenant.`
         : `Le ${x.libelle.toLowerCase()} du dossier ${x.ref} prépare le glissement du bail prévu le ${dateEnFrancais(x.glissementPrevuLe)}.`,
-      `À enregistrer avant le ${dateEnFrancais(x.avant)} : paiement du loyer, situation du ménage, axes travaillés. Une fiche-bilan sera adressée à la DDETS.`,
+      `À enregistrer ${limiteEnFrancais(x.avant)} : paiement du loyer, situation du ménage, axes travaillés. Une fiche-bilan sera adressée à la DDETS.`,
     ],
   };
 }
@@ -182,7 +182,7 @@ export function conditionsAEvaluer(x: { ref: string; terme: Jour; avant: Jour; l
     sujet: `Conditions du glissement à évaluer (dossier ${x.ref})`,
     paragraphes: [
       `La sous-location du dossier ${x.ref} arrive à son terme le ${dateEnFrancais(x.terme)}.`,
-      `Merci d’évaluer les conditions du glissement (paiement régulier du loyer, situation stabilisée) avant le ${dateEnFrancais(x.avant)} : glissement du bail, prolongation motivée (jusqu’au ${dateEnFrancais(x.limite)} au plus) ou fin de mesure avec orientation.`,
+      `Merci d’évaluer les conditions du glissement (paiement régulier du loyer, situation stabilisée) ${limiteEnFrancais(x.avant)} : glissement du bail, prolongation motivée (jusqu’au ${dateEnFrancais(x.limite)} au plus) ou fin de mesure avec orientation.`,
     ],
   };
 }

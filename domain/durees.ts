@@ -225,6 +225,18 @@ export function finDuJour(instant: Date): Date {
   return new Date(minuitDeParis(lendemain(jourDeParis(instant))).getTime() - 1);
 }
 
+/** Une durée comptée en jours, semaines, mois ou années, sans heures (« P3W », pas « PT48H »). */
+export function enJours(iso: string): boolean {
+  const d = lireDuree(iso);
+  return !!d && !d.heures && !d.minutes && !d.secondes && !!(d.annees || d.mois || d.semaines || d.jours);
+}
+
+/**
+ * La fin du jour, à Paris, où tombe un délai compté depuis un instant : trois semaines après un
+ * contact le dimanche 6 décembre à 16 h 11 se tiennent jusqu'au dimanche 27 décembre au soir.
+ */
+export const auSoirApres = (depuis: Date, delai: string): Date => finDuJour(ajouterDuree(depuis, delai));
+
 /** Un instant qui est la fin d'un jour à Paris (une échéance « jusqu'au soir »). */
 export const estFinDuJour = (instant: Date): boolean => finDuJour(instant).getTime() === instant.getTime();
 

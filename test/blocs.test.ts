@@ -8,7 +8,7 @@ import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/clie
 import { etatQuery, repondreValidationUpdate } from '../domain/messages';
 import { SA } from '../domain/attributs-recherche';
 import type { Programme } from '../domain/vocabulaire';
-import { ajouterDuree, retirerDuree, unJourOuvre } from '../domain/durees';
+import { ajouterDuree, dateEnFrancais, finDuJour, neufHeuresLe, retirerDuree, unJourOuvre } from '../domain/durees';
 import {
   CATALOGUE,
   SIGNEUR,
@@ -118,14 +118,21 @@ describe('échéance', () => {
     await banc.courriels.waitFor(dossier(menage.reference));
     const visite = await echeanceSuivie(handle, 'visite');
     expect(visite.statut).toBe('en_cours');
+    // Trois semaines, jusqu'au soir du jour où elles tombent (à Paris).
     expect(new Date(visite.due).toISOString()).toBe(
-      ajouterDuree(new Date((await handle.query(etatQuery)).journal.find((e) => e.type === 'echeance_ouverte')!.date), 'P3W').toISOString(),
+      finDuJour(ajouterDuree(new Date((await handle.query(etatQuery)).journal.find((e) => e.type === 'echeance_ouverte')!.date), 'P3W')).toISOString(),
     );
+    const ouverte = (await handle.query(etatQuery)).journal.find((e) => e.type === 'echeance_ouverte')!;
+    expect(ouverte.resume).toBe(`Échéance « Première visite à domicile » à tenir au plus tard le ${dateEnFrancais(visite.due)}`);
     const desc = await handle.describe();
     expect(desc.typedSearchAttributes.get(SA.prochaineEcheance)?.toISOString()).toBe(visite.due);
     expect(desc.typedSearchAttributes.get(SA.etape)).toBe('aller_vers');
 
-    await avancerApres(handle, retirerDuree(new Date(visite.due), RAPPEL_AVANT)); // le rappel part
+    // Le rappel part à 9 h, RAPPEL_AVANT avant ce jour ; pas une minute plus tôt.
+    const rappelLe = neufHeuresLe(retirerDuree(new Date(visite.due), RAPPEL_AVANT));
+    await avancerJusqua(banc, handle, apres(rappelLe, -60));
+    expect(banc.courriels.messages().some((m) => m.sujet.startsWith('Rappel : Première visite') && dossier(menage.reference)(m))).toBe(false);
+    await avancerApres(handle, rappelLe);
     const rappel = await banc.courriels.waitFor((m) => m.sujet.startsWith('Rappel : Première visite') && dossier(menage.reference)(m));
     expect(rappel.a).toEqual(['alice@essai.example']);
     expect(banc.courriels.messages().some((m) => m.sujet.startsWith('Échéance dépassée') && dossier(menage.reference)(m))).toBe(false);
@@ -141,8 +148,11 @@ describe('échéance', () => {
     expect(alerte.texte).toContain(`Ouvrir le dossier : `);
     expect(alerte.texte).toContain(`/parcours/${encodeURIComponent(handle.workflowId)}`);
     expect(alerte.texte).toContain('Le lien ouvre le dossier dans la plateforme, après connexion.');
-    const etat = await handle.query(etatQuery);
+    const etat = await jusqua(handle, (e) => e.journal.some((x) => x.type === 'echeance_depassee'), 'dépassement noté au journal');
     expect(etat.echeances.find((e) => e.id === 'visite')!.statut).toBe('depassee');
+    expect(etat.journal.find((x) => x.type === 'echeance_depassee')!.resume).toBe(
+      `Échéance dépassée : « Première visite à domicile » (elle prenait fin le ${dateEnFrancais(visite.due)} au soir)`,
+    );
     await vi.waitFor(async () => expect((await handle.describe()).typedSearchAttributes.get(SA.enRetard)).toBe(true), { timeout: 30_000, interval: 50 });
   });
 
@@ -151,7 +161,7 @@ describe('échéance', () => {
     await banc.courriels.waitFor(dossier(menage.reference));
     const visite = await echeanceSuivie(handle, 'visite');
     // La visite est faite une heure avant le rappel ; puis le parcours passe la date due.
-    await avancerJusqua(banc, handle, apres(retirerDuree(new Date(visite.due), RAPPEL_AVANT), -60));
+    await avancerJusqua(banc, handle, apres(neufHeuresLe(retirerDuree(new Date(visite.due), RAPPEL_AVANT)), -60));
     await handle.executeUpdate(visiteFaiteUpdate, { args: [{ requestId: requete(), par: 'ts.alice', note: 'Ménage rencontré' }] });
     await avancerApres(handle, visite.due);
     const etat = await handle.query(etatQuery);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   ajouterDuree,
+  auSoirApres,
   comparerDurees,
   dateEnFrancais,
   depuisHeureDeParis,
@@ -9,6 +10,7 @@ import {
   minuitDeParis,
   heureDeParis,
   dureeEnFrancais,
+  enJours,
   estDureeIso,
   estJourOuvre,
   finDeJourOuvre,
@@ -317,6 +319,24 @@ describe('fin du jour et 9 h, à Paris (délais qui courent depuis un jour, leur
   ])('%s', (_nom, instant, fin, neuf) => {
     expect(finDuJour(utc(instant)).toISOString()).toBe(fin);
     expect(neufHeuresLe(utc(instant)).toISOString()).toBe(neuf);
+  });
+});
+
+describe('un délai de l’équipe compté depuis une action : jusqu’au soir du jour où il tombe', () => {
+  it.each([
+    ['trois semaines après un dimanche 16 h 11', '2026-12-06T15:11:00Z', 'P3W', '2026-12-27T22:59:59.999Z'],
+    ['un mois après le 31 janvier à 23 h 30 de Paris : le 28 février au soir', '2027-01-31T22:30:00Z', 'P1M', '2027-02-28T22:59:59.999Z'],
+    ['une semaine à travers le passage à l’heure d’été (heure d’été au soir)', '2027-03-24T10:00:00Z', 'P1W', '2027-03-31T21:59:59.999Z'],
+    ['une semaine à travers le passage à l’heure d’hiver', '2027-10-27T10:00:00Z', 'P1W', '2027-11-03T22:59:59.999Z'],
+    ['deux semaines depuis le 24 décembre : le 7 janvier de l’année suivante', '2026-12-24T17:00:00Z', 'P2W', '2027-01-07T22:59:59.999Z'],
+    ['un mois depuis le 29 janvier d’une année bissextile', '2028-01-29T09:00:00Z', 'P1M', '2028-02-29T22:59:59.999Z'],
+  ])('%s', (_nom, depuis, delai, attendu) => {
+    expect(enJours(delai)).toBe(true);
+    expect(auSoirApres(utc(depuis), delai).toISOString()).toBe(attendu);
+  });
+  it('un délai en heures, ou nul, garde son heure exacte (il ne court pas jusqu’au soir)', () => {
+    expect(['PT48H', 'PT1H', 'P1DT12H', 'PT30M', 'P0D', 'nimporte'].map(enJours)).toEqual([false, false, false, false, false, false]);
+    expect(['P1D', 'P2W', 'P6M', 'P1Y'].map(enJours)).toEqual([true, true, true, true]);
   });
 });
 

@@ -37,7 +37,7 @@ import {
 import type { EtatParcours, Menage, Programme } from '../domain/vocabulaire';
 import { Consentements } from '../sms';
 import { impayesConsecutifs, motifCandidature } from '../workflows/iml-bail-glissant';
-import { ajouterDuree, dateEnFrancais, heureDeParis, unJourOuvre } from '../domain/durees';
+import { ajouterDuree, dateEnFrancais, estFinDuJour, heureDeParis, neufHeuresLe, unJourOuvre } from '../domain/durees';
 import { enregistrerALaFin } from './outils/historiques';
 import { moisEnFrancais } from '../documents/commun';
 import type { CourrielRecu } from '../dev/mail-catcher';
@@ -830,15 +830,17 @@ describe('concarneau-iml', () => {
     await etape(handle, 'recherche_logement');
     const echeance = await echeanceSuivie(handle, 'logement');
     expect(echeance).toMatchObject({ statut: 'en_cours', responsable: 'travailleur_social' });
-    // Six mois comptés depuis le début de la recherche (la place accordée), rappel cinq jours avant (P5D).
+    // Six mois comptés depuis le début de la recherche (la place accordée), jusqu'au soir de ce jour ;
+    // rappel à 9 h, cinq jours avant (P5D).
     expect(BASE.delais.rechercheLogement).toBe('P6M');
-    const rappel = ajouterDuree(new Date(echeance.due), 'P5D', -1);
+    expect(estFinDuJour(new Date(echeance.due))).toBe(true);
+    const rappel = neufHeuresLe(ajouterDuree(new Date(echeance.due), 'P5D', -1));
     const rappels = () => banc.courriels.messages().filter((m) => dossier(ref)(m) && m.sujet.startsWith('Rappel : Logement trouvé'));
-    await avancerApres(handle, ajouterDuree(rappel, 'P1D', -1));
+    await avancerJusqua(banc, handle, apres(rappel, -60));
     expect(rappels()).toEqual([]);
     await avancerApres(handle, rappel);
-    const r = await recu(TS, ref, 'Rappel : Logement trouvé : bail principal et sous-location signés avant le');
-    expect(r.texte).toContain(`arrive le ${dateEnFrancais(echeance.due)}`);
+    const r = await recu(TS, ref, 'Rappel : Logement trouvé : bail principal et sous-location signés au plus tard le');
+    expect(r.texte).toContain(`arrive le ${dateEnFrancais(echeance.due)} (la journée entière compte)`);
     expect(banc.courriels.messages().filter((m) => dossier(ref)(m) && m.sujet.startsWith('Échéance dépassée'))).toEqual([]);
     await avancerApres(handle, echeance.due);
     await recu(COORDINATION, ref, 'Échéance dépassée : Logement trouvé : bail principal et sous-location signés');

@@ -27,7 +27,7 @@ import {
   type EntreePrevention,
   type SituationOrientation,
 } from '../domain/prevention';
-import { ajouterDuree, estJourOuvre, finDeJourOuvre, jourDeParis, jourEnFrancais, minuitDeParis, retirerDuree } from '../domain/durees';
+import { ajouterDuree, estJourOuvre, finDeJourOuvre, finDuJour, jourDeParis, jourEnFrancais, minuitDeParis, retirerDuree } from '../domain/durees';
 import {
   CATALOGUE,
   apres,
@@ -623,7 +623,9 @@ describe('fin du suivi prévue', () => {
     const fin = etat.echeances.find((x) => x.id === 'fin_suivi')!;
     // Le bilan à 12 mois puis ses 2 semaines de saisie, pas 6 mois.
     expect(new Date(fin.due).getTime()).toBeGreaterThan(ajouterDuree(debutSuivi, 'P12M').getTime());
-    expect(new Date(fin.due).getTime()).toBeLessThanOrEqual(ajouterDuree(ajouterDuree(debutSuivi, 'P12M'), 'P2W').getTime() + 60_000);
+    expect(new Date(fin.due).getTime()).toBeLessThanOrEqual(
+      finDuJour(new Date(ajouterDuree(ajouterDuree(debutSuivi, 'P12M'), 'P2W').getTime() + 60_000)).getTime(),
+    );
     await terminer(handle);
 
     const april = await lancer('reims-april');

@@ -500,7 +500,7 @@ describe('besancon-ccas', () => {
     // Le suivi compte depuis la validation du département : 6 mois. La fiche n'a pas de bilan par ménage
     // (« évaluée à 6 mois et à un an » est l'évaluation de l'action) : aucun n'est demandé.
     const valideLe = new Date(etat.demandes[1]!.decision!.le);
-    expect(etat.echeances.find((x) => x.id === 'fin_suivi')!.due).toBe(ajouterDuree(valideLe, 'P6M').toISOString());
+    expect(etat.echeances.find((x) => x.id === 'fin_suivi')!.due).toBe(finDuJour(ajouterDuree(valideLe, 'P6M')).toISOString());
     for (const a of ['ccapex@doubs.example', 'pdalpd@doubs.example', 'sss-besancon@doubs.example', bailleurDe('besancon-ccas')]) {
       await banc.courriels.waitFor((m) => m.a.includes(a) && m.sujet === `Plan d’aide engagé (dossier ${ref})`);
     }
@@ -917,7 +917,7 @@ describe('loiret-ahu — délai de premier contact à des dates données', () =>
   const cas = [
     { depart: prochain(31, 1), nom: '31 janvier → fin février' },
     { depart: prochain(31, 3), nom: '31 mars (heure d’été) → 30 avril' },
-    { depart: prochain(28, 2, 23, 30), nom: '28 février 23 h 30 → 28 mars 23 h 30, après le passage à l’heure d’été' },
+    { depart: prochain(28, 2, 23, 30), nom: '28 février 23 h 30 → 28 mars au soir, après le passage à l’heure d’été' },
     { depart: prochain(30, 11), nom: '30 novembre → 30 décembre, rappel le 25 décembre' },
     { depart: prochain(31, 12), nom: '31 décembre → 31 janvier de l’année suivante' },
   ];
@@ -938,21 +938,20 @@ describe('loiret-ahu — délai de premier contact à des dates données', () =>
       args: [entree],
     });
     const contact = await echeanceSuivie(handle, 'contact');
-    // L'échéance : le même jour du mois suivant à la même heure de Paris (ou le dernier jour du mois).
+    // L'échéance : le soir du même jour du mois suivant, à Paris (ou du dernier jour du mois).
     const paris = heureDeParis(depart);
     const dernier = new Date(Date.UTC(paris.getUTCFullYear(), paris.getUTCMonth() + 2, 0)).getUTCDate();
-    const attendu = new Date(
-      Date.UTC(paris.getUTCFullYear(), paris.getUTCMonth() + 1, Math.min(paris.getUTCDate(), dernier), paris.getUTCHours(), paris.getUTCMinutes()),
-    );
-    expect(heureDeParis(contact.due).toISOString().slice(0, 16)).toBe(attendu.toISOString().slice(0, 16));
-    // Le rappel part 5 jours avant, pas avant ; l'avis au bailleur à l'échéance, pas avant.
-    const rappel = retirerDuree(new Date(contact.due), programme.delais.rappelAvant!);
+    const jour = new Date(Date.UTC(paris.getUTCFullYear(), paris.getUTCMonth() + 1, Math.min(paris.getUTCDate(), dernier))).toISOString().slice(0, 10);
+    expect(contact.due).toBe(finDuJour(minuitDeParis(jour)).toISOString());
+    // Le rappel part à 9 h, 5 jours avant ce jour, pas avant ; l'avis au bailleur le soir venu, pas avant.
+    const rappel = neufHeuresLe(retirerDuree(new Date(contact.due), programme.delais.rappelAvant!));
     await avancerJusqua(banc, handle, new Date(rappel.getTime() - 60_000));
     const dossierDe = (m: CourrielRecu) => m.sujet.includes(menage.reference);
     expect(banc.courriels.messages().some((m) => dossierDe(m) && m.sujet.startsWith('Rappel : Premier contact'))).toBe(false);
     await avancerApres(handle, rappel);
     const r = await banc.courriels.waitFor((m) => dossierDe(m) && m.sujet.startsWith('Rappel : Premier contact'));
-    expect(r.texte).toContain(fmt(new Date(contact.due)));
+    expect(r.sujet).toContain(`au plus tard le ${fmt(new Date(contact.due))}`);
+    expect(r.texte).toContain(`arrive le ${fmt(new Date(contact.due))} (la journée entière compte)`);
     await avancerJusqua(banc, handle, new Date(new Date(contact.due).getTime() - 60_000));
     expect(banc.courriels.messages().some((m) => dossierDe(m) && m.sujet.startsWith('Contact impossible'))).toBe(false);
     await avancerApres(handle, contact.due);
@@ -979,8 +978,8 @@ describe('loiret-ahu — fin de la durée de suivi', () => {
       lacher();
     }
     const finSuivi = await echeanceSuivie(handle, 'fin_suivi');
-    // loiret-ahu : 6 mois de suivi, dernier bilan à 6 mois, plus ses 2 semaines de saisie.
-    expect(finSuivi.due).toBe(ajouterDuree(ajouterDuree(planLe, 'P6M'), 'P2W').toISOString());
+    // loiret-ahu : 6 mois de suivi, dernier bilan à 6 mois, plus ses 2 semaines de saisie, jusqu'au soir.
+    expect(finSuivi.due).toBe(finDuJour(ajouterDuree(ajouterDuree(planLe, 'P6M'), 'P2W')).toISOString());
     await handle.executeUpdate(cloturerUpdate, { args: [msg()({ issue: 'menage_met_fin' as const })] });
     await jusqua(handle, (e) => !!e.cloture);
   });

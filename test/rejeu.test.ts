@@ -30,7 +30,7 @@ import {
 } from '../domain/prevention';
 import { bilanMesureUpdate, fileImlQuery, finMesureUpdate, idFileIml, logementUpdate, loyerUpdate, rendezVousUpdate } from '../domain/iml';
 import { avenantUpdate, cloturerProtocoleUpdate, orientationUpdate, paiementUpdate, ruptureUpdate, signatureProtocoleUpdate } from '../domain/protocole';
-import { ajouterDuree, jourDeParis, retirerDuree } from '../domain/durees';
+import { ajouterDuree, jourDeParis, neufHeuresLe, retirerDuree } from '../domain/durees';
 import {
   CATALOGUE,
   DATA_CONVERTER,
@@ -1201,6 +1201,34 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'delais-au-soir')('enregi
         await jusqua(handle, (e) => !!e.cloture, 'clôture « contact impossible »');
       },
       { signaleLe: ilYA(10) },
+    );
+  });
+});
+
+// `ENREGISTRER_HISTORIQUES=echeances-au-soir` : les délais de l'équipe comptés depuis une action
+// courent jusqu'au soir du jour où ils tombent, leur rappel part à 9 h (patched('echeances-au-soir')).
+describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'echeances-au-soir')('enregistrement des échéances de l’équipe au soir', () => {
+  it('enregistre un parcours loiret-ahu : contact rappelé à 9 h, joint, diagnostic dépassé le soir de son dernier jour, puis tenu en retard, clôture', async () => {
+    await enregistrer(
+      'loiret-ahu',
+      'REJEU-ECHEANCES-AU-SOIR',
+      { suiviParServiceSocial: false },
+      'prevention-echeances-au-soir-v1.json',
+      ['echeances-au-soir'],
+      async (handle, banc) => {
+        const contact = await echeanceSuivie(handle, 'contact');
+        await avancerJusqua(banc, handle, apres(neufHeuresLe(retirerDuree(new Date(contact.due), CATALOGUE.trouver('loiret-ahu')!.delais.rappelAvant!))));
+        await repos(handle);
+        await joindre(handle, 'telephone', 'matin');
+        await etape(handle, 'diagnostic');
+        const diagnostic = await echeanceSuivie(handle, 'diagnostic');
+        await avancerJusqua(banc, handle, apres(diagnostic.due));
+        await echeanceSuivie(handle, 'diagnostic', 'depassee');
+        await repos(handle);
+        await diagnostiquer(handle);
+        await etape(handle, 'plan_aide');
+        await handle.executeUpdate(cloturerUpdate, { args: [m({ issue: 'menage_met_fin' as const })] });
+      },
     );
   });
 });

@@ -363,10 +363,10 @@ async function bilanDeMesure(m: Mesure, jalon: string, avecDecision: boolean): P
   m.bilanAttendu = { jalon, libelle, avecDecision };
   p.changerEtape('bilan_mesure', avecDecision ? `${libelle} avec le bailleur et le ménage` : libelle);
   const id = `bilan:${jalon}`;
-  p.echeances.suivre({ id, libelle, delai: m.delaiSaisie, rappelAvant: d.rappelAvant, responsable: 'travailleur_social' });
+  const { echeance } = p.echeances.suivre({ id, libelle, delai: m.delaiSaisie, rappelAvant: d.rappelAvant, responsable: 'travailleur_social' });
   await notifier(p, {
     a: auTravailleurSocial(m),
-    ...courriels.bilanATenir({ ref, libelle, avecDecision, glissementPrevuLe: m.termeMesure!, avant: ajouterDuree(new Date(), m.delaiSaisie) }),
+    ...courriels.bilanATenir({ ref, libelle, avecDecision, glissementPrevuLe: m.termeMesure!, avant: echeance.due }),
   });
   await p.attendre(() => m.bilanAttendu === undefined);
   // Depuis patched('bilan-dans-le-message'), le message a déjà tenu l'échéance et fait la fiche.
@@ -437,7 +437,7 @@ async function evaluationDuGlissement(m: Mesure, n: number): Promise<ConditionsG
     );
     const id = `conditions_glissement:${n}`;
     m.echeanceEvaluation = id;
-    p.echeances.suivre({
+    const { echeance } = p.echeances.suivre({
       id,
       libelle: 'Conditions du glissement évaluées',
       delai: m.delaiSaisie,
@@ -446,7 +446,7 @@ async function evaluationDuGlissement(m: Mesure, n: number): Promise<ConditionsG
     });
     await notifier(p, {
       a: auTravailleurSocial(m),
-      ...courriels.conditionsAEvaluer({ ref, terme: termeMesure, avant: ajouterDuree(new Date(), m.delaiSaisie), limite: m.limite! }),
+      ...courriels.conditionsAEvaluer({ ref, terme: termeMesure, avant: echeance.due, limite: m.limite! }),
     });
     await p.attendre(() => m.evaluation !== undefined);
     p.echeances.tenir(id);

@@ -43,6 +43,7 @@ import {
   finDeJourOuvre,
   jourEnFrancais,
   joursDeCalendrier,
+  limiteEnFrancais,
   minuitDeParis,
   neufHeuresLe,
   retirerDuree,
@@ -926,12 +927,13 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
         id: 'fin_suivi',
         libelle: 'Fin de la durée de suivi prévue : passage au droit commun ou clôture',
         due: finSuivi,
+        jusquAuSoir: true,
         rappelAvant: d.rappelAvant,
         responsable: 'travailleur_social',
       });
     /** Un point ou un bilan à saisir : son échéance, et le courriel au travailleur social. */
     const demanderBilan = async (id: string, libelle: string) => {
-      p.echeances.suivre({
+      const { echeance } = p.echeances.suivre({
         id,
         libelle,
         delai: d.saisieBilan ?? DELAIS_PAR_DEFAUT.prevention_precontentieuse.saisieBilan,
@@ -943,7 +945,7 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
         a: { personnel: p.travailleurSocial },
         sujet: `${libelle} à saisir (dossier ${menage.reference})`,
         paragraphes: [
-          `Le ${libelle.toLowerCase()} du dossier ${menage.reference} est à enregistrer avant le ${dateEnFrancais(ajouterDuree(new Date(), d.saisieBilan ?? DELAIS_PAR_DEFAUT.prevention_precontentieuse.saisieBilan))} : reprise du paiement, respect du plan d’apurement, démarches réalisées.`,
+          `Le ${libelle.toLowerCase()} du dossier ${menage.reference} est à enregistrer ${limiteEnFrancais(echeance.due)} : reprise du paiement, respect du plan d’apurement, démarches réalisées.`,
         ],
       });
     };

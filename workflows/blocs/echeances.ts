@@ -3,17 +3,23 @@
  * une alerte après (au coordinateur). Visibles dans l'état du parcours et dans les attributs de
  * recherche (ProchaineEcheance, EnRetard).
  */
+import { patched } from '@temporalio/workflow';
 import type { Echeance } from '../../domain/vocabulaire';
-import { ajouterDuree, dateEnFrancais, retirerDuree } from '../../domain/durees';
+import { ajouterDuree, auSoirApres, enJours, estFinDuJour, finDuJour, finEnFrancais, limiteEnFrancais, neufHeuresLe, retirerDuree } from '../../domain/durees';
 import { attendre } from './attente';
 import type { Journal } from './journal';
 
 export interface DefinitionEcheance {
   id: string;
   libelle: string;
-  /** Délai ISO 8601 à partir de maintenant (ou `due` explicite). */
+  /**
+   * Délai ISO 8601 à partir de maintenant (ou `due` explicite). Compté en jours, semaines, mois ou
+   * années, il court jusqu'au soir du jour où il tombe ; en heures, à l'instant exact.
+   */
   delai?: string;
   due?: Date;
+  /** Une `due` donnée pour son jour : elle court jusqu'au soir de ce jour (depuis `echeances-au-soir`). */
+  jusquAuSoir?: boolean;
   responsable: Echeance['responsable'];
   /** Rappel au responsable avant l'échéance (ISO 8601, ex. P3D) ; aucun si absent. */
   rappelAvant?: string;
@@ -40,18 +46,30 @@ export interface ParcoursAEcheances {
   alerterCoordination(e: Echeance, consigne?: string): Promise<void>;
 }
 
+/** La date due d'une échéance : donnée, ou comptée depuis maintenant ; jusqu'au soir si `auSoir`. */
+function dateDue(def: DefinitionEcheance, auSoir: boolean, maintenant: Date): Date {
+  if (def.due) return auSoir && def.jusquAuSoir ? finDuJour(def.due) : def.due;
+  const delai = def.delai ?? 'PT0S';
+  return auSoir && enJours(delai) ? auSoirApres(maintenant, delai) : ajouterDuree(maintenant, delai);
+}
+
 export class Echeances {
   readonly liste: Echeance[] = [];
   constructor(private readonly parcours: ParcoursAEcheances) {}
 
   suivre(def: DefinitionEcheance): EcheanceSuivie {
     const maintenant = new Date();
-    const due = def.due ?? ajouterDuree(maintenant, def.delai ?? 'PT0S');
+    // Depuis `echeances-au-soir` : « le diagnostic dans les trois semaines » se tient jusqu'au soir du
+    // jour dit, comme les délais comptés depuis une désignation ; le rappel d'une échéance au soir
+    // part à 9 h, « rappelAvant » plus tôt. Avant : à l'heure où l'échéance avait été fixée.
+    const auSoir = patched('echeances-au-soir');
+    const due = dateDue(def, auSoir, maintenant);
+    const rappelLe = def.rappelLe ?? (auSoir && def.rappelAvant && estFinDuJour(due) ? neufHeuresLe(retirerDuree(due, def.rappelAvant)) : undefined);
     const existante = this.liste.find((e) => e.id === def.id && e.statut === 'en_cours');
     if (existante) this.annuler(def.id);
     const echeance: Echeance = { id: def.id, libelle: def.libelle, due: due.toISOString(), statut: 'en_cours', responsable: def.responsable };
     this.liste.push(echeance);
-    this.parcours.journal.noter('echeance_ouverte', `Échéance « ${def.libelle} » fixée au ${dateEnFrancais(due)}`, { visibilite: 'equipe' });
+    this.parcours.journal.noter('echeance_ouverte', `Échéance « ${def.libelle} » à tenir ${limiteEnFrancais(due)}`, { visibilite: 'equipe' });
 
     let signalerPassage!: () => void;
     const passee = new Promise<void>((r) => (signalerPassage = r));
@@ -60,8 +78,8 @@ export class Echeances {
     const enCours = () => echeance.statut === 'en_cours';
     const finie = () => !enCours();
     void (async () => {
-      if (def.rappelLe || def.rappelAvant) {
-        const quand = def.rappelLe ?? retirerDuree(due, def.rappelAvant!);
+      if (rappelLe || def.rappelAvant) {
+        const quand = rappelLe ?? retirerDuree(due, def.rappelAvant!);
         if (quand.getTime() > Date.now()) {
           if (await attendre(finie, quand.getTime() - Date.now())) return;
           await this.parcours.rappeler(echeance);
@@ -71,7 +89,9 @@ export class Echeances {
       if (!enCours()) return;
       echeance.statut = 'depassee';
       echeance.depasseeLe = new Date().toISOString();
-      this.parcours.journal.noter('echeance_depassee', `Échéance dépassée : « ${def.libelle} » (due le ${dateEnFrancais(due)})`, { visibilite: 'equipe' });
+      this.parcours.journal.noter('echeance_depassee', `Échéance dépassée : « ${def.libelle} » (elle prenait fin ${finEnFrancais(due)})`, {
+        visibilite: 'equipe',
+      });
       this.parcours.publierAttributs();
       signalerPassage();
       if (def.alerter !== false) await this.parcours.alerterCoordination(echeance, def.consigne);
