@@ -37,7 +37,7 @@ import {
 import type { EtatParcours, Menage, Programme } from '../domain/vocabulaire';
 import { Consentements } from '../sms';
 import { impayesConsecutifs, motifCandidature } from '../workflows/iml-bail-glissant';
-import { ajouterDuree, dateEnFrancais, estFinDuJour, heureDeParis, neufHeuresLe, unJourOuvre } from '../domain/durees';
+import { ajouterDuree, dateEnFrancais, dureeEnFrancais, estFinDuJour, heureDeParis, neufHeuresLe, unJourOuvre } from '../domain/durees';
 import { enregistrerALaFin } from './outils/historiques';
 import { moisEnFrancais } from '../documents/commun';
 import type { CourrielRecu } from '../dev/mail-catcher';
@@ -85,6 +85,7 @@ const NOMS = [
   'logement-en-retard',
   'siao-adresse-refusee',
   'courriel-tardif',
+  'saisies-en-retard',
 ] as const;
 const idDe = (nom: (typeof NOMS)[number]) => `concarneau-iml-${nom}`;
 function programme(nom: (typeof NOMS)[number], modifier?: (p: Programme) => void): Programme {
@@ -813,11 +814,24 @@ describe('concarneau-iml', () => {
     expect(await refus(handle.executeUpdate(decisionSiaoUpdate, { args: [msg({ decision: 'refusee' as const }, 'coord.essai')] }))).toBe(
       'Le motif du refus de la commission SIAO est requis.',
     );
+    // La décision de la commission à enregistrer dans le délai du programme (un mois, jusqu'au soir du
+    // jour où il tombe) ; passé ce soir, la coordination est alertée.
+    const decisionAttendue = etat.echeances.find((x) => x.id === 'decision_siao')!;
+    expect(decisionAttendue).toMatchObject({ statut: 'en_cours', responsable: 'coordinateur' });
+    expect(estFinDuJour(new Date(decisionAttendue.due))).toBe(true);
+    const alertes = () => banc.courriels.messages().filter((m) => dossier(ref)(m) && m.sujet.startsWith('Échéance dépassée : Décision de la commission SIAO'));
+    await avancerJusqua(banc, handle, apres(decisionAttendue.due, -1));
+    expect(alertes()).toEqual([]);
+    await avancerApres(handle, decisionAttendue.due);
+    const alerte = await recu(COORDINATION, ref, 'Échéance dépassée : Décision de la commission SIAO à enregistrer');
+    expect(alerte.texte).toContain(`a pris fin le ${dateEnFrancais(decisionAttendue.due)} au soir`);
+    await jusqua(handle, (e) => e.echeances.some((x) => x.id === 'decision_siao' && x.statut === 'depassee'), 'décision du SIAO en retard');
     await fileAlHeureDe(p, handle);
     await handle.executeUpdate(decisionSiaoUpdate, { args: [msg({ decision: 'validee' as const, motif: 'Validée en commission du 14' }, 'coord.essai')] });
     etat = await etape(handle, 'recherche_logement');
     expect(etat.details.validationSiao).toMatchObject({ par: 'coordination (décision de la commission)' });
-    expect(etat.echeances.find((x) => x.id === 'decision_siao')!.statut).toBe('tenue');
+    expect(etat.echeances.find((x) => x.id === 'decision_siao')).toMatchObject({ statut: 'tenue', depasseeLe: expect.any(String) });
+    expect(alertes()).toHaveLength(1);
     await clore(handle);
     await placesRendues(p);
   });
@@ -853,6 +867,56 @@ describe('concarneau-iml', () => {
     expect(etat.journal.some((j) => j.type === 'echeance_tenue' && j.resume.includes('Logement trouvé') && j.resume.endsWith('(en retard)'))).toBe(true);
     expect(rappels()).toHaveLength(1);
     await clore(handle);
+    await placesRendues(p);
+  });
+
+  it('bilan de mesure et conditions du glissement non enregistrés dans leur délai : rappel au travailleur social à 9 h, alerte à la coordination le soir passé ; enregistrés ensuite, tenus en retard', async () => {
+    const p = programme('saisies-en-retard');
+    const { handle, ref } = await jusquALaSousLocation(p);
+    const alertes = (libelle: string) => banc.courriels.messages().filter((m) => dossier(ref)(m) && m.sujet.startsWith(`Échéance dépassée : ${libelle}`));
+    /** Une saisie attendue (trois semaines, P3W) : annoncée « au plus tard le », rappelée à 9 h, puis dépassée. */
+    const laisserPasser = async (id: string, libelle: string, annonce: CourrielRecu) => {
+      const echeance = await echeanceSuivie(handle, id);
+      expect(estFinDuJour(new Date(echeance.due))).toBe(true);
+      expect(annonce.texte).toContain(`au plus tard le ${dateEnFrancais(echeance.due)}`);
+      const rappelLe = neufHeuresLe(ajouterDuree(new Date(echeance.due), BASE.delais.rappelAvant!, -1));
+      await avancerJusqua(banc, handle, apres(rappelLe, -60));
+      expect(banc.courriels.messages().some((m) => dossier(ref)(m) && m.sujet.startsWith(`Rappel : ${libelle}`))).toBe(false);
+      await avancerApres(handle, rappelLe);
+      await recu(TS, ref, `Rappel : ${libelle} au plus tard le ${dateEnFrancais(echeance.due)}`);
+      await avancerJusqua(banc, handle, apres(echeance.due, -1));
+      expect(alertes(libelle)).toEqual([]);
+      await avancerApres(handle, echeance.due);
+      await recu(COORDINATION, ref, `Échéance dépassée : ${libelle}`);
+      await jusqua(handle, (e) => e.echeances.some((x) => x.id === id && x.statut === 'depassee'), `« ${libelle} » en retard`);
+    };
+    const tenueEnRetard = async (id: string) =>
+      expect(
+        (await jusqua(handle, (e) => e.echeances.some((x) => x.id === id && x.statut === 'tenue'), `${id} tenue`)).echeances.find((x) => x.id === id),
+      ).toMatchObject({
+        depasseeLe: expect.any(String),
+      });
+
+    await jusquAuBilan(handle, BILAN_DECISION);
+    const bilan6 = `Bilan de mesure à ${dureeEnFrancais(BILAN_DECISION)}`;
+    await laisserPasser(`bilan:${BILAN_DECISION}`, bilan6, await recu(TS, ref, `${bilan6} à tenir`));
+    expect((await handle.query(etatQuery)).etape).toBe('bilan_mesure');
+    await handle.executeUpdate(bilanMesureUpdate, { args: [bilan({ decision: 'poursuivre' })] });
+    await etape(handle, 'sous_location');
+    await tenueEnRetard(`bilan:${BILAN_DECISION}`);
+    await jusquAuBilan(handle, BILAN_TERME);
+    await handle.executeUpdate(bilanMesureUpdate, { args: [bilan({ bailleurPresent: false })] });
+    await etape(handle, 'sous_location');
+
+    await jusquAuTermeFixe(handle);
+    const evaluation = 'Conditions du glissement évaluées';
+    await laisserPasser('conditions_glissement:1', evaluation, await recu(TS, ref, 'Conditions du glissement à évaluer'));
+    await handle.executeUpdate(conditionsGlissementUpdate, { args: [conditions()] });
+    await tenueEnRetard('conditions_glissement:1');
+    expect((await cloture(handle)).cloture!.issue).toBe('glissement_du_bail');
+    expect(alertes(bilan6)).toHaveLength(1);
+    expect(alertes(evaluation)).toHaveLength(1);
+    await fini(handle);
     await placesRendues(p);
   });
 

@@ -65,7 +65,7 @@ import {
   type SignatureProtocole,
 } from '../domain/protocole';
 import type { EtatParcours } from '../domain/vocabulaire';
-import { ajouterDuree, dateEnFrancais, jourDeParis, minuitDeParis, retirerDuree } from '../domain/durees';
+import { ajouterDuree, dateEnFrancais, finDuJour, jourDeParis, minuitDeParis, neufHeuresLe, retirerDuree } from '../domain/durees';
 import { deMois, moisEnFrancais, motifSignature, phraseTreve, treveHivernale } from '../workflows/protocole-post-resiliation';
 import type { CourrielRecu } from '../dev/mail-catcher';
 import { Consentements } from '../sms';
@@ -639,6 +639,64 @@ describe('protocole post-résiliation', () => {
     const finBailleur = await attendreCourriel(BAILLEUR, ref, 'Fin de l’accompagnement');
     expect(finBailleur.texte).not.toContain('résidence sociale');
     sansSecret(courrielsA(BAILLEUR, ref));
+  });
+
+  it('protocole non signé dans le délai que le programme se donne : rappel au travailleur social à 9 h, alerte à la coordination le soir passé ; la signature tardive le tient en retard', async () => {
+    // reims-april-protocole ne fixe pas ce délai ; un programme qui le règle (un mois) l'a suivi.
+    expect(DELAIS.signatureProtocole).toBeUndefined();
+    const { handle, ref } = await lancer({ delais: { signatureProtocole: 'P1M' } });
+    await etape(handle, 'signature_protocole');
+    const signature = await echeanceSuivie(handle, 'signature_protocole');
+    const ouvert = new Date((await handle.query(etatQuery)).journal.find((x) => x.type === 'echeance_ouverte')!.date);
+    expect(signature.due).toBe(finDuJour(ajouterDuree(ouvert, 'P1M')).toISOString());
+    const libelle = 'Protocole signé par le bailleur et l’occupant';
+    const rappelLe = neufHeuresLe(retirerDuree(new Date(signature.due), DELAIS.rappelAvant!));
+    await avancerJusqua(banc, handle, apres(rappelLe, -60));
+    expect(courrielsA(TS, ref).some((m) => m.sujet.startsWith(`Rappel : ${libelle}`))).toBe(false);
+    await avancerJusqua(banc, handle, apres(rappelLe));
+    await attendreCourriel(TS, ref, `Rappel : ${libelle} au plus tard le ${dateEnFrancais(signature.due)}`);
+    await avancerJusqua(banc, handle, apres(signature.due, -1));
+    expect(courrielsA(COORDINATION, ref).some((m) => m.sujet.startsWith(`Échéance dépassée : ${libelle}`))).toBe(false);
+    await avancerJusqua(banc, handle, apres(signature.due));
+    await attendreCourriel(COORDINATION, ref, `Échéance dépassée : ${libelle}`);
+    await jusqua(handle, (e) => e.echeances.some((x) => x.id === 'signature_protocole' && x.statut === 'depassee'), 'signature en retard');
+    await signer(handle, { dureeMois: 6 });
+    const etat = await etape(handle, 'suivi_protocole');
+    expect(etat.echeances.find((x) => x.id === 'signature_protocole')).toMatchObject({ statut: 'tenue', depasseeLe: expect.any(String) });
+    await handle.executeUpdate(orientationUpdate, { args: [msg({ dispositif: 'residence_sociale' as const })] });
+    await handle.executeUpdate(cloreAnticipeUpdate, { args: [{ requestId: requete(), par: 'coord.essai', motif: 'Fin de l’essai' }] });
+    await jusqua(handle, (e) => !!e.cloture);
+  });
+
+  it('orientation du ménage non enregistrée dans son délai après la rupture : rappel au travailleur social à 9 h, alerte à la coordination le soir passé ; l’orientation tardive la tient en retard', async () => {
+    const { handle, ref } = await ruptureAuDernierMois();
+    await etape(handle, 'rupture');
+    const orientation = await echeanceSuivie(handle, 'orientation');
+    // Un mois depuis la rupture (reims-april-protocole), jusqu'au soir du jour où il tombe.
+    expect(DELAIS.orientation).toBe('P1M');
+    const rompuLe = new Date((await handle.query(etatQuery)).journal.find((x) => x.type === 'rupture')!.date);
+    expect(orientation.due).toBe(finDuJour(ajouterDuree(rompuLe, 'P1M')).toISOString());
+    const libelle = 'Orientation du ménage (hébergement, résidence sociale, logement adapté)';
+    const rappelLe = neufHeuresLe(retirerDuree(new Date(orientation.due), DELAIS.rappelAvant!));
+    const rappels = () => courrielsA(TS, ref).filter((m) => m.sujet.startsWith(`Rappel : ${libelle}`));
+    await avancerJusqua(banc, handle, apres(rappelLe, -60));
+    expect(rappels()).toEqual([]);
+    await avancerJusqua(banc, handle, apres(rappelLe));
+    const rappel = await attendreCourriel(TS, ref, `Rappel : ${libelle} au plus tard le ${dateEnFrancais(orientation.due)}`);
+    expect(rappel.texte).toContain('(la journée entière compte)');
+    await avancerJusqua(banc, handle, apres(orientation.due, -1));
+    expect(courrielsA(COORDINATION, ref).some((m) => m.sujet.startsWith(`Échéance dépassée : ${libelle}`))).toBe(false);
+    await avancerJusqua(banc, handle, apres(orientation.due));
+    const alerte = await attendreCourriel(COORDINATION, ref, `Échéance dépassée : ${libelle}`);
+    expect(alerte.texte).toContain(`a pris fin le ${dateEnFrancais(orientation.due)} au soir`);
+    let etat = await jusqua(handle, (e) => e.echeances.some((x) => x.id === 'orientation' && x.statut === 'depassee'), 'orientation en retard');
+    expect(etat.etape).toBe('rupture');
+    await handle.executeUpdate(orientationUpdate, { args: [msg({ dispositif: 'logement_adapte' as const })] });
+    etat = await jusqua(handle, (e) => e.echeances.some((x) => x.id === 'orientation' && x.statut === 'tenue'), 'orientation tenue');
+    expect(etat.journal.some((x) => x.resume === `Échéance « ${libelle} » tenue (en retard)`)).toBe(true);
+    expect(rappels()).toHaveLength(1);
+    await handle.executeUpdate(cloturerProtocoleUpdate, { args: [msg({ issue: 'orientation_hebergement' as const })] });
+    await jusqua(handle, (e) => !!e.cloture);
   });
 
   it('rupture le 1er novembre ou après : trêve hivernale, aucune expulsion avant le 31 mars suivant, dit à la CCAPEX, à la préfecture et au bailleur', async () => {

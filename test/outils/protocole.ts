@@ -66,10 +66,10 @@ export function premierJourDeTreve(date: Date): Date {
   return new Date(depuisHeureDeParis(Date.UTC(annee, 10, 1, 10)));
 }
 
-export async function lancer(o: { reference?: string; moisParExecution?: number; menage?: Partial<Menage> } = {}) {
+export async function lancer(o: { reference?: string; moisParExecution?: number; menage?: Partial<Menage>; delais?: Record<string, string> } = {}) {
   const menage = { ...menageEssai(o.reference), ...o.menage };
   const entree: EntreeExecutionProtocole = {
-    programme: PROGRAMME,
+    programme: o.delais ? { ...PROGRAMME, delais: { ...DELAIS, ...o.delais } } : PROGRAMME,
     menage,
     coordinateur: 'coord.essai',
     travailleurSocial: 'ts.alice',
