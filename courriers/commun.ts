@@ -1,4 +1,4 @@
-import { dateEnFrancais, estFinDuJour, finEnFrancais, heureEnFrancais } from '../domain/durees';
+import { dateEnFrancais, estFinDuJour, finEnFrancais, heureEnFrancais, jourEnFrancais } from '../domain/durees';
 import { mentionPersonnel } from '../domain/libelles';
 import type { DocumentAuMenage } from '../domain/messages';
 
@@ -137,3 +137,61 @@ export function documentAuMenage(x: OperateurAJoindre & { document: DocumentAuMe
     paragraphes: [`Vous trouverez ci-joint ${DOCUMENTS_NOMMES[x.document].phrase}.`, phraseQuiAppeler(x)],
   };
 }
+
+/** « au plus tard le lundi 21 décembre 2026 », ou « avant le 20 décembre 2026 » (échéance à l'heure). */
+export const limiteDeReponse = (echeance: Jour, auSoir: boolean): string =>
+  auSoir ? `au plus tard le ${jourEnFrancais(echeance)}` : `avant le ${dateEnFrancais(echeance)}`;
+
+/**
+ * Le courriel d'une demande à un partenaire, qui répond par son lien (et son rappel) : une décision
+ * (« Votre décision est attendue au plus tard le lundi 21 décembre 2026 »), une vérification (le ménage
+ * est-il déjà accompagné ?), le nouveau bail à indiquer, ou la veille active (une rechute à signaler).
+ */
+export function demandeAuPartenaire(x: {
+  ref: string;
+  objet: string;
+  apercu: string[];
+  nature: 'decision' | 'verification' | 'nouveau_bail' | 'rechute';
+  rappel: boolean;
+  echeance: Jour;
+  auSoir: boolean;
+}): Courriel {
+  const limite = limiteDeReponse(x.echeance, x.auSoir);
+  const demande = {
+    rechute: () =>
+      `Jusqu’au ${dateEnFrancais(x.echeance)}, vous pouvez signaler par le lien ci-dessous une rechute du ménage (nouveaux impayés). Sans rechute, il n’y a rien à faire.`,
+    nouveau_bail: () => `Dès que le nouveau bail est signé, indiquez-le par le lien ci-dessous, avant le ${dateEnFrancais(x.echeance)}.`,
+    verification: () =>
+      `${x.rappel ? 'Nous n’avons pas encore reçu votre réponse. ' : ''}${majuscule(limite)}, indiquez par le lien ci-dessous si ce ménage est déjà accompagné par un travailleur social.`,
+    decision: () =>
+      x.rappel
+        ? `Nous n’avons pas encore reçu votre réponse à la demande suivante, attendue ${limite}.`
+        : `Votre décision est attendue ${limite} sur la demande suivante.`,
+  }[x.nature]();
+  return {
+    sujet: `${x.rappel ? 'Rappel — ' : ''}${x.objet} (dossier ${x.ref})`,
+    paragraphes: [
+      demande,
+      x.objet,
+      ...x.apercu,
+      x.auSoir
+        ? `Le lien ci-dessous vous est personnel ; il ne sert qu’une fois et reste valable jusqu’au ${jourEnFrancais(x.echeance)} au soir.`
+        : `Le lien ci-dessous vous est personnel ; il ne sert qu’une fois et expire le ${dateEnFrancais(x.echeance)}.`,
+    ],
+  };
+}
+
+/** À la coordination : un partenaire (« le bailleur », « la commission SIAO ») n'a pas répondu dans le délai. */
+export function sansReponse(x: { ref: string; objet: string; partenaire: string; echeance: Jour; auSoir: boolean; suite?: string }): Courriel {
+  return {
+    sujet: `Sans réponse : ${x.objet} (dossier ${x.ref})`,
+    paragraphes: [
+      x.auSoir
+        ? `${majuscule(x.partenaire)} n’a pas répondu à la demande « ${x.objet} », attendue au plus tard le ${jourEnFrancais(x.echeance)}.`
+        : `${majuscule(x.partenaire)} n’a pas répondu à la demande « ${x.objet} » avant le ${dateEnFrancais(x.echeance)}.`,
+      x.suite ?? 'Merci de reprendre contact avec ce partenaire. Le lien qui lui avait été envoyé n’est plus valable.',
+    ],
+  };
+}
+
+const majuscule = (texte: string): string => `${texte.charAt(0).toUpperCase()}${texte.slice(1)}`;

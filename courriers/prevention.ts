@@ -1,10 +1,11 @@
 /**
  * Courriers du parcours « prévention précontentieuse » : le texte de la lettre d'information au
- * ménage (jointe à son courriel et imprimée par l'opérateur) et celui des courriels du partage du
- * diagnostic avec le bailleur (réglage du programme, accord du ménage).
+ * ménage (jointe à son courriel et imprimée par l'opérateur), celui des courriels du partage du
+ * diagnostic avec le bailleur (réglage du programme, accord du ménage) et ceux du déroulé.
  */
+import { dureeEnFrancais, limiteEnFrancais } from '../domain/durees';
+import type { Courriel, Jour } from './commun';
 
-/** Les paragraphes de la lettre d'information au ménage (entre la formule d'appel et « Pour nous joindre »). */
 /** Étude conjointe (toulouse-declic) : ce que le conseiller référent du bailleur valide par son lien. */
 export const OBJET_VALIDATION_REFERENT = 'Validation du plan d’aide avec le conseiller référent';
 
@@ -141,5 +142,120 @@ export function verificationRecue(x: { ref: string; suiviPar?: string; limite: s
         : `Pour le dossier ${x.ref}, les services sociaux ne connaissent aucun accompagnement du ménage.`,
       `Enregistrez la décision du comité de suivi sur la page du dossier, ${x.limite} : intégrer le ménage, ou non (avec son motif).`,
     ],
+  };
+}
+
+// ---- Les courriels du déroulé, dans l'ordre du parcours --------------------------------------
+
+/** Aux services sociaux (reims-april) : le ménage qu'ils suivent déjà est signalé ; le comité décidera. */
+export function dejaSuiviAvantComite(x: { ref: string; operateur: string }): Courriel {
+  return {
+    sujet: `Ménage déjà suivi : orientation vers ${x.operateur} (dossier ${x.ref})`,
+    paragraphes: [
+      `Le bailleur a signalé une dette locative pour un ménage que votre service suit déjà (dossier ${x.ref}).`,
+      'Le comité de suivi va décider de la poursuite par l’association ou du maintien de votre accompagnement.',
+    ],
+  };
+}
+
+/** À la coordination : un ménage orienté hors des critères du dispositif (loiret-ahu). */
+export function orientationRefusee(x: { ref: string; dispositif: string; motif: string }): Courriel {
+  return {
+    sujet: `Orientation refusée (dossier ${x.ref})`,
+    paragraphes: [`Le ménage orienté (dossier ${x.ref}) ne correspond pas aux critères du dispositif ${x.dispositif} : ${x.motif}.`],
+  };
+}
+
+/** Au service social du département (besancon-ccas) : la situation qu'il accompagne déjà reste chez lui. */
+export function situationLaisseeAuService(x: { ref: string; operateur: { nom: string; courriel: string } }): Courriel {
+  return {
+    sujet: `Situation laissée à votre service (dossier ${x.ref})`,
+    paragraphes: [
+      `Le ménage du dossier ${x.ref} nous a été orienté pour une dette locative. Votre service l’accompagne déjà sur ses impayés : selon les modalités convenues entre nos services, ${x.operateur.nom} n’intervient pas et la situation reste chez vous.`,
+      `Si vous souhaitez notre intervention, écrivez-nous : ${x.operateur.courriel}.`,
+    ],
+  };
+}
+
+/** Au ménage qui accepte les courriels : la lettre d'information (jointe en PDF). */
+export function accompagnementPropose(programme: Parameters<typeof paragraphesLettreInformation>[0]): Courriel {
+  return { sujet: `${programme.operateur.nom} : un accompagnement vous est proposé`, paragraphes: paragraphesLettreInformation(programme) };
+}
+
+/** Au bailleur (loiret-ahu) : aucun contact dans le délai ; il peut engager les poursuites. */
+export function contactImpossible(x: { ref: string; tentatives: number; delai: string; depuisSignalement: boolean }): Courriel {
+  const essais = x.tentatives ? `Malgré ${x.tentatives > 1 ? `nos ${x.tentatives} tentatives` : 'notre tentative'}, nous` : 'Nous';
+  return {
+    sujet: `Contact impossible avec le ménage (dossier ${x.ref})`,
+    paragraphes: [
+      `${essais} n’avons pas pu entrer en contact avec le ménage du dossier ${x.ref} dans le délai de ${dureeEnFrancais(x.delai)} suivant ${x.depuisSignalement ? 'votre signalement' : 'l’orientation'}.`,
+      'Comme le prévoit le dispositif, vous pouvez engager les poursuites judiciaires. Nous vous informerons si le ménage reprend contact.',
+    ],
+  };
+}
+
+/** Au bailleur : le contact est établi, le diagnostic commence. */
+export function contactEtabli(x: { ref: string }): Courriel {
+  return {
+    sujet: `Contact établi avec le ménage (dossier ${x.ref})`,
+    paragraphes: [
+      `Nous avons pu rencontrer le ménage du dossier ${x.ref}. Un diagnostic de sa situation est en cours ; nous vous tiendrons informés des engagements qui vous concernent.`,
+    ],
+  };
+}
+
+/** Au travailleur social : le plan refusé (« par le département », « par le conseiller référent du bailleur »). */
+export function planARevoir(x: { ref: string; par: string; motif: string }): Courriel {
+  return {
+    sujet: `Plan d’aide à revoir (dossier ${x.ref})`,
+    paragraphes: [`Le plan d’aide n’a pas été validé ${x.par} : ${x.motif}.`, 'Merci de revoir le plan avec le ménage, puis de l’enregistrer à nouveau.'],
+  };
+}
+
+/** Aux partenaires : le plan engagé, dans ce que tout partenaire peut en savoir (`resume`). */
+export function planEngage(x: { ref: string; resume: string[] }): Courriel {
+  return { sujet: `Plan d’aide engagé (dossier ${x.ref})`, paragraphes: x.resume };
+}
+
+/** Au travailleur social : un point ou un bilan à saisir, avec sa date limite. */
+export function bilanASaisir(x: { ref: string; libelle: string; avant: Jour }): Courriel {
+  return {
+    sujet: `${x.libelle} à saisir (dossier ${x.ref})`,
+    paragraphes: [
+      `Le ${x.libelle.toLowerCase()} du dossier ${x.ref} est à enregistrer ${limiteEnFrancais(x.avant)} : reprise du paiement, respect du plan d’apurement, démarches réalisées.`,
+    ],
+  };
+}
+
+/** Au bailleur : ce que dit un bilan saisi (reprise du paiement, plan d'apurement), rien d'autre. */
+export function bilanAuBailleur(x: { ref: string; jalon: string; reprise: string; planRespecte: boolean }): Courriel {
+  return {
+    sujet: `${x.jalon} (dossier ${x.ref})`,
+    paragraphes: [
+      `${x.jalon} de l’accompagnement du ménage (dossier ${x.ref}) :`,
+      `Reprise du paiement du loyer : ${x.reprise}.`,
+      `Plan d’apurement : ${x.planRespecte ? 'respecté' : 'non respecté'}.`,
+    ],
+  };
+}
+
+/** Au service de droit commun : le relais proposé, avec ou sans entretien commun. */
+export function passageDeRelais(x: { ref: string; service: string; entretienTripartite: boolean }): Courriel {
+  return {
+    sujet: `Passage de relais : ménage accompagné (dossier ${x.ref})`,
+    paragraphes: [
+      `Nous vous proposons de prendre le relais de l’accompagnement du ménage (dossier ${x.ref}) : ${x.service}.`,
+      x.entretienTripartite
+        ? 'Le ménage souhaite un entretien commun pour ce passage de relais : nous vous contacterons pour en fixer la date.'
+        : 'Le ménage prendra directement contact avec votre service.',
+    ],
+  };
+}
+
+/** Au bailleur et à la CCAPEX : la clôture et son issue (fiche de clôture jointe). */
+export function finAccompagnement(x: { ref: string; issue: string }): Courriel {
+  return {
+    sujet: `Fin de l’accompagnement : ${x.issue} (dossier ${x.ref})`,
+    paragraphes: [`L’accompagnement du ménage (dossier ${x.ref}) est clôturé : ${x.issue.toLowerCase()}.`, 'La fiche de clôture est jointe à ce courriel.'],
   };
 }

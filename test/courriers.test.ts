@@ -203,6 +203,28 @@ const exemplesPrevention: Record<string, () => Courriel | Record<string, Courrie
     sansPrecision: prevention.courrielDejaSuivi(programme, ref),
   }),
   courrielTuilageComite: () => prevention.courrielTuilageComite({ ref, programme, suiviPar: 'Mme Durand, assistante sociale de secteur' }),
+  dejaSuiviAvantComite: () => prevention.dejaSuiviAvantComite({ ref, operateur: 'Club de prévention d’Épernay' }),
+  orientationRefusee: () => prevention.orientationRefusee({ ref, dispositif: 'LogemLoiret × AHU', motif: 'la dette ne dépasse pas deux mois de loyer' }),
+  situationLaisseeAuService: () => prevention.situationLaisseeAuService({ ref, operateur: programme.operateur }),
+  accompagnementPropose: () => prevention.accompagnementPropose(programme),
+  contactImpossible: () => ({
+    signalement: prevention.contactImpossible({ ref, tentatives: 3, delai: 'P1M', depuisSignalement: true }),
+    uneTentative: prevention.contactImpossible({ ref, tentatives: 1, delai: 'P1M', depuisSignalement: false }),
+    aucune: prevention.contactImpossible({ ref, tentatives: 0, delai: 'P1M', depuisSignalement: false }),
+  }),
+  contactEtabli: () => prevention.contactEtabli({ ref }),
+  planARevoir: () => prevention.planARevoir({ ref, par: 'par le département', motif: 'budget à revoir avec la CAF' }),
+  planEngage: () => prevention.planEngage({ ref, resume: ['Plan d’aide engagé avec le ménage : budget, FSL.'] }),
+  bilanASaisir: () => ({
+    auSoir: prevention.bilanASaisir({ ref, libelle: 'Point de suivi à 1 mois', avant: '2027-03-03T22:59:59.999Z' }),
+    aSonHeure: prevention.bilanASaisir({ ref, libelle: 'Bilan à 6 mois', avant: '2027-03-03T15:11:00.000Z' }),
+  }),
+  bilanAuBailleur: () => prevention.bilanAuBailleur({ ref, jalon: 'Bilan à 6 mois', reprise: 'reprise partielle', planRespecte: false }),
+  passageDeRelais: () => ({
+    entretien: prevention.passageDeRelais({ ref, service: 'CCAS de secteur', entretienTripartite: true }),
+    direct: prevention.passageDeRelais({ ref, service: 'CCAS de secteur', entretienTripartite: false }),
+  }),
+  finAccompagnement: () => prevention.finAccompagnement({ ref, issue: 'Orientation vers le droit commun' }),
 };
 
 const modules = {
@@ -331,6 +353,16 @@ describe('les courriers des parcours, en français', () => {
     expect(texte('iml.finSansGlissementAuxPartenaires')).toContain('après 7 mois de sous-location');
     expect(texte('iml.alerteImpayes')).toContain('2 loyers impayés consécutifs (le dernier en juin 2027)');
     // Prévention : le diagnostic partagé dit à qui il est destiné et comment joindre l'opérateur.
+    expect(texte('prevention.contactImpossible.signalement')).toContain(
+      'Malgré nos 3 tentatives, nous n’avons pas pu entrer en contact avec le ménage du dossier REF-2027-014 dans le délai de 1 mois suivant votre signalement.',
+    );
+    expect(texte('prevention.contactImpossible.uneTentative')).toContain('Malgré notre tentative, nous n’avons pas pu entrer en contact');
+    expect(texte('prevention.contactImpossible.aucune')).toContain(
+      'Nous n’avons pas pu entrer en contact avec le ménage du dossier REF-2027-014 dans le délai de 1 mois suivant l’orientation.',
+    );
+    expect(texte('prevention.bilanASaisir.auSoir')).toContain('est à enregistrer au plus tard le 3 mars 2027 :');
+    expect(texte('prevention.bilanASaisir.aSonHeure')).toContain('est à enregistrer avant le 3 mars 2027 à 16:11 :');
+    expect(texte('prevention.finAccompagnement')).toContain('est clôturé : orientation vers le droit commun.');
     expect(texte('prevention.diagnosticPartage')).toContain('Ils sont destinés à : Conseillère sociale du bailleur, Pôle recouvrement du bailleur.');
     expect(texte('prevention.accordPartageRetire')).toContain('Pour toute question : iml@ccas.example.');
     // Prévention : la lettre d'information nomme l'opérateur et son adresse de contact.

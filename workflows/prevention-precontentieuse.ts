@@ -43,7 +43,6 @@ import {
   finDeJourOuvre,
   jourEnFrancais,
   joursDeCalendrier,
-  limiteEnFrancais,
   minuitDeParis,
   neufHeuresLe,
   retirerDuree,
@@ -59,9 +58,9 @@ import {
   diagnosticPartage,
   OBJET_VALIDATION_REFERENT,
   OBJET_VERIFICATION_COMITE,
-  paragraphesLettreInformation,
   verificationRecue,
 } from '../courriers/prevention';
+import * as courriels from '../courriers/prevention';
 import { LIBELLES_DESTINATAIRES_DIAGNOSTIC, accordPartageDiagnosticUpdate, type DestinataireDiagnostic } from '../domain/partage';
 import { Parcours, type Fin } from './blocs/parcours';
 import { demanderEnArrierePlan, demanderValidation, enregistrerReponse, fermerDemande } from './blocs/validation';
@@ -416,11 +415,7 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
     if (e.situation.suiviParServiceSocial) {
       await notifier(p, {
         a: { role: 'services_sociaux' },
-        sujet: `Ménage déjà suivi : orientation vers ${programme.operateur.nom} (dossier ${menage.reference})`,
-        paragraphes: [
-          `Le bailleur a signalé une dette locative pour un ménage que votre service suit déjà (dossier ${menage.reference}).`,
-          'Le comité de suivi va décider de la poursuite par l’association ou du maintien de votre accompagnement.',
-        ],
+        ...courriels.dejaSuiviAvantComite({ ref: menage.reference, operateur: programme.operateur.nom }),
       });
     }
     const comite = await demanderValidation(p, {
@@ -542,8 +537,7 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
     if (refus) {
       await notifier(p, {
         a: { coordination: true },
-        sujet: `Orientation refusée (dossier ${menage.reference})`,
-        paragraphes: [`Le ménage orienté (dossier ${menage.reference}) ne correspond pas aux critères du dispositif ${programme.nom} : ${refus}.`],
+        ...courriels.orientationRefusee({ ref: menage.reference, dispositif: programme.nom, motif: refus }),
       });
       return { issue: 'non_eligible', motif: refus };
     }
@@ -561,11 +555,7 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
       if (service) {
         await notifier(p, {
           a: { role: programme.partenaires.services_sociaux ? 'services_sociaux' : 'departement' },
-          sujet: `Situation laissée à votre service (dossier ${menage.reference})`,
-          paragraphes: [
-            `Le ménage du dossier ${menage.reference} nous a été orienté pour une dette locative. Votre service l’accompagne déjà sur ses impayés : selon les modalités convenues entre nos services, ${programme.operateur.nom} n’intervient pas et la situation reste chez vous.`,
-            `Si vous souhaitez notre intervention, écrivez-nous : ${programme.operateur.courriel}.`,
-          ],
+          ...courriels.situationLaisseeAuService({ ref: menage.reference, operateur: programme.operateur }),
           visibilite: 'partenaires',
         });
       }
@@ -608,8 +598,7 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
     if (menage.accepteCourriel && menage.courriel) {
       await notifier(p, {
         a: { adresse: { nom: menage.nom, courriel: menage.courriel } },
-        sujet: `${programme.operateur.nom} : un accompagnement vous est proposé`,
-        paragraphes: paragraphesLettreInformation(programme),
+        ...courriels.accompagnementPropose(programme),
         joindre: [{ document: 'lettre-information' }],
       });
     }
@@ -669,11 +658,12 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
         p.annoncerCloture();
         await notifier(p, {
           a: { role: 'bailleur' },
-          sujet: `Contact impossible avec le ménage (dossier ${menage.reference})`,
-          paragraphes: [
-            `${tentatives.length ? `Malgré ${tentatives.length > 1 ? `nos ${tentatives.length} tentatives` : 'notre tentative'}, nous` : 'Nous'} n’avons pas pu entrer en contact avec le ménage du dossier ${menage.reference} dans le délai de ${dureeEnFrancais(d.contact!)} suivant ${signalement && !designation ? 'votre signalement' : 'l’orientation'}.`,
-            'Comme le prévoit le dispositif, vous pouvez engager les poursuites judiciaires. Nous vous informerons si le ménage reprend contact.',
-          ],
+          ...courriels.contactImpossible({
+            ref: menage.reference,
+            tentatives: tentatives.length,
+            delai: d.contact!,
+            depuisSignalement: !!signalement && !designation,
+          }),
           visibilite: 'partenaires',
         });
         return { issue: 'contact_impossible', motif: `Aucun contact dans le délai de ${dureeEnFrancais(d.contact!)}` };
@@ -734,10 +724,7 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
     p.journal.noter('contact_etabli', 'Contact établi avec le ménage');
     await notifier(p, {
       a: { role: 'bailleur' },
-      sujet: `Contact établi avec le ménage (dossier ${menage.reference})`,
-      paragraphes: [
-        `Nous avons pu rencontrer le ménage du dossier ${menage.reference}. Un diagnostic de sa situation est en cours ; nous vous tiendrons informés des engagements qui vous concernent.`,
-      ],
+      ...courriels.contactEtabli({ ref: menage.reference }),
       visibilite: 'partenaires',
     });
 
@@ -768,8 +755,7 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
       if (p.travailleurSocial) {
         await notifier(p, {
           a: { personnel: p.travailleurSocial },
-          sujet: `Plan d’aide à revoir (dossier ${menage.reference})`,
-          paragraphes: [`Le plan d’aide n’a pas été validé ${par} : ${motif}.`, 'Merci de le revoir avec le ménage et de l’enregistrer à nouveau.'],
+          ...courriels.planARevoir({ ref: menage.reference, par, motif }),
         });
       }
     };
@@ -914,7 +900,7 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
       p,
       (['ccapex', 'pdalpd', 'services_sociaux', 'bailleur'] as const)
         .filter((role) => programme.partenaires[role])
-        .map((role) => ({ a: { role }, sujet: `Plan d’aide engagé (dossier ${menage.reference})`, paragraphes: resume, visibilite: 'partenaires' as const })),
+        .map((role) => ({ a: { role }, ...courriels.planEngage({ ref: menage.reference, resume }), visibilite: 'partenaires' as const })),
     );
     p.echeances.tenir('information_partenaires');
 
@@ -943,22 +929,14 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
       if (!p.travailleurSocial) return;
       await notifier(p, {
         a: { personnel: p.travailleurSocial },
-        sujet: `${libelle} à saisir (dossier ${menage.reference})`,
-        paragraphes: [
-          `Le ${libelle.toLowerCase()} du dossier ${menage.reference} est à enregistrer ${limiteEnFrancais(echeance.due)} : reprise du paiement, respect du plan d’apurement, démarches réalisées.`,
-        ],
+        ...courriels.bilanASaisir({ ref: menage.reference, libelle, avant: echeance.due }),
       });
     };
     /** Le bailleur apprend ce que dit un bilan saisi (reprise du paiement, plan d'apurement). */
     const informerBailleurDuBilan = (b: (typeof bilans)[number]) =>
       notifier(p, {
         a: { role: 'bailleur' },
-        sujet: `${b.jalon} (dossier ${menage.reference})`,
-        paragraphes: [
-          `${b.jalon} de l’accompagnement du ménage (dossier ${menage.reference}) :`,
-          `Reprise du paiement du loyer : ${LIBELLES_REPRISE[b.reprisePaiement]}.`,
-          `Plan d’apurement : ${b.planRespecte ? 'respecté' : 'non respecté'}.`,
-        ],
+        ...courriels.bilanAuBailleur({ ref: menage.reference, jalon: b.jalon, reprise: LIBELLES_REPRISE[b.reprisePaiement], planRespecte: b.planRespecte }),
         visibilite: 'partenaires',
       });
     // Un point ou un bilan non saisi ne fige plus la suite : il reste dû (échéance « dépassée »), les
@@ -1029,13 +1007,7 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
     p.rejoindre('passage_droit_commun', 'Passage au droit commun');
     await notifier(p, {
       a: courrielRelais ? { adresse: { nom: pdc.service, courriel: courrielRelais }, libelle: pdc.service } : { role: 'services_sociaux' },
-      sujet: `Passage de relais : ménage accompagné (dossier ${menage.reference})`,
-      paragraphes: [
-        `Nous vous proposons de prendre le relais de l’accompagnement du ménage (dossier ${menage.reference}) : ${pdc.service}.`,
-        pdc.entretienTripartite
-          ? 'Le ménage souhaite un entretien commun pour ce passage de relais : nous vous contacterons pour en fixer la date.'
-          : 'Le ménage prendra directement contact avec votre service.',
-      ],
+      ...courriels.passageDeRelais({ ref: menage.reference, service: pdc.service, entretienTripartite: pdc.entretienTripartite }),
     });
     // 11. La clôture est décidée par le travailleur social (message « cloturer »).
     await p.attendre(() => false);
@@ -1059,11 +1031,7 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
         .filter((role) => programme.partenaires[role])
         .map((role) => ({
           a: { role },
-          sujet: `Fin de l’accompagnement : ${LIBELLES_ISSUES[fin.issue]} (dossier ${menage.reference})`,
-          paragraphes: [
-            `L’accompagnement du ménage (dossier ${menage.reference}) est clôturé : ${LIBELLES_ISSUES[fin.issue].toLowerCase()}.`,
-            'La fiche de clôture est jointe à ce courriel.',
-          ],
+          ...courriels.finAccompagnement({ ref: menage.reference, issue: LIBELLES_ISSUES[fin.issue] }),
           visibilite: 'partenaires' as const,
           joindre: [{ document: 'fiche-cloture' as const }],
         })),

@@ -10,7 +10,8 @@ import type { ReponseValidation } from '../../domain/messages';
 import type { Acteur, DemandeValidation, EtatParcours, RolePartenaire } from '../../domain/vocabulaire';
 import { LIBELLES_ROLES, ROLES_DANS_UNE_PHRASE } from '../../domain/vocabulaire';
 import { activites } from './activites';
-import { ajouterDuree, dateEnFrancais, estFinDeJourOuvre, finDeJourOuvre, jourEnFrancais, unJourOuvre } from '../../domain/durees';
+import { ajouterDuree, dateEnFrancais, estFinDeJourOuvre, finDeJourOuvre, unJourOuvre } from '../../domain/durees';
+import { demandeAuPartenaire, limiteDeReponse, sansReponse } from '../../courriers/commun';
 import { cleIdempotence, contracter, destinataire, notifier, type ParcoursANotifier } from './notification';
 import { Interruption } from './interruption';
 import type { Echeances } from './echeances';
@@ -72,8 +73,6 @@ export async function demanderValidation(parcours: ParcoursAValider, def: Demand
   const auSoir =
     (explicite ? estFinDeJourOuvre(explicite) : def.action !== 'rechute' && def.action !== 'nouveau_bail') && patched('reponse-au-soir-d-un-jour-ouvre');
   const echeance = auSoir ? finDeJourOuvre(auTermeDuDelai) : auTermeDuDelai;
-  /** « au plus tard le lundi 21 décembre 2026 », ou « avant le 20 décembre 2026 » (échéance à l'heure). */
-  const limite = auSoir ? `au plus tard le ${jourEnFrancais(echeance)}` : `avant le ${dateEnFrancais(echeance)}`;
   const demande: DemandeEnCours = {
     id: uuid4(),
     role: def.role,
@@ -109,23 +108,15 @@ export async function demanderValidation(parcours: ParcoursAValider, def: Demand
       role: def.role,
       action: def.action ?? 'validation',
       destinataire: dest.d,
-      sujet: `${rappel ? 'Rappel — ' : ''}${def.objet} (dossier ${parcours.ouverture.reference})`,
-      paragraphes: [
-        veille
-          ? `Jusqu’au ${dateEnFrancais(echeance)}, vous pouvez signaler par le lien ci-dessous une rechute du ménage (nouveaux impayés). Sans rechute, il n’y a rien à faire.`
-          : signature
-            ? `Dès que le nouveau bail est signé, indiquez-le par le lien ci-dessous, avant le ${dateEnFrancais(echeance)}.`
-            : verification
-              ? `${rappel ? 'Nous n’avons pas encore reçu votre réponse. ' : ''}${limite.charAt(0).toUpperCase()}${limite.slice(1)}, indiquez par le lien ci-dessous si ce ménage est déjà accompagné par un travailleur social.`
-              : rappel
-                ? `Nous n’avons pas encore reçu votre réponse à la demande suivante, attendue ${limite}.`
-                : `Votre décision est attendue ${limite} sur la demande suivante.`,
-        def.objet,
-        ...def.apercu,
-        auSoir
-          ? `Le lien ci-dessous vous est personnel ; il ne sert qu’une fois et reste valable jusqu’au ${jourEnFrancais(echeance)} au soir.`
-          : `Le lien ci-dessous vous est personnel ; il ne sert qu’une fois et expire le ${dateEnFrancais(echeance)}.`,
-      ],
+      ...demandeAuPartenaire({
+        ref: parcours.ouverture.reference,
+        objet: def.objet,
+        apercu: def.apercu,
+        nature: veille ? 'rechute' : signature ? 'nouveau_bail' : verification ? 'verification' : 'decision',
+        rappel,
+        echeance,
+        auSoir,
+      }),
       libelleLien: def.libelleLien ?? 'Répondre à la demande',
       expireLe: demande.echeance,
       signature: parcours.programme.operateur.nom,
@@ -153,7 +144,7 @@ export async function demanderValidation(parcours: ParcoursAValider, def: Demand
     'validation_demandee',
     veille
       ? `Lien de veille active envoyé ${contracter('à', libelle)} : une rechute peut être signalée jusqu’au ${dateEnFrancais(echeance)}${redirige}`
-      : `Demande envoyée ${contracter('à', libelle)} : « ${def.objet} », réponse attendue ${limite}${redirige}`,
+      : `Demande envoyée ${contracter('à', libelle)} : « ${def.objet} », réponse attendue ${limiteDeReponse(echeance, auSoir)}${redirige}`,
   );
   // Le partenaire peut répondre avant que l'envoi soit fini (courriel parti, activité reprise) : sa
   // réponse est déjà là, l'échéance n'a plus lieu d'être (elle resterait ouverte puis « dépassée »).
@@ -176,13 +167,7 @@ export async function demanderValidation(parcours: ParcoursAValider, def: Demand
     if (def.escalade === false) return demande;
     await notifier(parcours, {
       a: { coordination: true },
-      sujet: `Sans réponse : ${def.objet} (dossier ${parcours.ouverture.reference})`,
-      paragraphes: [
-        auSoir
-          ? `${libelle.charAt(0).toUpperCase()}${libelle.slice(1)} n’a pas répondu à la demande « ${def.objet} », attendue au plus tard le ${jourEnFrancais(echeance)}.`
-          : `${libelle.charAt(0).toUpperCase()}${libelle.slice(1)} n’a pas répondu à la demande « ${def.objet} » avant le ${dateEnFrancais(echeance)}.`,
-        def.suiteEscalade ?? 'Merci de reprendre contact avec ce partenaire. Le lien qui lui avait été envoyé n’est plus valable.',
-      ],
+      ...sansReponse({ ref: parcours.ouverture.reference, objet: def.objet, partenaire: libelle, echeance, auSoir, suite: def.suiteEscalade }),
       type: 'escalade',
     });
   }
