@@ -50,13 +50,15 @@ function lancer(env: NodeJS.ProcessEnv): Lancement {
   proc.stderr!.setEncoding('utf8').on('data', (d: string) => (texte += d));
   let fini = false;
   // La sortie complète n'est lue qu'à la fermeture des tubes (« close ») : « exit » peut arriver avant
-  // les dernières lignes (« Tout est arrêté. »), surtout sur une machine chargée. Au plus 10 s après
-  // « exit » : un petit-enfant qui garderait le tube ouvert ne bloque pas l'essai (il est compté à part).
+  // les dernières lignes (« Tout est arrêté. »), surtout sur une machine chargée : npx peut sortir
+  // avant le lanceur, qui arrête encore ses services (vu les deux cœurs occupés). Au plus
+  // DELAI_ARRET_MS après « exit » : un petit-enfant qui garderait le tube ouvert ne bloque pas
+  // l'essai (il est compté à part).
   const ferme = new Promise<void>((ok) => proc.once('close', () => ok()));
   const fin = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((ok) =>
     proc.once('exit', (code, signal) => {
       fini = true;
-      void Promise.race([ferme, new Promise((delai) => setTimeout(delai, 10_000))]).then(() => ok({ code, signal }));
+      void Promise.race([ferme, new Promise((delai) => setTimeout(delai, DELAI_ARRET_MS))]).then(() => ok({ code, signal }));
     }),
   );
   return { proc, sortie: () => texte, fin, termine: () => fini };
@@ -97,7 +99,7 @@ function arretPropre(l: Lancement, r: { code: number | null; signal: NodeJS.Sign
 async function ctrlC(l: Lancement): Promise<{ code: number | null; signal: NodeJS.Signals | null; ms: number }> {
   const debut = Date.now();
   process.kill(-l.proc.pid!, 'SIGINT');
-  const r = await Promise.race([l.fin, new Promise<'delai'>((ok) => setTimeout(() => ok('delai'), DELAI_ARRET_MS + 5_000))]);
+  const r = await Promise.race([l.fin, new Promise<'delai'>((ok) => setTimeout(() => ok('delai'), 2 * DELAI_ARRET_MS + 5_000))]);
   if (r === 'delai') throw new Error(`Le lanceur ne s’est pas arrêté après Ctrl-C. Sortie :\n${l.sortie()}`);
   return { ...r, ms: Date.now() - debut };
 }
