@@ -172,12 +172,23 @@ function lendemain(jour: string): string {
 }
 
 /**
+ * Le calendrier des jours fériés d'un territoire : la métropole, ou l'Alsace-Moselle (Bas-Rhin,
+ * Haut-Rhin, Moselle), qui chôme aussi le Vendredi saint et le 26 décembre (code du travail,
+ * art. L3134-13). Un programme de ces départements le dit par son option `joursFeriesAlsaceMoselle`.
+ */
+export type Calendrier = 'metropole' | 'alsace_moselle';
+
+/** Le calendrier d'un programme, d'après ses options. */
+export const calendrierDu = (programme: { options: Readonly<Record<string, boolean>> }): Calendrier =>
+  programme.options.joursFeriesAlsaceMoselle ? 'alsace_moselle' : 'metropole';
+
+/**
  * Les jours fériés légaux de métropole d'une année (code du travail, art. L3133-1), en AAAA-MM-JJ :
  * 1er janvier, lundi de Pâques, 1er et 8 mai, Ascension, lundi de Pentecôte, 14 juillet, 15 août,
- * 1er et 11 novembre, 25 décembre. Pâques par l'algorithme grégorien (Meeus, Jones, Butcher) : calcul
- * pur, utilisable dans les workflows.
+ * 1er et 11 novembre, 25 décembre ; en Alsace-Moselle, aussi le Vendredi saint et le 26 décembre.
+ * Pâques par l'algorithme grégorien (Meeus, Jones, Butcher) : calcul pur, utilisable dans les workflows.
  */
-export function joursFeries(annee: number): string[] {
+export function joursFeries(annee: number, calendrier: Calendrier = 'metropole'): string[] {
   const a = annee % 19;
   const b = Math.floor(annee / 100);
   const c = annee % 100;
@@ -195,19 +206,20 @@ export function joursFeries(annee: number): string[] {
   const paques = Date.UTC(annee, mois - 1, jour, 12);
   const apresPaques = (n: number) => new Date(paques + n * 86_400_000).toISOString().slice(0, 10);
   const fixes = ['01-01', '05-01', '05-08', '07-14', '08-15', '11-01', '11-11', '12-25'].map((j) => `${annee}-${j}`);
-  return [...fixes, apresPaques(1), apresPaques(39), apresPaques(50)].sort();
+  const locaux = calendrier === 'alsace_moselle' ? [apresPaques(-2), `${annee}-12-26`] : [];
+  return [...fixes, apresPaques(1), apresPaques(39), apresPaques(50), ...locaux].sort();
 }
 
-/** Un jour ouvré (AAAA-MM-JJ) : du lundi au vendredi, hors jours fériés. */
-export function estJourOuvre(jour: string): boolean {
+/** Un jour ouvré (AAAA-MM-JJ) : du lundi au vendredi, hors jours fériés du calendrier. */
+export function estJourOuvre(jour: string, calendrier: Calendrier = 'metropole'): boolean {
   const semaine = new Date(`${jour}T12:00:00.000Z`).getUTCDay();
-  return semaine !== 0 && semaine !== 6 && !joursFeries(Number(jour.slice(0, 4))).includes(jour);
+  return semaine !== 0 && semaine !== 6 && !joursFeries(Number(jour.slice(0, 4)), calendrier).includes(jour);
 }
 
 /** Le jour ouvré de Paris où tombe `instant`, ou le premier qui suit (AAAA-MM-JJ). */
-function premierJourOuvre(instant: Date): string {
+function premierJourOuvre(instant: Date, calendrier: Calendrier): string {
   let jour = jourDeParis(instant);
-  while (!estJourOuvre(jour)) jour = lendemain(jour);
+  while (!estJourOuvre(jour, calendrier)) jour = lendemain(jour);
   return jour;
 }
 
@@ -216,8 +228,8 @@ function premierJourOuvre(instant: Date): string {
  * suit si c'est un samedi, un dimanche ou un jour férié : la date limite d'une réponse demandée à
  * un partenaire, qu'il lit « au plus tard le lundi 21 décembre 2026 », jamais un dimanche à 14 h.
  */
-export function finDeJourOuvre(instant: Date): Date {
-  return finDuJour(minuitDeParis(premierJourOuvre(instant)));
+export function finDeJourOuvre(instant: Date, calendrier: Calendrier = 'metropole'): Date {
+  return finDuJour(minuitDeParis(premierJourOuvre(instant, calendrier)));
 }
 
 /** La fin (23 h 59 min 59,999 s à Paris) du jour où tombe `instant`, qu'il soit ouvré ou non. */
@@ -246,15 +258,16 @@ export function neufHeuresLe(instant: Date): Date {
 }
 
 /** Un instant qui est déjà la fin d'un jour ouvré (une date limite fixée par `finDeJourOuvre`). */
-export const estFinDeJourOuvre = (instant: Date): boolean => finDeJourOuvre(instant).getTime() === instant.getTime();
+export const estFinDeJourOuvre = (instant: Date, calendrier: Calendrier = 'metropole'): boolean =>
+  finDeJourOuvre(instant, calendrier).getTime() === instant.getTime();
 
 /**
  * L'instant lui-même s'il tombe un jour ouvré à Paris ; sinon 9 h (à Paris) du premier jour ouvré
  * qui suit : le rappel d'une demande à un partenaire ne part ni un samedi, ni un dimanche, ni un
  * jour férié.
  */
-export function unJourOuvre(instant: Date): Date {
-  const jour = premierJourOuvre(instant);
+export function unJourOuvre(instant: Date, calendrier: Calendrier = 'metropole'): Date {
+  const jour = premierJourOuvre(instant, calendrier);
   return jour === jourDeParis(instant) ? instant : neufHeuresLe(minuitDeParis(jour));
 }
 

@@ -144,6 +144,7 @@ export const LIBELLES_OPTIONS: Record<string, string> = {
   validationDansLeDelaiDuPlan: 'Validation de l’ASLL par le département dans le délai du plan d’aide',
   visiteMalgreContact: 'Visite à domicile même après un premier contact par téléphone ou courrier',
   partageServiceSocialDepartement: 'Les situations déjà accompagnées par le service social du département restent chez lui',
+  joursFeriesAlsaceMoselle: 'Jours fériés d’Alsace-Moselle (Vendredi saint, 26 décembre) pour les dates limites des partenaires',
   etudeConjointeBailleur:
     'Étude conjointe avec la conseillère sociale du bailleur (diagnostic mené ensemble, plan validé aux points réguliers avec le référent du bailleur)',
 };

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   ajouterDuree,
   auSoirApres,
+  calendrierDu,
   comparerDurees,
   dateEnFrancais,
   depuisHeureDeParis,
@@ -13,6 +14,7 @@ import {
   enJours,
   estDureeIso,
   estJourOuvre,
+  estFinDeJourOuvre,
   finDeJourOuvre,
   finDuJour,
   finEnFrancais,
@@ -376,6 +378,39 @@ describe('jours ouvrés et date limite d’un partenaire (fin du jour ouvré, à
     expect(feries).toHaveLength(11);
     for (const j of mobiles) expect(feries).toContain(j);
     for (const j of ['01-01', '05-01', '05-08', '07-14', '08-15', '11-01', '11-11', '12-25']) expect(feries).toContain(`${annee}-${j}`);
+  });
+
+  it.each([
+    // Vendredi saint = Pâques − 2 : 3 avril 2026, 26 mars 2027, 14 avril 2028 ; et le 26 décembre.
+    [2026, '2026-04-03'],
+    [2027, '2027-03-26'],
+    [2028, '2028-04-14'],
+  ] as const)('Alsace-Moselle, %i : aussi le Vendredi saint (%s) et le 26 décembre', (annee, vendrediSaint) => {
+    const feries = joursFeries(annee, 'alsace_moselle');
+    expect(feries).toHaveLength(13);
+    expect(feries).toEqual(expect.arrayContaining([...joursFeries(annee), vendrediSaint, `${annee}-12-26`]));
+    expect(joursFeries(annee)).not.toContain(vendrediSaint);
+  });
+
+  it('le calendrier d’un programme : celui de la métropole, sauf l’option Alsace-Moselle', () => {
+    expect(calendrierDu({ options: {} })).toBe('metropole');
+    expect(calendrierDu({ options: { joursFeriesAlsaceMoselle: false } })).toBe('metropole');
+    expect(calendrierDu({ options: { joursFeriesAlsaceMoselle: true } })).toBe('alsace_moselle');
+  });
+
+  it('Alsace-Moselle : un délai qui tombe le Vendredi saint 2027 court jusqu’au mardi 30 mars au soir (lundi de Pâques férié) ; le 26 décembre 2028, un mardi, jusqu’au mercredi', () => {
+    const vendrediSaint = utc('2027-03-26T13:00:00Z');
+    expect(finDeJourOuvre(vendrediSaint).toISOString()).toBe('2027-03-26T22:59:59.999Z');
+    expect(finDeJourOuvre(vendrediSaint, 'alsace_moselle').toISOString()).toBe('2027-03-30T21:59:59.999Z');
+    expect(estFinDeJourOuvre(utc('2027-03-26T22:59:59.999Z'), 'alsace_moselle')).toBe(false);
+    expect(finDeJourOuvre(utc('2028-12-26T10:00:00Z'), 'alsace_moselle').toISOString()).toBe('2028-12-27T22:59:59.999Z');
+    expect(estJourOuvre('2028-12-26')).toBe(true);
+    // Un rappel qui tomberait le Vendredi saint part le mardi à 9 h.
+    expect(unJourOuvre(vendrediSaint, 'alsace_moselle').toISOString()).toBe('2027-03-30T07:00:00.000Z');
+    expect(unJourOuvre(vendrediSaint).toISOString()).toBe(vendrediSaint.toISOString());
+    expect(datesDesRappels(utc('2027-03-19T13:00:00Z'), ['P7D'], utc('2027-04-02T13:00:00Z'), true, 'alsace_moselle').map((d) => d.toISOString())).toEqual([
+      '2027-03-30T07:00:00.000Z',
+    ]);
   });
 
   it('un jour ouvré : du lundi au vendredi, hors jours fériés', () => {

@@ -852,60 +852,75 @@ describe('toulouse-declic — réponse du référent jusqu’au soir d’un jour
     for (let annee = new Date().getUTCFullYear(); ; annee++) {
       const lundi = joursFeries(annee)[1]!; // après le 1er janvier : le lundi de Pâques
       const dimancheDePaques = new Date(minuitDeParis(lundi).getTime() - 14 * 3_600_000);
-      if (retirerDuree(dimancheDePaques, validation).getTime() > Date.now() + 86_400_000) return dimancheDePaques;
+      // Trois jours de marge : le Vendredi saint d'avant, lui aussi, doit laisser envoyer son plan.
+      if (retirerDuree(dimancheDePaques, validation).getTime() > Date.now() + 3 * 86_400_000) return dimancheDePaques;
     }
   })();
+  // Le Vendredi saint de la même année, à 10 h : chômé en Alsace-Moselle, pas ailleurs.
+  const vendrediSaint = new Date(paques.getTime() - 2 * 86_400_000);
   const cas = [
     { nom: 'le délai tombe le 25 décembre', depart: retirerDuree(prochain(25, 12, 10, 0, ajouterDuree(new Date(), validation)), validation) },
     { nom: 'le délai tombe un dimanche', depart: dimanche },
     { nom: 'le délai tombe le dimanche de Pâques : jusqu’au mardi', depart: retirerDuree(paques, validation), jour: 'mardi' },
+    {
+      nom: 'un programme d’Alsace-Moselle dont le délai tombe le Vendredi saint : jusqu’au mardi après Pâques',
+      depart: retirerDuree(vendrediSaint, validation),
+      jour: 'mardi',
+      calendrier: 'alsace_moselle' as const,
+    },
   ];
-  it.each(cas.map((c) => [`${c.nom} (plan envoyé le ${jourEnFrancais(c.depart)})`, c.depart, c.jour] as const))('%s', async (_nom, depart, jour) => {
-    const catalogue = CATALOGUE.trouver('toulouse-declic')!;
-    const menage = menageEssai();
-    const entree: EntreePrevention = { programme: catalogue, menage, coordinateur: 'coord.essai', travailleurSocial: 'ts.alice', situation: situation() };
-    const handle = await demarrerLe(banc, depart, 'preventionPrecontentieuse', {
-      taskQueue: banc.taskQueue,
-      workflowId: `toulouse-declic--${menage.reference}`,
-      args: [entree],
-    });
-    await contactEtDiagnostic(handle);
-    await handle.executeUpdate(planAideUpdate, { args: [msg()({ actions: ['budget' as const], orientations: [] })] });
-    const demande = (await jusqua(handle, (e) => e.etape === 'validation_bailleur' && e.demandes.length === 1)).demandes[0]!;
-    const auTerme = ajouterDuree(new Date(demande.envoyeeLe), validation);
-    expect(estJourOuvre(jourDeParis(auTerme))).toBe(false);
-    const limite = finDuJourOuvreAttendue(auTerme);
-    expect(demande.echeance).toBe(limite.toISOString());
-    if (jour) expect(jourEnFrancais(limite)).toMatch(new RegExp(`^${jour} `));
-    const lien = await banc.courriels.waitFor((m) => m.sujet.startsWith(OBJET_VALIDATION_REFERENT) && dossier(menage.reference)(m));
-    expect(lien.texte).toContain(`Votre décision est attendue au plus tard le ${jourEnFrancais(limite)} sur la demande suivante.`);
-    expect(lien.texte).toContain(`il ne sert qu’une fois et reste valable jusqu’au ${jourEnFrancais(limite)} au soir.`);
-    // Les rappels : à leur heure un jour ouvré ; celui qui tomberait un jour chômé part le jour ouvré
-    // suivant, à 9 h (le plan envoyé un dimanche : son rappel à 7 jours part le lundi matin).
-    const rappelsRecus = () =>
-      banc.courriels.messages().filter((m) => m.sujet.startsWith(`Rappel — ${OBJET_VALIDATION_REFERENT}`) && dossier(menage.reference)(m));
-    for (const [i, r] of catalogue.rappelsValidation.entries()) {
-      const prevu = ajouterDuree(new Date(demande.envoyeeLe), r);
-      const jour = jourOuvreAttendu(prevu);
-      const part = jour === jourDeParis(prevu) ? prevu : new Date(minuitDeParis(jour).getTime() + 9 * 3_600_000);
-      await avancerJusqua(banc, handle, apres(part, -1));
-      expect(rappelsRecus(), `rappel ${r} avant ${part.toISOString()}`).toHaveLength(i);
-      await avancerJusqua(banc, handle, apres(part, 1));
-      await vi.waitFor(() => expect(rappelsRecus()).toHaveLength(i + 1), { timeout: 20_000, interval: 50 });
-    }
-    // Une heure après le terme des deux semaines (un jour chômé), la réponse est encore attendue.
-    await avancerJusqua(banc, handle, apres(auTerme, 60));
-    let etat = await handle.query(etatQuery);
-    expect([etat.etape, etat.demandes[0]!.statut]).toEqual(['validation_bailleur', 'en_attente']);
-    // Une minute avant la fin du jour ouvré, toujours ; juste après, le plan tient sans réponse.
-    await avancerJusqua(banc, handle, apres(limite, -1));
-    etat = await handle.query(etatQuery);
-    expect([etat.etape, etat.demandes[0]!.statut]).toEqual(['validation_bailleur', 'en_attente']);
-    await avancerApres(handle, limite);
-    etat = await etape(handle, 'suivi');
-    expect(etat.demandes[0]!.statut).toBe('expiree');
-    await terminer(handle);
-  });
+  it.each(cas.map((c) => [`${c.nom} (plan envoyé le ${jourEnFrancais(c.depart)})`, c.depart, c.jour, c.calendrier] as const))(
+    '%s',
+    async (_nom, depart, jour, calendrier) => {
+      const preset = CATALOGUE.trouver('toulouse-declic')!;
+      // L'option d'un programme de ces départements (un fichier de programme, comme les autres).
+      const catalogue = calendrier ? { ...preset, options: { ...preset.options, joursFeriesAlsaceMoselle: true } } : preset;
+      const menage = menageEssai();
+      const entree: EntreePrevention = { programme: catalogue, menage, coordinateur: 'coord.essai', travailleurSocial: 'ts.alice', situation: situation() };
+      const handle = await demarrerLe(banc, depart, 'preventionPrecontentieuse', {
+        taskQueue: banc.taskQueue,
+        workflowId: `toulouse-declic--${menage.reference}`,
+        args: [entree],
+      });
+      await contactEtDiagnostic(handle);
+      await handle.executeUpdate(planAideUpdate, { args: [msg()({ actions: ['budget' as const], orientations: [] })] });
+      const demande = (await jusqua(handle, (e) => e.etape === 'validation_bailleur' && e.demandes.length === 1)).demandes[0]!;
+      const auTerme = ajouterDuree(new Date(demande.envoyeeLe), validation);
+      expect(estJourOuvre(jourDeParis(auTerme), calendrier)).toBe(false);
+      if (calendrier) expect(estJourOuvre(jourDeParis(auTerme))).toBe(true);
+      const limite = finDuJourOuvreAttendue(auTerme, calendrier);
+      expect(demande.echeance).toBe(limite.toISOString());
+      if (jour) expect(jourEnFrancais(limite)).toMatch(new RegExp(`^${jour} `));
+      const lien = await banc.courriels.waitFor((m) => m.sujet.startsWith(OBJET_VALIDATION_REFERENT) && dossier(menage.reference)(m));
+      expect(lien.texte).toContain(`Votre décision est attendue au plus tard le ${jourEnFrancais(limite)} sur la demande suivante.`);
+      expect(lien.texte).toContain(`il ne sert qu’une fois et reste valable jusqu’au ${jourEnFrancais(limite)} au soir.`);
+      // Les rappels : à leur heure un jour ouvré ; celui qui tomberait un jour chômé part le jour ouvré
+      // suivant, à 9 h (le plan envoyé un dimanche : son rappel à 7 jours part le lundi matin).
+      const rappelsRecus = () =>
+        banc.courriels.messages().filter((m) => m.sujet.startsWith(`Rappel — ${OBJET_VALIDATION_REFERENT}`) && dossier(menage.reference)(m));
+      for (const [i, r] of catalogue.rappelsValidation.entries()) {
+        const prevu = ajouterDuree(new Date(demande.envoyeeLe), r);
+        const jour = jourOuvreAttendu(prevu, calendrier);
+        const part = jour === jourDeParis(prevu) ? prevu : new Date(minuitDeParis(jour).getTime() + 9 * 3_600_000);
+        await avancerJusqua(banc, handle, apres(part, -1));
+        expect(rappelsRecus(), `rappel ${r} avant ${part.toISOString()}`).toHaveLength(i);
+        await avancerJusqua(banc, handle, apres(part, 1));
+        await vi.waitFor(() => expect(rappelsRecus()).toHaveLength(i + 1), { timeout: 20_000, interval: 50 });
+      }
+      // Une heure après le terme des deux semaines (un jour chômé), la réponse est encore attendue.
+      await avancerJusqua(banc, handle, apres(auTerme, 60));
+      let etat = await handle.query(etatQuery);
+      expect([etat.etape, etat.demandes[0]!.statut]).toEqual(['validation_bailleur', 'en_attente']);
+      // Une minute avant la fin du jour ouvré, toujours ; juste après, le plan tient sans réponse.
+      await avancerJusqua(banc, handle, apres(limite, -1));
+      etat = await handle.query(etatQuery);
+      expect([etat.etape, etat.demandes[0]!.statut]).toEqual(['validation_bailleur', 'en_attente']);
+      await avancerApres(handle, limite);
+      etat = await etape(handle, 'suivi');
+      expect(etat.demandes[0]!.statut).toBe('expiree');
+      await terminer(handle);
+    },
+  );
 });
 
 /**

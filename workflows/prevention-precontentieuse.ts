@@ -37,6 +37,7 @@ import { DELAIS_PAR_DEFAUT } from '../domain/reglages';
 import { LIBELLES_ISSUES, type Acteur, type EtatParcours, type Programme } from '../domain/vocabulaire';
 import {
   ajouterDuree,
+  calendrierDu,
   dateEnFrancais,
   dureeEnFrancais,
   estFinDeJourOuvre,
@@ -460,7 +461,7 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
     // Jusqu'au soir d'un jour ouvré, comme la réponse des services sociaux qu'elle attend (même
     // patched que les demandes aux partenaires, validation.ts).
     const auTerme = ajouterDuree(new Date(), d.comiteDeSuivi ?? 'P2W');
-    const due = patched('reponse-au-soir-d-un-jour-ouvre') ? finDeJourOuvre(auTerme) : auTerme;
+    const due = patched('reponse-au-soir-d-un-jour-ouvre') ? finDeJourOuvre(auTerme, calendrierDu(programme)) : auTerme;
     comiteAttendu = true;
     p.echeances.suivre({
       id: 'decision_comite',
@@ -497,7 +498,7 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
         ...verificationRecue({
           ref: menage.reference,
           ...(suiviPar() ? { suiviPar: suiviPar() } : {}),
-          limite: estFinDeJourOuvre(due) ? `au plus tard le ${jourEnFrancais(due)}` : `avant le ${dateEnFrancais(due)}`,
+          limite: estFinDeJourOuvre(due, calendrierDu(programme)) ? `au plus tard le ${jourEnFrancais(due)}` : `avant le ${dateEnFrancais(due)}`,
         }),
       });
     }
@@ -838,7 +839,7 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
           // partenaire, jusqu'au soir de ce jour-là, ou du premier jour ouvré qui suit (« au plus tard
           // le lundi 14 décembre ») ; avant, à l'heure exacte de l'échéance du plan, dimanche compris.
           ...(!relances && programme.options.validationDansLeDelaiDuPlan && patched('validation-asll-meme-delai')
-            ? { due: patched('validation-asll-au-soir') ? finDeJourOuvre(new Date(duePlan)) : new Date(duePlan) }
+            ? { due: patched('validation-asll-au-soir') ? finDeJourOuvre(new Date(duePlan), calendrierDu(programme)) : new Date(duePlan) }
             : {}),
         });
       let validation = await demanderAuDepartement(0);

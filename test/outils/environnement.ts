@@ -13,7 +13,7 @@ import { etatQuery, repondreValidationUpdate } from '../../domain/messages';
 import { decisionComiteUpdate } from '../../domain/prevention';
 import { OBJET_VALIDATION_REFERENT } from '../../courriers/prevention';
 export { OBJET_VALIDATION_REFERENT };
-import { depuisHeureDeParis, estJourOuvre, jourDeParis, minuitDeParis } from '../../domain/durees';
+import { depuisHeureDeParis, estJourOuvre, jourDeParis, minuitDeParis, type Calendrier } from '../../domain/durees';
 import { baseEssai } from './base';
 import type { BaseDeDonnees } from '../../base';
 import type { Echeance, EtatParcours } from '../../domain/vocabulaire';
@@ -542,9 +542,9 @@ export function prochain(jour: number, mois: number, heure = 10, minute = 0, apr
 export const jourSuivant = (jour: string) => new Date(Date.parse(`${jour}T12:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
 
 /** Le jour ouvré de Paris où tombe `instant`, ou le premier qui suit, compté ici jour par jour. */
-export function jourOuvreAttendu(instant: Date): string {
+export function jourOuvreAttendu(instant: Date, calendrier: Calendrier = 'metropole'): string {
   let jour = jourDeParis(instant);
-  while (!estJourOuvre(jour)) jour = jourSuivant(jour);
+  while (!estJourOuvre(jour, calendrier)) jour = jourSuivant(jour);
   return jour;
 }
 
@@ -552,6 +552,6 @@ export function jourOuvreAttendu(instant: Date): string {
  * La fin (dernière milliseconde à Paris) du jour ouvré où tombe `instant`, ou du suivant : ce que
  * l'essai attend d'une réponse demandée à un partenaire.
  */
-export function finDuJourOuvreAttendue(instant: Date): Date {
-  return new Date(minuitDeParis(jourSuivant(jourOuvreAttendu(instant))).getTime() - 1);
+export function finDuJourOuvreAttendue(instant: Date, calendrier: Calendrier = 'metropole'): Date {
+  return new Date(minuitDeParis(jourSuivant(jourOuvreAttendu(instant, calendrier))).getTime() - 1);
 }

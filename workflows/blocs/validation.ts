@@ -10,7 +10,7 @@ import type { ReponseValidation } from '../../domain/messages';
 import type { Acteur, DemandeValidation, EtatParcours, RolePartenaire } from '../../domain/vocabulaire';
 import { LIBELLES_ROLES, ROLES_DANS_UNE_PHRASE } from '../../domain/vocabulaire';
 import { activites } from './activites';
-import { ajouterDuree, dateEnFrancais, estFinDeJourOuvre, finDeJourOuvre, unJourOuvre } from '../../domain/durees';
+import { ajouterDuree, calendrierDu, dateEnFrancais, estFinDeJourOuvre, finDeJourOuvre, unJourOuvre, type Calendrier } from '../../domain/durees';
 import { demandeAuPartenaire, limiteDeReponse, sansReponse } from '../../courriers/commun';
 import { cleIdempotence, contracter, destinataire, notifier, type ParcoursANotifier } from './notification';
 import { Interruption } from './interruption';
@@ -70,9 +70,12 @@ export async function demanderValidation(parcours: ParcoursAValider, def: Demand
   // la fin d'un jour ouvré (la décision du comité de suivi) se dit de même. Restent à l'heure : une
   // autre échéance donnée (le nouveau bail dans son délai légal) et la veille active, qui n'attend
   // rien. (Parcours d'avant : l'échéance à l'heure exacte de la fin du délai.)
+  // Les jours fériés du territoire du programme (métropole, ou Alsace-Moselle).
+  const calendrier = calendrierDu(parcours.programme);
   const auSoir =
-    (explicite ? estFinDeJourOuvre(explicite) : def.action !== 'rechute' && def.action !== 'nouveau_bail') && patched('reponse-au-soir-d-un-jour-ouvre');
-  const echeance = auSoir ? finDeJourOuvre(auTermeDuDelai) : auTermeDuDelai;
+    (explicite ? estFinDeJourOuvre(explicite, calendrier) : def.action !== 'rechute' && def.action !== 'nouveau_bail') &&
+    patched('reponse-au-soir-d-un-jour-ouvre');
+  const echeance = auSoir ? finDeJourOuvre(auTermeDuDelai, calendrier) : auTermeDuDelai;
   const demande: DemandeEnCours = {
     id: uuid4(),
     role: def.role,
@@ -152,7 +155,7 @@ export async function demanderValidation(parcours: ParcoursAValider, def: Demand
   const repondueAvant = !echeanceAvantEnvoi && demande.statut !== 'en_attente' && patched('reponse-pendant-envoi');
   if (!echeanceAvantEnvoi && !repondueAvant && !def.sansEcheance) suivreEcheance();
 
-  const rappels = datesDesRappels(envoyeeLe, def.rappels ?? parcours.programme.rappelsValidation, auTermeDuDelai, auSoir);
+  const rappels = datesDesRappels(envoyeeLe, def.rappels ?? parcours.programme.rappelsValidation, auTermeDuDelai, auSoir, calendrier);
   for (const quand of rappels) {
     const repondu = await attendreReponse(quand);
     if (repondu) break;
@@ -180,11 +183,17 @@ export async function demanderValidation(parcours: ParcoursAValider, def: Demand
  * samedi, un dimanche ou un jour férié part le jour ouvré suivant à 9 h, et deux rappels reportés au
  * même moment n'en font qu'un. Dans l'ordre où ils partent. Calcul pur (essayé à des dates données).
  */
-export function datesDesRappels(envoyeeLe: Date, rappels: string[], auTerme: Date, unJourOuvreSeulement: boolean): Date[] {
+export function datesDesRappels(
+  envoyeeLe: Date,
+  rappels: string[],
+  auTerme: Date,
+  unJourOuvreSeulement: boolean,
+  calendrier: Calendrier = 'metropole',
+): Date[] {
   return rappels
     .map((r) => ajouterDuree(envoyeeLe, r))
     .filter((d) => d.getTime() < auTerme.getTime())
-    .map((d) => (unJourOuvreSeulement ? unJourOuvre(d) : d))
+    .map((d) => (unJourOuvreSeulement ? unJourOuvre(d, calendrier) : d))
     .sort((a, b) => a.getTime() - b.getTime())
     .filter((d, i, tous) => i === 0 || d.getTime() !== tous[i - 1]!.getTime());
 }
