@@ -173,7 +173,7 @@ export const etatSchema = z
         libelle: z.string().meta({ example: 'Première visite à domicile' }),
         due: z.iso.datetime().meta({
           description:
-            'Quand l’échéance passe : la fin, à Paris, du jour où tombe un délai compté depuis un jour (désignation, signalement : 23:59:59,999) ; sinon l’heure de l’action dont le délai est compté (un contact, un diagnostic), week-end compris',
+            'Quand l’échéance passe : la fin, à Paris, du jour où tombe son délai (23:59:59,999), qu’il soit compté depuis un jour (désignation, signalement) ou depuis une action (un contact, un diagnostic), week-end compris ; l’heure exacte pour un délai en heures, un délai légal (nouveau bail) et les échéances de parcours d’avant cette règle',
           example: '2026-12-25T22:59:59.999Z',
         }),
         statut: z.enum(['en_cours', 'tenue', 'depassee', 'annulee']),
