@@ -647,9 +647,9 @@ describe('protocole post-résiliation', () => {
     const { handle, ref } = await lancer({ delais: { signatureProtocole: 'P1M' } });
     await etape(handle, 'signature_protocole');
     const signature = await echeanceSuivie(handle, 'signature_protocole');
-    const ouvert = new Date((await handle.query(etatQuery)).journal.find((x) => x.type === 'echeance_ouverte')!.date);
-    expect(signature.due).toBe(finDuJour(ajouterDuree(ouvert, 'P1M')).toISOString());
     const libelle = 'Protocole signé par le bailleur et l’occupant';
+    const ouverte = (await handle.query(etatQuery)).journal.find((x) => x.type === 'echeance_ouverte' && x.resume.includes(libelle))!;
+    expect(signature.due).toBe(finDuJour(ajouterDuree(new Date(ouverte.date), 'P1M')).toISOString());
     const rappelLe = neufHeuresLe(retirerDuree(new Date(signature.due), DELAIS.rappelAvant!));
     await avancerJusqua(banc, handle, apres(rappelLe, -60));
     expect(courrielsA(TS, ref).some((m) => m.sujet.startsWith(`Rappel : ${libelle}`))).toBe(false);
@@ -674,9 +674,9 @@ describe('protocole post-résiliation', () => {
     const orientation = await echeanceSuivie(handle, 'orientation');
     // Un mois depuis la rupture (reims-april-protocole), jusqu'au soir du jour où il tombe.
     expect(DELAIS.orientation).toBe('P1M');
-    const rompuLe = new Date((await handle.query(etatQuery)).journal.find((x) => x.type === 'rupture')!.date);
-    expect(orientation.due).toBe(finDuJour(ajouterDuree(rompuLe, 'P1M')).toISOString());
     const libelle = 'Orientation du ménage (hébergement, résidence sociale, logement adapté)';
+    const ouverte = (await handle.query(etatQuery)).journal.find((x) => x.type === 'echeance_ouverte' && x.resume.includes(libelle))!;
+    expect(orientation.due).toBe(finDuJour(ajouterDuree(new Date(ouverte.date), 'P1M')).toISOString());
     const rappelLe = neufHeuresLe(retirerDuree(new Date(orientation.due), DELAIS.rappelAvant!));
     const rappels = () => courrielsA(TS, ref).filter((m) => m.sujet.startsWith(`Rappel : ${libelle}`));
     await avancerJusqua(banc, handle, apres(rappelLe, -60));
