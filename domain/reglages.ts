@@ -149,6 +149,18 @@ export const LIBELLES_OPTIONS: Record<string, string> = {
     'Étude conjointe avec la conseillère sociale du bailleur (diagnostic mené ensemble, plan validé aux points réguliers avec le référent du bailleur)',
 };
 
+/**
+ * Les options que tout programme peut prendre, quel que soit son type de parcours et même si son
+ * fichier ne les nomme pas : ses réglages les proposent, décochées (le calendrier d'Alsace-Moselle).
+ */
+export const OPTIONS_DE_TOUT_PROGRAMME = ['joursFeriesAlsaceMoselle'] as const;
+
+/** Les options d'un programme telles que ses réglages les proposent : les siennes, puis celles de tout programme. */
+export const optionsProposees = (options: Readonly<Record<string, boolean>>): Record<string, boolean> => ({
+  ...Object.fromEntries(OPTIONS_DE_TOUT_PROGRAMME.map((cle) => [cle, false])),
+  ...options,
+});
+
 export const LIBELLES_QUOTAS: Record<string, string> = {
   mesuresActives: 'Mesures actives à la fois (agrément DDETS)',
   loyersImpayesAvantAlerte: 'Loyers impayés avant alerte',

@@ -27,6 +27,7 @@ import {
   LIBELLES_QUOTAS,
   delaisRappeles,
   libelleReglage,
+  optionsProposees,
 } from '../domain/reglages';
 import { ajouterDuree, dureeEnFrancais, estDureeIso, retirerDuree } from '../domain/durees';
 import { LIBELLES_DESTINATAIRES_DIAGNOSTIC, type PartageDiagnostic } from '../domain/partage';
@@ -175,7 +176,7 @@ function clesInconnues(p: Programme, c: ChangementReglages): Array<{ champ: stri
   };
   verifier('delais', p.delais, c.delais, 'délai');
   verifier('jalons', p.jalons, c.jalons, 'série de dates');
-  verifier('options', p.options, c.options, 'option');
+  verifier('options', optionsProposees(p.options), c.options, 'option');
   verifier('quotas', p.quotas, c.quotas, 'quota');
   return erreurs;
 }
@@ -185,8 +186,8 @@ const JOURS_DE_DEPART = Array.from({ length: 4 * 365 + 1 }, (_, i) => new Date(D
 
 /**
  * Un rappel aussi long qu'un délai qu'il rappelle tomberait à l'ouverture de l'échéance, ou avant :
- * il ne partirait pas (workflows/blocs/echeances.ts : le rappel part à l'échéance moins sa durée,
- * s'il est encore à venir). Vérifié pour une échéance ouverte chaque jour de quatre années : un
+ * il ne partirait pas (workflows/blocs/echeances.ts : le rappel part à 9 h le jour de l'échéance
+ * moins sa durée, s'il est encore à venir). Vérifié pour une échéance ouverte chaque jour de quatre années : un
  * rappel de 4 semaines avant un délai d'un mois ne partirait pas en février, il est refusé aussi.
  */
 function rappelTropLong(type: Programme['typeParcours'], delais: Record<string, string>): { champ: string; message: string } | undefined {

@@ -17,6 +17,7 @@ import { appliquerChangement, decrireChangements, RefusReglages } from '../progr
 import { CATALOGUE } from './outils/environnement';
 import { changementDuFormulaire, lireSerie, pageReglages } from '../web/pages/reglages';
 import { DELAIS_DU_PARCOURS, DELAIS_PAR_DEFAUT, LIBELLES_DELAIS } from '../domain/reglages';
+import { calendrierDu } from '../domain/durees';
 import { ETAPES_CONNUES } from '../domain/actions';
 import { TYPES_PARCOURS } from '../domain/vocabulaire';
 
@@ -192,6 +193,17 @@ describe('réglages des programmes', () => {
       jalons: { pointsSuivi: ['P1M', 'P2M', 'P3M'] },
       options: { etudeConjointeBailleur: true, comiteDeSuivi: false },
     });
+    // Le calendrier d'Alsace-Moselle, proposé à tout programme : décoché, il ne change rien ; coché, il
+    // s'ajoute aux options, l'historique le dit, et les dates limites des partenaires le suivent.
+    expect((corps as { options: object }).options).not.toHaveProperty('joursFeriesAlsaceMoselle');
+    const alsace = changementDuFormulaire(p, { 'options.joursFeriesAlsaceMoselle': 'oui', 'options.etudeConjointeBailleur': 'oui' }) as { options: object };
+    expect(alsace.options).toMatchObject({ joursFeriesAlsaceMoselle: true, etudeConjointeBailleur: true });
+    const enMoselle = appliquerChangement(p, { versionAttendue: p.version, motif: 'Programme de Moselle', options: { joursFeriesAlsaceMoselle: true } });
+    expect(calendrierDu(enMoselle)).toBe('alsace_moselle');
+    expect(calendrierDu(p)).toBe('metropole');
+    expect(decrireChangements(p, enMoselle)).toContain(
+      'Jours fériés d’Alsace-Moselle (Vendredi saint, 26 décembre) pour les dates limites des partenaires : non réglé → oui',
+    );
     // Un nombre négatif reste un nombre (le schéma le refuse pour son signe, pas comme « nombre attendu »).
     expect(changementDuFormulaire(p, { 'quotas.situationsParAn': '-3' })).toMatchObject({ quotas: { situationsParAn: -3 } });
     // Les cases d'éligibilité que le programme ne règle pas, laissées décochées : pas de changement « non réglé → non ».
@@ -309,6 +321,12 @@ describe('réglages des programmes', () => {
         expect(LIBELLES_DELAIS[cle], cle).toBeDefined();
       }
 
+    // Le calendrier d'Alsace-Moselle est proposé à tout programme, décoché s'il ne le règle pas.
+    const page = (id: string) => pageReglages({ csrf: 'x' } as never, { programme: CATALOGUE.trouver(id)!, versions: [] } as never).valeur;
+    for (const id of ['concarneau-iml', 'reims-april-protocole', 'besancon-ccas'])
+      expect(page(id)).toContain(
+        '<input type="checkbox" id="options-joursFeriesAlsaceMoselle" name="options.joursFeriesAlsaceMoselle" value="oui"><label for="options-joursFeriesAlsaceMoselle">Jours fériés d’Alsace-Moselle (Vendredi saint, 26 décembre) pour les dates limites des partenaires</label>',
+      );
     // Les délais dans l'ordre des étapes du type de parcours (ETAPES_CONNUES), le rappel après.
     const ordre = (id: string) =>
       [...pageReglages({ csrf: 'x' } as never, { programme: CATALOGUE.trouver(id)!, versions: [] } as never).valeur.matchAll(/id="delais-([a-zA-Z]+)-n"/g)].map(

@@ -22,6 +22,7 @@ import {
   dureeIsoDe,
   libelleReglage,
   nombreEtUnite,
+  optionsProposees,
   type UniteDuree,
 } from '../../domain/reglages';
 import { LIBELLES_TYPE_PARCOURS, type Programme } from '../../domain/vocabulaire';
@@ -132,7 +133,7 @@ ${r ? resumeErreursReglages(r) : ''}
 ${delaisDansLOrdreDuParcours(p.typeParcours, Object.keys(p.delais)).map((cle) => champDuree(`delais.${cle}`, libelleReglage(LIBELLES_DELAIS, cle), p.delais[cle]!, r))}
 ${Object.keys(p.jalons).length ? html`<h2>Bilans et points de suivi</h2>${Object.keys(p.jalons).map((cle) => champSerie(`jalons.${cle}`, libelleReglage(LIBELLES_JALONS, cle), p.jalons[cle]!, r))}` : ''}
 ${champSerie('rappelsValidation', LIBELLE_RAPPELS_VALIDATION, p.rappelsValidation, r)}
-${Object.keys(p.options).length ? html`<h2>Options</h2>${trier(Object.keys(p.options), LIBELLES_OPTIONS).map((cle) => caseACocher(`options.${cle}`, libelleReglage(LIBELLES_OPTIONS, cle), p.options[cle]!, r))}` : ''}
+${html`<h2>Options</h2>${trier(Object.keys(optionsProposees(p.options)), LIBELLES_OPTIONS).map((cle) => caseACocher(`options.${cle}`, libelleReglage(LIBELLES_OPTIONS, cle), !!p.options[cle], r))}`}
 ${Object.keys(p.quotas).length ? html`<h2>Quotas et chiffres du programme</h2>${trier(Object.keys(p.quotas), LIBELLES_QUOTAS).map((cle) => champNombre(`quotas.${cle}`, libelleReglage(LIBELLES_QUOTAS, cle), p.quotas[cle], r))}` : ''}
 ${
   prevention
@@ -268,7 +269,12 @@ export function changementDuFormulaire(p: ReglagesProgramme['programme'], b: Rec
     motif: b.motif ?? '',
     delais: Object.fromEntries(cles(p.delais).map((c) => [c, duree(`delais.${c}`)])),
     jalons: Object.fromEntries(cles(p.jalons).map((c) => [c, lireSerie(b[`jalons.${c}`] ?? '')])),
-    options: Object.fromEntries(cles(p.options).map((c) => [c, b[`options.${c}`] === 'oui'])),
+    // Une option de tout programme qu'il ne règle pas, laissée décochée : pas de changement « non réglé → non ».
+    options: Object.fromEntries(
+      cles(optionsProposees(p.options))
+        .filter((c) => c in p.options || b[`options.${c}`] === 'oui')
+        .map((c) => [c, b[`options.${c}`] === 'oui']),
+    ),
     quotas: Object.fromEntries(cles(p.quotas).map((c) => [c, nombre(`quotas.${c}`) ?? 0])),
     ...(Object.keys(eligibilite).length ? { eligibilite } : {}),
     rappelsValidation: lireSerie(b.rappelsValidation ?? ''),
