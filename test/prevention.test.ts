@@ -287,6 +287,40 @@ describe('loiret-ahu', () => {
     expect(fin.journal.filter((x) => x.type === 'tentative_contact')).toHaveLength(1);
   });
 
+  it('toulouse-declic, contact pas établi dans le mois : rappel au travailleur social à 9 h, alerte à la coordination le soir passé, l’aller-vers continue ; le contact établi ensuite tient l’échéance en retard', async () => {
+    const { handle, ref } = await lancer('toulouse-declic');
+    await etape(handle, 'aller_vers');
+    const contact = await echeanceSuivie(handle, 'contact');
+    const programme = CATALOGUE.trouver('toulouse-declic')!;
+    expect(programme.options.clotureSansContact).toBeFalsy();
+    const libelle = 'Premier contact avec le ménage';
+    const ouverte = (await handle.query(etatQuery)).journal.find((x) => x.type === 'echeance_ouverte' && x.resume.includes(libelle))!;
+    expect(contact.due).toBe(finDuJour(ajouterDuree(new Date(ouverte.date), programme.delais.contact!)).toISOString());
+    const rappelLe = neufHeuresLe(retirerDuree(new Date(contact.due), programme.delais.rappelAvant!));
+    const rappels = () => banc.courriels.messages().filter((m) => dossier(ref)(m) && m.sujet.startsWith(`Rappel : ${libelle}`));
+    await avancerJusqua(banc, handle, apres(rappelLe, -60));
+    expect(rappels()).toEqual([]);
+    await avancerApres(handle, rappelLe);
+    await banc.courriels.waitFor((m) => dossier(ref)(m) && m.sujet === `Rappel : ${libelle} au plus tard le ${dateEnFrancais(contact.due)} (dossier ${ref})`);
+    await avancerJusqua(banc, handle, apres(contact.due, -1));
+    expect(banc.courriels.messages().some((m) => dossier(ref)(m) && m.sujet.startsWith(`Échéance dépassée : ${libelle}`))).toBe(false);
+    await avancerApres(handle, contact.due);
+    const alerte = await banc.courriels.waitFor(
+      (m) => dossier(ref)(m) && m.sujet.startsWith(`Échéance dépassée : ${libelle}`) && m.a.includes('coordination@essai.example'),
+    );
+    expect(alerte.texte).toContain(`a pris fin le ${dateEnFrancais(contact.due)} au soir`);
+    let etat = await jusqua(handle, (e) => e.echeances.some((x) => x.id === 'contact' && x.statut === 'depassee'));
+    expect([etat.etape, etat.cloture]).toEqual(['aller_vers', undefined]);
+    expect(banc.courriels.messages().some((m) => dossier(ref)(m) && m.sujet.startsWith('Contact impossible'))).toBe(false);
+    await handle.executeUpdate(tentativeContactUpdate, { args: [msg()({ canal: 'telephone' as const, creneau: 'soir' as const, issue: 'joint' as const })] });
+    etat = await etape(handle, 'diagnostic');
+    etat = await jusqua(handle, (e) => e.echeances.some((x) => x.id === 'contact' && x.statut === 'tenue'));
+    expect(etat.echeances.find((x) => x.id === 'contact')).toMatchObject({ depasseeLe: expect.any(String) });
+    expect(rappels()).toHaveLength(1);
+    await handle.executeUpdate(cloturerUpdate, { args: [msg()({ issue: 'menage_met_fin' as const })] });
+    await jusqua(handle, (e) => !!e.cloture);
+  });
+
   it('délai de contact dépassé, courriel au bailleur lent : une tentative « joint » envoyée pendant l’envoi est refusée (« déjà clôturé »), pas acceptée puis perdue', async () => {
     const { handle, ref } = await lancer('loiret-ahu');
     await etape(handle, 'aller_vers');
