@@ -8,7 +8,7 @@ import { veilleDe } from '../domain/durees';
 import { describe, expect, it } from 'vitest';
 import { iml, prevention, protocole, type Courriel } from '../courriers';
 import { nommerPersonnel } from '../domain/libelles';
-import { appelDuMenage, echeanceDepassee, rappelEcheance, signatureOperateur } from '../courriers/commun';
+import { appelDuMenage, demandeAuPartenaire, echeanceDepassee, rappelEcheance, sansReponse, signatureOperateur } from '../courriers/commun';
 import { CATALOGUE } from './outils/environnement';
 import { sansIdentifiant } from './outils/pdf';
 
@@ -410,6 +410,42 @@ describe('le rappel et l’alerte d’une échéance : le jour qu’elle dit, l�
       'Reprenez contact avec le ménage.',
     ]);
     for (const c of [r, a]) for (const t of [c.sujet, ...c.paragraphes]) lisible(t, c.sujet);
+  });
+
+  it('une demande à un partenaire, son rappel et le « Sans réponse » : la date limite en mots, avec le nom du jour quand elle court jusqu’au soir', () => {
+    const demande = { ref, objet: 'Validation du plan d’aide (ASLL)', apercu: ['Plan d’aide engagé avec le ménage : budget, FSL.'] };
+    const soir = { ...demande, echeance: '2026-12-21T22:59:59.999Z', auSoir: true };
+    const decision = demandeAuPartenaire({ ...soir, nature: 'decision', rappel: false });
+    expect(decision.sujet).toBe(`Validation du plan d’aide (ASLL) (dossier ${ref})`);
+    expect(decision.paragraphes).toEqual([
+      'Votre décision est attendue au plus tard le lundi 21 décembre 2026 sur la demande suivante.',
+      'Validation du plan d’aide (ASLL)',
+      'Plan d’aide engagé avec le ménage : budget, FSL.',
+      'Le lien ci-dessous vous est personnel ; il ne sert qu’une fois et reste valable jusqu’au lundi 21 décembre 2026 au soir.',
+    ]);
+    const rappel = demandeAuPartenaire({ ...soir, nature: 'decision', rappel: true });
+    expect(rappel.sujet).toBe(`Rappel — Validation du plan d’aide (ASLL) (dossier ${ref})`);
+    expect(rappel.paragraphes[0]).toBe('Nous n’avons pas encore reçu votre réponse à la demande suivante, attendue au plus tard le lundi 21 décembre 2026.');
+    expect(demandeAuPartenaire({ ...soir, nature: 'verification', rappel: true }).paragraphes[0]).toBe(
+      'Nous n’avons pas encore reçu votre réponse. Au plus tard le lundi 21 décembre 2026, indiquez par le lien ci-dessous si ce ménage est déjà accompagné par un travailleur social.',
+    );
+    // À son heure (le nouveau bail, la veille active) : la date seule, « expire le ».
+    const heure = { ...demande, echeance: '2027-03-03T15:11:00.000Z', auSoir: false };
+    const bail = demandeAuPartenaire({ ...heure, nature: 'nouveau_bail', rappel: false });
+    expect(bail.paragraphes[0]).toBe('Dès que le nouveau bail est signé, indiquez-le par le lien ci-dessous, avant le 3 mars 2027.');
+    expect(bail.paragraphes.at(-1)).toBe('Le lien ci-dessous vous est personnel ; il ne sert qu’une fois et expire le 3 mars 2027.');
+    expect(demandeAuPartenaire({ ...heure, nature: 'rechute', rappel: false }).paragraphes[0]).toMatch(/^Jusqu’au 3 mars 2027, vous pouvez signaler/);
+    const muet = sansReponse({ ...soir, partenaire: 'le département' });
+    expect(muet.sujet).toBe(`Sans réponse : Validation du plan d’aide (ASLL) (dossier ${ref})`);
+    expect(muet.paragraphes).toEqual([
+      'Le département n’a pas répondu à la demande « Validation du plan d’aide (ASLL) », attendue au plus tard le lundi 21 décembre 2026.',
+      'Merci de reprendre contact avec ce partenaire. Le lien qui lui avait été envoyé n’est plus valable.',
+    ]);
+    expect(sansReponse({ ...heure, partenaire: 'le bailleur', suite: 'Relancez le bailleur.' }).paragraphes).toEqual([
+      'Le bailleur n’a pas répondu à la demande « Validation du plan d’aide (ASLL) » avant le 3 mars 2027.',
+      'Relancez le bailleur.',
+    ]);
+    for (const c of [decision, rappel, bail, muet]) for (const t of [c.sujet, ...c.paragraphes]) lisible(t, c.sujet);
   });
 
   it('une échéance fixée à l’heure d’une action : « avant le … à 16:11 », « dépassée depuis le … à 16:11 »', () => {
