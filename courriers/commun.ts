@@ -187,7 +187,7 @@ export function sansReponse(x: { ref: string; objet: string; partenaire: string;
     sujet: `Sans réponse : ${x.objet} (dossier ${x.ref})`,
     paragraphes: [
       x.auSoir
-        ? `${majuscule(x.partenaire)} n’a pas répondu à la demande « ${x.objet} », attendue au plus tard le ${jourEnFrancais(x.echeance)}.`
+        ? `${majuscule(x.partenaire)} n’a pas répondu à la demande « ${x.objet} », attendue ${limiteDeReponse(x.echeance, true)}.`
         : `${majuscule(x.partenaire)} n’a pas répondu à la demande « ${x.objet} » avant le ${dateEnFrancais(x.echeance)}.`,
       x.suite ?? 'Merci de reprendre contact avec ce partenaire. Le lien qui lui avait été envoyé n’est plus valable.',
     ],

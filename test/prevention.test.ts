@@ -1043,6 +1043,9 @@ describe('loiret-ahu — fin de la durée de suivi', () => {
     try {
       await handle.executeUpdate(planAideUpdate, { args: [msg()({ actions: ['budget' as const], orientations: [] })] });
       const information = await echeanceSuivie(handle, 'information_partenaires');
+      // Un délai en heures garde son heure exacte (il ne court pas jusqu'au soir).
+      const ouverte = (await handle.query(etatQuery)).journal.find((x) => x.type === 'echeance_ouverte' && x.resume.includes('Information des partenaires'))!;
+      expect(information.due).toBe(ajouterDuree(new Date(ouverte.date), 'PT1H').toISOString());
       // Pas `avancer` : il attend le repos du parcours, et l'envoi reste en reprise pendant la panne.
       await lancerAvance(banc, handle, new Date(information.due).getTime() + 60_000 - (await heureDuParcours(handle)).getTime());
       await banc.courriels.waitFor(

@@ -42,7 +42,6 @@ import {
   dureeEnFrancais,
   estFinDeJourOuvre,
   finDeJourOuvre,
-  jourEnFrancais,
   joursDeCalendrier,
   minuitDeParis,
   neufHeuresLe,
@@ -62,6 +61,7 @@ import {
   verificationRecue,
 } from '../courriers/prevention';
 import * as courriels from '../courriers/prevention';
+import { limiteDeReponse } from '../courriers/commun';
 import { LIBELLES_DESTINATAIRES_DIAGNOSTIC, accordPartageDiagnosticUpdate, type DestinataireDiagnostic } from '../domain/partage';
 import { Parcours, type Fin } from './blocs/parcours';
 import { demanderEnArrierePlan, demanderValidation, enregistrerReponse, fermerDemande } from './blocs/validation';
@@ -498,7 +498,7 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
         ...verificationRecue({
           ref: menage.reference,
           ...(suiviPar() ? { suiviPar: suiviPar() } : {}),
-          limite: estFinDeJourOuvre(due, calendrierDu(programme)) ? `au plus tard le ${jourEnFrancais(due)}` : `avant le ${dateEnFrancais(due)}`,
+          limite: limiteDeReponse(due, estFinDeJourOuvre(due, calendrierDu(programme))),
         }),
       });
     }
