@@ -5,17 +5,19 @@
  * à côté des autres essais du protocole plutôt qu'après eux.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ajouterDuree } from '../domain/durees';
+import { ajouterDuree, dateEnFrancais, neufHeuresLe, retirerDuree } from '../domain/durees';
 import { etatQuery } from '../domain/messages';
 import { accompagnementUpdate, avenantUpdate, nouveauBailUpdate } from '../domain/protocole';
 import type { EtatParcours } from '../domain/vocabulaire';
 import { deMois } from '../workflows/protocole-post-resiliation';
-import { avancerJusqua, jusqua, monterBanc, type Banc } from './outils/environnement';
+import { apres, avancerJusqua, heureDuParcours, jusqua, monterBanc, type Banc } from './outils/environnement';
 import {
   BAILLEUR,
   attendreCourriel,
   aujourdhui,
   bancDuProtocole,
+  DELAIS,
+  TS,
   courrielsA,
   etape,
   jour,
@@ -57,12 +59,15 @@ describe('protocole post-résiliation de 5 ans', () => {
     executions.add(premier);
     const visite = msg({ nature: 'visite_domicile' as const, note: 'Séparation : point budget' });
     let avantReprise: EtatParcours | undefined;
+    const libelle = 'Rappel : Visite à domicile (accompagnement renforcé)';
+    // Les rappels d'une échéance de visite (la première, un mois après la signature, a eu le sien).
+    const rappels = (due: string) => courrielsA(TS, ref).filter((m) => m.sujet.startsWith(`${libelle} au plus tard le ${dateEnFrancais(due)}`));
     const debut = ((await handle.query(etatQuery)).details.protocole as { debut: string }).debut;
     for (let k = 0; k < 60; k++) {
       if (k === N - 1) {
-        // Au dernier mois de l'exécution 1, 10 jours après son début : une visite, dont l'échéance
-        // suivante (un mois plus tard) tombe après la reprise et avant le paiement du mois d'après.
-        await avancerJusqua(banc, handle, ajouterDuree(jour(debut), `P${N - 1}M10D`));
+        // Au dernier mois de l'exécution 1, 20 jours après son début : une visite, dont l'échéance
+        // suivante (un mois plus tard) et son rappel tombent après la reprise et avant le paiement du mois d'après.
+        await avancerJusqua(banc, handle, ajouterDuree(jour(debut), `P${N - 1}M20D`));
         await handle.executeUpdate(accompagnementUpdate, { args: [visite] });
         avantReprise = await handle.query(etatQuery);
         const due = new Date(avantReprise.echeances.find((x) => x.id === 'visite' && x.statut === 'en_cours')!.due);
@@ -91,6 +96,14 @@ describe('protocole post-résiliation de 5 ans', () => {
         expect(encore.details.accompagnement).toMatchObject({ visite_domicile: 1 });
         // Une réponse à un lien d'avant la reprise reste refusée.
         expect(await refus(repondre(handle, avantReprise!.demandes.at(-1)!.id, 'refuse'))).toContain('Une réponse a déjà été enregistrée');
+        // Le rappel de l'échéance réarmée part une fois, à 9 h, « rappelAvant » avant le soir où elle tombe.
+        const rappelLe = neufHeuresLe(retirerDuree(new Date(echeance.due), DELAIS.rappelAvant!));
+        expect(rappelLe.getTime()).toBeGreaterThan((await heureDuParcours(handle)).getTime());
+        await avancerJusqua(banc, handle, apres(rappelLe, -60));
+        expect(rappels(echeance.due)).toEqual([]);
+        await avancerJusqua(banc, handle, apres(rappelLe));
+        await attendreCourriel(TS, ref, `${libelle} au plus tard le ${dateEnFrancais(echeance.due)}`);
+        expect(rappels(echeance.due)).toHaveLength(1);
       }
       if (k === N) {
         // L'échéance de visite, réarmée dans la nouvelle exécution, est passée : la coordination est alertée.
@@ -99,6 +112,7 @@ describe('protocole post-résiliation de 5 ans', () => {
           e.echeances.find((x) => x.id === 'visite' && x.due === avantReprise!.echeances.find((y) => y.id === 'visite' && y.statut === 'en_cours')!.due)!
             .statut,
         ).toBe('depassee');
+        expect(rappels(avantReprise!.echeances.find((y) => y.id === 'visite' && y.statut === 'en_cours')!.due)).toHaveLength(1);
       }
     }
     const etat = await etape(handle, 'nouveau_bail');

@@ -104,6 +104,13 @@ describe('réglages des programmes', () => {
           'un rappel de 2 semaines ne partirait jamais : il doit être plus court que chaque délai qu’il rappelle, dont « Plan d’aide (après le diagnostic) » (2 semaines)',
       },
     ]);
+    // Le calendrier d'Alsace-Moselle, que tout programme peut se donner : une case, oui ou non.
+    const alsaceIllisible = await essai.api.appel('PUT', '/api/programmes/loiret-ahu/reglages', {
+      jeton,
+      corps: { versionAttendue: v2, motif: 'Essai', options: { joursFeriesAlsaceMoselle: 'oui' } },
+    });
+    expect(alsaceIllisible.status, alsaceIllisible.texte).toBe(400);
+    expect(alsaceIllisible.json.errors).toEqual([{ champ: 'options.joursFeriesAlsaceMoselle', message: 'oui ou non attendu (true ou false)' }]);
     const sansMotif = await essai.api.appel('PUT', '/api/programmes/loiret-ahu/reglages', {
       jeton,
       corps: { versionAttendue: v2, delais: { planAide: 'P3W' } },
