@@ -3,7 +3,7 @@
  * workflow et l'API). Voir ../shared/journeys.md, « Journey 1 ».
  */
 import { defineUpdate } from '@temporalio/workflow';
-import { ajouterDuree, dateEnFrancais, dureeEnFrancais, finDuJour, minuitDeParis } from './durees';
+import { ajouterDuree, dateEnFrancais, dureeEnFrancais, finDuJour, jourDeParis, minuitDeParis } from './durees';
 import type { Enveloppe } from './messages';
 import { LIBELLES_ISSUES, type IssueCloture, type Menage, type Programme } from './vocabulaire';
 
@@ -307,14 +307,28 @@ export function prioriteDuMenage(
 
 export const LIBELLES_PRIORITE: Record<'menage_isole', string> = { menage_isole: 'Prioritaire : ménage isolé' };
 
-/** Les règles d'éligibilité du programme (loiret-ahu : sans garantie, 2 loyers, 6 mois). */
-export function motifNonEligible(programme: Programme, s: SituationOrientation, orienteLe: Date): string | undefined {
+/**
+ * Le bail est-il plus ancien que l'ancienneté que le programme accepte, au jour de l'orientation ?
+ * « Dans les 6 mois après attribution » d'un bail du 6 juin : jusqu'au 6 décembre inclus, à toute
+ * heure (jours de Paris). Avant (`auJour: false`, parcours commencés avant
+ * `anciennete-du-bail-au-jour`) : à l'heure près, le 6 décembre passé 1 h ou 2 h du matin refusé.
+ */
+function bailTropAncien(debutBail: string, ancienneteMax: string, orienteLe: Date, auJour: boolean): boolean {
+  if (!auJour) return ajouterDuree(new Date(debutBail), ancienneteMax).getTime() < orienteLe.getTime();
+  return jourDeParis(orienteLe) > jourDeParis(ajouterDuree(minuitDeParis(debutBail), ancienneteMax));
+}
+
+/**
+ * Les règles d'éligibilité du programme (loiret-ahu : sans garantie, 2 loyers, 6 mois). `ancienneteAuJour` :
+ * l'ancienneté du bail comptée en jours (par défaut) ; `false` seulement pour rejouer un parcours d'avant.
+ */
+export function motifNonEligible(programme: Programme, s: SituationOrientation, orienteLe: Date, { ancienneteAuJour = true } = {}): string | undefined {
   const r = programme.eligibilite;
   const motifs: string[] = [];
   if (r.sansGarantie && s.garantie !== 'aucune') motifs.push(`le ménage bénéficie d’une garantie (${NOMS_GARANTIES[s.garantie]})`);
   if (r.impayesMinimumMois !== undefined && s.impayesMois < r.impayesMinimumMois)
     motifs.push(`moins de ${r.impayesMinimumMois} loyers impayés (${s.impayesMois})`);
-  if (r.ancienneteBailMax && ajouterDuree(new Date(s.debutBail), r.ancienneteBailMax).getTime() < orienteLe.getTime()) {
+  if (r.ancienneteBailMax && bailTropAncien(s.debutBail, r.ancienneteBailMax, orienteLe, ancienneteAuJour)) {
     motifs.push(`bail commencé il y a plus de ${dureeEnFrancais(r.ancienneteBailMax)} (le ${dateEnFrancais(s.debutBail)})`);
   }
   if (r.sansContactBailleur && s.contactBailleur) motifs.push('le bailleur est en contact avec le ménage');

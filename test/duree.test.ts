@@ -139,6 +139,8 @@ describe('sommeDurees', () => {
     expect(sommeDurees('P6M', 'P1M')).toBe('P7M');
     expect(sommeDurees('P6M', 'P1M', 'P1M')).toBe('P8M');
     expect(sommeDurees('P1Y', 'P2W', 'PT12H')).toBe('P1Y2WT12H');
+    expect(sommeDurees('PT1H', 'PT30M')).toBe('PT1H30M');
+    expect(sommeDurees('PT0S', 'PT45S')).toBe('PT45S');
     expect(sommeDurees('P0D')).toBe('P0D');
     expect(sommeDurees()).toBe('P0D');
     expect(() => sommeDurees('P6M', 'un mois')).toThrow(/Durée ISO 8601 invalide/);
@@ -337,7 +339,7 @@ describe('un délai de l’équipe compté depuis une action : jusqu’au soir d
     expect(auSoirApres(utc(depuis), delai).toISOString()).toBe(attendu);
   });
   it('un délai en heures, ou nul, garde son heure exacte (il ne court pas jusqu’au soir)', () => {
-    expect(['PT48H', 'PT1H', 'P1DT12H', 'PT30M', 'P0D', 'nimporte'].map(enJours)).toEqual([false, false, false, false, false, false]);
+    expect(['PT48H', 'PT1H', 'P1DT12H', 'P1DT30M', 'P2WT10S', 'PT30M', 'P0D', 'nimporte'].filter(enJours)).toEqual([]);
     expect(['P1D', 'P2W', 'P6M', 'P1Y'].map(enJours)).toEqual([true, true, true, true]);
   });
 });

@@ -182,6 +182,47 @@ describe('loiret-ahu', () => {
     expect(fin.cloture).toMatchObject({ issue: 'non_eligible', motif: 'le ménage bénéficie d’une garantie (Loca-Pass)' });
   });
 
+  it('la règle des 6 mois se compte en jours de Paris : le jour anniversaire du bail compte à toute heure, le lendemain non (fin de mois, changement d’heure)', () => {
+    const p = CATALOGUE.trouver('loiret-ahu')!;
+    const cas: Array<[string, string, boolean]> = [
+      // [début du bail, orienté le (UTC), éligible]
+      ['2026-06-06', '2026-12-06T13:00:00Z', true], // 14 h à Paris, le jour anniversaire
+      ['2026-06-06', '2026-12-06T22:30:00Z', true], // 23 h 30
+      ['2026-06-06', '2026-12-06T23:30:00Z', false], // 0 h 30 le lendemain
+      ['2026-08-31', '2027-02-28T20:00:00Z', true], // 6 mois après un 31 août : le 28 février
+      ['2026-08-31', '2027-03-01T08:00:00Z', false],
+      ['2026-09-28', '2027-03-28T21:30:00Z', true], // jour du passage à l'heure d'été, 23 h 30
+      ['2026-09-28', '2027-03-28T22:30:00Z', false],
+    ];
+    for (const [debutBail, le, eligible] of cas) {
+      const motif = motifNonEligible(p, situation({ debutBail }), new Date(le));
+      if (eligible) expect(motif, `${debutBail} → ${le}`).toBeUndefined();
+      else expect(motif, `${debutBail} → ${le}`).toBe(`bail commencé il y a plus de 6 mois (le ${dateEnFrancais(debutBail)})`);
+    }
+    // La règle des parcours d'avant (rejoués tels quels) : à l'heure près, le jour anniversaire refusé passé 2 h.
+    expect(motifNonEligible(p, situation({ debutBail: '2026-06-06' }), new Date('2026-12-06T13:00:00Z'), { ancienneteAuJour: false })).toContain(
+      'plus de 6 mois',
+    );
+  });
+
+  it('sans date de signalement, un ménage orienté l’après-midi du jour anniversaire de son bail est accompagné (règle des 6 mois en jours)', async () => {
+    const programme = CATALOGUE.trouver('loiret-ahu')!;
+    const le = prochain(15, ((new Date().getUTCMonth() + 1) % 12) + 1, 14);
+    const debutBail = jourDeParis(retirerDuree(le, 'P6M'));
+    expect(jourDeParis(ajouterDuree(minuitDeParis(debutBail), 'P6M'))).toBe(jourDeParis(le));
+    const menage = menageEssai();
+    const entree: EntreePrevention = { programme, menage, coordinateur: 'coord.essai', travailleurSocial: 'ts.alice', situation: situation({ debutBail }) };
+    const handle = await demarrerLe(banc, le, 'preventionPrecontentieuse', {
+      taskQueue: banc.taskQueue,
+      workflowId: `loiret-ahu--${menage.reference}`,
+      args: [entree],
+    });
+    const etat = await jusqua(handle, (e) => e.etape === 'aller_vers' || !!e.cloture);
+    expect(etat.cloture, JSON.stringify(etat.cloture)).toBeUndefined();
+    await handle.executeUpdate(cloturerUpdate, { args: [msg()({ issue: 'menage_met_fin' as const })] });
+    await jusqua(handle, (e) => !!e.cloture);
+  });
+
   it('aucun contact dans le mois (échéance calculée par le parcours, rappel 5 jours avant) : le bailleur est prévenu qu’il peut engager la procédure, clôture « contact impossible »', async () => {
     const { handle, ref, programme } = await lancer('loiret-ahu');
     await etape(handle, 'aller_vers');

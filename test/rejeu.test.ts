@@ -1233,6 +1233,27 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'echeances-au-soir')('enr
   });
 });
 
+// `ENREGISTRER_HISTORIQUES=anciennete-au-jour` : la règle des 6 mois de loiret-ahu comptée en jours
+// (patched('anciennete-du-bail-au-jour')), sans date de signalement : un bail commencé six mois plus
+// tôt jour pour jour, le ménage est accompagné, joint, puis met fin.
+describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'anciennete-au-jour')('enregistrement de la règle des 6 mois en jours', () => {
+  it('enregistre un parcours loiret-ahu orienté le jour anniversaire de son bail : accompagné, joint, clôture', async () => {
+    await enregistrer(
+      'loiret-ahu',
+      'REJEU-ANCIENNETE-AU-JOUR',
+      { suiviParServiceSocial: false, debutBail: jourDeParis(retirerDuree(new Date(), 'P6M')) },
+      'prevention-anciennete-au-jour-v1.json',
+      ['anciennete-du-bail-au-jour'],
+      async (handle) => {
+        await etape(handle, 'aller_vers');
+        await joindre(handle, 'telephone', 'matin');
+        await etape(handle, 'diagnostic');
+        await handle.executeUpdate(cloturerUpdate, { args: [m({ issue: 'menage_met_fin' as const })] });
+      },
+    );
+  });
+});
+
 // `ENREGISTRER_HISTORIQUES=comite-au-soir` : le même comité, sa décision et la réponse des services
 // sociaux attendues jusqu'au soir d'un jour ouvré (patched('reponse-au-soir-d-un-jour-ouvre')).
 describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'comite-au-soir')('enregistrement du comité de suivi jusqu’au soir', () => {

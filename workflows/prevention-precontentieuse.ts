@@ -534,7 +534,10 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
     // 1. Orientation : les règles d'éligibilité du programme.
     // L'éligibilité s'apprécie au signalement du bailleur quand les délais en partent (loiret-ahu).
     const signalement = e.signaleLe && programme.options.delaisDepuisSignalement ? minuitDeParis(e.signaleLe) : undefined;
-    const refus = motifNonEligible(programme, e.situation, signalement ?? new Date());
+    // L'ancienneté du bail se compte en jours (patched('anciennete-du-bail-au-jour')) : le jour
+    // anniversaire compte à toute heure. Au minuit d'un signalement, les deux règles disent la même chose.
+    const auJour = !!signalement || !programme.eligibilite.ancienneteBailMax || patched('anciennete-du-bail-au-jour');
+    const refus = motifNonEligible(programme, e.situation, signalement ?? new Date(), { ancienneteAuJour: auJour });
     if (refus) {
       await notifier(p, {
         a: { coordination: true },
