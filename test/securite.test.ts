@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { Client } from '@temporalio/client';
 import { defaultPayloadConverter, type LoadedDataConverter, type Payload } from '@temporalio/common';
@@ -330,11 +330,48 @@ describe('liens signés', () => {
   it('jetons malformés', () => {
     const signeur = createSigneurDeLiens(hmac(H1));
     const token = signeur.signer(claims, expiration);
-    for (const t of ['', 'abc', 'a.b', token + '.x', token.replace('.', '..'), 'a b.c.d', `${ecrire([1])}.${ecrire({})}.xx`, 'x'.repeat(5000)]) {
+    // Un segment hors de l'alphabet base64url (« = » de remplissage), un jeton trop long en trois segments.
+    const trop = [token + '=', `${token}${'A'.repeat(5000)}`];
+    for (const t of ['', 'abc', 'a.b', token + '.x', token.replace('.', '..'), 'a b.c.d', `${ecrire([1])}.${ecrire({})}.xx`, 'x'.repeat(5000), ...trop]) {
       const r = signeur.verifier(t, maintenant);
       expect(r, t.slice(0, 40)).toMatchObject({ ok: false, raison: 'malforme' });
     }
     expect(signeur.verifier(token.slice(0, -5), maintenant)).toMatchObject({ ok: false, raison: 'signature' });
+  });
+
+  it('copié avec des blancs autour (retour à la ligne d’un courriel) : accepté', () => {
+    const signeur = createSigneurDeLiens(hmac(H1));
+    const token = signeur.signer(claims, expiration);
+    expect(signeur.verifier(`  ${token}\n`, maintenant)).toMatchObject({ ok: true, claims });
+  });
+
+  it('signé avec la bonne clé mais mal formé (version, kid, exp, jti, champ vide, charge en tableau) : refus « malforme », jamais accepté', () => {
+    const ring = hmac(H1);
+    const signeur = createSigneurDeLiens(ring);
+    const signe = (header: unknown, charge: unknown) => {
+      const hp = `${ecrire(header)}.${ecrire(charge)}`;
+      return `${hp}.${createHmac('sha256', ring.keys.get('h1')!).update(hp, 'utf8').digest('base64url')}`;
+    };
+    const charge = lire(decoupe(signeur.signer(claims, expiration))[1]) as Record<string, unknown> & { exp: number };
+    const entete = { kid: 'h1', v: 1 };
+    expect(signeur.verifier(signe(entete, charge), maintenant)).toMatchObject({ ok: true, claims }); // le témoin
+    const cas: Array<[string, unknown, unknown]> = [
+      ['version inconnue', { kid: 'h1', v: 2 }, charge],
+      ['kid qui n’est pas un texte', { kid: 1, v: 1 }, charge],
+      ['exp non entier', entete, { ...charge, exp: charge.exp + 0.5 }],
+      ['exp en texte', entete, { ...charge, exp: String(charge.exp) }],
+      ['jti absent', entete, { ...charge, jti: undefined }],
+      ['rôle vide', entete, { ...charge, role: '' }],
+      ['charge en tableau', entete, [charge]],
+    ];
+    for (const [quoi, h, c] of cas) expect(signeur.verifier(signe(h, c), maintenant), quoi).toMatchObject({ ok: false, raison: 'malforme' });
+  });
+
+  it('refuse un trousseau sans sa clé active ou à clé trop courte, et une date courante invalide', () => {
+    expect(() => createSigneurDeLiens({ activeKeyId: 'h9', keys: new Map([['h1', randomBytes(32)]]) })).toThrow(/clé active « h9 » est absente/);
+    expect(() => createSigneurDeLiens({ activeKeyId: 'h1', keys: new Map([['h1', randomBytes(16)]]) })).toThrow(/au moins 32 octets/);
+    const signeur = createSigneurDeLiens(hmac(H1));
+    expect(() => signeur.verifier(signeur.signer(claims, expiration), new Date('nope'))).toThrow(/date courante/);
   });
 
   it('refuse de signer des claims incomplètes ou une date invalide', () => {
