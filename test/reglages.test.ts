@@ -251,6 +251,25 @@ describe('réglages des programmes', () => {
     expect(refus({ dureeMax: 'P2Y', nouveauBail: 'P2M' })).toBeUndefined();
   });
 
+  it('un changement de réglages : chaque sorte de réglage appliquée et dite en mots ; une option inconnue refusée ; le nom seul changé dans le fichier', () => {
+    const p = CATALOGUE.trouver('toulouse-declic')!;
+    const changer = (c: Omit<Parameters<typeof appliquerChangement>[1], 'versionAttendue' | 'motif'>) =>
+      appliquerChangement(p, { versionAttendue: p.version, motif: 'Essai', ...c });
+    const suivant = changer({ rappelsValidation: ['P2D', 'P5D'], conservationDossier: 'P3Y', jalons: { pointsSuivi: [] } });
+    expect(suivant).toMatchObject({ rappelsValidation: ['P2D', 'P5D'], conservationDossier: 'P3Y', jalons: { pointsSuivi: [] } });
+    expect(decrireChangements(p, suivant)).toEqual([
+      'Points de suivi mensuels (depuis le début de l’accompagnement) : 1 mois, 2 mois, 4 mois, 5 mois → aucun',
+      'Rappels d’une demande de validation (depuis l’envoi) : 3 jours, 7 jours → 2 jours, 5 jours',
+      'Conservation d’un dossier clos : non réglé → 3 ans',
+    ]);
+    expect(() => changer({ options: { optionInventee: true } })).toThrow(
+      expect.objectContaining({ erreurs: [{ champ: 'options.optionInventee', message: 'option que ce programme n’a pas' }] }),
+    );
+    expect(decrireChangements(p, { ...p, nom: `${p.nom} (nouveau nom)` })).toEqual(['Nom ou partenaires du fichier du programme.']);
+    expect(decrireChangements(p, { ...p, partenaires: {} })).toEqual(['Nom ou partenaires du fichier du programme.']);
+    expect(decrireChangements(p, p)).toEqual([]);
+  });
+
   it('un rappel aussi long qu’un délai qu’il rappelle, quel que soit le mois, est refusé (il ne partirait pas) ; les délais sont dans l’ordre des étapes du parcours', () => {
     const refus = (id: string, delais: Record<string, string>) => {
       const p = CATALOGUE.trouver(id)!;
@@ -293,6 +312,23 @@ describe('réglages des programmes', () => {
       },
     ]);
     expect(refus('reims-april-protocole', { rappelAvant: 'P27D' })).toBeUndefined();
+    // Plusieurs délais trop courts : celui qui manquerait le plus de rappels est nommé (ici, jamais),
+    // pas le premier dans l'ordre des étapes (selon les mois).
+    expect(refus('loiret-ahu', { rappelAvant: 'P30D', planAide: 'P4W', saisieBilan: 'P6W' })).toEqual([
+      {
+        champ: 'delais.rappelAvant',
+        message:
+          'un rappel de 30 jours ne partirait jamais : il doit être plus court que chaque délai qu’il rappelle, dont « Plan d’aide (après le diagnostic) » (4 semaines)',
+      },
+    ]);
+    // Deux mois contre 61 jours : seules les échéances ouvertes en juillet ou en décembre (62 jours) auraient leur rappel.
+    expect(refus('loiret-ahu', { rappelAvant: 'P61D', contact: 'P2M', diagnostic: 'P2M', planAide: 'P3M', suivi: 'P6M', saisieBilan: 'P3M' })).toEqual([
+      {
+        champ: 'delais.rappelAvant',
+        message:
+          'un rappel de 61 jours ne partirait presque jamais : il doit être plus court que chaque délai qu’il rappelle, dont « Prise de contact avec le ménage » (2 mois)',
+      },
+    ]);
     // IML : la recherche d'un logement et la saisie des bilans de la mesure reçoivent le rappel.
     expect(refus('concarneau-iml', { rappelAvant: 'P3W' })).toEqual([
       {
