@@ -698,6 +698,24 @@ describe('parcours : messages, affectation, clôture, liens', () => {
 
   it('clôture anticipée par le coordinateur, une seconde fois refusée (409 en français)', async () => {
     const { workflowId } = await lancer({ travailleurSocial: 'ts.alice' });
+    // Ni la coordination d'un autre programme (clore, réaffecter), ni le travailleur social : 403, rien ne change.
+    const autre = await connecter('coord.autre');
+    for (const [chemin, corps] of [
+      ['cloture', { requestId: requete(), motif: 'Le ménage a quitté le logement' }],
+      ['affectation', { requestId: requete(), travailleurSocial: 'ts.bruno' }],
+    ] as const) {
+      const r = await appel('POST', `/api/parcours/${workflowId}/${chemin}`, { jeton: autre, corps });
+      estProbleme(r, 403);
+      expect(r.json.detail, chemin).toBe('Vous ne suivez pas le programme de ce parcours.');
+    }
+    const parTs = await appel('POST', `/api/parcours/${workflowId}/cloture`, {
+      jeton: await connecter('ts.alice'),
+      corps: { requestId: requete(), motif: 'Essai' },
+    });
+    estProbleme(parTs, 403);
+    const lu = await etatDe(workflowId);
+    expect(lu).toMatchObject({ travailleurSocial: 'ts.alice' });
+    expect(lu.cloture).toBeUndefined();
     const r = await appel('POST', `/api/parcours/${workflowId}/cloture`, {
       jeton: await connecter('coord.essai'),
       corps: { requestId: requete(), motif: 'Le ménage a quitté le logement' },
