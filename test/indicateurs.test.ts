@@ -300,6 +300,80 @@ describe('fiche d’un parcours', () => {
   });
 });
 
+describe('fiche d’un parcours : chaque règle de dérivation', () => {
+  const prev = (x: Partial<EtatParcours>, journal: EvenementJournal[]) =>
+    ficheDepuisEtat(etat({ reference: 'PX-9', typeParcours: 'prevention_precontentieuse', journal, ...x }, 'besancon-ccas'));
+  const asll = (id: string, statut: 'approuvee' | 'refusee' | 'expiree', envoyeeLe: string, decideeLe?: string) => ({
+    id,
+    role: 'departement' as const,
+    objet: 'Validation du plan d’aide avec une mesure ASLL',
+    envoyeeLe,
+    echeance: '2026-02-20T22:59:59.999Z',
+    statut,
+    ...(decideeLe ? { decision: { decision: statut === 'approuvee' ? ('approuve' as const) : ('refuse' as const), par: 'dpt', le: decideeLe } } : {}),
+  });
+
+  it('contact : dans le délai jusqu’à l’échéance comprise ; l’échéance « premier contact » l’emporte sur la « première visite »', () => {
+    const echeances = [
+      {
+        id: 'premiere_visite',
+        libelle: 'Première visite',
+        due: '2026-01-10T10:00:00.000Z',
+        statut: 'depassee' as const,
+        responsable: 'travailleur_social' as const,
+      },
+      { id: 'contact', libelle: 'Premier contact', due: '2026-01-20T10:00:00.000Z', statut: 'tenue' as const, responsable: 'travailleur_social' as const },
+    ];
+    const le = (contactEtabliLe: string) => prev({ echeances, details: { contactEtabliLe } }, [j(1, '2026-01-05', 'ouverture')]).contact?.dansLeDelai;
+    expect(le('2026-01-15T10:00:00.000Z')).toBe(true); // après la visite, avant le contact : c'est le contact qui compte
+    expect(le('2026-01-20T10:00:00.000Z')).toBe(true); // à l'échéance même
+    expect(le('2026-01-20T10:00:00.001Z')).toBe(false);
+  });
+
+  it('plans : le premier date le plan d’aide, le dernier le plan d’apurement ; l’ASLL est la dernière demande au département', () => {
+    const f = prev(
+      {
+        details: { plan: { actions: ['plan_apurement'], orientations: ['asll'], planApurement: { mensualite: 40, dureeMois: 20 } } },
+        demandes: [
+          asll('a1', 'refusee', '2026-02-01T10:00:00.000Z', '2026-02-03T10:00:00.000Z'),
+          asll('a2', 'approuvee', '2026-02-10T10:00:00.000Z', '2026-02-12T10:00:00.000Z'),
+        ],
+      },
+      [j(1, '2026-01-05', 'ouverture'), j(2, '2026-02-01', 'plan_aide'), j(3, '2026-02-10', 'plan_aide')],
+    );
+    expect(f.planAide).toEqual({ le: '2026-02-01T10:00:00.000Z' });
+    expect(f.planApurement).toEqual({ fixeLe: '2026-02-10T10:00:00.000Z' });
+    expect(f.asll).toEqual({ demandeeLe: '2026-02-10T10:00:00.000Z', decision: 'validee', decideeLe: '2026-02-12T10:00:00.000Z' });
+    // Sans réponse du département : décidée « sans réponse » à son échéance.
+    const sans = prev({ demandes: [asll('a3', 'expiree', '2026-02-10T10:00:00.000Z')] }, [j(1, '2026-01-05', 'ouverture')]);
+    expect(sans.asll).toEqual({ demandeeLe: '2026-02-10T10:00:00.000Z', decision: 'sans_reponse', decideeLe: '2026-02-20T22:59:59.999Z' });
+  });
+
+  it('bilans : chacun avec sa date, alignés sur les derniers du journal ; la clôture « plan respecté » et l’orientation vers le droit commun datées de la clôture', () => {
+    const f = prev(
+      {
+        details: {
+          plan: { actions: ['plan_apurement'], planApurement: { mensualite: 40, dureeMois: 20 } },
+          bilans: [
+            { reprisePaiement: 'partielle', planRespecte: false },
+            { reprisePaiement: 'totale', planRespecte: false },
+          ],
+        },
+        cloture: { issue: 'plan_apurement_respecte', le: '2026-09-01T10:00:00.000Z' },
+      },
+      [j(1, '2026-01-05', 'ouverture'), j(2, '2026-02-01', 'plan_aide'), j(3, '2026-04-01', 'bilan'), j(4, '2026-05-01', 'bilan'), j(5, '2026-07-01', 'bilan')],
+    );
+    expect(f.reprises).toEqual([
+      { valeur: 'partielle', le: '2026-05-01T10:00:00.000Z' },
+      { valeur: 'totale', le: '2026-07-01T10:00:00.000Z' },
+    ]);
+    expect(f.reprisePaiement).toEqual({ valeur: 'totale', le: '2026-07-01T10:00:00.000Z' });
+    expect(f.planApurement).toEqual({ fixeLe: '2026-02-01T10:00:00.000Z', respecte: true, constateLe: '2026-09-01T10:00:00.000Z' });
+    const orientee = prev({ cloture: { issue: 'orientation_droit_commun', le: '2026-06-01T10:00:00.000Z' } }, [j(1, '2026-01-05', 'ouverture')]);
+    expect(orientee.orientationDroitCommun).toEqual({ le: '2026-06-01T10:00:00.000Z' });
+  });
+});
+
 describe('calcul par programme et période', () => {
   it('prévention : repérage, contact et délai, plans, ASLL, apurement, reprise, mutations, droit commun, échecs — avec les références', () => {
     const x = calculerIndicateurs(fiches([PREV_A, PREV_B, PREV_C, PREV_D, PREV_E, IML_A]), 'besancon-ccas', ANNEE_2026);
