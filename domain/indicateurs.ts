@@ -13,6 +13,7 @@
  * sur l'état du parcours (son empreinte), jamais sur la fiche ; `ficheDepuisEtat` ne fait que
  * remplir l'entrée de l'activité. Elle doit rester déterministe (aucune horloge, aucun hasard).
  */
+import { heureDeParis } from './durees';
 import { CANAUX_CONTACT, STADES_PROCEDURE, type StadeProcedure } from './prevention';
 import type { EtatParcours, EvenementJournal, IssueCloture, TypeParcours } from './vocabulaire';
 
@@ -367,10 +368,13 @@ function protocole(etat: EtatParcours, f: FicheIndicateurs): void {
   f.protocole = x;
 }
 
-/** Mois entiers écoulés de a à b (dates ISO). */
+/**
+ * Mois entiers écoulés de a à b (dates ISO), au calendrier de Paris : une mesure commencée le
+ * 1er juin à minuit (le 31 mai à 22 h UTC) et finie le 1er décembre à minuit dure 6 mois, pas 5.
+ */
 function moisEntre(a: string, b: string): number {
-  const x = new Date(a);
-  const y = new Date(b);
+  const x = heureDeParis(a);
+  const y = heureDeParis(b);
   const m = (y.getUTCFullYear() - x.getUTCFullYear()) * 12 + (y.getUTCMonth() - x.getUTCMonth());
   return Math.max(0, y.getUTCDate() < x.getUTCDate() ? m - 1 : m);
 }

@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ficheDepuisEtat } from '../domain/indicateurs';
+import { minuitDeParis } from '../domain/durees';
 import type { EtatParcours, EvenementJournal } from '../domain/vocabulaire';
 import { calculerIndicateurs, sansReferences } from '../indicateurs/calcul';
 import { RegistreIndicateurs } from '../indicateurs/registre';
@@ -371,6 +372,20 @@ describe('fiche d’un parcours : chaque règle de dérivation', () => {
     expect(f.planApurement).toEqual({ fixeLe: '2026-02-01T10:00:00.000Z', respecte: true, constateLe: '2026-09-01T10:00:00.000Z' });
     const orientee = prev({ cloture: { issue: 'orientation_droit_commun', le: '2026-06-01T10:00:00.000Z' } }, [j(1, '2026-01-05', 'ouverture')]);
     expect(orientee.orientationDroitCommun).toEqual({ le: '2026-06-01T10:00:00.000Z' });
+  });
+  it('durées en mois au calendrier de Paris : une mesure du 1er juin au 1er décembre, de minuit à minuit, dure 6 mois (heure d’été, puis d’hiver)', () => {
+    const minuit = (jour: string) => minuitDeParis(jour).toISOString();
+    const f = ficheDepuisEtat(
+      IML(
+        'IX-9',
+        [j(1, '2026-04-01', 'ouverture'), j(2, '2026-04-10', 'candidature')],
+        { mesure: { debut: minuit('2026-06-01') }, candidature: { structure: 'chrs', hebergeDepuis: '2025-10-10' } },
+        { cloture: { issue: 'fin_avec_orientation', le: minuit('2026-12-01') } },
+      ),
+    );
+    expect(f.iml).toMatchObject({ debutMesureLe: '2026-05-31T22:00:00.000Z', finMesureLe: '2026-11-30T23:00:00.000Z', dureeMois: 6 });
+    // Hébergé depuis le 10 octobre : 6 mois à la candidature (10 avril), 7 à la sortie (1er juin à minuit).
+    expect(f.iml?.hebergement).toEqual({ moisALaCandidature: 6, moisALaSortie: 7 });
   });
 });
 
