@@ -727,6 +727,18 @@ describe('période demandée à l’API', () => {
     });
     expect(periodeDe({ du: '2026-01-01', au: '2026-03-31', periode: '6-mois' }, maintenant)).toEqual({ du: '2026-01-01', au: '2026-03-31', type: '6-mois' });
   });
+  it('les derniers mois en fin de mois : ni jour perdu, ni jour compté deux fois (31 décembre, 31 août, 29 février)', () => {
+    const du = (q: Parameters<typeof periodeDe>[0], le: string) => periodeDe(q, new Date(le)).du;
+    // 6 mois avant le 31 décembre : le 30 juin ; la période commence le 1er juillet.
+    expect(du({ periode: '6-mois' }, '2026-12-31T10:00:00Z')).toBe('2026-07-01');
+    // 6 mois avant le 31 août : le 28 février ; elle commence le 1er mars.
+    expect(du({ periode: '6-mois' }, '2026-08-31T10:00:00Z')).toBe('2026-03-01');
+    // 12 mois avant un 29 février : le 28 février de l'année d'avant.
+    expect(du({}, '2028-02-29T10:00:00Z')).toBe('2027-03-01');
+    expect(du({ periode: '12-mois' }, '2028-03-31T10:00:00Z')).toBe('2027-04-01');
+    // Au milieu d'un mois, rien ne change : le lendemain du même jour.
+    expect(du({ periode: '6-mois' }, '2026-11-22T10:00:00Z')).toBe('2026-05-23');
+  });
   it('le jour de la période est celui de Paris : après minuit à Paris, en hiver comme en été, et au Nouvel An', () => {
     // 0 h 30 à Paris le 5 décembre (encore le 4 en UTC).
     expect(periodeDe({ periode: '6-mois' }, new Date('2026-12-04T23:30:00Z'))).toMatchObject({ du: '2026-06-06', au: '2026-12-05' });

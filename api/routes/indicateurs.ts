@@ -72,10 +72,15 @@ export const requeteIndicateursSchema = z
 export type RequeteIndicateurs = z.output<typeof requeteIndicateursSchema>;
 
 const iso = (d: Date) => d.toISOString().slice(0, 10);
+/**
+ * Le lendemain du même quantième `mois` mois plus tôt (le premier jour des `mois` derniers mois) ;
+ * quand ce quantième n'existe pas, le lendemain du dernier jour de ce mois-là : 6 mois avant le
+ * 31 décembre, c'est le 30 juin, la période commence le 1er juillet (pas le 2).
+ */
 function moinsMois(d: Date, mois: number): Date {
-  const r = new Date(d);
-  r.setUTCMonth(r.getUTCMonth() - mois);
-  r.setUTCDate(r.getUTCDate() + 1);
+  const r = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() - mois, 1));
+  const dernier = new Date(Date.UTC(r.getUTCFullYear(), r.getUTCMonth() + 1, 0)).getUTCDate();
+  r.setUTCDate(Math.min(d.getUTCDate(), dernier) + 1);
   return r;
 }
 
