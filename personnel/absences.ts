@@ -9,7 +9,7 @@
  */
 import { sql } from 'kysely';
 import type { BaseDeDonnees } from '../base';
-import { heureDeParis } from '../domain/durees';
+import { jourDeParis } from '../domain/durees';
 import { RefusPersonnel } from './comptes';
 
 export interface Absence {
@@ -31,9 +31,6 @@ export interface DeclarationAbsence {
   au: string;
   remplacantId: string;
 }
-
-/** Le jour de Paris d'un instant (AAAA-MM-JJ). */
-export const jourDeParis = (d: Date): string => heureDeParis(d).toISOString().slice(0, 10);
 
 const formatJour = new Intl.DateTimeFormat('fr-FR', { timeZone: 'UTC', day: 'numeric', month: 'long', year: 'numeric' });
 /** « 2027-03-14 » → « 14 mars 2027 ». */

@@ -11,7 +11,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCourrielActivities } from '../activities/courriel';
-import { jourDeParis } from '../personnel/absences';
+import { jourDeParis } from '../domain/durees';
 import { AnnuaireEnBase } from '../personnel/annuaire-base';
 import { hashPassword } from '../securite/mots-de-passe';
 import { jetonCsrf } from '../web/session';

@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { AnnuaireEnBase } from '../../personnel/annuaire-base';
-import { jourDeParis } from '../../personnel/absences';
+import { jourDeParis } from '../../domain/durees';
 import { hashPassword } from '../../securite/mots-de-passe';
 import { creerLanceurSimulations } from '../../simulations/lanceur';
 import { pino } from 'pino';
