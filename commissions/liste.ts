@@ -10,7 +10,7 @@ import { analyser, Probleme } from '../api/problemes';
 import { lancementSchema, workflowIdDe } from '../api/schemas-api';
 import { delaisDejaEcoules, motifNonEligible, prioriteDuMenage, type SituationOrientation } from '../domain/prevention';
 import { COMPOSITIONS_MENAGE, type CompositionMenage, type Programme } from '../domain/vocabulaire';
-import { dureeEnFrancais } from '../domain/durees';
+import { dureeEnFrancais, jourDeParis } from '../domain/durees';
 import { COLONNE, COLONNES, colonneDeEntete, lettreColonne, normaliser, type CleColonne } from './colonnes';
 import { FichierIllisible, type Cellule, type Tableau } from './fichier';
 
@@ -93,8 +93,20 @@ const jourIso = (a: number, m: number, j: number): string | undefined => {
   return d.toISOString().slice(0, 10);
 };
 
-/** Une date : cellule date d'Excel, numéro de série Excel, jj/mm/aaaa (ou jj-mm-aaaa, jj.mm.aa) ou AAAA-MM-JJ. */
-export function lireDate(c: Cellule): Conversion<string> {
+/**
+ * Une année écrite sur deux chiffres : de ce siècle, sauf si elle tomberait plus d'un an après
+ * `aujourdhui` (un bail du « 15/03/98 » a commencé en 1998, pas en 2098).
+ */
+const anneeSurDeuxChiffres = (aa: number, aujourdhui: Date): number => {
+  const annee = 2000 + aa;
+  return annee > Number(jourDeParis(aujourdhui).slice(0, 4)) + 1 ? annee - 100 : annee;
+};
+
+/**
+ * Une date : cellule date d'Excel, numéro de série Excel, jj/mm/aaaa (ou jj-mm-aaaa, jj.mm.aa) ou
+ * AAAA-MM-JJ. `aujourdhui` situe le siècle d'une année sur deux chiffres.
+ */
+export function lireDate(c: Cellule, aujourdhui: Date = new Date()): Conversion<string> {
   if (c === null) return vide;
   if (c instanceof Date) return Number.isNaN(c.getTime()) ? { erreur: 'date illisible' } : { valeur: c.toISOString().slice(0, 10) };
   if (typeof c === 'number') {
@@ -105,7 +117,7 @@ export function lireDate(c: Cellule): Conversion<string> {
   const t = String(c).trim();
   let m = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})$/.exec(t);
   if (m) {
-    const annee = m[3]!.length === 2 ? 2000 + Number(m[3]) : Number(m[3]);
+    const annee = m[3]!.length === 2 ? anneeSurDeuxChiffres(Number(m[3]), aujourdhui) : Number(m[3]);
     const j = jourIso(annee, Number(m[2]), Number(m[1]));
     return j ? { valeur: j } : { erreur: `cette date n’existe pas : « ${t} »` };
   }
@@ -355,13 +367,13 @@ export function analyserListe(tableau: Tableau, ctx: ContexteListe): ListeAnalys
     const situation = {
       impayesMois: lire('impayesMois', lireEntier),
       montantDette: lire('montantDette', lireMontant),
-      debutBail: lire('debutBail', lireDate),
+      debutBail: lire('debutBail', (c) => lireDate(c, ctx.maintenant)),
       garantie: lire('garantie', lireGarantie),
       dejaTente: texte('dejaTente') ?? '',
       contactBailleur: lire('contactBailleur', lireOuiNon) ?? false,
       suiviParServiceSocial: lire('suiviParServiceSocial', lireOuiNon),
     };
-    const designeLe = lire('designeLe', lireDate) ?? (enErreur.has('designeLe') ? undefined : ctx.dateSeance);
+    const designeLe = lire('designeLe', (c) => lireDate(c, ctx.maintenant)) ?? (enErreur.has('designeLe') ? undefined : ctx.dateSeance);
     // Les délais courent depuis la désignation : une liste de commission la donne toujours.
     if (!designeLe) erreur('designeLe', 'champ obligatoire');
 

@@ -9,7 +9,7 @@ import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import { REGISTRE } from '../api/registre-produit';
 import { FichierIllisible, lireTableau } from '../commissions/fichier';
-import { analyserListe, erreurDeColonne, type ContexteListe } from '../commissions/liste';
+import { analyserListe, erreurDeColonne, lireDate, type ContexteListe } from '../commissions/liste';
 import { etatQuery } from '../domain/messages';
 import { jourDeParis } from '../domain/durees';
 import { echeanceDepuisLeJour } from '../domain/prevention';
@@ -124,6 +124,18 @@ describe('lecture d’une liste (sans moteur)', () => {
     ],
     maintenant: new Date(),
     ...o,
+  });
+
+  it('une année sur deux chiffres : de ce siècle, sauf si elle tombait plus d’un an dans le futur (un bail du « 15/03/98 » : 1998)', () => {
+    const le = new Date('2026-12-06T10:00:00Z');
+    expect(lireDate('15/03/98', le)).toEqual({ valeur: '1998-03-15' });
+    expect(lireDate('01.03.24', le)).toEqual({ valeur: '2024-03-01' });
+    expect(lireDate('10-01-27', le)).toEqual({ valeur: '2027-01-10' }); // l'an prochain : une date à venir est refusée plus loin, avec sa raison
+    expect(lireDate('10/01/28', le)).toEqual({ valeur: '1928-01-10' });
+    expect(lireDate('29/02/00', le)).toEqual({ valeur: '2000-02-29' });
+    // Le 1er janvier 2027 à 0 h 30 à Paris (encore 2026 en UTC) : « 28 » est l'an prochain.
+    expect(lireDate('10/01/28', new Date('2026-12-31T23:30:00Z'))).toEqual({ valeur: '2028-01-10' });
+    expect(lireDate('31/02/98', le)).toEqual({ erreur: 'cette date n’existe pas : « 31/02/98 »' });
   });
 
   it('en-têtes d’un secrétariat (synonymes, accents, casse), titre au-dessus, « , » et Windows-1252, dates et montants à la française', async () => {
