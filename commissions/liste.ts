@@ -137,6 +137,9 @@ export function lireMontant(c: Cellule): Conversion<number> {
   let t = brut.replace(/€|eur(os?)?/gi, '').replace(/[\s\u00a0\u202f']/g, '');
   // Le dernier séparateur est la décimale : « 1.234,56 » (français) ou « 1,234.56 » (tableur anglais).
   if (t.includes(',') && t.includes('.')) t = t.lastIndexOf(',') > t.lastIndexOf('.') ? t.replace(/\./g, '').replace(',', '.') : t.replace(/,/g, '');
+  // Un seul séparateur, suivi de groupes de trois chiffres : des milliers (« 1.234 », « 1,234 »,
+  // « 12.345.678 »), jamais des centimes (un montant en euros en a deux au plus).
+  else if (/^-?\d{1,3}([.,])\d{3}(\1\d{3})*$/.test(t)) t = t.replace(/[.,]/g, '');
   else if (t.includes(',')) t = t.replace(',', '.');
   if (!/^-?\d+(\.\d+)?$/.test(t)) return { erreur: `montant en euros attendu (ex. 1 234,56), reçu « ${brut.slice(0, 40)} »` };
   return { valeur: Number(t) };

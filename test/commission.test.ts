@@ -9,7 +9,7 @@ import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import { REGISTRE } from '../api/registre-produit';
 import { FichierIllisible, lireTableau } from '../commissions/fichier';
-import { analyserListe, erreurDeColonne, lireDate, type ContexteListe } from '../commissions/liste';
+import { analyserListe, erreurDeColonne, lireDate, lireMontant, type ContexteListe } from '../commissions/liste';
 import { etatQuery } from '../domain/messages';
 import { jourDeParis } from '../domain/durees';
 import { echeanceDepuisLeJour } from '../domain/prevention';
@@ -136,6 +136,23 @@ describe('lecture d’une liste (sans moteur)', () => {
     // Le 1er janvier 2027 à 0 h 30 à Paris (encore 2026 en UTC) : « 28 » est l'an prochain.
     expect(lireDate('10/01/28', new Date('2026-12-31T23:30:00Z'))).toEqual({ valeur: '2028-01-10' });
     expect(lireDate('31/02/98', le)).toEqual({ erreur: 'cette date n’existe pas : « 31/02/98 »' });
+  });
+
+  it('un montant à la française ou à l’anglaise : centimes après le dernier séparateur, milliers par groupes de trois chiffres', () => {
+    const montants: Array<[string, number]> = [
+      ['1 234,56 €', 1234.56],
+      ['1.234,56', 1234.56],
+      ['1,234.56', 1234.56],
+      ['1.234', 1234], // des milliers : un montant en euros n'a pas trois décimales
+      ['1,234', 1234],
+      ['12.345.678', 12345678],
+      ['980', 980],
+      ['12,5', 12.5],
+      ['12.50', 12.5],
+      ['1 420 euros', 1420],
+    ];
+    for (const [cellule, valeur] of montants) expect(lireMontant(cellule), cellule).toEqual({ valeur });
+    expect(lireMontant('1.23.456')).toEqual({ erreur: 'montant en euros attendu (ex. 1 234,56), reçu « 1.23.456 »' });
   });
 
   it('en-têtes d’un secrétariat (synonymes, accents, casse), titre au-dessus, « , » et Windows-1252, dates et montants à la française', async () => {
