@@ -827,6 +827,14 @@ describe('visibilité (fonctions pures)', () => {
     expect(vu.demandes.map((d) => d.id)).toEqual(['d1']);
     expect(JSON.stringify(vu)).not.toMatch(/Lefébure|Dettes de jeu/);
     expect(etat.detailsConfidentiels).toHaveProperty('diagnostic'); // l'original n'est pas modifié
+    // Le partage du diagnostic (réglage du programme) ne vaut que pour le bailleur qu'il nomme : un
+    // autre partenaire présenté comme ce destinataire ne le reçoit pas.
+    const partage = { programme: { partageDiagnostic: { destinataires: ['conseillere_sociale_bailleur' as const], consentementRequis: false } } };
+    expect(filtrerEtat(etat, { type: 'partenaire', role: 'bailleur', destinataire: 'conseillere_sociale_bailleur' }, partage).detailsConfidentiels).toEqual({
+      diagnostic: 'Dettes de jeu',
+    });
+    for (const role of ['departement', 'siao', 'ccapex'] as const)
+      expect(filtrerEtat(etat, { type: 'partenaire', role, destinataire: 'conseillere_sociale_bailleur' }, partage).detailsConfidentiels, role).toEqual({});
   });
 
   it('une page de lien ne reçoit que la demande visée', () => {
@@ -839,6 +847,27 @@ describe('visibilité (fonctions pures)', () => {
       statut: 'en_attente',
     });
     expect(apercuDemande(etat, 'inconnue')).toBeUndefined();
+    // Répondue : la date seulement, ni qui a répondu ni son commentaire ; un aperçu abîmé ne passe que ses lignes de texte.
+    const repondue = {
+      ...etat,
+      demandes: [
+        {
+          ...etat.demandes[0]!,
+          statut: 'approuvee',
+          apercu: ['ASLL 6 mois', 42, { nom: 'Mme Lefébure' }],
+          decision: { decision: 'approuve', par: 'partenaire:departement', le: '2026-01-05T09:00:00.000Z', commentaire: 'Vu avec Mme Lefébure' },
+        },
+      ],
+    } as unknown as EtatParcours;
+    expect(apercuDemande(repondue, 'd1')).toEqual({
+      id: 'd1',
+      role: 'departement',
+      objet: 'Validation ASLL',
+      apercu: ['ASLL 6 mois'],
+      echeance: '2026-01-08T00:00:00.000Z',
+      statut: 'approuvee',
+      reponduLe: '2026-01-05T09:00:00.000Z',
+    });
   });
 });
 
