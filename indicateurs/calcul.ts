@@ -14,6 +14,7 @@ import { ISSUES_ECHEC, ISSUES_MAINTIEN, type FicheIndicateurs } from '../domain/
 import { LIBELLES_STADES_PROCEDURE, STADES_PROCEDURE, type StadeProcedure } from '../domain/prevention';
 import { LIBELLES_ISSUES, type IssueCloture, type TypeParcours } from '../domain/vocabulaire';
 import { bornesDeParis } from './periode';
+import { joursDeCalendrier } from '../domain/durees';
 
 export interface Compte {
   nombre: number;
@@ -407,7 +408,9 @@ export function calculerIndicateurs(
       if (i.profil?.structure === 'hotel' && i.debutMesureLe) {
         const depuis = Math.max(Date.parse(i.debutMesureLe), debut);
         const jusqua = Math.min(f.cloture ? Date.parse(f.cloture.le) : fin, fin);
-        nuitees.ajouter(f, Math.max(0, Math.floor((jusqua - depuis) / JOUR_MS)));
+        // Une nuit par jour du calendrier de Paris passé en sous-location : du 5 mars à 15 h au 20 mars
+        // à 10 h, 15 nuits (pas 14 tranches de 24 heures), et pas une de plus le mois du passage à l'heure d'hiver.
+        nuitees.ajouter(f, jusqua > depuis ? joursDeCalendrier(new Date(depuis), new Date(jusqua)) : 0);
       }
       const finMesure = i.glissement?.le ?? i.finMesureLe;
       // Une mesure tient sa place de l'accord de la place jusqu'à la clôture de son parcours, qui la

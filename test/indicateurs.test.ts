@@ -11,7 +11,7 @@ import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ficheDepuisEtat } from '../domain/indicateurs';
+import { ficheDepuisEtat, type FicheIndicateurs } from '../domain/indicateurs';
 import { minuitDeParis } from '../domain/durees';
 import type { EtatParcours, EvenementJournal } from '../domain/vocabulaire';
 import { calculerIndicateurs, sansReferences } from '../indicateurs/calcul';
@@ -1143,6 +1143,22 @@ describe('chiffres rendus aux financeurs', () => {
       nombre: 10,
       references: ['HO-2'],
     });
+    // Une nuit par jour du calendrier, quelle que soit l'heure : entrée le 5 mars à 15 h, sortie le 20 à 10 h,
+    // 15 nuits ; octobre (passage à l'heure d'hiver, un jour de 25 heures) compte ses nuits comme un autre mois.
+    const heures = (x: FicheIndicateurs, debut: string, fin?: string) => ({
+      ...x,
+      iml: { ...x.iml!, debutMesureLe: debut },
+      ...(fin ? { cloture: { ...x.cloture!, le: fin } } : {}),
+    });
+    const [h2] = fiches([hotel[1]!]);
+    const mars = heures(h2!, '2026-03-05T14:00:00.000Z', '2026-03-20T09:00:00.000Z');
+    expect(calculerIndicateurs([mars], 'concarneau-iml', ANNEE_2026).iml.nuiteesHotelEvitees.nombre).toBe(15);
+    const [h1] = fiches([hotel[0]!]);
+    const octobre = heures(h1!, minuitDeParis('2026-10-01').toISOString());
+    const enMars = heures(h1!, minuitDeParis('2026-03-01').toISOString());
+    const nuits = (x: FicheIndicateurs, du: string, au: string) => calculerIndicateurs([x], 'concarneau-iml', { du, au }).iml.nuiteesHotelEvitees.nombre;
+    expect(nuits(octobre, '2026-10-01', '2026-10-31')).toBe(nuits(enMars, '2026-03-01', '2026-03-31'));
+    expect(nuits(octobre, '2026-10-01', '2026-10-31')).toBe(30);
     // Dans le rapport annuel, avec ses dossiers, et parmi les chiffres clés.
     const r = construireRapport(annee, CATALOGUE.trouver('concarneau-iml')!, { type: 'annuel-iml' });
     expect(r.chiffresCles).toContainEqual(expect.objectContaining({ cle: 'nuitees_hotel_evitees', libelle: 'Nuitées d’hôtel évitées', valeur: 70 }));
