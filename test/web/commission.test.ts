@@ -81,6 +81,7 @@ describe('liste de la commission impayés (interface)', () => {
     const apercu = await page.locator('main').innerText();
     expect(apercu).toContain('4 lignes lues');
     expect(apercu).toContain('3 ménages à lancer');
+    expect(apercu).toContain('Les 3 lignes valides sont lancées ensemble ; la ligne à corriger reste hors de l’import.');
     expect(apercu).toContain('Rien n’a encore été lancé.');
     expect(apercu).toMatch(/Ligne 4 \(CB-[A-Z0-9]+-3\) :\s*Colonne « Composition » : « famile » n’est pas une composition connue/);
     expect(apercu).toContain('Mme Roussel 1');

@@ -117,7 +117,7 @@ ${
 ${o.nomFichier ? html`<input type="hidden" name="nomFichier" value="${o.nomFichier}">` : ''}
 ${a.dateSeance ? html`<input type="hidden" name="dateSeance" value="${a.dateSeance}">` : ''}
 <div class="boutons"><button type="submit">Lancer ${nombreDe(aLancer, 'ménage', 'ménages')}</button></div>
-<p class="aide">Les ${nombreDe(aLancer, 'ligne valide', 'lignes valides')} sont lancées ensemble${fausses.length ? ` ; ${fausses.length > 1 ? 'les lignes à corriger restent' : 'la ligne à corriger reste'} hors de l’import` : ''}.</p>
+<p class="aide">${aLancer > 1 ? `Les ${nombreDe(aLancer, 'ligne valide', 'lignes valides')} sont lancées ensemble` : 'La ligne valide est lancée'}${fausses.length ? ` ; ${fausses.length > 1 ? 'les lignes à corriger restent' : 'la ligne à corriger reste'} hors de l’import` : ''}.</p>
 </form>`
     : html`<p class="encadre">Aucun ménage à lancer dans cette liste.</p>`
 }`;
