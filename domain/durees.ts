@@ -249,6 +249,19 @@ export function enJours(iso: string): boolean {
  */
 export const auSoirApres = (depuis: Date, delai: string): Date => finDuJour(ajouterDuree(depuis, delai));
 
+/**
+ * Mois entiers écoulés de a à b, au calendrier des délais (`ajouterDuree`) : le plus grand n tel que
+ * a + n mois ≤ b (6 mois après le 31 octobre, c'est le 30 avril).
+ */
+export function moisEntre(a: Date, b: Date): number {
+  const pa = heureDeParis(a);
+  const pb = heureDeParis(b);
+  let n = Math.max(0, (pb.getUTCFullYear() - pa.getUTCFullYear()) * 12 + (pb.getUTCMonth() - pa.getUTCMonth()));
+  while (n > 0 && ajouterDuree(a, `P${n}M`).getTime() > b.getTime()) n -= 1;
+  while (ajouterDuree(a, `P${n + 1}M`).getTime() <= b.getTime()) n += 1;
+  return n;
+}
+
 /** Un instant qui est la fin d'un jour à Paris (une échéance « jusqu'au soir »). */
 export const estFinDuJour = (instant: Date): boolean => finDuJour(instant).getTime() === instant.getTime();
 

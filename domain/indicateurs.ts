@@ -13,7 +13,7 @@
  * sur l'état du parcours (son empreinte), jamais sur la fiche ; `ficheDepuisEtat` ne fait que
  * remplir l'entrée de l'activité. Elle doit rester déterministe (aucune horloge, aucun hasard).
  */
-import { heureDeParis } from './durees';
+import { moisEntre as moisEntreDates } from './durees';
 import { CANAUX_CONTACT, STADES_PROCEDURE, type StadeProcedure } from './prevention';
 import type { EtatParcours, EvenementJournal, IssueCloture, TypeParcours } from './vocabulaire';
 
@@ -369,12 +369,8 @@ function protocole(etat: EtatParcours, f: FicheIndicateurs): void {
 }
 
 /**
- * Mois entiers écoulés de a à b (dates ISO), au calendrier de Paris : une mesure commencée le
- * 1er juin à minuit (le 31 mai à 22 h UTC) et finie le 1er décembre à minuit dure 6 mois, pas 5.
+ * Mois entiers écoulés de a à b (dates ISO), au calendrier des délais de Paris (`moisEntre`,
+ * domain/durees.ts, le même que le parcours IML) : une mesure du 1er juin au 1er décembre, de minuit à
+ * minuit, dure 6 mois.
  */
-function moisEntre(a: string, b: string): number {
-  const x = heureDeParis(a);
-  const y = heureDeParis(b);
-  const m = (y.getUTCFullYear() - x.getUTCFullYear()) * 12 + (y.getUTCMonth() - x.getUTCMonth());
-  return Math.max(0, y.getUTCDate() < x.getUTCDate() ? m - 1 : m);
-}
+const moisEntre = (a: string, b: string): number => moisEntreDates(new Date(a), new Date(b));

@@ -30,7 +30,8 @@ import {
 } from '../domain/durees';
 import { treveHivernale } from '../workflows/protocole-post-resiliation';
 import { datesDesRappels } from '../workflows/blocs/validation';
-import { moisEntre, motifLoyer } from '../workflows/iml-bail-glissant';
+import { motifLoyer } from '../workflows/iml-bail-glissant';
+import { moisEntre } from '../domain/durees';
 
 const utc = (iso: string) => new Date(iso);
 const jour = (d: Date) => d.toISOString().slice(0, 10);

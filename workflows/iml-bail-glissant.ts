@@ -43,7 +43,7 @@ import * as courriels from '../courriers/iml';
 import { PAIEMENTS, SITUATIONS, type FicheBilan } from '../courriers/iml';
 import { activites } from './blocs/activites';
 import { deMois, moisEnFrancais } from '../courriers/protocole';
-import { ajouterDuree, dateEnFrancais, dureeEnFrancais, heureDeParis, jourDeParis, lireDuree, minuitDeParis } from '../domain/durees';
+import { ajouterDuree, dateEnFrancais, dureeEnFrancais, jourDeParis, lireDuree, minuitDeParis, moisEntre } from '../domain/durees';
 import { auMenage, notifier, notifierEnsemble, type A, type Notification } from './blocs/notification';
 import { Parcours, type Fin } from './blocs/parcours';
 import { demanderValidation } from './blocs/validation';
@@ -969,19 +969,6 @@ function moisPrecedent(mois: string): string {
 
 function estDate(s: string): boolean {
   return /^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(Date.parse(`${s}T00:00:00Z`));
-}
-
-/**
- * Mois entiers écoulés de a à b, au calendrier des délais (`ajouterDuree`) : le plus grand n tel que
- * a + n mois ≤ b (6 mois après le 31 octobre, c'est le 30 avril).
- */
-export function moisEntre(a: Date, b: Date): number {
-  const pa = heureDeParis(a);
-  const pb = heureDeParis(b);
-  let n = Math.max(0, (pb.getUTCFullYear() - pa.getUTCFullYear()) * 12 + (pb.getUTCMonth() - pa.getUTCMonth()));
-  while (n > 0 && ajouterDuree(a, `P${n}M`).getTime() > b.getTime()) n -= 1;
-  while (ajouterDuree(a, `P${n + 1}M`).getTime() <= b.getTime()) n += 1;
-  return n;
 }
 
 function jalonsBilans(e: EntreeIml): string[] {

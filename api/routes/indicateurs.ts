@@ -25,7 +25,7 @@ import type { DependancesApi } from '../dependances';
 import { analyser, interdit, introuvable, invalide } from '../problemes';
 import { estBailleur } from '../../personnel/organisations';
 import { annuaireDe } from './parcours';
-import { jourDeParis } from '../../domain/durees';
+import { ajouterDuree, jourDeParis, minuitDeParis, retirerDuree } from '../../domain/durees';
 
 const jour = z
   .string()
@@ -77,11 +77,8 @@ const iso = (d: Date) => d.toISOString().slice(0, 10);
  * quand ce quantième n'existe pas, le lendemain du dernier jour de ce mois-là : 6 mois avant le
  * 31 décembre, c'est le 30 juin, la période commence le 1er juillet (pas le 2).
  */
-function moinsMois(d: Date, mois: number): Date {
-  const r = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() - mois, 1));
-  const dernier = new Date(Date.UTC(r.getUTCFullYear(), r.getUTCMonth() + 1, 0)).getUTCDate();
-  r.setUTCDate(Math.min(d.getUTCDate(), dernier) + 1);
-  return r;
+function moinsMois(jour: string, mois: number): string {
+  return jourDeParis(ajouterDuree(retirerDuree(minuitDeParis(jour), `P${mois}M`), 'P1D'));
 }
 
 /**
@@ -145,7 +142,7 @@ export function periodeDe(q: RequeteIndicateurs, maintenant: Date, debut?: Debut
       depuisLeDebut: { mois, debut: debut.le, source: debut.source, terme, enCours, aVenir },
     };
   }
-  return { du: iso(moinsMois(new Date(`${aujourdhui}T00:00:00.000Z`), mois)), au: aujourdhui, type: q.periode, ...(q.periode ? { sansDebut: { mois } } : {}) };
+  return { du: moinsMois(aujourdhui, mois), au: aujourdhui, type: q.periode, ...(q.periode ? { sansDebut: { mois } } : {}) };
 }
 
 /** Le registre des fiches, dans le système d'enregistrement. */
