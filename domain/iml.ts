@@ -4,6 +4,7 @@
  * Voir ../shared/journeys.md, « Journey 2 », et le rapport de terrain de Concarneau (seed 003).
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import { joursDeCalendrier } from './durees';
 import type { Enveloppe } from './messages';
 import type { CompositionMenage, EtatParcours, Menage, Programme } from './vocabulaire';
 
@@ -16,6 +17,17 @@ export function bilanAvecDecision(etat: Pick<EtatParcours, 'echeances'>): boolea
   const bilans = etat.echeances.filter((e) => e.id.startsWith('bilan:'));
   const ouvert = bilans.find((e) => e.statut === 'en_cours' || e.statut === 'depassee');
   return ouvert !== undefined && ouvert.id === bilans[0]!.id;
+}
+
+/**
+ * L'attente d'une place agréée, de la validation de la candidature au jour où la place est accordée :
+ * en jours du calendrier de Paris (validée le 3 à 17 h, accordée le 4 à 9 h : 1 jour ; accordée le
+ * jour même : aucune attente), et la phrase du journal. Avant patched('attente-de-place-au-jour'),
+ * le parcours comptait des tranches de 24 heures arrondies (`enTranches`, gardé pour le rejeu).
+ */
+export function attenteDePlace(demandeeLe: Date, accordeeLe: Date | string, { enTranches = false } = {}): { jours: number; texte: string } {
+  const jours = enTranches ? Math.round((new Date(accordeeLe).getTime() - demandeeLe.getTime()) / 86_400_000) : joursDeCalendrier(demandeeLe, accordeeLe);
+  return { jours, texte: jours > 0 ? `Place accordée après ${jours} jour${jours > 1 ? 's' : ''} d’attente` : 'Place accordée' };
 }
 
 // ---- Candidature -------------------------------------------------------------------------------

@@ -13,7 +13,7 @@
 import { ISSUES_ECHEC, ISSUES_MAINTIEN, type FicheIndicateurs } from '../domain/indicateurs';
 import { LIBELLES_STADES_PROCEDURE, STADES_PROCEDURE, type StadeProcedure } from '../domain/prevention';
 import { LIBELLES_ISSUES, type IssueCloture, type TypeParcours } from '../domain/vocabulaire';
-import { bornesDeParis } from './periode';
+import { bornesDeParis, enAnnees } from './periode';
 import { joursDeCalendrier } from '../domain/durees';
 
 export interface Compte {
@@ -177,8 +177,6 @@ export interface Indicateurs {
   /** L'entonnoir, du repérage à l'issue : étapes successives du parcours. */
   entonnoir: Array<{ etape: string; libelle: string; nombre: number }>;
 }
-
-const JOUR_MS = 86_400_000;
 
 /** Les tranches de l'histogramme du délai de premier contact (jours). */
 export const TRANCHES_DELAI: Array<[string, number, number | null]> = [
@@ -469,7 +467,8 @@ export function calculerIndicateurs(
   // Les moyens : quotas du programme, au prorata des jours de la période.
   const q = moyens.quotas ?? {};
   const quota = (cle: string) => (typeof q[cle] === 'number' && Number.isFinite(q[cle]) && q[cle]! > 0 ? q[cle]! : null);
-  const prorata = Math.round((fin + 1 - debut) / JOUR_MS) / 365;
+  // En années de la période : une année bissextile entière compte pour un an (366 jours sur 366).
+  const prorata = enAnnees(periode);
   const etp = quota('etpAccompagnement');
   const coutAnnuel = quota('coutAnnuelEuros');
   const prix = quota('coutParSituationEuros');

@@ -20,3 +20,23 @@ export function bornesDeParis(periode: { du: string; au: string }, fin: 'jour' |
   if (Number.isNaN(debut) || Number.isNaN(Date.parse(`${periode.au}T00:00:00.000Z`))) return { debut: Number.NaN, fin: Number.NaN };
   return { debut, fin: minuitDeParis(suivant(periode.au, fin)).getTime() - 1 };
 }
+
+/**
+ * Une période (jours AAAA-MM-JJ, bornes comprises) en années, pour mettre au prorata un coût ou des
+ * situations « par an » : les jours de la période dans chaque année, divisés par les jours de cette
+ * année. Du 1er janvier au 31 décembre 2028 (366 jours) : 1 an, comme en 2027 ; du 1er juillet 2027
+ * au 30 juin 2028 : 184/365 + 182/366.
+ */
+export function enAnnees(periode: { du: string; au: string }): number {
+  const JOUR = 86_400_000;
+  const fin = Date.parse(`${periode.au}T00:00:00.000Z`) + JOUR;
+  let annees = 0;
+  for (let debut = Date.parse(`${periode.du}T00:00:00.000Z`); debut < fin;) {
+    const annee = new Date(debut).getUTCFullYear();
+    const suivante = Date.UTC(annee + 1, 0, 1);
+    const jusqua = Math.min(fin, suivante);
+    annees += (jusqua - debut) / (suivante - Date.UTC(annee, 0, 1));
+    debut = jusqua;
+  }
+  return annees;
+}

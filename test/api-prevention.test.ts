@@ -451,6 +451,10 @@ describe('loiret-ahu par l’API', () => {
     expect(avantDiag.json.etape).toBe('diagnostic');
     expect(avantDiag.json.journal.some((j: { type: string }) => j.type === 'diagnostic')).toBe(false);
     expect(avantDiag.json.detailsConfidentiels?.diagnostic).toBeUndefined();
+    // Un premier entretien, pas encore terminé : sans carnet de route, il est accepté et le diagnostic continue.
+    const premier = await message(workflowId, 'diagnostic', { origineDette: 'Perte d’emploi en mai', termine: false });
+    expect(premier.status, premier.texte).toBe(200);
+    expect(premier.json.etape).toBe('diagnostic');
     const diag = await message(workflowId, 'diagnostic', {
       origineDette: 'Perte d’emploi en mai',
       droits: 'APL à réviser',
@@ -465,6 +469,7 @@ describe('loiret-ahu par l’API', () => {
     expect(diag.status, diag.texte).toBe(200);
     const apresDiag = await etape(workflowId, 'plan_aide');
     expect(apresDiag.detailsConfidentiels.diagnostic).toEqual([
+      expect.objectContaining({ origineDette: 'Perte d’emploi en mai', dispositifsExpliques: false }),
       expect.objectContaining({ origineDette: 'Perte d’emploi en mai', dispositifsExpliques: true, proceduresExpliquees: false }),
     ]);
     // Un plan d'apurement prévu sans sa mensualité ni sa durée : refusé, le bailleur lirait « aucun plan d'apurement ».
@@ -478,8 +483,9 @@ describe('loiret-ahu par l’API', () => {
     const mutation = await message(workflowId, 'plan-aide', { actions: ['demande_mutation'], orientations: [], demandeMutation: false });
     estProbleme(mutation, 400);
     expect(mutation.json.errors).toEqual([{ champ: 'demandeMutation', message: expect.stringContaining('mettez les deux d’accord') }]);
+    // La mutation cochée sans que la demande soit dite ni « Oui » ni « Non » : acceptée.
     const plan = await message(workflowId, 'plan-aide', {
-      actions: ['plan_apurement', 'fsl'],
+      actions: ['plan_apurement', 'fsl', 'demande_mutation'],
       orientations: [],
       planApurement: { mensualite: 50, dureeMois: 16 },
     });

@@ -15,6 +15,7 @@ import { WorkflowNotFoundError, type WorkflowHandle } from '@temporalio/client';
 import { SA } from '../domain/attributs-recherche';
 import { etatQuery, cloreAnticipeUpdate, envoyerDocumentAuMenageUpdate, repondreValidationUpdate } from '../domain/messages';
 import {
+  attenteDePlace,
   bilanMesureUpdate,
   candidatureUpdate,
   conditionsGlissementUpdate,
@@ -37,7 +38,17 @@ import {
 import type { EtatParcours, Menage, Programme } from '../domain/vocabulaire';
 import { Consentements } from '../sms';
 import { impayesConsecutifs, motifCandidature } from '../workflows/iml-bail-glissant';
-import { ajouterDuree, dateEnFrancais, dureeEnFrancais, estFinDuJour, heureDeParis, neufHeuresLe, unJourOuvre } from '../domain/durees';
+import {
+  ajouterDuree,
+  dateEnFrancais,
+  dureeEnFrancais,
+  estFinDuJour,
+  heureDeParis,
+  jourDeParis,
+  minuitDeParis,
+  neufHeuresLe,
+  unJourOuvre,
+} from '../domain/durees';
 import { enregistrerALaFin } from './outils/historiques';
 import { moisEnFrancais } from '../documents/commun';
 import type { CourrielRecu } from '../dev/mail-catcher';
@@ -86,6 +97,7 @@ const NOMS = [
   'siao-adresse-refusee',
   'courriel-tardif',
   'saisies-en-retard',
+  'attente-place',
 ] as const;
 const idDe = (nom: (typeof NOMS)[number]) => `concarneau-iml-${nom}`;
 function programme(nom: (typeof NOMS)[number], modifier?: (p: Programme) => void): Programme {
@@ -334,6 +346,28 @@ function sansSecret(courriels: CourrielRecu[]) {
 const courrielsPartenaires = (ref: string) =>
   banc.courriels.messages().filter((m) => dossier(ref)(m) && [SIAO, DDETS, BAILLEUR_PROGRAMME, BAILLEUR_LOGEMENT].some((a) => m.a.includes(a)));
 
+/**
+ * Une place pour deux candidatures (quota 1) : la seconde est validée demain à 21 h (heure de Paris,
+ * horloge de son parcours) et attend en file ; la file arrive au surlendemain à 5 h (son horloge) et
+ * la première mesure se termine alors : 8 heures d'attente, mais un jour du calendrier.
+ */
+async function placeApresUneNuit(p: Programme) {
+  const premiere = await lancer(p);
+  await repondreSiao(premiere.handle, 'approuve');
+  await etapeSA(premiere.handle, 'recherche_logement');
+  const demain = jourDeParis(new Date(Date.now() + 86_400_000));
+  const seconde = await lancer(p);
+  await demandeSiao(seconde.handle);
+  await avancerJusqua(banc, seconde.handle, new Date(minuitDeParis(demain).getTime() + 21 * 3_600_000));
+  await repondreSiao(seconde.handle, 'approuve');
+  await etapeSA(seconde.handle, 'file_attente');
+  const surlendemain = jourDeParis(new Date(minuitDeParis(demain).getTime() + 30 * 3_600_000));
+  await avancerJusqua(banc, fileDe(p), new Date(minuitDeParis(surlendemain).getTime() + 5 * 3_600_000));
+  await premiere.handle.executeUpdate(finMesureUpdate, { args: [msg({ issue: 'menage_met_fin' as const, motif: 'Le ménage a trouvé un logement seul' })] });
+  await fini(premiere.handle);
+  return { seconde, demain };
+}
+
 describe('règles', () => {
   it('candidature : structure de l’opérateur, prêt à sortir, budget travaillé ; impayés consécutifs', () => {
     expect(motifCandidature(CANDIDATURE)).toBeUndefined();
@@ -347,6 +381,27 @@ describe('règles', () => {
     expect(impayesConsecutifs(l({ '2027-01': 'impaye', '2027-02': 'partiel', '2027-03': 'impaye' }))).toBe(1);
     expect(impayesConsecutifs(l({ '2026-12': 'impaye', '2027-01': 'impaye' }))).toBe(2);
     expect(impayesConsecutifs(l({ '2026-11': 'impaye', '2027-01': 'impaye' }))).toBe(1); // décembre non constaté
+  });
+
+  it('attente d’une place : en jours du calendrier de Paris, « 1 jour » au singulier ; le compte en tranches de 24 heures gardé pour le rejeu', () => {
+    const d = (iso: string) => new Date(iso);
+    // Validée le 3 mars à 17 h, accordée le 4 à 9 h (heure de Paris) : 1 jour.
+    expect(attenteDePlace(d('2027-03-03T16:00:00Z'), '2027-03-04T08:00:00Z')).toEqual({ jours: 1, texte: 'Place accordée après 1 jour d’attente' });
+    // Le même jour, de 8 h à 20 h : aucune attente (en tranches, 12 heures arrondies faisaient 1).
+    expect(attenteDePlace(d('2027-03-03T07:00:00Z'), '2027-03-03T19:00:00Z')).toEqual({ jours: 0, texte: 'Place accordée' });
+    expect(attenteDePlace(d('2027-03-03T07:00:00Z'), '2027-03-03T19:00:00Z', { enTranches: true })).toEqual({
+      jours: 1,
+      texte: 'Place accordée après 1 jour d’attente',
+    });
+    // 23 h 30, puis 0 h 30 le lendemain (l'hiver, UTC+1) : 1 jour ; en tranches, aucun.
+    expect(attenteDePlace(d('2027-01-10T22:30:00Z'), '2027-01-10T23:30:00Z').jours).toBe(1);
+    expect(attenteDePlace(d('2027-01-10T22:30:00Z'), '2027-01-10T23:30:00Z', { enTranches: true }).jours).toBe(0);
+    // L'été (UTC+2) : validée le 10 juillet à 1 h 30 à Paris (le 9 à 23 h 30 UTC), accordée le 10 à 22 h : le jour même.
+    expect(attenteDePlace(d('2027-07-09T23:30:00Z'), '2027-07-10T20:00:00Z').jours).toBe(0);
+    // Le dernier dimanche d'octobre (jour de 25 heures) : du 30 octobre à 23 h au 1er novembre à 0 h 30, 2 jours.
+    expect(attenteDePlace(d('2027-10-30T21:00:00Z'), '2027-10-31T23:30:00Z')).toEqual({ jours: 2, texte: 'Place accordée après 2 jours d’attente' });
+    // 40 jours d'un mois à l'autre, à travers le Nouvel An.
+    expect(attenteDePlace(d('2026-12-10T09:00:00Z'), '2027-01-19T15:00:00Z').jours).toBe(40);
   });
 });
 
@@ -1084,6 +1139,17 @@ describe('concarneau-iml', () => {
     }
     await placesRendues(p);
   });
+
+  it('file d’attente : la place accordée le lendemain matin d’une validation à 21 h se dit « après 1 jour d’attente », au journal et dans la fiche', async () => {
+    const p = programme('attente-place', (x) => (x.quotas.mesuresActives = 1));
+    const { seconde, demain } = await placeApresUneNuit(p);
+    const e = await jusqua(seconde.handle, (x) => x.journal.some((j) => j.type === 'place_accordee'), 'place accordée');
+    expect(e.journal.find((j) => j.type === 'place_accordee')!.resume).toBe('Place accordée après 1 jour d’attente');
+    expect(e.details.place).toMatchObject({ attenteJours: 1 });
+    expect(jourDeParis((e.details.place as { demandeeLe: string }).demandeeLe)).toBe(demain);
+    await clore(seconde.handle);
+    await placesRendues(p);
+  });
 });
 
 // `ENREGISTRER_HISTORIQUES=debut-de-mesure-ensemble` : le début de la mesure annoncé au bailleur et au
@@ -1115,6 +1181,20 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'evaluation-dans-le-messa
     await jusquAuTermeFixe(handle);
     await handle.executeUpdate(conditionsGlissementUpdate, { args: [conditions()] });
     await enregistrerALaFin(handle, 'iml-evaluation-dans-le-message-v1.json', ['evaluation-dans-le-message', 'glissement-dans-le-message']);
+    await placesRendues(p);
+  });
+});
+
+// `ENREGISTRER_HISTORIQUES=attente-de-place-au-jour` : l'attente d'une place comptée en jours du
+// calendrier de Paris (patched('attente-de-place-au-jour')) : validée à 21 h, place accordée le
+// lendemain à 5 h, puis clôture anticipée.
+describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'attente-de-place-au-jour')('enregistrement de l’attente d’une place', () => {
+  it('enregistre une mesure concarneau-iml en file une nuit, place accordée, clôture anticipée', async () => {
+    const p = programme('attente-place', (x) => (x.quotas.mesuresActives = 1));
+    const { seconde } = await placeApresUneNuit(p);
+    await jusqua(seconde.handle, (x) => x.journal.some((j) => j.type === 'place_accordee'), 'place accordée');
+    await seconde.handle.executeUpdate(cloreAnticipeUpdate, { args: [msg({ motif: 'Fin de l’essai' }, 'coord.essai')] });
+    await enregistrerALaFin(seconde.handle, 'iml-attente-de-place-au-jour-v1.json', ['attente-de-place-au-jour']);
     await placesRendues(p);
   });
 });

@@ -16,6 +16,7 @@ import { minuitDeParis } from '../domain/durees';
 import type { EtatParcours, EvenementJournal } from '../domain/vocabulaire';
 import { calculerIndicateurs, sansReferences } from '../indicateurs/calcul';
 import { RegistreIndicateurs } from '../indicateurs/registre';
+import { enAnnees } from '../indicateurs/periode';
 import {
   COLONNES_CSV,
   construireRapport,
@@ -1012,6 +1013,17 @@ describe('chiffres rendus aux financeurs', () => {
     expect(calculerIndicateurs(fiches(APRIL), 'reims-april', DOUZE_MOIS).contacts.repereVisitesAvantContact).toBeNull();
   });
 
+  it('une période en années : les jours de chaque année sur les jours de cette année (bissextile comprise)', () => {
+    expect(enAnnees({ du: '2027-01-01', au: '2027-12-31' })).toBe(1);
+    expect(enAnnees({ du: '2028-01-01', au: '2028-12-31' })).toBe(1);
+    expect(enAnnees({ du: '2028-01-01', au: '2029-12-31' })).toBe(2);
+    expect(enAnnees({ du: '2028-02-29', au: '2028-02-29' })).toBeCloseTo(1 / 366, 12);
+    expect(enAnnees({ du: '2026-12-31', au: '2027-01-01' })).toBeCloseTo(2 / 365, 12);
+    expect(enAnnees({ du: '2027-12-31', au: '2028-01-01' })).toBeCloseTo(1 / 365 + 1 / 366, 12);
+    expect(enAnnees({ du: '2026-01-05', au: '2026-07-04' })).toBeCloseTo(181 / 365, 12);
+    expect(enAnnees({ du: '2027-03-28', au: '2027-03-28' })).toBeCloseTo(1 / 365, 12); // jour de 23 heures : un jour
+  });
+
   it('coût par situation : prix de la convention (400 €, seed 002) ou coût annuel au prorata ; situations par ETP (0,5 ETP, seed 000)', () => {
     // Prix par situation : 400 € × situations prises en charge (orientées) ; 20 situations prévues par an.
     const loiret = calculerIndicateurs(fiches(APRIL), 'reims-april', DOUZE_MOIS, undefined, { quotas: { coutParSituationEuros: 400, situationsParAn: 20 } });
@@ -1035,6 +1047,14 @@ describe('chiffres rendus aux financeurs', () => {
     expect(april.moyens).toMatchObject({ etp: 2, situationsParEtp: 3, cout: { annuel: 143_741, periode: 143_741, parSituation: 23_957, base: 'cout_annuel' } });
     const six = calculerIndicateurs(fiches(APRIL), 'reims-april', SIX_MOIS, undefined, { quotas: { coutAnnuelEuros: 143_741 } });
     expect(six.moyens.cout).toMatchObject({ periode: Math.round((143_741 * 181) / 365), parSituation: Math.round(Math.round((143_741 * 181) / 365) / 6) });
+    // Une année bissextile entière (2028, 366 jours) coûte le coût annuel, pas un jour de plus ; une
+    // période à cheval sur deux années compte les jours de chacune dans la sienne.
+    const cout = (periode: { du: string; au: string }) =>
+      calculerIndicateurs(fiches(APRIL), 'reims-april', periode, undefined, { quotas: { coutAnnuelEuros: 143_741, situationsParAn: 200 } }).moyens.cout;
+    expect(cout({ du: '2028-01-01', au: '2028-12-31' })).toMatchObject({ periode: 143_741, situationsPrevues: 200 });
+    expect(cout({ du: '2027-01-01', au: '2027-12-31' })).toMatchObject({ periode: 143_741, situationsPrevues: 200 });
+    expect(cout({ du: '2028-02-01', au: '2028-02-29' })).toMatchObject({ periode: Math.round((143_741 * 29) / 366) });
+    expect(cout({ du: '2027-07-01', au: '2028-06-30' })).toMatchObject({ periode: Math.round(143_741 * (184 / 365 + 182 / 366)) });
     // Une situation close avant la période n'est plus suivie : du 1er juillet au 31 décembre, AP-3, AP-4 et AP-6 sont closes.
     const second = calculerIndicateurs(fiches(APRIL), 'reims-april', { du: '2026-07-01', au: '2026-12-31' }, undefined, { quotas: { etpAccompagnement: 0.5 } });
     expect(second.moyens.situationsSuivies.references).toEqual(['AP-1', 'AP-2', 'AP-5']);

@@ -20,6 +20,9 @@ import {
   decisionComiteUpdate,
   delaisDejaEcoules,
   diagnosticUpdate,
+  incoherenceDecisionComite,
+  incoherenceSuiteSansReponse,
+  prioriteDuMenage,
   passageDroitCommunUpdate,
   planAideUpdate,
   raisonIssueImpossible,
@@ -178,6 +181,34 @@ describe('toulouse-declic — le suivi continue jusqu’à ce que la situation s
   });
 });
 
+describe('la priorité aux ménages isolés (besancon-ccas, fiche 000 : « ménages sans enfants, personnes seules »)', () => {
+  it('une personne seule, un couple sans enfants, ou un ménage dit isolé : prioritaires ; une famille, non ; un programme sans cette priorité, jamais', () => {
+    const besancon = CATALOGUE.trouver('besancon-ccas')!;
+    const loiret = CATALOGUE.trouver('loiret-ahu')!;
+    expect(prioriteDuMenage(besancon, { composition: 'personne_seule' }, { isole: false })).toBe('menage_isole');
+    expect(prioriteDuMenage(besancon, { composition: 'couple' }, { isole: false })).toBe('menage_isole');
+    expect(prioriteDuMenage(besancon, { composition: 'couple_avec_enfants' }, { isole: true })).toBe('menage_isole');
+    expect(prioriteDuMenage(besancon, { composition: 'famille_monoparentale' }, { isole: false })).toBeUndefined();
+    expect(prioriteDuMenage(besancon, { composition: 'couple_avec_enfants' }, {})).toBeUndefined();
+    expect(prioriteDuMenage(loiret, { composition: 'personne_seule' }, { isole: true })).toBeUndefined();
+  });
+});
+
+describe('les motifs que le parcours exige, même envoyés sans passer par le formulaire', () => {
+  it('revoir le plan sans réponse du département, ou ne pas intégrer un ménage au comité : un motif fait de blancs ne compte pas', () => {
+    expect(incoherenceSuiteSansReponse({ suite: 'reviser', motif: '  \n ' })).toMatchObject({ champ: 'motif', raison: expect.stringContaining('département') });
+    expect(incoherenceSuiteSansReponse({ suite: 'reviser' })).toMatchObject({ champ: 'motif' });
+    expect(incoherenceSuiteSansReponse({ suite: 'reviser', motif: 'Au téléphone : ASLL refusée' })).toBeUndefined();
+    expect(incoherenceSuiteSansReponse({ suite: 'relancer' })).toBeUndefined();
+    expect(incoherenceDecisionComite({ decision: 'ne_pas_integrer', motif: '   ' })).toMatchObject({
+      champ: 'motif',
+      raison: expect.stringContaining('motif'),
+    });
+    expect(incoherenceDecisionComite({ decision: 'ne_pas_integrer', motif: 'Suivi par son service social' })).toBeUndefined();
+    expect(incoherenceDecisionComite({ decision: 'integrer' })).toBeUndefined();
+  });
+});
+
 describe('l’issue d’une clôture selon où en est le parcours', () => {
   it('avant le contact : ni « situation stabilisée » ni « plan d’apurement respecté », refusées avec la raison ; après : plus « contact impossible » ; un plan respecté suppose un plan d’apurement', () => {
     const avant = { etape: 'aller_vers', details: {} };
@@ -185,6 +216,11 @@ describe('l’issue d’une clôture selon où en est le parcours', () => {
     expect(raisonIssueImpossible('situation_stabilisee', avant)).toMatch(/suppose un accompagnement/);
     for (const issue of ['contact_impossible', 'refus', 'depart_du_logement', 'menage_met_fin', 'relogement_ou_mutation', 'orientation_droit_commun'] as const)
       expect(raisonIssueImpossible(issue, avant), issue).toBeUndefined();
+    // Au comité de suivi (reims-april), à l'orientation et pendant l'information du ménage : pas encore de contact non plus.
+    for (const etape of ['comite_de_suivi', 'orientation', 'information_menage']) {
+      expect(raisonIssueImpossible('situation_stabilisee', { etape, details: {} }), etape).toMatch(/suppose un accompagnement/);
+      expect(raisonIssueImpossible('contact_impossible', { etape, details: {} }), etape).toBeUndefined();
+    }
     const diagnostic = { etape: 'diagnostic', details: {} };
     expect(raisonIssueImpossible('contact_impossible', diagnostic)).toMatch(/contact avec le ménage est établi/);
     expect(raisonIssueImpossible('plan_apurement_respecte', diagnostic)).toMatch(/Aucun plan d’apurement/);

@@ -15,6 +15,8 @@ import {
   type SurchargeHypotheses,
 } from '../simulations/modele/hypotheses';
 import { personnelSimule } from '../scripts/simulation/moteur';
+import { preparerAnnee } from '../scripts/simulation/annee';
+import { minuitDeParis } from '../domain/durees';
 import { piloter, type MoteurTemporal } from '../scripts/simulation/pilote';
 import { JOUR, equipe, lundiSuivant, planifierAnnee } from '../simulations/modele/plan';
 import { calculerBilan, equipeNecessaire } from '../simulations/modele/rapport';
@@ -56,6 +58,16 @@ describe('le plan de l’année', () => {
     expect(hypothesesDuProgramme(CATALOGUE.trouver('reims-april')!).tentativesMoyennes).toMatchObject({ valeur: 4, source: 'programme' });
     // Besançon : les ménages arrivent le jour d'une commission impayés (un mardi), désignés ce jour-là.
     for (const m of a.menages) expect((m.donnees as { designeLe?: string }).designeLe).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+  });
+
+  it('l’horizon : des mois du calendrier de Paris depuis le début de l’année simulée (un 31 janvier : un mois, le 28 février)', () => {
+    const horizon = (debut: string, horizonMois: number) =>
+      new Date(preparerAnnee({ programmes: [{ programme, nombre: 1 }], graine: 1, enRetard: 0, horizonMois, concurrence: 1, fenetreJours: 7, debut }).horizon);
+    expect(horizon('2027-01-31', 1)).toEqual(minuitDeParis('2027-02-28'));
+    expect(horizon('2027-03-31', 1)).toEqual(minuitDeParis('2027-04-30'));
+    // À travers le passage à l'heure d'été, puis sur 48 mois jusqu'à un 29 février.
+    expect(horizon('2027-03-01', 1)).toEqual(minuitDeParis('2027-04-01'));
+    expect(horizon('2024-02-29', 48)).toEqual(minuitDeParis('2028-02-29'));
   });
 });
 

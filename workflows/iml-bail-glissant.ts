@@ -11,6 +11,7 @@
  */
 import { patched, setHandler, workflowInfo } from '@temporalio/workflow';
 import {
+  attenteDePlace,
   bilanMesureUpdate,
   candidatureUpdate,
   conditionsGlissementUpdate,
@@ -246,9 +247,10 @@ async function attenteDUnePlace(m: Mesure): Promise<void> {
   p.journal.noter('place_demandee', `Candidature validée : place demandée parmi les ${quota} mesures du programme`);
   await p.attendre(() => m.place !== undefined);
   const place = m.place!;
-  const attenteJours = Math.round((new Date(place.accordeeLe).getTime() - valideeLe.getTime()) / 86_400_000);
-  p.details.place = { demandeeLe: valideeLe.toISOString(), accordeeLe: place.accordeeLe, attenteJours };
-  p.journal.noter('place_accordee', attenteJours > 0 ? `Place accordée après ${attenteJours} jours d’attente` : 'Place accordée');
+  // En jours du calendrier de Paris depuis patched('attente-de-place-au-jour') ; avant, en tranches de 24 heures.
+  const attente = attenteDePlace(valideeLe, place.accordeeLe, { enTranches: !patched('attente-de-place-au-jour') });
+  p.details.place = { demandeeLe: valideeLe.toISOString(), accordeeLe: place.accordeeLe, attenteJours: attente.jours };
+  p.journal.noter('place_accordee', attente.texte);
 }
 
 /** 4. Logement : un bailleur conventionné propose un logement ; bail principal et sous-location. */

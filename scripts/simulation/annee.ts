@@ -6,7 +6,7 @@
  */
 import type { Programme } from '../../domain/vocabulaire';
 import { LIBELLES_TYPE_PARCOURS } from '../../domain/vocabulaire';
-import { minuitDeParis } from '../../domain/durees';
+import { ajouterDuree, minuitDeParis } from '../../domain/durees';
 import {
   coutsParDefaut,
   hypothesesDuProgramme,
@@ -79,8 +79,8 @@ export function preparerAnnee(o: OptionsAnnee): AnneePreparee {
     return { programme, nombre: n, travailleurs: equipe(programme.id, travailleurs), enRetard: o.enRetard, hypotheses: valeurs(h), sources: h };
   });
   const debut = o.debut ? minuitDeParis(o.debut).getTime() : lundiSuivant(new Date(Date.now() + JOUR));
-  const horizon = new Date(debut);
-  horizon.setUTCMonth(horizon.getUTCMonth() + o.horizonMois);
+  // N mois du calendrier de Paris (un début le 31 janvier : horizon d'un mois au 28 février).
+  const horizon = ajouterDuree(new Date(debut), `P${o.horizonMois}M`);
   return {
     programmes,
     debut,

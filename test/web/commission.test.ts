@@ -156,6 +156,24 @@ describe('liste de la commission impayés (interface)', () => {
     await page.getByRole('button', { name: 'Voir l’aperçu' }).click();
     await page.waitForLoadState();
     expect(await page.locator('main').innerText()).toContain('2 ménages à lancer');
+    expect(await page.locator('main').innerText()).toContain('Les 2 lignes valides sont lancées ensemble.');
+
+    // Une liste d'un seul ménage : l'aperçu le dit au singulier.
+    await page.goto(`${ui.url}/programmes/besancon-ccas/commission`);
+    await page.locator('#commission-fichier').setInputFiles({
+      name: 'seance-un-menage.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(csv.split('\n').slice(0, 2).join('\n'), 'utf8'),
+    });
+    await page.locator('#commission-dateSeance').fill(jourDeParis(new Date(Date.now() - 2 * 86_400_000)));
+    await page.getByRole('button', { name: 'Voir l’aperçu' }).click();
+    await page.waitForLoadState();
+    const un = await page.locator('main').innerText();
+    expect(un).toContain('1 ligne lue');
+    expect(un).toContain('1 ménage à lancer');
+    expect(un).toContain('La ligne valide est lancée.');
+    expect(un).not.toMatch(/Les 1 |lignes valides/);
+    expect(await page.getByRole('button', { name: 'Lancer 1 ménage', exact: true }).count()).toBe(1);
   });
 
   it('un fichier illisible : la page d’envoi le dit ; un travailleur social n’a pas accès', async () => {
