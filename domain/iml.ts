@@ -26,7 +26,10 @@ export function bilanAvecDecision(etat: Pick<EtatParcours, 'echeances'>): boolea
  * le parcours comptait des tranches de 24 heures arrondies (`enTranches`, gardé pour le rejeu).
  */
 export function attenteDePlace(demandeeLe: Date, accordeeLe: Date | string, { enTranches = false } = {}): { jours: number; texte: string } {
-  const jours = enTranches ? Math.round((new Date(accordeeLe).getTime() - demandeeLe.getTime()) / 86_400_000) : joursDeCalendrier(demandeeLe, accordeeLe);
+  // Jamais moins que rien : la file et la mesure ont chacune leur horloge quand le temps d'un parcours est avancé seul (essais, simulation).
+  const jours = enTranches
+    ? Math.round((new Date(accordeeLe).getTime() - demandeeLe.getTime()) / 86_400_000)
+    : Math.max(0, joursDeCalendrier(demandeeLe, accordeeLe));
   return { jours, texte: jours > 0 ? `Place accordée après ${jours} jour${jours > 1 ? 's' : ''} d’attente` : 'Place accordée' };
 }
 

@@ -400,6 +400,8 @@ describe('règles', () => {
     expect(attenteDePlace(d('2027-07-09T23:30:00Z'), '2027-07-10T20:00:00Z').jours).toBe(0);
     // Le dernier dimanche d'octobre (jour de 25 heures) : du 30 octobre à 23 h au 1er novembre à 0 h 30, 2 jours.
     expect(attenteDePlace(d('2027-10-30T21:00:00Z'), '2027-10-31T23:30:00Z')).toEqual({ jours: 2, texte: 'Place accordée après 2 jours d’attente' });
+    // Accordée « avant » la validation (la file à l'heure réelle, la mesure avancée seule) : aucune attente, pas moins.
+    expect(attenteDePlace(d('2027-03-05T10:00:00Z'), '2027-03-03T10:00:00Z')).toEqual({ jours: 0, texte: 'Place accordée' });
     // 40 jours d'un mois à l'autre, à travers le Nouvel An.
     expect(attenteDePlace(d('2026-12-10T09:00:00Z'), '2027-01-19T15:00:00Z').jours).toBe(40);
   });
