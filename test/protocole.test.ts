@@ -62,11 +62,12 @@ import {
   orientationUpdate,
   paiementUpdate,
   ruptureUpdate,
+  type Avenant,
   type SignatureProtocole,
 } from '../domain/protocole';
 import type { EtatParcours } from '../domain/vocabulaire';
 import { ajouterDuree, dateEnFrancais, finDuJour, jourDeParis, minuitDeParis, neufHeuresLe, retirerDuree } from '../domain/durees';
-import { deMois, moisEnFrancais, motifSignature, phraseTreve, treveHivernale } from '../workflows/protocole-post-resiliation';
+import { deMois, moisEnFrancais, motifAvenant, motifSignature, phraseTreve, treveHivernale } from '../workflows/protocole-post-resiliation';
 import type { CourrielRecu } from '../dev/mail-catcher';
 import { Consentements } from '../sms';
 import {
@@ -182,6 +183,39 @@ describe('règles', () => {
     expect(motifSignature(signature({ signeLe: '2028-02-15', debut: '2027-12-01' }), programme, le15fevrier2028)).toContain(
       'entre le 15 janvier 2028 et le 17 mai 2028',
     );
+    // Chaque manque, seul : signé demain, commencé plus de trois mois après, sans indemnité, une dette négative, aucune durée.
+    const seul = (x: Partial<SignatureProtocole>) => motifSignature(signature(x), programme, le4decembre);
+    expect(seul({ signeLe: '2026-12-05' })).toBe('La date de signature ne peut pas être dans le futur.');
+    expect(seul({ signeLe: '2026-12-04', debut: '2027-03-07' })).toMatch(/^Le protocole doit commencer entre le 3 novembre 2026 et le 6 mars 2027/);
+    expect(seul({ signeLe: '2026-12-04', debut: '2027-03-06' })).toBeUndefined();
+    expect(seul({ indemniteOccupation: 0 })).toBe('L’indemnité d’occupation mensuelle (en euros) est requise.');
+    expect(seul({ planApurement: { dette: -1, mensualite: 100 } })).toBe('Le plan d’apurement précise la dette (en euros) et la mensualité convenue.');
+    expect(seul({ planApurement: { dette: 0, mensualite: 100 } })).toBeUndefined();
+    expect(seul({ dureeMois: 0 })).toBe('Durée du protocole invalide (en mois, 1 au moins).');
+  });
+
+  it('l’avenant : une durée, une date passée, un plan renégocié, une indemnité positive si elle change ; 3 ans au plus après le protocole', () => {
+    const programme = CATALOGUE.trouver('reims-april-protocole')!;
+    const s = { protocole: { signeLe: '2026-12-01', debut: '2026-12-01', dureeMois: 24, indemniteOccupation: 420 }, avenants: [] };
+    const le = new Date('2028-06-10T10:00:00Z');
+    const avenant = (x: Partial<Avenant>): Avenant => ({
+      requestId: 'r',
+      par: 'ts.alice',
+      signeLe: '2028-06-10',
+      prolongationMois: 12,
+      planApurement: { dette: 1200, mensualite: 50 },
+      ...x,
+    });
+    expect(motifAvenant(avenant({}), s, programme, le)).toBeUndefined();
+    expect(motifAvenant(avenant({ prolongationMois: 0 }), s, programme, le)).toBe('Durée de la prolongation invalide (en mois, 1 au moins).');
+    expect(motifAvenant(avenant({ signeLe: '2028-06-11' }), s, programme, le)).toBe(
+      'Date de signature de l’avenant attendue au format AAAA-MM-JJ, au plus tard aujourd’hui.',
+    );
+    expect(motifAvenant(avenant({ planApurement: { dette: 1200, mensualite: 0 } }), s, programme, le)).toContain('la nouvelle mensualité');
+    expect(motifAvenant(avenant({ indemniteOccupation: 0 }), s, programme, le)).toBe('Indemnité d’occupation invalide.');
+    expect(motifAvenant(avenant({ indemniteOccupation: 390 }), s, programme, le)).toBeUndefined();
+    expect(motifAvenant(avenant({ prolongationMois: 36 }), s, programme, le)).toBeUndefined();
+    expect(motifAvenant(avenant({ prolongationMois: 37 }), s, programme, le)).toContain('Prolongation possible : 36 mois au plus.');
   });
 
   it('le montant reçu voyage dans le commentaire de la réponse au lien', () => {
@@ -266,6 +300,46 @@ describe('protocole post-résiliation', () => {
     const avis = await attendreCourriel(PREFECTURE, ref, 'Fin de l’accompagnement : Clôture anticipée');
     expect(avis.texte).toContain('La fin du protocole intervient');
     sansSecret(courrielsA(BAILLEUR, ref));
+  });
+
+  it('le parcours refuse lui-même, avec sa raison, les messages de l’équipe qui ne se tiennent pas (quel que soit le client qui les envoie) ; rien ne change', async () => {
+    const { handle } = await lancer();
+    await etape(handle, 'signature_protocole');
+    await signer(handle, { dureeMois: 12 });
+    await etape(handle, 'suivi_protocole');
+    await repos(handle); // les courriels de la signature partis
+    const avant = await handle.query(etatQuery);
+    const debut = (avant.details.protocole as { debut: string }).debut;
+    const demain = jourDe(ajouterDuree(minuitDeParis(await aujourdhui(handle)), 'PT36H'));
+    // Le message tel qu'un client quelconque l'enverrait, sans le formulaire ni l'API (types non vérifiés).
+    const envoyer = (update: { name: string }, x: object, par?: string) => refus(handle.executeUpdate(update.name, { args: [msg(x, par)] }));
+    // Une seconde signature : le protocole est signé, son calendrier ne repart pas.
+    expect(await refus(signer(handle, { dureeMois: 6 }))).toContain('n’est pas attendu');
+    // Un rendez-vous daté de demain ; un paiement négatif, d'un mois après le protocole ou pas encore commencé.
+    expect(await envoyer(accompagnementUpdate, { nature: 'rendez_vous', le: demain })).toBe('Date attendue au format AAAA-MM-JJ, au plus tard aujourd’hui.');
+    expect(await envoyer(paiementUpdate, { mois: debut.slice(0, 7), statut: 'paye', montant: -5 })).toBe('Montant invalide (en euros, positif).');
+    const apresLeTerme = moisApres(debut, 12).slice(0, 7);
+    expect(await envoyer(paiementUpdate, { mois: apresLeTerme, statut: 'paye' })).toMatch(
+      new RegExp(`^Le mois ${deMois(apresLeTerme)} n’est pas un mois du protocole, qui va ${deMois(debut.slice(0, 7))} à `),
+    );
+    const suivant = moisApres(debut, 1).slice(0, 7);
+    expect(await envoyer(paiementUpdate, { mois: suivant, statut: 'paye' })).toBe(`Le mois ${deMois(suivant)} n’a pas encore commencé.`);
+    // Une rupture sans vrai motif, ou décidée demain ; un relogement sans dire lequel.
+    expect(await envoyer(ruptureUpdate, { motif: ' ab ' }, 'coord.essai')).toBe('Le motif de la rupture décidée par le bailleur est requis.');
+    expect(await envoyer(ruptureUpdate, { motif: 'Troubles de voisinage', decideeLe: demain }, 'coord.essai')).toBe(
+      'Date de la décision attendue au format AAAA-MM-JJ, au plus tard aujourd’hui.',
+    );
+    expect(await envoyer(cloturerProtocoleUpdate, { issue: 'relogement_ou_mutation', motif: ' – ' })).toBe(
+      'Précisez le relogement ou la mutation (motif requis).',
+    );
+    const apres = await handle.query(etatQuery);
+    expect(apres.etape).toBe('suivi_protocole');
+    expect(apres.cloture).toBeUndefined();
+    expect(apres.details.protocole).toEqual(avant.details.protocole);
+    expect(apres.details.paiements).toEqual(avant.details.paiements);
+    expect(apres.details.rupture).toBeUndefined();
+    expect(apres.journal.map((x) => x.type)).toEqual(avant.journal.map((x) => x.type));
+    await terminer(handle);
   });
 
   it('clôture anticipée pendant qu’un paiement est demandé au bailleur : effet immédiat, demande close, son lien le dit', async () => {
@@ -535,6 +609,15 @@ describe('protocole post-résiliation', () => {
     expect(futur.texte).toContain(`La date de signature ne peut pas être après aujourd’hui (${dateEnFrancais(jour)}) : le bail doit être déjà signé.`);
     expect(futur.texte).toContain('Date de signature du nouveau bail (obligatoire)');
     const veille = jourDeParis(retirerDuree(minuitDeParis(jour), 'P1D'));
+    // Le parcours juge aussi les dates d'un message de l'équipe : signé avant le début du protocole, ou à effet avant sa signature.
+    const debutProtocole = ((await handle.query(etatQuery)).details.protocole as { debut: string }).debut;
+    const avantLeProtocole = jourDeParis(retirerDuree(minuitDeParis(debutProtocole), 'P1D'));
+    expect(await refus(handle.executeUpdate(nouveauBailUpdate, { args: [msg({ signeLe: avantLeProtocole })] }))).toBe(
+      'Le nouveau bail ne peut pas avoir été signé avant le début du protocole.',
+    );
+    expect(await refus(handle.executeUpdate(nouveauBailUpdate, { args: [msg({ signeLe: jour, dateEffet: veille })] }))).toBe(
+      'La prise d’effet du bail (AAAA-MM-JJ) ne peut pas précéder sa signature.',
+    );
     const avant = await appel('POST', `/liens/${jeton}`, { signeLe: jour, dateEffet: veille });
     expect(avant.status).toBe(400);
     expect(avant.texte).toContain('La prise d’effet du bail ne peut pas précéder sa signature.');
