@@ -66,7 +66,8 @@ import {
   type SignatureProtocole,
 } from '../domain/protocole';
 import type { EtatParcours } from '../domain/vocabulaire';
-import { ajouterDuree, dateEnFrancais, finDuJour, jourDeParis, minuitDeParis, neufHeuresLe, retirerDuree } from '../domain/durees';
+import { ficheDepuisEtat } from '../domain/indicateurs';
+import { ajouterDuree, dateEnFrancais, finDuJour, heureDeParis, jourDeParis, minuitDeParis, neufHeuresLe, retirerDuree } from '../domain/durees';
 import { deMois, moisEnFrancais, motifAvenant, motifSignature, phraseTreve, treveHivernale } from '../workflows/protocole-post-resiliation';
 import type { CourrielRecu } from '../dev/mail-catcher';
 import { Consentements } from '../sms';
@@ -146,6 +147,23 @@ async function ruptureConstateePendantLePaiement(reference?: string) {
   } finally {
     lacher();
   }
+}
+
+/**
+ * Deux mois impayés : le bailleur est invité à constater la rupture ; l'horloge du parcours est
+ * avancée jusqu'à `quand(maintenant)`, et il l'approuve alors par son lien.
+ */
+async function ruptureConstateeA(quand: (maintenant: Date) => Date, reference?: string) {
+  const { handle, ref } = await lancer({ reference });
+  await etape(handle, 'signature_protocole');
+  await signer(handle, { dureeMois: 12 });
+  await moisPaye(handle, 'refuse');
+  await moisPaye(handle, 'refuse');
+  const invite = (d: EtatParcours['demandes'][number]) => d.statut === 'en_attente' && d.objet.startsWith('Manquements répétés');
+  const etat = await jusqua(handle, (e) => e.demandes.some(invite), 'demande au bailleur de constater la rupture');
+  await avancerJusqua(banc, handle, quand(await heureDuParcours(handle)));
+  await repondre(handle, etat.demandes.find(invite)!.id, 'approuve', 'Aucun versement depuis deux mois');
+  return { handle, ref };
 }
 
 const appel = (methode: 'GET' | 'POST', chemin: string, formulaire?: Record<string, string>) => api.appel(methode, chemin, { formulaire });
@@ -724,6 +742,19 @@ describe('protocole post-résiliation', () => {
     sansSecret(courrielsA(BAILLEUR, ref));
   });
 
+  it('la rupture constatée par le bailleur à 0 h 30 (heure de Paris) est de ce jour-là, pas de la veille : état, journal, fiche', async () => {
+    const { handle } = await ruptureConstateeA((maintenant) => new Date(minuitDeParis(jourDe(ajouterDuree(maintenant, 'P1D'))).getTime() + 30 * 60_000));
+    const etat = await etape(handle, 'rupture');
+    const reponse = await heureDuParcours(handle);
+    expect(heureDeParis(reponse).getUTCHours(), 'réponse entre minuit et 1 h à Paris').toBe(0);
+    const jourDeLaReponse = jourDe(reponse);
+    expect(etat.details.rupture).toMatchObject({ decideeLe: jourDeLaReponse, par: 'bailleur' });
+    expect(etat.journal.find((x) => x.type === 'rupture')!.resume).toContain(`décidée par le bailleur le ${dateEnFrancais(jourDeLaReponse)}`);
+    // La fiche d'indicateurs compte la rupture ce jour-là (le mois d'un 1er reste le sien).
+    expect(ficheDepuisEtat(etat).protocole).toMatchObject({ rompuLe: `${jourDeLaReponse}T00:00:00.000Z` });
+    await terminer(handle);
+  });
+
   it('protocole non signé dans le délai que le programme se donne : rappel au travailleur social à 9 h, alerte à la coordination le soir passé ; la signature tardive le tient en retard', async () => {
     // reims-april-protocole ne fixe pas ce délai ; un programme qui le règle (un mois) l'a suivi.
     expect(DELAIS.signatureProtocole).toBeUndefined();
@@ -1026,6 +1057,22 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'avenant-occupant')('enre
     await etape(handle, 'nouveau_bail');
     await handle.executeUpdate(nouveauBailUpdate, { args: [msg({ signeLe: await aujourdhui(handle) })] });
     await enregistrerALaFin(handle, 'protocole-avenant-occupant-v1.json', ['avenant-a-l-occupant']);
+  });
+});
+
+// `ENREGISTRER_HISTORIQUES=rupture-au-jour-de-paris` : la rupture constatée par le bailleur à 0 h 30
+// (heure de Paris) datée de ce jour-là (patched('rupture-constatee-au-jour-de-paris')), puis orientation et clôture.
+describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'rupture-au-jour-de-paris')('enregistrement de la rupture au jour de Paris', () => {
+  it('enregistre un protocole rompu par le bailleur à 0 h 30, le ménage orienté, clôture', async () => {
+    const { handle } = await ruptureConstateeA(
+      (maintenant) => new Date(minuitDeParis(jourDe(ajouterDuree(maintenant, 'P1D'))).getTime() + 30 * 60_000),
+      'REJEU-RUPTURE-MINUIT',
+    );
+    await etape(handle, 'rupture');
+    await repos(handle);
+    await handle.executeUpdate(orientationUpdate, { args: [msg({ dispositif: 'residence_sociale' as const })] });
+    await handle.executeUpdate(cloturerProtocoleUpdate, { args: [msg({ issue: 'orientation_hebergement' as const })] });
+    await enregistrerALaFin(handle, 'protocole-rupture-au-jour-de-paris-v1.json', ['rupture-constatee-au-jour-de-paris']);
   });
 });
 

@@ -809,7 +809,9 @@ async function alerterImpayes(c: Protocole, mois: string, montant: number, total
   void demande.fin.then((r) => {
     if (r.statut === 'approuvee' && !s.rupture) {
       s.rupture = {
-        decideeLe: r.decision!.le.slice(0, 10),
+        // Le jour de Paris de sa réponse (à 0 h 30 le 1er, la rupture est du 1er, pas de la veille en UTC),
+        // depuis patched('rupture-constatee-au-jour-de-paris').
+        decideeLe: patched('rupture-constatee-au-jour-de-paris') ? jourDeParis(r.decision!.le) : r.decision!.le.slice(0, 10),
         motif: r.decision!.commentaire || `${n} mois impayés de suite`,
         par: 'bailleur',
         acteur: { type: 'partenaire', role: 'bailleur', id: r.decision!.par },
