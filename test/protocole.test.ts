@@ -125,11 +125,10 @@ async function ruptureAuDernierMois(reference?: string) {
 }
 
 /**
- * Deux mois impayés : le bailleur est invité à constater la rupture ; il l'approuve par son lien
- * pendant que la demande de paiement du mois suivant part (courriel retenu : serveur lent). Rend
- * l'état lu aussitôt après sa réponse.
+ * Un protocole de 12 mois, deux mois impayés : le bailleur est invité à constater la rupture. Rend
+ * le parcours et cette invitation (son identifiant de demande), et l'état d'alors.
  */
-async function ruptureConstateePendantLePaiement(reference?: string) {
+async function invitationAConstaterLaRupture(reference?: string) {
   const { handle, ref } = await lancer({ reference });
   await etape(handle, 'signature_protocole');
   await signer(handle, { dureeMois: 12 });
@@ -137,32 +136,32 @@ async function ruptureConstateePendantLePaiement(reference?: string) {
   await moisPaye(handle, 'refuse');
   const invite = (d: EtatParcours['demandes'][number]) => d.statut === 'en_attente' && d.objet.startsWith('Manquements répétés');
   const etat = await jusqua(handle, (e) => e.demandes.some(invite), 'demande au bailleur de constater la rupture');
+  return { handle, ref, etat, invitation: etat.demandes.find(invite)!.id };
+}
+
+/**
+ * Le bailleur invité à constater la rupture l'approuve par son lien pendant que la demande de
+ * paiement du mois suivant part (courriel retenu : serveur lent). Rend l'état lu aussitôt après sa réponse.
+ */
+async function ruptureConstateePendantLePaiement(reference?: string) {
+  const { handle, ref, etat, invitation } = await invitationAConstaterLaRupture(reference);
   const debut = (etat.details.protocole as { debut: string }).debut;
   const lacher = banc.retenirCourriels((objet) => objet.startsWith('Paiement') && objet.includes(ref));
   try {
     await lancerAvance(banc, handle, apres(verificationDuMois(debut, 2)).getTime() - (await heureDuParcours(handle)).getTime());
     await jusqua(handle, (e) => e.demandes.some((d) => d.statut === 'en_attente' && d.objet.startsWith('Paiement')), 'demande de paiement en cours d’envoi');
-    await repondre(handle, etat.demandes.find(invite)!.id, 'approuve', 'Aucun versement depuis deux mois');
+    await repondre(handle, invitation, 'approuve', 'Aucun versement depuis deux mois');
     return { handle, ref, aussitot: await handle.query(etatQuery) };
   } finally {
     lacher();
   }
 }
 
-/**
- * Deux mois impayés : le bailleur est invité à constater la rupture ; l'horloge du parcours est
- * avancée jusqu'à `quand(maintenant)`, et il l'approuve alors par son lien.
- */
+/** Le bailleur invité à constater la rupture l'approuve par son lien à `quand(maintenant)` (horloge du parcours avancée). */
 async function ruptureConstateeA(quand: (maintenant: Date) => Date, reference?: string) {
-  const { handle, ref } = await lancer({ reference });
-  await etape(handle, 'signature_protocole');
-  await signer(handle, { dureeMois: 12 });
-  await moisPaye(handle, 'refuse');
-  await moisPaye(handle, 'refuse');
-  const invite = (d: EtatParcours['demandes'][number]) => d.statut === 'en_attente' && d.objet.startsWith('Manquements répétés');
-  const etat = await jusqua(handle, (e) => e.demandes.some(invite), 'demande au bailleur de constater la rupture');
+  const { handle, ref, invitation } = await invitationAConstaterLaRupture(reference);
   await avancerJusqua(banc, handle, quand(await heureDuParcours(handle)));
-  await repondre(handle, etat.demandes.find(invite)!.id, 'approuve', 'Aucun versement depuis deux mois');
+  await repondre(handle, invitation, 'approuve', 'Aucun versement depuis deux mois');
   return { handle, ref };
 }
 

@@ -135,10 +135,15 @@ describe('liste de la commission impayés (interface)', () => {
     expect(await page.locator('main').innerText()).toContain('Fichier gardé : seance-sans-date.csv.');
     await sansViolation(page, 'commission-fichier-garde');
 
-    await page.locator('#commission-dateSeance').fill(jourDeParis(new Date(Date.now() - 2 * 86_400_000)));
-    await page.getByRole('button', { name: 'Voir l’aperçu' }).click();
-    await page.waitForLoadState();
-    const apercu = await page.locator('main').innerText();
+    const avantHier = jourDeParis(new Date(Date.now() - 2 * 86_400_000));
+    /** La date de la séance saisie, puis « Voir l’aperçu » : le texte de la page. */
+    const voirApercu = async (dateSeance: string) => {
+      await page.locator('#commission-dateSeance').fill(dateSeance);
+      await page.getByRole('button', { name: 'Voir l’aperçu' }).click();
+      await page.waitForLoadState();
+      return page.locator('main').innerText();
+    };
+    const apercu = await voirApercu(avantHier);
     expect(apercu).toContain('2 lignes lues');
     expect(apercu).toContain('2 ménages à lancer');
 
@@ -152,11 +157,9 @@ describe('liste de la commission impayés (interface)', () => {
     expect(await page.locator('.erreur').innerText()).not.toContain('désignation');
     expect(await page.locator('main').innerText()).toContain('Fichier gardé : seance-sans-date.csv.');
     expect(await page.locator('#commission-dateSeance').inputValue()).toBe(demain);
-    await page.locator('#commission-dateSeance').fill(jourDeParis(new Date(Date.now() - 2 * 86_400_000)));
-    await page.getByRole('button', { name: 'Voir l’aperçu' }).click();
-    await page.waitForLoadState();
-    expect(await page.locator('main').innerText()).toContain('2 ménages à lancer');
-    expect(await page.locator('main').innerText()).toContain('Les 2 lignes valides sont lancées ensemble.');
+    const corrige = await voirApercu(avantHier);
+    expect(corrige).toContain('2 ménages à lancer');
+    expect(corrige).toContain('Les 2 lignes valides sont lancées ensemble.');
 
     // Une liste d'un seul ménage : l'aperçu le dit au singulier.
     await page.goto(`${ui.url}/programmes/besancon-ccas/commission`);
@@ -165,10 +168,7 @@ describe('liste de la commission impayés (interface)', () => {
       mimeType: 'text/csv',
       buffer: Buffer.from(csv.split('\n').slice(0, 2).join('\n'), 'utf8'),
     });
-    await page.locator('#commission-dateSeance').fill(jourDeParis(new Date(Date.now() - 2 * 86_400_000)));
-    await page.getByRole('button', { name: 'Voir l’aperçu' }).click();
-    await page.waitForLoadState();
-    const un = await page.locator('main').innerText();
+    const un = await voirApercu(avantHier);
     expect(un).toContain('1 ligne lue');
     expect(un).toContain('1 ménage à lancer');
     expect(un).toContain('La ligne valide est lancée.');
