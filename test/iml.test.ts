@@ -37,7 +37,7 @@ import {
 } from '../domain/iml';
 import type { EtatParcours, Menage, Programme } from '../domain/vocabulaire';
 import { Consentements } from '../sms';
-import { impayesConsecutifs, motifCandidature } from '../workflows/iml-bail-glissant';
+import { impayesConsecutifs, motifCandidature, motifLogement } from '../workflows/iml-bail-glissant';
 import {
   ajouterDuree,
   dateEnFrancais,
@@ -98,6 +98,7 @@ const NOMS = [
   'courriel-tardif',
   'saisies-en-retard',
   'attente-place',
+  'refus',
 ] as const;
 const idDe = (nom: (typeof NOMS)[number]) => `concarneau-iml-${nom}`;
 function programme(nom: (typeof NOMS)[number], modifier?: (p: Programme) => void): Programme {
@@ -381,6 +382,18 @@ describe('règles', () => {
     expect(impayesConsecutifs(l({ '2027-01': 'impaye', '2027-02': 'partiel', '2027-03': 'impaye' }))).toBe(1);
     expect(impayesConsecutifs(l({ '2026-12': 'impaye', '2027-01': 'impaye' }))).toBe(2);
     expect(impayesConsecutifs(l({ '2026-11': 'impaye', '2027-01': 'impaye' }))).toBe(1); // décembre non constaté
+  });
+
+  it('logement : bailleur conventionné, sous-location pas avant le bail principal, début à moins de 3 mois d’aujourd’hui', () => {
+    const l = (o: Partial<Logement>) => logement('2027-03-01', o);
+    const le = new Date('2027-03-01T10:00:00Z');
+    expect(motifLogement(l({}), 'Émeraude', le)).toBeUndefined();
+    expect(motifLogement(l({ debutBailPrincipal: '2027-03-02' }), 'Émeraude', le)).toBe('La sous-location ne peut pas commencer avant le bail principal.');
+    expect(motifLogement(l({ debutBailPrincipal: '2027-05-31', debutSousLocation: '2027-06-01' }), 'Émeraude', le)).toBeUndefined();
+    expect(motifLogement(l({ debutBailPrincipal: '2027-06-02', debutSousLocation: '2027-06-02' }), 'Émeraude', le)).toBe(
+      'La date de début de la sous-location doit être à moins de 3 mois d’aujourd’hui : elle fait partir l’horloge de la mesure.',
+    );
+    expect(motifLogement(l({ debutBailPrincipal: '2026-11-28', debutSousLocation: '2026-11-28' }), 'Émeraude', le)).toMatch(/à moins de 3 mois/);
   });
 
   it('attente d’une place : en jours du calendrier de Paris, « 1 jour » au singulier ; le compte en tranches de 24 heures gardé pour le rejeu', () => {
@@ -1044,6 +1057,52 @@ describe('concarneau-iml', () => {
     const fin = await cloture(h2);
     expect(fin.cloture).toMatchObject({ issue: 'non_eligible', motif: 'La question du budget doit avoir été travaillée en amont avec le ménage.' });
   });
+  it('le parcours refuse lui-même, avec sa raison, les messages qui ne se tiennent pas (quel que soit le client qui les envoie), de la sous-location au terme', async () => {
+    const p = programme('refus');
+    const { handle, debut } = await jusquALaSousLocation(p);
+    // Une seconde candidature, un rendez-vous mal daté, une fin de mesure sans vrai motif ou sans l'orientation qu'elle annonce.
+    expect(await refus(handle.executeUpdate(candidatureUpdate, { args: [msg({ ...CANDIDATURE, structure: 'hotel' as const })] }))).toBe(
+      'Ce message n’est pas attendu à l’étape « Sous-location et accompagnement ».',
+    );
+    expect(await refus(handle.executeUpdate(rendezVousUpdate, { args: [msg({ nature: 'rendez_vous' as const, le: '12/03/2027', axes: [] })] }))).toBe(
+      'Date attendue au format AAAA-MM-JJ.',
+    );
+    expect(await refus(handle.executeUpdate(finMesureUpdate, { args: [msg({ issue: 'menage_met_fin' as const, motif: ' a ' })] }))).toBe(
+      'Motif de fin de mesure requis.',
+    );
+    expect(await refus(handle.executeUpdate(finMesureUpdate, { args: [msg({ issue: 'fin_avec_orientation' as const, motif: 'Relogé' })] }))).toBe(
+      'Une fin de mesure avec orientation précise le dispositif vers lequel le ménage est orienté.',
+    );
+    // Au bilan à 6 mois : tenu sans le ménage, ou un glissement dans une situation encore fragile.
+    await jusquAuBilan(handle, BILAN_DECISION);
+    expect(await refus(handle.executeUpdate(bilanMesureUpdate, { args: [bilan({ decision: 'poursuivre', menagePresent: false })] }))).toMatch(
+      /se tient en présence du bailleur et du ménage/,
+    );
+    expect(await refus(handle.executeUpdate(bilanMesureUpdate, { args: [bilan({ decision: 'glissement', situation: 'fragile' })] }))).toBe(
+      'Le glissement suppose un loyer payé régulièrement et une situation stabilisée : sinon, la mesure est poursuivie.',
+    );
+    await handle.executeUpdate(bilanMesureUpdate, { args: [bilan({ decision: 'poursuivre' })] });
+    await etape(handle, 'sous_location');
+    await jusquAuBilan(handle, BILAN_TERME);
+    await handle.executeUpdate(bilanMesureUpdate, { args: [bilan()] });
+    await etape(handle, 'sous_location');
+    await jusquAuTermeFixe(handle);
+    // Au terme : une prolongation trop peu motivée ; deux loyers impayés de suite, puis le glissement demandé.
+    expect(await refus(handle.executeUpdate(conditionsGlissementUpdate, { args: [conditions({ decision: 'prolongation', motif: 'À revoir' })] }))).toBe(
+      'Une prolongation doit être motivée (10 caractères au moins).',
+    );
+    for (const n of [10, 11]) await handle.executeUpdate(loyerUpdate, { args: [msg({ mois: moisPlus(debut, n), statut: 'impaye' as const })] });
+    expect(await refus(handle.executeUpdate(conditionsGlissementUpdate, { args: [conditions()] }))).toBe(
+      'Le loyer est impayé depuis 2 mois consécutifs : le glissement n’est pas possible en l’état.',
+    );
+    const etat = await handle.query(etatQuery);
+    expect(etat.etape).toBe('evaluation_glissement');
+    expect(etat.cloture).toBeUndefined();
+    expect(etat.journal.filter((x) => x.type === 'conditions_glissement')).toEqual([]);
+    await clore(handle);
+    await placesRendues(p);
+  });
+
   it('quota : 3 places pour 5 candidatures validées ensemble ; jamais plus de 3 mesures actives, file dans l’ordre, chacun démarre à son tour', async () => {
     const p = programme('quota', (x) => (x.quotas.mesuresActives = 3));
     // Le coordinateur est démarré d'avance avec un historique court : il continue en nouvelle
