@@ -13,7 +13,16 @@ import { z } from 'zod';
 import { analyser, Probleme } from '../api/problemes';
 import { REGISTRE } from '../api/registre-produit';
 import { etatQuery } from '../domain/messages';
-import { dateDebutSchema, dateFaitSchema, ligneTexte, menageSchema, montantSchema, reponseValidationSchema } from '../domain/schemas';
+import {
+  clotureAnticipeeSchema,
+  dateDebutSchema,
+  dateFaitSchema,
+  ligneTexte,
+  menageSchema,
+  montantSchema,
+  reponseValidationSchema,
+  requestIdSchema,
+} from '../domain/schemas';
 import { champsDe, erreurDuChamp, lireSaisie, messageSansNomDuChamp, rangerErreurs } from '../web/formulaires';
 import { bancAvecApi } from './outils/api';
 import { jusqua, menageEssai, requete, situationPrevention } from './outils/environnement';
@@ -187,7 +196,23 @@ describe('les montants', () => {
       ressourcesMensuelles: expect.stringMatching(/^montant invraisemblable : 20\s000 € au plus$/),
     });
     expect(messages(reponseValidationSchema, { decision: 'approuve', montant: -1 })).toEqual(['le montant doit être positif ou nul']);
+    // Le montant reçu qu'un bailleur indique par son lien : un mois d'indemnité, 100 000 € au plus.
+    expect(messages(reponseValidationSchema, { decision: 'approuve', montant: 100_000.01 })).toEqual([
+      expect.stringMatching(/^montant invraisemblable : 100\s000 € au plus$/),
+    ]);
     expect(messages(montantSchema({ max: 5000 }), 5000)).toEqual([]);
+  });
+});
+
+describe('les autres bornes de la bordure', () => {
+  it('nombre de mois d’impayés entier, numéro de téléphone de 6 caractères au moins, motif de clôture de 3, identifiant de requête sans blanc', () => {
+    expect(refus(prevention.schemaLancement, { situation: situationPrevention({ impayesMois: 2.5 }) })).toHaveProperty(['situation.impayesMois']);
+    expect(messages(menageSchema, { ...menageEssai(), telephone: '06 12' })).toEqual(['numéro de téléphone invalide']);
+    expect(messages(menageSchema, { ...menageEssai(), telephone: '06 12 34 56 78' })).toEqual([]);
+    expect(messages(clotureAnticipeeSchema, { requestId: 'r-1', motif: ' ab ' })).toEqual(['motif requis (3 caractères au moins)']);
+    expect(messages(clotureAnticipeeSchema, { requestId: 'r-1', motif: 'Départ' })).toEqual([]);
+    expect(messages(requestIdSchema, 'une requête')).toEqual(['identifiant de requête : lettres, chiffres, . _ : -']);
+    expect(messages(requestIdSchema, '7f3c2a4e-5b1d:4c1e.9a0f_3e2d')).toEqual([]);
   });
 });
 
