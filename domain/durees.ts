@@ -26,6 +26,13 @@ export function estDureeIso(iso: string): boolean {
   return lireDuree(iso) !== undefined;
 }
 
+/** Un jour AAAA-MM-JJ qui existe (pas le 30 février) : ce que les parcours acceptent d'un message. */
+export function estJourIso(s: unknown): s is string {
+  if (typeof s !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(s)) return false;
+  const t = Date.parse(`${s}T00:00:00Z`);
+  return !Number.isNaN(t) && new Date(t).toISOString().startsWith(s);
+}
+
 /**
  * Ajoute une durée à un instant. Les années, mois, semaines et jours suivent le calendrier de Paris :
  * l'échéance tombe à la même heure de Paris, changement d'heure compris (7 jours après un samedi

@@ -31,10 +31,18 @@ import {
 import { treveHivernale } from '../workflows/protocole-post-resiliation';
 import { datesDesRappels } from '../workflows/blocs/validation';
 import { motifLoyer } from '../workflows/iml-bail-glissant';
-import { moisEntre } from '../domain/durees';
+import { estJourIso, moisEntre } from '../domain/durees';
 
 const utc = (iso: string) => new Date(iso);
 const jour = (d: Date) => d.toISOString().slice(0, 10);
+
+describe('estJourIso', () => {
+  it('un jour AAAA-MM-JJ qui existe ; ni le 30 février ni le 29 février d’une année commune, ni un autre format', () => {
+    for (const j of ['2027-03-01', '2028-02-29', '1999-12-31']) expect(estJourIso(j), j).toBe(true);
+    for (const j of ['2027-02-30', '2027-02-29', '2027-13-01', '2027-04-31', '12/03/2027', '2027-3-1', '', undefined, 20270301])
+      expect(estJourIso(j), String(j)).toBe(false);
+  });
+});
 
 describe('lireDuree / estDureeIso', () => {
   it('lit chaque composante d’une durée ISO 8601', () => {

@@ -1067,6 +1067,10 @@ describe('concarneau-iml', () => {
     expect(await refus(handle.executeUpdate(rendezVousUpdate, { args: [msg({ nature: 'rendez_vous' as const, le: '12/03/2027', axes: [] })] }))).toBe(
       'Date attendue au format AAAA-MM-JJ.',
     );
+    // Un jour qui n'existe pas : refusé de même (le moteur de dates de JavaScript l'aurait lu 2 mars).
+    expect(await refus(handle.executeUpdate(rendezVousUpdate, { args: [msg({ nature: 'rendez_vous' as const, le: '2027-02-30', axes: [] })] }))).toBe(
+      'Date attendue au format AAAA-MM-JJ.',
+    );
     expect(await refus(handle.executeUpdate(finMesureUpdate, { args: [msg({ issue: 'menage_met_fin' as const, motif: ' a ' })] }))).toBe(
       'Motif de fin de mesure requis.',
     );

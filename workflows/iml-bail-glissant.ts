@@ -44,7 +44,7 @@ import * as courriels from '../courriers/iml';
 import { PAIEMENTS, SITUATIONS, type FicheBilan } from '../courriers/iml';
 import { activites } from './blocs/activites';
 import { deMois, moisEnFrancais } from '../courriers/protocole';
-import { ajouterDuree, dateEnFrancais, dureeEnFrancais, jourDeParis, lireDuree, minuitDeParis, moisEntre } from '../domain/durees';
+import { ajouterDuree, dateEnFrancais, dureeEnFrancais, estJourIso, jourDeParis, lireDuree, minuitDeParis, moisEntre } from '../domain/durees';
 import { auMenage, notifier, notifierEnsemble, type A, type Notification } from './blocs/notification';
 import { Parcours, type Fin } from './blocs/parcours';
 import { demanderValidation } from './blocs/validation';
@@ -662,7 +662,7 @@ function messagesDuLogementEtDeLAccompagnement(m: Mesure): void {
   });
   p.message(rendezVousUpdate, {
     valider: (x) =>
-      enEtape(m, 'recherche_logement', ...EN_MESURE) ?? (x.le !== undefined && !estDate(x.le) ? 'Date attendue au format AAAA-MM-JJ.' : undefined),
+      enEtape(m, 'recherche_logement', ...EN_MESURE) ?? (x.le !== undefined && !estJourIso(x.le) ? 'Date attendue au format AAAA-MM-JJ.' : undefined),
     appliquer: (x) => {
       const accompagnement = m.accompagnement;
       if (x.nature === 'rendez_vous') accompagnement.rendezVous += 1;
@@ -926,7 +926,7 @@ export function motifCandidature(c: Candidature): string | undefined {
   }
   if (!c.pretASortir) motifs.push('le ménage doit être jugé « prêt à sortir » vers le logement');
   if (!c.budgetTravaille) motifs.push('la question du budget doit avoir été travaillée en amont avec le ménage');
-  if (c.hebergeDepuis !== undefined && !estDate(c.hebergeDepuis)) motifs.push('date d’entrée dans la structure attendue au format AAAA-MM-JJ');
+  if (c.hebergeDepuis !== undefined && !estJourIso(c.hebergeDepuis)) motifs.push('date d’entrée dans la structure attendue au format AAAA-MM-JJ');
   if (!motifs.length) return undefined;
   const texte = motifs.join(' ; ');
   return `${texte.charAt(0).toUpperCase()}${texte.slice(1)}.`;
@@ -935,7 +935,8 @@ export function motifCandidature(c: Candidature): string | undefined {
 /** Le logement : bailleur conventionné, sous-location après le bail principal, date proche d'aujourd'hui. */
 export function motifLogement(x: Logement, operateur: string, maintenant: Date): string | undefined {
   if (!x.bailleur?.conventionne) return `Le bailleur doit avoir conventionné avec ${operateur} pour l’intermédiation locative (bail glissant).`;
-  if (!estDate(x.debutBailPrincipal) || !estDate(x.debutSousLocation)) return 'Dates du bail principal et de la sous-location attendues au format AAAA-MM-JJ.';
+  if (!estJourIso(x.debutBailPrincipal) || !estJourIso(x.debutSousLocation))
+    return 'Dates du bail principal et de la sous-location attendues au format AAAA-MM-JJ.';
   if (x.debutSousLocation < x.debutBailPrincipal) return 'La sous-location ne peut pas commencer avant le bail principal.';
   const ecart = Math.abs(minuitDeParis(x.debutSousLocation).getTime() - maintenant.getTime());
   if (ecart > 92 * 86_400_000)
@@ -967,10 +968,6 @@ export function impayesConsecutifs(loyers: Map<string, StatutLoyer>): number {
 function moisPrecedent(mois: string): string {
   const [a, m] = mois.split('-').map(Number) as [number, number];
   return m === 1 ? `${a - 1}-12` : `${a}-${String(m - 1).padStart(2, '0')}`;
-}
-
-function estDate(s: string): boolean {
-  return /^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(Date.parse(`${s}T00:00:00Z`));
 }
 
 function jalonsBilans(e: EntreeIml): string[] {

@@ -44,7 +44,7 @@ import { LIBELLES_ISSUES, type Acteur, type EtatParcours, type Programme } from 
 import { DELAIS_PAR_DEFAUT } from '../domain/reglages';
 import * as courriels from '../courriers/protocole';
 import { deMois, euros, moisEnFrancais, treveHivernale } from '../courriers/protocole';
-import { ajouterDuree, dateEnFrancais, dureeEnFrancais, jourDeParis, minuitDeParis, veilleDe } from '../domain/durees';
+import { ajouterDuree, dateEnFrancais, dureeEnFrancais, estJourIso, jourDeParis, minuitDeParis, veilleDe } from '../domain/durees';
 import { auMenage, notifier, notifierEnsemble, type A } from './blocs/notification';
 import { Parcours, type Fin, type InstantaneParcours } from './blocs/parcours';
 import { demanderEnArrierePlan, fermerDemande, type DemandeEnArrierePlan } from './blocs/validation';
@@ -565,7 +565,7 @@ function messagesDuProtocole(c: Protocole): void {
       (p.interrompu ? 'Le parcours est clôturé.' : undefined) ??
       enEtape(c, 'signature_protocole', 'suivi_protocole', 'terme_non_respecte', 'nouveau_bail', 'rupture') ??
       (!(NATURES_ACCOMPAGNEMENT as readonly string[]).includes(x.nature) ? `Nature inconnue : « ${x.nature} ».` : undefined) ??
-      (x.le !== undefined && (!estDate(x.le) || x.le > aujourdhui()) ? 'Date attendue au format AAAA-MM-JJ, au plus tard aujourd’hui.' : undefined),
+      (x.le !== undefined && (!estJourIso(x.le) || x.le > aujourdhui()) ? 'Date attendue au format AAAA-MM-JJ, au plus tard aujourd’hui.' : undefined),
     appliquer: (x) => {
       s.accompagnement[x.nature] += 1;
       if (x.note) ((p.detailsConfidentiels.notesAccompagnement ??= []) as unknown[]).push({ le: x.le ?? aujourdhui(), nature: x.nature, note: x.note });
@@ -615,7 +615,7 @@ function messagesDeLaRuptureEtDeLAvenant(c: Protocole): void {
       enEtape(c, 'suivi_protocole', 'terme_non_respecte') ??
       (s.rupture ? 'La rupture du protocole est déjà enregistrée.' : undefined) ??
       (typeof x.motif !== 'string' || x.motif.trim().length < 3 ? 'Le motif de la rupture décidée par le bailleur est requis.' : undefined) ??
-      (x.decideeLe !== undefined && (!estDate(x.decideeLe) || x.decideeLe > aujourdhui())
+      (x.decideeLe !== undefined && (!estJourIso(x.decideeLe) || x.decideeLe > aujourdhui())
         ? 'Date de la décision attendue au format AAAA-MM-JJ, au plus tard aujourd’hui.'
         : undefined),
     appliquer: (x) => {
@@ -830,11 +830,11 @@ async function alerterImpayes(c: Protocole, mois: string, montant: number, total
 
 /** Les dates d'un nouveau bail qui ne se tiennent pas (message de l'équipe ou lien du bailleur), en français. */
 function raisonDatesNouveauBail(c: Protocole, x: { signeLe: string; dateEffet?: string } | undefined): string | undefined {
-  if (!x || !estDate(x.signeLe)) return 'Date de signature attendue au format AAAA-MM-JJ, au plus tard aujourd’hui.';
+  if (!x || !estJourIso(x.signeLe)) return 'Date de signature attendue au format AAAA-MM-JJ, au plus tard aujourd’hui.';
   if (x.signeLe > aujourdhui())
     return `La date de signature ne peut pas être après aujourd’hui (${dateEnFrancais(aujourdhui())}) : le bail doit être déjà signé.`;
   if (x.signeLe < c.s.protocole!.debut) return 'Le nouveau bail ne peut pas avoir été signé avant le début du protocole.';
-  if (x.dateEffet !== undefined && (!estDate(x.dateEffet) || x.dateEffet < x.signeLe))
+  if (x.dateEffet !== undefined && (!estJourIso(x.dateEffet) || x.dateEffet < x.signeLe))
     return 'La prise d’effet du bail (AAAA-MM-JJ) ne peut pas précéder sa signature.';
   return undefined;
 }
@@ -948,7 +948,7 @@ export function motifSignature(x: SignatureProtocole, programme: Programme, main
   const motifs: string[] = [];
   if (!x.signataires?.bailleur || !x.signataires?.occupant)
     motifs.push('Le protocole est signé par le bailleur et par l’occupant : les deux signatures sont requises.');
-  if (!estDate(x.signeLe) || !estDate(x.debut)) motifs.push('Dates attendues au format AAAA-MM-JJ.');
+  if (!estJourIso(x.signeLe) || !estJourIso(x.debut)) motifs.push('Dates attendues au format AAAA-MM-JJ.');
   else {
     if (x.signeLe > jourDeParis(maintenant)) motifs.push('La date de signature ne peut pas être dans le futur.');
     const ecart = minuitDeParis(x.debut).getTime() - maintenant.getTime();
@@ -960,7 +960,7 @@ export function motifSignature(x: SignatureProtocole, programme: Programme, main
     }
   }
   if (!Number.isInteger(x.dureeMois) || x.dureeMois < 1) motifs.push('Durée du protocole invalide (en mois, 1 au moins).');
-  else if (estDate(x.debut)) {
+  else if (estJourIso(x.debut)) {
     const debut = minuitDeParis(x.debut);
     if (ajouterDuree(debut, `P${x.dureeMois}M`).getTime() > ajouterDuree(debut, d.dureeMax!).getTime()) {
       motifs.push(
@@ -983,7 +983,7 @@ function motifPlan(plan: PlanApurement | undefined): string | undefined {
 export function motifAvenant(x: Avenant, s: Pick<EtatProtocole, 'protocole' | 'avenants'>, programme: Programme, maintenant: Date): string | undefined {
   const d = programme.delais;
   if (!Number.isInteger(x.prolongationMois) || x.prolongationMois < 1) return 'Durée de la prolongation invalide (en mois, 1 au moins).';
-  if (!estDate(x.signeLe) || x.signeLe > jourDeParis(maintenant))
+  if (!estJourIso(x.signeLe) || x.signeLe > jourDeParis(maintenant))
     return 'Date de signature de l’avenant attendue au format AAAA-MM-JJ, au plus tard aujourd’hui.';
   if (motifPlan(x.planApurement)) return 'Un avenant accompagne la renégociation du plan d’apurement : indiquez la dette restante et la nouvelle mensualité.';
   if (x.indemniteOccupation !== undefined && !(x.indemniteOccupation > 0)) return 'Indemnité d’occupation invalide.';
@@ -1005,7 +1005,7 @@ export function motifAvenant(x: Avenant, s: Pick<EtatProtocole, 'protocole' | 'a
 /** Le mois d'un paiement enregistré par l'équipe : un mois du protocole déjà commencé. */
 function motifMoisDe(mois: string, debut: string, dureeMois: number, maintenant: Date): string | undefined {
   if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(mois)) return 'Mois attendu au format AAAA-MM.';
-  const k = moisEntre(debut.slice(0, 7), mois);
+  const k = ecartEnMois(debut.slice(0, 7), mois);
   if (k < 0 || k >= dureeMois)
     return `Le mois ${deMois(mois)} n’est pas un mois du protocole, qui va ${deMois(debut.slice(0, 7))} à ${moisEnFrancais(jourDeParis(ajouterDuree(minuitDeParis(debut), `P${dureeMois - 1}M`)).slice(0, 7))}.`;
   if (ajouterDuree(minuitDeParis(debut), `P${k}M`).getTime() > maintenant.getTime()) return `Le mois ${deMois(mois)} n’a pas encore commencé.`;
@@ -1014,11 +1014,7 @@ function motifMoisDe(mois: string, debut: string, dureeMois: number, maintenant:
 
 const arrondi = (n: number) => Math.round(n * 100) / 100;
 
-/** Mois de « AAAA-MM » à « AAAA-MM ». */
-function moisEntre(a: string, b: string): number {
+/** Mois de « AAAA-MM » à « AAAA-MM » (rang d'un mois du calendrier ; pas des mois écoulés entre deux instants : `moisEntre` de domain/durees). */
+function ecartEnMois(a: string, b: string): number {
   return (Number(b.slice(0, 4)) - Number(a.slice(0, 4))) * 12 + (Number(b.slice(5, 7)) - Number(a.slice(5, 7)));
-}
-
-function estDate(s: string): boolean {
-  return typeof s === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(Date.parse(`${s}T00:00:00Z`));
 }
