@@ -152,7 +152,7 @@ const clotureSchema = z.object({
  * dépassée, ce n'est pas une erreur.
  */
 export const designationSchema = z.iso
-  .date('date AAAA-MM-JJ attendue')
+  .date({ error: 'date AAAA-MM-JJ attendue', abort: true })
   .refine((jour) => jour <= jourDeParis(new Date()), 'la date de désignation ne peut pas être dans le futur')
   .meta({
     description: 'Jour de la désignation par la commission impayés : les délais du programme courent depuis cette date (par défaut : depuis le lancement)',
@@ -164,7 +164,7 @@ export const designationSchema = z.iso
  * futur (jour de Paris) ; l'orientation reçue par le formulaire des partenaires le donne d'elle-même.
  */
 export const signalementSchema = z.iso
-  .date('date AAAA-MM-JJ attendue')
+  .date({ error: 'date AAAA-MM-JJ attendue', abort: true })
   .refine((jour) => jour <= jourDeParis(new Date()), 'la date du signalement ne peut pas être dans le futur')
   .meta({
     description: 'Jour où le bailleur a signalé l’impayé : le délai de contact du programme court depuis cette date (par défaut : depuis le lancement)',

@@ -11,7 +11,7 @@ import { jourDeParis } from '../domain/durees';
  * lignes qui n'en donnent pas). Une séance a eu lieu : pas dans le futur (jour de Paris).
  */
 export const seanceSchema = z.iso
-  .date('date de la séance attendue (AAAA-MM-JJ)')
+  .date({ error: 'date de la séance attendue (AAAA-MM-JJ)', abort: true })
   .refine((jour) => jour <= jourDeParis(new Date()), 'la séance ne peut pas être dans le futur : indiquez le jour où la commission s’est réunie');
 
 /** Au plus 2 Mo de fichier (une séance de commission : quelques dizaines de lignes). */

@@ -70,7 +70,7 @@ export const idAbsenceSchema = z.string().regex(/^\d{1,18}$/, 'identifiant d’a
 /** Le jeton d'une invitation, tel que le lien reçu par courriel le porte. */
 export const jetonInvitationSchema = z.string().regex(FORME_JETON_INVITATION).meta({ description: 'Jeton de l’invitation reçu par courriel' });
 
-const jourSchema = (champ: string, exemple: string) => z.iso.date(`${champ} : date attendue (AAAA-MM-JJ)`).meta({ example: exemple });
+const jourSchema = (champ: string, exemple: string) => z.iso.date({ error: `${champ} : date attendue (AAAA-MM-JJ)`, abort: true }).meta({ example: exemple });
 
 export const declarationAbsenceSchema = z
   .object({
