@@ -1065,12 +1065,19 @@ describe('concarneau-iml', () => {
       'Ce message n’est pas attendu à l’étape « Sous-location et accompagnement ».',
     );
     expect(await refus(handle.executeUpdate(rendezVousUpdate, { args: [msg({ nature: 'rendez_vous' as const, le: '12/03/2027', axes: [] })] }))).toBe(
-      'Date attendue au format AAAA-MM-JJ.',
+      'Date attendue au format AAAA-MM-JJ, au plus tard aujourd’hui.',
     );
     // Un jour qui n'existe pas : refusé de même (le moteur de dates de JavaScript l'aurait lu 2 mars).
     expect(await refus(handle.executeUpdate(rendezVousUpdate, { args: [msg({ nature: 'rendez_vous' as const, le: '2027-02-30', axes: [] })] }))).toBe(
-      'Date attendue au format AAAA-MM-JJ.',
+      'Date attendue au format AAAA-MM-JJ, au plus tard aujourd’hui.',
     );
+    // Un rendez-vous de demain (à l'horloge du parcours) n'a pas encore eu lieu ; celui d'aujourd'hui, si.
+    const jour = await aujourdhui(handle);
+    const demain = jourDeParis(new Date(Date.parse(`${jour}T12:00:00Z`) + 86_400_000));
+    expect(await refus(handle.executeUpdate(rendezVousUpdate, { args: [msg({ nature: 'rendez_vous' as const, le: demain, axes: [] })] }))).toBe(
+      'Date attendue au format AAAA-MM-JJ, au plus tard aujourd’hui.',
+    );
+    await handle.executeUpdate(rendezVousUpdate, { args: [msg({ nature: 'rendez_vous' as const, le: jour, axes: [], note: 'Point budget' })] });
     expect(await refus(handle.executeUpdate(finMesureUpdate, { args: [msg({ issue: 'menage_met_fin' as const, motif: ' a ' })] }))).toBe(
       'Motif de fin de mesure requis.',
     );

@@ -662,7 +662,10 @@ function messagesDuLogementEtDeLAccompagnement(m: Mesure): void {
   });
   p.message(rendezVousUpdate, {
     valider: (x) =>
-      enEtape(m, 'recherche_logement', ...EN_MESURE) ?? (x.le !== undefined && !estJourIso(x.le) ? 'Date attendue au format AAAA-MM-JJ.' : undefined),
+      enEtape(m, 'recherche_logement', ...EN_MESURE) ??
+      (x.le !== undefined && (!estJourIso(x.le) || x.le > jourDeParis(new Date()))
+        ? 'Date attendue au format AAAA-MM-JJ, au plus tard aujourd’hui.'
+        : undefined),
     appliquer: (x) => {
       const accompagnement = m.accompagnement;
       if (x.nature === 'rendez_vous') accompagnement.rendezVous += 1;
