@@ -175,8 +175,10 @@ export function paiementManque(x: { ref: string; mois: string; montant: number; 
   return {
     sujet: `Paiement manqué : ${moisEnFrancais(x.mois)} (dossier ${x.ref})`,
     paragraphes: [
-      `Le paiement ${deMois(x.mois)} prévu par le protocole du dossier ${x.ref} n’a pas été reçu (${euros(x.montant)} sur ${euros(x.attendu)}).`,
-      x.consecutifs > 1 ? `C’est le ${x.consecutifs}e mois manqué de suite.` : 'C’est le premier mois manqué de suite.',
+      x.montant > 0
+        ? `Le paiement ${deMois(x.mois)} prévu par le protocole du dossier ${x.ref} n’a été reçu qu’en partie (${euros(x.montant)} sur ${euros(x.attendu)}).`
+        : `Le paiement ${deMois(x.mois)} prévu par le protocole du dossier ${x.ref} n’a pas été reçu (${euros(x.attendu)} ${x.attendu < 2 ? 'attendu' : 'attendus'}).`,
+      x.consecutifs > 1 ? `C’est le ${x.consecutifs}e mois manqué de suite.` : 'C’est le premier mois manqué.',
       'Un point avec le ménage est à prévoir rapidement : budget, FSL, renégociation du plan d’apurement si besoin.',
     ],
   };

@@ -306,7 +306,12 @@ describe('les courriers des parcours, en français', () => {
     );
     expect(texte('protocole.protocoleSigne.ccapex')).toMatch(/du 1er mars 2027 au 28 février 2029\./);
     expect(texte('protocole.paiementManque')).toContain(
-      'Le paiement d’avril 2027 prévu par le protocole du dossier REF-2027-014 n’a pas été reçu (200 € sur 507,50 €).',
+      'Le paiement d’avril 2027 prévu par le protocole du dossier REF-2027-014 n’a été reçu qu’en partie (200 € sur 507,50 €).',
+    );
+    // Rien de reçu : le montant attendu seul, et le premier mois manqué dit simplement.
+    const rien = protocole.paiementManque({ ref, mois: '2027-03', montant: 0, attendu: 507.5, consecutifs: 1 });
+    expect(rien.paragraphes.join('\n').replace(/[\u00a0\u202f]/g, ' ')).toContain(
+      'Le paiement de mars 2027 prévu par le protocole du dossier REF-2027-014 n’a pas été reçu (507,50 € attendus).\nC’est le premier mois manqué.',
     );
     expect(texte('protocole.demandeDePaiement')).toContain('mois d’avril 2027 (2e mois sur 24)');
     const premier = protocole.demandeDePaiement({
