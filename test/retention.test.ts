@@ -70,6 +70,9 @@ describe('conservation des dossiers clos', () => {
       .execute();
     await db.insertInto('consentements_menage').values({ workflow_id: vieux, canal: 'sms', accorde: true, par: 'ts.alice' }).execute();
     await db.insertInto('consentements_menage').values({ workflow_id: recent, canal: 'sms', accorde: true, par: 'ts.alice' }).execute();
+    // Et la trace de qui l'a lu (les lectures du contenu confidentiel sont consignées).
+    for (const id of [vieux, recent])
+      await db.insertInto('consultations_dossiers').values({ workflow_id: id, personne_id: 'ts.alice', objet: 'dossier' }).execute();
 
     expect(await installerPlanificationEffacement(banc.env.client, banc.taskQueue)).toBe('creee');
     expect(await installerPlanificationEffacement(banc.env.client, banc.taskQueue)).toBe('a_jour');
@@ -100,6 +103,9 @@ describe('conservation des dossiers clos', () => {
     expect(await db.selectFrom('consentements_partage_diagnostic').select('id').where('workflow_id', '=', vieux).execute()).toEqual([]);
     expect(
       (await db.selectFrom('consentements_menage').select('workflow_id').where('workflow_id', 'in', [vieux, recent]).execute()).map((c) => c.workflow_id),
+    ).toEqual([recent]);
+    expect(
+      (await db.selectFrom('consultations_dossiers').select('workflow_id').where('workflow_id', 'in', [vieux, recent]).execute()).map((c) => c.workflow_id),
     ).toEqual([recent]);
     // Les fiches d'indicateurs (sans donnée personnelle) restent pour les bilans.
     expect(await db.selectFrom('fiches_indicateurs').select('workflow_id').where('workflow_id', '=', vieux).executeTakeFirst()).toBeDefined();
@@ -140,8 +146,15 @@ describe('conservation des dossiers clos', () => {
       .set({ clos_le: new Date('2026-02-28T23:01:00.000Z') })
       .where('workflow_id', '=', b)
       .execute();
+    // Clos à l'instant même de la limite (le 1er mars 2026 à 0 h, heure de Paris) : ses 2 ans ne sont pas encore passés.
+    const c = await dossier('concarneau-iml', 'RET-BORD-C', 0);
+    await db
+      .updateTable('dossiers')
+      .set({ clos_le: new Date('2026-02-28T23:00:00.000Z') })
+      .where('workflow_id', '=', c)
+      .execute();
     await effacerDossiersEchus(db, CATALOGUE, new Date('2028-02-29T23:00:00.000Z'));
-    expect(await presents([a, b])).toEqual([b]);
+    expect(await presents([a, b, c])).toEqual([b, c].sort());
   });
 
   it('avec un dossier effacé partent sa fiche d’orientation, ses changements de bailleur et sa priorité ; une orientation refusée est effacée après la même durée, comptée depuis son refus', async () => {
@@ -179,5 +192,27 @@ describe('conservation des dossiers clos', () => {
     }
     const trace = await db.selectFrom('effacements_dossiers').selectAll().where('programme_id', '=', programme).execute();
     expect(trace.map((t) => [t.nombre, t.orientations_refusees])).toEqual([[1, 1]]);
+  });
+
+  it('une orientation acceptée il y a plus de 2 ans reste tant que son parcours est ouvert (un protocole dure jusqu’à 5 ans) ; un programme sans dossier clos voit tout de même ses refus échus effacés et consignés', async () => {
+    const db = (await baseEssai()).db;
+    const programme = 'reims-april';
+    const ouvert = await dossier(programme, 'RET-LONG');
+    const ilYa = (ms: number) => new Date(Date.now() - ms);
+    const orientation = (id: string, o: { statut: string; traitee_le: Date; workflow_id?: string; motif_refus?: string }) =>
+      db
+        .insertInto('orientations')
+        .values({ id, programme_id: programme, organisation_id: `${programme}--bailleur`, reference: id, fiche_chiffree: Buffer.from('fiche chiffrée'), ...o })
+        .execute();
+    await orientation('or-acceptee-longue', { statut: 'acceptee', traitee_le: ilYa(3 * 366 * JOUR), workflow_id: ouvert });
+    await orientation('or-refusee-seule', { statut: 'refusee', traitee_le: ilYa(2 * 366 * JOUR + JOUR), motif_refus: 'Hors du territoire' });
+
+    const bilan = await effacerDossiersEchus(db, CATALOGUE);
+    expect(bilan).toEqual([expect.objectContaining({ programme, nombre: 0, orientationsRefusees: 1 })]);
+    const orientations = await db.selectFrom('orientations').select('id').where('programme_id', '=', programme).execute();
+    expect(orientations.map((o) => o.id)).toEqual(['or-acceptee-longue']);
+    expect(await presents([ouvert])).toEqual([ouvert]);
+    const trace = await db.selectFrom('effacements_dossiers').selectAll().where('programme_id', '=', programme).execute();
+    expect(trace.map((t) => [t.nombre, t.orientations_refusees])).toEqual([[0, 1]]);
   });
 });
