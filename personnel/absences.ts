@@ -10,6 +10,7 @@
 import { sql } from 'kysely';
 import type { BaseDeDonnees } from '../base';
 import { jourDeParis } from '../domain/durees';
+import { premierDuMois } from '../domain/libelles';
 import { RefusPersonnel } from './comptes';
 
 export interface Absence {
@@ -33,8 +34,8 @@ export interface DeclarationAbsence {
 }
 
 const formatJour = new Intl.DateTimeFormat('fr-FR', { timeZone: 'UTC', day: 'numeric', month: 'long', year: 'numeric' });
-/** « 2027-03-14 » → « 14 mars 2027 ». */
-export const jourFr = (jour: string): string => formatJour.format(new Date(`${jour}T00:00:00Z`));
+/** « 2027-03-14 » → « 14 mars 2027 » ; « 2027-03-01 » → « 1er mars 2027 ». */
+export const jourFr = (jour: string): string => premierDuMois(formatJour.format(new Date(`${jour}T00:00:00Z`)));
 
 /** Le paragraphe en tête d'un courriel reçu en remplacement (sans accord : « absente » ne convient pas à tous). */
 export const paragrapheRemplacement = (nomAbsent: string, du: string, au: string): string =>

@@ -14,6 +14,7 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { KeyRing } from './cles';
 import { KEY_BYTES } from './cles';
+import { premierDuMois } from '../domain/libelles';
 
 export interface LienClaims {
   workflowId: string;
@@ -55,7 +56,7 @@ const formatDateParis = new Intl.DateTimeFormat('fr-FR', {
 
 /** « Ce lien a expiré le 12 mars 2025 à 14:30. » (heure de Paris) */
 export function messageLienExpire(expiresAt: Date): string {
-  return `Ce lien a expiré le ${formatDateParis.format(expiresAt)}.`;
+  return `Ce lien a expiré le ${premierDuMois(formatDateParis.format(expiresAt))}.`;
 }
 
 const b64url = (value: unknown): string => Buffer.from(JSON.stringify(value), 'utf8').toString('base64url');

@@ -12,6 +12,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCourrielActivities } from '../activities/courriel';
 import { jourDeParis } from '../domain/durees';
+import { jourFr, paragrapheRemplacement } from '../personnel/absences';
 import { AnnuaireEnBase } from '../personnel/annuaire-base';
 import { hashPassword } from '../securite/mots-de-passe';
 import { jetonCsrf } from '../web/session';
@@ -345,7 +346,9 @@ describe('absences et remplacements', () => {
     await activites.envoyerCourriel(courriel('ABSENCE-1'));
     const recu = await banc.courriels.waitFor((m) => m.sujet.includes('ABSENCE-1'));
     expect(recu.a).toEqual(['bruno@essai.example']);
-    const [jj, aaaa] = [Number(aujourdhui().slice(8)), aujourdhui().slice(0, 4)];
+    // Le premier du mois : « 1er ».
+    const jj = Number(aujourdhui().slice(8)) === 1 ? '1er' : String(Number(aujourdhui().slice(8)));
+    const aaaa = aujourdhui().slice(0, 4);
     expect(recu.texte).toMatch(
       new RegExp(
         `^Bonjour,\\n\\nMessage adressé à Alice Travailleuse \\(absence du ${jj} \\S+ ${aaaa} au .+\\) : vous assurez son remplacement\\.\\n\\nLe premier contact`,
@@ -441,6 +444,13 @@ describe('absences et remplacements', () => {
     expect(filtre.status).toBe(400);
     expect(filtre.texte).toContain('Valeur non reconnue pour « État » (adresse modifiée ?) : choisissez de nouveau ci-dessous.');
     expect(filtre.texte).not.toContain('Champ « cloture »');
+  });
+
+  it('les dates d’une absence écrites comme une personne les écrit : « du 1er mars 2027 au 15 mars 2027 »', () => {
+    expect(paragrapheRemplacement('Alice Travailleuse', '2027-03-01', '2027-03-15')).toBe(
+      'Message adressé à Alice Travailleuse (absence du 1er mars 2027 au 15 mars 2027) : vous assurez son remplacement.',
+    );
+    expect(jourFr('2027-12-31')).toBe('31 décembre 2027');
   });
 
   it('une absence à venir ne détourne rien encore', async () => {

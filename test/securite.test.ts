@@ -313,6 +313,10 @@ describe('liens signés', () => {
     const ete = signeur.signer(claims, new Date('2025-07-01T22:05:00Z'));
     const r2 = signeur.verifier(ete, new Date('2025-08-01T00:00:00Z'));
     expect(r2.ok === false && r2.message).toBe('Ce lien a expiré le 2 juillet 2025 à 00:05.');
+    // Le premier du mois s'écrit « 1er » (Intl ne l'écrit pas).
+    const premier = signeur.signer(claims, new Date('2025-08-01T07:00:00Z'));
+    const r3 = signeur.verifier(premier, new Date('2025-08-02T00:00:00Z'));
+    expect(r3.ok === false && r3.message).toBe('Ce lien a expiré le 1er août 2025 à 09:00.');
   });
 
   it('rotation : un lien signé avec l’ancienne clé reste valide', () => {
