@@ -8,8 +8,20 @@
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import { REGISTRE } from '../api/registre-produit';
-import { FichierIllisible, lireTableau } from '../commissions/fichier';
-import { analyserListe, erreurDeColonne, lireDate, lireMontant, type ContexteListe } from '../commissions/liste';
+import { FichierIllisible, lireTableau, type Tableau } from '../commissions/fichier';
+import {
+  analyserListe,
+  erreurDeColonne,
+  lireComposition,
+  lireDate,
+  lireEntier,
+  lireGarantie,
+  lireMontant,
+  lireOuiNon,
+  lireTexte,
+  trouverBailleur,
+  type ContexteListe,
+} from '../commissions/liste';
 import { etatQuery } from '../domain/messages';
 import { jourDeParis } from '../domain/durees';
 import { echeanceDepuisLeJour } from '../domain/prevention';
@@ -138,6 +150,87 @@ describe('lecture d’une liste (sans moteur)', () => {
     expect(lireDate('31/02/98', le)).toEqual({ erreur: 'cette date n’existe pas : « 31/02/98 »' });
   });
 
+  it('une date du tableur : numéro de série d’Excel (heure ignorée), jj/mm/aaaa, AAAA-MM-JJ avec ou sans heure ; un petit nombre n’est pas une date', () => {
+    // Le numéro de série d'Excel compte les jours depuis le 30 décembre 1899 : 45658 est le 1er janvier 2025.
+    expect(lireDate(45658)).toEqual({ valeur: '2025-01-01' });
+    expect(lireDate(45658.75)).toEqual({ valeur: '2025-01-01' });
+    expect(lireDate(46000)).toEqual({ valeur: '2025-12-09' });
+    for (const n of [3, 2024, 20_000, 80_000]) expect(lireDate(n)).toEqual({ erreur: `date attendue (jj/mm/aaaa), reçu « ${n} »` });
+    expect(lireDate('2025-03-14')).toEqual({ valeur: '2025-03-14' });
+    expect(lireDate('2025-03-14 00:00:00')).toEqual({ valeur: '2025-03-14' });
+    expect(lireDate('2025-03-14T00:00:00.000Z')).toEqual({ valeur: '2025-03-14' });
+    expect(lireDate('2025-02-29')).toEqual({ erreur: 'cette date n’existe pas : « 2025-02-29 »' });
+    expect(lireDate('mars 2025')).toEqual({ erreur: 'date attendue (jj/mm/aaaa), reçu « mars 2025 »' });
+  });
+
+  it('les autres cellules comme un secrétariat les écrit : nombres, oui/non, compositions, garanties, textes', () => {
+    expect(lireEntier(3)).toEqual({ valeur: 3 });
+    expect(lireEntier('3 mois')).toEqual({ valeur: 3 });
+    expect(lireEntier('2 loyers')).toEqual({ valeur: 2 });
+    expect(lireEntier(2.5)).toEqual({ erreur: 'nombre entier attendu, reçu « 2,5 »' });
+    expect(lireEntier('deux')).toEqual({ erreur: 'nombre entier attendu, reçu « deux »' });
+    for (const oui of ['oui', 'OUI', 'x', 'X', 'vrai', '1', 'o']) expect(lireOuiNon(oui), oui).toEqual({ valeur: true });
+    for (const non of ['non', 'Non', 'n', 'faux', '0']) expect(lireOuiNon(non), non).toEqual({ valeur: false });
+    expect(lireOuiNon('peut-être')).toEqual({ erreur: 'oui ou non attendu, reçu « peut-être »' });
+    const compositions: Array<[string, string]> = [
+      ['Personne seule', 'personne_seule'],
+      ['Seul', 'personne_seule'],
+      ['Seule', 'personne_seule'],
+      ['Isolée', 'personne_seule'],
+      ['Célibataire', 'personne_seule'],
+      ['Couple', 'couple'],
+      ['Couple sans enfant', 'couple'],
+      ['Couple sans enfants', 'couple'],
+      ['Couple avec enfant(s)', 'couple_avec_enfants'],
+      ['Famille monoparentale', 'famille_monoparentale'],
+      ['Parent isolé', 'famille_monoparentale'],
+      ['Monoparental', 'famille_monoparentale'],
+      ['couple_avec_enfants', 'couple_avec_enfants'],
+    ];
+    for (const [cellule, valeur] of compositions) expect(lireComposition(cellule), cellule).toEqual({ valeur });
+    expect(lireComposition('Colocation')).toEqual({
+      erreur: '« Colocation » n’est pas une composition connue (personne seule, couple, couple avec enfants, famille monoparentale, autre)',
+    });
+    const garanties: Array<[string, string]> = [
+      ['Aucune', 'aucune'],
+      ['Néant', 'aucune'],
+      ['Sans', 'aucune'],
+      ['FSL', 'fsl'],
+      ['Loca-Pass', 'loca_pass'],
+      ['Loca Pass', 'loca_pass'],
+      ['Visale', 'visale'],
+    ];
+    for (const [cellule, valeur] of garanties) expect(lireGarantie(cellule), cellule).toEqual({ valeur });
+    expect(lireGarantie('Caution parentale')).toEqual({ erreur: '« Caution parentale » n’est pas une garantie connue (aucune, FSL, Loca-Pass, Visale)' });
+    // Un téléphone saisi en nombre retrouve son 0 ; une date du tableur dans une colonne de texte devient AAAA-MM-JJ.
+    expect(lireTexte(612345678, 'telephone')).toEqual({ valeur: '0612345678' });
+    expect(lireTexte(612345678, 'reference')).toEqual({ valeur: '612345678' });
+    expect(lireTexte(new Date('2025-03-14T00:00:00Z'), 'reference')).toEqual({ valeur: '2025-03-14' });
+    expect(lireTexte(12.5)).toEqual({ valeur: '12,5' });
+    expect(lireTexte('   ')).toEqual({ vide: true });
+  });
+
+  it('le bailleur : son nom complet, son nom sans le service, ses initiales, ou le début de son nom (3 lettres au moins, s’il n’en désigne qu’un)', () => {
+    const bailleurs = contexte().bailleurs;
+    const [gbh, neolia] = bailleurs;
+    for (const saisie of ['Grand Besançon Habitat — service précontentieux', 'grand besancon habitat', 'GBH', 'Grand Bes']) {
+      expect(trouverBailleur(saisie, bailleurs), saisie).toEqual({ bailleur: gbh });
+    }
+    expect(trouverBailleur('Néolia', bailleurs)).toEqual({ bailleur: neolia });
+    expect(trouverBailleur('NAB', bailleurs)).toMatchObject({ erreur: expect.stringMatching(/^« NAB » n’est pas un bailleur de l’annuaire du programme/) });
+    // « Gr » : trop court pour un début de nom ; « de » ne fait pas d'initiale.
+    expect(trouverBailleur('Gr', bailleurs)).toMatchObject({ erreur: expect.stringMatching(/^« Gr » n’est pas un bailleur/) });
+    const deux = [
+      { id: 'p--ha', nom: 'Habitat de la Vallée' },
+      { id: 'p--hb', nom: 'Habitat du Bourg' },
+    ];
+    expect(trouverBailleur('HV', deux)).toEqual({ bailleur: deux[0] });
+    expect(trouverBailleur('HDLV', deux)).toMatchObject({ erreur: expect.stringMatching(/n’est pas un bailleur/) });
+    expect(trouverBailleur('Habitat', deux)).toEqual({
+      erreur: '« Habitat » désigne plusieurs bailleurs de l’annuaire (« Habitat de la Vallée », « Habitat du Bourg ») : écrivez le nom complet',
+    });
+  });
+
   it('un montant à la française ou à l’anglaise : centimes après le dernier séparateur, milliers par groupes de trois chiffres', () => {
     const montants: Array<[string, number]> = [
       ['1 234,56 €', 1234.56],
@@ -150,6 +243,10 @@ describe('lecture d’une liste (sans moteur)', () => {
       ['12,5', 12.5],
       ['12.50', 12.5],
       ['1 420 euros', 1420],
+      // Les espaces des milliers qu'Excel et LibreOffice écrivent (insécable, fine insécable).
+      ['1\u00a0234,56 €', 1234.56],
+      ['1\u202f234,56\u00a0€', 1234.56],
+      ['350 EUR', 350],
     ];
     for (const [cellule, valeur] of montants) expect(lireMontant(cellule), cellule).toEqual({ valeur });
     expect(lireMontant('1.23.456')).toEqual({ erreur: 'montant en euros attendu (ex. 1 234,56), reçu « 1.23.456 »' });
@@ -250,6 +347,60 @@ describe('lecture d’une liste (sans moteur)', () => {
     );
     // La date de la séance remplace la colonne manquante.
     expect(() => analyserListe(sansComposition, contexte({ dateSeance: jour(-1) }))).toThrow(/colonne manquante : « Composition »\. En-têtes lus/);
+  });
+
+  it('en-têtes et colonnes : une ligne qui ne nomme que deux colonnes n’est pas la ligne des en-têtes ; deux colonnes pour une même donnée, la colonne du bailleur quand le programme en a plusieurs', async () => {
+    const ligne = `R-20;Mme T;seule;1 rue T, 25000 Besançon;;;GBH;2;100;01/01/2024;aucune;non;;${enFrancais(jour(-2))};`;
+    // Au-dessus des en-têtes, « Nom ; Bailleur » : un titre de secrétariat, pas la ligne des en-têtes (il en faut 3).
+    const avecTitre = await lireTableau(csv([ligne], `Nom;Bailleur\r\n${ENTETES_CSV}`));
+    const lue = analyserListe(avecTitre, contexte());
+    expect(lue.ligneEntetes).toBe(2);
+    expect(lue.lignes).toEqual([expect.objectContaining({ ligne: 3, reference: 'R-20', erreurs: [] })]);
+    // « Réf. dossier » et « Référence » : laquelle lire ? Le fichier est refusé, les deux nommées.
+    const doublee = await lireTableau(csv([`${ligne};R-21`], `${ENTETES_CSV};Référence`));
+    expect(() => analyserListe(doublee, contexte())).toThrow(
+      'deux colonnes désignent « Référence » : « Réf. dossier » (colonne A) et « Référence » (colonne P) ; gardez-en une',
+    );
+    // Sans colonne « Bailleur » : refusé si le programme en a plusieurs ; sinon, le seul bailleur du programme.
+    const sansBailleur = await lireTableau(csv([ligne.replace(';GBH;', ';')], ENTETES_CSV.replace(';Bailleur;', ';')));
+    expect(() => analyserListe(sansBailleur, contexte())).toThrow(/^colonne manquante : « Bailleur » \(le programme a 2 bailleurs\)/);
+    const seul = { id: 'besancon-ccas--bailleur', nom: 'Grand Besançon Habitat — service précontentieux' };
+    const [l] = analyserListe(sansBailleur, contexte({ bailleurs: [seul] })).lignes;
+    expect(l).toMatchObject({ erreurs: [], bailleur: seul });
+    expect(l!.corps).toMatchObject({ bailleur: seul.id });
+  });
+
+  it('une date de désignation illisible est une erreur de la ligne, même quand la date de la séance est donnée (elle ne la remplace que vide)', async () => {
+    const tableau = await lireTableau(
+      csv([
+        `R-30;Mme U;seule;1 rue U, 25000 Besançon;;;GBH;2;100;01/01/2024;aucune;non;;31/02/2026;`,
+        `R-31;Mme V;seule;1 rue V, 25000 Besançon;;;GBH;2;100;01/01/2024;aucune;non;;;`,
+      ]),
+    );
+    const [illisible, vide] = analyserListe(tableau, contexte({ dateSeance: jour(-5) })).lignes;
+    expect(illisible!.erreurs).toEqual([{ colonne: 'Désigné le', message: 'cette date n’existe pas : « 31/02/2026 »' }]);
+    expect(illisible!.corps).toBeUndefined();
+    expect(vide).toMatchObject({ erreurs: [], designeLe: jour(-5) });
+  });
+
+  it('hors des règles du programme : un avertissement (le parcours sera clos « non éligible »), pas une erreur ; une liste sans ligne sous ses en-têtes est refusée', async () => {
+    const ligne = `R-50;Mme X;seule;1 rue X, 25000 Besançon;;;GBH;2;100;01/01/2024;visale;non;;${enFrancais(jour(-1))};`;
+    const avecRegle = { ...besancon, eligibilite: { ...besancon.eligibilite, sansGarantie: true } };
+    const [l] = analyserListe(await lireTableau(csv([ligne])), contexte({ programme: avecRegle })).lignes;
+    expect(l!.erreurs).toEqual([]);
+    expect(l!.corps).toBeDefined();
+    expect(l!.avertissements).toEqual([
+      'hors des règles du programme (le ménage bénéficie d’une garantie (Visale)) : le parcours sera clos « non éligible » dès son lancement',
+    ]);
+    expect(analyserListe(await lireTableau(csv([ligne])), contexte()).lignes[0]!.avertissements).toEqual([]);
+    const tableau: Tableau = { format: 'csv', lignes: [{ numero: 1, cellules: ENTETES_CSV.split(';') }] };
+    expect(() => analyserListe(tableau, contexte())).toThrow('la liste ne contient aucune ligne sous les en-têtes (ligne 1)');
+  });
+
+  it('un bailleur inconnu : une seule erreur, la sienne (pas aussi « bailleur » refusé par le lancement)', async () => {
+    const tableau = await lireTableau(csv([`R-40;Mme W;seule;1 rue W, 25000 Besançon;;;Habitat 25;2;100;01/01/2024;aucune;non;;${enFrancais(jour(-1))};`]));
+    const [l] = analyserListe(tableau, contexte()).lignes;
+    expect(l!.erreurs).toEqual([{ colonne: 'Bailleur', message: expect.stringMatching(/^« Habitat 25 » n’est pas un bailleur de l’annuaire du programme/) }]);
   });
 
   it('« ménages dits isolés : ménages sans enfants, personnes seules » (fiche 000) : un couple sans enfants suivi par un service social n’est pas « non isolé »', async () => {
