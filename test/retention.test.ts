@@ -48,6 +48,32 @@ async function dossier(programme: string, reference: string, closIlYa?: number):
   return workflowId;
 }
 
+/** Un dossier consigné, clos à cet instant précis. */
+async function closA(programme: string, reference: string, instant: string): Promise<string> {
+  const id = await dossier(programme, reference, 0);
+  await (
+    await baseEssai()
+  ).db
+    .updateTable('dossiers')
+    .set({ clos_le: new Date(instant) })
+    .where('workflow_id', '=', id)
+    .execute();
+  return id;
+}
+
+type EtatOrientation = { statut: string; traitee_le?: Date; workflow_id?: string; motif_refus?: string };
+const ilYa = (ms: number) => new Date(Date.now() - ms);
+
+/** Une fiche d'orientation reçue par le programme (chiffrée), dans l'état donné. */
+async function orientationDe(programme: string, id: string, o: EtatOrientation): Promise<void> {
+  await (
+    await baseEssai()
+  ).db
+    .insertInto('orientations')
+    .values({ id, programme_id: programme, organisation_id: `${programme}--bailleur`, reference: id, fiche_chiffree: Buffer.from('fiche chiffrée'), ...o })
+    .execute();
+}
+
 async function presents(ids: string[]): Promise<string[]> {
   const l = await (await baseEssai()).db.selectFrom('dossiers').select('workflow_id').where('workflow_id', 'in', ids).execute();
   return l.map((x) => x.workflow_id).sort();
@@ -134,25 +160,10 @@ describe('conservation des dossiers clos', () => {
     expect(bilan).toEqual([expect.objectContaining({ programme: 'reims-april-protocole', conservation: 'P6M', nombre: 1 })]);
     expect(await presents([court, garde])).toEqual([garde]);
     // La limite se compte au calendrier de Paris : 2 ans avant le 1er mars 2028, c'est le 1er mars 2026.
-    const a = await dossier('concarneau-iml', 'RET-BORD-A', 0);
-    await db
-      .updateTable('dossiers')
-      .set({ clos_le: new Date('2026-02-28T22:59:00.000Z') })
-      .where('workflow_id', '=', a)
-      .execute();
-    const b = await dossier('concarneau-iml', 'RET-BORD-B', 0);
-    await db
-      .updateTable('dossiers')
-      .set({ clos_le: new Date('2026-02-28T23:01:00.000Z') })
-      .where('workflow_id', '=', b)
-      .execute();
+    const a = await closA('concarneau-iml', 'RET-BORD-A', '2026-02-28T22:59:00.000Z');
+    const b = await closA('concarneau-iml', 'RET-BORD-B', '2026-02-28T23:01:00.000Z');
     // Clos à l'instant même de la limite (le 1er mars 2026 à 0 h, heure de Paris) : ses 2 ans ne sont pas encore passés.
-    const c = await dossier('concarneau-iml', 'RET-BORD-C', 0);
-    await db
-      .updateTable('dossiers')
-      .set({ clos_le: new Date('2026-02-28T23:00:00.000Z') })
-      .where('workflow_id', '=', c)
-      .execute();
+    const c = await closA('concarneau-iml', 'RET-BORD-C', '2026-02-28T23:00:00.000Z');
     await effacerDossiersEchus(db, CATALOGUE, new Date('2028-02-29T23:00:00.000Z'));
     expect(await presents([a, b, c])).toEqual([b, c].sort());
   });
@@ -162,12 +173,7 @@ describe('conservation des dossiers clos', () => {
     const programme = 'toulouse-declic';
     const vieux = await dossier(programme, 'RET-ORIENTE', 2 * 366 * JOUR + JOUR);
     const garde = await dossier(programme, 'RET-ORIENTE-GARDE', 100 * JOUR);
-    const ilYa = (ms: number) => new Date(Date.now() - ms);
-    const orientation = (id: string, o: { statut: string; traitee_le?: Date; workflow_id?: string; motif_refus?: string }) =>
-      db
-        .insertInto('orientations')
-        .values({ id, programme_id: programme, organisation_id: `${programme}--bailleur`, reference: id, fiche_chiffree: Buffer.from('fiche chiffrée'), ...o })
-        .execute();
+    const orientation = (id: string, o: EtatOrientation) => orientationDe(programme, id, o);
     await orientation('or-acceptee', { statut: 'acceptee', traitee_le: ilYa(3 * 366 * JOUR), workflow_id: vieux });
     await orientation('or-acceptee-garde', { statut: 'acceptee', traitee_le: ilYa(200 * JOUR), workflow_id: garde });
     await orientation('or-refusee-vieille', { statut: 'refusee', traitee_le: ilYa(2 * 366 * JOUR + JOUR), motif_refus: 'Hors du territoire' });
@@ -198,12 +204,7 @@ describe('conservation des dossiers clos', () => {
     const db = (await baseEssai()).db;
     const programme = 'reims-april';
     const ouvert = await dossier(programme, 'RET-LONG');
-    const ilYa = (ms: number) => new Date(Date.now() - ms);
-    const orientation = (id: string, o: { statut: string; traitee_le: Date; workflow_id?: string; motif_refus?: string }) =>
-      db
-        .insertInto('orientations')
-        .values({ id, programme_id: programme, organisation_id: `${programme}--bailleur`, reference: id, fiche_chiffree: Buffer.from('fiche chiffrée'), ...o })
-        .execute();
+    const orientation = (id: string, o: EtatOrientation) => orientationDe(programme, id, o);
     await orientation('or-acceptee-longue', { statut: 'acceptee', traitee_le: ilYa(3 * 366 * JOUR), workflow_id: ouvert });
     await orientation('or-refusee-seule', { statut: 'refusee', traitee_le: ilYa(2 * 366 * JOUR + JOUR), motif_refus: 'Hors du territoire' });
 
