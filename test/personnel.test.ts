@@ -12,7 +12,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCourrielActivities } from '../activities/courriel';
 import { jourDeParis } from '../domain/durees';
-import { jourFr, paragrapheRemplacement } from '../personnel/absences';
+import { AbsencesPersonnel, jourFr, paragrapheRemplacement, remplacementDuJour } from '../personnel/absences';
 import { AnnuaireEnBase } from '../personnel/annuaire-base';
 import { hashPassword } from '../securite/mots-de-passe';
 import { jetonCsrf } from '../web/session';
@@ -453,6 +453,73 @@ describe('absences et remplacements', () => {
     expect(jourFr('2027-12-31')).toBe('31 décembre 2027');
   });
 
+  it('le dernier jour de l’absence compte encore : le courriel part au remplaçant', async () => {
+    const coord = await jeton('coord.essai');
+    const declare = await api.appel('POST', '/api/personnel/ts.alice/absences', {
+      jeton: coord,
+      corps: { du: dans(-2), au: aujourdhui(), remplacant: 'ts.bruno' },
+    });
+    expect(declare.status, declare.texte).toBe(201);
+    expect(declare.json.enCours).toBe(true);
+    await createCourrielActivities(banc.dependances).envoyerCourriel({
+      cle: 'ABSENCE-DERNIER-JOUR',
+      destinataire: { type: 'personnel', id: 'ts.alice' },
+      sujet: 'Rappel (ABSENCE-DERNIER-JOUR)',
+      paragraphes: ['Rappel.'],
+      signature: 'AHU',
+    });
+    expect((await banc.courriels.waitFor((m) => m.sujet.includes('ABSENCE-DERNIER-JOUR'))).a).toEqual(['bruno@essai.example']);
+    await api.appel('DELETE', `/api/personnel/ts.alice/absences/${declare.json.id}`, { jeton: coord });
+  });
+
+  it('le registre des absences tient ses règles quel que soit l’appelant ; il ne liste que ce qui n’est pas fini, « en cours » ce qui a commencé ; un remplaçant désactivé ne remplace plus, une administration couvre tous les programmes', async () => {
+    const db = banc.dependances.base;
+    const absences = new AbsencesPersonnel(db);
+    await expect(absences.declarer({ personneId: 'ts.alice', du: dans(5), au: dans(2), remplacantId: 'ts.bruno' }, 'coord.essai')).rejects.toThrow(
+      'la fin de l’absence ne peut pas précéder son début',
+    );
+    await db.updateTable('personnels').set({ actif: false }).where('id', '=', 'ts.concarneau').execute();
+    try {
+      await expect(absences.declarer({ personneId: 'ts.concarneau', du: dans(1), au: dans(2), remplacantId: 'admin.essai' }, 'admin.essai')).rejects.toThrow(
+        'Le compte de Yann Concarneau est désactivé : il ne reçoit plus rien.',
+      );
+    } finally {
+      await db.updateTable('personnels').set({ actif: true }).where('id', '=', 'ts.concarneau').execute();
+    }
+
+    // Finie hier, en cours, à venir : la liste garde les deux dernières, « en cours » la seule commencée.
+    const ids: string[] = [];
+    for (const [du, au] of [
+      [dans(-6), dans(-1)],
+      [dans(-1), dans(1)],
+      [dans(8), dans(9)],
+    ]) {
+      const r = await db
+        .insertInto('absences')
+        .values({ personne_id: 'ts.loiret', du: du!, au: au!, remplacant_id: 'admin.essai', cree_par: 'admin.essai' })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      ids.push(r.id);
+    }
+    try {
+      expect((await absences.lister(['ts.loiret'])).map((a) => [a.du, a.au])).toEqual([
+        [dans(-1), dans(1)],
+        [dans(8), dans(9)],
+      ]);
+      expect((await absences.enCours(['ts.loiret'])).map((a) => a.du)).toEqual([dans(-1)]);
+      // L'administration remplace dans tous les programmes ; désactivée, elle ne remplace plus (le courriel revient à la personne).
+      expect(await remplacementDuJour(db, 'ts.loiret', aujourdhui(), 'loiret-ahu')).toMatchObject({ couvre: true, courriel: 'admin@essai.example' });
+      await db.updateTable('personnels').set({ actif: false }).where('id', '=', 'admin.essai').execute();
+      try {
+        expect(await remplacementDuJour(db, 'ts.loiret', aujourdhui(), 'loiret-ahu')).toBeUndefined();
+      } finally {
+        await db.updateTable('personnels').set({ actif: true }).where('id', '=', 'admin.essai').execute();
+      }
+    } finally {
+      await db.deleteFrom('absences').where('id', 'in', ids).execute();
+    }
+  });
+
   it('une absence à venir ne détourne rien encore', async () => {
     const coord = await jeton('coord.essai');
     const declare = await api.appel('POST', '/api/personnel/ts.alice/absences', {
@@ -517,9 +584,22 @@ describe('absences et remplacements', () => {
     // Deux absences qui se chevauchent : 409.
     const premiere = await declarer('ts.loiret', { du: dans(20), au: dans(25), remplacant: 'ts.alice' });
     expect(premiere.status, premiere.texte).toBe(201);
-    const chevauche = await declarer('ts.loiret', { du: dans(24), au: dans(30), remplacant: 'ts.bruno' });
+    // Le dernier jour de l'une est le premier de l'autre : elles se chevauchent (un jour, deux remplaçants).
+    const chevauche = await declarer('ts.loiret', { du: dans(25), au: dans(30), remplacant: 'ts.bruno' });
     expect(chevauche.status).toBe(409);
     expect(chevauche.json.detail).toMatch(/^Louise Loiret a déjà une absence du .+ : annulez-la ou choisissez d’autres dates\.$/);
+    const avant = await declarer('ts.loiret', { du: dans(15), au: dans(20), remplacant: 'ts.bruno' });
+    expect(avant.status).toBe(409);
+    // Le lendemain de la fin : pas de chevauchement.
+    const apres = await declarer('ts.loiret', { du: dans(26), au: dans(30), remplacant: 'ts.bruno' });
+    expect(apres.status, apres.texte).toBe(201);
+    // Annulée une fois ; une seconde fois, elle n'existe plus à annuler.
+    const annuler = () => api.appel('DELETE', `/api/personnel/ts.loiret/absences/${premiere.json.id}`, { jeton: coord });
+    expect((await annuler()).status).toBe(204);
+    const encore = await annuler();
+    expect(encore.status).toBe(404);
+    expect(encore.json.detail).toBe('Cette absence n’existe pas ou a déjà été annulée.');
+    await api.appel('DELETE', `/api/personnel/ts.loiret/absences/${apres.json.id}`, { jeton: coord });
   });
 });
 
