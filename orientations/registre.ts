@@ -123,9 +123,9 @@ export class Orientations {
     return l ? this.lire(l) : undefined;
   }
 
-  async lister(programmeId: string, o: { statut?: StatutOrientation } = {}): Promise<Orientation[]> {
-    let q = this.requete().where('r.programme_id', '=', programmeId);
-    if (o.statut) q = q.where('r.statut', '=', o.statut);
+  /** Les 500 dernières orientations du programme, la plus récente en tête. */
+  async lister(programmeId: string): Promise<Orientation[]> {
+    const q = this.requete().where('r.programme_id', '=', programmeId);
     return (await q.orderBy('r.recue_le', 'desc').limit(500).execute()).map((l) => this.lire(l));
   }
 

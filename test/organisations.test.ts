@@ -518,6 +518,29 @@ describe('orientation d’un ménage par un partenaire (fiche par lien signé)',
     expect(nonEligible.cloture!.issue).toBe('non_eligible');
   });
 
+  it('un double envoi du même lien au même instant (double clic, deux onglets) : une seule fiche enregistrée, l’autre envoi apprend que le lien a servi', async () => {
+    const jeton = await coord();
+    const cree = await appel('POST', '/api/programmes/loiret-ahu/organisations', {
+      jeton,
+      corps: {
+        type: 'bailleur_social',
+        nom: 'Logis du Val',
+        contacts: [{ nom: 'Marc Perrin', courriel: 'precontentieux@logis-val.example', service: 'precontentieux' }],
+      },
+    });
+    expect(cree.status, cree.texte).toBe(201);
+    const chemin = await lienPour(cree.json.id as string, 'precontentieux@logis-val.example');
+    const envois = await Promise.all([1, 2].map(() => appel('POST', chemin, { formulaire: fiche() })));
+    expect(envois.map((r) => r.status).sort()).toEqual([201, 409]);
+    expect(envois.find((r) => r.status === 409)!.texte).toMatch(/déjà servi|ne sert qu’une fois/);
+    const recues = await essai.banc.dependances.base
+      .selectFrom('orientations')
+      .select('id')
+      .where('organisation_id', '=', cree.json.id as string)
+      .execute();
+    expect(recues).toHaveLength(1);
+  });
+
   it('liens : altéré → 403, d’une autre sorte (validation) → refusé, organisation sans contact → 409 en français', async () => {
     const jeton = await coord();
     const chemin = await lienPour('loiret-ahu--bailleur', CATALOGUE.trouver('loiret-ahu')!.partenaires.bailleur!.courriel);
@@ -584,6 +607,9 @@ describe('orientation depuis le logiciel d’un partenaire (clé d’accès de s
     const recue = await envoyer({ cle, idempotence: 'dossier-logiciel-8841' });
     expect(recue.status, recue.texte).toBe(201);
     expect(recue.json).toMatchObject({ statut: 'recue', nonEligible: null, reference: expect.stringMatching(/^OR-\d{4}-[0-9A-F]{6}$/) });
+    // La coordination voit quand la clé a servi pour la dernière fois.
+    const servie = await appel('GET', `/api/organisations/${organisation}/cles-api`, { jeton });
+    expect(servie.json).toEqual([expect.objectContaining({ id: creee.json.id, utiliseeLe: expect.any(String) })]);
     const repetee = await envoyer({ cle, idempotence: 'dossier-logiciel-8841' });
     expect(repetee.status).toBe(200);
     expect(repetee.json.reference).toBe(recue.json.reference);
@@ -591,11 +617,16 @@ describe('orientation depuis le logiciel d’un partenaire (clé d’accès de s
       timeoutMs: 10_000,
     });
 
+    // Une seconde fiche, plus tard : la liste montre la plus récente en tête.
+    const seconde = await envoyer({ cle, idempotence: 'dossier-logiciel-8842' });
+    expect(seconde.status, seconde.texte).toBe(201);
     const orientations = (await appel('GET', '/api/programmes/toulouse-declic/orientations', { jeton })).json as Array<{
       id: string;
       reference: string;
       organisation: { id: string };
     }>;
+    const rangs = [seconde.json.reference, recue.json.reference].map((ref) => orientations.findIndex((o) => o.reference === ref));
+    expect(rangs[0]).toBeLessThan(rangs[1]!);
     const mienne = orientations.filter((o) => o.reference === recue.json.reference);
     expect(mienne).toHaveLength(1);
     expect(mienne[0]!.organisation.id).toBe(organisation);
@@ -605,11 +636,24 @@ describe('orientation depuis le logiciel d’un partenaire (clé d’accès de s
 
     const suivie = await appel('GET', `/api/partenaires/orientations/${recue.json.reference}`, { entetes: { authorization: `Bearer ${cle}` } });
     expect(suivie.json).toMatchObject({ reference: recue.json.reference, statut: 'recue' });
-    const refus = await appel('POST', `/api/orientations/${mienne[0]!.id}/decision`, {
-      jeton,
-      corps: { decision: 'refuser', motif: 'Ménage déjà suivi par la Maison des solidarités' },
-    });
-    expect(refus.status, refus.texte).toBe(200);
+    // Deux coordinations refusent au même moment : une décision compte, l'autre apprend qu'elle vient d'être prise.
+    const decisions = await Promise.all(
+      [jeton, await coord()].map((j) =>
+        appel('POST', `/api/orientations/${mienne[0]!.id}/decision`, {
+          jeton: j,
+          corps: { decision: 'refuser', motif: 'Ménage déjà suivi par la Maison des solidarités' },
+        }),
+      ),
+    );
+    expect(decisions.map((d) => d.status).sort()).toEqual([200, 409]);
+    expect(decisions.find((d) => d.status === 409)!.json.detail).toMatch(
+      /^Cette orientation (vient d’être traitée par une autre personne|a déjà été refusée)\.$/,
+    );
+    expect(decisions.find((d) => d.status === 200)!.json).toMatchObject({ statut: 'refusee' });
+    expect(
+      (await essai.banc.dependances.base.selectFrom('orientations').select('motif_refus').where('id', '=', mienne[0]!.id).executeTakeFirstOrThrow())
+        .motif_refus,
+    ).toBe('Ménage déjà suivi par la Maison des solidarités');
     const apres = await appel('GET', `/api/partenaires/orientations/${recue.json.reference}`, { entetes: { authorization: `Bearer ${cle}` } });
     expect(apres.json).toMatchObject({ statut: 'refusee', motifRefus: 'Ménage déjà suivi par la Maison des solidarités' });
     // Une autre organisation ne voit pas cette orientation.
@@ -618,6 +662,10 @@ describe('orientation depuis le logiciel d’un partenaire (clé d’accès de s
       (await appel('GET', `/api/partenaires/orientations/${recue.json.reference}`, { entetes: { authorization: `Bearer ${autre.json.cle}` } })).status,
     ).toBe(404);
 
+    // La clé ne se révoque que par le chemin de son organisation : ailleurs, 404, et elle sert encore.
+    const ailleurs = await appel('DELETE', `/api/organisations/besancon-ccas--bailleur/cles-api/${creee.json.id}`, { jeton });
+    expect(ailleurs.status, ailleurs.texte).toBe(404);
+    expect((await appel('GET', `/api/partenaires/orientations/${recue.json.reference}`, { entetes: { authorization: `Bearer ${cle}` } })).status).toBe(200);
     const revoquee = await appel('DELETE', `/api/organisations/${organisation}/cles-api/${creee.json.id}`, { jeton });
     expect(revoquee.status).toBe(204);
     expect((await envoyer({ cle })).status).toBe(401);
