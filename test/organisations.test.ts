@@ -329,6 +329,16 @@ describe('orientation d’un ménage par un partenaire (fiche par lien signé)',
 
   const vus = new Set<string>();
   const cheminDe = (texte: string) => new URL(/https?:\/\/\S+\/orientation\/[A-Za-z0-9_.-]+/.exec(texte)![0]).pathname;
+  /** Un bailleur social ajouté à l'annuaire de loiret-ahu, avec son contact : son identifiant. */
+  async function bailleurDeLoiret(nom: string, contact: { nom: string; courriel: string; service: string }): Promise<string> {
+    const cree = await appel('POST', '/api/programmes/loiret-ahu/organisations', {
+      jeton: await coord(),
+      corps: { type: 'bailleur_social', nom, contacts: [contact] },
+    });
+    expect(cree.status, cree.texte).toBe(201);
+    return cree.json.id as string;
+  }
+
   async function lienPour(organisation: string, contact: string) {
     const envoi = await appel('POST', `/api/organisations/${organisation}/liens-orientation`, { jeton: await coord() });
     expect(envoi.status, envoi.texte).toBe(201);
@@ -342,16 +352,7 @@ describe('orientation d’un ménage par un partenaire (fiche par lien signé)',
 
   it('le bailleur oriente par son lien (un seul usage) ; la coordination voit l’éligibilité, accepte (parcours lancé, bailleur et « orienté par ») ou refuse (motif renvoyé)', async () => {
     const jeton = await coord();
-    const cree = await appel('POST', '/api/programmes/loiret-ahu/organisations', {
-      jeton,
-      corps: {
-        type: 'bailleur_social',
-        nom: 'Habitat 45',
-        contacts: [{ nom: 'Sandrine Morel', courriel: 'recouvrement@habitat45.example', service: 'recouvrement' }],
-      },
-    });
-    expect(cree.status, cree.texte).toBe(201);
-    const habitat45 = cree.json.id as string;
+    const habitat45 = await bailleurDeLoiret('Habitat 45', { nom: 'Sandrine Morel', courriel: 'recouvrement@habitat45.example', service: 'recouvrement' });
     const chemin = await lienPour(habitat45, 'recouvrement@habitat45.example');
 
     const page = await appel('GET', chemin);
@@ -519,25 +520,12 @@ describe('orientation d’un ménage par un partenaire (fiche par lien signé)',
   });
 
   it('un double envoi du même lien au même instant (double clic, deux onglets) : une seule fiche enregistrée, l’autre envoi apprend que le lien a servi', async () => {
-    const jeton = await coord();
-    const cree = await appel('POST', '/api/programmes/loiret-ahu/organisations', {
-      jeton,
-      corps: {
-        type: 'bailleur_social',
-        nom: 'Logis du Val',
-        contacts: [{ nom: 'Marc Perrin', courriel: 'precontentieux@logis-val.example', service: 'precontentieux' }],
-      },
-    });
-    expect(cree.status, cree.texte).toBe(201);
-    const chemin = await lienPour(cree.json.id as string, 'precontentieux@logis-val.example');
+    const logisDuVal = await bailleurDeLoiret('Logis du Val', { nom: 'Marc Perrin', courriel: 'precontentieux@logis-val.example', service: 'precontentieux' });
+    const chemin = await lienPour(logisDuVal, 'precontentieux@logis-val.example');
     const envois = await Promise.all([1, 2].map(() => appel('POST', chemin, { formulaire: fiche() })));
     expect(envois.map((r) => r.status).sort()).toEqual([201, 409]);
     expect(envois.find((r) => r.status === 409)!.texte).toMatch(/déjà servi|ne sert qu’une fois/);
-    const recues = await essai.banc.dependances.base
-      .selectFrom('orientations')
-      .select('id')
-      .where('organisation_id', '=', cree.json.id as string)
-      .execute();
+    const recues = await essai.banc.dependances.base.selectFrom('orientations').select('id').where('organisation_id', '=', logisDuVal).execute();
     expect(recues).toHaveLength(1);
   });
 

@@ -318,6 +318,17 @@ describe('désactivation et changements de compte', () => {
 describe('absences et remplacements', () => {
   const aujourdhui = () => jourDeParis(new Date());
   const dans = (jours: number) => jourDeParis(new Date(Date.now() + jours * JOUR_MS));
+  /** Un rappel adressé à une personne du personnel, par la vraie activité d'envoi : qui l'a reçu. */
+  const destinatairesDUnRappelA = async (id: string, cle: string): Promise<string[]> => {
+    await createCourrielActivities(banc.dependances).envoyerCourriel({
+      cle,
+      destinataire: { type: 'personnel', id },
+      sujet: `Rappel (${cle})`,
+      paragraphes: ['Rappel.'],
+      signature: 'AHU',
+    });
+    return (await banc.courriels.waitFor((m) => m.sujet.includes(cle))).a;
+  };
 
   it('pendant l’absence, un courriel adressé à la personne part à son remplaçant, une fois, avec en tête le nom et les dates ; annulée, il revient à la personne', async () => {
     const coord = await jeton('coord.essai');
@@ -461,14 +472,7 @@ describe('absences et remplacements', () => {
     });
     expect(declare.status, declare.texte).toBe(201);
     expect(declare.json.enCours).toBe(true);
-    await createCourrielActivities(banc.dependances).envoyerCourriel({
-      cle: 'ABSENCE-DERNIER-JOUR',
-      destinataire: { type: 'personnel', id: 'ts.alice' },
-      sujet: 'Rappel (ABSENCE-DERNIER-JOUR)',
-      paragraphes: ['Rappel.'],
-      signature: 'AHU',
-    });
-    expect((await banc.courriels.waitFor((m) => m.sujet.includes('ABSENCE-DERNIER-JOUR'))).a).toEqual(['bruno@essai.example']);
+    expect(await destinatairesDUnRappelA('ts.alice', 'ABSENCE-DERNIER-JOUR')).toEqual(['bruno@essai.example']);
     await api.appel('DELETE', `/api/personnel/ts.alice/absences/${declare.json.id}`, { jeton: coord });
   });
 
@@ -528,14 +532,7 @@ describe('absences et remplacements', () => {
     });
     expect(declare.status, declare.texte).toBe(201);
     expect(declare.json.enCours).toBe(false);
-    await createCourrielActivities(banc.dependances).envoyerCourriel({
-      cle: 'ABSENCE-FUTURE',
-      destinataire: { type: 'personnel', id: 'ts.alice' },
-      sujet: 'Rappel (ABSENCE-FUTURE)',
-      paragraphes: ['Rappel.'],
-      signature: 'AHU',
-    });
-    expect((await banc.courriels.waitFor((m) => m.sujet.includes('ABSENCE-FUTURE'))).a).toEqual(['alice@essai.example']);
+    expect(await destinatairesDUnRappelA('ts.alice', 'ABSENCE-FUTURE')).toEqual(['alice@essai.example']);
     await api.appel('DELETE', `/api/personnel/ts.alice/absences/${declare.json.id}`, { jeton: coord });
   });
 
