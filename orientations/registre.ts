@@ -140,7 +140,11 @@ export class Orientations {
     return l ? this.lire(l) : undefined;
   }
 
-  /** Marque l'orientation traitée ; false si elle l'était déjà (deux décisions simultanées : une seule compte). */
+  /**
+   * Marque l'orientation traitée ; false si elle l'était déjà (deux décisions simultanées : une seule
+   * compte). Une acceptation se marque avant de lancer son parcours (elle le réserve : un refus au
+   * même instant trouve l'orientation acceptée) et se rend (`rendre`) si le lancement échoue.
+   */
   async traiter(id: string, par: string, d: { statut: 'acceptee'; workflowId: string } | { statut: 'refusee'; motif: string }): Promise<boolean> {
     const r = await this.db
       .updateTable('orientations')
@@ -154,6 +158,18 @@ export class Orientations {
       .where('statut', '=', 'recue')
       .executeTakeFirst();
     return Number(r.numUpdatedRows) === 1;
+  }
+
+  /** Une acceptation dont le lancement a échoué redevient une orientation reçue, à décider de nouveau. */
+  async rendre(id: string, par: string, workflowId: string): Promise<void> {
+    await this.db
+      .updateTable('orientations')
+      .set({ statut: 'recue', traitee_par: null, traitee_le: null, workflow_id: null })
+      .where('id', '=', id)
+      .where('statut', '=', 'acceptee')
+      .where('traitee_par', '=', par)
+      .where('workflow_id', '=', workflowId)
+      .execute();
   }
 
   private requete() {

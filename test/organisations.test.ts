@@ -529,6 +529,59 @@ describe('orientation d’un ménage par un partenaire (fiche par lien signé)',
     expect(recues).toHaveLength(1);
   });
 
+  it('accepter ici, refuser là, au même instant : une seule décision compte, et l’état suit (parcours lancé si acceptée, aucun si refusée ; un seul courriel au partenaire)', async () => {
+    const contact = 'recouvrement@terres-loire.example';
+    const organisation = await bailleurDeLoiret('Terres de Loire Habitat', { nom: 'Inès Roux', courriel: contact, service: 'recouvrement' });
+    const envoi = await appel('POST', await lienPour(organisation, contact), { formulaire: fiche() });
+    expect(envoi.status, envoi.texte).toBe(201);
+    const base = essai.banc.dependances.base;
+    const { id, reference } = await base
+      .selectFrom('orientations')
+      .select(['id', 'reference'])
+      .where('organisation_id', '=', organisation)
+      .executeTakeFirstOrThrow();
+    // Une acceptation dont le parcours ne se lance pas (compte inconnu) : refusée en français, l'orientation reste à décider.
+    const manquee = await appel('POST', `/api/orientations/${id}/decision`, {
+      jeton: await coord(),
+      corps: { decision: 'accepter', travailleurSocial: 'ts.inconnu' },
+    });
+    expect(manquee.status, manquee.texte).toBe(400);
+    expect(manquee.json.errors).toEqual([{ champ: 'travailleurSocial', message: 'compte inconnu : « ts.inconnu »' }]);
+    expect(await base.selectFrom('orientations').select(['statut', 'workflow_id', 'traitee_par']).where('id', '=', id).executeTakeFirstOrThrow()).toEqual({
+      statut: 'recue',
+      workflow_id: null,
+      traitee_par: null,
+    });
+    const decisions = await Promise.all(
+      [
+        { decision: 'accepter', travailleurSocial: 'ts.alice' },
+        { decision: 'refuser', motif: 'Ménage déjà accompagné' },
+      ].map(async (corps) => appel('POST', `/api/orientations/${id}/decision`, { jeton: await coord(), corps })),
+    );
+    expect(decisions.map((d) => d.status).sort(), decisions.map((d) => d.texte).join('\n')).toEqual([200, 409]);
+    const { statut, workflow_id } = await base.selectFrom('orientations').select(['statut', 'workflow_id']).where('id', '=', id).executeTakeFirstOrThrow();
+    const lance = await essai.banc.env.client.workflow
+      .getHandle(`loiret-ahu--${reference}`)
+      .describe()
+      .then(
+        () => true,
+        () => false,
+      );
+    if (statut === 'acceptee') {
+      expect(workflow_id).toBe(`loiret-ahu--${reference}`);
+      expect(lance).toBe(true);
+    } else {
+      expect(statut).toBe('refusee');
+      expect(workflow_id).toBeNull();
+      expect(lance).toBe(false);
+    }
+    // À la personne qui a orienté (celle de la fiche), une seule réponse.
+    const decision = (x: { sujet: string }) => /^Orientation (acceptée|non retenue) \(dossier /.test(x.sujet) && x.sujet.includes(reference);
+    const auPartenaire = await essai.banc.courriels.waitFor(decision, { timeoutMs: 10_000 });
+    expect(auPartenaire.sujet).toMatch(statut === 'acceptee' ? /^Orientation acceptée/ : /^Orientation non retenue/);
+    expect(essai.banc.courriels.messages().filter(decision)).toHaveLength(1);
+  });
+
   it('liens : altéré → 403, d’une autre sorte (validation) → refusé, organisation sans contact → 409 en français', async () => {
     const jeton = await coord();
     const chemin = await lienPour('loiret-ahu--bailleur', CATALOGUE.trouver('loiret-ahu')!.partenaires.bailleur!.courriel);

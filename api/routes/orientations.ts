@@ -35,7 +35,7 @@ import type { DependancesApi } from '../dependances';
 import { envoyerPage } from '../html';
 import { html, type Brut } from '../../rendu/html';
 import { analyser, interdit, introuvable, Probleme } from '../problemes';
-import { idOrganisationSchema, idProgrammeSchema } from '../schemas-api';
+import { idOrganisationSchema, idProgrammeSchema, workflowIdDe } from '../schemas-api';
 import { cleIdempotenceSchema, idCleApiSchema, idOrientationSchema, referenceOrientationSchema } from '../schemas-orientations';
 import { annuaireDe, depuisAnnuaire, lancerParcours } from './parcours';
 import { FORME_JETON } from './liens';
@@ -137,6 +137,8 @@ export async function listerOrientations(deps: DependancesApi, personne: Personn
 }
 
 /** Accepte (le parcours démarre) ou refuse (le motif part au partenaire) une orientation reçue. */
+const TRAITEE_AILLEURS = 'Cette orientation vient d’être traitée par une autre personne.';
+
 export async function deciderOrientation(deps: DependancesApi, personne: Personne, idBrut: unknown, corpsBrut: unknown) {
   const id = idOrientationSchema.safeParse(idBrut).data;
   const r = id ? await orientationsDe(deps).trouver(id) : undefined;
@@ -147,8 +149,7 @@ export async function deciderOrientation(deps: DependancesApi, personne: Personn
   const corps = analyser(decisionOrientationSchema, corpsBrut);
   const a = [{ nom: r.fiche.oriente.nom, courriel: r.fiche.oriente.courriel }];
   if (corps.decision === 'refuser') {
-    if (!(await orientationsDe(deps).traiter(r.id, personne.id, { statut: 'refusee', motif: corps.motif })))
-      throw new Probleme(409, 'Cette orientation vient d’être traitée par une autre personne.');
+    if (!(await orientationsDe(deps).traiter(r.id, personne.id, { statut: 'refusee', motif: corps.motif }))) throw new Probleme(409, TRAITEE_AILLEURS);
     await envoyerDepuisApi(deps, {
       cle: `orientation-refus:${r.id}`,
       destinataire: 'orienteur',
@@ -166,19 +167,27 @@ export async function deciderOrientation(deps: DependancesApi, personne: Personn
   } else {
     // Le bailleur qui oriente devient le bailleur du ménage, sauf choix contraire de la coordination.
     const bailleur = corps.bailleur ?? (estBailleur(r.organisation.type) ? r.organisation.id : undefined);
-    const lance = await lancerParcours(deps, personne, {
-      programmeId: programme.id,
-      menage: { ...r.fiche.menage, reference: r.reference },
-      ...(corps.travailleurSocial ? { travailleurSocial: corps.travailleurSocial } : {}),
-      ...(bailleur ? { bailleur } : {}),
-      // Les réponses qu'un programme n'utilise pas (une fiche remplie avant qu'elles soient masquées) ne bloquent pas le lancement.
-      // Les délais d'un programme qui les fait courir du signalement du bailleur partent de l'orientation reçue.
-      donnees: {
-        situation: sansChampsSansObjet(deps, programme, r.fiche.situation),
-        ...(programme.options.delaisDepuisSignalement ? { signaleLe: jourDeParis(r.recueLe) } : {}),
-      },
-    });
-    await orientationsDe(deps).traiter(r.id, personne.id, { statut: 'acceptee', workflowId: lance.workflowId });
+    // L'acceptation se marque d'abord (un refus au même instant la trouve faite), puis le parcours se
+    // lance ; s'il ne se lance pas, l'orientation redevient à décider.
+    const workflowId = workflowIdDe(programme.id, r.reference);
+    if (!(await orientationsDe(deps).traiter(r.id, personne.id, { statut: 'acceptee', workflowId }))) throw new Probleme(409, TRAITEE_AILLEURS);
+    try {
+      await lancerParcours(deps, personne, {
+        programmeId: programme.id,
+        menage: { ...r.fiche.menage, reference: r.reference },
+        ...(corps.travailleurSocial ? { travailleurSocial: corps.travailleurSocial } : {}),
+        ...(bailleur ? { bailleur } : {}),
+        // Les réponses qu'un programme n'utilise pas (une fiche remplie avant qu'elles soient masquées) ne bloquent pas le lancement.
+        // Les délais d'un programme qui les fait courir du signalement du bailleur partent de l'orientation reçue.
+        donnees: {
+          situation: sansChampsSansObjet(deps, programme, r.fiche.situation),
+          ...(programme.options.delaisDepuisSignalement ? { signaleLe: jourDeParis(r.recueLe) } : {}),
+        },
+      });
+    } catch (e) {
+      await orientationsDe(deps).rendre(r.id, personne.id, workflowId);
+      throw e;
+    }
     await envoyerDepuisApi(deps, {
       cle: `orientation-acceptee:${r.id}`,
       destinataire: 'orienteur',
