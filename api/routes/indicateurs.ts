@@ -25,15 +25,12 @@ import type { DependancesApi } from '../dependances';
 import { analyser, interdit, introuvable, invalide } from '../problemes';
 import { estBailleur } from '../../personnel/organisations';
 import { annuaireDe } from './parcours';
-import { ajouterDuree, jourDeParis, minuitDeParis, retirerDuree } from '../../domain/durees';
+import { ajouterDuree, estJourIso, jourDeParis, minuitDeParis, retirerDuree } from '../../domain/durees';
 
 const jour = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'date attendue au format AAAA-MM-JJ', abort: true })
-  .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), {
-    error: 'date inexistante',
-    abort: true,
-  });
+  .refine(estJourIso, { error: 'date inexistante', abort: true });
 
 /** L'identifiant du programme dans le chemin (un identifiant d'une autre forme : 404). */
 export const idProgrammeEvaluationSchema = z.string().regex(/^[a-z0-9-]{2,60}$/, 'identifiant de programme invalide');
