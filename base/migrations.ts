@@ -704,4 +704,19 @@ export const MIGRATIONS: Record<string, Migration> = {
       await sql`drop index if exists courriels_cle_motif`.execute(db);
     },
   },
+  '0036-orientations-parcours-lance': {
+    async up(db: Kysely<unknown>) {
+      // Une acceptation se marque avant le lancement de son parcours ; `parcours_lance_le` dit que le
+      // lancement a eu lieu. Une acceptation restée sans cette date (l'API arrêtée entre les deux) se
+      // reprend (api/routes/orientations.ts, reprendreAcceptations). Les acceptations d'avant ont
+      // toutes leur parcours : l'ancien code marquait l'orientation après le lancement.
+      await db.schema.alterTable('orientations').addColumn('parcours_lance_le', 'timestamptz').execute();
+      await sql`update orientations set parcours_lance_le = traitee_le where statut = 'acceptee'`.execute(db);
+      await sql`create index orientations_en_suspens on orientations (programme_id) where statut = 'acceptee' and parcours_lance_le is null`.execute(db);
+    },
+    async down(db: Kysely<unknown>) {
+      await sql`drop index if exists orientations_en_suspens`.execute(db);
+      await db.schema.alterTable('orientations').dropColumn('parcours_lance_le').execute();
+    },
+  },
 };

@@ -260,6 +260,8 @@ export interface TableOrientations {
   traitee_le: ColumnType<Date | null, Date | null | undefined, Date | null>;
   motif_refus: ColumnType<string | null, string | null | undefined, string | null>;
   workflow_id: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Le parcours de l'acceptation lancé (0036) ; null tant qu'une acceptation n'a pas de parcours. */
+  parcours_lance_le: ColumnType<Date | null, Date | null | undefined, Date | null>;
   /** L'en-tête Idempotency-Key d'un envoi par le logiciel d'un partenaire (unique par organisation). */
   cle_idempotence: ColumnType<string | null, string | null | undefined, never>;
 }

@@ -24,6 +24,8 @@ export interface Orientation {
   traiteeLe: Date | null;
   motifRefus: string | null;
   workflowId: string | null;
+  /** Le parcours d'une orientation acceptée a démarré (null : lancement en cours, ou interrompu). */
+  parcoursLanceLe: Date | null;
 }
 
 const contexte = (id: string) => `orientation:${id}`;
@@ -160,6 +162,18 @@ export class Orientations {
     return Number(r.numUpdatedRows) === 1;
   }
 
+  /** Le parcours de l'acceptation a démarré. */
+  async marquerLance(id: string, workflowId: string): Promise<void> {
+    await this.db
+      .updateTable('orientations')
+      .set({ parcours_lance_le: new Date() })
+      .where('id', '=', id)
+      .where('statut', '=', 'acceptee')
+      .where('workflow_id', '=', workflowId)
+      .where('parcours_lance_le', 'is', null)
+      .execute();
+  }
+
   /** Une acceptation dont le lancement a échoué redevient une orientation reçue, à décider de nouveau. */
   async rendre(id: string, par: string, workflowId: string): Promise<void> {
     await this.db
@@ -169,7 +183,19 @@ export class Orientations {
       .where('statut', '=', 'acceptee')
       .where('traitee_par', '=', par)
       .where('workflow_id', '=', workflowId)
+      .where('parcours_lance_le', 'is', null)
       .execute();
+  }
+
+  /**
+   * Les acceptations marquées avant `avant` dont le lancement n'a pas été noté (l'API arrêtée entre
+   * la marque et le lancement, ou juste après) ; `'tous'` pour tous les programmes.
+   */
+  async acceptationsEnSuspens(programmes: readonly string[] | 'tous', avant: Date): Promise<Orientation[]> {
+    if (programmes !== 'tous' && programmes.length === 0) return [];
+    let q = this.requete().where('r.statut', '=', 'acceptee').where('r.parcours_lance_le', 'is', null).where('r.traitee_le', '<', avant);
+    if (programmes !== 'tous') q = q.where('r.programme_id', 'in', programmes);
+    return (await q.execute()).map((l) => this.lire(l));
   }
 
   private requete() {
@@ -187,6 +213,7 @@ export class Orientations {
         'r.traitee_le',
         'r.motif_refus',
         'r.workflow_id',
+        'r.parcours_lance_le',
         'o.id as organisation_id',
         'o.nom as organisation_nom',
         'o.type as organisation_type',
@@ -204,6 +231,7 @@ export class Orientations {
     traitee_le: Date | null;
     motif_refus: string | null;
     workflow_id: string | null;
+    parcours_lance_le: Date | null;
     organisation_id: string;
     organisation_nom: string;
     organisation_type: string;
@@ -220,6 +248,7 @@ export class Orientations {
       traiteeLe: l.traitee_le,
       motifRefus: l.motif_refus,
       workflowId: l.workflow_id,
+      parcoursLanceLe: l.parcours_lance_le,
     };
   }
 }

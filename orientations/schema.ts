@@ -83,6 +83,9 @@ export const orientationSortieSchema = z
       description: 'Ce délai est déjà passé : acceptée, l’orientation donnerait un parcours clos aussitôt « contact impossible »',
     }),
     workflowId: z.string().optional(),
+    lancementEnCours: z.literal(true).optional().meta({
+      description: 'Acceptée, son parcours pas encore noté lancé : il le sera, ou l’orientation redeviendra à décider (lancement interrompu)',
+    }),
     motifRefus: z.string().optional(),
     traiteePar: z.string().optional(),
     traiteeLe: z.iso.datetime().optional(),

@@ -37,4 +37,30 @@ describe('migrations', () => {
       await migrer(base.db, { jusqua: noms[i]! });
     }
   });
+
+  it('0036 : les orientations déjà acceptées ont leur parcours noté lancé (l’ancien code le lançait avant de les marquer)', async () => {
+    const b = await creerBaseEssai();
+    try {
+      await migrer(b.db, { jusqua: '0035-courriels-par-debut-de-cle' });
+      const traiteeLe = new Date('2025-03-31T22:30:00Z');
+      const ligne = (id: string, statut: string, traitee: boolean) =>
+        sql`insert into orientations (id, programme_id, organisation_id, reference, fiche_chiffree, statut, traitee_par, traitee_le, workflow_id)
+            values (${id}, 'loiret-ahu', 'loiret-ahu--bailleur', ${`OR-2503-${id}`}, ${Buffer.from('x')}, ${statut},
+                    ${traitee ? 'coord.essai' : null}, ${traitee ? traiteeLe : null}, ${statut === 'acceptee' ? `loiret-ahu--OR-2503-${id}` : null})`.execute(
+          b.db,
+        );
+      await ligne('a', 'acceptee', true);
+      await ligne('r', 'refusee', true);
+      await ligne('n', 'recue', false);
+      await migrer(b.db, { jusqua: '0036-orientations-parcours-lance' });
+      const lignes = await sql<{ id: string; parcours_lance_le: Date | null }>`select id, parcours_lance_le from orientations order by id`.execute(b.db);
+      expect(lignes.rows).toEqual([
+        { id: 'a', parcours_lance_le: traiteeLe },
+        { id: 'n', parcours_lance_le: null },
+        { id: 'r', parcours_lance_le: null },
+      ]);
+    } finally {
+      await b.fermer();
+    }
+  });
 });

@@ -14,6 +14,8 @@ import { CATALOGUE, jusqua, menageEssai, situationPrevention } from './outils/en
 import { bancAvecApi } from './outils/api';
 import { baseEssai } from './outils/base';
 import { AnnuairePartenaires } from '../personnel/organisations';
+import { Orientations } from '../orientations/registre';
+import { DELAI_LANCEMENT_MS } from '../api/routes/orientations';
 import { dateEnFrancais, jourDeParis } from '../domain/durees';
 import { echeanceDepuisLeJour } from '../domain/prevention';
 import { NOM_COOKIE } from '../api/auth';
@@ -580,6 +582,89 @@ describe('orientation d’un ménage par un partenaire (fiche par lien signé)',
     const auPartenaire = await essai.banc.courriels.waitFor(decision, { timeoutMs: 10_000 });
     expect(auPartenaire.sujet).toMatch(statut === 'acceptee' ? /^Orientation acceptée/ : /^Orientation non retenue/);
     expect(essai.banc.courriels.messages().filter(decision)).toHaveLength(1);
+  });
+
+  it('une acceptation interrompue (API arrêtée entre la marque et le lancement, ou juste après) : reprise à la lecture suivante, passé le délai d’un lancement', async () => {
+    const contact = 'gestion@val-habitat.example';
+    const organisation = await bailleurDeLoiret('Val Habitat', { nom: 'Léa Blanc', courriel: contact, service: 'recouvrement' });
+    const base = essai.banc.dependances.base;
+    const registre = new Orientations(base, essai.banc.dependances.coffre);
+    const jeton = await coord();
+    const cookie = { cookie: `${NOM_COOKIE}=${jeton}` };
+    // Deux orientations acceptées par une API qui s'arrête aussitôt : l'une avant le lancement de son
+    // parcours, l'autre après (ni lancement noté, ni courriel à la personne qui a orienté).
+    const interrompues = [];
+    for (const nom of ['M. Hugo Lambert', 'Mme Rose Lambert']) {
+      expect((await appel('POST', await lienPour(organisation, contact), { formulaire: fiche({ 'menage.nom': nom }) })).status).toBe(201);
+      const o = await base
+        .selectFrom('orientations')
+        .select(['id', 'reference'])
+        .where('organisation_id', '=', organisation)
+        .where('statut', '=', 'recue')
+        .executeTakeFirstOrThrow();
+      expect(await registre.traiter(o.id, 'coord.essai', { statut: 'acceptee', workflowId: `loiret-ahu--${o.reference}` })).toBe(true);
+      interrompues.push(o);
+    }
+    const [avant, apres] = interrompues as [{ id: string; reference: string }, { id: string; reference: string }];
+    const { reference: _r, ...menage } = menageEssai();
+    const lance = await appel('POST', '/api/parcours', {
+      jeton,
+      corps: {
+        programmeId: 'loiret-ahu',
+        travailleurSocial: 'ts.alice',
+        bailleur: organisation,
+        menage: { ...menage, reference: apres.reference },
+        donnees: { situation: situationPrevention() },
+      },
+    });
+    expect(lance.status, lance.texte).toBe(201);
+    const statutDe = async (id: string) =>
+      (await appel('GET', '/api/programmes/loiret-ahu/orientations', { jeton })).json.find((o: { id: string }) => o.id === id);
+
+    // Tant qu'un lancement peut être en cours, rien ne bouge : la page le dit.
+    expect(await statutDe(avant.id)).toMatchObject({ statut: 'acceptee', lancementEnCours: true });
+    expect((await appel('GET', '/programmes/loiret-ahu/orientations', { entetes: cookie })).texte).toContain('Acceptée, parcours en cours de lancement');
+    expect((await appel('POST', `/api/orientations/${avant.id}/decision`, { jeton, corps: { decision: 'accepter' } })).status).toBe(409);
+
+    // Passé ce délai : le tableau de la coordination la reprend ; sans parcours, elle est de nouveau à décider.
+    const ilYA = new Date(Date.now() - DELAI_LANCEMENT_MS - 1000);
+    await base.updateTable('orientations').set({ traitee_le: ilYA }).where('id', '=', avant.id).execute();
+    expect((await appel('GET', '/parcours', { entetes: cookie })).texte).toContain('<h2 id="titre-orientations">Orientations reçues à traiter</h2>');
+    expect(
+      await base
+        .selectFrom('orientations')
+        .select(['statut', 'workflow_id', 'traitee_par', 'parcours_lance_le'])
+        .where('id', '=', avant.id)
+        .executeTakeFirstOrThrow(),
+    ).toEqual({
+      statut: 'recue',
+      workflow_id: null,
+      traitee_par: null,
+      parcours_lance_le: null,
+    });
+    // Avec son parcours, reprise par la liste : le lancement noté, et la personne qui a orienté avertie, une fois.
+    await base.updateTable('orientations').set({ traitee_le: ilYA }).where('id', '=', apres.id).execute();
+    expect(await statutDe(apres.id)).toMatchObject({ statut: 'acceptee', workflowId: `loiret-ahu--${apres.reference}` });
+    expect((await statutDe(apres.id)).lancementEnCours).toBeUndefined();
+    const acceptee = (x: { a: string[]; sujet: string }) =>
+      x.a.includes('s.morel@habitat45.example') && x.sujet === `Orientation acceptée (dossier ${apres.reference})`;
+    await essai.banc.courriels.waitFor(acceptee, { timeoutMs: 10_000 });
+    // Une reprise tardive d'une autre API, qui n'aurait pas vu le parcours, ne défait plus un lancement noté.
+    await registre.rendre(apres.id, 'coord.essai', `loiret-ahu--${apres.reference}`);
+    expect(await statutDe(apres.id)).toMatchObject({ statut: 'acceptee' });
+
+    // Reprise par la décision elle-même : l'orientation rendue s'accepte, son parcours se lance.
+    await registre.traiter(avant.id, 'coord.essai', { statut: 'acceptee', workflowId: `loiret-ahu--${avant.reference}` });
+    await base.updateTable('orientations').set({ traitee_le: ilYA }).where('id', '=', avant.id).execute();
+    const reprise = await appel('POST', `/api/orientations/${avant.id}/decision`, { jeton, corps: { decision: 'accepter', bailleur: organisation } });
+    expect(reprise.status, reprise.texte).toBe(200);
+    expect(reprise.json).toMatchObject({ statut: 'acceptee', workflowId: `loiret-ahu--${avant.reference}` });
+    expect(reprise.json.lancementEnCours).toBeUndefined();
+    await essai.banc.env.client.workflow.getHandle(`loiret-ahu--${avant.reference}`).describe();
+    await essai.banc.courriels.waitFor((x) => x.sujet === `Orientation acceptée (dossier ${avant.reference})`, { timeoutMs: 10_000 });
+    // Relues ensuite, rien ne se reprend deux fois.
+    await statutDe(apres.id);
+    expect(essai.banc.courriels.messages().filter(acceptee)).toHaveLength(1);
   });
 
   it('liens : altéré → 403, d’une autre sorte (validation) → refusé, organisation sans contact → 409 en français', async () => {

@@ -43,6 +43,7 @@ import {
   deciderOrientation,
   envoyerLienOrientation,
   listerOrientations,
+  reprendreAcceptations,
   orientationsDe,
   revoquerCleApi,
 } from '../api/routes/orientations';
@@ -331,7 +332,9 @@ export function routesWeb(deps: DependancesApi, auth: OptionsAuth & { maintenant
         const liste = await listerParcours(deps, ctx.personne, filtres);
         // Les référents absents aujourd'hui (personnel de la coordination) : bandeau en tête.
         const absences = estCoordination(ctx.personne) ? await lireAbsences(deps, ctx.personne) : [];
-        // Les orientations reçues de ses programmes et pas encore traitées (le délai de contact de loiret-ahu en court déjà).
+        // Les orientations reçues de ses programmes et pas encore traitées (le délai de contact de loiret-ahu en court déjà),
+        // dont celles qu'un lancement interrompu rend à décider.
+        if (estCoordination(ctx.personne)) await reprendreAcceptations(deps, ctx.personne.role === 'admin' ? 'tous' : ctx.personne.programmes);
         const orientations = estCoordination(ctx.personne)
           ? aTraiterParProgramme(
               await orientationsNonTraitees(deps.base),

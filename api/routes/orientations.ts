@@ -34,6 +34,7 @@ import { envoyerDepuisApi } from '../courrier';
 import type { DependancesApi } from '../dependances';
 import { envoyerPage } from '../html';
 import { html, type Brut } from '../../rendu/html';
+import { WorkflowNotFoundError } from '@temporalio/common';
 import { analyser, interdit, introuvable, Probleme } from '../problemes';
 import { idOrganisationSchema, idProgrammeSchema, workflowIdDe } from '../schemas-api';
 import { cleIdempotenceSchema, idCleApiSchema, idOrientationSchema, referenceOrientationSchema } from '../schemas-orientations';
@@ -123,6 +124,7 @@ export function versSortie(programme: Programme, r: Orientation, maintenant: Dat
     nonEligible: motifNonEligible(programme, r.fiche.situation, programme.options.delaisDepuisSignalement ? r.recueLe : maintenant) ?? null,
     ...(r.statut === 'recue' ? contact : {}),
     ...(r.workflowId ? { workflowId: r.workflowId } : {}),
+    ...(r.statut === 'acceptee' && !r.parcoursLanceLe ? { lancementEnCours: true as const } : {}),
     ...(r.motifRefus ? { motifRefus: r.motifRefus } : {}),
     ...(r.traiteePar ? { traiteePar: r.traiteePar, traiteeLe: r.traiteeLe!.toISOString() } : {}),
   };
@@ -132,6 +134,7 @@ export async function listerOrientations(deps: DependancesApi, personne: Personn
   const id = analyser(idProgrammeSchema, idBrut, 'id');
   if (!suitProgramme(personne, id)) throw interdit('Ce programme ne fait pas partie des vôtres.');
   const programme = programmePrevention(deps, id);
+  await reprendreAcceptations(deps, [id]);
   const maintenant = deps.maintenant?.() ?? new Date();
   return (await orientationsDe(deps).lister(id)).map((r) => versSortie(programme, r, maintenant));
 }
@@ -141,9 +144,14 @@ const TRAITEE_AILLEURS = 'Cette orientation vient d’être traitée par une aut
 
 export async function deciderOrientation(deps: DependancesApi, personne: Personne, idBrut: unknown, corpsBrut: unknown) {
   const id = idOrientationSchema.safeParse(idBrut).data;
-  const r = id ? await orientationsDe(deps).trouver(id) : undefined;
+  let r = id ? await orientationsDe(deps).trouver(id) : undefined;
   if (!r) throw introuvable('Cette orientation n’existe pas.');
   if (!suitProgramme(personne, r.programmeId)) throw interdit('Cette orientation concerne un programme qui ne fait pas partie des vôtres.');
+  // Une acceptation restée sans parcours (lancement interrompu) redevient à décider.
+  if (r.statut === 'acceptee' && !r.parcoursLanceLe) {
+    await reprendreAcceptations(deps, [r.programmeId]);
+    r = (await orientationsDe(deps).trouver(r.id))!;
+  }
   const programme = programmePrevention(deps, r.programmeId);
   if (r.statut !== 'recue') throw new Probleme(409, `Cette orientation a déjà été ${r.statut === 'acceptee' ? 'acceptée' : 'refusée'}.`);
   const corps = analyser(decisionOrientationSchema, corpsBrut);
@@ -188,21 +196,63 @@ export async function deciderOrientation(deps: DependancesApi, personne: Personn
       await orientationsDe(deps).rendre(r.id, personne.id, workflowId);
       throw e;
     }
-    await envoyerDepuisApi(deps, {
-      cle: `orientation-acceptee:${r.id}`,
-      destinataire: 'orienteur',
-      programmeId: programme.id,
-      repondreA: programme.operateur,
-      a,
-      sujet: `Orientation acceptée (dossier ${r.reference})`,
-      paragraphes: [
-        `Votre orientation vers ${programme.nom} est acceptée : l’accompagnement du ménage commence (dossier ${r.reference}, à rappeler dans vos échanges).`,
-        'Vous serez informé des étapes qui vous concernent.',
-      ],
-      signature: signature(programme),
-    });
+    await orientationsDe(deps).marquerLance(r.id, workflowId);
+    await annoncerAcceptation(deps, programme, r);
   }
   return versSortie(programme, (await orientationsDe(deps).trouver(r.id))!, deps.maintenant?.() ?? new Date());
+}
+
+/** À la personne qui a orienté : l'accompagnement commence (une fois, quel que soit le nombre d'appels). */
+async function annoncerAcceptation(deps: DependancesApi, programme: Programme, r: Orientation): Promise<void> {
+  await envoyerDepuisApi(deps, {
+    cle: `orientation-acceptee:${r.id}`,
+    destinataire: 'orienteur',
+    programmeId: programme.id,
+    repondreA: programme.operateur,
+    a: [{ nom: r.fiche.oriente.nom, courriel: r.fiche.oriente.courriel }],
+    sujet: `Orientation acceptée (dossier ${r.reference})`,
+    paragraphes: [
+      `Votre orientation vers ${programme.nom} est acceptée : l’accompagnement du ménage commence (dossier ${r.reference}, à rappeler dans vos échanges).`,
+      'Vous serez informé des étapes qui vous concernent.',
+    ],
+    signature: signature(programme),
+  });
+}
+
+/**
+ * Au-delà de ce délai, une acceptation sans lancement noté n'a plus de lancement en cours : l'API qui
+ * l'a marquée s'est arrêtée (un lancement prend moins d'une seconde, quelques-unes au pire).
+ */
+export const DELAI_LANCEMENT_MS = 5 * 60_000;
+
+/**
+ * Reprend les acceptations restées en suspens (l'API arrêtée entre la marque de l'acceptation et le
+ * lancement de son parcours, ou entre le lancement et sa note) : le parcours existe, le lancement est
+ * noté et la personne qui a orienté avertie (une fois : la clé de son courriel) ; il n'existe pas,
+ * l'orientation redevient à décider. Appelée avant de montrer les orientations, par toute API.
+ */
+export async function reprendreAcceptations(deps: DependancesApi, programmes: readonly string[] | 'tous'): Promise<void> {
+  const registre = orientationsDe(deps);
+  const avant = new Date((deps.maintenant?.() ?? new Date()).getTime() - DELAI_LANCEMENT_MS);
+  for (const r of await registre.acceptationsEnSuspens(programmes, avant)) {
+    const programme = deps.catalogue.trouver(r.programmeId);
+    if (!programme || !r.workflowId || !r.traiteePar) continue;
+    const existe = await deps.client.workflow
+      .getHandle(r.workflowId)
+      .describe()
+      .then(
+        () => true,
+        (e: unknown) => (e instanceof WorkflowNotFoundError ? false : undefined),
+      );
+    if (existe === undefined) continue; // Temporal injoignable : la prochaine lecture reprendra.
+    if (existe) {
+      await registre.marquerLance(r.id, r.workflowId);
+      await annoncerAcceptation(deps, programme, r);
+    } else {
+      await registre.rendre(r.id, r.traiteePar, r.workflowId);
+    }
+    deps.journal.info({ orientation: r.id, parcoursLance: existe }, 'acceptation d’orientation reprise');
+  }
 }
 
 /** La coordination du programme apprend l'arrivée d'une orientation (sans donnée personnelle dans le courriel). */

@@ -28,7 +28,8 @@ function carte(ctx: Contexte, programme: Programme, o: OrientationVue, bailleurs
     stadeProcedure?: string;
   };
   const m = o.menage as { nom: string; composition: string; adresse: string };
-  const statut = o.statut === 'recue' ? 'À traiter' : o.statut === 'acceptee' ? 'Acceptée' : 'Refusée';
+  const statut =
+    o.statut === 'recue' ? 'À traiter' : o.statut === 'acceptee' ? (o.lancementEnCours ? 'Acceptée, parcours en cours de lancement' : 'Acceptée') : 'Refusée';
   const ts = travailleursSociaux(ctx.deps, programme.id);
   return html`<section class="organisation" aria-labelledby="or-${o.id}">
 <h3 id="or-${o.id}">${m.nom} <span class="aide">— dossier ${o.reference}, reçue le ${dateFr(o.recueLe)} — ${statut}</span></h3>
