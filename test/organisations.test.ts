@@ -667,6 +667,45 @@ describe('orientation d’un ménage par un partenaire (fiche par lien signé)',
     expect(essai.banc.courriels.messages().filter(acceptee)).toHaveLength(1);
   });
 
+  it('un lancement qui échoue après le démarrage du parcours (ici, la note de priorité de Besançon) : l’acceptation tient, le partenaire est averti', async () => {
+    const contact = CATALOGUE.trouver('besancon-ccas')!.partenaires.bailleur!.courriel;
+    const envoi = await appel('POST', await lienPour('besancon-ccas--bailleur', contact), {
+      formulaire: fiche({
+        'oriente.courriel': 'c.vernier@gbh.example',
+        'menage.composition': 'personne_seule',
+        'menage.adresse': '8 rue de Vesoul, 25000 Besançon',
+      }),
+    });
+    expect(envoi.status, envoi.texte.slice(0, 300)).toBe(201);
+    const base = essai.banc.dependances.base;
+    const { id, reference } = await base
+      .selectFrom('orientations')
+      .select(['id', 'reference'])
+      .where('programme_id', '=', 'besancon-ccas')
+      .where('statut', '=', 'recue')
+      .executeTakeFirstOrThrow();
+    const workflowId = `besancon-ccas--${reference}`;
+    // Une panne de la base juste après le démarrage : la note « prioritaire » de ce ménage ne s'écrit pas.
+    await sql
+      .raw(
+        `create function panne_priorite() returns trigger language plpgsql as $$ begin if new.workflow_id = '${workflowId}' then raise exception 'panne'; end if; return new; end $$;
+         create trigger panne_priorite before insert on priorites_dossiers for each row execute function panne_priorite()`,
+      )
+      .execute(base);
+    try {
+      const acceptee = await appel('POST', `/api/orientations/${id}/decision`, { jeton: await coord(), corps: { decision: 'accepter' } });
+      expect(acceptee.status, acceptee.texte).toBe(200);
+      expect(acceptee.json).toMatchObject({ statut: 'acceptee', workflowId });
+      expect(acceptee.json.lancementEnCours).toBeUndefined();
+    } finally {
+      await sql.raw('drop trigger panne_priorite on priorites_dossiers; drop function panne_priorite()').execute(base);
+    }
+    await essai.banc.env.client.workflow.getHandle(workflowId).describe();
+    await essai.banc.courriels.waitFor((x) => x.a.includes('c.vernier@gbh.example') && x.sujet === `Orientation acceptée (dossier ${reference})`, {
+      timeoutMs: 10_000,
+    });
+  });
+
   it('liens : altéré → 403, d’une autre sorte (validation) → refusé, organisation sans contact → 409 en français', async () => {
     const jeton = await coord();
     const chemin = await lienPour('loiret-ahu--bailleur', CATALOGUE.trouver('loiret-ahu')!.partenaires.bailleur!.courriel);

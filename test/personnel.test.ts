@@ -519,8 +519,51 @@ describe('absences et remplacements', () => {
       } finally {
         await db.updateTable('personnels').set({ actif: true }).where('id', '=', 'admin.essai').execute();
       }
+      // Annulée, elle quitte la liste ; une seconde annulation (un double clic que la route n'a pas arrêté) est refusée.
+      await absences.annuler(ids[2]!, 'admin.essai');
+      expect((await absences.lister(['ts.loiret'])).map((a) => a.du)).toEqual([dans(-1)]);
+      await expect(absences.annuler(ids[2]!, 'admin.essai')).rejects.toThrow('Cette absence n’existe pas ou a déjà été annulée.');
     } finally {
       await db.deleteFrom('absences').where('id', 'in', ids).execute();
+    }
+
+    // Les ménages suivis par la personne absente : ses parcours ouverts seulement, dans les programmes demandés.
+    const dossier = (id: string, programme: string, clos: boolean) => ({
+      workflow_id: id,
+      programme_id: programme,
+      type_parcours: 'prevention_precontentieuse',
+      reference: id,
+      etape: 'contact',
+      libelle_etape: 'Premier contact',
+      travailleur_social: 'ts.loiret',
+      coordinateur: 'coord.essai',
+      echeance: null,
+      libelle_echeance: null,
+      echeance_depassee: false,
+      clos,
+      issue: clos ? 'refus' : null,
+      ouvert_le: new Date(),
+      clos_le: clos ? new Date() : null,
+      version: 1,
+      consigne_le: new Date(),
+      nom_chiffre: null,
+      index_nom: [],
+      etat_chiffre: Buffer.from('-'),
+      confidentiel_chiffre: Buffer.from('-'),
+    });
+    const suivis = ['essai-suivis--ouvert', 'essai-suivis--clos', 'essai-suivis--ailleurs'];
+    const compte = async (programmes?: string[]) => (await absences.menagesSuivis(['ts.loiret', 'ts.alice'], programmes)).get('ts.loiret') ?? 0;
+    const [tous, loiret] = [await compte(), await compte(['loiret-ahu'])];
+    await db
+      .insertInto('dossiers')
+      .values([dossier(suivis[0]!, 'loiret-ahu', false), dossier(suivis[1]!, 'loiret-ahu', true), dossier(suivis[2]!, 'toulouse-declic', false)])
+      .execute();
+    try {
+      expect(await compte()).toBe(tous + 2);
+      expect(await compte(['loiret-ahu'])).toBe(loiret + 1);
+      expect(await absences.menagesSuivis(['ts.loiret'], [])).toEqual(new Map());
+    } finally {
+      await db.deleteFrom('dossiers').where('workflow_id', 'in', suivis).execute();
     }
   });
 

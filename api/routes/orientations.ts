@@ -193,8 +193,13 @@ export async function deciderOrientation(deps: DependancesApi, personne: Personn
         },
       });
     } catch (e) {
-      await orientationsDe(deps).rendre(r.id, personne.id, workflowId);
-      throw e;
+      // Refusé avant de démarrer (saisie, compte inconnu…) : l'orientation redevient à décider. Démarré
+      // malgré l'erreur (une réponse perdue, une écriture d'après le démarrage) : l'acceptation est faite.
+      // Sans réponse de Temporal : la reprise tranchera (reprendreAcceptations).
+      const existe = await parcoursExiste(deps, workflowId);
+      if (existe === false) await orientationsDe(deps).rendre(r.id, personne.id, workflowId);
+      if (existe !== true) throw e;
+      deps.journal.warn({ err: e, orientation: r.id, workflowId }, 'parcours de l’orientation lancé malgré une erreur');
     }
     await orientationsDe(deps).marquerLance(r.id, workflowId);
     await annoncerAcceptation(deps, programme, r);
@@ -225,6 +230,17 @@ async function annoncerAcceptation(deps: DependancesApi, programme: Programme, r
  */
 export const DELAI_LANCEMENT_MS = 5 * 60_000;
 
+/** Le parcours existe-t-il pour Temporal ? undefined s'il ne répond pas. */
+async function parcoursExiste(deps: DependancesApi, workflowId: string): Promise<boolean | undefined> {
+  return deps.client.workflow
+    .getHandle(workflowId)
+    .describe()
+    .then(
+      () => true,
+      (e: unknown) => (e instanceof WorkflowNotFoundError ? false : undefined),
+    );
+}
+
 /**
  * Reprend les acceptations restées en suspens (l'API arrêtée entre la marque de l'acceptation et le
  * lancement de son parcours, ou entre le lancement et sa note) : le parcours existe, le lancement est
@@ -237,13 +253,7 @@ export async function reprendreAcceptations(deps: DependancesApi, programmes: re
   for (const r of await registre.acceptationsEnSuspens(programmes, avant)) {
     const programme = deps.catalogue.trouver(r.programmeId);
     if (!programme || !r.workflowId || !r.traiteePar) continue;
-    const existe = await deps.client.workflow
-      .getHandle(r.workflowId)
-      .describe()
-      .then(
-        () => true,
-        (e: unknown) => (e instanceof WorkflowNotFoundError ? false : undefined),
-      );
+    const existe = await parcoursExiste(deps, r.workflowId);
     if (existe === undefined) continue; // Temporal injoignable : la prochaine lecture reprendra.
     if (existe) {
       await registre.marquerLance(r.id, r.workflowId);
