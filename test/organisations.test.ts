@@ -623,7 +623,11 @@ describe('orientation d’un ménage par un partenaire (fiche par lien signé)',
 
     // Tant qu'un lancement peut être en cours, rien ne bouge : la page le dit.
     expect(await statutDe(avant.id)).toMatchObject({ statut: 'acceptee', lancementEnCours: true });
-    expect((await appel('GET', '/programmes/loiret-ahu/orientations', { entetes: cookie })).texte).toContain('Acceptée, parcours en cours de lancement');
+    const enCours = (await appel('GET', '/programmes/loiret-ahu/orientations', { entetes: cookie })).texte;
+    const carteAvant = enCours.slice(enCours.indexOf(`id="or-${avant.id}"`), enCours.indexOf('</section>', enCours.indexOf(`id="or-${avant.id}"`)));
+    expect(carteAvant).toContain('Acceptée, parcours en cours de lancement');
+    expect(carteAvant).toContain('S’il n’a pas pu démarrer, l’orientation reviendra d’elle-même dans « À traiter ».');
+    expect(carteAvant).not.toContain('Voir le parcours du ménage');
     expect((await appel('POST', `/api/orientations/${avant.id}/decision`, { jeton, corps: { decision: 'accepter' } })).status).toBe(409);
 
     // Passé ce délai : le tableau de la coordination la reprend ; sans parcours, elle est de nouveau à décider.

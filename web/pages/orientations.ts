@@ -47,7 +47,13 @@ ${
       : html`<p>Premier contact à établir au plus tard le ${dateFr(o.contactAvant)} (le délai court depuis la réception, le signalement du bailleur).</p>`
     : ''
 }
-${o.statut === 'acceptee' && o.workflowId ? html`<p><a href="/parcours/${encodeURIComponent(o.workflowId)}">Voir le parcours du ménage</a></p>` : ''}
+${
+  o.statut === 'acceptee' && o.workflowId
+    ? o.lancementEnCours
+      ? html`<p>Le parcours du ménage est en cours de lancement : rechargez la page dans un instant. S’il n’a pas pu démarrer, l’orientation reviendra d’elle-même dans « À traiter ».</p>`
+      : html`<p><a href="/parcours/${encodeURIComponent(o.workflowId)}">Voir le parcours du ménage</a></p>`
+    : ''
+}
 ${o.statut === 'refusee' ? html`<p>Refusée : ${o.motifRefus ?? ''}</p>` : ''}
 ${
   o.statut === 'recue'
