@@ -81,6 +81,13 @@ export class RefusAnnuaire extends Error {
   }
 }
 
+/** La file active du bailleur est complète (409) : une place rendue par un lancement interrompu permet un nouvel essai. */
+export class FileActiveComplete extends RefusAnnuaire {
+  constructor(message: string) {
+    super(message, 'bailleur', 409);
+  }
+}
+
 /** Inscrit les organisations et les contacts des presets qui manquent ; renvoie combien de contacts ont été ajoutés. */
 export async function importerPartenaires(db: BaseDeDonnees, programmes: Programme[]): Promise<number> {
   const organisations: Array<{ id: string; programme_id: string; type: string; nom: string; quota_file_active: number | null }> = [];
@@ -360,15 +367,45 @@ export class AnnuairePartenaires {
       if (await this.fileActiveComplete(org.id, quota, tx)) {
         // Le refus dit le compte exact (plus que le quota, s'il a été baissé depuis).
         const n = (await this.parcoursOuverts([org.id], tx)).get(org.id) ?? 0;
-        throw new RefusAnnuaire(
+        throw new FileActiveComplete(
           `la file active de « ${org.nom} » est complète (${nombreDe(n, 'ménage suivi', 'ménages suivis')} pour ${nombreDe(quota, 'place', 'places')}) : clôturez un parcours ou augmentez le quota`,
-          'bailleur',
-          409,
         );
       }
       return !!(await inscrire(tx));
     });
     return { organisation: org, ajoute };
+  }
+
+  /**
+   * Les parcours inscrits chez un bailleur (d'une organisation ou d'un programme), ouverts, sans
+   * dossier et choisis avant `avant` : des lancements peut-être interrompus (l'API arrêtée entre
+   * l'inscription du bailleur et le démarrage du parcours), qui prennent une place de la file active.
+   */
+  async inscriptionsSansDossier(filtre: { organisationId: string } | { programmeId: string }, avant: Date): Promise<string[]> {
+    const q = this.db
+      .selectFrom('bailleurs_parcours as b')
+      .leftJoin('dossiers as d', 'd.workflow_id', 'b.workflow_id')
+      .select('b.workflow_id')
+      .where('b.clos', '=', false)
+      .where('d.workflow_id', 'is', null)
+      .where('b.choisi_le', '<', avant);
+    const filtree = 'organisationId' in filtre ? q.where('b.organisation_id', '=', filtre.organisationId) : q.where('b.programme_id', '=', filtre.programmeId);
+    return (await filtree.limit(100).execute()).map((l) => l.workflow_id);
+  }
+
+  /**
+   * Rend la place d'un lancement interrompu (son parcours n'existe pas) : seulement s'il est toujours
+   * ouvert, sans dossier et choisi avant `avant` ; false sinon.
+   */
+  async rendrePlace(workflowId: string, avant: Date): Promise<boolean> {
+    const r = await this.db
+      .deleteFrom('bailleurs_parcours')
+      .where('workflow_id', '=', workflowId)
+      .where('clos', '=', false)
+      .where('choisi_le', '<', avant)
+      .where(({ not, exists, selectFrom }) => not(exists(selectFrom('dossiers').select('workflow_id').where('workflow_id', '=', workflowId))))
+      .executeTakeFirst();
+    return Number(r.numDeletedRows) === 1;
   }
 
   /** Annule le choix d'un lancement qui n'a pas abouti (le parcours n'a pas démarré). */

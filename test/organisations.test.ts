@@ -12,10 +12,10 @@
 import { describe, expect, it, vi } from 'vitest';
 import { CATALOGUE, jusqua, menageEssai, situationPrevention } from './outils/environnement';
 import { bancAvecApi } from './outils/api';
-import { baseEssai } from './outils/base';
+import { baseEssai, ligneDossier } from './outils/base';
 import { AnnuairePartenaires } from '../personnel/organisations';
 import { Orientations } from '../orientations/registre';
-import { DELAI_LANCEMENT_MS } from '../api/routes/orientations';
+import { DELAI_LANCEMENT_MS } from '../api/routes/parcours';
 import { dateEnFrancais, jourDeParis } from '../domain/durees';
 import { echeanceDepuisLeJour } from '../domain/prevention';
 import { NOM_COOKIE } from '../api/auth';
@@ -249,6 +249,73 @@ describe('annuaire des partenaires et bailleur du parcours', () => {
     const horsProgramme = await appel('GET', '/api/programmes/reims-april/indicateurs?bailleur=loiret-ahu--bailleur', { jeton });
     expect(horsProgramme.status).toBe(400);
     expect(horsProgramme.json.detail).toContain('n’est pas un bailleur de l’annuaire de');
+  });
+
+  it('une place prise par un lancement interrompu (bailleur inscrit, parcours jamais démarré) est rendue passé le délai d’un lancement ; un parcours qui existe, même sans dossier encore, garde la sienne', async () => {
+    const jeton = await coord();
+    const foyer = 'reims-april--bailleur-foyer-remois';
+    const base = essai.banc.dependances.base;
+    expect((await appel('PATCH', `/api/organisations/${foyer}`, { jeton, corps: { quotaFileActive: 1 } })).status).toBe(200);
+    const ilYA = new Date(Date.now() - DELAI_LANCEMENT_MS - 1000);
+    const inscrire = (workflowId: string, choisiLe: Date) =>
+      base
+        .insertInto('bailleurs_parcours')
+        .values({ workflow_id: workflowId, programme_id: 'reims-april', organisation_id: foyer, choisi_par: 'coord.essai', choisi_le: choisiLe })
+        .execute();
+    const inscrit = async (workflowId: string) =>
+      !!(await base.selectFrom('bailleurs_parcours').select('workflow_id').where('workflow_id', '=', workflowId).executeTakeFirst());
+    const ouverts = async () =>
+      (await appel('GET', '/api/programmes/reims-april/annuaire', { jeton })).json.organisations.find((o: { id: string }) => o.id === foyer)
+        .parcoursOuverts as number;
+
+    // Un lancement peut-être encore en cours : sa place est gardée, la file est complète.
+    await inscrire('reims-april--INTERROMPU-1', new Date());
+    const complet = await lancer('reims-april', foyer);
+    expect(complet.r.status).toBe(409);
+    expect(complet.r.json.detail).toContain('est complète (1 ménage suivi pour 1 place)');
+    // Passé ce délai, sans parcours : la place est rendue au lancement suivant, qui la prend.
+    await base.updateTable('bailleurs_parcours').set({ choisi_le: ilYA }).where('workflow_id', '=', 'reims-april--INTERROMPU-1').execute();
+    const lance = await lancer('reims-april', foyer);
+    expect(lance.r.status, lance.r.texte).toBe(201);
+    expect(await inscrit('reims-april--INTERROMPU-1')).toBe(false);
+
+    // L'annuaire compte sans elles ; un parcours qui existe sans dossier encore (worker arrêté) garde la sienne.
+    const existant = 'reims-april--EXISTE-SANS-DOSSIER';
+    const sansWorker = await essai.banc.env.client.workflow.start('parcoursSansWorker', { taskQueue: 'aucun-worker', workflowId: existant });
+    try {
+      await inscrire('reims-april--INTERROMPU-2', ilYA);
+      await inscrire(existant, ilYA);
+      expect(await ouverts()).toBe(2);
+      expect(await inscrit('reims-april--INTERROMPU-2')).toBe(false);
+      expect(await inscrit(existant)).toBe(true);
+    } finally {
+      await sansWorker.terminate();
+      await base.deleteFrom('bailleurs_parcours').where('workflow_id', '=', existant).execute();
+      await appel('PATCH', `/api/organisations/${foyer}`, { jeton, corps: { quotaFileActive: 20 } });
+    }
+
+    // Le registre, quel que soit l'appelant : ni une inscription récente, ni une qui a son dossier, ni une close.
+    const annuaire = new AnnuairePartenaires(base);
+    const seuil = new Date(Date.now() - DELAI_LANCEMENT_MS);
+    await inscrire('reims-april--RECENT', new Date());
+    await inscrire('reims-april--AVEC-DOSSIER', ilYA);
+    await inscrire('reims-april--CLOS', ilYA);
+    await inscrire('reims-april--FANTOME', ilYA);
+    await base
+      .insertInto('dossiers')
+      .values(ligneDossier({ workflowId: 'reims-april--AVEC-DOSSIER', programmeId: 'reims-april' }))
+      .execute();
+    await base.updateTable('bailleurs_parcours').set({ clos: true }).where('workflow_id', '=', 'reims-april--CLOS').execute();
+    const essais = ['reims-april--RECENT', 'reims-april--AVEC-DOSSIER', 'reims-april--CLOS', 'reims-april--FANTOME'];
+    try {
+      expect(await annuaire.inscriptionsSansDossier({ organisationId: foyer }, seuil)).toEqual(['reims-april--FANTOME']);
+      expect(await annuaire.inscriptionsSansDossier({ organisationId: 'reims-april--bailleur' }, seuil)).toEqual([]);
+      expect(await annuaire.inscriptionsSansDossier({ programmeId: 'reims-april' }, seuil)).toEqual(['reims-april--FANTOME']);
+      expect(await Promise.all(essais.map((id) => annuaire.rendrePlace(id, seuil)))).toEqual([false, false, false, true]);
+    } finally {
+      await base.deleteFrom('dossiers').where('workflow_id', '=', 'reims-april--AVEC-DOSSIER').execute();
+      await base.deleteFrom('bailleurs_parcours').where('workflow_id', 'in', essais).execute();
+    }
   });
 
   it('un nouvel essai du même lancement garde le bailleur choisi la première fois, avec ou sans quota, même file complète', async () => {

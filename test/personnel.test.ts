@@ -17,6 +17,7 @@ import { AnnuaireEnBase } from '../personnel/annuaire-base';
 import { hashPassword } from '../securite/mots-de-passe';
 import { jetonCsrf } from '../web/session';
 import { demarrerApiEssai, type ApiEssai } from './outils/api';
+import { ligneDossier } from './outils/base';
 import { inscrireAnnuaire, monterBanc, type Banc } from './outils/environnement';
 
 const MDP = 'mot-de-passe-essai';
@@ -528,29 +529,7 @@ describe('absences et remplacements', () => {
     }
 
     // Les ménages suivis par la personne absente : ses parcours ouverts seulement, dans les programmes demandés.
-    const dossier = (id: string, programme: string, clos: boolean) => ({
-      workflow_id: id,
-      programme_id: programme,
-      type_parcours: 'prevention_precontentieuse',
-      reference: id,
-      etape: 'contact',
-      libelle_etape: 'Premier contact',
-      travailleur_social: 'ts.loiret',
-      coordinateur: 'coord.essai',
-      echeance: null,
-      libelle_echeance: null,
-      echeance_depassee: false,
-      clos,
-      issue: clos ? 'refus' : null,
-      ouvert_le: new Date(),
-      clos_le: clos ? new Date() : null,
-      version: 1,
-      consigne_le: new Date(),
-      nom_chiffre: null,
-      index_nom: [],
-      etat_chiffre: Buffer.from('-'),
-      confidentiel_chiffre: Buffer.from('-'),
-    });
+    const dossier = (workflowId: string, programmeId: string, clos: boolean) => ligneDossier({ workflowId, programmeId, travailleurSocial: 'ts.loiret', clos });
     const suivis = ['essai-suivis--ouvert', 'essai-suivis--clos', 'essai-suivis--ailleurs'];
     const compte = async (programmes?: string[]) => (await absences.menagesSuivis(['ts.loiret', 'ts.alice'], programmes)).get('ts.loiret') ?? 0;
     const [tous, loiret] = [await compte(), await compte(['loiret-ahu'])];

@@ -27,7 +27,7 @@ import {
   nouveauContactSchema,
   nouvelleOrganisationSchema,
 } from '../schemas-api';
-import { annuaireDe, chargerParcours, depuisAnnuaire } from './parcours';
+import { annuaireDe, chargerParcours, depuisAnnuaire, rendrePlacesInterrompues } from './parcours';
 
 export const versSortie = (o: Organisation) => ({ ...o, libelleType: LIBELLES_TYPE_ORGANISATION[o.type] });
 
@@ -50,6 +50,8 @@ export async function organisationModifiable(deps: DependancesApi, personne: Per
 
 export async function lireAnnuaire(deps: DependancesApi, personne: Personne, idBrut: unknown) {
   const programme = programmeDe(deps, personne, idBrut);
+  // Les files actives comptées sans les places de lancements interrompus.
+  await rendrePlacesInterrompues(deps, { programmeId: programme.id });
   return { programmeId: programme.id, organisations: (await annuaireDe(deps).lister(programme.id)).map(versSortie) };
 }
 

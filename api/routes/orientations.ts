@@ -34,11 +34,10 @@ import { envoyerDepuisApi } from '../courrier';
 import type { DependancesApi } from '../dependances';
 import { envoyerPage } from '../html';
 import { html, type Brut } from '../../rendu/html';
-import { WorkflowNotFoundError } from '@temporalio/common';
 import { analyser, interdit, introuvable, Probleme } from '../problemes';
 import { idOrganisationSchema, idProgrammeSchema, workflowIdDe } from '../schemas-api';
 import { cleIdempotenceSchema, idCleApiSchema, idOrientationSchema, referenceOrientationSchema } from '../schemas-orientations';
-import { annuaireDe, depuisAnnuaire, lancerParcours } from './parcours';
+import { annuaireDe, DELAI_LANCEMENT_MS, depuisAnnuaire, lancerParcours, parcoursExiste } from './parcours';
 import { FORME_JETON } from './liens';
 
 const VALIDITE_LIEN_JOURS = 30;
@@ -222,23 +221,6 @@ async function annoncerAcceptation(deps: DependancesApi, programme: Programme, r
     ],
     signature: signature(programme),
   });
-}
-
-/**
- * Au-delà de ce délai, une acceptation sans lancement noté n'a plus de lancement en cours : l'API qui
- * l'a marquée s'est arrêtée (un lancement prend moins d'une seconde, quelques-unes au pire).
- */
-export const DELAI_LANCEMENT_MS = 5 * 60_000;
-
-/** Le parcours existe-t-il pour Temporal ? undefined s'il ne répond pas. */
-async function parcoursExiste(deps: DependancesApi, workflowId: string): Promise<boolean | undefined> {
-  return deps.client.workflow
-    .getHandle(workflowId)
-    .describe()
-    .then(
-      () => true,
-      (e: unknown) => (e instanceof WorkflowNotFoundError ? false : undefined),
-    );
 }
 
 /**

@@ -9,7 +9,7 @@ import { WithStartWorkflowOperation, type WorkflowHandle } from '@temporalio/cli
 import { WorkflowNotFoundError, type SearchAttributePair } from '@temporalio/common';
 import { workersPresents } from '../../worker/presence';
 import { Consentements, consentementsDuMenage } from '../../sms';
-import { AnnuairePartenaires, RefusAnnuaire } from '../../personnel/organisations';
+import { AnnuairePartenaires, FileActiveComplete, RefusAnnuaire } from '../../personnel/organisations';
 import { LIBELLES_PRIORITE, prioriteDuMenage } from '../../domain/prevention';
 import { messagesPermis } from '../../domain/actions';
 import { nommerPersonnel } from '../../domain/libelles';
@@ -72,6 +72,52 @@ export async function depuisAnnuaire<T>(f: () => Promise<T>): Promise<T> {
     if (!(e instanceof RefusAnnuaire)) throw e;
     if (e.statut === 400) throw invalide(e.champ, e.message);
     throw new Probleme(e.statut, `${e.message.charAt(0).toUpperCase()}${e.message.slice(1)}.`);
+  }
+}
+
+/**
+ * Au-delà de ce délai, un lancement commencé (une acceptation d'orientation marquée, un bailleur
+ * inscrit) sans parcours n'est plus en cours : l'API qui l'a commencé s'est arrêtée (un lancement
+ * prend moins d'une seconde, quelques-unes au pire).
+ */
+export const DELAI_LANCEMENT_MS = 5 * 60_000;
+
+/** Le parcours existe-t-il pour Temporal ? undefined s'il ne répond pas. */
+export async function parcoursExiste(deps: DependancesApi, workflowId: string): Promise<boolean | undefined> {
+  return deps.client.workflow
+    .getHandle(workflowId)
+    .describe()
+    .then(
+      () => true,
+      (e: unknown) => (e instanceof WorkflowNotFoundError ? false : undefined),
+    );
+}
+
+/**
+ * Rend les places de file active prises par des lancements interrompus (bailleur inscrit, parcours
+ * jamais démarré) de ce bailleur ou de ce programme ; renvoie combien. Temporal décide : un parcours
+ * qui existe sans dossier encore (worker arrêté) garde sa place.
+ */
+export async function rendrePlacesInterrompues(deps: DependancesApi, filtre: { organisationId: string } | { programmeId: string }): Promise<number> {
+  const avant = new Date((deps.maintenant?.() ?? new Date()).getTime() - DELAI_LANCEMENT_MS);
+  let rendues = 0;
+  for (const workflowId of await annuaireDe(deps).inscriptionsSansDossier(filtre, avant)) {
+    if ((await parcoursExiste(deps, workflowId)) !== false) continue;
+    if (await annuaireDe(deps).rendrePlace(workflowId, avant)) {
+      rendues++;
+      deps.journal.info({ workflowId }, 'place de file active rendue (lancement interrompu)');
+    }
+  }
+  return rendues;
+}
+
+/** Une file active complète : les places de lancements interrompus rendues, un nouvel essai. */
+async function avecPlacesRendues<T>(deps: DependancesApi, organisationId: string, f: () => Promise<T>): Promise<T> {
+  try {
+    return await f();
+  } catch (e) {
+    if (!(e instanceof FileActiveComplete) || !(await rendrePlacesInterrompues(deps, { organisationId }))) throw e;
+    return f();
   }
 }
 
@@ -261,7 +307,9 @@ export async function lancerParcours(deps: DependancesApi, personne: Personne, c
   await exigerWorker(deps);
   const workflowId = workflowIdDe(programme.id, corps.menage.reference);
   // Le bailleur du ménage (sa file active comptée) : ses contacts recevront tout ce qui va « au bailleur ».
-  const bailleur = await depuisAnnuaire(() => annuaireDe(deps).reserverPourLancement(workflowId, programme.id, organisation, personne.id));
+  const bailleur = await depuisAnnuaire(() =>
+    avecPlacesRendues(deps, organisation.id, () => annuaireDe(deps).reserverPourLancement(workflowId, programme.id, organisation, personne.id)),
+  );
   const entree = definition.construireEntree({
     programme: structuredClone(programme),
     menage: corps.menage,

@@ -5,7 +5,9 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { inject } from 'vitest';
+import type { Insertable } from 'kysely';
 import { migrer, ouvrirBase, type BaseDeDonnees } from '../../base';
+import type { TableDossiers } from '../../base/schema';
 
 export interface BaseEssai {
   url: string;
@@ -44,4 +46,35 @@ export async function fermerBaseEssai(): Promise<void> {
   const base = partagee;
   partagee = undefined;
   if (base) await (await base).fermer();
+}
+
+/**
+ * Une ligne de dossier minimale, écrite à la main (sans parcours ni chiffrement lisible), pour les
+ * essais qui ne lisent que ses colonnes de liste : programme, travailleur social, ouvert ou clos.
+ */
+export function ligneDossier(d: { workflowId: string; programmeId: string; travailleurSocial?: string; clos?: boolean }): Insertable<TableDossiers> {
+  const clos = d.clos ?? false;
+  return {
+    workflow_id: d.workflowId,
+    programme_id: d.programmeId,
+    type_parcours: 'prevention_precontentieuse',
+    reference: d.workflowId,
+    etape: 'contact',
+    libelle_etape: 'Premier contact',
+    travailleur_social: d.travailleurSocial ?? null,
+    coordinateur: 'coord.essai',
+    echeance: null,
+    libelle_echeance: null,
+    echeance_depassee: false,
+    clos,
+    issue: clos ? 'refus' : null,
+    ouvert_le: new Date(),
+    clos_le: clos ? new Date() : null,
+    version: 1,
+    consigne_le: new Date(),
+    nom_chiffre: null,
+    index_nom: [],
+    etat_chiffre: Buffer.from('-'),
+    confidentiel_chiffre: Buffer.from('-'),
+  };
 }
