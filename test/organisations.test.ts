@@ -695,7 +695,9 @@ describe('orientation d’un ménage par un partenaire (fiche par lien signé)',
     expect(carteAvant).toContain('Acceptée, parcours en cours de lancement');
     expect(carteAvant).toContain('S’il n’a pas pu démarrer, l’orientation reviendra d’elle-même dans « À traiter ».');
     expect(carteAvant).not.toContain('Voir le parcours du ménage');
-    expect((await appel('POST', `/api/orientations/${avant.id}/decision`, { jeton, corps: { decision: 'accepter' } })).status).toBe(409);
+    const pendantLancement = await appel('POST', `/api/orientations/${avant.id}/decision`, { jeton, corps: { decision: 'accepter' } });
+    expect(pendantLancement.status).toBe(409);
+    expect(pendantLancement.json.detail).toBe('Cette orientation vient d’être acceptée : le parcours du ménage est en cours de lancement.');
 
     // Passé ce délai : le tableau de la coordination la reprend ; sans parcours, elle est de nouveau à décider.
     const ilYA = new Date(Date.now() - DELAI_LANCEMENT_MS - 1000);

@@ -152,6 +152,8 @@ export async function deciderOrientation(deps: DependancesApi, personne: Personn
     r = (await orientationsDe(deps).trouver(r.id))!;
   }
   const programme = programmePrevention(deps, r.programmeId);
+  if (r.statut === 'acceptee' && !r.parcoursLanceLe)
+    throw new Probleme(409, 'Cette orientation vient d’être acceptée : le parcours du ménage est en cours de lancement.');
   if (r.statut !== 'recue') throw new Probleme(409, `Cette orientation a déjà été ${r.statut === 'acceptee' ? 'acceptée' : 'refusée'}.`);
   const corps = analyser(decisionOrientationSchema, corpsBrut);
   const a = [{ nom: r.fiche.oriente.nom, courriel: r.fiche.oriente.courriel }];
