@@ -377,20 +377,22 @@ export class AnnuairePartenaires {
   }
 
   /**
-   * Les parcours inscrits chez un bailleur (d'une organisation ou d'un programme), ouverts, sans
-   * dossier et choisis avant `avant` : des lancements peut-être interrompus (l'API arrêtée entre
-   * l'inscription du bailleur et le démarrage du parcours), qui prennent une place de la file active.
+   * Les parcours inscrits chez ce bailleur, ouverts, sans dossier et choisis avant `avant` : des
+   * lancements peut-être interrompus (l'API arrêtée entre l'inscription du bailleur et le démarrage
+   * du parcours), qui prennent une place de sa file active. Lus sur l'index des parcours ouverts.
    */
-  async inscriptionsSansDossier(filtre: { organisationId: string } | { programmeId: string }, avant: Date): Promise<string[]> {
-    const q = this.db
+  async inscriptionsSansDossier(organisationId: string, avant: Date): Promise<string[]> {
+    const l = await this.db
       .selectFrom('bailleurs_parcours as b')
       .leftJoin('dossiers as d', 'd.workflow_id', 'b.workflow_id')
       .select('b.workflow_id')
+      .where('b.organisation_id', '=', organisationId)
       .where('b.clos', '=', false)
       .where('d.workflow_id', 'is', null)
-      .where('b.choisi_le', '<', avant);
-    const filtree = 'organisationId' in filtre ? q.where('b.organisation_id', '=', filtre.organisationId) : q.where('b.programme_id', '=', filtre.programmeId);
-    return (await filtree.limit(100).execute()).map((l) => l.workflow_id);
+      .where('b.choisi_le', '<', avant)
+      .limit(100)
+      .execute();
+    return l.map((x) => x.workflow_id);
   }
 
   /**

@@ -50,9 +50,11 @@ export async function organisationModifiable(deps: DependancesApi, personne: Per
 
 export async function lireAnnuaire(deps: DependancesApi, personne: Personne, idBrut: unknown) {
   const programme = programmeDe(deps, personne, idBrut);
-  // Les files actives comptées sans les places de lancements interrompus.
-  await rendrePlacesInterrompues(deps, { programmeId: programme.id });
-  return { programmeId: programme.id, organisations: (await annuaireDe(deps).lister(programme.id)).map(versSortie) };
+  let organisations = await annuaireDe(deps).lister(programme.id);
+  // Les files actives (des bailleurs qui en ont une) comptées sans les places de lancements interrompus.
+  const avecQuota = organisations.filter((o) => o.quotaFileActive != null).map((o) => o.id);
+  if (await rendrePlacesInterrompues(deps, avecQuota)) organisations = await annuaireDe(deps).lister(programme.id);
+  return { programmeId: programme.id, organisations: organisations.map(versSortie) };
 }
 
 export async function creerOrganisation(deps: DependancesApi, personne: Personne, idBrut: unknown, corpsBrut: unknown) {

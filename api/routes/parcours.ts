@@ -95,19 +95,20 @@ export async function parcoursExiste(deps: DependancesApi, workflowId: string): 
 
 /**
  * Rend les places de file active prises par des lancements interrompus (bailleur inscrit, parcours
- * jamais démarré) de ce bailleur ou de ce programme ; renvoie combien. Temporal décide : un parcours
- * qui existe sans dossier encore (worker arrêté) garde sa place.
+ * jamais démarré) chez ces bailleurs ; renvoie combien. Temporal décide : un parcours qui existe sans
+ * dossier encore (worker arrêté) garde sa place.
  */
-export async function rendrePlacesInterrompues(deps: DependancesApi, filtre: { organisationId: string } | { programmeId: string }): Promise<number> {
+export async function rendrePlacesInterrompues(deps: DependancesApi, organisationIds: readonly string[]): Promise<number> {
   const avant = new Date((deps.maintenant?.() ?? new Date()).getTime() - DELAI_LANCEMENT_MS);
   let rendues = 0;
-  for (const workflowId of await annuaireDe(deps).inscriptionsSansDossier(filtre, avant)) {
-    if ((await parcoursExiste(deps, workflowId)) !== false) continue;
-    if (await annuaireDe(deps).rendrePlace(workflowId, avant)) {
-      rendues++;
-      deps.journal.info({ workflowId }, 'place de file active rendue (lancement interrompu)');
+  for (const organisationId of organisationIds)
+    for (const workflowId of await annuaireDe(deps).inscriptionsSansDossier(organisationId, avant)) {
+      if ((await parcoursExiste(deps, workflowId)) !== false) continue;
+      if (await annuaireDe(deps).rendrePlace(workflowId, avant)) {
+        rendues++;
+        deps.journal.info({ workflowId }, 'place de file active rendue (lancement interrompu)');
+      }
     }
-  }
   return rendues;
 }
 
@@ -116,7 +117,7 @@ async function avecPlacesRendues<T>(deps: DependancesApi, organisationId: string
   try {
     return await f();
   } catch (e) {
-    if (!(e instanceof FileActiveComplete) || !(await rendrePlacesInterrompues(deps, { organisationId }))) throw e;
+    if (!(e instanceof FileActiveComplete) || !(await rendrePlacesInterrompues(deps, [organisationId]))) throw e;
     return f();
   }
 }
