@@ -515,6 +515,25 @@ describe('page d’un parcours', () => {
     expect(h).not.toContain('AAAA-MM');
   });
 
+  it('changer le bailleur d’un ménage : chaque autre bailleur dit sa file active, complète ou dépassée comprise (le changement reste possible)', () => {
+    const bailleur = bailleurDe('loiret-ahu');
+    const h = pageParcours(ctx('coord.essai'), etat, {
+      bailleur: {
+        organisation: { id: 'A', nom: 'A' },
+        historique: [],
+        choix: [bailleur('A', 3, 20), bailleur('B', 20, 20), bailleur('C', 21, 20), bailleur('D', 4, null)],
+      },
+    }).valeur;
+    const debut = h.indexOf('id="bailleur-nouveau"');
+    const options = [...h.slice(debut, h.indexOf('</select>', debut)).matchAll(/<option value="([^"]+)">([^<]+)<\/option>/g)].map((m) => [m[1], m[2]]);
+    expect(options).toEqual([
+      ['B', 'B — 20 ménages suivis sur 20, file complète'],
+      ['C', 'C — 21 ménages suivis sur 20, file complète'],
+      ['D', 'D'],
+    ]);
+    expect(h).toContain('Une file active complète ne l’empêche pas (le ménage a changé de logement) : elle dépasse alors son quota.');
+  });
+
   it('coordination : réaffecter ne propose pas la personne déjà affectée ; la clôture anticipée se confirme', () => {
     const h = pageParcours(ctx('coord.essai'), etat).valeur;
     const choix = h.slice(h.indexOf('id="affectation-ts"'), h.indexOf('</select>', h.indexOf('id="affectation-ts"')));
@@ -1019,12 +1038,14 @@ describe('formulaire de lancement', () => {
       bailleur('B', 1, 20),
       bailleur('C', 12, 20),
       bailleur('D', 3, null),
+      bailleur('E', 20, 20),
     ]);
     expect(affectation[0]!.options!.map((o) => o.libelle)).toEqual([
       'A — 0 ménage suivi sur 20',
       'B — 1 ménage suivi sur 20',
       'C — 12 ménages suivis sur 20',
       'D',
+      'E — 20 ménages suivis sur 20, file complète',
     ]);
   });
 });

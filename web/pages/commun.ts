@@ -3,7 +3,9 @@ import type { Response } from 'express';
 import type { DependancesApi } from '../../api/dependances';
 import { envoyerPage, type Navigation } from '../../api/html';
 import { html, type Brut } from '../../rendu/html';
+import { nombreDe } from '../../domain/libelles';
 import type { Personne } from '../../personnel/annuaire';
+import type { Organisation } from '../../personnel/organisations';
 import { LIBELLES_ROLES_PERSONNEL } from '../libelles';
 
 export interface Contexte {
@@ -109,4 +111,14 @@ export function tableau<T>(o: {
 <thead role="rowgroup"><tr role="row">${o.colonnes.map((c) => html`<th scope="col" role="columnheader">${c.titre}</th>`)}</tr></thead>
 <tbody role="rowgroup">${o.lignes.map(ligne)}</tbody></table>`;
   return o.region ? html`<div class="defilement" tabindex="0" role="region" aria-label="${o.region} (tableau défilant)">${table}</div>` : table;
+}
+
+/**
+ * Un bailleur dans une liste de choix : sa file active quand il en a une (« 19 ménages suivis sur
+ * 20 », « file complète »), pour choisir en connaissance de cause.
+ */
+export function libelleBailleurAvecFile(b: Pick<Organisation, 'nom' | 'quotaFileActive' | 'parcoursOuverts'>): string {
+  if (b.quotaFileActive == null) return b.nom;
+  const n = b.parcoursOuverts ?? 0;
+  return `${b.nom} — ${nombreDe(n, 'ménage suivi', 'ménages suivis')} sur ${b.quotaFileActive}${n >= b.quotaFileActive ? ', file complète' : ''}`;
 }

@@ -3,7 +3,6 @@
  * construit depuis les schémas de l'API (ménage + `schemaLancement` du registre).
  */
 import { brut, html, type Brut } from '../../rendu/html';
-import { nombreDe } from '../../domain/libelles';
 import { menageSchema } from '../../domain/schemas';
 import type { DelaiEcoule } from '../../domain/prevention';
 import type { Programme } from '../../domain/vocabulaire';
@@ -11,7 +10,7 @@ import type { Organisation } from '../../personnel/organisations';
 import { dateEnFrancais, dureeEnFrancais } from '../../domain/durees';
 import { champsDe, rendreChamps, resumeErreursParChamp, type Champ, type Corps, type EtatFormulaire } from '../formulaires';
 import { LIBELLES_TYPE_PARCOURS } from '../libelles';
-import { programmesDe, travailleursSociaux, type Contexte } from './commun';
+import { libelleBailleurAvecFile, programmesDe, travailleursSociaux, type Contexte } from './commun';
 
 export function pageChoixProgramme(ctx: Contexte): Brut {
   const programmes = programmesDe(ctx).filter((p) => ctx.deps.registre[p.typeParcours]);
@@ -36,10 +35,7 @@ export function champsLancement(ctx: Contexte, programme: Programme, bailleurs: 
         : 'Le seul bailleur inscrit à l’annuaire du programme : il reçoit les courriels destinés au bailleur.',
     requis: bailleurs.length > 1,
     genre: 'choix',
-    options: bailleurs.map((b) => ({
-      valeur: b.id,
-      libelle: b.quotaFileActive != null ? `${b.nom} — ${nombreDe(b.parcoursOuverts ?? 0, 'ménage suivi', 'ménages suivis')} sur ${b.quotaFileActive}` : b.nom,
-    })),
+    options: bailleurs.map((b) => ({ valeur: b.id, libelle: libelleBailleurAvecFile(b) })),
   };
   return {
     affectation: [

@@ -14,6 +14,7 @@ import { dureeEnFrancais } from '../../domain/durees';
 import type { EtatFileIml } from '../../domain/iml';
 import { LIBELLES_PRIORITE } from '../../domain/prevention';
 import type { DemandeValidation, EtatParcours, Menage, Programme } from '../../domain/vocabulaire';
+import type { Organisation } from '../../personnel/organisations';
 import { champsDe, rendreChamps, resumeErreurs, valeursDe, type Corps } from '../formulaires';
 import {
   dateFr,
@@ -46,7 +47,7 @@ import { DESTINATAIRES_DIAGNOSTIC, LIBELLES_DESTINATAIRES_DIAGNOSTIC, type Desti
 import type { EtatPartage } from '../../api/routes/partage';
 import type { EtatContactMenage } from '../../api/routes/contact-menage';
 import { recoitDiagnostic } from '../../api/visibilite';
-import { estCoordination, nomDe, tableau, travailleursSociaux, type Contexte } from './commun';
+import { estCoordination, libelleBailleurAvecFile, nomDe, tableau, travailleursSociaux, type Contexte } from './commun';
 import { sectionFileIml } from './file-iml';
 import type { CourrielNonRemis, EnvoisEnAttente } from '../../base/courriels-en-attente';
 import { aQuiAllait } from '../../courriers/retours';
@@ -69,7 +70,7 @@ export interface OptionsPageParcours {
   retour?: RetourFormulaire;
   fileIml?: EtatFileIml;
   /** Le bailleur du ménage, l'historique de ses changements et les bailleurs que la coordination peut choisir. */
-  bailleur?: BailleurDuParcours & { choix: Array<{ id: string; nom: string }> };
+  bailleur?: BailleurDuParcours & { choix: Array<Pick<Organisation, 'id' | 'nom' | 'quotaFileActive' | 'parcoursOuverts'>> };
   /** Qui a orienté le ménage (fiche d'orientation d'un partenaire), s'il a été orienté ainsi. */
   orientePar?: string;
   /** Le partage du diagnostic : réglage du programme, accord du ménage et son historique. */
@@ -228,10 +229,10 @@ function sectionBailleur(ctx: Contexte, etat: EtatParcours, o: OptionsPageParcou
   return html`<details class="action" id="action-bailleur"${r ? brut(' open') : ''}><summary>Changer le bailleur du ménage</summary>
 <form method="post" action="${idPage(etat)}/bailleur" novalidate>${r ? resumeErreurs(r.titre, r.messages) : ''}
 <input type="hidden" name="csrf" value="${ctx.csrf}">
-<p class="aide">Les courriels suivants destinés au bailleur iront aux contacts du nouveau bailleur. Le changement est tracé.</p>
+<p class="aide">Les courriels suivants destinés au bailleur iront aux contacts du nouveau bailleur. Le changement est tracé. Une file active complète ne l’empêche pas (le ménage a changé de logement) : elle dépasse alors son quota.</p>
 <div class="champ${r?.erreurs?.bailleur ? ' en-erreur' : ''}"><label for="bailleur-nouveau">Nouveau bailleur <span class="aide">(obligatoire)</span></label>
 ${r?.erreurs?.bailleur ? html`<p class="message-erreur" id="bailleur-nouveau-erreur">${r.erreurs.bailleur}</p>` : ''}
-<select id="bailleur-nouveau" name="bailleur" aria-required="true"${r?.erreurs?.bailleur ? brut(' aria-invalid="true" aria-describedby="bailleur-nouveau-erreur"') : ''}><option value="">— choisir —</option>${autres.map((x) => html`<option value="${x.id}"${r?.valeurs?.bailleur === x.id ? brut(' selected') : ''}>${x.nom}</option>`)}</select></div>
+<select id="bailleur-nouveau" name="bailleur" aria-required="true"${r?.erreurs?.bailleur ? brut(' aria-invalid="true" aria-describedby="bailleur-nouveau-erreur"') : ''}><option value="">— choisir —</option>${autres.map((x) => html`<option value="${x.id}"${r?.valeurs?.bailleur === x.id ? brut(' selected') : ''}>${libelleBailleurAvecFile(x)}</option>`)}</select></div>
 <div class="champ${r?.erreurs?.motif ? ' en-erreur' : ''}"><label for="bailleur-motif">Motif du changement <span class="aide">(obligatoire)</span></label>
 ${r?.erreurs?.motif ? html`<p class="message-erreur" id="bailleur-motif-erreur">${r.erreurs.motif}</p>` : ''}
 <textarea id="bailleur-motif" name="motif" aria-required="true"${r?.erreurs?.motif ? brut(' aria-invalid="true" aria-describedby="bailleur-motif-erreur"') : ''}>${r?.valeurs?.motif ?? ''}</textarea></div>
