@@ -6,7 +6,7 @@
  */
 import { veilleDe } from '../domain/durees';
 import { describe, expect, it } from 'vitest';
-import { iml, prevention, protocole, type Courriel } from '../courriers';
+import { iml, orientations, prevention, protocole, type Courriel } from '../courriers';
 import { nommerPersonnel } from '../domain/libelles';
 import { appelDuMenage, demandeAuPartenaire, echeanceDepassee, rappelEcheance, sansReponse, signatureOperateur } from '../courriers/commun';
 import { CATALOGUE } from './outils/environnement';
@@ -477,5 +477,52 @@ describe('la formule d’appel et la signature d’une lettre au ménage', () =>
     expect(signatureOperateur({ nom: 'CCAS d’essai' })).toBe('CCAS d’essai');
     // Chaque programme livré signe ainsi : jamais « Organisation — service » tel quel.
     for (const p of CATALOGUE.tous()) expect(signatureOperateur(p.operateur), p.id).not.toContain(' — ');
+  });
+});
+
+describe('courriels des orientations', () => {
+  it('le lien au partenaire, la fiche annoncée à la coordination, l’acceptation et le refus à la personne qui a orienté : dates du jour de Paris, « 1er »', () => {
+    // 30 novembre à 23 h 30 (UTC) : le 1er décembre à Paris.
+    expect(orientations.lienOrientation({ programme: 'AHU du Loiret', operateur: 'AHU', expireLe: new Date('2026-11-30T23:30:00Z') })).toEqual({
+      sujet: 'AHU du Loiret : orienter un ménage',
+      paragraphes: [
+        'Vous pouvez orienter vers AHU un ménage locataire en difficulté de paiement, avec son accord.',
+        'Le lien ci-dessous ouvre la fiche d’orientation ; il sert une fois et reste valable jusqu’au 1er décembre 2026. La coordination vous répondra à l’adresse que vous indiquerez.',
+      ],
+    });
+    const recue = { organisation: 'Habitat 45', programme: 'AHU du Loiret', reference: 'OR-2612-7F3C0A' };
+    expect(orientations.orientationRecue(recue).paragraphes).toEqual([
+      'Habitat 45 a orienté un ménage vers AHU du Loiret. Sa fiche vous attend dans la liste des orientations reçues, avec l’éligibilité déjà vérifiée.',
+    ]);
+    expect(orientations.orientationRecue({ ...recue, contactAvant: new Date('2027-01-06T22:59:59Z') })).toEqual({
+      sujet: 'Nouvelle orientation reçue de Habitat 45 (dossier OR-2612-7F3C0A)',
+      paragraphes: [
+        'Habitat 45 a orienté un ménage vers AHU du Loiret. Sa fiche vous attend dans la liste des orientations reçues, avec l’éligibilité déjà vérifiée.',
+        'Le délai de contact court depuis aujourd’hui, jour du signalement : le premier contact avec le ménage doit être établi au plus tard le 6 janvier 2027.',
+      ],
+    });
+    expect(orientations.orientationAcceptee({ programme: 'AHU du Loiret', reference: 'OR-2612-7F3C0A' })).toEqual({
+      sujet: 'Orientation acceptée (dossier OR-2612-7F3C0A)',
+      paragraphes: [
+        'Votre orientation vers AHU du Loiret est acceptée : l’accompagnement du ménage commence (dossier OR-2612-7F3C0A, à rappeler dans vos échanges).',
+        'Vous serez informé des étapes qui vous concernent.',
+      ],
+    });
+    expect(
+      orientations.orientationNonRetenue({
+        programme: 'AHU du Loiret',
+        reference: 'OR-2612-7F3C0A',
+        recueLe: new Date('2026-02-28T23:15:00Z'),
+        motif: 'Ménage déjà accompagné',
+        operateur: { nom: 'AHU', courriel: 'ahu@essai.example' },
+      }),
+    ).toEqual({
+      sujet: 'Orientation non retenue (dossier OR-2612-7F3C0A)',
+      paragraphes: [
+        'Votre orientation du 1er mars 2026 vers AHU du Loiret (dossier OR-2612-7F3C0A) n’a pas été retenue.',
+        'Motif : Ménage déjà accompagné',
+        'Pour en parler, écrivez à AHU : ahu@essai.example.',
+      ],
+    });
   });
 });

@@ -20,7 +20,8 @@ import { premierDuMois } from '../../domain/libelles';
 import { Router, type Request, type Response } from 'express';
 import { delaisDejaEcoules, motifNonEligible } from '../../domain/prevention';
 import { contactAvantOrientation } from '../../orientations/relances';
-import { dateEnFrancais, jourDeParis } from '../../domain/durees';
+import { jourDeParis } from '../../domain/durees';
+import { lienOrientation, orientationAcceptee, orientationNonRetenue, orientationRecue } from '../../courriers/orientations';
 import { LIBELLES_TYPE_ORGANISATION, type Programme, type TypeOrganisation } from '../../domain/vocabulaire';
 import { ClesApi, Orientations, type Orientation } from '../../orientations/registre';
 import { decisionOrientationSchema, ficheOrientationSchema, LIBELLES_SERVICES_ORIENTEURS } from '../../orientations/schema';
@@ -86,11 +87,7 @@ export async function envoyerLienOrientation(deps: DependancesApi, personne: Per
     programmeId: programme.id,
     repondreA: programme.operateur,
     a: contacts.map((c) => ({ nom: c.nom, courriel: c.courriel })),
-    sujet: `${programme.nom} : orienter un ménage`,
-    paragraphes: [
-      `Vous pouvez orienter vers ${programme.operateur.nom} un ménage locataire en difficulté de paiement, avec son accord.`,
-      `Le lien ci-dessous ouvre la fiche d’orientation ; il sert une fois et reste valable jusqu’au ${premierDuMois(dateLongue.format(expireLe))}. La coordination vous répondra à l’adresse que vous indiquerez.`,
-    ],
+    ...lienOrientation({ programme: programme.nom, operateur: programme.operateur.nom, expireLe }),
     lien: { libelle: 'Remplir la fiche d’orientation', url },
     signature: signature(programme),
   });
@@ -165,12 +162,7 @@ export async function deciderOrientation(deps: DependancesApi, personne: Personn
       programmeId: programme.id,
       repondreA: programme.operateur,
       a,
-      sujet: `Orientation non retenue (dossier ${r.reference})`,
-      paragraphes: [
-        `Votre orientation du ${premierDuMois(dateLongue.format(r.recueLe))} vers ${programme.nom} (dossier ${r.reference}) n’a pas été retenue.`,
-        `Motif : ${corps.motif}`,
-        `Pour en parler, écrivez à ${programme.operateur.nom} : ${programme.operateur.courriel}.`,
-      ],
+      ...orientationNonRetenue({ programme: programme.nom, reference: r.reference, recueLe: r.recueLe, motif: corps.motif, operateur: programme.operateur }),
       signature: signature(programme),
     });
   } else {
@@ -216,11 +208,7 @@ async function annoncerAcceptation(deps: DependancesApi, programme: Programme, r
     programmeId: programme.id,
     repondreA: programme.operateur,
     a: [{ nom: r.fiche.oriente.nom, courriel: r.fiche.oriente.courriel }],
-    sujet: `Orientation acceptée (dossier ${r.reference})`,
-    paragraphes: [
-      `Votre orientation vers ${programme.nom} est acceptée : l’accompagnement du ménage commence (dossier ${r.reference}, à rappeler dans vos échanges).`,
-      'Vous serez informé des étapes qui vous concernent.',
-    ],
+    ...orientationAcceptee({ programme: programme.nom, reference: r.reference }),
     signature: signature(programme),
   });
 }
@@ -264,16 +252,13 @@ async function annoncerOrientation(
     a: coordination.length
       ? coordination.map((p) => ({ nom: p.nom, courriel: p.courriel }))
       : [{ nom: programme.operateur.nom, courriel: programme.operateur.courriel }],
-    sujet: `Nouvelle orientation reçue de ${organisation.nom} (dossier ${recue.reference})`,
-    paragraphes: [
-      `${organisation.nom} a orienté un ménage vers ${programme.nom}. Sa fiche vous attend dans la liste des orientations reçues, avec l’éligibilité déjà vérifiée.`,
-      // Le délai de contact court dès aujourd'hui (loiret-ahu : depuis le signalement du bailleur).
-      ...(programme.options.delaisDepuisSignalement && programme.delais.contact
-        ? [
-            `Le délai de contact court depuis aujourd’hui, jour du signalement : le premier contact avec le ménage doit être établi au plus tard le ${dateEnFrancais(contactAvantOrientation(programme, new Date())!)}.`,
-          ]
-        : []),
-    ],
+    // Le délai de contact court dès aujourd'hui (loiret-ahu : depuis le signalement du bailleur).
+    ...orientationRecue({
+      organisation: organisation.nom,
+      programme: programme.nom,
+      reference: recue.reference,
+      contactAvant: contactAvantOrientation(programme, new Date()),
+    }),
     lien: { libelle: 'Voir les orientations reçues', url: `${deps.options.publicBaseUrl.replace(/\/$/, '')}/programmes/${programme.id}/orientations` },
     signature: 'La plateforme de prévention des expulsions',
   });
