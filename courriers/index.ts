@@ -7,5 +7,6 @@ export * as iml from './iml';
 export * as protocole from './protocole';
 export * as prevention from './prevention';
 export * as orientations from './orientations';
+export * as personnel from './personnel';
 export type { Courriel, Jour } from './commun';
 export * as retours from './retours';

@@ -6,7 +6,7 @@
  */
 import { veilleDe } from '../domain/durees';
 import { describe, expect, it } from 'vitest';
-import { iml, orientations, prevention, protocole, type Courriel } from '../courriers';
+import { iml, orientations, personnel, prevention, protocole, type Courriel } from '../courriers';
 import { nommerPersonnel } from '../domain/libelles';
 import { appelDuMenage, demandeAuPartenaire, echeanceDepassee, rappelEcheance, sansReponse, signatureOperateur } from '../courriers/commun';
 import { CATALOGUE } from './outils/environnement';
@@ -524,5 +524,23 @@ describe('courriels des orientations', () => {
         'Pour en parler, écrivez à AHU : ahu@essai.example.',
       ],
     });
+  });
+});
+
+describe('courriels au personnel', () => {
+  it('l’invitation dit le rôle, l’identifiant et l’expiration à l’heure de Paris (« 1er », changement d’heure compris)', () => {
+    const invitation = (expireLe: string) =>
+      personnel.invitationPersonnel({ par: 'Corinne Le Gall', role: 'travail social', identifiant: 'ts.lea', expireLe: new Date(expireLe) });
+    expect(invitation('2026-11-30T23:30:00Z')).toEqual({
+      sujet: 'Votre compte sur la plateforme de prévention des expulsions',
+      paragraphes: [
+        'Corinne Le Gall vous a ouvert un compte (travail social). Votre identifiant de connexion est « ts.lea ».',
+        'Choisissez votre mot de passe depuis le lien ci-dessous. Il ne sert qu’une fois et expire le 1er décembre 2026 à 00:30.',
+        'Si vous n’attendiez pas ce message, ignorez-le : aucun compte ne s’ouvrira sans ce lien.',
+      ],
+    });
+    // Le dernier dimanche de mars, 3 h à Paris (heure d'été) ; la veille à la même heure UTC, 2 h.
+    expect(invitation('2027-03-28T01:00:00Z').paragraphes[1]).toContain('expire le 28 mars 2027 à 03:00.');
+    expect(invitation('2027-03-27T01:00:00Z').paragraphes[1]).toContain('expire le 27 mars 2027 à 02:00.');
   });
 });

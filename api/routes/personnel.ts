@@ -14,7 +14,7 @@
  * leur prochaine relecture (30 s au plus). Un compte désactivé, lui, ne se connecte plus nulle part,
  * aussitôt : ses sessions sont supprimées et la base est relue à chaque session ouverte ou présentée.
  */
-import { premierDuMois } from '../../domain/libelles';
+import { invitationPersonnel } from '../../courriers/personnel';
 import { createHash } from 'node:crypto';
 import { Router } from 'express';
 import type { Personne } from '../../personnel/annuaire';
@@ -116,8 +116,6 @@ async function compteEnJsonSeul(deps: DependancesApi, lecteur: Personne, c: Comp
   );
 }
 
-const formatJour = new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'long', timeStyle: 'short' });
-
 /** Le courriel d'invitation (mise en page commune, boîte d'envoi) ; faux si le serveur SMTP l'a refusé. */
 async function envoyerInvitation(deps: DependancesApi, par: Personne, c: Compte, jeton: string, lien: string, expireLe: Date): Promise<boolean> {
   try {
@@ -126,12 +124,7 @@ async function envoyerInvitation(deps: DependancesApi, par: Personne, c: Compte,
       destinataire: 'personnel',
       ...(c.programmes[0] ? { programmeId: c.programmes[0] } : {}),
       a: [{ nom: c.nom, courriel: c.courriel }],
-      sujet: 'Votre compte sur la plateforme de prévention des expulsions',
-      paragraphes: [
-        `${par.nom} vous a ouvert un compte (${LIBELLES_ROLE_COMPTE[c.role]}). Votre identifiant de connexion est « ${c.id} ».`,
-        `Choisissez votre mot de passe depuis le lien ci-dessous. Il ne sert qu’une fois et expire le ${premierDuMois(formatJour.format(expireLe))}.`,
-        'Si vous n’attendiez pas ce message, ignorez-le : aucun compte ne s’ouvrira sans ce lien.',
-      ],
+      ...invitationPersonnel({ par: par.nom, role: LIBELLES_ROLE_COMPTE[c.role], identifiant: c.id, expireLe }),
       lien: { libelle: 'Choisir mon mot de passe', url: lien },
       signature: 'L’administration de la plateforme de prévention des expulsions',
     });
