@@ -532,6 +532,12 @@ describe('page d’un parcours', () => {
       ['D', 'D'],
     ]);
     expect(h).toContain('Une file active complète ne l’empêche pas (le ménage a changé de logement) : elle dépasse alors son quota.');
+    // Sans bailleur à quota (le protocole d'APRIL) : ni file dite, ni phrase sur elle.
+    const sansQuota = pageParcours(ctx('coord.essai'), etat, {
+      bailleur: { organisation: { id: 'A', nom: 'A' }, historique: [], choix: [bailleur('A', 3, null), bailleur('D', 4, null)] },
+    }).valeur;
+    expect(sansQuota).toContain('<option value="D">D</option>');
+    expect(sansQuota).not.toContain('file active');
   });
 
   it('coordination : réaffecter ne propose pas la personne déjà affectée ; la clôture anticipée se confirme', () => {

@@ -229,7 +229,7 @@ function sectionBailleur(ctx: Contexte, etat: EtatParcours, o: OptionsPageParcou
   return html`<details class="action" id="action-bailleur"${r ? brut(' open') : ''}><summary>Changer le bailleur du ménage</summary>
 <form method="post" action="${idPage(etat)}/bailleur" novalidate>${r ? resumeErreurs(r.titre, r.messages) : ''}
 <input type="hidden" name="csrf" value="${ctx.csrf}">
-<p class="aide">Les courriels suivants destinés au bailleur iront aux contacts du nouveau bailleur. Le changement est tracé. Une file active complète ne l’empêche pas (le ménage a changé de logement) : elle dépasse alors son quota.</p>
+<p class="aide">Les courriels suivants destinés au bailleur iront aux contacts du nouveau bailleur. Le changement est tracé.${autres.some((x) => x.quotaFileActive != null) ? ' Une file active complète ne l’empêche pas (le ménage a changé de logement) : elle dépasse alors son quota.' : ''}</p>
 <div class="champ${r?.erreurs?.bailleur ? ' en-erreur' : ''}"><label for="bailleur-nouveau">Nouveau bailleur <span class="aide">(obligatoire)</span></label>
 ${r?.erreurs?.bailleur ? html`<p class="message-erreur" id="bailleur-nouveau-erreur">${r.erreurs.bailleur}</p>` : ''}
 <select id="bailleur-nouveau" name="bailleur" aria-required="true"${r?.erreurs?.bailleur ? brut(' aria-invalid="true" aria-describedby="bailleur-nouveau-erreur"') : ''}><option value="">— choisir —</option>${autres.map((x) => html`<option value="${x.id}"${r?.valeurs?.bailleur === x.id ? brut(' selected') : ''}>${libelleBailleurAvecFile(x)}</option>`)}</select></div>
