@@ -11,7 +11,8 @@
  */
 import { describe, expect, it, vi } from 'vitest';
 import { CATALOGUE, jusqua, menageEssai, situationPrevention } from './outils/environnement';
-import { bancAvecApi } from './outils/api';
+import { Client, Connection } from '@temporalio/client';
+import { bancAvecApi, demarrerApiEssai } from './outils/api';
 import { baseEssai, ligneDossier } from './outils/base';
 import { AnnuairePartenaires } from '../personnel/organisations';
 import { Orientations } from '../orientations/registre';
@@ -737,6 +738,37 @@ describe('orientation d’un ménage par un partenaire (fiche par lien signé)',
     // Relues ensuite, rien ne se reprend deux fois.
     await statutDe(apres.id);
     expect(essai.banc.courriels.messages().filter(acceptee)).toHaveLength(1);
+  });
+
+  it('Temporal injoignable : la liste des orientations s’affiche sans attendre le moteur, et une acceptation en suspens reste telle quelle', async () => {
+    const contact = 'suivi@loire-logis.example';
+    const organisation = await bailleurDeLoiret('Loire Logis', { nom: 'Paul Martin', courriel: contact, service: 'recouvrement' });
+    expect((await appel('POST', await lienPour(organisation, contact), { formulaire: fiche() })).status).toBe(201);
+    const base = essai.banc.dependances.base;
+    const o = await base.selectFrom('orientations').select(['id', 'reference']).where('organisation_id', '=', organisation).executeTakeFirstOrThrow();
+    await new Orientations(base, essai.banc.dependances.coffre).traiter(o.id, 'coord.essai', { statut: 'acceptee', workflowId: `loiret-ahu--${o.reference}` });
+    await base
+      .updateTable('orientations')
+      .set({ traitee_le: new Date(Date.now() - DELAI_LANCEMENT_MS - 1000) })
+      .where('id', '=', o.id)
+      .execute();
+    // Une seconde API dont le moteur ne répond pas (rien n'écoute à cette adresse).
+    const moteurArrete = new Client({ connection: Connection.lazy({ address: '127.0.0.1:9' }) });
+    const sansMoteur = await demarrerApiEssai(essai.banc, { surcharges: { client: moteurArrete } });
+    try {
+      const liste = await sansMoteur.appel('GET', '/api/programmes/loiret-ahu/orientations', { jeton: await coord() });
+      expect(liste.status, liste.texte).toBe(200);
+      expect(liste.json.find((x: { id: string }) => x.id === o.id)).toMatchObject({ statut: 'acceptee', lancementEnCours: true });
+    } finally {
+      await sansMoteur.fermer();
+      await moteurArrete.connection.close();
+    }
+    // Le moteur revenu (l'API de l'essai) : le parcours n'existe pas, l'orientation redevient à décider.
+    expect(
+      (await appel('GET', '/api/programmes/loiret-ahu/orientations', { jeton: await coord() })).json.find((x: { id: string }) => x.id === o.id),
+    ).toMatchObject({
+      statut: 'recue',
+    });
   });
 
   it('un lancement qui échoue après le démarrage du parcours (ici, la note de priorité de Besançon) : l’acceptation tient, le partenaire est averti', async () => {

@@ -226,7 +226,7 @@ export async function reprendreAcceptations(deps: DependancesApi, programmes: re
     const programme = deps.catalogue.trouver(r.programmeId);
     if (!programme || !r.workflowId || !r.traiteePar) continue;
     const existe = await parcoursExiste(deps, r.workflowId);
-    if (existe === undefined) continue; // Temporal injoignable : la prochaine lecture reprendra.
+    if (existe === undefined) break; // Temporal injoignable : la prochaine lecture reprendra (une attente, pas une par orientation).
     if (existe) {
       await registre.marquerLance(r.id, r.workflowId);
       await annoncerAcceptation(deps, programme, r);

@@ -82,11 +82,13 @@ export async function depuisAnnuaire<T>(f: () => Promise<T>): Promise<T> {
  */
 export const DELAI_LANCEMENT_MS = 5 * 60_000;
 
-/** Le parcours existe-t-il pour Temporal ? undefined s'il ne répond pas. */
+/**
+ * Le parcours existe-t-il pour Temporal ? undefined s'il ne répond pas dans les 3 secondes : une page
+ * qui le demande (liste des orientations, tableau de bord, annuaire) n'attend pas un moteur arrêté.
+ */
 export async function parcoursExiste(deps: DependancesApi, workflowId: string): Promise<boolean | undefined> {
-  return deps.client.workflow
-    .getHandle(workflowId)
-    .describe()
+  return deps.client
+    .withDeadline(Date.now() + 3_000, () => deps.client.workflow.getHandle(workflowId).describe())
     .then(
       () => true,
       (e: unknown) => (e instanceof WorkflowNotFoundError ? false : undefined),
@@ -103,7 +105,9 @@ export async function rendrePlacesInterrompues(deps: DependancesApi, organisatio
   let rendues = 0;
   for (const organisationId of organisationIds)
     for (const workflowId of await annuaireDe(deps).inscriptionsSansDossier(organisationId, avant)) {
-      if ((await parcoursExiste(deps, workflowId)) !== false) continue;
+      const existe = await parcoursExiste(deps, workflowId);
+      if (existe === undefined) return rendues; // Temporal injoignable : une attente, pas une par inscription.
+      if (existe) continue;
       if (await annuaireDe(deps).rendrePlace(workflowId, avant)) {
         rendues++;
         deps.journal.info({ workflowId }, 'place de file active rendue (lancement interrompu)');
