@@ -1040,6 +1040,12 @@ describe('concarneau-iml', () => {
     expect(await refus(handle.executeUpdate(candidatureUpdate, { args: [msg({ ...CANDIDATURE, pretASortir: false })] }))).toBe(
       'Le ménage doit être jugé « prêt à sortir » vers le logement.',
     );
+    // L'entrée dans la structure : au plus tard aujourd'hui, à l'horloge du parcours (l'API tolère demain, le soir).
+    const jour = await aujourdhui(handle);
+    const lendemain = new Date(Date.parse(`${jour}T12:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+    expect(await refus(handle.executeUpdate(candidatureUpdate, { args: [msg({ ...CANDIDATURE, hebergeDepuis: lendemain })] }))).toBe(
+      'La date d’entrée dans la structure ne peut pas être dans le futur.',
+    );
     const c = msg({ ...CANDIDATURE, structure: 'pension_de_famille' as const });
     await handle.executeUpdate(candidatureUpdate, { args: [c] });
     await handle.executeUpdate(candidatureUpdate, { args: [c] });

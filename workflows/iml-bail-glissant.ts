@@ -601,7 +601,13 @@ function ecouterLesMessages(m: Mesure): void {
 function messagesDeLaCandidature(m: Mesure): void {
   const { p } = m;
   p.message(candidatureUpdate, {
-    valider: (c) => enEtape(m, 'candidature') ?? motifCandidature(c),
+    // L'entrée dans la structure a déjà eu lieu (à l'horloge du parcours ; un validateur ne se rejoue pas).
+    valider: (c) =>
+      enEtape(m, 'candidature') ??
+      motifCandidature(c) ??
+      (c.hebergeDepuis !== undefined && c.hebergeDepuis > jourDeParis(new Date())
+        ? 'La date d’entrée dans la structure ne peut pas être dans le futur.'
+        : undefined),
     appliquer: (c) => {
       const { requestId: _r, par, ...x } = c;
       m.candidature = x;
