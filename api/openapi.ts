@@ -731,7 +731,7 @@ export function construireDocument(o: OptionsDocument): DocumentOpenApi {
     tags: ['Orientations'],
     summary: 'Accepter (le parcours démarre) ou refuser (motif renvoyé au partenaire) une orientation',
     description:
-      'Accepter lance le parcours du ménage (le bailleur qui oriente devient son bailleur, sauf choix contraire) ; « orienté par » reste attaché au dossier. Refuser envoie le motif à la personne qui a orienté. 409 si l’orientation est déjà traitée.',
+      'Accepter lance le parcours du ménage (le bailleur qui oriente devient son bailleur, sauf choix contraire) ; « orienté par » reste attaché au dossier. Refuser envoie le motif à la personne qui a orienté. 409 si l’orientation est déjà traitée, ou acceptée à l’instant et son parcours en cours de lancement (`lancementEnCours`) ; une acceptation dont le lancement a été interrompu redevient à décider passé 5 minutes.',
     security: SECURITE_PERSONNEL,
     request: {
       params: z.object({ orientation: idOrientationSchema.meta({ param: { description: 'Identifiant de l’orientation' } }) }),
