@@ -24,8 +24,8 @@ import { ROLES_PARTENAIRES, type EtatParcours } from '../domain/vocabulaire';
 import { PREFIXE_FILE_IML } from '../domain/iml';
 import { LecturesAnnuaire } from '../personnel/annuaire-base';
 import { nommerPersonnel, personnesMentionnees } from '../domain/libelles';
-import { jourFr, paragrapheRemplacement, remplacementDuJour } from '../personnel/absences';
-import { jourDeParis } from '../domain/durees';
+import { paragrapheRemplacement, remplacementDuJour } from '../personnel/absences';
+import { dateEnFrancais, jourDeParis } from '../domain/durees';
 import type { Catalogue } from '../programmes/catalogue';
 import { rendreCourriel } from './mise-en-page';
 import { adresseRefusee, codesEchecSmtp } from './echec-smtp';
@@ -299,7 +299,7 @@ export function createCourrielActivities(deps: DependancesCourriel) {
         return replier(
           annuaire,
           d.programmeId,
-          `absence de ${p!.nom} du ${jourFr(r.absence.du)} au ${jourFr(r.absence.au)} ; son remplaçant, ${r.absence.nomRemplacant}, ne suit pas ce programme`,
+          `absence de ${p!.nom} du ${dateEnFrancais(r.absence.du)} au ${dateEnFrancais(r.absence.au)} ; son remplaçant, ${r.absence.nomRemplacant}, ne suit pas ce programme`,
           true,
           'absence, et le remplaçant ne suit pas ce programme',
         );

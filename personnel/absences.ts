@@ -9,8 +9,7 @@
  */
 import { sql } from 'kysely';
 import type { BaseDeDonnees } from '../base';
-import { jourDeParis } from '../domain/durees';
-import { premierDuMois } from '../domain/libelles';
+import { dateEnFrancais, jourDeParis } from '../domain/durees';
 import { RefusPersonnel } from './comptes';
 
 export interface Absence {
@@ -33,13 +32,9 @@ export interface DeclarationAbsence {
   remplacantId: string;
 }
 
-const formatJour = new Intl.DateTimeFormat('fr-FR', { timeZone: 'UTC', day: 'numeric', month: 'long', year: 'numeric' });
-/** « 2027-03-14 » → « 14 mars 2027 » ; « 2027-03-01 » → « 1er mars 2027 ». */
-export const jourFr = (jour: string): string => premierDuMois(formatJour.format(new Date(`${jour}T00:00:00Z`)));
-
 /** Le paragraphe en tête d'un courriel reçu en remplacement (sans accord : « absente » ne convient pas à tous). */
 export const paragrapheRemplacement = (nomAbsent: string, du: string, au: string): string =>
-  `Message adressé à ${nomAbsent} (absence du ${jourFr(du)} au ${jourFr(au)}) : vous assurez son remplacement.`;
+  `Message adressé à ${nomAbsent} (absence du ${dateEnFrancais(du)} au ${dateEnFrancais(au)}) : vous assurez son remplacement.`;
 
 function requeteAbsences(db: BaseDeDonnees) {
   return db
@@ -163,7 +158,7 @@ export class AbsencesPersonnel {
       if (chevauche) {
         throw new RefusPersonnel(
           'conflit',
-          `${absent.nom} a déjà une absence du ${jourFr(chevauche.du)} au ${jourFr(chevauche.au)} : annulez-la ou choisissez d’autres dates.`,
+          `${absent.nom} a déjà une absence du ${dateEnFrancais(chevauche.du)} au ${dateEnFrancais(chevauche.au)} : annulez-la ou choisissez d’autres dates.`,
         );
       }
       const r = await tx

@@ -14,7 +14,7 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { KeyRing } from './cles';
 import { KEY_BYTES } from './cles';
-import { premierDuMois } from '../domain/libelles';
+import { dateEnFrancais, heureEnFrancais } from '../domain/durees';
 
 export interface LienClaims {
   workflowId: string;
@@ -48,15 +48,9 @@ export const MESSAGES_LIEN = {
   cle_inconnue: 'Ce lien n’est plus valide : il a été émis avec une clé de sécurité qui a été retirée. Demandez un nouveau lien.',
 } as const;
 
-const formatDateParis = new Intl.DateTimeFormat('fr-FR', {
-  timeZone: 'Europe/Paris',
-  dateStyle: 'long',
-  timeStyle: 'short',
-});
-
 /** « Ce lien a expiré le 12 mars 2025 à 14:30. » (heure de Paris) */
 export function messageLienExpire(expiresAt: Date): string {
-  return `Ce lien a expiré le ${premierDuMois(formatDateParis.format(expiresAt))}.`;
+  return `Ce lien a expiré le ${dateEnFrancais(expiresAt)} à ${heureEnFrancais(expiresAt)}.`;
 }
 
 const b64url = (value: unknown): string => Buffer.from(JSON.stringify(value), 'utf8').toString('base64url');

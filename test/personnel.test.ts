@@ -12,7 +12,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCourrielActivities } from '../activities/courriel';
 import { jourDeParis } from '../domain/durees';
-import { AbsencesPersonnel, jourFr, paragrapheRemplacement, remplacementDuJour } from '../personnel/absences';
+import { AbsencesPersonnel, paragrapheRemplacement, remplacementDuJour } from '../personnel/absences';
 import { AnnuaireEnBase } from '../personnel/annuaire-base';
 import { hashPassword } from '../securite/mots-de-passe';
 import { jetonCsrf } from '../web/session';
@@ -462,7 +462,7 @@ describe('absences et remplacements', () => {
     expect(paragrapheRemplacement('Alice Travailleuse', '2027-03-01', '2027-03-15')).toBe(
       'Message adressé à Alice Travailleuse (absence du 1er mars 2027 au 15 mars 2027) : vous assurez son remplacement.',
     );
-    expect(jourFr('2027-12-31')).toBe('31 décembre 2027');
+    expect(paragrapheRemplacement('Alice Travailleuse', '2027-12-31', '2028-01-01')).toContain('(absence du 31 décembre 2027 au 1er janvier 2028)');
   });
 
   it('le dernier jour de l’absence compte encore : le courriel part au remplaçant', async () => {

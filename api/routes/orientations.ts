@@ -16,11 +16,10 @@
  *      `Authorization: Bearer <clé>` (et `Idempotency-Key` : un envoi répété ne crée rien de plus)
  * GET  /api/partenaires/orientations/:reference       où en est une orientation de cette organisation
  */
-import { premierDuMois } from '../../domain/libelles';
 import { Router, type Request, type Response } from 'express';
 import { delaisDejaEcoules, motifNonEligible } from '../../domain/prevention';
 import { contactAvantOrientation } from '../../orientations/relances';
-import { jourDeParis } from '../../domain/durees';
+import { dateEnFrancais, jourDeParis } from '../../domain/durees';
 import { lienOrientation, orientationAcceptee, orientationNonRetenue, orientationRecue } from '../../courriers/orientations';
 import { LIBELLES_TYPE_ORGANISATION, type Programme, type TypeOrganisation } from '../../domain/vocabulaire';
 import { ClesApi, Orientations, type Orientation } from '../../orientations/registre';
@@ -49,7 +48,6 @@ export function orientationsDe(deps: DependancesApi): Orientations {
   return r;
 }
 
-const dateLongue = new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'long' });
 const signature = (p: Programme) => `${p.operateur.nom} — ${p.operateur.courriel}`;
 
 function programmePrevention(deps: DependancesApi, id: string): Programme {
@@ -449,7 +447,7 @@ export function routesOrientationPublique(deps: DependancesApi): Router {
         req.method === 'POST' ? 409 : 200,
         'Orientation déjà transmise',
         html`<div class="encadre" role="status">
-          <p>Une fiche d’orientation a déjà été envoyée avec ce lien, le ${premierDuMois(dateLongue.format(lien.utilise_le))}. Chaque lien ne sert qu’une fois.</p>
+          <p>Une fiche d’orientation a déjà été envoyée avec ce lien, le ${dateEnFrancais(lien.utilise_le)}. Chaque lien ne sert qu’une fois.</p>
           <p>Pour orienter un autre ménage, demandez un nouveau lien à ${programme.operateur.nom} : ${programme.operateur.courriel}.</p>
         </div>`,
       );
@@ -470,7 +468,7 @@ export function routesOrientationPublique(deps: DependancesApi): Router {
       status,
       `Fiche d’orientation : ${o.programme.nom}`,
       html`<p>
-          ${o.organisation.nom} oriente un ménage vers ${o.programme.operateur.nom}. Ce lien sert une fois, jusqu’au ${premierDuMois(dateLongue.format(o.expireLe))}. Pour
+          ${o.organisation.nom} oriente un ménage vers ${o.programme.operateur.nom}. Ce lien sert une fois, jusqu’au ${dateEnFrancais(o.expireLe)}. Pour
           toute question : ${o.programme.operateur.nom}, <a href="mailto:${o.programme.operateur.courriel}">${o.programme.operateur.courriel}</a>.
         </p>
         ${resumeErreurs('La fiche n’a pas été envoyée :', [...(e.autres ?? []), ...(e.erreurs && Object.keys(e.erreurs).length ? ['Corrigez les champs signalés ci-dessous.'] : [])])}
