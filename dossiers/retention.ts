@@ -8,7 +8,7 @@
  * Chaque programme peut fixer la sienne (`conservationDossier` de son preset).
  *
  * L'effacement supprime le dossier, son journal et ce qui l'accompagne (`AVEC_LE_DOSSIER`), ainsi
- * que les fiches d'orientation refusées échues et les coordonnées d'un lancement qui n'a pas eu lieu ; il consigne, sans rien de personnel, combien de
+ * que les fiches d'orientation refusées échues et les notes (coordonnées, priorité) d'un lancement qui n'a pas eu lieu ; il consigne, sans rien de personnel, combien de
  * dossiers et de fiches de quel programme, clos avant quelle date, ont été effacés. Les fiches
  * d'indicateurs (sans donnée personnelle) restent : elles font les bilans annuels.
  */
@@ -85,22 +85,29 @@ export async function effacerDossiersEchus(db: BaseDeDonnees, catalogue: Pick<Ca
     });
     if (effacement.nombre || effacement.orientationsRefusees) bilan.push({ programme, conservation, closAvant: closAvant.toISOString(), ...effacement });
   }
-  await effacerCoordonneesSansParcours(db, maintenant);
+  await effacerNotesSansParcours(db, maintenant);
   return bilan;
 }
 
-/** Au-delà, des coordonnées sans dossier n'attendent plus de parcours : un parcours consigne le sien dès sa première étape. */
+/** Au-delà, des notes sans dossier n'attendent plus de parcours : un parcours consigne le sien dès sa première étape. */
 export const ATTENTE_DOSSIER = 'P30D';
 
 /**
- * Les coordonnées du ménage (courriel, portable) notées pour un lancement qui n'a pas eu lieu : le
- * lancement les note avant de démarrer le parcours et les oublie s'il échoue, mais une API arrêtée
- * entre les deux les laisserait sans dossier, donc hors de toute conservation.
+ * Les notes d'un lancement qui n'a pas eu lieu : les coordonnées du ménage (courriel, portable) et sa
+ * priorité. Le lancement les note avant de démarrer le parcours et les oublie s'il échoue, mais une
+ * API arrêtée entre les deux (ou un Temporal muet au moment de trancher) les laisserait sans
+ * dossier, donc hors de toute conservation.
  */
-async function effacerCoordonneesSansParcours(db: BaseDeDonnees, maintenant: Date): Promise<void> {
+async function effacerNotesSansParcours(db: BaseDeDonnees, maintenant: Date): Promise<void> {
+  const avant = retirerDuree(maintenant, ATTENTE_DOSSIER);
   await db
     .deleteFrom('consentements_menage as c')
-    .where('c.le', '<', retirerDuree(maintenant, ATTENTE_DOSSIER))
+    .where('c.le', '<', avant)
     .where(({ not, exists, selectFrom }) => not(exists(selectFrom('dossiers as d').select('d.workflow_id').whereRef('d.workflow_id', '=', 'c.workflow_id'))))
+    .execute();
+  await db
+    .deleteFrom('priorites_dossiers as p')
+    .where('p.cree_le', '<', avant)
+    .where(({ not, exists, selectFrom }) => not(exists(selectFrom('dossiers as d').select('d.workflow_id').whereRef('d.workflow_id', '=', 'p.workflow_id'))))
     .execute();
 }

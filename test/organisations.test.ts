@@ -12,7 +12,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { CATALOGUE, jusqua, menageEssai, situationPrevention } from './outils/environnement';
 import { Client, Connection } from '@temporalio/client';
-import { bancAvecApi, demarrerApiEssai } from './outils/api';
+import { bancAvecApi, clientAuxReponsesPerdues, demarrerApiEssai } from './outils/api';
 import { baseEssai, ligneDossier } from './outils/base';
 import { AnnuairePartenaires } from '../personnel/organisations';
 import { Orientations } from '../orientations/registre';
@@ -771,7 +771,7 @@ describe('orientation d’un ménage par un partenaire (fiche par lien signé)',
     });
   });
 
-  it('un lancement qui échoue après le démarrage du parcours (ici, la note de priorité de Besançon) : l’acceptation tient, le partenaire est averti', async () => {
+  it('la réponse du démarrage perdue (délai dépassé) : le parcours a démarré, l’acceptation tient, le partenaire est averti ; la priorité de Besançon et la place du bailleur restent', async () => {
     const contact = CATALOGUE.trouver('besancon-ccas')!.partenaires.bailleur!.courriel;
     const envoi = await appel('POST', await lienPour('besancon-ccas--bailleur', contact), {
       formulaire: fiche({
@@ -789,25 +789,111 @@ describe('orientation d’un ménage par un partenaire (fiche par lien signé)',
       .where('statut', '=', 'recue')
       .executeTakeFirstOrThrow();
     const workflowId = `besancon-ccas--${reference}`;
-    // Une panne de la base juste après le démarrage : la note « prioritaire » de ce ménage ne s'écrit pas.
-    await sql
-      .raw(
-        `create function panne_priorite() returns trigger language plpgsql as $$ begin if new.workflow_id = '${workflowId}' then raise exception 'panne'; end if; return new; end $$;
-         create trigger panne_priorite before insert on priorites_dossiers for each row execute function panne_priorite()`,
-      )
-      .execute(base);
+    // Une API dont les réponses aux démarrages se perdent : Temporal démarre le parcours, l'API reçoit une erreur.
+    const client = await clientAuxReponsesPerdues(essai.banc, 'ExecuteMultiOperation');
+    const perdue = await demarrerApiEssai(essai.banc, { surcharges: { client } });
     try {
-      const acceptee = await appel('POST', `/api/orientations/${id}/decision`, { jeton: await coord(), corps: { decision: 'accepter' } });
+      const acceptee = await perdue.appel('POST', `/api/orientations/${id}/decision`, { jeton: await coord(), corps: { decision: 'accepter' } });
       expect(acceptee.status, acceptee.texte).toBe(200);
       expect(acceptee.json).toMatchObject({ statut: 'acceptee', workflowId });
       expect(acceptee.json.lancementEnCours).toBeUndefined();
     } finally {
-      await sql.raw('drop trigger panne_priorite on priorites_dossiers; drop function panne_priorite()').execute(base);
+      await perdue.fermer();
+      await client.connection.close();
     }
-    await essai.banc.env.client.workflow.getHandle(workflowId).describe();
+    expect((await essai.banc.env.client.workflow.getHandle(workflowId).describe()).status.name).toBe('RUNNING');
     await essai.banc.courriels.waitFor((x) => x.a.includes('c.vernier@gbh.example') && x.sujet === `Orientation acceptée (dossier ${reference})`, {
       timeoutMs: 10_000,
     });
+    expect(await base.selectFrom('priorites_dossiers').select('motif').where('workflow_id', '=', workflowId).executeTakeFirst()).toEqual({
+      motif: 'menage_isole',
+    });
+    expect(await base.selectFrom('bailleurs_parcours').select('workflow_id').where('workflow_id', '=', workflowId).executeTakeFirst()).toBeDefined();
+  });
+
+  it('un lancement par l’API dont la réponse du démarrage se perd : lancé (201), les coordonnées du ménage restent ; relancé, 409 sans rien oublier', async () => {
+    const menage = { ...menageEssai(), courriel: 'menage.perdu@essai.example', accepteCourriel: true, telephone: '06 12 34 56 78', accepteSms: true };
+    const corps = {
+      programmeId: 'loiret-ahu',
+      menage,
+      travailleurSocial: 'ts.alice',
+      bailleur: 'loiret-ahu--bailleur',
+      donnees: { situation: situationPrevention() },
+    };
+    const workflowId = `loiret-ahu--${menage.reference}`;
+    const client = await clientAuxReponsesPerdues(essai.banc, 'ExecuteMultiOperation');
+    const perdue = await demarrerApiEssai(essai.banc, { surcharges: { client } });
+    try {
+      const lance = await perdue.appel('POST', '/api/parcours', { jeton: await coord(), corps });
+      expect(lance.status, lance.texte).toBe(201);
+      expect(lance.json.workflowId).toBe(workflowId);
+    } finally {
+      await perdue.fermer();
+      await client.connection.close();
+    }
+    const base = essai.banc.dependances.base;
+    const canaux = async () =>
+      (await base.selectFrom('consentements_menage').select('canal').where('workflow_id', '=', workflowId).orderBy('canal').execute()).map((c) => c.canal);
+    expect(await canaux()).toEqual(['courriel', 'sms']);
+    // Un second lancement du même ménage : un doublon, refusé ; ses notes à lui sont oubliées, pas celles du parcours.
+    const double = await appel('POST', '/api/parcours', { jeton: await coord(), corps });
+    expect(double.status, double.texte).toBe(409);
+    expect(await canaux()).toEqual(['courriel', 'sms']);
+    expect(await base.selectFrom('bailleurs_parcours').select('workflow_id').where('workflow_id', '=', workflowId).executeTakeFirst()).toBeDefined();
+  });
+
+  it('la demande de démarrage perdue en route (rien n’a démarré) après un parcours arrêté de même référence : 503, les notes de ce lancement sont oubliées', async () => {
+    const menage = { ...menageEssai(), courriel: 'menage.relance@essai.example', accepteCourriel: true };
+    const corps = {
+      programmeId: 'loiret-ahu',
+      menage,
+      travailleurSocial: 'ts.alice',
+      bailleur: 'loiret-ahu--bailleur',
+      donnees: { situation: situationPrevention() },
+    };
+    const workflowId = `loiret-ahu--${menage.reference}`;
+    expect((await appel('POST', '/api/parcours', { jeton: await coord(), corps })).status).toBe(201);
+    // Arrêté par l'administration du moteur : le même ménage peut être relancé sous le même identifiant.
+    await essai.banc.env.client.workflow.getHandle(workflowId).terminate('essai');
+    const base = essai.banc.dependances.base;
+    const notes = () => base.selectFrom('consentements_menage').select('id').where('workflow_id', '=', workflowId).execute();
+    const avant = await notes();
+    const client = await clientAuxReponsesPerdues(essai.banc, 'ExecuteMultiOperation', { enRoute: true });
+    const perdue = await demarrerApiEssai(essai.banc, { surcharges: { client } });
+    try {
+      const relance = await perdue.appel('POST', '/api/parcours', { jeton: await coord(), corps });
+      expect(relance.status, relance.texte).toBe(503);
+    } finally {
+      await perdue.fermer();
+      await client.connection.close();
+    }
+    expect(await notes()).toEqual(avant);
+    expect((await essai.banc.env.client.workflow.getHandle(workflowId).describe()).status.name).toBe('TERMINATED');
+  });
+
+  it('Temporal muet (le démarrage et la question « a-t-il démarré ? » sans réponse) : 503, les notes du lancement restent pour un parcours qui a peut-être démarré', async () => {
+    const menage = { ...menageEssai(), courriel: 'menage.muet@essai.example', accepteCourriel: true };
+    const corps = {
+      programmeId: 'loiret-ahu',
+      menage,
+      travailleurSocial: 'ts.alice',
+      bailleur: 'loiret-ahu--bailleur',
+      donnees: { situation: situationPrevention() },
+    };
+    const workflowId = `loiret-ahu--${menage.reference}`;
+    const client = await clientAuxReponsesPerdues(essai.banc, ['ExecuteMultiOperation', 'DescribeWorkflowExecution'], { enRoute: true });
+    const muette = await demarrerApiEssai(essai.banc, { surcharges: { client } });
+    try {
+      const lance = await muette.appel('POST', '/api/parcours', { jeton: await coord(), corps });
+      expect(lance.status, lance.texte).toBe(503);
+    } finally {
+      await muette.fermer();
+      await client.connection.close();
+    }
+    // Rien n'a démarré ici ; l'effacement de nuit (30 jours sans dossier) et la file active (5 minutes) les reprendront.
+    const base = essai.banc.dependances.base;
+    expect(await base.selectFrom('consentements_menage').select('canal').where('workflow_id', '=', workflowId).execute()).toEqual([{ canal: 'courriel' }]);
+    expect(await base.selectFrom('bailleurs_parcours').select('workflow_id').where('workflow_id', '=', workflowId).executeTakeFirst()).toBeDefined();
   });
 
   it('liens : altéré → 403, d’une autre sorte (validation) → refusé, organisation sans contact → 409 en français', async () => {

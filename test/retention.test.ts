@@ -201,26 +201,35 @@ describe('conservation des dossiers clos', () => {
     expect(trace.map((t) => [t.nombre, t.orientations_refusees])).toEqual([[1, 1]]);
   });
 
-  it('les coordonnées notées pour un lancement qui n’a pas eu lieu (sans dossier) sont effacées après 30 jours ; celles d’un dossier restent', async () => {
+  it('les notes d’un lancement qui n’a pas eu lieu (sans dossier : coordonnées, priorité) sont effacées après 30 jours ; celles d’un dossier restent', async () => {
     const db = (await baseEssai()).db;
-    const ouvert = await dossier('loiret-ahu', 'RET-CONTACT');
+    const ouvert = await dossier('besancon-ccas', 'RET-CONTACT');
     const consentements = new Consentements(db, COFFRE);
     const noter = async (workflowId: string, ilYaMs: number) => {
       const id = await consentements.enregistrer(workflowId, { canal: 'sms', accorde: true, telephone: '+33612345678' }, 'coord.essai');
       // La date d'une note ne change jamais dans le produit (en lecture seule pour kysely) : vieillie ici en SQL.
       await sql`update consentements_menage set le = ${ilYa(ilYaMs)} where id = ${id}`.execute(db);
+      await db
+        .insertInto('priorites_dossiers')
+        .values({ workflow_id: workflowId, programme_id: 'besancon-ccas', motif: 'menage_isole', cree_le: ilYa(ilYaMs) })
+        .execute();
     };
     await noter(ouvert, 400 * JOUR);
-    await noter('loiret-ahu--JAMAIS-LANCE', 31 * JOUR);
-    await noter('loiret-ahu--LANCEMENT-RECENT', 29 * JOUR);
+    await noter('besancon-ccas--JAMAIS-LANCE', 31 * JOUR);
+    await noter('besancon-ccas--LANCEMENT-RECENT', 29 * JOUR);
     await effacerDossiersEchus(db, CATALOGUE);
-    const restes = await db
-      .selectFrom('consentements_menage')
-      .select('workflow_id')
-      .where('workflow_id', 'like', 'loiret-ahu--%')
-      .orderBy('workflow_id')
-      .execute();
-    expect(restes.map((r) => r.workflow_id)).toEqual(['loiret-ahu--LANCEMENT-RECENT', ouvert].sort());
+    for (const table of ['consentements_menage', 'priorites_dossiers'] as const) {
+      const restes = await db
+        .selectFrom(table)
+        .select('workflow_id')
+        .where('workflow_id', 'in', [ouvert, 'besancon-ccas--JAMAIS-LANCE', 'besancon-ccas--LANCEMENT-RECENT'])
+        .orderBy('workflow_id')
+        .execute();
+      expect(
+        restes.map((r) => r.workflow_id),
+        table,
+      ).toEqual(['besancon-ccas--LANCEMENT-RECENT', ouvert].sort());
+    }
   });
 
   it('une orientation acceptée il y a plus de 2 ans reste tant que son parcours est ouvert (un protocole dure jusqu’à 5 ans) ; un programme sans dossier clos voit tout de même ses refus échus effacés et consignés', async () => {

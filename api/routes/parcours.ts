@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { Router } from 'express';
 import { empreinteMessage } from '../../domain/empreinte';
 import { WithStartWorkflowOperation, type WorkflowHandle } from '@temporalio/client';
-import { WorkflowNotFoundError, type SearchAttributePair } from '@temporalio/common';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type SearchAttributePair } from '@temporalio/common';
 import { workersPresents } from '../../worker/presence';
 import { Consentements, consentementsDuMenage } from '../../sms';
 import { AnnuairePartenaires, FileActiveComplete, RefusAnnuaire } from '../../personnel/organisations';
@@ -17,7 +17,7 @@ import { RegistreDossiers, type PageDossiers, type Portee, type ResumeDossier } 
 import { SA } from '../../domain/attributs-recherche';
 import { affecterUpdate, cloreAnticipeUpdate, etatInitialUpdate, etatQuery } from '../../domain/messages';
 import { affectationSchema, clotureAnticipeeSchema, requestIdSchema } from '../../domain/schemas';
-import { LIBELLES_TYPE_PARCOURS, type EtatParcours, type Programme } from '../../domain/vocabulaire';
+import { LIBELLES_TYPE_PARCOURS, type EtatParcours, type Menage, type Programme } from '../../domain/vocabulaire';
 import type { Personne } from '../../personnel/annuaire';
 import { exigerRoles, personneDe, raisonRefusLecture, raisonRefusMessage, raisonRefusPilotage, suitProgramme } from '../auth';
 import type { DependancesApi } from '../dependances';
@@ -86,11 +86,12 @@ export const DELAI_LANCEMENT_MS = 5 * 60_000;
  * Le parcours existe-t-il pour Temporal ? undefined s'il ne répond pas dans les 3 secondes : une page
  * qui le demande (liste des orientations, tableau de bord, annuaire) n'attend pas un moteur arrêté.
  */
-export async function parcoursExiste(deps: DependancesApi, workflowId: string): Promise<boolean | undefined> {
+export async function parcoursExiste(deps: DependancesApi, workflowId: string, o: { enCours?: boolean } = {}): Promise<boolean | undefined> {
   return deps.client
     .withDeadline(Date.now() + 3_000, () => deps.client.workflow.getHandle(workflowId).describe())
     .then(
-      () => true,
+      // `enCours` : une exécution en échec d'avant (un identifiant qu'un lancement peut reprendre) ne compte pas.
+      (d) => !o.enCours || d.status.name === 'RUNNING',
       (e: unknown) => (e instanceof WorkflowNotFoundError ? false : undefined),
     );
 }
@@ -328,6 +329,9 @@ export async function lancerParcours(deps: DependancesApi, personne: Personne, c
   const consentements = new Consentements(deps.base, deps.coffre);
   const notes: string[] = [];
   for (const c of contacts) notes.push(await consentements.enregistrer(workflowId, c, personne.id));
+  // Un ménage prioritaire pour ce programme (Besançon : ménage isolé) : les listes le montrent d'abord.
+  // Notée avant le départ elle aussi : une API arrêtée juste après le démarrage ne la perd pas.
+  const prioriteNotee = await noterPriorite(deps, programme, workflowId, corps.menage, donnees);
   // Un seul aller-retour : le démarrage porte la mise à jour `etatInitial`, dont la réponse est
   // l'état du parcours au terme de sa première tâche (sans requête ensuite).
   const demarrage = new WithStartWorkflowOperation(definition.workflowType, {
@@ -345,21 +349,24 @@ export async function lancerParcours(deps: DependancesApi, personne: Personne, c
     (erreur: unknown) => ({ etat: undefined, erreur }),
   );
   const handle = await demarrage.workflowHandle().catch(async (e: unknown) => {
-    // Rien n'a démarré (doublon, Temporal injoignable…) : les notes du lancement sont oubliées.
-    if (bailleur.ajoute) await annuaireDe(deps).oublierLancement(workflowId);
-    await consentements.oublier(notes);
-    throw depuisTemporal(initial.erreur ?? e) ?? initial.erreur ?? e;
+    const erreur = initial.erreur ?? e;
+    // La réponse du démarrage perdue (délai dépassé, connexion coupée) : le parcours a pu démarrer
+    // quand même. Temporal tranche ; un doublon, lui, n'a rien démarré.
+    const demarre = e instanceof WorkflowExecutionAlreadyStartedError ? false : await parcoursExiste(deps, workflowId, { enCours: true });
+    if (demarre) {
+      deps.journal.warn({ err: erreur, workflowId }, 'parcours démarré malgré une réponse perdue');
+      return deps.client.workflow.getHandle(workflowId);
+    }
+    // Rien n'a démarré : les notes du lancement sont oubliées. Sans réponse de Temporal, elles restent :
+    // la file active rend la place et l'effacement de nuit les notes d'un parcours qui n'a pas eu lieu.
+    if (demarre === false) {
+      if (bailleur.ajoute) await annuaireDe(deps).oublierLancement(workflowId);
+      await consentements.oublier(notes);
+      if (prioriteNotee) await deps.base.deleteFrom('priorites_dossiers').where('workflow_id', '=', workflowId).execute();
+    }
+    throw depuisTemporal(erreur) ?? erreur;
   });
   deps.journal.info({ workflowId, programme: programme.id, par: personne.id }, 'parcours lancé');
-  // Un ménage prioritaire pour ce programme (Besançon : ménage isolé) : les listes le montrent d'abord.
-  const situation = (donnees as { situation?: { isole?: boolean } }).situation;
-  const priorite = programme.typeParcours === 'prevention_precontentieuse' && situation ? prioriteDuMenage(programme, corps.menage, situation) : undefined;
-  if (priorite)
-    await deps.base
-      .insertInto('priorites_dossiers')
-      .values({ workflow_id: workflowId, programme_id: programme.id, motif: priorite })
-      .onConflict((oc) => oc.column('workflow_id').doNothing())
-      .execute();
   // Le parcours est lancé : même si son état n'est pas encore lisible, c'est un succès (un nouvel
   // essai donnerait 409). Sans réponse à la mise à jour (un worker d'avant `etatInitial`), l'état est
   // demandé au parcours, comme avant ; il pourra sinon être relu ensuite.
@@ -370,6 +377,20 @@ export async function lancerParcours(deps: DependancesApi, personne: Personne, c
     deps.journal.warn({ err: e, workflowId }, 'parcours lancé mais état illisible pour le moment');
   }
   return { workflowId, etat };
+}
+
+/** Note la priorité du ménage pour son programme, s'il en a une ; vrai si elle vient d'être notée. */
+async function noterPriorite(deps: DependancesApi, programme: Programme, workflowId: string, menage: Menage, donnees: unknown): Promise<boolean> {
+  const situation = (donnees as { situation?: { isole?: boolean } }).situation;
+  const priorite = programme.typeParcours === 'prevention_precontentieuse' && situation ? prioriteDuMenage(programme, menage, situation) : undefined;
+  if (!priorite) return false;
+  const notee = await deps.base
+    .insertInto('priorites_dossiers')
+    .values({ workflow_id: workflowId, programme_id: programme.id, motif: priorite })
+    .onConflict((oc) => oc.column('workflow_id').doNothing())
+    .returning('workflow_id')
+    .executeTakeFirst();
+  return notee !== undefined;
 }
 
 /**

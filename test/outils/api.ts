@@ -15,7 +15,30 @@ import { creerAnnuaire, type Annuaire, type Personne } from '../../personnel/ann
 import { hashPassword } from '../../securite/mots-de-passe';
 import { afterAll, beforeAll } from 'vitest';
 import type { DependancesActivites } from '../../activities';
-import { CATALOGUE, COFFRE, PERSONNEL, SIGNEUR, heureDuParcours, monterBanc, type Banc, type HandleDecrit } from './environnement';
+import { CATALOGUE, COFFRE, DATA_CONVERTER, PERSONNEL, SIGNEUR, heureDuParcours, monterBanc, type Banc, type HandleDecrit } from './environnement';
+import { Client, Connection } from '@temporalio/client';
+import { InterceptingCall, status, type Interceptor } from '@grpc/grpc-js';
+
+/**
+ * Un client du serveur Temporal du banc dont les réponses à `methodes` (gRPC : « ExecuteMultiOperation »
+ * pour un démarrage avec mise à jour) se perdent : le serveur fait l'opération, le client reçoit
+ * « délai dépassé », comme quand la réponse n'arrive pas à temps. `enRoute` : c'est la demande qui se
+ * perd, le serveur ne fait rien. À fermer (`connection.close()`).
+ */
+export async function clientAuxReponsesPerdues(banc: Banc, methodes: string | string[], o: { enRoute?: boolean } = {}): Promise<Client> {
+  const visees = [methodes].flat().map((m) => `/${m}`);
+  const perdre: Interceptor = (options, suivant) =>
+    new InterceptingCall(suivant(options), {
+      start(metadata, listener, next) {
+        if (!visees.some((m) => options.method_definition.path.endsWith(m))) return next(metadata, listener);
+        const perdu = { code: status.DEADLINE_EXCEEDED, details: 'réponse perdue (essai)', metadata };
+        if (o.enRoute) return listener.onReceiveStatus(perdu);
+        next(metadata, { onReceiveStatus: (s, transmettre) => transmettre({ ...s, ...perdu, metadata: s.metadata }) });
+      },
+    });
+  const connection = await Connection.connect({ address: banc.env.address, interceptors: [perdre] });
+  return new Client({ connection, namespace: banc.env.namespace ?? 'default', dataConverter: DATA_CONVERTER });
+}
 
 export interface Reponse {
   status: number;
