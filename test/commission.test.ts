@@ -26,6 +26,7 @@ import { etatQuery } from '../domain/messages';
 import { jourDeParis } from '../domain/durees';
 import { echeanceDepuisLeJour } from '../domain/prevention';
 import { bancAvecApi } from './outils/api';
+import { DELAI_LANCEMENT_MS } from '../api/routes/parcours';
 import { baseEssai } from './outils/base';
 import { CATALOGUE, apres, avancerJusqua, echeanceSuivie, jusqua } from './outils/environnement';
 
@@ -628,6 +629,35 @@ describe('une liste de 30 ménages dont 3 lignes fausses, par l’API', () => {
       `La file active de « ${nom} » ne peut pas recevoir 2 ménages de plus (0 suivi pour 1 place) : rien n’a été lancé. Clôturez des parcours, augmentez le quota ou importez la liste en plusieurs fois.`,
     );
     for (const ref of refs) expect((await essai.api.appel('GET', `/api/parcours/${PROGRAMME}--${ref}`, { jeton: await jeton() })).status).toBe(404);
+  });
+
+  it('une place de la file active prise par un lancement interrompu (API arrêtée, parcours jamais démarré) est rendue avant de refuser la liste', async () => {
+    const nom = `Habitat du Doubs ${suffixe()}`;
+    const cree = await essai.api.appel('POST', `/api/programmes/${PROGRAMME}/organisations`, {
+      jeton: await jeton(),
+      corps: { type: 'bailleur_social', nom, quotaFileActive: 2, contacts: [{ nom: 'Agence', courriel: 'agence@habitat-doubs.example' }] },
+    });
+    expect(cree.status, cree.texte).toBe(201);
+    const base = essai.banc.dependances.base;
+    const fantome = `${PROGRAMME}--FANTOME-${suffixe()}`;
+    await base
+      .insertInto('bailleurs_parcours')
+      .values({
+        workflow_id: fantome,
+        programme_id: PROGRAMME,
+        organisation_id: cree.json.id,
+        choisi_par: 'coord.essai',
+        choisi_le: new Date(Date.now() - DELAI_LANCEMENT_MS - 1000),
+      })
+      .execute();
+    const refs = [`P-${suffixe()}`, `P-${suffixe()}`];
+    const lignes = refs.map((reference, i) =>
+      ligneCsv({ reference, nom: `Famille Place${i}`, composition: 'Couple', bailleur: nom, dette: '900', designe: enFrancais(jour(-1)) }),
+    );
+    const r = await envoyerJson(IMPORT, csv(lignes));
+    expect(r.status, r.texte).toBe(201);
+    expect(r.json.lignes.map((l: { statut: string }) => l.statut)).toEqual(['lance', 'lance']);
+    expect(await base.selectFrom('bailleurs_parcours').select('workflow_id').where('workflow_id', '=', fantome).executeTakeFirst()).toBeUndefined();
   });
 
   it('droits et formes : travailleur social 403, programme sans commission 409, fichier illisible 400, trop gros 413, pas du JSON 415', async () => {

@@ -28,7 +28,7 @@ import type { DependancesApi } from '../dependances';
 import { analyser, depuisTemporal, interdit, introuvable, Probleme, TYPES_PROBLEME } from '../problemes';
 import { idProgrammeSchema } from '../schemas-api';
 import { idImportCommissionSchema, listeCommissionSchema, TAILLE_MAX_LISTE } from '../schemas-commission';
-import { annuaireDe, exigerWorker, lancerParcours } from './parcours';
+import { annuaireDe, exigerWorker, lancerParcours, rendrePlacesInterrompues } from './parcours';
 import { nombreDe } from '../../domain/libelles';
 
 /** Les chemins qui reçoivent un fichier (corps multipart ou JSON plus gros que celui du reste de l'API). */
@@ -252,17 +252,29 @@ export async function importerCommission(
   await exigerWorker(deps);
   const aLancer = valides.filter((l) => !a.dejaLances.has(l.workflowId!));
   // La file active de chaque bailleur (APRIL : 20 ménages par bailleur) : toute la liste, ou rien.
-  const bailleurs = await annuaireDe(deps).lister(programme.id, { actives: true, type: 'bailleurs' });
-  for (const b of bailleurs) {
-    if (b.quotaFileActive == null) continue;
-    const n = aLancer.filter((l) => l.bailleur?.id === b.id).length;
-    if (n && (b.parcoursOuverts ?? 0) + n > b.quotaFileActive) {
-      throw new Probleme(
-        409,
-        `La file active de « ${b.nom} » ne peut pas recevoir ${nombreDe(n, 'ménage', 'ménages')} de plus (${nombreDe(b.parcoursOuverts ?? 0, 'suivi', 'suivis')} pour ${nombreDe(b.quotaFileActive, 'place', 'places')}) : rien n’a été lancé. Clôturez des parcours, augmentez le quota ou importez la liste en plusieurs fois.`,
-        { type: TYPES_PROBLEME.refuse },
-      );
-    }
+  const pourChacun = (b: { id: string }) => aLancer.filter((l) => l.bailleur?.id === b.id).length;
+  const depasses = async () =>
+    (await annuaireDe(deps).lister(programme.id, { actives: true, type: 'bailleurs' })).filter(
+      (b) => b.quotaFileActive != null && pourChacun(b) > 0 && (b.parcoursOuverts ?? 0) + pourChacun(b) > b.quotaFileActive,
+    );
+  let trop = await depasses();
+  // Avant de refuser, les places prises par des lancements interrompus (une API arrêtée) sont rendues.
+  if (
+    trop.length &&
+    (await rendrePlacesInterrompues(
+      deps,
+      trop.map((b) => b.id),
+    ))
+  )
+    trop = await depasses();
+  const b = trop[0];
+  if (b) {
+    const n = pourChacun(b);
+    throw new Probleme(
+      409,
+      `La file active de « ${b.nom} » ne peut pas recevoir ${nombreDe(n, 'ménage', 'ménages')} de plus (${nombreDe(b.parcoursOuverts ?? 0, 'suivi', 'suivis')} pour ${nombreDe(b.quotaFileActive!, 'place', 'places')}) : rien n’a été lancé. Clôturez des parcours, augmentez le quota ou importez la liste en plusieurs fois.`,
+      { type: TYPES_PROBLEME.refuse },
+    );
   }
 
   const registre = importsDe(deps);
