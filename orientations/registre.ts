@@ -9,6 +9,7 @@ import type { BaseDeDonnees } from '../base';
 import type { Coffre } from '../securite/coffre';
 import { RefusAnnuaire } from '../personnel/organisations';
 import type { FicheOrientation } from './schema';
+import { jourDeParis } from '../domain/durees';
 
 export type StatutOrientation = 'recue' | 'acceptee' | 'refusee';
 
@@ -31,8 +32,9 @@ export interface Orientation {
 const contexte = (id: string) => `orientation:${id}`;
 
 /** Une référence de dossier sans donnée personnelle : « OR-2612-7F3C ». */
-function nouvelleReference(maintenant: Date): string {
-  const mois = maintenant.toISOString().slice(2, 7).replace('-', '');
+/** « OR-AAMM-XXXXXX » : l'année et le mois de Paris (une fiche reçue le 1er mars à 0 h 30 est de mars). */
+export function nouvelleReference(maintenant: Date): string {
+  const mois = jourDeParis(maintenant).slice(2, 7).replace('-', '');
   return `OR-${mois}-${randomBytes(3).toString('hex').toUpperCase()}`;
 }
 

@@ -10,12 +10,24 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { orientations as courriers } from '../courriers';
 import { dateEnFrancais } from '../domain/durees';
 import { relanceDue } from '../orientations/relances';
+import { nouvelleReference } from '../orientations/registre';
 import { ID_PLANIFICATION_RELANCES, installerPlanificationRelances } from '../orientations/planification';
 import { CATALOGUE, monterBanc, type Banc } from './outils/environnement';
 
 const JOUR = 86_400_000;
 const loiret = CATALOGUE.trouver('loiret-ahu')!;
 const heure = (iso: string) => new Date(iso);
+
+describe('la référence d’une fiche d’orientation', () => {
+  it('porte l’année et le mois de Paris : minuit passé à Paris, c’est déjà le mois suivant (fin février, fin d’année, heure d’été)', () => {
+    const mois = (iso: string) => /^OR-(\d{4})-[0-9A-F]{6}$/.exec(nouvelleReference(new Date(iso)))?.[1];
+    expect(mois('2027-02-28T23:30:00Z')).toBe('2703');
+    expect(mois('2027-02-28T22:30:00Z')).toBe('2702');
+    expect(mois('2026-12-31T23:30:00Z')).toBe('2701');
+    expect(mois('2027-07-31T22:30:00Z')).toBe('2708');
+    expect(mois('2027-07-31T21:30:00Z')).toBe('2707');
+  });
+});
 
 describe('la relance due à une date donnée', () => {
   it('loiret-ahu : rappel cinq jours avant la fin du mois de délai (31 janvier → 28 février au soir), puis délai passé à minuit de Paris', () => {
