@@ -20,7 +20,7 @@ import { Router, type NextFunction, type Request, type RequestHandler, type Resp
 import { CompiledQuery } from 'kysely';
 import { RateLimiterPostgres, type RateLimiterRes } from 'rate-limiter-flexible';
 import { z } from 'zod';
-import '../config/zod-fr';
+import '../domain/zod-fr';
 import type { EtatParcours, RolePersonnel } from '../domain/vocabulaire';
 import type { Annuaire, Personne } from '../personnel/annuaire';
 import { verifyPassword } from '../securite/mots-de-passe';

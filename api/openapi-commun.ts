@@ -12,7 +12,7 @@ import {
   type ZodContentObject,
 } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
-import '../config/zod-fr';
+import '../domain/zod-fr';
 import { ENVOIS_AU_MENAGE_PAR_JOUR } from './limite-envois';
 import { problemeSchema } from './schemas-api';
 

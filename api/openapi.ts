@@ -6,7 +6,7 @@
  */
 import { OpenApiGeneratorV31, type ResponseConfig } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
-import '../config/zod-fr';
+import '../domain/zod-fr';
 import {
   affectationSchema,
   clotureAnticipeeSchema,

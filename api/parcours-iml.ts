@@ -5,7 +5,7 @@
  * au-delà de 18 mois…) sont tenues par le workflow, qui refuse avec sa raison.
  */
 import { z } from 'zod';
-import '../config/zod-fr';
+import '../domain/zod-fr';
 import { dateDebutSchema, dateFaitSchema, montantSchema } from '../domain/schemas';
 import {
   AXES_ACCOMPAGNEMENT,

@@ -3,7 +3,7 @@
  * travailleur social, validés par zod, avec des exemples en français pour l'OpenAPI.
  */
 import { z } from 'zod';
-import '../config/zod-fr';
+import '../domain/zod-fr';
 import {
   ACTIONS_PLAN,
   bilanUpdate,

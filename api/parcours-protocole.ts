@@ -6,7 +6,7 @@
  * avec sa raison. Le bailleur, lui, répond chaque mois au lien signé du paiement (api/routes/liens.ts).
  */
 import { z } from 'zod';
-import '../config/zod-fr';
+import '../domain/zod-fr';
 import { dateDebutSchema, dateFaitSchema, montantSchema } from '../domain/schemas';
 import {
   accompagnementUpdate,

@@ -10,14 +10,12 @@
  */
 import type { Response } from 'express';
 import { z } from 'zod';
-import '../config/zod-fr';
+import '../domain/zod-fr';
+import { erreursZod, verifierSaisie, type ErreurChamp } from '../domain/saisie';
 import { WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
 import { ApplicationFailure, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
 
-export interface ErreurChamp {
-  champ: string;
-  message: string;
-}
+export type { ErreurChamp };
 
 export interface CorpsProbleme {
   type: string;
@@ -118,20 +116,9 @@ export function envoyerProbleme(res: Response, p: Probleme): void {
   res.status(p.status).type('application/problem+json').send(JSON.stringify(corps));
 }
 
-/** Nom lisible d'un champ : « menage.reference », « donnees.delaiVisite », « (corps) » à la racine. */
-export function nomChamp(prefixe: string | undefined, chemin: readonly PropertyKey[]): string {
-  const parties = [...(prefixe ? [prefixe] : []), ...chemin.map((p) => String(p))];
-  return parties.length ? parties.join('.') : '(corps)';
-}
-
 /** Erreur zod → 400 qui nomme chaque champ et la raison. */
 export function depuisZod(erreur: z.ZodError, prefixe?: string): Probleme {
-  const errors: ErreurChamp[] = erreur.issues.flatMap((i) =>
-    i.code === 'unrecognized_keys'
-      ? i.keys.map((k) => ({ champ: nomChamp(prefixe, [...i.path, k]), message: 'champ non reconnu' }))
-      : [{ champ: nomChamp(prefixe, i.path), message: i.message }],
-  );
-  return invalides(errors);
+  return invalides(erreursZod(erreur, prefixe));
 }
 
 /** Un 400 qui nomme chaque champ refusé et sa raison. */
@@ -181,32 +168,11 @@ export class ErreursDeSaisie {
 }
 
 /** Les champs absents sont dits « obligatoires » plutôt que « indéfini reçu ». */
-const carteErreurs: z.core.$ZodErrorMap = (iss) => {
-  if (iss.code === 'invalid_type' && iss.input === undefined) return 'champ obligatoire';
-  return undefined;
-};
-
-/** Analyse une entrée avec zod ou lève un 400 en français. */
-/** NUL et commandes d'inversion du sens d'écriture : refusés dans tout texte reçu (les retours à la ligne restent permis). */
-const CARACTERES_REFUSES = /[\u0000\u202A-\u202E\u2066-\u2069]/;
-
-/** Le chemin du premier texte qui contient un caractère refusé, s'il y en a un. */
-function texteRefuse(v: unknown, chemin: PropertyKey[] = [], profondeur = 0): PropertyKey[] | undefined {
-  if (typeof v === 'string') return CARACTERES_REFUSES.test(v) ? chemin : undefined;
-  if (profondeur > 20 || !v || typeof v !== 'object') return undefined;
-  for (const [k, x] of Object.entries(v)) {
-    const c = texteRefuse(x, [...chemin, Array.isArray(v) ? Number(k) : k], profondeur + 1);
-    if (c) return c;
-  }
-  return undefined;
-}
-
+/** Analyse une entrée avec zod (domain/saisie.ts) ou lève un 400 en français qui nomme chaque champ refusé. */
 export function analyser<S extends z.ZodType>(schema: S, valeur: unknown, prefixe?: string): z.output<S> {
-  const refus = texteRefuse(valeur);
-  if (refus) throw invalide(nomChamp(prefixe, refus), 'caractère nul ou d’inversion du sens d’écriture interdit');
-  const r = schema.safeParse(valeur, { error: carteErreurs });
-  if (!r.success) throw depuisZod(r.error, prefixe);
-  return r.data;
+  const r = verifierSaisie(schema, valeur, prefixe);
+  if (!r.ok) throw invalides(r.erreurs);
+  return r.valeur;
 }
 
 const estApplicationFailure = (e: unknown): e is ApplicationFailure =>

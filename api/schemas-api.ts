@@ -4,14 +4,11 @@
  * domain/schemas.ts et les données de lancement / messages de chaque parcours du registre.
  */
 import { z } from 'zod';
-import '../config/zod-fr';
+import '../domain/zod-fr';
 import { ISSUES_CLOTURE, ROLES_PARTENAIRES, ROLES_PERSONNEL, TYPES_ORGANISATION, TYPES_PARCOURS } from '../domain/vocabulaire';
-import { adresseCourrielSchema, ligneTexte, menageSchema } from '../domain/schemas';
-
-export const idProgrammeSchema = z
-  .string()
-  .regex(/^[a-z0-9-]{3,60}$/, 'identifiant de programme : minuscules, chiffres et tirets')
-  .meta({ description: 'Identifiant du programme (preset)', example: 'loiret-ahu' });
+import { adresseCourrielSchema, idCompteSchema, idOrganisationSchema, idProgrammeSchema, ligneTexte, SEPARATEUR_ID } from '../domain/schemas';
+// Le lancement d'un parcours et ses identifiants : des schémas du domaine (la liste de la commission les lit aussi).
+export { idCompteSchema, idOrganisationSchema, idProgrammeSchema, lancementSchema, SEPARATEUR_ID, workflowIdDe } from '../domain/schemas';
 
 /** Rendre la place d'une mesure IML arrêtée sans sa fin (route de la file IML). */
 export const liberationPlaceSchema = z
@@ -21,13 +18,6 @@ export const liberationPlaceSchema = z
   })
   .meta({ title: 'Libération de place', description: 'La mesure (identifiant de parcours) dont la place est rendue, et pourquoi' });
 
-export const idCompteSchema = z
-  .string()
-  .regex(/^[a-z0-9._-]{2,40}$/, 'identifiant de compte invalide')
-  .meta({ description: 'Identifiant d’un compte du personnel', example: 'ts.martin' });
-
-export const SEPARATEUR_ID = '--';
-
 /** Identifiant de workflow d'un parcours : `<programme>--<référence du dossier>` (sans donnée personnelle). */
 export const workflowIdSchema = z
   .string()
@@ -35,8 +25,6 @@ export const workflowIdSchema = z
   .regex(/^[a-z0-9-]{3,60}--[A-Za-z0-9][A-Za-z0-9_-]{1,39}$/, 'identifiant de parcours attendu sous la forme « programme--référence »')
   .refine((id) => !id.startsWith('file-iml--'), 'la file d’attente IML n’est pas un parcours : voir /api/programmes/{id}/file-iml')
   .meta({ description: 'Identifiant du parcours : programme et référence du dossier', example: 'loiret-ahu--LL-2026-0042' });
-
-export const workflowIdDe = (programmeId: string, reference: string) => `${programmeId}${SEPARATEUR_ID}${reference}`;
 
 /** La référence du dossier, lue dans l'identifiant du parcours. */
 export function referenceDe(workflowId: string, programmeId?: string): string {
@@ -49,29 +37,6 @@ export const nomMessageSchema = z
   .string()
   .regex(/^[a-z0-9][a-z0-9-]{0,60}$/, 'nom de message : minuscules, chiffres et tirets')
   .meta({ example: 'visite-faite' });
-
-/** L'identifiant d'une organisation de l'annuaire (« programme--nom »). */
-export const idOrganisationSchema = z
-  .string()
-  .regex(/^[a-z0-9-]{3,60}--[a-z0-9_-]{2,60}$/, 'identifiant d’organisation de l’annuaire attendu (ex. reims-april--bailleur-plurial-novilia)');
-
-export const lancementSchema = z
-  .object({
-    programmeId: idProgrammeSchema,
-    menage: menageSchema,
-    travailleurSocial: idCompteSchema.optional().meta({ description: 'Travailleur social affecté dès le lancement (facultatif)' }),
-    bailleur: idOrganisationSchema.optional().meta({
-      description:
-        'Le bailleur du ménage (une organisation de l’annuaire du programme, voir GET /api/programmes/{id}/annuaire) ; obligatoire si le programme en a plusieurs',
-      example: 'reims-april--bailleur-plurial-novilia',
-    }),
-    donnees: z
-      .record(z.string(), z.unknown(), { error: 'objet attendu (données de lancement du parcours)' })
-      .optional()
-      .meta({ description: 'Données propres au type de parcours du programme (voir les schémas de lancement du registre)' }),
-  })
-  .strict()
-  .meta({ title: 'Lancement d’un parcours' });
 
 const booleenRequete = z
   .enum(['true', 'false', '1', '0', 'oui', 'non'], { error: 'booléen attendu : true ou false' })

@@ -3,7 +3,7 @@
  * envoyé en JSON, l'aperçu et la trace d'un import (réponses, pour le document OpenAPI).
  */
 import { z } from 'zod';
-import '../config/zod-fr';
+import '../domain/zod-fr';
 import { jourDeParis } from '../domain/durees';
 
 /**

@@ -1,6 +1,6 @@
 /** Les schémas des moyens de contact acceptés par le ménage (api/routes/contact-menage.ts). */
 import { z } from 'zod';
-import '../config/zod-fr';
+import '../domain/zod-fr';
 import { telephoneSchema } from '../sms';
 
 const accorde = z

@@ -4,7 +4,7 @@
  * d'orientation et la décision de la coordination sont dans orientations/schema.ts.
  */
 import { z } from 'zod';
-import '../config/zod-fr';
+import '../domain/zod-fr';
 
 /** L'identifiant d'une orientation reçue (un UUID). */
 export const idOrientationSchema = z

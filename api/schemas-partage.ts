@@ -1,6 +1,6 @@
 /** Les schémas de l'accord du ménage pour le partage de son diagnostic (api/routes/partage.ts). */
 import { z } from 'zod';
-import '../config/zod-fr';
+import '../domain/zod-fr';
 import { DESTINATAIRES_DIAGNOSTIC } from '../domain/partage';
 
 const destinataire = z.enum(DESTINATAIRES_DIAGNOSTIC, { error: `destinataire attendu : ${DESTINATAIRES_DIAGNOSTIC.join(' ou ')}` });

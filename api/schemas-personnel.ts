@@ -3,7 +3,7 @@
  * et réponses (document OpenAPI). Chaque message nomme le champ, en français.
  */
 import { z } from 'zod';
-import '../config/zod-fr';
+import '../domain/zod-fr';
 import { adresseCourrielSchema, ligneTexte } from '../domain/schemas';
 import { ROLES_PERSONNEL, type RolePersonnel } from '../domain/vocabulaire';
 import { FORME_JETON_INVITATION } from '../personnel/comptes';

@@ -6,8 +6,8 @@
  * programme donnent des avertissements (le parcours serait clos « non éligible »), pas des refus.
  */
 import type { z } from 'zod';
-import { analyser, Probleme } from '../api/problemes';
-import { lancementSchema, workflowIdDe } from '../api/schemas-api';
+import { verifierSaisie } from '../domain/saisie';
+import { lancementSchema, workflowIdDe } from '../domain/schemas';
 import { delaisDejaEcoules, motifNonEligible, prioriteDuMenage, type SituationOrientation } from '../domain/prevention';
 import { COMPOSITIONS_MENAGE, type CompositionMenage, type Programme } from '../domain/vocabulaire';
 import { dureeEnFrancais, jourDeParis } from '../domain/durees';
@@ -403,17 +403,13 @@ export function analyserListe(tableau: Tableau, ctx: ContexteListe): ListeAnalys
       [lancementSchema, corps, undefined],
       [ctx.schemaDonnees, corps.donnees, 'donnees'],
     ] as Array<[z.ZodType, unknown, string | undefined]>) {
-      try {
-        analyser(schema, valeur, prefixe);
-      } catch (e) {
-        if (!(e instanceof Probleme)) throw e;
-        for (const x of e.opts.errors ?? [{ champ: '', message: e.detail }]) {
-          const cle = colonneDuChamp(x.champ);
-          if (cle === 'bailleur' && enErreur.has('bailleur')) continue;
-          // Une cellule vide : ce que la colonne attend, jamais le message du schéma (ses valeurs sont des codes).
-          if (cle) erreur(cle, cellule(cle) === null ? 'champ obligatoire' : x.message);
-          else erreurs.push({ colonne: '', message: x.message });
-        }
+      const saisie = verifierSaisie(schema, valeur, prefixe);
+      for (const x of saisie.ok ? [] : saisie.erreurs) {
+        const cle = colonneDuChamp(x.champ);
+        if (cle === 'bailleur' && enErreur.has('bailleur')) continue;
+        // Une cellule vide : ce que la colonne attend, jamais le message du schéma (ses valeurs sont des codes).
+        if (cle) erreur(cle, cellule(cle) === null ? 'champ obligatoire' : x.message);
+        else erreurs.push({ colonne: '', message: x.message });
       }
     }
     const referenceValide = reference && !enErreur.has('reference') ? reference : undefined;

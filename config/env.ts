@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import { loadClientConnectConfig } from '@temporalio/envconfig';
 import { z } from 'zod';
-import './zod-fr';
+import '../domain/zod-fr';
 import { estDureeIso } from '../domain/durees';
 import { adresseRetoursSchema } from '../retours/adresse';
 

@@ -3,7 +3,7 @@
  * domain/vocabulaire.ts. Jamais importé par le code des workflows.
  */
 import { z } from 'zod';
-import { nombreFr } from '../config/zod-fr';
+import { nombreFr } from './zod-fr';
 import { ajouterDuree, dateEnFrancais, jourDeParis } from './durees';
 import { COMPOSITIONS_MENAGE, ISSUES_CLOTURE, type Menage } from './vocabulaire';
 import { GARANTIES, STADES_PROCEDURE } from './prevention';
@@ -208,3 +208,42 @@ export const situationSchema = z
       });
     }
   });
+
+// Le lancement d'un parcours (POST /api/parcours, une ligne d'une liste de la commission) et ses identifiants.
+
+export const idProgrammeSchema = z
+  .string()
+  .regex(/^[a-z0-9-]{3,60}$/, 'identifiant de programme : minuscules, chiffres et tirets')
+  .meta({ description: 'Identifiant du programme (preset)', example: 'loiret-ahu' });
+
+export const idCompteSchema = z
+  .string()
+  .regex(/^[a-z0-9._-]{2,40}$/, 'identifiant de compte invalide')
+  .meta({ description: 'Identifiant d’un compte du personnel', example: 'ts.martin' });
+
+export const SEPARATEUR_ID = '--';
+
+export const workflowIdDe = (programmeId: string, reference: string) => `${programmeId}${SEPARATEUR_ID}${reference}`;
+
+/** L'identifiant d'une organisation de l'annuaire (« programme--nom »). */
+export const idOrganisationSchema = z
+  .string()
+  .regex(/^[a-z0-9-]{3,60}--[a-z0-9_-]{2,60}$/, 'identifiant d’organisation de l’annuaire attendu (ex. reims-april--bailleur-plurial-novilia)');
+
+export const lancementSchema = z
+  .object({
+    programmeId: idProgrammeSchema,
+    menage: menageSchema,
+    travailleurSocial: idCompteSchema.optional().meta({ description: 'Travailleur social affecté dès le lancement (facultatif)' }),
+    bailleur: idOrganisationSchema.optional().meta({
+      description:
+        'Le bailleur du ménage (une organisation de l’annuaire du programme, voir GET /api/programmes/{id}/annuaire) ; obligatoire si le programme en a plusieurs',
+      example: 'reims-april--bailleur-plurial-novilia',
+    }),
+    donnees: z
+      .record(z.string(), z.unknown(), { error: 'objet attendu (données de lancement du parcours)' })
+      .optional()
+      .meta({ description: 'Données propres au type de parcours du programme (voir les schémas de lancement du registre)' }),
+  })
+  .strict()
+  .meta({ title: 'Lancement d’un parcours' });

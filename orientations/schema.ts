@@ -4,7 +4,7 @@
  * situation (les mêmes champs que le lancement d'un parcours de prévention) et l'accord du ménage.
  */
 import { z } from 'zod';
-import '../config/zod-fr';
+import '../domain/zod-fr';
 import { adresseCourrielSchema, ligneTexte, menageSchema, situationSchema } from '../domain/schemas';
 
 export const SERVICES_ORIENTEURS = ['proximite', 'recouvrement', 'contentieux', 'action_sociale', 'service_social', 'autre'] as const;

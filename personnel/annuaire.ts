@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import '../config/zod-fr';
+import '../domain/zod-fr';
 import { ROLES_PERSONNEL, type RolePersonnel } from '../domain/vocabulaire';
 
 export interface Personne {

@@ -8,7 +8,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import '../config/zod-fr';
+import '../domain/zod-fr';
 import { ROLES_PARTENAIRES, TYPES_PARCOURS, type Programme, type TypeParcours } from '../domain/vocabulaire';
 import { comparerDurees, estDureeIso } from '../domain/durees';
 import { DESTINATAIRES_DIAGNOSTIC } from '../domain/partage';

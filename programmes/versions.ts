@@ -12,7 +12,7 @@
  *   toutes les 10 secondes, et à chaque lancement de parcours (`rafraichir`).
  */
 import { z } from 'zod';
-import '../config/zod-fr';
+import '../domain/zod-fr';
 import type { BaseDeDonnees } from '../base';
 import type { Programme } from '../domain/vocabulaire';
 import {

@@ -36,7 +36,7 @@ import proto from '@temporalio/proto';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { SMTPServer } from 'smtp-server';
 import { REGISTRE } from '../api/registre-produit';
-import { workflowIdDe } from '../api/schemas-api';
+import { workflowIdDe } from '../domain/schemas';
 import { attributsDeLancement } from '../api/routes/parcours';
 import { etatInitialUpdate } from '../domain/messages';
 import { prioriteDuMenage } from '../domain/prevention';

@@ -10,7 +10,7 @@
  * « interrompue » ; tué sans pouvoir le dire, elle le devient d'elle-même deux minutes plus tard.
  */
 import { existsSync } from 'node:fs';
-import '../config/zod-fr';
+import '../domain/zod-fr';
 import { ouvrirBase } from '../base';
 import { cheminCliTemporal } from '../simulations/lanceur';
 import { RegistreSimulations, type Simulation } from '../simulations/registre';

@@ -13,7 +13,7 @@ import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import '../config/zod-fr';
+import '../domain/zod-fr';
 import { CATALOGUE } from './moteur-local';
 import { dateEnFrancais, jourDeParis, minuitDeParis } from '../domain/durees';
 import type { Programme, TypeParcours } from '../domain/vocabulaire';

@@ -104,7 +104,7 @@ describe('lireConfig : valeurs par défaut', () => {
 describe('lireConfig : une valeur invalide arrête le démarrage avec la variable et la raison', () => {
   it.each([
     ['PORT', 'abc', /nombre attendu/],
-    // Des phrases (config/zod-fr.ts), pas « Trop petit : nombre doit être >=0 ».
+    // Des phrases (domain/zod-fr.ts), pas « Trop petit : nombre doit être >=0 ».
     ['PORT', '-1', /^- PORT : doit être positif ou nul$/],
     ['PORT', '70000', /^- PORT : ne doit pas dépasser 65\s535$/],
     ['PORT', '80.5', /entier/],

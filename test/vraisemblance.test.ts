@@ -1,7 +1,7 @@
 /**
  * Vraisemblance des saisies, à la bordure zod (issue 16, point 8) : un bail qui commence en 2099 ou
  * avant 1950, une dette négative ou d'un milliard, un jugement ou une signature datés du futur sont
- * refusés avec une phrase en français ; et les messages génériques de zod (config/zod-fr.ts) sont
+ * refusés avec une phrase en français ; et les messages génériques de zod (domain/zod-fr.ts) sont
  * des phrases (« doit être positif ou nul »), jamais « Trop petit : nombre doit être >=0 ».
  *
  * « Aujourd'hui » est celui de la validation : les dates des essais sont relatives à l'heure réelle,

@@ -223,7 +223,7 @@ export function rangerErreurs(
 
 /**
  * Les messages de type de zod (« Option invalide : une valeur parmi « a », « b » », « nombre
- * attendu », config/zod-fr.ts) dits pour une personne devant un formulaire ; les messages
+ * attendu », domain/zod-fr.ts) dits pour une personne devant un formulaire ; les messages
  * propres aux schémas (« référence de dossier : 2 à 40 caractères… ») passent tels quels.
  */
 function pourLeFormulaire(c: Champ, message: string): string {

@@ -33,7 +33,7 @@ import { CHEMIN_OIDC, CHEMIN_RETOUR_OIDC, compteRattache, creerConnexionOidc, DU
 import type { DependancesApi } from '../api/dependances';
 import { envoyerPage } from '../api/html';
 import { html, type Brut } from '../rendu/html';
-import { workflowIdDe } from '../api/schemas-api';
+import { workflowIdDe } from '../domain/schemas';
 import { analyser, ErreursDeSaisie, Probleme, TYPES_PROBLEME, type ErreurChamp } from '../api/problemes';
 import { clotureAnticipeeSchema } from '../domain/schemas';
 import { evaluer, pdfEvaluation, rapportDe } from '../api/routes/indicateurs';

@@ -30,7 +30,7 @@
 import { premierDuMois } from '../../domain/libelles';
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
-import '../../config/zod-fr';
+import '../../domain/zod-fr';
 import { repondreValidationUpdate } from '../../domain/messages';
 import { reponseValidationSchema } from '../../domain/schemas';
 import { LIBELLES_ROLES, ROLES_PARTENAIRES, type DemandeValidation, type EtatParcours, type Operateur, type RolePartenaire } from '../../domain/vocabulaire';

@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import '../../config/zod-fr';
+import '../../domain/zod-fr';
 import type { Programme, TypeParcours } from '../../domain/vocabulaire';
 
 // ---- Le comportement des ménages ---------------------------------------------------------------

@@ -5,7 +5,7 @@
 import { LIBELLES_PRIORITE } from '../../domain/prevention';
 import type { ResumeParcours } from '../../api/routes/parcours';
 import type { PageDossiers } from '../../dossiers/registre';
-import { workflowIdDe } from '../../api/schemas-api';
+import { workflowIdDe } from '../../domain/schemas';
 import { brut, html, type Brut } from '../../rendu/html';
 import { ETAPES_CONNUES, etapesDuProgramme } from '../../domain/actions';
 import { LONGUEUR_MIN_RECHERCHE, motsDuNom } from '../../securite/coffre';
