@@ -1,4 +1,4 @@
-/** Les dépendances de l'API (injectées par api/main.ts, le lanceur de dev ou les tests). */
+/** Les dépendances de l'API (injectées par serveur/main.ts, le lanceur de dev ou les tests). */
 import type { Client } from '@temporalio/client';
 import type { Transporter } from 'nodemailer';
 import type { PayloadCodec } from '@temporalio/common';

@@ -351,7 +351,7 @@ interface EtatLancement {
 const SIGNATURES: Record<Enfant['nom'], string> = {
   temporal: 'start-dev',
   worker: 'worker/main.ts',
-  api: 'api/main.ts',
+  api: 'serveur/main.ts',
   postgres: 'base/postgres-embarque.ts',
 };
 
@@ -899,7 +899,7 @@ async function main(): Promise<void> {
     const lancerWorker = () =>
       lancerEnfant('worker', 'Le worker', process.execPath, [tas, ...node('worker/main.ts'), '--paquet', cheminPaquet], { env, afficher: true });
     const worker = lancerWorker();
-    const api = lancerEnfant('api', 'L’API', process.execPath, node('api/main.ts'), { env, afficher: true });
+    const api = lancerEnfant('api', 'L’API', process.execPath, node('serveur/main.ts'), { env, afficher: true });
     await Promise.all([attendreApi(api, `http://localhost:${port}`), attendreWorker(worker, connexion, namespace, config.TEMPORAL_TASK_QUEUE)]);
     relances.set('worker', lancerWorker);
     if (temporalUiUrl && !adresseExplicite && !(await attendreUi(temporalUiUrl))) {

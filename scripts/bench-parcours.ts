@@ -26,7 +26,7 @@ import { WithStartWorkflowOperation, type WorkflowHandle } from '@temporalio/cli
 import { bundleWorkflowCode, DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import nodemailer from 'nodemailer';
 import { pino } from 'pino';
-import { creerApplication } from '../api/app';
+import { creerApplication } from '../serveur/application';
 import { REGISTRE } from '../api/registre-produit';
 import type { DependancesActivites } from '../activities';
 import { nombreDe } from '../domain/libelles';

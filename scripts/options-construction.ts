@@ -9,7 +9,7 @@ const racine = (chemin: string) => fileURLToPath(new URL(`../${chemin}`, import.
 
 export function optionsApplication(outdir: string): BuildOptions {
   return {
-    entryPoints: { api: racine('api/main.ts'), worker: racine('worker/main.ts'), 'sante-worker': racine('worker/sante.ts') },
+    entryPoints: { api: racine('serveur/main.ts'), worker: racine('worker/main.ts'), 'sante-worker': racine('worker/sante.ts') },
     outdir,
     outExtension: { '.js': '.mjs' },
     bundle: true,

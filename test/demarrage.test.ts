@@ -275,7 +275,7 @@ describe.skipIf(process.platform === 'win32')('lanceur embarqué (npx tsx dev/st
       lances.push(...descendants(l.proc.pid!));
       expect(lances.some((p) => p.commande.includes('server start-dev') && p.commande.includes(dossier))).toBe(true);
       expect(lances.some((p) => p.commande.includes('worker/main.ts'))).toBe(true);
-      expect(lances.some((p) => p.commande.includes('api/main.ts'))).toBe(true);
+      expect(lances.some((p) => p.commande.includes('serveur/main.ts'))).toBe(true);
 
       const sante = await lire('/health');
       expect(sante.status).toBe(200);

@@ -1,6 +1,6 @@
 /**
  * Deux de chaque, en vrais processus : deux workers (`worker/main.ts`) sur la même file de tâches et
- * deux API (`api/main.ts`), lancés comme en production, sur un seul serveur Temporal et une seule base
+ * deux API (`serveur/main.ts`), lancés comme en production, sur un seul serveur Temporal et une seule base
  * PostgreSQL. Une session ouverte sur une API sert sur l'autre ; les échecs de connexion comptent
  * pour les deux ; un parcours mené tour à tour par les deux API reçoit chaque message une fois,
  * envoie chaque courriel une fois, et sa fiche d'indicateurs et son dossier sont consignés une fois,
@@ -103,8 +103,8 @@ beforeAll(async () => {
   const workers = [lancer('worker 1', 'worker/main.ts', commun), lancer('worker 2', 'worker/main.ts', commun)];
   // PORT=0 : chaque API prend un port libre et l'affiche (aucune course avec les autres tests pour un port).
   const apis = [
-    lancer('API 1', 'api/main.ts', { ...commun, PORT: '0', API_HOST: '127.0.0.1' }),
-    lancer('API 2', 'api/main.ts', { ...commun, PORT: '0', API_HOST: '127.0.0.1' }),
+    lancer('API 1', 'serveur/main.ts', { ...commun, PORT: '0', API_HOST: '127.0.0.1' }),
+    lancer('API 2', 'serveur/main.ts', { ...commun, PORT: '0', API_HOST: '127.0.0.1' }),
   ];
   await Promise.all([...workers.map((w) => attendreSortie(w, 'worker démarré')), ...apis.map((x) => attendreSortie(x, 'API des parcours à l’écoute sur'))]);
   const port = (p: Processus) => /à l’écoute sur http:\/\/localhost:(\d+)/.exec(p.sortie())![1];

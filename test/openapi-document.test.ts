@@ -11,7 +11,7 @@ import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { defineUpdate } from '@temporalio/workflow';
 import { z } from 'zod';
-import { creerApplication } from '../api/app';
+import { creerApplication } from '../serveur/application';
 import type { DependancesApi } from '../api/dependances';
 import { construireDocument, estReference, type ReponseJson } from '../api/openapi';
 import { definirMessage, type DefinitionMessage } from '../api/registre';

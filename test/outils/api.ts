@@ -6,7 +6,7 @@ import { baseEssai } from './base';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { pino } from 'pino';
-import { creerApplication } from '../../api/app';
+import { creerApplication } from '../../serveur/application';
 import { CatalogueEnBase } from '../../programmes/versions';
 import { REGISTRE } from '../../api/registre-produit';
 import type { DependancesApi } from '../../api/dependances';

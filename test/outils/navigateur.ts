@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { createServer as createHttpServer, type Server as ServeurHttp } from 'node:http';
 import { pino } from 'pino';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { creerApplication } from '../../api/app';
+import { creerApplication } from '../../serveur/application';
 import { CatalogueEnBase } from '../../programmes/versions';
 import { REGISTRE } from '../../api/registre-produit';
 import type { DependancesApi } from '../../api/dependances';

@@ -1,37 +1,38 @@
 /**
- * L'application HTTP (express 5) : session du personnel, parcours, liens des partenaires, santé,
- * codec de l'interface Temporal, document OpenAPI et documentation.
+ * L'application HTTP (express 5) : l'API (api/ : session du personnel, parcours, liens des
+ * partenaires, santé, codec de l'interface Temporal, document OpenAPI et documentation) et
+ * l'interface web du personnel (web/), assemblées ici, au-dessus des deux.
  *
  * Chaque entrée est analysée par zod ; chaque erreur est un `application/problem+json` en français
- * (voir problemes.ts). Une entrée du client ne produit jamais de 500 : JSON mal formé → 400, route
+ * (voir api/problemes.ts). Une entrée du client ne produit jamais de 500 : JSON mal formé → 400, route
  * inconnue → 404, corps trop gros → 413.
  */
 import express, { type ErrorRequestHandler, type Express, type NextFunction, type Request, type Response } from 'express';
 import { estDureeIso } from '../domain/durees';
-import { creerLimiteur, exigerSession, creerSessions, routesSession, type OptionsAuth } from './auth';
-import type { DependancesApi } from './dependances';
-import { rendreDocs } from './docs';
-import { envoyerPage } from './html';
-import { construireDocument } from './openapi';
-import { depuisTemporal, envoyerProbleme, Probleme, TYPES_PROBLEME } from './problemes';
-import { routesCodec } from './routes/codec';
-import { corpsListeCommission, routesCommissions } from './routes/commissions';
-import { routesDocuments } from './routes/documents';
-import { routesPartage } from './routes/partage';
-import { routesContactMenage } from './routes/contact-menage';
-import { routesOrganisations } from './routes/organisations';
-import { routesOrientationLogiciels, routesOrientationPublique, routesOrientations } from './routes/orientations';
-import { routesProgrammes } from './routes/programmes';
-import { routesIndicateurs } from './routes/indicateurs';
-import { routesLiens } from './routes/liens';
-import { routesParcours } from './routes/parcours';
-import { routesPersonnel } from './routes/personnel';
-import { routesSante } from './routes/sante';
+import { creerLimiteur, exigerSession, creerSessions, routesSession, type OptionsAuth } from '../api/auth';
+import type { DependancesApi } from '../api/dependances';
+import { rendreDocs } from '../api/docs';
+import { envoyerPage } from '../api/html';
+import { construireDocument } from '../api/openapi';
+import { depuisTemporal, envoyerProbleme, Probleme, TYPES_PROBLEME } from '../api/problemes';
+import { routesCodec } from '../api/routes/codec';
+import { corpsListeCommission, routesCommissions } from '../api/routes/commissions';
+import { routesDocuments } from '../api/routes/documents';
+import { routesPartage } from '../api/routes/partage';
+import { routesContactMenage } from '../api/routes/contact-menage';
+import { routesOrganisations } from '../api/routes/organisations';
+import { routesOrientationLogiciels, routesOrientationPublique, routesOrientations } from '../api/routes/orientations';
+import { routesProgrammes } from '../api/routes/programmes';
+import { routesIndicateurs } from '../api/routes/indicateurs';
+import { routesLiens } from '../api/routes/liens';
+import { routesParcours } from '../api/routes/parcours';
+import { routesPersonnel } from '../api/routes/personnel';
+import { routesSante } from '../api/routes/sante';
 import { pageIntrouvable, routesWeb } from '../web/routes';
 import { routesWebPersonnel } from '../web/routes-personnel';
 import { routesWebSimulations } from '../web/routes-simulations';
 
-export type { DependancesApi, OptionsApi } from './dependances';
+export type { DependancesApi, OptionsApi } from '../api/dependances';
 
 const LIMITE_JSON = '100kb';
 const LIMITE_CODEC = '10mb';
