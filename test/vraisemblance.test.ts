@@ -23,7 +23,7 @@ import {
   reponseValidationSchema,
   requestIdSchema,
 } from '../domain/schemas';
-import { champsDe, erreurDuChamp, lireSaisie, messageSansNomDuChamp, rangerErreurs } from '../web/formulaires';
+import { champsDe, erreurDuChamp, lireSaisie, messageSansNomDuChamp, rangerErreurs } from '../api/formulaires';
 import { bancAvecApi } from './outils/api';
 import { jusqua, menageEssai, requete, situationPrevention } from './outils/environnement';
 

@@ -31,7 +31,7 @@ import { envoyer, pageErreur, type Contexte } from './pages/commun';
 import { pageInvitation, pageInvitationAcceptee, pageInvitationInvalide } from './pages/invitation';
 import { pagePersonnel, type RetourPersonnel } from './pages/personnel';
 import { csrfValide, exigerSessionWeb, origineAcceptee } from './session';
-import { erreurDuChamp } from './formulaires';
+import { erreurDuChamp } from '../api/formulaires';
 
 /** Les champs tels que les formulaires les nomment (jamais le nom technique). */
 const LIBELLES_CHAMPS: Record<string, string> = {

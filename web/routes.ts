@@ -88,7 +88,7 @@ import type { EtatFileIml } from '../domain/iml';
 import { delaisDejaEcoules, motifNonEligible, type DelaiEcoule, type SituationOrientation } from '../domain/prevention';
 import type { EtatParcours, Programme } from '../domain/vocabulaire';
 import { dateFr } from './libelles';
-import { champsDe, champsParNom, erreurDuChamp, lireSaisie, rangerErreurs, type Champ, type Corps } from './formulaires';
+import { champsDe, champsParNom, erreurDuChamp, lireSaisie, rangerErreurs, type Champ, type Corps } from '../api/formulaires';
 import { envoyer, estCoordination, pageErreur, type Contexte } from './pages/commun';
 import {
   confirmationRetraitSchema,

@@ -27,7 +27,7 @@ import { decisionOrientationSchema, ficheOrientationSchema, LIBELLES_SERVICES_OR
 import type { Personne } from '../../personnel/annuaire';
 import { estBailleur } from '../../personnel/organisations';
 import { LecturesAnnuaire } from '../../personnel/annuaire-base';
-import { champsDe, lireSaisie, rangerErreurs, rendreChamps, resumeErreurs, type Corps } from '../../web/formulaires';
+import { champsDe, lireSaisie, rangerErreurs, rendreChamps, resumeErreurs, type Corps } from '../formulaires';
 import { adresseClient, creerLimiteur, exigerRoles, personneDe, suitProgramme } from '../auth';
 import type { Organisation } from '../../personnel/organisations';
 import { envoyerDepuisApi } from '../courrier';

@@ -1,5 +1,5 @@
 /**
- * Les formulaires tirés des schémas de l'API (web/formulaires.ts) : chaque schéma du registre
+ * Les formulaires tirés des schémas de l'API (api/formulaires.ts) : chaque schéma du registre
  * (lancement et messages) devient des champs ; l'exemple de l'API, saisi dans le formulaire, est
  * relu à l'identique par le même schéma ; les erreurs de l'API sont rangées sous leur champ.
  */
@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { analyser, Probleme } from '../../api/problemes';
 import { REGISTRE } from '../../api/registre-produit';
 import { menageSchema } from '../../domain/schemas';
-import { champsDe, lireSaisie, rangerErreurs, rendreChamps, valeursDe, type Champ } from '../../web/formulaires';
+import { champsDe, lireSaisie, rangerErreurs, rendreChamps, valeursDe, type Champ } from '../../api/formulaires';
 import { LIBELLES_VALEURS } from '../../domain/libelles';
 
 describe('formulaires tirés des schémas zod', () => {

@@ -12,7 +12,7 @@ import { creerAnnuaire } from '../../personnel/annuaire';
 import type { Organisation } from '../../personnel/organisations';
 import type { Contexte } from '../../web/pages/commun';
 import { champsLancement, pageLancement } from '../../web/pages/lancement';
-import { champsDe, rangerErreurs, type Champ } from '../../web/formulaires';
+import { champsDe, rangerErreurs, type Champ } from '../../api/formulaires';
 import { analyser, Probleme } from '../../api/problemes';
 import { pageAnnuaire } from '../../web/pages/annuaire';
 import { erreursDuFormulaire, pageProgrammes, pageReglages, raisonNombreDuree } from '../../web/pages/reglages';

@@ -8,7 +8,7 @@ import { brut, html, type Brut } from '../../rendu/html';
 import { devantUnNom, nombreDe } from '../../domain/libelles';
 import { LIBELLES_TYPE_ORGANISATION, TYPES_ORGANISATION, type Programme } from '../../domain/vocabulaire';
 import { sansContact, type Organisation } from '../../personnel/organisations';
-import { resumeErreurs } from '../formulaires';
+import { resumeErreurs } from '../../api/formulaires';
 import { dateHeureFr } from '../libelles';
 import { estCoordination, programmesDe, type Contexte } from './commun';
 

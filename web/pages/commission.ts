@@ -10,7 +10,7 @@ import type { ImportCommission, LigneImport } from '../../commissions/registre';
 import { nombreDe } from '../../domain/libelles';
 import type { Programme } from '../../domain/vocabulaire';
 import { dureeEnFrancais } from '../../domain/durees';
-import { resumeErreurs } from '../formulaires';
+import { resumeErreurs } from '../../api/formulaires';
 import { dateFr, dateHeureFr } from '../libelles';
 import { nomDe, tableau, type Contexte } from './commun';
 

@@ -1,6 +1,6 @@
 /** La page publique d'une invitation : la personne invitée choisit son mot de passe. */
 import { html, type Brut } from '../../rendu/html';
-import { resumeErreurs } from '../formulaires';
+import { resumeErreurs } from '../../api/formulaires';
 import { dateHeureFr } from '../libelles';
 
 export interface OptionsInvitation {

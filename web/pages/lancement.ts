@@ -8,7 +8,7 @@ import type { DelaiEcoule } from '../../domain/prevention';
 import type { Programme } from '../../domain/vocabulaire';
 import type { Organisation } from '../../personnel/organisations';
 import { dateEnFrancais, dureeEnFrancais } from '../../domain/durees';
-import { champsDe, rendreChamps, resumeErreursParChamp, type Champ, type Corps, type EtatFormulaire } from '../formulaires';
+import { champsDe, rendreChamps, resumeErreursParChamp, type Champ, type Corps, type EtatFormulaire } from '../../api/formulaires';
 import { LIBELLES_TYPE_PARCOURS } from '../libelles';
 import { libelleBailleurAvecFile, programmesDe, travailleursSociaux, type Contexte } from './commun';
 

@@ -6,7 +6,7 @@ import { brut, html, type Brut } from '../../rendu/html';
 import type { versSortie } from '../../api/routes/orientations';
 import type { Programme } from '../../domain/vocabulaire';
 import type { Organisation } from '../../personnel/organisations';
-import { resumeErreurs } from '../formulaires';
+import { resumeErreurs } from '../../api/formulaires';
 import { dateFr, euros, libelleValeur } from '../libelles';
 import { travailleursSociaux, type Contexte } from './commun';
 

@@ -15,7 +15,7 @@ import type { EtatFileIml } from '../../domain/iml';
 import { LIBELLES_PRIORITE } from '../../domain/prevention';
 import type { DemandeValidation, EtatParcours, Menage, Programme } from '../../domain/vocabulaire';
 import type { Organisation } from '../../personnel/organisations';
-import { champsDe, rendreChamps, resumeErreurs, valeursDe, type Corps } from '../formulaires';
+import { champsDe, rendreChamps, resumeErreurs, valeursDe, type Corps } from '../../api/formulaires';
 import {
   dateFr,
   dateHeureFr,

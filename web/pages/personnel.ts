@@ -9,7 +9,7 @@ import { brut, html, type Brut } from '../../rendu/html';
 import type { absenceEnJson, listerComptes } from '../../api/routes/personnel';
 import { LIBELLES_ROLE_COMPTE } from '../../api/schemas-personnel';
 import { ROLES_PERSONNEL } from '../../domain/vocabulaire';
-import { resumeErreurs } from '../formulaires';
+import { resumeErreurs } from '../../api/formulaires';
 import { dateFr, dateHeureFr } from '../libelles';
 import { programmesDe, tableau, type Contexte } from './commun';
 

@@ -28,7 +28,7 @@ import {
 import { LIBELLES_TYPE_PARCOURS, type Programme } from '../../domain/vocabulaire';
 import { CONSERVATION_PAR_DEFAUT } from '../../dossiers/retention';
 import { dureeEnFrancais } from '../../domain/durees';
-import { erreurDuChamp, resumeErreurs } from '../formulaires';
+import { erreurDuChamp, resumeErreurs } from '../../api/formulaires';
 import { dateHeureFr } from '../libelles';
 import { nomDe, programmesDe, type Contexte } from './commun';
 

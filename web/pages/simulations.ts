@@ -20,7 +20,7 @@ import {
 } from '../../simulations/modele/hypotheses';
 import { equipeNecessaire, responsableEnFrancais, resteEstime, SEMAINES, SEMAINES_TRAVAILLEES } from '../../simulations/modele/rapport';
 import { LIBELLES_STATUTS_SIMULATION, type Simulation, type SimulationListee, type StatutSimulation } from '../../simulations/registre';
-import { erreurDuChamp, resumeErreurs } from '../formulaires';
+import { erreurDuChamp, resumeErreurs } from '../../api/formulaires';
 import { dateHeureFr } from '../libelles';
 import { nomDe, tableau, type Contexte } from './commun';
 

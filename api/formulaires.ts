@@ -7,10 +7,14 @@
  * Les noms des champs sont les chemins de l'objet attendu (« menage.reference »,
  * « donnees.situation.impayesMois », « planApurement.mensualite ») : ce sont aussi les noms que
  * les erreurs de l'API donnent (`Probleme.opts.errors[].champ`).
+ *
+ * Servent aux pages du personnel (web/) et aux pages des partenaires que l'API rend elle-même
+ * (fiche d'orientation par lien signé).
  */
 import { z } from 'zod';
 import { brut, echapper, html, type Brut } from '../rendu/html';
-import { humaniser, LIBELLES_CHAMPS, libelleValeur } from './libelles';
+import { humaniser, libelleValeur } from '../domain/libelles';
+import { LIBELLES_CHAMPS } from '../domain/libelles-champs';
 
 export type GenreChamp = 'texte' | 'zone' | 'nombre' | 'date' | 'booleen' | 'case' | 'choix' | 'choixMultiples' | 'lignes' | 'groupe';
 
