@@ -12,6 +12,10 @@ import { Coffre } from '../securite/coffre';
 import { createDataConverter, type DataConverterChiffre } from '../securite/codec';
 import { createSigneurDeLiens, type SigneurDeLiens } from '../securite/liens';
 import { ErreurConfiguration, type Config } from './env';
+import type { Logger } from 'pino';
+import { migrer, ouvrirBase, type BaseDeDonnees } from '../base';
+import { importerPartenaires, importerPersonnel } from '../personnel/annuaire-base';
+import { CatalogueEnBase } from '../programmes/versions';
 import { CHEMIN_CONVERTISSEUR_ECHECS } from '../securite/convertisseur-echecs-chemin';
 
 export interface Services {
@@ -45,4 +49,27 @@ export async function assembler(config: Config): Promise<Services> {
     transport: nodemailer.createTransport(config.SMTP_URL),
     coffre: new Coffre(anneauChiffrement),
   };
+}
+
+/**
+ * Le système d'enregistrement au démarrage d'un processus (API ou worker) : la base ouverte et migrée,
+ * les comptes et les partenaires des presets qui manquent à ses annuaires, et les réglages des
+ * programmes lus en base (les fichiers y entrent, la base l'emporte : versions changées dans les pages).
+ * `usage` dit à quoi sert la base dans ce processus, si DATABASE_URL manque.
+ */
+export async function ouvrirEnregistrement(
+  config: Config,
+  services: Services,
+  journal: Logger,
+  usage: string,
+): Promise<{ base: BaseDeDonnees; catalogue: CatalogueEnBase; databaseUrl: string }> {
+  if (!config.DATABASE_URL) throw new ErreurConfiguration(`Configuration invalide :\n- DATABASE_URL : variable obligatoire (${usage})`);
+  const base = ouvrirBase(config.DATABASE_URL, { surErreur: (e) => journal.warn({ err: e }, 'connexion à la base perdue') });
+  await migrer(base);
+  await importerPersonnel(base, services.annuaire.tous());
+  await importerPartenaires(base, services.catalogue.tous());
+  const catalogue = await CatalogueEnBase.ouvrir(base, services.catalogue, {
+    surErreur: (e) => journal.warn({ err: e }, 'réglages des programmes non relus'),
+  });
+  return { base, catalogue, databaseUrl: config.DATABASE_URL };
 }

@@ -14,16 +14,14 @@ import { Client, Connection } from '@temporalio/client';
 import type { Logger } from 'pino';
 import { ErreurConfiguration, lireConfig, optionsTemporal, type Config } from '../config/env';
 import { arreterSansDonneeSurErreurImprevue, creerJournal, erreurLisible } from '../config/journalisation';
-import { assembler, type Services } from '../config/services';
+import { assembler, ouvrirEnregistrement, type Services } from '../config/services';
 import { creerApplication } from './application';
 import { configOidc } from '../api/oidc';
-import { AnnuaireEnBase, importerPartenaires, importerPersonnel } from '../personnel/annuaire-base';
+import { AnnuaireEnBase } from '../personnel/annuaire-base';
 import { ID_PLANIFICATION_EFFACEMENT, installerPlanificationEffacement } from '../dossiers/planification';
 import { ID_PLANIFICATION_RELANCES, installerPlanificationRelances } from '../orientations/planification';
 import type { RegistreParcours } from '../api/registre';
 import { REGISTRE } from '../api/registre-produit';
-import { migrer, ouvrirBase } from '../base';
-import { CatalogueEnBase } from '../programmes/versions';
 import { creerLanceurSimulations } from '../simulations/lanceur';
 import { demarrerRecepteurRetours, lireTlsRetours, signalerParTemporal, type RecepteurRetours } from '../retours/recepteur';
 
@@ -74,18 +72,8 @@ export async function demarrerApi(config: Config, services: Services, opts: Opti
     client = new Client({ connection: connexionPropre, namespace, dataConverter: services.dataConverter });
   }
   const temporalUiUrl = opts.temporalUiUrl ?? config.TEMPORAL_UI_URL;
-  if (!config.DATABASE_URL)
-    throw new ErreurConfiguration('Configuration invalide :\n- DATABASE_URL : variable obligatoire (le système d’enregistrement PostgreSQL de l’API)');
-  const base = ouvrirBase(config.DATABASE_URL, { surErreur: (e) => journal.warn({ err: e }, 'connexion à la base perdue') });
-  await migrer(base);
-  // Les comptes (fichier ou démonstration) qui manquent à l'annuaire, puis l'annuaire de la base,
-  // relu toutes les 30 secondes : un compte ajouté ou désactivé vaut pour toutes les API.
-  await importerPersonnel(base, services.annuaire.tous());
-  await importerPartenaires(base, services.catalogue.tous());
-  // Les réglages des programmes : les fichiers entrent en base, la base l'emporte (versions changées dans les pages).
-  const catalogue = await CatalogueEnBase.ouvrir(base, services.catalogue, {
-    surErreur: (e) => journal.warn({ err: e }, 'réglages des programmes non relus'),
-  });
+  const { base, catalogue, databaseUrl } = await ouvrirEnregistrement(config, services, journal, 'le système d’enregistrement PostgreSQL de l’API');
+  // L'annuaire de la base, relu toutes les 30 secondes : un compte ajouté ou désactivé vaut pour toutes les API.
   const annuaire = await AnnuaireEnBase.ouvrir(base, { surErreur: (e) => journal.warn({ err: e }, 'annuaire du personnel non relu') });
   const app = creerApplication({
     base,
@@ -111,7 +99,7 @@ export async function demarrerApi(config: Config, services: Services, opts: Opti
     },
     journal,
     // Les simulations d'une année (page d'administration) : un processus à part, sur la même base.
-    simulations: creerLanceurSimulations({ databaseUrl: config.DATABASE_URL, base, journal }),
+    simulations: creerLanceurSimulations({ databaseUrl, base, journal }),
   });
   // L'effacement nocturne des dossiers échus : une planification Temporal, installée (ou remise à jour)
   // par chaque API ; un échec ici n'empêche pas l'API de servir, il est dit dans le journal.

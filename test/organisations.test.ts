@@ -12,7 +12,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { CATALOGUE, jusqua, menageEssai, situationPrevention } from './outils/environnement';
 import { Client, Connection } from '@temporalio/client';
-import { bancAvecApi, clientAuxReponsesPerdues, demarrerApiEssai } from './outils/api';
+import { bancAvecApi, clientAuxReponsesPerdues, demarrerApiEssai, type ApiEssai, type Reponse } from './outils/api';
 import { baseEssai, ligneDossier } from './outils/base';
 import { AnnuairePartenaires } from '../personnel/organisations';
 import { Orientations } from '../orientations/registre';
@@ -771,6 +771,26 @@ describe('orientation d’un ménage par un partenaire (fiche par lien signé)',
     });
   });
 
+  /** Le corps d'un lancement loiret-ahu pour ce ménage. */
+  const lancementLoiret = (menage: Record<string, unknown>) => ({
+    programmeId: 'loiret-ahu',
+    menage,
+    travailleurSocial: 'ts.alice',
+    bailleur: 'loiret-ahu--bailleur',
+    donnees: { situation: situationPrevention() },
+  });
+  /** Un appel à une seconde API dont le client Temporal perd ses réponses à `methodes` (ou ses demandes : `enRoute`). */
+  async function parApiAuxPertes(methodes: string | string[], o: { enRoute?: boolean }, faire: (api: ApiEssai) => Promise<Reponse>): Promise<Reponse> {
+    const client = await clientAuxReponsesPerdues(essai.banc, methodes, o);
+    const api = await demarrerApiEssai(essai.banc, { surcharges: { client } });
+    try {
+      return await faire(api);
+    } finally {
+      await api.fermer();
+      await client.connection.close();
+    }
+  }
+
   it('la réponse du démarrage perdue (délai dépassé) : le parcours a démarré, l’acceptation tient, le partenaire est averti ; la priorité de Besançon et la place du bailleur restent', async () => {
     const contact = CATALOGUE.trouver('besancon-ccas')!.partenaires.bailleur!.courriel;
     const envoi = await appel('POST', await lienPour('besancon-ccas--bailleur', contact), {
@@ -790,17 +810,13 @@ describe('orientation d’un ménage par un partenaire (fiche par lien signé)',
       .executeTakeFirstOrThrow();
     const workflowId = `besancon-ccas--${reference}`;
     // Une API dont les réponses aux démarrages se perdent : Temporal démarre le parcours, l'API reçoit une erreur.
-    const client = await clientAuxReponsesPerdues(essai.banc, 'ExecuteMultiOperation');
-    const perdue = await demarrerApiEssai(essai.banc, { surcharges: { client } });
-    try {
-      const acceptee = await perdue.appel('POST', `/api/orientations/${id}/decision`, { jeton: await coord(), corps: { decision: 'accepter' } });
-      expect(acceptee.status, acceptee.texte).toBe(200);
-      expect(acceptee.json).toMatchObject({ statut: 'acceptee', workflowId });
-      expect(acceptee.json.lancementEnCours).toBeUndefined();
-    } finally {
-      await perdue.fermer();
-      await client.connection.close();
-    }
+    const jeton = await coord();
+    const acceptee = await parApiAuxPertes('ExecuteMultiOperation', {}, (api) =>
+      api.appel('POST', `/api/orientations/${id}/decision`, { jeton, corps: { decision: 'accepter' } }),
+    );
+    expect(acceptee.status, acceptee.texte).toBe(200);
+    expect(acceptee.json).toMatchObject({ statut: 'acceptee', workflowId });
+    expect(acceptee.json.lancementEnCours).toBeUndefined();
     expect((await essai.banc.env.client.workflow.getHandle(workflowId).describe()).status.name).toBe('RUNNING');
     await essai.banc.courriels.waitFor((x) => x.a.includes('c.vernier@gbh.example') && x.sujet === `Orientation acceptée (dossier ${reference})`, {
       timeoutMs: 10_000,
@@ -813,24 +829,12 @@ describe('orientation d’un ménage par un partenaire (fiche par lien signé)',
 
   it('un lancement par l’API dont la réponse du démarrage se perd : lancé (201), les coordonnées du ménage restent ; relancé, 409 sans rien oublier', async () => {
     const menage = { ...menageEssai(), courriel: 'menage.perdu@essai.example', accepteCourriel: true, telephone: '06 12 34 56 78', accepteSms: true };
-    const corps = {
-      programmeId: 'loiret-ahu',
-      menage,
-      travailleurSocial: 'ts.alice',
-      bailleur: 'loiret-ahu--bailleur',
-      donnees: { situation: situationPrevention() },
-    };
+    const corps = lancementLoiret(menage);
     const workflowId = `loiret-ahu--${menage.reference}`;
-    const client = await clientAuxReponsesPerdues(essai.banc, 'ExecuteMultiOperation');
-    const perdue = await demarrerApiEssai(essai.banc, { surcharges: { client } });
-    try {
-      const lance = await perdue.appel('POST', '/api/parcours', { jeton: await coord(), corps });
-      expect(lance.status, lance.texte).toBe(201);
-      expect(lance.json.workflowId).toBe(workflowId);
-    } finally {
-      await perdue.fermer();
-      await client.connection.close();
-    }
+    const jeton = await coord();
+    const lance = await parApiAuxPertes('ExecuteMultiOperation', {}, (api) => api.appel('POST', '/api/parcours', { jeton, corps }));
+    expect(lance.status, lance.texte).toBe(201);
+    expect(lance.json.workflowId).toBe(workflowId);
     const base = essai.banc.dependances.base;
     const canaux = async () =>
       (await base.selectFrom('consentements_menage').select('canal').where('workflow_id', '=', workflowId).orderBy('canal').execute()).map((c) => c.canal);
@@ -844,52 +848,30 @@ describe('orientation d’un ménage par un partenaire (fiche par lien signé)',
 
   it('la demande de démarrage perdue en route (rien n’a démarré) après un parcours arrêté de même référence : 503, les notes de ce lancement sont oubliées', async () => {
     const menage = { ...menageEssai(), courriel: 'menage.relance@essai.example', accepteCourriel: true };
-    const corps = {
-      programmeId: 'loiret-ahu',
-      menage,
-      travailleurSocial: 'ts.alice',
-      bailleur: 'loiret-ahu--bailleur',
-      donnees: { situation: situationPrevention() },
-    };
+    const corps = lancementLoiret(menage);
     const workflowId = `loiret-ahu--${menage.reference}`;
-    expect((await appel('POST', '/api/parcours', { jeton: await coord(), corps })).status).toBe(201);
+    const jeton = await coord();
+    expect((await appel('POST', '/api/parcours', { jeton, corps })).status).toBe(201);
     // Arrêté par l'administration du moteur : le même ménage peut être relancé sous le même identifiant.
     await essai.banc.env.client.workflow.getHandle(workflowId).terminate('essai');
     const base = essai.banc.dependances.base;
     const notes = () => base.selectFrom('consentements_menage').select('id').where('workflow_id', '=', workflowId).execute();
     const avant = await notes();
-    const client = await clientAuxReponsesPerdues(essai.banc, 'ExecuteMultiOperation', { enRoute: true });
-    const perdue = await demarrerApiEssai(essai.banc, { surcharges: { client } });
-    try {
-      const relance = await perdue.appel('POST', '/api/parcours', { jeton: await coord(), corps });
-      expect(relance.status, relance.texte).toBe(503);
-    } finally {
-      await perdue.fermer();
-      await client.connection.close();
-    }
+    const relance = await parApiAuxPertes('ExecuteMultiOperation', { enRoute: true }, (api) => api.appel('POST', '/api/parcours', { jeton, corps }));
+    expect(relance.status, relance.texte).toBe(503);
     expect(await notes()).toEqual(avant);
     expect((await essai.banc.env.client.workflow.getHandle(workflowId).describe()).status.name).toBe('TERMINATED');
   });
 
   it('Temporal muet (le démarrage et la question « a-t-il démarré ? » sans réponse) : 503, les notes du lancement restent pour un parcours qui a peut-être démarré', async () => {
     const menage = { ...menageEssai(), courriel: 'menage.muet@essai.example', accepteCourriel: true };
-    const corps = {
-      programmeId: 'loiret-ahu',
-      menage,
-      travailleurSocial: 'ts.alice',
-      bailleur: 'loiret-ahu--bailleur',
-      donnees: { situation: situationPrevention() },
-    };
+    const corps = lancementLoiret(menage);
     const workflowId = `loiret-ahu--${menage.reference}`;
-    const client = await clientAuxReponsesPerdues(essai.banc, ['ExecuteMultiOperation', 'DescribeWorkflowExecution'], { enRoute: true });
-    const muette = await demarrerApiEssai(essai.banc, { surcharges: { client } });
-    try {
-      const lance = await muette.appel('POST', '/api/parcours', { jeton: await coord(), corps });
-      expect(lance.status, lance.texte).toBe(503);
-    } finally {
-      await muette.fermer();
-      await client.connection.close();
-    }
+    const jeton = await coord();
+    const lance = await parApiAuxPertes(['ExecuteMultiOperation', 'DescribeWorkflowExecution'], { enRoute: true }, (api) =>
+      api.appel('POST', '/api/parcours', { jeton, corps }),
+    );
+    expect(lance.status, lance.texte).toBe(503);
     // Rien n'a démarré ici ; l'effacement de nuit (30 jours sans dossier) et la file active (5 minutes) les reprendront.
     const base = essai.banc.dependances.base;
     expect(await base.selectFrom('consentements_menage').select('canal').where('workflow_id', '=', workflowId).execute()).toEqual([{ canal: 'courriel' }]);

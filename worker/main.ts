@@ -5,7 +5,7 @@
 import { NativeConnection, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
 import { lireConfig, optionsTemporal, ErreurConfiguration } from '../config/env';
 import { arreterSansDonneeSurErreurImprevue, creerJournal, journalPourTemporal, erreurLisible } from '../config/journalisation';
-import { assembler } from '../config/services';
+import { assembler, ouvrirEnregistrement } from '../config/services';
 import { existsSync } from 'node:fs';
 import { getHeapStatistics } from 'node:v8';
 import { fileURLToPath } from 'node:url';
@@ -13,10 +13,7 @@ import { parseArgs } from 'node:util';
 import { creerWorker, parcoursEnCache, tasV8Mio } from './creer-worker';
 import { avertissementTas } from './memoire';
 import { signalerPresence } from './presence';
-import { migrer, ouvrirBase } from '../base';
 import { fournisseurHttp } from '../sms';
-import { importerPartenaires, importerPersonnel } from '../personnel/annuaire-base';
-import { CatalogueEnBase } from '../programmes/versions';
 
 /** Le paquet des workflows construit par `npm run build`, à côté de dist/worker.mjs. */
 const PAQUET_WORKFLOWS = fileURLToPath(new URL('./workflows.js', import.meta.url));
@@ -34,19 +31,8 @@ async function main() {
   const services = await assembler(config);
   const { connectionOptions, namespace } = optionsTemporal(config);
   const connection = await NativeConnection.connect(connectionOptions);
-  if (!config.DATABASE_URL)
-    throw new ErreurConfiguration(
-      'Configuration invalide :\n- DATABASE_URL : variable obligatoire (le système d’enregistrement PostgreSQL : boîte d’envoi des courriels)',
-    );
-  const base = ouvrirBase(config.DATABASE_URL, { surErreur: (e) => journal.warn({ err: e }, 'connexion à la base perdue') });
-  await migrer(base);
-  // Les comptes et les partenaires des presets qui manquent à l'annuaire du système d'enregistrement.
-  await importerPersonnel(base, services.annuaire.tous());
-  await importerPartenaires(base, services.catalogue.tous());
   // Les activités lisent les réglages en base (l'opérateur d'un programme, la durée de conservation).
-  const catalogue = await CatalogueEnBase.ouvrir(base, services.catalogue, {
-    surErreur: (e) => journal.warn({ err: e }, 'réglages des programmes non relus'),
-  });
+  const { base, catalogue } = await ouvrirEnregistrement(config, services, journal, 'le système d’enregistrement PostgreSQL : boîte d’envoi des courriels');
   const worker = await creerWorker({
     connection,
     namespace,
