@@ -4,7 +4,8 @@
  * pas une rafale de courriels à un ménage parce qu'une page a été rechargée et renvoyée. Comptée
  * dans le système d'enregistrement (rate-limiter-flexible, table `limites_connexion`, sous ses
  * propres préfixes) : toutes les API la partagent. Une même requête (même `requestId`) rejouée n'est
- * comptée qu'une fois ; un envoi que le parcours refuse est rendu. Les clés sont des empreintes à
+ * comptée qu'une fois ; un envoi que le parcours refuse est rendu, un envoi dont la réponse s'est perdue
+ * (il est peut-être parti) reste compté. Les clés sont des empreintes à
  * clé (`Coffre.empreinteCle`), comme celles des connexions. Le nombre se règle par
  * `ENVOIS_MENAGE_PAR_JOUR` (5 par défaut).
  */

@@ -14,10 +14,22 @@ import type { EtatParcours } from '../domain/vocabulaire';
 import { NOM_COOKIE } from '../api/auth';
 import { startSmsCatcher, type SmsCatcher } from '../dev/sms-catcher';
 import { fournisseurHttp, texteSms, type FournisseurSms } from '../sms';
-import { bancAvecApi } from './outils/api';
+import { bancAvecApi, clientAuxReponsesPerdues, demarrerApiEssai } from './outils/api';
 import { baseEssai } from './outils/base';
 import { etatQuery } from '../domain/messages';
-import { ADMIN_ESSAI, CATALOGUE, COORD_BESANCON_ESSAI, COFFRE, jusqua, lancerAvance, menageEssai, situationPrevention } from './outils/environnement';
+import {
+  ADMIN_ESSAI,
+  apres,
+  CATALOGUE,
+  COORD_BESANCON_ESSAI,
+  COFFRE,
+  echeanceSuivie,
+  heureDuParcours,
+  jusqua,
+  lancerAvance,
+  menageEssai,
+  situationPrevention,
+} from './outils/environnement';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import type { RenvoiSms } from '../activities/sms';
 import { MockActivityEnvironment } from '@temporalio/testing';
@@ -535,6 +547,64 @@ describe('SMS au ménage qui les accepte', () => {
     expect(essai.banc.courriels.messages().filter((m) => m.a.includes(adresse) && m.sujet.endsWith(' : un accompagnement vous est proposé'))).toHaveLength(
       ENVOIS_AU_MENAGE_PAR_JOUR + 1,
     );
+  });
+
+  it('un envoi au ménage dont la réponse se perd (délai dépassé) : le courriel part et l’envoi reste compté ; le suivant, au-delà de la limite, est refusé (429)', async () => {
+    const adresse = 'menage.reponse-perdue@essai.example';
+    const r = await lancer({ ...menageEssai(), courriel: adresse, accepteCourriel: true });
+    expect(r.status, r.texte).toBe(201);
+    const id = r.json.workflowId as string;
+    await jusqua(handle(id), (x) => x.etape === 'aller_vers', 'étape « aller_vers »');
+    const ts = await essai.connecter('ts.alice');
+    // Une API (un envoi par jour) dont les réponses aux mises à jour se perdent : le parcours envoie, l'API reçoit une erreur.
+    const client = await clientAuxReponsesPerdues(essai.banc, 'UpdateWorkflowExecution');
+    const perdue = await demarrerApiEssai(essai.banc, {
+      surcharges: { client, options: { publicBaseUrl: 'http://localhost:3999', sessionTtl: 'PT8H', envoisAuMenageParJour: 1 } },
+    });
+    try {
+      const envoyer = (requestId: string) =>
+        perdue.appel('POST', `/api/parcours/${id}/documents/lettre-information/envoi-menage`, { jeton: ts, corps: { requestId } });
+      const lettres = () => essai.banc.courriels.messages().filter((m) => m.a.includes(adresse) && m.sujet.endsWith(' : un accompagnement vous est proposé'));
+      // La lettre de l'orientation d'abord, puis celle de l'envoi.
+      await essai.banc.courriels.waitFor((m) => m.a.includes(adresse) && m.sujet.endsWith(' : un accompagnement vous est proposé'));
+      const premier = await envoyer('perdu-1');
+      expect(premier.status, premier.texte).toBe(503);
+      await expect.poll(() => lettres().length).toBe(2);
+      const second = await envoyer('perdu-2');
+      expect(second.status, second.texte).toBe(429);
+    } finally {
+      await perdue.fermer();
+      await client.connection.close();
+    }
+  });
+
+  it('un envoi au ménage que le parcours refuse (sa clôture en cours) est rendu : le suivant est refusé pour la même raison, pas pour la limite', async () => {
+    const adresse = 'menage.cloture-en-cours@essai.example';
+    const r = await lancer({ ...menageEssai(), courriel: adresse, accepteCourriel: true });
+    expect(r.status, r.texte).toBe(201);
+    const id = r.json.workflowId as string;
+    const reference = id.split('--')[1]!;
+    await jusqua(handle(id), (x) => x.etape === 'aller_vers', 'étape « aller_vers »');
+    const ts = await essai.connecter('ts.alice');
+    const contact = await echeanceSuivie(handle(id), 'contact');
+    // Le courriel de clôture retenu (serveur lent) : la clôture est décidée, pas encore faite.
+    const lacher = essai.banc.retenirCourriels((objet) => objet.startsWith('Contact impossible') && objet.includes(reference));
+    const uneParJour = await demarrerApiEssai(essai.banc, {
+      surcharges: { options: { publicBaseUrl: 'http://localhost:3999', sessionTtl: 'PT8H', envoisAuMenageParJour: 1 } },
+    });
+    try {
+      await lancerAvance(essai.banc, handle(id), apres(contact.due).getTime() - (await heureDuParcours(handle(id))).getTime());
+      await jusqua(handle(id), (x) => x.clotureEnCours === true, 'clôture en cours');
+      for (const requestId of ['cloture-1', 'cloture-2']) {
+        const refus = await uneParJour.appel('POST', `/api/parcours/${id}/documents/lettre-information/envoi-menage`, { jeton: ts, corps: { requestId } });
+        expect(refus.status, refus.texte).toBe(409);
+        expect(refus.json.detail).toBe('Le parcours est déjà clôturé.');
+      }
+    } finally {
+      lacher();
+      await uneParJour.fermer();
+    }
+    await jusqua(handle(id), (x) => !!x.cloture, 'clôture');
   });
 
   it('le workflow de renvoi devant une entrée fausse : un délai illisible vaut trois jours, un modèle inconnu ou une clé absente l’abandonnent sans échouer', async () => {

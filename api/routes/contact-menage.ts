@@ -21,9 +21,10 @@ import { Consentements } from '../../sms';
 import { personneDe, raisonRefusLecture } from '../auth';
 import type { DependancesApi } from '../dependances';
 import { retenirEnvoiAuMenage } from '../limite-envois';
-import { analyser, interdit, invalide, Probleme } from '../problemes';
+import { analyser, depuisTemporal, interdit, invalide, Probleme } from '../problemes';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { contactMenageSchema, type etatContactMenageSchema } from '../schemas-contact';
-import { chargerParcours, executer, exigerWorker, idMiseAJour } from './parcours';
+import { chargerParcours, exigerWorker, idMiseAJour } from './parcours';
 import { DOCUMENTS_AU_MENAGE, envoyerDocumentAuMenageUpdate, type DocumentAuMenage } from '../../domain/messages';
 import { envoiDocumentAuMenageSchema } from '../../domain/schemas';
 import { DocumentIndisponible, LIBELLES_DOCUMENTS, preparerDocument } from '../../documents';
@@ -154,10 +155,12 @@ export async function envoyerDocumentAuMenage(
   const envoi = await retenirEnvoiAuMenage(deps, etat.workflowId, corps.requestId);
   const m = { requestId: corps.requestId, par: personne.id, document };
   try {
-    await executer(() => handle.executeUpdate(envoyerDocumentAuMenageUpdate, { args: [m], updateId: idMiseAJour(envoyerDocumentAuMenageUpdate.name, m) }));
+    await handle.executeUpdate(envoyerDocumentAuMenageUpdate, { args: [m], updateId: idMiseAJour(envoyerDocumentAuMenageUpdate.name, m) });
   } catch (e) {
-    await envoi.rendre();
-    throw e;
+    // Refusé par le parcours, ou parcours introuvable : rien n'est parti, l'envoi est rendu. Une réponse
+    // perdue (délai dépassé) a peut-être envoyé : il reste compté (la même requête rejouée ne l'est pas deux fois).
+    if (e instanceof WorkflowUpdateFailedError || e instanceof WorkflowNotFoundError) await envoi.rendre();
+    throw depuisTemporal(e) ?? e;
   }
   deps.journal.info({ workflowId: etat.workflowId, par: personne.id, document }, 'document envoyé au ménage');
   return { envoi: 'en_cours', document, a };
