@@ -167,7 +167,6 @@ export class ErreursDeSaisie {
   }
 }
 
-/** Les champs absents sont dits « obligatoires » plutôt que « indéfini reçu ». */
 /** Analyse une entrée avec zod (domain/saisie.ts) ou lève un 400 en français qui nomme chaque champ refusé. */
 export function analyser<S extends z.ZodType>(schema: S, valeur: unknown, prefixe?: string): z.output<S> {
   const r = verifierSaisie(schema, valeur, prefixe);

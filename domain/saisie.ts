@@ -40,6 +40,7 @@ function texteRefuse(v: unknown, chemin: PropertyKey[] = [], profondeur = 0): Pr
   return undefined;
 }
 
+/** Les champs absents sont dits « obligatoires » plutôt que « indéfini reçu ». */
 const carteErreurs: z.core.$ZodErrorMap = (iss) => {
   if (iss.code === 'invalid_type' && iss.input === undefined) return 'champ obligatoire';
   return undefined;
