@@ -259,14 +259,8 @@ export async function importerCommission(
     );
   let trop = await depasses();
   // Avant de refuser, les places prises par des lancements interrompus (une API arrêtée) sont rendues.
-  if (
-    trop.length &&
-    (await rendrePlacesInterrompues(
-      deps,
-      trop.map((b) => b.id),
-    ))
-  )
-    trop = await depasses();
+  const pleines = trop.map((x) => x.id);
+  if (pleines.length && (await rendrePlacesInterrompues(deps, pleines))) trop = await depasses();
   const b = trop[0];
   if (b) {
     const n = pourChacun(b);
