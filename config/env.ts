@@ -9,7 +9,6 @@ import { loadClientConnectConfig } from '@temporalio/envconfig';
 import { z } from 'zod';
 import '../domain/zod-fr';
 import { estDureeIso } from '../domain/durees';
-import { adresseRetoursSchema } from '../retours/adresse';
 
 const booleen = z.enum(['true', 'false', '1', '0', 'oui', 'non', '']).transform((v) => v === 'true' || v === '1' || v === 'oui');
 const fichier = z.string().refine((p) => existsSync(p), { error: 'fichier introuvable' });
@@ -82,7 +81,12 @@ export const configSchema = z
      * port où l'API les reçoit en SMTP (l'enregistrement MX du domaine des retours, ou une redirection,
      * doit y mener). Sans eux, un courriel accepté puis renvoyé plus loin n'est pas vu.
      */
-    RETOURS_COURRIEL: adresseRetoursSchema.optional(),
+    // L'adresse des retours (retours/adresse.ts y ajoute « +jeton ») : sans « + » elle-même.
+    RETOURS_COURRIEL: z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z0-9._-]+@[A-Za-z0-9.-]+\.[A-Za-z0-9-]+$/, 'adresse attendue, sans « + » (ex. retours@ccas.example)')
+      .optional(),
     RETOURS_SMTP_PORT: z.coerce.number().int().min(0).max(65535).optional(),
     /** La clé et le certificat (PEM) du récepteur des avis : STARTTLS proposé aux serveurs qui les renvoient. */
     RETOURS_TLS_CLE: fichier.optional(),

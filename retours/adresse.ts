@@ -3,16 +3,11 @@
  * avis de non-remise) : `retours+<jeton>@domaine`, d'après l'adresse des retours configurée
  * (RETOURS_COURRIEL) et le jeton de la ligne de la boîte d'envoi. Le jeton, tiré au hasard, désigne le
  * courriel sans rien dire de lui ni de son destinataire ; un avis qui n'en porte pas un connu est refusé.
+ * L'adresse des retours elle-même est lue avec la configuration (config/env.ts, RETOURS_COURRIEL).
  */
-import { z } from 'zod';
 
 /** Le jeton d'une ligne de la boîte d'envoi : 32 chiffres hexadécimaux (un UUID sans tirets). */
 const JETON = /^[0-9a-f]{32}$/;
-
-export const adresseRetoursSchema = z
-  .string()
-  .trim()
-  .regex(/^[A-Za-z0-9._-]+@[A-Za-z0-9.-]+\.[A-Za-z0-9-]+$/, 'adresse attendue, sans « + » (ex. retours@ccas.example)');
 
 function decouper(adresse: string): { local: string; domaine: string } {
   const at = adresse.lastIndexOf('@');
