@@ -16,7 +16,7 @@ import { bancAvecApi, clientAuxReponsesPerdues, demarrerApiEssai, type ApiEssai,
 import { baseEssai, ligneDossier } from './outils/base';
 import { AnnuairePartenaires } from '../personnel/organisations';
 import { Orientations } from '../orientations/registre';
-import { DELAI_LANCEMENT_MS } from '../api/routes/parcours';
+import { DELAI_LANCEMENT_MS, LANCEMENT_INCERTAIN } from '../api/routes/parcours';
 import { dateEnFrancais, jourDeParis } from '../domain/durees';
 import { echeanceDepuisLeJour } from '../domain/prevention';
 import { NOM_COOKIE } from '../api/auth';
@@ -872,10 +872,43 @@ describe('orientation d’un ménage par un partenaire (fiche par lien signé)',
       api.appel('POST', '/api/parcours', { jeton, corps }),
     );
     expect(lance.status, lance.texte).toBe(503);
+    expect(lance.json.detail).toBe(LANCEMENT_INCERTAIN);
     // Rien n'a démarré ici ; l'effacement de nuit (30 jours sans dossier) et la file active (5 minutes) les reprendront.
     const base = essai.banc.dependances.base;
     expect(await base.selectFrom('consentements_menage').select('canal').where('workflow_id', '=', workflowId).execute()).toEqual([{ canal: 'courriel' }]);
     expect(await base.selectFrom('bailleurs_parcours').select('workflow_id').where('workflow_id', '=', workflowId).executeTakeFirst()).toBeDefined();
+  });
+
+  it('Temporal muet pendant un lancement par le formulaire web : la page du formulaire le dit (503) et garde la saisie', async () => {
+    const menage = menageEssai();
+    const cookie = `${NOM_COOKIE}=${await coord()}`;
+    const page = await appel('GET', '/parcours/nouveau/loiret-ahu', { entetes: { cookie } });
+    const csrf = /name="csrf" value="([^"]*)"/.exec(page.texte)![1]!;
+    const s = situationPrevention();
+    const soumis = await parApiAuxPertes(['ExecuteMultiOperation', 'DescribeWorkflowExecution'], { enRoute: true }, (api) =>
+      api.appel('POST', '/parcours/nouveau/loiret-ahu', {
+        entetes: { cookie },
+        formulaire: {
+          csrf,
+          travailleurSocial: 'ts.alice',
+          bailleur: 'loiret-ahu--bailleur',
+          'menage.reference': menage.reference,
+          'menage.nom': menage.nom,
+          'menage.composition': menage.composition,
+          'menage.adresse': menage.adresse,
+          'donnees.situation.impayesMois': '2',
+          'donnees.situation.montantDette': '812,40',
+          'donnees.situation.debutBail': s.debutBail,
+          'donnees.situation.garantie': 'aucune',
+          'donnees.situation.contactBailleur': 'non',
+          'donnees.situation.suiviParServiceSocial': 'non',
+        },
+      }),
+    );
+    expect(soumis.status, soumis.texte.slice(0, 500)).toBe(503);
+    expect(soumis.texte).toContain('Le moteur des parcours n’a pas répondu : le parcours de ce ménage a peut-être démarré.');
+    expect(soumis.texte).toContain(`value="${menage.reference}"`);
+    expect(soumis.texte).toContain('812,40');
   });
 
   it('liens : altéré → 403, d’une autre sorte (validation) → refusé, organisation sans contact → 409 en français', async () => {

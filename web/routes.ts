@@ -444,7 +444,9 @@ export function routesWeb(deps: DependancesApi, auth: OptionsAuth & { maintenant
         const { workflowId } = await lancerParcours(deps, ctx.personne, corps);
         res.redirect(303, `/parcours/${encodeURIComponent(workflowId)}?fait=lancement`);
       } catch (e) {
-        if (!(e instanceof Probleme) || e.status >= 500 || e.status === 403) throw e;
+        // Temporal indisponible, ou muet après un démarrage demandé (503) : la page du formulaire le dit
+        // et garde la saisie, pour relancer sans tout retaper.
+        if (!(e instanceof Probleme) || (e.status >= 500 && e.status !== 503) || e.status === 403) throw e;
         // Le lancement dit toutes les erreurs de saisie d'un coup (verifierLancement).
         const erreurs = [...erreursDe(e)];
         const { parChamp, autres: restants } = rangerErreurs([...c.affectation, ...c.menage, ...c.donnees], erreurs, saisie);

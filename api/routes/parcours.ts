@@ -306,6 +306,10 @@ async function verifierLancement(deps: DependancesApi, personne: Personne, corps
   };
 }
 
+/** Temporal muet après un démarrage demandé : on ne sait pas si le parcours tourne. */
+export const LANCEMENT_INCERTAIN =
+  'Le moteur des parcours n’a pas répondu : le parcours de ce ménage a peut-être démarré. Dans quelques instants, cherchez-le dans la liste des parcours avant de le relancer (s’il existe, un second lancement sera refusé).';
+
 /** Lance un parcours (coordination du programme ou admin) ; `corpsBrut` suit `lancementSchema`. */
 export async function lancerParcours(deps: DependancesApi, personne: Personne, corpsBrut: unknown): Promise<{ workflowId: string; etat: EtatParcours | null }> {
   if (personne.role !== 'coordinateur' && personne.role !== 'admin') throw interdit('Votre rôle ne permet pas cette action.');
@@ -357,13 +361,13 @@ export async function lancerParcours(deps: DependancesApi, personne: Personne, c
       deps.journal.warn({ err: erreur, workflowId }, 'parcours démarré malgré une réponse perdue');
       return deps.client.workflow.getHandle(workflowId);
     }
-    // Rien n'a démarré : les notes du lancement sont oubliées. Sans réponse de Temporal, elles restent :
-    // la file active rend la place et l'effacement de nuit les notes d'un parcours qui n'a pas eu lieu.
-    if (demarre === false) {
-      if (bailleur.ajoute) await annuaireDe(deps).oublierLancement(workflowId);
-      await consentements.oublier(notes);
-      if (prioriteNotee) await deps.base.deleteFrom('priorites_dossiers').where('workflow_id', '=', workflowId).execute();
-    }
+    // Temporal muet : les notes restent, pour le parcours qui a peut-être démarré (sinon, la file active
+    // rend la place et l'effacement de nuit les notes d'un parcours qui n'a pas eu lieu), et la personne le sait.
+    if (demarre === undefined) throw new Probleme(503, LANCEMENT_INCERTAIN, { type: TYPES_PROBLEME.service, cause: erreur });
+    // Rien n'a démarré : les notes du lancement sont oubliées.
+    if (bailleur.ajoute) await annuaireDe(deps).oublierLancement(workflowId);
+    await consentements.oublier(notes);
+    if (prioriteNotee) await deps.base.deleteFrom('priorites_dossiers').where('workflow_id', '=', workflowId).execute();
     throw depuisTemporal(erreur) ?? erreur;
   });
   deps.journal.info({ workflowId, programme: programme.id, par: personne.id }, 'parcours lancé');
