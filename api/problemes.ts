@@ -207,6 +207,10 @@ function grpcCode(e: unknown): number | undefined {
  * Traduit une erreur du client Temporal en problème HTTP ; renvoie undefined pour une erreur
  * inconnue (qui sera une 500 journalisée).
  */
+/** Un message que le parcours n'a pas confirmé à temps (pour un client de l'API, qui rejoue sa requête). */
+export const MESSAGE_SANS_REPONSE =
+  'Le parcours n’a pas répondu à temps. Réessayez avec le même identifiant de requête : le message ne sera pas appliqué deux fois.';
+
 export function depuisTemporal(e: unknown): Probleme | undefined {
   if (e instanceof Probleme) return e;
   if (e instanceof WorkflowExecutionAlreadyStartedError) {
@@ -226,13 +230,7 @@ export function depuisTemporal(e: unknown): Probleme | undefined {
   if (e instanceof WorkflowUpdateFailedError) {
     return new Probleme(409, 'Le parcours n’a pas pu appliquer ce message.', { type: TYPES_PROBLEME.refuse, cause: e });
   }
-  if (e instanceof WorkflowUpdateRPCTimeoutOrCancelledError) {
-    return new Probleme(
-      503,
-      'Le parcours n’a pas répondu à temps. Réessayez avec le même identifiant de requête : le message ne sera pas appliqué deux fois.',
-      { type: TYPES_PROBLEME.service },
-    );
-  }
+  if (e instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return new Probleme(503, MESSAGE_SANS_REPONSE, { type: TYPES_PROBLEME.service });
   // Panne de transport ou service surchargé → 503 ; toute autre erreur gRPC (requête refusée par
   // le serveur, attribut de recherche absent…) est une erreur de configuration → 500 journalisée.
   const nom = (e as { name?: string })?.name;

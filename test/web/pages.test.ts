@@ -25,6 +25,12 @@ import { pageSimulation, pageSimulations } from '../../web/pages/simulations';
 import type { Simulation } from '../../simulations/registre';
 import { CATALOGUE, PERSONNEL } from '../outils/environnement';
 import { rapportFictif } from '../outils/simulation';
+import express from 'express';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { pino } from 'pino';
+import { WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
+import { enveloppePages, SAISIE_SANS_REPONSE } from '../../web/gestion-pages';
 
 const annuaire = creerAnnuaire(PERSONNEL);
 const deps = { catalogue: CATALOGUE, annuaire, registre: REGISTRE, options: { publicBaseUrl: 'http://x', sessionTtl: 'PT8H' } } as unknown as DependancesApi;
@@ -1221,5 +1227,42 @@ describe('annuaire des partenaires', () => {
       '2 lignes',
       '1\u202f200 lignes',
     ]);
+  });
+});
+
+describe('une erreur devant une page du personnel', () => {
+  it('un message que le parcours n’a pas confirmé à temps : la page dit quoi faire, sans « identifiant de requête » ; les autres 503 restent tels quels', async () => {
+    const enveloppe = enveloppePages({ journal: pino({ level: 'silent' }) } as unknown as DependancesApi, () => {
+      throw new Error('sans session : pas de contexte');
+    });
+    const app = express();
+    app.get(
+      '/sans-reponse',
+      enveloppe(() => {
+        throw new WorkflowUpdateRPCTimeoutOrCancelledError('Timed out waiting for update response');
+      }),
+    );
+    app.get(
+      '/indisponible',
+      enveloppe(() => {
+        throw new Probleme(503, 'Le moteur de parcours (Temporal) est momentanément indisponible. Réessayez dans quelques instants.');
+      }),
+    );
+    const serveur = await new Promise<Server>((ok) => {
+      const s = app.listen(0, '127.0.0.1', () => ok(s));
+    });
+    try {
+      const url = `http://127.0.0.1:${(serveur.address() as AddressInfo).port}`;
+      const sansReponse = await fetch(`${url}/sans-reponse`);
+      expect(sansReponse.status).toBe(503);
+      const texte = await sansReponse.text();
+      expect(texte).toContain(SAISIE_SANS_REPONSE);
+      expect(texte).not.toContain('identifiant de requête');
+      const indisponible = await fetch(`${url}/indisponible`);
+      expect(indisponible.status).toBe(503);
+      expect(await indisponible.text()).toContain('Le moteur de parcours (Temporal) est momentanément indisponible.');
+    } finally {
+      await new Promise((ok) => serveur.close(ok));
+    }
   });
 });
