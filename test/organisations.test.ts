@@ -11,6 +11,7 @@
  */
 import { describe, expect, it, vi } from 'vitest';
 import { CATALOGUE, jusqua, menageEssai, situationPrevention } from './outils/environnement';
+import { etatQuery } from '../domain/messages';
 import { Client, Connection } from '@temporalio/client';
 import { bancAvecApi, clientAuxReponsesPerdues, demarrerApiEssai, type ApiEssai, type Reponse } from './outils/api';
 import { baseEssai, ligneDossier } from './outils/base';
@@ -909,6 +910,38 @@ describe('orientation d’un ménage par un partenaire (fiche par lien signé)',
     expect(soumis.texte).toContain('Le moteur des parcours n’a pas répondu : le parcours de ce ménage a peut-être démarré.');
     expect(soumis.texte).toContain(`value="${menage.reference}"`);
     expect(soumis.texte).toContain('812,40');
+  });
+
+  it('une tentative de contact saisie dans la page, que le parcours a enregistrée sans le confirmer (réponse perdue) : la page garde la saisie (503) ; renvoyée, elle ne s’enregistre pas deux fois', async () => {
+    const menage = menageEssai();
+    const corps = lancementLoiret(menage);
+    const workflowId = `loiret-ahu--${menage.reference}`;
+    expect((await appel('POST', '/api/parcours', { jeton: await coord(), corps })).status).toBe(201);
+    const handle = essai.banc.env.client.workflow.getHandle(workflowId);
+    await jusqua(handle, (e) => e.etape === 'aller_vers', 'étape « aller_vers »');
+    const cookie = `${NOM_COOKIE}=${await essai.connecter('ts.alice')}`;
+    const adresse = `/parcours/${workflowId}/messages/tentative-contact`;
+    const caches = (page: string) => {
+      const f = page.slice(page.indexOf(`action="${adresse}"`));
+      const valeur = (nom: string) => new RegExp(`name="${nom}" value="([^"]*)"`).exec(f)![1]!;
+      return { csrf: valeur('csrf'), requestId: valeur('requestId'), vu: valeur('vu') };
+    };
+    const ouvert = caches((await appel('GET', `/parcours/${workflowId}`, { entetes: { cookie } })).texte);
+    const saisie = { canal: 'telephone', creneau: 'soir', issue: 'injoignable' };
+    const perdue = await parApiAuxPertes('UpdateWorkflowExecution', {}, (api) =>
+      api.appel('POST', adresse, { entetes: { cookie }, formulaire: { ...ouvert, ...saisie } }),
+    );
+    expect(perdue.status, perdue.texte.slice(0, 300)).toBe(503);
+    expect(perdue.texte).toContain('Pas encore confirmé :');
+    expect(perdue.texte).toContain('Elle est gardée ci-dessous : envoyez-la de nouveau dans un instant, elle ne sera pas enregistrée deux fois.');
+    expect(perdue.texte).toMatch(/<option value="soir" selected>/);
+    const garde = caches(perdue.texte);
+    expect(garde).toMatchObject({ requestId: ouvert.requestId, vu: ouvert.vu });
+    await jusqua(handle, (e) => e.details.tentatives === 1, 'la tentative enregistrée');
+    // Renvoyée telle que la page l'a gardée : reconnue, une seule tentative.
+    const renvoyee = await appel('POST', adresse, { entetes: { cookie }, formulaire: { ...garde, ...saisie } });
+    expect(renvoyee.status, renvoyee.texte.slice(0, 300)).toBe(303);
+    expect((await handle.query(etatQuery)).details.tentatives).toBe(1);
   });
 
   it('liens : altéré → 403, d’une autre sorte (validation) → refusé, organisation sans contact → 409 en français', async () => {

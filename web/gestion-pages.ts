@@ -11,6 +11,9 @@ import { pageErreur, type Contexte } from './pages/commun';
 export const SAISIE_SANS_REPONSE =
   'Le parcours n’a pas répondu à temps : votre saisie n’a peut-être pas été enregistrée. Revenez à la page du parcours : si elle n’apparaît pas dans son journal, envoyez-la de nouveau.';
 
+/** Sous un formulaire que le parcours n'a pas confirmé, la saisie gardée sous le même identifiant. */
+export const SAISIE_GARDEE = 'Elle est gardée ci-dessous : envoyez-la de nouveau dans un instant, elle ne sera pas enregistrée deux fois.';
+
 export type Gestionnaire = (req: Request, res: Response) => Promise<void> | void;
 
 export function enveloppePages(deps: DependancesApi, contexte: (req: Request) => Contexte) {

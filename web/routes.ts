@@ -26,7 +26,7 @@
  * GET  /programmes/:id/evaluation[.pdf]?periode=6-mois|12-mois|annuel-iml[&pour=partenaires]
  */
 import { serialize as serialiserCookie } from 'cookie';
-import { enveloppePages } from './gestion-pages';
+import { enveloppePages, SAISIE_GARDEE } from './gestion-pages';
 import express, { Router, type NextFunction, type Request, type Response } from 'express';
 import { adresseClient, cookieSession, lireCookies, MESSAGES_AUTH, ouvrirSession, suitProgramme, type OptionsAuth } from '../api/auth';
 import { CHEMIN_OIDC, CHEMIN_RETOUR_OIDC, compteRattache, creerConnexionOidc, DUREE_CONNEXION_OIDC_MS, MESSAGES_OIDC, RefusOidc } from '../api/oidc';
@@ -34,7 +34,7 @@ import type { DependancesApi } from '../api/dependances';
 import { envoyerPage } from '../api/html';
 import { html, type Brut } from '../rendu/html';
 import { workflowIdDe } from '../domain/schemas';
-import { analyser, ErreursDeSaisie, Probleme, TYPES_PROBLEME, type ErreurChamp } from '../api/problemes';
+import { analyser, ErreursDeSaisie, MESSAGE_SANS_REPONSE, Probleme, TYPES_PROBLEME, type ErreurChamp } from '../api/problemes';
 import { clotureAnticipeeSchema } from '../domain/schemas';
 import { evaluer, pdfEvaluation, rapportDe } from '../api/routes/indicateurs';
 import {
@@ -631,8 +631,26 @@ export function routesWeb(deps: DependancesApi, auth: OptionsAuth & { maintenant
         });
         return;
       }
+      // Le parcours n'a pas confirmé (moteur muet ou indisponible, 503) : la page garde la saisie sous le
+      // même identifiant ; renvoyée, elle est reconnue et ne s'enregistre pas deux fois.
+      const garder = { requestId: req.body?.requestId, vu: req.body?.vu };
+      const sansConfirmation = async (e: unknown) => {
+        if (!(e instanceof Probleme) || e.status !== 503 || typeof garder.requestId !== 'string' || typeof garder.vu !== 'string') throw e;
+        await rendreParcours(req, res, 503, {
+          formulaire: nom,
+          titre: 'Pas encore confirmé :',
+          messages: [
+            e.detail === MESSAGE_SANS_REPONSE ? 'Le parcours n’a pas répondu à temps : votre saisie n’est peut-être pas enregistrée.' : e.detail,
+            SAISIE_GARDEE,
+          ],
+          valeurs: req.body as Corps,
+          garder: { requestId: garder.requestId, vu: garder.vu },
+        }).catch(() => {
+          throw e;
+        });
+      };
       if (nom !== MESSAGE_DE_CLOTURE) {
-        await agir(req, res, nom, champs, () => envoyerMessage(deps, ctx.personne, req.params.id, nom, corps));
+        await agir(req, res, nom, champs, () => envoyerMessage(deps, ctx.personne, req.params.id, nom, corps)).catch(sansConfirmation);
         return;
       }
       // La clôture, définitive, se confirme (la case) ; les autres erreurs du formulaire sont dites avec.
@@ -646,7 +664,7 @@ export function routesWeb(deps: DependancesApi, auth: OptionsAuth & { maintenant
           erreurs.lever();
         }
         return envoyerMessage(deps, ctx.personne, req.params.id, nom, corps);
-      });
+      }).catch(sansConfirmation);
     }),
   );
 

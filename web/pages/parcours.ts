@@ -61,6 +61,11 @@ export interface RetourFormulaire {
   messages: string[];
   erreurs?: Record<string, string>;
   valeurs?: Corps;
+  /**
+   * L'identifiant de la saisie et ce qu'elle avait vu du parcours, gardés quand le parcours n'a pas
+   * confirmé : renvoyée, elle est reconnue et ne s'enregistre pas deux fois.
+   */
+  garder?: { requestId: string; vu: string };
 }
 
 export interface OptionsPageParcours {
@@ -126,8 +131,8 @@ function formulaireMessage(ctx: Contexte, etat: EtatParcours, nom: string, o: Op
 <form method="post" action="${idPage(etat)}/messages/${nom}" novalidate>
 ${r ? resumeErreurs(r.titre, r.messages) : ''}
 <input type="hidden" name="csrf" value="${ctx.csrf}">
-<input type="hidden" name="requestId" value="${randomUUID()}">
-<input type="hidden" name="vu" value="${derniereEntreeVue(etat)}">
+<input type="hidden" name="requestId" value="${r?.garder?.requestId ?? randomUUID()}">
+<input type="hidden" name="vu" value="${r?.garder?.vu ?? derniereEntreeVue(etat)}">
 ${
   nom === 'tentative-contact' && !visite && etat.typeParcours === 'prevention_precontentieuse' && !programmeDe(ctx, etat, o)?.options.refusNeClotPas
     ? html`<p class="aide">Dans ce programme, un refus du ménage clôt le parcours (issue « Refus du ménage »).</p>`
