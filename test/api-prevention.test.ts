@@ -14,7 +14,7 @@ import { etatQuery } from '../domain/messages';
 import type { EtatParcours } from '../domain/vocabulaire';
 import { jourDeParis } from '../domain/durees';
 import type { CourrielRecu } from '../dev/mail-catcher';
-import { annuaireEssai, demarrerApiEssai, type ApiEssai, type Reponse } from './outils/api';
+import { annuaireEssai, demarrerApiEssai, formulaireLancement, type ApiEssai, type Reponse } from './outils/api';
 import { NOM_COOKIE } from '../api/auth';
 import {
   CATALOGUE,
@@ -512,25 +512,9 @@ describe('le formulaire de lancement : une date de signalement ou de désignatio
     const cookie = `${NOM_COOKIE}=${await connecter('coord.essai')}`;
     const page = await appel('GET', `/parcours/nouveau/${programmeId}`, { entetes: { cookie } });
     const csrf = /name="csrf" value="([^"]*)"/.exec(page.texte)![1]!;
-    const m = menageEssai(reference);
-    const s = situation();
     return appel('POST', `/parcours/nouveau/${programmeId}`, {
       entetes: { cookie },
-      formulaire: {
-        csrf,
-        travailleurSocial: 'ts.alice',
-        'menage.reference': m.reference,
-        'menage.nom': m.nom,
-        'menage.composition': m.composition,
-        'menage.adresse': m.adresse,
-        'donnees.situation.impayesMois': '2',
-        'donnees.situation.montantDette': '812,40',
-        'donnees.situation.debutBail': s.debutBail,
-        'donnees.situation.garantie': 'aucune',
-        'donnees.situation.contactBailleur': 'non',
-        'donnees.situation.suiviParServiceSocial': 'non',
-        ...donnees,
-      },
+      formulaire: formulaireLancement(menageEssai(reference), situation().debutBail, { csrf, ...donnees }),
     });
   }
 

@@ -13,7 +13,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { CATALOGUE, jusqua, menageEssai, situationPrevention } from './outils/environnement';
 import { etatQuery } from '../domain/messages';
 import { Client, Connection } from '@temporalio/client';
-import { bancAvecApi, clientAuxReponsesPerdues, demarrerApiEssai, type ApiEssai, type Reponse } from './outils/api';
+import { bancAvecApi, clientAuxReponsesPerdues, demarrerApiEssai, formulaireLancement, type ApiEssai, type Reponse } from './outils/api';
 import { baseEssai, ligneDossier } from './outils/base';
 import { AnnuairePartenaires } from '../personnel/organisations';
 import { Orientations } from '../orientations/registre';
@@ -885,25 +885,10 @@ describe('orientation d’un ménage par un partenaire (fiche par lien signé)',
     const cookie = `${NOM_COOKIE}=${await coord()}`;
     const page = await appel('GET', '/parcours/nouveau/loiret-ahu', { entetes: { cookie } });
     const csrf = /name="csrf" value="([^"]*)"/.exec(page.texte)![1]!;
-    const s = situationPrevention();
     const soumis = await parApiAuxPertes(['ExecuteMultiOperation', 'DescribeWorkflowExecution'], { enRoute: true }, (api) =>
       api.appel('POST', '/parcours/nouveau/loiret-ahu', {
         entetes: { cookie },
-        formulaire: {
-          csrf,
-          travailleurSocial: 'ts.alice',
-          bailleur: 'loiret-ahu--bailleur',
-          'menage.reference': menage.reference,
-          'menage.nom': menage.nom,
-          'menage.composition': menage.composition,
-          'menage.adresse': menage.adresse,
-          'donnees.situation.impayesMois': '2',
-          'donnees.situation.montantDette': '812,40',
-          'donnees.situation.debutBail': s.debutBail,
-          'donnees.situation.garantie': 'aucune',
-          'donnees.situation.contactBailleur': 'non',
-          'donnees.situation.suiviParServiceSocial': 'non',
-        },
+        formulaire: formulaireLancement(menage, situationPrevention().debutBail, { csrf, bailleur: 'loiret-ahu--bailleur' }),
       }),
     );
     expect(soumis.status, soumis.texte.slice(0, 500)).toBe(503);

@@ -40,6 +40,31 @@ export async function clientAuxReponsesPerdues(banc: Banc, methodes: string | st
   return new Client({ connection, namespace: banc.env.namespace ?? 'default', dataConverter: DATA_CONVERTER });
 }
 
+/**
+ * Les champs du formulaire web de lancement d'un parcours de prévention (nommés comme les chemins du
+ * corps de l'API), pour ce ménage ; `autres` ajoute ou remplace des champs.
+ */
+export function formulaireLancement(
+  menage: { reference: string; nom: string; composition: string; adresse: string },
+  debutBail: string,
+  autres: Record<string, string> = {},
+): Record<string, string> {
+  return {
+    travailleurSocial: 'ts.alice',
+    'menage.reference': menage.reference,
+    'menage.nom': menage.nom,
+    'menage.composition': menage.composition,
+    'menage.adresse': menage.adresse,
+    'donnees.situation.impayesMois': '2',
+    'donnees.situation.montantDette': '812,40',
+    'donnees.situation.debutBail': debutBail,
+    'donnees.situation.garantie': 'aucune',
+    'donnees.situation.contactBailleur': 'non',
+    'donnees.situation.suiviParServiceSocial': 'non',
+    ...autres,
+  };
+}
+
 export interface Reponse {
   status: number;
   headers: Headers;
