@@ -508,12 +508,18 @@ describe('SMS au ménage qui les accepte', () => {
     expect(apresCloture.json.detail).toBe('Le parcours est clôturé : plus aucun courriel ne part au ménage.');
   });
 
-  it(`au-delà de ${ENVOIS_AU_MENAGE_PAR_JOUR} documents envoyés au ménage du même dossier en 24 heures : 429 par l’API, la raison sous « Documents » par la page, rien de plus ne part`, async () => {
-    const adresse = 'menage.rafale@essai.example';
+  /** Un parcours loiret-ahu lancé pour un ménage qui accepte les courriels à cette adresse, à l'étape « aller vers » : son identifiant. */
+  async function joignableParCourriel(adresse: string): Promise<string> {
     const r = await lancer({ ...menageEssai(), courriel: adresse, accepteCourriel: true });
     expect(r.status, r.texte).toBe(201);
     const id = r.json.workflowId as string;
     await jusqua(handle(id), (x) => x.etape === 'aller_vers', 'étape « aller_vers »');
+    return id;
+  }
+
+  it(`au-delà de ${ENVOIS_AU_MENAGE_PAR_JOUR} documents envoyés au ménage du même dossier en 24 heures : 429 par l’API, la raison sous « Documents » par la page, rien de plus ne part`, async () => {
+    const adresse = 'menage.rafale@essai.example';
+    const id = await joignableParCourriel(adresse);
     const ts = await essai.connecter('ts.alice');
     const envoyer = (requestId: string) =>
       essai.api.appel('POST', `/api/parcours/${id}/documents/lettre-information/envoi-menage`, { jeton: ts, corps: { requestId } });
@@ -551,10 +557,7 @@ describe('SMS au ménage qui les accepte', () => {
 
   it('un envoi au ménage dont la réponse se perd (délai dépassé) : le courriel part et l’envoi reste compté ; le suivant, au-delà de la limite, est refusé (429)', async () => {
     const adresse = 'menage.reponse-perdue@essai.example';
-    const r = await lancer({ ...menageEssai(), courriel: adresse, accepteCourriel: true });
-    expect(r.status, r.texte).toBe(201);
-    const id = r.json.workflowId as string;
-    await jusqua(handle(id), (x) => x.etape === 'aller_vers', 'étape « aller_vers »');
+    const id = await joignableParCourriel(adresse);
     const ts = await essai.connecter('ts.alice');
     // Une API (un envoi par jour) dont les réponses aux mises à jour se perdent : le parcours envoie, l'API reçoit une erreur.
     const client = await clientAuxReponsesPerdues(essai.banc, 'UpdateWorkflowExecution');
@@ -580,11 +583,8 @@ describe('SMS au ménage qui les accepte', () => {
 
   it('un envoi au ménage que le parcours refuse (sa clôture en cours) est rendu : le suivant est refusé pour la même raison, pas pour la limite', async () => {
     const adresse = 'menage.cloture-en-cours@essai.example';
-    const r = await lancer({ ...menageEssai(), courriel: adresse, accepteCourriel: true });
-    expect(r.status, r.texte).toBe(201);
-    const id = r.json.workflowId as string;
+    const id = await joignableParCourriel(adresse);
     const reference = id.split('--')[1]!;
-    await jusqua(handle(id), (x) => x.etape === 'aller_vers', 'étape « aller_vers »');
     const ts = await essai.connecter('ts.alice');
     const contact = await echeanceSuivie(handle(id), 'contact');
     // Le courriel de clôture retenu (serveur lent) : la clôture est décidée, pas encore faite.
