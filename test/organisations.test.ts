@@ -897,11 +897,10 @@ describe('orientation d’un ménage par un partenaire (fiche par lien signé)',
     expect(soumis.texte).toContain('812,40');
   });
 
-  it('une tentative de contact saisie dans la page, que le parcours a enregistrée sans le confirmer (réponse perdue) : la page garde la saisie (503) ; renvoyée, elle ne s’enregistre pas deux fois', async () => {
+  it('une tentative de contact saisie dans la page sans confirmation du parcours : perdue en route, la page garde la saisie (503) ; arrivée mais réponse perdue, c’est fait ; jamais enregistrée deux fois', async () => {
     const menage = menageEssai();
-    const corps = lancementLoiret(menage);
     const workflowId = `loiret-ahu--${menage.reference}`;
-    expect((await appel('POST', '/api/parcours', { jeton: await coord(), corps })).status).toBe(201);
+    expect((await appel('POST', '/api/parcours', { jeton: await coord(), corps: lancementLoiret(menage) })).status).toBe(201);
     const handle = essai.banc.env.client.workflow.getHandle(workflowId);
     await jusqua(handle, (e) => e.etape === 'aller_vers', 'étape « aller_vers »');
     const cookie = `${NOM_COOKIE}=${await essai.connecter('ts.alice')}`;
@@ -911,22 +910,72 @@ describe('orientation d’un ménage par un partenaire (fiche par lien signé)',
       const valeur = (nom: string) => new RegExp(`name="${nom}" value="([^"]*)"`).exec(f)![1]!;
       return { csrf: valeur('csrf'), requestId: valeur('requestId'), vu: valeur('vu') };
     };
-    const ouvert = caches((await appel('GET', `/parcours/${workflowId}`, { entetes: { cookie } })).texte);
+    const ouvrir = async () => caches((await appel('GET', `/parcours/${workflowId}`, { entetes: { cookie } })).texte);
+    const tentatives = async () => (await handle.query(etatQuery)).details.tentatives ?? 0;
     const saisie = { canal: 'telephone', creneau: 'soir', issue: 'injoignable' };
-    const perdue = await parApiAuxPertes('UpdateWorkflowExecution', {}, (api) =>
-      api.appel('POST', adresse, { entetes: { cookie }, formulaire: { ...ouvert, ...saisie } }),
-    );
-    expect(perdue.status, perdue.texte.slice(0, 300)).toBe(503);
-    expect(perdue.texte).toContain('Pas encore confirmé :');
-    expect(perdue.texte).toContain('Elle est gardée ci-dessous : envoyez-la de nouveau dans un instant, elle ne sera pas enregistrée deux fois.');
-    expect(perdue.texte).toMatch(/<option value="soir" selected>/);
-    const garde = caches(perdue.texte);
+    const envoyer = (formulaire: Record<string, string>, o: { enRoute?: boolean }) =>
+      parApiAuxPertes('UpdateWorkflowExecution', o, (api) => api.appel('POST', adresse, { entetes: { cookie }, formulaire }));
+
+    // La demande perdue en route : rien n'est arrivé ; la page garde la saisie, sous le même identifiant.
+    const ouvert = await ouvrir();
+    const enRoute = await envoyer({ ...ouvert, ...saisie }, { enRoute: true });
+    expect(enRoute.status, enRoute.texte.slice(0, 300)).toBe(503);
+    expect(enRoute.texte).toContain('Pas encore confirmé :');
+    expect(enRoute.texte).toContain('Elle est gardée ci-dessous : envoyez-la de nouveau dans un instant, elle ne sera pas enregistrée deux fois.');
+    expect(enRoute.texte).toMatch(/<option value="soir" selected>/);
+    const garde = caches(enRoute.texte);
     expect(garde).toMatchObject({ requestId: ouvert.requestId, vu: ouvert.vu });
-    await jusqua(handle, (e) => e.details.tentatives === 1, 'la tentative enregistrée');
-    // Renvoyée telle que la page l'a gardée : reconnue, une seule tentative.
+    expect(await tentatives()).toBe(0);
     const renvoyee = await appel('POST', adresse, { entetes: { cookie }, formulaire: { ...garde, ...saisie } });
     expect(renvoyee.status, renvoyee.texte.slice(0, 300)).toBe(303);
-    expect((await handle.query(etatQuery)).details.tentatives).toBe(1);
+    await jusqua(handle, (e) => e.details.tentatives === 1, 'la tentative renvoyée');
+
+    // La réponse perdue : la tentative est arrivée (le journal le dit), la page dit que c'est fait.
+    const second = await ouvrir();
+    const perdue = await envoyer({ ...second, ...saisie }, {});
+    expect(perdue.status, perdue.texte.slice(0, 300)).toBe(303);
+    expect(perdue.headers.get('location')).toContain('fait=tentative-contact');
+    expect(await tentatives()).toBe(2);
+    // Le même formulaire renvoyé (double clic, « Précédent ») : reconnu.
+    expect((await appel('POST', adresse, { entetes: { cookie }, formulaire: { ...second, ...saisie } })).status).toBe(303);
+    expect(await tentatives()).toBe(2);
+  });
+
+  it('une clôture avant terme demandée dans la page sans confirmation du parcours : perdue en route, le formulaire revient avec le motif (503) ; réponse perdue, la page montre le parcours clos ; une seule clôture', async () => {
+    const menage = menageEssai();
+    const workflowId = `loiret-ahu--${menage.reference}`;
+    expect((await appel('POST', '/api/parcours', { jeton: await coord(), corps: lancementLoiret(menage) })).status).toBe(201);
+    const handle = essai.banc.env.client.workflow.getHandle(workflowId);
+    await jusqua(handle, (e) => e.etape === 'aller_vers', 'étape « aller_vers »');
+    const cookie = `${NOM_COOKIE}=${await coord()}`;
+    const adresse = `/parcours/${workflowId}/cloture`;
+    const caches = (page: string) => {
+      const f = page.slice(page.indexOf(`action="${adresse}"`));
+      const valeur = (nom: string) => new RegExp(`name="${nom}" value="([^"]*)"`).exec(f)![1]!;
+      return { csrf: valeur('csrf'), requestId: valeur('requestId') };
+    };
+    const ouvert = caches((await appel('GET', `/parcours/${workflowId}`, { entetes: { cookie } })).texte);
+    const saisie = { motif: 'Le ménage a quitté le logement (essai)', confirmation: 'oui' };
+    const envoyer = (formulaire: Record<string, string>, o: { enRoute?: boolean }) =>
+      parApiAuxPertes('UpdateWorkflowExecution', o, (api) => api.appel('POST', adresse, { entetes: { cookie }, formulaire }));
+
+    // La demande perdue en route : le formulaire revient avec le motif, sous le même identifiant.
+    const enRoute = await envoyer({ ...ouvert, ...saisie }, { enRoute: true });
+    expect(enRoute.status, enRoute.texte.slice(0, 300)).toBe(503);
+    expect(enRoute.texte).toContain('Pas encore confirmé :');
+    expect(enRoute.texte).toContain('>Le ménage a quitté le logement (essai)</textarea>');
+    const garde = caches(enRoute.texte);
+    expect(garde.requestId).toBe(ouvert.requestId);
+    expect((await handle.query(etatQuery)).cloture).toBeUndefined();
+    // Renvoyé, la réponse perdue cette fois : le parcours est clos, la page le montre.
+    const perdue = await envoyer({ ...garde, ...saisie }, {});
+    expect(perdue.status, perdue.texte.slice(0, 300)).toBe(303);
+    const clos = await jusqua(handle, (e) => !!e.cloture, 'clôture');
+    // Renvoyé encore (« Précédent ») : la même clôture, une seule.
+    await appel('POST', adresse, { entetes: { cookie }, formulaire: { ...garde, ...saisie } });
+    const etat = await handle.query(etatQuery);
+    expect(etat.cloture).toEqual(clos.cloture);
+    expect(etat.journal.filter((j) => j.resume.startsWith('Parcours clôturé'))).toHaveLength(1);
   });
 
   it('liens : altéré → 403, d’une autre sorte (validation) → refusé, organisation sans contact → 409 en français', async () => {

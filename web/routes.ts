@@ -564,6 +564,36 @@ export function routesWeb(deps: DependancesApi, auth: OptionsAuth & { maintenant
     try {
       await action();
     } catch (e) {
+      if (e instanceof Probleme && e.status === 503 && typeof req.body?.requestId === 'string') {
+        // Le parcours n'a pas confirmé (réponse perdue, moteur indisponible). Son journal dit si la saisie
+        // est arrivée : c'est alors fait. Sinon, la page garde la saisie sous le même identifiant ; renvoyée,
+        // elle est reconnue et ne s'enregistre pas deux fois. Si le parcours ne se lit pas, la page d'erreur le dit.
+        const requestId: string = req.body.requestId;
+        const relu = await chargerParcours(deps, req.params.id).catch(() => undefined);
+        if (relu?.etat.journal.some((j) => j.requete === requestId)) {
+          res.redirect(303, `/parcours/${encodeURIComponent(avant.workflowId)}?fait=${encodeURIComponent(fait)}`);
+          return;
+        }
+        // Clos entre-temps (par cette demande ou une autre) : plus rien à saisir, la page le montre.
+        if (relu?.etat.cloture && !avant.cloture) {
+          res.redirect(303, `/parcours/${encodeURIComponent(avant.workflowId)}`);
+          return;
+        }
+        const vu = typeof req.body.vu === 'string' ? req.body.vu : undefined;
+        await rendreParcours(req, res, 503, {
+          formulaire: nomFormulaire,
+          titre: 'Pas encore confirmé :',
+          messages: [
+            e.detail === MESSAGE_SANS_REPONSE ? 'Le parcours n’a pas répondu à temps : votre saisie n’est peut-être pas enregistrée.' : e.detail,
+            SAISIE_GARDEE,
+          ],
+          valeurs: req.body as Corps,
+          garder: { requestId, ...(vu ? { vu } : {}) },
+        }).catch(() => {
+          throw e;
+        });
+        return;
+      }
       if (!(e instanceof Probleme) || e.status >= 500 || e.status === 403 || e.status === 404) throw e;
       const { parChamp, autres } = rangerErreurs(champs, erreursDe(e), req.body as Corps);
       // Refusé tel quel (le parcours, ou trop d'envois) : la raison dite, rien à corriger dans les champs.
@@ -631,26 +661,8 @@ export function routesWeb(deps: DependancesApi, auth: OptionsAuth & { maintenant
         });
         return;
       }
-      // Le parcours n'a pas confirmé (moteur muet ou indisponible, 503) : la page garde la saisie sous le
-      // même identifiant ; renvoyée, elle est reconnue et ne s'enregistre pas deux fois.
-      const garder = { requestId: req.body?.requestId, vu: req.body?.vu };
-      const sansConfirmation = async (e: unknown) => {
-        if (!(e instanceof Probleme) || e.status !== 503 || typeof garder.requestId !== 'string' || typeof garder.vu !== 'string') throw e;
-        await rendreParcours(req, res, 503, {
-          formulaire: nom,
-          titre: 'Pas encore confirmé :',
-          messages: [
-            e.detail === MESSAGE_SANS_REPONSE ? 'Le parcours n’a pas répondu à temps : votre saisie n’est peut-être pas enregistrée.' : e.detail,
-            SAISIE_GARDEE,
-          ],
-          valeurs: req.body as Corps,
-          garder: { requestId: garder.requestId, vu: garder.vu },
-        }).catch(() => {
-          throw e;
-        });
-      };
       if (nom !== MESSAGE_DE_CLOTURE) {
-        await agir(req, res, nom, champs, () => envoyerMessage(deps, ctx.personne, req.params.id, nom, corps)).catch(sansConfirmation);
+        await agir(req, res, nom, champs, () => envoyerMessage(deps, ctx.personne, req.params.id, nom, corps));
         return;
       }
       // La clôture, définitive, se confirme (la case) ; les autres erreurs du formulaire sont dites avec.
@@ -664,7 +676,7 @@ export function routesWeb(deps: DependancesApi, auth: OptionsAuth & { maintenant
           erreurs.lever();
         }
         return envoyerMessage(deps, ctx.personne, req.params.id, nom, corps);
-      }).catch(sansConfirmation);
+      });
     }),
   );
 

@@ -65,7 +65,7 @@ export interface RetourFormulaire {
    * L'identifiant de la saisie et ce qu'elle avait vu du parcours, gardés quand le parcours n'a pas
    * confirmé : renvoyée, elle est reconnue et ne s'enregistre pas deux fois.
    */
-  garder?: { requestId: string; vu: string };
+  garder?: { requestId: string; vu?: string };
 }
 
 export interface OptionsPageParcours {
@@ -202,7 +202,7 @@ ${
 }</details>
 <details class="action" id="action-cloture-anticipee"${rC ? brut(' open') : ''}><summary>Clore le parcours avant son terme</summary>
 <form method="post" action="${idPage(etat)}/cloture" novalidate>${rC ? resumeErreurs(rC.titre, rC.messages) : ''}
-<input type="hidden" name="csrf" value="${ctx.csrf}"><input type="hidden" name="requestId" value="${randomUUID()}">
+<input type="hidden" name="csrf" value="${ctx.csrf}"><input type="hidden" name="requestId" value="${rC?.garder?.requestId ?? randomUUID()}">
 <div class="champ${rC?.erreurs?.motif ? ' en-erreur' : ''}"><label for="cloture-motif">Motif de la clôture <span class="aide">(obligatoire)</span></label>
 ${rC?.erreurs?.motif ? html`<p class="message-erreur" id="cloture-motif-erreur">${rC.erreurs.motif}</p>` : ''}
 <textarea id="cloture-motif" name="motif" aria-required="true"${rC?.erreurs?.motif ? brut(' aria-invalid="true" aria-describedby="cloture-motif-erreur"') : ''}>${rC?.valeurs?.motif ?? ''}</textarea></div>
