@@ -14,7 +14,7 @@ import { etatQuery } from '../domain/messages';
 import type { EtatParcours } from '../domain/vocabulaire';
 import { jourDeParis } from '../domain/durees';
 import type { CourrielRecu } from '../dev/mail-catcher';
-import { annuaireEssai, demarrerApiEssai, formulaireLancement, type ApiEssai, type Reponse } from './outils/api';
+import { annuaireEssai, champsCaches, demarrerApiEssai, formulaireLancement, type ApiEssai, type Reponse } from './outils/api';
 import { NOM_COOKIE } from '../api/auth';
 import {
   CATALOGUE,
@@ -369,11 +369,7 @@ describe('loiret-ahu par l’API', () => {
     const cookie = `${NOM_COOKIE}=${await connecter('ts.alice')}`;
     const adresse = `/parcours/${workflowId}/messages/tentative-contact`;
     /** Les champs cachés du formulaire de tentative d'une page (csrf, requestId, vu). */
-    const caches = (page: string) => {
-      const f = page.slice(page.indexOf(`action="${adresse}"`));
-      const valeur = (nom: string) => new RegExp(`name="${nom}" value="([^"]*)"`).exec(f)![1]!;
-      return { csrf: valeur('csrf'), requestId: valeur('requestId'), vu: valeur('vu') };
-    };
+    const caches = (page: string) => champsCaches(page, adresse, ['csrf', 'requestId', 'vu']);
     const ouvrir = async () => caches((await appel('GET', `/parcours/${workflowId}`, { entetes: { cookie } })).texte);
     const saisie = { canal: 'telephone', creneau: 'matin', issue: 'injoignable' };
     const [onglet1, onglet2] = [await ouvrir(), await ouvrir()];

@@ -13,7 +13,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { CATALOGUE, jusqua, menageEssai, situationPrevention } from './outils/environnement';
 import { etatQuery } from '../domain/messages';
 import { Client, Connection } from '@temporalio/client';
-import { bancAvecApi, clientAuxReponsesPerdues, demarrerApiEssai, formulaireLancement, type ApiEssai, type Reponse } from './outils/api';
+import { bancAvecApi, champsCaches, clientAuxReponsesPerdues, demarrerApiEssai, formulaireLancement, type ApiEssai, type Reponse } from './outils/api';
 import { baseEssai, ligneDossier } from './outils/base';
 import { AnnuairePartenaires } from '../personnel/organisations';
 import { Orientations } from '../orientations/registre';
@@ -897,19 +897,21 @@ describe('orientation d’un ménage par un partenaire (fiche par lien signé)',
     expect(soumis.texte).toContain('812,40');
   });
 
-  it('une tentative de contact saisie dans la page sans confirmation du parcours : perdue en route, la page garde la saisie (503) ; arrivée mais réponse perdue, c’est fait ; jamais enregistrée deux fois', async () => {
+  /** Un parcours loiret-ahu lancé par l'API, à l'étape « aller vers ». */
+  async function allerVers() {
     const menage = menageEssai();
     const workflowId = `loiret-ahu--${menage.reference}`;
     expect((await appel('POST', '/api/parcours', { jeton: await coord(), corps: lancementLoiret(menage) })).status).toBe(201);
     const handle = essai.banc.env.client.workflow.getHandle(workflowId);
     await jusqua(handle, (e) => e.etape === 'aller_vers', 'étape « aller_vers »');
+    return { workflowId, handle };
+  }
+
+  it('une tentative de contact saisie dans la page sans confirmation du parcours : perdue en route, la page garde la saisie (503) ; arrivée mais réponse perdue, c’est fait ; jamais enregistrée deux fois', async () => {
+    const { workflowId, handle } = await allerVers();
     const cookie = `${NOM_COOKIE}=${await essai.connecter('ts.alice')}`;
     const adresse = `/parcours/${workflowId}/messages/tentative-contact`;
-    const caches = (page: string) => {
-      const f = page.slice(page.indexOf(`action="${adresse}"`));
-      const valeur = (nom: string) => new RegExp(`name="${nom}" value="([^"]*)"`).exec(f)![1]!;
-      return { csrf: valeur('csrf'), requestId: valeur('requestId'), vu: valeur('vu') };
-    };
+    const caches = (page: string) => champsCaches(page, adresse, ['csrf', 'requestId', 'vu']);
     const ouvrir = async () => caches((await appel('GET', `/parcours/${workflowId}`, { entetes: { cookie } })).texte);
     const tentatives = async () => (await handle.query(etatQuery)).details.tentatives ?? 0;
     const saisie = { canal: 'telephone', creneau: 'soir', issue: 'injoignable' };
@@ -942,18 +944,10 @@ describe('orientation d’un ménage par un partenaire (fiche par lien signé)',
   });
 
   it('une clôture avant terme demandée dans la page sans confirmation du parcours : perdue en route, le formulaire revient avec le motif (503) ; réponse perdue, la page montre le parcours clos ; une seule clôture', async () => {
-    const menage = menageEssai();
-    const workflowId = `loiret-ahu--${menage.reference}`;
-    expect((await appel('POST', '/api/parcours', { jeton: await coord(), corps: lancementLoiret(menage) })).status).toBe(201);
-    const handle = essai.banc.env.client.workflow.getHandle(workflowId);
-    await jusqua(handle, (e) => e.etape === 'aller_vers', 'étape « aller_vers »');
+    const { workflowId, handle } = await allerVers();
     const cookie = `${NOM_COOKIE}=${await coord()}`;
     const adresse = `/parcours/${workflowId}/cloture`;
-    const caches = (page: string) => {
-      const f = page.slice(page.indexOf(`action="${adresse}"`));
-      const valeur = (nom: string) => new RegExp(`name="${nom}" value="([^"]*)"`).exec(f)![1]!;
-      return { csrf: valeur('csrf'), requestId: valeur('requestId') };
-    };
+    const caches = (page: string) => champsCaches(page, adresse, ['csrf', 'requestId']);
     const ouvert = caches((await appel('GET', `/parcours/${workflowId}`, { entetes: { cookie } })).texte);
     const saisie = { motif: 'Le ménage a quitté le logement (essai)', confirmation: 'oui' };
     const envoyer = (formulaire: Record<string, string>, o: { enRoute?: boolean }) =>

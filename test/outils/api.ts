@@ -65,6 +65,12 @@ export function formulaireLancement(
   };
 }
 
+/** Les champs cachés (`noms` : csrf, requestId, vu…) du formulaire de la page qui envoie à `action`. */
+export function champsCaches(page: string, action: string, noms: readonly string[]): Record<string, string> {
+  const formulaire = page.slice(page.indexOf(`action="${action}"`));
+  return Object.fromEntries(noms.map((nom) => [nom, new RegExp(`name="${nom}" value="([^"]*)"`).exec(formulaire)![1]!]));
+}
+
 export interface Reponse {
   status: number;
   headers: Headers;
