@@ -86,6 +86,18 @@ export function erreurLisible(e: unknown): string {
     : `${String(d.type)}${code}, message masqué (il peut citer une donnée)`;
 }
 
+/** Une erreur imprévue pour la console : son type, ses codes et les 8 premières lignes de sa pile, sans son message s'il peut citer une donnée. */
+export function erreurImprevueSansDonnee(e: unknown): string {
+  const d = erreurSansDonnees(e);
+  const pile = Array.isArray(d.pile)
+    ? d.pile
+        .slice(0, 8)
+        .map((l) => `\n    ${String(l)}`)
+        .join('')
+    : '';
+  return `${erreurLisible(e)}${pile}`;
+}
+
 /**
  * `arret` : « Le worker s’est arrêté », « L’API s’est arrêtée ». Un processus (API, worker) qui s'arrête sur une erreur que rien n'a attrapée : Node l'écrirait telle
  * quelle (message compris) sur sa sortie, que `npm start` réaffiche. Elle est écrite sans donnée (type,
@@ -93,14 +105,7 @@ export function erreurLisible(e: unknown): string {
  */
 export function arreterSansDonneeSurErreurImprevue(arret: string): void {
   const arreter = (e: unknown) => {
-    const d = erreurSansDonnees(e);
-    const pile = Array.isArray(d.pile)
-      ? d.pile
-          .slice(0, 8)
-          .map((l) => `\n    ${String(l)}`)
-          .join('')
-      : '';
-    console.error(`${arret} sur une erreur imprévue : ${erreurLisible(e)}${pile}`);
+    console.error(`${arret} sur une erreur imprévue : ${erreurImprevueSansDonnee(e)}`);
     process.exit(1);
   };
   process.on('uncaughtException', arreter);

@@ -39,6 +39,7 @@ import { Connection } from '@temporalio/client';
 import proto from '@temporalio/proto';
 import { tasV8Mio } from '../worker/memoire';
 import { ErreurConfiguration, lireConfig, optionsTemporal, type Config } from '../config/env';
+import { erreurImprevueSansDonnee, erreurLisible } from '../config/journalisation';
 import { DECLARATIONS_ATTRIBUTS } from '../domain/attributs-recherche';
 import { COMPTES_DEMO } from '../personnel/demo';
 import { assurerClesLocales, ErreurClesLocales, type ClesLocales } from './cles-locales';
@@ -322,7 +323,7 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
         process.exit(0);
       },
       (e) => {
-        erreur(`Arrêt incomplet : ${e instanceof Error ? e.message : String(e)}`);
+        erreur(`Arrêt incomplet : ${erreurLisible(e)}`);
         process.exit(1);
       },
     );
@@ -334,7 +335,9 @@ process.on('unhandledRejection', (e) => echec(e));
 function echec(e: unknown): void {
   if (e instanceof Interrompu) return;
   if (e instanceof ErreurDemarrage || e instanceof ErreurConfiguration || e instanceof ErreurClesLocales) erreur(`\n✗ ${e.message}`);
-  else erreur(`\n✗ Erreur inattendue du lanceur : ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+  // Le lanceur porte le mail catcher, qui reçoit les courriels des ménages : une erreur imprévue est
+  // écrite sans son message (il pourrait citer un courriel), avec son type, ses codes et sa pile.
+  else erreur(`\n✗ Erreur inattendue du lanceur : ${erreurImprevueSansDonnee(e)}`);
   if (arretEnCours) return;
   void toutArreter().finally(() => process.exit(1));
 }

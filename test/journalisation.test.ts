@@ -16,7 +16,7 @@ vi.mock('pino', async (importOriginal) => {
   return { ...original, pino: pinoCapture, default: pinoCapture };
 });
 
-const { creerJournal, CHAMPS_MASQUES, erreurLisible, journalPourTemporal } = await import('../config/journalisation');
+const { creerJournal, CHAMPS_MASQUES, erreurImprevueSansDonnee, erreurLisible, journalPourTemporal } = await import('../config/journalisation');
 const { Probleme } = await import('../api/problemes');
 const { ErreurConfiguration } = await import('../config/env');
 
@@ -182,6 +182,14 @@ describe('les erreurs journalisées', () => {
     expect(erreurLisible(erreurBase())).toBe('error (23505), message masqué (il peut citer une donnée)');
     expect(erreurLisible(new ErreurConfiguration('PORT invalide'))).toBe('PORT invalide');
     expect(erreurLisible('texte')).toBe('string, message masqué (il peut citer une donnée)');
+  });
+
+  it('une erreur imprévue du lanceur (qui porte le mail catcher) : type et lignes de la pile, jamais le message qui cite un courriel', () => {
+    const e = new TypeError('en-tête illisible : « To: Josiane Lefébure <josiane.lefebure@exemple.fr> »');
+    const texte = erreurImprevueSansDonnee(e);
+    expect(texte).toMatch(/^TypeError, message masqué \(il peut citer une donnée\)\n {4}at /);
+    expect(texte).not.toContain('Lefébure');
+    expect(texte).not.toContain('josiane');
   });
 });
 
