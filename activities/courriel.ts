@@ -117,11 +117,12 @@ export interface ResultatCourriel {
   organisation?: string;
   /** Le courriel n'est pas parti, et pourquoi (le ménage n'accepte plus les courriels) : le journal le dit. */
   nonEnvoye?: string;
-  /** Le courriel au ménage n'est pas parti : il n'a jamais accepté les courriels (rien à noter au journal). */
+  /** Le courriel au ménage n'est pas parti : il n'a jamais accepté les courriels (rien à noter au journal, sauf un SMS à la place). */
   sansAdresse?: true;
   /**
-   * Le SMS qui double ce courriel au ménage : parti, confié au workflow de renvoi (le fournisseur ne
-   * l'a pas pris), ou refusé pour de bon ; rien sans SMS à envoyer. Le journal le dit.
+   * Le SMS qui double ce courriel au ménage, ou qui le remplace (`nonEnvoye`, `sansAdresse` : le
+   * ménage n'accepte que les SMS) : parti, confié au workflow de renvoi (le fournisseur ne l'a pas
+   * pris), ou refusé pour de bon ; rien sans SMS à envoyer. Le journal le dit.
    */
   sms?: 'envoye' | 'renvoye' | 'refuse';
 }
@@ -164,7 +165,8 @@ export interface DependancesCourriel {
   /**
    * SMS aux ménages qui l'ont accepté : un courriel adressé au ménage (destinataire « adresse », celle
    * notée avec son consentement) part aussi en SMS court, sans détail, si le ménage du parcours a
-   * accepté les SMS et qu'un numéro est connu.
+   * accepté les SMS et qu'un numéro est connu ; s'il n'accepte pas les courriels, le SMS part seul,
+   * à la place du courriel.
    */
   sms?: { fournisseur: FournisseurSms; coffre: Coffre };
   /** Au-delà, un envoi commencé et jamais confirmé est « incertain » (90 s : plus que le délai d'une tentative). */
@@ -578,14 +580,36 @@ export function createCourrielActivities(deps: DependancesCourriel) {
     }
   }
 
+  /**
+   * Au ménage qui n'accepte pas (ou plus) les courriels : un SMS à la place, s'il accepte les SMS
+   * (boîte d'envoi `sms`, même clé qu'un SMS qui doublerait ce courriel : jamais deux). Sans
+   * détail : « un courrier vous est adressé » pour la lettre que l'opérateur imprime, « du nouveau »
+   * sinon, et le téléphone de l'opérateur.
+   */
+  async function smsALaPlace(c: z.output<typeof courrielSchema>): Promise<Pick<ResultatCourriel, 'sms'>> {
+    const workflowId = parcoursCourant();
+    if (!workflowId || !estParcoursDeMenage(workflowId)) return {};
+    const lettre = c.piecesJointes?.some((p) => p.document === 'lettre-information');
+    const telephone = operateurDu(c.destinataire)?.telephone;
+    const r = await sms.doublerEnSms({
+      cle: `${c.cle}:sms`,
+      workflowId,
+      modele: lettre ? 'information' : 'nouvelles',
+      signature: signatureSms(c.signature),
+      ...(telephone ? { telephone } : {}),
+    });
+    const etat = r && (r.envoye ? 'envoye' : SMS_POUR_LE_JOURNAL[r.raison]);
+    return etat ? { sms: etat } : {};
+  }
+
   /** Un courriel (entrée déjà validée) et, pour le ménage qui l'a accepté, son SMS. */
   async function envoyerUn(c: z.output<typeof courrielSchema>): Promise<ResultatCourriel> {
     const { messageId, piecesJointes, repli, sansAccord } = await envoyer(c);
-    // L'accord du ménage relu après l'envoi : une reprise (courriel déjà traité) qui le trouve retiré n'envoie pas de SMS non plus.
+    // L'accord du ménage relu après l'envoi : une reprise (courriel déjà traité) qui le trouve retiré n'envoie pas de SMS qui l'annonce.
     const auMenage = c.destinataire.type === 'adresse' || c.destinataire.type === 'menage' ? c.destinataire : undefined;
     const menage = auMenage ? await menageDuDossier(deps.base, auMenage) : undefined;
-    if (sansAccord === 'retire' || menage?.accorde === false) return { messageId, nonEnvoye: MENAGE_SANS_COURRIELS };
-    if (sansAccord === 'jamais' || (auMenage && !menage?.courriel && !auMenage.courriel)) return { messageId, sansAdresse: true };
+    if (sansAccord === 'retire' || menage?.accorde === false) return { messageId, nonEnvoye: MENAGE_SANS_COURRIELS, ...(await smsALaPlace(c)) };
+    if (sansAccord === 'jamais' || (auMenage && !menage?.courriel && !auMenage.courriel)) return { messageId, sansAdresse: true, ...(await smsALaPlace(c)) };
     // Le SMS se décide ici, pas dans les workflows : une nouvelle tentative renvoie le courriel
     // (déjà envoyé : rien ne part) puis le SMS (boîte d'envoi `sms` : jamais deux fois). Un SMS que
     // le fournisseur ne prend pas est confié à son workflow de renvoi : il ne retient pas le parcours.

@@ -1,6 +1,7 @@
 /**
  * Les SMS au ménage que le fournisseur ne prend pas du premier coup. Un SMS double un courriel déjà
- * parti : son échec ne retient ni le courriel ni le parcours. Il est confié à un workflow à lui
+ * parti, ou le remplace pour le ménage qui n'accepte que les SMS : son échec ne retient ni le
+ * courriel ni le parcours. Il est confié à un workflow à lui
  * (`renvoiSms`, identifiant `renvoi-sms:<clé du SMS>`, sans donnée personnelle), qui le renvoie
  * jusqu'à ce que le fournisseur le prenne, trois jours au plus, puis l'abandonne : la page du dossier
  * le dit. Un SMS que le fournisseur refuse pour de bon (numéro rejeté) est abandonné aussitôt.

@@ -290,7 +290,7 @@ export const santeSchema = z
     }),
     smsEnAttente: z.int().min(0).meta({
       description:
-        'SMS aux ménages pas encore partis, refusés par le fournisseur de SMS à leur dernière tentative et encore renvoyés (trois jours au plus) : à surveiller. Ils ne changent pas l’état : le courriel que chacun annonce est parti.',
+        'SMS aux ménages pas encore partis, refusés par le fournisseur de SMS à leur dernière tentative et encore renvoyés (trois jours au plus) : à surveiller. Ils ne changent pas l’état : le parcours avance sans les attendre.',
     }),
   })
   .meta({

@@ -64,7 +64,8 @@ export const menageSchema = z
     courriel: z.email('adresse électronique invalide').optional(),
     accepteCourriel: z.boolean().default(false).meta({ description: 'Le ménage accepte de recevoir des courriels' }),
     accepteSms: z.boolean().optional().meta({
-      description: 'Le ménage accepte de recevoir des SMS (à son numéro de portable) : un SMS court, sans détail, double chaque courriel qui lui est adressé',
+      description:
+        'Le ménage accepte de recevoir des SMS (à son numéro de portable) : un SMS court, sans détail, double chaque courriel qui lui est adressé, ou le remplace s’il n’accepte pas les courriels',
     }),
   })
   .strict() satisfies z.ZodType<Menage, unknown>;

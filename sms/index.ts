@@ -84,12 +84,17 @@ export function fournisseurHttp(config: z.input<typeof configurationSmsSchema>, 
 
 /**
  * Les textes des SMS : courts, sans rien de confidentiel ni lien vers un document du dossier ;
- * le détail est dans le courriel ou le courrier.
+ * le détail est dans le courriel ou le courrier. `{contact}` : « Pour toute question : <téléphone
+ * de l'opérateur>. », ou rien sans téléphone.
+ * - `courriel` double un courriel parti au ménage ;
+ * - au ménage qui n'accepte que les SMS, à la place du courriel : `information` quand le courriel
+ *   portait la lettre que l'opérateur imprime et poste, `nouvelles` sinon.
  */
 export const MODELES_SMS = {
   courriel: 'Bonjour, un courriel concernant votre accompagnement vous a été envoyé. {signature}',
   rendez_vous: 'Bonjour, votre travailleur social souhaite faire le point avec vous. Il vous contactera prochainement. {signature}',
-  information: 'Bonjour, un courrier concernant votre accompagnement vous a été adressé. {signature}',
+  information: 'Bonjour, un courrier concernant votre accompagnement vous est adressé.{contact} {signature}',
+  nouvelles: 'Bonjour, il y a du nouveau dans votre accompagnement : votre travailleur social vous en parlera.{contact} {signature}',
   cloture: 'Bonjour, votre accompagnement est terminé. Merci de votre confiance. {signature}',
 } as const;
 export type ModeleSms = keyof typeof MODELES_SMS;
@@ -106,8 +111,9 @@ export function signatureSms(signature: string, max = 60): string {
   return (espace > 0 ? coupe.slice(0, espace) : s.slice(0, max)).replace(/[\s—–,;:(-]+$/u, '');
 }
 
-export function texteSms(modele: ModeleSms, valeurs: { signature: string }): string {
-  return MODELES_SMS[modele].replace('{signature}', valeurs.signature).slice(0, 320);
+export function texteSms(modele: ModeleSms, valeurs: { signature: string; telephone?: string }): string {
+  const contact = valeurs.telephone ? ` Pour toute question : ${valeurs.telephone}.` : '';
+  return MODELES_SMS[modele].replace('{contact}', contact).replace('{signature}', valeurs.signature).slice(0, 320);
 }
 
 const contexteCoordonnee = (workflowId: string, canal: Canal) => `consentements_menage/${workflowId}/${canal}`;
@@ -181,6 +187,8 @@ export const envoiSmsSchema = z.object({
   workflowId: z.string().min(1),
   modele: z.enum(Object.keys(MODELES_SMS) as [ModeleSms, ...ModeleSms[]]),
   signature: z.string().min(1).max(60),
+  /** Le téléphone de l'opérateur (« Pour toute question : … »), pour les modèles qui le citent. */
+  telephone: z.string().min(1).max(30).optional(),
   /** Le SMS double un courriel : il ne part que si ce courriel va à l'adresse du ménage notée avec son consentement. */
   doubleCourrielA: z.email().optional(),
 });
@@ -225,7 +233,11 @@ export function createSmsActivities(deps: DependancesSms) {
           .where('cle', '=', e.cle)
           .execute();
         try {
-          await deps.fournisseur.envoyer({ destinataire: c.telephone!, texte: texteSms(e.modele, { signature: e.signature }), cle: e.cle });
+          await deps.fournisseur.envoyer({
+            destinataire: c.telephone!,
+            texte: texteSms(e.modele, { signature: e.signature, ...(e.telephone ? { telephone: e.telephone } : {}) }),
+            cle: e.cle,
+          });
         } catch (erreur) {
           const definitif = erreur instanceof SmsRefuse;
           const maintenant = new Date();

@@ -694,6 +694,44 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === '1')('enregistrement des 
   });
 });
 
+// `ENREGISTRER_HISTORIQUES=lettre-par-sms` : un ménage qui n'accepte que les SMS, à qui la lettre
+// d'information est annoncée par SMS à la place du courriel (patched('lettre-annoncee-par-sms')).
+describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'lettre-par-sms')('enregistrement de la lettre annoncée par SMS', () => {
+  it('enregistre un parcours loiret-ahu d’un ménage sans courriel qui accepte les SMS, jusqu’à sa clôture avant terme', async () => {
+    const catcher = await startSmsCatcher({ port: 0, quiet: true });
+    const banc = await monterBanc({ dependances: { sms: { coffre: COFFRE, fournisseur: fournisseurHttp({ url: catcher.url }) } } });
+    try {
+      const menage = { ...menageEssai('REJEU-LETTRE-SMS'), accepteCourriel: false, accepteSms: true };
+      const workflowId = `loiret-ahu--${menage.reference}`;
+      await new Consentements(banc.dependances.base, COFFRE).enregistrer(
+        workflowId,
+        { canal: 'sms', accorde: true, telephone: menage.telephone },
+        'coord.essai',
+      );
+      const handle = await banc.env.client.workflow.start('preventionPrecontentieuse', {
+        taskQueue: banc.taskQueue,
+        workflowId,
+        args: [
+          {
+            programme: CATALOGUE.trouver('loiret-ahu')!,
+            menage,
+            coordinateur: 'coord.essai',
+            travailleurSocial: 'ts.alice',
+            situation: situationPrevention(),
+          },
+        ],
+      });
+      const e = await etape(handle, 'aller_vers');
+      expect(e.journal.some((j) => j.type === 'sms')).toBe(true);
+      await handle.executeUpdate(cloreAnticipeUpdate, { args: [{ requestId: requete(), par: 'coord.essai', motif: 'Déménagement' }] });
+      await enregistrerALaFin(handle, 'prevention-lettre-par-sms-v1.json', ['lettre-annoncee-par-sms']);
+    } finally {
+      await banc.fermer();
+      await catcher.close();
+    }
+  });
+});
+
 describe.runIf(process.env.ENREGISTRER_HISTORIQUES === '1')('enregistrement des avis de non-remise', () => {
   it('enregistre un avis de non-remise : la coordination avertie', async () => {
     const banc = await monterBanc();

@@ -13,7 +13,7 @@ import { ENVOIS_AU_MENAGE_PAR_JOUR } from '../api/limite-envois';
 import type { EtatParcours } from '../domain/vocabulaire';
 import { NOM_COOKIE } from '../api/auth';
 import { startSmsCatcher, type SmsCatcher } from '../dev/sms-catcher';
-import { fournisseurHttp, texteSms, type FournisseurSms } from '../sms';
+import { fournisseurHttp, signatureSms, texteSms, type FournisseurSms } from '../sms';
 import { bancAvecApi, clientAuxReponsesPerdues, demarrerApiEssai } from './outils/api';
 import { baseEssai } from './outils/base';
 import { etatQuery } from '../domain/messages';
@@ -172,6 +172,44 @@ describe('SMS au ménage qui les accepte', () => {
     expect(catcher.messages().filter((m) => m.destinataire === '+33655443322')).toEqual([]);
   });
 
+  it('un ménage qui n’accepte que les SMS : la lettre d’information, à imprimer, lui est annoncée par SMS à la place du courriel, une fois, avec le téléphone de l’opérateur ; un numéro refusé se lit au journal', async () => {
+    const operateur = CATALOGUE.trouver('loiret-ahu')!.operateur;
+    const sujet = `${operateur.nom} : un accompagnement vous est proposé`;
+    const smsSeuls = { ...menageEssai(), accepteCourriel: false, telephone: '06 77 88 99 00', accepteSms: true };
+    const r = await lancer(smsSeuls);
+    expect(r.status, r.texte).toBe(201);
+    const id = r.json.workflowId as string;
+    const e = await jusqua(handle(id), (x) => x.etape === 'aller_vers', 'étape « aller_vers »');
+    expect(e.journal.find((j) => j.type === 'sms')?.resume).toBe(`SMS au ménage à la place du courriel « ${sujet} » (le ménage n’accepte pas les courriels)`);
+    expect(e.journal.some((j) => j.resume.startsWith('Courriel au ménage') || j.type === 'courriel_impossible')).toBe(false);
+    const recu = await catcher.waitFor((m) => m.destinataire === '+33677889900');
+    expect(recu.texte).toBe(texteSms('information', { signature: signatureSms(operateur.nom), telephone: operateur.telephone! }));
+    expect(recu.texte).toContain(`un courrier concernant votre accompagnement vous est adressé. Pour toute question : ${operateur.telephone}.`);
+    expect(recu.texte).not.toContain(smsSeuls.reference);
+    expect(catcher.messages().filter((m) => m.destinataire === '+33677889900')).toHaveLength(1);
+    expect(essai.banc.courriels.messages().some((m) => m.a.includes(smsSeuls.courriel))).toBe(false);
+
+    // Ni courriel ni SMS acceptés : rien ne part au ménage, et le journal n'en dit rien.
+    const personne = await lancer({ ...menageEssai(), accepteCourriel: false, telephone: '06 77 88 99 01' });
+    expect(personne.status, personne.texte).toBe(201);
+    const rien = await jusqua(handle(personne.json.workflowId as string), (x) => x.etape === 'aller_vers', 'étape « aller_vers »');
+    expect(rien.journal.some((j) => j.type === 'sms' || j.resume.startsWith('Courriel au ménage'))).toBe(false);
+    expect(await ligneSms(personne.json.workflowId as string)).toEqual([]);
+
+    // Le numéro refusé par le fournisseur : le journal le dit à la ligne du SMS.
+    catcher.refuser(400);
+    try {
+      const refuse = await lancer({ ...menageEssai(), accepteCourriel: false, telephone: '06 77 88 99 02', accepteSms: true });
+      expect(refuse.status, refuse.texte).toBe(201);
+      const x = await jusqua(handle(refuse.json.workflowId as string), (x) => x.etape === 'aller_vers', 'étape « aller_vers »');
+      expect(x.journal.find((j) => j.type === 'sms')?.resume).toBe(
+        `SMS au ménage à la place du courriel « ${sujet} » (le ménage n’accepte pas les courriels) — refusé par le fournisseur : numéro à vérifier`,
+      );
+    } finally {
+      catcher.refuser(undefined);
+    }
+  });
+
   it('le fournisseur de SMS en panne ne retient pas le parcours : le SMS attend, se voit, puis son workflow de renvoi le fait partir une fois', async () => {
     const menage = { ...menageEssai(), courriel: 'menage.panne@essai.example', accepteCourriel: true, telephone: '06 22 33 44 55', accepteSms: true };
     const recus = () => catcher.messages().filter((m) => m.destinataire === '+33622334455');
@@ -204,7 +242,7 @@ describe('SMS au ménage qui les accepte', () => {
       const coordination = await tableau('coord.essai');
       expect(coordination).toContain(TITRE_SMS);
       expect(coordination).toContain('<strong>Un SMS à un ménage de vos programmes n’a pas pu partir</strong>');
-      expect(coordination).toContain('Le courriel qu’il annonce est parti ; le SMS est renvoyé toutes les 10 minutes au plus, pendant trois jours.');
+      expect(coordination).toContain('Le parcours avance sans l’attendre ; le SMS est renvoyé toutes les 10 minutes au plus, pendant trois jours.');
       expect(await tableau('ts.alice')).toContain(TITRE_SMS);
       expect(await tableau('admin.essai')).toContain('Vérifiez le fournisseur de SMS de la plateforme.');
       expect(await tableau('coord.besancon')).not.toContain(TITRE_SMS);
@@ -248,9 +286,7 @@ describe('SMS au ménage qui les accepte', () => {
       await expect(handle(`renvoi-sms:${ligne!.cle}`).describe()).rejects.toBeInstanceOf(WorkflowNotFoundError);
       const page = await fiche(id);
       expect(page).toContain('<strong>Un SMS n’est pas parti</strong> (le dernier abandonné le ');
-      expect(page).toContain(
-        'le fournisseur de SMS l’a refusé, ou ne l’a pas pris en trois jours. Le courriel qu’il annonçait est parti. Vérifiez le numéro avec le ménage.',
-      );
+      expect(page).toContain('le fournisseur de SMS l’a refusé, ou ne l’a pas pris en trois jours. Vérifiez le numéro avec le ménage.');
       expect(page).not.toContain('attend d’être envoyé');
       expect(await tableau('coord.essai')).not.toContain(TITRE_SMS);
 
@@ -370,16 +406,25 @@ describe('SMS au ménage qui les accepte', () => {
     expect(await env.run(activites.envoyerCourriel, auBailleur)).not.toHaveProperty('sms');
     expect((await essai.banc.courriels.waitFor((m) => m.sujet === 'Rendez-vous (bailleur)')).a).toEqual(['agence@opac.example']);
 
-    // L'accord retiré : plus rien ne part, ni courriel ni SMS ; le résultat le dit (le journal du parcours l'écrira).
+    // L'accord aux courriels retiré : plus aucun ne part ; le ménage, qui accepte toujours les SMS, en reçoit un à la place, une fois.
     const retrait = await essai.api.appel('POST', `/api/parcours/${id}/contact-menage`, { jeton: ts, corps: { canal: 'courriel', accorde: false } });
     expect(retrait.status, retrait.texte).toBe(201);
     expect(retrait.json.adresseCourriel).toBeUndefined();
     expect(await fiche(id)).toContain('(n’accepte plus les courriels)');
-    expect(await env.run(activites.envoyerCourriel, courriel('b'))).toEqual({ messageId: expect.any(String), nonEnvoye: MENAGE_SANS_COURRIELS });
+    const aLaPlace = { messageId: expect.any(String), nonEnvoye: MENAGE_SANS_COURRIELS, sms: 'envoye' };
+    expect(await env.run(activites.envoyerCourriel, courriel('b'))).toEqual(aLaPlace);
     // Reprise de la même activité : rien ne part davantage.
-    expect(await env.run(activites.envoyerCourriel, courriel('b'))).toEqual({ messageId: expect.any(String), nonEnvoye: MENAGE_SANS_COURRIELS });
+    expect(await env.run(activites.envoyerCourriel, courriel('b'))).toEqual(aLaPlace);
     expect(essai.banc.courriels.messages().some((m) => m.sujet === 'Rendez-vous (b)')).toBe(false);
-    expect(catcher.messages().filter((m) => m.destinataire === '+33666778899')).toHaveLength(2);
+    const recus = catcher.messages().filter((m) => m.destinataire === '+33666778899');
+    expect(recus).toHaveLength(3);
+    // Sans la lettre à imprimer : « du nouveau », et le téléphone de l'opérateur du programme du parcours.
+    expect(recus[2]!.texte).toBe(texteSms('nouvelles', { signature: 'Le CCAS', telephone: CATALOGUE.trouver('loiret-ahu')!.operateur.telephone! }));
+    // Les SMS retirés aussi : plus rien ne part.
+    const plusDeSms = await essai.api.appel('POST', `/api/parcours/${id}/contact-menage`, { jeton: ts, corps: { canal: 'sms', accorde: false } });
+    expect(plusDeSms.status, plusDeSms.texte).toBe(201);
+    expect(await env.run(activites.envoyerCourriel, courriel('c'))).toEqual({ messageId: expect.any(String), nonEnvoye: MENAGE_SANS_COURRIELS });
+    expect(catcher.messages().filter((m) => m.destinataire === '+33666778899')).toHaveLength(3);
   });
 
   it('l’accord aux courriels retiré pendant le lancement : la lettre ne part pas au ménage, le journal le dit ; un ménage qui ne les avait pas acceptés donne son adresse ensuite, la page dit ce que ce parcours lui écrira', async () => {

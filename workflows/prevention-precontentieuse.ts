@@ -605,6 +605,9 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
         ...courriels.accompagnementPropose(programme),
         joindre: [{ document: 'lettre-information' }],
       });
+    } else if (menage.accepteSms && patched('lettre-annoncee-par-sms')) {
+      // Le ménage qui n'accepte que les SMS : un SMS lui annonce la lettre, que l'opérateur imprime et poste.
+      await notifier(p, { a: { menage: { nom: menage.nom } }, ...courriels.accompagnementPropose(programme), joindre: [{ document: 'lettre-information' }] });
     }
 
     // 4. Aller vers : tentatives de contact jusqu'au contact ou au délai. Un ménage désigné par la

@@ -1,7 +1,7 @@
 /**
  * Le renvoi d'un SMS au ménage que le fournisseur n'a pas pris (activities/sms.ts) : une tentative
  * toutes les 10 minutes au plus, trois jours au plus, puis l'abandon noté dans la boîte d'envoi. Le
- * SMS ne fait qu'annoncer un courriel déjà parti : au-delà, il n'apprendrait plus rien au ménage.
+ * SMS annonce un courriel déjà parti, ou une lettre, une nouvelle : au-delà, il n'apprendrait plus rien au ménage.
  */
 import { isCancellation, proxyActivities } from '@temporalio/workflow';
 import type { Activites } from '../activities';

@@ -134,7 +134,7 @@ describe('tableau de bord', () => {
     expect(seuls).toContain('<h2 id="titre-courriels-attente">SMS en attente d’envoi</h2>');
     expect(seuls).toContain('<strong>2 SMS aux ménages n’ont pas pu partir</strong> : le fournisseur de SMS les refuse ou ne répond pas');
     expect(seuls).toContain('(le plus ancien attend depuis le 25 oct. 2026, 02:30)');
-    expect(seuls).toContain('Les courriels qu’ils annoncent sont partis ; les SMS sont renvoyés toutes les 10 minutes au plus, pendant trois jours.');
+    expect(seuls).toContain('Les parcours avancent sans les attendre ; les SMS sont renvoyés toutes les 10 minutes au plus, pendant trois jours.');
     expect(seuls).toContain('Vérifiez le fournisseur de SMS de la plateforme.');
     expect(seuls).not.toContain('serveur de courriel');
     const ensemble = pageTableau(ctx('ts.alice'), vide, {}, undefined, [], [], {
@@ -145,7 +145,7 @@ describe('tableau de bord', () => {
     expect(ensemble).toContain('<h2 id="titre-courriels-attente">Courriels et SMS en attente d’envoi</h2>');
     expect(ensemble).toContain('<strong>1 courriel de vos programmes n’a pas pu partir</strong>');
     expect(ensemble).toContain(
-      '<strong>Un SMS à un ménage de vos programmes n’a pas pu partir</strong> : le fournisseur de SMS l’a refusé ou ne répond pas (il attend depuis le 25 oct. 2026, 02:30). Le courriel qu’il annonce est parti',
+      '<strong>Un SMS à un ménage de vos programmes n’a pas pu partir</strong> : le fournisseur de SMS l’a refusé ou ne répond pas (il attend depuis le 25 oct. 2026, 02:30). Le parcours avance sans l’attendre',
     );
   });
 
@@ -226,18 +226,18 @@ describe('page d’un parcours', () => {
   it('les SMS du dossier : en attente (renvoyés trois jours), puis abandonnés (vérifier le numéro) ; rien sans SMS en échec', () => {
     const sms = pageParcours(ctx('ts.alice'), etat, { courriels: { nombre: 0, sms: { nombre: 1, depuis: new Date('2027-03-28T00:45:00Z') } } }).valeur;
     expect(sms).toContain(
-      '<strong>Un SMS au ménage attend d’être envoyé</strong> : le fournisseur de SMS l’a refusé ou ne répond pas (depuis le 28 mars 2027, 01:45). Le courriel qu’il annonce est parti ; il est renvoyé de lui-même toutes les 10 minutes au plus, pendant trois jours.',
+      '<strong>Un SMS au ménage attend d’être envoyé</strong> : le fournisseur de SMS l’a refusé ou ne répond pas (depuis le 28 mars 2027, 01:45). Le parcours avance sans l’attendre ; il est renvoyé de lui-même toutes les 10 minutes au plus, pendant trois jours.',
     );
     expect(sms).not.toContain('courriel de ce dossier');
     const contact = { courriel: { accorde: true }, sms: { accorde: true }, courrier: { accorde: false } };
     // 28 mars 2027, 1 h 15 UTC : 3 h 15 à Paris (l'heure d'été vient de commencer).
     const un = pageParcours(ctx('ts.alice'), etat, { contact: { ...contact, smsNonPartis: { nombre: 1, dernier: '2027-03-28T01:15:00Z' } } }).valeur;
     expect(un).toContain(
-      '<strong>Un SMS n’est pas parti</strong> (le dernier abandonné le 28 mars 2027, 03:15) : le fournisseur de SMS l’a refusé, ou ne l’a pas pris en trois jours. Le courriel qu’il annonçait est parti. Vérifiez le numéro avec le ménage.',
+      '<strong>Un SMS n’est pas parti</strong> (le dernier abandonné le 28 mars 2027, 03:15) : le fournisseur de SMS l’a refusé, ou ne l’a pas pris en trois jours. Vérifiez le numéro avec le ménage.',
     );
     const deux = pageParcours(ctx('ts.alice'), etat, { contact: { ...contact, smsNonPartis: { nombre: 2, dernier: '2027-03-28T01:15:00Z' } } }).valeur;
     expect(deux).toContain('<strong>2 SMS ne sont pas partis</strong>');
-    expect(deux).toContain('le fournisseur de SMS les a refusés, ou ne les a pas pris en trois jours. Les courriels qu’ils annonçaient sont partis.');
+    expect(deux).toContain('le fournisseur de SMS les a refusés, ou ne les a pas pris en trois jours. Vérifiez le numéro avec le ménage.');
     const rien = pageParcours(ctx('ts.alice'), etat, { contact, courriels: { nombre: 0, sms: { nombre: 0 } } }).valeur;
     expect(rien).not.toContain('pas parti');
     expect(rien).not.toContain('attend d’être envoyé');
@@ -469,9 +469,11 @@ describe('page d’un parcours', () => {
     const accord = { accorde: true, par: 'ts.alice', le: '2026-12-03T09:30:00.000Z' };
     const contact = pageParcours(ctx('ts.alice'), etat, { contact: { courriel: accord, sms: { accorde: false }, courrier: { accorde: false } } }).valeur;
     expect(contact).toMatch(/Courriels : acceptés \(noté par Alice Travailleuse, le 3 déc\. 2026, 10:30\)\./);
-    // Des SMS acceptés sans les courriels : rien ne part, et la page le dit.
+    // Des SMS acceptés sans les courriels : un SMS à la place de chaque courriel, et la page le dit.
     const smsSeuls = pageParcours(ctx('ts.alice'), etat, { contact: { courriel: { accorde: false }, sms: accord, courrier: { accorde: false } } }).valeur;
-    expect(smsSeuls).toContain('Mais le ménage n’accepte pas les courriels : aucun SMS ne part, car un SMS double un courriel adressé au ménage.');
+    expect(smsSeuls).toContain(
+      'Le ménage n’accepte pas les courriels : à leur place, un SMS court, sans détail, lui dit qu’un courrier lui est adressé ou qu’il y a du nouveau, avec le téléphone de l’opérateur.',
+    );
     expect(confirmation('constructor')).toBeUndefined();
     // Clôturé : l'issue dite une fois.
     const close = pageParcours(

@@ -381,14 +381,14 @@ function sectionContact(ctx: Contexte, etat: EtatParcours, o: OptionsPageParcour
     c.sms.accorde
       ? c.courriel.accorde
         ? ' Un SMS court, sans détail, double chaque courriel adressé au ménage.'
-        : ' Mais le ménage n’accepte pas les courriels : aucun SMS ne part, car un SMS double un courriel adressé au ménage.'
+        : ' Le ménage n’accepte pas les courriels : à leur place, un SMS court, sans détail, lui dit qu’un courrier lui est adressé ou qu’il y a du nouveau, avec le téléphone de l’opérateur.'
       : ''
   }${
     c.smsNonPartis
       ? html` <strong>${c.smsNonPartis.nombre === 1 ? 'Un SMS n’est pas parti' : `${c.smsNonPartis.nombre} SMS ne sont pas partis`}</strong> (le dernier abandonné le ${dateHeureFr(c.smsNonPartis.dernier)}) : ${
           c.smsNonPartis.nombre === 1
-            ? 'le fournisseur de SMS l’a refusé, ou ne l’a pas pris en trois jours. Le courriel qu’il annonçait est parti'
-            : 'le fournisseur de SMS les a refusés, ou ne les a pas pris en trois jours. Les courriels qu’ils annonçaient sont partis'
+            ? 'le fournisseur de SMS l’a refusé, ou ne l’a pas pris en trois jours'
+            : 'le fournisseur de SMS les a refusés, ou ne les a pas pris en trois jours'
         }. Vérifiez le numéro avec le ménage.`
       : ''
   }</li>
@@ -766,7 +766,7 @@ function avisCourrielsEnAttente(c: EnvoisEnAttente | undefined): Brut {
       : '';
   const sms =
     c?.sms?.nombre && c.sms.depuis
-      ? html`<p><strong>${c.sms.nombre === 1 ? 'Un SMS au ménage attend d’être envoyé' : `${c.sms.nombre} SMS au ménage attendent d’être envoyés`}</strong> : le fournisseur de SMS ${c.sms.nombre === 1 ? 'l’a refusé' : 'les refuse'} ou ne répond pas (depuis le ${dateHeureFr(c.sms.depuis.toISOString())}). ${c.sms.nombre === 1 ? 'Le courriel qu’il annonce est parti ; il est renvoyé' : 'Les courriels qu’ils annoncent sont partis ; ils sont renvoyés'} de lui-même toutes les 10 minutes au plus, pendant trois jours.</p>`
+      ? html`<p><strong>${c.sms.nombre === 1 ? 'Un SMS au ménage attend d’être envoyé' : `${c.sms.nombre} SMS au ménage attendent d’être envoyés`}</strong> : le fournisseur de SMS ${c.sms.nombre === 1 ? 'l’a refusé' : 'les refuse'} ou ne répond pas (depuis le ${dateHeureFr(c.sms.depuis.toISOString())}). ${c.sms.nombre === 1 ? 'Le parcours avance sans l’attendre ; il est renvoyé' : 'Le parcours avance sans les attendre ; ils sont renvoyés'} de lui-même toutes les 10 minutes au plus, pendant trois jours.</p>`
       : '';
   return courriels || sms ? html`<div class="alerte" role="status">${courriels}${sms}</div>` : brut('');
 }

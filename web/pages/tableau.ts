@@ -162,7 +162,7 @@ function paragrapheSms(admin: boolean, attente: { nombre: number; depuis: Date }
   return html`<p><strong>${un ? 'Un SMS à un ménage' : `${attente.nombre} SMS aux ménages`}${admin ? '' : ' de vos programmes'} ${un ? 'n’a' : 'n’ont'} pas pu partir</strong> : le fournisseur de SMS ${
     un ? 'l’a refusé' : 'les refuse'
   } ou ne répond pas (${un ? 'il attend' : 'le plus ancien attend'} depuis le ${depuis}). ${
-    un ? 'Le courriel qu’il annonce est parti ; le SMS est renvoyé' : 'Les courriels qu’ils annoncent sont partis ; les SMS sont renvoyés'
+    un ? 'Le parcours avance sans l’attendre ; le SMS est renvoyé' : 'Les parcours avancent sans les attendre ; les SMS sont renvoyés'
   } toutes les 10 minutes au plus, pendant trois jours.${
     admin ? ' Vérifiez le fournisseur de SMS de la plateforme.' : ' L’administration de la plateforme est à prévenir si cela dure.'
   }</p>`;

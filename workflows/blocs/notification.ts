@@ -174,10 +174,14 @@ function noter(parcours: ParcoursANotifier, n: Notification, libelle: string | u
     });
     return;
   }
-  // Le ménage n'a jamais accepté les courriels : rien n'est parti, comme prévu.
-  if (r?.sansAdresse) return;
-  // Rien n'est parti (le ménage a retiré son accord aux courriels depuis l'orientation).
+  // Le ménage n'a jamais accepté les courriels : rien n'est parti, comme prévu ; un SMS à la place s'il les accepte.
+  if (r?.sansAdresse) {
+    if (r.sms) noterSmsALaPlace(parcours, n, libelle, 'le ménage n’accepte pas les courriels', r.sms);
+    return;
+  }
+  // Rien n'est parti (le ménage a retiré son accord aux courriels depuis l'orientation), sauf un SMS à la place.
   if (r?.nonEnvoye) {
+    if (r.sms) return noterSmsALaPlace(parcours, n, libelle, r.nonEnvoye, r.sms);
     parcours.journal.noter('courriel_impossible', `Courriel non envoyé ${contracter('à', libelle)} (« ${n.sujet} ») : ${r.nonEnvoye}`, {
       visibilite: 'equipe',
       ...(n.acteur ? { acteur: n.acteur } : {}),
@@ -190,6 +194,20 @@ function noter(parcours: ParcoursANotifier, n: Notification, libelle: string | u
   const repli = r?.repli ? ` — redirigé : ${r.repli}` : '';
   const sms = r?.sms ? ` — ${SMS_AU_JOURNAL[r.sms]}` : '';
   parcours.journal.noter(n.type ?? 'courriel', `Courriel ${contracter('à', libelle)} : « ${n.sujet} »${joints}${repli}${sms}`, {
+    visibilite: n.visibilite ?? 'equipe',
+    ...(n.acteur ? { acteur: n.acteur } : {}),
+  });
+}
+
+/** Ce que le journal dit du SMS parti à la place d'un courriel au ménage. */
+const SMS_SEUL_AU_JOURNAL: Record<NonNullable<ResultatCourriel['sms']>, string> = {
+  envoye: '',
+  renvoye: ' — pas encore parti (le fournisseur ne répond pas), renvoyé trois jours au plus',
+  refuse: ' — refusé par le fournisseur : numéro à vérifier',
+};
+
+function noterSmsALaPlace(parcours: ParcoursANotifier, n: Notification, libelle: string, raison: string, sms: NonNullable<ResultatCourriel['sms']>): void {
+  parcours.journal.noter('sms', `SMS ${contracter('à', libelle)} à la place du courriel « ${n.sujet} » (${raison})${SMS_SEUL_AU_JOURNAL[sms]}`, {
     visibilite: n.visibilite ?? 'equipe',
     ...(n.acteur ? { acteur: n.acteur } : {}),
   });
