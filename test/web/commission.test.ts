@@ -70,7 +70,7 @@ describe('liste de la commission impayés (interface)', () => {
     ].join('\n');
 
     const page = await pageConnectee('coord.essai');
-    await page.getByRole('link', { name: 'Commission impayés (Besançon (Doubs))' }).click();
+    await page.getByRole('link', { name: 'Commission impayés — Besançon (Doubs)' }).click();
     await page.waitForLoadState();
     expect(await page.locator('h1').innerText()).toMatch(/^Liste de la commission impayés : CCAS de Besançon/);
     await sansViolation(page, 'commission-envoi');

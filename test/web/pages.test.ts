@@ -10,7 +10,7 @@ import type { EtatParcours } from '../../domain/vocabulaire';
 import { preparerDocument } from '../../documents';
 import { creerAnnuaire } from '../../personnel/annuaire';
 import type { Organisation } from '../../personnel/organisations';
-import type { Contexte } from '../../web/pages/commun';
+import { navigation, type Contexte } from '../../web/pages/commun';
 import { champsLancement, pageLancement } from '../../web/pages/lancement';
 import { champsDe, rangerErreurs, type Champ } from '../../api/formulaires';
 import { analyser, Probleme } from '../../api/problemes';
@@ -23,7 +23,7 @@ import { aDesContenusConfidentiels, pageParcours } from '../../web/pages/parcour
 import { pageTableau } from '../../web/pages/tableau';
 import { pageSimulation, pageSimulations } from '../../web/pages/simulations';
 import type { Simulation } from '../../simulations/registre';
-import { CATALOGUE, PERSONNEL } from '../outils/environnement';
+import { ADMIN_ESSAI, CATALOGUE, PERSONNEL } from '../outils/environnement';
 import { rapportFictif } from '../outils/simulation';
 import express from 'express';
 import type { Server } from 'node:http';
@@ -48,6 +48,16 @@ const resume = (ref: string, o: Partial<ResumeParcours>): ResumeParcours => ({
   cloture: false,
   statut: 'en_cours',
   ...o,
+});
+
+describe('navigation du personnel', () => {
+  it('la coordination a un lien par file IML et par commission impayés de ses programmes, nommés par leur territoire ; le travail social, ses ménages', () => {
+    const liens = (id: string) => navigation(id === ADMIN_ESSAI.id ? { ...ctx('ts.alice'), personne: ADMIN_ESSAI } : ctx(id)).liens.map((l) => l.libelle);
+    expect(liens(ADMIN_ESSAI.id)).toEqual(
+      expect.arrayContaining(['File IML — Concarneau (Finistère)', 'Commission impayés — Besançon (Doubs)', 'Simuler l’année']),
+    );
+    expect(liens('ts.alice')).toEqual(['Mes ménages']);
+  });
 });
 
 describe('tableau de bord', () => {

@@ -30,10 +30,10 @@ export function navigation(ctx: Contexte): Navigation {
         { href: '/parcours/nouveau', libelle: 'Lancer un parcours' },
         ...programmesDe(ctx)
           .filter((p) => p.typeParcours === 'iml_bail_glissant')
-          .map((p) => ({ href: `/programmes/${p.id}/file-iml`, libelle: `File IML (${p.territoire})` })),
+          .map((p) => ({ href: `/programmes/${p.id}/file-iml`, libelle: `File IML — ${p.territoire}` })),
         ...programmesDe(ctx)
           .filter((p) => p.options.designationCommissionImpayes)
-          .map((p) => ({ href: `/programmes/${p.id}/commission`, libelle: `Commission impayés (${p.territoire})` })),
+          .map((p) => ({ href: `/programmes/${p.id}/commission`, libelle: `Commission impayés — ${p.territoire}` })),
         { href: '/evaluations', libelle: 'Évaluations' },
         { href: '/programmes', libelle: 'Programmes' },
         { href: '/annuaire', libelle: 'Annuaire' },
