@@ -47,7 +47,12 @@ const EXEMPLES_PROBLEMES = {
   },
   401: { type: '/problemes/session-expiree', title: 'Authentification requise', status: 401, detail: 'Votre session a expiré, reconnectez-vous.' },
   403: { type: '/problemes/acces-refuse', title: 'Accès refusé', status: 403, detail: 'Ce ménage ne vous est pas affecté.' },
-  404: { type: '/problemes/introuvable', title: 'Introuvable', status: 404, detail: 'Aucun parcours « loiret-ahu--LL-2026-0042 ».' },
+  404: {
+    type: '/problemes/introuvable',
+    title: 'Introuvable',
+    status: 404,
+    detail: 'Aucun dossier « LL-2026-0042 » dans le programme LogemLoiret × AHU — prévenir l’impayé pour mieux prévenir l’expulsion.',
+  },
   409: {
     type: '/problemes/message-refuse',
     title: 'Conflit',

@@ -375,7 +375,10 @@ describe('parcours : lancement et erreurs', () => {
     const admin = await connecter('admin.essai');
     const r = await appel('GET', `/api/parcours/${PROGRAMME}--INCONNU-1`, { jeton: admin });
     estProbleme(r, 404);
-    expect(r.json.detail).toContain('Aucun parcours');
+    expect(r.json.detail).toBe(`Aucun dossier « INCONNU-1 » dans le programme ${CATALOGUE.trouver(PROGRAMME)!.nom}.`);
+    const ailleurs = await appel('GET', '/api/parcours/programme-inconnu--INCONNU-1', { jeton: admin });
+    estProbleme(ailleurs, 404);
+    expect(ailleurs.json.detail).toBe('Aucun parcours à cette adresse.');
     const m = await appel('POST', `/api/parcours/${PROGRAMME}--INCONNU-1/messages/visite-faite`, {
       jeton: await connecter('ts.alice'),
       corps: { requestId: requete(), note: 'x' },

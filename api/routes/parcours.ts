@@ -206,6 +206,13 @@ export async function executer<R>(f: () => Promise<R>): Promise<R> {
 // Les opérations sur les parcours, partagées par l'API JSON et l'interface web (api/ et web/) :
 // mêmes contrôles d'accès, mêmes schémas, mêmes erreurs (Probleme en français).
 
+/** Un parcours introuvable, dit par sa référence et son programme (pas par l'identifiant technique « programme--référence »). */
+function aucunDossier(deps: DependancesApi, workflowId: string): string {
+  const [programmeId, reference] = workflowId.split('--');
+  const programme = programmeId ? deps.catalogue.trouver(programmeId) : undefined;
+  return programme && reference ? `Aucun dossier « ${reference} » dans le programme ${programme.nom}.` : 'Aucun parcours à cette adresse.';
+}
+
 /**
  * Le parcours demandé et son état (400 si l'identifiant est invalide, 404 s'il n'existe pas). Un
  * parcours clos se lit dans son dossier (système d'enregistrement), même quand Temporal l'a oublié ;
@@ -217,7 +224,7 @@ export async function chargerParcours(deps: DependancesApi, idBrut: unknown, o: 
   const dossiers = dossiersDe(deps);
   const depuisDossier = async () => {
     const etat = await dossiers.lire(workflowId, { confidentiel: o.confidentiel ?? true });
-    if (!etat) throw introuvable(`Aucun parcours « ${workflowId} ».`);
+    if (!etat) throw introuvable(aucunDossier(deps, workflowId));
     return { workflowId, handle, etat };
   };
   // Clos et terminé : le dossier a son dernier état (consigné avant la fin du workflow), sans rejouer
