@@ -68,6 +68,7 @@ const MOTS_DE_PASSE: Record<string, string> = {
   'ts.bruno': 'bruno-essai',
   'coord.autre': 'autre-essai',
   'admin.essai': 'admin-essai',
+  'ts.besancon': 'besancon-essai',
 };
 
 let banc: Banc;
@@ -78,6 +79,14 @@ async function annuaireEssai() {
     ...PERSONNEL,
     { id: 'coord.autre', nom: 'Coordination Besançon', courriel: 'autre@essai.example', role: 'coordinateur', programmes: ['besancon-ccas'], motDePasse: '' },
     { id: 'admin.essai', nom: 'Administration', courriel: 'admin@essai.example', role: 'admin', programmes: [], motDePasse: '' },
+    {
+      id: 'ts.besancon',
+      nom: 'Travailleur Besançon',
+      courriel: 'ts.besancon@essai.example',
+      role: 'travailleur_social',
+      programmes: ['besancon-ccas'],
+      motDePasse: '',
+    },
   ];
   return creerAnnuaire(await Promise.all(base.map(async (p) => ({ ...p, motDePasse: await hashPassword(MOTS_DE_PASSE[p.id]!) }))));
 }
@@ -664,7 +673,16 @@ describe('parcours : messages, affectation, clôture, liens', () => {
     const { workflowId: id } = await lancer({ travailleurSocial: 'ts.alice' });
     const mauvais = await appel('POST', `/api/parcours/${id}/affectation`, { jeton: coord, corps: { requestId: requete(), travailleurSocial: 'coord.autre' } });
     estProbleme(mauvais, 400);
-    expect(mauvais.json.errors[0].champ).toBe('travailleurSocial');
+    // Nommés, la personne et le programme, jamais par leur identifiant.
+    expect(mauvais.json.errors).toEqual([{ champ: 'travailleurSocial', message: 'Coordination Besançon n’a pas un compte de travailleur social' }]);
+    const ailleurs = await appel('POST', `/api/parcours/${id}/affectation`, {
+      jeton: coord,
+      corps: { requestId: requete(), travailleurSocial: 'ts.besancon' },
+    });
+    estProbleme(ailleurs, 400);
+    expect(ailleurs.json.errors).toEqual([
+      { champ: 'travailleurSocial', message: `Travailleur Besançon ne suit pas le programme ${CATALOGUE.trouver(PROGRAMME)!.nom}` },
+    ]);
     const parTs = await appel('POST', `/api/parcours/${id}/affectation`, {
       jeton: await connecter('ts.alice'),
       corps: { requestId: requete(), travailleurSocial: 'ts.bruno' },

@@ -189,8 +189,9 @@ export type ResumeParcours = ResumeDossier;
 function verifierTravailleurSocial(deps: DependancesApi, id: string, programmeId: string, champ: string): void {
   const ts = deps.annuaire.trouver(id);
   if (!ts) throw invalide(champ, `compte inconnu : « ${id} »`);
-  if (ts.role !== 'travailleur_social') throw invalide(champ, `« ${id} » n’est pas un compte de travailleur social`);
-  if (!ts.programmes.includes(programmeId)) throw invalide(champ, `« ${id} » ne suit pas le programme « ${programmeId} »`);
+  if (ts.role !== 'travailleur_social') throw invalide(champ, `${ts.nom} n’a pas un compte de travailleur social`);
+  const programme = deps.catalogue.trouver(programmeId)?.nom ?? 'de ce parcours';
+  if (!ts.programmes.includes(programmeId)) throw invalide(champ, `${ts.nom} ne suit pas le programme ${programme}`);
 }
 
 /** Exécute un appel Temporal ; traduit ses erreurs en problèmes HTTP en français. */
