@@ -92,10 +92,8 @@ export function fournisseurHttp(config: z.input<typeof configurationSmsSchema>, 
  */
 export const MODELES_SMS = {
   courriel: 'Bonjour, un courriel concernant votre accompagnement vous a été envoyé. {signature}',
-  rendez_vous: 'Bonjour, votre travailleur social souhaite faire le point avec vous. Il vous contactera prochainement. {signature}',
   information: 'Bonjour, un courrier concernant votre accompagnement vous est adressé.{contact} {signature}',
   nouvelles: 'Bonjour, il y a du nouveau dans votre accompagnement : votre travailleur social vous en parlera.{contact} {signature}',
-  cloture: 'Bonjour, votre accompagnement est terminé. Merci de votre confiance. {signature}',
 } as const;
 export type ModeleSms = keyof typeof MODELES_SMS;
 
