@@ -710,6 +710,13 @@ describe('page d’un parcours', () => {
     const ouvert = pageParcours(ctx('ts.alice'), informe).valeur;
     expect(ouvert).toContain(`<a href="${base}lettre-information.pdf" download>PDF</a>`);
     expect(ouvert).not.toContain('fiche-cloture');
+    // Au ménage qui n'accepte pas les courriels, la lettre est un courrier : à imprimer et à poster.
+    const aPoster = '— le ménage n’accepte pas les courriels : à imprimer et à poster';
+    const sansCourriel = { courriel: { accorde: false }, sms: { accorde: true }, courrier: { accorde: false } };
+    expect(pageParcours(ctx('ts.alice'), informe, { contact: sansCourriel }).valeur).toContain(
+      `<a href="${base}lettre-information.pdf" download>PDF</a> <span class="aide">${aPoster}</span>`,
+    );
+    expect(pageParcours(ctx('ts.alice'), informe, { contact: { ...sansCourriel, courriel: { accorde: true } } }).valeur).not.toContain(aPoster);
     const clos = pageParcours(ctx('coord.essai'), {
       ...informe,
       etape: 'cloture',
@@ -717,6 +724,11 @@ describe('page d’un parcours', () => {
       details: { ...informe.details, ficheCloture: { issue: 'refus', libelle: 'Refus du ménage', le: '2026-02-01T00:00:00.000Z', bilans: [] } },
     }).valeur;
     expect(clos).toContain(`<a href="${base}fiche-cloture.pdf" download>PDF</a>`);
+    // Clos : plus rien à poster.
+    expect(
+      pageParcours(ctx('coord.essai'), { ...informe, etape: 'cloture', cloture: { issue: 'refus', le: '2026-02-01T00:00:00.000Z' } }, { contact: sansCourriel })
+        .valeur,
+    ).not.toContain(aPoster);
     expect(clos).toContain(`<a href="${base}fiche-cloture">ouvrir</a>`);
   });
   it('les documents que les rapports de terrain nomment, à leur étape : fiche d’orientation, fiche de suivi (et sa version du bailleur), plan d’aide, carnet de route ; livret pour l’IML', () => {

@@ -688,7 +688,14 @@ function sectionDocuments(ctx: Contexte, etat: EtatParcours, o: OptionsPageParco
     const pourLeMenage = requete === '?version=menage' || (!requete && LECTEUR_PAR_DEFAUT[nom] === 'menage');
     const auMenage =
       pourLeMenage && adresse && Object.hasOwn(DOCUMENTS_AU_MENAGE, nom) ? formulaireEnvoiMenage(ctx, etat, nom as DocumentAuMenage, adresse) : '';
-    liens.push(html`<li>${libelle} : <a href="${base}${nom}${requete}">ouvrir</a> · <a href="${base}${nom}.pdf${requete}" download>PDF</a>${auMenage}</li>`);
+    // La lettre au ménage qui n'accepte pas les courriels est un courrier : l'équipe l'imprime et la poste.
+    const aPoster =
+      nom === 'lettre-information' && !requete && !etat.cloture && o.contact && !o.contact.courriel.accorde
+        ? html` <span class="aide">— le ménage n’accepte pas les courriels : à imprimer et à poster</span>`
+        : '';
+    liens.push(
+      html`<li>${libelle} : <a href="${base}${nom}${requete}">ouvrir</a> · <a href="${base}${nom}.pdf${requete}" download>PDF</a>${aPoster}${auMenage}</li>`,
+    );
   };
   const partage = o.partage;
   const r = o.retour?.formulaire === 'envoi-menage' ? o.retour : undefined;
