@@ -12,6 +12,7 @@ export const CLES_COLONNES = [
   'telephone',
   'courriel',
   'accepteCourriel',
+  'accepteSms',
   'bailleur',
   'impayesMois',
   'montantDette',
@@ -100,6 +101,14 @@ export const COLONNES: readonly DefinitionColonne[] = [
     aide: 'Oui ou non (non si la colonne manque) : la lettre d’information part par courriel seulement si le ménage l’accepte.',
     attendu: 'oui ou non',
     synonymes: ['Accepte courriel', 'Accord courriel', 'Accepte les mails'],
+  },
+  {
+    cle: 'accepteSms',
+    libelle: 'Accepte les SMS',
+    requise: false,
+    aide: 'Oui ou non (non si la colonne manque) : avec un numéro de portable dans « Téléphone », le ménage reçoit des SMS courts, sans détail, en plus des courriels ou à leur place.',
+    attendu: 'oui ou non',
+    synonymes: ['Accepte SMS', 'Accord SMS', 'Accepte les textos', 'SMS'],
   },
   {
     cle: 'bailleur',

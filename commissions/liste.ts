@@ -13,6 +13,7 @@ import { COMPOSITIONS_MENAGE, type CompositionMenage, type Programme } from '../
 import { dureeEnFrancais, jourDeParis } from '../domain/durees';
 import { COLONNE, COLONNES, colonneDeEntete, lettreColonne, normaliser, type CleColonne } from './colonnes';
 import { FichierIllisible, type Cellule, type Tableau } from './fichier';
+import { consentementsDuMenage } from '../sms';
 
 export interface ContexteListe {
   programme: Programme;
@@ -366,6 +367,7 @@ export function analyserListe(tableau: Tableau, ctx: ContexteListe): ListeAnalys
       telephone: texte('telephone'),
       courriel: texte('courriel'),
       accepteCourriel: lire('accepteCourriel', lireOuiNon) ?? false,
+      accepteSms: lire('accepteSms', lireOuiNon),
     };
     const situation = {
       impayesMois: lire('impayesMois', lireEntier),
@@ -412,6 +414,9 @@ export function analyserListe(tableau: Tableau, ctx: ContexteListe): ListeAnalys
         else erreurs.push({ colonne: '', message: x.message });
       }
     }
+    // Des SMS acceptés sans numéro de portable : la même règle qu'au lancement (le numéro n'est jamais cité).
+    const contacts = enErreur.has('telephone') ? [] : consentementsDuMenage(menage);
+    if (typeof contacts === 'string') erreur('telephone', contacts);
     const referenceValide = reference && !enErreur.has('reference') ? reference : undefined;
     if (referenceValide) {
       const avant = vues.get(referenceValide.toLowerCase());

@@ -350,6 +350,34 @@ describe('lecture d’une liste (sans moteur)', () => {
     expect(() => analyserListe(sansComposition, contexte({ dateSeance: jour(-1) }))).toThrow(/colonne manquante : « Composition »\. En-têtes lus/);
   });
 
+  it('la colonne « Accepte les SMS » : oui avec un portable, le ménage les accepte ; oui sans portable (fixe ou vide), une erreur qui ne cite pas le numéro', async () => {
+    const entetes = 'Référence;Nom;Composition;Adresse;Portable;Accepte SMS;Bailleur;Mois impayés;Dette;Début du bail;Garantie;Suivi social;Désigné le';
+    const ligne = (ref: string, telephone: string, sms: string) =>
+      `${ref};Mme ${ref};seule;1 rue A, 25000 Besançon;${telephone};${sms};GBH;2;100;01/01/2024;aucune;non;${enFrancais(jour(-1))}`;
+    const tableau = await lireTableau(
+      csv(
+        [
+          ligne('S-1', '06 12 34 56 78', 'oui'),
+          ligne('S-2', '03 81 00 00 00', 'Oui'),
+          ligne('S-3', '', 'oui'),
+          ligne('S-4', '', 'non'),
+          ligne('S-5', '06 12 34 56 79', ''),
+        ],
+        entetes,
+      ),
+    );
+    const [portable, fixe, vide, non, rien] = analyserListe(tableau, contexte()).lignes;
+    expect(portable!.erreurs).toEqual([]);
+    expect(portable!.corps!.menage).toMatchObject({ telephone: '06 12 34 56 78', accepteSms: true });
+    const refus = [{ colonne: 'Portable', message: 'pour recevoir des SMS, le ménage doit donner un numéro de portable (par exemple 06 12 34 56 78)' }];
+    expect(fixe!.erreurs).toEqual(refus);
+    expect(vide!.erreurs).toEqual(refus);
+    expect(non!.erreurs).toEqual([]);
+    expect(non!.corps!.menage.accepteSms).toBe(false);
+    expect(rien!.erreurs).toEqual([]);
+    expect(rien!.corps!.menage.accepteSms).toBeUndefined();
+  });
+
   it('en-têtes et colonnes : une ligne qui ne nomme que deux colonnes n’est pas la ligne des en-têtes ; deux colonnes pour une même donnée, la colonne du bailleur quand le programme en a plusieurs', async () => {
     const ligne = `R-20;Mme T;seule;1 rue T, 25000 Besançon;;;GBH;2;100;01/01/2024;aucune;non;;${enFrancais(jour(-2))};`;
     // Au-dessus des en-têtes, « Nom ; Bailleur » : un titre de secrétariat, pas la ligne des en-têtes (il en faut 3).
