@@ -441,6 +441,9 @@ describe('loiret-ahu', () => {
     const { handle, ref } = await lancer('loiret-ahu');
     const accuse = await banc.courriels.waitFor((m) => m.a.includes(bailleurDe('loiret-ahu')) && m.sujet === `Orientation reçue (dossier ${ref})`);
     expect(accuse.texte).toMatch(/au plus tard le \d{1,2} [a-zéû]+ \d{4}\./);
+    // L'accusé au bailleur et la lettre au ménage partent ensemble : une seule activité au lancement.
+    const activites = async () => (await handle.fetchHistory()).events!.flatMap((e) => e.activityTaskScheduledEventAttributes?.activityType?.name ?? []);
+    expect(await activites()).toEqual(['envoyerCourriels']);
     await contactEtDiagnostic(handle);
     await handle.executeUpdate(planAideUpdate, {
       args: [msg()({ actions: ['plan_apurement' as const, 'fsl' as const], orientations: [], planApurement: { mensualite: 50, dureeMois: 16 } })],
@@ -460,8 +463,8 @@ describe('loiret-ahu', () => {
       'Courriel aux services sociaux',
       'Courriel au bailleur',
     ]);
-    const activitesLancees = (await handle.fetchHistory()).events!.flatMap((e) => e.activityTaskScheduledEventAttributes?.activityType?.name ?? []);
-    expect(activitesLancees.filter((n) => n === 'envoyerCourriels')).toHaveLength(1);
+    // Celle du lancement, puis une pour les quatre partenaires.
+    expect((await activites()).filter((n) => n === 'envoyerCourriels')).toHaveLength(2);
     // Le prochain bilan et sa date, sur la page du parcours ; pas de bilan à saisir avant lui.
     expect(informes.details.prochainBilan).toMatch(/^Bilan à 3 mois, le \d{1,2} [a-zéû]+ \d{4}$/);
     expect(messagesPermis(informes.typeParcours, informes.etape, false, informes)).not.toContain('bilan');

@@ -732,6 +732,46 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'lettre-par-sms')('enregi
   });
 });
 
+// `ENREGISTRER_HISTORIQUES=accuse-et-lettre` : l'accusé au bailleur et la lettre au ménage en une seule
+// activité (patched('accuse-et-lettre-ensemble')), par courriel ou annoncée par SMS.
+describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'accuse-et-lettre')('enregistrement de l’accusé et de la lettre ensemble', () => {
+  it('enregistre deux parcours loiret-ahu, un ménage joignable par courriel et un qui n’accepte que les SMS, jusqu’à leur clôture avant terme', async () => {
+    const catcher = await startSmsCatcher({ port: 0, quiet: true });
+    const banc = await monterBanc({ dependances: { sms: { coffre: COFFRE, fournisseur: fournisseurHttp({ url: catcher.url }) } } });
+    try {
+      for (const [menage, fichier] of [
+        [menageEssai('REJEU-ACCUSE-LETTRE'), 'prevention-accuse-et-lettre-v1.json'],
+        [{ ...menageEssai('REJEU-ACCUSE-SMS'), accepteCourriel: false, accepteSms: true }, 'prevention-accuse-et-lettre-sms-v1.json'],
+      ] as const) {
+        const workflowId = `loiret-ahu--${menage.reference}`;
+        const consentements = new Consentements(banc.dependances.base, COFFRE);
+        if ('accepteSms' in menage) await consentements.enregistrer(workflowId, { canal: 'sms', accorde: true, telephone: menage.telephone }, 'coord.essai');
+        else await consentements.enregistrer(workflowId, { canal: 'courriel', accorde: true, courriel: menage.courriel }, 'coord.essai');
+        const handle = await banc.env.client.workflow.start('preventionPrecontentieuse', {
+          taskQueue: banc.taskQueue,
+          workflowId,
+          args: [
+            {
+              programme: CATALOGUE.trouver('loiret-ahu')!,
+              menage,
+              coordinateur: 'coord.essai',
+              travailleurSocial: 'ts.alice',
+              situation: situationPrevention(),
+            },
+          ],
+        });
+        const e = await etape(handle, 'aller_vers');
+        expect(e.journal.some((j) => j.resume.startsWith('Courriel au ménage') || j.type === 'sms')).toBe(true);
+        await handle.executeUpdate(cloreAnticipeUpdate, { args: [{ requestId: requete(), par: 'coord.essai', motif: 'Déménagement' }] });
+        await enregistrerALaFin(handle, fichier, ['accuse-et-lettre-ensemble', 'courriels-ensemble']);
+      }
+    } finally {
+      await banc.fermer();
+      await catcher.close();
+    }
+  });
+});
+
 describe.runIf(process.env.ENREGISTRER_HISTORIQUES === '1')('enregistrement des avis de non-remise', () => {
   it('enregistre un avis de non-remise : la coordination avertie', async () => {
     const banc = await monterBanc();

@@ -48,7 +48,7 @@ import {
   retirerDuree,
   sommeDurees,
 } from '../domain/durees';
-import { notifier, notifierEnsemble } from './blocs/notification';
+import { notifier, notifierEnsemble, type Notification } from './blocs/notification';
 import {
   accordPartageRetire,
   accuseOrientation,
@@ -583,10 +583,11 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
     // La décision du comité y a déjà fait passer le parcours (comité en deux temps).
     if (comiteEnDeuxTemps) p.rejoindre('information_menage', 'Lettre d’information au ménage');
     else p.changerEtape('information_menage', 'Lettre d’information au ménage');
-    if (patched('accuse-orientation-bailleur')) {
+    // Le bailleur sait que l'orientation est prise en compte (et jusqu'à quand le premier contact est attendu).
+    const accuse = (): Notification => {
       // La date du délai plutôt que sa durée : pour un ménage désigné par la commission, il court depuis la désignation.
       const contactAvant = d.contact ? ajouterDuree(e.designeLe ? minuitDeParis(e.designeLe) : (signalement ?? new Date()), d.contact) : undefined;
-      await notifier(p, {
+      return {
         a: { role: 'bailleur' },
         ...accuseOrientation({
           ref: menage.reference,
@@ -595,19 +596,33 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
           ...(e.designeLe ? { depuis: { designation: true } } : signalement ? { depuis: { signalement: dateEnFrancais(signalement) } } : {}),
         }),
         visibilite: 'partenaires',
-      });
-    }
-    p.details.lettreInformation = { le: new Date().toISOString() };
-    p.journal.noter('lettre_information', 'Lettre d’information au ménage prête à imprimer (orientation, indépendance de l’association, confidentialité)');
-    if (menage.accepteCourriel && menage.courriel) {
-      await notifier(p, {
-        a: { adresse: { nom: menage.nom, courriel: menage.courriel } },
-        ...courriels.accompagnementPropose(programme),
-        joindre: [{ document: 'lettre-information' }],
-      });
-    } else if (menage.accepteSms && patched('lettre-annoncee-par-sms')) {
-      // Le ménage qui n'accepte que les SMS : un SMS lui annonce la lettre, que l'opérateur imprime et poste.
-      await notifier(p, { a: { menage: { nom: menage.nom } }, ...courriels.accompagnementPropose(programme), joindre: [{ document: 'lettre-information' }] });
+      };
+    };
+    const lettrePrete = () => {
+      p.details.lettreInformation = { le: new Date().toISOString() };
+      p.journal.noter('lettre_information', 'Lettre d’information au ménage prête à imprimer (orientation, indépendance de l’association, confidentialité)');
+    };
+    // La lettre en courriel au ménage qui les accepte ; à celui qui n'accepte que les SMS, un SMS l'annonce (l'opérateur l'imprime et la poste).
+    const lettreParCourriel = menage.accepteCourriel && menage.courriel;
+    const lettre = (a: Notification['a']): Notification => ({
+      a,
+      ...courriels.accompagnementPropose(programme),
+      joindre: [{ document: 'lettre-information' }],
+    });
+    if (patched('accuse-et-lettre-ensemble')) {
+      // L'accusé et la lettre en une seule activité : une tâche de workflow et une activité de moins par lancement.
+      lettrePrete();
+      const auMenage = lettreParCourriel
+        ? lettre({ adresse: { nom: menage.nom, courriel: menage.courriel! } })
+        : menage.accepteSms
+          ? lettre({ menage: { nom: menage.nom } })
+          : undefined;
+      await notifierEnsemble(p, [accuse(), ...(auMenage ? [auMenage] : [])]);
+    } else {
+      if (patched('accuse-orientation-bailleur')) await notifier(p, accuse());
+      lettrePrete();
+      if (lettreParCourriel) await notifier(p, lettre({ adresse: { nom: menage.nom, courriel: menage.courriel! } }));
+      else if (menage.accepteSms && patched('lettre-annoncee-par-sms')) await notifier(p, lettre({ menage: { nom: menage.nom } }));
     }
 
     // 4. Aller vers : tentatives de contact jusqu'au contact ou au délai. Un ménage désigné par la
