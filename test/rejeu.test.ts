@@ -694,81 +694,53 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === '1')('enregistrement des 
   });
 });
 
-// `ENREGISTRER_HISTORIQUES=lettre-par-sms` : un ménage qui n'accepte que les SMS, à qui la lettre
-// d'information est annoncée par SMS à la place du courriel (patched('lettre-annoncee-par-sms')).
-describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'lettre-par-sms')('enregistrement de la lettre annoncée par SMS', () => {
-  it('enregistre un parcours loiret-ahu d’un ménage sans courriel qui accepte les SMS, jusqu’à sa clôture avant terme', async () => {
-    const catcher = await startSmsCatcher({ port: 0, quiet: true });
-    const banc = await monterBanc({ dependances: { sms: { coffre: COFFRE, fournisseur: fournisseurHttp({ url: catcher.url }) } } });
-    try {
-      const menage = { ...menageEssai('REJEU-LETTRE-SMS'), accepteCourriel: false, accepteSms: true };
+/**
+ * Des parcours loiret-ahu jusqu'à l'aller vers (la lettre d'information passée), clos avant terme,
+ * enregistrés sur un banc qui envoie les SMS ; le consentement de chaque ménage noté avant.
+ */
+async function enregistrerLettres(parcours: Array<[ReturnType<typeof menageEssai> & { accepteSms?: boolean }, string]>, patchs: string[]) {
+  const catcher = await startSmsCatcher({ port: 0, quiet: true });
+  const banc = await monterBanc({ dependances: { sms: { coffre: COFFRE, fournisseur: fournisseurHttp({ url: catcher.url }) } } });
+  try {
+    for (const [menage, fichier] of parcours) {
       const workflowId = `loiret-ahu--${menage.reference}`;
       await new Consentements(banc.dependances.base, COFFRE).enregistrer(
         workflowId,
-        { canal: 'sms', accorde: true, telephone: menage.telephone },
+        menage.accepteSms ? { canal: 'sms', accorde: true, telephone: menage.telephone } : { canal: 'courriel', accorde: true, courriel: menage.courriel },
         'coord.essai',
       );
       const handle = await banc.env.client.workflow.start('preventionPrecontentieuse', {
         taskQueue: banc.taskQueue,
         workflowId,
         args: [
-          {
-            programme: CATALOGUE.trouver('loiret-ahu')!,
-            menage,
-            coordinateur: 'coord.essai',
-            travailleurSocial: 'ts.alice',
-            situation: situationPrevention(),
-          },
+          { programme: CATALOGUE.trouver('loiret-ahu')!, menage, coordinateur: 'coord.essai', travailleurSocial: 'ts.alice', situation: situationPrevention() },
         ],
       });
       const e = await etape(handle, 'aller_vers');
-      expect(e.journal.some((j) => j.type === 'sms')).toBe(true);
+      expect(e.journal.some((j) => j.type === (menage.accepteSms ? 'sms' : 'courriel') && j.resume.includes('accompagnement vous est proposé'))).toBe(true);
       await handle.executeUpdate(cloreAnticipeUpdate, { args: [{ requestId: requete(), par: 'coord.essai', motif: 'Déménagement' }] });
-      await enregistrerALaFin(handle, 'prevention-lettre-par-sms-v1.json', ['lettre-annoncee-par-sms']);
-    } finally {
-      await banc.fermer();
-      await catcher.close();
+      await enregistrerALaFin(handle, fichier, patchs);
     }
-  });
-});
+  } finally {
+    await banc.fermer();
+    await catcher.close();
+  }
+}
+const smsSeulement = (reference: string) => ({ ...menageEssai(reference), accepteCourriel: false, accepteSms: true });
 
 // `ENREGISTRER_HISTORIQUES=accuse-et-lettre` : l'accusé au bailleur et la lettre au ménage en une seule
-// activité (patched('accuse-et-lettre-ensemble')), par courriel ou annoncée par SMS.
+// activité (patched('accuse-et-lettre-ensemble')), par courriel ou annoncée par SMS. Avant elle,
+// `prevention-lettre-par-sms-v1.json` : la lettre annoncée par SMS dans sa propre activité
+// (patched('lettre-annoncee-par-sms')), enregistré de même par la version d'alors.
 describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'accuse-et-lettre')('enregistrement de l’accusé et de la lettre ensemble', () => {
   it('enregistre deux parcours loiret-ahu, un ménage joignable par courriel et un qui n’accepte que les SMS, jusqu’à leur clôture avant terme', async () => {
-    const catcher = await startSmsCatcher({ port: 0, quiet: true });
-    const banc = await monterBanc({ dependances: { sms: { coffre: COFFRE, fournisseur: fournisseurHttp({ url: catcher.url }) } } });
-    try {
-      for (const [menage, fichier] of [
+    await enregistrerLettres(
+      [
         [menageEssai('REJEU-ACCUSE-LETTRE'), 'prevention-accuse-et-lettre-v1.json'],
-        [{ ...menageEssai('REJEU-ACCUSE-SMS'), accepteCourriel: false, accepteSms: true }, 'prevention-accuse-et-lettre-sms-v1.json'],
-      ] as const) {
-        const workflowId = `loiret-ahu--${menage.reference}`;
-        const consentements = new Consentements(banc.dependances.base, COFFRE);
-        if ('accepteSms' in menage) await consentements.enregistrer(workflowId, { canal: 'sms', accorde: true, telephone: menage.telephone }, 'coord.essai');
-        else await consentements.enregistrer(workflowId, { canal: 'courriel', accorde: true, courriel: menage.courriel }, 'coord.essai');
-        const handle = await banc.env.client.workflow.start('preventionPrecontentieuse', {
-          taskQueue: banc.taskQueue,
-          workflowId,
-          args: [
-            {
-              programme: CATALOGUE.trouver('loiret-ahu')!,
-              menage,
-              coordinateur: 'coord.essai',
-              travailleurSocial: 'ts.alice',
-              situation: situationPrevention(),
-            },
-          ],
-        });
-        const e = await etape(handle, 'aller_vers');
-        expect(e.journal.some((j) => j.resume.startsWith('Courriel au ménage') || j.type === 'sms')).toBe(true);
-        await handle.executeUpdate(cloreAnticipeUpdate, { args: [{ requestId: requete(), par: 'coord.essai', motif: 'Déménagement' }] });
-        await enregistrerALaFin(handle, fichier, ['accuse-et-lettre-ensemble', 'courriels-ensemble']);
-      }
-    } finally {
-      await banc.fermer();
-      await catcher.close();
-    }
+        [smsSeulement('REJEU-ACCUSE-SMS'), 'prevention-accuse-et-lettre-sms-v1.json'],
+      ],
+      ['accuse-et-lettre-ensemble', 'courriels-ensemble'],
+    );
   });
 });
 
