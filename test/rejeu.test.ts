@@ -845,6 +845,56 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'courriels-apres-reponse'
   });
 });
 
+// `ENREGISTRER_HISTORIQUES=protocole-ensemble` : les alertes de manquements répétés (travailleur social
+// et coordination) et l'avenant (partenaires et occupant), chacun par une seule activité
+// (patched('alertes-impayes-ensemble'), patched('avenant-ensemble')).
+describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'protocole-ensemble')('enregistrement des courriels du protocole envoyés ensemble', () => {
+  it('enregistre un protocole : deux mois impayés, avenant, rupture, orientation, clôture', async () => {
+    const banc = await monterBanc();
+    try {
+      const menage = menageEssai('REJEU-PROTOCOLE-ENSEMBLE');
+      const handle = await banc.env.client.workflow.start('protocolePostResiliation', {
+        taskQueue: banc.taskQueue,
+        workflowId: `reims-april-protocole--${menage.reference}`,
+        args: [
+          {
+            programme: CATALOGUE.trouver('reims-april-protocole')!,
+            menage,
+            coordinateur: 'coord.essai',
+            travailleurSocial: 'ts.alice',
+            resiliation: { jugementDu: jourDeParis(new Date(Date.now() - 80 * 86_400_000)), detteLocative: 2400 },
+          },
+        ],
+      });
+      await etape(handle, 'signature_protocole');
+      // Commencé il y a un mois (le plus tôt permis) : ses deux premiers mois ont commencé.
+      const debut = jourDeParis(retirerDuree(await heureDuParcours(handle), 'P1M'));
+      const signature = {
+        signeLe: debut,
+        debut,
+        dureeMois: 6,
+        indemniteOccupation: 420,
+        planApurement: { dette: 2400, mensualite: 100 },
+        signataires: { bailleur: true, occupant: true },
+      };
+      await handle.executeUpdate(signatureProtocoleUpdate, { args: [m(signature)] });
+      const premier = debut.slice(0, 7);
+      const second = jourDeParis(ajouterDuree(new Date(`${premier}-15T12:00:00Z`), 'P1M')).slice(0, 7);
+      for (const mois of [premier, second]) await handle.executeUpdate(paiementUpdate, { args: [m({ mois, statut: 'impaye' as const, montant: 0 })] });
+      await jusqua(handle, (e) => e.demandes.some((d) => d.objet.startsWith('Manquements répétés')), 'manquements répétés');
+      await handle.executeUpdate(avenantUpdate, {
+        args: [m({ signeLe: jourDeParis(await heureDuParcours(handle)), prolongationMois: 6, planApurement: { dette: 2400, mensualite: 80 } })],
+      });
+      await handle.executeUpdate(ruptureUpdate, { args: [m({ motif: 'Le bailleur reprend le logement' }, 'coord.essai')] });
+      await handle.executeUpdate(orientationUpdate, { args: [m({ dispositif: 'residence_sociale' as const })] });
+      await handle.executeUpdate(cloturerProtocoleUpdate, { args: [m({ issue: 'orientation_hebergement' as const })] });
+      await enregistrerALaFin(handle, 'protocole-courriels-ensemble-v1.json', ['alertes-impayes-ensemble', 'avenant-ensemble']);
+    } finally {
+      await banc.fermer();
+    }
+  });
+});
+
 // `ENREGISTRER_HISTORIQUES=regles-des-rapports` : les règles des rapports de terrain (issue 15) —
 // ménage déjà suivi au comité (patched('comite-deja-suivi')), situation laissée au service social
 // du département (patched('partage-service-social-departement')), visite à domicile malgré un

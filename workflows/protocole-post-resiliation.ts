@@ -45,7 +45,7 @@ import { DELAIS_PAR_DEFAUT } from '../domain/reglages';
 import * as courriels from '../courriers/protocole';
 import { deMois, euros, moisEnFrancais, treveHivernale } from '../courriers/protocole';
 import { ajouterDuree, dateEnFrancais, dureeEnFrancais, estJourIso, jourDeParis, minuitDeParis, veilleDe } from '../domain/durees';
-import { auMenage, notifier, notifierEnsemble, type A } from './blocs/notification';
+import { auMenage, notifier, notifierEnsemble, type A, type Notification } from './blocs/notification';
 import { Parcours, type Fin, type InstantaneParcours } from './blocs/parcours';
 import { demanderEnArrierePlan, fermerDemande, type DemandeEnArrierePlan } from './blocs/validation';
 
@@ -651,36 +651,34 @@ function messagesDeLaRuptureEtDeLAvenant(c: Protocole): void {
 }
 
 async function informerDeLAvenant(c: Protocole, x: Avenant, jusquau: Date): Promise<void> {
-  for (const role of ['bailleur', 'ccapex', 'prefecture'] as const) {
-    await notifier(c.p, {
-      a: { role },
-      ...courriels.avenant({
-        ref: c.ref,
-        signeLe: x.signeLe,
-        prolongationMois: x.prolongationMois,
-        jusquau,
-        plan: x.planApurement,
-        indemniteOccupation: c.s.protocole!.indemniteOccupation,
-      }),
-      visibilite: 'partenaires',
-      ...(role !== 'prefecture' ? { joindre: [{ document: 'resume-protocole' as const }] } : {}),
-    });
-  }
+  const engagements = {
+    signeLe: x.signeLe,
+    prolongationMois: x.prolongationMois,
+    jusquau,
+    plan: x.planApurement,
+    indemniteOccupation: c.s.protocole!.indemniteOccupation,
+  };
+  const auxPartenaires = (['bailleur', 'ccapex', 'prefecture'] as const).map((role): Notification => ({
+    a: { role },
+    ...courriels.avenant({ ref: c.ref, ...engagements }),
+    visibilite: 'partenaires',
+    ...(role !== 'prefecture' ? { joindre: [{ document: 'resume-protocole' as const }] } : {}),
+  }));
   // L'occupant qui accepte les courriels : ses nouveaux engagements, avec son résumé à jour.
-  const aLOccupant = auMenage(c.e.menage, 'l’occupant');
-  if (aLOccupant && patched('avenant-a-l-occupant'))
-    await notifier(c.p, {
-      a: aLOccupant,
-      ...courriels.avenantAuMenage({
-        programme: c.e.programme,
-        signeLe: x.signeLe,
-        prolongationMois: x.prolongationMois,
-        jusquau,
-        plan: x.planApurement,
-        indemniteOccupation: c.s.protocole!.indemniteOccupation,
-      }),
-      joindre: [{ document: 'resume-protocole', lecteur: 'menage' }],
-    });
+  const aLOccupant = (a: Notification['a']): Notification => ({
+    a,
+    ...courriels.avenantAuMenage({ programme: c.e.programme, ...engagements }),
+    joindre: [{ document: 'resume-protocole', lecteur: 'menage' }],
+  });
+  // Les partenaires et l'occupant informés par une seule activité (patched('avenant-ensemble')).
+  if (patched('avenant-ensemble')) {
+    const occupant = auMenage(c.e.menage, 'l’occupant');
+    await notifierEnsemble(c.p, [...auxPartenaires, ...(occupant ? [aLOccupant(occupant)] : [])]);
+    return;
+  }
+  for (const n of auxPartenaires) await notifier(c.p, n);
+  const occupant = auMenage(c.e.menage, 'l’occupant');
+  if (occupant && patched('avenant-a-l-occupant')) await notifier(c.p, aLOccupant(occupant));
 }
 
 function messagesDeLaFin(c: Protocole): void {
@@ -784,18 +782,26 @@ async function enregistrerPaiement(
 async function alerterImpayes(c: Protocole, mois: string, montant: number, total: number, n: number, repetes: boolean): Promise<void> {
   const { p, s, ref } = c;
   // 3. Un paiement manqué alerte le travailleur social…
-  await notifier(p, { a: auTravailleurSocial(c), ...courriels.paiementManque({ ref, mois, montant, attendu: total, consecutifs: n }), type: 'alerte' });
-  // … et des manquements répétés alertent la coordination et le bailleur, qui peut constater la rupture.
+  const auTravailleur: Notification = {
+    a: auTravailleurSocial(c),
+    ...courriels.paiementManque({ ref, mois, montant, attendu: total, consecutifs: n }),
+    type: 'alerte',
+  };
+  // … et des manquements répétés alertent aussi la coordination, par la même activité (patched('alertes-impayes-ensemble')),
+  // et le bailleur, qui peut constater la rupture.
+  const ensemble = repetes && patched('alertes-impayes-ensemble');
+  if (!ensemble) await notifier(p, auTravailleur);
   if (!repetes) return;
   const manques = s.paiements
     .filter((y) => y.statut === 'impaye')
     .slice(-n)
     .map((y) => y.mois);
-  await notifier(p, {
+  const aLaCoordination: Notification = {
     a: { coordination: true },
     ...courriels.manquementsRepetes({ ref, programme: c.e.programme, manques, travailleurSocial: p.travailleurSocial }),
     type: 'alerte',
-  });
+  };
+  await (ensemble ? notifierEnsemble(p, [auTravailleur, aLaCoordination]) : notifier(p, aLaCoordination));
   const demande = demanderEnArrierePlan(c.p, {
     role: 'bailleur',
     ...courriels.constaterLaRupture({ ref, manques }),
