@@ -111,7 +111,57 @@ export function signatureSms(signature: string, max = 60): string {
 
 export function texteSms(modele: ModeleSms, valeurs: { signature: string; telephone?: string }): string {
   const contact = valeurs.telephone ? ` Pour toute question : ${valeurs.telephone}.` : '';
-  return MODELES_SMS[modele].replace('{contact}', contact).replace('{signature}', valeurs.signature).slice(0, 320);
+  return versGsm7(MODELES_SMS[modele].replace('{contact}', contact).replace('{signature}', valeurs.signature)).slice(0, 320);
+}
+
+/**
+ * L'alphabet des SMS (GSM 03.38) : un seul caractère hors de lui (« ’ », « — », « ê ») fait partir
+ * tout le SMS en UCS-2, 70 caractères par segment au lieu de 160, et le fait payer deux ou trois fois.
+ * Les signes typographiques y sont remplacés par leur forme simple, les lettres accentuées qu'il n'a
+ * pas par leur lettre (é, è, à, ù y sont).
+ */
+const HORS_GSM7: Record<string, string> = {
+  '’': "'",
+  '‘': "'",
+  ʼ: "'",
+  '“': '"',
+  '”': '"',
+  '«': '"',
+  '»': '"',
+  '—': '-',
+  '–': '-',
+  '‑': '-',
+  '…': '...',
+  '\u00a0': ' ',
+  '\u202f': ' ',
+  '\u2009': ' ',
+  œ: 'oe',
+  Œ: 'OE',
+  â: 'a',
+  ê: 'e',
+  ë: 'e',
+  î: 'i',
+  ï: 'i',
+  ô: 'o',
+  û: 'u',
+  ç: 'c',
+  À: 'A',
+  Â: 'A',
+  È: 'E',
+  Ê: 'E',
+  Ë: 'E',
+  Î: 'I',
+  Ï: 'I',
+  Ô: 'O',
+  Ù: 'U',
+  Û: 'U',
+};
+const HORS_GSM7_RE = new RegExp(`[${Object.keys(HORS_GSM7).join('')}]`, 'gu');
+
+export function versGsm7(texte: string): string {
+  // « mot » : "mot", sans les espaces qu'ajoutent les guillemets français.
+  const guillemets = texte.replace(/«[\s\u00a0\u202f]*/gu, '"').replace(/[\s\u00a0\u202f]*»/gu, '"');
+  return guillemets.replace(HORS_GSM7_RE, (c) => HORS_GSM7[c] ?? c);
 }
 
 const contexteCoordonnee = (workflowId: string, canal: Canal) => `consentements_menage/${workflowId}/${canal}`;

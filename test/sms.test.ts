@@ -14,7 +14,7 @@ import { SIGNEUR, inscrireAnnuaire } from './outils/environnement';
 import { startSmsCatcher, type SmsCatcher } from '../dev/sms-catcher';
 import { generateKeyRingValue, parseKeyRing } from '../securite/cles';
 import { Coffre } from '../securite/coffre';
-import { Consentements, createSmsActivities, fournisseurHttp, signatureSms, texteSms, type FournisseurSms } from '../sms';
+import { Consentements, createSmsActivities, fournisseurHttp, signatureSms, texteSms, versGsm7, type FournisseurSms } from '../sms';
 import { baseEssai, type BaseEssai } from './outils/base';
 
 let base: BaseEssai;
@@ -178,6 +178,28 @@ describe('signature d’un SMS', () => {
     expect(signatureSms('y'.repeat(70))).toBe('y'.repeat(60));
     for (const s of ['AHU — Association pour l’accompagnement et l’hébergement urbain', 'z '.repeat(40)])
       expect(signatureSms(s).length).toBeLessThanOrEqual(60);
+  });
+});
+
+describe('texte d’un SMS', () => {
+  /** L'alphabet GSM 03.38 (et son extension) : un SMS qui n'en sort pas part en segments de 160 caractères. */
+  const GSM7 = new Set([
+    ...'@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !"#¤%&\'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà',
+    ...'^{}\\[~]|€',
+  ]);
+  it('dans l’alphabet des SMS : apostrophes, tirets, guillemets, espaces insécables et lettres qu’il n’a pas remplacés ; é, è, à, ù gardés', () => {
+    const signature = signatureSms('AHU — Association pour l’accompagnement et l’hébergement urbain');
+    expect(texteSms('information', { signature, telephone: '02\u00a061 91 45 00' })).toBe(
+      "Bonjour, un courrier concernant votre accompagnement vous est adressé. Pour toute question : 02 61 91 45 00. AHU - Association pour l'accompagnement et l'hébergement",
+    );
+    for (const modele of ['courriel', 'information', 'nouvelles'] as const) {
+      const texte = texteSms(modele, {
+        signature: signatureSms('Maîtrise d’œuvre « Été » — Conseillère sociale à Besançon'),
+        telephone: '03\u202f81 00 00 00',
+      });
+      expect([...texte].filter((c) => !GSM7.has(c))).toEqual([]);
+    }
+    expect(versGsm7('Fête « œuvre » — ça… l’île')).toBe('Fete "oeuvre" - ca... l\'ile');
   });
 });
 
