@@ -1247,6 +1247,11 @@ describe('reims-april', () => {
     await handle.executeUpdate(cloturerUpdate, { args: [msg()({ issue: 'situation_stabilisee' as const })] });
     etat = await jusqua(handle, (e) => !!e.cloture && e.demandes.length === 2);
     expect(messagesPermis('prevention_precontentieuse', etat.etape, true, etat)).toEqual(['rechute']);
+    // Signalée à 23 h 30 UTC, soit 0 h 30 ou 1 h 30 à Paris le lendemain : le nouveau parcours porte le jour de Paris.
+    const signaleeLe = new Date(await heureDuParcours(handle));
+    signaleeLe.setUTCHours(23, 30, 0, 0);
+    if (signaleeLe.getTime() < (await heureDuParcours(handle)).getTime() + 3_600_000) signaleeLe.setUTCDate(signaleeLe.getUTCDate() + 1);
+    await avancerJusqua(banc, handle, signaleeLe);
     const r = await handle.executeUpdate(rechuteEquipeUpdate, { args: [msg('coord.essai')({ observation: 'Deux loyers impayés, signalés par le gardien' })] });
     expect((r as { messagesPermis?: string[] }).messagesPermis).toEqual([]);
     const final = (await handle.result()) as EtatParcours;
@@ -1259,6 +1264,9 @@ describe('reims-april', () => {
       visibilite: 'equipe',
     });
     expect(final.journal.find((e) => e.type === 'rechute')!.resume).toMatch(/^Rechute signalée par l’équipe : nouveau parcours ouvert le /);
+    const jourParis = jourDeParis(signaleeLe);
+    expect(jourParis).not.toBe(signaleeLe.toISOString().slice(0, 10));
+    expect(final.details.parcoursSuivant).toBe(`${handle.workflowId}-R${jourParis.slice(2).replace(/-/g, '')}`);
     const suite = banc.env.client.workflow.getHandle(final.details.parcoursSuivant as string);
     expect((await jusqua(suite, (e) => e.etape === 'aller_vers')).details.parcoursPrecedent).toBe(handle.workflowId);
     await terminer(suite);

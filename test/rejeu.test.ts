@@ -984,20 +984,25 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'regles-des-rapports')('e
   });
 
   it('enregistre un parcours reims-april : veille active, rechute repérée et signalée par l’équipe (message « rechute »)', async () => {
-    await enregistrer('reims-april', 'REJEU-RECHUTE-EQUIPE', {}, 'prevention-rechute-equipe-v1.json', ['identifiant-rechute-court'], async (handle) => {
-      const etat = await jusqua(handle, (e) => e.etape === 'comite_de_suivi' && e.demandes.length === 1, 'demande au comité');
-      await handle.executeUpdate(repondreValidationUpdate, {
-        args: [{ requestId: requete(), par: 'partenaire:services_sociaux', demandeId: etat.demandes[0]!.id, role: 'services_sociaux', decision: 'approuve' }],
-      });
-      await etape(handle, 'aller_vers');
-      await joindre(handle, 'visite_domicile', 'soir');
-      await etape(handle, 'diagnostic');
-      await repos(handle);
-      await handle.executeUpdate(cloturerUpdate, { args: [m({ issue: 'situation_stabilisee' as const })] });
-      await jusqua(handle, (e) => !!e.cloture && e.demandes.length === 2, 'veille active');
-      await repos(handle);
-      await handle.executeUpdate(rechuteEquipeUpdate, { args: [m({ observation: 'Nouveaux impayés' })] });
-    });
+    // v1 : avant patched('rechute-au-jour-de-paris') (l'identifiant de la rechute au jour UTC).
+    await enregistrer(
+      'reims-april',
+      'REJEU-RECHUTE-EQUIPE',
+      {},
+      'prevention-rechute-equipe-v2.json',
+      ['identifiant-rechute-court', 'rechute-au-jour-de-paris'],
+      async (handle) => {
+        await passerLeComite(handle);
+        await etape(handle, 'aller_vers');
+        await joindre(handle, 'visite_domicile', 'soir');
+        await etape(handle, 'diagnostic');
+        await repos(handle);
+        await handle.executeUpdate(cloturerUpdate, { args: [m({ issue: 'situation_stabilisee' as const })] });
+        await jusqua(handle, (e) => !!e.cloture && e.demandes.length === 2, 'veille active');
+        await repos(handle);
+        await handle.executeUpdate(rechuteEquipeUpdate, { args: [m({ observation: 'Nouveaux impayés' })] });
+      },
+    );
   });
 
   it('enregistre un parcours besancon-ccas : situation laissée au service social du département', async () => {

@@ -42,6 +42,7 @@ import {
   dureeEnFrancais,
   estFinDeJourOuvre,
   finDeJourOuvre,
+  jourDeParis,
   joursDeCalendrier,
   minuitDeParis,
   neufHeuresLe,
@@ -1086,9 +1087,12 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
       escalade: false,
     });
     if (rechute.statut === 'approuvee') {
-      const jour = new Date().toISOString().slice(2, 10).replace(/-/g, '');
+      // Le jour de Paris (patched('rechute-au-jour-de-paris')) : signalée le 8 à 0 h 30, la rechute est
+      // du 8, comme le journal le dit ; avant, le jour UTC (le 7).
+      const court = patched('identifiant-rechute-court');
+      const jour = (court && patched('rechute-au-jour-de-paris') ? jourDeParis(new Date()) : new Date().toISOString()).slice(2, 10).replace(/-/g, '');
       // L'identifiant tient dans la forme « programme--référence » (40 caractères au plus après « -- »).
-      const suite = patched('identifiant-rechute-court')
+      const suite = court
         ? `${programme.id}--${menage.reference.slice(0, 32)}-R${jour}`
         : `${programme.id}--${menage.reference}--rechute-${new Date().toISOString().slice(0, 10)}`;
       await startChild(preventionPrecontentieuse, {
