@@ -14,7 +14,7 @@ import type { EtatParcours } from '../domain/vocabulaire';
 import { NOM_COOKIE } from '../api/auth';
 import { startSmsCatcher, type SmsCatcher } from '../dev/sms-catcher';
 import { fournisseurHttp, signatureSms, texteSms, type FournisseurSms } from '../sms';
-import { bancAvecApi, clientAuxReponsesPerdues, demarrerApiEssai } from './outils/api';
+import { bancAvecApi, champsCaches, clientAuxReponsesPerdues, demarrerApiEssai } from './outils/api';
 import { baseEssai } from './outils/base';
 import { etatQuery } from '../domain/messages';
 import {
@@ -624,6 +624,37 @@ describe('SMS au ménage qui les accepte', () => {
       await perdue.fermer();
       await client.connection.close();
     }
+  });
+
+  it('un envoi par la page que le parcours n’a pas confirmé (demande perdue en route) : la page le dit (503) et garde l’identifiant de l’envoi ; renvoyé, la lettre part une fois', async () => {
+    const adresse = 'menage.envoi-en-route@essai.example';
+    const id = await joignableParCourriel(adresse);
+    const cookie = `${NOM_COOKIE}=${await essai.connecter('ts.alice')}`;
+    const action = `/parcours/${encodeURIComponent(id)}/envoi-menage`;
+    const caches = (page: string) => champsCaches(page, action, ['csrf', 'requestId', 'document']);
+    const lettres = () => essai.banc.courriels.messages().filter((m) => m.a.includes(adresse) && m.sujet.endsWith(' : un accompagnement vous est proposé'));
+    await expect.poll(() => lettres().length).toBe(1); // celle de l'orientation
+    const ouvert = caches(await fiche(id));
+    const client = await clientAuxReponsesPerdues(essai.banc, 'UpdateWorkflowExecution', { enRoute: true });
+    const perdue = await demarrerApiEssai(essai.banc, { surcharges: { client } });
+    let garde: Record<string, string>;
+    try {
+      const enRoute = await perdue.appel('POST', action, { entetes: { cookie }, formulaire: ouvert });
+      expect(enRoute.status, enRoute.texte.slice(0, 300)).toBe(503);
+      expect(enRoute.texte).toContain('Pas encore confirmé :');
+      garde = caches(enRoute.texte);
+      expect(garde).toMatchObject({ requestId: ouvert.requestId, document: 'lettre-information' });
+    } finally {
+      await perdue.fermer();
+      await client.connection.close();
+    }
+    // Renvoyé deux fois (« Envoyer » puis « Précédent ») : une seule lettre de plus.
+    for (let i = 0; i < 2; i++) expect((await essai.api.appel('POST', action, { entetes: { cookie }, formulaire: garde })).status).toBe(303);
+    // Le journal note l'envoi une fois le courriel remis au serveur (avec qui l'a demandé).
+    const envois = (x: EtatParcours) =>
+      x.journal.filter((j) => j.resume.includes(' : un accompagnement vous est proposé » (joint') && j.acteur.type === 'personnel');
+    await jusqua(handle(id), (x) => envois(x).length === 1, 'l’envoi au journal');
+    expect(lettres()).toHaveLength(2);
   });
 
   it('un envoi au ménage que le parcours refuse (sa clôture en cours) est rendu : le suivant est refusé pour la même raison, pas pour la limite', async () => {

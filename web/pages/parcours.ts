@@ -653,16 +653,13 @@ const VERSIONS_MENAGE: Partial<Record<NomDocument, string>> = {
 };
 
 /**
- * Les documents du parcours disponibles à cette étape (lettre, fiche d'orientation, fiche de suivi
- * social, plan d'aide à signer, carnet de route, livret du bail glissant, fiches-bilan, fiche de
- * clôture, résumé du protocole), à ouvrir (HTML imprimable) ou à télécharger en PDF. La page est
- * celle du personnel : il voit chaque document pour son lecteur habituel, et la version des
- * partenaires quand elle existe.
+ * « Envoyer au ménage par courriel » : un document qui lui est destiné, à l'adresse de son dossier.
+ * Un envoi que le parcours n'a pas confirmé (503) revient sous le même identifiant (`garde`) : renvoyé,
+ * il ne part pas deux fois.
  */
-/** « Envoyer au ménage par courriel » : un document qui lui est destiné, à l'adresse de son dossier. */
-function formulaireEnvoiMenage(ctx: Contexte, etat: EtatParcours, nom: DocumentAuMenage, adresse: string): Brut {
+function formulaireEnvoiMenage(ctx: Contexte, etat: EtatParcours, nom: DocumentAuMenage, adresse: string, garde?: string): Brut {
   return html`<form class="en-ligne" method="post" action="${idPage(etat)}/envoi-menage">
-<input type="hidden" name="csrf" value="${ctx.csrf}"><input type="hidden" name="requestId" value="${randomUUID()}"><input type="hidden" name="document" value="${nom}">
+<input type="hidden" name="csrf" value="${ctx.csrf}"><input type="hidden" name="requestId" value="${garde ?? randomUUID()}"><input type="hidden" name="document" value="${nom}">
 <button type="submit" class="secondaire">Envoyer par courriel au ménage (${adresse})</button></form>`;
 }
 
@@ -676,6 +673,13 @@ function lienDuRetour(page: string, formulaire: string): Brut | undefined {
   return undefined;
 }
 
+/**
+ * Les documents du parcours disponibles à cette étape (lettre, fiche d'orientation, fiche de suivi
+ * social, plan d'aide à signer, carnet de route, livret du bail glissant, fiches-bilan, fiche de
+ * clôture, résumé du protocole), à ouvrir (HTML imprimable) ou à télécharger en PDF. La page est
+ * celle du personnel : il voit chaque document pour son lecteur habituel, et la version des
+ * partenaires quand elle existe.
+ */
 function sectionDocuments(ctx: Contexte, etat: EtatParcours, o: OptionsPageParcours): Brut | '' {
   const programme = ctx.deps.catalogue.trouver(etat.programme.id);
   if (!programme) return '';
@@ -686,8 +690,10 @@ function sectionDocuments(ctx: Contexte, etat: EtatParcours, o: OptionsPageParco
   const ajouter = (nom: NomDocument, libelle: string, requete = '') => {
     // Le bouton d'envoi va avec la version que le ménage reçoit.
     const pourLeMenage = requete === '?version=menage' || (!requete && LECTEUR_PAR_DEFAUT[nom] === 'menage');
+    // L'envoi de ce document que le parcours n'a pas confirmé : le même identifiant.
+    const envoi = o.retour?.formulaire === 'envoi-menage' && o.retour.valeurs?.document === nom ? o.retour.garder?.requestId : undefined;
     const auMenage =
-      pourLeMenage && adresse && Object.hasOwn(DOCUMENTS_AU_MENAGE, nom) ? formulaireEnvoiMenage(ctx, etat, nom as DocumentAuMenage, adresse) : '';
+      pourLeMenage && adresse && Object.hasOwn(DOCUMENTS_AU_MENAGE, nom) ? formulaireEnvoiMenage(ctx, etat, nom as DocumentAuMenage, adresse, envoi) : '';
     // La lettre au ménage qui n'accepte pas les courriels est un courrier : l'équipe l'imprime et la poste.
     const aPoster =
       nom === 'lettre-information' && !requete && !etat.cloture && o.contact && !o.contact.courriel.accorde
