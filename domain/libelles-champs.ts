@@ -182,6 +182,9 @@ export const LIBELLES_CHAMPS: Record<string, string> = {
   composition: 'Composition du ménage',
 };
 
+/** Les champs dont la valeur est un nombre de jours (affiché « 3 jours », ou « aucune » attente). */
+export const CHAMPS_JOURS = new Set(['attenteJours']);
+
 /** Les champs dont la valeur est un montant en euros (affiché « 3 450 € »). */
 export const CHAMPS_MONTANTS = new Set([
   'montantDette',

@@ -8,7 +8,7 @@ import { euros, humaniser, LIBELLES_VALEURS, libelleValeur, premierDuMois } from
 import { estFinDuJour, jourEnFrancais } from '../domain/durees';
 
 export { euros, humaniser, LIBELLES_VALEURS, libelleValeur };
-export { CHAMPS_MONTANTS, LIBELLES_CHAMPS, libelleChamp } from '../domain/libelles-champs';
+export { CHAMPS_JOURS, CHAMPS_MONTANTS, LIBELLES_CHAMPS, libelleChamp } from '../domain/libelles-champs';
 
 export const LIBELLES_ETAPES: Record<string, string> = {
   orientation: 'Orientation',

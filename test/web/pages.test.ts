@@ -699,6 +699,18 @@ describe('page d’un parcours', () => {
     expect([...faite.matchAll(/<details class="action" id="action-([a-z-]+)"/g)].map((m) => m[1])).toEqual(['diagnostic', 'cloture']);
   });
 
+  it('l’attente d’une place IML en jours, l’unité dans la valeur : « aucune », « 1 jour », « 12 jours »', () => {
+    const avecAttente = (attenteJours: number) =>
+      pageParcours(ctx('ts.alice'), {
+        ...etat,
+        details: { ...etat.details, place: { demandeeLe: '2026-03-02T09:00:00.000Z', accordeeLe: '2026-03-14T09:00:00.000Z', attenteJours } },
+      }).valeur;
+    expect(avecAttente(0)).toContain('<dt>Attente</dt><dd>aucune</dd>');
+    expect(avecAttente(1)).toContain('<dt>Attente</dt><dd>1 jour</dd>');
+    expect(avecAttente(12)).toContain('<dt>Attente</dt><dd>12 jours</dd>');
+    expect(avecAttente(12)).not.toContain('Attente (jours)');
+  });
+
   it('les documents disponibles à l’étape, à ouvrir ou en PDF : la lettre dès l’orientation, la fiche de clôture une fois clos', () => {
     const base = `/api/parcours/${encodeURIComponent(etat.workflowId)}/documents/`;
     expect(pageParcours(ctx('ts.alice'), etat).valeur).not.toContain('lettre-information'); // pas encore préparée

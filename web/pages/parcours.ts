@@ -26,12 +26,14 @@ import {
   LIBELLES_TYPE_PARCOURS,
   LIBELLES_CHAMPS,
   LIBELLES_VALEURS,
+  CHAMPS_JOURS,
   CHAMPS_MONTANTS,
   euros,
   libelleChamp,
   libelleValeur,
 } from '../libelles';
 import { moisEnFrancais } from '../../documents/commun';
+import { nombreDe } from '../../domain/libelles';
 import {
   ACTIONS_PLAN,
   libelle as libelleDe,
@@ -589,6 +591,7 @@ const LISTES_AU_FEMININ = new Set(['orientations', 'actions', 'demarches', 'prol
 function valeurLisible(v: unknown, profondeur = 0, cle = ''): Brut {
   if (v === null || v === undefined || v === '') return html`—`;
   if (typeof v === 'boolean') return html`${v ? 'Oui' : 'Non'}`;
+  if (typeof v === 'number' && CHAMPS_JOURS.has(cle)) return html`${v === 0 ? 'aucune' : nombreDe(v, 'jour', 'jours')}`;
   if (typeof v === 'number') return html`${CHAMPS_MONTANTS.has(cle) ? euros(v) : v.toLocaleString('fr-FR')}`;
   if (typeof v === 'string') {
     // Le parcours d'avant ou d'après une rechute : un lien vers son dossier, nommé par sa référence.
@@ -618,7 +621,10 @@ function valeurLisible(v: unknown, profondeur = 0, cle = ''): Brut {
     // Le libellé d'un champ dans son contexte d'abord (« mesure.debut »), sinon le libellé commun.
     // Sans la consigne de saisie du formulaire (« (un par ligne) », « (AAAA-MM) ») : ici, on lit.
     const libelle = (k: string) => ((cle && LIBELLES_CHAMPS[`${cle}.${k}`]) || libelleChamp(k)).replace(/ \((?:une? par ligne|AAAA-MM(?:-JJ)?)\)$/, '');
-    return html`<dl class="infos">${entrees.map(([k, x]) => html`<dt>${CHAMPS_MONTANTS.has(k) ? libelle(k).replace(/ \(€\)$/, '') : libelle(k)}</dt><dd>${valeurLisible(x, profondeur + 1, k)}</dd>`)}</dl>`;
+    // L'unité est dans la valeur (« 3 450 € », « 3 jours ») : pas dans le libellé.
+    const sansUnite = (k: string) =>
+      CHAMPS_MONTANTS.has(k) ? libelle(k).replace(/ \(€\)$/, '') : CHAMPS_JOURS.has(k) ? libelle(k).replace(/ \(jours\)$/, '') : libelle(k);
+    return html`<dl class="infos">${entrees.map(([k, x]) => html`<dt>${sansUnite(k)}</dt><dd>${valeurLisible(x, profondeur + 1, k)}</dd>`)}</dl>`;
   }
   return html`—`;
 }
