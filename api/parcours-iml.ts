@@ -56,7 +56,11 @@ export const candidatureSchema = z
       .max(10)
       .optional()
       .meta({ example: ['Concarneau', 'Trégunc'] }),
-    ressourcesMensuelles: montantSchema({ max: 20_000 }).optional().meta({ description: 'Ressources mensuelles du ménage (€), confidentiel', example: 980 }),
+    ressourcesMensuelles: montantSchema({ max: 20_000 }).optional().meta({
+      description:
+        'Salaires, prestations et autres ressources du ménage par mois : comptées par tranche dans le rapport d’activité, jamais transmises aux partenaires',
+      example: 980,
+    }),
     notes: z.string().trim().max(4000).optional().meta({ description: 'Confidentiel : jamais transmis aux partenaires' }),
   })
   .strict();
