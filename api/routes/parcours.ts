@@ -22,7 +22,7 @@ import type { Personne } from '../../personnel/annuaire';
 import { exigerRoles, personneDe, raisonRefusLecture, raisonRefusMessage, raisonRefusPilotage, suitProgramme } from '../auth';
 import type { DependancesApi } from '../dependances';
 import { analyser, depuisTemporal, ErreursDeSaisie, interdit, introuvable, invalide, Probleme, TYPES_PROBLEME } from '../problemes';
-import { filtresListeSchema, lancementSchema, nomMessageSchema, workflowIdDe, workflowIdSchema } from '../schemas-api';
+import { filtresListeSchema, lancementSchema, nomMessageSchema, referenceDe, SEPARATEUR_ID, workflowIdDe, workflowIdSchema } from '../schemas-api';
 import { filtrerEtat, type Lecteur } from '../visibilite';
 
 /** Les attributs de recherche d'un parcours au lancement (sans donnée personnelle) : programme, type, étape, affectation. */
@@ -209,9 +209,8 @@ export async function executer<R>(f: () => Promise<R>): Promise<R> {
 
 /** Un parcours introuvable, dit par sa référence et son programme (pas par l'identifiant technique « programme--référence »). */
 function aucunDossier(deps: DependancesApi, workflowId: string): string {
-  const [programmeId, reference] = workflowId.split('--');
-  const programme = programmeId ? deps.catalogue.trouver(programmeId) : undefined;
-  return programme && reference ? `Aucun dossier « ${reference} » dans le programme ${programme.nom}.` : 'Aucun parcours à cette adresse.';
+  const programme = deps.catalogue.trouver(workflowId.slice(0, Math.max(0, workflowId.indexOf(SEPARATEUR_ID))));
+  return programme ? `Aucun dossier « ${referenceDe(workflowId, programme.id)} » dans le programme ${programme.nom}.` : 'Aucun parcours à cette adresse.';
 }
 
 /**
