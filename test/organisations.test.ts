@@ -972,6 +972,32 @@ describe('orientation d’un ménage par un partenaire (fiche par lien signé)',
     expect(etat.journal.filter((j) => j.resume.startsWith('Parcours clôturé'))).toHaveLength(1);
   });
 
+  it('une affectation demandée dans la page sans confirmation du parcours : perdue en route, le formulaire revient avec le choix, sous le même identifiant (503) ; renvoyée deux fois, une seule affectation', async () => {
+    const { workflowId, handle } = await allerVers();
+    const cookie = `${NOM_COOKIE}=${await coord()}`;
+    const adresse = `/parcours/${workflowId}/affectation`;
+    const caches = (page: string) => champsCaches(page, adresse, ['csrf', 'requestId']);
+    const ouvert = caches((await appel('GET', `/parcours/${workflowId}`, { entetes: { cookie } })).texte);
+    const saisie = { travailleurSocial: 'ts.bruno' };
+    const enRoute = await parApiAuxPertes('UpdateWorkflowExecution', { enRoute: true }, (api) =>
+      api.appel('POST', adresse, { entetes: { cookie }, formulaire: { ...ouvert, ...saisie } }),
+    );
+    expect(enRoute.status, enRoute.texte.slice(0, 300)).toBe(503);
+    expect(enRoute.texte).toContain('Pas encore confirmé :');
+    expect(enRoute.texte).toContain('<option value="ts.bruno" selected>');
+    const garde = caches(enRoute.texte);
+    expect(garde.requestId).toBe(ouvert.requestId);
+    expect((await handle.query(etatQuery)).travailleurSocial).toBe('ts.alice');
+    // Renvoyé (« Affecter », puis « Précédent ») : une seule affectation au journal.
+    for (let i = 0; i < 2; i++) {
+      const r = await appel('POST', adresse, { entetes: { cookie }, formulaire: { ...garde, ...saisie } });
+      expect(r.status, r.texte.slice(0, 300)).toBe(303);
+    }
+    const etat = await handle.query(etatQuery);
+    expect(etat.travailleurSocial).toBe('ts.bruno');
+    expect(etat.journal.filter((j) => j.requete === ouvert.requestId)).toHaveLength(1);
+  });
+
   it('liens : altéré → 403, d’une autre sorte (validation) → refusé, organisation sans contact → 409 en français', async () => {
     const jeton = await coord();
     const chemin = await lienPour('loiret-ahu--bailleur', CATALOGUE.trouver('loiret-ahu')!.partenaires.bailleur!.courriel);

@@ -196,9 +196,9 @@ function sectionCoordination(ctx: Contexte, etat: EtatParcours, retour?: RetourF
 ${
   ts.length
     ? html`<form method="post" action="${idPage(etat)}/affectation" novalidate>${rA ? resumeErreurs(rA.titre, rA.messages) : ''}
-<input type="hidden" name="csrf" value="${ctx.csrf}"><input type="hidden" name="requestId" value="${randomUUID()}">
+<input type="hidden" name="csrf" value="${ctx.csrf}"><input type="hidden" name="requestId" value="${rA?.garder?.requestId ?? randomUUID()}">
 <div class="champ"><label for="affectation-ts">${etat.travailleurSocial ? 'Nouveau travailleur social' : 'Travailleur social'}</label>
-<select id="affectation-ts" name="travailleurSocial" aria-required="true"><option value="">— choisir —</option>${ts.map((p) => html`<option value="${p.id}">${p.nom}</option>`)}</select></div>
+<select id="affectation-ts" name="travailleurSocial" aria-required="true"><option value="">— choisir —</option>${ts.map((p) => html`<option value="${p.id}"${rA?.valeurs?.travailleurSocial === p.id ? brut(' selected') : ''}>${p.nom}</option>`)}</select></div>
 <div class="boutons"><button type="submit">Affecter</button></div></form>`
     : html`<p>${etat.travailleurSocial ? 'Aucun autre travailleur social ne suit ce programme' : 'Aucun travailleur social ne suit ce programme'} : l’administration en ajoute dans la page « Personnel ».</p>`
 }</details>
