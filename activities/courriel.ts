@@ -30,8 +30,8 @@ import type { Catalogue } from '../programmes/catalogue';
 import { rendreCourriel } from './mise-en-page';
 import { adresseRefusee, codesEchecSmtp } from './echec-smtp';
 import type { Coffre } from '../securite/coffre';
-import { Consentements, signatureSms, type FournisseurSms, type ResultatSms } from '../sms';
-import { createSmsMenageActivities } from './sms';
+import { Consentements, signatureSms, type ResultatSms } from '../sms';
+import { createSmsMenageActivities, type ServiceSms } from './sms';
 import { parserEntree } from './entree';
 import { adresseDeRetour } from '../retours/adresse';
 import { DESTINATAIRES_DIAGNOSTIC, LIBELLES_DESTINATAIRES_DIAGNOSTIC, diagnosticPartageAvec, type DestinataireDiagnostic } from '../domain/partage';
@@ -122,9 +122,12 @@ export interface ResultatCourriel {
   /**
    * Le SMS qui double ce courriel au ménage, ou qui le remplace (`nonEnvoye`, `sansAdresse` : le
    * ménage n'accepte que les SMS) : parti, confié au workflow de renvoi (le fournisseur ne l'a pas
-   * pris), ou refusé pour de bon ; rien sans SMS à envoyer. Le journal le dit.
+   * pris), prévu à 8 h (`smsLe` : venu la nuit, un dimanche ou un jour férié), ou refusé pour de
+   * bon ; rien sans SMS à envoyer. Le journal le dit.
    */
-  sms?: 'envoye' | 'renvoye' | 'refuse';
+  sms?: 'envoye' | 'renvoye' | 'prevu' | 'refuse';
+  /** L'heure où partira le SMS prévu (ISO). */
+  smsLe?: string;
 }
 
 export const demandeValidationSchema = z.object({
@@ -168,7 +171,7 @@ export interface DependancesCourriel {
    * accepté les SMS et qu'un numéro est connu ; s'il n'accepte pas les courriels, le SMS part seul,
    * à la place du courriel.
    */
-  sms?: { fournisseur: FournisseurSms; coffre: Coffre };
+  sms?: ServiceSms;
   /** Au-delà, un envoi commencé et jamais confirmé est « incertain » (90 s : plus que le délai d'une tentative). */
   bailEnvoiMs?: number;
   /**
@@ -196,6 +199,7 @@ export function sorteDestinataire(d: Destinataire): string {
 const SMS_POUR_LE_JOURNAL: Record<Exclude<ResultatSms, { envoye: true }>['raison'], ResultatCourriel['sms']> = {
   deja_envoye: 'envoye',
   fournisseur_en_echec: 'renvoye',
+  differe: 'prevu',
   refuse: 'refuse',
   abandonne: 'refuse',
   sans_consentement: undefined,
@@ -586,7 +590,7 @@ export function createCourrielActivities(deps: DependancesCourriel) {
    * détail : « un courrier vous est adressé » pour la lettre que l'opérateur imprime, « du nouveau »
    * sinon, et le téléphone de l'opérateur.
    */
-  async function smsALaPlace(c: z.output<typeof courrielSchema>): Promise<Pick<ResultatCourriel, 'sms'>> {
+  async function smsALaPlace(c: z.output<typeof courrielSchema>): Promise<Pick<ResultatCourriel, 'sms' | 'smsLe'>> {
     const workflowId = parcoursCourant();
     if (!workflowId || !estParcoursDeMenage(workflowId)) return {};
     const lettre = c.piecesJointes?.some((p) => p.document === 'lettre-information');
@@ -598,8 +602,14 @@ export function createCourrielActivities(deps: DependancesCourriel) {
       signature: signatureSms(c.signature),
       ...(telephone ? { telephone } : {}),
     });
+    return pourLeJournal(r);
+  }
+
+  /** Ce que le journal dira du SMS : parti, renvoyé, prévu à 8 h (avec son heure), refusé ; rien sans SMS. */
+  function pourLeJournal(r: ResultatSms | undefined): Pick<ResultatCourriel, 'sms' | 'smsLe'> {
     const etat = r && (r.envoye ? 'envoye' : SMS_POUR_LE_JOURNAL[r.raison]);
-    return etat ? { sms: etat } : {};
+    if (!etat) return {};
+    return { sms: etat, ...(r && !r.envoye && r.raison === 'differe' ? { smsLe: r.le } : {}) };
   }
 
   /** Un courriel (entrée déjà validée) et, pour le ménage qui l'a accepté, son SMS. */
@@ -625,7 +635,6 @@ export function createCourrielActivities(deps: DependancesCourriel) {
         doubleCourrielA: (menage?.courriel ?? auMenage.courriel)!,
       });
     }
-    const smsDuCourriel = doublure && (doublure.envoye ? 'envoye' : SMS_POUR_LE_JOURNAL[doublure.raison]);
     // Le journal du parcours nomme le bailleur qui a reçu le courriel (celui du ménage), pas celui du programme.
     const bailleur =
       workflowId && !repli && c.destinataire.type === 'partenaire' && c.destinataire.role === 'bailleur'
@@ -636,7 +645,7 @@ export function createCourrielActivities(deps: DependancesCourriel) {
       ...(c.piecesJointes?.length ? { piecesJointes } : {}),
       ...(repli ? { repli } : {}),
       ...(bailleur ? { organisation: bailleur.nom } : {}),
-      ...(smsDuCourriel ? { sms: smsDuCourriel } : {}),
+      ...pourLeJournal(doublure),
     } satisfies ResultatCourriel;
   }
 

@@ -16,6 +16,7 @@
 import { z } from 'zod';
 import type { BaseDeDonnees } from '../base';
 import type { Coffre } from '../securite/coffre';
+import { depuisHeureDeParis, heureDeParis, joursFeries, jourDeParis } from '../domain/durees';
 
 export interface MessageSms {
   /** Numéro au format international (+33…). */
@@ -164,6 +165,32 @@ export function versGsm7(texte: string): string {
   return guillemets.replace(HORS_GSM7_RE, (c) => HORS_GSM7[c] ?? c);
 }
 
+/** Les heures où un SMS part au ménage, à Paris : de 8 h à 20 h. */
+export const HEURES_DES_SMS = { debut: 8, fin: 20 } as const;
+
+/** Un jour (AAAA-MM-JJ) où un SMS peut partir : ni un dimanche, ni un jour férié de métropole. */
+function jourDeSms(jour: string): boolean {
+  return new Date(`${jour}T12:00:00.000Z`).getUTCDay() !== 0 && !joursFeries(Number(jour.slice(0, 4))).includes(jour);
+}
+
+/**
+ * Quand un SMS au ménage peut partir : `maintenant` s'il est entre 8 h et 20 h à Paris, du lundi au
+ * samedi hors jours fériés ; sinon 8 h le premier jour qui convient. Un ménage ne reçoit jamais un
+ * SMS la nuit, le dimanche ou un jour férié, même quand un délai de son parcours finit à minuit.
+ */
+export function heureDuSms(maintenant: Date): Date {
+  const local = heureDeParis(maintenant);
+  const heure = local.getUTCHours();
+  let jour = jourDeParis(maintenant);
+  if (jourDeSms(jour) && heure >= HEURES_DES_SMS.debut && heure < HEURES_DES_SMS.fin) return maintenant;
+  // Avant 8 h, le jour même s'il convient ; sinon le lendemain, ou le premier jour qui convient.
+  if (heure >= HEURES_DES_SMS.debut) jour = lendemainDe(jour);
+  while (!jourDeSms(jour)) jour = lendemainDe(jour);
+  return new Date(depuisHeureDeParis(Date.parse(`${jour}T${String(HEURES_DES_SMS.debut).padStart(2, '0')}:00:00.000Z`)));
+}
+
+const lendemainDe = (jour: string): string => new Date(Date.parse(`${jour}T12:00:00.000Z`) + 86_400_000).toISOString().slice(0, 10);
+
 const contexteCoordonnee = (workflowId: string, canal: Canal) => `consentements_menage/${workflowId}/${canal}`;
 
 /** Les consentements du ménage, dans le système d'enregistrement ; le dernier par canal fait foi. */
@@ -245,11 +272,18 @@ export interface DependancesSms {
   base: BaseDeDonnees;
   coffre: Coffre;
   fournisseur: FournisseurSms;
+  /** L'heure qui décide si un SMS part maintenant (`heureDuSms`) ; les essais la fixent. */
+  heure?: () => Date;
 }
 
-/** Ce qu'est devenu un SMS : parti, ou pourquoi pas (`fournisseur_en_echec` : à renvoyer). */
+/**
+ * Ce qu'est devenu un SMS : parti, ou pourquoi pas (`fournisseur_en_echec` : à renvoyer ;
+ * `differe` : la nuit, un dimanche ou un jour férié, il partira à l'heure dite, `le`).
+ */
 export type ResultatSms =
-  { envoye: true } | { envoye: false; raison: 'sans_consentement' | 'pas_au_menage' | 'deja_envoye' | 'abandonne' | 'refuse' | 'fournisseur_en_echec' };
+  | { envoye: true }
+  | { envoye: false; raison: 'sans_consentement' | 'pas_au_menage' | 'deja_envoye' | 'abandonne' | 'refuse' | 'fournisseur_en_echec' }
+  | { envoye: false; raison: 'differe'; le: string };
 
 /**
  * Envoie un SMS au ménage s'il a accepté ce canal et qu'un numéro est connu ; sinon ne fait rien.
@@ -275,6 +309,10 @@ export function createSmsActivities(deps: DependancesSms) {
         const ligne = await tx.selectFrom('sms').select(['envoye_le', 'abandonne_le']).where('cle', '=', e.cle).forUpdate().executeTakeFirstOrThrow();
         if (ligne.envoye_le) return { envoye: false, raison: 'deja_envoye' };
         if (ligne.abandonne_le) return { envoye: false, raison: 'abandonne' };
+        // Pas la nuit, ni un dimanche ou un jour férié : il partira à l'heure dite.
+        const maintenant = (deps.heure ?? (() => new Date()))();
+        const le = heureDuSms(maintenant);
+        if (le.getTime() > maintenant.getTime()) return { envoye: false, raison: 'differe', le: le.toISOString() };
         await tx
           .updateTable('sms')
           .set((eb) => ({ tentatives: eb('tentatives', '+', 1) }))

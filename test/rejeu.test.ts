@@ -38,6 +38,7 @@ import {
   avancerJusqua,
   COFFRE,
   echeanceSuivie,
+  EN_JOURNEE,
   lancerAvance,
   heureDuParcours,
   jusqua,
@@ -657,7 +658,7 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === '1')('enregistrement des 
 
   it('enregistre deux renvois de SMS : parti au retour du fournisseur, abandonné à son délai', async () => {
     const catcher = await startSmsCatcher({ port: 0, quiet: true });
-    const banc = await monterBanc({ dependances: { sms: { coffre: COFFRE, fournisseur: fournisseurHttp({ url: catcher.url }) } } });
+    const banc = await monterBanc({ dependances: { sms: { coffre: COFFRE, fournisseur: fournisseurHttp({ url: catcher.url }), heure: EN_JOURNEE } } });
     try {
       const consentements = new Consentements(banc.dependances.base, COFFRE);
       await consentements.enregistrer('loiret-ahu--REJEU-SMS', { canal: 'sms', accorde: true, telephone: '06 12 34 56 78' }, 'coord.essai');
@@ -700,7 +701,7 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === '1')('enregistrement des 
  */
 async function enregistrerLettres(parcours: Array<[ReturnType<typeof menageEssai> & { accepteSms?: boolean }, string]>, patchs: string[]) {
   const catcher = await startSmsCatcher({ port: 0, quiet: true });
-  const banc = await monterBanc({ dependances: { sms: { coffre: COFFRE, fournisseur: fournisseurHttp({ url: catcher.url }) } } });
+  const banc = await monterBanc({ dependances: { sms: { coffre: COFFRE, fournisseur: fournisseurHttp({ url: catcher.url }), heure: EN_JOURNEE } } });
   try {
     for (const [menage, fichier] of parcours) {
       const workflowId = `loiret-ahu--${menage.reference}`;
@@ -766,6 +767,37 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === '1')('enregistrement des 
       ecrireHistorique('avis-non-remise-v1.json', await handle.fetchHistory());
     } finally {
       await banc.fermer();
+    }
+  });
+});
+
+// `ENREGISTRER_HISTORIQUES=sms-de-nuit` : un SMS venu la nuit, que son workflow de renvoi garde jusqu'à 8 h.
+describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'sms-de-nuit')('enregistrement d’un SMS de nuit', () => {
+  it('enregistre un renvoi qui attend 8 h, puis part', async () => {
+    const catcher = await startSmsCatcher({ port: 0, quiet: true });
+    const banc = await monterBanc({ dependances: { sms: { coffre: COFFRE, fournisseur: fournisseurHttp({ url: catcher.url }), heure: EN_JOURNEE } } });
+    try {
+      await new Consentements(banc.dependances.base, COFFRE).enregistrer(
+        'loiret-ahu--REJEU-NUIT',
+        { canal: 'sms', accorde: true, telephone: '06 12 34 56 79' },
+        'coord.essai',
+      );
+      const depart: RenvoiSms = {
+        sms: { cle: 'loiret-ahu--REJEU-NUIT/lettre:sms', workflowId: 'loiret-ahu--REJEU-NUIT', modele: 'courriel', signature: 'Le CCAS' },
+        pasAvant: new Date(Date.now() + 9 * 3_600_000).toISOString(),
+      };
+      const handle = await banc.env.client.workflow.start('renvoiSms', {
+        taskQueue: banc.taskQueue,
+        workflowId: `renvoi-sms:${depart.sms.cle}`,
+        args: [depart],
+      });
+      await lancerAvance(banc, handle, '10 hours');
+      expect(await handle.result()).toEqual({ envoye: true });
+      expect(catcher.messages()).toHaveLength(1);
+      ecrireHistorique('renvoi-sms-de-nuit-v1.json', await handle.fetchHistory());
+    } finally {
+      await banc.fermer();
+      await catcher.close();
     }
   });
 });

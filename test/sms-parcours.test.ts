@@ -8,12 +8,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ENVOIS_AU_MENAGE_PAR_JOUR } from '../api/limite-envois';
 import type { EtatParcours } from '../domain/vocabulaire';
 import { NOM_COOKIE } from '../api/auth';
 import { startSmsCatcher, type SmsCatcher } from '../dev/sms-catcher';
-import { fournisseurHttp, signatureSms, texteSms, type FournisseurSms } from '../sms';
+import { fournisseurHttp, heureDuSms, signatureSms, texteSms, type FournisseurSms } from '../sms';
+import { depuisHeureDeParis, heureEnFrancais, jourDeParis, jourEnFrancais } from '../domain/durees';
 import { bancAvecApi, champsCaches, clientAuxReponsesPerdues, demarrerApiEssai } from './outils/api';
 import { baseEssai } from './outils/base';
 import { etatQuery } from '../domain/messages';
@@ -23,6 +24,8 @@ import {
   CATALOGUE,
   COORD_BESANCON_ESSAI,
   COFFRE,
+  EN_JOURNEE,
+  avancerJusqua,
   echeanceSuivie,
   heureDuParcours,
   jusqua,
@@ -39,7 +42,12 @@ let catcher: SmsCatcher;
 let dossier: string;
 /** Le fournisseur HTTP vers le récepteur local, créé quand le récepteur a son adresse. */
 const fournisseur: FournisseurSms = { envoyer: (m) => fournisseurHttp({ url: catcher.url, expediteur: 'CCAS' }).envoyer(m) };
-const essai = bancAvecApi('mot-de-passe-essai', { dependances: { sms: { coffre: COFFRE, fournisseur } }, autres: [COORD_BESANCON_ESSAI, ADMIN_ESSAI] });
+/** L'heure que voient les SMS : en journée, sauf dans l'essai de la nuit. */
+let heureDesSms = EN_JOURNEE;
+const essai = bancAvecApi('mot-de-passe-essai', {
+  dependances: { sms: { coffre: COFFRE, fournisseur, heure: () => heureDesSms() } },
+  autres: [COORD_BESANCON_ESSAI, ADMIN_ESSAI],
+});
 
 beforeAll(async () => {
   dossier = mkdtempSync(join(tmpdir(), 'sms-parcours-'));
@@ -268,6 +276,90 @@ describe('SMS au ménage qui les accepte', () => {
     expect((await contactApi(id)).smsEnAttente).toBeUndefined();
     expect(await tableau('coord.essai')).not.toContain(TITRE_SMS);
     expect((await essai.api.appel('GET', '/health')).json).toMatchObject({ etat: 'ok', detail: 'Tout fonctionne.', smsEnAttente: 0 });
+  });
+
+  it('un SMS qui vient la nuit attend 8 h : le journal dit quand il partira, rien ne part avant, puis il part une fois ; le ménage qui n’accepte que les SMS aussi', async () => {
+    // Demain à 23 h 30 à Paris : le SMS partira à 8 h, le lendemain ou le premier jour sans dimanche ni jour férié.
+    const nuit = new Date(depuisHeureDeParis(Date.parse(`${jourDeParis(new Date(Date.now() + 86_400_000))}T23:30:00.000Z`)));
+    const huitHeures = heureDuSms(nuit);
+    expect(heureEnFrancais(huitHeures)).toBe('08:00');
+    const prevu = `le ${jourEnFrancais(huitHeures)} à 8 h (aucun SMS au ménage la nuit, le dimanche ni un jour férié)`;
+    const avecCourriel = { ...menageEssai(), courriel: 'menage.nuit@essai.example', accepteCourriel: true, telephone: '06 47 10 20 31', accepteSms: true };
+    const smsSeulement = { ...menageEssai(), courriel: undefined, accepteCourriel: false, telephone: '06 47 10 20 32', accepteSms: true };
+    const recus = () => catcher.messages().filter((m) => ['+33647102031', '+33647102032'].includes(m.destinataire));
+    heureDesSms = () => nuit;
+    const ids: string[] = [];
+    try {
+      for (const menage of [avecCourriel, smsSeulement]) {
+        const r = await lancer(menage);
+        expect(r.status, r.texte).toBe(201);
+        ids.push(r.json.workflowId as string);
+      }
+      const [id, idSeul] = ids as [string, string];
+      // Le courriel part la nuit ; son SMS est prévu à 8 h, et le journal le dit.
+      await essai.banc.courriels.waitFor((m) => m.a.includes('menage.nuit@essai.example'));
+      const e = await jusqua(handle(id), (x) => x.etape === 'aller_vers', 'étape « aller_vers »');
+      expect(e.journal.find((j) => j.resume.startsWith('Courriel au ménage'))?.resume).toContain(
+        `(joint : Lettre d’information au ménage) — SMS prévu ${prevu}`,
+      );
+      const seul = await jusqua(handle(idSeul), (x) => x.etape === 'aller_vers', 'étape « aller_vers »');
+      expect(seul.journal.find((j) => j.type === 'sms')?.resume).toContain(`» (le ménage n’accepte pas les courriels) — prévu ${prevu}`);
+      // Rien n'est parti ; ce n'est pas un SMS en panne : la page ne le signale pas.
+      expect(recus()).toEqual([]);
+      expect(await fiche(id)).not.toContain('Un SMS au ménage attend');
+      expect(await tableau('coord.essai')).not.toContain(TITRE_SMS);
+      for (const x of ids) {
+        const [ligne] = await ligneSms(x);
+        expect(ligne).toMatchObject({ envoye_le: null, echoue_le: null, abandonne_le: null, tentatives: 0 });
+        expect((await handle(`renvoi-sms:${ligne!.cle}`).describe()).status.name).toBe('RUNNING');
+      }
+      // Une minute avant 8 h, son workflow de renvoi attend encore.
+      const renvois = await Promise.all(ids.map(async (x) => handle(`renvoi-sms:${(await ligneSms(x))[0]!.cle}`)));
+      for (const renvoi of renvois) await avancerJusqua(essai.banc, renvoi, new Date(huitHeures.getTime() - 60_000));
+      expect(recus()).toEqual([]);
+      // 8 h : chacun part, une fois.
+      heureDesSms = () => huitHeures;
+      for (const renvoi of renvois) {
+        await lancerAvance(essai.banc, renvoi, '2 minutes');
+        expect(await renvoi.result()).toEqual({ envoye: true });
+      }
+      expect(
+        recus()
+          .map((m) => m.destinataire)
+          .sort(),
+      ).toEqual(['+33647102031', '+33647102032']);
+      expect(recus().find((m) => m.destinataire === '+33647102032')!.texte).toContain('un courrier concernant votre accompagnement vous est adressé');
+
+      // Une reprise du renvoi qui tombe la nuit (le fournisseur revenu après 20 h) : la suivante à 8 h, pas toutes les 10 minutes.
+      heureDesSms = () => nuit;
+      const depart: RenvoiSms = {
+        sms: { cle: `${id}/reprise-de-nuit:sms`, workflowId: id, modele: 'courriel', signature: 'Le CCAS', doubleCourrielA: avecCourriel.courriel },
+      };
+      const reprise = await essai.banc.env.client.workflow.start('renvoiSms', {
+        workflowId: `renvoi-sms:${depart.sms.cle}`,
+        taskQueue: essai.banc.taskQueue,
+        args: [depart],
+      });
+      const essaye = Date.now();
+      const enAttente = await vi.waitFor(
+        async () => {
+          const a = (await reprise.describe()).raw.pendingActivities?.[0];
+          if (a?.attempt !== 2) throw new Error('première tentative pas encore faite');
+          return a;
+        },
+        { timeout: 60_000, interval: 100 },
+      );
+      // La tentative suivante à 8 h (dans l'heure du workflow, qui est celle de la suite).
+      const suivante = Number(enAttente.nextAttemptScheduleTime!.seconds) * 1000;
+      expect(Math.abs(suivante - (essaye + huitHeures.getTime() - nuit.getTime()))).toBeLessThan(60_000);
+      expect(recus().filter((m) => m.destinataire === '+33647102031')).toHaveLength(1);
+      heureDesSms = () => huitHeures;
+      await lancerAvance(essai.banc, reprise, huitHeures.getTime() - nuit.getTime());
+      expect(await reprise.result()).toEqual({ envoye: true });
+      expect(recus().filter((m) => m.destinataire === '+33647102031')).toHaveLength(2);
+    } finally {
+      heureDesSms = EN_JOURNEE;
+    }
   });
 
   it('un numéro refusé par le fournisseur est abandonné aussitôt ; un SMS que le fournisseur ne prend pas à son délai l’est aussi ; le dossier le dit', async () => {

@@ -10,11 +10,11 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import nodemailer from 'nodemailer';
 import { createCourrielActivities } from '../activities/courriel';
 import { startMailCatcher, type MailCatcher } from '../dev/mail-catcher';
-import { SIGNEUR, inscrireAnnuaire } from './outils/environnement';
+import { EN_JOURNEE, SIGNEUR, inscrireAnnuaire } from './outils/environnement';
 import { startSmsCatcher, type SmsCatcher } from '../dev/sms-catcher';
 import { generateKeyRingValue, parseKeyRing } from '../securite/cles';
 import { Coffre } from '../securite/coffre';
-import { Consentements, createSmsActivities, fournisseurHttp, signatureSms, texteSms, versGsm7, type FournisseurSms } from '../sms';
+import { Consentements, createSmsActivities, fournisseurHttp, heureDuSms, signatureSms, texteSms, versGsm7, type FournisseurSms } from '../sms';
 import { baseEssai, type BaseEssai } from './outils/base';
 
 let base: BaseEssai;
@@ -49,7 +49,7 @@ describe('SMS au ménage', () => {
         if (panne === 'apres') throw new Error('réponse perdue');
       },
     };
-    const { envoyerSmsMenage } = createSmsActivities({ base: base.db, coffre, fournisseur });
+    const { envoyerSmsMenage } = createSmsActivities({ base: base.db, coffre, fournisseur, heure: EN_JOURNEE });
     const env = new MockActivityEnvironment();
     const envoyer = (e: Parameters<typeof envoyerSmsMenage>[0]) => env.run(envoyerSmsMenage, e) as ReturnType<typeof envoyerSmsMenage>;
 
@@ -145,7 +145,7 @@ describe('SMS au ménage', () => {
       expediteur: 'Prévention des expulsions <ne-pas-repondre@essai.example>',
       signeur: SIGNEUR,
       baseUrl: 'http://localhost:3999',
-      sms: { coffre, fournisseur: fournisseurHttp({ url: catcher.url, expediteur: 'CCAS' }) },
+      sms: { coffre, fournisseur: fournisseurHttp({ url: catcher.url, expediteur: 'CCAS' }), heure: EN_JOURNEE },
     });
     const env = new MockActivityEnvironment({ workflowExecution: { workflowId: 'prog--COURRIEL', runId: 'r1' } });
     const courriel = (cle: string, a: { nom: string; courriel: string }) => ({
@@ -200,6 +200,29 @@ describe('texte d’un SMS', () => {
       expect([...texte].filter((c) => !GSM7.has(c))).toEqual([]);
     }
     expect(versGsm7('Fête « œuvre » — ça… l’île')).toBe('Fete "oeuvre" - ca... l\'ile');
+  });
+});
+
+describe('heure d’un SMS au ménage', () => {
+  // [instant, quand il part] en UTC ; Paris est à UTC+1 l'hiver, UTC+2 l'été.
+  const cas: Array<[string, string, string]> = [
+    ['mardi à 11 h', '2027-03-09T10:00:00.000Z', '2027-03-09T10:00:00.000Z'],
+    ['mardi à 7 h 59 : à 8 h', '2027-03-09T06:59:00.000Z', '2027-03-09T07:00:00.000Z'],
+    ['mardi à 8 h', '2027-03-09T07:00:00.000Z', '2027-03-09T07:00:00.000Z'],
+    ['mardi à 19 h 59', '2027-03-09T18:59:00.000Z', '2027-03-09T18:59:00.000Z'],
+    ['mardi à 20 h : mercredi à 8 h', '2027-03-09T19:00:00.000Z', '2027-03-10T07:00:00.000Z'],
+    ['samedi à 15 h', '2027-03-06T14:00:00.000Z', '2027-03-06T14:00:00.000Z'],
+    ['samedi à 22 h : lundi à 8 h', '2027-03-06T21:00:00.000Z', '2027-03-08T07:00:00.000Z'],
+    ['dimanche à midi : lundi à 8 h', '2027-03-07T11:00:00.000Z', '2027-03-08T07:00:00.000Z'],
+    ['samedi soir de Pâques, passage à l’heure d’été : mardi à 8 h (lundi de Pâques férié)', '2027-03-27T20:00:00.000Z', '2027-03-30T06:00:00.000Z'],
+    ['samedi soir, passage à l’heure d’hiver : lundi à 8 h', '2026-10-24T21:00:00.000Z', '2026-10-26T07:00:00.000Z'],
+    ['31 décembre à 22 h : samedi 2 janvier à 8 h', '2026-12-31T21:00:00.000Z', '2027-01-02T07:00:00.000Z'],
+    ['24 décembre à 21 h : 26 décembre à 8 h', '2026-12-24T20:00:00.000Z', '2026-12-26T07:00:00.000Z'],
+    ['13 juillet à 21 h : 15 juillet à 8 h', '2027-07-13T19:00:00.000Z', '2027-07-15T06:00:00.000Z'],
+    ['1er mai à 3 h, un samedi : lundi 3 mai à 8 h', '2027-05-01T01:00:00.000Z', '2027-05-03T06:00:00.000Z'],
+  ];
+  it.each(cas)('%s', (_cas, instant, attendu) => {
+    expect(heureDuSms(new Date(instant)).toISOString()).toBe(attendu);
   });
 });
 

@@ -1,9 +1,10 @@
 /**
  * Le renvoi d'un SMS au ménage que le fournisseur n'a pas pris (activities/sms.ts) : une tentative
- * toutes les 10 minutes au plus, trois jours au plus, puis l'abandon noté dans la boîte d'envoi. Le
- * SMS annonce un courriel déjà parti, ou une lettre, une nouvelle : au-delà, il n'apprendrait plus rien au ménage.
+ * toutes les 10 minutes au plus, trois jours au plus, puis l'abandon noté dans la boîte d'envoi. Un
+ * SMS venu la nuit, un dimanche ou un jour férié attend d'abord 8 h (`pasAvant`). Le SMS annonce
+ * un courriel déjà parti, ou une lettre, une nouvelle : au-delà, il n'apprendrait plus rien au ménage.
  */
-import { isCancellation, proxyActivities } from '@temporalio/workflow';
+import { isCancellation, proxyActivities, sleep } from '@temporalio/workflow';
 import type { Activites } from '../activities';
 import type { RenvoiSms } from '../activities/sms';
 import type { ResultatSms } from '../sms';
@@ -23,6 +24,9 @@ export async function renvoiSms(entree: RenvoiSms): Promise<ResultatSms> {
   if (typeof entree?.sms?.cle !== 'string' || entree.sms.cle.length < 8) return { envoye: false, raison: 'abandonne' };
   // Un délai illisible : celui du produit, trois jours.
   const abandon = entree.abandonApres && estDureeIso(entree.abandonApres) ? entree.abandonApres : ABANDON_SMS;
+  // Venu la nuit, un dimanche ou un jour férié : rien avant 8 h ; les trois jours comptent de là.
+  const pasAvant = typeof entree.pasAvant === 'string' ? Date.parse(entree.pasAvant) : NaN;
+  if (pasAvant > Date.now()) await sleep(pasAvant - Date.now());
   const { renvoyerSms } = proxyActivities<Pick<Activites, 'renvoyerSms'>>({
     startToCloseTimeout: '1 minute',
     scheduleToCloseTimeout: ajouterDuree(new Date(), abandon).getTime() - Date.now(),

@@ -60,6 +60,12 @@ export async function serveurTemporal(o: { fichierBase?: string } = {}): Promise
 
 export const BASE_URL = 'http://localhost:3999';
 
+/**
+ * L'heure que voient les SMS des essais (`ServiceSms.heure`) : un mardi à 11 h à Paris, où un SMS
+ * part aussitôt, à toute heure de la suite (la nuit, il attendrait 8 h). Les essais de la nuit la changent.
+ */
+export const EN_JOURNEE = () => new Date('2027-03-09T10:00:00.000Z');
+
 export const PERSONNEL: Personne[] = [
   {
     id: 'coord.essai',

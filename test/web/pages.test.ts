@@ -482,8 +482,10 @@ describe('page d’un parcours', () => {
     // Des SMS acceptés sans les courriels : un SMS à la place de chaque courriel, et la page le dit.
     const smsSeuls = pageParcours(ctx('ts.alice'), etat, { contact: { courriel: { accorde: false }, sms: accord, courrier: { accorde: false } } }).valeur;
     expect(smsSeuls).toContain(
-      'Le ménage n’accepte pas les courriels : à leur place, un SMS court, sans détail, lui dit qu’un courrier lui est adressé ou qu’il y a du nouveau, avec le téléphone de l’opérateur.',
+      'Le ménage n’accepte pas les courriels : à leur place, un SMS court, sans détail, lui dit qu’un courrier lui est adressé ou qu’il y a du nouveau, avec le téléphone de l’opérateur. Aucun ne part entre 20 h et 8 h, le dimanche ni un jour férié : il attend alors 8 h.',
     );
+    // Aucun SMS accepté : rien à dire de leurs heures.
+    expect(contact).not.toContain('Aucun ne part entre 20 h et 8 h');
     expect(confirmation('constructor')).toBeUndefined();
     // Clôturé : l'issue dite une fois.
     const close = pageParcours(

@@ -381,9 +381,10 @@ function sectionContact(ctx: Contexte, etat: EtatParcours, o: OptionsPageParcour
 <li id="accord-courriel">Courriels : ${note(c.courriel, c.adresseCourriel ? `acceptés, à ${c.adresseCourriel}` : 'acceptés', 'non acceptés')}.</li>
 <li id="accord-sms">SMS : ${note(c.sms, `acceptés, au ${c.telephone ?? 'portable noté'}`, 'non acceptés')}.${
     c.sms.accorde
-      ? c.courriel.accorde
-        ? ' Un SMS court, sans détail, double chaque courriel adressé au ménage.'
-        : ' Le ménage n’accepte pas les courriels : à leur place, un SMS court, sans détail, lui dit qu’un courrier lui est adressé ou qu’il y a du nouveau, avec le téléphone de l’opérateur.'
+      ? (c.courriel.accorde
+          ? ' Un SMS court, sans détail, double chaque courriel adressé au ménage.'
+          : ' Le ménage n’accepte pas les courriels : à leur place, un SMS court, sans détail, lui dit qu’un courrier lui est adressé ou qu’il y a du nouveau, avec le téléphone de l’opérateur.') +
+        ' Aucun ne part entre 20 h et 8 h, le dimanche ni un jour férié : il attend alors 8 h.'
       : ''
   }${
     c.smsNonPartis

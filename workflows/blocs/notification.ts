@@ -12,6 +12,7 @@ import type { DestinataireDiagnostic } from '../../domain/partage';
 import { activites } from './activites';
 import type { EtatParcours, Programme } from '../../domain/vocabulaire';
 import type { Journal } from './journal';
+import { jourEnFrancais } from '../../domain/durees';
 
 /** Ce que les notifications lisent du parcours (le socle, parcours.ts, le fournit). */
 export interface ParcoursANotifier {
@@ -164,8 +165,13 @@ function preparer(parcours: ParcoursANotifier, n: Notification): { libelle: stri
 const SMS_AU_JOURNAL: Record<NonNullable<ResultatCourriel['sms']>, string> = {
   envoye: 'annoncé par SMS',
   renvoye: 'SMS pas encore parti (le fournisseur ne répond pas), renvoyé trois jours au plus',
+  prevu: 'SMS prévu',
   refuse: 'SMS refusé par le fournisseur : numéro à vérifier',
 };
+
+/** Le SMS prévu à 8 h : quand il partira, et pourquoi pas tout de suite. */
+const smsPrevu = (r: ResultatCourriel): string =>
+  r.sms === 'prevu' && r.smsLe ? ` le ${jourEnFrancais(r.smsLe)} à 8 h (aucun SMS au ménage la nuit, le dimanche ni un jour férié)` : '';
 
 function noter(parcours: ParcoursANotifier, n: Notification, libelle: string | undefined, r: ResultatCourriel | undefined): void {
   if (libelle === undefined) {
@@ -176,12 +182,12 @@ function noter(parcours: ParcoursANotifier, n: Notification, libelle: string | u
   }
   // Le ménage n'a jamais accepté les courriels : rien n'est parti, comme prévu ; un SMS à la place s'il les accepte.
   if (r?.sansAdresse) {
-    if (r.sms) noterSmsALaPlace(parcours, n, libelle, 'le ménage n’accepte pas les courriels', r.sms);
+    if (r.sms) noterSmsALaPlace(parcours, n, libelle, 'le ménage n’accepte pas les courriels', { ...r, sms: r.sms });
     return;
   }
   // Rien n'est parti (le ménage a retiré son accord aux courriels depuis l'orientation), sauf un SMS à la place.
   if (r?.nonEnvoye) {
-    if (r.sms) return noterSmsALaPlace(parcours, n, libelle, r.nonEnvoye, r.sms);
+    if (r.sms) return noterSmsALaPlace(parcours, n, libelle, r.nonEnvoye, { ...r, sms: r.sms });
     parcours.journal.noter('courriel_impossible', `Courriel non envoyé ${contracter('à', libelle)} (« ${n.sujet} ») : ${r.nonEnvoye}`, {
       visibilite: 'equipe',
       ...(n.acteur ? { acteur: n.acteur } : {}),
@@ -192,7 +198,7 @@ function noter(parcours: ParcoursANotifier, n: Notification, libelle: string | u
   if (r?.organisation && 'role' in n.a) libelle = `${ROLES_DANS_UNE_PHRASE[n.a.role]} (${r.organisation})`;
   const joints = r?.piecesJointes?.length ? ` (joint : ${r.piecesJointes.join(', ')})` : '';
   const repli = r?.repli ? ` — redirigé : ${r.repli}` : '';
-  const sms = r?.sms ? ` — ${SMS_AU_JOURNAL[r.sms]}` : '';
+  const sms = r?.sms ? ` — ${SMS_AU_JOURNAL[r.sms]}${smsPrevu(r)}` : '';
   parcours.journal.noter(n.type ?? 'courriel', `Courriel ${contracter('à', libelle)} : « ${n.sujet} »${joints}${repli}${sms}`, {
     visibilite: n.visibilite ?? 'equipe',
     ...(n.acteur ? { acteur: n.acteur } : {}),
@@ -203,14 +209,25 @@ function noter(parcours: ParcoursANotifier, n: Notification, libelle: string | u
 const SMS_SEUL_AU_JOURNAL: Record<NonNullable<ResultatCourriel['sms']>, string> = {
   envoye: '',
   renvoye: ' — pas encore parti (le fournisseur ne répond pas), renvoyé trois jours au plus',
+  prevu: ' — prévu',
   refuse: ' — refusé par le fournisseur : numéro à vérifier',
 };
 
-function noterSmsALaPlace(parcours: ParcoursANotifier, n: Notification, libelle: string, raison: string, sms: NonNullable<ResultatCourriel['sms']>): void {
-  parcours.journal.noter('sms', `SMS ${contracter('à', libelle)} à la place du courriel « ${n.sujet} » (${raison})${SMS_SEUL_AU_JOURNAL[sms]}`, {
-    visibilite: n.visibilite ?? 'equipe',
-    ...(n.acteur ? { acteur: n.acteur } : {}),
-  });
+function noterSmsALaPlace(
+  parcours: ParcoursANotifier,
+  n: Notification,
+  libelle: string,
+  raison: string,
+  r: ResultatCourriel & { sms: NonNullable<ResultatCourriel['sms']> },
+): void {
+  parcours.journal.noter(
+    'sms',
+    `SMS ${contracter('à', libelle)} à la place du courriel « ${n.sujet} » (${raison})${SMS_SEUL_AU_JOURNAL[r.sms]}${smsPrevu(r)}`,
+    {
+      visibilite: n.visibilite ?? 'equipe',
+      ...(n.acteur ? { acteur: n.acteur } : {}),
+    },
+  );
 }
 
 export async function notifier(parcours: ParcoursANotifier, n: Notification): Promise<void> {
