@@ -1304,7 +1304,8 @@ function cheminsIndicateurs(d: DocumentEnConstruction): void {
     operationId: 'exporterIndicateursCsv',
     ...commun,
     summary: 'Indicateurs en CSV',
-    description: 'Séparateur « ; », UTF-8 avec BOM. Colonnes : programme;du;au;famille;indicateur;libelle;valeur;unite;references.',
+    description:
+      'Séparateur « ; », UTF-8 avec BOM. Colonnes : programme;du;au;famille;indicateur;libelle;valeur;unite;references (point décimal, une part entre 0 et 1). Avec format=tableur, pour un tableur en français : Programme;Du;Au;Thème;Indicateur;Valeur;Unité;Dossiers (nom du programme, dates JJ/MM/AAAA, virgule décimale, parts en pourcentage).',
     responses: { '200': { description: 'CSV', content: { 'text/csv': { schema: z.string() } } }, ...erreurs },
   });
   d.ajouter({

@@ -606,6 +606,58 @@ export function indicateursCsv(ind: Indicateurs, types: TypeParcours[]): string 
   return `\uFEFF${lignes.join('\r\n')}\r\n`;
 }
 
+/** L'unité d'une valeur du tableur, en mots (une part y est un pourcentage). */
+const UNITES_TABLEUR: Record<UniteRapport, string> = {
+  nombre: 'nombre',
+  jours: 'jours',
+  mois: 'mois',
+  part: '%',
+  euros: '€',
+  tentatives: 'tentatives',
+  etp: 'ETP',
+};
+
+/** « 12/03/2027 » : une date AAAA-MM-JJ comme un tableur en français la lit. */
+const dateTableur = (jour: string) => `${jour.slice(8, 10)}/${jour.slice(5, 7)}/${jour.slice(0, 4)}`;
+
+/** Une valeur avec une virgule décimale, sans séparateur de milliers ; une part en pourcentage (0,42 → 42). */
+function valeurTableur(l: Pick<LigneRapport, 'valeur' | 'unite'>): string {
+  if (l.valeur === null) return '';
+  const v = l.unite === 'part' ? l.valeur * 100 : l.valeur;
+  return String(Math.round(v * 10) / 10).replace('.', ',');
+}
+
+/**
+ * Les mêmes indicateurs pour un tableur en français (le lien de la page « Évaluations ») :
+ * Programme ; Du ; Au ; Thème ; Indicateur ; Valeur ; Unité ; Dossiers — le programme par son nom,
+ * le thème (la section du rapport), des dates JJ/MM/AAAA, une virgule décimale, les parts en
+ * pourcentage ; ni code ni identifiant. Le CSV de l'API (`indicateursCsv`) garde ses colonnes stables.
+ */
+export const COLONNES_TABLEUR = ['Programme', 'Du', 'Au', 'Thème', 'Indicateur', 'Valeur', 'Unité', 'Dossiers'] as const;
+
+export function indicateursTableur(ind: Indicateurs, types: TypeParcours[], nomProgramme: string): string {
+  const lignes = [COLONNES_TABLEUR.join(';')];
+  for (const s of sectionsIndicateurs(ind, types)) {
+    for (const l of s.lignes) {
+      lignes.push(
+        [
+          nomProgramme,
+          dateTableur(ind.periode.du),
+          dateTableur(ind.periode.au),
+          s.titre,
+          l.libelle,
+          valeurTableur(l),
+          UNITES_TABLEUR[l.unite],
+          (l.references ?? []).join(' '),
+        ]
+          .map(celluleCsv)
+          .join(';'),
+      );
+    }
+  }
+  return `\uFEFF${lignes.join('\r\n')}\r\n`;
+}
+
 // ---- Graphiques SVG ----------------------------------------------------------------------------
 
 const BLEU = '#000091';

@@ -507,6 +507,20 @@ describe('indicateurs de parcours menés à des issues connues', () => {
       expect(lignes.find((l) => l.includes(';asll_validees;'))).toBe(
         `besancon-ccas;${periode.du};${periode.au};asll;asll_validees;ASLL validées par le département;1;nombre;${refs.besanconA}`,
       );
+      // Le lien de la page « Évaluations » : le même CSV pour un tableur en français, sans code.
+      const tableur = await appel('coord.essai', `/api/programmes/besancon-ccas/indicateurs.csv?${q()}&format=tableur`);
+      expect(tableur.status).toBe(200);
+      const enMots = tableur.corps
+        .toString('utf8')
+        .replace(/^\uFEFF/, '')
+        .trimEnd()
+        .split('\r\n');
+      expect(enMots[0]).toBe('Programme;Du;Au;Thème;Indicateur;Valeur;Unité;Dossiers');
+      const fr = (jour: string) => jour.split('-').reverse().join('/');
+      expect(enMots.find((l) => l.includes(';ASLL validées par le département;'))).toBe(
+        `${CATALOGUE.trouver('besancon-ccas')!.nom};${fr(periode.du)};${fr(periode.au)};Plans d’aide, ASLL, plans d’apurement;ASLL validées par le département;1;nombre;${refs.besanconA}`,
+      );
+      expect((await appel('coord.essai', `/api/programmes/besancon-ccas/indicateurs.csv?${q()}&format=excel`)).status).toBe(400);
 
       for (const chemin of [`/api/programmes/besancon-ccas/indicateurs?${q()}`, `/api/programmes/besancon-ccas/indicateurs.csv?${q()}`]) {
         const r = await appel('ts.alice', chemin);
@@ -563,6 +577,9 @@ describe('indicateurs de parcours menés à des issues connues', () => {
       expect(liste.status).toBe(200);
       expect(liste.corps.toString()).toContain('/programmes/besancon-ccas/evaluation?periode=6-mois');
       expect(liste.corps.toString()).toContain('/programmes/concarneau-iml/evaluation?periode=annuel-iml');
+      expect(liste.corps.toString()).toContain(
+        '<a href="/api/programmes/besancon-ccas/indicateurs.csv?format=tableur">Indicateurs des 12 derniers mois (tableur, CSV)</a>',
+      );
       const partenaires = await appel('coord.essai', `/programmes/besancon-ccas/evaluation?periode=12-mois&${q()}&pour=partenaires`);
       expect(partenaires.corps.toString()).not.toContain(refs.besanconA!);
       expect(partenaires.corps.toString()).not.toContain(refs.besanconB!);

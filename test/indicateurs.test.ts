@@ -19,6 +19,7 @@ import { RegistreIndicateurs } from '../indicateurs/registre';
 import { enAnnees } from '../indicateurs/periode';
 import {
   COLONNES_CSV,
+  indicateursTableur,
   construireRapport,
   formaterValeur,
   indicateursCsv,
@@ -648,6 +649,46 @@ describe('rapports', () => {
     ]) {
       expect(parCle.has(cle), cle).toBe(true);
     }
+  });
+
+  it('CSV pour un tableur en français : en-têtes en mots, nom du programme, thème, dates JJ/MM/AAAA, virgule décimale, parts en pourcentage, aucun code', () => {
+    const csv = indicateursTableur(ind, ['prevention_precontentieuse'], programme.nom);
+    expect(csv.startsWith('\uFEFF')).toBe(true);
+    const lignes = csv.slice(1).trimEnd().split('\r\n');
+    expect(lignes[0]).toBe('Programme;Du;Au;Thème;Indicateur;Valeur;Unité;Dossiers');
+    // Autant de lignes que le CSV de l'API, dans le même ordre.
+    expect(lignes).toHaveLength(indicateursCsv(ind, ['prevention_precontentieuse']).slice(1).trimEnd().split('\r\n').length);
+    const parLibelle = new Map(
+      lignes
+        .slice(1)
+        .map((l) => l.split(';'))
+        .map((c) => [c[4], c]),
+    );
+    for (const c of parLibelle.values()) {
+      expect(c).toHaveLength(8);
+      expect(c[0]).toBe(programme.nom);
+    }
+    expect(parLibelle.get('Situations repérées')).toEqual([
+      programme.nom,
+      '01/01/2026',
+      '31/12/2026',
+      'Situations',
+      'Situations repérées',
+      '4',
+      'nombre',
+      'PA-1 PB-2 PC-3 PD-4',
+    ]);
+    expect(parLibelle.get('Part des contacts établis dans le délai du programme')?.slice(3, 7)).toEqual([
+      'Contact avec le ménage',
+      'Part des contacts établis dans le délai du programme',
+      '50',
+      '%',
+    ]);
+    expect(parLibelle.get('Délai du premier contact : médiane')?.slice(5, 7)).toEqual(['28,5', 'jours']);
+    // Aucun code : ni identifiant du programme, ni clé ou famille d'indicateur, ni unité technique.
+    expect(csv).not.toContain('besancon-ccas');
+    expect(csv).not.toMatch(/;(situations|reperees|part_dans_le_delai|part|nombre_[a-z]+);/);
+    expect(csv).not.toMatch(/\d\.\d/);
   });
 
   it('page HTML : entonnoir et histogramme en SVG ; la version des partenaires n’a aucune référence', () => {

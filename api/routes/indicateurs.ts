@@ -3,7 +3,8 @@
  * du programme et l'administration. Les travailleurs sociaux n'y ont pas accès (403).
  *
  * GET /api/programmes/:id/indicateurs?du=AAAA-MM-JJ&au=AAAA-MM-JJ   → JSON (comptes + références)
- * GET /api/programmes/:id/indicateurs.csv?du=&au=                     → CSV (colonnes : indicateurs/rapport.ts)
+ * GET /api/programmes/:id/indicateurs.csv?du=&au=                     → CSV (colonnes : indicateurs/rapport.ts ;
+ *                                                                        `format=tableur` : pour un tableur en français)
  * GET /programmes/:id/evaluation?periode=6-mois|12-mois|annuel-iml    → page HTML (graphiques), dans web/
  * GET /programmes/:id/evaluation.pdf?periode=…                        → le même rapport en PDF, dans web/
  *
@@ -18,7 +19,16 @@ import { z } from 'zod';
 import type { Programme } from '../../domain/vocabulaire';
 import { calculerIndicateurs, sansReferences, type Indicateurs } from '../../indicateurs/calcul';
 import { RegistreIndicateurs } from '../../indicateurs/registre';
-import { construireRapport, indicateursCsv, notesPeriode, rapportPdf, TYPES_RAPPORT, type DepuisLeDebut, type TypeRapport } from '../../indicateurs/rapport';
+import {
+  construireRapport,
+  indicateursCsv,
+  indicateursTableur,
+  notesPeriode,
+  rapportPdf,
+  TYPES_RAPPORT,
+  type DepuisLeDebut,
+  type TypeRapport,
+} from '../../indicateurs/rapport';
 import type { Personne } from '../../personnel/annuaire';
 import { personneDe } from '../auth';
 import type { DependancesApi } from '../dependances';
@@ -57,6 +67,10 @@ export const requeteIndicateursSchema = z
       .enum(['partenaires'], { error: 'seule valeur possible : « partenaires »' })
       .optional()
       .meta({ description: 'partenaires : agrégats seulement, aucune référence de dossier' }),
+    format: z.enum(['tableur'], { error: 'seule valeur possible : « tableur »' }).optional().meta({
+      description:
+        'CSV seulement. tableur : pour un tableur en français (en-têtes Programme;Du;Au;Thème;Indicateur;Valeur;Unité;Dossiers, nom du programme, dates JJ/MM/AAAA, virgule décimale, parts en pourcentage, sans code d’indicateur)',
+    }),
     bailleur: z
       .string()
       .regex(/^[a-z0-9-]{3,60}--[a-z0-9_-]{2,60}$/, 'bailleur de l’annuaire du programme attendu')
@@ -230,7 +244,8 @@ export function routesIndicateurs(deps: DependancesApi): Router {
 
   r.get('/api/programmes/:id/indicateurs.csv', async (req, res) => {
     const { programme, indicateurs, q } = await calculer(req);
-    const contenu = indicateursCsv(q.pour === 'partenaires' ? sansReferences(indicateurs) : indicateurs, [programme.typeParcours]);
+    const ind = q.pour === 'partenaires' ? sansReferences(indicateurs) : indicateurs;
+    const contenu = q.format === 'tableur' ? indicateursTableur(ind, [programme.typeParcours], programme.nom) : indicateursCsv(ind, [programme.typeParcours]);
     res
       .type('text/csv; charset=utf-8')
       .setHeader('Content-Disposition', `attachment; filename="indicateurs-${programme.id}-${indicateurs.periode.du}-${indicateurs.periode.au}.csv"`)

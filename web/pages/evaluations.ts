@@ -21,7 +21,7 @@ ${
   <li><a href="${base}?periode=6-mois">Évaluation à 6 mois</a> (<a href="${base}.pdf?periode=6-mois">PDF</a>)</li>
   <li><a href="${base}?periode=12-mois">Évaluation à 12 mois</a> (<a href="${base}.pdf?periode=12-mois">PDF</a>)</li>
   ${p.typeParcours === 'iml_bail_glissant' ? html`<li><a href="${base}?periode=annuel-iml&amp;annee=${annee}">Rapport d’activité ${annee}</a> (<a href="${base}.pdf?periode=annuel-iml&amp;annee=${annee}">PDF</a>)</li>` : ''}
-  <li><a href="/api/programmes/${encodeURIComponent(p.id)}/indicateurs.csv">Indicateurs des 12 derniers mois (CSV)</a></li>
+  <li><a href="/api/programmes/${encodeURIComponent(p.id)}/indicateurs.csv?format=tableur">Indicateurs des 12 derniers mois (tableur, CSV)</a></li>
 </ul></li>`;
       })}</ul>`
     : html`<p>Vous ne suivez aucun programme.</p>`
