@@ -12,6 +12,7 @@
  * (fiche d'orientation par lien signé).
  */
 import { z } from 'zod';
+import { lireNombreFrancais } from '../domain/nombres';
 import { brut, echapper, html, type Brut } from '../rendu/html';
 import { humaniser, libelleValeur } from '../domain/libelles';
 import { LIBELLES_CHAMPS } from '../domain/libelles-champs';
@@ -127,15 +128,10 @@ function valeurDe(c: Champ, corps: Corps): unknown {
     case 'case':
       return premier(brute) === 'oui' ? true : undefined;
     case 'nombre': {
-      // « 1 200,50 € » : espaces, virgule décimale et symbole de l'euro acceptés.
-      const v = premier(brute)
-        .trim()
-        .replace(/\s/g, '')
-        .replace(/(?:€|euros?)$/i, '')
-        .replace(',', '.');
-      if (v === '') return undefined;
-      const n = Number(v);
-      return Number.isFinite(n) ? n : premier(brute);
+      // « 1 200,50 € », « 1.200,50 », « 1.200 » : écrit à la française (`lireNombreFrancais`).
+      const v = premier(brute);
+      if (v.trim() === '') return undefined;
+      return lireNombreFrancais(v) ?? v;
     }
     case 'choixMultiples': {
       const l = liste(brute).filter((x) => x !== '');

@@ -6,6 +6,7 @@
  * programme donnent des avertissements (le parcours serait clos « non éligible »), pas des refus.
  */
 import type { z } from 'zod';
+import { lireNombreFrancais } from '../domain/nombres';
 import { verifierSaisie } from '../domain/saisie';
 import { lancementSchema, workflowIdDe } from '../domain/schemas';
 import { delaisDejaEcoules, motifNonEligible, prioriteDuMenage, type SituationOrientation } from '../domain/prevention';
@@ -130,20 +131,13 @@ export function lireDate(c: Cellule, aujourdhui: Date = new Date()): Conversion<
   return { erreur: `date attendue (jj/mm/aaaa), reçu « ${t.slice(0, 40)} »` };
 }
 
-/** Un montant en euros : « 1 234,56 € », « 1234.56 », « 1.234,56 ». */
+/** Un montant en euros : « 1 234,56 € », « 1234.56 », « 1.234,56 », « 1.234 » (`lireNombreFrancais`). */
 export function lireMontant(c: Cellule): Conversion<number> {
   if (c === null) return vide;
   if (typeof c === 'number') return { valeur: c };
   const brut = String(c).trim();
-  let t = brut.replace(/€|eur(os?)?/gi, '').replace(/[\s\u00a0\u202f']/g, '');
-  // Le dernier séparateur est la décimale : « 1.234,56 » (français) ou « 1,234.56 » (tableur anglais).
-  if (t.includes(',') && t.includes('.')) t = t.lastIndexOf(',') > t.lastIndexOf('.') ? t.replace(/\./g, '').replace(',', '.') : t.replace(/,/g, '');
-  // Un seul séparateur, suivi de groupes de trois chiffres : des milliers (« 1.234 », « 1,234 »,
-  // « 12.345.678 »), jamais des centimes (un montant en euros en a deux au plus).
-  else if (/^-?\d{1,3}([.,])\d{3}(\1\d{3})*$/.test(t)) t = t.replace(/[.,]/g, '');
-  else if (t.includes(',')) t = t.replace(',', '.');
-  if (!/^-?\d+(\.\d+)?$/.test(t)) return { erreur: `montant en euros attendu (ex. 1 234,56), reçu « ${brut.slice(0, 40)} »` };
-  return { valeur: Number(t) };
+  const valeur = lireNombreFrancais(brut);
+  return valeur === undefined ? { erreur: `montant en euros attendu (ex. 1 234,56), reçu « ${brut.slice(0, 40)} »` } : { valeur };
 }
 
 /** Un nombre entier (« 3 », « 3 mois »). */

@@ -251,6 +251,11 @@ describe('lecture d’une liste (sans moteur)', () => {
     ];
     for (const [cellule, valeur] of montants) expect(lireMontant(cellule), cellule).toEqual({ valeur });
     expect(lireMontant('1.23.456')).toEqual({ erreur: 'montant en euros attendu (ex. 1 234,56), reçu « 1.23.456 »' });
+    // Un zéro seul devant : des décimales, pas des milliers.
+    expect(lireMontant('0,125')).toEqual({ valeur: 0.125 });
+    expect(lireMontant('12.345.678')).toEqual({ valeur: 12345678 });
+    expect(lireMontant("1'234.50")).toEqual({ valeur: 1234.5 });
+    expect(lireMontant('-1.234')).toEqual({ valeur: -1234 });
   });
 
   it('en-têtes d’un secrétariat (synonymes, accents, casse), titre au-dessus, « , » et Windows-1252, dates et montants à la française', async () => {

@@ -28,6 +28,7 @@
  * Une page d'erreur ne change jamais rien.
  */
 import { premierDuMois } from '../../domain/libelles';
+import { lireNombreFrancais } from '../../domain/nombres';
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import '../../domain/zod-fr';
@@ -260,12 +261,15 @@ const formulairePaiement: PageDeLien = (res, status, token, etat, d, erreur, sai
   });
 };
 
-/** Le montant saisi sur la page de paiement (« 412,50 », « 1 250 ») ; undefined si vide, NaN si illisible. */
-function lireMontantSaisi(v: unknown): number | undefined {
+/**
+ * Le montant saisi sur la page de paiement (« 412,50 », « 1 250 », « 1.250 € ») ; undefined si vide,
+ * NaN si illisible, négatif, d'un million ou plus, ou avec plus de deux décimales.
+ */
+export function lireMontantSaisi(v: unknown): number | undefined {
   if (typeof v !== 'string') return undefined;
-  const t = v.replace(/[\s\u00a0\u202f€]/g, '');
-  if (t === '') return undefined;
-  return /^\d{1,6}(?:[.,]\d{1,2})?$/.test(t) ? Number(t.replace(',', '.')) : Number.NaN;
+  if (v.trim() === '') return undefined;
+  const n = lireNombreFrancais(v);
+  return n !== undefined && n >= 0 && n < 1_000_000 && /^\d+(\.\d{1,2})?$/.test(String(n)) ? n : Number.NaN;
 }
 
 function dejaTraitee(res: Response, status: number, d: ApercuDemande, action?: string): void {

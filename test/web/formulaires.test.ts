@@ -126,6 +126,17 @@ describe('formulaires tirés des schémas zod', () => {
       termine: true,
       carnetDeRoute: ['Dossier FSL', 'RDV CAF'],
     });
+    // Des milliers avec un point ou une virgule, comme on les écrit : « 1.234 » est 1 234 €, pas 1,234 €.
+    const lancement = champsDe(REGISTRE.prevention_precontentieuse!.schemaLancement);
+    const dette = (saisi: string) =>
+      (lireSaisie(lancement, { 'situation.montantDette': saisi }) as { situation?: { montantDette?: unknown } }).situation?.montantDette;
+    expect(dette('1.234')).toBe(1234);
+    expect(dette('1.234,56 €')).toBe(1234.56);
+    expect(dette('1 234,56')).toBe(1234.56);
+    expect(dette('2 450 euros')).toBe(2450);
+    expect(dette('812,40')).toBe(812.4);
+    expect(dette('812.40')).toBe(812.4);
+    expect(dette('1.2.3')).toBe('1.2.3');
     // Un nombre illisible reste une chaîne : le schéma dit pourquoi, en français.
     const n = lireSaisie(plan, { actions: 'fsl', 'planApurement.mensualite': 'beaucoup', 'planApurement.dureeMois': '2' });
     expect(() => analyser(REGISTRE.prevention_precontentieuse!.messages['plan-aide']!.schema, n)).toThrow(/planApurement\.mensualite/);
