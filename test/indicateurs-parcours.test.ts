@@ -498,11 +498,14 @@ describe('indicateurs de parcours menés à des issues connues', () => {
       const csv = await appel('coord.essai', `/api/programmes/besancon-ccas/indicateurs.csv?${q()}`);
       expect(csv.status).toBe(200);
       expect(csv.type).toContain('text/csv');
-      const lignes = csv.corps
-        .toString('utf8')
-        .replace(/^\uFEFF/, '')
-        .trimEnd()
-        .split('\r\n');
+      /** Les lignes d'un CSV reçu, sans la marque d'ordre des octets. */
+      const lignesDe = (corps: Buffer) =>
+        corps
+          .toString('utf8')
+          .replace(/^\uFEFF/, '')
+          .trimEnd()
+          .split('\r\n');
+      const lignes = lignesDe(csv.corps);
       expect(lignes[0]).toBe('programme;du;au;famille;indicateur;libelle;valeur;unite;references');
       expect(lignes.find((l) => l.includes(';asll_validees;'))).toBe(
         `besancon-ccas;${periode.du};${periode.au};asll;asll_validees;ASLL validées par le département;1;nombre;${refs.besanconA}`,
@@ -510,11 +513,7 @@ describe('indicateurs de parcours menés à des issues connues', () => {
       // Le lien de la page « Évaluations » : le même CSV pour un tableur en français, sans code.
       const tableur = await appel('coord.essai', `/api/programmes/besancon-ccas/indicateurs.csv?${q()}&format=tableur`);
       expect(tableur.status).toBe(200);
-      const enMots = tableur.corps
-        .toString('utf8')
-        .replace(/^\uFEFF/, '')
-        .trimEnd()
-        .split('\r\n');
+      const enMots = lignesDe(tableur.corps);
       expect(enMots[0]).toBe('Programme;Du;Au;Thème;Indicateur;Valeur;Unité;Dossiers');
       const fr = (jour: string) => jour.split('-').reverse().join('/');
       expect(enMots.find((l) => l.includes(';ASLL validées par le département;'))).toBe(
