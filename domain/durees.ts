@@ -174,7 +174,7 @@ export function jourEnFrancais(date: Date | string): string {
 }
 
 /** Le jour suivant (AAAA-MM-JJ). */
-function lendemain(jour: string): string {
+export function lendemain(jour: string): string {
   return new Date(Date.parse(`${jour}T12:00:00.000Z`) + 86_400_000).toISOString().slice(0, 10);
 }
 

@@ -16,7 +16,7 @@
 import { z } from 'zod';
 import type { BaseDeDonnees } from '../base';
 import type { Coffre } from '../securite/coffre';
-import { depuisHeureDeParis, heureDeParis, joursFeries, jourDeParis } from '../domain/durees';
+import { depuisHeureDeParis, heureDeParis, joursFeries, jourDeParis, lendemain } from '../domain/durees';
 
 export interface MessageSms {
   /** Numéro au format international (+33…). */
@@ -184,12 +184,10 @@ export function heureDuSms(maintenant: Date): Date {
   let jour = jourDeParis(maintenant);
   if (jourDeSms(jour) && heure >= HEURES_DES_SMS.debut && heure < HEURES_DES_SMS.fin) return maintenant;
   // Avant 8 h, le jour même s'il convient ; sinon le lendemain, ou le premier jour qui convient.
-  if (heure >= HEURES_DES_SMS.debut) jour = lendemainDe(jour);
-  while (!jourDeSms(jour)) jour = lendemainDe(jour);
+  if (heure >= HEURES_DES_SMS.debut) jour = lendemain(jour);
+  while (!jourDeSms(jour)) jour = lendemain(jour);
   return new Date(depuisHeureDeParis(Date.parse(`${jour}T${String(HEURES_DES_SMS.debut).padStart(2, '0')}:00:00.000Z`)));
 }
-
-const lendemainDe = (jour: string): string => new Date(Date.parse(`${jour}T12:00:00.000Z`) + 86_400_000).toISOString().slice(0, 10);
 
 const contexteCoordonnee = (workflowId: string, canal: Canal) => `consentements_menage/${workflowId}/${canal}`;
 
