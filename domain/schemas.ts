@@ -65,7 +65,7 @@ export const menageSchema = z
     accepteCourriel: z.boolean().default(false).meta({ description: 'Le ménage accepte de recevoir des courriels' }),
     accepteSms: z.boolean().optional().meta({
       description:
-        'Le ménage accepte de recevoir des SMS (à son numéro de portable) : un SMS court, sans détail, double chaque courriel qui lui est adressé, ou le remplace s’il n’accepte pas les courriels',
+        'Le ménage accepte de recevoir des SMS (à son numéro de portable) : un SMS court, sans détail, double chaque courriel qui lui est adressé, ou le remplace s’il n’accepte pas les courriels ; jamais entre 20 h et 8 h, le dimanche ni un jour férié',
     }),
   })
   .strict() satisfies z.ZodType<Menage, unknown>;
