@@ -12,6 +12,7 @@
  *   en une seule requête (une transaction, un aller-retour avec PostgreSQL).
  */
 import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
+import { finDuJour } from '../domain/durees';
 import type { Base, BaseDeDonnees } from '../base';
 import type { EtatParcours, EvenementJournal, Menage } from '../domain/vocabulaire';
 import { insertionFiche } from '../indicateurs/registre';
@@ -81,9 +82,13 @@ function echeanceOuverte(etat: ConsignationDossier['etat']): { due: string; libe
   if (ouverte) return ouverte;
   // Rien d'autre n'est attendu avant le prochain point ou bilan, qui est prévu : une mesure IML en
   // sous-location (« Bilan de mesure prévu »), le suivi d'un plan d'aide (« Point de suivi à 1 mois »).
+  // Prévu un jour, pas à une heure : les listes disent « 7 juin 2027 », pas « 7 juin 2027 à 00:00 »
+  // (la fin du jour : une date seule), et il n'y est en retard qu'après ce jour-là.
   const bilan = etat.details.prochainBilanLe;
   const libelle = etat.details.prochainBilanLibelle;
-  return typeof bilan === 'string' && !etat.cloture ? { due: bilan, libelle: typeof libelle === 'string' ? libelle : 'Bilan de mesure prévu' } : undefined;
+  return typeof bilan === 'string' && !etat.cloture && !Number.isNaN(Date.parse(bilan))
+    ? { due: finDuJour(new Date(bilan)).toISOString(), libelle: typeof libelle === 'string' ? libelle : 'Bilan de mesure prévu' }
+    : undefined;
 }
 
 export class RegistreDossiers {

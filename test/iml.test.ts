@@ -43,6 +43,7 @@ import {
   dateEnFrancais,
   dureeEnFrancais,
   estFinDuJour,
+  finDuJour,
   heureDeParis,
   jourDeParis,
   minuitDeParis,
@@ -508,7 +509,13 @@ describe('concarneau-iml', () => {
     expect(avecBilan.details.prochainBilan).toMatch(/^Bilan de mesure à 6 mois, le \d{1,2} [a-zéû]+ \d{4}$/);
     // Les listes (dossier en base) en font la prochaine échéance quand rien d'autre n'est attendu.
     expect(avecBilan.echeances.filter((e) => e.statut === 'en_cours' || e.statut === 'depassee').map((e) => e.id)).toEqual([]);
-    await attendreEcheanceDuDossier(banc, handle.workflowId, 'Bilan de mesure prévu', avecBilan.details.prochainBilanLe);
+    // Prévu un jour : la fin de ce jour, que les listes disent sans heure (« 7 juin 2027 », pas « à 00:00 »).
+    await attendreEcheanceDuDossier(
+      banc,
+      handle.workflowId,
+      'Bilan de mesure prévu',
+      finDuJour(new Date(avecBilan.details.prochainBilanLe as string)).toISOString(),
+    );
     await handle.executeUpdate(rendezVousUpdate, {
       args: [msg({ nature: 'visite_domicile' as const, axes: ['savoir_habiter' as const], note: 'Cauchemars, violences conjugales passées' })],
     });

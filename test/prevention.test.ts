@@ -891,7 +891,12 @@ describe('toulouse-declic', () => {
     // Rien d'autre n'est attendu avant le point à 1 mois : les listes (dossier en base) en font la
     // prochaine échéance, sous son nom, plutôt que « — ».
     expect(enSuivi.details.prochainBilanLibelle).toBe('Point de suivi à 1 mois');
-    await attendreEcheanceDuDossier(banc, handle.workflowId, 'Point de suivi à 1 mois', enSuivi.details.prochainBilanLe);
+    await attendreEcheanceDuDossier(
+      banc,
+      handle.workflowId,
+      'Point de suivi à 1 mois',
+      finDuJour(new Date(enSuivi.details.prochainBilanLe as string)).toISOString(),
+    );
     await jusquAuBilan(handle, 'P1M', debutSuivi);
     await banc.courriels.waitFor((m) => m.sujet.startsWith('Point de suivi à 1 mois à saisir') && dossier(ref)(m));
     // Point non saisi dans les 2 semaines : alerte au coordinateur.
