@@ -62,4 +62,10 @@ export const etatContactMenageSchema = z.object({
       description:
         'Les SMS de ce parcours qui ne partiront plus (numéro refusé par le fournisseur, ou trois jours de renvois sans succès), depuis le dernier changement du numéro ou de l’accord : le numéro est à vérifier avec le ménage',
     }),
+  smsPrevus: z
+    .object({ nombre: z.int().min(1), le: z.string().meta({ description: 'Quand partira le prochain (8 h, heure de Paris)' }) })
+    .optional()
+    .meta({
+      description: 'Les SMS de ce parcours venus la nuit, un dimanche ou un jour férié, qui attendent 8 h pour partir (aucun SMS au ménage à ces heures-là)',
+    }),
 });

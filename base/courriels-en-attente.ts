@@ -92,6 +92,24 @@ export async function smsEnAttente(db: BaseDeDonnees, portee: Portee, maintenant
 }
 
 /**
+ * Les SMS d'un parcours venus la nuit, un dimanche ou un jour férié, qui attendent leur heure (8 h) :
+ * ni partis, ni refusés, ni abandonnés ; le plus proche.
+ */
+export async function smsPrevus(db: BaseDeDonnees, parcours: string): Promise<{ nombre: number; le?: Date }> {
+  const ligne = await db
+    .selectFrom('sms')
+    .select((eb) => [eb.fn.countAll<string>().as('nombre'), eb.fn.min('prevu_le').as('le')])
+    .where('envoye_le', 'is', null)
+    .where('abandonne_le', 'is', null)
+    .where('echoue_le', 'is', null)
+    .where('prevu_le', 'is not', null)
+    .where('cle', 'like', `${echapperLike(`${parcours}/`)}%`)
+    .executeTakeFirstOrThrow();
+  const nombre = Number(ligne.nombre);
+  return nombre > 0 && ligne.le ? { nombre, le: new Date(ligne.le) } : { nombre: 0 };
+}
+
+/**
  * Les SMS d'un parcours abandonnés (refusés pour de bon, ou reprises épuisées) depuis le dernier
  * changement de l'accord du ménage aux SMS : un numéro corrigé, ou les SMS arrêtés, clôt l'avis.
  */

@@ -719,4 +719,14 @@ export const MIGRATIONS: Record<string, Migration> = {
       await db.schema.alterTable('orientations').dropColumn('parcours_lance_le').execute();
     },
   },
+  '0037-sms-prevus': {
+    async up(db: Kysely<unknown>) {
+      // Un SMS venu la nuit, un dimanche ou un jour férié attend 8 h (sms/index.ts, heureDuSms) : l'heure
+      // où il partira, que la page du dossier dit tant qu'il n'est pas parti.
+      await db.schema.alterTable('sms').addColumn('prevu_le', 'timestamptz').execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.alterTable('sms').dropColumn('prevu_le').execute();
+    },
+  },
 };

@@ -353,6 +353,8 @@ export interface TableSms {
   echoue_le: ColumnType<Date | null, Date | null | undefined, Date | null>;
   /** Plus rien ne le renverra : refusé pour de bon, ou reprises épuisées (0032). */
   abandonne_le: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  /** Venu la nuit, un dimanche ou un jour férié : l'heure où il partira (0037). */
+  prevu_le: ColumnType<Date | null, Date | null | undefined, Date | null>;
 }
 
 /** Les connexions par OpenID Connect en cours : une ligne par état, 10 minutes, un seul usage (0025). */

@@ -310,7 +310,10 @@ export function createSmsActivities(deps: DependancesSms) {
         // Pas la nuit, ni un dimanche ou un jour férié : il partira à l'heure dite.
         const maintenant = (deps.heure ?? (() => new Date()))();
         const le = heureDuSms(maintenant);
-        if (le.getTime() > maintenant.getTime()) return { envoye: false, raison: 'differe', le: le.toISOString() };
+        if (le.getTime() > maintenant.getTime()) {
+          await tx.updateTable('sms').set({ prevu_le: le }).where('cle', '=', e.cle).execute();
+          return { envoye: false, raison: 'differe', le: le.toISOString() };
+        }
         await tx
           .updateTable('sms')
           .set((eb) => ({ tentatives: eb('tentatives', '+', 1) }))

@@ -304,13 +304,16 @@ describe('SMS au ménage qui les accepte', () => {
       );
       const seul = await jusqua(handle(idSeul), (x) => x.etape === 'aller_vers', 'étape « aller_vers »');
       expect(seul.journal.find((j) => j.type === 'sms')?.resume).toContain(`» (le ménage n’accepte pas les courriels) — prévu ${prevu}`);
-      // Rien n'est parti ; ce n'est pas un SMS en panne : la page ne le signale pas.
+      // Rien n'est parti ; ce n'est pas un SMS en panne : la page dit quand il partira, sans alerte.
       expect(recus()).toEqual([]);
-      expect(await fiche(id)).not.toContain('Un SMS au ménage attend');
+      const page = await fiche(id);
+      expect(page).not.toContain('Un SMS au ménage attend');
+      expect(page).toContain(`<strong>Un SMS attend son heure</strong> : il partira le ${jourEnFrancais(huitHeures)} à 08:00.`);
+      expect(await contactApi(idSeul)).toMatchObject({ smsPrevus: { nombre: 1, le: huitHeures.toISOString() } });
       expect(await tableau('coord.essai')).not.toContain(TITRE_SMS);
       for (const x of ids) {
         const [ligne] = await ligneSms(x);
-        expect(ligne).toMatchObject({ envoye_le: null, echoue_le: null, abandonne_le: null, tentatives: 0 });
+        expect(ligne).toMatchObject({ envoye_le: null, echoue_le: null, abandonne_le: null, tentatives: 0, prevu_le: huitHeures });
         expect((await handle(`renvoi-sms:${ligne!.cle}`).describe()).status.name).toBe('RUNNING');
       }
       // Une minute avant 8 h, son workflow de renvoi attend encore.
@@ -329,6 +332,8 @@ describe('SMS au ménage qui les accepte', () => {
           .sort(),
       ).toEqual(['+33647102031', '+33647102032']);
       expect(recus().find((m) => m.destinataire === '+33647102032')!.texte).toContain('un courrier concernant votre accompagnement vous est adressé');
+      expect(await fiche(id)).not.toContain('attend son heure');
+      expect((await contactApi(idSeul)).smsPrevus).toBeUndefined();
 
       // Une reprise du renvoi qui tombe la nuit (le fournisseur revenu après 20 h) : la suivante à 8 h, pas toutes les 10 minutes.
       heureDesSms = () => nuit;

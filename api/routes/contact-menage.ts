@@ -12,7 +12,7 @@
  * dossier au moment d'envoyer (un parcours commencé avant n'écrit qu'au ménage qui avait accepté à
  * l'orientation : patched('courriels-menage-au-dossier')).
  */
-import { smsAbandonnes, smsEnAttente } from '../../base/courriels-en-attente';
+import { smsAbandonnes, smsEnAttente, smsPrevus } from '../../base/courriels-en-attente';
 import { Router } from 'express';
 import type { z } from 'zod';
 import type { EtatParcours, Menage } from '../../domain/vocabulaire';
@@ -40,10 +40,11 @@ function masquer(t: string): string {
 
 async function lire(deps: DependancesApi, etat: EtatParcours): Promise<EtatContactMenage> {
   const { workflowId } = etat;
-  const [c, enAttente, nonPartis] = await Promise.all([
+  const [c, enAttente, nonPartis, prevus] = await Promise.all([
     new Consentements(deps.base, deps.coffre).lire(workflowId),
     smsEnAttente(deps.base, { parcours: workflowId }, deps.maintenant?.() ?? new Date()),
     smsAbandonnes(deps.base, workflowId),
+    smsPrevus(deps.base, workflowId),
   ]);
   const adresse = adresseDuMenage(c, etat.detailsConfidentiels.menage as Partial<Menage> | undefined);
   const accord = (a: { accorde: boolean; par?: string; le?: Date }) => ({
@@ -59,6 +60,7 @@ async function lire(deps: DependancesApi, etat: EtatParcours): Promise<EtatConta
     ...(c.telephone ? { telephone: masquer(c.telephone) } : {}),
     ...(enAttente.nombre && enAttente.depuis ? { smsEnAttente: { nombre: enAttente.nombre, depuis: enAttente.depuis.toISOString() } } : {}),
     ...(nonPartis.nombre && nonPartis.dernier ? { smsNonPartis: { nombre: nonPartis.nombre, dernier: nonPartis.dernier.toISOString() } } : {}),
+    ...(prevus.nombre && prevus.le ? { smsPrevus: { nombre: prevus.nombre, le: prevus.le.toISOString() } } : {}),
   };
 }
 

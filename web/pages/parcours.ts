@@ -394,6 +394,10 @@ function sectionContact(ctx: Contexte, etat: EtatParcours, o: OptionsPageParcour
             : 'le fournisseur de SMS les a refusés, ou ne les a pas pris en trois jours'
         }. Vérifiez le numéro avec le ménage.`
       : ''
+  }${
+    c.smsPrevus
+      ? html` <strong>${c.smsPrevus.nombre === 1 ? 'Un SMS attend son heure' : `${c.smsPrevus.nombre} SMS attendent leur heure`}</strong> : ${c.smsPrevus.nombre === 1 ? 'il partira' : 'le premier partira'} le ${dateLimiteFr(c.smsPrevus.le)}.`
+      : ''
   }</li>
 </ul>
 ${
