@@ -14,7 +14,9 @@ import type { BaseDeDonnees } from '../base';
 import type { Coffre } from '../securite/coffre';
 import { createSmsActivities, envoiSmsSchema, type FournisseurSms, type ResultatSms } from '../sms';
 import { parserEntree } from './entree';
-import { estDureeIso } from '../domain/durees';
+import { calendrierDu, estDureeIso, type Calendrier } from '../domain/durees';
+import { SEPARATEUR_ID } from '../domain/schemas';
+import type { Catalogue } from '../programmes/catalogue';
 
 /** Le fournisseur des SMS au ménage, le coffre de son numéro, et l'heure qui décide s'il part maintenant (les essais la fixent). */
 export interface ServiceSms {
@@ -27,11 +29,25 @@ export interface DependancesSmsMenage {
   base: BaseDeDonnees;
   /** Sans fournisseur, aucun SMS ne part (ni ne se renvoie). */
   sms?: ServiceSms;
+  /** Les programmes : le calendrier des jours fériés de chacun (Alsace-Moselle ou métropole). */
+  catalogue?: Pick<Catalogue, 'trouver'>;
+}
+
+/** Le calendrier des jours fériés du programme d'un parcours (« programme--référence ») ; la métropole sans programme connu. */
+export function calendrierDuParcours(catalogue: Pick<Catalogue, 'trouver'> | undefined, workflowId: string): Calendrier {
+  const programme = catalogue?.trouver(workflowId.split(SEPARATEUR_ID)[0]!);
+  return programme ? calendrierDu(programme) : 'metropole';
 }
 
 const activitesSms = (deps: DependancesSmsMenage) =>
   deps.sms
-    ? createSmsActivities({ base: deps.base, coffre: deps.sms.coffre, fournisseur: deps.sms.fournisseur, ...(deps.sms.heure ? { heure: deps.sms.heure } : {}) })
+    ? createSmsActivities({
+        base: deps.base,
+        coffre: deps.sms.coffre,
+        fournisseur: deps.sms.fournisseur,
+        calendrier: (workflowId) => calendrierDuParcours(deps.catalogue, workflowId),
+        ...(deps.sms.heure ? { heure: deps.sms.heure } : {}),
+      })
     : undefined;
 
 /** Ce que reçoit le workflow `renvoiSms` (types et délai : workflows/renvoi-sms.ts). */

@@ -16,7 +16,7 @@
 import { z } from 'zod';
 import type { BaseDeDonnees } from '../base';
 import type { Coffre } from '../securite/coffre';
-import { depuisHeureDeParis, heureDeParis, joursFeries, jourDeParis, lendemain } from '../domain/durees';
+import { depuisHeureDeParis, heureDeParis, joursFeries, jourDeParis, lendemain, type Calendrier } from '../domain/durees';
 
 export interface MessageSms {
   /** Numéro au format international (+33…). */
@@ -168,24 +168,25 @@ export function versGsm7(texte: string): string {
 /** Les heures où un SMS part au ménage, à Paris : de 8 h à 20 h. */
 export const HEURES_DES_SMS = { debut: 8, fin: 20 } as const;
 
-/** Un jour (AAAA-MM-JJ) où un SMS peut partir : ni un dimanche, ni un jour férié de métropole. */
-function jourDeSms(jour: string): boolean {
-  return new Date(`${jour}T12:00:00.000Z`).getUTCDay() !== 0 && !joursFeries(Number(jour.slice(0, 4))).includes(jour);
+/** Un jour (AAAA-MM-JJ) où un SMS peut partir : ni un dimanche, ni un jour férié du calendrier du programme. */
+function jourDeSms(jour: string, calendrier: Calendrier): boolean {
+  return new Date(`${jour}T12:00:00.000Z`).getUTCDay() !== 0 && !joursFeries(Number(jour.slice(0, 4)), calendrier).includes(jour);
 }
 
 /**
  * Quand un SMS au ménage peut partir : `maintenant` s'il est entre 8 h et 20 h à Paris, du lundi au
- * samedi hors jours fériés ; sinon 8 h le premier jour qui convient. Un ménage ne reçoit jamais un
- * SMS la nuit, le dimanche ou un jour férié, même quand un délai de son parcours finit à minuit.
+ * samedi hors jours fériés (ceux de la métropole, ou d'Alsace-Moselle pour un programme de ces
+ * départements) ; sinon 8 h le premier jour qui convient. Un ménage ne reçoit jamais un SMS la
+ * nuit, le dimanche ou un jour férié, même quand un délai de son parcours finit à minuit.
  */
-export function heureDuSms(maintenant: Date): Date {
+export function heureDuSms(maintenant: Date, calendrier: Calendrier = 'metropole'): Date {
   const local = heureDeParis(maintenant);
   const heure = local.getUTCHours();
   let jour = jourDeParis(maintenant);
-  if (jourDeSms(jour) && heure >= HEURES_DES_SMS.debut && heure < HEURES_DES_SMS.fin) return maintenant;
+  if (jourDeSms(jour, calendrier) && heure >= HEURES_DES_SMS.debut && heure < HEURES_DES_SMS.fin) return maintenant;
   // Avant 8 h, le jour même s'il convient ; sinon le lendemain, ou le premier jour qui convient.
   if (heure >= HEURES_DES_SMS.debut) jour = lendemain(jour);
-  while (!jourDeSms(jour)) jour = lendemain(jour);
+  while (!jourDeSms(jour, calendrier)) jour = lendemain(jour);
   return new Date(depuisHeureDeParis(Date.parse(`${jour}T${String(HEURES_DES_SMS.debut).padStart(2, '0')}:00:00.000Z`)));
 }
 
@@ -272,6 +273,8 @@ export interface DependancesSms {
   fournisseur: FournisseurSms;
   /** L'heure qui décide si un SMS part maintenant (`heureDuSms`) ; les essais la fixent. */
   heure?: () => Date;
+  /** Le calendrier des jours fériés du programme d'un parcours (la métropole par défaut). */
+  calendrier?: (workflowId: string) => Calendrier;
 }
 
 /**
@@ -309,7 +312,7 @@ export function createSmsActivities(deps: DependancesSms) {
         if (ligne.abandonne_le) return { envoye: false, raison: 'abandonne' };
         // Pas la nuit, ni un dimanche ou un jour férié : il partira à l'heure dite.
         const maintenant = (deps.heure ?? (() => new Date()))();
-        const le = heureDuSms(maintenant);
+        const le = heureDuSms(maintenant, deps.calendrier?.(e.workflowId));
         if (le.getTime() > maintenant.getTime()) {
           await tx.updateTable('sms').set({ prevu_le: le }).where('cle', '=', e.cle).execute();
           return { envoye: false, raison: 'differe', le: le.toISOString() };

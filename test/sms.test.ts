@@ -10,7 +10,8 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import nodemailer from 'nodemailer';
 import { createCourrielActivities } from '../activities/courriel';
 import { startMailCatcher, type MailCatcher } from '../dev/mail-catcher';
-import { EN_JOURNEE, SIGNEUR, inscrireAnnuaire } from './outils/environnement';
+import { CATALOGUE, EN_JOURNEE, SIGNEUR, inscrireAnnuaire } from './outils/environnement';
+import { calendrierDuParcours } from '../activities/sms';
 import { startSmsCatcher, type SmsCatcher } from '../dev/sms-catcher';
 import { generateKeyRingValue, parseKeyRing } from '../securite/cles';
 import { Coffre } from '../securite/coffre';
@@ -223,6 +224,44 @@ describe('heure d’un SMS au ménage', () => {
   ];
   it.each(cas)('%s', (_cas, instant, attendu) => {
     expect(heureDuSms(new Date(instant)).toISOString()).toBe(attendu);
+  });
+
+  it('un programme d’Alsace-Moselle : ni le Vendredi saint, ni le 26 décembre ; la métropole, si', () => {
+    // Jeudi saint 2027 (25 mars) à 21 h : le vendredi 26 à 8 h en métropole, le samedi 27 en Alsace-Moselle.
+    expect(heureDuSms(new Date('2027-03-25T20:00:00.000Z')).toISOString()).toBe('2027-03-26T07:00:00.000Z');
+    expect(heureDuSms(new Date('2027-03-25T20:00:00.000Z'), 'alsace_moselle').toISOString()).toBe('2027-03-27T07:00:00.000Z');
+    // Noël 2028, un lundi : le mardi 26 à 8 h en métropole, le mercredi 27 en Alsace-Moselle.
+    expect(heureDuSms(new Date('2028-12-25T10:00:00.000Z')).toISOString()).toBe('2028-12-26T07:00:00.000Z');
+    expect(heureDuSms(new Date('2028-12-25T10:00:00.000Z'), 'alsace_moselle').toISOString()).toBe('2028-12-27T07:00:00.000Z');
+  });
+
+  it('le calendrier d’un parcours est celui de son programme', () => {
+    const alsacien = { ...CATALOGUE.trouver('loiret-ahu')!, options: { ...CATALOGUE.trouver('loiret-ahu')!.options, joursFeriesAlsaceMoselle: true } };
+    const catalogue = { trouver: (id: string) => (id === 'strasbourg-essai' ? alsacien : CATALOGUE.trouver(id)) };
+    expect(calendrierDuParcours(catalogue, 'strasbourg-essai--S-1')).toBe('alsace_moselle');
+    expect(calendrierDuParcours(catalogue, 'loiret-ahu--L-1')).toBe('metropole');
+    expect(calendrierDuParcours(catalogue, 'inconnu--X-1')).toBe('metropole');
+    expect(calendrierDuParcours(undefined, 'strasbourg-essai--S-1')).toBe('metropole');
+  });
+
+  it('un SMS venu la nuit est noté dans la boîte d’envoi avec l’heure où il partira, au calendrier de son programme ; rien ne part', async () => {
+    const consentements = new Consentements(base.db, coffre);
+    await consentements.enregistrer('strasbourg-essai--NUIT', { canal: 'sms', accorde: true, telephone: '06 12 00 00 01' }, 'ts-1');
+    const fournisseur: FournisseurSms = {
+      envoyer: () => Promise.reject(new Error('aucun SMS ne doit partir la nuit')),
+    };
+    // Le jeudi saint 2027 à 21 h : le samedi à 8 h en Alsace-Moselle (le Vendredi saint y est férié).
+    const { envoyerSmsMenage } = createSmsActivities({
+      base: base.db,
+      coffre,
+      fournisseur,
+      heure: () => new Date('2027-03-25T20:00:00.000Z'),
+      calendrier: (id) => (id.startsWith('strasbourg-essai--') ? 'alsace_moselle' : 'metropole'),
+    });
+    const entree = { cle: 'strasbourg-essai--NUIT/lettre:sms', workflowId: 'strasbourg-essai--NUIT', modele: 'information' as const, signature: 'Le CCAS' };
+    expect(await envoyerSmsMenage(entree)).toEqual({ envoye: false, raison: 'differe', le: '2027-03-27T07:00:00.000Z' });
+    const ligne = await base.db.selectFrom('sms').selectAll().where('cle', '=', entree.cle).executeTakeFirstOrThrow();
+    expect(ligne).toMatchObject({ envoye_le: null, echoue_le: null, tentatives: 0, prevu_le: new Date('2027-03-27T07:00:00.000Z') });
   });
 });
 
