@@ -298,8 +298,23 @@ export function createSmsActivities(deps: DependancesSms) {
     async envoyerSmsMenage(entree: z.input<typeof envoiSmsSchema>): Promise<ResultatSms> {
       const e = envoiSmsSchema.parse(entree);
       const c = await consentements.lire(e.workflowId);
-      if (!c.sms.accorde || !c.telephone) return { envoye: false, raison: 'sans_consentement' };
-      if (e.doubleCourrielA !== undefined && e.doubleCourrielA.toLowerCase() !== c.adresseCourriel) return { envoye: false, raison: 'pas_au_menage' };
+      const refus =
+        !c.sms.accorde || !c.telephone
+          ? ('sans_consentement' as const)
+          : e.doubleCourrielA !== undefined && e.doubleCourrielA.toLowerCase() !== c.adresseCourriel
+            ? ('pas_au_menage' as const)
+            : undefined;
+      if (refus) {
+        // Un SMS qui attendait 8 h et ne partira plus (l'accord retiré, l'adresse changée entre-temps) : il n'attend plus.
+        await deps.base
+          .updateTable('sms')
+          .set({ prevu_le: null })
+          .where('cle', '=', e.cle)
+          .where('envoye_le', 'is', null)
+          .where('prevu_le', 'is not', null)
+          .execute();
+        return { envoye: false, raison: refus };
+      }
       return deps.base.transaction().execute(async (tx): Promise<ResultatSms> => {
         await tx
           .insertInto('sms')

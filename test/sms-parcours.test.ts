@@ -316,6 +316,25 @@ describe('SMS au ménage qui les accepte', () => {
         expect(ligne).toMatchObject({ envoye_le: null, echoue_le: null, abandonne_le: null, tentatives: 0, prevu_le: huitHeures });
         expect((await handle(`renvoi-sms:${ligne!.cle}`).describe()).status.name).toBe('RUNNING');
       }
+      // Un troisième ménage retire son accord aux SMS avant 8 h : la page ne dit plus qu'un SMS attend ; à 8 h, rien ne part.
+      const retrait = await lancer({
+        ...menageEssai(),
+        courriel: 'menage.nuit-retrait@essai.example',
+        accepteCourriel: true,
+        telephone: '06 47 10 20 33',
+        accepteSms: true,
+      });
+      const idRetrait = retrait.json.workflowId as string;
+      await jusqua(handle(idRetrait), (x) => x.etape === 'aller_vers', 'étape « aller_vers »');
+      expect(await contactApi(idRetrait)).toMatchObject({ smsPrevus: { nombre: 1 } });
+      const arret = await essai.api.appel('POST', `/api/parcours/${idRetrait}/contact-menage`, {
+        jeton: await essai.connecter('ts.alice'),
+        corps: { canal: 'sms', accorde: false },
+      });
+      expect(arret.status, arret.texte).toBe(201);
+      expect(arret.json.smsPrevus).toBeUndefined();
+      expect(await fiche(idRetrait)).not.toContain('attend son heure');
+      const renvoiRetrait = handle(`renvoi-sms:${(await ligneSms(idRetrait))[0]!.cle}`);
       // Une minute avant 8 h, son workflow de renvoi attend encore.
       const renvois = await Promise.all(ids.map(async (x) => handle(`renvoi-sms:${(await ligneSms(x))[0]!.cle}`)));
       for (const renvoi of renvois) await avancerJusqua(essai.banc, renvoi, new Date(huitHeures.getTime() - 60_000));
@@ -334,6 +353,10 @@ describe('SMS au ménage qui les accepte', () => {
       expect(recus().find((m) => m.destinataire === '+33647102032')!.texte).toContain('un courrier concernant votre accompagnement vous est adressé');
       expect(await fiche(id)).not.toContain('attend son heure');
       expect((await contactApi(idSeul)).smsPrevus).toBeUndefined();
+      await lancerAvance(essai.banc, renvoiRetrait, huitHeures.getTime() - Date.now() + 120_000);
+      expect(await renvoiRetrait.result()).toEqual({ envoye: false, raison: 'sans_consentement' });
+      expect((await ligneSms(idRetrait))[0]).toMatchObject({ envoye_le: null, prevu_le: null });
+      expect(catcher.messages().filter((m) => m.destinataire === '+33647102033')).toEqual([]);
 
       // Une reprise du renvoi qui tombe la nuit (le fournisseur revenu après 20 h) : la suivante à 8 h, pas toutes les 10 minutes.
       heureDesSms = () => nuit;

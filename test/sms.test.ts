@@ -251,17 +251,26 @@ describe('heure d’un SMS au ménage', () => {
       envoyer: () => Promise.reject(new Error('aucun SMS ne doit partir la nuit')),
     };
     // Le jeudi saint 2027 à 21 h : le samedi à 8 h en Alsace-Moselle (le Vendredi saint y est férié).
+    let heure = new Date('2027-03-25T20:00:00.000Z');
     const { envoyerSmsMenage } = createSmsActivities({
       base: base.db,
       coffre,
       fournisseur,
-      heure: () => new Date('2027-03-25T20:00:00.000Z'),
+      heure: () => heure,
       calendrier: (id) => (id.startsWith('strasbourg-essai--') ? 'alsace_moselle' : 'metropole'),
     });
     const entree = { cle: 'strasbourg-essai--NUIT/lettre:sms', workflowId: 'strasbourg-essai--NUIT', modele: 'information' as const, signature: 'Le CCAS' };
     expect(await envoyerSmsMenage(entree)).toEqual({ envoye: false, raison: 'differe', le: '2027-03-27T07:00:00.000Z' });
     const ligne = await base.db.selectFrom('sms').selectAll().where('cle', '=', entree.cle).executeTakeFirstOrThrow();
     expect(ligne).toMatchObject({ envoye_le: null, echoue_le: null, tentatives: 0, prevu_le: new Date('2027-03-27T07:00:00.000Z') });
+    // L'accord retiré avant 8 h : à 8 h, rien ne part, et il n'attend plus.
+    await consentements.enregistrer('strasbourg-essai--NUIT', { canal: 'sms', accorde: false }, 'ts-1');
+    heure = new Date('2027-03-27T07:00:00.000Z');
+    expect(await envoyerSmsMenage(entree)).toEqual({ envoye: false, raison: 'sans_consentement' });
+    expect(await base.db.selectFrom('sms').selectAll().where('cle', '=', entree.cle).executeTakeFirstOrThrow()).toMatchObject({
+      envoye_le: null,
+      prevu_le: null,
+    });
   });
 });
 

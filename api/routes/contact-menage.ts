@@ -60,7 +60,8 @@ async function lire(deps: DependancesApi, etat: EtatParcours): Promise<EtatConta
     ...(c.telephone ? { telephone: masquer(c.telephone) } : {}),
     ...(enAttente.nombre && enAttente.depuis ? { smsEnAttente: { nombre: enAttente.nombre, depuis: enAttente.depuis.toISOString() } } : {}),
     ...(nonPartis.nombre && nonPartis.dernier ? { smsNonPartis: { nombre: nonPartis.nombre, dernier: nonPartis.dernier.toISOString() } } : {}),
-    ...(prevus.nombre && prevus.le ? { smsPrevus: { nombre: prevus.nombre, le: prevus.le.toISOString() } } : {}),
+    // Un SMS qui attend 8 h ne partira qu'avec l'accord du ménage : l'accord retiré, il n'attend plus rien.
+    ...(prevus.nombre && prevus.le && c.sms.accorde ? { smsPrevus: { nombre: prevus.nombre, le: prevus.le.toISOString() } } : {}),
   };
 }
 
