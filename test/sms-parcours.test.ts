@@ -308,7 +308,7 @@ describe('SMS au ménage qui les accepte', () => {
       expect(recus()).toEqual([]);
       const page = await fiche(id);
       expect(page).not.toContain('Un SMS au ménage attend');
-      expect(page).toContain(`<strong>Un SMS attend son heure</strong> : il partira le ${jourEnFrancais(huitHeures)} à 08:00.`);
+      expect(page).toContain(`<strong>Un SMS attend son heure</strong> : il partira le ${jourEnFrancais(huitHeures)} à 8 h.`);
       expect(await contactApi(idSeul)).toMatchObject({ smsPrevus: { nombre: 1, le: huitHeures.toISOString() } });
       expect(await tableau('coord.essai')).not.toContain(TITRE_SMS);
       for (const x of ids) {
