@@ -690,7 +690,7 @@ function recapitulatif(o: {
     ligne('Application web', gras(base)),
     ligne('Documentation de l’API', `${base}/docs`),
     ligne('Boîte de réception', `${o.inboxUrl}  ${gris('(courriels envoyés ; rien ne part vraiment)')}`),
-    ...(o.smsInboxUrl ? [ligne('SMS reçus', `${o.smsInboxUrl}  ${gris('(SMS envoyés ; rien ne part vraiment)')}`)] : []),
+    ...(o.smsInboxUrl ? [ligne('SMS reçus', `${o.smsInboxUrl}  ${gris('(SMS envoyés de 8 h à 20 h ; rien ne part vraiment)')}`)] : []),
     ligne('Avis de non-remise', `smtp://127.0.0.1:${o.portRetours}  ${gris('(une adresse en .rebond.test revient en avis)')}`),
   ];
   if (o.temporalUiUrl) {
