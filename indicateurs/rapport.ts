@@ -719,7 +719,7 @@ ${
 <ul class="chiffres-cles">${r.chiffresCles.map((l) => html`<li>${l.libelle} : <strong>${texteChiffreCle(l)}</strong></li>`)}</ul>`
     : ''
 }
-${liens.pdf || liens.csv || liens.partenaires ? html`<p>${liens.pdf ? html`<a href="${liens.pdf}">Télécharger le PDF</a>` : ''}${liens.csv ? html` · <a href="${liens.csv}">Indicateurs en CSV</a>` : ''}${liens.partenaires ? html` · <a href="${liens.partenaires}">Version pour les partenaires</a>` : ''}</p>` : ''}
+${liens.pdf || liens.csv || liens.partenaires ? html`<p>${liens.pdf ? html`<a href="${liens.pdf}">Télécharger le PDF</a>` : ''}${liens.csv ? html` · <a href="${liens.csv}">Les chiffres pour un tableur (CSV)</a>` : ''}${liens.partenaires ? html` · <a href="${liens.partenaires}">Version pour les partenaires</a>` : ''}</p>` : ''}
 <h2>Du repérage à l’issue</h2>
 ${svgEntonnoir(ind.entonnoir)}
 ${

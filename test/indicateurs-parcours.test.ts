@@ -470,6 +470,13 @@ describe('indicateurs de parcours menés à des issues connues', () => {
 
   describe('API', () => {
     const jetons: Record<string, string> = {};
+    /** Les lignes d'un CSV reçu, sans la marque d'ordre des octets. */
+    const lignesDe = (corps: Buffer) =>
+      corps
+        .toString('utf8')
+        .replace(/^\uFEFF/, '')
+        .trimEnd()
+        .split('\r\n');
     async function appel(qui: string, chemin: string) {
       if (!jetons[qui]) {
         const r = await fetch(`${url}/api/session`, {
@@ -498,13 +505,6 @@ describe('indicateurs de parcours menés à des issues connues', () => {
       const csv = await appel('coord.essai', `/api/programmes/besancon-ccas/indicateurs.csv?${q()}`);
       expect(csv.status).toBe(200);
       expect(csv.type).toContain('text/csv');
-      /** Les lignes d'un CSV reçu, sans la marque d'ordre des octets. */
-      const lignesDe = (corps: Buffer) =>
-        corps
-          .toString('utf8')
-          .replace(/^\uFEFF/, '')
-          .trimEnd()
-          .split('\r\n');
       const lignes = lignesDe(csv.corps);
       expect(lignes[0]).toBe('programme;du;au;famille;indicateur;libelle;valeur;unite;references');
       expect(lignes.find((l) => l.includes(';asll_validees;'))).toBe(
@@ -572,6 +572,10 @@ describe('indicateurs de parcours menés à des issues connues', () => {
       const six = await appel('coord.essai', '/programmes/besancon-ccas/evaluation?periode=6-mois');
       expect(six.status).toBe(200);
       expect(six.corps.toString()).toContain('Évaluation à 6 mois comptée depuis le début du programme, le 5 janvier 2026.');
+      // Les chiffres du rapport pour un tableur : la même période.
+      expect(six.corps.toString()).toContain(
+        '<a href="/api/programmes/besancon-ccas/indicateurs.csv?periode=6-mois&amp;format=tableur">Les chiffres pour un tableur (CSV)</a>',
+      );
       const liste = await appel('coord.essai', '/evaluations');
       expect(liste.status).toBe(200);
       expect(liste.corps.toString()).toContain('/programmes/besancon-ccas/evaluation?periode=6-mois');
@@ -582,6 +586,14 @@ describe('indicateurs de parcours menés à des issues connues', () => {
       const partenaires = await appel('coord.essai', `/programmes/besancon-ccas/evaluation?periode=12-mois&${q()}&pour=partenaires`);
       expect(partenaires.corps.toString()).not.toContain(refs.besanconA!);
       expect(partenaires.corps.toString()).not.toContain(refs.besanconB!);
+      // Sa version pour un tableur : les mêmes totaux, sans aucune référence de dossier.
+      const lien = /<a href="([^"]+)">Les chiffres pour un tableur \(CSV\)<\/a>/.exec(partenaires.corps.toString())?.[1]?.replace(/&amp;/g, '&');
+      expect(lien).toContain('pour=partenaires');
+      const tableurPartenaires = await appel('coord.essai', lien!);
+      expect(tableurPartenaires.status).toBe(200);
+      expect(lignesDe(tableurPartenaires.corps)[0]).toBe('Programme;Du;Au;Thème;Indicateur;Valeur;Unité;Dossiers');
+      expect(tableurPartenaires.corps.toString()).toContain(';ASLL validées par le département;1;nombre;\r\n');
+      expect(tableurPartenaires.corps.toString()).not.toContain(refs.besanconA!);
       const pdf = await appel('coord.essai', `/programmes/besancon-ccas/evaluation.pdf?periode=12-mois&${q()}&pour=partenaires`);
       expect(pdf.status).toBe(200);
       expect(pdf.type).toContain('application/pdf');

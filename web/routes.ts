@@ -1413,7 +1413,8 @@ ${
         rapport.titre,
         html`<p><a href="/evaluations">← Évaluations des programmes</a></p>${parBailleur}${rapportHtml(rapport, {
           pdf: `${base}.pdf${suffixe(req)}`,
-          csv: partenaires ? undefined : `/api/programmes/${e.programme.id}/indicateurs.csv${suffixe(req)}`,
+          // Les mêmes chiffres pour un tableur en français ; la version des partenaires, sans référence de dossier.
+          csv: `/api/programmes/${e.programme.id}/indicateurs.csv${suffixe(req, { format: 'tableur' })}`,
           partenaires: partenaires ? undefined : `${base}${suffixe(req, { pour: 'partenaires' })}`,
         })}`,
       );
