@@ -152,6 +152,13 @@ export function heureEnFrancais(date: Date | string): string {
   return heureDeParis(date).toISOString().slice(11, 16);
 }
 
+/** « mercredi 9 décembre 2026 à 8 h », « … à 8 h 30 » : un rendez-vous pris à une heure ronde (l'heure d'un SMS prévu). */
+export function jourEtHeureEnMots(date: Date | string): string {
+  const paris = heureDeParis(date);
+  const minutes = paris.getUTCMinutes();
+  return `${jourEnFrancais(date)} à ${paris.getUTCHours()} h${minutes ? ` ${String(minutes).padStart(2, '0')}` : ''}`;
+}
+
 /**
  * Une date limite en mots : « au plus tard le 25 décembre 2026 » quand elle court jusqu'au soir (un
  * délai compté depuis un jour), « avant le 27 décembre 2026 à 16:11 » quand elle passe à l'heure où

@@ -31,10 +31,18 @@ import {
 import { treveHivernale } from '../workflows/protocole-post-resiliation';
 import { datesDesRappels } from '../workflows/blocs/validation';
 import { motifLoyer } from '../workflows/iml-bail-glissant';
-import { estJourIso, moisEntre } from '../domain/durees';
+import { estJourIso, jourEtHeureEnMots, moisEntre } from '../domain/durees';
 
 const utc = (iso: string) => new Date(iso);
 const jour = (d: Date) => d.toISOString().slice(0, 10);
+
+describe('jourEtHeureEnMots', () => {
+  it('le jour et l’heure à Paris, en mots, l’hiver et l’été', () => {
+    expect(jourEtHeureEnMots('2026-12-09T07:00:00.000Z')).toBe('mercredi 9 décembre 2026 à 8 h');
+    expect(jourEtHeureEnMots(new Date('2027-07-15T06:30:00.000Z'))).toBe('jeudi 15 juillet 2027 à 8 h 30');
+    expect(jourEtHeureEnMots('2027-03-31T22:05:00.000Z')).toBe('jeudi 1er avril 2027 à 0 h 05');
+  });
+});
 
 describe('estJourIso', () => {
   it('un jour AAAA-MM-JJ qui existe ; ni le 30 février ni le 29 février d’une année commune, ni un autre format', () => {

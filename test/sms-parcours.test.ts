@@ -803,7 +803,7 @@ describe('SMS au ménage qui les accepte', () => {
     await jusqua(handle(id), (x) => !!x.cloture, 'clôture');
   });
 
-  it('le workflow de renvoi devant une entrée fausse : un délai illisible vaut trois jours, un modèle inconnu ou une clé absente l’abandonnent sans échouer', async () => {
+  it('le workflow de renvoi devant une entrée fausse : un délai illisible vaut trois jours, une heure illisible ne fait pas attendre, un modèle inconnu ou une clé absente l’abandonnent sans échouer', async () => {
     const menage = { ...menageEssai(), courriel: 'menage.entrees@essai.example', accepteCourriel: true, telephone: '06 55 66 77 88', accepteSms: true };
     const r = await lancer(menage);
     expect(r.status, r.texte).toBe(201);
@@ -819,6 +819,10 @@ describe('SMS au ménage qui les accepte', () => {
       envoye: true,
     });
     await catcher.waitFor((m) => m.reference === `${id}/delai-illisible:sms`);
+    // Une heure « pas avant » illisible : le workflow ne l'attend pas, le SMS part.
+    expect(await renvoyer(`${id}/heure-illisible:sms`, { sms: { ...sms, cle: `${id}/heure-illisible:sms` }, pasAvant: 'demain matin' })).toEqual({
+      envoye: true,
+    });
     // Modèle inconnu : refusé par l'activité (en français, sans reprise), abandonné.
     expect(await renvoyer(`${id}/modele-inconnu:sms`, { sms: { ...sms, cle: `${id}/modele-inconnu:sms`, modele: 'publicite' } })).toEqual({
       envoye: false,
@@ -831,6 +835,6 @@ describe('SMS au ménage qui les accepte', () => {
         .messages()
         .filter((m) => m.destinataire === '+33655667788')
         .map((m) => m.reference),
-    ).toEqual([expect.stringMatching(/:sms$/), `${id}/delai-illisible:sms`]);
+    ).toEqual([expect.stringMatching(/:sms$/), `${id}/delai-illisible:sms`, `${id}/heure-illisible:sms`]);
   });
 });

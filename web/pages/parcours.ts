@@ -10,7 +10,7 @@ import { raisonRefusPilotage } from '../../api/auth';
 import { messagesPermis, visiteAttendue } from '../../domain/actions';
 import { DOCUMENTS, DocumentIndisponible, LECTEUR_PAR_DEFAUT, LIBELLES_DOCUMENTS, preparerDocument, type NomDocument } from '../../documents';
 import { jalonsFichesBilan } from '../../documents/fiche-bilan';
-import { dureeEnFrancais, heureDeParis, jourEnFrancais } from '../../domain/durees';
+import { dureeEnFrancais, jourEtHeureEnMots } from '../../domain/durees';
 import type { EtatFileIml } from '../../domain/iml';
 import { LIBELLES_PRIORITE } from '../../domain/prevention';
 import type { DemandeValidation, EtatParcours, Menage, Programme } from '../../domain/vocabulaire';
@@ -396,7 +396,7 @@ function sectionContact(ctx: Contexte, etat: EtatParcours, o: OptionsPageParcour
       : ''
   }${
     c.smsPrevus
-      ? html` <strong>${c.smsPrevus.nombre === 1 ? 'Un SMS attend son heure' : `${c.smsPrevus.nombre} SMS attendent leur heure`}</strong> : ${c.smsPrevus.nombre === 1 ? 'il partira' : 'le premier partira'} le ${jourEnFrancais(c.smsPrevus.le)} à ${heureDeParis(c.smsPrevus.le).getUTCHours()} h.`
+      ? html` <strong>${c.smsPrevus.nombre === 1 ? 'Un SMS attend son heure' : `${c.smsPrevus.nombre} SMS attendent leur heure`}</strong> : ${c.smsPrevus.nombre === 1 ? 'il partira' : 'le premier partira'} le ${jourEtHeureEnMots(c.smsPrevus.le)}.`
       : ''
   }</li>
 </ul>

@@ -12,7 +12,7 @@ import type { DestinataireDiagnostic } from '../../domain/partage';
 import { activites } from './activites';
 import type { EtatParcours, Programme } from '../../domain/vocabulaire';
 import type { Journal } from './journal';
-import { heureDeParis, jourEnFrancais } from '../../domain/durees';
+import { jourEtHeureEnMots } from '../../domain/durees';
 
 /** Ce que les notifications lisent du parcours (le socle, parcours.ts, le fournit). */
 export interface ParcoursANotifier {
@@ -171,9 +171,7 @@ const SMS_AU_JOURNAL: Record<NonNullable<ResultatCourriel['sms']>, string> = {
 
 /** Le SMS prévu à 8 h : quand il partira, et pourquoi pas tout de suite. */
 const smsPrevu = (r: ResultatCourriel): string =>
-  r.sms === 'prevu' && r.smsLe
-    ? ` le ${jourEnFrancais(r.smsLe)} à ${heureDeParis(r.smsLe).getUTCHours()} h (aucun SMS au ménage la nuit, le dimanche ni un jour férié)`
-    : '';
+  r.sms === 'prevu' && r.smsLe ? ` le ${jourEtHeureEnMots(r.smsLe)} (aucun SMS au ménage la nuit, le dimanche ni un jour férié)` : '';
 
 function noter(parcours: ParcoursANotifier, n: Notification, libelle: string | undefined, r: ResultatCourriel | undefined): void {
   if (libelle === undefined) {
