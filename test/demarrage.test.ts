@@ -34,6 +34,8 @@ const CLI = process.env.TEMPORAL_CLI_PATH ?? join(racine, '.temporal', 'bin', 't
 const PRET = 'Ctrl-C pour tout arrêter';
 const DELAI_PRET_MS = 150_000;
 const DELAI_ARRET_MS = 20_000;
+/** La fermeture des tubes du lanceur après la sortie de npx : la somme de ses délais de grâce, et de la marge. */
+const DELAI_FERMETURE_MS = 40_000;
 
 interface Lancement {
   proc: ChildProcess;
@@ -52,13 +54,15 @@ function lancer(env: NodeJS.ProcessEnv): Lancement {
   // La sortie complète n'est lue qu'à la fermeture des tubes (« close ») : « exit » peut arriver avant
   // les dernières lignes (« Tout est arrêté. »), surtout sur une machine chargée : npx peut sortir
   // avant le lanceur, qui arrête encore ses services (vu les deux cœurs occupés). Au plus
-  // DELAI_ARRET_MS après « exit » : un petit-enfant qui garderait le tube ouvert ne bloque pas
-  // l'essai (il est compté à part).
+  // DELAI_FERMETURE_MS après « exit » : le lanceur accorde jusqu'à 5 s à l'API et au worker, 5 s à
+  // PostgreSQL et 10 s à Temporal (plus 3 s chacun après un arrêt forcé) ; sous charge, l'arrêt a
+  // dépassé 20 s après la sortie de npx (vu le 7 décembre, la sortie coupée avant sa fin). Un
+  // petit-enfant qui garderait le tube ouvert ne bloque pas l'essai (il est compté à part).
   const ferme = new Promise<void>((ok) => proc.once('close', () => ok()));
   const fin = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((ok) =>
     proc.once('exit', (code, signal) => {
       fini = true;
-      void Promise.race([ferme, new Promise((delai) => setTimeout(delai, DELAI_ARRET_MS))]).then(() => ok({ code, signal }));
+      void Promise.race([ferme, new Promise((delai) => setTimeout(delai, DELAI_FERMETURE_MS))]).then(() => ok({ code, signal }));
     }),
   );
   return { proc, sortie: () => texte, fin, termine: () => fini };
@@ -99,7 +103,7 @@ function arretPropre(l: Lancement, r: { code: number | null; signal: NodeJS.Sign
 async function ctrlC(l: Lancement): Promise<{ code: number | null; signal: NodeJS.Signals | null; ms: number }> {
   const debut = Date.now();
   process.kill(-l.proc.pid!, 'SIGINT');
-  const r = await Promise.race([l.fin, new Promise<'delai'>((ok) => setTimeout(() => ok('delai'), 2 * DELAI_ARRET_MS + 5_000))]);
+  const r = await Promise.race([l.fin, new Promise<'delai'>((ok) => setTimeout(() => ok('delai'), DELAI_ARRET_MS + DELAI_FERMETURE_MS + 5_000))]);
   if (r === 'delai') throw new Error(`Le lanceur ne s’est pas arrêté après Ctrl-C. Sortie :\n${l.sortie()}`);
   return { ...r, ms: Date.now() - debut };
 }
@@ -158,7 +162,7 @@ async function portsAuHasard(n: number): Promise<number[]> {
   return [...ports];
 }
 
-const DELAI_TEST_MS = DELAI_PRET_MS + 60_000;
+const DELAI_TEST_MS = DELAI_PRET_MS + 90_000;
 
 // Groupes de processus et `ps` : POSIX seulement.
 describe.skipIf(process.platform === 'win32')('lanceur embarqué (npx tsx dev/start.ts)', () => {
