@@ -1,4 +1,4 @@
-import { dateEnFrancais, estFinDuJour, finEnFrancais, heureEnFrancais, jourEnFrancais } from '../domain/durees';
+import { dateEnFrancais, estFinDuJour, finEnFrancais, heureEnFrancais, jourEnFrancais, limiteEnFrancais } from '../domain/durees';
 import { mentionPersonnel } from '../domain/libelles';
 import type { DocumentAuMenage } from '../domain/messages';
 
@@ -88,7 +88,14 @@ export const signatureOperateur = (op: { nom: string; signature?: string }): str
  * l'annuaire à l'envoi) : l'ancien référent n'a plus accès au dossier, il doit savoir à qui
  * transmettre ce qu'il n'a pas enregistré.
  */
-export function courrielsReaffectation(x: { reference: string; programme: string; nouveau: string; auparavant?: string }): {
+export function courrielsReaffectation(x: {
+  reference: string;
+  programme: string;
+  nouveau: string;
+  auparavant?: string;
+  /** Les échéances du travail social encore à tenir, déjà en retard ou pas. */
+  aTenir?: Array<{ libelle: string; due: Jour; enRetard: boolean }>;
+}): {
   nouveau: Courriel;
   ancien: Courriel;
 } {
@@ -97,6 +104,9 @@ export function courrielsReaffectation(x: { reference: string; programme: string
       sujet: `Un ménage vous est confié (dossier ${x.reference})`,
       paragraphes: [
         `La coordination vous confie le suivi du ménage du dossier ${x.reference} (${x.programme})${x.auparavant ? `, suivi jusqu’ici par ${mentionPersonnel(x.auparavant)}` : ''}.`,
+        ...(x.aTenir ?? []).map((e) =>
+          e.enRetard ? `${e.libelle} : en retard, la date limite était ${finEnFrancais(e.due)}.` : `${e.libelle} : ${limiteEnFrancais(e.due)}.`,
+        ),
         'Son dossier, son journal et ses prochaines échéances sont sur sa page, dans « Mes ménages ».',
       ],
     },

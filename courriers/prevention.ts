@@ -194,6 +194,34 @@ export function contactImpossible(x: { ref: string; tentatives: number; delai: s
   };
 }
 
+/**
+ * Au travailleur social que la coordination a choisi dès le lancement, quand le travail commence (la
+ * lettre au ménage, après le comité de suivi s'il y en a un) : le ménage qui lui est confié, la lettre,
+ * et jusqu'à quand le premier contact et la première visite sont attendus. Une affectation faite plus
+ * tard a son propre courriel (`courrielsReaffectation`).
+ */
+export function menageConfie(x: {
+  ref: string;
+  programme: string;
+  lettre: 'courriel' | 'sms' | 'papier';
+  delais: Array<{ libelle: string; due: Jour }>;
+}): Courriel {
+  const lettre = {
+    courriel: 'La lettre d’information lui part par courriel ; elle est aussi dans les documents du dossier, prête à imprimer.',
+    sms: 'Un SMS lui annonce la lettre d’information : elle est dans les documents du dossier, à imprimer et à lui poster.',
+    papier: 'La lettre d’information est dans les documents du dossier, à imprimer et à lui poster.',
+  }[x.lettre];
+  return {
+    sujet: `Un ménage vous est confié (dossier ${x.ref})`,
+    paragraphes: [
+      `La coordination vous confie le ménage du dossier ${x.ref} (${x.programme}) : à vous d’aller vers lui.`,
+      lettre,
+      ...x.delais.map((d) => `${d.libelle} : ${limiteEnFrancais(d.due)}.`),
+      'Son dossier, son journal et ses échéances sont sur sa page, dans « Mes ménages ».',
+    ],
+  };
+}
+
 /** Au bailleur : le contact est établi, le diagnostic commence. */
 export function contactEtabli(x: { ref: string }): Courriel {
   return {

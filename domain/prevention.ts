@@ -3,7 +3,7 @@
  * workflow et l'API). Voir ../shared/journeys.md, « Journey 1 ».
  */
 import { defineUpdate } from '@temporalio/workflow';
-import { ajouterDuree, dateEnFrancais, dureeEnFrancais, finDuJour, jourDeParis, minuitDeParis } from './durees';
+import { ajouterDuree, auSoirApres, dateEnFrancais, dureeEnFrancais, enJours, finDuJour, jourDeParis, minuitDeParis } from './durees';
 import type { Enveloppe } from './messages';
 import { LIBELLES_ISSUES, type IssueCloture, type Menage, type Programme } from './vocabulaire';
 
@@ -358,14 +358,41 @@ export function echeanceDepuisLeJour(jour: string, delai: string): Date {
   return finDuJour(ajouterDuree(minuitDeParis(jour), delai));
 }
 
+/** Un délai de l'« aller vers » et sa date limite, tels que le parcours les suivra. */
+export interface DelaiAllerVers {
+  id: 'contact' | 'premiere_visite';
+  libelle: string;
+  /** Le délai du programme (durée ISO 8601). */
+  delai: string;
+  due: Date;
+}
+
+/**
+ * Les délais de l'« aller vers » (premier contact, première visite à domicile) et leurs dates limites,
+ * par les mêmes calculs que le parcours : depuis la désignation par la commission impayés
+ * (besancon-ccas) ou le signalement du bailleur (loiret-ahu), jusqu'au soir du jour où ils tombent ;
+ * sinon depuis `maintenant` (le lancement), jusqu'au soir pour un délai en jours.
+ */
+export function delaisAllerVers(programme: Programme, dates: { designeLe?: string; signaleLe?: string }, maintenant: Date): DelaiAllerVers[] {
+  const d = programme.delais;
+  const designeLe = dates.designeLe && programme.options.designationCommissionImpayes ? dates.designeLe : undefined;
+  const signaleLe = !designeLe && dates.signaleLe && programme.options.delaisDepuisSignalement ? dates.signaleLe : undefined;
+  const depuisMaintenant = (delai: string) => (enJours(delai) ? auSoirApres(maintenant, delai) : ajouterDuree(maintenant, delai));
+  const depuis = (jour: string | undefined, delai: string) => (jour ? echeanceDepuisLeJour(jour, delai) : depuisMaintenant(delai));
+  const delais: DelaiAllerVers[] = [];
+  if (d.contact) delais.push({ id: 'contact', libelle: 'Premier contact avec le ménage', delai: d.contact, due: depuis(designeLe ?? signaleLe, d.contact) });
+  if (d.premiereVisite)
+    delais.push({ id: 'premiere_visite', libelle: 'Première visite à domicile', delai: d.premiereVisite, due: depuis(designeLe, d.premiereVisite) });
+  return delais;
+}
+
 /**
  * Les échéances qu'une date de désignation (besancon-ccas) ou de signalement du bailleur (loiret-ahu)
- * ferait naître déjà dépassées : les mêmes calculs que le parcours (étape « aller vers »). Une date
- * ancienne est permise (la reprise d'un ménage désigné avant la plateforme), une faute de frappe sur
- * l'année aussi : la coordination le voit avant de lancer.
+ * ferait naître déjà dépassées (`delaisAllerVers`). Une date ancienne est permise (la reprise d'un
+ * ménage désigné avant la plateforme), une faute de frappe sur l'année aussi : la coordination le
+ * voit avant de lancer.
  */
 export function delaisDejaEcoules(programme: Programme, dates: { designeLe?: string; signaleLe?: string }, maintenant: Date): DelaiEcoule[] {
-  const d = programme.delais;
   const designeLe = dates.designeLe && programme.options.designationCommissionImpayes ? dates.designeLe : undefined;
   const signaleLe = !designeLe && dates.signaleLe && programme.options.delaisDepuisSignalement ? dates.signaleLe : undefined;
   const jour = designeLe ?? signaleLe;
@@ -375,24 +402,16 @@ export function delaisDejaEcoules(programme: Programme, dates: { designeLe?: str
     ? `la désignation par la commission impayés, le ${dateEnFrancais(origine)}`
     : `le signalement du bailleur, le ${dateEnFrancais(origine)}`;
   const alerte = 'la coordination en recevra aussitôt l’alerte par courriel, et le dossier sera compté en retard';
-  const delais: DelaiEcoule[] = [];
-  if (d.contact)
-    delais.push({
-      libelle: 'Premier contact avec le ménage',
-      delai: d.contact,
-      due: echeanceDepuisLeJour(jour, d.contact),
+  return delaisAllerVers(programme, { designeLe, signaleLe }, maintenant)
+    .filter((x) => x.due.getTime() <= maintenant.getTime())
+    .map(({ libelle, delai, due, id }) => ({
+      libelle,
+      delai,
+      due,
       depuis,
-      consequence: programme.options.clotureSansContact
-        ? 'le parcours sera clos aussitôt « contact impossible », sans aucune tentative, et le bailleur informé qu’il peut engager les poursuites'
-        : alerte,
-    });
-  if (designeLe && d.premiereVisite)
-    delais.push({
-      libelle: 'Première visite à domicile',
-      delai: d.premiereVisite,
-      due: echeanceDepuisLeJour(jour, d.premiereVisite),
-      depuis,
-      consequence: alerte,
-    });
-  return delais.filter((x) => x.due.getTime() <= maintenant.getTime());
+      consequence:
+        id === 'contact' && programme.options.clotureSansContact
+          ? 'le parcours sera clos aussitôt « contact impossible », sans aucune tentative, et le bailleur informé qu’il peut engager les poursuites'
+          : alerte,
+    }));
 }

@@ -16,6 +16,7 @@ import { SANTE_OK } from '../api/schemas-api';
 import { creerAnnuaire, type Annuaire, type Personne } from '../personnel/annuaire';
 import { demarrerApiEssai, horlogeDuParcours, type ApiEssai, type OptionsAppel, type Reponse } from './outils/api';
 import { baseEssai } from './outils/base';
+import { limiteEnFrancais } from '../domain/durees';
 import {
   CATALOGUE,
   PERSONNEL,
@@ -689,6 +690,8 @@ describe('parcours : messages, affectation, clôture, liens', () => {
     });
     estProbleme(parTs, 403);
 
+    // La première visite attendue (après le courriel au bailleur) : le nouveau référent la lira dans son courriel.
+    await attendreEtat(id, (e) => e.echeances.some((x) => x.id === 'visite'), 'échéance de la première visite');
     const r = await appel('POST', `/api/parcours/${id}/affectation`, { jeton: coord, corps: { requestId: requete(), travailleurSocial: 'ts.bruno' } });
     expect(r.status, r.texte).toBe(200);
     expect(r.json.resultat).toEqual({ travailleurSocial: 'ts.bruno' });
@@ -709,6 +712,9 @@ describe('parcours : messages, affectation, clôture, liens', () => {
     );
     // Chacun nomme l'autre : l'ancien référent n'a plus accès au dossier, il sait à qui transmettre.
     expect(auNouveau.texte).toContain('suivi jusqu’ici par Alice Travailleuse');
+    // Et ce qui l'attend : la première visite, à sa date limite.
+    const visite = (r.json.etat.echeances as Array<{ id: string; due: string }>).find((e) => e.id === 'visite')!;
+    expect(auNouveau.texte).toContain(`Première visite à domicile : ${limiteEnFrancais(visite.due)}.`);
     const aLAncien = await banc.courriels.waitFor(
       (m) => m.a.includes('alice@essai.example') && m.sujet === `Ménage confié à une autre personne (dossier ${reference})`,
       { timeoutMs: 20_000 },

@@ -31,8 +31,8 @@ describe('courriels en attente d’envoi', () => {
       });
       expect(lance.status, lance.texte).toBe(201);
       dossier = `/parcours/${encodeURIComponent(lance.json.workflowId as string)}`;
-      // Le lancement écrit au bailleur puis au ménage, en une activité : le premier est refusé, l'activité
-      // échoue et sera reprise ; le second attend derrière lui.
+      // Le lancement écrit au bailleur, au ménage et au travailleur social, en une activité : le premier
+      // est refusé, l'activité échoue et sera reprise ; les autres attendent derrière lui.
       enAttente = await vi.waitFor(
         async () => {
           const n = await courrielsEnAttente(banc.dependances.base, ['loiret-ahu'], new Date());
@@ -90,7 +90,7 @@ describe('courriels en attente d’envoi', () => {
       'de ce dossier attend',
     );
     expect((await api.appel('GET', '/health')).json).toMatchObject({ etat: 'ok', detail: 'Tout fonctionne.', courrielsEnAttente: 0 });
-    // Le second courriel de l'activité part juste après le premier.
+    // Les autres courriels de l'activité partent juste après le premier.
     const lignes = await vi.waitFor(
       async () => {
         const l = await banc.dependances.base
@@ -98,7 +98,7 @@ describe('courriels en attente d’envoi', () => {
           .select(['tentatives', 'echoue_le', 'envoye_le'])
           .where(sql<boolean>`cle like 'loiret-ahu--%'`)
           .execute();
-        expect(l.map((x) => x.envoye_le instanceof Date)).toEqual([true, true]);
+        expect(l.map((x) => x.envoye_le instanceof Date)).toEqual([true, true, true]);
         return l;
       },
       { timeout: 30_000, interval: 100 },

@@ -213,6 +213,24 @@ const exemplesPrevention: Record<string, () => Courriel | Record<string, Courrie
     aucune: prevention.contactImpossible({ ref, tentatives: 0, delai: 'P1M', depuisSignalement: false }),
   }),
   contactEtabli: () => prevention.contactEtabli({ ref }),
+  menageConfie: () => ({
+    parCourriel: prevention.menageConfie({
+      ref,
+      programme: 'LogemLoiret × AHU',
+      lettre: 'courriel',
+      delais: [{ libelle: 'Premier contact avec le ménage', due: '2027-03-03T22:59:59.999Z' }],
+    }),
+    parSms: prevention.menageConfie({
+      ref,
+      programme: 'Besançon — CCAS',
+      lettre: 'sms',
+      delais: [
+        { libelle: 'Premier contact avec le ménage', due: '2027-03-03T22:59:59.999Z' },
+        { libelle: 'Première visite à domicile', due: '2027-03-03T22:59:59.999Z' },
+      ],
+    }),
+    aPoster: prevention.menageConfie({ ref, programme: 'Reims — APRIL', lettre: 'papier', delais: [] }),
+  }),
   planARevoir: () => prevention.planARevoir({ ref, par: 'par le département', motif: 'budget à revoir avec la CAF' }),
   planEngage: () => prevention.planEngage({ ref, resume: ['Plan d’aide engagé avec le ménage : budget, FSL.'] }),
   bilanASaisir: () => ({

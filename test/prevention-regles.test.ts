@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WorkflowHandle } from '@temporalio/client';
 import { messagesPermis } from '../domain/actions';
-import { etatQuery, repondreValidationUpdate } from '../domain/messages';
+import { affecterUpdate, etatQuery, repondreValidationUpdate } from '../domain/messages';
 import type { EtatParcours, Programme } from '../domain/vocabulaire';
 import { LIBELLES_VALEURS } from '../domain/libelles';
 import { ficheDepuisEtat } from '../domain/indicateurs';
@@ -30,7 +30,17 @@ import {
   type EntreePrevention,
   type SituationOrientation,
 } from '../domain/prevention';
-import { ajouterDuree, estJourOuvre, finDeJourOuvre, finDuJour, jourDeParis, jourEnFrancais, minuitDeParis, retirerDuree } from '../domain/durees';
+import {
+  ajouterDuree,
+  estJourOuvre,
+  finDeJourOuvre,
+  finDuJour,
+  jourDeParis,
+  jourEnFrancais,
+  limiteEnFrancais,
+  minuitDeParis,
+  retirerDuree,
+} from '../domain/durees';
 import {
   CATALOGUE,
   apres,
@@ -343,14 +353,32 @@ describe('reims-april — comité de suivi : les services sociaux vérifient, pu
   });
 
   it('aucun accompagnement connu, intégré : la décision fait passer le parcours à la lettre au ménage aussitôt ; elle est refusée une fois prise', async () => {
-    const { handle } = await lancer('reims-april');
+    const { handle, ref } = await lancer('reims-april');
     await etape(handle, 'comite_de_suivi');
+    // Le travailleur social choisi au lancement apprend que le ménage lui est confié quand le comité l'intègre, pas avant.
+    const confie = (m: { a: string[]; sujet: string }) => m.a.includes('alice@essai.example') && m.sujet === `Un ménage vous est confié (dossier ${ref})`;
+    await jusqua(handle, (x) => !!verificationEnAttente(x), 'vérification en attente');
+    expect(banc.courriels.messages().some(confie)).toBe(false);
     expect(await passerLeComite(handle)).toMatchObject({ etape: 'information_menage' });
     expect(await refus(decider(handle, 'integrer'))).toBe('Ce message n’est pas attendu à l’étape « Lettre d’information au ménage ».');
     const e = await etape(handle, 'aller_vers');
     expect(e.demandes[0]).toMatchObject({ action: 'verification', statut: 'approuvee' });
     expect(e.journal.filter((j) => j.resume === 'Étape : Lettre d’information au ménage')).toHaveLength(1);
+    const contact = e.echeances.find((x) => x.id === 'contact')!;
+    expect((await banc.courriels.waitFor(confie)).texte).toContain(`Premier contact avec le ménage : ${limiteEnFrancais(contact.due)}.`);
     expect(e.journal.find((j) => j.type === 'decision_comite')).toMatchObject({ acteur: { id: 'coord.essai', role: 'coordinateur' } });
+    await terminer(handle);
+  });
+
+  it('réaffecté pendant le comité de suivi : le nouveau travailleur social l’apprend par le courriel de l’affectation, la lettre n’en envoie pas d’autre', async () => {
+    const { handle, ref } = await lancer('reims-april');
+    await etape(handle, 'comite_de_suivi');
+    await handle.executeUpdate(affecterUpdate, { args: [{ requestId: requete(), par: 'coord.essai', travailleurSocial: 'ts.bruno' }] });
+    const affecte = await banc.courriels.waitFor((m) => m.a.includes('bruno@essai.example') && m.sujet === `Un ménage vous est confié (dossier ${ref})`);
+    expect(affecte.texte).toContain('suivi jusqu’ici par Alice Travailleuse');
+    await passerLeComite(handle);
+    await etape(handle, 'aller_vers');
+    expect(banc.courriels.messages().filter((m) => m.sujet === `Un ménage vous est confié (dossier ${ref})`)).toHaveLength(1);
     await terminer(handle);
   });
 
@@ -440,7 +468,13 @@ describe('besancon-ccas — délais du rapport', () => {
       workflowId: `besancon-ccas--${menage.reference}`,
       args: [entree],
     });
-    await etape(handle, 'aller_vers');
+    const e0 = await etape(handle, 'aller_vers');
+    // Le courriel qui confie le ménage au travailleur social dit les deux délais, comptés depuis la désignation.
+    const confie = await banc.courriels.waitFor((m) => m.sujet === `Un ménage vous est confié (dossier ${menage.reference})`);
+    const due = (id: string) => e0.echeances.find((x) => x.id === id)!.due;
+    expect(due('contact')).toBe(finDuJour(ajouterDuree(minuitDeParis(designeLe), programme.delais.contact!)).toISOString());
+    expect(confie.texte).toContain(`Premier contact avec le ménage : ${limiteEnFrancais(due('contact'))}.`);
+    expect(confie.texte).toContain(`Première visite à domicile : ${limiteEnFrancais(due('premiere_visite'))}.`);
     await handle.executeUpdate(tentativeContactUpdate, {
       args: [msg({ canal: 'visite_domicile' as const, creneau: 'apres_midi' as const, issue: 'joint' as const })],
     });

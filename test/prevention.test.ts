@@ -6,7 +6,7 @@ import { SA } from '../domain/attributs-recherche';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { messagesPermis } from '../domain/actions';
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
-import { cloreAnticipeUpdate, envoyerDocumentAuMenageUpdate, etatQuery, repondreValidationUpdate } from '../domain/messages';
+import { affecterUpdate, cloreAnticipeUpdate, envoyerDocumentAuMenageUpdate, etatQuery, repondreValidationUpdate } from '../domain/messages';
 import { accordPartageDiagnosticUpdate } from '../domain/partage';
 import {
   bilanUpdate,
@@ -84,7 +84,7 @@ const situation = (s: Partial<SituationOrientation> = {}): SituationOrientation 
 async function lancer(
   programmeId: string,
   s: Partial<SituationOrientation> = {},
-  plus: Pick<EntreePrevention, 'signaleLe'> = {},
+  plus: Pick<EntreePrevention, 'signaleLe' | 'travailleurSocial'> = {},
   delais: Record<string, string> = {},
 ) {
   const catalogue = CATALOGUE.trouver(programmeId)!;
@@ -251,6 +251,29 @@ describe('loiret-ahu', () => {
     sansConfidentiel(courrielsBailleur('loiret-ahu', ref));
   });
 
+  it('le travailleur social choisi au lancement apprend avec la lettre le ménage qui lui est confié et son délai ; lancé sans lui, personne, et l’affectation faite ensuite a son propre courriel', async () => {
+    const { handle, ref, menage, programme } = await lancer('loiret-ahu');
+    const contact = await echeanceSuivie(handle, 'contact');
+    const confie = await banc.courriels.waitFor((m) => m.a.includes('alice@essai.example') && m.sujet === `Un ménage vous est confié (dossier ${ref})`);
+    expect(confie.texte).toContain(`La coordination vous confie le ménage du dossier ${ref} (${programme.nom}) : à vous d’aller vers lui.`);
+    expect(confie.texte).toContain('La lettre d’information lui part par courriel ; elle est aussi dans les documents du dossier, prête à imprimer.');
+    expect(confie.texte).toContain(`Premier contact avec le ménage : au plus tard le ${dateEnFrancais(contact.due)}.`);
+    expect(confie.texte).toMatch(new RegExp(`Ouvrir le dossier : http://\\S+/parcours/loiret-ahu--${ref}\\n`));
+    expect(confie.texte).not.toContain(menage.nom);
+    expect((await handle.query(etatQuery)).journal.some((j) => j.resume.includes(`Un ménage vous est confié (dossier ${ref})`))).toBe(true);
+
+    const sans = await lancer('loiret-ahu', {}, { travailleurSocial: undefined });
+    await etape(sans.handle, 'aller_vers');
+    const confies = () => banc.courriels.messages().filter((m) => m.sujet === `Un ménage vous est confié (dossier ${sans.ref})`);
+    expect(confies()).toEqual([]);
+    await sans.handle.executeUpdate(affecterUpdate, { args: [{ requestId: requete(), par: 'coord.essai', travailleurSocial: 'ts.bruno' }] });
+    const affecte = await banc.courriels.waitFor((m) => m.a.includes('bruno@essai.example') && m.sujet === `Un ménage vous est confié (dossier ${sans.ref})`);
+    expect(affecte.texte).toContain(`La coordination vous confie le suivi du ménage du dossier ${sans.ref}`);
+    expect(confies()).toHaveLength(1);
+    await terminer(handle);
+    await terminer(sans.handle);
+  });
+
   it('le délai d’un mois et la règle des 6 mois comptent depuis le signalement du bailleur, pas depuis l’acceptation de l’orientation (fiche 002)', async () => {
     const programme = CATALOGUE.trouver('loiret-ahu')!;
     expect(programme.options.delaisDepuisSignalement).toBe(true);
@@ -353,12 +376,18 @@ describe('loiret-ahu', () => {
     let etat = await jusqua(handle, (e) => e.echeances.some((x) => x.id === 'contact' && x.statut === 'depassee'));
     expect([etat.etape, etat.cloture]).toEqual(['aller_vers', undefined]);
     expect(banc.courriels.messages().some((m) => dossier(ref)(m) && m.sujet.startsWith('Contact impossible'))).toBe(false);
-    await handle.executeUpdate(tentativeContactUpdate, { args: [msg()({ canal: 'telephone' as const, creneau: 'soir' as const, issue: 'joint' as const })] });
+    // Confié alors à un autre travailleur social : son courriel lui dit le retard.
+    await handle.executeUpdate(affecterUpdate, { args: [{ requestId: requete(), par: 'coord.essai', travailleurSocial: 'ts.bruno' }] });
+    const confie = await banc.courriels.waitFor((m) => m.a.includes('bruno@essai.example') && m.sujet === `Un ménage vous est confié (dossier ${ref})`);
+    expect(confie.texte).toContain(`${libelle} : en retard, la date limite était le ${dateEnFrancais(contact.due)} au soir.`);
+    await handle.executeUpdate(tentativeContactUpdate, {
+      args: [msg('ts.bruno')({ canal: 'telephone' as const, creneau: 'soir' as const, issue: 'joint' as const })],
+    });
     etat = await etape(handle, 'diagnostic');
     etat = await jusqua(handle, (e) => e.echeances.some((x) => x.id === 'contact' && x.statut === 'tenue'));
     expect(etat.echeances.find((x) => x.id === 'contact')).toMatchObject({ depasseeLe: expect.any(String) });
     expect(rappels()).toHaveLength(1);
-    await handle.executeUpdate(cloturerUpdate, { args: [msg()({ issue: 'menage_met_fin' as const })] });
+    await handle.executeUpdate(cloturerUpdate, { args: [msg('ts.bruno')({ issue: 'menage_met_fin' as const })] });
     await jusqua(handle, (e) => !!e.cloture);
   });
 
@@ -1041,6 +1070,9 @@ describe('loiret-ahu — délai de premier contact à des dates données', () =>
     const dernier = new Date(Date.UTC(paris.getUTCFullYear(), paris.getUTCMonth() + 2, 0)).getUTCDate();
     const jour = new Date(Date.UTC(paris.getUTCFullYear(), paris.getUTCMonth() + 1, Math.min(paris.getUTCDate(), dernier))).toISOString().slice(0, 10);
     expect(contact.due).toBe(finDuJour(minuitDeParis(jour)).toISOString());
+    // Le travailleur social lit la même date dans le courriel qui lui confie le ménage.
+    const confie = await banc.courriels.waitFor((m) => m.sujet === `Un ménage vous est confié (dossier ${menage.reference})`);
+    expect(confie.texte).toContain(`Premier contact avec le ménage : au plus tard le ${fmt(new Date(contact.due))}.`);
     // Le rappel part à 9 h, 5 jours avant ce jour, pas avant ; l'avis au bailleur le soir venu, pas avant.
     const rappel = neufHeuresLe(retirerDuree(new Date(contact.due), programme.delais.rappelAvant!));
     await avancerJusqua(banc, handle, new Date(rappel.getTime() - 60_000));

@@ -745,6 +745,18 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'accuse-et-lettre')('enre
   });
 });
 
+// `ENREGISTRER_HISTORIQUES=menage-confie` : le travailleur social choisi au lancement apprend, dans
+// l'activité de l'accusé et de la lettre, le ménage qui lui est confié et ses délais
+// (patched('menage-confie-au-lancement')).
+describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'menage-confie')('enregistrement du ménage confié au lancement', () => {
+  it('enregistre un parcours loiret-ahu lancé avec son travailleur social, jusqu’à sa clôture avant terme', async () => {
+    await enregistrerLettres(
+      [[menageEssai('REJEU-MENAGE-CONFIE'), 'prevention-menage-confie-v1.json']],
+      ['menage-confie-au-lancement', 'accuse-et-lettre-ensemble'],
+    );
+  });
+});
+
 describe.runIf(process.env.ENREGISTRER_HISTORIQUES === '1')('enregistrement des avis de non-remise', () => {
   it('enregistre un avis de non-remise : la coordination avertie', async () => {
     const banc = await monterBanc();

@@ -22,6 +22,7 @@ import {
   type TentativeContact,
 } from '../domain/prevention';
 import {
+  delaisAllerVers,
   echeanceDepuisLeJour,
   incoherenceDecisionComite,
   incoherenceDiagnostic,
@@ -610,6 +611,22 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
       ...courriels.accompagnementPropose(programme),
       joindre: [{ document: 'lettre-information' }],
     });
+    // Le travailleur social choisi au lancement apprend, avec la lettre, le ménage qui lui est confié et
+    // ses délais ; réaffecté depuis, le nouveau l'a appris par le courriel de l'affectation.
+    const confieAuTravailleurSocial = (): Notification[] =>
+      p.travailleurSocial && p.travailleurSocial === e.travailleurSocial && patched('menage-confie-au-lancement')
+        ? [
+            {
+              a: { personnel: p.travailleurSocial },
+              ...courriels.menageConfie({
+                ref: menage.reference,
+                programme: programme.nom,
+                lettre: lettreParCourriel ? 'courriel' : menage.accepteSms ? 'sms' : 'papier',
+                delais: delaisAllerVers(programme, e, new Date()),
+              }),
+            },
+          ]
+        : [];
     if (patched('accuse-et-lettre-ensemble')) {
       // L'accusé et la lettre en une seule activité : une tâche de workflow et une activité de moins par lancement.
       lettrePrete();
@@ -618,7 +635,7 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
         : menage.accepteSms
           ? lettre({ menage: { nom: menage.nom } })
           : undefined;
-      await notifierEnsemble(p, [accuse(), ...(auMenage ? [auMenage] : [])]);
+      await notifierEnsemble(p, [accuse(), ...(auMenage ? [auMenage] : []), ...confieAuTravailleurSocial()]);
     } else {
       if (patched('accuse-orientation-bailleur')) await notifier(p, accuse());
       lettrePrete();

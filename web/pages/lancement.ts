@@ -43,7 +43,7 @@ export function champsLancement(ctx: Contexte, programme: Programme, bailleurs: 
       {
         nom: 'travailleurSocial',
         libelle: 'Travailleur social affecté',
-        aide: 'Vous pourrez aussi l’affecter plus tard.',
+        aide: 'Il en est prévenu par courriel quand son travail commence. Vous pourrez aussi l’affecter plus tard.',
         requis: false,
         genre: 'choix',
         options: travailleursSociaux(ctx.deps, programme.id).map((p) => ({ valeur: p.id, libelle: p.nom })),

@@ -222,6 +222,10 @@ export class Parcours {
             programme: this.programme.nom,
             nouveau: a.travailleurSocial,
             auparavant: avant,
+            aTenir: this.echeances.liste
+              .filter((e) => e.responsable === 'travailleur_social' && (e.statut === 'en_cours' || e.statut === 'depassee'))
+              .sort((x, y) => x.due.localeCompare(y.due))
+              .map((e) => ({ libelle: e.libelle, due: e.due, enRetard: e.statut === 'depassee' })),
           });
           void this.apresReponse(() =>
             notifierEnsemble(this, [
