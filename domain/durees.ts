@@ -185,6 +185,11 @@ export function lendemain(jour: string): string {
   return new Date(Date.parse(`${jour}T12:00:00.000Z`) + 86_400_000).toISOString().slice(0, 10);
 }
 
+/** Le jour précédent (AAAA-MM-JJ). */
+export function veille(jour: string): string {
+  return new Date(Date.parse(`${jour}T12:00:00.000Z`) - 86_400_000).toISOString().slice(0, 10);
+}
+
 /**
  * Le calendrier des jours fériés d'un territoire : la métropole, ou l'Alsace-Moselle (Bas-Rhin,
  * Haut-Rhin, Moselle), qui chôme aussi le Vendredi saint et le 26 décembre (code du travail,
@@ -282,6 +287,20 @@ export const estFinDuJour = (instant: Date): boolean => finDuJour(instant).getTi
 /** 9 h à Paris, le jour où tombe `instant` : l'heure d'un rappel annoncé pour un jour. */
 export function neufHeuresLe(instant: Date): Date {
   return new Date(depuisHeureDeParis(Date.parse(`${jourDeParis(instant)}T09:00:00.000Z`)));
+}
+
+/**
+ * Le rappel d'une échéance de l'équipe, prévu à 9 h un jour chômé (samedi, dimanche, jour férié du
+ * calendrier) : à 9 h le dernier jour ouvré d'avant, puisque l'échéance, elle, ne bouge pas (un rappel
+ * le jour de Noël serait lu le premier jour ouvré, quelques jours plus tard). Si ce jour-là est déjà
+ * passé (`maintenant`), le rappel garde son jour.
+ */
+export function rappelUnJourOuvreAvant(rappel: Date, maintenant: Date, calendrier: Calendrier = 'metropole'): Date {
+  let jour = jourDeParis(rappel);
+  while (!estJourOuvre(jour, calendrier)) jour = veille(jour);
+  if (jour === jourDeParis(rappel)) return rappel;
+  const avance = neufHeuresLe(minuitDeParis(jour));
+  return avance.getTime() > maintenant.getTime() ? avance : rappel;
 }
 
 /** Un instant qui est déjà la fin d'un jour ouvré (une date limite fixée par `finDeJourOuvre`). */

@@ -8,7 +8,7 @@ import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/clie
 import { etatQuery, repondreValidationUpdate } from '../domain/messages';
 import { SA } from '../domain/attributs-recherche';
 import type { Programme } from '../domain/vocabulaire';
-import { ajouterDuree, dateEnFrancais, finDuJour, neufHeuresLe, retirerDuree, unJourOuvre } from '../domain/durees';
+import { ajouterDuree, dateEnFrancais, finDuJour, unJourOuvre } from '../domain/durees';
 import {
   CATALOGUE,
   SIGNEUR,
@@ -21,6 +21,7 @@ import {
   monterBanc,
   requete,
   type Banc,
+  rappelAttendu,
 } from './outils/environnement';
 import { visiteFaiteUpdate, type EntreeEssai } from './workflows/essai-blocs';
 
@@ -128,8 +129,8 @@ describe('échéance', () => {
     expect(desc.typedSearchAttributes.get(SA.prochaineEcheance)?.toISOString()).toBe(visite.due);
     expect(desc.typedSearchAttributes.get(SA.etape)).toBe('aller_vers');
 
-    // Le rappel part à 9 h, RAPPEL_AVANT avant ce jour ; pas une minute plus tôt.
-    const rappelLe = neufHeuresLe(retirerDuree(new Date(visite.due), RAPPEL_AVANT));
+    // Le rappel part à 9 h, RAPPEL_AVANT avant ce jour (le dernier jour ouvré d'avant s'il est chômé) ; pas une minute plus tôt.
+    const rappelLe = rappelAttendu(visite.due, RAPPEL_AVANT, new Date(ouverte.date));
     await avancerJusqua(banc, handle, apres(rappelLe, -60));
     expect(banc.courriels.messages().some((m) => m.sujet.startsWith('Rappel : Première visite') && dossier(menage.reference)(m))).toBe(false);
     await avancerApres(handle, rappelLe);
@@ -161,7 +162,7 @@ describe('échéance', () => {
     await banc.courriels.waitFor(dossier(menage.reference));
     const visite = await echeanceSuivie(handle, 'visite');
     // La visite est faite une heure avant le rappel ; puis le parcours passe la date due.
-    await avancerJusqua(banc, handle, apres(neufHeuresLe(retirerDuree(new Date(visite.due), RAPPEL_AVANT)), -60));
+    await avancerJusqua(banc, handle, apres(rappelAttendu(visite.due, RAPPEL_AVANT, new Date()), -60));
     await handle.executeUpdate(visiteFaiteUpdate, { args: [{ requestId: requete(), par: 'ts.alice', note: 'Ménage rencontré' }] });
     await avancerApres(handle, visite.due);
     const etat = await handle.query(etatQuery);

@@ -31,7 +31,7 @@ import {
 import { treveHivernale } from '../workflows/protocole-post-resiliation';
 import { datesDesRappels } from '../workflows/blocs/validation';
 import { motifLoyer } from '../workflows/iml-bail-glissant';
-import { estJourIso, jourEtHeureEnMots, moisEntre } from '../domain/durees';
+import { estJourIso, jourEtHeureEnMots, moisEntre, rappelUnJourOuvreAvant } from '../domain/durees';
 
 const utc = (iso: string) => new Date(iso);
 const jour = (d: Date) => d.toISOString().slice(0, 10);
@@ -340,6 +340,45 @@ describe('fin du jour et 9 h, à Paris (délais qui courent depuis un jour, leur
   ])('%s', (_nom, instant, fin, neuf) => {
     expect(finDuJour(utc(instant)).toISOString()).toBe(fin);
     expect(neufHeuresLe(utc(instant)).toISOString()).toBe(neuf);
+  });
+});
+
+describe('le rappel d’une échéance de l’équipe, à 9 h un jour ouvré, jamais après le jour prévu', () => {
+  const longtempsAvant = utc('2020-01-01T00:00:00Z');
+  it.each([
+    ['un jour ouvré : inchangé', '2027-03-03T08:00:00Z', 'metropole', '2027-03-03T08:00:00.000Z'],
+    ['un samedi : le vendredi', '2027-03-06T08:00:00Z', 'metropole', '2027-03-05T08:00:00.000Z'],
+    ['un dimanche : le vendredi', '2027-03-07T08:00:00Z', 'metropole', '2027-03-05T08:00:00.000Z'],
+    ['Noël un samedi (2027) : le vendredi 24', '2027-12-25T08:00:00Z', 'metropole', '2027-12-24T08:00:00.000Z'],
+    ['Noël un vendredi (2026) : le jeudi 24', '2026-12-25T08:00:00Z', 'metropole', '2026-12-24T08:00:00.000Z'],
+    ['le 1er janvier 2027, un vendredi : le jeudi 31 décembre 2026', '2027-01-01T08:00:00Z', 'metropole', '2026-12-31T08:00:00.000Z'],
+    ['le lundi de Pâques 2027, à l’heure d’été : le vendredi d’avant, à l’heure d’hiver', '2027-03-29T07:00:00Z', 'metropole', '2027-03-26T08:00:00.000Z'],
+    [
+      'le lundi de Pâques 2027 en Alsace-Moselle : le jeudi (le Vendredi saint est chômé)',
+      '2027-03-29T07:00:00Z',
+      'alsace_moselle',
+      '2027-03-25T08:00:00.000Z',
+    ],
+    ['le samedi 1er mai 2027 : le vendredi 30 avril', '2027-05-01T07:00:00Z', 'metropole', '2027-04-30T07:00:00.000Z'],
+    [
+      'le dimanche 31 octobre 2027 (passage à l’heure d’hiver) : le vendredi 29 à l’heure d’été',
+      '2027-10-31T08:00:00Z',
+      'metropole',
+      '2027-10-29T07:00:00.000Z',
+    ],
+    [
+      'le 26 décembre 2028, un mardi, en Alsace-Moselle : le vendredi 22 (lundi 25 chômé aussi)',
+      '2028-12-26T08:00:00Z',
+      'alsace_moselle',
+      '2028-12-22T08:00:00.000Z',
+    ],
+  ] as const)('%s', (_nom, rappel, calendrier, attendu) => {
+    expect(rappelUnJourOuvreAvant(utc(rappel), longtempsAvant, calendrier).toISOString()).toBe(attendu);
+  });
+  it('le jour ouvré d’avant déjà passé (l’échéance vient d’être fixée) : le rappel garde son jour', () => {
+    // Fixée le vendredi 5 mars 2027 à 10 h, rappel prévu le dimanche 7 : le vendredi 9 h est passé.
+    expect(rappelUnJourOuvreAvant(utc('2027-03-07T08:00:00Z'), utc('2027-03-05T09:00:00Z')).toISOString()).toBe('2027-03-07T08:00:00.000Z');
+    expect(rappelUnJourOuvreAvant(utc('2027-03-07T08:00:00Z'), utc('2027-03-05T07:59:59Z')).toISOString()).toBe('2027-03-05T08:00:00.000Z');
   });
 });
 

@@ -47,7 +47,6 @@ import {
   heureDeParis,
   jourDeParis,
   minuitDeParis,
-  neufHeuresLe,
   unJourOuvre,
 } from '../domain/durees';
 import { enregistrerALaFin } from './outils/historiques';
@@ -74,6 +73,7 @@ import {
   repos,
   requete,
   type Banc,
+  rappelAttendu,
 } from './outils/environnement';
 
 const BASE = CATALOGUE.trouver('concarneau-iml')!;
@@ -925,7 +925,7 @@ describe('concarneau-iml', () => {
     // rappel à 9 h, cinq jours avant (P5D).
     expect(BASE.delais.rechercheLogement).toBe('P6M');
     expect(estFinDuJour(new Date(echeance.due))).toBe(true);
-    const rappel = neufHeuresLe(ajouterDuree(new Date(echeance.due), 'P5D', -1));
+    const rappel = rappelAttendu(echeance.due, 'P5D', await heureDuParcours(handle));
     const rappels = () => banc.courriels.messages().filter((m) => dossier(ref)(m) && m.sujet.startsWith('Rappel : Logement trouvé'));
     await avancerJusqua(banc, handle, apres(rappel, -60));
     expect(rappels()).toEqual([]);
@@ -956,7 +956,7 @@ describe('concarneau-iml', () => {
       const echeance = await echeanceSuivie(handle, id);
       expect(estFinDuJour(new Date(echeance.due))).toBe(true);
       expect(annonce.texte).toContain(`au plus tard le ${dateEnFrancais(echeance.due)}`);
-      const rappelLe = neufHeuresLe(ajouterDuree(new Date(echeance.due), BASE.delais.rappelAvant!, -1));
+      const rappelLe = rappelAttendu(echeance.due, BASE.delais.rappelAvant!, await heureDuParcours(handle));
       await avancerJusqua(banc, handle, apres(rappelLe, -60));
       expect(banc.courriels.messages().some((m) => dossier(ref)(m) && m.sujet.startsWith(`Rappel : ${libelle}`))).toBe(false);
       await avancerApres(handle, rappelLe);

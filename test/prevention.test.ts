@@ -32,7 +32,6 @@ import {
   jourEnFrancais,
   joursFeries,
   minuitDeParis,
-  neufHeuresLe,
   retirerDuree,
 } from '../domain/durees';
 import {
@@ -58,6 +57,7 @@ import {
   passerLeComite,
   planValideParLeReferent,
   OBJET_VALIDATION_REFERENT,
+  rappelAttendu,
 } from './outils/environnement';
 import type { CourrielRecu } from '../dev/mail-catcher';
 
@@ -296,7 +296,7 @@ describe('loiret-ahu', () => {
       `au plus tard le ${dateEnFrancais(contact.due)} (le délai court depuis votre signalement du ${dateEnFrancais(signalement)})`,
     );
     // Le rappel au travail social à 9 h, cinq jours avant ce dernier jour.
-    const rappel = neufHeuresLe(retirerDuree(new Date(contact.due), programme.delais.rappelAvant!));
+    const rappel = rappelAttendu(contact.due, programme.delais.rappelAvant!, await heureDuParcours(handle));
     const rappelRecu = () => banc.courriels.messages().some((m) => m.sujet.startsWith('Rappel : Premier contact') && dossier(menage.reference)(m));
     await avancerJusqua(banc, handle, apres(rappel, -1));
     expect(rappelRecu()).toBe(false);
@@ -360,7 +360,7 @@ describe('loiret-ahu', () => {
     const libelle = 'Premier contact avec le ménage';
     const ouverte = (await handle.query(etatQuery)).journal.find((x) => x.type === 'echeance_ouverte' && x.resume.includes(libelle))!;
     expect(contact.due).toBe(finDuJour(ajouterDuree(new Date(ouverte.date), programme.delais.contact!)).toISOString());
-    const rappelLe = neufHeuresLe(retirerDuree(new Date(contact.due), programme.delais.rappelAvant!));
+    const rappelLe = rappelAttendu(contact.due, programme.delais.rappelAvant!, new Date(ouverte.date));
     const rappels = () => banc.courriels.messages().filter((m) => dossier(ref)(m) && m.sujet.startsWith(`Rappel : ${libelle}`));
     await avancerJusqua(banc, handle, apres(rappelLe, -60));
     expect(rappels()).toEqual([]);
@@ -1045,7 +1045,10 @@ describe('loiret-ahu — délai de premier contact à des dates données', () =>
     { depart: prochain(31, 1), nom: '31 janvier → fin février' },
     { depart: prochain(31, 3), nom: '31 mars (heure d’été) → 30 avril' },
     { depart: prochain(28, 2, 23, 30), nom: '28 février 23 h 30 → 28 mars au soir, après le passage à l’heure d’été' },
-    { depart: prochain(30, 11), nom: '30 novembre → 30 décembre, rappel le 25 décembre' },
+    {
+      depart: prochain(30, 11),
+      nom: '30 novembre → 30 décembre, rappel cinq jours avant : le 25 décembre, chômé, le fait partir le dernier jour ouvré d’avant',
+    },
     { depart: prochain(31, 12), nom: '31 décembre → 31 janvier de l’année suivante' },
   ];
   it.each(cas.map((c) => [`${c.nom} (lancé le ${fmt(c.depart)})`, c.depart] as const))('%s', async (_nom, depart) => {
@@ -1073,8 +1076,11 @@ describe('loiret-ahu — délai de premier contact à des dates données', () =>
     // Le travailleur social lit la même date dans le courriel qui lui confie le ménage.
     const confie = await banc.courriels.waitFor((m) => m.sujet === `Un ménage vous est confié (dossier ${menage.reference})`);
     expect(confie.texte).toContain(`Premier contact avec le ménage : au plus tard le ${fmt(new Date(contact.due))}.`);
-    // Le rappel part à 9 h, 5 jours avant ce jour, pas avant ; l'avis au bailleur le soir venu, pas avant.
-    const rappel = neufHeuresLe(retirerDuree(new Date(contact.due), programme.delais.rappelAvant!));
+    // Le rappel part à 9 h, 5 jours avant ce jour ou, ce jour-là chômé (le 25 décembre), le dernier jour
+    // ouvré d'avant, pas plus tôt ; l'avis au bailleur le soir venu, pas avant.
+    const rappel = rappelAttendu(contact.due, programme.delais.rappelAvant!, depart);
+    expect(estJourOuvre(jourDeParis(rappel))).toBe(true);
+    expect(jourDeParis(rappel) <= jourDeParis(retirerDuree(new Date(contact.due), programme.delais.rappelAvant!))).toBe(true);
     await avancerJusqua(banc, handle, new Date(rappel.getTime() - 60_000));
     const dossierDe = (m: CourrielRecu) => m.sujet.includes(menage.reference);
     expect(banc.courriels.messages().some((m) => dossierDe(m) && m.sujet.startsWith('Rappel : Premier contact'))).toBe(false);

@@ -5,12 +5,12 @@
  * à côté des autres essais du protocole plutôt qu'après eux.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ajouterDuree, dateEnFrancais, neufHeuresLe, retirerDuree } from '../domain/durees';
+import { ajouterDuree, dateEnFrancais } from '../domain/durees';
 import { etatQuery } from '../domain/messages';
 import { accompagnementUpdate, avenantUpdate, nouveauBailUpdate } from '../domain/protocole';
 import type { EtatParcours } from '../domain/vocabulaire';
 import { deMois } from '../workflows/protocole-post-resiliation';
-import { apres, avancerJusqua, heureDuParcours, jusqua, monterBanc, type Banc } from './outils/environnement';
+import { apres, avancerJusqua, heureDuParcours, jusqua, monterBanc, rappelAttendu, type Banc } from './outils/environnement';
 import {
   BAILLEUR,
   attendreCourriel,
@@ -97,7 +97,7 @@ describe('protocole post-résiliation de 5 ans', () => {
         // Une réponse à un lien d'avant la reprise reste refusée.
         expect(await refus(repondre(handle, avantReprise!.demandes.at(-1)!.id, 'refuse'))).toContain('Une réponse a déjà été enregistrée');
         // Le rappel de l'échéance réarmée part une fois, à 9 h, « rappelAvant » avant le soir où elle tombe.
-        const rappelLe = neufHeuresLe(retirerDuree(new Date(echeance.due), DELAIS.rappelAvant!));
+        const rappelLe = rappelAttendu(echeance.due, DELAIS.rappelAvant!, await heureDuParcours(handle));
         expect(rappelLe.getTime()).toBeGreaterThan((await heureDuParcours(handle)).getTime());
         await avancerJusqua(banc, handle, apres(rappelLe, -60));
         expect(rappels(echeance.due)).toEqual([]);

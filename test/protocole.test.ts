@@ -67,7 +67,7 @@ import {
 } from '../domain/protocole';
 import type { EtatParcours } from '../domain/vocabulaire';
 import { ficheDepuisEtat } from '../domain/indicateurs';
-import { ajouterDuree, dateEnFrancais, finDuJour, heureDeParis, jourDeParis, minuitDeParis, neufHeuresLe, retirerDuree } from '../domain/durees';
+import { ajouterDuree, dateEnFrancais, finDuJour, heureDeParis, jourDeParis, minuitDeParis, retirerDuree } from '../domain/durees';
 import { deMois, moisEnFrancais, motifAvenant, motifSignature, phraseTreve, treveHivernale } from '../workflows/protocole-post-resiliation';
 import type { CourrielRecu } from '../dev/mail-catcher';
 import { Consentements } from '../sms';
@@ -87,6 +87,7 @@ import {
   requete,
   terminer,
   type Banc,
+  rappelAttendu,
 } from './outils/environnement';
 
 let banc: Banc;
@@ -763,7 +764,7 @@ describe('protocole post-résiliation', () => {
     const libelle = 'Protocole signé par le bailleur et l’occupant';
     const ouverte = (await handle.query(etatQuery)).journal.find((x) => x.type === 'echeance_ouverte' && x.resume.includes(libelle))!;
     expect(signature.due).toBe(finDuJour(ajouterDuree(new Date(ouverte.date), 'P1M')).toISOString());
-    const rappelLe = neufHeuresLe(retirerDuree(new Date(signature.due), DELAIS.rappelAvant!));
+    const rappelLe = rappelAttendu(signature.due, DELAIS.rappelAvant!, await heureDuParcours(handle));
     await avancerJusqua(banc, handle, apres(rappelLe, -60));
     expect(courrielsA(TS, ref).some((m) => m.sujet.startsWith(`Rappel : ${libelle}`))).toBe(false);
     await avancerJusqua(banc, handle, apres(rappelLe));
@@ -790,7 +791,7 @@ describe('protocole post-résiliation', () => {
     const libelle = 'Orientation du ménage (hébergement, résidence sociale, logement adapté)';
     const ouverte = (await handle.query(etatQuery)).journal.find((x) => x.type === 'echeance_ouverte' && x.resume.includes(libelle))!;
     expect(orientation.due).toBe(finDuJour(ajouterDuree(new Date(ouverte.date), 'P1M')).toISOString());
-    const rappelLe = neufHeuresLe(retirerDuree(new Date(orientation.due), DELAIS.rappelAvant!));
+    const rappelLe = rappelAttendu(orientation.due, DELAIS.rappelAvant!, await heureDuParcours(handle));
     const rappels = () => courrielsA(TS, ref).filter((m) => m.sujet.startsWith(`Rappel : ${libelle}`));
     await avancerJusqua(banc, handle, apres(rappelLe, -60));
     expect(rappels()).toEqual([]);

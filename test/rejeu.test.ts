@@ -30,7 +30,7 @@ import {
 } from '../domain/prevention';
 import { bilanMesureUpdate, fileImlQuery, finMesureUpdate, idFileIml, logementUpdate, loyerUpdate, rendezVousUpdate } from '../domain/iml';
 import { avenantUpdate, cloturerProtocoleUpdate, orientationUpdate, paiementUpdate, ruptureUpdate, signatureProtocoleUpdate } from '../domain/protocole';
-import { ajouterDuree, jourDeParis, neufHeuresLe, retirerDuree } from '../domain/durees';
+import { ajouterDuree, jourDeParis, retirerDuree } from '../domain/durees';
 import {
   CATALOGUE,
   DATA_CONVERTER,
@@ -51,6 +51,9 @@ import {
   type Banc,
   passerLeComite,
   planValideParLeReferent,
+  rappelAttendu,
+  demarrerLe,
+  prochain,
 } from './outils/environnement';
 import { signatureDu } from './outils/protocole';
 
@@ -1354,6 +1357,43 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'delais-au-soir')('enregi
   });
 });
 
+// `ENREGISTRER_HISTORIQUES=rappels-un-jour-ouvre` : le rappel d'une échéance de l'équipe qui tomberait un
+// jour chômé part le dernier jour ouvré d'avant (patched('rappels-un-jour-ouvre')) : un parcours lancé le
+// 30 novembre, contact dû le 30 décembre, rappel cinq jours avant (le 25 décembre) avancé.
+describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'rappels-un-jour-ouvre')('enregistrement d’un rappel avancé à un jour ouvré', () => {
+  it('enregistre un parcours loiret-ahu dont le rappel du premier contact tombe à Noël, jusqu’à sa clôture', async () => {
+    const banc = await monterBanc();
+    try {
+      const programme = CATALOGUE.trouver('loiret-ahu')!;
+      const menage = menageEssai('REJEU-RAPPEL-OUVRE');
+      const depart = prochain(30, 11);
+      const handle = await demarrerLe(banc, depart, 'preventionPrecontentieuse', {
+        taskQueue: banc.taskQueue,
+        workflowId: `loiret-ahu--${menage.reference}`,
+        args: [
+          {
+            programme,
+            menage,
+            coordinateur: 'coord.essai',
+            travailleurSocial: 'ts.alice',
+            situation: situationPrevention({ debutBail: jourDeParis(retirerDuree(depart, 'P60D')) }),
+          },
+        ],
+      });
+      const contact = await echeanceSuivie(handle, 'contact');
+      const rappel = rappelAttendu(contact.due, programme.delais.rappelAvant!, depart);
+      expect(jourDeParis(rappel) < jourDeParis(retirerDuree(new Date(contact.due), programme.delais.rappelAvant!))).toBe(true);
+      await avancerJusqua(banc, handle, apres(rappel));
+      await jusqua(handle, (e) => e.journal.some((x) => x.type === 'rappel'), 'rappel du premier contact');
+      await repos(handle);
+      await handle.executeUpdate(cloreAnticipeUpdate, { args: [{ requestId: requete(), par: 'coord.essai', motif: 'Déménagement' }] });
+      await enregistrerALaFin(handle, 'prevention-rappel-un-jour-ouvre-v1.json', ['rappels-un-jour-ouvre']);
+    } finally {
+      await banc.fermer();
+    }
+  });
+});
+
 // `ENREGISTRER_HISTORIQUES=echeances-au-soir` : les délais de l'équipe comptés depuis une action
 // courent jusqu'au soir du jour où ils tombent, leur rappel part à 9 h (patched('echeances-au-soir')).
 describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'echeances-au-soir')('enregistrement des échéances de l’équipe au soir', () => {
@@ -1366,7 +1406,7 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'echeances-au-soir')('enr
       ['echeances-au-soir'],
       async (handle, banc) => {
         const contact = await echeanceSuivie(handle, 'contact');
-        await avancerJusqua(banc, handle, apres(neufHeuresLe(retirerDuree(new Date(contact.due), CATALOGUE.trouver('loiret-ahu')!.delais.rappelAvant!))));
+        await avancerJusqua(banc, handle, apres(rappelAttendu(contact.due, CATALOGUE.trouver('loiret-ahu')!.delais.rappelAvant!, new Date())));
         await repos(handle);
         await joindre(handle, 'telephone', 'matin');
         await etape(handle, 'diagnostic');

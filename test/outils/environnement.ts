@@ -13,7 +13,16 @@ import { etatQuery, repondreValidationUpdate } from '../../domain/messages';
 import { decisionComiteUpdate } from '../../domain/prevention';
 import { OBJET_VALIDATION_REFERENT } from '../../courriers/prevention';
 export { OBJET_VALIDATION_REFERENT };
-import { depuisHeureDeParis, estJourOuvre, jourDeParis, minuitDeParis, type Calendrier } from '../../domain/durees';
+import {
+  depuisHeureDeParis,
+  estJourOuvre,
+  jourDeParis,
+  minuitDeParis,
+  neufHeuresLe,
+  rappelUnJourOuvreAvant,
+  retirerDuree,
+  type Calendrier,
+} from '../../domain/durees';
 import { baseEssai } from './base';
 import type { BaseDeDonnees } from '../../base';
 import type { Echeance, EtatParcours } from '../../domain/vocabulaire';
@@ -339,6 +348,14 @@ const versDate = (t: { seconds?: unknown; nanos?: number | null }) => new Date(N
  * L'heure du parcours : celle du serveur pour ce workflow, en avance sur l'horloge réelle de tout
  * ce que `avancer` lui a fait sauter. C'est elle que le parcours lit (`Date.now()` du workflow).
  */
+/**
+ * Le rappel que le parcours fixe à une échéance au soir : 9 h, `rappelAvant` plus tôt, ou le dernier
+ * jour ouvré d'avant si ce jour est chômé, à moins qu'il n'ait été passé quand l'échéance a été fixée
+ * (`fixeeLe`, à l'heure du parcours).
+ */
+export const rappelAttendu = (due: Date | string, rappelAvant: string, fixeeLe: Date): Date =>
+  rappelUnJourOuvreAvant(neufHeuresLe(retirerDuree(new Date(due), rappelAvant)), fixeeLe);
+
 export async function heureDuParcours(handle: HandleDecrit): Promise<Date> {
   const info = infoSaut(await handle.describe());
   return info?.currentTime ? versDate(info.currentTime) : new Date();

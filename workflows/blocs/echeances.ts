@@ -5,7 +5,19 @@
  */
 import { patched } from '@temporalio/workflow';
 import type { Echeance } from '../../domain/vocabulaire';
-import { ajouterDuree, auSoirApres, enJours, estFinDuJour, finDuJour, finEnFrancais, limiteEnFrancais, neufHeuresLe, retirerDuree } from '../../domain/durees';
+import {
+  ajouterDuree,
+  auSoirApres,
+  calendrierDu,
+  enJours,
+  estFinDuJour,
+  finDuJour,
+  finEnFrancais,
+  limiteEnFrancais,
+  neufHeuresLe,
+  rappelUnJourOuvreAvant,
+  retirerDuree,
+} from '../../domain/durees';
 import { attendre } from './attente';
 import type { Journal } from './journal';
 
@@ -41,6 +53,8 @@ export interface EcheanceSuivie {
 /** Ce que les échéances demandent au parcours (le socle, parcours.ts, le fournit) : son journal, ses attributs, ses courriels. */
 export interface ParcoursAEcheances {
   readonly journal: Journal;
+  /** Son calendrier (jours fériés) place les rappels sur un jour ouvré. */
+  readonly programme: { options: Readonly<Record<string, boolean>> };
   publierAttributs(): void;
   rappeler(e: Echeance): Promise<void>;
   alerterCoordination(e: Echeance, consigne?: string): Promise<void>;
@@ -64,7 +78,10 @@ export class Echeances {
     // part à 9 h, « rappelAvant » plus tôt. Avant : à l'heure où l'échéance avait été fixée.
     const auSoir = patched('echeances-au-soir');
     const due = dateDue(def, auSoir, maintenant);
-    const rappelLe = def.rappelLe ?? (auSoir && def.rappelAvant && estFinDuJour(due) ? neufHeuresLe(retirerDuree(due, def.rappelAvant)) : undefined);
+    const rappelDuJour = def.rappelLe ?? (auSoir && def.rappelAvant && estFinDuJour(due) ? neufHeuresLe(retirerDuree(due, def.rappelAvant)) : undefined);
+    // Un rappel de 9 h qui tomberait un jour chômé part le dernier jour ouvré d'avant (`rappels-un-jour-ouvre`).
+    const rappelLe =
+      rappelDuJour && patched('rappels-un-jour-ouvre') ? rappelUnJourOuvreAvant(rappelDuJour, maintenant, calendrierDu(this.parcours.programme)) : rappelDuJour;
     const existante = this.liste.find((e) => e.id === def.id && e.statut === 'en_cours');
     if (existante) this.annuler(def.id);
     const echeance: Echeance = { id: def.id, libelle: def.libelle, due: due.toISOString(), statut: 'en_cours', responsable: def.responsable };
