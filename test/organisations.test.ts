@@ -22,6 +22,7 @@ import { dateEnFrancais, jourDeParis } from '../domain/durees';
 import { echeanceDepuisLeJour } from '../domain/prevention';
 import { NOM_COOKIE } from '../api/auth';
 import { sql } from 'kysely';
+import { nombreDe } from '../domain/libelles';
 
 const essai = bancAvecApi('mot-de-passe-essai');
 const appel = (...a: Parameters<typeof essai.api.appel>) => essai.api.appel(...a);
@@ -996,6 +997,61 @@ describe('orientation d’un ménage par un partenaire (fiche par lien signé)',
     const etat = await handle.query(etatQuery);
     expect(etat.travailleurSocial).toBe('ts.bruno');
     expect(etat.journal.filter((j) => j.requete === ouvert.requestId)).toHaveLength(1);
+  });
+
+  it('pour confier un ménage, la coordination lit les ménages que suit chaque travailleur social (tous programmes) et son absence du jour, au lancement, sur le dossier et pour une orientation', async () => {
+    const { workflowId } = await allerVers();
+    const jeton = await coord();
+    const cookie = `${NOM_COOKIE}=${jeton}`;
+    const libelle = async (chemin: string) => {
+      const page = (await appel('GET', chemin, { entetes: { cookie } })).texte;
+      return /<option value="ts\.bruno"[^>]*>([^<]*)<\/option>/.exec(page)![1]!;
+    };
+    const suivis = (l: string) => {
+      const m = /^Bruno Travailleur — (aucun|\d+) ménages? suivis?/.exec(l)!;
+      return m[1] === 'aucun' ? 0 : Number(m[1]);
+    };
+    const dossier = `/parcours/${workflowId}`;
+    const avant = suivis(await libelle(dossier));
+    const base = essai.banc.dependances.base;
+    const lignes = [
+      ligneDossier({ workflowId: 'loiret-ahu--CHARGE-1', programmeId: 'loiret-ahu', travailleurSocial: 'ts.bruno' }),
+      ligneDossier({ workflowId: 'loiret-ahu--CHARGE-2', programmeId: 'loiret-ahu', travailleurSocial: 'ts.bruno' }),
+      ligneDossier({ workflowId: 'besancon-ccas--CHARGE-3', programmeId: 'besancon-ccas', travailleurSocial: 'ts.bruno' }),
+      ligneDossier({ workflowId: 'loiret-ahu--CHARGE-4', programmeId: 'loiret-ahu', travailleurSocial: 'ts.bruno', clos: true }),
+    ];
+    await base.insertInto('dossiers').values(lignes).execute();
+    const au = jourDeParis(new Date(Date.now() + 3 * 86_400_000));
+    const absence = await appel('POST', '/api/personnel/ts.bruno/absences', { jeton, corps: { du: jourDeParis(new Date()), au, remplacant: 'ts.alice' } });
+    try {
+      expect(absence.status, absence.texte).toBe(201);
+      const attendu = `Bruno Travailleur — ${avant + 3} ménages suivis ; absence jusqu’au ${dateEnFrancais(au)} (remplacement : Alice Travailleuse)`;
+      expect(await libelle(dossier)).toBe(attendu);
+      expect(await libelle('/parcours/nouveau/loiret-ahu')).toBe(attendu);
+      // Une orientation à traiter : son choix du travailleur social le dit aussi.
+      const contact = 'gestion@charge-habitat.example';
+      const organisation = await bailleurDeLoiret('Charge Habitat', { nom: 'Léo Marchand', courriel: contact, service: 'recouvrement' });
+      expect((await appel('POST', await lienPour(organisation, contact), { formulaire: fiche({ 'menage.nom': 'M. Paul Charge' }) })).status).toBe(201);
+      const recue = await base.selectFrom('orientations').select('id').where('organisation_id', '=', organisation).executeTakeFirstOrThrow();
+      try {
+        expect(await libelle('/programmes/loiret-ahu/orientations')).toBe(attendu);
+      } finally {
+        await new Orientations(base, essai.banc.dependances.coffre).traiter(recue.id, 'coord.essai', { statut: 'refusee', motif: 'Essai terminé' });
+      }
+    } finally {
+      await appel('DELETE', `/api/personnel/ts.bruno/absences/${absence.json.id}`, { jeton });
+      await base
+        .deleteFrom('dossiers')
+        .where(
+          'workflow_id',
+          'in',
+          lignes.map((l) => l.workflow_id),
+        )
+        .execute();
+    }
+    expect(await libelle(dossier)).toBe(
+      `Bruno Travailleur — ${nombreDe(avant, 'ménage suivi', 'ménages suivis').replace(/^0 ménage suivi$/, 'aucun ménage suivi')}`,
+    );
   });
 
   it('liens : altéré → 403, d’une autre sorte (validation) → refusé, organisation sans contact → 409 en français', async () => {

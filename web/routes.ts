@@ -57,7 +57,7 @@ import {
   retirerContact,
 } from '../api/routes/organisations';
 import { changerReglages, lireFileIml, lireReglages } from '../api/routes/programmes';
-import { lireAbsences } from '../api/routes/personnel';
+import { absencesDe, lireAbsences } from '../api/routes/personnel';
 import { rapportHtml } from '../indicateurs/rapport';
 import {
   apercuCommission,
@@ -89,7 +89,7 @@ import { delaisDejaEcoules, motifNonEligible, type DelaiEcoule, type SituationOr
 import type { EtatParcours, Programme } from '../domain/vocabulaire';
 import { dateFr } from './libelles';
 import { champsDe, champsParNom, erreurDuChamp, lireSaisie, rangerErreurs, type Champ, type Corps } from '../api/formulaires';
-import { envoyer, estCoordination, pageErreur, type Contexte } from './pages/commun';
+import { envoyer, estCoordination, pageErreur, travailleursSociaux, type ChargeTravailleurSocial, type Contexte } from './pages/commun';
 import {
   confirmationRetraitSchema,
   pageAnnuaire,
@@ -394,6 +394,22 @@ export function routesWeb(deps: DependancesApi, auth: OptionsAuth & { maintenant
     }),
   );
 
+  /**
+   * Pour choisir à qui confier un ménage : les ménages que suit chaque travailleur social du programme
+   * (parcours ouverts, tous programmes : sa charge réelle) et son absence du jour, s'il en a une.
+   */
+  async function chargesDesTravailleursSociaux(programmeId: string): Promise<Map<string, ChargeTravailleurSocial>> {
+    const ids = travailleursSociaux(deps, programmeId).map((p) => p.id);
+    const absences = absencesDe(deps);
+    const [suivis, absents] = await Promise.all([absences.menagesSuivis(ids), absences.enCours(ids)]);
+    return new Map(
+      ids.map((id) => {
+        const a = absents.find((x) => x.personneId === id);
+        return [id, { suivis: suivis.get(id) ?? 0, ...(a ? { absence: { au: a.au, remplacant: a.nomRemplacant } } : {}) }];
+      }),
+    );
+  }
+
   r.get(
     '/parcours/nouveau/:programme',
     session,
@@ -401,7 +417,8 @@ export function routesWeb(deps: DependancesApi, auth: OptionsAuth & { maintenant
       const ctx = contexte(req);
       const programme = programmeLancable(ctx, req.params.programme);
       const bailleurs = await annuaireDe(deps).lister(programme.id, { actives: true, type: 'bailleurs' });
-      envoyer(res, ctx, 200, `Lancer un parcours : ${programme.nom}`, pageLancement(ctx, programme, bailleurs), false);
+      const charges = await chargesDesTravailleursSociaux(programme.id);
+      envoyer(res, ctx, 200, `Lancer un parcours : ${programme.nom}`, pageLancement(ctx, programme, bailleurs, { charges }), false);
     }),
   );
 
@@ -435,7 +452,7 @@ export function routesWeb(deps: DependancesApi, auth: OptionsAuth & { maintenant
           ctx,
           200,
           `Lancer un parcours : ${programme.nom}`,
-          pageLancement(ctx, programme, bailleurs, { valeurs: saisie, nonEligible, delaisEcoules }),
+          pageLancement(ctx, programme, bailleurs, { valeurs: saisie, nonEligible, delaisEcoules, charges: await chargesDesTravailleursSociaux(programme.id) }),
           false,
         );
         return;
@@ -459,7 +476,7 @@ export function routesWeb(deps: DependancesApi, auth: OptionsAuth & { maintenant
           ctx,
           e.status,
           `Lancer un parcours : ${programme.nom}`,
-          pageLancement(ctx, programme, bailleurs, { valeurs: saisie, erreurs: parChamp, autres }),
+          pageLancement(ctx, programme, bailleurs, { valeurs: saisie, erreurs: parChamp, autres, charges: await chargesDesTravailleursSociaux(programme.id) }),
           false,
         );
       }
@@ -523,6 +540,7 @@ export function routesWeb(deps: DependancesApi, auth: OptionsAuth & { maintenant
       pageParcours(ctx, etat, {
         fait,
         retour,
+        ...(estCoordination(ctx.personne) && !etat.cloture ? { charges: await chargesDesTravailleursSociaux(etat.programme.id) } : {}),
         fileIml: await fileImlDe(ctx, etat),
         bailleur: { ...bailleur, choix },
         orientePar,
@@ -1138,7 +1156,8 @@ ${
     const orientations = await listerOrientations(deps, ctx.personne, idProgramme);
     const programme = deps.catalogue.trouver(idProgramme)!;
     const bailleurs = await annuaireDe(deps).lister(programme.id, { actives: true, type: 'bailleurs' });
-    envoyer(res, ctx, status, `Orientations reçues : ${programme.nom}`, pageOrientations(ctx, programme, orientations, bailleurs, retour));
+    const charges = await chargesDesTravailleursSociaux(programme.id);
+    envoyer(res, ctx, status, `Orientations reçues : ${programme.nom}`, pageOrientations(ctx, programme, orientations, bailleurs, retour, charges));
   }
 
   r.get(

@@ -4,6 +4,7 @@ import type { DependancesApi } from '../../api/dependances';
 import { envoyerPage, type Navigation } from '../../api/html';
 import { html, type Brut } from '../../rendu/html';
 import { nombreDe } from '../../domain/libelles';
+import { dateEnFrancais } from '../../domain/durees';
 import type { Personne } from '../../personnel/annuaire';
 import type { Organisation } from '../../personnel/organisations';
 import { LIBELLES_ROLES_PERSONNEL } from '../libelles';
@@ -74,6 +75,21 @@ export const nomDe = (deps: DependancesApi, id: string | undefined): string => (
 /** Les travailleurs sociaux d'un programme. */
 export const travailleursSociaux = (deps: DependancesApi, programmeId?: string): Personne[] =>
   deps.annuaire.tous().filter((p) => p.role === 'travailleur_social' && (!programmeId || p.programmes.includes(programmeId)));
+
+/** Ce que la coordination lit d'un travailleur social quand elle lui confie un ménage : ses ménages suivis, son absence du jour. */
+export interface ChargeTravailleurSocial {
+  suivis: number;
+  absence?: { au: string; remplacant: string };
+}
+
+/** « Sophie Martin — 12 ménages suivis ; absence jusqu’au 18 décembre 2026 (remplacement : Karim Durand) ». */
+export function libelleTravailleurSocial(p: Pick<Personne, 'id' | 'nom'>, charges?: Map<string, ChargeTravailleurSocial>): string {
+  const c = charges?.get(p.id);
+  if (!c) return p.nom;
+  const suivis = c.suivis === 0 ? 'aucun ménage suivi' : nombreDe(c.suivis, 'ménage suivi', 'ménages suivis');
+  const absence = c.absence ? ` ; absence jusqu’au ${dateEnFrancais(c.absence.au)} (remplacement : ${c.absence.remplacant})` : '';
+  return `${p.nom} — ${suivis}${absence}`;
+}
 
 /** Une colonne d'un tableau des pages : son en-tête, et la valeur de chaque ligne. */
 export interface Colonne<T> {

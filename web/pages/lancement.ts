@@ -10,7 +10,7 @@ import type { Organisation } from '../../personnel/organisations';
 import { dateEnFrancais, dureeEnFrancais } from '../../domain/durees';
 import { champsDe, rendreChamps, resumeErreursParChamp, type Champ, type Corps, type EtatFormulaire } from '../../api/formulaires';
 import { LIBELLES_TYPE_PARCOURS } from '../libelles';
-import { libelleBailleurAvecFile, programmesDe, travailleursSociaux, type Contexte } from './commun';
+import { libelleBailleurAvecFile, libelleTravailleurSocial, programmesDe, travailleursSociaux, type ChargeTravailleurSocial, type Contexte } from './commun';
 
 export function pageChoixProgramme(ctx: Contexte): Brut {
   const programmes = programmesDe(ctx).filter((p) => ctx.deps.registre[p.typeParcours]);
@@ -24,7 +24,12 @@ ${
 }
 
 /** Les champs du formulaire de lancement d'un programme (noms = chemins du corps de POST /api/parcours). */
-export function champsLancement(ctx: Contexte, programme: Programme, bailleurs: Organisation[]): { affectation: Champ[]; menage: Champ[]; donnees: Champ[] } {
+export function champsLancement(
+  ctx: Contexte,
+  programme: Programme,
+  bailleurs: Organisation[],
+  charges?: Map<string, ChargeTravailleurSocial>,
+): { affectation: Champ[]; menage: Champ[]; donnees: Champ[] } {
   const definition = ctx.deps.registre[programme.typeParcours]!;
   const bailleur: Champ = {
     nom: 'bailleur',
@@ -46,7 +51,7 @@ export function champsLancement(ctx: Contexte, programme: Programme, bailleurs: 
         aide: 'Il en est prévenu par courriel quand son travail commence. Vous pourrez aussi l’affecter plus tard.',
         requis: false,
         genre: 'choix',
-        options: travailleursSociaux(ctx.deps, programme.id).map((p) => ({ valeur: p.id, libelle: p.nom })),
+        options: travailleursSociaux(ctx.deps, programme.id).map((p) => ({ valeur: p.id, libelle: libelleTravailleurSocial(p, charges) })),
       },
     ],
     menage: champsDe(menageSchema, 'menage'),
@@ -77,9 +82,15 @@ export function pageLancement(
   ctx: Contexte,
   programme: Programme,
   bailleurs: Organisation[],
-  e: EtatFormulaire & { autres?: Array<string | Brut>; nonEligible?: string; delaisEcoules?: DelaiEcoule[] } = {},
+  e: EtatFormulaire & {
+    autres?: Array<string | Brut>;
+    nonEligible?: string;
+    delaisEcoules?: DelaiEcoule[];
+    /** Les ménages suivis et l'absence du jour de chaque travailleur social, dits dans le choix. */
+    charges?: Map<string, ChargeTravailleurSocial>;
+  } = {},
 ): Brut {
-  const c = champsLancement(ctx, programme, bailleurs);
+  const c = champsLancement(ctx, programme, bailleurs, e.charges);
   const valeurs: Corps = e.valeurs ?? {};
   const regles = reglesEligibilite(programme);
   return html`<h1>Lancer un parcours : ${programme.nom}</h1>

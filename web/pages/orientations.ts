@@ -8,7 +8,7 @@ import type { Programme } from '../../domain/vocabulaire';
 import type { Organisation } from '../../personnel/organisations';
 import { resumeErreurs } from '../../api/formulaires';
 import { dateFr, euros, libelleValeur } from '../libelles';
-import { travailleursSociaux, type Contexte } from './commun';
+import { libelleTravailleurSocial, travailleursSociaux, type ChargeTravailleurSocial, type Contexte } from './commun';
 
 type OrientationVue = ReturnType<typeof versSortie>;
 
@@ -17,7 +17,14 @@ export interface RetourOrientation {
   messages: string[];
 }
 
-function carte(ctx: Contexte, programme: Programme, o: OrientationVue, bailleurs: Organisation[], retour?: RetourOrientation): Brut {
+function carte(
+  ctx: Contexte,
+  programme: Programme,
+  o: OrientationVue,
+  bailleurs: Organisation[],
+  retour?: RetourOrientation,
+  charges?: Map<string, ChargeTravailleurSocial>,
+): Brut {
   const s = o.situation as {
     impayesMois: number;
     montantDette: number;
@@ -60,7 +67,7 @@ ${
     ? html`${retour ? resumeErreurs('La décision n’a pas été enregistrée :', retour.messages) : ''}
 <details class="action"${retour ? brut(' open') : ''}><summary>Accepter l’orientation de ${m.nom}</summary>
 <form method="post" action="/orientations/${o.id}/decision" novalidate><input type="hidden" name="csrf" value="${ctx.csrf}"><input type="hidden" name="decision" value="accepter">
-<div class="champ"><label for="ts-${o.id}">Travailleur social affecté <span class="aide">(facultatif)</span></label><select id="ts-${o.id}" name="travailleurSocial"><option value="">— plus tard —</option>${ts.map((p) => html`<option value="${p.id}">${p.nom}</option>`)}</select></div>
+<div class="champ"><label for="ts-${o.id}">Travailleur social affecté <span class="aide">(facultatif)</span></label><select id="ts-${o.id}" name="travailleurSocial"><option value="">— plus tard —</option>${ts.map((p) => html`<option value="${p.id}">${libelleTravailleurSocial(p, charges)}</option>`)}</select></div>
 <div class="champ"><label for="bailleur-${o.id}">Bailleur du ménage</label><select id="bailleur-${o.id}" name="bailleur">${bailleurs.map(
         (b) => html`<option value="${b.id}"${b.id === o.organisation.id ? brut(' selected') : ''}>${b.nom}</option>`,
       )}</select></div>
@@ -85,13 +92,14 @@ export function pageOrientations(
   orientations: OrientationVue[],
   bailleurs: Organisation[],
   retour?: RetourOrientation,
+  charges?: Map<string, ChargeTravailleurSocial>,
 ): Brut {
   const aTraiter = orientations.filter((o) => o.statut === 'recue');
   const traitees = orientations.filter((o) => o.statut !== 'recue');
   return html`<h1>Orientations reçues : ${programme.nom}</h1>
 <p>Les partenaires orientent un ménage par un lien envoyé depuis l’<a href="/programmes/${programme.id}/annuaire">annuaire du programme</a>.</p>
 <h2>À traiter (${aTraiter.length})</h2>
-${aTraiter.length ? aTraiter.map((o) => carte(ctx, programme, o, bailleurs, retour?.id === o.id ? retour : undefined)) : html`<p>Aucune orientation en attente.</p>`}
+${aTraiter.length ? aTraiter.map((o) => carte(ctx, programme, o, bailleurs, retour?.id === o.id ? retour : undefined, charges)) : html`<p>Aucune orientation en attente.</p>`}
 <h2>Déjà traitées (${traitees.length})</h2>
 ${traitees.length ? traitees.map((o) => carte(ctx, programme, o, bailleurs)) : html`<p>Aucune.</p>`}`;
 }

@@ -49,7 +49,16 @@ import { DESTINATAIRES_DIAGNOSTIC, LIBELLES_DESTINATAIRES_DIAGNOSTIC, type Desti
 import type { EtatPartage } from '../../api/routes/partage';
 import type { EtatContactMenage } from '../../api/routes/contact-menage';
 import { recoitDiagnostic } from '../../api/visibilite';
-import { estCoordination, libelleBailleurAvecFile, nomDe, tableau, travailleursSociaux, type Contexte } from './commun';
+import {
+  estCoordination,
+  libelleBailleurAvecFile,
+  libelleTravailleurSocial,
+  nomDe,
+  tableau,
+  travailleursSociaux,
+  type ChargeTravailleurSocial,
+  type Contexte,
+} from './commun';
 import { sectionFileIml } from './file-iml';
 import type { CourrielNonRemis, EnvoisEnAttente } from '../../base/courriels-en-attente';
 import { aQuiAllait } from '../../courriers/retours';
@@ -90,6 +99,8 @@ export interface OptionsPageParcours {
   courriels?: EnvoisEnAttente;
   /** Les courriels de ce parcours revenus en avis de non-remise (adresse à vérifier). */
   nonRemis?: CourrielNonRemis[];
+  /** Pour la coordination qui (ré)affecte : les ménages suivis et l'absence du jour de chaque travailleur social. */
+  charges?: Map<string, ChargeTravailleurSocial>;
 }
 
 export interface BailleurDuParcours {
@@ -185,7 +196,7 @@ function caseConfirmationCloture(prefixe: string, erreur?: string): Brut {
   return html`<div class="choix${erreur ? ' en-erreur' : ''}">${erreur ? html`<p class="message-erreur" id="${id}-erreur">${erreur}</p>` : ''}<input type="checkbox" id="${id}" name="confirmation" value="oui" aria-required="true"${erreur ? brut(` aria-invalid="true" aria-describedby="${id}-erreur"`) : ''}><label for="${id}">Je confirme la clôture : elle est définitive, et les partenaires du parcours en sont informés.</label></div>`;
 }
 
-function sectionCoordination(ctx: Contexte, etat: EtatParcours, retour?: RetourFormulaire): Brut {
+function sectionCoordination(ctx: Contexte, etat: EtatParcours, retour?: RetourFormulaire, charges?: Map<string, ChargeTravailleurSocial>): Brut {
   if (!estCoordination(ctx.personne) || raisonRefusPilotage(ctx.personne, etat) || etat.cloture || etat.clotureEnCours) return brut('');
   // Les autres que la personne déjà affectée : réaffecter à la même n'est pas un changement.
   const ts = travailleursSociaux(ctx.deps, etat.programme.id).filter((p) => p.id !== etat.travailleurSocial);
@@ -198,7 +209,7 @@ ${
     ? html`<form method="post" action="${idPage(etat)}/affectation" novalidate>${rA ? resumeErreurs(rA.titre, rA.messages) : ''}
 <input type="hidden" name="csrf" value="${ctx.csrf}"><input type="hidden" name="requestId" value="${rA?.garder?.requestId ?? randomUUID()}">
 <div class="champ"><label for="affectation-ts">${etat.travailleurSocial ? 'Nouveau travailleur social' : 'Travailleur social'}</label>
-<select id="affectation-ts" name="travailleurSocial" aria-required="true"><option value="">— choisir —</option>${ts.map((p) => html`<option value="${p.id}"${rA?.valeurs?.travailleurSocial === p.id ? brut(' selected') : ''}>${p.nom}</option>`)}</select></div>
+<select id="affectation-ts" name="travailleurSocial" aria-required="true"><option value="">— choisir —</option>${ts.map((p) => html`<option value="${p.id}"${rA?.valeurs?.travailleurSocial === p.id ? brut(' selected') : ''}>${libelleTravailleurSocial(p, charges)}</option>`)}</select></div>
 <div class="boutons"><button type="submit">Affecter</button></div></form>`
     : html`<p>${etat.travailleurSocial ? 'Aucun autre travailleur social ne suit ce programme' : 'Aucun travailleur social ne suit ce programme'} : l’administration en ajoute dans la page « Personnel ».</p>`
 }</details>
@@ -843,7 +854,7 @@ ${
             : 'Aucune action n’est attendue de votre part à cette étape.'
       }</p>`
 }
-${sectionCoordination(ctx, etat, o.retour)}
+${sectionCoordination(ctx, etat, o.retour, o.charges)}
 ${sectionBailleur(ctx, etat, o)}
 ${documents}
 ${sectionEcheances(etat)}
