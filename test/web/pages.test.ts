@@ -495,6 +495,20 @@ describe('page d’un parcours', () => {
     ).valeur;
     expect(close).toContain('<p>Le parcours est clôturé : <strong>Clôture anticipée</strong>.</p>');
     expect(close).not.toContain('Étape actuelle : <strong>Clôturé');
+
+    // Tout juste lancé, avant ses premiers courriels : la page dit que les échéances suivent, et comment les voir.
+    const neuf = { ...etat, etape: 'information_menage', libelleEtape: 'Lettre d’information au ménage', echeances: [], demandes: [] };
+    const suivra = 'Le parcours envoie ses premiers courriels (partenaires, ménage) ; ses échéances s’affichent ensuite';
+    expect(pageParcours(ctx('coord.essai'), neuf, { fait: 'lancement' }).valeur).toContain(suivra);
+    // Ses échéances déjà là, ou une autre confirmation : rien de tel.
+    const avecEcheance = {
+      ...neuf,
+      echeances: [
+        { id: 'contact', libelle: 'Premier contact', due: '2027-01-07T22:59:59.999Z', statut: 'en_cours' as const, responsable: 'travailleur_social' as const },
+      ],
+    };
+    expect(pageParcours(ctx('coord.essai'), avecEcheance, { fait: 'lancement' }).valeur).not.toContain(suivra);
+    expect(pageParcours(ctx('coord.essai'), neuf, { fait: 'affectation' }).valeur).not.toContain(suivra);
   });
 
   it('un message refusé : l’erreur est annoncée une seule fois, dans son formulaire ouvert ; en haut, un lien y mène', () => {

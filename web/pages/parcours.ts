@@ -874,7 +874,12 @@ ${
         // Clôturé : l'issue dite une fois (pas « Étape actuelle : Clôturé : … »).
         etat.cloture
           ? html`<p>Le parcours est clôturé : <strong>${LIBELLES_VALEURS[etat.cloture.issue] ?? etat.cloture.issue}</strong>.</p>`
-          : html`<p>Étape actuelle : <strong>${etat.libelleEtape}</strong>.</p>`
+          : html`<p>Étape actuelle : <strong>${etat.libelleEtape}</strong>.</p>${
+              // Tout juste lancé, le parcours envoie ses premiers courriels : ses échéances viennent ensuite.
+              o.fait === 'lancement' && !etat.echeances.length && !etat.demandes.length
+                ? html`<p>Le parcours envoie ses premiers courriels (partenaires, ménage) ; ses échéances s’affichent ensuite : <a href="${idPage(etat)}">actualiser la page</a>.</p>`
+                : ''
+            }`
       }</div>`
     : ''
 }
