@@ -76,12 +76,13 @@ export function apercuCandidature(x: { ref: string; programme: Prog; composition
 }
 
 /** Au travailleur social : une place est accordée, le logement est à trouver. */
-export function placeAccordee(x: { ref: string; programme: Prog }): Courriel {
+export function placeAccordee(x: { ref: string; programme: Prog; logementAvant?: Jour }): Courriel {
   return {
     sujet: `Mesure IML accordée : recherche du logement (dossier ${x.ref})`,
     paragraphes: [
       `Une place d’intermédiation locative est accordée au ménage du dossier ${x.ref} (${x.programme.nom}).`,
       'Dès qu’un bailleur conventionné propose un logement, enregistrez le bail principal et la sous-location : la date de début de la sous-location fait partir la mesure.',
+      ...(x.logementAvant ? [`Logement attendu (bail principal et sous-location signés) ${limiteEnFrancais(x.logementAvant)}.`] : []),
     ],
   };
 }

@@ -45,7 +45,10 @@ const exemplesIml: Record<string, () => Courriel | Record<string, Courriel> | st
   alerteImpayes: () => iml.alerteImpayes({ ref, programme, impayes: 2, jusqua: '2027-06', travailleurSocial: 'ts.martin' }),
   candidatureNonRecevable: () => iml.candidatureNonRecevable({ ref, refus: 'Le ménage doit être jugé « prêt à sortir » vers le logement.' }),
   apercuCandidature: () => iml.apercuCandidature({ ref, programme, composition: 'couple', candidature, quota: 10 }),
-  placeAccordee: () => iml.placeAccordee({ ref, programme }),
+  placeAccordee: () => ({
+    avecDelai: iml.placeAccordee({ ref, programme, logementAvant: '2027-06-07T21:59:59.999Z' }),
+    sansDelai: iml.placeAccordee({ ref, programme }),
+  }),
   debutDeMesure: () =>
     iml.debutDeMesure({
       ref,

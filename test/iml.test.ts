@@ -921,6 +921,9 @@ describe('concarneau-iml', () => {
     await etape(handle, 'recherche_logement');
     const echeance = await echeanceSuivie(handle, 'logement');
     expect(echeance).toMatchObject({ statut: 'en_cours', responsable: 'travailleur_social' });
+    // Le travailleur social lit la date limite dans le courriel qui lui annonce la place.
+    const annonce = await recu(TS, ref, 'Mesure IML accordée');
+    expect(annonce.texte).toContain(`Logement attendu (bail principal et sous-location signés) au plus tard le ${dateEnFrancais(echeance.due)}.`);
     // Six mois comptés depuis le début de la recherche (la place accordée), jusqu'au soir de ce jour ;
     // rappel à 9 h, cinq jours avant (P5D).
     expect(BASE.delais.rechercheLogement).toBe('P6M');

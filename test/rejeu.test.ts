@@ -1357,6 +1357,25 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'delais-au-soir')('enregi
   });
 });
 
+// `ENREGISTRER_HISTORIQUES=logement-avant` : la place accordée, l'échéance du logement est suivie avant le
+// courriel au travailleur social, qui en dit la date limite (patched('logement-avant-dans-le-courriel')).
+describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'logement-avant')('enregistrement de la date limite du logement dans le courriel', () => {
+  it('enregistre une mesure concarneau-iml jusqu’à la recherche du logement, puis une clôture anticipée', async () => {
+    const banc = await monterBanc();
+    try {
+      const programme = { ...CATALOGUE.trouver('concarneau-iml')!, id: 'concarneau-iml-rejeu-logement' };
+      const handle = await lancerMesureIml(banc, programme, 'REJEU-IML-LOGEMENT');
+      await approuverSiao(handle);
+      await etape(handle, 'recherche_logement');
+      await repos(handle);
+      await handle.executeUpdate(cloreAnticipeUpdate, { args: [{ requestId: requete(), par: 'coord.essai', motif: 'Fin de l’essai' }] });
+      await enregistrerALaFin(handle, 'iml-logement-avant-v1.json', ['logement-avant-dans-le-courriel']);
+    } finally {
+      await banc.fermer();
+    }
+  });
+});
+
 // `ENREGISTRER_HISTORIQUES=rappels-un-jour-ouvre` : le rappel d'une échéance de l'équipe qui tomberait un
 // jour chômé part le dernier jour ouvré d'avant (patched('rappels-un-jour-ouvre')) : un parcours lancé le
 // 30 novembre, contact dû le 30 décembre, rappel cinq jours avant (le 25 décembre) avancé.

@@ -258,15 +258,23 @@ async function rechercheDuLogement(m: Mesure): Promise<void> {
   const { p, ref, e } = m;
   const d = e.programme.delais;
   p.changerEtape('recherche_logement', 'Recherche du logement (bail principal et sous-location)');
-  await notifier(p, { a: auTravailleurSocial(m), ...courriels.placeAccordee({ ref, programme: e.programme }) });
-  if (d.rechercheLogement) {
-    p.echeances.suivre({
-      id: 'logement',
-      libelle: 'Logement trouvé : bail principal et sous-location signés',
-      delai: d.rechercheLogement,
-      rappelAvant: d.rappelAvant,
-      responsable: 'travailleur_social',
-    });
+  const echeanceDuLogement = () =>
+    d.rechercheLogement
+      ? p.echeances.suivre({
+          id: 'logement',
+          libelle: 'Logement trouvé : bail principal et sous-location signés',
+          delai: d.rechercheLogement,
+          rappelAvant: d.rappelAvant,
+          responsable: 'travailleur_social',
+        })
+      : undefined;
+  if (patched('logement-avant-dans-le-courriel')) {
+    // L'échéance d'abord : le courriel au travailleur social dit jusqu'à quand le logement est attendu.
+    const logement = echeanceDuLogement();
+    await notifier(p, { a: auTravailleurSocial(m), ...courriels.placeAccordee({ ref, programme: e.programme, logementAvant: logement?.echeance.due }) });
+  } else {
+    await notifier(p, { a: auTravailleurSocial(m), ...courriels.placeAccordee({ ref, programme: e.programme }) });
+    echeanceDuLogement();
   }
   await p.attendre(() => m.logement !== undefined);
   p.echeances.tenir('logement');
