@@ -6,7 +6,7 @@
  */
 import { euros as eurosFr, mentionPersonnel } from '../domain/libelles';
 import type { PlanApurement, Resiliation } from '../domain/protocole';
-import { dateEnFrancais, dureeEnFrancais, heureDeParis, jourDeParis, periodiciteEnFrancais, veilleDe } from '../domain/durees';
+import { dateEnFrancais, dureeEnFrancais, heureDeParis, jourDeParis, limiteEnFrancais, periodiciteEnFrancais, veilleDe } from '../domain/durees';
 import { phraseQuiAppeler, type Courriel, type Jour, type OperateurAJoindre, type ProgrammeCourrier } from './commun';
 
 type Prog = ProgrammeCourrier;
@@ -66,12 +66,19 @@ const affectation = (travailleurSocial?: string) =>
 // ---- 1. Signature du protocole ------------------------------------------------------------------
 
 /** Au travailleur social : le bailleur signale un occupant au bail résilié ; le protocole est à préparer. */
-export function protocoleAPreparer(x: { ref: string; resiliation: Pick<Resiliation, 'jugementDu' | 'detteLocative'>; dureeMax: string }): Courriel {
+export function protocoleAPreparer(x: {
+  ref: string;
+  resiliation: Pick<Resiliation, 'jugementDu' | 'detteLocative'>;
+  dureeMax: string;
+  /** La date limite de la signature, si le programme en fixe une. */
+  signeAvant?: Jour;
+}): Courriel {
   return {
     sujet: `Protocole de cohésion sociale à préparer (dossier ${x.ref})`,
     paragraphes: [
       `Le bailleur signale un occupant dont le bail a été résilié par jugement du ${dateEnFrancais(x.resiliation.jugementDu)} (dossier ${x.ref}, dette de ${euros(x.resiliation.detteLocative)}).`,
       `Un protocole de cohésion sociale lui est proposé : ${dureeEnFrancais(x.dureeMax)} au plus, indemnité d’occupation et plan d’apurement. Enregistrez-le une fois signé par le bailleur et l’occupant.`,
+      ...(x.signeAvant ? [`Protocole signé attendu ${limiteEnFrancais(x.signeAvant)}.`] : []),
     ],
   };
 }

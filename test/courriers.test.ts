@@ -105,7 +105,15 @@ const rupture: protocole.Rupture = {
   le: new Date('2027-12-02T10:00:00Z'),
 };
 const exemplesProtocole: Record<string, () => Courriel | Record<string, Courriel> | string[]> = {
-  protocoleAPreparer: () => protocole.protocoleAPreparer({ ref, resiliation: { jugementDu: '2026-11-11', detteLocative: 3450 }, dureeMax: 'P2Y' }),
+  protocoleAPreparer: () => ({
+    sansDelai: protocole.protocoleAPreparer({ ref, resiliation: { jugementDu: '2026-11-11', detteLocative: 3450 }, dureeMax: 'P2Y' }),
+    avecDelai: protocole.protocoleAPreparer({
+      ref,
+      resiliation: { jugementDu: '2026-11-11', detteLocative: 3450 },
+      dureeMax: 'P2Y',
+      signeAvant: '2027-01-11T22:59:59.999Z',
+    }),
+  }),
   protocoleSigne: () => protocole.protocoleSigne(protocoleSigne),
   protocoleSigneAuMenage: () =>
     protocole.protocoleSigneAuMenage({ programme, protocole: protocoleSigne.protocole, terme: protocoleSigne.terme, plan: protocoleSigne.plan }),

@@ -764,6 +764,9 @@ describe('protocole post-résiliation', () => {
     const libelle = 'Protocole signé par le bailleur et l’occupant';
     const ouverte = (await handle.query(etatQuery)).journal.find((x) => x.type === 'echeance_ouverte' && x.resume.includes(libelle))!;
     expect(signature.due).toBe(finDuJour(ajouterDuree(new Date(ouverte.date), 'P1M')).toISOString());
+    // Le travailleur social lit cette date limite dans le courriel qui lui demande de préparer le protocole.
+    const aPreparer = await attendreCourriel(TS, ref, 'Protocole de cohésion sociale à préparer');
+    expect(aPreparer.texte).toContain(`Protocole signé attendu au plus tard le ${dateEnFrancais(signature.due)}.`);
     const rappelLe = rappelAttendu(signature.due, DELAIS.rappelAvant!, await heureDuParcours(handle));
     await avancerJusqua(banc, handle, apres(rappelLe, -60));
     expect(courrielsA(TS, ref).some((m) => m.sujet.startsWith(`Rappel : ${libelle}`))).toBe(false);

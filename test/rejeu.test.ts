@@ -1376,6 +1376,54 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'logement-avant')('enregi
   });
 });
 
+// `ENREGISTRER_HISTORIQUES=signature-avant` : un programme qui fixe un délai de signature du protocole ;
+// l'échéance suivie avant le courriel au travailleur social, qui en dit la date limite
+// (patched('signature-avant-dans-le-courriel')).
+describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'signature-avant')('enregistrement de la date limite de signature dans le courriel', () => {
+  it('enregistre un protocole dont le programme fixe un mois pour la signature, jusqu’à sa clôture avant terme', async () => {
+    const banc = await monterBanc();
+    try {
+      const menage = menageEssai('REJEU-SIGNATURE-AVANT');
+      const catalogue = CATALOGUE.trouver('reims-april-protocole')!;
+      const handle = await banc.env.client.workflow.start('protocolePostResiliation', {
+        taskQueue: banc.taskQueue,
+        workflowId: `reims-april-protocole--${menage.reference}`,
+        args: [
+          {
+            programme: { ...catalogue, delais: { ...catalogue.delais, signatureProtocole: 'P1M' } },
+            menage,
+            coordinateur: 'coord.essai',
+            travailleurSocial: 'ts.alice',
+            resiliation: { jugementDu: jourDeParis(new Date(Date.now() - 80 * 86_400_000)), detteLocative: 2400 },
+          },
+        ],
+      });
+      await etape(handle, 'signature_protocole');
+      await echeanceSuivie(handle, 'signature_protocole');
+      await repos(handle);
+      const debut = jourDeParis(await heureDuParcours(handle));
+      await handle.executeUpdate(signatureProtocoleUpdate, {
+        args: [
+          m({
+            signeLe: debut,
+            debut,
+            dureeMois: 6,
+            indemniteOccupation: 420,
+            planApurement: { dette: 2400, mensualite: 100 },
+            signataires: { bailleur: true, occupant: true },
+          }),
+        ],
+      });
+      await handle.executeUpdate(ruptureUpdate, { args: [m({ motif: 'Le bailleur reprend le logement' }, 'coord.essai')] });
+      await handle.executeUpdate(orientationUpdate, { args: [m({ dispositif: 'residence_sociale' as const })] });
+      await handle.executeUpdate(cloturerProtocoleUpdate, { args: [m({ issue: 'orientation_hebergement' as const })] });
+      await enregistrerALaFin(handle, 'protocole-signature-avant-v1.json', ['signature-avant-dans-le-courriel']);
+    } finally {
+      await banc.fermer();
+    }
+  });
+});
+
 // `ENREGISTRER_HISTORIQUES=rappels-un-jour-ouvre` : le rappel d'une échéance de l'équipe qui tomberait un
 // jour chômé part le dernier jour ouvré d'avant (patched('rappels-un-jour-ouvre')) : un parcours lancé le
 // 30 novembre, contact dû le 30 décembre, rappel cinq jours avant (le 25 décembre) avancé.

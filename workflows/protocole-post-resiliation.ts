@@ -162,15 +162,26 @@ async function signatureDuProtocole(c: Protocole): Promise<void> {
     `Bail résilié par jugement du ${dateEnFrancais(resiliation.jugementDu)}${resiliation.juridiction ? ` (${resiliation.juridiction})` : ''} : le bailleur propose un protocole de cohésion sociale`,
   );
   p.changerEtape('signature_protocole', 'Signature du protocole par le bailleur et l’occupant');
-  await notifier(p, { a: auTravailleurSocial(c), ...courriels.protocoleAPreparer({ ref, resiliation, dureeMax: d.dureeMax! }) });
-  if (d.signatureProtocole) {
-    p.echeances.suivre({
-      id: 'signature_protocole',
-      libelle: 'Protocole signé par le bailleur et l’occupant',
-      delai: d.signatureProtocole,
-      rappelAvant: d.rappelAvant,
-      responsable: 'travailleur_social',
+  const echeanceDeLaSignature = () =>
+    d.signatureProtocole
+      ? p.echeances.suivre({
+          id: 'signature_protocole',
+          libelle: 'Protocole signé par le bailleur et l’occupant',
+          delai: d.signatureProtocole,
+          rappelAvant: d.rappelAvant,
+          responsable: 'travailleur_social',
+        })
+      : undefined;
+  if (patched('signature-avant-dans-le-courriel')) {
+    // L'échéance d'abord (si le programme en fixe une) : le courriel au travailleur social en dit la date limite.
+    const signature = echeanceDeLaSignature();
+    await notifier(p, {
+      a: auTravailleurSocial(c),
+      ...courriels.protocoleAPreparer({ ref, resiliation, dureeMax: d.dureeMax!, signeAvant: signature?.echeance.due }),
     });
+  } else {
+    await notifier(p, { a: auTravailleurSocial(c), ...courriels.protocoleAPreparer({ ref, resiliation, dureeMax: d.dureeMax! }) });
+    echeanceDeLaSignature();
   }
   await p.attendre(() => s.protocole !== undefined);
   p.echeances.tenir('signature_protocole');
