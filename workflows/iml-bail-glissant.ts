@@ -45,7 +45,7 @@ import { PAIEMENTS, SITUATIONS, type FicheBilan } from '../courriers/iml';
 import { activites } from './blocs/activites';
 import { deMois, moisEnFrancais } from '../courriers/protocole';
 import { ajouterDuree, dateEnFrancais, dureeEnFrancais, estJourIso, jourDeParis, lireDuree, minuitDeParis, moisEntre } from '../domain/durees';
-import { auMenage, notifier, notifierEnsemble, type A, type Notification } from './blocs/notification';
+import { annoncerEcheance, auMenage, notifier, notifierEnsemble, type A, type Notification } from './blocs/notification';
 import { Parcours, type Fin } from './blocs/parcours';
 import { demanderValidation } from './blocs/validation';
 
@@ -268,14 +268,11 @@ async function rechercheDuLogement(m: Mesure): Promise<void> {
           responsable: 'travailleur_social',
         })
       : undefined;
-  if (patched('logement-avant-dans-le-courriel')) {
-    // L'échéance d'abord : le courriel au travailleur social dit jusqu'à quand le logement est attendu.
-    const logement = echeanceDuLogement();
-    await notifier(p, { a: auTravailleurSocial(m), ...courriels.placeAccordee({ ref, programme: e.programme, logementAvant: logement?.echeance.due }) });
-  } else {
-    await notifier(p, { a: auTravailleurSocial(m), ...courriels.placeAccordee({ ref, programme: e.programme }) });
-    echeanceDuLogement();
-  }
+  // Le courriel au travailleur social dit jusqu'à quand le logement est attendu.
+  await annoncerEcheance(p, 'logement-avant-dans-le-courriel', echeanceDuLogement, (due) => ({
+    a: auTravailleurSocial(m),
+    ...courriels.placeAccordee({ ref, programme: e.programme, ...(due ? { logementAvant: due } : {}) }),
+  }));
   await p.attendre(() => m.logement !== undefined);
   p.echeances.tenir('logement');
   if (!m.debut || !m.termeMesure || !m.limite) throw new Error('Logement enregistré sans les dates de la mesure.');

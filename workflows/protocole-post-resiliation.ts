@@ -45,7 +45,7 @@ import { DELAIS_PAR_DEFAUT } from '../domain/reglages';
 import * as courriels from '../courriers/protocole';
 import { deMois, euros, moisEnFrancais, treveHivernale } from '../courriers/protocole';
 import { ajouterDuree, dateEnFrancais, dureeEnFrancais, estJourIso, jourDeParis, minuitDeParis, veilleDe } from '../domain/durees';
-import { auMenage, notifier, notifierEnsemble, type A, type Notification } from './blocs/notification';
+import { annoncerEcheance, auMenage, notifier, notifierEnsemble, type A, type Notification } from './blocs/notification';
 import { Parcours, type Fin, type InstantaneParcours } from './blocs/parcours';
 import { demanderEnArrierePlan, fermerDemande, type DemandeEnArrierePlan } from './blocs/validation';
 
@@ -172,17 +172,11 @@ async function signatureDuProtocole(c: Protocole): Promise<void> {
           responsable: 'travailleur_social',
         })
       : undefined;
-  if (patched('signature-avant-dans-le-courriel')) {
-    // L'échéance d'abord (si le programme en fixe une) : le courriel au travailleur social en dit la date limite.
-    const signature = echeanceDeLaSignature();
-    await notifier(p, {
-      a: auTravailleurSocial(c),
-      ...courriels.protocoleAPreparer({ ref, resiliation, dureeMax: d.dureeMax!, signeAvant: signature?.echeance.due }),
-    });
-  } else {
-    await notifier(p, { a: auTravailleurSocial(c), ...courriels.protocoleAPreparer({ ref, resiliation, dureeMax: d.dureeMax! }) });
-    echeanceDeLaSignature();
-  }
+  // Le courriel au travailleur social dit la date limite de la signature, si le programme en fixe une.
+  await annoncerEcheance(p, 'signature-avant-dans-le-courriel', echeanceDeLaSignature, (due) => ({
+    a: auTravailleurSocial(c),
+    ...courriels.protocoleAPreparer({ ref, resiliation, dureeMax: d.dureeMax!, ...(due ? { signeAvant: due } : {}) }),
+  }));
   await p.attendre(() => s.protocole !== undefined);
   p.echeances.tenir('signature_protocole');
 

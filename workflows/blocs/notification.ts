@@ -236,6 +236,26 @@ export async function notifier(parcours: ParcoursANotifier, n: Notification): Pr
 }
 
 /**
+ * Une échéance (s'il y en a une) et le courriel qui l'annonce à son responsable : depuis `patch`,
+ * l'échéance est suivie d'abord et le courriel en dit la date limite ; avant, le courriel partait
+ * d'abord, sans elle (l'ordre des commandes des parcours commencés avant).
+ */
+export async function annoncerEcheance(
+  parcours: ParcoursANotifier,
+  patch: string,
+  suivre: () => { echeance: { due: string } } | undefined,
+  annonce: (due?: string) => Notification,
+): Promise<void> {
+  if (patched(patch)) {
+    const suivie = suivre();
+    await notifier(parcours, annonce(suivie?.echeance.due));
+    return;
+  }
+  await notifier(parcours, annonce());
+  suivre();
+}
+
+/**
  * Les courriels d'une même étape (les partenaires informés ensemble, le travailleur social et le
  * bailleur alertés ensemble) : une seule activité les envoie, dans l'ordre, chacun avec sa clé
  * d'idempotence, et le parcours ne se réveille qu'une fois, au lieu d'une tâche par courriel. Ils
