@@ -145,11 +145,20 @@ declare module 'express-serve-static-core' {
 
 export interface OptionsAuth {
   annuaire: Annuaire;
+  /** Qui ce travailleur social remplace aujourd'hui (absences) : il lit et suit aussi leurs ménages. */
+  remplacements?: (personneId: string) => Promise<string[]>;
   sessions: Sessions;
   limiteur: Limiteur;
   /** Cookie `Secure` si l'API est servie en https. */
   cookieSecurise: boolean;
   ttlSecondes: (expireLe: Date) => number;
+}
+
+/** La personne de la session, avec les collègues absents qu'elle remplace aujourd'hui (travail social). */
+export async function avecRemplacements(o: Pick<OptionsAuth, 'remplacements'>, p: Personne): Promise<Personne> {
+  if (p.role !== 'travailleur_social' || !o.remplacements) return p;
+  const remplace = await o.remplacements(p.id);
+  return remplace.length ? { ...p, remplace } : p;
 }
 
 /** Rattache `req.personne` si un jeton valide est présenté ; lève 401 sinon (session expirée comprise). */
@@ -167,7 +176,7 @@ export function exigerSession(o: OptionsAuth): RequestHandler {
         await o.sessions.fermer(jeton);
         continue;
       }
-      req.personne = personne;
+      req.personne = await avecRemplacements(o, personne);
       req.jetonSession = jeton;
       next();
       return;
@@ -198,7 +207,10 @@ export const suitProgramme = (p: Personne, programmeId: string): boolean => p.ro
 export function raisonRefusLecture(p: Personne, etat: Pick<EtatParcours, 'programme' | 'travailleurSocial'>): string | undefined {
   if (p.role === 'admin') return undefined;
   if (p.role === 'coordinateur') return p.programmes.includes(etat.programme.id) ? undefined : MESSAGES_AUTH.horsProgramme;
-  return etat.travailleurSocial === p.id ? undefined : MESSAGES_AUTH.nonAffecte;
+  if (etat.travailleurSocial === p.id) return undefined;
+  // Le ménage d'un collègue absent qu'il remplace aujourd'hui, dans un programme qu'il suit.
+  const remplace = !!etat.travailleurSocial && !!p.remplace?.includes(etat.travailleurSocial) && p.programmes.includes(etat.programme.id);
+  return remplace ? undefined : MESSAGES_AUTH.nonAffecte;
 }
 
 /** Peut piloter ce parcours (affecter, clore) ? Coordinateur du programme ou admin. */

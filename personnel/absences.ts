@@ -182,6 +182,19 @@ export class AbsencesPersonnel {
     if (!r.numUpdatedRows) throw new RefusPersonnel('introuvable', 'Cette absence n’existe pas ou a déjà été annulée.');
   }
 
+  /** Les personnes que celle-ci remplace aujourd'hui (jour de Paris), absences annulées exclues. */
+  async remplaceesAujourdhui(remplacantId: string): Promise<string[]> {
+    const jour = jourDeParis(this.maintenant());
+    const l = await this.db
+      .selectFrom('absences')
+      .select('personne_id')
+      .where('remplacant_id', '=', remplacantId)
+      .where('annulee_le', 'is', null)
+      .where(sql<boolean>`du <= ${jour}::date and au >= ${jour}::date`)
+      .execute();
+    return l.map((x) => x.personne_id);
+  }
+
   /** Le nombre de parcours ouverts de chaque personne (parmi ces programmes, si la liste est donnée). */
   async menagesSuivis(personnes: string[], programmes?: string[]): Promise<Map<string, number>> {
     if (!personnes.length || (programmes && !programmes.length)) return new Map();

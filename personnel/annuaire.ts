@@ -16,6 +16,11 @@ export interface Personne {
   /** Programmes suivis (coordinateurs, travailleurs sociaux). Vide pour un admin = tous. */
   programmes: string[];
   motDePasse: string; // empreinte scrypt$…
+  /**
+   * Les personnes que ce travailleur social remplace aujourd'hui (absence déclarée) : il lit et suit
+   * leurs ménages des programmes qu'il suit, comme les siens. Lu à chaque requête, jamais dans l'annuaire.
+   */
+  remplace?: string[];
 }
 
 export const personneSchema = z.object({

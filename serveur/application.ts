@@ -10,6 +10,7 @@
 import express, { type ErrorRequestHandler, type Express, type NextFunction, type Request, type Response } from 'express';
 import { estDureeIso } from '../domain/durees';
 import { creerLimiteur, exigerSession, creerSessions, routesSession, type OptionsAuth } from '../api/auth';
+import { AbsencesPersonnel } from '../personnel/absences';
 import type { DependancesApi } from '../api/dependances';
 import { rendreDocs } from '../api/docs';
 import { envoyerPage } from '../api/html';
@@ -96,6 +97,7 @@ export function creerApplication(deps: DependancesApi): Express {
     annuaire: deps.annuaire,
     sessions,
     limiteur: creerLimiteur(deps.base, deps.coffre),
+    remplacements: (id) => new AbsencesPersonnel(deps.base, maintenant).remplaceesAujourdhui(id),
     cookieSecurise: deps.options.publicBaseUrl.startsWith('https:'),
     ttlSecondes: (expireLe) => Math.max(0, Math.round((expireLe.getTime() - maintenant().getTime()) / 1000)),
   };

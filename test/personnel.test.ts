@@ -9,7 +9,9 @@
  * - une absence envoie au remplaçant les courriels adressés à la personne absente, une fois ;
  *   ses dates et son remplaçant sont vérifiés, avec des erreurs en français qui nomment le champ.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { NOM_COOKIE, raisonRefusLecture } from '../api/auth';
 import { createCourrielActivities } from '../activities/courriel';
 import { jourDeParis } from '../domain/durees';
 import { AbsencesPersonnel, paragrapheRemplacement, remplacementDuJour } from '../personnel/absences';
@@ -18,7 +20,7 @@ import { hashPassword } from '../securite/mots-de-passe';
 import { jetonCsrf } from '../web/session';
 import { demarrerApiEssai, type ApiEssai } from './outils/api';
 import { ligneDossier } from './outils/base';
-import { inscrireAnnuaire, monterBanc, type Banc } from './outils/environnement';
+import { inscrireAnnuaire, menageEssai, monterBanc, situationPrevention, type Banc } from './outils/environnement';
 
 const MDP = 'mot-de-passe-essai';
 const JOUR_MS = 86_400_000;
@@ -544,6 +546,53 @@ describe('absences et remplacements', () => {
     } finally {
       await db.deleteFrom('dossiers').where('workflow_id', 'in', suivis).execute();
     }
+  });
+
+  it('pendant l’absence, le remplaçant ouvre et suit les ménages de la personne absente (lien des courriels, page, messages) ; l’absence finie ou annulée, plus rien', async () => {
+    const coord = await jeton('coord.essai');
+    const lance = await api.appel('POST', '/api/parcours', {
+      jeton: coord,
+      corps: { programmeId: 'loiret-ahu', travailleurSocial: 'ts.alice', menage: menageEssai(), donnees: { situation: situationPrevention() } },
+    });
+    expect(lance.status, lance.texte).toBe(201);
+    const id = encodeURIComponent(lance.json.workflowId as string);
+    const bruno = await jeton('ts.bruno');
+    const lire = () => api.appel('GET', `/api/parcours/${id}`, { jeton: bruno });
+    const page = () => api.appel('GET', `/parcours/${id}`, { entetes: { cookie: `${NOM_COOKIE}=${bruno}` } });
+    expect((await lire()).status).toBe(403);
+    expect((await lire()).json.detail).toBe('Ce ménage ne vous est pas affecté.');
+    const declare = await api.appel('POST', '/api/personnel/ts.alice/absences', {
+      jeton: coord,
+      corps: { du: aujourdhui(), au: dans(2), remplacant: 'ts.bruno' },
+    });
+    expect(declare.status, declare.texte).toBe(201);
+    try {
+      // La même session, dès la requête suivante : le dossier, sa page, et ce qu'il y enregistre.
+      expect((await lire()).status).toBe(200);
+      expect((await page()).status).toBe(200);
+      await vi.waitFor(async () => expect((await lire()).json.etape).toBe('aller_vers'), { timeout: 20_000, interval: 100 });
+      const tentative = await api.appel('POST', `/api/parcours/${id}/messages/tentative-contact`, {
+        jeton: bruno,
+        corps: { requestId: randomUUID(), canal: 'telephone', creneau: 'soir', issue: 'injoignable' },
+      });
+      expect(tentative.status, tentative.texte).toBe(200);
+      // Une personne qu'il ne remplace pas : rien de plus.
+      expect((await api.appel('GET', `/api/parcours/${id}`, { jeton: await jeton('ts.loiret') })).status).toBe(403);
+    } finally {
+      await api.appel('DELETE', `/api/personnel/ts.alice/absences/${declare.json.id}`, { jeton: coord });
+    }
+    expect((await lire()).status).toBe(403);
+  });
+
+  it('la règle d’accès du remplaçant : les ménages de qui il remplace, dans les programmes qu’il suit seulement', () => {
+    const remplacant = { id: 'ts.b', nom: 'B', courriel: 'b@essai.example', role: 'travailleur_social' as const, programmes: ['loiret-ahu'], motDePasse: 'x' };
+    const menage = (programme: string, travailleurSocial?: string) => ({ programme: { id: programme, version: 1, nom: programme }, travailleurSocial });
+    expect(raisonRefusLecture(remplacant, menage('loiret-ahu', 'ts.a'))).toBe('Ce ménage ne vous est pas affecté.');
+    const ceJour = { ...remplacant, remplace: ['ts.a'] };
+    expect(raisonRefusLecture(ceJour, menage('loiret-ahu', 'ts.a'))).toBeUndefined();
+    expect(raisonRefusLecture(ceJour, menage('besancon-ccas', 'ts.a'))).toBe('Ce ménage ne vous est pas affecté.');
+    expect(raisonRefusLecture(ceJour, menage('loiret-ahu', 'ts.c'))).toBe('Ce ménage ne vous est pas affecté.');
+    expect(raisonRefusLecture(ceJour, menage('loiret-ahu'))).toBe('Ce ménage ne vous est pas affecté.');
   });
 
   it('une absence à venir ne détourne rien encore', async () => {

@@ -11,7 +11,7 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
-import { jetonsDe, type OptionsAuth } from '../api/auth';
+import { avecRemplacements, jetonsDe, type OptionsAuth } from '../api/auth';
 import type { Personne } from '../personnel/annuaire';
 
 export const jetonCsrf = (jetonSession: string): string => createHash('sha256').update(`csrf:${jetonSession}`, 'utf8').digest('base64url');
@@ -36,7 +36,7 @@ export async function lireSession(o: OptionsAuth, req: Request): Promise<Lecture
     }
     if (!s) continue;
     const personne = o.annuaire.trouver(s.personneId);
-    if (personne) return { personne, jeton };
+    if (personne) return { personne: await avecRemplacements(o, personne), jeton };
   }
   return expiree ? 'expiree' : undefined;
 }
