@@ -20,7 +20,11 @@ import type { Coffre } from '../securite/coffre';
 import type { ConsignationDossier } from './schema';
 
 /** Qui peut voir quels dossiers dans une liste (la portée de son rôle). */
-export type Portee = { tous: true } | { programmes: string[] } | { travailleurSocial: string };
+/**
+ * Ce qu'une personne voit dans les listes : tout (administration), ses programmes (coordination), ses
+ * ménages (travail social), et ceux des collègues absents qu'elle remplace, dans les programmes qu'elle suit.
+ */
+export type Portee = { tous: true } | { programmes: string[] } | { travailleurSocial: string; remplace?: { personnes: string[]; programmes: string[] } };
 
 export interface FiltresDossiers {
   programme?: string;
@@ -304,7 +308,15 @@ export class RegistreDossiers {
     const filtre = (eb: ExpressionBuilder<Base, 'dossiers'>) => {
       const c: Expression<SqlBool>[] = [];
       if ('programmes' in portee) c.push(eb('programme_id', 'in', portee.programmes.length ? portee.programmes : ['']));
-      if ('travailleurSocial' in portee) c.push(eb('travailleur_social', '=', portee.travailleurSocial));
+      if ('travailleurSocial' in portee) {
+        const r = portee.remplace;
+        const siens = eb('travailleur_social', '=', portee.travailleurSocial);
+        c.push(
+          r?.personnes.length
+            ? eb.or([siens, eb.and([eb('travailleur_social', 'in', r.personnes), eb('programme_id', 'in', r.programmes.length ? r.programmes : [''])])])
+            : siens,
+        );
+      }
       if (f.programme) c.push(eb('programme_id', '=', f.programme));
       if (f.type) c.push(eb('type_parcours', '=', f.type));
       if (f.etape) c.push(eb('etape', '=', f.etape));

@@ -23,7 +23,7 @@ import { AnnuairePartenaires } from '../personnel/organisations';
 import { generateKeyRingValue, parseKeyRing } from '../securite/cles';
 import { Coffre } from '../securite/coffre';
 import { bancAvecApi } from './outils/api';
-import { baseEssai, creerBaseEssai } from './outils/base';
+import { baseEssai, creerBaseEssai, ligneDossier } from './outils/base';
 import { CATALOGUE, COFFRE, jusqua, menageEssai, repos, situationPrevention } from './outils/environnement';
 
 const essai = bancAvecApi('mot-de-passe-essai');
@@ -199,6 +199,31 @@ describe('import des parcours en cours', () => {
 });
 
 describe('registre des dossiers', () => {
+  it('la liste d’un remplaçant : ses ménages, et ceux de qui il remplace dans les programmes qu’il suit seulement', async () => {
+    const db = (await baseEssai()).db;
+    await db
+      .insertInto('dossiers')
+      .values([
+        ligneDossier({ workflowId: 'loiret-ahu--REMPL-1', programmeId: 'loiret-ahu', travailleurSocial: 'ts.b' }),
+        ligneDossier({ workflowId: 'loiret-ahu--REMPL-2', programmeId: 'loiret-ahu', travailleurSocial: 'ts.a' }),
+        ligneDossier({ workflowId: 'besancon-ccas--REMPL-3', programmeId: 'besancon-ccas', travailleurSocial: 'ts.a' }),
+        ligneDossier({ workflowId: 'loiret-ahu--REMPL-4', programmeId: 'loiret-ahu', travailleurSocial: 'ts.c' }),
+      ])
+      .execute();
+    const registre = new RegistreDossiers(db, COFFRE);
+    const ids = async (portee: Parameters<RegistreDossiers['lister']>[0]) =>
+      (await registre.lister(portee, {}, { page: 1, taille: 50 })).elements
+        .map((e) => e.workflowId)
+        .filter((x) => x.includes('REMPL'))
+        .sort();
+    expect(await ids({ travailleurSocial: 'ts.b' })).toEqual(['loiret-ahu--REMPL-1']);
+    expect(await ids({ travailleurSocial: 'ts.b', remplace: { personnes: ['ts.a'], programmes: ['loiret-ahu'] } })).toEqual([
+      'loiret-ahu--REMPL-1',
+      'loiret-ahu--REMPL-2',
+    ]);
+    expect(await ids({ travailleurSocial: 'ts.b', remplace: { personnes: ['ts.a'], programmes: [] } })).toEqual(['loiret-ahu--REMPL-1']);
+  });
+
   it('une consignation rejouée ou plus ancienne n’écrit rien deux fois et n’écrase rien de plus récent', async () => {
     const db = (await baseEssai()).db;
     const registre = new RegistreDossiers(db, COFFRE);

@@ -576,12 +576,23 @@ describe('absences et remplacements', () => {
         corps: { requestId: randomUUID(), canal: 'telephone', creneau: 'soir', issue: 'injoignable' },
       });
       expect(tentative.status, tentative.texte).toBe(200);
+      // Sa liste « Mes ménages » (page et API) les montre aussi, en disant qui il remplace.
+      const reference = lance.json.etat.reference as string;
+      const liste = (await api.appel('GET', '/parcours', { entetes: { cookie: `${NOM_COOKIE}=${bruno}` } })).texte;
+      expect(liste).toContain(`(${reference})`);
+      expect(liste).toContain('Suivi par Alice Travailleuse, en absence aujourd’hui : vous assurez son remplacement.');
+      const parApi = await api.appel('GET', '/api/parcours', { jeton: bruno });
+      expect(parApi.status, parApi.texte).toBe(200);
+      expect(JSON.stringify(parApi.json)).toContain(lance.json.workflowId as string);
       // Une personne qu'il ne remplace pas : rien de plus.
-      expect((await api.appel('GET', `/api/parcours/${id}`, { jeton: await jeton('ts.loiret') })).status).toBe(403);
+      const louise = await jeton('ts.loiret');
+      expect((await api.appel('GET', `/api/parcours/${id}`, { jeton: louise })).status).toBe(403);
+      expect(JSON.stringify((await api.appel('GET', '/api/parcours', { jeton: louise })).json)).not.toContain(lance.json.workflowId as string);
     } finally {
       await api.appel('DELETE', `/api/personnel/ts.alice/absences/${declare.json.id}`, { jeton: coord });
     }
     expect((await lire()).status).toBe(403);
+    expect(JSON.stringify((await api.appel('GET', '/api/parcours', { jeton: bruno })).json)).not.toContain(lance.json.workflowId as string);
   });
 
   it('la règle d’accès du remplaçant : les ménages de qui il remplace, dans les programmes qu’il suit seulement', () => {

@@ -181,7 +181,10 @@ export function idMiseAJour(nom: string, message: { requestId: string }): string
 export function porteeDe(personne: Personne): Portee {
   if (personne.role === 'admin') return { tous: true };
   if (personne.role === 'coordinateur') return { programmes: personne.programmes };
-  return { travailleurSocial: personne.id };
+  return {
+    travailleurSocial: personne.id,
+    ...(personne.remplace?.length ? { remplace: { personnes: personne.remplace, programmes: personne.programmes } } : {}),
+  };
 }
 
 export type ResumeParcours = ResumeDossier;

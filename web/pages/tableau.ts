@@ -278,7 +278,11 @@ ${
 <p><strong>${menage(p)}</strong> ${marque(p)}</p>
 <p>${typeDe(p.typeParcours)} — ${nomProgramme(p.programme)}</p>
 <p>Étape : ${libelleEtape(p.etape)}</p>
-<p>Prochaine échéance : ${p.prochaineEcheance ? `${dateLimiteCourteFr(p.prochaineEcheance)}${p.libelleEcheance ? ` (${p.libelleEcheance})` : ''}` : 'aucune'}</p></li>`,
+<p>Prochaine échéance : ${p.prochaineEcheance ? `${dateLimiteCourteFr(p.prochaineEcheance)}${p.libelleEcheance ? ` (${p.libelleEcheance})` : ''}` : 'aucune'}</p>${
+          p.travailleurSocial && p.travailleurSocial !== ctx.personne.id
+            ? html`<p>Suivi par ${nomDe(ctx.deps, p.travailleurSocial)}, en absence aujourd’hui : vous assurez son remplacement.</p>`
+            : ''
+        }</li>`,
       )}</ul>
 ${pagination(resultat, filtres)}`
 }`;
