@@ -69,6 +69,22 @@ const diagnostiquer = (handle: WorkflowHandle) =>
     args: [m({ origineDette: 'x', droits: '', budget: '', adequationLogement: '', termine: true, carnetDeRoute: ['FSL'] })],
   });
 
+/** Un protocole de reims-april-protocole (ou de `programme`) pour `menage`, le bail résilié il y a `jours` jours, suivi par ts.alice. */
+const lancerProtocole = (banc: Banc, menage: ReturnType<typeof menageEssai>, programme: Programme, jours: number) =>
+  banc.env.client.workflow.start('protocolePostResiliation', {
+    taskQueue: banc.taskQueue,
+    workflowId: `reims-april-protocole--${menage.reference}`,
+    args: [
+      {
+        programme,
+        menage,
+        coordinateur: 'coord.essai',
+        travailleurSocial: 'ts.alice',
+        resiliation: { jugementDu: jourDeParis(new Date(Date.now() - jours * 86_400_000)), detteLocative: 2400 },
+      },
+    ],
+  });
+
 describe.runIf(process.env.ENREGISTRER_HISTORIQUES === '1')('enregistrement', () => {
   it('enregistre un parcours loiret-ahu de l’orientation à la clôture', async () => {
     const banc = await monterBanc();
@@ -321,19 +337,7 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'etape-dans-le-message')(
     try {
       const programme = CATALOGUE.trouver('reims-april-protocole')!;
       const menage = menageEssai('REJEU-PROTOCOLE-ENCHAINE');
-      const handle = await banc.env.client.workflow.start('protocolePostResiliation', {
-        taskQueue: banc.taskQueue,
-        workflowId: `reims-april-protocole--${menage.reference}`,
-        args: [
-          {
-            programme,
-            menage,
-            coordinateur: 'coord.essai',
-            travailleurSocial: 'ts.alice',
-            resiliation: { jugementDu: jourDeParis(new Date(Date.now() - 40 * 86_400_000)), detteLocative: 2400 },
-          },
-        ],
-      });
+      const handle = await lancerProtocole(banc, menage, programme, 40);
       await etape(handle, 'signature_protocole');
       const jour = jourDeParis(await heureDuParcours(handle));
       expect(await handle.executeUpdate(signatureProtocoleUpdate, { args: [m(signatureDu(jour))] })).toMatchObject({ etape: 'suivi_protocole' });
@@ -855,19 +859,7 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'courriels-apres-reponse'
     try {
       const programme = CATALOGUE.trouver('reims-april-protocole')!;
       const menage = menageEssai('REJEU-PROTOCOLE-AVENANT');
-      const handle = await banc.env.client.workflow.start('protocolePostResiliation', {
-        taskQueue: banc.taskQueue,
-        workflowId: `reims-april-protocole--${menage.reference}`,
-        args: [
-          {
-            programme,
-            menage,
-            coordinateur: 'coord.essai',
-            travailleurSocial: 'ts.alice',
-            resiliation: { jugementDu: jourDeParis(new Date(Date.now() - 40 * 86_400_000)), detteLocative: 2400 },
-          },
-        ],
-      });
+      const handle = await lancerProtocole(banc, menage, programme, 40);
       await etape(handle, 'signature_protocole');
       const jour = jourDeParis(await heureDuParcours(handle));
       const signature = {
@@ -900,19 +892,7 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'protocole-ensemble')('en
     const banc = await monterBanc();
     try {
       const menage = menageEssai('REJEU-PROTOCOLE-ENSEMBLE');
-      const handle = await banc.env.client.workflow.start('protocolePostResiliation', {
-        taskQueue: banc.taskQueue,
-        workflowId: `reims-april-protocole--${menage.reference}`,
-        args: [
-          {
-            programme: CATALOGUE.trouver('reims-april-protocole')!,
-            menage,
-            coordinateur: 'coord.essai',
-            travailleurSocial: 'ts.alice',
-            resiliation: { jugementDu: jourDeParis(new Date(Date.now() - 80 * 86_400_000)), detteLocative: 2400 },
-          },
-        ],
-      });
+      const handle = await lancerProtocole(banc, menage, CATALOGUE.trouver('reims-april-protocole')!, 80);
       await etape(handle, 'signature_protocole');
       // Commencé il y a un mois (le plus tôt permis) : ses deux premiers mois ont commencé.
       const debut = jourDeParis(retirerDuree(await heureDuParcours(handle), 'P1M'));
@@ -1385,19 +1365,7 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'signature-avant')('enreg
     try {
       const menage = menageEssai('REJEU-SIGNATURE-AVANT');
       const catalogue = CATALOGUE.trouver('reims-april-protocole')!;
-      const handle = await banc.env.client.workflow.start('protocolePostResiliation', {
-        taskQueue: banc.taskQueue,
-        workflowId: `reims-april-protocole--${menage.reference}`,
-        args: [
-          {
-            programme: { ...catalogue, delais: { ...catalogue.delais, signatureProtocole: 'P1M' } },
-            menage,
-            coordinateur: 'coord.essai',
-            travailleurSocial: 'ts.alice',
-            resiliation: { jugementDu: jourDeParis(new Date(Date.now() - 80 * 86_400_000)), detteLocative: 2400 },
-          },
-        ],
-      });
+      const handle = await lancerProtocole(banc, menage, { ...catalogue, delais: { ...catalogue.delais, signatureProtocole: 'P1M' } }, 80);
       await etape(handle, 'signature_protocole');
       await echeanceSuivie(handle, 'signature_protocole');
       await repos(handle);

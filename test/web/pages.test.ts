@@ -509,6 +509,10 @@ describe('page d’un parcours', () => {
     };
     expect(pageParcours(ctx('coord.essai'), avecEcheance, { fait: 'lancement' }).valeur).not.toContain(suivra);
     expect(pageParcours(ctx('coord.essai'), neuf, { fait: 'affectation' }).valeur).not.toContain(suivra);
+    // Un travailleur social dont le compte a été désactivé : jamais son identifiant de connexion sur la page.
+    const desactive = pageParcours(ctx('coord.essai'), { ...etat, travailleurSocial: 'ts.parti' }).valeur;
+    expect(desactive).toContain('<dt>Travailleur social</dt><dd>un membre de l’équipe</dd>');
+    expect(desactive).not.toContain('ts.parti');
   });
 
   it('un message refusé : l’erreur est annoncée une seule fois, dans son formulaire ouvert ; en haut, un lien y mène', () => {

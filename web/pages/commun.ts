@@ -70,7 +70,11 @@ export function pageErreur(res: Response, ctx: Contexte | undefined, status: num
 }
 
 /** Le nom d'un compte du personnel (son identifiant s'il est inconnu). */
-export const nomDe = (deps: DependancesApi, id: string | undefined): string => (id ? (deps.annuaire.trouver(id)?.nom ?? id) : '—');
+/**
+ * Le nom d'une personne du personnel, lu dans l'annuaire ; un compte désactivé ou disparu n'y est plus :
+ * « un membre de l’équipe », comme dans le journal (`nommerPersonnel`), jamais son identifiant de connexion.
+ */
+export const nomDe = (deps: DependancesApi, id: string | undefined): string => (id ? (deps.annuaire.trouver(id)?.nom ?? 'un membre de l’équipe') : '—');
 
 /** Les travailleurs sociaux d'un programme. */
 export const travailleursSociaux = (deps: DependancesApi, programmeId?: string): Personne[] =>
