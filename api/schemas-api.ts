@@ -147,6 +147,10 @@ export const etatSchema = z
           .datetime()
           .optional()
           .meta({ description: 'Quand elle a été constatée dépassée (gardé si elle est ensuite tenue, ou annulée à la clôture : un délai manqué)' }),
+        alerteLe: z.iso.datetime().optional().meta({
+          description:
+            'Dépassée : quand l’alerte à la coordination partira (9 h, à Paris, le jour ouvré qui suit le dépassement ; aussitôt s’il a lieu aux heures ouvrées) ; absent une fois partie',
+        }),
         responsable: z.string(),
       }),
     ),

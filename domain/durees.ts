@@ -317,6 +317,24 @@ export function unJourOuvre(instant: Date, calendrier: Calendrier = 'metropole')
   return jour === jourDeParis(instant) ? instant : neufHeuresLe(minuitDeParis(jour));
 }
 
+/** Les heures où l'équipe reçoit ses alertes : de 9 h à 18 h (à Paris), un jour ouvré. */
+export const HEURES_OUVREES = { debut: 9, fin: 18 } as const;
+
+/**
+ * Le premier instant aux heures ouvrées à partir de `instant` : lui-même s'il tombe un jour ouvré
+ * entre 9 h et 18 h à Paris ; 9 h ce jour-là s'il est plus tôt ; sinon 9 h du premier jour ouvré qui
+ * suit. L'alerte d'une échéance passée à minuit, un samedi ou un jour férié, part ainsi le matin du
+ * jour ouvré suivant (droit à la déconnexion), jamais la nuit.
+ */
+export function auxHeuresOuvrees(instant: Date, calendrier: Calendrier = 'metropole'): Date {
+  const heure = heureDeParis(instant).getUTCHours();
+  const jour = jourDeParis(instant);
+  if (estJourOuvre(jour, calendrier) && heure < HEURES_OUVREES.fin) {
+    return heure < HEURES_OUVREES.debut ? neufHeuresLe(instant) : instant;
+  }
+  return neufHeuresLe(minuitDeParis(premierJourOuvre(minuitDeParis(lendemain(jour)), calendrier)));
+}
+
 /** « chaque mois », « toutes les 2 semaines », « tous les 3 mois » : le rythme d'un intervalle. */
 export function periodiciteEnFrancais(iso: string): string {
   const texte = dureeEnFrancais(iso);

@@ -246,6 +246,8 @@ export interface Echeance {
    * clôture annule les échéances restantes), pour dire qu'elle avait été manquée.
    */
   depasseeLe?: string;
+  /** Dépassée, quand l'alerte à la coordination part (9 h du jour ouvré suivant) ; effacé une fois partie, ou sans objet. */
+  alerteLe?: string;
   responsable: 'travailleur_social' | 'coordinateur' | RolePartenaire;
 }
 

@@ -8,7 +8,7 @@ import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/clie
 import { etatQuery, repondreValidationUpdate } from '../domain/messages';
 import { SA } from '../domain/attributs-recherche';
 import type { Programme } from '../domain/vocabulaire';
-import { ajouterDuree, dateEnFrancais, finDuJour, unJourOuvre } from '../domain/durees';
+import { ajouterDuree, dateEnFrancais, finDuJour, heureDeParis, unJourOuvre } from '../domain/durees';
 import {
   CATALOGUE,
   SIGNEUR,
@@ -22,6 +22,9 @@ import {
   requete,
   type Banc,
   rappelAttendu,
+  jusquALAlerte,
+  escaladeAttendue,
+  jusquALEscalade,
 } from './outils/environnement';
 import { visiteFaiteUpdate, type EntreeEssai } from './workflows/essai-blocs';
 
@@ -140,6 +143,7 @@ describe('échéance', () => {
     expect((await handle.query(etatQuery)).echeances.find((e) => e.id === 'visite')!.statut).toBe('en_cours');
 
     await avancerApres(handle, visite.due);
+    await jusquALAlerte(banc, handle, 'visite');
     const alerte = await banc.courriels.waitFor((m) => m.sujet.startsWith('Échéance dépassée : Première visite') && dossier(menage.reference)(m));
     expect(alerte.a).toEqual(['coordination@essai.example']);
     // Le travailleur social en charge par son nom, jamais par son identifiant de connexion.
@@ -279,6 +283,13 @@ describe('demande de validation', () => {
     expect((await handle.query(etatQuery)).demandes[0]!.statut).toBe('en_attente');
 
     await avancerApres(handle, demande.echeance);
+    // Expirée au soir : la coordination l'apprend à 9 h du jour ouvré suivant (droit à la déconnexion).
+    await jusqua(handle, (e) => e.demandes[0]!.statut === 'expiree', 'demande expirée');
+    const escaladeLe = escaladeAttendue(demande);
+    expect(heureDeParis(escaladeLe).getUTCHours()).toBe(9);
+    await avancerJusqua(banc, handle, apres(escaladeLe, -1));
+    expect(banc.courriels.messages().some((m) => m.sujet.startsWith('Sans réponse') && dossier(menage.reference)(m))).toBe(false);
+    await jusquALEscalade(banc, handle, demande);
     const escalade = await banc.courriels.waitFor((m) => m.sujet.startsWith('Sans réponse : Validation du plan') && dossier(menage.reference)(m));
     expect(escalade.a).toEqual(['coordination@essai.example']);
     const etat = await jusqua(handle, (e) => e.journal.some((x) => x.type === 'validation_expiree'), 'demande expirée');

@@ -28,7 +28,7 @@ import { echeanceDepuisLeJour } from '../domain/prevention';
 import { bancAvecApi } from './outils/api';
 import { DELAI_LANCEMENT_MS } from '../api/routes/parcours';
 import { baseEssai } from './outils/base';
-import { CATALOGUE, apres, avancerJusqua, echeanceSuivie, jusqua } from './outils/environnement';
+import { CATALOGUE, apres, avancerJusqua, echeanceSuivie, jusqua, jusquALAlerte } from './outils/environnement';
 
 const essai = bancAvecApi('commission-essai');
 const PROGRAMME = 'besancon-ccas';
@@ -743,9 +743,10 @@ describe('les délais courent depuis la désignation', () => {
     expect(attendue.getTime() - Date.now()).toBeLessThan(12 * 86_400_000);
     const etat = await h.query(etatQuery);
     expect(etat.journal.some((e) => e.type === 'designation' && e.resume.startsWith('Ménage désigné par la commission impayés le'))).toBe(true);
-    // Le temps passe jusqu'au lendemain de l'échéance : elle est dépassée, la coordination est alertée.
+    // Le temps passe jusqu'au lendemain de l'échéance : elle est dépassée, la coordination est alertée (à 9 h un jour ouvré).
     await avancerJusqua(essai.banc, h, apres(visite.due));
     await echeanceSuivie(h, 'premiere_visite', 'depassee');
+    await jusquALAlerte(essai.banc, h, 'premiere_visite');
     await expect
       .poll(() => essai.banc.courriels.messages().some((m) => m.sujet === `Échéance dépassée : Première visite à domicile (dossier ${recent})`), {
         timeout: 20_000,

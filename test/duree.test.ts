@@ -31,7 +31,7 @@ import {
 import { treveHivernale } from '../workflows/protocole-post-resiliation';
 import { datesDesRappels } from '../workflows/blocs/validation';
 import { motifLoyer } from '../workflows/iml-bail-glissant';
-import { estJourIso, jourEtHeureEnMots, moisEntre, rappelUnJourOuvreAvant } from '../domain/durees';
+import { auxHeuresOuvrees, estJourIso, jourEtHeureEnMots, moisEntre, rappelUnJourOuvreAvant } from '../domain/durees';
 
 const utc = (iso: string) => new Date(iso);
 const jour = (d: Date) => d.toISOString().slice(0, 10);
@@ -379,6 +379,29 @@ describe('le rappel d’une échéance de l’équipe, à 9 h un jour ouvré, ja
     // Fixée le vendredi 5 mars 2027 à 10 h, rappel prévu le dimanche 7 : le vendredi 9 h est passé.
     expect(rappelUnJourOuvreAvant(utc('2027-03-07T08:00:00Z'), utc('2027-03-05T09:00:00Z')).toISOString()).toBe('2027-03-07T08:00:00.000Z');
     expect(rappelUnJourOuvreAvant(utc('2027-03-07T08:00:00Z'), utc('2027-03-05T07:59:59Z')).toISOString()).toBe('2027-03-05T08:00:00.000Z');
+  });
+});
+
+describe('l’alerte d’une échéance dépassée, aux heures ouvrées (droit à la déconnexion)', () => {
+  it.each([
+    ['passée un mardi soir (minuit à Paris) : le mercredi à 9 h', '2027-03-02T23:00:00Z', 'metropole', '2027-03-03T08:00:00.000Z'],
+    ['passée un vendredi soir : le lundi à 9 h', '2027-03-05T23:00:00Z', 'metropole', '2027-03-08T08:00:00.000Z'],
+    ['un mercredi à 14 h 30 (délai en heures) : aussitôt', '2027-03-03T13:30:00Z', 'metropole', '2027-03-03T13:30:00.000Z'],
+    ['un mercredi à 8 h 59 : à 9 h', '2027-03-03T07:59:00Z', 'metropole', '2027-03-03T08:00:00.000Z'],
+    ['un mercredi à 18 h : le jeudi à 9 h', '2027-03-03T17:00:00Z', 'metropole', '2027-03-04T08:00:00.000Z'],
+    ['le soir du jeudi 24 décembre 2026 : le lundi 28 (Noël un vendredi)', '2026-12-24T23:00:00Z', 'metropole', '2026-12-28T08:00:00.000Z'],
+    ['le soir du 31 décembre 2026 : le lundi 4 janvier 2027 (1er janvier un vendredi)', '2026-12-31T23:00:00Z', 'metropole', '2027-01-04T08:00:00.000Z'],
+    ['le soir du Vendredi saint 2027 : le mardi après Pâques, à l’heure d’été', '2027-03-26T23:00:00Z', 'metropole', '2027-03-30T07:00:00.000Z'],
+    ['le soir du jeudi saint 2027 en Alsace-Moselle : le mardi après Pâques', '2027-03-25T23:00:00Z', 'alsace_moselle', '2027-03-30T07:00:00.000Z'],
+    [
+      'le soir du vendredi 29 octobre 2027 (passage à l’heure d’hiver) : le mardi 2 novembre à 9 h, heure d’hiver',
+      '2027-10-29T22:00:00Z',
+      'metropole',
+      '2027-11-02T08:00:00.000Z',
+    ],
+    ['le 28 février 2028 au soir (année bissextile) : le mardi 29 février', '2028-02-28T23:00:00Z', 'metropole', '2028-02-29T08:00:00.000Z'],
+  ] as const)('%s', (_nom, passee, calendrier, attendu) => {
+    expect(auxHeuresOuvrees(utc(passee), calendrier).toISOString()).toBe(attendu);
   });
 });
 

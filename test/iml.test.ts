@@ -74,6 +74,8 @@ import {
   requete,
   type Banc,
   rappelAttendu,
+  jusquALAlerte,
+  jusquALEscalade,
 } from './outils/environnement';
 
 const BASE = CATALOGUE.trouver('concarneau-iml')!;
@@ -870,6 +872,7 @@ describe('concarneau-iml', () => {
     await avancerApres(handle, rappel2);
     await vi.waitFor(() => expect(rappelsSiao()).toHaveLength(2), { timeout: 30_000, interval: 50 });
     await avancerApres(handle, demande.echeance);
+    await jusquALEscalade(banc, handle, demande);
     const escalade = await recu(COORDINATION, ref, 'Sans réponse : Validation d’une candidature');
     expect(escalade.texte).toContain('n’a pas répondu');
     let etat = await etape(handle, 'decision_siao');
@@ -900,6 +903,7 @@ describe('concarneau-iml', () => {
     await avancerJusqua(banc, handle, apres(decisionAttendue.due, -1));
     expect(alertes()).toEqual([]);
     await avancerApres(handle, decisionAttendue.due);
+    await jusquALAlerte(banc, handle, 'decision_siao');
     const alerte = await recu(COORDINATION, ref, 'Échéance dépassée : Décision de la commission SIAO à enregistrer');
     expect(alerte.texte).toContain(`a pris fin le ${dateEnFrancais(decisionAttendue.due)} au soir`);
     await jusqua(handle, (e) => e.echeances.some((x) => x.id === 'decision_siao' && x.statut === 'depassee'), 'décision du SIAO en retard');
@@ -937,6 +941,7 @@ describe('concarneau-iml', () => {
     expect(r.texte).toContain(`arrive le ${dateEnFrancais(echeance.due)} (la journée entière compte)`);
     expect(banc.courriels.messages().filter((m) => dossier(ref)(m) && m.sujet.startsWith('Échéance dépassée'))).toEqual([]);
     await avancerApres(handle, echeance.due);
+    await jusquALAlerte(banc, handle, 'logement');
     await recu(COORDINATION, ref, 'Échéance dépassée : Logement trouvé : bail principal et sous-location signés');
     let etat = await jusqua(handle, (e) => e.echeances.some((x) => x.id === 'logement' && x.statut === 'depassee'), 'échéance du logement dépassée');
     expect(etat.etape).toBe('recherche_logement');
@@ -950,7 +955,7 @@ describe('concarneau-iml', () => {
     await placesRendues(p);
   });
 
-  it('bilan de mesure et conditions du glissement non enregistrés dans leur délai : rappel au travailleur social à 9 h, alerte à la coordination le soir passé ; enregistrés ensuite, tenus en retard', async () => {
+  it('bilan de mesure et conditions du glissement non enregistrés dans leur délai : rappel au travailleur social à 9 h, alerte à la coordination le jour ouvré suivant à 9 h ; enregistrés ensuite, tenus en retard', async () => {
     const p = programme('saisies-en-retard');
     const { handle, ref } = await jusquALaSousLocation(p);
     const alertes = (libelle: string) => banc.courriels.messages().filter((m) => dossier(ref)(m) && m.sujet.startsWith(`Échéance dépassée : ${libelle}`));
@@ -967,6 +972,7 @@ describe('concarneau-iml', () => {
       await avancerJusqua(banc, handle, apres(echeance.due, -1));
       expect(alertes(libelle)).toEqual([]);
       await avancerApres(handle, echeance.due);
+      await jusquALAlerte(banc, handle, id);
       await recu(COORDINATION, ref, `Échéance dépassée : ${libelle}`);
       await jusqua(handle, (e) => e.echeances.some((x) => x.id === id && x.statut === 'depassee'), `« ${libelle} » en retard`);
     };

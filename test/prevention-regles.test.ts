@@ -59,6 +59,8 @@ import {
   type Banc,
   passerLeComite,
   planValideParLeReferent,
+  jusquALAlerte,
+  jusquALEscalade,
 } from './outils/environnement';
 
 let banc: Banc;
@@ -130,6 +132,7 @@ describe('toulouse-declic — un point de suivi manqué ne fige pas la suite', (
     await echeanceSuivie(handle, 'bilan:P2M');
     expect((await echeanceSuivie(handle, 'bilan:P1M', 'depassee')).due).toBe(p1.due);
     await banc.courriels.waitFor((m) => m.sujet.startsWith('Point de suivi à 2 mois à saisir') && dossier(ref)(m));
+    await jusquALAlerte(banc, handle, 'bilan:P1M');
     await banc.courriels.waitFor((m) => m.sujet.startsWith('Échéance dépassée : Point de suivi à 1 mois') && dossier(ref)(m));
     // Le point à 1 mois saisi en retard : il est tenu, le point à 2 mois reste attendu.
     await handle.executeUpdate(bilanUpdate, { args: [msg({ reprisePaiement: 'aucune' as const, planRespecte: false, demarches: [] })] });
@@ -414,6 +417,7 @@ describe('reims-april — comité de suivi : les services sociaux vérifient, pu
     const e = await jusqua(handle, (x) => x.demandes[0]!.statut === 'expiree', 'vérification expirée');
     expect((await echeanceSuivie(handle, 'decision_comite', 'depassee')).due).toBe(echeance.due);
     expect(e.etape).toBe('comite_de_suivi');
+    await jusquALAlerte(banc, handle, 'decision_comite');
     const alerte = await banc.courriels.waitFor((m) => m.sujet.startsWith('Échéance dépassée : Décision du comité de suivi') && dossier(ref)(m));
     expect(alerte.texte).toContain('Le parcours attend la décision du comité de suivi : enregistrez-la sur la page du dossier');
     // Les rappels du programme (4 et 8 jours) aux services sociaux, avant l'échéance.
@@ -530,6 +534,7 @@ describe('besancon-ccas — délais du rapport', () => {
     await avancerJusqua(banc, handle, apres(limite, -1));
     expect((await handle.query(etatQuery)).demandes[0]!.statut).toBe('en_attente');
     await avancerJusqua(banc, handle, apres(limite, 1));
+    await jusquALEscalade(banc, handle, demande);
     const alerte = await banc.courriels.waitFor((m) => m.sujet.startsWith('Sans réponse : Validation du plan') && dossier(menage.reference)(m));
     expect(alerte.texte).toContain(`attendue au plus tard le ${jourEnFrancais(limite)}`);
     expect((await handle.query(etatQuery)).demandes[0]!.statut).toBe('expiree');

@@ -24,6 +24,7 @@ import type { EtatParcours } from '../domain/vocabulaire';
 import { motifNonEligible } from '../domain/prevention';
 import {
   ajouterDuree,
+  auxHeuresOuvrees,
   dateEnFrancais,
   estJourOuvre,
   finDuJour,
@@ -58,6 +59,8 @@ import {
   planValideParLeReferent,
   OBJET_VALIDATION_REFERENT,
   rappelAttendu,
+  jusquALAlerte,
+  jusquALEscalade,
 } from './outils/environnement';
 import type { CourrielRecu } from '../dev/mail-catcher';
 
@@ -351,7 +354,7 @@ describe('loiret-ahu', () => {
     expect(fin.journal.filter((x) => x.type === 'tentative_contact')).toHaveLength(1);
   });
 
-  it('toulouse-declic, contact pas établi dans le mois : rappel au travailleur social à 9 h, alerte à la coordination le soir passé, l’aller-vers continue ; le contact établi ensuite tient l’échéance en retard', async () => {
+  it('toulouse-declic, contact pas établi dans le mois : rappel au travailleur social à 9 h, alerte à la coordination le jour ouvré suivant à 9 h, l’aller-vers continue ; le contact établi ensuite tient l’échéance en retard', async () => {
     const { handle, ref } = await lancer('toulouse-declic');
     await etape(handle, 'aller_vers');
     const contact = await echeanceSuivie(handle, 'contact');
@@ -369,6 +372,13 @@ describe('loiret-ahu', () => {
     await avancerJusqua(banc, handle, apres(contact.due, -1));
     expect(banc.courriels.messages().some((m) => dossier(ref)(m) && m.sujet.startsWith(`Échéance dépassée : ${libelle}`))).toBe(false);
     await avancerApres(handle, contact.due);
+    // Dépassée à minuit : l'alerte attend 9 h du jour ouvré suivant (droit à la déconnexion).
+    const depassee = await echeanceSuivie(handle, 'contact', 'depassee');
+    expect(depassee.alerteLe).toBe(auxHeuresOuvrees(new Date(depassee.depasseeLe!)).toISOString());
+    expect(heureDeParis(depassee.alerteLe!).getUTCHours()).toBe(9);
+    await avancerJusqua(banc, handle, apres(depassee.alerteLe!, -1));
+    expect(banc.courriels.messages().some((m) => dossier(ref)(m) && m.sujet.startsWith(`Échéance dépassée : ${libelle}`))).toBe(false);
+    await jusquALAlerte(banc, handle, 'contact');
     const alerte = await banc.courriels.waitFor(
       (m) => dossier(ref)(m) && m.sujet.startsWith(`Échéance dépassée : ${libelle}`) && m.a.includes('coordination@essai.example'),
     );
@@ -626,6 +636,7 @@ describe('besancon-ccas', () => {
     expect(bilanRefuse?.cause?.message).toBe('Aucun bilan n’est attendu pour le moment.');
     // Sans bilan à attendre, la fin du suivi arrive quand même à 6 mois : l'échéance passe, la coordination est alertée.
     await avancerApres(handle, etat.echeances.find((x) => x.id === 'fin_suivi')!.due);
+    await jusquALAlerte(banc, handle, 'fin_suivi');
     await banc.courriels.waitFor(
       (m) => m.sujet.startsWith('Échéance dépassée : Fin de la durée de suivi prévue') && m.a.includes('coordination@essai.example') && dossier(ref)(m),
     );
@@ -712,6 +723,7 @@ describe('besancon-ccas', () => {
     await etape(handle, 'aller_vers');
     await depasser(handle, 'premiere_visite');
     await banc.courriels.waitFor((m) => m.sujet.startsWith('Rappel : Première visite à domicile') && dossier(ref)(m));
+    await jusquALAlerte(banc, handle, 'premiere_visite');
     await banc.courriels.waitFor(
       (m) => m.sujet.startsWith('Échéance dépassée : Première visite à domicile') && m.a.includes('coordination@essai.example') && dossier(ref)(m),
     );
@@ -727,12 +739,14 @@ describe('besancon-ccas', () => {
     });
     await etape(handle, 'diagnostic');
     await depasser(handle, 'diagnostic');
+    await jusquALAlerte(banc, handle, 'diagnostic');
     await banc.courriels.waitFor((m) => m.sujet.startsWith('Échéance dépassée : Diagnostic') && dossier(ref)(m));
     await handle.executeUpdate(diagnosticUpdate, {
       args: [msg()({ origineDette: 'x', droits: '', budget: '', adequationLogement: '', termine: true, carnetDeRoute: ['FSL'] })],
     });
     await etape(handle, 'plan_aide');
     await depasser(handle, 'plan_aide');
+    await jusquALAlerte(banc, handle, 'plan_aide');
     await banc.courriels.waitFor((m) => m.sujet.startsWith('Échéance dépassée : Plan d’aide contractualisé') && dossier(ref)(m));
     await terminer(handle);
   });
@@ -753,6 +767,7 @@ describe('besancon-ccas', () => {
       'departement-sans-reponse',
     );
     await depasser(handle, `validation:${demande.id}`);
+    await jusquALEscalade(banc, handle, demande);
     const alerte = await banc.courriels.waitFor(
       (m) => m.sujet.startsWith('Sans réponse : Validation du plan') && m.a.includes('coordination@essai.example') && dossier(ref)(m),
     );
@@ -771,6 +786,7 @@ describe('besancon-ccas', () => {
     // La coordination tarde à décider : son échéance passe, elle est alertée, la décision reste possible.
     await depasser(handle, 'suite_departement');
     await echeanceSuivie(handle, 'suite_departement', 'depassee');
+    await jusquALAlerte(banc, handle, 'suite_departement');
     await banc.courriels.waitFor(
       (m) => m.sujet.startsWith('Échéance dépassée : Département sans réponse') && m.a.includes('coordination@essai.example') && dossier(ref)(m),
     );
@@ -800,6 +816,7 @@ describe('besancon-ccas', () => {
     await relancer();
     const premiere = (await jusqua(handle, (e) => e.demandes.length === 2)).demandes[1]!;
     await depasser(handle, `validation:${premiere.id}`);
+    await jusquALEscalade(banc, handle, premiere);
     const alerte = await banc.courriels.waitFor(
       (m) => m.sujet.startsWith('Sans réponse : Validation du plan d’aide avec une mesure ASLL (relance)') && dossier(ref)(m),
     );
@@ -930,6 +947,7 @@ describe('toulouse-declic', () => {
     await banc.courriels.waitFor((m) => m.sujet.startsWith('Point de suivi à 1 mois à saisir') && dossier(ref)(m));
     // Point non saisi dans les 2 semaines : alerte au coordinateur.
     await depasser(handle, 'bilan:P1M');
+    await jusquALAlerte(banc, handle, 'bilan:P1M');
     await banc.courriels.waitFor(
       (m) => m.sujet.startsWith('Échéance dépassée : Point de suivi à 1 mois') && m.a.includes('coordination@essai.example') && dossier(ref)(m),
     );
@@ -1126,6 +1144,9 @@ describe('loiret-ahu — fin de la durée de suivi', () => {
     // chemin de l'échéance est le même.
     const { handle, ref } = await lancer('loiret-ahu', {}, {}, { informationPartenaires: 'PT1H' });
     await contactEtDiagnostic(handle);
+    // Le plan engagé à 10 h un jour ouvré : l'heure dépasse à 11 h, aux heures ouvrées, et l'alerte part
+    // aussitôt (la nuit, elle attendrait 9 h, autant de reprises de l'envoi en panne).
+    await avancerJusqua(banc, handle, new Date(auxHeuresOuvrees(finDuJour(await heureDuParcours(handle))).getTime() + 3_600_000));
     const reparer = banc.refuserCourriels((objet) => objet.startsWith('Plan d’aide engagé') && objet.includes(ref));
     try {
       await handle.executeUpdate(planAideUpdate, { args: [msg()({ actions: ['budget' as const], orientations: [] })] });
@@ -1135,6 +1156,9 @@ describe('loiret-ahu — fin de la durée de suivi', () => {
       expect(information.due).toBe(ajouterDuree(new Date(ouverte.date), 'PT1H').toISOString());
       // Pas `avancer` : il attend le repos du parcours, et l'envoi reste en reprise pendant la panne.
       await lancerAvance(banc, handle, new Date(information.due).getTime() + 60_000 - (await heureDuParcours(handle)).getTime());
+      // Dépassée aux heures ouvrées (à 11 h) : l'alerte part aussitôt, sans attendre.
+      const { depasseeLe, alerteLe } = await echeanceSuivie(handle, 'information_partenaires', 'depassee');
+      expect(alerteLe === undefined || alerteLe === depasseeLe).toBe(true);
       await banc.courriels.waitFor(
         (m) => m.sujet.startsWith('Échéance dépassée : Information des partenaires') && m.a.includes('coordination@essai.example') && dossier(ref)(m),
       );
@@ -1168,6 +1192,7 @@ describe('loiret-ahu — fin de la durée de suivi', () => {
     await avancerApres(handle, retirerDuree(new Date(finSuivi.due), CATALOGUE.trouver('loiret-ahu')!.delais.rappelAvant!));
     await banc.courriels.waitFor((m) => m.sujet.startsWith('Rappel : Fin de la durée de suivi prévue') && dossier(ref)(m));
     await avancerApres(handle, finSuivi.due);
+    await jusquALAlerte(banc, handle, 'fin_suivi');
     await banc.courriels.waitFor(
       (m) => m.sujet.startsWith('Échéance dépassée : Fin de la durée de suivi prévue') && m.a.includes('coordination@essai.example') && dossier(ref)(m),
     );

@@ -13,7 +13,7 @@
  */
 import { SA } from '../domain/attributs-recherche';
 import { existsSync, readdirSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { WorkflowHandle } from '@temporalio/client';
 import { AnnuairePartenaires } from '../personnel/organisations';
 import { baseEssai } from './outils/base';
@@ -47,6 +47,7 @@ import {
   premierJourDeTreve,
   refus,
   repondre,
+  reprise,
   sansSecret,
   signatureDu,
   signer,
@@ -88,6 +89,7 @@ import {
   terminer,
   type Banc,
   rappelAttendu,
+  jusquALAlerte,
 } from './outils/environnement';
 
 let banc: Banc;
@@ -755,7 +757,7 @@ describe('protocole post-résiliation', () => {
     await terminer(handle);
   });
 
-  it('protocole non signé dans le délai que le programme se donne : rappel au travailleur social à 9 h, alerte à la coordination le soir passé ; la signature tardive le tient en retard', async () => {
+  it('protocole non signé dans le délai que le programme se donne : rappel au travailleur social à 9 h, alerte à la coordination le jour ouvré suivant à 9 h ; la signature tardive le tient en retard', async () => {
     // reims-april-protocole ne fixe pas ce délai ; un programme qui le règle (un mois) l'a suivi.
     expect(DELAIS.signatureProtocole).toBeUndefined();
     const { handle, ref } = await lancer({ delais: { signatureProtocole: 'P1M' } });
@@ -775,6 +777,7 @@ describe('protocole post-résiliation', () => {
     await avancerJusqua(banc, handle, apres(signature.due, -1));
     expect(courrielsA(COORDINATION, ref).some((m) => m.sujet.startsWith(`Échéance dépassée : ${libelle}`))).toBe(false);
     await avancerJusqua(banc, handle, apres(signature.due));
+    await jusquALAlerte(banc, handle, 'signature_protocole');
     await attendreCourriel(COORDINATION, ref, `Échéance dépassée : ${libelle}`);
     await jusqua(handle, (e) => e.echeances.some((x) => x.id === 'signature_protocole' && x.statut === 'depassee'), 'signature en retard');
     await signer(handle, { dureeMois: 6 });
@@ -785,7 +788,7 @@ describe('protocole post-résiliation', () => {
     await jusqua(handle, (e) => !!e.cloture);
   });
 
-  it('orientation du ménage non enregistrée dans son délai après la rupture : rappel au travailleur social à 9 h, alerte à la coordination le soir passé ; l’orientation tardive la tient en retard', async () => {
+  it('orientation du ménage non enregistrée dans son délai après la rupture : rappel au travailleur social à 9 h, alerte à la coordination le jour ouvré suivant à 9 h ; l’orientation tardive la tient en retard', async () => {
     const { handle, ref } = await ruptureAuDernierMois();
     await etape(handle, 'rupture');
     const orientation = await echeanceSuivie(handle, 'orientation');
@@ -804,6 +807,7 @@ describe('protocole post-résiliation', () => {
     await avancerJusqua(banc, handle, apres(orientation.due, -1));
     expect(courrielsA(COORDINATION, ref).some((m) => m.sujet.startsWith(`Échéance dépassée : ${libelle}`))).toBe(false);
     await avancerJusqua(banc, handle, apres(orientation.due));
+    await jusquALAlerte(banc, handle, 'orientation');
     const alerte = await attendreCourriel(COORDINATION, ref, `Échéance dépassée : ${libelle}`);
     expect(alerte.texte).toContain(`a pris fin le ${dateEnFrancais(orientation.due)} au soir`);
     let etat = await jusqua(handle, (e) => e.echeances.some((x) => x.id === 'orientation' && x.statut === 'depassee'), 'orientation en retard');
@@ -914,6 +918,40 @@ describe('protocole post-résiliation', () => {
         .map((x) => x.resume)
         .slice(-2),
     ).toEqual(['Étape : Terme du protocole : paiements à régulariser', 'Étape : Protocole prolongé par avenant : intermédiation et accompagnement renforcé']);
+    await terminer(handle);
+  });
+
+  it('une alerte qui attend les heures ouvrées part encore après une nouvelle exécution (continue-as-new)', async () => {
+    // Visites à un jour (P1D) : l'échéance d'une visite faite l'avant-veille du lien du mois passe à
+    // minuit, à l'instant où ce lien arrive ; le bailleur répond aussitôt, le parcours continue en une
+    // nouvelle exécution avant 9 h : l'alerte, qui attendait les heures ouvrées, doit y partir.
+    const { handle, ref } = await lancer({ moisParExecution: 1, delais: { visite: 'P1D' } });
+    await etape(handle, 'signature_protocole');
+    await signer(handle, { dureeMois: 6 });
+    await etape(handle, 'suivi_protocole');
+    const debut = ((await handle.query(etatQuery)).details.protocole as { debut: string }).debut;
+    const lienLe = verificationDuMois(debut, 0);
+    await avancerJusqua(banc, handle, new Date(lienLe.getTime() - 36 * 3_600_000));
+    await handle.executeUpdate(accompagnementUpdate, { args: [msg({ nature: 'visite_domicile' as const })] });
+    const visite = await echeanceSuivie(handle, 'visite');
+    expect(visite.due).toBe(new Date(lienLe.getTime() - 1).toISOString());
+    const alertes = () =>
+      courrielsA(COORDINATION, ref).filter(
+        (m) => m.sujet.startsWith('Échéance dépassée : Visite à domicile') && m.texte.includes(`a pris fin le ${dateEnFrancais(visite.due)} au soir`),
+      );
+    const { demande } = await jusquauLienDuMois(handle);
+    const depassee = await echeanceSuivie(handle, 'visite', 'depassee');
+    expect(depassee.due).toBe(visite.due);
+    expect(depassee.alerteLe).toBeDefined();
+    const avant = (await handle.describe()).runId;
+    await repondre(handle, demande.id, 'approuve');
+    await reprise(handle, avant);
+    expect((await echeanceSuivie(handle, 'visite', 'depassee')).alerteLe).toBe(depassee.alerteLe);
+    expect(alertes()).toEqual([]);
+    await jusquALAlerte(banc, handle, 'visite');
+    await attendreCourriel(COORDINATION, ref, 'Échéance dépassée : Visite à domicile');
+    await vi.waitFor(() => expect(alertes()).toHaveLength(1), { timeout: 20_000, interval: 50 });
+    expect((await handle.query(etatQuery)).echeances.find((x) => x.id === 'visite' && x.statut === 'depassee')?.alerteLe).toBeUndefined();
     await terminer(handle);
   });
 

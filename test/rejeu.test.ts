@@ -54,6 +54,8 @@ import {
   rappelAttendu,
   demarrerLe,
   prochain,
+  jusquALAlerte,
+  jusquALEscalade,
 } from './outils/environnement';
 import { signatureDu } from './outils/protocole';
 
@@ -1426,6 +1428,70 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'rappels-un-jour-ouvre')(
     } finally {
       await banc.fermer();
     }
+  });
+});
+
+// `ENREGISTRER_HISTORIQUES=alertes-aux-heures-ouvrees` : l'alerte d'une échéance dépassée attend 9 h du
+// jour ouvré suivant (patched('alertes-aux-heures-ouvrees')) : le diagnostic dépassé, son alerte part le
+// matin ; le plan d'aide dépassé, la clôture arrive avant le matin : son alerte ne part pas.
+describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'alertes-aux-heures-ouvrees')('enregistrement des alertes aux heures ouvrées', () => {
+  it('enregistre un parcours loiret-ahu : diagnostic dépassé puis alerté à 9 h, plan dépassé, clôture avant son alerte', async () => {
+    await enregistrer(
+      'loiret-ahu',
+      'REJEU-ALERTES-OUVREES',
+      { suiviParServiceSocial: false },
+      'prevention-alertes-aux-heures-ouvrees-v1.json',
+      ['alertes-aux-heures-ouvrees'],
+      async (handle, banc) => {
+        await joindre(handle, 'telephone', 'matin');
+        await etape(handle, 'diagnostic');
+        const diagnostic = await echeanceSuivie(handle, 'diagnostic');
+        await avancerJusqua(banc, handle, apres(diagnostic.due));
+        await jusquALAlerte(banc, handle, 'diagnostic');
+        await jusqua(handle, (e) => e.journal.some((x) => x.type === 'alerte'), 'alerte du diagnostic');
+        await repos(handle);
+        await diagnostiquer(handle);
+        await etape(handle, 'plan_aide');
+        const plan = await echeanceSuivie(handle, 'plan_aide');
+        await avancerJusqua(banc, handle, apres(plan.due));
+        expect((await echeanceSuivie(handle, 'plan_aide', 'depassee')).alerteLe).toBeDefined();
+        await repos(handle);
+        await handle.executeUpdate(cloturerUpdate, { args: [m({ issue: 'menage_met_fin' as const })] });
+      },
+    );
+  });
+});
+
+// `ENREGISTRER_HISTORIQUES=escalades-aux-heures-ouvrees` : la demande au département restée sans réponse
+// à son échéance (au soir) : la coordination l'apprend à 9 h du jour ouvré suivant
+// (patched('escalades-aux-heures-ouvrees')), décide de relancer, puis clôture.
+describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'escalades-aux-heures-ouvrees')('enregistrement des escalades aux heures ouvrées', () => {
+  it('enregistre un parcours besancon-ccas : validation du département sans réponse, escalade à 9 h, relance, clôture', async () => {
+    await enregistrer(
+      'besancon-ccas',
+      'REJEU-ESCALADES-OUVREES',
+      {},
+      'prevention-escalades-aux-heures-ouvrees-v1.json',
+      ['escalades-aux-heures-ouvrees'],
+      async (handle, banc) => {
+        await joindre(handle, 'visite_domicile', 'matin');
+        await etape(handle, 'diagnostic');
+        await diagnostiquer(handle);
+        await etape(handle, 'plan_aide');
+        await handle.executeUpdate(planAideUpdate, { args: [m({ actions: ['fsl' as const], orientations: ['asll' as const] })] });
+        await etape(handle, 'validation_departement');
+        const demande = (await jusqua(handle, (e) => e.demandes.length === 1, 'demande au département')).demandes[0]!;
+        await avancerJusqua(banc, handle, apres(demande.echeance));
+        await jusqua(handle, (e) => e.demandes[0]!.statut === 'expiree', 'demande expirée');
+        await jusquALEscalade(banc, handle, demande);
+        await jusqua(handle, (e) => e.journal.some((x) => x.type === 'escalade'), 'escalade à la coordination');
+        await repos(handle);
+        await handle.executeUpdate(suiteSansReponseDepartementUpdate, { args: [{ requestId: requete(), par: 'coord.essai', suite: 'relancer' as const }] });
+        await jusqua(handle, (e) => e.demandes.length === 2, 'relance');
+        await repos(handle);
+        await handle.executeUpdate(cloturerUpdate, { args: [m({ issue: 'menage_met_fin' as const })] });
+      },
+    );
   });
 });
 

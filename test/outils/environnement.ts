@@ -14,6 +14,7 @@ import { decisionComiteUpdate } from '../../domain/prevention';
 import { OBJET_VALIDATION_REFERENT } from '../../courriers/prevention';
 export { OBJET_VALIDATION_REFERENT };
 import {
+  auxHeuresOuvrees,
   depuisHeureDeParis,
   estJourOuvre,
   jourDeParis,
@@ -345,10 +346,6 @@ const infoSaut = (d: Awaited<ReturnType<HandleDecrit['describe']>>) =>
 const versDate = (t: { seconds?: unknown; nanos?: number | null }) => new Date(Number(t.seconds) * 1000 + Math.floor((t.nanos ?? 0) / 1e6));
 
 /**
- * L'heure du parcours : celle du serveur pour ce workflow, en avance sur l'horloge réelle de tout
- * ce que `avancer` lui a fait sauter. C'est elle que le parcours lit (`Date.now()` du workflow).
- */
-/**
  * Le rappel que le parcours fixe à une échéance au soir : 9 h, `rappelAvant` plus tôt, ou le dernier
  * jour ouvré d'avant si ce jour est chômé, à moins qu'il n'ait été passé quand l'échéance a été fixée
  * (`fixeeLe`, à l'heure du parcours).
@@ -356,6 +353,48 @@ const versDate = (t: { seconds?: unknown; nanos?: number | null }) => new Date(N
 export const rappelAttendu = (due: Date | string, rappelAvant: string, fixeeLe: Date): Date =>
   rappelUnJourOuvreAvant(neufHeuresLe(retirerDuree(new Date(due), rappelAvant)), fixeeLe);
 
+/**
+ * Avance le parcours jusqu'à l'alerte de l'échéance `id`, dépassée : l'alerte à la coordination
+ * attend les heures ouvrées (9 h du jour ouvré qui suit le dépassement, ou aussitôt s'il a lieu un
+ * jour ouvré entre 9 h et 18 h). Vérifie l'heure que le parcours a notée (`alerteLe`) et rend
+ * l'échéance. Déjà partie (dépassée aux heures ouvrées), rien à avancer.
+ */
+export async function jusquALAlerte(
+  banc: Pick<Banc, 'env'>,
+  handle: HandleDecrit & Pick<WorkflowHandle, 'query'>,
+  id: string,
+  calendrier: Calendrier = 'metropole',
+): Promise<Echeance> {
+  const etat = await jusqua(handle, (e) => e.echeances.some((x) => x.id === id && x.statut === 'depassee'), `échéance ${id} dépassée`);
+  const echeance = etat.echeances.find((x) => x.id === id && x.statut === 'depassee')!;
+  if (echeance.alerteLe) {
+    expect(echeance.alerteLe).toBe(auxHeuresOuvrees(new Date(echeance.depasseeLe!), calendrier).toISOString());
+    await avancerJusqua(banc, handle, apres(echeance.alerteLe));
+  }
+  return echeance;
+}
+
+/**
+ * L'heure de l'escalade « Sans réponse » d'une demande restée sans réponse à son échéance : 9 h du
+ * jour ouvré qui suit (aussitôt si l'échéance passe un jour ouvré entre 9 h et 18 h).
+ */
+export const escaladeAttendue = (demande: { echeance: string }, calendrier: Calendrier = 'metropole'): Date =>
+  auxHeuresOuvrees(new Date(Date.parse(demande.echeance) + 1), calendrier);
+
+/** Avance le parcours jusqu'après l'escalade « Sans réponse » de `demande` (voir `escaladeAttendue`). */
+export async function jusquALEscalade(
+  banc: Pick<Banc, 'env'>,
+  handle: HandleDecrit,
+  demande: { echeance: string },
+  calendrier: Calendrier = 'metropole',
+): Promise<void> {
+  await avancerJusqua(banc, handle, apres(escaladeAttendue(demande, calendrier)));
+}
+
+/**
+ * L'heure du parcours : celle du serveur pour ce workflow, en avance sur l'horloge réelle de tout
+ * ce que `avancer` lui a fait sauter. C'est elle que le parcours lit (`Date.now()` du workflow).
+ */
 export async function heureDuParcours(handle: HandleDecrit): Promise<Date> {
   const info = infoSaut(await handle.describe());
   return info?.currentTime ? versDate(info.currentTime) : new Date();

@@ -7,6 +7,7 @@ import type { DependancesApi } from '../../api/dependances';
 import { REGISTRE } from '../../api/registre-produit';
 import type { ResumeParcours } from '../../api/routes/parcours';
 import type { EtatParcours } from '../../domain/vocabulaire';
+import { jourEtHeureEnMots, neufHeuresLe } from '../../domain/durees';
 import { preparerDocument } from '../../documents';
 import { creerAnnuaire } from '../../personnel/annuaire';
 import type { Organisation } from '../../personnel/organisations';
@@ -634,6 +635,26 @@ describe('page d’un parcours', () => {
     const juste = pageParcours(ctx('coord.essai'), { ...etat, echeances: [{ ...echeance, statut: 'tenue', tenueLe: '2026-11-20T22:00:00.000Z' }] }).valeur;
     expect(juste).toContain('Tenue le 20 novembre 2026');
     expect(juste).not.toContain('en retard');
+  });
+
+  it('une échéance dépassée dont l’alerte attend les heures ouvrées dit quand la coordination sera alertée', () => {
+    const echeance = { id: 'contact', libelle: 'Premier contact avec le ménage', due: '2026-11-20T22:59:59.999Z', responsable: 'travailleur_social' } as const;
+    const alerteLe = neufHeuresLe(new Date(Date.now() + 3 * 86_400_000)).toISOString();
+    const enAttente = pageParcours(ctx('coord.essai'), {
+      ...etat,
+      echeances: [{ ...echeance, statut: 'depassee', depasseeLe: '2026-11-20T23:00:00.000Z', alerteLe }],
+    }).valeur;
+    expect(enAttente).toContain(`<span class="badge retard">Dépassée</span> ; la coordination en sera alertée le ${jourEtHeureEnMots(alerteLe)}`);
+    expect(jourEtHeureEnMots(alerteLe)).toMatch(/^[a-z]+ \d+(er)? [a-zéû]+ \d{4} à 9 h$/);
+    // Partie (ou son heure passée) : « Dépassée », sans plus.
+    for (const sans of [{}, { alerteLe: '2026-11-23T08:00:00.000Z' }]) {
+      const h = pageParcours(ctx('coord.essai'), {
+        ...etat,
+        echeances: [{ ...echeance, statut: 'depassee', depasseeLe: '2026-11-20T23:00:00.000Z', ...sans }],
+      }).valeur;
+      expect(h).toContain('<span class="badge retard">Dépassée</span>');
+      expect(h).not.toContain('en sera alertée');
+    }
   });
 
   it('une échéance dépassée puis annulée (à la clôture) est dite manquée, pas « Annulée »', () => {

@@ -539,7 +539,10 @@ function sectionEcheances(etat: EtatParcours): Brut {
  * mais c'est un délai que le partenaire a laissé passer, pas une échéance devenue sans objet.
  */
 function statutEcheance(e: EtatParcours['echeances'][number], etat: EtatParcours): Brut | string {
-  if (e.statut === 'depassee') return html`<span class="badge retard">Dépassée</span>`;
+  if (e.statut === 'depassee')
+    return e.alerteLe && Date.parse(e.alerteLe) > Date.now()
+      ? html`<span class="badge retard">Dépassée</span> ; la coordination en sera alertée le ${jourEtHeureEnMots(e.alerteLe)}`
+      : html`<span class="badge retard">Dépassée</span>`;
   if (e.statut === 'annulee' && e.id.startsWith('validation:')) {
     const demande = etat.demandes.find((d) => `validation:${d.id}` === e.id);
     if (demande?.statut === 'expiree' && !demande.closeParClotureLe && !demande.fermee)

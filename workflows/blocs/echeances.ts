@@ -8,6 +8,7 @@ import type { Echeance } from '../../domain/vocabulaire';
 import {
   ajouterDuree,
   auSoirApres,
+  auxHeuresOuvrees,
   calendrierDu,
   enJours,
   estFinDuJour,
@@ -69,6 +70,8 @@ function dateDue(def: DefinitionEcheance, auSoir: boolean, maintenant: Date): Da
 
 export class Echeances {
   readonly liste: Echeance[] = [];
+  /** Alertes aux heures ouvrées en train de partir : pas de nouvelle exécution pendant l'envoi (l'alerte y repartirait). */
+  alertesEnEnvoi = 0;
   constructor(private readonly parcours: ParcoursAEcheances) {}
 
   suivre(def: DefinitionEcheance): EcheanceSuivie {
@@ -111,7 +114,10 @@ export class Echeances {
       });
       this.parcours.publierAttributs();
       signalerPassage();
-      if (def.alerter !== false) await this.parcours.alerterCoordination(echeance, def.consigne);
+      if (def.alerter === false) return;
+      // Depuis `alertes-aux-heures-ouvrees` : l'alerte attend 9 h du jour ouvré (droit à la déconnexion).
+      if (patched('alertes-aux-heures-ouvrees')) await this.alerterAuxHeuresOuvrees(echeance, def.consigne);
+      else await this.parcours.alerterCoordination(echeance, def.consigne);
     })();
     this.parcours.publierAttributs();
     return {
@@ -121,6 +127,22 @@ export class Echeances {
       },
       passee,
     };
+  }
+
+  /**
+   * L'alerte d'une échéance dépassée, aux heures ouvrées : passée à minuit, un samedi ou un jour
+   * férié, elle part à 9 h le jour ouvré suivant (`alerteLe`, gardé pour une reprise) ; l'échéance
+   * tenue ou annulée d'ici là (l'équipe a agi, le parcours est clos), elle ne part pas.
+   */
+  async alerterAuxHeuresOuvrees(echeance: Echeance, consigne?: string): Promise<void> {
+    echeance.alerteLe ??= auxHeuresOuvrees(new Date(), calendrierDu(this.parcours.programme)).toISOString();
+    const plusDeRetard = await attendre(() => echeance.statut !== 'depassee', Date.parse(echeance.alerteLe) - Date.now());
+    if (!plusDeRetard) {
+      this.alertesEnEnvoi += 1;
+      await this.parcours.alerterCoordination(echeance, consigne);
+      this.alertesEnEnvoi -= 1;
+    }
+    delete echeance.alerteLe;
   }
 
   /** L'attendu est arrivé : l'échéance est tenue (même en retard), ses minuteurs s'arrêtent. */

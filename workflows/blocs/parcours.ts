@@ -37,6 +37,7 @@ import { messagesPermis } from '../../domain/actions';
 import { attendre, attendreJusqua } from './attente';
 import { Interruption, type Fin } from './interruption';
 import { Echeances, type DefinitionEcheance, type EcheanceSuivie } from './echeances';
+import { auxHeuresOuvrees, calendrierDu } from '../../domain/durees';
 import { Journal } from './journal';
 import { notifier, notifierEnsemble } from './notification';
 import { courrielsReaffectation, documentAuMenage, echeanceDepassee, rappelEcheance } from '../../courriers/commun';
@@ -95,7 +96,7 @@ export interface InstantaneParcours {
   coordinateur?: string;
   journal: EvenementJournal[];
   /** Toutes les échéances ; celles en cours gardent de quoi réarmer leur rappel et leur alerte. */
-  echeances: Array<Echeance & { rappelAvant?: string; alerter?: boolean }>;
+  echeances: Array<Echeance & { rappelAvant?: string; alerter?: boolean; consigne?: string }>;
   demandes: DemandeValidation[];
   details: Record<string, unknown>;
   detailsConfidentiels: Record<string, unknown>;
@@ -107,10 +108,10 @@ export interface InstantaneParcours {
 
 /** Les échéances du socle, qui retiennent leur rappel et leur alerte pour les réarmer après une reprise. */
 class EcheancesDuParcours extends Echeances {
-  readonly reglages = new Map<string, { rappelAvant?: string; alerter?: boolean }>();
+  readonly reglages = new Map<string, { rappelAvant?: string; alerter?: boolean; consigne?: string }>();
 
   override suivre(def: DefinitionEcheance): EcheanceSuivie {
-    this.reglages.set(def.id, { rappelAvant: def.rappelAvant, alerter: def.alerter });
+    this.reglages.set(def.id, { rappelAvant: def.rappelAvant, alerter: def.alerter, ...(def.consigne ? { consigne: def.consigne } : {}) });
     return super.suivre(def);
   }
 }
@@ -127,6 +128,8 @@ export class Parcours {
   private readonly enCours = new Map<string, Promise<unknown>>();
   /** Ce que des messages déjà répondus font encore (courriels…), attendu avant la clôture (`apresReponse`). */
   private readonly suites = new Set<Promise<unknown>>();
+  /** Les courriels à l'équipe qui attendent les heures ouvrées (`auxHeuresOuvrees`). */
+  private readonly differes = new Set<Promise<unknown>>();
   private erreurSuite?: unknown;
   etape: string;
   libelleEtape: string;
@@ -303,6 +306,8 @@ export class Parcours {
       !this.interruption &&
       this.enCours.size === 0 &&
       this.suites.size === 0 &&
+      this.echeances.alertesEnEnvoi === 0 &&
+      this.differes.size === 0 &&
       this.etapePrise === undefined &&
       allHandlersFinished() &&
       this.demandes.every((d) => d.statut !== 'en_attente')
@@ -319,7 +324,7 @@ export class Parcours {
       travailleurSocial: this.travailleurSocial,
       coordinateur: this.coordinateur,
       journal: copie(this.journal.evenements),
-      echeances: this.echeances.liste.map((e) => ({ ...copie(e), ...(e.statut === 'en_cours' ? this.echeances.reglages.get(e.id) : {}) })),
+      echeances: this.echeances.liste.map((e) => ({ ...copie(e), ...(e.statut === 'en_cours' || e.alerteLe ? this.echeances.reglages.get(e.id) : {}) })),
       demandes: copie(this.demandes),
       details: copie(this.details),
       detailsConfidentiels: copie(this.detailsConfidentiels),
@@ -339,11 +344,15 @@ export class Parcours {
     this.demandes.push(...r.demandes);
     Object.assign(this.details, r.details);
     Object.assign(this.detailsConfidentiels, r.detailsConfidentiels);
-    for (const { rappelAvant, alerter, ...e } of r.echeances) {
+    for (const { rappelAvant, alerter, consigne, ...e } of r.echeances) {
       // Un rappel déjà passé n'est pas renvoyé : `suivre` ne réarme que ce qui reste à venir.
       if (e.statut === 'en_cours')
-        this.echeances.suivre({ id: e.id, libelle: e.libelle, due: new Date(e.due), responsable: e.responsable, rappelAvant, alerter });
-      else this.echeances.liste.push(e);
+        this.echeances.suivre({ id: e.id, libelle: e.libelle, due: new Date(e.due), responsable: e.responsable, rappelAvant, alerter, consigne });
+      else {
+        this.echeances.liste.push(e);
+        // Dépassée, son alerte attendait les heures ouvrées : elle part encore.
+        if (e.alerteLe) void this.echeances.alerterAuxHeuresOuvrees(e, consigne);
+      }
     }
     // Le journal est rendu tel quel, sans les « échéance fixée » du réarmement.
     this.journal.evenements.splice(0, this.journal.evenements.length, ...r.journal);
@@ -538,6 +547,23 @@ export class Parcours {
       .catch((e: unknown) => void (this.erreurSuite ??= e))
       .finally(() => this.suites.delete(t));
     this.suites.add(t);
+  }
+
+  /**
+   * Un courriel à l'équipe né d'un délai passé la nuit, un week-end ou un jour férié (« Sans réponse »
+   * d'un partenaire) : il part à 9 h du jour ouvré suivant (droit à la déconnexion), aussitôt aux
+   * heures ouvrées, sans retenir le déroulé ; pas si le parcours est clos d'ici là. Le parcours n'est
+   * pas à un point stable tant qu'il attend (il ne continue pas en une nouvelle exécution sans lui).
+   */
+  auxHeuresOuvrees(envoi: () => Promise<void>): void {
+    const quand = auxHeuresOuvrees(new Date(), calendrierDu(this.programme));
+    const t: Promise<void> = (async () => {
+      if (await attendre(() => !!this.cloture, quand.getTime() - Date.now())) return;
+      await envoi();
+    })()
+      .catch((e: unknown) => void (this.erreurSuite ??= e))
+      .finally(() => this.differes.delete(t));
+    this.differes.add(t);
   }
 
   /** Les suites des messages répondus, terminées ; une erreur d'envoi remonte ici, au déroulé. */

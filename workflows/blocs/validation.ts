@@ -27,6 +27,7 @@ export interface ParcoursAValider extends ParcoursANotifier {
   readonly clotureEnCours: boolean;
   attendreJusqua(fn: () => boolean, quand: Date): Promise<boolean>;
   alerterCoordination(e: { libelle: string; due: string }, consigne?: string): Promise<void>;
+  auxHeuresOuvrees(envoi: () => Promise<void>): void;
 }
 
 export interface DemandeValidationDef {
@@ -168,11 +169,15 @@ export async function demanderValidation(parcours: ParcoursAValider, def: Demand
     parcours.echeances.annuler(`validation:${demande.id}`);
     parcours.journal.noter('validation_expiree', `Sans réponse ${contracter('de', libelle)} à l’échéance : « ${def.objet} »`);
     if (def.escalade === false) return demande;
-    await notifier(parcours, {
-      a: { coordination: true },
-      ...sansReponse({ ref: parcours.ouverture.reference, objet: def.objet, partenaire: libelle, echeance, auSoir, suite: def.suiteEscalade }),
-      type: 'escalade',
-    });
+    const escalade = () =>
+      notifier(parcours, {
+        a: { coordination: true },
+        ...sansReponse({ ref: parcours.ouverture.reference, objet: def.objet, partenaire: libelle, echeance, auSoir, suite: def.suiteEscalade }),
+        type: 'escalade',
+      });
+    // Depuis `escalades-aux-heures-ouvrees` : la coordination l'apprend à 9 h du jour ouvré suivant.
+    if (patched('escalades-aux-heures-ouvrees')) parcours.auxHeuresOuvrees(escalade);
+    else await escalade();
   }
   return demande;
 }
