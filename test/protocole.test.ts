@@ -68,7 +68,7 @@ import {
 } from '../domain/protocole';
 import type { EtatParcours } from '../domain/vocabulaire';
 import { ficheDepuisEtat } from '../domain/indicateurs';
-import { ajouterDuree, dateEnFrancais, finDuJour, heureDeParis, jourDeParis, minuitDeParis, retirerDuree } from '../domain/durees';
+import { ajouterDuree, auxHeuresOuvrees, dateEnFrancais, finDuJour, heureDeParis, jourDeParis, minuitDeParis, retirerDuree } from '../domain/durees';
 import { deMois, moisEnFrancais, motifAvenant, motifSignature, phraseTreve, treveHivernale } from '../workflows/protocole-post-resiliation';
 import type { CourrielRecu } from '../dev/mail-catcher';
 import { Consentements } from '../sms';
@@ -883,6 +883,42 @@ describe('protocole post-résiliation', () => {
     await terminer(handle);
   });
 
+  it('le terme atteint la nuit est annoncé au travailleur social et au bailleur à 9 h du jour ouvré suivant ; régularisé d’ici là, il ne l’est plus', async () => {
+    const annonce = 'Terme du protocole : paiements à régulariser';
+    const annonces = (ref: string) => [...courrielsA(TS, ref), ...courrielsA(BAILLEUR, ref)].filter((m) => m.sujet.startsWith(annonce));
+    /** Un protocole d'un mois dont le bailleur dit le loyer impayé dès le lien du mois (à minuit) : le terme, la nuit. */
+    const auTerme = async () => {
+      const { handle, ref } = await lancer();
+      await etape(handle, 'signature_protocole');
+      await signer(handle, { dureeMois: 1 });
+      await moisPaye(handle, 'refuse');
+      const etat = await etape(handle, 'terme_non_respecte');
+      const atteint = etat.journal.filter((x) => x.resume === `Étape : ${annonce}`).at(-1)!;
+      const annonceLe = auxHeuresOuvrees(new Date(atteint.date));
+      expect(heureDeParis(annonceLe).getUTCHours()).toBe(9);
+      expect(annonceLe.getTime()).toBeGreaterThan(Date.parse(atteint.date));
+      return { handle, ref, etat, annonceLe };
+    };
+    const premier = await auTerme();
+    await avancerJusqua(banc, premier.handle, apres(premier.annonceLe, -1));
+    expect(annonces(premier.ref)).toEqual([]);
+    await avancerJusqua(banc, premier.handle, apres(premier.annonceLe));
+    const auTravailleur = await attendreCourriel(TS, premier.ref, annonce);
+    expect(auTravailleur.texte).toContain('1 mois non payés ou non renseignés');
+    await attendreCourriel(BAILLEUR, premier.ref, annonce);
+    await terminer(premier.handle);
+
+    // Le mois manqué régularisé avant 9 h : le protocole est respecté, le terme n'est plus à annoncer.
+    const second = await auTerme();
+    const manque = (second.etat.details.paiements as { mois: Array<{ mois: string; statut: string }> }).mois.find((x) => x.statut === 'impaye')!.mois;
+    await second.handle.executeUpdate(paiementUpdate, { args: [msg({ mois: manque, statut: 'paye' as const })] });
+    await etape(second.handle, 'nouveau_bail');
+    await avancerJusqua(banc, second.handle, apres(second.annonceLe, 60));
+    await attendreCourriel(BAILLEUR, second.ref, 'Nouveau bail à signer avant le');
+    expect(annonces(second.ref)).toEqual([]);
+    await terminer(second.handle);
+  });
+
   it('au terme non respecté, un avenant relance le suivi dans sa réponse même ; ses courriels suivent', async () => {
     const { handle, ref } = await lancer();
     await etape(handle, 'signature_protocole');
@@ -1073,6 +1109,27 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'resume-occupant')('enreg
     await etape(handle, 'signature_protocole');
     await unMoisPuisNouveauBailParLeLien(handle, ref);
     await enregistrerALaFin(handle, 'protocole-resume-occupant-v1.json', ['signature-au-menage', 'resume-a-l-occupant']);
+  });
+});
+
+// `ENREGISTRER_HISTORIQUES=terme-aux-heures-ouvrees` : le terme d'un protocole non respecté, atteint la
+// nuit (le bailleur dit le loyer impayé dès le lien du mois), annoncé à 9 h du jour ouvré suivant
+// (patched('terme-aux-heures-ouvrees')) ; le mois régularisé ensuite, nouveau bail signé.
+describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'terme-aux-heures-ouvrees')('enregistrement du terme annoncé aux heures ouvrées', () => {
+  it('enregistre un protocole d’un mois non respecté, son terme annoncé à 9 h, régularisé, nouveau bail', async () => {
+    const { handle, ref } = await lancer({ reference: 'REJEU-TERME-OUVRE' });
+    await etape(handle, 'signature_protocole');
+    await signer(handle, { dureeMois: 1 });
+    await moisPaye(handle, 'refuse');
+    const etat = await etape(handle, 'terme_non_respecte');
+    const atteint = etat.journal.filter((x) => x.resume === 'Étape : Terme du protocole : paiements à régulariser').at(-1)!;
+    await avancerJusqua(banc, handle, apres(auxHeuresOuvrees(new Date(atteint.date))));
+    await attendreCourriel(TS, ref, 'Terme du protocole : paiements à régulariser');
+    const manque = (etat.details.paiements as { mois: Array<{ mois: string; statut: string }> }).mois.find((x) => x.statut === 'impaye')!.mois;
+    await handle.executeUpdate(paiementUpdate, { args: [msg({ mois: manque, statut: 'paye' as const })] });
+    await etape(handle, 'nouveau_bail');
+    await handle.executeUpdate(nouveauBailUpdate, { args: [msg({ signeLe: await aujourdhui(handle) })] });
+    await enregistrerALaFin(handle, 'protocole-terme-aux-heures-ouvrees-v1.json', ['terme-aux-heures-ouvrees']);
   });
 });
 

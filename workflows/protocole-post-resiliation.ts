@@ -339,14 +339,19 @@ async function termeDuProtocole(c: Protocole): Promise<'respecte' | 'prolonge' |
   const { p, s, ref } = c;
   p.changerEtape('terme_non_respecte', 'Terme du protocole : paiements à régulariser');
   const manquants = Array.from({ length: dureeTotaleMois(c) }, (_, k) => moisNumero(c, k)).filter((m) => paiementDe(c, m)?.statut !== 'paye');
-  await notifierEnsemble(p, [
-    { a: auTravailleurSocial(c), ...courriels.termeARegulariserAuTravailleurSocial({ ref, terme: terme(c), manquants }), type: 'alerte' },
-    {
-      a: { role: 'bailleur' },
-      ...courriels.termeARegulariserAuBailleur({ ref, programme: c.e.programme, terme: terme(c), manquants }),
-      visibilite: 'partenaires',
-    },
-  ]);
+  const avertir = () =>
+    notifierEnsemble(p, [
+      { a: auTravailleurSocial(c), ...courriels.termeARegulariserAuTravailleurSocial({ ref, terme: terme(c), manquants }), type: 'alerte' },
+      {
+        a: { role: 'bailleur' },
+        ...courriels.termeARegulariserAuBailleur({ ref, programme: c.e.programme, terme: terme(c), manquants }),
+        visibilite: 'partenaires',
+      },
+    ]);
+  // Depuis `terme-aux-heures-ouvrees` : atteint la nuit (le dernier mois réglé à minuit), un week-end ou
+  // un jour férié, le terme est annoncé à 9 h du jour ouvré suivant ; plus si l'étape est déjà passée.
+  if (patched('terme-aux-heures-ouvrees')) p.auxHeuresOuvrees(avertir, () => p.etape !== 'terme_non_respecte');
+  else await avertir();
   await p.attendre(() => protocoleRespecte(c) || s.moisRegles < dureeTotaleMois(c) || s.rupture !== undefined);
   if (s.rupture) return 'rupture';
   if (protocoleRespecte(c)) return 'respecte';

@@ -552,13 +552,14 @@ export class Parcours {
   /**
    * Un courriel à l'équipe né d'un délai passé la nuit, un week-end ou un jour férié (« Sans réponse »
    * d'un partenaire) : il part à 9 h du jour ouvré suivant (droit à la déconnexion), aussitôt aux
-   * heures ouvrées, sans retenir le déroulé ; pas si le parcours est clos d'ici là. Le parcours n'est
-   * pas à un point stable tant qu'il attend (il ne continue pas en une nouvelle exécution sans lui).
+   * heures ouvrées, sans retenir le déroulé ; pas si le parcours est clos d'ici là, ni si `sansObjet`
+   * le devient (le terme d'un protocole régularisé dans la nuit). Le parcours n'est pas à un point
+   * stable tant qu'il attend (il ne continue pas en une nouvelle exécution sans lui).
    */
-  auxHeuresOuvrees(envoi: () => Promise<void>): void {
+  auxHeuresOuvrees(envoi: () => Promise<void>, sansObjet: () => boolean = () => false): void {
     const quand = auxHeuresOuvrees(new Date(), calendrierDu(this.programme));
     const t: Promise<void> = (async () => {
-      if (await attendre(() => !!this.cloture, quand.getTime() - Date.now())) return;
+      if (await attendre(() => !!this.cloture || sansObjet(), quand.getTime() - Date.now())) return;
       await envoi();
     })()
       .catch((e: unknown) => void (this.erreurSuite ??= e))

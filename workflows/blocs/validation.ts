@@ -27,7 +27,7 @@ export interface ParcoursAValider extends ParcoursANotifier {
   readonly clotureEnCours: boolean;
   attendreJusqua(fn: () => boolean, quand: Date): Promise<boolean>;
   alerterCoordination(e: { libelle: string; due: string }, consigne?: string): Promise<void>;
-  auxHeuresOuvrees(envoi: () => Promise<void>): void;
+  auxHeuresOuvrees(envoi: () => Promise<void>, sansObjet?: () => boolean): void;
 }
 
 export interface DemandeValidationDef {
