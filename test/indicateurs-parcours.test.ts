@@ -30,7 +30,7 @@ import { cloturerProtocoleUpdate, nouveauBailUpdate, orientationUpdate, signatur
 import type { EtatParcours, Programme } from '../domain/vocabulaire';
 import { calculerIndicateurs, type Indicateurs, type Periode } from '../indicateurs/calcul';
 import { RegistreIndicateurs } from '../indicateurs/registre';
-import { ajouterDuree, depuisHeureDeParis, heureDeParis } from '../domain/durees';
+import { ajouterDuree, auxHeuresOuvrees, depuisHeureDeParis, heureDeParis } from '../domain/durees';
 import type { EntreeExecutionProtocole } from '../workflows/protocole-post-resiliation';
 import { annuaireEssai, demarrerApiEssai, type ApiEssai } from './outils/api';
 import {
@@ -200,7 +200,7 @@ async function protocole(dureeMois: number): Promise<Dossier> {
 /**
  * Le mois suivant du protocole : le parcours demande le paiement du mois au bailleur `paiement`
  * après le début de ce mois (son calendrier : le jour de début du protocole, minuit à Paris, plus
- * k mois) ; le bailleur répond.
+ * k mois ; le lien part à 9 h, un jour ouvré) ; le bailleur répond.
  */
 async function moisDuProtocole(h: WorkflowHandle, decision: 'approuve' | 'refuse') {
   const delais = CATALOGUE.trouver('reims-april-protocole')!.delais;
@@ -208,7 +208,8 @@ async function moisDuProtocole(h: WorkflowHandle, decision: 'approuve' | 'refuse
   const pr = avant.details.protocole as { debut: string };
   const k = (avant.details.paiements as { moisRegles: number }).moisRegles;
   const debutDuMois = ajouterDuree(new Date(depuisHeureDeParis(Date.parse(`${pr.debut}T00:00:00.000Z`))), `P${k}M`);
-  await avancerApres(h, ajouterDuree(debutDuMois, delais.paiement!));
+  // Le lien part à 9 h ce jour-là (le jour ouvré suivant s'il est chômé).
+  await avancerApres(h, auxHeuresOuvrees(ajouterDuree(debutDuMois, delais.paiement!)));
   await repondre(h, 'bailleur', decision, undefined, 'Paiement ');
   await jusqua(h, (e) => (e.details.paiements as { moisRegles: number }).moisRegles === k + 1, `mois ${k + 1} du protocole réglé`);
 }

@@ -443,6 +443,10 @@ describe('protocole post-résiliation', () => {
     expect(await refus(signer(handle, { signataires: { bailleur: true, occupant: false } }))).toContain('les deux signatures sont requises');
     await signer(handle, { dureeMois: 4 });
     let etat = await etape(handle, 'suivi_protocole');
+    // Le lien du premier mois : pas avant 9 h le jour de la vérification (le jour ouvré suivant s'il est chômé).
+    const premierLien = verificationDuMois((etat.details.protocole as { debut: string }).debut, 0);
+    await avancerJusqua(banc, handle, apres(premierLien, -1));
+    expect((await handle.query(etatQuery)).demandes.some((d) => d.objet.startsWith('Paiement '))).toBe(false);
     expect(etat.details.protocole).toMatchObject({ dureeTotaleMois: 4, indemniteOccupation: 420, planApurement: { dette: 2400, mensualite: 100 } });
     // 4 mois à 100 € pour 2 400 € de dette : le journal dit ce qui restera au terme.
     expect(etat.journal.find((x) => x.type === 'signature_protocole')?.resume).toMatch(
@@ -886,12 +890,13 @@ describe('protocole post-résiliation', () => {
   it('le terme atteint la nuit est annoncé au travailleur social et au bailleur à 9 h du jour ouvré suivant ; régularisé d’ici là, il ne l’est plus', async () => {
     const annonce = 'Terme du protocole : paiements à régulariser';
     const annonces = (ref: string) => [...courrielsA(TS, ref), ...courrielsA(BAILLEUR, ref)].filter((m) => m.sujet.startsWith(annonce));
-    /** Un protocole d'un mois dont le bailleur dit le loyer impayé dès le lien du mois (à minuit) : le terme, la nuit. */
+    /** Un protocole d'un mois dont le bailleur laisse le lien du mois sans réponse : il expire à minuit, le terme arrive la nuit. */
     const auTerme = async () => {
       const { handle, ref } = await lancer();
       await etape(handle, 'signature_protocole');
       await signer(handle, { dureeMois: 1 });
-      await moisPaye(handle, 'refuse');
+      const { demande } = await jusquauLienDuMois(handle);
+      await avancerJusqua(banc, handle, apres(demande.echeance));
       const etat = await etape(handle, 'terme_non_respecte');
       const atteint = etat.journal.filter((x) => x.resume === `Étape : ${annonce}`).at(-1)!;
       const annonceLe = auxHeuresOuvrees(new Date(atteint.date));
@@ -910,7 +915,7 @@ describe('protocole post-résiliation', () => {
 
     // Le mois manqué régularisé avant 9 h : le protocole est respecté, le terme n'est plus à annoncer.
     const second = await auTerme();
-    const manque = (second.etat.details.paiements as { mois: Array<{ mois: string; statut: string }> }).mois.find((x) => x.statut === 'impaye')!.mois;
+    const manque = (second.etat.details.paiements as { mois: Array<{ mois: string; statut: string }> }).mois.find((x) => x.statut !== 'paye')!.mois;
     await second.handle.executeUpdate(paiementUpdate, { args: [msg({ mois: manque, statut: 'paye' as const })] });
     await etape(second.handle, 'nouveau_bail');
     await avancerJusqua(banc, second.handle, apres(second.annonceLe, 60));
@@ -958,8 +963,8 @@ describe('protocole post-résiliation', () => {
   });
 
   it('une alerte qui attend les heures ouvrées part encore après une nouvelle exécution (continue-as-new)', async () => {
-    // Visites à un jour (P1D) : l'échéance d'une visite faite l'avant-veille du lien du mois passe à
-    // minuit, à l'instant où ce lien arrive ; le bailleur répond aussitôt, le parcours continue en une
+    // Visites à un jour (P1D) : une visite la veille du lien du mois (9 h) ; l'échéance de la suivante
+    // passe le soir du jour du lien, à minuit. Le bailleur répond à 0 h 30 ; le parcours continue en une
     // nouvelle exécution avant 9 h : l'alerte, qui attendait les heures ouvrées, doit y partir.
     const { handle, ref } = await lancer({ moisParExecution: 1, delais: { visite: 'P1D' } });
     await etape(handle, 'signature_protocole');
@@ -967,15 +972,17 @@ describe('protocole post-résiliation', () => {
     await etape(handle, 'suivi_protocole');
     const debut = ((await handle.query(etatQuery)).details.protocole as { debut: string }).debut;
     const lienLe = verificationDuMois(debut, 0);
-    await avancerJusqua(banc, handle, new Date(lienLe.getTime() - 36 * 3_600_000));
+    expect(heureDeParis(lienLe).getUTCHours()).toBe(9);
+    await avancerJusqua(banc, handle, new Date(lienLe.getTime() - 21 * 3_600_000));
     await handle.executeUpdate(accompagnementUpdate, { args: [msg({ nature: 'visite_domicile' as const })] });
     const visite = await echeanceSuivie(handle, 'visite');
-    expect(visite.due).toBe(new Date(lienLe.getTime() - 1).toISOString());
+    expect(visite.due).toBe(finDuJour(lienLe).toISOString());
     const alertes = () =>
       courrielsA(COORDINATION, ref).filter(
         (m) => m.sujet.startsWith('Échéance dépassée : Visite à domicile') && m.texte.includes(`a pris fin le ${dateEnFrancais(visite.due)} au soir`),
       );
     const { demande } = await jusquauLienDuMois(handle);
+    await avancerJusqua(banc, handle, apres(visite.due, 30));
     const depassee = await echeanceSuivie(handle, 'visite', 'depassee');
     expect(depassee.due).toBe(visite.due);
     expect(depassee.alerteLe).toBeDefined();
@@ -1112,24 +1119,26 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'resume-occupant')('enreg
   });
 });
 
-// `ENREGISTRER_HISTORIQUES=terme-aux-heures-ouvrees` : le terme d'un protocole non respecté, atteint la
-// nuit (le bailleur dit le loyer impayé dès le lien du mois), annoncé à 9 h du jour ouvré suivant
+// `ENREGISTRER_HISTORIQUES=terme-aux-heures-ouvrees` : le lien du mois part à 9 h
+// (patched('lien-du-mois-aux-heures-ouvrees')) ; resté sans réponse, il expire à minuit : le terme d'un
+// protocole non respecté, atteint la nuit, est annoncé à 9 h du jour ouvré suivant
 // (patched('terme-aux-heures-ouvrees')) ; le mois régularisé ensuite, nouveau bail signé.
 describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'terme-aux-heures-ouvrees')('enregistrement du terme annoncé aux heures ouvrées', () => {
-  it('enregistre un protocole d’un mois non respecté, son terme annoncé à 9 h, régularisé, nouveau bail', async () => {
+  it('enregistre un protocole d’un mois : lien à 9 h resté sans réponse, terme annoncé à 9 h, régularisé, nouveau bail', async () => {
     const { handle, ref } = await lancer({ reference: 'REJEU-TERME-OUVRE' });
     await etape(handle, 'signature_protocole');
     await signer(handle, { dureeMois: 1 });
-    await moisPaye(handle, 'refuse');
+    const { demande } = await jusquauLienDuMois(handle);
+    await avancerJusqua(banc, handle, apres(demande.echeance));
     const etat = await etape(handle, 'terme_non_respecte');
     const atteint = etat.journal.filter((x) => x.resume === 'Étape : Terme du protocole : paiements à régulariser').at(-1)!;
     await avancerJusqua(banc, handle, apres(auxHeuresOuvrees(new Date(atteint.date))));
     await attendreCourriel(TS, ref, 'Terme du protocole : paiements à régulariser');
-    const manque = (etat.details.paiements as { mois: Array<{ mois: string; statut: string }> }).mois.find((x) => x.statut === 'impaye')!.mois;
+    const manque = (etat.details.paiements as { mois: Array<{ mois: string; statut: string }> }).mois.find((x) => x.statut !== 'paye')!.mois;
     await handle.executeUpdate(paiementUpdate, { args: [msg({ mois: manque, statut: 'paye' as const })] });
     await etape(handle, 'nouveau_bail');
     await handle.executeUpdate(nouveauBailUpdate, { args: [msg({ signeLe: await aujourdhui(handle) })] });
-    await enregistrerALaFin(handle, 'protocole-terme-aux-heures-ouvrees-v1.json', ['terme-aux-heures-ouvrees']);
+    await enregistrerALaFin(handle, 'protocole-terme-aux-heures-ouvrees-v1.json', ['terme-aux-heures-ouvrees', 'lien-du-mois-aux-heures-ouvrees']);
   });
 });
 

@@ -44,7 +44,17 @@ import { LIBELLES_ISSUES, type Acteur, type EtatParcours, type Programme } from 
 import { DELAIS_PAR_DEFAUT } from '../domain/reglages';
 import * as courriels from '../courriers/protocole';
 import { deMois, euros, moisEnFrancais, treveHivernale } from '../courriers/protocole';
-import { ajouterDuree, dateEnFrancais, dureeEnFrancais, estJourIso, jourDeParis, minuitDeParis, veilleDe } from '../domain/durees';
+import {
+  ajouterDuree,
+  auxHeuresOuvrees,
+  calendrierDu,
+  dateEnFrancais,
+  dureeEnFrancais,
+  estJourIso,
+  jourDeParis,
+  minuitDeParis,
+  veilleDe,
+} from '../domain/durees';
 import { annoncerEcheance, auMenage, notifier, notifierEnsemble, type A, type Notification } from './blocs/notification';
 import { Parcours, type Fin, type InstantaneParcours } from './blocs/parcours';
 import { demanderEnArrierePlan, fermerDemande, type DemandeEnArrierePlan } from './blocs/validation';
@@ -234,8 +244,11 @@ async function suiviMensuel(c: Protocole): Promise<'terme' | 'rupture'> {
     // cela, le terme l'emportait (nouveau bail demandé, rupture perdue).
     if (k >= dureeTotaleMois(c)) return s.rupture && patched('rupture-au-dernier-mois') ? 'rupture' : 'terme';
     const mois = moisNumero(c, k);
-    // Le paiement d'un mois est vérifié auprès du bailleur `paiement` après le début du mois.
-    await p.attendre(() => s.rupture !== undefined, ajouterDuree(debutDuMois(c, k), d.paiement!).getTime() - Date.now());
+    // Le paiement d'un mois est vérifié auprès du bailleur `paiement` après le début du mois : depuis
+    // `lien-du-mois-aux-heures-ouvrees`, à 9 h ce jour-là (le jour ouvré suivant s'il est chômé), pas à minuit.
+    const verification = ajouterDuree(debutDuMois(c, k), d.paiement!);
+    const lienLe = patched('lien-du-mois-aux-heures-ouvrees') ? auxHeuresOuvrees(verification, calendrierDu(c.e.programme)) : verification;
+    await p.attendre(() => s.rupture !== undefined, lienLe.getTime() - Date.now());
     if (s.rupture) return 'rupture';
     if (!paiementDe(c, mois)) await demanderLePaiement(c, k);
     if (s.rupture) return 'rupture';

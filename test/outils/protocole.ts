@@ -7,7 +7,7 @@
 import type { WorkflowHandle } from '@temporalio/client';
 import { expect, vi } from 'vitest';
 import type { CourrielRecu } from '../../dev/mail-catcher';
-import { ajouterDuree, depuisHeureDeParis, jourDeParis, minuitDeParis, retirerDuree } from '../../domain/durees';
+import { ajouterDuree, auxHeuresOuvrees, depuisHeureDeParis, heureDeParis, jourDeParis, minuitDeParis, retirerDuree } from '../../domain/durees';
 import { etatQuery, repondreValidationUpdate } from '../../domain/messages';
 import { signatureProtocoleUpdate, type SignatureProtocole } from '../../domain/protocole';
 import type { EtatParcours, Menage } from '../../domain/vocabulaire';
@@ -58,7 +58,8 @@ export function moisApres(j: string, n: number): string {
  * Quand le parcours demande au bailleur le paiement du mois k (0 pour le premier) : le délai
  * `paiement` du programme après le début de ce mois (son minuteur).
  */
-export const verificationDuMois = (debut: string, k: number) => ajouterDuree(ajouterDuree(jour(debut), `P${k}M`), DELAIS.paiement!);
+/** Quand part le lien du mois `k` au bailleur : `paiement` après le début du mois, à 9 h (le jour ouvré suivant s'il est chômé). */
+export const verificationDuMois = (debut: string, k: number) => auxHeuresOuvrees(ajouterDuree(ajouterDuree(jour(debut), `P${k}M`), DELAIS.paiement!));
 /** Le prochain 1er novembre à 10 h, heure de Paris, après `date` : le premier jour de la trêve hivernale suivante. */
 export function premierJourDeTreve(date: Date): Date {
   const t = treveHivernale(date);
@@ -132,7 +133,11 @@ export async function jusquauLienDuMois(handle: WorkflowHandle) {
   const mois = moisApres(debut, k).slice(0, 7);
   const demandee = (d: EtatParcours['demandes'][number]) => d.statut === 'en_attente' && d.objet.startsWith(`Paiement ${deMois(mois)}`);
   const etat = await jusqua(handle, (e) => e.demandes.some(demandee), `demande de paiement ${deMois(mois)} (${k + 1}e mois du protocole)`);
-  return { demande: etat.demandes.find(demandee)!, mois, k };
+  const demande = etat.demandes.find(demandee)!;
+  // Le lien part à 9 h (un jour ouvré), jamais la nuit.
+  expect(heureDeParis(demande.envoyeeLe).getUTCHours()).toBe(9);
+  expect(Date.parse(demande.envoyeeLe)).toBeGreaterThanOrEqual(verificationDuMois(debut, k).getTime());
+  return { demande, mois, k };
 }
 
 export async function repondre(handle: WorkflowHandle, demandeId: string, decision: 'approuve' | 'refuse', commentaire?: string, requestId = requete()) {
