@@ -361,7 +361,7 @@ async function termeDuProtocole(c: Protocole): Promise<'respecte' | 'prolonge' |
         visibilite: 'partenaires',
       },
     ]);
-  // Depuis `terme-aux-heures-ouvrees` : atteint la nuit (le dernier mois réglé à minuit), un week-end ou
+  // Depuis `terme-aux-heures-ouvrees` : atteint la nuit (le lien du dernier mois expiré à minuit), un week-end ou
   // un jour férié, le terme est annoncé à 9 h du jour ouvré suivant ; plus si l'étape est déjà passée.
   if (patched('terme-aux-heures-ouvrees')) p.auxHeuresOuvrees(avertir, () => p.etape !== 'terme_non_respecte');
   else await avertir();
