@@ -61,6 +61,7 @@ import {
   planValideParLeReferent,
   jusquALAlerte,
   jusquALEscalade,
+  jusquALaDemandeDeBilan,
 } from './outils/environnement';
 
 let banc: Banc;
@@ -131,6 +132,7 @@ describe('toulouse-declic — un point de suivi manqué ne fige pas la suite', (
     await avancerJusqua(banc, handle, apres(ajouterDuree(debutSuivi, 'P2M')));
     await echeanceSuivie(handle, 'bilan:P2M');
     expect((await echeanceSuivie(handle, 'bilan:P1M', 'depassee')).due).toBe(p1.due);
+    await jusquALaDemandeDeBilan(banc, handle, 'Point de suivi à 2 mois');
     await banc.courriels.waitFor((m) => m.sujet.startsWith('Point de suivi à 2 mois à saisir') && dossier(ref)(m));
     await jusquALAlerte(banc, handle, 'bilan:P1M');
     await banc.courriels.waitFor((m) => m.sujet.startsWith('Échéance dépassée : Point de suivi à 1 mois') && dossier(ref)(m));
@@ -181,6 +183,7 @@ describe('toulouse-declic — le suivi continue jusqu’à ce que la situation s
     await avancerJusqua(banc, handle, apres(ajouterDuree(debutSuivi, 'P7M')));
     const sept = await echeanceSuivie(handle, 'bilan:P7M');
     expect(sept.libelle).toBe('Point de suivi à 7 mois');
+    await jusquALaDemandeDeBilan(banc, handle, 'Point de suivi à 7 mois');
     await banc.courriels.waitFor((m) => m.sujet.startsWith('Point de suivi à 7 mois à saisir') && dossier(ref)(m));
     await avancerJusqua(banc, handle, apres(ajouterDuree(debutSuivi, 'P8M')));
     await echeanceSuivie(handle, 'bilan:P8M');

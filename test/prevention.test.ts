@@ -26,6 +26,7 @@ import {
   ajouterDuree,
   auxHeuresOuvrees,
   dateEnFrancais,
+  neufHeuresLe,
   estJourOuvre,
   finDuJour,
   heureDeParis,
@@ -61,6 +62,7 @@ import {
   rappelAttendu,
   jusquALAlerte,
   jusquALEscalade,
+  jusquALaDemandeDeBilan,
 } from './outils/environnement';
 import type { CourrielRecu } from '../dev/mail-catcher';
 
@@ -443,6 +445,52 @@ describe('loiret-ahu', () => {
     await etape(handle, 'suivi');
     return lance;
   }
+
+  it('un point de suivi qui s’ouvre à 20 h est demandé au travailleur social à 9 h du jour ouvré suivant ; saisi avant, il ne l’est plus', async () => {
+    const demande = (ref: string) => banc.courriels.messages().filter((m) => dossier(ref)(m) && m.sujet.startsWith('Point de suivi à 1 mois à saisir'));
+    /** Le plan validé par le référent à 20 h (heure du parcours) : le suivi commence à 20 h, ses points aussi. */
+    const suiviA20h = async () => {
+      const lance = await lancer('toulouse-declic', { stadeProcedure: 'commandement_de_payer', isole: true });
+      const { handle } = lance;
+      await etape(handle, 'aller_vers');
+      await handle.executeUpdate(tentativeContactUpdate, { args: [msg()({ canal: 'telephone' as const, creneau: 'soir' as const, issue: 'joint' as const })] });
+      await etape(handle, 'diagnostic');
+      await handle.executeUpdate(diagnosticUpdate, {
+        args: [msg()({ origineDette: 'x', droits: '', budget: '', adequationLogement: '', termine: true, carnetDeRoute: ['FSL'] })],
+      });
+      await etape(handle, 'plan_aide');
+      await handle.executeUpdate(planAideUpdate, { args: [msg()({ actions: ['budget' as const], orientations: [] })] });
+      const maintenant = await heureDuParcours(handle);
+      const vingtHeures = (jour: Date) => new Date(neufHeuresLe(jour).getTime() + 11 * 3_600_000);
+      const ce = vingtHeures(maintenant);
+      await avancerJusqua(banc, handle, ce.getTime() > maintenant.getTime() ? ce : vingtHeures(new Date(maintenant.getTime() + 86_400_000)));
+      await planValideParLeReferent(handle);
+      await etape(handle, 'suivi');
+      const debutSuivi = await heureDuParcours(handle);
+      expect(heureDeParis(debutSuivi).getUTCHours()).toBe(20);
+      await avancerJusqua(banc, handle, apres(ajouterDuree(debutSuivi, 'P1M')));
+      await echeanceSuivie(handle, 'bilan:P1M');
+      return { ...lance, debutSuivi };
+    };
+    const premier = await suiviA20h();
+    const attendue = auxHeuresOuvrees(ajouterDuree(premier.debutSuivi, 'P1M'));
+    expect(heureDeParis(attendue).getUTCHours()).toBe(9);
+    await avancerJusqua(banc, premier.handle, apres(attendue, -1));
+    expect(demande(premier.ref)).toEqual([]);
+    expect(await jusquALaDemandeDeBilan(banc, premier.handle, 'Point de suivi à 1 mois')).toEqual(attendue);
+    await banc.courriels.waitFor(
+      (m) => dossier(premier.ref)(m) && m.sujet.startsWith('Point de suivi à 1 mois à saisir') && m.a.includes('alice@essai.example'),
+    );
+    await terminer(premier.handle);
+
+    // Saisi dans la soirée : la demande n'a plus d'objet, elle ne part pas.
+    const second = await suiviA20h();
+    await second.handle.executeUpdate(bilanUpdate, { args: [msg()({ reprisePaiement: 'partielle' as const, planRespecte: true, demarches: [] })] });
+    await jusquALaDemandeDeBilan(banc, second.handle, 'Point de suivi à 1 mois');
+    await banc.courriels.waitFor((m) => dossier(second.ref)(m) && m.sujet.startsWith('Point de suivi à 1 mois'));
+    expect(demande(second.ref)).toEqual([]);
+    await terminer(second.handle);
+  });
 
   it('point de suivi saisi pendant le courriel qui le demande (serveur lent) : son échéance est tenue dès la réponse', async () => {
     const { handle, ref } = await jusquAuSuiviDeclic();
@@ -944,6 +992,7 @@ describe('toulouse-declic', () => {
       finDuJour(new Date(enSuivi.details.prochainBilanLe as string)).toISOString(),
     );
     await jusquAuBilan(handle, 'P1M', debutSuivi);
+    await jusquALaDemandeDeBilan(banc, handle, 'Point de suivi à 1 mois');
     await banc.courriels.waitFor((m) => m.sujet.startsWith('Point de suivi à 1 mois à saisir') && dossier(ref)(m));
     // Point non saisi dans les 2 semaines : alerte au coordinateur.
     await depasser(handle, 'bilan:P1M');

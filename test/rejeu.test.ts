@@ -30,7 +30,7 @@ import {
 } from '../domain/prevention';
 import { bilanMesureUpdate, fileImlQuery, finMesureUpdate, idFileIml, logementUpdate, loyerUpdate, rendezVousUpdate } from '../domain/iml';
 import { avenantUpdate, cloturerProtocoleUpdate, orientationUpdate, paiementUpdate, ruptureUpdate, signatureProtocoleUpdate } from '../domain/protocole';
-import { ajouterDuree, jourDeParis, retirerDuree } from '../domain/durees';
+import { ajouterDuree, jourDeParis, neufHeuresLe, retirerDuree } from '../domain/durees';
 import {
   CATALOGUE,
   DATA_CONVERTER,
@@ -56,6 +56,7 @@ import {
   prochain,
   jusquALAlerte,
   jusquALEscalade,
+  jusquALaDemandeDeBilan,
 } from './outils/environnement';
 import { signatureDu } from './outils/protocole';
 
@@ -447,6 +448,34 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'suivi-sans-blocage')('en
       await handle.executeUpdate(cloturerUpdate, { args: [m({ issue: 'orientation_droit_commun' as const })] });
       // v1 : le plan sans validation du référent du bailleur (avant patched('plan-valide-avec-le-bailleur')).
       await enregistrerALaFin(handle, 'prevention-passage-bilans-annules-v2.json', ['bilans-annules-au-passage', 'plan-valide-avec-le-bailleur']);
+    } finally {
+      await banc.fermer();
+    }
+  });
+
+  // Le point à 1 mois qui s'ouvre à 20 h est demandé à 9 h du jour ouvré suivant (patched('bilans-aux-heures-ouvrees')) :
+  // `ENREGISTRER_HISTORIQUES=suivi-sans-blocage npx vitest run test/rejeu.test.ts -t "bilans aux heures ouvrées"`.
+  it('enregistre un parcours toulouse-declic : suivi commencé à 20 h, point à 1 mois demandé à 9 h (bilans aux heures ouvrées), saisi, clôture', async () => {
+    const banc = await monterBanc();
+    try {
+      const { handle } = await jusquAuPlanDeclic(banc, 'REJEU-BILAN-OUVRE');
+      await handle.executeUpdate(planAideUpdate, { args: [m({ actions: ['budget' as const], orientations: [] })] });
+      const maintenant = await heureDuParcours(handle);
+      const vingtHeures = (jour: Date) => new Date(neufHeuresLe(jour).getTime() + 11 * 3_600_000);
+      const ce = vingtHeures(maintenant);
+      await avancerJusqua(banc, handle, ce.getTime() > maintenant.getTime() ? ce : vingtHeures(new Date(maintenant.getTime() + 86_400_000)));
+      await planValideParLeReferent(handle);
+      await etape(handle, 'suivi');
+      const debutSuivi = await heureDuParcours(handle);
+      await avancerJusqua(banc, handle, apres(ajouterDuree(debutSuivi, 'P1M')));
+      await echeanceSuivie(handle, 'bilan:P1M');
+      await jusquALaDemandeDeBilan(banc, handle, 'Point de suivi à 1 mois');
+      await jusqua(handle, (e) => e.journal.some((x) => x.type === 'courriel' && x.resume.includes('Point de suivi à 1 mois à saisir')), 'demande du point');
+      await repos(handle);
+      await handle.executeUpdate(bilanUpdate, { args: [m({ reprisePaiement: 'partielle' as const, planRespecte: true, demarches: [] })] });
+      await repos(handle);
+      await handle.executeUpdate(cloturerUpdate, { args: [m({ issue: 'menage_met_fin' as const })] });
+      await enregistrerALaFin(handle, 'prevention-bilans-aux-heures-ouvrees-v1.json', ['bilans-aux-heures-ouvrees']);
     } finally {
       await banc.fermer();
     }

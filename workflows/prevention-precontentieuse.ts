@@ -967,10 +967,16 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
         responsable: 'travailleur_social',
       });
       if (!p.travailleurSocial) return;
-      await notifier(p, {
-        a: { personnel: p.travailleurSocial },
-        ...courriels.bilanASaisir({ ref: menage.reference, libelle, avant: echeance.due }),
-      });
+      const demander = () =>
+        notifier(p, {
+          a: { personnel: p.travailleurSocial! },
+          ...courriels.bilanASaisir({ ref: menage.reference, libelle, avant: echeance.due }),
+        });
+      // Depuis `bilans-aux-heures-ouvrees` : un point qui s'ouvre la nuit, un week-end ou un jour férié
+      // (le jour et l'heure du début du suivi, N mois plus tard) est demandé à 9 h du jour ouvré
+      // suivant ; plus s'il est saisi (ou annulé) d'ici là.
+      if (patched('bilans-aux-heures-ouvrees')) p.auxHeuresOuvrees(demander, () => echeance.statut !== 'en_cours' && echeance.statut !== 'depassee');
+      else await demander();
     };
     /** Le bailleur apprend ce que dit un bilan saisi (reprise du paiement, plan d'apurement). */
     const informerBailleurDuBilan = (b: (typeof bilans)[number]) =>

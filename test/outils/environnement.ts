@@ -375,6 +375,19 @@ export async function jusquALAlerte(
 }
 
 /**
+ * Avance le parcours jusqu'après la demande « <libelle> à saisir » au travailleur social : elle part
+ * quand l'échéance du point ou du bilan s'ouvre, ou à 9 h du jour ouvré suivant si elle s'ouvre hors
+ * des heures ouvrées (la nuit, un week-end, un jour férié). Rend l'heure attendue.
+ */
+export async function jusquALaDemandeDeBilan(banc: Pick<Banc, 'env'>, handle: HandleDecrit & Pick<WorkflowHandle, 'query'>, libelle: string): Promise<Date> {
+  const ouverte = (e: EtatParcours) => e.journal.filter((x) => x.type === 'echeance_ouverte' && x.resume.startsWith(`Échéance « ${libelle} »`)).at(-1);
+  const etat = await jusqua(handle, (e) => !!ouverte(e), `échéance « ${libelle} » ouverte`);
+  const demandeLe = auxHeuresOuvrees(new Date(ouverte(etat)!.date));
+  await avancerJusqua(banc, handle, apres(demandeLe));
+  return demandeLe;
+}
+
+/**
  * L'heure de l'escalade « Sans réponse » d'une demande restée sans réponse à son échéance : 9 h du
  * jour ouvré qui suit (aussitôt si l'échéance passe un jour ouvré entre 9 h et 18 h).
  */
