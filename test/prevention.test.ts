@@ -26,7 +26,6 @@ import {
   ajouterDuree,
   auxHeuresOuvrees,
   dateEnFrancais,
-  neufHeuresLe,
   estJourOuvre,
   finDuJour,
   heureDeParis,
@@ -63,6 +62,7 @@ import {
   jusquALAlerte,
   jusquALEscalade,
   jusquALaDemandeDeBilan,
+  prochainesVingtHeures,
 } from './outils/environnement';
 import type { CourrielRecu } from '../dev/mail-catcher';
 
@@ -429,8 +429,11 @@ describe('loiret-ahu', () => {
     expect(fin.journal.some((e) => e.resume === 'Étape : Diagnostic')).toBe(false);
   });
 
-  /** Un parcours toulouse-declic (points de suivi mensuels) mené jusqu'au suivi du plan. */
-  async function jusquAuSuiviDeclic() {
+  /**
+   * Un parcours toulouse-declic (points de suivi mensuels) mené jusqu'au suivi du plan ; `avantValidation`
+   * joue entre le plan enregistré et sa validation par le référent (qui fait commencer le suivi).
+   */
+  async function jusquAuSuiviDeclic(avantValidation?: (handle: WorkflowHandle) => Promise<void>) {
     const lance = await lancer('toulouse-declic', { stadeProcedure: 'commandement_de_payer', isole: true });
     const { handle } = lance;
     await etape(handle, 'aller_vers');
@@ -441,6 +444,7 @@ describe('loiret-ahu', () => {
     });
     await etape(handle, 'plan_aide');
     await handle.executeUpdate(planAideUpdate, { args: [msg()({ actions: ['budget' as const], orientations: [] })] });
+    await avantValidation?.(handle);
     await planValideParLeReferent(handle);
     await etape(handle, 'suivi');
     return lance;
@@ -450,22 +454,8 @@ describe('loiret-ahu', () => {
     const demande = (ref: string) => banc.courriels.messages().filter((m) => dossier(ref)(m) && m.sujet.startsWith('Point de suivi à 1 mois à saisir'));
     /** Le plan validé par le référent à 20 h (heure du parcours) : le suivi commence à 20 h, ses points aussi. */
     const suiviA20h = async () => {
-      const lance = await lancer('toulouse-declic', { stadeProcedure: 'commandement_de_payer', isole: true });
+      const lance = await jusquAuSuiviDeclic(async (h) => avancerJusqua(banc, h, await prochainesVingtHeures(h)));
       const { handle } = lance;
-      await etape(handle, 'aller_vers');
-      await handle.executeUpdate(tentativeContactUpdate, { args: [msg()({ canal: 'telephone' as const, creneau: 'soir' as const, issue: 'joint' as const })] });
-      await etape(handle, 'diagnostic');
-      await handle.executeUpdate(diagnosticUpdate, {
-        args: [msg()({ origineDette: 'x', droits: '', budget: '', adequationLogement: '', termine: true, carnetDeRoute: ['FSL'] })],
-      });
-      await etape(handle, 'plan_aide');
-      await handle.executeUpdate(planAideUpdate, { args: [msg()({ actions: ['budget' as const], orientations: [] })] });
-      const maintenant = await heureDuParcours(handle);
-      const vingtHeures = (jour: Date) => new Date(neufHeuresLe(jour).getTime() + 11 * 3_600_000);
-      const ce = vingtHeures(maintenant);
-      await avancerJusqua(banc, handle, ce.getTime() > maintenant.getTime() ? ce : vingtHeures(new Date(maintenant.getTime() + 86_400_000)));
-      await planValideParLeReferent(handle);
-      await etape(handle, 'suivi');
       const debutSuivi = await heureDuParcours(handle);
       expect(heureDeParis(debutSuivi).getUTCHours()).toBe(20);
       await avancerJusqua(banc, handle, apres(ajouterDuree(debutSuivi, 'P1M')));

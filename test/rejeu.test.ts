@@ -30,7 +30,7 @@ import {
 } from '../domain/prevention';
 import { bilanMesureUpdate, fileImlQuery, finMesureUpdate, idFileIml, logementUpdate, loyerUpdate, rendezVousUpdate } from '../domain/iml';
 import { avenantUpdate, cloturerProtocoleUpdate, orientationUpdate, paiementUpdate, ruptureUpdate, signatureProtocoleUpdate } from '../domain/protocole';
-import { ajouterDuree, jourDeParis, neufHeuresLe, retirerDuree } from '../domain/durees';
+import { ajouterDuree, jourDeParis, retirerDuree } from '../domain/durees';
 import {
   CATALOGUE,
   DATA_CONVERTER,
@@ -57,6 +57,7 @@ import {
   jusquALAlerte,
   jusquALEscalade,
   jusquALaDemandeDeBilan,
+  prochainesVingtHeures,
 } from './outils/environnement';
 import { signatureDu } from './outils/protocole';
 
@@ -460,10 +461,7 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'suivi-sans-blocage')('en
     try {
       const { handle } = await jusquAuPlanDeclic(banc, 'REJEU-BILAN-OUVRE');
       await handle.executeUpdate(planAideUpdate, { args: [m({ actions: ['budget' as const], orientations: [] })] });
-      const maintenant = await heureDuParcours(handle);
-      const vingtHeures = (jour: Date) => new Date(neufHeuresLe(jour).getTime() + 11 * 3_600_000);
-      const ce = vingtHeures(maintenant);
-      await avancerJusqua(banc, handle, ce.getTime() > maintenant.getTime() ? ce : vingtHeures(new Date(maintenant.getTime() + 86_400_000)));
+      await avancerJusqua(banc, handle, await prochainesVingtHeures(handle));
       await planValideParLeReferent(handle);
       await etape(handle, 'suivi');
       const debutSuivi = await heureDuParcours(handle);

@@ -374,6 +374,14 @@ export async function jusquALAlerte(
   return echeance;
 }
 
+/** Les prochaines 20 h (à Paris) à l'heure du parcours : aujourd'hui, ou demain si elles sont passées. Hors des heures ouvrées. */
+export async function prochainesVingtHeures(handle: HandleDecrit): Promise<Date> {
+  const maintenant = await heureDuParcours(handle);
+  const vingtHeures = (jour: Date) => new Date(neufHeuresLe(jour).getTime() + 11 * 3_600_000);
+  const ce = vingtHeures(maintenant);
+  return ce.getTime() > maintenant.getTime() ? ce : vingtHeures(new Date(maintenant.getTime() + 86_400_000));
+}
+
 /**
  * Avance le parcours jusqu'après la demande « <libelle> à saisir » au travailleur social : elle part
  * quand l'échéance du point ou du bilan s'ouvre, ou à 9 h du jour ouvré suivant si elle s'ouvre hors
