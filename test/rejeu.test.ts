@@ -64,6 +64,21 @@ import { signatureDu } from './outils/protocole';
 const etape = (handle: WorkflowHandle, nom: string) => jusqua(handle, (e) => e.etape === nom, `étape « ${nom} »`);
 /** Un message de l'équipe (ts.alice par défaut), avec son identifiant de requête. */
 const m = <T extends object>(x: T, par = 'ts.alice') => ({ requestId: requete(), par, ...x });
+/** La fin d'un protocole enregistré : le bailleur reprend le logement (rupture), le ménage est orienté en résidence sociale, clôture. */
+async function rompreOrienterClore(handle: WorkflowHandle): Promise<void> {
+  await handle.executeUpdate(ruptureUpdate, { args: [m({ motif: 'Le bailleur reprend le logement' }, 'coord.essai')] });
+  await handle.executeUpdate(orientationUpdate, { args: [m({ dispositif: 'residence_sociale' as const })] });
+  await handle.executeUpdate(cloturerProtocoleUpdate, { args: [m({ issue: 'orientation_hebergement' as const })] });
+}
+/** Un banc (serveur Temporal, worker, base, boîte de réception) le temps d'un enregistrement, fermé ensuite quoi qu'il arrive. */
+async function avecBanc(enregistrement: (banc: Banc) => Promise<void>): Promise<void> {
+  const banc = await monterBanc();
+  try {
+    await enregistrement(banc);
+  } finally {
+    await banc.fermer();
+  }
+}
 /** Le ménage joint : une tentative de contact qui aboutit, par ce canal et à ce créneau. */
 const joindre = (handle: WorkflowHandle, canal: TentativeContact['canal'], creneau: NonNullable<TentativeContact['creneau']>) =>
   handle.executeUpdate(tentativeContactUpdate, { args: [m({ canal, creneau, issue: 'joint' as const })] });
@@ -91,8 +106,7 @@ const lancerProtocole = (banc: Banc, menage: ReturnType<typeof menageEssai>, pro
 
 describe.runIf(process.env.ENREGISTRER_HISTORIQUES === '1')('enregistrement', () => {
   it('enregistre un parcours loiret-ahu de l’orientation à la clôture', async () => {
-    const banc = await monterBanc();
-    try {
+    await avecBanc(async (banc) => {
       const programme = CATALOGUE.trouver('loiret-ahu')!;
       const menage = menageEssai('REJEU-1');
       const lacher = banc.retenirCourriels((objet) => objet.startsWith('Orientation reçue') && objet.includes(menage.reference));
@@ -165,17 +179,14 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === '1')('enregistrement', ()
       // depuis la fin des courriels aux partenaires (avant patched('suivi-depuis-le-plan')) ; v8 : les
       // courriels d'une étape un à un (avant patched('courriels-ensemble')).
       writeFileSync(`${DOSSIER_HISTORIQUES}prevention-loiret-v9.json`, JSON.stringify(historique));
-    } finally {
-      await banc.fermer();
-    }
+    });
   });
 });
 
 // `ENREGISTRER_HISTORIQUES=cloture` : une clôture anticipée pendant une demande de validation.
 describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'cloture')('enregistrement de la clôture pendant une validation', () => {
   it('enregistre un parcours besancon-ccas clos par la coordination pendant la validation du département', async () => {
-    const banc = await monterBanc();
-    try {
+    await avecBanc(async (banc) => {
       const programme = CATALOGUE.trouver('besancon-ccas')!;
       const menage = menageEssai('REJEU-CLOT');
       const handle = await banc.env.client.workflow.start('preventionPrecontentieuse', {
@@ -211,17 +222,14 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'cloture')('enregistremen
       await jusqua(handle, (e) => e.demandes.some((d) => d.statut === 'en_attente'), 'demande au département');
       await handle.executeUpdate(cloreAnticipeUpdate, { args: [{ requestId: requete(), par: 'coord.essai', motif: 'Déménagement' }] });
       await enregistrerALaFin(handle, 'prevention-cloture-en-validation-v1.json', ['cloture-pendant-validation', 'cloture-attendue']);
-    } finally {
-      await banc.fermer();
-    }
+    });
   });
 });
 
 // `ENREGISTRER_HISTORIQUES=designation` : un ménage désigné par la commission impayés, les délais depuis la désignation.
 describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'designation')('enregistrement d’un ménage désigné par la commission', () => {
   it('enregistre un parcours besancon-ccas désigné 10 jours avant son lancement, jusqu’à la première visite dépassée puis le refus du ménage', async () => {
-    const banc = await monterBanc();
-    try {
+    await avecBanc(async (banc) => {
       // Le refus du ménage clôt ce parcours (enregistré avant l'option refusNeClotPas du preset).
       const programme = { ...CATALOGUE.trouver('besancon-ccas')!, options: { ...CATALOGUE.trouver('besancon-ccas')!.options, refusNeClotPas: false } };
       const menage = menageEssai('REJEU-DESIGNATION');
@@ -257,9 +265,7 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'designation')('enregistr
         args: [{ requestId: requete(), par: 'ts.alice', canal: 'visite_domicile' as const, creneau: 'soir' as const, issue: 'refus' as const }],
       });
       await enregistrerALaFin(handle, 'prevention-designation-v1.json', ['delais-depuis-designation']);
-    } finally {
-      await banc.fermer();
-    }
+    });
   });
 });
 
@@ -272,8 +278,7 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'etape-dans-le-message')(
   };
 
   it('enregistre un parcours loiret-ahu : contact, diagnostic, plan d’aide, passage au droit commun et clôture, sans pause', async () => {
-    const banc = await monterBanc();
-    try {
+    await avecBanc(async (banc) => {
       const programme = CATALOGUE.trouver('loiret-ahu')!;
       const menage = menageEssai('REJEU-ENCHAINE');
       const handle = await banc.env.client.workflow.start('preventionPrecontentieuse', {
@@ -306,14 +311,11 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'etape-dans-le-message')(
       ).toMatchObject({ etape: 'passage_droit_commun' });
       await handle.executeUpdate(cloturerUpdate, { args: [m({ issue: 'orientation_droit_commun' as const })] });
       await ecrire(handle, 'prevention-etape-dans-le-message-v1.json');
-    } finally {
-      await banc.fermer();
-    }
+    });
   });
 
   it('enregistre une mesure concarneau-iml : logement, loyer, visite, fin de mesure, sans pause', async () => {
-    const banc = await monterBanc();
-    try {
+    await avecBanc(async (banc) => {
       const programme = CATALOGUE.trouver('concarneau-iml')!;
       const handle = await lancerMesureIml(banc, programme, 'REJEU-IML-ENCHAINE');
       await approuverSiao(handle);
@@ -331,14 +333,11 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'etape-dans-le-message')(
       await handle.executeUpdate(rendezVousUpdate, { args: [m({ nature: 'visite_domicile' as const, axes: ['budget' as const] })] });
       await handle.executeUpdate(finMesureUpdate, { args: [m({ issue: 'depart_du_logement' as const, motif: 'Départ du logement' })] });
       await ecrire(handle, 'iml-etape-dans-le-message-v1.json');
-    } finally {
-      await banc.fermer();
-    }
+    });
   });
 
   it('enregistre un protocole reims-april-protocole : signature, paiement, rupture, orientation, clôture, sans pause', async () => {
-    const banc = await monterBanc();
-    try {
+    await avecBanc(async (banc) => {
       const programme = CATALOGUE.trouver('reims-april-protocole')!;
       const menage = menageEssai('REJEU-PROTOCOLE-ENCHAINE');
       const handle = await lancerProtocole(banc, menage, programme, 40);
@@ -352,9 +351,7 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'etape-dans-le-message')(
       await handle.executeUpdate(orientationUpdate, { args: [m({ dispositif: 'residence_sociale' as const })] });
       await handle.executeUpdate(cloturerProtocoleUpdate, { args: [m({ issue: 'orientation_hebergement' as const })] });
       await ecrire(handle, 'protocole-etape-dans-le-message-v1.json');
-    } finally {
-      await banc.fermer();
-    }
+    });
   });
 });
 
@@ -395,8 +392,7 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'suivi-sans-blocage')('en
   }
 
   it('enregistre un parcours toulouse-declic : point à 1 mois manqué, point à 2 mois ouvert, saisies en retard, clôture', async () => {
-    const banc = await monterBanc();
-    try {
+    await avecBanc(async (banc) => {
       const { programme, handle } = await jusquAuPlanDeclic(banc, 'REJEU-SUIVI');
       const plan = await echeanceSuivie(handle, 'plan_aide');
       await avancerJusqua(banc, handle, apres(retirerDuree(new Date(plan.due), programme.delais.rappelAvant!)));
@@ -424,14 +420,11 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'suivi-sans-blocage')('en
         'suivi-depuis-le-plan',
         'plan-valide-avec-le-bailleur',
       ]);
-    } finally {
-      await banc.fermer();
-    }
+    });
   });
 
   it('enregistre un parcours toulouse-declic : passage au droit commun avec un point de suivi encore dû (annulé), clôture', async () => {
-    const banc = await monterBanc();
-    try {
+    await avecBanc(async (banc) => {
       const { handle } = await jusquAuPlanDeclic(banc, 'REJEU-PASSAGE');
       await handle.executeUpdate(planAideUpdate, { args: [m({ actions: ['budget' as const], orientations: [] })] });
       // Refusé une fois par le référent du bailleur, revu, puis validé.
@@ -449,16 +442,13 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'suivi-sans-blocage')('en
       await handle.executeUpdate(cloturerUpdate, { args: [m({ issue: 'orientation_droit_commun' as const })] });
       // v1 : le plan sans validation du référent du bailleur (avant patched('plan-valide-avec-le-bailleur')).
       await enregistrerALaFin(handle, 'prevention-passage-bilans-annules-v2.json', ['bilans-annules-au-passage', 'plan-valide-avec-le-bailleur']);
-    } finally {
-      await banc.fermer();
-    }
+    });
   });
 
   // Le point à 1 mois qui s'ouvre à 20 h est demandé à 9 h du jour ouvré suivant (patched('bilans-aux-heures-ouvrees')) :
   // `ENREGISTRER_HISTORIQUES=suivi-sans-blocage npx vitest run test/rejeu.test.ts -t "bilans aux heures ouvrées"`.
   it('enregistre un parcours toulouse-declic : suivi commencé à 20 h, point à 1 mois demandé à 9 h (bilans aux heures ouvrées), saisi, clôture', async () => {
-    const banc = await monterBanc();
-    try {
+    await avecBanc(async (banc) => {
       const { handle } = await jusquAuPlanDeclic(banc, 'REJEU-BILAN-OUVRE');
       await handle.executeUpdate(planAideUpdate, { args: [m({ actions: ['budget' as const], orientations: [] })] });
       await avancerJusqua(banc, handle, await prochainesVingtHeures(handle));
@@ -474,14 +464,11 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'suivi-sans-blocage')('en
       await repos(handle);
       await handle.executeUpdate(cloturerUpdate, { args: [m({ issue: 'menage_met_fin' as const })] });
       await enregistrerALaFin(handle, 'prevention-bilans-aux-heures-ouvrees-v1.json', ['bilans-aux-heures-ouvrees']);
-    } finally {
-      await banc.fermer();
-    }
+    });
   });
 
   it('enregistre un parcours toulouse-declic : points de suivi continus après le bilan à 6 mois, point à 7 mois saisi, clôture', async () => {
-    const banc = await monterBanc();
-    try {
+    await avecBanc(async (banc) => {
       const { handle } = await jusquAuPlanDeclic(banc, 'REJEU-CONTINU');
       await handle.executeUpdate(planAideUpdate, { args: [m({ actions: ['budget' as const], orientations: [] })] });
       await planValideParLeReferent(handle);
@@ -496,9 +483,7 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'suivi-sans-blocage')('en
       await repos(handle);
       await handle.executeUpdate(cloturerUpdate, { args: [m({ issue: 'situation_stabilisee' as const })] });
       await enregistrerALaFin(handle, 'prevention-points-continus-v1.json', ['points-de-suivi-continus', 'suivi-sans-blocage']);
-    } finally {
-      await banc.fermer();
-    }
+    });
   });
 
   /** Un parcours besancon-ccas lancé, à l'« aller vers ». */
@@ -514,8 +499,7 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'suivi-sans-blocage')('en
   }
 
   it('enregistre un parcours besancon-ccas : ASLL sans réponse du département, relancé par la coordination, validée, clôture', async () => {
-    const banc = await monterBanc();
-    try {
+    await avecBanc(async (banc) => {
       const handle = await lancerBesancon(banc, 'REJEU-SILENCE');
       await joindre(handle, 'visite_domicile', 'soir');
       await etape(handle, 'diagnostic');
@@ -536,14 +520,11 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'suivi-sans-blocage')('en
       await repos(handle);
       await handle.executeUpdate(cloturerUpdate, { args: [m({ issue: 'menage_met_fin' as const })] });
       await enregistrerALaFin(handle, 'prevention-departement-sans-reponse-v1.json', ['departement-sans-reponse']);
-    } finally {
-      await banc.fermer();
-    }
+    });
   });
 
   it('enregistre un parcours besancon-ccas : refus du ménage noté comme une tentative, puis contact et clôture', async () => {
-    const banc = await monterBanc();
-    try {
+    await avecBanc(async (banc) => {
       const handle = await lancerBesancon(banc, 'REJEU-REFUS');
       await handle.executeUpdate(tentativeContactUpdate, {
         args: [m({ canal: 'visite_domicile' as const, creneau: 'matin' as const, issue: 'refus' as const })],
@@ -555,9 +536,7 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'suivi-sans-blocage')('en
       await repos(handle);
       await handle.executeUpdate(cloturerUpdate, { args: [m({ issue: 'menage_met_fin' as const })] });
       await enregistrerALaFin(handle, 'prevention-refus-tentative-v1.json', ['refus-ne-clot-pas']);
-    } finally {
-      await banc.fermer();
-    }
+    });
   });
 });
 
@@ -590,8 +569,7 @@ async function approuverSiao(handle: WorkflowHandle) {
 // `ENREGISTRER_HISTORIQUES=iml` n'enregistre que les historiques IML (mesure et file du programme).
 describe.runIf(process.env.ENREGISTRER_HISTORIQUES === '1' || process.env.ENREGISTRER_HISTORIQUES === 'iml')('enregistrement IML', () => {
   it('enregistre une mesure concarneau-iml (SIAO, place, logement, loyer, bilan à 6 mois, glissement anticipé) et la file du programme', async () => {
-    const banc = await monterBanc();
-    try {
+    await avecBanc(async (banc) => {
       const programme = CATALOGUE.trouver('concarneau-iml')!;
       const handle = await lancerMesureIml(banc, programme, 'REJEU-IML-1');
       await approuverSiao(handle);
@@ -649,14 +627,11 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === '1' || process.env.ENREGI
       );
       await repos(file);
       ecrireHistorique('file-iml-concarneau-v8.json', await file.fetchHistory());
-    } finally {
-      await banc.fermer();
-    }
+    });
   });
 
   it('enregistre une mesure concarneau-iml dont le SIAO répond pendant l’envoi de sa demande (courriel lent), puis une clôture anticipée', async () => {
-    const banc = await monterBanc();
-    try {
+    await avecBanc(async (banc) => {
       const programme = { ...CATALOGUE.trouver('concarneau-iml')!, id: 'concarneau-iml-rejeu-envoi' };
       const lacher = banc.retenirCourriels((objet) => objet.startsWith('Validation d’une candidature'));
       const handle = await lancerMesureIml(banc, programme, 'REJEU-IML-ENVOI');
@@ -670,16 +645,13 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === '1' || process.env.ENREGI
       // L'échéance de la réponse suivie avant l'envoi (echeance-avant-envoi) ; v1 : d'avant, suivie après.
       expect(patchsNotes(enObjet(historique))).toContain('echeance-avant-envoi');
       ecrireHistorique('iml-reponse-pendant-envoi-v2.json', historique);
-    } finally {
-      await banc.fermer();
-    }
+    });
   });
 });
 
 describe.runIf(process.env.ENREGISTRER_HISTORIQUES === '1')('enregistrement des tâches planifiées', () => {
   it('enregistre une relance des orientations (planification « relance-orientations »)', async () => {
-    const banc = await monterBanc();
-    try {
+    await avecBanc(async (banc) => {
       const handle = await banc.env.client.workflow.start('relanceOrientations', {
         taskQueue: banc.taskQueue,
         workflowId: `relance-orientations-rejeu-${Date.now()}`,
@@ -687,9 +659,7 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === '1')('enregistrement des 
       });
       expect(await handle.result()).toEqual({ rappels: 0, delaisPasses: 0 });
       ecrireHistorique('relance-orientations-v1.json', await handle.fetchHistory());
-    } finally {
-      await banc.fermer();
-    }
+    });
   });
 
   it('enregistre deux renvois de SMS : parti au retour du fournisseur, abandonné à son délai', async () => {
@@ -795,8 +765,7 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'menage-confie')('enregis
 
 describe.runIf(process.env.ENREGISTRER_HISTORIQUES === '1')('enregistrement des avis de non-remise', () => {
   it('enregistre un avis de non-remise : la coordination avertie', async () => {
-    const banc = await monterBanc();
-    try {
+    await avecBanc(async (banc) => {
       const cle = `loiret-ahu--REJEU-RETOUR-${Date.now()}/lettre`;
       await banc.dependances.base
         .insertInto('courriels')
@@ -813,9 +782,7 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === '1')('enregistrement des 
       const handle = await banc.env.client.workflow.start('avisNonRemise', { taskQueue: banc.taskQueue, workflowId: `non-remis:${cle}`, args: [{ cle }] });
       expect(await handle.result()).toBe('alerte');
       ecrireHistorique('avis-non-remise-v1.json', await handle.fetchHistory());
-    } finally {
-      await banc.fermer();
-    }
+    });
   });
 });
 
@@ -884,8 +851,7 @@ describe('rejeu des historiques enregistrés', () => {
 // les attend.
 describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'courriels-apres-reponse')('enregistrement des courriels après la réponse', () => {
   it('enregistre un protocole : mois manqué, avenant, régularisation, rupture, orientation, clôture, sans pause', async () => {
-    const banc = await monterBanc();
-    try {
+    await avecBanc(async (banc) => {
       const programme = CATALOGUE.trouver('reims-april-protocole')!;
       const menage = menageEssai('REJEU-PROTOCOLE-AVENANT');
       const handle = await lancerProtocole(banc, menage, programme, 40);
@@ -903,13 +869,9 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'courriels-apres-reponse'
       await handle.executeUpdate(paiementUpdate, { args: [m({ mois: jour.slice(0, 7), statut: 'impaye' as const, montant: 0 })] });
       await handle.executeUpdate(avenantUpdate, { args: [m({ signeLe: jour, prolongationMois: 6, planApurement: { dette: 2400, mensualite: 80 } })] });
       await handle.executeUpdate(paiementUpdate, { args: [m({ mois: jour.slice(0, 7), statut: 'paye' as const })] });
-      await handle.executeUpdate(ruptureUpdate, { args: [m({ motif: 'Le bailleur reprend le logement' }, 'coord.essai')] });
-      await handle.executeUpdate(orientationUpdate, { args: [m({ dispositif: 'residence_sociale' as const })] });
-      await handle.executeUpdate(cloturerProtocoleUpdate, { args: [m({ issue: 'orientation_hebergement' as const })] });
+      await rompreOrienterClore(handle);
       await enregistrerALaFin(handle, 'protocole-courriels-apres-reponse-v1.json', ['courriels-apres-reponse']);
-    } finally {
-      await banc.fermer();
-    }
+    });
   });
 });
 
@@ -918,8 +880,7 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'courriels-apres-reponse'
 // (patched('alertes-impayes-ensemble'), patched('avenant-ensemble')).
 describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'protocole-ensemble')('enregistrement des courriels du protocole envoyés ensemble', () => {
   it('enregistre un protocole : deux mois impayés, avenant, rupture, orientation, clôture', async () => {
-    const banc = await monterBanc();
-    try {
+    await avecBanc(async (banc) => {
       const menage = menageEssai('REJEU-PROTOCOLE-ENSEMBLE');
       const handle = await lancerProtocole(banc, menage, CATALOGUE.trouver('reims-april-protocole')!, 80);
       await etape(handle, 'signature_protocole');
@@ -941,13 +902,9 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'protocole-ensemble')('en
       await handle.executeUpdate(avenantUpdate, {
         args: [m({ signeLe: jourDeParis(await heureDuParcours(handle)), prolongationMois: 6, planApurement: { dette: 2400, mensualite: 80 } })],
       });
-      await handle.executeUpdate(ruptureUpdate, { args: [m({ motif: 'Le bailleur reprend le logement' }, 'coord.essai')] });
-      await handle.executeUpdate(orientationUpdate, { args: [m({ dispositif: 'residence_sociale' as const })] });
-      await handle.executeUpdate(cloturerProtocoleUpdate, { args: [m({ issue: 'orientation_hebergement' as const })] });
+      await rompreOrienterClore(handle);
       await enregistrerALaFin(handle, 'protocole-courriels-ensemble-v1.json', ['alertes-impayes-ensemble', 'avenant-ensemble']);
-    } finally {
-      await banc.fermer();
-    }
+    });
   });
 });
 
@@ -969,8 +926,7 @@ async function enregistrer(
   mener: (h: WorkflowHandle, banc: Banc) => Promise<void>,
   entree: object = {},
 ) {
-  const banc = await monterBanc();
-  try {
+  await avecBanc(async (banc) => {
     const programme = CATALOGUE.trouver(programmeId)!;
     const menage = menageEssai(reference);
     const handle = await banc.env.client.workflow.start('preventionPrecontentieuse', {
@@ -989,9 +945,7 @@ async function enregistrer(
     });
     await mener(handle, banc);
     await enregistrerALaFin(handle, fichier, patchs);
-  } finally {
-    await banc.fermer();
-  }
+  });
 }
 
 describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'regles-des-rapports')('enregistrement des règles des rapports de terrain', () => {
@@ -1138,8 +1092,7 @@ async function lancerPrevention(banc: Banc, programmeId: string, reference: stri
 // depuis son dossier (envoyerDocumentAuMenage), à l'adresse donnée après l'orientation.
 describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'envoi-au-menage')('enregistrement d’un document envoyé au ménage', () => {
   it('enregistre un parcours loiret-ahu : adresse donnée après l’orientation, lettre envoyée (deux fois la même requête), clôture', async () => {
-    const banc = await monterBanc();
-    try {
+    await avecBanc(async (banc) => {
       const handle = await lancerPrevention(banc, 'loiret-ahu', 'REJEU-ENVOI-MENAGE');
       await etape(handle, 'aller_vers');
       await new Consentements(banc.dependances.base, COFFRE).enregistrer(
@@ -1154,9 +1107,7 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'envoi-au-menage')('enreg
       await jusqua(handle, (e) => e.journal.some((j) => j.resume.startsWith('Courriel au ménage : « ')), 'envoi noté au journal');
       await handle.executeUpdate(cloreAnticipeUpdate, { args: [{ requestId: requete(), par: 'coord.essai', motif: 'Fin de l’enregistrement' }] });
       await enregistrerALaFin(handle, 'prevention-envoi-au-menage-v1.json', ['courriels-apres-reponse']);
-    } finally {
-      await banc.fermer();
-    }
+    });
   });
 });
 
@@ -1164,8 +1115,7 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'envoi-au-menage')('enreg
 // son délai, tenue en retard (patched('seconde-visite-en-retard')).
 describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'seconde-visite-en-retard')('enregistrement de la seconde visite en retard', () => {
   it('enregistre un parcours besancon-ccas : absent à la première visite, seconde visite après son délai, contact, clôture', async () => {
-    const banc = await monterBanc();
-    try {
+    await avecBanc(async (banc) => {
       const handle = await lancerPrevention(banc, 'besancon-ccas', 'REJEU-SECONDE-VISITE');
       await etape(handle, 'aller_vers');
       await handle.executeUpdate(tentativeContactUpdate, {
@@ -1178,9 +1128,7 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'seconde-visite-en-retard
       await etape(handle, 'diagnostic');
       await handle.executeUpdate(cloturerUpdate, { args: [m({ issue: 'menage_met_fin' as const })] });
       await enregistrerALaFin(handle, 'prevention-seconde-visite-en-retard-v1.json', ['seconde-visite-en-retard']);
-    } finally {
-      await banc.fermer();
-    }
+    });
   });
 });
 
@@ -1188,8 +1136,7 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'seconde-visite-en-retard
 // (toulouse-declic), le diagnostic envoyé au bailleur une fois terminé, puis le retrait annoncé.
 describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'partage-diagnostic')('enregistrement du partage du diagnostic', () => {
   it('enregistre un parcours toulouse-declic : contact, accord, diagnostic envoyé au bailleur, retrait, clôture', async () => {
-    const banc = await monterBanc();
-    try {
+    await avecBanc(async (banc) => {
       const handle = await lancerPrevention(banc, 'toulouse-declic', 'REJEU-PARTAGE');
       await etape(handle, 'aller_vers');
       await joindre(handle, 'telephone', 'soir');
@@ -1203,9 +1150,7 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'partage-diagnostic')('en
       await handle.executeUpdate(cloturerUpdate, { args: [m({ issue: 'menage_met_fin' as const })] });
       await handle.result();
       writeFileSync(`${DOSSIER_HISTORIQUES}prevention-partage-diagnostic-v1.json`, JSON.stringify(enObjet(await handle.fetchHistory())));
-    } finally {
-      await banc.fermer();
-    }
+    });
   });
 });
 
@@ -1214,8 +1159,7 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'partage-diagnostic')('en
 // restée sans réponse : le plan tient, le suivi commence, puis la clôture.
 describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'reponse-au-soir')('enregistrement d’une réponse attendue jusqu’au soir', () => {
   it('enregistre un parcours toulouse-declic : plan au référent, sans réponse jusqu’au soir du jour ouvré, suivi, clôture', async () => {
-    const banc = await monterBanc();
-    try {
+    await avecBanc(async (banc) => {
       const handle = await lancerPrevention(banc, 'toulouse-declic', 'REJEU-AU-SOIR');
       await etape(handle, 'aller_vers');
       await joindre(handle, 'telephone', 'soir');
@@ -1226,9 +1170,7 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'reponse-au-soir')('enreg
       await etape(handle, 'suivi');
       await handle.executeUpdate(cloturerUpdate, { args: [m({ issue: 'menage_met_fin' as const })] });
       await enregistrerALaFin(handle, 'prevention-reponse-au-soir-v1.json', ['reponse-au-soir-d-un-jour-ouvre']);
-    } finally {
-      await banc.fermer();
-    }
+    });
   });
 });
 
@@ -1236,17 +1178,14 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'reponse-au-soir')('enreg
 // référents prévenus par courriel (patched('courriels-reaffectation')).
 describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'reaffectation')('enregistrement d’une réaffectation', () => {
   it('enregistre un parcours loiret-ahu réaffecté de ts.alice à ts.bruno, puis clos par la coordination', async () => {
-    const banc = await monterBanc();
-    try {
+    await avecBanc(async (banc) => {
       const handle = await lancerPrevention(banc, 'loiret-ahu', 'REJEU-REAFFECTATION');
       await etape(handle, 'aller_vers');
       await handle.executeUpdate(affecterUpdate, { args: [{ requestId: requete(), par: 'coord.essai', travailleurSocial: 'ts.bruno' }] });
       await jusqua(handle, (e) => e.journal.some((x) => x.resume.includes('« Ménage confié à une autre personne')), 'les deux référents prévenus');
       await handle.executeUpdate(cloreAnticipeUpdate, { args: [{ requestId: requete(), par: 'coord.essai', motif: 'Doublon' }] });
       await enregistrerALaFin(handle, 'prevention-reaffectation-v1.json', ['courriels-reaffectation']);
-    } finally {
-      await banc.fermer();
-    }
+    });
   });
 });
 
@@ -1255,8 +1194,7 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'reaffectation')('enregis
 // ménage est déjà accompagné, puis la coordination enregistre la décision du comité : intégré
 // (tuilage) ou non.
 async function enregistrerComite(reference: string, fichier: string, decision: 'integrer' | 'ne_pas_integrer', patchs = ['comite-verification-puis-decision']) {
-  const banc = await monterBanc();
-  try {
+  await avecBanc(async (banc) => {
     const programme = CATALOGUE.trouver('reims-april')!;
     const menage = menageEssai(reference);
     const handle = await banc.env.client.workflow.start('preventionPrecontentieuse', {
@@ -1277,9 +1215,7 @@ async function enregistrerComite(reference: string, fichier: string, decision: '
       await handle.executeUpdate(cloreAnticipeUpdate, { args: [{ requestId: requete(), par: 'coord.essai', motif: 'Fin de l’essai' }] });
     }
     await enregistrerALaFin(handle, fichier, patchs);
-  } finally {
-    await banc.fermer();
-  }
+  });
 }
 
 describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'comite')('enregistrement du comité de suivi en deux temps', () => {
@@ -1370,8 +1306,7 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'delais-au-soir')('enregi
 // courriel au travailleur social, qui en dit la date limite (patched('logement-avant-dans-le-courriel')).
 describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'logement-avant')('enregistrement de la date limite du logement dans le courriel', () => {
   it('enregistre une mesure concarneau-iml jusqu’à la recherche du logement, puis une clôture anticipée', async () => {
-    const banc = await monterBanc();
-    try {
+    await avecBanc(async (banc) => {
       const programme = { ...CATALOGUE.trouver('concarneau-iml')!, id: 'concarneau-iml-rejeu-logement' };
       const handle = await lancerMesureIml(banc, programme, 'REJEU-IML-LOGEMENT');
       await approuverSiao(handle);
@@ -1379,9 +1314,7 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'logement-avant')('enregi
       await repos(handle);
       await handle.executeUpdate(cloreAnticipeUpdate, { args: [{ requestId: requete(), par: 'coord.essai', motif: 'Fin de l’essai' }] });
       await enregistrerALaFin(handle, 'iml-logement-avant-v1.json', ['logement-avant-dans-le-courriel']);
-    } finally {
-      await banc.fermer();
-    }
+    });
   });
 });
 
@@ -1390,8 +1323,7 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'logement-avant')('enregi
 // (patched('signature-avant-dans-le-courriel')).
 describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'signature-avant')('enregistrement de la date limite de signature dans le courriel', () => {
   it('enregistre un protocole dont le programme fixe un mois pour la signature, jusqu’à sa clôture avant terme', async () => {
-    const banc = await monterBanc();
-    try {
+    await avecBanc(async (banc) => {
       const menage = menageEssai('REJEU-SIGNATURE-AVANT');
       const catalogue = CATALOGUE.trouver('reims-april-protocole')!;
       const handle = await lancerProtocole(banc, menage, { ...catalogue, delais: { ...catalogue.delais, signatureProtocole: 'P1M' } }, 80);
@@ -1411,13 +1343,9 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'signature-avant')('enreg
           }),
         ],
       });
-      await handle.executeUpdate(ruptureUpdate, { args: [m({ motif: 'Le bailleur reprend le logement' }, 'coord.essai')] });
-      await handle.executeUpdate(orientationUpdate, { args: [m({ dispositif: 'residence_sociale' as const })] });
-      await handle.executeUpdate(cloturerProtocoleUpdate, { args: [m({ issue: 'orientation_hebergement' as const })] });
+      await rompreOrienterClore(handle);
       await enregistrerALaFin(handle, 'protocole-signature-avant-v1.json', ['signature-avant-dans-le-courriel']);
-    } finally {
-      await banc.fermer();
-    }
+    });
   });
 });
 
@@ -1426,8 +1354,7 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'signature-avant')('enreg
 // 30 novembre, contact dû le 30 décembre, rappel cinq jours avant (le 25 décembre) avancé.
 describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'rappels-un-jour-ouvre')('enregistrement d’un rappel avancé à un jour ouvré', () => {
   it('enregistre un parcours loiret-ahu dont le rappel du premier contact tombe à Noël, jusqu’à sa clôture', async () => {
-    const banc = await monterBanc();
-    try {
+    await avecBanc(async (banc) => {
       const programme = CATALOGUE.trouver('loiret-ahu')!;
       const menage = menageEssai('REJEU-RAPPEL-OUVRE');
       const depart = prochain(30, 11);
@@ -1452,9 +1379,7 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'rappels-un-jour-ouvre')(
       await repos(handle);
       await handle.executeUpdate(cloreAnticipeUpdate, { args: [{ requestId: requete(), par: 'coord.essai', motif: 'Déménagement' }] });
       await enregistrerALaFin(handle, 'prevention-rappel-un-jour-ouvre-v1.json', ['rappels-un-jour-ouvre']);
-    } finally {
-      await banc.fermer();
-    }
+    });
   });
 });
 
