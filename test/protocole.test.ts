@@ -90,6 +90,7 @@ import {
   type Banc,
   rappelAttendu,
   jusquALAlerte,
+  prochainesVingtHeures,
 } from './outils/environnement';
 
 let banc: Banc;
@@ -664,11 +665,14 @@ describe('protocole post-résiliation', () => {
     expect((await appel('POST', `/liens/${jeton}`, { signeLe: veille })).status).toBe(409);
   });
 
-  it('nouveau bail non signé dans les 3 mois : rappels au bailleur, escalade à la coordination, signature tardive', async () => {
+  it('nouveau bail non signé dans les 3 mois : rappels au bailleur, escalade à la coordination à 9 h du jour ouvré suivant, signature tardive', async () => {
     const { handle, ref } = await lancer();
     await etape(handle, 'signature_protocole');
     await signer(handle, { dureeMois: 1 });
-    await moisPaye(handle);
+    // Le bailleur indique le paiement du mois à 20 h : le délai légal court de ce soir-là et passe un soir.
+    const { demande } = await jusquauLienDuMois(handle);
+    await avancerJusqua(banc, handle, await prochainesVingtHeures(handle));
+    await repondre(handle, demande.id, 'approuve');
     const respecte = await etape(handle, 'nouveau_bail');
     // Le délai court du respect du protocole ; les rappels aux intervalles du programme (1 et 2 mois).
     const depuis = new Date(respecte.details.protocoleRespecteLe as string);
@@ -680,8 +684,18 @@ describe('protocole post-résiliation', () => {
     await expect.poll(() => rappels().length, { timeout: 20_000 }).toBe(1);
     await avancerJusqua(banc, handle, apres(rappel2!));
     await expect.poll(() => rappels().length, { timeout: 20_000 }).toBe(2);
-    expect(courrielsA(COORDINATION, ref).some((m) => m.sujet.startsWith('Nouveau bail non signé'))).toBe(false);
+    const escalades = () => courrielsA(COORDINATION, ref).filter((m) => m.sujet.startsWith('Nouveau bail non signé'));
+    expect(escalades()).toEqual([]);
+    // Le délai passé à 20 h : l'échéance est dépassée aussitôt ; la coordination et le bailleur
+    // l'apprennent à 9 h du jour ouvré suivant, pas une minute plus tôt.
     await avancerJusqua(banc, handle, apres(echeance.due));
+    await echeanceSuivie(handle, 'nouveau_bail', 'depassee');
+    const escaladeLe = auxHeuresOuvrees(new Date(echeance.due));
+    expect(heureDeParis(escaladeLe).getUTCHours()).toBe(9);
+    await avancerJusqua(banc, handle, apres(escaladeLe, -1));
+    expect(escalades()).toEqual([]);
+    expect(courrielsA(BAILLEUR, ref).some((m) => m.sujet.startsWith('Délai dépassé : nouveau bail à signer'))).toBe(false);
+    await avancerJusqua(banc, handle, apres(escaladeLe));
     const escalade = await attendreCourriel(COORDINATION, ref, 'Nouveau bail non signé dans le délai de 3 mois');
     expect(escalade.texte).toContain('Le bailleur a reçu 2 rappels.');
     await attendreCourriel(BAILLEUR, ref, 'Délai dépassé : nouveau bail à signer');
@@ -1139,6 +1153,28 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'terme-aux-heures-ouvrees
     await etape(handle, 'nouveau_bail');
     await handle.executeUpdate(nouveauBailUpdate, { args: [msg({ signeLe: await aujourdhui(handle) })] });
     await enregistrerALaFin(handle, 'protocole-terme-aux-heures-ouvrees-v1.json', ['terme-aux-heures-ouvrees', 'lien-du-mois-aux-heures-ouvrees']);
+  });
+});
+
+// `ENREGISTRER_HISTORIQUES=nouveau-bail-aux-heures-ouvrees` : le mois payé à 20 h, le délai légal du
+// nouveau bail passe un soir ; l'escalade attend 9 h du jour ouvré suivant
+// (patched('nouveau-bail-aux-heures-ouvrees')) ; le bail enregistré avant, elle ne part pas.
+describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'nouveau-bail-aux-heures-ouvrees')('enregistrement du nouveau bail en retard aux heures ouvrées', () => {
+  it('enregistre un protocole d’un mois : délai du nouveau bail passé à 20 h, bail enregistré avant 9 h, aucune escalade', async () => {
+    const { handle, ref } = await lancer({ reference: 'REJEU-NOUVEAU-BAIL-OUVRE' });
+    await etape(handle, 'signature_protocole');
+    await signer(handle, { dureeMois: 1 });
+    const { demande } = await jusquauLienDuMois(handle);
+    await avancerJusqua(banc, handle, await prochainesVingtHeures(handle));
+    await repondre(handle, demande.id, 'approuve');
+    await etape(handle, 'nouveau_bail');
+    const echeance = await echeanceSuivie(handle, 'nouveau_bail');
+    await avancerJusqua(banc, handle, apres(echeance.due));
+    await echeanceSuivie(handle, 'nouveau_bail', 'depassee');
+    await avancerJusqua(banc, handle, apres(auxHeuresOuvrees(new Date(echeance.due)), -60));
+    await handle.executeUpdate(nouveauBailUpdate, { args: [msg({ signeLe: await aujourdhui(handle) })] });
+    await enregistrerALaFin(handle, 'protocole-nouveau-bail-aux-heures-ouvrees-v1.json', ['nouveau-bail-aux-heures-ouvrees']);
+    expect(courrielsA(COORDINATION, ref).filter((m) => m.sujet.startsWith('Nouveau bail non signé'))).toEqual([]);
   });
 });
 

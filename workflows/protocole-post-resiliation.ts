@@ -440,10 +440,15 @@ async function nouveauBail(c: Protocole): Promise<Fin> {
     const nombreRappels = lien
       ? programme.rappelsValidation.filter((r) => ajouterDuree(new Date(lien.demande.envoyeeLe), r).getTime() < avant.getTime()).length
       : rappels.length;
-    await notifierEnsemble(p, [
-      { a: { coordination: true }, ...courriels.nouveauBailNonSigne({ ...respecte, aujourdhui: new Date(), rappels: nombreRappels }), type: 'escalade' },
-      { a: { role: 'bailleur' }, ...courriels.delaiNouveauBailDepasse({ ...respecte, aujourdhui: new Date() }), type: 'rappel', visibilite: 'partenaires' },
-    ]);
+    const escalade = () =>
+      notifierEnsemble(p, [
+        { a: { coordination: true }, ...courriels.nouveauBailNonSigne({ ...respecte, aujourdhui: new Date(), rappels: nombreRappels }), type: 'escalade' },
+        { a: { role: 'bailleur' }, ...courriels.delaiNouveauBailDepasse({ ...respecte, aujourdhui: new Date() }), type: 'rappel', visibilite: 'partenaires' },
+      ]);
+    // Le délai passé la nuit, un week-end ou un jour férié : la coordination et le bailleur l'apprennent
+    // à 9 h du jour ouvré suivant ; plus si le bail est enregistré d'ici là.
+    if (patched('nouveau-bail-aux-heures-ouvrees')) p.auxHeuresOuvrees(escalade, signe);
+    else await escalade();
     await p.attendre(signe);
   }
   if (lien) {
