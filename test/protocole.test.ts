@@ -539,7 +539,7 @@ describe('protocole post-résiliation', () => {
     expect(courrielsA(BAILLEUR, ref).length).toBeGreaterThanOrEqual(8);
   });
 
-  it('nouveau bail enregistré pendant les courriels « protocole respecté » (serveur lent) : la clôture envoyée ensuite est refusée, l’issue reste le nouveau bail signé', async () => {
+  it('nouveau bail enregistré pendant l’envoi des avis « protocole respecté » (serveur lent) : la clôture envoyée ensuite est refusée, l’issue reste le nouveau bail signé ; les avis déjà partis arrivent avant la fin', async () => {
     const { handle, ref } = await lancer();
     await etape(handle, 'signature_protocole');
     await signer(handle, { dureeMois: 1 });
@@ -554,11 +554,15 @@ describe('protocole post-résiliation', () => {
     lacher();
     const etat = await jusqua(handle, (e) => !!e.cloture);
     expect(etat.cloture!.issue).toBe('nouveau_bail_signe');
-    // Le bail déjà signé, ni la préfecture ni le travailleur social ne reçoivent plus « nouveau bail attendu »
-    // (celui de la CCAPEX était déjà en route).
-    await attendreCourriel(CCAPEX, ref, 'Nouveau bail signé : fin du protocole');
-    expect(courrielsA(PREFECTURE, ref).some((m) => m.sujet.startsWith('Protocole respecté'))).toBe(false);
-    expect(courrielsA(TS, ref).some((m) => m.sujet.toLowerCase().includes('nouveau bail à enregistrer'))).toBe(false);
+    // Les avis du respect partent ensemble, en une activité (patched('nouveau-bail-ensemble')) : déjà en
+    // route quand le bail est enregistré, ils arrivent tous, puis la fin du protocole, dans cet ordre.
+    await attendreCourriel(PREFECTURE, ref, 'Nouveau bail signé : fin du protocole');
+    const aLaPrefecture = courrielsA(PREFECTURE, ref).map((m) => m.sujet);
+    expect(aLaPrefecture.findIndex((x) => x.startsWith('Protocole respecté : nouveau bail attendu'))).toBeGreaterThanOrEqual(0);
+    expect(aLaPrefecture.findIndex((x) => x.startsWith('Protocole respecté : nouveau bail attendu'))).toBeLessThan(
+      aLaPrefecture.findIndex((x) => x.startsWith('Nouveau bail signé : fin du protocole')),
+    );
+    await attendreCourriel(TS, ref, 'Protocole respecté : nouveau bail à enregistrer');
   });
 
   it('rupture enregistrée pendant l’envoi de la demande de paiement du mois (courriel lent) : l’état la dit dès la réponse', async () => {
@@ -1175,6 +1179,18 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'nouveau-bail-aux-heures-
     await handle.executeUpdate(nouveauBailUpdate, { args: [msg({ signeLe: await aujourdhui(handle) })] });
     await enregistrerALaFin(handle, 'protocole-nouveau-bail-aux-heures-ouvrees-v1.json', ['nouveau-bail-aux-heures-ouvrees']);
     expect(courrielsA(COORDINATION, ref).filter((m) => m.sujet.startsWith('Nouveau bail non signé'))).toEqual([]);
+  });
+});
+
+// `ENREGISTRER_HISTORIQUES=avis-ensemble` : au respect du protocole, la CCAPEX, la préfecture et le
+// travailleur social avertis par une seule activité (patched('nouveau-bail-ensemble')) ; à la clôture,
+// les partenaires de même (patched('fin-du-protocole-ensemble')).
+describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'avis-ensemble')('enregistrement des avis envoyés ensemble', () => {
+  it('enregistre un protocole d’un mois payé, nouveau bail indiqué par le bailleur', async () => {
+    const { handle, ref } = await lancer({ reference: 'REJEU-AVIS-ENSEMBLE' });
+    await etape(handle, 'signature_protocole');
+    await unMoisPuisNouveauBailParLeLien(handle, ref);
+    await enregistrerALaFin(handle, 'protocole-avis-ensemble-v1.json', ['nouveau-bail-ensemble', 'fin-du-protocole-ensemble']);
   });
 });
 

@@ -412,11 +412,19 @@ async function nouveauBail(c: Protocole): Promise<Fin> {
   const signeParLien = () => lien?.demande.statut === 'approuvee';
   const signe = () => s.nouveauBail !== undefined || signeParLien();
   if (!lien) await notifier(p, { a: { role: 'bailleur' }, ...courriels.nouveauBailASigner(respecte), visibilite: 'partenaires' });
-  for (const role of ['ccapex', 'prefecture'] as const) {
-    if (dejaSigne() || signeParLien()) break;
-    await notifier(p, { a: { role }, ...courriels.nouveauBailAttendu(respecte), visibilite: 'partenaires' });
+  const attendu = (role: 'ccapex' | 'prefecture'): Notification => ({ a: { role }, ...courriels.nouveauBailAttendu(respecte), visibilite: 'partenaires' });
+  const aEnregistrer = (): Notification => ({ a: auTravailleurSocial(c), ...courriels.nouveauBailAEnregistrer(respecte) });
+  // La CCAPEX, la préfecture et le travailleur social l'apprennent ensemble, par une seule activité
+  // (patched('nouveau-bail-ensemble')) ; avant, un à un.
+  if (patched('nouveau-bail-ensemble')) {
+    if (!dejaSigne() && !signeParLien()) await notifierEnsemble(p, [attendu('ccapex'), attendu('prefecture'), aEnregistrer()]);
+  } else {
+    for (const role of ['ccapex', 'prefecture'] as const) {
+      if (dejaSigne() || signeParLien()) break;
+      await notifier(p, attendu(role));
+    }
+    if (!dejaSigne() && !signeParLien()) await notifier(p, aEnregistrer());
   }
-  if (!dejaSigne() && !signeParLien()) await notifier(p, { a: auTravailleurSocial(c), ...courriels.nouveauBailAEnregistrer(respecte) });
   p.echeances.suivre({ id: 'nouveau_bail', libelle: 'Nouveau bail signé par le bailleur', due: avant, responsable: 'bailleur', alerter: false });
   // Avec le lien, ses rappels partent avec lui (blocs/validation.ts) ; sans lui, par courriel.
   const rappels = lien
@@ -531,32 +539,36 @@ async function clotureDuProtocole(c: Protocole, fin: Fin): Promise<void> {
     paiements: p.details.paiements ?? null,
     bilans: s.bilans,
   };
-  if (fin.issue === 'nouveau_bail_signe') {
-    const b = s.nouveauBail!;
-    for (const role of ['bailleur', 'ccapex', 'prefecture', 'caf'] as const) {
-      if (!programme.partenaires[role]) continue;
-      await notifier(p, {
-        a: { role },
-        ...courriels.nouveauBailSigne({ ref, programme, signeLe: b.signeLe, dateEffet: b.dateEffet }, role),
-        visibilite: 'partenaires',
-        ...(role !== 'caf' ? { joindre: [{ document: 'fiche-cloture' as const }] } : {}),
-      });
-    }
-  } else {
-    const orientation = s.orientation ? LIBELLES_DISPOSITIFS[s.orientation.dispositif] : undefined;
-    for (const role of ['bailleur', 'ccapex', 'prefecture'] as const) {
-      if (!programme.partenaires[role]) continue;
-      await notifier(p, {
-        a: { role },
-        ...courriels.finDAccompagnement(
-          { ref, programme, issue: LIBELLES_ISSUES[fin.issue], orientation, finDuProtocole: s.protocole && !s.rupture ? new Date() : undefined },
-          role,
-        ),
-        visibilite: 'partenaires',
-        joindre: [{ document: 'fiche-cloture' }],
-      });
-    }
-  }
+  // Chaque avis se rédige au moment de partir (la fin du protocole dite à cette date).
+  const orientation = s.orientation ? LIBELLES_DISPOSITIFS[s.orientation.dispositif] : undefined;
+  const avis: Array<() => Notification> =
+    fin.issue === 'nouveau_bail_signe'
+      ? (['bailleur', 'ccapex', 'prefecture', 'caf'] as const)
+          .filter((role) => programme.partenaires[role])
+          .map((role) => () => ({
+            a: { role },
+            ...courriels.nouveauBailSigne({ ref, programme, signeLe: s.nouveauBail!.signeLe, dateEffet: s.nouveauBail!.dateEffet }, role),
+            visibilite: 'partenaires',
+            ...(role !== 'caf' ? { joindre: [{ document: 'fiche-cloture' as const }] } : {}),
+          }))
+      : (['bailleur', 'ccapex', 'prefecture'] as const)
+          .filter((role) => programme.partenaires[role])
+          .map((role) => () => ({
+            a: { role },
+            ...courriels.finDAccompagnement(
+              { ref, programme, issue: LIBELLES_ISSUES[fin.issue], orientation, finDuProtocole: s.protocole && !s.rupture ? new Date() : undefined },
+              role,
+            ),
+            visibilite: 'partenaires',
+            joindre: [{ document: 'fiche-cloture' }],
+          }));
+  // Les partenaires informés ensemble, par une seule activité (patched('fin-du-protocole-ensemble')) ; avant, un à un.
+  if (patched('fin-du-protocole-ensemble'))
+    await notifierEnsemble(
+      p,
+      avis.map((rediger) => rediger()),
+    );
+  else for (const rediger of avis) await notifier(p, rediger());
   await p.indicateursConsignes();
 }
 
