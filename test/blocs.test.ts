@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
-import { etatQuery, repondreValidationUpdate } from '../domain/messages';
+import { cloreAnticipeUpdate, etatQuery, repondreValidationUpdate } from '../domain/messages';
 import { SA } from '../domain/attributs-recherche';
 import type { Programme } from '../domain/vocabulaire';
 import { ajouterDuree, dateEnFrancais, finDuJour, heureDeParis, unJourOuvre } from '../domain/durees';
@@ -301,6 +301,21 @@ describe('demande de validation', () => {
       })
       .catch((e) => e);
     expect(tardive.cause.message).toMatch(/^Cette demande est close depuis le /);
+  });
+
+  it('« Sans réponse » qui attend 9 h : le parcours clos dans la nuit, elle ne part pas (ni à 9 h, ni après)', async () => {
+    const { handle, menage, demande } = await jusquALaDemande();
+    const escalades = () => banc.courriels.messages().filter((m) => m.sujet.startsWith('Sans réponse') && dossier(menage.reference)(m));
+    await avancerApres(handle, demande.echeance);
+    await jusqua(handle, (e) => e.demandes[0]!.statut === 'expiree', 'demande expirée');
+    expect(heureDeParis(escaladeAttendue(demande)).getUTCHours()).toBe(9);
+    await handle.executeUpdate(cloreAnticipeUpdate, { args: [{ requestId: requete(), par: 'coord.essai', motif: 'Ménage parti sans laisser d’adresse' }] });
+    await jusqua(handle, (e) => !!e.cloture, 'parcours clos');
+    await jusquALEscalade(banc, handle, demande);
+    // Le parcours, resté ouvert, va à son terme (60 jours) : tout ce qui devait partir est parti.
+    await avancerApres(handle, ajouterDuree(new Date(demande.echeance), 'P60D'));
+    await handle.result();
+    expect(escalades()).toEqual([]);
   });
 });
 

@@ -86,7 +86,14 @@ export async function essaiBlocs(e: EntreeEssai): Promise<{ visite: 'tenue' | 'd
     delai: e.delaiValidation,
   });
   p.changerEtape('suivi', 'Suivi');
-  // Le parcours reste ouvert un peu pour que les tests puissent envoyer des réponses tardives.
-  await attendre(() => false, 60 * 24 * 3600 * 1000);
+  // Le parcours reste ouvert un peu pour que les tests puissent envoyer des réponses tardives. Clos
+  // d'ici là (clôture anticipée), il reste encore ouvert, comme un parcours en veille active.
+  try {
+    await p.attendre(() => false, 60 * 24 * 3600 * 1000);
+  } catch (err) {
+    if (!(err instanceof Interruption)) throw err;
+    await p.clore(err.fin.issue, err.fin.motif, err.fin.acteur);
+    await attendre(() => false, 60 * 24 * 3600 * 1000);
+  }
   return { visite: issueVisite, demande, visites };
 }
