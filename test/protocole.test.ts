@@ -671,12 +671,8 @@ describe('protocole post-résiliation', () => {
 
   it('nouveau bail non signé dans les 3 mois : rappels au bailleur, escalade à la coordination à 9 h du jour ouvré suivant, signature tardive', async () => {
     const { handle, ref } = await lancer();
-    await etape(handle, 'signature_protocole');
-    await signer(handle, { dureeMois: 1 });
     // Le bailleur indique le paiement du mois à 20 h : le délai légal court de ce soir-là et passe un soir.
-    const { demande } = await jusquauLienDuMois(handle);
-    await avancerJusqua(banc, handle, await prochainesVingtHeures(handle));
-    await repondre(handle, demande.id, 'approuve');
+    await unMoisPayeAVingtHeures(handle);
     const respecte = await etape(handle, 'nouveau_bail');
     // Le délai court du respect du protocole ; les rappels aux intervalles du programme (1 et 2 mois).
     const depuis = new Date(respecte.details.protocoleRespecteLe as string);
@@ -1054,6 +1050,15 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === '1')('enregistrement', ()
   });
 });
 
+/** Un protocole d'un mois signé dont le bailleur indique le paiement à 20 h (heure du parcours) : respecté ce soir-là. */
+async function unMoisPayeAVingtHeures(handle: WorkflowHandle): Promise<void> {
+  await etape(handle, 'signature_protocole');
+  await signer(handle, { dureeMois: 1 });
+  const { demande } = await jusquauLienDuMois(handle);
+  await avancerJusqua(banc, handle, await prochainesVingtHeures(handle));
+  await repondre(handle, demande.id, 'approuve');
+}
+
 /** Un protocole d'un mois signé et payé, puis le nouveau bail indiqué par le bailleur avec son lien (enregistrements). */
 async function unMoisPuisNouveauBailParLeLien(handle: WorkflowHandle, ref: string): Promise<void> {
   await signer(handle, { dureeMois: 1 });
@@ -1166,11 +1171,7 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'terme-aux-heures-ouvrees
 describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'nouveau-bail-aux-heures-ouvrees')('enregistrement du nouveau bail en retard aux heures ouvrées', () => {
   it('enregistre un protocole d’un mois : délai du nouveau bail passé à 20 h, bail enregistré avant 9 h, aucune escalade', async () => {
     const { handle, ref } = await lancer({ reference: 'REJEU-NOUVEAU-BAIL-OUVRE' });
-    await etape(handle, 'signature_protocole');
-    await signer(handle, { dureeMois: 1 });
-    const { demande } = await jusquauLienDuMois(handle);
-    await avancerJusqua(banc, handle, await prochainesVingtHeures(handle));
-    await repondre(handle, demande.id, 'approuve');
+    await unMoisPayeAVingtHeures(handle);
     await etape(handle, 'nouveau_bail');
     const echeance = await echeanceSuivie(handle, 'nouveau_bail');
     await avancerJusqua(banc, handle, apres(echeance.due));
