@@ -83,10 +83,10 @@ const logementSchema = z.object({
   bailleur: z.object({
     type: z.enum(TYPES_BAILLEUR),
     nom: z.string().trim().min(2).max(120),
-    courriel: z
-      .email('adresse électronique invalide')
-      .optional()
-      .meta({ description: 'Adresse du bailleur du logement (sinon celle du bailleur du programme)' }),
+    courriel: z.email('adresse électronique invalide').optional().meta({
+      description:
+        'Adresse du bailleur du logement quand il n’est pas dans l’annuaire du programme (un propriétaire privé) : les courriels de la mesure y iront ; sans elle, aux contacts du bailleur du ménage',
+    }),
     conventionne: z.boolean().meta({ description: 'Le bailleur a conventionné avec l’opérateur pour l’IML' }),
   }),
   adresse: z.string().trim().min(5).max(300).meta({ description: 'Adresse du logement (confidentielle)' }),

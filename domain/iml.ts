@@ -101,7 +101,7 @@ export interface Logement extends Enveloppe {
   bailleur: {
     type: (typeof TYPES_BAILLEUR)[number];
     nom: string;
-    /** Adresse du bailleur du logement ; sinon celle du bailleur du programme. */
+    /** Adresse du bailleur du logement hors de l'annuaire (un propriétaire privé) ; sinon, les contacts du bailleur du ménage. */
     courriel?: string;
     /** Le bailleur a conventionné avec l'opérateur pour l'intermédiation locative. */
     conventionne: boolean;

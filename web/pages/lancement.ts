@@ -36,7 +36,9 @@ export function champsLancement(
     libelle: 'Bailleur du ménage',
     aide:
       bailleurs.length > 1
-        ? 'Les courriels destinés au bailleur iront à ses contacts seulement.'
+        ? programme.typeParcours === 'iml_bail_glissant'
+          ? 'Celui chez qui un logement est recherché : ses contacts recevront les courriels de la mesure. Le logement trouvé chez un autre, la coordination le change sur la page du parcours.'
+          : 'Les courriels destinés au bailleur iront à ses contacts seulement.'
         : 'Le seul bailleur inscrit à l’annuaire du programme : il reçoit les courriels destinés au bailleur.',
     requis: bailleurs.length > 1,
     genre: 'choix',
