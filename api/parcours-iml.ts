@@ -33,7 +33,7 @@ import {
   type Candidature,
   type EntreeIml,
 } from '../domain/iml';
-import { definirMessage, type DefinitionParcours } from './registre';
+import { definirMessage, type DefinitionParcours, type VerificationMessage } from './registre';
 
 /** Le jour d'un fait survenu (entrée dans la structure, rendez-vous) : pas dans le futur. */
 const date = (description: string, example: string) => dateFaitSchema().meta({ description, example });
@@ -95,6 +95,35 @@ const logementSchema = z.object({
   debutBailPrincipal: debut('le bail principal', 'Début du bail principal (bailleur → opérateur)', '2026-06-01'),
   debutSousLocation: debut('la sous-location', 'Le jour où l’opérateur sous-loue le logement au ménage : la mesure commence ce jour-là', '2026-06-01'),
 });
+/** Deux noms du même bailleur : l'un contient l'autre, mot pour mot, sans majuscules, accents ni ponctuation. */
+export function memeBailleur(a: string, b: string): boolean {
+  const mots = (x: string) =>
+    ` ${x
+      .normalize('NFD')
+      .replace(/\p{M}/gu, '')
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, ' ')
+      .trim()} `;
+  const [x, y] = [mots(a), mots(b)];
+  return x.trim().length > 0 && y.trim().length > 0 && (x.includes(y) || y.includes(x));
+}
+
+/**
+ * Le logement trouvé chez un autre bailleur que celui du ménage, sans son adresse : les courriels de
+ * la mesure (début, bilans, glissement) iraient au bailleur du ménage, qui n'a pas ce logement. Refusé
+ * avant d'aller au parcours ; avec l'adresse du bailleur du logement, ou le bailleur du ménage changé
+ * d'abord (coordination), il passe.
+ */
+const bailleurDuLogementJoignable: VerificationMessage<z.output<typeof logementSchema>> = async (l, { etape, bailleurDuMenage }) => {
+  if (etape !== 'recherche_logement' || l.bailleur.courriel) return undefined;
+  const menage = await bailleurDuMenage();
+  if (!menage || memeBailleur(l.bailleur.nom, menage.nom)) return undefined;
+  return {
+    champ: 'bailleur.courriel',
+    raison: `le logement est chez « ${l.bailleur.nom} », et non chez ${menage.nom}, le bailleur du ménage, à qui iraient les courriels de la mesure : donnez l’adresse électronique du bailleur du logement, ou faites d’abord changer le bailleur du ménage (coordination, « Changer le bailleur du ménage »)`,
+  };
+};
+
 const rendezVousSchema = z.object({
   nature: z.enum(NATURES_ACCOMPAGNEMENT),
   le: date('Date du rendez-vous ou de la visite', '2026-07-09').optional(),
@@ -193,6 +222,7 @@ export const PARCOURS_IML: DefinitionParcours = {
       schema: logementSchema,
       roles: ['travailleur_social', 'coordinateur'],
       libelle: 'Logement trouvé : bail principal et sous-location',
+      verifier: bailleurDuLogementJoignable,
       exemple: {
         bailleur: { type: 'public', nom: 'Finistère Habitat', conventionne: true },
         adresse: '4 impasse des Mouettes, 29900 Concarneau',

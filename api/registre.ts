@@ -42,9 +42,20 @@ export interface DefinitionMessage {
    * l'entrée, à côté du champ, avant d'aller au parcours (qui le refuserait aussi, sans le champ).
    */
   readonly controler?: (corps: Record<string, unknown>, programme: Programme) => { champ: string; raison: string } | undefined;
+  /** Ce que le système d'enregistrement exclut dans un corps valide (`VerificationMessage`). */
+  readonly verifier?: VerificationMessage<Record<string, unknown>>;
   /** Marque posée par `definirMessage` : un objet écrit à la main n'est pas un message du registre. */
   readonly verifie: true;
 }
+
+/**
+ * Ce que le système d'enregistrement exclut dans un corps valide, à l'étape où le message est attendu
+ * (le bailleur du ménage, par exemple) : refusé à l'entrée, à côté du champ, avant d'aller au parcours.
+ */
+export type VerificationMessage<C> = (
+  corps: C,
+  contexte: { etape: string; bailleurDuMenage: () => Promise<{ id: string; nom: string } | undefined> },
+) => Promise<{ champ: string; raison: string } | undefined>;
 
 /** Les champs que l'API ajoute au corps validé : le workflow les reçoit avec lui. */
 type AjoutsApi = Enveloppe;
@@ -69,11 +80,12 @@ export interface DeclarationMessage<S extends z.ZodObject, A extends Enveloppe, 
   exemple?: z.input<S>;
   choixPossible?: (champ: string, valeur: string, etat: EtatParcours) => boolean;
   controler?: (corps: z.output<S>, programme: Programme) => { champ: string; raison: string } | undefined;
+  verifier?: VerificationMessage<z.output<S>>;
 }
 
 /** Lie une mise à jour Temporal et son schéma zod (vérifiés l'un contre l'autre à la compilation). */
 export function definirMessage<S extends z.ZodObject, A extends Enveloppe, R>(d: DeclarationMessage<S, A, R> & Accord<z.output<S>, A>): DefinitionMessage {
-  const { update, schema, roles, libelle, exemple, choixPossible, controler } = d;
+  const { update, schema, roles, libelle, exemple, choixPossible, controler, verifier } = d;
   return {
     update,
     schema,
@@ -82,6 +94,7 @@ export function definirMessage<S extends z.ZodObject, A extends Enveloppe, R>(d:
     ...(exemple !== undefined ? { exemple } : {}),
     ...(choixPossible ? { choixPossible } : {}),
     ...(controler ? { controler: controler as DefinitionMessage['controler'] } : {}),
+    ...(verifier ? { verifier: verifier as DefinitionMessage['verifier'] } : {}),
     verifie: true,
   };
 }

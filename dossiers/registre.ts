@@ -62,6 +62,8 @@ export interface AutorisationDossier {
   typeParcours: EtatParcours['typeParcours'];
   programme: { id: string };
   travailleurSocial?: string;
+  /** L'étape consignée (celle du parcours à sa dernière consignation). */
+  etape: string;
   clos: boolean;
 }
 
@@ -263,7 +265,7 @@ export class RegistreDossiers {
   async autorisation(workflowId: string): Promise<AutorisationDossier | undefined> {
     const l = await this.db
       .selectFrom('dossiers')
-      .select(['programme_id', 'type_parcours', 'travailleur_social', 'clos'])
+      .select(['programme_id', 'type_parcours', 'travailleur_social', 'etape', 'clos'])
       .where('workflow_id', '=', workflowId)
       .executeTakeFirst();
     if (!l) return undefined;
@@ -272,6 +274,7 @@ export class RegistreDossiers {
       typeParcours: l.type_parcours as EtatParcours['typeParcours'],
       programme: { id: l.programme_id },
       ...(l.travailleur_social ? { travailleurSocial: l.travailleur_social } : {}),
+      etape: l.etape,
       clos: l.clos,
     };
   }

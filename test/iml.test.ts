@@ -52,7 +52,7 @@ import {
 import { enregistrerALaFin } from './outils/historiques';
 import { moisEnFrancais } from '../documents/commun';
 import type { CourrielRecu } from '../dev/mail-catcher';
-import { PARCOURS_IML } from '../api/parcours-iml';
+import { memeBailleur, PARCOURS_IML } from '../api/parcours-iml';
 import type { DependancesApi } from '../api/dependances';
 import { REGISTRE } from '../api/registre-produit';
 import { creerAnnuaire } from '../personnel/annuaire';
@@ -430,6 +430,15 @@ describe('API du parcours', () => {
     const r = PARCOURS_IML.messages.candidature!.schema.safeParse({ structure: 'chrs', pretASortir: false, budgetTravaille: true });
     expect(r.success).toBe(false);
     expect(r.error!.issues[0]!.message).toBe('le ménage doit être jugé « prêt à sortir » vers le logement');
+  });
+
+  it('le bailleur du logement est-il celui du ménage ? Le nom saisi contient celui de l’annuaire, ou l’inverse, mot pour mot (sans majuscules, accents ni ponctuation)', () => {
+    const annuaire = 'Finistère Habitat — agence de Concarneau';
+    for (const saisi of ['Finistère Habitat', 'FINISTERE HABITAT', 'finistère-habitat, agence de Concarneau', 'Finistère'])
+      expect(memeBailleur(saisi, annuaire), saisi).toBe(true);
+    // Un autre bailleur, un propriétaire privé, un mot coupé, rien que de la ponctuation : pas le même.
+    for (const saisi of ['Opac de Quimper Cornouaille', 'M. Le Goff (propriétaire)', 'Habitats', 'Finis', '—'])
+      expect(memeBailleur(saisi, annuaire), saisi).toBe(false);
   });
 });
 

@@ -11,7 +11,9 @@
  */
 import { describe, expect, it, vi } from 'vitest';
 import { CATALOGUE, jusqua, menageEssai, situationPrevention } from './outils/environnement';
-import { etatQuery } from '../domain/messages';
+import { etatQuery, repondreValidationUpdate } from '../domain/messages';
+import { PARCOURS_IML } from '../api/parcours-iml';
+import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { bancAvecApi, champsCaches, clientAuxReponsesPerdues, demarrerApiEssai, formulaireLancement, type ApiEssai, type Reponse } from './outils/api';
 import { baseEssai, ligneDossier } from './outils/base';
@@ -376,6 +378,57 @@ describe('annuaire des partenaires et bailleur du parcours', () => {
     expect((await appel('PATCH', '/api/organisations/loiret-ahu--bailleur', { jeton, corps: {} })).status).toBe(400);
     const avant = await appel('GET', '/api/programmes/loiret-ahu/annuaire', { jeton });
     expect(avant.json.organisations.some((o: { nom: string }) => o.nom.includes('evil'))).toBe(false);
+  });
+
+  it('IML : un logement trouvé chez un autre bailleur que celui du ménage, sans son adresse, est refusé (les courriels de la mesure iraient au mauvais bailleur) ; chez le bailleur du ménage, il passe', async () => {
+    const jeton = await coord();
+    const annuaire = await appel('GET', '/api/programmes/concarneau-iml/annuaire', { jeton });
+    const bailleurs = (annuaire.json.organisations as Array<{ id: string; nom: string; type: string }>).filter((o) => o.type.startsWith('bailleur'));
+    const [finistere, opac] = [bailleurs.find((b) => b.nom.startsWith('Finistère Habitat'))!, bailleurs.find((b) => b.nom.startsWith('Opac'))!];
+    const lance = await appel('POST', '/api/parcours', {
+      jeton,
+      corps: {
+        programmeId: 'concarneau-iml',
+        travailleurSocial: 'ts.alice',
+        bailleur: finistere.id,
+        menage: menageEssai(),
+        donnees: PARCOURS_IML.exempleLancement,
+      },
+    });
+    expect(lance.status, lance.texte).toBe(201);
+    const id = lance.json.workflowId as string;
+    const handle = essai.banc.env.client.workflow.getHandle(id);
+    const demande = (await jusqua(handle, (e) => e.demandes.some((d) => d.role === 'siao'), 'demande au SIAO')).demandes[0]!;
+    await handle.executeUpdate(repondreValidationUpdate, {
+      args: [{ requestId: randomUUID(), par: 'partenaire:siao', demandeId: demande.id, role: 'siao', decision: 'approuve' }],
+    });
+    // L'étape consignée au dossier (l'API y lit celle du message).
+    const { db } = await baseEssai();
+    const etapeConsignee = async () => (await db.selectFrom('dossiers').select('etape').where('workflow_id', '=', id).executeTakeFirst())?.etape;
+    await vi.waitFor(async () => expect(await etapeConsignee()).toBe('recherche_logement'), { timeout: 30_000, interval: 100 });
+    const jour = jourDeParis(new Date());
+    const logement = (nom: string) => ({
+      requestId: randomUUID(),
+      bailleur: { type: 'public', nom, conventionne: true },
+      adresse: '5 quai Carnot, 29900 Concarneau',
+      typologie: 'T2',
+      debutBailPrincipal: jour,
+      debutSousLocation: jour,
+    });
+    const ts = await essai.connecter('ts.alice');
+    const ailleurs = await appel('POST', `/api/parcours/${id}/messages/logement`, { jeton: ts, corps: logement('Opac de Quimper Cornouaille') });
+    expect(ailleurs.status, ailleurs.texte).toBe(400);
+    expect(ailleurs.json.errors[0]).toMatchObject({ champ: 'bailleur.courriel' });
+    expect(ailleurs.json.errors[0].message).toBe(
+      `le logement est chez « Opac de Quimper Cornouaille », et non chez ${finistere.nom}, le bailleur du ménage, à qui iraient les courriels de la mesure : donnez l’adresse électronique du bailleur du logement, ou faites d’abord changer le bailleur du ménage (coordination, « Changer le bailleur du ménage »)`,
+    );
+    expect((await handle.query(etatQuery)).etape).toBe('recherche_logement');
+    // Le bailleur du ménage changé pour celui du logement : le même logement passe.
+    const change = await appel('PUT', `/api/parcours/${id}/bailleur`, { jeton, corps: { bailleur: opac.id, motif: 'Logement trouvé à l’Opac' } });
+    expect(change.status, change.texte).toBe(200);
+    const ok = await appel('POST', `/api/parcours/${id}/messages/logement`, { jeton: ts, corps: logement('OPAC de Quimper-Cornouaille') });
+    expect(ok.status, ok.texte).toBe(200);
+    expect(ok.json.etape).toBe('sous_location');
   });
 });
 

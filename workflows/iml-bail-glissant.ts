@@ -877,7 +877,7 @@ const ts = (par: string): Acteur => ({ type: 'personnel', id: par, role: 'travai
 const coordination = (par: string): Acteur => ({ type: 'personnel', id: par, role: 'coordinateur' });
 const auTravailleurSocial = (m: Mesure): A => (m.p.travailleurSocial ? { personnel: m.p.travailleurSocial } : { coordination: true });
 
-/** Le bailleur du logement (son adresse si elle a été donnée), sinon celui du programme. */
+/** Le bailleur du logement à son adresse, si elle a été donnée (hors annuaire) ; sinon les contacts du bailleur du ménage. */
 function auBailleur(m: Mesure): A {
   const l = m.logement;
   return l?.bailleur.courriel

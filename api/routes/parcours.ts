@@ -512,6 +512,11 @@ export async function envoyerMessage(
   const programme = message.controler ? deps.catalogue.trouver(etat.programme.id) : undefined;
   const exclu = programme ? message.controler!(corps, programme) : undefined;
   if (exclu) throw invalide(exclu.champ, exclu.raison);
+  const ecarte = await message.verifier?.(corps, {
+    etape: etat.etape,
+    bailleurDuMenage: async () => (await annuaireDe(deps).bailleurDuParcours(workflowId)).organisation,
+  });
+  if (ecarte) throw invalide(ecarte.champ, ecarte.raison);
   await exigerWorker(deps);
   const m = { ...corps, requestId: corps.requestId, par: personne.id };
   const handle = deps.client.workflow.getHandle(workflowId);
