@@ -120,7 +120,7 @@ const bailleurDuLogementJoignable: VerificationMessage<z.output<typeof logementS
   if (!menage || memeBailleur(l.bailleur.nom, menage.nom)) return undefined;
   return {
     champ: 'bailleur.courriel',
-    raison: `le logement est chez « ${l.bailleur.nom} », et non chez ${menage.nom}, le bailleur du ménage, à qui iraient les courriels de la mesure : donnez l’adresse électronique du bailleur du logement, ou faites d’abord changer le bailleur du ménage (coordination, « Changer le bailleur du ménage »)`,
+    raison: `le logement est chez « ${l.bailleur.nom} », et non chez ${menage.nom}, le bailleur du ménage, à qui iraient les courriels de la mesure : donnez l’adresse électronique du bailleur du logement, ou faites d’abord changer le bailleur du ménage (coordination, « Changer le bailleur du ménage » ; un propriétaire sans adresse électronique s’ajoute à l’annuaire, ses courriels iront alors à la coordination)`,
   };
 };
 

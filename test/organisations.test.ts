@@ -420,7 +420,7 @@ describe('annuaire des partenaires et bailleur du parcours', () => {
     expect(ailleurs.status, ailleurs.texte).toBe(400);
     expect(ailleurs.json.errors[0]).toMatchObject({ champ: 'bailleur.courriel' });
     expect(ailleurs.json.errors[0].message).toBe(
-      `le logement est chez « Opac de Quimper Cornouaille », et non chez ${finistere.nom}, le bailleur du ménage, à qui iraient les courriels de la mesure : donnez l’adresse électronique du bailleur du logement, ou faites d’abord changer le bailleur du ménage (coordination, « Changer le bailleur du ménage »)`,
+      `le logement est chez « Opac de Quimper Cornouaille », et non chez ${finistere.nom}, le bailleur du ménage, à qui iraient les courriels de la mesure : donnez l’adresse électronique du bailleur du logement, ou faites d’abord changer le bailleur du ménage (coordination, « Changer le bailleur du ménage » ; un propriétaire sans adresse électronique s’ajoute à l’annuaire, ses courriels iront alors à la coordination)`,
     );
     expect((await handle.query(etatQuery)).etape).toBe('recherche_logement');
     // Le bailleur du ménage changé pour celui du logement : le même logement passe.

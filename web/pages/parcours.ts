@@ -177,7 +177,7 @@ function aideBailleurDuLogement(ctx: Contexte, o: OptionsPageParcours): Brut {
     : 'demandez d’abord à la coordination de changer le bailleur du ménage';
   return html`<p class="aide">Les courriels de la mesure (début, bilans, glissement du bail) iront ${
     nom ? html`aux contacts de <strong>${nom}</strong>, le bailleur du ménage` : 'au bailleur du programme'
-  }. Logement chez un autre bailleur de l’annuaire : ${changer}. Chez un bailleur hors de l’annuaire (un propriétaire privé, par exemple) : donnez son adresse électronique ci-dessous, les courriels iront à cette adresse. Un autre bailleur sans son adresse est refusé.</p>`;
+  }. Logement chez un autre bailleur de l’annuaire : ${changer}. Chez un bailleur hors de l’annuaire (un propriétaire privé, par exemple) : donnez son adresse électronique ci-dessous, les courriels iront à cette adresse ; sans adresse, la coordination l’ajoute à l’annuaire et en fait le bailleur du ménage (ses courriels iront à la coordination). Un autre bailleur sans son adresse est refusé.</p>`;
 }
 
 /**
