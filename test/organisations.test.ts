@@ -432,7 +432,9 @@ describe('annuaire des partenaires et bailleur du parcours', () => {
     // Le début de la mesure va au bailleur du logement, et à lui seul.
     const reference = (lance.json.etat as { reference: string }).reference;
     const opacContact = CATALOGUE.trouver('concarneau-iml')!.bailleurs!.find((b) => b.nom.startsWith('Opac'))!.courriel;
-    const debut = await essai.banc.courriels.waitFor(pour(opacContact, reference, 'Sous-location en bail glissant : début de la mesure'), { timeoutMs: 20_000 });
+    const debut = await essai.banc.courriels.waitFor(pour(opacContact, reference, 'Sous-location en bail glissant : début de la mesure'), {
+      timeoutMs: 20_000,
+    });
     expect(debut.a).toEqual([opacContact]);
     const finistereContact = CATALOGUE.trouver('concarneau-iml')!.partenaires.bailleur!.courriel;
     expect(essai.banc.courriels.messages().filter((m) => m.a.includes(finistereContact) && m.sujet.includes(reference))).toEqual([]);
