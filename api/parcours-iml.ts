@@ -33,7 +33,7 @@ import {
   type Candidature,
   type EntreeIml,
 } from '../domain/iml';
-import { definirMessage, type DefinitionParcours, type VerificationMessage } from './registre';
+import { definirMessage, type DefinitionParcours, type PreparationMessage } from './registre';
 
 /** Le jour d'un fait survenu (entrée dans la structure, rendez-vous) : pas dans le futur. */
 const date = (description: string, example: string) => dateFaitSchema().meta({ description, example });
@@ -85,7 +85,7 @@ const logementSchema = z.object({
     nom: z.string().trim().min(2).max(120),
     courriel: z.email('adresse électronique invalide').optional().meta({
       description:
-        'Adresse du bailleur du logement quand il n’est pas dans l’annuaire du programme (un propriétaire privé) : les courriels de la mesure y iront ; sans elle, aux contacts du bailleur du ménage',
+        'Adresse du bailleur du logement, obligatoire quand il n’est pas dans l’annuaire du programme (un propriétaire privé) : les courriels de la mesure y iront',
     }),
     conventionne: z.boolean().meta({ description: 'Le bailleur a conventionné avec l’opérateur pour l’IML' }),
   }),
@@ -109,18 +109,33 @@ export function memeBailleur(a: string, b: string): boolean {
 }
 
 /**
- * Le logement trouvé chez un autre bailleur que celui du ménage, sans son adresse : les courriels de
- * la mesure (début, bilans, glissement) iraient au bailleur du ménage, qui n'a pas ce logement. Refusé
- * avant d'aller au parcours ; avec l'adresse du bailleur du logement, ou le bailleur du ménage changé
- * d'abord (coordination), il passe.
+ * Le logement trouvé et le bailleur du ménage, avant d'aller au parcours (dont le courriel du début de
+ * mesure part aussitôt) :
+ * - chez le bailleur du ménage (même nom) : rien à faire ;
+ * - chez un autre bailleur de l'annuaire du programme, reconnu à son nom : il devient le bailleur du
+ *   ménage (changement tracé, motif « Logement trouvé chez … ») ; deux bailleurs reconnus : refusé, le
+ *   nom entier demandé ;
+ * - chez un bailleur hors de l'annuaire : son adresse électronique est exigée, sinon les courriels de la
+ *   mesure iraient au bailleur du ménage, qui n'a pas ce logement.
  */
-const bailleurDuLogementJoignable: VerificationMessage<z.output<typeof logementSchema>> = async (l, { etape, bailleurDuMenage }) => {
-  if (etape !== 'recherche_logement' || l.bailleur.courriel) return undefined;
-  const menage = await bailleurDuMenage();
-  if (!menage || memeBailleur(l.bailleur.nom, menage.nom)) return undefined;
+const bailleurDuLogement: PreparationMessage<z.output<typeof logementSchema>> = async (l, x) => {
+  if (x.etape !== 'recherche_logement') return undefined;
+  const menage = await x.bailleurDuMenage();
+  if (menage && memeBailleur(l.bailleur.nom, menage.nom)) return undefined;
+  const reconnus = (await x.bailleursDuProgramme()).filter((b) => b.id !== menage?.id && memeBailleur(l.bailleur.nom, b.nom));
+  if (reconnus.length > 1)
+    return {
+      champ: 'bailleur.nom',
+      raison: `plusieurs bailleurs de l’annuaire portent ce nom (${reconnus.map((b) => `« ${b.nom} »`).join(', ')}) : écrivez-le en entier`,
+    };
+  if (reconnus.length === 1) {
+    await x.changerBailleurDuMenage(reconnus[0]!.id, `Logement trouvé chez ${reconnus[0]!.nom}`);
+    return undefined;
+  }
+  if (l.bailleur.courriel || !menage) return undefined;
   return {
     champ: 'bailleur.courriel',
-    raison: `le logement est chez « ${l.bailleur.nom} », et non chez ${menage.nom}, le bailleur du ménage, à qui iraient les courriels de la mesure : donnez l’adresse électronique du bailleur du logement, ou faites d’abord changer le bailleur du ménage (coordination, « Changer le bailleur du ménage » ; un propriétaire sans adresse électronique s’ajoute à l’annuaire, ses courriels iront alors à la coordination)`,
+    raison: `le logement est chez « ${l.bailleur.nom} », qui n’est pas dans l’annuaire du programme, et non chez ${menage.nom}, le bailleur du ménage, à qui iraient les courriels de la mesure : donnez l’adresse électronique du bailleur du logement (un propriétaire sans adresse électronique : la coordination l’ajoute à l’annuaire, sans contact, ses courriels iront alors à la coordination ; puis écrivez ici son nom)`,
   };
 };
 
@@ -222,7 +237,7 @@ export const PARCOURS_IML: DefinitionParcours = {
       schema: logementSchema,
       roles: ['travailleur_social', 'coordinateur'],
       libelle: 'Logement trouvé : bail principal et sous-location',
-      verifier: bailleurDuLogementJoignable,
+      preparer: bailleurDuLogement,
       exemple: {
         bailleur: { type: 'public', nom: 'Finistère Habitat', conventionne: true },
         adresse: '4 impasse des Mouettes, 29900 Concarneau',

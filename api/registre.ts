@@ -42,19 +42,27 @@ export interface DefinitionMessage {
    * l'entrée, à côté du champ, avant d'aller au parcours (qui le refuserait aussi, sans le champ).
    */
   readonly controler?: (corps: Record<string, unknown>, programme: Programme) => { champ: string; raison: string } | undefined;
-  /** Ce que le système d'enregistrement exclut dans un corps valide (`VerificationMessage`). */
-  readonly verifier?: VerificationMessage<Record<string, unknown>>;
+  /** Ce que l'API fait avant d'envoyer le message, avec le système d'enregistrement (`PreparationMessage`). */
+  readonly preparer?: PreparationMessage<Record<string, unknown>>;
   /** Marque posée par `definirMessage` : un objet écrit à la main n'est pas un message du registre. */
   readonly verifie: true;
 }
 
 /**
- * Ce que le système d'enregistrement exclut dans un corps valide, à l'étape où le message est attendu
- * (le bailleur du ménage, par exemple) : refusé à l'entrée, à côté du champ, avant d'aller au parcours.
+ * Ce que l'API fait d'un corps valide avant de l'envoyer au parcours, à l'étape où le message est
+ * attendu, avec le système d'enregistrement : un refus, à côté du champ (rien ne change), ou ce que le
+ * dossier doit savoir d'abord (le bailleur du ménage changé pour celui du logement trouvé, pour que les
+ * courriels qui suivent le message aillent au bon bailleur). Personne : qui envoie le message.
  */
-export type VerificationMessage<C> = (
+export type PreparationMessage<C> = (
   corps: C,
-  contexte: { etape: string; bailleurDuMenage: () => Promise<{ id: string; nom: string } | undefined> },
+  contexte: {
+    etape: string;
+    personne: string;
+    bailleurDuMenage: () => Promise<{ id: string; nom: string } | undefined>;
+    bailleursDuProgramme: () => Promise<Array<{ id: string; nom: string }>>;
+    changerBailleurDuMenage: (id: string, motif: string) => Promise<void>;
+  },
 ) => Promise<{ champ: string; raison: string } | undefined>;
 
 /** Les champs que l'API ajoute au corps validé : le workflow les reçoit avec lui. */
@@ -80,12 +88,12 @@ export interface DeclarationMessage<S extends z.ZodObject, A extends Enveloppe, 
   exemple?: z.input<S>;
   choixPossible?: (champ: string, valeur: string, etat: EtatParcours) => boolean;
   controler?: (corps: z.output<S>, programme: Programme) => { champ: string; raison: string } | undefined;
-  verifier?: VerificationMessage<z.output<S>>;
+  preparer?: PreparationMessage<z.output<S>>;
 }
 
 /** Lie une mise à jour Temporal et son schéma zod (vérifiés l'un contre l'autre à la compilation). */
 export function definirMessage<S extends z.ZodObject, A extends Enveloppe, R>(d: DeclarationMessage<S, A, R> & Accord<z.output<S>, A>): DefinitionMessage {
-  const { update, schema, roles, libelle, exemple, choixPossible, controler, verifier } = d;
+  const { update, schema, roles, libelle, exemple, choixPossible, controler, preparer } = d;
   return {
     update,
     schema,
@@ -94,7 +102,7 @@ export function definirMessage<S extends z.ZodObject, A extends Enveloppe, R>(d:
     ...(exemple !== undefined ? { exemple } : {}),
     ...(choixPossible ? { choixPossible } : {}),
     ...(controler ? { controler: controler as DefinitionMessage['controler'] } : {}),
-    ...(verifier ? { verifier: verifier as DefinitionMessage['verifier'] } : {}),
+    ...(preparer ? { preparer: preparer as DefinitionMessage['preparer'] } : {}),
     verifie: true,
   };
 }

@@ -380,11 +380,22 @@ describe('annuaire des partenaires et bailleur du parcours', () => {
     expect(avant.json.organisations.some((o: { nom: string }) => o.nom.includes('evil'))).toBe(false);
   });
 
-  it('IML : un logement trouvé chez un autre bailleur que celui du ménage, sans son adresse, est refusé (les courriels de la mesure iraient au mauvais bailleur) ; chez le bailleur du ménage, il passe', async () => {
+  it('IML : le logement trouvé chez un autre bailleur de l’annuaire en fait le bailleur du ménage (tracé) avant le début de la mesure, qui va à lui seul ; hors annuaire sans adresse, ou nom ambigu : refusé, rien ne change', async () => {
     const jeton = await coord();
     const annuaire = await appel('GET', '/api/programmes/concarneau-iml/annuaire', { jeton });
     const bailleurs = (annuaire.json.organisations as Array<{ id: string; nom: string; type: string }>).filter((o) => o.type.startsWith('bailleur'));
-    const [finistere, opac] = [bailleurs.find((b) => b.nom.startsWith('Finistère Habitat'))!, bailleurs.find((b) => b.nom.startsWith('Opac'))!];
+    const finistere = bailleurs.find((b) => b.nom.startsWith('Finistère Habitat'))!;
+    const opac = bailleurs.find((b) => b.nom.startsWith('Opac'))!;
+    // Une autre agence du même bailleur : « Opac de Quimper Cornouaille » seul nommerait les deux.
+    const quimperle = await appel('POST', '/api/programmes/concarneau-iml/organisations', {
+      jeton,
+      corps: {
+        type: 'bailleur_social',
+        nom: 'Opac de Quimper Cornouaille — agence de Quimperlé',
+        contacts: [{ nom: 'Agence', courriel: 'quimperle@opac-quimper.example' }],
+      },
+    });
+    expect(quimperle.status, quimperle.texte).toBe(201);
     const lance = await appel('POST', '/api/parcours', {
       jeton,
       corps: {
@@ -397,6 +408,7 @@ describe('annuaire des partenaires et bailleur du parcours', () => {
     });
     expect(lance.status, lance.texte).toBe(201);
     const id = lance.json.workflowId as string;
+    const reference = (lance.json.etat as { reference: string }).reference;
     const handle = essai.banc.env.client.workflow.getHandle(id);
     const demande = (await jusqua(handle, (e) => e.demandes.some((d) => d.role === 'siao'), 'demande au SIAO')).demandes[0]!;
     await handle.executeUpdate(repondreValidationUpdate, {
@@ -416,21 +428,31 @@ describe('annuaire des partenaires et bailleur du parcours', () => {
       debutSousLocation: jour,
     });
     const ts = await essai.connecter('ts.alice');
-    const ailleurs = await appel('POST', `/api/parcours/${id}/messages/logement`, { jeton: ts, corps: logement('Opac de Quimper Cornouaille') });
-    expect(ailleurs.status, ailleurs.texte).toBe(400);
-    expect(ailleurs.json.errors[0]).toMatchObject({ champ: 'bailleur.courriel' });
-    expect(ailleurs.json.errors[0].message).toBe(
-      `le logement est chez « Opac de Quimper Cornouaille », et non chez ${finistere.nom}, le bailleur du ménage, à qui iraient les courriels de la mesure : donnez l’adresse électronique du bailleur du logement, ou faites d’abord changer le bailleur du ménage (coordination, « Changer le bailleur du ménage » ; un propriétaire sans adresse électronique s’ajoute à l’annuaire, ses courriels iront alors à la coordination)`,
+    const envoyer = (nom: string) => appel('POST', `/api/parcours/${id}/messages/logement`, { jeton: ts, corps: logement(nom) });
+    const bailleurDuMenage = async () => (await appel('GET', `/api/parcours/${id}/bailleur`, { jeton })).json;
+
+    const prive = await envoyer('M. Kerhervé');
+    expect(prive.status, prive.texte).toBe(400);
+    expect(prive.json.errors[0]).toMatchObject({ champ: 'bailleur.courriel' });
+    expect(prive.json.errors[0].message).toBe(
+      `le logement est chez « M. Kerhervé », qui n’est pas dans l’annuaire du programme, et non chez ${finistere.nom}, le bailleur du ménage, à qui iraient les courriels de la mesure : donnez l’adresse électronique du bailleur du logement (un propriétaire sans adresse électronique : la coordination l’ajoute à l’annuaire, sans contact, ses courriels iront alors à la coordination ; puis écrivez ici son nom)`,
     );
+    const ambigu = await envoyer('OPAC de Quimper-Cornouaille');
+    expect(ambigu.status, ambigu.texte).toBe(400);
+    expect(ambigu.json.errors[0]).toMatchObject({ champ: 'bailleur.nom' });
+    expect(ambigu.json.errors[0].message).toMatch(/^plusieurs bailleurs de l’annuaire portent ce nom \(« Opac de Quimper Cornouaille — agence de /);
+    // Rien n'a changé : ni l'étape, ni le bailleur du ménage.
     expect((await handle.query(etatQuery)).etape).toBe('recherche_logement');
-    // Le bailleur du ménage changé pour celui du logement : le même logement passe.
-    const change = await appel('PUT', `/api/parcours/${id}/bailleur`, { jeton, corps: { bailleur: opac.id, motif: 'Logement trouvé à l’Opac' } });
-    expect(change.status, change.texte).toBe(200);
-    const ok = await appel('POST', `/api/parcours/${id}/messages/logement`, { jeton: ts, corps: logement('OPAC de Quimper-Cornouaille') });
+    expect((await bailleurDuMenage()).bailleur.id).toBe(finistere.id);
+
+    const ok = await envoyer('Opac de Quimper Cornouaille, agence de Concarneau');
     expect(ok.status, ok.texte).toBe(200);
     expect(ok.json.etape).toBe('sous_location');
+    expect(await bailleurDuMenage()).toMatchObject({
+      bailleur: { id: opac.id },
+      historique: [{ ancien: finistere.nom, nouveau: opac.nom, par: 'ts.alice', motif: `Logement trouvé chez ${opac.nom}` }],
+    });
     // Le début de la mesure va au bailleur du logement, et à lui seul.
-    const reference = (lance.json.etat as { reference: string }).reference;
     const opacContact = CATALOGUE.trouver('concarneau-iml')!.bailleurs!.find((b) => b.nom.startsWith('Opac'))!.courriel;
     const debut = await essai.banc.courriels.waitFor(pour(opacContact, reference, 'Sous-location en bail glissant : début de la mesure'), {
       timeoutMs: 20_000,

@@ -512,9 +512,15 @@ export async function envoyerMessage(
   const programme = message.controler ? deps.catalogue.trouver(etat.programme.id) : undefined;
   const exclu = programme ? message.controler!(corps, programme) : undefined;
   if (exclu) throw invalide(exclu.champ, exclu.raison);
-  const ecarte = await message.verifier?.(corps, {
+  const ecarte = await message.preparer?.(corps, {
     etape: etat.etape,
+    personne: personne.id,
     bailleurDuMenage: async () => (await annuaireDe(deps).bailleurDuParcours(workflowId)).organisation,
+    bailleursDuProgramme: () => annuaireDe(deps).lister(etat.programme.id, { actives: true, type: 'bailleurs', sansFileActive: true }),
+    changerBailleurDuMenage: async (id, motif) => {
+      await depuisAnnuaire(() => annuaireDe(deps).changerBailleur(workflowId, etat.programme.id, id, personne.id, motif));
+      deps.journal.info({ workflowId, bailleur: id, par: personne.id }, 'bailleur du parcours changé (logement trouvé)');
+    },
   });
   if (ecarte) throw invalide(ecarte.champ, ecarte.raison);
   await exigerWorker(deps);

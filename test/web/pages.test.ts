@@ -608,17 +608,16 @@ describe('page d’un parcours', () => {
     expect(h).toContain('<dt>Adresse</dt><dd>5 quai Carnot, 29900 Concarneau <span class="aide">(le logement sous-loué ; avant : CHRS Ty Glaz)</span></dd>');
   });
 
-  it('IML, logement trouvé : le formulaire dit à qui iront les courriels de la mesure, et quoi faire si le logement est chez un autre bailleur', () => {
+  it('IML, logement trouvé : le formulaire dit à qui iront les courriels de la mesure, selon le bailleur du logement', () => {
     const iml = autreParcours('iml_bail_glissant', 'concarneau-iml', 'recherche_logement', 'Recherche d’un logement', {});
     const bailleur = { organisation: { id: 'finistere-habitat', nom: 'Finistère Habitat' }, historique: [], choix: [] };
     const formulaire = (h: string) => h.slice(h.indexOf('id="action-logement"'), h.indexOf('</details>', h.indexOf('id="action-logement"')));
-    const coordination = formulaire(pageParcours(ctx('coord.essai'), iml, { bailleur }).valeur);
-    expect(coordination).toContain(
-      'Les courriels de la mesure (début, bilans, glissement du bail) iront aux contacts de <strong>Finistère Habitat</strong>, le bailleur du ménage. Logement chez un autre bailleur de l’annuaire : changez d’abord le bailleur du ménage (« Changer le bailleur du ménage », plus bas).',
-    );
-    expect(coordination).toContain('Chez un bailleur hors de l’annuaire (un propriétaire privé, par exemple) : donnez son adresse électronique ci-dessous');
-    const ts = formulaire(pageParcours(ctx('ts.alice'), iml, { bailleur }).valeur);
-    expect(ts).toContain('demandez d’abord à la coordination de changer le bailleur du ménage');
+    for (const qui of ['coord.essai', 'ts.alice']) {
+      const h = formulaire(pageParcours(ctx(qui), iml, { bailleur }).valeur);
+      expect(h, qui).toContain(
+        'Les courriels de la mesure (début, bilans, glissement du bail) iront au bailleur du logement : <strong>Finistère Habitat</strong>, le bailleur du ménage, si c’est lui ; un autre bailleur de l’annuaire du programme, nommé ici, devient le bailleur du ménage (changement tracé) ; un bailleur hors de l’annuaire (un propriétaire privé, par exemple) les reçoit à l’adresse électronique donnée ci-dessous, obligatoire pour lui',
+      );
+    }
     // Ailleurs, ni ce formulaire ni cette phrase.
     expect(pageParcours(ctx('coord.essai'), etat, { bailleur }).valeur).not.toContain('Les courriels de la mesure');
   });
@@ -1153,13 +1152,13 @@ describe('formulaire de lancement', () => {
     ]);
   });
 
-  it('IML : le bailleur se dit celui chez qui un logement est recherché, changé si le logement est trouvé ailleurs', () => {
+  it('IML : le bailleur se dit celui chez qui un logement est recherché, remplacé par celui du logement trouvé', () => {
     const iml = CATALOGUE.trouver('concarneau-iml')!;
     const bailleur = bailleurDe(iml.id);
     const aide = (programme: typeof iml) =>
       champsLancement(ctx('coord.essai'), programme, [bailleur('A', 0, null), bailleur('B', 0, null)]).affectation[0]!.aide;
     expect(aide(iml)).toBe(
-      'Celui chez qui un logement est recherché : ses contacts recevront les courriels de la mesure. Le logement trouvé chez un autre, la coordination le change sur la page du parcours.',
+      'Celui chez qui un logement est recherché : ses contacts recevront les courriels de la mesure. Le logement trouvé chez un autre bailleur de l’annuaire, celui-ci devient le bailleur du ménage.',
     );
     expect(aide(CATALOGUE.trouver('reims-april')!)).toBe('Les courriels destinés au bailleur iront à ses contacts seulement.');
   });

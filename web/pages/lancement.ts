@@ -37,7 +37,7 @@ export function champsLancement(
     aide:
       bailleurs.length > 1
         ? programme.typeParcours === 'iml_bail_glissant'
-          ? 'Celui chez qui un logement est recherché : ses contacts recevront les courriels de la mesure. Le logement trouvé chez un autre, la coordination le change sur la page du parcours.'
+          ? 'Celui chez qui un logement est recherché : ses contacts recevront les courriels de la mesure. Le logement trouvé chez un autre bailleur de l’annuaire, celui-ci devient le bailleur du ménage.'
           : 'Les courriels destinés au bailleur iront à ses contacts seulement.'
         : 'Le seul bailleur inscrit à l’annuaire du programme : il reçoit les courriels destinés au bailleur.',
     requis: bailleurs.length > 1,

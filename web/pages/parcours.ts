@@ -152,7 +152,7 @@ ${
     : ''
 }
 ${visite ? html`<p class="aide">Le contact est établi ; la visite à domicile prévue par le programme reste à faire dans son délai. Notez-la ici.</p><input type="hidden" name="canal" value="visite_domicile">` : ''}
-${nom === 'logement' && etat.typeParcours === 'iml_bail_glissant' ? aideBailleurDuLogement(ctx, o) : ''}
+${nom === 'logement' && etat.typeParcours === 'iml_bail_glissant' ? aideBailleurDuLogement(o) : ''}
 ${
   revision
     ? html`<div class="alerte"><p>Le plan d’aide n’a pas été validé${revision.le ? html` (le ${dateFr(revision.le)})` : ''} : ${revision.motif ?? 'sans motif précisé'}.</p>${planRefuse ? html`<p>Le formulaire reprend le plan refusé : modifiez-le avec le ménage, puis enregistrez-le.</p>` : ''}</div>`
@@ -165,19 +165,15 @@ ${nom === MESSAGE_DE_CLOTURE ? caseConfirmationCloture(`m-${nom}`, r?.erreurs?.c
 }
 
 /**
- * IML : le logement trouvé dit à qui iront les courriels de la mesure (début, bilans, glissement) :
- * aux contacts du bailleur du ménage, ou à l'adresse donnée pour un bailleur hors de l'annuaire. Un
- * logement chez un autre bailleur de l'annuaire se signale d'abord en changeant le bailleur du ménage,
- * sinon ses courriels iraient au bailleur choisi au lancement.
+ * IML : le logement trouvé dit à qui iront les courriels de la mesure (début, bilans, glissement) : au
+ * bailleur du ménage, ou à celui de l'annuaire que nomme le logement (il devient le bailleur du ménage),
+ * ou à l'adresse donnée pour un bailleur hors de l'annuaire (`bailleurDuLogement`, api/parcours-iml.ts).
  */
-function aideBailleurDuLogement(ctx: Contexte, o: OptionsPageParcours): Brut {
+function aideBailleurDuLogement(o: OptionsPageParcours): Brut {
   const nom = o.bailleur?.organisation?.nom;
-  const changer = estCoordination(ctx.personne)
-    ? 'changez d’abord le bailleur du ménage (« Changer le bailleur du ménage », plus bas)'
-    : 'demandez d’abord à la coordination de changer le bailleur du ménage';
-  return html`<p class="aide">Les courriels de la mesure (début, bilans, glissement du bail) iront ${
-    nom ? html`aux contacts de <strong>${nom}</strong>, le bailleur du ménage` : 'au bailleur du programme'
-  }. Logement chez un autre bailleur de l’annuaire : ${changer}. Chez un bailleur hors de l’annuaire (un propriétaire privé, par exemple) : donnez son adresse électronique ci-dessous, les courriels iront à cette adresse ; sans adresse, la coordination l’ajoute à l’annuaire et en fait le bailleur du ménage (ses courriels iront à la coordination). Un autre bailleur sans son adresse est refusé.</p>`;
+  return html`<p class="aide">Les courriels de la mesure (début, bilans, glissement du bail) iront au bailleur du logement : ${
+    nom ? html`<strong>${nom}</strong>, le bailleur du ménage, si c’est lui` : 'celui du ménage, si c’est lui'
+  } ; un autre bailleur de l’annuaire du programme, nommé ici, devient le bailleur du ménage (changement tracé) ; un bailleur hors de l’annuaire (un propriétaire privé, par exemple) les reçoit à l’adresse électronique donnée ci-dessous, obligatoire pour lui (sans adresse, la coordination l’ajoute d’abord à l’annuaire).</p>`;
 }
 
 /**
