@@ -21,6 +21,7 @@ import {
   FREINS_SORTIE,
   ISSUES_FIN_MESURE,
   logementUpdate,
+  motifLogement,
   loyerUpdate,
   NATURES_ACCOMPAGNEMENT,
   PAIEMENTS_LOYER,
@@ -119,7 +120,8 @@ export function memeBailleur(a: string, b: string): boolean {
  *   mesure iraient au bailleur du ménage, qui n'a pas ce logement.
  */
 const bailleurDuLogement: PreparationMessage<z.output<typeof logementSchema>> = async (l, x) => {
-  if (x.etape !== 'recherche_logement') return undefined;
+  // Un logement que le parcours refusera (bailleur non conventionné, dates) ne change rien : le parcours dit pourquoi.
+  if (x.etape !== 'recherche_logement' || !x.programme || motifLogement(l, x.programme.operateur.nom, new Date())) return undefined;
   const menage = await x.bailleurDuMenage();
   if (menage && memeBailleur(l.bailleur.nom, menage.nom)) return undefined;
   const reconnus = (await x.bailleursDuProgramme()).filter((b) => b.id !== menage?.id && memeBailleur(l.bailleur.nom, b.nom));

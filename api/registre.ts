@@ -58,6 +58,8 @@ export type PreparationMessage<C> = (
   corps: C,
   contexte: {
     etape: string;
+    /** Le programme du parcours (sa version en vigueur), s'il est connu. */
+    programme?: Programme;
     personne: string;
     bailleurDuMenage: () => Promise<{ id: string; nom: string } | undefined>;
     bailleursDuProgramme: () => Promise<Array<{ id: string; nom: string }>>;

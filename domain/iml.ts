@@ -4,7 +4,7 @@
  * Voir ../shared/journeys.md, « Journey 2 », et le rapport de terrain de Concarneau (seed 003).
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import { joursDeCalendrier } from './durees';
+import { estJourIso, joursDeCalendrier, minuitDeParis } from './durees';
 import type { Enveloppe } from './messages';
 import type { CompositionMenage, EtatParcours, Menage, Programme } from './vocabulaire';
 
@@ -349,3 +349,22 @@ export const fileImlQuery = defineQuery<EtatFileIml>('fileIml');
 export type SignalFileIml =
   | { programmeId: string; quota: number; versionProgramme: number; demande: DemandePlace }
   | { programmeId: string; quota: number; versionProgramme: number; liberation: LiberationPlace };
+
+/**
+ * Le logement : bailleur conventionné, sous-location après le bail principal, date proche d'aujourd'hui.
+ * Le validateur du message dans le parcours ; l'API le lit aussi avant de changer le bailleur du ménage.
+ */
+export function motifLogement(
+  x: Pick<Logement, 'bailleur' | 'debutBailPrincipal' | 'debutSousLocation'>,
+  operateur: string,
+  maintenant: Date,
+): string | undefined {
+  if (!x.bailleur?.conventionne) return `Le bailleur doit avoir conventionné avec ${operateur} pour l’intermédiation locative (bail glissant).`;
+  if (!estJourIso(x.debutBailPrincipal) || !estJourIso(x.debutSousLocation))
+    return 'Dates du bail principal et de la sous-location attendues au format AAAA-MM-JJ.';
+  if (x.debutSousLocation < x.debutBailPrincipal) return 'La sous-location ne peut pas commencer avant le bail principal.';
+  const ecart = Math.abs(minuitDeParis(x.debutSousLocation).getTime() - maintenant.getTime());
+  if (ecart > 92 * 86_400_000)
+    return 'La date de début de la sous-location doit être à moins de 3 mois d’aujourd’hui : elle fait partir l’horloge de la mesure.';
+  return undefined;
+}

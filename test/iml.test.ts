@@ -37,7 +37,8 @@ import {
 } from '../domain/iml';
 import type { EtatParcours, Menage, Programme } from '../domain/vocabulaire';
 import { Consentements } from '../sms';
-import { impayesConsecutifs, motifCandidature, motifLogement } from '../workflows/iml-bail-glissant';
+import { impayesConsecutifs, motifCandidature } from '../workflows/iml-bail-glissant';
+import { motifLogement } from '../domain/iml';
 import {
   ajouterDuree,
   dateEnFrancais,

@@ -419,16 +419,17 @@ describe('annuaire des partenaires et bailleur du parcours', () => {
     const etapeConsignee = async () => (await db.selectFrom('dossiers').select('etape').where('workflow_id', '=', id).executeTakeFirst())?.etape;
     await vi.waitFor(async () => expect(await etapeConsignee()).toBe('recherche_logement'), { timeout: 30_000, interval: 100 });
     const jour = jourDeParis(new Date());
-    const logement = (nom: string) => ({
+    const logement = (nom: string, conventionne = true) => ({
       requestId: randomUUID(),
-      bailleur: { type: 'public', nom, conventionne: true },
+      bailleur: { type: 'public', nom, conventionne },
       adresse: '5 quai Carnot, 29900 Concarneau',
       typologie: 'T2',
       debutBailPrincipal: jour,
       debutSousLocation: jour,
     });
     const ts = await essai.connecter('ts.alice');
-    const envoyer = (nom: string) => appel('POST', `/api/parcours/${id}/messages/logement`, { jeton: ts, corps: logement(nom) });
+    const envoyer = (nom: string, conventionne = true) =>
+      appel('POST', `/api/parcours/${id}/messages/logement`, { jeton: ts, corps: logement(nom, conventionne) });
     const bailleurDuMenage = async () => (await appel('GET', `/api/parcours/${id}/bailleur`, { jeton })).json;
 
     const prive = await envoyer('M. Kerhervé');
@@ -441,9 +442,14 @@ describe('annuaire des partenaires et bailleur du parcours', () => {
     expect(ambigu.status, ambigu.texte).toBe(400);
     expect(ambigu.json.errors[0]).toMatchObject({ champ: 'bailleur.nom' });
     expect(ambigu.json.errors[0].message).toMatch(/^plusieurs bailleurs de l’annuaire portent ce nom \(« Opac de Quimper Cornouaille — agence de /);
+    // Chez l'Opac, mais refusé par le parcours (bailleur non conventionné) : le bailleur du ménage ne change pas.
+    const nonConventionne = await envoyer('Opac de Quimper Cornouaille, agence de Concarneau', false);
+    expect(nonConventionne.status, nonConventionne.texte).toBe(409);
+    expect(nonConventionne.json.detail).toContain('Le bailleur doit avoir conventionné avec');
     // Rien n'a changé : ni l'étape, ni le bailleur du ménage.
     expect((await handle.query(etatQuery)).etape).toBe('recherche_logement');
     expect((await bailleurDuMenage()).bailleur.id).toBe(finistere.id);
+    expect((await bailleurDuMenage()).historique).toEqual([]);
 
     const ok = await envoyer('Opac de Quimper Cornouaille, agence de Concarneau');
     expect(ok.status, ok.texte).toBe(200);

@@ -37,6 +37,7 @@ import {
   type PlaceAccordee,
   type StatutLoyer,
   libelleTypologie,
+  motifLogement,
 } from '../domain/iml';
 import { LIBELLES_ISSUES, type Acteur, type EtatParcours } from '../domain/vocabulaire';
 import { DELAIS_PAR_DEFAUT } from '../domain/reglages';
@@ -944,18 +945,6 @@ export function motifCandidature(c: Candidature): string | undefined {
   if (!motifs.length) return undefined;
   const texte = motifs.join(' ; ');
   return `${texte.charAt(0).toUpperCase()}${texte.slice(1)}.`;
-}
-
-/** Le logement : bailleur conventionné, sous-location après le bail principal, date proche d'aujourd'hui. */
-export function motifLogement(x: Logement, operateur: string, maintenant: Date): string | undefined {
-  if (!x.bailleur?.conventionne) return `Le bailleur doit avoir conventionné avec ${operateur} pour l’intermédiation locative (bail glissant).`;
-  if (!estJourIso(x.debutBailPrincipal) || !estJourIso(x.debutSousLocation))
-    return 'Dates du bail principal et de la sous-location attendues au format AAAA-MM-JJ.';
-  if (x.debutSousLocation < x.debutBailPrincipal) return 'La sous-location ne peut pas commencer avant le bail principal.';
-  const ecart = Math.abs(minuitDeParis(x.debutSousLocation).getTime() - maintenant.getTime());
-  if (ecart > 92 * 86_400_000)
-    return 'La date de début de la sous-location doit être à moins de 3 mois d’aujourd’hui : elle fait partir l’horloge de la mesure.';
-  return undefined;
 }
 
 /** Un loyer constaté : un mois de la sous-location, déjà échu. */

@@ -514,6 +514,7 @@ export async function envoyerMessage(
   if (exclu) throw invalide(exclu.champ, exclu.raison);
   const ecarte = await message.preparer?.(corps, {
     etape: etat.etape,
+    programme: deps.catalogue.trouver(etat.programme.id),
     personne: personne.id,
     bailleurDuMenage: async () => (await annuaireDe(deps).bailleurDuParcours(workflowId)).organisation,
     bailleursDuProgramme: () => annuaireDe(deps).lister(etat.programme.id, { actives: true, type: 'bailleurs', sansFileActive: true }),
