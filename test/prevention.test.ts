@@ -430,10 +430,10 @@ describe('loiret-ahu', () => {
   });
 
   /**
-   * Un parcours toulouse-declic (points de suivi mensuels) mené jusqu'au suivi du plan ; `avantValidation`
-   * joue entre le plan enregistré et sa validation par le référent (qui fait commencer le suivi).
+   * Un parcours toulouse-declic (points de suivi mensuels) mené jusqu'au suivi du plan ; `avantLePlan`
+   * joue juste avant que le plan soit enregistré (le suivi part de là : patched('suivi-depuis-le-plan')).
    */
-  async function jusquAuSuiviDeclic(avantValidation?: (handle: WorkflowHandle) => Promise<void>) {
+  async function jusquAuSuiviDeclic(avantLePlan?: (handle: WorkflowHandle) => Promise<void>) {
     const lance = await lancer('toulouse-declic', { stadeProcedure: 'commandement_de_payer', isole: true });
     const { handle } = lance;
     await etape(handle, 'aller_vers');
@@ -443,8 +443,8 @@ describe('loiret-ahu', () => {
       args: [msg()({ origineDette: 'x', droits: '', budget: '', adequationLogement: '', termine: true, carnetDeRoute: ['FSL'] })],
     });
     await etape(handle, 'plan_aide');
+    await avantLePlan?.(handle);
     await handle.executeUpdate(planAideUpdate, { args: [msg()({ actions: ['budget' as const], orientations: [] })] });
-    await avantValidation?.(handle);
     await planValideParLeReferent(handle);
     await etape(handle, 'suivi');
     return lance;
@@ -452,11 +452,13 @@ describe('loiret-ahu', () => {
 
   it('un point de suivi qui s’ouvre à 20 h est demandé au travailleur social à 9 h du jour ouvré suivant ; saisi avant, il ne l’est plus', async () => {
     const demande = (ref: string) => banc.courriels.messages().filter((m) => dossier(ref)(m) && m.sujet.startsWith('Point de suivi à 1 mois à saisir'));
-    /** Le plan validé par le référent à 20 h (heure du parcours) : le suivi commence à 20 h, ses points aussi. */
+    /** Le plan enregistré à 20 h (heure du parcours) : le suivi commence à 20 h, ses points aussi. */
     const suiviA20h = async () => {
       const lance = await jusquAuSuiviDeclic(async (h) => avancerJusqua(banc, h, await prochainesVingtHeures(h)));
       const { handle } = lance;
-      const debutSuivi = await heureDuParcours(handle);
+      // Le début du suivi : l'enregistrement du plan (quelle que soit l'heure de la validation qui suit).
+      const plan = (await handle.query(etatQuery)).journal.filter((x) => x.type === 'plan_aide').at(-1)!;
+      const debutSuivi = new Date(plan.date);
       expect(heureDeParis(debutSuivi).getUTCHours()).toBe(20);
       await avancerJusqua(banc, handle, apres(ajouterDuree(debutSuivi, 'P1M')));
       await echeanceSuivie(handle, 'bilan:P1M');

@@ -15,7 +15,7 @@ import type { RenvoiSms } from '../activities/sms';
 import { startSmsCatcher } from '../dev/sms-catcher';
 import { Consentements, fournisseurHttp } from '../sms';
 import { DOSSIER_HISTORIQUES, ecrireHistorique, enObjet, enregistrerALaFin, patchsNotes } from './outils/historiques';
-import { affecterUpdate, cloreAnticipeUpdate, envoyerDocumentAuMenageUpdate, repondreValidationUpdate } from '../domain/messages';
+import { affecterUpdate, cloreAnticipeUpdate, envoyerDocumentAuMenageUpdate, etatQuery, repondreValidationUpdate } from '../domain/messages';
 import { accordPartageDiagnosticUpdate } from '../domain/partage';
 import {
   bilanUpdate,
@@ -450,11 +450,12 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'suivi-sans-blocage')('en
   it('enregistre un parcours toulouse-declic : suivi commencé à 20 h, point à 1 mois demandé à 9 h (bilans aux heures ouvrées), saisi, clôture', async () => {
     await avecBanc(async (banc) => {
       const { handle } = await jusquAuPlanDeclic(banc, 'REJEU-BILAN-OUVRE');
-      await handle.executeUpdate(planAideUpdate, { args: [m({ actions: ['budget' as const], orientations: [] })] });
+      // Le suivi part de l'enregistrement du plan (patched('suivi-depuis-le-plan')) : à 20 h.
       await avancerJusqua(banc, handle, await prochainesVingtHeures(handle));
+      await handle.executeUpdate(planAideUpdate, { args: [m({ actions: ['budget' as const], orientations: [] })] });
       await planValideParLeReferent(handle);
       await etape(handle, 'suivi');
-      const debutSuivi = await heureDuParcours(handle);
+      const debutSuivi = new Date((await handle.query(etatQuery)).journal.filter((x) => x.type === 'plan_aide').at(-1)!.date);
       await avancerJusqua(banc, handle, apres(ajouterDuree(debutSuivi, 'P1M')));
       await echeanceSuivie(handle, 'bilan:P1M');
       await jusquALaDemandeDeBilan(banc, handle, 'Point de suivi à 1 mois');
