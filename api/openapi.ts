@@ -978,6 +978,7 @@ export function construireDocument(o: OptionsDocument): DocumentOpenApi {
         `Message « ${nomMessage} » (${variantes.map((v) => LIBELLES_TYPE_PARCOURS[v.type]).join(', ')}).`,
         `Peut l’envoyer : ${roles.map((r) => ({ admin: 'admin', coordinateur: 'coordination du programme', travailleur_social: 'le travailleur social affecté au ménage' })[r]).join(', ')}.`,
         'Le « requestId » rend l’envoi idempotent : renvoyé avec le même identifiant, le message n’est appliqué qu’une fois. 409 si l’étape courante du parcours le refuse (raison en français dans « detail »).',
+        ...variantes.flatMap((v) => (v.def.precision ? [v.def.precision] : [])),
       ].join(' '),
       'x-roles': roles,
       security: SECURITE_PERSONNEL,

@@ -240,6 +240,8 @@ export const PARCOURS_IML: DefinitionParcours = {
       roles: ['travailleur_social', 'coordinateur'],
       libelle: 'Logement trouvé : bail principal et sous-location',
       preparer: bailleurDuLogement,
+      precision:
+        'Avant d’aller au parcours, le bailleur nommé est comparé à celui du ménage et à l’annuaire du programme : un autre bailleur de l’annuaire devient le bailleur du ménage (changement tracé, par qui envoie le message) ; un bailleur hors de l’annuaire doit avoir son adresse électronique, et un nom qui désigne deux bailleurs de l’annuaire est refusé (400, le champ nommé). Un logement que le parcours refusera ne change rien.',
       exemple: {
         bailleur: { type: 'public', nom: 'Finistère Habitat', conventionne: true },
         adresse: '4 impasse des Mouettes, 29900 Concarneau',

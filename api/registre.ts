@@ -44,6 +44,8 @@ export interface DefinitionMessage {
   readonly controler?: (corps: Record<string, unknown>, programme: Programme) => { champ: string; raison: string } | undefined;
   /** Ce que l'API fait avant d'envoyer le message, avec le système d'enregistrement (`PreparationMessage`). */
   readonly preparer?: PreparationMessage<Record<string, unknown>>;
+  /** Ce que la documentation de l'API en dit de plus (ce que fait `preparer`, par exemple). */
+  readonly precision?: string;
   /** Marque posée par `definirMessage` : un objet écrit à la main n'est pas un message du registre. */
   readonly verifie: true;
 }
@@ -91,11 +93,12 @@ export interface DeclarationMessage<S extends z.ZodObject, A extends Enveloppe, 
   choixPossible?: (champ: string, valeur: string, etat: EtatParcours) => boolean;
   controler?: (corps: z.output<S>, programme: Programme) => { champ: string; raison: string } | undefined;
   preparer?: PreparationMessage<z.output<S>>;
+  precision?: string;
 }
 
 /** Lie une mise à jour Temporal et son schéma zod (vérifiés l'un contre l'autre à la compilation). */
 export function definirMessage<S extends z.ZodObject, A extends Enveloppe, R>(d: DeclarationMessage<S, A, R> & Accord<z.output<S>, A>): DefinitionMessage {
-  const { update, schema, roles, libelle, exemple, choixPossible, controler, preparer } = d;
+  const { update, schema, roles, libelle, exemple, choixPossible, controler, preparer, precision } = d;
   return {
     update,
     schema,
@@ -105,6 +108,7 @@ export function definirMessage<S extends z.ZodObject, A extends Enveloppe, R>(d:
     ...(choixPossible ? { choixPossible } : {}),
     ...(controler ? { controler: controler as DefinitionMessage['controler'] } : {}),
     ...(preparer ? { preparer: preparer as DefinitionMessage['preparer'] } : {}),
+    ...(precision ? { precision } : {}),
     verifie: true,
   };
 }

@@ -115,6 +115,10 @@ describe('document OpenAPI', () => {
     // Les messages du registre : une opération chacun (le même nom partagé par deux parcours : une seule).
     const messages = new Set(Object.values(REGISTRE).flatMap((d) => Object.keys(d!.messages)));
     for (const nom of messages) expect(doc.paths[`/api/parcours/{id}/messages/${nom}`]?.post?.operationId, nom).toBeDefined();
+    // Ce que l'API fait avant d'envoyer un message au parcours est dit dans sa description (le logement IML).
+    expect(doc.paths['/api/parcours/{id}/messages/logement']?.post?.description).toContain(
+      'un autre bailleur de l’annuaire devient le bailleur du ménage (changement tracé, par qui envoie le message)',
+    );
   });
 });
 
