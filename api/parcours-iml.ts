@@ -21,6 +21,7 @@ import {
   FREINS_SORTIE,
   ISSUES_FIN_MESURE,
   logementUpdate,
+  memeBailleur,
   motifLogement,
   loyerUpdate,
   NATURES_ACCOMPAGNEMENT,
@@ -96,19 +97,6 @@ const logementSchema = z.object({
   debutBailPrincipal: debut('le bail principal', 'Début du bail principal (bailleur → opérateur)', '2026-06-01'),
   debutSousLocation: debut('la sous-location', 'Le jour où l’opérateur sous-loue le logement au ménage : la mesure commence ce jour-là', '2026-06-01'),
 });
-/** Deux noms du même bailleur : l'un contient l'autre, mot pour mot, sans majuscules, accents ni ponctuation. */
-export function memeBailleur(a: string, b: string): boolean {
-  const mots = (x: string) =>
-    ` ${x
-      .normalize('NFD')
-      .replace(/\p{M}/gu, '')
-      .toLowerCase()
-      .replace(/[^a-z0-9]+/g, ' ')
-      .trim()} `;
-  const [x, y] = [mots(a), mots(b)];
-  return x.trim().length > 0 && y.trim().length > 0 && (x.includes(y) || y.includes(x));
-}
-
 /**
  * Le logement trouvé et le bailleur du ménage, avant d'aller au parcours (dont le courriel du début de
  * mesure part aussitôt) :

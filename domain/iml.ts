@@ -368,3 +368,16 @@ export function motifLogement(
     return 'La date de début de la sous-location doit être à moins de 3 mois d’aujourd’hui : elle fait partir l’horloge de la mesure.';
   return undefined;
 }
+
+/** Deux noms du même bailleur : l'un contient l'autre, mot pour mot, sans majuscules, accents ni ponctuation. */
+export function memeBailleur(a: string, b: string): boolean {
+  const mots = (x: string) =>
+    ` ${x
+      .normalize('NFD')
+      .replace(/\p{M}/gu, '')
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, ' ')
+      .trim()} `;
+  const [x, y] = [mots(a), mots(b)];
+  return x.trim().length > 0 && y.trim().length > 0 && (x.includes(y) || y.includes(x));
+}

@@ -38,7 +38,7 @@ import {
 import type { EtatParcours, Menage, Programme } from '../domain/vocabulaire';
 import { Consentements } from '../sms';
 import { impayesConsecutifs, motifCandidature } from '../workflows/iml-bail-glissant';
-import { motifLogement } from '../domain/iml';
+import { memeBailleur, motifLogement } from '../domain/iml';
 import {
   ajouterDuree,
   dateEnFrancais,
@@ -53,7 +53,7 @@ import {
 import { enregistrerALaFin } from './outils/historiques';
 import { moisEnFrancais } from '../documents/commun';
 import type { CourrielRecu } from '../dev/mail-catcher';
-import { memeBailleur, PARCOURS_IML } from '../api/parcours-iml';
+import { PARCOURS_IML } from '../api/parcours-iml';
 import type { DependancesApi } from '../api/dependances';
 import { REGISTRE } from '../api/registre-produit';
 import { creerAnnuaire } from '../personnel/annuaire';

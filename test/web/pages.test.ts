@@ -622,6 +622,19 @@ describe('page d’un parcours', () => {
     expect(pageParcours(ctx('coord.essai'), etat, { bailleur }).valeur).not.toContain('Les courriels de la mesure');
   });
 
+  it('IML : le logement chez un propriétaire hors annuaire (avec son adresse) se dit sur la ligne du bailleur ; chez le bailleur du ménage, rien de plus', () => {
+    const bailleur = { organisation: { id: 'finistere-habitat', nom: 'Finistère Habitat — agence de Concarneau' }, historique: [], choix: [] };
+    const ligne = (chez: string) => {
+      const iml = autreParcours('iml_bail_glissant', 'concarneau-iml', 'sous_location', 'Sous-location', {
+        logement: { bailleur: chez, typeBailleur: 'prive' },
+      });
+      const h = pageParcours(ctx('coord.essai'), iml, { bailleur }).valeur;
+      return h.slice(h.indexOf('id="bailleur-du-menage"'), h.indexOf('</dd>', h.indexOf('id="bailleur-du-menage"')));
+    };
+    expect(ligne('M. Kerhervé')).toContain('(le logement sous-loué est chez M. Kerhervé)');
+    expect(ligne('Finistère Habitat')).not.toContain('le logement sous-loué est chez');
+  });
+
   it('une échéance tenue dit quand (deux visites de suite ne se confondent pas)', () => {
     const h = pageParcours(ctx('coord.essai'), {
       ...etat,

@@ -11,7 +11,7 @@ import { messagesPermis, visiteAttendue } from '../../domain/actions';
 import { DOCUMENTS, DocumentIndisponible, LECTEUR_PAR_DEFAUT, LIBELLES_DOCUMENTS, preparerDocument, type NomDocument } from '../../documents';
 import { jalonsFichesBilan } from '../../documents/fiche-bilan';
 import { dureeEnFrancais, jourEtHeureEnMots } from '../../domain/durees';
-import type { EtatFileIml } from '../../domain/iml';
+import { memeBailleur, type EtatFileIml } from '../../domain/iml';
 import { LIBELLES_PRIORITE } from '../../domain/prevention';
 import type { DemandeValidation, EtatParcours, Menage, Programme } from '../../domain/vocabulaire';
 import type { Organisation } from '../../personnel/organisations';
@@ -162,6 +162,18 @@ ${rendreChamps(champs, `m-${nom}`, { valeurs: r?.valeurs ?? (planRefuse ? valeur
 ${nom === MESSAGE_DE_CLOTURE ? caseConfirmationCloture(`m-${nom}`, r?.erreurs?.confirmation) : ''}
 <div class="boutons"><button type="submit">${nom === MESSAGE_DE_CLOTURE ? 'Clore le parcours' : 'Enregistrer'}</button></div>
 </form></details>`;
+}
+
+/**
+ * IML : le logement sous-loué chez un bailleur hors de l'annuaire (un propriétaire privé, enregistré
+ * avec son adresse, qui reçoit les courriels de la mesure) n'est pas chez le bailleur du ménage : la
+ * ligne du bailleur le dit.
+ */
+function logementAilleurs(etat: EtatParcours, o: OptionsPageParcours): Brut | string {
+  const chez = (etat.details.logement as { bailleur?: unknown } | undefined)?.bailleur;
+  const nom = o.bailleur?.organisation?.nom;
+  if (etat.typeParcours !== 'iml_bail_glissant' || typeof chez !== 'string' || !nom || memeBailleur(chez, nom)) return '';
+  return html` <span class="aide">(le logement sous-loué est chez ${chez})</span>`;
 }
 
 /**
@@ -855,7 +867,7 @@ export function pageParcours(ctx: Contexte, etat: EtatParcours, o: OptionsPagePa
 <dt>Travailleur social</dt><dd>${etat.travailleurSocial ? nomDe(ctx.deps, etat.travailleurSocial) : html`<em>non affecté</em>`}</dd>
 <dt>Coordination</dt><dd>${nomDe(ctx.deps, etat.coordinateur)}</dd>
 ${o.orientePar ? html`<dt>Orienté par</dt><dd id="oriente-par">${o.orientePar}</dd>` : ''}
-${o.bailleur ? html`<dt>Bailleur</dt><dd id="bailleur-du-menage">${o.bailleur.organisation?.nom ?? html`<em>celui du programme</em>`}</dd>` : ''}
+${o.bailleur ? html`<dt>Bailleur</dt><dd id="bailleur-du-menage">${o.bailleur.organisation?.nom ?? html`<em>celui du programme</em>`}${logementAilleurs(etat, o)}</dd>` : ''}
 ${etat.cloture ? html`<dt>Clôture</dt><dd>${LIBELLES_VALEURS[etat.cloture.issue] ?? etat.cloture.issue}${etat.cloture.motif ? html` : ${etat.cloture.motif}` : ''} (le ${dateFr(etat.cloture.le)})</dd>` : ''}
 </dl>
 <h2>À faire à cette étape</h2>
