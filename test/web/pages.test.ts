@@ -635,6 +635,15 @@ describe('page d’un parcours', () => {
     expect(ligne('Finistère Habitat')).not.toContain('le logement sous-loué est chez');
   });
 
+  it('un parcours sans travailleur social dit que les rappels de ses échéances vont à la coordination ; clos, plus rien', () => {
+    const sansTs = { ...etat, travailleurSocial: undefined };
+    expect(pageParcours(ctx('coord.essai'), sansTs).valeur).toContain(
+      '<dt>Travailleur social</dt><dd><em>non affecté</em> <span class="aide">(les rappels de ses échéances vont à la coordination)</span></dd>',
+    );
+    const clos = { ...sansTs, cloture: { issue: 'refus' as const, motif: 'x', le: '2026-12-01T10:00:00.000Z', acteur: { type: 'systeme' as const } } };
+    expect(pageParcours(ctx('coord.essai'), clos as EtatParcours).valeur).toContain('<dt>Travailleur social</dt><dd><em>non affecté</em></dd>');
+  });
+
   it('une échéance tenue dit quand (deux visites de suite ne se confondent pas)', () => {
     const h = pageParcours(ctx('coord.essai'), {
       ...etat,

@@ -864,7 +864,11 @@ export function pageParcours(ctx: Contexte, etat: EtatParcours, o: OptionsPagePa
 <dt>Étape</dt><dd id="etape-courante">${etat.libelleEtape}</dd>
 <dt>Parcours</dt><dd>${LIBELLES_TYPE_PARCOURS[etat.typeParcours]}</dd>
 <dt>Programme</dt><dd>${etat.programme.nom} (version ${etat.programme.version})</dd>
-<dt>Travailleur social</dt><dd>${etat.travailleurSocial ? nomDe(ctx.deps, etat.travailleurSocial) : html`<em>non affecté</em>`}</dd>
+<dt>Travailleur social</dt><dd>${
+    etat.travailleurSocial
+      ? nomDe(ctx.deps, etat.travailleurSocial)
+      : html`<em>non affecté</em>${etat.cloture ? '' : html` <span class="aide">(les rappels de ses échéances vont à la coordination)</span>`}`
+  }</dd>
 <dt>Coordination</dt><dd>${nomDe(ctx.deps, etat.coordinateur)}</dd>
 ${o.orientePar ? html`<dt>Orienté par</dt><dd id="oriente-par">${o.orientePar}</dd>` : ''}
 ${o.bailleur ? html`<dt>Bailleur</dt><dd id="bailleur-du-menage">${o.bailleur.organisation?.nom ?? html`<em>celui du programme</em>`}${logementAilleurs(etat, o)}</dd>` : ''}
