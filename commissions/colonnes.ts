@@ -3,6 +3,7 @@
  * écrit : un libellé, quelques synonymes, reconnus sans accents, sans casse ni ponctuation
  * (« Réf. dossier », « N° de dossier », « REFERENCE » désignent la même colonne).
  */
+import { normaliser } from '../domain/texte';
 
 export const CLES_COLONNES = [
   'reference',
@@ -197,16 +198,6 @@ export const COLONNE: Readonly<Record<CleColonne, DefinitionColonne>> = Object.f
   CleColonne,
   DefinitionColonne
 >;
-
-/** Un texte comparable : minuscules, sans accents ni ponctuation, espaces simples. */
-export function normaliser(texte: string): string {
-  return texte
-    .normalize('NFD')
-    .replace(/\p{M}/gu, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, ' ')
-    .trim();
-}
 
 const PAR_ENTETE = new Map<string, CleColonne>(
   COLONNES.flatMap((c) => [c.libelle, ...c.synonymes, c.cle].map((e) => [normaliser(e), c.cle] as [string, CleColonne])),

@@ -12,7 +12,8 @@ import { lancementSchema, workflowIdDe } from '../domain/schemas';
 import { delaisDejaEcoules, motifNonEligible, prioriteDuMenage, type SituationOrientation } from '../domain/prevention';
 import { COMPOSITIONS_MENAGE, type CompositionMenage, type Programme } from '../domain/vocabulaire';
 import { dureeEnFrancais, jourDeParis } from '../domain/durees';
-import { COLONNE, COLONNES, colonneDeEntete, lettreColonne, normaliser, type CleColonne } from './colonnes';
+import { COLONNE, COLONNES, colonneDeEntete, lettreColonne, type CleColonne } from './colonnes';
+import { normaliser } from '../domain/texte';
 import { FichierIllisible, type Cellule, type Tableau } from './fichier';
 import { consentementsDuMenage } from '../sms';
 

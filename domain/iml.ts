@@ -5,6 +5,7 @@
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { estJourIso, joursDeCalendrier, minuitDeParis } from './durees';
+import { normaliser } from './texte';
 import type { Enveloppe } from './messages';
 import type { CompositionMenage, EtatParcours, Menage, Programme } from './vocabulaire';
 
@@ -371,13 +372,6 @@ export function motifLogement(
 
 /** Deux noms du même bailleur : l'un contient l'autre, mot pour mot, sans majuscules, accents ni ponctuation. */
 export function memeBailleur(a: string, b: string): boolean {
-  const mots = (x: string) =>
-    ` ${x
-      .normalize('NFD')
-      .replace(/\p{M}/gu, '')
-      .toLowerCase()
-      .replace(/[^a-z0-9]+/g, ' ')
-      .trim()} `;
-  const [x, y] = [mots(a), mots(b)];
+  const [x, y] = [` ${normaliser(a)} `, ` ${normaliser(b)} `];
   return x.trim().length > 0 && y.trim().length > 0 && (x.includes(y) || y.includes(x));
 }

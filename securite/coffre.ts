@@ -12,6 +12,7 @@
  */
 import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
 import type { KeyRing } from './cles';
+import { normaliser } from '../domain/texte';
 
 const ALGORITHME = 'aes-256-gcm';
 const IV = 12;
@@ -21,11 +22,8 @@ export const LONGUEUR_MIN_RECHERCHE = 3;
 
 /** Les mots d'un nom : minuscules, sans accents, séparés par tout ce qui n'est pas une lettre ou un chiffre. */
 export function motsDuNom(texte: string): string[] {
-  return texte
-    .normalize('NFD')
-    .replace(/\p{M}/gu, '')
-    .toLowerCase()
-    .split(/[^a-z0-9]+/)
+  return normaliser(texte)
+    .split(' ')
     .filter((m) => m.length > 0);
 }
 
