@@ -16,7 +16,7 @@ import { PARCOURS_IML } from '../api/parcours-iml';
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { bancAvecApi, champsCaches, clientAuxReponsesPerdues, demarrerApiEssai, formulaireLancement, type ApiEssai, type Reponse } from './outils/api';
-import { baseEssai, ligneDossier } from './outils/base';
+import { baseEssai, etapeConsignee, ligneDossier } from './outils/base';
 import { AnnuairePartenaires } from '../personnel/organisations';
 import { Orientations } from '../orientations/registre';
 import { DELAI_LANCEMENT_MS, LANCEMENT_INCERTAIN } from '../api/routes/parcours';
@@ -415,9 +415,7 @@ describe('annuaire des partenaires et bailleur du parcours', () => {
       args: [{ requestId: randomUUID(), par: 'partenaire:siao', demandeId: demande.id, role: 'siao', decision: 'approuve' }],
     });
     // L'étape consignée au dossier (l'API y lit celle du message).
-    const { db } = await baseEssai();
-    const etapeConsignee = async () => (await db.selectFrom('dossiers').select('etape').where('workflow_id', '=', id).executeTakeFirst())?.etape;
-    await vi.waitFor(async () => expect(await etapeConsignee()).toBe('recherche_logement'), { timeout: 30_000, interval: 100 });
+    await vi.waitFor(async () => expect(await etapeConsignee(id)).toBe('recherche_logement'), { timeout: 30_000, interval: 100 });
     const jour = jourDeParis(new Date());
     const logement = (nom: string, conventionne = true) => ({
       requestId: randomUUID(),

@@ -18,7 +18,7 @@ import { etatQuery } from '../domain/messages';
 import { diagnosticUpdate, planAideUpdate, tentativeContactUpdate, type EntreePrevention } from '../domain/prevention';
 import { startMailCatcher, type MailCatcher } from '../dev/mail-catcher';
 import { creerWorker } from '../worker/creer-worker';
-import { baseEssai } from './outils/base';
+import { baseEssai, etapeConsignee } from './outils/base';
 import { CATALOGUE, DATA_CONVERTER, SIGNEUR, COFFRE, avancer, jusqua, menageEssai, paquetWorkflows, requete, serveurTemporal } from './outils/environnement';
 
 let env: TestWorkflowEnvironment;
@@ -179,8 +179,6 @@ it('une base coupée au moment d’un message : le message est appliqué, le dos
   const base = ouvrirBase(relais.url, { max: 2 });
   const file = `${taskQueue}-base-coupee`;
   const worker = await demarrerWorker(base, file);
-  const etapeConsignee = async (workflowId: string) =>
-    (await db.selectFrom('dossiers').select('etape').where('workflow_id', '=', workflowId).executeTakeFirst())?.etape;
   try {
     const { handle } = await lancer(file);
     await etape(handle, 'aller_vers');

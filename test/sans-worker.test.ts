@@ -12,7 +12,7 @@ import { signalerPresence } from '../worker/presence';
 import { oublierPresencesVues } from '../api/routes/parcours';
 import { SANTE_OK } from '../api/schemas-api';
 import { bancAvecApi, demarrerApiEssai } from './outils/api';
-import { baseEssai } from './outils/base';
+import { baseEssai, etapeConsignee } from './outils/base';
 import { jusqua, menageEssai, paquetWorkflows, requete, situationPrevention as situation } from './outils/environnement';
 
 const essai = bancAvecApi('sans-worker');
@@ -83,10 +83,7 @@ describe('worker arrêté', () => {
     const id = lance.json.workflowId as string;
     await jusqua(banc.env.client.workflow.getHandle(id), (e) => e.etape === 'aller_vers', 'aller vers');
     const db = (await baseEssai()).db;
-    await vi.waitFor(
-      async () => expect((await db.selectFrom('dossiers').select('etape').where('workflow_id', '=', id).executeTakeFirst())?.etape).toBe('aller_vers'),
-      { timeout: 30_000, interval: 50 },
-    );
+    await vi.waitFor(async () => expect(await etapeConsignee(id)).toBe('aller_vers'), { timeout: 30_000, interval: 50 });
 
     await banc.arreterWorker();
     // L'API garde une seconde au plus un worker vu présent (PRESENCE_EN_CACHE_MS) : comme si elle était passée.

@@ -38,6 +38,12 @@ export function baseEssai(): Promise<BaseEssai> {
   return partagee;
 }
 
+/** L'étape consignée au dossier d'un parcours (celle que lisent l'API et les listes), s'il en a un. */
+export async function etapeConsignee(workflowId: string): Promise<string | undefined> {
+  const { db } = await baseEssai();
+  return (await db.selectFrom('dossiers').select('etape').where('workflow_id', '=', workflowId).executeTakeFirst())?.etape;
+}
+
 /**
  * Ferme la base du fichier de test qui finit (test/outils/par-fichier.ts, après ses propres crochets) :
  * un processus de la suite sert plusieurs fichiers, chacun a la sienne.
