@@ -32,6 +32,8 @@ export interface Champ {
   enfants?: Champ[];
   /** Pour « texte » : type HTML (email, tel, month). */
   typeHtml?: string;
+  /** Pour « texte » : des valeurs proposées pendant la saisie (liste du navigateur), sans en imposer une. */
+  suggestions?: string[];
 }
 
 /**
@@ -183,11 +185,11 @@ export function valeursDe(champs: Champ[], objet: Record<string, unknown> | unde
 // ---------------------------------------------------------------------------------------------
 // Erreurs de l'API → champs
 
-/**
- * Range les erreurs (champ → message) sous le champ du formulaire le plus proche
- * (« carnetDeRoute.0 » → « carnetDeRoute ») ; celles qui ne correspondent à aucun champ sont
- * rendues en tête du formulaire.
- */
+/** Les champs, avec des valeurs proposées pendant la saisie du champ `nom` (chemin complet, dans un groupe aussi). */
+export function avecSuggestions(champs: Champ[], nom: string, suggestions: string[]): Champ[] {
+  return champs.map((c) => (c.nom === nom ? { ...c, suggestions } : c.enfants ? { ...c, enfants: avecSuggestions(c.enfants, nom, suggestions) } : c));
+}
+
 /** Chaque champ d'un formulaire (groupes dépliés), par son nom : son libellé, son genre. */
 export function champsParNom(champs: Champ[]): Map<string, Champ> {
   const parNom = new Map<string, Champ>();
@@ -196,6 +198,11 @@ export function champsParNom(champs: Champ[]): Map<string, Champ> {
   return parNom;
 }
 
+/**
+ * Range les erreurs (champ → message) sous le champ du formulaire le plus proche
+ * (« carnetDeRoute.0 » → « carnetDeRoute ») ; celles qui ne correspondent à aucun champ sont
+ * rendues en tête du formulaire.
+ */
 export function rangerErreurs(
   champs: Champ[],
   erreurs: Array<{ champ: string; message: string }>,
@@ -302,8 +309,12 @@ ${c.options!.map((o, i) => html`<div class="choix"><input type="checkbox" id="${
       return html`<div class="${classe}"><label for="${id}">${c.libelle}${mention}</label>${aide}${msg}<input type="text" inputmode="${c.entier ? 'numeric' : 'decimal'}" id="${id}" name="${c.nom}" value="${v}"${aria}></div>`;
     case 'date':
       return html`<div class="${classe}"><label for="${id}">${c.libelle}${mention}</label>${aide}${msg}<input type="date" id="${id}" name="${c.nom}" value="${v}"${aria}></div>`;
-    default:
-      return html`<div class="${classe}"><label for="${id}">${c.libelle}${mention}</label>${aide}${msg}<input type="${c.typeHtml ?? 'text'}" id="${id}" name="${c.nom}" value="${v}"${c.typeHtml === 'email' ? brut(' autocomplete="off"') : ''}${aria}></div>`;
+    default: {
+      const liste = c.suggestions?.length ? `${id}-suggestions` : undefined;
+      return html`<div class="${classe}"><label for="${id}">${c.libelle}${mention}</label>${aide}${msg}<input type="${c.typeHtml ?? 'text'}" id="${id}" name="${c.nom}" value="${v}"${c.typeHtml === 'email' || liste ? brut(' autocomplete="off"') : ''}${liste ? brut(` list="${liste}"`) : ''}${aria}>${
+        liste ? html`<datalist id="${liste}">${c.suggestions!.map((s) => html`<option value="${s}"></option>`)}</datalist>` : ''
+      }</div>`;
+    }
   }
 }
 

@@ -429,6 +429,12 @@ describe('annuaire des partenaires et bailleur du parcours', () => {
     const envoyer = (nom: string, conventionne = true) =>
       appel('POST', `/api/parcours/${id}/messages/logement`, { jeton: ts, corps: logement(nom, conventionne) });
     const bailleurDuMenage = async () => (await appel('GET', `/api/parcours/${id}/bailleur`, { jeton })).json;
+    // Sur la page du travail social, la saisie du nom propose les bailleurs de l'annuaire du programme.
+    const page = (await appel('GET', `/parcours/${id}`, { entetes: { cookie: `${NOM_COOKIE}=${ts}` } })).texte;
+    const proposes = [...(/<datalist id="m-logement-bailleur-nom-suggestions">(.*?)<\/datalist>/.exec(page)?.[1] ?? '').matchAll(/value="([^"]*)"/g)].map(
+      (m) => m[1],
+    );
+    expect(proposes.sort()).toEqual([...bailleurs.map((b) => b.nom), quimperle.json.nom].map((n) => n.replaceAll('&', '&amp;')).sort());
 
     const prive = await envoyer('M. Kerhervé');
     expect(prive.status, prive.texte).toBe(400);

@@ -512,7 +512,10 @@ export function routesWeb(deps: DependancesApi, auth: OptionsAuth & { maintenant
     const fait = typeof req.query.fait === 'string' && !retour ? req.query.fait : undefined;
     const [bailleur, choix, orientation] = await Promise.all([
       annuaireDe(deps).bailleurDuParcours(etat.workflowId),
-      estCoordination(ctx.personne) ? annuaireDe(deps).lister(etat.programme.id, { actives: true, type: 'bailleurs' }) : Promise.resolve([]),
+      // La coordination choisit le bailleur du ménage ; en IML, le travail social nomme celui du logement trouvé.
+      estCoordination(ctx.personne) || (etat.typeParcours === 'iml_bail_glissant' && !etat.cloture)
+        ? annuaireDe(deps).lister(etat.programme.id, { actives: true, type: 'bailleurs' })
+        : Promise.resolve([]),
       orientationsDe(deps).duParcours(etat.workflowId),
     ]);
     const orientePar = orientation

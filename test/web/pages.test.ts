@@ -615,9 +615,23 @@ describe('page d’un parcours', () => {
     for (const qui of ['coord.essai', 'ts.alice']) {
       const h = formulaire(pageParcours(ctx(qui), iml, { bailleur }).valeur);
       expect(h, qui).toContain(
-        'Les courriels de la mesure (début, bilans, glissement du bail) iront au bailleur du logement : <strong>Finistère Habitat</strong>, le bailleur du ménage, si c’est lui ; un autre bailleur de l’annuaire du programme, nommé ici, devient le bailleur du ménage (changement tracé) ; un bailleur hors de l’annuaire (un propriétaire privé, par exemple) les reçoit à l’adresse électronique donnée ci-dessous, obligatoire pour lui',
+        'Les courriels de la mesure (début, bilans, glissement du bail) iront au bailleur du logement : <strong>Finistère Habitat</strong>, le bailleur du ménage, si c’est lui ; un autre bailleur de l’annuaire du programme, nommé ici (la saisie du nom les propose), devient le bailleur du ménage (changement tracé) ; un bailleur hors de l’annuaire (un propriétaire privé, par exemple) les reçoit à l’adresse électronique donnée ci-dessous, obligatoire pour lui',
       );
     }
+    // Le nom du bailleur du logement : les bailleurs de l'annuaire du programme proposés pendant la saisie (sans en imposer un).
+    const choix = [
+      { id: 'finistere-habitat', nom: 'Finistère Habitat', quotaFileActive: null, parcoursOuverts: 0 },
+      { id: 'oph-quimper', nom: 'Quimper Bretagne Occidentale Habitat & Co', quotaFileActive: null, parcoursOuverts: 2 },
+    ];
+    const h = formulaire(pageParcours(ctx('ts.alice'), iml, { bailleur: { ...bailleur, choix } }).valeur);
+    expect(h).toMatch(
+      /<input type="text" id="m-logement-bailleur-nom" name="bailleur\.nom" value="" autocomplete="off" list="m-logement-bailleur-nom-suggestions"[^>]*>/,
+    );
+    expect(h).toContain(
+      '<datalist id="m-logement-bailleur-nom-suggestions"><option value="Finistère Habitat"></option><option value="Quimper Bretagne Occidentale Habitat &amp; Co"></option></datalist>',
+    );
+    // Sans bailleur dans l'annuaire, un champ libre, sans liste.
+    expect(formulaire(pageParcours(ctx('ts.alice'), iml, { bailleur }).valeur)).not.toContain('datalist');
     // Ailleurs, ni ce formulaire ni cette phrase.
     expect(pageParcours(ctx('coord.essai'), etat, { bailleur }).valeur).not.toContain('Les courriels de la mesure');
   });

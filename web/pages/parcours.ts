@@ -15,7 +15,7 @@ import { memeBailleur, type EtatFileIml } from '../../domain/iml';
 import { LIBELLES_PRIORITE } from '../../domain/prevention';
 import type { DemandeValidation, EtatParcours, Menage, Programme } from '../../domain/vocabulaire';
 import type { Organisation } from '../../personnel/organisations';
-import { champsDe, rendreChamps, resumeErreurs, valeursDe, type Corps } from '../../api/formulaires';
+import { avecSuggestions, champsDe, rendreChamps, resumeErreurs, valeursDe, type Corps } from '../../api/formulaires';
 import {
   dateFr,
   dateHeureFr,
@@ -135,6 +135,15 @@ function formulaireMessage(ctx: Contexte, etat: EtatParcours, nom: string, o: Op
     .map((c) => (c.options && def.choixPossible ? { ...c, options: c.options.filter((o) => def.choixPossible!(c.nom, o.valeur, etat)) } : c))
     // Un champ facultatif dont aucun choix n'est possible maintenant n'a pas à être montré.
     .filter((c) => !(c.options && !c.options.length && !c.requis));
+  // IML : le bailleur du logement se choisit parmi ceux de l'annuaire du programme, ou se saisit (hors annuaire).
+  const suggeres =
+    nom === 'logement' && etat.typeParcours === 'iml_bail_glissant' && o.bailleur?.choix.length
+      ? avecSuggestions(
+          champs,
+          'bailleur.nom',
+          o.bailleur.choix.map((b) => b.nom),
+        )
+      : champs;
   const r = retour?.formulaire === nom ? retour : undefined;
   // Le plan refusé revient dans le formulaire de révision, avec la raison du refus : on le corrige, on ne le ressaisit pas.
   const revision = nom === 'plan-aide' && etat.etape === 'revision_plan' ? (etat.details.revision as { motif?: string; le?: string } | undefined) : undefined;
@@ -158,7 +167,7 @@ ${
     ? html`<div class="alerte"><p>Le plan d’aide n’a pas été validé${revision.le ? html` (le ${dateFr(revision.le)})` : ''} : ${revision.motif ?? 'sans motif précisé'}.</p>${planRefuse ? html`<p>Le formulaire reprend le plan refusé : modifiez-le avec le ménage, puis enregistrez-le.</p>` : ''}</div>`
     : ''
 }
-${rendreChamps(champs, `m-${nom}`, { valeurs: r?.valeurs ?? (planRefuse ? valeursDe(champs, planRefuse) : undefined), erreurs: r?.erreurs })}
+${rendreChamps(suggeres, `m-${nom}`, { valeurs: r?.valeurs ?? (planRefuse ? valeursDe(champs, planRefuse) : undefined), erreurs: r?.erreurs })}
 ${nom === MESSAGE_DE_CLOTURE ? caseConfirmationCloture(`m-${nom}`, r?.erreurs?.confirmation) : ''}
 <div class="boutons"><button type="submit">${nom === MESSAGE_DE_CLOTURE ? 'Clore le parcours' : 'Enregistrer'}</button></div>
 </form></details>`;
@@ -185,7 +194,7 @@ function aideBailleurDuLogement(o: OptionsPageParcours): Brut {
   const nom = o.bailleur?.organisation?.nom;
   return html`<p class="aide">Les courriels de la mesure (début, bilans, glissement du bail) iront au bailleur du logement : ${
     nom ? html`<strong>${nom}</strong>, le bailleur du ménage, si c’est lui` : 'celui du ménage, si c’est lui'
-  } ; un autre bailleur de l’annuaire du programme, nommé ici, devient le bailleur du ménage (changement tracé) ; un bailleur hors de l’annuaire (un propriétaire privé, par exemple) les reçoit à l’adresse électronique donnée ci-dessous, obligatoire pour lui (sans adresse, la coordination l’ajoute d’abord à l’annuaire).</p>`;
+  } ; un autre bailleur de l’annuaire du programme, nommé ici (la saisie du nom les propose), devient le bailleur du ménage (changement tracé) ; un bailleur hors de l’annuaire (un propriétaire privé, par exemple) les reçoit à l’adresse électronique donnée ci-dessous, obligatoire pour lui (sans adresse, la coordination l’ajoute d’abord à l’annuaire).</p>`;
 }
 
 /**
