@@ -6,7 +6,17 @@
  */
 import { euros as eurosFr, mentionPersonnel } from '../domain/libelles';
 import type { PlanApurement, Resiliation } from '../domain/protocole';
-import { dateEnFrancais, dureeEnFrancais, heureDeParis, jourDeParis, limiteEnFrancais, periodiciteEnFrancais, veilleDe } from '../domain/durees';
+import {
+  dateEnFrancais,
+  dureeEnFrancais,
+  heureDeParis,
+  jourDeParis,
+  jourEnFrancais,
+  jourEtHeureEnMots,
+  limiteEnFrancais,
+  periodiciteEnFrancais,
+  veilleDe,
+} from '../domain/durees';
 import { phraseQuiAppeler, type Courriel, type Jour, type OperateurAJoindre, type ProgrammeCourrier } from './commun';
 
 type Prog = ProgrammeCourrier;
@@ -27,6 +37,15 @@ const MOIS = ['janvier', 'février', 'mars', 'avril', 'mai', 'juin', 'juillet', 
 /** « mai 2026 » pour « 2026-05 ». */
 export function moisEnFrancais(mois: string): string {
   return `${MOIS[Number(mois.slice(5, 7)) - 1]} ${mois.slice(0, 4)}`;
+}
+
+/**
+ * La prochaine vérification d'un mois, sur la page du dossier : « décembre 2026 : le lundi 4 janvier
+ * 2027 à 9 h, un lien au bailleur… ». Un lien prévu à minuit (parcours d'avant les heures ouvrées) : le jour seul.
+ */
+export function prochaineVerificationDuPaiement(mois: string, le: Date): string {
+  const quand = heureDeParis(le).getUTCHours() || heureDeParis(le).getUTCMinutes() ? jourEtHeureEnMots(le) : jourEnFrancais(le);
+  return `${moisEnFrancais(mois)} : le ${quand}, un lien au bailleur pour dire si l’indemnité et la mensualité sont reçues (sauf si l’équipe a enregistré ce paiement d’ici là)`;
 }
 
 /** « de mars 2027 », « d’octobre 2026 » (élision devant avril, août, octobre). */

@@ -142,6 +142,7 @@ export const LIBELLES_CHAMPS: Record<string, string> = {
   dureeTotaleMois: 'Durée totale (mois)',
   dureeSousLocationMois: 'Durée de la sous-location (mois)',
   terme: 'Terme',
+  prochaineVerification: 'Prochaine vérification du paiement',
   depuis: 'Depuis',
   detteRestante: 'Dette restant due (€)',
   avenants: 'Avenants',

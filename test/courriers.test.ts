@@ -259,7 +259,11 @@ const exemplesPrevention: Record<string, () => Courriel | Record<string, Courrie
 const modules = {
   iml: { module: iml, exemples: exemplesIml, outils: [] as string[] },
   prevention: { module: prevention, exemples: exemplesPrevention, outils: [] as string[] },
-  protocole: { module: protocole, exemples: exemplesProtocole, outils: ['euros', 'moisEnFrancais', 'deMois', 'nombre', 'treveHivernale', 'phraseTreve'] },
+  protocole: {
+    module: protocole,
+    exemples: exemplesProtocole,
+    outils: ['euros', 'moisEnFrancais', 'deMois', 'nombre', 'treveHivernale', 'phraseTreve', 'prochaineVerificationDuPaiement'],
+  },
 };
 
 /** Tous les courriels d'exemple, nommés « parcours.modele[.role] » (un aperçu de lien : son objet pour sujet). */
@@ -421,6 +425,20 @@ describe('les courriers des parcours, en français', () => {
         'Nous vous tiendrons informés du premier contact, au plus tard le 3 mars 2027 (le délai court depuis votre signalement du 3 février 2027).',
       ],
     });
+  });
+});
+
+describe('la prochaine vérification du paiement d’un protocole, sur la page du dossier', () => {
+  it('le mois, le jour et l’heure du lien au bailleur (heure de Paris, hiver comme été) ; un lien prévu à minuit : le jour seul', () => {
+    const suite = ', un lien au bailleur pour dire si l’indemnité et la mensualité sont reçues (sauf si l’équipe a enregistré ce paiement d’ici là)';
+    // Lundi 4 janvier 2027, 9 h à Paris (8 h UTC, heure d'hiver).
+    expect(protocole.prochaineVerificationDuPaiement('2026-12', new Date('2027-01-04T08:00:00Z'))).toBe(
+      `décembre 2026 : le lundi 4 janvier 2027 à 9 h${suite}`,
+    );
+    // Jeudi 1er juillet 2027, 9 h à Paris (7 h UTC, heure d'été).
+    expect(protocole.prochaineVerificationDuPaiement('2027-06', new Date('2027-07-01T07:00:00Z'))).toBe(`juin 2027 : le jeudi 1er juillet 2027 à 9 h${suite}`);
+    // Un parcours d'avant les heures ouvrées : le lien à minuit, heure de Paris.
+    expect(protocole.prochaineVerificationDuPaiement('2027-02', new Date('2027-02-28T23:00:00Z'))).toBe(`février 2027 : le lundi 1er mars 2027${suite}`);
   });
 });
 

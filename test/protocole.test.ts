@@ -51,6 +51,8 @@ import {
   sansSecret,
   signatureDu,
   signer,
+  verificationAnnoncee,
+  verificationConsignee,
   verificationDuMois,
 } from './outils/protocole';
 import {
@@ -284,10 +286,20 @@ describe('calendrier du protocole à des dates données', () => {
 });
 
 describe('protocole post-résiliation', () => {
-  it('un message de l’équipe règle le mois : le lien au bailleur est clos ; clôture anticipée par la coordination', async () => {
+  it('un message de l’équipe règle le mois : le lien au bailleur est clos ; clôture anticipée par la coordination ; la page dit la prochaine vérification', async () => {
     const { handle, ref } = await lancer();
     await etape(handle, 'signature_protocole');
     await signer(handle, { dureeMois: 6 });
+    // Dès la signature, la page dit quand le premier mois sera vérifié (le lien au bailleur, à 9 h un
+    // jour ouvré) ; le dossier en base le dit aussi, sans attendre un autre changement.
+    const debut = ((await handle.query(etatQuery)).details.protocole as { debut: string }).debut;
+    const attendue = (k: number) => verificationAnnoncee(debut, k);
+    await jusqua(handle, (e) => e.details.prochaineVerification === attendue(0), 'prochaine vérification : le premier mois');
+    expect(attendue(0)).toMatch(
+      /^[a-zéû]+ \d{4} : le [a-z]+ \d{1,2}(er)? [a-zéû]+ \d{4} à 9 h, un lien au bailleur pour dire si l’indemnité et la mensualité sont reçues/,
+    );
+    const consignee = () => verificationConsignee(handle.workflowId);
+    await vi.waitFor(async () => expect(await consignee()).toBe(attendue(0)), { timeout: 10_000, interval: 100 });
     const { demande, mois } = await jusquauLienDuMois(handle);
     const courriel = await attendreCourriel(BAILLEUR, ref, `Paiement ${deMois(mois)}`);
     // Le mois en mots, et les mois du protocole (six à partir de son début).
@@ -299,6 +311,8 @@ describe('protocole post-résiliation', () => {
     const r = await handle.executeUpdate(paiementUpdate, { args: [msg({ mois, statut: 'impaye' as const, montant: 200, commentaire: 'Dette de jeu' })] });
     expect(r).toMatchObject({ etape: 'suivi_protocole', impayesConsecutifs: 1 });
     const etat = await jusqua(handle, (e) => e.demandes.find((d) => d.id === demande.id)!.statut === 'expiree');
+    // Le mois réglé, la page dit le suivant.
+    await jusqua(handle, (e) => e.details.prochaineVerification === attendue(1), 'prochaine vérification : le deuxième mois');
     expect(etat.details.paiements).toMatchObject({ moisRegles: 1, impayes: 1, montantRecu: 200 });
     expect(etat.echeances.filter((x) => x.id === `validation:${demande.id}`).every((x) => x.statut === 'annulee')).toBe(true);
     // Close avant son échéance, le mois réglé : ni « sans réponse », ni « close depuis » une date à venir.
@@ -318,6 +332,9 @@ describe('protocole post-résiliation', () => {
     await clore();
     const fin = await jusqua(handle, (e) => !!e.cloture);
     expect(fin.cloture!.issue).toBe('cloture_anticipee');
+    // Clos pendant l'attente du mois suivant : plus de vérification annoncée, ni sur la page ni au dossier.
+    expect(fin.details.prochaineVerification).toBeUndefined();
+    await vi.waitFor(async () => expect(await consignee()).toBeUndefined(), { timeout: 10_000, interval: 100 });
     const avis = await attendreCourriel(PREFECTURE, ref, 'Fin de l’accompagnement : Clôture anticipée');
     expect(avis.texte).toContain('La fin du protocole intervient');
     sansSecret(courrielsA(BAILLEUR, ref));
@@ -509,10 +526,19 @@ describe('protocole post-résiliation', () => {
     expect(bilan.texte).toContain('3 mois payés, 0 manqués ; 1\u202f560\u00a0€ reçus sur 1\u202f560\u00a0€ attendus.');
     expect(bilan.texte).toContain('Plan d’apurement : reste dû 2\u202f100\u00a0€.');
     expect(bilan.texte).toContain('1 visite à domicile, 0 rendez-vous, 0 médiation avec vous.');
+    // Le bilan parti (une activité, après la réponse du mois), le mois suivant est annoncé, au dossier
+    // en base aussi, sans attendre un autre changement du parcours.
+    const debut = (etat.details.protocole as { debut: string }).debut;
+    await vi.waitFor(async () => expect(await verificationConsignee(handle.workflowId)).toBe(verificationAnnoncee(debut, 3)), {
+      timeout: 10_000,
+      interval: 100,
+    });
 
     // Mois 4 : le terme, protocole respecté → nouveau bail dans les 3 mois.
     await moisPaye(handle);
     etat = await etape(handle, 'nouveau_bail');
+    // Au terme, plus rien à vérifier.
+    expect(etat.details.prochaineVerification).toBeUndefined();
     // Le bailleur reçoit le lien qui lui fait indiquer la signature (patched('nouveau-bail-par-lien')).
     const avis = await attendreCourriel(BAILLEUR, ref, 'Nouveau bail à signer avant le');
     expect(avis.texte).toContain('un délai de 3 mois au plus');
@@ -1192,6 +1218,17 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'avis-ensemble')('enregis
     await etape(handle, 'signature_protocole');
     await unMoisPuisNouveauBailParLeLien(handle, ref);
     await enregistrerALaFin(handle, 'protocole-avis-ensemble-v1.json', ['nouveau-bail-ensemble', 'fin-du-protocole-ensemble']);
+  });
+});
+
+// `ENREGISTRER_HISTORIQUES=prochaine-verification` : la page dit la prochaine vérification du paiement
+// (patched('prochaine-verification-affichee')), consignée aussitôt, effacée quand le lien part.
+describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'prochaine-verification')('enregistrement de la prochaine vérification annoncée', () => {
+  it('enregistre un protocole d’un mois payé, nouveau bail indiqué par le bailleur', async () => {
+    const { handle, ref } = await lancer({ reference: 'REJEU-PROCHAINE-VERIFICATION' });
+    await etape(handle, 'signature_protocole');
+    await unMoisPuisNouveauBailParLeLien(handle, ref);
+    await enregistrerALaFin(handle, 'protocole-prochaine-verification-v1.json', ['prochaine-verification-affichee']);
   });
 });
 

@@ -248,7 +248,12 @@ async function suiviMensuel(c: Protocole): Promise<'terme' | 'rupture'> {
     // `lien-du-mois-aux-heures-ouvrees`, à 9 h ce jour-là (le jour ouvré suivant s'il est chômé), pas à minuit.
     const verification = ajouterDuree(debutDuMois(c, k), d.paiement!);
     const lienLe = patched('lien-du-mois-aux-heures-ouvrees') ? auxHeuresOuvrees(verification, calendrierDu(c.e.programme)) : verification;
-    await p.attendre(() => s.rupture !== undefined, lienLe.getTime() - Date.now());
+    // Ce qui vient ensuite se lit sur la page du dossier, consigné aussitôt (patched('prochaine-verification-affichee')).
+    if (patched('prochaine-verification-affichee')) {
+      p.details.prochaineVerification = courriels.prochaineVerificationDuPaiement(mois, lienLe);
+      p.indicateursChanges();
+    }
+    await p.attendre(() => s.rupture !== undefined, lienLe.getTime() - Date.now()).finally(() => delete p.details.prochaineVerification);
     if (s.rupture) return 'rupture';
     if (!paiementDe(c, mois)) await demanderLePaiement(c, k);
     if (s.rupture) return 'rupture';

@@ -12,7 +12,10 @@ import { etatQuery, repondreValidationUpdate } from '../../domain/messages';
 import { signatureProtocoleUpdate, type SignatureProtocole } from '../../domain/protocole';
 import type { EtatParcours, Menage } from '../../domain/vocabulaire';
 import { deMois, treveHivernale, type EntreeExecutionProtocole } from '../../workflows/protocole-post-resiliation';
-import { CATALOGUE, apres, avancerJusqua, heureDuParcours, jusqua, menageEssai, requete, type Banc } from './environnement';
+import { prochaineVerificationDuPaiement } from '../../courriers/protocole';
+import { RegistreDossiers } from '../../dossiers/registre';
+import { baseEssai } from './base';
+import { CATALOGUE, COFFRE, apres, avancerJusqua, heureDuParcours, jusqua, menageEssai, requete, type Banc } from './environnement';
 
 let banc: Banc;
 /** Le banc du fichier de test en cours (appelé dans son beforeAll). */
@@ -60,6 +63,13 @@ export function moisApres(j: string, n: number): string {
  */
 /** Quand part le lien du mois `k` au bailleur : `paiement` après le début du mois, à 9 h (le jour ouvré suivant s'il est chômé). */
 export const verificationDuMois = (debut: string, k: number) => auxHeuresOuvrees(ajouterDuree(ajouterDuree(jour(debut), `P${k}M`), DELAIS.paiement!));
+/** La prochaine vérification que la page annonce pour le mois `k` d'un protocole commencé le jour `debut`. */
+export const verificationAnnoncee = (debut: string, k: number) =>
+  prochaineVerificationDuPaiement(moisApres(debut, k).slice(0, 7), verificationDuMois(debut, k));
+/** La prochaine vérification annoncée au dossier en base (ce que lisent l'API et les pages quand le parcours ne répond pas). */
+export async function verificationConsignee(workflowId: string): Promise<unknown> {
+  return (await new RegistreDossiers((await baseEssai()).db, COFFRE).lire(workflowId, { confidentiel: false }))?.details.prochaineVerification;
+}
 /** Le prochain 1er novembre à 10 h, heure de Paris, après `date` : le premier jour de la trêve hivernale suivante. */
 export function premierJourDeTreve(date: Date): Date {
   const t = treveHivernale(date);
@@ -134,6 +144,8 @@ export async function jusquauLienDuMois(handle: WorkflowHandle) {
   const demandee = (d: EtatParcours['demandes'][number]) => d.statut === 'en_attente' && d.objet.startsWith(`Paiement ${deMois(mois)}`);
   const etat = await jusqua(handle, (e) => e.demandes.some(demandee), `demande de paiement ${deMois(mois)} (${k + 1}e mois du protocole)`);
   const demande = etat.demandes.find(demandee)!;
+  // Le lien parti, la demande en cours le dit : plus de « prochaine vérification » annoncée pour ce mois.
+  expect(etat.details.prochaineVerification).toBeUndefined();
   // Le lien part à 9 h (un jour ouvré), jamais la nuit.
   expect(heureDeParis(demande.envoyeeLe).getUTCHours()).toBe(9);
   expect(Date.parse(demande.envoyeeLe)).toBeGreaterThanOrEqual(verificationDuMois(debut, k).getTime());

@@ -540,15 +540,18 @@ describe('page d’un parcours', () => {
     );
   });
 
-  it('les paiements d’un protocole mois par mois, en mots ; les libellés sans consigne de saisie', () => {
+  it('les paiements d’un protocole mois par mois, en mots, et la prochaine vérification ; les libellés sans consigne de saisie', () => {
+    const prochaine = 'janvier 2027 : le lundi 1er février 2027 à 9 h, un lien au bailleur pour dire si l’indemnité et la mensualité sont reçues';
     const h = pageParcours(ctx('coord.essai'), {
       ...etat,
       details: {
         paiements: { moisRegles: 1, mois: [{ mois: '2026-12', statut: 'paye', montant: 507.5, attendu: 507.5 }] },
+        prochaineVerification: prochaine,
         candidature: { secteurs: ['Concarneau'] },
       },
     }).valeur;
     expect(h).toMatch(/<dt>Mois par mois<\/dt><dd><ul><li>décembre 2026 : payé \(507,50\s€ reçus sur 507,50\s€\)<\/li><\/ul><\/dd>/);
+    expect(h).toContain(`<dt>Prochaine vérification du paiement</dt><dd>${prochaine}</dd>`);
     expect(h).toContain('<dt>Secteurs recherchés</dt>');
     expect(h).not.toContain('(un par ligne)');
     expect(h).not.toContain('AAAA-MM');
