@@ -17,6 +17,7 @@ import type { Base, BaseDeDonnees } from '../base';
 import type { EtatParcours, EvenementJournal, Menage } from '../domain/vocabulaire';
 import { insertionFiche } from '../indicateurs/registre';
 import type { Coffre } from '../securite/coffre';
+import { normaliser } from '../domain/texte';
 import type { ConsignationDossier } from './schema';
 
 /** Qui peut voir quels dossiers dans une liste (la portée de son rôle). */
@@ -227,6 +228,33 @@ export class RegistreDossiers {
       journal: journal.map((j) => this.coffre.dechiffrer<EvenementJournal>(j.contenu_chiffre, ctx.journal(workflowId, j.seq))),
       detailsConfidentiels: o.confidentiel ? this.coffre.dechiffrer<Record<string, unknown>>(ligne.confidentiel_chiffre, ctx.confidentiel(workflowId)) : {},
     };
+  }
+
+  /**
+   * Les parcours ouverts de ce programme pour un ménage de ce nom à cette adresse (comparés sans
+   * majuscules, accents ni ponctuation) : trouvés par l'index aveugle du nom, l'adresse lue dans leur
+   * dossier chiffré. Rien de ce qui est lu n'est rendu que la référence et l'étape.
+   */
+  async ouvertsPourLeMenage(
+    programmeId: string,
+    menage: Pick<Menage, 'nom' | 'adresse'>,
+  ): Promise<Array<{ workflowId: string; reference: string; libelleEtape: string }>> {
+    const mots = this.coffre.requeteNom(menage.nom);
+    if (!mots.length || !normaliser(menage.adresse)) return [];
+    const lignes = await this.db
+      .selectFrom('dossiers')
+      .select(['workflow_id', 'reference', 'libelle_etape', 'confidentiel_chiffre'])
+      .where('programme_id', '=', programmeId)
+      .where('clos', '=', false)
+      .where((eb) => eb.and(mots.map((empreintes) => sql<SqlBool>`index_nom && ${sql.val(empreintes)}::text[]`)))
+      .orderBy('workflow_id')
+      .limit(50)
+      .execute();
+    return lignes.flatMap((l) => {
+      const m = this.coffre.dechiffrer<{ menage?: Partial<Menage> }>(l.confidentiel_chiffre, ctx.confidentiel(l.workflow_id)).menage;
+      const meme = m?.nom && m.adresse && normaliser(m.nom) === normaliser(menage.nom) && normaliser(m.adresse) === normaliser(menage.adresse);
+      return meme ? [{ workflowId: l.workflow_id, reference: l.reference, libelleEtape: l.libelle_etape }] : [];
+    });
   }
 
   /** Les noms des ménages de ces parcours (pour le personnel qui y a droit), par identifiant. */

@@ -537,6 +537,56 @@ describe('le formulaire de lancement : une date de signalement ou de désignatio
     expect(page.texte).toContain('<span class="badge retard">Dépassée</span>, jamais tenue');
   });
 
+  it('le même ménage (nom et adresse, écrits autrement) déjà suivi dans le programme sous une autre référence : la page le dit, avec le lien vers son dossier, rien n’est lancé ; confirmé « autre ménage », il l’est', async () => {
+    // Un ménage suivi dans loiret-ahu (lancé par l'API).
+    const nom = `Mme Aïssata Ndiaye-${requete().slice(0, 6)}`;
+    const suivi = menageEssai();
+    const lance = await appel('POST', '/api/parcours', {
+      jeton: await connecter('coord.essai'),
+      corps: {
+        programmeId: 'loiret-ahu',
+        travailleurSocial: 'ts.alice',
+        menage: { ...suivi, nom, adresse: '3, rue du Bœuf — 45000 Orléans' },
+        donnees: { situation: situation() },
+      },
+    });
+    expect(lance.status, lance.texte).toBe(201);
+    const existant = lance.json.workflowId as string;
+    await attendreEtat(existant, (e) => e.etape === 'aller_vers', 'aller vers');
+    // Le même, écrit autrement (casse, accents, ponctuation), sous une nouvelle référence : averti.
+    const reference = menageEssai().reference;
+    const memeMenage = { 'menage.nom': nom.toUpperCase().replace('Ï', 'I'), 'menage.adresse': '3 rue du boeuf 45000 ORLÉANS', confirmerAutreMenage: '' };
+    const avertie = await soumettre('loiret-ahu', reference, memeMenage);
+    expect(avertie.status, avertie.texte.slice(0, 500)).toBe(200);
+    expect(avertie.texte).toContain('<h2>Ce ménage a peut-être déjà un parcours en cours</h2>');
+    expect(avertie.texte).toContain(
+      `Dans ce programme, un parcours est en cours pour un ménage de ce nom, à cette adresse : <a href="/parcours/${encodeURIComponent(existant)}">dossier ${suivi.reference}</a> (étape « Aller vers le ménage »).`,
+    );
+    expect(avertie.texte).toContain('<input type="checkbox" name="confirmerAutreMenage" value="oui"> Ce n’est pas le même ménage : lancer quand même');
+    expect(avertie.texte).toContain(`value="${reference}"`);
+    await expect(handleDe(`loiret-ahu--${reference}`).describe()).rejects.toThrow();
+    // Un autre nom, ou une autre adresse : rien à signaler.
+    for (const autre of [{ 'menage.nom': `${nom} épouse Diop` }, { 'menage.adresse': '5 rue du Bœuf, 45000 Orléans' }]) {
+      const r = await soumettre('loiret-ahu', menageEssai().reference, { ...memeMenage, ...autre });
+      expect(r.status, r.texte.slice(0, 500)).toBe(303);
+    }
+    // Confirmé : lancé.
+    const confirmee = await soumettre('loiret-ahu', reference, { ...memeMenage, confirmerAutreMenage: 'oui' });
+    expect(confirmee.status, confirmee.texte.slice(0, 500)).toBe(303);
+    await etape(`loiret-ahu--${reference}`, 'aller_vers');
+    // Ces deux parcours clos, le ménage peut revenir (une rechute) : rien à signaler.
+    for (const id of [existant, `loiret-ahu--${reference}`]) {
+      const close = await appel('POST', `/api/parcours/${id}/cloture`, {
+        jeton: await connecter('coord.essai'),
+        corps: { requestId: requete(), motif: 'Essai' },
+      });
+      expect(close.status, close.texte).toBe(200);
+      await attendreEtat(id, (e) => !!e.cloture, 'clôture');
+    }
+    const revenu = await soumettre('loiret-ahu', menageEssai().reference, memeMenage);
+    expect(revenu.status, revenu.texte.slice(0, 500)).toBe(303);
+  });
+
   it('loiret-ahu, signalé il y a 10 jours : lancé sans avertissement', async () => {
     const reference = menageEssai().reference;
     const r = await soumettre('loiret-ahu', reference, { 'donnees.signaleLe': ilYA(10) });

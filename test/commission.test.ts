@@ -716,6 +716,39 @@ describe('une liste de 30 ménages dont 3 lignes fausses, par l’API', () => {
 });
 
 // ---------------------------------------------------------------------------------------------
+describe('un ménage de la liste déjà suivi sous une autre référence', () => {
+  it('l’aperçu et l’import le disent en avertissement (dossier et étape), sans le refuser ; un autre ménage, rien', async () => {
+    await deuxBailleurs();
+    const serie = suffixe();
+    const ligne = (ref: string, nom: string, adresse: string) =>
+      `${ref};${nom};personne seule;${adresse};;;GBH;3;900;01/09/2023;aucune;non;;${enFrancais(jour(-3))};`;
+    const premier = `S-${serie}-1`;
+    const lance = await envoyerJson(IMPORT, csv([ligne(premier, `M. Œhlmann ${serie}`, '7 rue Battant, 25000 Besançon')]));
+    expect(lance.json.totaux).toMatchObject({ lancees: 1 });
+    // À la séance suivante, le même ménage (écrit autrement) sous une nouvelle référence, et un voisin.
+    const fichier = csv([
+      ligne(`S-${serie}-2`, `M. OEHLMANN ${serie}`, '7, rue Battant 25000 BESANCON'),
+      ligne(`S-${serie}-3`, `M. Œhlmann ${serie}`, '9 rue Battant, 25000 Besançon'),
+    ]);
+    const apercu = await envoyerJson(APERCU, fichier);
+    expect(apercu.json.lignes.map((l: { statut: string }) => l.statut)).toEqual(['a_lancer', 'a_lancer']);
+    // L'étape du dossier suivi est celle du moment (lettre d'information, puis « aller vers »).
+    const attendu = expect.stringMatching(
+      new RegExp(
+        `^ménage déjà suivi dans ce programme, même nom et même adresse \\(dossier ${premier}, étape « [^»]+ »\\) : lancée, la ligne ouvrirait un second parcours$`,
+      ),
+    );
+    expect(apercu.json.lignes.map((l: { avertissements: string[] }) => l.avertissements)).toEqual([[attendu], []]);
+    expect(apercu.json.totaux).toMatchObject({ aLancer: 2, avertissements: 1 });
+    const imp = await envoyerJson(IMPORT, fichier);
+    expect(imp.json.lignes.map((l: { statut: string; avertissements: string[] }) => [l.statut, l.avertissements])).toEqual([
+      ['lance', [attendu]],
+      ['lance', []],
+    ]);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
 describe('les délais courent depuis la désignation', () => {
   it('désigné il y a 10 jours : la première visite est due 3 semaines après la désignation, et passe à cette date-là ; désigné il y a un mois : déjà dépassée au lancement ; dans le futur : refusé', async () => {
     await deuxBailleurs();

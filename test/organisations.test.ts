@@ -747,6 +747,35 @@ describe('orientation d’un ménage par un partenaire (fiche par lien signé)',
     expect(essai.banc.courriels.messages().filter(decision)).toHaveLength(1);
   });
 
+  it('une orientation reçue pour un ménage déjà suivi dans le programme (même nom, même adresse) : sa carte le dit, avec le lien vers son dossier ; un autre ménage, rien', async () => {
+    const contact = 'accueil@logis-centre.example';
+    const organisation = await bailleurDeLoiret('Logis Centre', { nom: 'Inès Roy', courriel: contact, service: 'recouvrement' });
+    const jeton = await coord();
+    const { reference: _r, ...menage } = menageEssai();
+    // Déjà suivi : lancé par la coordination, à l'adresse que la fiche donnera (écrite autrement).
+    const suivi = { ...menage, nom: 'M. Théo Lemaître', adresse: '9, rue de la Charpenterie, 45000 Orléans', reference: menageEssai().reference };
+    const lance = await appel('POST', '/api/parcours', {
+      jeton,
+      corps: { programmeId: 'loiret-ahu', travailleurSocial: 'ts.alice', bailleur: organisation, menage: suivi, donnees: { situation: situationPrevention() } },
+    });
+    expect(lance.status, lance.texte).toBe(201);
+    for (const nom of ['M. THEO LEMAITRE', 'Mme Théa Lemaître']) {
+      const envoi = await appel('POST', await lienPour(organisation, contact), {
+        formulaire: fiche({ 'menage.nom': nom, 'menage.adresse': '9 rue de la Charpenterie 45000 Orléans' }),
+      });
+      expect(envoi.status, envoi.texte).toBe(201);
+    }
+    const page = (await appel('GET', '/programmes/loiret-ahu/orientations', { entetes: { cookie: `${NOM_COOKIE}=${jeton}` } })).texte;
+    const carte = (nom: string) =>
+      page.slice(page.lastIndexOf('<section', page.indexOf(`>${nom} <span`)), page.indexOf('</section>', page.indexOf(`>${nom} <span`)));
+    // L'étape du dossier suivi est celle du moment (lettre d'information, puis « aller vers »).
+    expect(carte('M. THEO LEMAITRE')).toContain(
+      `Ce ménage a peut-être déjà un parcours en cours. Dans ce programme, un parcours est en cours pour un ménage de ce nom, à cette adresse : <a href="/parcours/${encodeURIComponent(lance.json.workflowId)}">dossier ${suivi.reference}</a> (étape « `,
+    );
+    expect(carte('M. THEO LEMAITRE')).toContain('»). S’il s’agit du même ménage, refusez cette orientation en le disant');
+    expect(carte('Mme Théa Lemaître')).not.toContain('déjà un parcours en cours');
+  });
+
   it('une acceptation interrompue (API arrêtée entre la marque et le lancement, ou juste après) : reprise à la lecture suivante, passé le délai d’un lancement', async () => {
     const contact = 'gestion@val-habitat.example';
     const organisation = await bailleurDeLoiret('Val Habitat', { nom: 'Léa Blanc', courriel: contact, service: 'recouvrement' });

@@ -446,13 +446,28 @@ export function routesWeb(deps: DependancesApi, auth: OptionsAuth & { maintenant
       // échéances naîtraient dépassées, et loiret-ahu clôturerait sans contact ; le formulaire le dit
       // d'abord. Sans objet pour un ménage non éligible (clos avant l'« aller vers »).
       const delaisEcoules = motif || saisie.confirmerDelaisEcoules === 'oui' ? [] : avertissementDelais(deps, programme, corps.donnees, auth.maintenant());
-      if (nonEligible || delaisEcoules.length) {
+      // Le même ménage (nom et adresse) déjà suivi dans ce programme sous une autre référence : deux
+      // parcours, deux travailleurs sociaux peut-être, et tout en double chez les partenaires. Sous la
+      // même référence, le lancement le refuse lui-même (parcours existant, dit plus bas).
+      const { nom, adresse, reference } = corps.menage as { nom?: unknown; adresse?: unknown; reference?: unknown };
+      const memeReference = typeof reference === 'string' ? workflowIdDe(programme.id, reference.trim()) : undefined;
+      const dejaSuivi =
+        saisie.confirmerAutreMenage === 'oui' || typeof nom !== 'string' || typeof adresse !== 'string'
+          ? []
+          : (await dossiersDe(deps).ouvertsPourLeMenage(programme.id, { nom, adresse })).filter((d) => d.workflowId !== memeReference);
+      if (nonEligible || delaisEcoules.length || dejaSuivi.length) {
         envoyer(
           res,
           ctx,
           200,
           `Lancer un parcours : ${programme.nom}`,
-          pageLancement(ctx, programme, bailleurs, { valeurs: saisie, nonEligible, delaisEcoules, charges: await chargesDesTravailleursSociaux(programme.id) }),
+          pageLancement(ctx, programme, bailleurs, {
+            valeurs: saisie,
+            nonEligible,
+            delaisEcoules,
+            dejaSuivi,
+            charges: await chargesDesTravailleursSociaux(programme.id),
+          }),
           false,
         );
         return;
@@ -1160,7 +1175,15 @@ ${
     const programme = deps.catalogue.trouver(idProgramme)!;
     const bailleurs = await annuaireDe(deps).lister(programme.id, { actives: true, type: 'bailleurs' });
     const charges = await chargesDesTravailleursSociaux(programme.id);
-    envoyer(res, ctx, status, `Orientations reçues : ${programme.nom}`, pageOrientations(ctx, programme, orientations, bailleurs, retour, charges));
+    // Un ménage orienté déjà suivi dans le programme (même nom, même adresse) : la carte le dit.
+    const dejaSuivis = new Map(
+      await Promise.all(
+        orientations
+          .filter((o) => o.statut === 'recue')
+          .map(async (o) => [o.id, await dossiersDe(deps).ouvertsPourLeMenage(programme.id, o.menage as { nom: string; adresse: string })] as const),
+      ),
+    );
+    envoyer(res, ctx, status, `Orientations reçues : ${programme.nom}`, pageOrientations(ctx, programme, orientations, bailleurs, retour, charges, dejaSuivis));
   }
 
   r.get(

@@ -28,7 +28,7 @@ import type { DependancesApi } from '../dependances';
 import { analyser, depuisTemporal, interdit, introuvable, Probleme, TYPES_PROBLEME } from '../problemes';
 import { idProgrammeSchema } from '../schemas-api';
 import { idImportCommissionSchema, listeCommissionSchema, TAILLE_MAX_LISTE } from '../schemas-commission';
-import { annuaireDe, exigerWorker, lancerParcours, rendrePlacesInterrompues } from './parcours';
+import { annuaireDe, dossiersDe, exigerWorker, lancerParcours, rendrePlacesInterrompues } from './parcours';
 import { nombreDe } from '../../domain/libelles';
 
 /** Les chemins qui reçoivent un fichier (corps multipart ou JSON plus gros que celui du reste de l'API). */
@@ -184,6 +184,22 @@ export async function apercuCommission(deps: DependancesApi, personne: Personne,
   }
   const ids = liste.lignes.filter((l) => !l.erreurs.length).map((l) => l.workflowId!);
   const [dejaLances, importsPrecedents] = await Promise.all([parcoursExistants(deps, ids), importsDe(deps).memeFichier(programme.id, empreinte)]);
+  // Un ménage déjà suivi dans le programme sous une autre référence (même nom, même adresse) : dit, pas refusé.
+  await Promise.all(
+    liste.lignes
+      .filter((l) => l.corps && !dejaLances.has(l.workflowId!))
+      .map(async (l) => {
+        const { nom, adresse } = l.corps!.menage;
+        const autres =
+          typeof adresse === 'string'
+            ? (await dossiersDe(deps).ouvertsPourLeMenage(programme.id, { nom, adresse })).filter((d) => d.workflowId !== l.workflowId)
+            : [];
+        if (autres.length)
+          l.avertissements.push(
+            `ménage déjà suivi dans ce programme, même nom et même adresse (${autres.map((d) => `dossier ${d.reference}, étape « ${d.libelleEtape} »`).join(' ; ')}) : lancée, la ligne ouvrirait un second parcours`,
+          );
+      }),
+  );
   return { programme, empreinte, format, dateSeance: recu.dateSeance, liste, dejaLances, importsPrecedents };
 }
 

@@ -61,6 +61,9 @@ export function formulaireLancement(
     'donnees.situation.garantie': 'aucune',
     'donnees.situation.contactBailleur': 'non',
     'donnees.situation.suiviParServiceSocial': 'non',
+    // Les essais lancent souvent le même ménage fictif (même nom, même adresse) sous plusieurs
+    // références : confirmé « autre ménage » ; `autres` l'enlève pour éprouver l'avertissement.
+    confirmerAutreMenage: 'oui',
     ...autres,
   };
 }

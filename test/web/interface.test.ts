@@ -96,7 +96,7 @@ async function attendreTexte(page: Page, texte: string | RegExp, ms = 20_000) {
 /** Début du bail : deux mois avant aujourd'hui (éligible : bail de moins de 6 mois). */
 const debutBail = () => new Date(Date.now() - 60 * 86_400_000).toISOString().slice(0, 10);
 
-async function lancerParLeFormulaire(page: Page, programmeId: string, ref: string, garantie = 'aucune', signaleLe?: string) {
+async function lancerParLeFormulaire(page: Page, programmeId: string, ref: string, garantie = 'aucune', signaleLe?: string, adresseDe = ref) {
   await page.goto(`${ui.url}/parcours/nouveau/${programmeId}`);
   // Un programme à plusieurs bailleurs (APRIL) : le bailleur du ménage se choisit.
   const bailleur = page.locator('#lancement-bailleur');
@@ -105,7 +105,8 @@ async function lancerParLeFormulaire(page: Page, programmeId: string, ref: strin
   await page.locator('#lancement-menage-reference').fill(ref);
   await page.locator('#lancement-menage-nom').fill('Mme Josiane Lefébure');
   await page.locator('#lancement-menage-composition').selectOption('famille_monoparentale');
-  await page.locator('#lancement-menage-adresse').fill('12 rue des Tilleuls, 45000 Orléans');
+  // Une adresse à chaque lancement : le même ménage déjà suivi serait signalé.
+  await page.locator('#lancement-menage-adresse').fill(`Appartement ${adresseDe}, 12 rue des Tilleuls, 45000 Orléans`);
   await page.locator('#lancement-donnees-situation-impayesMois').fill('2');
   await page.locator('#lancement-donnees-situation-montantDette').fill('812,40');
   await page.locator('#lancement-donnees-situation-debutBail').fill(debutBail());
@@ -235,6 +236,12 @@ describe('l’interface web dans Chromium', () => {
     );
     // Le lien mène au parcours existant.
     expect(await coord.locator('[role=alert] a', { hasText: `dossier ${refLoiret}` }).getAttribute('href')).toBe(`/parcours/loiret-ahu--${refLoiret}`);
+    // Le même ménage (nom, adresse) sous une autre référence : la page le dit, avec le lien, et demande de confirmer.
+    await lancerParLeFormulaire(coord, 'loiret-ahu', reference('WEB'), 'aucune', undefined, refLoiret);
+    await expect(coord.locator('[role=alert]').first().innerText()).resolves.toContain('Ce ménage a peut-être déjà un parcours en cours');
+    expect(await coord.locator('[role=alert] a', { hasText: `dossier ${refLoiret}` }).getAttribute('href')).toBe(`/parcours/loiret-ahu--${refLoiret}`);
+    await expect(coord.getByLabel('Ce n’est pas le même ménage : lancer quand même').count()).resolves.toBe(1);
+    await sansViolation(coord, '08c-lancement-menage-deja-suivi');
     // Clos, il ne se relance pas sous la même référence : la page le dit, et propose d'en donner une autre.
     await banc.env.client.workflow
       .getHandle(`loiret-ahu--${refLoiret}`)

@@ -138,7 +138,8 @@ function refParcoursReims(): Promise<string> {
     await coord.locator('#lancement-menage-reference').fill(ref);
     await coord.locator('#lancement-menage-nom').fill('Mme Josiane Lefébure');
     await coord.locator('#lancement-menage-composition').selectOption('famille_monoparentale');
-    await coord.locator('#lancement-menage-adresse').fill('12 rue des Tilleuls, 51100 Reims');
+    // Une adresse à chaque lancement : le même ménage déjà suivi serait signalé.
+    await coord.locator('#lancement-menage-adresse').fill(`Appartement ${ref}, 12 rue des Tilleuls, 51100 Reims`);
     await coord.locator('#lancement-donnees-situation-impayesMois').fill('2');
     await coord.locator('#lancement-donnees-situation-montantDette').fill('812,40');
     // Un bail qui commencerait dans deux ans : refusé, la raison sous le champ.

@@ -2,7 +2,7 @@
 import type { Response } from 'express';
 import type { DependancesApi } from '../../api/dependances';
 import { envoyerPage, type Navigation } from '../../api/html';
-import { html, type Brut } from '../../rendu/html';
+import { brut, html, type Brut } from '../../rendu/html';
 import { nombreDe } from '../../domain/libelles';
 import { dateEnFrancais } from '../../domain/durees';
 import type { Personne } from '../../personnel/annuaire';
@@ -142,3 +142,16 @@ export function libelleBailleurAvecFile(b: Pick<Organisation, 'nom' | 'quotaFile
   const n = b.parcoursOuverts ?? 0;
   return `${b.nom} — ${nombreDe(n, 'ménage suivi', 'ménages suivis')} sur ${b.quotaFileActive}${n >= b.quotaFileActive ? ', file complète' : ''}`;
 }
+
+/** Un parcours ouvert du programme pour un ménage de même nom et de même adresse. */
+export interface ParcoursDejaOuvert {
+  workflowId: string;
+  reference: string;
+  libelleEtape: string;
+}
+
+/** Le même ménage déjà suivi : où, et que faire (lancement, orientation reçue). */
+export const phraseDejaSuivi = (l: ParcoursDejaOuvert[]): Brut =>
+  html`Dans ce programme, ${l.length > 1 ? 'des parcours sont en cours' : 'un parcours est en cours'} pour un ménage de ce nom, à cette adresse : ${brut(
+    l.map((d) => html`<a href="/parcours/${encodeURIComponent(d.workflowId)}">dossier ${d.reference}</a> (étape « ${d.libelleEtape} »)`.valeur).join(', '),
+  )}.`;

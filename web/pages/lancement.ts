@@ -10,7 +10,16 @@ import type { Organisation } from '../../personnel/organisations';
 import { dateEnFrancais, dureeEnFrancais } from '../../domain/durees';
 import { champsDe, rendreChamps, resumeErreursParChamp, type Champ, type Corps, type EtatFormulaire } from '../../api/formulaires';
 import { LIBELLES_TYPE_PARCOURS } from '../libelles';
-import { libelleBailleurAvecFile, libelleTravailleurSocial, programmesDe, travailleursSociaux, type ChargeTravailleurSocial, type Contexte } from './commun';
+import {
+  libelleBailleurAvecFile,
+  libelleTravailleurSocial,
+  phraseDejaSuivi,
+  programmesDe,
+  travailleursSociaux,
+  type ChargeTravailleurSocial,
+  type Contexte,
+  type ParcoursDejaOuvert,
+} from './commun';
 
 export function pageChoixProgramme(ctx: Contexte): Brut {
   const programmes = programmesDe(ctx).filter((p) => ctx.deps.registre[p.typeParcours]);
@@ -88,6 +97,8 @@ export function pageLancement(
     autres?: Array<string | Brut>;
     nonEligible?: string;
     delaisEcoules?: DelaiEcoule[];
+    /** Les parcours ouverts du programme pour un ménage de ce nom à cette adresse (sous une autre référence). */
+    dejaSuivi?: ParcoursDejaOuvert[];
     /** Les ménages suivis et l'absence du jour de chaque travailleur social, dits dans le choix. */
     charges?: Map<string, ChargeTravailleurSocial>;
   } = {},
@@ -120,6 +131,13 @@ ${
 <p>Corrigez la date si c’est une erreur (l’année, par exemple). Sinon, cochez « Lancer avec ${e.delaisEcoules.length > 1 ? 'ces délais écoulés' : 'ce délai écoulé'} ».</p></div>`
     : brut('')
 }
+${
+  e.dejaSuivi?.length
+    ? html`<div class="alerte" role="alert" tabindex="-1" autofocus><h2>Ce ménage a peut-être déjà un parcours en cours</h2>
+<p>${phraseDejaSuivi(e.dejaSuivi)}</p>
+<p>S’il s’agit du même ménage, poursuivez son accompagnement dans ce dossier plutôt que d’en ouvrir un second : les partenaires recevraient tout en double. Sinon (un homonyme, un autre logement à la même adresse), cochez « Ce n’est pas le même ménage ».</p></div>`
+    : brut('')
+}
 <form method="post" action="/parcours/nouveau/${programme.id}" novalidate>
 <input type="hidden" name="csrf" value="${ctx.csrf}">
 <fieldset><legend>Affectation</legend>${rendreChamps(c.affectation, 'lancement', { valeurs, erreurs: e.erreurs })}</fieldset>
@@ -135,6 +153,14 @@ ${
   e.delaisEcoules?.length
     ? html`<p><label><input type="checkbox" name="confirmerDelaisEcoules" value="oui"> Lancer avec ${e.delaisEcoules.length > 1 ? 'ces délais écoulés' : 'ce délai écoulé'}</label></p>`
     : brut('')
+}
+${
+  e.dejaSuivi?.length
+    ? html`<p><label><input type="checkbox" name="confirmerAutreMenage" value="oui"> Ce n’est pas le même ménage : lancer quand même</label></p>`
+    : valeurs.confirmerAutreMenage === 'oui'
+      ? // Déjà confirmé : la page revient pour un autre avertissement, la confirmation reste.
+        html`<input type="hidden" name="confirmerAutreMenage" value="oui">`
+      : brut('')
 }
 <div class="boutons"><button type="submit">Lancer le parcours</button></div>
 </form>`;

@@ -8,7 +8,7 @@ import type { Programme } from '../../domain/vocabulaire';
 import type { Organisation } from '../../personnel/organisations';
 import { resumeErreurs } from '../../api/formulaires';
 import { dateFr, euros, libelleValeur } from '../libelles';
-import { libelleTravailleurSocial, travailleursSociaux, type ChargeTravailleurSocial, type Contexte } from './commun';
+import { libelleTravailleurSocial, phraseDejaSuivi, travailleursSociaux, type ChargeTravailleurSocial, type Contexte, type ParcoursDejaOuvert } from './commun';
 
 type OrientationVue = ReturnType<typeof versSortie>;
 
@@ -24,6 +24,7 @@ function carte(
   bailleurs: Organisation[],
   retour?: RetourOrientation,
   charges?: Map<string, ChargeTravailleurSocial>,
+  dejaSuivi: ParcoursDejaOuvert[] = [],
 ): Brut {
   const s = o.situation as {
     impayesMois: number;
@@ -42,6 +43,11 @@ function carte(
 <h3 id="or-${o.id}">${m.nom} <span class="aide">— dossier ${o.reference}, reçue le ${dateFr(o.recueLe)} — ${statut}</span></h3>
 <p>Orienté par ${o.orientePar.nom} (${o.orientePar.libelleService}), ${o.organisation.nom} — <a href="mailto:${o.orientePar.courriel}">${o.orientePar.courriel}</a>.</p>
 <p>${libelleValeur(m.composition)}, ${m.adresse}. ${s.impayesMois} loyer${s.impayesMois > 1 ? 's' : ''} impayé${s.impayesMois > 1 ? 's' : ''} (${euros(s.montantDette)}), bail commencé le ${dateFr(s.debutBail)}, garantie : ${libelleValeur(s.garantie)}${s.stadeProcedure ? `, procédure : ${libelleValeur(s.stadeProcedure).toLowerCase()}` : ''}${s.suiviParServiceSocial ? ', déjà suivi par un service social' : ''}.${s.dejaTente ? html` Déjà tenté : ${s.dejaTente}.` : ''}</p>
+${
+  dejaSuivi.length
+    ? html`<p class="alerte">Ce ménage a peut-être déjà un parcours en cours. ${phraseDejaSuivi(dejaSuivi)} S’il s’agit du même ménage, refusez cette orientation en le disant (son accompagnement continue dans ce dossier) ; sinon (un homonyme, un autre logement à la même adresse), acceptez-la.</p>`
+    : ''
+}
 ${
   o.nonEligible
     ? html`<p class="alerte">Ne remplit pas les conditions du programme : ${o.nonEligible}. Accepté, le parcours sera clos aussitôt « non éligible ».</p>`
@@ -93,13 +99,15 @@ export function pageOrientations(
   bailleurs: Organisation[],
   retour?: RetourOrientation,
   charges?: Map<string, ChargeTravailleurSocial>,
+  /** Pour chaque orientation à traiter, les parcours ouverts du programme pour un ménage de même nom et même adresse. */
+  dejaSuivis?: Map<string, ParcoursDejaOuvert[]>,
 ): Brut {
   const aTraiter = orientations.filter((o) => o.statut === 'recue');
   const traitees = orientations.filter((o) => o.statut !== 'recue');
   return html`<h1>Orientations reçues : ${programme.nom}</h1>
 <p>Les partenaires orientent un ménage par un lien envoyé depuis l’<a href="/programmes/${programme.id}/annuaire">annuaire du programme</a>.</p>
 <h2>À traiter (${aTraiter.length})</h2>
-${aTraiter.length ? aTraiter.map((o) => carte(ctx, programme, o, bailleurs, retour?.id === o.id ? retour : undefined, charges)) : html`<p>Aucune orientation en attente.</p>`}
+${aTraiter.length ? aTraiter.map((o) => carte(ctx, programme, o, bailleurs, retour?.id === o.id ? retour : undefined, charges, dejaSuivis?.get(o.id))) : html`<p>Aucune orientation en attente.</p>`}
 <h2>Déjà traitées (${traitees.length})</h2>
 ${traitees.length ? traitees.map((o) => carte(ctx, programme, o, bailleurs)) : html`<p>Aucune.</p>`}`;
 }
