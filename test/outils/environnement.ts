@@ -332,7 +332,7 @@ export async function repos(handle: HandleDecrit, ms = 30_000): Promise<void> {
       const d = await handle.describe();
       if (!auRepos(d)) throw new Error(`${handle.workflowId} n'est pas au repos après ${ms} ms : ${enCours(d)}`);
     },
-    { timeout: ms, interval: 50 },
+    { timeout: ms, interval: 100 },
   );
 }
 
@@ -472,7 +472,7 @@ export async function lancerAvance(banc: Pick<Banc, 'env'>, handle: HandleDecrit
             );
           }
         },
-        { timeout: ms, interval: 50 },
+        { timeout: ms, interval: 100 },
       );
     },
   };
@@ -520,9 +520,9 @@ export async function jusqua(
         throw new Error(`${handle.workflowId} : ${attendu} jamais atteint ; étape « ${e.etape} », journal : ${e.journal.map((x) => x.type).join(', ')}`);
       return e;
     },
-    // Toutes les 75 ms : chaque requête est une tâche du worker ; plus souvent (30 ms), les six fichiers
-    // en parallèle en font des centaines par seconde et la suite y perd du calcul (mesuré : README).
-    { timeout: ms, interval: 75 },
+    // Toutes les 150 ms : chaque requête est une tâche du worker ; plus souvent (30 ms, puis 75 ms), les
+    // six fichiers en parallèle en font des centaines par seconde et la suite y perd du calcul (mesuré : README).
+    { timeout: ms, interval: 150 },
   );
 }
 
