@@ -301,7 +301,8 @@ export function colonneDuChamp(champ: string): CleColonne | undefined {
 
 /**
  * Analyse une liste lue : ligne des en-têtes, colonnes obligatoires (erreur de fichier), puis chaque
- * ligne (erreurs et avertissements). Une référence présente deux fois est une erreur de la seconde ligne.
+ * ligne (erreurs et avertissements). Une référence présente deux fois est une erreur de la seconde ligne ;
+ * le même ménage (nom et adresse) sous deux références, un avertissement de la seconde.
  */
 export function analyserListe(tableau: Tableau, ctx: ContexteListe): ListeAnalysee {
   const { programme } = ctx;
@@ -456,5 +457,15 @@ export function analyserListe(tableau: Tableau, ctx: ContexteListe): ListeAnalys
     });
   }
   if (!lignes.length) throw new FichierIllisible(`la liste ne contient aucune ligne sous les en-têtes (ligne ${entetes.ligne})`);
+  // Le même ménage (nom et adresse) sur deux lignes, sous deux références : dit à la seconde, pas refusé.
+  const menages = new Map<string, number>();
+  for (const l of lignes) {
+    const m = l.corps?.menage;
+    if (!m || typeof m.adresse !== 'string') continue;
+    const cle = `${normaliser(m.nom)}\n${normaliser(m.adresse)}`;
+    const premiere = menages.get(cle);
+    if (premiere === undefined) menages.set(cle, l.ligne);
+    else l.avertissements.push(`même ménage (nom et adresse) que la ligne ${premiere} : lancées toutes les deux, ces lignes ouvriraient deux parcours`);
+  }
   return { ligneEntetes: entetes.ligne, colonnes: entetes.colonnes, colonnesIgnorees: entetes.ignorees, lignes };
 }

@@ -417,6 +417,25 @@ describe('lecture d’une liste (sans moteur)', () => {
     expect(vide).toMatchObject({ erreurs: [], designeLe: jour(-5) });
   });
 
+  it('le même ménage (nom et adresse, écrits autrement) sur deux lignes sous deux références : un avertissement de la seconde, pas une erreur', async () => {
+    const ligne = (ref: string, nom: string, adresse: string) => `${ref};${nom};seule;${adresse};;;GBH;2;100;01/01/2024;aucune;non;;${enFrancais(jour(-1))};`;
+    const { lignes } = analyserListe(
+      await lireTableau(
+        csv([
+          ligne('R-60', 'Mme Bœuf', '1 rue X, 25000 Besançon'),
+          ligne('R-61', 'Mme Boeuf', '2 rue X, 25000 Besançon'),
+          ligne('R-62', 'MME BOEUF', '1, rue X — 25000 BESANCON'),
+        ]),
+      ),
+      contexte(),
+    );
+    expect(lignes.map((l) => [l.erreurs, l.avertissements])).toEqual([
+      [[], []],
+      [[], []],
+      [[], ['même ménage (nom et adresse) que la ligne 2 : lancées toutes les deux, ces lignes ouvriraient deux parcours']],
+    ]);
+  });
+
   it('hors des règles du programme : un avertissement (le parcours sera clos « non éligible »), pas une erreur ; une liste sans ligne sous ses en-têtes est refusée', async () => {
     const ligne = `R-50;Mme X;seule;1 rue X, 25000 Besançon;;;GBH;2;100;01/01/2024;visale;non;;${enFrancais(jour(-1))};`;
     const avecRegle = { ...besancon, eligibilite: { ...besancon.eligibilite, sansGarantie: true } };
