@@ -562,6 +562,7 @@ describe('le formulaire de lancement : une date de signalement ou de désignatio
     expect(avertie.texte).toContain(
       `Dans ce programme, un parcours est en cours pour un ménage de ce nom, à cette adresse : <a href="/parcours/${encodeURIComponent(existant)}">dossier ${suivi.reference}</a> (étape « Aller vers le ménage »).`,
     );
+    expect(avertie.texte).toContain('poursuivez son accompagnement dans ce dossier plutôt que d’en ouvrir un autre');
     expect(avertie.texte).toContain('<input type="checkbox" name="confirmerAutreMenage" value="oui"> Ce n’est pas le même ménage : lancer quand même');
     expect(avertie.texte).toContain(`value="${reference}"`);
     await expect(handleDe(`loiret-ahu--${reference}`).describe()).rejects.toThrow();
@@ -574,6 +575,12 @@ describe('le formulaire de lancement : une date de signalement ou de désignatio
     const confirmee = await soumettre('loiret-ahu', reference, { ...memeMenage, confirmerAutreMenage: 'oui' });
     expect(confirmee.status, confirmee.texte.slice(0, 500)).toBe(303);
     await etape(`loiret-ahu--${reference}`, 'aller_vers');
+    // Deux parcours ouverts pour ce ménage : la page les nomme tous les deux.
+    const deux = (await soumettre('loiret-ahu', menageEssai().reference, memeMenage)).texte;
+    expect(deux).toContain('Dans ce programme, des parcours sont en cours pour un ménage de ce nom, à cette adresse : ');
+    expect(deux).toContain(`dossier ${suivi.reference}</a>`);
+    expect(deux).toContain(`dossier ${reference}</a>`);
+    expect(deux).toContain('poursuivez son accompagnement dans l’un de ces dossiers plutôt que d’en ouvrir un autre');
     // Ces deux parcours clos, le ménage peut revenir (une rechute) : rien à signaler.
     for (const id of [existant, `loiret-ahu--${reference}`]) {
       const close = await appel('POST', `/api/parcours/${id}/cloture`, {

@@ -135,7 +135,7 @@ ${
   e.dejaSuivi?.length
     ? html`<div class="alerte" role="alert" tabindex="-1" autofocus><h2>Ce ménage a peut-être déjà un parcours en cours</h2>
 <p>${phraseDejaSuivi(e.dejaSuivi)}</p>
-<p>S’il s’agit du même ménage, poursuivez son accompagnement dans ce dossier plutôt que d’en ouvrir un second : les partenaires recevraient tout en double. Sinon (un homonyme, un autre logement à la même adresse), cochez « Ce n’est pas le même ménage ».</p></div>`
+<p>S’il s’agit du même ménage, poursuivez son accompagnement dans ${e.dejaSuivi.length > 1 ? 'l’un de ces dossiers' : 'ce dossier'} plutôt que d’en ouvrir un autre : les partenaires recevraient tout en double. Sinon (un homonyme, un autre logement à la même adresse), cochez « Ce n’est pas le même ménage ».</p></div>`
     : brut('')
 }
 <form method="post" action="/parcours/nouveau/${programme.id}" novalidate>

@@ -45,7 +45,7 @@ function carte(
 <p>${libelleValeur(m.composition)}, ${m.adresse}. ${s.impayesMois} loyer${s.impayesMois > 1 ? 's' : ''} impayé${s.impayesMois > 1 ? 's' : ''} (${euros(s.montantDette)}), bail commencé le ${dateFr(s.debutBail)}, garantie : ${libelleValeur(s.garantie)}${s.stadeProcedure ? `, procédure : ${libelleValeur(s.stadeProcedure).toLowerCase()}` : ''}${s.suiviParServiceSocial ? ', déjà suivi par un service social' : ''}.${s.dejaTente ? html` Déjà tenté : ${s.dejaTente}.` : ''}</p>
 ${
   dejaSuivi.length
-    ? html`<p class="alerte">Ce ménage a peut-être déjà un parcours en cours. ${phraseDejaSuivi(dejaSuivi)} S’il s’agit du même ménage, refusez cette orientation en le disant (son accompagnement continue dans ce dossier) ; sinon (un homonyme, un autre logement à la même adresse), acceptez-la.</p>`
+    ? html`<p class="alerte">Ce ménage a peut-être déjà un parcours en cours. ${phraseDejaSuivi(dejaSuivi)} S’il s’agit du même ménage, refusez cette orientation en le disant (son accompagnement continue dans ${dejaSuivi.length > 1 ? 'l’un de ces dossiers' : 'ce dossier'}) ; sinon (un homonyme, un autre logement à la même adresse), acceptez-la.</p>`
     : ''
 }
 ${
