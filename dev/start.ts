@@ -306,7 +306,9 @@ let premierSignal = 0;
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
   process.on(signal, () => {
     if (arretEnCours) {
-      // tsx (et npm) relaient aussi le signal : un doublon immédiat ne doit pas écourter l'arrêt.
+      // npm relaie aussi le signal : un doublon immédiat ne doit pas écourter l'arrêt. (Le lanceur se
+      // lance par `node --import tsx`, jamais par la commande `tsx`, qui tuerait le lanceur (SIGKILL)
+      // faute d'avoir accusé le signal relayé en 30 ms : une machine chargée le coupait en plein arrêt.)
       // Un second Ctrl-C volontaire, lui, force l'arrêt.
       if (premierSignal && Date.now() - premierSignal > 1_500) {
         info('Second signal : arrêt forcé (SIGKILL).');

@@ -1,7 +1,7 @@
 /**
  * Lanceur embarqué (`npm start` → dev/start.ts), de bout en bout, avec les vrais binaires :
  *
- *  - `npx tsx dev/start.ts` (sans l'installation de `npm start`) sur des ports libres et un
+ *  - `node --import tsx dev/start.ts` (la commande de `npm start`, sans son installation) sur des ports libres et un
  *    DATA_DIR temporaire affiche les adresses ; /health répond 200 (Temporal et SMTP « ok »), la
  *    boîte de réception, l'interface Temporal (codec de l'API réglé) et la documentation répondent,
  *    un compte de démonstration se connecte ;
@@ -34,7 +34,7 @@ const CLI = process.env.TEMPORAL_CLI_PATH ?? join(racine, '.temporal', 'bin', 't
 const PRET = 'Ctrl-C pour tout arrêter';
 const DELAI_PRET_MS = 150_000;
 const DELAI_ARRET_MS = 20_000;
-/** La fermeture des tubes du lanceur après la sortie de npx : la somme de ses délais de grâce, et de la marge. */
+/** La fermeture des tubes du lanceur après sa sortie : la somme de ses délais de grâce, et de la marge. */
 const DELAI_FERMETURE_MS = 40_000;
 
 interface Lancement {
@@ -46,18 +46,22 @@ interface Lancement {
 
 function lancer(env: NodeJS.ProcessEnv): Lancement {
   // Groupe de processus propre (detached) : on pourra lui envoyer SIGINT comme le fait un terminal.
-  const proc = spawn('npx', ['tsx', 'dev/start.ts'], { cwd: racine, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  // Comme `npm start` : tsx chargé dans le processus du lanceur (`--import`), pas la commande `tsx`, qui
+  // tue son enfant (SIGKILL) s'il n'a pas accusé un signal relayé en 30 ms (vu les deux cœurs occupés :
+  // le lanceur tué au milieu de son arrêt, sans « Tout est arrêté. »).
+  const proc = spawn(process.execPath, ['--import', 'tsx', 'dev/start.ts'], { cwd: racine, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   let texte = '';
   proc.stdout!.setEncoding('utf8').on('data', (d: string) => (texte += d));
   proc.stderr!.setEncoding('utf8').on('data', (d: string) => (texte += d));
   let fini = false;
   // La sortie complète n'est lue qu'à la fermeture des tubes (« close ») : « exit » peut arriver avant
-  // les dernières lignes (« Tout est arrêté. »), surtout sur une machine chargée : npx peut sortir
-  // avant le lanceur, qui arrête encore ses services (vu les deux cœurs occupés). Au plus
+  // les dernières lignes lues (« Tout est arrêté. »), surtout sur une machine chargée. Au plus
   // DELAI_FERMETURE_MS après « exit » : le lanceur accorde jusqu'à 5 s à l'API et au worker, 5 s à
-  // PostgreSQL et 10 s à Temporal (plus 3 s chacun après un arrêt forcé) ; sous charge, l'arrêt a
-  // dépassé 20 s après la sortie de npx (vu le 7 décembre, la sortie coupée avant sa fin). Un
-  // petit-enfant qui garderait le tube ouvert ne bloque pas l'essai (il est compté à part).
+  // PostgreSQL et 10 s à Temporal (plus 3 s chacun après un arrêt forcé). Un petit-enfant qui
+  // garderait le tube ouvert ne bloque pas l'essai (il est compté à part). Lancé par `npx tsx`, le
+  // lanceur était parfois tué au milieu de son arrêt, sa sortie coupée (vu deux fois le 7 décembre,
+  // les deux cœurs occupés) : la commande `tsx` relaie le signal et tue son enfant s'il ne l'a pas
+  // accusé en 30 ms.
   const ferme = new Promise<void>((ok) => proc.once('close', () => ok()));
   const fin = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((ok) =>
     proc.once('exit', (code, signal) => {
@@ -89,9 +93,9 @@ async function attendrePret(l: Lancement): Promise<void> {
 }
 
 /**
- * Arrêt propre du lanceur ? npm (npx) relance sur lui-même le signal reçu une fois son enfant
- * terminé : son statut est alors « tué par SIGINT » quel que soit le code du lanceur, dont seul le
- * message final atteste l'arrêt complet (il n'est écrit qu'après l'arrêt de tous les services).
+ * Arrêt propre du lanceur ? Son code 0 (lancé par npm, qui relance sur lui-même le signal reçu une
+ * fois son enfant terminé, le statut serait « tué par SIGINT »), et son message final, qui atteste
+ * l'arrêt complet (il n'est écrit qu'après l'arrêt de tous les services).
  */
 function arretPropre(l: Lancement, r: { code: number | null; signal: NodeJS.Signals | null }): void {
   expect(r.code === 0 || (r.code === null && r.signal === 'SIGINT'), `statut ${r.code ?? r.signal}\n${l.sortie()}`).toBe(true);
@@ -165,7 +169,7 @@ async function portsAuHasard(n: number): Promise<number[]> {
 const DELAI_TEST_MS = DELAI_PRET_MS + 90_000;
 
 // Groupes de processus et `ps` : POSIX seulement.
-describe.skipIf(process.platform === 'win32')('lanceur embarqué (npx tsx dev/start.ts)', () => {
+describe.skipIf(process.platform === 'win32')('lanceur embarqué (node --import tsx dev/start.ts)', () => {
   let dossier: string;
   let env: NodeJS.ProcessEnv;
   let ports: { api: number; temporal: number; ui: number; smtp: number; boite: number; postgres: number; sms: number; retours: number };
