@@ -512,6 +512,8 @@ export async function envoyerMessage(
   const programme = message.controler ? deps.catalogue.trouver(etat.programme.id) : undefined;
   const exclu = programme ? message.controler!(corps, programme) : undefined;
   if (exclu) throw invalide(exclu.champ, exclu.raison);
+  // Un worker d'abord : ce que `preparer` change (le bailleur du ménage) ne doit pas rester sans le message.
+  await exigerWorker(deps);
   const ecarte = await message.preparer?.(corps, {
     etape: etat.etape,
     programme: deps.catalogue.trouver(etat.programme.id),
@@ -524,7 +526,6 @@ export async function envoyerMessage(
     },
   });
   if (ecarte) throw invalide(ecarte.champ, ecarte.raison);
-  await exigerWorker(deps);
   const m = { ...corps, requestId: corps.requestId, par: personne.id };
   const handle = deps.client.workflow.getHandle(workflowId);
   const resultat = await executer(() => handle.executeUpdate(message.update, { args: [m], updateId: idMiseAJour(message.update.name, m) }));
