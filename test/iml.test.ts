@@ -508,8 +508,19 @@ describe('concarneau-iml', () => {
     expect(
       await refus(handle.executeUpdate(logementUpdate, { args: [logement(debut, { bailleur: { type: 'prive', nom: 'M. Le Goff', conventionne: false } })] })),
     ).toBe('Le bailleur doit avoir conventionné avec CCAS de Concarneau — gestion locative adaptée pour l’intermédiation locative (bail glissant).');
-    await handle.executeUpdate(logementUpdate, { args: [logement(debut)] });
-    await etape(handle, 'sous_location');
+    await jusqua(handle, (e) => e.journal.some((x) => x.resume.includes('« Mesure IML accordée')), 'courriel de la place accordée');
+    // Dès la réponse du logement, la page dit le premier bilan, sans attendre les courriels du début
+    // de la mesure (retenus ici : un serveur de courriel lent).
+    const lacher = banc.retenirCourriels((objet) => objet.startsWith('Sous-location en bail glissant : début de la mesure'));
+    try {
+      await handle.executeUpdate(logementUpdate, { args: [logement(debut)] });
+      const juste = await handle.query(etatQuery);
+      expect(juste.etape).toBe('sous_location');
+      expect(juste.details.prochainBilan).toMatch(/^Bilan de mesure à 6 mois/);
+      expect(juste.journal.some((x) => x.resume.includes('« Sous-location en bail glissant'))).toBe(false);
+    } finally {
+      lacher();
+    }
     await recu(BAILLEUR_LOGEMENT, ref, 'Sous-location en bail glissant : début de la mesure');
     // Le ménage, qui accepte les courriels, apprend le début de sa sous-location, avec le livret du bail glissant.
     const auMenage = await banc.courriels.waitFor((m) => m.a.includes('josiane.lefebure@exemple.fr') && m.sujet === 'Votre sous-location commence');
@@ -1266,6 +1277,19 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'debut-de-mesure-ensemble
     await jusquAuTerme(handle);
     await handle.executeUpdate(conditionsGlissementUpdate, { args: [conditions()] });
     await enregistrerALaFin(handle, 'iml-debut-de-mesure-ensemble-v1.json', ['debut-de-mesure-ensemble', 'courriels-menage-au-dossier']);
+    await placesRendues(p);
+  });
+});
+
+// `ENREGISTRER_HISTORIQUES=rattrapage` : les courriels du début de la mesure partent après la réponse du
+// logement, la sous-location commence aussitôt (patched('rattrapage-sans-attendre-les-courriels')).
+describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'rattrapage')('enregistrement du début de mesure après la réponse', () => {
+  it('enregistre une mesure concarneau-iml : logement, début annoncé après la réponse, glissement au terme', async () => {
+    const p = programme('glissement');
+    const { handle } = await jusquALaSousLocation(p);
+    await jusquAuTerme(handle);
+    await handle.executeUpdate(conditionsGlissementUpdate, { args: [conditions()] });
+    await enregistrerALaFin(handle, 'iml-rattrapage-v1.json', ['rattrapage-sans-attendre-les-courriels']);
     await placesRendues(p);
   });
 });

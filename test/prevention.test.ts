@@ -339,6 +339,30 @@ describe('loiret-ahu', () => {
     await jusqua(handle, (e) => !!e.cloture);
   });
 
+  it('le contact établi : l’échéance du diagnostic se lit dès la réponse du message, sans attendre le courriel au bailleur (serveur de courriel lent)', async () => {
+    const { handle } = await lancer('loiret-ahu');
+    await etape(handle, 'aller_vers');
+    const lacher = banc.retenirCourriels((objet) => objet.startsWith('Contact établi avec le ménage'));
+    try {
+      const r = await handle.executeUpdate(tentativeContactUpdate, {
+        args: [msg()({ canal: 'telephone' as const, creneau: 'matin' as const, issue: 'joint' as const })],
+      });
+      expect(r).toMatchObject({ etape: 'diagnostic' });
+      const juste = await handle.query(etatQuery);
+      expect(juste.echeances.find((x) => x.id === 'diagnostic')?.statut).toBe('en_cours');
+      expect(juste.echeances.find((x) => x.id === 'contact')?.statut).toBe('tenue');
+      expect(juste.journal.some((x) => x.resume.includes('« Contact établi avec le ménage'))).toBe(false);
+    } finally {
+      lacher();
+    }
+    // Le courriel part ensuite, noté au journal ; une clôture l'attend.
+    await jusqua(handle, (e) =>
+      e.journal.some((x) => x.type === 'courriel' && x.resume.includes(`« Contact établi avec le ménage (dossier ${e.reference}) »`)),
+    );
+    await handle.executeUpdate(cloturerUpdate, { args: [msg()({ issue: 'menage_met_fin' as const })] });
+    await jusqua(handle, (e) => !!e.cloture);
+  });
+
   it('le refus du ménage noté pendant la lettre d’information (courriel lent) : la réponse dit la clôture, plus rien n’est accepté, le parcours se clôt « refus » sans délai en retard', async () => {
     const handle = await pendantLaLettre(async (handle) => {
       const refus = await handle.executeUpdate(tentativeContactUpdate, {

@@ -289,10 +289,23 @@ describe('protocole post-résiliation', () => {
   it('un message de l’équipe règle le mois : le lien au bailleur est clos ; clôture anticipée par la coordination ; la page dit la prochaine vérification', async () => {
     const { handle, ref } = await lancer();
     await etape(handle, 'signature_protocole');
-    await signer(handle, { dureeMois: 6 });
-    // Dès la signature, la page dit quand le premier mois sera vérifié (le lien au bailleur, à 9 h un
-    // jour ouvré) ; le dossier en base le dit aussi, sans attendre un autre changement.
-    const debut = ((await handle.query(etatQuery)).details.protocole as { debut: string }).debut;
+    await jusqua(handle, (e) => e.journal.some((x) => x.resume.includes('« Protocole de cohésion sociale à préparer')), 'courriel au travail social');
+    // Dès la réponse de la signature, la page dit quand le premier mois sera vérifié (le lien au
+    // bailleur, à 9 h un jour ouvré) et la visite à domicile attendue, sans attendre les courriels aux
+    // partenaires (retenus ici : un serveur de courriel lent) ; le dossier en base le dit aussi.
+    const lacher = banc.retenirCourriels((objet) => objet.startsWith('Protocole de cohésion sociale signé'));
+    let debut: string;
+    try {
+      await signer(handle, { dureeMois: 6 });
+      const juste = await handle.query(etatQuery);
+      debut = (juste.details.protocole as { debut: string }).debut;
+      expect(juste.details.prochaineVerification).toBe(verificationAnnoncee(debut, 0));
+      expect(juste.echeances.find((x) => x.id === 'visite')?.statut).toBe('en_cours');
+      expect(juste.journal.some((x) => x.resume.includes('« Protocole de cohésion sociale signé'))).toBe(false);
+    } finally {
+      lacher();
+    }
+    await jusqua(handle, (e) => e.journal.some((x) => x.resume.includes('« Protocole de cohésion sociale signé')), 'courriels de la signature');
     const attendue = (k: number) => verificationAnnoncee(debut, k);
     await jusqua(handle, (e) => e.details.prochaineVerification === attendue(0), 'prochaine vérification : le premier mois');
     expect(attendue(0)).toMatch(
@@ -1229,6 +1242,17 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'prochaine-verification')
     await etape(handle, 'signature_protocole');
     await unMoisPuisNouveauBailParLeLien(handle, ref);
     await enregistrerALaFin(handle, 'protocole-prochaine-verification-v1.json', ['prochaine-verification-affichee']);
+  });
+});
+
+// `ENREGISTRER_HISTORIQUES=rattrapage` : les courriels de la signature partent après la réponse ; la
+// visite et la première vérification sont fixées aussitôt (patched('rattrapage-sans-attendre-les-courriels')).
+describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'rattrapage')('enregistrement des courriels de la signature après la réponse', () => {
+  it('enregistre un protocole d’un mois payé, nouveau bail indiqué par le bailleur', async () => {
+    const { handle, ref } = await lancer({ reference: 'REJEU-RATTRAPAGE' });
+    await etape(handle, 'signature_protocole');
+    await unMoisPuisNouveauBailParLeLien(handle, ref);
+    await enregistrerALaFin(handle, 'protocole-rattrapage-v1.json', ['rattrapage-sans-attendre-les-courriels']);
   });
 });
 

@@ -1112,6 +1112,22 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'envoi-au-menage')('enreg
   });
 });
 
+// `ENREGISTRER_HISTORIQUES=rattrapage` : les courriels du déroulé qui rattrape l'étape prise par un
+// message partent sans le retenir (patched('rattrapage-sans-attendre-les-courriels')).
+describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'rattrapage')('enregistrement des courriels du rattrapage', () => {
+  it('enregistre un parcours loiret-ahu : contact (le courriel au bailleur après la réponse), diagnostic, clôture', async () => {
+    await avecBanc(async (banc) => {
+      const handle = await lancerPrevention(banc, 'loiret-ahu', 'REJEU-RATTRAPAGE');
+      await etape(handle, 'aller_vers');
+      await joindre(handle, 'telephone', 'matin');
+      await etape(handle, 'diagnostic');
+      await jusqua(handle, (e) => e.journal.some((j) => j.resume.includes('« Contact établi avec le ménage')), 'courriel du contact');
+      await handle.executeUpdate(cloturerUpdate, { args: [m({ issue: 'menage_met_fin' as const })] });
+      await enregistrerALaFin(handle, 'prevention-rattrapage-v1.json', ['rattrapage-sans-attendre-les-courriels']);
+    });
+  });
+});
+
 // `ENREGISTRER_HISTORIQUES=seconde-visite-en-retard` : besancon-ccas, la seconde visite faite après
 // son délai, tenue en retard (patched('seconde-visite-en-retard')).
 describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'seconde-visite-en-retard')('enregistrement de la seconde visite en retard', () => {

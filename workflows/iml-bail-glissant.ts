@@ -46,7 +46,7 @@ import { PAIEMENTS, SITUATIONS, type FicheBilan } from '../courriers/iml';
 import { activites } from './blocs/activites';
 import { deMois, moisEnFrancais } from '../courriers/protocole';
 import { ajouterDuree, dateEnFrancais, dureeEnFrancais, estJourIso, jourDeParis, lireDuree, minuitDeParis, moisEntre } from '../domain/durees';
-import { annoncerEcheance, auMenage, notifier, notifierEnsemble, type A, type Notification } from './blocs/notification';
+import { annoncerEcheance, apresLeMessage, auMenage, notifier, notifierEnsemble, type A, type Notification } from './blocs/notification';
 import { Parcours, type Fin } from './blocs/parcours';
 import { demanderValidation } from './blocs/validation';
 
@@ -301,7 +301,8 @@ async function rechercheDuLogement(m: Mesure): Promise<void> {
   // l'adresse de son dossier (rien ne part, sans activité de plus, s'il n'accepte pas les courriels).
   if (patched('debut-de-mesure-ensemble')) {
     const aEcrire = auMenage(menage);
-    await notifierEnsemble(p, [auBailleurDuLogement, ...(aEcrire ? [auMenageDuLogement(aEcrire)] : [])]);
+    // La sous-location (ses bilans) n'attend pas ces courriels (`apresLeMessage`).
+    await apresLeMessage(p, () => notifierEnsemble(p, [auBailleurDuLogement, ...(aEcrire ? [auMenageDuLogement(aEcrire)] : [])]));
     return;
   }
   await notifier(p, auBailleurDuLogement);

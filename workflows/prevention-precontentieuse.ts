@@ -50,7 +50,7 @@ import {
   retirerDuree,
   sommeDurees,
 } from '../domain/durees';
-import { notifier, notifierEnsemble, type Notification } from './blocs/notification';
+import { apresLeMessage, notifier, notifierEnsemble, type Notification } from './blocs/notification';
 import {
   accordPartageRetire,
   accuseOrientation,
@@ -762,14 +762,17 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
       ? joursDeCalendrier(depuis, new Date())
       : Math.round((Date.now() - depuis.getTime()) / 86_400_000);
     p.journal.noter('contact_etabli', 'Contact établi avec le ménage');
-    await notifier(p, {
-      a: { role: 'bailleur' },
-      ...courriels.contactEtabli({ ref: menage.reference }),
-      visibilite: 'partenaires',
-    });
+    // Le bailleur en est informé ; le diagnostic n'attend pas ce courriel (`apresLeMessage`).
+    await apresLeMessage(p, () =>
+      notifier(p, {
+        a: { role: 'bailleur' },
+        ...courriels.contactEtabli({ ref: menage.reference }),
+        visibilite: 'partenaires',
+      }),
+    );
 
     // 5. Diagnostic (un ou plusieurs entretiens), conclu par un carnet de route. Le contact noté y a
-    //    déjà fait passer le parcours (`avancer`) : le déroulé le rejoint après le courriel au bailleur.
+    //    déjà fait passer le parcours (`avancer`) : le déroulé le rejoint, son échéance aussitôt.
     p.rejoindre('diagnostic', 'Diagnostic');
     p.echeances.suivre({
       id: 'diagnostic',

@@ -55,7 +55,7 @@ import {
   minuitDeParis,
   veilleDe,
 } from '../domain/durees';
-import { annoncerEcheance, auMenage, notifier, notifierEnsemble, type A, type Notification } from './blocs/notification';
+import { annoncerEcheance, apresLeMessage, auMenage, notifier, notifierEnsemble, type A, type Notification } from './blocs/notification';
 import { Parcours, type Fin, type InstantaneParcours } from './blocs/parcours';
 import { demanderEnArrierePlan, fermerDemande, type DemandeEnArrierePlan } from './blocs/validation';
 
@@ -205,22 +205,25 @@ async function signatureDuProtocole(c: Protocole): Promise<void> {
   const { menage } = c.e;
   const aEcrire = auMenage(menage, 'l’occupant');
   const aLOccupant = aEcrire && patched('signature-au-menage') ? aEcrire : undefined;
-  await notifierEnsemble(p, [
-    ...(['ccapex', 'prefecture', 'caf', 'bailleur'] as const).map((role) => {
-      const resume = role === 'bailleur' || role === 'ccapex';
-      return { a: { role }, ...signe[role], visibilite: 'partenaires' as const, ...(resume ? { joindre: [{ document: 'resume-protocole' as const }] } : {}) };
-    }),
-    ...(aLOccupant
-      ? [
-          {
-            a: aLOccupant,
-            ...courriels.protocoleSigneAuMenage({ programme, protocole: s.protocole!, terme: terme(c), plan: s.plan! }),
-            // Depuis patched('resume-a-l-occupant') : le résumé de son protocole, dans sa version, à garder.
-            ...(patched('resume-a-l-occupant') ? { joindre: [{ document: 'resume-protocole' as const, lecteur: 'menage' as const }] } : {}),
-          },
-        ]
-      : []),
-  ]);
+  // La visite et la vérification du premier mois n'attendent pas ces courriels (`apresLeMessage`).
+  await apresLeMessage(p, () =>
+    notifierEnsemble(p, [
+      ...(['ccapex', 'prefecture', 'caf', 'bailleur'] as const).map((role) => {
+        const resume = role === 'bailleur' || role === 'ccapex';
+        return { a: { role }, ...signe[role], visibilite: 'partenaires' as const, ...(resume ? { joindre: [{ document: 'resume-protocole' as const }] } : {}) };
+      }),
+      ...(aLOccupant
+        ? [
+            {
+              a: aLOccupant,
+              ...courriels.protocoleSigneAuMenage({ programme, protocole: s.protocole!, terme: terme(c), plan: s.plan! }),
+              // Depuis patched('resume-a-l-occupant') : le résumé de son protocole, dans sa version, à garder.
+              ...(patched('resume-a-l-occupant') ? { joindre: [{ document: 'resume-protocole' as const, lecteur: 'menage' as const }] } : {}),
+            },
+          ]
+        : []),
+    ]),
+  );
   s.prochainBilan = ajouterDuree(debut(c), d.bilan!).toISOString();
   if (d.visite)
     p.echeances.suivre({

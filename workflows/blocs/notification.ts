@@ -20,6 +20,8 @@ export interface ParcoursANotifier {
   readonly journal: Journal;
   readonly detailsConfidentiels: Record<string, unknown>;
   etat(): EtatParcours;
+  /** Vrai si l'envoi suivra sans retenir le déroulé (le socle, `Parcours.differer`) ; faux : à faire aussitôt. */
+  differer?(envoi: () => Promise<void>): boolean;
 }
 
 export type A =
@@ -233,6 +235,17 @@ function noterSmsALaPlace(
 export async function notifier(parcours: ParcoursANotifier, n: Notification): Promise<void> {
   const envoi = preparer(parcours, n);
   noter(parcours, n, envoi?.libelle, envoi ? await activites.envoyerCourriel(envoi.courriel) : undefined);
+}
+
+/**
+ * Les courriels de l'étape qu'un message vient de terminer, quand rien de ce qui suit n'attend leur
+ * départ : depuis `patched('rattrapage-sans-attendre-les-courriels')`, pendant que le déroulé
+ * rattrape l'étape prise par le message, ils partent sans le retenir (`Parcours.differer`) et ce que
+ * la nouvelle étape fixe (ses échéances) se lit dès la réponse du message. Sinon, l'envoi même, et sa
+ * promesse telle quelle (pas de fonction async ici : les mêmes attentes au rejeu qu'avant).
+ */
+export function apresLeMessage(parcours: ParcoursANotifier, envoi: () => Promise<void>): Promise<void> {
+  return parcours.differer?.(envoi) ? Promise.resolve() : envoi();
 }
 
 /**

@@ -543,10 +543,34 @@ export class Parcours {
       await travail();
       return;
     }
+    this.ensuite(travail);
+  }
+
+  /** Un travail qui suit sans retenir le déroulé, attendu avant la clôture et une nouvelle exécution. */
+  private ensuite(travail: () => Promise<unknown>): void {
     const t: Promise<unknown> = travail()
       .catch((e: unknown) => void (this.erreurSuite ??= e))
       .finally(() => this.suites.delete(t));
     this.suites.add(t);
+  }
+
+  /**
+   * Les courriels d'une étape qu'un message vient de terminer (`apresLeMessage`), pendant que le
+   * déroulé rattrape l'étape où il a fait passer le parcours (`avancer`) : depuis
+   * `patched('rattrapage-sans-attendre-les-courriels')`, ils suivent sans le retenir (comme les
+   * suites d'un message, attendus avant la clôture ; leur mention au journal consignée ensuite), et ce
+   * que la nouvelle étape fixe (ses échéances) l'est dans la tâche même de la réponse du message : la
+   * page ouverte après le message le montre déjà. Jamais une fois la clôture faite ou demandée : elle
+   * attend ses courriels. Vrai si l'envoi est ainsi différé ; faux : à faire aussitôt, par l'appelant.
+   */
+  differer(envoi: () => Promise<void>): boolean {
+    const rattrapage = this.etapePrise !== undefined && !this.interruption && !this.cloture;
+    if (!rattrapage || !patched('rattrapage-sans-attendre-les-courriels')) return false;
+    this.ensuite(async () => {
+      await envoi();
+      this.indicateursChanges();
+    });
+    return true;
   }
 
   /**
