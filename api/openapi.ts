@@ -373,7 +373,7 @@ export function construireDocument(o: OptionsDocument): DocumentOpenApi {
     tags: ['Parcours'],
     summary: 'Lancer un parcours',
     description:
-      'Lance le parcours d’un ménage dans un programme (coordination du programme ou admin). L’identifiant du parcours est « programme--référence » : un second lancement pour le même ménage dans le même programme est refusé (409). Les « donnees » sont validées par le schéma de lancement du type de parcours du programme.',
+      'Lance le parcours d’un ménage dans un programme (coordination du programme ou admin). L’identifiant du parcours est « programme--référence » : un second lancement pour le même ménage dans le même programme est refusé (409). Le même ménage (nom et adresse) déjà suivi sous une autre référence n’est pas refusé : la réponse le dit (« dejaSuivis »). Les « donnees » sont validées par le schéma de lancement du type de parcours du programme.',
     security: SECURITE_PERSONNEL,
     request: {
       body: {

@@ -240,6 +240,19 @@ export const lancementReponseSchema = z
       'tentative-contact',
       'cloture',
     ]),
+    dejaSuivis: z
+      .array(
+        z.object({
+          workflowId: workflowIdSchema,
+          reference: z.string().meta({ example: 'M-2026-0112' }),
+          libelleEtape: z.string().meta({ example: 'Aller vers le ménage' }),
+        }),
+      )
+      .optional()
+      .meta({
+        description:
+          'Les parcours déjà ouverts dans ce programme pour un ménage de même nom et de même adresse (comparés sans majuscules, accents ni ponctuation), sous une autre référence : le parcours est lancé, un doublon possible à vérifier (la coordination clôt celui qui est de trop)',
+      }),
   })
   .meta({ title: 'Parcours lancé' });
 export const reponseMessageSchema = z

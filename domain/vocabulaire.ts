@@ -120,6 +120,13 @@ export type CompositionMenage = (typeof COMPOSITIONS_MENAGE)[number];
  * identifiants de workflow et les attributs de recherche, jamais chiffrés) ; tout le reste est
  * personnel et ne circule que chiffré.
  */
+/** Un parcours ouvert du programme pour un ménage de même nom et de même adresse (un doublon possible). */
+export interface ParcoursDejaOuvert {
+  workflowId: string;
+  reference: string;
+  libelleEtape: string;
+}
+
 export interface Menage {
   reference: string;
   nom: string;

@@ -14,7 +14,7 @@
 import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
 import { finDuJour } from '../domain/durees';
 import type { Base, BaseDeDonnees } from '../base';
-import type { EtatParcours, EvenementJournal, Menage } from '../domain/vocabulaire';
+import type { EtatParcours, EvenementJournal, Menage, ParcoursDejaOuvert } from '../domain/vocabulaire';
 import { insertionFiche } from '../indicateurs/registre';
 import type { Coffre } from '../securite/coffre';
 import { normaliser } from '../domain/texte';
@@ -235,10 +235,7 @@ export class RegistreDossiers {
    * majuscules, accents ni ponctuation) : trouvés par l'index aveugle du nom, l'adresse lue dans leur
    * dossier chiffré. Rien de ce qui est lu n'est rendu que la référence et l'étape.
    */
-  async ouvertsPourLeMenage(
-    programmeId: string,
-    menage: Pick<Menage, 'nom' | 'adresse'>,
-  ): Promise<Array<{ workflowId: string; reference: string; libelleEtape: string }>> {
+  async ouvertsPourLeMenage(programmeId: string, menage: Pick<Menage, 'nom' | 'adresse'>): Promise<ParcoursDejaOuvert[]> {
     const mots = this.coffre.requeteNom(menage.nom);
     if (!mots.length || !normaliser(menage.adresse)) return [];
     const lignes = await this.db

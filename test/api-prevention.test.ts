@@ -16,6 +16,7 @@ import { jourDeParis } from '../domain/durees';
 import type { CourrielRecu } from '../dev/mail-catcher';
 import { annuaireEssai, champsCaches, demarrerApiEssai, formulaireLancement, type ApiEssai, type Reponse } from './outils/api';
 import { NOM_COOKIE } from '../api/auth';
+import { referenceDe } from '../api/schemas-api';
 import {
   CATALOGUE,
   SIGNEUR,
@@ -592,6 +593,29 @@ describe('le formulaire de lancement : une date de signalement ou de désignatio
     }
     const revenu = await soumettre('loiret-ahu', menageEssai().reference, memeMenage);
     expect(revenu.status, revenu.texte.slice(0, 500)).toBe(303);
+  });
+
+  it('le même ménage lancé par l’API sous une autre référence : lancé (un logiciel choisit ses références), la réponse nomme le parcours déjà ouvert', async () => {
+    const jeton = await connecter('coord.essai');
+    const nom = `M. Élie Caron-${requete().slice(0, 6)}`;
+    const lancerPourLeMenage = (menage: Record<string, string>) =>
+      appel('POST', '/api/parcours', {
+        jeton,
+        corps: { programmeId: 'loiret-ahu', travailleurSocial: 'ts.alice', menage: { ...menageEssai(), nom, ...menage }, donnees: { situation: situation() } },
+      });
+    const premier = await lancerPourLeMenage({ adresse: '8, place de l’Œuvre — 45000 Orléans' });
+    expect(premier.status, premier.texte).toBe(201);
+    expect(premier.json.dejaSuivis).toEqual([]);
+    const existant = premier.json.workflowId as string;
+    await attendreEtat(existant, (e) => e.etape === 'aller_vers', 'aller vers');
+    // Écrit autrement (casse, ligature, ponctuation) : lancé, et signalé.
+    const second = await lancerPourLeMenage({ nom: nom.toUpperCase(), adresse: '8 place de l oeuvre 45000 ORLEANS' });
+    expect(second.status, second.texte).toBe(201);
+    expect(second.json.dejaSuivis).toEqual([{ workflowId: existant, reference: referenceDe(existant), libelleEtape: 'Aller vers le ménage' }]);
+    // Une autre adresse : rien à signaler.
+    const voisin = await lancerPourLeMenage({ adresse: '10 place de l’Œuvre, 45000 Orléans' });
+    expect(voisin.status, voisin.texte).toBe(201);
+    expect(voisin.json.dejaSuivis).toEqual([]);
   });
 
   it('loiret-ahu, signalé il y a 10 jours : lancé sans avertissement', async () => {

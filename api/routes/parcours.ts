@@ -17,7 +17,7 @@ import { RegistreDossiers, type PageDossiers, type Portee, type ResumeDossier } 
 import { SA } from '../../domain/attributs-recherche';
 import { affecterUpdate, cloreAnticipeUpdate, etatInitialUpdate, etatQuery } from '../../domain/messages';
 import { affectationSchema, clotureAnticipeeSchema, requestIdSchema } from '../../domain/schemas';
-import { LIBELLES_TYPE_PARCOURS, type EtatParcours, type Menage, type Programme } from '../../domain/vocabulaire';
+import { LIBELLES_TYPE_PARCOURS, type EtatParcours, type Menage, type ParcoursDejaOuvert, type Programme } from '../../domain/vocabulaire';
 import type { Personne } from '../../personnel/annuaire';
 import { exigerRoles, personneDe, raisonRefusLecture, raisonRefusMessage, raisonRefusPilotage, suitProgramme } from '../auth';
 import type { DependancesApi } from '../dependances';
@@ -321,11 +321,28 @@ export const LANCEMENT_INCERTAIN =
   'Le moteur des parcours n’a pas répondu : le parcours de ce ménage a peut-être démarré. Dans quelques instants, cherchez-le dans la liste des parcours avant de le relancer (s’il existe, un second lancement sera refusé).';
 
 /** Lance un parcours (coordination du programme ou admin) ; `corpsBrut` suit `lancementSchema`. */
-export async function lancerParcours(deps: DependancesApi, personne: Personne, corpsBrut: unknown): Promise<{ workflowId: string; etat: EtatParcours | null }> {
+export async function lancerParcours(
+  deps: DependancesApi,
+  personne: Personne,
+  corpsBrut: unknown,
+  o: { dejaSuivis?: boolean } = {},
+): Promise<{ workflowId: string; etat: EtatParcours | null; dejaSuivis?: ParcoursDejaOuvert[] }> {
   if (personne.role !== 'coordinateur' && personne.role !== 'admin') throw interdit('Votre rôle ne permet pas cette action.');
   const { corps, programme, definition, donnees, contacts, organisation } = await verifierLancement(deps, personne, corpsBrut);
   await exigerWorker(deps);
   const workflowId = workflowIdDe(programme.id, corps.menage.reference);
+  // Le même ménage (nom et adresse) déjà suivi dans ce programme sous une autre référence, cherché
+  // pendant le lancement : un logiciel qui lance n'est pas refusé (il choisit ses références), sa
+  // réponse le dit. Sans la base à ce moment, le lancement se fait sans le dire.
+  const dejaSuivis = o.dejaSuivis
+    ? dossiersDe(deps)
+        .ouvertsPourLeMenage(programme.id, corps.menage)
+        .then((l) => l.filter((d) => d.workflowId !== workflowId))
+        .catch((e: unknown) => {
+          deps.journal.warn({ err: e, workflowId }, 'parcours déjà ouverts pour le ménage : recherche impossible');
+          return [];
+        })
+    : undefined;
   // Le bailleur du ménage (sa file active comptée) : ses contacts recevront tout ce qui va « au bailleur ».
   const bailleur = await depuisAnnuaire(() =>
     avecPlacesRendues(deps, organisation.id, () => annuaireDe(deps).reserverPourLancement(workflowId, programme.id, organisation, personne.id)),
@@ -390,7 +407,7 @@ export async function lancerParcours(deps: DependancesApi, personne: Personne, c
   } catch (e) {
     deps.journal.warn({ err: e, workflowId }, 'parcours lancé mais état illisible pour le moment');
   }
-  return { workflowId, etat };
+  return { workflowId, etat, ...(dejaSuivis ? { dejaSuivis: await dejaSuivis } : {}) };
 }
 
 /** Note la priorité du ménage pour son programme, s'il en a une ; vrai si elle vient d'être notée. */
@@ -543,13 +560,13 @@ export function routesParcours(deps: DependancesApi): Router {
   const r = Router();
 
   r.post('/api/parcours', exigerRoles('coordinateur', 'admin'), async (req, res) => {
-    const { workflowId, etat } = await lancerParcours(deps, personneDe(req), req.body);
+    const { workflowId, etat, dejaSuivis } = await lancerParcours(deps, personneDe(req), req.body, { dejaSuivis: true });
     // Comme la réponse d'un message : les messages que la première étape permet.
     const permis = etat ? { messagesPermis: messagesPermis(etat.typeParcours, etat.etape, !!etat.cloture) } : {};
     res
       .status(201)
       .location(`/api/parcours/${encodeURIComponent(workflowId)}`)
-      .json({ workflowId, etat, ...permis });
+      .json({ workflowId, etat, ...permis, dejaSuivis });
   });
 
   r.get('/api/parcours', async (req, res) => {

@@ -7,6 +7,7 @@ import { nombreDe } from '../../domain/libelles';
 import { dateEnFrancais } from '../../domain/durees';
 import type { Personne } from '../../personnel/annuaire';
 import type { Organisation } from '../../personnel/organisations';
+import type { ParcoursDejaOuvert } from '../../domain/vocabulaire';
 import { LIBELLES_ROLES_PERSONNEL } from '../libelles';
 
 export interface Contexte {
@@ -141,13 +142,6 @@ export function libelleBailleurAvecFile(b: Pick<Organisation, 'nom' | 'quotaFile
   if (b.quotaFileActive == null) return b.nom;
   const n = b.parcoursOuverts ?? 0;
   return `${b.nom} — ${nombreDe(n, 'ménage suivi', 'ménages suivis')} sur ${b.quotaFileActive}${n >= b.quotaFileActive ? ', file complète' : ''}`;
-}
-
-/** Un parcours ouvert du programme pour un ménage de même nom et de même adresse. */
-export interface ParcoursDejaOuvert {
-  workflowId: string;
-  reference: string;
-  libelleEtape: string;
 }
 
 /** Le même ménage déjà suivi : où, et que faire (lancement, orientation reçue). */

@@ -5,7 +5,7 @@
 import { brut, html, type Brut } from '../../rendu/html';
 import { menageSchema } from '../../domain/schemas';
 import type { DelaiEcoule } from '../../domain/prevention';
-import type { Programme } from '../../domain/vocabulaire';
+import type { ParcoursDejaOuvert, Programme } from '../../domain/vocabulaire';
 import type { Organisation } from '../../personnel/organisations';
 import { dateEnFrancais, dureeEnFrancais } from '../../domain/durees';
 import { champsDe, rendreChamps, resumeErreursParChamp, type Champ, type Corps, type EtatFormulaire } from '../../api/formulaires';
@@ -18,7 +18,6 @@ import {
   travailleursSociaux,
   type ChargeTravailleurSocial,
   type Contexte,
-  type ParcoursDejaOuvert,
 } from './commun';
 
 export function pageChoixProgramme(ctx: Contexte): Brut {

@@ -8,7 +8,8 @@ import type { Programme } from '../../domain/vocabulaire';
 import type { Organisation } from '../../personnel/organisations';
 import { resumeErreurs } from '../../api/formulaires';
 import { dateFr, euros, libelleValeur } from '../libelles';
-import { libelleTravailleurSocial, phraseDejaSuivi, travailleursSociaux, type ChargeTravailleurSocial, type Contexte, type ParcoursDejaOuvert } from './commun';
+import { libelleTravailleurSocial, phraseDejaSuivi, travailleursSociaux, type ChargeTravailleurSocial, type Contexte } from './commun';
+import type { ParcoursDejaOuvert } from '../../domain/vocabulaire';
 
 type OrientationVue = ReturnType<typeof versSortie>;
 
