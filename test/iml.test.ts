@@ -11,6 +11,7 @@
  * programme (`file-iml--…`) garde son horloge.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { journalConsigne } from './outils/base';
 import { WorkflowNotFoundError, type WorkflowHandle } from '@temporalio/client';
 import { SA } from '../domain/attributs-recherche';
 import { etatQuery, cloreAnticipeUpdate, envoyerDocumentAuMenageUpdate, repondreValidationUpdate } from '../domain/messages';
@@ -490,6 +491,10 @@ describe('concarneau-iml', () => {
     const renvoi = await banc.courriels.waitFor((m) => m.a.includes('menage.tardif@essai.example') && m.sujet.endsWith(' : le livret de votre bail glissant'));
     expect(renvoi.texte).toContain('Vous trouverez ci-joint le livret qui explique le bail glissant, ses étapes et vos engagements.');
     expect(renvoi.piecesJointes.map((x) => x.filename)).toEqual([expect.stringMatching(/^livret-bail-glissant-.+\.pdf$/)]);
+    // L'envoi, fait après la réponse du message, est noté au journal, et au dossier en base sans
+    // attendre un autre changement.
+    const note = await jusqua(handle, (x) => x.journal.some((j) => j.resume.includes('le livret de votre bail glissant')), 'renvoi noté');
+    await vi.waitFor(async () => expect(await journalConsigne(handle.workflowId)).toBe(note.journal.length), { timeout: 10_000, interval: 100 });
   });
 
   it('glissement à 12 mois : SIAO, place, logement, bilans à 6 et 10 mois avec fiche-bilan à la DDETS, le ménage devient locataire en titre', async () => {

@@ -1091,8 +1091,16 @@ async function lancerPrevention(banc: Banc, programmeId: string, reference: stri
 
 // `ENREGISTRER_HISTORIQUES=envoi-au-menage` : loiret-ahu, la lettre d'information envoyée au ménage
 // depuis son dossier (envoyerDocumentAuMenage), à l'adresse donnée après l'orientation.
-describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'envoi-au-menage')('enregistrement d’un document envoyé au ménage', () => {
+// `ENREGISTRER_HISTORIQUES=suites-consignees` : le même, l'envoi noté au journal consigné aussitôt
+// (patched('suites-consignees')).
+const ENVOI_AU_MENAGE: Record<string, [string, string[]]> = {
+  'envoi-au-menage': ['prevention-envoi-au-menage-v1.json', ['courriels-apres-reponse']],
+  'suites-consignees': ['prevention-suites-consignees-v1.json', ['courriels-apres-reponse', 'suites-consignees']],
+};
+const envoiAEnregistrer = ENVOI_AU_MENAGE[process.env.ENREGISTRER_HISTORIQUES ?? ''];
+describe.runIf(envoiAEnregistrer !== undefined)('enregistrement d’un document envoyé au ménage', () => {
   it('enregistre un parcours loiret-ahu : adresse donnée après l’orientation, lettre envoyée (deux fois la même requête), clôture', async () => {
+    const [fichier, patchs] = envoiAEnregistrer!;
     await avecBanc(async (banc) => {
       const handle = await lancerPrevention(banc, 'loiret-ahu', 'REJEU-ENVOI-MENAGE');
       await etape(handle, 'aller_vers');
@@ -1107,7 +1115,7 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'envoi-au-menage')('enreg
       await banc.courriels.waitFor((m) => m.a.includes('envoi.menage@essai.example'));
       await jusqua(handle, (e) => e.journal.some((j) => j.resume.startsWith('Courriel au ménage : « ')), 'envoi noté au journal');
       await handle.executeUpdate(cloreAnticipeUpdate, { args: [{ requestId: requete(), par: 'coord.essai', motif: 'Fin de l’enregistrement' }] });
-      await enregistrerALaFin(handle, 'prevention-envoi-au-menage-v1.json', ['courriels-apres-reponse']);
+      await enregistrerALaFin(handle, fichier, patchs);
     });
   });
 });

@@ -44,6 +44,12 @@ export async function etapeConsignee(workflowId: string): Promise<string | undef
   return (await db.selectFrom('dossiers').select('etape').where('workflow_id', '=', workflowId).executeTakeFirst())?.etape;
 }
 
+/** Combien d'événements du journal d'un parcours sont consignés à son dossier. */
+export async function journalConsigne(workflowId: string): Promise<number> {
+  const { db } = await baseEssai();
+  return (await db.selectFrom('journal_dossiers').select('seq').where('workflow_id', '=', workflowId).execute()).length;
+}
+
 /**
  * Ferme la base du fichier de test qui finit (test/outils/par-fichier.ts, après ses propres crochets) :
  * un processus de la suite sert plusieurs fichiers, chacun a la sienne.

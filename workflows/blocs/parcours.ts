@@ -543,12 +543,23 @@ export class Parcours {
       await travail();
       return;
     }
-    this.ensuite(travail);
+    // Ce que la suite note au journal (le courriel parti) est consigné au dossier aussitôt, pas au
+    // changement suivant, qui peut tarder des semaines (patched('suites-consignees')).
+    this.ensuite(travail, patched('suites-consignees'));
   }
 
-  /** Un travail qui suit sans retenir le déroulé, attendu avant la clôture et une nouvelle exécution. */
-  private ensuite(travail: () => Promise<unknown>): void {
-    const t: Promise<unknown> = travail()
+  /**
+   * Un travail qui suit sans retenir le déroulé, attendu avant la clôture et une nouvelle exécution ;
+   * `consigner` : ce qu'il a changé (le journal) est consigné au dossier une fois fait.
+   */
+  private ensuite(travail: () => Promise<unknown>, consigner: boolean): void {
+    const fait = consigner
+      ? async () => {
+          await travail();
+          this.indicateursChanges();
+        }
+      : travail;
+    const t: Promise<unknown> = fait()
       .catch((e: unknown) => void (this.erreurSuite ??= e))
       .finally(() => this.suites.delete(t));
     this.suites.add(t);
@@ -566,10 +577,7 @@ export class Parcours {
   differer(envoi: () => Promise<void>): boolean {
     const rattrapage = this.etapePrise !== undefined && !this.interruption && !this.cloture;
     if (!rattrapage || !patched('rattrapage-sans-attendre-les-courriels')) return false;
-    this.ensuite(async () => {
-      await envoi();
-      this.indicateursChanges();
-    });
+    this.ensuite(envoi, true);
     return true;
   }
 
