@@ -595,6 +595,30 @@ describe('le formulaire de lancement : une date de signalement ou de désignatio
     expect(revenu.status, revenu.texte.slice(0, 500)).toBe(303);
   });
 
+  it('les délais de l’« aller vers » se lisent dès le lancement (page ouverte après lui, réponse de l’API), avant que partent les premiers courriels (serveur de courriel lent)', async () => {
+    const lacher = banc.retenirCourriels((objet) => objet.startsWith('Orientation reçue'));
+    try {
+      const reference = menageEssai().reference;
+      const lance = await soumettre('loiret-ahu', reference, {});
+      expect(lance.status, lance.texte.slice(0, 500)).toBe(303);
+      const page = await appel('GET', lance.headers.get('location')!, { entetes: { cookie: `${NOM_COOKIE}=${await connecter('coord.essai')}` } });
+      expect(page.texte).toContain('Étape actuelle : <strong>Lettre d’information au ménage</strong>');
+      expect(page.texte).toMatch(
+        /Premier contact avec le ménage<\/th><td role="cell" data-label="Date limite">[a-z]+ \d{1,2}(er)? [a-zéû]+ \d{4}<\/td><td role="cell" data-label="Statut">À venir</,
+      );
+      expect(page.texte).not.toContain('ses échéances s’affichent ensuite');
+      const parApi = await appel('POST', '/api/parcours', {
+        jeton: await connecter('coord.essai'),
+        corps: { programmeId: 'loiret-ahu', travailleurSocial: 'ts.alice', menage: menageEssai(), donnees: { situation: situation() } },
+      });
+      expect(parApi.status, parApi.texte).toBe(201);
+      expect(parApi.json.etat.etape).toBe('information_menage');
+      expect(parApi.json.etat.echeances).toContainEqual(expect.objectContaining({ id: 'contact', statut: 'en_cours' }));
+    } finally {
+      lacher();
+    }
+  });
+
   it('le même ménage lancé par l’API sous une autre référence : lancé (un logiciel choisit ses références), la réponse nomme le parcours déjà ouvert', async () => {
     const jeton = await connecter('coord.essai');
     const nom = `M. Élie Caron-${requete().slice(0, 6)}`;

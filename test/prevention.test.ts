@@ -265,7 +265,8 @@ describe('loiret-ahu', () => {
     expect(confie.texte).toContain(`Premier contact avec le ménage : au plus tard le ${dateEnFrancais(contact.due)}.`);
     expect(confie.texte).toMatch(new RegExp(`Ouvrir le dossier : http://\\S+/parcours/loiret-ahu--${ref}\\n`));
     expect(confie.texte).not.toContain(menage.nom);
-    expect((await handle.query(etatQuery)).journal.some((j) => j.resume.includes(`Un ménage vous est confié (dossier ${ref})`))).toBe(true);
+    // Noté au journal une fois l'envoi fait (après le courriel reçu, un instant plus tard peut-être).
+    await jusqua(handle, (e) => e.journal.some((j) => j.resume.includes(`Un ménage vous est confié (dossier ${ref})`)));
 
     const sans = await lancer('loiret-ahu', {}, { travailleurSocial: undefined });
     await etape(sans.handle, 'aller_vers');

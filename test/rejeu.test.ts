@@ -1122,8 +1122,16 @@ describe.runIf(envoiAEnregistrer !== undefined)('enregistrement d’un document 
 
 // `ENREGISTRER_HISTORIQUES=rattrapage` : les courriels du déroulé qui rattrape l'étape prise par un
 // message partent sans le retenir (patched('rattrapage-sans-attendre-les-courriels')).
-describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'rattrapage')('enregistrement des courriels du rattrapage', () => {
+// `ENREGISTRER_HISTORIQUES=echeances-avant-la-lettre` : le même, les délais de l'« aller vers » suivis
+// avant les courriels de la lettre (patched('echeances-avant-la-lettre')).
+const CONTACT_ET_DIAGNOSTIC: Record<string, [string, string[]]> = {
+  rattrapage: ['prevention-rattrapage-v1.json', ['rattrapage-sans-attendre-les-courriels']],
+  'echeances-avant-la-lettre': ['prevention-echeances-avant-la-lettre-v1.json', ['echeances-avant-la-lettre', 'rattrapage-sans-attendre-les-courriels']],
+};
+const contactAEnregistrer = CONTACT_ET_DIAGNOSTIC[process.env.ENREGISTRER_HISTORIQUES ?? ''];
+describe.runIf(contactAEnregistrer !== undefined)('enregistrement des courriels du rattrapage', () => {
   it('enregistre un parcours loiret-ahu : contact (le courriel au bailleur après la réponse), diagnostic, clôture', async () => {
+    const [fichier, patchs] = contactAEnregistrer!;
     await avecBanc(async (banc) => {
       const handle = await lancerPrevention(banc, 'loiret-ahu', 'REJEU-RATTRAPAGE');
       await etape(handle, 'aller_vers');
@@ -1131,7 +1139,7 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'rattrapage')('enregistre
       await etape(handle, 'diagnostic');
       await jusqua(handle, (e) => e.journal.some((j) => j.resume.includes('« Contact établi avec le ménage')), 'courriel du contact');
       await handle.executeUpdate(cloturerUpdate, { args: [m({ issue: 'menage_met_fin' as const })] });
-      await enregistrerALaFin(handle, 'prevention-rattrapage-v1.json', ['rattrapage-sans-attendre-les-courriels']);
+      await enregistrerALaFin(handle, fichier, patchs);
     });
   });
 });

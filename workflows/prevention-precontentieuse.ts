@@ -580,8 +580,59 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
       if (nonIntegre) return nonIntegre;
     }
 
+    /**
+     * Les délais de l'« aller vers » (première visite, premier contact), qui courent depuis la
+     * désignation, le signalement ou l'ouverture ; suivis une fois.
+     */
+    const echeancesDeLAllerVers = () => {
+      const designation = e.designeLe && patched('delais-depuis-designation') ? minuitDeParis(e.designeLe) : undefined;
+      if (designation) {
+        p.details.designeLe = e.designeLe;
+        p.journal.noter('designation', `Ménage désigné par la commission impayés le ${dateEnFrancais(designation)} : les délais courent depuis cette date`);
+      }
+      // Un délai qui court depuis un jour (désignation, signalement) finit le soir du jour où il tombe,
+      // la date que lisent le bailleur et l'équipe (`echeanceDepuisLeJour`) ; son rappel part à 9 h,
+      // « rappelAvant » plus tôt. Avant : à minuit au début de ce jour-là, le dernier jour perdu.
+      const jusquAuSoir = designation || signalement ? patched('delais-depuis-un-jour-jusqu-au-soir') : false;
+      const depuisLeJour = (jour: string, origine: Date, delai: string): { due: Date; rappelLe?: Date } => {
+        if (!jusquAuSoir) return { due: ajouterDuree(origine, delai) };
+        const due = echeanceDepuisLeJour(jour, delai);
+        return { due, ...(d.rappelAvant ? { rappelLe: neufHeuresLe(retirerDuree(due, d.rappelAvant)) } : {}) };
+      };
+      const delaiDepuisDesignation = (delai: string) => (designation ? depuisLeJour(e.designeLe!, designation, delai) : { delai });
+      // Le délai de contact depuis le signalement du bailleur (loiret-ahu : « dans un délai d'1 mois, à
+      // compter du signalement de l'impayé par le bailleur », qui engage ensuite les poursuites).
+      if (signalement && !designation) {
+        p.details.signaleLe = e.signaleLe;
+        p.journal.noter('signalement', `Impayé signalé par le bailleur le ${dateEnFrancais(signalement)} : le délai de contact court depuis cette date`);
+      }
+      const delaiDeContact = (delai: string) => (!designation && signalement ? depuisLeJour(e.signaleLe!, signalement, delai) : delaiDepuisDesignation(delai));
+      const visite = d.premiereVisite
+        ? p.echeances.suivre({
+            id: 'premiere_visite',
+            libelle: 'Première visite à domicile',
+            ...delaiDepuisDesignation(d.premiereVisite),
+            rappelAvant: d.rappelAvant,
+            responsable: 'travailleur_social',
+          })
+        : undefined;
+      const contact = d.contact
+        ? p.echeances.suivre({
+            id: 'contact',
+            libelle: 'Premier contact avec le ménage',
+            ...delaiDeContact(d.contact),
+            rappelAvant: d.rappelAvant,
+            responsable: 'travailleur_social',
+          })
+        : undefined;
+      return { designation, visite, contact };
+    };
+
     // 3. Lettre d'information au ménage ; le bailleur sait que l'orientation est prise en compte.
     contactPendantLaLettre = patched('contact-pendant-la-lettre');
+    // Les délais de l'« aller vers » courent déjà : suivis avant les courriels de la lettre, la page
+    // ouverte après le lancement les montre (patched('echeances-avant-la-lettre')) ; avant, après eux.
+    const allerVers = patched('echeances-avant-la-lettre') ? echeancesDeLAllerVers() : undefined;
     // La décision du comité y a déjà fait passer le parcours (comité en deux temps).
     if (comiteEnDeuxTemps) p.rejoindre('information_menage', 'Lettre d’information au ménage');
     else p.changerEtape('information_menage', 'Lettre d’information au ménage');
@@ -648,46 +699,7 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
     // sa désignation », besancon-ccas) ; une désignation ancienne donne une échéance déjà dépassée.
     if (contactPendantLaLettre) p.rejoindre('aller_vers', 'Aller vers le ménage');
     else p.changerEtape('aller_vers', 'Aller vers le ménage');
-    const designation = e.designeLe && patched('delais-depuis-designation') ? minuitDeParis(e.designeLe) : undefined;
-    if (designation) {
-      p.details.designeLe = e.designeLe;
-      p.journal.noter('designation', `Ménage désigné par la commission impayés le ${dateEnFrancais(designation)} : les délais courent depuis cette date`);
-    }
-    // Un délai qui court depuis un jour (désignation, signalement) finit le soir du jour où il tombe,
-    // la date que lisent le bailleur et l'équipe (`echeanceDepuisLeJour`) ; son rappel part à 9 h,
-    // « rappelAvant » plus tôt. Avant : à minuit au début de ce jour-là, le dernier jour perdu.
-    const jusquAuSoir = designation || signalement ? patched('delais-depuis-un-jour-jusqu-au-soir') : false;
-    const depuisLeJour = (jour: string, origine: Date, delai: string): { due: Date; rappelLe?: Date } => {
-      if (!jusquAuSoir) return { due: ajouterDuree(origine, delai) };
-      const due = echeanceDepuisLeJour(jour, delai);
-      return { due, ...(d.rappelAvant ? { rappelLe: neufHeuresLe(retirerDuree(due, d.rappelAvant)) } : {}) };
-    };
-    const delaiDepuisDesignation = (delai: string) => (designation ? depuisLeJour(e.designeLe!, designation, delai) : { delai });
-    // Le délai de contact depuis le signalement du bailleur (loiret-ahu : « dans un délai d'1 mois, à
-    // compter du signalement de l'impayé par le bailleur », qui engage ensuite les poursuites).
-    if (signalement && !designation) {
-      p.details.signaleLe = e.signaleLe;
-      p.journal.noter('signalement', `Impayé signalé par le bailleur le ${dateEnFrancais(signalement)} : le délai de contact court depuis cette date`);
-    }
-    const delaiDeContact = (delai: string) => (!designation && signalement ? depuisLeJour(e.signaleLe!, signalement, delai) : delaiDepuisDesignation(delai));
-    const visite = d.premiereVisite
-      ? p.echeances.suivre({
-          id: 'premiere_visite',
-          libelle: 'Première visite à domicile',
-          ...delaiDepuisDesignation(d.premiereVisite),
-          rappelAvant: d.rappelAvant,
-          responsable: 'travailleur_social',
-        })
-      : undefined;
-    const contact = d.contact
-      ? p.echeances.suivre({
-          id: 'contact',
-          libelle: 'Premier contact avec le ménage',
-          ...delaiDeContact(d.contact),
-          rappelAvant: d.rappelAvant,
-          responsable: 'travailleur_social',
-        })
-      : undefined;
+    const { designation, visite, contact } = allerVers ?? echeancesDeLAllerVers();
     let vues = 0;
     for (;;) {
       await p.attendre(() => tentatives.length > vues || !!(contact?.depassee && programme.options.clotureSansContact));
