@@ -607,24 +607,11 @@ export async function preventionPrecontentieuse(e: EntreePrevention): Promise<Et
         p.journal.noter('signalement', `Impayé signalé par le bailleur le ${dateEnFrancais(signalement)} : le délai de contact court depuis cette date`);
       }
       const delaiDeContact = (delai: string) => (!designation && signalement ? depuisLeJour(e.signaleLe!, signalement, delai) : delaiDepuisDesignation(delai));
-      const visite = d.premiereVisite
-        ? p.echeances.suivre({
-            id: 'premiere_visite',
-            libelle: 'Première visite à domicile',
-            ...delaiDepuisDesignation(d.premiereVisite),
-            rappelAvant: d.rappelAvant,
-            responsable: 'travailleur_social',
-          })
-        : undefined;
-      const contact = d.contact
-        ? p.echeances.suivre({
-            id: 'contact',
-            libelle: 'Premier contact avec le ménage',
-            ...delaiDeContact(d.contact),
-            rappelAvant: d.rappelAvant,
-            responsable: 'travailleur_social',
-          })
-        : undefined;
+      /** Une échéance du travailleur social, si le programme en fixe le délai. */
+      const suivreSi = (id: string, libelle: string, delai: string | undefined, depuis: (delai: string) => ReturnType<typeof delaiDeContact>) =>
+        delai ? p.echeances.suivre({ id, libelle, ...depuis(delai), rappelAvant: d.rappelAvant, responsable: 'travailleur_social' }) : undefined;
+      const visite = suivreSi('premiere_visite', 'Première visite à domicile', d.premiereVisite, delaiDepuisDesignation);
+      const contact = suivreSi('contact', 'Premier contact avec le ménage', d.contact, delaiDeContact);
       return { designation, visite, contact };
     };
 
