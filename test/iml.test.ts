@@ -51,7 +51,7 @@ import {
   minuitDeParis,
   unJourOuvre,
 } from '../domain/durees';
-import { enregistrerALaFin } from './outils/historiques';
+import { enregistrementDemande, enregistrerALaFin } from './outils/historiques';
 import { moisEnFrancais } from '../documents/commun';
 import type { CourrielRecu } from '../dev/mail-catcher';
 import { PARCOURS_IML } from '../api/parcours-iml';
@@ -1274,27 +1274,20 @@ describe('concarneau-iml', () => {
 
 // `ENREGISTRER_HISTORIQUES=debut-de-mesure-ensemble` : le début de la mesure annoncé au bailleur et au
 // ménage (à l'adresse de son dossier) en une seule activité (patched('debut-de-mesure-ensemble')), puis
-// glissée au terme.
-describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'debut-de-mesure-ensemble')('enregistrement du début de mesure', () => {
-  it('enregistre une mesure concarneau-iml : début annoncé au bailleur et au ménage ensemble, glissement au terme', async () => {
-    const p = programme('glissement');
-    const { handle } = await jusquALaSousLocation(p);
-    await jusquAuTerme(handle);
-    await handle.executeUpdate(conditionsGlissementUpdate, { args: [conditions()] });
-    await enregistrerALaFin(handle, 'iml-debut-de-mesure-ensemble-v1.json', ['debut-de-mesure-ensemble', 'courriels-menage-au-dossier']);
-    await placesRendues(p);
-  });
+// glissée au terme. `ENREGISTRER_HISTORIQUES=rattrapage` : le même, ces courriels partis après la réponse
+// du logement, la sous-location commencée aussitôt (patched('rattrapage-sans-attendre-les-courriels')).
+const debutDeMesure = enregistrementDemande({
+  'debut-de-mesure-ensemble': ['iml-debut-de-mesure-ensemble-v1.json', ['debut-de-mesure-ensemble', 'courriels-menage-au-dossier']],
+  rattrapage: ['iml-rattrapage-v1.json', ['rattrapage-sans-attendre-les-courriels']],
 });
-
-// `ENREGISTRER_HISTORIQUES=rattrapage` : les courriels du début de la mesure partent après la réponse du
-// logement, la sous-location commence aussitôt (patched('rattrapage-sans-attendre-les-courriels')).
-describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'rattrapage')('enregistrement du début de mesure après la réponse', () => {
-  it('enregistre une mesure concarneau-iml : logement, début annoncé après la réponse, glissement au terme', async () => {
+describe.runIf(debutDeMesure !== undefined)('enregistrement du début de mesure', () => {
+  it('enregistre une mesure concarneau-iml : logement, début annoncé au bailleur et au ménage, glissement au terme', async () => {
+    const [fichier, patchs] = debutDeMesure!;
     const p = programme('glissement');
     const { handle } = await jusquALaSousLocation(p);
     await jusquAuTerme(handle);
     await handle.executeUpdate(conditionsGlissementUpdate, { args: [conditions()] });
-    await enregistrerALaFin(handle, 'iml-rattrapage-v1.json', ['rattrapage-sans-attendre-les-courriels']);
+    await enregistrerALaFin(handle, fichier, patchs);
     await placesRendues(p);
   });
 });

@@ -18,7 +18,7 @@ import type { WorkflowHandle } from '@temporalio/client';
 import { AnnuairePartenaires } from '../personnel/organisations';
 import { baseEssai } from './outils/base';
 import { demarrerApiEssai, type ApiEssai } from './outils/api';
-import { DOSSIER_HISTORIQUES, ecrireHistorique, enObjet, enregistrerALaFin, patchsNotes } from './outils/historiques';
+import { DOSSIER_HISTORIQUES, ecrireHistorique, enObjet, enregistrementDemande, enregistrerALaFin, patchsNotes } from './outils/historiques';
 import { cloreAnticipeUpdate, envoyerDocumentAuMenageUpdate, etatQuery } from '../domain/messages';
 import { lirePdf } from './outils/pdf';
 import {
@@ -1236,23 +1236,19 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'avis-ensemble')('enregis
 
 // `ENREGISTRER_HISTORIQUES=prochaine-verification` : la page dit la prochaine vérification du paiement
 // (patched('prochaine-verification-affichee')), consignée aussitôt, effacée quand le lien part.
-describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'prochaine-verification')('enregistrement de la prochaine vérification annoncée', () => {
-  it('enregistre un protocole d’un mois payé, nouveau bail indiqué par le bailleur', async () => {
-    const { handle, ref } = await lancer({ reference: 'REJEU-PROCHAINE-VERIFICATION' });
-    await etape(handle, 'signature_protocole');
-    await unMoisPuisNouveauBailParLeLien(handle, ref);
-    await enregistrerALaFin(handle, 'protocole-prochaine-verification-v1.json', ['prochaine-verification-affichee']);
-  });
-});
-
 // `ENREGISTRER_HISTORIQUES=rattrapage` : les courriels de la signature partent après la réponse ; la
 // visite et la première vérification sont fixées aussitôt (patched('rattrapage-sans-attendre-les-courriels')).
-describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'rattrapage')('enregistrement des courriels de la signature après la réponse', () => {
+const unMois = enregistrementDemande({
+  'prochaine-verification': ['protocole-prochaine-verification-v1.json', ['prochaine-verification-affichee']],
+  rattrapage: ['protocole-rattrapage-v1.json', ['rattrapage-sans-attendre-les-courriels']],
+});
+describe.runIf(unMois !== undefined)('enregistrement d’un protocole d’un mois', () => {
   it('enregistre un protocole d’un mois payé, nouveau bail indiqué par le bailleur', async () => {
-    const { handle, ref } = await lancer({ reference: 'REJEU-RATTRAPAGE' });
+    const [fichier, patchs] = unMois!;
+    const { handle, ref } = await lancer({ reference: 'REJEU-UN-MOIS' });
     await etape(handle, 'signature_protocole');
     await unMoisPuisNouveauBailParLeLien(handle, ref);
-    await enregistrerALaFin(handle, 'protocole-rattrapage-v1.json', ['rattrapage-sans-attendre-les-courriels']);
+    await enregistrerALaFin(handle, fichier, patchs);
   });
 });
 

@@ -14,7 +14,7 @@ import type { Programme } from '../domain/vocabulaire';
 import type { RenvoiSms } from '../activities/sms';
 import { startSmsCatcher } from '../dev/sms-catcher';
 import { Consentements, fournisseurHttp } from '../sms';
-import { DOSSIER_HISTORIQUES, ecrireHistorique, enObjet, enregistrerALaFin, patchsNotes } from './outils/historiques';
+import { DOSSIER_HISTORIQUES, ecrireHistorique, enObjet, enregistrementDemande, enregistrerALaFin, patchsNotes } from './outils/historiques';
 import { affecterUpdate, cloreAnticipeUpdate, envoyerDocumentAuMenageUpdate, etatQuery, repondreValidationUpdate } from '../domain/messages';
 import { accordPartageDiagnosticUpdate } from '../domain/partage';
 import {
@@ -1093,11 +1093,10 @@ async function lancerPrevention(banc: Banc, programmeId: string, reference: stri
 // depuis son dossier (envoyerDocumentAuMenage), à l'adresse donnée après l'orientation.
 // `ENREGISTRER_HISTORIQUES=suites-consignees` : le même, l'envoi noté au journal consigné aussitôt
 // (patched('suites-consignees')).
-const ENVOI_AU_MENAGE: Record<string, [string, string[]]> = {
+const envoiAEnregistrer = enregistrementDemande({
   'envoi-au-menage': ['prevention-envoi-au-menage-v1.json', ['courriels-apres-reponse']],
   'suites-consignees': ['prevention-suites-consignees-v1.json', ['courriels-apres-reponse', 'suites-consignees']],
-};
-const envoiAEnregistrer = ENVOI_AU_MENAGE[process.env.ENREGISTRER_HISTORIQUES ?? ''];
+});
 describe.runIf(envoiAEnregistrer !== undefined)('enregistrement d’un document envoyé au ménage', () => {
   it('enregistre un parcours loiret-ahu : adresse donnée après l’orientation, lettre envoyée (deux fois la même requête), clôture', async () => {
     const [fichier, patchs] = envoiAEnregistrer!;
@@ -1124,11 +1123,10 @@ describe.runIf(envoiAEnregistrer !== undefined)('enregistrement d’un document 
 // message partent sans le retenir (patched('rattrapage-sans-attendre-les-courriels')).
 // `ENREGISTRER_HISTORIQUES=echeances-avant-la-lettre` : le même, les délais de l'« aller vers » suivis
 // avant les courriels de la lettre (patched('echeances-avant-la-lettre')).
-const CONTACT_ET_DIAGNOSTIC: Record<string, [string, string[]]> = {
+const contactAEnregistrer = enregistrementDemande({
   rattrapage: ['prevention-rattrapage-v1.json', ['rattrapage-sans-attendre-les-courriels']],
   'echeances-avant-la-lettre': ['prevention-echeances-avant-la-lettre-v1.json', ['echeances-avant-la-lettre', 'rattrapage-sans-attendre-les-courriels']],
-};
-const contactAEnregistrer = CONTACT_ET_DIAGNOSTIC[process.env.ENREGISTRER_HISTORIQUES ?? ''];
+});
 describe.runIf(contactAEnregistrer !== undefined)('enregistrement des courriels du rattrapage', () => {
   it('enregistre un parcours loiret-ahu : contact (le courriel au bailleur après la réponse), diagnostic, clôture', async () => {
     const [fichier, patchs] = contactAEnregistrer!;

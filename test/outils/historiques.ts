@@ -39,6 +39,14 @@ export function patchsNotes(h: Historique): string[] {
 }
 
 /**
+ * L'enregistrement qu'on demande (`ENREGISTRER_HISTORIQUES=<nom>`) parmi ceux d'un même déroulé, qui
+ * ne diffèrent que par leur fichier et les patched() qu'ils couvrent : [fichier, patchs], sinon rien.
+ */
+export function enregistrementDemande(table: Record<string, [string, string[]]>): [string, string[]] | undefined {
+  return Object.hasOwn(table, process.env.ENREGISTRER_HISTORIQUES ?? '') ? table[process.env.ENREGISTRER_HISTORIQUES!] : undefined;
+}
+
+/**
  * La fin d'un enregistrement : attend la fin du parcours, vérifie que son historique porte ces
  * patched() (sinon l'enregistrement ne couvrirait pas ce qu'il doit), et l'écrit sous `fichier`.
  */
