@@ -354,7 +354,10 @@ let periode: Periode;
  */
 const tousLesParcours = une(async () => {
   const dossiers = Object.assign({}, ...(await Promise.all(Object.values(PARCOURS).map((f) => f())))) as Record<string, Dossier>;
-  const etats = await Promise.all(Object.values(dossiers).map((d) => d.h.query(etatQuery)));
+  // Tous terminés (`termine`) : leur état final est leur résultat, lu dans l'historique, sans qu'un
+  // worker rejoue chacun (une requête à un parcours terminé le rejoue en entier : dix à la fois, la
+  // machine chargée, dépassaient le délai des requêtes).
+  const etats = (await Promise.all(Object.values(dossiers).map((d) => d.h.result()))) as EtatParcours[];
   for (const [i, [cle, d]] of Object.entries(dossiers).entries()) {
     refs[cle] = d.ref;
     delaisContact[cle] = etats[i]!.details.delaiPremierContactJours as number | undefined;
