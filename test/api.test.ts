@@ -541,7 +541,8 @@ describe('parcours : messages, affectation, clôture, liens', () => {
       expect(r.texte).toContain('Validation du plan d’aide avec une mesure ASLL');
       expect(r.texte).toContain('Mesure recommandée : ASLL de 6 mois.');
       expect(r.texte).toContain('Plan d’apurement proposé : 50 € par mois.');
-      expect(r.texte).toContain('Réponse attendue au plus tard le');
+      // Le délai court jusqu'au soir de ce jour : le jour en mots, sans heure (« à 23:59 » n'a rien à dire).
+      expect(r.texte).toMatch(/<dt>Réponse attendue au plus tard le<\/dt><dd>(lundi|mardi|mercredi|jeudi|vendredi) \d{1,2}(er)? [a-zéû]+ \d{4}<\/dd>/);
       expect(r.texte).toMatch(/<label for="decision-approuve">/);
       expect(r.texte).toContain(`action="/liens/${token}"`);
       // Qui appeler : l'opérateur du dispositif, nommé avec son téléphone et son adresse électronique.
@@ -788,8 +789,9 @@ describe('demande close (le temps passe)', () => {
       const page = await aLHeure.appel('GET', `/liens/${token}`);
       expect(page.status).toBe(200);
       expect(page.texte).toContain('Cette demande est close');
-      // La fin du délai à la minute près : le soir d'un jour ouvré, à 23:59 à Paris.
-      expect(page.texte).toMatch(/est close depuis le (lundi|mardi|mercredi|jeudi|vendredi) \d{1,2}(er)? [a-zéû]+ \d{4} à 23:59 :/);
+      // La fin du délai : le soir d'un jour ouvré à Paris, dit en mots (jamais « à 23:59 »).
+      expect(page.texte).toMatch(/est close depuis le (lundi|mardi|mercredi|jeudi|vendredi) \d{1,2}(er)? [a-zéû]+ \d{4} au soir :/);
+      expect(page.texte).not.toContain('23:59');
       expect(page.texte).not.toContain('<form');
       const post = await aLHeure.appel('POST', `/liens/${token}`, formulaire({ decision: 'approuve' }));
       expect(post.status).toBe(409);

@@ -35,7 +35,7 @@ import '../../domain/zod-fr';
 import { repondreValidationUpdate } from '../../domain/messages';
 import { reponseValidationSchema } from '../../domain/schemas';
 import { LIBELLES_ROLES, ROLES_PARTENAIRES, type DemandeValidation, type EtatParcours, type Operateur, type RolePartenaire } from '../../domain/vocabulaire';
-import { dateEnFrancais } from '../../domain/durees';
+import { dateEnFrancais, estFinDuJour, jourEnFrancais } from '../../domain/durees';
 import type { DependancesApi } from '../dependances';
 import { envoyerPage } from '../html';
 import { brut, html, type Brut } from '../../rendu/html';
@@ -49,6 +49,12 @@ const roleSchema = z.enum(ROLES_PARTENAIRES);
 
 const formatParis = new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'full', timeStyle: 'short' });
 const dateHeure = (iso: string) => premierDuMois(formatParis.format(new Date(iso)));
+/**
+ * Une date limite de lien : « vendredi 8 janvier 2027 » quand elle court jusqu'au soir (la règle des
+ * délais des partenaires), « … au soir » pour dire qu'elle est passée ; sinon avec l'heure où elle
+ * passe (nouveau bail, demandes d'avant cette règle). Jamais « à 23:59 ».
+ */
+const limiteDuLien = (iso: string, passee = false) => (estFinDuJour(new Date(iso)) ? `${jourEnFrancais(iso)}${passee ? ' au soir' : ''}` : dateHeure(iso));
 
 const ACTIONS_PRISES_EN_CHARGE = new Set(['validation', 'rechute', 'paiement', 'nouveau_bail', 'verification']);
 
@@ -103,7 +109,7 @@ function enTeteLien(etat: EtatParcours, d: ApercuDemande, limite: string): Brut 
 <dl class="infos">
   <dt>Dispositif</dt><dd>${etat.programme.nom}</dd>
   <dt>Dossier</dt><dd>${etat.reference}</dd>
-  <dt>${limite}</dt><dd>${dateHeure(d.echeance)}</dd>
+  <dt>${limite}</dt><dd>${limiteDuLien(d.echeance)}</dd>
 </dl>`;
 }
 
@@ -306,7 +312,7 @@ function dejaTraitee(res: Response, status: number, d: ApercuDemande, action?: s
           ? `Le lien pour « ${d.objet} » a été clos le ${dateEnFrancais(d.fermee.le)} : ${d.fermee.raison}.`
           : d.closeParClotureLe
             ? `L’accompagnement de ce ménage a pris fin le ${dateEnFrancais(d.closeParClotureLe)} : « ${d.objet} » n’attend plus de réponse.`
-            : `Le délai pour répondre sur « ${d.objet} » a pris fin le ${dateHeure(d.echeance)}.`
+            : `Le délai pour répondre sur « ${d.objet} » a pris fin le ${limiteDuLien(d.echeance, true)}.`
       }</p>
 <p>Rien n’a été modifié. Pour signaler un paiement, contactez l’opérateur du dispositif.</p>`,
     );
@@ -372,7 +378,7 @@ function dejaTraitee(res: Response, status: number, d: ApercuDemande, action?: s
     status,
     'Cette demande est close',
     'alerte',
-    html`<p>La demande « ${d.objet} » est close depuis le ${dateHeure(d.echeance)} : il n’est plus possible d’y répondre par ce lien.</p>
+    html`<p>La demande « ${d.objet} » est close depuis le ${limiteDuLien(d.echeance, true)} : il n’est plus possible d’y répondre par ce lien.</p>
 <p>Rien n’a été modifié. Si une décision reste nécessaire, l’opérateur du dispositif vous recontactera.</p>`,
   );
 }
