@@ -12,12 +12,12 @@
  * (fiche d'orientation par lien signé).
  */
 import { z } from 'zod';
-import { lireNombreFrancais } from '../domain/nombres';
+import { lireMoisFrancais, lireNombreFrancais } from '../domain/nombres';
 import { brut, echapper, html, type Brut } from '../rendu/html';
 import { humaniser, libelleValeur } from '../domain/libelles';
 import { LIBELLES_CHAMPS } from '../domain/libelles-champs';
 
-export type GenreChamp = 'texte' | 'zone' | 'nombre' | 'date' | 'booleen' | 'case' | 'choix' | 'choixMultiples' | 'lignes' | 'groupe';
+export type GenreChamp = 'texte' | 'zone' | 'nombre' | 'date' | 'mois' | 'booleen' | 'case' | 'choix' | 'choixMultiples' | 'lignes' | 'groupe';
 
 export interface Champ {
   nom: string;
@@ -30,7 +30,7 @@ export interface Champ {
   options?: Array<{ valeur: string; libelle: string }>;
   entier?: boolean;
   enfants?: Champ[];
-  /** Pour « texte » : type HTML (email, tel, month). */
+  /** Pour « texte » : type HTML (email, tel). */
   typeHtml?: string;
   /** Pour « texte » : des valeurs proposées pendant la saisie (liste du navigateur), sans en imposer une. */
   suggestions?: string[];
@@ -91,7 +91,7 @@ function champ(cle: string, schema: z.core.$ZodType, nom: string): Champ {
     if (s.format === 'date') return { ...base, genre: 'date' };
     if (s.format === 'email') return { ...base, genre: 'texte', typeHtml: 'email' };
     if (cle === 'telephone') return { ...base, genre: 'texte', typeHtml: 'tel' };
-    if (cle === 'mois') return { ...base, genre: 'texte', aide: aide ?? 'Au format AAAA-MM, par exemple 2027-04.' };
+    if (cle === 'mois') return { ...base, genre: 'mois', aide: aide ?? 'Par exemple « avril 2027 » ou 04/2027.' };
     return { ...base, genre: (s.maxLength ?? 0) > 300 ? 'zone' : 'texte' };
   }
   return { ...base, genre: 'texte' };
@@ -134,6 +134,12 @@ function valeurDe(c: Champ, corps: Corps): unknown {
       const v = premier(brute);
       if (v.trim() === '') return undefined;
       return lireNombreFrancais(v) ?? v;
+    }
+    case 'mois': {
+      // Le sélecteur de mois du navigateur donne « 2027-04 » ; sans lui, « avril 2027 », « 04/2027 »… (`lireMoisFrancais`).
+      const v = premier(brute).trim();
+      if (v === '') return undefined;
+      return lireMoisFrancais(v) ?? v;
     }
     case 'choixMultiples': {
       const l = liste(brute).filter((x) => x !== '');
@@ -240,6 +246,7 @@ function pourLeFormulaire(c: Champ, message: string): string {
     return c.entier ? 'nombre entier attendu (par exemple 2)' : 'nombre attendu (par exemple 12 ou 812,40)';
   // Une date illisible seulement : « date trop lointaine : le bail ne peut pas commencer… » passe tel quel.
   if (c.genre === 'date' && /AAAA-MM-JJ|format|invalide/i.test(message) && !/obligatoire/.test(message)) return 'date attendue (jour, mois, année)';
+  if (c.genre === 'mois' && /AAAA-MM|format/i.test(message)) return 'mois attendu (par exemple « avril 2027 » ou 04/2027)';
   return message;
 }
 
@@ -309,6 +316,9 @@ ${c.options!.map((o, i) => html`<div class="choix"><input type="checkbox" id="${
       return html`<div class="${classe}"><label for="${id}">${c.libelle}${mention}</label>${aide}${msg}<input type="text" inputmode="${c.entier ? 'numeric' : 'decimal'}" id="${id}" name="${c.nom}" value="${v}"${aria}></div>`;
     case 'date':
       return html`<div class="${classe}"><label for="${id}">${c.libelle}${mention}</label>${aide}${msg}<input type="date" id="${id}" name="${c.nom}" value="${v}"${aria}></div>`;
+    case 'mois':
+      // Un sélecteur de mois là où le navigateur en a un ; ailleurs, un champ de texte (l'aide dit quoi écrire).
+      return html`<div class="${classe}"><label for="${id}">${c.libelle}${mention}</label>${aide}${msg}<input type="month" id="${id}" name="${c.nom}" value="${v}"${aria}></div>`;
     default: {
       const liste = c.suggestions?.length ? `${id}-suggestions` : undefined;
       return html`<div class="${classe}"><label for="${id}">${c.libelle}${mention}</label>${aide}${msg}<input type="${c.typeHtml ?? 'text'}" id="${id}" name="${c.nom}" value="${v}"${c.typeHtml === 'email' || liste ? brut(' autocomplete="off"') : ''}${liste ? brut(` list="${liste}"`) : ''}${aria}>${

@@ -82,7 +82,8 @@ export function comparerDurees(a: string, b: string, depuis = new Date(0)): numb
   return ajouterDuree(depuis, a).getTime() - ajouterDuree(depuis, b).getTime();
 }
 
-const MOIS = ['janvier', 'février', 'mars', 'avril', 'mai', 'juin', 'juillet', 'août', 'septembre', 'octobre', 'novembre', 'décembre'];
+/** Les noms des mois, de janvier (0) à décembre (11). */
+export const MOIS = ['janvier', 'février', 'mars', 'avril', 'mai', 'juin', 'juillet', 'août', 'septembre', 'octobre', 'novembre', 'décembre'];
 
 /** Le dernier dimanche d'un mois (0-11) d'une année, à 1 h UTC : les changements d'heure en Europe. */
 function dernierDimancheUtc(annee: number, mois: number): number {

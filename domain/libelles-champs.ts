@@ -92,7 +92,7 @@ export const LIBELLES_CHAMPS: Record<string, string> = {
   nature: 'Nature',
   le: 'Date',
   axes: 'Axes de l’accompagnement',
-  mois: 'Mois (AAAA-MM)',
+  mois: 'Mois',
   'paiements.mois': 'Mois par mois',
   statut: 'Statut',
   montantPaye: 'Montant payé (€)',

@@ -3,7 +3,7 @@
  * la commission et la page de paiement du bailleur les lisent de la même façon.
  */
 import { describe, expect, it } from 'vitest';
-import { lireNombreFrancais } from '../domain/nombres';
+import { lireMoisFrancais, lireNombreFrancais } from '../domain/nombres';
 import { lireMontantSaisi } from '../api/routes/liens';
 
 describe('un nombre écrit à la française', () => {
@@ -42,5 +42,34 @@ describe('le montant reçu, sur la page de paiement du bailleur', () => {
     expect(lireMontantSaisi('1.250 €')).toBe(1250);
     expect(lireMontantSaisi('1 250')).toBe(1250);
     for (const faux of ['cinq cents', '-20', '1 000 000', '0,125']) expect(lireMontantSaisi(faux), faux).toBeNaN();
+  });
+});
+
+describe('un mois écrit à la française (loyer du mois, paiement du protocole)', () => {
+  const lus: Array<[string, string]> = [
+    ['2027-04', '2027-04'],
+    ['avril 2027', '2027-04'],
+    ['Avril 2027', '2027-04'],
+    ['avr. 2027', '2027-04'],
+    ['04/2027', '2027-04'],
+    ['4/2027', '2027-04'],
+    ['4-2027', '2027-04'],
+    ['décembre 2026', '2026-12'],
+    ['DECEMBRE  2026', '2026-12'],
+    ['févr. 2027', '2027-02'],
+    ['fevrier 2027', '2027-02'],
+    ['août 2027', '2027-08'],
+    ['aout 2027', '2027-08'],
+    ['juil. 2027', '2027-07'],
+    ['juin 2027', '2027-06'],
+    ['mai 2027', '2027-05'],
+    ['sept. 2027', '2027-09'],
+  ];
+  it.each(lus)('« %s » se lit %s', (texte, attendu) => {
+    expect(lireMoisFrancais(texte)).toBe(attendu);
+  });
+  // Un nom ambigu (juin ou juillet, mars ou mai), un mois qui n'existe pas, une date entière : rien.
+  it.each(['jui 2027', 'ma 2027', '13/2027', '2027-00', '0/2027', 'avril', '2027', '12 avril 2027', 'abc 2027', ''])('« %s » ne se lit pas', (texte) => {
+    expect(lireMoisFrancais(texte)).toBeUndefined();
   });
 });

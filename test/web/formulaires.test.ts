@@ -109,6 +109,10 @@ describe('formulaires tirés des schémas zod', () => {
     );
     expect(nombres.parChamp['situation.impayesMois']).toBe('nombre entier attendu (par exemple 2)');
     expect(nombres.parChamp['situation.montantDette']).toBe('nombre attendu (par exemple 12 ou 812,40)');
+    // Un mois illisible : un exemple en mots, jamais le format de l'API (« AAAA-MM »).
+    const loyer = champsDe(REGISTRE.iml_bail_glissant!.messages.loyer!.schema);
+    const mois = rangerErreurs(loyer, [{ champ: 'mois', message: 'mois attendu au format AAAA-MM' }], { mois: 'le mois dernier' });
+    expect(mois.parChamp.mois).toBe('mois attendu (par exemple « avril 2027 » ou 04/2027)');
     const rendu = rendreChamps(champs, 'f', { erreurs: parChamp }).valeur;
     expect(rendu).toContain('<p class="message-erreur" id="f-menage-reference-erreur">champ obligatoire</p>');
     expect(rendu).toContain(
@@ -137,6 +141,17 @@ describe('formulaires tirés des schémas zod', () => {
     expect(dette('812,40')).toBe(812.4);
     expect(dette('812.40')).toBe(812.4);
     expect(dette('1.2.3')).toBe('1.2.3');
+    // Le mois d'un loyer : le sélecteur du navigateur donne « 2027-04 » ; sans lui, on l'écrit en mots ou en chiffres.
+    const loyer = champsDe(REGISTRE.iml_bail_glissant!.messages.loyer!.schema);
+    expect(rendreChamps(loyer, 'm').valeur).toMatch(
+      /<label for="m-mois">Mois <span class="aide">\(obligatoire\)<\/span><\/label><p class="aide" id="m-mois-aide">Par exemple « avril 2027 » ou 04\/2027\.<\/p><input type="month" id="m-mois" name="mois"/,
+    );
+    const mois = (saisi: string) => (lireSaisie(loyer, { mois: saisi, statut: 'paye' }) as { mois?: unknown }).mois;
+    expect(mois('2027-04')).toBe('2027-04');
+    expect(mois('décembre 2026')).toBe('2026-12');
+    expect(mois('04/2027')).toBe('2027-04');
+    expect(mois('le mois dernier')).toBe('le mois dernier');
+    expect(mois(' ')).toBeUndefined();
     // Un nombre illisible reste une chaîne : le schéma dit pourquoi, en français.
     const n = lireSaisie(plan, { actions: 'fsl', 'planApurement.mensualite': 'beaucoup', 'planApurement.dureeMois': '2' });
     expect(() => analyser(REGISTRE.prevention_precontentieuse!.messages['plan-aide']!.schema, n)).toThrow(/planApurement\.mensualite/);

@@ -982,7 +982,8 @@ describe('page d’un parcours', () => {
       'orientation',
       'cloture',
     ]);
-    expect(h).toContain('<label for="m-paiement-mois">Mois (AAAA-MM)');
+    expect(h).toContain('<label for="m-paiement-mois">Mois <span class="aide">(obligatoire)</span>');
+    expect(h).toContain('<input type="month" id="m-paiement-mois" name="mois"');
     expect(h).toContain('<option value="paye">Payé</option>');
     expect(h).toMatch(/<label for="m-paiement-montant">Montant reçu \(€\)/);
     // Chaque champ rendu a son libellé associé.
