@@ -10,7 +10,7 @@
  * - accès : lecture par le personnel du programme, changements par la coordination ; erreurs en français.
  */
 import { describe, expect, it, vi } from 'vitest';
-import { CATALOGUE, jusqua, menageEssai, situationPrevention } from './outils/environnement';
+import { CATALOGUE, COORD_BESANCON_ESSAI, jusqua, menageEssai, situationPrevention } from './outils/environnement';
 import { etatQuery, repondreValidationUpdate } from '../domain/messages';
 import { PARCOURS_IML } from '../api/parcours-iml';
 import { randomUUID } from 'node:crypto';
@@ -26,7 +26,7 @@ import { NOM_COOKIE } from '../api/auth';
 import { sql } from 'kysely';
 import { nombreDe } from '../domain/libelles';
 
-const essai = bancAvecApi('mot-de-passe-essai');
+const essai = bancAvecApi('mot-de-passe-essai', { autres: [COORD_BESANCON_ESSAI] });
 const appel = (...a: Parameters<typeof essai.api.appel>) => essai.api.appel(...a);
 const coord = () => essai.connecter('coord.essai');
 
@@ -1002,6 +1002,19 @@ describe('orientation d’un ménage par un partenaire (fiche par lien signé)',
     const base = essai.banc.dependances.base;
     expect(await base.selectFrom('consentements_menage').select('canal').where('workflow_id', '=', workflowId).execute()).toEqual([{ canal: 'courriel' }]);
     expect(await base.selectFrom('bailleurs_parcours').select('workflow_id').where('workflow_id', '=', workflowId).executeTakeFirst()).toBeDefined();
+  });
+
+  it('« Lancer un parcours » : le choix du programme quand il y en a plusieurs ; une coordination d’un seul programme arrive droit sur son formulaire', async () => {
+    const plusieurs = await appel('GET', '/parcours/nouveau', { entetes: { cookie: `${NOM_COOKIE}=${await coord()}` } });
+    expect(plusieurs.status).toBe(200);
+    expect(plusieurs.texte).toContain('Choisissez le programme du ménage orienté');
+    const cookie = `${NOM_COOKIE}=${await essai.connecter('coord.besancon')}`;
+    const un = await appel('GET', '/parcours/nouveau', { entetes: { cookie } });
+    expect(un.status).toBe(303);
+    expect(un.headers.get('location')).toBe('/parcours/nouveau/besancon-ccas');
+    const formulaire = await appel('GET', '/parcours/nouveau/besancon-ccas', { entetes: { cookie } });
+    expect(formulaire.status).toBe(200);
+    expect(formulaire.texte).toContain('Lancer le parcours');
   });
 
   it('Temporal muet pendant un lancement par le formulaire web : la page du formulaire le dit (503) et garde la saisie', async () => {

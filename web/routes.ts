@@ -109,7 +109,7 @@ import { pageConnexion } from './pages/connexion';
 import { pageEvaluations } from './pages/evaluations';
 import { jourDeParis, minuitDeParis } from '../domain/durees';
 import { pageFileIml } from './pages/file-iml';
-import { champsLancement, pageChoixProgramme, pageLancement } from './pages/lancement';
+import { champsLancement, pageChoixProgramme, pageLancement, programmesLancables } from './pages/lancement';
 import {
   aDesContenusConfidentiels,
   changementsDepuis,
@@ -390,6 +390,9 @@ export function routesWeb(deps: DependancesApi, auth: OptionsAuth & { maintenant
     page((req, res) => {
       const ctx = contexte(req);
       if (!estCoordination(ctx.personne)) throw new Probleme(403, 'Seule la coordination lance des parcours.');
+      // Un seul programme à choisir : son formulaire directement.
+      const programmes = programmesLancables(ctx);
+      if (programmes.length === 1) return res.redirect(303, `/parcours/nouveau/${encodeURIComponent(programmes[0]!.id)}`);
       envoyer(res, ctx, 200, 'Lancer un parcours', pageChoixProgramme(ctx), false);
     }),
   );

@@ -20,8 +20,11 @@ import {
   type Contexte,
 } from './commun';
 
+/** Les programmes où cette personne peut lancer un parcours (ceux qu'elle coordonne, d'un type connu du produit). */
+export const programmesLancables = (ctx: Contexte): Programme[] => programmesDe(ctx).filter((p) => ctx.deps.registre[p.typeParcours]);
+
 export function pageChoixProgramme(ctx: Contexte): Brut {
-  const programmes = programmesDe(ctx).filter((p) => ctx.deps.registre[p.typeParcours]);
+  const programmes = programmesLancables(ctx);
   return html`<h1>Lancer un parcours</h1>
 <p>Choisissez le programme du ménage orienté : le formulaire dépend du type de parcours.</p>
 ${
