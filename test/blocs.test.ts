@@ -8,7 +8,7 @@ import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/clie
 import { cloreAnticipeUpdate, etatQuery, repondreValidationUpdate } from '../domain/messages';
 import { SA } from '../domain/attributs-recherche';
 import type { Programme } from '../domain/vocabulaire';
-import { ajouterDuree, dateEnFrancais, finDuJour, heureDeParis, unJourOuvre } from '../domain/durees';
+import { ajouterDuree, dateEnFrancais, depuisHeureDeParis, estJourOuvre, finDuJour, heureDeParis, jourDeParis } from '../domain/durees';
 import {
   CATALOGUE,
   SIGNEUR,
@@ -25,6 +25,9 @@ import {
   jusquALAlerte,
   escaladeAttendue,
   jusquALEscalade,
+  demarrerLe,
+  jourSuivant,
+  rappelsAttendus,
 } from './outils/environnement';
 import { visiteFaiteUpdate, type EntreeEssai } from './workflows/essai-blocs';
 
@@ -265,20 +268,16 @@ describe('demande de validation', () => {
   it('rappels aux intervalles du programme, puis escalade à la coordination, puis réponse tardive refusée', async () => {
     const { handle, menage, demande } = await jusquALaDemande();
     const rappels = () => banc.courriels.messages().filter((m) => m.sujet.startsWith('Rappel — Validation du plan') && dossier(menage.reference)(m));
-    // À leur heure, ou le jour ouvré suivant à 9 h s'ils tombent un jour chômé (selon le jour de l'essai) :
-    // dans l'ordre où ils partent (un rappel reporté au matin peut passer après le suivant).
-    const [premier, second] = programme.rappelsValidation
-      .map((r) => unJourOuvre(ajouterDuree(new Date(demande.envoyeeLe), r)))
-      .sort((a, b) => a.getTime() - b.getTime()) as [Date, Date];
-    expect(premier.getTime()).toBeLessThan(second.getTime());
-    expect(second.getTime()).toBeLessThan(new Date(demande.echeance).getTime());
-
-    await avancerJusqua(banc, handle, apres(premier, -60));
-    expect(rappels()).toHaveLength(0);
-    await avancerApres(handle, premier);
-    await vi.waitFor(() => expect(rappels()).toHaveLength(1), { timeout: 30_000, interval: 50 });
-    await avancerApres(handle, second);
-    await vi.waitFor(() => expect(rappels()).toHaveLength(2), { timeout: 30_000, interval: 50 });
+    // Aux heures ouvrées, avant l'échéance (selon le jour et l'heure de l'essai) : dans l'ordre où ils
+    // partent (deux rappels reportés au même matin n'en font qu'un).
+    const attendus = rappelsAttendus(demande, programme.rappelsValidation, 'P1W');
+    expect(attendus.length).toBeGreaterThan(0);
+    for (const [i, quand] of attendus.entries()) {
+      await avancerJusqua(banc, handle, apres(quand, -1));
+      expect(rappels(), `rappel ${i + 1} avant ${quand.toISOString()}`).toHaveLength(i);
+      await avancerApres(handle, quand);
+      await vi.waitFor(() => expect(rappels()).toHaveLength(i + 1), { timeout: 30_000, interval: 50 });
+    }
     expect(banc.courriels.messages().some((m) => m.sujet.startsWith('Sans réponse') && dossier(menage.reference)(m))).toBe(false);
     expect((await handle.query(etatQuery)).demandes[0]!.statut).toBe('en_attente');
 
@@ -294,13 +293,41 @@ describe('demande de validation', () => {
     expect(escalade.a).toEqual(['coordination@essai.example']);
     const etat = await jusqua(handle, (e) => e.journal.some((x) => x.type === 'validation_expiree'), 'demande expirée');
     expect(etat.demandes[0]!.statut).toBe('expiree');
-    expect(rappels()).toHaveLength(2);
+    expect(rappels()).toHaveLength(attendus.length);
     const tardive = await handle
       .executeUpdate(repondreValidationUpdate, {
         args: [{ requestId: requete(), par: 'partenaire:departement', demandeId: etat.demandes[0]!.id, role: 'departement', decision: 'approuve' }],
       })
       .catch((e) => e);
     expect(tardive.cause.message).toMatch(/^Cette demande est close depuis le /);
+  });
+
+  it('une demande envoyée la nuit : ses rappels partent à 9 h, pas à l’heure de l’envoi (un mercredi à 3 h 30, rappels à 2 et 5 jours)', async () => {
+    // Le prochain mercredi (à 2 jours au moins), 3 h 30 à Paris : le parcours y démarre, la visite y est faite, la demande y part.
+    let jour = jourDeParis(apres(new Date(), 2 * 24 * 60));
+    while (new Date(`${jour}T12:00:00Z`).getUTCDay() !== 3) jour = jourSuivant(jour);
+    const nuit = new Date(depuisHeureDeParis(Date.parse(`${jour}T03:30:00.000Z`)));
+    const menage = menageEssai();
+    const entree: EntreeEssai = { programme, menage, travailleurSocial: 'ts.alice', delaiVisite: 'P3W', rappelAvant: RAPPEL_AVANT, delaiValidation: 'P1W' };
+    const handle = await demarrerLe(banc, nuit, 'essaiBlocs', { taskQueue: banc.taskQueue, workflowId: `essai--${menage.reference}`, args: [entree] });
+    await echeanceSuivie(handle, 'visite');
+    await handle.executeUpdate(visiteFaiteUpdate, { args: [{ requestId: requete(), par: 'ts.alice', note: 'Visite' }] });
+    const demande = (await jusqua(handle, (e) => e.journal.some((x) => x.type === 'validation_demandee'), 'demande de validation notée')).demandes[0]!;
+    expect(heureDeParis(demande.envoyeeLe).getUTCHours()).toBe(3);
+    const rappels = () => banc.courriels.messages().filter((m) => m.sujet.startsWith('Rappel — Validation du plan') && dossier(menage.reference)(m));
+    const attendus = rappelsAttendus(demande, programme.rappelsValidation, 'P1W');
+    expect(attendus.length).toBeGreaterThan(0);
+    for (const [i, quand] of attendus.entries()) {
+      // À 9 h à Paris (un jour ouvré : le vendredi, le lundi, ou le suivant après un jour férié).
+      expect([heureDeParis(quand).getUTCHours(), heureDeParis(quand).getUTCMinutes()]).toEqual([9, 0]);
+      expect(estJourOuvre(jourDeParis(quand))).toBe(true);
+      // Rien à l'heure de l'envoi (3 h 30), ni une minute avant 9 h.
+      await avancerJusqua(banc, handle, apres(quand, -1));
+      expect(rappels(), `rappel ${i + 1} avant ${quand.toISOString()}`).toHaveLength(i);
+      await avancerApres(handle, quand);
+      await vi.waitFor(() => expect(rappels()).toHaveLength(i + 1), { timeout: 30_000, interval: 50 });
+    }
+    expect((await handle.query(etatQuery)).demandes[0]!.statut).toBe('en_attente');
   });
 
   it('« Sans réponse » qui attend 9 h : le parcours clos dans la nuit, elle ne part pas (ni à 9 h, ni après)', async () => {

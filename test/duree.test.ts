@@ -552,3 +552,57 @@ describe('les rappels d’une demande à un partenaire (datesDesRappels), à des
     expect(iso(datesDesRappels(utc('2026-12-07T13:00:00Z'), ['P7D', 'P14D'], utc('2026-12-21T13:00:00Z'), true))).toEqual(['2026-12-14T13:00:00.000Z']);
   });
 });
+
+describe('les rappels d’une demande à un partenaire aux heures ouvrées (patched rappels-aux-heures-ouvrees), à des dates données', () => {
+  const iso = (ds: Date[]) => ds.map((d) => d.toISOString());
+  /** Les rappels d'une demande envoyée à `envoyee` avec un délai `delai`, jusqu'au soir d'un jour ouvré. */
+  const rappels = (envoyee: string, r: string[], delai: string, calendrier: 'metropole' | 'alsace_moselle' = 'metropole') => {
+    const auTerme = ajouterDuree(utc(envoyee), delai);
+    return iso(datesDesRappels(utc(envoyee), r, auTerme, true, calendrier, finDeJourOuvre(auTerme, calendrier)));
+  };
+  it.each([
+    // [envoyée (UTC), rappels, délai, rappels attendus (UTC), ce qui se passe à Paris]
+    ['2026-12-09T02:30:00Z', ['P2D', 'P5D'], 'P7D', ['2026-12-11T08:00:00.000Z', '2026-12-14T08:00:00.000Z'], 'mercredi 3 h 30 : vendredi et lundi à 9 h'],
+    ['2026-12-09T13:00:00Z', ['P2D', 'P5D'], 'P7D', ['2026-12-11T13:00:00.000Z', '2026-12-14T13:00:00.000Z'], 'mercredi 14 h : à leur heure'],
+    ['2026-12-09T18:30:00Z', ['P2D'], 'P7D', ['2026-12-14T08:00:00.000Z'], 'mercredi 19 h 30 : vendredi soir, donc lundi 9 h'],
+    ['2026-12-09T16:59:00Z', ['P1D'], 'P7D', ['2026-12-10T16:59:00.000Z'], 'mercredi 17 h 59 : jeudi 17 h 59, encore ouvré'],
+    ['2026-12-09T17:00:00Z', ['P1D'], 'P7D', ['2026-12-11T08:00:00.000Z'], 'mercredi 18 h : jeudi 18 h, donc vendredi 9 h'],
+    [
+      '2026-12-22T20:00:00Z',
+      ['P2D', 'P5D'],
+      'P14D',
+      ['2026-12-28T08:00:00.000Z'],
+      'Noël : jeudi 24 au soir et dimanche 27 au soir, un seul rappel lundi 28 à 9 h',
+    ],
+    ['2027-03-25T05:00:00Z', ['P1D'], 'P7D', ['2027-03-26T08:00:00.000Z'], 'jeudi 6 h : vendredi 9 h (heure d’hiver)'],
+    [
+      '2027-03-26T22:30:00Z',
+      ['P2D'],
+      'P14D',
+      ['2027-03-30T07:00:00.000Z'],
+      'vendredi 23 h 30 (hiver) : le dimanche du passage à l’heure d’été, puis le lundi de Pâques : mardi 9 h (été)',
+    ],
+    ['2027-10-29T07:00:00Z', ['P3D'], 'P7D', ['2027-11-02T08:00:00.000Z'], 'vendredi 9 h (été) : lundi 8 h (hiver), Toussaint, mardi 9 h'],
+    [
+      '2026-12-31T22:30:00Z',
+      ['P1D'],
+      'P7D',
+      ['2027-01-04T08:00:00.000Z'],
+      'le 31 décembre à 23 h 30 : le 1er janvier (férié) au soir, puis le week-end : lundi 4 à 9 h',
+    ],
+  ])('envoyée le %s, rappels %j sur %s : %j (%s)', (envoyee, r, delai, attendus) => {
+    expect(rappels(envoyee, r, delai)).toEqual(attendus);
+  });
+  it('un rappel que les heures ouvrées mèneraient après l’échéance ne part pas', () => {
+    // Envoyée lundi 7 décembre 2026 à 20 h (Paris), délai de 3 jours : terme jeudi 20 h, réponse attendue jeudi soir.
+    // Rappel à 3 jours moins une heure (jeudi 19 h) : vendredi 9 h, après l'échéance.
+    expect(rappels('2026-12-07T19:00:00Z', ['PT71H'], 'P3D')).toEqual([]);
+    // Rappel à 2 jours (mercredi 20 h) : jeudi 9 h, encore avant.
+    expect(rappels('2026-12-07T19:00:00Z', ['P2D'], 'P3D')).toEqual(['2026-12-10T08:00:00.000Z']);
+  });
+  it('Alsace-Moselle : un rappel du jeudi soir avant le Vendredi saint 2027 part le mardi 30 mars à 9 h ; en métropole, le vendredi à 9 h', () => {
+    // Mercredi 24 mars 2027 à 20 h à Paris, rappel à 1 jour : jeudi 20 h, après les heures ouvrées.
+    expect(rappels('2027-03-24T19:00:00Z', ['P1D'], 'P14D', 'alsace_moselle')).toEqual(['2027-03-30T07:00:00.000Z']);
+    expect(rappels('2027-03-24T19:00:00Z', ['P1D'], 'P14D')).toEqual(['2027-03-26T08:00:00.000Z']);
+  });
+});

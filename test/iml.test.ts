@@ -40,17 +40,7 @@ import type { EtatParcours, Menage, Programme } from '../domain/vocabulaire';
 import { Consentements } from '../sms';
 import { impayesConsecutifs, motifCandidature } from '../workflows/iml-bail-glissant';
 import { memeBailleur, motifLogement } from '../domain/iml';
-import {
-  ajouterDuree,
-  dateEnFrancais,
-  dureeEnFrancais,
-  estFinDuJour,
-  finDuJour,
-  heureDeParis,
-  jourDeParis,
-  minuitDeParis,
-  unJourOuvre,
-} from '../domain/durees';
+import { ajouterDuree, dateEnFrancais, dureeEnFrancais, estFinDuJour, finDuJour, heureDeParis, jourDeParis, minuitDeParis } from '../domain/durees';
 import { enregistrementDemande, enregistrerALaFin } from './outils/historiques';
 import { moisEnFrancais } from '../documents/commun';
 import type { CourrielRecu } from '../dev/mail-catcher';
@@ -78,6 +68,7 @@ import {
   rappelAttendu,
   jusquALAlerte,
   jusquALEscalade,
+  rappelsAttendus,
 } from './outils/environnement';
 
 const BASE = CATALOGUE.trouver('concarneau-iml')!;
@@ -889,14 +880,16 @@ describe('concarneau-iml', () => {
     );
     // Les rappels aux intervalles du programme depuis l'envoi de la demande, puis son échéance.
     const demande = await demandeSiao(handle);
-    // À leur heure, ou le jour ouvré suivant à 9 h s'ils tombent un jour chômé (selon le jour de l'essai).
-    const [rappel1, rappel2] = BASE.rappelsValidation.map((r) => unJourOuvre(ajouterDuree(new Date(demande.envoyeeLe), r))) as [Date, Date];
+    // Aux heures ouvrées, avant l'échéance (selon le jour et l'heure de l'essai), dans l'ordre où ils partent.
+    const attendus = rappelsAttendus(demande, BASE.rappelsValidation, p.delais.validationSiao!);
+    expect(attendus.length).toBeGreaterThan(0);
     const rappelsSiao = () => banc.courriels.messages().filter((m) => m.a.includes(SIAO) && dossier(ref)(m) && m.sujet.startsWith('Rappel —'));
     expect(rappelsSiao()).toHaveLength(0);
-    await avancerApres(handle, rappel1);
-    await recu(SIAO, ref, 'Rappel — Validation d’une candidature');
-    await avancerApres(handle, rappel2);
-    await vi.waitFor(() => expect(rappelsSiao()).toHaveLength(2), { timeout: 30_000, interval: 50 });
+    for (const [i, quand] of attendus.entries()) {
+      await avancerApres(handle, quand);
+      await vi.waitFor(() => expect(rappelsSiao()).toHaveLength(i + 1), { timeout: 30_000, interval: 50 });
+    }
+    expect(rappelsSiao()[0]!.sujet).toMatch(/^Rappel — Validation d’une candidature/);
     await avancerApres(handle, demande.echeance);
     await jusquALEscalade(banc, handle, demande);
     const escalade = await recu(COORDINATION, ref, 'Sans réponse : Validation d’une candidature');
@@ -1321,6 +1314,25 @@ describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'attente-de-place-au-jour
     await jusqua(seconde.handle, (x) => x.journal.some((j) => j.type === 'place_accordee'), 'place accordée');
     await seconde.handle.executeUpdate(cloreAnticipeUpdate, { args: [msg({ motif: 'Fin de l’essai' }, 'coord.essai')] });
     await enregistrerALaFin(seconde.handle, 'iml-attente-de-place-au-jour-v1.json', ['attente-de-place-au-jour']);
+    await placesRendues(p);
+  });
+});
+
+// `ENREGISTRER_HISTORIQUES=rappels-aux-heures-ouvrees` : la demande au SIAO, son premier rappel aux
+// heures ouvrées (patched('rappels-aux-heures-ouvrees')), la candidature validée par son lien, puis
+// une clôture anticipée.
+describe.runIf(process.env.ENREGISTRER_HISTORIQUES === 'rappels-aux-heures-ouvrees')('enregistrement des rappels aux heures ouvrées', () => {
+  it('enregistre une demande au SIAO rappelée aux heures ouvrées, validée, puis une clôture anticipée', async () => {
+    const p = programme('siao-muet');
+    const { handle } = await lancer(p);
+    const demande = await demandeSiao(handle);
+    const [premier] = rappelsAttendus(demande, BASE.rappelsValidation, p.delais.validationSiao!);
+    await avancerApres(handle, premier!);
+    await jusqua(handle, (e) => e.journal.some((x) => x.type === 'validation_rappel'), 'rappel noté');
+    await repondreSiao(handle, 'approuve');
+    await etape(handle, 'recherche_logement');
+    await clore(handle);
+    await enregistrerALaFin(handle, 'iml-rappels-aux-heures-ouvrees-v1.json', ['rappels-aux-heures-ouvrees']);
     await placesRendues(p);
   });
 });

@@ -59,6 +59,7 @@ import {
   planValideParLeReferent,
   OBJET_VALIDATION_REFERENT,
   rappelAttendu,
+  rappelsAttendus,
   jusquALAlerte,
   jusquALEscalade,
   jusquALaDemandeDeBilan,
@@ -1090,14 +1091,17 @@ describe('toulouse-declic — réponse du référent jusqu’au soir d’un jour
       const lien = await banc.courriels.waitFor((m) => m.sujet.startsWith(OBJET_VALIDATION_REFERENT) && dossier(menage.reference)(m));
       expect(lien.texte).toContain(`Votre décision est attendue au plus tard le ${jourEnFrancais(limite)} sur la demande suivante.`);
       expect(lien.texte).toContain(`il ne sert qu’une fois et reste valable jusqu’au ${jourEnFrancais(limite)} au soir.`);
-      // Les rappels : à leur heure un jour ouvré ; celui qui tomberait un jour chômé part le jour ouvré
-      // suivant, à 9 h (le plan envoyé un dimanche : son rappel à 7 jours part le lundi matin).
+      // Les rappels : à leur heure un jour ouvré (le plan part à 10 h) ; celui qui tomberait un jour
+      // chômé part le jour ouvré suivant, à 9 h (le plan envoyé un dimanche : son rappel à 7 jours part le lundi matin).
       const rappelsRecus = () =>
         banc.courriels.messages().filter((m) => m.sujet.startsWith(`Rappel — ${OBJET_VALIDATION_REFERENT}`) && dossier(menage.reference)(m));
+      const parts = rappelsAttendus(demande, catalogue.rappelsValidation, validation, calendrier);
+      expect(parts).toHaveLength(catalogue.rappelsValidation.length);
       for (const [i, r] of catalogue.rappelsValidation.entries()) {
         const prevu = ajouterDuree(new Date(demande.envoyeeLe), r);
         const jour = jourOuvreAttendu(prevu, calendrier);
         const part = jour === jourDeParis(prevu) ? prevu : new Date(minuitDeParis(jour).getTime() + 9 * 3_600_000);
+        expect(parts[i]).toEqual(part);
         await avancerJusqua(banc, handle, apres(part, -1));
         expect(rappelsRecus(), `rappel ${r} avant ${part.toISOString()}`).toHaveLength(i);
         await avancerJusqua(banc, handle, apres(part, 1));

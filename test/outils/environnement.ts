@@ -14,6 +14,7 @@ import { decisionComiteUpdate } from '../../domain/prevention';
 import { OBJET_VALIDATION_REFERENT } from '../../courriers/prevention';
 export { OBJET_VALIDATION_REFERENT };
 import {
+  ajouterDuree,
   auxHeuresOuvrees,
   depuisHeureDeParis,
   estJourOuvre,
@@ -25,6 +26,7 @@ import {
   type Calendrier,
 } from '../../domain/durees';
 import { baseEssai } from './base';
+import { datesDesRappels } from '../../workflows/blocs/validation';
 import type { BaseDeDonnees } from '../../base';
 import type { Echeance, EtatParcours } from '../../domain/vocabulaire';
 import nodemailer, { type Transport, type Transporter } from 'nodemailer';
@@ -621,6 +623,18 @@ export function prochain(jour: number, mois: number, heure = 10, minute = 0, apr
     const t = new Date(depuisHeureDeParis(local));
     if (t.getTime() > apresLe.getTime() + 86_400_000) return t;
   }
+}
+
+/**
+ * Quand partent les rappels d'une demande à un partenaire qui court jusqu'au soir (délai `delai`, ou
+ * sans lui une échéance donnée : celle de la demande) : le calcul du parcours (`datesDesRappels`,
+ * essayé à des dates données dans test/duree.test.ts), aux heures ouvrées et avant l'échéance. Dans
+ * l'ordre où ils partent.
+ */
+export function rappelsAttendus(demande: { envoyeeLe: string; echeance: string }, rappels: string[], delai?: string, calendrier?: Calendrier): Date[] {
+  const envoyee = new Date(demande.envoyeeLe);
+  const echeance = new Date(demande.echeance);
+  return datesDesRappels(envoyee, rappels, delai ? ajouterDuree(envoyee, delai) : echeance, true, calendrier, echeance);
 }
 
 /** Le jour suivant (AAAA-MM-JJ). */

@@ -10,7 +10,16 @@ import type { ReponseValidation } from '../../domain/messages';
 import type { Acteur, DemandeValidation, EtatParcours, RolePartenaire } from '../../domain/vocabulaire';
 import { LIBELLES_ROLES, ROLES_DANS_UNE_PHRASE } from '../../domain/vocabulaire';
 import { activites } from './activites';
-import { ajouterDuree, calendrierDu, dateEnFrancais, estFinDeJourOuvre, finDeJourOuvre, unJourOuvre, type Calendrier } from '../../domain/durees';
+import {
+  ajouterDuree,
+  auxHeuresOuvrees,
+  calendrierDu,
+  dateEnFrancais,
+  estFinDeJourOuvre,
+  finDeJourOuvre,
+  unJourOuvre,
+  type Calendrier,
+} from '../../domain/durees';
 import { demandeAuPartenaire, limiteDeReponse, sansReponse } from '../../courriers/commun';
 import { cleIdempotence, contracter, destinataire, notifier, type ParcoursANotifier } from './notification';
 import { Interruption } from './interruption';
@@ -156,7 +165,16 @@ export async function demanderValidation(parcours: ParcoursAValider, def: Demand
   const repondueAvant = !echeanceAvantEnvoi && demande.statut !== 'en_attente' && patched('reponse-pendant-envoi');
   if (!echeanceAvantEnvoi && !repondueAvant && !def.sansEcheance) suivreEcheance();
 
-  const rappels = datesDesRappels(envoyeeLe, def.rappels ?? parcours.programme.rappelsValidation, auTermeDuDelai, auSoir, calendrier);
+  // Depuis `rappels-aux-heures-ouvrees` : le rappel d'une demande qui court jusqu'au soir part aux
+  // heures ouvrées (9 h à 18 h, un jour ouvré), jamais la nuit ; avant, à l'heure de l'envoi du lien.
+  const rappels = datesDesRappels(
+    envoyeeLe,
+    def.rappels ?? parcours.programme.rappelsValidation,
+    auTermeDuDelai,
+    auSoir,
+    calendrier,
+    auSoir && patched('rappels-aux-heures-ouvrees') ? echeance : undefined,
+  );
   for (const quand of rappels) {
     const repondu = await attendreReponse(quand);
     if (repondu) break;
@@ -186,7 +204,10 @@ export async function demanderValidation(parcours: ParcoursAValider, def: Demand
  * Quand partent les rappels d'une demande envoyée le `envoyeeLe` : ceux d'avant le terme du délai
  * (comme avant qu'il aille jusqu'au soir) ; avec `unJourOuvreSeulement`, celui qui tomberait un
  * samedi, un dimanche ou un jour férié part le jour ouvré suivant à 9 h, et deux rappels reportés au
- * même moment n'en font qu'un. Dans l'ordre où ils partent. Calcul pur (essayé à des dates données).
+ * même moment n'en font qu'un. Avec `auxHeuresOuvreesAvant` (l'échéance de la demande), chacun part
+ * aux heures ouvrées (`auxHeuresOuvrees` : un rappel de la nuit à 9 h, un du soir le lendemain ouvré
+ * à 9 h), s'il tombe encore avant l'échéance. Dans l'ordre où ils partent. Calcul pur (essayé à des
+ * dates données).
  */
 export function datesDesRappels(
   envoyeeLe: Date,
@@ -194,11 +215,13 @@ export function datesDesRappels(
   auTerme: Date,
   unJourOuvreSeulement: boolean,
   calendrier: Calendrier = 'metropole',
+  auxHeuresOuvreesAvant?: Date,
 ): Date[] {
   return rappels
     .map((r) => ajouterDuree(envoyeeLe, r))
     .filter((d) => d.getTime() < auTerme.getTime())
-    .map((d) => (unJourOuvreSeulement ? unJourOuvre(d, calendrier) : d))
+    .map((d) => (auxHeuresOuvreesAvant ? auxHeuresOuvrees(d, calendrier) : unJourOuvreSeulement ? unJourOuvre(d, calendrier) : d))
+    .filter((d) => !auxHeuresOuvreesAvant || d.getTime() < auxHeuresOuvreesAvant.getTime())
     .sort((a, b) => a.getTime() - b.getTime())
     .filter((d, i, tous) => i === 0 || d.getTime() !== tous[i - 1]!.getTime());
 }
