@@ -317,8 +317,10 @@ ${c.options!.map((o, i) => html`<div class="choix"><input type="checkbox" id="${
     case 'date':
       return html`<div class="${classe}"><label for="${id}">${c.libelle}${mention}</label>${aide}${msg}<input type="date" id="${id}" name="${c.nom}" value="${v}"${aria}></div>`;
     case 'mois':
-      // Un sélecteur de mois là où le navigateur en a un ; ailleurs, un champ de texte (l'aide dit quoi écrire).
-      return html`<div class="${classe}"><label for="${id}">${c.libelle}${mention}</label>${aide}${msg}<input type="month" id="${id}" name="${c.nom}" value="${v}"${aria}></div>`;
+      // Un sélecteur de mois là où le navigateur en a un ; ailleurs, un champ de texte (l'aide dit quoi
+      // écrire). Une saisie refusée qui n'est pas un mois « 2027-04 » revient en texte : le sélecteur
+      // l'effacerait, la personne ne verrait plus ce qu'elle a écrit.
+      return html`<div class="${classe}"><label for="${id}">${c.libelle}${mention}</label>${aide}${msg}<input type="${!v || /^\d{4}-\d{2}$/.test(v) ? 'month' : 'text'}" id="${id}" name="${c.nom}" value="${v}"${aria}></div>`;
     default: {
       const liste = c.suggestions?.length ? `${id}-suggestions` : undefined;
       return html`<div class="${classe}"><label for="${id}">${c.libelle}${mention}</label>${aide}${msg}<input type="${c.typeHtml ?? 'text'}" id="${id}" name="${c.nom}" value="${v}"${c.typeHtml === 'email' || liste ? brut(' autocomplete="off"') : ''}${liste ? brut(` list="${liste}"`) : ''}${aria}>${

@@ -113,6 +113,11 @@ describe('formulaires tirés des schémas zod', () => {
     const loyer = champsDe(REGISTRE.iml_bail_glissant!.messages.loyer!.schema);
     const mois = rangerErreurs(loyer, [{ champ: 'mois', message: 'mois attendu au format AAAA-MM' }], { mois: 'le mois dernier' });
     expect(mois.parChamp.mois).toBe('mois attendu (par exemple « avril 2027 » ou 04/2027)');
+    // Rendue de nouveau, la saisie refusée reste visible : en texte (le sélecteur de mois l'effacerait) ; un mois lisible garde le sélecteur.
+    expect(rendreChamps(loyer, 'm', { valeurs: { mois: 'le mois dernier' }, erreurs: mois.parChamp }).valeur).toContain(
+      '<input type="text" id="m-mois" name="mois" value="le mois dernier"',
+    );
+    expect(rendreChamps(loyer, 'm', { valeurs: { mois: '2027-04' } }).valeur).toContain('<input type="month" id="m-mois" name="mois" value="2027-04"');
     const rendu = rendreChamps(champs, 'f', { erreurs: parChamp }).valeur;
     expect(rendu).toContain('<p class="message-erreur" id="f-menage-reference-erreur">champ obligatoire</p>');
     expect(rendu).toContain(
