@@ -14,6 +14,7 @@ import {
   jourEnFrancais,
   jourEtHeureEnMots,
   limiteEnFrancais,
+  moisEnFrancais,
   periodiciteEnFrancais,
   veilleDe,
 } from '../domain/durees';
@@ -32,12 +33,8 @@ export interface Lien {
 /** « 412,50 € », « 3 450 € » : le formateur unique des montants (domain/libelles). */
 export const euros = (n: number): string => eurosFr(n);
 
-const MOIS = ['janvier', 'février', 'mars', 'avril', 'mai', 'juin', 'juillet', 'août', 'septembre', 'octobre', 'novembre', 'décembre'];
-
-/** « mai 2026 » pour « 2026-05 ». */
-export function moisEnFrancais(mois: string): string {
-  return `${MOIS[Number(mois.slice(5, 7)) - 1]} ${mois.slice(0, 4)}`;
-}
+/** « mai 2026 » pour « 2026-05 » : le même partout (domain/durees). */
+export { moisEnFrancais };
 
 /**
  * La prochaine vérification d'un mois, sur la page du dossier : « décembre 2026 : le lundi 4 janvier

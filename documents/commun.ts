@@ -1,5 +1,5 @@
 /** Petites formes communes aux documents : dates, montants, adresses, lecture prudente de l'état. */
-import { dateEnFrancais, dureeEnFrancais } from '../domain/durees';
+import { dateEnFrancais, dureeEnFrancais, moisEnFrancais } from '../domain/durees';
 import type { EtatParcours, Operateur } from '../domain/vocabulaire';
 import { DocumentIndisponible, type Lecteur, type SourceDocument } from './modele';
 
@@ -27,11 +27,8 @@ export const tableau = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 /** Date (AAAA-MM-JJ ou ISO) en français, ou « non renseignée ». */
 export const date = (v: unknown): string => (typeof v === 'string' && !Number.isNaN(Date.parse(v)) ? dateEnFrancais(v) : 'non renseignée');
 
-/** « mars 2026 » pour « 2026-03 ». */
-export function moisEnFrancais(mois: string): string {
-  if (/^\d{4}-\d{2}-\d{2}/.test(mois)) mois = mois.slice(0, 7);
-  return /^\d{4}-\d{2}$/.test(mois) ? dateEnFrancais(`${mois}-15`).replace(/^\d+ /, '') : mois;
-}
+/** « mars 2026 » pour « 2026-03 » : le même partout (domain/durees). */
+export { moisEnFrancais };
 
 export function exigerType(etat: EtatParcours, type: EtatParcours['typeParcours'], message: string): void {
   if (etat.typeParcours !== type) throw new DocumentIndisponible(message);

@@ -85,6 +85,13 @@ export function comparerDurees(a: string, b: string, depuis = new Date(0)): numb
 /** Les noms des mois, de janvier (0) à décembre (11). */
 export const MOIS = ['janvier', 'février', 'mars', 'avril', 'mai', 'juin', 'juillet', 'août', 'septembre', 'octobre', 'novembre', 'décembre'];
 
+/** « mai 2026 » pour « 2026-05 » (ou un jour : « 2026-05-14 ») ; un texte qui n'est pas un mois reste tel quel. */
+export function moisEnFrancais(mois: string): string {
+  const m = /^(\d{4})-(\d{2})(?:-\d{2})?/.exec(mois);
+  const nom = m ? MOIS[Number(m[2]) - 1] : undefined;
+  return m && nom ? `${nom} ${m[1]}` : mois;
+}
+
 /** Le dernier dimanche d'un mois (0-11) d'une année, à 1 h UTC : les changements d'heure en Europe. */
 function dernierDimancheUtc(annee: number, mois: number): number {
   const dernierJour = new Date(Date.UTC(annee, mois + 1, 0, 1));

@@ -31,7 +31,7 @@ import {
 import { treveHivernale } from '../workflows/protocole-post-resiliation';
 import { datesDesRappels } from '../workflows/blocs/validation';
 import { motifLoyer } from '../workflows/iml-bail-glissant';
-import { auxHeuresOuvrees, estJourIso, jourEtHeureEnMots, moisEntre, rappelUnJourOuvreAvant } from '../domain/durees';
+import { auxHeuresOuvrees, estJourIso, jourEtHeureEnMots, moisEnFrancais, moisEntre, rappelUnJourOuvreAvant } from '../domain/durees';
 
 const utc = (iso: string) => new Date(iso);
 const jour = (d: Date) => d.toISOString().slice(0, 10);
@@ -604,5 +604,19 @@ describe('les rappels d’une demande à un partenaire aux heures ouvrées (patc
     // Mercredi 24 mars 2027 à 20 h à Paris, rappel à 1 jour : jeudi 20 h, après les heures ouvrées.
     expect(rappels('2027-03-24T19:00:00Z', ['P1D'], 'P14D', 'alsace_moselle')).toEqual(['2027-03-30T07:00:00.000Z']);
     expect(rappels('2027-03-24T19:00:00Z', ['P1D'], 'P14D')).toEqual(['2027-03-26T08:00:00.000Z']);
+  });
+});
+
+describe('un mois en mots (moisEnFrancais), le même pour les courriels, les documents et les pages', () => {
+  it.each([
+    ['2026-05', 'mai 2026'],
+    ['2027-01', 'janvier 2027'],
+    ['2026-12', 'décembre 2026'],
+    ['2027-02-28', 'février 2027'],
+    ['2027-08-01T10:00:00.000Z', 'août 2027'],
+    ['2027-13', '2027-13'],
+    ['non renseigné', 'non renseigné'],
+  ])('« %s » : « %s »', (mois, attendu) => {
+    expect(moisEnFrancais(mois)).toBe(attendu);
   });
 });

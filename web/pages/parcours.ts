@@ -672,8 +672,8 @@ function valeurLisible(v: unknown, profondeur = 0, cle = ''): Brut {
     const o = v as Record<string, unknown>;
     const entrees = Object.entries(o).filter(([k, x]) => x !== undefined && !(k === 'libelle' && 'issue' in o));
     // Le libellé d'un champ dans son contexte d'abord (« mesure.debut »), sinon le libellé commun.
-    // Sans la consigne de saisie du formulaire (« (un par ligne) », « (AAAA-MM) ») : ici, on lit.
-    const libelle = (k: string) => ((cle && LIBELLES_CHAMPS[`${cle}.${k}`]) || libelleChamp(k)).replace(/ \((?:une? par ligne|AAAA-MM(?:-JJ)?)\)$/, '');
+    // Sans la consigne de saisie du formulaire (« (un par ligne) ») : ici, on lit.
+    const libelle = (k: string) => ((cle && LIBELLES_CHAMPS[`${cle}.${k}`]) || libelleChamp(k)).replace(/ \(une? par ligne\)$/, '');
     // L'unité est dans la valeur (« 3 450 € », « 3 jours ») : pas dans le libellé.
     const sansUnite = (k: string) =>
       CHAMPS_MONTANTS.has(k) ? libelle(k).replace(/ \(€\)$/, '') : CHAMPS_JOURS.has(k) ? libelle(k).replace(/ \(jours\)$/, '') : libelle(k);
